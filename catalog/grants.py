@@ -1,0 +1,531 @@
+"""Roles, users, role grants, privilege grants and future grants: the governance state of a registry."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import duckdb
+import orjson
+
+from snowreg.catalog.models import VersionContent
+from snowreg.catalog.objects import ObjectsPart
+from snowreg.catalog.store import now
+
+SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLIC")
+# Objects that carry their owner in an `owner` column of their own table.
+OWNER_TABLES = {"DATABASE": "databases", "SCHEMA": "schemas", "MODEL": "models", "STAGE": "stages",
+                "TAG": "tags", "ROLE": "roles", "USER": "users"}
+GRANT_COLS = ("object_kind, database_name, schema_name, name, object_id, privilege, grantee, grant_option, "
+              "granted_by, created_on")
+FUTURE_COLS = "container_kind, database_name, schema_name, object_kind, privilege, grantee, grant_option, created_on"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectKey:
+    """A securable object. Models and stages are named by id; other objects by their names ('' unused)."""
+
+    kind: str  # ACCOUNT, DATABASE, SCHEMA, MODEL, TABLE, VIEW, STAGE, TAG, ROLE, USER
+    database: str = ""
+    schema: str = ""
+    name: str = ""
+    id: int = 0
+
+    def params(self) -> list[Any]:
+        return [self.kind, self.database, self.schema, self.name, self.id]
+
+
+KEY_WHERE = "object_kind = ? AND database_name = ? AND schema_name = ? AND name = ? AND object_id = ?"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRow:
+    name: str
+    created_on: datetime
+    owner: str
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    name: str
+    created_on: datetime
+    owner: str
+    comment: str | None
+    default_role: str | None
+    properties: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleEdge:
+    """`role` granted to a ROLE or USER `grantee`."""
+
+    role: str
+    grantee_kind: str
+    grantee: str
+    granted_by: str
+    created_on: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class GrantRow:
+    object_kind: str
+    database_name: str
+    schema_name: str
+    name: str
+    object_id: int
+    privilege: str
+    grantee: str
+    grant_option: bool
+    granted_by: str
+    created_on: datetime
+
+    @property
+    def key(self) -> ObjectKey:
+        return ObjectKey(self.object_kind, self.database_name, self.schema_name, self.name, self.object_id)
+
+
+@dataclass(frozen=True, slots=True)
+class FutureGrantRow:
+    container_kind: str
+    database_name: str
+    schema_name: str
+    object_kind: str
+    privilege: str
+    grantee: str
+    grant_option: bool
+    created_on: datetime
+
+
+@dataclass
+class RoleGraph:
+    """A snapshot of the role hierarchy: who is granted to whom. Closures are memoised."""
+
+    roles: frozenset[str]
+    edges: tuple[RoleEdge, ...]
+    children: dict[str, set[str]] = field(default_factory=dict)  # parent role -> roles granted to it
+    user_roles: dict[str, set[str]] = field(default_factory=dict)
+    _closures: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for e in self.edges:
+            target = self.children if e.grantee_kind == "ROLE" else self.user_roles
+            target.setdefault(e.grantee, set()).add(e.role)
+
+    def closure(self, role: str) -> frozenset[str]:
+        """The role, every role granted to it through the hierarchy, and PUBLIC."""
+        found = self._closures.get(role)
+        if found is None:
+            seen = {role, "PUBLIC"}
+            todo = [role]
+            while todo:
+                for child in self.children.get(todo.pop(), ()):
+                    if child not in seen:
+                        seen.add(child)
+                        todo.append(child)
+            found = self._closures[role] = frozenset(seen)
+        return found
+
+    def user_closure(self, user: str) -> frozenset[str]:
+        """Every role a user may activate: its granted roles with their hierarchies, and PUBLIC."""
+        out: set[str] = {"PUBLIC"}
+        for role in self.user_roles.get(user, ()):
+            out |= self.closure(role)
+        return frozenset(out)
+
+    def path(self, start: str, goal: str) -> list[str] | None:
+        """The chain of roles start → … → goal through which `start` inherits `goal` (None: it does not)."""
+        if goal == "PUBLIC" or start == goal:
+            return [start] if start == goal else [start, "PUBLIC"]
+        previous: dict[str, str] = {}
+        queue = deque([start])
+        while queue:
+            role = queue.popleft()
+            for child in sorted(self.children.get(role, ())):
+                if child not in previous and child != start:
+                    previous[child] = role
+                    if child == goal:
+                        chain = [goal]
+                        while chain[-1] != start:
+                            chain.append(previous[chain[-1]])
+                        return chain[::-1]
+                    queue.append(child)
+        return None
+
+
+class GrantsPart(ObjectsPart):
+    """Governance rows. `access_generation` moves on every write that can change who may do what."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.access_generation = 0
+        self.access_cache: dict[Any, Any] = {}
+        self._graph: tuple[int, RoleGraph] | None = None
+        super().__init__(*args, **kwargs)
+
+    def _access_changed(self) -> None:
+        self.access_generation += 1
+
+    # -- roles -------------------------------------------------------------------------------
+
+    def get_role(self, name: str) -> RoleRow | None:
+        row = self.query_one("SELECT name, created_on, owner, comment FROM snowreg.roles WHERE name = ?", [name])
+        return RoleRow(*row) if row else None
+
+    def list_roles(self) -> list[RoleRow]:
+        return [RoleRow(*r) for r in self.query("SELECT name, created_on, owner, comment FROM snowreg.roles "
+                                                 "ORDER BY name")]
+
+    def create_role(self, name: str, owner: str, comment: str | None = None) -> None:
+        with self.transaction() as tx:
+            tx.execute("INSERT INTO snowreg.roles VALUES (?, ?, ?, ?)", [name, now(), owner, comment])
+            self._access_changed()
+
+    def drop_role(self, name: str, heir: str) -> None:
+        """Drop a role; what it owned passes to `heir` (the dropping role), as Snowflake does."""
+        with self.transaction() as tx:
+            for table in OWNER_TABLES.values():
+                tx.execute(f"UPDATE snowreg.{table} SET owner = ? WHERE owner = ?", [heir, name])
+            tx.execute("UPDATE snowreg.grants SET grantee = ? WHERE privilege = 'OWNERSHIP' AND grantee = ?",
+                       [heir, name])
+            tx.execute("UPDATE snowreg.grants SET granted_by = ? WHERE granted_by = ?", [heir, name])
+            tx.execute("DELETE FROM snowreg.grants WHERE grantee = ?", [name])
+            tx.execute("DELETE FROM snowreg.future_grants WHERE grantee = ?", [name])
+            tx.execute("DELETE FROM snowreg.role_grants WHERE role = ? OR (grantee_kind = 'ROLE' AND grantee = ?)",
+                       [name, name])
+            tx.execute("UPDATE snowreg.users SET default_role = NULL WHERE default_role = ?", [name])
+            tx.execute("DELETE FROM snowreg.roles WHERE name = ?", [name])
+            self._access_changed()
+
+    # -- users -------------------------------------------------------------------------------
+
+    def get_user(self, name: str) -> UserRow | None:
+        row = self.query_one("SELECT name, created_on, owner, comment, default_role, properties FROM snowreg.users "
+                             "WHERE name = ?", [name])
+        return UserRow(*row) if row else None
+
+    def list_users(self) -> list[UserRow]:
+        rows = self.query("SELECT name, created_on, owner, comment, default_role, properties FROM snowreg.users "
+                          "ORDER BY name")
+        return [UserRow(*r) for r in rows]
+
+    def create_user(self, name: str, owner: str, default_role: str | None = None, comment: str | None = None,
+                    properties: dict[str, str] | None = None) -> None:
+        with self.transaction() as tx:
+            tx.execute("INSERT INTO snowreg.users VALUES (?, ?, ?, ?, ?, ?)",
+                       [name, now(), owner, comment, default_role, orjson.dumps(properties or {}).decode()])
+            self._access_changed()
+
+    def drop_user(self, name: str) -> None:
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.role_grants WHERE grantee_kind = 'USER' AND grantee = ?", [name])
+            tx.execute("DELETE FROM snowreg.users WHERE name = ?", [name])
+            self._access_changed()
+
+    # -- role grants -------------------------------------------------------------------------
+
+    def role_graph(self) -> RoleGraph:
+        """The role hierarchy, read once per access generation."""
+        if self._graph is not None and self._graph[0] == self.access_generation:
+            return self._graph[1]
+        generation = self.access_generation
+        roles = frozenset(r[0] for r in self.query("SELECT name FROM snowreg.roles"))
+        edges = tuple(RoleEdge(*r) for r in self.query(
+            "SELECT role, grantee_kind, grantee, granted_by, created_on FROM snowreg.role_grants "
+            "ORDER BY created_on, role, grantee"))
+        graph = RoleGraph(roles, edges)
+        self._graph = (generation, graph)
+        return graph
+
+    def grant_role(self, role: str, grantee_kind: str, grantee: str, granted_by: str) -> None:
+        with self.transaction() as tx:
+            tx.execute("INSERT OR IGNORE INTO snowreg.role_grants VALUES (?, ?, ?, ?, ?)",
+                       [role, grantee_kind, grantee, granted_by, now()])
+            self._access_changed()
+
+    def revoke_role(self, role: str, grantee_kind: str, grantee: str) -> None:
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.role_grants WHERE role = ? AND grantee_kind = ? AND grantee = ?",
+                       [role, grantee_kind, grantee])
+            self._access_changed()
+
+    # -- privilege grants --------------------------------------------------------------------
+
+    def grants_to(self, roles: Iterable[str]) -> list[GrantRow]:
+        rows = self.query(f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE list_contains(?, grantee)", [list(roles)])
+        return [GrantRow(*r) for r in rows]
+
+    def grants_on(self, key: ObjectKey) -> list[GrantRow]:
+        rows = self.query(f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE {KEY_WHERE} ORDER BY created_on, "
+                          "privilege, grantee", key.params())
+        return [GrantRow(*r) for r in rows]
+
+    def add_grant(self, key: ObjectKey, privilege: str, grantee: str, grant_option: bool, granted_by: str) -> None:
+        """Grant a privilege; granting it again only ever adds the grant option."""
+        with self.transaction() as tx:
+            tx.execute(
+                f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO UPDATE SET grant_option = grant_option OR excluded.grant_option",
+                [*key.params(), privilege, grantee, grant_option, granted_by, now()])
+            self._access_changed()
+
+    def remove_grant(self, key: ObjectKey, privilege: str, grantee: str, only_grant_option: bool = False) -> None:
+        with self.transaction() as tx:
+            if only_grant_option:
+                tx.execute(f"UPDATE snowreg.grants SET grant_option = false WHERE {KEY_WHERE} AND privilege = ? "
+                           "AND grantee = ?", [*key.params(), privilege, grantee])
+            else:
+                tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE} AND privilege = ? AND grantee = ?",
+                           [*key.params(), privilege, grantee])
+            self._access_changed()
+
+    def owned_by(self, roles: Iterable[str]) -> list[tuple[ObjectKey, str]]:
+        """(object, owner) of the databases and schemas owned by any of the roles (models, stages and tags
+        carry their owner in their rows; tables have OWNERSHIP grants)."""
+        rows = self.query(
+            "SELECT 'DATABASE', name, '', owner FROM snowreg.databases WHERE list_contains($1, owner) "
+            "UNION ALL SELECT 'SCHEMA', database_name, name, owner FROM snowreg.schemas "
+            "WHERE list_contains($1, owner)", [list(roles)])
+        return [(ObjectKey("DATABASE", d) if k == "DATABASE" else ObjectKey("SCHEMA", d, s), o)
+                for k, d, s, o in rows]
+
+    def owner_of(self, key: ObjectKey) -> str | None:
+        """The owning role of an object (None: the object does not exist)."""
+        if key.kind in ("TABLE", "VIEW"):
+            row = self.query_one("SELECT grantee FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND "
+                                 "database_name = ? AND schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'",
+                                 [key.database, key.schema, key.name])
+            if row is not None:
+                return str(row[0])
+            schema = self.get_schema(key.database, key.schema)  # tables made before governance: schema's owner
+            return schema.owner if schema is not None else None
+        table = OWNER_TABLES.get(key.kind)
+        if table is None:
+            return None
+        where, params = _owner_where(key)
+        row = self.query_one(f"SELECT owner FROM snowreg.{table} WHERE {where}", params)
+        return None if row is None else str(row[0] or "")
+
+    def set_owner(self, key: ObjectKey, role: str, current_grants: Literal["REVOKE", "COPY"] | None) -> None:
+        """Transfer ownership; REVOKE drops the grants on the object, COPY re-records them as the new owner's."""
+        with self.transaction() as tx:
+            if key.kind in ("TABLE", "VIEW"):
+                tx.execute("DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? "
+                           "AND schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'",
+                           [key.database, key.schema, key.name])
+                tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, "
+                           "true, ?, ?)", [*key.params(), role, role, now()])
+            else:
+                where, params = _owner_where(key)
+                tx.execute(f"UPDATE snowreg.{OWNER_TABLES[key.kind]} SET owner = ? WHERE {where}", [role, *params])
+            if current_grants == "REVOKE":
+                tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE} AND privilege <> 'OWNERSHIP'", key.params())
+            elif current_grants == "COPY":
+                tx.execute(f"UPDATE snowreg.grants SET granted_by = ? WHERE {KEY_WHERE} AND privilege <> 'OWNERSHIP'",
+                           [role, *key.params()])
+            self._access_changed()
+
+    def record_table_owner(self, database: str, schema: str, name: str, kind: str, owner: str) -> None:
+        """A table or view created by plain SQL: its creator owns it (and the future grants of its schema apply)."""
+        key = ObjectKey(kind, database, schema, name)
+        with self.transaction() as tx:
+            self._forget_object(tx, ObjectKey("TABLE", database, schema, name))
+            self._forget_object(tx, ObjectKey("VIEW", database, schema, name))
+            owner = self._apply_future_grants(tx, key, database, schema, owner)
+            tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, true, ?, ?)",
+                       [*key.params(), owner, owner, now()])
+
+    def forget_table(self, database: str, schema: str, name: str) -> None:
+        with self.transaction() as tx:
+            self._forget_object(tx, ObjectKey("TABLE", database, schema, name))
+            self._forget_object(tx, ObjectKey("VIEW", database, schema, name))
+
+    def relation_kind(self, database: str, schema: str, name: str) -> str | None:
+        """TABLE or VIEW when a user table or view of that name exists in DuckDB, else None."""
+        row = self.query_one(
+            "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+            "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
+            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, name] * 2)
+        return str(row[0]) if row else None
+
+    # -- future grants -----------------------------------------------------------------------
+
+    def future_grants(self, container_kind: str, database: str, schema: str = "") -> list[FutureGrantRow]:
+        rows = self.query(f"SELECT {FUTURE_COLS} FROM snowreg.future_grants WHERE container_kind = ? AND "
+                          "database_name = ? AND schema_name = ? ORDER BY created_on, privilege, grantee",
+                          [container_kind, database, schema])
+        return [FutureGrantRow(*r) for r in rows]
+
+    def future_grants_to(self, role: str) -> list[FutureGrantRow]:
+        rows = self.query(f"SELECT {FUTURE_COLS} FROM snowreg.future_grants WHERE grantee = ? "
+                          "ORDER BY created_on, privilege", [role])
+        return [FutureGrantRow(*r) for r in rows]
+
+    def add_future_grant(self, container_kind: str, database: str, schema: str, object_kind: str, privilege: str,
+                         grantee: str, grant_option: bool) -> None:
+        with self.transaction() as tx:
+            if privilege == "OWNERSHIP":  # one future owner per container and kind
+                tx.execute("DELETE FROM snowreg.future_grants WHERE container_kind = ? AND database_name = ? AND "
+                           "schema_name = ? AND object_kind = ? AND privilege = 'OWNERSHIP'",
+                           [container_kind, database, schema, object_kind])
+            tx.execute(f"INSERT INTO snowreg.future_grants ({FUTURE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT DO UPDATE SET grant_option = grant_option OR excluded.grant_option",
+                       [container_kind, database, schema, object_kind, privilege, grantee, grant_option, now()])
+            self._access_changed()
+
+    def remove_future_grant(self, container_kind: str, database: str, schema: str, object_kind: str,
+                            privilege: str, grantee: str, only_grant_option: bool = False) -> None:
+        where = ("container_kind = ? AND database_name = ? AND schema_name = ? AND object_kind = ? AND privilege = ? "
+                 "AND grantee = ?")
+        params = [container_kind, database, schema, object_kind, privilege, grantee]
+        with self.transaction() as tx:
+            if only_grant_option:
+                tx.execute(f"UPDATE snowreg.future_grants SET grant_option = false WHERE {where}", params)
+            else:
+                tx.execute(f"DELETE FROM snowreg.future_grants WHERE {where}", params)
+            self._access_changed()
+
+    def _apply_future_grants(self, tx: duckdb.DuckDBPyConnection, key: ObjectKey, database: str, schema: str,
+                             owner: str) -> str:
+        """Grant a new object what its schema's (else its database's) future grants say; returns its owner."""
+        rows = [FutureGrantRow(*r) for r in tx.execute(
+            f"SELECT {FUTURE_COLS} FROM snowreg.future_grants WHERE database_name = ? AND object_kind = ? AND "
+            "(container_kind = 'SCHEMA' AND schema_name = ? OR container_kind = 'DATABASE')",
+            [database, key.kind, schema]).fetchall()]
+        if any(r.container_kind == "SCHEMA" for r in rows):  # schema-level future grants take precedence
+            rows = [r for r in rows if r.container_kind == "SCHEMA"]
+        for r in rows:
+            if r.privilege == "OWNERSHIP":
+                owner = r.grantee
+        for r in rows:
+            if r.privilege != "OWNERSHIP":
+                tx.execute(f"INSERT OR IGNORE INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [*key.params(), r.privilege, r.grantee, r.grant_option, owner, now()])
+        if rows:
+            self._access_changed()
+        return owner
+
+    # -- hooks: objects appear and disappear -------------------------------------------------
+
+    def _forget_object(self, tx: duckdb.DuckDBPyConnection, key: ObjectKey) -> None:
+        tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE}", key.params())
+        self._access_changed()
+
+    def _forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
+        """Grants on a dropped database or schema and on everything in it (by name) go with it."""
+        if schema is None:
+            tx.execute("DELETE FROM snowreg.grants WHERE database_name = ? AND object_kind <> 'ACCOUNT'", [database])
+            tx.execute("DELETE FROM snowreg.future_grants WHERE database_name = ?", [database])
+        else:
+            tx.execute("DELETE FROM snowreg.grants WHERE database_name = ? AND schema_name = ?", [database, schema])
+            tx.execute("DELETE FROM snowreg.future_grants WHERE database_name = ? AND schema_name = ?",
+                       [database, schema])
+        tx.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
+                   "(SELECT id FROM snowreg.stages)")
+        self._access_changed()
+
+    def create_model(self, database: str, schema: str, name: str, owner: str | None,
+                     version_name: str, content: VersionContent) -> int:
+        with self.transaction() as tx:
+            model_id = super().create_model(database, schema, name, owner, version_name, content)
+            new_owner = self._apply_future_grants(tx, ObjectKey("MODEL", id=model_id), database, schema,
+                                                  owner or "")
+            if new_owner != (owner or ""):
+                tx.execute("UPDATE snowreg.models SET owner = ? WHERE id = ?", [new_owner, model_id])
+            self._access_changed()
+            return model_id
+
+    def _after_model_dropped(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
+        super()._after_model_dropped(tx, model_id)
+        self._forget_object(tx, ObjectKey("MODEL", id=model_id))
+
+    def update_model(self, model_id: int, **values: Any) -> None:
+        super().update_model(model_id, **values)
+        if "owner" in values:
+            self._access_changed()
+
+    def create_database(self, name: str, owner: str | None, comment: str | None = None) -> None:
+        with self.transaction() as tx:  # stale grants of an earlier database of that name do not apply
+            self._forget_container(tx, name, None)
+        super().create_database(name, owner, comment)
+        self._access_changed()
+
+    def drop_database(self, name: str) -> None:
+        super().drop_database(name)
+        with self.transaction() as tx:
+            self._forget_container(tx, name, None)
+
+    def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
+                      managed_access: bool = False) -> None:
+        with self.transaction() as tx:
+            self._forget_container(tx, database, name)
+        super().create_schema(database, name, owner, comment, managed_access)
+        self._access_changed()
+
+    def drop_schema(self, database: str, name: str) -> None:
+        super().drop_schema(database, name)
+        with self.transaction() as tx:
+            self._forget_container(tx, database, name)
+
+    def schema_managed_access(self, database: str, schema: str) -> bool:
+        row = self.query_one("SELECT managed_access FROM snowreg.schemas WHERE database_name = ? AND name = ?",
+                             [database, schema])
+        return bool(row and row[0])
+
+    def create_stage(self, database: str, schema: str, name: str, owner: str | None, url: str | None,
+                     temporary: bool, session_id: int | None, comment: str | None = None) -> int:
+        with self.transaction() as tx:
+            stage_id = super().create_stage(database, schema, name, owner, url, temporary, session_id, comment)
+            self._apply_future_grants(tx, ObjectKey("STAGE", id=stage_id), database, schema, owner or "")
+            return stage_id
+
+    def drop_stage(self, stage_id: int) -> None:
+        with self.transaction() as tx:
+            super().drop_stage(stage_id)
+            self._forget_object(tx, ObjectKey("STAGE", id=stage_id))
+
+    def drop_session_stages(self, session_id: int) -> None:
+        with self.transaction() as tx:
+            super().drop_session_stages(session_id)
+            tx.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
+                       "(SELECT id FROM snowreg.stages)")
+
+    def drop_tag(self, database: str, schema: str, name: str) -> None:
+        with self.transaction() as tx:
+            super().drop_tag(database, schema, name)
+            self._forget_object(tx, ObjectKey("TAG", database, schema, name))
+
+    # -- reads for SHOW and INFORMATION_SCHEMA -----------------------------------------------
+
+    def model_owners(self) -> list[tuple[int, str, str, str]]:
+        """(id, database, schema, owner) of every model: what role-filtered listings need."""
+        return [(int(r[0]), r[1], r[2], r[3] or "") for r in self.query(
+            "SELECT id, database_name, schema_name, owner FROM snowreg.models")]
+
+    def owned_objects(self, role: str) -> list[tuple[str, str, str, str, int, datetime]]:
+        """(kind, database, schema, name, id, created_on) of what a role owns (tables: see its grants)."""
+        rows = self.query(
+            "SELECT 'DATABASE', name, '', '', 0, created_on FROM snowreg.databases WHERE owner = $1 "
+            "UNION ALL SELECT 'SCHEMA', database_name, name, '', 0, created_on FROM snowreg.schemas WHERE owner = $1 "
+            "UNION ALL SELECT 'MODEL', database_name, schema_name, name, id, created_on FROM snowreg.models "
+            "WHERE owner = $1 UNION ALL SELECT 'STAGE', database_name, schema_name, name, id, created_on "
+            "FROM snowreg.stages WHERE owner = $1 UNION ALL SELECT 'TAG', database_name, schema_name, name, 0, "
+            "created_on FROM snowreg.tags WHERE owner = $1 UNION ALL SELECT 'ROLE', '', '', name, 0, created_on "
+            "FROM snowreg.roles WHERE owner = $1 UNION ALL SELECT 'USER', '', '', name, 0, created_on "
+            "FROM snowreg.users WHERE owner = $1 ORDER BY 6", [role])
+        return [(r[0], r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
+
+
+def _owner_where(key: ObjectKey) -> tuple[str, list[Any]]:
+    """The WHERE clause selecting an object's row in its own table."""
+    if key.kind in ("MODEL", "STAGE"):
+        return "id = ?", [key.id]
+    if key.kind == "DATABASE":
+        return "name = ?", [key.database]
+    if key.kind == "SCHEMA":
+        return "database_name = ? AND name = ?", [key.database, key.schema]
+    if key.kind == "TAG":
+        return "database_name = ? AND schema_name = ? AND name = ?", [key.database, key.schema, key.name]
+    return "name = ?", [key.name]

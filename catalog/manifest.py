@@ -1,0 +1,350 @@
+"""Read a model version directory (MANIFEST.yml + model/model.yaml) into what the catalog stores."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from snowreg import errors
+
+MANIFEST_PATH = "MANIFEST.yml"
+MODEL_SPEC_PATH = "model/model.yaml"
+FUNCTION = "FUNCTION"
+TABLE_FUNCTION = "TABLE_FUNCTION"
+BOTH_PLATFORMS = ("WAREHOUSE", "SNOWPARK_CONTAINER_SERVICES")
+
+# Signature data type (model.yaml) -> the SQL type the client writes in MANIFEST.yml (Snowpark's own mapping).
+SQL_TYPE_OF = {
+    "INT8": "BYTEINT", "UINT8": "BYTEINT", "INT16": "SMALLINT", "UINT16": "SMALLINT",
+    "INT32": "INT", "UINT32": "INT", "INT64": "BIGINT", "UINT64": "BIGINT",
+    "FLOAT": "FLOAT", "DOUBLE": "DOUBLE", "BOOL": "BOOLEAN", "STRING": "STRING", "BYTES": "BINARY",
+    "TIMESTAMP_NTZ": "TIMESTAMP", "OBJECT": "OBJECT",
+}
+
+_UNQUOTED_ANY_CASE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_UNQUOTED_UPPER = re.compile(r"[A-Z_][A-Z0-9_$]*")
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+
+
+def resolve_name(name: str, *, case_sensitive: bool = False) -> str:
+    """The stored (resolved) form of a method, feature or parameter name, as the client computes it.
+
+    Case-insensitive names must be plain identifiers (upper-cased) or quoted ones (unquoted);
+    case-sensitive names are kept exactly. Raises ValueError for a name SQL cannot express.
+    """
+    if case_sensitive:
+        return name
+    if _QUOTED.fullmatch(name):
+        return name[1:-1].replace('""', '"')
+    if _UNQUOTED_ANY_CASE.fullmatch(name):
+        return name.upper()
+    raise ValueError(
+        f"{name} cannot be resolved as a valid SQL identifier. Try specifying `case_sensitive` as True."
+    )
+
+
+def sql_type(feature: Mapping[str, Any]) -> str:
+    """The MANIFEST.yml SQL type of one model.yaml feature or parameter spec."""
+    if "specs" in feature:
+        return "ARRAY" if feature.get("shape") else "OBJECT"
+    if feature.get("shape"):
+        return "ARRAY"
+    dtype = str(feature.get("type", feature.get("dtype", "")))
+    return SQL_TYPE_OF.get(dtype, dtype)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """One SQL-callable method of a model version."""
+
+    name: str
+    target_method: str
+    type: str
+    inputs: tuple[tuple[str, str], ...]
+    outputs: tuple[tuple[str, str], ...]
+    params: tuple[tuple[str, str, str], ...] = ()
+    is_partitioned: bool = False
+    volatility: str = "IMMUTABLE"
+    handler: str = ""
+
+    @property
+    def is_table_function(self) -> bool:
+        return self.type == TABLE_FUNCTION
+
+
+@dataclass(frozen=True, slots=True)
+class VersionSpec:
+    """What CREATE MODEL / ADD VERSION learns from a version directory's MANIFEST.yml and model.yaml."""
+
+    functions: tuple[FunctionSpec, ...]
+    model_spec: str
+    model_type: str
+    task: str
+    model_attributes: dict[str, Any]
+    runnable_in: tuple[str, ...]
+    user_data: dict[str, Any] = field(default_factory=dict)
+    python_version: str = ""
+    dependencies: str = ""
+    language: str = "PYTHON"
+
+
+def read_version(files: Mapping[str, bytes]) -> VersionSpec:
+    """Parse a version directory; raise a SQL compilation error when MANIFEST.yml is missing or invalid."""
+    manifest = _load_yaml(files, MANIFEST_PATH, required=True)
+    if not isinstance(manifest, dict):
+        raise _bad(f"{MANIFEST_PATH} must be a mapping, not {_kind(manifest)}.")
+    spec_text = _text(files, MODEL_SPEC_PATH) if MODEL_SPEC_PATH in files else ""
+    model_meta = _load_yaml(files, MODEL_SPEC_PATH, required=False) if spec_text else {}
+    if not isinstance(model_meta, dict):
+        raise _bad(f"{MODEL_SPEC_PATH} must be a mapping, not {_kind(model_meta)}.")
+    runtimes = _mapping(manifest, "runtimes", required=True)
+    methods = manifest.get("methods")
+    if not isinstance(methods, list) or not methods:
+        raise _bad(f"{MANIFEST_PATH} must list at least one entry under 'methods'.")
+    model_type = str(model_meta.get("model_type") or "")
+    functions = tuple(_function(m, i, runtimes, model_meta, model_type) for i, m in enumerate(methods))
+    _check_unique(functions)
+    task = str(model_meta.get("task") or "UNKNOWN")
+    runtime = _first_runtime(runtimes, methods)
+    return VersionSpec(
+        functions=functions,
+        model_spec=spec_text,
+        model_type=model_type,
+        task=task,
+        model_attributes={"framework": model_type, "task": task},
+        runnable_in=_platforms(manifest),
+        user_data=_user_data(manifest),
+        python_version=str(runtime.get("version") or ""),
+        dependencies=_dependencies(files, runtime),
+        language=str(runtime.get("language") or "PYTHON"),
+    )
+
+
+def show_functions_row(fn: FunctionSpec, version_name: str) -> dict[str, Any]:
+    """The SHOW FUNCTIONS IN MODEL values of one function (all columns but created_on)."""
+    args = [f"{name} {typ}" for name, typ in fn.inputs]
+    text = ", ".join(args)
+    if fn.params:
+        optional = ", ".join(f"{name} {typ}" for name, typ, _ in fn.params)
+        text = f"{text} [, {optional}]" if text else f"[{optional}]"
+    if fn.is_table_function:
+        return_type = "TABLE (" + ", ".join(f"{name} {typ}" for name, typ in fn.outputs) + ")"
+    else:
+        return_type = "OBJECT"
+    return {
+        "name": fn.name,
+        "version_name": version_name,
+        "min_num_arguments": len(fn.inputs),
+        "max_num_arguments": len(fn.inputs) + len(fn.params),
+        "arguments": f"({text})",
+        "return_type": return_type,
+        "description": "user-defined function",
+        "language": "PYTHON",
+        "is_table_function": "TRUE" if fn.is_table_function else "FALSE",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _bad(detail: str) -> errors.ProgrammingError:
+    return errors.compilation_error(f"Invalid model version: {detail}")
+
+
+def _kind(value: Any) -> str:
+    return "nothing" if value is None else f"a {type(value).__name__}"
+
+
+def _text(files: Mapping[str, bytes], path: str) -> str:
+    try:
+        return files[path].decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _bad(f"{path} is not UTF-8 text ({e.reason} at byte {e.start}).") from None
+
+
+def _load_yaml(files: Mapping[str, bytes], path: str, *, required: bool) -> Any:
+    import yaml
+
+    if path not in files:
+        if required:
+            raise errors.compilation_error(
+                f"Invalid model version: {path} is missing. A model version directory must contain "
+                f"{MANIFEST_PATH} at its root (as written by snowflake-ml-python's log_model)."
+            )
+        return {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(_text(files, path), Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise _bad(f"{path} is not valid YAML: {problem}{where}.") from None
+
+
+def _mapping(parent: Mapping[str, Any], key: str, *, required: bool,
+             where: str = MANIFEST_PATH) -> dict[str, Any]:
+    value = parent.get(key)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, dict) or (required and not value):
+        raise _bad(f"{where}: '{key}' must be a non-empty mapping.")
+    return value
+
+
+def _function(method: Any, index: int, runtimes: Mapping[str, Any], model_meta: Mapping[str, Any],
+              model_type: str) -> FunctionSpec:
+    where = f"{MANIFEST_PATH}: methods[{index}]"
+    if not isinstance(method, dict):
+        raise _bad(f"{where} must be a mapping.")
+    name, kind, handler = (_required_str(method, k, where) for k in ("name", "type", "handler"))
+    if kind not in (FUNCTION, TABLE_FUNCTION):
+        raise _bad(f"{where} ({name}): type must be FUNCTION or TABLE_FUNCTION, not {kind!r}.")
+    runtime = method.get("runtime")
+    if runtime is not None and runtime not in runtimes:
+        raise _bad(f"{where} ({name}): runtime {runtime!r} is not declared under 'runtimes'.")
+    signatures = model_meta.get("signatures") or {}
+    target = _target_method(name, handler, signatures)
+    inputs = _fields(method.get("inputs"), f"{where} ({name}) inputs", named=True)
+    if kind == TABLE_FUNCTION:
+        outputs = _fields(method.get("outputs"), f"{where} ({name}) outputs", named=True)
+    else:
+        _fields(method.get("outputs"), f"{where} ({name}) outputs", named=False)
+        outputs = _signature_outputs(signatures.get(target))
+    return FunctionSpec(
+        name=name,
+        target_method=target,
+        type=kind,
+        inputs=inputs,
+        outputs=outputs,
+        params=_params(method.get("params"), f"{where} ({name}) params"),
+        is_partitioned=_partitioned(model_meta, target, kind),
+        volatility=str(method.get("volatility") or ("VOLATILE" if model_type == "custom" else "IMMUTABLE")),
+        handler=handler,
+    )
+
+
+def _required_str(method: Mapping[str, Any], key: str, where: str) -> str:
+    value = method.get(key)
+    if not isinstance(value, str) or not value:
+        raise _bad(f"{where}: '{key}' must be a non-empty string.")
+    return value
+
+
+def _fields(value: Any, where: str, *, named: bool) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        value = []
+    if not isinstance(value, list):
+        raise _bad(f"{where} must be a list.")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            raise _bad(f"{where}[{i}] must be a mapping with a 'type'.")
+        name = item.get("name")
+        if named and (not isinstance(name, str) or not name):
+            raise _bad(f"{where}[{i}] must have a 'name'.")
+        out.append((str(name or ""), item["type"]))
+    return tuple(out)
+
+
+def _params(value: Any, where: str) -> tuple[tuple[str, str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _bad(f"{where} must be a list.")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("name", "type")):
+            raise _bad(f"{where}[{i}] must be a mapping with a 'name' and a 'type'.")
+        default = item.get("default")
+        out.append((item["name"], item["type"], "NULL" if default is None else str(default)))
+    return tuple(out)
+
+
+def _target_method(name: str, handler: str, signatures: Mapping[str, Any]) -> str:
+    """The Python method behind a SQL function: the client matches `"abc"` first, then `ABC`."""
+    if name in signatures:
+        return name
+    for method in signatures:
+        try:
+            if resolve_name(str(method)) == name:
+                return str(method)
+        except ValueError:
+            continue
+    parts = handler.split(".")
+    return parts[-2] if len(parts) >= 3 else name.lower()
+
+
+def _signature_outputs(signature: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(signature, dict):
+        return ()
+    outputs = signature.get("outputs") or []
+    return tuple((str(o.get("name", "")), sql_type(o)) for o in outputs if isinstance(o, dict))
+
+
+def _partitioned(model_meta: Mapping[str, Any], target: str, kind: str) -> bool:
+    if kind != TABLE_FUNCTION:
+        return False
+    props = (model_meta.get("function_properties") or {}).get(target) or {}
+    return bool(props.get("PARTITIONED", props.get("partitioned", True)))
+
+
+def _check_unique(functions: tuple[FunctionSpec, ...]) -> None:
+    seen: set[str] = set()
+    for fn in functions:
+        if fn.name in seen:
+            raise _bad(f"{MANIFEST_PATH} declares the method {fn.name} more than once.")
+        seen.add(fn.name)
+
+
+def _platforms(manifest: Mapping[str, Any]) -> tuple[str, ...]:
+    value = manifest.get("target_platforms")
+    if value is None or value == []:
+        return BOTH_PLATFORMS
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _bad(f"{MANIFEST_PATH}: 'target_platforms' must be a list of names.")
+    return tuple(value)
+
+
+def _user_data(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    value = manifest.get("user_data")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _bad(f"{MANIFEST_PATH}: 'user_data' must be a mapping.")
+    return value
+
+
+def _first_runtime(runtimes: Mapping[str, Any], methods: list[Any]) -> Mapping[str, Any]:
+    wanted = next((m.get("runtime") for m in methods if isinstance(m, dict) and m.get("runtime")), None)
+    runtime = runtimes.get(wanted) if wanted else next(iter(runtimes.values()))
+    return runtime if isinstance(runtime, dict) else {}
+
+
+def _dependencies(files: Mapping[str, bytes], runtime: Mapping[str, Any]) -> str:
+    """The runtime's package requirements as a JSON array (conda dependencies first, then pip)."""
+    deps = runtime.get("dependencies") or {}
+    found: list[str] = []
+    conda = files.get(str(deps.get("conda") or ""))
+    if conda is not None:
+        found += _conda_packages(conda)
+    pip = files.get(str(deps.get("pip") or ""))
+    if pip is not None:
+        found += [ln.strip() for ln in pip.decode("utf-8", "replace").splitlines() if ln.strip()]
+    return json.dumps(found)
+
+
+def _conda_packages(blob: bytes) -> list[str]:
+    import yaml
+
+    try:
+        env = yaml.safe_load(blob.decode("utf-8", "replace"))
+    except yaml.YAMLError:
+        return []
+    deps = env.get("dependencies") if isinstance(env, dict) else None
+    return [d for d in deps or [] if isinstance(d, str) and not d.startswith("python==")]

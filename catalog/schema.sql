@@ -1,0 +1,199 @@
+-- Registry state: small tables in the hidden schema "snowreg" of the main DuckDB catalog.
+-- Snowflake databases are attached DuckDB catalogs (user tables live there); everything the
+-- registry knows about lives here, so one DuckDB transaction makes every statement atomic.
+CREATE SCHEMA IF NOT EXISTS snowreg;
+
+CREATE TABLE IF NOT EXISTS snowreg.meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE SEQUENCE IF NOT EXISTS snowreg.ids;
+
+CREATE TABLE IF NOT EXISTS snowreg.databases (
+    name VARCHAR PRIMARY KEY,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    comment VARCHAR,
+    file VARCHAR              -- attached DuckDB file name (persistent registries), NULL in memory
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.schemas (
+    database_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    comment VARCHAR,
+    managed_access BOOLEAN DEFAULT false,
+    PRIMARY KEY (database_name, name)
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.models (
+    id BIGINT PRIMARY KEY,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    comment VARCHAR,
+    default_version VARCHAR,  -- name of the default version
+    model_type VARCHAR DEFAULT 'USER_MODEL'
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.versions (
+    id BIGINT PRIMARY KEY,
+    model_id BIGINT NOT NULL,
+    name VARCHAR NOT NULL,
+    seq BIGINT NOT NULL,      -- creation order: FIRST / LAST
+    created_on TIMESTAMPTZ NOT NULL,
+    last_altered_on TIMESTAMPTZ NOT NULL,
+    comment VARCHAR,
+    metadata VARCHAR NOT NULL DEFAULT '{}',     -- JSON object text, echoed verbatim
+    alias VARCHAR,            -- the one user alias, if any
+    model_spec VARCHAR,       -- model/model.yaml text
+    model_type VARCHAR,       -- framework (sklearn, custom, ...)
+    model_attributes VARCHAR DEFAULT '{}',
+    runnable_in VARCHAR DEFAULT '["WAREHOUSE"]',
+    user_data VARCHAR DEFAULT '{}',
+    python_version VARCHAR,
+    dependencies VARCHAR,
+    language VARCHAR DEFAULT 'PYTHON',
+    size BIGINT DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.functions (
+    version_id BIGINT NOT NULL,
+    pos INTEGER NOT NULL,
+    name VARCHAR NOT NULL,    -- SQL identifier (PREDICT, or "predict" when case-sensitive)
+    spec VARCHAR NOT NULL     -- JSON of the FunctionSpec
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.blobs (sha VARCHAR PRIMARY KEY, content BLOB NOT NULL);
+
+-- Files of model versions and of internal stages: owner_kind 'version' | 'stage'.
+CREATE TABLE IF NOT EXISTS snowreg.files (
+    owner_kind VARCHAR NOT NULL,
+    owner_id BIGINT NOT NULL,
+    path VARCHAR NOT NULL,
+    sha VARCHAR NOT NULL,
+    size BIGINT NOT NULL,
+    md5 VARCHAR NOT NULL,
+    last_modified TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.stages (
+    id BIGINT PRIMARY KEY,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    url VARCHAR,              -- file:///dir for local-directory stages, NULL for internal ones
+    temporary BOOLEAN DEFAULT false,
+    session_id BIGINT,        -- the creating connection, for temporary stages
+    comment VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.tags (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    comment VARCHAR,
+    allowed_values VARCHAR,   -- JSON array or NULL
+    PRIMARY KEY (database_name, schema_name, name)
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.tag_references (
+    tag_database VARCHAR NOT NULL,
+    tag_schema VARCHAR NOT NULL,
+    tag_name VARCHAR NOT NULL,
+    domain VARCHAR NOT NULL,  -- 'MODULE' for models
+    object_id BIGINT NOT NULL,
+    value VARCHAR NOT NULL
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- Governance: roles, users, role grants, privilege grants and future grants.
+-- Ownership of databases, schemas, models, stages and tags is their `owner` column; tables have no
+-- row of their own, so their ownership is an OWNERSHIP row in snowreg.grants.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS snowreg.roles (
+    name VARCHAR PRIMARY KEY,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR NOT NULL DEFAULT '',  -- the owning role ('' for system roles)
+    comment VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.users (
+    name VARCHAR PRIMARY KEY,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR NOT NULL DEFAULT '',
+    comment VARCHAR,
+    default_role VARCHAR,
+    properties VARCHAR NOT NULL DEFAULT '{}'  -- other CREATE USER properties, JSON object
+);
+
+-- `role` granted to a role (the grantee inherits it) or to a user. PUBLIC is implicit, never stored.
+CREATE TABLE IF NOT EXISTS snowreg.role_grants (
+    role VARCHAR NOT NULL,
+    grantee_kind VARCHAR NOT NULL,  -- ROLE | USER
+    grantee VARCHAR NOT NULL,
+    granted_by VARCHAR NOT NULL DEFAULT '',
+    created_on TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (role, grantee_kind, grantee)
+);
+
+-- Privileges granted to roles. Models and stages are named by id (a rename keeps its grants), other
+-- objects by (database, schema, name); unused parts are ''.
+CREATE TABLE IF NOT EXISTS snowreg.grants (
+    object_kind VARCHAR NOT NULL,   -- ACCOUNT, DATABASE, SCHEMA, MODEL, TABLE, VIEW, STAGE, TAG
+    database_name VARCHAR NOT NULL DEFAULT '',
+    schema_name VARCHAR NOT NULL DEFAULT '',
+    name VARCHAR NOT NULL DEFAULT '',
+    object_id BIGINT NOT NULL DEFAULT 0,
+    privilege VARCHAR NOT NULL,
+    grantee VARCHAR NOT NULL,
+    grant_option BOOLEAN NOT NULL DEFAULT false,
+    granted_by VARCHAR NOT NULL DEFAULT '',
+    created_on TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (object_kind, database_name, schema_name, name, object_id, privilege, grantee)
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.future_grants (
+    container_kind VARCHAR NOT NULL,  -- SCHEMA | DATABASE
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL DEFAULT '',
+    object_kind VARCHAR NOT NULL,     -- MODEL, TABLE, ...
+    privilege VARCHAR NOT NULL,       -- OWNERSHIP: new objects are owned by the grantee
+    grantee VARCHAR NOT NULL,
+    grant_option BOOLEAN NOT NULL DEFAULT false,
+    created_on TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (container_kind, database_name, schema_name, object_kind, privilege, grantee)
+);
+
+-- The system roles, their hierarchy and account privileges, and the administrator user: once.
+INSERT INTO snowreg.roles SELECT r, now(), '', c FROM (VALUES
+    ('ACCOUNTADMIN', 'Account administrator can manage all aspects of the account.'),
+    ('SECURITYADMIN', 'Security administrator can manage security aspects of the account.'),
+    ('USERADMIN', 'User administrator can create and manage users and roles'),
+    ('SYSADMIN', 'System administrator can create and manage databases and warehouses.'),
+    ('PUBLIC', 'Public role is automatically available to every user in the account.')) t(r, c)
+WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
+
+INSERT INTO snowreg.role_grants SELECT r, k, g, '', now() FROM (VALUES
+    ('SECURITYADMIN', 'ROLE', 'ACCOUNTADMIN'), ('SYSADMIN', 'ROLE', 'ACCOUNTADMIN'),
+    ('USERADMIN', 'ROLE', 'SECURITYADMIN'), ('ACCOUNTADMIN', 'USER', 'ADMIN')) t(r, k, g)
+WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
+
+INSERT INTO snowreg.grants (object_kind, privilege, grantee, grant_option, granted_by, created_on)
+SELECT 'ACCOUNT', p, r, true, '', now() FROM (VALUES
+    ('MANAGE GRANTS', 'SECURITYADMIN'), ('CREATE USER', 'USERADMIN'), ('CREATE ROLE', 'USERADMIN'),
+    ('CREATE DATABASE', 'SYSADMIN'), ('CREATE WAREHOUSE', 'SYSADMIN'), ('APPLY TAG', 'ACCOUNTADMIN')) t(p, r)
+WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
+
+INSERT INTO snowreg.users (name, created_on, owner, default_role)
+SELECT 'ADMIN', now(), 'ACCOUNTADMIN', 'ACCOUNTADMIN'
+WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
+
+INSERT INTO snowreg.meta SELECT 'governance_seeded', '1'
+WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');

@@ -1,0 +1,212 @@
+"""The DuckDB instance behind a registry: connection, transactions, databases and schemas."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from snowreg import errors
+
+SCHEMA_VERSION = "1"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def quote(name: str) -> str:
+    """A DuckDB identifier for a resolved Snowflake name."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseRow:
+    name: str
+    created_on: datetime
+    owner: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaRow:
+    database_name: str
+    name: str
+    created_on: datetime
+    owner: str | None
+    comment: str | None
+
+
+class Store:
+    """Owns the DuckDB connection; every registry write goes through `transaction()`."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        if self.path is not None:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self.db = duckdb.connect(str(self.path / "registry.duckdb"))
+        else:
+            self.db = duckdb.connect(":memory:")
+        self.lock = threading.RLock()
+        self._in_tx = False
+        self.generation = 0  # bumped by every committed write; lets caches notice changes
+        self._bootstrap()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def _bootstrap(self) -> None:
+        ddl = resources.files("snowreg.catalog").joinpath("schema.sql").read_text()
+        self.db.execute(ddl)
+        row = self.db.execute("SELECT value FROM snowreg.meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO snowreg.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        elif row[0] != SCHEMA_VERSION:
+            raise errors.OperationalError(
+                f"registry schema version {row[0]} is not supported (expected {SCHEMA_VERSION})"
+            )
+        for (name, file) in self.db.execute("SELECT name, file FROM snowreg.databases").fetchall():
+            self._attach(name, file)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection of its own (session state) over the shared instance."""
+        return self.db.cursor()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run registry writes atomically: all of them or none (nested calls join the outer one)."""
+        with self.lock:
+            if self._in_tx:
+                yield self.db
+                return
+            self.db.execute("BEGIN TRANSACTION")
+            self._in_tx = True
+            try:
+                yield self.db
+            except BaseException:
+                self._in_tx = False
+                self.db.execute("ROLLBACK")
+                raise
+            self._in_tx = False
+            self.db.execute("COMMIT")
+            self.generation += 1
+
+    def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.db.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        with self.lock:
+            return self.db.execute(sql, params).fetchone()
+
+    def next_id(self) -> int:
+        row = self.db.execute("SELECT nextval('snowreg.ids')").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    # -- databases ---------------------------------------------------------------------------
+
+    def _attach(self, name: str, file: str | None) -> None:
+        target = ":memory:" if file is None or self.path is None else str(self.path / "databases" / file)
+        self.db.execute(f"ATTACH IF NOT EXISTS '{target}' AS {quote(name)}")
+
+    def get_database(self, name: str) -> DatabaseRow | None:
+        row = self.query_one(
+            "SELECT name, created_on, owner, comment FROM snowreg.databases WHERE name = ?", [name]
+        )
+        return DatabaseRow(*row) if row else None
+
+    def list_databases(self) -> list[DatabaseRow]:
+        rows = self.query("SELECT name, created_on, owner, comment FROM snowreg.databases ORDER BY name")
+        return [DatabaseRow(*r) for r in rows]
+
+    def create_database(self, name: str, owner: str | None, comment: str | None = None) -> None:
+        """Create a database with its PUBLIC schema; the caller checked it does not exist."""
+        file = None
+        if self.path is not None:
+            (self.path / "databases").mkdir(exist_ok=True)
+            file = hashlib.sha1(name.encode()).hexdigest()[:16] + ".duckdb"
+        with self.lock:
+            self._attach(name, file)
+            try:
+                self.db.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
+                with self.transaction() as tx:
+                    tx.execute(
+                        "INSERT INTO snowreg.databases VALUES (?, ?, ?, ?, ?)", [name, now(), owner, comment, file]
+                    )
+                    tx.execute(
+                        "INSERT INTO snowreg.schemas VALUES (?, 'PUBLIC', ?, ?, NULL, false)", [name, now(), owner]
+                    )
+            except BaseException:
+                self.db.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+                raise
+
+    def drop_database(self, name: str) -> None:
+        with self.lock:
+            with self.transaction() as tx:
+                model_ids = [r[0] for r in tx.execute(
+                    "SELECT id FROM snowreg.models WHERE database_name = ?", [name]).fetchall()]
+                for model_id in model_ids:
+                    self._delete_model_rows(tx, model_id)
+                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ?", [name])
+                tx.execute("DELETE FROM snowreg.databases WHERE name = ?", [name])
+                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ?", [name])
+                tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [name])
+            self.db.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+
+    def _delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
+        raise NotImplementedError  # provided by the models part of the catalog
+
+    # -- schemas -----------------------------------------------------------------------------
+
+    def get_schema(self, database: str, name: str) -> SchemaRow | None:
+        row = self.query_one(
+            "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas "
+            "WHERE database_name = ? AND name = ?",
+            [database, name],
+        )
+        return SchemaRow(*row) if row else None
+
+    def list_schemas(self, database: str | None = None) -> list[SchemaRow]:
+        sql = "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas"
+        params: list[Any] = []
+        if database is not None:
+            sql += " WHERE database_name = ?"
+            params.append(database)
+        return [SchemaRow(*r) for r in self.query(sql + " ORDER BY database_name, name", params)]
+
+    def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
+                      managed_access: bool = False) -> None:
+        with self.lock:
+            self.db.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
+            with self.transaction() as tx:
+                tx.execute(
+                    "INSERT INTO snowreg.schemas VALUES (?, ?, ?, ?, ?, ?)",
+                    [database, name, now(), owner, comment, managed_access],
+                )
+
+    def drop_schema(self, database: str, name: str) -> None:
+        with self.lock:
+            with self.transaction() as tx:
+                model_ids = [r[0] for r in tx.execute(
+                    "SELECT id FROM snowreg.models WHERE database_name = ? AND schema_name = ?",
+                    [database, name]).fetchall()]
+                for model_id in model_ids:
+                    self._delete_model_rows(tx, model_id)
+                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
+                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
+                           [database, name])
+            self.db.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")

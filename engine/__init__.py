@@ -1,0 +1,1 @@
+"""Execution: session state, one executor, privilege checks, query rewriting, inference, results."""

@@ -1,0 +1,59 @@
+"""DuckDB errors → Snowflake errors: the engine's one translation boundary for the database."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from snowreg import errors
+
+_TABLE_MISSING = re.compile(r"(?:Table|View|Table Function) with name \"?([^\s\"]+)\"? does not exist")
+_CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
+_SCHEMA_MISSING = re.compile(r"Schema with name \"?([^\s\"]+)\"? does not exist")
+_COLUMN_MISSING = re.compile(r"Referenced column \"?([^\s\"]+)\"? not found")
+_FUNCTION_MISSING = re.compile(r"Scalar Function with name \"?([^\s\"]+)\"? does not exist")
+_ALREADY = re.compile(r"(?:Table|View) with name \"?([^\s\"]+)\"? already exists")
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e)
+    for prefix in ("Catalog Error: ", "Binder Error: ", "Parser Error: ", "Conversion Error: ",
+                   "Invalid Input Error: ", "Constraint Error: ", "Out of Range Error: "):
+        text = text.replace(prefix, "")
+    return text.split("\n")[0].strip()
+
+
+def translate(e: duckdb.Error) -> errors.Error:
+    """A Snowflake-shaped error for a DuckDB exception raised while running translated SQL."""
+    text = str(e)
+    detail = _first_line(e)
+    if isinstance(e, duckdb.CatalogException):
+        for rx, kind in ((_TABLE_MISSING, "Object"), (_SCHEMA_MISSING, "Schema"), (_CATALOG_MISSING, "Database")):
+            m = rx.search(text)
+            if m:
+                return errors.does_not_exist(kind, m.group(1).upper() if kind != "Object" else m.group(1),
+                                             "42S02" if kind == "Object" else "02000")
+        m = _FUNCTION_MISSING.search(text)
+        if m:
+            return errors.compilation_error(f"Unknown function {m.group(1).upper()}", 2140, "42601")
+        m = _ALREADY.search(text)
+        if m:
+            return errors.already_exists("Object", m.group(1))
+    if isinstance(e, duckdb.BinderException):
+        m = _COLUMN_MISSING.search(text)
+        if m:
+            return errors.compilation_error(f"error line 0 at position 0\ninvalid identifier '{m.group(1)}'",
+                                            904, "42000")
+        return errors.compilation_error(detail, 2000, "42601")
+    if isinstance(e, duckdb.ParserException):
+        return errors.compilation_error(f"syntax error: {detail}", 1003, "42000")
+    if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
+        return errors.ProgrammingError(detail, 100038, "22018")
+    if isinstance(e, duckdb.OutOfRangeException):
+        return errors.ProgrammingError(detail, 100046, "22003")
+    if isinstance(e, duckdb.ConstraintException):
+        return errors.IntegrityError(detail, 100072, "22000")
+    if isinstance(e, duckdb.NotImplementedException):
+        return errors.NotSupportedError(f"SQL compilation error:\n{detail}", 2, "0A000")
+    return errors.ProgrammingError(f"SQL execution error:\n{detail}", 100000, "XX000")

@@ -1,0 +1,121 @@
+"""The executor: one dispatch from a statement to its handler."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from snowreg import errors
+from snowreg.engine import containers, governance, models, query, show, stages, tags
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session
+from snowreg.grammar import ast
+
+
+def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) -> Result:
+    """Run one statement in a session. A failed statement leaves the catalog unchanged."""
+    match stmt:
+        case ast.Query():
+            return query.run_query(session, stmt, describe_only)
+        case _ if describe_only:
+            return describe(stmt, session)
+        case ast.CreateDatabase():
+            return containers.create_database(session, stmt)
+        case ast.DropDatabase():
+            return containers.drop_database(session, stmt)
+        case ast.CreateSchema():
+            return containers.create_schema(session, stmt)
+        case ast.DropSchema():
+            return containers.drop_schema(session, stmt)
+        case ast.Use():
+            return containers.use(session, stmt)
+        case ast.ShowDatabases():
+            return show.show_databases(session, stmt)
+        case ast.ShowSchemas():
+            return show.show_schemas(session, stmt)
+        case ast.SetVariable():
+            return containers.set_variable(session, stmt)
+        case ast.UnsetVariable():
+            return containers.unset_variable(session, stmt)
+        case ast.AlterSession():
+            return containers.alter_session(session, stmt)
+        case ast.ShowParameters():
+            return containers.show_parameters(session, stmt)
+        case ast.CreateModel():
+            return models.create_model(session, stmt)
+        case ast.DropModel():
+            return models.drop_model(session, stmt)
+        case ast.AlterModelSet():
+            return models.alter_set(session, stmt)
+        case ast.AlterModelUnset():
+            return models.alter_unset(session, stmt)
+        case ast.AlterModelSetTag():
+            return models.set_tags(session, stmt)
+        case ast.AlterModelUnsetTag():
+            return models.unset_tags(session, stmt)
+        case ast.SetAlias():
+            return models.set_alias(session, stmt)
+        case ast.UnsetAlias():
+            return models.unset_alias(session, stmt)
+        case ast.RenameModel():
+            return models.rename_model(session, stmt)
+        case ast.AddVersion():
+            return models.add_version(session, stmt)
+        case ast.DropVersion():
+            return models.drop_version(session, stmt)
+        case ast.ModifyVersion():
+            return models.modify_version(session, stmt)
+        case ast.CommentOn():
+            return comment_on(session, stmt)
+        case ast.ShowModels():
+            return show.show_models(session, stmt)
+        case ast.ShowVersions():
+            return show.show_versions(session, stmt)
+        case ast.ShowFunctions():
+            return show.show_functions(session, stmt)
+        case ast.CreateTag():
+            return tags.create_tag(session, stmt)
+        case ast.DropTag():
+            return tags.drop_tag(session, stmt)
+        case ast.CreateStage():
+            return stages.create_stage(session, stmt)
+        case ast.DropStage():
+            return stages.drop_stage(session, stmt)
+        case ast.Put():
+            return stages.put(session, stmt)
+        case ast.Get():
+            return stages.get(session, stmt)
+        case ast.ListFiles():
+            return stages.list_files(session, stmt)
+        case ast.RemoveFiles():
+            return stages.remove(session, stmt)
+        case (ast.CreateRole() | ast.DropRole() | ast.CreateUser() | ast.DropUser() | ast.GrantRole()
+              | ast.RevokeRole() | ast.UseRole() | ast.UseSecondaryRoles() | ast.ShowRoles() | ast.ShowUsers()
+              | ast.GrantPrivileges() | ast.RevokePrivileges() | ast.GrantOwnership() | ast.ShowGrants()):
+            return governance.execute(session, stmt)
+        case ast.Describe():
+            return describe_object(session, stmt)
+        case _:
+            assert_never(stmt)
+
+
+def describe(stmt: ast.Statement, session: Session) -> Result:
+    """Type a non-query statement without running it: SHOW commands run (they change nothing)."""
+    if isinstance(stmt, ast.ShowModels | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
+                  | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles):
+        result = execute(stmt, session)
+        result.rows = []
+        result.rowcount = 0
+        return result
+    return status()
+
+
+def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
+    if stmt.kind == "MODEL":
+        return models.comment_on_model(session, stmt)
+    raise errors.not_supported(f"COMMENT ON {stmt.kind}")
+
+
+def describe_object(session: Session, stmt: ast.Describe) -> Result:
+    if stmt.kind == "ARTIFACT REPOSITORY":
+        raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
+    raise errors.not_supported(f"DESCRIBE {stmt.kind}")

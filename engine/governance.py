@@ -1,0 +1,235 @@
+"""Roles, users and grants: CREATE/DROP ROLE and USER, GRANT/REVOKE, USE ROLE, SHOW ROLES/GRANTS."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from snowreg import errors
+from snowreg.catalog import Catalog
+from snowreg.catalog.grants import SYSTEM_ROLES, RoleRow
+from snowreg.engine import grants, privileges, showgrants
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session, identifier_text, render_ident
+from snowreg.grammar import ast
+
+GovernanceStatement = (
+    ast.CreateRole | ast.DropRole | ast.CreateUser | ast.DropUser | ast.GrantRole | ast.RevokeRole | ast.UseRole
+    | ast.UseSecondaryRoles | ast.ShowRoles | ast.ShowUsers | ast.GrantPrivileges | ast.RevokePrivileges
+    | ast.GrantOwnership | ast.ShowGrants
+)
+
+
+def execute(session: Session, stmt: GovernanceStatement) -> Result:
+    match stmt:
+        case ast.CreateRole():
+            return create_role(session, stmt)
+        case ast.DropRole():
+            return drop_role(session, stmt)
+        case ast.CreateUser():
+            return create_user(session, stmt)
+        case ast.DropUser():
+            return drop_user(session, stmt)
+        case ast.GrantRole():
+            return grant_role(session, stmt)
+        case ast.RevokeRole():
+            return revoke_role(session, stmt)
+        case ast.UseRole():
+            return use_role(session, stmt)
+        case ast.UseSecondaryRoles():
+            session.secondary_roles = stmt.mode
+            return status()
+        case ast.ShowRoles():
+            return showgrants.show_roles(session, stmt)
+        case ast.ShowUsers():
+            return showgrants.show_users(session, stmt)
+        case ast.GrantPrivileges():
+            return grants.grant_privileges(session, stmt)
+        case ast.RevokePrivileges():
+            return grants.revoke_privileges(session, stmt)
+        case ast.GrantOwnership():
+            return grants.grant_ownership(session, stmt)
+        case ast.ShowGrants():
+            return showgrants.show_grants(session, stmt)
+        case _:
+            assert_never(stmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# Connecting and switching roles
+# ---------------------------------------------------------------------------------------------
+
+
+def login(catalog: Catalog, user: str | None, role: str | None) -> tuple[str, str]:
+    """The user and primary role a new connection starts with.
+
+    No user: ADMIN, holding ACCOUNTADMIN. A user that does not exist yet is created holding only PUBLIC.
+    `role` must be granted to the user (003013 otherwise); without it the user's default role is used
+    when it is granted, else PUBLIC.
+    """
+    name = identifier_text(user) if user else "ADMIN"
+    row = catalog.get_user(name)
+    if row is None:
+        catalog.create_user(name, "USERADMIN")
+    allowed = catalog.role_graph().user_closure(name)
+    if role:
+        wanted = identifier_text(role)
+        if wanted not in allowed or catalog.get_role(wanted) is None:
+            raise errors.role_not_assigned(wanted)
+        return name, wanted
+    default = row.default_role if row is not None else None
+    if default and default in allowed and catalog.get_role(default) is not None:
+        return name, default
+    return name, "PUBLIC"
+
+
+def use_role(session: Session, stmt: ast.UseRole) -> Result:
+    """USE ROLE: the role must be granted to the user, directly or through the role hierarchy."""
+    name = session.name(stmt.name)
+    if session.catalog.get_role(name) is None:
+        raise errors.does_not_exist("Role", render_ident(name))
+    if name not in session.catalog.role_graph().user_closure(session.user):
+        raise errors.role_not_assigned(name)
+    session.role = name
+    return status()
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles
+# ---------------------------------------------------------------------------------------------
+
+
+def _both_modifiers(or_replace: bool, if_not_exists: bool) -> None:
+    if or_replace and if_not_exists:
+        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+
+
+def find_role(session: Session, name: str) -> RoleRow:
+    """A role the session may know of (any role: SHOW ROLES lists them all); 002003 when missing."""
+    row = session.catalog.get_role(name)
+    if row is None:
+        raise errors.does_not_exist("Role", render_ident(name))
+    return row
+
+
+def check_role_owner(session: Session, role: RoleRow) -> None:
+    """Granting, revoking or dropping a role needs its ownership or MANAGE GRANTS."""
+    a = privileges.access(session)
+    if role.owner not in a.roles and not a.manage_grants:
+        raise errors.insufficient_privileges("role", role.name)
+
+
+def create_role(session: Session, stmt: ast.CreateRole) -> Result:
+    _both_modifiers(stmt.or_replace, stmt.if_not_exists)
+    name = session.name(stmt.name)
+    privileges.check_account(session, "CREATE ROLE")
+    existing = session.catalog.get_role(name)
+    with session.catalog.transaction():
+        if existing is not None:
+            if stmt.if_not_exists:
+                return status(f"{render_ident(name)} already exists, statement succeeded.")
+            if not stmt.or_replace:
+                raise errors.already_exists("Object", name)
+            _droppable(session, existing)
+            session.catalog.drop_role(name, session.role)
+        session.catalog.create_role(name, session.role, stmt.comment)
+    return status(f"Role {render_ident(name)} successfully created.")
+
+
+def _droppable(session: Session, role: RoleRow) -> None:
+    if role.name in SYSTEM_ROLES:
+        raise errors.compilation_error(f"Cannot drop or replace the system role '{role.name}'.", 3021, "42501")
+    check_role_owner(session, role)
+
+
+def drop_role(session: Session, stmt: ast.DropRole) -> Result:
+    name = session.name(stmt.name)
+    role = session.catalog.get_role(name)
+    if role is None:
+        if stmt.if_exists:
+            return status(f"Drop statement executed successfully ({render_ident(name)} already dropped).")
+        raise errors.does_not_exist("Role", render_ident(name))
+    _droppable(session, role)
+    session.catalog.drop_role(name, session.role)  # what it owned passes to the dropping role
+    return status(f"{render_ident(name)} successfully dropped.")
+
+
+def grant_role(session: Session, stmt: ast.GrantRole) -> Result:
+    role = find_role(session, session.name(stmt.role))
+    grantee = _grantee(session, stmt.grantee_kind, session.name(stmt.grantee))
+    check_role_owner(session, role)
+    if stmt.grantee_kind == "ROLE":
+        graph = session.catalog.role_graph()
+        if grantee == role.name or grantee in graph.closure(role.name):
+            raise errors.ProgrammingError(
+                f"SQL execution error:\nGranting role '{role.name}' to role '{grantee}' would create a cycle: "
+                f"'{grantee}' is already granted to '{role.name}'.", 3023, "42P17")
+    if role.name != "PUBLIC":  # every user and role holds PUBLIC already
+        session.catalog.grant_role(role.name, stmt.grantee_kind, grantee, role.owner or session.role)
+    return status()
+
+
+def revoke_role(session: Session, stmt: ast.RevokeRole) -> Result:
+    role = find_role(session, session.name(stmt.role))
+    grantee = _grantee(session, stmt.grantee_kind, session.name(stmt.grantee))
+    check_role_owner(session, role)
+    session.catalog.revoke_role(role.name, stmt.grantee_kind, grantee)
+    return status()
+
+
+def _grantee(session: Session, kind: str, name: str) -> str:
+    exists = session.catalog.get_role(name) if kind == "ROLE" else session.catalog.get_user(name)
+    if exists is None:
+        raise errors.does_not_exist("Role" if kind == "ROLE" else "User", render_ident(name))
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Users
+# ---------------------------------------------------------------------------------------------
+
+
+def _property_value(text: str) -> str:
+    """A CREATE USER property value: 'text' or an identifier."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    return text
+
+
+def create_user(session: Session, stmt: ast.CreateUser) -> Result:
+    _both_modifiers(stmt.or_replace, stmt.if_not_exists)
+    name = session.name(stmt.name)
+    privileges.check_account(session, "CREATE USER")
+    props = {key.upper(): _property_value(value) for key, value in stmt.properties}
+    default_role = props.pop("DEFAULT_ROLE", None)
+    comment = props.pop("COMMENT", None)
+    existing = session.catalog.get_user(name)
+    with session.catalog.transaction():
+        if existing is not None:
+            if stmt.if_not_exists:
+                return status(f"{render_ident(name)} already exists, statement succeeded.")
+            if not stmt.or_replace:
+                raise errors.already_exists("Object", name)
+            _check_user_owner(session, existing.name, existing.owner)
+            session.catalog.drop_user(name)
+        role = identifier_text(default_role) if default_role else None
+        session.catalog.create_user(name, session.role, role, comment, props)
+    return status(f"User {render_ident(name)} successfully created.")
+
+
+def _check_user_owner(session: Session, name: str, owner: str) -> None:
+    a = privileges.access(session)
+    if owner not in a.roles and not a.manage_grants:
+        raise errors.insufficient_privileges("user", name)
+
+
+def drop_user(session: Session, stmt: ast.DropUser) -> Result:
+    name = session.name(stmt.name)
+    user = session.catalog.get_user(name)
+    if user is None:
+        if stmt.if_exists:
+            return status(f"Drop statement executed successfully ({render_ident(name)} already dropped).")
+        raise errors.does_not_exist("User", render_ident(name))
+    _check_user_owner(session, user.name, user.owner)
+    session.catalog.drop_user(name)
+    return status(f"{render_ident(name)} successfully dropped.")

@@ -1,0 +1,361 @@
+"""GRANT / REVOKE privileges and GRANT OWNERSHIP: which privileges exist, on what, and who may grant them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from snowreg import errors
+from snowreg.catalog.grants import ObjectKey
+from snowreg.engine import privileges
+from snowreg.engine.privileges import ACCOUNT_NAME, Access, index_of
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session, model_fqn, render_ident
+from snowreg.grammar import ast
+
+# The privileges each object kind accepts in GRANT / REVOKE (OWNERSHIP goes through GRANT OWNERSHIP).
+# `ALL [PRIVILEGES]` means every privilege of the kind's list.
+VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
+    "ACCOUNT": ("CREATE DATABASE", "CREATE ROLE", "CREATE USER", "CREATE WAREHOUSE", "MANAGE GRANTS",
+                "APPLY TAG", "EXECUTE TASK", "MONITOR USAGE"),
+    "DATABASE": ("USAGE", "CREATE SCHEMA", "MONITOR", "MODIFY", "CREATE DATABASE ROLE"),
+    "SCHEMA": ("USAGE", "CREATE MODEL", "CREATE TABLE", "CREATE VIEW", "CREATE STAGE", "CREATE TAG",
+               "CREATE FUNCTION", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE FILE FORMAT", "MODIFY", "MONITOR"),
+    "MODEL": ("USAGE", "READ"),
+    "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES"),
+    "VIEW": ("SELECT", "REFERENCES"),
+    "STAGE": ("USAGE", "READ", "WRITE"),
+    "TAG": ("APPLY", "READ"),
+    "WAREHOUSE": ("USAGE", "OPERATE", "MONITOR", "MODIFY"),
+}
+FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE")
+SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG")
+PLURALS = {"MODELS": "MODEL", "TABLES": "TABLE", "VIEWS": "VIEW", "STAGES": "STAGE", "SCHEMAS": "SCHEMA",
+           "TAGS": "TAG"}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One object a grant names, resolved and visible to the session."""
+
+    key: ObjectKey
+    owner: str
+    display: str  # the `name` column of SHOW GRANTS
+    short: str  # the name in "Insufficient privileges to operate on <kind> '<short>'"
+    database: str = ""  # the container of a schema object
+    schema: str = ""
+
+
+def singular(kind: str) -> str:
+    return PLURALS.get(kind.upper(), kind.upper())
+
+
+def expand(kind: str, names: Iterable[str]) -> list[str]:
+    """The privileges a GRANT/REVOKE list names on an object kind; an invalid one is a compilation error."""
+    valid = VALID_PRIVILEGES.get(kind)
+    if valid is None:
+        raise errors.not_supported(f"Privileges on {kind}")
+    out: list[str] = []
+    for raw in names:
+        name = " ".join(raw.upper().split())
+        chosen = valid if name in ("ALL", "ALL PRIVILEGES") else (name,)
+        if name == "OWNERSHIP":
+            raise errors.compilation_error(
+                f"OWNERSHIP on {kind} is transferred with GRANT OWNERSHIP and cannot be revoked.", 2000, "42601")
+        if chosen == (name,) and name not in valid:
+            raise errors.compilation_error(
+                f"Invalid privilege '{name}' for object type {kind}: {name} is not a valid privilege for {kind} "
+                f"objects. Valid privileges: {', '.join(valid)}, ALL [PRIVILEGES].", 2000, "42601")
+        out.extend(p for p in chosen if p not in out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolving what a grant names
+# ---------------------------------------------------------------------------------------------
+
+
+def _fqn(*parts: str) -> str:
+    return ".".join(render_ident(p) for p in parts)
+
+
+def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
+    """The object `kind name` names; 002003 when it is missing or the session may not see it."""
+    a = privileges.access(session)
+    catalog = session.catalog
+    if kind == "DATABASE":
+        db = session.name(qn.name)
+        row = catalog.get_database(db)
+        if row is None or not a.sees_database(db):
+            raise errors.does_not_exist("Database", render_ident(db))
+        return Target(ObjectKey("DATABASE", db), row.owner or "", render_ident(db), db)
+    if kind == "SCHEMA":
+        db, schema = session.qualify_schema(qn)
+        srow = catalog.get_schema(db, schema)
+        if srow is None or not a.sees_schema(db, schema):
+            raise errors.does_not_exist("Schema", _fqn(db, schema))
+        return Target(ObjectKey("SCHEMA", db, schema), srow.owner or "", _fqn(db, schema), schema, db, schema)
+    if kind in ("ROLE", "USER"):
+        return _account_object(session, a, kind, session.name(qn.name))
+    if kind == "WAREHOUSE":  # warehouses are not modelled: grants on them are recorded for SHOW GRANTS only
+        name = session.name(qn.name)
+        return Target(ObjectKey("WAREHOUSE", name=name), "SYSADMIN", render_ident(name), name)
+    if kind in SCHEMA_OBJECTS:
+        return _schema_object(session, a, kind, *session.qualify(qn))
+    raise errors.not_supported(f"Grants on {kind}")
+
+
+def _account_object(session: Session, a: Access, kind: str, name: str) -> Target:
+    row = session.catalog.get_role(name) if kind == "ROLE" else session.catalog.get_user(name)
+    if row is None:
+        raise errors.does_not_exist(kind.title(), render_ident(name))
+    return Target(ObjectKey(kind, name=name), row.owner, render_ident(name), name)
+
+
+def _schema_object(session: Session, a: Access, kind: str, db: str, schema: str, name: str) -> Target:
+    if kind == "MODEL":
+        model = session.catalog.get_model(db, schema, name)
+        if model is None or not privileges.can_see_model(session, model):
+            raise errors.does_not_exist("Model", _fqn(db, schema, name))
+        return Target(ObjectKey("MODEL", id=model.id), model.owner or "", model_fqn(model), name, db, schema)
+    key, owner = _schema_object_key(session, kind, db, schema, name)
+    if key is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), owner))):
+        raise errors.does_not_exist(kind.title(), _fqn(db, schema, name))
+    return Target(key, owner, _fqn(db, schema, name), name, db, schema)
+
+
+def _schema_object_key(session: Session, kind: str, db: str, schema: str, name: str) -> tuple[ObjectKey | None, str]:
+    """(key, owner) of a stage, tag, table or view; (None, '') when there is none of that name."""
+    catalog = session.catalog
+    if kind == "STAGE":
+        stage = catalog.get_stage(db, schema, name)
+        return (ObjectKey("STAGE", id=stage.id), stage.owner or "") if stage else (None, "")
+    if kind == "TAG":
+        tag = catalog.get_tag(db, schema, name)
+        return (ObjectKey("TAG", db, schema, name), tag.owner or "") if tag else (None, "")
+    relation = catalog.relation_kind(db, schema, name)
+    if relation is None:
+        return None, ""
+    key = ObjectKey(relation, db, schema, name)
+    return key, catalog.owner_of(key) or ""
+
+
+def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
+    """(object kind, objects) of ON ALL <kind>s IN SCHEMA | DATABASE, skipping what the session cannot see."""
+    kind = singular(target.kind)
+    db, schema = _container(session, target)
+    catalog = session.catalog
+    schemas = [schema] if schema else [s.name for s in catalog.list_schemas(db)]
+    out: list[Target] = []
+    for s in schemas:
+        if kind == "MODEL":
+            names = [m.name for m in catalog.list_models(db, s)]
+        elif kind in ("TABLE", "VIEW"):
+            names = [r[0] for r in catalog.query(
+                f"SELECT {'table' if kind == 'TABLE' else 'view'}_name FROM "
+                f"duckdb_{'tables' if kind == 'TABLE' else 'views'}() WHERE database_name = ? AND schema_name = ? "
+                "AND NOT internal ORDER BY 1", [db, s])]
+        elif kind == "SCHEMA":
+            names = [s]
+        elif kind == "STAGE":
+            names = [r[0] for r in catalog.query("SELECT name FROM snowreg.stages WHERE database_name = ? AND "
+                                                 "schema_name = ? AND NOT temporary ORDER BY name", [db, s])]
+        else:
+            raise errors.not_supported(f"ON ALL {target.kind} IN {target.container_kind}")
+        for name in names:
+            qn = ast.QualifiedName(name, db) if kind == "SCHEMA" else ast.QualifiedName(name, s, db)
+            try:
+                out.append(resolve(session, kind, qn))
+            except errors.ProgrammingError as e:
+                if e.errno != 2003:
+                    raise
+    return kind, out
+
+
+def _container(session: Session, target: ast.BulkTarget) -> tuple[str, str]:
+    """(database, schema or '') of an ALL / FUTURE target, visible to the session."""
+    a = privileges.access(session)
+    if target.container_kind == "DATABASE":
+        db = session.name(target.container.name)
+        if session.catalog.get_database(db) is None or not a.sees_database(db):
+            raise errors.does_not_exist("Database", render_ident(db))
+        return db, ""
+    db, schema = session.qualify_schema(target.container)
+    if session.catalog.get_schema(db, schema) is None or not a.sees_schema(db, schema):
+        raise errors.does_not_exist("Schema", _fqn(db, schema))
+    return db, schema
+
+
+def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Target]]:
+    if isinstance(target, ast.AccountTarget):
+        return "ACCOUNT", [Target(ObjectKey("ACCOUNT"), "", ACCOUNT_NAME, ACCOUNT_NAME)]
+    if isinstance(target, ast.BulkTarget):
+        return _bulk(session, target)
+    kind = " ".join(target.kind.upper().split())
+    return kind, [resolve(session, kind, target.name)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may grant
+# ---------------------------------------------------------------------------------------------
+
+
+def grantor(session: Session, a: Access, target: Target, privilege: str) -> str | None:
+    """The grantor to record, or None when the session may not grant `privilege` on `target`.
+
+    The owner may grant (in a managed-access schema only the schema's owner); so may a role holding the
+    privilege WITH GRANT OPTION, and a role with MANAGE GRANTS (the owner is then recorded as grantor).
+    """
+    owner = target.owner
+    if target.schema and target.key.kind in SCHEMA_OBJECTS and \
+            session.catalog.schema_managed_access(target.database, target.schema):
+        owner = session.catalog.owner_of(ObjectKey("SCHEMA", target.database, target.schema)) or ""
+    if owner and owner in a.roles:
+        return owner
+    holder = a.grantable.get(index_of(target.key), {}).get(privilege)
+    if holder is not None:
+        return holder
+    if a.manage_grants:
+        return owner or a.primary
+    return None
+
+
+def _denied(target: Target) -> errors.ProgrammingError:
+    return errors.insufficient_privileges(target.key.kind.lower(), target.short)
+
+
+def _role(session: Session, name: ast.Name) -> str:
+    role = session.name(name)
+    if session.catalog.get_role(role) is None:
+        raise errors.does_not_exist("Role", render_ident(role))
+    return role
+
+
+def _check_future_authority(session: Session, db: str, schema: str) -> None:
+    """Future grants need MANAGE GRANTS, or the schema's ownership in a managed-access schema."""
+    a = privileges.access(session)
+    if a.manage_grants:
+        return
+    if schema and session.catalog.schema_managed_access(db, schema) and \
+            session.catalog.owner_of(ObjectKey("SCHEMA", db, schema)) in a.roles:
+        return
+    raise errors.insufficient_privileges("schema" if schema else "database", schema or db)
+
+
+def _future_kind(target: ast.BulkTarget) -> str:
+    kind = singular(target.kind)
+    if kind not in FUTURE_KINDS:
+        raise errors.not_supported(f"FUTURE {target.kind} grants")
+    return kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+# ---------------------------------------------------------------------------------------------
+
+
+def grant_privileges(session: Session, stmt: ast.GrantPrivileges) -> Result:
+    role = _role(session, stmt.role)
+    target = stmt.target
+    if isinstance(target, ast.BulkTarget) and target.mode == "FUTURE":
+        kind = _future_kind(target)
+        db, schema = _container(session, target)
+        _check_future_authority(session, db, schema)
+        with session.catalog.transaction():
+            for p in expand(kind, stmt.privileges):
+                session.catalog.add_future_grant(target.container_kind, db, schema, kind, p, role,
+                                                 stmt.with_grant_option)
+        return status()
+    kind, targets = _targets(session, target)
+    is_all = any(" ".join(p.upper().split()) in ("ALL", "ALL PRIVILEGES") for p in stmt.privileges)
+    a = privileges.access(session)
+    with session.catalog.transaction():
+        for t in targets:
+            granted = 0
+            for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
+                by = grantor(session, a, t, p)
+                if by is None:
+                    if is_all:
+                        continue  # ALL grants what the grantor may grant
+                    raise _denied(t)
+                session.catalog.add_grant(t.key, p, role, stmt.with_grant_option, by)
+                granted += 1
+            if is_all and not granted:
+                raise _denied(t)
+    return status()
+
+
+def revoke_privileges(session: Session, stmt: ast.RevokePrivileges) -> Result:
+    role = _role(session, stmt.role)
+    target = stmt.target
+    if isinstance(target, ast.BulkTarget) and target.mode == "FUTURE":
+        kind = _future_kind(target)
+        db, schema = _container(session, target)
+        _check_future_authority(session, db, schema)
+        with session.catalog.transaction():
+            for p in expand(kind, stmt.privileges):
+                session.catalog.remove_future_grant(target.container_kind, db, schema, kind, p, role,
+                                                    stmt.grant_option_for)
+        return status()
+    kind, targets = _targets(session, target)
+    a = privileges.access(session)
+    with session.catalog.transaction():
+        for t in targets:
+            held = {g.privilege: g for g in session.catalog.grants_on(t.key) if g.grantee == role}
+            for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
+                grant = held.get(p)
+                if grant is None:
+                    continue  # revoking what was not granted succeeds
+                if grant.granted_by not in a.roles and t.owner not in a.roles and not a.manage_grants:
+                    raise _denied(t)
+                _revoke(session, t, p, role, stmt.grant_option_for, stmt.cascade)
+    return status()
+
+
+def _revoke(session: Session, target: Target, privilege: str, role: str, grant_option_only: bool,
+            cascade: bool) -> None:
+    """Revoke one grant; grants `role` made with its grant option depend on it (RESTRICT refuses, CASCADE follows)."""
+    dependents = [g for g in session.catalog.grants_on(target.key)
+                  if g.privilege == privilege and g.granted_by == role and g.grantee != role]
+    if dependents and not cascade:
+        raise dependent_grant(privilege, target, dependents[0].grantee,
+                              "To revoke all dependent grants while revoking the current grant use 'CASCADE' option.")
+    for g in dependents:
+        _revoke(session, target, privilege, g.grantee, False, True)
+    session.catalog.remove_grant(target.key, privilege, role, grant_option_only)
+
+
+def dependent_grant(privilege: str, target: Target, grantee: str, advice: str) -> errors.ProgrammingError:
+    # Snowflake's wording; its error number is not documented (UNCERTAIN).
+    return errors.ProgrammingError(
+        f"SQL execution error:\nDependent grant of privilege '{privilege}' on securable '{target.display}' to role "
+        f"'{grantee}' exists. It must be revoked first. More than one dependent grant may exist: use 'SHOW GRANTS' "
+        f"command to view them. {advice}", 3111, "2BP01")
+
+
+def grant_ownership(session: Session, stmt: ast.GrantOwnership) -> Result:
+    """Transfer ownership: the owner or MANAGE GRANTS may; existing grants need REVOKE or COPY CURRENT GRANTS."""
+    role = _role(session, stmt.role)
+    target = stmt.target
+    if isinstance(target, ast.BulkTarget) and target.mode == "FUTURE":
+        kind = _future_kind(target)
+        db, schema = _container(session, target)
+        _check_future_authority(session, db, schema)
+        session.catalog.add_future_grant(target.container_kind, db, schema, kind, "OWNERSHIP", role, False)
+        return status()
+    if isinstance(target, ast.AccountTarget):
+        raise errors.compilation_error("OWNERSHIP cannot be granted on ACCOUNT.", 2000, "42601")
+    _, targets = _targets(session, target)
+    a = privileges.access(session)
+    with session.catalog.transaction():
+        for t in targets:
+            if t.owner not in a.roles and not a.manage_grants:
+                raise _denied(t)
+            outbound = [g for g in session.catalog.grants_on(t.key) if g.privilege != "OWNERSHIP"]
+            if outbound and stmt.current_grants is None:
+                raise dependent_grant(
+                    outbound[0].privilege, t, outbound[0].grantee,
+                    "To revoke all dependent grants while transferring object ownership, use convenience command "
+                    "'GRANT OWNERSHIP ON <target_objects> TO <target_role> REVOKE CURRENT GRANTS'.")
+            session.catalog.set_owner(t.key, role, stmt.current_grants)
+    return status()

@@ -1,0 +1,123 @@
+"""Deserialised models shared by every connection: one load per version content, bounded, thread-safe."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from snowreg.catalog import Catalog, VersionRow
+from snowreg.engine.modelload import LoadedModel, load_model
+
+DEFAULT_CAPACITY = 8
+
+
+@dataclass
+class _Entry:
+    """One cached model and the versions (per catalog) that resolved to it."""
+
+    model: LoadedModel | None = None
+    error: BaseException | None = None
+    loaded: threading.Event = field(default_factory=threading.Event)
+    users: set[tuple[int, int]] = field(default_factory=set)  # (id(catalog), version id)
+
+
+class ModelCache:
+    """LRU of loaded models keyed by the digest of a version's `model/` files.
+
+    Keying by content (not by version id) makes the cache safe across connections and registries:
+    a version dropped and re-created under the same name, or a model replaced by CREATE OR REPLACE,
+    has other files and therefore another key. Entries whose versions were all dropped are evicted
+    the next time the catalog that held them has changed.
+    """
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._catalogs: weakref.WeakValueDictionary[int, Catalog] = weakref.WeakValueDictionary()
+        self._generations: dict[int, int] = {}
+        self.loads = 0  # how many times a model was deserialised (tests and benchmarks read it)
+
+    def get(self, catalog: Catalog, version: VersionRow) -> LoadedModel:
+        """The loaded model of a version; deserialised at most once while it stays cached."""
+        key = content_key(catalog, version.id)
+        self._sweep(catalog)
+        with self._lock:
+            entry = self._entries.get(key)
+            owner = entry is None
+            if entry is None:
+                entry = self._entries[key] = _Entry()
+                self._evict()
+            self._entries.move_to_end(key)
+            entry.users.add((id(catalog), version.id))
+            self._catalogs[id(catalog)] = catalog
+        if owner:
+            self._load(catalog, version, key, entry)
+        entry.loaded.wait()
+        if entry.error is not None:
+            raise entry.error
+        assert entry.model is not None
+        return entry.model
+
+    def _load(self, catalog: Catalog, version: VersionRow, key: str, entry: _Entry) -> None:
+        try:
+            entry.model = load_model(catalog.read_files("version", version.id, "model/"))
+            self.loads += 1
+        except BaseException as e:  # noqa: B036 - handed to every waiter, then forgotten
+            entry.error = e
+            with self._lock:
+                if self._entries.get(key) is entry:
+                    del self._entries[key]
+        finally:
+            entry.loaded.set()
+
+    def _evict(self) -> None:
+        while len(self._entries) > self.capacity:
+            oldest = next(iter(self._entries))
+            if not self._entries[oldest].loaded.is_set():
+                break  # still loading: keep it; the cache is briefly over capacity
+            del self._entries[oldest]
+
+    def _sweep(self, catalog: Catalog) -> None:
+        """Forget models whose versions no longer exist, once per change of the catalog."""
+        generation = getattr(catalog, "generation", None)
+        if generation is None or self._generations.get(id(catalog)) == generation:
+            return
+        self._generations[id(catalog)] = generation
+        with self._lock:
+            users = [(key, user) for key, entry in self._entries.items() for user in entry.users
+                     if user[0] == id(catalog) and entry.loaded.is_set()]
+        gone = {user for _, user in users if not catalog.list_files("version", user[1], "model/")}
+        if not gone:
+            return
+        with self._lock:
+            for key, entry in list(self._entries.items()):
+                entry.users -= gone
+                if not entry.users and entry.loaded.is_set():
+                    del self._entries[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._entries
+
+
+def content_key(catalog: Catalog, version_id: int) -> str:
+    """A digest of the version's `model/` files (path, size, md5): equal content, equal model."""
+    files = catalog.list_files("version", version_id, "model/")
+    digest = hashlib.sha256()
+    for path, size, md5, _ in files:
+        digest.update(f"{path}\0{size}\0{md5}\n".encode())
+    return digest.hexdigest()
+
+
+MODELS = ModelCache()

@@ -1,0 +1,323 @@
+"""Handlers of the model statements: CREATE / ALTER / DROP MODEL, versions, aliases, default version."""
+
+from __future__ import annotations
+
+import orjson
+
+from snowreg import errors
+from snowreg.catalog import ModelRow, VersionContent, VersionRow
+from snowreg.catalog.manifest import read_version
+from snowreg.engine import privileges, stages
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session, model_fqn, render_ident
+from snowreg.grammar import ast
+
+SYSTEM_ALIASES = ("DEFAULT", "FIRST", "LAST")
+
+
+def rule_error(msg: str) -> errors.ProgrammingError:
+    """A registry-rule violation. Snowflake documents the rules but not their texts (reference §8.3)."""
+    return errors.compilation_error(msg, 2000, "42601")
+
+
+# ---------------------------------------------------------------------------------------------
+# Lookups
+# ---------------------------------------------------------------------------------------------
+
+
+def find_model(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction) -> ModelRow:
+    """The model a name refers to, checked for `action`; 002003 when missing or invisible."""
+    db, schema, name = session.qualify(qn)
+    model = session.catalog.get_model(db, schema, name)
+    if model is None:
+        raise errors.does_not_exist("Model", ".".join(render_ident(p) for p in (db, schema, name)))
+    privileges.check_model(session, model, action)
+    return model
+
+
+def find_model_or_none(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction,
+                       if_exists: bool) -> ModelRow | None:
+    try:
+        return find_model(session, qn, action)
+    except errors.ProgrammingError as e:
+        if if_exists and e.errno == 2003:
+            return None
+        raise
+
+
+def resolve_version(session: Session, model: ModelRow, ref: ast.Name,
+                    versions: list[VersionRow] | None = None) -> VersionRow:
+    """A version by name, user alias, or system alias DEFAULT / FIRST / LAST."""
+    text = session.name(ref)
+    versions = versions if versions is not None else session.catalog.list_versions(model.id)
+    for v in versions:
+        if v.name == text:
+            return v
+    for v in versions:
+        if v.alias is not None and v.alias == text:
+            return v
+    if text in SYSTEM_ALIASES and versions:
+        if text == "FIRST":
+            return versions[0]
+        if text == "LAST":
+            return versions[-1]
+        return next(v for v in versions if v.name == model.default_version)
+    raise errors.does_not_exist("Model version", f"{model_fqn(model)}.{render_ident(text)}")
+
+
+def version_aliases(model: ModelRow, version: VersionRow, versions: list[VersionRow]) -> list[str]:
+    """System aliases that point at a version, then its user alias."""
+    out = []
+    if version.name == model.default_version:
+        out.append("DEFAULT")
+    if versions and version.id == versions[0].id:
+        out.append("FIRST")
+    if versions and version.id == versions[-1].id:
+        out.append("LAST")
+    if version.alias:
+        out.append(version.alias)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# CREATE / DROP / RENAME
+# ---------------------------------------------------------------------------------------------
+
+
+def _content(session: Session, source: ast.ModelSource) -> tuple[VersionContent, str | None]:
+    """What a new version copies: (content, source version name when copied from a model)."""
+    if isinstance(source, ast.FromModel):
+        src = find_model(session, source.model, "read")
+        ref = source.version if source.version is not None else "DEFAULT"
+        version = resolve_version(session, src, ref)
+        return session.catalog.version_content(version), version.name
+    owner_kind, owner_id, prefix = stages.locate_for_read(session, source.stage)
+    files = stages.read_tree(session, owner_kind, owner_id, prefix)
+    spec = read_version(files)
+    if owner_kind == "dir":
+        pairs = session.catalog.mapping_files(files)
+    else:
+        pairs = session.catalog.files_as_content(owner_kind, owner_id, stages.as_dir(prefix))
+    return VersionContent(pairs, spec), None
+
+
+def create_model(session: Session, stmt: ast.CreateModel) -> Result:
+    if stmt.or_replace and stmt.if_not_exists:
+        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+    db, schema, name = session.qualify(stmt.name)
+    _check_schema(session, db, schema)
+    existing = session.catalog.get_model(db, schema, name)
+    if existing is not None:
+        if stmt.if_not_exists:
+            return status(f"{name} already exists, statement succeeded.")
+        if not stmt.or_replace:
+            raise errors.already_exists("Object", name)
+        privileges.check_model(session, existing, "own")
+    privileges.check_create_in_schema(session, db, schema, "MODEL")
+    content, source_version = _content(session, stmt.source)
+    version = session.name(stmt.version) if stmt.version is not None else source_version or "V1"
+    with session.catalog.transaction():
+        if existing is not None:
+            session.catalog.drop_model(existing.id)
+        session.catalog.create_model(db, schema, name, session.role, version, content)
+    return status(f"Model {render_ident(name)} successfully created.")
+
+
+def _check_schema(session: Session, db: str, schema: str) -> None:
+    if session.catalog.get_database(db) is None:
+        raise errors.does_not_exist("Database", render_ident(db))
+    if session.catalog.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+
+
+def drop_model(session: Session, stmt: ast.DropModel) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    session.catalog.drop_model(model.id)
+    return status(f"{render_ident(model.name)} successfully dropped.")
+
+
+def rename_model(session: Session, stmt: ast.RenameModel) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    new = stmt.new_name
+    if new.schema is None:  # an unqualified new name stays in the model's schema
+        db, schema, name = model.database_name, model.schema_name, session.name(new.name)
+    else:
+        db, schema, name = session.qualify(new)
+    _check_schema(session, db, schema)
+    if session.catalog.get_model(db, schema, name) is not None:
+        raise errors.already_exists("Object", name)
+    if (db, schema) != (model.database_name, model.schema_name):
+        privileges.check_create_in_schema(session, db, schema, "MODEL")
+    session.catalog.update_model(model.id, database_name=db, schema_name=schema, name=name)
+    return status()
+
+
+# ---------------------------------------------------------------------------------------------
+# ALTER MODEL
+# ---------------------------------------------------------------------------------------------
+
+
+def alter_set(session: Session, stmt: ast.AlterModelSet) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    values: dict[str, object] = {}
+    if stmt.default_version is not None:
+        values["default_version"] = resolve_version(session, model, stmt.default_version).name
+    if stmt.comment is not None:
+        values["comment"] = stmt.comment
+    if values:
+        session.catalog.update_model(model.id, **values)
+    return status()
+
+
+def alter_unset(session: Session, stmt: ast.AlterModelUnset) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is not None and stmt.comment:
+        session.catalog.update_model(model.id, comment=None)
+    return status()
+
+
+def comment_on_model(session: Session, stmt: ast.CommentOn) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is not None:
+        session.catalog.update_model(model.id, comment=stmt.comment)
+    return status()
+
+
+def set_alias(session: Session, stmt: ast.SetAlias) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    versions = session.catalog.list_versions(model.id)
+    version = resolve_version(session, model, stmt.version, versions)
+    alias = session.name(stmt.alias)
+    if alias in SYSTEM_ALIASES:
+        raise rule_error(f"Alias '{alias}' is a system alias and cannot be set.")
+    if any(v.name == alias for v in versions):
+        raise rule_error(f"Alias '{alias}' is the name of a version of model '{model_fqn(model)}'.")
+    holder = next((v for v in versions if v.alias == alias), None)
+    if holder is not None and holder.id != version.id:
+        raise rule_error(
+            f"Alias '{alias}' is already set on version '{holder.name}' of model '{model_fqn(model)}'. "
+            "Unset it first.")
+    if version.alias is not None and version.alias != alias:
+        raise rule_error(
+            f"Version '{version.name}' of model '{model_fqn(model)}' already has alias '{version.alias}'. "
+            "A version can have at most one alias; unset it first.")
+    session.catalog.update_version(version.id, alias=alias)
+    return status()
+
+
+def unset_alias(session: Session, stmt: ast.UnsetAlias) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    version = resolve_version(session, model, stmt.version)
+    session.catalog.update_version(version.id, alias=None)
+    return status()
+
+
+def add_version(session: Session, stmt: ast.AddVersion) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    name = session.name(stmt.version)
+    versions = session.catalog.list_versions(model.id)
+    if any(v.name == name for v in versions):
+        raise errors.already_exists("Model version", name)
+    if any(v.alias == name for v in versions) or name in SYSTEM_ALIASES:
+        raise rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'.")
+    if len(versions) >= 1000:
+        raise rule_error(f"Model '{model_fqn(model)}' already has the maximum of 1000 versions.")
+    content, _ = _content(session, stmt.source)
+    session.catalog.add_version(model.id, name, content)
+    return status()
+
+
+def drop_version(session: Session, stmt: ast.DropVersion) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    versions = session.catalog.list_versions(model.id)
+    version = resolve_version(session, model, stmt.version, versions)
+    if len(versions) == 1:
+        raise rule_error(
+            f"Cannot drop version '{version.name}': it is the only version of model '{model_fqn(model)}'. "
+            "Drop the model instead.")
+    if version.name == model.default_version:
+        raise rule_error(
+            f"Cannot drop version '{version.name}': it is the default version of model '{model_fqn(model)}'. "
+            "Set another default version first.")
+    session.catalog.drop_version(version.id)
+    return status()
+
+
+def modify_version(session: Session, stmt: ast.ModifyVersion) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    version = resolve_version(session, model, stmt.version)
+    values: dict[str, object] = {}
+    if stmt.metadata is not None:
+        values["metadata"] = _metadata(stmt.metadata)
+    if stmt.comment is not None:
+        values["comment"] = stmt.comment
+    if stmt.unset_comment:
+        values["comment"] = None
+    if stmt.unset_metadata:
+        values["metadata"] = "{}"
+    if values:
+        session.catalog.update_version(version.id, **values)
+    return status()
+
+
+def _metadata(text: str) -> str:
+    """METADATA must be a JSON object of at most 100 KB (reference §2.3); stored verbatim."""
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as e:
+        raise errors.compilation_error(f"Invalid METADATA: not valid JSON ({e}).", 2000, "42601") from None
+    if not isinstance(value, dict):
+        raise errors.compilation_error("Invalid METADATA: it must be a JSON object.", 2000, "42601")
+    if len(text.encode()) > 100 * 1024:
+        raise errors.compilation_error("Invalid METADATA: larger than 100 KB.", 2000, "42601")
+    return text
+
+
+def set_tags(session: Session, stmt: ast.AlterModelSetTag) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    values = []
+    for tag_name, value in stmt.tags:
+        tag = _find_tag(session, tag_name, model)
+        if len(value) > 256:
+            raise errors.compilation_error(f"Tag value for '{tag.fqn}' is longer than 256 characters.")
+        if tag.allowed_values is not None and value not in tag.allowed_values:
+            raise errors.compilation_error(f"Tag value '{value}' is not an allowed value of tag '{tag.fqn}'.")
+        values.append((tag, value))
+    session.catalog.set_tags(model.id, values)
+    return status()
+
+
+def unset_tags(session: Session, stmt: ast.AlterModelUnsetTag) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    session.catalog.unset_tags(model.id, [_find_tag(session, t, model) for t in stmt.tags])
+    return status()
+
+
+def _find_tag(session: Session, qn: ast.QualifiedName, model: ModelRow):  # type: ignore[no-untyped-def]
+    """A tag name; unqualified parts resolve like any object name in the session."""
+    db, schema, name = session.qualify(qn)
+    tag = session.catalog.get_tag(db, schema, name)
+    if tag is None:
+        raise errors.does_not_exist("Tag", ".".join(render_ident(p) for p in (db, schema, name)))
+    privileges.check_tag(session, tag, "apply")
+    return tag

@@ -1,0 +1,383 @@
+"""Privilege checks: which privilege each action needs on which object, and one check per object kind.
+
+Every handler asks here; nothing else in the engine decides access. A role that holds no privilege on a
+model is told the model does not exist (002003); a role that sees it but lacks the needed privilege gets
+003001. What the session's roles hold is resolved once per (user, role, secondary roles, access
+generation of the catalog) into an `Access` snapshot, so a check is a few dictionary lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from snowreg import errors
+from snowreg.catalog import ModelRow, StageRow, TagRow
+from snowreg.catalog.grants import ObjectKey
+from snowreg.engine.session import Session, model_fqn, render_ident
+
+ACCOUNT_NAME = "SNOWREG"
+
+# What an action on a model needs: any one of the listed privileges.
+ModelAction = Literal["see", "usage", "read", "own"]
+MODEL_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
+    "see": frozenset({"OWNERSHIP", "USAGE", "READ"}),
+    "usage": frozenset({"OWNERSHIP", "USAGE", "READ"}),
+    "read": frozenset({"OWNERSHIP", "READ"}),
+    "own": frozenset({"OWNERSHIP"}),
+}
+
+StageAction = Literal["read", "write", "own"]
+STAGE_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
+    "read": frozenset({"OWNERSHIP", "READ", "WRITE", "USAGE"}),
+    "write": frozenset({"OWNERSHIP", "WRITE"}),
+    "own": frozenset({"OWNERSHIP"}),
+}
+
+# Plain SQL: the privilege a statement kind needs on the table it writes (reads need SELECT).
+TABLE_WRITE_PRIVILEGES: dict[str, frozenset[str]] = {
+    "insert": frozenset({"INSERT"}), "update": frozenset({"UPDATE"}), "delete": frozenset({"DELETE"}),
+    "merge": frozenset({"INSERT", "UPDATE", "DELETE"}), "truncate": frozenset({"TRUNCATE"}),
+}
+# Account privileges that create objects: only the primary role's hierarchy counts for them.
+CREATE_ACCOUNT_PRIVILEGES = frozenset({"CREATE DATABASE", "CREATE ROLE", "CREATE USER", "CREATE WAREHOUSE"})
+USABLE = frozenset({"USAGE", "OWNERSHIP"})
+
+Index = tuple[Any, ...]
+
+
+def index_of(key: ObjectKey) -> Index:
+    """The lookup key of an object in an Access snapshot (tables and views share one namespace)."""
+    if key.kind in ("MODEL", "STAGE"):
+        return (key.kind, key.id)
+    if key.kind in ("TABLE", "VIEW", "TAG"):
+        return ("TABLE" if key.kind == "VIEW" else key.kind, key.database, key.schema, key.name)
+    if key.kind == "SCHEMA":
+        return ("SCHEMA", key.database, key.schema)
+    if key.kind == "DATABASE":
+        return ("DATABASE", key.database)
+    if key.kind == "ACCOUNT":
+        return ("ACCOUNT",)
+    return (key.kind, key.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What the active roles of a session hold, resolved once."""
+
+    primary: str
+    roles: frozenset[str]  # primary role's hierarchy, plus secondary roles' when USE SECONDARY ROLES ALL
+    create_roles: frozenset[str]  # the primary role's hierarchy: CREATE privileges come only from it
+    privs: Mapping[Index, frozenset[str]]
+    create_privs: Mapping[Index, frozenset[str]]
+    grantable: Mapping[Index, Mapping[str, str]]  # privilege → a role holding it WITH GRANT OPTION
+    manage_grants: bool
+
+    def held(self, index: Index, owner: str | None = None) -> frozenset[str]:
+        found = self.privs.get(index, frozenset())
+        return found | {"OWNERSHIP"} if owner is not None and owner in self.roles else found
+
+    def database_usable(self, database: str) -> bool:
+        return bool(self.privs.get(("DATABASE", database), frozenset()) & USABLE)
+
+    def schema_usable(self, database: str, schema: str) -> bool:
+        return self.database_usable(database) and bool(self.privs.get(("SCHEMA", database, schema),
+                                                                      frozenset()) & USABLE)
+
+    def sees_database(self, database: str) -> bool:
+        return self.manage_grants or ("DATABASE", database) in self.privs
+
+    def sees_schema(self, database: str, schema: str) -> bool:
+        return self.manage_grants or (("DATABASE", database) in self.privs and ("SCHEMA", database, schema)
+                                      in self.privs)
+
+
+def access(session: Session) -> Access:
+    """The session's Access snapshot, cached per catalog until grants, roles or owners change."""
+    catalog = session.catalog
+    cache = catalog.access_cache
+    if cache.get("generation") != catalog.access_generation:
+        cache.clear()
+        cache["generation"] = catalog.access_generation
+    key = (session.user, session.role, session.secondary_roles)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _build(session)
+    return found  # type: ignore[no-any-return]
+
+
+def _build(session: Session) -> Access:
+    catalog = session.catalog
+    graph = catalog.role_graph()
+    primary = graph.closure(session.role)
+    roles = primary | graph.user_closure(session.user) if session.secondary_roles == "ALL" else primary
+    privs: dict[Index, set[str]] = {}
+    create_privs: dict[Index, set[str]] = {}
+    grantable: dict[Index, dict[str, str]] = {}
+    for g in catalog.grants_to(roles):
+        index = index_of(g.key)
+        privs.setdefault(index, set()).add(g.privilege)
+        if g.grantee in primary:
+            create_privs.setdefault(index, set()).add(g.privilege)
+        if g.grant_option:
+            grantable.setdefault(index, {}).setdefault(g.privilege, g.grantee)
+    for key, owner in catalog.owned_by(roles):
+        privs.setdefault(index_of(key), set()).add("OWNERSHIP")
+        if owner in primary:
+            create_privs.setdefault(index_of(key), set()).add("OWNERSHIP")
+    return Access(
+        primary=session.role, roles=roles, create_roles=primary,
+        privs={k: frozenset(v) for k, v in privs.items()},
+        create_privs={k: frozenset(v) for k, v in create_privs.items()},
+        grantable=grantable, manage_grants="MANAGE GRANTS" in privs.get(("ACCOUNT",), set()),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Models
+# ---------------------------------------------------------------------------------------------
+
+
+def model_privileges(session: Session, model: ModelRow) -> frozenset[str]:
+    """The privileges the session's roles may use on a model (none unless its database and schema are usable)."""
+    a = access(session)
+    if not a.schema_usable(model.database_name, model.schema_name):
+        return frozenset()
+    return a.held(("MODEL", model.id), model.owner)
+
+
+def check_model(session: Session, model: ModelRow, action: ModelAction) -> None:
+    """Raise 002003 when the model is invisible to the session, 003001 when the privilege is missing."""
+    held = model_privileges(session, model)
+    if held & MODEL_ACTION_PRIVILEGES[action]:
+        return
+    if held or access(session).manage_grants:
+        raise errors.insufficient_privileges("model", model.name)
+    raise errors.does_not_exist("Model", model_fqn(model))
+
+
+def can_see_model(session: Session, model: ModelRow) -> bool:
+    """SHOW MODELS lists a model when the roles hold any privilege on it (MANAGE GRANTS sees everything)."""
+    return bool(model_privileges(session, model)) or access(session).manage_grants
+
+
+def visible_model_ids(session: Session) -> list[int] | None:
+    """Ids of the models the session may see, for the INFORMATION_SCHEMA macros (None: all)."""
+    a = access(session)
+    catalog = session.catalog
+    key = ("visible", session.user, session.role, session.secondary_roles)
+    found = catalog.access_cache.get(key)
+    if found is None or found[0] != catalog.generation:
+        found = catalog.access_cache[key] = (catalog.generation, [
+            model_id for model_id, db, schema, owner in catalog.model_owners()
+            if a.schema_usable(db, schema) and a.held(("MODEL", model_id), owner)
+        ])
+    return list(found[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Databases, schemas, account
+# ---------------------------------------------------------------------------------------------
+
+
+def _schema_name(database: str, schema: str) -> str:
+    return f"{render_ident(database)}.{render_ident(schema)}"
+
+
+def check_create_in_schema(session: Session, database: str, schema: str, kind: str) -> None:
+    """Creating an object of `kind` (MODEL, STAGE, TAG, TABLE) needs CREATE <kind> on the schema."""
+    a = access(session)
+    if not a.schema_usable(database, schema):
+        if a.sees_schema(database, schema):
+            raise errors.insufficient_privileges("schema", schema)
+        raise errors.does_not_exist("Schema", _schema_name(database, schema))
+    held = a.create_privs.get(("SCHEMA", database, schema), frozenset())
+    if "OWNERSHIP" not in held and f"CREATE {kind}" not in held:
+        raise errors.insufficient_privileges("schema", schema)
+
+
+def check_database_usage(session: Session, database: str) -> None:
+    """Using objects in a database needs at least USAGE on it."""
+    a = access(session)
+    if not a.database_usable(database):
+        if a.sees_database(database):
+            raise errors.insufficient_privileges("database", database)
+        raise errors.does_not_exist("Database", render_ident(database))
+
+
+def can_see_database(session: Session, database: str) -> bool:
+    return access(session).sees_database(database)
+
+
+def can_see_schema(session: Session, database: str, schema: str) -> bool:
+    return access(session).sees_schema(database, schema)
+
+
+def check_account(session: Session, privilege: str) -> None:
+    """Account-level privileges: CREATE DATABASE, CREATE ROLE, CREATE USER, MANAGE GRANTS, ..."""
+    a = access(session)
+    held = a.create_privs if privilege in CREATE_ACCOUNT_PRIVILEGES else a.privs
+    if privilege not in held.get(("ACCOUNT",), frozenset()):
+        raise errors.insufficient_privileges("account", ACCOUNT_NAME)
+
+
+def check_database_owner(session: Session, database: str) -> None:
+    """Replacing or dropping a database needs OWNERSHIP of it."""
+    a = access(session)
+    if "OWNERSHIP" not in a.privs.get(("DATABASE", database), frozenset()):
+        if not a.sees_database(database):
+            raise errors.does_not_exist("Database", render_ident(database))
+        raise errors.insufficient_privileges("database", database)
+
+
+def check_schema_owner(session: Session, database: str, schema: str) -> None:
+    """Replacing or dropping a schema needs OWNERSHIP of it."""
+    a = access(session)
+    if "OWNERSHIP" not in a.privs.get(("SCHEMA", database, schema), frozenset()):
+        if not a.sees_schema(database, schema):
+            raise errors.does_not_exist("Schema", _schema_name(database, schema))
+        raise errors.insufficient_privileges("schema", schema)
+
+
+def check_create_schema(session: Session, database: str) -> None:
+    """CREATE SCHEMA needs CREATE SCHEMA (or OWNERSHIP) on the database, held by the primary role."""
+    a = access(session)
+    if not a.sees_database(database):
+        raise errors.does_not_exist("Database", render_ident(database))
+    if not a.create_privs.get(("DATABASE", database), frozenset()) & {"CREATE SCHEMA", "OWNERSHIP"}:
+        raise errors.insufficient_privileges("database", database)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stages and tags
+# ---------------------------------------------------------------------------------------------
+
+
+def check_stage(session: Session, stage: StageRow, action: StageAction = "read") -> None:
+    """Using a stage needs a privilege on it: READ (or WRITE/USAGE) to read, WRITE to write, OWNERSHIP to drop."""
+    a = access(session)
+    held = a.held(("STAGE", stage.id), stage.owner) if a.schema_usable(stage.database_name,
+                                                                        stage.schema_name) else frozenset()
+    if held & STAGE_ACTION_PRIVILEGES[action]:
+        return
+    if held or a.manage_grants:
+        raise errors.insufficient_privileges("stage", stage.name)
+    raise errors.does_not_exist("Stage", ".".join(render_ident(p) for p in (stage.database_name,
+                                                                            stage.schema_name, stage.name)))
+
+
+def check_tag(session: Session, tag: TagRow, action: Literal["apply", "own"] = "apply") -> None:
+    """Setting a tag needs APPLY on it (or the global APPLY TAG); dropping it needs OWNERSHIP."""
+    a = access(session)
+    held = a.held(("TAG", tag.database_name, tag.schema_name, tag.name), tag.owner)
+    if "OWNERSHIP" in held:
+        return
+    if action == "apply" and ("APPLY" in held or "APPLY TAG" in a.privs.get(("ACCOUNT",), frozenset())):
+        return
+    if held or a.manage_grants or a.sees_schema(tag.database_name, tag.schema_name):
+        raise errors.insufficient_privileges("tag", tag.name)
+    raise errors.does_not_exist("Tag", tag.fqn)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables read and written by plain SQL
+# ---------------------------------------------------------------------------------------------
+
+
+def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") -> None:
+    """Plain SQL reading or writing tables needs SELECT / INSERT / ... on them (translation gives the list).
+
+    `tables` are the translator's `TableRef`s (database, schema, name, write, object_kind); `kind` is the
+    statement kind (select, insert, create_table, drop, ...). A write of an unknown kind needs OWNERSHIP.
+    """
+    for ref in tables:
+        if ref.schema == "INFORMATION_SCHEMA":
+            _sync_visible(session)
+            continue
+        if ref.object_kind == "schema":
+            _check_schema_ddl(session, ref, kind)
+            continue
+        database = ref.database or session.database
+        schema = ref.schema or session.schema
+        if database is None or schema is None:
+            continue  # DuckDB reports the missing current database or schema
+        if not ref.write:
+            _check_table(session, database, schema, ref.name, frozenset({"SELECT"}))
+        elif kind in ("create_table", "create_view"):
+            _check_create_table(session, database, schema, ref.name, kind)
+        else:
+            _check_table(session, database, schema, ref.name, TABLE_WRITE_PRIVILEGES.get(kind, frozenset()))
+
+
+def _check_table(session: Session, database: str, schema: str, name: str, needed: frozenset[str]) -> None:
+    """Needed privilege held → fine; else look at the table: missing → DuckDB's error; hidden → 002003."""
+    a = access(session)
+    index = ("TABLE", database, schema, name)
+    usable = a.schema_usable(database, schema)
+    held = a.privs.get(index, frozenset())
+    if usable and ("OWNERSHIP" in held or (needed and needed <= held)):
+        return
+    catalog = session.catalog
+    if catalog.relation_kind(database, schema, name) is None:
+        return  # not a table snowreg knows (missing, temporary, a CTE): DuckDB decides
+    owner = catalog.owner_of(ObjectKey("TABLE", database, schema, name))
+    held = a.held(index, owner) if usable else frozenset()
+    if "OWNERSHIP" in held or (needed and needed <= held):
+        return
+    if held or a.manage_grants:
+        raise errors.insufficient_privileges("table", name)
+    fqn = ".".join(render_ident(p) for p in (database, schema, name))
+    raise errors.does_not_exist("Object", fqn, "42S02")
+
+
+def _check_create_table(session: Session, database: str, schema: str, name: str, kind: str) -> None:
+    a = access(session)
+    if "OWNERSHIP" in a.privs.get(("TABLE", database, schema, name), frozenset()) and a.schema_usable(database,
+                                                                                                       schema):
+        return
+    if session.catalog.relation_kind(database, schema, name) is not None:  # OR REPLACE: the owner replaces it
+        _check_table(session, database, schema, name, frozenset())
+    check_create_in_schema(session, database, schema, "VIEW" if kind == "create_view" else "TABLE")
+
+
+def _check_schema_ddl(session: Session, ref: Any, kind: str) -> None:
+    database = ref.database or session.current_database()
+    if session.catalog.get_schema(database, ref.schema) is None:
+        check_create_schema(session, database)
+    elif kind != "create_table":
+        check_schema_owner(session, database, ref.schema)
+
+
+def record_tables(session: Session, tables: Iterable[Any], kind: str) -> None:
+    """After a statement ran: the creating primary role owns a new table or view; a dropped one loses its grants."""
+    if kind not in ("create_table", "create_view", "drop"):
+        return
+    catalog = session.catalog
+    for ref in tables:
+        if not ref.write or ref.object_kind == "schema":
+            continue
+        database, schema = ref.database or session.database, ref.schema or session.schema
+        if database is None or schema is None:
+            continue
+        relation = catalog.relation_kind(database, schema, ref.name)
+        if kind == "drop" and relation is None:
+            catalog.forget_table(database, schema, ref.name)
+        elif kind != "drop" and relation is not None and not _has_owner(session, database, schema, ref.name):
+            catalog.record_table_owner(database, schema, ref.name, relation, session.role)
+
+
+def _has_owner(session: Session, database: str, schema: str, name: str) -> bool:
+    row = session.catalog.query_one(
+        "SELECT 1 FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND "
+        "schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'", [database, schema, name])
+    return row is not None
+
+
+def _sync_visible(session: Session) -> None:
+    """INFORMATION_SCHEMA macros read the visible model ids from a DuckDB variable; keep it current."""
+    visible = visible_model_ids(session)
+    known = session._duck_vars
+    if known.get("snowreg_visible", ()) != visible:
+        session.duck.execute("SET VARIABLE snowreg_visible = ?", [visible])
+        known["snowreg_visible"] = visible

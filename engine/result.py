@@ -1,0 +1,121 @@
+"""Results: rows plus column metadata derived from the returned data, as the connector describes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+# Snowflake's FIELD_TYPES codes, as the real connector reports them in `description`.
+TYPE_CODES = {
+    "FIXED": 0, "REAL": 1, "TEXT": 2, "DATE": 3, "TIMESTAMP": 4, "VARIANT": 5, "TIMESTAMP_LTZ": 6,
+    "TIMESTAMP_TZ": 7, "TIMESTAMP_NTZ": 8, "OBJECT": 9, "ARRAY": 10, "BINARY": 11, "TIME": 12, "BOOLEAN": 13,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One result column; `type` is a Snowflake type name (FIXED, REAL, TEXT, VARIANT, ...)."""
+
+    name: str
+    type: str = "TEXT"
+    precision: int | None = None
+    scale: int | None = None
+    nullable: bool = True
+    internal_size: int | None = None
+
+    @property
+    def type_code(self) -> int:
+        return TYPE_CODES[self.type]
+
+    def describe(self) -> tuple[Any, ...]:
+        """The PEP 249 7-tuple."""
+        size = self.internal_size if self.type == "TEXT" else None
+        return (self.name, self.type_code, None, size, self.precision, self.scale, self.nullable)
+
+
+@dataclass
+class Result:
+    """What one statement returns."""
+
+    columns: list[Column]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    rowcount: int | None = None
+    query_id: str | None = None
+    arrow: Any = None  # a pyarrow.Table when the rows came from DuckDB (fast fetch_arrow / pandas)
+
+    def __post_init__(self) -> None:
+        if self.rowcount is None:
+            self.rowcount = len(self.rows)
+
+
+def status(message: str = "Statement executed successfully.") -> Result:
+    """DDL answers with one row, one column `status`."""
+    return Result([Column("status", "TEXT", internal_size=16777216)], [(message,)])
+
+
+def from_rows(names: Sequence[str], rows: list[tuple[Any, ...]], types: Sequence[str] | None = None) -> Result:
+    """A result for rows built in Python (SHOW output); types inferred from values when not given."""
+    if types is None:
+        types = [_infer_type([r[i] for r in rows]) for i in range(len(names))]
+    cols = [
+        Column(n, t, *((38, 0) if t == "FIXED" else (None, None)), internal_size=16777216 if t == "TEXT" else None)
+        for n, t in zip(names, types, strict=True)
+    ]
+    return Result(cols, rows)
+
+
+def _infer_type(values: list[Any]) -> str:
+    for v in values:
+        if v is None:
+            continue
+        if isinstance(v, bool):
+            return "BOOLEAN"
+        if isinstance(v, int):
+            return "FIXED"
+        if isinstance(v, float):
+            return "REAL"
+        if isinstance(v, Decimal):
+            return "FIXED"
+        if isinstance(v, datetime):
+            return "TIMESTAMP_LTZ" if v.tzinfo else "TIMESTAMP_NTZ"
+        if isinstance(v, date):
+            return "DATE"
+        if isinstance(v, time):
+            return "TIME"
+        if isinstance(v, bytes | bytearray):
+            return "BINARY"
+        return "TEXT"
+    return "TEXT"
+
+
+def duckdb_type(type_name: str) -> tuple[str, int | None, int | None]:
+    """Snowflake type (and precision, scale) for a DuckDB type string from a relation's types."""
+    t = type_name.upper()
+    if t.startswith("DECIMAL"):
+        inner = t[t.index("(") + 1: t.index(")")].split(",") if "(" in t else ["38", "0"]
+        return "FIXED", int(inner[0]), int(inner[1])
+    if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+             "UBIGINT", "UHUGEINT"):
+        return "FIXED", 38, 0
+    if t in ("FLOAT", "DOUBLE", "REAL"):
+        return "REAL", None, None
+    if t == "BOOLEAN":
+        return "BOOLEAN", None, None
+    if t == "DATE":
+        return "DATE", None, None
+    if t.startswith("TIMESTAMP WITH TIME ZONE"):
+        return "TIMESTAMP_LTZ", 0, 9
+    if t.startswith("TIMESTAMP"):
+        return "TIMESTAMP_NTZ", 0, 9
+    if t.startswith("TIME"):
+        return "TIME", 0, 9
+    if t in ("BLOB",):
+        return "BINARY", None, None
+    if t == "JSON" or t.startswith("STRUCT") or t.startswith("MAP") or t == "VARIANT":
+        return "VARIANT", None, None
+    if t.endswith("[]") or t.startswith("LIST"):
+        return "ARRAY", None, None
+    return "TEXT", None, None

@@ -1,0 +1,149 @@
+"""Session state of one connection (user, role, database, schema, variables) and name resolution."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from snowreg import errors
+from snowreg.catalog import Catalog, ModelRow, quote
+from snowreg.grammar import ast
+
+_session_ids = itertools.count(1)
+
+
+@dataclass
+class Session:
+    """What a Snowflake session holds; shared by all cursors of one connection."""
+
+    catalog: Catalog
+    user: str
+    role: str
+    database: str | None = None
+    schema: str | None = None
+    warehouse: str | None = None
+    secondary_roles: str = "NONE"
+    variables: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=dict)
+    id: int = field(default_factory=lambda: next(_session_ids))
+    _cursor: duckdb.DuckDBPyConnection | None = None
+    _cursor_path: tuple[str | None, str | None] = (None, None)
+    _duck_vars: dict[str, Any] = field(default_factory=dict)
+
+    # -- DuckDB side ----------------------------------------------------------------------------
+
+    @property
+    def duck(self) -> duckdb.DuckDBPyConnection:
+        """This session's DuckDB connection, switched to the current database and schema."""
+        if self._cursor is None:
+            self._cursor = self.catalog.cursor()
+            self.catalog.install_session(self._cursor)
+            from snowreg.engine import variant
+
+            variant.install(self._cursor)
+            self._cursor_path = (None, None)
+            self._duck_vars = {}
+        want = (self.database, self.schema)
+        if want != self._cursor_path:
+            self._use_in_duckdb(want)
+        return self._cursor
+
+    def _use_in_duckdb(self, want: tuple[str | None, str | None]) -> None:
+        assert self._cursor is not None
+        db, schema = want
+        if db is not None and self.catalog.get_database(db) is not None:
+            if schema is not None and self.catalog.get_schema(db, schema) is not None:
+                self._cursor.execute(f"USE {quote(db)}.{quote(schema)}")
+            else:
+                self._cursor.execute(f"USE {quote(db)}")
+        self._cursor_path = want
+
+    def sync_duckdb_variables(self, tr: Any) -> None:
+        """Hand the session's context to DuckDB as variables the translated SQL reads (only on change)."""
+        from snowreg.engine import privileges
+
+        want: dict[str, Any] = {
+            "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
+            "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
+        }
+        for key, value in self.variables.items():
+            want[key] = value
+        if any(t.schema == "INFORMATION_SCHEMA" for t in getattr(tr, "tables", ())):
+            want["snowreg_visible"] = privileges.visible_model_ids(self)
+        duck = self.duck
+        for key, value in want.items():
+            if key not in self._duck_vars or self._duck_vars[key] != value:
+                duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
+                self._duck_vars[key] = value
+
+    def forget_duckdb_path(self) -> None:
+        """Called when a database or schema was dropped or created: re-run USE before the next query."""
+        self._cursor_path = (None, None)
+
+    def close(self) -> None:
+        self.catalog.drop_session_stages(self.id)
+        if self._cursor is not None:
+            self._cursor.close()
+            self._cursor = None
+
+    # -- names ----------------------------------------------------------------------------------
+
+    def name(self, part: ast.Name) -> str:
+        """Resolve a name part: plain text, `IDENTIFIER($var)` or `IDENTIFIER('text')`."""
+        if isinstance(part, str):
+            return part
+        if isinstance(part, ast.VarRef):
+            if part.var not in self.variables:
+                raise errors.compilation_error(f"Session variable '${part.var}' does not exist", 2211, "02000")
+            return identifier_text(str(self.variables[part.var]))
+        return identifier_text(part.text)
+
+    def current_database(self) -> str:
+        if self.database is None:
+            raise errors.no_current_database()
+        return self.database
+
+    def qualify(self, qn: ast.QualifiedName) -> tuple[str, str, str]:
+        """(database, schema, name) of a schema object name, using the current database and schema."""
+        name = self.name(qn.name)
+        if qn.database is not None:
+            assert qn.schema is not None
+            return self.name(qn.database), self.name(qn.schema), name
+        if qn.schema is not None:
+            return self.current_database(), self.name(qn.schema), name
+        if self.database is None:
+            raise errors.no_current_database()
+        if self.schema is None:
+            raise errors.no_current_schema()
+        return self.database, self.schema, name
+
+    def qualify_schema(self, qn: ast.QualifiedName) -> tuple[str, str]:
+        """(database, schema) of a schema name `[db.]schema`."""
+        schema = self.name(qn.name)
+        if qn.schema is not None:
+            return self.name(qn.schema), schema
+        return self.current_database(), schema
+
+
+def identifier_text(text: str) -> str:
+    """The identifier a string names: `"x"` keeps case, anything else is upper-cased."""
+    text = text.strip()
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text.upper()
+
+
+def render_ident(name: str) -> str:
+    """An identifier as Snowflake prints it in a name (quoted only when needed)."""
+    import re
+
+    if re.fullmatch(r"[A-Z_][A-Z0-9_$]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def model_fqn(model: ModelRow) -> str:
+    return ".".join(render_ident(p) for p in (model.database_name, model.schema_name, model.name))

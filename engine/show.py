@@ -1,0 +1,167 @@
+"""SHOW DATABASES / SCHEMAS / MODELS / VERSIONS / FUNCTIONS with Snowflake's documented columns."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+from snowreg import errors
+from snowreg.catalog import ModelRow
+from snowreg.catalog.manifest import show_functions_row
+from snowreg.engine import privileges
+from snowreg.engine.models import find_model, resolve_version, version_aliases
+from snowreg.engine.result import Result, from_rows
+from snowreg.engine.session import Session, render_ident
+from snowreg.grammar import ast
+
+
+@lru_cache(maxsize=256)
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+
+
+def like(pattern: str | None, text: str) -> bool:
+    """SHOW … LIKE: case-insensitive, `%` and `_` wildcards, backslash escapes."""
+    return pattern is None or _like_regex(pattern).fullmatch(text) is not None
+
+
+def _limit(rows: list[Any], starts_with: str | None, limit: int | None, key: int = 1) -> list[Any]:
+    if starts_with is not None:
+        rows = [r for r in rows if str(r[key]).startswith(starts_with)]
+    return rows[:limit] if limit is not None else rows
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
+    rows = [
+        (d.created_on, d.name, "N", "Y" if d.name == session.database else "N", "", d.owner or "",
+         d.comment or "", "", "1", "STANDARD", None, "ROLE")
+        for d in session.catalog.list_databases()
+        if like(stmt.like, d.name) and privileges.can_see_database(session, d.name)
+    ]
+    names = ["created_on", "name", "is_default", "is_current", "origin", "owner", "comment", "options",
+             "retention_time", "kind", "budget", "owner_role_type"]
+    return from_rows(names, _limit(rows, stmt.starts_with, stmt.limit), _types(names, rows))
+
+
+def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
+    database = None if stmt.in_account else (
+        session.name(stmt.in_database) if stmt.in_database is not None else session.current_database())
+    if database is not None and session.catalog.get_database(database) is None:
+        raise errors.does_not_exist("Database", render_ident(database))
+    rows: list[tuple[Any, ...]] = []
+    if database is None or privileges.can_see_database(session, database):
+        for s in session.catalog.list_schemas(database):
+            if like(stmt.like, s.name) and privileges.can_see_schema(session, s.database_name, s.name):
+                current = "Y" if (s.database_name, s.name) == (session.database, session.schema) else "N"
+                rows.append((s.created_on, s.name, "N", current, s.database_name, s.owner or "", s.comment or "",
+                             "", "1", "ROLE", None))
+        if database is not None and like(stmt.like, "INFORMATION_SCHEMA"):
+            rows.append((None, "INFORMATION_SCHEMA", "N", "N", database, "", "Views describing the contents of "
+                         "schemas in this database", "", "1", "", None))
+        rows.sort(key=lambda r: (r[4], r[1]))
+    names = ["created_on", "name", "is_default", "is_current", "database_name", "owner", "comment", "options",
+             "retention_time", "owner_role_type", "budget"]
+    return from_rows(names, _limit(rows, stmt.starts_with, stmt.limit), _types(names, rows))
+
+
+def _types(names: list[str], rows: list[tuple[Any, ...]]) -> list[str]:
+    return ["TIMESTAMP_LTZ" if n == "created_on" else "TEXT" for n in names]
+
+
+def _models_in_scope(session: Session, stmt: ast.ShowModels) -> list[ModelRow]:
+    scope, qn = stmt.scope, stmt.scope_name
+    if scope is None:
+        scope = "DATABASE" if session.database is not None else "ACCOUNT"
+    if scope == "ACCOUNT":
+        return session.catalog.list_models()
+    if scope == "DATABASE":
+        db = session.name(qn.name) if qn is not None else session.current_database()
+        if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+            raise errors.does_not_exist("Database", render_ident(db))
+        return session.catalog.list_models(db)
+    if qn is None:
+        if session.database is None:
+            raise errors.object_not_found_or_op()
+        return session.catalog.list_models(session.database, session.schema)
+    if qn.schema is None and session.database is None:
+        raise errors.object_not_found_or_op()
+    db, schema = session.qualify_schema(qn)
+    if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+    return session.catalog.list_models(db, schema)
+
+
+SHOW_MODELS_COLUMNS = ["created_on", "name", "model_type", "database_name", "schema_name", "owner", "comment",
+                       "versions", "default_version_name", "aliases"]
+
+
+def show_models(session: Session, stmt: ast.ShowModels) -> Result:
+    models = [m for m in _models_in_scope(session, stmt)
+              if like(stmt.like, m.name) and privileges.can_see_model(session, m)]
+    all_versions = session.catalog.list_versions_of([m.id for m in models])
+    rows = []
+    for m in models:
+        versions = all_versions[m.id]
+        aliases: dict[str, str] = {}
+        for v in versions:
+            for a in version_aliases(m, v, versions):
+                aliases[a] = v.name
+        rows.append((m.created_on, m.name, m.model_type, m.database_name, m.schema_name, m.owner, m.comment,
+                     _json([v.name for v in versions]), m.default_version, _json(aliases)))
+    types = ["TIMESTAMP_LTZ"] + ["TEXT"] * 9
+    return from_rows(SHOW_MODELS_COLUMNS, _limit(rows, stmt.starts_with, stmt.limit), types)
+
+
+SHOW_VERSIONS_COLUMNS = ["created_on", "name", "aliases", "comment", "database_name", "schema_name", "model_name",
+                         "is_default_version", "functions", "metadata", "user_data", "model_attributes",
+                         "runnable_in", "inference_services", "model_spec"]
+
+
+def show_versions(session: Session, stmt: ast.ShowVersions) -> Result:
+    model = find_model(session, stmt.model, "usage")
+    versions = session.catalog.list_versions(model.id)
+    rows = []
+    for v in versions:
+        if not like(stmt.like, v.name):
+            continue
+        functions = [f.name for f in session.catalog.functions(v.id)]
+        rows.append((v.created_on, v.name, _json(version_aliases(model, v, versions)), v.comment,
+                     model.database_name, model.schema_name, model.name,
+                     "true" if v.name == model.default_version else "false", _json(functions), v.metadata,
+                     v.user_data, v.model_attributes, v.runnable_in, "[]", v.model_spec))
+    types = ["TIMESTAMP_LTZ"] + ["TEXT"] * (len(SHOW_VERSIONS_COLUMNS) - 1)
+    return from_rows(SHOW_VERSIONS_COLUMNS, rows, types)
+
+
+SHOW_FUNCTIONS_COLUMNS = ["created_on", "name", "version_name", "min_num_arguments", "max_num_arguments",
+                          "arguments", "return_type", "description", "language", "is_table_function"]
+
+
+def show_functions(session: Session, stmt: ast.ShowFunctions) -> Result:
+    model = find_model(session, stmt.model, "usage")
+    version = resolve_version(session, model, stmt.version if stmt.version is not None else "DEFAULT")
+    rows = []
+    for fn in session.catalog.functions(version.id):
+        if not like(stmt.like, fn.name):
+            continue
+        values = show_functions_row(fn, version.name)
+        rows.append(tuple([version.created_on] + [values[c] for c in SHOW_FUNCTIONS_COLUMNS[1:]]))
+    types = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "FIXED", "FIXED", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
+    return from_rows(SHOW_FUNCTIONS_COLUMNS, rows, types)

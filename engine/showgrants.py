@@ -1,0 +1,218 @@
+"""SHOW ROLES, SHOW USERS, SHOW GRANTS (ON, TO ROLE, TO USER, OF ROLE) and SHOW FUTURE GRANTS."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from snowreg import errors
+from snowreg.catalog.grants import FutureGrantRow, GrantRow, ObjectKey
+from snowreg.engine import grants, privileges
+from snowreg.engine.privileges import ACCOUNT_NAME
+from snowreg.engine.result import Result, from_rows
+from snowreg.engine.session import Session, model_fqn, render_ident
+from snowreg.engine.show import like
+from snowreg.grammar import ast
+
+ROLES_COLUMNS = ["created_on", "name", "is_default", "is_current", "is_inherited", "assigned_to_users",
+                 "granted_to_roles", "granted_roles", "owner", "comment", "owner_role_type"]
+USERS_COLUMNS = ["name", "created_on", "login_name", "display_name", "first_name", "last_name", "email",
+                 "mins_to_unlock", "days_to_expiry", "comment", "disabled", "must_change_password",
+                 "snowflake_lock", "default_warehouse", "default_namespace", "default_role",
+                 "default_secondary_roles", "ext_authn_duo", "ext_authn_uid", "mins_to_bypass_mfa", "owner",
+                 "last_success_login", "expires_at_time", "locked_until_time", "has_password",
+                 "has_rsa_public_key", "type", "has_mfa"]
+GRANTS_TO_COLUMNS = ["created_on", "privilege", "granted_on", "name", "granted_to", "grantee_name", "grant_option",
+                     "granted_by"]
+GRANTS_ON_COLUMNS = GRANTS_TO_COLUMNS + ["granted_by_role_type"]
+GRANTS_OF_COLUMNS = ["created_on", "role", "granted_to", "grantee_name", "granted_by"]
+FUTURE_COLUMNS = ["created_on", "privilege", "grant_on", "name", "grant_to", "grantee_name", "grant_option"]
+
+
+def _result(names: list[str], rows: list[tuple[Any, ...]], limit: int | None = None) -> Result:
+    types = ["TIMESTAMP_LTZ" if n in ("created_on", "last_success_login", "expires_at_time", "locked_until_time")
+             else "FIXED" if n in ("assigned_to_users", "granted_to_roles", "granted_roles") else "TEXT"
+             for n in names]
+    return from_rows(names, rows[:limit] if limit is not None else rows, types)
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+# ---------------------------------------------------------------------------------------------
+# SHOW ROLES / SHOW USERS
+# ---------------------------------------------------------------------------------------------
+
+
+def show_roles(session: Session, stmt: ast.ShowRoles) -> Result:
+    """Every role of the account (role names reveal no object; Snowflake lists them to any role)."""
+    catalog = session.catalog
+    graph = catalog.role_graph()
+    user = catalog.get_user(session.user)
+    default = user.default_role if user is not None else None
+    active = privileges.access(session).roles
+    rows = []
+    for r in catalog.list_roles():
+        if not like(stmt.like, r.name):
+            continue
+        users = sum(1 for e in graph.edges if e.role == r.name and e.grantee_kind == "USER")
+        parents = sum(1 for e in graph.edges if e.role == r.name and e.grantee_kind == "ROLE")
+        children = len(graph.children.get(r.name, ()))
+        rows.append((r.created_on, r.name, "Y" if r.name == default else "N", "Y" if r.name == session.role else "N",
+                     "Y" if r.name in active and r.name != session.role else "N", users, parents, children,
+                     r.owner, r.comment or "", "ROLE" if r.owner else ""))
+    return _result(ROLES_COLUMNS, rows)
+
+
+def show_users(session: Session, stmt: ast.ShowUsers) -> Result:
+    """Users owned by the session's roles and the session's own user; MANAGE GRANTS sees them all."""
+    a = privileges.access(session)
+    rows = []
+    for u in session.catalog.list_users():
+        if not like(stmt.like, u.name):
+            continue
+        if not (a.manage_grants or u.owner in a.roles or u.name == session.user):
+            continue
+        props = orjson.loads(u.properties)
+        rows.append((u.name, u.created_on, props.get("LOGIN_NAME", u.name), props.get("DISPLAY_NAME", u.name),
+                     props.get("FIRST_NAME"), props.get("LAST_NAME"), props.get("EMAIL"), None, None,
+                     u.comment, props.get("DISABLED", "false").lower(), "false", "false",
+                     props.get("DEFAULT_WAREHOUSE"), props.get("DEFAULT_NAMESPACE"), u.default_role,
+                     props.get("DEFAULT_SECONDARY_ROLES"), "false", None, None, u.owner, None, None, None,
+                     "true" if "PASSWORD" in props else "false", "false", props.get("TYPE"), "false"))
+    return _result(USERS_COLUMNS, rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# SHOW GRANTS
+# ---------------------------------------------------------------------------------------------
+
+
+def show_grants(session: Session, stmt: ast.ShowGrants) -> Result:
+    match stmt.variant:
+        case "ON":
+            assert stmt.kind is not None and stmt.name is not None
+            return _grants_on(session, grants.resolve(session, " ".join(stmt.kind.upper().split()), stmt.name),
+                              stmt.limit)
+        case "ON_ACCOUNT":
+            target = grants.Target(ObjectKey("ACCOUNT"), "", ACCOUNT_NAME, ACCOUNT_NAME)
+            return _grants_on(session, target, stmt.limit)
+        case "TO_ROLE":
+            assert stmt.name is not None
+            return _grants_to_role(session, _visible_role(session, session.name(stmt.name.name)), stmt.limit)
+        case "OF_ROLE":
+            assert stmt.name is not None
+            return _grants_of_role(session, _visible_role(session, session.name(stmt.name.name)), stmt.limit)
+        case "TO_USER" | "CURRENT_USER":
+            user = session.user if stmt.name is None else session.name(stmt.name.name)
+            return _grants_to_user(session, user, stmt.limit)
+        case "FUTURE_IN":
+            assert stmt.name is not None
+            return _future_grants(session, stmt)
+    raise errors.not_supported(f"SHOW GRANTS {stmt.variant}")
+
+
+def _visible_role(session: Session, name: str) -> str:
+    """SHOW GRANTS TO/OF ROLE: a role in the session's hierarchy, owned by it, or any with MANAGE GRANTS."""
+    row = session.catalog.get_role(name)
+    a = privileges.access(session)
+    if row is None or not (name in a.roles or row.owner in a.roles or a.manage_grants):
+        raise errors.does_not_exist("Role", render_ident(name))
+    return name
+
+
+def _grants_on(session: Session, target: grants.Target, limit: int | None) -> Result:
+    kind = target.key.kind
+    rows: list[tuple[Any, ...]] = []
+    if target.owner and kind not in ("TABLE", "VIEW"):
+        rows.append((_created(session, target.key), "OWNERSHIP", kind, target.display, "ROLE", target.owner,
+                     "true", target.owner, "ROLE"))
+    for g in session.catalog.grants_on(target.key):
+        rows.append((g.created_on, g.privilege, kind, target.display, "ROLE", g.grantee, _flag(g.grant_option),
+                     g.granted_by, "ROLE" if g.granted_by else ""))
+    return _result(GRANTS_ON_COLUMNS, rows, limit)
+
+
+def _created(session: Session, key: ObjectKey) -> datetime | None:
+    catalog = session.catalog
+    row: Any = None
+    if key.kind == "DATABASE":
+        row = catalog.get_database(key.database)
+    elif key.kind == "SCHEMA":
+        row = catalog.get_schema(key.database, key.schema)
+    elif key.kind == "MODEL":
+        row = catalog.get_model_by_id(key.id)
+    elif key.kind == "ROLE":
+        row = catalog.get_role(key.name)
+    elif key.kind == "USER":
+        row = catalog.get_user(key.name)
+    return getattr(row, "created_on", None)
+
+
+def display_name(session: Session, g: GrantRow) -> str:
+    """The `name` column of a grant row: FQN of schema objects, the account name for account grants."""
+    if g.object_kind == "MODEL":
+        model = session.catalog.get_model_by_id(g.object_id)
+        return model_fqn(model) if model is not None else ""
+    if g.object_kind == "STAGE":
+        row = session.catalog.query_one("SELECT database_name, schema_name, name FROM snowreg.stages WHERE id = ?",
+                                        [g.object_id])
+        return ".".join(render_ident(p) for p in row) if row else ""
+    if g.object_kind == "ACCOUNT":
+        return ACCOUNT_NAME
+    parts = [p for p in (g.database_name, g.schema_name, g.name) if p]
+    return ".".join(render_ident(p) for p in parts)
+
+
+def _grants_to_role(session: Session, role: str, limit: int | None) -> Result:
+    catalog = session.catalog
+    rows: list[tuple[Any, ...]] = []
+    for kind, db, schema, name, object_id, created in catalog.owned_objects(role):
+        if kind == "MODEL":
+            model = catalog.get_model_by_id(object_id)
+            display = model_fqn(model) if model else ""
+        else:
+            display = ".".join(render_ident(p) for p in (db, schema, name) if p)
+        rows.append((created, "OWNERSHIP", kind, display, "ROLE", role, "true", role))
+    for g in catalog.grants_to([role]):
+        rows.append((g.created_on, g.privilege, g.object_kind, display_name(session, g), "ROLE", role,
+                     _flag(g.grant_option), g.granted_by))
+    for e in catalog.role_graph().edges:
+        if e.grantee_kind == "ROLE" and e.grantee == role:
+            rows.append((e.created_on, "USAGE", "ROLE", e.role, "ROLE", role, "false", e.granted_by))
+    return _result(GRANTS_TO_COLUMNS, rows, limit)
+
+
+def _grants_of_role(session: Session, role: str, limit: int | None) -> Result:
+    rows = [(e.created_on, e.role, e.grantee_kind, e.grantee, e.granted_by)
+            for e in session.catalog.role_graph().edges if e.role == role]
+    return _result(GRANTS_OF_COLUMNS, rows, limit)
+
+
+def _grants_to_user(session: Session, user: str, limit: int | None) -> Result:
+    """The roles granted to a user (PUBLIC is not listed), in the classic five columns."""
+    a = privileges.access(session)
+    row = session.catalog.get_user(user)
+    if row is None or not (user == session.user or row.owner in a.roles or a.manage_grants):
+        raise errors.does_not_exist("User", render_ident(user))
+    rows = [(e.created_on, e.role, "USER", e.grantee, e.granted_by)
+            for e in session.catalog.role_graph().edges if e.grantee_kind == "USER" and e.grantee == user]
+    return _result(GRANTS_OF_COLUMNS, rows, limit)
+
+
+def _future_grants(session: Session, stmt: ast.ShowGrants) -> Result:
+    assert stmt.name is not None
+    container = (stmt.kind or "SCHEMA").upper()
+    target = ast.BulkTarget("FUTURE", "MODEL", "DATABASE" if container == "DATABASE" else "SCHEMA", stmt.name)
+    db, schema = grants._container(session, target)
+    prefix = ".".join(render_ident(p) for p in (db, schema) if p)
+    rows = [_future_row(prefix, f) for f in session.catalog.future_grants(target.container_kind, db, schema)]
+    return _result(FUTURE_COLUMNS, rows, stmt.limit)
+
+
+def _future_row(prefix: str, f: FutureGrantRow) -> tuple[Any, ...]:
+    return (f.created_on, f.privilege, f.object_kind, f"{prefix}.<{f.object_kind}>", "ROLE", f.grantee,
+            _flag(f.grant_option))

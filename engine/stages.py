@@ -1,0 +1,233 @@
+"""Stages and files: CREATE STAGE, PUT, GET, LIST, REMOVE over internal stages, local directories and
+the files of model versions (`snow://model/<fqn>/versions/<v>/…`)."""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlparse
+
+from snowreg import errors
+from snowreg.catalog import StageRow
+from snowreg.engine import privileges
+from snowreg.engine.result import Result, from_rows, status
+from snowreg.engine.session import Session, render_ident
+from snowreg.grammar import ast
+
+OwnerKind = Literal["stage", "version", "dir"]
+Location = tuple[OwnerKind, int | str, str]  # (kind, stage/version id or directory, path prefix)
+
+
+def local_path(url: str) -> Path:
+    """A `file://` URL (or plain path) as a local path."""
+    if url.lower().startswith("file://"):
+        parsed = urlparse(url)
+        return Path(unquote(parsed.netloc + parsed.path))
+    return Path(url)
+
+
+def _find_stage(session: Session, qn: ast.QualifiedName, action: privileges.StageAction = "read") -> StageRow:
+    db, schema, name = session.qualify(qn)
+    stage = session.catalog.get_stage(db, schema, name)
+    if stage is None or (stage.temporary and stage.session_id not in (None, session.id)):
+        raise errors.does_not_exist("Stage", ".".join(render_ident(p) for p in (db, schema, name)))
+    privileges.check_stage(session, stage, action)
+    return stage
+
+
+def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction) -> Location:
+    if ref.kind == "model":
+        from snowreg.engine.models import find_model, resolve_version
+
+        assert ref.name is not None and ref.version is not None
+        model = find_model(session, ref.name, action)
+        version = resolve_version(session, model, ref.version)  # resolved text, as in the URL
+        return "version", version.id, ref.path
+    if ref.kind != "named":
+        raise errors.not_supported(f"The {'user' if ref.kind == 'user' else 'table'} stage")
+    assert ref.name is not None
+    stage = _find_stage(session, ref.name, "write" if action == "own" else "read")
+    if stage.url is not None:
+        return "dir", str(local_path(stage.url)), ref.path
+    return "stage", stage.id, ref.path
+
+
+def locate_for_read(session: Session, ref: ast.StageRef) -> Location:
+    return _locate(session, ref, "read")
+
+
+def as_dir(prefix: str) -> str:
+    return prefix if not prefix or prefix.endswith("/") else prefix + "/"
+
+
+def read_tree(session: Session, kind: OwnerKind, owner: int | str, prefix: str) -> dict[str, bytes]:
+    """The files below a directory prefix, keyed by their path relative to it."""
+    prefix = as_dir(prefix)
+    if kind == "dir":
+        root = Path(str(owner)) / prefix
+        if not root.is_dir():
+            return {}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        }
+    assert isinstance(owner, int)
+    files = session.catalog.read_files(kind, owner, prefix)
+    return {path[len(prefix):]: data for path, data in files.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+# ---------------------------------------------------------------------------------------------
+
+
+def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
+    db, schema, name = session.qualify(stmt.name)
+    if session.catalog.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+    existing = session.catalog.get_stage(db, schema, name)
+    if existing is not None:
+        if stmt.if_not_exists:
+            return status(f"{name} already exists, statement succeeded.")
+        if not stmt.or_replace:
+            raise errors.already_exists("Object", name)
+    privileges.check_create_in_schema(session, db, schema, "STAGE")
+    url = stmt.url
+    if url is not None:
+        if not url.lower().startswith("file://"):
+            raise errors.not_supported(f"Stage URL '{url}' (only file:// local directories are)")
+        local_path(url).mkdir(parents=True, exist_ok=True)
+    with session.catalog.transaction():
+        if existing is not None:
+            session.catalog.drop_stage(existing.id)
+        session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
+                                     session.id if stmt.temporary else None)
+    return status(f"Stage area {render_ident(name)} successfully created.")
+
+
+def drop_stage(session: Session, stmt: ast.DropStage) -> Result:
+    try:
+        stage = _find_stage(session, stmt.name, "own")
+    except errors.ProgrammingError as e:
+        if stmt.if_exists and e.errno == 2003:
+            return status()
+        raise
+    session.catalog.drop_stage(stage.id)
+    return status(f"{render_ident(stage.name)} successfully dropped.")
+
+
+def _option(options: tuple[tuple[str, str], ...], key: str, default: str) -> str:
+    for k, v in options:
+        if k.upper() == key:
+            return v.strip("'\"").upper()
+    return default
+
+
+def put(session: Session, stmt: ast.Put) -> Result:
+    kind, owner, prefix = _locate(session, stmt.stage, "own")
+    sources = sorted(glob.glob(str(local_path(stmt.local))))
+    if not sources:
+        raise errors.ProgrammingError(
+            f"File doesn't exist: ['{local_path(stmt.local)}']", 253006, "22000")
+    compress = _option(stmt.options, "AUTO_COMPRESS", "TRUE") == "TRUE"
+    overwrite = _option(stmt.options, "OVERWRITE", "FALSE") == "TRUE"
+    rows = []
+    for source in sources:
+        data = Path(source).read_bytes()
+        name = os.path.basename(source)
+        stored, target = (gzip.compress(data, mtime=0), name + ".gz") if compress else (data, name)
+        path = as_dir(prefix) + target
+        if kind == "dir":
+            dest = Path(str(owner)) / path
+            ok = overwrite or not dest.exists()
+            if ok:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(stored)
+        else:
+            assert isinstance(owner, int)
+            ok = session.catalog.write_file(kind, owner, path, stored, overwrite)
+        rows.append((name, target, len(data), len(stored), "NONE", "GZIP" if compress else "NONE",
+                     "UPLOADED" if ok else "SKIPPED", ""))
+    names = ["source", "target", "source_size", "target_size", "source_compression", "target_compression",
+             "status", "message"]
+    return from_rows(names, rows, ["TEXT", "TEXT", "FIXED", "FIXED", "TEXT", "TEXT", "TEXT", "TEXT"])
+
+
+def _listing(session: Session, ref: ast.StageRef, pattern: str | None,
+             action: privileges.ModelAction) -> tuple[Location, list[tuple[str, int, str, object]]]:
+    """((kind, owner, prefix), [(path, size, md5, last_modified)]) of the files a location names."""
+    loc = _locate(session, ref, action)
+    kind, owner, prefix = loc
+    if kind == "dir":
+        root = Path(str(owner))
+        entries = []
+        for p in sorted(root.rglob("*")):
+            rel = p.relative_to(root).as_posix()
+            if p.is_file() and rel.startswith(prefix):
+                data = p.read_bytes()
+                entries.append((rel, len(data), hashlib.md5(data).hexdigest(), _mtime(p)))
+    else:
+        assert isinstance(owner, int)
+        entries = list(session.catalog.list_files(kind, owner, prefix))  # type: ignore[arg-type]
+    if pattern is not None:
+        rx = re.compile(pattern)
+        entries = [e for e in entries if rx.fullmatch(e[0])]
+    return loc, entries
+
+
+def _mtime(p: Path) -> object:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(p.stat().st_mtime, UTC)
+
+
+def list_files(session: Session, stmt: ast.ListFiles) -> Result:
+    (kind, _, _), entries = _listing(session, stmt.stage, stmt.pattern, "read")
+    base = _display_base(stmt.stage)
+    rows = [(base + path, size, md5, _http_date(ts)) for path, size, md5, ts in entries]
+    return from_rows(["name", "size", "md5", "last_modified"], rows, ["TEXT", "FIXED", "TEXT", "TEXT"])
+
+
+def _display_base(ref: ast.StageRef) -> str:
+    if ref.kind == "model":
+        return f"versions/{ref.version}/"
+    assert ref.name is not None
+    return f"{str(ref.name.name).lower()}/"
+
+
+def _http_date(ts: object) -> str:
+    from datetime import datetime
+
+    return ts.strftime("%a, %d %b %Y %H:%M:%S GMT") if isinstance(ts, datetime) else str(ts)
+
+
+def get(session: Session, stmt: ast.Get) -> Result:
+    (kind, owner, prefix), entries = _listing(session, stmt.stage, stmt.pattern, "read")
+    target = local_path(stmt.local)
+    target.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for path, size, _, _ in entries:
+        data = read_tree(session, kind, owner, "").get(path) if kind == "dir" else \
+            session.catalog.read_files(kind, owner, path).get(path)  # type: ignore[arg-type]
+        if data is None:
+            continue
+        (target / os.path.basename(path)).write_bytes(data)
+        rows.append((os.path.basename(path), size, "DOWNLOADED", ""))
+    return from_rows(["file", "size", "status", "message"], rows, ["TEXT", "FIXED", "TEXT", "TEXT"])
+
+
+def remove(session: Session, stmt: ast.RemoveFiles) -> Result:
+    (kind, owner, _), entries = _listing(session, stmt.stage, stmt.pattern, "own")
+    paths = [e[0] for e in entries]
+    if kind == "dir":
+        for p in paths:
+            (Path(str(owner)) / p).unlink(missing_ok=True)
+    else:
+        assert isinstance(owner, int)
+        session.catalog.remove_files(kind, owner, paths)
+    base = _display_base(stmt.stage)
+    return from_rows(["name", "result"], [(base + p, "removed") for p in paths], ["TEXT", "TEXT"])

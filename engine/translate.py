@@ -1,0 +1,496 @@
+"""Snowflake SQL → DuckDB SQL: parse with sqlglot, one pass of Snowflake fix-ups, DuckDB text + tables."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
+from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
+from sqlglot.parsers.snowflake import SnowflakeParser
+from sqlglot.tokens import Token, TokenType
+
+from snowreg.engine import variant
+from snowreg.errors import not_supported, syntax_error
+
+Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
+               "alter", "truncate", "ddl", "transaction"]
+ObjectKind = Literal["table", "view", "schema"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableRef:
+    """An object the statement names, resolved by Snowflake identifier rules (unquoted → upper case).
+
+    `write` marks the statement's target (INSERT/UPDATE/DELETE/MERGE/CREATE/DROP/ALTER/TRUNCATE).
+    For a schema DDL target `schema` is the schema and `name` is "". References to
+    `INFORMATION_SCHEMA.MODEL_VERSIONS`/`PACKAGES`/`TAG_REFERENCES` appear with schema
+    "INFORMATION_SCHEMA": they are views, already filtered by role, not tables to check.
+    """
+
+    database: str | None
+    schema: str | None
+    name: str
+    write: bool = False
+    object_kind: ObjectKind = "table"
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """The DuckDB text of one statement and what the engine needs to run it."""
+
+    sql: str
+    tables: tuple[TableRef, ...]
+    kind: Kind
+    returns_rows: bool
+
+
+_SNOWFLAKE = Dialect.get_or_raise("snowflake")
+_DUCKDB = Dialect.get_or_raise("duckdb")
+
+
+@functools.lru_cache(maxsize=1024)
+def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
+    """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
+
+    `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
+    unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL.
+    """
+    stmt = parse(sql, call_names)
+    kind, targets = _classify(stmt)
+    tables = _rewrite(stmt, targets)
+    try:
+        text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as e:
+        raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
+    return Translation(text, tables, kind, kind == "select")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing: sqlglot's Snowflake parser, plus Snowflake's names for unaliased select items
+# ---------------------------------------------------------------------------------------------
+
+
+class _Parser(SnowflakeParser):
+    """Names every select item as Snowflake would, from the item's own source text."""
+
+    call_names: tuple[str, ...] = ()
+
+    def _parse_projections(self) -> tuple[list[exp.Expr], list[exp.Expr] | None]:
+        items: list[exp.Expr] = []
+        while True:
+            start = self._index
+            item = self._parse_expression()
+            if item is None:
+                break
+            items.append(_named(item, self._tokens[start:self._index], self.sql, self.call_names))
+            if not self._match(TokenType.COMMA):
+                break
+            self._add_comments(item)
+        return items, None
+
+
+_CALL_TEXT = re.compile(r"__SNOWREG_CALL_(\d+)")
+
+
+def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str, ...]) -> exp.Expr:
+    """`a` → `a AS "A"`; `v:x + 1` → `… AS "V:X + 1"` (Snowflake's header: the text, upper-cased)."""
+    if isinstance(item, (exp.Alias, exp.Star)) or isinstance(item.unnest(), exp.Star) or not tokens:
+        return item
+    if isinstance(item, exp.Column):
+        if isinstance(item.this, exp.Star):
+            return item
+        name = item.this.this if item.this.quoted else item.this.this.upper()
+    else:
+        text = " ".join(sql[tokens[0].start:tokens[-1].end + 1].split()).upper()
+
+        def call(m: re.Match[str]) -> str:
+            n = int(m.group(1))
+            return call_names[n].upper() if n < len(call_names) else m.group(0)
+
+        name = _CALL_TEXT.sub(call, text)
+    return exp.Alias(this=item, alias=exp.Identifier(this=name, quoted=True))
+
+
+def parse(sql: str, call_names: tuple[str, ...] = ()) -> exp.Expr:
+    """One Snowflake statement → sqlglot tree; errors carry Snowflake's errno and position."""
+    try:
+        tokens = _SNOWFLAKE.tokenize(sql)
+    except TokenError:
+        # Almost always an unterminated string or quoted identifier: point at its opening quote.
+        start = max(sql.rfind("'"), sql.rfind('"'), 0)
+        line = sql.count("\n", 0, start) + 1
+        raise syntax_error(line, start - (sql.rfind("\n", 0, start) + 1), sql[start:start + 20]) from None
+    tokens = _drop_trailing_commas(tokens)
+    parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
+    parser.call_names = call_names
+    try:
+        statements = [s for s in parser.parse(tokens, sql) if s is not None]
+    except ParseError as e:
+        info = e.errors[0] if e.errors else {}
+        token = info.get("highlight") or "<EOF>"
+        col = int(info.get("col") or 0)
+        raise syntax_error(int(info.get("line") or 1), max(col - len(token), 0), token) from None
+    if len(statements) != 1:
+        raise not_supported("More than one statement in one call" if statements else "An empty statement")
+    return statements[0]
+
+
+def _drop_trailing_commas(tokens: list[Token]) -> list[Token]:
+    """`SELECT *, FROM t` (Snowflake accepts a comma before FROM) → `SELECT * FROM t`."""
+    drop = {i for i in range(len(tokens) - 1)
+            if tokens[i].token_type is TokenType.COMMA and tokens[i + 1].token_type is TokenType.FROM}
+    return [t for i, t in enumerate(tokens) if i not in drop] if drop else tokens
+
+
+# ---------------------------------------------------------------------------------------------
+# Statement kind and write targets: decided once, from the root
+# ---------------------------------------------------------------------------------------------
+
+_CREATE_KINDS: dict[str, tuple[Kind, ObjectKind]] = {
+    "TABLE": ("create_table", "table"), "VIEW": ("create_view", "view"), "SCHEMA": ("ddl", "schema")}
+_DROP_KINDS: dict[str, ObjectKind] = {"TABLE": "table", "VIEW": "view", "SCHEMA": "schema"}
+_DML: dict[type[exp.Expr], Kind] = {exp.Insert: "insert", exp.Update: "update", exp.Delete: "delete",
+                                    exp.Merge: "merge"}
+
+
+def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
+    """The statement's kind and its write targets (Table node id → object kind)."""
+    if isinstance(stmt, (exp.Select, exp.SetOperation, exp.Subquery, exp.Values)):
+        return "select", {}
+    if isinstance(stmt, (exp.Transaction, exp.Commit, exp.Rollback)):
+        return "transaction", {}
+    if type(stmt) in _DML:
+        if isinstance(stmt, exp.Insert) and stmt.args.get("overwrite"):
+            raise not_supported("INSERT OVERWRITE")
+        return _DML[type(stmt)], _target(stmt.this, "table")
+    kind = str(stmt.args.get("kind") or "").upper()
+    if isinstance(stmt, exp.Create) and kind in _CREATE_KINDS:
+        stmt_kind, object_kind = _CREATE_KINDS[kind]
+        return stmt_kind, _target(stmt.this, object_kind)
+    if isinstance(stmt, exp.Drop) and kind in _DROP_KINDS:
+        nodes = stmt.args.get("tables") or [stmt.this]
+        return "drop", {k: v for t in nodes for k, v in _target(t, _DROP_KINDS[kind]).items()}
+    if isinstance(stmt, exp.Alter) and kind == "TABLE":
+        return "alter", _target(stmt.this, "table")
+    if isinstance(stmt, exp.TruncateTable):
+        return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
+    what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) else stmt.name
+    raise not_supported(f"The statement {what}")
+
+
+def _target(node: exp.Expr | None, object_kind: ObjectKind) -> dict[int, ObjectKind]:
+    if isinstance(node, exp.Schema):
+        node = node.this
+    return {id(node): object_kind} if isinstance(node, exp.Table) else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# The one pass: children before parents, one dispatch per node
+# ---------------------------------------------------------------------------------------------
+
+
+def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind]) -> tuple[TableRef, ...]:
+    refs: list[TableRef] = []
+    ctes: set[str] = set()
+    for node in reversed(list(stmt.walk(bfs=False))):
+        cls = type(node)
+        new: exp.Expr | None
+        if isinstance(node, exp.Identifier):
+            if not node.quoted:
+                node.set("this", node.this.upper())
+            continue
+        if isinstance(node, exp.Table):
+            new = _table(node, targets, refs)
+        elif isinstance(node, exp.TableFromRows):
+            new = _table_function(node, refs)
+        elif isinstance(node, exp.CTE):
+            ctes.add(node.alias)
+            continue
+        elif cls in _UNSUPPORTED:
+            raise not_supported(_UNSUPPORTED[cls])
+        else:
+            handler = _DISPATCH.get(cls)
+            if handler is None:
+                continue
+            new = handler(node)
+        if new is not None and new is not node:
+            node.replace(new)
+    cte_refs = {r for r in refs if r.database is None and r.schema is None and r.name in ctes}
+    return tuple(dict.fromkeys(r for r in refs if r not in cte_refs))
+
+
+def _part(node: exp.Expr | None) -> str | None:
+    return node.name if isinstance(node, exp.Identifier) else None
+
+
+def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]) -> exp.Expr | None:
+    """Record the reference; redirect INFORMATION_SCHEMA views to the catalog's table macros."""
+    database, schema = _part(node.args.get("catalog")), _part(node.args.get("db"))
+    if schema == "INFORMATION_SCHEMA":
+        call = node.this if isinstance(node.this, exp.Anonymous) else None
+        name = call.name.upper() if call else node.name
+        refs.append(TableRef(database, schema, name))
+        return _information_schema(name, database, call.expressions if call else [], node.args.get("alias"))
+    object_kind = targets.get(id(node))
+    if object_kind == "schema":  # `CREATE SCHEMA db.s` parses as a table without a name
+        refs.append(TableRef(database, schema or node.name, "", True, "schema"))
+    elif isinstance(node.this, exp.Identifier):  # not a table function such as RANGE(…)
+        refs.append(TableRef(database, schema, node.name, object_kind is not None, object_kind or "table"))
+    return None
+
+
+# Snowflake's INFORMATION_SCHEMA objects that snowreg emulates → (table macro, takes the database).
+_INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
+    "MODEL_VERSIONS": ("snowreg_model_versions", True),
+    "TAG_REFERENCES": ("snowreg_tag_references", True),
+    "PACKAGES": ("snowreg_packages", False),
+}
+
+
+def _information_schema(name: str, database: str | None, args: list[exp.Expr],
+                        alias: exp.Expr | None) -> exp.Table:
+    """`DB.INFORMATION_SCHEMA.MODEL_VERSIONS` → `snowreg_model_versions('DB') AS "MODEL_VERSIONS"`."""
+    if name not in _INFORMATION_SCHEMA:
+        raise not_supported(f"INFORMATION_SCHEMA.{name}")
+    macro, takes_db = _INFORMATION_SCHEMA[name]
+    db: exp.Expr = exp.Literal.string(database) if database else variant.fn("current_database")
+    call = variant.fn(macro, *([db] if takes_db else []), *args)
+    alias = alias or exp.TableAlias(this=exp.Identifier(this=name, quoted=True))
+    return exp.Table(this=call, alias=alias)
+
+
+def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
+    """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`."""
+    if isinstance(node.this, exp.Explode):
+        return _flatten(node)
+    if isinstance(node.this, exp.Dot) and isinstance(node.this.expression, exp.Anonymous):
+        parts: list[str] = []
+        head: exp.Expr = node.this.this
+        while isinstance(head, exp.Dot):
+            parts.insert(0, head.expression.name)
+            head = head.this
+        parts.insert(0, head.name)
+        if parts[-1] == "INFORMATION_SCHEMA":
+            call = node.this.expression
+            database = parts[-2] if len(parts) > 1 else None
+            refs.append(TableRef(database, "INFORMATION_SCHEMA", call.name.upper()))
+            return _information_schema(call.name.upper(), database, call.expressions, node.args.get("alias"))
+    return None
+
+
+def _lateral(node: exp.Lateral) -> exp.Expr | None:
+    return _flatten(node) if isinstance(node.this, exp.Explode) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# FLATTEN → a lateral UNNEST of the rows built from the JSON input
+# ---------------------------------------------------------------------------------------------
+
+# The input is evaluated once (bound to the lambda parameter `s`). UNNEST in a lateral projection
+# usually keeps the elements in order; like Snowflake, no order is promised without ORDER BY.
+_FLATTEN_ROWS = """CASE json_type(s)
+  WHEN 'ARRAY' THEN list_transform(range(CAST(json_array_length(s) AS BIGINT)), lambda n: {'KEY': CAST(NULL AS VARCHAR),
+    'PATH': '[' || n || ']', 'INDEX': n, 'VALUE': json_extract(s, n), 'THIS': s})
+  WHEN 'OBJECT' THEN list_transform(json_keys(s), lambda k: {'KEY': k, 'PATH': k, 'INDEX': CAST(NULL AS BIGINT),
+    'VALUE': json_extract(s, k), 'THIS': s}) END"""
+# OUTER => TRUE: one row of NULLs where there is nothing to flatten.
+_FLATTEN_OUTER = f"""coalesce(nullif({_FLATTEN_ROWS}, []), [{{'KEY': CAST(NULL AS VARCHAR),
+  'PATH': CAST(NULL AS VARCHAR), 'INDEX': CAST(NULL AS BIGINT), 'VALUE': CAST(NULL AS JSON), 'THIS': s}}])"""
+_FLATTEN_SQL = """SELECT unnest(flatten(list_transform(["__flatten_input"], lambda s: {rows})), recursive := true)"""
+_FLATTEN_ARGS = ("INPUT", "PATH", "OUTER", "RECURSIVE", "MODE")
+
+
+@functools.cache
+def _flatten_template(outer: bool) -> exp.Select:
+    tree = _DUCKDB.parse(_FLATTEN_SQL.format(rows=_FLATTEN_OUTER if outer else _FLATTEN_ROWS))[0]
+    assert isinstance(tree, exp.Select)
+    return tree
+
+
+def _flatten(node: exp.Expr) -> exp.Expr:
+    """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
+
+    Columns KEY, PATH, INDEX, VALUE, THIS; SEQ is not emulated (referring to it fails loudly).
+    """
+    explode = node.this
+    given = [explode.this, *explode.expressions]
+    args: dict[str, exp.Expr] = {}
+    for position, arg in enumerate(given):
+        if isinstance(arg, exp.Kwarg):
+            args[arg.this.name.upper()] = arg.expression
+        elif position < len(_FLATTEN_ARGS):
+            args[_FLATTEN_ARGS[position]] = arg
+    if "INPUT" not in args or _truthy(args.get("RECURSIVE")) or \
+            args.get("MODE", exp.Literal.string("BOTH")).name.upper() != "BOTH":
+        raise not_supported("FLATTEN with RECURSIVE or MODE")
+    source = args["INPUT"]
+    if "PATH" in args and args["PATH"].name:
+        path = args["PATH"].name
+        source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
+    select = _flatten_template(_truthy(args.get("OUTER"))).copy()
+    placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
+    placeholder.replace(source)
+    alias = node.args.get("alias")
+    name = alias.this if isinstance(alias, exp.TableAlias) and alias.this else exp.Identifier(
+        this="FLATTEN", quoted=True)
+    return exp.Lateral(this=exp.Subquery(this=select), alias=exp.TableAlias(this=name))
+
+
+def _truthy(node: exp.Expr | None) -> bool:
+    return isinstance(node, exp.Boolean) and bool(node.this)
+
+
+# ---------------------------------------------------------------------------------------------
+# Types, DDL properties, ORDER BY on VARIANT
+# ---------------------------------------------------------------------------------------------
+
+_T = exp.DataType.Type
+_INTEGERS = {_T.INT, _T.BIGINT, _T.SMALLINT, _T.TINYINT, _T.MEDIUMINT}
+
+
+def _data_type(node: exp.DataType) -> exp.Expr | None:
+    """VARIANT/OBJECT/ARRAY → JSON; INT & co. → NUMBER(38,0) as in Snowflake; FLOAT4/REAL → DOUBLE."""
+    if node.this in (_T.VARIANT, _T.OBJECT, _T.ARRAY, _T.MAP):
+        return exp.DataType(this=_T.JSON)
+    if node.this in _INTEGERS:
+        return exp.DataType(this=_T.DECIMAL, expressions=[
+            exp.DataTypeParam(this=exp.Literal.number(38)), exp.DataTypeParam(this=exp.Literal.number(0))])
+    if node.this is _T.FLOAT:
+        return exp.DataType(this=_T.DOUBLE)
+    if node.this in (_T.GEOGRAPHY, _T.GEOMETRY, _T.VECTOR):
+        raise not_supported(f"The data type {node.this.value}")
+    return None
+
+
+# Storage hints DuckDB has no use for; dropping them changes no query result.
+_DROPPED_PROPERTIES = (exp.TransientProperty, exp.ClusterProperty, exp.SchemaCommentProperty)
+
+
+def _properties(node: exp.Properties) -> exp.Expr | None:
+    """CREATE TRANSIENT TABLE … CLUSTER BY (…) COMMENT = '…' → CREATE TABLE …"""
+    node.set("expressions", [p for p in node.expressions if not isinstance(p, _DROPPED_PROPERTIES)])
+    return None
+
+
+def _column_def(node: exp.ColumnDef) -> exp.Expr | None:
+    """`a INT COMMENT 'x'` → `a DECIMAL(38, 0)`."""
+    constraints = node.args.get("constraints") or []
+    kept = [c for c in constraints if not isinstance(c.args.get("kind"), exp.CommentColumnConstraint)]
+    if len(kept) != len(constraints):
+        node.set("constraints", kept)
+    return None
+
+
+def _generator(node: exp.Generator) -> exp.Expr | None:
+    if node.args.get("timelimit") is not None:
+        raise not_supported("GENERATOR(TIMELIMIT => …)")
+    return None
+
+
+def _clock(node: exp.Expr) -> exp.Expr | None:
+    """CURRENT_TIMESTAMP → get_current_timestamp(): DuckDB binds a bare CURRENT_TIMESTAMP to the select
+    alias of the same name (which every unaliased item now has) and refuses it."""
+    if isinstance(node, exp.CurrentTimestamp):
+        now = variant.fn("get_current_timestamp")
+        return exp.AtTimeZone(this=now, zone=exp.Literal.string("UTC")) if node.args.get("sysdate") else now
+    return variant.fn("current_date" if isinstance(node, exp.CurrentDate) else "get_current_time")
+
+
+# Expressions whose type cannot be seen in the text: a VARIANT may hide behind them.
+_OPAQUE = (exp.Column, exp.Dot, exp.Anonymous, exp.Case, exp.Coalesce, exp.Subquery)
+
+
+def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: list[str] | None,
+                substitute: bool) -> list[exp.Ordered]:
+    """One ORDER BY item → keys that sort VARIANT values by Snowflake's order."""
+    key = ordered.this
+    ref = key
+    if positions is not None and isinstance(key, exp.Literal) and key.is_int:
+        n = int(key.this)
+        if not 1 <= n <= len(positions):
+            return [ordered]
+        ref = exp.column(exp.Identifier(this=positions[n - 1], quoted=True))
+        key = ref
+    target = items.get(ref.name, ref) if isinstance(ref, exp.Column) and not ref.table else ref
+    if variant.is_json(target):
+        arg = target.copy() if substitute and variant.is_path(target) else ref.copy()
+        return [_ordered(ordered, variant.macro("snowreg_vkey", arg))]
+    if isinstance(target, _OPAQUE):
+        return [_ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy())), _ordered(ordered, key)]
+    return [ordered]
+
+
+def _ordered(like: exp.Ordered, this: exp.Expr) -> exp.Ordered:
+    return exp.Ordered(this=this, desc=like.args.get("desc"), nulls_first=like.args.get("nulls_first"))
+
+
+def _order_by(node: exp.Expr) -> exp.Expr | None:
+    """ORDER BY of a query or window: VARIANT values sort numerically, then by type rank."""
+    order = node.args.get("order")
+    if not isinstance(order, exp.Order):
+        return None
+    items: dict[str, exp.Expr] = {}
+    positions: list[str] | None = None
+    substitute = False
+    if not isinstance(node, exp.Window):
+        first = node
+        while isinstance(first, exp.SetOperation):
+            first = first.this
+        projections = first.expressions if isinstance(first, exp.Select) else []
+        items = {p.alias: p.this for p in projections if isinstance(p, exp.Alias)}
+        positions = [p.alias_or_name for p in projections]
+        if any(isinstance(p.unnest(), exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
+               for p in projections):
+            positions = None
+        substitute = isinstance(node, exp.Select) and not node.args.get("distinct") and not node.args.get("group")
+    keys = [k for o in order.expressions for k in _order_item(o, items, positions, substitute)]
+    order.set("expressions", keys)
+    return None
+
+
+# Session context lives in the engine; it hands it to DuckDB as variables (Session.sync_duckdb_variables).
+_CONTEXT_VARIABLES: dict[type[exp.Expr], str] = {
+    exp.CurrentRole: "snowreg_role",
+    exp.CurrentUser: "snowreg_user",
+    exp.CurrentDatabase: "snowreg_database",
+    exp.CurrentSchema: "snowreg_schema",
+    exp.CurrentWarehouse: "snowreg_warehouse",
+    exp.CurrentSession: "snowreg_session",
+}
+
+
+def _context(node: exp.Expr) -> exp.Expr:
+    """`CURRENT_ROLE()` → `getvariable('snowreg_role')`, and likewise for the other session values."""
+    return variant.fn("getvariable", exp.Literal.string(_CONTEXT_VARIABLES[type(node)]))
+
+
+_UNSUPPORTED: dict[type[exp.Expr], str] = {
+    **{cls: f"{name} on semi-structured values" for cls, name in variant.UNSUPPORTED.items()},
+    exp.HistoricalData: "Time travel (AT | BEFORE)",
+    exp.Parameter: "A $ reference (session variable or positional column)",
+}
+
+_DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
+    **variant.REWRITES,
+    exp.DataType: _data_type,
+    exp.Lateral: _lateral,
+    exp.Generator: _generator,
+    exp.CurrentTimestamp: _clock,
+    exp.CurrentDate: _clock,
+    exp.Localtime: _clock,
+    exp.Select: _order_by,
+    exp.Union: _order_by,
+    exp.Except: _order_by,
+    exp.Intersect: _order_by,
+    exp.Window: _order_by,
+    exp.Properties: _properties,
+    exp.ColumnDef: _column_def,
+    **{cls: _context for cls in _CONTEXT_VARIABLES},
+}
+
+__all__ = ["Kind", "TableRef", "Translation", "parse", "translate"]

@@ -1,0 +1,430 @@
+"""Snowflake VARIANT/OBJECT/ARRAY on DuckDB JSON: expression rewrites, runtime macros, result values."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+from sqlglot import exp
+
+from snowreg.errors import not_supported
+
+# DuckDB looks a function up in the current catalog only, and `USE` moves that; the macros therefore
+# live in one attached in-memory catalog and translated SQL calls them fully qualified.
+MACRO_CATALOG = "snowreg_fn"
+
+_NUMERIC_JSON = "('BIGINT', 'UBIGINT', 'DOUBLE')"
+_MACROS: dict[str, str] = {
+    # Sort/compare key of a JSON value: numbers by value (integers and decimals interleave), then
+    # strings by bytes, booleans, arrays, objects, JSON null; SQL NULL stays NULL for NULLS FIRST/LAST.
+    "snowreg_vkey(j)": f"""CASE WHEN j IS NULL THEN NULL ELSE {{
+        'r': CASE WHEN json_type(j) IN {_NUMERIC_JSON} THEN 1 WHEN json_type(j) = 'VARCHAR' THEN 2
+                  WHEN json_type(j) = 'BOOLEAN' THEN 3 WHEN json_type(j) = 'ARRAY' THEN 4
+                  WHEN json_type(j) = 'OBJECT' THEN 5 ELSE 6 END,
+        'n': CASE WHEN json_type(j) IN {_NUMERIC_JSON} THEN CAST(j AS DOUBLE) ELSE 0.0 END,
+        's': CASE WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$')
+                  WHEN json_type(j) IN {_NUMERIC_JSON} THEN '' ELSE CAST(j AS VARCHAR) END}} END""",
+    # The same key for a value whose type is unknown when translating (a bare column): typeof() is
+    # folded to a constant at bind time, so for non-JSON columns this is a constant NULL (free).
+    "snowreg_vkey_any(x)": f"""CASE WHEN typeof(x) = 'JSON'
+        THEN {MACRO_CATALOG}.main.snowreg_vkey(to_json(x)) ELSE NULL END""",
+    # `x::VARCHAR` for an unknown type: a VARIANT string loses its quotes, as in Snowflake.
+    "snowreg_varchar(x)": """CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(to_json(x), '$')
+        ELSE CAST(x AS VARCHAR) END""",
+    "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
+    "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
+        WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
+    "snowreg_array_contains(v, a)": "list_contains(CAST(a AS JSON[]), to_json(v))",
+    "snowreg_array_to_string(a, sep)": """array_to_string(list_transform(CAST(a AS JSON[]),
+        lambda e: coalesce(json_extract_string(e, '$'), '')), sep)""",
+}
+
+
+def install(con: Any) -> None:
+    """Create the macros translated SQL relies on; call once per DuckDB database (idempotent)."""
+    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {MACRO_CATALOG}")
+    for signature, body in _MACROS.items():
+        con.execute(f"CREATE OR REPLACE MACRO {MACRO_CATALOG}.main.{signature} AS {body}")
+
+
+def macro(name: str, *args: exp.Expr) -> exp.Expr:
+    """A call of one of our macros, qualified with its catalog."""
+    call = exp.Anonymous(this=name, expressions=list(args))
+    return exp.Dot.build([exp.to_identifier(MACRO_CATALOG), exp.to_identifier("main"), call])
+
+
+def fn(name: str, *args: exp.Expr) -> exp.Anonymous:
+    """A DuckDB function call that sqlglot renders verbatim."""
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+# ---------------------------------------------------------------------------------------------
+# What is JSON after rewriting
+# ---------------------------------------------------------------------------------------------
+
+_T = exp.DataType.Type
+_TEXT_TYPES = {_T.VARCHAR, _T.TEXT, _T.CHAR, _T.NVARCHAR, _T.NCHAR}
+_JSON_NODES = (exp.JSONExtract, exp.GetExtract, exp.ParseJSON, exp.JSONObject)
+_JSON_FUNCS = frozenset({"to_json", "json", "json_array", "json_object", "json_extract"})
+_CALL = re.compile(r"__snowreg_call_\d+$", re.IGNORECASE)
+
+
+def is_json(node: exp.Expr) -> bool:
+    """True when the (already rewritten) expression certainly yields a VARIANT, i.e. DuckDB JSON."""
+    while isinstance(node, (exp.Paren, exp.Alias)):
+        node = node.this
+    if isinstance(node, _JSON_NODES):
+        return True
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return node.to.is_type(_T.JSON)
+    if isinstance(node, exp.Coalesce):
+        return is_json(node.this)
+    if isinstance(node, exp.Anonymous):
+        name = node.name
+        return name.lower() in _JSON_FUNCS or bool(_CALL.match(name))
+    return False
+
+
+def is_path(node: exp.Expr) -> bool:
+    """A chain of path steps over a column: cheap and deterministic, safe to repeat in ORDER BY."""
+    while isinstance(node, (exp.JSONExtract, exp.GetExtract, exp.Paren)):
+        node = node.this
+    return isinstance(node, exp.Column)
+
+
+def _as_string(node: exp.Expr) -> exp.Expr:
+    """VARIANT → VARCHAR as Snowflake does it: strings unquoted, anything else as JSON text."""
+    if isinstance(node, exp.JSONExtract) and isinstance(node.expression, exp.JSONPath):
+        return exp.JSONExtractScalar(this=node.this, expression=node.expression)
+    return fn("json_extract_string", node, exp.Literal.string("$"))
+
+
+def _as(node: exp.Expr, kind: str) -> exp.Expr:
+    if kind == "text":
+        return _as_string(node)
+    return exp.TryCast(this=node, to=exp.DataType(this=_T.DOUBLE if kind == "number" else _T.BOOLEAN))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rewrites: each takes a node whose children are final and returns its replacement (or None)
+# ---------------------------------------------------------------------------------------------
+
+
+def bracket(node: exp.Bracket) -> exp.Expr | None:
+    """`v['a'][0]` → `v -> '$.a[0]'`; a computed index → `json_extract(v, i)`."""
+    if len(node.expressions) != 1:
+        return None
+    index = node.expressions[0]
+    step: exp.Expr
+    if isinstance(index, exp.Literal) and index.is_string:
+        step = exp.JSONPathKey(this=index.this)
+    elif isinstance(index, exp.Literal) and index.is_int and int(index.this) >= 0:
+        step = exp.JSONPathSubscript(this=int(index.this))
+    else:
+        return fn("json_extract", node.this, index)
+    base = node.this
+    if isinstance(base, exp.JSONExtract) and isinstance(base.expression, exp.JSONPath):
+        path = base.expression
+        path.append("expressions", step)
+        return base
+    return exp.JSONExtract(this=base, expression=exp.JSONPath(expressions=[exp.JSONPathRoot(), step]))
+
+
+def cast(node: exp.Cast) -> exp.Expr | None:
+    """`x::VARIANT` → `to_json(x)`; `v:a::VARCHAR` → `v ->> '$.a'`; `col::VARCHAR` → guarded macro."""
+    to = node.to
+    if to.is_type(_T.JSON):
+        return None if is_json(node.this) else fn("to_json", node.this)
+    if to.this not in _TEXT_TYPES:
+        return None  # JSON → DOUBLE/DECIMAL/BOOLEAN/DATE/TIMESTAMP casts work on DuckDB as they are
+    if is_json(node.this):
+        return _as_string(node.this)
+    if isinstance(node.this, exp.Column) and not isinstance(node, exp.TryCast):
+        return macro("snowreg_varchar", node.this)
+    return None
+
+
+def to_char(node: exp.ToChar) -> exp.Expr | None:
+    """TO_VARCHAR(v:a) / TO_CHAR(v:a) without a format: the same as `::VARCHAR`."""
+    if node.args.get("format") is not None:
+        return None
+    if is_json(node.this):
+        return _as_string(node.this)
+    return macro("snowreg_varchar", node.this) if isinstance(node.this, exp.Column) else None
+
+
+def _literal_kind(node: exp.Expr) -> str | None:
+    if isinstance(node, exp.Neg):
+        node = node.this
+    if isinstance(node, exp.Literal):
+        return "text" if node.is_string else "number"
+    if isinstance(node, exp.Boolean):
+        return "bool"
+    if isinstance(node, (exp.Cast, exp.TryCast)) and not is_json(node):
+        if node.to.this in _TEXT_TYPES:
+            return "text"
+        return "number" if node.to.is_type(*exp.DataType.NUMERIC_TYPES) else None
+    return None
+
+
+_ORDERING = (exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def compare(node: exp.Binary) -> exp.Expr | None:
+    """`v:a > 5` compares numerically, `v:s = 'x'` as text, `v:a < v:b` by VARIANT order."""
+    left, right = node.this, node.expression
+    lj, rj = is_json(left), is_json(right)
+    if lj and rj:
+        if isinstance(node, _ORDERING):
+            left.replace(macro("snowreg_vkey", left.copy()))
+            right.replace(macro("snowreg_vkey", right.copy()))
+        return None
+    side, other = (left, right) if lj else (right, left)
+    kind = _literal_kind(other) if (lj or rj) else None
+    if kind is not None:
+        side.replace(_as(side.copy(), kind))
+    return None
+
+
+def in_list(node: exp.In) -> exp.Expr | None:
+    """`v:a IN (1, 2)` / `v:s IN ('x')` like the comparisons."""
+    kinds = {_literal_kind(e) for e in node.expressions}
+    if is_json(node.this) and len(kinds) == 1 and None not in kinds:
+        node.this.replace(_as(node.this.copy(), kinds.pop() or ""))
+    return None
+
+
+def between(node: exp.Between) -> exp.Expr | None:
+    kinds = {_literal_kind(node.args["low"]), _literal_kind(node.args["high"])}
+    if is_json(node.this) and len(kinds) == 1 and None not in kinds:
+        node.this.replace(_as(node.this.copy(), kinds.pop() or ""))
+    return None
+
+
+def numeric_args(node: exp.Expr) -> exp.Expr | None:
+    """Arithmetic and SUM/AVG on VARIANT cast it to a number first, as Snowflake does implicitly."""
+    for child in list(node.iter_expressions()):
+        if is_json(child):
+            child.replace(exp.Cast(this=child.copy(), to=exp.DataType(this=_T.DOUBLE)))
+    return None
+
+
+def text_args(node: exp.Expr) -> exp.Expr | None:
+    """String functions and `||` on VARIANT see the unquoted string, as Snowflake does implicitly."""
+    for child in list(node.iter_expressions()):
+        if is_json(child):
+            child.replace(_as_string(child.copy()))
+    return None
+
+
+def min_max(node: exp.Expr) -> exp.Expr | None:
+    """MIN/MAX of VARIANT by VARIANT order, not by JSON text."""
+    if not is_json(node.this) or node.expressions:
+        return None
+    name = "arg_max" if isinstance(node, exp.Max) else "arg_min"
+    return fn(name, node.this, macro("snowreg_vkey", node.this.copy()))
+
+
+def object_construct(node: exp.Struct) -> exp.Expr:
+    """OBJECT_CONSTRUCT('a', x, …) → JSON object text built from the pairs whose value is not NULL."""
+    parts: list[exp.Expr] = []
+    for pair in node.expressions:
+        if not isinstance(pair, exp.PropertyEQ):
+            raise not_supported("OBJECT_CONSTRUCT with this argument")
+        key, value = pair.this, pair.expression
+        if isinstance(key, exp.Identifier):
+            key = exp.Literal.string(key.name)
+        if isinstance(value, exp.Null):
+            continue
+        member: exp.Expr = fn("concat", fn("to_json", key), exp.Literal.string(":"), fn("to_json", value))
+        nullable = [e for e in (key, value) if not isinstance(e, (exp.Literal, exp.Boolean))]
+        if nullable:
+            missing = exp.or_(*(exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable))
+            member = exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=member)
+        parts.append(member)
+    body = fn("concat_ws", exp.Literal.string(","), *parts) if parts else exp.Literal.string("")
+    text = fn("concat", exp.Literal.string("{"), body, exp.Literal.string("}"))
+    return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+
+
+def array_construct(node: exp.Array) -> exp.Expr:
+    """ARRAY_CONSTRUCT(…) / `[…]` → `json_array(…)`."""
+    return fn("json_array", *node.expressions)
+
+
+def to_variant(node: exp.Expr) -> exp.Expr:
+    return node.this if is_json(node.this) else fn("to_json", node.this)
+
+
+def wrap_json(node: exp.Expr) -> None:
+    """Functions that return a DuckDB list where Snowflake returns an ARRAY: SPLIT, OBJECT_KEYS."""
+    _wrap(node, lambda e: fn("to_json", e), outermost=False)
+
+
+def _wrap(node: exp.Expr, wrap: Callable[[exp.Expr], exp.Expr], *, outermost: bool = True) -> None:
+    """Replace `node` (or, for an aggregate, its WITHIN GROUP/FILTER/OVER) by `wrap(node)`."""
+    target = node
+    while outermost and isinstance(target.parent, (exp.WithinGroup, exp.Window, exp.Filter)) \
+            and target.arg_key == "this":
+        target = target.parent
+    placeholder = exp.Null()
+    target.replace(placeholder)
+    placeholder.replace(wrap(target))
+
+
+def _json_default(node: exp.Expr, empty: str) -> exp.Expr:
+    return exp.Coalesce(this=node, expressions=[
+        exp.Cast(this=exp.Literal.string(empty), to=exp.DataType(this=_T.JSON))])
+
+
+def array_agg(node: exp.ArrayAgg) -> None:
+    """ARRAY_AGG → a JSON array; `[]` (not NULL) when nothing was aggregated."""
+    _wrap(node, lambda e: _json_default(fn("to_json", e), "[]"))
+
+
+def object_agg(node: exp.ObjectAgg) -> None:
+    """OBJECT_AGG(k, v) → a JSON object of the rows where neither is NULL; `{}` when there are none."""
+    member = exp.DPipe(this=exp.DPipe(this=fn("to_json", exp.Cast(this=node.this, to=exp.DataType(this=_T.VARCHAR))), expression=exp.Literal.string(":")), expression=fn("to_json", node.expression))
+    call = fn("string_agg", member, exp.Literal.string(","))  # skips the NULL members
+    node.replace(call)
+
+    def text(e: exp.Expr) -> exp.Expr:
+        body = exp.Coalesce(this=e, expressions=[exp.Literal.string("")])
+        joined = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("{"), expression=body),
+                           expression=exp.Literal.string("}"))
+        return exp.Cast(this=joined, to=exp.DataType(this=_T.JSON))
+
+    _wrap(call, text)
+
+
+def _sql_name(cls: type[exp.Expr]) -> str:
+    if cls is exp.StarMap:
+        return "OBJECT_CONSTRUCT(*)"
+    names = cls.sql_names() if issubclass(cls, exp.Func) else []
+    return names[0] if names else cls.__name__.upper()
+
+
+# sqlglot maps these Snowflake ARRAY/OBJECT functions to DuckDB list functions, which do not work on
+# our JSON arrays; better a clear error than a wrong answer.
+UNSUPPORTED: dict[type[exp.Expr], str] = {
+    getattr(exp, name): _sql_name(getattr(exp, name)) for name in (
+        "ArrayAppend", "ArrayPrepend", "ArrayConcat", "ArrayCompact", "ArrayDistinct", "ArrayExcept",
+        "ArrayIntersect", "ArrayInsert", "ArrayRemove", "ArrayRemoveAt", "ArraySlice", "ArraySort",
+        "ArrayReverse", "ArrayPosition", "ArrayMax", "ArrayMin", "ArraySum", "ArrayOverlaps",
+        "ArraysZip", "ArrayFilter", "ArrayConstructCompact", "ArrayUnionAgg", "ArrayUniqueAgg",
+        "ArrayConcatAgg", "Flatten", "Transform", "Reduce", "Typeof", "StarMap",
+    ) if hasattr(exp, name)
+}
+
+REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
+    exp.Bracket: bracket,
+    exp.Cast: cast,
+    exp.TryCast: cast,
+    exp.ToChar: to_char,
+    **{cls: compare for cls in (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.NullSafeEQ,
+                                exp.NullSafeNEQ)},
+    exp.In: in_list,
+    exp.Between: between,
+    **{cls: numeric_args for cls in (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Sum,
+                                     exp.Avg, exp.Round, exp.Abs, exp.Ceil, exp.Floor)},
+    **{cls: text_args for cls in (exp.DPipe, exp.Concat, exp.ConcatWs, exp.Upper, exp.Lower,
+                                  exp.Length, exp.Substring, exp.Trim, exp.Like, exp.ILike,
+                                  exp.RegexpLike, exp.StartsWith, exp.Initcap)},
+    exp.Max: min_max,
+    exp.Min: min_max,
+    exp.Struct: object_construct,
+    exp.Array: array_construct,
+    exp.ToVariant: to_variant,
+    exp.Split: wrap_json,
+    exp.JSONKeys: wrap_json,
+    exp.ArrayAgg: array_agg,
+    exp.ObjectAgg: object_agg,
+    exp.ArraySize: lambda n: macro("snowreg_array_size", n.this),
+    exp.ToArray: lambda n: macro("snowreg_to_array", n.this),
+    exp.ArrayContains: lambda n: macro("snowreg_array_contains", n.expression, n.this),
+    exp.ArrayToString: lambda n: macro("snowreg_array_to_string", n.this, n.expression),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Results: VARIANT values as the Snowflake connector returns them
+# ---------------------------------------------------------------------------------------------
+
+_BIG_INT = re.compile(rb"\d{19,}")
+
+
+def to_snowflake_value(value: Any, duckdb_type: Any, *, doubles_as_exponent: bool = False) -> Any:
+    """One fetched value → what the Snowflake connector returns for it.
+
+    JSON (VARIANT/OBJECT/ARRAY) becomes JSON text indented by 2 spaces (`'{\\n  "a": 1\\n}'`, `'42'`,
+    `'"banana"'`); DECIMAL(p, 0) becomes int. Snowflake prints VARIANT doubles as
+    `6.647030303030303e+01`; DuckDB's JSON does not keep double vs decimal apart, so that form is
+    opt-in (`doubles_as_exponent`) for columns known to hold doubles (model outputs).
+    """
+    return _converter(duckdb_type, doubles_as_exponent)(value)
+
+
+def to_snowflake_column(values: Iterable[Any], duckdb_type: Any, *,
+                        doubles_as_exponent: bool = False) -> list[Any]:
+    """The same conversion for a whole column (a list, or anything with `to_pylist()`)."""
+    if hasattr(values, "to_pylist"):
+        values = values.to_pylist()
+    convert = _converter(duckdb_type, doubles_as_exponent)
+    return [convert(v) for v in values]
+
+
+def _converter(duckdb_type: Any, exponent: bool) -> Callable[[Any], Any]:
+    name = str(duckdb_type).upper()
+    if name == "JSON":
+        return lambda v: None if v is None else pretty_json(v, doubles_as_exponent=exponent)
+    if name.startswith("DECIMAL") and name.replace(" ", "").endswith(",0)"):
+        return lambda v: None if v is None else int(v)
+    return lambda v: v
+
+
+def pretty_json(text: str | bytes, *, doubles_as_exponent: bool = False) -> str:
+    """Compact JSON text → the connector's 2-space-indented form."""
+    raw = text.encode() if isinstance(text, str) else text
+    if not _BIG_INT.search(raw):
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            if doubles_as_exponent:
+                value = _exponent_floats(value)
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    # Numbers orjson would round (more than 64 bits, overflowing doubles) keep their text.
+    value = json.loads(raw, parse_int=_Number, parse_float=_Number, parse_constant=_Number)
+    return _dump(value, "")
+
+
+def _exponent_floats(value: Any) -> Any:
+    if isinstance(value, float):
+        return orjson.Fragment(format(value, ".15e"))
+    if isinstance(value, dict):
+        return {k: _exponent_floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exponent_floats(v) for v in value]
+    return value
+
+
+class _Number(str):
+    """A JSON number kept as its text."""
+
+
+def _dump(value: Any, indent: str) -> str:
+    inner = indent + "  "
+    if isinstance(value, dict):
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}" if items else "{}"
+    if isinstance(value, list):
+        elems = [inner + _dump(v, inner) for v in value]
+        return "[\n" + ",\n".join(elems) + f"\n{indent}]" if elems else "[]"
+    if isinstance(value, _Number):
+        return str.__str__(value)
+    return json.dumps(value, ensure_ascii=False)
+

@@ -1,0 +1,366 @@
+"""AST → canonical SQL text: upper-case keywords, identifiers quoted only when needed; parses back equal."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from . import ast as a
+
+# Snowflake's reserved words plus every keyword of snowreg.lark: a name spelled like one is quoted,
+# so it can never be read back as the keyword.
+RESERVED = frozenset(
+    """
+    ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT
+    CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE DELETE
+    DISTINCT DROP ELSE EXISTS FALSE FOLLOWING FOR FROM FULL GRANT GROUP GSCLUSTER HAVING ILIKE IN
+    INCREMENT INNER INSERT INTERSECT INTO IS ISSUE JOIN LATERAL LEFT LIKE LOCALTIME LOCALTIMESTAMP
+    MINUS NATURAL NOT NULL OF ON OR ORDER ORGANIZATION QUALIFY REGEXP REVOKE RIGHT RLIKE ROW ROWS
+    SAMPLE SCHEMA SELECT SET SOME START TABLE TABLESAMPLE THEN TO TRIGGER TRUE TRY_CAST UNION UNIQUE
+    UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WINDOW WITH
+    ACCESS ADD ALIAS ALLOWED_VALUES ARTIFACT BEGIN CALL CASCADE COLUMNS COMMENT COMMIT COPY DATABASES
+    DEFAULT_VERSION DESC DESCRIBE EXPLAIN FILE FORMAT FORMATS FUNCTION FUNCTIONS FUTURE GET GLOBAL
+    GRANTS IDENTIFIER IF INTEGRATION LIMIT LIST LOCAL LS MANAGED MATERIALIZED MERGE METADATA MODEL
+    MODELS MODIFY NONE OBJECTS OPTION OWNERSHIP PARAMETERS PROCEDURE PROCEDURES PUT RECURSIVE REMOVE
+    RENAME REPLACE REPOSITORY RESTRICT RM ROLE ROLES ROLLBACK SCHEMAS SCOPED SECONDARY SECURE SEQUENCE
+    SEQUENCES SERVICE SERVICES SESSION SHOW STAGE STAGES STARTS TAG TAGS TABLES TEMP TEMPORARY TERSE
+    TRANSIENT TRUNCATE UNSET URL USE USER USERS VERSION VERSIONS VIEWS VOLATILE WAREHOUSE WAREHOUSES
+    """.split()
+)
+
+_PLAIN_IDENT = re.compile(r"[A-Z_][A-Z0-9_$]*")
+_BARE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*|\d+(?:\.\d+)?")
+_STAGE_PATH = re.compile(r"[^\s;']*")
+_STRING_ESCAPES = str.maketrans({"\\": "\\\\", "'": "''", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Names, literals, stages, templates
+# ---------------------------------------------------------------------------------------------
+
+
+def ident(text: str) -> str:
+    """A resolved identifier as SQL: bare when that reads back the same, else double-quoted."""
+    if _PLAIN_IDENT.fullmatch(text) and text not in RESERVED:
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def string(text: str) -> str:
+    return "'" + text.translate(_STRING_ESCAPES) + "'"
+
+
+def name(part: a.Name) -> str:
+    if isinstance(part, a.VarRef):
+        return f"IDENTIFIER(${part.var})"
+    if isinstance(part, a.IdentFromString):
+        return f"IDENTIFIER({string(part.text)})"
+    return ident(part)
+
+
+def qname(q: a.QualifiedName) -> str:
+    return ".".join(name(p) for p in (q.database, q.schema, q.name) if p is not None)
+
+
+def _is_group(text: str) -> bool:
+    """Whether `text` is one parenthesised group (so an option value can be written as is)."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth, quote = 0, ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+            if depth == 0 and i < len(text) - 1:
+                return False
+    return depth == 0 and not quote
+
+
+def value(text: str) -> str:
+    """An option value: a bare word or number, a parenthesised group as written, else a string."""
+    if _BARE_VALUE.fullmatch(text) or _is_group(text):
+        return text
+    return string(text)
+
+
+def _options(options: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f" {key} = {value(v)}" for key, v in options)
+
+
+def stage(ref: a.StageRef) -> str:
+    path = f"/{ref.path}" if ref.path else ""
+    if ref.kind == "model":
+        assert ref.name is not None
+        version = f"/versions/{ref.version}" if ref.version is not None else ""
+        return string(f"snow://model/{qname(ref.name)}{version}{path}")
+    if ref.kind == "user":
+        text = f"@~{path}"
+    else:
+        assert ref.name is not None
+        text = f"@{'%' if ref.kind == 'table' else ''}{qname(ref.name)}{path}"
+    return text if _STAGE_PATH.fullmatch(ref.path) else string(text)
+
+
+def template(t: a.Template) -> str:
+    return "".join(p if isinstance(p, str) else _call_or_table(p) for p in t.parts)
+
+
+def _call_or_table(node: a.ModelCall | a.TableCall) -> str:
+    return call(node) if isinstance(node, a.ModelCall) else table_call(node)
+
+
+def call(c: a.ModelCall) -> str:
+    ref = c.callee
+    if ref.explicit or ref.version is not None:
+        version = f", {name(ref.version)}" if ref.version is not None else ""
+        callee = f"MODEL({qname(ref.model)}{version})"
+    else:
+        callee = qname(ref.model)
+    args = ", ".join((f"{ident(x.name)} => " if x.name else "") + template(x.value) for x in c.args)
+    return f"{callee}!{ident(c.method)}({args})"
+
+
+def table_call(t: a.TableCall) -> str:
+    over = []
+    if t.partition_by:
+        over.append("PARTITION BY " + ", ".join(template(p) for p in t.partition_by))
+    if t.order_by is not None:
+        over.append("ORDER BY " + template(t.order_by))
+    clause = f" OVER ({' '.join(over)})" if t.partition_by is not None or t.order_by is not None else ""
+    return f"TABLE({call(t.call)}{clause})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+# ---------------------------------------------------------------------------------------------
+
+
+def _opt(flag: bool, text: str) -> str:
+    return text if flag else ""
+
+
+def _create(kind: str, s: Any, modifier: str = "") -> str:
+    return (
+        f"CREATE {_opt(s.or_replace, 'OR REPLACE ')}{modifier}{kind} "
+        f"{_opt(s.if_not_exists, 'IF NOT EXISTS ')}"
+    )
+
+
+def _comment(comment: str | None) -> str:
+    return f" COMMENT = {string(comment)}" if comment is not None else ""
+
+
+def _show_tail(like: str | None, middle: str = "", starts: str | None = None, limit: int | None = None) -> str:
+    return (
+        (f" LIKE {string(like)}" if like is not None else "")
+        + middle
+        + (f" STARTS WITH {string(starts)}" if starts is not None else "")
+        + (f" LIMIT {limit}" if limit is not None else "")
+    )
+
+
+def _alter(s: Any) -> str:
+    return f"ALTER MODEL {_opt(s.if_exists, 'IF EXISTS ')}{qname(s.name)} "
+
+
+def _drop(kind: str, s: Any, target: str) -> str:
+    return f"DROP {kind} {_opt(s.if_exists, 'IF EXISTS ')}{target}"
+
+
+def _source(src: a.ModelSource) -> str:
+    if isinstance(src, a.FromStage):
+        return stage(src.stage)
+    version = f" VERSION {name(src.version)}" if src.version is not None else ""
+    return f"MODEL {qname(src.model)}{version}"
+
+
+def _target(t: a.GrantTarget) -> str:
+    if isinstance(t, a.ObjectTarget):
+        return f"{t.kind} {qname(t.name)}"
+    if isinstance(t, a.BulkTarget):
+        return f"{t.mode} {t.kind}S IN {t.container_kind} {qname(t.container)}"
+    return "ACCOUNT"
+
+
+def _query(q: a.Query) -> str:
+    body = template(q.body)
+    if not q.model_aliases:
+        return body
+    aliases = ", ".join(
+        f"{ident(m.alias)} AS MODEL {qname(m.model)}"
+        + (f" VERSION {name(m.version)}" if m.version is not None else "")
+        for m in q.model_aliases
+    )
+    for prefix in ("WITH RECURSIVE ", "WITH "):
+        if body.startswith(prefix):
+            return f"{prefix}{aliases}, {body[len(prefix):]}"
+    return f"WITH {aliases} {body}"
+
+
+def _show_models(s: a.ShowModels) -> str:
+    scope = ""
+    if s.scope == "ACCOUNT":
+        scope = " IN ACCOUNT"
+    elif s.scope == "DATABASE":
+        scope = " IN DATABASE" + (f" {name(s.scope_name.name)}" if s.scope_name else "")
+    elif s.scope == "SCHEMA":
+        scope = " IN SCHEMA" + (f" {qname(s.scope_name)}" if s.scope_name else "")
+    return "SHOW MODELS" + _show_tail(s.like, scope, s.starts_with, s.limit)
+
+
+def _show_schemas(s: a.ShowSchemas) -> str:
+    scope = " IN ACCOUNT" if s.in_account else ""
+    scope = f" IN DATABASE {name(s.in_database)}" if s.in_database is not None else scope
+    return "SHOW SCHEMAS" + _show_tail(s.like, scope, s.starts_with, s.limit)
+
+
+def _set_variable(s: a.SetVariable) -> str:
+    if len(s.names) == 1:
+        return f"SET {ident(s.names[0])} = {s.exprs[0]}"
+    return f"SET ({', '.join(ident(n) for n in s.names)}) = ({', '.join(s.exprs)})"
+
+
+def _unset_variable(s: a.UnsetVariable) -> str:
+    names = ", ".join(ident(n) for n in s.names)
+    return f"UNSET {names}" if len(s.names) == 1 else f"UNSET ({names})"
+
+
+def _alter_session(s: a.AlterSession) -> str:
+    if s.unset:
+        return "ALTER SESSION UNSET " + ", ".join(s.unset)
+    return "ALTER SESSION SET" + _options(s.set)
+
+
+def _alter_model_set(s: a.AlterModelSet) -> str:
+    default = f" DEFAULT_VERSION = {name(s.default_version)}" if s.default_version is not None else ""
+    return _alter(s) + "SET" + _comment(s.comment) + default
+
+
+def _modify_version(s: a.ModifyVersion) -> str:
+    head = f"{_alter(s)}MODIFY VERSION {name(s.version)} "
+    if s.comment is not None or s.metadata is not None:
+        metadata = f" METADATA = {string(s.metadata)}" if s.metadata is not None else ""
+        return head + "SET" + _comment(s.comment) + metadata
+    kinds = [k for k, on in (("COMMENT", s.unset_comment), ("METADATA", s.unset_metadata)) if on]
+    return head + "UNSET " + ", ".join(kinds)
+
+
+def _create_stage(s: a.CreateStage) -> str:
+    url = f" URL = {string(s.url)}" if s.url is not None else ""
+    return _create("STAGE", s, _opt(s.temporary, "TEMPORARY ")) + qname(s.name) + url + _options(s.options)
+
+
+def _pattern(pattern: str | None) -> str:
+    return f" PATTERN = {string(pattern)}" if pattern is not None else ""
+
+
+def _grant_privileges(s: a.GrantPrivileges) -> str:
+    return (
+        f"GRANT {', '.join(s.privileges)} ON {_target(s.target)} TO ROLE {name(s.role)}"
+        + _opt(s.with_grant_option, " WITH GRANT OPTION")
+    )
+
+
+def _revoke_privileges(s: a.RevokePrivileges) -> str:
+    return (
+        f"REVOKE {_opt(s.grant_option_for, 'GRANT OPTION FOR ')}{', '.join(s.privileges)} "
+        f"ON {_target(s.target)} FROM ROLE {name(s.role)}{_opt(s.cascade, ' CASCADE')}"
+    )
+
+
+def _show_grants(s: a.ShowGrants) -> str:
+    limit = f" LIMIT {s.limit}" if s.limit is not None else ""
+    n = s.name
+    if s.variant == "FUTURE_IN" and n is not None:
+        return f"SHOW FUTURE GRANTS IN {s.kind} {qname(n)}{limit}"
+    spec = {
+        "ON": lambda: f" ON {s.kind} {qname(n)}" if n else "",
+        "ON_ACCOUNT": lambda: " ON ACCOUNT",
+        "TO_ROLE": lambda: f" TO ROLE {name(n.name)}" if n else "",
+        "TO_USER": lambda: f" TO USER {name(n.name)}" if n else "",
+        "OF_ROLE": lambda: f" OF ROLE {name(n.name)}" if n else "",
+    }.get(s.variant, lambda: "")()
+    return f"SHOW GRANTS{spec}{limit}"
+
+
+_RENDERERS: dict[type, Callable[[Any], str]] = {
+    a.CreateDatabase: lambda s: _create("DATABASE", s, _opt(s.transient, "TRANSIENT "))
+    + name(s.name)
+    + _comment(s.comment),
+    a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
+    a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))
+    + qname(s.name)
+    + _opt(s.managed_access, " WITH MANAGED ACCESS")
+    + _comment(s.comment),
+    a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),
+    a.Use: lambda s: f"USE {s.kind + ' ' if s.kind else ''}{qname(s.name)}",
+    a.ShowDatabases: lambda s: "SHOW DATABASES" + _show_tail(s.like, "", s.starts_with, s.limit),
+    a.ShowSchemas: _show_schemas,
+    a.SetVariable: _set_variable,
+    a.UnsetVariable: _unset_variable,
+    a.AlterSession: _alter_session,
+    a.ShowParameters: lambda s: "SHOW PARAMETERS"
+    + _show_tail(s.like, f" IN {s.scope}" if s.scope else ""),
+    a.CreateModel: lambda s: _create("MODEL", s)
+    + qname(s.name)
+    + (f" WITH VERSION {name(s.version)}" if s.version is not None else "")
+    + f" FROM {_source(s.source)}",
+    a.DropModel: lambda s: _drop("MODEL", s, qname(s.name)),
+    a.AlterModelSet: _alter_model_set,
+    a.AlterModelUnset: lambda s: _alter(s) + "UNSET COMMENT",
+    a.AlterModelSetTag: lambda s: _alter(s)
+    + "SET TAG "
+    + ", ".join(f"{qname(t)} = {string(v)}" for t, v in s.tags),
+    a.AlterModelUnsetTag: lambda s: _alter(s) + "UNSET TAG " + ", ".join(qname(t) for t in s.tags),
+    a.SetAlias: lambda s: f"{_alter(s)}VERSION {name(s.version)} SET ALIAS = {name(s.alias)}",
+    a.UnsetAlias: lambda s: f"{_alter(s)}VERSION {name(s.version)} UNSET ALIAS",
+    a.RenameModel: lambda s: f"{_alter(s)}RENAME TO {qname(s.new_name)}",
+    a.AddVersion: lambda s: f"{_alter(s)}ADD VERSION {name(s.version)} FROM {_source(s.source)}",
+    a.DropVersion: lambda s: f"{_alter(s)}DROP VERSION {name(s.version)}",
+    a.ModifyVersion: _modify_version,
+    a.CommentOn: lambda s: f"COMMENT {_opt(s.if_exists, 'IF EXISTS ')}ON {s.kind} {qname(s.name)} "
+    f"IS {string(s.comment)}",
+    a.ShowModels: _show_models,
+    a.ShowVersions: lambda s: "SHOW VERSIONS" + _show_tail(s.like) + f" IN MODEL {qname(s.model)}",
+    a.ShowFunctions: lambda s: "SHOW FUNCTIONS"
+    + _show_tail(s.like)
+    + f" IN MODEL {qname(s.model)}"
+    + (f" VERSION {name(s.version)}" if s.version is not None else ""),
+    a.CreateTag: lambda s: _create("TAG", s)
+    + qname(s.name)
+    + (" ALLOWED_VALUES " + ", ".join(string(v) for v in s.allowed_values) if s.allowed_values else "")
+    + _comment(s.comment),
+    a.DropTag: lambda s: _drop("TAG", s, qname(s.name)),
+    a.CreateStage: _create_stage,
+    a.DropStage: lambda s: _drop("STAGE", s, qname(s.name)),
+    a.Put: lambda s: f"PUT {string(s.local)} {stage(s.stage)}{_options(s.options)}",
+    a.Get: lambda s: f"GET {stage(s.stage)} {string(s.local)}{_pattern(s.pattern)}",
+    a.ListFiles: lambda s: f"LIST {stage(s.stage)}{_pattern(s.pattern)}",
+    a.RemoveFiles: lambda s: f"REMOVE {stage(s.stage)}{_pattern(s.pattern)}",
+    a.CreateRole: lambda s: _create("ROLE", s) + name(s.name) + _comment(s.comment),
+    a.DropRole: lambda s: _drop("ROLE", s, name(s.name)),
+    a.CreateUser: lambda s: _create("USER", s) + name(s.name) + _options(s.properties),
+    a.DropUser: lambda s: _drop("USER", s, name(s.name)),
+    a.GrantRole: lambda s: f"GRANT ROLE {name(s.role)} TO {s.grantee_kind} {name(s.grantee)}",
+    a.RevokeRole: lambda s: f"REVOKE ROLE {name(s.role)} FROM {s.grantee_kind} {name(s.grantee)}",
+    a.UseRole: lambda s: f"USE ROLE {name(s.name)}",
+    a.UseSecondaryRoles: lambda s: f"USE SECONDARY ROLES {s.mode}",
+    a.ShowRoles: lambda s: "SHOW ROLES" + _show_tail(s.like),
+    a.ShowUsers: lambda s: "SHOW USERS" + _show_tail(s.like),
+    a.GrantPrivileges: _grant_privileges,
+    a.RevokePrivileges: _revoke_privileges,
+    a.GrantOwnership: lambda s: f"GRANT OWNERSHIP ON {_target(s.target)} TO ROLE {name(s.role)}"
+    + (f" {s.current_grants} CURRENT GRANTS" if s.current_grants else ""),
+    a.ShowGrants: _show_grants,
+    a.Query: _query,
+    a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}",
+}
+
+
+def render(stmt: a.Statement) -> str:
+    """Canonical SQL text of one statement (no trailing `;`); `parse(render(s)) == [s]`."""
+    return _RENDERERS[type(stmt)](stmt)

@@ -1,0 +1,95 @@
+"""snowreg: a faithful, fast, offline emulator of the Snowflake Model Registry."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from snowreg.errors import (
+    DatabaseError,
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
+
+
+def _find_sibling_packages() -> None:
+    """In a source checkout, `snowreg.grammar` / `.engine` / `.catalog` live in sibling folders.
+
+    An installed snowreg maps them with package-dir; when this folder is imported straight from the
+    checkout (`python -m pytest` or `python -c` in the repo root puts it first on sys.path), this
+    finder maps them the same way, so both imports see one and the same package.
+    """
+    import importlib.abc
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "engine" / "__init__.py").exists():
+        return
+
+    class _SiblingFinder(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            head, _, sub = fullname.partition(".")
+            if head != "snowreg" or sub not in ("grammar", "engine", "catalog"):
+                return None
+            init = root / sub / "__init__.py"
+            return importlib.util.spec_from_file_location(
+                fullname, init, submodule_search_locations=[str(root / sub)])
+
+    if not any(type(f).__name__ == "_SiblingFinder" for f in sys.meta_path):
+        sys.meta_path.append(_SiblingFinder())
+
+
+_find_sibling_packages()
+
+if TYPE_CHECKING:
+    from snowreg.dbapi import Connection
+    from snowreg.grammar.ast import Statement
+
+__version__ = "0.1.0"
+apilevel = "2.0"
+threadsafety = 2
+paramstyle = "pyformat"
+
+__all__ = [
+    "DataError", "DatabaseError", "Error", "IntegrityError", "InterfaceError", "InternalError",
+    "NotSupportedError", "OperationalError", "ProgrammingError", "Registry", "connect", "parse",
+]
+
+
+def connect(database: str | None = None, schema: str | None = None, role: str | None = None,
+            user: str | None = None, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Connection:
+    """A PEP 249 connection over a fresh private in-memory registry, or the persistent one at `path`.
+
+    `database` / `schema` are created when missing (a convenience for tests; Snowflake would refuse).
+    Other keyword arguments of `snowflake.connector.connect` (account, password, warehouse, ...) are
+    accepted; `warehouse` is remembered, the rest ignored.
+    """
+    from snowreg.catalog import Catalog
+    from snowreg.dbapi import Connection
+
+    catalog = Catalog(path)
+    return Connection(catalog, user=user, role=role, database=database, schema=schema,
+                      warehouse=kwargs.get("warehouse"), owns_catalog=True)
+
+
+def parse(text: str) -> list[Statement]:
+    """Parse registry-dialect SQL into typed statements (raises ProgrammingError 001003 on bad syntax)."""
+    from snowreg.grammar import parse as _parse
+
+    return _parse(text)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Registry":
+        from snowreg.registry import Registry
+
+        return Registry
+    raise AttributeError(f"module 'snowreg' has no attribute {name!r}")

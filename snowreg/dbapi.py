@@ -1,0 +1,330 @@
+"""PEP 249 connection and cursor over a registry, with the snowflake-connector-python surface."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from snowreg import errors
+from snowreg.catalog import Catalog
+from snowreg.engine.execute import execute as execute_statement
+from snowreg.engine.result import Result
+from snowreg.engine.session import Session, identifier_text
+from snowreg.grammar import ast, parse
+from snowreg.params import bind
+
+apilevel = "2.0"
+threadsafety = 2
+paramstyle = "pyformat"
+
+
+class ResultMetadata(NamedTuple):
+    """One `description` entry, field for field the real connector's."""
+
+    name: str
+    type_code: int
+    display_size: int | None
+    internal_size: int | None
+    precision: int | None
+    scale: int | None
+    is_nullable: bool
+
+
+def new_query_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Connection:
+    """A Snowflake-like connection: one session (user, role, database, schema) shared by its cursors."""
+
+    def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
+                 database: str | None = None, schema: str | None = None, warehouse: str | None = None,
+                 owns_catalog: bool = False) -> None:
+        self._catalog = catalog
+        self._owns_catalog = owns_catalog
+        self._closed = False
+        from snowreg.engine import governance
+
+        user_name, role_name = governance.login(catalog, user, role)
+        self._session = Session(catalog, user=user_name, role=role_name, warehouse=warehouse)
+        self._open_context(database, schema)
+        self.messages: list[Any] = []
+        self.errorhandler = None
+        self._session_parameters: dict[str, Any] = {}
+        self._telemetry = None
+
+    def _open_context(self, database: str | None, schema: str | None) -> None:
+        """`connect(database=…, schema=…)` creates what is missing, as a test fixture expects."""
+        if database is None:
+            return
+        db = identifier_text(database)
+        with self.cursor() as cur:
+            if self._catalog.get_database(db) is None:
+                cur.execute(f"CREATE DATABASE IF NOT EXISTS {_ident(db)}")
+            cur.execute(f"USE DATABASE {_ident(db)}")
+            if schema is not None:
+                name = identifier_text(schema)
+                if self._catalog.get_schema(db, name) is None:
+                    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(db)}.{_ident(name)}")
+                cur.execute(f"USE SCHEMA {_ident(db)}.{_ident(name)}")
+
+    # -- connector surface ------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        return self._session
+
+    @property
+    def database(self) -> str | None:
+        return self._session.database
+
+    @property
+    def schema(self) -> str | None:
+        return self._session.schema
+
+    @property
+    def role(self) -> str | None:
+        return self._session.role
+
+    @property
+    def user(self) -> str:
+        return self._session.user
+
+    @property
+    def warehouse(self) -> str | None:
+        return self._session.warehouse
+
+    @property
+    def session_id(self) -> int:
+        return self._session.id
+
+    @property
+    def expired(self) -> bool:
+        return self._closed
+
+    def is_closed(self) -> bool:
+        return self._closed
+
+    def cursor(self, cursor_class: type[Cursor] | None = None) -> Cursor:
+        if self._closed:
+            raise errors.InterfaceError("Connection is closed", 251001, "08003")
+        return (cursor_class or Cursor)(self)
+
+    def execute_string(self, sql_text: str, remove_comments: bool = False,
+                       return_cursors: bool = True) -> list[Cursor]:
+        """Run every statement of a text; one cursor per statement."""
+        cursors = []
+        for stmt in parse(sql_text):
+            cur = self.cursor()
+            cur._run(stmt, sql_text[stmt.span.start:stmt.span.end])
+            cursors.append(cur)
+        return cursors
+
+    def commit(self) -> None:
+        """Autocommit: every statement is its own transaction."""
+
+    def rollback(self) -> None:
+        """Autocommit: nothing is pending."""
+
+    def autocommit(self, mode: bool) -> None:
+        """Accepted for compatibility; statements always commit."""
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._session.close()
+        if self._owns_catalog:
+            self._catalog.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _ident(name: str) -> str:
+    from snowreg.engine.session import render_ident
+
+    return render_ident(name)
+
+
+class Cursor:
+    """A PEP 249 cursor; results are held in memory after each execute."""
+
+    arraysize = 1
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._result: Result | None = None
+        self._pos = 0
+        self._sfqid: str | None = None
+        self.query: str | None = None
+        self._closed = False
+        self._request_id = uuid.uuid4()
+        self._results: list[Result] = []
+
+    # -- execution --------------------------------------------------------------------------------
+
+    def execute(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+                _describe_only: bool = False, num_statements: int | None = None,
+                **kwargs: Any) -> Cursor:
+        """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
+        if self._closed:
+            raise errors.InterfaceError("Cursor is closed in execute.", 251006, "08003")
+        text = bind(command, params)
+        self.query = text
+        statements = self._parse(text)
+        expected = 1 if num_statements is None else num_statements
+        if expected and len(statements) != expected:
+            raise self._fail(errors.ProgrammingError(
+                f"Actual statement count {len(statements)} did not match the desired statement count {expected}.",
+                8, "0A000"))
+        self._results = []
+        for stmt in statements:
+            self._run(stmt, text, describe_only=_describe_only)
+            self._results.append(self._result)  # type: ignore[arg-type]
+        if len(self._results) > 1:
+            self._result = self._results[0]
+            self._pos = 0
+        return self
+
+    def _parse(self, text: str) -> list[ast.Statement]:
+        try:
+            statements = parse(text)
+        except errors.Error as e:
+            raise self._fail(e) from None
+        if not statements:
+            raise self._fail(errors.ProgrammingError("Empty SQL statement.", 900, "42000"))
+        return statements
+
+    def _fail(self, e: errors.Error) -> errors.Error:
+        self._sfqid = e.sfqid = new_query_id()
+        e.query = self.query
+        self._result = None
+        return e
+
+    def _run(self, stmt: ast.Statement, text: str, describe_only: bool = False) -> None:
+        self.query = text
+        try:
+            result = execute_statement(stmt, self.connection.session, describe_only)
+        except errors.Error as e:
+            raise self._fail(e) from None
+        self._sfqid = result.query_id = new_query_id()
+        self._result = result
+        self._pos = 0
+
+    def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
+                    **kwargs: Any) -> Cursor:
+        total = 0
+        for params in seqparams:
+            self.execute(command, params, **kwargs)
+            total += self.rowcount or 0
+        if self._result is not None:
+            self._result.rowcount = total
+        return self
+
+    def describe(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+                 **kwargs: Any) -> list[ResultMetadata]:
+        """The columns a statement would return, without running it."""
+        self.execute(command, params, _describe_only=True)
+        return self.description or []
+
+    def _describe_internal(self, command: str, params: Any = None, **kwargs: Any) -> list[ResultMetadata]:
+        return self.describe(command, params)
+
+    def nextset(self) -> bool | None:
+        if self._result is None or self._result not in self._results:
+            return None
+        i = self._results.index(self._result)
+        if i + 1 >= len(self._results):
+            return None
+        self._result = self._results[i + 1]
+        self._pos = 0
+        return True
+
+    # -- results ----------------------------------------------------------------------------------
+
+    @property
+    def description(self) -> list[ResultMetadata] | None:
+        if self._result is None:
+            return None
+        return [ResultMetadata(*c.describe()) for c in self._result.columns]
+
+    @property
+    def rowcount(self) -> int | None:
+        return None if self._result is None else self._result.rowcount
+
+    @property
+    def sfqid(self) -> str | None:
+        return self._sfqid
+
+    @property
+    def request_id(self) -> uuid.UUID:
+        return self._request_id
+
+    @property
+    def rownumber(self) -> int | None:
+        return None if self._result is None else self._pos
+
+    def _rows(self) -> list[tuple[Any, ...]]:
+        if self._result is None:
+            raise errors.InterfaceError("No result set: execute a statement first.", 251001, "HY010")
+        return self._result.rows
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        rows = self._rows()
+        if self._pos >= len(rows):
+            return None
+        self._pos += 1
+        return self._row(rows[self._pos - 1])
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        rows = self._rows()
+        n = self.arraysize if size is None else size
+        out = rows[self._pos:self._pos + n]
+        self._pos += len(out)
+        return [self._row(r) for r in out]
+
+    def fetchall(self) -> list[Any]:
+        rows = self._rows()
+        out = rows[self._pos:]
+        self._pos = len(rows)
+        return [self._row(r) for r in out]
+
+    def _row(self, row: tuple[Any, ...]) -> Any:
+        return row
+
+    def __iter__(self) -> Iterator[Any]:
+        while (row := self.fetchone()) is not None:
+            yield row
+
+    def fetch_pandas_all(self, **kwargs: Any) -> Any:
+        """All remaining rows as a pandas DataFrame (pandas must be installed)."""
+        import pandas as pd
+
+        names = [c.name for c in self._result.columns] if self._result is not None else []
+        rows = self._rows()[self._pos:]
+        self._pos = len(self._rows())
+        return pd.DataFrame.from_records(rows, columns=names)
+
+    def setinputsizes(self, sizes: Any) -> None:
+        """PEP 249: accepted and ignored."""
+
+    def setoutputsize(self, size: Any, column: Any = None) -> None:
+        """PEP 249: accepted and ignored."""
+
+    def close(self) -> bool:
+        self._closed = True
+        return True
+
+    def is_closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> Cursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,154 @@
+"""PEP 249 error hierarchy carrying Snowflake's errno, SQLSTATE and message, plus constructors."""
+
+from __future__ import annotations
+
+
+class Error(Exception):
+    """Base of every snowreg error; `str(e)` reads like the real connector's."""
+
+    def __init__(
+        self,
+        msg: str,
+        errno: int = -1,
+        sqlstate: str | None = None,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        sfqid: str | None = None,
+        query: str | None = None,
+    ) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.errno = errno
+        self.sqlstate = sqlstate
+        self.line = line
+        self.column = column
+        self.sfqid = sfqid
+        self.query = query
+
+    def __str__(self) -> str:
+        if self.errno < 0:
+            return self.msg
+        return f"{self.errno:06d} ({self.sqlstate}): {self.msg}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+
+class Warning(Exception):  # noqa: A001 - PEP 249 name
+    """PEP 249 Warning."""
+
+
+class InterfaceError(Error):
+    pass
+
+
+class DatabaseError(Error):
+    pass
+
+
+class InternalError(DatabaseError):
+    pass
+
+
+class OperationalError(DatabaseError):
+    pass
+
+
+class ProgrammingError(DatabaseError):
+    pass
+
+
+class IntegrityError(DatabaseError):
+    pass
+
+
+class DataError(DatabaseError):
+    pass
+
+
+class NotSupportedError(DatabaseError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Constructors for the errors Snowflake raises (reference §8.3). Messages keep Snowflake's text.
+# ---------------------------------------------------------------------------------------------
+
+COMPILATION = "SQL compilation error:\n"
+ACCESS = "SQL access control error:\n"
+
+
+def syntax_error(line: int, position: int, unexpected: str) -> ProgrammingError:
+    return ProgrammingError(
+        f"{COMPILATION}syntax error line {line} at position {position} unexpected '{unexpected}'.",
+        1003,
+        "42000",
+        line=line,
+        column=position,
+    )
+
+
+def does_not_exist(kind: str, fqn: str, sqlstate: str = "02000") -> ProgrammingError:
+    """002003: `<Kind> 'FQN' does not exist or not authorized.` (missing or invisible, on purpose alike)."""
+    return ProgrammingError(f"{COMPILATION}{kind} '{fqn}' does not exist or not authorized.", 2003, sqlstate)
+
+
+def already_exists(kind: str, name: str) -> ProgrammingError:
+    return ProgrammingError(f"{COMPILATION}{kind} '{name}' already exists.", 2002, "42710")
+
+
+def object_not_found_or_op() -> ProgrammingError:
+    return ProgrammingError(
+        f"{COMPILATION}Object does not exist, or operation cannot be performed.", 2043, "02000"
+    )
+
+
+def insufficient_privileges(kind: str, name: str) -> ProgrammingError:
+    return ProgrammingError(f"{ACCESS}Insufficient privileges to operate on {kind} '{name}'", 3001, "42501")
+
+
+def role_not_assigned(role: str) -> ProgrammingError:
+    return ProgrammingError(
+        f"{ACCESS}Requested role '{role}' is not assigned to the executing user.  "
+        "Specify another role to activate.",
+        3013,
+        "42501",
+    )
+
+
+def no_current_database() -> ProgrammingError:
+    return ProgrammingError(
+        "Cannot perform operation. This session does not have a current database. "
+        "Call 'USE DATABASE', or use a qualified name.",
+        90105,
+        "22000",
+    )
+
+
+def no_current_schema() -> ProgrammingError:
+    return ProgrammingError(
+        "Cannot perform operation. This session does not have a current schema. "
+        "Call 'USE SCHEMA', or use a qualified name.",
+        90106,
+        "22000",
+    )
+
+
+def compilation_error(msg: str, errno: int = 2000, sqlstate: str = "42601") -> ProgrammingError:
+    """A generic `SQL compilation error:` with the given detail."""
+    return ProgrammingError(f"{COMPILATION}{msg}", errno, sqlstate)
+
+
+def not_supported(what: str) -> NotSupportedError:
+    """Something Snowflake accepts that snowreg does not emulate: never a silently wrong answer."""
+    return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")
+
+
+def python_udf_error(method: str, detail: str) -> ProgrammingError:
+    """100357: an exception raised by model code, as Snowflake reports a failing Python UDF."""
+    return ProgrammingError(
+        f"Python Interpreter Error:\n{detail} in function {method} with handler functions.{method.lower()}.infer",
+        100357,
+        "P0000",
+    )

@@ -1,0 +1,79 @@
+"""Client-side parameter binding (qmark `?`, pyformat `%s` / `%(name)s`), as the real connector does it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from snowreg import errors
+
+# A string literal, a quoted identifier, a $$ string or a comment: placeholders inside them are text.
+_SKIP = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|--[^\n]*|/\*.*?\*/", re.S)
+_PLACEHOLDER = re.compile(r"\?|%\((\w+)\)s|%s|%%")
+
+
+def literal(value: Any) -> str:
+    """A Python value as a Snowflake SQL literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else f"'{value}'::FLOAT"
+    if isinstance(value, bytes | bytearray):
+        return f"X'{bytes(value).hex()}'"
+    if isinstance(value, dt.datetime):
+        kind = "TIMESTAMP_TZ" if value.tzinfo else "TIMESTAMP_NTZ"
+        return f"'{value.isoformat(sep=' ')}'::{kind}"
+    if isinstance(value, dt.date):
+        return f"'{value.isoformat()}'::DATE"
+    if isinstance(value, dt.time):
+        return f"'{value.isoformat()}'::TIME"
+    if hasattr(value, "item") and callable(value.item):  # numpy scalars
+        return literal(value.item())
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
+def bind(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
+    """Substitute parameters into SQL text; placeholders inside literals and comments are left alone."""
+    if params is None:
+        return sql
+    if not isinstance(params, Mapping | Sequence) or isinstance(params, str | bytes):
+        params = (params,)
+    out: list[str] = []
+    pos = 0
+    position = 0
+    for m in _iter_placeholders(sql):
+        out.append(sql[pos:m.start()])
+        token = m.group(0)
+        if token == "%%":
+            out.append("%")
+        elif m.group(1) is not None:
+            if not isinstance(params, Mapping) or m.group(1) not in params:
+                raise errors.ProgrammingError(f"Bind variable '{m.group(1)}' is not set", 252004, "22000")
+            out.append(literal(params[m.group(1)]))
+        else:
+            if isinstance(params, Mapping) or position >= len(params):
+                raise errors.ProgrammingError(
+                    "Bind variable ? not set. The number of binding parameters does not match.", 2049, "07002")
+            out.append(literal(params[position]))
+            position += 1
+        pos = m.end()
+    out.append(sql[pos:])
+    return "".join(out)
+
+
+def _iter_placeholders(sql: str) -> list[re.Match[str]]:
+    found = []
+    pos = 0
+    for skip in _SKIP.finditer(sql):
+        found.extend(_PLACEHOLDER.finditer(sql, pos, skip.start()))
+        pos = skip.end()
+    found.extend(_PLACEHOLDER.finditer(sql, pos))
+    return found

@@ -1,0 +1,82 @@
+"""Results as text for people: aligned tables, CSV and JSON (used by the CLI and the REPL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="milliseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).hex()
+    return str(value)
+
+
+def table(names: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
+    """An aligned table with a header rule, in the style of snowsql."""
+    cells = [[_clip(cell(v), max_width) for v in row] for row in rows]
+    widths = [len(n) for n in names]
+    for row in cells:
+        for i, text in enumerate(row):
+            widths[i] = max(widths[i], max((len(line) for line in text.split("\n")), default=0))
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    out = [rule, "|" + "|".join(f" {n:<{w}} " for n, w in zip(names, widths, strict=True)) + "|", rule]
+    for row in cells:
+        out.append("|" + "|".join(f" {_one_line(t):<{w}} " for t, w in zip(row, widths, strict=True)) + "|")
+    out.append(rule)
+    return "\n".join(out)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in text.split("\n"))
+
+
+def _clip(text: str, width: int) -> str:
+    flat = _one_line(text)
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def to_csv(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(["" if v is None else cell(v) for v in row])
+    return buf.getvalue().rstrip("\n")
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).hex()
+    return value
+
+
+def to_json(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    records = [{n: _json_value(v) for n, v in zip(names, row, strict=True)} for row in rows]
+    return orjson.dumps(records, option=orjson.OPT_INDENT_2, default=str).decode()
+
+
+def render(names: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:
+    if fmt == "csv":
+        return to_csv(names, rows)
+    if fmt == "json":
+        return to_json(names, rows)
+    return table(names, rows)
