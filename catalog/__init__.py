@@ -33,7 +33,5 @@ class Catalog(GrantsPart):
         """Create the per-session macros behind INFORMATION_SCHEMA names on a new DuckDB cursor."""
         if Catalog._views_sql is None:
             Catalog._views_sql = resources.files("snowreg.catalog").joinpath("views.sql").read_text()
-        main = self.query_one("SELECT current_database()")
-        assert main is not None
-        sql = Catalog._views_sql.replace("{main}", quote(main[0])).replace("{ml_version}", _ml_version())
+        sql = Catalog._views_sql.replace("{main}", quote(self.main)).replace("{ml_version}", _ml_version())
         cursor.execute(sql)

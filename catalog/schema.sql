@@ -2,6 +2,8 @@
 -- Snowflake databases are attached DuckDB catalogs (user tables live there); everything the
 -- registry knows about lives here, so one DuckDB transaction makes every statement atomic.
 CREATE SCHEMA IF NOT EXISTS snowreg;
+-- An empty schema a session's DuckDB cursor stands in while it has no current database/schema.
+CREATE SCHEMA IF NOT EXISTS snowreg_none;
 
 CREATE TABLE IF NOT EXISTS snowreg.meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 

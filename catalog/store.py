@@ -60,6 +60,9 @@ class Store:
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
         self._bootstrap()
+        row = self.db.execute("SELECT current_database()").fetchone()
+        assert row is not None
+        self.main: str = row[0]  # the DuckDB catalog holding the registry tables
 
     # -- lifecycle ---------------------------------------------------------------------------
 

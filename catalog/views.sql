@@ -10,18 +10,18 @@ WITH v AS (
     WHERE m.database_name = db
       AND (getvariable('snowreg_visible') IS NULL OR list_contains(getvariable('snowreg_visible'), m.id))
 )
-SELECT database_name AS "DATABASE_NAME", database_name AS "CATALOG_NAME", schema_name AS "SCHEMA_NAME",
+SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
        model_name AS "MODEL_NAME", name AS "MODEL_VERSION_NAME",
        to_json(list_filter([CASE WHEN name = default_version THEN 'DEFAULT' END,
                             CASE WHEN is_first THEN 'FIRST' END,
                             CASE WHEN is_last THEN 'LAST' END, alias], lambda x: x IS NOT NULL)) AS "VERSION_ALIASES",
-       comment AS "COMMENT", owner AS "OWNER",
-       created_on AS "CREATED", created_on AS "CREATED_ON",
-       last_altered_on AS "LAST_ALTERED", last_altered_on AS "LAST_ALTERED_ON",
+       comment AS "COMMENT", owner AS "OWNER", created_on AS "CREATED", last_altered_on AS "LAST_ALTERED",
        coalesce((SELECT to_json(list(f.name ORDER BY f.pos)) FROM {main}.snowreg.functions f
                  WHERE f.version_id = v.id)::VARCHAR, '[]') AS "FUNCTIONS",
        model_type AS "MODEL_TYPE", python_version AS "PYTHON_VERSION", language AS "LANGUAGE",
-       dependencies AS "DEPENDENCIES", metadata::JSON AS "METADATA", user_data AS "USERDATA"
+       dependencies AS "DEPENDENCIES", metadata::JSON AS "METADATA", user_data AS "USERDATA",
+       -- the names the guide's example query uses (reference §4), after the documented columns
+       database_name AS "CATALOG_NAME", created_on AS "CREATED_ON", last_altered_on AS "LAST_ALTERED_ON"
 FROM v;
 
 CREATE OR REPLACE TEMP MACRO snowreg_tag_references(object_name, domain) AS TABLE

@@ -24,7 +24,17 @@ def _first_line(e: Exception) -> str:
     return text.split("\n")[0].strip()
 
 
-def translate(e: duckdb.Error) -> errors.Error:
+def _qualified(name: str, database: str | None, schema: str | None) -> str:
+    """Snowflake names a missing object fully qualified by the current database and schema."""
+    parts = name.split(".")
+    if len(parts) == 1 and schema is not None:
+        parts = [schema, *parts]
+    if len(parts) == 2 and database is not None:
+        parts = [database, *parts]
+    return ".".join(parts)
+
+
+def translate(e: duckdb.Error, database: str | None = None, schema: str | None = None) -> errors.Error:
     """A Snowflake-shaped error for a DuckDB exception raised while running translated SQL."""
     text = str(e)
     detail = _first_line(e)
@@ -32,8 +42,8 @@ def translate(e: duckdb.Error) -> errors.Error:
         for rx, kind in ((_TABLE_MISSING, "Object"), (_SCHEMA_MISSING, "Schema"), (_CATALOG_MISSING, "Database")):
             m = rx.search(text)
             if m:
-                return errors.does_not_exist(kind, m.group(1).upper() if kind != "Object" else m.group(1),
-                                             "42S02" if kind == "Object" else "02000")
+                name = m.group(1) if kind != "Object" else _qualified(m.group(1), database, schema)
+                return errors.does_not_exist(kind, name, "42S02" if kind == "Object" else "02000")
         m = _FUNCTION_MISSING.search(text)
         if m:
             return errors.compilation_error(f"Unknown function {m.group(1).upper()}", 2140, "42601")

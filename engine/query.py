@@ -9,7 +9,7 @@ import re
 import duckdb
 
 from snowreg import errors
-from snowreg.engine import duckerrors, privileges, translate
+from snowreg.engine import duckerrors, privileges, system, translate
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -33,7 +33,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
 
 
 def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
-    tr = translate.translate(substitute_variables(session, sql))
+    tr = translate.translate(system.expand(session, substitute_variables(session, sql)))
+    session.require_context(tr.tables)
     privileges.check_tables(session, tr.tables, tr.kind)
     result = run_translated(session, tr, describe_only)
     if not describe_only:
@@ -51,7 +52,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
-        raise duckerrors.translate(e) from None
+        raise duckerrors.translate(e, session.database, session.schema) from None
     if not tr.returns_rows:
         return _status_result(tr, rows)
     return shape(rows, [(d[0], str(d[1])) for d in description or ()])
@@ -97,7 +98,7 @@ def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]]) -> Result
     return Result(cols, rows)
 
 
-_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")  # not the `$` of `SYSTEM$GET_TAG`
 
 
 def substitute_variables(session: Session, sql: str) -> str:

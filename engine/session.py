@@ -32,6 +32,7 @@ class Session:
     _cursor: duckdb.DuckDBPyConnection | None = None
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
+    _stale: bool = False
 
     # -- DuckDB side ----------------------------------------------------------------------------
 
@@ -47,19 +48,32 @@ class Session:
             self._cursor_path = (None, None)
             self._duck_vars = {}
         want = (self.database, self.schema)
-        if want != self._cursor_path:
+        if want != self._cursor_path or self._stale:
+            self._stale = False
             self._use_in_duckdb(want)
         return self._cursor
 
     def _use_in_duckdb(self, want: tuple[str | None, str | None]) -> None:
+        """Point the DuckDB cursor at the current schema, or at an empty one while there is none."""
         assert self._cursor is not None
         db, schema = want
-        if db is not None and self.catalog.get_database(db) is not None:
-            if schema is not None and self.catalog.get_schema(db, schema) is not None:
-                self._cursor.execute(f"USE {quote(db)}.{quote(schema)}")
-            else:
-                self._cursor.execute(f"USE {quote(db)}")
+        target = f"{quote(self.catalog.main)}.snowreg_none"
+        if db is not None and schema is not None and self.catalog.get_schema(db, schema) is not None:
+            target = f"{quote(db)}.{quote(schema)}"
+        elif db is not None and self.catalog.get_database(db) is not None:
+            target = f"{quote(db)}.main"  # `schema.table` names resolve in the current database
+        self._cursor.execute(f"USE {target}")
         self._cursor_path = want
+
+    def require_context(self, tables: Any) -> None:
+        """Unqualified object names need a current database (090105) and schema (090106)."""
+        for t in tables:
+            if t.database is None and getattr(t, "object_kind", "table") != "schema":
+                if self.database is None or self.catalog.get_database(self.database) is None:
+                    raise errors.no_current_database()
+                if t.schema is None and (
+                        self.schema is None or self.catalog.get_schema(self.database, self.schema) is None):
+                    raise errors.no_current_schema()
 
     def sync_duckdb_variables(self, tr: Any) -> None:
         """Hand the session's context to DuckDB as variables the translated SQL reads (only on change)."""
@@ -81,7 +95,7 @@ class Session:
 
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""
-        self._cursor_path = (None, None)
+        self._stale = True
 
     def close(self) -> None:
         self.catalog.drop_session_stages(self.id)
