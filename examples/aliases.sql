@@ -1,5 +1,7 @@
 -- Lifecycle scheme 2 of Snowflake's "Managing models" guide: aliases alpha / beta / production.
--- Run after `snowreg demo --db DIR`, e.g. `snowreg run --db DIR --database ML --schema DEV aliases.sql`.
+-- Run after `snowreg demo --db DIR`, e.g. `snowreg run --db DIR aliases.sql`.
+USE ROLE ACCOUNTADMIN;
+USE SCHEMA ML.DEV;
 
 -- Promoting the initial version: point the production alias at the first real version.
 ALTER MODEL my_model VERSION V2 SET ALIAS = production;

@@ -1,6 +1,8 @@
 -- Lifecycle scheme 1 of Snowflake's "Managing models" guide: the default version is production.
 -- Run after `snowreg demo --db DIR` (which logs ML.DEV.MY_MODEL with versions V1, V2, V3 and
--- creates the role PROD_ROLE), e.g. `snowreg run --db DIR --database ML --schema DEV default_version.sql`.
+-- creates the role PROD_ROLE), e.g. `snowreg run --db DIR default_version.sql`.
+USE ROLE ACCOUNTADMIN;
+USE SCHEMA ML.DEV;
 
 -- Initial setup: the model owner grants usage on the model to a production role.
 GRANT USAGE ON MODEL my_model TO ROLE prod_role;
