@@ -1,0 +1,154 @@
+"""`snowreg check`: a dry run of a SQL script against a registry, reporting every problem it meets.
+
+The script runs statement by statement in a throw-away registry (a fresh in-memory one, or a copy of the
+`--db` directory in a temporary directory: the original is never opened). A statement that fails is
+reported as `FILE:LINE:COL: <Snowflake error>` and, being atomic, changes nothing; the run goes on with
+the next one. Queries are only typed and validated (describe-only), so model methods are not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from snowreg import errors
+from snowreg.repl_text import Piece, error_offset, excerpt, location, one_line, split_statements
+
+# Plain SQL that only reads: typed without running it (model calls validated, not executed).
+READ_ONLY_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "(")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One failing statement: where (1-based line and column) and Snowflake's error."""
+
+    file: str
+    line: int
+    column: int
+    errno: int | None
+    sqlstate: str | None
+    message: str
+
+    def __str__(self) -> str:
+        code = "internal error" if self.errno is None else f"{self.errno:06d} ({self.sqlstate})"
+        return f"{self.file}:{self.line}:{self.column}: {code}: {one_line(self.message)}"
+
+
+def main(args: argparse.Namespace) -> int:
+    """Entry point of `snowreg check`: 0 when clean, 1 when a problem was found, 2 when it could not run."""
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
+    except OSError as e:
+        print(f"snowreg check: cannot read {args.file}: {e.strerror}", file=sys.stderr)
+        return 2
+    try:
+        problems, sources = check_script(text, args.file, path=args.db, database=args.database,
+                                         schema=args.schema, role=args.role, user=args.user)
+    except (OSError, errors.Error) as e:
+        print(f"snowreg check: {e}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(orjson.dumps([asdict(p) for p in problems], option=orjson.OPT_INDENT_2).decode())
+    else:
+        for problem, source in zip(problems, sources, strict=True):
+            print(problem)
+            print("    " + source.replace("\n", "\n    "))
+        count = len(split_statements(text))
+        print(f"{args.file}: {len(problems)} problem(s) in {count} statement(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def check_script(text: str, file: str = "<script>", *, path: str | None = None, database: str | None = None,
+                 schema: str | None = None, role: str | None = None,
+                 user: str | None = None) -> tuple[list[Problem], list[str]]:
+    """Dry-run a script; the problems found, each with its source line and a caret under the column."""
+    import snowreg
+
+    with registry_copy(path) as copy:
+        conn = snowreg.connect(database=database, schema=schema, role=role, user=user, path=copy)
+        try:
+            return check_text(conn, text, file)
+        finally:
+            conn.close()
+
+
+@contextmanager
+def registry_copy(path: str | None) -> Iterator[str | None]:
+    """None for a fresh in-memory registry, or a temporary copy of the registry directory `path`."""
+    if path is None:
+        yield None
+        return
+    source = Path(path)
+    if not source.is_dir():
+        raise FileNotFoundError(2, "no registry directory", str(source))
+    with tempfile.TemporaryDirectory(prefix="snowreg-check-") as tmp:
+        target = Path(tmp) / "registry"
+        shutil.copytree(source, target)
+        yield str(target)
+
+
+def check_text(conn: Any, text: str, file: str) -> tuple[list[Problem], list[str]]:
+    """Run every statement of `text` on `conn`, going on past failures."""
+    problems, sources = [], []
+    for piece in split_statements(text):
+        failure = run_piece(conn, piece)
+        if failure is None:
+            continue
+        err, offset = failure
+        line, column = location(text, piece.start + offset)
+        problems.append(Problem(file, line, column, err.errno if err.errno >= 0 else None, err.sqlstate, err.msg))
+        sources.append(excerpt(text, piece.start + offset))
+    return problems, sources
+
+
+def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int] | None:
+    """Parse and run one statement: None when it is fine, else the error and its offset in the piece."""
+    import snowreg
+
+    try:
+        statements = snowreg.parse(piece.text)
+    except errors.Error as e:
+        return e, error_offset(e, piece.text) or 0
+    for stmt in statements:
+        cur = conn.cursor()
+        try:
+            cur._run(stmt, piece.text, describe_only=dry(conn, stmt))
+        except errors.Error as e:
+            local = error_offset(e, piece.text[stmt.span.start:stmt.span.end])
+            return e, stmt.span.start + (local or 0)
+        except Exception as e:  # a bug in snowreg, not in the script: still reported, and the run goes on
+            return errors.Error(f"{type(e).__name__}: {e}"), stmt.span.start
+    return None
+
+
+def dry(conn: Any, stmt: Any) -> bool:
+    """Whether a statement is only described: read-only queries, and what would touch local files."""
+    from snowreg.grammar import ast
+
+    if isinstance(stmt, ast.Query):
+        return stmt.verb.split()[0] in READ_ONLY_VERBS
+    if isinstance(stmt, ast.Get):
+        return True  # it would write local files
+    if isinstance(stmt, ast.Put | ast.RemoveFiles):
+        return _local_stage(conn, stmt.stage)  # a stage backed by a local directory would change it
+    return False
+
+
+def _local_stage(conn: Any, ref: Any) -> bool:
+    if ref.kind != "named" or ref.name is None:
+        return False
+    session = conn.session
+    try:
+        stage = session.catalog.get_stage(*session.qualify(ref.name))
+    except errors.Error:
+        return False
+    return stage is not None and stage.url is not None

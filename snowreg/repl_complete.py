@@ -1,0 +1,380 @@
+"""Context-aware completion for the REPL: keywords by grammar position, and the registry's own objects.
+
+Keywords come from the parser itself: Lark's interactive parser is fed the statement up to the word
+being typed and asked which terminals it accepts there. Objects depend on the words before the cursor:
+databases, schemas, models (also inside `MODEL(…)`), versions and aliases after `VERSION` (of the model
+named earlier) and inside `MODEL(m, …)`, methods after `!`, roles after `ROLE`, tables after `FROM`, and
+the columns of the statement's tables inside a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+
+from snowreg.repl_objects import Objects
+from snowreg.repl_text import Token, ident_text, quote_ident, tokenize
+
+NAMES = ("word", "qident")
+# Offered inside plain SQL, where the grammar only sees a "soup" of tokens.
+SOUP_KEYWORDS = (
+    "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CROSS", "DESC", "DISTINCT", "ELSE", "END", "EXCEPT", "FROM",
+    "FULL", "GROUP", "HAVING", "ILIKE", "IN", "INNER", "INTERSECT", "IS", "JOIN", "LATERAL", "LEFT", "LIKE",
+    "LIMIT", "MODEL", "NOT", "NULL", "NULLS", "OFFSET", "ON", "OR", "ORDER", "OUTER", "OVER", "PARTITION",
+    "QUALIFY", "RIGHT", "SELECT", "TABLE", "THEN", "UNION", "USING", "VALUES", "WHEN", "WHERE", "WITH",
+)
+SOUP_VERBS = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES", "EXPLAIN", "(")
+NOT_ALIASES = frozenset(SOUP_KEYWORDS) | {"SET", "WINDOW", "MINUS", "NATURAL", "SAMPLE", "PIVOT", "UNPIVOT"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    text: str
+    meta: str
+
+
+@dataclass
+class Position:
+    """Where the cursor stands: the statement around it, the name being typed and what precedes it."""
+
+    statement: str  # the whole current statement (also what follows the cursor)
+    before: str  # the statement's text before the name being typed
+    tokens: list[Token]  # significant tokens of `before`
+    qualifier: list[str]  # name parts typed before the last dot: `db.s.` → ["db", "s"]
+    partial: str  # the part being typed (may be empty, or an open `"quoted`)
+
+
+@dataclass
+class Context:
+    kind: str  # none, model, version, method, role, user, database, schema, use, table, column
+    model: list[str] = field(default_factory=list)
+    version: str | None = None
+
+
+def position(text: str, cursor: int) -> Position:
+    """Split a buffer at the cursor into the current statement and the name being typed."""
+    tokens = tokenize(text)
+    start = max((t.end for t in tokens if t.kind == "semicolon" and t.end <= cursor), default=0)
+    end = min((t.start for t in tokens if t.kind == "semicolon" and t.start >= cursor), default=len(text))
+    head = tokenize(text[start:cursor])
+    partial = ""
+    if head and head[-1].end == cursor - start and (head[-1].kind == "word" or
+                                                   (head[-1].kind == "qident" and not head[-1].closed)):
+        partial = head.pop().text
+    qualifier: list[str] = []
+    while len(head) >= 2 and head[-1].text == "." and head[-2].kind in NAMES and len(qualifier) < 2:
+        qualifier.insert(0, head[-2].text)
+        head = head[:-2]
+    before_end = head[-1].end if head else 0
+    before = text[start:start + before_end]
+    return Position(text[start:end], before, [t for t in head if t.significant], qualifier, partial)
+
+
+class SqlCompleter(Completer):
+    """prompt_toolkit completer over a connection's registry (see `Objects`)."""
+
+    def __init__(self, objects: Objects) -> None:
+        self.objects = objects
+
+    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+        pos = position(document.text, document.cursor_position)
+        try:
+            found = self.candidates(pos)
+        except Exception:  # a completion bug must never take the prompt down: offer nothing instead
+            found = []
+        for c in found:
+            yield Completion(c.text, start_position=-len(pos.partial), display_meta=c.meta)
+
+    def candidates(self, pos: Position) -> list[Candidate]:
+        """Objects for the context first, then the keywords the grammar accepts here."""
+        ctx = context(pos)
+        found = objects_for(self.objects, ctx, pos)
+        if not pos.qualifier:
+            found += [Candidate(k, "keyword") for k in keywords_at(pos.before, ctx.kind != "table")]
+        seen: set[str] = set()
+        out = []
+        for c in found:
+            if c.text not in seen and matches(c.text, pos.partial):
+                seen.add(c.text)
+                out.append(Candidate(cased(c.text, pos.partial), c.meta))
+        return out
+
+
+def matches(text: str, partial: str) -> bool:
+    if partial.startswith('"'):
+        return text.startswith(partial)
+    return text.upper().startswith(partial.upper())
+
+
+def cased(text: str, partial: str) -> str:
+    """Follow the user's case: lower-case typing gets lower-case keywords and unquoted names."""
+    if partial and partial.islower() and not text.startswith('"'):
+        return text.lower()
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Keywords by grammar position
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def grammar_keywords() -> dict[str, str]:
+    """Terminal name → keyword (upper case) for every keyword of the grammar."""
+    from lark.lexer import PatternStr
+
+    from snowreg.grammar.parse import parser
+
+    return {t.name: t.pattern.value.upper() for t in parser().terminals
+            if isinstance(t.pattern, PatternStr) and t.pattern.value.replace("_", "").isalpha()}
+
+
+@lru_cache(maxsize=256)
+def keywords_at(before: str, soup: bool = True) -> tuple[str, ...]:
+    """The keywords the grammar accepts after `before` (and, if `soup`, common SQL words in plain SQL)."""
+    from lark.exceptions import LarkError
+
+    from snowreg.grammar.parse import parser
+
+    try:
+        interactive = parser().parse_interactive(before)
+        interactive.exhaust_lexer()
+        accepted = interactive.accepts()
+    except LarkError:
+        return ()
+    names = grammar_keywords()
+    words = {names[t] for t in accepted if t in names}
+    if soup and "TEXT" in accepted:
+        words.update(SOUP_KEYWORDS)
+    return tuple(sorted(words))
+
+
+# ---------------------------------------------------------------------------------------------
+# Which objects fit here
+# ---------------------------------------------------------------------------------------------
+
+
+def context(pos: Position) -> Context:
+    """What kind of object the name being typed is, from the words before it."""
+    toks = pos.tokens
+    if not toks:
+        return Context("none")
+    if toks[-1].text == "!":
+        return _method_context(toks, pos.statement)
+    inside = _model_parens(toks)
+    if inside is not None:
+        return inside
+    words = [t.upper for t in toks]
+    return _keyword_context(words, toks)
+
+
+def _keyword_context(words: list[str], toks: list[Token]) -> Context:
+    first, prev = words[0], words[-1]
+    prev2 = words[-2] if len(words) > 1 else ""
+    creating = first == "CREATE" and "FROM" not in words
+    simple = {"ROLE": "role", "USER": "user", "DATABASE": "database", "SCHEMA": "schema", "MODEL": "model"}
+    if prev in simple:
+        return Context("none" if creating else simple[prev])
+    if prev == "VERSION":
+        if prev2 in ("WITH", "ADD", "LIVE"):
+            return Context("none")  # a new version's name
+        return Context("version", _model_before(toks))
+    if prev == "=" and prev2 == "DEFAULT_VERSION":
+        return Context("version", _model_before(toks))
+    if prev == "USE":
+        return Context("use")
+    if (first, prev) in (("GRANT", "TO"), ("REVOKE", "FROM")) and (len(words) < 2 or words[1] != "ROLE"):
+        return Context("role")
+    if prev in ("FROM", "JOIN", "INTO", "UPDATE") or (prev == "TABLE" and not creating):
+        return Context("none" if first in ("ALTER", "CREATE") else "table")
+    if first in SOUP_VERBS:
+        return Context("column")
+    return Context("none")
+
+
+def _model_before(toks: list[Token]) -> list[str]:
+    """The name after the last MODEL keyword: the model a VERSION refers to."""
+    for i in range(len(toks) - 1, -1, -1):
+        if toks[i].upper == "MODEL":
+            return _leading_name(toks[i + 1:])
+    return []
+
+
+def _leading_name(toks: Sequence[Token]) -> list[str]:
+    parts: list[str] = []
+    for i, t in enumerate(toks):
+        if i % 2 == 0 and t.kind in NAMES:
+            parts.append(t.text)
+        elif i % 2 == 1 and t.text == ".":
+            continue
+        else:
+            break
+    return parts
+
+
+def _trailing_name(toks: Sequence[Token]) -> list[str]:
+    return list(reversed(_leading_name(list(reversed(toks)))))
+
+
+def _open_paren(toks: list[Token]) -> int | None:
+    depth = 0
+    for i in range(len(toks) - 1, -1, -1):
+        if toks[i].text == ")":
+            depth += 1
+        elif toks[i].text == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
+
+
+def _split_args(toks: Sequence[Token]) -> list[list[Token]]:
+    args: list[list[Token]] = [[]]
+    depth = 0
+    for t in toks:
+        if t.text == "," and depth == 0:
+            args.append([])
+            continue
+        depth += (t.text == "(") - (t.text == ")")
+        args[-1].append(t)
+    return args
+
+
+def _model_parens(toks: list[Token]) -> Context | None:
+    """Inside `MODEL(`: the model first, then its versions and aliases after the comma."""
+    j = _open_paren(toks)
+    if j is None or j == 0 or toks[j - 1].upper != "MODEL":
+        return None
+    args = _split_args(toks[j + 1:])
+    if len(args) == 1:
+        return Context("model")
+    if len(args) == 2:
+        return Context("version", _leading_name(args[0]))
+    return Context("none")
+
+
+def _method_context(toks: list[Token], statement: str) -> Context:
+    """After `!`: the callee is `m`, `db.s.m`, `MODEL(m[, v])` or a `WITH … AS MODEL` alias."""
+    head = toks[:-1]
+    if head and head[-1].text == ")":
+        depth, j = 0, len(head) - 1
+        while j >= 0:
+            depth += (head[j].text == ")") - (head[j].text == "(")
+            if depth == 0:
+                break
+            j -= 1
+        if j <= 0 or head[j - 1].upper != "MODEL":
+            return Context("none")
+        args = _split_args(head[j + 1:-1])
+        version = args[1][0].text if len(args) > 1 and len(args[1]) == 1 else None
+        return Context("method", _leading_name(args[0]), version)
+    parts = _trailing_name(head)
+    if len(parts) == 1:
+        alias = model_aliases(statement).get(ident_text(parts[0]))
+        if alias is not None:
+            return Context("method", alias[0], alias[1])
+    return Context("method", parts)
+
+
+def model_aliases(statement: str) -> dict[str, tuple[list[str], str | None]]:
+    """`WITH alias AS MODEL m [VERSION v]` items of a statement: alias → (model name parts, version)."""
+    toks = [t for t in tokenize(statement) if t.significant]
+    out: dict[str, tuple[list[str], str | None]] = {}
+    for i in range(len(toks) - 3):
+        if toks[i].kind in NAMES and toks[i + 1].upper == "AS" and toks[i + 2].upper == "MODEL":
+            parts = _leading_name(toks[i + 3:])
+            k = i + 3 + 2 * len(parts) - 1  # the token after the model's name
+            has_version = k + 1 < len(toks) and toks[k].upper == "VERSION"
+            out[ident_text(toks[i].text)] = (parts, toks[k + 1].text if has_version else None)
+    return out
+
+
+def table_refs(statement: str) -> dict[str, list[str]]:
+    """Tables named after FROM / JOIN / INTO / UPDATE: alias or table name → table name parts."""
+    toks = [t for t in tokenize(statement) if t.significant]
+    out: dict[str, list[str]] = {}
+    for i, t in enumerate(toks):
+        if t.upper not in ("FROM", "JOIN", "INTO", "UPDATE"):
+            continue
+        parts = _leading_name(toks[i + 1:])
+        if not parts or ident_text(parts[0]) == "MODEL":
+            continue
+        out[ident_text(parts[-1])] = parts
+        k = i + 2 * len(parts)
+        if k < len(toks) and toks[k].upper == "AS":
+            k += 1
+        if k < len(toks) and toks[k].kind in NAMES and toks[k].upper not in NOT_ALIASES:
+            out[ident_text(toks[k].text)] = parts
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates per context
+# ---------------------------------------------------------------------------------------------
+
+
+def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate]:
+    q = [ident_text(p) for p in pos.qualifier]
+    kind = ctx.kind
+    if kind == "model" or kind == "table":
+        return _in_schema(objects, kind, q)
+    if kind in ("schema", "use"):
+        if q:
+            return _named(objects.schemas(q[0]), "schema") if len(q) == 1 else []
+        return _named(objects.schemas(objects.database), "schema") + _named(objects.databases(), "database")
+    if q:
+        return _column_qualified(objects, pos, q) if kind == "column" else []
+    if kind == "database":
+        return _named(objects.databases(), "database")
+    if kind == "version":
+        return [Candidate(quote_ident(n), meta) for n, meta in objects.versions(ctx.model)] if ctx.model else []
+    if kind == "method":
+        return _named(objects.methods(ctx.model, ctx.version), "method") if ctx.model else []
+    if kind in ("role", "user"):
+        return _named(objects.roles() if kind == "role" else objects.users(), kind)
+    if kind == "column":
+        return _columns(objects, pos)
+    return []
+
+
+def _named(names: Iterable[str], meta: str) -> list[Candidate]:
+    return [Candidate(quote_ident(n), meta) for n in names]
+
+
+def _in_schema(objects: Objects, kind: str, q: list[str]) -> list[Candidate]:
+    """Models or tables, completing `[db.][schema.]name` one part at a time."""
+    read = objects.models if kind == "model" else objects.tables
+    if len(q) == 2:
+        return _named(read(q[0], q[1]), kind)
+    if len(q) == 1:
+        return _named(read(objects.database, q[0]), kind) + _named(objects.schemas(q[0]), "schema")
+    return (_named(read(objects.database, objects.schema), kind)
+            + _named(objects.schemas(objects.database), "schema") + _named(objects.databases(), "database"))
+
+
+def _columns(objects: Objects, pos: Position) -> list[Candidate]:
+    out = []
+    for parts in _unique(table_refs(pos.statement).values()):
+        out += _named(objects.columns(parts), "column")
+    out += [Candidate(quote_ident(a), "model alias") for a in model_aliases(pos.statement)]
+    return out + _named(objects.models(objects.database, objects.schema), "model")
+
+
+def _column_qualified(objects: Objects, pos: Position, q: list[str]) -> list[Candidate]:
+    """`t.` → columns of table or alias t; otherwise `db.s.` / `s.` → models (for `db.s.m!predict`)."""
+    refs = table_refs(pos.statement)
+    if len(q) == 1 and q[0] in refs:
+        return _named(objects.columns(refs[q[0]]), "column")
+    return _in_schema(objects, "model", q)
+
+
+def _unique(items: Iterable[list[str]]) -> list[list[str]]:
+    seen: list[list[str]] = []
+    for parts in items:
+        if parts not in seen:
+            seen.append(parts)
+    return seen

@@ -1,0 +1,160 @@
+"""What the REPL may offer for completion: registry objects as the session's roles see them, cached.
+
+Reads the catalog directly instead of running SHOW statements through the user's session, so that
+completing never changes what the session did last (query ids, results). Every read is filtered by the
+same privilege checks SHOW uses; a role never sees a name it could not see through SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from snowreg.repl_text import ident_text
+
+T = TypeVar("T")
+SYSTEM_ALIASES = ("DEFAULT", "FIRST", "LAST")
+
+
+class Objects:
+    """Databases, schemas, models, versions, methods, roles, users, tables and columns of a connection."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._cache: dict[tuple[Any, ...], Any] = {}
+
+    def refresh(self) -> None:
+        """Forget what was read: call after every statement (it may have created, dropped or granted)."""
+        self._cache.clear()
+
+    def _memo(self, key: tuple[Any, ...], read: Callable[[], list[T]]) -> list[T]:
+        if key not in self._cache:
+            try:
+                self._cache[key] = read()
+            except Exception:  # completion must never break the prompt; no candidates instead
+                self._cache[key] = []
+        return list(self._cache[key])
+
+    @property
+    def _session(self) -> Any:
+        return self._conn.session
+
+    @property
+    def database(self) -> str | None:
+        return self._conn.database
+
+    @property
+    def schema(self) -> str | None:
+        return self._conn.schema
+
+    # -- containers --------------------------------------------------------------------------------
+
+    def databases(self) -> list[str]:
+        from snowreg.engine import privileges
+
+        def read() -> list[str]:
+            return [d.name for d in self._session.catalog.list_databases()
+                    if privileges.can_see_database(self._session, d.name)]
+        return self._memo(("databases",), read)
+
+    def schemas(self, database: str | None) -> list[str]:
+        from snowreg.engine import privileges
+
+        if database is None:
+            return []
+
+        def read() -> list[str]:
+            return [s.name for s in self._session.catalog.list_schemas(database)
+                    if privileges.can_see_schema(self._session, database, s.name)]
+        return self._memo(("schemas", database), read)
+
+    # -- models ------------------------------------------------------------------------------------
+
+    def models(self, database: str | None, schema: str | None) -> list[str]:
+        from snowreg.engine import privileges
+
+        if database is None or schema is None:
+            return []
+
+        def read() -> list[str]:
+            return [m.name for m in self._session.catalog.list_models(database, schema)
+                    if privileges.can_see_model(self._session, m)]
+        return self._memo(("models", database, schema), read)
+
+    def _model(self, parts: Sequence[str]) -> Any:
+        from snowreg.engine import privileges
+
+        where = self.qualify(parts)
+        if where is None:
+            return None
+        model = self._session.catalog.get_model(*where)
+        return model if model is not None and privileges.can_see_model(self._session, model) else None
+
+    def versions(self, parts: Sequence[str]) -> list[tuple[str, str]]:
+        """(name, kind) of a model's versions, user aliases and system aliases."""
+        def read() -> list[tuple[str, str]]:
+            model = self._model(parts)
+            if model is None:
+                return []
+            rows = self._session.catalog.list_versions(model.id)
+            out = [(v.name, "version") for v in rows]
+            out += [(v.alias, f"alias of {v.name}") for v in rows if v.alias]
+            return out + [(a, "system alias") for a in SYSTEM_ALIASES]
+        return self._memo(("versions", tuple(parts)), read)
+
+    def methods(self, parts: Sequence[str], version: str | None) -> list[str]:
+        """Methods of the named version (or the default one) of a model."""
+        from snowreg.engine.models import resolve_version
+
+        def read() -> list[str]:
+            model = self._model(parts)
+            if model is None:
+                return []
+            found = resolve_version(self._session, model, ident_text(version) if version else "DEFAULT")
+            return [fn.name for fn in self._session.catalog.functions(found.id)]
+        return self._memo(("methods", tuple(parts), version), read)
+
+    # -- roles and users ---------------------------------------------------------------------------
+
+    def roles(self) -> list[str]:
+        return self._memo(("roles",), lambda: [r.name for r in self._session.catalog.list_roles()])
+
+    def users(self) -> list[str]:
+        return self._memo(("users",), lambda: [u.name for u in self._session.catalog.list_users()])
+
+    # -- tables (DuckDB's own information) ---------------------------------------------------------
+
+    def tables(self, database: str | None, schema: str | None) -> list[str]:
+        if database is None or schema is None:
+            return []
+
+        def read() -> list[str]:
+            rows = self._session.catalog.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
+                "ORDER BY table_name", [database, schema])
+            return [r[0] for r in rows]
+        return self._memo(("tables", database, schema), read)
+
+    def columns(self, parts: Sequence[str]) -> list[str]:
+        def read() -> list[str]:
+            where = self.qualify(parts)
+            if where is None:
+                return []
+            rows = self._session.catalog.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_catalog = ? AND table_schema = ? "
+                "AND table_name = ? ORDER BY ordinal_position", list(where))
+            return [r[0] for r in rows]
+        return self._memo(("columns", tuple(parts)), read)
+
+    # -- names -------------------------------------------------------------------------------------
+
+    def qualify(self, parts: Sequence[str]) -> tuple[str, str, str] | None:
+        """(database, schema, name) of a name as typed (1 to 3 parts), using the current database/schema."""
+        names = [ident_text(p) for p in parts]
+        if len(names) == 3:
+            return names[0], names[1], names[2]
+        if len(names) == 2 and self.database is not None:
+            return self.database, names[0], names[1]
+        if len(names) == 1 and self.database is not None and self.schema is not None:
+            return self.database, self.schema, names[0]
+        return None

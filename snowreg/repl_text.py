@@ -1,0 +1,216 @@
+"""SQL text for people: tokens, statements split at top-level `;`, error positions and caret excerpts.
+
+Shared by the REPL (highlighting, completion, "is this statement complete?") and `snowreg check`
+(one statement at a time, so one syntax error does not hide the rest of a script). Pure Python: no
+prompt_toolkit here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from snowreg import errors
+
+# Token kinds: ws, comment, string, dollar, qident, variable, number, word, stage, file, punct, semicolon.
+_TOKEN = re.compile(
+    r"""
+     (?P<ws>\s+)
+    |(?P<comment>--[^\n]*|//[^\n]*|/\*[\s\S]*?(?:\*/|\Z))
+    |(?P<dollar>\$\$[\s\S]*?(?:\$\$|\Z))
+    |(?P<string>'(?:[^'\\]|\\[\s\S]|'')*'?)
+    |(?P<qident>"(?:[^"]|"")*"?)
+    |(?P<variable>\$[A-Za-z0-9_][\w$]*)
+    |(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    |(?P<file>file://[^\s;]*)
+    |(?P<word>[A-Za-z_][\w$]*)
+    |(?P<stage>@[^\s;,()]*)
+    |(?P<semicolon>;)
+    |(?P<punct>::|=>|->>|->|!=|<>|<=|>=|\|\||[\s\S])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def significant(self) -> bool:
+        return self.kind not in ("ws", "comment")
+
+    @property
+    def closed(self) -> bool:
+        """False for a string, quoted name or comment still open at the end of the text."""
+        if self.kind == "string":
+            return len(self.text) >= 2 and self.text.endswith("'") and not _odd_tail(self.text)
+        if self.kind == "qident":
+            return len(self.text) >= 2 and self.text.endswith('"') and not _odd_tail(self.text, '"')
+        if self.kind == "dollar":
+            return len(self.text) >= 4 and self.text.endswith("$$")
+        if self.kind == "comment" and self.text.startswith("/*"):
+            return len(self.text) >= 4 and self.text.endswith("*/")
+        return True
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper() if self.kind == "word" else self.text
+
+
+def _odd_tail(text: str, quote: str = "'") -> bool:
+    """True when the closing quote is really the first half of an escaped (doubled) quote."""
+    body = text[1:]
+    if quote == "'":
+        body = re.sub(r"\\[\s\S]", "", body)
+    run = len(body) - len(body.rstrip(quote))
+    return run % 2 == 0
+
+
+def tokenize(text: str) -> list[Token]:
+    """All tokens of a text, whitespace and comments included, covering it without gaps."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        assert kind is not None
+        out.append(Token(kind, m.group(), m.start()))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One statement of a script: its text (without the `;`) and where it starts in the script."""
+
+    text: str
+    start: int
+
+
+def split_statements(text: str) -> list[Piece]:
+    """The statements of a script, split at semicolons outside strings, quoted names and comments.
+
+    Leading whitespace is left out of each piece; pieces holding only comments are dropped.
+    """
+    pieces: list[Piece] = []
+    begin = 0
+    has_code = False
+    for tok in tokenize(text):
+        if tok.kind == "semicolon":
+            if has_code:
+                pieces.append(_piece(text, begin, tok.start))
+            begin, has_code = tok.end, False
+        elif tok.significant:
+            has_code = True
+    if has_code:
+        pieces.append(_piece(text, begin, len(text)))
+    return pieces
+
+
+def _piece(text: str, begin: int, end: int) -> Piece:
+    chunk = text[begin:end]
+    stripped = chunk.lstrip()
+    return Piece(stripped.rstrip(), begin + len(chunk) - len(stripped))
+
+
+def is_complete(text: str) -> bool:
+    """Whether a REPL buffer is ready to run: a `!command`, or SQL whose last token is a closing `;`."""
+    stripped = text.strip()
+    if not stripped or stripped.startswith("!"):
+        return True
+    tokens = [t for t in tokenize(text) if t.significant or not t.closed]
+    return bool(tokens) and tokens[-1].kind == "semicolon"
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions
+# ---------------------------------------------------------------------------------------------
+
+
+def location(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset in a text."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    """The offset of a 1-based line and 0-based column (Snowflake's "position") in a text."""
+    start = 0
+    for _ in range(line - 1):
+        nl = text.find("\n", start)
+        if nl < 0:
+            break
+        start = nl + 1
+    return min(start + column, len(text))
+
+
+def excerpt(text: str, offset: int) -> str:
+    """The source line holding `offset`, and a caret under it."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start : end if end >= 0 else len(text)]
+    return f"{line}\n{' ' * (offset - start)}^"
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+_AT = re.compile(r"line (\d+) at position (\d+)")
+
+
+def error_offset(error: errors.Error, text: str) -> int | None:
+    """Where in a statement's text an error points, or None when it cannot be told.
+
+    Syntax errors carry their line and position; some compilation errors say it in their text
+    (`error line 1 at position 7 Invalid argument types…`). Other Snowflake errors only name objects
+    (`Model version 'DB.S.M.V9' does not exist…`); the offending name is then looked up among the
+    statement's tokens: the first occurrence, or the last one for alias rules (the alias is the value
+    being set, after the version it is set on).
+    """
+    if error.line is not None and error.column is not None:
+        return offset_of(text, error.line, error.column)
+    at = _AT.search(error.msg)
+    if at:
+        return offset_of(text, int(at.group(1)), int(at.group(2)))
+    names = [n for n in (_last_part(q) for q in _QUOTED.findall(error.msg)) if n]
+    tokens = [t for t in tokenize(text) if t.significant]
+    last = error.msg.split("\n")[-1].startswith("Alias")
+    for name in names:
+        hits = [i for i, t in enumerate(tokens) if t.kind in ("word", "qident") and ident_text(t.text) == name]
+        if hits:
+            return _qualified_start(tokens, hits[-1] if last else hits[0])
+    return None
+
+
+def _qualified_start(tokens: list[Token], i: int) -> int:
+    """The start of the qualified name `db.s.name` whose last part is tokens[i]."""
+    while (i >= 2 and tokens[i - 1].text == "." and tokens[i - 2].kind in ("word", "qident")
+           and tokens[i - 2].end == tokens[i - 1].start and tokens[i - 1].end == tokens[i].start):
+        i -= 2
+    return tokens[i].start
+
+
+def _last_part(qualified: str) -> str | None:
+    parts = [t for t in tokenize(qualified) if t.kind in ("word", "qident")]
+    return ident_text(parts[-1].text) if parts else None
+
+
+def ident_text(text: str) -> str:
+    """The identifier a name token stands for: `"x"` keeps its case, anything else is upper-cased."""
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        return text[1:-1].replace('""', '"')
+    return text.upper()
+
+
+def quote_ident(name: str) -> str:
+    """A resolved identifier as it must be typed (quoted only when needed)."""
+    if re.fullmatch(r"[A-Z_][A-Z0-9_$]*", name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def one_line(message: str) -> str:
+    """A multi-line Snowflake message on one line (`SQL compilation error: …`)."""
+    return " ".join(part.strip() for part in message.split("\n") if part.strip())

@@ -1,0 +1,323 @@
+"""`snowreg repl`: completion in every context, multi-line entry, errors, !-commands, history, piped input."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("prompt_toolkit")
+
+from prompt_toolkit.document import Document  # noqa: E402
+from prompt_toolkit.input import create_pipe_input  # noqa: E402
+from prompt_toolkit.output import DummyOutput  # noqa: E402
+
+import snowreg  # noqa: E402
+from snowreg import repl  # noqa: E402
+from snowreg.repl_complete import SqlCompleter  # noqa: E402
+from snowreg.repl_objects import Objects  # noqa: E402
+
+ENTER = "\r"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+UP = "\x1b[A"
+
+
+@pytest.fixture(scope="module")
+def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """DB.S holds model M (V1 default, V2 with alias CHAMPION), model SECRET, table T(A, B); role ANALYST."""
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    path = tmp_path_factory.mktemp("registry")
+    conn = snowreg.connect(database="DB", schema="S", path=path)
+    df = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [2.0, 3.0, 5.0]})
+    model = linear_model.LinearRegression().fit(df, [1.0, 2.0, 3.0])
+    reg = snowreg.Registry(conn)
+    reg.log_model(model, model_name="M", version_name="V1", sample_input_data=df)
+    reg.log_model(model, model_name="M", version_name="V2", sample_input_data=df)
+    cur = conn.cursor()
+    for sql in [
+        "ALTER MODEL M VERSION V2 SET ALIAS = CHAMPION",
+        "CREATE MODEL SECRET WITH VERSION V1 FROM MODEL M VERSION V1",
+        "CREATE TABLE T AS SELECT 1.0::DOUBLE AS A, 2.0::DOUBLE AS B",
+        "CREATE SCHEMA DB.OTHER",  # also makes it the current schema, as in Snowflake
+        "CREATE ROLE ANALYST",
+        "GRANT USAGE ON DATABASE DB TO ROLE ANALYST",
+        "GRANT USAGE ON SCHEMA DB.S TO ROLE ANALYST",
+        "GRANT USAGE ON MODEL DB.S.M TO ROLE ANALYST",
+        f"GRANT ROLE ANALYST TO USER {conn.user}",
+    ]:
+        cur.execute(sql)
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def conn(registry_dir: Path, tmp_path: Path) -> Iterator[Any]:
+    copy = tmp_path / "registry"
+    shutil.copytree(registry_dir, copy)
+    with snowreg.connect(database="DB", schema="S", path=copy) as c:
+        yield c
+
+
+@pytest.fixture
+def complete(conn: Any) -> Any:
+    completer = SqlCompleter(Objects(conn))
+
+    def run(text: str, cursor: int | None = None) -> dict[str, str]:
+        doc = Document(text, len(text) if cursor is None else cursor)
+        return {c.text: c.display_meta_text for c in completer.get_completions(doc, None)}  # type: ignore[arg-type]
+    return run
+
+
+def drive(conn: Any, keys: str, tmp_path: Path, history: Path | None = None) -> str:
+    """Type `keys` into a REPL over `conn` and return everything it printed."""
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        session = repl.Repl(conn, out=out, input=pipe, output=DummyOutput(),
+                            history_file=history or tmp_path / "history")
+        assert session.run() == 0
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Completion, context by context
+# ---------------------------------------------------------------------------------------------
+
+
+def test_keywords_follow_the_grammar(complete: Any) -> None:
+    assert {"SELECT", "SHOW", "ALTER", "GRANT", "USE"} <= complete("").keys()
+    shown = complete("SHOW ")
+    assert {"MODELS", "VERSIONS", "FUNCTIONS", "GRANTS"} <= shown.keys() and "SELECT" not in shown
+    after_model = complete("ALTER MODEL M ")
+    assert {"SET", "UNSET", "VERSION", "ADD", "DROP", "MODIFY", "RENAME"} <= after_model.keys()
+    assert set(complete("ALTER MODEL M VERSION V1 ")) == {"SET", "UNSET"}
+    assert complete("sh") == {"show": "keyword"}  # follows the case being typed
+    assert "MODEL" in complete("SELECT 1; ALTER M")
+
+
+def test_databases_and_schemas(complete: Any) -> None:
+    assert complete("USE DATABASE ")["DB"] == "database"
+    assert "DB" in complete("SHOW SCHEMAS IN DATABASE ")
+    schemas = complete("USE SCHEMA ")
+    assert {"S", "OTHER", "PUBLIC"} <= schemas.keys() and schemas["S"] == "schema"
+    assert {"S", "OTHER", "PUBLIC"} <= complete("USE SCHEMA DB.").keys()
+    assert set(complete("USE SCHEMA DB.O")) == {"OTHER"}
+
+
+def test_models_after_model_and_inside_model_parens(complete: Any) -> None:
+    assert complete("ALTER MODEL ")["M"] == "model"
+    assert {"M", "SECRET"} <= complete("SHOW VERSIONS IN MODEL DB.S.").keys()
+    assert complete("SELECT MODEL(")["M"] == "model"
+    assert set(complete("SELECT MODEL(DB.S.S")) == {"SECRET"}
+    assert "M" in complete("DROP MODEL ")
+    assert complete("CREATE MODEL ") == {} or "M" not in complete("CREATE MODEL ")  # a new name
+
+
+def test_versions_and_aliases_after_version(complete: Any) -> None:
+    found = complete("ALTER MODEL M VERSION ")
+    assert found["V1"] == "version" and found["V2"] == "version"
+    assert found["CHAMPION"] == "alias of V2"
+    assert {"DEFAULT", "FIRST", "LAST"} <= found.keys()
+    assert {"V1", "V2", "CHAMPION"} <= complete("SHOW FUNCTIONS IN MODEL DB.S.M VERSION ").keys()
+    assert {"V1", "V2"} <= complete("WITH mv AS MODEL M VERSION ").keys()
+    assert {"V1", "V2"} <= complete("ALTER MODEL M SET DEFAULT_VERSION = ").keys()
+    assert "V1" not in complete("ALTER MODEL M ADD VERSION ")  # a new version's name
+
+
+def test_versions_inside_model_parens(complete: Any) -> None:
+    assert {"V1", "V2", "CHAMPION", "LAST"} <= complete("SELECT MODEL(M, ").keys()
+    assert complete("SELECT MODEL(DB.S.M, ch") == {"champion": "alias of V2"}
+
+
+def test_methods_after_bang(complete: Any) -> None:
+    assert complete("SELECT M!") == {"PREDICT": "method"}
+    assert complete("SELECT DB.S.M!pr FROM T", cursor=len("SELECT DB.S.M!pr")) == {"predict": "method"}
+    assert complete("SELECT MODEL(M, V2)!") == {"PREDICT": "method"}
+    assert complete("WITH mv AS MODEL M VERSION CHAMPION SELECT mv!") == {"PREDICT": "method"}
+    assert complete("SELECT NOPE!") == {}
+
+
+def test_roles(complete: Any) -> None:
+    roles = complete("USE ROLE ")
+    assert roles["ANALYST"] == "role" and {"PUBLIC", "SYSADMIN"} <= roles.keys()
+    assert "ANALYST" in complete("GRANT USAGE ON MODEL M TO ROLE ")
+    assert "ANALYST" in complete("GRANT USAGE ON MODEL M TO ")
+    assert "ANALYST" not in complete("CREATE ROLE ")
+
+
+def test_tables_and_columns(complete: Any) -> None:
+    assert complete("SELECT * FROM ")["T"] == "table"
+    assert complete("SELECT * FROM DB.S.") == {"T": "table"}
+    columns = complete("SELECT  FROM T", cursor=len("SELECT "))
+    assert columns["A"] == "column" and columns["B"] == "column"
+    assert columns["M"] == "model"  # for m!predict(…)
+    assert complete("SELECT x. FROM T AS x", cursor=len("SELECT x.")) == {"A": "column", "B": "column"}
+    assert set(complete("SELECT M!PREDICT(a, b) FROM T WHERE b")) >= {"b"}
+
+
+def test_completion_shows_only_what_the_role_may_see(registry_dir: Path, tmp_path: Path) -> None:
+    shutil.copytree(registry_dir, tmp_path / "r")
+    with snowreg.connect(database="DB", schema="S", role="ANALYST", path=tmp_path / "r") as c:
+        models = {x.text for x in SqlCompleter(Objects(c)).get_completions(Document("ALTER MODEL "), None)}  # type: ignore[arg-type]
+    assert "M" in models and "SECRET" not in models
+
+
+def test_completion_sees_objects_created_in_the_session(conn: Any, tmp_path: Path) -> None:
+    out = drive(conn, "CREATE TABLE NEWTAB (X INT);" + ENTER + "!quit" + ENTER, tmp_path)
+    assert "successfully created" in out
+    with create_pipe_input() as pipe:
+        session = repl.Repl(conn, out=io.StringIO(), input=pipe, output=DummyOutput(),
+                            history_file=tmp_path / "h2")
+        found = {c.text for c in session.session.completer.get_completions(Document("SELECT * FROM "), None)}
+    assert "NEWTAB" in found
+
+
+# ---------------------------------------------------------------------------------------------
+# Driving the prompt
+# ---------------------------------------------------------------------------------------------
+
+
+def test_multi_line_statement_runs_at_the_semicolon(conn: Any, tmp_path: Path) -> None:
+    out = drive(conn, "SELECT 1 AS A," + ENTER + "  'x' AS B" + ENTER + ";" + ENTER + "!quit" + ENTER, tmp_path)
+    assert "| A | B |" in out and "| 1 | x |" in out
+    assert "1 Row(s) produced. Time Elapsed:" in out
+
+
+def test_several_statements_in_one_input(conn: Any, tmp_path: Path) -> None:
+    out = drive(conn, "SELECT 1 AS ONE; SELECT 2 AS TWO;" + ENTER + CTRL_D, tmp_path)
+    assert "ONE" in out and "TWO" in out and out.count("Row(s) produced") == 2
+
+
+def test_errors_show_snowflake_number_and_a_caret(conn: Any, tmp_path: Path) -> None:
+    out = drive(conn, "SELECT *" + ENTER + "FORM T;" + ENTER + "ALTER MODEL M VERSION V9 UNSET ALIAS;" + ENTER
+                + "!quit" + ENTER, tmp_path)
+    lines = out.splitlines()
+    i = lines.index("FORM T")
+    assert lines[i - 2].startswith("001003 (42000): SQL compilation error:")
+    assert lines[i + 1] == "     ^"  # under T, the token Lark could not take
+    assert "002003 (02000): SQL compilation error:" in out
+    j = lines.index("ALTER MODEL M VERSION V9 UNSET ALIAS")
+    assert lines[j - 1] == "Model version 'DB.S.M.V9' does not exist or not authorized."
+    assert lines[j + 1] == " " * len("ALTER MODEL M VERSION ") + "^"
+
+
+def test_model_call_runs_in_the_repl(conn: Any, tmp_path: Path) -> None:
+    out = drive(conn, "SELECT MODEL(M, CHAMPION)!PREDICT(A, B):output_feature_0::FLOAT AS P FROM T;" + ENTER
+                + "!quit" + ENTER, tmp_path)
+    assert "| P " in out and "1 Row(s) produced" in out
+
+
+def test_set_output_format(conn: Any, tmp_path: Path) -> None:
+    out = drive(conn, "!set output_format=csv" + ENTER + "SELECT 1 AS A, 2 AS B;" + ENTER
+                + "!set output_format = json" + ENTER + "SELECT 3 AS C;" + ENTER
+                + "!set output_format=xml" + ENTER + "!quit" + ENTER, tmp_path)
+    assert "A,B\n1,2\n" in out
+    assert '"C": 3' in out
+    assert "Usage: !set output_format=table|csv|json" in out
+
+
+def test_help_source_and_unknown_commands(conn: Any, tmp_path: Path) -> None:
+    script = tmp_path / "script.sql"
+    script.write_text("SELECT 41 + 1 AS ANSWER;\nSELECT * FROM NOPE;\nSHOW VERSIONS IN MODEL M;\n")
+    out = drive(conn, "!help" + ENTER + f"!source {script}" + ENTER + "!nope" + ENTER
+                + "!source /no/such/file.sql" + ENTER + "!exit" + ENTER, tmp_path)
+    assert "!source FILE" in out and "!set output_format" in out
+    assert "42" in out
+    assert "002003 (42S02)" in out and "NOPE' does not exist or not authorized." in out  # and it goes on
+    assert "CHAMPION" in out
+    assert "Unknown command '!nope'" in out
+    assert "Cannot read /no/such/file.sql" in out
+    assert out.rstrip().endswith("Goodbye!")
+
+
+def test_why_explains_access(conn: Any, tmp_path: Path) -> None:
+    pytest.importorskip("snowreg.access")
+    out = drive(conn, "!why USAGE MODEL DB.S.M" + ENTER + "!why" + ENTER + "!quit" + ENTER, tmp_path)
+    assert "USAGE on MODEL DB.S.M: GRANTED" in out
+    assert "Usage: !why PRIVILEGE KIND NAME" in out
+
+
+def test_ctrl_c_cancels_the_input_and_ctrl_d_exits(conn: Any, tmp_path: Path) -> None:
+    out = drive(conn, "SELECT 'cancelled' AS X" + ENTER + CTRL_C + "SELECT 'kept' AS Y;" + ENTER + CTRL_D,
+                tmp_path)
+    assert "kept" in out and "cancelled" not in out
+    assert out.rstrip().endswith("Goodbye!")
+
+
+def test_history_persists_between_sessions(conn: Any, tmp_path: Path) -> None:
+    history = tmp_path / "state" / "snowreg" / "history"
+    drive(conn, "SELECT 'remembered' AS R;" + ENTER + "!quit" + ENTER, tmp_path, history)
+    assert "SELECT 'remembered' AS R;" in history.read_text()
+    out = drive(conn, UP + UP + ENTER + "!quit" + ENTER, tmp_path, history)  # !quit, then the SELECT
+    assert "remembered" in out
+
+
+def test_history_path_honours_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SNOWREG_HISTORY", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    assert repl.history_path() == tmp_path / "snowreg" / "history"
+    monkeypatch.setenv("SNOWREG_HISTORY", str(tmp_path / "h"))
+    assert repl.history_path() == tmp_path / "h"
+
+
+def test_tab_completes_at_the_prompt(conn: Any, tmp_path: Path) -> None:
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        session = repl.Repl(conn, out=out, input=pipe, output=DummyOutput(), history_file=tmp_path / "h")
+        buffer = session.session.default_buffer
+
+        def type_rest() -> None:  # completion runs in the background: wait for it, as a person would
+            deadline = time.monotonic() + 10
+            while "SECRET" not in buffer.text and time.monotonic() < deadline:
+                time.sleep(0.02)
+            pipe.send_text(";" + ENTER + "!quit" + ENTER)
+
+        pipe.send_text("SHOW VERSIONS IN MODEL DB.S.SEC\t")
+        typist = threading.Thread(target=type_rest)
+        typist.start()
+        session.run()
+        typist.join()
+    assert "| V1 " in out.getvalue()  # SECRET was completed and its one version listed
+
+
+def test_highlighting_styles_tokens() -> None:
+    lexer = repl._lexer()
+    lines = lexer.lex_document(Document("SELECT 'a''b', \"Q\"\n  FROM t -- note"))
+    first, second = lines(0), lines(1)
+    assert ("class:keyword", "SELECT") in first
+    assert ("class:string", "'a''b'") in first
+    assert ("class:name.quoted", '"Q"') in first
+    assert ("class:keyword", "FROM") in second and ("class:comment", "-- note") in second
+
+
+# ---------------------------------------------------------------------------------------------
+# Not a terminal: the piped script runs as with `snowreg run`
+# ---------------------------------------------------------------------------------------------
+
+
+def _args(**kw: Any) -> argparse.Namespace:
+    base: dict[str, Any] = {"db": None, "database": "DB", "schema": "S", "role": None, "user": None}
+    return argparse.Namespace(**{**base, **kw})
+
+
+def test_piped_stdin_runs_the_script_like_run(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from snowreg import cli
+
+    script = "SELECT 1 AS A;\nSELECT 'two' AS B;\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(script))
+    assert repl.main(_args(command="repl")) == 0
+    piped = capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO(script))
+    assert cli.main(["run", "-", "--database", "DB", "--schema", "S"]) == 0
+    assert piped == capsys.readouterr().out
+    assert "| two |" in piped
