@@ -7,8 +7,8 @@ from importlib import metadata, resources
 import duckdb
 
 from snowreg.catalog.grants import GrantsPart
-from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.models import ModelRow, VersionContent, VersionRow
+from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.store import DatabaseRow, SchemaRow, quote
 
 __all__ = [

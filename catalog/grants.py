@@ -104,7 +104,6 @@ class FutureGrantRow:
 class RoleGraph:
     """A snapshot of the role hierarchy: who is granted to whom. Closures are memoised."""
 
-    roles: frozenset[str]
     edges: tuple[RoleEdge, ...]
     children: dict[str, set[str]] = field(default_factory=dict)  # parent role -> roles granted to it
     user_roles: dict[str, set[str]] = field(default_factory=dict)
@@ -231,11 +230,10 @@ class GrantsPart(ObjectsPart):
         if self._graph is not None and self._graph[0] == self.access_generation:
             return self._graph[1]
         generation = self.access_generation
-        roles = frozenset(r[0] for r in self.query("SELECT name FROM snowreg.roles"))
         edges = tuple(RoleEdge(*r) for r in self.query(
             "SELECT role, grantee_kind, grantee, granted_by, created_on FROM snowreg.role_grants "
             "ORDER BY created_on, role, grantee"))
-        graph = RoleGraph(roles, edges)
+        graph = RoleGraph(edges)
         self._graph = (generation, graph)
         return graph
 
@@ -434,7 +432,6 @@ class GrantsPart(ObjectsPart):
                                                   owner or "")
             if new_owner != (owner or ""):
                 tx.execute("UPDATE snowreg.models SET owner = ? WHERE id = ?", [new_owner, model_id])
-            self._access_changed()
             return model_id
 
     def _after_model_dropped(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:

@@ -94,6 +94,9 @@ class ModelsPart(Store):
     # -- reads -------------------------------------------------------------------------------
 
     def get_model(self, database: str, schema: str, name: str) -> ModelRow | None:
+        return self.cached(("model", database, schema, name), lambda: self._load_model(database, schema, name))
+
+    def _load_model(self, database: str, schema: str, name: str) -> ModelRow | None:
         row = self.query_one(
             f"SELECT {MODEL_COLS} FROM snowreg.models WHERE database_name = ? AND schema_name = ? AND name = ?",
             [database, schema, name],
@@ -116,6 +119,9 @@ class ModelsPart(Store):
         return [ModelRow(*r) for r in rows]
 
     def list_versions(self, model_id: int) -> list[VersionRow]:
+        return list(self.cached(("versions", model_id), lambda: self._load_versions(model_id)))
+
+    def _load_versions(self, model_id: int) -> list[VersionRow]:
         rows = self.query(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? ORDER BY seq", [model_id])
         return [VersionRow(*r) for r in rows]
 
@@ -133,6 +139,9 @@ class ModelsPart(Store):
         return out
 
     def functions(self, version_id: int) -> list[FunctionSpec]:
+        return list(self.cached(("functions", version_id), lambda: self._load_functions(version_id)))
+
+    def _load_functions(self, version_id: int) -> list[FunctionSpec]:
         rows = self.query("SELECT spec FROM snowreg.functions WHERE version_id = ? ORDER BY pos", [version_id])
         return [function_from_json(r[0]) for r in rows]
 
@@ -235,18 +244,26 @@ class ModelsPart(Store):
         allowed = {"comment", "default_version", "database_name", "schema_name", "name", "owner"}
         assert set(values) <= allowed, values
         sets = ", ".join(f"{k} = ?" for k in values)
-        with self.transaction() as tx:
+        with self.transaction(stale=lambda key: key[0] == "model") as tx:
             tx.execute(f"UPDATE snowreg.models SET {sets} WHERE id = ?", [*values.values(), model_id])
 
-    def update_version(self, version_id: int, **values: Any) -> None:
+    def update_version(self, version: VersionRow, **values: Any) -> None:
         """Set comment, metadata or alias of a version; last_altered_on follows."""
         assert set(values) <= {"comment", "metadata", "alias"}, values
         sets = ", ".join(f"{k} = ?" for k in values)
-        with self.transaction() as tx:
-            tx.execute(
-                f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
-                [*values.values(), now(), version_id],
-            )
+        ts = now()
+        key = ("versions", version.model_id)
+        with self.transaction(stale=lambda _: False) as tx:
+            tx.execute(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
+                       [*values.values(), ts, version.id])
+        with self.lock:  # write through: the cached version list takes the new values
+            cached = self._read_cache.get(key)
+            if cached is not None and self._cache_generation == self.generation:
+                self._read_cache[key] = [
+                    dataclasses.replace(v, **values, last_altered_on=ts) if v.id == version.id else v
+                    for v in cached]
+            else:
+                self._read_cache.pop(key, None)
 
     # -- files -------------------------------------------------------------------------------
 

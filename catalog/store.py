@@ -5,19 +5,20 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
 from snowreg import errors
 
 SCHEMA_VERSION = "1"
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -59,6 +60,9 @@ class Store:
         self.lock = threading.RLock()
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
+        self._read_cache: dict[tuple[Any, ...], Any] = {}
+        self._cache_generation = -1
+        self._tx_stale_all = True
         self._bootstrap()
         row = self.db.execute("SELECT current_database()").fetchone()
         assert row is not None
@@ -89,12 +93,18 @@ class Store:
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Run registry writes atomically: all of them or none (nested calls join the outer one)."""
+    def transaction(self, stale: Callable[[tuple[Any, ...]], bool] | None = None
+                    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run registry writes atomically: all of them or none (nested calls join the outer one).
+
+        `stale` names the cached reads the writes can change; without it every cached read is dropped.
+        """
         with self.lock:
             if self._in_tx:
+                self._tx_stale_all = True  # a nested write: do not trust the outer one's `stale`
                 yield self.db
                 return
+            self._tx_stale_all = stale is None
             self.db.execute("BEGIN TRANSACTION")
             self._in_tx = True
             try:
@@ -102,10 +112,28 @@ class Store:
             except BaseException:
                 self._in_tx = False
                 self.db.execute("ROLLBACK")
+                self.generation += 1  # reads made inside the transaction may have been cached
                 raise
             self._in_tx = False
             self.db.execute("COMMIT")
             self.generation += 1
+            if not self._tx_stale_all and stale is not None and self._cache_generation == self.generation - 1:
+                for key in [k for k in self._read_cache if stale(k)]:
+                    del self._read_cache[key]
+                self._cache_generation = self.generation
+
+    def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
+        """A registry read served from memory until the next write (never inside a transaction)."""
+        with self.lock:
+            if self._in_tx:
+                return load()
+            if self._cache_generation != self.generation:
+                self._read_cache.clear()
+                self._cache_generation = self.generation
+            if key in self._read_cache:
+                return self._read_cache[key]  # type: ignore[no-any-return]
+            value = self._read_cache[key] = load()
+            return value
 
     def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self.lock:
@@ -127,6 +155,9 @@ class Store:
         self.db.execute(f"ATTACH IF NOT EXISTS '{target}' AS {quote(name)}")
 
     def get_database(self, name: str) -> DatabaseRow | None:
+        return self.cached(("database", name), lambda: self._load_database(name))
+
+    def _load_database(self, name: str) -> DatabaseRow | None:
         row = self.query_one(
             "SELECT name, created_on, owner, comment FROM snowreg.databases WHERE name = ?", [name]
         )
@@ -176,6 +207,9 @@ class Store:
     # -- schemas -----------------------------------------------------------------------------
 
     def get_schema(self, database: str, name: str) -> SchemaRow | None:
+        return self.cached(("schema", database, name), lambda: self._load_schema(database, name))
+
+    def _load_schema(self, database: str, name: str) -> SchemaRow | None:
         row = self.query_one(
             "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas "
             "WHERE database_name = ? AND name = ?",

@@ -209,7 +209,7 @@ def set_alias(session: Session, stmt: ast.SetAlias) -> Result:
         raise rule_error(
             f"Version '{version.name}' of model '{model_fqn(model)}' already has alias '{version.alias}'. "
             "A version can have at most one alias; unset it first.")
-    session.catalog.update_version(version.id, alias=alias)
+    session.catalog.update_version(version, alias=alias)
     return status()
 
 
@@ -218,7 +218,7 @@ def unset_alias(session: Session, stmt: ast.UnsetAlias) -> Result:
     if model is None:
         return status()
     version = resolve_version(session, model, stmt.version)
-    session.catalog.update_version(version.id, alias=None)
+    session.catalog.update_version(version, alias=None)
     return status()
 
 
@@ -272,7 +272,7 @@ def modify_version(session: Session, stmt: ast.ModifyVersion) -> Result:
     if stmt.unset_metadata:
         values["metadata"] = "{}"
     if values:
-        session.catalog.update_version(version.id, **values)
+        session.catalog.update_version(version, **values)
     return status()
 
 

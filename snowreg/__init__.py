@@ -60,7 +60,8 @@ paramstyle = "pyformat"
 
 __all__ = [
     "DataError", "DatabaseError", "Error", "IntegrityError", "InterfaceError", "InternalError",
-    "NotSupportedError", "OperationalError", "ProgrammingError", "Registry", "connect", "parse",
+    "NotSupportedError", "OperationalError", "ProgrammingError", "Registry", "DictCursor", "connect", "explain_access", "parse",
+    "patch",
 ]
 
 
@@ -88,8 +89,21 @@ def parse(text: str) -> list[Statement]:
 
 
 def __getattr__(name: str) -> Any:
+    # Imported on first use, so `import snowreg` stays light (no pandas, no snowflake.connector).
     if name == "Registry":
         from snowreg.registry import Registry
 
         return Registry
+    if name == "patch":
+        from snowreg.patching import patch
+
+        return patch
+    if name == "explain_access":
+        from snowreg.access import explain_access
+
+        return explain_access
+    if name == "DictCursor":
+        from snowreg.dbapi import DictCursor
+
+        return DictCursor
     raise AttributeError(f"module 'snowreg' has no attribute {name!r}")

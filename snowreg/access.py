@@ -38,7 +38,12 @@ class Holder:
     path: tuple[str, ...] | None
 
     def __str__(self) -> str:
-        via = " → ".join(self.path) if self.path else "not reached by the session's roles"
+        if self.path is None:
+            via = "not reached by the session's roles"
+        elif len(self.path) == 1:
+            via = "the primary role itself"
+        else:
+            via = " → ".join(self.path)
         option = " WITH GRANT OPTION" if self.grant_option else ""
         return f"{self.privilege}{option} held by {self.role}: {via}"
 
@@ -65,7 +70,8 @@ class AccessExplanation:
         return self.allowed
 
     def __str__(self) -> str:
-        lines = [f"{self.privilege} on {self.object}: {'GRANTED' if self.allowed else 'DENIED'} ({self.outcome})",
+        verdict = "GRANTED" if self.allowed else f"DENIED, Snowflake answers {self.outcome}"
+        lines = [f"{self.privilege} on {self.object}: {verdict}",
                  f"  user {self.user}, primary role {self.role}, secondary roles {self.secondary_roles}",
                  f"  active roles: {', '.join(self.active_roles)}"]
         if not self.exists:
@@ -145,8 +151,8 @@ def _holders(session: Session, key: ObjectKey, owner: str | None) -> list[Holder
     return out
 
 
-def _containers(session: Session, key: ObjectKey, a: privileges.Access) -> tuple[list[str], bool]:
-    """Lines about the database / schema USAGE a schema object also needs, and whether both are usable."""
+def _containers(session: Session, key: ObjectKey, a: privileges.Access) -> tuple[list[str], list[str]]:
+    """Lines about the database / schema USAGE a schema object also needs, and the containers not usable."""
     db, schema = key.database, key.schema
     if key.kind in ("MODEL", "STAGE"):
         table = "models" if key.kind == "MODEL" else "stages"
@@ -154,15 +160,16 @@ def _containers(session: Session, key: ObjectKey, a: privileges.Access) -> tuple
                                         [key.id])
         db, schema = row if row else ("", "")
     if key.kind in ("ACCOUNT", "DATABASE"):
-        return [], True
-    lines, ok = [], True
+        return [], []
+    lines, missing = [], []
     checks = [("DATABASE", a.database_usable(db), render_ident(db))]
     if key.kind != "SCHEMA":
         checks.append(("SCHEMA", a.schema_usable(db, schema), f"{render_ident(db)}.{render_ident(schema)}"))
     for kind, usable, name in checks:
         lines.append(f"needs USAGE on {kind} {name}: {'held' if usable else 'NOT held by the active roles'}")
-        ok = ok and usable
-    return lines, ok
+        if not usable:
+            missing.append(f"USAGE on {kind} {name}")
+    return lines, missing
 
 
 def explain_access(conn: Any, target: str, privilege: str) -> AccessExplanation:
@@ -177,26 +184,30 @@ def explain_access(conn: Any, target: str, privilege: str) -> AccessExplanation:
     out = AccessExplanation(f"{kind} {display}", wanted, session.user, session.role, session.secondary_roles,
                             tuple(sorted(a.roles)), key is not None, owner)
     if key is None:
-        out.outcome = f"002003: {kind.title()} '{display}' does not exist or not authorized"
+        noun = "Object" if kind in ("TABLE", "VIEW") else kind.title()
+        out.outcome = f"002003: {noun} '{display}' does not exist or not authorized"
         return out
     out.holders = _holders(session, key, owner)
-    out.containers, usable = _containers(session, key, a)
+    out.containers, unusable = _containers(session, key, a)
+    usable = not unusable
     held = a.held(index_of(key), owner)
     if wanted.startswith("CREATE ") and kind in ("ACCOUNT", "DATABASE", "SCHEMA"):
         held = a.create_privs.get(index_of(key), frozenset())  # CREATE comes from the primary role only
     needed = SATISFIES.get((kind, wanted), frozenset({wanted, "OWNERSHIP"}))
     out.allowed = bool(held & needed) and usable
     visible = (bool(held) and usable) or a.manage_grants
+    noun = "Object" if kind in ("TABLE", "VIEW") else kind.title()
     out.outcome = "granted" if out.allowed else (
         f"003001: Insufficient privileges to operate on {kind.lower()}" if visible
-        else f"002003: {kind.title()} '{display}' does not exist or not authorized")
+        else f"002003: {noun} '{display}' does not exist or not authorized")
     if not out.allowed:
-        out.missing = _missing(wanted, needed, held, usable)
+        out.missing = _missing(wanted, needed, held, unusable)
     return out
 
 
-def _missing(wanted: str, needed: frozenset[str], held: frozenset[str], usable: bool) -> str:
+def _missing(wanted: str, needed: frozenset[str], held: frozenset[str], unusable: list[str]) -> str:
+    parts = []
     if not held & needed:
         others = f" (the active roles hold {', '.join(sorted(held))})" if held else ""
-        return f"one of {', '.join(sorted(needed))} for {wanted}{others}"
-    return "USAGE on the database and schema" if not usable else ""
+        parts.append(f"one of {', '.join(sorted(needed))} for {wanted}{others}")
+    return "; ".join(parts + unusable)
