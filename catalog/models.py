@@ -108,6 +108,9 @@ class ModelsPart(Store):
         return ModelRow(*row) if row else None
 
     def list_models(self, database: str | None = None, schema: str | None = None) -> list[ModelRow]:
+        return list(self.cached(("model", "list", database, schema), lambda: self._load_models(database, schema)))
+
+    def _load_models(self, database: str | None, schema: str | None) -> list[ModelRow]:
         sql, params = f"SELECT {MODEL_COLS} FROM snowreg.models WHERE true", []
         if database is not None:
             sql += " AND database_name = ?"
@@ -126,16 +129,22 @@ class ModelsPart(Store):
         return [VersionRow(*r) for r in rows]
 
     def list_versions_of(self, model_ids: list[int]) -> dict[int, list[VersionRow]]:
-        """Versions of many models in one query (SHOW MODELS, INFORMATION_SCHEMA)."""
-        out: dict[int, list[VersionRow]] = {m: [] for m in model_ids}
-        if not model_ids:
-            return out
-        rows = self.query(
-            f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE list_contains(?, model_id) ORDER BY seq",
-            [model_ids],
-        )
-        for r in rows:
-            out[r[1]].append(VersionRow(*r))
+        """Versions of many models (SHOW MODELS): cached lists, one query for the missing ones."""
+        with self.lock:
+            fresh = self._cache_generation == self.generation and not self._in_tx
+            out = {m: list(self._read_cache[("versions", m)]) for m in model_ids
+                   if fresh and ("versions", m) in self._read_cache}
+        missing = [m for m in model_ids if m not in out]
+        if missing:
+            rows = self.query(
+                f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE list_contains(?, model_id) ORDER BY seq",
+                [missing],
+            )
+            loaded: dict[int, list[VersionRow]] = {m: [] for m in missing}
+            for r in rows:
+                loaded[r[1]].append(VersionRow(*r))
+            for m, versions in loaded.items():
+                out[m] = list(self.cached(("versions", m), lambda v=versions: v))  # type: ignore[misc]
         return out
 
     def functions(self, version_id: int) -> list[FunctionSpec]:
