@@ -94,6 +94,10 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
             return governance.execute(session, stmt)
         case ast.Describe():
             return describe_object(session, stmt)
+        case ast.LiveVersion():
+            # The client only sends these when SYSTEM$ML_PLATFORM_CAPABILITIES enables live versions;
+            # snowreg reports that capability off, so the client uses the stage path instead.
+            raise errors.not_supported(f"{stmt.action} LIVE VERSION")
         case _:
             assert_never(stmt)
 

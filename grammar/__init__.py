@@ -1,7 +1,7 @@
 """The registry dialect: Lark grammar, typed AST, tree→AST builder and syntax diagnostics."""
 
-from . import ast
-from .parse import parse
-from .render import render
+from snowreg.grammar import ast
+from snowreg.grammar.parse import parse
+from snowreg.grammar.render import render
 
 __all__ = ["ast", "parse", "render"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 # ---------------------------------------------------------------------------------------------
 # Positions and names
@@ -39,7 +39,7 @@ class IdentFromString:
 
 # A name part: already resolved by identifier rules (unquoted → upper case, quoted → as written),
 # or a reference to be resolved by the engine.
-Name = Union[str, VarRef, IdentFromString]
+Name = str | VarRef | IdentFromString
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +179,7 @@ class FromStage:
     stage: StageRef
 
 
-ModelSource = Union[FromModel, FromStage]
+ModelSource = FromModel | FromStage
 
 
 @dataclass(frozen=True, slots=True)
@@ -510,7 +510,7 @@ class AccountTarget:
     """ON ACCOUNT (global privileges such as CREATE ROLE, MANAGE GRANTS, APPLY TAG)."""
 
 
-GrantTarget = Union[ObjectTarget, BulkTarget, AccountTarget]
+GrantTarget = ObjectTarget | BulkTarget | AccountTarget
 
 
 @dataclass(frozen=True, slots=True)
@@ -642,56 +642,72 @@ class Describe:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
-Statement = Union[
-    CreateDatabase,
-    DropDatabase,
-    CreateSchema,
-    DropSchema,
-    Use,
-    ShowDatabases,
-    ShowSchemas,
-    SetVariable,
-    UnsetVariable,
-    AlterSession,
-    ShowParameters,
-    CreateModel,
-    DropModel,
-    AlterModelSet,
-    AlterModelUnset,
-    AlterModelSetTag,
-    AlterModelUnsetTag,
-    SetAlias,
-    UnsetAlias,
-    RenameModel,
-    AddVersion,
-    DropVersion,
-    ModifyVersion,
-    CommentOn,
-    ShowModels,
-    ShowVersions,
-    ShowFunctions,
-    CreateTag,
-    DropTag,
-    CreateStage,
-    DropStage,
-    Put,
-    Get,
-    ListFiles,
-    RemoveFiles,
-    CreateRole,
-    DropRole,
-    CreateUser,
-    DropUser,
-    GrantRole,
-    RevokeRole,
-    UseRole,
-    UseSecondaryRoles,
-    ShowRoles,
-    ShowUsers,
-    GrantPrivileges,
-    RevokePrivileges,
-    GrantOwnership,
-    ShowGrants,
-    Query,
-    Describe,
-]
+@dataclass(frozen=True, slots=True)
+class LiveVersion:
+    """The client's undocumented live-commit path (reference §1.1): `CREATE [OR REPLACE] MODEL
+    [IF NOT EXISTS] m WITH LIVE VERSION v`, `ALTER MODEL [IF EXISTS] m ADD LIVE VERSION v`,
+    `ALTER MODEL [IF EXISTS] m COMMIT VERSION v`."""
+
+    action: Literal["CREATE", "ADD", "COMMIT"]
+    name: QualifiedName
+    version: Name
+    or_replace: bool = False
+    if_not_exists: bool = False
+    if_exists: bool = False
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+Statement = (
+    CreateDatabase
+    | DropDatabase
+    | CreateSchema
+    | DropSchema
+    | Use
+    | ShowDatabases
+    | ShowSchemas
+    | SetVariable
+    | UnsetVariable
+    | AlterSession
+    | ShowParameters
+    | CreateModel
+    | DropModel
+    | AlterModelSet
+    | AlterModelUnset
+    | AlterModelSetTag
+    | AlterModelUnsetTag
+    | SetAlias
+    | UnsetAlias
+    | RenameModel
+    | AddVersion
+    | DropVersion
+    | ModifyVersion
+    | CommentOn
+    | ShowModels
+    | ShowVersions
+    | ShowFunctions
+    | CreateTag
+    | DropTag
+    | CreateStage
+    | DropStage
+    | Put
+    | Get
+    | ListFiles
+    | RemoveFiles
+    | CreateRole
+    | DropRole
+    | CreateUser
+    | DropUser
+    | GrantRole
+    | RevokeRole
+    | UseRole
+    | UseSecondaryRoles
+    | ShowRoles
+    | ShowUsers
+    | GrantPrivileges
+    | RevokePrivileges
+    | GrantOwnership
+    | ShowGrants
+    | Query
+    | Describe
+    | LiveVersion
+)

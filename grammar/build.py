@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer
 from lark.tree import Meta
 
-from . import ast as a
+from snowreg.grammar import ast as a
 
 Call = a.ModelCall | a.TableCall
 
@@ -20,8 +20,6 @@ _PARTITION_BY = re.compile(r"partition\s+by(?![\w$])\s*", re.I)
 _ORDER_BY = re.compile(
     r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$[\s\S]*?\$\$|(?<![\w$.])(order\s+by)(?![\w$])", re.I
 )
-_SKIP = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*")
-_WORD_AT = re.compile(r"[\w$]+|\S")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -30,9 +28,13 @@ _WORD_AT = re.compile(r"[\w$]+|\S")
 
 
 class BuildError(Exception):
-    """A shape the grammar lets through but the statement forbids: a syntax error at `pos` on `token`."""
+    """A shape the grammar lets through but the statement forbids: a syntax error at offset `pos`.
 
-    def __init__(self, pos: int, token: str) -> None:
+    `token` is the offending token's text when known; otherwise the syntax error names the token
+    that starts at (or, past spaces and comments, after) `pos`.
+    """
+
+    def __init__(self, pos: int, token: str | None = None) -> None:
         super().__init__(token)
         self.pos = pos
         self.token = token
@@ -98,25 +100,35 @@ def _names(text: str, pos: int) -> tuple[a.QualifiedName, int] | None:
 
 def stage_from_text(text: str) -> a.StageRef | None:
     """`@stage/path`, `@~/path`, `@%table/path` or `snow://model/<fqn>/versions/<v>/path`; None if malformed."""
+    if text[:13].lower() == "snow://model/":
+        return _model_url(text)
+    kind: Literal["named", "user", "table"]
+    name: a.QualifiedName | None = None
     if text.startswith("@~"):
-        kind, found = "user", (None, 2)
+        kind, end = "user", 2
     elif text.startswith("@"):
         kind = "table" if text.startswith("@%") else "named"
         found = _names(text, 2 if kind == "table" else 1)
-    elif text[:13].lower() == "snow://model/":
-        found = _names(text, 13)
         if found is None:
             return None
-        rest = text[found[1] :]
-        m = _VERSIONS.fullmatch(rest)
-        if m:
-            return a.StageRef("model", found[0], m.group(2) or "", m.group(1))
-        return a.StageRef("model", found[0]) if rest in ("", "/") else None
+        name, end = found
     else:
         return None
-    if found is None or not (len(text) == found[1] or text[found[1]] == "/"):
+    if end < len(text) and text[end] != "/":
         return None
-    return a.StageRef(kind, found[0], text[found[1] :].lstrip("/"))  # type: ignore[arg-type]
+    return a.StageRef(kind, name, text[end:].lstrip("/"))
+
+
+def _model_url(text: str) -> a.StageRef | None:
+    """`snow://model/<fqn>[/versions/<version>[/<path>]]`: the version as written (resolved form)."""
+    found = _names(text, 13)
+    if found is None:
+        return None
+    name, end = found
+    m = _VERSIONS.fullmatch(text, end)
+    if m:
+        return a.StageRef("model", name, m.group(2) or "", m.group(1))
+    return a.StageRef("model", name) if text[end:] in ("", "/") else None
 
 
 _NONE: frozenset[str] = frozenset()
@@ -150,9 +162,42 @@ def _flag(value: object) -> bool:
     return value is not None
 
 
-@v_args(meta=True)
+def _pos(token: Token) -> int:
+    return token.start_pos or 0
+
+
+def _mods(mods: list[Token] | None, allowed: frozenset[str]) -> set[str]:
+    """CREATE modifiers (TEMPORARY, TRANSIENT, ...) valid for this object kind; else an error at the kind."""
+    found = {str(m).upper() for m in mods or ()}
+    if not found <= allowed:
+        assert mods is not None
+        raise BuildError(mods[-1].end_pos or 0)
+    return found
+
+
+def _order_by(items: list[Any]) -> tuple[int, int] | None:
+    """The offsets of the first `ORDER BY` outside quotes in the text chunks among `items`."""
+    for item in items:
+        if isinstance(item, Token) and item.type == "TEXT":
+            for m in _ORDER_BY.finditer(item):
+                if m.group(1):
+                    return _pos(item) + m.start(1), _pos(item) + m.end(1)
+    return None
+
+
+def _between_commas(items: list[Any], start: int, stop: int) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the pieces that the top-level commas among `items` cut [start, stop) into."""
+    cuts = [_pos(t) for t in items if isinstance(t, Token) and t.type == "COMMA" and start <= _pos(t) < stop]
+    return list(zip([start, *(c + 1 for c in cuts)], [*cuts, stop], strict=True))
+
+
 class Builder(Transformer[Token, list[a.Statement]]):
-    """Builds the AST; one instance per parsed text (it slices that text for templates)."""
+    """Builds the AST; one instance per parsed text (it slices that text for templates).
+
+    Every rule goes through `__default__`, which Lark calls with the node's meta (positions): the
+    handler of rule `x` is the method `rule_x`, or a plain function of the children in `_CLAUSES`
+    or `_STATEMENTS`. (This avoids `v_args`, whose per-node wrappers cost more than the work.)
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__(visit_tokens=False)
@@ -166,21 +211,6 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def _pos_span(self, start: int, end: int) -> a.Span:
         line = self.text.count("\n", 0, start) + 1
         return a.Span(start, end, line, start - (self.text.rfind("\n", 0, start) + 1))
-
-    def _error_at(self, pos: int) -> BuildError:
-        """A syntax error at the first token at or after `pos` (comments and spaces skipped)."""
-        skipped = _SKIP.match(self.text, pos)
-        start = skipped.end() if skipped else pos
-        word = _WORD_AT.match(self.text, start)
-        return BuildError(start, word.group(0) if word else "<EOF>")
-
-    def _mods(self, mods: list[Token] | None, allowed: frozenset[str]) -> set[str]:
-        """CREATE modifiers (TEMPORARY, TRANSIENT, ...) valid for this object kind."""
-        found = {str(m).upper() for m in mods or ()}
-        if not found <= allowed:
-            assert mods is not None
-            raise self._error_at(mods[-1].end_pos or 0)
-        return found
 
     # -- templates ------------------------------------------------------------------------------
 
@@ -207,7 +237,7 @@ class Builder(Transformer[Token, list[a.Statement]]):
         while end > start and text[end - 1].isspace():
             end -= 1
         if start == end:
-            raise self._error_at(start)
+            raise BuildError(start)
         return self._template(start, end, calls)
 
     def _seq(self, meta: Meta, items: list[Any]) -> _Seq:
@@ -248,44 +278,19 @@ class Builder(Transformer[Token, list[a.Statement]]):
             return (), None
         first = items[0]
         if not (isinstance(first, Token) and first.type == "TEXT"):
-            raise self._error_at(over.start + 1)
-        order = self._order_by(items)
+            raise BuildError(over.start + 1)
+        order = _order_by(items)
         partition: tuple[a.Template, ...] = ()
         head = _PARTITION_BY.match(first)
         if head:
-            start = (first.start_pos or 0) + head.end()
-            stop = order[0] if order else end
-            cuts = [t.start_pos for t in items if isinstance(t, Token) and t.type == "COMMA"]
-            cuts = [c for c in cuts if c is not None and start <= c < stop]
-            bounds = zip([start, *(c + 1 for c in cuts)], [*cuts, stop], strict=True)
+            start = _pos(first) + head.end()
+            bounds = _between_commas(items, start, order[0] if order else end)
             partition = tuple(self._trimmed(s, e, over.calls) for s, e in bounds)
-        elif not order or order[0] != first.start_pos:
-            raise self._error_at(first.start_pos or 0)
+        elif not order or order[0] != _pos(first):
+            raise BuildError(_pos(first))
         return partition, (self._trimmed(order[1], end, over.calls) if order else None)
 
-    def _order_by(self, items: list[Any]) -> tuple[int, int] | None:
-        for item in items:
-            if isinstance(item, Token) and item.type == "TEXT":
-                for m in _ORDER_BY.finditer(item):
-                    if m.group(1):
-                        base = item.start_pos or 0
-                        return base + m.start(1), base + m.end(1)
-        return None
-
-    # -- names, strings, small clauses ----------------------------------------------------------
-
-    def ident(self, meta: Meta, c: list[Token]) -> str:
-        return resolve_ident(c[0])
-
-    def name(self, meta: Meta, c: list[Any]) -> a.Name:
-        x = c[0]
-        if isinstance(x, Token):
-            return a.VarRef(x[1:].upper()) if x.type == "VARIABLE" else resolve_ident(x)
-        return x  # type: ignore[no-any-return]
-
-    def ident_fn(self, meta: Meta, c: list[Any]) -> a.Name:
-        x = c[0]
-        return a.VarRef(x[1:].upper()) if isinstance(x, Token) else a.IdentFromString(x)
+    # -- names and small clauses that need the text or raise ------------------------------------
 
     def _qualified(self, parts: list[a.Name], limit: int) -> a.QualifiedName:
         """`IDENTIFIER('db.s.x')` in a qualified position splits into its parts."""
@@ -296,122 +301,88 @@ class Builder(Transformer[Token, list[a.Statement]]):
                 parts = [a.IdentFromString(n) for n in names]
         return qualified(parts)
 
-    def qname(self, meta: Meta, c: list[a.Name]) -> a.QualifiedName:
+    def rule_qname(self, meta: Meta, c: list[a.Name]) -> a.QualifiedName:
         return self._qualified(c, 3)
 
-    def qname2(self, meta: Meta, c: list[a.Name]) -> a.QualifiedName:
+    def rule_qname2(self, meta: Meta, c: list[a.Name]) -> a.QualifiedName:
         return self._qualified(c, 2)
 
-    def string(self, meta: Meta, c: list[Token]) -> str:
-        return decode_string(c[0])
-
-    def version_value(self, meta: Meta, c: list[a.Name]) -> a.Name:
-        return c[0]
-
-    def version_string(self, meta: Meta, c: list[str]) -> a.Name:
-        return a.IdentFromString(c[0])
-
-    def like(self, meta: Meta, c: list[str]) -> str:
-        return c[0]
-
-    starts_with = comment_prop = like
-    with_version = with_version_ref = version_value
-
-    def limit(self, meta: Meta, c: list[Token]) -> int:
-        return int(c[0])
-
-    def or_replace(self, meta: Meta, c: list[Any]) -> bool:
-        return True
-
-    if_not_exists = if_exists = managed_access = cascade = with_grant_option = or_replace
-    grant_option_for = or_replace
-
-    def opt_value(self, meta: Meta, c: list[Any]) -> str:
+    def rule_opt_value(self, meta: Meta, c: list[Any]) -> str:
         x = c[0]
         if isinstance(x, _Seq):
             if x.calls:
-                raise self._error_at(x.calls[0].span.start)
+                raise BuildError(x.calls[0].span.start)
             return self.text[x.start : x.end]
         return decode_string(x) if x.type in ("STRING", "DOLLAR_STRING") else str(x)
 
-    def option(self, meta: Meta, c: list[Any]) -> _Opt:
+    def rule_option(self, meta: Meta, c: list[Any]) -> _Opt:
         return _Opt(str(c[0]).upper(), c[1], c[0].start_pos, str(c[0]))
 
-    def stage_url(self, meta: Meta, c: list[str]) -> _Opt:
+    def rule_stage_url(self, meta: Meta, c: list[str]) -> _Opt:
         return _Opt("URL", c[0], meta.start_pos, "URL")
 
-    def stage_ref(self, meta: Meta, c: list[Token]) -> a.StageRef:
+    def rule_stage_ref(self, meta: Meta, c: list[Token]) -> a.StageRef:
         tok = c[0]
         text = decode_string(tok) if tok.type == "STRING" else str(tok)
         ref = stage_from_text(text)
         if ref is None:
-            raise BuildError(tok.start_pos or 0, str(tok))
+            raise BuildError(_pos(tok), str(tok))
         return ref
-
-    def local_file(self, meta: Meta, c: list[Token]) -> str:
-        tok = c[0]
-        return decode_string(tok) if tok.type == "STRING" else str(tok)
 
     # -- plain SQL ------------------------------------------------------------------------------
 
-    def soup(self, meta: Meta, c: list[Any]) -> _Seq:
+    def rule_soup(self, meta: Meta, c: list[Any]) -> _Seq:
         return self._seq(meta, c)
 
-    group = paren = soup
+    rule_group = rule_paren = rule_soup
 
-    def with_main(self, meta: Meta, c: list[Any]) -> _Seq:
+    def rule_with_main(self, meta: Meta, c: list[Any]) -> _Seq:
         return self._seq(meta, c[1:])
 
-    def arg(self, meta: Meta, c: list[Any]) -> a.Arg:
+    def rule_arg(self, meta: Meta, c: list[Any]) -> a.Arg:
         seq = self._seq(meta, c)
         return a.Arg(self._template(seq.start, seq.end, seq.calls))
 
-    def named_arg(self, meta: Meta, c: list[Any]) -> a.Arg:
+    def rule_named_arg(self, meta: Meta, c: list[Any]) -> a.Arg:
         tok, arg = c
         names, end = split_names(tok)
         if len(names) != 1 or end != len(tok):
-            raise BuildError(tok.start_pos or 0, str(tok))
+            raise BuildError(_pos(tok))
         return a.Arg(arg.value, resolve_ident(tok))
 
-    def call_args(self, meta: Meta, c: list[a.Arg | None]) -> tuple[a.Arg, ...]:
-        return tuple(x for x in c if x is not None)
-
-    def plain_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
+    def rule_plain_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         callee, method, args = c
         names, _ = split_names(callee)
         ref = a.ModelRef(qualified([resolve_ident(n) for n in names]))
         return a.ModelCall(ref, method, args, span=self._span(meta))
 
-    def model_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
+    def rule_model_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         _, model, version, method, args = c
         ref = a.ModelRef(model, version, explicit=True)
         return a.ModelCall(ref, method, args, span=self._span(meta))
 
-    def verb(self, meta: Meta, c: list[Any]) -> str:
+    def rule_verb(self, meta: Meta, c: list[Any]) -> str:
         return _words(c) if isinstance(c[0], Token) else f"CREATE {c[-1]}"
 
-    def show_verb(self, meta: Meta, c: list[Any]) -> str:
+    def rule_show_verb(self, meta: Meta, c: list[Any]) -> str:
         return f"SHOW {c[-1]}"
 
-    def query(self, meta: Meta, c: list[Any]) -> a.Query:
+    def rule_query(self, meta: Meta, c: list[Any]) -> a.Query:
         verb, soup = c
         body = self._template(meta.start_pos, meta.end_pos, soup.calls if soup else [])
         return a.Query(verb, body, span=self._span(meta))
 
-    def paren_query(self, meta: Meta, c: list[Any]) -> a.Query:
+    def rule_paren_query(self, meta: Meta, c: list[Any]) -> a.Query:
         calls = c[0].calls + (c[1].calls if c[1] else [])
         return a.Query("SELECT", self._template(meta.start_pos, meta.end_pos, calls), span=self._span(meta))
 
-    def with_model(self, meta: Meta, c: list[Any]) -> a.ModelAlias:
+    def rule_with_model(self, meta: Meta, c: list[Any]) -> a.ModelAlias:
         return a.ModelAlias(c[0], c[1], c[2])
 
-    def with_cte(self, meta: Meta, c: list[Any]) -> _Seq:
+    def rule_with_cte(self, meta: Meta, c: list[Any]) -> _Seq:
         return _Seq(meta.start_pos, meta.end_pos, [], c[-1].calls)
 
-    def recursive(self, meta: Meta, c: list[Any]) -> bool:
-        return True
-
-    def with_query(self, meta: Meta, c: list[Any]) -> a.Query:
+    def rule_with_query(self, meta: Meta, c: list[Any]) -> a.Query:
         """`WITH` items: model aliases leave the body; ordinary CTEs stay, with their WITH keyword."""
         items, main = c[1:-1], c[-1]
         aliases = tuple(i for i in items if isinstance(i, a.ModelAlias))
@@ -433,76 +404,88 @@ class Builder(Transformer[Token, list[a.Statement]]):
 
     def __default__(self, data: Any, children: list[Any], meta: Meta) -> Any:
         rule = str(data)
+        method = _METHODS.get(rule)
+        if method is not None:
+            return method(self, meta, children)
         if rule in _STATEMENTS:
             return _STATEMENTS[rule](children, self._span(meta))
         return _CLAUSES[rule](children)
 
-    def create_database(self, meta: Meta, c: list[Any]) -> a.CreateDatabase:
+    def rule_create_database(self, meta: Meta, c: list[Any]) -> a.CreateDatabase:
         orr, mods, ine, name, comment = c
-        transient = "TRANSIENT" in self._mods(mods, _TRANSIENT)
+        transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
         return a.CreateDatabase(name, _flag(orr), _flag(ine), comment, transient, span=self._span(meta))
 
-    def create_schema(self, meta: Meta, c: list[Any]) -> a.CreateSchema:
+    def rule_create_schema(self, meta: Meta, c: list[Any]) -> a.CreateSchema:
         orr, mods, ine, name, managed, comment = c
-        transient = "TRANSIENT" in self._mods(mods, _TRANSIENT)
+        transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
         span = self._span(meta)
         return a.CreateSchema(name, _flag(orr), _flag(ine), comment, transient, _flag(managed), span=span)
 
-    def create_model(self, meta: Meta, c: list[Any]) -> a.CreateModel:
+    def rule_create_model(self, meta: Meta, c: list[Any]) -> a.CreateModel:
         orr, mods, ine, name, version, source = c
-        self._mods(mods, _NONE)
+        _mods(mods, _NONE)
         return a.CreateModel(name, source, version, _flag(orr), _flag(ine), span=self._span(meta))
 
-    def create_tag(self, meta: Meta, c: list[Any]) -> a.CreateTag:
+    def rule_create_tag(self, meta: Meta, c: list[Any]) -> a.CreateTag:
         orr, mods, ine, name, values, comment = c
-        self._mods(mods, _NONE)
+        _mods(mods, _NONE)
         return a.CreateTag(name, _flag(orr), _flag(ine), values or (), comment, span=self._span(meta))
 
-    def create_stage(self, meta: Meta, c: list[Any]) -> a.CreateStage:
+    def rule_create_stage(self, meta: Meta, c: list[Any]) -> a.CreateStage:
         orr, mods, ine, name, *opts = c
-        temporary = bool(self._mods(mods, _STAGE_MODS) & {"TEMPORARY", "TEMP"})
-        urls = [o.value for o in opts if o.written == "URL"]
-        options = tuple((o.key, o.value) for o in opts if o.written != "URL")
+        temporary = bool(_mods(mods, _STAGE_MODS) & {"TEMPORARY", "TEMP"})
+        urls = [o.value for o in opts if o.key == "URL"]  # URL is a keyword there: no other option has it
+        options = tuple((o.key, o.value) for o in opts if o.key != "URL")
         url = urls[-1] if urls else None
         return a.CreateStage(name, _flag(orr), _flag(ine), temporary, url, options, span=self._span(meta))
 
-    def create_role(self, meta: Meta, c: list[Any]) -> a.CreateRole:
+    def rule_create_role(self, meta: Meta, c: list[Any]) -> a.CreateRole:
         orr, mods, ine, name, comment = c
-        self._mods(mods, _NONE)
+        _mods(mods, _NONE)
         return a.CreateRole(name, _flag(orr), _flag(ine), comment, span=self._span(meta))
 
-    def create_user(self, meta: Meta, c: list[Any]) -> a.CreateUser:
+    def rule_create_user(self, meta: Meta, c: list[Any]) -> a.CreateUser:
         orr, mods, ine, name, *opts = c
-        self._mods(mods, _NONE)
+        _mods(mods, _NONE)
         props = tuple((o.key, o.value) for o in opts)
         return a.CreateUser(name, _flag(orr), _flag(ine), props, span=self._span(meta))
+
+    def rule_create_live_model(self, meta: Meta, c: list[Any]) -> a.LiveVersion:
+        orr, mods, ine, name, version = c
+        _mods(mods, _NONE)
+        return a.LiveVersion("CREATE", name, version, _flag(orr), _flag(ine), span=self._span(meta))
 
     def _expr(self, seq: _Seq) -> str:
         """A SET expression: plain text only (a model call there would reach sqlglot unseen)."""
         if seq.calls:
-            raise self._error_at(seq.calls[0].span.start)
+            raise BuildError(seq.calls[0].span.start)
         return self.text[seq.start : seq.end].strip()
 
-    def set_variable(self, meta: Meta, c: list[Any]) -> a.SetVariable:
+    def rule_set_variable(self, meta: Meta, c: list[Any]) -> a.SetVariable:
         return a.SetVariable((c[0],), (self._expr(c[1]),), span=self._span(meta))
 
-    def set_variables(self, meta: Meta, c: list[Any]) -> a.SetVariable:
+    def rule_set_variables(self, meta: Meta, c: list[Any]) -> a.SetVariable:
         """`SET (a, b) = (e1, e2)`: one parenthesised list with as many expressions as names."""
         names, soup = tuple(c[:-1]), c[-1]
         group = soup.items[0]
         if len(soup.items) != 1 or not isinstance(group, _Seq):
-            raise self._error_at(soup.start)
-        commas = [t.start_pos for t in group.items if isinstance(t, Token) and t.type == "COMMA"]
-        bounds = zip([group.start + 1, *(p + 1 for p in commas)], [*commas, group.end - 1], strict=True)
+            raise BuildError(soup.start)
+        bounds = _between_commas(group.items, group.start + 1, group.end - 1)
         inside = [_Seq(s, e, [], [x for x in group.calls if s <= x.span.start < e]) for s, e in bounds]
         exprs = tuple(self._expr(seq) for seq in inside)
         if len(exprs) != len(names) or not all(exprs):
-            raise self._error_at(group.start)
+            raise BuildError(group.start)
         return a.SetVariable(names, exprs, span=self._span(meta))
 
-    def start(self, meta: Meta, c: list[a.Statement]) -> list[a.Statement]:
+    def rule_start(self, meta: Meta, c: list[a.Statement]) -> list[a.Statement]:
         return c
 
+
+
+_METHODS: dict[str, Callable[[Builder, Meta, list[Any]], Any]] = {
+    name.removeprefix("rule_"): method for name, method in vars(Builder).items() if name.startswith("rule_")
+}
 
 def _merged(parts: list[str | Call]) -> tuple[str | Call, ...]:
     """Adjacent strings joined, empty ones dropped."""
@@ -526,6 +509,32 @@ def _pattern(opts: list[_Opt], allowed: frozenset[str]) -> str | None:
     return pattern
 
 
+def _name(c: list[Any]) -> a.Name:
+    x = c[0]
+    if isinstance(x, Token):
+        return a.VarRef(x[1:].upper()) if x.type == "VARIABLE" else resolve_ident(x)
+    return x  # type: ignore[no-any-return]  # from ident_fn
+
+
+def _ident_fn(c: list[Any]) -> a.Name:
+    x = c[0]
+    return a.VarRef(x[1:].upper()) if isinstance(x, Token) else a.IdentFromString(x)
+
+
+def _text(c: list[Token]) -> str:
+    """A string literal's value, or a bare token's text (FILE_URL)."""
+    tok = c[0]
+    return decode_string(tok) if tok.type in ("STRING", "DOLLAR_STRING") else str(tok)
+
+
+def _first(c: list[Any]) -> Any:
+    return c[0]
+
+
+def _true(c: list[Any]) -> bool:
+    return True
+
+
 def _words(c: list[Any]) -> str:
     return " ".join(str(t).upper() for t in c if t is not None)
 
@@ -540,12 +549,20 @@ def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
 
 # Rules whose value is a plain function of their children (keywords already filtered out).
 _CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
+    "ident": lambda c: resolve_ident(c[0]), "name": _name, "ident_fn": _ident_fn,
+    "string": _text, "local_file": _text, "limit": lambda c: int(c[0]),
+    "version_value": _first, "with_version": _first, "with_version_ref": _first,
+    "version_string": lambda c: a.IdentFromString(c[0]),
+    "like": _first, "starts_with": _first, "comment_prop": _first,
+    "or_replace": _true, "if_not_exists": _true, "if_exists": _true, "managed_access": _true,
+    "cascade": _true, "with_grant_option": _true, "grant_option_for": _true, "recursive": _true,
+    "call_args": lambda c: tuple(x for x in c if x is not None),
     "object_kind": _words, "use_kind": _words, "secondary_mode": _words, "version_unset": _words,
     "grantee_kind": _words, "bulk_mode": _words, "container_kind": _words, "revoke_mode": _words,
     "desc_kind": _words, "query_kind": _words, "show_kind": _words, "bare_verb": _words,
     "plural_kind": lambda c: _words(c)[:-1],  # MODELS → MODEL, FILE FORMATS → FILE FORMAT
     "privilege": lambda c: "ALL" if _words(c) in ("ALL", "ALL PRIVILEGES") else _words(c),
-    "privileges": tuple, "allowed_values": tuple, "obj_mods": list,
+    "privileges": tuple, "allowed_values": tuple, "obj_mods": list, "column_list": list,
     "param_scope": lambda c: str(c[-1]).upper(),
     "current_grants": lambda c: str(c[0]).upper(),
     "from_model": lambda c: a.FromModel(c[0], c[1]),
@@ -574,7 +591,7 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "use": lambda c, s: a.Use(c[0], c[1], span=s),
     "use_role": lambda c, s: a.UseRole(c[0], span=s),
     "use_secondary": lambda c, s: a.UseSecondaryRoles(c[0], span=s),
-    "show_databases": lambda c, s: a.ShowDatabases(*c, span=s),
+    "show_databases": lambda c, s: a.ShowDatabases(c[0], c[1], c[2], span=s),
     "show_schemas": lambda c, s: a.ShowSchemas(
         c[0], c[1][1] if c[1] else None, bool(c[1]) and c[1][0] == "ACCOUNT", c[2], c[3], span=s
     ),
@@ -602,7 +619,9 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         if_exists=_flag(c[0]), span=s,
     ),
     "comment_on": lambda c, s: a.CommentOn(c[1], c[2], c[3], _flag(c[0]), span=s),
-    "show_models": lambda c, s: a.ShowModels(c[0], *(c[1] or (None, None)), c[2], c[3], span=s),
+    "show_models": lambda c, s: a.ShowModels(
+        c[0], c[1][0] if c[1] else None, c[1][1] if c[1] else None, c[2], c[3], span=s
+    ),
     "show_versions": lambda c, s: a.ShowVersions(c[1], c[0], span=s),
     "show_functions": lambda c, s: a.ShowFunctions(c[1], c[2], c[0], span=s),
     "drop_tag": lambda c, s: a.DropTag(c[1], _flag(c[0]), span=s),
@@ -622,7 +641,11 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[1], c[2], c[3], _flag(c[0]), c[4] == "CASCADE", span=s
     ),
     "grant_ownership": lambda c, s: a.GrantOwnership(c[0], c[1], c[2], span=s),
-    "show_grants": lambda c, s: a.ShowGrants(*(c[0] or ("CURRENT_USER", None, None)), c[1], span=s),
+    "show_grants": lambda c, s: a.ShowGrants(
+        c[0][0] if c[0] else "CURRENT_USER", c[0][1] if c[0] else None, c[0][2] if c[0] else None, c[1], span=s
+    ),
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
     "describe": lambda c, s: a.Describe(c[0], c[1], span=s),
+    "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2], if_exists=_flag(c[0]), span=s),
+    "commit_version": lambda c, s: a.LiveVersion("COMMIT", c[1], c[2], if_exists=_flag(c[0]), span=s),
 }

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import os
+
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 
 from lark import Lark, Token
+from lark import lexer as lark_lexer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from snowreg.errors import ProgrammingError, syntax_error
-
-from . import ast
-from .build import BuildError, Builder
+from snowreg.grammar import ast
+from snowreg.grammar.build import Builder, BuildError
 
 _CACHE_TEXT_LIMIT = 4096  # longer texts are parsed every time instead of being kept
+# Past spaces and comments, the token a syntax error names: a word, or one other character.
+_NEXT_TOKEN = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(\$\$|\w[\w$]*|\S)?")
 
 
 class _AlwaysWord:
@@ -34,15 +39,40 @@ class _AlwaysWord:
 def build_parser(*, strict: bool = False) -> Lark:
     """A new parser for the registry dialect (`strict=True` also fails on any grammar conflict)."""
     grammar = resources.files(__package__).joinpath("snowreg.lark").read_text(encoding="utf-8")
-    return Lark(
-        grammar,
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        postlex=_AlwaysWord(),
-        strict=strict,
-    )
+    options = {"parser": "lalr", "lexer": "contextual", "propagate_positions": True,
+               "maybe_placeholders": True, "postlex": _AlwaysWord(), "strict": strict}
+    if strict:
+        return Lark(grammar, **options)
+    # Lark analyses every pair of regex terminals for overlaps whenever interegular is installed.
+    # That is a grammar-development check, which the tests run in strict mode; skipping it at run
+    # time makes building the parser (on the first parse) several times faster.
+    saved = lark_lexer.has_interegular
+    lark_lexer.has_interegular = False
+    try:
+        cache = _cache_file()
+        if cache is not None:
+            try:
+                return Lark(grammar, **options, cache=cache)
+            except OSError:
+                pass
+        return Lark(grammar, **options)
+    finally:
+        lark_lexer.has_interegular = saved
+
+
+def _cache_file() -> str | None:
+    """Lark's parse tables, kept in the user's own cache directory (never a shared temp dir: the
+    cache is a pickle). Lark keys it by a hash of the grammar and options, so a changed grammar
+    rebuilds it. SNOWREG_NO_GRAMMAR_CACHE=1 turns it off."""
+    if os.environ.get("SNOWREG_NO_GRAMMAR_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "snowreg")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return os.path.join(folder, "grammar-lalr.cache")
 
 
 @lru_cache(maxsize=1)
@@ -73,10 +103,12 @@ def _parse(text: str) -> tuple[ast.Statement, ...]:
         return tuple(Builder(text).transform(tree))
     except VisitError as e:
         if isinstance(e.orig_exc, BuildError):
-            raise error_at(text, e.orig_exc.pos, e.orig_exc.token) from None
+            raise _from_build(e.orig_exc, text) from None
         raise e.orig_exc from None
-    except RecursionError:
-        raise error_at(text, 0, _first_word(text)) from None
+    except BuildError as e:  # raised from Builder.__default__, which Lark does not wrap
+        raise _from_build(e, text) from None
+    except RecursionError:  # nesting deeper than the tree walk can follow
+        raise _at_token(text, 0) from None
 
 
 def error_at(text: str, pos: int, token: str) -> ProgrammingError:
@@ -86,7 +118,7 @@ def error_at(text: str, pos: int, token: str) -> ProgrammingError:
     source_line = text[line_start : line_end if line_end >= 0 else len(text)]
     column = pos - line_start
     err = syntax_error(text.count("\n", 0, pos) + 1, column, token)
-    err.excerpt = f"{source_line}\n{' ' * column}^"  # type: ignore[attr-defined]
+    err.excerpt = f"{source_line}\n{' ' * column}^"
     return err
 
 
@@ -94,22 +126,24 @@ def _from_lark(e: UnexpectedInput, text: str) -> ProgrammingError:
     if isinstance(e, UnexpectedToken):
         token = e.token
         if token.type == "$END":
-            # Lark places $END on the last token; Snowflake reports the end of the input.
+            # Lark gives $END the last token's position; the error names the end of that token.
             end = token.end_pos if token.end_pos is not None else 0
             return error_at(text, end, "<EOF>")
-        return error_at(text, token.start_pos or 0, str(token))
+        start = token.start_pos or 0
+        # A chunk of plain SQL is reported by its first word, as Snowflake reports one token.
+        return _at_token(text, start) if token.type == "TEXT" else error_at(text, start, str(token))
     if isinstance(e, UnexpectedCharacters):
-        return error_at(text, e.pos_in_stream, _first_word(text[e.pos_in_stream :]))
+        return _at_token(text, e.pos_in_stream or 0)
     return error_at(text, len(text), "<EOF>")
 
 
-def _first_word(text: str) -> str:
-    stripped = text.lstrip()
-    if not stripped:
-        return "<EOF>"
-    end = 1
-    while end < len(stripped) and (stripped[end].isalnum() or stripped[end] in "_$") and (
-        stripped[0].isalnum() or stripped[0] in "_$"
-    ):
-        end += 1
-    return stripped[:end]
+def _from_build(e: BuildError, text: str) -> ProgrammingError:
+    return error_at(text, e.pos, e.token) if e.token is not None else _at_token(text, e.pos)
+
+
+def _at_token(text: str, pos: int) -> ProgrammingError:
+    """The syntax error for the token at `pos`, or after the spaces and comments there."""
+    m = _NEXT_TOKEN.match(text, pos)
+    if m is None or m.group(1) is None:
+        return error_at(text, len(text), "<EOF>")
+    return error_at(text, m.start(1), m.group(1))

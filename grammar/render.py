@@ -6,10 +6,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import ast as a
+from snowreg.grammar import ast as a
 
-# Snowflake's reserved words plus every keyword of snowreg.lark: a name spelled like one is quoted,
-# so it can never be read back as the keyword.
+# Snowflake's reserved words, plus the keywords of snowreg.lark that the parser accepts in a state
+# where a name may also stand (tests recompute that set from the parse table): a name spelled like
+# one of these is quoted, so it can never be read back as the keyword.
 RESERVED = frozenset(
     """
     ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT
@@ -19,19 +20,15 @@ RESERVED = frozenset(
     MINUS NATURAL NOT NULL OF ON OR ORDER ORGANIZATION QUALIFY REGEXP REVOKE RIGHT RLIKE ROW ROWS
     SAMPLE SCHEMA SELECT SET SOME START TABLE TABLESAMPLE THEN TO TRIGGER TRUE TRY_CAST UNION UNIQUE
     UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WINDOW WITH
-    ACCESS ADD ALIAS ALLOWED_VALUES ARTIFACT BEGIN CALL CASCADE COLUMNS COMMENT COMMIT COPY DATABASES
-    DEFAULT_VERSION DESC DESCRIBE EXPLAIN FILE FORMAT FORMATS FUNCTION FUNCTIONS FUTURE GET GLOBAL
-    GRANTS IDENTIFIER IF INTEGRATION LIMIT LIST LOCAL LS MANAGED MATERIALIZED MERGE METADATA MODEL
-    MODELS MODIFY NONE OBJECTS OPTION OWNERSHIP PARAMETERS PROCEDURE PROCEDURES PUT RECURSIVE REMOVE
-    RENAME REPLACE REPOSITORY RESTRICT RM ROLE ROLES ROLLBACK SCHEMAS SCOPED SECONDARY SECURE SEQUENCE
-    SEQUENCES SERVICE SERVICES SESSION SHOW STAGE STAGES STARTS TAG TAGS TABLES TEMP TEMPORARY TERSE
-    TRANSIENT TRUNCATE UNSET URL USE USER USERS VERSION VERSIONS VIEWS VOLATILE WAREHOUSE WAREHOUSES
+    ADD ALLOWED_VALUES CASCADE COMMENT COMMIT COPY DEFAULT_VERSION IDENTIFIER IF LIMIT METADATA
+    MODIFY OWNERSHIP RECURSIVE RENAME RESTRICT ROLE SECONDARY STARTS UNSET URL VERSION WAREHOUSE
     """.split()
 )
 
 _PLAIN_IDENT = re.compile(r"[A-Z_][A-Z0-9_$]*")
 _BARE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*|\d+(?:\.\d+)?")
 _STAGE_PATH = re.compile(r"[^\s;']*")
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*+'|\$\$[\s\S]*?\$\$|\"(?:[^\"]|\"\")*+\"")
 _STRING_ESCAPES = str.maketrans({"\\": "\\\\", "'": "''", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"})
 
 
@@ -65,19 +62,15 @@ def qname(q: a.QualifiedName) -> str:
 
 def _is_group(text: str) -> bool:
     """Whether `text` is one parenthesised group (so an option value can be written as is)."""
-    if not (text.startswith("(") and text.endswith(")")):
+    bare = _QUOTED.sub("x", text)  # quoted parts cannot open or close a group
+    if not (bare.startswith("(") and bare.endswith(")")) or "'" in bare or '"' in bare:
         return False
-    depth, quote = 0, ""
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-            if depth == 0 and i < len(text) - 1:
-                return False
-    return depth == 0 and not quote
+    depth = 0
+    for i, ch in enumerate(bare):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(bare) - 1 or depth < 0:
+            return False
+    return depth == 0
 
 
 def value(text: str) -> str:
@@ -272,19 +265,25 @@ def _revoke_privileges(s: a.RevokePrivileges) -> str:
     )
 
 
+_GRANTEES = {"TO_ROLE": "TO ROLE", "TO_USER": "TO USER", "OF_ROLE": "OF ROLE"}
+
+
 def _show_grants(s: a.ShowGrants) -> str:
     limit = f" LIMIT {s.limit}" if s.limit is not None else ""
-    n = s.name
-    if s.variant == "FUTURE_IN" and n is not None:
-        return f"SHOW FUTURE GRANTS IN {s.kind} {qname(n)}{limit}"
-    spec = {
-        "ON": lambda: f" ON {s.kind} {qname(n)}" if n else "",
-        "ON_ACCOUNT": lambda: " ON ACCOUNT",
-        "TO_ROLE": lambda: f" TO ROLE {name(n.name)}" if n else "",
-        "TO_USER": lambda: f" TO USER {name(n.name)}" if n else "",
-        "OF_ROLE": lambda: f" OF ROLE {name(n.name)}" if n else "",
-    }.get(s.variant, lambda: "")()
-    return f"SHOW GRANTS{spec}{limit}"
+    if s.name is None:
+        return f"SHOW GRANTS{' ON ACCOUNT' if s.variant == 'ON_ACCOUNT' else ''}{limit}"
+    if s.variant == "FUTURE_IN":
+        return f"SHOW FUTURE GRANTS IN {s.kind} {qname(s.name)}{limit}"
+    if s.variant == "ON":
+        return f"SHOW GRANTS ON {s.kind} {qname(s.name)}{limit}"
+    return f"SHOW GRANTS {_GRANTEES[s.variant]} {name(s.name.name)}{limit}"
+
+
+def _live_version(s: a.LiveVersion) -> str:
+    if s.action == "CREATE":
+        return f"{_create('MODEL', s)}{qname(s.name)} WITH LIVE VERSION {name(s.version)}"
+    verb = "ADD LIVE VERSION" if s.action == "ADD" else "COMMIT VERSION"
+    return f"{_alter(s)}{verb} {name(s.version)}"
 
 
 _RENDERERS: dict[type, Callable[[Any], str]] = {
@@ -358,6 +357,7 @@ _RENDERERS: dict[type, Callable[[Any], str]] = {
     a.ShowGrants: _show_grants,
     a.Query: _query,
     a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}",
+    a.LiveVersion: _live_version,
 }
 
 

@@ -25,6 +25,7 @@ class Error(Exception):
         self.column = column
         self.sfqid = sfqid
         self.query = query
+        self.excerpt: str | None = None  # the source line and a caret under the position (syntax errors)
 
     def __str__(self) -> str:
         if self.errno < 0:
