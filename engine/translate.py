@@ -230,6 +230,7 @@ def _part(node: exp.Expr | None) -> str | None:
 
 def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]) -> exp.Expr | None:
     """Record the reference; redirect INFORMATION_SCHEMA views to the catalog's table macros."""
+    _dynamic_name(node)
     database, schema = _part(node.args.get("catalog")), _part(node.args.get("db"))
     if schema == "INFORMATION_SCHEMA":
         call = node.this if isinstance(node.this, exp.Anonymous) else None
@@ -242,6 +243,24 @@ def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]
     elif isinstance(node.this, exp.Identifier):  # not a table function such as RANGE(…)
         refs.append(TableRef(database, schema, node.name, object_kind is not None, object_kind or "table"))
     return None
+
+
+_NAME_PART = re.compile(r'"(?:[^"]|"")*"|[^."]+')
+
+
+def _dynamic_name(node: exp.Table) -> None:
+    """`IDENTIFIER('db."s".t')` as a table name → `"DB"."s"."T"` (so it is recorded and checked like any)."""
+    dynamic = node.this
+    if not isinstance(dynamic, exp.DynamicIdentifier) or not isinstance(dynamic.this, exp.Literal) \
+            or not dynamic.this.is_string:
+        return
+    parts = [p.strip() for p in _NAME_PART.findall(dynamic.this.this)]
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise not_supported(f"The object name {dynamic.this.this!r} in IDENTIFIER()")
+    names = [exp.Identifier(this=p[1:-1].replace('""', '"') if p.startswith('"') else p.upper(), quoted=True)
+             for p in parts]
+    for key, ident in zip(("catalog", "db", "this")[3 - len(names):], names, strict=True):
+        node.set(key, ident)
 
 
 # Snowflake's INFORMATION_SCHEMA objects that snowreg emulates → (table macro, takes the database).
