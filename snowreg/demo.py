@@ -98,6 +98,9 @@ def show(cur: Any, sql: str) -> None:
 
     names = [d[0] for d in cur.description or []]
     rows = cur.fetchall()
+    if names == ["status"] and len(rows) == 1:
+        print(f"  {rows[0][0]}")
+        return
     key = next((k for k in _SHOWN if sql.lstrip().upper().startswith(k)), None)
     if key is not None:
         keep = [i for i, n in enumerate(names) if n in _SHOWN[key]]

@@ -1,0 +1,46 @@
+"""`import snowreg` and `snowreg.connect()` keep heavy libraries out of the import path (cold start)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("pandas", "sklearn", "snowflake.connector", "snowflake.snowpark", "snowflake.ml")
+
+PROBE = """
+import json, sys
+{code}
+heavy = {heavy!r}
+print(json.dumps(sorted(m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in heavy))))
+"""
+
+
+def heavy_modules_after(code: str, cwd: Path) -> list[str]:
+    """Run `code` in a fresh interpreter and list the heavy modules it left in sys.modules."""
+    # A fresh process: this test session itself may already have imported pandas.
+    # cwd away from the repository root, so `import snowreg` finds the installed package.
+    probe = PROBE.format(code=code, heavy=HEAVY)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    found: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return found
+
+
+@pytest.mark.parametrize("code", [
+    "import snowreg",
+    "import snowreg; snowreg.connect()",
+    "import snowreg; snowreg.connect().cursor().execute('SELECT 1').fetchall()",
+    "import snowreg; snowreg.connect(database='DB', schema='PUBLIC').cursor().execute('SHOW MODELS').fetchall()",
+])
+def test_no_heavy_imports(code: str, tmp_path: Path) -> None:
+    assert heavy_modules_after(code, tmp_path) == []
+
+
+def test_probe_detects_heavy_imports(tmp_path: Path) -> None:
+    """The probe itself works: importing pandas is seen."""
+    pytest.importorskip("pandas")
+    assert "pandas" in heavy_modules_after("import pandas", tmp_path)
