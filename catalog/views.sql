@@ -24,13 +24,19 @@ SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
        database_name AS "CATALOG_NAME", created_on AS "CREATED_ON", last_altered_on AS "LAST_ALTERED_ON"
 FROM v;
 
-CREATE OR REPLACE TEMP MACRO snowreg_tag_references(object_name, domain) AS TABLE
+-- TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES('<name>', 'MODULE')): the name is in identifier form
+-- (`DB."sch".M`); unquoted parts resolve upper case.
+CREATE OR REPLACE TEMP MACRO snowreg_ident(x) AS
+    CASE WHEN regexp_full_match(x, '[A-Z_][A-Z0-9_$]*') THEN x ELSE '"' || replace(x, '"', '""') || '"' END;
+
+CREATE OR REPLACE TEMP MACRO snowreg_tag_references(db, object_name, domain) AS TABLE
 SELECT r.tag_database AS "TAG_DATABASE", r.tag_schema AS "TAG_SCHEMA", r.tag_name AS "TAG_NAME",
        r.value AS "TAG_VALUE", 'MODEL' AS "LEVEL", m.database_name AS "OBJECT_DATABASE",
-       m.schema_name AS "OBJECT_SCHEMA", m.name AS "OBJECT_NAME", domain AS "DOMAIN"
+       m.schema_name AS "OBJECT_SCHEMA", m.name AS "OBJECT_NAME", upper(domain) AS "DOMAIN"
 FROM {main}.snowreg.tag_references r JOIN {main}.snowreg.models m ON m.id = r.object_id
 WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
-  AND m.database_name || '.' || m.schema_name || '.' || m.name = object_name
+  AND (snowreg_ident(m.database_name) || '.' || snowreg_ident(m.schema_name) || '.' || snowreg_ident(m.name)
+       IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END))
   AND (getvariable('snowreg_visible') IS NULL OR list_contains(getvariable('snowreg_visible'), m.id));
 
 CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE

@@ -9,7 +9,7 @@ import re
 import duckdb
 
 from snowreg import errors
-from snowreg.engine import duckerrors, privileges, system, translate
+from snowreg.engine import copy, duckerrors, privileges, system, translate
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -29,6 +29,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         from snowreg.engine import inference
 
         return inference.run(session, stmt, describe_only)
+    if copy.handles(stmt):  # the connector's write_pandas: file formats, INFER_SCHEMA, COPY INTO
+        return copy.run(session, stmt, describe_only)
     return run_sql(session, stmt.body.text, describe_only)
 
 

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from snowreg import errors
 from snowreg.catalog import Catalog
+from snowreg.connector import ConnectionSurface, CursorSurface
 from snowreg.engine.execute import execute as execute_statement
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session, identifier_text
@@ -35,7 +36,7 @@ def new_query_id() -> str:
     return str(uuid.uuid4())
 
 
-class Connection:
+class Connection(ConnectionSurface):
     """A Snowflake-like connection: one session (user, role, database, schema) shared by its cursors."""
 
     def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
@@ -151,7 +152,7 @@ def _ident(name: str) -> str:
     return render_ident(name)
 
 
-class Cursor:
+class Cursor(CursorSurface):
     """A PEP 249 cursor; results are held in memory after each execute."""
 
     arraysize = 1
@@ -214,6 +215,7 @@ class Cursor:
             raise self._fail(e) from None
         self._sfqid = result.query_id = new_query_id()
         self._result = result
+        self.connection._remember(result)
         self._pos = 0
 
     def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
@@ -231,9 +233,6 @@ class Cursor:
         """The columns a statement would return, without running it."""
         self.execute(command, params, _describe_only=True)
         return self.description or []
-
-    def _describe_internal(self, command: str, params: Any = None, **kwargs: Any) -> list[ResultMetadata]:
-        return self.describe(command, params)
 
     def nextset(self) -> bool | None:
         if self._result is None or self._result not in self._results:
@@ -301,15 +300,6 @@ class Cursor:
         while (row := self.fetchone()) is not None:
             yield row
 
-    def fetch_pandas_all(self, **kwargs: Any) -> Any:
-        """All remaining rows as a pandas DataFrame (pandas must be installed)."""
-        import pandas as pd
-
-        names = [c.name for c in self._result.columns] if self._result is not None else []
-        rows = self._rows()[self._pos:]
-        self._pos = len(self._rows())
-        return pd.DataFrame.from_records(rows, columns=names)
-
     def setinputsizes(self, sizes: Any) -> None:
         """PEP 249: accepted and ignored."""
 
@@ -328,3 +318,11 @@ class Cursor:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class DictCursor(Cursor):
+    """Rows as dicts keyed by column name, like `snowflake.connector.DictCursor`."""
+
+    def _row(self, row: tuple[Any, ...]) -> Any:
+        assert self._result is not None
+        return {c.name: v for c, v in zip(self._result.columns, row, strict=True)}

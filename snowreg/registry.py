@@ -1,5 +1,6 @@
-"""The Python registry: snowflake-ml-python's `Registry` / `Model` / `ModelVersion` names, over SQL.
+"""The Python registry: snowflake-ml-python's `Registry` and `Model`, with the same names and signatures.
 
+Code moves between `snowflake.ml.registry.Registry` and `snowreg.Registry` by changing an import.
 Everything here issues SQL through a connection, so the engine's rules and privilege checks apply
 exactly as they do to a SQL author.
 """
@@ -7,53 +8,50 @@ exactly as they do to a SQL author.
 from __future__ import annotations
 
 import random
-import re
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from snowreg import errors
+from snowreg.model_version import (
+    ExportMode,
+    ModelVersion,
+    Names,
+    dollar,
+    ident,
+    resolve,
+    split_name,
+)
 
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
-METRICS_SCHEMA_VERSION = "2024-01-01"
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ExportMode", "Model", "ModelVersion", "Registry"]
+
 _ADJECTIVES = ("ancient", "brave", "calm", "daring", "eager", "fancy", "gentle", "happy", "jolly", "kind",
                "lively", "mighty", "noble", "proud", "quick", "silent", "swift", "wise")
 _ANIMALS = ("owl", "fox", "bear", "wolf", "hawk", "otter", "lynx", "seal", "crane", "bison", "heron", "moose")
-
-
-def sql_identifier(name: str) -> str:
-    """A name as an SQL identifier, by the client's rules: `v1` → V1, `'"v1"'` stays quoted."""
-    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
-        return name
-    if _PLAIN.fullmatch(name):
-        return name.upper()
-    return '"' + name.replace('"', '""') + '"'
-
-
-def resolved(name: str) -> str:
-    """The stored form of an identifier: `v1` → V1, `'"v1"'` → v1."""
-    ident = sql_identifier(name)
-    return ident[1:-1].replace('""', '"') if ident.startswith('"') else ident
-
-
-def _dollar(text: str) -> str:
-    if "$$" in text:
-        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    return f"$${text}$$"
+# log_model arguments that cannot go with copying a ModelVersion (the client refuses them too).
+_COPY_REFUSES = ("comment", "metrics", "conda_dependencies", "pip_requirements", "artifact_repository_map",
+                 "resource_constraint", "target_platforms", "python_version", "signatures", "sample_input_data",
+                 "user_files", "code_paths", "ext_modules", "options")
 
 
 def connection_of(session_or_connection: Any) -> Any:
     """The snowreg DB-API connection behind a snowreg connection or a Snowpark session built on one."""
     conn = session_or_connection
-    for attr in ("_conn", "_conn"):  # Snowpark Session → ServerConnection → connector connection
-        if not hasattr(conn, "cursor") and hasattr(conn, attr):
-            conn = getattr(conn, attr)
-    if hasattr(conn, "_conn") and not hasattr(conn, "execute_string"):
-        conn = conn._conn
-    if not hasattr(conn, "cursor"):
-        raise TypeError(f"not a connection or Snowpark session: {type(session_or_connection).__name__}")
+    for _ in range(2):  # Snowpark Session → ServerConnection → connector connection
+        if hasattr(conn, "session") and hasattr(conn, "execute_string"):
+            return conn
+        inner = getattr(conn, "_conn", None)
+        if inner is None:
+            break
+        conn = inner
+    if not (hasattr(conn, "session") and hasattr(conn, "cursor")):
+        raise TypeError(f"not a snowreg connection or a Snowpark session on one: "
+                        f"{type(session_or_connection).__name__}")
     return conn
 
 
@@ -63,189 +61,237 @@ class Registry:
     def __init__(self, session_or_connection: Any, *, database_name: str | None = None,
                  schema_name: str | None = None, options: dict[str, Any] | None = None) -> None:
         self._conn = connection_of(session_or_connection)
+        self._stage_dir: tuple[str, Path] | None = None
+        self._workdir: tempfile.TemporaryDirectory[str] | None = None
         db = database_name or self._conn.database
         if db is None:
             raise ValueError("You need to provide a database to use the registry.")
         schema = schema_name or ("PUBLIC" if database_name else self._conn.schema) or "PUBLIC"
-        self._database, self._schema = resolved(db), resolved(schema)
-        if not self._sql(f"SHOW DATABASES LIKE '{self._database}'"):
-            raise ValueError(f"Database {sql_identifier(db)} does not exist.")
-        if not self._sql(f"SHOW SCHEMAS LIKE '{self._schema}' IN DATABASE {sql_identifier(db)}"):
-            raise ValueError(f"Schema {sql_identifier(schema)} does not exist.")
+        self._database = resolve(db) if database_name else db
+        self._schema = resolve(schema) if schema_name or database_name else schema
+        if not self._sql(f"SHOW DATABASES LIKE '{_like(self._database)}'"):
+            raise ValueError(f"Database {ident(self._database)} does not exist.")
+        if not self._sql(f"SHOW SCHEMAS LIKE '{_like(self._schema)}' IN DATABASE {ident(self._database)}"):
+            raise ValueError(f"Schema {ident(self._schema)} does not exist.")
 
     # -- plumbing --------------------------------------------------------------------------------
 
     def _sql(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
-        cur = self._conn.cursor()
-        try:
+        """Rows of one statement as dicts keyed by column name."""
+        with self._conn.cursor() as cur:
             cur.execute(sql, params)
             names = [d[0] for d in cur.description or []]
             return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-        finally:
-            cur.close()
 
     @property
     def location(self) -> str:
-        return f"{sql_identifier(self._database)}.{sql_identifier(self._schema)}"
+        return f"{ident(self._database)}.{ident(self._schema)}"
 
-    def _fqn(self, model_name: str) -> str:
-        parts = model_name.split(".") if not model_name.startswith('"') else [model_name]
+    def _names(self, model_name: str) -> Names:
+        """(database, schema, model) of a possibly qualified model name, resolved."""
+        parts = split_name(model_name)
         if len(parts) == 3:
-            return ".".join(sql_identifier(p) for p in parts)
-        return f"{self.location}.{sql_identifier(model_name)}"
+            return Names(*parts)
+        if len(parts) == 2:
+            return Names(self._database, *parts)
+        return Names(self._database, self._schema, parts[0])
+
+    def _exists(self, names: Names) -> bool:
+        rows = self._sql(f"SHOW MODELS LIKE '{_like(names.model)}' IN SCHEMA {names.schema_fqn}")
+        return any(r["name"] == names.model for r in rows)
 
     # -- models ----------------------------------------------------------------------------------
 
     def log_model(self, model: Any, *, model_name: str, version_name: str | None = None,
                   comment: str | None = None, metrics: dict[str, Any] | None = None,
-                  sample_input_data: Any = None, signatures: Any = None, options: dict[str, Any] | None = None,
-                  task: Any = None, **unused: Any) -> ModelVersion:
+                  conda_dependencies: list[str] | None = None, pip_requirements: list[str] | None = None,
+                  artifact_repository_map: dict[str, str] | None = None,
+                  resource_constraint: dict[str, str] | None = None, target_platforms: list[Any] | None = None,
+                  python_version: str | None = None, signatures: dict[str, Any] | None = None,
+                  sample_input_data: Any = None, user_files: dict[str, list[str]] | None = None,
+                  code_paths: list[Any] | None = None, ext_modules: list[Any] | None = None,
+                  task: Any = None, options: dict[str, Any] | None = None) -> ModelVersion:
         """Log a Python model (or copy a `ModelVersion`) as a new version of `model_name`."""
-        fqn = self._fqn(model_name)
-        exists = self._model_exists(fqn)
-        if isinstance(model, ModelVersion):
-            version = sql_identifier(version_name or model.version_name)
-            source = f"FROM MODEL {model.fully_qualified_model_name} VERSION {sql_identifier(model.version_name)}"
-            self._create_or_add(fqn, version, source, exists)
+        names = self._names(model_name)
+        exists = self._exists(names)
+        if version_name is None:
+            version = self._random_version(names, exists)
         else:
-            version = sql_identifier(version_name or self._random_version(fqn, exists))
-            if exists and self._sql(f"SHOW VERSIONS LIKE '{resolved(version)}' IN MODEL {fqn}"):
-                raise ValueError(f"Model {fqn} version {version} already existed.")
-            self._upload_and_create(model, fqn, version, sample_input_data, signatures, options, task, exists)
-        mv = ModelVersion(self, fqn, resolved(version))
+            version = resolve(version_name)
+        if isinstance(model, ModelVersion):
+            given = locals()
+            refused = [k for k in _COPY_REFUSES if given[k] is not None]
+            if refused or task is not None:
+                raise ValueError(f"When calling log_model with a ModelVersion, only model_name and version_name "
+                                 f"may be specified. The following args are not allowed: {refused or ['task']}")
+            source = f"FROM MODEL {model.fully_qualified_model_name} VERSION {model.version_name}"
+            self._create_or_add(names, version, source, exists)
+            return ModelVersion(self, names, version)
+        if exists and any(r["name"] == version for r in self._sql(
+                f"SHOW VERSIONS LIKE '{_like(version)}' IN MODEL {names.fqn}")):
+            raise ValueError(f"Model {model_name} version {version_name} already existed. "
+                             "To auto-generate `version_name`, skip that argument.")
+        if code_paths or ext_modules:
+            from snowreg import errors
+
+            raise errors.not_supported("log_model(code_paths=..., ext_modules=...) in snowreg.Registry")
+        from snowreg.packaging import package_model
+
+        files = package_model(
+            model, model_name=names.model, version_name=version, sample_input_data=sample_input_data,
+            signatures=signatures, options=options, python_version=python_version, task=task,
+            user_files=user_files, target_platforms=target_platforms, conda_dependencies=conda_dependencies,
+            pip_requirements=pip_requirements)
+        self._upload_and_create(files, names, version, exists)
+        mv = ModelVersion(self, names, version)
         if comment is not None:
             mv.comment = comment
         if metrics:
-            for key, value in metrics.items():
-                mv.set_metric(key, value)
+            mv._set_metrics(metrics)
         return mv
 
-    def _model_exists(self, fqn: str) -> bool:
-        db, schema, name = fqn.split(".") if '"' not in fqn else _split_fqn(fqn)
-        return bool(self._sql(f"SHOW MODELS LIKE '{resolved(name)}' IN SCHEMA {db}.{schema}"))
-
-    def _random_version(self, fqn: str, exists: bool) -> str:
-        taken = {r["name"] for r in self._sql(f"SHOW VERSIONS IN MODEL {fqn}")} if exists else set()
+    def _random_version(self, names: Names, exists: bool) -> str:
+        taken = {r["name"] for r in self._sql(f"SHOW VERSIONS IN MODEL {names.fqn}")} if exists else set()
         while True:
-            name = f"{random.choice(_ADJECTIVES)}_{random.choice(_ANIMALS)}_{random.randint(1, 9)}"
-            if name.upper() not in taken:
+            name = f"{random.choice(_ADJECTIVES)}_{random.choice(_ANIMALS)}_{random.randint(1, 9)}".upper()
+            if name not in taken:
                 return name
 
-    def _create_or_add(self, fqn: str, version: str, source: str, exists: bool) -> None:
+    def _create_or_add(self, names: Names, version: str, source: str, exists: bool) -> None:
         if exists:
-            self._sql(f"ALTER MODEL {fqn} ADD VERSION {version} {source}")
+            self._sql(f"ALTER MODEL {names.fqn} ADD VERSION {ident(version)} {source}")
         else:
-            self._sql(f"CREATE MODEL {fqn} WITH VERSION {version} {source}")
+            self._sql(f"CREATE MODEL {names.fqn} WITH VERSION {ident(version)} {source}")
 
-    def _upload_and_create(self, model: Any, fqn: str, version: str, sample_input_data: Any, signatures: Any,
-                           options: dict[str, Any] | None, task: Any, exists: bool) -> None:
-        from snowreg.packaging import package_model
-
-        files = package_model(model, model_name=resolved(fqn.split(".")[-1]), version_name=resolved(version),
-                              sample_input_data=sample_input_data, signatures=signatures, options=options,
-                              task=task)
-        stage = f"{self.location}.SNOWREG_TEMP_STAGE_{random.randrange(16**10):010X}"
-        self._sql(f"CREATE TEMPORARY STAGE {stage}")
+    def _upload_and_create(self, files: dict[str, bytes], names: Names, version: str, exists: bool) -> None:
+        """The files go below the registry's temporary stage, which reads a local directory (no PUT
+        needed), then CREATE MODEL / ADD VERSION copies them into the version."""
+        stage, root = self._stage()
+        sub = f"{random.randrange(16**10):010x}"
         try:
-            with tempfile.TemporaryDirectory(prefix="snowreg-") as tmp:
-                by_dir: dict[str, list[str]] = {}
-                for rel, data in files.items():
-                    path = Path(tmp) / rel
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(data)
-                    by_dir.setdefault(str(Path(rel).parent), []).append(rel)
-                for rel_dir, rels in sorted(by_dir.items()):
-                    target = "model" if rel_dir == "." else f"model/{rel_dir}"
-                    for rel in rels:
-                        local = (Path(tmp) / rel).as_posix()
-                        self._sql(f"PUT 'file://{local}' @{stage}/{target} AUTO_COMPRESS = FALSE OVERWRITE = TRUE")
-            self._create_or_add(fqn, version, f"FROM @{stage}/model", exists)
+            for rel, data in files.items():
+                path = root / sub / "model" / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            try:
+                self._create_or_add(names, version, f"FROM @{stage}/{sub}/model", exists)
+            except Exception as e:  # snowreg's error, or the connector's under patch()
+                if getattr(e, "errno", None) != 2003 or "Stage" not in str(e):
+                    raise
+                self._stage_dir = None  # the stage was dropped behind our back: make a new one, once
+                stage, root = self._stage(root)
+                self._create_or_add(names, version, f"FROM @{stage}/{sub}/model", exists)
         finally:
-            self._sql(f"DROP STAGE IF EXISTS {stage}")
+            shutil.rmtree(root / sub, ignore_errors=True)
+
+    def _stage(self, root: Path | None = None) -> tuple[str, Path]:
+        """(name, local directory) of this registry's temporary stage, created on first use."""
+        if self._stage_dir is None:
+            if root is None:
+                self._workdir = tempfile.TemporaryDirectory(prefix="snowreg-registry-")
+                root = Path(self._workdir.name).resolve()
+            name = f"{self.location}.SNOWREG_TEMP_STAGE_{random.randrange(16**10):010X}"
+            url = root.as_uri().replace("'", "\\'")
+            self._sql(f"CREATE TEMPORARY STAGE {name} URL = '{url}'")
+            self._stage_dir = (name, root)
+        return self._stage_dir
 
     def get_model(self, model_name: str) -> Model:
-        fqn = self._fqn(model_name)
-        if not self._model_exists(fqn):
-            raise ValueError(f"Unable to find model {fqn}")
-        return Model(self, fqn)
+        names = self._names(model_name)
+        if not self._exists(names):
+            raise ValueError(f"Unable to find model {model_name}")
+        return Model(self, names)
 
     def models(self) -> list[Model]:
         rows = self._sql(f"SHOW MODELS IN SCHEMA {self.location}")
-        return [Model(self, f"{self.location}.{sql_identifier(_quote_if_needed(r['name']))}") for r in rows]
+        return [Model(self, Names(self._database, self._schema, r["name"])) for r in rows]
 
-    def show_models(self) -> Any:
+    def show_models(self) -> pd.DataFrame:
         import pandas as pd
 
-        return pd.DataFrame(self._sql(f"SHOW MODELS IN SCHEMA {self.location}"))
+        rows = self._sql(f"SHOW MODELS IN SCHEMA {self.location}")
+        return pd.DataFrame(rows) if rows else pd.DataFrame()
 
     def delete_model(self, model_name: str) -> None:
-        self._sql(f"DROP MODEL {self._fqn(model_name)}")
+        self._sql(f"DROP MODEL {self._names(model_name).fqn}")
 
 
-def _quote_if_needed(name: str) -> str:
-    return name if re.fullmatch(r"[A-Z_][A-Z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
-
-
-def _split_fqn(fqn: str) -> list[str]:
-    parts, cur, quoted = [], "", False
-    for ch in fqn:
-        if ch == '"':
-            quoted = not quoted
-        if ch == "." and not quoted:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return parts
+def _like(name: str) -> str:
+    """A resolved name inside a LIKE pattern's quotes (the client sends it as is: `_` matches any char)."""
+    return name.replace("\\", "\\\\").replace("'", "\\'")
 
 
 class Model:
     """`snowflake.ml.model.Model`: a registered model."""
 
-    def __init__(self, registry: Registry, fqn: str) -> None:
+    def __init__(self, registry: Registry, names: Names) -> None:
         self._registry = registry
-        self.fully_qualified_name = fqn
-        self.name = _split_fqn(fqn)[-1]
+        self._names = names
+
+    def __repr__(self) -> str:
+        return f"Model(\n  name='{self.name}',\n  database_name='{ident(self._names.database)}',\n" \
+               f"  schema_name='{ident(self._names.schema)}'\n)"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Model) and self._names == other._names
+
+    def __hash__(self) -> int:
+        return hash(self._names)
+
+    @property
+    def name(self) -> str:
+        return ident(self._names.model)
+
+    @property
+    def fully_qualified_name(self) -> str:
+        return self._names.fqn
 
     def _show(self) -> dict[str, Any]:
-        db, schema, name = _split_fqn(self.fully_qualified_name)
-        rows = self._registry._sql(f"SHOW MODELS LIKE '{resolved(name)}' IN SCHEMA {db}.{schema}")
+        rows = self._registry._sql(
+            f"SHOW MODELS LIKE '{_like(self._names.model)}' IN SCHEMA {self._names.schema_fqn}")
+        rows = [r for r in rows if r["name"] == self._names.model]
         if len(rows) != 1:
             raise ValueError(f"Unable to find model {self.fully_qualified_name}")
         return rows[0]
 
     @property
     def comment(self) -> str | None:
-        return self._show()["comment"]
+        value: str | None = self._show()["comment"]
+        return value
 
     @comment.setter
-    def comment(self, text: str) -> None:
-        self._registry._sql(f"COMMENT ON MODEL {self.fully_qualified_name} IS {_dollar(text)}")
+    def comment(self, comment: str) -> None:
+        self._registry._sql(f"COMMENT ON MODEL {self.fully_qualified_name} IS {dollar(comment)}")
 
     description = comment
 
     @property
     def default(self) -> ModelVersion:
-        return ModelVersion(self._registry, self.fully_qualified_name, self._show()["default_version_name"])
+        return ModelVersion(self._registry, self._names, self._show()["default_version_name"])
 
     @default.setter
     def default(self, version: str | ModelVersion) -> None:
-        name = version.version_name if isinstance(version, ModelVersion) else resolved(version)
-        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} SET DEFAULT_VERSION = {_quote_if_needed(name)}")
+        mv = version if isinstance(version, ModelVersion) else self.version(version)
+        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} SET DEFAULT_VERSION = {mv.version_name}")
 
     def version(self, version_or_alias: str) -> ModelVersion:
-        target = resolved(version_or_alias)
-        for row in self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}"):
-            if row["name"] == target or target in orjson.loads(row["aliases"] or "[]"):
-                return ModelVersion(self._registry, self.fully_qualified_name, row["name"])
-        raise ValueError(f"Unable to find version or alias {version_or_alias} in model {self.fully_qualified_name}")
+        """A version by name or by alias (user aliases and DEFAULT / FIRST / LAST)."""
+        target = resolve(version_or_alias)
+        rows = self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}")
+        for row in rows:
+            if target in orjson.loads(row["aliases"] or "[]"):
+                return ModelVersion(self._registry, self._names, row["name"])
+        for row in rows:
+            if row["name"] == target:
+                return ModelVersion(self._registry, self._names, row["name"])
+        raise ValueError(f"Unable to find version or alias {version_or_alias} in model "
+                         f"{self.fully_qualified_name}")
 
     def versions(self) -> list[ModelVersion]:
         rows = self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}")
-        return [ModelVersion(self._registry, self.fully_qualified_name, r["name"]) for r in rows]
+        return [ModelVersion(self._registry, self._names, r["name"]) for r in rows]
 
-    def show_versions(self) -> Any:
+    def show_versions(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}"))
@@ -257,128 +303,43 @@ class Model:
         return self.version("LAST")
 
     def delete_version(self, version_name: str) -> None:
-        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} DROP VERSION {sql_identifier(version_name)}")
+        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} DROP VERSION {ident(resolve(version_name))}")
 
     def rename(self, model_name: str) -> None:
-        new = self._registry._fqn(model_name)
-        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} RENAME TO {new}")
-        self.fully_qualified_name, self.name = new, _split_fqn(new)[-1]
+        """Rename (a qualified new name may move the model to another schema)."""
+        new = self._registry._names(model_name)
+        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} RENAME TO {new.fqn}")
+        self._names = new
 
+    # -- tags ------------------------------------------------------------------------------------
 
-class ModelVersion:
-    """`snowflake.ml.model.ModelVersion`: one version of a model."""
+    def _tag_fqn(self, tag_name: str) -> str:
+        parts = split_name(tag_name)
+        if len(parts) == 1:
+            parts = [self._names.database, self._names.schema, parts[0]]
+        elif len(parts) == 2:
+            parts = [self._names.database, *parts]
+        return ".".join(ident(p) for p in parts)
 
-    def __init__(self, registry: Registry, model_fqn: str, version_name: str) -> None:
-        self._registry = registry
-        self.fully_qualified_model_name = model_fqn
-        self.model_name = _split_fqn(model_fqn)[-1]
-        self.version_name = version_name  # resolved text
-
-    @property
-    def _ident(self) -> str:
-        return _quote_if_needed(self.version_name)
-
-    def _show(self) -> dict[str, Any]:
+    def show_tags(self) -> dict[str, str]:
+        """{"DB.SCHEMA.TAG": value} of the tags set on the model."""
         rows = self._registry._sql(
-            f"SHOW VERSIONS LIKE '{self.version_name}' IN MODEL {self.fully_qualified_model_name}")
-        rows = [r for r in rows if r["name"] == self.version_name]
-        if len(rows) != 1:
-            raise ValueError(f"Unable to find version {self.version_name} in {self.fully_qualified_model_name}")
-        return rows[0]
+            f"SELECT TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE FROM TABLE("
+            f"{ident(self._names.database)}.INFORMATION_SCHEMA.TAG_REFERENCES("
+            f"{dollar(self.fully_qualified_name)}, 'MODULE'))")
+        return {".".join(ident(r[k]) for k in ("TAG_DATABASE", "TAG_SCHEMA", "TAG_NAME")): r["TAG_VALUE"]
+                for r in rows}
 
-    def __repr__(self) -> str:
-        return f"ModelVersion(name='{self.model_name}', version='{self.version_name}')"
+    def get_tag(self, tag_name: str) -> str | None:
+        rows = self._registry._sql(f"SELECT SYSTEM$GET_TAG({dollar(self._tag_fqn(tag_name))}, "
+                                   f"{dollar(self.fully_qualified_name)}, 'MODULE') AS TAG_VALUE")
+        value: str | None = rows[0]["TAG_VALUE"]
+        return value
 
-    @property
-    def comment(self) -> str | None:
-        return self._show()["comment"]
+    def set_tag(self, tag_name: str, tag_value: str) -> None:
+        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} SET TAG {self._tag_fqn(tag_name)} = "
+                            f"{dollar(tag_value)}")
 
-    @comment.setter
-    def comment(self, text: str) -> None:
-        self._alter(f"MODIFY VERSION {self._ident} SET COMMENT={_dollar(text)}")
+    def unset_tag(self, tag_name: str) -> None:
+        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} UNSET TAG {self._tag_fqn(tag_name)}")
 
-    description = comment
-
-    def _alter(self, clause: str) -> None:
-        self._registry._sql(f"ALTER MODEL {self.fully_qualified_model_name} {clause}")
-
-    def _metadata(self) -> dict[str, Any]:
-        data: dict[str, Any] = orjson.loads(self._show()["metadata"] or "{}")
-        return data
-
-    def show_metrics(self) -> dict[str, Any]:
-        metadata = self._metadata()
-        if "snowpark_ml_schema_version" not in metadata:
-            return {}
-        metrics: dict[str, Any] = metadata.get("metrics", {})
-        return metrics
-
-    def get_metric(self, metric_name: str) -> Any:
-        metrics = self.show_metrics()
-        if metric_name not in metrics:
-            raise KeyError(f"Cannot find metric with name {metric_name}.")
-        return metrics[metric_name]
-
-    def set_metric(self, metric_name: str, value: Any) -> None:
-        metadata = self._metadata()
-        metadata.setdefault("metrics", {})[metric_name] = value
-        metadata["snowpark_ml_schema_version"] = METRICS_SCHEMA_VERSION
-        self._alter(f"MODIFY VERSION {self._ident} SET METADATA={_dollar(orjson.dumps(metadata).decode())}")
-
-    def delete_metric(self, metric_name: str) -> None:
-        metadata = self._metadata()
-        if metric_name not in metadata.get("metrics", {}):
-            raise KeyError(f"Cannot find metric with name {metric_name}.")
-        del metadata["metrics"][metric_name]
-        self._alter(f"MODIFY VERSION {self._ident} SET METADATA={_dollar(orjson.dumps(metadata).decode())}")
-
-    def set_alias(self, alias_name: str) -> None:
-        self._alter(f"VERSION {self._ident} SET ALIAS = {sql_identifier(alias_name)}")
-
-    def unset_alias(self, version_or_alias: str) -> None:
-        self._alter(f"VERSION {sql_identifier(version_or_alias)} UNSET ALIAS")
-
-    def show_functions(self) -> list[dict[str, Any]]:
-        rows = self._registry._sql(
-            f"SHOW FUNCTIONS IN MODEL {self.fully_qualified_model_name} VERSION {self._ident}")
-        return [{"name": r["name"], "target_method": r["name"].lower() if r["name"].isupper() else r["name"],
-                 "target_method_function_type": "TABLE_FUNCTION" if r["is_table_function"] == "true" else "FUNCTION",
-                 "signature": r["arguments"], "is_partitioned": r["is_table_function"] == "true"} for r in rows]
-
-    def run(self, X: Any, *, function_name: str | None = None, partition_column: str | None = None,
-            **unused: Any) -> Any:
-        """Run a method on a pandas DataFrame through SQL (`MODEL(m, v)!METHOD(...)`)."""
-        import pandas as pd
-
-        functions = self.show_functions()
-        if function_name is None:
-            if len(functions) != 1:
-                raise ValueError(f"There are more than 1 target methods available in the model "
-                                 f"{self.fully_qualified_model_name} version {self.version_name}. Please specify "
-                                 "a `function_name` when calling the `run` method.")
-            fn = functions[0]
-        else:
-            want = resolved(function_name)
-            fn = next((f for f in functions if f["name"] == want), None)  # type: ignore[assignment]
-            if fn is None:
-                raise ValueError(f"There is no method with name {function_name} available in the model "
-                                 f"{self.fully_qualified_model_name} version {self.version_name}")
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError("run() takes a pandas DataFrame here")
-        table = f"SNOWREG_RUN_INPUT_{random.randrange(16**10):010X}"
-        duck = self._registry._conn.session.duck
-        duck.register(table, X)
-        try:
-            args = ", ".join(_quote_if_needed(str(c)) for c in X.columns)
-            call = f"MODEL({self.fully_qualified_model_name}, {self._ident})!{_quote_if_needed(fn['name'])}({args})"
-            if fn["target_method_function_type"] == "TABLE_FUNCTION":
-                over = f" OVER (PARTITION BY {_quote_if_needed(partition_column)})" if partition_column else ""
-                rows = self._registry._sql(f"SELECT * FROM {table}, TABLE({call}{over})")
-                return pd.DataFrame(rows)
-            rows = self._registry._sql(f"SELECT {call} AS TMP_RESULT FROM {table}")
-        finally:
-            duck.unregister(table)
-        outputs = pd.DataFrame([orjson.loads(r["TMP_RESULT"]) for r in rows], index=X.index)
-        return pd.concat([X, outputs], axis=1)
-
-__all__ = ["Model", "ModelVersion", "Registry", "errors"]

@@ -1,0 +1,187 @@
+"""The connector's `write_pandas` path in SQL: file formats, INFER_SCHEMA and COPY INTO from parquet.
+
+snowflake-connector-python's write_pandas PUTs parquet files to a temporary stage, then sends
+`CREATE TEMPORARY FILE FORMAT … TYPE=PARQUET`, `SELECT COLUMN_NAME, TYPE FROM table(infer_schema(…))`
+and `COPY INTO t (cols) FROM (SELECT $1:"A"::REAL, … FROM '@stage') …` (client §4, §8). Only that
+shape is emulated: parquet files, `$1:"field"[::type]` items. DuckDB reads the parquet; the INSERT
+itself runs as ordinary SQL, so privileges and type conversions are the usual ones. A file format is
+accepted and checked (TYPE = PARQUET only) but not stored: COPY and INFER_SCHEMA read parquet anyway.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from typing import Any
+
+from snowreg import errors
+from snowreg.engine import stages
+from snowreg.engine.result import Result, from_rows, status
+from snowreg.engine.session import Session
+from snowreg.grammar import ast, parse
+
+_views = itertools.count(1)
+_COMMENTS = re.compile(r"/\*.*?\*/|--[^\n]*", re.S)
+_STRING = r"'(?:[^'\\]|\\.|'')*'"
+_INFER = re.compile(r"table\s*\(\s*infer_schema\s*\((?P<args>(?:[^()']|" + _STRING + r")*)\)\s*\)", re.I)
+_NAMED_ARG = re.compile(r"(\w+)\s*=>\s*(" + _STRING + ")", re.I)
+_COPY = re.compile(r"COPY\s+INTO\s+(?P<target>.+?)\s*(?:\((?P<columns>[^()]*)\))?\s*FROM\s*\(\s*SELECT\s+"
+                   r"(?P<items>.+?)\s+FROM\s+(?P<stage>" + _STRING + r"|@\S+?)\s*\)(?P<options>.*)$", re.I | re.S)
+_ITEM = re.compile(r'\$1\s*:\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*(?:::\s*(.+))?$', re.S)
+_PARQUET_TYPES = (("int", "NUMBER(38, 0)"), ("uint", "NUMBER(38, 0)"), ("double", "REAL"), ("float", "REAL"),
+                  ("bool", "BOOLEAN"), ("string", "TEXT"), ("large_string", "TEXT"), ("date32", "DATE"),
+                  ("timestamp", "TIMESTAMP_NTZ"), ("binary", "BINARY"), ("decimal", "NUMBER(38, 0)"))
+
+
+def handles(stmt: ast.Query) -> bool:
+    """Whether a plain statement is one of the write_pandas shapes handled here."""
+    verb = stmt.verb
+    if verb in ("COPY", "CREATE FILE FORMAT", "DROP FILE FORMAT"):
+        return True
+    return verb == "SELECT" and "infer_schema" in stmt.body.text.lower()
+
+
+def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
+    text = _COMMENTS.sub(" ", stmt.body.text).strip()
+    if stmt.verb == "CREATE FILE FORMAT":
+        return _file_format(text)
+    if stmt.verb == "DROP FILE FORMAT":
+        return status()
+    if stmt.verb == "COPY":
+        return copy_into(session, text, describe_only)
+    return infer_schema(session, text, describe_only)
+
+
+def _file_format(text: str) -> Result:
+    options = dict((k.upper(), v.strip("'\"").upper()) for k, v in re.findall(r"(\w+)\s*=\s*('[^']*'|\w+)", text))
+    if options.get("TYPE") != "PARQUET":
+        raise errors.not_supported("A file format other than TYPE = PARQUET")
+    return status("File format successfully created.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the parquet files of a stage
+# ---------------------------------------------------------------------------------------------
+
+
+def _stage_ref(location: str) -> ast.StageRef:
+    """`'@"DB"."S"."ST"'` or `@ST/path` → the stage reference LIST would use."""
+    location = location.strip()
+    if location.startswith("'"):
+        location = location[1:-1].replace("\\'", "'")
+    stmt = parse(f"LIST {location}")[0]
+    if not isinstance(stmt, ast.ListFiles):
+        raise errors.not_supported(f"The stage location {location}")
+    return stmt.stage
+
+
+def _parquet_tables(session: Session, ref: ast.StageRef) -> dict[str, Any]:
+    """{file name: Arrow table} of the stage's files (all must be parquet)."""
+    import pyarrow.parquet as pq
+
+    kind, owner, prefix = stages.locate_for_read(session, ref)
+    out = {}
+    for name, data in stages.read_tree(session, kind, owner, prefix).items():
+        try:
+            out[name] = pq.read_table(io.BytesIO(data))
+        except Exception as e:  # noqa: BLE001 - pyarrow raises several kinds for a non-parquet file
+            raise errors.ProgrammingError(f"Error parsing the parquet file: {name} ({e}).", 100152,
+                                          "22000") from None
+    return out
+
+
+def _snowflake_type(arrow_type: Any) -> str:
+    text = str(arrow_type)
+    return next((t for prefix, t in _PARQUET_TYPES if text.startswith(prefix)), "VARIANT")
+
+
+def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
+    """`SELECT … FROM table(infer_schema(location=>'@st', file_format=>'ff'))` over the stage's parquet."""
+    import pyarrow as pa
+
+    from snowreg.engine import query
+
+    m = _INFER.search(text)
+    if m is None:
+        raise errors.not_supported("INFER_SCHEMA in this form")
+    args = {k.upper(): v for k, v in _NAMED_ARG.findall(m.group("args"))}
+    if "LOCATION" not in args:
+        raise errors.compilation_error("INFER_SCHEMA needs LOCATION => '@stage'.")
+    columns: dict[str, list[Any]] = {}
+    for file_name, table in sorted(_parquet_tables(session, _stage_ref(args["LOCATION"])).items()):
+        for position, field in enumerate(table.schema):
+            entry = columns.setdefault(field.name, [field.name, _snowflake_type(field.type), True,
+                                                    f'$1:"{field.name}"::{_snowflake_type(field.type)}',
+                                                    file_name, position])
+            entry[4] = entry[4] if file_name in entry[4].split(",") else f"{entry[4]},{file_name}"
+    names = ["COLUMN_NAME", "TYPE", "NULLABLE", "EXPRESSION", "FILENAMES", "ORDER_ID"]
+    rows = list(columns.values())
+    relation = pa.table({n: pa.array([r[i] for r in rows], type=pa.bool_() if n == "NULLABLE" else
+                                     (pa.int64() if n == "ORDER_ID" else pa.string()))
+                         for i, n in enumerate(names)})
+    return _over_relation(session, text[:m.start()] + "{view}" + text[m.end():], relation, describe_only, query)
+
+
+def _over_relation(session: Session, template: str, relation: Any, describe_only: bool, query: Any) -> Result:
+    view = f"SNOWREG_COPY_{next(_views)}"
+    duck = session.duck
+    duck.register(view, relation)
+    try:
+        result: Result = query.run_sql(session, template.replace("{view}", view), describe_only)
+        return result
+    finally:
+        duck.unregister(view)
+
+
+# ---------------------------------------------------------------------------------------------
+# COPY INTO
+# ---------------------------------------------------------------------------------------------
+
+
+def copy_into(session: Session, text: str, describe_only: bool) -> Result:
+    """`COPY INTO t [(cols)] FROM (SELECT $1:"a"::T, … FROM '@stage') [options]`, one INSERT per file."""
+    from snowreg.engine import query
+
+    m = _COPY.match(text)
+    if m is None:
+        raise errors.not_supported("COPY INTO other than FROM (SELECT $1:\"field\"::type, ... FROM '@stage')")
+    items = [_item(i) for i in _split_items(m.group("items"))]
+    options = m.group("options").upper()
+    target, listed = m.group("target"), f" ({m.group('columns')})" if m.group("columns") else ""
+    select = ", ".join(items)
+    names = ["file", "status", "rows_parsed", "rows_loaded", "error_limit", "errors_seen", "first_error",
+             "first_error_line", "first_error_character", "first_error_column_name"]
+    types = ["TEXT", "TEXT", "FIXED", "FIXED", "FIXED", "FIXED", "TEXT", "FIXED", "FIXED", "TEXT"]
+    if describe_only:
+        return from_rows(names, [], types)
+    ref = _stage_ref(m.group("stage"))
+    rows = []
+    for file_name, table in sorted(_parquet_tables(session, ref).items()):
+        _over_relation(session, f"INSERT INTO {target}{listed} SELECT {select} FROM " + "{view}", table, False,
+                       query)
+        rows.append((file_name, "LOADED", table.num_rows, table.num_rows, 1, 0, None, None, None, None))
+    if re.search(r"\bPURGE\s*=\s*TRUE\b", options):
+        stages.remove(session, ast.RemoveFiles(stage=ref))
+    return from_rows(names, rows, types)
+
+
+def _split_items(text: str) -> list[str]:
+    """Split a select list on top-level commas (types such as NUMBER(38, 0) hold commas)."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return [i.strip() for i in items]
+
+
+def _item(text: str) -> str:
+    """`$1:"A"::REAL` → `"A"::REAL` (the parquet field as a column of the file's relation)."""
+    m = _ITEM.match(text)
+    if m is None:
+        raise errors.not_supported(f"The COPY select item {text} (only $1:\"field\"[::type])")
+    field = m.group(1) if m.group(1).startswith('"') else f'"{m.group(1)}"'
+    return f"{field}::{m.group(2).strip()}" if m.group(2) else field

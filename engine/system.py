@@ -1,0 +1,141 @@
+"""Snowflake's `SYSTEM$…` functions the clients call, evaluated before translation into SQL literals.
+
+Their arguments are always literals in the clients' statements (`SYSTEM$GET_TAG($$DB.S.T$$, $$DB.S.M$$,
+'MODULE')`), so each call is replaced by its value as a literal and the rest of the statement goes on to
+the usual translation. A call with a non-literal argument, or an unknown `SYSTEM$` function, is refused
+with a clear "not supported" error rather than left for DuckDB to misreport.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import orjson
+
+from snowreg import errors
+from snowreg.engine.session import Session
+from snowreg.grammar import ast
+from snowreg.params import literal
+
+_SKIP = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|--[^\n]*|/\*.*?\*/", re.S)
+# A literal or comment (skipped), or the start of a call (group 1: the function name).
+_SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$])SYSTEM\$([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.S | re.I)
+_ARG = re.compile(r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|[-+]?\d+(?:\.\d*)?|NULL)\s*(?:,|$)", re.S | re.I)
+_NAME_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
+
+# Reported to snowflake-ml-python (client §3.1 R3): the stage-and-CREATE MODEL path (no live versions),
+# conda packaging without an artifact-repository probe, and signatures without method parameters.
+CAPABILITIES = {
+    "ENABLE_LIVE_VERSION_IN_SDK": False,
+    "ENABLE_PIP_ONLY_PACKAGING": False,
+    "SET_MODULE_FUNCTIONS_VOLATILITY_FROM_MANIFEST": False,
+    "ENABLE_MODEL_METHOD_SIGNATURE_PARAMETERS": False,
+}
+
+
+def expand(session: Session, sql: str) -> str:
+    """`SELECT SYSTEM$ML_PLATFORM_CAPABILITIES() AS F` → `SELECT '{…}' AS F` (text outside literals only)."""
+    if "$" not in sql or "system$" not in sql.lower():
+        return sql
+    out: list[str] = []
+    pos = 0
+    while (m := _next_call(sql, pos)) is not None:
+        end, args = _arguments(sql, m.end())
+        out.append(sql[pos:m.start()])
+        out.append(_evaluate(session, m.group(1).upper(), args))
+        pos = end
+    out.append(sql[pos:])
+    return "".join(out)
+
+
+def _next_call(sql: str, pos: int) -> re.Match[str] | None:
+    """The next `SYSTEM$NAME(` that is not inside a string, quoted name or comment."""
+    while (m := _SCAN.search(sql, pos)) is not None:
+        if m.group(1) is not None:
+            return m
+        pos = m.end()
+    return None
+
+
+def _arguments(sql: str, start: int) -> tuple[int, list[str | float | None]]:
+    """(offset after the closing parenthesis, literal argument values) of a call opened before `start`."""
+    depth, i = 1, start
+    while i < len(sql) and depth:
+        skip = _SKIP.match(sql, i)
+        if skip is not None:
+            i = skip.end()
+            continue
+        depth += {"(": 1, ")": -1}.get(sql[i], 0)
+        i += 1
+    inner = sql[start:i - 1]
+    values: list[str | float | None] = []
+    pos = 0
+    while inner[pos:].strip():
+        m = _ARG.match(inner, pos)
+        if m is None:
+            raise errors.not_supported("A SYSTEM$ function with a non-literal argument")
+        values.append(_value(m.group(1)))
+        pos = m.end()
+    return i, values
+
+
+def _value(text: str) -> str | float | None:
+    if text.startswith("$$"):
+        return text[2:-2]
+    if text.startswith("'"):
+        return re.sub(r"\\(.)|''", lambda m: m.group(1) or "'", text[1:-1])
+    if text.upper() == "NULL":
+        return None
+    return float(text)
+
+
+def _evaluate(session: Session, name: str, args: list[str | float | None]) -> str:
+    handler = _FUNCTIONS.get(name)
+    if handler is None:
+        raise errors.not_supported(f"The function SYSTEM${name}")
+    return literal(handler(session, args))
+
+
+def capabilities(session: Session, args: list[str | float | None]) -> str:
+    """`SYSTEM$ML_PLATFORM_CAPABILITIES()`: a JSON object of feature flags."""
+    return orjson.dumps(CAPABILITIES).decode()
+
+
+def cancel_all_queries(session: Session, args: list[str | float | None]) -> str:
+    """`SYSTEM$CANCEL_ALL_QUERIES(session_id)`: statements run synchronously, so nothing is running."""
+    return "0 queries cancelled."
+
+
+def get_tag(session: Session, args: list[str | float | None]) -> str | None:
+    """`SYSTEM$GET_TAG(tag, object, domain)`: the tag's value on a model (NULL when not set)."""
+    from snowreg.engine.models import find_model
+
+    if len(args) != 3 or not all(isinstance(a, str) for a in args):
+        raise errors.compilation_error("SYSTEM$GET_TAG takes a tag name, an object name and a domain.")
+    tag_text, object_text, domain = (str(a) for a in args)
+    if domain.upper() not in ("MODULE", "MODEL"):
+        raise errors.not_supported(f"SYSTEM$GET_TAG on the domain '{domain}'")
+    model = find_model(session, qualified_name(object_text), "see")
+    db, schema, name = session.qualify(qualified_name(tag_text))
+    for tag_db, tag_schema, tag_name, value in session.catalog.model_tags(model.id):
+        if (tag_db, tag_schema, tag_name) == (db, schema, name):
+            return value
+    return None
+
+
+def qualified_name(text: str) -> ast.QualifiedName:
+    """`DB."sch".M` → QualifiedName('M', 'sch', 'DB'), by Snowflake's identifier rules."""
+    parts = [p.strip() for p in _NAME_PART.findall(text.strip())]
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise errors.compilation_error(f"Invalid object name '{text}'.", 2003, "02000")
+    resolved = [p[1:-1].replace('""', '"') if p.startswith('"') else p.upper() for p in parts]
+    resolved = [None] * (3 - len(resolved)) + resolved  # type: ignore[list-item]
+    return ast.QualifiedName(resolved[2], resolved[1], resolved[0])  # type: ignore[arg-type]
+
+
+_FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | None]] = {
+    "ML_PLATFORM_CAPABILITIES": capabilities,
+    "CANCEL_ALL_QUERIES": cancel_all_queries,
+    "GET_TAG": get_tag,
+}

@@ -1,0 +1,264 @@
+"""The snowflake-connector-python surface of snowreg cursors and connections (client §8).
+
+Arrow and pandas fetches, results by query id, "asynchronous" queries (they run at once; their results
+wait under their query id) and the attributes Snowpark and snowflake-ml-python read. These are mixins of
+`snowreg.dbapi.Cursor` / `Connection`; nothing here imports snowflake.connector.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from snowreg import errors
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from snowreg.engine.result import Result
+
+# Results (or errors) kept per connection for get_results_from_sfqid / query_result, newest last.
+RECENT_QUERIES = 64
+
+
+class QueryStatus(enum.Enum):
+    """The connector's QueryStatus names (the real enum is used when the connector is loaded)."""
+
+    RUNNING = 0
+    ABORTING = 1
+    SUCCESS = 2
+    FAILED_WITH_ERROR = 3
+    ABORTED = 4
+    QUEUED = 5
+    FAILED_WITH_INCIDENT = 6
+    DISCONNECTED = 7
+    RESUMING_WAREHOUSE = 8
+    QUEUED_REPARING_WAREHOUSE = 9
+    RESTARTED = 10
+    BLOCKED = 11
+    NO_DATA = 12
+
+
+def _status(name: str) -> Any:
+    """A QueryStatus member: the real connector's when it is already imported (so comparisons hold)."""
+    constants = sys.modules.get("snowflake.connector.constants")
+    real = getattr(constants, "QueryStatus", None)
+    return real[name] if real is not None else QueryStatus[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrow conversion of a result
+# ---------------------------------------------------------------------------------------------
+
+
+def _arrow_type(kind: str, scale: int | None) -> pa.DataType:
+    """The Arrow type the connector hands out for a Snowflake column type (scaled NUMBER → float64)."""
+    import pyarrow as pa
+
+    if kind == "FIXED":
+        return pa.int64() if not scale else pa.float64()
+    simple = {"REAL": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "BINARY": pa.binary(),
+              "TIME": pa.time64("ns"), "TIMESTAMP_NTZ": pa.timestamp("ns"),
+              "TIMESTAMP_LTZ": pa.timestamp("ns", "UTC"), "TIMESTAMP_TZ": pa.timestamp("ns", "UTC")}
+    return simple.get(kind, pa.string())
+
+
+def _arrow_column(values: list[Any], kind: str, scale: int | None) -> pa.Array:
+    import pyarrow as pa
+
+    typ = _arrow_type(kind, scale)
+    if kind == "FIXED" and scale:
+        values = [None if v is None else float(v) for v in values]
+    try:
+        return pa.array(values, type=typ)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        if kind == "FIXED" and not scale:  # beyond int64: the connector falls back to decimals
+            return pa.array(values, type=pa.decimal128(38, 0))
+        return pa.array([None if v is None else str(v) for v in values], type=pa.string())
+
+
+def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+    """Rows of a result as an Arrow table with one column per result column (names may repeat)."""
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in result.columns]
+    arrays = [_arrow_column(list(values), c.type, c.scale) for c, values in zip(result.columns, columns,
+                                                                              strict=True)]
+    return pa.Table.from_arrays(arrays, names=[c.name for c in result.columns])
+
+
+# ---------------------------------------------------------------------------------------------
+# Cursor surface
+# ---------------------------------------------------------------------------------------------
+
+
+class CursorSurface:
+    """What snowflake-connector-python cursors offer beyond PEP 249 (mixed into snowreg.dbapi.Cursor)."""
+
+    connection: Any
+    query: str | None
+    _result: Result | None
+    _pos: int
+    _sfqid: str | None
+    _query_result_format = "arrow"
+    lastrowid = None
+    sqlstate: str | None = None
+
+    def _rows(self) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def execute(self, command: str, params: Any = None, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def describe(self, command: str, params: Any = None, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def _take_rest(self) -> list[tuple[Any, ...]]:
+        rows = self._rows()
+        rest = rows[self._pos:]
+        self._pos = len(rows)
+        return rest
+
+    def fetch_arrow_all(self, force_return_table: bool = False) -> pa.Table | None:
+        """The remaining rows as one Arrow table; None when there are none (unless `force_return_table`)."""
+        rest = self._take_rest()
+        assert self._result is not None
+        if not rest and not force_return_table:
+            return None
+        return arrow_table(self._result, rest)
+
+    def fetch_arrow_batches(self) -> Iterator[pa.Table]:
+        """The remaining rows as Arrow tables (one batch: results are held in memory)."""
+        table = self.fetch_arrow_all()
+        if table is not None:
+            yield table
+
+    def fetch_pandas_all(self, **kwargs: Any) -> pd.DataFrame:
+        """The remaining rows as a pandas DataFrame (an empty one with the columns when there are none)."""
+        table = self.fetch_arrow_all(force_return_table=True)
+        assert table is not None
+        return table.to_pandas()
+
+    def fetch_pandas_batches(self, **kwargs: Any) -> Iterator[pd.DataFrame]:
+        for table in self.fetch_arrow_batches():
+            yield table.to_pandas()
+
+    def get_result_batches(self) -> list[Any] | None:
+        """Not emulated: results are not split in remote chunks."""
+        return None
+
+    def check_can_use_arrow_resultset(self) -> None:
+        """Arrow results are always available."""
+
+    def check_can_use_pandas(self) -> None:
+        """pandas results are available whenever pandas is installed."""
+
+    def _load_query(self, sfqid: str) -> None:
+        result = self.connection._result_of(sfqid)
+        self._result, self._pos, self._sfqid = result, 0, sfqid
+
+    def get_results_from_sfqid(self, sfqid: str) -> None:
+        """Point this cursor at the result of an earlier query of the same connection."""
+        self._load_query(sfqid)
+
+    def query_result(self, qid: str) -> CursorSurface:
+        self._load_query(qid)
+        return self
+
+    def execute_async(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+                      **kwargs: Any) -> dict[str, Any]:
+        """Run the statement now; its result (or error) waits under the returned query id."""
+        try:
+            self.execute(command, params, **kwargs)
+        except errors.Error as e:
+            qid = e.sfqid or ""
+            self.connection._remember_error(qid, e)
+            return {"queryId": qid}
+        return {"queryId": self._sfqid}
+
+    def _describe_internal(self, command: str, params: Any = None, **kwargs: Any) -> Any:
+        """The result columns of a statement, typed without running it (Snowpark's schema probe)."""
+        return self.describe(command, params)
+
+    def _upload(self, local_file_name: str, stage_location: str, options: dict[str, Any] | None = None,
+                _do_reset: bool = True) -> None:
+        """The connector's file upload (write_pandas' parquet chunks): a PUT of `local_file_name`, a
+        quoted `'file://…'` URL, to `stage_location` (`@stage[/path]`), uncompressed as given."""
+        self.execute(f"PUT {local_file_name} {stage_location} AUTO_COMPRESS = FALSE OVERWRITE = TRUE")
+
+    def _log_telemetry_job_data(self, *args: Any, **kwargs: Any) -> None:
+        """Telemetry goes nowhere."""
+
+    def abort_query(self, qid: str) -> bool:
+        """Statements finish before execute returns: there is never anything to abort."""
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Connection surface
+# ---------------------------------------------------------------------------------------------
+
+
+class ConnectionSurface:
+    """What snowflake-connector-python connections offer beyond PEP 249 (mixed into snowreg.dbapi.Connection)."""
+
+    _paramstyle = "pyformat"
+    host = "snowreg.local"
+    port = 443
+    account = "SNOWREG"
+    region = None
+    application = "snowreg"
+    telemetry_enabled = False
+    _recent: OrderedDict[str, Result | errors.Error]
+
+    @property
+    def is_pyformat(self) -> bool:
+        return True
+
+    def _remember(self, result: Result) -> None:
+        """Keep a result for get_results_from_sfqid (the most recent few only)."""
+        if not hasattr(self, "_recent"):
+            self._recent = OrderedDict()
+        assert result.query_id is not None
+        self._recent[result.query_id] = result
+        while len(self._recent) > RECENT_QUERIES:
+            self._recent.popitem(last=False)
+
+    def _remember_error(self, sfqid: str, error: errors.Error) -> None:
+        if not hasattr(self, "_recent"):
+            self._recent = OrderedDict()
+        self._recent[sfqid] = error
+        while len(self._recent) > RECENT_QUERIES:
+            self._recent.popitem(last=False)
+
+    def _result_of(self, sfqid: str) -> Result:
+        found = getattr(self, "_recent", {}).get(sfqid)
+        if found is None:
+            raise errors.ProgrammingError(f"Cannot find the result of query {sfqid}.", 2003, "02000")
+        if isinstance(found, errors.Error):
+            raise found
+        return found
+
+    def get_query_status(self, sfqid: str) -> Any:
+        found = getattr(self, "_recent", {}).get(sfqid)
+        if found is None:
+            return _status("NO_DATA")
+        return _status("FAILED_WITH_ERROR" if isinstance(found, errors.Error) else "SUCCESS")
+
+    def get_query_status_throw_if_error(self, sfqid: str) -> Any:
+        self._result_of(sfqid)
+        return _status("SUCCESS")
+
+    @staticmethod
+    def is_still_running(status: Any) -> bool:
+        return getattr(status, "name", status) in ("RUNNING", "QUEUED", "RESUMING_WAREHOUSE",
+                                                   "QUEUED_REPARING_WAREHOUSE", "NO_DATA")
+
+    @staticmethod
+    def is_an_error(status: Any) -> bool:
+        return getattr(status, "name", status) in ("ABORTING", "FAILED_WITH_ERROR", "ABORTED",
+                                                   "FAILED_WITH_INCIDENT", "DISCONNECTED", "BLOCKED")

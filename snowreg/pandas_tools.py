@@ -1,0 +1,167 @@
+"""`write_pandas` for snowreg connections: the DataFrame goes straight into a table through DuckDB.
+
+The real connector writes parquet files, PUTs them to a temporary stage and runs COPY INTO; the
+outcome (a table holding the frame's rows) is the same, without the files. The table is created
+through SQL, so the CREATE privilege checks apply; rows are then inserted from the frame directly.
+A temporary table is created as an ordinary table that its connection drops when it closes (snowreg
+has no schema-qualified temporary tables yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import orjson
+
+from snowreg.engine import duckerrors
+from snowreg.engine.session import render_ident
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from snowreg.dbapi import Connection
+
+_frames = itertools.count(1)
+CopyRow = tuple[str, str, int, int, int, int, str | None, int | None, int | None, str | None]
+
+
+def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: str | None = None,
+                 schema: str | None = None, chunk_size: int | None = None, compression: str = "gzip",
+                 on_error: str = "abort_statement", parallel: int = 4, quote_identifiers: bool = True,
+                 auto_create_table: bool = False, create_temp_table: bool = False, overwrite: bool = False,
+                 table_type: str = "", use_logical_type: bool | None = None,
+                 **kwargs: Any) -> tuple[bool, int, int, list[CopyRow]]:
+    """Write a DataFrame to a table, with `snowflake.connector.pandas_tools.write_pandas`'s arguments.
+
+    Returns (success, number of chunks, number of rows, COPY INTO-style output rows).
+    """
+    if create_temp_table:
+        table_type = "temporary"
+    name = _location(conn, database, schema, table_name, quote_identifiers)
+    columns = [_column_name(str(c), quote_identifiers) for c in df.columns]
+    cur = conn.cursor()
+    created = False
+    try:
+        if auto_create_table:
+            definition = ", ".join(f"{render_ident(c)} {_sql_type(df[col])}" for c, col in zip(
+                columns, df.columns, strict=True))
+            verb = "CREATE OR REPLACE" if overwrite else "CREATE"
+            exists = "" if overwrite else " IF NOT EXISTS"
+            created = overwrite or conn.session.catalog.relation_kind(*_qualified(conn, name)) is None
+            cur.execute(f"{verb} TABLE{exists} {name} ({definition})")
+            if table_type.lower() in ("temp", "temporary"):
+                _drop_on_close(conn, name)
+        if not created:
+            if overwrite and not auto_create_table:
+                cur.execute(f"TRUNCATE TABLE {name}")
+            # A zero-row INSERT: the INSERT privilege check (and a clear error for a missing table).
+            listed = ", ".join(render_ident(c) for c in columns)
+            cur.execute(f"INSERT INTO {name} ({listed}) SELECT {listed} FROM {name} WHERE FALSE")
+    finally:
+        cur.close()
+    _insert(conn, name, df, columns)
+    rows = len(df)
+    return True, 1, rows, [("file0.txt", "LOADED", rows, rows, 1, 0, None, None, None, None)]
+
+
+def _location(conn: Connection, database: str | None, schema: str | None, table: str, quote: bool) -> str:
+    """The table's name as SQL text, qualified like the connector's `build_location_helper`."""
+    given = [p for p in (database, schema, table) if p]
+    return ".".join(render_ident(p) if quote else p for p in given)
+
+
+def _qualified(conn: Connection, name: str) -> tuple[str, str, str]:
+    """(database, schema, table) a table name stands for in the connection's session."""
+    from snowreg.engine.system import qualified_name
+
+    return conn.session.qualify(qualified_name(name))
+
+
+def _column_name(name: str, quote: bool) -> str:
+    """The stored column name: as written when quoted, else by identifier rules (upper case)."""
+    return name if quote else name.upper()
+
+
+def _drop_on_close(conn: Connection, name: str) -> None:
+    tables: list[str] | None = getattr(conn, "temporary_tables", None)
+    if tables is not None and name not in tables:
+        tables.append(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Types: what the connector's parquet + INFER_SCHEMA path would create
+# ---------------------------------------------------------------------------------------------
+
+
+def _sql_type(series: pd.Series) -> str:
+    kind = series.dtype.kind
+    if kind == "b":
+        return "BOOLEAN"
+    if kind in "iu":
+        return "NUMBER(38, 0)"
+    if kind == "f":
+        return "FLOAT"
+    if kind == "M":
+        return "TIMESTAMP_LTZ" if getattr(series.dtype, "tz", None) is not None else "TIMESTAMP_NTZ"
+    if kind == "m":
+        return "NUMBER(38, 0)"
+    sample = next((v for v in series if v is not None and v == v), None)
+    return _value_type(sample)
+
+
+def _value_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "BOOLEAN"
+    if isinstance(value, int):
+        return "NUMBER(38, 0)"
+    if isinstance(value, float):
+        return "FLOAT"
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        return f"NUMBER(38, {-exponent if isinstance(exponent, int) and exponent < 0 else 0})"
+    if isinstance(value, dt.datetime):
+        return "TIMESTAMP_NTZ" if value.tzinfo is None else "TIMESTAMP_LTZ"
+    if isinstance(value, dt.date):
+        return "DATE"
+    if isinstance(value, bytes | bytearray):
+        return "BINARY"
+    if isinstance(value, dict | list | tuple):
+        return "VARIANT"
+    return "VARCHAR"
+
+
+def _json_text(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode()
+
+
+def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -> None:
+    """INSERT the frame's rows into the table named `name` (already checked) straight from pandas."""
+    from snowreg.catalog import quote
+
+    db, schema, table = _qualified(conn, name)
+    frame = df.copy(deep=False)
+    frame.columns = [f"c{i}" for i in range(len(columns))]
+    converters: dict[str, Callable[[Any], Any]] = {}
+    for i, col in enumerate(df.columns):
+        if _sql_type(df[col]) == "VARIANT":
+            converters[f"c{i}"] = _json_text
+    for key, fn in converters.items():
+        frame[key] = frame[key].map(fn)
+    view = f"__snowreg_write_pandas_{next(_frames)}"
+    duck = conn.session.duck
+    duck.register(view, frame)
+    try:
+        target = f"{quote(db)}.{quote(schema)}.{quote(table)}"
+        listed = ", ".join(quote(c) for c in columns)
+        duck.execute(f"INSERT INTO {target} ({listed}) SELECT * FROM {quote(view)}")
+    except duckdb.Error as e:  # a value the column cannot hold, as Snowflake's COPY would refuse it
+        raise duckerrors.translate(e) from None
+    finally:
+        duck.unregister(view)

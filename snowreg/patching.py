@@ -1,0 +1,238 @@
+"""`snowreg.patch()`: make `snowflake.connector.connect` (and Snowpark, and write_pandas) use snowreg.
+
+Inside `with snowreg.patch():` (or on a function decorated with `@snowreg.patch()`), every
+`snowflake.connector.connect(...)` returns a snowreg connection; all of them share one registry (in
+memory, or the persistent one at `path`) until the block ends. Errors raised through these connections
+are the real connector's classes (`snowflake.connector.errors.ProgrammingError` with errno, sqlstate,
+msg and sfqid), so code written against the connector, Snowpark and snowflake-ml-python runs unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import os
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from snowreg import errors
+from snowreg.catalog import Catalog
+from snowreg.dbapi import Connection, Cursor, DictCursor
+from snowreg.engine.session import identifier_text
+
+# (module, attribute) pairs replaced when the module can be imported. Snowpark imports `connect` and
+# `write_pandas` by name at its own import time, so its copies are replaced too.
+CONNECT_TARGETS = (
+    ("snowflake.connector", "connect"),
+    ("snowflake.connector", "Connect"),
+    ("snowflake.snowpark._internal.server_connection", "connect"),
+)
+WRITE_PANDAS_TARGETS = (
+    ("snowflake.connector.pandas_tools", "write_pandas"),
+    ("snowflake.snowpark.session", "write_pandas"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: snowreg's → the real connector's classes, at the connection boundary
+# ---------------------------------------------------------------------------------------------
+
+
+def connector_error(e: errors.Error) -> Exception:
+    """The `snowflake.connector.errors` counterpart of a snowreg error (same class name, errno, sqlstate);
+    the snowreg error itself when the connector is not installed."""
+    try:
+        from snowflake.connector import errors as sf
+    except ImportError:
+        return e
+
+    cls = next((getattr(sf, k.__name__) for k in type(e).__mro__ if hasattr(sf, k.__name__)), sf.Error)
+    fields = {"msg": e.msg, "errno": e.errno if e.errno >= 0 else None, "sqlstate": e.sqlstate,
+              "sfqid": e.sfqid, "query": e.query}
+    try:
+        return cls(**fields, send_telemetry=False)  # type: ignore[no-any-return]
+    except TypeError:  # connectors before 3.1 have no send_telemetry
+        return cls(**fields)  # type: ignore[no-any-return]
+
+
+def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except errors.Error as e:
+            raise connector_error(e) from None
+
+    return wrapper
+
+
+_CURSOR_METHODS = ("execute", "executemany", "describe", "_describe_internal", "get_results_from_sfqid",
+                   "query_result", "fetchone", "fetchmany", "fetchall", "fetch_arrow_all", "fetch_pandas_all",
+                   "nextset")
+
+
+class PatchedCursor(Cursor):
+    """A snowreg cursor whose errors are the real connector's."""
+
+
+class PatchedDictCursor(DictCursor):
+    """A snowreg DictCursor whose errors are the real connector's."""
+
+
+for _cls in (PatchedCursor, PatchedDictCursor):
+    for _name in _CURSOR_METHODS:
+        setattr(_cls, _name, _translating(getattr(_cls, _name)))
+
+
+class PatchedConnection(Connection):
+    """The connection `snowflake.connector.connect` returns under `patch()`."""
+
+    def __init__(self, catalog: Catalog, **kwargs: Any) -> None:
+        self.temporary_tables: list[str] = []  # write_pandas' temporary tables, dropped on close
+        try:
+            super().__init__(catalog, **kwargs)
+        except errors.Error as e:
+            raise connector_error(e) from None
+
+    def cursor(self, cursor_class: type[Any] | None = None) -> Cursor:
+        """A cursor; the real connector's `DictCursor` class (or snowreg's) gives dict rows."""
+        if cursor_class is not None and cursor_class.__name__ == "DictCursor":
+            cursor_class = PatchedDictCursor
+        elif cursor_class is None or not issubclass(cursor_class, Cursor):
+            cursor_class = PatchedCursor
+        try:
+            return super().cursor(cursor_class)
+        except errors.Error as e:
+            raise connector_error(e) from None
+
+    @_translating
+    def execute_string(self, sql_text: str, remove_comments: bool = False,
+                       return_cursors: bool = True) -> list[Cursor]:
+        return super().execute_string(sql_text, remove_comments, return_cursors)
+
+    def close(self) -> None:
+        if not self.is_closed():
+            for name in reversed(self.temporary_tables):
+                with contextlib.suppress(errors.Error), Cursor(self) as cur:
+                    cur.execute(f"DROP TABLE IF EXISTS {name}")
+        super().close()
+
+
+# ---------------------------------------------------------------------------------------------
+# patch()
+# ---------------------------------------------------------------------------------------------
+
+
+class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, as mock.patch is
+    """Context manager and decorator: `snowflake.connector.connect(...)` returns snowreg connections.
+
+    `path`: a persistent registry directory/file (default: a fresh in-memory one per patch).
+    `targets`: more dotted names to replace, e.g. `"myapp.db.connect"` for code that did
+    `from snowflake.connector import connect`; a name ending in `write_pandas` gets snowreg's
+    write_pandas, any other name the patched `connect`.
+    `database` / `schema`: defaults for connections that name none.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, targets: Iterable[str] = (),
+                 database: str | None = None, schema: str | None = None) -> None:
+        self.path = path
+        self.targets = tuple(targets)
+        self.database, self.schema = database, schema
+        self.catalog: Catalog | None = None
+        self.connections: list[PatchedConnection] = []
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    def _recreate_cm(self) -> patch:
+        """Each call of a decorated function gets its own fresh registry."""
+        return patch(self.path, targets=self.targets, database=self.database, schema=self.schema)
+
+    def __enter__(self) -> patch:
+        if self.catalog is not None:
+            raise RuntimeError("this patch() is already active")
+        self.catalog = Catalog(self.path)
+        try:
+            for module, attr in CONNECT_TARGETS:
+                self._replace(module, attr, optional=True)
+            for module, attr in WRITE_PANDAS_TARGETS:
+                self._replace(module, attr, optional=True)
+            for target in self.targets:
+                module, _, attr = target.rpartition(".")
+                self._replace(module, attr, optional=False)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for owner, attr, original in reversed(self._saved):
+            setattr(owner, attr, original)
+        self._saved.clear()
+        for conn in self.connections:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self.connections.clear()
+        if self.catalog is not None:
+            self.catalog.close()
+            self.catalog = None
+
+    def _replace(self, module_name: str, attr: str, optional: bool) -> None:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            if optional:
+                return
+            raise
+        if not hasattr(module, attr):
+            if optional:
+                return
+            raise AttributeError(f"{module_name} has no attribute {attr!r} to patch")
+        original = getattr(module, attr)
+        self._saved.append((module, attr, original))
+        replacement = _write_pandas(original) if attr == "write_pandas" else self.connect
+        setattr(module, attr, replacement)
+
+    # -- what the patched names do ------------------------------------------------------------
+
+    def connect(self, *args: Any, **kwargs: Any) -> PatchedConnection:
+        """`snowflake.connector.connect(**kwargs)` on the shared registry: database, schema, role, user and
+        warehouse are honoured (a missing database or schema is created; see `_known` for users and roles);
+        other arguments (account, password, authenticator, ...) are ignored."""
+        if self.catalog is None:
+            raise RuntimeError("snowreg.patch() is not active")
+        params = {k.lower(): v for k, v in kwargs.items()}
+        user, role = self._known(params.get("user"), params.get("role"))
+        conn = PatchedConnection(
+            self.catalog, user=user, role=role,
+            database=params.get("database", self.database), schema=params.get("schema", self.schema),
+            warehouse=params.get("warehouse"))
+        self.connections.append(conn)
+        return conn
+
+    def _known(self, user: str | None, role: str | None) -> tuple[str | None, str | None]:
+        """The user and role to log in with: those of the real account's credentials are usually unknown
+        here, so a user or role the registry does not hold is ignored (the login is then ADMIN, holding
+        ACCOUNTADMIN). Users and roles a test creates with SQL are honoured, privileges and all."""
+        assert self.catalog is not None
+        if user and self.catalog.get_user(identifier_text(user)) is None:
+            user = None
+        if role and self.catalog.get_role(identifier_text(role)) is None:
+            role = None
+        return user, role
+
+
+def _write_pandas(original: Callable[..., Any]) -> Callable[..., Any]:
+    """snowreg's write_pandas on snowreg connections, `original` on any other (same signature, which
+    Snowpark inspects)."""
+    from snowreg.pandas_tools import write_pandas
+
+    @functools.wraps(write_pandas)
+    def replacement(conn: Any, df: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(conn, Connection):
+            return original(conn, df, table_name, *args, **kwargs)
+        try:
+            return write_pandas(conn, df, table_name, *args, **kwargs)
+        except errors.Error as e:
+            raise connector_error(e) from None
+
+    return replacement

@@ -1,0 +1,289 @@
+"""The registry lifecycle of issue 5, driven by the unmodified clients and by `snowreg.Registry`.
+
+With snowflake-ml-python installed (the `.venv-client` environment, `pip install -e '.[client-tests]'`)
+this file runs the real Registry over a Snowpark session on a `snowreg.patch()` connection, a plain
+`snowflake.connector` session, and the same scenario on `snowreg.Registry`. In the project environment
+(where the clients cannot be installed: they need pandas < 3) one test re-runs this file in
+`.venv-client` and the `snowreg.Registry` scenario runs here too.
+"""
+
+# No `from __future__ import annotations`: CustomModel checks its methods' annotations at runtime.
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("sklearn")
+
+import snowreg  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
+
+
+def _have(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+HAVE_CLIENTS = _have("snowflake.ml") and _have("snowflake.snowpark") and _have("snowflake.connector")
+pytestmark = pytest.mark.slow
+
+
+# ---------------------------------------------------------------------------------------------
+# Models
+# ---------------------------------------------------------------------------------------------
+
+
+def iris() -> tuple[pd.DataFrame, Any, Any, Any]:
+    """Features, a fitted LogisticRegression, a second fitted one, and the labels."""
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    X.columns = ["SEPAL_LENGTH", "SEPAL_WIDTH", "PETAL_LENGTH", "PETAL_WIDTH"]
+    first = LogisticRegression(max_iter=1000).fit(X, y)
+    second = LogisticRegression(max_iter=1000, C=0.1).fit(X, y)
+    return X, first, second, y
+
+
+if HAVE_CLIENTS:
+    from snowflake.connector.pandas_tools import write_pandas as unpatched_write_pandas
+    from snowflake.ml.model import custom_model
+
+    class Doubler(custom_model.CustomModel):
+        """A CustomModel: twice the first feature."""
+
+        @custom_model.inference_api
+        def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"DOUBLED": X["SEPAL_LENGTH"] * 2.0})
+
+    def doubler() -> Any:
+        return Doubler(custom_model.ModelContext())
+else:
+    class PlainDoubler:
+        """A plain Python model (snowreg packages it as a custom model)."""
+
+        def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"DOUBLED": X["SEPAL_LENGTH"] * 2.0})
+
+    def doubler() -> Any:
+        return PlainDoubler()
+
+
+# ---------------------------------------------------------------------------------------------
+# The scenario, written once against snowflake-ml-python's API
+# ---------------------------------------------------------------------------------------------
+
+
+def registry_scenario(registry_cls: Any, session: Any, sql: Any, snowpark_run: Any = None) -> None:
+    """Issue 5's lifecycle. `sql(text)` runs a statement; `snowpark_run(mv, X)` runs on a Snowpark frame."""
+    X, clf, clf2, y = iris()
+    reg = registry_cls(session)
+    assert len(reg.show_models()) == 0
+
+    mv1 = reg.log_model(clf, model_name="IRIS", version_name="V1", sample_input_data=X.head(10),
+                        metrics={"accuracy": float(clf.score(X, y))})
+    mv2 = reg.log_model(clf2, model_name="IRIS", version_name="V2", sample_input_data=X.head(10),
+                        comment="regularised")
+    custom = reg.log_model(doubler(), model_name="DOUBLER", version_name="V1", sample_input_data=X.head(5),
+                           **({} if HAVE_CLIENTS else {"options": {"target_methods": ["predict"]}}))
+    assert mv2.comment == "regularised"
+    assert sorted(reg.show_models()["name"]) == ["DOUBLER", "IRIS"]
+
+    model = reg.get_model("IRIS")
+    assert model.default.version_name == "V1"
+    model.default = "V2"
+    assert model.default.version_name == "V2"
+    model.default = mv1
+    assert [v.version_name for v in model.versions()] == ["V1", "V2"]
+
+    assert mv1.show_metrics() == {"accuracy": pytest.approx(clf.score(X, y))}
+    mv1.set_metric("f1", 0.5)
+    assert mv1.get_metric("f1") == 0.5
+    assert set(mv1.show_metrics()) == {"accuracy", "f1"}
+
+    out = mv1.run(X, function_name="predict")
+    assert np.array_equal(out["output_feature_0"].to_numpy(), clf.predict(X))
+    proba = mv2.run(X, function_name="predict_proba")
+    assert np.allclose(proba.to_numpy(dtype=float), clf2.predict_proba(X))
+    doubled = custom.run(X)
+    assert np.allclose(doubled["DOUBLED"].to_numpy(), X["SEPAL_LENGTH"].to_numpy() * 2)
+    if snowpark_run is not None:  # a Snowpark frame keeps its input columns; no row order is promised
+        result = snowpark_run(mv1, X)
+        assert len(result) == len(X)
+        assert np.array_equal(result["output_feature_0"].to_numpy(), clf.predict(result[list(X.columns)]))
+
+    mv1.set_alias("CHAMPION")
+    assert model.version("CHAMPION").version_name == "V1"
+    assert model.first().version_name == "V1"
+    assert model.last().version_name == "V2"
+    mv1.unset_alias("CHAMPION")
+    with pytest.raises(ValueError):
+        model.version("CHAMPION")
+
+    mv1.comment = "first"
+    assert mv1.comment == "first"
+    model.comment = "iris classifier"
+    assert model.comment == "iris classifier"
+
+    sql("CREATE SCHEMA IF NOT EXISTS OTHER")
+    other = registry_cls(session, database_name=reg_database(session), schema_name="OTHER")
+    copy = other.log_model(mv1, model_name="IRIS_COPY", version_name="C1")
+    assert copy.version_name == "C1"
+    assert np.array_equal(copy.run(X, function_name="predict")["output_feature_0"].to_numpy(), clf.predict(X))
+
+    model.delete_version("V2")
+    assert list(model.show_versions()["name"]) == ["V1"]
+    reg.delete_model("IRIS")
+    assert list(reg.show_models()["name"]) == ["DOUBLER"]
+    assert [m.name for m in other.models()] == ["IRIS_COPY"]
+
+
+def reg_database(session: Any) -> str:
+    conn = getattr(session, "connection", None) or session
+    return str(conn.database).strip('"')
+
+
+# ---------------------------------------------------------------------------------------------
+# snowreg.Registry: runs in every environment
+# ---------------------------------------------------------------------------------------------
+
+
+def test_scenario_on_snowreg_registry() -> None:
+    with snowreg.connect(database="DB", schema="PUBLIC") as conn:
+        def sql(text: str) -> None:
+            conn.cursor().execute(text)
+
+        registry_scenario(snowreg.Registry, conn, sql)
+
+
+# ---------------------------------------------------------------------------------------------
+# The unmodified clients (in .venv-client)
+# ---------------------------------------------------------------------------------------------
+
+
+if HAVE_CLIENTS:
+    @pytest.fixture
+    def snowpark_session() -> Iterator[Any]:
+        import snowflake.connector
+        from snowflake.snowpark import Session
+
+        with snowreg.patch():
+            conn = snowflake.connector.connect(account="acct", user="me", password="x", database="DB",
+                                               schema="PUBLIC", warehouse="WH")
+            session = Session.builder.configs({"connection": conn}).create()
+            try:
+                yield session
+            finally:
+                session.close()
+
+    def test_scenario_on_snowflake_ml_registry(snowpark_session: Any) -> None:
+        from snowflake.ml.registry import Registry
+
+        def sql(text: str) -> None:
+            snowpark_session.sql(text).collect()
+
+        def snowpark_run(mv: Any, X: pd.DataFrame) -> pd.DataFrame:
+            return mv.run(snowpark_session.create_dataframe(X), function_name="predict").to_pandas()
+
+        registry_scenario(Registry, snowpark_session, sql, snowpark_run)
+
+    def test_snowreg_registry_on_a_snowpark_session(snowpark_session: Any) -> None:
+        """snowreg.Registry accepts the Snowpark session too (it finds the snowreg connection inside)."""
+        X, clf, _, _ = iris()
+        reg = snowreg.Registry(snowpark_session)
+        mv = reg.log_model(clf, model_name="M", version_name="V1", sample_input_data=X.head(5))
+        assert np.array_equal(mv.run(X, function_name="predict")["output_feature_0"].to_numpy(), clf.predict(X))
+
+    def test_real_and_snowreg_registry_agree(snowpark_session: Any) -> None:
+        """The same version read through both APIs: same names, functions, metrics and predictions."""
+        from snowflake.ml.registry import Registry
+
+        X, clf, _, _ = iris()
+        real = Registry(snowpark_session).log_model(clf, model_name="M", version_name="v1",
+                                                     sample_input_data=X.head(5), metrics={"a": 1})
+        ours = snowreg.Registry(snowpark_session).get_model("M").version("v1")
+        assert (ours.version_name, ours.model_name) == (real.version_name, real.model_name)
+        assert ours.fully_qualified_model_name == real.fully_qualified_model_name
+        assert ours.show_metrics() == real.show_metrics()
+        assert sorted(f["name"] for f in ours.show_functions()) == sorted(f["name"] for f in real.show_functions())
+        pd.testing.assert_frame_equal(ours.run(X, function_name="predict"), real.run(X, function_name="predict"),
+                                      check_dtype=False)
+        mine, theirs = ours.load(), real.load()
+        assert isinstance(theirs, type(mine))  # the client's is an instrumented subclass
+        assert np.array_equal(mine.predict(X), theirs.predict(X))
+
+    def test_plain_connector() -> None:
+        import snowflake.connector
+        from snowflake.connector import DictCursor
+        from snowflake.connector.errors import ProgrammingError
+
+        with snowreg.patch():
+            conn = snowflake.connector.connect(database="DB", schema="PUBLIC")
+            cur = conn.cursor()
+            assert cur.execute("SELECT 1 AS A, 'x' AS B").fetchall() == [(1, "x")]
+            assert [(d.name, d.type_code) for d in cur.description] == [("A", 0), ("B", 2)]
+            assert conn.cursor(DictCursor).execute("SELECT 1 AS A").fetchall() == [{"A": 1}]
+            with pytest.raises(ProgrammingError) as missing:
+                cur.execute("SELECT * FROM NOPE")
+            assert (missing.value.errno, missing.value.sqlstate) == (2003, "42S02")
+            assert missing.value.sfqid and "does not exist" in missing.value.raw_msg
+            with pytest.raises(ProgrammingError) as syntax:
+                cur.execute("SELEC 1")
+            assert (syntax.value.errno, syntax.value.sqlstate) == (1003, "42000")
+            assert str(syntax.value).startswith("001003 (42000): SQL compilation error:")
+
+    def test_connector_write_pandas() -> None:
+        import snowflake.connector
+
+        frame = pd.DataFrame({"A": [1, 2], "b": ["x", "y"]})
+        with snowreg.patch():
+            # Imported inside the block: a name imported before patch() keeps the original function
+            # (name such places in patch(targets=[...])).
+            from snowflake.connector.pandas_tools import write_pandas
+
+            conn = snowflake.connector.connect(database="DB", schema="PUBLIC")
+            ok, chunks, rows, _ = write_pandas(conn, frame, "T", auto_create_table=True)
+            assert (ok, rows) == (True, 2)
+            got = conn.cursor().execute('SELECT "A", "b" FROM T ORDER BY 1').fetch_pandas_all()
+            assert got.to_dict("list") == {"A": [1, 2], "b": ["x", "y"]}
+    def test_connector_write_pandas_through_sql() -> None:
+        """A write_pandas bound before patch() is the connector's own: its PUT / INFER_SCHEMA / COPY INTO
+        statements run on snowreg."""
+        import snowflake.connector
+
+        frame = pd.DataFrame({"A": [1, 2], "b": ["x", None], "C": [0.5, 1.5]})
+        with snowreg.patch():
+            conn = snowflake.connector.connect(database="DB", schema="PUBLIC")
+            assert unpatched_write_pandas(conn, frame, "T", auto_create_table=True)[:3] == (True, 1, 2)
+            assert unpatched_write_pandas(conn, frame, "T")[:3] == (True, 1, 2)
+            assert unpatched_write_pandas(conn, frame, "T", auto_create_table=True, overwrite=True)[2] == 2
+            cur = conn.cursor().execute('SELECT "A", "b", "C" FROM T ORDER BY 1')
+            assert cur.fetchall() == [(1, "x", 0.5), (2, None, 1.5)]
+else:
+    def test_unmodified_clients_in_their_environment() -> None:
+        """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
+        if not CLIENT_PYTHON.exists():
+            pytest.skip("no .venv-client: create it with `python3 -m venv .venv-client && "
+                        ".venv-client/bin/pip install -e '.[client-tests]'` (.ci/run does)")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        proc = subprocess.run(
+            [str(CLIENT_PYTHON), "-m", "pytest", str(Path(__file__).resolve()), "-q", "-x",
+             "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+        assert proc.returncode == 0, (proc.stdout[-6000:] + proc.stderr[-3000:])
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))

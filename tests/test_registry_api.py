@@ -1,0 +1,183 @@
+"""`snowreg.Registry`: snowflake-ml-python's Registry / Model / ModelVersion API, over SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import snowreg
+
+pd = pytest.importorskip("pandas")
+pytest.importorskip("sklearn")
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[Any, Any]:
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(7)
+    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["A", "B", "C"])
+    y = (X["A"] + X["B"] > 0).astype(int)
+    return X, LogisticRegression().fit(X, y)
+
+
+@pytest.fixture
+def logged(snowreg_registry: Any, data: tuple[Any, Any]) -> Any:
+    X, clf = data
+    return snowreg_registry.log_model(clf, model_name="CLF", version_name="V1", sample_input_data=X.head(5))
+
+
+def test_registry_location_and_missing_containers(snowreg_conn: Any) -> None:
+    reg = snowreg.Registry(snowreg_conn)
+    assert reg.location == "TEST_DB.PUBLIC"
+    snowreg_conn.cursor().execute('CREATE SCHEMA "lower"')
+    assert snowreg.Registry(snowreg_conn, database_name="TEST_DB", schema_name='"lower"').location == 'TEST_DB."lower"'
+    assert snowreg.Registry(snowreg_conn, database_name="test_db").location == "TEST_DB.PUBLIC"
+    with pytest.raises(ValueError, match="does not exist"):
+        snowreg.Registry(snowreg_conn, database_name="NOPE")
+    with pytest.raises(ValueError, match="does not exist"):
+        snowreg.Registry(snowreg_conn, schema_name="NOPE")
+
+
+def test_log_model_names_and_errors(snowreg_registry: Any, logged: Any, data: tuple[Any, Any]) -> None:
+    X, clf = data
+    assert (logged.model_name, logged.version_name) == ("CLF", "V1")
+    assert logged.fully_qualified_model_name == "TEST_DB.PUBLIC.CLF"
+    with pytest.raises(ValueError, match="already existed"):
+        snowreg_registry.log_model(clf, model_name="CLF", version_name="v1", sample_input_data=X.head(5))
+    auto = snowreg_registry.log_model(clf, model_name="CLF", sample_input_data=X.head(5))
+    assert auto.version_name.count("_") == 2 and auto.version_name.isupper()
+    quoted = snowreg_registry.log_model(clf, model_name='"myModel"', version_name='"v1"',
+                                        sample_input_data=X.head(5))
+    assert (quoted.model_name, quoted.version_name) == ('"myModel"', '"v1"')
+    assert snowreg_registry.get_model('"myModel"').version('"v1"') == quoted
+    with pytest.raises(ValueError, match="not allowed"):
+        snowreg_registry.log_model(logged, model_name="COPY", version_name="V1", comment="no")
+    with pytest.raises(ValueError, match="Unable to find model"):
+        snowreg_registry.get_model("NOPE")
+
+
+def test_models_and_show_models(snowreg_registry: Any, logged: Any) -> None:
+    assert [m.name for m in snowreg_registry.models()] == ["CLF"]
+    shown = snowreg_registry.show_models()
+    assert list(shown.columns)[:3] == ["created_on", "name", "model_type"]
+    assert shown.loc[0, "default_version_name"] == "V1"
+    snowreg_registry.delete_model("CLF")
+    assert snowreg_registry.show_models().empty
+
+
+def test_model_comment_rename_and_versions(snowreg_registry: Any, snowreg_cursor: Any, logged: Any,
+                                           data: tuple[Any, Any]) -> None:
+    X, clf = data
+    model = snowreg_registry.get_model("clf")
+    assert model.comment is None
+    model.description = "classifier"
+    assert model.comment == "classifier"
+    snowreg_registry.log_model(clf, model_name="CLF", version_name="V2", sample_input_data=X.head(5))
+    assert [v.version_name for v in model.versions()] == ["V1", "V2"]
+    assert (model.first().version_name, model.last().version_name) == ("V1", "V2")
+    assert model.version("DEFAULT").version_name == "V1"
+    assert list(model.show_versions()["name"]) == ["V1", "V2"]
+    with pytest.raises(ValueError):
+        model.version("V9")
+    snowreg_cursor.execute("CREATE SCHEMA ARCHIVE")
+    model.rename("TEST_DB.ARCHIVE.OLD_CLF")
+    assert model.fully_qualified_name == "TEST_DB.ARCHIVE.OLD_CLF"
+    assert snowreg_registry.models() == []
+    model.delete_version("V2")
+    assert [v.version_name for v in model.versions()] == ["V1"]
+
+
+def test_tags(snowreg_registry: Any, snowreg_cursor: Any, logged: Any) -> None:
+    snowreg_cursor.execute("CREATE TAG STAGE")
+    model = snowreg_registry.get_model("CLF")
+    assert model.get_tag("STAGE") is None
+    model.set_tag("stage", "prod")
+    assert model.get_tag("TEST_DB.PUBLIC.STAGE") == "prod"
+    assert model.show_tags() == {"TEST_DB.PUBLIC.STAGE": "prod"}
+    model.unset_tag("STAGE")
+    assert model.show_tags() == {}
+
+
+def test_version_metrics_comment_alias(snowreg_registry: Any, logged: Any) -> None:
+    assert logged.show_metrics() == {}
+    logged.set_metric("auc", 0.9)
+    logged.set_metric("confusion", [[1, 2], [3, 4]])
+    assert logged.show_metrics() == {"auc": 0.9, "confusion": [[1, 2], [3, 4]]}
+    logged.delete_metric("auc")
+    with pytest.raises(KeyError):
+        logged.get_metric("auc")
+    with pytest.raises(KeyError):
+        logged.delete_metric("auc")
+    logged.comment = "it's $ money"
+    assert logged.description == "it's $ money"
+    logged.set_alias("prod")
+    model = snowreg_registry.get_model("CLF")
+    assert model.version("PROD") == logged
+    logged.unset_alias("PROD")
+    assert logged.get_model_task() == "TABULAR_BINARY_CLASSIFICATION"
+
+
+def test_show_functions_and_run(logged: Any, data: tuple[Any, Any]) -> None:
+    X, clf = data
+    functions = {f["name"]: f for f in logged.show_functions()}
+    assert set(functions) >= {"PREDICT", "PREDICT_PROBA"}
+    assert functions["PREDICT"]["target_method"] == "predict"
+    assert functions["PREDICT"]["target_method_function_type"] == "FUNCTION"
+    assert not functions["PREDICT"]["is_partitioned"]
+    with pytest.raises(ValueError, match="more than 1"):
+        logged.run(X)
+    with pytest.raises(ValueError, match="no method"):
+        logged.run(X, function_name="transform")
+    out = logged.run(X[["C", "A", "B"]], function_name="predict")  # columns matched by name
+    assert list(out.columns) == ["output_feature_0"]
+    assert np.array_equal(out["output_feature_0"].to_numpy(), clf.predict(X))
+    proba = logged.run(X, function_name="PREDICT_PROBA")
+    assert np.allclose(proba.to_numpy(dtype=float), clf.predict_proba(X))
+
+
+def test_default_version_get_and_set(snowreg_registry: Any, logged: Any, data: tuple[Any, Any]) -> None:
+    X, clf = data
+    v2 = snowreg_registry.log_model(clf, model_name="CLF", version_name="V2", sample_input_data=X.head(5))
+    model = snowreg_registry.get_model("CLF")
+    model.default = v2
+    assert model.default == v2
+    model.default = "v1"
+    assert model.default.version_name == "V1"
+
+
+def test_export_and_load(logged: Any, data: tuple[Any, Any], tmp_path: Path) -> None:
+    X, clf = data
+    logged.export(str(tmp_path / "model_only"))
+    files = {p.relative_to(tmp_path / "model_only").as_posix() for p in (tmp_path / "model_only").rglob("*")
+             if p.is_file()}
+    assert "model/model.yaml" in files and not any(f.startswith("MANIFEST") for f in files)
+    logged.export(str(tmp_path / "full"), export_mode="full")
+    assert (tmp_path / "full" / "MANIFEST.yml").is_file()
+    with pytest.raises(ValueError, match="non-empty"):
+        logged.export(str(tmp_path / "full"))
+    loaded = logged.load()
+    assert np.array_equal(loaded.predict(X), clf.predict(X))
+
+
+def test_privileges_apply(data: tuple[Any, Any], tmp_path: Path) -> None:
+    """A role with USAGE on the model can run it but neither load nor export it."""
+    X, clf = data
+    with snowreg.patch(database="DB", schema="S") as patched:
+        admin = patched.connect()
+        snowreg.Registry(admin).log_model(clf, model_name="M", version_name="V1", sample_input_data=X.head(5))
+        for sql in ["CREATE ROLE ANALYST", "CREATE USER ALICE", "GRANT ROLE ANALYST TO USER ALICE",
+                    "GRANT USAGE ON DATABASE DB TO ROLE ANALYST", "GRANT USAGE ON SCHEMA DB.S TO ROLE ANALYST",
+                    "GRANT USAGE ON MODEL DB.S.M TO ROLE ANALYST"]:
+            admin.cursor().execute(sql)
+        alice = patched.connect(user="ALICE", role="ANALYST", database="DB", schema="S")
+        version = snowreg.Registry(alice).get_model("M").version("V1")
+        assert np.array_equal(version.run(X, function_name="predict")["output_feature_0"].to_numpy(),
+                              clf.predict(X))
+        with pytest.raises(RuntimeError, match="owner"):
+            version.load()
+        with pytest.raises(snowreg.ProgrammingError, match="Insufficient privileges"):
+            version.export(str(tmp_path / "export"))
