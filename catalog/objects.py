@@ -93,7 +93,7 @@ class ObjectsPart(ModelsPart):
         if row is None:
             return None
         allowed = tuple(orjson.loads(row[6])) if row[6] else None
-        return TagRow(*row[:6], allowed)
+        return TagRow(row[0], row[1], row[2], row[3], row[4], row[5], allowed)
 
     def create_tag(self, database: str, schema: str, name: str, owner: str | None,
                    allowed_values: tuple[str, ...] = (), comment: str | None = None) -> None:

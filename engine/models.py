@@ -97,6 +97,7 @@ def _content(session: Session, source: ast.ModelSource) -> tuple[VersionContent,
     if owner_kind == "dir":
         pairs = session.catalog.mapping_files(files)
     else:
+        assert isinstance(owner_id, int)
         pairs = session.catalog.files_as_content(owner_kind, owner_id, stages.as_dir(prefix))
     return VersionContent(pairs, spec), None
 

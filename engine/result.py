@@ -61,7 +61,8 @@ def from_rows(names: Sequence[str], rows: list[tuple[Any, ...]], types: Sequence
     if types is None:
         types = [_infer_type([r[i] for r in rows]) for i in range(len(names))]
     cols = [
-        Column(n, t, *((38, 0) if t == "FIXED" else (None, None)), internal_size=16777216 if t == "TEXT" else None)
+        Column(n, t, 38 if t == "FIXED" else None, 0 if t == "FIXED" else None,
+               internal_size=16777216 if t == "TEXT" else None)
         for n, t in zip(names, types, strict=True)
     ]
     return Result(cols, rows)

@@ -70,7 +70,7 @@ def bind(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
 
 
 def _iter_placeholders(sql: str) -> list[re.Match[str]]:
-    found = []
+    found: list[re.Match[str]] = []
     pos = 0
     for skip in _SKIP.finditer(sql):
         found.extend(_PLACEHOLDER.finditer(sql, pos, skip.start()))

@@ -16,10 +16,10 @@ from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from snowreg.catalog.manifest import read_version, show_functions_row
-from snowreg.engine.modelload import load_model
 
 from snowreg import errors
+from snowreg.catalog.manifest import read_version, show_functions_row
+from snowreg.engine.modelload import load_model
 from snowreg.packaging import package_model
 
 COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
