@@ -40,12 +40,13 @@ class ModelCache:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._catalogs: weakref.WeakValueDictionary[int, Catalog] = weakref.WeakValueDictionary()
         self._generations: dict[int, int] = {}
+        self._content: dict[tuple[int, int], tuple[int | None, str]] = {}
         self.loads = 0  # how many times a model was deserialised (tests and benchmarks read it)
 
     def get(self, catalog: Catalog, version: VersionRow) -> LoadedModel:
         """The loaded model of a version; deserialised at most once while it stays cached."""
-        key = content_key(catalog, version.id)
         self._sweep(catalog)
+        key = self._key(catalog, version.id)
         with self._lock:
             entry = self._entries.get(key)
             owner = entry is None
@@ -62,6 +63,17 @@ class ModelCache:
             raise entry.error
         assert entry.model is not None
         return entry.model
+
+    def _key(self, catalog: Catalog, version_id: int) -> str:
+        """The content key of a version, remembered until the catalog next changes."""
+        generation = getattr(catalog, "generation", None)
+        memo = (id(catalog), version_id)
+        known = self._content.get(memo)
+        if known is not None and generation is not None and known[0] == generation:
+            return known[1]
+        key = content_key(catalog, version_id)
+        self._content[memo] = (generation, key)
+        return key
 
     def _load(self, catalog: Catalog, version: VersionRow, key: str, entry: _Entry) -> None:
         try:
@@ -89,6 +101,7 @@ class ModelCache:
             return
         self._generations[id(catalog)] = generation
         with self._lock:
+            self._content = {k: v for k, v in self._content.items() if k[0] != id(catalog)}
             users = [(key, user) for key, entry in self._entries.items() for user in entry.users
                      if user[0] == id(catalog) and entry.loaded.is_set()]
         gone = {user for _, user in users if not catalog.list_files("version", user[1], "model/")}

@@ -1,0 +1,161 @@
+"""Model inference through SQL vs the model's own call, over 1,000,000 rows (issue 3).
+
+    SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t      -- LogisticRegression, 4 floats
+
+is timed against `model.predict(X)` on the same rows already in numpy (the baseline: the limit of
+SQL inference is the model's own cost plus one scan). Contenders, interleaved round by round:
+
+- direct:        model.predict(X)
+- sql:           the statement above through a snowreg cursor (the fast path: one model call)
+- sql_object:    SELECT m!predict(...) per row, fetched (the OBJECT column, JSON text per row)
+- sql_fallback:  the same SUM with a join in FROM, which keeps the per-vector UDF (2,048 rows a call)
+
+Then one profiled run of `sql` says where the time goes.
+
+Run: .venv/bin/python bench/bench_inference.py [--rows N] [--rounds R] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+from typing import Any
+
+import common
+from common import fmt_time
+
+SUM_SQL = "SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t"
+FALLBACK_SQL = ("SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t "
+                "JOIN (SELECT 1 AS one) u ON TRUE")
+OBJECT_SQL = "SELECT m!predict(a, b, c, d) FROM t LIMIT 100000"
+
+# Deterministic features in [-0.5, 0.5): permutations of k/p for four primes p.
+CREATE_T = ("CREATE OR REPLACE TABLE t AS SELECT "
+            "((seq4() * 7919) % 10007)::FLOAT / 10007 - 0.5 AS a, "
+            "((seq4() * 104729) % 10009)::FLOAT / 10009 - 0.5 AS b, "
+            "((seq4() * 1299709) % 10037)::FLOAT / 10037 - 0.5 AS c, "
+            "((seq4() * 15485863) % 10039)::FLOAT / 10039 - 0.5 AS d "
+            "FROM TABLE(GENERATOR(ROWCOUNT => {rows}))")
+
+
+def setup(rows: int) -> tuple[Any, Any, Any]:
+    """A registry with table t and model M (LogisticRegression on 4 features); X is t as numpy."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    import snowreg
+
+    conn = snowreg.connect(database="BENCH", schema="PUBLIC")
+    cur = conn.cursor()
+    cur.execute(CREATE_T.format(rows=rows))
+    data = conn.session.duck.sql('SELECT "A", "B", "C", "D" FROM "T"').fetchnumpy()
+    X = np.column_stack([data[k] for k in "ABCD"])
+    frame = pd.DataFrame(X[:10_000], columns=list("ABCD"))
+    y = (frame.A + 2 * frame.B - frame.C > 0).astype(int)
+    model = LogisticRegression().fit(frame, y)
+    snowreg.Registry(conn).log_model(model, model_name="M", version_name="V1", sample_input_data=frame.head(10),
+                                     options={"target_methods": ["predict"]})
+    return conn, model, X
+
+
+def check(conn: Any, model: Any, X: Any) -> int:
+    """The SQL answer must be the model's own answer."""
+    expected = int(model.predict(X).astype(int).sum())
+    got = conn.cursor().execute(SUM_SQL).fetchall()[0][0]
+    fallback = conn.cursor().execute(FALLBACK_SQL).fetchall()[0][0]
+    if not (int(got) == int(fallback) == expected):
+        raise SystemExit(f"wrong answer: sql={got} fallback={fallback} direct={expected}")
+    return expected
+
+
+def profile(conn: Any, top: int = 18) -> str:
+    """cProfile of one fast-path statement: the biggest cumulative entries."""
+    cur = conn.cursor()
+    prof = cProfile.Profile()
+    prof.enable()
+    cur.execute(SUM_SQL).fetchall()
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
+    """The fast path's phases timed one by one, outside the engine (same SQL, same data), and what the
+    proposed modelload change (an F-order matrix filled from the Arrow chunks) would cost instead."""
+    import numpy as np
+    import pyarrow as pa
+
+    duck = conn.session.duck
+    out: dict[str, float] = {}
+    clock = time.perf_counter
+    t = clock()
+    table = duck.sql('SELECT CAST("A" AS DOUBLE) a0, CAST("B" AS DOUBLE) a1, CAST("C" AS DOUBLE) a2, '
+                     'CAST("D" AS DOUBLE) a3 FROM "T"').to_arrow_table()
+    out["materialise (DuckDB → Arrow)"], t = clock() - t, clock()
+    matrix = np.column_stack([table.column(i).to_numpy() for i in range(4)])
+    out["to numpy + column_stack (modelload today)"], t = clock() - t, clock()
+    labels = model.predict(matrix)
+    out["model.predict"], t = clock() - t, clock()
+    duck.register("__bench_out", pa.table({"o": labels}))
+    duck.sql('SELECT CAST(SUM("o") AS DECIMAL(38, 0)) FROM "__bench_out"').fetchall()  # as the engine rewrites it
+    duck.unregister("__bench_out")
+    out["final SUM over Arrow"], t = clock() - t, clock()
+    fortran = np.empty((table.num_rows, 4), order="F")
+    for j in range(4):
+        offset = 0
+        for chunk in table.column(j).chunks:
+            part = chunk.to_numpy()
+            fortran[offset:offset + len(part), j] = part
+            offset += len(part)
+    out["(proposed) Arrow chunks → F-order matrix"], t = clock() - t, clock()
+    model.predict(fortran)
+    out["(proposed) model.predict on it"] = clock() - t
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="100,000 rows, 5 rounds")
+    args = parser.parse_args(argv)
+    rows, rounds = (100_000, 5) if args.quick else (args.rows, args.rounds)
+    conn, model, X = setup(rows)
+    answer = check(conn, model, X)
+    cur = conn.cursor()
+    contenders = {
+        "direct": common.local(lambda: model.predict(X)),
+        "sql": common.local(lambda: cur.execute(SUM_SQL).fetchall()),
+        "sql_object": common.local(lambda: cur.execute(OBJECT_SQL).fetchall()),
+        "sql_fallback": common.local(lambda: cur.execute(FALLBACK_SQL).fetchall()),
+    }
+    stats = common.round_robin(contenders, rounds=rounds, warmup=2, budget_s=240)
+    ratio = stats["sql"].median / stats["direct"].median
+    print(common.table(f"SUM(m!predict(a, b, c, d):output_feature_0::int) over {rows:,} rows "
+                       f"(answer {answer}); sql_object fetches 100,000 OBJECT rows",
+                       common.comparison_rows(stats, "direct"), common.COMPARISON_HEADER))
+    best = stats["sql"].minimum / stats["direct"].minimum
+    print(f"\nsql / direct = {ratio:.2f}x by medians, {best:.2f}x by best runs (goal: within 3x)")
+    runs = [phases(conn, model, X) for _ in range(5)]
+    split = {name: min(r[name] for r in runs) for name in runs[0]}
+    print("\n" + common.table("fast-path phases, timed alone (best of 5)",
+                              [[k, fmt_time(v)] for k, v in split.items()], ["phase", "time"]))
+    prof = profile(conn)
+    print("\n" + prof)
+    common.save("bench_inference", {
+        "machine": common.machine_info(),
+        "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
+        "rows": rows, "stats": common.stats_json(stats), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
+        "phases_s": split, "profile": prof,
+    })
+    conn.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,294 @@
+"""Model methods in SQL: resolve every call, translate the statement, run models on whole batches.
+
+The road of a statement with model calls:
+
+1. bind: each `m!method(…)` / `MODEL(m, v)!method(…)` / WITH-alias call is resolved to a version and
+   one of its functions (USAGE checked), its arguments checked and ordered; the SQL text gets a
+   placeholder `__snowreg_call_<n>(args)` (`TABLE(__snowreg_tcall_<n>(args) OVER (…))` in FROM);
+2. translate: Snowflake → DuckDB as for any query (placeholders are typed VARIANT there);
+3. in the DuckDB tree: arguments are cast to the signature's types, each scalar call gets a
+   vectorised UDF (the fallback), table calls become Arrow tables (inference_tables), and the fast
+   path (inference_fast) replaces every call it can by columns computed with one model call;
+4. run the DuckDB statement; describe-only stops before running anything (no model is loaded).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from snowreg import errors
+from snowreg.catalog.manifest import FunctionSpec
+from snowreg.engine import inference_fast, inference_tables, models, privileges, query, translate
+from snowreg.engine.inference_cache import MODELS
+from snowreg.engine.inference_exec import Method
+from snowreg.engine.inference_plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
+from snowreg.engine.result import Column, Result
+from snowreg.engine.session import Session, model_fqn, render_ident
+from snowreg.engine.variant import to_snowflake_column
+from snowreg.grammar import ast
+
+
+def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
+    """Run (or type, when `describe_only`) a statement holding model calls."""
+    binder = Binder(session, stmt.model_aliases)
+    sql = query.substitute_variables(session, binder.render(stmt.body))
+    tr = translate.translate(sql, tuple(binder.labels))
+    if tr.kind == "create_view":
+        # A view would keep the name of a per-statement Arrow table or UDF: refuse instead.
+        raise errors.not_supported("A view whose definition calls a model method")
+    privileges.check_tables(session, tr.tables, tr.kind)
+    plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site))
+    session.sync_duckdb_variables(tr)
+    try:
+        tree = sqlglot.parse_one(tr.sql, read="duckdb")
+        marks = _call_columns(tree)
+        _prepare(plan, tree)
+        inference_tables.expand(plan, tree)
+        if not describe_only:
+            inference_fast.materialise(plan, tree)
+        plan.ensure_udfs(tree)
+        final = translate.Translation(tree.sql(dialect="duckdb", identify=True), tr.tables, tr.kind,
+                                      tr.returns_rows)
+        result = _execute(session, plan, final, marks[1])
+    finally:
+        plan.close()
+    if not describe_only:
+        privileges.record_tables(session, tr.tables, tr.kind)
+    return _mark(result, marks[0])
+
+
+def _load(session: Session, site: Site) -> Method:
+    assert site.version is not None
+    return Method(site.sql_name, site.fn, MODELS.get(session.catalog, site.version))
+
+
+# ---------------------------------------------------------------------------------------------
+# Binding: calls → sites, SQL text with placeholders
+# ---------------------------------------------------------------------------------------------
+
+
+class Binder:
+    """Resolves the calls of one statement and renders its text with placeholders."""
+
+    def __init__(self, session: Session, aliases: tuple[ast.ModelAlias, ...]) -> None:
+        self.session = session
+        self.aliases = {a.alias: a for a in aliases}
+        self.sites: dict[int, Site] = {}
+        self.labels: list[str] = []
+
+    def render(self, template: ast.Template) -> str:
+        out = []
+        for part in template.parts:
+            if isinstance(part, str):
+                out.append(part)
+            elif isinstance(part, ast.TableCall):
+                out.append(self._table(part))
+            else:
+                site, args = self._bind(part, table=False)
+                out.append(f"__snowreg_call_{site.index}({', '.join(args)})")
+        return "".join(out)
+
+    def _table(self, call: ast.TableCall) -> str:
+        site, args = self._bind(call.call, table=True)
+        text = f"__snowreg_tcall_{site.index}({', '.join(args)})"
+        if call.partition_by is not None or call.order_by is not None:
+            over = []
+            if call.partition_by:
+                over.append("PARTITION BY " + ", ".join(self.render(p) for p in call.partition_by))
+            if call.order_by is not None:
+                over.append("ORDER BY " + self.render(call.order_by))
+            text += f" OVER ({' '.join(over)})"
+        return f"TABLE({text})"
+
+    def _bind(self, call: ast.ModelCall, table: bool) -> tuple[Site, list[str]]:
+        qn, version_ref = self._target(call.callee)
+        model = models.find_model(self.session, qn, "usage")
+        version = models.resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT")
+        label = f"{_callee_text(call.callee)}!{render_ident(call.method)}"
+        functions = self.session.catalog.functions(version.id)
+        fn = next((f for f in functions if f.name == call.method), None)
+        where = f"error line {call.span.line} at position {call.span.column}\n"
+        if fn is None:
+            names = ", ".join(render_ident(f.name) for f in functions) or "none"
+            raise errors.compilation_error(
+                f"{where}Unknown function {label.upper()}. Version {render_ident(version.name)} of model "
+                f"{model_fqn(model)} has the methods: {names}.", 2140, "42601")
+        if fn.is_table_function != table:
+            how = "in FROM as TABLE(…)" if fn.is_table_function else "as a scalar function, not in TABLE(…)"
+            raise errors.compilation_error(
+                f"{where}{render_ident(fn.name)} of model {model_fqn(model)} is a "
+                f"{'table' if fn.is_table_function else 'scalar'} function: call it {how}.", 2140, "42601")
+        args, arity_ok = self._arguments(call, fn, where)
+        index = len(self.labels)
+        self.labels.append(label)
+        site = Site(index, fn, fn.name, label, call.span.line, call.span.column, arity_ok, version)
+        self.sites[index] = site
+        return site, args
+
+    def _target(self, ref: ast.ModelRef) -> tuple[ast.QualifiedName, ast.Name | None]:
+        """A callee naming a `WITH … AS MODEL` alias resolves to that alias's model and version."""
+        qn = ref.model
+        alias = self.aliases.get(qn.name) if isinstance(qn.name, str) and qn.schema is None else None
+        if alias is not None and (not ref.explicit or ref.version is None):
+            return alias.model, alias.version
+        return qn, ref.version
+
+    def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, where: str) -> tuple[list[str], bool]:
+        """Argument texts in signature order; named arguments are all-or-nothing (reference §5.2)."""
+        inputs = [n for n, _ in fn.inputs]
+        names = inputs + [p[0] for p in fn.params]
+        texts = [self.render(a.value).strip() for a in call.args]
+        if "*" in texts:
+            raise errors.not_supported("A model method called with * as its arguments")
+        given = [a.name for a in call.args]
+        if not any(given):
+            return texts, len(inputs) <= len(texts) <= len(names)
+        if not all(given):
+            raise errors.compilation_error(
+                f"{where}Invalid argument list for function '{fn.name}': named and positional arguments "
+                "cannot be mixed; name every argument or none.", 1044, "42P13")
+        by_name: dict[str, str] = {}
+        for name, text in zip(given, texts, strict=True):
+            assert name is not None
+            if name not in names or name in by_name:
+                problem = "is given twice" if name in by_name else "is not an argument"
+                raise errors.compilation_error(
+                    f"{where}Invalid argument '{name}' for function '{fn.name}': it {problem}. "
+                    f"The arguments are: {', '.join(names)}.", 1044, "42P13")
+            by_name[name] = text
+        missing = [n for n in inputs if n not in by_name]
+        if missing:
+            raise errors.compilation_error(
+                f"{where}Missing argument {', '.join(missing)} for function '{fn.name}'.", 1044, "42P13")
+        return [by_name.get(n, "NULL") for n in names], True
+
+
+def _callee_text(ref: ast.ModelRef) -> str:
+    parts = [p for p in (ref.model.database, ref.model.schema, ref.model.name) if p is not None]
+    name = ".".join(_name_text(p) for p in parts)
+    if not ref.explicit:
+        return name
+    return f"MODEL({name}, {_name_text(ref.version)})" if ref.version is not None else f"MODEL({name})"
+
+
+def _name_text(part: ast.Name) -> str:
+    if isinstance(part, ast.VarRef):
+        return f"IDENTIFIER(${part.var})"
+    if isinstance(part, ast.IdentFromString):
+        return f"IDENTIFIER('{part.text}')"
+    return render_ident(part)
+
+
+# ---------------------------------------------------------------------------------------------
+# The DuckDB tree: typed arguments, one UDF per call, argument errors
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare(plan: Plan, tree: exp.Expr) -> None:
+    """Cast every argument to its signature type and point each call at its (fallback) UDF."""
+    bad: list[tuple[exp.Anonymous, Site]] = []
+    for node, index in list(call_nodes(tree, CALL)):
+        site = plan.sites[index]
+        if not site.arity_ok:
+            bad.append((node, site))
+            continue
+        types = site.arg_types()
+        args = list(node.expressions) + [exp.Null() for _ in range(len(types) - len(node.expressions))]
+        node.set("expressions", [exp.Cast(this=a, to=datatype(t)) for a, t in zip(args, types, strict=True)])
+        node.set("this", plan.udf_name(site))
+    if bad:
+        raise _arity_error(plan, tree, *bad[0])
+
+
+_ARG_TYPES = re.compile(r"argument types '[^(']*\((.*?)\)'")
+
+
+def _arity_error(plan: Plan, tree: exp.Expr, node: exp.Anonymous, site: Site) -> errors.ProgrammingError:
+    """Let DuckDB's binder name the argument types, then report them as Snowflake does."""
+    node.set("this", plan.udf_name(site))
+    plan.ensure_udfs(tree)
+    found: list[str] = []
+    try:
+        plan.sql("EXPLAIN " + tree.sql(dialect="duckdb", identify=True))
+    except duckdb.Error as e:
+        m = _ARG_TYPES.search(str(e))
+        if m and plan.udf_name(site).lower() in str(e).lower():
+            found = _split_types(m.group(1))
+    if len(found) != len(node.expressions):
+        found = ["?"] * len(node.expressions)
+    return arity_error(site, [snowflake_type(t, a) for t, a in zip(found, node.expressions, strict=True)])
+
+
+def _split_types(text: str) -> list[str]:
+    out, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            out.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        out.append(current.strip())
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Results: a scalar method's value is an OBJECT; its doubles print as Snowflake prints them
+# ---------------------------------------------------------------------------------------------
+
+
+def _call_columns(tree: exp.Expr) -> tuple[set[str], set[str]]:
+    """Names of the result columns that are a call (OBJECT) and of those computed from one."""
+    direct: set[str] = set()
+    derived: set[str] = set()
+    if isinstance(tree, exp.Select):
+        for item in tree.expressions:
+            if not isinstance(item, exp.Alias):
+                continue
+            inner = item.this
+            if isinstance(inner, exp.Anonymous) and CALL.match(inner.name):
+                direct.add(item.alias)
+            if next(call_nodes(inner, CALL), None) is not None:
+                derived.add(item.alias)
+    return direct, derived
+
+
+def _execute(session: Session, plan: Plan, final: translate.Translation, derived: set[str]) -> Result:
+    """Run the DuckDB statement; JSON columns computed from calls print doubles as Snowflake does."""
+    if plan.describe_only or not final.returns_rows:
+        try:
+            return query.run_translated(session, final, plan.describe_only)
+        except errors.Error:
+            if plan.failures:
+                raise plan.failure(duckdb.Error()) from None
+            raise
+    duck = session.duck
+    try:
+        duck.execute(final.sql)
+        rows = duck.fetchall()
+        description = duck.description or []
+    except duckdb.Error as e:
+        raise plan.failure(e) from None
+    columns = [(str(d[0]), str(d[1])) for d in description]
+    exponent = [i for i, (name, t) in enumerate(columns) if name in derived and t.upper() == "JSON"]
+    if exponent and rows:
+        values = [list(c) for c in zip(*rows, strict=True)]
+        for i in exponent:
+            values[i] = to_snowflake_column(values[i], "JSON", doubles_as_exponent=True)
+            columns[i] = (columns[i][0], "VARIANT")  # already the connector's text: shape keeps it
+        rows = list(zip(*values, strict=True))
+    return query.shape(rows, columns)
+
+
+def _mark(result: Result, direct: set[str]) -> Result:
+    """A column that is a scalar method's value is an OBJECT (also when only described)."""
+    for i, col in enumerate(result.columns):
+        if col.name in direct and col.type in ("VARIANT", "OBJECT"):
+            result.columns[i] = Column(col.name, "OBJECT", None, None, col.nullable)
+    return result

@@ -1,0 +1,362 @@
+"""Running a model method on whole batches: argument columns in, typed output columns out.
+
+Arguments arrive as Arrow columns (inputs in signature order, then parameters); the model sees numpy
+columns (or a DataFrame when it needs names), and its outputs go back as Arrow arrays, one per
+signature output. Every exception raised by model code becomes Snowflake's Python UDF error.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import orjson
+import pyarrow as pa
+
+from snowreg import errors
+from snowreg.catalog.manifest import FunctionSpec, resolve_name
+from snowreg.engine.modelload import LoadedModel
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+Column: TypeAlias = Any  # a pyarrow Array or ChunkedArray (pyarrow ships no type hints)
+
+# MANIFEST.yml argument types → the DuckDB type an argument is cast to before the model sees it.
+DUCK_TYPES = {
+    "BYTEINT": "TINYINT", "TINYINT": "TINYINT", "SMALLINT": "SMALLINT", "INT": "INTEGER", "INTEGER": "INTEGER",
+    "BIGINT": "BIGINT", "NUMBER": "DOUBLE", "DECIMAL": "DOUBLE", "FLOAT": "FLOAT", "FLOAT4": "FLOAT",
+    "DOUBLE": "DOUBLE", "REAL": "DOUBLE", "FLOAT8": "DOUBLE", "BOOLEAN": "BOOLEAN", "STRING": "VARCHAR",
+    "VARCHAR": "VARCHAR", "TEXT": "VARCHAR", "BINARY": "BLOB", "TIMESTAMP": "TIMESTAMP",
+    "TIMESTAMP_NTZ": "TIMESTAMP", "DATE": "DATE", "OBJECT": "JSON", "ARRAY": "JSON", "VARIANT": "JSON",
+}
+
+
+def duck_type(sql_type: str) -> str:
+    """The DuckDB type of a manifest SQL type (unknown types are passed as VARCHAR)."""
+    base = sql_type.upper().split("(")[0].strip()
+    return DUCK_TYPES.get(base, "VARCHAR")
+
+
+@dataclass(frozen=True)
+class Method:
+    """One SQL-callable method bound to its loaded model."""
+
+    sql_name: str  # PREDICT, or predict when quoted: names errors
+    fn: FunctionSpec
+    loaded: LoadedModel
+
+    @property
+    def target(self) -> str:
+        return self.fn.target_method
+
+    @property
+    def wide(self) -> bool:
+        """All inputs travel in one OBJECT argument (more than 500 features, reference §5.2)."""
+        sig = self.loaded.signatures.get(self.target)
+        return (len(self.fn.inputs) == 1 and self.fn.inputs[0][1].upper() == "OBJECT"
+                and sig is not None and len(sig.inputs) != 1)
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        """The OBJECT keys (scalar methods) or column names (table methods), as the signature spells them."""
+        if self.fn.outputs:
+            return tuple(name for name, _ in self.fn.outputs)
+        sig = self.loaded.signatures.get(self.target)
+        return sig.outputs if sig is not None else ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Scalar methods
+# ---------------------------------------------------------------------------------------------
+
+
+def run_scalar(method: Method, columns: Sequence[Column]) -> list[pa.Array]:
+    """Outputs (one Arrow array per output name) of a scalar method over argument columns."""
+    n_in = len(method.fn.inputs)
+    rows = len(columns[0]) if columns else 0
+    inputs, params = list(columns[:n_in]), list(columns[n_in:])
+    if method.wide:
+        frame, wide_params = _unpack_wide(method, inputs[0])
+        groups = _param_groups(method, params, rows, wide_params)
+        return _run_groups(method, groups, rows, lambda take: _frame_columns(frame, take))
+    arrays = [to_numpy(c) for c in inputs]
+    groups = _param_groups(method, params, rows, None)
+    return _run_groups(method, groups, rows, lambda take: [a if take is None else a[take] for a in arrays])
+
+
+def _run_groups(method: Method, groups: list[tuple[dict[str, Any], Any]], rows: int,
+                columns_of: Callable[[Any], list[np.ndarray]]) -> list[pa.Array]:
+    """One model call per distinct parameter tuple (one call in the usual case of literal parameters)."""
+    if len(groups) == 1 and groups[0][1] is None:
+        return _call(method, columns_of(None), groups[0][0], rows)
+    import numpy as np
+
+    pieces = [(take, _call(method, columns_of(take), params, len(take))) for params, take in groups]
+    order = np.argsort(np.concatenate([take for take, _ in pieces]), kind="stable")
+    width = len(pieces[0][1])
+    return [pa.concat_arrays([p[1][i] for p in pieces]).take(pa.array(order)) for i in range(width)]
+
+
+def _call(method: Method, columns: list[np.ndarray], params: dict[str, Any], rows: int) -> list[pa.Array]:
+    try:
+        outputs = method.loaded.call_numpy(method.target, columns, params or None)
+    except errors.Error:
+        raise
+    except Exception as e:  # model code: Snowflake reports it as a failing Python UDF
+        raise udf_error(method, e) from None
+    names = method.output_names
+    if len(outputs) != len(names) and names:
+        raise udf_error(method, ValueError(
+            f"The method returned {len(outputs)} outputs; its signature has {len(names)}: {list(names)}."))
+    arrays = [to_arrow(o) for o in outputs]
+    if any(len(a) != rows for a in arrays):
+        raise udf_error(method, ValueError(
+            f"The method returned {len(arrays[0])} rows for {rows} input rows."))
+    return arrays
+
+
+def udf_error(method: Method, e: BaseException) -> errors.ProgrammingError:
+    """100357: the exception's text and the model code's frames, as a failing Python UDF shows them."""
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.startswith(_OWN_FILES)]
+    lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames[-5:])] if frames else []
+    lines += traceback.format_exception_only(type(e), e)
+    return errors.python_udf_error(method.sql_name, "".join(lines).rstrip() + "\n")
+
+
+_OWN_FILES = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),)  # the snowreg package
+
+
+def _param_groups(method: Method, params: list[Column], rows: int,
+                  wide: dict[str, list[Any]] | None) -> list[tuple[dict[str, Any], Any]]:
+    """[(parameters, row indexes or None for all rows)]; NULL leaves a parameter at its default."""
+    names = _param_names(method)
+    values: dict[str, list[Any]] = dict(wide or {})
+    for name, col in zip(names, params, strict=False):
+        values[name] = col.to_pylist()
+    if not values:
+        return [({}, None)]
+    keys = list(values)
+    tuples = list(zip(*(values[k] for k in keys), strict=True)) if rows else []
+    distinct = dict.fromkeys(_hashable(t) for t in tuples)
+    if len(distinct) <= 1:
+        first = tuples[0] if tuples else (None,) * len(keys)
+        return [(dict(zip(keys, first, strict=True)), None)]
+    import numpy as np
+
+    index: dict[Any, list[int]] = {}
+    for i, t in enumerate(tuples):
+        index.setdefault(_hashable(t), []).append(i)
+    return [(dict(zip(keys, tuples[idx[0]], strict=True)), np.asarray(idx)) for idx in index.values()]
+
+
+def _hashable(value: tuple[Any, ...]) -> bytes:
+    return orjson.dumps(value, default=str)
+
+
+def _param_names(method: Method) -> list[str]:
+    """The model's own parameter names, in the order of the SQL function's parameters."""
+    sig = method.loaded.signatures.get(method.target)
+    own = [name for name, _ in sig.params] if sig is not None else []
+    out = []
+    for i, (sql_name, _, _) in enumerate(method.fn.params):
+        match = next((p for p in own if _same_name(p, sql_name)), None)
+        out.append(match or (own[i] if i < len(own) else sql_name))
+    return out
+
+
+def _same_name(own: str, sql_name: str) -> bool:
+    try:
+        return own == sql_name or resolve_name(own) == sql_name
+    except ValueError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Wide inputs: one OBJECT per row
+# ---------------------------------------------------------------------------------------------
+
+
+def _unpack_wide(method: Method, column: Column) -> tuple[pd.DataFrame, dict[str, list[Any]]]:
+    """Split the OBJECT argument into the signature's input columns and parameter values."""
+    import pandas as pd
+
+    sig = method.loaded.signatures[method.target]
+    records = [orjson.loads(v) if isinstance(v, str | bytes) else (v or {}) for v in column.to_pylist()]
+    keys = {k for r in records for k in r}
+    by_name = {_key_for(k, sig.inputs): k for k in keys}
+    frame = pd.DataFrame({name: [r.get(by_name.get(name, name)) for r in records] for name in sig.inputs})
+    params = {}
+    for own, _ in sig.params:
+        key = next((k for k in keys if _same_name(own, k) or k == own), None)
+        if key is not None:
+            params[own] = [r.get(key) for r in records]
+    return frame, params
+
+
+def run_wide(method: Method, keys: Sequence[str], values: Sequence[Column], params: Sequence[Column]) -> list[pa.Array]:
+    """The wide form written as `object_construct_keep_null('K1', v1, …)`: one argument column per key,
+    so no OBJECT is built or parsed per row. Keys name inputs (or parameters) as the OBJECT would."""
+    import numpy as np
+
+    sig = method.loaded.signatures[method.target]
+    rows = len(values[0]) if values else len(params[0]) if params else 0
+    by_key = dict(zip(keys, values, strict=True))
+    inputs = []
+    for name in sig.inputs:
+        key = name if name in by_key else next((k for k in keys if _same_name(name, k)), None)
+        inputs.append(to_numpy(by_key[key]) if key is not None else np.full(rows, None, dtype=object))
+    wide = {}
+    for own, _ in sig.params:
+        key = next((k for k in keys if k == own or _same_name(own, k)), None)
+        if key is not None:
+            wide[own] = by_key[key].to_pylist()
+    groups = _param_groups(method, list(params), rows, wide)
+    return _run_groups(method, groups, rows, lambda take: [a if take is None else a[take] for a in inputs])
+
+
+def _key_for(key: str, names: Sequence[str]) -> str:
+    if key in names:
+        return key
+    return next((n for n in names if _same_name(n, key)), key)
+
+
+def _frame_columns(frame: pd.DataFrame, take: Any) -> list[np.ndarray]:
+    part = frame if take is None else frame.iloc[take]
+    return [part[c].to_numpy() for c in part.columns]
+
+
+# ---------------------------------------------------------------------------------------------
+# Table methods
+# ---------------------------------------------------------------------------------------------
+
+
+def run_table(method: Method, frame: pd.DataFrame) -> pd.DataFrame:
+    """One call of a table method on one partition (or on all rows when the call has no OVER)."""
+    try:
+        out = method.loaded.call(method.target, frame)
+    except errors.Error:
+        raise
+    except Exception as e:
+        raise udf_error(method, e) from None
+    names = method.output_names
+    if names and list(out.columns) != list(names):
+        out = out.set_axis([_column_for(c, names, i) for i, c in enumerate(out.columns)], axis=1)
+    return out
+
+
+def _column_for(column: Any, names: Sequence[str], position: int) -> str:
+    text = str(column)
+    match = next((n for n in names if n == text or _same_name(text, n)), None)
+    if match is not None:
+        return match
+    return names[position] if position < len(names) else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Conversions
+# ---------------------------------------------------------------------------------------------
+
+
+def to_numpy(column: Column) -> np.ndarray:
+    """An Arrow column as numpy: numbers stay numbers (NULL → NaN), anything else as objects."""
+    if isinstance(column, pa.ChunkedArray) and column.num_chunks == 1:
+        column = column.chunk(0)
+    if pa.types.is_decimal(column.type):
+        column = column.cast(pa.float64())
+    if isinstance(column.type, pa.BaseExtensionType):
+        column = column.storage if isinstance(column, pa.Array) else pa.chunked_array(
+            [c.storage for c in column.chunks], column.type.storage_type)
+    return column.to_numpy(zero_copy_only=False)
+
+
+def to_arrow(values: Any) -> pa.Array:
+    """A model output column as Arrow: NaN → NULL (as the UDF handler's records do), nested values as lists."""
+    import numpy as np
+
+    values = np.asarray(values)
+    if values.ndim > 1:
+        values = _rows_of(values)
+    if values.dtype.kind in "biufM":
+        return pa.array(values, from_pandas=True)
+    if values.dtype.kind == "U":
+        return pa.array(values.astype(object))
+    items = [v.tolist() if isinstance(v, np.ndarray) else v for v in values.tolist()]
+    try:
+        return pa.array(items, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return json_array([None if v is None else orjson.dumps(v, default=str).decode() for v in items])
+
+
+def _rows_of(matrix: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    out = np.empty(len(matrix), dtype=object)
+    for i, row in enumerate(matrix):
+        out[i] = row
+    return out
+
+
+def json_array(texts: list[str | None]) -> pa.Array:
+    """Arrow strings tagged as JSON, which DuckDB reads as its JSON type."""
+    return pa.ExtensionArray.from_storage(pa.json_(), pa.array(texts, pa.string()))
+
+
+def json_objects(names: Sequence[str], columns: Sequence[pa.Array]) -> pa.Array:
+    """One JSON object per row, keyed by the output names (NULL values kept as JSON null).
+
+    Numbers, booleans and NULLs are formatted by Arrow kernels over the whole column; only other
+    values (strings, lists) take the per-row route.
+    """
+    import pyarrow.compute as pc
+
+    parts: list[Any] = []
+    for i, (name, col) in enumerate(zip(names, columns, strict=True)):
+        text = _json_values(col)
+        if text is None:
+            return _json_objects_by_row(names, columns)
+        parts += [("{" if i == 0 else ",") + orjson.dumps(name).decode() + ":", text]
+    if not parts:
+        return json_array(["{}"] * (len(columns[0]) if columns else 0))
+    rows = pc.binary_join_element_wise(*parts, "}", "")
+    return pa.ExtensionArray.from_storage(pa.json_(), rows)
+
+
+def _json_values(col: pa.Array) -> pa.Array | None:
+    """JSON text of each value of a number/boolean/NULL column; None for other types."""
+    import pyarrow.compute as pc
+
+    t = col.type
+    if pa.types.is_null(t):
+        return pa.array(["null"] * len(col), pa.string())
+    if pa.types.is_boolean(t):
+        text = pc.if_else(col, "true", "false")
+    elif pa.types.is_integer(t):
+        text = pc.cast(col, pa.string())
+    elif pa.types.is_floating(t):
+        if pc.any(pc.is_inf(col)).as_py():
+            return None
+        text = pc.cast(col, pa.string())
+        integral = pc.invert(pc.match_substring_regex(text, "[.eEn]"))
+        text = pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
+    else:
+        return None
+    return pc.fill_null(text, "null")
+
+
+def _json_objects_by_row(names: Sequence[str], columns: Sequence[pa.Array]) -> pa.Array:
+    values = [c.to_pylist() for c in columns]
+    rows = len(values[0]) if values else 0
+    texts = [orjson.dumps(dict(zip(names, (v[i] for v in values), strict=True)),
+                          option=orjson.OPT_NON_STR_KEYS, default=_json_default).decode() for i in range(rows)]
+    return json_array(list(texts))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)

@@ -1,0 +1,224 @@
+"""The call sites of one statement and what it registers in DuckDB while it runs (Arrow tables, UDFs)."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from duckdb.func import ARROW, SPECIAL
+from sqlglot import exp
+
+from snowreg import errors
+from snowreg.catalog import VersionRow
+from snowreg.catalog.manifest import FunctionSpec
+from snowreg.engine import duckerrors
+from snowreg.engine.inference_exec import Method, duck_type, json_objects, run_scalar
+
+CALL = re.compile(r"__snowreg_call_(\d+)$", re.IGNORECASE)
+TABLE_CALL = re.compile(r"__snowreg_tcall_(\d+)$", re.IGNORECASE)
+UDF = re.compile(r"__snowreg_udf_\d+_(\d+)$", re.IGNORECASE)
+_ids = itertools.count(1)
+
+# How calls ran, process-wide: `fast` model calls on whole materialised batches, `vector` UDF calls
+# (one per DuckDB vector of at most 2,048 rows), `table` table-method calls. Tests and bench read it.
+STATS: Counter[str] = Counter()
+
+# DuckDB type names → Arrow types, for typed empty results (describe-only) and table method outputs.
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+    "FLOAT": pa.float32(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(),
+    "BLOB": pa.binary(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(), "JSON": pa.json_(),
+}
+
+
+@dataclass
+class Site:
+    """One model call in the statement (`__snowreg_call_<index>` or `__snowreg_tcall_<index>`)."""
+
+    index: int
+    fn: FunctionSpec
+    sql_name: str  # the method as written, resolved: PREDICT, or predict when quoted
+    label: str  # `M!PREDICT`, for messages
+    line: int
+    column: int
+    arity_ok: bool
+    version: VersionRow | None = None
+    method: Method | None = None  # bound lazily: describe-only never loads the model
+
+    @property
+    def wide(self) -> bool:
+        return len(self.fn.inputs) == 1 and self.fn.inputs[0][1].upper() == "OBJECT"
+
+    def arg_types(self) -> list[str]:
+        """DuckDB types the arguments are cast to: inputs, then parameters."""
+        return [duck_type(t) for _, t in self.fn.inputs] + [duck_type(t) for _, t, _ in self.fn.params]
+
+    @property
+    def volatile(self) -> bool:
+        return self.fn.volatility.upper() == "VOLATILE"
+
+
+@dataclass
+class Plan:
+    """Per-statement state; `close()` removes everything it registered."""
+
+    duck: duckdb.DuckDBPyConnection
+    sites: dict[int, Site]
+    describe_only: bool
+    loader: Any  # Callable[[Site], Method]
+    uid: int = field(default_factory=lambda: next(_ids))
+    tables: list[str] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
+    failures: list[BaseException] = field(default_factory=list)
+
+    def method(self, site: Site) -> Method:
+        if site.method is None:
+            site.method = self.loader(site)
+        return site.method
+
+    def register(self, table: pa.Table) -> str:
+        name = f"__snowreg_in_{self.uid}_{len(self.tables)}"
+        self.duck.register(name, table)
+        self.tables.append(name)
+        return name
+
+    def udf_name(self, site: Site) -> str:
+        return f"__snowreg_udf_{self.uid}_{site.index}"
+
+    def register_udf(self, site: Site) -> None:
+        """The per-vector fallback: a vectorised Python UDF that returns one JSON object per row."""
+        name = self.udf_name(site)
+        if name in self.functions:
+            return
+        types: list[Any] = [duckdb.sqltype(t) for t in site.arg_types()]
+        self.duck.create_function(name, self._udf(site), types, duckdb.sqltype("JSON"), type=ARROW,
+                                  null_handling=SPECIAL, side_effects=site.volatile)
+        self.functions.append(name)
+
+    def ensure_udfs(self, tree: exp.Expr) -> None:
+        """Register the UDF of every call left in a query about to run (only those: each costs a
+        catalog change in DuckDB, and the fast path usually leaves none)."""
+        for _, index in call_nodes(tree):
+            self.register_udf(self.sites[index])
+
+    def _udf(self, site: Site) -> Any:
+        def call(*columns: pa.Array) -> pa.Array:
+            STATS["vector"] += 1
+            try:
+                method = self.method(site)
+                return json_objects(method.output_names, run_scalar(method, list(columns)))
+            except BaseException as e:
+                self.failures.append(e)
+                raise
+        # DuckDB counts the function's parameters: give the varargs closure the call's arity.
+        params = [inspect.Parameter(f"a{i}", inspect.Parameter.POSITIONAL_ONLY) for i in range(len(site.arg_types()))]
+        call.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        return call
+
+    def sql(self, query: str) -> duckdb.DuckDBPyRelation:
+        rel = self.duck.sql(query)
+        assert rel is not None
+        return rel
+
+    def failure(self, e: duckdb.Error) -> errors.Error:
+        """The error to report for a failed DuckDB statement: the model's own exception comes first."""
+        for f in self.failures:
+            if isinstance(f, errors.Error):
+                return f
+        if self.failures:
+            return errors.python_udf_error("UDF", f"{type(self.failures[0]).__name__}: {self.failures[0]}")
+        return duckerrors.translate(e)
+
+    def close(self) -> None:
+        for name in self.tables:
+            try:
+                self.duck.unregister(name)
+            except duckdb.Error:
+                pass
+        for name in self.functions:
+            try:
+                self.duck.remove_function(name)
+            except duckdb.Error:
+                pass
+        self.tables.clear()
+        self.functions.clear()
+
+
+def call_nodes(tree: exp.Expr, pattern: re.Pattern[str] = UDF) -> Iterator[tuple[exp.Anonymous, int]]:
+    """(node, site index) of every call placeholder matching `pattern`."""
+    for node in list(tree.find_all(exp.Anonymous)):
+        m = pattern.match(node.name)
+        if m:
+            yield node, int(m.group(1))
+
+
+def owner_select(node: exp.Expr) -> exp.Select | None:
+    """The innermost SELECT whose row a call is evaluated for."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, exp.Select):
+        parent = parent.parent
+    return parent
+
+
+@functools.lru_cache(maxsize=64)
+def _datatype(name: str) -> exp.DataType:
+    return exp.DataType.build(name, dialect="duckdb")
+
+
+def datatype(name: str) -> exp.DataType:
+    """A DuckDB type node (parsed once per name; each use gets its own copy)."""
+    return _datatype(name).copy()
+
+
+def quoted(name: str) -> exp.Identifier:
+    return exp.Identifier(this=name, quoted=True)
+
+
+def column(name: str, table: str | None = None) -> exp.Column:
+    return exp.Column(this=quoted(name), table=quoted(table) if table else None)
+
+
+def arity_error(site: Site, types: list[str]) -> errors.ProgrammingError:
+    """001044: Snowflake's text for a call whose arguments do not fit the function's signature."""
+    return errors.ProgrammingError(
+        f"{errors.COMPILATION}error line {site.line} at position {site.column}\n"
+        f"Invalid argument types for function '{site.sql_name}': ({', '.join(types)})", 1044, "42P13")
+
+
+def snowflake_type(duck: str, node: exp.Expr | None) -> str:
+    """How Snowflake names the type of an argument DuckDB typed as `duck`."""
+    if isinstance(node, exp.Literal):
+        if node.is_string:
+            return f"VARCHAR({len(node.this)})"
+        digits = node.this.lstrip("-")
+        if digits.replace(".", "").isdigit():
+            whole, _, frac = digits.partition(".")
+            return f"NUMBER({len(whole.lstrip('0') or '0') + len(frac)},{len(frac)})"
+    if isinstance(node, exp.Null):
+        return "NULL"
+    t = duck.upper()
+    if t.startswith("DECIMAL"):
+        return "NUMBER" + t[len("DECIMAL"):].replace(" ", "")
+    if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "INTEGER_LITERAL"):
+        return "NUMBER(38,0)"
+    if t in ("DOUBLE", "FLOAT"):
+        return "FLOAT"
+    if t in ("VARCHAR", "STRING_LITERAL"):
+        return "VARCHAR(16777216)"
+    if t == "JSON":
+        return "VARIANT"
+    if t.startswith("TIMESTAMP WITH"):
+        return "TIMESTAMP_LTZ(9)"
+    if t.startswith("TIMESTAMP"):
+        return "TIMESTAMP_NTZ(9)"
+    if t == "BLOB":
+        return "BINARY(8388608)"
+    return t

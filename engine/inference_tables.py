@@ -1,0 +1,183 @@
+"""Table methods in FROM: `t, TABLE(MODEL(m, v)!method(cols) [OVER (PARTITION BY …)])`.
+
+The rows of the source on the left are materialised with the call's arguments (and partition and
+order keys), the method runs once per partition (once over all rows without OVER), and the SELECT
+reads one Arrow table holding the source's columns next to the method's output columns, under the
+source's alias. Output rows of a partitioned call are not tied to input rows, so the source's
+columns are NULL there (reference client §4); without OVER, a method that returns one row per input
+row keeps the input row's columns beside it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+from sqlglot import exp
+
+from snowreg import errors
+from snowreg.engine.inference_exec import duck_type, run_table, to_arrow
+from snowreg.engine.inference_fast import _add_ctes
+from snowreg.engine.inference_plan import ARROW_TYPES, STATS, TABLE_CALL, Plan, Site, datatype, quoted
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_ARG, _PART, _SORT = "__snowreg_targ", "__snowreg_tpart", "__snowreg_tsort"
+
+
+def expand(plan: Plan, tree: exp.Expr) -> None:
+    """Replace every `TABLE(__snowreg_tcall_<n>(…))` by the Arrow table of its results."""
+    for node in list(tree.find_all(exp.Table)):
+        found = _table_call(node)
+        if found is not None:
+            call, window = found
+            m = TABLE_CALL.match(call.name)
+            assert m is not None
+            _expand(plan, node, plan.sites[int(m.group(1))], call, window)
+
+
+def _table_call(node: exp.Table) -> tuple[exp.Anonymous, exp.Window | None] | None:
+    inner = node.this
+    if not (isinstance(inner, exp.Anonymous) and inner.name.upper() == "TABLE" and len(inner.expressions) == 1):
+        return None
+    call = inner.expressions[0]
+    window = call if isinstance(call, exp.Window) else None
+    if window is not None:
+        call = window.this
+    if isinstance(call, exp.Anonymous) and TABLE_CALL.match(call.name):
+        return call, window
+    return None
+
+
+def _expand(plan: Plan, node: exp.Table, site: Site, call: exp.Anonymous, window: exp.Window | None) -> None:
+    select = node.find_ancestor(exp.Select)
+    if select is None:
+        raise errors.not_supported("A table method outside a SELECT")
+    left = _left_source(select, node)
+    n_args = len(call.expressions)
+    parts = list(window.args.get("partition_by") or []) if window is not None else []
+    order = window.args.get("order") if window is not None else None
+    sorts = list(order.expressions) if isinstance(order, exp.Order) else []
+    query = _materialisation(select, left, site, call, parts, sorts)
+    if plan.describe_only:
+        query.set("limit", exp.Limit(expression=exp.Literal.number(0)))
+    plan.ensure_udfs(query)
+    try:
+        table = plan.sql(query.sql(dialect="duckdb", identify=True)).to_arrow_table()
+    except duckdb.Error as e:
+        raise plan.failure(e) from None
+    result = _results(plan, site, table, n_args, len(parts), sorts, window is not None)
+    _rewrite(select, node, left, plan.register(result))
+
+
+def _left_source(select: exp.Select, node: exp.Table) -> exp.Expr | None:
+    """The one source the call reads from (None when the call stands alone in FROM)."""
+    source = select.args.get("from_")
+    joins = select.args.get("joins") or []
+    if source is not None and source.this is node and not joins:
+        return None
+    if source is not None and len(joins) == 1 and joins[0].this is node:
+        return source.this
+    raise errors.not_supported("A table method joined with anything but one table, CTE or subquery")
+
+
+def _materialisation(select: exp.Select, left: exp.Expr | None, site: Site, call: exp.Anonymous,
+                     parts: list[exp.Expr], sorts: list[exp.Expr]) -> exp.Select:
+    types = site.arg_types()
+    items: list[exp.Expr] = [exp.Star()] if left is not None else []
+    for j, arg in enumerate(call.expressions):
+        typed = exp.Cast(this=arg.copy(), to=datatype(types[j])) if j < len(types) else arg.copy()
+        items.append(exp.alias_(typed, f"{_ARG}{j}", quoted=True))
+    items += [exp.alias_(p.copy(), f"{_PART}{j}", quoted=True) for j, p in enumerate(parts)]
+    items += [exp.alias_(s.this.copy(), f"{_SORT}{j}", quoted=True) for j, s in enumerate(sorts)]
+    query = exp.Select(expressions=items)
+    if left is not None:
+        query.set("from_", exp.From(this=left.copy()))
+    _add_ctes(query, select)
+    return query
+
+
+def _results(plan: Plan, site: Site, table: pa.Table, n_args: int, n_parts: int, sorts: list[exp.Expr],
+             windowed: bool) -> pa.Table:
+    """The source's columns beside the method's outputs, partition by partition.
+
+    A method that returns one row per input row (a `process` handler) keeps each input row's columns;
+    rows from a partitioned handler (`end_partition`), or any other number of rows, have NULLs there.
+    """
+    helper = [c for c in table.column_names if c.startswith("__snowreg_t")]
+    left = table.drop_columns(helper)
+    if plan.describe_only or table.num_rows == 0:
+        return _beside(left.slice(0, 0), _empty_outputs(site))
+    frame = table.select(helper).to_pandas()
+    args = frame[[f"{_ARG}{j}" for j in range(n_args)]]
+    method = plan.method(site)
+    lefts, pieces = [], []
+    for rows in _partitions(frame, n_parts, sorts) if windowed else [list(range(len(frame)))]:
+        STATS["table"] += 1
+        piece = run_table(method, args.iloc[rows])
+        tied = not site.fn.is_partitioned and len(piece) == len(rows)
+        lefts.append(left.take(pa.array(rows, pa.int64())) if tied else _nulls(left.schema, len(piece)))
+        pieces.append(piece)
+    return _beside(pa.concat_tables(lefts), _arrow_outputs(site, pieces))
+
+
+def _partitions(frame: pd.DataFrame, n_parts: int, sorts: list[exp.Expr]) -> list[list[int]]:
+    """Row positions of each partition, in the OVER clause's ORDER BY order."""
+    import numpy as np
+
+    work = frame.reset_index(drop=True)
+    if sorts:
+        by = [f"{_SORT}{j}" for j in range(len(sorts))]
+        ascending = [not s.args.get("desc") for s in sorts]
+        work = work.sort_values(by, ascending=ascending, kind="stable", na_position="last")
+    positions = work.index.to_numpy()
+    if not n_parts:
+        return [positions.tolist()]
+    keys = work[[f"{_PART}{j}" for j in range(n_parts)]]
+    groups = keys.groupby(list(keys.columns), dropna=False, sort=False).indices
+    return [positions[np.asarray(idx)].tolist() for idx in groups.values()]
+
+
+def _arrow_outputs(site: Site, pieces: list[pd.DataFrame]) -> pa.Table:
+    import pandas as pd
+
+    frame = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
+    names = [name for name, _ in site.fn.outputs] or [str(c) for c in frame.columns]
+    empty = _empty_outputs(site)
+    arrays = []
+    for i, name in enumerate(names):
+        source = name if name in frame.columns else frame.columns[i] if i < len(frame.columns) else None
+        if source is None:
+            arrays.append(pa.nulls(len(frame), empty.schema.field(i).type if i < empty.num_columns else pa.null()))
+        else:
+            arrays.append(to_arrow(frame[source].to_numpy()))
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _empty_outputs(site: Site) -> pa.Table:
+    fields = [pa.field(name, ARROW_TYPES.get(duck_type(t), pa.string())) for name, t in site.fn.outputs]
+    return pa.Table.from_arrays([pa.array([], f.type) for f in fields], schema=pa.schema(fields))
+
+
+def _nulls(schema: pa.Schema, rows: int) -> pa.Table:
+    return pa.Table.from_arrays([pa.nulls(rows, f.type) for f in schema], schema=schema)
+
+
+def _beside(left: pa.Table, out: pa.Table) -> pa.Table:
+    for name, col in zip(out.column_names, out.columns, strict=True):
+        left = left.append_column(name, col)
+    return left
+
+
+def _rewrite(select: exp.Select, node: exp.Table, left: exp.Expr | None, table: str) -> None:
+    call_alias = node.alias_or_name if node.args.get("alias") else ""
+    alias = left.alias_or_name if left is not None else call_alias
+    select.set("from_", exp.From(this=exp.Table(this=quoted(table),
+                                                alias=exp.TableAlias(this=quoted(alias)) if alias else None)))
+    select.set("joins", None)
+    if call_alias and call_alias != alias:
+        for col in select.find_all(exp.Column):
+            if col.table == call_alias:
+                col.set("table", quoted(alias) if alias else None)
