@@ -71,8 +71,11 @@ class LoadedModel:
             raise ValueError(f"Method {target_method} takes {len(sig.inputs)} inputs, got {len(columns)}.")
         numeric = all(c.dtype.kind in _NUMERIC_KINDS for c in columns)
         if self._numpy_mode is not None and not params and numeric:
-            # Stacking rows then transposing (a Fortran-ordered matrix) costs a third of column_stack.
-            matrix = np.stack(columns).T if columns else np.empty((0, 0))
+            # One Fortran-ordered matrix filled column by column: a single copy of each input.
+            matrix = np.empty((len(columns[0]) if columns else 0, len(columns)),
+                              dtype=np.result_type(*columns) if columns else float, order="F")
+            for j, column in enumerate(columns):
+                matrix[:, j] = column
             with warnings.catch_warnings():
                 if self._numpy_mode == "quiet":
                     warnings.filterwarnings("ignore", message=_NAMES_WARNING)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -43,11 +44,16 @@ _MACROS: dict[str, str] = {
 }
 
 
+_install_lock = threading.Lock()
+
+
 def install(con: Any) -> None:
-    """Create the macros translated SQL relies on; call once per DuckDB database (idempotent)."""
-    con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {MACRO_CATALOG}")
-    for signature, body in _MACROS.items():
-        con.execute(f"CREATE OR REPLACE MACRO {MACRO_CATALOG}.main.{signature} AS {body}")
+    """Create the macros translated SQL relies on (idempotent). Serialised: sessions opening at the
+    same moment would otherwise collide on CREATE OR REPLACE MACRO (a DuckDB write-write conflict)."""
+    with _install_lock:
+        con.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {MACRO_CATALOG}")
+        for signature, body in _MACROS.items():
+            con.execute(f"CREATE OR REPLACE MACRO {MACRO_CATALOG}.main.{signature} AS {body}")
 
 
 def macro(name: str, *args: exp.Expr) -> exp.Expr:
@@ -353,7 +359,7 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
 # Results: VARIANT values as the Snowflake connector returns them
 # ---------------------------------------------------------------------------------------------
 
-_BIG_INT = re.compile(rb"\d{19,}")
+_BIG_INT = re.compile(rb"(?<![\d.eE+-])-?\d{19,}(?![\d.eE])")  # integer tokens only
 
 
 def to_snowflake_value(value: Any, duckdb_type: Any, *, doubles_as_exponent: bool = False) -> Any:
