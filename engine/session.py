@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from snowreg import errors
+from snowreg import errors, identifiers
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.grammar import ast
 
@@ -142,21 +142,8 @@ class Session:
         return self.current_database(), schema
 
 
-def identifier_text(text: str) -> str:
-    """The identifier a string names: `"x"` keeps case, anything else is upper-cased."""
-    text = text.strip()
-    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
-        return text[1:-1].replace('""', '"')
-    return text.upper()
-
-
-def render_ident(name: str) -> str:
-    """An identifier as Snowflake prints it in a name (quoted only when needed)."""
-    import re
-
-    if re.fullmatch(r"[A-Z_][A-Z0-9_$]*", name):
-        return name
-    return '"' + name.replace('"', '""') + '"'
+identifier_text = identifiers.resolve
+render_ident = identifiers.quote
 
 
 def model_fqn(model: ModelRow) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
+from snowreg import identifiers
 from snowreg.params import literal
 
 if TYPE_CHECKING:
@@ -43,9 +44,7 @@ def resolve(name: str) -> str:
     return name.upper() if _PLAIN.fullmatch(name) else name
 
 
-def ident(resolved: str) -> str:
-    """A stored name as SQL: bare when upper-case plain, else double-quoted."""
-    return resolved if _UPPER.fullmatch(resolved) else '"' + resolved.replace('"', '""') + '"'
+ident = identifiers.quote
 
 
 def split_name(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from snowreg import errors
+from snowreg import errors, identifiers
 
 # Token kinds: ws, comment, string, dollar, qident, variable, number, word, stage, file, punct, semicolon.
 _TOKEN = re.compile(
@@ -197,18 +197,8 @@ def _last_part(qualified: str) -> str | None:
     return ident_text(parts[-1].text) if parts else None
 
 
-def ident_text(text: str) -> str:
-    """The identifier a name token stands for: `"x"` keeps its case, anything else is upper-cased."""
-    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
-        return text[1:-1].replace('""', '"')
-    return text.upper()
-
-
-def quote_ident(name: str) -> str:
-    """A resolved identifier as it must be typed (quoted only when needed)."""
-    if re.fullmatch(r"[A-Z_][A-Z0-9_$]*", name):
-        return name
-    return '"' + name.replace('"', '""') + '"'
+ident_text = identifiers.resolve
+quote_ident = identifiers.quote
 
 
 def one_line(message: str) -> str:
