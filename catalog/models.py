@@ -253,8 +253,8 @@ class ModelsPart(Store):
         allowed = {"comment", "default_version", "database_name", "schema_name", "name", "owner"}
         assert set(values) <= allowed, values
         sets = ", ".join(f"{k} = ?" for k in values)
-        with self.transaction(stale=lambda key: key[0] == "model") as tx:
-            tx.execute(f"UPDATE snowreg.models SET {sets} WHERE id = ?", [*values.values(), model_id])
+        self.write_one(f"UPDATE snowreg.models SET {sets} WHERE id = ?", [*values.values(), model_id],
+                       stale=lambda key: key[0] == "model")
 
     def update_version(self, version: VersionRow, **values: Any) -> None:
         """Set comment, metadata or alias of a version; last_altered_on follows."""
@@ -262,9 +262,8 @@ class ModelsPart(Store):
         sets = ", ".join(f"{k} = ?" for k in values)
         ts = now()
         key = ("versions", version.model_id)
-        with self.transaction(stale=lambda _: False) as tx:
-            tx.execute(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
-                       [*values.values(), ts, version.id])
+        self.write_one(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
+                       [*values.values(), ts, version.id], stale=lambda _: False)
         with self.lock:  # write through: the cached version list takes the new values
             cached = self._read_cache.get(key)
             if cached is not None and self._cache_generation == self.generation:

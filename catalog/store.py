@@ -116,11 +116,26 @@ class Store:
                 raise
             self._in_tx = False
             self.db.execute("COMMIT")
-            self.generation += 1
-            if not self._tx_stale_all and stale is not None and self._cache_generation == self.generation - 1:
-                for key in [k for k in self._read_cache if stale(k)]:
-                    del self._read_cache[key]
-                self._cache_generation = self.generation
+            self._committed(None if self._tx_stale_all else stale)
+
+    def write_one(self, sql: str, params: list[Any], stale: Callable[[tuple[Any, ...]], bool] | None = None
+                  ) -> None:
+        """One write statement: atomic by itself in DuckDB, so it needs no BEGIN / COMMIT round trips."""
+        with self.lock:
+            if self._in_tx:
+                self._tx_stale_all = True
+                self.db.execute(sql, params)
+                return
+            self.db.execute(sql, params)
+            self._committed(stale)
+
+    def _committed(self, stale: Callable[[tuple[Any, ...]], bool] | None) -> None:
+        """After a write: bump the generation; keep the cached reads `stale` does not name."""
+        self.generation += 1
+        if stale is not None and self._cache_generation == self.generation - 1:
+            for key in [k for k in self._read_cache if stale(k)]:
+                del self._read_cache[key]
+            self._cache_generation = self.generation
 
     def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         """A registry read served from memory until the next write (never inside a transaction)."""
