@@ -293,8 +293,7 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
     """
     for ref in tables:
         if ref.schema == "INFORMATION_SCHEMA":
-            _sync_visible(session)
-            continue
+            continue  # filtered by role: Session.sync_duckdb_variables hands DuckDB the visible ids
         if ref.object_kind == "schema":
             _check_schema_ddl(session, ref, kind)
             continue
@@ -373,11 +372,3 @@ def _has_owner(session: Session, database: str, schema: str, name: str) -> bool:
         "schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'", [database, schema, name])
     return row is not None
 
-
-def _sync_visible(session: Session) -> None:
-    """INFORMATION_SCHEMA macros read the visible model ids from a DuckDB variable; keep it current."""
-    visible = visible_model_ids(session)
-    known = session._duck_vars
-    if known.get("snowreg_visible", ()) != visible:
-        session.duck.execute("SET VARIABLE snowreg_visible = ?", [visible])
-        known["snowreg_visible"] = visible
