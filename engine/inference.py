@@ -6,10 +6,11 @@ The road of a statement with model calls:
    one of its functions (USAGE checked), its arguments checked and ordered; the SQL text gets a
    placeholder `__snowreg_call_<n>(args)` (`TABLE(__snowreg_tcall_<n>(args) OVER (…))` in FROM);
 2. translate: Snowflake → DuckDB as for any query (placeholders are typed VARIANT there);
-3. in the DuckDB tree: arguments are cast to the signature's types, each scalar call gets a
-   vectorised UDF (the fallback), table calls become Arrow tables (inference_tables), and the fast
-   path (inference_fast) replaces every call it can by columns computed with one model call;
-4. run the DuckDB statement; describe-only stops before running anything (no model is loaded).
+3. in the DuckDB tree: arguments are cast to the signature's types, table calls become Arrow
+   tables (inference_tables), the fast path (inference_fast) replaces every scalar call it can by
+   columns computed with one model call, and the calls left get a vectorised UDF (the fallback);
+4. run the DuckDB statement. Describe-only runs no model (and loads none): UDFs are only declared,
+   and a table call's source is read with LIMIT 0 to type its columns.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site))
     session.sync_duckdb_variables(tr)
     try:
-        tree = sqlglot.parse_one(tr.sql, read="duckdb")
+        tree = _duckdb_tree(tr.sql)
         marks = _call_columns(tree)
         _prepare(plan, tree)
         inference_tables.expand(plan, tree)
@@ -59,6 +60,13 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     if not describe_only:
         privileges.record_tables(session, tr.tables, tr.kind)
     return _mark(result, marks[0])
+
+
+def _duckdb_tree(sql: str) -> exp.Expr:
+    try:
+        return sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError as e:  # the translator's own output: should never happen
+        raise errors.not_supported(f"This statement with model calls ({str(e).splitlines()[0]})") from None
 
 
 def _load(session: Session, site: Site) -> Method:

@@ -7,7 +7,7 @@ import inspect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +73,7 @@ class Plan:
     duck: duckdb.DuckDBPyConnection
     sites: dict[int, Site]
     describe_only: bool
-    loader: Any  # Callable[[Site], Method]
+    loader: Callable[[Site], Method]  # loads (through the cache) the model behind a site
     uid: int = field(default_factory=lambda: next(_ids))
     tables: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
