@@ -31,6 +31,7 @@ from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session, model_fqn, render_ident
 from snowreg.engine.variant import to_snowflake_column
 from snowreg.grammar import ast
+from snowreg.grammar.render import name as render_name
 
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
@@ -177,18 +178,10 @@ class Binder:
 
 def _callee_text(ref: ast.ModelRef) -> str:
     parts = [p for p in (ref.model.database, ref.model.schema, ref.model.name) if p is not None]
-    name = ".".join(_name_text(p) for p in parts)
+    name = ".".join(render_name(p) for p in parts)
     if not ref.explicit:
         return name
-    return f"MODEL({name}, {_name_text(ref.version)})" if ref.version is not None else f"MODEL({name})"
-
-
-def _name_text(part: ast.Name) -> str:
-    if isinstance(part, ast.VarRef):
-        return f"IDENTIFIER(${part.var})"
-    if isinstance(part, ast.IdentFromString):
-        return f"IDENTIFIER('{part.text}')"
-    return render_ident(part)
+    return f"MODEL({name}, {render_name(ref.version)})" if ref.version is not None else f"MODEL({name})"
 
 
 # ---------------------------------------------------------------------------------------------
