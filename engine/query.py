@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -37,10 +38,23 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     tr = translate.translate(system.expand(session, substitute_variables(session, sql)))
     session.require_context(tr.tables)
     privileges.check_tables(session, tr.tables, tr.kind)
+    temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
+    if temporary:
+        tr = dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
     result = run_translated(session, tr, describe_only)
     if not describe_only:
         privileges.record_tables(session, tr.tables, tr.kind)
+        if temporary:
+            ref = tr.tables[0]
+            session.temporary_tables.add((ref.database or session.current_database(),
+                                          ref.schema or session.schema or "PUBLIC", ref.name))
     return result
+
+
+# DuckDB keeps temporary tables in its own `temp` catalog, where `db.schema.t` names cannot reach
+# them; Snowflake's live in the schema. A temporary table is therefore an ordinary table of the
+# schema that its session drops when it closes (other sessions can see it: a known difference).
+_TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 
 
 def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:

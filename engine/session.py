@@ -33,6 +33,7 @@ class Session:
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _stale: bool = False
+    temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
 
     # -- DuckDB side ----------------------------------------------------------------------------
 
@@ -100,6 +101,11 @@ class Session:
     def close(self) -> None:
         self.catalog.drop_session_stages(self.id)
         if self._cursor is not None:
+            for db, schema, name in self.temporary_tables:
+                try:
+                    self._cursor.execute(f"DROP TABLE IF EXISTS {quote(db)}.{quote(schema)}.{quote(name)}")
+                except duckdb.Error:
+                    pass  # its database or schema went first
             self._cursor.close()
             self._cursor = None
 

@@ -3,8 +3,7 @@
 The real connector writes parquet files, PUTs them to a temporary stage and runs COPY INTO; the
 outcome (a table holding the frame's rows) is the same, without the files. The table is created
 through SQL, so the CREATE privilege checks apply; rows are then inserted from the frame directly.
-A temporary table is created as an ordinary table that its connection drops when it closes (snowreg
-has no schema-qualified temporary tables yet).
+A temporary table is a table of the schema that its session drops when it closes (engine/query.py).
 """
 
 from __future__ import annotations
@@ -53,9 +52,8 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
             verb = "CREATE OR REPLACE" if overwrite else "CREATE"
             exists = "" if overwrite else " IF NOT EXISTS"
             created = overwrite or conn.session.catalog.relation_kind(*_qualified(conn, name)) is None
-            cur.execute(f"{verb} TABLE{exists} {name} ({definition})")
-            if table_type.lower() in ("temp", "temporary"):
-                _drop_on_close(conn, name)
+            temporary = " TEMPORARY" if table_type.lower() in ("temp", "temporary") else ""
+            cur.execute(f"{verb}{temporary} TABLE{exists} {name} ({definition})")
         if not created:
             if overwrite and not auto_create_table:
                 cur.execute(f"TRUNCATE TABLE {name}")
@@ -85,12 +83,6 @@ def _qualified(conn: Connection, name: str) -> tuple[str, str, str]:
 def _column_name(name: str, quote: bool) -> str:
     """The stored column name: as written when quoted, else by identifier rules (upper case)."""
     return name if quote else name.upper()
-
-
-def _drop_on_close(conn: Connection, name: str) -> None:
-    tables: list[str] | None = getattr(conn, "temporary_tables", None)
-    if tables is not None and name not in tables:
-        tables.append(name)
 
 
 # ---------------------------------------------------------------------------------------------

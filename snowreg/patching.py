@@ -89,7 +89,6 @@ class PatchedConnection(Connection):
     """The connection `snowflake.connector.connect` returns under `patch()`."""
 
     def __init__(self, catalog: Catalog, **kwargs: Any) -> None:
-        self.temporary_tables: list[str] = []  # write_pandas' temporary tables, dropped on close
         try:
             super().__init__(catalog, **kwargs)
         except errors.Error as e:
@@ -111,12 +110,6 @@ class PatchedConnection(Connection):
                        return_cursors: bool = True) -> list[Cursor]:
         return super().execute_string(sql_text, remove_comments, return_cursors)
 
-    def close(self) -> None:
-        if not self.is_closed():
-            for name in reversed(self.temporary_tables):
-                with contextlib.suppress(errors.Error), Cursor(self) as cur:
-                    cur.execute(f"DROP TABLE IF EXISTS {name}")
-        super().close()
 
 
 # ---------------------------------------------------------------------------------------------
