@@ -57,16 +57,10 @@ def _read(file: str) -> str:
     return sys.stdin.read() if file == "-" else Path(file).read_text()
 
 
-def location(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of an offset in a text."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
 def run_file(args: argparse.Namespace) -> int:
     import snowreg
     from snowreg.render import render
+    from snowreg.repl_text import error_offset, location
 
     try:
         text = _read(args.file)
@@ -86,7 +80,8 @@ def run_file(args: argparse.Namespace) -> int:
             try:
                 cur._run(stmt, text[stmt.span.start:stmt.span.end])
             except errors.Error as e:
-                line, col = location(text, stmt.span.start)
+                statement = text[stmt.span.start:stmt.span.end]
+                line, col = location(text, stmt.span.start + (error_offset(e, statement) or 0))
                 print(f"{args.file}:{line}:{col}: {e}", file=sys.stderr)
                 return 1
             names = [d[0] for d in cur.description or []]
