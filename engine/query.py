@@ -41,7 +41,10 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
     if temporary:
         tr = dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
+    existing = _existing_target(session, tr)
     result = run_translated(session, tr, describe_only)
+    if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
+        return result if describe_only else status(f"{existing} already exists, statement succeeded.")
     if not describe_only:
         privileges.record_tables(session, tr.tables, tr.kind)
         if temporary:
@@ -49,6 +52,18 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
             session.temporary_tables.add((ref.database or session.current_database(),
                                           ref.schema or session.schema or "PUBLIC", ref.name))
     return result
+
+
+def _existing_target(session: Session, tr: translate.Translation) -> str | None:
+    """The name of the table a `CREATE … IF NOT EXISTS` names when it already exists."""
+    if tr.kind not in ("create_table", "create_view") or " IF NOT EXISTS " not in tr.sql[:60].upper():
+        return None
+    ref = tr.tables[0]
+    database = ref.database or session.database
+    schema = ref.schema or session.schema
+    if database is None or schema is None:
+        return None
+    return ref.name if session.catalog.relation_kind(database, schema, ref.name) is not None else None
 
 
 # DuckDB keeps temporary tables in its own `temp` catalog, where `db.schema.t` names cannot reach
