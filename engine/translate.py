@@ -61,6 +61,8 @@ def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
     unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL.
     """
     stmt = parse(sql, call_names)
+    if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
+        stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     kind, targets = _classify(stmt)
     tables = _rewrite(stmt, targets)
     try:
@@ -472,6 +474,19 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
+def _values(node: exp.Values) -> exp.Expr | None:
+    """`VALUES (…)` as a row source has columns COLUMN1, COLUMN2, … (DuckDB would say col0, col1)."""
+    alias = node.args.get("alias")
+    if isinstance(node.parent, exp.Insert) or (alias is not None and alias.args.get("columns")):
+        return None
+    first = node.expressions[0] if node.expressions else None
+    width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    columns = [exp.Identifier(this=f"COLUMN{i + 1}", quoted=True) for i in range(width)]
+    name = alias.this if alias is not None else exp.Identifier(this="VALUES", quoted=True)
+    node.set("alias", exp.TableAlias(this=name, columns=columns))
+    return None
+
+
 # Session context lives in the engine; it hands it to DuckDB as variables (Session.sync_duckdb_variables).
 _CONTEXT_VARIABLES: dict[type[exp.Expr], str] = {
     exp.CurrentRole: "snowreg_role",
@@ -509,6 +524,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Window: _order_by,
     exp.Properties: _properties,
     exp.ColumnDef: _column_def,
+    exp.Values: _values,
     **{cls: _context for cls in _CONTEXT_VARIABLES},
 }
 

@@ -23,6 +23,7 @@ REWRITES = [
     ("SELECT a AS x FROM t", 'SELECT "A" AS "X" FROM "T"'),
     ('SELECT "a" FROM t', 'SELECT "a" AS "a" FROM "T"'),
     ("SELECT 1", 'SELECT 1 AS "1"'),
+    ("SELECT * FROM VALUES (1, 2)", 'SELECT * FROM (VALUES (1, 2)) AS "VALUES"("COLUMN1", "COLUMN2")'),
     ("SELECT CURRENT_DATABASE()", 'SELECT GETVARIABLE(\'snowreg_database\') AS "CURRENT_DATABASE()"'),
     ("SELECT a  +\n 1 FROM t", 'SELECT "A" + 1 AS "A + 1" FROM "T"'),
     ("SELECT *, FROM t", 'SELECT * FROM "T"'),
