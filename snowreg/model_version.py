@@ -47,6 +47,11 @@ def resolve(name: str) -> str:
 ident = identifiers.quote
 
 
+def like_text(name: str) -> str:
+    """A resolved name inside a LIKE pattern's quotes (the client sends it as is: `_` matches any char)."""
+    return name.replace("\\", "\\\\").replace("'", "\\'")
+
+
 def split_name(text: str) -> list[str]:
     """`DB."sch".m` → ['DB', 'sch', 'M'] (dots inside quotes do not split)."""
     parts = _PART.findall(text.strip())
@@ -131,7 +136,7 @@ class ModelVersion:
         self._sql(f"ALTER MODEL {self._names.fqn} {clause}")
 
     def _show(self) -> dict[str, Any]:
-        rows = self._sql(f"SHOW VERSIONS LIKE '{self._version}' IN MODEL {self._names.fqn}")
+        rows = self._sql(f"SHOW VERSIONS LIKE '{like_text(self._version)}' IN MODEL {self._names.fqn}")
         rows = [r for r in rows if r["name"] == self._version]
         if len(rows) != 1:
             raise ValueError(f"Unable to find version {self.version_name} in model {self._names.fqn}")

@@ -24,6 +24,9 @@ from snowreg.model_version import (
     resolve,
     split_name,
 )
+from snowreg.model_version import (
+    like_text as _like,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,11 +217,6 @@ class Registry:
 
     def delete_model(self, model_name: str) -> None:
         self._sql(f"DROP MODEL {self._names(model_name).fqn}")
-
-
-def _like(name: str) -> str:
-    """A resolved name inside a LIKE pattern's quotes (the client sends it as is: `_` matches any char)."""
-    return name.replace("\\", "\\\\").replace("'", "\\'")
 
 
 class Model:
