@@ -3,7 +3,7 @@
     ALTER MODEL M MODIFY VERSION V1 SET COMMENT = 'x'     SHOW VERSIONS LIKE 'V1' IN MODEL M
 
 Each is timed, interleaved round by round, with the checks as they are and with every check of
-snowreg.engine.privileges replaced by "allow" (the cost of the statement without governance). Two
+snowreg.engine.access.privileges replaced by "allow" (the cost of the statement without governance). Two
 sessions, both reaching OWNERSHIP (held by R3) through the role hierarchy: the administrator
 (ACCOUNTADMIN → SYSADMIN → R3) and a user with role R1 (R1 → R2 → R3) and secondary roles ALL.
 
@@ -58,7 +58,7 @@ def setup(tmp: str) -> tuple[Any, Any]:
 
 
 def contender(cur: Any, sql: str, checks: bool) -> common.Contender:
-    from snowreg.engine import privileges
+    from snowreg.engine.access import privileges
 
     saved = {name: getattr(privileges, name) for name in CHECKS}
 

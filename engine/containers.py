@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from snowreg import errors
-from snowreg.engine import privileges
+from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows, status
-from snowreg.engine.session import Session, render_ident
+from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident
 
 # Session parameters that SHOW PARAMETERS knows, with their defaults (a small, honest subset).
 PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
@@ -32,7 +33,7 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
     privileges.check_account(session, "CREATE DATABASE")
     if session.catalog.get_database(name) is not None:
         if stmt.if_not_exists:
-            return status(f"{render_ident(name)} already exists, statement succeeded.")
+            return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
             raise errors.already_exists("Object", name)
         privileges.check_database_owner(session, name)
@@ -40,21 +41,21 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
     session.catalog.create_database(name, session.role, stmt.comment)
     session.database, session.schema = name, "PUBLIC"
     session.forget_duckdb_path()
-    return status(f"Database {render_ident(name)} successfully created.")
+    return status(f"Database {quote_ident(name)} successfully created.")
 
 
 def drop_database(session: Session, stmt: ast.DropDatabase) -> Result:
     name = session.name(stmt.name)
     if session.catalog.get_database(name) is None or not privileges.can_see_database(session, name):
         if stmt.if_exists:
-            return status(f"Drop statement executed successfully ({render_ident(name)} already dropped).")
-        raise errors.does_not_exist("Database", render_ident(name))
+            return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
+        raise errors.does_not_exist("Database", quote_ident(name))
     privileges.check_database_owner(session, name)
     session.catalog.drop_database(name)
     if session.database == name:
         session.database = session.schema = None
     session.forget_duckdb_path()
-    return status(f"{render_ident(name)} successfully dropped.")
+    return status(f"{quote_ident(name)} successfully dropped.")
 
 
 def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
@@ -62,12 +63,12 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
         raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
     db, name = session.qualify_schema(stmt.name)
     if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
-        raise errors.does_not_exist("Database", render_ident(db))
+        raise errors.does_not_exist("Database", quote_ident(db))
     if name == "INFORMATION_SCHEMA":
         raise errors.already_exists("Object", name)
     if session.catalog.get_schema(db, name) is not None:
         if stmt.if_not_exists:
-            return status(f"{render_ident(name)} already exists, statement succeeded.")
+            return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
             raise errors.already_exists("Object", name)
         privileges.check_schema_owner(session, db, name)
@@ -76,21 +77,21 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
     session.catalog.create_schema(db, name, session.role, stmt.comment, stmt.managed_access)
     session.database, session.schema = db, name
     session.forget_duckdb_path()
-    return status(f"Schema {render_ident(name)} successfully created.")
+    return status(f"Schema {quote_ident(name)} successfully created.")
 
 
 def drop_schema(session: Session, stmt: ast.DropSchema) -> Result:
     db, name = session.qualify_schema(stmt.name)
     if session.catalog.get_schema(db, name) is None or not privileges.can_see_schema(session, db, name):
         if stmt.if_exists:
-            return status(f"Drop statement executed successfully ({render_ident(name)} already dropped).")
-        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(name)}")
+            return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(name)}")
     privileges.check_schema_owner(session, db, name)
     session.catalog.drop_schema(db, name)
     if (session.database, session.schema) == (db, name):
         session.schema = None
     session.forget_duckdb_path()
-    return status(f"{render_ident(name)} successfully dropped.")
+    return status(f"{quote_ident(name)} successfully dropped.")
 
 
 def use(session: Session, stmt: ast.Use) -> Result:
@@ -101,19 +102,19 @@ def use(session: Session, stmt: ast.Use) -> Result:
     if stmt.kind == "DATABASE" or (stmt.kind is None and qn.schema is None):
         db = session.name(qn.name)
         if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
-            raise errors.does_not_exist("Database", render_ident(db))
+            raise errors.does_not_exist("Database", quote_ident(db))
         session.database = db
         session.schema = "PUBLIC" if session.catalog.get_schema(db, "PUBLIC") is not None else None
     else:
         db, schema = session.qualify_schema(qn)
         if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
-            raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+            raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
         session.database, session.schema = db, schema
     return status()
 
 
 def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
-    from snowreg.engine.query import evaluate_scalars
+    from snowreg.engine.sql.run import evaluate_scalars
 
     if len(stmt.names) != len(stmt.exprs):
         raise errors.compilation_error("SET: the number of variables and values differ.", 2000, "42601")
@@ -139,7 +140,7 @@ def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
 
 
 def show_parameters(session: Session, stmt: ast.ShowParameters) -> Result:
-    from snowreg.engine.show import like
+    from snowreg.grammar.text import like
 
     rows: list[tuple[Any, ...]] = []
     for key, (default, kind, description) in sorted(PARAMETER_DEFAULTS.items()):

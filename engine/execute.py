@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import containers, governance, models, query, show, stages, tags
+from snowreg.engine import containers, models, show, stages, tags
+from snowreg.engine.access import governance
+from snowreg.engine.inference import statement as inference
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
+from snowreg.engine.sql import run as query
+from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast
 
 
@@ -15,7 +19,7 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     """Run one statement in a session. A failed statement leaves the catalog unchanged."""
     match stmt:
         case ast.Query():
-            return query.run_query(session, stmt, describe_only)
+            return run_query(session, stmt, describe_only)
         case _ if describe_only:
             return describe(stmt, session)
         case ast.CreateDatabase():
@@ -100,6 +104,15 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
             raise errors.not_supported(f"{stmt.action} LIVE VERSION")
         case _:
             assert_never(stmt)
+
+
+def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
+    """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
+    if stmt.body.has_calls or stmt.model_aliases:
+        return inference.run(session, stmt, describe_only)
+    if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
+        return write_pandas.run(session, stmt, describe_only)
+    return query.run_sql(session, stmt.body.text, describe_only)
 
 
 def describe(stmt: ast.Statement, session: Session) -> Result:

@@ -5,78 +5,20 @@ from __future__ import annotations
 import orjson
 
 from snowreg import errors
-from snowreg.catalog import ModelRow, VersionContent, VersionRow
+from snowreg.catalog import ModelRow, VersionContent
 from snowreg.catalog.manifest import read_version
-from snowreg.engine import privileges, stages
+from snowreg.engine import stages
+from snowreg.engine.access import privileges
+from snowreg.engine.resolve import SYSTEM_ALIASES, find_model, find_model_or_none, resolve_version
 from snowreg.engine.result import Result, status
-from snowreg.engine.session import Session, model_fqn, render_ident
+from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
-
-SYSTEM_ALIASES = ("DEFAULT", "FIRST", "LAST")
+from snowreg.grammar.text import quote_ident
 
 
 def rule_error(msg: str) -> errors.ProgrammingError:
     """A registry-rule violation. Snowflake documents the rules but not their texts (reference §8.3)."""
     return errors.compilation_error(msg, 2000, "42601")
-
-
-# ---------------------------------------------------------------------------------------------
-# Lookups
-# ---------------------------------------------------------------------------------------------
-
-
-def find_model(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction) -> ModelRow:
-    """The model a name refers to, checked for `action`; 002003 when missing or invisible."""
-    db, schema, name = session.qualify(qn)
-    model = session.catalog.get_model(db, schema, name)
-    if model is None:
-        raise errors.does_not_exist("Model", ".".join(render_ident(p) for p in (db, schema, name)))
-    privileges.check_model(session, model, action)
-    return model
-
-
-def find_model_or_none(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction,
-                       if_exists: bool) -> ModelRow | None:
-    try:
-        return find_model(session, qn, action)
-    except errors.ProgrammingError as e:
-        if if_exists and e.errno == 2003:
-            return None
-        raise
-
-
-def resolve_version(session: Session, model: ModelRow, ref: ast.Name,
-                    versions: list[VersionRow] | None = None) -> VersionRow:
-    """A version by name, user alias, or system alias DEFAULT / FIRST / LAST."""
-    text = session.name(ref)
-    versions = versions if versions is not None else session.catalog.list_versions(model.id)
-    for v in versions:
-        if v.name == text:
-            return v
-    for v in versions:
-        if v.alias is not None and v.alias == text:
-            return v
-    if text in SYSTEM_ALIASES and versions:
-        if text == "FIRST":
-            return versions[0]
-        if text == "LAST":
-            return versions[-1]
-        return next(v for v in versions if v.name == model.default_version)
-    raise errors.does_not_exist("Model version", f"{model_fqn(model)}.{render_ident(text)}")
-
-
-def version_aliases(model: ModelRow, version: VersionRow, versions: list[VersionRow]) -> list[str]:
-    """System aliases that point at a version, then its user alias."""
-    out = []
-    if version.name == model.default_version:
-        out.append("DEFAULT")
-    if versions and version.id == versions[0].id:
-        out.append("FIRST")
-    if versions and version.id == versions[-1].id:
-        out.append("LAST")
-    if version.alias:
-        out.append(version.alias)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,14 +63,14 @@ def create_model(session: Session, stmt: ast.CreateModel) -> Result:
         if existing is not None:
             session.catalog.drop_model(existing.id)
         session.catalog.create_model(db, schema, name, session.role, version, content)
-    return status(f"Model {render_ident(name)} successfully created.")
+    return status(f"Model {quote_ident(name)} successfully created.")
 
 
 def _check_schema(session: Session, db: str, schema: str) -> None:
     if session.catalog.get_database(db) is None:
-        raise errors.does_not_exist("Database", render_ident(db))
+        raise errors.does_not_exist("Database", quote_ident(db))
     if session.catalog.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
 
 
 def drop_model(session: Session, stmt: ast.DropModel) -> Result:
@@ -136,7 +78,7 @@ def drop_model(session: Session, stmt: ast.DropModel) -> Result:
     if model is None:
         return status()
     session.catalog.drop_model(model.id)
-    return status(f"{render_ident(model.name)} successfully dropped.")
+    return status(f"{quote_ident(model.name)} successfully dropped.")
 
 
 def rename_model(session: Session, stmt: ast.RenameModel) -> Result:
@@ -319,6 +261,6 @@ def _find_tag(session: Session, qn: ast.QualifiedName, model: ModelRow):  # type
     db, schema, name = session.qualify(qn)
     tag = session.catalog.get_tag(db, schema, name)
     if tag is None:
-        raise errors.does_not_exist("Tag", ".".join(render_ident(p) for p in (db, schema, name)))
+        raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
     privileges.check_tag(session, tag, "apply")
     return tag

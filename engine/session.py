@@ -8,9 +8,11 @@ from typing import Any
 
 import duckdb
 
-from snowreg import errors, identifiers
+from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
+from snowreg.engine.sql import variant
 from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
 
@@ -43,8 +45,6 @@ class Session:
         if self._cursor is None:
             self._cursor = self.catalog.cursor()
             self.catalog.install_session(self._cursor)
-            from snowreg.engine import variant
-
             variant.install(self._cursor)
             self._cursor_path = (None, None)
             self._duck_vars = {}
@@ -76,18 +76,15 @@ class Session:
                         self.schema is None or self.catalog.get_schema(self.database, self.schema) is None):
                     raise errors.no_current_schema()
 
-    def sync_duckdb_variables(self, tr: Any) -> None:
+    def sync_duckdb_variables(self, extra: dict[str, Any]) -> None:
         """Hand the session's context to DuckDB as variables the translated SQL reads (only on change)."""
-        from snowreg.engine import privileges
-
         want: dict[str, Any] = {
             "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
         }
         for key, value in self.variables.items():
             want[key] = value
-        if any(t.schema == "INFORMATION_SCHEMA" for t in getattr(tr, "tables", ())):
-            want["snowreg_visible"] = privileges.visible_model_ids(self)
+        want.update(extra)
         duck = self.duck
         for key, value in want.items():
             if key not in self._duck_vars or self._duck_vars[key] != value:
@@ -118,8 +115,8 @@ class Session:
         if isinstance(part, ast.VarRef):
             if part.var not in self.variables:
                 raise errors.compilation_error(f"Session variable '${part.var}' does not exist", 2211, "02000")
-            return identifier_text(str(self.variables[part.var]))
-        return identifier_text(part.text)
+            return resolve_ident(str(self.variables[part.var]))
+        return resolve_ident(part.text)
 
     def current_database(self) -> str:
         if self.database is None:
@@ -148,9 +145,5 @@ class Session:
         return self.current_database(), schema
 
 
-identifier_text = identifiers.resolve
-render_ident = identifiers.quote
-
-
 def model_fqn(model: ModelRow) -> str:
-    return ".".join(render_ident(p) for p in (model.database_name, model.schema_name, model.name))
+    return ".".join(quote_ident(p) for p in (model.database_name, model.schema_name, model.name))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -11,31 +9,12 @@ import orjson
 from snowreg import errors
 from snowreg.catalog import ModelRow
 from snowreg.catalog.manifest import show_functions_row
-from snowreg.engine import privileges
-from snowreg.engine.models import find_model, resolve_version, version_aliases
+from snowreg.engine.access import privileges
+from snowreg.engine.resolve import find_model, resolve_version, version_aliases
 from snowreg.engine.result import Result, from_rows
-from snowreg.engine.session import Session, render_ident
+from snowreg.engine.session import Session
 from snowreg.grammar import ast
-
-
-@lru_cache(maxsize=256)
-def _like_regex(pattern: str) -> re.Pattern[str]:
-    out = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
-        i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
-
-
-def like(pattern: str | None, text: str) -> bool:
-    """SHOW … LIKE: case-insensitive, `%` and `_` wildcards, backslash escapes."""
-    return pattern is None or _like_regex(pattern).fullmatch(text) is not None
+from snowreg.grammar.text import like, quote_ident
 
 
 def _limit(rows: list[Any], starts_with: str | None, limit: int | None, key: int = 1) -> list[Any]:
@@ -64,7 +43,7 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
     database = None if stmt.in_account else (
         session.name(stmt.in_database) if stmt.in_database is not None else session.current_database())
     if database is not None and session.catalog.get_database(database) is None:
-        raise errors.does_not_exist("Database", render_ident(database))
+        raise errors.does_not_exist("Database", quote_ident(database))
     rows: list[tuple[Any, ...]] = []
     if database is None or privileges.can_see_database(session, database):
         for s in session.catalog.list_schemas(database):
@@ -94,7 +73,7 @@ def _models_in_scope(session: Session, stmt: ast.ShowModels) -> list[ModelRow]:
     if scope == "DATABASE":
         db = session.name(qn.name) if qn is not None else session.current_database()
         if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
-            raise errors.does_not_exist("Database", render_ident(db))
+            raise errors.does_not_exist("Database", quote_ident(db))
         return session.catalog.list_models(db)
     if qn is None:
         if session.database is None:
@@ -104,7 +83,7 @@ def _models_in_scope(session: Session, stmt: ast.ShowModels) -> list[ModelRow]:
         raise errors.object_not_found_or_op()
     db, schema = session.qualify_schema(qn)
     if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
-        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     return session.catalog.list_models(db, schema)
 
 

@@ -14,10 +14,12 @@ from urllib.parse import unquote, urlparse
 
 from snowreg import errors
 from snowreg.catalog import StageRow
-from snowreg.engine import privileges
+from snowreg.engine.access import privileges
+from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Result, from_rows, status
-from snowreg.engine.session import Session, render_ident
+from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident
 
 OwnerKind = Literal["stage", "version", "dir"]
 Location = tuple[OwnerKind, int | str, str]  # (kind, stage/version id or directory, path prefix)
@@ -35,15 +37,13 @@ def _find_stage(session: Session, qn: ast.QualifiedName, action: privileges.Stag
     db, schema, name = session.qualify(qn)
     stage = session.catalog.get_stage(db, schema, name)
     if stage is None or (stage.temporary and stage.session_id not in (None, session.id)):
-        raise errors.does_not_exist("Stage", ".".join(render_ident(p) for p in (db, schema, name)))
+        raise errors.does_not_exist("Stage", ".".join(quote_ident(p) for p in (db, schema, name)))
     privileges.check_stage(session, stage, action)
     return stage
 
 
 def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction) -> Location:
     if ref.kind == "model":
-        from snowreg.engine.models import find_model, resolve_version
-
         assert ref.name is not None and ref.version is not None
         model = find_model(session, ref.name, action)
         version = resolve_version(session, model, ref.version)  # resolved text, as in the URL
@@ -88,7 +88,7 @@ def read_tree(session: Session, kind: OwnerKind, owner: int | str, prefix: str) 
 def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
     db, schema, name = session.qualify(stmt.name)
     if session.catalog.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     existing = session.catalog.get_stage(db, schema, name)
     if existing is not None:
         if stmt.if_not_exists:
@@ -106,7 +106,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
             session.catalog.drop_stage(existing.id)
         session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
                                      session.id if stmt.temporary else None)
-    return status(f"Stage area {render_ident(name)} successfully created.")
+    return status(f"Stage area {quote_ident(name)} successfully created.")
 
 
 def drop_stage(session: Session, stmt: ast.DropStage) -> Result:
@@ -117,7 +117,7 @@ def drop_stage(session: Session, stmt: ast.DropStage) -> Result:
             return status()
         raise
     session.catalog.drop_stage(stage.id)
-    return status(f"{render_ident(stage.name)} successfully dropped.")
+    return status(f"{quote_ident(stage.name)} successfully dropped.")
 
 
 def _option(options: tuple[tuple[str, str], ...], key: str, default: str) -> str:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from snowreg import errors
-from snowreg.engine import privileges
+from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, status
-from snowreg.engine.session import Session, render_ident
+from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident
 
 
 def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
     db, schema, name = session.qualify(stmt.name)
     if session.catalog.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", f"{render_ident(db)}.{render_ident(schema)}")
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     existing = session.catalog.get_tag(db, schema, name)
     if existing is not None:
         if stmt.if_not_exists:
-            return status(f"{render_ident(name)} already exists, statement succeeded.")
+            return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
             raise errors.already_exists("Object", name)
     privileges.check_create_in_schema(session, db, schema, "TAG")
@@ -24,7 +25,7 @@ def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
         if existing is not None:
             session.catalog.drop_tag(db, schema, name)
         session.catalog.create_tag(db, schema, name, session.role, stmt.allowed_values, stmt.comment)
-    return status(f"Tag {render_ident(name)} successfully created.")
+    return status(f"Tag {quote_ident(name)} successfully created.")
 
 
 def drop_tag(session: Session, stmt: ast.DropTag) -> Result:
@@ -33,7 +34,7 @@ def drop_tag(session: Session, stmt: ast.DropTag) -> Result:
     if tag is None:
         if stmt.if_exists:
             return status()
-        raise errors.does_not_exist("Tag", ".".join(render_ident(p) for p in (db, schema, name)))
+        raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
     privileges.check_tag(session, tag, "own")
     session.catalog.drop_tag(db, schema, name)
-    return status(f"{render_ident(name)} successfully dropped.")
+    return status(f"{quote_ident(name)} successfully dropped.")

@@ -11,6 +11,7 @@ from lark import Token, Transformer
 from lark.tree import Meta
 
 from snowreg.grammar import ast as a
+from snowreg.grammar.text import resolve_ident
 
 Call = a.ModelCall | a.TableCall
 
@@ -44,13 +45,6 @@ _IDENT = re.compile(r'[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"]|"")+"')
 _ESCAPE = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|([0-7]{3})|(.))|''", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "0": "\0"}
 _VERSIONS = re.compile(r"/versions/([^/]+)(?:/(.*))?", re.I | re.S)
-
-
-def resolve_ident(text: str) -> str:
-    """Identifier text as written → its resolved name: unquoted upper-cased, quoted unescaped."""
-    if text.startswith('"'):
-        return text[1:-1].replace('""', '"')
-    return text.upper()
 
 
 def _unescape(m: re.Match[str]) -> str:

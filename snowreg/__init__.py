@@ -99,7 +99,7 @@ def __getattr__(name: str) -> Any:
 
         return patch
     if name == "explain_access":
-        from snowreg.access import explain_access
+        from snowreg.engine.access.explain import explain_access
 
         return explain_access
     if name == "DictCursor":

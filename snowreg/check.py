@@ -21,7 +21,8 @@ from typing import Any
 import orjson
 
 from snowreg import errors
-from snowreg.repl_text import Piece, error_offset, excerpt, location, one_line, split_statements
+from snowreg.grammar.text import excerpt, location
+from snowreg.repl_text import Piece, error_offset, one_line, split_statements
 
 # Plain SQL that only reads: typed without running it (model calls validated, not executed).
 READ_ONLY_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "(")

@@ -59,8 +59,9 @@ def _read(file: str) -> str:
 
 def run_file(args: argparse.Namespace) -> int:
     import snowreg
-    from snowreg.render import render
-    from snowreg.repl_text import error_offset, location
+    from snowreg.display import render
+    from snowreg.grammar.text import location
+    from snowreg.repl_text import error_offset
 
     try:
         text = _read(args.file)

@@ -11,8 +11,9 @@ from snowreg.catalog import Catalog
 from snowreg.connector import ConnectionSurface, CursorSurface
 from snowreg.engine.execute import execute as execute_statement
 from snowreg.engine.result import Result
-from snowreg.engine.session import Session, identifier_text
+from snowreg.engine.session import Session
 from snowreg.grammar import ast, parse
+from snowreg.grammar.text import quote_ident, resolve_ident
 from snowreg.params import bind
 
 apilevel = "2.0"
@@ -45,7 +46,7 @@ class Connection(ConnectionSurface):
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
-        from snowreg.engine import governance
+        from snowreg.engine.access import governance
 
         user_name, role_name = governance.login(catalog, user, role)
         self._session = Session(catalog, user=user_name, role=role_name, warehouse=warehouse)
@@ -59,16 +60,16 @@ class Connection(ConnectionSurface):
         """`connect(database=…, schema=…)` creates what is missing, as a test fixture expects."""
         if database is None:
             return
-        db = identifier_text(database)
+        db = resolve_ident(database)
         with self.cursor() as cur:
             if self._catalog.get_database(db) is None:
-                cur.execute(f"CREATE DATABASE IF NOT EXISTS {_ident(db)}")
-            cur.execute(f"USE DATABASE {_ident(db)}")
+                cur.execute(f"CREATE DATABASE IF NOT EXISTS {quote_ident(db)}")
+            cur.execute(f"USE DATABASE {quote_ident(db)}")
             if schema is not None:
-                name = identifier_text(schema)
+                name = resolve_ident(schema)
                 if self._catalog.get_schema(db, name) is None:
-                    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(db)}.{_ident(name)}")
-                cur.execute(f"USE SCHEMA {_ident(db)}.{_ident(name)}")
+                    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(db)}.{quote_ident(name)}")
+                cur.execute(f"USE SCHEMA {quote_ident(db)}.{quote_ident(name)}")
 
     # -- connector surface ------------------------------------------------------------------------
 
@@ -144,12 +145,6 @@ class Connection(ConnectionSurface):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _ident(name: str) -> str:
-    from snowreg.engine.session import render_ident
-
-    return render_ident(name)
 
 
 class Cursor(CursorSurface):

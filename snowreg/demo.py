@@ -94,7 +94,7 @@ def write_dev_versions(root: Path) -> None:
 
 def show(cur: Any, sql: str) -> None:
     """Print one statement's result, narrowing the wide SHOW outputs to their telling columns."""
-    from snowreg.render import table
+    from snowreg.display import table
 
     names = [d[0] for d in cur.description or []]
     rows = cur.fetchall()

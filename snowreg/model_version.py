@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import random
-import re
 import tempfile
 from functools import cached_property
 from pathlib import Path
@@ -16,8 +15,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
-from snowreg import identifiers
-from snowreg.params import literal
+from snowreg.grammar.text import (
+    dollar_literal,
+    like_literal,
+    literal,
+    quote_ident,
+    resolve_client_ident,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,46 +29,7 @@ if TYPE_CHECKING:
     from snowreg.registry import Registry
 
 METRICS_SCHEMA_VERSION = "2024-01-01"
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
-_UPPER = re.compile(r"[A-Z_][A-Z0-9_$]*")
-_PART = re.compile(r'"(?:[^"]|"")*"|[^."]+')
 _INTEGER_TYPES = ("INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64")
-
-
-# ---------------------------------------------------------------------------------------------
-# Identifiers, by the client's rules (SqlIdentifier)
-# ---------------------------------------------------------------------------------------------
-
-
-def resolve(name: str) -> str:
-    """The stored form of a name: `v1` → V1, `'"v1"'` → v1 (other text is kept as written)."""
-    name = name.strip()
-    if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
-        return name[1:-1].replace('""', '"')
-    return name.upper() if _PLAIN.fullmatch(name) else name
-
-
-ident = identifiers.quote
-
-
-def like_text(name: str) -> str:
-    """A resolved name inside a LIKE pattern's quotes (the client sends it as is: `_` matches any char)."""
-    return name.replace("\\", "\\\\").replace("'", "\\'")
-
-
-def split_name(text: str) -> list[str]:
-    """`DB."sch".m` → ['DB', 'sch', 'M'] (dots inside quotes do not split)."""
-    parts = _PART.findall(text.strip())
-    if not 1 <= len(parts) <= 3:
-        raise ValueError(f"Invalid name {text!r}.")
-    return [resolve(p) for p in parts]
-
-
-def dollar(text: str) -> str:
-    """Free text as the client sends it: `$$…$$` (a quoted literal when the text holds `$$`)."""
-    if "$$" in text:
-        return literal(text)
-    return f"$${text}$$"
 
 
 class Names(NamedTuple):
@@ -76,11 +41,11 @@ class Names(NamedTuple):
 
     @property
     def schema_fqn(self) -> str:
-        return f"{ident(self.database)}.{ident(self.schema)}"
+        return f"{quote_ident(self.database)}.{quote_ident(self.schema)}"
 
     @property
     def fqn(self) -> str:
-        return f"{self.schema_fqn}.{ident(self.model)}"
+        return f"{self.schema_fqn}.{quote_ident(self.model)}"
 
 
 class ExportMode(enum.Enum):
@@ -119,11 +84,11 @@ class ModelVersion:
 
     @property
     def model_name(self) -> str:
-        return ident(self._names.model)
+        return quote_ident(self._names.model)
 
     @property
     def version_name(self) -> str:
-        return ident(self._version)
+        return quote_ident(self._version)
 
     @property
     def fully_qualified_model_name(self) -> str:
@@ -136,7 +101,7 @@ class ModelVersion:
         self._sql(f"ALTER MODEL {self._names.fqn} {clause}")
 
     def _show(self) -> dict[str, Any]:
-        rows = self._sql(f"SHOW VERSIONS LIKE '{like_text(self._version)}' IN MODEL {self._names.fqn}")
+        rows = self._sql(f"SHOW VERSIONS LIKE '{like_literal(self._version)}' IN MODEL {self._names.fqn}")
         rows = [r for r in rows if r["name"] == self._version]
         if len(rows) != 1:
             raise ValueError(f"Unable to find version {self.version_name} in model {self._names.fqn}")
@@ -151,7 +116,7 @@ class ModelVersion:
 
     @comment.setter
     def comment(self, comment: str) -> None:
-        self._alter(f"MODIFY VERSION {self.version_name} SET COMMENT={dollar(comment)}")
+        self._alter(f"MODIFY VERSION {self.version_name} SET COMMENT={dollar_literal(comment)}")
 
     description = comment
 
@@ -194,13 +159,13 @@ class ModelVersion:
 
     def _write_metadata(self, metadata: dict[str, Any]) -> None:
         text = orjson.dumps(metadata, option=orjson.OPT_SERIALIZE_NUMPY).decode()
-        self._alter(f"MODIFY VERSION {self.version_name} SET METADATA={dollar(text)}")
+        self._alter(f"MODIFY VERSION {self.version_name} SET METADATA={dollar_literal(text)}")
 
     def set_alias(self, alias_name: str) -> None:
-        self._alter(f"VERSION {self.version_name} SET ALIAS = {ident(resolve(alias_name))}")
+        self._alter(f"VERSION {self.version_name} SET ALIAS = {quote_ident(resolve_client_ident(alias_name))}")
 
     def unset_alias(self, version_or_alias: str) -> None:
-        self._alter(f"VERSION {ident(resolve(version_or_alias))} UNSET ALIAS")
+        self._alter(f"VERSION {quote_ident(resolve_client_ident(version_or_alias))} UNSET ALIAS")
 
     def get_model_task(self) -> str:
         """The task recorded when the model was logged (e.g. TABULAR_BINARY_CLASSIFICATION), or UNKNOWN."""
@@ -241,7 +206,7 @@ class ModelVersion:
                                  f"{self._names.fqn} version {self.version_name}. Please specify a "
                                  "`function_name` when calling the `run` method.")
             return functions[0]
-        wanted = resolve(function_name)
+        wanted = resolve_client_ident(function_name)
         for fn in functions:
             if fn["name"] in (wanted, function_name) or fn["target_method"] == function_name:
                 return fn
@@ -266,9 +231,9 @@ class ModelVersion:
         signature = fn["signature"] or {}
         frame = _input_frame(X, [f["name"] for f in signature.get("inputs", [])])
         view = f"SNOWREG_RUN_INPUT_{random.randrange(16**10):010X}"
-        args = [ident(str(c)) for c in frame.columns]
+        args = [quote_ident(str(c)) for c in frame.columns]
         args += [literal(v) for v in (params or {}).values()]
-        call = f"MODEL({self._names.fqn}, {self.version_name})!{ident(fn['name'])}({', '.join(args)})"
+        call = f"MODEL({self._names.fqn}, {self.version_name})!{quote_ident(fn['name'])}({', '.join(args)})"
         duck = self._registry._conn.session.duck
         duck.register(view, frame)
         try:
@@ -287,12 +252,12 @@ class ModelVersion:
         partitioned = fn["is_partitioned"] or partition_column is not None
         over = ""
         if partitioned:
-            over = f" OVER (PARTITION BY {ident(resolve(partition_column)) if partition_column else '1'})"
+            over = f" OVER (PARTITION BY {quote_ident(resolve_client_ident(partition_column)) if partition_column else '1'})"
         rows = self._sql(f"SELECT * FROM {view}, TABLE({call}{over})")
         import pandas as pd
 
         result = pd.DataFrame(rows)
-        keep = {resolve(partition_column)} if partition_column else set()
+        keep = {resolve_client_ident(partition_column)} if partition_column else set()
         inputs = [c for c in frame.columns if c not in keep and c in result.columns]
         result = result.drop(columns=inputs)
         by_upper = {str(o["name"]).upper(): o["name"] for o in signature.get("outputs", [])}
@@ -324,11 +289,11 @@ class ModelVersion:
 
     def load(self, *, force: bool = False, options: dict[str, Any] | None = None) -> Any:
         """The original Python model object. Only the model's owner role may load it (as in the client)."""
-        from snowreg.engine.modelload import load_model
+        from snowreg.engine.inference.load import load_model
 
         owner = self._registry.get_model(self._names.fqn)._show()["owner"]
         role = self._sql("SELECT CURRENT_ROLE() AS ROLE")[0]["ROLE"]
-        if not role or resolve(role) != owner:
+        if not role or resolve_client_ident(role) != owner:
             raise RuntimeError("model registry: cannot load this model — only the model's owner role is "
                                "permitted. You may use export() instead.")
         with tempfile.TemporaryDirectory(prefix="snowreg-load-") as tmp:

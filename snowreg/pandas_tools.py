@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import orjson
 
-from snowreg.engine import duckerrors
-from snowreg.engine.session import render_ident
+from snowreg.engine.sql import duckerrors
+from snowreg.grammar.text import quote_ident
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,7 +47,7 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
     created = False
     try:
         if auto_create_table:
-            definition = ", ".join(f"{render_ident(c)} {_sql_type(df[col])}" for c, col in zip(
+            definition = ", ".join(f"{quote_ident(c)} {_sql_type(df[col])}" for c, col in zip(
                 columns, df.columns, strict=True))
             verb = "CREATE OR REPLACE" if overwrite else "CREATE"
             exists = "" if overwrite else " IF NOT EXISTS"
@@ -58,7 +58,7 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
             if overwrite and not auto_create_table:
                 cur.execute(f"TRUNCATE TABLE {name}")
             # A zero-row INSERT: the INSERT privilege check (and a clear error for a missing table).
-            listed = ", ".join(render_ident(c) for c in columns)
+            listed = ", ".join(quote_ident(c) for c in columns)
             cur.execute(f"INSERT INTO {name} ({listed}) SELECT {listed} FROM {name} WHERE FALSE")
     finally:
         cur.close()
@@ -70,12 +70,12 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
 def _location(conn: Connection, database: str | None, schema: str | None, table: str, quote: bool) -> str:
     """The table's name as SQL text, qualified like the connector's `build_location_helper`."""
     given = [p for p in (database, schema, table) if p]
-    return ".".join(render_ident(p) if quote else p for p in given)
+    return ".".join(quote_ident(p) if quote else p for p in given)
 
 
 def _qualified(conn: Connection, name: str) -> tuple[str, str, str]:
     """(database, schema, table) a table name stands for in the connection's session."""
-    from snowreg.engine.system import qualified_name
+    from snowreg.engine.sql.system import qualified_name
 
     return conn.session.qualify(qualified_name(name))
 

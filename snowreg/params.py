@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from snowreg import errors
+from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
-# A string literal, a quoted identifier, a $$ string or a comment: placeholders inside them are text.
-_SKIP = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|--[^\n]*|/\*.*?\*/", re.S)
 _PLACEHOLDER = re.compile(r"\?|%\((\w+)\)s|%s|%%")
-
-
-def literal(value: Any) -> str:
-    """A Python value as a Snowflake SQL literal."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if value == value and value not in (float("inf"), float("-inf")) else f"'{value}'::FLOAT"
-    if isinstance(value, bytes | bytearray):
-        return f"X'{bytes(value).hex()}'"
-    if isinstance(value, dt.datetime):
-        kind = "TIMESTAMP_TZ" if value.tzinfo else "TIMESTAMP_NTZ"
-        return f"'{value.isoformat(sep=' ')}'::{kind}"
-    if isinstance(value, dt.date):
-        return f"'{value.isoformat()}'::DATE"
-    if isinstance(value, dt.time):
-        return f"'{value.isoformat()}'::TIME"
-    if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return literal(value.item())
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{text}'"
 
 
 def bind(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
@@ -72,7 +44,7 @@ def bind(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
 def _iter_placeholders(sql: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     pos = 0
-    for skip in _SKIP.finditer(sql):
+    for skip in LITERALS_AND_COMMENTS.finditer(sql):
         found.extend(_PLACEHOLDER.finditer(sql, pos, skip.start()))
         pos = skip.end()
     found.extend(_PLACEHOLDER.finditer(sql, pos))

@@ -19,7 +19,7 @@ from typing import Any
 from snowreg import errors
 from snowreg.catalog import Catalog
 from snowreg.dbapi import Connection, Cursor, DictCursor
-from snowreg.engine.session import identifier_text
+from snowreg.grammar.text import resolve_ident
 
 # (module, attribute) pairs replaced when the module can be imported. Snowpark imports `connect` and
 # `write_pandas` by name at its own import time, so its copies are replaced too.
@@ -207,9 +207,9 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         here, so a user or role the registry does not hold is ignored (the login is then ADMIN, holding
         ACCOUNTADMIN). Users and roles a test creates with SQL are honoured, privileges and all."""
         assert self.catalog is not None
-        if user and self.catalog.get_user(identifier_text(user)) is None:
+        if user and self.catalog.get_user(resolve_ident(user)) is None:
             user = None
-        if role and self.catalog.get_role(identifier_text(role)) is None:
+        if role and self.catalog.get_role(resolve_ident(role)) is None:
             role = None
         return user, role
 

@@ -15,18 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from snowreg.model_version import (
-    ExportMode,
-    ModelVersion,
-    Names,
-    dollar,
-    ident,
-    resolve,
+from snowreg.grammar.text import (
+    dollar_literal,
+    like_literal,
+    quote_ident,
+    resolve_client_ident,
     split_name,
 )
-from snowreg.model_version import (
-    like_text as _like,
-)
+from snowreg.model_version import ExportMode, ModelVersion, Names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,12 +66,12 @@ class Registry:
         if db is None:
             raise ValueError("You need to provide a database to use the registry.")
         schema = schema_name or ("PUBLIC" if database_name else self._conn.schema) or "PUBLIC"
-        self._database = resolve(db) if database_name else db
-        self._schema = resolve(schema) if schema_name or database_name else schema
-        if not self._sql(f"SHOW DATABASES LIKE '{_like(self._database)}'"):
-            raise ValueError(f"Database {ident(self._database)} does not exist.")
-        if not self._sql(f"SHOW SCHEMAS LIKE '{_like(self._schema)}' IN DATABASE {ident(self._database)}"):
-            raise ValueError(f"Schema {ident(self._schema)} does not exist.")
+        self._database = resolve_client_ident(db) if database_name else db
+        self._schema = resolve_client_ident(schema) if schema_name or database_name else schema
+        if not self._sql(f"SHOW DATABASES LIKE '{like_literal(self._database)}'"):
+            raise ValueError(f"Database {quote_ident(self._database)} does not exist.")
+        if not self._sql(f"SHOW SCHEMAS LIKE '{like_literal(self._schema)}' IN DATABASE {quote_ident(self._database)}"):
+            raise ValueError(f"Schema {quote_ident(self._schema)} does not exist.")
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -88,7 +84,7 @@ class Registry:
 
     @property
     def location(self) -> str:
-        return f"{ident(self._database)}.{ident(self._schema)}"
+        return f"{quote_ident(self._database)}.{quote_ident(self._schema)}"
 
     def _names(self, model_name: str) -> Names:
         """(database, schema, model) of a possibly qualified model name, resolved."""
@@ -100,7 +96,7 @@ class Registry:
         return Names(self._database, self._schema, parts[0])
 
     def _exists(self, names: Names) -> bool:
-        rows = self._sql(f"SHOW MODELS LIKE '{_like(names.model)}' IN SCHEMA {names.schema_fqn}")
+        rows = self._sql(f"SHOW MODELS LIKE '{like_literal(names.model)}' IN SCHEMA {names.schema_fqn}")
         return any(r["name"] == names.model for r in rows)
 
     # -- models ----------------------------------------------------------------------------------
@@ -120,7 +116,7 @@ class Registry:
         if version_name is None:
             version = self._random_version(names, exists)
         else:
-            version = resolve(version_name)
+            version = resolve_client_ident(version_name)
         if isinstance(model, ModelVersion):
             given = locals()
             refused = [k for k in _COPY_REFUSES if given[k] is not None]
@@ -131,7 +127,7 @@ class Registry:
             self._create_or_add(names, version, source, exists)
             return ModelVersion(self, names, version)
         if exists and any(r["name"] == version for r in self._sql(
-                f"SHOW VERSIONS LIKE '{_like(version)}' IN MODEL {names.fqn}")):
+                f"SHOW VERSIONS LIKE '{like_literal(version)}' IN MODEL {names.fqn}")):
             raise ValueError(f"Model {model_name} version {version_name} already existed. "
                              "To auto-generate `version_name`, skip that argument.")
         if code_paths or ext_modules:
@@ -162,9 +158,9 @@ class Registry:
 
     def _create_or_add(self, names: Names, version: str, source: str, exists: bool) -> None:
         if exists:
-            self._sql(f"ALTER MODEL {names.fqn} ADD VERSION {ident(version)} {source}")
+            self._sql(f"ALTER MODEL {names.fqn} ADD VERSION {quote_ident(version)} {source}")
         else:
-            self._sql(f"CREATE MODEL {names.fqn} WITH VERSION {ident(version)} {source}")
+            self._sql(f"CREATE MODEL {names.fqn} WITH VERSION {quote_ident(version)} {source}")
 
     def _upload_and_create(self, files: dict[str, bytes], names: Names, version: str, exists: bool) -> None:
         """The files go below the registry's temporary stage, which reads a local directory (no PUT
@@ -227,8 +223,8 @@ class Model:
         self._names = names
 
     def __repr__(self) -> str:
-        return f"Model(\n  name='{self.name}',\n  database_name='{ident(self._names.database)}',\n" \
-               f"  schema_name='{ident(self._names.schema)}'\n)"
+        return f"Model(\n  name='{self.name}',\n  database_name='{quote_ident(self._names.database)}',\n" \
+               f"  schema_name='{quote_ident(self._names.schema)}'\n)"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Model) and self._names == other._names
@@ -238,7 +234,7 @@ class Model:
 
     @property
     def name(self) -> str:
-        return ident(self._names.model)
+        return quote_ident(self._names.model)
 
     @property
     def fully_qualified_name(self) -> str:
@@ -246,7 +242,7 @@ class Model:
 
     def _show(self) -> dict[str, Any]:
         rows = self._registry._sql(
-            f"SHOW MODELS LIKE '{_like(self._names.model)}' IN SCHEMA {self._names.schema_fqn}")
+            f"SHOW MODELS LIKE '{like_literal(self._names.model)}' IN SCHEMA {self._names.schema_fqn}")
         rows = [r for r in rows if r["name"] == self._names.model]
         if len(rows) != 1:
             raise ValueError(f"Unable to find model {self.fully_qualified_name}")
@@ -259,7 +255,7 @@ class Model:
 
     @comment.setter
     def comment(self, comment: str) -> None:
-        self._registry._sql(f"COMMENT ON MODEL {self.fully_qualified_name} IS {dollar(comment)}")
+        self._registry._sql(f"COMMENT ON MODEL {self.fully_qualified_name} IS {dollar_literal(comment)}")
 
     description = comment
 
@@ -274,7 +270,7 @@ class Model:
 
     def version(self, version_or_alias: str) -> ModelVersion:
         """A version by name or by alias (user aliases and DEFAULT / FIRST / LAST)."""
-        target = resolve(version_or_alias)
+        target = resolve_client_ident(version_or_alias)
         rows = self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}")
         for row in rows:
             if target in orjson.loads(row["aliases"] or "[]"):
@@ -301,7 +297,7 @@ class Model:
         return self.version("LAST")
 
     def delete_version(self, version_name: str) -> None:
-        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} DROP VERSION {ident(resolve(version_name))}")
+        self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} DROP VERSION {quote_ident(resolve_client_ident(version_name))}")
 
     def rename(self, model_name: str) -> None:
         """Rename (a qualified new name may move the model to another schema)."""
@@ -317,26 +313,26 @@ class Model:
             parts = [self._names.database, self._names.schema, parts[0]]
         elif len(parts) == 2:
             parts = [self._names.database, *parts]
-        return ".".join(ident(p) for p in parts)
+        return ".".join(quote_ident(p) for p in parts)
 
     def show_tags(self) -> dict[str, str]:
         """{"DB.SCHEMA.TAG": value} of the tags set on the model."""
         rows = self._registry._sql(
             f"SELECT TAG_DATABASE, TAG_SCHEMA, TAG_NAME, TAG_VALUE FROM TABLE("
-            f"{ident(self._names.database)}.INFORMATION_SCHEMA.TAG_REFERENCES("
-            f"{dollar(self.fully_qualified_name)}, 'MODULE'))")
-        return {".".join(ident(r[k]) for k in ("TAG_DATABASE", "TAG_SCHEMA", "TAG_NAME")): r["TAG_VALUE"]
+            f"{quote_ident(self._names.database)}.INFORMATION_SCHEMA.TAG_REFERENCES("
+            f"{dollar_literal(self.fully_qualified_name)}, 'MODULE'))")
+        return {".".join(quote_ident(r[k]) for k in ("TAG_DATABASE", "TAG_SCHEMA", "TAG_NAME")): r["TAG_VALUE"]
                 for r in rows}
 
     def get_tag(self, tag_name: str) -> str | None:
-        rows = self._registry._sql(f"SELECT SYSTEM$GET_TAG({dollar(self._tag_fqn(tag_name))}, "
-                                   f"{dollar(self.fully_qualified_name)}, 'MODULE') AS TAG_VALUE")
+        rows = self._registry._sql(f"SELECT SYSTEM$GET_TAG({dollar_literal(self._tag_fqn(tag_name))}, "
+                                   f"{dollar_literal(self.fully_qualified_name)}, 'MODULE') AS TAG_VALUE")
         value: str | None = rows[0]["TAG_VALUE"]
         return value
 
     def set_tag(self, tag_name: str, tag_value: str) -> None:
         self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} SET TAG {self._tag_fqn(tag_name)} = "
-                            f"{dollar(tag_value)}")
+                            f"{dollar_literal(tag_value)}")
 
     def unset_tag(self, tag_name: str) -> None:
         self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} UNSET TAG {self._tag_fqn(tag_name)}")

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from snowreg import errors
-from snowreg.repl_text import error_offset, excerpt, is_complete, split_statements, tokenize
+from snowreg.grammar.text import excerpt
+from snowreg.repl_text import error_offset, is_complete, split_statements, tokenize
 
 FORMATS = ("table", "csv", "json")
 HELP = """\
@@ -114,7 +115,7 @@ class Repl:
         return sum(not self.run_statement(piece.text) for piece in split_statements(text))
 
     def run_statement(self, sql: str) -> bool:
-        from snowreg.render import render
+        from snowreg.display import render
 
         start = time.perf_counter()
         cur = self.conn.cursor()
@@ -187,7 +188,7 @@ class Repl:
 
     def _why(self, rest: str) -> bool:
         try:
-            from snowreg.access import KINDS, explain_access
+            from snowreg.engine.access.explain import KINDS, explain_access
         except ImportError:
             self.say("!why is not available in this snowreg.")
             return True

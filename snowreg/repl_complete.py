@@ -16,8 +16,10 @@ from functools import lru_cache
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from snowreg.grammar.text import quote_ident
+from snowreg.grammar.text import resolve_ident as ident_text
 from snowreg.repl_objects import Objects
-from snowreg.repl_text import Token, ident_text, quote_ident, tokenize
+from snowreg.repl_text import Token, tokenize
 
 NAMES = ("word", "qident")
 # Offered inside plain SQL, where the grammar only sees a "soup" of tokens.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from snowreg.repl_text import ident_text
+from snowreg.grammar.text import resolve_ident as ident_text
 
 T = TypeVar("T")
 SYSTEM_ALIASES = ("DEFAULT", "FIRST", "LAST")
@@ -50,7 +50,7 @@ class Objects:
     # -- containers --------------------------------------------------------------------------------
 
     def databases(self) -> list[str]:
-        from snowreg.engine import privileges
+        from snowreg.engine.access import privileges
 
         def read() -> list[str]:
             return [d.name for d in self._session.catalog.list_databases()
@@ -58,7 +58,7 @@ class Objects:
         return self._memo(("databases",), read)
 
     def schemas(self, database: str | None) -> list[str]:
-        from snowreg.engine import privileges
+        from snowreg.engine.access import privileges
 
         if database is None:
             return []
@@ -71,7 +71,7 @@ class Objects:
     # -- models ------------------------------------------------------------------------------------
 
     def models(self, database: str | None, schema: str | None) -> list[str]:
-        from snowreg.engine import privileges
+        from snowreg.engine.access import privileges
 
         if database is None or schema is None:
             return []
@@ -82,7 +82,7 @@ class Objects:
         return self._memo(("models", database, schema), read)
 
     def _model(self, parts: Sequence[str]) -> Any:
-        from snowreg.engine import privileges
+        from snowreg.engine.access import privileges
 
         where = self.qualify(parts)
         if where is None:
@@ -104,7 +104,7 @@ class Objects:
 
     def methods(self, parts: Sequence[str], version: str | None) -> list[str]:
         """Methods of the named version (or the default one) of a model."""
-        from snowreg.engine.models import resolve_version
+        from snowreg.engine.resolve import resolve_version
 
         def read() -> list[str]:
             model = self._model(parts)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from snowreg import errors, identifiers
+from snowreg import errors
+from snowreg.grammar.text import offset_of, resolve_ident
 
 # Token kinds: ws, comment, string, dollar, qident, variable, number, word, stage, file, punct, semicolon.
 _TOKEN = re.compile(
@@ -126,36 +127,6 @@ def is_complete(text: str) -> bool:
     return bool(tokens) and tokens[-1].kind == "semicolon"
 
 
-# ---------------------------------------------------------------------------------------------
-# Positions
-# ---------------------------------------------------------------------------------------------
-
-
-def location(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of an offset in a text."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def offset_of(text: str, line: int, column: int) -> int:
-    """The offset of a 1-based line and 0-based column (Snowflake's "position") in a text."""
-    start = 0
-    for _ in range(line - 1):
-        nl = text.find("\n", start)
-        if nl < 0:
-            break
-        start = nl + 1
-    return min(start + column, len(text))
-
-
-def excerpt(text: str, offset: int) -> str:
-    """The source line holding `offset`, and a caret under it."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    line = text[start : end if end >= 0 else len(text)]
-    return f"{line}\n{' ' * (offset - start)}^"
-
-
 _QUOTED = re.compile(r"'([^']*)'")
 _AT = re.compile(r"line (\d+) at position (\d+)")
 
@@ -178,7 +149,7 @@ def error_offset(error: errors.Error, text: str) -> int | None:
     tokens = [t for t in tokenize(text) if t.significant]
     last = error.msg.split("\n")[-1].startswith("Alias")
     for name in names:
-        hits = [i for i, t in enumerate(tokens) if t.kind in ("word", "qident") and ident_text(t.text) == name]
+        hits = [i for i, t in enumerate(tokens) if t.kind in ("word", "qident") and resolve_ident(t.text) == name]
         if hits:
             return _qualified_start(tokens, hits[-1] if last else hits[0])
     return None
@@ -194,11 +165,9 @@ def _qualified_start(tokens: list[Token], i: int) -> int:
 
 def _last_part(qualified: str) -> str | None:
     parts = [t for t in tokenize(qualified) if t.kind in ("word", "qident")]
-    return ident_text(parts[-1].text) if parts else None
+    return resolve_ident(parts[-1].text) if parts else None
 
 
-ident_text = identifiers.resolve
-quote_ident = identifiers.quote
 
 
 def one_line(message: str) -> str:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 import snowreg
-from snowreg.access import explain_access
 from snowreg.dbapi import Connection
-from snowreg.engine.privileges import MODEL_ACTION_PRIVILEGES
+from snowreg.engine.access.explain import explain_access
+from snowreg.engine.access.privileges import MODEL_ACTION_PRIVILEGES
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures: one packaged model version, a registry holding model D.S.M owned by ACCOUNTADMIN
@@ -291,7 +291,7 @@ def test_example_multiple_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     write_version(tmp_path / "dev_models" / "v24", "DEV_MODEL")
     monkeypatch.chdir(tmp_path)
     text = EXAMPLE.read_text()
-    has_inference = importlib.util.find_spec("snowreg.engine.inference") is not None
+    has_inference = importlib.util.find_spec("snowreg.engine.inference.statement") is not None
     with snowreg.connect() as conn:
         for stmt in snowreg.parse(text):
             if "!predict" in text[stmt.span.start:stmt.span.end] and not has_inference:

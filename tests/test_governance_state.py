@@ -31,7 +31,7 @@ MODELS = ("M0", "M1")
 USAGE = frozenset({"USAGE", "READ", "OWNERSHIP"})
 READ = frozenset({"READ", "OWNERSHIP"})
 OWN = frozenset({"OWNERSHIP"})
-HAS_INFERENCE = importlib.util.find_spec("snowreg.engine.inference") is not None
+HAS_INFERENCE = importlib.util.find_spec("snowreg.engine.inference.statement") is not None
 
 
 @functools.cache

@@ -17,9 +17,9 @@ from sklearn.preprocessing import StandardScaler
 
 import snowreg
 from snowreg.dbapi import Connection
-from snowreg.engine import inference_exec
-from snowreg.engine.inference_cache import MODELS
-from snowreg.engine.inference_plan import STATS
+from snowreg.engine.inference import methods as inference_exec
+from snowreg.engine.inference.cache import MODELS
+from snowreg.engine.inference.plan import STATS
 
 # ---------------------------------------------------------------------------------------------
 # Models and fixtures

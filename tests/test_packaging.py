@@ -19,7 +19,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from snowreg import errors
 from snowreg.catalog.manifest import read_version, show_functions_row
-from snowreg.engine.modelload import load_model
+from snowreg.engine.inference.load import load_model
 from snowreg.packaging import package_model
 
 COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"]

@@ -240,7 +240,7 @@ def test_help_source_and_unknown_commands(conn: Any, tmp_path: Path) -> None:
 
 
 def test_why_explains_access(conn: Any, tmp_path: Path) -> None:
-    pytest.importorskip("snowreg.access")
+    pytest.importorskip("snowreg.engine.access.explain")
     out = drive(conn, "!why USAGE MODEL DB.S.M" + ENTER + "!why" + ENTER + "!quit" + ENTER, tmp_path)
     assert "USAGE on MODEL DB.S.M: GRANTED" in out
     assert "Usage: !why PRIVILEGE KIND NAME" in out

@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from snowreg.engine import variant
-from snowreg.engine.translate import TableRef, translate
+from snowreg.engine.sql import variant
+from snowreg.engine.sql.translate import TableRef, translate
 from snowreg.errors import NotSupportedError, ProgrammingError
 
 # ---------------------------------------------------------------------------------------------

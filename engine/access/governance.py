@@ -7,10 +7,11 @@ from typing import assert_never
 from snowreg import errors
 from snowreg.catalog import Catalog
 from snowreg.catalog.grants import SYSTEM_ROLES, RoleRow
-from snowreg.engine import grants, privileges, showgrants
+from snowreg.engine.access import grants, privileges, showgrants
 from snowreg.engine.result import Result, status
-from snowreg.engine.session import Session, identifier_text, render_ident
+from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident, resolve_ident
 
 GovernanceStatement = (
     ast.CreateRole | ast.DropRole | ast.CreateUser | ast.DropUser | ast.GrantRole | ast.RevokeRole | ast.UseRole
@@ -66,13 +67,13 @@ def login(catalog: Catalog, user: str | None, role: str | None) -> tuple[str, st
     `role` must be granted to the user (003013 otherwise); without it the user's default role is used
     when it is granted, else PUBLIC.
     """
-    name = identifier_text(user) if user else "ADMIN"
+    name = resolve_ident(user) if user else "ADMIN"
     row = catalog.get_user(name)
     if row is None:
         catalog.create_user(name, "USERADMIN")
     allowed = catalog.role_graph().user_closure(name)
     if role:
-        wanted = identifier_text(role)
+        wanted = resolve_ident(role)
         if wanted not in allowed or catalog.get_role(wanted) is None:
             raise errors.role_not_assigned(wanted)
         return name, wanted
@@ -86,7 +87,7 @@ def use_role(session: Session, stmt: ast.UseRole) -> Result:
     """USE ROLE: the role must be granted to the user, directly or through the role hierarchy."""
     name = session.name(stmt.name)
     if session.catalog.get_role(name) is None:
-        raise errors.does_not_exist("Role", render_ident(name))
+        raise errors.does_not_exist("Role", quote_ident(name))
     if name not in session.catalog.role_graph().user_closure(session.user):
         raise errors.role_not_assigned(name)
     session.role = name
@@ -107,7 +108,7 @@ def find_role(session: Session, name: str) -> RoleRow:
     """A role the session may know of (any role: SHOW ROLES lists them all); 002003 when missing."""
     row = session.catalog.get_role(name)
     if row is None:
-        raise errors.does_not_exist("Role", render_ident(name))
+        raise errors.does_not_exist("Role", quote_ident(name))
     return row
 
 
@@ -126,13 +127,13 @@ def create_role(session: Session, stmt: ast.CreateRole) -> Result:
     with session.catalog.transaction():
         if existing is not None:
             if stmt.if_not_exists:
-                return status(f"{render_ident(name)} already exists, statement succeeded.")
+                return status(f"{quote_ident(name)} already exists, statement succeeded.")
             if not stmt.or_replace:
                 raise errors.already_exists("Object", name)
             _droppable(session, existing)
             session.catalog.drop_role(name, session.role)
         session.catalog.create_role(name, session.role, stmt.comment)
-    return status(f"Role {render_ident(name)} successfully created.")
+    return status(f"Role {quote_ident(name)} successfully created.")
 
 
 def _droppable(session: Session, role: RoleRow) -> None:
@@ -146,11 +147,11 @@ def drop_role(session: Session, stmt: ast.DropRole) -> Result:
     role = session.catalog.get_role(name)
     if role is None:
         if stmt.if_exists:
-            return status(f"Drop statement executed successfully ({render_ident(name)} already dropped).")
-        raise errors.does_not_exist("Role", render_ident(name))
+            return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
+        raise errors.does_not_exist("Role", quote_ident(name))
     _droppable(session, role)
     session.catalog.drop_role(name, session.role)  # what it owned passes to the dropping role
-    return status(f"{render_ident(name)} successfully dropped.")
+    return status(f"{quote_ident(name)} successfully dropped.")
 
 
 def grant_role(session: Session, stmt: ast.GrantRole) -> Result:
@@ -179,7 +180,7 @@ def revoke_role(session: Session, stmt: ast.RevokeRole) -> Result:
 def _grantee(session: Session, kind: str, name: str) -> str:
     exists = session.catalog.get_role(name) if kind == "ROLE" else session.catalog.get_user(name)
     if exists is None:
-        raise errors.does_not_exist("Role" if kind == "ROLE" else "User", render_ident(name))
+        raise errors.does_not_exist("Role" if kind == "ROLE" else "User", quote_ident(name))
     return name
 
 
@@ -207,14 +208,14 @@ def create_user(session: Session, stmt: ast.CreateUser) -> Result:
     with session.catalog.transaction():
         if existing is not None:
             if stmt.if_not_exists:
-                return status(f"{render_ident(name)} already exists, statement succeeded.")
+                return status(f"{quote_ident(name)} already exists, statement succeeded.")
             if not stmt.or_replace:
                 raise errors.already_exists("Object", name)
             _check_user_owner(session, existing.name, existing.owner)
             session.catalog.drop_user(name)
-        role = identifier_text(default_role) if default_role else None
+        role = resolve_ident(default_role) if default_role else None
         session.catalog.create_user(name, session.role, role, comment, props)
-    return status(f"User {render_ident(name)} successfully created.")
+    return status(f"User {quote_ident(name)} successfully created.")
 
 
 def _check_user_owner(session: Session, name: str, owner: str) -> None:
@@ -228,8 +229,8 @@ def drop_user(session: Session, stmt: ast.DropUser) -> Result:
     user = session.catalog.get_user(name)
     if user is None:
         if stmt.if_exists:
-            return status(f"Drop statement executed successfully ({render_ident(name)} already dropped).")
-        raise errors.does_not_exist("User", render_ident(name))
+            return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
+        raise errors.does_not_exist("User", quote_ident(name))
     _check_user_owner(session, user.name, user.owner)
     session.catalog.drop_user(name)
-    return status(f"{render_ident(name)} successfully dropped.")
+    return status(f"{quote_ident(name)} successfully dropped.")

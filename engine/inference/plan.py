@@ -19,8 +19,8 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.catalog import VersionRow
 from snowreg.catalog.manifest import FunctionSpec
-from snowreg.engine import duckerrors
-from snowreg.engine.inference_exec import Method, duck_type, json_objects, run_scalar
+from snowreg.engine.inference.methods import Method, duck_type, json_objects, run_scalar
+from snowreg.engine.sql import duckerrors
 
 CALL = re.compile(r"__snowreg_call_(\d+)$", re.IGNORECASE)
 TABLE_CALL = re.compile(r"__snowreg_tcall_(\d+)$", re.IGNORECASE)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from snowreg.catalog import Catalog, VersionRow
-from snowreg.engine.modelload import LoadedModel, load_model
+from snowreg.engine.inference.load import LoadedModel, load_model
 
 DEFAULT_CAPACITY = 8
 

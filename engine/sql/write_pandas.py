@@ -19,6 +19,7 @@ from snowreg import errors
 from snowreg.engine import stages
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
+from snowreg.engine.sql.run import run_sql
 from snowreg.grammar import ast, parse
 
 _views = itertools.count(1)
@@ -100,8 +101,6 @@ def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
     """`SELECT … FROM table(infer_schema(location=>'@st', file_format=>'ff'))` over the stage's parquet."""
     import pyarrow as pa
 
-    from snowreg.engine import query
-
     m = _INFER.search(text)
     if m is None:
         raise errors.not_supported("INFER_SCHEMA in this form")
@@ -120,16 +119,15 @@ def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
     relation = pa.table({n: pa.array([r[i] for r in rows], type=pa.bool_() if n == "NULLABLE" else
                                      (pa.int64() if n == "ORDER_ID" else pa.string()))
                          for i, n in enumerate(names)})
-    return _over_relation(session, text[:m.start()] + "{view}" + text[m.end():], relation, describe_only, query)
+    return _over_relation(session, text[:m.start()] + "{view}" + text[m.end():], relation, describe_only)
 
 
-def _over_relation(session: Session, template: str, relation: Any, describe_only: bool, query: Any) -> Result:
+def _over_relation(session: Session, template: str, relation: Any, describe_only: bool) -> Result:
     view = f"SNOWREG_COPY_{next(_views)}"
     duck = session.duck
     duck.register(view, relation)
     try:
-        result: Result = query.run_sql(session, template.replace("{view}", view), describe_only)
-        return result
+        return run_sql(session, template.replace("{view}", view), describe_only)
     finally:
         duck.unregister(view)
 
@@ -141,8 +139,6 @@ def _over_relation(session: Session, template: str, relation: Any, describe_only
 
 def copy_into(session: Session, text: str, describe_only: bool) -> Result:
     """`COPY INTO t [(cols)] FROM (SELECT $1:"a"::T, … FROM '@stage') [options]`, one INSERT per file."""
-    from snowreg.engine import query
-
     m = _COPY.match(text)
     if m is None:
         raise errors.not_supported("COPY INTO other than FROM (SELECT $1:\"field\"::type, ... FROM '@stage')")
@@ -158,8 +154,7 @@ def copy_into(session: Session, text: str, describe_only: bool) -> Result:
     ref = _stage_ref(m.group("stage"))
     rows = []
     for file_name, table in sorted(_parquet_tables(session, ref).items()):
-        _over_relation(session, f"INSERT INTO {target}{listed} SELECT {select} FROM " + "{view}", table, False,
-                       query)
+        _over_relation(session, f"INSERT INTO {target}{listed} SELECT {select} FROM " + "{view}", table, False)
         rows.append((file_name, "LOADED", table.num_rows, table.num_rows, 1, 0, None, None, None, None))
     if re.search(r"\bPURGE\s*=\s*TRUE\b", options):
         stages.remove(session, ast.RemoveFiles(stage=ref))

@@ -14,7 +14,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
-from snowreg.engine import variant
+from snowreg.engine.sql import variant
 from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from snowreg.catalog.grants import ObjectKey
-from snowreg.engine import privileges
-from snowreg.engine.privileges import index_of
-from snowreg.engine.session import Session, identifier_text, render_ident
+from snowreg.engine.access import privileges
+from snowreg.engine.access.privileges import index_of
+from snowreg.engine.session import Session
+from snowreg.grammar.text import quote_ident, resolve_ident
 
 # Privileges that satisfy a requested one (OWNERSHIP satisfies everything).
 SATISFIES: dict[tuple[str, str], frozenset[str]] = {
@@ -86,7 +87,7 @@ class AccessExplanation:
 
 
 def _split(name: str) -> list[str]:
-    return [identifier_text(p) for p in re.findall(r'"(?:[^"]|"")*"|[^.\s]+', name)]
+    return [resolve_ident(p) for p in re.findall(r'"(?:[^"]|"")*"|[^.\s]+', name)]
 
 
 def _session(conn: Any) -> Session:
@@ -110,7 +111,7 @@ def _resolve(session: Session, kind: str, parts: list[str]) -> tuple[ObjectKey |
     if kind == "ACCOUNT":
         return ObjectKey("ACCOUNT"), None, privileges.ACCOUNT_NAME
     full = _qualify(session, kind, parts)
-    display = ".".join(render_ident(p) for p in full)
+    display = ".".join(quote_ident(p) for p in full)
     row: Any
     if kind == "DATABASE":
         row, key = catalog.get_database(full[0]), ObjectKey("DATABASE", full[0])
@@ -162,9 +163,9 @@ def _containers(session: Session, key: ObjectKey, a: privileges.Access) -> tuple
     if key.kind in ("ACCOUNT", "DATABASE"):
         return [], []
     lines, missing = [], []
-    checks = [("DATABASE", a.database_usable(db), render_ident(db))]
+    checks = [("DATABASE", a.database_usable(db), quote_ident(db))]
     if key.kind != "SCHEMA":
-        checks.append(("SCHEMA", a.schema_usable(db, schema), f"{render_ident(db)}.{render_ident(schema)}"))
+        checks.append(("SCHEMA", a.schema_usable(db, schema), f"{quote_ident(db)}.{quote_ident(schema)}"))
     for kind, usable, name in checks:
         lines.append(f"needs USAGE on {kind} {name}: {'held' if usable else 'NOT held by the active roles'}")
         if not usable:

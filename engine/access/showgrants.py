@@ -9,12 +9,12 @@ import orjson
 
 from snowreg import errors
 from snowreg.catalog.grants import FutureGrantRow, GrantRow, ObjectKey
-from snowreg.engine import grants, privileges
-from snowreg.engine.privileges import ACCOUNT_NAME
+from snowreg.engine.access import grants, privileges
+from snowreg.engine.access.privileges import ACCOUNT_NAME
 from snowreg.engine.result import Result, from_rows
-from snowreg.engine.session import Session, model_fqn, render_ident
-from snowreg.engine.show import like
+from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
+from snowreg.grammar.text import like, quote_ident
 
 ROLES_COLUMNS = ["created_on", "name", "is_default", "is_current", "is_inherited", "assigned_to_users",
                  "granted_to_roles", "granted_roles", "owner", "comment", "owner_role_type"]
@@ -120,7 +120,7 @@ def _visible_role(session: Session, name: str) -> str:
     row = session.catalog.get_role(name)
     a = privileges.access(session)
     if row is None or not (name in a.roles or row.owner in a.roles or a.manage_grants):
-        raise errors.does_not_exist("Role", render_ident(name))
+        raise errors.does_not_exist("Role", quote_ident(name))
     return name
 
 
@@ -160,11 +160,11 @@ def display_name(session: Session, g: GrantRow) -> str:
     if g.object_kind == "STAGE":
         row = session.catalog.query_one("SELECT database_name, schema_name, name FROM snowreg.stages WHERE id = ?",
                                         [g.object_id])
-        return ".".join(render_ident(p) for p in row) if row else ""
+        return ".".join(quote_ident(p) for p in row) if row else ""
     if g.object_kind == "ACCOUNT":
         return ACCOUNT_NAME
     parts = [p for p in (g.database_name, g.schema_name, g.name) if p]
-    return ".".join(render_ident(p) for p in parts)
+    return ".".join(quote_ident(p) for p in parts)
 
 
 def _grants_to_role(session: Session, role: str, limit: int | None) -> Result:
@@ -175,7 +175,7 @@ def _grants_to_role(session: Session, role: str, limit: int | None) -> Result:
             model = catalog.get_model_by_id(object_id)
             display = model_fqn(model) if model else ""
         else:
-            display = ".".join(render_ident(p) for p in (db, schema, name) if p)
+            display = ".".join(quote_ident(p) for p in (db, schema, name) if p)
         rows.append((created, "OWNERSHIP", kind, display, "ROLE", role, "true", role))
     for g in catalog.grants_to([role]):
         rows.append((g.created_on, g.privilege, g.object_kind, display_name(session, g), "ROLE", role,
@@ -197,7 +197,7 @@ def _grants_to_user(session: Session, user: str, limit: int | None) -> Result:
     a = privileges.access(session)
     row = session.catalog.get_user(user)
     if row is None or not (user == session.user or row.owner in a.roles or a.manage_grants):
-        raise errors.does_not_exist("User", render_ident(user))
+        raise errors.does_not_exist("User", quote_ident(user))
     rows = [(e.created_on, e.role, "USER", e.grantee, e.granted_by)
             for e in session.catalog.role_graph().edges if e.grantee_kind == "USER" and e.grantee == user]
     return _result(GRANTS_OF_COLUMNS, rows, limit)
@@ -208,7 +208,7 @@ def _future_grants(session: Session, stmt: ast.ShowGrants) -> Result:
     container = (stmt.kind or "SCHEMA").upper()
     target = ast.BulkTarget("FUTURE", "MODEL", "DATABASE" if container == "DATABASE" else "SCHEMA", stmt.name)
     db, schema = grants._container(session, target)
-    prefix = ".".join(render_ident(p) for p in (db, schema) if p)
+    prefix = ".".join(quote_ident(p) for p in (db, schema) if p)
     rows = [_future_row(prefix, f) for f in session.catalog.future_grants(target.container_kind, db, schema)]
     return _result(FUTURE_COLUMNS, rows, stmt.limit)
 

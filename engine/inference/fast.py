@@ -18,8 +18,8 @@ import duckdb
 import pyarrow as pa
 from sqlglot import exp
 
-from snowreg.engine.inference_exec import Method, run_scalar, run_wide
-from snowreg.engine.inference_plan import STATS, Plan, call_nodes, column, owner_select, quoted
+from snowreg.engine.inference.methods import Method, run_scalar, run_wide
+from snowreg.engine.inference.plan import STATS, Plan, call_nodes, column, owner_select, quoted
 
 ARG = "__snowreg_a"
 OUT = "__snowreg_o"

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from snowreg import errors
 from snowreg.catalog import ModelRow, StageRow, TagRow
 from snowreg.catalog.grants import ObjectKey
-from snowreg.engine.session import Session, model_fqn, render_ident
+from snowreg.engine.session import Session, model_fqn
+from snowreg.grammar.text import quote_ident
 
 ACCOUNT_NAME = "SNOWREG"
 
@@ -182,7 +183,7 @@ def visible_model_ids(session: Session) -> list[int] | None:
 
 
 def _schema_name(database: str, schema: str) -> str:
-    return f"{render_ident(database)}.{render_ident(schema)}"
+    return f"{quote_ident(database)}.{quote_ident(schema)}"
 
 
 def check_create_in_schema(session: Session, database: str, schema: str, kind: str) -> None:
@@ -203,7 +204,7 @@ def check_database_usage(session: Session, database: str) -> None:
     if not a.database_usable(database):
         if a.sees_database(database):
             raise errors.insufficient_privileges("database", database)
-        raise errors.does_not_exist("Database", render_ident(database))
+        raise errors.does_not_exist("Database", quote_ident(database))
 
 
 def can_see_database(session: Session, database: str) -> bool:
@@ -227,7 +228,7 @@ def check_database_owner(session: Session, database: str) -> None:
     a = access(session)
     if "OWNERSHIP" not in a.privs.get(("DATABASE", database), frozenset()):
         if not a.sees_database(database):
-            raise errors.does_not_exist("Database", render_ident(database))
+            raise errors.does_not_exist("Database", quote_ident(database))
         raise errors.insufficient_privileges("database", database)
 
 
@@ -244,7 +245,7 @@ def check_create_schema(session: Session, database: str) -> None:
     """CREATE SCHEMA needs CREATE SCHEMA (or OWNERSHIP) on the database, held by the primary role."""
     a = access(session)
     if not a.sees_database(database):
-        raise errors.does_not_exist("Database", render_ident(database))
+        raise errors.does_not_exist("Database", quote_ident(database))
     if not a.create_privs.get(("DATABASE", database), frozenset()) & {"CREATE SCHEMA", "OWNERSHIP"}:
         raise errors.insufficient_privileges("database", database)
 
@@ -263,7 +264,7 @@ def check_stage(session: Session, stage: StageRow, action: StageAction = "read")
         return
     if held or a.manage_grants:
         raise errors.insufficient_privileges("stage", stage.name)
-    raise errors.does_not_exist("Stage", ".".join(render_ident(p) for p in (stage.database_name,
+    raise errors.does_not_exist("Stage", ".".join(quote_ident(p) for p in (stage.database_name,
                                                                             stage.schema_name, stage.name)))
 
 
@@ -326,7 +327,7 @@ def _check_table(session: Session, database: str, schema: str, name: str, needed
         return
     if held or a.manage_grants:
         raise errors.insufficient_privileges("table", name)
-    fqn = ".".join(render_ident(p) for p in (database, schema, name))
+    fqn = ".".join(quote_ident(p) for p in (database, schema, name))
     raise errors.does_not_exist("Object", fqn, "42S02")
 
 

@@ -14,11 +14,12 @@ from collections.abc import Callable
 import orjson
 
 from snowreg import errors
+from snowreg.engine.resolve import find_model
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
-from snowreg.params import literal
+from snowreg.grammar.text import LITERALS_AND_COMMENTS as _SKIP
+from snowreg.grammar.text import literal
 
-_SKIP = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|--[^\n]*|/\*.*?\*/", re.S)
 # A literal or comment (skipped), or the start of a call (group 1: the function name).
 _SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$])SYSTEM\$([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.S | re.I)
 _ARG = re.compile(r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|[-+]?\d+(?:\.\d*)?|NULL)\s*(?:,|$)", re.S | re.I)
@@ -109,8 +110,6 @@ def cancel_all_queries(session: Session, args: list[str | float | None]) -> str:
 
 def get_tag(session: Session, args: list[str | float | None]) -> str | None:
     """`SYSTEM$GET_TAG(tag, object, domain)`: the tag's value on a model (NULL when not set)."""
-    from snowreg.engine.models import find_model
-
     if len(args) != 3 or not all(isinstance(a, str) for a in args):
         raise errors.compilation_error("SYSTEM$GET_TAG takes a tag name, an object name and a domain.")
     tag_text, object_text, domain = (str(a) for a in args)

@@ -17,9 +17,9 @@ import pyarrow as pa
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.inference_exec import duck_type, run_table, to_arrow
-from snowreg.engine.inference_fast import _add_ctes
-from snowreg.engine.inference_plan import ARROW_TYPES, STATS, TABLE_CALL, Plan, Site, datatype, quoted
+from snowreg.engine.inference.fast import _add_ctes
+from snowreg.engine.inference.methods import duck_type, run_table, to_arrow
+from snowreg.engine.inference.plan import ARROW_TYPES, STATS, TABLE_CALL, Plan, Site, datatype, quoted
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from snowreg import errors
 from snowreg.catalog.grants import ObjectKey
-from snowreg.engine import privileges
-from snowreg.engine.privileges import ACCOUNT_NAME, Access, index_of
+from snowreg.engine.access import privileges
+from snowreg.engine.access.privileges import ACCOUNT_NAME, Access, index_of
 from snowreg.engine.result import Result, status
-from snowreg.engine.session import Session, model_fqn, render_ident
+from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident
 
 # The privileges each object kind accepts in GRANT / REVOKE (OWNERSHIP goes through GRANT OWNERSHIP).
 # `ALL [PRIVILEGES]` means every privilege of the kind's list.
@@ -76,7 +77,7 @@ def expand(kind: str, names: Iterable[str]) -> list[str]:
 
 
 def _fqn(*parts: str) -> str:
-    return ".".join(render_ident(p) for p in parts)
+    return ".".join(quote_ident(p) for p in parts)
 
 
 def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
@@ -87,8 +88,8 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
         db = session.name(qn.name)
         row = catalog.get_database(db)
         if row is None or not a.sees_database(db):
-            raise errors.does_not_exist("Database", render_ident(db))
-        return Target(ObjectKey("DATABASE", db), row.owner or "", render_ident(db), db)
+            raise errors.does_not_exist("Database", quote_ident(db))
+        return Target(ObjectKey("DATABASE", db), row.owner or "", quote_ident(db), db)
     if kind == "SCHEMA":
         db, schema = session.qualify_schema(qn)
         srow = catalog.get_schema(db, schema)
@@ -99,7 +100,7 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
         return _account_object(session, a, kind, session.name(qn.name))
     if kind == "WAREHOUSE":  # warehouses are not modelled: grants on them are recorded for SHOW GRANTS only
         name = session.name(qn.name)
-        return Target(ObjectKey("WAREHOUSE", name=name), "SYSADMIN", render_ident(name), name)
+        return Target(ObjectKey("WAREHOUSE", name=name), "SYSADMIN", quote_ident(name), name)
     if kind in SCHEMA_OBJECTS:
         return _schema_object(session, a, kind, *session.qualify(qn))
     raise errors.not_supported(f"Grants on {kind}")
@@ -108,8 +109,8 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
 def _account_object(session: Session, a: Access, kind: str, name: str) -> Target:
     row = session.catalog.get_role(name) if kind == "ROLE" else session.catalog.get_user(name)
     if row is None:
-        raise errors.does_not_exist(kind.title(), render_ident(name))
-    return Target(ObjectKey(kind, name=name), row.owner, render_ident(name), name)
+        raise errors.does_not_exist(kind.title(), quote_ident(name))
+    return Target(ObjectKey(kind, name=name), row.owner, quote_ident(name), name)
 
 
 def _schema_object(session: Session, a: Access, kind: str, db: str, schema: str, name: str) -> Target:
@@ -178,7 +179,7 @@ def _container(session: Session, target: ast.BulkTarget) -> tuple[str, str]:
     if target.container_kind == "DATABASE":
         db = session.name(target.container.name)
         if session.catalog.get_database(db) is None or not a.sees_database(db):
-            raise errors.does_not_exist("Database", render_ident(db))
+            raise errors.does_not_exist("Database", quote_ident(db))
         return db, ""
     db, schema = session.qualify_schema(target.container)
     if session.catalog.get_schema(db, schema) is None or not a.sees_schema(db, schema):
@@ -227,7 +228,7 @@ def _denied(target: Target) -> errors.ProgrammingError:
 def _role(session: Session, name: ast.Name) -> str:
     role = session.name(name)
     if session.catalog.get_role(role) is None:
-        raise errors.does_not_exist("Role", render_ident(role))
+        raise errors.does_not_exist("Role", quote_ident(role))
     return role
 
 

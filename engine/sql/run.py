@@ -9,11 +9,11 @@ from typing import Any
 import duckdb
 
 from snowreg import errors
-from snowreg.engine import copy, duckerrors, privileges, system, translate
+from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.grammar import ast
-from snowreg.params import literal
+from snowreg.engine.sql import duckerrors, system, translate
+from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
 # What DML answers with, as Snowflake names the columns.
 _DML_COLUMNS = {
@@ -21,17 +21,6 @@ _DML_COLUMNS = {
     "update": "number of rows updated",
     "delete": "number of rows deleted",
 }
-
-
-def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
-    """Any plain SQL statement; model calls go through inference."""
-    if stmt.body.has_calls or stmt.model_aliases:
-        from snowreg.engine import inference
-
-        return inference.run(session, stmt, describe_only)
-    if copy.handles(stmt):  # the connector's write_pandas: file formats, INFER_SCHEMA, COPY INTO
-        return copy.run(session, stmt, describe_only)
-    return run_sql(session, stmt.body.text, describe_only)
 
 
 def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
@@ -74,7 +63,7 @@ _TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 
 def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:
     duck = session.duck
-    session.sync_duckdb_variables(tr)
+    sync_context(session, tr)
     try:
         if describe_only:
             return _describe(duck, tr)
@@ -86,6 +75,14 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
     if not tr.returns_rows:
         return _status_result(tr, rows)
     return shape(rows, [(d[0], str(d[1])) for d in description or ()])
+
+
+def sync_context(session: Session, tr: translate.Translation) -> None:
+    """Hand DuckDB the session's context; INFORMATION_SCHEMA views also need the models the role sees."""
+    extra = {}
+    if any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables):
+        extra["snowreg_visible"] = privileges.visible_model_ids(session)
+    session.sync_duckdb_variables(extra)
 
 
 def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Result:
@@ -119,7 +116,7 @@ def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]]) -> Result
         if kind in ("VARIANT", "OBJECT", "ARRAY") or (kind == "FIXED" and scale == 0):
             json_positions.append((i, type_name.upper() == "JSON"))
     if json_positions and rows:
-        from snowreg.engine.variant import to_snowflake_column
+        from snowreg.engine.sql.variant import to_snowflake_column
 
         columns_out = [list(c) for c in zip(*rows, strict=True)]
         for i, _ in json_positions:
@@ -136,7 +133,7 @@ def substitute_variables(session: Session, sql: str) -> str:
     if "$" not in sql:
         return sql
     out, pos = [], 0
-    for skip in _LITERAL.finditer(sql):
+    for skip in LITERALS_AND_COMMENTS.finditer(sql):
         out.append(_VARIABLE.sub(lambda m: _variable_literal(session, m.group(1)), sql[pos:skip.start()]))
         out.append(skip.group(0))
         pos = skip.end()
@@ -144,7 +141,6 @@ def substitute_variables(session: Session, sql: str) -> str:
     return "".join(out)
 
 
-_LITERAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|--[^\n]*|/\*.*?\*/", re.S)
 
 
 def _variable_literal(session: Session, name: str) -> str:

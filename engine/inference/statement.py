@@ -23,15 +23,21 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.catalog.manifest import FunctionSpec
-from snowreg.engine import inference_fast, inference_tables, models, privileges, query, translate
-from snowreg.engine.inference_cache import MODELS
-from snowreg.engine.inference_exec import Method
-from snowreg.engine.inference_plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
+from snowreg.engine.access import privileges
+from snowreg.engine.inference import fast as inference_fast
+from snowreg.engine.inference import tables as inference_tables
+from snowreg.engine.inference.cache import MODELS
+from snowreg.engine.inference.methods import Method
+from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
+from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result
-from snowreg.engine.session import Session, model_fqn, render_ident
-from snowreg.engine.variant import to_snowflake_column
+from snowreg.engine.session import Session, model_fqn
+from snowreg.engine.sql import run as query
+from snowreg.engine.sql import translate
+from snowreg.engine.sql.variant import to_snowflake_column
 from snowreg.grammar import ast
 from snowreg.grammar.render import name as render_name
+from snowreg.grammar.text import quote_ident
 
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
@@ -44,7 +50,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         raise errors.not_supported("A view whose definition calls a model method")
     privileges.check_tables(session, tr.tables, tr.kind)
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site))
-    session.sync_duckdb_variables(tr)
+    query.sync_context(session, tr)
     try:
         tree = _duckdb_tree(tr.sql)
         marks = _call_columns(tree)
@@ -115,21 +121,21 @@ class Binder:
 
     def _bind(self, call: ast.ModelCall, table: bool) -> tuple[Site, list[str]]:
         qn, version_ref = self._target(call.callee)
-        model = models.find_model(self.session, qn, "usage")
-        version = models.resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT")
-        label = f"{_callee_text(call.callee)}!{render_ident(call.method)}"
+        model = find_model(self.session, qn, "usage")
+        version = resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT")
+        label = f"{_callee_text(call.callee)}!{quote_ident(call.method)}"
         functions = self.session.catalog.functions(version.id)
         fn = next((f for f in functions if f.name == call.method), None)
         where = f"error line {call.span.line} at position {call.span.column}\n"
         if fn is None:
-            names = ", ".join(render_ident(f.name) for f in functions) or "none"
+            names = ", ".join(quote_ident(f.name) for f in functions) or "none"
             raise errors.compilation_error(
-                f"{where}Unknown function {label.upper()}. Version {render_ident(version.name)} of model "
+                f"{where}Unknown function {label.upper()}. Version {quote_ident(version.name)} of model "
                 f"{model_fqn(model)} has the methods: {names}.", 2140, "42601")
         if fn.is_table_function != table:
             how = "in FROM as TABLE(…)" if fn.is_table_function else "as a scalar function, not in TABLE(…)"
             raise errors.compilation_error(
-                f"{where}{render_ident(fn.name)} of model {model_fqn(model)} is a "
+                f"{where}{quote_ident(fn.name)} of model {model_fqn(model)} is a "
                 f"{'table' if fn.is_table_function else 'scalar'} function: call it {how}.", 2140, "42601")
         args, arity_ok = self._arguments(call, fn, where)
         index = len(self.labels)

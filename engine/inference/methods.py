@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from snowreg import errors
 from snowreg.catalog.manifest import FunctionSpec, resolve_name
-from snowreg.engine.modelload import LoadedModel
+from snowreg.engine.inference.load import LoadedModel
 
 if TYPE_CHECKING:
     import numpy as np

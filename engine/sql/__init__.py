@@ -1,0 +1,1 @@
+"""Plain Snowflake SQL: translation to DuckDB, VARIANT semantics, SYSTEM$ functions, write_pandas, errors."""
