@@ -28,7 +28,7 @@ PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
 
 def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
-        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+        raise errors.invalid_property_combination()
     name = session.name(stmt.name)
     privileges.check_account(session, "CREATE DATABASE")
     if session.catalog.get_database(name) is not None:
@@ -60,7 +60,7 @@ def drop_database(session: Session, stmt: ast.DropDatabase) -> Result:
 
 def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
-        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+        raise errors.invalid_property_combination()
     db, name = session.qualify_schema(stmt.name)
     if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
         raise errors.does_not_exist("Database", quote_ident(db))
@@ -117,7 +117,7 @@ def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
     from snowreg.engine.sql.run import evaluate_scalars
 
     if len(stmt.names) != len(stmt.exprs):
-        raise errors.compilation_error("SET: the number of variables and values differ.", 2000, "42601")
+        raise errors.compilation_error("SET: the number of variables and values differ.")
     values = evaluate_scalars(session, list(stmt.exprs))
     for name, value in zip(stmt.names, values, strict=True):
         session.variables[name.upper()] = value
@@ -127,7 +127,7 @@ def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
 def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
     for name in stmt.names:
         if session.variables.pop(name.upper(), None) is None:
-            raise errors.compilation_error(f"Session variable '{name.upper()}' does not exist", 2211, "02000")
+            raise errors.variable_not_found(name.upper())
     return status()
 
 

@@ -18,7 +18,7 @@ from snowreg.grammar.text import quote_ident
 
 def rule_error(msg: str) -> errors.ProgrammingError:
     """A registry-rule violation. Snowflake documents the rules but not their texts (reference §8.3)."""
-    return errors.compilation_error(msg, 2000, "42601")
+    return errors.compilation_error(msg)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def _content(session: Session, source: ast.ModelSource) -> tuple[VersionContent,
 
 def create_model(session: Session, stmt: ast.CreateModel) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
-        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+        raise errors.invalid_property_combination()
     db, schema, name = session.qualify(stmt.name)
     _check_schema(session, db, schema)
     existing = session.catalog.get_model(db, schema, name)
@@ -224,11 +224,11 @@ def _metadata(text: str) -> str:
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError as e:
-        raise errors.compilation_error(f"Invalid METADATA: not valid JSON ({e}).", 2000, "42601") from None
+        raise errors.compilation_error(f"Invalid METADATA: not valid JSON ({e}).") from None
     if not isinstance(value, dict):
-        raise errors.compilation_error("Invalid METADATA: it must be a JSON object.", 2000, "42601")
+        raise errors.compilation_error("Invalid METADATA: it must be a JSON object.")
     if len(text.encode()) > 100 * 1024:
-        raise errors.compilation_error("Invalid METADATA: larger than 100 KB.", 2000, "42601")
+        raise errors.compilation_error("Invalid METADATA: larger than 100 KB.")
     return text
 
 

@@ -114,7 +114,7 @@ class Session:
             return part
         if isinstance(part, ast.VarRef):
             if part.var not in self.variables:
-                raise errors.compilation_error(f"Session variable '${part.var}' does not exist", 2211, "02000")
+                raise errors.variable_not_found(f"${part.var}")
             return resolve_ident(str(self.variables[part.var]))
         return resolve_ident(part.text)
 

@@ -131,8 +131,7 @@ def put(session: Session, stmt: ast.Put) -> Result:
     kind, owner, prefix = _locate(session, stmt.stage, "own")
     sources = sorted(glob.glob(str(local_path(stmt.local))))
     if not sources:
-        raise errors.ProgrammingError(
-            f"File doesn't exist: ['{local_path(stmt.local)}']", 253006, "22000")
+        raise errors.local_file_missing(str(local_path(stmt.local)))
     compress = _option(stmt.options, "AUTO_COMPRESS", "TRUE") == "TRUE"
     overwrite = _option(stmt.options, "OVERWRITE", "FALSE") == "TRUE"
     rows = []

@@ -238,7 +238,7 @@ class ConnectionSurface:
     def _result_of(self, sfqid: str) -> Result:
         found = getattr(self, "_recent", {}).get(sfqid)
         if found is None:
-            raise errors.ProgrammingError(f"Cannot find the result of query {sfqid}.", 2003, "02000")
+            raise errors.result_not_found(sfqid)
         if isinstance(found, errors.Error):
             raise found
         return found

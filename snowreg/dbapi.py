@@ -110,7 +110,7 @@ class Connection(ConnectionSurface):
 
     def cursor(self, cursor_class: type[Cursor] | None = None) -> Cursor:
         if self._closed:
-            raise errors.InterfaceError("Connection is closed", 251001, "08003")
+            raise errors.connection_closed()
         return (cursor_class or Cursor)(self)
 
     def execute_string(self, sql_text: str, remove_comments: bool = False,
@@ -169,7 +169,7 @@ class Cursor(CursorSurface):
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
         if self._closed:
-            raise errors.InterfaceError("Cursor is closed in execute.", 251006, "08003")
+            raise errors.cursor_closed()
         text = bind(command, params)
         self.query = text
         statements = self._parse(text)
@@ -265,7 +265,7 @@ class Cursor(CursorSurface):
 
     def _rows(self) -> list[tuple[Any, ...]]:
         if self._result is None:
-            raise errors.InterfaceError("No result set: execute a statement first.", 251001, "HY010")
+            raise errors.no_result_set()
         return self._result.rows
 
     def fetchone(self) -> tuple[Any, ...] | None:

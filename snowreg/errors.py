@@ -1,4 +1,9 @@
-"""PEP 249 error hierarchy carrying Snowflake's errno, SQLSTATE and message, plus constructors."""
+"""PEP 249 error hierarchy carrying Snowflake's errno, SQLSTATE and message, and the catalogue of named errors.
+
+Every error snowreg raises is built here: raise sites call a named constructor (`does_not_exist`,
+`invalid_identifier`, …) and never write an errno or SQLSTATE themselves. Errors about a place in a
+statement carry its line and position, so the CLI and REPL point at it without reading the message.
+"""
 
 from __future__ import annotations
 
@@ -136,9 +141,140 @@ def no_current_schema() -> ProgrammingError:
     )
 
 
-def compilation_error(msg: str, errno: int = 2000, sqlstate: str = "42601") -> ProgrammingError:
-    """A generic `SQL compilation error:` with the given detail."""
-    return ProgrammingError(f"{COMPILATION}{msg}", errno, sqlstate)
+def _where(line: int | None, column: int | None) -> str:
+    return "" if line is None or column is None else f"error line {line} at position {column}\n"
+
+
+def compilation_error(msg: str, errno: int = 2000, sqlstate: str = "42601", *,
+                      line: int | None = None, column: int | None = None) -> ProgrammingError:
+    """A generic `SQL compilation error:` with the given detail (Snowflake's 002000 unless told)."""
+    return ProgrammingError(f"{COMPILATION}{_where(line, column)}{msg}", errno, sqlstate, line=line, column=column)
+
+
+# ---------------------------------------------------------------------------------------------
+# Compilation: names, functions and arguments
+# ---------------------------------------------------------------------------------------------
+
+
+def invalid_identifier(name: str, line: int | None = None, column: int | None = None) -> ProgrammingError:
+    """000904: a column (or other identifier) the statement names that does not exist."""
+    return compilation_error(f"invalid identifier '{name}'", 904, "42000", line=line or 0, column=column or 0)
+
+
+def syntax_error_detail(detail: str) -> ProgrammingError:
+    """001003 without a position: the database's parser refused text the grammar let through."""
+    return compilation_error(f"syntax error: {detail}", 1003, "42000")
+
+
+def invalid_object_name(text: str) -> ProgrammingError:
+    return compilation_error(f"Invalid object name '{text}'.", 2003, "02000")
+
+
+def unknown_function(name: str, hint: str = "", *, line: int | None = None,
+                     column: int | None = None) -> ProgrammingError:
+    """002140: `Unknown function NAME` (a hint, such as the model's methods, may follow)."""
+    return compilation_error(f"Unknown function {name}{'. ' + hint if hint else ''}", 2140, "42601",
+                             line=line, column=column)
+
+
+def wrong_function_kind(detail: str, *, line: int | None = None, column: int | None = None) -> ProgrammingError:
+    """002140 for a table function called as a scalar one, or the other way round."""
+    return compilation_error(detail, 2140, "42601", line=line, column=column)
+
+
+def invalid_arguments(detail: str, *, line: int | None = None, column: int | None = None) -> ProgrammingError:
+    """001044: arguments that do not fit a function's signature."""
+    return compilation_error(detail, 1044, "42P13", line=line, column=column)
+
+
+def invalid_property_combination(first: str = "OR REPLACE", second: str = "IF NOT EXISTS") -> ProgrammingError:
+    return compilation_error(f"invalid property combination '{first}' and '{second}'", 2025)
+
+
+def variable_not_found(name: str) -> ProgrammingError:
+    """002211: a session variable that was never SET (`name` as Snowflake shows it, `$X` or `X`)."""
+    return compilation_error(f"Session variable '{name}' does not exist", 2211, "02000")
+
+
+def system_role(name: str) -> ProgrammingError:
+    return compilation_error(f"Cannot drop or replace the system role '{name}'.", 3021, "42501")
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution
+# ---------------------------------------------------------------------------------------------
+
+EXECUTION = "SQL execution error:\n"
+
+
+def execution_error(detail: str) -> ProgrammingError:
+    """100000: a failure while running a statement that Snowflake reports without a specific number."""
+    return ProgrammingError(f"{EXECUTION}{detail}", 100000, "XX000")
+
+
+def role_cycle(role: str, grantee: str) -> ProgrammingError:
+    return ProgrammingError(f"{EXECUTION}Granting role '{role}' to role '{grantee}' would create a cycle: "
+                            f"'{grantee}' is already granted to '{role}'.", 3023, "42P17")
+
+
+def dependent_grant(privilege: str, securable: str, grantee: str, advice: str) -> ProgrammingError:
+    # Snowflake's wording; its error number is not documented (UNCERTAIN, docs/ARCHITECTURE.md).
+    return ProgrammingError(
+        f"{EXECUTION}Dependent grant of privilege '{privilege}' on securable '{securable}' to role "
+        f"'{grantee}' exists. It must be revoked first. More than one dependent grant may exist: use 'SHOW GRANTS' "
+        f"command to view them. {advice}", 3111, "2BP01")
+
+
+def numeric_not_recognized(detail: str) -> ProgrammingError:
+    """100038: text where a number was expected (`Numeric value 'a' is not recognized`)."""
+    return ProgrammingError(detail, 100038, "22018")
+
+
+def numeric_out_of_range(detail: str) -> ProgrammingError:
+    return ProgrammingError(detail, 100046, "22003")
+
+
+def null_violation(detail: str) -> IntegrityError:
+    return IntegrityError(detail, 100072, "22000")
+
+
+def parquet_error(name: str, detail: str) -> ProgrammingError:
+    return ProgrammingError(f"Error parsing the parquet file: {name} ({detail}).", 100152, "22000")
+
+
+def local_file_missing(path: str) -> ProgrammingError:
+    """253006: PUT of a local file that does not exist (the connector's text)."""
+    return ProgrammingError(f"File doesn't exist: ['{path}']", 253006, "22000")
+
+
+# ---------------------------------------------------------------------------------------------
+# The connector's own errors (client side)
+# ---------------------------------------------------------------------------------------------
+
+
+def bind_variable_not_set(name: str) -> ProgrammingError:
+    return ProgrammingError(f"Bind variable '{name}' is not set", 252004, "22000")
+
+
+def bind_count_mismatch() -> ProgrammingError:
+    return ProgrammingError("Bind variable ? not set. The number of binding parameters does not match.",
+                            2049, "07002")
+
+
+def connection_closed() -> InterfaceError:
+    return InterfaceError("Connection is closed", 251001, "08003")
+
+
+def cursor_closed() -> InterfaceError:
+    return InterfaceError("Cursor is closed in execute.", 251006, "08003")
+
+
+def no_result_set() -> InterfaceError:
+    return InterfaceError("No result set: execute a statement first.", 251001, "HY010")
+
+
+def result_not_found(sfqid: str) -> ProgrammingError:
+    return ProgrammingError(f"Cannot find the result of query {sfqid}.", 2003, "02000")
 
 
 def not_supported(what: str) -> NotSupportedError:

@@ -28,12 +28,11 @@ def bind(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
             out.append("%")
         elif m.group(1) is not None:
             if not isinstance(params, Mapping) or m.group(1) not in params:
-                raise errors.ProgrammingError(f"Bind variable '{m.group(1)}' is not set", 252004, "22000")
+                raise errors.bind_variable_not_set(m.group(1))
             out.append(literal(params[m.group(1)]))
         else:
             if isinstance(params, Mapping) or position >= len(params):
-                raise errors.ProgrammingError(
-                    "Bind variable ? not set. The number of binding parameters does not match.", 2049, "07002")
+                raise errors.bind_count_mismatch()
             out.append(literal(params[position]))
             position += 1
         pos = m.end()

@@ -101,7 +101,7 @@ def use_role(session: Session, stmt: ast.UseRole) -> Result:
 
 def _both_modifiers(or_replace: bool, if_not_exists: bool) -> None:
     if or_replace and if_not_exists:
-        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+        raise errors.invalid_property_combination()
 
 
 def find_role(session: Session, name: str) -> RoleRow:
@@ -138,7 +138,7 @@ def create_role(session: Session, stmt: ast.CreateRole) -> Result:
 
 def _droppable(session: Session, role: RoleRow) -> None:
     if role.name in SYSTEM_ROLES:
-        raise errors.compilation_error(f"Cannot drop or replace the system role '{role.name}'.", 3021, "42501")
+        raise errors.system_role(role.name)
     check_role_owner(session, role)
 
 
@@ -161,9 +161,7 @@ def grant_role(session: Session, stmt: ast.GrantRole) -> Result:
     if stmt.grantee_kind == "ROLE":
         graph = session.catalog.role_graph()
         if grantee == role.name or grantee in graph.closure(role.name):
-            raise errors.ProgrammingError(
-                f"SQL execution error:\nGranting role '{role.name}' to role '{grantee}' would create a cycle: "
-                f"'{grantee}' is already granted to '{role.name}'.", 3023, "42P17")
+            raise errors.role_cycle(role.name, grantee)
     if role.name != "PUBLIC":  # every user and role holds PUBLIC already
         session.catalog.grant_role(role.name, stmt.grantee_kind, grantee, role.owner or session.role)
     return status()

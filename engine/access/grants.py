@@ -62,11 +62,11 @@ def expand(kind: str, names: Iterable[str]) -> list[str]:
         chosen = valid if name in ("ALL", "ALL PRIVILEGES") else (name,)
         if name == "OWNERSHIP":
             raise errors.compilation_error(
-                f"OWNERSHIP on {kind} is transferred with GRANT OWNERSHIP and cannot be revoked.", 2000, "42601")
+                f"OWNERSHIP on {kind} is transferred with GRANT OWNERSHIP and cannot be revoked.")
         if chosen == (name,) and name not in valid:
             raise errors.compilation_error(
                 f"Invalid privilege '{name}' for object type {kind}: {name} is not a valid privilege for {kind} "
-                f"objects. Valid privileges: {', '.join(valid)}, ALL [PRIVILEGES].", 2000, "42601")
+                f"objects. Valid privileges: {', '.join(valid)}, ALL [PRIVILEGES].")
         out.extend(p for p in chosen if p not in out)
     return out
 
@@ -327,11 +327,7 @@ def _revoke(session: Session, target: Target, privilege: str, role: str, grant_o
 
 
 def dependent_grant(privilege: str, target: Target, grantee: str, advice: str) -> errors.ProgrammingError:
-    # Snowflake's wording; its error number is not documented (UNCERTAIN).
-    return errors.ProgrammingError(
-        f"SQL execution error:\nDependent grant of privilege '{privilege}' on securable '{target.display}' to role "
-        f"'{grantee}' exists. It must be revoked first. More than one dependent grant may exist: use 'SHOW GRANTS' "
-        f"command to view them. {advice}", 3111, "2BP01")
+    return errors.dependent_grant(privilege, target.display, grantee, advice)
 
 
 def grant_ownership(session: Session, stmt: ast.GrantOwnership) -> Result:
@@ -345,7 +341,7 @@ def grant_ownership(session: Session, stmt: ast.GrantOwnership) -> Result:
         session.catalog.add_future_grant(target.container_kind, db, schema, kind, "OWNERSHIP", role, False)
         return status()
     if isinstance(target, ast.AccountTarget):
-        raise errors.compilation_error("OWNERSHIP cannot be granted on ACCOUNT.", 2000, "42601")
+        raise errors.compilation_error("OWNERSHIP cannot be granted on ACCOUNT.")
     _, targets = _targets(session, target)
     a = privileges.access(session)
     with session.catalog.transaction():

@@ -188,9 +188,9 @@ def column(name: str, table: str | None = None) -> exp.Column:
 
 def arity_error(site: Site, types: list[str]) -> errors.ProgrammingError:
     """001044: Snowflake's text for a call whose arguments do not fit the function's signature."""
-    return errors.ProgrammingError(
-        f"{errors.COMPILATION}error line {site.line} at position {site.column}\n"
-        f"Invalid argument types for function '{site.sql_name}': ({', '.join(types)})", 1044, "42P13")
+    return errors.invalid_arguments(
+        f"Invalid argument types for function '{site.sql_name}': ({', '.join(types)})",
+        line=site.line, column=site.column)
 
 
 def snowflake_type(duck: str, node: exp.Expr | None) -> str:

@@ -126,18 +126,18 @@ class Binder:
         label = f"{_callee_text(call.callee)}!{quote_ident(call.method)}"
         functions = self.session.catalog.functions(version.id)
         fn = next((f for f in functions if f.name == call.method), None)
-        where = f"error line {call.span.line} at position {call.span.column}\n"
+        at = {"line": call.span.line, "column": call.span.column}
         if fn is None:
             names = ", ".join(quote_ident(f.name) for f in functions) or "none"
-            raise errors.compilation_error(
-                f"{where}Unknown function {label.upper()}. Version {quote_ident(version.name)} of model "
-                f"{model_fqn(model)} has the methods: {names}.", 2140, "42601")
+            raise errors.unknown_function(
+                label.upper(), f"Version {quote_ident(version.name)} of model {model_fqn(model)} has the methods: "
+                f"{names}.", **at)
         if fn.is_table_function != table:
             how = "in FROM as TABLE(…)" if fn.is_table_function else "as a scalar function, not in TABLE(…)"
-            raise errors.compilation_error(
-                f"{where}{quote_ident(fn.name)} of model {model_fqn(model)} is a "
-                f"{'table' if fn.is_table_function else 'scalar'} function: call it {how}.", 2140, "42601")
-        args, arity_ok = self._arguments(call, fn, where)
+            raise errors.wrong_function_kind(
+                f"{quote_ident(fn.name)} of model {model_fqn(model)} is a "
+                f"{'table' if fn.is_table_function else 'scalar'} function: call it {how}.", **at)
+        args, arity_ok = self._arguments(call, fn, at)
         index = len(self.labels)
         self.labels.append(label)
         site = Site(index, fn, fn.name, label, call.span.line, call.span.column, arity_ok, version)
@@ -152,7 +152,7 @@ class Binder:
             return alias.model, alias.version
         return qn, ref.version
 
-    def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, where: str) -> tuple[list[str], bool]:
+    def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, at: dict[str, int]) -> tuple[list[str], bool]:
         """Argument texts in signature order; named arguments are all-or-nothing (reference §5.2)."""
         inputs = [n for n, _ in fn.inputs]
         names = inputs + [p[0] for p in fn.params]
@@ -163,22 +163,22 @@ class Binder:
         if not any(given):
             return texts, len(inputs) <= len(texts) <= len(names)
         if not all(given):
-            raise errors.compilation_error(
-                f"{where}Invalid argument list for function '{fn.name}': named and positional arguments "
-                "cannot be mixed; name every argument or none.", 1044, "42P13")
+            raise errors.invalid_arguments(
+                f"Invalid argument list for function '{fn.name}': named and positional arguments "
+                "cannot be mixed; name every argument or none.", **at)
         by_name: dict[str, str] = {}
         for name, text in zip(given, texts, strict=True):
             assert name is not None
             if name not in names or name in by_name:
                 problem = "is given twice" if name in by_name else "is not an argument"
-                raise errors.compilation_error(
-                    f"{where}Invalid argument '{name}' for function '{fn.name}': it {problem}. "
-                    f"The arguments are: {', '.join(names)}.", 1044, "42P13")
+                raise errors.invalid_arguments(
+                    f"Invalid argument '{name}' for function '{fn.name}': it {problem}. "
+                    f"The arguments are: {', '.join(names)}.", **at)
             by_name[name] = text
         missing = [n for n in inputs if n not in by_name]
         if missing:
-            raise errors.compilation_error(
-                f"{where}Missing argument {', '.join(missing)} for function '{fn.name}'.", 1044, "42P13")
+            raise errors.invalid_arguments(
+                f"Missing argument {', '.join(missing)} for function '{fn.name}'.", **at)
         return [by_name.get(n, "NULL") for n in names], True
 
 

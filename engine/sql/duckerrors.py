@@ -46,24 +46,23 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
                 return errors.does_not_exist(kind, name, "42S02" if kind == "Object" else "02000")
         m = _FUNCTION_MISSING.search(text)
         if m:
-            return errors.compilation_error(f"Unknown function {m.group(1).upper()}", 2140, "42601")
+            return errors.unknown_function(m.group(1).upper())
         m = _ALREADY.search(text)
         if m:
             return errors.already_exists("Object", m.group(1))
     if isinstance(e, duckdb.BinderException):
         m = _COLUMN_MISSING.search(text)
         if m:
-            return errors.compilation_error(f"error line 0 at position 0\ninvalid identifier '{m.group(1)}'",
-                                            904, "42000")
-        return errors.compilation_error(detail, 2000, "42601")
+            return errors.invalid_identifier(m.group(1))
+        return errors.compilation_error(detail)
     if isinstance(e, duckdb.ParserException):
-        return errors.compilation_error(f"syntax error: {detail}", 1003, "42000")
+        return errors.syntax_error_detail(detail)
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
-        return errors.ProgrammingError(detail, 100038, "22018")
+        return errors.numeric_not_recognized(detail)
     if isinstance(e, duckdb.OutOfRangeException):
-        return errors.ProgrammingError(detail, 100046, "22003")
+        return errors.numeric_out_of_range(detail)
     if isinstance(e, duckdb.ConstraintException):
-        return errors.IntegrityError(detail, 100072, "22000")
+        return errors.null_violation(detail)
     if isinstance(e, duckdb.NotImplementedException):
-        return errors.NotSupportedError(f"SQL compilation error:\n{detail}", 2, "0A000")
-    return errors.ProgrammingError(f"SQL execution error:\n{detail}", 100000, "XX000")
+        return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
+    return errors.execution_error(detail)

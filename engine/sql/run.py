@@ -146,7 +146,7 @@ def substitute_variables(session: Session, sql: str) -> str:
 def _variable_literal(session: Session, name: str) -> str:
     key = name.upper()
     if key not in session.variables:
-        raise errors.compilation_error(f"Session variable '${key}' does not exist", 2211, "02000")
+        raise errors.variable_not_found(f"${key}")
     return literal(session.variables[key])
 
 
@@ -154,5 +154,5 @@ def evaluate_scalars(session: Session, exprs: list[str]) -> list[Any]:
     """Values of Snowflake expressions (SET var = expr)."""
     result = run_sql(session, "SELECT " + ", ".join(f"({e})" for e in exprs))
     if not result.rows:
-        raise errors.compilation_error("SET: the expression returned no row.", 2000, "42601")
+        raise errors.compilation_error("SET: the expression returned no row.")
     return list(result.rows[0])

@@ -127,7 +127,7 @@ def qualified_name(text: str) -> ast.QualifiedName:
     """`DB."sch".M` → QualifiedName('M', 'sch', 'DB'), by Snowflake's identifier rules."""
     parts = [p.strip() for p in _NAME_PART.findall(text.strip())]
     if not 1 <= len(parts) <= 3 or not all(parts):
-        raise errors.compilation_error(f"Invalid object name '{text}'.", 2003, "02000")
+        raise errors.invalid_object_name(text)
     resolved = [p[1:-1].replace('""', '"') if p.startswith('"') else p.upper() for p in parts]
     resolved = [None] * (3 - len(resolved)) + resolved  # type: ignore[list-item]
     return ast.QualifiedName(resolved[2], resolved[1], resolved[0])  # type: ignore[arg-type]

@@ -87,8 +87,7 @@ def _parquet_tables(session: Session, ref: ast.StageRef) -> dict[str, Any]:
         try:
             out[name] = pq.read_table(io.BytesIO(data))
         except Exception as e:  # noqa: BLE001 - pyarrow raises several kinds for a non-parquet file
-            raise errors.ProgrammingError(f"Error parsing the parquet file: {name} ({e}).", 100152,
-                                          "22000") from None
+            raise errors.parquet_error(name, str(e)) from None
     return out
 
 
