@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import containers, models, show, stages, tags
-from snowreg.engine.access import governance
+from snowreg.engine import databases, models, show, stages, tags, variables
+from snowreg.engine.access import governance, grants, showgrants
 from snowreg.engine.inference import statement as inference
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
@@ -23,27 +23,27 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
         case _ if describe_only:
             return describe(stmt, session)
         case ast.CreateDatabase():
-            return containers.create_database(session, stmt)
+            return databases.create_database(session, stmt)
         case ast.DropDatabase():
-            return containers.drop_database(session, stmt)
+            return databases.drop_database(session, stmt)
         case ast.CreateSchema():
-            return containers.create_schema(session, stmt)
+            return databases.create_schema(session, stmt)
         case ast.DropSchema():
-            return containers.drop_schema(session, stmt)
+            return databases.drop_schema(session, stmt)
         case ast.Use():
-            return containers.use(session, stmt)
+            return databases.use(session, stmt)
         case ast.ShowDatabases():
             return show.show_databases(session, stmt)
         case ast.ShowSchemas():
             return show.show_schemas(session, stmt)
         case ast.SetVariable():
-            return containers.set_variable(session, stmt)
+            return variables.set_variable(session, stmt)
         case ast.UnsetVariable():
-            return containers.unset_variable(session, stmt)
+            return variables.unset_variable(session, stmt)
         case ast.AlterSession():
-            return containers.alter_session(session, stmt)
+            return variables.alter_session(session, stmt)
         case ast.ShowParameters():
-            return containers.show_parameters(session, stmt)
+            return variables.show_parameters(session, stmt)
         case ast.CreateModel():
             return models.create_model(session, stmt)
         case ast.DropModel():
@@ -92,10 +92,34 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
             return stages.list_files(session, stmt)
         case ast.RemoveFiles():
             return stages.remove(session, stmt)
-        case (ast.CreateRole() | ast.DropRole() | ast.CreateUser() | ast.DropUser() | ast.GrantRole()
-              | ast.RevokeRole() | ast.UseRole() | ast.UseSecondaryRoles() | ast.ShowRoles() | ast.ShowUsers()
-              | ast.GrantPrivileges() | ast.RevokePrivileges() | ast.GrantOwnership() | ast.ShowGrants()):
-            return governance.execute(session, stmt)
+        case ast.CreateRole():
+            return governance.create_role(session, stmt)
+        case ast.DropRole():
+            return governance.drop_role(session, stmt)
+        case ast.CreateUser():
+            return governance.create_user(session, stmt)
+        case ast.DropUser():
+            return governance.drop_user(session, stmt)
+        case ast.GrantRole():
+            return governance.grant_role(session, stmt)
+        case ast.RevokeRole():
+            return governance.revoke_role(session, stmt)
+        case ast.UseRole():
+            return governance.use_role(session, stmt)
+        case ast.UseSecondaryRoles():
+            return governance.use_secondary_roles(session, stmt)
+        case ast.ShowRoles():
+            return showgrants.show_roles(session, stmt)
+        case ast.ShowUsers():
+            return showgrants.show_users(session, stmt)
+        case ast.GrantPrivileges():
+            return grants.grant_privileges(session, stmt)
+        case ast.RevokePrivileges():
+            return grants.revoke_privileges(session, stmt)
+        case ast.GrantOwnership():
+            return grants.grant_ownership(session, stmt)
+        case ast.ShowGrants():
+            return showgrants.show_grants(session, stmt)
         case ast.Describe():
             return describe_object(session, stmt)
         case ast.LiveVersion():

@@ -73,8 +73,8 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
     Other keyword arguments of `snowflake.connector.connect` (account, password, warehouse, ...) are
     accepted; `warehouse` is remembered, the rest ignored.
     """
-    from snowreg.catalog import Catalog
     from snowreg.dbapi import Connection
+    from snowreg.engine.api import Catalog
 
     catalog = Catalog(path)
     return Connection(catalog, user=user, role=role, database=database, schema=schema,
@@ -99,7 +99,7 @@ def __getattr__(name: str) -> Any:
 
         return patch
     if name == "explain_access":
-        from snowreg.engine.access.explain import explain_access
+        from snowreg.engine.api import explain_access
 
         return explain_access
     if name == "DictCursor":

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from snowreg.engine.result import Result
+    from snowreg.engine.api import Result
 
 # Results (or errors) kept per connection for get_results_from_sfqid / query_result, newest last.
 RECENT_QUERIES = 64

@@ -7,11 +7,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from snowreg import errors
-from snowreg.catalog import Catalog
 from snowreg.connector import ConnectionSurface, CursorSurface
-from snowreg.engine.execute import execute as execute_statement
-from snowreg.engine.result import Result
-from snowreg.engine.session import Session
+from snowreg.engine.api import Catalog, Result, Session, login
+from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
 from snowreg.params import bind
@@ -46,9 +44,7 @@ class Connection(ConnectionSurface):
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
-        from snowreg.engine.access import governance
-
-        user_name, role_name = governance.login(catalog, user, role)
+        user_name, role_name = login(catalog, user, role)
         self._session = Session(catalog, user=user_name, role=role_name, warehouse=warehouse)
         self._open_context(database, schema)
         self.messages: list[Any] = []

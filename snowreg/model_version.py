@@ -289,7 +289,7 @@ class ModelVersion:
 
     def load(self, *, force: bool = False, options: dict[str, Any] | None = None) -> Any:
         """The original Python model object. Only the model's owner role may load it (as in the client)."""
-        from snowreg.engine.inference.load import load_model
+        from snowreg.engine.api import load_model
 
         owner = self._registry.get_model(self._names.fqn)._show()["owner"]
         role = self._sql("SELECT CURRENT_ROLE() AS ROLE")[0]["ROLE"]

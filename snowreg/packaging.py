@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from snowreg import errors
-from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type
+from snowreg.engine.api import TABLE_FUNCTION, resolve_name, sql_type
 from snowreg.modelenv import EnvFiles, build_env, dump_yaml
 from snowreg.signatures import infer_features, param_specs, sample_input_json
 

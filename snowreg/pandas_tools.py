@@ -9,15 +9,13 @@ A temporary table is a table of the schema that its session drops when it closes
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import duckdb
 import orjson
 
-from snowreg.engine.sql import duckerrors
+from snowreg.engine import api
 from snowreg.grammar.text import quote_ident
 
 if TYPE_CHECKING:
@@ -25,7 +23,6 @@ if TYPE_CHECKING:
 
     from snowreg.dbapi import Connection
 
-_frames = itertools.count(1)
 CopyRow = tuple[str, str, int, int, int, int, str | None, int | None, int | None, str | None]
 
 
@@ -75,9 +72,7 @@ def _location(conn: Connection, database: str | None, schema: str | None, table:
 
 def _qualified(conn: Connection, name: str) -> tuple[str, str, str]:
     """(database, schema, table) a table name stands for in the connection's session."""
-    from snowreg.engine.sql.system import qualified_name
-
-    return conn.session.qualify(qualified_name(name))
+    return api.qualify_table(conn.session, name)
 
 
 def _column_name(name: str, quote: bool) -> str:
@@ -135,9 +130,6 @@ def _json_text(value: Any) -> Any:
 
 def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -> None:
     """INSERT the frame's rows into the table named `name` (already checked) straight from pandas."""
-    from snowreg.catalog import quote
-
-    db, schema, table = _qualified(conn, name)
     frame = df.copy(deep=False)
     frame.columns = [f"c{i}" for i in range(len(columns))]
     converters: dict[str, Callable[[Any], Any]] = {}
@@ -146,14 +138,4 @@ def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -
             converters[f"c{i}"] = _json_text
     for key, fn in converters.items():
         frame[key] = frame[key].map(fn)
-    view = f"__snowreg_write_pandas_{next(_frames)}"
-    duck = conn.session.duck
-    duck.register(view, frame)
-    try:
-        target = f"{quote(db)}.{quote(schema)}.{quote(table)}"
-        listed = ", ".join(quote(c) for c in columns)
-        duck.execute(f"INSERT INTO {target} ({listed}) SELECT * FROM {quote(view)}")
-    except duckdb.Error as e:  # a value the column cannot hold, as Snowflake's COPY would refuse it
-        raise duckerrors.translate(e) from None
-    finally:
-        duck.unregister(view)
+    api.insert_frame(conn.session, name, frame, columns)

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from snowreg import errors
-from snowreg.catalog import Catalog
 from snowreg.dbapi import Connection, Cursor, DictCursor
+from snowreg.engine.api import Catalog
 from snowreg.grammar.text import resolve_ident
 
 # (module, attribute) pairs replaced when the module can be imported. Snowpark imports `connect` and

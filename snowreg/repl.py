@@ -188,7 +188,7 @@ class Repl:
 
     def _why(self, rest: str) -> bool:
         try:
-            from snowreg.engine.access.explain import KINDS, explain_access
+            from snowreg.engine.api import KINDS, explain_access
         except ImportError:
             self.say("!why is not available in this snowreg.")
             return True

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from snowreg.engine import api
 from snowreg.grammar.text import resolve_ident as ident_text
 
 T = TypeVar("T")
-SYSTEM_ALIASES = ("DEFAULT", "FIRST", "LAST")
 
 
 class Objects:
@@ -50,45 +50,31 @@ class Objects:
     # -- containers --------------------------------------------------------------------------------
 
     def databases(self) -> list[str]:
-        from snowreg.engine.access import privileges
-
         def read() -> list[str]:
-            return [d.name for d in self._session.catalog.list_databases()
-                    if privileges.can_see_database(self._session, d.name)]
+            return api.visible_databases(self._session)
         return self._memo(("databases",), read)
 
     def schemas(self, database: str | None) -> list[str]:
-        from snowreg.engine.access import privileges
-
         if database is None:
             return []
 
         def read() -> list[str]:
-            return [s.name for s in self._session.catalog.list_schemas(database)
-                    if privileges.can_see_schema(self._session, database, s.name)]
+            return api.visible_schemas(self._session, database)
         return self._memo(("schemas", database), read)
 
     # -- models ------------------------------------------------------------------------------------
 
     def models(self, database: str | None, schema: str | None) -> list[str]:
-        from snowreg.engine.access import privileges
-
         if database is None or schema is None:
             return []
 
         def read() -> list[str]:
-            return [m.name for m in self._session.catalog.list_models(database, schema)
-                    if privileges.can_see_model(self._session, m)]
+            return api.visible_models(self._session, database, schema)
         return self._memo(("models", database, schema), read)
 
     def _model(self, parts: Sequence[str]) -> Any:
-        from snowreg.engine.access import privileges
-
         where = self.qualify(parts)
-        if where is None:
-            return None
-        model = self._session.catalog.get_model(*where)
-        return model if model is not None and privileges.can_see_model(self._session, model) else None
+        return None if where is None else api.visible_model(self._session, *where)
 
     def versions(self, parts: Sequence[str]) -> list[tuple[str, str]]:
         """(name, kind) of a model's versions, user aliases and system aliases."""
@@ -96,22 +82,19 @@ class Objects:
             model = self._model(parts)
             if model is None:
                 return []
-            rows = self._session.catalog.list_versions(model.id)
+            rows = api.visible_versions(self._session, model)
             out = [(v.name, "version") for v in rows]
             out += [(v.alias, f"alias of {v.name}") for v in rows if v.alias]
-            return out + [(a, "system alias") for a in SYSTEM_ALIASES]
+            return out + [(a, "system alias") for a in api.SYSTEM_ALIASES]
         return self._memo(("versions", tuple(parts)), read)
 
     def methods(self, parts: Sequence[str], version: str | None) -> list[str]:
         """Methods of the named version (or the default one) of a model."""
-        from snowreg.engine.resolve import resolve_version
-
         def read() -> list[str]:
             model = self._model(parts)
             if model is None:
                 return []
-            found = resolve_version(self._session, model, ident_text(version) if version else "DEFAULT")
-            return [fn.name for fn in self._session.catalog.functions(found.id)]
+            return api.visible_methods(self._session, model, ident_text(version) if version else "DEFAULT")
         return self._memo(("methods", tuple(parts), version), read)
 
     # -- roles and users ---------------------------------------------------------------------------

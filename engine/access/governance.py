@@ -1,59 +1,15 @@
-"""Roles, users and grants: CREATE/DROP ROLE and USER, GRANT/REVOKE, USE ROLE, SHOW ROLES/GRANTS."""
+"""Roles and users: logging in, CREATE/DROP ROLE and USER, GRANT/REVOKE ROLE, USE [SECONDARY] ROLE(S)."""
 
 from __future__ import annotations
-
-from typing import assert_never
 
 from snowreg import errors
 from snowreg.catalog import Catalog
 from snowreg.catalog.grants import SYSTEM_ROLES, RoleRow
-from snowreg.engine.access import grants, privileges, showgrants
+from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
-
-GovernanceStatement = (
-    ast.CreateRole | ast.DropRole | ast.CreateUser | ast.DropUser | ast.GrantRole | ast.RevokeRole | ast.UseRole
-    | ast.UseSecondaryRoles | ast.ShowRoles | ast.ShowUsers | ast.GrantPrivileges | ast.RevokePrivileges
-    | ast.GrantOwnership | ast.ShowGrants
-)
-
-
-def execute(session: Session, stmt: GovernanceStatement) -> Result:
-    match stmt:
-        case ast.CreateRole():
-            return create_role(session, stmt)
-        case ast.DropRole():
-            return drop_role(session, stmt)
-        case ast.CreateUser():
-            return create_user(session, stmt)
-        case ast.DropUser():
-            return drop_user(session, stmt)
-        case ast.GrantRole():
-            return grant_role(session, stmt)
-        case ast.RevokeRole():
-            return revoke_role(session, stmt)
-        case ast.UseRole():
-            return use_role(session, stmt)
-        case ast.UseSecondaryRoles():
-            session.secondary_roles = stmt.mode
-            return status()
-        case ast.ShowRoles():
-            return showgrants.show_roles(session, stmt)
-        case ast.ShowUsers():
-            return showgrants.show_users(session, stmt)
-        case ast.GrantPrivileges():
-            return grants.grant_privileges(session, stmt)
-        case ast.RevokePrivileges():
-            return grants.revoke_privileges(session, stmt)
-        case ast.GrantOwnership():
-            return grants.grant_ownership(session, stmt)
-        case ast.ShowGrants():
-            return showgrants.show_grants(session, stmt)
-        case _:
-            assert_never(stmt)
-
 
 # ---------------------------------------------------------------------------------------------
 # Connecting and switching roles
@@ -91,6 +47,11 @@ def use_role(session: Session, stmt: ast.UseRole) -> Result:
     if name not in session.catalog.role_graph().user_closure(session.user):
         raise errors.role_not_assigned(name)
     session.role = name
+    return status()
+
+
+def use_secondary_roles(session: Session, stmt: ast.UseSecondaryRoles) -> Result:
+    session.secondary_roles = stmt.mode
     return status()
 
 

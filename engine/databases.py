@@ -1,29 +1,13 @@
-"""Handlers for databases, schemas, USE, session variables and session parameters."""
+"""Handlers for databases, schemas and USE: the containers of schema objects and the session's place among them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from snowreg import errors
 from snowreg.engine.access import privileges
-from snowreg.engine.result import Result, from_rows, status
+from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident
-
-# Session parameters that SHOW PARAMETERS knows, with their defaults (a small, honest subset).
-PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
-    "QUOTED_IDENTIFIERS_IGNORE_CASE": ("false", "BOOLEAN", "If true, the case of quoted identifiers is ignored."),
-    "TIMEZONE": ("America/Los_Angeles", "STRING", "time zone"),
-    "QUERY_TAG": ("", "STRING", "String (up to 4000 characters) with which to tag queries"),
-    "AUTOCOMMIT": ("true", "BOOLEAN", "The autocommit property determines whether statement should be "
-                   "implicitly wrapped within a transaction or not."),
-    "TIMESTAMP_TYPE_MAPPING": ("TIMESTAMP_NTZ", "STRING", "If TIMESTAMP type is used, what specific TIMESTAMP "
-                               "type it should map to."),
-    "DEFAULT_NULL_ORDERING": ("LAST", "STRING", "Default NULL ordering"),
-    "STATEMENT_TIMEOUT_IN_SECONDS": ("172800", "NUMBER", "Timeout in seconds for statements."),
-    "PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": ("ARROW", "STRING", "Format used for query results."),
-}
 
 
 def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
@@ -111,42 +95,3 @@ def use(session: Session, stmt: ast.Use) -> Result:
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
         session.database, session.schema = db, schema
     return status()
-
-
-def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
-    from snowreg.engine.sql.run import evaluate_scalars
-
-    if len(stmt.names) != len(stmt.exprs):
-        raise errors.compilation_error("SET: the number of variables and values differ.")
-    values = evaluate_scalars(session, list(stmt.exprs))
-    for name, value in zip(stmt.names, values, strict=True):
-        session.variables[name.upper()] = value
-    return status()
-
-
-def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
-    for name in stmt.names:
-        if session.variables.pop(name.upper(), None) is None:
-            raise errors.variable_not_found(name.upper())
-    return status()
-
-
-def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
-    for key, value in stmt.set:
-        session.parameters[key.upper()] = value.strip("'")
-    for key in stmt.unset:
-        session.parameters.pop(key.upper(), None)
-    return status()
-
-
-def show_parameters(session: Session, stmt: ast.ShowParameters) -> Result:
-    from snowreg.grammar.text import like
-
-    rows: list[tuple[Any, ...]] = []
-    for key, (default, kind, description) in sorted(PARAMETER_DEFAULTS.items()):
-        if not like(stmt.like, key):
-            continue
-        value = session.parameters.get(key, default)
-        level = "SESSION" if key in session.parameters else ""
-        rows.append((key, value, default, level, description, kind))
-    return from_rows(["key", "value", "default", "level", "description", "type"], rows)

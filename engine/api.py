@@ -1,0 +1,92 @@
+"""The engine's public API: everything the face (DB-API, Registry, REPL, CLI, server) may call.
+
+The face never imports engine internals; what it needs from the engine is named here, so the engine can
+change its rooms without the face noticing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import duckdb
+
+from snowreg.catalog import Catalog, ModelRow, VersionRow, quote
+from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type
+from snowreg.engine.access import privileges
+from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
+from snowreg.engine.access.governance import login
+from snowreg.engine.execute import execute
+from snowreg.engine.inference.load import LoadedModel, load_model
+from snowreg.engine.resolve import SYSTEM_ALIASES, resolve_version
+from snowreg.engine.result import Column, Result
+from snowreg.engine.session import Session
+from snowreg.engine.sql import duckerrors
+from snowreg.engine.sql.system import qualified_name
+
+__all__ = [
+    "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel", "Result", "Session",
+    "execute", "explain_access", "insert_frame", "load_model", "login", "qualify_table", "resolve_name", "sql_type", "visible_databases",
+    "visible_methods", "visible_model", "visible_models", "visible_schemas",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a session may see (REPL completion and the like): filtered by the session's roles
+# ---------------------------------------------------------------------------------------------
+
+
+def visible_databases(session: Session) -> list[str]:
+    return [d.name for d in session.catalog.list_databases() if privileges.can_see_database(session, d.name)]
+
+
+def visible_schemas(session: Session, database: str) -> list[str]:
+    return [s.name for s in session.catalog.list_schemas(database)
+            if privileges.can_see_schema(session, database, s.name)]
+
+
+def visible_models(session: Session, database: str, schema: str) -> list[str]:
+    return [m.name for m in session.catalog.list_models(database, schema) if privileges.can_see_model(session, m)]
+
+
+def visible_model(session: Session, database: str, schema: str, name: str) -> ModelRow | None:
+    model = session.catalog.get_model(database, schema, name)
+    return model if model is not None and privileges.can_see_model(session, model) else None
+
+
+def visible_versions(session: Session, model: ModelRow) -> list[VersionRow]:
+    return session.catalog.list_versions(model.id)
+
+
+def visible_methods(session: Session, model: ModelRow, version: str) -> list[str]:
+    """Method names of a version (name, alias or system alias) of a model the session can see."""
+    found = resolve_version(session, model, version)
+    return [fn.name for fn in session.catalog.functions(found.id)]
+
+
+# ---------------------------------------------------------------------------------------------
+# write_pandas: a DataFrame straight into a table the caller has already checked with SQL
+# ---------------------------------------------------------------------------------------------
+
+_frames = itertools.count(1)
+
+
+def qualify_table(session: Session, name: str) -> tuple[str, str, str]:
+    """(database, schema, table) a table name written in SQL stands for in this session."""
+    return session.qualify(qualified_name(name))
+
+
+def insert_frame(session: Session, name: str, frame: Any, columns: list[str]) -> None:
+    """INSERT a pandas frame's rows (positionally) into the named table's `columns`."""
+    db, schema, table = qualify_table(session, name)
+    view = f"__snowreg_frame_{next(_frames)}"
+    duck = session.duck
+    duck.register(view, frame)
+    try:
+        target = f"{quote(db)}.{quote(schema)}.{quote(table)}"
+        listed = ", ".join(quote(c) for c in columns)
+        duck.execute(f"INSERT INTO {target} ({listed}) SELECT * FROM {quote(view)}")
+    except duckdb.Error as e:  # a value the column cannot hold, as Snowflake's COPY would refuse it
+        raise duckerrors.translate(e) from None
+    finally:
+        duck.unregister(view)

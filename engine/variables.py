@@ -1,0 +1,61 @@
+"""Session variables (SET / UNSET) and session parameters (ALTER SESSION, SHOW PARAMETERS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from snowreg import errors
+from snowreg.engine.result import Result, from_rows, status
+from snowreg.engine.session import Session
+from snowreg.engine.sql.run import evaluate_scalars
+from snowreg.grammar import ast
+from snowreg.grammar.text import like
+
+# Session parameters that SHOW PARAMETERS knows, with their defaults (a small, honest subset).
+PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
+    "QUOTED_IDENTIFIERS_IGNORE_CASE": ("false", "BOOLEAN", "If true, the case of quoted identifiers is ignored."),
+    "TIMEZONE": ("America/Los_Angeles", "STRING", "time zone"),
+    "QUERY_TAG": ("", "STRING", "String (up to 4000 characters) with which to tag queries"),
+    "AUTOCOMMIT": ("true", "BOOLEAN", "The autocommit property determines whether statement should be "
+                   "implicitly wrapped within a transaction or not."),
+    "TIMESTAMP_TYPE_MAPPING": ("TIMESTAMP_NTZ", "STRING", "If TIMESTAMP type is used, what specific TIMESTAMP "
+                               "type it should map to."),
+    "DEFAULT_NULL_ORDERING": ("LAST", "STRING", "Default NULL ordering"),
+    "STATEMENT_TIMEOUT_IN_SECONDS": ("172800", "NUMBER", "Timeout in seconds for statements."),
+    "PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": ("ARROW", "STRING", "Format used for query results."),
+}
+
+
+def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
+    if len(stmt.names) != len(stmt.exprs):
+        raise errors.compilation_error("SET: the number of variables and values differ.")
+    values = evaluate_scalars(session, list(stmt.exprs))
+    for name, value in zip(stmt.names, values, strict=True):
+        session.variables[name.upper()] = value
+    return status()
+
+
+def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
+    for name in stmt.names:
+        if session.variables.pop(name.upper(), None) is None:
+            raise errors.variable_not_found(name.upper())
+    return status()
+
+
+def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
+    for key, value in stmt.set:
+        session.parameters[key.upper()] = value.strip("'")
+    for key in stmt.unset:
+        session.parameters.pop(key.upper(), None)
+    return status()
+
+
+def show_parameters(session: Session, stmt: ast.ShowParameters) -> Result:
+    rows: list[tuple[Any, ...]] = []
+    for key, (default, kind, description) in sorted(PARAMETER_DEFAULTS.items()):
+        if not like(stmt.like, key):
+            continue
+        value = session.parameters.get(key, default)
+        level = "SESSION" if key in session.parameters else ""
+        rows.append((key, value, default, level, description, kind))
+    return from_rows(["key", "value", "default", "level", "description", "type"], rows)
