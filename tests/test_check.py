@@ -28,32 +28,18 @@ class Tattletale(LinearRegression):  # type: ignore[misc, valid-type]
 
 
 @pytest.fixture(scope="module")
-def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """DB.S holds model M (V1 default, V2), table T(A, B); role ANALYST has USAGE on M only."""
+def registry_dir(registry_factory: Any) -> Path:
+    """The shared registry (DB.S: M with V1, V2; T(A, B); role ANALYST with USAGE on M only), plus TELL."""
     pd = pytest.importorskip("pandas")
-    linear_model = pytest.importorskip("sklearn.linear_model")
-    path = tmp_path_factory.mktemp("registry")
-    conn = snowreg.connect(database="DB", schema="S", path=path)
-    df = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [2.0, 3.0, 5.0]})
-    model = linear_model.LinearRegression().fit(df, [1.0, 2.0, 3.0])
-    reg = snowreg.Registry(conn)
-    reg.log_model(model, model_name="M", version_name="V1", sample_input_data=df)
-    reg.log_model(model, model_name="M", version_name="V2", sample_input_data=df)
-    tattletale = Tattletale().fit(df, [1.0, 2.0, 3.0])
-    tattletale.marker = str(path.parent / "predicted")
-    reg.log_model(tattletale, model_name="TELL", version_name="V1", sample_input_data=df)
-    Path(tattletale.marker).unlink(missing_ok=True)
-    cur = conn.cursor()
-    for sql in [
-        "CREATE TABLE T AS SELECT 1.0::DOUBLE AS A, 2.0::DOUBLE AS B",
-        "CREATE ROLE ANALYST",
-        "GRANT USAGE ON DATABASE DB TO ROLE ANALYST",
-        "GRANT USAGE ON SCHEMA DB.S TO ROLE ANALYST",
-        "GRANT USAGE ON MODEL DB.S.M TO ROLE ANALYST",
-        f"GRANT ROLE ANALYST TO USER {conn.user}",
-    ]:
-        cur.execute(sql)
-    conn.close()
+
+    def add_tattletale(conn: Any, path: Path) -> None:
+        df = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [2.0, 3.0, 5.0]})
+        tattletale = Tattletale().fit(df, [1.0, 2.0, 3.0])
+        tattletale.marker = str(path.parent / "predicted")
+        snowreg.Registry(conn).log_model(tattletale, model_name="TELL", version_name="V1", sample_input_data=df)
+        Path(tattletale.marker).unlink(missing_ok=True)
+
+    path: Path = registry_factory(add_tattletale)
     return path
 
 

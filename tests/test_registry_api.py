@@ -15,13 +15,9 @@ pytest.importorskip("sklearn")
 
 
 @pytest.fixture(scope="module")
-def data() -> tuple[Any, Any]:
-    from sklearn.linear_model import LogisticRegression
-
-    rng = np.random.default_rng(7)
-    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["A", "B", "C"])
-    y = (X["A"] + X["B"] > 0).astype(int)
-    return X, LogisticRegression().fit(X, y)
+def data(classifier: tuple[Any, Any]) -> tuple[Any, Any]:
+    """(X, fitted LogisticRegression) from the suite's shared `classifier`."""
+    return classifier
 
 
 @pytest.fixture

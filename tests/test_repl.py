@@ -31,39 +31,25 @@ UP = "\x1b[A"
 
 
 @pytest.fixture(scope="module")
-def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """DB.S holds model M (V1 default, V2 with alias CHAMPION), model SECRET, table T(A, B); role ANALYST."""
-    pd = pytest.importorskip("pandas")
-    linear_model = pytest.importorskip("sklearn.linear_model")
-    path = tmp_path_factory.mktemp("registry")
-    conn = snowreg.connect(database="DB", schema="S", path=path)
-    df = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [2.0, 3.0, 5.0]})
-    model = linear_model.LinearRegression().fit(df, [1.0, 2.0, 3.0])
-    reg = snowreg.Registry(conn)
-    reg.log_model(model, model_name="M", version_name="V1", sample_input_data=df)
-    reg.log_model(model, model_name="M", version_name="V2", sample_input_data=df)
-    cur = conn.cursor()
-    for sql in [
-        "ALTER MODEL M VERSION V2 SET ALIAS = CHAMPION",
-        "CREATE MODEL SECRET WITH VERSION V1 FROM MODEL M VERSION V1",
-        "CREATE TABLE T AS SELECT 1.0::DOUBLE AS A, 2.0::DOUBLE AS B",
-        "CREATE SCHEMA DB.OTHER",  # also makes it the current schema, as in Snowflake
-        "CREATE ROLE ANALYST",
-        "GRANT USAGE ON DATABASE DB TO ROLE ANALYST",
-        "GRANT USAGE ON SCHEMA DB.S TO ROLE ANALYST",
-        "GRANT USAGE ON MODEL DB.S.M TO ROLE ANALYST",
-        f"GRANT ROLE ANALYST TO USER {conn.user}",
-    ]:
-        cur.execute(sql)
-    conn.close()
+def registry_dir(registry_factory: Any) -> Path:
+    """The shared registry (DB.S: M with V1, V2; T(A, B); role ANALYST), plus alias CHAMPION on V2,
+    model SECRET and schema DB.OTHER."""
+    def extra(conn: Any, path: Path) -> None:
+        cur = conn.cursor()
+        for sql in [
+            "ALTER MODEL M VERSION V2 SET ALIAS = CHAMPION",
+            "CREATE MODEL SECRET WITH VERSION V1 FROM MODEL M VERSION V1",
+            "CREATE SCHEMA DB.OTHER",  # also makes it the current schema, as in Snowflake
+        ]:
+            cur.execute(sql)
+
+    path: Path = registry_factory(extra)
     return path
 
 
 @pytest.fixture
-def conn(registry_dir: Path, tmp_path: Path) -> Iterator[Any]:
-    copy = tmp_path / "registry"
-    shutil.copytree(registry_dir, copy)
-    with snowreg.connect(database="DB", schema="S", path=copy) as c:
+def conn(registry_dir: Path, fresh_copy: Any) -> Iterator[Any]:
+    with snowreg.connect(database="DB", schema="S", path=fresh_copy(registry_dir)) as c:
         yield c
 
 

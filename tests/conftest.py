@@ -1,0 +1,90 @@
+"""Fixtures shared by the test suite, built on the snowreg pytest plugin's own (`snowreg_conn`, …).
+
+- `conn` → `cur`: a fresh in-memory registry per test (TEST_DB.PUBLIC), as users get from the plugin.
+- `classifier`: a small frame with columns A, B, C and a LogisticRegression fitted on it (module-wide).
+- `registry_factory`: builds a persistent registry directory once per module: DB.S with model M
+  (versions V1 default, V2) logged from a LinearRegression, table T(A, B), and role ANALYST holding
+  USAGE on DB, DB.S and M, granted to the admin user; each test module adds its own statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import snowreg
+
+
+@pytest.fixture
+def conn(snowreg_conn: Any) -> Any:
+    """The plugin's connection: a fresh in-memory registry, current database TEST_DB, schema PUBLIC."""
+    return snowreg_conn
+
+
+@pytest.fixture
+def cur(snowreg_cursor: Any) -> Any:
+    """A cursor of `conn`."""
+    return snowreg_cursor
+
+
+@pytest.fixture(scope="module")
+def classifier() -> tuple[Any, Any]:
+    """(X, model): 200 rows of A, B, C and a LogisticRegression fitted on them."""
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.default_rng(7)
+    x = pd.DataFrame(rng.normal(size=(200, 3)), columns=["A", "B", "C"])
+    y = (x["A"] + x["B"] > 0).astype(int)
+    return x, linear_model.LogisticRegression().fit(x, y)
+
+
+RegistryFactory = Callable[[Callable[[Any, Path], None] | None], Path]
+
+
+@pytest.fixture(scope="module")
+def registry_factory(tmp_path_factory: pytest.TempPathFactory) -> RegistryFactory:
+    """`registry_factory(extra)`: a registry directory with the base objects, then `extra(conn, path)`."""
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+
+    def build(extra: Callable[[Any, Path], None] | None = None) -> Path:
+        path = tmp_path_factory.mktemp("registry")
+        conn = snowreg.connect(database="DB", schema="S", path=path)
+        df = pd.DataFrame({"A": [1.0, 2.0, 3.0], "B": [2.0, 3.0, 5.0]})
+        model = linear_model.LinearRegression().fit(df, [1.0, 2.0, 3.0])
+        reg = snowreg.Registry(conn)
+        reg.log_model(model, model_name="M", version_name="V1", sample_input_data=df)
+        reg.log_model(model, model_name="M", version_name="V2", sample_input_data=df)
+        cur = conn.cursor()
+        for sql in [
+            "CREATE TABLE T AS SELECT 1.0::DOUBLE AS A, 2.0::DOUBLE AS B",
+            "CREATE ROLE ANALYST",
+            "GRANT USAGE ON DATABASE DB TO ROLE ANALYST",
+            "GRANT USAGE ON SCHEMA DB.S TO ROLE ANALYST",
+            "GRANT USAGE ON MODEL DB.S.M TO ROLE ANALYST",
+            f"GRANT ROLE ANALYST TO USER {conn.user}",
+        ]:
+            cur.execute(sql)
+        if extra is not None:
+            extra(conn, path)
+        conn.close()
+        return path
+
+    return build
+
+
+@pytest.fixture
+def fresh_copy(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
+    """`fresh_copy(dir)`: a private copy of a registry directory, so a test may change it freely."""
+    import shutil
+
+    def copy(source: Path) -> Path:
+        target = tmp_path / "registry"
+        shutil.copytree(source, target)
+        return target
+
+    yield copy
