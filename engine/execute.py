@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from typing import assert_never
 
 from snowreg import errors
@@ -13,10 +15,49 @@ from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast
+from snowreg.grammar.text import split_name
 
 
 def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) -> Result:
-    """Run one statement in a session. A failed statement leaves the catalog unchanged."""
+    """Run one statement in a session. A failed statement leaves the catalog unchanged.
+
+    An error about a named object that does not say where it stands gets the position of that name
+    in the statement, from the AST, so every front end can point at it.
+    """
+    try:
+        return dispatch(stmt, session, describe_only)
+    except errors.Error as e:
+        if e.line is None and e.object_name is not None:
+            _place(e, stmt)
+        raise
+
+
+def _place(error: errors.Error, stmt: ast.Statement) -> None:
+    try:
+        wanted = split_name(error.object_name or "")
+    except ValueError:
+        return
+    for qn in _qualified_names(stmt):
+        given = [p for p in (qn.database, qn.schema, qn.name) if p is not None]
+        if qn.span != ast.NO_SPAN and all(isinstance(p, str) for p in given) and wanted[-len(given):] == given:
+            error.line, error.column = qn.span.line, qn.span.column
+            return
+
+
+def _qualified_names(node: object) -> Iterator[ast.QualifiedName]:
+    """Every qualified name in an AST node, in field order."""
+    if isinstance(node, ast.QualifiedName):
+        yield node
+    elif dataclasses.is_dataclass(node):
+        for f in dataclasses.fields(node):
+            yield from _qualified_names(getattr(node, f.name))
+    elif isinstance(node, tuple | list):
+        for item in node:
+            yield from _qualified_names(item)
+
+
+def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False) -> Result:
+    """The one dispatch from a statement to its handler."""
     match stmt:
         case ast.Query():
             return run_query(session, stmt, describe_only)

@@ -49,6 +49,7 @@ class QualifiedName:
     name: Name
     schema: Name | None = None
     database: Name | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

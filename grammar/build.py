@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -296,10 +297,10 @@ class Builder(Transformer[Token, list[a.Statement]]):
         return qualified(parts)
 
     def rule_qname(self, meta: Meta, c: list[a.Name]) -> a.QualifiedName:
-        return self._qualified(c, 3)
+        return dataclasses.replace(self._qualified(c, 3), span=self._span(meta))
 
     def rule_qname2(self, meta: Meta, c: list[a.Name]) -> a.QualifiedName:
-        return self._qualified(c, 2)
+        return dataclasses.replace(self._qualified(c, 2), span=self._span(meta))
 
     def rule_opt_value(self, meta: Meta, c: list[Any]) -> str:
         x = c[0]
@@ -347,8 +348,9 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def rule_plain_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         callee, method, args = c
         names, _ = split_names(callee)
-        ref = a.ModelRef(qualified([resolve_ident(n) for n in names]))
-        return a.ModelCall(ref, method, args, span=self._span(meta))
+        span = self._span(meta)
+        ref = a.ModelRef(dataclasses.replace(qualified([resolve_ident(n) for n in names]), span=span))
+        return a.ModelCall(ref, method, args, span=span)
 
     def rule_model_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         _, model, version, method, args = c

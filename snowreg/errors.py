@@ -31,6 +31,7 @@ class Error(Exception):
         self.sfqid = sfqid
         self.query = query
         self.excerpt: str | None = None  # the source line and a caret under the position (syntax errors)
+        self.object_name: str | None = None  # the object an error is about, as Snowflake writes it
 
     def __str__(self) -> str:
         if self.errno < 0:
@@ -97,11 +98,15 @@ def syntax_error(line: int, position: int, unexpected: str) -> ProgrammingError:
 
 def does_not_exist(kind: str, fqn: str, sqlstate: str = "02000") -> ProgrammingError:
     """002003: `<Kind> 'FQN' does not exist or not authorized.` (missing or invisible, on purpose alike)."""
-    return ProgrammingError(f"{COMPILATION}{kind} '{fqn}' does not exist or not authorized.", 2003, sqlstate)
+    error = ProgrammingError(f"{COMPILATION}{kind} '{fqn}' does not exist or not authorized.", 2003, sqlstate)
+    error.object_name = fqn
+    return error
 
 
 def already_exists(kind: str, name: str) -> ProgrammingError:
-    return ProgrammingError(f"{COMPILATION}{kind} '{name}' already exists.", 2002, "42710")
+    error = ProgrammingError(f"{COMPILATION}{kind} '{name}' already exists.", 2002, "42710")
+    error.object_name = name
+    return error
 
 
 def object_not_found_or_op() -> ProgrammingError:

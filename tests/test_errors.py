@@ -1,0 +1,40 @@
+"""Errors carry where they happened: a missing object's error points at its name in the statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+
+
+@pytest.mark.parametrize(("sql", "line", "column"), [
+    ("DROP MODEL nope", 1, 11),
+    ("SHOW VERSIONS IN MODEL DB.S.nope", 1, 23),
+    ("USE SCHEMA DB.zz", 1, 11),
+    ('ALTER MODEL\n  "m" SET COMMENT = \'x\'', 2, 2),
+    ("CREATE MODEL m2 WITH VERSION v1 FROM MODEL missing", 1, 43),
+])
+def test_a_missing_object_error_points_at_its_name(sql: str, line: int, column: int) -> None:
+    conn = snowreg.connect(database="DB", schema="S")
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        conn.cursor().execute(sql)
+    assert info.value.errno == 2003
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_model_call_errors_carry_the_call_position(cur: Any) -> None:
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute("SELECT 1,\n  nope!predict(1)")
+    assert info.value.errno == 2003
+    assert info.value.line is not None
+
+
+def test_positions_are_not_invented(cur: Any) -> None:
+    """An error about something the statement does not name has no position."""
+    cur.execute("CREATE ROLE R1")
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute("DROP ROLE R1")
+        cur.execute("DROP ROLE R1")
+    assert info.value.errno == 2003
