@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ class Session:
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _stale: bool = False
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
+    inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
 
     # -- DuckDB side ----------------------------------------------------------------------------
 

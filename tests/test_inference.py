@@ -19,7 +19,6 @@ import snowreg
 from snowreg.dbapi import Connection
 from snowreg.engine.inference import methods as inference_exec
 from snowreg.engine.inference.cache import MODELS
-from snowreg.engine.inference.plan import STATS
 
 # ---------------------------------------------------------------------------------------------
 # Models and fixtures
@@ -266,9 +265,10 @@ def test_update_delete_and_no_views(conn: Connection) -> None:
 
 def test_correlated_and_joined_calls_use_the_vector_udf(conn: Connection) -> None:
     log(conn, Scaler(), "SC")
-    STATS.clear()
+    stats = conn.session.inference_stats
+    stats.clear()
     joined = column(conn, "SELECT sc!predict(t.a, u.b):y::float FROM t JOIN t u ON t.g = u.g ORDER BY 1")
-    assert STATS["vector"] >= 1 and STATS["fast"] == 0
+    assert stats["vector"] >= 1 and stats["fast"] == 0
     expected = sorted(a * 2 + b for (a, g1) in rows(conn, "SELECT a, g FROM t")
                       for (b, g2) in rows(conn, "SELECT b, g FROM t") if g1 == g2)
     assert joined == pytest.approx(expected)
@@ -279,10 +279,11 @@ def test_correlated_and_joined_calls_use_the_vector_udf(conn: Connection) -> Non
 
 
 def test_fast_path_calls_each_model_once(conn: Connection, clf: LogisticRegression) -> None:
-    STATS.clear()
+    stats = conn.session.inference_stats
+    stats.clear()
     column(conn, "SELECT SUM(m!predict(a, b):output_feature_0::int) FROM t")
     column(conn, "WITH i AS (SELECT * FROM t WHERE a > 0) SELECT *, MODEL(DB.S.M,V1)!PREDICT(A, B) AS T FROM i")
-    assert STATS == {"fast": 2}
+    assert stats == {"fast": 2}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,9 +327,10 @@ def summary(conn: Connection) -> Connection:
 
 
 def test_table_method_partitions(summary: Connection) -> None:
-    STATS.clear()
+    stats = summary.session.inference_stats
+    stats.clear()
     got = rows(summary, "SELECT * FROM t, TABLE(summ!summarize(a, b) OVER (PARTITION BY g)) ORDER BY n, total")
-    assert STATS["table"] == 3  # one call per partition
+    assert stats["table"] == 3  # one call per partition
     # Partition z has one row and the method returned one: that row stays beside its input (a `process`
     # handler); the other partitions' rows are not tied to one input row, so their input columns are NULL.
     assert got == [(0.3, 0.0, "z", 1, 0.3), (None, None, None, 2, 1.0),

@@ -19,7 +19,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from snowreg.engine.inference.methods import Method, run_scalar, run_wide
-from snowreg.engine.inference.plan import STATS, Plan, call_nodes, column, owner_select, quoted
+from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
 
 ARG = "__snowreg_a"
 OUT = "__snowreg_o"
@@ -265,7 +265,7 @@ def _run(plan: Plan, table: pa.Table, groups: list[_Group]) -> tuple[pa.Table, O
     kept = table.select([i for i, name in enumerate(table.column_names) if name not in args])
     for n, group in enumerate(groups):
         method = plan.method(plan.sites[group.site])
-        STATS["fast"] += 1
+        plan.stats["fast"] += 1
         arrays = _by_batch(method, group, table)
         names = []
         for i, (key, array) in enumerate(zip(method.output_names, arrays, strict=True)):

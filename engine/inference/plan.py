@@ -29,7 +29,6 @@ _ids = itertools.count(1)
 
 # How calls ran, process-wide: `fast` model calls on whole materialised batches, `vector` UDF calls
 # (one per DuckDB vector of at most 2,048 rows), `table` table-method calls. Tests and bench read it.
-STATS: Counter[str] = Counter()
 
 # DuckDB type names → Arrow types, for typed empty results (describe-only) and table method outputs.
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -78,6 +77,7 @@ class Plan:
     tables: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     failures: list[BaseException] = field(default_factory=list)
+    stats: Counter[str] = field(default_factory=Counter)  # which path ran how often: the session's counter
 
     def method(self, site: Site) -> Method:
         if site.method is None:
@@ -111,7 +111,7 @@ class Plan:
 
     def _udf(self, site: Site) -> Any:
         def call(*columns: pa.Array) -> pa.Array:
-            STATS["vector"] += 1
+            self.stats["vector"] += 1
             try:
                 method = self.method(site)
                 return json_objects(method.output_names, run_scalar(method, list(columns)))

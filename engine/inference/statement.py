@@ -49,7 +49,8 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         # A view would keep the name of a per-statement Arrow table or UDF: refuse instead.
         raise errors.not_supported("A view whose definition calls a model method")
     privileges.check_tables(session, tr.tables, tr.kind)
-    plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site))
+    plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
+                stats=session.inference_stats)
     query.sync_context(session, tr)
     try:
         tree = _duckdb_tree(tr.sql)

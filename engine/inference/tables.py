@@ -19,7 +19,7 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.engine.inference.fast import _add_ctes
 from snowreg.engine.inference.methods import duck_type, run_table, to_arrow
-from snowreg.engine.inference.plan import ARROW_TYPES, STATS, TABLE_CALL, Plan, Site, datatype, quoted
+from snowreg.engine.inference.plan import ARROW_TYPES, TABLE_CALL, Plan, Site, datatype, quoted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,7 +115,7 @@ def _results(plan: Plan, site: Site, table: pa.Table, n_args: int, n_parts: int,
     method = plan.method(site)
     lefts, pieces = [], []
     for rows in _partitions(frame, n_parts, sorts) if windowed else [list(range(len(frame)))]:
-        STATS["table"] += 1
+        plan.stats["table"] += 1
         piece = run_table(method, args.iloc[rows])
         tied = not site.fn.is_partitioned and len(piece) == len(rows)
         lefts.append(left.take(pa.array(rows, pa.int64())) if tied else _nulls(left.schema, len(piece)))
