@@ -114,7 +114,7 @@ class _Source:
             return []
         probe = exp.Select(expressions=[exp.Star()])
         probe.set("from_", source.copy())
-        _add_ctes(probe, self.select)
+        add_ctes(probe, self.select)
         self.plan.ensure_udfs(probe)
         try:
             return list(self.plan.sql(probe.sql(dialect="duckdb", identify=True)).columns)
@@ -224,11 +224,11 @@ def _materialisation(select: exp.Select, groups: list[_Group], needed: list[str]
         query.set("from_", source.copy())
     if filtered:
         query.set("where", select.args["where"].copy())
-    _add_ctes(query, select)
+    add_ctes(query, select)
     return query
 
 
-def _add_ctes(query: exp.Select, select: exp.Select) -> None:
+def add_ctes(query: exp.Select, select: exp.Select) -> None:
     """Give a standalone query the CTEs visible at `select` (outermost first)."""
     found: list[list[exp.CTE]] = []
     recursive = False

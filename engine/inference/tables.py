@@ -17,7 +17,7 @@ import pyarrow as pa
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.inference.fast import _add_ctes
+from snowreg.engine.inference.fast import add_ctes
 from snowreg.engine.inference.methods import duck_type, run_table, to_arrow
 from snowreg.engine.inference.plan import ARROW_TYPES, TABLE_CALL, Plan, Site, datatype, quoted
 
@@ -95,7 +95,7 @@ def _materialisation(select: exp.Select, left: exp.Expr | None, site: Site, call
     query = exp.Select(expressions=items)
     if left is not None:
         query.set("from_", exp.From(this=left.copy()))
-    _add_ctes(query, select)
+    add_ctes(query, select)
     return query
 
 
