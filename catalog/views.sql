@@ -20,7 +20,7 @@ SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
                  WHERE f.version_id = v.id)::VARCHAR, '[]') AS "FUNCTIONS",
        model_type AS "MODEL_TYPE", python_version AS "PYTHON_VERSION", language AS "LANGUAGE",
        dependencies AS "DEPENDENCIES", metadata::JSON AS "METADATA", user_data AS "USERDATA",
-       -- the names the guide's example query uses (reference §4), after the documented columns
+       -- the names the guide's example query uses (docs/SNOWFLAKE.md#s4), after the documented columns
        database_name AS "CATALOG_NAME", created_on AS "CREATED_ON", last_altered_on AS "LAST_ALTERED_ON"
 FROM v;
 

@@ -135,7 +135,7 @@ def _has_registry() -> bool:
 
 
 def _manifest(methods: list[str]) -> dict[str, Any]:
-    """MANIFEST.yml: one FUNCTION per method over the two DOUBLE features (client reference §5.3)."""
+    """MANIFEST.yml: one FUNCTION per method over the two DOUBLE features (docs/SNOWFLAKE.md#c5-3)."""
     inputs = [{"name": f, "type": "DOUBLE"} for f in FEATURES]
     runtime = {"language": "PYTHON", "version": "3.11", "imports": ["model/"],
                "dependencies": {"conda": "runtimes/python_runtime/env/conda.yml"}}
@@ -149,7 +149,7 @@ def _manifest(methods: list[str]) -> dict[str, Any]:
 
 
 def _model_spec(blob: str, methods: list[str], kind: str) -> dict[str, Any]:
-    """model/model.yaml: the blob and the signatures of its methods (client reference §5.4)."""
+    """model/model.yaml: the blob and the signatures of its methods (docs/SNOWFLAKE.md#c5-4)."""
     out_type = "INT64" if kind == "logreg" else "DOUBLE"
     signature = {"inputs": [{"name": f, "type": "DOUBLE", "nullable": True} for f in FEATURES],
                  "outputs": [{"name": "output_feature_0", "type": out_type, "nullable": True}]}
@@ -165,7 +165,7 @@ def _model_spec(blob: str, methods: list[str], kind: str) -> dict[str, Any]:
 
 
 def write_version_dir(root: Path, model: Any, methods: list[str], kind: str) -> None:
-    """A minimal version directory in the snowflake-ml-python layout (client reference §5.2)."""
+    """A minimal version directory in the snowflake-ml-python layout (docs/SNOWFLAKE.md#c5-2)."""
     import yaml
 
     blob = "MODEL"

@@ -17,7 +17,7 @@ from snowreg.grammar.text import quote_ident
 
 
 def rule_error(msg: str) -> errors.ProgrammingError:
-    """A registry-rule violation. Snowflake documents the rules but not their texts (reference §8.3)."""
+    """A registry-rule violation. Snowflake documents no texts for them (docs/SNOWFLAKE.md#s8-3)."""
     return errors.compilation_error(msg)
 
 
@@ -220,7 +220,7 @@ def modify_version(session: Session, stmt: ast.ModifyVersion) -> Result:
 
 
 def _metadata(text: str) -> str:
-    """METADATA must be a JSON object of at most 100 KB (reference §2.3); stored verbatim."""
+    """METADATA must be a JSON object of at most 100 KB (docs/SNOWFLAKE.md#s2-3); stored verbatim."""
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError as e:

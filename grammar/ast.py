@@ -645,7 +645,7 @@ class Describe:
 
 @dataclass(frozen=True, slots=True)
 class LiveVersion:
-    """The client's undocumented live-commit path (reference §1.1): `CREATE [OR REPLACE] MODEL
+    """The client's undocumented live-commit path (docs/SNOWFLAKE.md#s1-1): `CREATE [OR REPLACE] MODEL
     [IF NOT EXISTS] m WITH LIVE VERSION v`, `ALTER MODEL [IF EXISTS] m ADD LIVE VERSION v`,
     `ALTER MODEL [IF EXISTS] m COMMIT VERSION v`."""
 

@@ -1,4 +1,4 @@
-"""The snowflake-connector-python surface of snowreg cursors and connections (client §8).
+"""The snowflake-connector-python surface of snowreg cursors and connections (docs/SNOWFLAKE.md#c8).
 
 Arrow and pandas fetches, results by query id, "asynchronous" queries (they run at once; their results
 wait under their query id) and the attributes Snowpark and snowflake-ml-python read. These are mixins of

@@ -79,7 +79,7 @@ class NotSupportedError(DatabaseError):
 
 
 # ---------------------------------------------------------------------------------------------
-# Constructors for the errors Snowflake raises (reference §8.3). Messages keep Snowflake's text.
+# Constructors for the errors Snowflake raises (docs/SNOWFLAKE.md#s8-3). Messages keep Snowflake's text.
 # ---------------------------------------------------------------------------------------------
 
 COMPILATION = "SQL compilation error:\n"

@@ -1,4 +1,4 @@
-"""The snowflake-connector-python surface of snowreg connections and cursors (client §8)."""
+"""The snowflake-connector-python surface of snowreg connections and cursors (docs/SNOWFLAKE.md#c8)."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def test_system_get_tag(snowreg_cursor: Any, snowreg_registry: Any) -> None:
 
 
 def test_write_pandas_sql_path(snowreg_conn: Any, tmp_path: Any) -> None:
-    """The statements the connector's own write_pandas sends (client §8), parquet through a stage."""
+    """The statements the connector's own write_pandas sends (docs/SNOWFLAKE.md#c8): parquet via a stage."""
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 

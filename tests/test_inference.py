@@ -287,7 +287,7 @@ def test_fast_path_calls_each_model_once(conn: Connection, clf: LogisticRegressi
 
 
 # ---------------------------------------------------------------------------------------------
-# The real client's statements (reference client §4)
+# The real client's statements (docs/SNOWFLAKE.md#c4)
 # ---------------------------------------------------------------------------------------------
 
 INNER = ('WITH SNOWPARK_ML_MODEL_INFERENCE_INPUT_ABCDEFGHIJ AS (SELECT "_ID", CAST("A" AS DOUBLE) AS "A", '

@@ -56,7 +56,7 @@ class Method:
 
     @property
     def wide(self) -> bool:
-        """All inputs travel in one OBJECT argument (more than 500 features, reference §5.2)."""
+        """All inputs travel in one OBJECT argument (more than 500 features, docs/SNOWFLAKE.md#s5-2)."""
         sig = self.loaded.signatures.get(self.target)
         return (len(self.fn.inputs) == 1 and self.fn.inputs[0][1].upper() == "OBJECT"
                 and sig is not None and len(sig.inputs) != 1)

@@ -154,7 +154,7 @@ class Binder:
         return qn, ref.version
 
     def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, at: dict[str, int]) -> tuple[list[str], bool]:
-        """Argument texts in signature order; named arguments are all-or-nothing (reference §5.2)."""
+        """Argument texts in signature order; named arguments are all-or-nothing (docs/SNOWFLAKE.md#s5-2)."""
         inputs = [n for n, _ in fn.inputs]
         names = inputs + [p[0] for p in fn.params]
         texts = [self.render(a.value).strip() for a in call.args]

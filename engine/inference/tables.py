@@ -4,7 +4,7 @@ The rows of the source on the left are materialised with the call's arguments (a
 order keys), the method runs once per partition (once over all rows without OVER), and the SELECT
 reads one Arrow table holding the source's columns next to the method's output columns, under the
 source's alias. Output rows of a partitioned call are not tied to input rows, so the source's
-columns are NULL there (reference client §4); without OVER, a method that returns one row per input
+columns are NULL there (docs/SNOWFLAKE.md#c4); without OVER, a method that returns one row per input
 row keeps the input row's columns beside it.
 """
 

@@ -25,8 +25,9 @@ _SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$])SYSTEM\$([A-Za-z_][A-Za-z0-9_]*)
 _ARG = re.compile(r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|[-+]?\d+(?:\.\d*)?|NULL)\s*(?:,|$)", re.S | re.I)
 _NAME_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
 
-# Reported to snowflake-ml-python (client §3.1 R3): the stage-and-CREATE MODEL path (no live versions),
-# conda packaging without an artifact-repository probe, and signatures without method parameters.
+# Reported to snowflake-ml-python (docs/SNOWFLAKE.md#c3-1, R3): the stage-and-CREATE MODEL path
+# (no live versions), conda packaging without an artifact-repository probe, and signatures without
+# method parameters.
 CAPABILITIES = {
     "ENABLE_LIVE_VERSION_IN_SDK": False,
     "ENABLE_PIP_ONLY_PACKAGING": False,

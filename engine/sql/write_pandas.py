@@ -2,8 +2,8 @@
 
 snowflake-connector-python's write_pandas PUTs parquet files to a temporary stage, then sends
 `CREATE TEMPORARY FILE FORMAT … TYPE=PARQUET`, `SELECT COLUMN_NAME, TYPE FROM table(infer_schema(…))`
-and `COPY INTO t (cols) FROM (SELECT $1:"A"::REAL, … FROM '@stage') …` (client §4, §8). Only that
-shape is emulated: parquet files, `$1:"field"[::type]` items. DuckDB reads the parquet; the INSERT
+and `COPY INTO t (cols) FROM (SELECT $1:"A"::REAL, … FROM '@stage') …` (docs/SNOWFLAKE.md#c4, #c8).
+Only that shape is emulated: parquet files, `$1:"field"[::type]` items. DuckDB reads the parquet; the INSERT
 itself runs as ordinary SQL, so privileges and type conversions are the usual ones. A file format is
 accepted and checked (TYPE = PARQUET only) but not stored: COPY and INFER_SCHEMA read parquet anyway.
 """

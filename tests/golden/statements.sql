@@ -286,7 +286,7 @@ ALTER MODEL prod_db.prod_schema.prod_model SET DEFAULT_VERSION = V2;
 ALTER MODEL prod_db.prod_schema.prod_model SET DEFAULT_VERSION = V1;
 SELECT prod_model!predict(...) ... ;
 
--- The client's statements (snowflake-ml-client reference §3), with concrete names
+-- The client's statements (docs/SNOWFLAKE.md#c3), with concrete names
 SELECT SYSTEM$ML_PLATFORM_CAPABILITIES() AS FEATURES;
 SELECT PACKAGE_NAME, VERSION FROM information_schema.packages WHERE (package_name = 'snowflake-ml-python') AND language = 'python' AND (runtime_version = '3.11' OR runtime_version is null);
 DESC ARTIFACT REPOSITORY snowflake.snowpark.pypi_shared_repository
@@ -341,7 +341,7 @@ CALL SYSTEM$GET_SERVICE_LOGS('TEMP."test".MY_SERVICE', '0', 'model-inference')
 EXECUTE INFERENCE JOB SERVICE IN COMPUTE POOL pool WITH SPECIFICATION 'spec' FROM @TEMP."test".STAGE/ MODEL = TEMP."test".MODEL VERSION = V1 FUNCTION = 'predict' NAME = job ASYNC = TRUE REPLICAS = 2
 SELECT SYSTEM$IMPORT_MODEL('spec')
 
--- The client's inference statements (snowflake-ml-client reference §4) and write_pandas
+-- The client's inference statements (docs/SNOWFLAKE.md#c4) and write_pandas
 WITH SNOWPARK_ML_MODEL_INFERENCE_INPUT_ABCDEFGHIJ AS (SELECT "A", "B" FROM TEMP."test".T) SELECT *, MODEL(TEMP."test".MODEL,V1)!PREDICT(A, B) AS TMP_RESULT_ABCDEFGHIJ FROM SNOWPARK_ML_MODEL_INFERENCE_INPUT_ABCDEFGHIJ
 SELECT *, MODEL(TEMP."test".MODEL,V1)!PREDICT(A, B) AS TMP_RESULT_ABCDEFGHIJ FROM TEMP."test".SNOWPARK_TEMP_TABLE_ABCDEFGHIJ
 SELECT *, MODEL(TEMP."test".MODEL,"v1")!"predict"("sepal_length", "sepal_width", 0.7, 'gpt-4', true, NULL, X'00ff', '2024-01-01'::DATE, OBJECT_CONSTRUCT_KEEP_NULL('k', 1)) AS TMP_RESULT_X FROM T
