@@ -171,9 +171,7 @@ class Cursor(CursorSurface):
         statements = self._parse(text)
         expected = 1 if num_statements is None else num_statements
         if expected and len(statements) != expected:
-            raise self._fail(errors.ProgrammingError(
-                f"Actual statement count {len(statements)} did not match the desired statement count {expected}.",
-                8, "0A000"))
+            raise self._fail(errors.statement_count_mismatch(len(statements), expected))
         self._results = []
         for stmt in statements:
             self._run(stmt, text, describe_only=_describe_only)

@@ -266,6 +266,12 @@ def bind_count_mismatch() -> ProgrammingError:
                             2049, "07002")
 
 
+def statement_count_mismatch(actual: int, expected: int) -> ProgrammingError:
+    """000008: a text holding a different number of statements than `num_statements` said."""
+    return ProgrammingError(
+        f"Actual statement count {actual} did not match the desired statement count {expected}.", 8, "0A000")
+
+
 def connection_closed() -> InterfaceError:
     return InterfaceError("Connection is closed", 251001, "08003")
 
