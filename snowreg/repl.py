@@ -40,23 +40,20 @@ def history_path() -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """Entry point of `snowreg repl`: interactive on a terminal, otherwise it runs the piped script."""
-    if not sys.stdin.isatty():
-        from snowreg.cli import run_file
+    from snowreg.script import open_connection, run_command
 
-        return run_file(argparse.Namespace(**{**vars(args), "file": "-", "format": "table"}))
+    if not sys.stdin.isatty():
+        piped = argparse.Namespace(**{**vars(args), "file": "-", "format": "table"})
+        return run_command(piped, sys.stdin.read(), "snowreg repl", sys.stdout, sys.stderr)
     try:
         import prompt_toolkit  # noqa: F401
     except ImportError:
-        print("snowreg repl needs prompt_toolkit: pip install 'snowreg[repl]'", file=sys.stderr)
+        print("snowreg repl needs prompt_toolkit: pip install -e '.[repl]' in the snowreg checkout",
+              file=sys.stderr)
         return 2
-    import snowreg
-
-    try:
-        conn = snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                               path=args.db)
-    except errors.Error as e:
-        print(f"snowreg: {e}", file=sys.stderr)
-        return 1
+    conn = open_connection(args, "snowreg repl", sys.stderr)
+    if conn is None:
+        return 2
     with conn:
         return Repl(conn).run()
 
