@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,45 @@ def test_every_command_and_option_has_help_text() -> None:
         for action in sub._actions:
             if not isinstance(action, argparse._SubParsersAction):
                 assert action.help, f"{name} {action.option_strings or action.dest} has no help text"
+
+
+# ---------------------------------------------------------------------------------------------
+# snowreg demo
+# ---------------------------------------------------------------------------------------------
+
+
+def test_demo_with_a_relative_db_keeps_a_registry_and_reads_as_a_walkthrough(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    done = snowreg_cmd("demo", "--db", "reg", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reg"]  # nothing half-built or temporary left
+    for version in ("V1", "V2", "V3"):
+        assert f"logged ML.DEV.MY_MODEL {version}:" in out
+    # The placeholder's deliberate failure reads as expected, on one line, without a traceback.
+    assert ("  expected error: 100357 (P0000): Python Interpreter Error: RuntimeError: model my_model is not "
+            "ready for production yet\n") in out
+    assert "Traceback" not in out and done.stderr == ""
+    assert tempfile.gettempdir() + "/" not in out and str(tmp_path) not in out
+    note = out.index("SET METADATA replaces a version's whole metadata")
+    assert out.index("=== metrics.sql ===") < note < out.index("SET METADATA = '{\"metric\"")
+    assert "go on with `snowreg repl --db reg --database ML --schema DEV`" in out
+    kept = snowreg_cmd("run", "--db", "reg", "-", cwd=tmp_path, stdin="SHOW VERSIONS IN MODEL ML.DEV.MY_MODEL;")
+    assert kept.returncode == 0 and all(f"| {v} " in kept.stdout for v in ("V1", "V2", "V3"))
+    again = snowreg_cmd("demo", "--db", "reg", cwd=tmp_path)
+    assert again.returncode == 2 and "reg already exists" in again.stderr
+
+
+def test_a_failed_demo_leaves_no_half_built_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("sklearn")
+    from snowreg import demo, errors
+
+    def fail(root: Path) -> None:  # a step after the first versions were logged
+        raise errors.ProgrammingError("disk full", 1, "XX000")
+
+    monkeypatch.setattr(demo, "write_dev_versions", fail)
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--db", "reg"]) == 1
+    assert "snowreg demo: 000001 (XX000): disk full" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
