@@ -12,13 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
+import snowreg
 from snowreg import errors
 from snowreg.repl_text import error_offset, excerpt, is_complete, split_statements, tokenize
 
 FORMATS = ("table", "csv", "json")
 HELP = """\
 Statements end with ';' and may span several lines. Tab completes keywords, databases, schemas,
-models, versions and aliases, methods (after '!'), roles, tables and columns.
+models, versions and aliases, methods (after '!'), roles, tables and columns; the !commands below,
+and file names after !source.
 Ctrl-C cancels the input, Ctrl-D (or !quit) leaves.
 
   !help                               this text
@@ -27,6 +29,9 @@ Ctrl-C cancels the input, Ctrl-D (or !quit) leaves.
   !why PRIVILEGE KIND NAME            why the session may or may not use an object,
                                       e.g. !why USAGE MODEL db.s.m
   !quit, !exit                        leave"""
+
+
+GREETING = f"snowreg {snowreg.__version__} - !help lists the commands, Tab completes, Ctrl-D leaves."
 
 
 def history_path() -> Path:
@@ -76,6 +81,7 @@ class Repl:
 
     def run(self) -> int:
         """Read and run input until Ctrl-D or !quit; Ctrl-C only drops the input being typed."""
+        self.say(GREETING)
         while True:
             try:
                 text = self.session.prompt(self.prompt())
