@@ -99,11 +99,14 @@ class Failure:
         return f"{file}:{self.line}:{self.column}: {self.error}\n    " + self.source.replace("\n", "\n    ")
 
 
-def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[tuple[str, list[str], list[Any]]], Failure | None]:
-    """Parse and run one statement of `text`: its results (sql, columns, rows), and its failure if any."""
+Ran = tuple[str, list[str], list[Any]]  # a statement's text, its column names and its rows
+
+
+def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
+    """Parse and run one statement of `text`: its results, and its failure if any."""
     import snowreg
 
-    results: list[tuple[str, list[str], list[Any]]] = []
+    results: list[Ran] = []
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:
