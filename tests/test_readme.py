@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import re
 import shlex
 import subprocess
@@ -133,3 +134,24 @@ def test_installs_work_from_a_clone_with_extras_that_exist() -> None:
 def test_quick_start_installs_what_the_readme_then_suggests() -> None:
     first = next(words for words in commands("pip") if "install" in words)
     assert {"ml", "repl"} <= extras_of(first)  # the demo needs ml; the REPL the README shows needs repl
+
+
+def test_the_check_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """Quick start's registry, the README's promote.sql, and `snowreg check` in both formats."""
+    pytest.importorskip("sklearn")
+    script = next(body for body in blocks("sql") if "my_model DROP VERSION" in body)
+    command, *shown = next(body for body in blocks("text") if body.startswith("$ snowreg check")).splitlines()
+    (tmp_path / "promote.sql").write_text(script)
+
+    def snowreg_cmd(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "snowreg", *args], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=600)
+
+    demo = snowreg_cmd(*next(words for words in commands("snowreg") if words[0] == "demo"))  # quick start 1
+    assert demo.returncode == 0, demo.stderr
+    args = shlex.split(command.removeprefix("$ snowreg "))
+    done = snowreg_cmd(*args)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() + done.stderr.splitlines() == shown
+    as_json = snowreg_cmd(*args, "--format", "json")
+    assert json.loads(as_json.stdout) == json.loads(blocks("json")[0])
