@@ -49,9 +49,13 @@ def _find_sibling_packages() -> None:
 
 _find_sibling_packages()
 
-if TYPE_CHECKING:
-    from snowreg.dbapi import Connection
+if TYPE_CHECKING:  # the lazily imported names below, for type checkers
+    from snowreg.dbapi import Connection, DictCursor
+    from snowreg.engine.api import explain_access
     from snowreg.grammar.ast import Statement
+    from snowreg.model_version import ExportMode, ModelVersion
+    from snowreg.patching import patch
+    from snowreg.registry import Model, Registry
 
 __version__ = "0.1.0"
 apilevel = "2.0"
@@ -60,8 +64,8 @@ paramstyle = "pyformat"
 
 __all__ = [
     "DataError", "DatabaseError", "Error", "IntegrityError", "InterfaceError", "InternalError",
-    "NotSupportedError", "OperationalError", "ProgrammingError", "Registry", "DictCursor", "connect", "explain_access", "parse",
-    "patch",
+    "NotSupportedError", "OperationalError", "ProgrammingError", "Registry", "Model", "ModelVersion", "ExportMode",
+    "DictCursor", "connect", "explain_access", "parse", "patch",
 ]
 
 
@@ -88,22 +92,18 @@ def parse(text: str) -> list[Statement]:
     return _parse(text)
 
 
+# Public names imported on first use, so `import snowreg` stays light (no pandas, no snowflake.connector).
+_LAZY = {
+    "Registry": "snowreg.registry", "Model": "snowreg.registry", "ModelVersion": "snowreg.model_version",
+    "ExportMode": "snowreg.model_version", "patch": "snowreg.patching", "explain_access": "snowreg.engine.api",
+    "DictCursor": "snowreg.dbapi",
+}
+
+
 def __getattr__(name: str) -> Any:
-    # Imported on first use, so `import snowreg` stays light (no pandas, no snowflake.connector).
-    if name == "Registry":
-        from snowreg.registry import Registry
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'snowreg' has no attribute {name!r}")
+    import importlib
 
-        return Registry
-    if name == "patch":
-        from snowreg.patching import patch
-
-        return patch
-    if name == "explain_access":
-        from snowreg.engine.api import explain_access
-
-        return explain_access
-    if name == "DictCursor":
-        from snowreg.dbapi import DictCursor
-
-        return DictCursor
-    raise AttributeError(f"module 'snowreg' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

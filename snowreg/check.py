@@ -23,6 +23,7 @@ import orjson
 from snowreg import errors
 from snowreg.grammar.text import excerpt, location
 from snowreg.repl_text import Piece, error_offset, one_line, split_statements
+from snowreg.script import missing_registry, relocate
 
 # Plain SQL that only reads: typed without running it (model calls validated, not executed).
 READ_ONLY_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "(")
@@ -50,6 +51,10 @@ def main(args: argparse.Namespace) -> int:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
     except OSError as e:
         print(f"snowreg check: cannot read {args.file}: {e.strerror}", file=sys.stderr)
+        return 2
+    missing = missing_registry(args.db, can_create=False)
+    if missing is not None:
+        print(f"snowreg check: {missing}", file=sys.stderr)
         return 2
     try:
         problems, sources = check_script(text, args.file, path=args.db, database=args.database,
@@ -104,30 +109,32 @@ def check_text(conn: Any, text: str, file: str) -> tuple[list[Problem], list[str
         failure = run_piece(conn, piece)
         if failure is None:
             continue
-        err, offset = failure
-        line, column = location(text, piece.start + offset)
+        err, start, offset = failure
+        line, column = location(text, start + offset)
+        err = relocate(err, text, start)  # `line L at position P` in the message counted in the file too
         problems.append(Problem(file, line, column, err.errno if err.errno >= 0 else None, err.sqlstate, err.msg))
-        sources.append(excerpt(text, piece.start + offset))
+        sources.append(excerpt(text, start + offset))
     return problems, sources
 
 
-def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int] | None:
-    """Parse and run one statement: None when it is fine, else the error and its offset in the piece."""
+def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int, int] | None:
+    """Parse and run one statement: None when it is fine, else the error, the start of the text it was
+    raised for (in the script) and its offset in that text."""
     import snowreg
 
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:
-        return e, error_offset(e, piece.text) or 0
+        return e, piece.start, error_offset(e, piece.text) or 0
     for stmt in statements:
         cur = conn.cursor()
+        sql = piece.text[stmt.span.start:stmt.span.end]
         try:
-            cur._run(stmt, piece.text, describe_only=dry(conn, stmt))
+            cur._run(stmt, sql, describe_only=dry(conn, stmt))
         except errors.Error as e:
-            local = error_offset(e, piece.text[stmt.span.start:stmt.span.end])
-            return e, stmt.span.start + (local or 0)
+            return e, piece.start + stmt.span.start, error_offset(e, sql) or 0
         except Exception as e:  # a bug in snowreg, not in the script: still reported, and the run goes on
-            return errors.Error(f"{type(e).__name__}: {e}"), stmt.span.start
+            return errors.Error(f"{type(e).__name__}: {e}"), piece.start + stmt.span.start, 0
     return None
 
 

@@ -1,17 +1,25 @@
-"""The `snowreg` command: run, check, repl and demo."""
+"""The `snowreg` command: run, check, repl and demo (one parser-builder and one handler per subcommand)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from snowreg import errors
+import snowreg
+
+# Exit status of a command whose reader went away (`snowreg run x.sql | head`): 128 + SIGPIPE, as shells say.
+BROKEN_PIPE = 141
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="PATH", help="persistent registry directory (default: in memory)")
+def _connection_options(p: argparse.ArgumentParser, *, create: bool) -> None:
+    p.add_argument("--db", metavar="PATH",
+                   help="persistent registry directory (default: a fresh in-memory registry)")
+    if create:
+        p.add_argument("--create", action="store_true",
+                       help="create the registry directory --db names when it holds no registry yet")
     p.add_argument("--database", metavar="D", help="current database (created when missing)")
     p.add_argument("--schema", metavar="S", help="current schema (created when missing)")
     p.add_argument("--role", metavar="R", help="primary role (USE ROLE at connect)")
@@ -20,76 +28,108 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="snowreg", description="An offline Snowflake Model Registry.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run a SQL script, printing each result")
-    run.add_argument("file", help="SQL script ('-' for standard input)")
-    _common(run)
-    run.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    check = sub.add_parser("check", help="dry-run a SQL script and report every problem")
-    check.add_argument("file")
-    _common(check)
-    check.add_argument("--format", choices=["text", "json"], default="text")
-    repl = sub.add_parser("repl", help="interactive SQL console with registry-aware completion")
-    _common(repl)
-    demo = sub.add_parser("demo", help="train a model, log versions and run the guide's lifecycle schemes")
-    demo.add_argument("--db", metavar="PATH", help="persistent registry directory (default: in memory)")
+    parser.add_argument("--version", action="version", version=f"snowreg {snowreg.__version__}",
+                        help="print snowreg's version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_run, _add_check, _add_repl, _add_demo):
+        add(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "run":
-        return run_file(args)
-    if args.command == "check":
-        from snowreg.check import main as check_main
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:
+        # The reader left: stop quietly, and keep the interpreter's final flush from failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE
 
-        return check_main(args)
-    if args.command == "repl":
-        from snowreg.repl import main as repl_main
 
-        return repl_main(args)
+def _read(file: str, prog: str) -> str | None:
+    try:
+        return sys.stdin.read() if file == "-" else Path(file).read_text()
+    except OSError as e:
+        print(f"{prog}: cannot read {file}: {e.strerror}", file=sys.stderr)
+        return None
+
+
+# -- run -----------------------------------------------------------------------------------------
+
+
+def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("run", help="run a SQL script, printing each result",
+                       description="Run a SQL script statement by statement; the first error stops it (exit 1).")
+    p.add_argument("file", help="SQL script ('-' for standard input)")
+    _connection_options(p, create=True)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table: each result as it comes; json: one array, an object per statement; "
+                        "csv: the last statement's result (default: table)")
+    p.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from snowreg.script import run_command
+
+    text = _read(args.file, "snowreg run")
+    if text is None:
+        return 2
+    return run_command(args, text, "snowreg run", sys.stdout, sys.stderr)
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("check", help="dry-run a SQL script and report every problem",
+                       description="Dry-run a SQL script in a throw-away copy of the registry, "
+                                   "reporting every failing statement (exit 1 when any).")
+    p.add_argument("file", help="SQL script ('-' for standard input)")
+    _connection_options(p, create=False)
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text: one problem per line with its source; json: a list for CI (default: text)")
+    p.set_defaults(handler=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from snowreg.check import main as check_main
+
+    return check_main(args)
+
+
+# -- repl ----------------------------------------------------------------------------------------
+
+
+def _add_repl(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("repl", help="interactive SQL console with registry-aware completion",
+                       description="An interactive SQL console; with a piped standard input it runs the "
+                                   "script as `snowreg run -` does.")
+    _connection_options(p, create=True)
+    p.set_defaults(handler=cmd_repl)
+
+
+def cmd_repl(args: argparse.Namespace) -> int:
+    from snowreg.repl import main as repl_main
+
+    return repl_main(args)
+
+
+# -- demo ----------------------------------------------------------------------------------------
+
+
+def _add_demo(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("demo", help="train a model, log versions and run the guide's lifecycle schemes",
+                       description="Train scikit-learn models, log versions and run the example scripts.")
+    p.add_argument("--db", metavar="PATH",
+                   help="keep the registry in this new directory (default: in memory, gone at exit)")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
     from snowreg.demo import main as demo_main
 
     return demo_main(args)
-
-
-def _read(file: str) -> str:
-    return sys.stdin.read() if file == "-" else Path(file).read_text()
-
-
-def run_file(args: argparse.Namespace) -> int:
-    import snowreg
-    from snowreg.display import render
-    from snowreg.grammar.text import location
-    from snowreg.repl_text import error_offset
-
-    try:
-        text = _read(args.file)
-    except OSError as e:
-        print(f"snowreg: cannot read {args.file}: {e.strerror}", file=sys.stderr)
-        return 2
-    conn = snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                           path=args.db)
-    try:
-        try:
-            statements = snowreg.parse(text)
-        except errors.Error as e:
-            print(f"{args.file}:{e.line or 1}:{(e.column or 0) + 1}: {e}", file=sys.stderr)
-            return 1
-        for stmt in statements:
-            cur = conn.cursor()
-            try:
-                cur._run(stmt, text[stmt.span.start:stmt.span.end])
-            except errors.Error as e:
-                statement = text[stmt.span.start:stmt.span.end]
-                line, col = location(text, stmt.span.start + (error_offset(e, statement) or 0))
-                print(f"{args.file}:{line}:{col}: {e}", file=sys.stderr)
-                return 1
-            names = [d[0] for d in cur.description or []]
-            print(render(names, cur.fetchall(), args.format))
-        return 0
-    finally:
-        conn.close()
 
 
 if __name__ == "__main__":

@@ -69,9 +69,13 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def json_records(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows as JSON-ready objects keyed by column name."""
+    return [{n: _json_value(v) for n, v in zip(names, row, strict=True)} for row in rows]
+
+
 def to_json(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    records = [{n: _json_value(v) for n, v in zip(names, row, strict=True)} for row in rows]
-    return orjson.dumps(records, option=orjson.OPT_INDENT_2, default=str).decode()
+    return orjson.dumps(json_records(names, rows), option=orjson.OPT_INDENT_2, default=str).decode()
 
 
 def render(names: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> str:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
+import snowreg
 from snowreg import errors
 from snowreg.grammar.text import excerpt
 from snowreg.repl_text import error_offset, is_complete, split_statements, tokenize
@@ -19,7 +20,8 @@ from snowreg.repl_text import error_offset, is_complete, split_statements, token
 FORMATS = ("table", "csv", "json")
 HELP = """\
 Statements end with ';' and may span several lines. Tab completes keywords, databases, schemas,
-models, versions and aliases, methods (after '!'), roles, tables and columns.
+models, versions and aliases, methods (after '!'), roles, tables and columns; the !commands below,
+and file names after !source.
 Ctrl-C cancels the input, Ctrl-D (or !quit) leaves.
 
   !help                               this text
@@ -28,6 +30,9 @@ Ctrl-C cancels the input, Ctrl-D (or !quit) leaves.
   !why PRIVILEGE KIND NAME            why the session may or may not use an object,
                                       e.g. !why USAGE MODEL db.s.m
   !quit, !exit                        leave"""
+
+
+GREETING = f"snowreg {snowreg.__version__} - !help lists the commands, Tab completes, Ctrl-D leaves."
 
 
 def history_path() -> Path:
@@ -41,23 +46,20 @@ def history_path() -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """Entry point of `snowreg repl`: interactive on a terminal, otherwise it runs the piped script."""
-    if not sys.stdin.isatty():
-        from snowreg.cli import run_file
+    from snowreg.script import open_connection, run_command
 
-        return run_file(argparse.Namespace(**{**vars(args), "file": "-", "format": "table"}))
+    if not sys.stdin.isatty():
+        piped = argparse.Namespace(**{**vars(args), "file": "-", "format": "table"})
+        return run_command(piped, sys.stdin.read(), "snowreg repl", sys.stdout, sys.stderr)
     try:
         import prompt_toolkit  # noqa: F401
     except ImportError:
-        print("snowreg repl needs prompt_toolkit: pip install 'snowreg[repl]'", file=sys.stderr)
+        print("snowreg repl needs prompt_toolkit: pip install -e '.[repl]' in the snowreg checkout",
+              file=sys.stderr)
         return 2
-    import snowreg
-
-    try:
-        conn = snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                               path=args.db)
-    except errors.Error as e:
-        print(f"snowreg: {e}", file=sys.stderr)
-        return 1
+    conn = open_connection(args, "snowreg repl", sys.stderr)
+    if conn is None:
+        return 2
     with conn:
         return Repl(conn).run()
 
@@ -80,6 +82,7 @@ class Repl:
 
     def run(self) -> int:
         """Read and run input until Ctrl-D or !quit; Ctrl-C only drops the input being typed."""
+        self.say(GREETING)
         while True:
             try:
                 text = self.session.prompt(self.prompt())

@@ -4,7 +4,11 @@ Keywords come from the parser itself: Lark's interactive parser is fed the state
 being typed and asked which terminals it accepts there. Objects depend on the words before the cursor:
 databases, schemas, models (also inside `MODEL(…)`), versions and aliases after `VERSION` (of the model
 named earlier) and inside `MODEL(m, …)`, methods after `!`, roles after `ROLE`, tables after `FROM`, and
-the columns of the statement's tables inside a query.
+the columns of the statement's tables inside a query. Where only a name can stand (inside `MODEL(…)`,
+after `!`, after `VERSION`) no keyword is offered; inside a condition (`WHERE`, `ON`, `HAVING`,
+`QUALIFY`) only what makes an expression: columns, models, functions and expression words, then the
+operators and clauses that may follow an operand. A line starting with `!` completes the REPL's
+commands, and file names after `!source` / `!load`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,28 @@ SOUP_KEYWORDS = (
 )
 SOUP_VERBS = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "MERGE", "VALUES", "EXPLAIN", "(")
 NOT_ALIASES = frozenset(SOUP_KEYWORDS) | {"SET", "WINDOW", "MINUS", "NATURAL", "SAMPLE", "PIVOT", "UNPIVOT"}
+# The REPL's !commands (snowreg.repl handles each) and what they do.
+COMMANDS = {
+    "help": "list the commands", "source": "run a file's statements", "load": "run a file's statements",
+    "set": "output_format=table|csv|json", "why": "explain access to an object", "quit": "leave",
+    "exit": "leave",
+}
+SET_OPTIONS = ("output_format=table", "output_format=csv", "output_format=json")
+# Conditions: the clause keywords a top-level `(…)` or clause word opens, and what may stand in one.
+CLAUSES = frozenset({"SELECT", "FROM", "JOIN", "ON", "WHERE", "GROUP", "HAVING", "QUALIFY", "ORDER", "LIMIT"})
+CONDITIONS = frozenset({"WHERE", "ON", "HAVING", "QUALIFY"})
+OPERAND_KEYWORDS = ("CASE", "EXISTS", "FALSE", "MODEL", "NOT", "NULL", "TRUE")
+AFTER_OPERAND_KEYWORDS = (
+    "AND", "BETWEEN", "EXCEPT", "GROUP", "HAVING", "ILIKE", "IN", "INTERSECT", "IS", "LIKE", "LIMIT", "MINUS",
+    "NOT", "OR", "ORDER", "QUALIFY", "UNION",
+)
+ENDS_OPERAND = frozenset({"NULL", "TRUE", "FALSE", "END"})
+# Common Snowflake functions, offered where an expression may start.
+FUNCTIONS = (
+    "ABS", "ARRAY_SIZE", "AVG", "CEIL", "COALESCE", "CONCAT", "COUNT", "CURRENT_DATE", "CURRENT_TIMESTAMP",
+    "DATEADD", "DATEDIFF", "FLOOR", "IFF", "LENGTH", "LOWER", "MAX", "MIN", "NVL", "PARSE_JSON", "ROUND",
+    "SQRT", "SUM", "TO_NUMBER", "TO_VARCHAR", "TRIM", "TRY_CAST", "UPPER",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +78,10 @@ class Position:
 
 @dataclass
 class Context:
-    kind: str  # none, model, version, method, role, user, database, schema, use, table, column
+    kind: str  # none, model, version, method, role, user, database, schema, use, table, column, operator
     model: list[str] = field(default_factory=list)
     version: str | None = None
+    only_names: bool = False  # only objects fit here (inside MODEL(…), after `!` or VERSION): no keywords
 
 
 def position(text: str, cursor: int) -> Position:
@@ -83,6 +110,9 @@ class SqlCompleter(Completer):
         self.objects = objects
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+        if document.text.lstrip().startswith("!"):
+            yield from command_completions(document, complete_event)
+            return
         pos = position(document.text, document.cursor_position)
         try:
             found = self.candidates(pos)
@@ -95,7 +125,13 @@ class SqlCompleter(Completer):
         """Objects for the context first, then the keywords the grammar accepts here."""
         ctx = context(pos)
         found = objects_for(self.objects, ctx, pos)
-        if not pos.qualifier:
+        if ctx.kind == "operand":
+            found += [Candidate(f, "function") for f in FUNCTIONS] if not pos.qualifier else []
+            found += [Candidate(k, "keyword") for k in OPERAND_KEYWORDS] if not pos.qualifier else []
+            found += [Candidate("SELECT", "keyword")] if pos.tokens[-1].text == "(" else []  # a subquery
+        elif ctx.kind == "operator":
+            found += [Candidate(k, "keyword") for k in AFTER_OPERAND_KEYWORDS]
+        elif not pos.qualifier and not ctx.only_names:
             found += [Candidate(k, "keyword") for k in keywords_at(pos.before, ctx.kind != "table")]
         seen: set[str] = set()
         out = []
@@ -104,6 +140,26 @@ class SqlCompleter(Completer):
                 seen.add(c.text)
                 out.append(Candidate(cased(c.text, pos.partial), c.meta))
         return out
+
+
+def command_completions(document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
+    """`!he` → `!help`; file names after `!source` / `!load`; the options of `!set`."""
+    text = document.text_before_cursor.lstrip()
+    name, space, rest = text[1:].partition(" ")
+    if not space:
+        for command, meta in COMMANDS.items():
+            if command.startswith(name.lower()):
+                yield Completion(command, start_position=-len(name), display_meta=meta)
+        return
+    if name.lower() in ("source", "load"):
+        from prompt_toolkit.completion import PathCompleter
+
+        yield from PathCompleter(expanduser=True).get_completions(Document(rest.lstrip()), complete_event)
+    elif name.lower() == "set":
+        typed = rest.lstrip()
+        for option in SET_OPTIONS:
+            if option.startswith(typed.lower().replace(" ", "")):
+                yield Completion(option, start_position=-len(typed), display_meta="output format")
 
 
 def matches(text: str, partial: str) -> bool:
@@ -184,9 +240,9 @@ def _keyword_context(words: list[str], toks: list[Token]) -> Context:
     if prev == "VERSION":
         if prev2 in ("WITH", "ADD", "LIVE"):
             return Context("none")  # a new version's name
-        return Context("version", _model_before(toks))
+        return Context("version", _model_before(toks), only_names=True)
     if prev == "=" and prev2 == "DEFAULT_VERSION":
-        return Context("version", _model_before(toks))
+        return Context("version", _model_before(toks), only_names=True)
     if prev == "USE":
         return Context("use")
     if (first, prev) in (("GRANT", "TO"), ("REVOKE", "FROM")) and (len(words) < 2 or words[1] != "ROLE"):
@@ -194,8 +250,31 @@ def _keyword_context(words: list[str], toks: list[Token]) -> Context:
     if prev in ("FROM", "JOIN", "INTO", "UPDATE") or (prev == "TABLE" and not creating):
         return Context("none" if first in ("ALTER", "CREATE") else "table")
     if first in SOUP_VERBS:
+        if clause_at(toks) in CONDITIONS:
+            return Context("operator" if ends_operand(toks[-1]) else "operand")
         return Context("column")
     return Context("none")
+
+
+def clause_at(toks: Sequence[Token]) -> str | None:
+    """The clause keyword governing the end of `toks` (a `(` keeps its clause until a SELECT inside)."""
+    stack: list[str | None] = [None]
+    for t in toks:
+        if t.text == "(":
+            stack.append(stack[-1])
+        elif t.text == ")" and len(stack) > 1:
+            stack.pop()
+        elif t.kind == "word" and t.upper in CLAUSES:
+            stack[-1] = t.upper
+    return stack[-1]
+
+
+def ends_operand(tok: Token) -> bool:
+    """Whether a token completes an operand (a name, literal or `)`), so an operator or clause follows."""
+    if tok.kind == "word":
+        return tok.upper in ENDS_OPERAND or not (tok.upper in NOT_ALIASES or tok.upper in CLAUSES
+                                                 or tok.upper in AFTER_OPERAND_KEYWORDS)
+    return tok.kind in ("qident", "number", "string", "dollar", "variable") or tok.text == ")"
 
 
 def _model_before(toks: list[Token]) -> list[str]:
@@ -253,10 +332,10 @@ def _model_parens(toks: list[Token]) -> Context | None:
         return None
     args = _split_args(toks[j + 1:])
     if len(args) == 1:
-        return Context("model")
+        return Context("model", only_names=True)
     if len(args) == 2:
-        return Context("version", _leading_name(args[0]))
-    return Context("none")
+        return Context("version", _leading_name(args[0]), only_names=True)
+    return Context("none", only_names=True)
 
 
 def _method_context(toks: list[Token], statement: str) -> Context:
@@ -270,16 +349,16 @@ def _method_context(toks: list[Token], statement: str) -> Context:
                 break
             j -= 1
         if j <= 0 or head[j - 1].upper != "MODEL":
-            return Context("none")
+            return Context("none", only_names=True)
         args = _split_args(head[j + 1:-1])
         version = args[1][0].text if len(args) > 1 and len(args[1]) == 1 else None
-        return Context("method", _leading_name(args[0]), version)
+        return Context("method", _leading_name(args[0]), version, only_names=True)
     parts = _trailing_name(head)
     if len(parts) == 1:
         alias = model_aliases(statement).get(ident_text(parts[0]))
         if alias is not None:
-            return Context("method", alias[0], alias[1])
-    return Context("method", parts)
+            return Context("method", alias[0], alias[1], only_names=True)
+    return Context("method", parts, only_names=True)
 
 
 def model_aliases(statement: str) -> dict[str, tuple[list[str], str | None]]:
@@ -329,7 +408,7 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
             return _named(objects.schemas(q[0]), "schema") if len(q) == 1 else []
         return _named(objects.schemas(objects.database), "schema") + _named(objects.databases(), "database")
     if q:
-        return _column_qualified(objects, pos, q) if kind == "column" else []
+        return _column_qualified(objects, pos, q) if kind in ("column", "operand") else []
     if kind == "database":
         return _named(objects.databases(), "database")
     if kind == "version":
@@ -338,7 +417,7 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
         return _named(objects.methods(ctx.model, ctx.version), "method") if ctx.model else []
     if kind in ("role", "user"):
         return _named(objects.roles() if kind == "role" else objects.users(), kind)
-    if kind == "column":
+    if kind in ("column", "operand"):
         return _columns(objects, pos)
     return []
 

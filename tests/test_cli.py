@@ -1,36 +1,194 @@
-"""`snowreg run`: results printed per statement, the first error as FILE:LINE:COL and exit 1."""
+"""`snowreg run` and the command line itself: results per statement, one document per format, errors at
+their file position with a caret, registries that must exist, a reader that leaves early, help texts."""
 
 from __future__ import annotations
 
+import argparse
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from snowreg.cli import main
+import snowreg
+from snowreg.cli import build_parser, main
 
 
-def test_run_prints_each_result_in_the_chosen_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def snowreg_cmd(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "snowreg", *args], cwd=cwd, input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_csv_is_one_document_the_last_statements_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "ok.sql"
-    script.write_text("CREATE DATABASE d;\nSELECT 1 AS one, 'x' AS two;\n")
+    script.write_text("CREATE DATABASE d;\nSELECT 1 AS one, 'x,y' AS two UNION ALL SELECT 2, NULL ORDER BY 1;\n")
     assert main(["run", str(script), "--format", "csv"]) == 0
     out = capsys.readouterr().out
-    assert "status\nDatabase D successfully created." in out
-    assert "ONE,TWO\n1,x" in out
+    assert list(csv.reader(io.StringIO(out))) == [["ONE", "TWO"], ["1", "x,y"], ["2", ""]]
 
 
-def test_run_stops_at_the_first_error_with_its_location(tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_is_one_array_with_an_object_per_statement(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "ok.sql"
+    script.write_text("CREATE DATABASE d;\n\nSELECT 1 AS one, 'x' AS two;\nSELECT 2 AS three;\n")
+    assert main(["run", str(script), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert [r["statement"] for r in document] == ["CREATE DATABASE d", "SELECT 1 AS one, 'x' AS two",
+                                                   "SELECT 2 AS three"]
+    assert [r["line"] for r in document] == [1, 3, 4]
+    assert document[0]["columns"] == ["status"]
+    assert document[1]["columns"] == ["ONE", "TWO"] and document[1]["rows"] == [{"ONE": 1, "TWO": "x"}]
+    assert document[2]["rows"] == [{"THREE": 2}]
+
+
+def test_json_stays_parseable_when_a_statement_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "bad.sql"
+    script.write_text("SELECT 1 AS one;\nSELECT * FROM nope;\nSELECT 3 AS never;\n")
+    assert main(["run", str(script), "--format", "json", "--database", "D"]) == 1
+    captured = capsys.readouterr()
+    assert [r["rows"] for r in json.loads(captured.out)] == [[{"ONE": 1}]]
+    assert captured.err.startswith(f"{script}:2:15: 002003 (42S02)")
+
+
+def test_csv_prints_nothing_when_a_statement_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "bad.sql"
+    script.write_text("SELECT 1 AS one;\nSELECT * FROM nope;\n")
+    assert main(["run", str(script), "--format", "csv", "--database", "D"]) == 1
+    assert capsys.readouterr().out == ""
+
+
+def test_run_stops_at_the_first_error_with_its_location_and_a_caret(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "bad.sql"
     script.write_text("CREATE DATABASE d;\nSELECT 1;\nALTER MODEL nope SET COMMENT = 'x';\nSELECT 2 AS never;\n")
     assert main(["run", str(script)]) == 1
     captured = capsys.readouterr()
-    assert captured.err.startswith(f"{script}:3:13: 002003 (02000): SQL compilation error:\n"
-                                   "Model 'D.PUBLIC.NOPE' does not exist or not authorized.")
+    assert captured.err == (f"{script}:3:13: 002003 (02000): SQL compilation error:\n"
+                            "Model 'D.PUBLIC.NOPE' does not exist or not authorized.\n"
+                            "    ALTER MODEL nope SET COMMENT = 'x';\n"
+                            "    " + " " * 12 + "^\n")
     assert "NEVER" not in captured.out
 
 
-def test_run_reports_syntax_errors_at_their_position(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_syntax_error_lets_the_statements_before_it_run(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "syntax.sql"
-    script.write_text("SELECT 1;\nALTER MODEL m SET;\n")
+    script.write_text("SELECT 'first' AS a;\n-- a comment\nSELECT 'second' AS b;\n\nALTER MODEL m\n  SET;\n"
+                      "SELECT 'never' AS c;\n")
     assert main(["run", str(script)]) == 1
-    assert capsys.readouterr().err.startswith(f"{script}:2:")
+    captured = capsys.readouterr()
+    assert "| first |" in captured.out and "| second |" in captured.out and "never" not in captured.out
+    # The prefix and the line inside Snowflake's message are both counted in the file.
+    assert captured.err == (f"{script}:6:6: 001003 (42000): SQL compilation error:\n"
+                            "syntax error line 6 at position 5 unexpected '<EOF>'.\n"
+                            "      SET;\n"
+                            "    " + " " * 5 + "^\n")
+
+
+def test_run_and_check_agree_on_where_an_error_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "syntax.sql"
+    script.write_text("SELECT 1;\n\n  SELECT *\n  FORM t;\n")
+    assert main(["run", str(script)]) == 1
+    run_first = capsys.readouterr().err.splitlines()[:2]
+    assert main(["check", str(script)]) == 1
+    check_first = capsys.readouterr().out.splitlines()[0]
+    assert run_first == [f"{script}:4:8: 001003 (42000): SQL compilation error:",
+                         "syntax error line 4 at position 7 unexpected 't'."]
+    assert check_first == f"{script}:4:8: 001003 (42000): SQL compilation error: " + run_first[1]
+
+
+def test_a_missing_registry_is_an_error_with_a_hint_unless_create(tmp_path: Path) -> None:
+    (tmp_path / "s.sql").write_text("CREATE DATABASE kept;\n")
+    for command in (["run", "s.sql"], ["repl"]):
+        done = snowreg_cmd(*command, "--db", "./typo", cwd=tmp_path, stdin="SELECT 1;\n")
+        assert done.returncode == 2
+        assert done.stderr.splitlines() == [
+            f"snowreg {command[0]}: no registry at ./typo (pass --create to make a new one there, "
+            "or `snowreg demo --db ./typo` makes one with the guide's models)"]
+        assert not (tmp_path / "typo").exists()
+    created = snowreg_cmd("run", "s.sql", "--db", "reg", "--create", cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    again = snowreg_cmd("run", "-", "--db", "reg", cwd=tmp_path, stdin="SHOW DATABASES LIKE 'KEPT';\n")
+    assert again.returncode == 0 and "| KEPT " in again.stdout  # a relative --db, opened without --create
+
+
+def test_a_registry_open_elsewhere_is_a_one_line_error(tmp_path: Path) -> None:
+    with snowreg.connect(path=tmp_path / "reg"):
+        done = snowreg_cmd("run", "-", "--db", "reg", cwd=tmp_path, stdin="SELECT 1;\n")
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1 and "open in another process" in done.stderr
+
+
+def test_a_reader_leaving_early_is_no_error(tmp_path: Path) -> None:
+    (tmp_path / "s.sql").write_text("SELECT 1 AS one;\nSELECT 2 AS two;\n")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has left already, as `| head -1` does after its line
+    try:
+        done = subprocess.run([sys.executable, "-m", "snowreg", "run", "s.sql"], cwd=tmp_path, stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141 and done.stderr == ""
+
+
+def test_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "snowreg", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout == f"snowreg {snowreg.__version__}\n"
+
+
+def test_every_command_and_option_has_help_text() -> None:
+    parser = build_parser()
+    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    described = {c.dest: c.help for c in subcommands._choices_actions}
+    assert set(described) == set(subcommands.choices) and all(described.values())
+    for name, sub in [("snowreg", parser), *subcommands.choices.items()]:
+        for action in sub._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                assert action.help, f"{name} {action.option_strings or action.dest} has no help text"
+
+
+# ---------------------------------------------------------------------------------------------
+# snowreg demo
+# ---------------------------------------------------------------------------------------------
+
+
+def test_demo_with_a_relative_db_keeps_a_registry_and_reads_as_a_walkthrough(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    done = snowreg_cmd("demo", "--db", "reg", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reg"]  # nothing half-built or temporary left
+    for version in ("V1", "V2", "V3"):
+        assert f"logged ML.DEV.MY_MODEL {version}:" in out
+    # The placeholder's deliberate failure reads as expected, on one line, without a traceback.
+    assert ("  expected error: 100357 (P0000): Python Interpreter Error: RuntimeError: model my_model is not "
+            "ready for production yet\n") in out
+    assert "Traceback" not in out and done.stderr == ""
+    assert tempfile.gettempdir() + "/" not in out and str(tmp_path) not in out
+    note = out.index("SET METADATA replaces a version's whole metadata")
+    assert out.index("=== metrics.sql ===") < note < out.index("SET METADATA = '{\"metric\"")
+    assert "go on with `snowreg repl --db reg --database ML --schema DEV`" in out
+    kept = snowreg_cmd("run", "--db", "reg", "-", cwd=tmp_path, stdin="SHOW VERSIONS IN MODEL ML.DEV.MY_MODEL;")
+    assert kept.returncode == 0 and all(f"| {v} " in kept.stdout for v in ("V1", "V2", "V3"))
+    again = snowreg_cmd("demo", "--db", "reg", cwd=tmp_path)
+    assert again.returncode == 2 and "reg already exists" in again.stderr
+
+
+def test_a_failed_demo_leaves_no_half_built_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("sklearn")
+    from snowreg import demo, errors
+
+    def fail(root: Path) -> None:  # a step after the first versions were logged
+        raise errors.ProgrammingError("disk full", 1, "XX000")
+
+    monkeypatch.setattr(demo, "write_dev_versions", fail)
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--db", "reg"]) == 1
+    assert "snowreg demo: 000001 (XX000): disk full" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

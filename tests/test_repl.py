@@ -307,3 +307,77 @@ def test_piped_stdin_runs_the_script_like_run(monkeypatch: pytest.MonkeyPatch,
     assert cli.main(["run", "-", "--database", "DB", "--schema", "S"]) == 0
     assert piped == capsys.readouterr().out
     assert "| two |" in piped
+
+
+# ---------------------------------------------------------------------------------------------
+# Only what can stand there; !commands; the greeting
+# ---------------------------------------------------------------------------------------------
+
+
+def test_bang_commands_complete(complete: Any) -> None:
+    assert complete("!he") == {"help": "list the commands"}
+    assert {"help", "source", "load", "set", "why", "quit", "exit"} == complete("!").keys()
+    assert set(complete("!q")) == {"quit"}
+    assert set(complete("!set o")) == {"output_format=table", "output_format=csv", "output_format=json"}
+
+
+def test_every_completed_command_is_handled(conn: Any, complete: Any, tmp_path: Path) -> None:
+    out = drive(conn, "".join(f"!{c}" + ENTER for c in complete("!") if c not in ("quit", "exit")) + CTRL_D,
+                tmp_path)
+    assert "Unknown command" not in out
+
+
+def test_file_names_complete_after_source(complete: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "promote.sql").write_text("SELECT 1;")
+    (tmp_path / "scripts").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert set(complete("!source pro")) == {"mote.sql"}  # inserted after what was typed: promote.sql
+    assert {"promote.sql", "scripts"} <= set(complete("!source "))
+    assert set(complete(f"!load {tmp_path}/sc")) == {"ripts"}
+
+
+def test_only_versions_and_aliases_inside_model_parens(complete: Any) -> None:
+    found = complete("SELECT MODEL(M, ")
+    assert found == {"V1": "version", "V2": "version", "CHAMPION": "alias of V2", "DEFAULT": "system alias",
+                     "FIRST": "system alias", "LAST": "system alias"}
+    assert set(complete("SELECT MODEL(")) <= {"M", "SECRET", "S", "OTHER", "PUBLIC", "DB"}  # no keywords
+    assert "SELECT" not in complete("ALTER MODEL M VERSION ")
+
+
+def test_a_condition_offers_expressions_then_operators(complete: Any) -> None:
+    where = complete("SELECT * FROM T WHERE ")
+    assert where["A"] == "column" and where["M"] == "model" and where["COALESCE"] == "function"
+    assert {"NOT", "NULL", "CASE", "EXISTS"} <= where.keys()
+    statement_words = {"SELECT", "ALTER", "CREATE", "SHOW", "GRANT", "USE", "DROP", "FROM", "WHERE", "TABLE"}
+    assert not statement_words & where.keys()
+    after = complete("SELECT * FROM T WHERE A ")
+    assert {"AND", "OR", "IN", "IS", "LIKE", "BETWEEN", "ORDER", "GROUP", "LIMIT"} <= after.keys()
+    assert "A" not in after and "SELECT" not in after
+    assert set(complete("SELECT * FROM T WHERE A = 1 a")) == {"and"}
+    assert "SELECT" in complete("SELECT * FROM T WHERE A IN (")  # a subquery may start there
+    assert {"A", "B"} <= complete("SELECT * FROM T AS x JOIN T AS y ON x.A = ").keys()
+
+
+def test_the_console_greets_with_a_one_line_hint(conn: Any, tmp_path: Path) -> None:
+    first = drive(conn, CTRL_D, tmp_path).splitlines()[0]
+    assert first == f"snowreg {snowreg.__version__} - !help lists the commands, Tab completes, Ctrl-D leaves."
+
+
+def test_tab_completes_a_command_at_the_prompt(conn: Any, tmp_path: Path) -> None:
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        session = repl.Repl(conn, out=out, input=pipe, output=DummyOutput(), history_file=tmp_path / "h")
+        buffer = session.session.default_buffer
+
+        def type_rest() -> None:  # completion runs in the background: wait for it, as a person would
+            deadline = time.monotonic() + 10
+            while buffer.text != "!help" and time.monotonic() < deadline:
+                time.sleep(0.02)
+            pipe.send_text(ENTER + "!quit" + ENTER)
+
+        pipe.send_text("!he\t")
+        typist = threading.Thread(target=type_rest)
+        typist.start()
+        session.run()
+        typist.join()
+    assert "!source FILE" in out.getvalue()  # !he became !help, which ran

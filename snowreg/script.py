@@ -1,0 +1,219 @@
+"""Running a SQL script for people (`snowreg run`, a piped `snowreg repl`): statement by statement, results printed.
+
+The script is split at top-level `;` and each statement is parsed and run in turn, so a syntax error in
+statement N still lets statements 1..N-1 run and print, as snowsql does; the first error stops the run.
+Errors read `FILE:LINE:COL: <Snowflake error>` followed by the source line and a caret, with every line
+number (the prefix and the `line L at position P` inside Snowflake's message) counted in the file.
+
+Formats: `table` prints each result as it comes; `json` prints one document, an array holding one object
+per statement that ran (`statement`, `line`, `columns`, `rows` as objects keyed by column name); `csv`
+prints one CSV document, the result of the script's last statement (earlier statements run but are not
+printed, as `psql -c` does), and nothing when a statement failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import orjson
+
+from snowreg import errors
+from snowreg.grammar.text import excerpt, location
+from snowreg.repl_text import Piece, error_offset, split_statements
+
+# The file a registry directory holds; its absence means the directory is not (yet) a registry.
+REGISTRY_FILE = "registry.duckdb"
+_AT = re.compile(r"line (\d+) at position (\d+)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening the registry a command names
+# ---------------------------------------------------------------------------------------------
+
+
+def missing_registry(path: str | None, *, can_create: bool = True) -> str | None:
+    """Why `path` cannot be opened as an existing registry (one line with a hint), or None when it can."""
+    if path is None:
+        return None
+    where = Path(path)
+    if (where / REGISTRY_FILE).is_file():
+        return None
+    if where.exists() and not where.is_dir():
+        return f"{path} is not a registry directory (it is a file)"
+    create = "pass --create to make a new one there, or " if can_create else ""
+    return f"no registry at {path} ({create}`snowreg demo --db {path}` makes one with the guide's models)"
+
+
+def connect(args: argparse.Namespace) -> Any:
+    """The connection a `run` / `repl` command line asks for (raises errors.Error)."""
+    import snowreg
+
+    return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
+                           path=Path(args.db).resolve() if args.db else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions: everything counted in the file
+# ---------------------------------------------------------------------------------------------
+
+
+def relocate(error: errors.Error, text: str, start: int) -> errors.Error:
+    """`error`, raised for the statement starting at offset `start` of `text`, with file line numbers.
+
+    The line and column fields and a `line L at position P` inside the message are rewritten; an error
+    without a position is returned as it is.
+    """
+    before = text[:start]
+    lines_before = before.count("\n")
+    first_column = start - (before.rfind("\n") + 1)
+
+    def shift(line: int, column: int) -> tuple[int, int]:
+        return line + lines_before, column + (first_column if line == 1 else 0)
+
+    msg = _AT.sub(lambda m: "line {} at position {}".format(*shift(int(m.group(1)), int(m.group(2)))),
+                  error.msg)
+    if msg == error.msg and error.line is None:
+        return error
+    line, column = (error.line, error.column)
+    if line is not None and column is not None:
+        line, column = shift(line, column)
+    moved = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
+                        query=error.query)
+    moved.__cause__ = error
+    return moved
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A statement that failed: the error (file line numbers) and its 1-based place in the file."""
+
+    error: errors.Error
+    line: int
+    column: int
+    source: str  # the source line and a caret under the column
+
+    def report(self, file: str) -> str:
+        return f"{file}:{self.line}:{self.column}: {self.error}\n    " + self.source.replace("\n", "\n    ")
+
+
+Ran = tuple[str, list[str], list[Any]]  # a statement's text, its column names and its rows
+
+
+def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
+    """Parse and run one statement of `text`: its results, and its failure if any."""
+    import snowreg
+
+    results: list[Ran] = []
+    try:
+        statements = snowreg.parse(piece.text)
+    except errors.Error as e:
+        return results, _failure(text, piece.start, piece.text, e)
+    for stmt in statements:
+        sql = piece.text[stmt.span.start:stmt.span.end]
+        cur = conn.cursor()
+        try:
+            cur._run(stmt, sql)
+            names = [d[0] for d in cur.description or []]
+            rows = cur.fetchall()
+        except errors.Error as e:
+            return results, _failure(text, piece.start + stmt.span.start, sql, e)
+        results.append((sql, names, rows))
+    return results, None
+
+
+def _failure(text: str, start: int, sql: str, error: errors.Error) -> Failure:
+    offset = start + (error_offset(error, sql) or 0)
+    line, column = location(text, offset)
+    return Failure(relocate(error, text, start), line, column, excerpt(text, offset))
+
+
+# ---------------------------------------------------------------------------------------------
+# Output, one class per format
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Output:
+    """Where results go: `add` each statement's result, `finish` once (ok: every statement ran)."""
+
+    out: TextIO
+    fmt: str
+    _kept: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, sql: str, line: int, names: list[str], rows: list[Any]) -> None:
+        from snowreg.display import json_records, render
+
+        if self.fmt == "table":
+            self.out.write(render(names, rows, "table") + "\n")
+            self.out.flush()
+        elif self.fmt == "json":
+            self._kept.append({"statement": sql, "line": line, "columns": names,
+                               "rows": json_records(names, rows)})
+        else:
+            self._kept[:] = [{"names": names, "rows": rows}]
+
+    def finish(self, ok: bool) -> None:
+        from snowreg.display import to_csv
+
+        if self.fmt == "json":
+            self.out.write(orjson.dumps(self._kept, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+        elif self.fmt == "csv" and ok and self._kept:
+            self.out.write(to_csv(self._kept[0]["names"], self._kept[0]["rows"]) + "\n")
+        self.out.flush()
+
+
+def run_text(conn: Any, text: str, file: str, fmt: str, out: TextIO, err: TextIO) -> int:
+    """Run a script's statements in order, printing results; 0 when all ran, 1 at the first error."""
+    output = Output(out, fmt)
+    for piece in split_statements(text):
+        results, failure = run_piece(conn, text, piece)
+        for sql, names, rows in results:
+            output.add(sql, location(text, piece.start)[0], names, rows)
+        if failure is not None:
+            output.finish(ok=False)
+            err.write(failure.report(file) + "\n")
+            err.flush()
+            return 1
+    output.finish(ok=True)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The command: open, run, close
+# ---------------------------------------------------------------------------------------------
+
+
+def open_connection(args: argparse.Namespace, prog: str, err: TextIO) -> Any:
+    """The connection for `run` / `repl`, or None after saying (one line on `err`) why there is none."""
+    import duckdb
+
+    problem = None if getattr(args, "create", False) else missing_registry(args.db)
+    if problem is not None:
+        err.write(f"{prog}: {problem}\n")
+        return None
+    try:
+        return connect(args)
+    except errors.Error as e:
+        err.write(f"{prog}: {e}\n")
+    except duckdb.IOException as e:  # the catalog lets DuckDB's lock error through
+        pid = re.search(r"PID (\d+)", str(e))
+        held = f" (process {pid.group(1)})" if pid else ""
+        err.write(f"{prog}: the registry {args.db} is open in another process{held}; "
+                  "a registry directory serves one process at a time\n")
+    return None
+
+
+def run_command(args: argparse.Namespace, text: str, prog: str, out: TextIO, err: TextIO) -> int:
+    """`snowreg run` on a script's text: 0 when every statement ran, 1 at the first error, 2 when it cannot run."""
+    conn = open_connection(args, prog, err)
+    if conn is None:
+        return 2
+    try:
+        name = "<stdin>" if args.file == "-" else args.file
+        return run_text(conn, text, name, args.format, out, err)
+    finally:
+        conn.close()
