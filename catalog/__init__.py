@@ -7,12 +7,13 @@ from importlib import metadata, resources
 import duckdb
 
 from snowreg.catalog.grants import GrantsPart
-from snowreg.catalog.models import ModelRow, VersionContent, VersionRow
+from snowreg.catalog.models import ModelRow, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.store import DatabaseRow, SchemaRow, quote
 
 __all__ = [
-    "Catalog", "DatabaseRow", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionRow",
+    "Catalog", "DatabaseRow", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
+    "VersionRow",
     "quote",
 ]
 
