@@ -66,10 +66,9 @@ def version_aliases(model: ModelRow, version: VersionRow, versions: VersionIndex
 
 def model_aliases(model: ModelRow, versions: VersionIndex) -> dict[str, str]:
     """alias → version name of every alias of a model (SHOW MODELS `aliases`), without visiting each version."""
-    holders: dict[int, VersionRow] = {}
-    default = versions.by_name.get(model.default_version or "")
-    for v in (default, *versions.rows[:1], *versions.rows[-1:], *versions.by_alias.values()):
-        if v is not None:
-            holders[v.id] = v
-    return {a: v.name for v in sorted(holders.values(), key=lambda r: r.seq)
-            for a in version_aliases(model, v, versions)}
+    rows = versions.rows
+    if len(rows) > 4:  # only DEFAULT, FIRST, LAST and the user aliases can hold an alias
+        default = versions.by_name.get(model.default_version or "")
+        holders = {v.id: v for v in (default, rows[0], rows[-1], *versions.by_alias.values()) if v is not None}
+        rows = tuple(sorted(holders.values(), key=lambda r: r.seq))
+    return {a: v.name for v in rows for a in version_aliases(model, v, versions)}

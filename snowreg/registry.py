@@ -289,21 +289,27 @@ class Model:
         self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} SET DEFAULT_VERSION = {mv.version_name}")
 
     def version(self, version_or_alias: str) -> ModelVersion:
-        """A version by name or by alias (user aliases and DEFAULT / FIRST / LAST)."""
+        """A version by name or by alias (user aliases and DEFAULT / FIRST / LAST).
+
+        Aliases come from SHOW MODELS' `aliases` (alias → version) and a name from SHOW VERSIONS LIKE,
+        so the lookup does not list every version of the model."""
         target = resolve_client_ident(version_or_alias)
-        rows = self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}")
+        rows = self._registry._sql(
+            f"SHOW MODELS LIKE '{like_literal(self._names.model)}' IN SCHEMA {self._names.schema_fqn}")
         for row in rows:
-            if target in orjson.loads(row["aliases"] or "[]"):
-                return ModelVersion(self._registry, self._names, row["name"])
-        for row in rows:
-            if row["name"] == target:
-                return ModelVersion(self._registry, self._names, row["name"])
+            if row["name"] == self._names.model and target in orjson.loads(row["aliases"] or "{}"):
+                return ModelVersion(self._registry, self._names, orjson.loads(row["aliases"])[target])
+        rows = self._registry._sql(f"SHOW VERSIONS LIKE '{like_literal(target)}' IN MODEL {self.fully_qualified_name}")
+        if any(row["name"] == target for row in rows):
+            return ModelVersion(self._registry, self._names, target)
         raise ValueError(f"Unable to find version or alias {version_or_alias} in model "
                          f"{self.fully_qualified_name}")
 
     def versions(self) -> list[ModelVersion]:
-        rows = self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}")
-        return [ModelVersion(self._registry, self._names, r["name"]) for r in rows]
+        with self._registry._conn.cursor() as cur:  # names only: no dict per row
+            rows = cur.execute(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}").fetchall()
+            at = [d[0] for d in cur.description or []].index("name")
+        return [ModelVersion(self._registry, self._names, r[at]) for r in rows]
 
     def show_versions(self) -> pd.DataFrame:
         import pandas as pd
