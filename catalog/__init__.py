@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import metadata, resources
+import importlib.util
+from functools import cache
+from importlib import resources
 
 import duckdb
 
@@ -18,7 +20,16 @@ __all__ = [
 ]
 
 
+@cache
 def _ml_version() -> str:
+    """snowflake-ml-python's version, or "" (importlib.metadata is loaded only when the package is there)."""
+    try:
+        if importlib.util.find_spec("snowflake.ml") is None:
+            return ""
+    except (ImportError, ValueError):
+        return ""
+    from importlib import metadata
+
     try:
         return metadata.version("snowflake-ml-python")
     except metadata.PackageNotFoundError:
