@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from importlib import metadata, resources
+import importlib.util
+from functools import cache
+from importlib import resources
 
 import duckdb
 
 from snowreg.catalog.grants import GrantsPart
-from snowreg.catalog.models import ModelRow, VersionContent, VersionRow
+from snowreg.catalog.models import ModelRow, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.store import DatabaseRow, SchemaRow, quote
 
 __all__ = [
-    "Catalog", "DatabaseRow", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionRow",
+    "Catalog", "DatabaseRow", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
+    "VersionRow",
     "quote",
 ]
 
 
+@cache
 def _ml_version() -> str:
+    """snowflake-ml-python's version, or "" (importlib.metadata is loaded only when the package is there)."""
+    try:
+        if importlib.util.find_spec("snowflake.ml") is None:
+            return ""
+    except (ImportError, ValueError):
+        return ""
+    from importlib import metadata
+
     try:
         return metadata.version("snowflake-ml-python")
     except metadata.PackageNotFoundError:

@@ -62,6 +62,32 @@ class VersionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionIndex:
+    """A model's versions in creation order, looked up by name and by user alias without a scan."""
+
+    rows: tuple[VersionRow, ...]
+    by_name: dict[str, VersionRow]
+    by_alias: dict[str, VersionRow]
+    by_lower_name: dict[str, list[VersionRow]]
+    ascii_names: bool  # every name is ASCII, so a case-insensitive match is a lower-case lookup
+
+    @classmethod
+    def of(cls, rows: tuple[VersionRow, ...]) -> VersionIndex:
+        lower: dict[str, list[VersionRow]] = {}
+        for v in rows:
+            lower.setdefault(v.name.lower(), []).append(v)
+        return cls(rows, {v.name: v for v in rows}, {v.alias: v for v in rows if v.alias is not None}, lower,
+                   all(v.name.isascii() for v in rows))
+
+    def replaced(self, row: VersionRow) -> VersionIndex:
+        """The index with one version's row replaced (same name, same position)."""
+        return VersionIndex.of(tuple(row if v.id == row.id else v for v in self.rows))
+
+    def appended(self, row: VersionRow) -> VersionIndex:
+        return VersionIndex.of((*self.rows, row))
+
+
+@dataclass(frozen=True, slots=True)
 class VersionContent:
     """What a new version is made of: its files (path → blob sha) and what its manifest declares."""
 
@@ -122,18 +148,26 @@ class ModelsPart(Store):
         return [ModelRow(*r) for r in rows]
 
     def list_versions(self, model_id: int) -> list[VersionRow]:
-        return list(self.cached(("versions", model_id), lambda: self._load_versions(model_id)))
+        return list(self.version_index(model_id).rows)
 
-    def _load_versions(self, model_id: int) -> list[VersionRow]:
+    def version_index(self, model_id: int) -> VersionIndex:
+        """A model's versions with their name and alias lookups (cached until a write changes them)."""
+        return self.cached(("versions", model_id), lambda: self._load_versions(model_id))
+
+    def _load_versions(self, model_id: int) -> VersionIndex:
         rows = self.query(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? ORDER BY seq", [model_id])
-        return [VersionRow(*r) for r in rows]
+        return VersionIndex.of(tuple(VersionRow(*r) for r in rows))
 
-    def list_versions_of(self, model_ids: list[int]) -> dict[int, list[VersionRow]]:
-        """Versions of many models (SHOW MODELS): cached lists, one query for the missing ones."""
+    def _cached_many(self, kind: str, ids: list[int]) -> dict[int, Any]:
+        """The cached values of (kind, id) keys that are still fresh."""
         with self.lock:
-            fresh = self._cache_generation == self.generation and not self._in_tx
-            out = {m: list(self._read_cache[("versions", m)]) for m in model_ids
-                   if fresh and ("versions", m) in self._read_cache}
+            if self._cache_generation != self.generation or self._in_tx:
+                return {}
+            return {i: self._read_cache[(kind, i)] for i in ids if (kind, i) in self._read_cache}
+
+    def list_versions_of(self, model_ids: list[int]) -> dict[int, VersionIndex]:
+        """Versions of many models (SHOW MODELS): cached indexes, one query for the missing ones."""
+        out: dict[int, VersionIndex] = self._cached_many("versions", model_ids)
         missing = [m for m in model_ids if m not in out]
         if missing:
             rows = self.query(
@@ -144,21 +178,33 @@ class ModelsPart(Store):
             for r in rows:
                 loaded[r[1]].append(VersionRow(*r))
             for m, versions in loaded.items():
-                out[m] = list(self.cached(("versions", m), lambda v=versions: v))  # type: ignore[misc]
+                index = VersionIndex.of(tuple(versions))
+                out[m] = self.cached(("versions", m), lambda i=index: i)  # type: ignore[misc]
         return out
 
     def functions(self, version_id: int) -> list[FunctionSpec]:
-        return list(self.cached(("functions", version_id), lambda: self._load_functions(version_id)))
+        return list(self.functions_of([version_id])[version_id])
 
-    def _load_functions(self, version_id: int) -> list[FunctionSpec]:
-        rows = self.query("SELECT spec FROM snowreg.functions WHERE version_id = ? ORDER BY pos", [version_id])
-        return [function_from_json(r[0]) for r in rows]
+    def functions_of(self, version_ids: list[int]) -> dict[int, tuple[FunctionSpec, ...]]:
+        """The functions of many versions (SHOW VERSIONS): cached, one query for the missing ones."""
+        out: dict[int, tuple[FunctionSpec, ...]] = self._cached_many("functions", version_ids)
+        missing = [v for v in version_ids if v not in out]
+        if missing:
+            rows = self.query("SELECT version_id, spec FROM snowreg.functions WHERE list_contains(?, version_id) "
+                              "ORDER BY version_id, pos", [missing])
+            loaded: dict[int, list[FunctionSpec]] = {v: [] for v in missing}
+            for version_id, spec in rows:
+                loaded[version_id].append(function_from_json(spec))
+            for v, specs in loaded.items():
+                value = tuple(specs)
+                out[v] = self.cached(("functions", v), lambda f=value: f)  # type: ignore[misc]
+        return out
 
     # -- writes ------------------------------------------------------------------------------
 
     def create_model(self, database: str, schema: str, name: str, owner: str | None,
                      version_name: str, content: VersionContent) -> int:
-        with self.transaction() as tx:
+        with self.transaction(stale=lambda k: k[0] == "model") as tx:
             model_id = self.next_id()
             tx.execute(
                 "INSERT INTO snowreg.models VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 'USER_MODEL')",
@@ -168,42 +214,70 @@ class ModelsPart(Store):
             return model_id
 
     def add_version(self, model_id: int, version_name: str, content: VersionContent) -> int:
-        with self.transaction() as tx:
-            return self._insert_version(tx, model_id, version_name, content)
+        """A new version; the cached version index of the model takes it without a reload."""
+        key = ("versions", model_id)
+        with self.lock:  # the write and the write-through are one step for other threads
+            with self.transaction(stale=lambda _: False) as tx:
+                row = self._insert_version(tx, model_id, version_name, content)
+            index = self._read_cache.get(key)
+            if not self._in_tx and self._cache_generation == self.generation and isinstance(index, VersionIndex):
+                self._read_cache[key] = index.appended(row)
+                self._read_cache[("functions", row.id)] = content.spec.functions
+            else:
+                self._read_cache.pop(key, None)
+        return row.id
 
     def _insert_version(self, tx: duckdb.DuckDBPyConnection, model_id: int, name: str,
-                        content: VersionContent) -> int:
+                        content: VersionContent) -> VersionRow:
+        """One statement per table: the files (sizes and checksums from the blobs), the version, its functions."""
         version_id = self.next_id()
         spec = content.spec
-        size = 0
         ts = now()
-        for path, sha in content.files:
-            row = tx.execute("SELECT octet_length(content) FROM snowreg.blobs WHERE sha = ?", [sha]).fetchone()
-            assert row is not None, f"blob {sha} missing"
-            size += int(row[0])
-            tx.execute(
-                "INSERT INTO snowreg.files SELECT 'version', ?, ?, sha, octet_length(content), md5(content), ? "
-                "FROM snowreg.blobs WHERE sha = ?",
-                [version_id, path, ts, sha],
-            )
-        tx.execute(
-            f"INSERT INTO snowreg.versions ({VERSION_COLS}) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [version_id, model_id, name, version_id, ts, ts, content.comment, content.metadata,
-             spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
-             orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
-             spec.python_version, spec.dependencies, spec.language, size],
-        )
-        for pos, fn in enumerate(spec.functions):
-            tx.execute("INSERT INTO snowreg.functions VALUES (?, ?, ?, ?)",
-                       [version_id, pos, fn.name, function_to_json(fn)])
-        return version_id
+        sizes = tx.execute(
+            "INSERT INTO snowreg.files SELECT 'version', ?, f.path, b.sha, octet_length(b.content), md5(b.content), ? "
+            "FROM (SELECT unnest(?::VARCHAR[]) AS path, unnest(?::VARCHAR[]) AS sha) f "
+            "JOIN snowreg.blobs b ON b.sha = f.sha RETURNING size",
+            [version_id, ts, [p for p, _ in content.files], [s for _, s in content.files]],
+        ).fetchall()
+        assert len(sizes) == len(content.files), "a blob of the version is missing"
+        row = VersionRow(
+            version_id, model_id, name, version_id, ts, ts, content.comment, content.metadata, None,
+            spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
+            orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
+            spec.python_version, spec.dependencies, spec.language, sum(int(r[0]) for r in sizes))
+        tx.execute(f"INSERT INTO snowreg.versions ({VERSION_COLS}) VALUES ({', '.join('?' * 18)})",
+                   list(dataclasses.astuple(row)))
+        if spec.functions:
+            tx.execute("INSERT INTO snowreg.functions VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(spec.functions)),
+                       [x for pos, fn in enumerate(spec.functions)
+                        for x in (version_id, pos, fn.name, function_to_json(fn))])
+        return row
 
     def put_blob(self, content: bytes) -> str:
-        sha = hashlib.sha256(content).hexdigest()
-        with self.transaction() as tx:
-            tx.execute("INSERT OR IGNORE INTO snowreg.blobs VALUES (?, ?)", [sha, content])
-        return sha
+        return self.put_blobs([content])[0]
+
+    def put_blobs(self, contents: list[bytes]) -> list[str]:
+        """Store contents by SHA-256 in one statement (blobs already there are kept); returns the hashes."""
+        shas = [hashlib.sha256(c).hexdigest() for c in contents]
+        with self.lock:
+            if self._in_tx:  # a rollback may undo the insert: do not remember its hashes
+                self.write_one("INSERT OR IGNORE INTO snowreg.blobs SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                               [shas, contents])
+                return shas
+            known = self._known_blobs()
+            new = {sha: c for sha, c in zip(shas, contents, strict=True) if sha not in known}
+            if new:  # blobs are never deleted, so remembered hashes stay true (INSERT OR IGNORE costs ~10x)
+                self.write_one("INSERT INTO snowreg.blobs VALUES " + ", ".join(["(?, ?)"] * len(new)),
+                               [x for item in new.items() for x in item], stale=lambda _: False)
+                known.update(new)
+        return shas
+
+    def _known_blobs(self) -> set[str]:
+        """The hashes of the stored blobs, read once per catalog."""
+        known: set[str] | None = getattr(self, "_blob_shas", None)
+        if known is None:
+            known = self._blob_shas = {r[0] for r in self.db.execute("SELECT sha FROM snowreg.blobs").fetchall()}
+        return known
 
     def version_content(self, version: VersionRow) -> VersionContent:
         """The content of an existing version, to copy it into another model."""
@@ -264,12 +338,11 @@ class ModelsPart(Store):
         key = ("versions", version.model_id)
         self.write_one(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
                        [*values.values(), ts, version.id], stale=lambda _: False)
-        with self.lock:  # write through: the cached version list takes the new values
+        with self.lock:  # write through: the cached version index takes the new values
             cached = self._read_cache.get(key)
-            if cached is not None and self._cache_generation == self.generation:
-                self._read_cache[key] = [
-                    dataclasses.replace(v, **values, last_altered_on=ts) if v.id == version.id else v
-                    for v in cached]
+            current = cached.by_name.get(version.name) if isinstance(cached, VersionIndex) else None
+            if cached is not None and current is not None and self._cache_generation == self.generation:
+                self._read_cache[key] = cached.replaced(dataclasses.replace(current, **values, last_altered_on=ts))
             else:
                 self._read_cache.pop(key, None)
 
@@ -330,5 +403,6 @@ class ModelsPart(Store):
         return tuple((p[len(prefix):], s) for p, s in rows)
 
     def mapping_files(self, files: Mapping[str, bytes]) -> tuple[tuple[str, str], ...]:
-        """Store a path → bytes mapping as blobs; returns the (path, sha) pairs."""
-        return tuple((path, self.put_blob(data)) for path, data in sorted(files.items()))
+        """Store a path → bytes mapping as blobs (one statement); returns the (path, sha) pairs."""
+        paths = sorted(files)
+        return tuple(zip(paths, self.put_blobs([files[p] for p in paths]), strict=True))

@@ -59,9 +59,11 @@ def create_model(session: Session, stmt: ast.CreateModel) -> Result:
     privileges.check_create_in_schema(session, db, schema, "MODEL")
     content, source_version = _content(session, stmt.source)
     version = session.name(stmt.version) if stmt.version is not None else source_version or "V1"
+    if existing is None:  # one write: no outer transaction, so the catalog keeps its unrelated cached reads
+        session.catalog.create_model(db, schema, name, session.role, version, content)
+        return status(f"Model {quote_ident(name)} successfully created.")
     with session.catalog.transaction():
-        if existing is not None:
-            session.catalog.drop_model(existing.id)
+        session.catalog.drop_model(existing.id)
         session.catalog.create_model(db, schema, name, session.role, version, content)
     return status(f"Model {quote_ident(name)} successfully created.")
 
@@ -136,14 +138,14 @@ def set_alias(session: Session, stmt: ast.SetAlias) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    versions = session.catalog.list_versions(model.id)
+    versions = session.catalog.version_index(model.id)
     version = resolve_version(session, model, stmt.version, versions)
     alias = session.name(stmt.alias)
     if alias in SYSTEM_ALIASES:
         raise rule_error(f"Alias '{alias}' is a system alias and cannot be set.")
-    if any(v.name == alias for v in versions):
+    if alias in versions.by_name:
         raise rule_error(f"Alias '{alias}' is the name of a version of model '{model_fqn(model)}'.")
-    holder = next((v for v in versions if v.alias == alias), None)
+    holder = versions.by_alias.get(alias)
     if holder is not None and holder.id != version.id:
         raise rule_error(
             f"Alias '{alias}' is already set on version '{holder.name}' of model '{model_fqn(model)}'. "
@@ -170,12 +172,12 @@ def add_version(session: Session, stmt: ast.AddVersion) -> Result:
     if model is None:
         return status()
     name = session.name(stmt.version)
-    versions = session.catalog.list_versions(model.id)
-    if any(v.name == name for v in versions):
+    versions = session.catalog.version_index(model.id)
+    if name in versions.by_name:
         raise errors.already_exists("Model version", name)
-    if any(v.alias == name for v in versions) or name in SYSTEM_ALIASES:
+    if name in versions.by_alias or name in SYSTEM_ALIASES:
         raise rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'.")
-    if len(versions) >= 1000:
+    if len(versions.rows) >= 1000:
         raise rule_error(f"Model '{model_fqn(model)}' already has the maximum of 1000 versions.")
     content, _ = _content(session, stmt.source)
     session.catalog.add_version(model.id, name, content)
@@ -186,9 +188,9 @@ def drop_version(session: Session, stmt: ast.DropVersion) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    versions = session.catalog.list_versions(model.id)
+    versions = session.catalog.version_index(model.id)
     version = resolve_version(session, model, stmt.version, versions)
-    if len(versions) == 1:
+    if len(versions.rows) == 1:
         raise rule_error(
             f"Cannot drop version '{version.name}': it is the only version of model '{model_fqn(model)}'. "
             "Drop the model instead.")

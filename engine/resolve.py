@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snowreg import errors
-from snowreg.catalog import ModelRow, VersionRow
+from snowreg.catalog import ModelRow, VersionIndex, VersionRow
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
@@ -33,34 +33,42 @@ def find_model_or_none(session: Session, qn: ast.QualifiedName, action: privileg
 
 
 def resolve_version(session: Session, model: ModelRow, ref: ast.Name,
-                    versions: list[VersionRow] | None = None) -> VersionRow:
-    """A version by name, user alias, or system alias DEFAULT / FIRST / LAST."""
+                    versions: VersionIndex | None = None) -> VersionRow:
+    """A version by name, user alias, or system alias DEFAULT / FIRST / LAST (lookups, not scans)."""
     text = session.name(ref)
-    versions = versions if versions is not None else session.catalog.list_versions(model.id)
-    for v in versions:
-        if v.name == text:
-            return v
-    for v in versions:
-        if v.alias is not None and v.alias == text:
-            return v
-    if text in SYSTEM_ALIASES and versions:
+    index = versions if versions is not None else session.catalog.version_index(model.id)
+    found = index.by_name.get(text) or index.by_alias.get(text)
+    if found is not None:
+        return found
+    if text in SYSTEM_ALIASES and index.rows:
         if text == "FIRST":
-            return versions[0]
+            return index.rows[0]
         if text == "LAST":
-            return versions[-1]
-        return next(v for v in versions if v.name == model.default_version)
+            return index.rows[-1]
+        return index.by_name[model.default_version or ""]
     raise errors.does_not_exist("Model version", f"{model_fqn(model)}.{quote_ident(text)}")
 
 
-def version_aliases(model: ModelRow, version: VersionRow, versions: list[VersionRow]) -> list[str]:
+def version_aliases(model: ModelRow, version: VersionRow, versions: VersionIndex) -> list[str]:
     """System aliases that point at a version, then its user alias."""
     out = []
+    rows = versions.rows
     if version.name == model.default_version:
         out.append("DEFAULT")
-    if versions and version.id == versions[0].id:
+    if rows and version.id == rows[0].id:
         out.append("FIRST")
-    if versions and version.id == versions[-1].id:
+    if rows and version.id == rows[-1].id:
         out.append("LAST")
     if version.alias:
         out.append(version.alias)
     return out
+
+
+def model_aliases(model: ModelRow, versions: VersionIndex) -> dict[str, str]:
+    """alias → version name of every alias of a model (SHOW MODELS `aliases`), without visiting each version."""
+    rows = versions.rows
+    if len(rows) > 4:  # only DEFAULT, FIRST, LAST and the user aliases can hold an alias
+        default = versions.by_name.get(model.default_version or "")
+        holders = {v.id: v for v in (default, rows[0], rows[-1], *versions.by_alias.values()) if v is not None}
+        rows = tuple(sorted(holders.values(), key=lambda r: r.seq))
+    return {a: v.name for v in rows for a in version_aliases(model, v, versions)}

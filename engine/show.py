@@ -7,10 +7,10 @@ from typing import Any
 import orjson
 
 from snowreg import errors
-from snowreg.catalog import ModelRow
+from snowreg.catalog import ModelRow, VersionIndex, VersionRow
 from snowreg.catalog.manifest import show_functions_row
 from snowreg.engine.access import privileges
-from snowreg.engine.resolve import find_model, resolve_version, version_aliases
+from snowreg.engine.resolve import find_model, model_aliases, resolve_version, version_aliases
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -98,12 +98,8 @@ def show_models(session: Session, stmt: ast.ShowModels) -> Result:
     rows = []
     for m in models:
         versions = all_versions[m.id]
-        aliases: dict[str, str] = {}
-        for v in versions:
-            for a in version_aliases(m, v, versions):
-                aliases[a] = v.name
         rows.append((m.created_on, m.name, m.model_type, m.database_name, m.schema_name, m.owner, m.comment,
-                     _json([v.name for v in versions]), m.default_version, _json(aliases)))
+                     _json(list(versions.by_name)), m.default_version, _json(model_aliases(m, versions))))
     types = ["TIMESTAMP_LTZ"] + ["TEXT"] * 9
     return from_rows(SHOW_MODELS_COLUMNS, _limit(rows, stmt.starts_with, stmt.limit), types)
 
@@ -115,18 +111,27 @@ SHOW_VERSIONS_COLUMNS = ["created_on", "name", "aliases", "comment", "database_n
 
 def show_versions(session: Session, stmt: ast.ShowVersions) -> Result:
     model = find_model(session, stmt.model, "usage")
-    versions = session.catalog.list_versions(model.id)
+    versions = session.catalog.version_index(model.id)
+    chosen = _versions_like(versions, stmt.like)
+    functions = session.catalog.functions_of([v.id for v in chosen])
     rows = []
-    for v in versions:
-        if not like(stmt.like, v.name):
-            continue
-        functions = [f.name for f in session.catalog.functions(v.id)]
+    for v in chosen:
         rows.append((v.created_on, v.name, _json(version_aliases(model, v, versions)), v.comment,
                      model.database_name, model.schema_name, model.name,
-                     "true" if v.name == model.default_version else "false", _json(functions), v.metadata,
+                     "true" if v.name == model.default_version else "false",
+                     _json([f.name for f in functions[v.id]]), v.metadata,
                      v.user_data, v.model_attributes, v.runnable_in, "[]", v.model_spec))
     types = ["TIMESTAMP_LTZ"] + ["TEXT"] * (len(SHOW_VERSIONS_COLUMNS) - 1)
     return from_rows(SHOW_VERSIONS_COLUMNS, rows, types)
+
+
+def _versions_like(versions: VersionIndex, pattern: str | None) -> list[VersionRow]:
+    """The versions whose names match a LIKE pattern; a pattern without wildcards is one lookup."""
+    if pattern is None:
+        return list(versions.rows)
+    if versions.ascii_names and pattern.isascii() and not any(c in pattern for c in "%_\\"):
+        return list(versions.by_lower_name.get(pattern.lower(), ()))
+    return [v for v in versions.rows if like(pattern, v.name)]
 
 
 SHOW_FUNCTIONS_COLUMNS = ["created_on", "name", "version_name", "min_num_arguments", "max_num_arguments",

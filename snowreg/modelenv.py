@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import metadata
 from typing import Any
 
@@ -87,15 +88,25 @@ def build_env(*, packages: tuple[str, ...], conda: list[str] | None, pip: list[s
     return out
 
 
+@cache
+def _dumper() -> type:
+    """A safe dumper that writes no anchors; libyaml's emitter (same text, ~10x faster) when PyYAML has it."""
+    import yaml
+
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class NoAliases(base):  # type: ignore[valid-type, misc]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    return NoAliases
+
+
 def dump_yaml(data: Any) -> bytes:
     """YAML text as the client writes it: block style, sorted keys, no anchors (the server rejects them)."""
     import yaml
 
-    class _NoAliases(yaml.SafeDumper):
-        def ignore_aliases(self, data: Any) -> bool:
-            return True
-
-    return yaml.dump(data, Dumper=_NoAliases, default_flow_style=False).encode("utf-8")
+    return yaml.dump(data, Dumper=_dumper(), default_flow_style=False).encode("utf-8")
 
 
 def _conda_yml(deps: list[str], python_version: str, cuda_version: str | None, default_channel: str) -> bytes:

@@ -7,9 +7,11 @@ exactly as they do to a SQL author.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +64,8 @@ class Registry:
         self._conn = connection_of(session_or_connection)
         self._stage_dir: tuple[str, Path] | None = None
         self._workdir: tempfile.TemporaryDirectory[str] | None = None
+        self._upload_lock = threading.Lock()
+        self._uploaded: dict[str, bytes] = {}  # relative path → SHA-256 of the file in the upload directory
         db = database_name or self._conn.database
         if db is None:
             raise ValueError("You need to provide a database to use the registry.")
@@ -164,24 +168,40 @@ class Registry:
 
     def _upload_and_create(self, files: dict[str, bytes], names: Names, version: str, exists: bool) -> None:
         """The files go below the registry's temporary stage, which reads a local directory (no PUT
-        needed), then CREATE MODEL / ADD VERSION copies them into the version."""
-        stage, root = self._stage()
-        sub = f"{random.randrange(16**10):010x}"
-        try:
-            for rel, data in files.items():
-                path = root / sub / "model" / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+        needed), then CREATE MODEL / ADD VERSION copies them into the version.
+
+        The upload directory is kept between calls and only the files that changed are rewritten:
+        creating and removing directories is what costs most on a slow file system."""
+        with self._upload_lock:
+            stage, root = self._stage()
             try:
-                self._create_or_add(names, version, f"FROM @{stage}/{sub}/model", exists)
-            except Exception as e:  # snowreg's error, or the connector's under patch()
-                if getattr(e, "errno", None) != 2003 or "Stage" not in str(e):
-                    raise
-                self._stage_dir = None  # the stage was dropped behind our back: make a new one, once
-                stage, root = self._stage(root)
-                self._create_or_add(names, version, f"FROM @{stage}/{sub}/model", exists)
-        finally:
-            shutil.rmtree(root / sub, ignore_errors=True)
+                self._sync_upload(root / "upload", files)
+                try:
+                    self._create_or_add(names, version, f"FROM @{stage}/upload/model", exists)
+                except Exception as e:  # snowreg's error, or the connector's under patch()
+                    if getattr(e, "errno", None) != 2003 or "Stage" not in str(e):
+                        raise
+                    self._stage_dir = None  # the stage was dropped behind our back: make a new one, once
+                    stage, root = self._stage(root)
+                    self._create_or_add(names, version, f"FROM @{stage}/upload/model", exists)
+            except BaseException:
+                self._uploaded = {}
+                shutil.rmtree(root / "upload", ignore_errors=True)
+                raise
+
+    def _sync_upload(self, base: Path, files: dict[str, bytes]) -> None:
+        """Make `base/model` hold exactly `files`: drop the previous upload's extra files, write new contents."""
+        hashes = {rel: hashlib.sha256(data).digest() for rel, data in files.items()}
+        for rel in [r for r in self._uploaded if r not in files]:
+            (base / "model" / rel).unlink(missing_ok=True)
+            del self._uploaded[rel]
+        for rel, data in files.items():
+            if self._uploaded.get(rel) == hashes[rel]:
+                continue
+            path = base / "model" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self._uploaded[rel] = hashes[rel]
 
     def _stage(self, root: Path | None = None) -> tuple[str, Path]:
         """(name, local directory) of this registry's temporary stage, created on first use."""
@@ -269,21 +289,27 @@ class Model:
         self._registry._sql(f"ALTER MODEL {self.fully_qualified_name} SET DEFAULT_VERSION = {mv.version_name}")
 
     def version(self, version_or_alias: str) -> ModelVersion:
-        """A version by name or by alias (user aliases and DEFAULT / FIRST / LAST)."""
+        """A version by name or by alias (user aliases and DEFAULT / FIRST / LAST).
+
+        Aliases come from SHOW MODELS' `aliases` (alias → version) and a name from SHOW VERSIONS LIKE,
+        so the lookup does not list every version of the model."""
         target = resolve_client_ident(version_or_alias)
-        rows = self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}")
+        rows = self._registry._sql(
+            f"SHOW MODELS LIKE '{like_literal(self._names.model)}' IN SCHEMA {self._names.schema_fqn}")
         for row in rows:
-            if target in orjson.loads(row["aliases"] or "[]"):
-                return ModelVersion(self._registry, self._names, row["name"])
-        for row in rows:
-            if row["name"] == target:
-                return ModelVersion(self._registry, self._names, row["name"])
+            if row["name"] == self._names.model and target in orjson.loads(row["aliases"] or "{}"):
+                return ModelVersion(self._registry, self._names, orjson.loads(row["aliases"])[target])
+        rows = self._registry._sql(f"SHOW VERSIONS LIKE '{like_literal(target)}' IN MODEL {self.fully_qualified_name}")
+        if any(row["name"] == target for row in rows):
+            return ModelVersion(self._registry, self._names, target)
         raise ValueError(f"Unable to find version or alias {version_or_alias} in model "
                          f"{self.fully_qualified_name}")
 
     def versions(self) -> list[ModelVersion]:
-        rows = self._registry._sql(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}")
-        return [ModelVersion(self._registry, self._names, r["name"]) for r in rows]
+        with self._registry._conn.cursor() as cur:  # names only: no dict per row
+            rows = cur.execute(f"SHOW VERSIONS IN MODEL {self.fully_qualified_name}").fetchall()
+            at = [d[0] for d in cur.description or []].index("name")
+        return [ModelVersion(self._registry, self._names, r[at]) for r in rows]
 
     def show_versions(self) -> pd.DataFrame:
         import pandas as pd

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("pandas", "sklearn", "snowflake.connector", "snowflake.snowpark", "snowflake.ml")
+HEAVY = ("pandas", "sklearn", "snowflake.connector", "snowflake.snowpark", "snowflake.ml", "pyarrow", "numpy")
 
 PROBE = """
 import json, sys

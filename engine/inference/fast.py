@@ -13,13 +13,18 @@ per-vector UDF.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 from sqlglot import exp
 
 from snowreg.engine.inference.methods import Method, run_scalar, run_wide
 from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    Outputs = list[list[tuple[str, str, pa.DataType]]]  # per group: (key, column name, Arrow type)
 
 ARG = "__snowreg_a"
 OUT = "__snowreg_o"
@@ -255,8 +260,6 @@ def _cte_of(node: exp.Expr, with_: exp.With) -> exp.Expr | None:
     return node if node.parent is with_ else None
 
 
-Outputs = list[list[tuple[str, str, pa.DataType]]]  # per group: (key, column name, Arrow type)
-
 
 def _run(plan: Plan, table: pa.Table, groups: list[_Group]) -> tuple[pa.Table, Outputs]:
     """Call each model once; the Arrow table keeps the source columns and gains the outputs."""
@@ -282,6 +285,7 @@ def _by_batch(method: Method, group: _Group, table: pa.Table) -> list[pa.Chunked
     Calling per Arrow batch (~120,000 rows) was measured 3x slower for scikit-learn (its per-call
     validation and BLAS start-up dominate), so the batches are joined and the model called once.
     """
+    import pyarrow as pa
     if table.num_rows == 0:  # no rows: the model is not called, as Snowflake calls no UDF for no rows
         return [pa.chunked_array([], pa.null()) for _ in method.output_names]
     columns = [table.column(name) for name in group.arg_names]
@@ -295,6 +299,7 @@ def _by_batch(method: Method, group: _Group, table: pa.Table) -> list[pa.Chunked
 
 def _chunked(arrays: list[pa.Array]) -> pa.ChunkedArray:
     """Batches of one output as one column; batches that came back with different types are unified."""
+    import pyarrow as pa
     types = {a.type for a in arrays if not pa.types.is_null(a.type)}
     if len(types) == 1:
         target = types.pop()
@@ -323,6 +328,7 @@ def _rewrite(select: exp.Select, table: str, groups: list[_Group], outputs: Outp
 
 def _substitute(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], alias: str | None) -> None:
     """`CAST(call -> '$.k' AS <number>)` → a cast of numeric output k; any other use → the JSON object."""
+    import pyarrow as pa
     parent, grand = node.parent, node.parent.parent if node.parent is not None else None
     keys = {key: (name, typ) for key, name, typ in names}
     if isinstance(parent, exp.JSONExtract) and parent.this is node and isinstance(grand, exp.Cast | exp.TryCast):
@@ -366,6 +372,7 @@ def _numeric_target(to: exp.DataType) -> bool:
 
 
 def _is_number(t: pa.DataType) -> bool:
+    import pyarrow as pa
     return pa.types.is_integer(t) or pa.types.is_floating(t)
 
 

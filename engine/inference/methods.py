@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import orjson
-import pyarrow as pa
 
 from snowreg import errors
 from snowreg.catalog.manifest import FunctionSpec, resolve_name
@@ -23,6 +22,7 @@ from snowreg.engine.inference.load import LoadedModel
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 Column: TypeAlias = Any  # a pyarrow Array or ChunkedArray (pyarrow ships no type hints)
 
@@ -92,6 +92,7 @@ def run_scalar(method: Method, columns: Sequence[Column]) -> list[pa.Array]:
 def _run_groups(method: Method, groups: list[tuple[dict[str, Any], Any]], rows: int,
                 columns_of: Callable[[Any], list[np.ndarray]]) -> list[pa.Array]:
     """One model call per distinct parameter tuple (one call in the usual case of literal parameters)."""
+    import pyarrow as pa
     if len(groups) == 1 and groups[0][1] is None:
         return _call(method, columns_of(None), groups[0][0], rows)
     import numpy as np
@@ -264,6 +265,7 @@ def _column_for(column: Any, names: Sequence[str], position: int) -> str:
 
 def to_numpy(column: Column) -> np.ndarray:
     """An Arrow column as numpy: numbers stay numbers (NULL → NaN), anything else as objects."""
+    import pyarrow as pa
     if isinstance(column, pa.ChunkedArray) and column.num_chunks == 1:
         column = column.chunk(0)
     if pa.types.is_decimal(column.type):
@@ -277,6 +279,7 @@ def to_numpy(column: Column) -> np.ndarray:
 def to_arrow(values: Any) -> pa.Array:
     """A model output column as Arrow: NaN → NULL (as the UDF handler's records do), nested values as lists."""
     import numpy as np
+    import pyarrow as pa
 
     values = np.asarray(values)
     if values.ndim > 1:
@@ -303,6 +306,7 @@ def _rows_of(matrix: np.ndarray) -> np.ndarray:
 
 def json_array(texts: list[str | None]) -> pa.Array:
     """Arrow strings tagged as JSON, which DuckDB reads as its JSON type."""
+    import pyarrow as pa
     return pa.ExtensionArray.from_storage(pa.json_(), pa.array(texts, pa.string()))
 
 
@@ -312,6 +316,7 @@ def json_objects(names: Sequence[str], columns: Sequence[pa.Array]) -> pa.Array:
     Numbers, booleans and NULLs are formatted by Arrow kernels over the whole column; only other
     values (strings, lists) take the per-row route.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     parts: list[Any] = []
@@ -328,6 +333,7 @@ def json_objects(names: Sequence[str], columns: Sequence[pa.Array]) -> pa.Array:
 
 def _json_values(col: pa.Array) -> pa.Array | None:
     """JSON text of each value of a number/boolean/NULL column; None for other types."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     t = col.type

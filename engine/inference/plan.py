@@ -9,10 +9,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 from duckdb.func import ARROW, SPECIAL
 from sqlglot import exp
 
@@ -22,6 +22,9 @@ from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.inference.methods import Method, duck_type, json_objects, run_scalar
 from snowreg.engine.sql import duckerrors
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 CALL = re.compile(r"__snowreg_call_(\d+)$", re.IGNORECASE)
 TABLE_CALL = re.compile(r"__snowreg_tcall_(\d+)$", re.IGNORECASE)
 UDF = re.compile(r"__snowreg_udf_\d+_(\d+)$", re.IGNORECASE)
@@ -30,12 +33,19 @@ _ids = itertools.count(1)
 # How calls ran, process-wide: `fast` model calls on whole materialised batches, `vector` UDF calls
 # (one per DuckDB vector of at most 2,048 rows), `table` table-method calls. Tests and bench read it.
 
-# DuckDB type names → Arrow types, for typed empty results (describe-only) and table method outputs.
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
-    "FLOAT": pa.float32(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(),
-    "BLOB": pa.binary(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(), "JSON": pa.json_(),
-}
+
+@cache
+def arrow_types() -> dict[str, pa.DataType]:
+    """DuckDB type names → Arrow types, for typed empty results (describe-only) and table method outputs.
+
+    A function, so that pyarrow loads with the first model call rather than with `import snowreg`."""
+    import pyarrow as pa
+
+    return {
+        "TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+        "FLOAT": pa.float32(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(),
+        "BLOB": pa.binary(), "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32(), "JSON": pa.json_(),
+    }
 
 
 @dataclass

@@ -13,16 +13,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.inference.fast import add_ctes
 from snowreg.engine.inference.methods import duck_type, run_table, to_arrow
-from snowreg.engine.inference.plan import ARROW_TYPES, TABLE_CALL, Plan, Site, datatype, quoted
+from snowreg.engine.inference.plan import TABLE_CALL, Plan, Site, arrow_types, datatype, quoted
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 _ARG, _PART, _SORT = "__snowreg_targ", "__snowreg_tpart", "__snowreg_tsort"
 
@@ -106,6 +106,7 @@ def _results(plan: Plan, site: Site, table: pa.Table, n_args: int, n_parts: int,
     A method that returns one row per input row (a `process` handler) keeps each input row's columns;
     rows from a partitioned handler (`end_partition`), or any other number of rows, have NULLs there.
     """
+    import pyarrow as pa
     helper = [c for c in table.column_names if c.startswith("__snowreg_t")]
     left = table.drop_columns(helper)
     if plan.describe_only or table.num_rows == 0:
@@ -142,6 +143,7 @@ def _partitions(frame: pd.DataFrame, n_parts: int, sorts: list[exp.Expr]) -> lis
 
 def _arrow_outputs(site: Site, pieces: list[pd.DataFrame]) -> pa.Table:
     import pandas as pd
+    import pyarrow as pa
 
     frame = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
     names = [name for name, _ in site.fn.outputs] or [str(c) for c in frame.columns]
@@ -157,11 +159,13 @@ def _arrow_outputs(site: Site, pieces: list[pd.DataFrame]) -> pa.Table:
 
 
 def _empty_outputs(site: Site) -> pa.Table:
-    fields = [pa.field(name, ARROW_TYPES.get(duck_type(t), pa.string())) for name, t in site.fn.outputs]
+    import pyarrow as pa
+    fields = [pa.field(name, arrow_types().get(duck_type(t), pa.string())) for name, t in site.fn.outputs]
     return pa.Table.from_arrays([pa.array([], f.type) for f in fields], schema=pa.schema(fields))
 
 
 def _nulls(schema: pa.Schema, rows: int) -> pa.Table:
+    import pyarrow as pa
     return pa.Table.from_arrays([pa.nulls(rows, f.type) for f in schema], schema=schema)
 
 

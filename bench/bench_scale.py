@@ -1,0 +1,465 @@
+"""Cost against size (issue 13): 10 / 100 / 1,000 versions of one model and 1 / 100 / 1,000 models,
+plus a fresh isolated registry, cold start and 1M-row inference, each against its peer in the same run.
+
+Every contender runs in a worker subprocess speaking common.py's protocol, so a second snowreg build
+can be measured in the same run (`--before PYTHON`: an interpreter with an older snowreg installed,
+e.g. a venv with `pip install <older checkout>`); rounds are interleaved across contenders.
+
+- versions axis, model M with n versions: log_model of one more version, Model.version("PROD"),
+  Model.versions(), SHOW VERSIONS, ALTER MODEL … MODIFY VERSION … SET COMMENT. MLflow: log_model,
+  get_model_version_by_alias, search_model_versions, update_model_version(description=…).
+- models axis, n models in one schema: get_model, models() / SHOW MODELS, SET COMMENT on a model.
+  MLflow: get_registered_model, search_registered_models, update_registered_model.
+- fresh: `snowreg.connect(database=, schema=)` + `SELECT 1` + close, against `duckdb.connect()` +
+  `SELECT 1` in the same worker; fakesnow: a fresh fake account + connection + SELECT 1.
+- coldstart: fresh interpreters running `import snowreg; connect(); SELECT 1` vs plain duckdb.
+- inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict.
+
+Versions are added with `ALTER MODEL … ADD VERSION … FROM MODEL …` (MLflow: create_model_version on the
+first version's artifacts), so growing to 1,000 takes seconds, not a log_model per version.
+
+Run: .venv/bin/python bench/bench_scale.py [--quick] [--before PYTHON] [--only versions models fresh coldstart inference]
+Writes bench/results/bench_scale-*.json and bench/results/bench_scale.png (matplotlib, when installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import common
+from common import Case, fmt_time
+
+SECTIONS = ("versions", "models", "fresh", "coldstart", "inference")
+VERSION_SIZES = (10, 100, 1000)
+MODEL_SIZES = (1, 100, 1000)
+VERSION_OPS = ("log_model", "version by alias", "versions()", "SHOW VERSIONS", "set comment")
+MODEL_OPS = ("get_model", "models()", "SHOW MODELS", "set comment")
+INFERENCE_ROWS = 1_000_000
+SUM_SQL = "SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t"
+OBJECT_SQL = "SELECT m!predict(a, b, c, d) FROM t"
+CREATE_T = ("CREATE OR REPLACE TABLE t AS SELECT "
+            "((seq4() * 7919) % 10007)::FLOAT / 10007 - 0.5 AS a, "
+            "((seq4() * 104729) % 10009)::FLOAT / 10009 - 0.5 AS b, "
+            "((seq4() * 1299709) % 10037)::FLOAT / 10037 - 0.5 AS c, "
+            "((seq4() * 15485863) % 10039)::FLOAT / 10039 - 0.5 AS d "
+            "FROM TABLE(GENERATOR(ROWCOUNT => {rows}))")
+COLD_SNIPPET = ("import snowreg; c = snowreg.connect(); c.cursor().execute('SELECT 1').fetchall()")
+COLD_DUCKDB = "import duckdb; duckdb.connect().execute('SELECT 1').fetchall()"
+
+
+def fitted_model() -> tuple[Any, Any]:
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(200, 3)), columns=["A", "B", "C"])
+    return LogisticRegression().fit(X, (X["A"] + X["B"] > 0).astype(int)), X.head(5)
+
+
+class Lazy(dict):  # type: ignore[type-arg]
+    """Cases made on first use: `<section>:<size>:<op>` grows the worker's state to `size` first."""
+
+    def __init__(self, make: Callable[[str], Case]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Case:
+        case = self[key] = self.make(key)
+        return case
+
+
+# -- snowreg worker (this checkout, or --before's interpreter) -------------------------------------------
+
+
+class SnowregSide:
+    """Registry state grown on demand: model M in DB.PUBLIC with n versions; n models in DB.MANY."""
+
+    def __init__(self) -> None:
+        import snowreg
+
+        self.snowreg = snowreg
+        self.conn = snowreg.connect(database="DB", schema="PUBLIC")
+        self.cur = self.conn.cursor()
+        self.reg = snowreg.Registry(self.conn, database_name="DB", schema_name="PUBLIC")
+        self.model, self.sample = fitted_model()
+        self.reg.log_model(self.model, model_name="M", version_name="V1", sample_input_data=self.sample)
+        self.cur.execute("ALTER MODEL M VERSION V1 SET ALIAS = PROD")
+        self.m = self.reg.get_model("M")
+        self.versions = 1
+        self.logged = 0
+        self.cur.execute("CREATE SCHEMA DB.MANY")
+        self.cur.execute("USE SCHEMA DB.PUBLIC")  # CREATE SCHEMA made MANY current
+        self.many = snowreg.Registry(self.conn, database_name="DB", schema_name="MANY")
+        self.models = 0
+
+    def grow_versions(self, n: int) -> None:
+        while self.versions < n:
+            self.versions += 1
+            self.cur.execute(f"ALTER MODEL M ADD VERSION V{self.versions} FROM MODEL M VERSION V1")
+
+    def grow_models(self, n: int) -> None:
+        while self.models < n:
+            self.cur.execute(f"CREATE MODEL DB.MANY.M{self.models} WITH VERSION V1 FROM MODEL DB.PUBLIC.M VERSION V1")
+            self.models += 1
+
+    def log(self) -> None:
+        self.logged += 1
+        self.versions += 1
+        self.reg.log_model(self.model, model_name="M", version_name=f"L{self.logged}", sample_input_data=self.sample)
+
+    def case(self, key: str) -> Case:
+        section, size, op = key.split(":", 2)
+        n, sql = int(size), self.cur.execute
+        if section == "versions":
+            self.grow_versions(n)
+            return {"log_model": self.log, "version by alias": lambda: self.m.version("PROD"),
+                    "versions()": self.m.versions, "SHOW VERSIONS": lambda: sql("SHOW VERSIONS IN MODEL M").fetchall(),
+                    "set comment": lambda: sql("ALTER MODEL M MODIFY VERSION V1 SET COMMENT = 'x'").fetchall()}[op]
+        if section == "models":
+            self.grow_models(n)
+            return {"get_model": lambda: self.many.get_model("M0"), "models()": self.many.models,
+                    "SHOW MODELS": lambda: sql("SHOW MODELS IN SCHEMA DB.MANY").fetchall(),
+                    "set comment": lambda: sql("ALTER MODEL DB.MANY.M0 SET COMMENT = 'x'").fetchall()}[op]
+        if section == "fresh":
+            return self.fresh_case(op)
+        if section == "inference":
+            return self.inference_case(op)
+        raise KeyError(key)
+
+    def fresh_case(self, op: str) -> Case:
+        import duckdb
+
+        def fresh() -> None:
+            c = self.snowreg.connect(database="DB", schema="PUBLIC")
+            c.cursor().execute("SELECT 1").fetchall()
+            c.close()
+
+        def plain() -> None:
+            d = duckdb.connect()
+            d.execute("SELECT 1").fetchall()
+            d.close()
+
+        return {"snowreg": fresh, "duckdb": plain}[op]
+
+    def inference_case(self, op: str) -> Case:
+        if not hasattr(self, "infer"):
+            self.infer = _inference_setup(self.snowreg)
+        conn, model, X = self.infer
+        cur = conn.cursor()
+        return {"model.predict": lambda: model.predict(X), "SUM(m!predict)": lambda: cur.execute(SUM_SQL).fetchall(),
+                "fetch 1M OBJECT": lambda: cur.execute(OBJECT_SQL).fetchall()}[op]
+
+
+def _inference_setup(snowreg: Any) -> tuple[Any, Any, Any]:
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    conn = snowreg.connect(database="BENCH", schema="PUBLIC")
+    conn.cursor().execute(CREATE_T.format(rows=INFERENCE_ROWS))
+    data = conn.session.duck.sql('SELECT "A", "B", "C", "D" FROM "T"').fetchnumpy()
+    X = np.column_stack([data[k] for k in "ABCD"])
+    frame = pd.DataFrame(X[:10_000], columns=list("ABCD"))
+    model = LogisticRegression().fit(frame, (frame.A + 2 * frame.B - frame.C > 0).astype(int))
+    snowreg.Registry(conn).log_model(model, model_name="M", version_name="V1", sample_input_data=frame.head(10),
+                                     options={"target_methods": ["predict"]})
+    expected = int(model.predict(X).sum())
+    got = int(conn.cursor().execute(SUM_SQL).fetchall()[0][0])
+    if got != expected:
+        raise RuntimeError(f"wrong inference answer: {got} != {expected}")
+    return conn, model, X
+
+
+def snowreg_setup() -> tuple[dict[str, Case], dict[str, Any]]:
+    warnings.simplefilter("ignore")
+    side = SnowregSide()
+    info = common.versions("snowreg", "duckdb")
+    info["snowreg_path"] = str(Path(side.snowreg.__file__).parent)
+    return Lazy(side.case), info
+
+
+# -- MLflow worker ---------------------------------------------------------------------------------------------
+
+
+def mlflow_setup() -> tuple[dict[str, Case], dict[str, Any]]:
+    """MLflow's registry on a sqlite store: model m with n versions (alias prod on 1), n models m0…"""
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    import logging
+    import tempfile
+
+    import mlflow
+    import mlflow.sklearn
+    from mlflow import MlflowClient
+
+    logging.getLogger("mlflow").setLevel(logging.ERROR)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-mlflow-"))
+    mlflow.set_tracking_uri(f"sqlite:///{tmp / 'mlflow.db'}")
+    exp = mlflow.create_experiment("bench", artifact_location=(tmp / "artifacts").as_uri())
+    mlflow.set_experiment(experiment_id=exp)
+    client = MlflowClient()
+    model, sample = fitted_model()
+
+    def log(name: str) -> Any:
+        with mlflow.start_run():
+            return mlflow.sklearn.log_model(model, name="model", registered_model_name=name, input_example=sample,
+                                            pip_requirements=["scikit-learn"])
+
+    log("m")
+    first = client.get_model_version("m", "1")
+    client.set_registered_model_alias("m", "prod", "1")
+    state = {"versions": 1, "models": 0}
+
+    def grow(section: str, n: int) -> None:
+        while section == "versions" and state["versions"] < n:
+            client.create_model_version("m", first.source, run_id=first.run_id)
+            state["versions"] += 1
+        while section == "models" and state["models"] < n:
+            client.create_registered_model(f"m{state['models']}")
+            client.create_model_version(f"m{state['models']}", first.source, run_id=first.run_id)
+            state["models"] += 1
+
+    def logged() -> None:
+        log("m")
+        state["versions"] += 1
+
+    def case(key: str) -> Case:
+        section, size, op = key.split(":", 2)
+        grow(section, int(size))
+        cases = {
+            "versions": {"log_model": logged, "version by alias": lambda: client.get_model_version_by_alias("m", "prod"),
+                         "versions()": lambda: client.search_model_versions("name='m'", max_results=10_000),
+                         "set comment": lambda: client.update_model_version("m", "1", description="x")},
+            "models": {"get_model": lambda: client.get_registered_model("m0"),
+                       "models()": lambda: client.search_registered_models(max_results=1000),
+                       "set comment": lambda: client.update_registered_model("m0", description="x")},
+        }
+        return cases[section][op]
+
+    return Lazy(case), common.versions("mlflow", "scikit-learn")
+
+
+# -- fakesnow worker ------------------------------------------------------------------------------------------
+
+
+def fakesnow_setup() -> tuple[dict[str, Case], dict[str, Any]]:
+    warnings.simplefilter("ignore")
+    import duckdb
+    import fakesnow
+    import snowflake.connector
+
+    def fresh() -> None:
+        with fakesnow.patch():
+            c = snowflake.connector.connect(database="DB", schema="PUBLIC")
+            c.cursor().execute("SELECT 1").fetchall()
+            c.close()
+
+    def plain() -> None:
+        d = duckdb.connect()
+        d.execute("SELECT 1").fetchall()
+        d.close()
+
+    return {"fresh:0:fakesnow": fresh, "fresh:0:duckdb": plain}, common.versions("fakesnow", "duckdb")
+
+
+WORKERS = {"snowreg": snowreg_setup, "before": snowreg_setup, "mlflow": mlflow_setup, "fakesnow": fakesnow_setup}
+
+
+# -- the parent ------------------------------------------------------------------------------------------------
+
+
+def start_workers(args: argparse.Namespace, wanted: set[str]) -> dict[str, common.Worker]:
+    """snowreg (this interpreter), `before` (--before), and the peers the chosen sections need."""
+    started: dict[str, common.Worker | str] = {"snowreg": common.Worker(sys.executable, __file__, "snowreg")}
+    if args.before:
+        started["before"] = common.Worker(args.before, __file__, "before")
+    if wanted & {"versions", "models"}:
+        started["mlflow"] = common.start_worker("mlflow", __file__, "mlflow")
+    if "fresh" in wanted:
+        started["fakesnow"] = common.start_worker("fakesnow", __file__, "fakesnow")
+    workers = {}
+    for name, s in started.items():
+        worker, why = common.ready_worker(s)
+        if worker is None:
+            print(f"({name} skipped: {why})")
+        else:
+            workers[name] = worker
+            print(f"{name} worker: {worker.info}")
+    return workers
+
+
+def axis(workers: dict[str, common.Worker], section: str, sizes: tuple[int, ...], ops: tuple[str, ...],
+         peer_ops: set[str], quick: bool) -> dict[str, dict[int, dict[str, common.Stats]]]:
+    """op → size → contender → stats, sizes ascending (the workers' state only grows)."""
+    out: dict[str, dict[int, dict[str, common.Stats]]] = {op: {} for op in ops}
+    for n in sizes:
+        for op in ops:
+            contenders = {name: w.contender(f"{section}:{n}:{op}") for name, w in workers.items()
+                          if name in ("snowreg", "before") or (name == "mlflow" and op in peer_ops)}
+            rounds, calls = (4, 1) if op == "log_model" else (12, 3)
+            if quick:
+                rounds, calls = 3, 1
+            out[op][n] = common.round_robin(contenders, rounds=rounds, calls=calls, warmup=1, budget_s=6)
+            print(f"  {section} n={n} {op}: " + ", ".join(f"{k} {fmt_time(s.median)}" for k, s in out[op][n].items()),
+                  flush=True)
+    return out
+
+
+def fresh(workers: dict[str, common.Worker], quick: bool) -> dict[str, common.Stats]:
+    contenders = {}
+    for name in ("snowreg", "before"):
+        if name in workers:
+            contenders[name] = workers[name].contender("fresh:0:snowreg")
+            contenders[f"duckdb ({name} venv)"] = workers[name].contender("fresh:0:duckdb")
+    if "fakesnow" in workers:
+        contenders["fakesnow"] = workers["fakesnow"].contender("fresh:0:fakesnow")
+        contenders["duckdb (fakesnow venv)"] = workers["fakesnow"].contender("fresh:0:duckdb")
+    return common.round_robin(contenders, rounds=5 if quick else 30, calls=3, warmup=2, budget_s=40)
+
+
+def coldstart(args: argparse.Namespace, runs: int) -> dict[str, common.Stats]:
+    """Fresh interpreters, interleaved: `import snowreg; connect(); SELECT 1` vs plain duckdb."""
+    commands = {"snowreg": [sys.executable, "-c", COLD_SNIPPET], "duckdb": [sys.executable, "-c", COLD_DUCKDB]}
+    if args.before:
+        commands["before"] = [args.before, "-c", COLD_SNIPPET]
+    fake = common.peer_python("fakesnow")
+    if fake is not None:
+        commands["fakesnow (import alone)"] = [str(fake), "-c", "import fakesnow"]
+        commands["duckdb (fakesnow venv)"] = [str(fake), "-c", COLD_DUCKDB]
+
+    def timed(argv: list[str]) -> common.Contender:
+        def run(calls: int) -> list[float]:
+            out = []
+            for _ in range(calls):
+                t = time.perf_counter()
+                subprocess.run(argv, check=True, cwd=str(common.BENCH_DIR), stdout=subprocess.DEVNULL)
+                out.append(time.perf_counter() - t)
+            return out
+        return run
+
+    return common.round_robin({k: timed(v) for k, v in commands.items()}, rounds=runs, warmup=1, budget_s=90)
+
+
+def inference(workers: dict[str, common.Worker], quick: bool) -> dict[str, dict[str, common.Stats]]:
+    out = {}
+    for op in ("model.predict", "SUM(m!predict)", "fetch 1M OBJECT"):
+        contenders = {name: workers[name].contender(f"inference:0:{op}") for name in ("snowreg", "before")
+                      if name in workers}
+        out[op] = common.round_robin(contenders, rounds=3 if quick else 7, warmup=1, budget_s=90)
+        print(f"  inference {op}: " + ", ".join(f"{k} {fmt_time(s.median)}" for k, s in out[op].items()), flush=True)
+    return out
+
+
+def plot(results: dict[str, Any], path: Path) -> str:
+    """Median cost against size, one panel per axis; returns what was written."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib not installed: no plot"
+    panels = [(k, v) for k, v in results.items() if k in ("versions", "models")]
+    if not panels:
+        return "no axis measured: no plot"
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 5), squeeze=False)
+    for ax, (section, ops) in zip(axes[0], panels, strict=True):
+        for op, by_size in ops.items():
+            names = sorted({c for stats in by_size.values() for c in stats})
+            for c in names:
+                pts = [(n, s[c].median) for n, s in sorted(by_size.items()) if c in s]
+                style = {"snowreg": "-", "before": ":", "mlflow": "--"}.get(c, "-.")
+                ax.plot([p[0] for p in pts], [p[1] * 1e3 for p in pts], style, marker="o", label=f"{op} ({c})")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel(f"number of {section}")
+        ax.set_ylabel("median ms per call")
+        ax.set_title(f"cost against the number of {section}")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90)
+    return str(path.relative_to(common.ROOT))
+
+
+def axis_rows(ops: dict[str, dict[int, dict[str, common.Stats]]]) -> list[list[str]]:
+    rows = []
+    for op, by_size in ops.items():
+        for n, stats in by_size.items():
+            rows.append([op, str(n)] + [fmt_time(stats[c].median) if c in stats else "-"
+                                        for c in ("before", "snowreg", "mlflow")])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer rounds (a smoke run)")
+    parser.add_argument("--before", help="an interpreter with another snowreg build, measured alongside")
+    parser.add_argument("--only", nargs="*", choices=SECTIONS, help="sections to run (default: all)")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        common.serve(WORKERS[args.worker])
+        return
+    wanted = set(args.only or SECTIONS)
+    t0 = time.perf_counter()
+    out: dict[str, Any] = {"machine": common.machine_info(), "before": args.before}
+    print(f"bench_scale  {out['machine']['date']}  {out['machine']['cpu']} × {out['machine']['cpus']}")
+    workers = {} if wanted == {"coldstart"} else start_workers(args, wanted)
+    out["workers"] = {k: w.info for k, w in workers.items()}
+    results: dict[str, Any] = {}
+    try:
+        vs, ms = ((10, 100), (1, 100)) if args.quick else (VERSION_SIZES, MODEL_SIZES)
+        if "versions" in wanted:
+            results["versions"] = axis(workers, "versions", vs, VERSION_OPS,
+                                       {"log_model", "version by alias", "versions()", "set comment"}, args.quick)
+        if "models" in wanted:
+            results["models"] = axis(workers, "models", ms, MODEL_OPS,
+                                     {"get_model", "models()", "set comment"}, args.quick)
+        if "fresh" in wanted:
+            results["fresh"] = fresh(workers, args.quick)
+        if "inference" in wanted and not args.quick:
+            results["inference"] = inference(workers, args.quick)
+    finally:
+        for w in workers.values():
+            w.close()
+    if "coldstart" in wanted:
+        results["coldstart"] = coldstart(args, 4 if args.quick else 15)
+    report(results, out)
+    out["plot"] = plot(results, common.RESULTS_DIR / "bench_scale.png")
+    out["wall_s"] = time.perf_counter() - t0
+    print(f"\nplot: {out['plot']}\nresults: {common.save('bench_scale', out).relative_to(common.ROOT)}  "
+          f"(total {out['wall_s']:.0f} s)")
+
+
+def report(results: dict[str, Any], out: dict[str, Any]) -> None:
+    header = ["operation", "n", "before", "snowreg", "peer (MLflow)"]
+    for section in ("versions", "models"):
+        if section in results:
+            print("\n" + common.table(f"{section} axis: median per call", axis_rows(results[section]), header))
+            out[section] = {op: {str(n): common.stats_json(s) for n, s in by.items()}
+                            for op, by in results[section].items()}
+    for section, base in (("fresh", None), ("coldstart", "duckdb")):
+        if section in results:
+            print("\n" + common.table(f"{section}: median per call", common.comparison_rows(results[section], base),
+                                      common.COMPARISON_HEADER))
+            out[section] = common.stats_json(results[section])
+    if "inference" in results:
+        rows = [[op, *(fmt_time(s[c].median) if c in s else "-" for c in ("before", "snowreg"))]
+                for op, s in results["inference"].items()]
+        print("\n" + common.table(f"inference over {INFERENCE_ROWS:,} rows: median", rows, ["case", "before", "snowreg"]))
+        out["inference"] = {op: common.stats_json(s) for op, s in results["inference"].items()}
+
+
+if __name__ == "__main__":
+    main()
