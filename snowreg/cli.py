@@ -1,4 +1,4 @@
-"""The `snowreg` command: run, check, repl and demo."""
+"""The `snowreg` command: run, check, repl, demo and serve."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(repl)
     demo = sub.add_parser("demo", help="train a model, log versions and run the guide's lifecycle schemes")
     demo.add_argument("--db", metavar="PATH", help="persistent registry directory (default: in memory)")
+    _serve_parser(sub)
     return parser
 
 
@@ -44,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from snowreg.check import main as check_main
 
         return check_main(args)
+    if args.command == "serve":
+        return serve(args)
     if args.command == "repl":
         from snowreg.repl import main as repl_main
 
@@ -89,6 +92,29 @@ def run_file(args: argparse.Namespace) -> int:
         return 0
     finally:
         conn.close()
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="serve the registry over Snowflake's HTTP protocol to real drivers")
+    serve.add_argument("--db", metavar="PATH", help="persistent registry directory (default: in memory)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8080, help="port (0: any free port; default 8080)")
+    serve.add_argument("--database", metavar="D", help="database for logins naming none (created when missing)")
+    serve.add_argument("--schema", metavar="S", help="schema for logins naming none (created when missing)")
+
+
+def serve(args: argparse.Namespace) -> int:
+    from snowreg.server import serve as serve_forever
+
+    try:
+        serve_forever(args.db, args.host, args.port, args.database, args.schema)
+    except OSError as e:
+        print(f"snowreg serve: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
+        return 2
+    except errors.Error as e:
+        print(f"snowreg serve: {e}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

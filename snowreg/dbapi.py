@@ -70,6 +70,19 @@ class Connection(ConnectionSurface):
                     cur.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(db)}.{_ident(name)}")
                 cur.execute(f"USE SCHEMA {_ident(db)}.{_ident(name)}")
 
+    def open_session(self, *, user: str | None = None, password: str | None = None, role: str | None = None,
+                     warehouse: str | None = None) -> Connection:
+        """Another connection to this connection's registry, logging in as a network client does.
+
+        The user must exist and give its password when it has one (390100 otherwise); the session
+        then has exactly that user's privileges and no current database (the caller sends USE).
+        A server opens one per client login.
+        """
+        from snowreg.engine import governance
+
+        governance.authenticate(self._catalog, user, password)
+        return Connection(self._catalog, user=user, role=role, warehouse=warehouse)
+
     # -- connector surface ------------------------------------------------------------------------
 
     @property
