@@ -243,6 +243,25 @@ def test_telemetry_abort_and_unknown_endpoints(server: str) -> None:
     assert status == 404 and answer["success"] is False and "does not support" in answer["message"]
 
 
+def test_server_directories_stay_out_of_reach(server: str) -> None:
+    """A client names its own files: a stage on a server directory is refused, and a PUT only ever
+    answers with upload instructions (the server opens no path the client names)."""
+    token = login(server)["data"]["token"]
+    refused = query(server, token, "CREATE STAGE LEAK URL = 'file:///etc'")
+    assert (refused["code"], refused["data"]["sqlState"]) == ("000002", "0A000")
+    bound = query(server, token, "CREATE STAGE LEAK URL = ?", bindings={"1": {"type": "TEXT", "value": "file:///"}})
+    assert bound["code"] == "000002"
+    assert query(server, token, "CREATE STAGE IF NOT EXISTS RAW_ST")["success"]
+    data = query(server, token, "PUT file:///etc/hostname @RAW_ST")["data"]
+    assert data["command"] == "UPLOAD" and data["src_locations"] == ["/etc/hostname"]
+    assert data["stageInfo"]["presignedUrl"].startswith(server + "/snowreg/stage-files/")
+    assert query(server, token, "LIST @RAW_ST")["data"]["rowset"] == []
+    forged = urllib.request.Request(server + "/snowreg/stage-files/forged/x", data=b"x", method="PUT")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(forged, timeout=30)
+    assert e.value.code == 400
+
+
 def test_registry_sql_over_http(server: str) -> None:
     token = login(server)["data"]["token"]
     models = query(server, token, "SHOW MODELS")["data"]
@@ -297,7 +316,6 @@ if HAVE_CONNECTOR:
             assert frame["ID"].tolist() == [1, 2, 3] and frame["NAME"].tolist()[:2] == ["a", "b"]
             assert json.loads(frame["V"][0]) == {"k": [1, 2]}
             assert cur.execute("SELECT COUNT(*) FROM CT WHERE ID > %s", (1,)).fetchone() == (2,)
-            cur.execute("USE SCHEMA OTHER") if False else None
             assert (conn.database, conn.schema) == ("DB", "PUBLIC")
 
     def test_connector_qmark_bindings_and_describe(server: str) -> None:
@@ -344,6 +362,62 @@ if HAVE_CONNECTOR:
             out = cur.execute("SELECT CLF!PREDICT(A, B, C) AS P FROM FEATURES ORDER BY A").fetchall()
             assert [json.loads(p)["output_feature_0"] for (p,) in out] == [0, 1]
 
+    def test_connector_put_and_get_through_presigned_urls(server: str, tmp_path: Path) -> None:
+        source = tmp_path / "in"
+        source.mkdir()
+        for name in ("a.csv", "b.csv"):
+            (source / name).write_text(f"{name},1\n")
+        with connect(server) as conn:
+            cur = conn.cursor()
+            cur.execute("CREATE STAGE IF NOT EXISTS FILES")
+            put = cur.execute(f"PUT file://{source}/*.csv @FILES/dir OVERWRITE = TRUE").fetchall()
+            assert sorted((r[0], r[1], r[6]) for r in put) == [("a.csv", "a.csv.gz", "UPLOADED"),
+                                                              ("b.csv", "b.csv.gz", "UPLOADED")]
+            listed = sorted(r[0] for r in cur.execute("LIST @FILES").fetchall())
+            assert listed == ["files/dir/a.csv.gz", "files/dir/b.csv.gz"]
+            out = tmp_path / "out"
+            out.mkdir()  # the driver itself refuses a missing directory (253005), as against Snowflake
+            got = cur.execute(f"GET @FILES/dir file://{out}/ PATTERN = '.*a.*'").fetchall()
+            assert [(r[0], r[2]) for r in got] == [("a.csv.gz", "DOWNLOADED")]
+            import gzip as gz
+            assert gz.decompress((out / "a.csv.gz").read_bytes()) == b"a.csv,1\n"
+            cur.execute("CREATE USER IF NOT EXISTS BOB PASSWORD = 'b'")
+        with connect(server, user="BOB", password="b") as bob:  # PUBLIC holds nothing on the stage
+            with pytest.raises(sf_errors.ProgrammingError) as e:
+                bob.cursor().execute(f"GET @DB.PUBLIC.FILES file://{out}/")
+            assert e.value.errno == 2003
+
+    def test_snowflake_ml_registry_over_the_network(server: str, tmp_path: Path) -> None:
+        """The unmodified snowflake-ml-python Registry on a Snowpark session to the server."""
+        pytest.importorskip("snowflake.ml")
+        import numpy as np
+        import pandas as pd
+        from sklearn.linear_model import LogisticRegression
+        from snowflake.ml.registry import Registry
+        from snowflake.snowpark import Session
+
+        host, port = server.removeprefix("http://").rsplit(":", 1)
+        session = Session.builder.configs({"host": host, "port": int(port), "protocol": "http",
+                                           "account": "snowreg", "user": "ADMIN", "password": "x",
+                                           "database": "DB", "schema": "PUBLIC"}).create()
+        try:
+            X = pd.DataFrame(np.random.default_rng(3).normal(size=(40, 3)), columns=["A", "B", "C"])
+            clf = LogisticRegression().fit(X, (X["A"] > 0).astype(int))
+            reg = Registry(session=session)
+            mv = reg.log_model(clf, model_name="NET", version_name="V1", sample_input_data=X.head(5))
+            out = mv.run(X, function_name="predict")
+            assert out["output_feature_0"].tolist() == clf.predict(X).tolist()
+            mv2 = reg.log_model(clf, model_name="NET", version_name="V2", sample_input_data=X.head(5))
+            model = reg.get_model("NET")
+            model.default = mv2
+            assert model.default.version_name == "V2"
+            assert sorted(v.version_name for v in model.versions()) == ["V1", "V2"]
+            got = session.sql(f"GET 'snow://model/DB.PUBLIC.NET/versions/V1/' 'file://{tmp_path}/'").collect()
+            assert "MANIFEST.yml" in {r[0] for r in got}
+            assert (tmp_path / "MANIFEST.yml").read_text().startswith("manifest_version")
+        finally:
+            session.close()
+
     def test_sixteen_concurrent_clients(server: str) -> None:
         failures: list[BaseException] = []
         results: list[Any] = []
@@ -372,6 +446,6 @@ else:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
         proc = subprocess.run(
             [str(CLIENT_PYTHON), "-m", "pytest", str(Path(__file__).resolve()), "-q", "-x",
-             "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning", "-k", "connector or concurrent"],
+             "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning", "-k", "connector or concurrent or network"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, (proc.stdout[-6000:] + proc.stderr[-3000:])

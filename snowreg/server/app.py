@@ -16,6 +16,7 @@ from snowreg.dbapi import Connection
 from snowreg.server import protocol
 from snowreg.server.protocol import Json, failure, ok
 from snowreg.server.sessions import Sessions
+from snowreg.server.transfer import PREFIX as STAGE_FILES
 
 _TOKEN = re.compile(r'Snowflake\s+Token="([^"]*)"', re.I)
 _MONITORING = re.compile(r"/monitoring/queries/([0-9a-f-]{36})$")
@@ -75,8 +76,14 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:  # noqa: N802
         self._handle("DELETE")
 
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle("PUT")
+
     def _handle(self, method: str) -> None:
         parts = urlsplit(self.path)
+        if parts.path.startswith(STAGE_FILES):
+            self._stage_file(method, parts.path)
+            return
         query = dict(parse_qsl(parts.query))
         try:
             body = self._body()
@@ -90,9 +97,24 @@ class Handler(BaseHTTPRequestHandler):
             status, answer = 200, failure(errors.internal_error(f"{type(e).__name__}: {e}"))
         self._send(status, answer)
 
-    def _body(self) -> Json:
+    def _stage_file(self, method: str, path: str) -> None:
+        """A presigned URL of a PUT or GET: the ticket in the URL is the credential, as on GCS."""
+        transfers = self.server.queries.transfers
+        if method == "PUT":
+            status, message = transfers.upload(path, self._raw())
+            self._send_bytes(status, message.encode(), "text/plain")
+        elif method == "GET":
+            status, data = transfers.download(path)
+            self._send_bytes(status, data, "application/octet-stream")
+        else:
+            self._send_bytes(405, b"Only PUT and GET.", "text/plain")
+
+    def _raw(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def _body(self) -> Json:
+        raw = self._raw()
         if raw[:2] == b"\x1f\x8b" or self.headers.get("Content-Encoding", "").lower() == "gzip":
             raw = gzip.decompress(raw)
         if not raw.strip():
@@ -117,7 +139,7 @@ class Handler(BaseHTTPRequestHandler):
         except errors.Error as e:
             return 200, failure(e)
         if path == "/queries/v1/query-request":
-            return 200, server.queries.submit(session, body)
+            return 200, server.queries.submit(session, body, self._base_url())
         if path == "/queries/v1/abort-request":
             return 200, ok(None)  # statements run to completion; nothing is left to cancel
         if path == "/session/heartbeat":
@@ -133,9 +155,17 @@ class Handler(BaseHTTPRequestHandler):
         return 404, {"success": False, "code": "390404", "data": None,
                      "message": f"snowreg serve does not support {method} {path}."}
 
+    def _base_url(self) -> str:
+        """This server as the client reached it (presigned URLs must work from the client's host)."""
+        return f"http://{self.headers.get('Host') or self.server.url.removeprefix('http://')}"
+
     def _send(self, status: int, answer: Json) -> None:
-        payload = json.dumps(answer, separators=(",", ":"), default=str).encode()
+        self._send_bytes(status, json.dumps(answer, separators=(",", ":"), default=str).encode(),
+                         "application/json")
+
+    def _send_bytes(self, status: int, payload: bytes, content_type: str) -> None:
+        """Head and body in one send: no Nagle / delayed-ACK stall between them."""
         head = (f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
+                f"Content-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
         self.wfile.write(head + payload)
         self.wfile.flush()

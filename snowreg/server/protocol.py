@@ -10,14 +10,19 @@ from typing import Any
 
 import snowreg
 from snowreg import errors
+from snowreg.grammar import ast
 from snowreg.server import bindings, rowsets
 from snowreg.server.sessions import MASTER_VALIDITY, SESSION_VALIDITY, HttpSession, Sessions
+from snowreg.server.transfer import Transfers
 
 Json = dict[str, Any]
 
 # statementTypeId values the drivers look at (DML ids make them read the affected-row counts).
 SELECT, DML, DDL = 0x1000, 0x3000, 0x6000
 _DML_IDS = {"INSERT": DML + 0x100, "UPDATE": DML + 0x200, "DELETE": DML + 0x300, "MERGE": DML + 0x400}
+FILE_TRANSFER = 0x7000
+# Statements the server must look at before the engine does: files and local directories.
+_INSPECTED = ("PUT", "GET", "CREATE")
 _QUERY_WORDS = ("SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "DESC", "LIST", "LS", "TABLE", "(")
 _FIRST_WORD = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*(\(|\w+)", re.S)
 _RESULT_SCAN = re.compile(
@@ -115,17 +120,23 @@ class Queries:
 
     def __init__(self, sessions: Sessions, workers: int = 8) -> None:
         self.sessions = sessions
+        self.transfers = Transfers()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snowreg-async")
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        self.transfers.close()
 
-    def submit(self, session: HttpSession, body: Json) -> Json:
+    def submit(self, session: HttpSession, body: Json, base_url: str) -> Json:
         query_id = str(uuid.uuid4())
         text = str(body.get("sqlText") or "")
         scanned = _RESULT_SCAN.match(text)
         if scanned:
             return self._result_scan(session, scanned.group(1))
+        if first_word(text) in _INSPECTED:
+            special = self._inspect(session, text, body.get("bindings") or {}, base_url, query_id)
+            if special is not None:
+                return special
         stored = self.sessions.start_result(query_id, session.conn.user)
         if body.get("asyncExec"):
             self._pool.submit(self._finish, session, body, query_id, stored)
@@ -144,6 +155,34 @@ class Queries:
         stored.response = response
         stored.done.set()
         return response
+
+    def _inspect(self, session: HttpSession, text: str, binds: Json, base_url: str,
+                 query_id: str) -> Json | None:
+        """PUT and GET move files through presigned URLs; a stage on a server directory is refused.
+
+        The engine's own PUT/GET read and write local paths: over the network those name the client's
+        files, so they never reach the engine from a request.
+        """
+        try:
+            executions = bindings.rows_of(binds) if binds else [{}]
+            texts = [bindings.substitute(text, values) for values in executions] if binds else [text]
+            statements = [s for t in texts for s in snowreg.parse(t)]
+            if any(isinstance(s, ast.CreateStage) and s.url is not None for s in statements):
+                raise errors.not_supported("A stage on a server directory (URL = 'file://...') over snowreg serve")
+            stmt = statements[0] if len(statements) == 1 else None
+            if not isinstance(stmt, ast.Put | ast.Get):
+                if any(isinstance(s, ast.Put | ast.Get) for s in statements):
+                    raise errors.not_supported("PUT or GET among several statements")
+                return None
+            with session.lock:
+                data = (self.transfers.put(session, stmt, base_url) if isinstance(stmt, ast.Put)
+                        else self.transfers.get(session, stmt, base_url))
+        except errors.Error as e:
+            return failure(e, query_id)
+        conn = session.conn
+        data.update(queryId=query_id, statementTypeId=FILE_TRANSFER, finalDatabaseName=conn.database,
+                    finalSchemaName=conn.schema, finalWarehouseName=conn.warehouse, finalRoleName=conn.role)
+        return ok(data)
 
     def _result_scan(self, session: HttpSession, query_id: str) -> Json:
         stored = self.sessions.result(query_id, session.conn.user)
@@ -214,10 +253,14 @@ def _result_data(session: HttpSession, description: list[Any], rows: list[Any], 
     return data
 
 
+def first_word(text: str) -> str:
+    m = _FIRST_WORD.match(text)
+    return m.group(1).upper() if m else ""
+
+
 def statement_type(text: str, description: list[Any]) -> int:
     """The statementTypeId of a statement, from its first word (DML ones carry affected-row counts)."""
-    m = _FIRST_WORD.match(text)
-    word = m.group(1).upper() if m else ""
+    word = first_word(text)
     if word in _DML_IDS and description and description[0][0].startswith("number of rows"):
         return _DML_IDS[word]
     if word in _QUERY_WORDS:
