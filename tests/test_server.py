@@ -12,6 +12,7 @@ import gzip
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import snowreg
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
+NODE_CLIENT = ROOT / ".node-client"  # `npm install --prefix .node-client snowflake-sdk` (.ci/run does)
 HAVE_CONNECTOR = importlib.util.find_spec("snowflake") is not None and \
     importlib.util.find_spec("snowflake.connector") is not None
 pytestmark = pytest.mark.slow
@@ -276,6 +278,24 @@ def test_registry_sql_over_http(server: str) -> None:
     scored = query(server, token, "SELECT CLF!PREDICT(A, B, C):output_feature_0::INT AS P FROM FEATURES ORDER BY A")
     assert scored["success"], scored
     assert scored["data"]["rowset"] == [["0"], ["1"]]
+
+
+def test_node_snowflake_sdk(server: str) -> None:
+    """The Node.js driver with `accessUrl` pointing at the server (it reads JSON rowsets)."""
+    node = shutil.which("node")
+    if node is None or not (NODE_CLIENT / "node_modules" / "snowflake-sdk").is_dir():
+        pytest.skip("no Node.js snowflake-sdk: `npm install --prefix .node-client snowflake-sdk` (.ci/run does)")
+    env = {**os.environ, "NODE_PATH": str(NODE_CLIENT / "node_modules"), "NODE_NO_WARNINGS": "1"}
+    proc = subprocess.run([node, str(ROOT / "tests" / "node_client.js"), server], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["select"] == [{"ONE": 1, "S": "a", "F": 1.5, "B": True, "Z": None}]
+    assert out["insert"] == [{"number of rows inserted": 2}]
+    assert out["rows"] == [{"ID": 1, "NAME": "x"}, {"ID": 2, "NAME": "y"}]
+    assert "CLF" in out["models"]
+    assert out["error"] == ["002003", "42S02"]
+    assert out["login"] == ["390100", "Incorrect username or password was specified."]
 
 
 # ---------------------------------------------------------------------------------------------
