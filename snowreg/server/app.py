@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
-import json
 import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+import orjson
 
 from snowreg import errors
 from snowreg.dbapi import Connection
@@ -87,7 +88,7 @@ class Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(parts.query))
         try:
             body = self._body()
-        except ValueError:
+        except (ValueError, OSError):
             self._send(400, {"success": False, "code": "390400", "data": None,
                              "message": "The request body is not valid (gzip) JSON."})
             return
@@ -119,7 +120,7 @@ class Handler(BaseHTTPRequestHandler):
             raw = gzip.decompress(raw)
         if not raw.strip():
             return {}
-        body = json.loads(raw)
+        body = orjson.loads(raw)
         return body if isinstance(body, dict) else {}
 
     def _token(self) -> str | None:
@@ -160,8 +161,7 @@ class Handler(BaseHTTPRequestHandler):
         return f"http://{self.headers.get('Host') or self.server.url.removeprefix('http://')}"
 
     def _send(self, status: int, answer: Json) -> None:
-        self._send_bytes(status, json.dumps(answer, separators=(",", ":"), default=str).encode(),
-                         "application/json")
+        self._send_bytes(status, orjson.dumps(answer, default=str), "application/json")
 
     def _send_bytes(self, status: int, payload: bytes, content_type: str) -> None:
         """Head and body in one send: no Nagle / delayed-ACK stall between them."""

@@ -52,9 +52,20 @@ def _precision_scale(kind: str, precision: int | None, scale: int | None) -> tup
 
 
 def json_rowset(types: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[str | None]]:
-    """Rows as lists of strings (None for NULL), one encoder per column type."""
-    encoders = [_JSON_ENCODERS.get(t, _text) for t in types]
-    return [[None if v is None else enc(v) for enc, v in zip(encoders, row, strict=True)] for row in rows]
+    """Rows as lists of strings (None for NULL), encoded column by column (one encoder per type)."""
+    if not rows:
+        return []
+    columns = [_json_column(t, values) for t, values in zip(types, zip(*rows, strict=True), strict=True)]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def _json_column(kind: str, values: Sequence[Any]) -> list[str | None]:
+    if kind == "TEXT":
+        return [v if v is None or type(v) is str else _text(v) for v in values]
+    if kind == "FIXED":
+        return [None if v is None else str(v) for v in values]
+    enc = _JSON_ENCODERS.get(kind, _text)
+    return [None if v is None else enc(v) for v in values]
 
 
 def _text(v: Any) -> str:
@@ -145,6 +156,27 @@ def arrow_rowset(description: Sequence[Any], rows: Sequence[Sequence[Any]]) -> s
 
 
 def _arrow_array(kind: str, scale: int, values: Sequence[Any]) -> pa.Array:
+    """One column in the physical type the connector reads; pyarrow converts whole lists in C where it can."""
+    fast = _FAST_TYPES.get(kind)
+    if fast is not None and not (kind == "FIXED" and scale):
+        try:
+            array = pa.array(values, fast[0])
+            return array.cast(fast[1]) if fast[1] is not None else array
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
+            pass  # beyond int64, mixed values or dates out of nanosecond range: value by value below
+    return _arrow_array_slow(kind, scale, values)
+
+
+# Snowflake type -> (Arrow type pyarrow builds from Python values, cast to the wire's physical type)
+_FAST_TYPES: dict[str, tuple[pa.DataType, pa.DataType | None]] = {
+    "FIXED": (pa.int64(), None), "REAL": (pa.float64(), None), "BOOLEAN": (pa.bool_(), None),
+    "TEXT": (pa.string(), None), "DATE": (pa.date32(), None), "BINARY": (pa.binary(), None),
+    "TIME": (pa.time64("ns"), pa.int64()), "TIMESTAMP_NTZ": (pa.timestamp("ns"), pa.int64()),
+    "TIMESTAMP_LTZ": (pa.timestamp("ns", "UTC"), pa.int64()),
+}
+
+
+def _arrow_array_slow(kind: str, scale: int, values: Sequence[Any]) -> pa.Array:
     if kind == "FIXED":
         if scale == 0 and all(v is None or -(2**63) <= int(v) < 2**63 for v in values):
             return pa.array([None if v is None else int(v) for v in values], pa.int64())
