@@ -38,8 +38,9 @@ make_venv() {  # name, packages...
 }
 
 mkdir -p "$venvs"
-# fakesnow 0.12.1 imports snowflake.connector.converter, which connector 5.x no longer has.
-make_venv fakesnow fakesnow "snowflake-connector-python<5"
+# fakesnow 0.12.1 imports snowflake.connector.converter, which connector 5.x no longer has; [server]
+# brings its HTTP server (bench_server.py).
+make_venv fakesnow "fakesnow[server]" "snowflake-connector-python<5"
 make_venv mlflow mlflow scikit-learn pandas
 
 if ! command -v hyperfine >/dev/null 2>&1; then

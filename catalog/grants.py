@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -212,10 +215,22 @@ class GrantsPart(ObjectsPart):
 
     def create_user(self, name: str, owner: str, default_role: str | None = None, comment: str | None = None,
                     properties: dict[str, str] | None = None) -> None:
+        props = dict(properties or {})
+        if "PASSWORD" in props:  # stored only as a salted hash: SHOW USERS says has_password, nothing more
+            props["PASSWORD"] = _password_hash(props["PASSWORD"], secrets.token_hex(16))
         with self.transaction() as tx:
             tx.execute("INSERT INTO snowreg.users VALUES (?, ?, ?, ?, ?, ?)",
-                       [name, now(), owner, comment, default_role, orjson.dumps(properties or {}).decode()])
+                       [name, now(), owner, comment, default_role, orjson.dumps(props).decode()])
             self._access_changed()
+
+    def password_matches(self, name: str, password: str) -> bool | None:
+        """Whether `password` is the user's; None when the user has no password (or does not exist)."""
+        user = self.get_user(name)
+        stored = orjson.loads(user.properties).get("PASSWORD") if user else None
+        if not stored:
+            return None
+        _, salt, _ = stored.split("$", 2)
+        return hmac.compare_digest(stored, _password_hash(password, salt))
 
     def drop_user(self, name: str) -> None:
         with self.transaction() as tx:
@@ -526,3 +541,8 @@ def _owner_where(key: ObjectKey) -> tuple[str, list[Any]]:
     if key.kind == "TAG":
         return "database_name = ? AND schema_name = ? AND name = ?", [key.database, key.schema, key.name]
     return "name = ?", [key.name]
+
+
+def _password_hash(password: str, salt: str) -> str:
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 100_000).hex()
+    return f"pbkdf2_sha256${salt}${digest}"

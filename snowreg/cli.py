@@ -1,4 +1,4 @@
-"""The `snowreg` command: run, check, repl and demo (one parser-builder and one handler per subcommand)."""
+"""The `snowreg` command: run, check, repl, demo and serve (one parser-builder and one handler per subcommand)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import snowreg
+from snowreg import errors
 
 # Exit status of a command whose reader went away (`snowreg run x.sql | head`): 128 + SIGPIPE, as shells say.
 BROKEN_PIPE = 141
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"snowreg {snowreg.__version__}",
                         help="print snowreg's version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_run, _add_check, _add_repl, _add_demo):
+    for add in (_add_run, _add_check, _add_repl, _add_demo, _add_serve):
         add(sub)
     return parser
 
@@ -130,6 +131,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from snowreg.demo import main as demo_main
 
     return demo_main(args)
+
+
+# -- serve ---------------------------------------------------------------------------------------
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", help="serve the registry over Snowflake's HTTP protocol to real drivers",
+                       description="Serve one registry to Snowflake drivers (Python, Node.js, ...) over HTTP.")
+    p.add_argument("--db", metavar="PATH", help="persistent registry directory (default: in memory)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    p.add_argument("--port", type=int, default=8080, help="port (0: any free port; default 8080)")
+    p.add_argument("--database", metavar="D", help="database for logins naming none (created when missing)")
+    p.add_argument("--schema", metavar="S", help="schema for logins naming none (created when missing)")
+    p.set_defaults(handler=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from snowreg.server import serve as serve_forever
+
+    try:
+        serve_forever(args.db, args.host, args.port, args.database, args.schema)
+    except OSError as e:
+        print(f"snowreg serve: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
+        return 2
+    except errors.Error as e:
+        print(f"snowreg serve: {e}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from snowreg import errors
 from snowreg.connector import ConnectionSurface, CursorSurface
-from snowreg.engine.api import Catalog, Result, Session, login
+from snowreg.engine.api import Catalog, Result, Session, authenticate, login
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -66,6 +66,17 @@ class Connection(ConnectionSurface):
                 if self._catalog.get_schema(db, name) is None:
                     cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(db)}.{quote_ident(name)}")
                 cur.execute(f"USE SCHEMA {quote_ident(db)}.{quote_ident(name)}")
+
+    def open_session(self, *, user: str | None = None, password: str | None = None, role: str | None = None,
+                     warehouse: str | None = None) -> Connection:
+        """Another connection to this connection's registry, logging in as a network client does.
+
+        The user must exist and give its password when it has one (390100 otherwise); the session
+        then has exactly that user's privileges and no current database (the caller sends USE).
+        A server opens one per client login.
+        """
+        authenticate(self._catalog, user, password)
+        return Connection(self._catalog, user=user, role=role, warehouse=warehouse)
 
     # -- connector surface ------------------------------------------------------------------------
 

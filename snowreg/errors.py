@@ -300,3 +300,40 @@ def python_udf_error(method: str, detail: str) -> ProgrammingError:
         100357,
         "P0000",
     )
+
+
+def login_failed() -> DatabaseError:
+    """390100: a wrong password or an unknown user, alike on purpose (as Snowflake answers both)."""
+    return DatabaseError("Incorrect username or password was specified.", 390100, "28000")
+
+
+def session_gone() -> DatabaseError:
+    """390104: a request whose session token the server does not know (never issued, or logged out)."""
+    return DatabaseError("User must login again to access the service.", 390104, "08001")
+
+
+def session_expired() -> DatabaseError:
+    """390112: a session token past its validity; the drivers renew it with the master token."""
+    return DatabaseError("Your session has expired. Please login again.", 390112, "08001")
+
+
+def master_token_expired() -> DatabaseError:
+    """390114: the master token cannot renew the session any more; the client must log in again."""
+    return DatabaseError("Authentication token has expired.  The user must authenticate again.", 390114, "08001")
+
+
+def login_role_not_granted(role: str) -> DatabaseError:
+    """390189: a login naming a role the user does not hold."""
+    return DatabaseError(f"Role '{role}' specified in the connect string is not granted to this user. Contact "
+                         "your local system administrator, or attempt to login with another role, e.g. PUBLIC.",
+                         390189, "08004")
+
+
+def statement_not_found(query_id: str) -> ProgrammingError:
+    """000709: RESULT_SCAN of a query id that is unknown (or another user's)."""
+    return ProgrammingError(f"{COMPILATION}Statement {query_id} not found", 709, "02000")
+
+
+def internal_error(detail: str) -> InternalError:
+    """A server-side bug, answered as an error rather than a dropped connection."""
+    return InternalError(f"Internal error: {detail}", 200001, "XX000")

@@ -16,6 +16,16 @@ from snowreg.grammar.text import quote_ident, resolve_ident
 # ---------------------------------------------------------------------------------------------
 
 
+def authenticate(catalog: Catalog, user: str | None, password: str | None) -> None:
+    """A network login: the user must exist, and a user with a password must give it (390100 otherwise).
+
+    Users without a password (the default ADMIN, users created by `connect(user=...)`) accept any.
+    """
+    name = resolve_ident(user) if user else "ADMIN"
+    if catalog.get_user(name) is None or catalog.password_matches(name, password or "") is False:
+        raise errors.login_failed()
+
+
 def login(catalog: Catalog, user: str | None, role: str | None) -> tuple[str, str]:
     """The user and primary role a new connection starts with.
 

@@ -1,0 +1,50 @@
+"""`snowreg serve`: Snowflake's HTTP wire protocol over one shared registry, so real drivers connect."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from typing import TextIO
+
+import snowreg
+from snowreg.server.app import SnowflakeServer
+
+__all__ = ["SnowflakeServer", "serve", "start"]
+
+
+def start(path: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 0,
+          database: str | None = None, schema: str | None = None) -> SnowflakeServer:
+    """A server bound to host:port (0: a free port) over the registry at `path` (in memory without).
+
+    Call `serve_forever()` on it (or run it in a thread) and `stop()` to end it.
+    """
+    root = snowreg.connect(database=database, schema=schema, path=path)
+    try:
+        return SnowflakeServer((host, port), root, database, schema)
+    except BaseException:
+        root.close()
+        raise
+
+
+def serve(path: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 0,
+          database: str | None = None, schema: str | None = None, out: TextIO = sys.stdout) -> None:
+    """Run until SIGINT or SIGTERM, announcing `snowreg serve: listening on http://HOST:PORT` when ready."""
+    server = start(path, host, port, database, schema)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    thread = threading.Thread(target=server.serve_forever, name="snowreg-serve", daemon=True)
+    thread.start()
+    print(f"snowreg serve: listening on {server.url}", file=out, flush=True)
+    try:
+        stop.wait()
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+        for s, handler in previous.items():
+            signal.signal(s, handler)

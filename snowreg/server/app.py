@@ -1,0 +1,171 @@
+"""The HTTP front: routes Snowflake's REST endpoints to the protocol, one JSON answer per request."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import orjson
+
+from snowreg import errors
+from snowreg.dbapi import Connection
+from snowreg.server import protocol
+from snowreg.server.protocol import Json, failure, ok
+from snowreg.server.sessions import Sessions
+from snowreg.server.transfer import PREFIX as STAGE_FILES
+
+_TOKEN = re.compile(r'Snowflake\s+Token="([^"]*)"', re.I)
+_MONITORING = re.compile(r"/monitoring/queries/([0-9a-f-]{36})$")
+_RESULT = re.compile(r"/queries/([0-9a-f-]{36})/result$")
+
+
+class SnowflakeServer(ThreadingHTTPServer):
+    """A threading HTTP server holding the sessions and query runner of one registry."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], root: Connection, database: str | None = None,
+                 schema: str | None = None) -> None:
+        super().__init__(address, Handler)
+        self.sessions = Sessions(root, database, schema)
+        self.queries = protocol.Queries(self.sessions)
+        self._stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{name}:{port}"
+
+    def stop(self) -> None:
+        """Stop accepting requests, let in-flight statements finish, close every session."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self.shutdown()
+        self.queries.shutdown()
+        self.sessions.close_all()
+        self.server_close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One request: decode (gzip) JSON, check the session token, dispatch, answer in one send."""
+
+    server: SnowflakeServer
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        """Requests are not logged (the server prints only its listening line)."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self._handle("POST")
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._handle("GET")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._handle("DELETE")
+
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle("PUT")
+
+    def _handle(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        if parts.path.startswith(STAGE_FILES):
+            self._stage_file(method, parts.path)
+            return
+        query = dict(parse_qsl(parts.query))
+        try:
+            body = self._body()
+        except (ValueError, OSError):
+            self._send(400, {"success": False, "code": "390400", "data": None,
+                             "message": "The request body is not valid (gzip) JSON."})
+            return
+        try:
+            status, answer = self._route(method, parts.path, query, body)
+        except Exception as e:  # noqa: BLE001 - a driver retries an HTTP 500 forever: answer in JSON
+            status, answer = 200, failure(errors.internal_error(f"{type(e).__name__}: {e}"))
+        self._send(status, answer)
+
+    def _stage_file(self, method: str, path: str) -> None:
+        """A presigned URL of a PUT or GET: the ticket in the URL is the credential, as on GCS."""
+        transfers = self.server.queries.transfers
+        if method == "PUT":
+            status, message = transfers.upload(path, self._raw())
+            self._send_bytes(status, message.encode(), "text/plain")
+        elif method == "GET":
+            status, data = transfers.download(path)
+            self._send_bytes(status, data, "application/octet-stream")
+        else:
+            self._send_bytes(405, b"Only PUT and GET.", "text/plain")
+
+    def _raw(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _body(self) -> Json:
+        raw = self._raw()
+        if raw[:2] == b"\x1f\x8b" or self.headers.get("Content-Encoding", "").lower() == "gzip":
+            raw = gzip.decompress(raw)
+        if not raw.strip():
+            return {}
+        body = orjson.loads(raw)
+        return body if isinstance(body, dict) else {}
+
+    def _token(self) -> str | None:
+        m = _TOKEN.search(self.headers.get("Authorization") or "")
+        return m.group(1) if m else None
+
+    def _route(self, method: str, path: str, query: dict[str, str], body: Json) -> tuple[int, Json]:
+        server = self.server
+        if path == "/session/v1/login-request":
+            return 200, protocol.login(server.sessions, query, body)
+        if path == "/session/token-request":
+            return 200, protocol.renew(server.sessions, self._token(), body)
+        if path in ("/telemetry/send", "/telemetry/send/sessionless"):
+            return 200, ok("Log Received")
+        try:
+            session = server.sessions.find(self._token())
+        except errors.Error as e:
+            return 200, failure(e)
+        if path == "/queries/v1/query-request":
+            return 200, server.queries.submit(session, body, self._base_url())
+        if path == "/queries/v1/abort-request":
+            return 200, ok(None)  # statements run to completion; nothing is left to cancel
+        if path == "/session/heartbeat":
+            server.sessions.heartbeat(session)
+            return 200, ok({})
+        if path == "/session" and (query.get("delete") == "true" or method == "DELETE"):
+            server.sessions.close(session)
+            return 200, ok(None)
+        if m := _MONITORING.match(path):
+            return 200, server.queries.status(session, m.group(1))
+        if m := _RESULT.match(path):
+            return 200, server.queries.result(session, m.group(1))
+        return 404, {"success": False, "code": "390404", "data": None,
+                     "message": f"snowreg serve does not support {method} {path}."}
+
+    def _base_url(self) -> str:
+        """This server as the client reached it (presigned URLs must work from the client's host)."""
+        return f"http://{self.headers.get('Host') or self.server.url.removeprefix('http://')}"
+
+    def _send(self, status: int, answer: Json) -> None:
+        self._send_bytes(status, orjson.dumps(answer, default=str), "application/json")
+
+    def _send_bytes(self, status: int, payload: bytes, content_type: str) -> None:
+        """Head and body in one send: no Nagle / delayed-ACK stall between them."""
+        head = (f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
+                f"Content-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
+        self.wfile.write(head + payload)
+        self.wfile.flush()

@@ -1,0 +1,134 @@
+"""Logged-in clients: one snowreg Connection per HTTP session, found by its session token."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from snowreg import errors
+from snowreg.dbapi import Connection
+
+SESSION_VALIDITY = 3600  # seconds, as Snowflake's session token
+MASTER_VALIDITY = 4 * 3600  # the master token renews the session for this long
+KEPT_RESULTS = 256  # results kept for RESULT_SCAN / get_results_from_sfqid, oldest dropped first
+ARROW_CLIENTS = ("PythonConnector", "PythonSnowpark", "SnowparkPythonAPI")
+
+
+@dataclass
+class HttpSession:
+    """One client login: its connection, tokens and how it wants result sets."""
+
+    conn: Connection
+    token: str
+    master_token: str
+    session_id: int
+    client: str
+    arrow: bool
+    expires: float
+    master_expires: float
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class StoredResult:
+    """A finished (or failed, or still running) query, kept for its owner's later fetches."""
+
+    user: str
+    done: threading.Event = field(default_factory=threading.Event)
+    response: dict[str, Any] | None = None
+
+
+class Sessions:
+    """Every open HTTP session of one server, over one shared registry."""
+
+    def __init__(self, root: Connection, database: str | None = None, schema: str | None = None) -> None:
+        self.root = root
+        self.database = database
+        self.schema = schema
+        self._by_token: dict[str, HttpSession] = {}
+        self._by_master: dict[str, HttpSession] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1_000_001)
+        self._results: OrderedDict[str, StoredResult] = OrderedDict()
+
+    # -- login and tokens ---------------------------------------------------------------------
+
+    def login(self, user: str | None, password: str | None, role: str | None, warehouse: str | None,
+              client: str, want_json: bool) -> HttpSession:
+        """A new session as `user` (errors.login_failed for a wrong password or unknown user)."""
+        try:
+            conn = self.root.open_session(user=user, password=password, role=role or None,
+                                          warehouse=warehouse or None)
+        except errors.Error as e:
+            if e.errno == 3013:  # the role is not granted: Snowflake refuses the login itself
+                raise errors.login_role_not_granted(str(role)) from None
+            raise
+        now = time.monotonic()
+        session = HttpSession(conn, _token("ST"), _token("MT"), next(self._ids), client,
+                              client in ARROW_CLIENTS and not want_json, now + SESSION_VALIDITY,
+                              now + MASTER_VALIDITY)
+        with self._lock:
+            self._by_token[session.token] = session
+            self._by_master[session.master_token] = session
+        return session
+
+    def find(self, token: str | None) -> HttpSession:
+        """The session of a session token: 390104 when unknown, 390112 when expired (the driver renews)."""
+        session = self._by_token.get(token or "")
+        if session is None:
+            raise errors.session_gone()
+        if time.monotonic() > session.expires:
+            raise errors.session_expired()
+        return session
+
+    def renew(self, master_token: str | None, old_token: str | None) -> HttpSession:
+        """New session token for the master token's session (the old one stops working)."""
+        session = self._by_master.get(master_token or "")
+        if session is None or time.monotonic() > session.master_expires:
+            raise errors.master_token_expired()
+        with self._lock:
+            self._by_token.pop(session.token, None)
+            session.token = _token("ST")
+            session.expires = time.monotonic() + SESSION_VALIDITY
+            self._by_token[session.token] = session
+        return session
+
+    def heartbeat(self, session: HttpSession) -> None:
+        session.expires = time.monotonic() + SESSION_VALIDITY
+
+    def close(self, session: HttpSession) -> None:
+        with self._lock:
+            self._by_token.pop(session.token, None)
+            self._by_master.pop(session.master_token, None)
+        with session.lock:  # an in-flight statement of this session finishes first
+            session.conn.close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            sessions = list(self._by_master.values())
+        for s in sessions:
+            self.close(s)
+
+    # -- results kept for RESULT_SCAN and monitoring ------------------------------------------
+
+    def start_result(self, query_id: str, user: str) -> StoredResult:
+        stored = StoredResult(user)
+        with self._lock:
+            self._results[query_id] = stored
+            while len(self._results) > KEPT_RESULTS:
+                self._results.popitem(last=False)
+        return stored
+
+    def result(self, query_id: str, user: str) -> StoredResult | None:
+        """The stored result of a query of this user (other users' queries are not visible)."""
+        stored = self._results.get(query_id)
+        return stored if stored is not None and stored.user == user else None
+
+
+def _token(kind: str) -> str:
+    return f"snowreg-{kind}-{secrets.token_urlsafe(24)}"

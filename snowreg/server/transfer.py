@@ -1,0 +1,155 @@
+"""PUT and GET over the protocol: stage information whose presigned URLs point back at this server.
+
+The drivers move files the way they do against a GCS-backed account: the answer to PUT/GET names a
+"GCS" stage with a presigned URL per file, and the driver uploads (HTTP PUT) or downloads (HTTP GET)
+there. Those URLs are this server's, each carrying an unguessable one-use ticket. The server itself
+never reads or writes a path a client names: uploaded bytes land in the server's own scratch folder and
+go into the stage through the session's connection (so its privileges apply), and GET copies stage files
+into that scratch folder for the driver to fetch.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from snowreg import errors
+from snowreg.grammar import ast
+from snowreg.grammar.render import stage as render_stage
+from snowreg.params import literal
+from snowreg.server.sessions import HttpSession
+
+TICKET_SECONDS = 3600
+PREFIX = "/snowreg/stage-files/"
+
+
+@dataclass
+class Ticket:
+    """One presigned URL: an upload into a stage location, or a prepared download."""
+
+    session: HttpSession
+    kind: str  # "upload" | "download"
+    path: Path | None  # download: the prepared file
+    stage: str = ""
+    name: str = ""
+    overwrite: bool = False
+    expires: float = 0.0
+
+
+class Transfers:
+    """The tickets of one server and its scratch folder."""
+
+    def __init__(self) -> None:
+        self._scratch = Path(tempfile.mkdtemp(prefix="snowreg-serve-"))
+        self._tickets: dict[str, Ticket] = {}
+        self._folders: dict[Path, float] = {}  # GET folders and when they may go
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def _ticket(self, ticket: Ticket, base_url: str, name: str) -> str:
+        key = secrets.token_urlsafe(24)
+        ticket.expires = time.monotonic() + TICKET_SECONDS
+        with self._lock:
+            now = time.monotonic()
+            for old in [k for k, t in self._tickets.items() if t.expires < now]:
+                self._tickets.pop(old, None)
+            for folder in [f for f, until in self._folders.items() if until < now]:
+                self._folders.pop(folder, None)
+                shutil.rmtree(folder, ignore_errors=True)
+            self._tickets[key] = ticket
+        return f"{base_url}{PREFIX}{key}/{name}"
+
+    # -- the PUT / GET statements -------------------------------------------------------------
+
+    def put(self, session: HttpSession, stmt: ast.Put, base_url: str) -> dict[str, Any]:
+        """UPLOAD instructions: the driver expands the local files and asks again per file for its URL."""
+        local = _local(stmt.local)
+        name = os.path.basename(local)
+        options = {k.upper(): v.strip("'\"").upper() for k, v in stmt.options}
+        ticket = Ticket(session, "upload", None, render_stage(stmt.stage), name,
+                        options.get("OVERWRITE", "FALSE") == "TRUE")
+        url = self._ticket(ticket, base_url, name)
+        return {"command": "UPLOAD", "src_locations": [local], "parallel": 4,
+                "autoCompress": options.get("AUTO_COMPRESS", "TRUE") == "TRUE",
+                "sourceCompression": options.get("SOURCE_COMPRESSION", "AUTO_DETECT").lower(),
+                "overwrite": ticket.overwrite, "encryptionMaterial": None,
+                "stageInfo": _stage_info(url), "rowtype": [], "rowset": []}
+
+    def get(self, session: HttpSession, stmt: ast.Get, base_url: str) -> dict[str, Any]:
+        """DOWNLOAD instructions: the stage's files copied to scratch (with the session's privileges).
+
+        Like Snowflake's GET, files land under their base names (the same name twice: the last wins).
+        """
+        folder = Path(tempfile.mkdtemp(dir=self._scratch))
+        with self._lock:
+            self._folders[folder] = time.monotonic() + TICKET_SECONDS
+        command = f"GET {render_stage(stmt.stage)} {literal('file://' + folder.as_posix() + '/')}"
+        if stmt.pattern is not None:
+            command += f" PATTERN = {literal(stmt.pattern)}"
+        cur = session.conn.cursor()
+        cur.execute(command)
+        names = [row[0] for row in cur.fetchall()]
+        urls = [self._ticket(Ticket(session, "download", folder / n), base_url, n) for n in names]
+        return {"command": "DOWNLOAD", "src_locations": names, "presignedUrls": urls, "parallel": 4,
+                "localLocation": _local(stmt.local), "encryptionMaterial": None,
+                "stageInfo": _stage_info(None), "rowtype": [], "rowset": []}
+
+    # -- the presigned URLs -------------------------------------------------------------------
+
+    def _take(self, path: str, kind: str) -> Ticket | None:
+        key = path[len(PREFIX):].split("/", 1)[0]
+        with self._lock:
+            ticket = self._tickets.get(key)
+            if ticket is None or ticket.kind != kind or ticket.expires < time.monotonic():
+                return None
+        return ticket
+
+    def upload(self, path: str, body: bytes) -> tuple[int, str]:
+        """HTTP PUT on an upload URL: the bytes go into the stage through the session's connection."""
+        ticket = self._take(path, "upload")
+        if ticket is None:
+            return 400, "The presigned URL is unknown or has expired."
+        if ticket.name in ("", ".", "..") or "/" in ticket.name or "\\" in ticket.name:
+            return 400, f"Not a file name: {ticket.name!r}"
+        target = Path(tempfile.mkdtemp(dir=self._scratch)) / ticket.name
+        target.write_bytes(body)
+        try:
+            with ticket.session.lock:
+                ticket.session.conn.cursor().execute(
+                    f"PUT {literal('file://' + target.as_posix())} {ticket.stage} AUTO_COMPRESS = FALSE "
+                    f"OVERWRITE = {'TRUE' if ticket.overwrite else 'FALSE'}")
+        except errors.Error as e:
+            return 403, str(e)
+        finally:
+            shutil.rmtree(target.parent, ignore_errors=True)
+        return 200, ""
+
+    def download(self, path: str) -> tuple[int, bytes]:
+        ticket = self._take(path, "download")
+        if ticket is None or ticket.path is None or not ticket.path.is_file():
+            return 404, b"The presigned URL is unknown or has expired."
+        return 200, ticket.path.read_bytes()
+
+
+def _local(url: str) -> str:
+    """The client-side path of a `file://` URL (only echoed back to the client, never opened here)."""
+    if url.lower().startswith("file://"):
+        parsed = urlparse(url)
+        return unquote(parsed.netloc + parsed.path)
+    return url
+
+
+def _stage_info(presigned_url: str | None) -> dict[str, Any]:
+    return {"locationType": "GCS", "location": "snowreg-stage/", "path": "", "region": "local",
+            "storageAccount": None, "isClientSideEncrypted": False, "creds": {}, "presignedUrl": presigned_url,
+            "endPoint": None, "useRegionalUrl": False}
