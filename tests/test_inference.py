@@ -48,7 +48,10 @@ class Affine:
 
 
 class Summary:
-    """Table methods: one row per partition, and one row per input row."""
+    """Table methods: one row per partition (partitioned), and one row per input row (the default)."""
+
+    def _get_partitioned_methods(self) -> list[str]:  # what @custom_model.partitioned_api declares
+        return ["summarize"]
 
     def summarize(self, df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"N": [len(df)], "TOTAL": [float(df["A"].sum())]})
@@ -329,9 +332,9 @@ def test_table_method_partitions(summary: Connection) -> None:
     STATS.clear()
     got = rows(summary, "SELECT * FROM t, TABLE(summ!summarize(a, b) OVER (PARTITION BY g)) ORDER BY n, total")
     assert STATS["table"] == 3  # one call per partition
-    # Partition z has one row and the method returned one: that row stays beside its input (a `process`
-    # handler); the other partitions' rows are not tied to one input row, so their input columns are NULL.
-    assert got == [(0.3, 0.0, "z", 1, 0.3), (None, None, None, 2, 1.0),
+    # Rows emitted at the end of a partition belong to no input row: their input columns are NULL,
+    # also for partition z, whose one input row gave one output row.
+    assert got == [(None, None, None, 1, 0.3), (None, None, None, 2, 1.0),
                    (None, None, None, 3, pytest.approx(0.3))]
     ordered = rows(summary, "SELECT g, contrib FROM t, TABLE(summ!explain(a, b) OVER (PARTITION BY g ORDER BY a DESC))")
     expected = {(g, round(a * 10, 6)) for a, g in rows(summary, "SELECT a, g FROM t")}
@@ -341,6 +344,30 @@ def test_table_method_partitions(summary: Connection) -> None:
         assert part == sorted(part, reverse=True)
     one = rows(summary, "SELECT n, total FROM t, TABLE(MODEL(summ, V1)!SUMMARIZE(t.a, t.b) OVER (PARTITION BY 1))")
     assert one == [(6, pytest.approx(FEATURES.A.sum()))]
+
+
+@pytest.mark.parametrize("over", ["OVER (PARTITION BY i.g)", "OVER (PARTITION BY 1)", ""])
+def test_table_method_keeps_the_input_row(summary: Connection, over: str) -> None:
+    """A method logged as TABLE_FUNCTION without PARTITIONED is a `process` handler: each output row
+    stands next to its input row, and `o.*` is the method's outputs only."""
+    cur = summary.cursor().execute(
+        f"SELECT i.g, i.a, o.* FROM t AS i, TABLE(MODEL(summ, V1)!explain(i.a, i.b) {over}) AS o ORDER BY i.a")
+    assert [d.name for d in cur.description] == ["G", "A", "CONTRIB"]
+    expected = sorted(rows(summary, "SELECT g, a FROM t"), key=lambda r: r[1])
+    assert [(g, a, pytest.approx(a * 10)) for g, a in expected] == cur.fetchall()
+    star = summary.cursor().execute(f"SELECT i.*, o.* FROM t AS i, TABLE(summ!explain(i.a, i.b) {over}) AS o")
+    assert [d.name for d in star.description] == ["A", "B", "G", "CONTRIB"]
+    assert all(r[3] == pytest.approx(r[0] * 10) for r in star.fetchall())
+
+
+def test_table_method_not_partitioned_returns_a_row_per_input_row(conn: Connection) -> None:
+    class Shrinking:
+        def explain(self, df: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"C": [1.0]})
+
+    log(conn, Shrinking(), "SHR", options={"target_methods": ["explain"], "function_type": "TABLE_FUNCTION"})
+    err = error_of(conn, "SELECT o.* FROM t, TABLE(shr!explain(a, b)) AS o")
+    assert err.errno == 100357 and "one row per input row" in err.msg
 
 
 def test_table_method_per_row_and_client_shape(summary: Connection) -> None:
