@@ -8,6 +8,7 @@ from snowreg import errors
 from snowreg.engine import containers, models, show, stages, tags
 from snowreg.engine.access import governance
 from snowreg.engine.inference import statement as inference
+from snowreg.engine.inference import views as model_views
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
@@ -112,6 +113,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         return inference.run(session, stmt, describe_only)
     if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
         return write_pandas.run(session, stmt, describe_only)
+    if model_views.mentioned(session, stmt.body.text):  # views over model calls expand when read
+        return inference.run(session, stmt, describe_only)
     return query.run_sql(session, stmt.body.text, describe_only)
 
 

@@ -255,7 +255,7 @@ def test_insert_select_and_create_table_as(conn: Connection) -> None:
     assert rows(conn, "SELECT o:y::float FROM out2 ORDER BY a") == rows(conn, "SELECT y FROM out1 ORDER BY a")
 
 
-def test_update_delete_and_no_views(conn: Connection) -> None:
+def test_update_delete(conn: Connection) -> None:
     log(conn, Scaler(), "SC")
     cur = conn.cursor()
     cur.execute("CREATE TABLE u AS SELECT a, b, CAST(NULL AS DOUBLE) AS y FROM t")
@@ -263,8 +263,71 @@ def test_update_delete_and_no_views(conn: Connection) -> None:
     assert cur.fetchall() == [(4,)]
     cur.execute("DELETE FROM u WHERE sc!predict(a, b):y::float < 1")
     assert rows(conn, "SELECT count(*), count(y) FROM u") == [(2, 2)]  # 2a + b < 1 for four rows
-    with pytest.raises(snowreg.NotSupportedError, match="not supported"):
-        cur.execute("CREATE VIEW v AS SELECT sc!predict(a, b) AS o FROM t")
+
+
+# ---------------------------------------------------------------------------------------------
+# Views over model calls: the version is resolved each time the view is read
+# ---------------------------------------------------------------------------------------------
+
+
+def test_view_follows_the_default_version(versions: Connection) -> None:
+    cur = versions.cursor()
+    cur.execute("CREATE VIEW scored AS SELECT a, g, aff!predict(a):y::float AS p FROM t")
+    assert cur.fetchall() == [("View SCORED successfully created.",)]
+    assert column(versions, "SELECT p / a FROM scored WHERE a = 0.1") == [pytest.approx(1)]
+    cur.execute("ALTER MODEL aff SET DEFAULT_VERSION = v3")
+    assert column(versions, "SELECT p / a FROM scored WHERE a = 0.1") == [pytest.approx(3)]
+    described = cur.describe("SELECT * FROM scored")
+    assert [d.name for d in described] == ["A", "G", "P"]
+    # CREATE TABLE AS and INSERT ... SELECT over the view (and over a call) take today's default
+    cur.execute("CREATE TABLE snap AS SELECT * FROM scored")
+    cur.execute("INSERT INTO snap SELECT a, g, aff!predict(a):y::float FROM t WHERE a = 0.1")
+    assert {round(p / a, 6) for p, a in rows(versions, "SELECT p, a FROM snap WHERE a = 0.1")} == {3.0}
+
+
+def test_view_follows_an_alias_and_nests(versions: Connection) -> None:
+    cur = versions.cursor()
+    cur.execute("CREATE VIEW prod_scores AS SELECT a, MODEL(aff, prod)!predict(a):y::float AS p FROM t")
+    cur.execute("CREATE VIEW doubled AS SELECT a, 2 * p AS q FROM prod_scores")
+    assert column(versions, "SELECT q / a FROM doubled WHERE a = 0.1") == [pytest.approx(4)]
+    cur.execute("ALTER MODEL aff VERSION v2 UNSET ALIAS")
+    cur.execute("ALTER MODEL aff VERSION v3 SET ALIAS = prod")
+    assert column(versions, "SELECT p / a FROM prod_scores WHERE a = 0.1") == [pytest.approx(3)]
+    assert column(versions, "SELECT q / a FROM doubled WHERE a = 0.1") == [pytest.approx(6)]
+    cur.execute("DROP VIEW doubled")
+    cur.execute("CREATE OR REPLACE VIEW prod_scores AS SELECT 1 AS one")
+    assert rows(versions, "SELECT * FROM prod_scores") == [(1,)]
+
+
+def test_view_resolves_names_in_its_own_schema_and_survives_reopen(tmp_path: Any) -> None:
+    path = tmp_path / "reg"
+    with snowreg.connect(path=str(path), database="DB", schema="S") as c:
+        c.cursor().execute("CREATE TABLE t (a DOUBLE, b DOUBLE, g VARCHAR)")
+        c.cursor().execute(f"INSERT INTO t VALUES {ROWS}")
+        log(c, Affine(2), "AFF", sample_input_data=FEATURES[["A"]])
+        c.cursor().execute("CREATE VIEW scored AS SELECT a, aff!predict(a):y::float AS p FROM t")
+    with snowreg.connect(path=str(path)) as c:
+        c.cursor().execute("CREATE DATABASE other")  # the current schema is now OTHER.PUBLIC
+        got = rows(c, "SELECT p / a FROM db.s.scored WHERE a = 0.1")
+        assert got == [(pytest.approx(2),)]
+
+
+def test_view_runs_with_its_owners_privileges(versions: Connection) -> None:
+    cur = versions.cursor()
+    cur.execute("CREATE VIEW scored AS SELECT a, aff!predict(a):y::float AS p FROM t")
+    cur.execute("CREATE ROLE reader")
+    cur.execute("GRANT USAGE ON DATABASE db TO ROLE reader")
+    cur.execute("GRANT USAGE ON SCHEMA db.s TO ROLE reader")
+    cur.execute("CREATE USER alice")
+    cur.execute("GRANT ROLE reader TO USER alice")
+    alice = snowreg.dbapi.Connection(versions._catalog, user="alice", role="reader")
+    with pytest.raises(snowreg.ProgrammingError):  # no SELECT on the view yet
+        alice.cursor().execute("SELECT * FROM db.s.scored")
+    cur.execute("GRANT SELECT ON VIEW db.s.scored TO ROLE reader")
+    assert len(rows(alice, "SELECT * FROM db.s.scored")) == 6  # no USAGE on the model: the owner's
+    with pytest.raises(snowreg.ProgrammingError) as info:  # the model itself stays out of reach
+        alice.cursor().execute("SELECT db.s.aff!predict(a) FROM db.s.scored")
+    assert info.value.errno == 2003
 
 
 def test_correlated_and_joined_calls_use_the_vector_udf(conn: Connection) -> None:
