@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import containers, models, show, stages, tags
+from snowreg.engine import containers, live, models, show, stages, tags
 from snowreg.engine.access import governance
 from snowreg.engine.inference import statement as inference
 from snowreg.engine.inference import views as model_views
@@ -100,9 +100,7 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
         case ast.Describe():
             return describe_object(session, stmt)
         case ast.LiveVersion():
-            # The client only sends these when SYSTEM$ML_PLATFORM_CAPABILITIES enables live versions;
-            # snowreg reports that capability off, so the client uses the stage path instead.
-            raise errors.not_supported(f"{stmt.action} LIVE VERSION")
+            return live.execute(session, stmt)
         case _:
             assert_never(stmt)
 
