@@ -47,6 +47,12 @@ def rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
     return conn.cursor().execute(sql).fetchall()
 
 
+def model_row(conn: Connection, like: str = "%") -> dict[str, Any]:
+    cur = conn.cursor().execute(f"SHOW MODELS LIKE '{like}'")
+    names = [d[0] for d in cur.description]
+    return dict(zip(names, cur.fetchone(), strict=True))
+
+
 def test_live_version_is_hidden_until_committed(tmp_path: Path, fitted: tuple[Any, Any]) -> None:
     conn = snowreg.connect(database="DB", schema="S")
     assert rows(conn, "CREATE MODEL m WITH LIVE VERSION v1") == [("Model M successfully created.",)]
@@ -57,7 +63,7 @@ def test_live_version_is_hidden_until_committed(tmp_path: Path, fitted: tuple[An
     assert info.value.errno == 2003
     conn.cursor().execute("ALTER MODEL m COMMIT VERSION v1")
     assert [r[1] for r in rows(conn, "SHOW VERSIONS IN MODEL m")] == ["V1"]
-    assert rows(conn, "SHOW MODELS LIKE 'M'")[0][8] == "V1"  # default_version_name
+    assert model_row(conn, "M")["default_version_name"] == "V1"
     got = rows(conn, "SELECT m!predict(1.0, 1.0):output_feature_0::float")
     assert got == [(pytest.approx(5.0),)]
     assert rows(conn, "SELECT COUNT(*) FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS") == [(1,)]
@@ -83,7 +89,7 @@ def test_add_live_version_commit_renames_and_errors(tmp_path: Path, fitted: tupl
     put_tree(conn, root, "snow://model/DB.S.IRIS/versions/LIVE_B/")
     conn.cursor().execute("ALTER MODEL iris COMMIT VERSION live_b RENAME VERSION TO v2")
     assert sorted(r[1] for r in rows(conn, "SHOW VERSIONS IN MODEL iris")) == ["V1", "V2"]
-    assert rows(conn, "SHOW MODELS")[0][8] == "V1"  # the default stays
+    assert model_row(conn)["default_version_name"] == "V1"  # the default stays
     with pytest.raises(snowreg.ProgrammingError):  # committed: no longer a live version
         conn.cursor().execute("ALTER MODEL iris COMMIT VERSION v2")
 
@@ -121,4 +127,4 @@ def test_the_guides_model_owner_logs_models(fitted: tuple[Any, Any], live: bool)
     assert mv.run(X, function_name="predict")["output_feature_0"].tolist() == pytest.approx(
         list(model.predict(X)))
     assert [r[1] for r in rows(admin, "SHOW MODELS")] == ["M"]  # no pending model is left behind
-    assert rows(admin, "SHOW MODELS")[0][5] == "MODEL_OWNER"
+    assert model_row(admin)["owner"] == "MODEL_OWNER"
