@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 import itertools
+import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
