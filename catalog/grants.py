@@ -449,6 +449,16 @@ class GrantsPart(ObjectsPart):
                 tx.execute("UPDATE snowreg.models SET owner = ? WHERE id = ?", [new_owner, model_id])
             return model_id
 
+    def create_live_model(self, database: str, schema: str, name: str, owner: str | None, version_name: str
+                          ) -> int:
+        with self.transaction() as tx:
+            model_id = super().create_live_model(database, schema, name, owner, version_name)
+            new_owner = self._apply_future_grants(tx, ObjectKey("MODEL", id=model_id), database, schema,
+                                                  owner or "")
+            if new_owner != (owner or ""):
+                tx.execute("UPDATE snowreg.models SET owner = ? WHERE id = ?", [new_owner, model_id])
+            return model_id
+
     def _after_model_dropped(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
         super()._after_model_dropped(tx, model_id)
         self._forget_object(tx, ObjectKey("MODEL", id=model_id))

@@ -288,10 +288,13 @@ def _signature_outputs(signature: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _partitioned(model_meta: Mapping[str, Any], target: str, kind: str) -> bool:
+    """Whether a table method has an `end_partition` handler. The client's model composer writes a
+    partitioned handler only when `function_properties` says PARTITIONED: true; without it a
+    TABLE_FUNCTION gets a vectorised `process` handler (one output row per input row)."""
     if kind != TABLE_FUNCTION:
         return False
     props = (model_meta.get("function_properties") or {}).get(target) or {}
-    return bool(props.get("PARTITIONED", props.get("partitioned", True)))
+    return bool(props.get("PARTITIONED", props.get("partitioned", False)))
 
 
 def _check_unique(functions: tuple[FunctionSpec, ...]) -> None:

@@ -20,6 +20,8 @@ VERSION_COLS = (
     "id, model_id, name, seq, created_on, last_altered_on, comment, metadata, alias, model_spec, model_type, "
     "model_attributes, runnable_in, user_data, python_version, dependencies, language, size"
 )
+# Versions made by the live-commit path are invisible until committed.
+_COMMITTED = "id NOT IN (SELECT version_id FROM snowreg.live_versions)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +153,12 @@ class ModelsPart(Store):
         return list(self.version_index(model_id).rows)
 
     def version_index(self, model_id: int) -> VersionIndex:
-        """A model's versions with their name and alias lookups (cached until a write changes them)."""
+        """A model's committed versions with their name and alias lookups (cached until a write changes them)."""
         return self.cached(("versions", model_id), lambda: self._load_versions(model_id))
 
     def _load_versions(self, model_id: int) -> VersionIndex:
-        rows = self.query(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? ORDER BY seq", [model_id])
+        rows = self.query(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND {_COMMITTED} "
+                          "ORDER BY seq", [model_id])
         return VersionIndex.of(tuple(VersionRow(*r) for r in rows))
 
     def _cached_many(self, kind: str, ids: list[int]) -> dict[int, Any]:
@@ -171,7 +174,8 @@ class ModelsPart(Store):
         missing = [m for m in model_ids if m not in out]
         if missing:
             rows = self.query(
-                f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE list_contains(?, model_id) ORDER BY seq",
+                f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE list_contains(?, model_id) AND {_COMMITTED} "
+                "ORDER BY seq",
                 [missing],
             )
             loaded: dict[int, list[VersionRow]] = {m: [] for m in missing}
@@ -253,6 +257,64 @@ class ModelsPart(Store):
                         for x in (version_id, pos, fn.name, function_to_json(fn))])
         return row
 
+    # -- live versions -----------------------------------------------------------------------
+
+    def live_version(self, model_id: int, name: str) -> VersionRow | None:
+        """An uncommitted live version of a model, by name."""
+        row = self.query_one(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND name = ? "
+                             f"AND NOT {_COMMITTED}", [model_id, name])
+        return VersionRow(*row) if row else None
+
+    def has_version_named(self, model_id: int, name: str) -> bool:
+        """Whether a committed or live version has this name."""
+        return self.query_one("SELECT 1 FROM snowreg.versions WHERE model_id = ? AND name = ?",
+                              [model_id, name]) is not None
+
+    def create_live_model(self, database: str, schema: str, name: str, owner: str | None, version_name: str
+                          ) -> int:
+        """A model whose one version is live: no default version until it is committed."""
+        with self.transaction() as tx:
+            model_id = self.next_id()
+            tx.execute("INSERT INTO snowreg.models VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 'USER_MODEL')",
+                       [model_id, database, schema, name, now(), owner])
+            self.add_live_version(model_id, version_name)
+            return model_id
+
+    def add_live_version(self, model_id: int, name: str) -> int:
+        """An empty live version of a model."""
+        with self.transaction() as tx:
+            version_id = self.next_id()
+            ts = now()
+            tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", [version_id, model_id, name, version_id, ts, ts])
+            tx.execute("INSERT INTO snowreg.live_versions VALUES (?)", [version_id])
+            return model_id
+
+    def commit_live_version(self, version: VersionRow, spec: VersionSpec, name: str,
+                            model_values: dict[str, Any]) -> None:
+        """The live version takes what its files declare and its final name; the model may be renamed
+        (`model_values`) and takes the version as its default when it has none."""
+        with self.transaction() as tx:
+            row = tx.execute("SELECT coalesce(sum(size), 0) FROM snowreg.files WHERE owner_kind = 'version' "
+                             "AND owner_id = ?", [version.id]).fetchone()
+            assert row is not None
+            tx.execute(
+                "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
+                "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, size = ?, "
+                "last_altered_on = ? WHERE id = ?",
+                [name, spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
+                 orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
+                 spec.python_version, spec.dependencies, spec.language, int(row[0]), now(), version.id])
+            for pos, fn in enumerate(spec.functions):
+                tx.execute("INSERT INTO snowreg.functions VALUES (?, ?, ?, ?)",
+                           [version.id, pos, fn.name, function_to_json(fn)])
+            tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version.id])
+            tx.execute("UPDATE snowreg.models SET default_version = coalesce(default_version, ?) WHERE id = ?",
+                       [name, version.model_id])
+            for column, value in model_values.items():
+                assert column in ("database_name", "schema_name", "name"), column
+                tx.execute(f"UPDATE snowreg.models SET {column} = ? WHERE id = ?", [value, version.model_id])
+
     def put_blob(self, content: bytes) -> str:
         return self.put_blobs([content])[0]
 
@@ -314,6 +376,7 @@ class ModelsPart(Store):
         """Hook for other parts (grants) to forget a dropped model."""
 
     def _delete_version_rows(self, tx: duckdb.DuckDBPyConnection, version_id: int) -> None:
+        tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version_id])
         tx.execute("DELETE FROM snowreg.functions WHERE version_id = ?", [version_id])
         tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'version' AND owner_id = ?", [version_id])
         tx.execute("DELETE FROM snowreg.versions WHERE id = ?", [version_id])

@@ -60,6 +60,11 @@ CREATE TABLE IF NOT EXISTS snowreg.versions (
     size BIGINT DEFAULT 0
 );
 
+-- Live versions (the client's live-commit path): made empty by CREATE MODEL ... WITH LIVE VERSION /
+-- ADD LIVE VERSION, filled by PUT into snow://model/<fqn>/versions/<v>/, and neither listed nor callable
+-- until ALTER MODEL ... COMMIT VERSION reads their MANIFEST.yml and removes the row here.
+CREATE TABLE IF NOT EXISTS snowreg.live_versions (version_id BIGINT PRIMARY KEY);
+
 CREATE TABLE IF NOT EXISTS snowreg.functions (
     version_id BIGINT NOT NULL,
     pos INTEGER NOT NULL,

@@ -7,7 +7,7 @@ WITH v AS (
            v.seq = min(v.seq) OVER (PARTITION BY v.model_id) AS is_first,
            v.seq = max(v.seq) OVER (PARTITION BY v.model_id) AS is_last
     FROM {main}.snowreg.versions v JOIN {main}.snowreg.models m ON m.id = v.model_id
-    WHERE m.database_name = db
+    WHERE m.database_name = db AND v.id NOT IN (SELECT version_id FROM {main}.snowreg.live_versions)
       AND (getvariable('snowreg_visible') IS NULL OR list_contains(getvariable('snowreg_visible'), m.id))
 )
 SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",

@@ -54,7 +54,7 @@ def train(kind: str) -> tuple[Any, Any, list[str]]:
     X = training_frame()
     if kind == "raising":
         return RaisingModel(), X.head(3), ["predict"]
-    if kind == "regressor":
+    if kind in ("regressor", "table"):
         from sklearn.linear_model import LinearRegression
 
         return LinearRegression().fit(X, 2 * X["X1"] + 3 * X["X2"]), X.head(3), ["predict"]
@@ -63,6 +63,14 @@ def train(kind: str) -> tuple[Any, Any, list[str]]:
     y = ((X["X1"] + X["X2"]) > 1.2).astype(int)
     methods = ["predict", "predict_proba", "predict_log_proba", "decision_function"]
     return LogisticRegression().fit(X, y), X.head(3), methods
+
+
+def log_options(kind: str, methods: list[str]) -> dict[str, Any]:
+    """log_model's options: `kind=table` logs the regressor's PREDICT as a TABLE_FUNCTION."""
+    options: dict[str, Any] = {"target_methods": list(methods)}
+    if kind == "table":
+        options["function_type"] = "TABLE_FUNCTION"
+    return options
 
 
 def split_name(name: str) -> list[str]:
@@ -119,7 +127,7 @@ class SnowregBackend:
             if kind == "raising":
                 given = {"signatures": {"predict": RAISING_SIGNATURE}}
             reg.log_model(model, model_name=parts[-1], version_name=version,
-                          options={"target_methods": list(methods)}, **given)
+                          options=log_options(kind, methods), **given)
             return
         if self.tmp is None:
             self.tmp = tempfile.TemporaryDirectory(prefix="snowreg-conformance-")
@@ -134,16 +142,19 @@ def _has_registry() -> bool:
     return importlib.util.find_spec("snowreg.registry") is not None
 
 
-def _manifest(methods: list[str]) -> dict[str, Any]:
-    """MANIFEST.yml: one FUNCTION per method over the two DOUBLE features (docs/SNOWFLAKE.md#c5-3)."""
+def _manifest(methods: list[str], kind: str) -> dict[str, Any]:
+    """MANIFEST.yml: one FUNCTION (TABLE_FUNCTION for `kind=table`) per method over the two DOUBLE
+    features (docs/SNOWFLAKE.md#c5-3)."""
     inputs = [{"name": f, "type": "DOUBLE"} for f in FEATURES]
+    table = kind == "table"
+    outputs = [{"name": "OUTPUT_FEATURE_0", "type": "DOUBLE"}] if table else [{"type": "OBJECT"}]
     runtime = {"language": "PYTHON", "version": "3.11", "imports": ["model/"],
                "dependencies": {"conda": "runtimes/python_runtime/env/conda.yml"}}
     return {
         "manifest_version": "1.0",
         "runtimes": {"python_runtime": runtime},
-        "methods": [{"name": m.upper(), "runtime": "python_runtime", "type": "FUNCTION",
-                     "handler": f"functions.{m}.infer", "inputs": inputs, "outputs": [{"type": "OBJECT"}]}
+        "methods": [{"name": m.upper(), "runtime": "python_runtime", "type": "TABLE_FUNCTION" if table else "FUNCTION",
+                     "handler": f"functions.{m}.infer", "inputs": inputs, "outputs": outputs}
                     for m in methods],
     }
 
@@ -154,7 +165,8 @@ def _model_spec(blob: str, methods: list[str], kind: str) -> dict[str, Any]:
     signature = {"inputs": [{"name": f, "type": "DOUBLE", "nullable": True} for f in FEATURES],
                  "outputs": [{"name": "output_feature_0", "type": out_type, "nullable": True}]}
     model_type = "custom" if kind == "raising" else "sklearn"
-    tasks = {"logreg": "TABULAR_BINARY_CLASSIFICATION", "regressor": "TABULAR_REGRESSION"}
+    tasks = {"logreg": "TABULAR_BINARY_CLASSIFICATION", "regressor": "TABULAR_REGRESSION",
+             "table": "TABULAR_REGRESSION"}
     return {
         "version": "2023-12-01", "name": blob, "model_type": model_type, "task": tasks.get(kind, "UNKNOWN"),
         "env": {"conda": "env/conda.yml", "python_version": "3.11"},
@@ -171,7 +183,7 @@ def write_version_dir(root: Path, model: Any, methods: list[str], kind: str) -> 
     blob = "MODEL"
     conda = b"dependencies:\n- scikit-learn\n"
     files: dict[str, bytes] = {
-        "MANIFEST.yml": yaml.safe_dump(_manifest(methods), sort_keys=False).encode(),
+        "MANIFEST.yml": yaml.safe_dump(_manifest(methods, kind), sort_keys=False).encode(),
         "model/model.yaml": yaml.safe_dump(_model_spec(blob, methods, kind), sort_keys=False).encode(),
         f"model/models/{blob}/model.pkl": pickle.dumps(model),
         "model/env/conda.yml": conda,
@@ -296,7 +308,7 @@ class SnowflakeBackend:
         parts = split_name(name)
         kwargs = {"database_name": parts[0], "schema_name": parts[1]} if len(parts) == 3 else {}
         reg = Registry(session=session, **kwargs)
-        reg.log_model(model, model_name=parts[-1], version_name=version, options={"target_methods": list(methods)},
+        reg.log_model(model, model_name=parts[-1], version_name=version, options=log_options(kind, methods),
                       **given)
 
 

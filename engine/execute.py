@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import databases, models, show, stages, tags, variables
+from snowreg.engine import databases, live, models, show, stages, tags, variables
 from snowreg.engine.access import governance, grants, showgrants
 from snowreg.engine.inference import statement as inference
+from snowreg.engine.inference import views as model_views
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
@@ -164,9 +165,7 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
         case ast.Describe():
             return describe_object(session, stmt)
         case ast.LiveVersion():
-            # The client only sends these when SYSTEM$ML_PLATFORM_CAPABILITIES enables live versions;
-            # snowreg reports that capability off, so the client uses the stage path instead.
-            raise errors.not_supported(f"{stmt.action} LIVE VERSION")
+            return live.execute(session, stmt)
         case _:
             assert_never(stmt)
 
@@ -177,6 +176,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         return inference.run(session, stmt, describe_only)
     if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
         return write_pandas.run(session, stmt, describe_only)
+    if model_views.mentioned(session, stmt.body.text):  # views over model calls expand when read
+        return inference.run(session, stmt, describe_only)
     return query.run_sql(session, stmt.body.text, describe_only)
 
 

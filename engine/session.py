@@ -29,6 +29,7 @@ class Session:
     schema: str | None = None
     warehouse: str | None = None
     secondary_roles: str = "NONE"
+    live_versions: bool = True  # SYSTEM$ML_PLATFORM_CAPABILITIES reports the live-version path
     variables: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_session_ids))

@@ -87,8 +87,11 @@ def _models_in_scope(session: Session, stmt: ast.ShowModels) -> list[ModelRow]:
     return session.catalog.list_models(db, schema)
 
 
-SHOW_MODELS_COLUMNS = ["created_on", "name", "model_type", "database_name", "schema_name", "owner", "comment",
-                       "versions", "default_version_name", "aliases"]
+# The order of real output (docs/SNOWFLAKE.md#c6, from a Snowflake notebook): `comment` before `owner` and
+# `default_version_name` before `versions`, where the SHOW MODELS page lists them the other way round
+# (DECISIONS #13).
+SHOW_MODELS_COLUMNS = ["created_on", "name", "model_type", "database_name", "schema_name", "comment", "owner",
+                       "default_version_name", "versions", "aliases"]
 
 
 def show_models(session: Session, stmt: ast.ShowModels) -> Result:
@@ -98,15 +101,21 @@ def show_models(session: Session, stmt: ast.ShowModels) -> Result:
     rows = []
     for m in models:
         versions = all_versions[m.id]
-        rows.append((m.created_on, m.name, m.model_type, m.database_name, m.schema_name, m.owner, m.comment,
-                     _json(list(versions.by_name)), m.default_version, _json(model_aliases(m, versions))))
+        rows.append((m.created_on, m.name, m.model_type, m.database_name, m.schema_name, m.comment, m.owner,
+                     m.default_version, _json(list(versions.by_name)), _json(model_aliases(m, versions))))
     types = ["TIMESTAMP_LTZ"] + ["TEXT"] * 9
     return from_rows(SHOW_MODELS_COLUMNS, _limit(rows, stmt.starts_with, stmt.limit), types)
 
 
+# The documented columns (https://docs.snowflake.com/en/sql-reference/sql/show-versions-in-model), `comment`
+# fourth and the BCR-1778 columns (https://docs.snowflake.com/en/release-notes/bcr-bundles/2024_08/bcr-1778)
+# in the order of real output (docs/SNOWFLAKE.md#c6), then `model_spec`. `is_default_version` is a BOOLEAN:
+# the client reads it with `bool(row["is_default_version"])`.
 SHOW_VERSIONS_COLUMNS = ["created_on", "name", "aliases", "comment", "database_name", "schema_name", "model_name",
-                         "is_default_version", "functions", "metadata", "user_data", "model_attributes",
-                         "runnable_in", "inference_services", "model_spec"]
+                         "is_default_version", "functions", "metadata", "user_data", "model_attributes", "size",
+                         "environment", "runnable_in", "inference_services", "model_spec"]
+_SHOW_VERSIONS_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "BOOLEAN", "TEXT", "TEXT",
+                        "TEXT", "TEXT", "FIXED", "TEXT", "TEXT", "TEXT", "TEXT"]
 
 
 def show_versions(session: Session, stmt: ast.ShowVersions) -> Result:
@@ -118,11 +127,9 @@ def show_versions(session: Session, stmt: ast.ShowVersions) -> Result:
     for v in chosen:
         rows.append((v.created_on, v.name, _json(version_aliases(model, v, versions)), v.comment,
                      model.database_name, model.schema_name, model.name,
-                     "true" if v.name == model.default_version else "false",
-                     _json([f.name for f in functions[v.id]]), v.metadata,
-                     v.user_data, v.model_attributes, v.runnable_in, "[]", v.model_spec))
-    types = ["TIMESTAMP_LTZ"] + ["TEXT"] * (len(SHOW_VERSIONS_COLUMNS) - 1)
-    return from_rows(SHOW_VERSIONS_COLUMNS, rows, types)
+                     v.name == model.default_version, _json([f.name for f in functions[v.id]]), v.metadata,
+                     v.user_data, v.model_attributes, v.size, None, v.runnable_in, "[]", v.model_spec))
+    return from_rows(SHOW_VERSIONS_COLUMNS, rows, _SHOW_VERSIONS_TYPES)
 
 
 def _versions_like(versions: VersionIndex, pattern: str | None) -> list[VersionRow]:

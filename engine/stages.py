@@ -46,6 +46,12 @@ def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction)
     if ref.kind == "model":
         assert ref.name is not None and ref.version is not None
         model = find_model(session, ref.name, action)
+        if action == "own":  # PUT / REMOVE change only a live version, before COMMIT VERSION
+            live = session.catalog.live_version(model.id, ref.version)
+            if live is None:
+                raise errors.not_supported("Changing the files of a committed model version (PUT and REMOVE "
+                                           "write to a live version: ALTER MODEL ... ADD LIVE VERSION)")
+            return "version", live.id, ref.path
         version = resolve_version(session, model, ref.version)  # resolved text, as in the URL
         return "version", version.id, ref.path
     if ref.kind != "named":

@@ -647,7 +647,7 @@ class Describe:
 class LiveVersion:
     """The client's undocumented live-commit path (docs/SNOWFLAKE.md#s1-1): `CREATE [OR REPLACE] MODEL
     [IF NOT EXISTS] m WITH LIVE VERSION v`, `ALTER MODEL [IF EXISTS] m ADD LIVE VERSION v`,
-    `ALTER MODEL [IF EXISTS] m COMMIT VERSION v`."""
+    `ALTER MODEL [IF EXISTS] m COMMIT VERSION v [RENAME TO m2] [RENAME VERSION TO v2]`."""
 
     action: Literal["CREATE", "ADD", "COMMIT"]
     name: QualifiedName
@@ -655,6 +655,8 @@ class LiveVersion:
     or_replace: bool = False
     if_not_exists: bool = False
     if_exists: bool = False
+    rename_to: QualifiedName | None = None  # COMMIT: the model's new name
+    rename_version_to: Name | None = None  # COMMIT: the version's new name
     span: Span = field(default=NO_SPAN, compare=False)
 
 

@@ -643,5 +643,8 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
     "describe": lambda c, s: a.Describe(c[0], c[1], span=s),
     "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2], if_exists=_flag(c[0]), span=s),
-    "commit_version": lambda c, s: a.LiveVersion("COMMIT", c[1], c[2], if_exists=_flag(c[0]), span=s),
+    "commit_version": lambda c, s: a.LiveVersion("COMMIT", c[1], c[2], if_exists=_flag(c[0]), rename_to=c[3],
+                                                 rename_version_to=c[4], span=s),
+    "commit_rename_model": lambda c, s: c[0],
+    "commit_rename_version": lambda c, s: c[0],
 }

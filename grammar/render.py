@@ -283,7 +283,9 @@ def _live_version(s: a.LiveVersion) -> str:
     if s.action == "CREATE":
         return f"{_create('MODEL', s)}{qname(s.name)} WITH LIVE VERSION {name(s.version)}"
     verb = "ADD LIVE VERSION" if s.action == "ADD" else "COMMIT VERSION"
-    return f"{_alter(s)}{verb} {name(s.version)}"
+    tail = (f" RENAME TO {qname(s.rename_to)}" if s.rename_to is not None else "") + (
+        f" RENAME VERSION TO {name(s.rename_version_to)}" if s.rename_version_to is not None else "")
+    return f"{_alter(s)}{verb} {name(s.version)}{tail}"
 
 
 _RENDERERS: dict[type, Callable[[Any], str]] = {

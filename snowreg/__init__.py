@@ -70,10 +70,13 @@ __all__ = [
 
 
 def connect(database: str | None = None, schema: str | None = None, role: str | None = None,
-            user: str | None = None, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Connection:
+            user: str | None = None, path: str | os.PathLike[str] | None = None, *, live_versions: bool = True,
+            **kwargs: Any) -> Connection:
     """A PEP 249 connection over a fresh private in-memory registry, or the persistent one at `path`.
 
     `database` / `schema` are created when missing (a convenience for tests; Snowflake would refuse).
+    `live_versions=False` stops reporting the live-version capability, so snowflake-ml-python (and
+    `snowreg.Registry`) log models through a temporary stage and CREATE MODEL ... FROM @stage instead.
     Other keyword arguments of `snowflake.connector.connect` (account, password, warehouse, ...) are
     accepted; `warehouse` is remembered, the rest ignored.
     """
@@ -82,7 +85,7 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
 
     catalog = Catalog(path)
     return Connection(catalog, user=user, role=role, database=database, schema=schema,
-                      warehouse=kwargs.get("warehouse"), owns_catalog=True)
+                      warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions)
 
 
 def parse(text: str) -> list[Statement]:

@@ -40,12 +40,13 @@ class Connection(ConnectionSurface):
 
     def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
-                 owns_catalog: bool = False) -> None:
+                 owns_catalog: bool = False, live_versions: bool = True) -> None:
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
         user_name, role_name = login(catalog, user, role)
-        self._session = Session(catalog, user=user_name, role=role_name, warehouse=warehouse)
+        self._session = Session(catalog, user=user_name, role=role_name, warehouse=warehouse,
+                                live_versions=live_versions)
         self._open_context(database, schema)
         self.messages: list[Any] = []
         self.errorhandler = None

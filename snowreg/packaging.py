@@ -162,9 +162,12 @@ def _target_methods(model: Any, handler: Handler, opts: Mapping[str, Any],
 
 
 def _partitioned_methods(model: Any, handler: Handler) -> set[str]:
-    if handler.model_type == "custom" and is_custom_model(model):
-        return set(model._get_partitioned_methods())
-    return set()
+    """Methods declared with `@custom_model.partitioned_api` (a plain object may declare them the
+    same way, through a `_get_partitioned_methods()` returning method names)."""
+    own = getattr(model, "_get_partitioned_methods", None)
+    if handler.model_type != "custom" or not callable(own):
+        return set()
+    return {m if isinstance(m, str) else m.__name__ for m in own()}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -125,20 +125,24 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
     `from snowflake.connector import connect`; a name ending in `write_pandas` gets snowreg's
     write_pandas, any other name the patched `connect`.
     `database` / `schema`: defaults for connections that name none.
+    `live_versions=False`: the connections do not report the live-version capability, so
+    snowflake-ml-python logs models through a temporary stage (as against an older account).
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, targets: Iterable[str] = (),
-                 database: str | None = None, schema: str | None = None) -> None:
+                 database: str | None = None, schema: str | None = None, live_versions: bool = True) -> None:
         self.path = path
         self.targets = tuple(targets)
         self.database, self.schema = database, schema
+        self.live_versions = live_versions
         self.catalog: Catalog | None = None
         self.connections: list[PatchedConnection] = []
         self._saved: list[tuple[Any, str, Any]] = []
 
     def _recreate_cm(self) -> patch:
         """Each call of a decorated function gets its own fresh registry."""
-        return patch(self.path, targets=self.targets, database=self.database, schema=self.schema)
+        return patch(self.path, targets=self.targets, database=self.database, schema=self.schema,
+                     live_versions=self.live_versions)
 
     def __enter__(self) -> patch:
         if self.catalog is not None:
@@ -198,7 +202,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         conn = PatchedConnection(
             self.catalog, user=user, role=role,
             database=params.get("database", self.database), schema=params.get("schema", self.schema),
-            warehouse=params.get("warehouse"))
+            warehouse=params.get("warehouse"), live_versions=self.live_versions)
         self.connections.append(conn)
         return conn
 

@@ -7,6 +7,7 @@ exactly as they do to a SQL author.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import shutil
@@ -63,6 +64,7 @@ class Registry:
                  schema_name: str | None = None, options: dict[str, Any] | None = None) -> None:
         self._conn = connection_of(session_or_connection)
         self._stage_dir: tuple[str, Path] | None = None
+        self._live: bool | None = None
         self._workdir: tempfile.TemporaryDirectory[str] | None = None
         self._upload_lock = threading.Lock()
         self._uploaded: dict[str, bytes] = {}  # relative path → SHA-256 of the file in the upload directory
@@ -167,6 +169,50 @@ class Registry:
             self._sql(f"CREATE MODEL {names.fqn} WITH VERSION {quote_ident(version)} {source}")
 
     def _upload_and_create(self, files: dict[str, bytes], names: Names, version: str, exists: bool) -> None:
+        if self._live_versions():
+            self._upload_live(files, names, version, exists)
+        else:
+            self._upload_to_stage(files, names, version, exists)
+
+    def _live_versions(self) -> bool:
+        """Whether the account reports live versions (as snowflake-ml-python asks, once)."""
+        if self._live is None:
+            rows = self._sql("SELECT SYSTEM$ML_PLATFORM_CAPABILITIES() AS FEATURES")
+            features = orjson.loads(rows[0]["FEATURES"]) if rows else {}
+            self._live = bool(features.get("ENABLE_LIVE_VERSION_IN_SDK"))
+        return self._live
+
+    def _upload_live(self, files: dict[str, bytes], names: Names, version: str, exists: bool) -> None:
+        """The live-commit path, as snowflake-ml-python 2.x takes it: a hidden live version (of a pending
+        model when the model is new), one PUT per file into it, then COMMIT VERSION with the final names.
+        It needs no stage, so USAGE and CREATE MODEL on the schema are enough."""
+        suffix = f"{random.randrange(16**8):08X}"
+        live = f"LIVE_{suffix}_VERSION"
+        target = names if exists else Names(names.database, names.schema, f"PENDING_{suffix}_MODEL")
+        if exists:
+            self._sql(f"ALTER MODEL {target.fqn} ADD LIVE VERSION {live}")
+        else:
+            self._sql(f"CREATE MODEL {target.fqn} WITH LIVE VERSION {live}")
+        try:
+            with tempfile.TemporaryDirectory(prefix="snowreg-live-") as tmp:
+                for rel, data in files.items():
+                    local = Path(tmp) / rel
+                    local.parent.mkdir(parents=True, exist_ok=True)
+                    local.write_bytes(data)
+                    folder = rel.rpartition("/")[0]
+                    dest = f"snow://model/{target.fqn}/versions/{live}/" + (folder + "/" if folder else "")
+                    source = local.resolve().as_uri().replace("'", "\\'")
+                    self._sql(f"PUT '{source}' '{dest.replace(chr(39), chr(92) + chr(39))}' "
+                              "auto_compress = False overwrite = True")
+            rename = "" if exists else f" RENAME TO {names.fqn}"
+            self._sql(f"ALTER MODEL {target.fqn} COMMIT VERSION {live}{rename} RENAME VERSION TO {quote_ident(version)}")
+        except BaseException:
+            if not exists:
+                with contextlib.suppress(Exception):
+                    self._sql(f"DROP MODEL IF EXISTS {target.fqn}")
+            raise
+
+    def _upload_to_stage(self, files: dict[str, bytes], names: Names, version: str, exists: bool) -> None:
         """The files go below the registry's temporary stage, which reads a local directory (no PUT
         needed), then CREATE MODEL / ADD VERSION copies them into the version.
 

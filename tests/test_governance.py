@@ -301,4 +301,4 @@ def test_example_multiple_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert error(conn, "ALTER MODEL prod_model SET DEFAULT_VERSION = V2").errno == 3001
         run(conn, "USE ROLE ml_admin")
         rows = run(conn, "SHOW VERSIONS IN MODEL prod_db.prod_schema.prod_model")
-        assert [(r[1], r[7]) for r in rows] == [("V1", "true"), ("V2", "false")]
+        assert [(r[1], r[7]) for r in rows] == [("V1", True), ("V2", False)]

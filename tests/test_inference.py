@@ -47,7 +47,10 @@ class Affine:
 
 
 class Summary:
-    """Table methods: one row per partition, and one row per input row."""
+    """Table methods: one row per partition (partitioned), and one row per input row (the default)."""
+
+    def _get_partitioned_methods(self) -> list[str]:  # what @custom_model.partitioned_api declares
+        return ["summarize"]
 
     def summarize(self, df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"N": [len(df)], "TOTAL": [float(df["A"].sum())]})
@@ -251,7 +254,7 @@ def test_insert_select_and_create_table_as(conn: Connection) -> None:
     assert rows(conn, "SELECT o:y::float FROM out2 ORDER BY a") == rows(conn, "SELECT y FROM out1 ORDER BY a")
 
 
-def test_update_delete_and_no_views(conn: Connection) -> None:
+def test_update_delete(conn: Connection) -> None:
     log(conn, Scaler(), "SC")
     cur = conn.cursor()
     cur.execute("CREATE TABLE u AS SELECT a, b, CAST(NULL AS DOUBLE) AS y FROM t")
@@ -259,8 +262,71 @@ def test_update_delete_and_no_views(conn: Connection) -> None:
     assert cur.fetchall() == [(4,)]
     cur.execute("DELETE FROM u WHERE sc!predict(a, b):y::float < 1")
     assert rows(conn, "SELECT count(*), count(y) FROM u") == [(2, 2)]  # 2a + b < 1 for four rows
-    with pytest.raises(snowreg.NotSupportedError, match="not supported"):
-        cur.execute("CREATE VIEW v AS SELECT sc!predict(a, b) AS o FROM t")
+
+
+# ---------------------------------------------------------------------------------------------
+# Views over model calls: the version is resolved each time the view is read
+# ---------------------------------------------------------------------------------------------
+
+
+def test_view_follows_the_default_version(versions: Connection) -> None:
+    cur = versions.cursor()
+    cur.execute("CREATE VIEW scored AS SELECT a, g, aff!predict(a):y::float AS p FROM t")
+    assert cur.fetchall() == [("View SCORED successfully created.",)]
+    assert column(versions, "SELECT p / a FROM scored WHERE a = 0.1") == [pytest.approx(1)]
+    cur.execute("ALTER MODEL aff SET DEFAULT_VERSION = v3")
+    assert column(versions, "SELECT p / a FROM scored WHERE a = 0.1") == [pytest.approx(3)]
+    described = cur.describe("SELECT * FROM scored")
+    assert [d.name for d in described] == ["A", "G", "P"]
+    # CREATE TABLE AS and INSERT ... SELECT over the view (and over a call) take today's default
+    cur.execute("CREATE TABLE snap AS SELECT * FROM scored")
+    cur.execute("INSERT INTO snap SELECT a, g, aff!predict(a):y::float FROM t WHERE a = 0.1")
+    assert {round(p / a, 6) for p, a in rows(versions, "SELECT p, a FROM snap WHERE a = 0.1")} == {3.0}
+
+
+def test_view_follows_an_alias_and_nests(versions: Connection) -> None:
+    cur = versions.cursor()
+    cur.execute("CREATE VIEW prod_scores AS SELECT a, MODEL(aff, prod)!predict(a):y::float AS p FROM t")
+    cur.execute("CREATE VIEW doubled AS SELECT a, 2 * p AS q FROM prod_scores")
+    assert column(versions, "SELECT q / a FROM doubled WHERE a = 0.1") == [pytest.approx(4)]
+    cur.execute("ALTER MODEL aff VERSION v2 UNSET ALIAS")
+    cur.execute("ALTER MODEL aff VERSION v3 SET ALIAS = prod")
+    assert column(versions, "SELECT p / a FROM prod_scores WHERE a = 0.1") == [pytest.approx(3)]
+    assert column(versions, "SELECT q / a FROM doubled WHERE a = 0.1") == [pytest.approx(6)]
+    cur.execute("DROP VIEW doubled")
+    cur.execute("CREATE OR REPLACE VIEW prod_scores AS SELECT 1 AS one")
+    assert rows(versions, "SELECT * FROM prod_scores") == [(1,)]
+
+
+def test_view_resolves_names_in_its_own_schema_and_survives_reopen(tmp_path: Any) -> None:
+    path = tmp_path / "reg"
+    with snowreg.connect(path=str(path), database="DB", schema="S") as c:
+        c.cursor().execute("CREATE TABLE t (a DOUBLE, b DOUBLE, g VARCHAR)")
+        c.cursor().execute(f"INSERT INTO t VALUES {ROWS}")
+        log(c, Affine(2), "AFF", sample_input_data=FEATURES[["A"]])
+        c.cursor().execute("CREATE VIEW scored AS SELECT a, aff!predict(a):y::float AS p FROM t")
+    with snowreg.connect(path=str(path)) as c:
+        c.cursor().execute("CREATE DATABASE other")  # the current schema is now OTHER.PUBLIC
+        got = rows(c, "SELECT p / a FROM db.s.scored WHERE a = 0.1")
+        assert got == [(pytest.approx(2),)]
+
+
+def test_view_runs_with_its_owners_privileges(versions: Connection) -> None:
+    cur = versions.cursor()
+    cur.execute("CREATE VIEW scored AS SELECT a, aff!predict(a):y::float AS p FROM t")
+    cur.execute("CREATE ROLE reader")
+    cur.execute("GRANT USAGE ON DATABASE db TO ROLE reader")
+    cur.execute("GRANT USAGE ON SCHEMA db.s TO ROLE reader")
+    cur.execute("CREATE USER alice")
+    cur.execute("GRANT ROLE reader TO USER alice")
+    alice = snowreg.dbapi.Connection(versions._catalog, user="alice", role="reader")
+    with pytest.raises(snowreg.ProgrammingError):  # no SELECT on the view yet
+        alice.cursor().execute("SELECT * FROM db.s.scored")
+    cur.execute("GRANT SELECT ON VIEW db.s.scored TO ROLE reader")
+    assert len(rows(alice, "SELECT * FROM db.s.scored")) == 6  # no USAGE on the model: the owner's
+    with pytest.raises(snowreg.ProgrammingError) as info:  # the model itself stays out of reach
+        alice.cursor().execute("SELECT db.s.aff!predict(a) FROM db.s.scored")
+    assert info.value.errno == 2003
 
 
 def test_correlated_and_joined_calls_use_the_vector_udf(conn: Connection) -> None:
@@ -331,9 +397,9 @@ def test_table_method_partitions(summary: Connection) -> None:
     stats.clear()
     got = rows(summary, "SELECT * FROM t, TABLE(summ!summarize(a, b) OVER (PARTITION BY g)) ORDER BY n, total")
     assert stats["table"] == 3  # one call per partition
-    # Partition z has one row and the method returned one: that row stays beside its input (a `process`
-    # handler); the other partitions' rows are not tied to one input row, so their input columns are NULL.
-    assert got == [(0.3, 0.0, "z", 1, 0.3), (None, None, None, 2, 1.0),
+    # Rows emitted at the end of a partition belong to no input row: their input columns are NULL,
+    # also for partition z, whose one input row gave one output row.
+    assert got == [(None, None, None, 1, 0.3), (None, None, None, 2, 1.0),
                    (None, None, None, 3, pytest.approx(0.3))]
     ordered = rows(summary, "SELECT g, contrib FROM t, TABLE(summ!explain(a, b) OVER (PARTITION BY g ORDER BY a DESC))")
     expected = {(g, round(a * 10, 6)) for a, g in rows(summary, "SELECT a, g FROM t")}
@@ -343,6 +409,30 @@ def test_table_method_partitions(summary: Connection) -> None:
         assert part == sorted(part, reverse=True)
     one = rows(summary, "SELECT n, total FROM t, TABLE(MODEL(summ, V1)!SUMMARIZE(t.a, t.b) OVER (PARTITION BY 1))")
     assert one == [(6, pytest.approx(FEATURES.A.sum()))]
+
+
+@pytest.mark.parametrize("over", ["OVER (PARTITION BY i.g)", "OVER (PARTITION BY 1)", ""])
+def test_table_method_keeps_the_input_row(summary: Connection, over: str) -> None:
+    """A method logged as TABLE_FUNCTION without PARTITIONED is a `process` handler: each output row
+    stands next to its input row, and `o.*` is the method's outputs only."""
+    cur = summary.cursor().execute(
+        f"SELECT i.g, i.a, o.* FROM t AS i, TABLE(MODEL(summ, V1)!explain(i.a, i.b) {over}) AS o ORDER BY i.a")
+    assert [d.name for d in cur.description] == ["G", "A", "CONTRIB"]
+    expected = sorted(rows(summary, "SELECT g, a FROM t"), key=lambda r: r[1])
+    assert [(g, a, pytest.approx(a * 10)) for g, a in expected] == cur.fetchall()
+    star = summary.cursor().execute(f"SELECT i.*, o.* FROM t AS i, TABLE(summ!explain(i.a, i.b) {over}) AS o")
+    assert [d.name for d in star.description] == ["A", "B", "G", "CONTRIB"]
+    assert all(r[3] == pytest.approx(r[0] * 10) for r in star.fetchall())
+
+
+def test_table_method_not_partitioned_returns_a_row_per_input_row(conn: Connection) -> None:
+    class Shrinking:
+        def explain(self, df: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"C": [1.0]})
+
+    log(conn, Shrinking(), "SHR", options={"target_methods": ["explain"], "function_type": "TABLE_FUNCTION"})
+    err = error_of(conn, "SELECT o.* FROM t, TABLE(shr!explain(a, b)) AS o")
+    assert err.errno == 100357 and "one row per input row" in err.msg
 
 
 def test_table_method_per_row_and_client_shape(summary: Connection) -> None:

@@ -325,7 +325,8 @@ def test_show_functions_row() -> None:
     assert row["arguments"] == "(A DOUBLE, B STRING [, TEMPERATURE DOUBLE])"
     assert row["return_type"] == "TABLE (OUTPUT_FEATURE_0 DOUBLE)"
     assert (row["min_num_arguments"], row["max_num_arguments"], row["is_table_function"]) == (2, 3, "TRUE")
-    assert part.is_partitioned and row["language"] == "PYTHON" and row["version_name"] == "V1"
+    # no model.yaml function_properties: the client's composer writes a `process` handler (not partitioned)
+    assert not part.is_partitioned and row["language"] == "PYTHON" and row["version_name"] == "V1"
 
 
 def test_manifest_module_stays_light(tmp_path: Path) -> None:

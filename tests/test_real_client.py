@@ -174,12 +174,16 @@ def test_scenario_on_snowreg_registry() -> None:
 
 
 if HAVE_CLIENTS:
-    @pytest.fixture
-    def snowpark_session() -> Iterator[Any]:
+    @pytest.fixture(params=[True, False], ids=["live-versions", "stage"])
+    def snowpark_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+        """A Snowpark session on a patched connection; with and without the live-version capability
+        (the client reads SYSTEM$ML_PLATFORM_CAPABILITIES once per process: forget its answer)."""
         import snowflake.connector
+        from snowflake.ml._internal import platform_capabilities
         from snowflake.snowpark import Session
 
-        with snowreg.patch():
+        platform_capabilities.PlatformCapabilities._instance = None
+        with snowreg.patch(live_versions=request.param):
             conn = snowflake.connector.connect(account="acct", user="me", password="x", database="DB",
                                                schema="PUBLIC", warehouse="WH")
             session = Session.builder.configs({"connection": conn}).create()
@@ -187,6 +191,42 @@ if HAVE_CLIENTS:
                 yield session
             finally:
                 session.close()
+                platform_capabilities.PlatformCapabilities._instance = None
+
+    def test_the_guides_model_owner_logs_with_the_real_client() -> None:
+        """USAGE on the database and schema and CREATE MODEL on the schema are enough for the unmodified
+        client when live versions are reported (it then needs no stage)."""
+        import snowflake.connector
+        from snowflake.ml._internal import platform_capabilities
+        from snowflake.ml.registry import Registry
+        from snowflake.snowpark import Session
+
+        X, clf, _, _ = iris()
+        platform_capabilities.PlatformCapabilities._instance = None
+        with snowreg.patch():
+            admin = snowflake.connector.connect(database="ML", schema="REG")
+            for sql in ("CREATE ROLE model_owner", "GRANT USAGE ON DATABASE ml TO ROLE model_owner",
+                        "GRANT USAGE ON SCHEMA ml.reg TO ROLE model_owner",
+                        "GRANT CREATE MODEL ON SCHEMA ml.reg TO ROLE model_owner",
+                        "CREATE USER owner_user", "GRANT ROLE model_owner TO USER owner_user"):
+                admin.cursor().execute(sql)
+            conn = snowflake.connector.connect(user="owner_user", role="model_owner", database="ML", schema="REG")
+            session = Session.builder.configs({"connection": conn}).create()
+            try:
+                reg = Registry(session)
+                mv = reg.log_model(clf, model_name="IRIS", version_name="V1", sample_input_data=X.head(10))
+                reg.log_model(clf, model_name="IRIS", version_name="V2", sample_input_data=X.head(10))
+                assert mv.version_name == "V1"  # (run() on pandas would also need CREATE TABLE)
+                row = X.iloc[0]
+                got = conn.cursor().execute(
+                    "SELECT MODEL(iris, v1)!predict(%s, %s, %s, %s):output_feature_0::int",
+                    [float(v) for v in row]).fetchall()
+                assert got == [(int(clf.predict(X.head(1))[0]),)]
+                names = [r[1] for r in admin.cursor().execute("SHOW MODELS IN SCHEMA ml.reg").fetchall()]
+                assert names == ["IRIS"]
+            finally:
+                session.close()
+                platform_capabilities.PlatformCapabilities._instance = None
 
     def test_scenario_on_snowflake_ml_registry(snowpark_session: Any) -> None:
         from snowflake.ml.registry import Registry

@@ -177,3 +177,25 @@ def test_privileges_apply(data: tuple[Any, Any], tmp_path: Path) -> None:
             version.load()
         with pytest.raises(snowreg.ProgrammingError, match="Insufficient privileges"):
             version.export(str(tmp_path / "export"))
+
+
+def test_show_columns_as_snowflake_has_them(logged: Any, snowreg_conn: Any) -> None:
+    """SHOW VERSIONS carries the BCR-1778 columns and a BOOLEAN is_default_version (the client reads it
+    with bool()); SHOW MODELS lists its columns in the order of real output."""
+    cur = snowreg_conn.cursor().execute("SHOW VERSIONS IN MODEL CLF")
+    names = [d[0] for d in cur.description]
+    row = dict(zip(names, cur.fetchone(), strict=True))
+    assert names[11:16] == ["model_attributes", "size", "environment", "runnable_in", "inference_services"]
+    assert row["is_default_version"] is True
+    listed = snowreg_conn.cursor().execute("LIST 'snow://model/CLF/versions/V1/'").fetchall()
+    assert row["size"] == sum(r[1] for r in listed) > 0
+    assert row["inference_services"] == "[]" and row["environment"] is None
+    models = snowreg_conn.cursor().execute("SHOW MODELS")
+    assert [d[0] for d in models.description] == [
+        "created_on", "name", "model_type", "database_name", "schema_name", "comment", "owner",
+        "default_version_name", "versions", "aliases"]
+    columns = snowreg_conn.cursor().execute(
+        "SELECT VERSION_ALIASES, MODEL_TYPE, PYTHON_VERSION, LANGUAGE, DEPENDENCIES, METADATA, USERDATA "
+        "FROM INFORMATION_SCHEMA.MODEL_VERSIONS").fetchall()
+    assert len(columns) == 1 and columns[0][1] == "sklearn" and columns[0][3] == "PYTHON"
+    assert "scikit-learn" in columns[0][4] and columns[0][2]

@@ -274,7 +274,7 @@ def test_registry_sql_over_http(server: str) -> None:
     versions = query(server, token, "SHOW VERSIONS IN MODEL CLF")["data"]
     names = [c["name"] for c in versions["rowtype"]]
     default = {r[names.index("name")]: r[names.index("is_default_version")] for r in versions["rowset"]}
-    assert default == {"V1": "false", "V2": "true"}
+    assert default == {"V1": "0", "V2": "1"}  # a BOOLEAN column: JSON rowsets carry "1" / "0"
     scored = query(server, token, "SELECT CLF!PREDICT(A, B, C):output_feature_0::INT AS P FROM FEATURES ORDER BY A")
     assert scored["success"], scored
     assert scored["data"]["rowset"] == [["0"], ["1"]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 import weakref
 from collections import OrderedDict
@@ -22,7 +23,7 @@ class _Entry:
     model: LoadedModel | None = None
     error: BaseException | None = None
     loaded: threading.Event = field(default_factory=threading.Event)
-    users: set[tuple[int, int]] = field(default_factory=set)  # (id(catalog), version id)
+    users: set[tuple[int, int]] = field(default_factory=set)  # (_token(catalog), version id)
 
 
 class ModelCache:
@@ -54,8 +55,8 @@ class ModelCache:
                 entry = self._entries[key] = _Entry()
                 self._evict()
             self._entries.move_to_end(key)
-            entry.users.add((id(catalog), version.id))
-            self._catalogs[id(catalog)] = catalog
+            entry.users.add((_token(catalog), version.id))
+            self._catalogs[_token(catalog)] = catalog
         if owner:
             self._load(catalog, version, key, entry)
         entry.loaded.wait()
@@ -67,7 +68,7 @@ class ModelCache:
     def _key(self, catalog: Catalog, version_id: int) -> str:
         """The content key of a version, remembered until the catalog next changes."""
         generation = getattr(catalog, "generation", None)
-        memo = (id(catalog), version_id)
+        memo = (_token(catalog), version_id)
         known = self._content.get(memo)
         if known is not None and generation is not None and known[0] == generation:
             return known[1]
@@ -97,13 +98,13 @@ class ModelCache:
     def _sweep(self, catalog: Catalog) -> None:
         """Forget models whose versions no longer exist, once per change of the catalog."""
         generation = getattr(catalog, "generation", None)
-        if generation is None or self._generations.get(id(catalog)) == generation:
+        if generation is None or self._generations.get(_token(catalog)) == generation:
             return
-        self._generations[id(catalog)] = generation
+        self._generations[_token(catalog)] = generation
         with self._lock:
-            self._content = {k: v for k, v in self._content.items() if k[0] != id(catalog)}
+            self._content = {k: v for k, v in self._content.items() if k[0] != _token(catalog)}
             users = [(key, user) for key, entry in self._entries.items() for user in entry.users
-                     if user[0] == id(catalog) and entry.loaded.is_set()]
+                     if user[0] == _token(catalog) and entry.loaded.is_set()]
         gone = {user for _, user in users if not catalog.list_files("version", user[1], "model/")}
         if not gone:
             return
@@ -131,6 +132,19 @@ def content_key(catalog: Catalog, version_id: int) -> str:
     for path, size, md5, _ in files:
         digest.update(f"{path}\0{size}\0{md5}\n".encode())
     return digest.hexdigest()
+
+
+_TOKENS: weakref.WeakKeyDictionary[Catalog, int] = weakref.WeakKeyDictionary()
+_next_token = itertools.count(1)
+
+
+def _token(catalog: Catalog) -> int:
+    """A number naming one catalog for as long as it lives (`id()` is reused after it is collected, and a
+    fresh catalog at the same address must not inherit another's remembered content keys)."""
+    token = _TOKENS.get(catalog)
+    if token is None:
+        token = _TOKENS[catalog] = next(_next_token)
+    return token
 
 
 MODELS = ModelCache()

@@ -26,11 +26,12 @@ from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
 from snowreg.engine.inference import tables as inference_tables
+from snowreg.engine.inference import views
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
 from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
 from snowreg.engine.resolve import find_model, resolve_version
-from snowreg.engine.result import Column, Result
+from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import translate
@@ -46,14 +47,20 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     sql = query.substitute_variables(session, binder.render(stmt.body))
     tr = translate.translate(sql, tuple(binder.labels))
     if tr.kind == "create_view":
-        # A view would keep the name of a per-statement Arrow table or UDF: refuse instead.
-        raise errors.not_supported("A view whose definition calls a model method")
+        if not binder.sites and not views.reads_model_view(session, tr.tables):
+            views.forget(session.catalog)  # it may replace a view over model calls
+            return query.run_sql(session, sql, describe_only)  # only its text named a model view
+        if describe_only:
+            return status()
+        # The view keeps its Snowflake text: its calls are bound each time it is read.
+        return views.create(session, stmt, tr, lambda s, q: run(s, q, describe_only=True))
     privileges.check_tables(session, tr.tables, tr.kind)
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
                 stats=session.inference_stats)
     query.sync_context(session, tr)
     try:
         tree = _duckdb_tree(tr.sql)
+        views.expand(session, tree, binder.view_binder)
         marks = _call_columns(tree)
         _prepare(plan, tree)
         inference_tables.expand(plan, tree)
@@ -67,6 +74,8 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         plan.close()
     if not describe_only:
         privileges.record_tables(session, tr.tables, tr.kind)
+        if tr.kind not in ("select", "insert", "update", "delete", "merge"):
+            views.forget(session.catalog)
     return _mark(result, marks[0])
 
 
@@ -95,6 +104,12 @@ class Binder:
         self.aliases = {a.alias: a for a in aliases}
         self.sites: dict[int, Site] = {}
         self.labels: list[str] = []
+
+    def view_binder(self, owner: Session, stmt: ast.Query) -> translate.Translation:
+        """A view's query, its calls bound (as the view's owner, in its schema) into this statement's sites."""
+        child = Binder(owner, stmt.model_aliases)
+        child.sites, child.labels = self.sites, self.labels
+        return translate.translate(child.render(stmt.body), tuple(self.labels))
 
     def render(self, template: ast.Template) -> str:
         out = []

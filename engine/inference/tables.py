@@ -2,10 +2,13 @@
 
 The rows of the source on the left are materialised with the call's arguments (and partition and
 order keys), the method runs once per partition (once over all rows without OVER), and the SELECT
-reads one Arrow table holding the source's columns next to the method's output columns, under the
-source's alias. Output rows of a partitioned call are not tied to input rows, so the source's
-columns are NULL there (docs/SNOWFLAKE.md#c4); without OVER, a method that returns one row per input
-row keeps the input row's columns beside it.
+reads two Arrow tables joined by position: the source's columns under the source's alias and the
+method's output columns under the call's alias (so `o.*` is the outputs only).
+
+A method logged without PARTITIONED (the client's default) has a vectorised `process` handler: one
+output row per input row, each next to its input row's columns, with or without OVER. A partitioned
+method (`end_partition`) emits rows that belong to no input row: the source's columns are NULL there
+(docs/SNOWFLAKE.md#c4). https://docs.snowflake.com/en/developer-guide/udf/python/udf-python-tabular-vectorized
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.inference.fast import add_ctes
-from snowreg.engine.inference.methods import duck_type, run_table, to_arrow
+from snowreg.engine.inference.methods import duck_type, run_table, to_arrow, udf_error
 from snowreg.engine.inference.plan import TABLE_CALL, Plan, Site, arrow_types, datatype, quoted
 
 if TYPE_CHECKING:
@@ -68,8 +71,8 @@ def _expand(plan: Plan, node: exp.Table, site: Site, call: exp.Anonymous, window
         table = plan.sql(query.sql(dialect="duckdb", identify=True)).to_arrow_table()
     except duckdb.Error as e:
         raise plan.failure(e) from None
-    result = _results(plan, site, table, n_args, len(parts), sorts, window is not None)
-    _rewrite(select, node, left, plan.register(result))
+    inputs, outputs = _results(plan, site, table, n_args, len(parts), sorts, window is not None)
+    _rewrite(select, node, left, plan.register(inputs), plan.register(outputs))
 
 
 def _left_source(select: exp.Select, node: exp.Table) -> exp.Expr | None:
@@ -100,17 +103,17 @@ def _materialisation(select: exp.Select, left: exp.Expr | None, site: Site, call
 
 
 def _results(plan: Plan, site: Site, table: pa.Table, n_args: int, n_parts: int, sorts: list[exp.Expr],
-             windowed: bool) -> pa.Table:
-    """The source's columns beside the method's outputs, partition by partition.
+             windowed: bool) -> tuple[pa.Table, pa.Table]:
+    """The source's rows and the method's outputs, row for row, partition by partition.
 
-    A method that returns one row per input row (a `process` handler) keeps each input row's columns;
-    rows from a partitioned handler (`end_partition`), or any other number of rows, have NULLs there.
+    A `process` handler keeps each input row's columns (and must return one row per input row);
+    rows from a partitioned handler (`end_partition`) have NULLs there.
     """
     import pyarrow as pa
     helper = [c for c in table.column_names if c.startswith("__snowreg_t")]
     left = table.drop_columns(helper)
     if plan.describe_only or table.num_rows == 0:
-        return _beside(left.slice(0, 0), _empty_outputs(site))
+        return left.slice(0, 0), _empty_outputs(site)
     frame = table.select(helper).to_pandas()
     args = frame[[f"{_ARG}{j}" for j in range(n_args)]]
     method = plan.method(site)
@@ -118,10 +121,16 @@ def _results(plan: Plan, site: Site, table: pa.Table, n_args: int, n_parts: int,
     for rows in _partitions(frame, n_parts, sorts) if windowed else [list(range(len(frame)))]:
         plan.stats["table"] += 1
         piece = run_table(method, args.iloc[rows])
-        tied = not site.fn.is_partitioned and len(piece) == len(rows)
-        lefts.append(left.take(pa.array(rows, pa.int64())) if tied else _nulls(left.schema, len(piece)))
+        if site.fn.is_partitioned:
+            lefts.append(_nulls(left.schema, len(piece)))
+        elif len(piece) == len(rows):
+            lefts.append(left.take(pa.array(rows, pa.int64())))
+        else:
+            raise udf_error(method, ValueError(
+                f"The method returned {len(piece)} rows for {len(rows)} input rows; a method that is not "
+                "partitioned (a vectorised process handler) returns one row per input row."))
         pieces.append(piece)
-    return _beside(pa.concat_tables(lefts), _arrow_outputs(site, pieces))
+    return pa.concat_tables(lefts), _arrow_outputs(site, pieces)
 
 
 def _partitions(frame: pd.DataFrame, n_parts: int, sorts: list[exp.Expr]) -> list[list[int]]:
@@ -169,19 +178,14 @@ def _nulls(schema: pa.Schema, rows: int) -> pa.Table:
     return pa.Table.from_arrays([pa.nulls(rows, f.type) for f in schema], schema=schema)
 
 
-def _beside(left: pa.Table, out: pa.Table) -> pa.Table:
-    for name, col in zip(out.column_names, out.columns, strict=True):
-        left = left.append_column(name, col)
-    return left
-
-
-def _rewrite(select: exp.Select, node: exp.Table, left: exp.Expr | None, table: str) -> None:
-    call_alias = node.alias_or_name if node.args.get("alias") else ""
-    alias = left.alias_or_name if left is not None else call_alias
-    select.set("from_", exp.From(this=exp.Table(this=quoted(table),
-                                                alias=exp.TableAlias(this=quoted(alias)) if alias else None)))
-    select.set("joins", None)
-    if call_alias and call_alias != alias:
-        for col in select.find_all(exp.Column):
-            if col.table == call_alias:
-                col.set("table", quoted(alias) if alias else None)
+def _rewrite(select: exp.Select, node: exp.Table, left: exp.Expr | None, inputs: str, outputs: str) -> None:
+    """FROM <inputs> AS <source alias> POSITIONAL JOIN <outputs> AS <call alias>."""
+    call_alias = node.alias_or_name if node.args.get("alias") else outputs
+    out = exp.Table(this=quoted(outputs), alias=exp.TableAlias(this=quoted(call_alias)))
+    if left is None:
+        select.set("from_", exp.From(this=out))
+        select.set("joins", None)
+        return
+    source = exp.Table(this=quoted(inputs), alias=exp.TableAlias(this=quoted(left.alias_or_name)))
+    select.set("from_", exp.From(this=source))
+    select.set("joins", [exp.Join(this=out, method="POSITIONAL")])

@@ -25,11 +25,14 @@ _SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$])SYSTEM\$([A-Za-z_][A-Za-z0-9_]*)
 _ARG = re.compile(r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|[-+]?\d+(?:\.\d*)?|NULL)\s*(?:,|$)", re.S | re.I)
 _NAME_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
 
-# Reported to snowflake-ml-python (docs/SNOWFLAKE.md#c3-1, R3): the stage-and-CREATE MODEL path
-# (no live versions), conda packaging without an artifact-repository probe, and signatures without
+# Reported to snowflake-ml-python (docs/SNOWFLAKE.md#c3-1, R3): live versions (CREATE MODEL ... WITH LIVE VERSION,
+# PUT into snow://model/..., COMMIT VERSION; the hidden-name variant is what client 2.x reads) unless the
+# connection turned them off, conda packaging without an artifact-repository probe, and signatures without
 # method parameters.
+LIVE_VERSION_CAPABILITIES = ("ENABLE_LIVE_VERSION_IN_SDK", "ENABLE_HIDDEN_LIVE_VERSION_IN_SDK")
 CAPABILITIES = {
     "ENABLE_LIVE_VERSION_IN_SDK": False,
+    "ENABLE_HIDDEN_LIVE_VERSION_IN_SDK": False,
     "ENABLE_PIP_ONLY_PACKAGING": False,
     "SET_MODULE_FUNCTIONS_VOLATILITY_FROM_MANIFEST": False,
     "ENABLE_MODEL_METHOD_SIGNATURE_PARAMETERS": False,
@@ -101,7 +104,7 @@ def _evaluate(session: Session, name: str, args: list[str | float | None]) -> st
 
 def capabilities(session: Session, args: list[str | float | None]) -> str:
     """`SYSTEM$ML_PLATFORM_CAPABILITIES()`: a JSON object of feature flags."""
-    return orjson.dumps(CAPABILITIES).decode()
+    return orjson.dumps({**CAPABILITIES, **dict.fromkeys(LIVE_VERSION_CAPABILITIES, session.live_versions)}).decode()
 
 
 def cancel_all_queries(session: Session, args: list[str | float | None]) -> str:

@@ -1,0 +1,111 @@
+"""Live versions: the client's live-commit path to a new version without a stage of its own.
+
+`CREATE MODEL m WITH LIVE VERSION v` / `ALTER MODEL m ADD LIVE VERSION v` make an empty version, the
+client PUTs the version directory into `snow://model/<fqn>/versions/<v>/`, and `ALTER MODEL m COMMIT
+VERSION v [RENAME TO m2] [RENAME VERSION TO v2]` reads its MANIFEST.yml like CREATE MODEL ... FROM a
+stage does. Until then the version is neither listed nor callable (docs/SNOWFLAKE.md#c5-1). The
+statements are undocumented; the privileges are those of their documented counterparts: CREATE MODEL
+on the schema for a new model, OWNERSHIP of the model for the others (DECISIONS R5).
+"""
+
+from __future__ import annotations
+
+from snowreg import errors
+from snowreg.catalog import ModelRow
+from snowreg.catalog.manifest import read_version
+from snowreg.engine import stages
+from snowreg.engine.access import privileges
+from snowreg.engine.models import rule_error
+from snowreg.engine.resolve import SYSTEM_ALIASES, find_model_or_none
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session, model_fqn
+from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident
+
+
+def execute(session: Session, stmt: ast.LiveVersion) -> Result:
+    if stmt.action == "CREATE":
+        return _create(session, stmt)
+    if stmt.action == "ADD":
+        return _add(session, stmt)
+    return _commit(session, stmt)
+
+
+def _create(session: Session, stmt: ast.LiveVersion) -> Result:
+    if stmt.or_replace and stmt.if_not_exists:
+        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+    db, schema, name = session.qualify(stmt.name)
+    if session.catalog.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    existing = session.catalog.get_model(db, schema, name)
+    if existing is not None:
+        if stmt.if_not_exists:
+            return status(f"{name} already exists, statement succeeded.")
+        if not stmt.or_replace:
+            raise errors.already_exists("Object", name)
+        privileges.check_model(session, existing, "own")
+    privileges.check_create_in_schema(session, db, schema, "MODEL")
+    version = _new_version_name(session, stmt.version)
+    with session.catalog.transaction():
+        if existing is not None:
+            session.catalog.drop_model(existing.id)
+        session.catalog.create_live_model(db, schema, name, session.role, version)
+    return status(f"Model {quote_ident(name)} successfully created.")
+
+
+def _add(session: Session, stmt: ast.LiveVersion) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    version = _new_version_name(session, stmt.version, model)
+    session.catalog.add_live_version(model.id, version)
+    return status()
+
+
+def _new_version_name(session: Session, ref: ast.Name, model: ModelRow | None = None) -> str:
+    name = session.name(ref)
+    if name in SYSTEM_ALIASES:
+        raise rule_error(f"Version name '{name}' is a system alias.")
+    if model is None:
+        return name
+    if session.catalog.has_version_named(model.id, name):
+        raise errors.already_exists("Model version", name)
+    if any(v.alias == name for v in session.catalog.list_versions(model.id)):
+        raise rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'.")
+    return name
+
+
+def _commit(session: Session, stmt: ast.LiveVersion) -> Result:
+    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    if model is None:
+        return status()
+    live = session.catalog.live_version(model.id, session.name(stmt.version))
+    if live is None:
+        raise errors.does_not_exist("Live version", f"{model_fqn(model)}.{quote_ident(session.name(stmt.version))}")
+    spec = read_version(stages.read_tree(session, "version", live.id, ""))
+    name = live.name
+    if stmt.rename_version_to is not None:
+        name = session.name(stmt.rename_version_to)
+        if name != live.name:
+            _new_version_name(session, stmt.rename_version_to, model)
+    session.catalog.commit_live_version(live, spec, name, _renamed(session, model, stmt.rename_to))
+    return status()
+
+
+def _renamed(session: Session, model: ModelRow, new: ast.QualifiedName | None) -> dict[str, object]:
+    """The model columns a `RENAME TO` changes, checked as ALTER MODEL ... RENAME TO checks them."""
+    if new is None:
+        return {}
+    if new.schema is None:
+        db, schema, name = model.database_name, model.schema_name, session.name(new.name)
+    else:
+        db, schema, name = session.qualify(new)
+    if (db, schema, name) == (model.database_name, model.schema_name, model.name):
+        return {}
+    if session.catalog.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    if session.catalog.get_model(db, schema, name) is not None:
+        raise errors.already_exists("Object", name)
+    if (db, schema) != (model.database_name, model.schema_name):
+        privileges.check_create_in_schema(session, db, schema, "MODEL")
+    return {"database_name": db, "schema_name": schema, "name": name}
