@@ -6,14 +6,14 @@ from importlib import metadata, resources
 
 import duckdb
 
-from snowreg.catalog.grants import GrantsPart
 from snowreg.catalog.models import ModelRow, VersionContent, VersionRow
 from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.store import DatabaseRow, SchemaRow, quote
+from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
     "Catalog", "DatabaseRow", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionRow",
-    "quote",
+    "WarehouseRow", "quote",
 ]
 
 
@@ -24,7 +24,7 @@ def _ml_version() -> str:
         return ""
 
 
-class Catalog(GrantsPart):
+class Catalog(WarehousesPart):
     """A registry: in memory, or persistent under a directory."""
 
     _views_sql: str | None = None
