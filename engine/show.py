@@ -15,7 +15,7 @@ from snowreg.engine.resolve import find_model, resolve_version, version_aliases
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
-from snowreg.grammar.text import like, quote_ident
+from snowreg.grammar.text import like, quote_ident, split_name
 
 T = TypeVar("T")
 
@@ -54,8 +54,9 @@ def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
         return from_rows(TERSE_COLUMNS, [(d.created_on, d.name, None, None, None) for d in found],
                          ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT"])
     names = list(SHOW_DATABASES_COLUMNS)
+    default = _default_database(session)
     rows: list[tuple[Any, ...]] = [
-        (d.created_on, d.name, "N", "Y" if d.name == session.database else "N", "", d.owner or "",
+        (d.created_on, d.name, "Y" if d.name == default else "N", "Y" if d.name == session.database else "N", "", d.owner or "",
          d.comment or "", "", 1, "STANDARD", None, "ROLE", None)
         for d in found
     ]
@@ -66,6 +67,16 @@ def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
         types.insert(at, "TIMESTAMP_LTZ")
         rows = [r[:at] + (None,) + r[at:] for r in rows]
     return from_rows(names, rows, types)
+
+
+def _default_database(session: Session) -> str | None:
+    """is_default: the database of the user's DEFAULT_NAMESPACE (`db` or `db.schema`)."""
+    user = session.catalog.get_user(session.user)
+    namespace = orjson.loads(user.properties).get("DEFAULT_NAMESPACE") if user is not None else None
+    try:
+        return split_name(str(namespace))[0] if namespace else None
+    except ValueError:  # a namespace that is not a name shows no default
+        return None
 
 
 def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:

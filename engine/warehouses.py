@@ -34,7 +34,7 @@ _SIZES = {
 
 SHOW_WAREHOUSES_COLUMNS = [
     "name", "state", "type", "size", "min_cluster_count", "max_cluster_count", "started_clusters", "running",
-    "queued", "is_default", "is_current", "auto_suspend", "auto_resume", "available", "provisioning",
+    "queued", "is_default", "is_current", "is_interactive", "auto_suspend", "auto_resume", "available", "provisioning",
     "quiescing", "other", "created_on", "resumed_on", "updated_on", "owner", "comment",
     "enable_query_acceleration", "query_acceleration_max_scale_factor", "resource_monitor", "actives",
     "pendings", "failed", "suspended", "uuid", "scaling_policy", "budget", "owner_role_type",
@@ -137,7 +137,7 @@ def _row(session: Session, w: WarehouseRow, default: str | None) -> tuple[Any, .
     return (
         w.name, w.state, kind, size, int(w.property("MIN_CLUSTER_COUNT") or 1),
         int(w.property("MAX_CLUSTER_COUNT") or 1), 1 if started else 0, 0, 0,
-        "Y" if w.name == default else "N", "Y" if w.name == session.warehouse else "N",
+        "Y" if w.name == default else "N", "Y" if w.name == session.warehouse else "N", "N",
         600 if suspend is None else int(suspend), str(_true(w.property("AUTO_RESUME"), True)).lower(),
         "100" if started else "", "0" if started else "", "0" if started else "", "0" if started else "",
         w.created_on, w.resumed_on, w.updated_on, w.owner, w.property("COMMENT") or "",
