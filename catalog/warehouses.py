@@ -7,7 +7,7 @@ from datetime import datetime
 
 import orjson
 
-from snowreg.catalog.grants import GrantsPart
+from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.store import now
 
 _COLS = "name, created_on, updated_on, resumed_on, owner, state, properties"
@@ -42,8 +42,9 @@ class WarehousesPart(GrantsPart):
                          replace: bool = False) -> None:
         stamp = now()
         with self.transaction() as tx:
-            if replace:
+            if replace:  # CREATE OR REPLACE: the old warehouse's grants go with it
                 tx.execute("DELETE FROM snowreg.warehouses WHERE name = ?", [name])
+                self._forget_object(tx, ObjectKey("WAREHOUSE", name=name))
             tx.execute(f"INSERT INTO snowreg.warehouses ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        [name, stamp, stamp, stamp if state == "STARTED" else None, owner, state,
                         orjson.dumps(properties).decode()])
@@ -63,3 +64,4 @@ class WarehousesPart(GrantsPart):
     def drop_warehouse(self, name: str) -> None:
         with self.transaction() as tx:
             tx.execute("DELETE FROM snowreg.warehouses WHERE name = ?", [name])
+            self._forget_object(tx, ObjectKey("WAREHOUSE", name=name))

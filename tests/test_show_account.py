@@ -90,3 +90,14 @@ def test_show_databases_terse_and_history_shapes() -> None:
         terse = rows(conn, "SHOW TERSE DATABASES STARTS WITH 'Z'")
         assert terse == [{"created_on": terse[0]["created_on"], "name": "ZETA", "kind": None,
                           "database_name": None, "schema_name": None}]
+
+
+def test_dropping_a_warehouse_drops_its_grants() -> None:
+    with snowreg.connect() as conn:
+        conn.cursor().execute("CREATE ROLE r1")
+        conn.cursor().execute("CREATE WAREHOUSE wh_gone")
+        conn.cursor().execute("GRANT USAGE ON WAREHOUSE wh_gone TO ROLE r1")
+        assert [g["privilege"] for g in rows(conn, "SHOW GRANTS TO ROLE r1")] == ["USAGE"]
+        conn.cursor().execute("DROP WAREHOUSE wh_gone")
+        conn.cursor().execute("CREATE WAREHOUSE wh_gone")
+        assert rows(conn, "SHOW GRANTS TO ROLE r1") == []
