@@ -211,7 +211,7 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
         if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     rows: list[tuple[Any, ...]] = []
-    if stmt.kind != "USER" and scope in (None, "ACCOUNT"):
+    if stmt.kind != "USER":  # built-ins belong to no database: every scope lists them
         for fn in sorted(builtin_functions(), key=lambda f: (f.name, len(f.arguments))):
             if like(stmt.like, fn.name):
                 rows.append(_builtin_row(fn))
