@@ -8,15 +8,14 @@ from importlib import resources
 
 import duckdb
 
-from snowreg.catalog.grants import GrantsPart
 from snowreg.catalog.models import ModelRow, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.store import DatabaseRow, SchemaRow, quote
+from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
     "Catalog", "DatabaseRow", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
-    "VersionRow",
-    "quote",
+    "VersionRow", "WarehouseRow", "quote",
 ]
 
 
@@ -36,7 +35,7 @@ def _ml_version() -> str:
         return ""
 
 
-class Catalog(GrantsPart):
+class Catalog(WarehousesPart):
     """A registry: in memory, or persistent under a directory."""
 
     _views_sql: str | None = None

@@ -204,3 +204,14 @@ WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
 
 INSERT INTO snowreg.meta SELECT 'governance_seeded', '1'
 WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
+
+-- Warehouses: snowreg runs no compute, so CREATE / ALTER / DROP WAREHOUSE are recorded for SHOW WAREHOUSES.
+CREATE TABLE IF NOT EXISTS snowreg.warehouses (
+    name VARCHAR PRIMARY KEY,
+    created_on TIMESTAMPTZ NOT NULL,
+    updated_on TIMESTAMPTZ NOT NULL,
+    resumed_on TIMESTAMPTZ,
+    owner VARCHAR NOT NULL DEFAULT '',
+    state VARCHAR NOT NULL,  -- STARTED | SUSPENDED
+    properties VARCHAR NOT NULL DEFAULT '{}'  -- CREATE / ALTER WAREHOUSE properties, JSON object
+);

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import databases, live, models, show, stages, tags, variables
+from snowreg.engine import databases, live, models, show, stages, tags, variables, warehouses
 from snowreg.engine.access import governance, grants, showgrants
 from snowreg.engine.inference import statement as inference
 from snowreg.engine.inference import views as model_views
@@ -154,6 +154,16 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return showgrants.show_roles(session, stmt)
         case ast.ShowUsers():
             return showgrants.show_users(session, stmt)
+        case ast.ShowAccountFunctions():
+            return show.show_account_functions(session, stmt)
+        case ast.ShowWarehouses():
+            return warehouses.show_warehouses(session, stmt)
+        case ast.CreateWarehouse():
+            return warehouses.create_warehouse(session, stmt)
+        case ast.DropWarehouse():
+            return warehouses.drop_warehouse(session, stmt)
+        case ast.AlterWarehouse():
+            return warehouses.alter_warehouse(session, stmt)
         case ast.GrantPrivileges():
             return grants.grant_privileges(session, stmt)
         case ast.RevokePrivileges():
@@ -184,7 +194,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
 def describe(stmt: ast.Statement, session: Session) -> Result:
     """Type a non-query statement without running it: SHOW commands run (they change nothing)."""
     if isinstance(stmt, ast.ShowModels | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
-                  | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles):
+                  | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
+                  | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions):
         result = execute(stmt, session)
         result.rows = []
         result.rowcount = 0

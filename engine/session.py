@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -16,6 +17,15 @@ from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
+
+# The fake account snowreg answers as (CURRENT_ACCOUNT, CURRENT_REGION, ...; conformance/DECISIONS.md).
+ACCOUNT_CONTEXT: dict[str, str] = {
+    "snowreg_account": "SNOWREG",  # CURRENT_ACCOUNT(): the account locator
+    "snowreg_account_name": "SNOWREG",
+    "snowreg_organization": "SNOWREG",
+    "snowreg_region": "AWS_US_WEST_2",
+    "snowreg_client": "snowreg",
+}
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Session:
     variables: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_session_ids))
+    started_on: datetime = field(default_factory=lambda: datetime.now(UTC))
     _cursor: duckdb.DuckDBPyConnection | None = None
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
@@ -84,6 +95,7 @@ class Session:
         want: dict[str, Any] = {
             "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
+            "snowreg_transaction": None, **ACCOUNT_CONTEXT,
         }
         for key, value in self.variables.items():
             want[key] = value

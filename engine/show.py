@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 
@@ -14,8 +15,9 @@ from snowreg.engine.resolve import find_model, model_aliases, resolve_version, v
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
-from snowreg.grammar.text import like, quote_ident
+from snowreg.grammar.text import like, quote_ident, split_name
 
+T = TypeVar("T")
 
 def _limit(rows: list[Any], starts_with: str | None, limit: int | None, key: int = 1) -> list[Any]:
     if starts_with is not None:
@@ -23,20 +25,58 @@ def _limit(rows: list[Any], starts_with: str | None, limit: int | None, key: int
     return rows[:limit] if limit is not None else rows
 
 
+def page(items: list[T], name_of: Callable[[T], str], starts_with: str | None, limit: int | None,
+         start: str | None) -> list[T]:
+    """STARTS WITH, then LIMIT n [FROM 'name'] over items in name order (FROM: names >= it, case-sensitive)."""
+    if starts_with is not None:
+        items = [i for i in items if name_of(i).startswith(starts_with)]
+    if start is not None:
+        items = [i for i in items if name_of(i) >= start]
+    return items[:limit] if limit is not None else items
+
+
 def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+SHOW_DATABASES_COLUMNS = ["created_on", "name", "is_default", "is_current", "origin", "owner", "comment", "options",
+                          "retention_time", "kind", "budget", "owner_role_type", "object_visibility"]
+TERSE_COLUMNS = ["created_on", "name", "kind", "database_name", "schema_name"]
+
+
 def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
-    rows = [
-        (d.created_on, d.name, "N", "Y" if d.name == session.database else "N", "", d.owner or "",
-         d.comment or "", "", "1", "STANDARD", None, "ROLE")
-        for d in session.catalog.list_databases()
-        if like(stmt.like, d.name) and privileges.can_see_database(session, d.name)
+    """https://docs.snowflake.com/en/sql-reference/sql/show-databases: lexicographic by name."""
+    found = sorted((d for d in session.catalog.list_databases()
+                    if like(stmt.like, d.name) and privileges.can_see_database(session, d.name)),
+                   key=lambda d: d.name)
+    found = page(found, lambda d: d.name, stmt.starts_with, stmt.limit, stmt.limit_from)
+    if stmt.terse:
+        return from_rows(TERSE_COLUMNS, [(d.created_on, d.name, None, None, None) for d in found],
+                         ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT"])
+    names = list(SHOW_DATABASES_COLUMNS)
+    default = _default_database(session)
+    rows: list[tuple[Any, ...]] = [
+        (d.created_on, d.name, "Y" if d.name == default else "N", "Y" if d.name == session.database else "N", "", d.owner or "",
+         d.comment or "", "", 1, "STANDARD", None, "ROLE", None)
+        for d in found
     ]
-    names = ["created_on", "name", "is_default", "is_current", "origin", "owner", "comment", "options",
-             "retention_time", "kind", "budget", "owner_role_type"]
-    return from_rows(names, _limit(rows, stmt.starts_with, stmt.limit), _types(names, rows))
+    types = ["TIMESTAMP_LTZ"] + ["FIXED" if n == "retention_time" else "TEXT" for n in names[1:]]
+    if stmt.history:  # dropped databases are purged at once (no Time Travel): dropped_on is always NULL
+        at = names.index("retention_time") + 1
+        names.insert(at, "dropped_on")
+        types.insert(at, "TIMESTAMP_LTZ")
+        rows = [r[:at] + (None,) + r[at:] for r in rows]
+    return from_rows(names, rows, types)
+
+
+def _default_database(session: Session) -> str | None:
+    """is_default: the database of the user's DEFAULT_NAMESPACE (`db` or `db.schema`)."""
+    user = session.catalog.get_user(session.user)
+    namespace = orjson.loads(user.properties).get("DEFAULT_NAMESPACE") if user is not None else None
+    try:
+        return split_name(str(namespace))[0] if namespace else None
+    except ValueError:  # a namespace that is not a name shows no default
+        return None
 
 
 def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
@@ -156,3 +196,126 @@ def show_functions(session: Session, stmt: ast.ShowFunctions) -> Result:
         rows.append(tuple([version.created_on] + [values[c] for c in SHOW_FUNCTIONS_COLUMNS[1:]]))
     types = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "FIXED", "FIXED", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
     return from_rows(SHOW_FUNCTIONS_COLUMNS, rows, types)
+
+
+# ---------------------------------------------------------------------------------------------
+# SHOW [USER] FUNCTIONS (account level): https://docs.snowflake.com/en/sql-reference/sql/show-functions
+# ---------------------------------------------------------------------------------------------
+
+SHOW_ACCOUNT_FUNCTIONS_COLUMNS = [
+    "created_on", "name", "schema_name", "is_builtin", "is_aggregate", "is_ansi", "min_num_arguments",
+    "max_num_arguments", "arguments", "description", "catalog_name", "is_table_function", "valid_for_clustering",
+    "is_secure", "secrets", "external_access_integrations", "is_external_function", "language", "is_memoizable",
+    "is_data_metric",
+]
+_ACCOUNT_FUNCTION_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "FIXED", "FIXED"] + ["TEXT"] * 12
+
+
+def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> Result:
+    """Built-in functions (from `builtin_functions()`) unless USER; snowreg keeps no user-defined functions."""
+    scope = stmt.scope
+    if scope == "DATABASE" and stmt.scope_name is not None:
+        db = session.name(stmt.scope_name.name)
+        if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+            raise errors.does_not_exist("Database", quote_ident(db))
+    elif scope == "SCHEMA" and stmt.scope_name is not None:
+        db, schema = session.qualify_schema(stmt.scope_name)
+        if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+            raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    rows: list[tuple[Any, ...]] = []
+    if stmt.kind != "USER":  # built-ins belong to no database: every scope lists them
+        for fn in sorted(builtin_functions(), key=lambda f: (f.name, len(f.arguments))):
+            if like(stmt.like, fn.name):
+                rows.append(_builtin_row(fn))
+    return from_rows(SHOW_ACCOUNT_FUNCTIONS_COLUMNS, rows, _ACCOUNT_FUNCTION_TYPES)
+
+
+def _builtin_row(fn: BuiltinFunction) -> tuple[Any, ...]:
+    arguments = f"{fn.name}({', '.join(fn.arguments)}) RETURN {fn.returns}"
+    n = len(fn.arguments)
+    return (None, fn.name, "", "Y", "Y" if fn.aggregate else "N", "Y" if fn.ansi else "N", n - fn.optional, n,
+            arguments, fn.description, "", "Y" if fn.table else "N", "N" if fn.aggregate or fn.table else "Y", "N",
+            None, None, "N", "SQL", "N", "N")
+
+
+class BuiltinFunction(NamedTuple):
+    """One signature of a Snowflake built-in function, as SHOW FUNCTIONS lists it."""
+
+    name: str
+    arguments: tuple[str, ...]
+    returns: str
+    description: str
+    aggregate: bool = False
+    table: bool = False
+    ansi: bool = False
+    optional: int = 0  # trailing arguments that may be left out
+
+
+_F = BuiltinFunction
+# A documented subset of Snowflake's built-in functions that snowreg answers (descriptions after
+# https://docs.snowflake.com/en/sql-reference/functions-all). To be pointed at the engine's function table.
+_BUILTINS: tuple[BuiltinFunction, ...] = (
+    _F("ABS", ("NUMBER",), "NUMBER", "Returns the absolute value of a numeric expression.", ansi=True),
+    _F("ARRAY_AGG", ("ANY",), "ARRAY", "Returns the input values, pivoted into an array.", aggregate=True),
+    _F("ARRAY_CONSTRUCT", ("ANY",), "ARRAY", "Returns an array constructed from zero, one, or more inputs."),
+    _F("ARRAY_SIZE", ("ARRAY",), "NUMBER", "Returns the size of the input array."),
+    _F("AVG", ("NUMBER",), "NUMBER", "Returns the average of non-NULL records.", aggregate=True, ansi=True),
+    _F("CEIL", ("NUMBER", "NUMBER"), "NUMBER", "Returns values from the input rounded to the nearest equal or "
+       "larger integer, or to the nearest equal or larger value with the specified number of places after the "
+       "decimal point.", ansi=True, optional=1),
+    _F("COALESCE", ("ANY", "ANY"), "ANY", "Returns the first non-NULL expression among its arguments, or NULL if "
+       "all its arguments are NULL.", ansi=True),
+    _F("CONCAT", ("VARCHAR", "VARCHAR"), "VARCHAR", "Concatenates one or more strings, or concatenates one or "
+       "more binary values."),
+    _F("COUNT", ("ANY",), "NUMBER", "Returns either the number of non-NULL records for the specified columns, "
+       "or the total number of records.", aggregate=True, ansi=True),
+    _F("CURRENT_ACCOUNT", (), "VARCHAR", "Returns the account locator used by the user's current session."),
+    _F("CURRENT_DATABASE", (), "VARCHAR", "Returns the name of the current database, which varies depending on "
+       "where you call the function."),
+    _F("CURRENT_DATE", (), "DATE", "Returns the current date of the system.", ansi=True),
+    _F("CURRENT_REGION", (), "VARCHAR", "Returns the name of the region for the account where the current user "
+       "is logged in."),
+    _F("CURRENT_ROLE", (), "VARCHAR", "Returns the name of the primary role in use for the current session."),
+    _F("CURRENT_SCHEMA", (), "VARCHAR", "Returns the name of the current schema, which varies depending on where "
+       "you call the function."),
+    _F("CURRENT_SESSION", (), "VARCHAR", "Returns a unique system identifier for the Snowflake session "
+       "corresponding to the present connection."),
+    _F("CURRENT_TIMESTAMP", (), "TIMESTAMP_LTZ", "Returns the current timestamp for the system in the local "
+       "time zone.", ansi=True),
+    _F("CURRENT_USER", (), "VARCHAR", "Returns the name of the user currently logged into the system."),
+    _F("CURRENT_WAREHOUSE", (), "VARCHAR", "Returns the name of the warehouse in use for the current session."),
+    _F("DATEADD", ("VARCHAR", "NUMBER", "TIMESTAMP_NTZ"), "TIMESTAMP_NTZ", "Adds the specified value for the "
+       "specified date or time part to a date, time, or timestamp."),
+    _F("DATEDIFF", ("VARCHAR", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ"), "NUMBER", "Calculates the difference between "
+       "two date, time, or timestamp expressions based on the date or time part requested."),
+    _F("DIV0", ("NUMBER", "NUMBER"), "NUMBER", "Performs division like the division operator (/), but returns 0 "
+       "when the divisor is 0 (rather than reporting an error)."),
+    _F("FLATTEN", ("VARIANT",), "TABLE", "Flattens (explodes) compound values into multiple rows.", table=True),
+    _F("IFF", ("BOOLEAN", "ANY", "ANY"), "ANY", "Returns one of two values depending on whether a Boolean "
+       "expression evaluates to true or false."),
+    _F("LENGTH", ("VARCHAR",), "NUMBER", "Returns the length of an input string or binary value."),
+    _F("LOWER", ("VARCHAR",), "VARCHAR", "Returns the input string with all characters converted to lowercase.",
+       ansi=True),
+    _F("MAX", ("ANY",), "ANY", "Returns the maximum value for the records within expr.", aggregate=True,
+       ansi=True),
+    _F("MIN", ("ANY",), "ANY", "Returns the minimum value for the records within expr.", aggregate=True,
+       ansi=True),
+    _F("NVL", ("ANY", "ANY"), "ANY", "If expr1 is NULL, returns expr2, otherwise returns expr1."),
+    _F("OBJECT_CONSTRUCT", ("ANY",), "OBJECT", "Returns an OBJECT constructed from the arguments."),
+    _F("PARSE_JSON", ("VARCHAR",), "VARIANT", "Interprets an input string as a JSON document, producing a "
+       "VARIANT value."),
+    _F("ROUND", ("NUMBER", "NUMBER"), "NUMBER", "Returns rounded values for the input expression.", ansi=True,
+       optional=1),
+    _F("SUM", ("NUMBER",), "NUMBER", "Returns the sum of non-NULL records for expr.", aggregate=True, ansi=True),
+    _F("TO_DATE", ("VARCHAR",), "DATE", "Converts an input expression to a date."),
+    _F("TO_VARCHAR", ("ANY",), "VARCHAR", "Converts the input expression to a string."),
+    _F("TRIM", ("VARCHAR", "VARCHAR"), "VARCHAR", "Removes leading and trailing characters from a string.",
+       ansi=True, optional=1),
+    _F("UPPER", ("VARCHAR",), "VARCHAR", "Returns the input string with all characters converted to uppercase.",
+       ansi=True),
+)
+
+
+def builtin_functions() -> tuple[BuiltinFunction, ...]:
+    """The built-in functions SHOW FUNCTIONS lists: the provider to point at the engine's function table."""
+    return _BUILTINS

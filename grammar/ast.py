@@ -116,6 +116,9 @@ class ShowDatabases:
     like: str | None = None
     starts_with: str | None = None
     limit: int | None = None
+    terse: bool = False
+    history: bool = False
+    limit_from: str | None = None  # LIMIT n FROM 'name'
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -333,6 +336,49 @@ class ShowFunctions:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
+
+@dataclass(frozen=True, slots=True)
+class ShowAccountFunctions:
+    """SHOW [USER | BUILT-IN] FUNCTIONS [LIKE] [IN ACCOUNT | DATABASE [d] | SCHEMA [s]] (not IN MODEL)."""
+
+    kind: Literal["USER", "BUILT-IN"] | None = None
+    like: str | None = None
+    scope: Literal["ACCOUNT", "DATABASE", "SCHEMA"] | None = None
+    scope_name: QualifiedName | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowWarehouses:
+    like: str | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateWarehouse:
+    name: Name
+    or_replace: bool = False
+    if_not_exists: bool = False
+    properties: tuple[tuple[str, str], ...] = ()  # (PROPERTY, value text), e.g. WAREHOUSE_SIZE
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DropWarehouse:
+    name: Name
+    if_exists: bool = False
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AlterWarehouse:
+    name: Name
+    action: Literal["SET", "SUSPEND", "RESUME"]
+    properties: tuple[tuple[str, str], ...] = ()
+    if_exists: bool = False
+    if_suspended: bool = False  # RESUME IF SUSPENDED
+    span: Span = field(default=NO_SPAN, compare=False)
+
 # ---------------------------------------------------------------------------------------------
 # Tags, stages, files
 # ---------------------------------------------------------------------------------------------
@@ -485,6 +531,10 @@ class ShowRoles:
 @dataclass(frozen=True, slots=True)
 class ShowUsers:
     like: str | None = None
+    terse: bool = False
+    starts_with: str | None = None
+    limit: int | None = None
+    limit_from: str | None = None
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -706,6 +756,11 @@ Statement = (
     | UseSecondaryRoles
     | ShowRoles
     | ShowUsers
+    | ShowAccountFunctions
+    | ShowWarehouses
+    | CreateWarehouse
+    | DropWarehouse
+    | AlterWarehouse
     | GrantPrivileges
     | RevokePrivileges
     | GrantOwnership

@@ -447,6 +447,12 @@ class Builder(Transformer[Token, list[a.Statement]]):
         props = tuple((o.key, o.value) for o in opts)
         return a.CreateUser(name, _flag(orr), _flag(ine), props, span=self._span(meta))
 
+    def rule_create_warehouse(self, meta: Meta, c: list[Any]) -> a.CreateWarehouse:
+        orr, mods, ine, name, *opts = c
+        _mods(mods, _NONE)
+        props = tuple((o.key, o.value) for o in opts if isinstance(o, _Opt))
+        return a.CreateWarehouse(name, _flag(orr), _flag(ine), props, span=self._span(meta))
+
     def rule_create_live_model(self, meta: Meta, c: list[Any]) -> a.LiveVersion:
         orr, mods, ine, name, version = c
         _mods(mods, _NONE)
@@ -547,6 +553,11 @@ def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
 _CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "ident": lambda c: resolve_ident(c[0]), "name": _name, "ident_fn": _ident_fn,
     "string": _text, "local_file": _text, "limit": lambda c: int(c[0]),
+    "limit_from": lambda c: (int(c[0]), c[1]), "terse": _true, "history": _true,
+    "function_kind": _words,
+    "warehouse_set": lambda c: ("SET", tuple((o.key, o.value) for o in c), False),
+    "warehouse_suspend": lambda c: ("SUSPEND", (), False),
+    "warehouse_resume": lambda c: ("RESUME", (), c[0] is not None), "if_suspended": _true,
     "version_value": _first, "with_version": _first, "with_version_ref": _first,
     "version_string": lambda c: a.IdentFromString(c[0]),
     "like": _first, "starts_with": _first, "comment_prop": _first,
@@ -587,7 +598,10 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "use": lambda c, s: a.Use(c[0], c[1], span=s),
     "use_role": lambda c, s: a.UseRole(c[0], span=s),
     "use_secondary": lambda c, s: a.UseSecondaryRoles(c[0], span=s),
-    "show_databases": lambda c, s: a.ShowDatabases(c[0], c[1], c[2], span=s),
+    "show_databases": lambda c, s: a.ShowDatabases(
+        c[2], c[3], c[4][0] if c[4] else None, c[0] is not None, c[1] is not None,
+        c[4][1] if c[4] else None, span=s,
+    ),
     "show_schemas": lambda c, s: a.ShowSchemas(
         c[0], c[1][1] if c[1] else None, bool(c[1]) and c[1][0] == "ACCOUNT", c[2], c[3], span=s
     ),
@@ -631,7 +645,17 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "grant_role": lambda c, s: a.GrantRole(c[0], c[1], c[2], span=s),
     "revoke_role": lambda c, s: a.RevokeRole(c[0], c[1], c[2], span=s),
     "show_roles": lambda c, s: a.ShowRoles(c[0], span=s),
-    "show_users": lambda c, s: a.ShowUsers(c[0], span=s),
+    "show_users": lambda c, s: a.ShowUsers(
+        c[1], c[0] is not None, c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, span=s
+    ),
+    "show_warehouses": lambda c, s: a.ShowWarehouses(c[0], span=s),
+    "show_account_functions": lambda c, s: a.ShowAccountFunctions(
+        c[0], c[1], c[2][0] if c[2] else None, c[2][1] if c[2] else None, span=s
+    ),
+    "drop_warehouse": lambda c, s: a.DropWarehouse(c[1], _flag(c[0]), span=s),
+    "alter_warehouse": lambda c, s: a.AlterWarehouse(
+        c[1], c[2][0], c[2][1], _flag(c[0]), c[2][2], span=s
+    ),
     "grant_privileges": lambda c, s: a.GrantPrivileges(c[0], c[1], c[2], _flag(c[3]), span=s),
     "revoke_privileges": lambda c, s: a.RevokePrivileges(
         c[1], c[2], c[3], _flag(c[0]), c[4] == "CASCADE", span=s

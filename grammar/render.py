@@ -22,6 +22,7 @@ RESERVED = frozenset(
     UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WINDOW WITH
     ADD ALLOWED_VALUES CASCADE COMMENT COMMIT COPY DEFAULT_VERSION IDENTIFIER IF LIMIT METADATA
     MODIFY OWNERSHIP RECURSIVE RENAME RESTRICT ROLE SECONDARY STARTS UNSET URL VERSION WAREHOUSE
+    RESUME SUSPEND
     """.split()
 )
 
@@ -154,6 +155,23 @@ def _show_tail(like: str | None, middle: str = "", starts: str | None = None, li
         + (f" STARTS WITH {string(starts)}" if starts is not None else "")
         + (f" LIMIT {limit}" if limit is not None else "")
     )
+
+
+def _limit_from(start: str | None) -> str:
+    return f" FROM {string(start)}" if start is not None else ""
+
+
+def _scope(scope: str | None, scope_name: a.QualifiedName | None) -> str:
+    if scope is None:
+        return ""
+    return f" IN {scope}" + (f" {qname(scope_name)}" if scope_name is not None else "")
+
+
+def _alter_warehouse(s: a.AlterWarehouse) -> str:
+    head = f"ALTER WAREHOUSE {_opt(s.if_exists, 'IF EXISTS ')}{name(s.name)} "
+    if s.action == "SET":
+        return head + "SET" + _options(s.properties)
+    return head + s.action + _opt(s.if_suspended, " IF SUSPENDED")
 
 
 def _alter(s: Any) -> str:
@@ -299,7 +317,8 @@ _RENDERERS: dict[type, Callable[[Any], str]] = {
     + _comment(s.comment),
     a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),
     a.Use: lambda s: f"USE {s.kind + ' ' if s.kind else ''}{qname(s.name)}",
-    a.ShowDatabases: lambda s: "SHOW DATABASES" + _show_tail(s.like, "", s.starts_with, s.limit),
+    a.ShowDatabases: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}DATABASES{_opt(s.history, ' HISTORY')}"
+    + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
     a.ShowSchemas: _show_schemas,
     a.SetVariable: _set_variable,
     a.UnsetVariable: _unset_variable,
@@ -351,7 +370,14 @@ _RENDERERS: dict[type, Callable[[Any], str]] = {
     a.UseRole: lambda s: f"USE ROLE {name(s.name)}",
     a.UseSecondaryRoles: lambda s: f"USE SECONDARY ROLES {s.mode}",
     a.ShowRoles: lambda s: "SHOW ROLES" + _show_tail(s.like),
-    a.ShowUsers: lambda s: "SHOW USERS" + _show_tail(s.like),
+    a.ShowUsers: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}USERS"
+    + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
+    a.ShowWarehouses: lambda s: "SHOW WAREHOUSES" + _show_tail(s.like),
+    a.ShowAccountFunctions: lambda s: f"SHOW {s.kind + ' ' if s.kind else ''}FUNCTIONS"
+    + _show_tail(s.like, _scope(s.scope, s.scope_name)),
+    a.CreateWarehouse: lambda s: _create("WAREHOUSE", s) + name(s.name) + _options(s.properties),
+    a.DropWarehouse: lambda s: f"DROP WAREHOUSE {_opt(s.if_exists, 'IF EXISTS ')}{name(s.name)}",
+    a.AlterWarehouse: _alter_warehouse,
     a.GrantPrivileges: _grant_privileges,
     a.RevokePrivileges: _revoke_privileges,
     a.GrantOwnership: lambda s: f"GRANT OWNERSHIP ON {_target(s.target)} TO ROLE {name(s.role)}"

@@ -45,7 +45,8 @@ class Connection(ConnectionSurface):
         self._owns_catalog = owns_catalog
         self._closed = False
         user_name, role_name = login(catalog, user, role)
-        self._session = Session(catalog, user=user_name, role=role_name, warehouse=warehouse,
+        self._session = Session(catalog, user=user_name, role=role_name,
+                                warehouse=resolve_ident(warehouse) if warehouse is not None else None,
                                 live_versions=live_versions)
         self._open_context(database, schema)
         self.messages: list[Any] = []

@@ -98,9 +98,10 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
         return Target(ObjectKey("SCHEMA", db, schema), srow.owner or "", _fqn(db, schema), schema, db, schema)
     if kind in ("ROLE", "USER"):
         return _account_object(session, a, kind, session.name(qn.name))
-    if kind == "WAREHOUSE":  # warehouses are not modelled: grants on them are recorded for SHOW GRANTS only
+    if kind == "WAREHOUSE":  # a warehouse never created (the session's own) counts as SYSADMIN's
         name = session.name(qn.name)
-        return Target(ObjectKey("WAREHOUSE", name=name), "SYSADMIN", quote_ident(name), name)
+        wh = catalog.get_warehouse(name)
+        return Target(ObjectKey("WAREHOUSE", name=name), wh.owner if wh else "SYSADMIN", quote_ident(name), name)
     if kind in SCHEMA_OBJECTS:
         return _schema_object(session, a, kind, *session.qualify(qn))
     raise errors.not_supported(f"Grants on {kind}")

@@ -223,6 +223,32 @@ def check_account(session: Session, privilege: str) -> None:
         raise errors.insufficient_privileges("account", ACCOUNT_NAME)
 
 
+# What an action on a warehouse needs: any one of the listed privileges (OWNERSHIP implies all).
+WAREHOUSE_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
+    "see": frozenset({"OWNERSHIP", "USAGE", "OPERATE", "MONITOR", "MODIFY"}),
+    "operate": frozenset({"OWNERSHIP", "OPERATE"}),
+    "modify": frozenset({"OWNERSHIP", "MODIFY"}),
+    "own": frozenset({"OWNERSHIP"}),
+}
+
+
+def can_see_warehouse(session: Session, name: str, owner: str) -> bool:
+    """SHOW WAREHOUSES lists a warehouse when the roles hold any privilege on it (MANAGE GRANTS sees all)."""
+    a = access(session)
+    return a.manage_grants or bool(a.held(("WAREHOUSE", name), owner) & WAREHOUSE_ACTION_PRIVILEGES["see"])
+
+
+def check_warehouse(session: Session, name: str, owner: str, action: str) -> None:
+    """ALTER (MODIFY / OPERATE) and DROP (OWNERSHIP) of a warehouse; an unseen one does not exist."""
+    a = access(session)
+    held = a.held(("WAREHOUSE", name), owner)
+    if held & WAREHOUSE_ACTION_PRIVILEGES[action]:
+        return
+    if held or a.manage_grants:
+        raise errors.insufficient_privileges("warehouse", name)
+    raise errors.does_not_exist("Warehouse", quote_ident(name))
+
+
 def check_database_owner(session: Session, database: str) -> None:
     """Replacing or dropping a database needs OWNERSHIP of it."""
     a = access(session)

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from snowreg import errors
-from snowreg.catalog.grants import FutureGrantRow, GrantRow, ObjectKey
+from snowreg.catalog.grants import FutureGrantRow, GrantRow, ObjectKey, UserRow
 from snowreg.engine.access import grants, privileges
 from snowreg.engine.access.privileges import ACCOUNT_NAME
 from snowreg.engine.result import Result, from_rows
@@ -23,7 +23,12 @@ USERS_COLUMNS = ["name", "created_on", "login_name", "display_name", "first_name
                  "snowflake_lock", "default_warehouse", "default_namespace", "default_role",
                  "default_secondary_roles", "ext_authn_duo", "ext_authn_uid", "mins_to_bypass_mfa", "owner",
                  "last_success_login", "expires_at_time", "locked_until_time", "has_password",
-                 "has_rsa_public_key", "type", "has_mfa"]
+                 "has_rsa_public_key", "type", "has_mfa",
+                 "has_pat", "has_federated_workload_authentication"]  # BCR 2025_03 (1951)
+# SHOW TERSE USERS (https://docs.snowflake.com/en/sql-reference/sql/show-users)
+TERSE_USERS_COLUMNS = ["name", "created_on", "display_name", "first_name", "last_name", "email", "org_identity",
+                       "comment", "has_password", "has_rsa_public_key", "type", "has_mfa", "has_pat",
+                       "has_federated_workload_authentication"]
 GRANTS_TO_COLUMNS = ["created_on", "privilege", "granted_on", "name", "granted_to", "grantee_name", "grant_option",
                      "granted_by"]
 GRANTS_ON_COLUMNS = GRANTS_TO_COLUMNS + ["granted_by_role_type"]
@@ -67,23 +72,35 @@ def show_roles(session: Session, stmt: ast.ShowRoles) -> Result:
     return _result(ROLES_COLUMNS, rows)
 
 
-def show_users(session: Session, stmt: ast.ShowUsers) -> Result:
-    """Users owned by the session's roles and the session's own user; MANAGE GRANTS sees them all."""
+def _visible_users(session: Session, stmt: ast.ShowUsers) -> list[UserRow]:
+    """Users owned by the session's roles and the session's own user; MANAGE GRANTS sees them all.
+
+    In name order, then STARTS WITH and LIMIT n [FROM 'name'] (names >= it)."""
     a = privileges.access(session)
-    rows = []
-    for u in session.catalog.list_users():
-        if not like(stmt.like, u.name):
-            continue
-        if not (a.manage_grants or u.owner in a.roles or u.name == session.user):
-            continue
+    users = [u for u in session.catalog.list_users()
+             if like(stmt.like, u.name) and (a.manage_grants or u.owner in a.roles or u.name == session.user)]
+    users = [u for u in users if (stmt.starts_with is None or u.name.startswith(stmt.starts_with))
+             and (stmt.limit_from is None or u.name >= stmt.limit_from)]
+    return users[:stmt.limit] if stmt.limit is not None else users
+
+
+def show_users(session: Session, stmt: ast.ShowUsers) -> Result:
+    rows: list[tuple[Any, ...]] = []
+    for u in _visible_users(session, stmt):
         props = orjson.loads(u.properties)
+        password = "true" if "PASSWORD" in props else "false"
+        if stmt.terse:
+            rows.append((u.name, u.created_on, props.get("DISPLAY_NAME", u.name), props.get("FIRST_NAME"),
+                         props.get("LAST_NAME"), props.get("EMAIL"), None, u.comment, password, "false",
+                         props.get("TYPE"), "false", "false", "false"))
+            continue
         rows.append((u.name, u.created_on, props.get("LOGIN_NAME", u.name), props.get("DISPLAY_NAME", u.name),
                      props.get("FIRST_NAME"), props.get("LAST_NAME"), props.get("EMAIL"), None, None,
                      u.comment, props.get("DISABLED", "false").lower(), "false", "false",
                      props.get("DEFAULT_WAREHOUSE"), props.get("DEFAULT_NAMESPACE"), u.default_role,
                      props.get("DEFAULT_SECONDARY_ROLES"), "false", None, None, u.owner, None, None, None,
-                     "true" if "PASSWORD" in props else "false", "false", props.get("TYPE"), "false"))
-    return _result(USERS_COLUMNS, rows)
+                     password, "false", props.get("TYPE"), "false", "false", "false"))
+    return _result(TERSE_USERS_COLUMNS if stmt.terse else USERS_COLUMNS, rows)
 
 
 # ---------------------------------------------------------------------------------------------

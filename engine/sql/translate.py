@@ -64,6 +64,8 @@ def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     kind, targets = _classify(stmt)
+    for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
+        node.replace(exp.Literal.string(sql.strip()))
     tables = _rewrite(stmt, targets)
     try:
         text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
@@ -495,6 +497,12 @@ _CONTEXT_VARIABLES: dict[type[exp.Expr], str] = {
     exp.CurrentSchema: "snowreg_schema",
     exp.CurrentWarehouse: "snowreg_warehouse",
     exp.CurrentSession: "snowreg_session",
+    exp.CurrentAccount: "snowreg_account",
+    exp.CurrentAccountName: "snowreg_account_name",
+    exp.CurrentOrganizationName: "snowreg_organization",
+    exp.CurrentRegion: "snowreg_region",
+    exp.CurrentClient: "snowreg_client",
+    exp.CurrentTransaction: "snowreg_transaction",  # NULL: snowreg keeps no transaction id
 }
 
 
