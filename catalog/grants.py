@@ -12,6 +12,7 @@ import duckdb
 import orjson
 
 from snowreg.catalog.models import VersionContent
+from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart
 from snowreg.catalog.store import now
 
@@ -345,7 +346,7 @@ class GrantsPart(ObjectsPart):
         row = self.query_one(
             "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
             "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
-            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, name] * 2)
+            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
         return str(row[0]) if row else None
 
     # -- future grants -----------------------------------------------------------------------

@@ -141,6 +141,29 @@ def compilation_error(msg: str, errno: int = 2000, sqlstate: str = "42601") -> P
     return ProgrammingError(f"{COMPILATION}{msg}", errno, sqlstate)
 
 
+def invalid_identifier(name: str, line: int, position: int) -> ProgrammingError:
+    """000904: a column name nothing in scope binds (Snowflake puts the place on the first line)."""
+    return ProgrammingError(f"SQL compilation error: error line {line} at position {position}\n"
+                            f"invalid identifier '{name}'", 904, "42000", line=line, column=position)
+
+
+def unknown_function(name: str) -> ProgrammingError:
+    """002140: a function name Snowflake (as snowreg emulates it) does not have."""
+    return ProgrammingError(f"{COMPILATION}Unknown function {name}", 2140, "42601")
+
+
+def wrong_arguments(function: str, expected: int, got: int) -> ProgrammingError:
+    """000938: a call with the wrong number of arguments."""
+    few = "not enough" if got < expected else "too many"
+    return ProgrammingError(f"{COMPILATION}{few} arguments for function [{function}], expected {expected}, "
+                            f"got {got}", 938, "22023")
+
+
+def identifier_too_long(name: str, limit: int) -> ProgrammingError:
+    return ProgrammingError(f"{COMPILATION}Identifier '{name[:40]}...' is too long; the maximum length is "
+                            f"{limit} characters.", 2000, "42601")
+
+
 def not_supported(what: str) -> NotSupportedError:
     """Something Snowflake accepts that snowreg does not emulate: never a silently wrong answer."""
     return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")

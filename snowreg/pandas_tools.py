@@ -136,6 +136,7 @@ def _json_text(value: Any) -> Any:
 def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -> None:
     """INSERT the frame's rows into the table named `name` (already checked) straight from pandas."""
     from snowreg.catalog import quote
+    from snowreg.catalog.names import physical
 
     db, schema, table = _qualified(conn, name)
     frame = df.copy(deep=False)
@@ -150,8 +151,8 @@ def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -
     duck = conn.session.duck
     duck.register(view, frame)
     try:
-        target = f"{quote(db)}.{quote(schema)}.{quote(table)}"
-        listed = ", ".join(quote(c) for c in columns)
+        target = f"{quote(db)}.{quote(schema)}.{quote(physical(table))}"
+        listed = ", ".join(quote(physical(c)) for c in columns)
         duck.execute(f"INSERT INTO {target} ({listed}) SELECT * FROM {quote(view)}")
     except duckdb.Error as e:  # a value the column cannot hold, as Snowflake's COPY would refuse it
         raise duckerrors.translate(e) from None

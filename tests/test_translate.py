@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import variant
 from snowreg.engine.sql.translate import TableRef, translate
 from snowreg.errors import NotSupportedError, ProgrammingError
@@ -21,7 +22,7 @@ VK = '"snowreg_fn"."main".snowreg_vkey'
 REWRITES = [
     # identifiers: unquoted → upper case, everything quoted; Snowflake's names for select items
     ("SELECT a AS x FROM t", 'SELECT "A" AS "X" FROM "T"'),
-    ('SELECT "a" FROM t', 'SELECT "a" AS "a" FROM "T"'),
+    ('SELECT "a" FROM t', 'SELECT "a\x1f1" AS "a\x1f1" FROM "T"'),  # physical names: catalog/names.py
     ("SELECT 1", 'SELECT 1 AS "1"'),
     ("SELECT * FROM VALUES (1, 2)", 'SELECT * FROM (VALUES (1, 2)) AS "VALUES"("COLUMN1", "COLUMN2")'),
     ("SELECT CURRENT_DATABASE()", 'SELECT GETVARIABLE(\'snowreg_database\') AS "CURRENT_DATABASE()"'),
@@ -167,7 +168,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     rel = con.sql(translate(sql).sql)
-    return (rel.columns, rel.fetchall()) if rel is not None else ([], [])
+    return ([snowflake(c) for c in rel.columns], rel.fetchall()) if rel is not None else ([], [])
 
 
 def column(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:

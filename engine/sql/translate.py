@@ -14,7 +14,9 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
-from snowreg.engine.sql import variant
+from snowreg.catalog.names import physical, snowflake
+from snowreg.engine.sql import bind, functions, variant
+from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
@@ -47,6 +49,8 @@ class Translation:
     tables: tuple[TableRef, ...]
     kind: Kind
     returns_rows: bool
+    source: str = ""  # the Snowflake text, for error positions
+    columns: tuple[ColumnSite, ...] = ()  # where each column reference stands in `source`
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -64,12 +68,13 @@ def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     kind, targets = _classify(stmt)
-    tables = _rewrite(stmt, targets)
+    sites: list[ColumnSite] = []
+    tables = _rewrite(stmt, targets, sql, sites, len(call_names))
     try:
         text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
-    return Translation(text, tables, kind, kind == "select")
+    return Translation(text, tables, kind, kind == "select", sql, tuple(sites))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,22 +201,32 @@ def _target(node: exp.Expr | None, object_kind: ObjectKind) -> dict[int, ObjectK
 # ---------------------------------------------------------------------------------------------
 
 
-def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind]) -> tuple[TableRef, ...]:
+def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, sites: list[ColumnSite],
+             model_calls: int) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     ctes: set[str] = set()
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
         new: exp.Expr | None
         if isinstance(node, exp.Identifier):
-            if not node.quoted:
-                node.set("this", node.this.upper())
+            bind.identifier(node, bind.is_container_part(node) or targets.get(id(node.parent)) == "schema")
+            continue
+        if isinstance(node, exp.Func) and node._meta:
+            new = functions.bind_call(node, sql, model_calls)
+            if new is not None:
+                node.replace(new)
+                continue
+        if isinstance(node, exp.Column):
+            site = bind.column_site(node)
+            if site is not None:
+                sites.append(site)
             continue
         if isinstance(node, exp.Table):
             new = _table(node, targets, refs)
         elif isinstance(node, exp.TableFromRows):
             new = _table_function(node, refs)
         elif isinstance(node, exp.CTE):
-            ctes.add(node.alias)
+            ctes.add(snowflake(node.alias))
             continue
         elif cls in _UNSUPPORTED:
             raise not_supported(_UNSUPPORTED[cls])
@@ -227,7 +242,7 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind]) -> tuple[TableRef, 
 
 
 def _part(node: exp.Expr | None) -> str | None:
-    return node.name if isinstance(node, exp.Identifier) else None
+    return snowflake(node.name) if isinstance(node, exp.Identifier) else None
 
 
 def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]) -> exp.Expr | None:
@@ -242,8 +257,11 @@ def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]
     object_kind = targets.get(id(node))
     if object_kind == "schema":  # `CREATE SCHEMA db.s` parses as a table without a name
         refs.append(TableRef(database, schema or node.name, "", True, "schema"))
+    elif isinstance(node.parent, exp.AlterRename):
+        return None  # the new name of ALTER TABLE … RENAME TO: not an object that exists yet
     elif isinstance(node.this, exp.Identifier):  # not a table function such as RANGE(…)
-        refs.append(TableRef(database, schema, node.name, object_kind is not None, object_kind or "table"))
+        refs.append(TableRef(database, schema, snowflake(node.name), object_kind is not None,
+                             object_kind or "table"))
     return None
 
 
@@ -262,6 +280,8 @@ def _dynamic_name(node: exp.Table) -> None:
     names = [exp.Identifier(this=p[1:-1].replace('""', '"') if p.startswith('"') else p.upper(), quoted=True)
              for p in parts]
     for key, ident in zip(("catalog", "db", "this")[3 - len(names):], names, strict=True):
+        if key == "this":
+            ident.set("this", physical(ident.this))
         node.set(key, ident)
 
 
