@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import containers, models, show, stages, tags
+from snowreg.engine import containers, models, show, show_objects, stages, tags
 from snowreg.engine.access import governance
 from snowreg.engine.inference import statement as inference
 from snowreg.engine.result import Result, status
@@ -72,6 +72,8 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
             return comment_on(session, stmt)
         case ast.ShowModels():
             return show.show_models(session, stmt)
+        case ast.ShowObjects():
+            return show_objects.show_objects(session, stmt)
         case ast.ShowVersions():
             return show.show_versions(session, stmt)
         case ast.ShowFunctions():
@@ -117,7 +119,7 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
 
 def describe(stmt: ast.Statement, session: Session) -> Result:
     """Type a non-query statement without running it: SHOW commands run (they change nothing)."""
-    if isinstance(stmt, ast.ShowModels | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
+    if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles):
         result = execute(stmt, session)
         result.rows = []
@@ -135,4 +137,6 @@ def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
 def describe_object(session: Session, stmt: ast.Describe) -> Result:
     if stmt.kind == "ARTIFACT REPOSITORY":
         raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
+    if stmt.kind in ("TABLE", "VIEW"):
+        return show_objects.describe(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

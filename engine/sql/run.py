@@ -84,9 +84,10 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
 
 def sync_context(session: Session, tr: translate.Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also need the models the role sees."""
-    extra = {}
+    extra: dict[str, Any] = {}
     if any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables):
         extra["snowreg_visible"] = privileges.visible_model_ids(session)
+        extra.update(privileges.visible_containers(session))
     session.sync_duckdb_variables(extra)
 
 

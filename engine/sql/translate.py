@@ -290,6 +290,12 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "MODEL_VERSIONS": ("snowreg_model_versions", True),
     "TAG_REFERENCES": ("snowreg_tag_references", True),
     "PACKAGES": ("snowreg_packages", False),
+    "TABLES": ("snowreg_is_tables", True),
+    "COLUMNS": ("snowreg_is_columns", True),
+    "VIEWS": ("snowreg_is_views", True),
+    "SCHEMATA": ("snowreg_is_schemata", True),
+    "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "DATABASES": ("snowreg_is_databases", False),
 }
 
 
