@@ -104,6 +104,7 @@ class Session:
                     self._cursor.execute(f"DROP TABLE IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
                 except duckdb.Error:
                     pass  # its database or schema went first
+            self.catalog.relations_changed()
             self._cursor.close()
             self._cursor = None
 

@@ -147,6 +147,12 @@ def invalid_identifier(name: str, line: int, position: int) -> ProgrammingError:
                             f"invalid identifier '{name}'", 904, "42000", line=line, column=position)
 
 
+def ambiguous_column(name: str, line: int, position: int) -> ProgrammingError:
+    """000918: a column name more than one table of the FROM clause has."""
+    return ProgrammingError(f"SQL compilation error: error line {line} at position {position}\n"
+                            f"ambiguous column name '{name}'", 918, "42000", line=line, column=position)
+
+
 def unknown_function(name: str) -> ProgrammingError:
     """002140: a function name Snowflake (as snowreg emulates it) does not have."""
     return ProgrammingError(f"{COMPILATION}Unknown function {name}", 2140, "42601")

@@ -66,6 +66,36 @@ def column_site(node: exp.Column) -> ColumnSite | None:
     return ColumnSite(node.this.this, qualifier, display, int(start))
 
 
+def join_aliases(select: exp.Select, expand: frozenset[str]) -> set[str]:
+    """Select aliases that JOIN … ON conditions name without a table: Snowflake lets ON use them.
+
+    A table column of the same name wins, and which columns the tables have is only known when DuckDB
+    binds; so the first translation leaves such names alone and reports them, and a second one (after
+    DuckDB found no such column) puts the aliased expression in their place (the names in `expand`).
+    """
+    items = {p.alias: p.this for p in select.expressions if isinstance(p, exp.Alias)}
+    names: set[str] = set()
+    for join in select.args.get("joins") or ():
+        on = join.args.get("on")
+        if on is None:
+            continue
+        for column in list(on.find_all(exp.Column)):
+            if column.table or column.name not in items:
+                continue
+            names.add(column.name)
+            if column.name in expand:
+                column.replace(exp.Paren(this=items[column.name].copy()))
+    return names
+
+
+def unbound_column(e: duckdb.Error) -> str | None:
+    """The column DuckDB could not bind, by its physical name (None for any other error)."""
+    if not isinstance(e, duckdb.BinderException):
+        return None
+    m = _NOT_FOUND.search(str(e))
+    return m.group(1).replace('""', '"') if m is not None else None
+
+
 # ---------------------------------------------------------------------------------------------
 # Objects
 # ---------------------------------------------------------------------------------------------
@@ -116,6 +146,7 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
 
 _NOT_FOUND = re.compile(r'(?:Referenced column|Column) "((?:[^"]|"")+)" (?:not found|referenced that exists in '
                         r'the SELECT clause)')
+_AMBIGUOUS = re.compile(r'Ambiguous reference to column name "((?:[^"]|"")+)"')
 _NOT_IN_TABLE = re.compile(r'(?:Table|Values list) "((?:[^"]|"")+)" does not have a column named "((?:[^"]|"")+)"')
 
 
@@ -125,6 +156,11 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
         return None
     text = str(e)
     qualifier: str | None = None
+    m = _AMBIGUOUS.search(text)
+    if m is not None:
+        site = _site(sites, m.group(1).replace('""', '"'), None)
+        line, position = _place(sql, site.start if site is not None else None)
+        return errors.ambiguous_column(site.display if site else quote_ident(snowflake(m.group(1))), line, position)
     m = _NOT_FOUND.search(text)
     if m is not None:
         column = m.group(1).replace('""', '"')
@@ -141,18 +177,21 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
 
 
 def _site(sites: tuple[ColumnSite, ...], column: str, qualifier: str | None) -> ColumnSite | None:
+    """The first reference to the column (with that qualifier when given; unqualified ones first)."""
     folded = column.lower()
-    for site in sites:  # DuckDB reports names as the SQL spells them, matched case-blind
-        if site.physical.lower() == folded and (qualifier is None or (site.qualifier or "").lower()
-                                                == qualifier.lower()):
-            return site
-    return None
+    matches = [s for s in sites if s.physical.lower() == folded  # DuckDB reports names as spelt, case-blind
+               and (qualifier is None or (s.qualifier or "").lower() == qualifier.lower())]
+    matches.sort(key=lambda s: (qualifier is None and s.qualifier is not None, s.start))
+    return matches[0] if matches else None
 
 
 def invalid_identifier(display: str, sql: str, start: int | None) -> errors.Error:
     """000904: Snowflake names the identifier and where it stands (line from 1, position from 0)."""
-    line, position = 0, 0
-    if start is not None:
-        line = sql.count("\n", 0, start) + 1
-        position = start - (sql.rfind("\n", 0, start) + 1)
-    return errors.invalid_identifier(display, line, position)
+    return errors.invalid_identifier(display, *_place(sql, start))
+
+
+def _place(sql: str, start: int | None) -> tuple[int, int]:
+    """(line from 1, position from 0) of an offset; (0, 0) when unknown."""
+    if start is None:
+        return 0, 0
+    return sql.count("\n", 0, start) + 1, start - (sql.rfind("\n", 0, start) + 1)

@@ -24,6 +24,10 @@ _DML_COLUMNS = {
 }
 
 
+# Statement kinds that never create, drop or rename a table or view (nor end a transaction).
+_NO_DDL = frozenset({"select", "insert", "update", "delete", "merge", "truncate"})
+
+
 def run_sql(session: Session, sql: str, describe_only: bool = False, local: frozenset[str] = frozenset()
             ) -> Result:
     """One plain statement; `local` names relations the engine itself registered for it (not objects)."""
@@ -72,9 +76,13 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         if describe_only:
             return _describe(duck, tr)
         duck.execute(tr.sql)
+        if tr.kind not in _NO_DDL:
+            session.catalog.relations_changed()
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
+        if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
+            return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only)
         raise (bind.column_error(e, tr.columns, tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:

@@ -51,6 +51,7 @@ class Translation:
     returns_rows: bool
     source: str = ""  # the Snowflake text, for error positions
     columns: tuple[ColumnSite, ...] = ()  # where each column reference stands in `source`
+    join_aliases: frozenset[str] = frozenset()  # select aliases a JOIN … ON may mean (bind.join_aliases)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -58,23 +59,25 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 
 
 @functools.lru_cache(maxsize=1024)
-def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
+def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset()) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
-    unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL.
+    unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL. `expand`
+    names the select aliases that JOIN … ON conditions mean (no table has such a column).
     """
     stmt = parse(sql, call_names)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     kind, targets = _classify(stmt)
     sites: list[ColumnSite] = []
-    tables = _rewrite(stmt, targets, sql, sites, len(call_names))
+    aliases: set[str] = set()
+    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names))
     try:
         text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
-    return Translation(text, tables, kind, kind == "select", sql, tuple(sites))
+    return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -201,7 +204,16 @@ def _target(node: exp.Expr | None, object_kind: ObjectKind) -> dict[int, ObjectK
 # ---------------------------------------------------------------------------------------------
 
 
-def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, sites: list[ColumnSite],
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What the binder notes while translating: column sites and aliases JOIN … ON may mean."""
+
+    sites: list[ColumnSite]
+    join_aliases: set[str]
+    expand: frozenset[str]
+
+
+def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _Found,
              model_calls: int) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     ctes: set[str] = set()
@@ -219,8 +231,10 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, sites: li
         if isinstance(node, exp.Column):
             site = bind.column_site(node)
             if site is not None:
-                sites.append(site)
+                found.sites.append(site)
             continue
+        if isinstance(node, exp.Select) and node.args.get("joins"):
+            found.join_aliases.update(bind.join_aliases(node, found.expand))
         if isinstance(node, exp.Table):
             new = _table(node, targets, refs)
         elif isinstance(node, exp.TableFromRows):
