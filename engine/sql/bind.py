@@ -126,6 +126,9 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
     for ref in refs:
         if ref.schema is None and ref.database is None and ref.name in local:
             continue
+        if ref.schema == "INFORMATION_SCHEMA" and ref.database is not None \
+                and catalog.get_database(ref.database) is None:
+            raise errors.does_not_exist("Database", quote_ident(ref.database))
         if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema":
             continue
         if ref.write and kind not in _TARGET_MUST_EXIST:
