@@ -12,7 +12,8 @@ from snowreg.engine.sql.functions import FUNCTIONS
 from snowreg.errors import NotSupportedError, ProgrammingError
 
 # One call per listed function (names the table lists only for syntax sqlglot parses elsewhere —
-# FLATTEN, GENERATOR, IDENTIFIER, EXISTS, ANY, ALL — are exercised by the conformance cases).
+# FLATTEN, GENERATOR, IDENTIFIER, EXISTS, ANY, ALL — are exercised by the conformance cases;
+# GROUPING needs a GROUP BY of its own, below).
 EXAMPLES = [
     ('ABS', 'ABS(-1)'),
     ('ACOS', 'ACOS(1)'),
@@ -276,7 +277,13 @@ EXAMPLES = [
     ('YEAROFWEEK', "YEAROFWEEK('2024-01-15'::DATE)"),
     ('ZEROIFNULL', 'ZEROIFNULL(NULL)'),
 ]
-UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL"}
+UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL", "GROUPING", "GROUPING_ID"}
+
+
+def test_grouping_runs(cur: Any) -> None:
+    rows = cur.execute("SELECT a, GROUPING(a) AS g, GROUPING_ID(a) AS gi, COUNT(*) AS n FROM "
+                       "(SELECT 1 AS a UNION ALL SELECT 2) GROUP BY ROLLUP (a) ORDER BY a").fetchall()
+    assert rows[-1][1:] == (1, 1, 2)
 
 
 @pytest.fixture(scope="module")

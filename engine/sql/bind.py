@@ -131,12 +131,16 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
             raise errors.does_not_exist("Database", quote_ident(ref.database))
         if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema":
             continue
-        if ref.write and kind not in _TARGET_MUST_EXIST:
-            continue
         database = ref.database or session.database
         schema = ref.schema or session.schema
         if database is None or schema is None:
             continue  # require_context has reported the missing current database or schema
+        if ref.write and kind not in _TARGET_MUST_EXIST:  # CREATE / DROP: its schema must exist
+            if catalog.get_database(database) is None:
+                raise errors.does_not_exist("Database", quote_ident(database))
+            if catalog.get_schema(database, schema) is None:
+                raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(schema)}")
+            continue
         if catalog.get_database(database) is None or catalog.get_schema(database, schema) is None \
                 or catalog.relation_kind(database, schema, ref.name) is None:
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
