@@ -176,6 +176,8 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
         if m is None:
             return None
         qualifier, column = m.group(1).replace('""', '"'), m.group(2).replace('""', '"')
+    if column.upper() == "SEQ" and "FLATTEN" in sql.upper():
+        return errors.not_supported("FLATTEN's SEQ column over the rows of a table")
     site = _site(sites, column, qualifier)
     if site is None:
         display = quote_ident(snowflake(column))

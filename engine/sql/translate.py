@@ -376,7 +376,8 @@ def _flatten_template(outer: bool) -> exp.Select:
 def _flatten(node: exp.Expr) -> exp.Expr:
     """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
 
-    Columns KEY, PATH, INDEX, VALUE, THIS; SEQ is not emulated (referring to it fails loudly).
+    Columns KEY, PATH, INDEX, VALUE, THIS, and SEQ (1) when the input is not a column of another table:
+    over a table, SEQ is not emulated (referring to it fails loudly).
     """
     explode = node.this
     given = [explode.this, *explode.expressions]
@@ -394,6 +395,8 @@ def _flatten(node: exp.Expr) -> exp.Expr:
         path = args["PATH"].name
         source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
     select = _flatten_template(_truthy(args.get("OUTER"))).copy()
+    if source.find(exp.Column) is None:  # one input record: its sequence number is 1
+        select.set("expressions", [exp.alias_(exp.Literal.number(1), "SEQ", quoted=True), *select.expressions])
     placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
     placeholder.replace(source)
     alias = node.args.get("alias")
