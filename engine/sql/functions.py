@@ -28,7 +28,7 @@ class Function:
     """How one Snowflake function reaches DuckDB: implicit casts of its first argument, or a rewrite."""
 
     coerce: Coercion = ""
-    rewrite: Callable[[exp.Expr], exp.Expr] | None = None
+    rewrite: Callable[[exp.Expr], exp.Expr | None] | None = None  # None: keep the node as it is
 
 
 PLAIN = Function()
@@ -44,6 +44,21 @@ def _version(node: exp.Expr) -> exp.Expr:
 
 
 _HAVERSINE = ("2 * 6371 * asin(sqrt(pow(sin((c - a) / 2), 2) + cos(a) * cos(c) * pow(sin((d - b) / 2), 2)))")
+
+
+_SEEDED = "CAST(CAST(hash(seed, row_number() OVER ()) AS HUGEINT) - 9223372036854775808 AS BIGINT)"
+
+
+def _random(node: exp.Expr) -> exp.Expr | None:
+    """RANDOM(seed): the same seed gives the same values, row after row (a 64-bit hash of the seed and
+    the row's number); RANDOM() is DuckDB's own random 64-bit value."""
+    given = node.this if isinstance(node, exp.Rand) else next(iter(_args(node)), None)
+    if not isinstance(given, exp.Expr):
+        return None
+    tree: exp.Expr = exp.maybe_parse(_SEEDED, dialect="duckdb")
+    seed = next(c for c in tree.find_all(exp.Column) if c.name == "seed")
+    seed.replace(given)
+    return tree
 
 
 def _haversine(node: exp.Expr) -> exp.Expr:
@@ -108,6 +123,7 @@ def _args(node: exp.Expr) -> list[exp.Expr]:
 
 _SPECIAL: dict[str, Function] = {
     "CURRENT_VERSION": Function(rewrite=_version),
+    "RANDOM": Function(rewrite=_random),
     "HAVERSINE": Function(rewrite=_haversine),
     "ARRAY_CAT": Function(rewrite=_array_cat),
     "ARRAY_CONSTRUCT_COMPACT": Function(rewrite=_array_construct_compact),
@@ -119,7 +135,7 @@ _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE I
     STARTSWITH STRTOK SUBSTR SUBSTRING TRANSLATE TRIM UPPER UNICODE"""
 _NUMBER_FIRST = """ABS AVG CEIL FLOOR ROUND SIGN SQRT SUM"""
 _PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
-    SQUARE TAN TRUNC TRUNCATE GREATEST LEAST RANDOM UNIFORM UUID_STRING HASH BASE64_DECODE_STRING CHR CHAR
+    SQUARE TAN TRUNC TRUNCATE GREATEST LEAST UNIFORM UUID_STRING HASH BASE64_DECODE_STRING CHR CHAR
     CONCAT CONCAT_WS ILIKE INSERT POSITION CHARINDEX REGEXP_COUNT REGEXP_INSTR REGEXP_LIKE REGEXP_REPLACE
     RLIKE LIKE SPACE COLLATE TO_CHAR TO_VARCHAR TO_NUMBER TO_DECIMAL TO_NUMERIC TO_DOUBLE TO_BOOLEAN TO_DATE
     DATE TO_TIME TO_TIMESTAMP TO_TIMESTAMP_NTZ TO_TIMESTAMP_LTZ TO_TIMESTAMP_TZ TRY_CAST CAST TRY_TO_NUMBER
@@ -193,7 +209,9 @@ def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
             raise errors.not_supported(f"The function {name}")
         raise errors.unknown_function(name)
     if entry.rewrite is not None:
-        return entry.rewrite(node)
+        new = entry.rewrite(node)
+        if new is not None:
+            return new
     if entry.coerce:
         _coerce_first(node, entry.coerce)
     return None
