@@ -153,6 +153,11 @@ def ambiguous_column(name: str, line: int, position: int) -> ProgrammingError:
                             f"ambiguous column name '{name}'", 918, "42000", line=line, column=position)
 
 
+def duplicate_column(name: str) -> ProgrammingError:
+    """002025: a table definition naming one column twice."""
+    return ProgrammingError(f"{COMPILATION}duplicate column name '{name}'", 2025, "42S21")
+
+
 def unknown_function(name: str) -> ProgrammingError:
     """002140: a function name Snowflake (as snowreg emulates it) does not have."""
     return ProgrammingError(f"{COMPILATION}Unknown function {name}", 2140, "42601")

@@ -93,7 +93,15 @@ def unbound_column(e: duckdb.Error) -> str | None:
     if not isinstance(e, duckdb.BinderException):
         return None
     m = _NOT_FOUND.search(str(e))
-    return m.group(1).replace('""', '"') if m is not None else None
+    return _names(m)[0] if m is not None else None
+
+
+def name_sites(node: exp.Identifier) -> list[ColumnSite]:
+    """The site of a bare column name (an INSERT column list), when sqlglot recorded its place."""
+    start = node.meta.get("start")
+    if start is None:
+        return []
+    return [ColumnSite(node.this, None, quote_ident(snowflake(node.this)), int(start))]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,37 +159,50 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
 # Columns DuckDB could not bind
 # ---------------------------------------------------------------------------------------------
 
-_NOT_FOUND = re.compile(r'(?:Referenced column|Column) "((?:[^"]|"")+)" (?:not found|referenced that exists in '
-                        r'the SELECT clause)')
-_AMBIGUOUS = re.compile(r'Ambiguous reference to column name "((?:[^"]|"")+)"')
-_NOT_IN_TABLE = re.compile(r'(?:Table|Values list) "((?:[^"]|"")+)" does not have a column named "((?:[^"]|"")+)"')
+_NAME = r'(?:"((?:[^"]|"")+)"|([^\s"!]+))'  # DuckDB quotes most names in its messages, not all
+_NOT_FOUND = re.compile(rf"(?:Referenced column|Column|Referenced update column) {_NAME} (?:not found|referenced "
+                        r"that exists in the SELECT clause)")
+_AMBIGUOUS = re.compile(rf"Ambiguous reference to column name {_NAME}")
+_NOT_IN_TABLE = re.compile(rf"(?:Table|Values list) {_NAME} does not have a column (?:named|with name) {_NAME}")
+_NO_TABLE = re.compile(rf"Referenced table {_NAME} not found")
+_DUPLICATE = re.compile(rf"Column with name {_NAME} already exists")
+
+
+def _names(m: re.Match[str]) -> list[str]:
+    """The names a message pattern caught, unquoted."""
+    groups = m.groups()
+    return [(groups[i] or groups[i + 1] or "").replace('""', '"') for i in range(0, len(groups), 2)]
 
 
 def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> errors.Error | None:
     """DuckDB's "column not found" → `000904 … error line L at position P invalid identifier 'X'`."""
-    if not isinstance(e, duckdb.BinderException):
+    if not isinstance(e, (duckdb.BinderException, duckdb.CatalogException)):
         return None
     text = str(e)
-    qualifier: str | None = None
-    m = _AMBIGUOUS.search(text)
-    if m is not None:
-        site = _site(sites, m.group(1).replace('""', '"'), None)
+    if (m := _DUPLICATE.search(text)) is not None:
+        return errors.duplicate_column(snowflake(_names(m)[0]))
+    if (m := _AMBIGUOUS.search(text)) is not None:
+        column = _names(m)[0]
+        site = _site(sites, column, None)
         line, position = _place(sql, site.start if site is not None else None)
-        return errors.ambiguous_column(site.display if site else quote_ident(snowflake(m.group(1))), line, position)
-    m = _NOT_FOUND.search(text)
-    if m is not None:
-        column = m.group(1).replace('""', '"')
+        return errors.ambiguous_column(site.display if site else quote_ident(snowflake(column)), line, position)
+    if (m := _NO_TABLE.search(text)) is not None:
+        table = _names(m)[0].lower()
+        site = next((s for s in sites if (s.qualifier or "").lower() == table), None)
+        return invalid_identifier(site.display if site else quote_ident(snowflake(_names(m)[0])), sql,
+                                  site.start if site else None)
+    qualifier: str | None = None
+    if (m := _NOT_FOUND.search(text)) is not None:
+        column = _names(m)[0]
+    elif (m := _NOT_IN_TABLE.search(text)) is not None:
+        qualifier, column = _names(m)
     else:
-        m = _NOT_IN_TABLE.search(text)
-        if m is None:
-            return None
-        qualifier, column = m.group(1).replace('""', '"'), m.group(2).replace('""', '"')
+        return None
     if column.upper() == "SEQ" and "FLATTEN" in sql.upper():
         return errors.not_supported("FLATTEN's SEQ column over the rows of a table")
-    site = _site(sites, column, qualifier)
+    site = _site(sites, column, qualifier) or _site(sites, column, None)
     if site is None:
-        display = quote_ident(snowflake(column))
-        return invalid_identifier(display, sql, None)
+        return invalid_identifier(quote_ident(snowflake(column)), sql, None)
     return invalid_identifier(site.display, sql, site.start)
 
 
