@@ -15,6 +15,7 @@ import duckdb
 import orjson
 
 from snowreg.catalog.models import VersionContent
+from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart
 from snowreg.catalog.store import now
 
@@ -356,11 +357,18 @@ class GrantsPart(ObjectsPart):
             self._forget_object(tx, ObjectKey("VIEW", database, schema, name))
 
     def relation_kind(self, database: str, schema: str, name: str) -> str | None:
-        """TABLE or VIEW when a user table or view of that name exists in DuckDB, else None."""
+        """TABLE or VIEW when a user table or view of that name exists in DuckDB, else None.
+
+        Cached until the next registry write or `relations_changed()` (plain DDL calls it).
+        """
+        return self.cached(("relation", database, schema, name),
+                           lambda: self._relation_kind(database, schema, name))
+
+    def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
         row = self.query_one(
             "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
             "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
-            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, name] * 2)
+            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
         return str(row[0]) if row else None
 
     # -- future grants -----------------------------------------------------------------------

@@ -137,6 +137,11 @@ class Store:
                 del self._read_cache[key]
             self._cache_generation = self.generation
 
+    def relations_changed(self) -> None:
+        """Plain SQL changed DuckDB's tables or views behind the registry's back: drop cached reads."""
+        with self.lock:
+            self.generation += 1
+
     def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         """A registry read served from memory until the next write (never inside a transaction)."""
         with self.lock:

@@ -43,3 +43,124 @@ CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE
 SELECT * FROM (VALUES ('snowflake-ml-python', '{ml_version}', 'python', NULL))
     AS t("PACKAGE_NAME", "VERSION", "LANGUAGE", "RUNTIME_VERSION")
 WHERE "VERSION" <> '';
+
+-- ---------------------------------------------------------------------------------------------
+-- INFORMATION_SCHEMA views over the tables and views of Snowflake databases. Physical DuckDB names
+-- (catalog/names.py) read back as Snowflake names; getvariable('snowreg_visible_tables') is the list
+-- of 'db<RS>schema<RS>name' keys the session's roles may see (NULL: all), set by the engine.
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE TEMP MACRO snowreg_sf_name(n) AS regexp_replace(n, chr(31) || '[0-9a-f]+$', '');
+
+CREATE OR REPLACE TEMP MACRO snowreg_sees_table(db, s, n) AS
+    getvariable('snowreg_visible_tables') IS NULL
+    OR list_contains(getvariable('snowreg_visible_tables'), db || chr(30) || s || chr(30) || n);
+
+CREATE OR REPLACE TEMP MACRO snowreg_sf_type(t) AS CASE
+    WHEN t LIKE 'DECIMAL%' OR t IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT') THEN 'NUMBER'
+    WHEN t IN ('DOUBLE', 'FLOAT', 'REAL') THEN 'FLOAT' WHEN t = 'VARCHAR' THEN 'TEXT'
+    WHEN t = 'TIMESTAMP WITH TIME ZONE' THEN 'TIMESTAMP_LTZ' WHEN t LIKE 'TIMESTAMP%' THEN 'TIMESTAMP_NTZ'
+    WHEN t = 'BLOB' THEN 'BINARY' WHEN t = 'JSON' THEN 'VARIANT' ELSE t END;
+
+CREATE OR REPLACE TEMP MACRO snowreg_relations(db) AS TABLE
+SELECT r.*, o.created, o.owner FROM (
+    SELECT t.database_name AS db, t.schema_name AS sch, snowreg_sf_name(t.table_name) AS name,
+           'BASE TABLE' AS kind, t.estimated_size AS row_count, t.comment, NULL::VARCHAR AS text
+    FROM duckdb_tables() t WHERE t.database_name = db AND NOT t.internal
+    UNION ALL
+    SELECT v.database_name, v.schema_name, snowreg_sf_name(v.view_name), 'VIEW', NULL, v.comment,
+           regexp_replace(v.sql, chr(31) || '[0-9a-f]+', '', 'g')
+    FROM duckdb_views() v WHERE v.database_name = db AND NOT v.internal) r
+JOIN {main}.snowreg.schemas s ON s.database_name = r.db AND s.name = r.sch
+LEFT JOIN (SELECT database_name, schema_name, name, min(created_on) AS created,
+                  arg_min(grantee, created_on) AS owner
+           FROM {main}.snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP'
+           GROUP BY ALL) o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
+WHERE snowreg_sees_table(r.db, r.sch, r.name);
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
+SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
+       kind AS "TABLE_TYPE", CASE WHEN kind = 'BASE TABLE' THEN 'NO' END AS "IS_TRANSIENT",
+       NULL::VARCHAR AS "CLUSTERING_KEY", row_count AS "ROW_COUNT", NULL::BIGINT AS "BYTES",
+       CASE WHEN kind = 'BASE TABLE' THEN 1 END AS "RETENTION_TIME",
+       NULL::VARCHAR AS "SELF_REFERENCING_COLUMN_NAME", NULL::VARCHAR AS "REFERENCE_GENERATION",
+       NULL::VARCHAR AS "USER_DEFINED_TYPE_CATALOG", NULL::VARCHAR AS "USER_DEFINED_TYPE_SCHEMA",
+       NULL::VARCHAR AS "USER_DEFINED_TYPE_NAME", CASE WHEN kind = 'BASE TABLE' THEN 'YES' ELSE 'NO' END
+       AS "IS_INSERTABLE_INTO", 'YES' AS "IS_TYPED", NULL::VARCHAR AS "COMMIT_ACTION", created AS "CREATED",
+       created AS "LAST_ALTERED", created AS "LAST_DDL", owner AS "LAST_DDL_BY",
+       CASE WHEN kind = 'BASE TABLE' THEN 'NO' END AS "AUTO_CLUSTERING_ON", comment AS "COMMENT",
+       'NO' AS "IS_TEMPORARY", 'NO' AS "IS_ICEBERG", 'NO' AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
+       'NO' AS "IS_HYBRID"
+FROM snowreg_relations(db) ORDER BY 2, 3;
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_views(db) AS TABLE
+SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
+       text AS "VIEW_DEFINITION", 'NONE' AS "CHECK_OPTION", 'NO' AS "IS_UPDATABLE", 'NO' AS "INSERTABLE_INTO",
+       'NO' AS "IS_SECURE", created AS "CREATED", created AS "LAST_ALTERED", created AS "LAST_DDL",
+       owner AS "LAST_DDL_BY", comment AS "COMMENT"
+FROM snowreg_relations(db) WHERE kind = 'VIEW' ORDER BY 2, 3;
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_columns(db) AS TABLE
+SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
+       snowreg_sf_name(c.column_name) AS "COLUMN_NAME", c.column_index AS "ORDINAL_POSITION",
+       c.column_default AS "COLUMN_DEFAULT", CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
+       snowreg_sf_type(c.data_type) AS "DATA_TYPE",
+       CASE WHEN c.data_type = 'VARCHAR' THEN 16777216 END AS "CHARACTER_MAXIMUM_LENGTH",
+       CASE WHEN c.data_type = 'VARCHAR' THEN 16777216 END AS "CHARACTER_OCTET_LENGTH",
+       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_precision, 38) END
+           AS "NUMERIC_PRECISION",
+       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN 10 END AS "NUMERIC_PRECISION_RADIX",
+       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_scale, 0) END AS "NUMERIC_SCALE",
+       CASE WHEN c.data_type LIKE 'TIME%' THEN 9 END AS "DATETIME_PRECISION",
+       NULL::VARCHAR AS "INTERVAL_TYPE", NULL::VARCHAR AS "INTERVAL_PRECISION",
+       NULL::VARCHAR AS "CHARACTER_SET_CATALOG", NULL::VARCHAR AS "CHARACTER_SET_SCHEMA",
+       NULL::VARCHAR AS "CHARACTER_SET_NAME", NULL::VARCHAR AS "COLLATION_CATALOG",
+       NULL::VARCHAR AS "COLLATION_SCHEMA", NULL::VARCHAR AS "COLLATION_NAME", NULL::VARCHAR AS "DOMAIN_CATALOG",
+       NULL::VARCHAR AS "DOMAIN_SCHEMA", NULL::VARCHAR AS "DOMAIN_NAME", NULL::VARCHAR AS "UDT_CATALOG",
+       NULL::VARCHAR AS "UDT_SCHEMA", NULL::VARCHAR AS "UDT_NAME", NULL::VARCHAR AS "SCOPE_CATALOG",
+       NULL::VARCHAR AS "SCOPE_SCHEMA", NULL::VARCHAR AS "SCOPE_NAME", NULL::VARCHAR AS "MAXIMUM_CARDINALITY",
+       NULL::VARCHAR AS "DTD_IDENTIFIER", 'NO' AS "IS_SELF_REFERENCING", 'NO' AS "IS_IDENTITY",
+       NULL::VARCHAR AS "IDENTITY_GENERATION", NULL::VARCHAR AS "IDENTITY_START",
+       NULL::VARCHAR AS "IDENTITY_INCREMENT", NULL::VARCHAR AS "IDENTITY_MAXIMUM",
+       NULL::VARCHAR AS "IDENTITY_MINIMUM", NULL::VARCHAR AS "IDENTITY_CYCLE", NULL::VARCHAR AS "IDENTITY_ORDERED",
+       NULL::VARCHAR AS "SCHEMA_EVOLUTION_RECORD", c.comment AS "COMMENT"
+FROM snowreg_relations(db) r
+JOIN duckdb_columns() c ON c.database_name = r.db AND c.schema_name = r.sch
+     AND snowreg_sf_name(c.table_name) = r.name
+ORDER BY 2, 3, 5;
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_table_constraints(db) AS TABLE
+SELECT c.database_name AS "CONSTRAINT_CATALOG", c.schema_name AS "CONSTRAINT_SCHEMA",
+       'SYS_CONSTRAINT_' || md5(c.database_name || '.' || c.schema_name || '.' || r.name || '.'
+                                || c.constraint_index) AS "CONSTRAINT_NAME",
+       c.database_name AS "TABLE_CATALOG", c.schema_name AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
+       c.constraint_type AS "CONSTRAINT_TYPE", 'NO' AS "IS_DEFERRABLE", 'NO' AS "INITIALLY_DEFERRED",
+       'NO' AS "ENFORCED", NULL::VARCHAR AS "COMMENT", r.created AS "CREATED", r.created AS "LAST_ALTERED",
+       'NO' AS "RELY"
+FROM duckdb_constraints() c
+JOIN snowreg_relations(db) r ON r.db = c.database_name AND r.sch = c.schema_name
+     AND r.name = snowreg_sf_name(c.table_name)
+WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') ORDER BY 2, 6;
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_schemata(db) AS TABLE
+SELECT database_name AS "CATALOG_NAME", name AS "SCHEMA_NAME", owner AS "SCHEMA_OWNER", 'NO' AS "IS_TRANSIENT",
+       CASE WHEN managed_access THEN 'YES' ELSE 'NO' END AS "IS_MANAGED_ACCESS", 1 AS "RETENTION_TIME",
+       NULL::VARCHAR AS "DEFAULT_CHARACTER_SET_CATALOG", NULL::VARCHAR AS "DEFAULT_CHARACTER_SET_SCHEMA",
+       NULL::VARCHAR AS "DEFAULT_CHARACTER_SET_NAME", NULL::VARCHAR AS "SQL_PATH", created_on AS "CREATED",
+       created_on AS "LAST_ALTERED", comment AS "COMMENT", 'NO' AS "REPLICABLE_WITH_FAILOVER_GROUPS",
+       'ROLE' AS "OWNER_ROLE_TYPE"
+FROM (SELECT database_name, name, owner, managed_access, created_on, comment FROM {main}.snowreg.schemas
+      WHERE database_name = db
+        AND (getvariable('snowreg_visible_schemas') IS NULL
+             OR list_contains(getvariable('snowreg_visible_schemas'), database_name || chr(30) || name))
+      UNION ALL SELECT db, 'INFORMATION_SCHEMA', NULL, false, NULL,
+                       'Views describing the contents of schemas in this database')
+ORDER BY 2;
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_databases() AS TABLE
+SELECT name AS "DATABASE_NAME", owner AS "DATABASE_OWNER", 'NO' AS "IS_TRANSIENT", comment AS "COMMENT",
+       created_on AS "CREATED", created_on AS "LAST_ALTERED", 1 AS "RETENTION_TIME", 'STANDARD' AS "TYPE",
+       'NO' AS "REPLICABLE_WITH_FAILOVER_GROUPS", 'ROLE' AS "OWNER_ROLE_TYPE"
+FROM {main}.snowreg.databases
+WHERE getvariable('snowreg_visible_databases') IS NULL
+   OR list_contains(getvariable('snowreg_visible_databases'), name)
+ORDER BY 1;

@@ -13,6 +13,7 @@ import duckdb
 
 from snowreg.catalog import Catalog, ModelRow, VersionRow, quote
 from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type
+from snowreg.catalog.names import physical
 from snowreg.engine.access import privileges
 from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
 from snowreg.engine.access.governance import authenticate, login
@@ -84,8 +85,8 @@ def insert_frame(session: Session, name: str, frame: Any, columns: list[str]) ->
     duck = session.duck
     duck.register(view, frame)
     try:
-        target = f"{quote(db)}.{quote(schema)}.{quote(table)}"
-        listed = ", ".join(quote(c) for c in columns)
+        target = f"{quote(db)}.{quote(schema)}.{quote(physical(table))}"
+        listed = ", ".join(quote(physical(c)) for c in columns)
         duck.execute(f"INSERT INTO {target} ({listed}) SELECT * FROM {quote(view)}")
     except duckdb.Error as e:  # a value the column cannot hold, as Snowflake's COPY would refuse it
         raise duckerrors.translate(e) from None

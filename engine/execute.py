@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import databases, live, models, show, stages, tags, variables, warehouses
+from snowreg.engine import databases, live, models, show, show_objects, stages, tags, variables, warehouses
 from snowreg.engine.access import governance, grants, showgrants
 from snowreg.engine.inference import statement as inference
 from snowreg.engine.inference import views as model_views
@@ -114,6 +114,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return comment_on(session, stmt)
         case ast.ShowModels():
             return show.show_models(session, stmt)
+        case ast.ShowObjects():
+            return show_objects.show_objects(session, stmt)
         case ast.ShowVersions():
             return show.show_versions(session, stmt)
         case ast.ShowFunctions():
@@ -193,7 +195,7 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
 
 def describe(stmt: ast.Statement, session: Session) -> Result:
     """Type a non-query statement without running it: SHOW commands run (they change nothing)."""
-    if isinstance(stmt, ast.ShowModels | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
+    if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
                   | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions):
         result = execute(stmt, session)
@@ -212,4 +214,6 @@ def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
 def describe_object(session: Session, stmt: ast.Describe) -> Result:
     if stmt.kind == "ARTIFACT REPOSITORY":
         raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
+    if stmt.kind in ("TABLE", "VIEW"):
+        return show_objects.describe(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

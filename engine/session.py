@@ -12,6 +12,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
+from snowreg.catalog.names import physical
 from snowreg.engine.sql import variant
 from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -115,9 +116,10 @@ class Session:
         if self._cursor is not None:
             for db, schema, name in self.temporary_tables:
                 try:
-                    self._cursor.execute(f"DROP TABLE IF EXISTS {quote(db)}.{quote(schema)}.{quote(name)}")
+                    self._cursor.execute(f"DROP TABLE IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
                 except duckdb.Error:
                     pass  # its database or schema went first
+            self.catalog.relations_changed()
             self._cursor.close()
             self._cursor = None
 

@@ -710,6 +710,20 @@ class LiveVersion:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class ShowObjects:
+    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY KEYS [LIKE] [IN …] [STARTS WITH] [LIMIT]."""
+
+    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS"]
+    terse: bool = False
+    like: str | None = None
+    scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None
+    scope_name: QualifiedName | None = None  # DATABASE d → name=d; SCHEMA [d.]s → name=s, schema=d
+    starts_with: str | None = None
+    limit: int | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
 Statement = (
     CreateDatabase
     | DropDatabase
@@ -736,6 +750,7 @@ Statement = (
     | ModifyVersion
     | CommentOn
     | ShowModels
+    | ShowObjects
     | ShowVersions
     | ShowFunctions
     | CreateTag

@@ -581,6 +581,8 @@ _CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "schemas_in_database": lambda c: ("DATABASE", c[0]),
     "in_account": lambda c: ("ACCOUNT", None),
     "models_in_database": _models_in("DATABASE"), "models_in_schema": _models_in("SCHEMA"),
+    "objects_in_table": lambda c: ("TABLE", c[0]), "objects_in_view": lambda c: ("VIEW", c[0]),
+    "objects_kind": _words,
     "object_target": lambda c: a.ObjectTarget(c[0], c[1]),
     "bulk_target": lambda c: a.BulkTarget(c[0], c[1], c[2], c[3]),
     "account_target": lambda c: a.AccountTarget(),
@@ -631,6 +633,9 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "comment_on": lambda c, s: a.CommentOn(c[1], c[2], c[3], _flag(c[0]), span=s),
     "show_models": lambda c, s: a.ShowModels(
         c[0], c[1][0] if c[1] else None, c[1][1] if c[1] else None, c[2], c[3], span=s
+    ),
+    "show_objects": lambda c, s: a.ShowObjects(
+        c[1], _flag(c[0]), c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, c[4], c[5], span=s
     ),
     "show_versions": lambda c, s: a.ShowVersions(c[1], c[0], span=s),
     "show_functions": lambda c, s: a.ShowFunctions(c[1], c[2], c[0], span=s),

@@ -223,6 +223,18 @@ def _show_models(s: a.ShowModels) -> str:
     return "SHOW MODELS" + _show_tail(s.like, scope, s.starts_with, s.limit)
 
 
+def _show_objects(s: a.ShowObjects) -> str:
+    scope = ""
+    if s.scope == "ACCOUNT":
+        scope = " IN ACCOUNT"
+    elif s.scope == "DATABASE":
+        scope = " IN DATABASE" + (f" {name(s.scope_name.name)}" if s.scope_name else "")
+    elif s.scope is not None:
+        scope = f" IN {s.scope}" + (f" {qname(s.scope_name)}" if s.scope_name else "")
+    terse = "TERSE " if s.terse else ""
+    return f"SHOW {terse}{s.kind}" + _show_tail(s.like, scope, s.starts_with, s.limit)
+
+
 def _show_schemas(s: a.ShowSchemas) -> str:
     scope = " IN ACCOUNT" if s.in_account else ""
     scope = f" IN DATABASE {name(s.in_database)}" if s.in_database is not None else scope
@@ -345,6 +357,7 @@ _RENDERERS: dict[type, Callable[[Any], str]] = {
     a.CommentOn: lambda s: f"COMMENT {_opt(s.if_exists, 'IF EXISTS ')}ON {s.kind} {qname(s.name)} "
     f"IS {string(s.comment)}",
     a.ShowModels: _show_models,
+    a.ShowObjects: _show_objects,
     a.ShowVersions: lambda s: "SHOW VERSIONS" + _show_tail(s.like) + f" IN MODEL {qname(s.model)}",
     a.ShowFunctions: lambda s: "SHOW FUNCTIONS"
     + _show_tail(s.like)

@@ -146,14 +146,16 @@ def no_current_schema() -> ProgrammingError:
     )
 
 
-def _where(line: int | None, column: int | None) -> str:
-    return "" if line is None or column is None else f"error line {line} at position {column}\n"
-
-
 def compilation_error(msg: str, errno: int = 2000, sqlstate: str = "42601", *,
                       line: int | None = None, column: int | None = None) -> ProgrammingError:
-    """A generic `SQL compilation error:` with the given detail (Snowflake's 002000 unless told)."""
-    return ProgrammingError(f"{COMPILATION}{_where(line, column)}{msg}", errno, sqlstate, line=line, column=column)
+    """A generic `SQL compilation error:` with the given detail (Snowflake's 002000 unless told).
+
+    With a place, Snowflake puts it on the first line: `SQL compilation error: error line L at position P`.
+    """
+    if line is None or column is None:
+        return ProgrammingError(f"{COMPILATION}{msg}", errno, sqlstate)
+    return ProgrammingError(f"SQL compilation error: error line {line} at position {column}\n{msg}", errno,
+                            sqlstate, line=line, column=column)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +166,11 @@ def compilation_error(msg: str, errno: int = 2000, sqlstate: str = "42601", *,
 def invalid_identifier(name: str, line: int | None = None, column: int | None = None) -> ProgrammingError:
     """000904: a column (or other identifier) the statement names that does not exist."""
     return compilation_error(f"invalid identifier '{name}'", 904, "42000", line=line or 0, column=column or 0)
+
+
+def ambiguous_column(name: str, line: int, column: int) -> ProgrammingError:
+    """000918: a column name more than one table of the FROM clause has."""
+    return compilation_error(f"ambiguous column name '{name}'", 918, "42000", line=line, column=column)
 
 
 def syntax_error_detail(detail: str) -> ProgrammingError:
@@ -286,6 +293,23 @@ def no_result_set() -> InterfaceError:
 
 def result_not_found(sfqid: str) -> ProgrammingError:
     return ProgrammingError(f"Cannot find the result of query {sfqid}.", 2003, "02000")
+
+
+def duplicate_column(name: str) -> ProgrammingError:
+    """002025: a table definition naming one column twice."""
+    return ProgrammingError(f"{COMPILATION}duplicate column name '{name}'", 2025, "42S21")
+
+
+def wrong_arguments(function: str, expected: int, got: int) -> ProgrammingError:
+    """000938: a call with the wrong number of arguments."""
+    few = "not enough" if got < expected else "too many"
+    return ProgrammingError(f"{COMPILATION}{few} arguments for function [{function}], expected {expected}, "
+                            f"got {got}", 938, "22023")
+
+
+def identifier_too_long(name: str, limit: int) -> ProgrammingError:
+    return ProgrammingError(f"{COMPILATION}Identifier '{name[:40]}...' is too long; the maximum length is "
+                            f"{limit} characters.", 2000, "42601")
 
 
 def not_supported(what: str) -> NotSupportedError:

@@ -469,7 +469,7 @@ def test_model_exception_is_a_python_udf_error(conn: Connection) -> None:
 def test_compilation_errors(conn: Connection, clf: LogisticRegression) -> None:
     e = error_of(conn, "SELECT m!predict(1)")
     assert (e.errno, e.sqlstate) == (1044, "42P13")
-    assert e.msg == ("SQL compilation error:\nerror line 1 at position 7\n"
+    assert e.msg == ("SQL compilation error: error line 1 at position 7\n"
                      "Invalid argument types for function 'PREDICT': (NUMBER(1,0))")
     e = error_of(conn, "SELECT m!explain(a, b) FROM t")
     assert e.errno == 2140 and "PREDICT, PREDICT_PROBA" in e.msg

@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import variant
 from snowreg.engine.sql.translate import TableRef, translate
 from snowreg.errors import NotSupportedError, ProgrammingError
@@ -21,7 +22,7 @@ VK = '"snowreg_fn"."main".snowreg_vkey'
 REWRITES = [
     # identifiers: unquoted → upper case, everything quoted; Snowflake's names for select items
     ("SELECT a AS x FROM t", 'SELECT "A" AS "X" FROM "T"'),
-    ('SELECT "a" FROM t', 'SELECT "a" AS "a" FROM "T"'),
+    ('SELECT "a" FROM t', 'SELECT "a\x1f1" AS "a\x1f1" FROM "T"'),  # physical names: catalog/names.py
     ("SELECT 1", 'SELECT 1 AS "1"'),
     ("SELECT * FROM VALUES (1, 2)", 'SELECT * FROM (VALUES (1, 2)) AS "VALUES"("COLUMN1", "COLUMN2")'),
     ("SELECT CURRENT_DATABASE()", 'SELECT GETVARIABLE(\'snowreg_database\') AS "CURRENT_DATABASE()"'),
@@ -139,7 +140,7 @@ def test_syntax_error_has_snowflake_shape() -> None:
 NOT_SUPPORTED = [
     "SELECT OBJECT_CONSTRUCT(*) FROM t", "SELECT ARRAY_APPEND(a, 1) FROM t", "SELECT TYPEOF(v) FROM t",
     "SELECT * FROM t AT(OFFSET => -60)", "INSERT OVERWRITE INTO t SELECT 1", "SELECT $1 FROM t",
-    "SELECT * FROM db.INFORMATION_SCHEMA.TABLES", "CREATE TABLE g (x GEOGRAPHY)", "SHOW TABLES",
+    "SELECT * FROM db.INFORMATION_SCHEMA.LOAD_HISTORY", "CREATE TABLE g (x GEOGRAPHY)", "SHOW TABLES",
     "SELECT * FROM TABLE(FLATTEN(input => v, recursive => TRUE))", "SELECT TO_VARCHAR(1.5, '99.9')",
     "SELECT 1; SELECT 2",
 ]
@@ -167,7 +168,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     rel = con.sql(translate(sql).sql)
-    return (rel.columns, rel.fetchall()) if rel is not None else ([], [])
+    return ([snowflake(c) for c in rel.columns], rel.fetchall()) if rel is not None else ([], [])
 
 
 def column(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:

@@ -186,6 +186,30 @@ def _schema_name(database: str, schema: str) -> str:
     return f"{quote_ident(database)}.{quote_ident(schema)}"
 
 
+def can_see_table(session: Session, database: str, schema: str, name: str, owner: str | None) -> bool:
+    """SHOW TABLES and INFORMATION_SCHEMA list a table or view when the roles hold a privilege on it."""
+    a = access(session)
+    if a.manage_grants:
+        return True
+    return a.schema_usable(database, schema) and bool(a.held(("TABLE", database, schema, name), owner))
+
+
+def visible_containers(session: Session) -> dict[str, list[str] | None]:
+    """The INFORMATION_SCHEMA macros' filters: keys of the tables, schemas and databases the roles see.
+
+    A table key is `db<RS>schema<RS>name` (RS = chr(30)); None means everything (MANAGE GRANTS).
+    """
+    a = access(session)
+    if a.manage_grants:
+        return {"snowreg_visible_tables": None, "snowreg_visible_schemas": None, "snowreg_visible_databases": None}
+    sep = chr(30)
+    tables = [sep.join(k[1:]) for k in a.privs if k[0] == "TABLE" and a.schema_usable(k[1], k[2])]
+    schemas = [f"{k[1]}{sep}{k[2]}" for k in a.privs if k[0] == "SCHEMA" and a.sees_schema(k[1], k[2])]
+    databases = [k[1] for k in a.privs if k[0] == "DATABASE"]
+    return {"snowreg_visible_tables": tables, "snowreg_visible_schemas": schemas,
+            "snowreg_visible_databases": databases}
+
+
 def check_create_in_schema(session: Session, database: str, schema: str, kind: str) -> None:
     """Creating an object of `kind` (MODEL, STAGE, TAG, TABLE) needs CREATE <kind> on the schema."""
     a = access(session)

@@ -7,6 +7,7 @@ import re
 import duckdb
 
 from snowreg import errors
+from snowreg.catalog.names import SEPARATOR
 
 _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function) with name \"?([^\s\"]+)\"? does not exist")
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
@@ -34,10 +35,13 @@ def _qualified(name: str, database: str | None, schema: str | None) -> str:
     return ".".join(parts)
 
 
+_PHYSICAL = re.compile(SEPARATOR + "[0-9a-f]+")
+
+
 def translate(e: duckdb.Error, database: str | None = None, schema: str | None = None) -> errors.Error:
     """A Snowflake-shaped error for a DuckDB exception raised while running translated SQL."""
-    text = str(e)
-    detail = _first_line(e)
+    text = _PHYSICAL.sub("", str(e))  # physical names (catalog/names.py) read as the Snowflake names
+    detail = _PHYSICAL.sub("", _first_line(e))
     if isinstance(e, duckdb.CatalogException):
         for rx, kind in ((_TABLE_MISSING, "Object"), (_SCHEMA_MISSING, "Schema"), (_CATALOG_MISSING, "Database")):
             m = rx.search(text)

@@ -9,10 +9,11 @@ from typing import Any
 import duckdb
 
 from snowreg import errors
+from snowreg.catalog.names import SEPARATOR, snowflake
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, system, translate
+from snowreg.engine.sql import bind, duckerrors, system, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
 # What DML answers with, as Snowflake names the columns.
@@ -23,9 +24,16 @@ _DML_COLUMNS = {
 }
 
 
-def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
+# Statement kinds that never create, drop or rename a table or view (nor end a transaction).
+_NO_DDL = frozenset({"select", "insert", "update", "delete", "merge", "truncate"})
+
+
+def run_sql(session: Session, sql: str, describe_only: bool = False, local: frozenset[str] = frozenset()
+            ) -> Result:
+    """One plain statement; `local` names relations the engine itself registered for it (not objects)."""
     tr = translate.translate(system.expand(session, substitute_variables(session, sql)))
     session.require_context(tr.tables)
+    bind.resolve_tables(session, tr.tables, tr.kind, local)
     privileges.check_tables(session, tr.tables, tr.kind)
     temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
     if temporary:
@@ -68,10 +76,15 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         if describe_only:
             return _describe(duck, tr)
         duck.execute(tr.sql)
+        if tr.kind not in _NO_DDL:
+            session.catalog.relations_changed()
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
-        raise duckerrors.translate(e, session.database, session.schema) from None
+        if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
+            return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only)
+        raise (bind.column_error(e, tr.columns, tr.source)
+               or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows)
     return shape(rows, [(d[0], str(d[1])) for d in description or ()])
@@ -79,16 +92,20 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
 
 def sync_context(session: Session, tr: translate.Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also need the models the role sees."""
-    extra = {}
+    extra: dict[str, Any] = {}
     if any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables):
         extra["snowreg_visible"] = privileges.visible_model_ids(session)
+        extra.update(privileges.visible_containers(session))
     session.sync_duckdb_variables(extra)
 
 
 def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Result:
     if not tr.returns_rows:
         return status()
-    rel = duck.sql(tr.sql)
+    try:
+        rel = duck.sql(tr.sql)
+    except duckdb.Error as e:
+        raise (bind.column_error(e, tr.columns, tr.source) or duckerrors.translate(e)) from None
     assert rel is not None
     return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)))
 
@@ -111,6 +128,8 @@ def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]]) -> Result
     cols = []
     json_positions = []
     for i, (name, type_name) in enumerate(columns):
+        if SEPARATOR in name:
+            name = snowflake(name)
         kind, precision, scale = duckdb_type(type_name)
         cols.append(Column(name, kind, precision, scale, True, 16777216 if kind == "TEXT" else None))
         if kind in ("VARIANT", "OBJECT", "ARRAY") or (kind == "FIXED" and scale == 0):

@@ -14,7 +14,9 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
-from snowreg.engine.sql import variant
+from snowreg.catalog.names import physical, snowflake
+from snowreg.engine.sql import bind, functions, variant
+from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
@@ -47,6 +49,9 @@ class Translation:
     tables: tuple[TableRef, ...]
     kind: Kind
     returns_rows: bool
+    source: str = ""  # the Snowflake text, for error positions
+    columns: tuple[ColumnSite, ...] = ()  # where each column reference stands in `source`
+    join_aliases: frozenset[str] = frozenset()  # select aliases a JOIN … ON may mean (bind.join_aliases)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -54,11 +59,12 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 
 
 @functools.lru_cache(maxsize=1024)
-def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
+def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset()) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
-    unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL.
+    unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL. `expand`
+    names the select aliases that JOIN … ON conditions mean (no table has such a column).
     """
     stmt = parse(sql, call_names)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
@@ -66,12 +72,14 @@ def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
     kind, targets = _classify(stmt)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
-    tables = _rewrite(stmt, targets)
+    sites: list[ColumnSite] = []
+    aliases: set[str] = set()
+    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names))
     try:
         text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
-    return Translation(text, tables, kind, kind == "select")
+    return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,22 +206,45 @@ def _target(node: exp.Expr | None, object_kind: ObjectKind) -> dict[int, ObjectK
 # ---------------------------------------------------------------------------------------------
 
 
-def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind]) -> tuple[TableRef, ...]:
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What the binder notes while translating: column sites and aliases JOIN … ON may mean."""
+
+    sites: list[ColumnSite]
+    join_aliases: set[str]
+    expand: frozenset[str]
+
+
+def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _Found,
+             model_calls: int) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     ctes: set[str] = set()
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
         new: exp.Expr | None
         if isinstance(node, exp.Identifier):
-            if not node.quoted:
-                node.set("this", node.this.upper())
+            bind.identifier(node, bind.is_container_part(node) or targets.get(id(node.parent)) == "schema")
+            if isinstance(node.parent, exp.Schema) and isinstance(node.parent.parent, exp.Insert):
+                found.sites.extend(bind.name_sites(node))  # INSERT INTO t (a, b): names of columns too
             continue
+        if isinstance(node, exp.Func) and node._meta:
+            new = functions.bind_call(node, sql, model_calls)
+            if new is not None:
+                node.replace(new)
+                continue
+        if isinstance(node, exp.Column):
+            site = bind.column_site(node)
+            if site is not None:
+                found.sites.append(site)
+            continue
+        if isinstance(node, exp.Select) and node.args.get("joins"):
+            found.join_aliases.update(bind.join_aliases(node, found.expand))
         if isinstance(node, exp.Table):
             new = _table(node, targets, refs)
         elif isinstance(node, exp.TableFromRows):
             new = _table_function(node, refs)
         elif isinstance(node, exp.CTE):
-            ctes.add(node.alias)
+            ctes.add(snowflake(node.alias))
             continue
         elif cls in _UNSUPPORTED:
             raise not_supported(_UNSUPPORTED[cls])
@@ -229,7 +260,7 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind]) -> tuple[TableRef, 
 
 
 def _part(node: exp.Expr | None) -> str | None:
-    return node.name if isinstance(node, exp.Identifier) else None
+    return snowflake(node.name) if isinstance(node, exp.Identifier) else None
 
 
 def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]) -> exp.Expr | None:
@@ -244,8 +275,11 @@ def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]
     object_kind = targets.get(id(node))
     if object_kind == "schema":  # `CREATE SCHEMA db.s` parses as a table without a name
         refs.append(TableRef(database, schema or node.name, "", True, "schema"))
+    elif isinstance(node.parent, exp.AlterRename):
+        return None  # the new name of ALTER TABLE … RENAME TO: not an object that exists yet
     elif isinstance(node.this, exp.Identifier):  # not a table function such as RANGE(…)
-        refs.append(TableRef(database, schema, node.name, object_kind is not None, object_kind or "table"))
+        refs.append(TableRef(database, schema, snowflake(node.name), object_kind is not None,
+                             object_kind or "table"))
     return None
 
 
@@ -264,6 +298,8 @@ def _dynamic_name(node: exp.Table) -> None:
     names = [exp.Identifier(this=p[1:-1].replace('""', '"') if p.startswith('"') else p.upper(), quoted=True)
              for p in parts]
     for key, ident in zip(("catalog", "db", "this")[3 - len(names):], names, strict=True):
+        if key == "this":
+            ident.set("this", physical(ident.this))
         node.set(key, ident)
 
 
@@ -272,6 +308,12 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "MODEL_VERSIONS": ("snowreg_model_versions", True),
     "TAG_REFERENCES": ("snowreg_tag_references", True),
     "PACKAGES": ("snowreg_packages", False),
+    "TABLES": ("snowreg_is_tables", True),
+    "COLUMNS": ("snowreg_is_columns", True),
+    "VIEWS": ("snowreg_is_views", True),
+    "SCHEMATA": ("snowreg_is_schemata", True),
+    "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "DATABASES": ("snowreg_is_databases", False),
 }
 
 
@@ -338,7 +380,8 @@ def _flatten_template(outer: bool) -> exp.Select:
 def _flatten(node: exp.Expr) -> exp.Expr:
     """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
 
-    Columns KEY, PATH, INDEX, VALUE, THIS; SEQ is not emulated (referring to it fails loudly).
+    Columns KEY, PATH, INDEX, VALUE, THIS, and SEQ (1) when the input is not a column of another table:
+    over a table, SEQ is not emulated (referring to it fails loudly).
     """
     explode = node.this
     given = [explode.this, *explode.expressions]
@@ -356,6 +399,8 @@ def _flatten(node: exp.Expr) -> exp.Expr:
         path = args["PATH"].name
         source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
     select = _flatten_template(_truthy(args.get("OUTER"))).copy()
+    if source.find(exp.Column) is None:  # one input record: its sequence number is 1
+        select.set("expressions", [exp.alias_(exp.Literal.number(1), "SEQ", quoted=True), *select.expressions])
     placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
     placeholder.replace(source)
     alias = node.args.get("alias")

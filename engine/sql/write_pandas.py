@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from snowreg import errors
+from snowreg.catalog.names import physical
 from snowreg.engine import stages
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
@@ -124,9 +125,10 @@ def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
 def _over_relation(session: Session, template: str, relation: Any, describe_only: bool) -> Result:
     view = f"SNOWREG_COPY_{next(_views)}"
     duck = session.duck
+    relation = relation.rename_columns([physical(c) for c in relation.column_names])  # as SQL names them
     duck.register(view, relation)
     try:
-        return run_sql(session, template.replace("{view}", view), describe_only)
+        return run_sql(session, template.replace("{view}", view), describe_only, frozenset({view}))
     finally:
         duck.unregister(view)
 

@@ -1,0 +1,107 @@
+"""Tables and views of the Snowflake databases, read from DuckDB's own catalog, with their Snowflake names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from snowreg.catalog.names import physical, snowflake
+from snowreg.catalog.store import Store
+
+# DuckDB keeps constraints and columns per physical table; the filter keeps Snowflake databases only.
+_RELATIONS = """
+SELECT t.database_name, t.schema_name, t.table_name, 'TABLE', t.estimated_size, t.comment, NULL
+FROM duckdb_tables() t JOIN snowreg.databases d ON d.name = t.database_name
+WHERE NOT t.internal {where_t}
+UNION ALL
+SELECT v.database_name, v.schema_name, v.view_name, 'VIEW', NULL, v.comment, v.sql
+FROM duckdb_views() v JOIN snowreg.databases d ON d.name = v.database_name
+WHERE NOT v.internal {where_v}
+ORDER BY 1, 2, 3"""
+
+_COLUMNS = """
+SELECT column_name, data_type, is_nullable, column_default, column_index, comment
+FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index"""
+
+_KEYS = """
+SELECT c.database_name, c.schema_name, c.table_name, c.constraint_type, c.constraint_column_names
+FROM duckdb_constraints() c JOIN snowreg.databases d ON d.name = c.database_name
+WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') {where}
+ORDER BY 1, 2, 3, c.constraint_index"""
+
+_CREATED = """
+SELECT database_name, schema_name, name, min(created_on), arg_min(grantee, created_on) FROM snowreg.grants
+WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY 1, 2, 3"""
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRow:
+    database_name: str
+    schema_name: str
+    name: str
+    kind: str  # TABLE | VIEW
+    rows: int | None
+    comment: str | None
+    text: str | None  # a view's definition
+    created_on: datetime | None
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRow:
+    name: str
+    duckdb_type: str
+    nullable: bool
+    default: str | None
+    position: int  # from 1
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRow:
+    database_name: str
+    schema_name: str
+    table_name: str
+    kind: str  # PRIMARY KEY | UNIQUE | FOREIGN KEY
+    columns: tuple[str, ...]
+
+
+def _where(prefix: str, database: str | None, schema: str | None, name_column: str,
+           name: str | None) -> tuple[str, list[Any]]:
+    sql, params = "", []
+    for column, value in (("database_name", database), ("schema_name", schema), (name_column, name)):
+        if value is not None:
+            sql += f" AND {prefix}.{column} = ?"
+            params.append(physical(value) if column == name_column else value)
+    return sql, params
+
+
+def list_relations(store: Store, database: str | None = None, schema: str | None = None,
+                   name: str | None = None) -> list[RelationRow]:
+    """The tables and views of one schema, one database, or all of them (sorted by database, schema, name)."""
+    where_t, params_t = _where("t", database, schema, "table_name", name)
+    where_v, params_v = _where("v", database, schema, "view_name", name)
+    rows = store.query(_RELATIONS.format(where_t=where_t, where_v=where_v), params_t + params_v)
+    created = {(r[0], r[1], r[2]): (r[3], r[4]) for r in store.query(_CREATED)}
+    out = []
+    for db, sch, physical_name, kind, size, comment, text in rows:
+        sf = snowflake(physical_name)
+        made, owner = created.get((db, sch, sf), (None, None))
+        out.append(RelationRow(db, sch, sf, kind, size, comment, text, made, owner))
+    out.sort(key=lambda r: (r.database_name, r.schema_name, r.name))
+    return out
+
+
+def list_columns(store: Store, database: str, schema: str, name: str) -> list[ColumnRow]:
+    """The columns of a table or view, in order, with their Snowflake names."""
+    rows = store.query(_COLUMNS, [database, schema, physical(name)])
+    return [ColumnRow(snowflake(r[0]), str(r[1]), bool(r[2]), r[3], int(r[4]), r[5]) for r in rows]
+
+
+def list_keys(store: Store, database: str | None = None, schema: str | None = None,
+              table: str | None = None) -> list[KeyRow]:
+    """Primary, unique and foreign keys of tables, their columns by Snowflake name."""
+    where, params = _where("c", database, schema, "table_name", table)
+    return [KeyRow(r[0], r[1], snowflake(r[2]), r[3], tuple(snowflake(c) for c in r[4]))
+            for r in store.query(_KEYS.format(where=where), params)]

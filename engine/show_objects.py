@@ -1,0 +1,185 @@
+"""SHOW TABLES / VIEWS / OBJECTS / COLUMNS / PRIMARY KEYS and DESCRIBE TABLE / VIEW, with Snowflake's columns."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+
+from snowreg import errors
+from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list_keys, list_relations
+from snowreg.engine.access import privileges
+from snowreg.engine.result import Result, duckdb_type, from_rows
+from snowreg.engine.session import Session
+from snowreg.grammar import ast
+from snowreg.grammar.text import like, quote_ident
+
+_TERSE = ["created_on", "name", "kind", "database_name", "schema_name"]
+SHOW_TABLES_COLUMNS = [
+    "created_on", "name", "database_name", "schema_name", "kind", "comment", "cluster_by", "rows", "bytes",
+    "owner", "retention_time", "automatic_clustering", "change_tracking", "search_optimization",
+    "search_optimization_progress", "search_optimization_bytes", "is_external", "enable_schema_evolution",
+    "owner_role_type", "is_event", "budget", "is_hybrid", "is_iceberg", "is_dynamic", "is_immutable"]
+SHOW_VIEWS_COLUMNS = ["created_on", "name", "reserved", "database_name", "schema_name", "owner", "comment", "text",
+                      "is_secure", "is_materialized", "owner_role_type", "change_tracking"]
+SHOW_OBJECTS_COLUMNS = ["created_on", "name", "database_name", "schema_name", "kind", "comment", "cluster_by",
+                        "rows", "bytes", "owner", "retention_time", "owner_role_type", "budget", "is_hybrid",
+                        "is_dynamic", "is_iceberg"]
+SHOW_COLUMNS_COLUMNS = ["table_name", "schema_name", "column_name", "data_type", "null?", "default", "kind",
+                        "expression", "comment", "database_name", "autoincrement", "schema_evolution_record"]
+SHOW_PRIMARY_KEYS_COLUMNS = ["created_on", "database_name", "schema_name", "table_name", "column_name",
+                             "key_sequence", "constraint_name", "rely", "comment"]
+DESCRIBE_COLUMNS = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression",
+                    "comment", "policy name", "privacy domain"]
+_NUMBERS = {"rows", "bytes", "key_sequence", "retention_time", "search_optimization_progress",
+            "search_optimization_bytes"}
+
+
+def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
+    """One SHOW command over the tables and views the session's roles may see, sorted by name."""
+    relations = [r for r in _in_scope(session, stmt)
+                 if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+    if stmt.kind == "COLUMNS":
+        return _show_columns(session, stmt, relations)
+    if stmt.kind == "PRIMARY KEYS":
+        return _show_primary_keys(session, relations)
+    wanted = {"TABLES": ("TABLE",), "VIEWS": ("VIEW",), "OBJECTS": ("TABLE", "VIEW")}[stmt.kind]
+    chosen = [r for r in relations if r.kind in wanted and like(stmt.like, r.name)]
+    if stmt.starts_with is not None:
+        chosen = [r for r in chosen if r.name.startswith(stmt.starts_with)]
+    chosen = chosen[:stmt.limit] if stmt.limit is not None else chosen
+    if stmt.terse:
+        return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
+    if stmt.kind == "TABLES":
+        return _result(SHOW_TABLES_COLUMNS, [_table_row(r) for r in chosen])
+    if stmt.kind == "VIEWS":
+        return _result(SHOW_VIEWS_COLUMNS, [
+            (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
+             "false", "false", "ROLE", "OFF") for r in chosen])
+    return _result(SHOW_OBJECTS_COLUMNS, [
+        (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "", "", _rows(r), None,
+         r.owner or "", "1", "ROLE", None, "N", "N", "N") for r in chosen])
+
+
+def _rows(r: RelationRow) -> int | None:
+    return int(r.rows or 0) if r.kind == "TABLE" else None
+
+
+def _table_row(r: RelationRow) -> tuple[Any, ...]:
+    return (r.created_on, r.name, r.database_name, r.schema_name, "TABLE", r.comment or "", "", _rows(r), None,
+            r.owner or "", "1", "OFF", "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
+
+
+def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:
+    types = ["TIMESTAMP_LTZ" if n == "created_on" else "FIXED" if n in _NUMBERS else "TEXT" for n in names]
+    return from_rows(names, rows, types)
+
+
+def _in_scope(session: Session, stmt: ast.ShowObjects) -> list[RelationRow]:
+    """The relations SHOW looks at: IN ACCOUNT / DATABASE / SCHEMA / TABLE, else the current schema."""
+    scope, qn = stmt.scope, stmt.scope_name
+    if scope is None:
+        scope = "SCHEMA" if session.schema is not None else "DATABASE" if session.database else "ACCOUNT"
+    if scope == "ACCOUNT":
+        return list_relations(session.catalog)
+    if scope == "DATABASE":
+        db = session.name(qn.name) if qn is not None else session.current_database()
+        if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+            raise errors.does_not_exist("Database", quote_ident(db))
+        return list_relations(session.catalog, db)
+    if scope == "SCHEMA":
+        if qn is None and (session.database is None or session.schema is None):
+            raise errors.object_not_found_or_op()
+        db, schema = session.qualify_schema(qn) if qn is not None else (session.current_database(), session.schema)
+        assert schema is not None
+        if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+            raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+        return list_relations(session.catalog, db, schema)
+    assert qn is not None
+    return [_one_relation(session, qn, "Table" if scope == "TABLE" else "View")]
+
+
+def _one_relation(session: Session, qn: ast.QualifiedName, kind: str) -> RelationRow:
+    db, schema, name = session.qualify(qn)
+    found = list_relations(session.catalog, db, schema, name)
+    if not found or not privileges.can_see_table(session, db, schema, name, found[0].owner):
+        raise errors.does_not_exist(kind, ".".join(quote_ident(p) for p in (db, schema, name)), "42S02")
+    return found[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns and keys
+# ---------------------------------------------------------------------------------------------
+
+_TEXT_LENGTH = 16777216
+_BINARY_LENGTH = 8388608
+
+
+def type_text(duckdb_type_name: str) -> str:
+    """The Snowflake type of a column as DESCRIBE writes it: NUMBER(38,0), VARCHAR(16777216), FLOAT, …"""
+    kind, precision, scale = duckdb_type(duckdb_type_name)
+    return {
+        "FIXED": f"NUMBER({precision},{scale})", "REAL": "FLOAT", "TEXT": f"VARCHAR({_TEXT_LENGTH})",
+        "BINARY": f"BINARY({_BINARY_LENGTH})", "TIMESTAMP_NTZ": "TIMESTAMP_NTZ(9)",
+        "TIMESTAMP_LTZ": "TIMESTAMP_LTZ(9)", "TIMESTAMP_TZ": "TIMESTAMP_TZ(9)", "TIME": "TIME(9)",
+    }.get(kind, kind)
+
+
+def _data_type_json(column: ColumnRow) -> str:
+    kind, precision, scale = duckdb_type(column.duckdb_type)
+    value: dict[str, Any] = {"type": kind}
+    if kind == "FIXED":
+        value.update(precision=precision, scale=scale)
+    elif kind == "TEXT":
+        value.update(length=_TEXT_LENGTH, byteLength=_TEXT_LENGTH)
+    elif kind == "BINARY":
+        value.update(length=_BINARY_LENGTH, byteLength=_BINARY_LENGTH)
+    elif kind.startswith("TIMESTAMP") or kind == "TIME":
+        value.update(precision=0, scale=9)
+    value["nullable"] = column.nullable
+    if kind in ("TEXT", "BINARY"):
+        value["fixed"] = False
+    return orjson.dumps(value).decode()
+
+
+def _show_columns(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
+    rows = []
+    for r in relations:
+        for c in list_columns(session.catalog, r.database_name, r.schema_name, r.name):
+            if like(stmt.like, c.name):
+                rows.append((r.name, r.schema_name, c.name, _data_type_json(c), str(c.nullable).lower(),
+                             c.default or "", "COLUMN", "", c.comment or "", r.database_name, "", None))
+    if stmt.starts_with is not None:
+        rows = [row for row in rows if row[2].startswith(stmt.starts_with)]
+    return _result(SHOW_COLUMNS_COLUMNS, rows[:stmt.limit] if stmt.limit is not None else rows)
+
+
+def _constraint_name(r: RelationRow) -> str:
+    digest = hashlib.sha1(f"{r.database_name}.{r.schema_name}.{r.name}".encode()).hexdigest()
+    return f"SYS_CONSTRAINT_{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def _show_primary_keys(session: Session, relations: list[RelationRow]) -> Result:
+    rows: list[tuple[Any, ...]] = []
+    for r in relations:
+        for key in list_keys(session.catalog, r.database_name, r.schema_name, r.name):
+            if key.kind == "PRIMARY KEY":
+                rows.extend((r.created_on, r.database_name, r.schema_name, r.name, column, i + 1,
+                             _constraint_name(r), "false", None) for i, column in enumerate(key.columns))
+    return _result(SHOW_PRIMARY_KEYS_COLUMNS, rows)
+
+
+def describe(session: Session, stmt: ast.Describe) -> Result:
+    """DESCRIBE TABLE / VIEW: one row per column (a view may also be described as a table)."""
+    relation = _one_relation(session, stmt.name, "Table" if stmt.kind == "TABLE" else "View")
+    if stmt.kind == "VIEW" and relation.kind != "VIEW":
+        raise errors.does_not_exist("View", ".".join(
+            quote_ident(p) for p in (relation.database_name, relation.schema_name, relation.name)), "42S02")
+    keys = list_keys(session.catalog, relation.database_name, relation.schema_name, relation.name)
+    primary = {c for k in keys if k.kind == "PRIMARY KEY" for c in k.columns}
+    unique = {c for k in keys if k.kind == "UNIQUE" for c in k.columns}
+    rows = [(c.name, type_text(c.duckdb_type), "COLUMN", "Y" if c.nullable else "N", c.default,
+             "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
+            for c in list_columns(session.catalog, relation.database_name, relation.schema_name, relation.name)]
+    return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))

@@ -1,0 +1,227 @@
+"""The binder: Snowflake's identifier rules, object resolution and column errors for plain SQL.
+
+Translation calls `identifier` on every name of the sqlglot tree (unquoted → upper case, at most 255
+characters, then the physical DuckDB name of `snowreg.catalog.names`) and records where each column
+reference stands. Before DuckDB runs the result, `resolve_tables` finds every object the statement
+names in the catalog, with the session's current database and schema, so a name snowreg does not know
+is Snowflake's 002003 and never reaches DuckDB. Unknown columns are left to DuckDB's binder, whose
+error `column_error` turns into Snowflake's 000904 at the identifier's line and position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import duckdb
+from sqlglot import exp
+
+from snowreg import errors
+from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
+from snowreg.engine.session import Session
+from snowreg.grammar.text import quote_ident
+
+# Kinds whose write target must already exist (CREATE makes it; DROP has its own IF EXISTS rules).
+_TARGET_MUST_EXIST = frozenset({"insert", "update", "delete", "merge", "truncate", "alter"})
+_NAME_PARTS = ("catalog", "db")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSite:
+    """Where a column reference stands in the statement text, to report it as Snowflake does."""
+
+    physical: str  # the column's DuckDB name, as DuckDB reports it
+    qualifier: str | None  # the physical table name or alias before it, if any
+    display: str  # Snowflake's spelling: T.ZZZ, "zzz"
+    start: int  # offset of its first character in the statement text
+
+
+def identifier(node: exp.Identifier, container: bool) -> None:
+    """Resolve one identifier in place; `container` names a database or schema (kept as resolved)."""
+    name = node.this if node.quoted else node.this.upper()
+    if len(name) > MAX_IDENTIFIER and node._meta:  # written in the text, not a column header made from it
+        raise errors.identifier_too_long(name, MAX_IDENTIFIER)
+    node.set("this", name if container else physical(name))
+    node.set("quoted", True)
+
+
+def is_container_part(node: exp.Identifier) -> bool:
+    """The database or schema part of a qualified table or column name."""
+    return node.arg_key in _NAME_PARTS and isinstance(node.parent, (exp.Table, exp.Column))
+
+
+def column_site(node: exp.Column) -> ColumnSite | None:
+    """The column reference's site, from the position sqlglot recorded for its first name part."""
+    parts = [p for p in (node.args.get("table"), node.this) if isinstance(p, exp.Identifier)]
+    if not parts or not isinstance(node.this, exp.Identifier):
+        return None
+    start = parts[0].meta.get("start")
+    if start is None:
+        return None
+    table = node.args.get("table")
+    qualifier = table.this if isinstance(table, exp.Identifier) else None
+    display = ".".join(quote_ident(snowflake(p.this)) for p in parts)
+    return ColumnSite(node.this.this, qualifier, display, int(start))
+
+
+def join_aliases(select: exp.Select, expand: frozenset[str]) -> set[str]:
+    """Select aliases that JOIN … ON conditions name without a table: Snowflake lets ON use them.
+
+    A table column of the same name wins, and which columns the tables have is only known when DuckDB
+    binds; so the first translation leaves such names alone and reports them, and a second one (after
+    DuckDB found no such column) puts the aliased expression in their place (the names in `expand`).
+    """
+    items = {p.alias: p.this for p in select.expressions if isinstance(p, exp.Alias)}
+    names: set[str] = set()
+    for join in select.args.get("joins") or ():
+        on = join.args.get("on")
+        if on is None:
+            continue
+        for column in list(on.find_all(exp.Column)):
+            if column.table or column.name not in items:
+                continue
+            names.add(column.name)
+            if column.name in expand:
+                column.replace(exp.Paren(this=items[column.name].copy()))
+    return names
+
+
+def unbound_column(e: duckdb.Error) -> str | None:
+    """The column DuckDB could not bind, by its physical name (None for any other error)."""
+    if not isinstance(e, duckdb.BinderException):
+        return None
+    m = _NOT_FOUND.search(str(e))
+    return _names(m)[0] if m is not None else None
+
+
+def name_sites(node: exp.Identifier) -> list[ColumnSite]:
+    """The site of a bare column name (an INSERT column list), when sqlglot recorded its place."""
+    start = node.meta.get("start")
+    if start is None:
+        return []
+    return [ColumnSite(node.this, None, quote_ident(snowflake(node.this)), int(start))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Objects
+# ---------------------------------------------------------------------------------------------
+
+
+class ObjectRef(Protocol):
+    """What translation records of a named object (translate.TableRef)."""
+
+    @property
+    def database(self) -> str | None: ...
+    @property
+    def schema(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def write(self) -> bool: ...
+    @property
+    def object_kind(self) -> str: ...
+
+
+def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local: frozenset[str] = frozenset()
+                   ) -> None:
+    """Every table or view the statement reads (or writes into) must exist: else 002003, as Snowflake.
+
+    `local` names relations the engine registered on the session's DuckDB handle for this statement.
+    """
+    catalog = session.catalog
+    for ref in refs:
+        if ref.schema is None and ref.database is None and ref.name in local:
+            continue
+        if ref.schema == "INFORMATION_SCHEMA" and ref.database is not None \
+                and catalog.get_database(ref.database) is None:
+            raise errors.does_not_exist("Database", quote_ident(ref.database))
+        if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema":
+            continue
+        database = ref.database or session.database
+        schema = ref.schema or session.schema
+        if database is None or schema is None:
+            continue  # require_context has reported the missing current database or schema
+        if ref.write and kind not in _TARGET_MUST_EXIST:  # CREATE / DROP: its schema must exist
+            if catalog.get_database(database) is None:
+                raise errors.does_not_exist("Database", quote_ident(database))
+            if catalog.get_schema(database, schema) is None:
+                raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(schema)}")
+            continue
+        if catalog.get_database(database) is None or catalog.get_schema(database, schema) is None \
+                or catalog.relation_kind(database, schema, ref.name) is None:
+            fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
+            raise errors.does_not_exist("Object", fqn, "42S02")
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns DuckDB could not bind
+# ---------------------------------------------------------------------------------------------
+
+_NAME = r'(?:"((?:[^"]|"")+)"|([^\s"!]+))'  # DuckDB quotes most names in its messages, not all
+_NOT_FOUND = re.compile(rf"(?:Referenced column|Column|Referenced update column) {_NAME} (?:not found|referenced "
+                        r"that exists in the SELECT clause)")
+_AMBIGUOUS = re.compile(rf"Ambiguous reference to column name {_NAME}")
+_NOT_IN_TABLE = re.compile(rf"(?:Table|Values list) {_NAME} does not have a column (?:named|with name) {_NAME}")
+_NO_TABLE = re.compile(rf"Referenced table {_NAME} not found")
+_DUPLICATE = re.compile(rf"Column with name {_NAME} already exists")
+
+
+def _names(m: re.Match[str]) -> list[str]:
+    """The names a message pattern caught, unquoted."""
+    groups = m.groups()
+    return [(groups[i] or groups[i + 1] or "").replace('""', '"') for i in range(0, len(groups), 2)]
+
+
+def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> errors.Error | None:
+    """DuckDB's "column not found" → `000904 … error line L at position P invalid identifier 'X'`."""
+    if not isinstance(e, (duckdb.BinderException, duckdb.CatalogException)):
+        return None
+    text = str(e)
+    if (m := _DUPLICATE.search(text)) is not None:
+        return errors.duplicate_column(snowflake(_names(m)[0]))
+    if (m := _AMBIGUOUS.search(text)) is not None:
+        column = _names(m)[0]
+        site = _site(sites, column, None)
+        line, position = _place(sql, site.start if site is not None else None)
+        return errors.ambiguous_column(site.display if site else quote_ident(snowflake(column)), line, position)
+    if (m := _NO_TABLE.search(text)) is not None:
+        table = _names(m)[0].lower()
+        site = next((s for s in sites if (s.qualifier or "").lower() == table), None)
+        return invalid_identifier(site.display if site else quote_ident(snowflake(_names(m)[0])), sql,
+                                  site.start if site else None)
+    qualifier: str | None = None
+    if (m := _NOT_FOUND.search(text)) is not None:
+        column = _names(m)[0]
+    elif (m := _NOT_IN_TABLE.search(text)) is not None:
+        qualifier, column = _names(m)
+    else:
+        return None
+    if column.upper() == "SEQ" and "FLATTEN" in sql.upper():
+        return errors.not_supported("FLATTEN's SEQ column over the rows of a table")
+    site = _site(sites, column, qualifier) or _site(sites, column, None)
+    if site is None:
+        return invalid_identifier(quote_ident(snowflake(column)), sql, None)
+    return invalid_identifier(site.display, sql, site.start)
+
+
+def _site(sites: tuple[ColumnSite, ...], column: str, qualifier: str | None) -> ColumnSite | None:
+    """The first reference to the column (with that qualifier when given; unqualified ones first)."""
+    folded = column.lower()
+    matches = [s for s in sites if s.physical.lower() == folded  # DuckDB reports names as spelt, case-blind
+               and (qualifier is None or (s.qualifier or "").lower() == qualifier.lower())]
+    matches.sort(key=lambda s: (qualifier is None and s.qualifier is not None, s.start))
+    return matches[0] if matches else None
+
+
+def invalid_identifier(display: str, sql: str, start: int | None) -> errors.Error:
+    """000904: Snowflake names the identifier and where it stands (line from 1, position from 0)."""
+    return errors.invalid_identifier(display, *_place(sql, start))
+
+
+def _place(sql: str, start: int | None) -> tuple[int, int]:
+    """(line from 1, position from 0) of an offset; (0, 0) when unknown."""
+    if start is None:
+        return 0, 0
+    return sql.count("\n", 0, start) + 1, start - (sql.rfind("\n", 0, start) + 1)

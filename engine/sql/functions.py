@@ -1,0 +1,254 @@
+"""The Snowflake functions snowreg implements: one entry per name, with its coercions and DuckDB rendering.
+
+A call is looked up by the name its text spells (sqlglot folds several names into one node, and knows
+DuckDB's own functions); a name missing from the table is Snowflake's `002140 Unknown function`, so
+user SQL cannot reach DuckDB-only functions (`read_csv`, `query`, `glob`, snowreg's internal macros).
+Names Snowflake has but snowreg does not emulate are refused as not supported. Most entries need
+nothing: sqlglot's Snowflake → DuckDB translation (and the VARIANT rewrites) already render them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlglot import exp
+
+from snowreg import errors
+from snowreg.engine.sql import variant
+
+Coercion = Literal["", "text", "number"]
+_T = exp.DataType.Type
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """How one Snowflake function reaches DuckDB: implicit casts of its first argument, or a rewrite."""
+
+    coerce: Coercion = ""
+    rewrite: Callable[[exp.Expr], exp.Expr | None] | None = None  # None: keep the node as it is
+
+
+PLAIN = Function()
+TEXT = Function(coerce="text")
+NUMBER = Function(coerce="number")
+
+# Snowflake's version string (CURRENT_VERSION): a release number, never DuckDB's.
+SNOWFLAKE_VERSION = "9.1.0"
+
+
+def _version(node: exp.Expr) -> exp.Expr:
+    return exp.Literal.string(SNOWFLAKE_VERSION)
+
+
+_HAVERSINE = ("2 * 6371 * asin(sqrt(pow(sin((c - a) / 2), 2) + cos(a) * cos(c) * pow(sin((d - b) / 2), 2)))")
+
+
+_SEEDED = "CAST(CAST(hash(seed, row_number() OVER ()) AS HUGEINT) - 9223372036854775808 AS BIGINT)"
+
+
+def _random(node: exp.Expr) -> exp.Expr | None:
+    """RANDOM(seed): the same seed gives the same values, row after row (a 64-bit hash of the seed and
+    the row's number); RANDOM() is DuckDB's own random 64-bit value."""
+    given = node.this if isinstance(node, exp.Rand) else next(iter(_args(node)), None)
+    if not isinstance(given, exp.Expr):
+        return None
+    tree: exp.Expr = exp.maybe_parse(_SEEDED, dialect="duckdb")
+    seed = next(c for c in tree.find_all(exp.Column) if c.name == "seed")
+    seed.replace(given)
+    return tree
+
+
+def _haversine(node: exp.Expr) -> exp.Expr:
+    """HAVERSINE(lat1, lon1, lat2, lon2): great-circle distance in km on a 6371 km sphere."""
+    args = _args(node)
+    if len(args) != 4:
+        raise errors.wrong_arguments("HAVERSINE", 4, len(args))
+    radians = {name: variant.fn("radians", exp.Cast(this=a, to=exp.DataType(this=_T.DOUBLE)))
+               for name, a in zip("abcd", args, strict=True)}
+    tree: exp.Expr = exp.maybe_parse(_HAVERSINE, dialect="duckdb")
+    for column in list(tree.find_all(exp.Column)):
+        column.replace(radians[column.name].copy())
+    return tree
+
+
+def _array_cat(node: exp.Expr) -> exp.Expr:
+    """ARRAY_CAT(a, b) on VARIANT arrays: the elements of both, as one JSON array."""
+    args = _args(node)
+    if len(args) != 2:
+        raise errors.wrong_arguments("ARRAY_CAT", 2, len(args))
+    lists = [exp.Cast(this=variant.fn("to_json", a), to=exp.DataType.build("JSON[]")) for a in args]
+    return variant.fn("to_json", variant.fn("list_concat", *lists))
+
+
+def _array_construct_compact(node: exp.Expr) -> exp.Expr:
+    """ARRAY_CONSTRUCT_COMPACT(…): the non-NULL arguments as a JSON array."""
+    items = [variant.fn("to_json", a) for a in _args(node)]
+    if not items:
+        return exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType(this=_T.JSON))
+    kept: exp.Expr = exp.maybe_parse("list_filter(__items, lambda e: e IS NOT NULL)", dialect="duckdb")
+    kept.find(exp.Column).replace(exp.Array(expressions=items))  # type: ignore[union-attr]
+    return variant.fn("to_json", kept)
+
+
+def _regexp_substr(node: exp.Expr) -> exp.Expr:
+    """REGEXP_SUBSTR(s, p[, position[, occurrence[, parameters[, group]]]]); parameter 'e' → group 1."""
+    keys = ("this", "expression", "position", "occurrence", "parameters", "group")
+    given = dict(zip(keys, _args(node), strict=False)) if isinstance(node, exp.Anonymous) else {
+        k: node.args[k] for k in keys if isinstance(node.args.get(k), exp.Expr)}
+    if isinstance(given.get("group"), exp.Literal) and not given["group"]._meta:
+        del given["group"]  # filled in by the parser, not written
+    parameters = given.get("parameters")
+    if parameters is not None and not (isinstance(parameters, exp.Literal) and parameters.is_string):
+        raise errors.not_supported("REGEXP_SUBSTR with non-literal parameters")
+    params = parameters.name if parameters is not None else ""
+    pattern = given["expression"]
+    if "i" in params and "c" not in params.rsplit("i", 1)[1]:
+        pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
+    group = given.get("group") or exp.Literal.number(1 if "e" in params else 0)
+    source = variant.fn("substr", given["this"], given.get("position") or exp.Literal.number(1))
+    found = variant.fn("regexp_extract_all", source, pattern, group)
+    return variant.fn("list_extract", found, given.get("occurrence") or exp.Literal.number(1))
+
+
+def _args(node: exp.Expr) -> list[exp.Expr]:
+    """The arguments of a call as written, whatever node sqlglot made of it."""
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    out = [v for k, v in node.args.items() if k != "expressions" and isinstance(v, exp.Expr)]
+    return out + list(node.expressions)
+
+
+_SPECIAL: dict[str, Function] = {
+    "CURRENT_VERSION": Function(rewrite=_version),
+    "RANDOM": Function(rewrite=_random),
+    "HAVERSINE": Function(rewrite=_haversine),
+    "ARRAY_CAT": Function(rewrite=_array_cat),
+    "ARRAY_CONSTRUCT_COMPACT": Function(rewrite=_array_construct_compact),
+    "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
+}
+
+_TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
+    LPAD LTRIM MD5 MD5_HEX REPEAT REPLACE REVERSE RIGHT RPAD RTRIM RTRIMMED_LENGTH SHA1 SHA2 SPLIT SPLIT_PART
+    STARTSWITH STRTOK SUBSTR SUBSTRING TRANSLATE TRIM UPPER UNICODE"""
+_NUMBER_FIRST = """ABS AVG CEIL FLOOR ROUND SIGN SQRT SUM"""
+_PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
+    SQUARE TAN TRUNC TRUNCATE GREATEST LEAST UNIFORM UUID_STRING HASH BASE64_DECODE_STRING CHR CHAR
+    CONCAT CONCAT_WS ILIKE INSERT POSITION CHARINDEX REGEXP_COUNT REGEXP_INSTR REGEXP_LIKE REGEXP_REPLACE
+    RLIKE LIKE SPACE COLLATE TO_CHAR TO_VARCHAR TO_NUMBER TO_DECIMAL TO_NUMERIC TO_DOUBLE TO_BOOLEAN TO_DATE
+    DATE TO_TIME TO_TIMESTAMP TO_TIMESTAMP_NTZ TO_TIMESTAMP_LTZ TO_TIMESTAMP_TZ TRY_CAST CAST TRY_TO_NUMBER
+    TRY_TO_DECIMAL TRY_TO_NUMERIC TRY_TO_DOUBLE TRY_TO_BOOLEAN TRY_TO_DATE TRY_TO_TIMESTAMP TRY_TO_TIME
+    CURRENT_DATE CURRENT_TIMESTAMP CURRENT_TIME LOCALTIMESTAMP LOCALTIME SYSDATE GETDATE DATEADD TIMEADD
+    TIMESTAMPADD DATEDIFF TIMEDIFF TIMESTAMPDIFF DATE_TRUNC DATE_PART EXTRACT YEAR QUARTER MONTH WEEK
+    WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAYOFMONTH DAYOFWEEK DAYOFWEEKISO DAYOFYEAR HOUR MINUTE SECOND LAST_DAY
+    DAYNAME MONTHNAME ADD_MONTHS MONTHS_BETWEEN NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS
+    TIMESTAMP_FROM_PARTS TIMESTAMP_NTZ_FROM_PARTS CONVERT_TIMEZONE COALESCE NVL NVL2 IFNULL NULLIF NULLIFZERO
+    ZEROIFNULL IFF DECODE EQUAL_NULL BOOLAND BOOLOR BOOLXOR BOOLNOT IS_NULL_VALUE BITAND BITOR BITXOR BITNOT
+    BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX MEDIAN MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE
+    VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP COVAR_SAMP LISTAGG ARRAY_AGG OBJECT_AGG
+    ANY_VALUE APPROX_COUNT_DISTINCT BOOLAND_AGG BOOLOR_AGG BITAND_AGG BITOR_AGG BITXOR_AGG MIN_BY MAX_BY
+    KURTOSIS SKEW PERCENTILE_CONT PERCENTILE_DISC APPROX_PERCENTILE ROW_NUMBER RANK DENSE_RANK PERCENT_RANK
+    CUME_DIST NTILE LAG LEAD FIRST_VALUE LAST_VALUE NTH_VALUE PARSE_JSON TRY_PARSE_JSON TO_JSON TO_VARIANT
+    TO_ARRAY OBJECT_CONSTRUCT OBJECT_CONSTRUCT_KEEP_NULL OBJECT_KEYS ARRAY_CONSTRUCT ARRAY_SIZE
+    ARRAY_CONTAINS ARRAY_TO_STRING GET GET_PATH JSON_EXTRACT_PATH_TEXT IS_ARRAY CHECK_JSON STRIP_NULL_VALUE
+    CURRENT_ROLE CURRENT_USER CURRENT_DATABASE CURRENT_SCHEMA CURRENT_WAREHOUSE CURRENT_SESSION SEQ1 SEQ2
+    SEQ4 SEQ8 NORMAL TO_BINARY HEX_DECODE_STRING STRTOK_TO_ARRAY BIT_LENGTH JAROWINKLER_SIMILARITY FLATTEN
+    GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
+    CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION"""
+# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed.
+_NOT_EMULATED = """SOUNDEX HLL RATIO_TO_REPORT CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT TO_OBJECT
+    OBJECT_INSERT OBJECT_DELETE OBJECT_PICK ARRAY_APPEND ARRAY_PREPEND ARRAY_SLICE ARRAY_COMPACT
+    ARRAY_DISTINCT ARRAY_EXCEPT ARRAY_INTERSECTION ARRAY_INSERT ARRAY_REMOVE ARRAY_REMOVE_AT ARRAY_SORT
+    ARRAY_REVERSE ARRAY_POSITION ARRAY_MAX ARRAY_MIN ARRAY_SUM ARRAYS_OVERLAP ARRAYS_ZIP ARRAY_FLATTEN
+    ARRAY_GENERATE_RANGE ARRAY_UNION_AGG ARRAY_UNIQUE_AGG TYPEOF IS_OBJECT IS_INTEGER IS_DECIMAL IS_DOUBLE
+    IS_BOOLEAN IS_CHAR IS_VARCHAR IS_DATE IS_TIMESTAMP_NTZ AS_VARCHAR AS_INTEGER AS_NUMBER AS_DOUBLE
+    AS_BOOLEAN AS_OBJECT AS_ARRAY AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE
+    OCTET_LENGTH TRANSFORM FILTER REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML
+    ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING SYSTIMESTAMP"""
+
+FUNCTIONS: dict[str, Function] = {
+    **{name: PLAIN for name in _PLAIN.split()},
+    **{name: TEXT for name in _TEXT_FIRST.split()},
+    **{name: NUMBER for name in _NUMBER_FIRST.split()},
+    **_SPECIAL,
+}
+NOT_EMULATED = frozenset(_NOT_EMULATED.split())
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_CALL = re.compile(r"__SNOWREG_T?CALL_\d+$")  # model calls, replaced by the inference engine
+
+
+def written_name(node: exp.Expr, sql: str) -> str | None:
+    """The function name as the statement spells it, when the node is a call written in the text."""
+    meta = node._meta  # sqlglot records the name token's offsets on every call it parses
+    if not meta or "start" not in meta or "end" not in meta:
+        return None
+    start, end = int(meta["start"]), int(meta["end"])
+    name = sql[start:end + 1]
+    if _NAME.fullmatch(name) is None or not sql[end + 1:].lstrip().startswith("("):
+        return None
+    return name.upper()
+
+
+def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
+    """Check a call against the table: its replacement, None to keep it, or 002140 / not supported.
+
+    `model_calls` is how many model calls the inference engine put in the text as placeholders.
+    """
+    name = written_name(node, sql)
+    if name is None:
+        return None
+    entry = FUNCTIONS.get(name)
+    if entry is None:
+        call = _CALL.match(name)
+        if (call and int(name.rsplit("_", 1)[1]) < model_calls) or _information_schema_call(node):
+            return None
+        if name in NOT_EMULATED:
+            raise errors.not_supported(f"The function {name}")
+        raise errors.unknown_function(name)
+    if entry.rewrite is not None:
+        new = entry.rewrite(node)
+        if new is not None:
+            return new
+    if entry.coerce:
+        _coerce_first(node, entry.coerce)
+    return None
+
+
+def _information_schema_call(node: exp.Expr) -> bool:
+    """`TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`: a table function the translator redirects."""
+    parent = node.parent
+    if isinstance(parent, exp.Table):
+        return parent.args.get("db") is not None and parent.text("db").upper() == "INFORMATION_SCHEMA"
+    if isinstance(parent, exp.Dot):
+        left = parent.this
+        return (left.name if not isinstance(left, exp.Dot) else left.expression.name).upper() == "INFORMATION_SCHEMA"
+    return False
+
+
+def _first_arg(node: exp.Func) -> exp.Expr | None:
+    first = node.expressions[0] if isinstance(node, exp.Anonymous) and node.expressions else node.this
+    return first if isinstance(first, exp.Expr) else None
+
+
+def _coerce_first(node: exp.Func, coerce: Coercion) -> None:
+    """Snowflake's implicit casts: `TRIM(1)` trims '1'; `SUM('1.5')` adds the number 1.5."""
+    arg = _first_arg(node)
+    if arg is None:
+        return
+    if coerce == "text" and isinstance(arg, (exp.Boolean, exp.Literal)) and not arg.is_string:
+        arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.VARCHAR)))
+    elif coerce == "text" and isinstance(arg, exp.Column):
+        arg.replace(variant.macro("snowreg_varchar", arg.copy()))
+    elif coerce == "number" and isinstance(arg, exp.Literal) and arg.is_string:
+        arg.replace(exp.Cast(this=arg.copy(), to=_number_type(arg.this)))
+
+
+def _number_type(text: str) -> exp.DataType:
+    """NUMBER(38, s) for a decimal numeral (s = its digits after the point), FLOAT otherwise."""
+    m = re.fullmatch(r"\s*[-+]?\d+(?:\.(\d*))?\s*", text)
+    if m is None:
+        return exp.DataType(this=_T.DOUBLE)
+    return exp.DataType.build(f"DECIMAL(38, {len(m.group(1) or '')})")
