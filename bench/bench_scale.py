@@ -15,6 +15,7 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
 - coldstart: fresh interpreters running `import snowreg; connect(); SELECT 1` vs plain duckdb.
 - inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict.
 
+A model holds at most 1,000 versions, so the largest size is 990 versions plus the timed log_model calls.
 Versions are added with `ALTER MODEL … ADD VERSION … FROM MODEL …` (MLflow: create_model_version on the
 first version's artifacts), so growing to 1,000 takes seconds, not a log_model per version.
 
@@ -102,6 +103,7 @@ class SnowregSide:
         self.models = 0
 
     def grow_versions(self, n: int) -> None:
+        n = min(n, 990)  # room for the timed log_model calls under Snowflake's 1,000-version limit
         while self.versions < n:
             self.versions += 1
             self.cur.execute(f"ALTER MODEL M ADD VERSION V{self.versions} FROM MODEL M VERSION V1")
