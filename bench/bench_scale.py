@@ -26,6 +26,7 @@ Writes bench/results/bench_scale-*.json and bench/results/bench_scale.png (matpl
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -338,6 +339,12 @@ def coldstart(args: argparse.Namespace, runs: int) -> dict[str, common.Stats]:
         commands["fakesnow (import alone)"] = [str(fake), "-c", "import fakesnow"]
         commands["duckdb (fakesnow venv)"] = [str(fake), "-c", COLD_DUCKDB]
 
+    for python in {sys.executable, args.before} - {None}:  # byte-compile both builds alike: an editable
+        # checkout under PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start
+        where = subprocess.run([str(python), "-c", "import os, snowreg; print(os.path.dirname(snowreg.__file__))"],
+                               capture_output=True, text=True, cwd=str(common.BENCH_DIR), check=True).stdout.strip()
+        subprocess.run([str(python), "-m", "compileall", "-q", where], check=False, stdout=subprocess.DEVNULL)
+
     def timed(argv: list[str]) -> common.Contender:
         def run(calls: int) -> list[float]:
             out = []
@@ -375,12 +382,13 @@ def plot(results: dict[str, Any], path: Path) -> str:
         return "no axis measured: no plot"
     fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 5), squeeze=False)
     for ax, (section, ops) in zip(axes[0], panels, strict=True):
-        for op, by_size in ops.items():
+        for k, (op, by_size) in enumerate(ops.items()):
             names = sorted({c for stats in by_size.values() for c in stats})
-            for c in names:
+            for c in names:  # one colour per operation, one line style per contender
                 pts = [(n, s[c].median) for n, s in sorted(by_size.items()) if c in s]
                 style = {"snowreg": "-", "before": ":", "mlflow": "--"}.get(c, "-.")
-                ax.plot([p[0] for p in pts], [p[1] * 1e3 for p in pts], style, marker="o", label=f"{op} ({c})")
+                ax.plot([p[0] for p in pts], [p[1] * 1e3 for p in pts], style, marker="o", color=f"C{k}",
+                        label=f"{op} ({'after' if c == 'snowreg' else c})")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(f"number of {section}")
@@ -408,10 +416,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer rounds (a smoke run)")
     parser.add_argument("--before", help="an interpreter with another snowreg build, measured alongside")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, help="sections to run (default: all)")
+    parser.add_argument("--replot", help="redraw the plot from a results JSON of this script")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         common.serve(WORKERS[args.worker])
+        return
+    if args.replot:
+        saved = json.loads(Path(args.replot).read_text())
+        print(plot({section: {op: {int(n): {c: common.Stats([v["median_s"]]) for c, v in by_c.items()}
+                                        for n, by_c in by_n.items()} for op, by_n in saved[section].items()}
+                    for section in ("versions", "models") if section in saved},
+                   common.RESULTS_DIR / "bench_scale.png"))
         return
     wanted = set(args.only or SECTIONS)
     t0 = time.perf_counter()
