@@ -15,6 +15,7 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
 - coldstart: fresh interpreters running `import snowreg; connect(); SELECT 1` vs plain duckdb.
 - inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict.
 
+A model holds at most 1,000 versions, so the largest size is 990 versions plus the timed log_model calls.
 Versions are added with `ALTER MODEL … ADD VERSION … FROM MODEL …` (MLflow: create_model_version on the
 first version's artifacts), so growing to 1,000 takes seconds, not a log_model per version.
 
@@ -25,6 +26,7 @@ Writes bench/results/bench_scale-*.json and bench/results/bench_scale.png (matpl
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -102,6 +104,7 @@ class SnowregSide:
         self.models = 0
 
     def grow_versions(self, n: int) -> None:
+        n = min(n, 990)  # room for the timed log_model calls under Snowflake's 1,000-version limit
         while self.versions < n:
             self.versions += 1
             self.cur.execute(f"ALTER MODEL M ADD VERSION V{self.versions} FROM MODEL M VERSION V1")
@@ -336,6 +339,12 @@ def coldstart(args: argparse.Namespace, runs: int) -> dict[str, common.Stats]:
         commands["fakesnow (import alone)"] = [str(fake), "-c", "import fakesnow"]
         commands["duckdb (fakesnow venv)"] = [str(fake), "-c", COLD_DUCKDB]
 
+    for python in {sys.executable, args.before} - {None}:  # byte-compile both builds alike: an editable
+        # checkout under PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start
+        where = subprocess.run([str(python), "-c", "import os, snowreg; print(os.path.dirname(snowreg.__file__))"],
+                               capture_output=True, text=True, cwd=str(common.BENCH_DIR), check=True).stdout.strip()
+        subprocess.run([str(python), "-m", "compileall", "-q", where], check=False, stdout=subprocess.DEVNULL)
+
     def timed(argv: list[str]) -> common.Contender:
         def run(calls: int) -> list[float]:
             out = []
@@ -373,12 +382,13 @@ def plot(results: dict[str, Any], path: Path) -> str:
         return "no axis measured: no plot"
     fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 5), squeeze=False)
     for ax, (section, ops) in zip(axes[0], panels, strict=True):
-        for op, by_size in ops.items():
+        for k, (op, by_size) in enumerate(ops.items()):
             names = sorted({c for stats in by_size.values() for c in stats})
-            for c in names:
+            for c in names:  # one colour per operation, one line style per contender
                 pts = [(n, s[c].median) for n, s in sorted(by_size.items()) if c in s]
                 style = {"snowreg": "-", "before": ":", "mlflow": "--"}.get(c, "-.")
-                ax.plot([p[0] for p in pts], [p[1] * 1e3 for p in pts], style, marker="o", label=f"{op} ({c})")
+                ax.plot([p[0] for p in pts], [p[1] * 1e3 for p in pts], style, marker="o", color=f"C{k}",
+                        label=f"{op} ({'after' if c == 'snowreg' else c})")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(f"number of {section}")
@@ -406,10 +416,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer rounds (a smoke run)")
     parser.add_argument("--before", help="an interpreter with another snowreg build, measured alongside")
     parser.add_argument("--only", nargs="*", choices=SECTIONS, help="sections to run (default: all)")
+    parser.add_argument("--replot", help="redraw the plot from a results JSON of this script")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         common.serve(WORKERS[args.worker])
+        return
+    if args.replot:
+        saved = json.loads(Path(args.replot).read_text())
+        print(plot({section: {op: {int(n): {c: common.Stats([v["median_s"]]) for c, v in by_c.items()}
+                                        for n, by_c in by_n.items()} for op, by_n in saved[section].items()}
+                    for section in ("versions", "models") if section in saved},
+                   common.RESULTS_DIR / "bench_scale.png"))
         return
     wanted = set(args.only or SECTIONS)
     t0 = time.perf_counter()

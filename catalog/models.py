@@ -72,6 +72,7 @@ class VersionIndex:
     by_alias: dict[str, VersionRow]
     by_lower_name: dict[str, list[VersionRow]]
     ascii_names: bool  # every name is ASCII, so a case-insensitive match is a lower-case lookup
+    positions: dict[str, int]  # name → index in rows
 
     @classmethod
     def of(cls, rows: tuple[VersionRow, ...]) -> VersionIndex:
@@ -79,14 +80,26 @@ class VersionIndex:
         for v in rows:
             lower.setdefault(v.name.lower(), []).append(v)
         return cls(rows, {v.name: v for v in rows}, {v.alias: v for v in rows if v.alias is not None}, lower,
-                   all(v.name.isascii() for v in rows))
+                   all(v.name.isascii() for v in rows), {v.name: i for i, v in enumerate(rows)})
 
     def replaced(self, row: VersionRow) -> VersionIndex:
-        """The index with one version's row replaced (same name, same position)."""
-        return VersionIndex.of(tuple(row if v.id == row.id else v for v in self.rows))
+        """The index with one version's row replaced (same name, same position): copies, no rebuild."""
+        i = self.positions[row.name]
+        old = self.rows[i]
+        by_alias = {a: v for a, v in self.by_alias.items() if v.id != row.id}
+        if row.alias is not None:
+            by_alias[row.alias] = row
+        lower = dict(self.by_lower_name)
+        lower[row.name.lower()] = [row if v.id == row.id else v for v in lower[row.name.lower()]]
+        return VersionIndex(self.rows[:i] + (row,) + self.rows[i + 1:], {**self.by_name, row.name: row}, by_alias,
+                            lower, self.ascii_names, self.positions) if old.id == row.id else self
 
     def appended(self, row: VersionRow) -> VersionIndex:
-        return VersionIndex.of((*self.rows, row))
+        lower = dict(self.by_lower_name)
+        lower[row.name.lower()] = [*lower.get(row.name.lower(), ()), row]
+        by_alias = self.by_alias if row.alias is None else {**self.by_alias, row.alias: row}
+        return VersionIndex((*self.rows, row), {**self.by_name, row.name: row}, by_alias, lower,
+                            self.ascii_names and row.name.isascii(), {**self.positions, row.name: len(self.rows)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,9 @@ class ObjectsPart(ModelsPart):
     # -- stages ------------------------------------------------------------------------------
 
     def get_stage(self, database: str, schema: str, name: str) -> StageRow | None:
+        return self.cached(("stage", database, schema, name), lambda: self._load_stage(database, schema, name))
+
+    def _load_stage(self, database: str, schema: str, name: str) -> StageRow | None:
         row = self.query_one(
             f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE database_name = ? AND schema_name = ? AND name = ?",
             [database, schema, name],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -48,7 +49,7 @@ def build_parser(*, strict: bool = False) -> Lark:
     saved = lark_lexer.has_interegular
     lark_lexer.has_interegular = False
     try:
-        cache = _cache_file()
+        cache = _cache_file(grammar)
         if cache is not None:
             try:
                 return Lark(grammar, **options, cache=cache)
@@ -59,10 +60,11 @@ def build_parser(*, strict: bool = False) -> Lark:
         lark_lexer.has_interegular = saved
 
 
-def _cache_file() -> str | None:
+def _cache_file(grammar: str) -> str | None:
     """Lark's parse tables, kept in the user's own cache directory (never a shared temp dir: the
-    cache is a pickle). Lark keys it by a hash of the grammar and options, so a changed grammar
-    rebuilds it. SNOWREG_NO_GRAMMAR_CACHE=1 turns it off."""
+    cache is a pickle). The file name carries a hash of the grammar, so installs with different
+    grammars (several virtualenvs, a checkout being edited) do not overwrite each other's tables;
+    Lark also checks the grammar and options inside the file. SNOWREG_NO_GRAMMAR_CACHE=1 turns it off."""
     if os.environ.get("SNOWREG_NO_GRAMMAR_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -71,7 +73,8 @@ def _cache_file() -> str | None:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return os.path.join(folder, "grammar-lalr.cache")
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(folder, f"grammar-lalr-{digest}.cache")
 
 
 @lru_cache(maxsize=1)

@@ -29,6 +29,7 @@ class EnvFiles:
     manifest_runtime: dict[str, Any] = field(default_factory=dict)
 
 
+@cache
 def ml_version() -> str:
     try:
         return metadata.version(ML_PACKAGE)
@@ -36,6 +37,7 @@ def ml_version() -> str:
         return DEFAULT_ML_VERSION
 
 
+@cache  # importlib.metadata scans every sys.path entry: once per package per process
 def _pinned(pip_name: str) -> str:
     try:
         return f"{pip_name}=={metadata.version(pip_name)}"

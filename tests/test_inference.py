@@ -3,6 +3,7 @@ errors, describe-only, the model cache, and which path (fast batch or per-vector
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -119,6 +120,22 @@ def test_object_per_row_comes_back_as_json_text(conn: Connection, clf: LogisticR
     np.testing.assert_allclose([list(orjson.loads(r[0]).values()) for r in got], clf.predict_proba(FEATURES),
                                rtol=1e-15)
     assert [r[1] for r in got] == [str(v) for v in clf.predict(FEATURES)]
+
+
+def test_object_column_text_is_the_same_on_every_path(conn: Connection, clf: LogisticRegression) -> None:
+    """A result column that is exactly a call gets its text built in one pass over the outputs; it must
+    equal the text of the per-row route (taken when the column is read again, here by a lateral alias,
+    or under DISTINCT / ORDER BY) for integers, doubles and several keys."""
+    log(conn, LinearRegression().fit(FEATURES, FEATURES.A * 3.3 - 1e-7), "R")
+    for call in ("m!predict(a, b)", "m!predict_proba(a, b)", "r!predict(a, b)"):
+        direct = column(conn, f"SELECT {call} AS x FROM t")
+        read_again = column(conn, f"SELECT {call} AS x, x:output_feature_0 AS y FROM t")
+        ordered = column(conn, f"SELECT {call} AS x FROM t ORDER BY a")
+        assert direct == read_again
+        assert sorted(direct) == sorted(ordered)
+        assert all(isinstance(v, str) and v.startswith('{\n  "output_feature_0": ') for v in direct)
+    doubles = column(conn, "SELECT r!predict(a, b) FROM t")  # doubles print as the connector prints them
+    assert all(re.fullmatch(r'\{\n  "output_feature_0": -?\d\.\d{15}e[+-]\d\d\n\}', v) for v in doubles)
 
 
 def test_regressor_and_pipeline(conn: Connection) -> None:

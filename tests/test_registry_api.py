@@ -199,3 +199,53 @@ def test_show_columns_as_snowflake_has_them(logged: Any, snowreg_conn: Any) -> N
         "FROM INFORMATION_SCHEMA.MODEL_VERSIONS").fetchall()
     assert len(columns) == 1 and columns[0][1] == "sklearn" and columns[0][3] == "PYTHON"
     assert "scikit-learn" in columns[0][4] and columns[0][2]
+
+
+def test_each_version_holds_exactly_its_own_files(snowreg_registry: Any, snowreg_cursor: Any,
+                                                  data: tuple[Any, Any], tmp_path: Path) -> None:
+    """log_model reuses one upload directory: a file of an earlier upload never leaks into a later version,
+    and a version is unchanged by the uploads after it."""
+    X, clf = data
+    extra = tmp_path / "notes.txt"
+    extra.write_text("first")
+    snowreg_registry.log_model(clf, model_name="M", version_name="V1", sample_input_data=X.head(5),
+                               user_files={"docs": [str(extra)]})
+    snowreg_registry.log_model(clf, model_name="M", version_name="V2", sample_input_data=X.head(5))
+    extra.write_text("third, longer")
+    snowreg_registry.log_model(clf, model_name="M", version_name="V3", sample_input_data=X.head(5),
+                               user_files={"docs": [str(extra)]})
+
+    def files(version: str) -> dict[str, int]:
+        rows = snowreg_cursor.execute(f"LIST 'snow://model/M/versions/{version}/'").fetchall()
+        return {r[0].split("/", 2)[2]: r[1] for r in rows}
+
+    v1, v2, v3 = files("V1"), files("V2"), files("V3")
+    assert v1["user_files/docs/notes.txt"] == len("first")
+    assert not any(p.startswith("user_files/") for p in v2)
+    assert v3["user_files/docs/notes.txt"] == len("third, longer")
+    assert set(v1) - {"user_files/docs/notes.txt"} == set(v2) == set(v3) - {"user_files/docs/notes.txt"}
+    assert snowreg_registry.get_model("M").version("LAST").version_name == "V3"
+
+
+def test_show_versions_like_and_aliases_by_lookup(snowreg_cursor: Any, logged: Any) -> None:
+    """SHOW VERSIONS LIKE without wildcards is a lookup, still case-insensitive; aliases resolve by index."""
+    cur = snowreg_cursor
+    for name in ('"v1"', '"V_1"', '"é1"'):
+        cur.execute(f"ALTER MODEL CLF ADD VERSION {name} FROM MODEL CLF VERSION V1")
+
+    def names(sql: str) -> list[str]:
+        return [r[1] for r in cur.execute(sql).fetchall()]
+
+    assert names("SHOW VERSIONS LIKE 'v1' IN MODEL CLF") == ["V1", "v1"]
+    assert names("SHOW VERSIONS LIKE 'V_1' IN MODEL CLF") == ["V_1"]  # `_` is a wildcard, one character
+    assert names("SHOW VERSIONS LIKE 'É1' IN MODEL CLF") == ["é1"]
+    assert names("SHOW VERSIONS LIKE 'nope' IN MODEL CLF") == []
+    cur.execute('ALTER MODEL CLF VERSION "v1" SET ALIAS = PROD')
+    cur.execute("ALTER MODEL CLF MODIFY VERSION PROD SET COMMENT = 'via alias'")
+    rows = {r[1]: r for r in cur.execute("SHOW VERSIONS IN MODEL CLF").fetchall()}
+    assert rows["v1"][3] == "via alias" and rows["V1"][3] is None
+    aliases = cur.execute("SHOW MODELS LIKE 'CLF'").fetchall()[0][9]
+    assert aliases == '{"DEFAULT":"V1","FIRST":"V1","PROD":"v1","LAST":"é1"}'
+    cur.execute('ALTER MODEL CLF VERSION PROD UNSET ALIAS')
+    with pytest.raises(snowreg.ProgrammingError, match="does not exist"):
+        cur.execute("ALTER MODEL CLF MODIFY VERSION PROD SET COMMENT = 'x'")

@@ -90,7 +90,7 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     except duckdb.Error as e:
         raise plan.failure(e) from None
     table, outputs = _run(plan, table, groups)
-    _rewrite(select, plan.register(table), groups, outputs, filtered)
+    _rewrite(plan, select, plan.register(table), groups, outputs, filtered)
     return True
 
 
@@ -309,7 +309,8 @@ def _chunked(arrays: list[pa.Array]) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array([v for a in arrays for v in a.to_pylist()])])
 
 
-def _rewrite(select: exp.Select, table: str, groups: list[_Group], outputs: Outputs, filtered: bool) -> None:
+def _rewrite(plan: Plan, select: exp.Select, table: str, groups: list[_Group], outputs: Outputs,
+             filtered: bool) -> None:
     source = select.args.get("from_")
     alias = source.this.alias_or_name if source is not None else ""
     select.set("from_", exp.From(this=exp.Table(this=quoted(table),
@@ -320,9 +321,14 @@ def _rewrite(select: exp.Select, table: str, groups: list[_Group], outputs: Outp
         if alias and col.table == alias and (col.args.get("db") or col.args.get("catalog")):
             col.set("db", None)
             col.set("catalog", None)
+    items = _formattable_items(select)
     for group, names in zip(groups, outputs, strict=True):
         for node in group.nodes:
-            _substitute(node, names, alias or None)
+            item = node.parent.alias if isinstance(node.parent, exp.Alias) else None
+            if item in items and _formatted(node, names, alias or None):
+                plan.formatted.add(item)
+            else:
+                _substitute(node, names, alias or None)
     _exclude_outputs(select, [name for names in outputs for _, name, _ in names], alias)
 
 
@@ -342,6 +348,43 @@ def _substitute(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], 
     for key, name, _ in names:
         pairs += [exp.Literal.string(key), column(name, alias)]
     node.replace(exp.Anonymous(this="json_object", expressions=pairs))
+
+
+def _formattable_items(select: exp.Select) -> set[str]:
+    """Aliases of the statement's own result columns whose OBJECT text may be made here: the outermost
+    SELECT, whose rows are not ordered, grouped or deduplicated by the object, with unique names that
+    nothing else in the SELECT reads."""
+    if select.parent is not None or any(select.args.get(k) for k in ("distinct", "order", "group", "having",
+                                                                      "qualify")):
+        return set()
+    names = [item.alias_or_name for item in select.expressions]
+    if any(isinstance(item, exp.Star) or (isinstance(item, exp.Column) and isinstance(item.this, exp.Star))
+           for item in select.expressions):
+        return set()
+    referenced = {c.name.lower() for c in select.find_all(exp.Column)}  # e.g. a lateral `x:k` reads x's value
+    return {n for n in names if names.count(n) == 1 and n.lower() not in referenced}
+
+
+def _formatted(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], alias: str | None) -> bool:
+    """A result column that is exactly a call: its OBJECT text, as the connector prints it (2-space
+    indent, doubles as `%.15e`), built by DuckDB over the typed output columns instead of one JSON
+    parse and print per row in Python. Numbers and booleans only; False leaves the node alone."""
+    import orjson
+    import pyarrow as pa
+
+    if not names or not all(pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_float64(t)
+                            for _, _, t in names):
+        return False
+    parts: list[exp.Expr] = []
+    for i, (key, name, typ) in enumerate(names):
+        parts.append(exp.Literal.string(("{\n  " if i == 0 else ",\n  ") + orjson.dumps(key).decode() + ": "))
+        value: exp.Expr = column(name, alias)
+        value = exp.Anonymous(this="printf", expressions=[exp.Literal.string("%.15e"), value]) \
+            if pa.types.is_float64(typ) else exp.Cast(this=value, to=exp.DataType.build("VARCHAR"))
+        parts.append(exp.Coalesce(this=value, expressions=[exp.Literal.string("null")]))
+    parts.append(exp.Literal.string("\n}"))
+    node.replace(exp.Cast(this=exp.Anonymous(this="concat", expressions=parts), to=exp.DataType.build("JSON")))
+    return True
 
 
 def _sum_then_cast(cast: exp.Cast | exp.TryCast) -> None:

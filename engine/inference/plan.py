@@ -88,6 +88,8 @@ class Plan:
     functions: list[str] = field(default_factory=list)
     failures: list[BaseException] = field(default_factory=list)
     stats: Counter[str] = field(default_factory=Counter)  # which path ran how often: the session's counter
+    # Output columns of the statement that already hold the connector's OBJECT text (see fast.py).
+    formatted: set[str] = field(default_factory=set)
 
     def method(self, site: Site) -> Method:
         if site.method is None:

@@ -31,7 +31,7 @@ from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
 from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
 from snowreg.engine.resolve import find_model, resolve_version
-from snowreg.engine.result import Column, Result, status
+from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import translate
@@ -299,6 +299,13 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
     except duckdb.Error as e:
         raise plan.failure(e) from None
     columns = [(str(d[0]), str(d[1])) for d in description]
+    formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
+    for i in formatted:
+        columns[i] = (columns[i][0], "VARIANT")  # already the connector's text
+    if formatted and not any(_converted(t) for i, (_, t) in enumerate(columns) if i not in formatted):
+        result = query.shape([], columns)  # nothing to convert: the rows stay as DuckDB returned them
+        result.rows, result.rowcount = rows, len(rows)
+        return result
     exponent = [i for i, (name, t) in enumerate(columns) if name in derived and t.upper() == "JSON"]
     if exponent and rows:
         values = [list(c) for c in zip(*rows, strict=True)]
@@ -307,6 +314,12 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
             columns[i] = (columns[i][0], "VARIANT")  # already the connector's text: shape keeps it
         rows = list(zip(*values, strict=True))
     return query.shape(rows, columns)
+
+
+def _converted(type_name: str) -> bool:
+    """Does `query.shape` rewrite the values of a column of this DuckDB type?"""
+    kind, _, scale = duckdb_type(type_name)
+    return kind in ("VARIANT", "OBJECT", "ARRAY") or (kind == "FIXED" and scale == 0)
 
 
 def _mark(result: Result, direct: set[str]) -> Result:
