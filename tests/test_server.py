@@ -237,6 +237,18 @@ def test_async_query_monitoring_and_result_scan(server: str) -> None:
     assert query(server, other, f"select * from table(result_scan('{qid}'))")["code"] == "000709"
 
 
+def test_a_slow_statement_does_not_stall_other_sessions(server: str) -> None:
+    slow, quick = login(server)["data"]["token"], login(server)["data"]["token"]
+    heavy = ("WITH X AS (SELECT SEQ4() AS I FROM TABLE(GENERATOR(ROWCOUNT => 12000))), "
+             "Y AS (SELECT SEQ4() AS J FROM TABLE(GENERATOR(ROWCOUNT => 12000))) "
+             "SELECT COUNT(*) AS N FROM X, Y WHERE MOD(I * J, 7) = 1")
+    qid = query(server, slow, heavy, asyncExec=True)["data"]["queryId"]
+    assert query(server, quick, "SELECT 1")["data"]["rowset"] == [["1"]]
+    status = call(server, f"/monitoring/queries/{qid}", token=slow, method="GET")[1]
+    assert status["data"]["queries"][0]["status"] == "RUNNING"  # still running: SELECT 1 did not wait
+    assert call(server, f"/queries/{qid}/result", token=slow, method="GET")[1]["success"] is True
+
+
 def test_telemetry_abort_and_unknown_endpoints(server: str) -> None:
     token = login(server)["data"]["token"]
     assert call(server, "/telemetry/send", {"logs": []}, token)[1]["success"] is True
