@@ -450,6 +450,28 @@ if HAVE_CONNECTOR:
         finally:
             session.close()
 
+    def test_connector_renews_an_expired_session_token() -> None:
+        """A session token past its validity is 390112; the connector renews it with the master token
+        and the statement goes through (a server started in-process with one-second sessions)."""
+        import time
+
+        import snowreg.server
+
+        served = snowreg.server.start(database="DB", schema="PUBLIC", session_seconds=1)
+        thread = threading.Thread(target=served.serve_forever, daemon=True)
+        thread.start()
+        try:
+            with connect(served.url) as conn:
+                cur = conn.cursor()
+                assert cur.execute("SELECT 1").fetchone() == (1,)
+                before = conn.rest.token
+                time.sleep(1.5)
+                assert cur.execute("SELECT 2").fetchone() == (2,)
+                assert conn.rest.token != before
+        finally:
+            served.stop()
+            thread.join(timeout=10)
+
     def test_sixteen_concurrent_clients(server: str) -> None:
         failures: list[BaseException] = []
         results: list[Any] = []
