@@ -350,6 +350,23 @@ if HAVE_CONNECTOR:
             assert cur.execute("SELECT COUNT(*) FROM CT WHERE ID > %s", (1,)).fetchone() == (2,)
             assert (conn.database, conn.schema) == ("DB", "PUBLIC")
 
+    def test_connector_types_alike_in_arrow_and_json(server: str) -> None:
+        import datetime as dt
+        from decimal import Decimal
+
+        sql = ("SELECT '2024-01-02 03:04:05'::TIMESTAMP_LTZ AS LTZ, '12:34:56.789'::TIME AS T, "
+               "TO_BINARY('abcd', 'HEX') AS B, '1969-12-31'::DATE AS D, "
+               "12345678901234567890123::NUMBER(38,0) AS BIG, -1.5::NUMBER(10,3) AS DEC, 2.5::FLOAT AS F, "
+               "FALSE AS NO, NULL AS Z")
+        got = {}
+        for fmt in ("ARROW", "JSON"):
+            with connect(server, session_parameters={"PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": fmt}) as conn:
+                got[fmt] = conn.cursor().execute(sql).fetchone()
+        assert got["ARROW"][1:] == (dt.time(12, 34, 56, 789000), bytearray(b"\xab\xcd"), dt.date(1969, 12, 31),
+                                    12345678901234567890123, Decimal("-1.500"), 2.5, False, None)
+        assert got["ARROW"] == got["JSON"]
+        assert got["ARROW"][0] == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
     def test_connector_qmark_bindings_and_describe(server: str) -> None:
         with connect(server, paramstyle="qmark") as conn:
             cur = conn.cursor()
