@@ -230,6 +230,8 @@ class GrantsPart(ObjectsPart):
         stored = orjson.loads(user.properties).get("PASSWORD") if user else None
         if not stored:
             return None
+        if not stored.startswith("pbkdf2_sha256$"):  # written before passwords were hashed
+            return hmac.compare_digest(stored.encode(), password.encode())
         _, salt, _ = stored.split("$", 2)
         return hmac.compare_digest(stored, _password_hash(password, salt))
 

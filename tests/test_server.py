@@ -237,6 +237,18 @@ def test_async_query_monitoring_and_result_scan(server: str) -> None:
     assert query(server, other, f"select * from table(result_scan('{qid}'))")["code"] == "000709"
 
 
+def test_a_slow_statement_does_not_stall_other_sessions(server: str) -> None:
+    slow, quick = login(server)["data"]["token"], login(server)["data"]["token"]
+    heavy = ("WITH X AS (SELECT SEQ4() AS I FROM TABLE(GENERATOR(ROWCOUNT => 12000))), "
+             "Y AS (SELECT SEQ4() AS J FROM TABLE(GENERATOR(ROWCOUNT => 12000))) "
+             "SELECT COUNT(*) AS N FROM X, Y WHERE MOD(I * J, 7) = 1")
+    qid = query(server, slow, heavy, asyncExec=True)["data"]["queryId"]
+    assert query(server, quick, "SELECT 1")["data"]["rowset"] == [["1"]]
+    status = call(server, f"/monitoring/queries/{qid}", token=slow, method="GET")[1]
+    assert status["data"]["queries"][0]["status"] == "RUNNING"  # still running: SELECT 1 did not wait
+    assert call(server, f"/queries/{qid}/result", token=slow, method="GET")[1]["success"] is True
+
+
 def test_telemetry_abort_and_unknown_endpoints(server: str) -> None:
     token = login(server)["data"]["token"]
     assert call(server, "/telemetry/send", {"logs": []}, token)[1]["success"] is True
@@ -338,6 +350,23 @@ if HAVE_CONNECTOR:
             assert cur.execute("SELECT COUNT(*) FROM CT WHERE ID > %s", (1,)).fetchone() == (2,)
             assert (conn.database, conn.schema) == ("DB", "PUBLIC")
 
+    def test_connector_types_alike_in_arrow_and_json(server: str) -> None:
+        import datetime as dt
+        from decimal import Decimal
+
+        sql = ("SELECT '2024-01-02 03:04:05'::TIMESTAMP_LTZ AS LTZ, '12:34:56.789'::TIME AS T, "
+               "TO_BINARY('abcd', 'HEX') AS B, '1969-12-31'::DATE AS D, "
+               "12345678901234567890123::NUMBER(38,0) AS BIG, -1.5::NUMBER(10,3) AS DEC, 2.5::FLOAT AS F, "
+               "FALSE AS NO, NULL AS Z")
+        got = {}
+        for fmt in ("ARROW", "JSON"):
+            with connect(server, session_parameters={"PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": fmt}) as conn:
+                got[fmt] = conn.cursor().execute(sql).fetchone()
+        assert got["ARROW"][1:] == (dt.time(12, 34, 56, 789000), bytearray(b"\xab\xcd"), dt.date(1969, 12, 31),
+                                    12345678901234567890123, Decimal("-1.500"), 2.5, False, None)
+        assert got["ARROW"] == got["JSON"]
+        assert got["ARROW"][0] == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
     def test_connector_qmark_bindings_and_describe(server: str) -> None:
         with connect(server, paramstyle="qmark") as conn:
             cur = conn.cursor()
@@ -437,6 +466,28 @@ if HAVE_CONNECTOR:
             assert (tmp_path / "MANIFEST.yml").read_text().startswith("manifest_version")
         finally:
             session.close()
+
+    def test_connector_renews_an_expired_session_token() -> None:
+        """A session token past its validity is 390112; the connector renews it with the master token
+        and the statement goes through (a server started in-process with one-second sessions)."""
+        import time
+
+        import snowreg.server
+
+        served = snowreg.server.start(database="DB", schema="PUBLIC", session_seconds=1)
+        thread = threading.Thread(target=served.serve_forever, daemon=True)
+        thread.start()
+        try:
+            with connect(served.url) as conn:
+                cur = conn.cursor()
+                assert cur.execute("SELECT 1").fetchone() == (1,)
+                before = conn.rest.token
+                time.sleep(1.5)
+                assert cur.execute("SELECT 2").fetchone() == (2,)
+                assert conn.rest.token != before
+        finally:
+            served.stop()
+            thread.join(timeout=10)
 
     def test_sixteen_concurrent_clients(server: str) -> None:
         failures: list[BaseException] = []

@@ -10,19 +10,22 @@ from typing import TextIO
 
 import snowreg
 from snowreg.server.app import SnowflakeServer
+from snowreg.server.sessions import SESSION_VALIDITY
 
 __all__ = ["SnowflakeServer", "serve", "start"]
 
 
 def start(path: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 0,
-          database: str | None = None, schema: str | None = None) -> SnowflakeServer:
+          database: str | None = None, schema: str | None = None,
+          session_seconds: float = SESSION_VALIDITY) -> SnowflakeServer:
     """A server bound to host:port (0: a free port) over the registry at `path` (in memory without).
 
-    Call `serve_forever()` on it (or run it in a thread) and `stop()` to end it.
+    Call `serve_forever()` on it (or run it in a thread) and `stop()` to end it. Session tokens last
+    `session_seconds` (an hour, as Snowflake's) before the drivers must renew them.
     """
     root = snowreg.connect(database=database, schema=schema, path=path)
     try:
-        return SnowflakeServer((host, port), root, database, schema)
+        return SnowflakeServer((host, port), root, database, schema, session_seconds)
     except BaseException:
         root.close()
         raise

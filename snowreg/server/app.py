@@ -16,7 +16,7 @@ from snowreg import errors
 from snowreg.dbapi import Connection
 from snowreg.server import protocol
 from snowreg.server.protocol import Json, failure, ok
-from snowreg.server.sessions import Sessions
+from snowreg.server.sessions import SESSION_VALIDITY, Sessions
 from snowreg.server.transfer import PREFIX as STAGE_FILES
 
 _TOKEN = re.compile(r'Snowflake\s+Token="([^"]*)"', re.I)
@@ -32,9 +32,9 @@ class SnowflakeServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], root: Connection, database: str | None = None,
-                 schema: str | None = None) -> None:
+                 schema: str | None = None, session_seconds: float = SESSION_VALIDITY) -> None:
         super().__init__(address, Handler)
-        self.sessions = Sessions(root, database, schema)
+        self.sessions = Sessions(root, database, schema, session_seconds)
         self.queries = protocol.Queries(self.sessions)
         self._stopped = threading.Event()
 

@@ -12,7 +12,7 @@ import snowreg
 from snowreg import errors
 from snowreg.grammar import ast
 from snowreg.server import bindings, rowsets
-from snowreg.server.sessions import MASTER_VALIDITY, SESSION_VALIDITY, HttpSession, Sessions
+from snowreg.server.sessions import MASTER_VALIDITY, HttpSession, Sessions
 from snowreg.server.transfer import Transfers
 
 Json = dict[str, Any]
@@ -62,7 +62,7 @@ def login(sessions: Sessions, query: dict[str, str], body: Json) -> Json:
     conn = session.conn
     return ok({
         "token": session.token, "masterToken": session.master_token, "sessionId": session.session_id,
-        "validityInSeconds": SESSION_VALIDITY, "masterValidityInSeconds": MASTER_VALIDITY,
+        "validityInSeconds": sessions.session_seconds, "masterValidityInSeconds": MASTER_VALIDITY,
         "displayUserName": conn.user, "serverVersion": f"snowreg {snowreg.__version__}", "firstLogin": False,
         "remMeToken": None, "remMeValidityInSeconds": 0, "healthCheckInterval": 45, "newClientForUpgrade": None,
         "idToken": None, "idTokenValidityInSeconds": 0, "mfaToken": None, "mfaTokenValidityInSeconds": 0,
@@ -105,7 +105,7 @@ def renew(sessions: Sessions, master_token: str | None, body: Json) -> Json:
         session = sessions.renew(master_token, body.get("oldSessionToken"))
     except errors.Error as e:
         return failure(e)
-    return ok({"sessionToken": session.token, "validityInSecondsST": SESSION_VALIDITY,
+    return ok({"sessionToken": session.token, "validityInSecondsST": sessions.session_seconds,
                "masterToken": session.master_token, "validityInSecondsMT": MASTER_VALIDITY,
                "sessionId": session.session_id})
 

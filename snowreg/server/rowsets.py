@@ -114,7 +114,7 @@ def _boolean(v: Any) -> str:
 
 
 def _binary(v: Any) -> str:
-    return bytes(v).hex() if isinstance(v, bytes | bytearray | memoryview) else str(v)
+    return bytes(v).hex().upper() if isinstance(v, bytes | bytearray | memoryview) else str(v)
 
 
 def _real(v: Any) -> str:

@@ -46,8 +46,10 @@ class StoredResult:
 class Sessions:
     """Every open HTTP session of one server, over one shared registry."""
 
-    def __init__(self, root: Connection, database: str | None = None, schema: str | None = None) -> None:
+    def __init__(self, root: Connection, database: str | None = None, schema: str | None = None,
+                 session_seconds: float = SESSION_VALIDITY) -> None:
         self.root = root
+        self.session_seconds = session_seconds
         self.database = database
         self.schema = schema
         self._by_token: dict[str, HttpSession] = {}
@@ -70,7 +72,7 @@ class Sessions:
             raise
         now = time.monotonic()
         session = HttpSession(conn, _token("ST"), _token("MT"), next(self._ids), client,
-                              client in ARROW_CLIENTS and not want_json, now + SESSION_VALIDITY,
+                              client in ARROW_CLIENTS and not want_json, now + self.session_seconds,
                               now + MASTER_VALIDITY)
         with self._lock:
             self._by_token[session.token] = session
@@ -94,12 +96,12 @@ class Sessions:
         with self._lock:
             self._by_token.pop(session.token, None)
             session.token = _token("ST")
-            session.expires = time.monotonic() + SESSION_VALIDITY
+            session.expires = time.monotonic() + self.session_seconds
             self._by_token[session.token] = session
         return session
 
     def heartbeat(self, session: HttpSession) -> None:
-        session.expires = time.monotonic() + SESSION_VALIDITY
+        session.expires = time.monotonic() + self.session_seconds
 
     def close(self, session: HttpSession) -> None:
         with self._lock:

@@ -2,7 +2,8 @@
 
 The drivers move files the way they do against a GCS-backed account: the answer to PUT/GET names a
 "GCS" stage with a presigned URL per file, and the driver uploads (HTTP PUT) or downloads (HTTP GET)
-there. Those URLs are this server's, each carrying an unguessable one-use ticket. The server itself
+there. Those URLs are this server's, each carrying an unguessable ticket that expires (an upload
+ticket works once). The server itself
 never reads or writes a path a client names: uploaded bytes land in the server's own scratch folder and
 go into the stage through the session's connection (so its privileges apply), and GET copies stage files
 into that scratch folder for the driver to fetch.
@@ -112,6 +113,8 @@ class Transfers:
             ticket = self._tickets.get(key)
             if ticket is None or ticket.kind != kind or ticket.expires < time.monotonic():
                 return None
+            if kind == "upload":
+                self._tickets.pop(key, None)
         return ticket
 
     def upload(self, path: str, body: bytes) -> tuple[int, str]:
