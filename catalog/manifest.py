@@ -107,6 +107,7 @@ def read_version(files: Mapping[str, bytes]) -> VersionSpec:
     model_type = str(model_meta.get("model_type") or "")
     functions = tuple(_function(m, i, runtimes, model_meta, model_type) for i, m in enumerate(methods))
     _check_unique(functions)
+    _check_named_files(files, runtimes, functions, model_meta, bool(spec_text))
     task = str(model_meta.get("task") or "UNKNOWN")
     runtime = _first_runtime(runtimes, methods)
     return VersionSpec(
@@ -121,6 +122,47 @@ def read_version(files: Mapping[str, bytes]) -> VersionSpec:
         dependencies=_dependencies(files, runtime),
         language=str(runtime.get("language") or "PYTHON"),
     )
+
+
+def _check_named_files(files: Mapping[str, bytes], runtimes: Mapping[str, Any], functions: tuple[FunctionSpec, ...],
+                       model_meta: Mapping[str, Any], has_model_spec: bool) -> None:
+    """Every file MANIFEST.yml and model/model.yaml name is in the folder, so that a version that was
+    created can also be called: handler modules, runtime imports and dependency files, model blobs."""
+    for fn in functions:
+        module = fn.handler.rsplit(".", 1)[0].replace(".", "/") + ".py"
+        _require(files, module, f"the handler of method {fn.name} ({fn.handler})")
+    for name, runtime in runtimes.items():
+        if not isinstance(runtime, dict):
+            continue
+        for path in runtime.get("imports") or []:
+            _require(files, str(path), f"an import of runtime {name}")
+        deps = runtime.get("dependencies")
+        for kind, path in (deps.items() if isinstance(deps, dict) else ()):
+            if isinstance(path, str) and path:
+                _require(files, path, f"the {kind} dependencies of runtime {name}")
+    imports_model = any(isinstance(r, dict) and any(str(p).startswith("model/") for p in r.get("imports") or [])
+                        for r in runtimes.values())
+    if imports_model and not has_model_spec:
+        raise _bad(f"{MANIFEST_PATH} imports model/, but {MODEL_SPEC_PATH} is missing.")
+    models = model_meta.get("models")
+    for name, blob in (models.items() if isinstance(models, dict) else ()):
+        if isinstance(blob, dict) and isinstance(blob.get("path"), str):
+            _require(files, f"model/models/{name}/{blob['path']}", f"the file of model {name} in {MODEL_SPEC_PATH}")
+    env = model_meta.get("env")
+    for kind in ("conda", "pip"):
+        path = env.get(kind) if isinstance(env, dict) else None
+        if isinstance(path, str) and path:
+            _require(files, f"model/{path}", f"the {kind} environment in {MODEL_SPEC_PATH}")
+
+
+def _require(files: Mapping[str, bytes], path: str, what: str) -> None:
+    """A file, or a directory (`path/`, or any path with files below it)."""
+    path = path.lstrip("/")
+    if path in files:
+        return
+    prefix = path if path.endswith("/") else path + "/"
+    if not any(f.startswith(prefix) for f in files):
+        raise _bad(f"{path} ({what}) is not in the version folder.")
 
 
 def show_functions_row(fn: FunctionSpec, version_name: str) -> dict[str, Any]:

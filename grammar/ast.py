@@ -622,6 +622,7 @@ class Arg:
 
     value: Template
     name: str | None = None  # `name => expr` (resolved identifier)
+    span: Span = field(default=NO_SPAN, compare=False)  # where the value's text starts
 
 
 @dataclass(frozen=True, slots=True)

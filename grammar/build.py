@@ -336,14 +336,15 @@ class Builder(Transformer[Token, list[a.Statement]]):
 
     def rule_arg(self, meta: Meta, c: list[Any]) -> a.Arg:
         seq = self._seq(meta, c)
-        return a.Arg(self._template(seq.start, seq.end, seq.calls))
+        start = seq.start + len(self.text[seq.start:seq.end]) - len(self.text[seq.start:seq.end].lstrip())
+        return a.Arg(self._template(seq.start, seq.end, seq.calls), span=self._pos_span(start, seq.end))
 
     def rule_named_arg(self, meta: Meta, c: list[Any]) -> a.Arg:
         tok, arg = c
         names, end = split_names(tok)
         if len(names) != 1 or end != len(tok):
             raise BuildError(_pos(tok))
-        return a.Arg(arg.value, resolve_ident(tok))
+        return a.Arg(arg.value, resolve_ident(tok), span=arg.span)
 
     def rule_plain_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         callee, method, args = c

@@ -317,6 +317,13 @@ def not_supported(what: str) -> NotSupportedError:
     return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")
 
 
+def value_not_recognized(kind: str, value: str) -> ProgrammingError:
+    """100038 `Numeric value 'a' is not recognized` (100037 for `Boolean value ...`): a string that does
+    not convert to the type an expression or a model argument needs."""
+    errno = {"Numeric": 100038, "Boolean": 100037}[kind]
+    return ProgrammingError(f"{kind} value '{value}' is not recognized", errno, "22018")
+
+
 def python_udf_error(method: str, detail: str) -> ProgrammingError:
     """100357: an exception raised by model code, as Snowflake reports a failing Python UDF."""
     return ProgrammingError(

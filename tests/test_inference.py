@@ -553,3 +553,14 @@ def test_cache_shared_and_invalidated(conn: Connection) -> None:
     assert factor(conn, "cached2!predict(a)") == pytest.approx(7.25)
     for c in others:
         c.close()
+
+
+def test_non_numeric_argument_is_snowflakes_100038_at_the_argument(conn: Connection) -> None:
+    log(conn, Scaler(), "SC")
+    err = error_of(conn, "SELECT 1,\n  sc!predict(1.0, 'x')")
+    assert (err.errno, err.sqlstate, err.msg) == (100038, "22018", "Numeric value 'x' is not recognized")
+    assert (err.line, err.column) == (2, 18)  # the 'x', not the start of the statement
+    conn.cursor().execute("CREATE TABLE s (a VARCHAR, b DOUBLE)")
+    conn.cursor().execute("INSERT INTO s VALUES ('1', 1), ('oops', 2)")
+    err = error_of(conn, "SELECT sc!predict(b, a) FROM s")
+    assert err.msg == "Numeric value 'oops' is not recognized" and (err.line, err.column) == (1, 21)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import subprocess
 import sys
 import warnings
@@ -305,8 +306,19 @@ def test_manifest_errors(files: dict[str, bytes], message: str) -> None:
     assert str(info.value).startswith("002000 (42601): SQL compilation error:")
 
 
+def _folder(manifest: str) -> dict[str, bytes]:
+    """A version folder holding `manifest` and a handler module for each of its methods."""
+    files = {"MANIFEST.yml": manifest.encode()}
+    for module in re.findall(r"handler: functions\.(\w+)\.infer", manifest):
+        files[f"functions/{module}.py"] = b"# handler\n"
+    return files
+
+
+_BARE = _GOOD.replace("imports: [model/]", "imports: []")
+
+
 def test_hand_written_manifest_without_model_yaml() -> None:
-    spec = read_version({"MANIFEST.yml": _GOOD.encode()})
+    spec = read_version(_folder(_BARE))
     fn = spec.functions[0]
     assert (fn.name, fn.target_method, fn.inputs, fn.outputs) == ("PREDICT", "predict", (("A", "DOUBLE"),), ())
     assert spec.python_version == "3.10" and spec.model_spec == "" and spec.task == "UNKNOWN"
@@ -317,7 +329,7 @@ def test_show_functions_row() -> None:
    inputs: [{name: A, type: DOUBLE}, {name: B, type: STRING}], outputs: [{name: OUTPUT_FEATURE_0, type: DOUBLE}],
    params: [{name: TEMPERATURE, type: DOUBLE, default: '0.7'}]}
 """
-    predict, part = read_version({"MANIFEST.yml": manifest.encode()}).functions
+    predict, part = read_version(_folder(manifest.replace("imports: [model/]", "imports: []"))).functions
     row = show_functions_row(predict, "V1")
     assert row["arguments"] == "(A DOUBLE)" and row["return_type"] == "OBJECT"
     assert (row["min_num_arguments"], row["max_num_arguments"], row["is_table_function"]) == (1, 1, "FALSE")
@@ -427,3 +439,25 @@ def test_layout_matches_the_real_client(tmp_path: Path, iris: tuple[pd.DataFrame
             continue
         strip = [ln for ln in blob.splitlines() if not ln.startswith(b"creation_timestamp")]
         assert strip == [ln for ln in mine[path].splitlines() if not ln.startswith(b"creation_timestamp")], path
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"MANIFEST.yml": _BARE.encode()}, "functions/predict.py (the handler of method PREDICT"),
+    (_folder(_GOOD) | {"model/x": b""}, "imports model/, but model/model.yaml is missing"),
+    (_folder(_GOOD) | {"model/model.yaml": b"models: {M: {name: M, path: model.pkl}}\n"},
+     "model/models/M/model.pkl (the file of model M in model/model.yaml)"),
+    (_folder(_GOOD) | {"model/model.yaml": b"env: {conda: env/conda.yml}\n"},
+     "model/env/conda.yml (the conda environment in model/model.yaml)"),
+    (_folder(_BARE.replace("dependencies: {}", "dependencies: {conda: runtimes/python_runtime/env/conda.yml}")),
+     "runtimes/python_runtime/env/conda.yml (the conda dependencies of runtime python_runtime)"),
+])
+def test_files_the_manifest_names_must_be_there(files: dict[str, bytes], message: str) -> None:
+    with pytest.raises(errors.ProgrammingError) as info:
+        read_version(files)
+    assert message in str(info.value)
+
+
+def test_a_complete_folder_is_valid() -> None:
+    files = _folder(_GOOD) | {"model/model.yaml": b"models: {M: {name: M, path: model.pkl}}\nenv: {conda: env/conda.yml}\n",
+                              "model/models/M/model.pkl": b"", "model/env/conda.yml": b""}
+    assert [f.name for f in read_version(files).functions] == ["PREDICT"]

@@ -264,6 +264,35 @@ if HAVE_CLIENTS:
         assert isinstance(theirs, type(mine))  # the client's is an instrumented subclass
         assert np.array_equal(mine.predict(X), theirs.predict(X))
 
+    class PartitionSummary(custom_model.CustomModel):
+        """A partitioned method: one row per partition, emitted at its end."""
+
+        @custom_model.partitioned_api
+        def summarize(self, X: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"N": [len(X)], "TOTAL": [float(X["SEPAL_LENGTH"].sum())]})
+
+    def test_table_functions_keep_input_rows_unless_partitioned(snowpark_session: Any) -> None:
+        """A TABLE_FUNCTION logged without PARTITIONED answers one row per input row, next to it; a
+        partitioned_api method answers one row per partition (its input columns are NULL)."""
+        from snowflake.ml.registry import Registry
+
+        X, clf, _, y = iris()
+        reg = Registry(snowpark_session)
+        mv = reg.log_model(clf, model_name="TF", version_name="V1", sample_input_data=X.head(10),
+                           options={"function_type": "TABLE_FUNCTION", "target_methods": ["predict"]})
+        out = mv.run(X, function_name="predict")
+        assert np.array_equal(out["output_feature_0"].to_numpy(), clf.predict(X))
+        snowpark_session.write_pandas(X.assign(ID=range(len(X))), "SCORING_INPUT", auto_create_table=True)
+        rows = snowpark_session.sql(
+            'SELECT i.ID, o.* FROM SCORING_INPUT AS i, TABLE(MODEL(TF, V1)!PREDICT(i.SEPAL_LENGTH, '
+            'i.SEPAL_WIDTH, i.PETAL_LENGTH, i.PETAL_WIDTH) OVER (PARTITION BY i.ID)) AS o ORDER BY i.ID').collect()
+        assert [r["ID"] for r in rows] == list(range(len(X)))
+        assert [r["OUTPUT_FEATURE_0"] for r in rows] == list(clf.predict(X))
+        summary = reg.log_model(PartitionSummary(custom_model.ModelContext()), model_name="SUMM", version_name="V1",
+                                sample_input_data=X.head(10), options={"function_type": "TABLE_FUNCTION"})
+        got = summary.run(X.assign(SPECIES=y.to_numpy()), function_name="summarize", partition_column="SPECIES")
+        assert sorted(got["N"].tolist()) == [50, 50, 50]
+
     def test_plain_connector() -> None:
         import snowflake.connector
         from snowflake.connector import DictCursor

@@ -7,7 +7,7 @@ import inspect
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -61,6 +61,7 @@ class Site:
     arity_ok: bool
     version: VersionRow | None = None
     method: Method | None = None  # bound lazily: describe-only never loads the model
+    args: tuple[tuple[str, int, int], ...] = ()  # (text, line, column) of each argument as written
 
     @property
     def wide(self) -> bool:
@@ -147,7 +148,12 @@ class Plan:
                 return f
         if self.failures:
             return errors.python_udf_error("UDF", f"{type(self.failures[0]).__name__}: {self.failures[0]}")
-        return duckerrors.translate(e)
+        translated = duckerrors.translate(e)
+        if translated.errno in (100037, 100038) and translated.line is None:
+            where = _argument_at_fault(self.sites.values(), str(e))
+            if where is not None:
+                translated.line, translated.column = where
+        return translated
 
     def close(self) -> None:
         for name in self.tables:
@@ -162,6 +168,25 @@ class Plan:
                 pass
         self.tables.clear()
         self.functions.clear()
+
+
+_NOT_CONVERTED = re.compile(r"Could not convert string ['\"](.*?)['\"] to [^\n]*?(?: when casting from source column (\S+))?$",
+                            re.M)
+
+
+def _argument_at_fault(sites: Iterable[Site], text: str) -> tuple[int, int] | None:
+    """(line, column) of the call argument a failed conversion came from: the column DuckDB names, or
+    the string literal it could not convert."""
+    m = _NOT_CONVERTED.search(text)
+    if m is None:
+        return None
+    value, source = m.group(1), (m.group(2) or "").strip('"').upper()
+    for site in sites:
+        for arg, line, column in site.args:
+            name = arg.rsplit(".", 1)[-1].strip('"').upper()
+            if (source and name == source) or (not source and arg == "'" + value.replace("'", "''") + "'"):
+                return line, column
+    return None
 
 
 def call_nodes(tree: exp.Expr, pattern: re.Pattern[str] = UDF) -> Iterator[tuple[exp.Anonymous, int]]:

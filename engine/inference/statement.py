@@ -156,7 +156,8 @@ class Binder:
         args, arity_ok = self._arguments(call, fn, at)
         index = len(self.labels)
         self.labels.append(label)
-        site = Site(index, fn, fn.name, label, call.span.line, call.span.column, arity_ok, version)
+        written = tuple((a.value.text.strip(), a.span.line, a.span.column) for a in call.args)
+        site = Site(index, fn, fn.name, label, call.span.line, call.span.column, arity_ok, version, args=written)
         self.sites[index] = site
         return site, args
 

@@ -14,6 +14,11 @@ _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
 _SCHEMA_MISSING = re.compile(r"Schema with name \"?([^\s\"]+)\"? does not exist")
 _COLUMN_MISSING = re.compile(r"Referenced column \"?([^\s\"]+)\"? not found")
 _FUNCTION_MISSING = re.compile(r"Scalar Function with name \"?([^\s\"]+)\"? does not exist")
+_NOT_CONVERTED = re.compile(r"Could not convert string ['\"](.*)['\"] to ([A-Z0-9_(), ]+?)(?: when casting|$)")
+_KIND_OF = {t: "Numeric" for t in ("TINYINT", "SMALLINT", "INTEGER", "INT32", "BIGINT", "INT64", "HUGEINT", "FLOAT",
+                                   "DOUBLE", "DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "INT8",
+                                   "INT16")}
+_KIND_OF.update({"BOOL": "Boolean", "BOOLEAN": "Boolean"})
 _ALREADY = re.compile(r"(?:Table|View) with name \"?([^\s\"]+)\"? already exists")
 
 
@@ -62,6 +67,10 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.ParserException):
         return errors.syntax_error_detail(detail)
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
+        m = _NOT_CONVERTED.search(detail)
+        value_kind = _KIND_OF.get(m.group(2).split("(")[0]) if m else None
+        if m and value_kind:
+            return errors.value_not_recognized(value_kind, m.group(1))
         return errors.numeric_not_recognized(detail)
     if isinstance(e, duckdb.OutOfRangeException):
         return errors.numeric_out_of_range(detail)
