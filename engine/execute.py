@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import containers, models, show, stages, tags
+from snowreg.engine import containers, models, show, stages, tags, transaction
 from snowreg.engine.access import governance
 from snowreg.engine.inference import statement as inference
 from snowreg.engine.result import Result, status
@@ -16,7 +16,22 @@ from snowreg.grammar import ast
 
 
 def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) -> Result:
-    """Run one statement in a session. A failed statement leaves the catalog unchanged."""
+    """Run one statement in a session. A failed statement leaves the catalog unchanged.
+
+    Inside a transaction a failed statement is undone alone: the transaction and its earlier writes stay.
+    """
+    if not describe_only:
+        transaction.before_statement(session, stmt)
+    try:
+        return dispatch(stmt, session, describe_only)
+    except Exception:
+        if session.transaction:
+            transaction.recover(session)
+        raise
+
+
+def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False) -> Result:
+    """The handler of each statement kind."""
     match stmt:
         case ast.Query():
             return run_query(session, stmt, describe_only)

@@ -36,6 +36,8 @@ class Session:
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _stale: bool = False
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
+    transaction: bool = False  # a transaction is open on the DuckDB connection (engine.transaction)
+    transaction_writes: list[str] = field(default_factory=list)  # its writes so far, as DuckDB SQL
 
     # -- DuckDB side ----------------------------------------------------------------------------
 
@@ -98,6 +100,9 @@ class Session:
     def close(self) -> None:
         self.catalog.drop_session_stages(self.id)
         if self._cursor is not None:
+            if self.transaction:  # Snowflake rolls back what a closing session left uncommitted
+                self._cursor.execute("ROLLBACK")
+                self.transaction = False
             for db, schema, name in self.temporary_tables:
                 try:
                     self._cursor.execute(f"DROP TABLE IF EXISTS {quote(db)}.{quote(schema)}.{quote(name)}")

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from snowreg import errors
 from snowreg.catalog import Catalog
 from snowreg.connector import ConnectionSurface, CursorSurface
+from snowreg.engine import transaction
 from snowreg.engine.execute import execute as execute_statement
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
@@ -42,7 +43,8 @@ class Connection(ConnectionSurface):
 
     def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
-                 owns_catalog: bool = False) -> None:
+                 owns_catalog: bool = False, autocommit: bool | None = None,
+                 session_parameters: Mapping[str, Any] | None = None) -> None:
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
@@ -50,6 +52,13 @@ class Connection(ConnectionSurface):
 
         user_name, role_name = governance.login(catalog, user, role)
         self._session = Session(catalog, user=user_name, role=role_name, warehouse=warehouse)
+        parameters = {str(k).upper(): v for k, v in (session_parameters or {}).items()}
+        if autocommit is not None:
+            if not isinstance(autocommit, bool):
+                raise errors.invalid_value(f"Invalid autocommit parameter: {autocommit!r}")
+            parameters["AUTOCOMMIT"] = autocommit
+        for key, value in parameters.items():  # session parameters the login sets, as the connector does
+            self._session.parameters[key] = str(value).lower() if isinstance(value, bool) else str(value)
         self._open_context(database, schema)
         self.messages: list[Any] = []
         self.errorhandler = None
@@ -124,13 +133,25 @@ class Connection(ConnectionSurface):
         return cursors
 
     def commit(self) -> None:
-        """Autocommit: every statement is its own transaction."""
+        """Commit the open transaction (runs COMMIT, as the connector does)."""
+        self._control("COMMIT")
 
     def rollback(self) -> None:
-        """Autocommit: nothing is pending."""
+        """Roll back the open transaction (runs ROLLBACK, as the connector does)."""
+        self._control("ROLLBACK")
 
     def autocommit(self, mode: bool) -> None:
-        """Accepted for compatibility; statements always commit."""
+        """Turn the session's AUTOCOMMIT on or off (runs ALTER SESSION SET AUTOCOMMIT, as the connector does)."""
+        if not isinstance(mode, bool):
+            raise errors.invalid_value(f"Invalid parameter: {mode}")
+        self._control(f"ALTER SESSION SET AUTOCOMMIT = {str(mode).upper()}")
+
+    def get_autocommit(self) -> bool:
+        return transaction.autocommit(self._session)
+
+    def _control(self, sql: str) -> None:
+        with self.cursor() as cur:
+            cur.execute(sql)
 
     def close(self) -> None:
         if self._closed:
@@ -143,8 +164,13 @@ class Connection(ConnectionSurface):
     def __enter__(self) -> Connection:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        """Like the connector: with AUTOCOMMIT off, commit on success and roll back on an exception."""
+        try:
+            if not self._closed and not transaction.autocommit(self._session):
+                self.commit() if exc_type is None else self.rollback()
+        finally:
+            self.close()
 
 
 class Cursor(CursorSurface):

@@ -153,3 +153,13 @@ def python_udf_error(method: str, detail: str) -> ProgrammingError:
         100357,
         "P0000",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Client-side errors, with the connector's own numbers (snowflake.connector errorcode)
+# ---------------------------------------------------------------------------------------------
+
+
+def invalid_value(msg: str) -> ProgrammingError:
+    """251007 ER_INVALID_VALUE: a bad argument to a connector method (autocommit("yes"))."""
+    return ProgrammingError(msg, 251007, None)

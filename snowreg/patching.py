@@ -198,7 +198,8 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         conn = PatchedConnection(
             self.catalog, user=user, role=role,
             database=params.get("database", self.database), schema=params.get("schema", self.schema),
-            warehouse=params.get("warehouse"))
+            warehouse=params.get("warehouse"), autocommit=params.get("autocommit"),
+            session_parameters=params.get("session_parameters"))
         self.connections.append(conn)
         return conn
 

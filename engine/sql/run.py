@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 
 from snowreg import errors
+from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
@@ -24,14 +25,23 @@ _DML_COLUMNS = {
 
 
 def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
+    control = transaction.control(session, sql, describe_only)
+    if control is not None:
+        return control
     tr = translate.translate(system.expand(session, substitute_variables(session, sql)))
+    if tr.kind == "transaction":
+        raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables)
     privileges.check_tables(session, tr.tables, tr.kind)
+    if not describe_only:
+        transaction.before_plain(session, tr.kind)
     temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
     if temporary:
         tr = dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
     existing = _existing_target(session, tr)
     result = run_translated(session, tr, describe_only)
+    if not describe_only:
+        transaction.after_plain(session, tr.kind, tr.sql)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
         return result if describe_only else status(f"{existing} already exists, statement succeeded.")
     if not describe_only:
