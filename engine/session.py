@@ -10,7 +10,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import numbers, variant
 from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
 
@@ -48,6 +48,7 @@ class Session:
             self._cursor = self.catalog.cursor()
             self.catalog.install_session(self._cursor)
             variant.install(self._cursor)
+            numbers.install(self._cursor)
             self._cursor_path = (None, None)
             self._duck_vars = {}
         want = (self.database, self.schema)

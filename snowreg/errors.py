@@ -146,6 +146,11 @@ def not_supported(what: str) -> NotSupportedError:
     return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")
 
 
+def division_by_zero() -> ProgrammingError:
+    """100051 (22012): `1/0`, for NUMBER and FLOAT alike."""
+    return ProgrammingError("Division by zero", 100051, "22012")
+
+
 def python_udf_error(method: str, detail: str) -> ProgrammingError:
     """100357: an exception raised by model code, as Snowflake reports a failing Python UDF."""
     return ProgrammingError(

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import numbers, variant
 from snowreg.engine.sql.translate import TableRef, translate
 from snowreg.errors import NotSupportedError, ProgrammingError
 
@@ -161,6 +161,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     c = duckdb.connect()
     variant.install(c)
     variant.install(c)  # idempotent
+    numbers.install(c)
     yield c
     c.close()
 

@@ -58,6 +58,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.compilation_error(detail, 2000, "42601")
     if isinstance(e, duckdb.ParserException):
         return errors.compilation_error(f"syntax error: {detail}", 1003, "42000")
+    if isinstance(e, duckdb.InvalidInputException) and detail.startswith("Division by zero"):
+        return errors.division_by_zero()
+    if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
+        what = detail.split("snowreg_unsupported:")[1].split("'")[0]
+        return errors.not_supported(what[:1].upper() + what[1:])
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
         return errors.ProgrammingError(detail, 100038, "22018")
     if isinstance(e, duckdb.OutOfRangeException):

@@ -13,7 +13,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, system, translate
+from snowreg.engine.sql import duckerrors, numbers, system, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
 # What DML answers with, as Snowflake names the columns.
@@ -28,7 +28,8 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     control = transaction.control(session, sql, describe_only)
     if control is not None:
         return control
-    tr = translate.translate(system.expand(session, substitute_variables(session, sql)))
+    text = system.expand(session, substitute_variables(session, sql))
+    tr = translate.translate(text, (), _float_divisions.get(text, frozenset()))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables)
@@ -36,10 +37,9 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     if not describe_only:
         transaction.before_plain(session, tr.kind)
     temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
-    if temporary:
-        tr = dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
+    tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
-    result = run_translated(session, tr, describe_only)
+    result = _run_typed(session, text, tr, describe_only)
     if not describe_only:
         transaction.after_plain(session, tr.kind, tr.sql)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
@@ -51,6 +51,25 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
             session.temporary_tables.add((ref.database or session.current_database(),
                                           ref.schema or session.schema or "PUBLIC", ref.name))
     return result
+
+
+# Statement text → the divisions found to have a FLOAT operand (numbers.Divisions), so that a text
+# seen before runs at once. Bounded: cleared when full.
+_float_divisions: dict[str, frozenset[int]] = {}
+
+
+def _run_typed(session: Session, text: str, tr: translate.Translation, describe_only: bool) -> Result:
+    """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
+    while True:
+        try:
+            return run_translated(session, tr, describe_only)
+        except numbers.FloatOperand as e:
+            floats = _float_divisions.get(text, frozenset()) | {e.index}
+            if len(_float_divisions) > 1024:
+                _float_divisions.clear()
+            _float_divisions[text] = floats
+            transaction.recover(session)  # the failed attempt aborted an open transaction
+            tr = _without_temporary(translate.translate(text, (), floats))
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
@@ -71,6 +90,13 @@ def _existing_target(session: Session, tr: translate.Translation) -> str | None:
 _TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 
 
+def _without_temporary(tr: translate.Translation) -> translate.Translation:
+    """CREATE TEMPORARY TABLE → CREATE TABLE (see _TEMPORARY)."""
+    if tr.kind != "create_table" or _TEMPORARY.match(tr.sql) is None:
+        return tr
+    return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
+
+
 def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:
     duck = session.duck
     sync_context(session, tr)
@@ -81,6 +107,9 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
+        index = numbers.float_operand(str(e))
+        if index is not None:
+            raise numbers.FloatOperand(index) from None
         raise duckerrors.translate(e, session.database, session.schema) from None
     if not tr.returns_rows:
         return _status_result(tr, rows)

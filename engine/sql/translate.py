@@ -14,7 +14,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import numbers, variant
 from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
@@ -54,17 +54,19 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 
 
 @functools.lru_cache(maxsize=1024)
-def translate(sql: str, call_names: tuple[str, ...] = ()) -> Translation:
+def translate(sql: str, call_names: tuple[str, ...] = (), floats: frozenset[int] | None = None) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
     unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL.
+    `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
+    operands of unknown type as FLOAT.
     """
     stmt = parse(sql, call_names)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     kind, targets = _classify(stmt)
-    tables = _rewrite(stmt, targets)
+    tables = _rewrite(stmt, targets, numbers.Divisions(floats))
     try:
         text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
     except UnsupportedError as e:
@@ -196,7 +198,7 @@ def _target(node: exp.Expr | None, object_kind: ObjectKind) -> dict[int, ObjectK
 # ---------------------------------------------------------------------------------------------
 
 
-def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind]) -> tuple[TableRef, ...]:
+def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     ctes: set[str] = set()
     for node in reversed(list(stmt.walk(bfs=False))):
@@ -215,11 +217,17 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind]) -> tuple[TableRef, 
             continue
         elif cls in _UNSUPPORTED:
             raise not_supported(_UNSUPPORTED[cls])
+        elif isinstance(node, exp.Div):
+            new = divisions.div(node)
+        elif isinstance(node, exp.Avg):
+            new = divisions.avg(node)
         else:
             handler = _DISPATCH.get(cls)
             if handler is None:
                 continue
             new = handler(node)
+            if isinstance(node, exp.Window):
+                new = divisions.window(node)
         if new is not None and new is not node:
             node.replace(new)
     cte_refs = {r for r in refs if r.database is None and r.schema is None and r.name in ctes}
