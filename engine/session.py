@@ -15,6 +15,7 @@ from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
+DEFAULT_TIMEZONE = "America/Los_Angeles"  # Snowflake's default for the TIMEZONE parameter
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Session:
     _cursor: duckdb.DuckDBPyConnection | None = None
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
+    _duck_timezone: str | None = None
     _stale: bool = False
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     transaction: bool = False  # a transaction is open on the DuckDB connection (engine.transaction)
@@ -51,6 +53,7 @@ class Session:
             numbers.install(self._cursor)
             self._cursor_path = (None, None)
             self._duck_vars = {}
+            self._duck_timezone = None
         want = (self.database, self.schema)
         if want != self._cursor_path or self._stale:
             self._stale = False
@@ -89,10 +92,21 @@ class Session:
             want[key] = value
         want.update(extra)
         duck = self.duck
+        timezone = self.parameters.get("TIMEZONE", DEFAULT_TIMEZONE)
+        if timezone != self._duck_timezone:
+            self.use_timezone(timezone)
         for key, value in want.items():
             if key not in self._duck_vars or self._duck_vars[key] != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
+
+    def use_timezone(self, name: str) -> None:
+        """Make `name` the zone of TIMESTAMP_LTZ values and CURRENT_TIMESTAMP (parameter TIMEZONE)."""
+        try:
+            self.duck.execute("SET TimeZone = ?", [name])
+        except duckdb.Error:
+            raise errors.invalid_timezone(name) from None
+        self._duck_timezone = name
 
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""

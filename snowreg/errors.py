@@ -146,6 +146,11 @@ def not_supported(what: str) -> NotSupportedError:
     return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")
 
 
+def invalid_timezone(name: str) -> ProgrammingError:
+    """A zone name that is not a time zone (ALTER SESSION SET TIMEZONE)."""
+    return ProgrammingError(f"{COMPILATION}invalid value ['{name}'] for parameter 'TIMEZONE'", 1008, "22007")
+
+
 def division_by_zero() -> ProgrammingError:
     """100051 (22012): `1/0`, for NUMBER and FLOAT alike."""
     return ProgrammingError("Division by zero", 100051, "22012")

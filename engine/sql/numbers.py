@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import dates, variant
 
-FLOAT_MARKER = "snowreg_float_operand:"
+FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
 UNSUPPORTED_MARKER = "snowreg_unsupported:"
 _MARKER = re.compile(FLOAT_MARKER + r"(\d+)")
 
@@ -68,6 +68,7 @@ def install(con: Any) -> None:
     with _install_lock:
         for signature, body in MACROS.items():
             con.execute(f"CREATE OR REPLACE MACRO {variant.MACRO_CATALOG}.main.{signature} AS {body}")
+        dates.install(con, _Q)
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
@@ -85,9 +86,10 @@ def float_operand(message: str) -> int | None:
 
 
 class Divisions:
-    """Numbers the divisions of one statement; `floats` are those known to have a FLOAT operand.
+    """Numbers the typed rewrites (divisions, DATEADDs) of one statement; `floats` are those whose
+    operand turned out to be of the other type (a FLOAT for a division, a DATE for DATEADD).
 
-    `floats=None` keeps DuckDB's DOUBLE division for operands whose type the text does not show.
+    `floats=None` keeps DuckDB's own typing for operands whose type the text does not show.
     """
 
     def __init__(self, floats: frozenset[int] | None) -> None:
@@ -102,6 +104,18 @@ class Divisions:
                 (self.floats is not None and k in self.floats):
             return variant.macro("snowreg_fdiv", a, b)
         return variant.macro("snowreg_ndiv", a, b, exp.Literal.number(k))
+
+    def dateadd(self, node: exp.DateAdd) -> exp.Expr | None:
+        """DATEADD (engine.sql.dates): a DATE operand by days or longer gives a DATE."""
+        known = dates.operand_is_date(node.this)
+        if known is None and self.floats is None:
+            return dates.dateadd(node, False, None)
+        k = self.count
+        self.count += 1
+        if known is None and self.floats is not None and k in self.floats:
+            known = True
+        probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
+        return dates.dateadd(node, known, probe)
 
     def div(self, node: exp.Div) -> exp.Expr:
         return self.divide(node.this, node.expression)

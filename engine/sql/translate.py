@@ -14,7 +14,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
-from snowreg.engine.sql import numbers, variant
+from snowreg.engine.sql import dates, numbers, variant
 from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
@@ -221,6 +221,10 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], divisions: numbers.
             new = divisions.div(node)
         elif isinstance(node, exp.Avg):
             new = divisions.avg(node)
+        elif isinstance(node, exp.DateAdd):
+            new = divisions.dateadd(node)
+        elif isinstance(node, exp.Cast) and (new := dates.cast(node)) is not None:
+            pass
         else:
             handler = _DISPATCH.get(cls)
             if handler is None:
