@@ -60,7 +60,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
             inference_fast.materialise(plan, tree)
         plan.ensure_udfs(tree)
         final = translate.Translation(tree.sql(dialect="duckdb", identify=True), tr.tables, tr.kind,
-                                      tr.returns_rows)
+                                      tr.returns_rows, tr.counts)
         result = _execute(session, plan, final, marks[1])
     finally:
         plan.close()

@@ -13,15 +13,8 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, numbers, system, translate
+from snowreg.engine.sql import dml, duckerrors, numbers, system, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
-
-# What DML answers with, as Snowflake names the columns.
-_DML_COLUMNS = {
-    "insert": "number of rows inserted",
-    "update": "number of rows updated",
-    "delete": "number of rows deleted",
-}
 
 
 def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
@@ -39,15 +32,18 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
+    missing = _missing_drop_target(session, tr)
     result = _run_typed(session, text, tr, describe_only)
     if not describe_only:
         transaction.after_plain(session, tr.kind, tr.sql)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
         return result if describe_only else status(f"{existing} already exists, statement succeeded.")
+    if missing is not None:  # DROP … IF EXISTS of a missing table
+        return result if describe_only else status(f"Drop statement executed successfully ({missing} already dropped).")
     if not describe_only:
         privileges.record_tables(session, tr.tables, tr.kind)
         if temporary:
-            ref = tr.tables[0]
+            ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
                                           ref.schema or session.schema or "PUBLIC", ref.name))
     return result
@@ -72,11 +68,28 @@ def _run_typed(session: Session, text: str, tr: translate.Translation, describe_
             tr = _without_temporary(translate.translate(text, (), floats))
 
 
+def _write_target(tr: translate.Translation) -> translate.TableRef | None:
+    """The table the statement creates, drops or writes (its other names are read)."""
+    return next((t for t in tr.tables if t.write), None)
+
+
+def _missing_drop_target(session: Session, tr: translate.Translation) -> str | None:
+    """The name a `DROP … IF EXISTS` names when there is no such table or view."""
+    ref = _write_target(tr)
+    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name:
+        return None
+    database = ref.database or session.database
+    schema = ref.schema or session.schema
+    if database is None or schema is None:
+        return None
+    return ref.name if session.catalog.relation_kind(database, schema, ref.name) is None else None
+
+
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
     """The name of the table a `CREATE … IF NOT EXISTS` names when it already exists."""
     if tr.kind not in ("create_table", "create_view") or " IF NOT EXISTS " not in tr.sql[:60].upper():
         return None
-    ref = tr.tables[0]
+    ref = _write_target(tr) or tr.tables[0]
     database = ref.database or session.database
     schema = ref.schema or session.schema
     if database is None or schema is None:
@@ -133,16 +146,28 @@ def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Res
 
 
 def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Result:
-    count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
-    name = _DML_COLUMNS.get(tr.kind)
-    if name is not None:
-        result = Result([Column(name, "FIXED", 38, 0, False)], [(count,)])
-        result.rowcount = count
+    """DML answers with its count columns, DDL with Snowflake's status text."""
+    if tr.counts:
+        values = _count_values(tr, rows)
+        result = Result([Column(name, "FIXED", 38, 0, False) for name in tr.counts], [tuple(values)])
+        result.rowcount = sum(values)
         return result
-    if tr.kind in ("create_table", "create_view") and tr.tables:
+    target = _write_target(tr)
+    if tr.kind in ("create_table", "create_view") and target is not None:
         kind = "Table" if tr.kind == "create_table" else "View"
-        return status(f"{kind} {tr.tables[0].name} successfully created.")
+        return status(f"{kind} {target.name} successfully created.")
+    if tr.kind == "drop" and target is not None:
+        return status(f"{target.name or target.schema} successfully dropped.")
     return status()
+
+
+def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> list[int]:
+    """DuckDB's answer → Snowflake's counts: MERGE returns one merge_action per changed row."""
+    if tr.kind == "merge":
+        names = [dml.MERGE_ACTIONS.get(str(r[0]).upper()) for r in rows]
+        return [names.count(column) for column in tr.counts]
+    count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
+    return [count] + [0] * (len(tr.counts) - 1)  # UPDATE's multi-joined rows: DuckDB updates a row once
 
 
 def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]]) -> Result:

@@ -14,7 +14,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
-from snowreg.engine.sql import dates, numbers, variant
+from snowreg.engine.sql import dates, dml, numbers, variant
 from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
@@ -47,6 +47,7 @@ class Translation:
     tables: tuple[TableRef, ...]
     kind: Kind
     returns_rows: bool
+    counts: tuple[str, ...] = ()  # a DML statement's count columns (engine.sql.dml)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -66,12 +67,18 @@ def translate(sql: str, call_names: tuple[str, ...] = (), floats: frozenset[int]
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     kind, targets = _classify(stmt)
+    if isinstance(stmt, exp.Merge):
+        dml.merge(stmt)
+    elif isinstance(stmt, exp.Create):
+        dml.create(stmt)
     tables = _rewrite(stmt, targets, numbers.Divisions(floats))
+    parts = dml.split_alter(stmt) if isinstance(stmt, exp.Alter) else [stmt]
     try:
-        text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
+        text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
+                         for p in parts)
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
-    return Translation(text, tables, kind, kind == "select")
+    return Translation(text, tables, kind, kind == "select", dml.counts(stmt))
 
 
 # ---------------------------------------------------------------------------------------------
