@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import assert_never
 
 from snowreg import errors
@@ -24,10 +25,25 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
         transaction.before_statement(session, stmt)
     try:
         return dispatch(stmt, session, describe_only)
+    except errors.Error as e:
+        if session.transaction:
+            transaction.recover(session)
+        if e.errno in (90105, 90106) and "Cannot perform operation." in e.msg:
+            kind = statement_kind(stmt)
+            raise type(e)(e.msg.replace("operation", kind, 1), e.errno, e.sqlstate) from None
+        raise
     except Exception:
         if session.transaction:
             transaction.recover(session)
         raise
+
+
+def statement_kind(stmt: ast.Statement) -> str:
+    """How Snowflake's messages name a registry statement: CreateModel → CREATE MODEL."""
+    words = re.findall(r"[A-Z][a-z]*", type(stmt).__name__)
+    if words[:1] == ["Alter"] and len(words) > 2:
+        words = words[:2]  # AlterModelSet → ALTER MODEL
+    return " ".join(w.upper() for w in words)
 
 
 def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False) -> Result:

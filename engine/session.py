@@ -72,15 +72,18 @@ class Session:
         self._cursor.execute(f"USE {target}")
         self._cursor_path = want
 
-    def require_context(self, tables: Any) -> None:
-        """Unqualified object names need a current database (090105) and schema (090106)."""
+    def require_context(self, tables: Any, kind: str = "operation") -> None:
+        """Unqualified object names need a current database (090105) and schema (090106).
+
+        `kind` names the statement in the message (`Cannot perform CREATE TABLE.`)."""
         for t in tables:
             if t.database is None and getattr(t, "object_kind", "table") != "schema":
                 if self.database is None or self.catalog.get_database(self.database) is None:
-                    raise errors.no_current_database()
-                if t.schema is None and (
-                        self.schema is None or self.catalog.get_schema(self.database, self.schema) is None):
-                    raise errors.no_current_schema()
+                    raise errors.no_current_database(kind)
+                if t.schema is None and (self.schema is None or (
+                        self.schema != "INFORMATION_SCHEMA"
+                        and self.catalog.get_schema(self.database, self.schema) is None)):
+                    raise errors.no_current_schema(kind)
 
     def sync_duckdb_variables(self, extra: dict[str, Any]) -> None:
         """Hand the session's context to DuckDB as variables the translated SQL reads (only on change)."""

@@ -76,7 +76,7 @@ class Connection(ConnectionSurface):
             cur.execute(f"USE DATABASE {quote_ident(db)}")
             if schema is not None:
                 name = resolve_ident(schema)
-                if self._catalog.get_schema(db, name) is None:
+                if self._catalog.get_schema(db, name) is None and name != "INFORMATION_SCHEMA":
                     cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(db)}.{quote_ident(name)}")
                 cur.execute(f"USE SCHEMA {quote_ident(db)}.{quote_ident(name)}")
 
@@ -119,15 +119,15 @@ class Connection(ConnectionSurface):
 
     def cursor(self, cursor_class: type[Cursor] | None = None) -> Cursor:
         if self._closed:
-            raise errors.InterfaceError("Connection is closed", 251001, "08003")
+            raise errors.connection_closed()
         return (cursor_class or Cursor)(self)
 
-    def execute_string(self, sql_text: str, remove_comments: bool = False,
-                       return_cursors: bool = True) -> list[Cursor]:
-        """Run every statement of a text; one cursor per statement."""
+    def execute_string(self, sql_text: str, remove_comments: bool = False, return_cursors: bool = True,
+                       cursor_class: type[Cursor] | None = None, **kwargs: Any) -> list[Cursor]:
+        """Run every statement of a text; one cursor (of `cursor_class`) per statement."""
         cursors = []
         for stmt in parse(sql_text):
-            cur = self.cursor()
+            cur = self.cursor(cursor_class)
             cur._run(stmt, sql_text[stmt.span.start:stmt.span.end])
             cursors.append(cur)
         return cursors
@@ -194,8 +194,9 @@ class Cursor(CursorSurface):
                 _describe_only: bool = False, num_statements: int | None = None,
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
-        if self._closed:
-            raise errors.InterfaceError("Cursor is closed in execute.", 251006, "08003")
+        if self._closed or self.connection.is_closed():
+            raise errors.cursor_closed()
+        self.sqlstate = None
         text = bind(command, params)
         self.query = text
         statements = self._parse(text)
@@ -223,6 +224,7 @@ class Cursor(CursorSurface):
         return statements
 
     def _fail(self, e: errors.Error) -> errors.Error:
+        self.sqlstate = e.sqlstate
         self._sfqid = e.sfqid = new_query_id()
         e.query = self.query
         self._result = None
@@ -290,8 +292,10 @@ class Cursor(CursorSurface):
         return None if self._result is None else self._pos
 
     def _rows(self) -> list[tuple[Any, ...]]:
+        if self._closed:
+            raise errors.cursor_closed()
         if self._result is None:
-            raise errors.InterfaceError("No result set: execute a statement first.", 251001, "HY010")
+            raise errors.no_result_set()
         return self._result.rows
 
     def fetchone(self) -> tuple[Any, ...] | None:

@@ -30,6 +30,8 @@ class Error(Exception):
     def __str__(self) -> str:
         if self.errno < 0:
             return self.msg
+        if self.sqlstate is None:  # client-side errors (the connector's 25xxxx) carry no SQLSTATE
+            return f"{self.errno:06d}: {self.msg}"
         return f"{self.errno:06d} ({self.sqlstate}): {self.msg}"
 
     def __repr__(self) -> str:
@@ -118,18 +120,20 @@ def role_not_assigned(role: str) -> ProgrammingError:
     )
 
 
-def no_current_database() -> ProgrammingError:
+def no_current_database(kind: str = "operation") -> ProgrammingError:
+    """090105: `kind` names the statement (`Cannot perform CREATE TABLE. ...`)."""
     return ProgrammingError(
-        "Cannot perform operation. This session does not have a current database. "
+        f"Cannot perform {kind}. This session does not have a current database. "
         "Call 'USE DATABASE', or use a qualified name.",
         90105,
         "22000",
     )
 
 
-def no_current_schema() -> ProgrammingError:
+def no_current_schema(kind: str = "operation") -> ProgrammingError:
+    """090106: `kind` names the statement."""
     return ProgrammingError(
-        "Cannot perform operation. This session does not have a current schema. "
+        f"Cannot perform {kind}. This session does not have a current schema. "
         "Call 'USE SCHEMA', or use a qualified name.",
         90106,
         "22000",
@@ -168,6 +172,26 @@ def python_udf_error(method: str, detail: str) -> ProgrammingError:
 # ---------------------------------------------------------------------------------------------
 # Client-side errors, with the connector's own numbers (snowflake.connector errorcode)
 # ---------------------------------------------------------------------------------------------
+
+
+def connection_closed() -> DatabaseError:
+    """250002 ER_CONNECTION_IS_CLOSED (08003): a closed connection was used."""
+    return DatabaseError("Connection is closed.", 250002, "08003")
+
+
+def cursor_closed() -> InterfaceError:
+    """252006 ER_CURSOR_IS_CLOSED: a closed cursor (or one of a closed connection) was used."""
+    return InterfaceError("Cursor is closed.", 252006, None)
+
+
+def no_result_set() -> ProgrammingError:
+    """252009 ER_NO_DATA_FOUND: a fetch before any statement produced a result."""
+    return ProgrammingError("No results available (not produced by this query)", 252009, None)
+
+
+def statement_not_found(sfqid: str) -> ProgrammingError:
+    """000709 (02000): a query id this connection never ran (get_results_from_sfqid, query_result)."""
+    return ProgrammingError(f"Statement {sfqid} not found", 709, "02000")
 
 
 def invalid_value(msg: str) -> ProgrammingError:

@@ -16,6 +16,11 @@ from snowreg.engine.session import Session
 from snowreg.engine.sql import dml, duckerrors, numbers, system, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
+# How 090105 / 090106 name a plain statement ("Cannot perform CREATE TABLE. ...").
+_STATEMENT_KINDS = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE",
+                    "merge": "MERGE", "create_table": "CREATE TABLE", "create_view": "CREATE VIEW",
+                    "drop": "DROP", "alter": "ALTER TABLE", "truncate": "TRUNCATE TABLE"}
+
 
 def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     control = transaction.control(session, sql, describe_only)
@@ -25,7 +30,7 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     tr = translate.translate(text, (), _float_divisions.get(text, frozenset()))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
-    session.require_context(tr.tables)
+    session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
