@@ -15,6 +15,7 @@ from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
+RECENT_RESULTS = 64  # results kept for RESULT_SCAN (Snowflake keeps 24 hours' worth)
 DEFAULT_TIMEZONE = "America/Los_Angeles"  # Snowflake's default for the TIMEZONE parameter
 
 
@@ -38,6 +39,8 @@ class Session:
     _duck_timezone: str | None = None
     _stale: bool = False
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
+    query_ids: list[str] = field(default_factory=list)  # every statement's id, in order (LAST_QUERY_ID)
+    results: dict[str, Any] = field(default_factory=dict)  # the latest results by query id (RESULT_SCAN)
     transaction: bool = False  # a transaction is open on the DuckDB connection (engine.transaction)
     transaction_writes: list[str] = field(default_factory=list)  # its writes so far, as DuckDB SQL
 
@@ -102,6 +105,14 @@ class Session:
             if key not in self._duck_vars or self._duck_vars[key] != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
+
+    def record_query(self, query_id: str, result: Any) -> None:
+        """Remember a statement's id, and its result (None if it failed), for LAST_QUERY_ID / RESULT_SCAN."""
+        self.query_ids.append(query_id)
+        if result is not None:
+            self.results[query_id] = result
+            while len(self.results) > RECENT_RESULTS:
+                del self.results[next(iter(self.results))]
 
     def use_timezone(self, name: str) -> None:
         """Make `name` the zone of TIMESTAMP_LTZ values and CURRENT_TIMESTAMP (parameter TIMEZONE)."""

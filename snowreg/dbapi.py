@@ -13,6 +13,7 @@ from snowreg.engine import transaction
 from snowreg.engine.execute import execute as execute_statement
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
+from snowreg.engine.sql import history
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
 from snowreg.params import bind
@@ -199,6 +200,9 @@ class Cursor(CursorSurface):
         self.sqlstate = None
         text = bind(command, params)
         self.query = text
+        parts = history.split_pipe(text) if "->>" in text else [text]
+        if len(parts) > 1:
+            return self._pipe(text, parts, _describe_only)
         statements = self._parse(text)
         expected = 1 if num_statements is None else num_statements
         if expected and len(statements) != expected:
@@ -212,6 +216,20 @@ class Cursor(CursorSurface):
         if len(self._results) > 1:
             self._result = self._results[0]
             self._pos = 0
+        return self
+
+    def _pipe(self, text: str, parts: list[str], describe_only: bool) -> Cursor:
+        """`s1 ->> s2 ->> …`: each statement in turn, `FROM $n` reading the result n statements back."""
+        ids: list[str] = []
+        for part in parts:
+            statement = history.pipe_inputs(part, ids)
+            statements = self._parse(statement)
+            if len(statements) != 1:
+                raise self._fail(errors.compilation_error("Each statement of a pipe must be one statement"))
+            self._run(statements[0], statement, describe_only)
+            ids.append(self._sfqid or "")
+        self.query = text
+        self._results = [self._result] if self._result is not None else []
         return self
 
     def _parse(self, text: str) -> list[ast.Statement]:
@@ -235,8 +253,11 @@ class Cursor(CursorSurface):
         try:
             result = execute_statement(stmt, self.connection.session, describe_only)
         except errors.Error as e:
-            raise self._fail(e) from None
+            failed = self._fail(e)
+            self.connection.session.record_query(failed.sfqid or "", None)
+            raise failed from None
         self._sfqid = result.query_id = new_query_id()
+        self.connection.session.record_query(result.query_id, result)
         self._result = result
         self.connection._remember(result)
         self._pos = 0

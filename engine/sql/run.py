@@ -13,7 +13,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import dml, duckerrors, numbers, system, translate
+from snowreg.engine.sql import dml, duckerrors, history, numbers, system, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
 # How 090105 / 090106 name a plain statement ("Cannot perform CREATE TABLE. ...").
@@ -26,7 +26,7 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     control = transaction.control(session, sql, describe_only)
     if control is not None:
         return control
-    text = system.expand(session, substitute_variables(session, sql))
+    text = history.expand(session, system.expand(session, substitute_variables(session, sql)))
     tr = translate.translate(text, (), _float_divisions.get(text, frozenset()))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")

@@ -305,9 +305,11 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
 
 
 def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
-    """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`."""
+    """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`."""
     if isinstance(node.this, exp.Explode):
         return _flatten(node)
+    if isinstance(node.this, exp.Anonymous) and node.this.name.upper() == "RESULT_SCAN":
+        return _result_scan(node.this, node.args.get("alias"))
     if isinstance(node.this, exp.Dot) and isinstance(node.this.expression, exp.Anonymous):
         parts: list[str] = []
         head: exp.Expr = node.this.this
@@ -321,6 +323,19 @@ def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr |
             refs.append(TableRef(database, "INFORMATION_SCHEMA", call.name.upper()))
             return _information_schema(call.name.upper(), database, call.expressions, node.args.get("alias"))
     return None
+
+
+def _result_scan(call: exp.Anonymous, alias: exp.Expr | None) -> exp.Expr:
+    """RESULT_SCAN('<query id>') → the Arrow view engine.sql.history registered for that result."""
+    arg = call.expressions[0] if len(call.expressions) == 1 else None
+    if not isinstance(arg, exp.Literal) or not arg.is_string:
+        raise not_supported("RESULT_SCAN of anything but a query id or LAST_QUERY_ID()")
+    return exp.Table(this=exp.Identifier(this=history_view(arg.this), quoted=True), alias=alias)
+
+
+def history_view(query_id: str) -> str:
+    """The DuckDB name of a scanned result (engine.sql.history.result_view)."""
+    return "snowreg_result_" + re.sub(r"\W", "_", query_id)
 
 
 def _lateral(node: exp.Lateral) -> exp.Expr | None:
@@ -525,7 +540,6 @@ def _context(node: exp.Expr) -> exp.Expr:
 _UNSUPPORTED: dict[type[exp.Expr], str] = {
     **{cls: f"{name} on semi-structured values" for cls, name in variant.UNSUPPORTED.items()},
     exp.HistoricalData: "Time travel (AT | BEFORE)",
-    exp.Parameter: "A $ reference (session variable or positional column)",
 }
 
 _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
@@ -544,6 +558,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Properties: _properties,
     exp.ColumnDef: _column_def,
     exp.Values: _values,
+    exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in _CONTEXT_VARIABLES},
 }
 
