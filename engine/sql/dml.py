@@ -56,7 +56,12 @@ def merge(stmt: exp.Merge) -> None:
 
 
 def create(stmt: exp.Create) -> None:
-    """CTAS with a column list, and CLONE, as plain CREATE TABLE … AS SELECT."""
+    """CTAS with a column list, and CLONE, as plain CREATE TABLE … AS SELECT; COPY GRANTS is the
+    engine's business (engine.access.privileges.record_tables), not DuckDB's."""
+    properties = stmt.args.get("properties")
+    if isinstance(properties, exp.Properties):
+        properties.set("expressions", [p for p in properties.expressions
+                                       if not isinstance(p, exp.CopyGrantsProperty)])
     clone = stmt.args.get("clone")
     if isinstance(clone, exp.Clone):
         if clone.args.get("shallow") or clone.args.get("copy") or clone.args.get("expression"):

@@ -46,7 +46,10 @@ def run_sql(session: Session, sql: str, describe_only: bool = False) -> Result:
     if missing is not None:  # DROP … IF EXISTS of a missing table
         return result if describe_only else status(f"Drop statement executed successfully ({missing} already dropped).")
     if not describe_only:
-        privileges.record_tables(session, tr.tables, tr.kind)
+        replaced = tr.kind in ("create_table", "create_view") and tr.sql.startswith("CREATE OR REPLACE ") \
+            and _COPY_GRANTS.search(text) is None
+        renamed = _RENAME.search(tr.sql) if tr.kind == "alter" else None
+        privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
@@ -71,6 +74,10 @@ def _run_typed(session: Session, text: str, tr: translate.Translation, describe_
             _float_divisions[text] = floats
             transaction.recover(session)  # the failed attempt aborted an open transaction
             tr = _without_temporary(translate.translate(text, (), floats))
+
+
+_COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
+_RENAME = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
 
 
 def _write_target(tr: translate.Translation) -> translate.TableRef | None:
