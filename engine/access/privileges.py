@@ -298,6 +298,11 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
         if ref.object_kind == "schema":
             _check_schema_ddl(session, ref, kind)
             continue
+        if ref.object_kind == "sequence" and kind == "ddl":  # CREATE SEQUENCE: like creating a table there
+            database, schema = ref.database or session.database, ref.schema or session.schema
+            if database is not None and schema is not None:
+                _check_create_table(session, database, schema, ref.name, "create_table")
+            continue
         database = ref.database or session.database
         schema = ref.schema or session.schema
         if database is None or schema is None:
@@ -358,7 +363,7 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
         return
     catalog = session.catalog
     for ref in tables:
-        if not ref.write or ref.object_kind == "schema":
+        if not ref.write or ref.object_kind in ("schema", "sequence"):
             continue
         database, schema = ref.database or session.database, ref.schema or session.schema
         if database is None or schema is None:

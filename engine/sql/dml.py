@@ -95,3 +95,52 @@ def split_alter(stmt: exp.Alter) -> list[exp.Alter]:
         one.set("actions", [action.copy()])
         out.append(one)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Sequences: seq.NEXTVAL and AUTOINCREMENT / IDENTITY columns
+# (https://docs.snowflake.com/en/sql-reference/sql/create-sequence,
+#  https://docs.snowflake.com/en/user-guide/querying-sequences)
+# ---------------------------------------------------------------------------------------------
+
+
+def _qualified_text(parts: list[exp.Expr | None]) -> str:
+    """The DuckDB text of a qualified name, for nextval('…')."""
+    names = [p.name for p in parts if isinstance(p, exp.Identifier)]
+    return ".".join('"' + n.replace('"', '""') + '"' for n in names)
+
+
+def nextval(node: exp.Column) -> exp.Expr | None:
+    """`seq.NEXTVAL` (or `db.s.seq.NEXTVAL`) → `nextval('"DB"."S"."SEQ"')`."""
+    if node.name.upper() != "NEXTVAL" or not node.table:
+        return None
+    name = _qualified_text([node.args.get("catalog"), node.args.get("db"), node.args.get("table")])
+    return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(name)])
+
+
+def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
+    """AUTOINCREMENT / IDENTITY columns → DEFAULT nextval of a sequence of their own; returns the
+    CREATE SEQUENCE statements to run before the CREATE TABLE."""
+    schema = stmt.this
+    if not isinstance(schema, exp.Schema) or not isinstance(schema.this, exp.Table):
+        return []
+    table = schema.this
+    sequences: list[exp.Expr] = []
+    for column in schema.expressions:
+        if not isinstance(column, exp.ColumnDef):
+            continue
+        for constraint in column.args.get("constraints") or []:
+            kind = constraint.args.get("kind")
+            if not isinstance(kind, exp.AutoIncrementColumnConstraint | exp.GeneratedAsIdentityColumnConstraint):
+                continue
+            start = kind.args.get("start") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
+            step = kind.args.get("increment") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
+            name = exp.Identifier(this=f"{table.name}${column.name}$SEQ", quoted=True)
+            parts = [table.args.get("catalog"), table.args.get("db"), name]
+            sequences.append(exp.Create(
+                this=exp.Table(this=name, db=table.args.get("db"), catalog=table.args.get("catalog")),
+                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[exp.SequenceProperties(
+                    start=start or exp.Literal.number(1), increment=step or exp.Literal.number(1))])))
+            call = exp.Anonymous(this="nextval", expressions=[exp.Literal.string(_qualified_text(parts))])
+            constraint.set("kind", exp.DefaultColumnConstraint(this=call))
+    return sequences

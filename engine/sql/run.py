@@ -88,7 +88,8 @@ def _write_target(tr: translate.Translation) -> translate.TableRef | None:
 def _missing_drop_target(session: Session, tr: translate.Translation) -> str | None:
     """The name a `DROP … IF EXISTS` names when there is no such table or view."""
     ref = _write_target(tr)
-    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name:
+    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name \
+            or ref.object_kind == "sequence":
         return None
     database = ref.database or session.database
     schema = ref.schema or session.schema
@@ -168,6 +169,8 @@ def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Re
     if tr.kind in ("create_table", "create_view") and target is not None:
         kind = "Table" if tr.kind == "create_table" else "View"
         return status(f"{kind} {target.name} successfully created.")
+    if tr.kind == "ddl" and target is not None and target.object_kind == "sequence":
+        return status(f"Sequence {target.name} successfully created.")
     if tr.kind == "drop" and target is not None:
         return status(f"{target.name or target.schema} successfully dropped.")
     return status()

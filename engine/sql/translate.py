@@ -19,7 +19,7 @@ from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
                "alter", "truncate", "ddl", "transaction"]
-ObjectKind = Literal["table", "view", "schema"]
+ObjectKind = Literal["table", "view", "schema", "sequence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,8 @@ def translate(sql: str, call_names: tuple[str, ...] = (), floats: frozenset[int]
         dml.create(stmt)
     tables = _rewrite(stmt, targets, numbers.Divisions(floats))
     parts = dml.split_alter(stmt) if isinstance(stmt, exp.Alter) else [stmt]
+    if isinstance(stmt, exp.Create) and kind == "create_table":
+        parts = [*dml.identity_columns(stmt), *parts]
     try:
         text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
                          for p in parts)
@@ -163,8 +165,9 @@ def _drop_trailing_commas(tokens: list[Token]) -> list[Token]:
 # ---------------------------------------------------------------------------------------------
 
 _CREATE_KINDS: dict[str, tuple[Kind, ObjectKind]] = {
-    "TABLE": ("create_table", "table"), "VIEW": ("create_view", "view"), "SCHEMA": ("ddl", "schema")}
-_DROP_KINDS: dict[str, ObjectKind] = {"TABLE": "table", "VIEW": "view", "SCHEMA": "schema"}
+    "TABLE": ("create_table", "table"), "VIEW": ("create_view", "view"), "SCHEMA": ("ddl", "schema"),
+    "SEQUENCE": ("ddl", "sequence")}
+_DROP_KINDS: dict[str, ObjectKind] = {"TABLE": "table", "VIEW": "view", "SCHEMA": "schema", "SEQUENCE": "sequence"}
 _DML: dict[type[exp.Expr], Kind] = {exp.Insert: "insert", exp.Update: "update", exp.Delete: "delete",
                                     exp.Merge: "merge"}
 
@@ -558,6 +561,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Properties: _properties,
     exp.ColumnDef: _column_def,
     exp.Values: _values,
+    exp.Column: dml.nextval,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in _CONTEXT_VARIABLES},
 }
