@@ -45,3 +45,10 @@ def test_timezone_parameter_is_honoured_and_checked(cur: snowreg.dbapi.Cursor) -
         cur.execute("ALTER SESSION SET TIMEZONE = 'Nowhere/Bad'")
     assert info.value.sqlstate == "22007"
     assert str(cur.execute(ltz).fetchone()[0].tzinfo) == "Asia/Tokyo"  # type: ignore[index]
+
+
+def test_timestamp_tz_casts_are_described_as_timestamp_tz(cur: snowreg.dbapi.Cursor) -> None:
+    cur.execute("SELECT '2026-01-01 10:00:00 +09:00'::TIMESTAMP_TZ, TO_TIMESTAMP_TZ('2024-01-01 10:00:00 +02:00'), "
+                "'2026-01-01 10:00:00'::TIMESTAMP_LTZ")
+    assert [d.type_code for d in cur.description] == [7, 7, 6]
+    assert cur.fetchone()[0] == datetime(2026, 1, 1, 1, 0, tzinfo=UTC)  # type: ignore[index]

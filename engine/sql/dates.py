@@ -95,6 +95,22 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     return None
 
 
+def zoned_columns(stmt: exp.Expr) -> tuple[int, ...]:
+    """Positions of the select items that are TIMESTAMP_TZ casts (`::TIMESTAMP_TZ`, TO_TIMESTAMP_TZ).
+
+    DuckDB has one zoned timestamp type for Snowflake's TZ and LTZ; the text tells them apart here.
+    """
+    if not isinstance(stmt, exp.Select):
+        return ()
+    items = stmt.expressions
+    if any(isinstance(i.unnest(), exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star))
+           for i in items):
+        return ()
+    return tuple(n for n, item in enumerate(items)
+                 if isinstance(inner := item.unalias(), exp.Cast) and isinstance(inner.to, exp.DataType)
+                 and inner.to.this is _T.TIMESTAMPTZ)
+
+
 def install(con: Any, qualify: str) -> None:
     """Create the epoch macros (the caller holds the macro install lock)."""
     for signature, body in MACROS.items():

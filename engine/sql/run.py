@@ -139,7 +139,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         raise duckerrors.translate(e, session.database, session.schema) from None
     if not tr.returns_rows:
         return _status_result(tr, rows)
-    return shape(rows, [(d[0], str(d[1])) for d in description or ()])
+    return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
 
 
 def sync_context(session: Session, tr: translate.Translation) -> None:
@@ -155,7 +155,7 @@ def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Res
         return status()
     rel = duck.sql(tr.sql)
     assert rel is not None
-    return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)))
+    return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)), tr.zoned)
 
 
 def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Result:
@@ -185,12 +185,16 @@ def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> lis
     return [count] + [0] * (len(tr.counts) - 1)  # UPDATE's multi-joined rows: DuckDB updates a row once
 
 
-def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]]) -> Result:
-    """Rows from DuckDB with Snowflake column metadata; VARIANT values become the connector's JSON text."""
+def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tuple[int, ...] = ()) -> Result:
+    """Rows from DuckDB with Snowflake column metadata; VARIANT values become the connector's JSON text.
+
+    `zoned` columns are TIMESTAMP_TZ (DuckDB's zoned type reads as TIMESTAMP_LTZ otherwise)."""
     cols = []
     json_positions = []
     for i, (name, type_name) in enumerate(columns):
         kind, precision, scale = duckdb_type(type_name)
+        if kind == "TIMESTAMP_LTZ" and i in zoned:
+            kind = "TIMESTAMP_TZ"
         cols.append(Column(name, kind, precision, scale, True, 16777216 if kind == "TEXT" else None))
         if kind in ("VARIANT", "OBJECT", "ARRAY") or (kind == "FIXED" and scale == 0):
             json_positions.append((i, type_name.upper() == "JSON"))

@@ -48,6 +48,7 @@ class Translation:
     kind: Kind
     returns_rows: bool
     counts: tuple[str, ...] = ()  # a DML statement's count columns (engine.sql.dml)
+    zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -71,6 +72,7 @@ def translate(sql: str, call_names: tuple[str, ...] = (), floats: frozenset[int]
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
         dml.create(stmt)
+    zoned = dates.zoned_columns(stmt)
     tables = _rewrite(stmt, targets, numbers.Divisions(floats))
     parts = dml.split_alter(stmt) if isinstance(stmt, exp.Alter) else [stmt]
     if isinstance(stmt, exp.Create) and kind == "create_table":
@@ -80,7 +82,7 @@ def translate(sql: str, call_names: tuple[str, ...] = (), floats: frozenset[int]
                          for p in parts)
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
-    return Translation(text, tables, kind, kind == "select", dml.counts(stmt))
+    return Translation(text, tables, kind, kind == "select", dml.counts(stmt), zoned)
 
 
 # ---------------------------------------------------------------------------------------------
