@@ -140,9 +140,14 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if stmt.body.has_calls or stmt.model_aliases:
-        return inference.run(session, stmt, describe_only)
+        result = inference.run(session, stmt, describe_only)
+        if result.columns and result.columns[0].name.startswith("number of rows"):
+            transaction.after_other_write(session)
+        return result
     if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
-        return write_pandas.run(session, stmt, describe_only)
+        result = write_pandas.run(session, stmt, describe_only)
+        transaction.after_other_write(session)
+        return result
     return query.run_sql(session, stmt.body.text, describe_only)
 
 

@@ -118,8 +118,20 @@ def after_plain(session: Session, kind: str, duckdb_sql: str) -> None:
         session.transaction_writes.append(duckdb_sql)
 
 
+UNREPLAYABLE = ""  # a write the transaction cannot repeat (model calls, file loads): see recover()
+
+
+def after_other_write(session: Session) -> None:
+    """A write of the open transaction that cannot be replayed (its inputs are gone afterwards)."""
+    if session.transaction:
+        session.transaction_writes.append(UNREPLAYABLE)
+
+
 def recover(session: Session) -> None:
-    """After a failed statement: keep the transaction and its earlier writes (DuckDB aborted it all)."""
+    """After a failed statement: keep the transaction and its earlier writes (DuckDB aborted it all).
+
+    When the earlier writes cannot be repeated, the transaction is rolled back and that is said loudly.
+    """
     if not session.transaction:
         return
     duck = session.duck
@@ -132,10 +144,15 @@ def recover(session: Session) -> None:
     duck.execute("ROLLBACK")
     duck.execute("BEGIN TRANSACTION")
     try:
+        if UNREPLAYABLE in writes:
+            raise duckdb.Error("unreplayable")
         for sql in writes:
             duck.execute(sql)
     except duckdb.Error:
-        _abandon(session)  # the earlier writes no longer apply (another session changed their rows)
+        _abandon(session)
+        raise errors.not_supported(
+            "Keeping a transaction's earlier writes after a failed statement when they loaded files, called "
+            "models or conflict with another session's; the whole transaction was rolled back") from None
 
 
 def _abandon(session: Session) -> None:

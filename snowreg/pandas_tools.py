@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import orjson
 
+from snowreg.engine import transaction
 from snowreg.engine.sql import duckerrors
 from snowreg.grammar.text import quote_ident
 
@@ -41,6 +42,8 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
     """
     if create_temp_table:
         table_type = "temporary"
+    # The connector's CREATE TEMPORARY STAGE is DDL: it commits the open transaction.
+    transaction.commit(conn.session)
     name = _location(conn, database, schema, table_name, quote_identifiers)
     columns = [_column_name(str(c), quote_identifiers) for c in df.columns]
     cur = conn.cursor()
@@ -147,6 +150,7 @@ def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -
     for key, fn in converters.items():
         frame[key] = frame[key].map(fn)
     view = f"__snowreg_write_pandas_{next(_frames)}"
+    transaction.before_plain(conn.session, "insert")  # COPY INTO is DML: AUTOCOMMIT off opens a transaction
     duck = conn.session.duck
     duck.register(view, frame)
     try:
@@ -154,6 +158,9 @@ def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -
         listed = ", ".join(quote(c) for c in columns)
         duck.execute(f"INSERT INTO {target} ({listed}) SELECT * FROM {quote(view)}")
     except duckdb.Error as e:  # a value the column cannot hold, as Snowflake's COPY would refuse it
-        raise duckerrors.translate(e) from None
+        error = duckerrors.translate(e)
+        transaction.recover(conn.session)  # an open transaction keeps its earlier writes
+        raise error from None
     finally:
         duck.unregister(view)
+    transaction.after_other_write(conn.session)

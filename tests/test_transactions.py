@@ -104,3 +104,16 @@ def test_failed_statement_keeps_the_transaction_and_its_writes(conn: Connection)
 def test_autocommit_rejects_a_non_boolean(conn: Connection) -> None:
     with pytest.raises(snowreg.ProgrammingError):
         conn.autocommit("yes")  # type: ignore[arg-type]
+
+
+def test_write_pandas_commits_the_open_transaction_like_its_temporary_stage_ddl(conn: Connection) -> None:
+    import pandas as pd
+
+    from snowreg.pandas_tools import write_pandas
+
+    cur = conn.cursor()
+    cur.execute("BEGIN")
+    cur.execute("INSERT INTO t VALUES (1)")
+    write_pandas(conn, pd.DataFrame({"I": [2, 3]}), "T")  # CREATE TEMPORARY STAGE is DDL: it commits
+    cur.execute("ROLLBACK")
+    assert _count(conn) == 3
