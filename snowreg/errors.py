@@ -160,6 +160,11 @@ def division_by_zero() -> ProgrammingError:
     return ProgrammingError("Division by zero", 100051, "22012")
 
 
+def duplicate_row() -> ProgrammingError:
+    """100090 (42P18): a MERGE whose matched target row several source rows match."""
+    return ProgrammingError("Duplicate row detected during DML action", 100090, "42P18")
+
+
 def python_udf_error(method: str, detail: str) -> ProgrammingError:
     """100357: an exception raised by model code, as Snowflake reports a failing Python UDF."""
     return ProgrammingError(

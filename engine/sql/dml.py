@@ -144,3 +144,21 @@ def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
             call = exp.Anonymous(this="nextval", expressions=[exp.Literal.string(_qualified_text(parts))])
             constraint.set("kind", exp.DefaultColumnConstraint(this=call))
     return sequences
+
+
+def merge_guard(stmt: exp.Merge) -> exp.Select | None:
+    """A query finding a target row that several source rows match, for a MERGE that updates or
+    deletes matched rows: Snowflake refuses such a MERGE (ERROR_ON_NONDETERMINISTIC_MERGE is TRUE by
+    default) where DuckDB would apply every match. Built from the translated MERGE."""
+    whens = stmt.args.get("whens")
+    if not any(w.args.get("matched") and not w.args.get("source") for w in (whens.expressions if whens else [])):
+        return None
+    target, source = stmt.this, stmt.args.get("using")
+    if not isinstance(target, exp.Table) or source is None:
+        return None
+    alias = target.alias or target.name
+    rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias, quoted=True))
+    return (exp.select(exp.Literal.number(1)).from_(target.copy())
+            .join(source.copy(), on=stmt.args["on"].copy())
+            .group_by(rowid).having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
+            .limit(1))

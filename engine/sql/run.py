@@ -129,6 +129,8 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
     try:
         if describe_only:
             return _describe(duck, tr)
+        if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
+            raise errors.duplicate_row()
         duck.execute(tr.sql)
         rows = duck.fetchall()
         description = duck.description

@@ -49,6 +49,7 @@ class Translation:
     returns_rows: bool
     counts: tuple[str, ...] = ()  # a DML statement's count columns (engine.sql.dml)
     zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
+    guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -82,7 +83,9 @@ def translate(sql: str, call_names: tuple[str, ...] = (), floats: frozenset[int]
                          for p in parts)
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
-    return Translation(text, tables, kind, kind == "select", dml.counts(stmt), zoned)
+    guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
+    guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
+    return Translation(text, tables, kind, kind == "select", dml.counts(stmt), zoned, guard_sql)
 
 
 # ---------------------------------------------------------------------------------------------
