@@ -358,6 +358,13 @@ class GrantsPart(ObjectsPart):
             self._forget_object(tx, ObjectKey("TABLE", database, schema, name))
             self._forget_object(tx, ObjectKey("VIEW", database, schema, name))
 
+    def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
+        """ALTER TABLE … RENAME: the table keeps its owner and grants under its new name."""
+        with self.transaction() as tx:
+            tx.execute("UPDATE snowreg.grants SET name = ? WHERE object_kind IN ('TABLE', 'VIEW') "
+                       "AND database_name = ? AND schema_name = ? AND name = ?", [new, database, schema, old])
+            self._access_changed()
+
     def relation_kind(self, database: str, schema: str, name: str) -> str | None:
         """TABLE or VIEW when a user table or view of that name exists in DuckDB, else None.
 

@@ -14,6 +14,7 @@ import duckdb
 from snowreg.catalog import Catalog, ModelRow, VersionRow, quote
 from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type
 from snowreg.catalog.names import physical
+from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
 from snowreg.engine.access.governance import authenticate, login
@@ -22,12 +23,12 @@ from snowreg.engine.inference.load import LoadedModel, load_model
 from snowreg.engine.resolve import SYSTEM_ALIASES, resolve_version
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors
+from snowreg.engine.sql import duckerrors, history
 from snowreg.engine.sql.system import qualified_name
 
 __all__ = [
     "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel",
-    "Result", "Session", "authenticate", "execute", "explain_access", "insert_frame", "load_model", "login",
+    "Result", "Session", "authenticate", "history", "transaction", "execute", "explain_access", "insert_frame", "load_model", "login",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
     "visible_models", "visible_schemas", "visible_versions",
 ]
@@ -82,6 +83,7 @@ def insert_frame(session: Session, name: str, frame: Any, columns: list[str]) ->
     """INSERT a pandas frame's rows (positionally) into the named table's `columns`."""
     db, schema, table = qualify_table(session, name)
     view = f"__snowreg_frame_{next(_frames)}"
+    transaction.before_plain(session, "insert")  # COPY INTO is DML: AUTOCOMMIT off opens a transaction
     duck = session.duck
     duck.register(view, frame)
     try:
@@ -89,6 +91,9 @@ def insert_frame(session: Session, name: str, frame: Any, columns: list[str]) ->
         listed = ", ".join(quote(physical(c)) for c in columns)
         duck.execute(f"INSERT INTO {target} ({listed}) SELECT * FROM {quote(view)}")
     except duckdb.Error as e:  # a value the column cannot hold, as Snowflake's COPY would refuse it
-        raise duckerrors.translate(e) from None
+        error = duckerrors.translate(e)
+        transaction.recover(session)  # an open transaction keeps its earlier writes
+        raise error from None
     finally:
         duck.unregister(view)
+    transaction.after_other_write(session)

@@ -91,7 +91,10 @@ def use(session: Session, stmt: ast.Use) -> Result:
         session.schema = "PUBLIC" if session.catalog.get_schema(db, "PUBLIC") is not None else None
     else:
         db, schema = session.qualify_schema(qn)
-        if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+        if schema == "INFORMATION_SCHEMA":  # every database has one (its views), visible with the database
+            if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+                raise errors.does_not_exist("Database", quote_ident(db))
+        elif session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
         session.database, session.schema = db, schema
     return status()

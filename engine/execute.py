@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import assert_never
 
 from snowreg import errors
-from snowreg.engine import databases, live, models, show, show_objects, stages, tags, variables, warehouses
+from snowreg.engine import (
+    databases,
+    live,
+    models,
+    show,
+    show_objects,
+    stages,
+    tags,
+    transaction,
+    variables,
+    warehouses,
+)
 from snowreg.engine.access import governance, grants, showgrants
 from snowreg.engine.inference import statement as inference
 from snowreg.engine.inference import views as model_views
@@ -23,14 +35,33 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     """Run one statement in a session. A failed statement leaves the catalog unchanged.
 
     An error about a named object that does not say where it stands gets the position of that name
-    in the statement, from the AST, so every front end can point at it.
+    in the statement, from the AST, so every front end can point at it. Inside a transaction a failed
+    statement is undone alone: the transaction and its earlier writes stay.
     """
+    if not describe_only:
+        transaction.before_statement(session, stmt)
     try:
         return dispatch(stmt, session, describe_only)
     except errors.Error as e:
+        if session.transaction:
+            transaction.recover(session)
+        if e.errno in (90105, 90106) and "Cannot perform operation." in e.msg:
+            raise errors.no_current_container(e, statement_kind(stmt)) from None
         if e.line is None and e.object_name is not None:
             _place(e, stmt)
         raise
+    except Exception:
+        if session.transaction:
+            transaction.recover(session)
+        raise
+
+
+def statement_kind(stmt: ast.Statement) -> str:
+    """How Snowflake's messages name a registry statement: CreateModel → CREATE MODEL."""
+    words = re.findall(r"[A-Z][a-z]*", type(stmt).__name__)
+    if words[:1] == ["Alter"] and len(words) > 2:
+        words = words[:2]  # AlterModelSet → ALTER MODEL
+    return " ".join(w.upper() for w in words)
 
 
 def _place(error: errors.Error, stmt: ast.Statement) -> None:
@@ -185,9 +216,14 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if stmt.body.has_calls or stmt.model_aliases:
-        return inference.run(session, stmt, describe_only)
+        result = inference.run(session, stmt, describe_only)
+        if result.columns and result.columns[0].name.startswith("number of rows"):
+            transaction.after_other_write(session)
+        return result
     if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
-        return write_pandas.run(session, stmt, describe_only)
+        result = write_pandas.run(session, stmt, describe_only)
+        transaction.after_other_write(session)
+        return result
     if model_views.mentioned(session, stmt.body.text):  # views over model calls expand when read
         return inference.run(session, stmt, describe_only)
     return query.run_sql(session, stmt.body.text, describe_only)

@@ -13,11 +13,13 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import physical
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import numbers, variant
 from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
+RECENT_RESULTS = 64  # results kept for RESULT_SCAN (Snowflake keeps 24 hours' worth)
+DEFAULT_TIMEZONE = "America/Los_Angeles"  # Snowflake's default for the TIMEZONE parameter
 
 # The fake account snowreg answers as (CURRENT_ACCOUNT, CURRENT_REGION, ...; conformance/DECISIONS.md).
 ACCOUNT_CONTEXT: dict[str, str] = {
@@ -48,9 +50,14 @@ class Session:
     _cursor: duckdb.DuckDBPyConnection | None = None
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
+    _duck_timezone: str | None = None
     _stale: bool = False
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
+    query_ids: list[str] = field(default_factory=list)  # every statement's id, in order (LAST_QUERY_ID)
+    results: dict[str, Any] = field(default_factory=dict)  # the latest results by query id (RESULT_SCAN)
+    transaction: bool = False  # a transaction is open on the DuckDB connection (engine.transaction)
+    transaction_writes: list[str] = field(default_factory=list)  # its writes so far, as DuckDB SQL
 
     # -- DuckDB side ----------------------------------------------------------------------------
 
@@ -61,8 +68,10 @@ class Session:
             self._cursor = self.catalog.cursor()
             self.catalog.install_session(self._cursor)
             variant.install(self._cursor)
+            numbers.install(self._cursor)
             self._cursor_path = (None, None)
             self._duck_vars = {}
+            self._duck_timezone = None
         want = (self.database, self.schema)
         if want != self._cursor_path or self._stale:
             self._stale = False
@@ -81,15 +90,18 @@ class Session:
         self._cursor.execute(f"USE {target}")
         self._cursor_path = want
 
-    def require_context(self, tables: Any) -> None:
-        """Unqualified object names need a current database (090105) and schema (090106)."""
+    def require_context(self, tables: Any, kind: str = "operation") -> None:
+        """Unqualified object names need a current database (090105) and schema (090106).
+
+        `kind` names the statement in the message (`Cannot perform CREATE TABLE.`)."""
         for t in tables:
             if t.database is None and getattr(t, "object_kind", "table") != "schema":
                 if self.database is None or self.catalog.get_database(self.database) is None:
-                    raise errors.no_current_database()
-                if t.schema is None and (
-                        self.schema is None or self.catalog.get_schema(self.database, self.schema) is None):
-                    raise errors.no_current_schema()
+                    raise errors.no_current_database(kind)
+                if t.schema is None and (self.schema is None or (
+                        self.schema != "INFORMATION_SCHEMA"
+                        and self.catalog.get_schema(self.database, self.schema) is None)):
+                    raise errors.no_current_schema(kind)
 
     def sync_duckdb_variables(self, extra: dict[str, Any]) -> None:
         """Hand the session's context to DuckDB as variables the translated SQL reads (only on change)."""
@@ -102,10 +114,29 @@ class Session:
             want[key] = value
         want.update(extra)
         duck = self.duck
+        timezone = self.parameters.get("TIMEZONE", DEFAULT_TIMEZONE)
+        if timezone != self._duck_timezone:
+            self.use_timezone(timezone)
         for key, value in want.items():
             if key not in self._duck_vars or self._duck_vars[key] != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
+
+    def record_query(self, query_id: str, result: Any) -> None:
+        """Remember a statement's id, and its result (None if it failed), for LAST_QUERY_ID / RESULT_SCAN."""
+        self.query_ids.append(query_id)
+        if result is not None:
+            self.results[query_id] = result
+            while len(self.results) > RECENT_RESULTS:
+                del self.results[next(iter(self.results))]
+
+    def use_timezone(self, name: str) -> None:
+        """Make `name` the zone of TIMESTAMP_LTZ values and CURRENT_TIMESTAMP (parameter TIMEZONE)."""
+        try:
+            self.duck.execute("SET TimeZone = ?", [name])
+        except duckdb.Error:
+            raise errors.invalid_timezone(name) from None
+        self._duck_timezone = name
 
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""
@@ -114,6 +145,9 @@ class Session:
     def close(self) -> None:
         self.catalog.drop_session_stages(self.id)
         if self._cursor is not None:
+            if self.transaction:  # Snowflake rolls back what a closing session left uncommitted
+                self._cursor.execute("ROLLBACK")
+                self.transaction = False
             for db, schema, name in self.temporary_tables:
                 try:
                     self._cursor.execute(f"DROP TABLE IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")

@@ -44,6 +44,8 @@ def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
 
 def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
     for key, value in stmt.set:
+        if key.upper() == "TIMEZONE":
+            session.use_timezone(value.strip("'"))  # a bad zone name fails here, the parameter unchanged
         session.parameters[key.upper()] = value.strip("'")
     for key in stmt.unset:
         session.parameters.pop(key.upper(), None)

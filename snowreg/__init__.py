@@ -85,7 +85,8 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
 
     catalog = Catalog(path)
     return Connection(catalog, user=user, role=role, database=database, schema=schema,
-                      warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions)
+                      warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,
+                      autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"))
 
 
 def parse(text: str) -> list[Statement]:

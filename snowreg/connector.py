@@ -91,6 +91,32 @@ def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=[c.name for c in result.columns])
 
 
+class ResultBatch:
+    """What `get_result_batches()` hands out: rows that can be iterated or turned into Arrow / pandas."""
+
+    def __init__(self, result: Result) -> None:
+        self._result = result
+        self.rowcount = len(result.rows)
+        self.compressed_size: int | None = None
+        self.uncompressed_size: int | None = None
+
+    @property
+    def schema(self) -> list[Any]:
+        return [c.describe() for c in self._result.columns]
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self._result.rows)
+
+    def create_iter(self, **kwargs: Any) -> Iterator[tuple[Any, ...]]:
+        return iter(self._result.rows)
+
+    def to_arrow(self, connection: Any = None) -> pa.Table:
+        return arrow_table(self._result, self._result.rows)
+
+    def to_pandas(self, connection: Any = None, **kwargs: Any) -> pd.DataFrame:
+        return self.to_arrow().to_pandas()
+
+
 # ---------------------------------------------------------------------------------------------
 # Cursor surface
 # ---------------------------------------------------------------------------------------------
@@ -147,9 +173,11 @@ class CursorSurface:
         for table in self.fetch_arrow_batches():
             yield table.to_pandas()
 
-    def get_result_batches(self) -> list[Any] | None:
-        """Not emulated: results are not split in remote chunks."""
-        return None
+    def get_result_batches(self) -> list[ResultBatch] | None:
+        """The result as one batch (results are held in memory, not split in remote chunks)."""
+        if self._result is None:
+            return None
+        return [ResultBatch(self._result)]
 
     def check_can_use_arrow_resultset(self) -> None:
         """Arrow results are always available."""
@@ -238,7 +266,7 @@ class ConnectionSurface:
     def _result_of(self, sfqid: str) -> Result:
         found = getattr(self, "_recent", {}).get(sfqid)
         if found is None:
-            raise errors.result_not_found(sfqid)
+            raise errors.statement_not_found(sfqid)
         if isinstance(found, errors.Error):
             raise found
         return found

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from snowreg import errors
 from snowreg.connector import ConnectionSurface, CursorSurface
-from snowreg.engine.api import Catalog, Result, Session, authenticate, login
+from snowreg.engine.api import Catalog, Result, Session, authenticate, history, login, transaction
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -40,7 +40,8 @@ class Connection(ConnectionSurface):
 
     def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
-                 owns_catalog: bool = False, live_versions: bool = True) -> None:
+                 owns_catalog: bool = False, live_versions: bool = True, autocommit: bool | None = None,
+                 session_parameters: Mapping[str, Any] | None = None) -> None:
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
@@ -48,6 +49,13 @@ class Connection(ConnectionSurface):
         self._session = Session(catalog, user=user_name, role=role_name,
                                 warehouse=resolve_ident(warehouse) if warehouse is not None else None,
                                 live_versions=live_versions)
+        parameters = {str(k).upper(): v for k, v in (session_parameters or {}).items()}
+        if autocommit is not None:
+            if not isinstance(autocommit, bool):
+                raise errors.invalid_value(f"Invalid autocommit parameter: {autocommit!r}")
+            parameters["AUTOCOMMIT"] = autocommit
+        for key, value in parameters.items():  # session parameters the login sets, as the connector does
+            self._session.parameters[key] = str(value).lower() if isinstance(value, bool) else str(value)
         self._open_context(database, schema)
         self.messages: list[Any] = []
         self.errorhandler = None
@@ -65,7 +73,7 @@ class Connection(ConnectionSurface):
             cur.execute(f"USE DATABASE {quote_ident(db)}")
             if schema is not None:
                 name = resolve_ident(schema)
-                if self._catalog.get_schema(db, name) is None:
+                if self._catalog.get_schema(db, name) is None and name != "INFORMATION_SCHEMA":
                     cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(db)}.{quote_ident(name)}")
                 cur.execute(f"USE SCHEMA {quote_ident(db)}.{quote_ident(name)}")
 
@@ -122,24 +130,36 @@ class Connection(ConnectionSurface):
             raise errors.connection_closed()
         return (cursor_class or Cursor)(self)
 
-    def execute_string(self, sql_text: str, remove_comments: bool = False,
-                       return_cursors: bool = True) -> list[Cursor]:
-        """Run every statement of a text; one cursor per statement."""
+    def execute_string(self, sql_text: str, remove_comments: bool = False, return_cursors: bool = True,
+                       cursor_class: type[Cursor] | None = None, **kwargs: Any) -> list[Cursor]:
+        """Run every statement of a text; one cursor (of `cursor_class`) per statement."""
         cursors = []
         for stmt in parse(sql_text):
-            cur = self.cursor()
+            cur = self.cursor(cursor_class)
             cur._run(stmt, sql_text[stmt.span.start:stmt.span.end])
             cursors.append(cur)
         return cursors
 
     def commit(self) -> None:
-        """Autocommit: every statement is its own transaction."""
+        """Commit the open transaction (runs COMMIT, as the connector does)."""
+        self._control("COMMIT")
 
     def rollback(self) -> None:
-        """Autocommit: nothing is pending."""
+        """Roll back the open transaction (runs ROLLBACK, as the connector does)."""
+        self._control("ROLLBACK")
 
     def autocommit(self, mode: bool) -> None:
-        """Accepted for compatibility; statements always commit."""
+        """Turn the session's AUTOCOMMIT on or off (runs ALTER SESSION SET AUTOCOMMIT, as the connector does)."""
+        if not isinstance(mode, bool):
+            raise errors.invalid_value(f"Invalid parameter: {mode}")
+        self._control(f"ALTER SESSION SET AUTOCOMMIT = {str(mode).upper()}")
+
+    def get_autocommit(self) -> bool:
+        return transaction.autocommit(self._session)
+
+    def _control(self, sql: str) -> None:
+        with self.cursor() as cur:
+            cur.execute(sql)
 
     def close(self) -> None:
         if self._closed:
@@ -152,8 +172,13 @@ class Connection(ConnectionSurface):
     def __enter__(self) -> Connection:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        """Like the connector: with AUTOCOMMIT off, commit on success and roll back on an exception."""
+        try:
+            if not self._closed and not transaction.autocommit(self._session):
+                self.commit() if exc_type is None else self.rollback()
+        finally:
+            self.close()
 
 
 class Cursor(CursorSurface):
@@ -177,10 +202,14 @@ class Cursor(CursorSurface):
                 _describe_only: bool = False, num_statements: int | None = None,
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
-        if self._closed:
+        if self._closed or self.connection.is_closed():
             raise errors.cursor_closed()
+        self.sqlstate = None
         text = bind(command, params)
         self.query = text
+        parts = history.split_pipe(text) if "->>" in text else [text]
+        if len(parts) > 1:
+            return self._pipe(text, parts, _describe_only)
         statements = self._parse(text)
         expected = 1 if num_statements is None else num_statements
         if expected and len(statements) != expected:
@@ -194,6 +223,20 @@ class Cursor(CursorSurface):
             self._pos = 0
         return self
 
+    def _pipe(self, text: str, parts: list[str], describe_only: bool) -> Cursor:
+        """`s1 ->> s2 ->> …`: each statement in turn, `FROM $n` reading the result n statements back."""
+        ids: list[str] = []
+        for part in parts:
+            statement = history.pipe_inputs(part, ids)
+            statements = self._parse(statement)
+            if len(statements) != 1:
+                raise self._fail(errors.compilation_error("Each statement of a pipe must be one statement"))
+            self._run(statements[0], statement, describe_only)
+            ids.append(self._sfqid or "")
+        self.query = text
+        self._results = [self._result] if self._result is not None else []
+        return self
+
     def _parse(self, text: str) -> list[ast.Statement]:
         try:
             statements = parse(text)
@@ -204,6 +247,7 @@ class Cursor(CursorSurface):
         return statements
 
     def _fail(self, e: errors.Error) -> errors.Error:
+        self.sqlstate = e.sqlstate
         self._sfqid = e.sfqid = new_query_id()
         e.query = self.query
         self._result = None
@@ -214,8 +258,11 @@ class Cursor(CursorSurface):
         try:
             result = execute_statement(stmt, self.connection.session, describe_only)
         except errors.Error as e:
-            raise self._fail(e) from None
+            failed = self._fail(e)
+            self.connection.session.record_query(failed.sfqid or "", None)
+            raise failed from None
         self._sfqid = result.query_id = new_query_id()
+        self.connection.session.record_query(result.query_id, result)
         self._result = result
         self.connection._remember(result)
         self._pos = 0
@@ -271,6 +318,8 @@ class Cursor(CursorSurface):
         return None if self._result is None else self._pos
 
     def _rows(self) -> list[tuple[Any, ...]]:
+        if self._closed:
+            raise errors.cursor_closed()
         if self._result is None:
             raise errors.no_result_set()
         return self._result.rows

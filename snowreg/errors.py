@@ -36,6 +36,8 @@ class Error(Exception):
     def __str__(self) -> str:
         if self.errno < 0:
             return self.msg
+        if self.sqlstate is None:  # client-side errors (the connector's 25xxxx) carry no SQLSTATE
+            return f"{self.errno:06d}: {self.msg}"
         return f"{self.errno:06d} ({self.sqlstate}): {self.msg}"
 
     def __repr__(self) -> str:
@@ -128,18 +130,20 @@ def role_not_assigned(role: str) -> ProgrammingError:
     )
 
 
-def no_current_database() -> ProgrammingError:
+def no_current_database(kind: str = "operation") -> ProgrammingError:
+    """090105: `kind` names the statement (`Cannot perform CREATE TABLE. ...`)."""
     return ProgrammingError(
-        "Cannot perform operation. This session does not have a current database. "
+        f"Cannot perform {kind}. This session does not have a current database. "
         "Call 'USE DATABASE', or use a qualified name.",
         90105,
         "22000",
     )
 
 
-def no_current_schema() -> ProgrammingError:
+def no_current_schema(kind: str = "operation") -> ProgrammingError:
+    """090106: `kind` names the statement."""
     return ProgrammingError(
-        "Cannot perform operation. This session does not have a current schema. "
+        f"Cannot perform {kind}. This session does not have a current schema. "
         "Call 'USE SCHEMA', or use a qualified name.",
         90106,
         "22000",
@@ -273,26 +277,18 @@ def bind_count_mismatch() -> ProgrammingError:
                             2049, "07002")
 
 
+def no_current_container(error: Error, statement: str) -> Error:
+    """090105 / 090106 naming the statement that needed a current database or schema (`Cannot perform
+    CREATE TABLE.`), where the check itself only knew "operation"."""
+    return type(error)(error.msg.replace("operation", statement, 1), error.errno, error.sqlstate)
+
+
 def statement_count_mismatch(actual: int, expected: int) -> ProgrammingError:
     """000008: a text holding a different number of statements than `num_statements` said."""
     return ProgrammingError(
         f"Actual statement count {actual} did not match the desired statement count {expected}.", 8, "0A000")
 
 
-def connection_closed() -> InterfaceError:
-    return InterfaceError("Connection is closed", 251001, "08003")
-
-
-def cursor_closed() -> InterfaceError:
-    return InterfaceError("Cursor is closed in execute.", 251006, "08003")
-
-
-def no_result_set() -> InterfaceError:
-    return InterfaceError("No result set: execute a statement first.", 251001, "HY010")
-
-
-def result_not_found(sfqid: str) -> ProgrammingError:
-    return ProgrammingError(f"Cannot find the result of query {sfqid}.", 2003, "02000")
 
 
 def duplicate_column(name: str) -> ProgrammingError:
@@ -322,6 +318,21 @@ def value_not_recognized(kind: str, value: str) -> ProgrammingError:
     not convert to the type an expression or a model argument needs."""
     errno = {"Numeric": 100038, "Boolean": 100037}[kind]
     return ProgrammingError(f"{kind} value '{value}' is not recognized", errno, "22018")
+
+
+def invalid_timezone(name: str) -> ProgrammingError:
+    """A zone name that is not a time zone (ALTER SESSION SET TIMEZONE)."""
+    return ProgrammingError(f"{COMPILATION}invalid value ['{name}'] for parameter 'TIMEZONE'", 1008, "22007")
+
+
+def division_by_zero() -> ProgrammingError:
+    """100051 (22012): `1/0`, for NUMBER and FLOAT alike."""
+    return ProgrammingError("Division by zero", 100051, "22012")
+
+
+def duplicate_row() -> ProgrammingError:
+    """100090 (42P18): a MERGE whose matched target row several source rows match."""
+    return ProgrammingError("Duplicate row detected during DML action", 100090, "42P18")
 
 
 def python_udf_error(method: str, detail: str) -> ProgrammingError:
@@ -360,11 +371,36 @@ def login_role_not_granted(role: str) -> DatabaseError:
                          390189, "08004")
 
 
-def statement_not_found(query_id: str) -> ProgrammingError:
-    """000709: RESULT_SCAN of a query id that is unknown (or another user's)."""
-    return ProgrammingError(f"{COMPILATION}Statement {query_id} not found", 709, "02000")
-
-
 def internal_error(detail: str) -> InternalError:
     """A server-side bug, answered as an error rather than a dropped connection."""
     return InternalError(f"Internal error: {detail}", 200001, "XX000")
+
+
+# ---------------------------------------------------------------------------------------------
+# Client-side errors, with the connector's own numbers (snowflake.connector errorcode)
+# ---------------------------------------------------------------------------------------------
+
+
+def connection_closed() -> DatabaseError:
+    """250002 ER_CONNECTION_IS_CLOSED (08003): a closed connection was used."""
+    return DatabaseError("Connection is closed.", 250002, "08003")
+
+
+def cursor_closed() -> InterfaceError:
+    """252006 ER_CURSOR_IS_CLOSED: a closed cursor (or one of a closed connection) was used."""
+    return InterfaceError("Cursor is closed.", 252006, None)
+
+
+def no_result_set() -> ProgrammingError:
+    """252009 ER_NO_DATA_FOUND: a fetch before any statement produced a result."""
+    return ProgrammingError("No results available (not produced by this query)", 252009, None)
+
+
+def statement_not_found(sfqid: str) -> ProgrammingError:
+    """000709 (02000): a query id this connection never ran (get_results_from_sfqid, query_result)."""
+    return ProgrammingError(f"Statement {sfqid} not found", 709, "02000")
+
+
+def invalid_value(msg: str) -> ProgrammingError:
+    """251007 ER_INVALID_VALUE: a bad argument to a connector method (autocommit("yes"))."""
+    return ProgrammingError(msg, 251007, None)

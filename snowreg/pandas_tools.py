@@ -38,6 +38,8 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
     """
     if create_temp_table:
         table_type = "temporary"
+    # The connector's CREATE TEMPORARY STAGE is DDL: it commits the open transaction.
+    api.transaction.commit(conn.session)
     name = _location(conn, database, schema, table_name, quote_identifiers)
     columns = [_column_name(str(c), quote_identifiers) for c in df.columns]
     cur = conn.cursor()

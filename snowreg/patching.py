@@ -202,7 +202,8 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         conn = PatchedConnection(
             self.catalog, user=user, role=role,
             database=params.get("database", self.database), schema=params.get("schema", self.schema),
-            warehouse=params.get("warehouse"), live_versions=self.live_versions)
+            warehouse=params.get("warehouse"), live_versions=self.live_versions, autocommit=params.get("autocommit"),
+            session_parameters=params.get("session_parameters"))
         self.connections.append(conn)
         return conn
 

@@ -284,7 +284,9 @@ EXAMPLES = [
     ('YEAROFWEEK', "YEAROFWEEK('2024-01-15'::DATE)"),
     ('ZEROIFNULL', 'ZEROIFNULL(NULL)'),
 ]
-UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL", "GROUPING", "GROUPING_ID"}
+# Table functions, syntax and post-processing: conformance/sql (result_scan.test) and the tests below run them.
+UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL", "GROUPING", "GROUPING_ID", "RESULT_SCAN",
+                 "LAST_QUERY_ID"}
 
 
 def test_grouping_runs(cur: Any) -> None:

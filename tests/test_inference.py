@@ -276,7 +276,7 @@ def test_update_delete(conn: Connection) -> None:
     cur = conn.cursor()
     cur.execute("CREATE TABLE u AS SELECT a, b, CAST(NULL AS DOUBLE) AS y FROM t")
     cur.execute("UPDATE u SET y = sc!predict(a, b):y::float WHERE a > 0")
-    assert cur.fetchall() == [(4,)]
+    assert cur.fetchall() == [(4, 0)]  # rows updated, multi-joined rows updated
     cur.execute("DELETE FROM u WHERE sc!predict(a, b):y::float < 1")
     assert rows(conn, "SELECT count(*), count(y) FROM u") == [(2, 2)]  # 2a + b < 1 for four rows
 

@@ -348,6 +348,11 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
         if ref.object_kind == "schema":
             _check_schema_ddl(session, ref, kind)
             continue
+        if ref.object_kind == "sequence" and kind == "ddl":  # CREATE SEQUENCE: like creating a table there
+            database, schema = ref.database or session.database, ref.schema or session.schema
+            if database is not None and schema is not None:
+                _check_create_table(session, database, schema, ref.name, "create_table")
+            continue
         database = ref.database or session.database
         schema = ref.schema or session.schema
         if database is None or schema is None:
@@ -399,17 +404,26 @@ def _check_schema_ddl(session: Session, ref: Any, kind: str) -> None:
         check_schema_owner(session, database, ref.schema)
 
 
-def record_tables(session: Session, tables: Iterable[Any], kind: str) -> None:
-    """After a statement ran: the creating primary role owns a new table or view; a dropped one loses its grants."""
-    if kind not in ("create_table", "create_view", "drop"):
+def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: bool = False,
+                  renamed_to: str | None = None) -> None:
+    """After a statement ran: the creating primary role owns a new table or view; a dropped one loses its
+    grants, and so does a replaced one (`replaced`: CREATE OR REPLACE without COPY GRANTS); a renamed one
+    keeps them under its new name."""
+    if kind not in ("create_table", "create_view", "drop", "alter"):
         return
     catalog = session.catalog
     for ref in tables:
-        if not ref.write or ref.object_kind == "schema":
+        if not ref.write or ref.object_kind in ("schema", "sequence"):
             continue
         database, schema = ref.database or session.database, ref.schema or session.schema
         if database is None or schema is None:
             continue
+        if kind == "alter":
+            if renamed_to is not None:
+                catalog.rename_table(database, schema, ref.name, renamed_to)
+            continue
+        if replaced:
+            catalog.forget_table(database, schema, ref.name)
         relation = catalog.relation_kind(database, schema, ref.name)
         if kind == "drop" and relation is None:
             catalog.forget_table(database, schema, ref.name)

@@ -15,6 +15,7 @@ The road of a statement with model calls:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import duckdb
@@ -67,8 +68,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if not describe_only:
             inference_fast.materialise(plan, tree)
         plan.ensure_udfs(tree)
-        final = translate.Translation(tree.sql(dialect="duckdb", identify=True), tr.tables, tr.kind,
-                                      tr.returns_rows)
+        final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
         result = _execute(session, plan, final, marks[1])
     finally:
         plan.close()

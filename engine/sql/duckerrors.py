@@ -66,6 +66,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.compilation_error(detail)
     if isinstance(e, duckdb.ParserException):
         return errors.syntax_error_detail(detail)
+    if isinstance(e, duckdb.InvalidInputException) and detail.startswith("Division by zero"):
+        return errors.division_by_zero()
+    if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
+        what = detail.split("snowreg_unsupported:")[1].split("'")[0]
+        return errors.not_supported(what[:1].upper() + what[1:])
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
         m = _NOT_CONVERTED.search(detail)
         value_kind = _KIND_OF.get(m.group(2).split("(")[0]) if m else None

@@ -10,18 +10,17 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog.names import SEPARATOR, snowflake
+from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, duckerrors, system, translate
+from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, system, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
-# What DML answers with, as Snowflake names the columns.
-_DML_COLUMNS = {
-    "insert": "number of rows inserted",
-    "update": "number of rows updated",
-    "delete": "number of rows deleted",
-}
+# How 090105 / 090106 name a plain statement ("Cannot perform CREATE TABLE. ...").
+_STATEMENT_KINDS = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE",
+                    "merge": "MERGE", "create_table": "CREATE TABLE", "create_view": "CREATE VIEW",
+                    "drop": "DROP", "alter": "ALTER TABLE", "truncate": "TRUNCATE TABLE"}
 
 
 # Statement kinds that never create, drop or rename a table or view (nor end a transaction).
@@ -31,31 +30,87 @@ _NO_DDL = frozenset({"select", "insert", "update", "delete", "merge", "truncate"
 def run_sql(session: Session, sql: str, describe_only: bool = False, local: frozenset[str] = frozenset()
             ) -> Result:
     """One plain statement; `local` names relations the engine itself registered for it (not objects)."""
-    tr = translate.translate(system.expand(session, substitute_variables(session, sql)))
-    session.require_context(tr.tables)
+    control = transaction.control(session, sql, describe_only)
+    if control is not None:
+        return control
+    text = history.expand(session, system.expand(session, substitute_variables(session, sql)))
+    tr = translate.translate(text, floats=_float_divisions.get(text, frozenset()))
+    if tr.kind == "transaction":
+        raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
+    session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
     bind.resolve_tables(session, tr.tables, tr.kind, local)
     privileges.check_tables(session, tr.tables, tr.kind)
+    if not describe_only:
+        transaction.before_plain(session, tr.kind)
     temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
-    if temporary:
-        tr = dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
+    tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
-    result = run_translated(session, tr, describe_only)
+    missing = _missing_drop_target(session, tr)
+    result = _run_typed(session, text, tr, describe_only)
+    if not describe_only:
+        transaction.after_plain(session, tr.kind, tr.sql)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
         return result if describe_only else status(f"{existing} already exists, statement succeeded.")
+    if missing is not None:  # DROP … IF EXISTS of a missing table
+        return result if describe_only else status(f"Drop statement executed successfully ({missing} already dropped).")
     if not describe_only:
-        privileges.record_tables(session, tr.tables, tr.kind)
+        replaced = tr.kind in ("create_table", "create_view") and tr.sql.startswith("CREATE OR REPLACE ") \
+            and _COPY_GRANTS.search(text) is None
+        renamed = _RENAME.search(tr.sql) if tr.kind == "alter" else None
+        privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
         if temporary:
-            ref = tr.tables[0]
+            ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
                                           ref.schema or session.schema or "PUBLIC", ref.name))
     return result
+
+
+# Statement text → the divisions found to have a FLOAT operand (numbers.Divisions), so that a text
+# seen before runs at once. Bounded: cleared when full.
+_float_divisions: dict[str, frozenset[int]] = {}
+
+
+def _run_typed(session: Session, text: str, tr: translate.Translation, describe_only: bool) -> Result:
+    """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
+    while True:
+        try:
+            return run_translated(session, tr, describe_only)
+        except numbers.FloatOperand as e:
+            floats = _float_divisions.get(text, frozenset()) | {e.index}
+            if len(_float_divisions) > 1024:
+                _float_divisions.clear()
+            _float_divisions[text] = floats
+            transaction.recover(session)  # the failed attempt aborted an open transaction
+            tr = _without_temporary(translate.translate(text, floats=floats))
+
+
+_COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
+_RENAME = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
+
+
+def _write_target(tr: translate.Translation) -> translate.TableRef | None:
+    """The table the statement creates, drops or writes (its other names are read)."""
+    return next((t for t in tr.tables if t.write), None)
+
+
+def _missing_drop_target(session: Session, tr: translate.Translation) -> str | None:
+    """The name a `DROP … IF EXISTS` names when there is no such table or view."""
+    ref = _write_target(tr)
+    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name \
+            or ref.object_kind == "sequence":
+        return None
+    database = ref.database or session.database
+    schema = ref.schema or session.schema
+    if database is None or schema is None:
+        return None
+    return ref.name if session.catalog.relation_kind(database, schema, ref.name) is None else None
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
     """The name of the table a `CREATE … IF NOT EXISTS` names when it already exists."""
     if tr.kind not in ("create_table", "create_view") or " IF NOT EXISTS " not in tr.sql[:60].upper():
         return None
-    ref = tr.tables[0]
+    ref = _write_target(tr) or tr.tables[0]
     database = ref.database or session.database
     schema = ref.schema or session.schema
     if database is None or schema is None:
@@ -69,25 +124,37 @@ def _existing_target(session: Session, tr: translate.Translation) -> str | None:
 _TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 
 
+def _without_temporary(tr: translate.Translation) -> translate.Translation:
+    """CREATE TEMPORARY TABLE → CREATE TABLE (see _TEMPORARY)."""
+    if tr.kind != "create_table" or _TEMPORARY.match(tr.sql) is None:
+        return tr
+    return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
+
+
 def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:
     duck = session.duck
     sync_context(session, tr)
     try:
         if describe_only:
             return _describe(duck, tr)
+        if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
+            raise errors.duplicate_row()
         duck.execute(tr.sql)
         if tr.kind not in _NO_DDL:
             session.catalog.relations_changed()
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
+        index = numbers.float_operand(str(e))
+        if index is not None:
+            raise numbers.FloatOperand(index) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
             return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only)
         raise (bind.column_error(e, tr.columns, tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows)
-    return shape(rows, [(d[0], str(d[1])) for d in description or ()])
+    return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
 
 
 def sync_context(session: Session, tr: translate.Translation) -> None:
@@ -107,30 +174,48 @@ def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Res
     except duckdb.Error as e:
         raise (bind.column_error(e, tr.columns, tr.source) or duckerrors.translate(e)) from None
     assert rel is not None
-    return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)))
+    return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)), tr.zoned)
 
 
 def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Result:
-    count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
-    name = _DML_COLUMNS.get(tr.kind)
-    if name is not None:
-        result = Result([Column(name, "FIXED", 38, 0, False)], [(count,)])
-        result.rowcount = count
+    """DML answers with its count columns, DDL with Snowflake's status text."""
+    if tr.counts:
+        values = _count_values(tr, rows)
+        result = Result([Column(name, "FIXED", 38, 0, False) for name in tr.counts], [tuple(values)])
+        result.rowcount = sum(values)
         return result
-    if tr.kind in ("create_table", "create_view") and tr.tables:
+    target = _write_target(tr)
+    if tr.kind in ("create_table", "create_view") and target is not None:
         kind = "Table" if tr.kind == "create_table" else "View"
-        return status(f"{kind} {tr.tables[0].name} successfully created.")
+        return status(f"{kind} {target.name} successfully created.")
+    if tr.kind == "ddl" and target is not None and target.object_kind == "sequence":
+        return status(f"Sequence {target.name} successfully created.")
+    if tr.kind == "drop" and target is not None:
+        return status(f"{target.name or target.schema} successfully dropped.")
     return status()
 
 
-def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]]) -> Result:
-    """Rows from DuckDB with Snowflake column metadata; VARIANT values become the connector's JSON text."""
+def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> list[int]:
+    """DuckDB's answer → Snowflake's counts: MERGE returns one merge_action per changed row."""
+    if tr.kind == "merge":
+        names = [dml.MERGE_ACTIONS.get(str(r[0]).upper()) for r in rows]
+        return [names.count(column) for column in tr.counts]
+    count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
+    return [count] + [0] * (len(tr.counts) - 1)  # UPDATE's multi-joined rows: DuckDB updates a row once
+
+
+def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tuple[int, ...] = ()) -> Result:
+    """Rows from DuckDB with Snowflake column metadata; VARIANT values become the connector's JSON text.
+
+    `zoned` columns are TIMESTAMP_TZ (DuckDB's zoned type reads as TIMESTAMP_LTZ otherwise)."""
     cols = []
     json_positions = []
     for i, (name, type_name) in enumerate(columns):
         if SEPARATOR in name:
             name = snowflake(name)
         kind, precision, scale = duckdb_type(type_name)
+        if kind == "TIMESTAMP_LTZ" and i in zoned:
+            kind = "TIMESTAMP_TZ"
         cols.append(Column(name, kind, precision, scale, True, 16777216 if kind == "TEXT" else None))
         if kind in ("VARIANT", "OBJECT", "ARRAY") or (kind == "FIXED" and scale == 0):
             json_positions.append((i, type_name.upper() == "JSON"))

@@ -15,13 +15,13 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, functions, variant
+from snowreg.engine.sql import bind, dates, dml, functions, numbers, variant
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
                "alter", "truncate", "ddl", "transaction"]
-ObjectKind = Literal["table", "view", "schema"]
+ObjectKind = Literal["table", "view", "schema", "sequence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,9 @@ class Translation:
     source: str = ""  # the Snowflake text, for error positions
     columns: tuple[ColumnSite, ...] = ()  # where each column reference stands in `source`
     join_aliases: frozenset[str] = frozenset()  # select aliases a JOIN … ON may mean (bind.join_aliases)
+    counts: tuple[str, ...] = ()  # a DML statement's count columns (engine.sql.dml)
+    zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
+    guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -59,12 +62,15 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 
 
 @functools.lru_cache(maxsize=1024)
-def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset()) -> Translation:
+def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
+              floats: frozenset[int] | None = None) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
     unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL. `expand`
     names the select aliases that JOIN … ON conditions mean (no table has such a column).
+    `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
+    operands of unknown type as FLOAT.
     """
     stmt = parse(sql, call_names)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
@@ -72,14 +78,26 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     kind, targets = _classify(stmt)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
+    if isinstance(stmt, exp.Merge):
+        dml.merge(stmt)
+    elif isinstance(stmt, exp.Create):
+        dml.create(stmt)
+    zoned = dates.zoned_columns(stmt)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
-    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names))
+    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names), numbers.Divisions(floats))
+    parts = dml.split_alter(stmt) if isinstance(stmt, exp.Alter) else [stmt]
+    if isinstance(stmt, exp.Create) and kind == "create_table":
+        parts = [*dml.identity_columns(stmt), *parts]
     try:
-        text = _DUCKDB.generate(stmt, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
+        text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
+                         for p in parts)
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
-    return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases))
+    guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
+    guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
+    return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
+                       dml.counts(stmt), zoned, guard_sql)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,8 +182,9 @@ def _drop_trailing_commas(tokens: list[Token]) -> list[Token]:
 # ---------------------------------------------------------------------------------------------
 
 _CREATE_KINDS: dict[str, tuple[Kind, ObjectKind]] = {
-    "TABLE": ("create_table", "table"), "VIEW": ("create_view", "view"), "SCHEMA": ("ddl", "schema")}
-_DROP_KINDS: dict[str, ObjectKind] = {"TABLE": "table", "VIEW": "view", "SCHEMA": "schema"}
+    "TABLE": ("create_table", "table"), "VIEW": ("create_view", "view"), "SCHEMA": ("ddl", "schema"),
+    "SEQUENCE": ("ddl", "sequence")}
+_DROP_KINDS: dict[str, ObjectKind] = {"TABLE": "table", "VIEW": "view", "SCHEMA": "schema", "SEQUENCE": "sequence"}
 _DML: dict[type[exp.Expr], Kind] = {exp.Insert: "insert", exp.Update: "update", exp.Delete: "delete",
                                     exp.Merge: "merge"}
 
@@ -216,7 +235,7 @@ class _Found:
 
 
 def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _Found,
-             model_calls: int) -> tuple[TableRef, ...]:
+             model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     ctes: set[str] = set()
     for node in reversed(list(stmt.walk(bfs=False))):
@@ -233,6 +252,10 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
                 node.replace(new)
                 continue
         if isinstance(node, exp.Column):
+            sequence = dml.nextval(node)  # seq.NEXTVAL reads like a column
+            if sequence is not None:
+                node.replace(sequence)
+                continue
             site = bind.column_site(node)
             if site is not None:
                 found.sites.append(site)
@@ -248,11 +271,21 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             continue
         elif cls in _UNSUPPORTED:
             raise not_supported(_UNSUPPORTED[cls])
+        elif isinstance(node, exp.Div):
+            new = divisions.div(node)
+        elif isinstance(node, exp.Avg):
+            new = divisions.avg(node)
+        elif isinstance(node, exp.DateAdd):
+            new = divisions.dateadd(node)
+        elif isinstance(node, exp.Cast) and (new := dates.cast(node)) is not None:
+            pass
         else:
             handler = _DISPATCH.get(cls)
             if handler is None:
                 continue
             new = handler(node)
+            if isinstance(node, exp.Window):
+                new = divisions.window(node)
         if new is not None and new is not node:
             node.replace(new)
     cte_refs = {r for r in refs if r.database is None and r.schema is None and r.name in ctes}
@@ -330,9 +363,11 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
 
 
 def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
-    """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`."""
+    """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`."""
     if isinstance(node.this, exp.Explode):
         return _flatten(node)
+    if isinstance(node.this, exp.Anonymous) and node.this.name.upper() == "RESULT_SCAN":
+        return _result_scan(node.this, node.args.get("alias"))
     if isinstance(node.this, exp.Dot) and isinstance(node.this.expression, exp.Anonymous):
         parts: list[str] = []
         head: exp.Expr = node.this.this
@@ -346,6 +381,19 @@ def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr |
             refs.append(TableRef(database, "INFORMATION_SCHEMA", call.name.upper()))
             return _information_schema(call.name.upper(), database, call.expressions, node.args.get("alias"))
     return None
+
+
+def _result_scan(call: exp.Anonymous, alias: exp.Expr | None) -> exp.Expr:
+    """RESULT_SCAN('<query id>') → the Arrow view engine.sql.history registered for that result."""
+    arg = call.expressions[0] if len(call.expressions) == 1 else None
+    if not isinstance(arg, exp.Literal) or not arg.is_string:
+        raise not_supported("RESULT_SCAN of anything but a query id or LAST_QUERY_ID()")
+    return exp.Table(this=exp.Identifier(this=history_view(arg.this), quoted=True), alias=alias)
+
+
+def history_view(query_id: str) -> str:
+    """The DuckDB name of a scanned result (engine.sql.history.result_view)."""
+    return "snowreg_result_" + re.sub(r"\W", "_", query_id)
 
 
 def _lateral(node: exp.Lateral) -> exp.Expr | None:
@@ -559,7 +607,6 @@ def _context(node: exp.Expr) -> exp.Expr:
 _UNSUPPORTED: dict[type[exp.Expr], str] = {
     **{cls: f"{name} on semi-structured values" for cls, name in variant.UNSUPPORTED.items()},
     exp.HistoricalData: "Time travel (AT | BEFORE)",
-    exp.Parameter: "A $ reference (session variable or positional column)",
 }
 
 _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
@@ -578,6 +625,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Properties: _properties,
     exp.ColumnDef: _column_def,
     exp.Values: _values,
+    exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in _CONTEXT_VARIABLES},
 }
 

@@ -1,0 +1,117 @@
+"""Snowflake's dates and times where DuckDB differs: DATEADD's result type, epoch numbers, zone offsets.
+
+- DATEADD of a DATE by days or longer units is a DATE (https://docs.snowflake.com/en/sql-reference/functions/dateadd);
+  DuckDB makes every `date + interval` a TIMESTAMP. A string argument is a timestamp, time part kept.
+- A number (or a string of digits) cast to a timestamp counts seconds since the epoch, or milli-, micro-
+  or nanoseconds when it is too large for seconds
+  (https://docs.snowflake.com/en/sql-reference/functions/to_timestamp).
+- `'2026-01-01 10:00:00 +09:00'::TIMESTAMP_TZ`: DuckDB reads the offset only without the space.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlglot import exp
+
+from snowreg.engine.sql import variant
+
+_T = exp.DataType.Type
+DAY_OR_LONGER = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY"})
+_TIMESTAMPS = {_T.TIMESTAMP, _T.TIMESTAMPNTZ, _T.TIMESTAMPLTZ, _T.TIMESTAMPTZ}
+_DIGITS = re.compile(r"\s*-?\d+\s*\Z")
+_OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2})\s*\Z")
+
+# Snowflake's thresholds: below 31536000000 seconds, below 31536000000000 milliseconds, and so on.
+_V = "CAST(v AS DECIMAL(38, 9))"
+_EPOCH_MICROS = (f"CAST(CASE WHEN abs({_V}) < 31536000000 THEN {_V} * 1000000 WHEN abs({_V}) < 31536000000000 "
+                 f"THEN {_V} * 1000 WHEN abs({_V}) < 31536000000000000 THEN {_V} ELSE {_V} // 1000 END AS BIGINT)")
+
+MACROS: dict[str, str] = {
+    "snowreg_epoch_ntz(v)": f"make_timestamp({_EPOCH_MICROS})",
+    "snowreg_epoch_ltz(v)": f"make_timestamp({_EPOCH_MICROS}) AT TIME ZONE 'UTC'",
+}
+
+
+def probe_date(operand: exp.Expr, marker: str, index: int) -> exp.Expr:
+    """An expression that fails while DuckDB binds when `operand` is a DATE, naming probe `index`."""
+    check = exp.Case(ifs=[exp.If(this=exp.EQ(this=variant.fn("typeof", operand.copy()),
+                                             expression=exp.Literal.string("DATE")),
+                                 true=exp.Cast(this=exp.Literal.string(f"{marker}{index}"),
+                                               to=exp.DataType.build("INT")))],
+                     default=exp.Literal.number(1))
+    return variant.fn("round", exp.Literal.number("0.0"), check)
+
+
+def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
+    """DATEADD: a DATE stays a DATE for day-or-longer units; a string is a timestamp.
+
+    `is_date` says what is known of the operand (None: unknown, then `probe` guards the guess).
+    """
+    unit = node.args.get("unit")
+    unit_name = unit.name.upper() if isinstance(unit, exp.Var | exp.Literal) else "DAY"
+    operand = node.this
+    if isinstance(operand, exp.Literal) and operand.is_string:
+        node.set("this", exp.Cast(this=operand.copy(), to=exp.DataType.build("TIMESTAMP")))
+        return None
+    if unit_name not in DAY_OR_LONGER or is_date is False:
+        return None
+    if is_date:
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DATE"))
+    assert probe is not None
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=probe, expression=exp.Null()), true=exp.Null())],
+                    default=node.copy())
+
+
+def operand_is_date(node: exp.Expr) -> bool | None:
+    """True / False when the text shows whether an operand is a DATE; None when it does not."""
+    if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
+        return node.to.this is _T.DATE
+    if isinstance(node, exp.CurrentDate | exp.TsOrDsToDate | exp.DateFromParts | exp.LastDay):
+        return True
+    if isinstance(node, exp.CurrentTimestamp | exp.Literal):
+        return False
+    return None
+
+
+def cast(node: exp.Cast) -> exp.Expr | None:
+    """Epoch numbers to timestamps; a space before a zone offset in a TIMESTAMP_TZ/LTZ literal."""
+    to = node.to
+    if not isinstance(to, exp.DataType) or to.this not in _TIMESTAMPS:
+        return None
+    value = node.this
+    if isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal) and not value.this.is_string:
+        number: exp.Expr | None = value
+    elif isinstance(value, exp.Literal) and (not value.is_string or _DIGITS.match(value.this)):
+        number = exp.Literal.number(value.this.strip()) if value.is_string else value
+    else:
+        number = None
+    if number is not None:
+        zoned = to.this in (_T.TIMESTAMPLTZ, _T.TIMESTAMPTZ)
+        return variant.macro("snowreg_epoch_ltz" if zoned else "snowreg_epoch_ntz", number)
+    if isinstance(value, exp.Literal) and value.is_string and _OFFSET.search(value.this):
+        value.set("this", _OFFSET.sub(r"\1\2", value.this))
+    return None
+
+
+def zoned_columns(stmt: exp.Expr) -> tuple[int, ...]:
+    """Positions of the select items that are TIMESTAMP_TZ casts (`::TIMESTAMP_TZ`, TO_TIMESTAMP_TZ).
+
+    DuckDB has one zoned timestamp type for Snowflake's TZ and LTZ; the text tells them apart here.
+    """
+    if not isinstance(stmt, exp.Select):
+        return ()
+    items = stmt.expressions
+    if any(isinstance(i.unnest(), exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star))
+           for i in items):
+        return ()
+    return tuple(n for n, item in enumerate(items)
+                 if isinstance(inner := item.unalias(), exp.Cast) and isinstance(inner.to, exp.DataType)
+                 and inner.to.this is _T.TIMESTAMPTZ)
+
+
+def install(con: Any, qualify: str) -> None:
+    """Create the epoch macros (the caller holds the macro install lock)."""
+    for signature, body in MACROS.items():
+        con.execute(f"CREATE OR REPLACE MACRO {qualify}{signature} AS {body}")

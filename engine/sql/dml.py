@@ -1,0 +1,164 @@
+"""DML and table DDL where Snowflake's SQL or answers differ from DuckDB's, rewritten before translation.
+
+- MERGE: `UPDATE SET tgt.col = …` (DuckDB wants the bare column) and Snowflake's answer, one count
+  column per kind of action the MERGE has (https://docs.snowflake.com/en/sql-reference/sql/merge).
+- UPDATE answers "number of rows updated" and "number of multi-joined rows updated"
+  (https://docs.snowflake.com/en/sql-reference/sql/update); DELETE and INSERT their one count.
+- `CREATE TABLE t (c type, …) AS SELECT …`: the query's columns take the listed names and types
+  (https://docs.snowflake.com/en/sql-reference/sql/create-table, CTAS).
+- `CREATE TABLE t CLONE s`: a copy of s's columns and rows (no time travel, no shared storage).
+- `ALTER TABLE t ADD COLUMN a int, b varchar`: one DuckDB ALTER per column.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from snowreg.errors import not_supported
+
+INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
+MULTI_JOINED = "number of multi-joined rows updated"
+
+# DuckDB's merge_action → Snowflake's count column.
+MERGE_ACTIONS = {"INSERT": INSERTED, "UPDATE": UPDATED, "DELETE": DELETED}
+
+
+def counts(stmt: exp.Expr) -> tuple[str, ...]:
+    """The count columns a DML statement answers with, in Snowflake's order."""
+    if isinstance(stmt, exp.Insert):
+        return (INSERTED,)
+    if isinstance(stmt, exp.Update):
+        return (UPDATED, MULTI_JOINED)
+    if isinstance(stmt, exp.Delete):
+        return (DELETED,)
+    if isinstance(stmt, exp.Merge):
+        whens = stmt.args.get("whens")
+        kinds = {type(w.args.get("then")) for w in (whens.expressions if whens else [])}
+        present = [(exp.Insert, INSERTED), (exp.Update, UPDATED), (exp.Delete, DELETED)]
+        if any(isinstance(w.args.get("then"), exp.Var) and w.args["then"].name.upper() == "DELETE"
+               for w in (whens.expressions if whens else [])):
+            kinds.add(exp.Delete)
+        return tuple(name for cls, name in present if cls in kinds)
+    return ()
+
+
+def merge(stmt: exp.Merge) -> None:
+    """Bare SET targets, and RETURNING merge_action so the engine can count each kind of action."""
+    whens = stmt.args.get("whens")
+    for when in whens.expressions if whens else []:
+        then = when.args.get("then")
+        if isinstance(then, exp.Update):
+            for assignment in then.expressions:
+                target = assignment.this
+                if isinstance(target, exp.Column) and target.table:
+                    assignment.set("this", exp.column(target.this.copy()))
+    stmt.set("returning", exp.Returning(expressions=[exp.column("merge_action")]))
+
+
+def create(stmt: exp.Create) -> None:
+    """CTAS with a column list, and CLONE, as plain CREATE TABLE … AS SELECT; COPY GRANTS is the
+    engine's business (engine.access.privileges.record_tables), not DuckDB's."""
+    properties = stmt.args.get("properties")
+    if isinstance(properties, exp.Properties):
+        properties.set("expressions", [p for p in properties.expressions
+                                       if not isinstance(p, exp.CopyGrantsProperty)])
+    clone = stmt.args.get("clone")
+    if isinstance(clone, exp.Clone):
+        if clone.args.get("shallow") or clone.args.get("copy") or clone.args.get("expression"):
+            raise not_supported("CLONE with AT | BEFORE")
+        stmt.set("clone", None)
+        stmt.set("expression", exp.select("*").from_(clone.this.copy()))
+        return
+    schema, query = stmt.this, stmt.args.get("expression")
+    if not isinstance(schema, exp.Schema) or query is None:
+        return
+    defs = [d for d in schema.expressions if isinstance(d, exp.ColumnDef)]
+    if len(defs) != len(schema.expressions):
+        return
+    names = [d.this.copy() for d in defs]
+    source = exp.Subquery(this=query.copy(), alias=exp.TableAlias(
+        this=exp.to_identifier("snowreg_ctas"), columns=[n.copy() for n in names]))
+    items = [exp.Alias(this=exp.Cast(this=exp.column(n.copy()), to=d.args["kind"].copy()) if d.args.get("kind")
+                       else exp.column(n.copy()), alias=n.copy()) for n, d in zip(names, defs, strict=True)]
+    stmt.set("this", schema.this)
+    stmt.set("expression", exp.select(*items).from_(source))
+
+
+def split_alter(stmt: exp.Alter) -> list[exp.Alter]:
+    """`ALTER TABLE t ADD COLUMN a int, b varchar` → one ALTER per added column (DuckDB takes one)."""
+    actions = stmt.args.get("actions") or []
+    if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef) for a in actions):
+        return [stmt]
+    out = []
+    for action in actions:
+        one = stmt.copy()
+        one.set("actions", [action.copy()])
+        out.append(one)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Sequences: seq.NEXTVAL and AUTOINCREMENT / IDENTITY columns
+# (https://docs.snowflake.com/en/sql-reference/sql/create-sequence,
+#  https://docs.snowflake.com/en/user-guide/querying-sequences)
+# ---------------------------------------------------------------------------------------------
+
+
+def _qualified_text(parts: list[exp.Expr | None]) -> str:
+    """The DuckDB text of a qualified name, for nextval('…')."""
+    names = [p.name for p in parts if isinstance(p, exp.Identifier)]
+    return ".".join('"' + n.replace('"', '""') + '"' for n in names)
+
+
+def nextval(node: exp.Column) -> exp.Expr | None:
+    """`seq.NEXTVAL` (or `db.s.seq.NEXTVAL`) → `nextval('"DB"."S"."SEQ"')`."""
+    if node.name.upper() != "NEXTVAL" or not node.table:
+        return None
+    name = _qualified_text([node.args.get("catalog"), node.args.get("db"), node.args.get("table")])
+    return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(name)])
+
+
+def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
+    """AUTOINCREMENT / IDENTITY columns → DEFAULT nextval of a sequence of their own; returns the
+    CREATE SEQUENCE statements to run before the CREATE TABLE."""
+    schema = stmt.this
+    if not isinstance(schema, exp.Schema) or not isinstance(schema.this, exp.Table):
+        return []
+    table = schema.this
+    sequences: list[exp.Expr] = []
+    for column in schema.expressions:
+        if not isinstance(column, exp.ColumnDef):
+            continue
+        for constraint in column.args.get("constraints") or []:
+            kind = constraint.args.get("kind")
+            if not isinstance(kind, exp.AutoIncrementColumnConstraint | exp.GeneratedAsIdentityColumnConstraint):
+                continue
+            start = kind.args.get("start") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
+            step = kind.args.get("increment") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
+            name = exp.Identifier(this=f"{table.name}${column.name}$SEQ", quoted=True)
+            parts = [table.args.get("catalog"), table.args.get("db"), name]
+            sequences.append(exp.Create(
+                this=exp.Table(this=name, db=table.args.get("db"), catalog=table.args.get("catalog")),
+                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[exp.SequenceProperties(
+                    start=start or exp.Literal.number(1), increment=step or exp.Literal.number(1))])))
+            call = exp.Anonymous(this="nextval", expressions=[exp.Literal.string(_qualified_text(parts))])
+            constraint.set("kind", exp.DefaultColumnConstraint(this=call))
+    return sequences
+
+
+def merge_guard(stmt: exp.Merge) -> exp.Select | None:
+    """A query finding a target row that several source rows match, for a MERGE that updates or
+    deletes matched rows: Snowflake refuses such a MERGE (ERROR_ON_NONDETERMINISTIC_MERGE is TRUE by
+    default) where DuckDB would apply every match. Built from the translated MERGE."""
+    whens = stmt.args.get("whens")
+    if not any(w.args.get("matched") and not w.args.get("source") for w in (whens.expressions if whens else [])):
+        return None
+    target, source = stmt.this, stmt.args.get("using")
+    if not isinstance(target, exp.Table) or source is None:
+        return None
+    alias = target.alias or target.name
+    rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias, quoted=True))
+    return (exp.select(exp.Literal.number(1)).from_(target.copy())
+            .join(source.copy(), on=stmt.args["on"].copy())
+            .group_by(rowid).having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
+            .limit(1))

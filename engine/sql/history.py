@@ -1,0 +1,107 @@
+"""The session's earlier results in SQL: LAST_QUERY_ID(), RESULT_SCAN('<query id>') and pipe numbers.
+
+https://docs.snowflake.com/en/sql-reference/functions/last_query_id,
+https://docs.snowflake.com/en/sql-reference/functions/result_scan,
+https://docs.snowflake.com/en/sql-reference/operators-flow (`->>`: `FROM $n` is the result n statements back).
+LAST_QUERY_ID(n) becomes the query id as a literal before translation; a result named in RESULT_SCAN is
+handed to DuckDB as an Arrow view of this session's connection, under RESULT_VIEW's name for its id.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from snowreg import errors
+from snowreg.catalog.names import physical
+from snowreg.engine.result import Result
+from snowreg.engine.session import Session
+from snowreg.engine.sql import translate
+from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
+
+_LAST_QUERY_ID = re.compile(r"(?<![\w$.])LAST_QUERY_ID\s*\(\s*([-+]?\d+)?\s*\)", re.I)
+_RESULT_SCAN = re.compile(r"(?<![\w$.])RESULT_SCAN\s*\(\s*'([^']*)'\s*\)", re.I)
+
+
+def result_view(query_id: str) -> str:
+    """The DuckDB name under which a result is scanned (translate.history_view says the same)."""
+    return translate.history_view(query_id)
+
+
+def expand(session: Session, sql: str) -> str:
+    """Replace LAST_QUERY_ID(…) by its value and make every RESULT_SCAN('id') scannable."""
+    lowered = sql.lower()
+    if "last_query_id" not in lowered and "result_scan" not in lowered:
+        return sql
+    out, pos = [], 0
+    for skip in LITERALS_AND_COMMENTS.finditer(sql):
+        out.append(_LAST_QUERY_ID.sub(lambda m: _last_query_id(session, m.group(1)), sql[pos:skip.start()]))
+        out.append(skip.group(0))
+        pos = skip.end()
+    out.append(_LAST_QUERY_ID.sub(lambda m: _last_query_id(session, m.group(1)), sql[pos:]))
+    text = "".join(out)
+    for query_id in _RESULT_SCAN.findall(text):
+        _register(session, query_id)
+    return text
+
+
+def _last_query_id(session: Session, n: str | None) -> str:
+    """LAST_QUERY_ID(-1) is the latest query, -2 the one before; 1 is the session's first; NULL if none."""
+    position = -1 if n is None else int(n)
+    ids = session.query_ids
+    index = position if position < 0 else position - 1
+    if position == 0 or not -len(ids) <= index < len(ids):
+        return "NULL"
+    return literal(ids[index])
+
+
+def _register(session: Session, query_id: str) -> None:
+    result = session.results.get(query_id)
+    if result is None:
+        raise errors.statement_not_found(query_id)
+    session.duck.register(result_view(query_id), _arrow(result))
+
+
+def _arrow(result: Result) -> Any:
+    """The rows as an Arrow table, with the result's column names."""
+    import pyarrow as pa
+
+    columns = list(zip(*result.rows, strict=True)) if result.rows else [() for _ in result.columns]
+    arrays = []
+    for values in columns:
+        try:
+            arrays.append(pa.array(list(values)))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
+    # Column names as the binder spells them in DuckDB (lower-case SHOW columns keep their case).
+    return pa.Table.from_arrays(arrays, names=[physical(c.name) for c in result.columns])
+
+
+_PIPE = "->>"
+_PIPE_INPUT = re.compile(r"(?<![\w$])(FROM|JOIN)\s+\$(\d+)(?![\w$])", re.I)
+
+
+def split_pipe(text: str) -> list[str]:
+    """`s1 ->> s2 ->> s3` → its statements (the operator outside strings, quoted names and comments)."""
+    if _PIPE not in text:
+        return [text]
+    parts, start, pos = [], 0, 0
+    for skip in [*LITERALS_AND_COMMENTS.finditer(text), None]:
+        end = skip.start() if skip is not None else len(text)
+        while (i := text.find(_PIPE, pos, end)) >= 0:
+            parts.append(text[start:i])
+            start = pos = i + len(_PIPE)
+        pos = skip.end() if skip is not None else len(text)
+    parts.append(text[start:])
+    return [p.strip() for p in parts]
+
+
+def pipe_inputs(statement: str, earlier: list[str]) -> str:
+    """`FROM $n` → `FROM TABLE(RESULT_SCAN('<id>'))` of the statement n places back in the chain."""
+    def scan(m: re.Match[str]) -> str:
+        n = int(m.group(2))
+        if not 1 <= n <= len(earlier):
+            raise errors.compilation_error(f"Pipe number ${n} does not refer to an earlier statement", 2000, "42601")
+        return f"{m.group(1)} TABLE(RESULT_SCAN({literal(earlier[-n])}))"
+
+    return _PIPE_INPUT.sub(scan, statement)

@@ -1,0 +1,157 @@
+"""Snowflake's NUMBER division: `/`, AVG and DIV0 exact, with Snowflake's result scale; Division by zero.
+
+https://docs.snowflake.com/en/sql-reference/operators-arithmetic: for NUMBER(p1, s1) / NUMBER(p2, s2)
+the result scale is max(s1, min(s1 + 6, 12)), so `1/3` is 0.333333 and `7/2` is 3.500000; FLOAT
+operands divide as FLOAT. Division by zero is error 100051 (22012) for both.
+
+DuckDB divides DECIMALs as DOUBLE. The macros here divide exactly instead (integer arithmetic on the
+unscaled values, rounded half away from zero) and derive the scale from the operand types while DuckDB
+binds (`typeof` is a constant there). Whether an operand is FLOAT is often visible in the text
+(`1e3`, `::FLOAT`); when it is not (a column), the exact macro is tried and raises a marker naming
+the division at the first FLOAT row, and the statement is translated again with that division as FLOAT.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+from sqlglot import exp
+
+from snowreg.engine.sql import dates, variant
+
+FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
+UNSUPPORTED_MARKER = "snowreg_unsupported:"
+_MARKER = re.compile(FLOAT_MARKER + r"(\d+)")
+
+_Q = f"{variant.MACRO_CATALOG}.main."  # macros call each other by their qualified names
+_P10 = "[" + ", ".join(["1::HUGEINT"] + [str(10 ** i) for i in range(1, 39)]) + "]"
+_FLOATS = "('DOUBLE', 'FLOAT')"
+
+
+def _scale(arg: str) -> str:
+    """The scale of an argument's DuckDB type, a constant while DuckDB binds (0 for integer types)."""
+    return (f"(CASE WHEN typeof({arg}) LIKE 'DECIMAL(%' THEN CAST(split_part(split_part(typeof({arg}), ',', 2), "
+            f"')', 1) AS INTEGER) ELSE 0 END)")
+
+
+_S1, _S2 = _scale("a"), _scale("b")
+_S = f"greatest({_S1}, least({_S1} + 6, 12))"
+
+# name(args) → body. snowreg_ndiv's scale above 12 (a dividend with scale > 12) is refused.
+# The result scale, evaluated while DuckDB binds ROUND: a FLOAT operand or a scale snowreg cannot
+# reach fails that evaluation, with a message naming the division, even when no row is divided.
+_CHECKED_SCALE = (f"CASE WHEN typeof(a) IN {_FLOATS} OR typeof(b) IN {_FLOATS} "
+                  f"THEN CAST('{FLOAT_MARKER}' || k AS INTEGER) "
+                  f"WHEN {_S1} > 12 THEN CAST('{UNSUPPORTED_MARKER}dividing a NUMBER with scale above 12' AS INTEGER) "
+                  f"ELSE {_S} END")
+_DIVIDE = (f"{_Q}snowreg_round_div({_Q}snowreg_unscaled(a, {_S1}) * {_Q}snowreg_p10({_S} + {_S2} - {_S1}), "
+           f"{_Q}snowreg_unscaled(b, {_S2}))")
+MACROS: dict[str, str] = {
+    "snowreg_p10(n)": f"({_P10})[n + 1]",
+    "snowreg_unscaled(x, s)": f"CAST(x * {_Q}snowreg_p10(s) AS HUGEINT)",
+    "snowreg_round_div(n, d)": ("CASE WHEN (n < 0) = (d < 0) THEN (2 * abs(n) + abs(d)) // (2 * abs(d)) "
+                                "ELSE -((2 * abs(n) + abs(d)) // (2 * abs(d))) END"),
+    "snowreg_ndiv(a, b, k)": (
+        f"CASE WHEN b = 0 THEN error('Division by zero') "
+        f"ELSE round(CAST({_DIVIDE} * {_Q}snowreg_p10(12 - {_S}) AS DECIMAL(38, 0)) * 0.000000000001, "
+        f"{_CHECKED_SCALE}) END"),
+    "snowreg_fdiv(a, b)": "CASE WHEN b = 0 THEN error('Division by zero') ELSE CAST(a AS DOUBLE) / b END",
+}
+
+_install_lock = threading.Lock()
+
+
+def install(con: Any) -> None:
+    """Create the division macros next to variant's (idempotent, serialised like variant.install)."""
+    with _install_lock:
+        for signature, body in MACROS.items():
+            con.execute(f"CREATE OR REPLACE MACRO {variant.MACRO_CATALOG}.main.{signature} AS {body}")
+        dates.install(con, _Q)
+
+
+class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
+    """Division `index` of the statement has a FLOAT operand: translate it again as a FLOAT division."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+def float_operand(message: str) -> int | None:
+    """The number of the division a DuckDB error says has a FLOAT operand, if it says so."""
+    m = _MARKER.search(message)
+    return int(m.group(1)) if m else None
+
+
+class Divisions:
+    """Numbers the typed rewrites (divisions, DATEADDs) of one statement; `floats` are those whose
+    operand turned out to be of the other type (a FLOAT for a division, a DATE for DATEADD).
+
+    `floats=None` keeps DuckDB's own typing for operands whose type the text does not show.
+    """
+
+    def __init__(self, floats: frozenset[int] | None) -> None:
+        self.floats = floats
+        self.count = 0
+
+    def divide(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
+        k = self.count
+        self.count += 1
+        kinds = (_kind(a), _kind(b))
+        if "float" in kinds or (self.floats is None and "unknown" in kinds) or \
+                (self.floats is not None and k in self.floats):
+            return variant.macro("snowreg_fdiv", a, b)
+        return variant.macro("snowreg_ndiv", a, b, exp.Literal.number(k))
+
+    def dateadd(self, node: exp.DateAdd) -> exp.Expr | None:
+        """DATEADD (engine.sql.dates): a DATE operand by days or longer gives a DATE."""
+        known = dates.operand_is_date(node.this)
+        if known is None and self.floats is None:
+            return dates.dateadd(node, False, None)
+        k = self.count
+        self.count += 1
+        if known is None and self.floats is not None and k in self.floats:
+            known = True
+        probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
+        return dates.dateadd(node, known, probe)
+
+    def div(self, node: exp.Div) -> exp.Expr:
+        return self.divide(node.this, node.expression)
+
+    def avg(self, node: exp.Avg) -> exp.Expr | None:
+        """AVG(x) → SUM(x) / COUNT(x) with the division's scale (AVG of INT is a NUMBER with scale 6)."""
+        if isinstance(node.parent, exp.Window):
+            return None  # done by window(), which sees the whole OVER (...)
+        arg = node.this
+        return self.divide(exp.Sum(this=arg.copy()), exp.Count(this=arg.copy()))
+
+    def window(self, node: exp.Window) -> exp.Expr | None:
+        """AVG(x) OVER (w) → SUM(x) OVER (w) / COUNT(x) OVER (w)."""
+        if not isinstance(node.this, exp.Avg):
+            return None
+        arg = node.this.this
+        total, count = node.copy(), node.copy()
+        total.set("this", exp.Sum(this=arg.copy()))
+        count.set("this", exp.Count(this=arg.copy()))
+        return self.divide(total, count)
+
+
+_T = exp.DataType.Type
+_FLOAT_TYPES = {_T.FLOAT, _T.DOUBLE}
+
+
+def _kind(node: exp.Expr) -> str:
+    """'float', 'number' or 'unknown': what the text shows of an operand's type."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Neg):
+        return _kind(node.this)
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return "float" if "e" in node.this.lower() else "number"
+    if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
+        if node.to.this in _FLOAT_TYPES:
+            return "float"
+        return "number" if node.to.this is _T.DECIMAL else "unknown"
+    return "unknown"

@@ -1,0 +1,175 @@
+"""Snowflake transactions on a session's DuckDB connection: BEGIN / COMMIT / ROLLBACK, AUTOCOMMIT, DDL.
+
+Snowflake's rules (https://docs.snowflake.com/en/sql-reference/transactions):
+- BEGIN opens a transaction; a BEGIN inside an open transaction is ignored. COMMIT and ROLLBACK
+  outside one succeed and do nothing.
+- A DDL statement commits the open transaction first and then runs as a transaction of its own.
+- With AUTOCOMMIT off, the first DML statement after a transaction ended opens one implicitly.
+- A statement that fails inside a transaction is rolled back alone; the transaction stays open.
+- Uncommitted writes are invisible to other sessions.
+
+DuckDB gives each session's connection its own transaction (snapshot isolation), so uncommitted writes
+stay private. DuckDB aborts the whole transaction when one statement fails; snowreg then rolls it back
+and replays the writes that had succeeded, which is Snowflake's statement-level rollback.
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from snowreg import errors
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session
+from snowreg.grammar import ast
+
+_BEGIN = re.compile(r"\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTION)"
+                    r"(?:\s+NAME\s+(?:\w+|\"(?:[^\"]|\"\")*\"))?\s*;?\s*\Z", re.I)
+_END = re.compile(r"\s*(COMMIT|ROLLBACK)(?:\s+WORK)?\s*;?\s*\Z", re.I)
+
+# Registry statements that are DDL: they commit the open transaction and run as their own.
+DDL_STATEMENTS = (
+    ast.CreateDatabase, ast.DropDatabase, ast.CreateSchema, ast.DropSchema, ast.CreateModel, ast.DropModel,
+    ast.AlterModelSet, ast.AlterModelUnset, ast.AlterModelSetTag, ast.AlterModelUnsetTag, ast.SetAlias,
+    ast.UnsetAlias, ast.RenameModel, ast.AddVersion, ast.DropVersion, ast.ModifyVersion, ast.CommentOn,
+    ast.CreateTag, ast.DropTag, ast.CreateStage, ast.DropStage, ast.CreateRole, ast.DropRole, ast.CreateUser,
+    ast.DropUser, ast.GrantRole, ast.RevokeRole, ast.GrantPrivileges, ast.RevokePrivileges, ast.GrantOwnership,
+)
+
+# Plain-SQL statement kinds (engine.sql.translate.Kind) that are DDL, and those that write rows.
+DDL_KINDS = frozenset({"create_table", "create_view", "drop", "alter", "ddl"})
+DML_KINDS = frozenset({"insert", "update", "delete", "merge", "truncate"})
+
+
+def control(session: Session, text: str, describe_only: bool = False) -> Result | None:
+    """BEGIN / START TRANSACTION / COMMIT / ROLLBACK, run here; None for any other statement."""
+    if len(text) > 80:
+        return None
+    if _BEGIN.match(text):
+        if not describe_only:
+            begin(session)
+        return status()
+    end = _END.match(text)
+    if end is None:
+        return None
+    if describe_only:
+        return status()
+    if end.group(1).upper() == "COMMIT":
+        commit(session)
+    else:
+        rollback(session)
+    return status()
+
+
+def begin(session: Session) -> None:
+    """Open a transaction; inside an open one BEGIN is ignored (Snowflake: no nested transactions)."""
+    if session.transaction:
+        return
+    session.duck.execute("BEGIN TRANSACTION")
+    session.transaction = True
+    session.transaction_writes = []
+
+
+def commit(session: Session) -> None:
+    """Make the open transaction's writes visible to every session; nothing to do without one."""
+    if not session.transaction:
+        return
+    session.transaction = False
+    session.transaction_writes = []
+    try:
+        session.duck.execute("COMMIT")
+    except duckdb.Error as e:
+        _abandon(session)
+        raise errors.not_supported(
+            f"Committing writes that conflict with another session's committed writes ({_first_line(e)})"
+        ) from None
+
+
+def rollback(session: Session) -> None:
+    """Undo the open transaction's writes; nothing to do without one."""
+    if not session.transaction:
+        return
+    session.transaction = False
+    session.transaction_writes = []
+    session.duck.execute("ROLLBACK")
+
+
+def before_statement(session: Session, stmt: ast.Statement) -> None:
+    """Registry DDL commits the open transaction first; changing AUTOCOMMIT commits it too."""
+    if isinstance(stmt, DDL_STATEMENTS):
+        commit(session)
+    elif isinstance(stmt, ast.AlterSession) and any(
+            k.upper() == "AUTOCOMMIT" for k in [*(k for k, _ in stmt.set), *stmt.unset]):
+        commit(session)
+
+
+def before_plain(session: Session, kind: str) -> None:
+    """Plain SQL: DDL commits the open transaction; with AUTOCOMMIT off, DML opens one."""
+    if kind in DDL_KINDS:
+        commit(session)
+    elif kind in DML_KINDS and not session.transaction and not autocommit(session):
+        begin(session)
+
+
+def after_plain(session: Session, kind: str, duckdb_sql: str) -> None:
+    """Remember a successful write of the open transaction, to replay it if a later statement fails."""
+    if session.transaction and kind in DML_KINDS:
+        session.transaction_writes.append(duckdb_sql)
+
+
+UNREPLAYABLE = ""  # a write the transaction cannot repeat (model calls, file loads): see recover()
+
+
+def after_other_write(session: Session) -> None:
+    """A write of the open transaction that cannot be replayed (its inputs are gone afterwards)."""
+    if session.transaction:
+        session.transaction_writes.append(UNREPLAYABLE)
+
+
+def recover(session: Session) -> None:
+    """After a failed statement: keep the transaction and its earlier writes (DuckDB aborted it all).
+
+    When the earlier writes cannot be repeated, the transaction is rolled back and that is said loudly.
+    """
+    if not session.transaction:
+        return
+    duck = session.duck
+    try:
+        duck.execute("SELECT 1")
+        return  # the statement failed before it reached DuckDB: the transaction is intact
+    except duckdb.Error:
+        pass
+    writes = session.transaction_writes
+    duck.execute("ROLLBACK")
+    duck.execute("BEGIN TRANSACTION")
+    try:
+        if UNREPLAYABLE in writes:
+            raise duckdb.Error("unreplayable")
+        for sql in writes:
+            duck.execute(sql)
+    except duckdb.Error:
+        _abandon(session)
+        raise errors.not_supported(
+            "Keeping a transaction's earlier writes after a failed statement when they loaded files, called "
+            "models or conflict with another session's; the whole transaction was rolled back") from None
+
+
+def _abandon(session: Session) -> None:
+    """Leave DuckDB with no transaction after one could not be kept."""
+    session.transaction = False
+    session.transaction_writes = []
+    try:
+        session.duck.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # nothing was open
+
+
+def autocommit(session: Session) -> bool:
+    """The session's AUTOCOMMIT parameter (TRUE unless set otherwise)."""
+    value = session.parameters.get("AUTOCOMMIT")
+    return value is None or value.strip().upper() not in ("FALSE", "0", "OFF", "NO")
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
