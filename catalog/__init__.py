@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import metadata, resources
 
 import duckdb
 
+from snowreg.catalog import information
 from snowreg.catalog.grants import GrantsPart
 from snowreg.catalog.models import ModelRow, VersionContent, VersionRow
 from snowreg.catalog.objects import StageRow, TagRow
@@ -33,5 +35,9 @@ class Catalog(GrantsPart):
         """Create the per-session macros behind INFORMATION_SCHEMA names on a new DuckDB cursor."""
         if Catalog._views_sql is None:
             Catalog._views_sql = resources.files("snowreg.catalog").joinpath("views.sql").read_text()
-        sql = Catalog._views_sql.replace("{main}", quote(self.main)).replace("{ml_version}", _ml_version())
-        cursor.execute(sql)
+        information.expose(self, cursor, [])
+        cursor.execute(Catalog._views_sql.replace("{ml_version}", _ml_version()))
+
+    def expose_information(self, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None) -> None:
+        """Give a session cursor, for its next query, the INFORMATION_SCHEMA rows of the `visible` models."""
+        information.expose(self, cursor, visible)

@@ -342,11 +342,11 @@ class GrantsPart(ObjectsPart):
 
     def relation_kind(self, database: str, schema: str, name: str) -> str | None:
         """TABLE or VIEW when a user table or view of that name exists in DuckDB, else None."""
-        row = self.query_one(
+        rows = self.data_query(
             "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
             "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
             "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, name] * 2)
-        return str(row[0]) if row else None
+        return str(rows[0][0]) if rows else None
 
     # -- future grants -----------------------------------------------------------------------
 

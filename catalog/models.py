@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import orjson
 
+from snowreg import errors
 from snowreg.catalog.manifest import FunctionSpec, VersionSpec
 from snowreg.catalog.store import Store, now
 
@@ -287,12 +288,19 @@ class ModelsPart(Store):
         ]
 
     def read_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> dict[str, bytes]:
+        """The files under a prefix; each one's content must still hash to what was recorded when it was stored."""
         rows = self.query(
-            "SELECT f.path, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
+            "SELECT f.path, f.sha, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
             "WHERE f.owner_kind = ? AND f.owner_id = ? AND starts_with(f.path, ?)",
             [owner_kind, owner_id, prefix],
         )
-        return {r[0]: bytes(r[1]) for r in rows}
+        files = {}
+        for path, sha, content in rows:
+            data = bytes(content)
+            if hashlib.sha256(data).hexdigest() != sha:
+                raise errors.tampered_file(path)
+            files[path] = data
+        return files
 
     def write_file(self, owner_kind: str, owner_id: int, path: str, content: bytes, overwrite: bool = True) -> bool:
         """Store one file; False when it exists and `overwrite` is off."""

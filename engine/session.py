@@ -35,6 +35,7 @@ class Session:
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _stale: bool = False
+    _exposed: bool = False  # INFORMATION_SCHEMA rows are registered on the cursor
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
 
     # -- DuckDB side ----------------------------------------------------------------------------
@@ -48,6 +49,7 @@ class Session:
             variant.install(self._cursor)
             self._cursor_path = (None, None)
             self._duck_vars = {}
+            self._exposed = False
         want = (self.database, self.schema)
         if want != self._cursor_path or self._stale:
             self._stale = False
@@ -83,13 +85,21 @@ class Session:
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
         }
         for key, value in self.variables.items():
-            want[key] = value
+            if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
+                want[key] = value
         want.update(extra)
         duck = self.duck
         for key, value in want.items():
             if key not in self._duck_vars or self._duck_vars[key] != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
+
+    def expose_information(self, visible: list[int] | None) -> None:
+        """INFORMATION_SCHEMA rows of the `visible` models for the next query; `[]` withdraws them."""
+        if visible == [] and not self._exposed:
+            return
+        self.catalog.expose_information(self.duck, visible)
+        self._exposed = visible != []
 
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""

@@ -153,3 +153,22 @@ def python_udf_error(method: str, detail: str) -> ProgrammingError:
         100357,
         "P0000",
     )
+
+
+def tampered_file(path: str) -> OperationalError:
+    """A stored file whose content no longer hashes to what the registry recorded: never unpickled."""
+    return OperationalError(f"The stored file '{path}' does not match the hash recorded when it was stored; "
+                            "the registry refuses to use it.", 250003, "XX000")
+
+
+def statement_limit(what: str) -> ProgrammingError:
+    """A statement too deeply nested (or otherwise beyond a limit) to compile: Snowflake's 001013-style refusal."""
+    return ProgrammingError(f"SQL compilation error:\n{what}", 1013, "54001")
+
+
+def registry_unavailable(directory: str, locked: bool, detail: str) -> OperationalError:
+    """A registry directory that cannot be opened; `locked`: another process holds it."""
+    if locked:
+        return OperationalError(f"The registry at {directory} is in use by another process; close it there first.",
+                                250001, "08001")
+    return OperationalError(f"Cannot open the registry at {directory}: {detail}", 250001, "08001")

@@ -292,8 +292,8 @@ class ModelVersion:
         from snowreg.engine.inference.load import load_model
 
         owner = self._registry.get_model(self._names.fqn)._show()["owner"]
-        role = self._sql("SELECT CURRENT_ROLE() AS ROLE")[0]["ROLE"]
-        if not role or resolve_client_ident(role) != owner:
+        role = self._registry._conn.session.role  # the session's own, never a value SQL could set
+        if not role or role != owner:
             raise RuntimeError("model registry: cannot load this model — only the model's owner role is "
                                "permitted. You may use export() instead.")
         with tempfile.TemporaryDirectory(prefix="snowreg-load-") as tmp:

@@ -78,11 +78,12 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
 
 
 def sync_context(session: Session, tr: translate.Translation) -> None:
-    """Hand DuckDB the session's context; INFORMATION_SCHEMA views also need the models the role sees."""
-    extra = {}
+    """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
+    session.sync_duckdb_variables({})
     if any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables):
-        extra["snowreg_visible"] = privileges.visible_model_ids(session)
-    session.sync_duckdb_variables(extra)
+        session.expose_information(privileges.visible_model_ids(session))
+    else:
+        session.expose_information([])
 
 
 def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Result:
