@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import threading
+from collections.abc import Iterable, Sequence
 from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, ClassVar
 
 import duckdb
 
@@ -30,6 +34,41 @@ class Catalog(GrantsPart):
     """A registry: in memory, or persistent under a directory."""
 
     _views_sql: str | None = None
+    _shared: ClassVar[dict[Path, list[Any]]] = {}  # directory → [catalog, number of users]
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None,
+             stage_roots: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
+        """A fresh in-memory registry, or the one catalog this process holds for a directory.
+
+        Every connection to one directory in one process shares its state (a REVOKE through one is
+        enforced through all); `release()` closes it when the last user is done.
+        """
+        if path is None:
+            return cls(None, stage_roots)
+        key = Path(path).resolve()
+        with cls._shared_lock:
+            entry = cls._shared.get(key)
+            if entry is None:
+                entry = cls._shared[key] = [cls(key, stage_roots), 0]
+            entry[1] += 1
+            catalog: Catalog = entry[0]
+        for root in stage_roots:
+            catalog.allow_stage_root(root)
+        return catalog
+
+    def release(self) -> None:
+        """One user of `open()` is done: close when it was the last (or when the catalog is private)."""
+        with Catalog._shared_lock:
+            key = self.path.resolve() if self.path is not None else None
+            entry = Catalog._shared.get(key) if key is not None else None
+            if entry is not None and entry[0] is self:
+                entry[1] -= 1
+                if entry[1] > 0:
+                    return
+                del Catalog._shared[key]  # type: ignore[arg-type]
+        self.close()
 
     def install_session(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Create the per-session macros behind INFORMATION_SCHEMA names on a new DuckDB cursor."""

@@ -85,6 +85,14 @@ def function_from_json(text: str) -> FunctionSpec:
     return FunctionSpec(**values)
 
 
+def stored_path(path: str) -> str:
+    """A file path as stored: relative, '/'-separated, with no '.', '..' or empty segment (refused otherwise)."""
+    if not path or path.startswith("/") or "\\" in path or "\0" in path or any(
+            s in ("", ".", "..") for s in path.split("/")):
+        raise errors.stage_path_outside(path)
+    return path
+
+
 def _tuples(v: Any) -> Any:
     return tuple(_tuples(x) for x in v) if isinstance(v, list) else v
 
@@ -304,6 +312,7 @@ class ModelsPart(Store):
 
     def write_file(self, owner_kind: str, owner_id: int, path: str, content: bytes, overwrite: bool = True) -> bool:
         """Store one file; False when it exists and `overwrite` is off."""
+        stored_path(path)
         sha = self.put_blob(content)
         with self.transaction() as tx:
             exists = tx.execute(
@@ -335,8 +344,8 @@ class ModelsPart(Store):
             "ORDER BY path",
             [owner_kind, owner_id, prefix],
         )
-        return tuple((p[len(prefix):], s) for p, s in rows)
+        return tuple((stored_path(p[len(prefix):]), s) for p, s in rows)
 
     def mapping_files(self, files: Mapping[str, bytes]) -> tuple[tuple[str, str], ...]:
         """Store a path → bytes mapping as blobs; returns the (path, sha) pairs."""
-        return tuple((path, self.put_blob(data)) for path, data in sorted(files.items()))
+        return tuple((stored_path(path), self.put_blob(data)) for path, data in sorted(files.items()))

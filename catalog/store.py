@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,8 +56,13 @@ class Store:
     cursors come from `data`, so no SQL a user writes can name, read or change registry state.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None,
+                 stage_roots: Iterable[str | os.PathLike[str]] = ()) -> None:
         self.path = Path(path) if path is not None else None
+        # Folders local-directory stages may use: those granted, and the registry's own directory.
+        self.stage_roots = [Path(r).resolve() for r in stage_roots]
+        if self.path is not None:
+            self.stage_roots.append(self.path.resolve())
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.path / "databases").mkdir(exist_ok=True)
@@ -95,6 +100,16 @@ class Store:
         """A DuckDB connection of its own (session state) over the sandboxed data instance."""
         with self.lock:
             return self.data.cursor()
+
+    def stage_root_allowed(self, directory: Path) -> bool:
+        """May a local-directory stage use `directory` (resolved)? Only below a granted root."""
+        return any(directory == root or root in directory.parents for root in self.stage_roots)
+
+    def allow_stage_root(self, directory: str | os.PathLike[str]) -> None:
+        """Grant one more folder to local-directory stages (the embedding program's own decision)."""
+        root = Path(directory).resolve()
+        if root not in self.stage_roots:
+            self.stage_roots.append(root)
 
     def data_query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Read DuckDB's own information about user tables (never registry state)."""

@@ -42,7 +42,33 @@ def _find_stage(session: Session, qn: ast.QualifiedName, action: privileges.Stag
     return stage
 
 
+def confined(path: str) -> str:
+    """A path inside a stage: `..`, `.`, absolute and backslash segments would leave it, so they are refused."""
+    segments = path.split("/")
+    if path.startswith("/") or "\\" in path or "\0" in path or any(s in ("..", ".") for s in segments):
+        raise errors.stage_path_outside(path)
+    return path
+
+
+def inside(root: Path, relative: str) -> Path:
+    """`root / relative`, refused unless it (symbolic links resolved) stays below `root`."""
+    base = root.resolve()
+    target = (base / confined(relative)).resolve()
+    if target != base and base not in target.parents:
+        raise errors.stage_path_outside(relative)
+    return target
+
+
+def stage_directory(session: Session, url: str) -> Path:
+    """The local directory of a `file://` stage URL, if the embedding program allows stages there."""
+    root = local_path(url).resolve()
+    if not session.catalog.stage_root_allowed(root):
+        raise errors.stage_url_not_allowed(url)
+    return root
+
+
 def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction) -> Location:
+    confined(ref.path)
     if ref.kind == "model":
         assert ref.name is not None and ref.version is not None
         model = find_model(session, ref.name, action)
@@ -53,7 +79,7 @@ def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction)
     assert ref.name is not None
     stage = _find_stage(session, ref.name, "write" if action == "own" else "read")
     if stage.url is not None:
-        return "dir", str(local_path(stage.url)), ref.path
+        return "dir", str(stage_directory(session, stage.url)), ref.path
     return "stage", stage.id, ref.path
 
 
@@ -69,15 +95,23 @@ def read_tree(session: Session, kind: OwnerKind, owner: int | str, prefix: str) 
     """The files below a directory prefix, keyed by their path relative to it."""
     prefix = as_dir(prefix)
     if kind == "dir":
-        root = Path(str(owner)) / prefix
+        root = inside(Path(str(owner)), prefix) if prefix else Path(str(owner))
         if not root.is_dir():
             return {}
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-        }
+        return {rel: p.read_bytes() for rel, p in _dir_files(Path(str(owner)), root)}
     assert isinstance(owner, int)
     files = session.catalog.read_files(kind, owner, prefix)
     return {path[len(prefix):]: data for path, data in files.items()}
+
+
+def _dir_files(stage_root: Path, root: Path) -> list[tuple[str, Path]]:
+    """(path relative to `root`, file) of the regular files below `root` that resolve inside the stage."""
+    base = stage_root.resolve()
+    found = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and base in p.resolve().parents:
+            found.append((p.relative_to(root).as_posix(), p))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +134,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
     if url is not None:
         if not url.lower().startswith("file://"):
             raise errors.not_supported(f"Stage URL '{url}' (only file:// local directories are)")
-        local_path(url).mkdir(parents=True, exist_ok=True)
+        stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     with session.catalog.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
@@ -142,7 +176,7 @@ def put(session: Session, stmt: ast.Put) -> Result:
         stored, target = (gzip.compress(data, mtime=0), name + ".gz") if compress else (data, name)
         path = as_dir(prefix) + target
         if kind == "dir":
-            dest = Path(str(owner)) / path
+            dest = inside(Path(str(owner)), path)
             ok = overwrite or not dest.exists()
             if ok:
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -165,9 +199,8 @@ def _listing(session: Session, ref: ast.StageRef, pattern: str | None,
     if kind == "dir":
         root = Path(str(owner))
         entries = []
-        for p in sorted(root.rglob("*")):
-            rel = p.relative_to(root).as_posix()
-            if p.is_file() and rel.startswith(prefix):
+        for rel, p in _dir_files(root, root):
+            if rel.startswith(prefix):
                 data = p.read_bytes()
                 entries.append((rel, len(data), hashlib.md5(data).hexdigest(), _mtime(p)))
     else:
@@ -225,7 +258,7 @@ def remove(session: Session, stmt: ast.RemoveFiles) -> Result:
     paths = [e[0] for e in entries]
     if kind == "dir":
         for p in paths:
-            (Path(str(owner)) / p).unlink(missing_ok=True)
+            inside(Path(str(owner)), p).unlink(missing_ok=True)
     else:
         assert isinstance(owner, int)
         session.catalog.remove_files(kind, owner, paths)

@@ -50,6 +50,8 @@ def _find_sibling_packages() -> None:
 _find_sibling_packages()
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from snowreg.dbapi import Connection
     from snowreg.grammar.ast import Statement
 
@@ -66,19 +68,26 @@ __all__ = [
 
 
 def connect(database: str | None = None, schema: str | None = None, role: str | None = None,
-            user: str | None = None, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Connection:
+            user: str | None = None, path: str | os.PathLike[str] | None = None,
+            stage_roots: Iterable[str | os.PathLike[str]] = (), **kwargs: Any) -> Connection:
     """A PEP 249 connection over a fresh private in-memory registry, or the persistent one at `path`.
 
     `database` / `schema` are created when missing (a convenience for tests; Snowflake would refuse).
+    `stage_roots`: the local folders `CREATE STAGE … URL = 'file://…'` may use (besides the registry
+    directory); none by default. Connections to one `path` in one process share one state.
     Other keyword arguments of `snowflake.connector.connect` (account, password, warehouse, ...) are
     accepted; `warehouse` is remembered, the rest ignored.
     """
     from snowreg.catalog import Catalog
     from snowreg.dbapi import Connection
 
-    catalog = Catalog(path)
-    return Connection(catalog, user=user, role=role, database=database, schema=schema,
-                      warehouse=kwargs.get("warehouse"), owns_catalog=True)
+    catalog = Catalog.open(path, stage_roots)
+    try:
+        return Connection(catalog, user=user, role=role, database=database, schema=schema,
+                          warehouse=kwargs.get("warehouse"), owns_catalog=True)
+    except BaseException:
+        catalog.release()
+        raise
 
 
 def parse(text: str) -> list[Statement]:

@@ -16,6 +16,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schema", metavar="S", help="current schema (created when missing)")
     p.add_argument("--role", metavar="R", help="primary role (USE ROLE at connect)")
     p.add_argument("--user", metavar="U", help="user name (created holding PUBLIC when missing)")
+    p.add_argument("--stage-root", metavar="DIR", action="append", default=[], dest="stage_roots",
+                   help="a folder local-directory stages may use (repeatable; default: none)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,8 +70,12 @@ def run_file(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"snowreg: cannot read {args.file}: {e.strerror}", file=sys.stderr)
         return 2
-    conn = snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                           path=args.db)
+    try:
+        conn = snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
+                               path=args.db, stage_roots=getattr(args, "stage_roots", ()))
+    except errors.Error as e:
+        print(f"snowreg: {e}", file=sys.stderr)
+        return 1
     try:
         try:
             statements = snowreg.parse(text)

@@ -138,7 +138,7 @@ class Connection(ConnectionSurface):
         self._closed = True
         self._session.close()
         if self._owns_catalog:
-            self._catalog.close()
+            self._catalog.release()
 
     def __enter__(self) -> Connection:
         return self

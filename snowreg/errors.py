@@ -172,3 +172,16 @@ def registry_unavailable(directory: str, locked: bool, detail: str) -> Operation
         return OperationalError(f"The registry at {directory} is in use by another process; close it there first.",
                                 250001, "08001")
     return OperationalError(f"Cannot open the registry at {directory}: {detail}", 250001, "08001")
+
+
+def stage_path_outside(path: str) -> ProgrammingError:
+    """A stage path that would leave its stage (`..`, absolute, or through a link)."""
+    return ProgrammingError(f"{COMPILATION}The stage path '{path}' leaves its stage: '..', '.' and absolute "
+                            "segments are not allowed.", 2003, "42S02")
+
+
+def stage_url_not_allowed(url: str) -> ProgrammingError:
+    """A local-directory stage outside the folders the embedding program granted."""
+    return ProgrammingError(
+        f"{COMPILATION}The stage URL '{url}' is outside the folders this registry may use for stages "
+        "(grant one with connect(stage_roots=[...]), patch(stage_roots=[...]) or --stage-root).", 3001, "42501")

@@ -125,11 +125,14 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
     `from snowflake.connector import connect`; a name ending in `write_pandas` gets snowreg's
     write_pandas, any other name the patched `connect`.
     `database` / `schema`: defaults for connections that name none.
+    `stage_roots`: local folders `CREATE STAGE … URL = 'file://…'` may use (none by default).
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, targets: Iterable[str] = (),
-                 database: str | None = None, schema: str | None = None) -> None:
+                 database: str | None = None, schema: str | None = None,
+                 stage_roots: Iterable[str | os.PathLike[str]] = ()) -> None:
         self.path = path
+        self.stage_roots = tuple(stage_roots)
         self.targets = tuple(targets)
         self.database, self.schema = database, schema
         self.catalog: Catalog | None = None
@@ -138,12 +141,13 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
 
     def _recreate_cm(self) -> patch:
         """Each call of a decorated function gets its own fresh registry."""
-        return patch(self.path, targets=self.targets, database=self.database, schema=self.schema)
+        return patch(self.path, targets=self.targets, database=self.database, schema=self.schema,
+                     stage_roots=self.stage_roots)
 
     def __enter__(self) -> patch:
         if self.catalog is not None:
             raise RuntimeError("this patch() is already active")
-        self.catalog = Catalog(self.path)
+        self.catalog = Catalog.open(self.path, self.stage_roots)
         try:
             for module, attr in CONNECT_TARGETS:
                 self._replace(module, attr, optional=True)
@@ -166,7 +170,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
                 conn.close()
         self.connections.clear()
         if self.catalog is not None:
-            self.catalog.close()
+            self.catalog.release()
             self.catalog = None
 
     def _replace(self, module_name: str, attr: str, optional: bool) -> None:

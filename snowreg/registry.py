@@ -190,6 +190,7 @@ class Registry:
                 self._workdir = tempfile.TemporaryDirectory(prefix="snowreg-registry-")
                 root = Path(self._workdir.name).resolve()
             name = f"{self.location}.SNOWREG_TEMP_STAGE_{random.randrange(16**10):010X}"
+            self._conn.session.catalog.allow_stage_root(root)  # the registry's own folder, granted by us
             url = root.as_uri().replace("'", "\\'")
             self._sql(f"CREATE TEMPORARY STAGE {name} URL = '{url}'")
             self._stage_dir = (name, root)

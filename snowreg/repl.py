@@ -54,7 +54,7 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         conn = snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                               path=args.db)
+                               path=args.db, stage_roots=getattr(args, "stage_roots", ()))
     except errors.Error as e:
         print(f"snowreg: {e}", file=sys.stderr)
         return 1

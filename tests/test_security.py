@@ -152,3 +152,130 @@ def test_a_session_variable_cannot_change_current_role(pair: tuple[Connection, C
             pass
         assert run(alice, "SELECT CURRENT_ROLE()") == [("ANALYST",)]
     assert refused(alice, "SELECT * FROM ML.DEV.SECRET").errno == 2003
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Files: stage paths stay in their stage; local stages only under granted folders
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Iterator[tuple[Connection, Path]]:
+    granted = tmp_path / "granted"
+    (granted / "st").mkdir(parents=True)
+    (tmp_path / "payload.txt").write_text("payload")
+    admin = snowreg.connect(database="ML", schema="DEV", stage_roots=[granted])
+    run(admin, "CREATE STAGE INTERNAL_ST")
+    run(admin, f"CREATE STAGE LOCAL_ST URL = '{(granted / 'st').as_uri()}'")
+    yield admin, tmp_path
+    admin.close()
+
+
+@pytest.mark.parametrize("target", ["../outside/", "a/../../outside/", "m/../../x/", "./x/", "a/./../../x/"])
+@pytest.mark.parametrize("stage", ["INTERNAL_ST", "LOCAL_ST"])
+def test_put_cannot_leave_its_stage(files: tuple[Connection, Path], stage: str, target: str) -> None:
+    admin, tmp = files
+    before = sorted(p for p in tmp.rglob("*"))
+    e = refused(admin, f"PUT '{(tmp / 'payload.txt').as_uri()}' @{stage}/{target} OVERWRITE = TRUE")
+    assert "leaves its stage" in str(e)
+    assert sorted(p for p in tmp.rglob("*")) == before
+    assert run(admin, f"LIST @{stage}") == []
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE MODEL M WITH VERSION V1 FROM @LOCAL_ST/../",
+    "CREATE MODEL M WITH VERSION V1 FROM @LOCAL_ST/../../granted/st",
+    "LIST @LOCAL_ST/../", "REMOVE @LOCAL_ST/../payload.txt", "GET @LOCAL_ST/../payload.txt 'file:///tmp/'",
+])
+def test_stage_paths_with_dot_dot_are_refused(files: tuple[Connection, Path], sql: str) -> None:
+    admin, tmp = files
+    assert "leaves its stage" in str(refused(admin, sql))
+    assert (tmp / "payload.txt").read_text() == "payload"
+
+
+def test_a_link_inside_a_local_stage_does_not_reach_outside(files: tuple[Connection, Path]) -> None:
+    admin, tmp = files
+    (tmp / "granted" / "st" / "link").symlink_to(tmp)
+    (tmp / "granted" / "st" / "ok.txt").write_text("ok")
+    assert [r[0] for r in run(admin, "LIST @LOCAL_ST")] == ["local_st/ok.txt"]
+    refused(admin, f"PUT '{(tmp / 'payload.txt').as_uri()}' @LOCAL_ST/link/ OVERWRITE = TRUE")
+    assert (tmp / "payload.txt").read_text() == "payload"
+
+
+@pytest.mark.parametrize("url", ["file:///etc", "file:///", "file:///proc/self", "file://relative_dir"])
+def test_local_stages_only_under_granted_folders(files: tuple[Connection, Path], url: str) -> None:
+    admin, _ = files
+    assert refused(admin, f"CREATE STAGE ETC URL = '{url}'").errno == 3001
+    assert refused(admin, "LIST @ETC").errno == 2003
+    alice = setup(admin)
+    run(admin, "GRANT CREATE STAGE ON SCHEMA ML.DEV TO ROLE ANALYST")
+    assert refused(alice, f"CREATE STAGE ETC URL = '{url}'").errno == 3001
+
+
+def test_a_stage_is_rechecked_when_the_registry_is_reopened_without_the_grant(tmp_path: Path) -> None:
+    (tmp_path / "granted").mkdir()
+    (tmp_path / "granted" / "f.txt").write_text("x")
+    with snowreg.connect(database="ML", schema="DEV", path=tmp_path / "reg", stage_roots=[tmp_path / "granted"]) as c:
+        run(c, f"CREATE STAGE ST URL = '{(tmp_path / 'granted').as_uri()}'")
+        assert len(run(c, "LIST @ST")) == 1
+    with snowreg.connect(database="ML", schema="DEV", path=tmp_path / "reg") as c:
+        assert refused(c, "LIST @ST").errno == 3001
+
+
+def test_check_does_not_create_stage_folders(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = tmp_path / "s.sql"
+    where = tmp_path / "made_by_check"
+    script.write_text(f"CREATE DATABASE D;\nCREATE STAGE D.PUBLIC.S URL = '{where.as_uri()}';\n")
+    for roots in ([], ["--stage-root", str(tmp_path)]):
+        subprocess.run([sys.executable, "-m", "snowreg", "check", str(script), *roots], capture_output=True,
+                       cwd=tmp_path, timeout=120)
+        assert not where.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Sharing and lifetimes
+# ---------------------------------------------------------------------------------------------
+
+
+def test_connections_to_one_directory_share_privileges(tmp_path: Path) -> None:
+    admin = snowreg.connect(database="ML", schema="DEV", path=tmp_path / "reg")
+    setup(admin).close()
+    alice = snowreg.connect(user="ALICE", path=tmp_path / "reg")
+    assert run(alice, "SELECT x FROM ML.DEV.OPEN") == [(1,)]
+    other_admin = snowreg.connect(path=tmp_path / "reg")
+    run(other_admin, "REVOKE SELECT ON TABLE ML.DEV.OPEN FROM ROLE ANALYST")
+    assert refused(alice, "SELECT x FROM ML.DEV.OPEN").errno == 2003
+    run(admin, "INSERT INTO ML.DEV.SECRET VALUES (7)")
+    assert sorted(run(other_admin, "SELECT x FROM ML.DEV.SECRET")) == [(7,), (42,)]
+    for conn in (alice, other_admin, admin):
+        conn.close()
+
+
+def test_a_second_process_gets_a_one_line_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    with snowreg.connect(database="ML", path=tmp_path / "reg"):
+        code = f"import snowreg; snowreg.connect(path={str(tmp_path / 'reg')!r})"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert done.returncode != 0
+        last = done.stderr.strip().splitlines()[-1]
+        assert "in use by another process" in last and str(tmp_path / "reg") in last
+        done = subprocess.run([sys.executable, "-m", "snowreg", "run", "-", "--db", str(tmp_path / "reg")],
+                              input="SELECT 1;", capture_output=True, text=True, timeout=120)
+        assert done.returncode != 0
+        assert len(done.stderr.strip().splitlines()) == 1 and str(tmp_path / "reg") in done.stderr
+
+
+def test_drop_database_removes_its_data(tmp_path: Path) -> None:
+    for path in (None, tmp_path / "reg"):
+        with snowreg.connect(database="ML", schema="DEV", path=path) as conn:
+            run(conn, "CREATE TABLE T (x INT)")
+            run(conn, "INSERT INTO T VALUES (1)")
+            run(conn, "DROP DATABASE ML")
+            run(conn, "CREATE DATABASE ML")
+            assert refused(conn, "SELECT * FROM ML.PUBLIC.T").errno == 2003
+            assert refused(conn, "SELECT * FROM ML.DEV.T").errno == 2003
