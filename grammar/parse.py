@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -60,18 +61,32 @@ def build_parser(*, strict: bool = False) -> Lark:
 
 
 def _cache_file() -> str | None:
-    """Lark's parse tables, kept in the user's own cache directory (never a shared temp dir: the
-    cache is a pickle). Lark keys it by a hash of the grammar and options, so a changed grammar
-    rebuilds it. SNOWREG_NO_GRAMMAR_CACHE=1 turns it off."""
-    if os.environ.get("SNOWREG_NO_GRAMMAR_CACHE"):
+    """Lark's parse tables, kept in the user's own cache directory. The cache is a pickle, so it is
+    used only from a directory that is this user's alone (owner-only permissions, not a link) and
+    a file only this user can write; anything else is not read. Lark keys it by a hash of the
+    grammar and options, so a changed grammar rebuilds it. SNOWREG_NO_GRAMMAR_CACHE=1 turns it off."""
+    if os.environ.get("SNOWREG_NO_GRAMMAR_CACHE") or not hasattr(os, "getuid"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "snowreg")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private(folder, directory=True):
+            return None
+        path = os.path.join(folder, "grammar-lalr.cache")
+        if os.path.lexists(path) and not _private(path, directory=False):
+            os.unlink(path)  # planted or loosened: never unpickle it; Lark writes a fresh one
     except OSError:
         return None
-    return os.path.join(folder, "grammar-lalr.cache")
+    return path
+
+
+def _private(path: str, *, directory: bool) -> bool:
+    """Owned by this user, not a link, and writable by no one else (a directory: no access for others)."""
+    st = os.lstat(path)
+    kind_ok = stat.S_ISDIR(st.st_mode) if directory else stat.S_ISREG(st.st_mode)
+    others = 0o077 if directory else 0o022
+    return kind_ok and st.st_uid == os.getuid() and not st.st_mode & others
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -279,3 +280,68 @@ def test_drop_database_removes_its_data(tmp_path: Path) -> None:
             run(conn, "CREATE DATABASE ML")
             assert refused(conn, "SELECT * FROM ML.PUBLIC.T").errno == 2003
             assert refused(conn, "SELECT * FROM ML.DEV.T").errno == 2003
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Pickles: stored files are checked against their hash; the grammar cache is private or unused
+# ---------------------------------------------------------------------------------------------
+
+
+def _parse_in_subprocess(cache_home: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    env.pop("SNOWREG_NO_GRAMMAR_CACHE", None)
+    subprocess.run([sys.executable, "-c", "import snowreg; snowreg.parse('SELECT 1')"], env=env, check=True,
+                   timeout=120, capture_output=True)
+
+
+@pytest.mark.parametrize("loosen", ["directory", "file"])
+def test_a_pickle_planted_in_the_grammar_cache_never_runs(tmp_path: Path, loosen: str) -> None:
+    import pickle
+
+    _parse_in_subprocess(tmp_path)  # a genuine cache: its first line is the key Lark checks
+    cache = tmp_path / "snowreg" / "grammar-lalr.cache"
+    key = cache.read_bytes().split(b"\n", 1)[0]
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self) -> tuple[Any, ...]:
+            return (open, (str(marker), "w"))
+
+    cache.write_bytes(key + b"\n" + pickle.dumps(Payload()))
+    if loosen == "directory":
+        cache.parent.chmod(0o777)
+    else:
+        cache.chmod(0o666)
+    _parse_in_subprocess(tmp_path)
+    assert not marker.exists()
+
+
+def test_a_tampered_model_file_is_never_unpickled(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    import duckdb
+
+    from tests.test_governance import write_version
+
+    write_version(tmp_path / "v")
+    path = tmp_path / "reg"
+    with snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path]) as admin:
+        run(admin, f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'")
+        run(admin, "CREATE MODEL M WITH VERSION V1 FROM @ST")
+        assert run(admin, "SELECT M!PREDICT(1.0, 2.0)['output_feature_0'] > 0")[0][0] is True
+    db = duckdb.connect(str(path / "registry.duckdb"))  # someone with write access to the files
+    marker = tmp_path / "pwned"
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
+    db.execute("UPDATE snowreg.blobs SET content = ? WHERE sha IN (SELECT sha FROM snowreg.files "
+               "WHERE path LIKE 'model/models/%')", [payload])
+    db.close()
+    import subprocess
+    import sys
+
+    # a fresh process: this one still holds the genuine model in memory
+    done = subprocess.run([sys.executable, "-m", "snowreg", "run", "-", "--db", str(path)],
+                          input="SELECT ML.DEV.M!PREDICT(1.0, 2.0);", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "does not match the hash" in done.stderr
+    assert not marker.exists()
