@@ -56,6 +56,11 @@ class Session:
             self._use_in_duckdb(want)
         return self._cursor
 
+    @property
+    def open_duck(self) -> duckdb.DuckDBPyConnection | None:
+        """The DuckDB connection if one was opened (no switching of database or schema)."""
+        return self._cursor
+
     def _use_in_duckdb(self, want: tuple[str | None, str | None]) -> None:
         """Point the DuckDB cursor at the current schema, or at an empty one while there is none."""
         assert self._cursor is not None

@@ -7,10 +7,11 @@ import glob
 import gzip
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlparse
+
+import duckdb
 
 from snowreg import errors
 from snowreg.catalog import StageRow
@@ -207,9 +208,22 @@ def _listing(session: Session, ref: ast.StageRef, pattern: str | None,
         assert isinstance(owner, int)
         entries = list(session.catalog.list_files(kind, owner, prefix))  # type: ignore[arg-type]
     if pattern is not None:
-        rx = re.compile(pattern)
-        entries = [e for e in entries if rx.fullmatch(e[0])]
+        keep = set(matching(session, pattern, [e[0] for e in entries]))
+        entries = [e for e in entries if e[0] in keep]
     return loc, entries
+
+
+def matching(session: Session, pattern: str, names: list[str]) -> list[str]:
+    """The names a PATTERN matches whole, by RE2 (DuckDB's regex engine): linear time, so no pattern
+    can hang the statement as a backtracking engine would on `(a+)+$`."""
+    if not names:
+        names = [""]  # still compile the pattern: a bad one is an error even on an empty stage
+    try:
+        rows = session.catalog.data_query("SELECT list_filter(?::VARCHAR[], lambda x: regexp_full_match(x, ?))",
+                                          [names, pattern])
+    except duckdb.InvalidInputException as e:
+        raise errors.invalid_regex(pattern, str(e).split(":")[-1].strip()) from None
+    return [n for n in rows[0][0] if n]
 
 
 def _mtime(p: Path) -> object:

@@ -13,7 +13,7 @@ from lark import Lark, Token
 from lark import lexer as lark_lexer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
-from snowreg.errors import ProgrammingError, syntax_error
+from snowreg.errors import ProgrammingError, nested_too_deeply, syntax_error
 from snowreg.grammar import ast
 from snowreg.grammar.build import Builder, BuildError
 
@@ -122,7 +122,7 @@ def _parse(text: str) -> tuple[ast.Statement, ...]:
     except BuildError as e:  # raised from Builder.__default__, which Lark does not wrap
         raise _from_build(e, text) from None
     except RecursionError:  # nesting deeper than the tree walk can follow
-        raise _at_token(text, 0) from None
+        raise nested_too_deeply() from None
 
 
 def error_at(text: str, pos: int, token: str) -> ProgrammingError:

@@ -46,10 +46,12 @@ class Problem:
 
 def main(args: argparse.Namespace) -> int:
     """Entry point of `snowreg check`: 0 when clean, 1 when a problem was found, 2 when it could not run."""
+    from snowreg.scripts import ScriptError, read_script
+
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
-    except OSError as e:
-        print(f"snowreg check: cannot read {args.file}: {e.strerror}", file=sys.stderr)
+        text = read_script(args.file)
+    except ScriptError as e:
+        print(f"snowreg check: {e}", file=sys.stderr)
         return 2
     try:
         problems, sources = check_script(text, args.file, path=args.db, database=args.database,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from snowreg import errors
 
@@ -55,20 +54,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return demo_main(args)
 
 
-def _read(file: str) -> str:
-    return sys.stdin.read() if file == "-" else Path(file).read_text()
-
-
 def run_file(args: argparse.Namespace) -> int:
     import snowreg
     from snowreg.display import render
     from snowreg.grammar.text import location
     from snowreg.repl_text import error_offset
+    from snowreg.scripts import ScriptError, read_script
 
     try:
-        text = _read(args.file)
-    except OSError as e:
-        print(f"snowreg: cannot read {args.file}: {e.strerror}", file=sys.stderr)
+        text = read_script(args.file)
+    except ScriptError as e:
+        print(f"snowreg: {e}", file=sys.stderr)
         return 2
     try:
         conn = snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,

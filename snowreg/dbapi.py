@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -9,6 +10,7 @@ from typing import Any, NamedTuple
 from snowreg import errors
 from snowreg.catalog import Catalog
 from snowreg.connector import ConnectionSurface, CursorSurface
+from snowreg.engine.boundary import guarded
 from snowreg.engine.execute import execute as execute_statement
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
@@ -46,6 +48,7 @@ class Connection(ConnectionSurface):
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
+        self._lock = threading.RLock()
         from snowreg.engine.access import governance
 
         user_name, role_name = governance.login(catalog, user, role)
@@ -204,8 +207,10 @@ class Cursor(CursorSurface):
 
     def _run(self, stmt: ast.Statement, text: str, describe_only: bool = False) -> None:
         self.query = text
+        session = self.connection.session
         try:
-            result = execute_statement(stmt, self.connection.session, describe_only)
+            with self.connection._lock:  # threads sharing a connection take turns (threadsafety 2)
+                result = guarded(session, lambda: execute_statement(stmt, session, describe_only))
         except errors.Error as e:
             raise self._fail(e) from None
         self._sfqid = result.query_id = new_query_id()

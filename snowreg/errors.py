@@ -161,9 +161,21 @@ def tampered_file(path: str) -> OperationalError:
                             "the registry refuses to use it.", 250003, "XX000")
 
 
-def statement_limit(what: str) -> ProgrammingError:
-    """A statement too deeply nested (or otherwise beyond a limit) to compile: Snowflake's 001013-style refusal."""
-    return ProgrammingError(f"SQL compilation error:\n{what}", 1013, "54001")
+def nested_too_deeply() -> NotSupportedError:
+    """A statement nested deeper than snowreg can compile (Snowflake's own limit is not documented)."""
+    return NotSupportedError(f"{COMPILATION}A statement nested this deeply (parentheses, subqueries, CASE or NOT) "
+                             "is not supported by snowreg; simplify it.", 2, "0A000")
+
+
+def statement_timeout(seconds: int) -> OperationalError:
+    """000630: the statement ran past STATEMENT_TIMEOUT_IN_SECONDS and was canceled."""
+    return OperationalError(f"Statement reached its statement or warehouse timeout of {seconds} second(s) and was "
+                            "canceled.", 630, "57014")
+
+
+def invalid_regex(pattern: str, detail: str) -> ProgrammingError:
+    """100048: a regular expression that does not compile."""
+    return ProgrammingError(f"Invalid regular expression: '{pattern}', {detail}", 100048, "2201B")
 
 
 def registry_unavailable(directory: str, locked: bool, detail: str) -> OperationalError:

@@ -345,3 +345,101 @@ def test_a_tampered_model_file_is_never_unpickled(tmp_path: Path) -> None:
                           input="SELECT ML.DEV.M!PREDICT(1.0, 2.0);", capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "does not match the hash" in done.stderr
     assert not marker.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. One error boundary: nesting, regex, timeouts, transactions, script encodings
+# ---------------------------------------------------------------------------------------------
+
+DEEP = {
+    "parentheses": "SELECT " + "(" * 1000 + "1" + ")" * 1000,
+    "subqueries": "SELECT * FROM " + "(SELECT * FROM " * 300 + "(SELECT 1 AS a)" + " t)" * 300,
+    "case": "SELECT " + "CASE WHEN 1 = 1 THEN " * 500 + "1" + " END" * 500,
+    "not": "SELECT " + "NOT " * 3000 + "TRUE",
+    "in where": "SELECT 1 WHERE " + "(1 = 1 AND " * 800 + "TRUE" + ")" * 800,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP))
+def test_deep_nesting_is_a_clear_error(shape: str) -> None:
+    with snowreg.connect(database="ML", schema="DEV") as conn:
+        try:
+            run(conn, DEEP[shape])
+        except snowreg.Error as e:
+            assert e.errno in (2, 1003), e
+        assert run(conn, "SELECT 1") == [(1,)]
+
+
+def test_list_pattern_cannot_hang_on_a_backtracking_regex(tmp_path: Path) -> None:
+    name = tmp_path / ("a" * 40 + "b")
+    name.write_text("x")
+    with snowreg.connect(database="ML", schema="DEV") as conn:
+        run(conn, "CREATE STAGE S")
+        run(conn, f"PUT '{name.as_uri()}' @S AUTO_COMPRESS = FALSE")
+        assert run(conn, "LIST @S PATTERN = '(a+)+$'") == []  # Python's re would backtrack for hours
+        assert len(run(conn, "LIST @S PATTERN = '(a|aa)+b'")) == 1
+        assert refused(conn, "LIST @S PATTERN = '(('").errno == 100048
+        assert refused(conn, "REMOVE @S PATTERN = '[z-a]'").errno == 100048
+
+
+def test_statement_timeout_interrupts_and_the_connection_goes_on() -> None:
+    with snowreg.connect(database="ML", schema="DEV") as conn:
+        run(conn, "ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 1")
+        e = refused(conn, "SELECT count(*) FROM range(100000000000)")
+        assert (e.errno, e.sqlstate) == (630, "57014")
+        assert run(conn, "SELECT 1") == [(1,)]
+
+
+@pytest.mark.parametrize("failing", ["CREATE SCHEMA ML.X", "INSERT INTO T VALUES ('not a number')",
+                                     "SELECT * FROM NOSUCH", "SELECT 1 +"])
+def test_a_failed_statement_in_a_transaction_never_leaves_the_connection_stuck(failing: str) -> None:
+    with snowreg.connect(database="ML", schema="DEV") as conn:
+        run(conn, "CREATE TABLE T (x INT)")
+        for sql in ("BEGIN", "INSERT INTO T VALUES (1)", failing, "ROLLBACK"):
+            try:
+                run(conn, sql)
+            except snowreg.Error:
+                pass
+        run(conn, "USE SCHEMA ML.DEV")
+        run(conn, "INSERT INTO T VALUES (2)")
+        assert (2,) in run(conn, "SELECT x FROM T")
+
+
+def test_os_errors_are_snowreg_errors(tmp_path: Path) -> None:
+    (tmp_path / "adir").mkdir()
+    with snowreg.connect(database="ML", schema="DEV") as conn:
+        run(conn, "CREATE STAGE S")
+        refused(conn, f"PUT '{(tmp_path / 'adir').as_uri()}' @S")
+
+
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_scripts_with_a_bom_run_and_bad_encodings_exit_2(tmp_path: Path, command: str) -> None:
+    import subprocess
+    import sys
+
+    good, bad = tmp_path / "bom.sql", tmp_path / "latin1.sql"
+    good.write_bytes(b"\xef\xbb\xbfSELECT 1;\n")
+    bad.write_bytes("SELECT 'caf\u00e9';\n".encode("latin-1"))
+    done = subprocess.run([sys.executable, "-m", "snowreg", command, str(good)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "-m", "snowreg", command, str(bad)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "not UTF-8" in done.stderr
+
+
+def test_threads_sharing_a_connection_take_turns() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with snowreg.connect(database="ML", schema="DEV") as conn:
+        run(conn, "CREATE TABLE T (x INT)")
+
+        def work(i: int) -> int:
+            for j in range(10):
+                run(conn, f"INSERT INTO T VALUES ({i * 100 + j})")
+            return len(run(conn, "SELECT x FROM T"))
+
+        with ThreadPoolExecutor(8) as pool:
+            counts = list(pool.map(work, range(8)))
+        assert max(counts) == 80 and run(conn, "SELECT count(*) FROM T") == [(80,)]
