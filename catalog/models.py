@@ -251,6 +251,7 @@ class ModelsPart(Store):
     def _delete_version_rows(self, tx: duckdb.DuckDBPyConnection, version_id: int) -> None:
         tx.execute("DELETE FROM snowreg.functions WHERE version_id = ?", [version_id])
         tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'version' AND owner_id = ?", [version_id])
+        self.files_dropped()
         tx.execute("DELETE FROM snowreg.versions WHERE id = ?", [version_id])
 
     def drop_version(self, version_id: int) -> None:
@@ -313,8 +314,9 @@ class ModelsPart(Store):
     def write_file(self, owner_kind: str, owner_id: int, path: str, content: bytes, overwrite: bool = True) -> bool:
         """Store one file; False when it exists and `overwrite` is off."""
         stored_path(path)
-        sha = self.put_blob(content)
-        with self.transaction() as tx:
+        with self.transaction() as tx:  # one transaction with its blob: nothing frees it in between
+            sha = self.put_blob(content)
+            self.files_dropped()  # an overwritten file's old content
             exists = tx.execute(
                 "SELECT 1 FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND path = ?",
                 [owner_kind, owner_id, path],
@@ -332,6 +334,7 @@ class ModelsPart(Store):
 
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
         with self.transaction() as tx:
+            self.files_dropped()
             tx.execute(
                 "DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
                 [owner_kind, owner_id, paths],

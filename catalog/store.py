@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -74,6 +75,7 @@ class Store:
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         self._cache_generation = -1
         self._tx_stale_all = True
+        self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
         self._bootstrap()
         row = self.data.execute("SELECT current_database()").fetchone()
         assert row is not None
@@ -91,10 +93,32 @@ class Store:
             raise errors.OperationalError(
                 f"registry schema version {row[0]} is not supported (expected {SCHEMA_VERSION})"
             )
+        self._forget_stale()
         # An empty schema a session's DuckDB cursor stands in while it has no current database/schema.
         self.data.execute("CREATE SCHEMA IF NOT EXISTS snowreg_none")
         for (name, file) in self.db.execute("SELECT name, file FROM snowreg.databases").fetchall():
             self._attach(name, file)
+
+    def _forget_stale(self) -> None:
+        """What a process killed mid-way left: temporary stages (their sessions are gone), unused file
+        content, and the scratch folder of an interrupted upload. No other process holds the registry."""
+        self.db.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id IN "
+                        "(SELECT id FROM snowreg.stages WHERE temporary)")
+        self.db.execute("DELETE FROM snowreg.stages WHERE temporary")
+        self.db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
+                        "(SELECT id FROM snowreg.stages)")
+        self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
+        if self.path is not None:
+            shutil.rmtree(self.path / "scratch", ignore_errors=True)
+
+    def scratch(self) -> Path | None:
+        """A folder for the files of an upload in progress (inside a persistent registry, emptied when it
+        is next opened); None for an in-memory registry."""
+        if self.path is None:
+            return None
+        folder = self.path / "scratch"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection of its own (session state) over the sandboxed data instance."""
@@ -142,12 +166,20 @@ class Store:
                 yield self.db
             except BaseException:
                 self._in_tx = False
+                self._files_dropped = False
                 self.db.execute("ROLLBACK")
                 self.generation += 1  # reads made inside the transaction may have been cached
                 raise
             self._in_tx = False
+            if self._files_dropped:
+                self._files_dropped = False
+                self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
             self.db.execute("COMMIT")
             self._committed(None if self._tx_stale_all else stale)
+
+    def files_dropped(self) -> None:
+        """Called inside a transaction that deletes file rows: their unshared content is freed at commit."""
+        self._files_dropped = True
 
     def write_one(self, sql: str, params: list[Any], stale: Callable[[tuple[Any, ...]], bool] | None = None
                   ) -> None:

@@ -443,3 +443,74 @@ def test_threads_sharing_a_connection_take_turns() -> None:
         with ThreadPoolExecutor(8) as pool:
             counts = list(pool.map(work, range(8)))
         assert max(counts) == 80 and run(conn, "SELECT count(*) FROM T") == [(80,)]
+
+
+def _blob_count(path: Path) -> int:
+    import duckdb
+
+    db = duckdb.connect(str(path / "registry.duckdb"), read_only=True)
+    try:
+        row = db.execute("SELECT count(*) FROM snowreg.blobs").fetchone()
+        assert row is not None
+        return int(row[0])
+    finally:
+        db.close()
+
+
+def test_dropped_versions_and_files_are_freed(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from tests.test_governance import write_version
+
+    write_version(tmp_path / "v")
+    path = tmp_path / "reg"
+    with snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path]) as admin:
+        run(admin, f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'")
+        run(admin, "CREATE STAGE INTERNAL")
+        run(admin, "CREATE MODEL M WITH VERSION V1 FROM @ST")
+        (tmp_path / 'one.txt').write_text('one')
+        run(admin, f"PUT '{(tmp_path / 'one.txt').as_uri()}' @INTERNAL")
+    assert _blob_count(path) > 0
+    with snowreg.connect(database="ML", schema="DEV", path=path) as admin:
+        run(admin, "DROP MODEL M")
+        run(admin, "REMOVE @INTERNAL")
+    assert _blob_count(path) == 0
+
+
+def test_a_failed_log_model_leaves_no_model(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X = pd.DataFrame({"A": [0.0, 1.0, 2.0]})
+    model = linear_model.LinearRegression().fit(X, X["A"])
+    with snowreg.connect(database="ML", schema="DEV") as conn:
+        reg = snowreg.Registry(conn)
+        with pytest.raises(TypeError):
+            reg.log_model(model, model_name="M", version_name="V1", sample_input_data=X,
+                          metrics={"bad": object()})
+        assert run(conn, "SHOW MODELS") == []
+        reg.log_model(model, model_name="M", version_name="V1", sample_input_data=X)
+        with pytest.raises(TypeError):
+            reg.log_model(model, model_name="M", version_name="V2", sample_input_data=X,
+                          metrics={"bad": object()})
+        assert [r[1] for r in run(conn, "SHOW VERSIONS IN MODEL M")] == ["V1"]
+
+
+def test_a_killed_process_leaves_no_stale_stage_or_scratch(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "reg"
+    (tmp_path / "f.txt").write_text("x")
+    code = (
+        "import os, snowreg\n"
+        f"c = snowreg.connect(database='ML', schema='DEV', path={str(path)!r})\n"
+        "c.cursor().execute('CREATE TEMPORARY STAGE TMP')\n"
+        f"c.cursor().execute(\"PUT '{(tmp_path / 'f.txt').as_uri()}' @TMP\")\n"
+        "(c.session.catalog.scratch() / 'half-written').write_text('x')\n"
+        "os._exit(9)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], timeout=120)
+    assert (path / "scratch" / "half-written").exists()
+    with snowreg.connect(database="ML", schema="DEV", path=path) as conn:
+        assert refused(conn, "LIST @TMP").errno == 2003
+        assert not (path / "scratch").exists()
+    assert _blob_count(path) == 0
