@@ -514,3 +514,79 @@ def test_a_killed_process_leaves_no_stale_stage_or_scratch(tmp_path: Path) -> No
         assert refused(conn, "LIST @TMP").errno == 2003
         assert not (path / "scratch").exists()
     assert _blob_count(path) == 0
+
+
+def test_internal_table_macros_list_only_what_the_role_sees(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from tests.test_governance import write_version
+
+    write_version(tmp_path / "v")
+    with snowreg.connect(database="ML", schema="DEV", stage_roots=[tmp_path]) as admin:
+        alice = setup(admin)
+        run(admin, f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'")
+        run(admin, "CREATE MODEL HIDDEN WITH VERSION V1 FROM @ST")
+        run(admin, "CREATE TAG T")
+        run(admin, "ALTER MODEL HIDDEN SET TAG T = 'x'")
+        assert len(run(admin, "SELECT * FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS")) == 1
+        for sql in ("SELECT * FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS",
+                    "SELECT * FROM TABLE(ML.INFORMATION_SCHEMA.TAG_REFERENCES('ML.DEV.HIDDEN', 'MODULE'))",
+                    "SELECT * FROM snowreg_model_versions('ML')",
+                    "SELECT * FROM snowreg_tag_references('ML', 'ML.DEV.HIDDEN', 'MODULE')",
+                    "SELECT * FROM snowreg_is_models", "SELECT * FROM snowreg_is_versions"):
+            try:
+                assert run(alice, sql) == [], sql
+            except snowreg.Error:
+                pass
+        run(admin, "SELECT * FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS")  # the admin's rows ...
+        for sql in ("SELECT * FROM snowreg_model_versions('ML')", "SELECT * FROM snowreg_is_models"):
+            try:  # ... are withdrawn before any other statement runs
+                assert run(admin, sql) == [], sql
+            except snowreg.Error:
+                pass
+        alice.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: whatever ALICE sends, the secret table, her role, the grants and the host stay as they were
+# ---------------------------------------------------------------------------------------------
+
+_TARGETS = ["memory.snowreg.{t}", "registry.snowreg.{t}", "snowreg.{t}", '"memory"."snowreg"."{t}"',
+            "ML.DEV.SECRET", "ML.DEV.secret", "SECRET", "ML.PUBLIC.SECRET"]
+_TABLES = ["users", "grants", "role_grants", "meta", "blobs", "files", "roles", "models"]
+_VERBS = [
+    "SELECT * FROM {x}", "DELETE FROM {x}", "DROP TABLE {x}", "TRUNCATE TABLE {x}",
+    "INSERT INTO {x} SELECT * FROM {x}", "UPDATE {x} SET x = 0", "CREATE OR REPLACE TABLE {x} (x INT)",
+    "ALTER TABLE {x} RENAME TO ML.DEV.MINE", "CREATE VIEW ML.DEV.V AS SELECT * FROM {x}",
+    "SELECT * FROM read_csv('{f}')", "SELECT * FROM read_blob('{f}')", "COPY (SELECT 1) TO '{f}'",
+    "SET snowreg_role = 'ACCOUNTADMIN'", "SET snowreg_user = 'ADMIN'", "USE ROLE ACCOUNTADMIN",
+    "GRANT SELECT ON TABLE ML.DEV.SECRET TO ROLE ANALYST", "GRANT ROLE ACCOUNTADMIN TO USER ALICE",
+    "ATTACH '{f}' AS z", "CREATE STAGE S URL = 'file://{d}'", "PUT 'file:///etc/hostname' @~/../",
+]
+
+
+def test_no_statement_alice_sends_changes_what_she_has_no_privilege_on(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    admin = snowreg.connect(database="ML", schema="DEV", path=tmp_path / "reg")
+    alice = setup(admin)
+    before = (run(admin, "SHOW GRANTS TO ROLE ANALYST"), run(admin, "SHOW GRANTS TO USER ALICE"))
+    outside = tmp_path / "outside"
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(_VERBS), st.sampled_from(_TARGETS), st.sampled_from(_TABLES))
+    def attack(verb: str, target: str, table: str) -> None:
+        sql = verb.format(x=target.format(t=table), f=outside / "f", d=outside)
+        try:
+            rows = run(alice, sql)
+        except snowreg.Error:
+            rows = []
+        assert (42,) not in rows, sql
+        assert run(alice, "SELECT CURRENT_ROLE()") == [("ANALYST",)], sql
+        assert run(admin, "SELECT x FROM ML.DEV.SECRET") == [(42,)], sql
+        assert (run(admin, "SHOW GRANTS TO ROLE ANALYST"), run(admin, "SHOW GRANTS TO USER ALICE")) == before, sql
+        assert not outside.exists(), sql
+
+    attack()
+    alice.close()
+    admin.close()
