@@ -39,9 +39,11 @@ def open_data(databases: Path | None) -> duckdb.DuckDBPyConnection:
     The one directory DuckDB may still open is `databases`, where the catalog attaches the files of
     persistent databases.
     """
+    if databases is None:  # nothing to allow: locked down from the start
+        return duckdb.connect(":memory:", config={**_START, "enable_external_access": False,
+                                                   "lock_configuration": True})
     con = duckdb.connect(":memory:", config=_START)
-    if databases is not None:
-        con.execute(f"SET allowed_directories = [{_literal(str(databases.resolve()) + '/')}]")
+    con.execute(f"SET allowed_directories = [{_literal(str(databases.resolve()) + '/')}]")  # only once started
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con

@@ -93,7 +93,8 @@ class Store:
             raise errors.OperationalError(
                 f"registry schema version {row[0]} is not supported (expected {SCHEMA_VERSION})"
             )
-        self._forget_stale()
+        if self.path is not None:
+            self._forget_stale()
         # An empty schema a session's DuckDB cursor stands in while it has no current database/schema.
         self.data.execute("CREATE SCHEMA IF NOT EXISTS snowreg_none")
         for (name, file) in self.db.execute("SELECT name, file FROM snowreg.databases").fetchall():
@@ -108,8 +109,8 @@ class Store:
         self.db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
                         "(SELECT id FROM snowreg.stages)")
         self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
-        if self.path is not None:
-            shutil.rmtree(self.path / "scratch", ignore_errors=True)
+        assert self.path is not None
+        shutil.rmtree(self.path / "scratch", ignore_errors=True)
 
     def scratch(self) -> Path | None:
         """A folder for the files of an upload in progress (inside a persistent registry, emptied when it

@@ -590,3 +590,21 @@ def test_no_statement_alice_sends_changes_what_she_has_no_privilege_on(tmp_path:
     attack()
     alice.close()
     admin.close()
+
+
+def test_a_session_variable_does_not_defeat_the_owner_check_of_load() -> None:
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X = pd.DataFrame({"A": [0.0, 1.0, 2.0]})
+    with snowreg.connect(database="ML", schema="DEV") as admin:
+        alice = setup(admin)
+        snowreg.Registry(admin).log_model(linear_model.LinearRegression().fit(X, X["A"]), model_name="M",
+                                          version_name="V1", sample_input_data=X)
+        run(admin, "GRANT USAGE ON MODEL ML.DEV.M TO ROLE ANALYST")
+        version = snowreg.Registry(alice).get_model("M").version("V1")
+        for sql in ("SET snowreg_role = 'ACCOUNTADMIN'", "SET SNOWREG_ROLE = 'ACCOUNTADMIN'"):
+            run(alice, sql)
+            with pytest.raises(RuntimeError, match="only the model's owner role"):
+                version.load()
+        assert snowreg.Registry(admin).get_model("M").version("V1").load() is not None
+        alice.close()
