@@ -70,7 +70,18 @@ class Session:
             target = f"{quote(db)}.{quote(schema)}"
         elif db is not None and self.catalog.get_database(db) is not None:
             target = f"{quote(db)}.main"  # `schema.table` names resolve in the current database
-        self._cursor.execute(f"USE {target}")
+        try:
+            self._cursor.execute(f"USE {target}")
+        except duckdb.Error:
+            # Inside an explicit transaction begun before the schema existed (it was created through the
+            # catalog's handle), DuckDB cannot see it yet: stand in the empty schema, never the previous
+            # one, and try again once the transaction has ended (a ROLLBACK still runs).
+            self._stale = True
+            try:
+                self._cursor.execute(f"USE {quote(self.catalog.main)}.snowreg_none")
+            except duckdb.Error:
+                pass  # the transaction is aborted: the statement fails and the boundary rolls back
+            return
         self._cursor_path = want
 
     def require_context(self, tables: Any) -> None:
