@@ -42,7 +42,7 @@ def setup(tmp: str) -> tuple[Any, Any]:
         path = Path(tmp) / "v1" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    admin = snowreg.connect(database="D", schema="S")
+    admin = snowreg.connect(database="D", schema="S", stage_roots=[tmp])
     cur = admin.cursor()
     for sql in (f"CREATE STAGE art URL = '{Path(tmp).as_uri()}'", "CREATE MODEL M WITH VERSION V1 FROM @art/v1",
                 "CREATE ROLE r1", "CREATE ROLE r2", "CREATE ROLE r3", "GRANT ROLE r3 TO ROLE r2",

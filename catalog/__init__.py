@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import threading
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar
 
 import duckdb
 
+from snowreg.catalog import information
 from snowreg.catalog.models import ModelRow, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.store import DatabaseRow, SchemaRow, quote
@@ -39,10 +45,53 @@ class Catalog(WarehousesPart):
     """A registry: in memory, or persistent under a directory."""
 
     _views_sql: str | None = None
+    _shared: ClassVar[dict[Path, list[Any]]] = {}  # directory → [catalog, number of users]
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None,
+             stage_roots: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
+        """A fresh in-memory registry, or the one catalog this process holds for a directory.
+
+        Every connection to one directory in one process shares its state (a REVOKE through one is
+        enforced through all); `release()` closes it when the last user is done.
+        """
+        if path is None:
+            return cls(None, stage_roots)
+        key = Path(path).resolve()
+        with cls._shared_lock:
+            entry = cls._shared.get(key)
+            if entry is None:
+                entry = cls._shared[key] = [cls(key, stage_roots), 0]
+            entry[1] += 1
+            catalog: Catalog = entry[0]
+        for root in stage_roots:
+            catalog.allow_stage_root(root)
+        return catalog
+
+    def release(self) -> None:
+        """One user of `open()` is done: close when it was the last (or when the catalog is private)."""
+        with Catalog._shared_lock:
+            key = self.path.resolve() if self.path is not None else None
+            entry = Catalog._shared.get(key) if key is not None else None
+            if entry is not None and entry[0] is self:
+                entry[1] -= 1
+                if entry[1] > 0:
+                    return
+                del Catalog._shared[key]  # type: ignore[arg-type]
+        self.close()
 
     def install_session(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Create the per-session macros behind INFORMATION_SCHEMA names on a new DuckDB cursor."""
         if Catalog._views_sql is None:
             Catalog._views_sql = resources.files("snowreg.catalog").joinpath("views.sql").read_text()
-        sql = Catalog._views_sql.replace("{main}", quote(self.main)).replace("{ml_version}", _ml_version())
-        cursor.execute(sql)
+        information.withdraw(self, cursor)
+        cursor.execute(Catalog._views_sql.replace("{ml_version}", _ml_version()))
+
+    def withdraw_information(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """Take back what `expose_information` handed a session cursor (empty relations in its place)."""
+        information.withdraw(self, cursor)
+
+    def expose_information(self, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None) -> None:
+        """Give a session cursor, for its next query, the INFORMATION_SCHEMA rows of the `visible` models."""
+        information.expose(self, cursor, visible)

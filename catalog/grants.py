@@ -374,11 +374,11 @@ class GrantsPart(ObjectsPart):
                            lambda: self._relation_kind(database, schema, name))
 
     def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
-        row = self.query_one(
+        rows = self.data_query(
             "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
             "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
             "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
-        return str(row[0]) if row else None
+        return str(rows[0][0]) if rows else None
 
     # -- future grants -----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import orjson
 
+from snowreg import errors
 from snowreg.catalog.manifest import FunctionSpec, VersionSpec
 from snowreg.catalog.store import Store, now
 
@@ -123,6 +124,14 @@ def function_from_json(text: str) -> FunctionSpec:
         v = data.get(f.name)
         values[f.name] = _tuples(v) if isinstance(v, list) else v
     return FunctionSpec(**values)
+
+
+def stored_path(path: str) -> str:
+    """A file path as stored: relative, '/'-separated, with no '.', '..' or empty segment (refused otherwise)."""
+    if not path or path.startswith("/") or "\\" in path or "\0" in path or any(
+            s in ("", ".", "..") for s in path.split("/")):
+        raise errors.stage_path_outside(path)
+    return path
 
 
 def _tuples(v: Any) -> Any:
@@ -392,6 +401,7 @@ class ModelsPart(Store):
         tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version_id])
         tx.execute("DELETE FROM snowreg.functions WHERE version_id = ?", [version_id])
         tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'version' AND owner_id = ?", [version_id])
+        self.files_dropped()
         tx.execute("DELETE FROM snowreg.versions WHERE id = ?", [version_id])
 
     def drop_version(self, version_id: int) -> None:
@@ -436,17 +446,26 @@ class ModelsPart(Store):
         ]
 
     def read_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> dict[str, bytes]:
+        """The files under a prefix; each one's content must still hash to what was recorded when it was stored."""
         rows = self.query(
-            "SELECT f.path, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
+            "SELECT f.path, f.sha, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
             "WHERE f.owner_kind = ? AND f.owner_id = ? AND starts_with(f.path, ?)",
             [owner_kind, owner_id, prefix],
         )
-        return {r[0]: bytes(r[1]) for r in rows}
+        files = {}
+        for path, sha, content in rows:
+            data = bytes(content)
+            if hashlib.sha256(data).hexdigest() != sha:
+                raise errors.tampered_file(path)
+            files[path] = data
+        return files
 
     def write_file(self, owner_kind: str, owner_id: int, path: str, content: bytes, overwrite: bool = True) -> bool:
         """Store one file; False when it exists and `overwrite` is off."""
-        sha = self.put_blob(content)
-        with self.transaction() as tx:
+        stored_path(path)
+        with self.transaction() as tx:  # one transaction with its blob: nothing frees it in between
+            sha = self.put_blob(content)
+            self.files_dropped()  # an overwritten file's old content
             exists = tx.execute(
                 "SELECT 1 FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND path = ?",
                 [owner_kind, owner_id, path],
@@ -464,6 +483,7 @@ class ModelsPart(Store):
 
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
         with self.transaction() as tx:
+            self.files_dropped()
             tx.execute(
                 "DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
                 [owner_kind, owner_id, paths],
@@ -476,9 +496,9 @@ class ModelsPart(Store):
             "ORDER BY path",
             [owner_kind, owner_id, prefix],
         )
-        return tuple((p[len(prefix):], s) for p, s in rows)
+        return tuple((stored_path(p[len(prefix):]), s) for p, s in rows)
 
     def mapping_files(self, files: Mapping[str, bytes]) -> tuple[tuple[str, str], ...]:
         """Store a path → bytes mapping as blobs (one statement); returns the (path, sha) pairs."""
         paths = sorted(files)
-        return tuple(zip(paths, self.put_blobs([files[p] for p in paths]), strict=True))
+        return tuple(zip([stored_path(p) for p in paths], self.put_blobs([files[p] for p in paths]), strict=True))

@@ -75,6 +75,7 @@ class ObjectsPart(ModelsPart):
         with self.transaction() as tx:
             tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id = ?", [stage_id])
             tx.execute("DELETE FROM snowreg.stages WHERE id = ?", [stage_id])
+            self.files_dropped()
 
     def drop_session_stages(self, session_id: int) -> None:
         """Temporary stages end with the connection that created them."""
@@ -84,6 +85,8 @@ class ObjectsPart(ModelsPart):
             for stage_id in ids:
                 tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id = ?", [stage_id])
             tx.execute("DELETE FROM snowreg.stages WHERE temporary AND session_id = ?", [session_id])
+            if ids:
+                self.files_dropped()
 
     # -- tags --------------------------------------------------------------------------------
 

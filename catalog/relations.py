@@ -9,15 +9,16 @@ from typing import Any
 from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.store import Store
 
-# DuckDB keeps constraints and columns per physical table; the filter keeps Snowflake databases only.
+# DuckDB keeps constraints and columns per physical table; they are read on the user-data instance, and
+# the filter (the registry's database names, `?`) keeps Snowflake databases only.
 _RELATIONS = """
 SELECT t.database_name, t.schema_name, t.table_name, 'TABLE', t.estimated_size, t.comment, NULL
-FROM duckdb_tables() t JOIN snowreg.databases d ON d.name = t.database_name
-WHERE NOT t.internal {where_t}
+FROM duckdb_tables() t
+WHERE NOT t.internal AND list_contains(?::VARCHAR[], t.database_name) {where_t}
 UNION ALL
 SELECT v.database_name, v.schema_name, v.view_name, 'VIEW', NULL, v.comment, v.sql
-FROM duckdb_views() v JOIN snowreg.databases d ON d.name = v.database_name
-WHERE NOT v.internal {where_v}
+FROM duckdb_views() v
+WHERE NOT v.internal AND list_contains(?::VARCHAR[], v.database_name) {where_v}
 ORDER BY 1, 2, 3"""
 
 _COLUMNS = """
@@ -26,8 +27,8 @@ FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name
 
 _KEYS = """
 SELECT c.database_name, c.schema_name, c.table_name, c.constraint_type, c.constraint_column_names
-FROM duckdb_constraints() c JOIN snowreg.databases d ON d.name = c.database_name
-WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') {where}
+FROM duckdb_constraints() c
+WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') AND list_contains(?::VARCHAR[], c.database_name) {where}
 ORDER BY 1, 2, 3, c.constraint_index"""
 
 _CREATED = """
@@ -77,12 +78,17 @@ def _where(prefix: str, database: str | None, schema: str | None, name_column: s
     return sql, params
 
 
+def _database_names(store: Store) -> list[str]:
+    return [str(r[0]) for r in store.query("SELECT name FROM snowreg.databases")]
+
+
 def list_relations(store: Store, database: str | None = None, schema: str | None = None,
                    name: str | None = None) -> list[RelationRow]:
     """The tables and views of one schema, one database, or all of them (sorted by database, schema, name)."""
     where_t, params_t = _where("t", database, schema, "table_name", name)
     where_v, params_v = _where("v", database, schema, "view_name", name)
-    rows = store.query(_RELATIONS.format(where_t=where_t, where_v=where_v), params_t + params_v)
+    names = _database_names(store)
+    rows = store.data_query(_RELATIONS.format(where_t=where_t, where_v=where_v), [names, *params_t, names, *params_v])
     created = {(r[0], r[1], r[2]): (r[3], r[4]) for r in store.query(_CREATED)}
     out = []
     for db, sch, physical_name, kind, size, comment, text in rows:
@@ -95,7 +101,7 @@ def list_relations(store: Store, database: str | None = None, schema: str | None
 
 def list_columns(store: Store, database: str, schema: str, name: str) -> list[ColumnRow]:
     """The columns of a table or view, in order, with their Snowflake names."""
-    rows = store.query(_COLUMNS, [database, schema, physical(name)])
+    rows = store.data_query(_COLUMNS, [database, schema, physical(name)])
     return [ColumnRow(snowflake(r[0]), str(r[1]), bool(r[2]), r[3], int(r[4]), r[5]) for r in rows]
 
 
@@ -104,4 +110,4 @@ def list_keys(store: Store, database: str | None = None, schema: str | None = No
     """Primary, unique and foreign keys of tables, their columns by Snowflake name."""
     where, params = _where("c", database, schema, "table_name", table)
     return [KeyRow(r[0], r[1], snowflake(r[2]), r[3], tuple(snowflake(c) for c in r[4]))
-            for r in store.query(_KEYS.format(where=where), params)]
+            for r in store.data_query(_KEYS.format(where=where), [_database_names(store), *params])]

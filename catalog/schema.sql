@@ -1,9 +1,7 @@
--- Registry state: small tables in the hidden schema "snowreg" of the main DuckDB catalog.
--- Snowflake databases are attached DuckDB catalogs (user tables live there); everything the
--- registry knows about lives here, so one DuckDB transaction makes every statement atomic.
+-- Registry state: small tables in the schema "snowreg" of the registry's own DuckDB instance.
+-- Snowflake databases are catalogs of a second, sandboxed instance (user tables live there, and
+-- user SQL runs there); nothing a session's cursor can name reaches these tables.
 CREATE SCHEMA IF NOT EXISTS snowreg;
--- An empty schema a session's DuckDB cursor stands in while it has no current database/schema.
-CREATE SCHEMA IF NOT EXISTS snowreg_none;
 
 CREATE TABLE IF NOT EXISTS snowreg.meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from snowreg import errors
+from snowreg.catalog import sandbox
 
 SCHEMA_VERSION = "1"
 T = TypeVar("T")
@@ -48,25 +50,36 @@ class SchemaRow:
 
 
 class Store:
-    """Owns the DuckDB connection; every registry write goes through `transaction()`."""
+    """Owns both DuckDB instances; every registry write goes through `transaction()`.
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    `db` holds registry state (users, roles, grants, models, files) and is used only by the catalog;
+    `data` holds the Snowflake databases users query, sandboxed (see `sandbox.open_data`). Session
+    cursors come from `data`, so no SQL a user writes can name, read or change registry state.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None,
+                 stage_roots: Iterable[str | os.PathLike[str]] = ()) -> None:
         self.path = Path(path) if path is not None else None
+        # Folders local-directory stages may use: those granted, and the registry's own directory.
+        self.stage_roots = [Path(r).resolve() for r in stage_roots]
+        if self.path is not None:
+            self.stage_roots.append(self.path.resolve())
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
-            self.db = duckdb.connect(str(self.path / "registry.duckdb"))
-        else:
-            self.db = duckdb.connect(":memory:")
+            (self.path / "databases").mkdir(exist_ok=True)
+        self.db = sandbox.open_registry(self.path)
+        self.data = sandbox.open_data(self.path / "databases" if self.path is not None else None)
         self.lock = threading.RLock()
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         self._cache_generation = -1
         self._tx_stale_all = True
+        self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
         self._bootstrap()
-        row = self.db.execute("SELECT current_database()").fetchone()
+        row = self.data.execute("SELECT current_database()").fetchone()
         assert row is not None
-        self.main: str = row[0]  # the DuckDB catalog holding the registry tables
+        self.main: str = row[0]  # the data instance's own catalog (it holds `snowreg_none`)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -80,15 +93,58 @@ class Store:
             raise errors.OperationalError(
                 f"registry schema version {row[0]} is not supported (expected {SCHEMA_VERSION})"
             )
+        if self.path is not None:
+            self._forget_stale()
+        # An empty schema a session's DuckDB cursor stands in while it has no current database/schema.
+        self.data.execute("CREATE SCHEMA IF NOT EXISTS snowreg_none")
         for (name, file) in self.db.execute("SELECT name, file FROM snowreg.databases").fetchall():
             self._attach(name, file)
 
+    def _forget_stale(self) -> None:
+        """What a process killed mid-way left: temporary stages (their sessions are gone), unused file
+        content, and the scratch folder of an interrupted upload. No other process holds the registry."""
+        self.db.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id IN "
+                        "(SELECT id FROM snowreg.stages WHERE temporary)")
+        self.db.execute("DELETE FROM snowreg.stages WHERE temporary")
+        self.db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
+                        "(SELECT id FROM snowreg.stages)")
+        self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
+        assert self.path is not None
+        shutil.rmtree(self.path / "scratch", ignore_errors=True)
+
+    def scratch(self) -> Path | None:
+        """A folder for the files of an upload in progress (inside a persistent registry, emptied when it
+        is next opened); None for an in-memory registry."""
+        if self.path is None:
+            return None
+        folder = self.path / "scratch"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection of its own (session state) over the shared instance."""
-        return self.db.cursor()
+        """A DuckDB connection of its own (session state) over the sandboxed data instance."""
+        with self.lock:
+            return self.data.cursor()
+
+    def stage_root_allowed(self, directory: Path) -> bool:
+        """May a local-directory stage use `directory` (resolved)? Only below a granted root."""
+        return any(directory == root or root in directory.parents for root in self.stage_roots)
+
+    def allow_stage_root(self, directory: str | os.PathLike[str]) -> None:
+        """Grant one more folder to local-directory stages (the embedding program's own decision)."""
+        root = Path(directory).resolve()
+        if root not in self.stage_roots:
+            self.stage_roots.append(root)
+
+    def data_query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Read DuckDB's own information about user tables (never registry state)."""
+        with self.lock:
+            return self.data.execute(sql, params).fetchall()
 
     def close(self) -> None:
-        self.db.close()
+        with self.lock:
+            self.data.close()
+            self.db.close()
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -111,12 +167,20 @@ class Store:
                 yield self.db
             except BaseException:
                 self._in_tx = False
+                self._files_dropped = False
                 self.db.execute("ROLLBACK")
                 self.generation += 1  # reads made inside the transaction may have been cached
                 raise
             self._in_tx = False
+            if self._files_dropped:
+                self._files_dropped = False
+                self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
             self.db.execute("COMMIT")
             self._committed(None if self._tx_stale_all else stale)
+
+    def files_dropped(self) -> None:
+        """Called inside a transaction that deletes file rows: their unshared content is freed at commit."""
+        self._files_dropped = True
 
     def write_one(self, sql: str, params: list[Any], stale: Callable[[tuple[Any, ...]], bool] | None = None
                   ) -> None:
@@ -171,8 +235,8 @@ class Store:
     # -- databases ---------------------------------------------------------------------------
 
     def _attach(self, name: str, file: str | None) -> None:
-        target = ":memory:" if file is None or self.path is None else str(self.path / "databases" / file)
-        self.db.execute(f"ATTACH IF NOT EXISTS '{target}' AS {quote(name)}")
+        target = ":memory:" if file is None or self.path is None else str((self.path / "databases" / file).resolve())
+        self.data.execute(f"ATTACH IF NOT EXISTS '{target}' AS {quote(name)}")
 
     def get_database(self, name: str) -> DatabaseRow | None:
         return self.cached(("database", name), lambda: self._load_database(name))
@@ -191,12 +255,12 @@ class Store:
         """Create a database with its PUBLIC schema; the caller checked it does not exist."""
         file = None
         if self.path is not None:
-            (self.path / "databases").mkdir(exist_ok=True)
             file = hashlib.sha1(name.encode()).hexdigest()[:16] + ".duckdb"
+            self._remove_database_file(file)  # a dropped database of that name left nothing to inherit
         with self.lock:
             self._attach(name, file)
             try:
-                self.db.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
+                self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
                 with self.transaction() as tx:
                     tx.execute(
                         "INSERT INTO snowreg.databases VALUES (?, ?, ?, ?, ?)", [name, now(), owner, comment, file]
@@ -205,11 +269,12 @@ class Store:
                         "INSERT INTO snowreg.schemas VALUES (?, 'PUBLIC', ?, ?, NULL, false)", [name, now(), owner]
                     )
             except BaseException:
-                self.db.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+                self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
                 raise
 
     def drop_database(self, name: str) -> None:
         with self.lock:
+            row = self.db.execute("SELECT file FROM snowreg.databases WHERE name = ?", [name]).fetchone()
             with self.transaction() as tx:
                 model_ids = [r[0] for r in tx.execute(
                     "SELECT id FROM snowreg.models WHERE database_name = ?", [name]).fetchall()]
@@ -219,7 +284,15 @@ class Store:
                 tx.execute("DELETE FROM snowreg.databases WHERE name = ?", [name])
                 tx.execute("DELETE FROM snowreg.stages WHERE database_name = ?", [name])
                 tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [name])
-            self.db.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+            self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+            if row is not None and row[0] is not None:
+                self._remove_database_file(row[0])
+
+    def _remove_database_file(self, file: str) -> None:
+        """Delete a detached database's DuckDB file (and its write-ahead log)."""
+        assert self.path is not None
+        for suffix in ("", ".wal"):
+            (self.path / "databases" / (file + suffix)).unlink(missing_ok=True)
 
     def _delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
         raise NotImplementedError  # provided by the models part of the catalog
@@ -248,7 +321,7 @@ class Store:
     def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
                       managed_access: bool = False) -> None:
         with self.lock:
-            self.db.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
+            self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
             with self.transaction() as tx:
                 tx.execute(
                     "INSERT INTO snowreg.schemas VALUES (?, ?, ?, ?, ?, ?)",
@@ -266,4 +339,4 @@ class Store:
                 tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
                 tx.execute("DELETE FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
                            [database, name])
-            self.db.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")
+            self.data.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")

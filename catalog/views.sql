@@ -1,14 +1,14 @@
 -- Per-session (TEMP) table macros behind names DuckDB cannot hold: INFORMATION_SCHEMA views.
--- {main} is the main DuckDB catalog holding the registry tables. getvariable('snowreg_visible')
--- is the list of model ids the session's roles may see (NULL: all), set by the engine.
+-- They read the relations snowreg_is_models / _versions / _functions / _tag_references that the
+-- catalog hands the session's cursor for one query (catalog/information.py): only the rows of the
+-- models the session's roles may see, never the registry's tables themselves.
 CREATE OR REPLACE TEMP MACRO snowreg_model_versions(db) AS TABLE
 WITH v AS (
     SELECT v.*, m.database_name, m.schema_name, m.name AS model_name, m.owner, m.default_version,
            v.seq = min(v.seq) OVER (PARTITION BY v.model_id) AS is_first,
            v.seq = max(v.seq) OVER (PARTITION BY v.model_id) AS is_last
-    FROM {main}.snowreg.versions v JOIN {main}.snowreg.models m ON m.id = v.model_id
-    WHERE m.database_name = db AND v.id NOT IN (SELECT version_id FROM {main}.snowreg.live_versions)
-      AND (getvariable('snowreg_visible') IS NULL OR list_contains(getvariable('snowreg_visible'), m.id))
+    FROM snowreg_is_versions v JOIN snowreg_is_models m ON m.id = v.model_id
+    WHERE m.database_name = db
 )
 SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
        model_name AS "MODEL_NAME", name AS "MODEL_VERSION_NAME",
@@ -16,7 +16,7 @@ SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
                             CASE WHEN is_first THEN 'FIRST' END,
                             CASE WHEN is_last THEN 'LAST' END, alias], lambda x: x IS NOT NULL)) AS "VERSION_ALIASES",
        comment AS "COMMENT", owner AS "OWNER", created_on AS "CREATED", last_altered_on AS "LAST_ALTERED",
-       coalesce((SELECT to_json(list(f.name ORDER BY f.pos)) FROM {main}.snowreg.functions f
+       coalesce((SELECT to_json(list(f.name ORDER BY f.pos)) FROM snowreg_is_functions f
                  WHERE f.version_id = v.id)::VARCHAR, '[]') AS "FUNCTIONS",
        model_type AS "MODEL_TYPE", python_version AS "PYTHON_VERSION", language AS "LANGUAGE",
        dependencies AS "DEPENDENCIES", metadata::JSON AS "METADATA", user_data AS "USERDATA",
@@ -33,11 +33,10 @@ CREATE OR REPLACE TEMP MACRO snowreg_tag_references(db, object_name, domain) AS 
 SELECT r.tag_database AS "TAG_DATABASE", r.tag_schema AS "TAG_SCHEMA", r.tag_name AS "TAG_NAME",
        r.value AS "TAG_VALUE", 'MODEL' AS "LEVEL", m.database_name AS "OBJECT_DATABASE",
        m.schema_name AS "OBJECT_SCHEMA", m.name AS "OBJECT_NAME", upper(domain) AS "DOMAIN"
-FROM {main}.snowreg.tag_references r JOIN {main}.snowreg.models m ON m.id = r.object_id
+FROM snowreg_is_tag_references r JOIN snowreg_is_models m ON m.id = r.object_id
 WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
   AND (snowreg_ident(m.database_name) || '.' || snowreg_ident(m.schema_name) || '.' || snowreg_ident(m.name)
-       IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END))
-  AND (getvariable('snowreg_visible') IS NULL OR list_contains(getvariable('snowreg_visible'), m.id));
+       IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
 
 CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE
 SELECT * FROM (VALUES ('snowflake-ml-python', '{ml_version}', 'python', NULL))
@@ -70,11 +69,8 @@ SELECT r.*, o.created, o.owner FROM (
     SELECT v.database_name, v.schema_name, snowreg_sf_name(v.view_name), 'VIEW', NULL, v.comment,
            regexp_replace(v.sql, chr(31) || '[0-9a-f]+', '', 'g')
     FROM duckdb_views() v WHERE v.database_name = db AND NOT v.internal) r
-JOIN {main}.snowreg.schemas s ON s.database_name = r.db AND s.name = r.sch
-LEFT JOIN (SELECT database_name, schema_name, name, min(created_on) AS created,
-                  arg_min(grantee, created_on) AS owner
-           FROM {main}.snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP'
-           GROUP BY ALL) o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
+JOIN snowreg_reg_schemas s ON s.database_name = r.db AND s.name = r.sch
+LEFT JOIN snowreg_reg_table_owners o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
 WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
@@ -148,7 +144,7 @@ SELECT database_name AS "CATALOG_NAME", name AS "SCHEMA_NAME", owner AS "SCHEMA_
        NULL::VARCHAR AS "DEFAULT_CHARACTER_SET_NAME", NULL::VARCHAR AS "SQL_PATH", created_on AS "CREATED",
        created_on AS "LAST_ALTERED", comment AS "COMMENT", 'NO' AS "REPLICABLE_WITH_FAILOVER_GROUPS",
        'ROLE' AS "OWNER_ROLE_TYPE"
-FROM (SELECT database_name, name, owner, managed_access, created_on, comment FROM {main}.snowreg.schemas
+FROM (SELECT database_name, name, owner, managed_access, created_on, comment FROM snowreg_reg_schemas
       WHERE database_name = db
         AND (getvariable('snowreg_visible_schemas') IS NULL
              OR list_contains(getvariable('snowreg_visible_schemas'), database_name || chr(30) || name))
@@ -160,7 +156,7 @@ CREATE OR REPLACE TEMP MACRO snowreg_is_databases() AS TABLE
 SELECT name AS "DATABASE_NAME", owner AS "DATABASE_OWNER", 'NO' AS "IS_TRANSIENT", comment AS "COMMENT",
        created_on AS "CREATED", created_on AS "LAST_ALTERED", 1 AS "RETENTION_TIME", 'STANDARD' AS "TYPE",
        'NO' AS "REPLICABLE_WITH_FAILOVER_GROUPS", 'ROLE' AS "OWNER_ROLE_TYPE"
-FROM {main}.snowreg.databases
+FROM snowreg_reg_databases
 WHERE getvariable('snowreg_visible_databases') IS NULL
    OR list_contains(getvariable('snowreg_visible_databases'), name)
 ORDER BY 1;

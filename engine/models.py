@@ -57,13 +57,11 @@ def create_model(session: Session, stmt: ast.CreateModel) -> Result:
             raise errors.already_exists("Object", name)
         privileges.check_model(session, existing, "own")
     privileges.check_create_in_schema(session, db, schema, "MODEL")
-    content, source_version = _content(session, stmt.source)
-    version = session.name(stmt.version) if stmt.version is not None else source_version or "V1"
-    if existing is None:  # one write: no outer transaction, so the catalog keeps its unrelated cached reads
-        session.catalog.create_model(db, schema, name, session.role, version, content)
-        return status(f"Model {quote_ident(name)} successfully created.")
-    with session.catalog.transaction():
-        session.catalog.drop_model(existing.id)
+    with session.catalog.transaction():  # the files' blobs too: a failure leaves nothing behind
+        content, source_version = _content(session, stmt.source)
+        version = session.name(stmt.version) if stmt.version is not None else source_version or "V1"
+        if existing is not None:
+            session.catalog.drop_model(existing.id)
         session.catalog.create_model(db, schema, name, session.role, version, content)
     return status(f"Model {quote_ident(name)} successfully created.")
 
@@ -179,8 +177,9 @@ def add_version(session: Session, stmt: ast.AddVersion) -> Result:
         raise rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'.")
     if len(versions.rows) >= 1000:
         raise rule_error(f"Model '{model_fqn(model)}' already has the maximum of 1000 versions.")
-    content, _ = _content(session, stmt.source)
-    session.catalog.add_version(model.id, name, content)
+    with session.catalog.transaction():
+        content, _ = _content(session, stmt.source)
+        session.catalog.add_version(model.id, name, content)
     return status()
 
 

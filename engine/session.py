@@ -52,6 +52,7 @@ class Session:
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _duck_timezone: str | None = None
     _stale: bool = False
+    _exposed: bool = False  # INFORMATION_SCHEMA rows are registered on the cursor
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
     query_ids: list[str] = field(default_factory=list)  # every statement's id, in order (LAST_QUERY_ID)
@@ -72,10 +73,16 @@ class Session:
             self._cursor_path = (None, None)
             self._duck_vars = {}
             self._duck_timezone = None
+            self._exposed = False
         want = (self.database, self.schema)
         if want != self._cursor_path or self._stale:
             self._stale = False
             self._use_in_duckdb(want)
+        return self._cursor
+
+    @property
+    def open_duck(self) -> duckdb.DuckDBPyConnection | None:
+        """The DuckDB connection if one was opened (no switching of database or schema)."""
         return self._cursor
 
     def _use_in_duckdb(self, want: tuple[str | None, str | None]) -> None:
@@ -87,7 +94,18 @@ class Session:
             target = f"{quote(db)}.{quote(schema)}"
         elif db is not None and self.catalog.get_database(db) is not None:
             target = f"{quote(db)}.main"  # `schema.table` names resolve in the current database
-        self._cursor.execute(f"USE {target}")
+        try:
+            self._cursor.execute(f"USE {target}")
+        except duckdb.Error:
+            # Inside an explicit transaction begun before the schema existed (it was created through the
+            # catalog's handle), DuckDB cannot see it yet: stand in the empty schema, never the previous
+            # one, and try again once the transaction has ended (a ROLLBACK still runs).
+            self._stale = True
+            try:
+                self._cursor.execute(f"USE {quote(self.catalog.main)}.snowreg_none")
+            except duckdb.Error:
+                pass  # the transaction is aborted: the statement fails and the boundary rolls back
+            return
         self._cursor_path = want
 
     def require_context(self, tables: Any, kind: str = "operation") -> None:
@@ -111,7 +129,8 @@ class Session:
             "snowreg_transaction": None, **ACCOUNT_CONTEXT,
         }
         for key, value in self.variables.items():
-            want[key] = value
+            if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
+                want[key] = value
         want.update(extra)
         duck = self.duck
         timezone = self.parameters.get("TIMEZONE", DEFAULT_TIMEZONE)
@@ -137,6 +156,16 @@ class Session:
         except duckdb.Error:
             raise errors.invalid_timezone(name) from None
         self._duck_timezone = name
+    def expose_information(self, visible: list[int] | None) -> None:
+        """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query."""
+        self.catalog.expose_information(self.duck, visible)
+        self._exposed = True
+
+    def withdraw_information(self) -> None:
+        """Take the INFORMATION_SCHEMA rows back once a query that read them is done."""
+        if self._exposed:
+            self.catalog.withdraw_information(self.duck)
+            self._exposed = False
 
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""

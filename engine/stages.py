@@ -7,10 +7,11 @@ import glob
 import gzip
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlparse
+
+import duckdb
 
 from snowreg import errors
 from snowreg.catalog import StageRow
@@ -42,7 +43,33 @@ def _find_stage(session: Session, qn: ast.QualifiedName, action: privileges.Stag
     return stage
 
 
+def confined(path: str) -> str:
+    """A path inside a stage: `..`, `.`, absolute and backslash segments would leave it, so they are refused."""
+    segments = path.split("/")
+    if path.startswith("/") or "\\" in path or "\0" in path or any(s in ("..", ".") for s in segments):
+        raise errors.stage_path_outside(path)
+    return path
+
+
+def inside(root: Path, relative: str) -> Path:
+    """`root / relative`, refused unless it (symbolic links resolved) stays below `root`."""
+    base = root.resolve()
+    target = (base / confined(relative)).resolve()
+    if target != base and base not in target.parents:
+        raise errors.stage_path_outside(relative)
+    return target
+
+
+def stage_directory(session: Session, url: str) -> Path:
+    """The local directory of a `file://` stage URL, if the embedding program allows stages there."""
+    root = local_path(url).resolve()
+    if not session.catalog.stage_root_allowed(root):
+        raise errors.stage_url_not_allowed(url)
+    return root
+
+
 def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction) -> Location:
+    confined(ref.path)
     if ref.kind == "model":
         assert ref.name is not None and ref.version is not None
         model = find_model(session, ref.name, action)
@@ -59,7 +86,7 @@ def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction)
     assert ref.name is not None
     stage = _find_stage(session, ref.name, "write" if action == "own" else "read")
     if stage.url is not None:
-        return "dir", str(local_path(stage.url)), ref.path
+        return "dir", str(stage_directory(session, stage.url)), ref.path
     return "stage", stage.id, ref.path
 
 
@@ -75,15 +102,23 @@ def read_tree(session: Session, kind: OwnerKind, owner: int | str, prefix: str) 
     """The files below a directory prefix, keyed by their path relative to it."""
     prefix = as_dir(prefix)
     if kind == "dir":
-        root = Path(str(owner)) / prefix
+        root = inside(Path(str(owner)), prefix) if prefix else Path(str(owner))
         if not root.is_dir():
             return {}
-        return {
-            p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-        }
+        return {rel: p.read_bytes() for rel, p in _dir_files(Path(str(owner)), root)}
     assert isinstance(owner, int)
     files = session.catalog.read_files(kind, owner, prefix)
     return {path[len(prefix):]: data for path, data in files.items()}
+
+
+def _dir_files(stage_root: Path, root: Path) -> list[tuple[str, Path]]:
+    """(path relative to `root`, file) of the regular files below `root` that resolve inside the stage."""
+    base = stage_root.resolve()
+    found = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and base in p.resolve().parents:
+            found.append((p.relative_to(root).as_posix(), p))
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,7 +141,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
     if url is not None:
         if not url.lower().startswith("file://"):
             raise errors.not_supported(f"Stage URL '{url}' (only file:// local directories are)")
-        local_path(url).mkdir(parents=True, exist_ok=True)
+        stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     with session.catalog.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
@@ -147,7 +182,7 @@ def put(session: Session, stmt: ast.Put) -> Result:
         stored, target = (gzip.compress(data, mtime=0), name + ".gz") if compress else (data, name)
         path = as_dir(prefix) + target
         if kind == "dir":
-            dest = Path(str(owner)) / path
+            dest = inside(Path(str(owner)), path)
             ok = overwrite or not dest.exists()
             if ok:
                 dest.parent.mkdir(parents=True, exist_ok=True)
@@ -170,18 +205,30 @@ def _listing(session: Session, ref: ast.StageRef, pattern: str | None,
     if kind == "dir":
         root = Path(str(owner))
         entries = []
-        for p in sorted(root.rglob("*")):
-            rel = p.relative_to(root).as_posix()
-            if p.is_file() and rel.startswith(prefix):
+        for rel, p in _dir_files(root, root):
+            if rel.startswith(prefix):
                 data = p.read_bytes()
                 entries.append((rel, len(data), hashlib.md5(data).hexdigest(), _mtime(p)))
     else:
         assert isinstance(owner, int)
         entries = list(session.catalog.list_files(kind, owner, prefix))  # type: ignore[arg-type]
     if pattern is not None:
-        rx = re.compile(pattern)
-        entries = [e for e in entries if rx.fullmatch(e[0])]
+        keep = set(matching(session, pattern, [e[0] for e in entries]))
+        entries = [e for e in entries if e[0] in keep]
     return loc, entries
+
+
+def matching(session: Session, pattern: str, names: list[str]) -> list[str]:
+    """The names a PATTERN matches whole, by RE2 (DuckDB's regex engine): linear time, so no pattern
+    can hang the statement as a backtracking engine would on `(a+)+$`."""
+    if not names:
+        names = [""]  # still compile the pattern: a bad one is an error even on an empty stage
+    try:
+        rows = session.catalog.data_query("SELECT list_filter(?::VARCHAR[], lambda x: regexp_full_match(x, ?))",
+                                          [names, pattern])
+    except duckdb.InvalidInputException as e:
+        raise errors.invalid_regex(pattern, str(e).split(":")[-1].strip()) from None
+    return [n for n in rows[0][0] if n]
 
 
 def _mtime(p: Path) -> object:
@@ -230,7 +277,7 @@ def remove(session: Session, stmt: ast.RemoveFiles) -> Result:
     paths = [e[0] for e in entries]
     if kind == "dir":
         for p in paths:
-            (Path(str(owner)) / p).unlink(missing_ok=True)
+            inside(Path(str(owner)), p).unlink(missing_ok=True)
     else:
         assert isinstance(owner, int)
         session.catalog.remove_files(kind, owner, paths)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
@@ -13,7 +14,7 @@ from lark import Lark, Token
 from lark import lexer as lark_lexer
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
-from snowreg.errors import ProgrammingError, syntax_error
+from snowreg.errors import ProgrammingError, nested_too_deeply, syntax_error
 from snowreg.grammar import ast
 from snowreg.grammar.build import Builder, BuildError
 
@@ -61,20 +62,34 @@ def build_parser(*, strict: bool = False) -> Lark:
 
 
 def _cache_file(grammar: str) -> str | None:
-    """Lark's parse tables, kept in the user's own cache directory (never a shared temp dir: the
-    cache is a pickle). The file name carries a hash of the grammar, so installs with different
-    grammars (several virtualenvs, a checkout being edited) do not overwrite each other's tables;
-    Lark also checks the grammar and options inside the file. SNOWREG_NO_GRAMMAR_CACHE=1 turns it off."""
-    if os.environ.get("SNOWREG_NO_GRAMMAR_CACHE"):
+    """Lark's parse tables, kept in the user's own cache directory. The cache is a pickle, so it is
+    used only from a directory that is this user's alone (owner-only permissions, not a link) and
+    a file only this user can write; anything else is not read. The file name carries a hash of the
+    grammar, so installs with different grammars do not overwrite each other's tables (Lark also
+    checks the grammar and options inside the file). SNOWREG_NO_GRAMMAR_CACHE=1 turns it off."""
+    if os.environ.get("SNOWREG_NO_GRAMMAR_CACHE") or not hasattr(os, "getuid"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "snowreg")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
+        if not _private(folder, directory=True):
+            return None
+        digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+        path = os.path.join(folder, f"grammar-lalr-{digest}.cache")
+        if os.path.lexists(path) and not _private(path, directory=False):
+            os.unlink(path)  # planted or loosened: never unpickle it; Lark writes a fresh one
     except OSError:
         return None
-    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
-    return os.path.join(folder, f"grammar-lalr-{digest}.cache")
+    return path
+
+
+def _private(path: str, *, directory: bool) -> bool:
+    """Owned by this user, not a link, and writable by no one else (a directory: no access for others)."""
+    st = os.lstat(path)
+    kind_ok = stat.S_ISDIR(st.st_mode) if directory else stat.S_ISREG(st.st_mode)
+    others = 0o077 if directory else 0o022
+    return kind_ok and st.st_uid == os.getuid() and not st.st_mode & others
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +125,7 @@ def _parse(text: str) -> tuple[ast.Statement, ...]:
     except BuildError as e:  # raised from Builder.__default__, which Lark does not wrap
         raise _from_build(e, text) from None
     except RecursionError:  # nesting deeper than the tree walk can follow
-        raise _at_token(text, 0) from None
+        raise nested_too_deeply() from None
 
 
 def error_at(text: str, pos: int, token: str) -> ProgrammingError:

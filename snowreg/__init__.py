@@ -50,6 +50,8 @@ def _find_sibling_packages() -> None:
 _find_sibling_packages()
 
 if TYPE_CHECKING:  # the lazily imported names below, for type checkers
+    from collections.abc import Iterable
+
     from snowreg.dbapi import Connection, DictCursor
     from snowreg.engine.api import explain_access
     from snowreg.grammar.ast import Statement
@@ -71,22 +73,28 @@ __all__ = [
 
 def connect(database: str | None = None, schema: str | None = None, role: str | None = None,
             user: str | None = None, path: str | os.PathLike[str] | None = None, *, live_versions: bool = True,
-            **kwargs: Any) -> Connection:
+            stage_roots: Iterable[str | os.PathLike[str]] = (), **kwargs: Any) -> Connection:
     """A PEP 249 connection over a fresh private in-memory registry, or the persistent one at `path`.
 
     `database` / `schema` are created when missing (a convenience for tests; Snowflake would refuse).
     `live_versions=False` stops reporting the live-version capability, so snowflake-ml-python (and
     `snowreg.Registry`) log models through a temporary stage and CREATE MODEL ... FROM @stage instead.
+    `stage_roots`: the local folders `CREATE STAGE … URL = 'file://…'` may use (besides the registry
+    directory); none by default. Connections to one `path` in one process share one state.
     Other keyword arguments of `snowflake.connector.connect` (account, password, warehouse, ...) are
     accepted; `warehouse` is remembered, the rest ignored.
     """
     from snowreg.dbapi import Connection
     from snowreg.engine.api import Catalog
 
-    catalog = Catalog(path)
-    return Connection(catalog, user=user, role=role, database=database, schema=schema,
-                      warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,
-                      autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"))
+    catalog = Catalog.open(path, stage_roots)
+    try:
+        return Connection(catalog, user=user, role=role, database=database, schema=schema,
+                          warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,
+                          autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"))
+    except BaseException:
+        catalog.release()
+        raise
 
 
 def parse(text: str) -> list[Statement]:

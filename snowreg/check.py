@@ -12,7 +12,7 @@ import argparse
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -47,10 +47,12 @@ class Problem:
 
 def main(args: argparse.Namespace) -> int:
     """Entry point of `snowreg check`: 0 when clean, 1 when a problem was found, 2 when it could not run."""
+    from snowreg.script import ScriptError, read_script
+
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
-    except OSError as e:
-        print(f"snowreg check: cannot read {args.file}: {e.strerror}", file=sys.stderr)
+        text = read_script(args.file)
+    except ScriptError as e:
+        print(f"snowreg check: {e}", file=sys.stderr)
         return 2
     missing = missing_registry(args.db, can_create=False)
     if missing is not None:
@@ -58,7 +60,8 @@ def main(args: argparse.Namespace) -> int:
         return 2
     try:
         problems, sources = check_script(text, args.file, path=args.db, database=args.database,
-                                         schema=args.schema, role=args.role, user=args.user)
+                                         schema=args.schema, role=args.role, user=args.user,
+                                         stage_roots=getattr(args, "stage_roots", ()))
     except (OSError, errors.Error) as e:
         print(f"snowreg check: {e}", file=sys.stderr)
         return 2
@@ -74,13 +77,18 @@ def main(args: argparse.Namespace) -> int:
 
 
 def check_script(text: str, file: str = "<script>", *, path: str | None = None, database: str | None = None,
-                 schema: str | None = None, role: str | None = None,
-                 user: str | None = None) -> tuple[list[Problem], list[str]]:
-    """Dry-run a script; the problems found, each with its source line and a caret under the column."""
+                 schema: str | None = None, role: str | None = None, user: str | None = None,
+                 stage_roots: Sequence[str] = ()) -> tuple[list[Problem], list[str]]:
+    """Dry-run a script; the problems found, each with its source line and a caret under the column.
+
+    Nothing outside the temporary copy changes: statements that would write local files are only
+    described, and stages read only the folders granted in `stage_roots`.
+    """
     import snowreg
 
     with registry_copy(path) as copy:
-        conn = snowreg.connect(database=database, schema=schema, role=role, user=user, path=copy)
+        conn = snowreg.connect(database=database, schema=schema, role=role, user=user, path=copy,
+                               stage_roots=stage_roots)
         try:
             return check_text(conn, text, file)
         finally:

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import snowreg
 from snowreg import errors
@@ -25,6 +24,8 @@ def _connection_options(p: argparse.ArgumentParser, *, create: bool) -> None:
     p.add_argument("--schema", metavar="S", help="current schema (created when missing)")
     p.add_argument("--role", metavar="R", help="primary role (USE ROLE at connect)")
     p.add_argument("--user", metavar="U", help="user name (created holding PUBLIC when missing)")
+    p.add_argument("--stage-root", metavar="DIR", action="append", default=[], dest="stage_roots",
+                   help="a folder local-directory stages may use (repeatable; default: none)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,10 +50,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _read(file: str, prog: str) -> str | None:
+    """A script's text (UTF-8, a BOM accepted), or None after one line on stderr saying why not."""
+    from snowreg.script import ScriptError, read_script
+
     try:
-        return sys.stdin.read() if file == "-" else Path(file).read_text()
-    except OSError as e:
-        print(f"{prog}: cannot read {file}: {e.strerror}", file=sys.stderr)
+        return read_script(file)
+    except ScriptError as e:
+        print(f"{prog}: {e}", file=sys.stderr)
         return None
 
 

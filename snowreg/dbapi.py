@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from snowreg import errors
 from snowreg.connector import ConnectionSurface, CursorSurface
-from snowreg.engine.api import Catalog, Result, Session, authenticate, history, login, transaction
+from snowreg.engine.api import Catalog, Result, Session, authenticate, guarded, history, login, transaction
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -45,6 +46,7 @@ class Connection(ConnectionSurface):
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
+        self._lock = threading.RLock()
         user_name, role_name = login(catalog, user, role)
         self._session = Session(catalog, user=user_name, role=role_name,
                                 warehouse=resolve_ident(warehouse) if warehouse is not None else None,
@@ -167,7 +169,7 @@ class Connection(ConnectionSurface):
         self._closed = True
         self._session.close()
         if self._owns_catalog:
-            self._catalog.close()
+            self._catalog.release()
 
     def __enter__(self) -> Connection:
         return self
@@ -255,8 +257,10 @@ class Cursor(CursorSurface):
 
     def _run(self, stmt: ast.Statement, text: str, describe_only: bool = False) -> None:
         self.query = text
+        session = self.connection.session
         try:
-            result = execute_statement(stmt, self.connection.session, describe_only)
+            with self.connection._lock:  # threads sharing a connection take turns (threadsafety 2)
+                result = guarded(session, lambda: execute_statement(stmt, session, describe_only))
         except errors.Error as e:
             failed = self._fail(e)
             self.connection.session.record_query(failed.sfqid or "", None)

@@ -158,23 +158,25 @@ def intros(accuracies: dict[str, float]) -> dict[str, str]:
     }
 
 
-def lifecycle(conn: Any) -> None:
-    """The whole demo on an open connection: set up, the placeholder's error, the example scripts."""
+def lifecycle(conn: Any, tmp: Path) -> None:
+    """The whole demo on an open connection: set up, the placeholder's error, the example scripts.
+
+    `tmp` is the folder the connection may use for local-directory stages (file://dev_models in it).
+    """
     _say("Training scikit-learn models on generated data and logging versions of ML.DEV.MY_MODEL ...")
     accuracies = setup(conn)
     expected_error(conn)
-    with tempfile.TemporaryDirectory(prefix="snowreg-demo-") as tmp:
-        _say("\nmultiple_schemas.sql reads two model versions from the stage URL file://dev_models "
-             "(a temporary folder, removed at the end):")
-        write_dev_versions(Path(tmp))
-        here = os.getcwd()
-        os.chdir(tmp)  # file://dev_models is relative to the current directory; every path held is absolute
-        try:
-            texts = intros(accuracies)
-            for name in SCRIPTS:
-                run_script(conn, examples_dir() / name, texts[name])
-        finally:
-            os.chdir(here)
+    _say("\nmultiple_schemas.sql reads two model versions from the stage URL file://dev_models "
+         "(a temporary folder, removed at the end):")
+    write_dev_versions(tmp)
+    here = os.getcwd()
+    os.chdir(tmp)  # file://dev_models is relative to the current directory; every path held is absolute
+    try:
+        texts = intros(accuracies)
+        for name in SCRIPTS:
+            run_script(conn, examples_dir() / name, texts[name])
+    finally:
+        os.chdir(here)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -209,11 +211,12 @@ def main(args: argparse.Namespace) -> int:
 def run_demo(path: Path | None) -> None:
     import snowreg
 
-    conn = snowreg.connect(path=path)
-    try:
-        lifecycle(conn)
-    finally:
-        conn.close()
+    with tempfile.TemporaryDirectory(prefix="snowreg-demo-") as tmp:
+        conn = snowreg.connect(path=path, stage_roots=[tmp])  # the demo grants its own temporary folder
+        try:
+            lifecycle(conn, Path(tmp))
+        finally:
+            conn.close()
 
 
 @contextmanager

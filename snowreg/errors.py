@@ -404,3 +404,47 @@ def statement_not_found(sfqid: str) -> ProgrammingError:
 def invalid_value(msg: str) -> ProgrammingError:
     """251007 ER_INVALID_VALUE: a bad argument to a connector method (autocommit("yes"))."""
     return ProgrammingError(msg, 251007, None)
+
+
+def tampered_file(path: str) -> OperationalError:
+    """A stored file whose content no longer hashes to what the registry recorded: never unpickled."""
+    return OperationalError(f"The stored file '{path}' does not match the hash recorded when it was stored; "
+                            "the registry refuses to use it.", 250003, "XX000")
+
+
+def nested_too_deeply() -> NotSupportedError:
+    """A statement nested deeper than snowreg can compile (Snowflake's own limit is not documented)."""
+    return NotSupportedError(f"{COMPILATION}A statement nested this deeply (parentheses, subqueries, CASE or NOT) "
+                             "is not supported by snowreg; simplify it.", 2, "0A000")
+
+
+def statement_timeout(seconds: int) -> OperationalError:
+    """000630: the statement ran past STATEMENT_TIMEOUT_IN_SECONDS and was canceled."""
+    return OperationalError(f"Statement reached its statement or warehouse timeout of {seconds} second(s) and was "
+                            "canceled.", 630, "57014")
+
+
+def invalid_regex(pattern: str, detail: str) -> ProgrammingError:
+    """100048: a regular expression that does not compile."""
+    return ProgrammingError(f"Invalid regular expression: '{pattern}', {detail}", 100048, "2201B")
+
+
+def registry_unavailable(directory: str, locked: bool, detail: str) -> OperationalError:
+    """A registry directory that cannot be opened; `locked`: another process holds it."""
+    if locked:
+        return OperationalError(f"The registry at {directory} is in use by another process; close it there first.",
+                                250001, "08001")
+    return OperationalError(f"Cannot open the registry at {directory}: {detail}", 250001, "08001")
+
+
+def stage_path_outside(path: str) -> ProgrammingError:
+    """A stage path that would leave its stage (`..`, absolute, or through a link)."""
+    return ProgrammingError(f"{COMPILATION}The stage path '{path}' leaves its stage: '..', '.' and absolute "
+                            "segments are not allowed.", 2003, "42S02")
+
+
+def stage_url_not_allowed(url: str) -> ProgrammingError:
+    """A local-directory stage outside the folders the embedding program granted."""
+    return ProgrammingError(
+        f"{COMPILATION}The stage URL '{url}' is outside the folders this registry may use for stages "
+        "(grant one with connect(stage_roots=[...]), patch(stage_roots=[...]) or --stage-root).", 3001, "42501")

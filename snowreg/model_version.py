@@ -272,7 +272,7 @@ class ModelVersion:
         for rel in paths:
             for row in self._sql(f"LIST {literal(base + rel)}"):
                 path = "/".join(row["name"].split("/")[2:])  # versions/<v>/...
-                local_dir = (target / path).parent
+                local_dir = _below(target, path).parent
                 local_dir.mkdir(parents=True, exist_ok=True)
                 self._sql(f"GET {literal(base + path)} {literal(local_dir.resolve().as_uri())}")
                 got.append(path)
@@ -292,14 +292,23 @@ class ModelVersion:
         from snowreg.engine.api import load_model
 
         owner = self._registry.get_model(self._names.fqn)._show()["owner"]
-        role = self._sql("SELECT CURRENT_ROLE() AS ROLE")[0]["ROLE"]
-        if not role or resolve_client_ident(role) != owner:
+        role = self._registry._conn.session.role  # the session's own, never a value SQL could set
+        if not role or role != owner:
             raise RuntimeError("model registry: cannot load this model — only the model's owner role is "
                                "permitted. You may use export() instead.")
         with tempfile.TemporaryDirectory(prefix="snowreg-load-") as tmp:
             paths = self._download(Path(tmp), ("model/",))
             files = {p: Path(tmp, p).read_bytes() for p in paths}
         return load_model(files).model
+
+
+def _below(target: Path, path: str) -> Path:
+    """`target / path`, refused unless it stays inside `target` (export never writes elsewhere)."""
+    base = target.resolve()
+    full = (base / path).resolve()
+    if base not in full.parents:
+        raise ValueError(f"The version file path {path!r} would leave the export folder {target}.")
+    return full
 
 
 def _input_frame(X: pd.DataFrame, inputs: list[str]) -> pd.DataFrame:

@@ -127,11 +127,14 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
     `database` / `schema`: defaults for connections that name none.
     `live_versions=False`: the connections do not report the live-version capability, so
     snowflake-ml-python logs models through a temporary stage (as against an older account).
+    `stage_roots`: local folders `CREATE STAGE … URL = 'file://…'` may use (none by default).
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, targets: Iterable[str] = (),
-                 database: str | None = None, schema: str | None = None, live_versions: bool = True) -> None:
+                 database: str | None = None, schema: str | None = None, live_versions: bool = True,
+                 stage_roots: Iterable[str | os.PathLike[str]] = ()) -> None:
         self.path = path
+        self.stage_roots = tuple(stage_roots)
         self.targets = tuple(targets)
         self.database, self.schema = database, schema
         self.live_versions = live_versions
@@ -142,12 +145,12 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
     def _recreate_cm(self) -> patch:
         """Each call of a decorated function gets its own fresh registry."""
         return patch(self.path, targets=self.targets, database=self.database, schema=self.schema,
-                     live_versions=self.live_versions)
+                     live_versions=self.live_versions, stage_roots=self.stage_roots)
 
     def __enter__(self) -> patch:
         if self.catalog is not None:
             raise RuntimeError("this patch() is already active")
-        self.catalog = Catalog(self.path)
+        self.catalog = Catalog.open(self.path, self.stage_roots)
         try:
             for module, attr in CONNECT_TARGETS:
                 self._replace(module, attr, optional=True)
@@ -170,7 +173,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
                 conn.close()
         self.connections.clear()
         if self.catalog is not None:
-            self.catalog.close()
+            self.catalog.release()
             self.catalog = None
 
     def _replace(self, module_name: str, attr: str, optional: bool) -> None:

@@ -149,10 +149,15 @@ class Registry:
             pip_requirements=pip_requirements)
         self._upload_and_create(files, names, version, exists)
         mv = ModelVersion(self, names, version)
-        if comment is not None:
-            mv.comment = comment
-        if metrics:
-            mv._set_metrics(metrics)
+        try:
+            if comment is not None:
+                mv.comment = comment
+            if metrics:
+                mv._set_metrics(metrics)
+        except BaseException:  # all or nothing: no model or version is left by a failed log_model
+            self._sql(f"ALTER MODEL {names.fqn} DROP VERSION {quote_ident(version)}" if exists
+                      else f"DROP MODEL {names.fqn}")
+            raise
         return mv
 
     def _random_version(self, names: Names, exists: bool) -> str:
@@ -253,9 +258,11 @@ class Registry:
         """(name, local directory) of this registry's temporary stage, created on first use."""
         if self._stage_dir is None:
             if root is None:
-                self._workdir = tempfile.TemporaryDirectory(prefix="snowreg-registry-")
+                scratch = self._conn.session.catalog.scratch()  # inside a persistent registry: freed on reopen
+                self._workdir = tempfile.TemporaryDirectory(prefix="snowreg-registry-", dir=scratch)
                 root = Path(self._workdir.name).resolve()
             name = f"{self.location}.SNOWREG_TEMP_STAGE_{random.randrange(16**10):010X}"
+            self._conn.session.catalog.allow_stage_root(root)  # the registry's own folder, granted by us
             url = root.as_uri().replace("'", "\\'")
             self._sql(f"CREATE TEMPORARY STAGE {name} URL = '{url}'")
             self._stage_dir = (name, root)

@@ -112,7 +112,7 @@ class Objects:
             return []
 
         def read() -> list[str]:
-            rows = self._session.catalog.query(
+            rows = self._session.catalog.data_query(
                 "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
                 "ORDER BY table_name", [database, schema])
             return [r[0] for r in rows]
@@ -123,7 +123,7 @@ class Objects:
             where = self.qualify(parts)
             if where is None:
                 return []
-            rows = self._session.catalog.query(
+            rows = self._session.catalog.data_query(
                 "SELECT column_name FROM information_schema.columns WHERE table_catalog = ? AND table_schema = ? "
                 "AND table_name = ? ORDER BY ordinal_position", list(where))
             return [r[0] for r in rows]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -48,12 +49,31 @@ def missing_registry(path: str | None, *, can_create: bool = True) -> str | None
     return f"no registry at {path} ({create}`snowreg demo --db {path}` makes one with the guide's models)"
 
 
+class ScriptError(Exception):
+    """A script that cannot be read or is not UTF-8 text; `str()` is one line for the user."""
+
+
+def read_script(file: str) -> str:
+    """The text of a script file ('-': standard input), decoded as UTF-8 with an optional BOM."""
+    if file == "-" and not hasattr(sys.stdin, "buffer"):  # a text stream put in its place (tests, embedding)
+        return sys.stdin.read().removeprefix("\ufeff")
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as e:
+        raise ScriptError(f"cannot read {file}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ScriptError(f"{file} is not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start})") from None
+
+
 def connect(args: argparse.Namespace) -> Any:
     """The connection a `run` / `repl` command line asks for (raises errors.Error)."""
     import snowreg
 
     return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                           path=Path(args.db).resolve() if args.db else None)
+                           path=Path(args.db).resolve() if args.db else None,
+                           stage_roots=getattr(args, "stage_roots", ()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,21 +209,14 @@ def run_text(conn: Any, text: str, file: str, fmt: str, out: TextIO, err: TextIO
 
 def open_connection(args: argparse.Namespace, prog: str, err: TextIO) -> Any:
     """The connection for `run` / `repl`, or None after saying (one line on `err`) why there is none."""
-    import duckdb
-
     problem = None if getattr(args, "create", False) else missing_registry(args.db)
     if problem is not None:
         err.write(f"{prog}: {problem}\n")
         return None
     try:
         return connect(args)
-    except errors.Error as e:
+    except errors.Error as e:  # a registry locked by another process among them
         err.write(f"{prog}: {e}\n")
-    except duckdb.IOException as e:  # the catalog lets DuckDB's lock error through
-        pid = re.search(r"PID (\d+)", str(e))
-        held = f" (process {pid.group(1)})" if pid else ""
-        err.write(f"{prog}: the registry {args.db} is open in another process{held}; "
-                  "a registry directory serves one process at a time\n")
     return None
 
 

@@ -121,7 +121,8 @@ def test_a_registry_open_elsewhere_is_a_one_line_error(tmp_path: Path) -> None:
     with snowreg.connect(path=tmp_path / "reg"):
         done = snowreg_cmd("run", "-", "--db", "reg", cwd=tmp_path, stdin="SELECT 1;\n")
     assert done.returncode == 2
-    assert len(done.stderr.splitlines()) == 1 and "open in another process" in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "in use by another process" in done.stderr
+    assert str(tmp_path / "reg") in done.stderr  # it names the directory
 
 
 def test_a_reader_leaving_early_is_no_error(tmp_path: Path) -> None:

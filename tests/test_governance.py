@@ -42,7 +42,7 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def admin(versions: Path) -> Iterator[Any]:
-    conn = snowreg.connect(database="D", schema="S")
+    conn = snowreg.connect(database="D", schema="S", stage_roots=[versions])
     run(conn, f"CREATE STAGE D.S.ART URL = '{versions.as_uri()}'")
     run(conn, "CREATE MODEL D.S.M WITH VERSION V1 FROM @D.S.ART/v1")
     run(conn, "CREATE USER tester")
@@ -292,7 +292,7 @@ def test_example_multiple_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.chdir(tmp_path)
     text = EXAMPLE.read_text()
     has_inference = importlib.util.find_spec("snowreg.engine.inference.statement") is not None
-    with snowreg.connect() as conn:
+    with snowreg.connect(stage_roots=[tmp_path]) as conn:
         for stmt in snowreg.parse(text):
             if "!predict" in text[stmt.span.start:stmt.span.end] and not has_inference:
                 pytest.skip("model calls in SQL (issue 3) are not there yet")

@@ -142,7 +142,7 @@ models = st.sampled_from(MODELS)
 class GovernanceMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.admin = snowreg.connect(database="D", schema="S")
+        self.admin = snowreg.connect(database="D", schema="S", stage_roots=[version_root()])
         for sql in ("CREATE SCHEMA D.PUB", f"CREATE STAGE D.PUB.ART URL = '{version_root().as_uri()}'",
                     "GRANT USAGE ON DATABASE D TO ROLE PUBLIC", "GRANT USAGE ON SCHEMA D.PUB TO ROLE PUBLIC",
                     "GRANT READ ON STAGE D.PUB.ART TO ROLE PUBLIC", "CREATE USER tester"):

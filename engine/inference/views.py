@@ -85,7 +85,7 @@ def forget(catalog: Catalog) -> None:
 
 
 def _load(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
-    rows = catalog.query("SELECT database_name, schema_name, view_name, comment FROM duckdb_views() "
+    rows = catalog.data_query("SELECT database_name, schema_name, view_name, comment FROM duckdb_views() "
                          "WHERE NOT internal AND starts_with(comment, ?)", [_MARK])
     out = {}
     for db, schema, name, comment in rows:

@@ -158,12 +158,16 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
 
 
 def sync_context(session: Session, tr: translate.Translation) -> None:
-    """Hand DuckDB the session's context; INFORMATION_SCHEMA views also need the models the role sees."""
+    """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
     extra: dict[str, Any] = {}
-    if any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables):
-        extra["snowreg_visible"] = privileges.visible_model_ids(session)
+    information = any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables)
+    if information:
         extra.update(privileges.visible_containers(session))
     session.sync_duckdb_variables(extra)
+    if information:
+        session.expose_information(privileges.visible_model_ids(session))
+    else:
+        session.withdraw_information()
 
 
 def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Result:

@@ -1,0 +1,99 @@
+"""The engine's outer error boundary: whatever a statement raises leaves it as a Snowflake-shaped error."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+
+import duckdb
+
+from snowreg import errors
+from snowreg.engine.result import Result
+from snowreg.engine.session import Session
+from snowreg.engine.sql import duckerrors
+
+_DEFAULT_TIMEOUT = 172800  # Snowflake's default STATEMENT_TIMEOUT_IN_SECONDS (two days): no timer
+
+
+def guarded(session: Session, run: Callable[[], Result]) -> Result:
+    """Run one statement: DuckDB, OS, regex and recursion failures become snowreg errors, the
+    session's STATEMENT_TIMEOUT_IN_SECONDS interrupts DuckDB, and a failed statement never leaves the
+    session's DuckDB connection in an aborted transaction."""
+    timer = _Timer(session)
+    try:
+        return run()
+    except BaseException as e:
+        _recover(session)
+        if timer.fired:
+            raise errors.statement_timeout(timer.seconds) from None
+        translated = _translate(e, session)
+        if translated is None:
+            raise
+        raise translated from None
+    finally:
+        timer.cancel()
+
+
+def _translate(e: BaseException, session: Session) -> errors.Error | None:
+    if isinstance(e, errors.Error):
+        return None
+    if isinstance(e, RecursionError):
+        return errors.nested_too_deeply()
+    if isinstance(e, duckdb.Error):
+        return duckerrors.translate(e, session.database, session.schema)
+    if isinstance(e, re.error):
+        return errors.invalid_regex(str(e.pattern), str(e))
+    if isinstance(e, OSError):
+        where = f": {e.filename}" if e.filename else ""
+        return errors.OperationalError(f"{e.strerror or e}{where}", 253006, "58030")
+    return None
+
+
+def _recover(session: Session) -> None:
+    """DuckDB refuses everything after an error inside an explicit transaction until a ROLLBACK;
+    Snowflake's connection stays usable. Roll the aborted transaction back so the next statement runs."""
+    duck = session.open_duck
+    if duck is None:
+        return
+    try:
+        duck.execute("SELECT 1").fetchall()
+    except duckdb.TransactionException:
+        try:
+            duck.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        session.forget_duckdb_path()
+    except duckdb.Error:
+        pass
+
+
+class _Timer:
+    """Interrupts the session's DuckDB work once the statement timeout has passed."""
+
+    def __init__(self, session: Session) -> None:
+        self.fired = False
+        self.seconds = _timeout(session)
+        self._timer: threading.Timer | None = None
+        if 0 < self.seconds < _DEFAULT_TIMEOUT:
+            self._timer = threading.Timer(self.seconds, self._fire, [session])
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self, session: Session) -> None:
+        self.fired = True
+        duck = session.open_duck
+        if duck is not None:
+            duck.interrupt()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def _timeout(session: Session) -> int:
+    text = session.parameters.get("STATEMENT_TIMEOUT_IN_SECONDS")
+    try:
+        return int(text) if text is not None else 0
+    except ValueError:
+        return 0
