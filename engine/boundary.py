@@ -46,7 +46,7 @@ def _translate(e: BaseException, session: Session) -> errors.Error | None:
         return errors.invalid_regex(str(e.pattern), str(e))
     if isinstance(e, OSError):
         where = f": {e.filename}" if e.filename else ""
-        return errors.OperationalError(f"{e.strerror or e}{where}", 253006, "58030")
+        return errors.os_error(f"{e.strerror or e}{where}")
     return None
 
 

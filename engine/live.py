@@ -33,7 +33,7 @@ def execute(session: Session, stmt: ast.LiveVersion) -> Result:
 
 def _create(session: Session, stmt: ast.LiveVersion) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
-        raise errors.compilation_error("invalid property combination 'OR REPLACE' and 'IF NOT EXISTS'", 2025)
+        raise errors.invalid_property_combination()
     db, schema, name = session.qualify(stmt.name)
     if session.catalog.get_schema(db, schema) is None:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")

@@ -258,6 +258,11 @@ def parquet_error(name: str, detail: str) -> ProgrammingError:
     return ProgrammingError(f"Error parsing the parquet file: {name} ({detail}).", 100152, "22000")
 
 
+def os_error(detail: str) -> OperationalError:
+    """An operating-system failure while a statement ran (a file snowreg itself reads or writes)."""
+    return OperationalError(detail, 253006, "58030")
+
+
 def local_file_missing(path: str) -> ProgrammingError:
     """253006: PUT of a local file that does not exist (the connector's text)."""
     return ProgrammingError(f"File doesn't exist: ['{path}']", 253006, "22000")

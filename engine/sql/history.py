@@ -101,7 +101,7 @@ def pipe_inputs(statement: str, earlier: list[str]) -> str:
     def scan(m: re.Match[str]) -> str:
         n = int(m.group(2))
         if not 1 <= n <= len(earlier):
-            raise errors.compilation_error(f"Pipe number ${n} does not refer to an earlier statement", 2000, "42601")
+            raise errors.compilation_error(f"Pipe number ${n} does not refer to an earlier statement")
         return f"{m.group(1)} TABLE(RESULT_SCAN({literal(earlier[-n])}))"
 
     return _PIPE_INPUT.sub(scan, statement)

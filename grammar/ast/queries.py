@@ -1,0 +1,130 @@
+"""Queries with model constructs, DESCRIBE, SHOW of tables and views, live versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from snowreg.grammar.ast.names import NO_SPAN, Name, QualifiedName, Span
+
+# ---------------------------------------------------------------------------------------------
+# Queries with model constructs
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """The callee of a method: `m`, `db.s.m`, `MODEL(m)`, `MODEL(m, v)`, or a `WITH … AS MODEL` alias."""
+
+    model: QualifiedName
+    version: Name | None = None  # None → default version
+    explicit: bool = False  # written as MODEL(...)
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One call argument: its Snowflake SQL text as a template (it may hold nested model calls)."""
+
+    value: Template
+    name: str | None = None  # `name => expr` (resolved identifier)
+    span: Span = field(default=NO_SPAN, compare=False)  # where the value's text starts
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCall:
+    """`callee!method(args)`. `callee` is a ModelRef or the name of a `WITH … AS MODEL` alias."""
+
+    callee: ModelRef
+    method: str  # resolved identifier: PREDICT, or "predict" when quoted
+    args: tuple[Arg, ...]
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TableCall:
+    """`TABLE(<model call> [OVER (PARTITION BY …)])` in FROM."""
+
+    call: ModelCall
+    partition_by: tuple[Template, ...] | None = None  # None: no OVER clause
+    order_by: Template | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """Snowflake SQL text with model constructs taken out: plain text pieces and call nodes in order."""
+
+    parts: tuple[str | ModelCall | TableCall, ...]
+
+    @property
+    def has_calls(self) -> bool:
+        return any(not isinstance(p, str) for p in self.parts)
+
+    @property
+    def text(self) -> str:
+        """The plain text (only meaningful when there are no calls)."""
+        return "".join(p for p in self.parts if isinstance(p, str))
+
+
+@dataclass(frozen=True, slots=True)
+class ModelAlias:
+    """`WITH alias AS MODEL m [VERSION v]`."""
+
+    alias: str  # resolved identifier
+    model: QualifiedName
+    version: Name | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """Any plain SQL statement (SELECT, WITH, INSERT, CREATE TABLE, …) possibly holding model calls.
+
+    `verb` is the upper-cased first keyword(s) (SELECT, WITH, INSERT, UPDATE, DELETE, MERGE, CREATE TABLE,
+    CREATE VIEW, DROP TABLE, …). `model_aliases` are the `WITH … AS MODEL` items, already removed from
+    `body` (the ordinary CTEs stay in the body, with their WITH keyword).
+    """
+
+    verb: str
+    body: Template
+    model_aliases: tuple[ModelAlias, ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Describe:
+    """DESCRIBE|DESC <kind> name (e.g. TABLE, VIEW, STAGE, ARTIFACT REPOSITORY)."""
+
+    kind: str
+    name: QualifiedName
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveVersion:
+    """The client's undocumented live-commit path (docs/SNOWFLAKE.md#s1-1): `CREATE [OR REPLACE] MODEL
+    [IF NOT EXISTS] m WITH LIVE VERSION v`, `ALTER MODEL [IF EXISTS] m ADD LIVE VERSION v`,
+    `ALTER MODEL [IF EXISTS] m COMMIT VERSION v [RENAME TO m2] [RENAME VERSION TO v2]`."""
+
+    action: Literal["CREATE", "ADD", "COMMIT"]
+    name: QualifiedName
+    version: Name
+    or_replace: bool = False
+    if_not_exists: bool = False
+    if_exists: bool = False
+    rename_to: QualifiedName | None = None  # COMMIT: the model's new name
+    rename_version_to: Name | None = None  # COMMIT: the version's new name
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ShowObjects:
+    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY KEYS [LIKE] [IN …] [STARTS WITH] [LIMIT]."""
+
+    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS"]
+    terse: bool = False
+    like: str | None = None
+    scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None
+    scope_name: QualifiedName | None = None  # DATABASE d → name=d; SCHEMA [d.]s → name=s, schema=d
+    starts_with: str | None = None
+    limit: int | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
