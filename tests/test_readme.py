@@ -3,6 +3,7 @@ it shows parses, and every install hint works from a clone (snowreg is on no pac
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -11,6 +12,7 @@ import shlex
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,26 @@ def interpreter(code: str, number: int) -> str:
                 "(install the client-tests extra into .venv-client to run it)")
 
 
+@contextlib.contextmanager
+def _server_for(code: str) -> Iterator[None]:
+    """A block that connects to `snowreg serve` on the README's port gets one, started as the README says."""
+    port = re.search(r"host=\"127\.0\.0\.1\", port=(\d+)", code)
+    if port is None:
+        yield
+        return
+    server = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", port.group(1),
+                               "--database", "ML", "--schema", "DEV"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        ready = server.stdout.readline()
+        if "listening on" not in ready:
+            pytest.skip(f"snowreg serve could not listen on the README's port {port.group(1)}: {ready!r}")
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def expected_output(code: str) -> list[str]:
     """What `print(...)  # shown` lines of a block say they print."""
     return [m.group(1) for m in re.finditer(r"^print\(.*\)\s+#\s*(.+)$", code, re.M)]
@@ -76,7 +98,8 @@ def test_python_block_runs_as_written(number: int, tmp_path: Path) -> None:
     else:
         (tmp_path / "readme_block.py").write_text(code)
         command = [python, "readme_block.py"]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    with _server_for(code):
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"README Python block {number} failed:\n{done.stdout}\n{done.stderr}"
     shown = expected_output(code)
     if shown:

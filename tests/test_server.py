@@ -365,7 +365,8 @@ if HAVE_CONNECTOR:
         assert got["ARROW"][1:] == (dt.time(12, 34, 56, 789000), bytearray(b"\xab\xcd"), dt.date(1969, 12, 31),
                                     12345678901234567890123, Decimal("-1.500"), 2.5, False, None)
         assert got["ARROW"] == got["JSON"]
-        assert got["ARROW"][0] == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+        # A TIMESTAMP_LTZ literal reads in the session's TIMEZONE, America/Los_Angeles by default (UTC-8).
+        assert got["ARROW"][0] == dt.datetime(2024, 1, 2, 11, 4, 5, tzinfo=dt.UTC)
 
     def test_connector_qmark_bindings_and_describe(server: str) -> None:
         with connect(server, paramstyle="qmark") as conn:
