@@ -15,7 +15,7 @@ from snowreg.catalog import ModelRow
 from snowreg.catalog.manifest import read_version
 from snowreg.engine import stages
 from snowreg.engine.access import privileges
-from snowreg.engine.models import rule_error
+from snowreg.engine.models import creation_target, rule_error
 from snowreg.engine.resolve import SYSTEM_ALIASES, find_model_or_none
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
@@ -32,19 +32,10 @@ def execute(session: Session, stmt: ast.LiveVersion) -> Result:
 
 
 def _create(session: Session, stmt: ast.LiveVersion) -> Result:
-    if stmt.or_replace and stmt.if_not_exists:
-        raise errors.invalid_property_combination()
-    db, schema, name = session.qualify(stmt.name)
-    if session.catalog.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-    existing = session.catalog.get_model(db, schema, name)
-    if existing is not None:
-        if stmt.if_not_exists:
-            return status(f"{name} already exists, statement succeeded.")
-        if not stmt.or_replace:
-            raise errors.already_exists("Object", name)
-        privileges.check_model(session, existing, "own")
-    privileges.check_create_in_schema(session, db, schema, "MODEL")
+    target = creation_target(session, stmt.name, stmt.or_replace, stmt.if_not_exists)
+    if isinstance(target, Result):
+        return target
+    db, schema, name, existing = target
     version = _new_version_name(session, stmt.version)
     with session.catalog.transaction():
         if existing is not None:

@@ -45,18 +45,10 @@ def _content(session: Session, source: ast.ModelSource) -> tuple[VersionContent,
 
 
 def create_model(session: Session, stmt: ast.CreateModel) -> Result:
-    if stmt.or_replace and stmt.if_not_exists:
-        raise errors.invalid_property_combination()
-    db, schema, name = session.qualify(stmt.name)
-    _check_schema(session, db, schema)
-    existing = session.catalog.get_model(db, schema, name)
-    if existing is not None:
-        if stmt.if_not_exists:
-            return status(f"{name} already exists, statement succeeded.")
-        if not stmt.or_replace:
-            raise errors.already_exists("Object", name)
-        privileges.check_model(session, existing, "own")
-    privileges.check_create_in_schema(session, db, schema, "MODEL")
+    target = creation_target(session, stmt.name, stmt.or_replace, stmt.if_not_exists)
+    if isinstance(target, Result):
+        return target
+    db, schema, name, existing = target
     with session.catalog.transaction():  # the files' blobs too: a failure leaves nothing behind
         content, source_version = _content(session, stmt.source)
         version = session.name(stmt.version) if stmt.version is not None else source_version or "V1"
@@ -64,6 +56,25 @@ def create_model(session: Session, stmt: ast.CreateModel) -> Result:
             session.catalog.drop_model(existing.id)
         session.catalog.create_model(db, schema, name, session.role, version, content)
     return status(f"Model {quote_ident(name)} successfully created.")
+
+
+def creation_target(session: Session, qn: ast.QualifiedName, or_replace: bool, if_not_exists: bool
+                    ) -> tuple[str, str, str, ModelRow | None] | Result:
+    """Where CREATE [OR REPLACE] MODEL [IF NOT EXISTS] puts a model and the model it replaces, checked;
+    or the statement's answer when IF NOT EXISTS finds the model already there."""
+    if or_replace and if_not_exists:
+        raise errors.invalid_property_combination()
+    db, schema, name = session.qualify(qn)
+    _check_schema(session, db, schema)
+    existing = session.catalog.get_model(db, schema, name)
+    if existing is not None:
+        if if_not_exists:
+            return status(f"{name} already exists, statement succeeded.")
+        if not or_replace:
+            raise errors.already_exists("Object", name)
+        privileges.check_model(session, existing, "own")
+    privileges.check_create_in_schema(session, db, schema, "MODEL")
+    return db, schema, name, existing
 
 
 def _check_schema(session: Session, db: str, schema: str) -> None:

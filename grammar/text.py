@@ -63,6 +63,17 @@ LITERALS_AND_COMMENTS = re.compile(
 )
 
 
+def outside_literals(pattern: re.Pattern[str], sql: str) -> list[re.Match[str]]:
+    """The matches of `pattern` in `sql` that are not inside a literal, quoted identifier or comment."""
+    found: list[re.Match[str]] = []
+    pos = 0
+    for skip in LITERALS_AND_COMMENTS.finditer(sql):
+        found.extend(pattern.finditer(sql, pos, skip.start()))
+        pos = skip.end()
+    found.extend(pattern.finditer(sql, pos))
+    return found
+
+
 def literal(value: Any) -> str:
     """A Python value as a Snowflake SQL literal."""
     if value is None:

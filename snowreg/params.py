@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from snowreg import errors
-from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
+from snowreg.grammar.text import literal, outside_literals
 
 _PLACEHOLDER = re.compile(r"\?|%\((\w+)\)s|%s|%%")
 
@@ -21,7 +21,7 @@ def bind(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
     out: list[str] = []
     pos = 0
     position = 0
-    for m in _iter_placeholders(sql):
+    for m in outside_literals(_PLACEHOLDER, sql):
         out.append(sql[pos:m.start()])
         token = m.group(0)
         if token == "%%":
@@ -38,13 +38,3 @@ def bind(sql: str, params: Sequence[Any] | Mapping[str, Any] | None) -> str:
         pos = m.end()
     out.append(sql[pos:])
     return "".join(out)
-
-
-def _iter_placeholders(sql: str) -> list[re.Match[str]]:
-    found: list[re.Match[str]] = []
-    pos = 0
-    for skip in LITERALS_AND_COMMENTS.finditer(sql):
-        found.extend(_PLACEHOLDER.finditer(sql, pos, skip.start()))
-        pos = skip.end()
-    found.extend(_PLACEHOLDER.finditer(sql, pos))
-    return found

@@ -9,10 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from snowreg import errors
-from snowreg.params import literal
+from snowreg.grammar.text import literal, outside_literals
 
 # Text where a placeholder is not one: string literals, quoted identifiers, $$ strings and comments.
-_SKIP = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|--[^\n]*|/\*.*?\*/", re.S)
 _PLACEHOLDER = re.compile(r"\?|(?<![:\w]):([A-Za-z_]\w*|\d+)")
 EPOCH = dt.datetime(1970, 1, 1)
 
@@ -66,7 +65,7 @@ def substitute(sql: str, values: Mapping[str, Any]) -> str:
     out: list[str] = []
     pos = 0
     position = 0
-    for m in _placeholders(sql):
+    for m in outside_literals(_PLACEHOLDER, sql):
         name = m.group(1)
         if name is None:
             position += 1
@@ -82,13 +81,3 @@ def substitute(sql: str, values: Mapping[str, Any]) -> str:
         pos = m.end()
     out.append(sql[pos:])
     return "".join(out)
-
-
-def _placeholders(sql: str) -> list[re.Match[str]]:
-    found: list[re.Match[str]] = []
-    pos = 0
-    for skip in _SKIP.finditer(sql):
-        found.extend(_PLACEHOLDER.finditer(sql, pos, skip.start()))
-        pos = skip.end()
-    found.extend(_PLACEHOLDER.finditer(sql, pos))
-    return found
