@@ -90,14 +90,20 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
             if like(stmt.like, s.name) and privileges.can_see_schema(session, s.database_name, s.name):
                 current = "Y" if (s.database_name, s.name) == (session.database, session.schema) else "N"
                 rows.append((s.created_on, s.name, "N", current, s.database_name, s.owner or "", s.comment or "",
-                             "", "1", "ROLE", None))
+                             "", 1, "ROLE", None, None))
         if database is not None and like(stmt.like, "INFORMATION_SCHEMA"):
             rows.append((None, "INFORMATION_SCHEMA", "N", "N", database, "", "Views describing the contents of "
-                         "schemas in this database", "", "1", "", None))
+                         "schemas in this database", "", 1, "", None, None))
         rows.sort(key=lambda r: (r[4], r[1]))
+    rows = _limit(rows, stmt.starts_with, stmt.limit)
+    if stmt.terse:  # SHOW SCHEMAS: TERSE keeps created_on, name, kind, database_name, schema_name
+        return from_rows(TERSE_COLUMNS, [(r[0], r[1], None, r[4], None) for r in rows],
+                         ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT"])
+    # retention_time is a number and object_visibility is appended (BCR-1759), as for SHOW DATABASES.
     names = ["created_on", "name", "is_default", "is_current", "database_name", "owner", "comment", "options",
-             "retention_time", "owner_role_type", "budget"]
-    return from_rows(names, _limit(rows, stmt.starts_with, stmt.limit), _types(names, rows))
+             "retention_time", "owner_role_type", "budget", "object_visibility"]
+    types = ["FIXED" if n == "retention_time" else t for n, t in zip(names, _types(names, rows), strict=True)]
+    return from_rows(names, rows, types)
 
 
 def _types(names: list[str], rows: list[tuple[Any, ...]]) -> list[str]:

@@ -511,7 +511,7 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[4][1] if c[4] else None, span=s,
     ),
     "show_schemas": lambda c, s: a.ShowSchemas(
-        c[0], c[1][1] if c[1] else None, bool(c[1]) and c[1][0] == "ACCOUNT", c[2], c[3], span=s
+        c[1], c[2][1] if c[2] else None, bool(c[2]) and c[2][0] == "ACCOUNT", c[3], c[4], c[0] is not None, span=s
     ),
     "unset_variable": lambda c, s: a.UnsetVariable(tuple(c), span=s),
     "alter_session_set": lambda c, s: a.AlterSession(set=tuple((o.key, o.value) for o in c), span=s),

@@ -238,7 +238,7 @@ def _show_objects(s: a.ShowObjects) -> str:
 def _show_schemas(s: a.ShowSchemas) -> str:
     scope = " IN ACCOUNT" if s.in_account else ""
     scope = f" IN DATABASE {name(s.in_database)}" if s.in_database is not None else scope
-    return "SHOW SCHEMAS" + _show_tail(s.like, scope, s.starts_with, s.limit)
+    return f"SHOW {_opt(s.terse, 'TERSE ')}SCHEMAS" + _show_tail(s.like, scope, s.starts_with, s.limit)
 
 
 def _set_variable(s: a.SetVariable) -> str:

@@ -74,6 +74,7 @@ class ShowSchemas:
     in_account: bool = False
     starts_with: str | None = None
     limit: int | None = None
+    terse: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
 
 
