@@ -283,7 +283,7 @@ def test_explain_access_on_a_missing_object(admin: Any) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "multiple_schemas.sql"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "multiple_schemas.sql"
 
 
 def test_example_multiple_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

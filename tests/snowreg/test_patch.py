@@ -1,7 +1,7 @@
 """`snowreg.patch()` and the pytest fixtures, against a stand-in `snowflake.connector` package.
 
 The stand-in has the real package's shape (connect, errors with msg/errno/sqlstate/sfqid, DictCursor,
-pandas_tools.write_pandas); tests/test_real_client.py does the same against the real packages.
+pandas_tools.write_pandas); tests/snowreg/test_real_client.py does the same against the real packages.
 """
 
 from __future__ import annotations

@@ -27,8 +27,9 @@ import pytest
 
 import snowreg
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # tests/snowreg/server/ -> the checkout
 CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
+NODE_SCRIPT = Path(__file__).with_name("node_client.js")  # beside this file
 NODE_CLIENT = ROOT / ".node-client"  # `npm install --prefix .node-client snowflake-sdk` (.ci/run does)
 HAVE_CONNECTOR = importlib.util.find_spec("snowflake") is not None and \
     importlib.util.find_spec("snowflake.connector") is not None
@@ -298,7 +299,7 @@ def test_node_snowflake_sdk(server: str) -> None:
     if node is None or not (NODE_CLIENT / "node_modules" / "snowflake-sdk").is_dir():
         pytest.skip("no Node.js snowflake-sdk: `npm install --prefix .node-client snowflake-sdk` (.ci/run does)")
     env = {**os.environ, "NODE_PATH": str(NODE_CLIENT / "node_modules"), "NODE_NO_WARNINGS": "1"}
-    proc = subprocess.run([node, str(ROOT / "tests" / "node_client.js"), server], env=env, capture_output=True,
+    proc = subprocess.run([node, str(NODE_SCRIPT), server], env=env, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -25,7 +25,7 @@ pytest.importorskip("sklearn")
 
 import snowreg  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/<room>/ -> the checkout
 CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from snowreg.cli import build_parser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # tests/<room>/ -> the checkout
 README = (ROOT / "README.md").read_text()
 CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
 CLIENT_MODULES = ("snowflake.connector", "snowflake.snowpark", "snowflake.ml")

@@ -1,4 +1,4 @@
-// The Node.js snowflake-sdk against `snowreg serve` (run by tests/test_server.py): prints one JSON line.
+// The Node.js snowflake-sdk against `snowreg serve` (run by tests/snowreg/server/test_server.py): prints one JSON line.
 const snowflake = require('snowflake-sdk');
 snowflake.configure({ logLevel: 'OFF' });
 const url = process.argv[2];
