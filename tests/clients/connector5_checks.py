@@ -89,6 +89,23 @@ def test_fetch_pandas_all_reads_arrow(cur: Any) -> None:
     assert sum(b.rowcount for b in batches) == 2
 
 
+def test_write_pandas(cur: Any) -> None:
+    """5.x's write_pandas: PUT of a parquet file, then `COPY INTO ... (SELECT $1:"A" AS "A" ...)`."""
+    import pandas as pd
+    from snowflake.connector.pandas_tools import write_pandas
+
+    frame = pd.DataFrame({"ID": [1, 2], "NAME": ["x", "y"], "F": [0.5, 1.5]})
+    cur.execute("CREATE OR REPLACE TABLE C5_WP (ID INT, NAME VARCHAR, F FLOAT)")
+    cur.execute("DROP TABLE IF EXISTS C5_WP_AUTO")
+    written = write_pandas(cur.connection, frame, "C5_WP")
+    assert (written.success, written.nrows) == (True, 2)
+    created = write_pandas(cur.connection, frame, "C5_WP_AUTO", auto_create_table=True)
+    assert (created.success, created.nrows) == (True, 2)
+    for table in ("C5_WP", "C5_WP_AUTO"):
+        assert cur.execute(f'SELECT "ID", "NAME", "F" FROM {table} ORDER BY 1').fetchall() == \
+            [(1, "x", 0.5), (2, "y", 1.5)]
+
+
 def test_errors_carry_errno_sqlstate_and_query_id(cur: Any) -> None:
     with pytest.raises(errors.ProgrammingError) as e:
         cur.execute("SELECT * FROM MISSING_TABLE")
