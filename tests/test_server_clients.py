@@ -209,20 +209,30 @@ def test_snow_cli_temporary_connection(server: str, tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_dbt_run_and_test(server: str, tmp_path: Path) -> None:
-    """tests/clients/dbt_project (one table model, four data tests) against the server."""
+def dbt_command(dbt: Path, project: Path, env: dict[str, str], *args: str) -> list[dict[str, Any]]:
+    """`dbt ARGS` on the project; the results it wrote, each of which succeeded."""
+    run_client([dbt, *args, "--profiles-dir", project, "--project-dir", project], env, cwd=project)
+    results: list[dict[str, Any]] = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    assert results and all(r["status"] in ("success", "pass") for r in results), results
+    return results
+
+
+def test_dbt_seed_run_and_test(server: str, tmp_path: Path) -> None:
+    """tests/clients/dbt_project against the server: `dbt seed`, `dbt run`, `dbt test`, an incremental run."""
     dbt = client_tool(".venv-dbt", "dbt", "'dbt-core>=1.10,<1.11' 'dbt-snowflake>=1.10,<1.11'")
     project = tmp_path / "project"
     shutil.copytree(CLIENTS / "dbt_project", project)
     env = client_env(SNOWREG_PORT=server.rsplit(":", 1)[1], DBT_SEND_ANONYMOUS_USAGE_STATS="false",
                      DO_NOT_TRACK="1", DBT_VERSION_CHECK="false", HOME=str(tmp_path))
-    for command in ("run", "test"):
-        run_client([dbt, command, "--profiles-dir", project, "--project-dir", project], env, cwd=project)
-        results = json.loads((project / "target" / "run_results.json").read_text())["results"]
-        assert results and all(r["status"] in ("success", "pass") for r in results), results
-    assert len(results) == 4 and all(r["failures"] == 0 for r in results)
-    rows = served_rows(server, "SELECT A, B, C, LABEL FROM DB.PUBLIC.SCORED_FEATURES ORDER BY A")
-    assert rows == [["-1.0", "-1.0", "0.0", "0"], ["1.0", "1.0", "0.0", "1"]]
-    # A second run replaces the table (dbt's `create or replace transient table`), data unchanged.
-    run_client([dbt, "run", "--profiles-dir", project, "--project-dir", project], env, cwd=project)
-    assert served_rows(server, "SELECT COUNT(*) FROM SCORED_FEATURES") == [["2"]]
+    assert len(dbt_command(dbt, project, env, "seed")) == 1
+    assert len(dbt_command(dbt, project, env, "run")) == 3
+    tests = dbt_command(dbt, project, env, "test")
+    assert len(tests) == 5 and all(r["failures"] == 0 for r in tests)
+    assert served_rows(server, "SELECT A, B, C, LABEL FROM DB.PUBLIC.SCORED_FEATURES ORDER BY A") == \
+        [["-1.0", "-1.0", "0.0", "0"], ["1.0", "1.0", "0.0", "1"]]
+    assert served_rows(server, "SELECT ID, NAME FROM PEOPLE_NAMES ORDER BY ID") == [["1", "A"], ["2", "B"]]
+    # The incremental model merges what is new (dbt stages it in a temporary view, gone afterwards).
+    served_rows(server, "INSERT INTO PEOPLE VALUES (3, 'c')")
+    dbt_command(dbt, project, env, "run", "--select", "people_latest")
+    assert served_rows(server, "SELECT ID, NAME FROM PEOPLE_LATEST ORDER BY ID") == [["1", "a"], ["2", "b"], ["3", "c"]]
+    assert served_rows(server, "SHOW VIEWS LIKE 'PEOPLE_LATEST__DBT_TMP'") == []
