@@ -178,10 +178,12 @@ class Session:
                 self._cursor.execute("ROLLBACK")
                 self.transaction = False
             for db, schema, name in self.temporary_tables:
-                try:
-                    self._cursor.execute(f"DROP TABLE IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
-                except duckdb.Error:
-                    pass  # its database or schema went first
+                for kind in ("TABLE", "VIEW"):  # DuckDB's DROP TABLE refuses a view, and the reverse
+                    try:
+                        self._cursor.execute(f"DROP {kind} IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
+                        break
+                    except duckdb.Error:
+                        pass  # the other kind, or its database or schema went first
             self.catalog.relations_changed()
             self._cursor.close()
             self._cursor = None

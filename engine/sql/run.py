@@ -42,7 +42,7 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
-    temporary = tr.kind == "create_table" and _TEMPORARY.match(tr.sql) is not None
+    temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
@@ -118,15 +118,17 @@ def _existing_target(session: Session, tr: translate.Translation) -> str | None:
     return ref.name if session.catalog.relation_kind(database, schema, ref.name) is not None else None
 
 
-# DuckDB keeps temporary tables in its own `temp` catalog, where `db.schema.t` names cannot reach
-# them; Snowflake's live in the schema. A temporary table is therefore an ordinary table of the
-# schema that its session drops when it closes (other sessions can see it: a known difference).
+# DuckDB keeps temporary tables and views in its own `temp` catalog, where `db.schema.t` names cannot
+# reach them; Snowflake's live in the schema. A temporary table (or view: dbt's incremental models
+# make `temporary view db.schema.x__dbt_tmp`) is therefore an ordinary one of the schema that its
+# session drops when it closes (other sessions can see it: a known difference).
 _TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
+_TEMPORARY_KINDS = ("create_table", "create_view")
 
 
 def _without_temporary(tr: translate.Translation) -> translate.Translation:
-    """CREATE TEMPORARY TABLE → CREATE TABLE (see _TEMPORARY)."""
-    if tr.kind != "create_table" or _TEMPORARY.match(tr.sql) is None:
+    """CREATE TEMPORARY TABLE|VIEW → CREATE TABLE|VIEW (see _TEMPORARY)."""
+    if tr.kind not in _TEMPORARY_KINDS or _TEMPORARY.match(tr.sql) is None:
         return tr
     return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
 

@@ -30,7 +30,10 @@ _INFER = re.compile(r"table\s*\(\s*infer_schema\s*\((?P<args>(?:[^()']|" + _STRI
 _NAMED_ARG = re.compile(r"(\w+)\s*=>\s*(" + _STRING + ")", re.I)
 _COPY = re.compile(r"COPY\s+INTO\s+(?P<target>.+?)\s*(?:\((?P<columns>[^()]*)\))?\s*FROM\s*\(\s*SELECT\s+"
                    r"(?P<items>.+?)\s+FROM\s+(?P<stage>" + _STRING + r"|@\S+?)\s*\)(?P<options>.*)$", re.I | re.S)
-_ITEM = re.compile(r'\$1\s*:\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*(?:::\s*(.+))?$', re.S)
+# `$1:"A"[::T] [AS "A"]`: the connector 5.x names each item after its target column (the column list
+# decides where each value goes, so the alias changes nothing).
+_ITEM = re.compile(r'\$1\s*:\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*(?:::\s*(.+?))?'
+                   r'(?:\s+AS\s+(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))?$', re.S | re.I)
 _PARQUET_TYPES = (("int", "NUMBER(38, 0)"), ("uint", "NUMBER(38, 0)"), ("double", "REAL"), ("float", "REAL"),
                   ("bool", "BOOLEAN"), ("string", "TEXT"), ("large_string", "TEXT"), ("date32", "DATE"),
                   ("timestamp", "TIMESTAMP_NTZ"), ("binary", "BINARY"), ("decimal", "NUMBER(38, 0)"))
@@ -175,7 +178,7 @@ def _split_items(text: str) -> list[str]:
 
 
 def _item(text: str) -> str:
-    """`$1:"A"::REAL` → `"A"::REAL` (the parquet field as a column of the file's relation)."""
+    """`$1:"A"::REAL [AS "A"]` → `"A"::REAL` (the parquet field as a column of the file's relation)."""
     m = _ITEM.match(text)
     if m is None:
         raise errors.not_supported(f"The COPY select item {text} (only $1:\"field\"[::type])")

@@ -22,6 +22,7 @@ from snowreg.server.transfer import PREFIX as STAGE_FILES
 _TOKEN = re.compile(r'Snowflake\s+Token="([^"]*)"', re.I)
 _MONITORING = re.compile(r"/monitoring/queries/([0-9a-f-]{36})$")
 _RESULT = re.compile(r"/queries/([0-9a-f-]{36})/result$")
+_SLASHES = re.compile(r"//+")
 
 
 class SnowflakeServer(ThreadingHTTPServer):
@@ -80,8 +81,17 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:  # noqa: N802
         self._handle("PUT")
 
+    def do_HEAD(self) -> None:  # noqa: N802
+        path = _SLASHES.sub("/", urlsplit(self.path).path)
+        if path.startswith(STAGE_FILES):
+            self._stage_file("HEAD", path)
+        else:
+            self._send_bytes(404, b"", "application/json", head_only=True)
+
     def _handle(self, method: str) -> None:
         parts = urlsplit(self.path)
+        # Repeated slashes name the same resource (the connector 5.x asks `/monitoring/queries//<id>`).
+        parts = parts._replace(path=_SLASHES.sub("/", parts.path))
         if parts.path.startswith(STAGE_FILES):
             self._stage_file(method, parts.path)
             return
@@ -102,8 +112,11 @@ class Handler(BaseHTTPRequestHandler):
         """A presigned URL of a PUT or GET: the ticket in the URL is the credential, as on GCS."""
         transfers = self.server.queries.transfers
         if method == "PUT":
-            status, message = transfers.upload(path, self._raw())
+            only_if_new = self.headers.get("x-goog-if-generation-match", "").strip() == "0"
+            status, message = transfers.upload(path, self._raw(), only_if_new)
             self._send_bytes(status, message.encode(), "text/plain")
+        elif method == "HEAD":
+            self._send_bytes(transfers.exists(path), b"", "text/plain", head_only=True)
         elif method == "GET":
             status, data = transfers.download(path)
             self._send_bytes(status, data, "application/octet-stream")
@@ -163,9 +176,9 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, answer: Json) -> None:
         self._send_bytes(status, orjson.dumps(answer, default=str), "application/json")
 
-    def _send_bytes(self, status: int, payload: bytes, content_type: str) -> None:
-        """Head and body in one send: no Nagle / delayed-ACK stall between them."""
+    def _send_bytes(self, status: int, payload: bytes, content_type: str, head_only: bool = False) -> None:
+        """Head and body in one send: no Nagle / delayed-ACK stall between them (a HEAD: no body)."""
         head = (f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
                 f"Content-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
-        self.wfile.write(head + payload)
+        self.wfile.write(head if head_only else head + payload)
         self.wfile.flush()

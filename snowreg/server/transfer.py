@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 from snowreg import errors
 from snowreg.grammar import ast
@@ -30,6 +30,8 @@ from snowreg.server.sessions import HttpSession
 
 TICKET_SECONDS = 3600
 PREFIX = "/snowreg/stage-files/"
+UPLOAD_SIGNED_HEADERS = ("?X-Goog-SignedHeaders="
+                         + quote("host;x-goog-if-generation-match;x-goog-meta-sfc-digest", safe=""))
 
 
 @dataclass
@@ -68,7 +70,10 @@ class Transfers:
                 self._folders.pop(folder, None)
                 shutil.rmtree(folder, ignore_errors=True)
             self._tickets[key] = ticket
-        return f"{base_url}{PREFIX}{key}/{name}"
+        url = f"{base_url}{PREFIX}{key}/{name}"
+        # An upload URL names the headers it admits, as a GCS V4 signed URL does: the connector 5.x
+        # checks that its conditional (OVERWRITE = FALSE) upload headers are among them.
+        return url + UPLOAD_SIGNED_HEADERS if ticket.kind == "upload" else url
 
     # -- the PUT / GET statements -------------------------------------------------------------
 
@@ -107,6 +112,12 @@ class Transfers:
 
     # -- the presigned URLs -------------------------------------------------------------------
 
+    def _peek(self, path: str, kind: str) -> bool:
+        key = path[len(PREFIX):].split("/", 1)[0]
+        with self._lock:
+            ticket = self._tickets.get(key)
+            return ticket is not None and ticket.kind == kind and ticket.expires >= time.monotonic()
+
     def _take(self, path: str, kind: str) -> Ticket | None:
         key = path[len(PREFIX):].split("/", 1)[0]
         with self._lock:
@@ -117,8 +128,12 @@ class Transfers:
                 self._tickets.pop(key, None)
         return ticket
 
-    def upload(self, path: str, body: bytes) -> tuple[int, str]:
-        """HTTP PUT on an upload URL: the bytes go into the stage through the session's connection."""
+    def upload(self, path: str, body: bytes, only_if_new: bool = False) -> tuple[int, str]:
+        """HTTP PUT on an upload URL: the bytes go into the stage through the session's connection.
+
+        `only_if_new` is GCS's `x-goog-if-generation-match: 0`: a file already in the stage is then
+        answered 412, which the connector 5.x reports as SKIPPED.
+        """
         ticket = self._take(path, "upload")
         if ticket is None:
             return 400, "The presigned URL is unknown or has expired."
@@ -128,14 +143,24 @@ class Transfers:
         target.write_bytes(body)
         try:
             with ticket.session.lock:
-                ticket.session.conn.cursor().execute(
-                    f"PUT {literal('file://' + target.as_posix())} {ticket.stage} AUTO_COMPRESS = FALSE "
-                    f"OVERWRITE = {'TRUE' if ticket.overwrite else 'FALSE'}")
+                cur = ticket.session.conn.cursor()
+                cur.execute(f"PUT {literal('file://' + target.as_posix())} {ticket.stage} AUTO_COMPRESS = FALSE "
+                            f"OVERWRITE = {'TRUE' if ticket.overwrite else 'FALSE'}")
+                skipped = any(row[6] == "SKIPPED" for row in cur.fetchall())
         except errors.Error as e:
             return 403, str(e)
         finally:
             shutil.rmtree(target.parent, ignore_errors=True)
+        if skipped and only_if_new:
+            return 412, "The file is already in the stage."
         return 200, ""
+
+    def exists(self, path: str) -> int:
+        """HTTP HEAD on an upload URL (the connector 5.x asks before a conditional upload): 404.
+
+        Whether the file is already there is answered by the conditional upload itself (412).
+        """
+        return 404 if self._peek(path, "upload") else 400
 
     def download(self, path: str) -> tuple[int, bytes]:
         ticket = self._take(path, "download")
