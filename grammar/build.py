@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -48,19 +49,12 @@ class _Seq:
     calls: list[Call]
 
 
-@dataclass(frozen=True, slots=True)
-class _At:
-    """A version or alias name and where it stands; statements keep them as `x` and `x_span`."""
-
-    name: a.Name
-    span: a.Span
-
-
-def _nm(at: _At | None) -> a.Name | None:
+# A version or alias name comes as an a.NameSpan; statements keep it as a field `x` and its `x_span`.
+def _nm(at: a.NameSpan | None) -> a.Name | None:
     return at.name if at is not None else None
 
 
-def _sp(at: _At | None) -> a.Span:
+def _sp(at: a.NameSpan | None) -> a.Span:
     return at.span if at is not None else a.NO_SPAN
 
 
@@ -277,11 +271,11 @@ class Builder(Transformer[Token, list[a.Statement]]):
         ref = a.ModelRef(dataclasses.replace(qualified([resolve_ident(n) for n in names]), span=span))
         return a.ModelCall(ref, method, args, span=span)
 
-    def rule_version_name(self, meta: Meta, c: list[Any]) -> _At:
-        return _At(c[0], self._span(meta))
+    def rule_version_name(self, meta: Meta, c: list[Any]) -> a.NameSpan:
+        return a.NameSpan(c[0], self._span(meta))
 
-    def rule_version_string(self, meta: Meta, c: list[Any]) -> _At:
-        return _At(a.IdentFromString(c[0]), self._span(meta))
+    def rule_version_string(self, meta: Meta, c: list[Any]) -> a.NameSpan:
+        return a.NameSpan(a.IdentFromString(c[0]), self._span(meta))
 
     def rule_model_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         _, model, version, method, args = c
@@ -420,12 +414,13 @@ class Builder(Transformer[Token, list[a.Statement]]):
 
     def rule_start(self, meta: Meta, c: list[a.Statement]) -> list[a.Statement]:
         """The statements, each span holding the name parts written inside it."""
+        names = sorted(self.names, key=lambda n: n.span.start)
+        starts = [n.span.start for n in names]
         out = []
         for stmt in c:
             s = stmt.span
-            names = tuple(n for n in self.names if s.start <= n.span.start < s.end)
-            span = a.Span(s.start, s.end, s.line, s.column, names)
-            out.append(dataclasses.replace(stmt, span=span))  # type: ignore[type-var]
+            inside = tuple(names[bisect_left(starts, s.start):bisect_left(starts, s.end)])
+            out.append(dataclasses.replace(stmt, span=a.Span(s.start, s.end, s.line, s.column, inside)))
         return out
 
 

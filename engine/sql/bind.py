@@ -157,6 +157,13 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
             raise errors.does_not_exist("Object", fqn, "42S02")
 
 
+def table_start(node: exp.Table) -> int | None:
+    """Where a table's (possibly qualified) name starts in the text, as sqlglot recorded it."""
+    parts = [node.args.get(k) for k in ("catalog", "db", "this")]
+    starts = [p.meta["start"] for p in parts if isinstance(p, exp.Identifier) and "start" in p.meta]
+    return int(starts[0]) if starts else None
+
+
 def at_table(error: errors.Error, refs: Iterable[ObjectRef], sql: str) -> None:
     """Point an error about an object the statement names at that name in `sql` (when sqlglot recorded it)."""
     if error.line is not None or error.object_name is None:

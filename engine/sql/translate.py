@@ -313,15 +313,8 @@ def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]
         return None  # the new name of ALTER TABLE … RENAME TO: not an object that exists yet
     elif isinstance(node.this, exp.Identifier):  # not a table function such as RANGE(…)
         refs.append(TableRef(database, schema, snowflake(node.name), object_kind is not None,
-                             object_kind or "table", _start(node)))
+                             object_kind or "table", bind.table_start(node)))
     return None
-
-
-def _start(node: exp.Table) -> int | None:
-    """Where a table's (possibly qualified) name starts in the text, as sqlglot recorded it."""
-    parts = [node.args.get(k) for k in ("catalog", "db", "this")]
-    starts = [p.meta["start"] for p in parts if isinstance(p, exp.Identifier) and "start" in p.meta]
-    return int(starts[0]) if starts else None
 
 
 _NAME_PART = re.compile(r'"(?:[^"]|"")*"|[^."]+')
