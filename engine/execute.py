@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import assert_never
 
 from snowreg import errors
@@ -47,7 +48,7 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
             transaction.recover(session)
         if e.errno in (90105, 90106) and "Cannot perform operation." in e.msg:
             raise errors.no_current_container(e, statement_kind(stmt)) from None
-        if e.line is None and e.object_name is not None:
+        if e.line is None and (e.object_name is not None or e.object_parts is not None):
             _place(e, stmt)
         raise
     except Exception:
@@ -65,14 +66,23 @@ def statement_kind(stmt: ast.Statement) -> str:
 
 
 def _place(error: errors.Error, stmt: ast.Statement) -> None:
+    """Point an error about a named object at the first qualified name of the statement that names it
+    (the parts both give must agree: `M` names `DB.S.M`, and `DB.S` names the schema `S`)."""
     try:
-        wanted = split_name(error.object_name or "")
+        wanted = list(error.object_parts) if error.object_parts else split_name(error.object_name or "")
     except ValueError:
+        return
+    if not wanted:
         return
     for qn in _qualified_names(stmt):
         given = [p for p in (qn.database, qn.schema, qn.name) if p is not None]
-        if qn.span != ast.NO_SPAN and all(isinstance(p, str) for p in given) and wanted[-len(given):] == given:
+        n = min(len(given), len(wanted))
+        if qn.span != ast.NO_SPAN and all(isinstance(p, str) for p in given) and wanted[-n:] == given[-n:]:
             error.line, error.column = qn.span.line, qn.span.column
+            return
+    for part in stmt.span.names:  # a role, a user, a database … written as a single name
+        if part.name == wanted[-1]:
+            error.line, error.column = part.span.line, part.span.column
             return
 
 
@@ -221,12 +231,26 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             transaction.after_other_write(session)
         return result
     if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
-        result = write_pandas.run(session, stmt, describe_only)
+        with _positions_in_text(stmt):
+            result = write_pandas.run(session, stmt, describe_only)
         transaction.after_other_write(session)
         return result
     if model_views.mentioned(session, stmt.body.text):  # views over model calls expand when read
         return inference.run(session, stmt, describe_only)
-    return query.run_sql(session, stmt.body.text, describe_only)
+    with _positions_in_text(stmt):
+        return query.run_sql(session, stmt.body.text, describe_only)
+
+
+@contextmanager
+def _positions_in_text(stmt: ast.Query) -> Iterator[None]:
+    """Errors of the plain SQL path count positions in the statement's own text; move them into the text
+    the statement was parsed from, where the AST's spans (and so every other error's position) count."""
+    try:
+        yield
+    except errors.Error as e:
+        if stmt.span.start == 0:
+            raise
+        raise errors.moved(e, stmt.span.line - 1, stmt.span.column) from e
 
 
 def describe(stmt: ast.Statement, session: Session) -> Result:

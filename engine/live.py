@@ -16,7 +16,7 @@ from snowreg.catalog.manifest import read_version
 from snowreg.engine import stages
 from snowreg.engine.access import privileges
 from snowreg.engine.models import creation_target, rule_error
-from snowreg.engine.resolve import SYSTEM_ALIASES, find_model_or_none
+from snowreg.engine.resolve import SYSTEM_ALIASES, find_model_or_none, placed
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
@@ -36,7 +36,7 @@ def _create(session: Session, stmt: ast.LiveVersion) -> Result:
     if isinstance(target, Result):
         return target
     db, schema, name, existing = target
-    version = _new_version_name(session, stmt.version)
+    version = _new_version_name(session, stmt.version, stmt.version_span)
     with session.catalog.transaction():
         if existing is not None:
             session.catalog.drop_model(existing.id)
@@ -48,21 +48,22 @@ def _add(session: Session, stmt: ast.LiveVersion) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    version = _new_version_name(session, stmt.version, model)
+    version = _new_version_name(session, stmt.version, stmt.version_span, model)
     session.catalog.add_live_version(model.id, version)
     return status()
 
 
-def _new_version_name(session: Session, ref: ast.Name, model: ModelRow | None = None) -> str:
+def _new_version_name(session: Session, ref: ast.Name, at: ast.Span, model: ModelRow | None = None) -> str:
+    """The name a new version is given, checked; errors point `at` it in the statement."""
     name = session.name(ref)
     if name in SYSTEM_ALIASES:
-        raise rule_error(f"Version name '{name}' is a system alias.")
+        raise placed(rule_error(f"Version name '{name}' is a system alias."), at)
     if model is None:
         return name
     if session.catalog.has_version_named(model.id, name):
-        raise errors.already_exists("Model version", name)
+        raise placed(errors.already_exists("Model version", name), at)
     if any(v.alias == name for v in session.catalog.list_versions(model.id)):
-        raise rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'.")
+        raise placed(rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'."), at)
     return name
 
 
@@ -72,13 +73,14 @@ def _commit(session: Session, stmt: ast.LiveVersion) -> Result:
         return status()
     live = session.catalog.live_version(model.id, session.name(stmt.version))
     if live is None:
-        raise errors.does_not_exist("Live version", f"{model_fqn(model)}.{quote_ident(session.name(stmt.version))}")
+        missing = errors.does_not_exist("Live version", f"{model_fqn(model)}.{quote_ident(session.name(stmt.version))}")
+        raise placed(missing, stmt.version_span)
     spec = read_version(stages.read_tree(session, "version", live.id, ""))
     name = live.name
     if stmt.rename_version_to is not None:
         name = session.name(stmt.rename_version_to)
         if name != live.name:
-            _new_version_name(session, stmt.rename_version_to, model)
+            _new_version_name(session, stmt.rename_version_to, stmt.rename_version_to_span, model)
     session.catalog.commit_live_version(live, spec, name, _renamed(session, model, stmt.rename_to))
     return status()
 

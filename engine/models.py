@@ -9,7 +9,7 @@ from snowreg.catalog import ModelRow, VersionContent
 from snowreg.catalog.manifest import read_version
 from snowreg.engine import stages
 from snowreg.engine.access import privileges
-from snowreg.engine.resolve import SYSTEM_ALIASES, find_model, find_model_or_none, resolve_version
+from snowreg.engine.resolve import SYSTEM_ALIASES, find_model, find_model_or_none, placed, resolve_version
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
@@ -31,7 +31,7 @@ def _content(session: Session, source: ast.ModelSource) -> tuple[VersionContent,
     if isinstance(source, ast.FromModel):
         src = find_model(session, source.model, "read")
         ref = source.version if source.version is not None else "DEFAULT"
-        version = resolve_version(session, src, ref)
+        version = resolve_version(session, src, ref, at=source.version_span)
         return session.catalog.version_content(version), version.name
     owner_kind, owner_id, prefix = stages.locate_for_read(session, source.stage)
     files = stages.read_tree(session, owner_kind, owner_id, prefix)
@@ -121,7 +121,8 @@ def alter_set(session: Session, stmt: ast.AlterModelSet) -> Result:
         return status()
     values: dict[str, object] = {}
     if stmt.default_version is not None:
-        values["default_version"] = resolve_version(session, model, stmt.default_version).name
+        values["default_version"] = resolve_version(session, model, stmt.default_version,
+                                                    at=stmt.default_version_span).name
     if stmt.comment is not None:
         values["comment"] = stmt.comment
     if values:
@@ -148,21 +149,22 @@ def set_alias(session: Session, stmt: ast.SetAlias) -> Result:
     if model is None:
         return status()
     versions = session.catalog.version_index(model.id)
-    version = resolve_version(session, model, stmt.version, versions)
+    version = resolve_version(session, model, stmt.version, versions, at=stmt.version_span)
     alias = session.name(stmt.alias)
     if alias in SYSTEM_ALIASES:
-        raise rule_error(f"Alias '{alias}' is a system alias and cannot be set.")
+        raise placed(rule_error(f"Alias '{alias}' is a system alias and cannot be set."), stmt.alias_span)
     if alias in versions.by_name:
-        raise rule_error(f"Alias '{alias}' is the name of a version of model '{model_fqn(model)}'.")
+        raise placed(rule_error(f"Alias '{alias}' is the name of a version of model '{model_fqn(model)}'."),
+                     stmt.alias_span)
     holder = versions.by_alias.get(alias)
     if holder is not None and holder.id != version.id:
-        raise rule_error(
+        raise placed(rule_error(
             f"Alias '{alias}' is already set on version '{holder.name}' of model '{model_fqn(model)}'. "
-            "Unset it first.")
+            "Unset it first."), stmt.alias_span)
     if version.alias is not None and version.alias != alias:
-        raise rule_error(
+        raise placed(rule_error(
             f"Version '{version.name}' of model '{model_fqn(model)}' already has alias '{version.alias}'. "
-            "A version can have at most one alias; unset it first.")
+            "A version can have at most one alias; unset it first."), stmt.version_span)
     session.catalog.update_version(version, alias=alias)
     return status()
 
@@ -171,7 +173,7 @@ def unset_alias(session: Session, stmt: ast.UnsetAlias) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    version = resolve_version(session, model, stmt.version)
+    version = resolve_version(session, model, stmt.version, at=stmt.version_span)
     session.catalog.update_version(version, alias=None)
     return status()
 
@@ -183,9 +185,10 @@ def add_version(session: Session, stmt: ast.AddVersion) -> Result:
     name = session.name(stmt.version)
     versions = session.catalog.version_index(model.id)
     if name in versions.by_name:
-        raise errors.already_exists("Model version", name)
+        raise placed(errors.already_exists("Model version", name), stmt.version_span)
     if name in versions.by_alias or name in SYSTEM_ALIASES:
-        raise rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'.")
+        raise placed(rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'."),
+                     stmt.version_span)
     if len(versions.rows) >= 1000:
         raise rule_error(f"Model '{model_fqn(model)}' already has the maximum of 1000 versions.")
     with session.catalog.transaction():
@@ -199,15 +202,15 @@ def drop_version(session: Session, stmt: ast.DropVersion) -> Result:
     if model is None:
         return status()
     versions = session.catalog.version_index(model.id)
-    version = resolve_version(session, model, stmt.version, versions)
+    version = resolve_version(session, model, stmt.version, versions, at=stmt.version_span)
     if len(versions.rows) == 1:
-        raise rule_error(
+        raise placed(rule_error(
             f"Cannot drop version '{version.name}': it is the only version of model '{model_fqn(model)}'. "
-            "Drop the model instead.")
+            "Drop the model instead."), stmt.version_span)
     if version.name == model.default_version:
-        raise rule_error(
+        raise placed(rule_error(
             f"Cannot drop version '{version.name}': it is the default version of model '{model_fqn(model)}'. "
-            "Set another default version first.")
+            "Set another default version first."), stmt.version_span)
     session.catalog.drop_version(version.id)
     return status()
 
@@ -216,7 +219,7 @@ def modify_version(session: Session, stmt: ast.ModifyVersion) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    version = resolve_version(session, model, stmt.version)
+    version = resolve_version(session, model, stmt.version, at=stmt.version_span)
     values: dict[str, object] = {}
     if stmt.metadata is not None:
         values["metadata"] = _metadata(stmt.metadata)

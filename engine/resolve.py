@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from snowreg import errors
 from snowreg.catalog import ModelRow, VersionIndex, VersionRow
 from snowreg.engine.access import privileges
@@ -10,6 +12,15 @@ from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident
 
 SYSTEM_ALIASES = ("DEFAULT", "FIRST", "LAST")
+
+E = TypeVar("E", bound=errors.Error)
+
+
+def placed(error: E, at: ast.Span) -> E:
+    """`error`, pointing at the AST node that stands at `at` (unless it already has a place, or `at` none)."""
+    if error.line is None and at != ast.NO_SPAN:
+        error.line, error.column = at.line, at.column
+    return error
 
 
 def find_model(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction) -> ModelRow:
@@ -33,8 +44,9 @@ def find_model_or_none(session: Session, qn: ast.QualifiedName, action: privileg
 
 
 def resolve_version(session: Session, model: ModelRow, ref: ast.Name,
-                    versions: VersionIndex | None = None) -> VersionRow:
-    """A version by name, user alias, or system alias DEFAULT / FIRST / LAST (lookups, not scans)."""
+                    versions: VersionIndex | None = None, at: ast.Span = ast.NO_SPAN) -> VersionRow:
+    """A version by name, user alias, or system alias DEFAULT / FIRST / LAST (lookups, not scans); a missing
+    one is a 002003 error placed `at` the version name in the statement."""
     text = session.name(ref)
     index = versions if versions is not None else session.catalog.version_index(model.id)
     found = index.by_name.get(text) or index.by_alias.get(text)
@@ -46,7 +58,7 @@ def resolve_version(session: Session, model: ModelRow, ref: ast.Name,
         if text == "LAST":
             return index.rows[-1]
         return index.by_name[model.default_version or ""]
-    raise errors.does_not_exist("Model version", f"{model_fqn(model)}.{quote_ident(text)}")
+    raise placed(errors.does_not_exist("Model version", f"{model_fqn(model)}.{quote_ident(text)}"), at)
 
 
 def version_aliases(model: ModelRow, version: VersionRow, versions: VersionIndex) -> list[str]:

@@ -193,7 +193,8 @@ SHOW_FUNCTIONS_COLUMNS = ["created_on", "name", "version_name", "min_num_argumen
 
 def show_functions(session: Session, stmt: ast.ShowFunctions) -> Result:
     model = find_model(session, stmt.model, "usage")
-    version = resolve_version(session, model, stmt.version if stmt.version is not None else "DEFAULT")
+    version = resolve_version(session, model, stmt.version if stmt.version is not None else "DEFAULT",
+                              at=stmt.version_span)
     rows = []
     for fn in session.catalog.functions(version.id):
         if not like(stmt.like, fn.name):

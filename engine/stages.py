@@ -79,7 +79,7 @@ def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction)
                 raise errors.not_supported("Changing the files of a committed model version (PUT and REMOVE "
                                            "write to a live version: ALTER MODEL ... ADD LIVE VERSION)")
             return "version", live.id, ref.path
-        version = resolve_version(session, model, ref.version)  # resolved text, as in the URL
+        version = resolve_version(session, model, ref.version, at=ref.name.span)  # resolved text, as in the URL
         return "version", version.id, ref.path
     if ref.kind != "named":
         raise errors.not_supported(f"The {'user' if ref.kind == 'user' else 'table'} stage")

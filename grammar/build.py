@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,15 @@ class _Seq:
     end: int
     items: list[Any]
     calls: list[Call]
+
+
+# A version or alias name comes as an a.NameSpan; statements keep it as a field `x` and its `x_span`.
+def _nm(at: a.NameSpan | None) -> a.Name | None:
+    return at.name if at is not None else None
+
+
+def _sp(at: a.NameSpan | None) -> a.Span:
+    return at.span if at is not None else a.NO_SPAN
 
 
 @dataclass(slots=True)
@@ -102,6 +112,7 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def __init__(self, text: str) -> None:
         super().__init__(visit_tokens=False)
         self.text = text
+        self.names: list[a.NameSpan] = []  # every name part, in the order the parser met them
 
     # -- positions and errors -------------------------------------------------------------------
 
@@ -227,7 +238,9 @@ class Builder(Transformer[Token, list[a.Statement]]):
         ref = stage_from_text(text)
         if ref is None:
             raise BuildError(_pos(tok), str(tok))
-        return ref
+        if ref.name is None:
+            return ref
+        return dataclasses.replace(ref, name=dataclasses.replace(ref.name, span=self._span(meta)))  # at the `@`
 
     # -- plain SQL ------------------------------------------------------------------------------
 
@@ -258,9 +271,15 @@ class Builder(Transformer[Token, list[a.Statement]]):
         ref = a.ModelRef(dataclasses.replace(qualified([resolve_ident(n) for n in names]), span=span))
         return a.ModelCall(ref, method, args, span=span)
 
+    def rule_version_name(self, meta: Meta, c: list[Any]) -> a.NameSpan:
+        return a.NameSpan(c[0], self._span(meta))
+
+    def rule_version_string(self, meta: Meta, c: list[Any]) -> a.NameSpan:
+        return a.NameSpan(a.IdentFromString(c[0]), self._span(meta))
+
     def rule_model_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         _, model, version, method, args = c
-        ref = a.ModelRef(model, version, explicit=True)
+        ref = a.ModelRef(model, _nm(version), explicit=True, version_span=_sp(version))
         return a.ModelCall(ref, method, args, span=self._span(meta))
 
     def rule_verb(self, meta: Meta, c: list[Any]) -> str:
@@ -279,7 +298,7 @@ class Builder(Transformer[Token, list[a.Statement]]):
         return a.Query("SELECT", self._template(meta.start_pos, meta.end_pos, calls), span=self._span(meta))
 
     def rule_with_model(self, meta: Meta, c: list[Any]) -> a.ModelAlias:
-        return a.ModelAlias(c[0], c[1], c[2])
+        return a.ModelAlias(c[0], c[1], _nm(c[2]), _sp(c[2]))
 
     def rule_with_cte(self, meta: Meta, c: list[Any]) -> _Seq:
         return _Seq(meta.start_pos, meta.end_pos, [], c[-1].calls)
@@ -327,7 +346,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def rule_create_model(self, meta: Meta, c: list[Any]) -> a.CreateModel:
         orr, mods, ine, name, version, source = c
         _mods(mods, _NONE)
-        return a.CreateModel(name, source, version, _flag(orr), _flag(ine), span=self._span(meta))
+        return a.CreateModel(name, source, _nm(version), _flag(orr), _flag(ine), span=self._span(meta),
+                             version_span=_sp(version))
 
     def rule_create_tag(self, meta: Meta, c: list[Any]) -> a.CreateTag:
         orr, mods, ine, name, values, comment = c
@@ -362,7 +382,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def rule_create_live_model(self, meta: Meta, c: list[Any]) -> a.LiveVersion:
         orr, mods, ine, name, version = c
         _mods(mods, _NONE)
-        return a.LiveVersion("CREATE", name, version, _flag(orr), _flag(ine), span=self._span(meta))
+        return a.LiveVersion("CREATE", name, version.name, _flag(orr), _flag(ine), span=self._span(meta),
+                             version_span=version.span)
 
     def _expr(self, seq: _Seq) -> str:
         """A SET expression: plain text only (a model call there would reach sqlglot unseen)."""
@@ -386,8 +407,21 @@ class Builder(Transformer[Token, list[a.Statement]]):
             raise BuildError(group.start)
         return a.SetVariable(names, exprs, span=self._span(meta))
 
+    def rule_name(self, meta: Meta, c: list[Any]) -> a.Name:
+        name = _name(c)
+        self.names.append(a.NameSpan(name, self._span(meta)))
+        return name
+
     def rule_start(self, meta: Meta, c: list[a.Statement]) -> list[a.Statement]:
-        return c
+        """The statements, each span holding the name parts written inside it."""
+        names = sorted(self.names, key=lambda n: n.span.start)
+        starts = [n.span.start for n in names]
+        out = []
+        for stmt in c:
+            s = stmt.span
+            inside = tuple(names[bisect_left(starts, s.start):bisect_left(starts, s.end)])
+            out.append(dataclasses.replace(stmt, span=a.Span(s.start, s.end, s.line, s.column, inside)))
+        return out
 
 
 
@@ -457,7 +491,7 @@ def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
 
 # Rules whose value is a plain function of their children (keywords already filtered out).
 _CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
-    "ident": lambda c: resolve_ident(c[0]), "name": _name, "ident_fn": _ident_fn,
+    "ident": lambda c: resolve_ident(c[0]), "ident_fn": _ident_fn,
     "string": _text, "local_file": _text, "limit": lambda c: int(c[0]),
     "limit_from": lambda c: (int(c[0]), c[1]), "terse": _true, "history": _true,
     "function_kind": _words,
@@ -465,7 +499,6 @@ _CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "warehouse_suspend": lambda c: ("SUSPEND", (), False),
     "warehouse_resume": lambda c: ("RESUME", (), c[0] is not None), "if_suspended": _true,
     "version_value": _first, "with_version": _first, "with_version_ref": _first,
-    "version_string": lambda c: a.IdentFromString(c[0]),
     "like": _first, "starts_with": _first, "comment_prop": _first,
     "or_replace": _true, "if_not_exists": _true, "if_exists": _true, "managed_access": _true,
     "cascade": _true, "with_grant_option": _true, "grant_option_for": _true, "recursive": _true,
@@ -478,7 +511,7 @@ _CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "privileges": tuple, "allowed_values": tuple, "obj_mods": list, "column_list": list,
     "param_scope": lambda c: str(c[-1]).upper(),
     "current_grants": lambda c: str(c[0]).upper(),
-    "from_model": lambda c: a.FromModel(c[0], c[1]),
+    "from_model": lambda c: a.FromModel(c[0], _nm(c[1]), _sp(c[1])),
     "from_stage": lambda c: a.FromStage(c[0]),
     "prop_comment": lambda c: ("COMMENT", c[0]), "vprop_comment": lambda c: ("COMMENT", c[0]),
     "prop_default_version": lambda c: ("DEFAULT_VERSION", c[0]),
@@ -519,22 +552,25 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "show_parameters": lambda c, s: a.ShowParameters(c[0], c[1], span=s),
     "drop_model": lambda c, s: a.DropModel(c[1], _flag(c[0]), span=s),
     "alter_model_set": lambda c, s: a.AlterModelSet(
-        c[1], dict(c[2:]).get("COMMENT"), dict(c[2:]).get("DEFAULT_VERSION"), _flag(c[0]), span=s
+        c[1], dict(c[2:]).get("COMMENT"), _nm(dict(c[2:]).get("DEFAULT_VERSION")), _flag(c[0]), span=s,
+        default_version_span=_sp(dict(c[2:]).get("DEFAULT_VERSION")),
     ),
     "alter_model_unset": lambda c, s: a.AlterModelUnset(c[1], True, _flag(c[0]), span=s),
     "alter_model_set_tag": lambda c, s: a.AlterModelSetTag(c[1], tuple(c[2:]), _flag(c[0]), span=s),
     "alter_model_unset_tag": lambda c, s: a.AlterModelUnsetTag(c[1], tuple(c[2:]), _flag(c[0]), span=s),
-    "set_alias": lambda c, s: a.SetAlias(c[1], c[2], c[3], _flag(c[0]), span=s),
-    "unset_alias": lambda c, s: a.UnsetAlias(c[1], c[2], _flag(c[0]), span=s),
+    "set_alias": lambda c, s: a.SetAlias(c[1], c[2].name, c[3].name, _flag(c[0]), span=s, version_span=c[2].span,
+                                         alias_span=c[3].span),
+    "unset_alias": lambda c, s: a.UnsetAlias(c[1], c[2].name, _flag(c[0]), span=s, version_span=c[2].span),
     "rename_model": lambda c, s: a.RenameModel(c[1], c[2], _flag(c[0]), span=s),
-    "add_version": lambda c, s: a.AddVersion(c[1], c[2], c[3], _flag(c[0]), span=s),
-    "drop_version": lambda c, s: a.DropVersion(c[1], c[2], _flag(c[0]), span=s),
+    "add_version": lambda c, s: a.AddVersion(c[1], c[2].name, c[3], _flag(c[0]), span=s, version_span=c[2].span),
+    "drop_version": lambda c, s: a.DropVersion(c[1], c[2].name, _flag(c[0]), span=s, version_span=c[2].span),
     "modify_version_set": lambda c, s: a.ModifyVersion(
-        c[1], c[2], dict(c[3:]).get("COMMENT"), dict(c[3:]).get("METADATA"), if_exists=_flag(c[0]), span=s
+        c[1], c[2].name, dict(c[3:]).get("COMMENT"), dict(c[3:]).get("METADATA"), if_exists=_flag(c[0]), span=s,
+        version_span=c[2].span,
     ),
     "modify_version_unset": lambda c, s: a.ModifyVersion(
-        c[1], c[2], unset_comment="COMMENT" in c[3:], unset_metadata="METADATA" in c[3:],
-        if_exists=_flag(c[0]), span=s,
+        c[1], c[2].name, unset_comment="COMMENT" in c[3:], unset_metadata="METADATA" in c[3:],
+        if_exists=_flag(c[0]), span=s, version_span=c[2].span,
     ),
     "comment_on": lambda c, s: a.CommentOn(c[1], c[2], c[3], _flag(c[0]), span=s),
     "show_models": lambda c, s: a.ShowModels(
@@ -544,7 +580,7 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[1], _flag(c[0]), c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, c[4], c[5], span=s
     ),
     "show_versions": lambda c, s: a.ShowVersions(c[1], c[0], span=s),
-    "show_functions": lambda c, s: a.ShowFunctions(c[1], c[2], c[0], span=s),
+    "show_functions": lambda c, s: a.ShowFunctions(c[1], _nm(c[2]), c[0], span=s, version_span=_sp(c[2])),
     "drop_tag": lambda c, s: a.DropTag(c[1], _flag(c[0]), span=s),
     "drop_stage": lambda c, s: a.DropStage(c[1], _flag(c[0]), span=s),
     "put": lambda c, s: a.Put(c[0], c[1], tuple((o.key, o.value) for o in c[2:]), span=s),
@@ -577,9 +613,11 @@ _STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     ),
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
     "describe": lambda c, s: a.Describe(c[0], c[1], span=s),
-    "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2], if_exists=_flag(c[0]), span=s),
-    "commit_version": lambda c, s: a.LiveVersion("COMMIT", c[1], c[2], if_exists=_flag(c[0]), rename_to=c[3],
-                                                 rename_version_to=c[4], span=s),
+    "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2].name, if_exists=_flag(c[0]), span=s,
+                                                   version_span=c[2].span),
+    "commit_version": lambda c, s: a.LiveVersion(
+        "COMMIT", c[1], c[2].name, if_exists=_flag(c[0]), rename_to=c[3], rename_version_to=_nm(c[4]), span=s,
+        version_span=c[2].span, rename_version_to_span=_sp(c[4])),
     "commit_rename_model": lambda c, s: c[0],
     "commit_rename_version": lambda c, s: c[0],
 }

@@ -139,10 +139,11 @@ def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int, int] | None:
         sql = piece.text[stmt.span.start:stmt.span.end]
         try:
             cur._run(stmt, sql, describe_only=dry(conn, stmt))
-        except errors.Error as e:
-            return e, piece.start + stmt.span.start, error_offset(e, sql) or 0
+        except errors.Error as e:  # its position counts in the piece, as the parser's spans do
+            at = error_offset(e, piece.text)
+            return e, piece.start, at if at is not None else stmt.span.start
         except Exception as e:  # a bug in snowreg, not in the script: still reported, and the run goes on
-            return errors.Error(f"{type(e).__name__}: {e}"), piece.start + stmt.span.start, 0
+            return errors.Error(f"{type(e).__name__}: {e}"), piece.start, stmt.span.start
     return None
 
 

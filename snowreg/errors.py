@@ -7,6 +7,8 @@ statement carry its line and position, so the CLI and REPL point at it without r
 
 from __future__ import annotations
 
+import re
+
 
 class Error(Exception):
     """Base of every snowreg error; `str(e)` reads like the real connector's."""
@@ -32,6 +34,7 @@ class Error(Exception):
         self.query = query
         self.excerpt: str | None = None  # the source line and a caret under the position (syntax errors)
         self.object_name: str | None = None  # the object an error is about, as Snowflake writes it
+        self.object_parts: tuple[str, ...] | None = None  # or its name parts, when they are known as such
 
     def __str__(self) -> str:
         if self.errno < 0:
@@ -42,6 +45,32 @@ class Error(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
+
+
+_AT = re.compile(r"line (\d+) at position (\d+)")
+
+
+def moved(error: Error, lines: int, first_column: int) -> Error:
+    """`error` with its position counted in a larger text: `lines` more lines before it, and on its first
+    line `first_column` more characters. The line / column fields and a `line L at position P` in the
+    message move alike (line 0, Snowflake's "unknown", stays). `error` itself is the new one's cause."""
+
+    def shift(line: int, column: int) -> tuple[int, int]:
+        if line <= 0:
+            return line, column
+        return line + lines, column + (first_column if line == 1 else 0)
+
+    msg = _AT.sub(lambda m: "line {} at position {}".format(*shift(int(m.group(1)), int(m.group(2)))), error.msg)
+    if msg == error.msg and error.line is None:
+        return error
+    line, column = error.line, error.column
+    if line is not None and column is not None:
+        line, column = shift(line, column)
+    new = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
+                      query=error.query)
+    new.object_name, new.object_parts = error.object_name, error.object_parts
+    new.__cause__ = error
+    return new
 
 
 class Warning(Exception):  # noqa: A001 - PEP 249 name
@@ -118,7 +147,10 @@ def object_not_found_or_op() -> ProgrammingError:
 
 
 def insufficient_privileges(kind: str, name: str) -> ProgrammingError:
-    return ProgrammingError(f"{ACCESS}Insufficient privileges to operate on {kind} '{name}'", 3001, "42501")
+    """003001 about the object named `name` (its own name, unquoted)."""
+    error = ProgrammingError(f"{ACCESS}Insufficient privileges to operate on {kind} '{name}'", 3001, "42501")
+    error.object_parts = (name,)
+    return error
 
 
 def role_not_assigned(role: str) -> ProgrammingError:

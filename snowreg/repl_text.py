@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from snowreg import errors
-from snowreg.grammar.text import offset_of, resolve_ident
+from snowreg.grammar.text import offset_of
 
 # Token kinds: ws, comment, string, dollar, qident, variable, number, word, stage, file, punct, semicolon.
 _TOKEN = re.compile(
@@ -127,47 +127,12 @@ def is_complete(text: str) -> bool:
     return bool(tokens) and tokens[-1].kind == "semicolon"
 
 
-_QUOTED = re.compile(r"'([^']*)'")
-_AT = re.compile(r"line (\d+) at position (\d+)")
-
-
 def error_offset(error: errors.Error, text: str) -> int | None:
-    """Where in a statement's text an error points, or None when it cannot be told.
-
-    Syntax errors carry their line and position; some compilation errors say it in their text
-    (`error line 1 at position 7 Invalid argument types…`). Other Snowflake errors only name objects
-    (`Model version 'DB.S.M.V9' does not exist…`); the offending name is then looked up among the
-    statement's tokens: the first occurrence, or the last one for alias rules (the alias is the value
-    being set, after the version it is set on).
-    """
-    if error.line is not None and error.column is not None:
-        return offset_of(text, error.line, error.column)
-    at = _AT.search(error.msg)
-    if at:
-        return offset_of(text, int(at.group(1)), int(at.group(2)))
-    names = [n for n in (_last_part(q) for q in _QUOTED.findall(error.msg)) if n]
-    tokens = [t for t in tokenize(text) if t.significant]
-    last = error.msg.split("\n")[-1].startswith("Alias")
-    for name in names:
-        hits = [i for i, t in enumerate(tokens) if t.kind in ("word", "qident") and resolve_ident(t.text) == name]
-        if hits:
-            return _qualified_start(tokens, hits[-1] if last else hits[0])
-    return None
-
-
-def _qualified_start(tokens: list[Token], i: int) -> int:
-    """The start of the qualified name `db.s.name` whose last part is tokens[i]."""
-    while (i >= 2 and tokens[i - 1].text == "." and tokens[i - 2].kind in ("word", "qident")
-           and tokens[i - 2].end == tokens[i - 1].start and tokens[i - 1].end == tokens[i].start):
-        i -= 2
-    return tokens[i].start
-
-
-def _last_part(qualified: str) -> str | None:
-    parts = [t for t in tokenize(qualified) if t.kind in ("word", "qident")]
-    return resolve_ident(parts[-1].text) if parts else None
-
-
+    """Where in `text` (the text the statement was parsed from) an error points, or None when it does
+    not say. Positions come from the error alone: the parser's, or the AST node the engine placed it at."""
+    if error.line is None or error.column is None:
+        return None
+    return offset_of(text, error.line, error.column)
 
 
 def one_line(message: str) -> str:

@@ -14,7 +14,6 @@ printed, as `psql -c` does), and nothing when a statement failed.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,6 @@ from snowreg.repl_text import Piece, error_offset, split_statements
 
 # The file a registry directory holds; its absence means the directory is not (yet) a registry.
 REGISTRY_FILE = "registry.duckdb"
-_AT = re.compile(r"line (\d+) at position (\d+)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,29 +80,13 @@ def connect(args: argparse.Namespace) -> Any:
 
 
 def relocate(error: errors.Error, text: str, start: int) -> errors.Error:
-    """`error`, raised for the statement starting at offset `start` of `text`, with file line numbers.
+    """`error`, raised for the text starting at offset `start` of `text`, with file line numbers.
 
     The line and column fields and a `line L at position P` inside the message are rewritten; an error
     without a position is returned as it is.
     """
     before = text[:start]
-    lines_before = before.count("\n")
-    first_column = start - (before.rfind("\n") + 1)
-
-    def shift(line: int, column: int) -> tuple[int, int]:
-        return line + lines_before, column + (first_column if line == 1 else 0)
-
-    msg = _AT.sub(lambda m: "line {} at position {}".format(*shift(int(m.group(1)), int(m.group(2)))),
-                  error.msg)
-    if msg == error.msg and error.line is None:
-        return error
-    line, column = (error.line, error.column)
-    if line is not None and column is not None:
-        line, column = shift(line, column)
-    moved = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
-                        query=error.query)
-    moved.__cause__ = error
-    return moved
+    return errors.moved(error, before.count("\n"), start - (before.rfind("\n") + 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +113,7 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:
-        return results, _failure(text, piece.start, piece.text, e)
+        return results, _failure(text, piece, e, 0)
     for stmt in statements:
         sql = piece.text[stmt.span.start:stmt.span.end]
         cur = conn.cursor()
@@ -140,15 +122,18 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
             names = [d[0] for d in cur.description or []]
             rows = cur.fetchall()
         except errors.Error as e:
-            return results, _failure(text, piece.start + stmt.span.start, sql, e)
+            return results, _failure(text, piece, e, stmt.span.start)
         results.append((sql, names, rows))
     return results, None
 
 
-def _failure(text: str, start: int, sql: str, error: errors.Error) -> Failure:
-    offset = start + (error_offset(error, sql) or 0)
+def _failure(text: str, piece: Piece, error: errors.Error, statement_start: int) -> Failure:
+    """A failure at the error's own position in the piece (it counts in the text it was parsed from),
+    or at the start of the statement when the error has none."""
+    at = error_offset(error, piece.text)
+    offset = piece.start + (at if at is not None else statement_start)
     line, column = location(text, offset)
-    return Failure(relocate(error, text, start), line, column, excerpt(text, offset))
+    return Failure(relocate(error, text, piece.start), line, column, excerpt(text, offset))
 
 
 # ---------------------------------------------------------------------------------------------

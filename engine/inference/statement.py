@@ -136,9 +136,10 @@ class Binder:
         return f"TABLE({text})"
 
     def _bind(self, call: ast.ModelCall, table: bool) -> tuple[Site, list[str]]:
-        qn, version_ref = self._target(call.callee)
+        qn, version_ref, version_at = self._target(call.callee)
         model = find_model(self.session, qn, "usage")
-        version = resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT")
+        version = resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT",
+                                  at=version_at)
         label = f"{_callee_text(call.callee)}!{quote_ident(call.method)}"
         functions = self.session.catalog.functions(version.id)
         fn = next((f for f in functions if f.name == call.method), None)
@@ -161,13 +162,14 @@ class Binder:
         self.sites[index] = site
         return site, args
 
-    def _target(self, ref: ast.ModelRef) -> tuple[ast.QualifiedName, ast.Name | None]:
-        """A callee naming a `WITH … AS MODEL` alias resolves to that alias's model and version."""
+    def _target(self, ref: ast.ModelRef) -> tuple[ast.QualifiedName, ast.Name | None, ast.Span]:
+        """The model and version a callee names, and where the version stands: a callee naming a
+        `WITH … AS MODEL` alias resolves to that alias's model and version."""
         qn = ref.model
         alias = self.aliases.get(qn.name) if isinstance(qn.name, str) and qn.schema is None else None
         if alias is not None and (not ref.explicit or ref.version is None):
-            return alias.model, alias.version
-        return qn, ref.version
+            return alias.model, alias.version, alias.version_span
+        return qn, ref.version, ref.version_span
 
     def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, at: dict[str, int]) -> tuple[list[str], bool]:
         """Argument texts in signature order; named arguments are all-or-nothing (docs/SNOWFLAKE.md#s5-2)."""

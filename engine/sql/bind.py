@@ -21,7 +21,7 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
 from snowreg.engine.session import Session
-from snowreg.grammar.text import quote_ident
+from snowreg.grammar.text import quote_ident, split_name
 
 # Kinds whose write target must already exist (CREATE makes it; DROP has its own IF EXISTS rules).
 _TARGET_MUST_EXIST = frozenset({"insert", "update", "delete", "merge", "truncate", "alter"})
@@ -122,6 +122,8 @@ class ObjectRef(Protocol):
     def write(self) -> bool: ...
     @property
     def object_kind(self) -> str: ...
+    @property
+    def start(self) -> int | None: ...
 
 
 def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local: frozenset[str] = frozenset()
@@ -153,6 +155,28 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
                 or catalog.relation_kind(database, schema, ref.name) is None:
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
             raise errors.does_not_exist("Object", fqn, "42S02")
+
+
+def table_start(node: exp.Table) -> int | None:
+    """Where a table's (possibly qualified) name starts in the text, as sqlglot recorded it."""
+    parts = [node.args.get(k) for k in ("catalog", "db", "this")]
+    starts = [p.meta["start"] for p in parts if isinstance(p, exp.Identifier) and "start" in p.meta]
+    return int(starts[0]) if starts else None
+
+
+def at_table(error: errors.Error, refs: Iterable[ObjectRef], sql: str) -> None:
+    """Point an error about an object the statement names at that name in `sql` (when sqlglot recorded it)."""
+    if error.line is not None or error.object_name is None:
+        return
+    try:
+        wanted = split_name(error.object_name)
+    except ValueError:
+        return
+    for ref in refs:
+        given = [p for p in (ref.database, ref.schema, ref.name) if p]
+        if ref.start is not None and given and wanted[-len(given):] == given:
+            error.line, error.column = _place(sql, ref.start)
+            return
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,6 +38,15 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
+    try:
+        return _run_translated(session, text, tr, describe_only, local)
+    except errors.Error as e:  # an error about a table the statement names points at that name
+        bind.at_table(e, tr.tables, text)
+        raise
+
+
+def _run_translated(session: Session, text: str, tr: translate.Translation, describe_only: bool,
+                    local: frozenset[str]) -> Result:
     bind.resolve_tables(session, tr.tables, tr.kind, local)
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlglot import exp
@@ -39,6 +39,7 @@ class TableRef:
     name: str
     write: bool = False
     object_kind: ObjectKind = "table"
+    start: int | None = field(default=None, compare=False)  # offset of its name in the statement text
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +313,7 @@ def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]
         return None  # the new name of ALTER TABLE … RENAME TO: not an object that exists yet
     elif isinstance(node.this, exp.Identifier):  # not a table function such as RANGE(…)
         refs.append(TableRef(database, schema, snowflake(node.name), object_kind is not None,
-                             object_kind or "table"))
+                             object_kind or "table", bind.table_start(node)))
     return None
 
 

@@ -18,6 +18,7 @@ class FromModel:
 
     model: QualifiedName
     version: Name | None = None
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class CreateModel:
     or_replace: bool = False
     if_not_exists: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class AlterModelSet:
     default_version: Name | None = None
     if_exists: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
+    default_version_span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,8 @@ class SetAlias:
     alias: Name
     if_exists: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
+    alias_span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +108,7 @@ class UnsetAlias:
     version: Name
     if_exists: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,7 @@ class AddVersion:
     source: ModelSource
     if_exists: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +135,7 @@ class DropVersion:
     version: Name
     if_exists: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +150,7 @@ class ModifyVersion:
     unset_metadata: bool = False
     if_exists: bool = False
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +187,7 @@ class ShowFunctions:
     version: Name | None = None
     like: str | None = None
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 

@@ -18,6 +18,10 @@ class Span:
     end: int
     line: int = 1
     column: int = 0
+    # A statement's span also holds every single name part written inside it and where each stands,
+    # so an error about a role or a database the statement names can point at it (fields holding a
+    # plain `Name` have no span of their own). Not part of equality.
+    names: tuple[NameSpan, ...] = field(default=(), compare=False)
 
 
 NO_SPAN = Span(0, 0)
@@ -40,6 +44,14 @@ class IdentFromString:
 # A name part: already resolved by identifier rules (unquoted → upper case, quoted → as written),
 # or a reference to be resolved by the engine.
 Name = str | VarRef | IdentFromString
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    """One name part the statement writes (a role, a user, a database, a warehouse, a version, …)."""
+
+    name: Name
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ class ModelRef:
     model: QualifiedName
     version: Name | None = None  # None → default version
     explicit: bool = False  # written as MODEL(...)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class ModelAlias:
     alias: str  # resolved identifier
     model: QualifiedName
     version: Name | None = None
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,8 @@ class LiveVersion:
     rename_to: QualifiedName | None = None  # COMMIT: the model's new name
     rename_version_to: Name | None = None  # COMMIT: the version's new name
     span: Span = field(default=NO_SPAN, compare=False)
+    version_span: Span = field(default=NO_SPAN, compare=False)  # where the version name stands
+    rename_version_to_span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
