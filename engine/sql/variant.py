@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from snowreg.errors import not_supported
 
@@ -32,9 +33,29 @@ _MACROS: dict[str, str] = {
     # folded to a constant at bind time, so for non-JSON columns this is a constant NULL (free).
     "snowreg_vkey_any(x)": f"""CASE WHEN typeof(x) = 'JSON'
         THEN {MACRO_CATALOG}.main.snowreg_vkey(to_json(x)) ELSE NULL END""",
-    # `x::VARCHAR` for an unknown type: a VARIANT string loses its quotes, as in Snowflake.
+    # `x::VARCHAR` for an unknown type: a VARIANT string loses its quotes, and times and timestamps
+    # take Snowflake's default output formats (TIME_OUTPUT_FORMAT `HH24:MI:SS`, TIMESTAMP_NTZ_OUTPUT_FORMAT
+    # `YYYY-MM-DD HH24:MI:SS.FF3`, TIMESTAMP_OUTPUT_FORMAT `YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM`).
     "snowreg_varchar(x)": """CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(to_json(x), '$')
+        WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ')
+            || rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0')
+        WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
+            THEN strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')
+        WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME), '%H:%M:%S')
         ELSE CAST(x AS VARCHAR) END""",
+    # TYPEOF: the type of the value a VARIANT holds (a typed argument is first made a VARIANT).
+    "snowreg_typeof(x)": """CASE WHEN x IS NULL THEN NULL
+        WHEN regexp_matches(typeof(x), '^(DECIMAL\\(\\d+,0\\)|U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)$') THEN 'INTEGER'
+        WHEN typeof(x) LIKE 'DECIMAL%' THEN 'DECIMAL'
+        WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN 'DOUBLE'
+        WHEN typeof(x) IN ('VARCHAR', 'BOOLEAN', 'DATE', 'TIME') THEN typeof(x)
+        WHEN typeof(x) LIKE 'TIMESTAMP WITH%' THEN 'TIMESTAMP_LTZ'
+        WHEN typeof(x) LIKE 'TIMESTAMP%' THEN 'TIMESTAMP_NTZ'
+        ELSE CASE json_type(to_json(x)) WHEN 'NULL' THEN 'NULL_VALUE' WHEN 'BIGINT' THEN 'INTEGER'
+            WHEN 'UBIGINT' THEN 'INTEGER'
+            WHEN 'DOUBLE' THEN CASE WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '^-?\\d+$') THEN 'INTEGER'
+                WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
+            ELSE json_type(to_json(x)) END END""",
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
@@ -148,18 +169,38 @@ def cast(node: exp.Cast) -> exp.Expr | None:
         return None  # JSON → DOUBLE/DECIMAL/BOOLEAN/DATE/TIMESTAMP casts work on DuckDB as they are
     if is_json(node.this):
         return _as_string(node.this)
-    if isinstance(node.this, exp.Column) and not isinstance(node, exp.TryCast):
+    if _typed_elsewhere(node.this) and not isinstance(node, exp.TryCast):
         return macro("snowreg_varchar", node.this)
     return None
 
 
+def _typed_elsewhere(node: exp.Expr) -> bool:
+    """An operand whose type the text does not show (a column, a call, a cast to another type): it may
+    be a VARIANT or a date/time value, whose text differs from DuckDB's."""
+    if isinstance(node, (exp.Literal, exp.Boolean, exp.Null)):
+        return False
+    if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this in _TEXT_TYPES:
+        return False
+    return not isinstance(node, (exp.Binary, exp.Neg))
+
+
 def to_char(node: exp.ToChar) -> exp.Expr | None:
-    """TO_VARCHAR(v:a) / TO_CHAR(v:a) without a format: the same as `::VARCHAR`."""
-    if node.args.get("format") is not None:
+    """TO_VARCHAR(v:a) / TO_CHAR(v:a) without a format: the same as `::VARCHAR`; with a date/time
+    format, the operand is formatted as a date or timestamp whatever the text shows of its type."""
+    given = node.args.get("format")
+    if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
+            and not _NUMBER_FORMAT.search(given.this):
+        return exp.TimeToStr(this=node.this, format=_SNOWFLAKE_DIALECT.format_time(given))
+    if given is not None:
         return None
     if is_json(node.this):
         return _as_string(node.this)
-    return macro("snowreg_varchar", node.this) if isinstance(node.this, exp.Column) else None
+    return macro("snowreg_varchar", node.this) if _typed_elsewhere(node.this) else None
+
+
+_DATE_FORMAT = re.compile(r"YYYY|YY|MM|DD|HH|MI|SS|MON|DY", re.IGNORECASE)
+_NUMBER_FORMAT = re.compile(r"[90][.,]|[.,][90]|\$9|^[90]+$")
+_SNOWFLAKE_DIALECT = Dialect.get_or_raise("snowflake")
 
 
 def _literal_kind(node: exp.Expr) -> str | None:
