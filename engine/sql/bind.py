@@ -198,8 +198,8 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
         qualifier, column = _names(m)
     else:
         return None
-    if column.upper() == "SEQ" and "FLATTEN" in sql.upper():
-        return errors.not_supported("FLATTEN's SEQ column over the rows of a table")
+    if column.upper() in ("SEQ", "ROWID") and "FLATTEN" in sql.upper():  # translate._flatten_seq
+        return errors.not_supported("FLATTEN's SEQ column over a view, a subquery or a CTE")
     site = _site(sites, column, qualifier) or _site(sites, column, None)
     if site is None:
         return invalid_identifier(quote_ident(snowflake(column)), sql, None)

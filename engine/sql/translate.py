@@ -15,7 +15,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, dml, functions, numbers, variant
+from snowreg.engine.sql import bind, dates, dml, flatten, functions, numbers, variant
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -428,8 +428,7 @@ def _flatten_template(outer: bool) -> exp.Select:
 def _flatten(node: exp.Expr) -> exp.Expr:
     """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
 
-    Columns KEY, PATH, INDEX, VALUE, THIS, and SEQ (1) when the input is not a column of another table:
-    over a table, SEQ is not emulated (referring to it fails loudly).
+    Columns SEQ (see engine.sql.flatten), KEY, PATH, INDEX, VALUE, THIS.
     """
     explode = node.this
     given = [explode.this, *explode.expressions]
@@ -447,8 +446,9 @@ def _flatten(node: exp.Expr) -> exp.Expr:
         path = args["PATH"].name
         source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
     select = _flatten_template(_truthy(args.get("OUTER"))).copy()
-    if source.find(exp.Column) is None:  # one input record: its sequence number is 1
-        select.set("expressions", [exp.alias_(exp.Literal.number(1), "SEQ", quoted=True), *select.expressions])
+    seq = flatten.seq(node, source)
+    if seq is not None:
+        select.set("expressions", [exp.alias_(seq, "SEQ", quoted=True), *select.expressions])
     placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
     placeholder.replace(source)
     alias = node.args.get("alias")
@@ -514,7 +514,10 @@ def _clock(node: exp.Expr) -> exp.Expr | None:
     if isinstance(node, exp.CurrentTimestamp):
         now = variant.fn("get_current_timestamp")
         return exp.AtTimeZone(this=now, zone=exp.Literal.string("UTC")) if node.args.get("sysdate") else now
-    return variant.fn("current_date" if isinstance(node, exp.CurrentDate) else "get_current_time")
+    if isinstance(node, exp.CurrentDate):
+        return variant.fn("current_date")
+    # CURRENT_TIME / LOCALTIME: a TIME (no zone) on the session's clock, as Snowflake's TIME type is.
+    return exp.Cast(this=variant.fn("get_current_time"), to=exp.DataType(this=_T.TIME))
 
 
 # Expressions whose type cannot be seen in the text: a VARIANT may hide behind them.
