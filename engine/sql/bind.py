@@ -122,6 +122,8 @@ class ObjectRef(Protocol):
     def write(self) -> bool: ...
     @property
     def object_kind(self) -> str: ...
+    @property
+    def optional(self) -> bool: ...
 
 
 def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local: frozenset[str] = frozenset()
@@ -151,6 +153,8 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
             continue
         if catalog.get_database(database) is None or catalog.get_schema(database, schema) is None \
                 or catalog.relation_kind(database, schema, ref.name) is None:
+            if ref.optional and kind == "alter":
+                continue  # ALTER TABLE IF EXISTS of a missing table: DuckDB's own IF EXISTS does nothing
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
             raise errors.does_not_exist("Object", fqn, "42S02")
 

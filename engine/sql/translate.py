@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -39,6 +40,7 @@ class TableRef:
     name: str
     write: bool = False
     object_kind: ObjectKind = "table"
+    optional: bool = False  # the target of ALTER / TRUNCATE … IF EXISTS: missing, nothing happens
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     stmt = parse(sql, call_names)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
+    stmt = dml.alter_comment(stmt)
     kind, targets = _classify(stmt)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
@@ -82,13 +85,20 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
         dml.create(stmt)
+    comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
     zoned = dates.zoned_columns(stmt)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names), numbers.Divisions(floats))
-    parts = dml.split_alter(stmt) if isinstance(stmt, exp.Alter) else [stmt]
+    if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):
+        tables = tuple(dataclasses.replace(t, optional=True) if t.write else t for t in tables)
+        if isinstance(stmt, exp.TruncateTable):
+            stmt.set("exists", False)  # DuckDB has no TRUNCATE … IF EXISTS
+    parts: list[exp.Expr] = [*dml.split_alter(stmt)] if isinstance(stmt, exp.Alter) else [stmt]
     if isinstance(stmt, exp.Create) and kind == "create_table":
         parts = [*dml.identity_columns(stmt), *parts]
+    if isinstance(stmt, exp.Create) and comment is not None:
+        parts.append(dml.comment_on(stmt, comment))
     try:
         text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
                          for p in parts)
@@ -207,6 +217,8 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         nodes = stmt.args.get("tables") or [stmt.this]
         return "drop", {k: v for t in nodes for k, v in _target(t, _DROP_KINDS[kind]).items()}
     if isinstance(stmt, exp.Alter) and kind == "TABLE":
+        return "alter", _target(stmt.this, "table")
+    if isinstance(stmt, exp.Comment) and kind in ("TABLE", "VIEW"):
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}

@@ -259,11 +259,19 @@ def numeric_args(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
+_TEMPORAL = {_T.DATE, _T.TIME, _T.TIMESTAMP, _T.TIMESTAMPNTZ, _T.TIMESTAMPLTZ, _T.TIMESTAMPTZ}
+
+
 def text_args(node: exp.Expr) -> exp.Expr | None:
-    """String functions and `||` on VARIANT see the unquoted string, as Snowflake does implicitly."""
+    """String functions and `||` on VARIANT see the unquoted string, as Snowflake does implicitly;
+    `||` and CONCAT write a column or a date/time value in its output format (as `::VARCHAR` does)."""
+    concat = isinstance(node, (exp.DPipe, exp.Concat, exp.ConcatWs))
     for child in list(node.iter_expressions()):
         if is_json(child):
             child.replace(_as_string(child.copy()))
+        elif concat and (isinstance(child, exp.Column) or (
+                isinstance(child, exp.Cast) and isinstance(child.to, exp.DataType) and child.to.this in _TEMPORAL)):
+            child.replace(macro("snowreg_varchar", child.copy()))
     return None
 
 
