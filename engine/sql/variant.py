@@ -56,6 +56,10 @@ _MACROS: dict[str, str] = {
             WHEN 'DOUBLE' THEN CASE WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '^-?\\d+$') THEN 'INTEGER'
                 WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
             ELSE json_type(to_json(x)) END END""",
+    # OBJECT_CONSTRUCT(*): a row's columns by their Snowflake names (catalog/names.py), NULLs left out.
+    "snowreg_object_star(r)": """to_json(map_from_entries(list_transform(list_filter(
+        map_entries(CAST(to_json(r) AS MAP(VARCHAR, JSON))), lambda e: json_type(e.value) <> 'NULL'),
+        lambda e: {'k': regexp_replace(e.key, '\\x1f[0-9a-f]+$', ''), 'v': e.value})))""",
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
@@ -305,6 +309,18 @@ def object_construct(node: exp.Struct) -> exp.Expr:
     return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
 
 
+def object_star(node: exp.Expr) -> exp.Expr:
+    """OBJECT_CONSTRUCT(*) over one row source: its columns as an OBJECT, NULL values left out."""
+    select = node.find_ancestor(exp.Select)
+    source = select.args.get("from_") if select is not None else None
+    if select is None or source is None or select.args.get("joins"):
+        raise not_supported("OBJECT_CONSTRUCT(*) over anything but one table, view, subquery or VALUES")
+    if isinstance(source.this, exp.Subquery) and not source.this.alias_or_name:
+        source.this.set("alias", exp.TableAlias(this=exp.Identifier(this="snowreg_row", quoted=True)))
+    row = exp.column(exp.Identifier(this=source.this.alias_or_name, quoted=True))
+    return macro("snowreg_object_star", row)
+
+
 def array_construct(node: exp.Array) -> exp.Expr:
     """ARRAY_CONSTRUCT(…) / `[…]` → `json_array(…)`."""
     return fn("json_array", *node.expressions)
@@ -370,7 +386,7 @@ UNSUPPORTED: dict[type[exp.Expr], str] = {
         "ArrayIntersect", "ArrayInsert", "ArrayRemove", "ArrayRemoveAt", "ArraySlice", "ArraySort",
         "ArrayReverse", "ArrayPosition", "ArrayMax", "ArrayMin", "ArraySum", "ArrayOverlaps",
         "ArraysZip", "ArrayFilter", "ArrayConstructCompact", "ArrayUnionAgg", "ArrayUniqueAgg",
-        "ArrayConcatAgg", "Flatten", "Transform", "Reduce", "Typeof", "StarMap",
+        "ArrayConcatAgg", "Flatten", "Transform", "Reduce", "Typeof",
     ) if hasattr(exp, name)
 }
 
@@ -392,6 +408,7 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Min: min_max,
     exp.Struct: object_construct,
     exp.Array: array_construct,
+    exp.StarMap: object_star,
     exp.ToVariant: to_variant,
     exp.Split: wrap_json,
     exp.JSONKeys: wrap_json,
