@@ -88,6 +88,22 @@ def join_aliases(select: exp.Select, expand: frozenset[str]) -> set[str]:
     return names
 
 
+def group_all(select: exp.Select) -> None:
+    """`GROUP BY ALL` → `GROUP BY <positions of the items with no aggregate or window function>` (none:
+    no GROUP BY), so ORDER BY keys built from the items still bind on DuckDB
+    (https://docs.snowflake.com/en/sql-reference/constructs/group-by: ALL groups by every item that
+    does not use an aggregate function)."""
+    group = select.args.get("group")
+    if not isinstance(group, exp.Group) or not group.args.get("all") or group.expressions:
+        return
+    items = [i.unalias() for i in select.expressions]
+    if any(isinstance(i, exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star)) for i in items):
+        return
+    keys = [exp.Literal.number(n) for n, item in enumerate(items, 1)
+            if item.find(exp.AggFunc, exp.Window) is None]
+    select.set("group", exp.Group(expressions=keys) if keys else None)
+
+
 def unbound_column(e: duckdb.Error) -> str | None:
     """The column DuckDB could not bind, by its physical name (None for any other error)."""
     if not isinstance(e, duckdb.BinderException):

@@ -63,6 +63,10 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _COLUMN_MISSING.search(text)
         if m:
             return errors.invalid_identifier(m.group(1))
+        m = _CTAS_COUNT.search(text)
+        if m:  # engine.sql.dml.create's CTAS with a column list
+            return errors.compilation_error(f"The column list names {m.group(2)} columns but the query returns "
+                                            f"{m.group(1)}")
         m = _INSERT_COUNT.search(text)
         if m:
             return errors.insert_value_mismatch(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4)))
@@ -95,6 +99,7 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
 
 
 _BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')
+_CTAS_COUNT = re.compile(r'table "snowreg_ctas" has (\d+) columns available but (\d+) columns specified', re.I)
 _INSERT_COUNT = re.compile(r"has (\d+) columns but (\d+) values were supplied|expected (\d+) columns but (\d+) values")
 _SPACED_OFFSET = re.compile(r"Unknown TimeZone '[+-]\d")
 

@@ -79,6 +79,8 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.alter_comment(stmt)
     kind, targets = _classify(stmt)
+    for select in stmt.find_all(exp.Select) if " ALL" in sql.upper() else ():
+        bind.group_all(select)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
     if isinstance(stmt, exp.Merge):
