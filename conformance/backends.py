@@ -54,7 +54,7 @@ def train(kind: str) -> tuple[Any, Any, list[str]]:
     X = training_frame()
     if kind == "raising":
         return RaisingModel(), X.head(3), ["predict"]
-    if kind in ("regressor", "table"):
+    if kind in ("regressor", "table", "table_cased"):
         from sklearn.linear_model import LinearRegression
 
         return LinearRegression().fit(X, 2 * X["X1"] + 3 * X["X2"]), X.head(3), ["predict"]
@@ -66,10 +66,13 @@ def train(kind: str) -> tuple[Any, Any, list[str]]:
 
 
 def log_options(kind: str, methods: list[str]) -> dict[str, Any]:
-    """log_model's options: `kind=table` logs the regressor's PREDICT as a TABLE_FUNCTION."""
+    """log_model's options: `kind=table` logs the regressor's PREDICT as a TABLE_FUNCTION;
+    `kind=table_cased` also case-sensitive, so its output column is `"output_feature_0"`."""
     options: dict[str, Any] = {"target_methods": list(methods)}
-    if kind == "table":
+    if kind in ("table", "table_cased"):
         options["function_type"] = "TABLE_FUNCTION"
+    if kind == "table_cased":
+        options["method_options"] = {m: {"case_sensitive": True} for m in methods}
     return options
 
 
@@ -146,14 +149,15 @@ def _manifest(methods: list[str], kind: str) -> dict[str, Any]:
     """MANIFEST.yml: one FUNCTION (TABLE_FUNCTION for `kind=table`) per method over the two DOUBLE
     features (docs/SNOWFLAKE.md#c5-3)."""
     inputs = [{"name": f, "type": "DOUBLE"} for f in FEATURES]
-    table = kind == "table"
-    outputs = [{"name": "OUTPUT_FEATURE_0", "type": "DOUBLE"}] if table else [{"type": "OBJECT"}]
+    table = kind in ("table", "table_cased")
+    output = "output_feature_0" if kind == "table_cased" else "OUTPUT_FEATURE_0"
+    outputs = [{"name": output, "type": "DOUBLE"}] if table else [{"type": "OBJECT"}]
     runtime = {"language": "PYTHON", "version": "3.11", "imports": ["model/"],
                "dependencies": {"conda": "runtimes/python_runtime/env/conda.yml"}}
     return {
         "manifest_version": "1.0",
         "runtimes": {"python_runtime": runtime},
-        "methods": [{"name": m.upper(), "runtime": "python_runtime", "type": "TABLE_FUNCTION" if table else "FUNCTION",
+        "methods": [{"name": m if kind == "table_cased" else m.upper(), "runtime": "python_runtime", "type": "TABLE_FUNCTION" if table else "FUNCTION",
                      "handler": f"functions.{m}.infer", "inputs": inputs, "outputs": outputs}
                     for m in methods],
     }
@@ -166,7 +170,7 @@ def _model_spec(blob: str, methods: list[str], kind: str) -> dict[str, Any]:
                  "outputs": [{"name": "output_feature_0", "type": out_type, "nullable": True}]}
     model_type = "custom" if kind == "raising" else "sklearn"
     tasks = {"logreg": "TABULAR_BINARY_CLASSIFICATION", "regressor": "TABULAR_REGRESSION",
-             "table": "TABULAR_REGRESSION"}
+             "table": "TABULAR_REGRESSION", "table_cased": "TABULAR_REGRESSION"}
     return {
         "version": "2023-12-01", "name": blob, "model_type": model_type, "task": tasks.get(kind, "UNKNOWN"),
         "env": {"conda": "env/conda.yml", "python_version": "3.11"},

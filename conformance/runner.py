@@ -246,8 +246,8 @@ class Parser:
             rec.args["version"] = rest_words[1]
             rest_words = rest_words[2:]
         rec.args.update(_options(rest_words, ("kind",), self))
-        if rec.args["kind"] not in ("logreg", "regressor", "table", "raising"):
-            raise self.error("kind= must be logreg, regressor, table or raising")
+        if rec.args["kind"] not in ("logreg", "regressor", "table", "table_cased", "raising"):
+            raise self.error("kind= must be logreg, regressor, table, table_cased or raising")
 
 
 def _options(words: list[str], allowed: tuple[str, ...], parser: Parser) -> dict[str, str]:

@@ -29,6 +29,7 @@ from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast
+from snowreg.grammar.render import qname, string
 from snowreg.grammar.text import split_name
 
 
@@ -268,6 +269,13 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
 def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
     if stmt.kind == "MODEL":
         return models.comment_on_model(session, stmt)
+    if stmt.kind in ("TABLE", "VIEW"):  # plain SQL: the table's owner comments it (engine.sql.dml)
+        try:
+            return query.run_sql(session, f"COMMENT ON {stmt.kind} {qname(stmt.name)} IS {string(stmt.comment)}")
+        except errors.ProgrammingError as e:
+            if stmt.if_exists and e.errno == 2003:
+                return status()
+            raise
     raise errors.not_supported(f"COMMENT ON {stmt.kind}")
 
 

@@ -357,6 +357,19 @@ def value_not_recognized(kind: str, value: str) -> ProgrammingError:
     return ProgrammingError(f"{kind} value '{value}' is not recognized", errno, "22018")
 
 
+def datetime_not_recognized(kind: str, value: str) -> ProgrammingError:
+    """`Date '2024-13-45' is not recognized` (100040), `Timestamp '…' is not recognized` (100035), `Time '…'
+    is not recognized` (100108): text that is no date, timestamp or time."""
+    errno = {"Date": 100040, "Timestamp": 100035, "Time": 100108}[kind]
+    return ProgrammingError(f"{kind} '{value}' is not recognized", errno, "22007")
+
+
+def insert_value_mismatch(expected: int, got: int) -> ProgrammingError:
+    """002020: an INSERT whose values are more or fewer than its target columns."""
+    return ProgrammingError(f"{COMPILATION}Insert value list does not match column list expecting {expected} "
+                            f"but got {got}", 2020, "21S01")
+
+
 def invalid_timezone(name: str) -> ProgrammingError:
     """A zone name that is not a time zone (ALTER SESSION SET TIMEZONE)."""
     return ProgrammingError(f"{COMPILATION}invalid value ['{name}'] for parameter 'TIMEZONE'", 1008, "22007")

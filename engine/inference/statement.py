@@ -34,8 +34,8 @@ from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_no
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
+from snowreg.engine.sql import bind, translate
 from snowreg.engine.sql import run as query
-from snowreg.engine.sql import translate
 from snowreg.engine.sql.variant import to_snowflake_column
 from snowreg.grammar import ast
 from snowreg.grammar.render import name as render_name
@@ -300,7 +300,8 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
         rows = duck.fetchall()
         description = duck.description or []
     except duckdb.Error as e:
-        raise plan.failure(e) from None
+        unbound = None if plan.failures else bind.column_error(e, final.columns, final.source)
+        raise (unbound or plan.failure(e)) from None
     columns = [(str(d[0]), str(d[1])) for d in description]
     formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
     for i in formatted:

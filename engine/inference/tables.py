@@ -19,6 +19,7 @@ import duckdb
 from sqlglot import exp
 
 from snowreg import errors
+from snowreg.catalog.names import physical
 from snowreg.engine.inference.fast import add_ctes
 from snowreg.engine.inference.methods import duck_type, run_table, to_arrow, udf_error
 from snowreg.engine.inference.plan import TABLE_CALL, Plan, Site, arrow_types, datatype, quoted
@@ -164,12 +165,12 @@ def _arrow_outputs(site: Site, pieces: list[pd.DataFrame]) -> pa.Table:
             arrays.append(pa.nulls(len(frame), empty.schema.field(i).type if i < empty.num_columns else pa.null()))
         else:
             arrays.append(to_arrow(frame[source].to_numpy()))
-    return pa.Table.from_arrays(arrays, names=names)
+    return pa.Table.from_arrays(arrays, names=[physical(n) for n in names])
 
 
 def _empty_outputs(site: Site) -> pa.Table:
     import pyarrow as pa
-    fields = [pa.field(name, arrow_types().get(duck_type(t), pa.string())) for name, t in site.fn.outputs]
+    fields = [pa.field(physical(name), arrow_types().get(duck_type(t), pa.string())) for name, t in site.fn.outputs]
     return pa.Table.from_arrays([pa.array([], f.type) for f in fields], schema=pa.schema(fields))
 
 

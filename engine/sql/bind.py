@@ -88,6 +88,22 @@ def join_aliases(select: exp.Select, expand: frozenset[str]) -> set[str]:
     return names
 
 
+def group_all(select: exp.Select) -> None:
+    """`GROUP BY ALL` → `GROUP BY <positions of the items with no aggregate or window function>` (none:
+    no GROUP BY), so ORDER BY keys built from the items still bind on DuckDB
+    (https://docs.snowflake.com/en/sql-reference/constructs/group-by: ALL groups by every item that
+    does not use an aggregate function)."""
+    group = select.args.get("group")
+    if not isinstance(group, exp.Group) or not group.args.get("all") or group.expressions:
+        return
+    items = [i.unalias() for i in select.expressions]
+    if any(isinstance(i, exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star)) for i in items):
+        return
+    keys = [exp.Literal.number(n) for n, item in enumerate(items, 1)
+            if item.find(exp.AggFunc, exp.Window) is None]
+    select.set("group", exp.Group(expressions=keys) if keys else None)
+
+
 def unbound_column(e: duckdb.Error) -> str | None:
     """The column DuckDB could not bind, by its physical name (None for any other error)."""
     if not isinstance(e, duckdb.BinderException):
@@ -124,6 +140,7 @@ class ObjectRef(Protocol):
     def object_kind(self) -> str: ...
     @property
     def start(self) -> int | None: ...
+    def optional(self) -> bool: ...
 
 
 def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local: frozenset[str] = frozenset()
@@ -153,6 +170,8 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
             continue
         if catalog.get_database(database) is None or catalog.get_schema(database, schema) is None \
                 or catalog.relation_kind(database, schema, ref.name) is None:
+            if ref.optional and kind == "alter":
+                continue  # ALTER TABLE IF EXISTS of a missing table: DuckDB's own IF EXISTS does nothing
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
             raise errors.does_not_exist("Object", fqn, "42S02")
 
@@ -222,8 +241,8 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
         qualifier, column = _names(m)
     else:
         return None
-    if column.upper() == "SEQ" and "FLATTEN" in sql.upper():
-        return errors.not_supported("FLATTEN's SEQ column over the rows of a table")
+    if column.upper() in ("SEQ", "ROWID") and "FLATTEN" in sql.upper():  # translate._flatten_seq
+        return errors.not_supported("FLATTEN's SEQ column over a view, a subquery or a CTE")
     site = _site(sites, column, qualifier) or _site(sites, column, None)
     if site is None:
         return invalid_identifier(quote_ident(snowflake(column)), sql, None)

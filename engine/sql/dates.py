@@ -6,6 +6,7 @@
   or nanoseconds when it is too large for seconds
   (https://docs.snowflake.com/en/sql-reference/functions/to_timestamp).
 - `'2026-01-01 10:00:00 +09:00'::TIMESTAMP_TZ`: DuckDB reads the offset only without the space.
+- A TIMESTAMP_LTZ / TZ cast to TIME is its time of day in the session's zone.
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ def operand_is_date(node: exp.Expr) -> bool | None:
 def cast(node: exp.Cast) -> exp.Expr | None:
     """Epoch numbers to timestamps; a space before a zone offset in a TIMESTAMP_TZ/LTZ literal."""
     to = node.to
+    if isinstance(to, exp.DataType) and to.this is _T.TIME and _zoned(node.this):
+        # DuckDB casts a zoned timestamp to TIME only through its local (session zone) reading.
+        return exp.Cast(this=exp.Cast(this=node.this, to=exp.DataType(this=_T.TIMESTAMP)), to=to)
     if not isinstance(to, exp.DataType) or to.this not in _TIMESTAMPS:
         return None
     value = node.this
@@ -93,6 +97,15 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     if isinstance(value, exp.Literal) and value.is_string and _OFFSET.search(value.this):
         value.set("this", _OFFSET.sub(r"\1\2", value.this))
     return None
+
+
+def _zoned(node: exp.Expr) -> bool:
+    """The text shows a TIMESTAMP_LTZ / TIMESTAMP_TZ value: the clock, or a cast to one."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "get_current_timestamp":
+        return True
+    return isinstance(node, exp.CurrentTimestamp) or (
+        isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType)
+        and node.to.this in (_T.TIMESTAMPLTZ, _T.TIMESTAMPTZ))
 
 
 def zoned_columns(stmt: exp.Expr) -> tuple[int, ...]:

@@ -8,6 +8,9 @@
   (https://docs.snowflake.com/en/sql-reference/sql/create-table, CTAS).
 - `CREATE TABLE t CLONE s`: a copy of s's columns and rows (no time travel, no shared storage).
 - `ALTER TABLE t ADD COLUMN a int, b varchar`: one DuckDB ALTER per column.
+- Comments on tables and views: `COMMENT ON TABLE t IS '…'`, `ALTER TABLE t SET COMMENT = '…'` and
+  `CREATE TABLE … COMMENT = '…'` become DuckDB's COMMENT ON, read back by SHOW and INFORMATION_SCHEMA
+  (https://docs.snowflake.com/en/sql-reference/sql/comment).
 """
 
 from __future__ import annotations
@@ -82,6 +85,32 @@ def create(stmt: exp.Create) -> None:
                        else exp.column(n.copy()), alias=n.copy()) for n, d in zip(names, defs, strict=True)]
     stmt.set("this", schema.this)
     stmt.set("expression", exp.select(*items).from_(source))
+
+
+def alter_comment(stmt: exp.Expr) -> exp.Expr:
+    """`ALTER TABLE | VIEW t SET COMMENT = '…'` → `COMMENT ON TABLE | VIEW t IS '…'` (any other statement as is)."""
+    actions = stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []
+    if len(actions) != 1 or not isinstance(actions[0], exp.AlterSet):
+        return stmt
+    properties = [p for e in actions[0].expressions if isinstance(e, exp.Properties) for p in e.expressions]
+    if len(properties) != 1 or not isinstance(properties[0], exp.SchemaCommentProperty):
+        return stmt
+    kind = str(stmt.args.get("kind") or "TABLE").upper()
+    return exp.Comment(this=stmt.this, kind=kind, expression=properties[0].this, exists=stmt.args.get("exists"))
+
+
+def create_comment(stmt: exp.Create) -> exp.Expr | None:
+    """The `COMMENT = '…'` of CREATE TABLE | VIEW, as a literal (taken before the property is dropped)."""
+    properties = stmt.args.get("properties")
+    found = [p.this for p in properties.expressions if isinstance(p, exp.SchemaCommentProperty)] \
+        if isinstance(properties, exp.Properties) else []
+    return found[0].copy() if found else None
+
+
+def comment_on(stmt: exp.Create, text: exp.Expr) -> exp.Comment:
+    """`COMMENT ON TABLE | VIEW <the created object> IS <text>`, built from the translated CREATE."""
+    target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    return exp.Comment(this=target.copy(), kind=str(stmt.args.get("kind") or "TABLE").upper(), expression=text)
 
 
 def split_alter(stmt: exp.Alter) -> list[exp.Alter]:

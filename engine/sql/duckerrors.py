@@ -63,6 +63,13 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _COLUMN_MISSING.search(text)
         if m:
             return errors.invalid_identifier(m.group(1))
+        m = _CTAS_COUNT.search(text)
+        if m:  # engine.sql.dml.create's CTAS with a column list
+            return errors.compilation_error(f"The column list names {m.group(2)} columns but the query returns "
+                                            f"{m.group(1)}")
+        m = _INSERT_COUNT.search(text)
+        if m:
+            return errors.insert_value_mismatch(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4)))
         return errors.compilation_error(detail)
     if isinstance(e, duckdb.ParserException):
         return errors.syntax_error_detail(detail)
@@ -71,6 +78,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
+    if isinstance(e, duckdb.ConversionException) and _SPACED_OFFSET.search(detail):
+        return errors.not_supported("Text read as a timestamp with a space before its zone offset, outside a "
+                                    "cast (write '2024-01-01 10:00:00+02:00')")
+    if isinstance(e, duckdb.ConversionException) and (m := _BAD_DATETIME.search(detail)) is not None:
+        return errors.datetime_not_recognized(m.group(1).capitalize(), m.group(2))
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
         m = _NOT_CONVERTED.search(detail)
         value_kind = _KIND_OF.get(m.group(2).split("(")[0]) if m else None
@@ -80,7 +92,23 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.OutOfRangeException):
         return errors.numeric_out_of_range(detail)
     if isinstance(e, duckdb.ConstraintException):
-        return errors.null_violation(detail)
+        return _constraint(detail)
     if isinstance(e, duckdb.NotImplementedException):
         return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
     return errors.execution_error(detail)
+
+
+_BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')
+_CTAS_COUNT = re.compile(r'table "snowreg_ctas" has (\d+) columns available but (\d+) columns specified', re.I)
+_INSERT_COUNT = re.compile(r"has (\d+) columns but (\d+) values were supplied|expected (\d+) columns but (\d+) values")
+_SPACED_OFFSET = re.compile(r"Unknown TimeZone '[+-]\d")
+
+
+def _constraint(detail: str) -> errors.Error:
+    """NOT NULL is enforced as in Snowflake; PRIMARY KEY, UNIQUE and FOREIGN KEY are not enforced by
+    Snowflake (https://docs.snowflake.com/en/sql-reference/constraints-overview), but DuckDB enforces
+    them: a write they stop is refused as not supported rather than failing as Snowflake would not."""
+    if "NOT NULL" in detail.upper():
+        return errors.null_violation("NULL result in a non-nullable column")
+    return errors.not_supported("A write that breaks a PRIMARY KEY, UNIQUE or FOREIGN KEY constraint "
+                                "(Snowflake does not enforce them; snowreg's storage does)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, dml, functions, numbers, variant
+from snowreg.engine.sql import bind, dates, dml, flatten, functions, numbers, variant
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -40,6 +41,7 @@ class TableRef:
     write: bool = False
     object_kind: ObjectKind = "table"
     start: int | None = field(default=None, compare=False)  # offset of its name in the statement text
+    optional: bool = False  # the target of ALTER / TRUNCATE … IF EXISTS: missing, nothing happens
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,20 +78,30 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     stmt = parse(sql, call_names)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
+    stmt = dml.alter_comment(stmt)
     kind, targets = _classify(stmt)
+    for select in stmt.find_all(exp.Select) if " ALL" in sql.upper() else ():
+        bind.group_all(select)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
         dml.create(stmt)
+    comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
     zoned = dates.zoned_columns(stmt)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names), numbers.Divisions(floats))
-    parts = dml.split_alter(stmt) if isinstance(stmt, exp.Alter) else [stmt]
+    if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):
+        tables = tuple(dataclasses.replace(t, optional=True) if t.write else t for t in tables)
+        if isinstance(stmt, exp.TruncateTable):
+            stmt.set("exists", False)  # DuckDB has no TRUNCATE … IF EXISTS
+    parts: list[exp.Expr] = [*dml.split_alter(stmt)] if isinstance(stmt, exp.Alter) else [stmt]
     if isinstance(stmt, exp.Create) and kind == "create_table":
         parts = [*dml.identity_columns(stmt), *parts]
+    if isinstance(stmt, exp.Create) and comment is not None:
+        parts.append(dml.comment_on(stmt, comment))
     try:
         text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
                          for p in parts)
@@ -208,6 +220,8 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         nodes = stmt.args.get("tables") or [stmt.this]
         return "drop", {k: v for t in nodes for k, v in _target(t, _DROP_KINDS[kind]).items()}
     if isinstance(stmt, exp.Alter) and kind == "TABLE":
+        return "alter", _target(stmt.this, "table")
+    if isinstance(stmt, exp.Comment) and kind in ("TABLE", "VIEW"):
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
@@ -429,8 +443,7 @@ def _flatten_template(outer: bool) -> exp.Select:
 def _flatten(node: exp.Expr) -> exp.Expr:
     """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
 
-    Columns KEY, PATH, INDEX, VALUE, THIS, and SEQ (1) when the input is not a column of another table:
-    over a table, SEQ is not emulated (referring to it fails loudly).
+    Columns SEQ (see engine.sql.flatten), KEY, PATH, INDEX, VALUE, THIS.
     """
     explode = node.this
     given = [explode.this, *explode.expressions]
@@ -448,8 +461,9 @@ def _flatten(node: exp.Expr) -> exp.Expr:
         path = args["PATH"].name
         source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
     select = _flatten_template(_truthy(args.get("OUTER"))).copy()
-    if source.find(exp.Column) is None:  # one input record: its sequence number is 1
-        select.set("expressions", [exp.alias_(exp.Literal.number(1), "SEQ", quoted=True), *select.expressions])
+    seq = flatten.seq(node, source)
+    if seq is not None:
+        select.set("expressions", [exp.alias_(seq, "SEQ", quoted=True), *select.expressions])
     placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
     placeholder.replace(source)
     alias = node.args.get("alias")
@@ -515,7 +529,10 @@ def _clock(node: exp.Expr) -> exp.Expr | None:
     if isinstance(node, exp.CurrentTimestamp):
         now = variant.fn("get_current_timestamp")
         return exp.AtTimeZone(this=now, zone=exp.Literal.string("UTC")) if node.args.get("sysdate") else now
-    return variant.fn("current_date" if isinstance(node, exp.CurrentDate) else "get_current_time")
+    if isinstance(node, exp.CurrentDate):
+        return variant.fn("current_date")
+    # CURRENT_TIME / LOCALTIME: a TIME (no zone) on the session's clock, as Snowflake's TIME type is.
+    return exp.Cast(this=variant.fn("get_current_time"), to=exp.DataType(this=_T.TIME))
 
 
 # Expressions whose type cannot be seen in the text: a VARIANT may hide behind them.

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from snowreg.errors import not_supported
 
@@ -32,9 +33,33 @@ _MACROS: dict[str, str] = {
     # folded to a constant at bind time, so for non-JSON columns this is a constant NULL (free).
     "snowreg_vkey_any(x)": f"""CASE WHEN typeof(x) = 'JSON'
         THEN {MACRO_CATALOG}.main.snowreg_vkey(to_json(x)) ELSE NULL END""",
-    # `x::VARCHAR` for an unknown type: a VARIANT string loses its quotes, as in Snowflake.
+    # `x::VARCHAR` for an unknown type: a VARIANT string loses its quotes, and times and timestamps
+    # take Snowflake's default output formats (TIME_OUTPUT_FORMAT `HH24:MI:SS`, TIMESTAMP_NTZ_OUTPUT_FORMAT
+    # `YYYY-MM-DD HH24:MI:SS.FF3`, TIMESTAMP_OUTPUT_FORMAT `YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM`).
     "snowreg_varchar(x)": """CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(to_json(x), '$')
+        WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ')
+            || rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0')
+        WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
+            THEN strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')
+        WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME), '%H:%M:%S')
         ELSE CAST(x AS VARCHAR) END""",
+    # TYPEOF: the type of the value a VARIANT holds (a typed argument is first made a VARIANT).
+    "snowreg_typeof(x)": """CASE WHEN x IS NULL THEN NULL
+        WHEN regexp_matches(typeof(x), '^(DECIMAL\\(\\d+,0\\)|U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)$') THEN 'INTEGER'
+        WHEN typeof(x) LIKE 'DECIMAL%' THEN 'DECIMAL'
+        WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN 'DOUBLE'
+        WHEN typeof(x) IN ('VARCHAR', 'BOOLEAN', 'DATE', 'TIME') THEN typeof(x)
+        WHEN typeof(x) LIKE 'TIMESTAMP WITH%' THEN 'TIMESTAMP_LTZ'
+        WHEN typeof(x) LIKE 'TIMESTAMP%' THEN 'TIMESTAMP_NTZ'
+        ELSE CASE json_type(to_json(x)) WHEN 'NULL' THEN 'NULL_VALUE' WHEN 'BIGINT' THEN 'INTEGER'
+            WHEN 'UBIGINT' THEN 'INTEGER'
+            WHEN 'DOUBLE' THEN CASE WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '^-?\\d+$') THEN 'INTEGER'
+                WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
+            ELSE json_type(to_json(x)) END END""",
+    # OBJECT_CONSTRUCT(*): a row's columns by their Snowflake names (catalog/names.py), NULLs left out.
+    "snowreg_object_star(r)": """to_json(map_from_entries(list_transform(list_filter(
+        map_entries(CAST(to_json(r) AS MAP(VARCHAR, JSON))), lambda e: json_type(e.value) <> 'NULL'),
+        lambda e: {'k': regexp_replace(e.key, '\\x1f[0-9a-f]+$', ''), 'v': e.value})))""",
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
@@ -148,18 +173,38 @@ def cast(node: exp.Cast) -> exp.Expr | None:
         return None  # JSON → DOUBLE/DECIMAL/BOOLEAN/DATE/TIMESTAMP casts work on DuckDB as they are
     if is_json(node.this):
         return _as_string(node.this)
-    if isinstance(node.this, exp.Column) and not isinstance(node, exp.TryCast):
+    if _typed_elsewhere(node.this) and not isinstance(node, exp.TryCast):
         return macro("snowreg_varchar", node.this)
     return None
 
 
+def _typed_elsewhere(node: exp.Expr) -> bool:
+    """An operand whose type the text does not show (a column, a call, a cast to another type): it may
+    be a VARIANT or a date/time value, whose text differs from DuckDB's."""
+    if isinstance(node, (exp.Literal, exp.Boolean, exp.Null)):
+        return False
+    if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this in _TEXT_TYPES:
+        return False
+    return not isinstance(node, (exp.Binary, exp.Neg))
+
+
 def to_char(node: exp.ToChar) -> exp.Expr | None:
-    """TO_VARCHAR(v:a) / TO_CHAR(v:a) without a format: the same as `::VARCHAR`."""
-    if node.args.get("format") is not None:
+    """TO_VARCHAR(v:a) / TO_CHAR(v:a) without a format: the same as `::VARCHAR`; with a date/time
+    format, the operand is formatted as a date or timestamp whatever the text shows of its type."""
+    given = node.args.get("format")
+    if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
+            and not _NUMBER_FORMAT.search(given.this):
+        return exp.TimeToStr(this=node.this, format=_SNOWFLAKE_DIALECT.format_time(given))
+    if given is not None:
         return None
     if is_json(node.this):
         return _as_string(node.this)
-    return macro("snowreg_varchar", node.this) if isinstance(node.this, exp.Column) else None
+    return macro("snowreg_varchar", node.this) if _typed_elsewhere(node.this) else None
+
+
+_DATE_FORMAT = re.compile(r"YYYY|YY|MM|DD|HH|MI|SS|MON|DY", re.IGNORECASE)
+_NUMBER_FORMAT = re.compile(r"[90][.,]|[.,][90]|\$9|^[90]+$")
+_SNOWFLAKE_DIALECT = Dialect.get_or_raise("snowflake")
 
 
 def _literal_kind(node: exp.Expr) -> str | None:
@@ -218,11 +263,19 @@ def numeric_args(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
+_TEMPORAL = {_T.DATE, _T.TIME, _T.TIMESTAMP, _T.TIMESTAMPNTZ, _T.TIMESTAMPLTZ, _T.TIMESTAMPTZ}
+
+
 def text_args(node: exp.Expr) -> exp.Expr | None:
-    """String functions and `||` on VARIANT see the unquoted string, as Snowflake does implicitly."""
+    """String functions and `||` on VARIANT see the unquoted string, as Snowflake does implicitly;
+    `||` and CONCAT write a column or a date/time value in its output format (as `::VARCHAR` does)."""
+    concat = isinstance(node, (exp.DPipe, exp.Concat, exp.ConcatWs))
     for child in list(node.iter_expressions()):
         if is_json(child):
             child.replace(_as_string(child.copy()))
+        elif concat and (isinstance(child, exp.Column) or (
+                isinstance(child, exp.Cast) and isinstance(child.to, exp.DataType) and child.to.this in _TEMPORAL)):
+            child.replace(macro("snowreg_varchar", child.copy()))
     return None
 
 
@@ -254,6 +307,18 @@ def object_construct(node: exp.Struct) -> exp.Expr:
     body = fn("concat_ws", exp.Literal.string(","), *parts) if parts else exp.Literal.string("")
     text = fn("concat", exp.Literal.string("{"), body, exp.Literal.string("}"))
     return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+
+
+def object_star(node: exp.Expr) -> exp.Expr:
+    """OBJECT_CONSTRUCT(*) over one row source: its columns as an OBJECT, NULL values left out."""
+    select = node.find_ancestor(exp.Select)
+    source = select.args.get("from_") if select is not None else None
+    if select is None or source is None or select.args.get("joins"):
+        raise not_supported("OBJECT_CONSTRUCT(*) over anything but one table, view, subquery or VALUES")
+    if isinstance(source.this, exp.Subquery) and not source.this.alias_or_name:
+        source.this.set("alias", exp.TableAlias(this=exp.Identifier(this="snowreg_row", quoted=True)))
+    row = exp.column(exp.Identifier(this=source.this.alias_or_name, quoted=True))
+    return macro("snowreg_object_star", row)
 
 
 def array_construct(node: exp.Array) -> exp.Expr:
@@ -321,7 +386,7 @@ UNSUPPORTED: dict[type[exp.Expr], str] = {
         "ArrayIntersect", "ArrayInsert", "ArrayRemove", "ArrayRemoveAt", "ArraySlice", "ArraySort",
         "ArrayReverse", "ArrayPosition", "ArrayMax", "ArrayMin", "ArraySum", "ArrayOverlaps",
         "ArraysZip", "ArrayFilter", "ArrayConstructCompact", "ArrayUnionAgg", "ArrayUniqueAgg",
-        "ArrayConcatAgg", "Flatten", "Transform", "Reduce", "Typeof", "StarMap",
+        "ArrayConcatAgg", "Flatten", "Transform", "Reduce", "Typeof",
     ) if hasattr(exp, name)
 }
 
@@ -343,6 +408,7 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Min: min_max,
     exp.Struct: object_construct,
     exp.Array: array_construct,
+    exp.StarMap: object_star,
     exp.ToVariant: to_variant,
     exp.Split: wrap_json,
     exp.JSONKeys: wrap_json,

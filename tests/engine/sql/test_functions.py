@@ -267,6 +267,7 @@ EXAMPLES = [
     ('TRY_TO_NUMBER', "TRY_TO_NUMBER('x')"),
     ('TRY_TO_NUMERIC', "TRY_TO_NUMERIC('1')"),
     ('TRY_TO_TIME', "TRY_TO_TIME('x')"),
+    ('TYPEOF', "TYPEOF(PARSE_JSON('1'))"),
     ('TRY_TO_TIMESTAMP', "TRY_TO_TIMESTAMP('x')"),
     ('UNICODE', "UNICODE('a')"),
     ('UNIFORM', 'UNIFORM(1, 10, RANDOM())'),
