@@ -141,6 +141,11 @@ class Session:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
 
+    @property
+    def timezone(self) -> str:
+        """The session's TIMEZONE parameter (Snowflake's default when unset)."""
+        return self.parameters.get("TIMEZONE", DEFAULT_TIMEZONE)
+
     def record_query(self, query_id: str, result: Any) -> None:
         """Remember a statement's id, and its result (None if it failed), for LAST_QUERY_ID / RESULT_SCAN."""
         self.query_ids.append(query_id)

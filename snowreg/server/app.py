@@ -15,6 +15,8 @@ import orjson
 from snowreg import errors
 from snowreg.dbapi import Connection
 from snowreg.server import protocol
+from snowreg.server.chunks import KEY_HEADER as CHUNK_KEY
+from snowreg.server.chunks import PREFIX as RESULT_CHUNKS
 from snowreg.server.protocol import Json, failure, ok
 from snowreg.server.sessions import SESSION_VALIDITY, Sessions
 from snowreg.server.transfer import PREFIX as STAGE_FILES
@@ -84,6 +86,10 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path.startswith(STAGE_FILES):
             self._stage_file(method, parts.path)
+            return
+        if parts.path.startswith(RESULT_CHUNKS) and method == "GET":
+            status, data = self.server.queries.chunks.download(parts.path, self.headers.get(CHUNK_KEY))
+            self._send_bytes(status, data, "application/octet-stream")
             return
         query = dict(parse_qsl(parts.query))
         try:
