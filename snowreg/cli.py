@@ -26,6 +26,11 @@ def _connection_options(p: argparse.ArgumentParser, *, create: bool) -> None:
     p.add_argument("--user", metavar="U", help="user name (created holding PUBLIC when missing)")
     p.add_argument("--stage-root", metavar="DIR", action="append", default=[], dest="stage_roots",
                    help="a folder local-directory stages may use (repeatable; default: none)")
+    if create:  # run and repl may work on a running server; check always stays offline
+        p.add_argument("--server", metavar="URL",
+                       help="run against a running `snowreg serve` (http://HOST:PORT) instead of --db")
+        p.add_argument("--password", metavar="P",
+                       help="the --user's password on the server (default: $SNOWREG_PASSWORD)")
 
 
 def build_parser() -> argparse.ArgumentParser:
