@@ -12,6 +12,7 @@ import snowreg
 from snowreg import errors
 from snowreg.grammar import ast
 from snowreg.server import bindings, rowsets
+from snowreg.server.cancels import Cancels, Flight
 from snowreg.server.chunks import Chunks
 from snowreg.server.sessions import MASTER_VALIDITY, HttpSession, Sessions
 from snowreg.server.transfer import Transfers
@@ -124,13 +125,14 @@ class Queries:
         self.sessions = sessions
         self.transfers = Transfers()
         self.chunks = Chunks()
+        self.cancels = Cancels()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snowreg-async")
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.transfers.close()
 
-    def submit(self, session: HttpSession, body: Json, base_url: str) -> Json:
+    def submit(self, session: HttpSession, body: Json, base_url: str, request_id: str | None = None) -> Json:
         query_id = str(uuid.uuid4())
         text = str(body.get("sqlText") or "")
         scanned = _RESULT_SCAN.match(text)
@@ -141,18 +143,24 @@ class Queries:
             if special is not None:
                 return special
         stored = self.sessions.start_result(query_id, session.conn.user)
+        flight = self.cancels.begin(session, query_id, request_id)
         if body.get("asyncExec"):
-            self._pool.submit(self._finish, session, body, query_id, stored, base_url)
+            self._pool.submit(self._finish, flight, body, stored, base_url)
             return {"data": {"queryId": query_id, "getResultUrl": f"/queries/{query_id}/result",
                              "queryAbortsAfterSecs": 172800, "progressDesc": None}, "code": ASYNC_CODE,
                     "message": "Asynchronous execution in progress. Use provided query id to perform query "
                                "monitoring and management.", "success": True}
-        return self._finish(session, body, query_id, stored, base_url)
+        return self._finish(flight, body, stored, base_url)
 
-    def _finish(self, session: HttpSession, body: Json, query_id: str, stored: Any, base_url: str) -> Json:
+    def _finish(self, flight: Flight, body: Json, stored: Any, base_url: str) -> Json:
+        session, query_id = flight.session, flight.query_id
         try:
             with session.lock:
-                response = run(session, body, query_id)
+                try:
+                    ran = self.cancels.start(flight)
+                    response = run(session, body, query_id) if ran else failure(errors.statement_canceled(), query_id)
+                finally:
+                    self.cancels.end(flight)
             if response["success"]:
                 self._chunk(session, response["data"], base_url)
         except Exception as e:  # noqa: BLE001 - a bug must still answer the client, never hang it
