@@ -85,6 +85,37 @@ def test_connection_cancel_in_process() -> None:
         assert conn.cursor().execute("SELECT 1").fetchone() == (1,)  # the session goes on
 
 
+class Slow:
+    """A custom model that takes its time on every batch, counting its calls."""
+
+    calls = 0
+
+    def predict(self, df: Any) -> Any:
+        import pandas as pd
+
+        type(self).calls += 1
+        time.sleep(0.3)
+        return pd.DataFrame({"Y": df["A"]})
+
+
+def test_cancel_stops_model_calls_between_batches() -> None:
+    """A joined call runs per vector (2048 rows) in a UDF: 60,000 rows are ~30 calls of 0.3 s; a cancel
+    after a second stops them at the next vector."""
+    pd = pytest.importorskip("pandas")
+    with snowreg.connect(database="DB", schema="S") as conn:
+        snowreg.Registry(conn).log_model(Slow(), model_name="SLOW", version_name="V1",
+                                         sample_input_data=pd.DataFrame({"A": [1.0, 2.0]}))
+        cur = conn.cursor()
+        cur.execute("CREATE TABLE T AS SELECT SEQ4() AS ID, SEQ4() * 1.0 AS A FROM TABLE(GENERATOR(ROWCOUNT => 60000))")
+        Slow.calls = 0
+        threading.Timer(1.0, conn.cancel).start()
+        with pytest.raises(snowreg.OperationalError) as e:
+            cur.execute("SELECT SLOW!PREDICT(U.A):Y::FLOAT AS Y FROM T JOIN T U ON T.ID = U.ID")
+        assert (e.value.errno, e.value.sqlstate) == (604, "57014")
+        assert 0 < Slow.calls < 20  # stopped well before the last vector
+        assert cur.execute("SELECT COUNT(*) FROM T").fetchone() == (60000,)
+
+
 def test_abort_by_request_id_cancels_the_running_statement(server: str) -> None:
     token = login(server)
     request_id = str(uuid.uuid4())
