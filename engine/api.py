@@ -18,7 +18,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
 from snowreg.engine.access.governance import authenticate, login
-from snowreg.engine.boundary import guarded
+from snowreg.engine.boundary import cancel, guarded
 from snowreg.engine.execute import execute
 from snowreg.engine.inference.load import LoadedModel, load_model
 from snowreg.engine.resolve import SYSTEM_ALIASES, resolve_version
@@ -29,7 +29,7 @@ from snowreg.engine.sql.system import qualified_name
 
 __all__ = [
     "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel",
-    "Result", "Session", "authenticate", "guarded", "history", "transaction", "execute", "explain_access", "insert_frame", "load_model", "login",
+    "Result", "Session", "authenticate", "cancel", "guarded", "history", "transaction", "execute", "explain_access", "insert_frame", "load_model", "login",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
     "visible_models", "visible_schemas", "visible_versions",
 ]

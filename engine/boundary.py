@@ -20,11 +20,19 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
     """Run one statement: DuckDB, OS, regex and recursion failures become snowreg errors, the
     session's STATEMENT_TIMEOUT_IN_SECONDS interrupts DuckDB, and a failed statement never leaves the
     session's DuckDB connection in an aborted transaction."""
+    if session.canceled.is_set():  # cancelled before it started
+        session.canceled.clear()
+        raise errors.statement_canceled()
     timer = _Timer(session)
     try:
-        return run()
+        result = run()
+        session.canceled.clear()  # a cancel that came as it finished has nothing left to stop
+        return result
     except BaseException as e:
         _recover(session)
+        if session.canceled.is_set():
+            session.canceled.clear()
+            raise errors.statement_canceled() from None
         if timer.fired:
             raise errors.statement_timeout(timer.seconds) from None
         translated = _translate(e, session)
@@ -33,6 +41,15 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         raise translated from None
     finally:
         timer.cancel()
+
+
+def cancel(session: Session) -> None:
+    """Cancel the session's running statement from another thread: it fails with 000604 (DuckDB work
+    is interrupted, model calls stop at their next batch). Call it only while a statement runs."""
+    session.canceled.set()
+    duck = session.open_duck
+    if duck is not None:
+        duck.interrupt()
 
 
 def _translate(e: BaseException, session: Session) -> errors.Error | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,6 +55,7 @@ class Session:
     _stale: bool = False
     _exposed: bool = False  # INFORMATION_SCHEMA rows are registered on the cursor
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
+    canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
     inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
     query_ids: list[str] = field(default_factory=list)  # every statement's id, in order (LAST_QUERY_ID)
     results: dict[str, Any] = field(default_factory=dict)  # the latest results by query id (RESULT_SCAN)
@@ -140,6 +142,16 @@ class Session:
             if key not in self._duck_vars or self._duck_vars[key] != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
+
+    def check_canceled(self) -> None:
+        """Raise 000604 when the running statement was cancelled (model calls ask between batches)."""
+        if self.canceled.is_set():
+            raise errors.statement_canceled()
+
+    @property
+    def timezone(self) -> str:
+        """The session's TIMEZONE parameter (Snowflake's default when unset)."""
+        return self.parameters.get("TIMEZONE", DEFAULT_TIMEZONE)
 
     def record_query(self, query_id: str, result: Any) -> None:
         """Remember a statement's id, and its result (None if it failed), for LAST_QUERY_ID / RESULT_SCAN."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from snowreg.errors import (
     DatabaseError,
@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # the lazily imported names below, for type checkers
     from snowreg.model_version import ExportMode, ModelVersion
     from snowreg.patching import patch
     from snowreg.registry import Model, Registry
+    from snowreg.remote import RemoteConnection
 
 __version__ = "0.1.0"
 apilevel = "2.0"
@@ -71,10 +72,30 @@ __all__ = [
 ]
 
 
+@overload
 def connect(database: str | None = None, schema: str | None = None, role: str | None = None,
             user: str | None = None, path: str | os.PathLike[str] | None = None, *, live_versions: bool = True,
-            stage_roots: Iterable[str | os.PathLike[str]] = (), **kwargs: Any) -> Connection:
+            stage_roots: Iterable[str | os.PathLike[str]] = (), server: None = None, **kwargs: Any) -> Connection:
+    ...
+
+
+@overload
+def connect(database: str | None = None, schema: str | None = None, role: str | None = None,
+            user: str | None = None, path: None = None, *, live_versions: bool = True,
+            stage_roots: Iterable[str | os.PathLike[str]] = (), server: str, **kwargs: Any) -> RemoteConnection:
+    ...
+
+
+def connect(database: str | None = None, schema: str | None = None, role: str | None = None,
+            user: str | None = None, path: str | os.PathLike[str] | None = None, *, live_versions: bool = True,
+            stage_roots: Iterable[str | os.PathLike[str]] = (), server: str | None = None,
+            **kwargs: Any) -> Connection | RemoteConnection:
     """A PEP 249 connection over a fresh private in-memory registry, or the persistent one at `path`.
+
+    With `server="http://HOST:PORT"` it is instead a session on a running `snowreg serve` (HTTP, the
+    standard library only), logging in as `user` with `password`; `database`, `schema`, `role` and
+    `warehouse` are the login's (a missing database or schema is left unset, as Snowflake does), and
+    nothing is created.
 
     `database` / `schema` are created when missing (a convenience for tests; Snowflake would refuse).
     `live_versions=False` stops reporting the live-version capability, so snowflake-ml-python (and
@@ -84,6 +105,8 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
     Other keyword arguments of `snowflake.connector.connect` (account, password, warehouse, ...) are
     accepted; `warehouse` is remembered, the rest ignored.
     """
+    if server is not None:
+        return _connect_server(server, database, schema, role, user, path, kwargs)
     from snowreg.dbapi import Connection
     from snowreg.engine.api import Catalog
 
@@ -95,6 +118,18 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
     except BaseException:
         catalog.release()
         raise
+
+
+def _connect_server(server: str, database: str | None, schema: str | None, role: str | None, user: str | None,
+                    path: str | os.PathLike[str] | None, kwargs: dict[str, Any]) -> RemoteConnection:
+    from snowreg.remote import RemoteConnection
+
+    if path is not None:
+        raise InterfaceError("connect() takes a registry `path` or a `server` URL, not both")
+    return RemoteConnection(server, user=user, password=kwargs.get("password"), database=database, schema=schema,
+                            role=role, warehouse=kwargs.get("warehouse"),
+                            session_parameters=kwargs.get("session_parameters"),
+                            timeout=kwargs.get("network_timeout"))
 
 
 def parse(text: str) -> list[Statement]:

@@ -26,6 +26,11 @@ def _connection_options(p: argparse.ArgumentParser, *, create: bool) -> None:
     p.add_argument("--user", metavar="U", help="user name (created holding PUBLIC when missing)")
     p.add_argument("--stage-root", metavar="DIR", action="append", default=[], dest="stage_roots",
                    help="a folder local-directory stages may use (repeatable; default: none)")
+    if create:  # run and repl may work on a running server; check always stays offline
+        p.add_argument("--server", metavar="URL",
+                       help="run against a running `snowreg serve` (http://HOST:PORT) instead of --db")
+        p.add_argument("--password", metavar="P",
+                       help="the --user's password on the server (default: $SNOWREG_PASSWORD)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +153,9 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--port", type=int, default=8080, help="port (0: any free port; default 8080)")
     p.add_argument("--database", metavar="D", help="database for logins naming none (created when missing)")
     p.add_argument("--schema", metavar="S", help="schema for logins naming none (created when missing)")
+    p.add_argument("--grace", metavar="SECONDS", type=float, default=10.0,
+                   help="on SIGINT/SIGTERM, how long running statements may finish before they are "
+                        "cancelled (default 10)")
     p.set_defaults(handler=cmd_serve)
 
 
@@ -155,7 +163,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from snowreg.server import serve as serve_forever
 
     try:
-        serve_forever(args.db, args.host, args.port, args.database, args.schema)
+        serve_forever(args.db, args.host, args.port, args.database, args.schema, grace=args.grace)
     except OSError as e:
         print(f"snowreg serve: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
         return 2

@@ -9,7 +9,17 @@ from typing import Any, NamedTuple
 
 from snowreg import errors
 from snowreg.connector import ConnectionSurface, CursorSurface
-from snowreg.engine.api import Catalog, Result, Session, authenticate, guarded, history, login, transaction
+from snowreg.engine.api import (
+    Catalog,
+    Result,
+    Session,
+    authenticate,
+    cancel,
+    guarded,
+    history,
+    login,
+    transaction,
+)
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -141,6 +151,11 @@ class Connection(ConnectionSurface):
             cur._run(stmt, sql_text[stmt.span.start:stmt.span.end])
             cursors.append(cur)
         return cursors
+
+    def cancel(self) -> None:
+        """Cancel the statement running on this connection (from another thread): it raises 000604
+        "SQL execution canceled". Only call it while a statement runs (a server tracks that)."""
+        cancel(self._session)
 
     def commit(self) -> None:
         """Commit the open transaction (runs COMMIT, as the connector does)."""

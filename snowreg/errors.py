@@ -498,3 +498,13 @@ def stage_url_not_allowed(url: str) -> ProgrammingError:
     return ProgrammingError(
         f"{COMPILATION}The stage URL '{url}' is outside the folders this registry may use for stages "
         "(grant one with connect(stage_roots=[...]), patch(stage_roots=[...]) or --stage-root).", 3001, "42501")
+
+
+def server_unreachable(url: str, detail: str) -> OperationalError:
+    """250001: `snowreg.connect(server=...)` cannot reach (or understand) the server, as the connector says."""
+    return OperationalError(f"Could not connect to snowreg serve at {url}: {detail}", 250001, "08001")
+
+
+def statement_canceled() -> OperationalError:
+    """000604: the running statement was cancelled (abort request, SYSTEM$CANCEL_QUERY, the client's timeout)."""
+    return OperationalError("SQL execution canceled", 604, "57014")

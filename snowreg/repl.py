@@ -69,12 +69,14 @@ class Repl:
 
     def __init__(self, conn: Any, *, out: TextIO | None = None, input: Any = None, output: Any = None,
                  history_file: str | os.PathLike[str] | None = None) -> None:
+        from snowreg.remote import RemoteConnection
         from snowreg.repl_objects import Objects
+        from snowreg.repl_remote import RemoteObjects
 
         self.conn = conn
         self.out = out if out is not None else sys.stdout
         self.format = "table"
-        self.objects = Objects(conn)
+        self.objects: Any = RemoteObjects(conn) if isinstance(conn, RemoteConnection) else Objects(conn)
         self.session = _prompt_session(self.objects, input, output,
                                        Path(history_file) if history_file is not None else history_path())
 
@@ -92,6 +94,8 @@ class Repl:
                 break
             if not self.handle(text):
                 break
+        if hasattr(self.objects, "close"):
+            self.objects.close()
         self.say("Goodbye!")
         return 0
 
@@ -190,6 +194,9 @@ class Repl:
         return True
 
     def _why(self, rest: str) -> bool:
+        if not hasattr(self.conn, "session"):
+            self.say("!why is not supported over snowreg serve (it reads the registry in-process).")
+            return True
         try:
             from snowreg.engine.api import KINDS, explain_access
         except ImportError:

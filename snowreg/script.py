@@ -14,6 +14,7 @@ printed, as `psql -c` does), and nothing when a statement failed.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,9 @@ def connect(args: argparse.Namespace) -> Any:
     """The connection a `run` / `repl` command line asks for (raises errors.Error)."""
     import snowreg
 
+    if getattr(args, "server", None):
+        return snowreg.connect(server=args.server, database=args.database, schema=args.schema, role=args.role,
+                               user=args.user, password=args.password or os.environ.get("SNOWREG_PASSWORD"))
     return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
                            path=Path(args.db).resolve() if args.db else None,
                            stage_roots=getattr(args, "stage_roots", ()))
@@ -108,7 +112,9 @@ Ran = tuple[str, list[str], list[Any]]  # a statement's text, its column names a
 def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
     """Parse and run one statement of `text`: its results, and its failure if any."""
     import snowreg
+    from snowreg.remote import RemoteConnection
 
+    remote = isinstance(conn, RemoteConnection)
     results: list[Ran] = []
     try:
         statements = snowreg.parse(piece.text)
@@ -118,7 +124,10 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
         sql = piece.text[stmt.span.start:stmt.span.end]
         cur = conn.cursor()
         try:
-            cur._run(stmt, sql)
+            if remote:  # the server parses the statement again; the text is what travels
+                cur.execute(sql)
+            else:
+                cur._run(stmt, sql)
             names = [d[0] for d in cur.description or []]
             rows = cur.fetchall()
         except errors.Error as e:
@@ -194,7 +203,10 @@ def run_text(conn: Any, text: str, file: str, fmt: str, out: TextIO, err: TextIO
 
 def open_connection(args: argparse.Namespace, prog: str, err: TextIO) -> Any:
     """The connection for `run` / `repl`, or None after saying (one line on `err`) why there is none."""
-    problem = None if getattr(args, "create", False) else missing_registry(args.db)
+    if getattr(args, "server", None) and (args.db or args.stage_roots or args.create):
+        err.write(f"{prog}: --server runs on the server's registry: --db, --create and --stage-root do not apply\n")
+        return None
+    problem = None if getattr(args, "create", False) or getattr(args, "server", None) else missing_registry(args.db)
     if problem is not None:
         err.write(f"{prog}: {problem}\n")
         return None

@@ -267,6 +267,7 @@ def _run(plan: Plan, table: pa.Table, groups: list[_Group]) -> tuple[pa.Table, O
     args = {name for g in groups for name in g.arg_names} | {f"{ARG}row"}
     kept = table.select([i for i, name in enumerate(table.column_names) if name not in args])
     for n, group in enumerate(groups):
+        plan.check_canceled()
         method = plan.method(plan.sites[group.site])
         plan.stats["fast"] += 1
         arrays = _by_batch(method, group, table)

@@ -84,6 +84,7 @@ class Plan:
     sites: dict[int, Site]
     describe_only: bool
     loader: Callable[[Site], Method]  # loads (through the cache) the model behind a site
+    check_canceled: Callable[[], None] = lambda: None  # raises 000604 once the statement is cancelled
     uid: int = field(default_factory=lambda: next(_ids))
     tables: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
@@ -126,6 +127,7 @@ class Plan:
         def call(*columns: pa.Array) -> pa.Array:
             self.stats["vector"] += 1
             try:
+                self.check_canceled()
                 method = self.method(site)
                 return json_objects(method.output_names, run_scalar(method, list(columns)))
             except BaseException as e:

@@ -57,7 +57,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         return views.create(session, stmt, tr, lambda s, q: run(s, q, describe_only=True))
     privileges.check_tables(session, tr.tables, tr.kind)
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
-                stats=session.inference_stats)
+                check_canceled=session.check_canceled, stats=session.inference_stats)
     query.sync_context(session, tr)
     try:
         tree = _duckdb_tree(tr.sql)

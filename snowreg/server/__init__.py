@@ -9,7 +9,7 @@ import threading
 from typing import TextIO
 
 import snowreg
-from snowreg.server.app import SnowflakeServer
+from snowreg.server.app import STOP_GRACE, SnowflakeServer
 from snowreg.server.sessions import SESSION_VALIDITY
 
 __all__ = ["SnowflakeServer", "serve", "start"]
@@ -17,24 +17,26 @@ __all__ = ["SnowflakeServer", "serve", "start"]
 
 def start(path: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 0,
           database: str | None = None, schema: str | None = None,
-          session_seconds: float = SESSION_VALIDITY) -> SnowflakeServer:
+          session_seconds: float = SESSION_VALIDITY, grace: float = STOP_GRACE) -> SnowflakeServer:
     """A server bound to host:port (0: a free port) over the registry at `path` (in memory without).
 
     Call `serve_forever()` on it (or run it in a thread) and `stop()` to end it. Session tokens last
-    `session_seconds` (an hour, as Snowflake's) before the drivers must renew them.
+    `session_seconds` (an hour, as Snowflake's) before the drivers must renew them. On `stop()`,
+    running statements get `grace` seconds to finish before they are cancelled.
     """
     root = snowreg.connect(database=database, schema=schema, path=path)
     try:
-        return SnowflakeServer((host, port), root, database, schema, session_seconds)
+        return SnowflakeServer((host, port), root, database, schema, session_seconds, grace)
     except BaseException:
         root.close()
         raise
 
 
 def serve(path: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 0,
-          database: str | None = None, schema: str | None = None, out: TextIO = sys.stdout) -> None:
+          database: str | None = None, schema: str | None = None, out: TextIO = sys.stdout,
+          grace: float = STOP_GRACE) -> None:
     """Run until SIGINT or SIGTERM, announcing `snowreg serve: listening on http://HOST:PORT` when ready."""
-    server = start(path, host, port, database, schema)
+    server = start(path, host, port, database, schema, grace=grace)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import re
 import socket
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -15,14 +17,20 @@ import orjson
 from snowreg import errors
 from snowreg.dbapi import Connection
 from snowreg.server import protocol
+from snowreg.server.chunks import KEY_HEADER as CHUNK_KEY
+from snowreg.server.chunks import PREFIX as RESULT_CHUNKS
 from snowreg.server.protocol import Json, failure, ok
 from snowreg.server.sessions import SESSION_VALIDITY, Sessions
 from snowreg.server.transfer import PREFIX as STAGE_FILES
+
+STOP_GRACE = 10.0  # seconds running statements get to finish when the server stops
+STOP_WAIT = 30.0  # at most this long for cancelled statements and unsent answers
 
 _TOKEN = re.compile(r'Snowflake\s+Token="([^"]*)"', re.I)
 _MONITORING = re.compile(r"/monitoring/queries/([0-9a-f-]{36})$")
 _RESULT = re.compile(r"/queries/([0-9a-f-]{36})/result$")
 _SLASHES = re.compile(r"//+")
+_ABORT = re.compile(r"/queries/([0-9a-f-]{36})/abort-request$")
 
 
 class SnowflakeServer(ThreadingHTTPServer):
@@ -33,11 +41,27 @@ class SnowflakeServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], root: Connection, database: str | None = None,
-                 schema: str | None = None, session_seconds: float = SESSION_VALIDITY) -> None:
+                 schema: str | None = None, session_seconds: float = SESSION_VALIDITY,
+                 grace: float = STOP_GRACE) -> None:
         super().__init__(address, Handler)
         self.sessions = Sessions(root, database, schema, session_seconds)
         self.queries = protocol.Queries(self.sessions)
+        self.grace = grace
         self._stopped = threading.Event()
+        self._requests = 0  # requests being answered
+        self._answered = threading.Condition()
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        """Count a request until its answer is sent (stop() waits for them)."""
+        with self._answered:
+            self._requests += 1
+        try:
+            yield
+        finally:
+            with self._answered:
+                self._requests -= 1
+                self._answered.notify_all()
 
     @property
     def url(self) -> str:
@@ -46,13 +70,22 @@ class SnowflakeServer(ThreadingHTTPServer):
         return f"http://{name}:{port}"
 
     def stop(self) -> None:
-        """Stop accepting requests, let in-flight statements finish, close every session."""
+        """Stop accepting requests; statements in flight get `grace` seconds to finish and are then
+        cancelled (answering 000604); every request gets its answer; then every session and the
+        registry close (a `--db` registry is checkpointed: nothing is lost)."""
         if self._stopped.is_set():
             return
         self._stopped.set()
         self.shutdown()
+        cancels = self.queries.cancels
+        if not cancels.wait_idle(self.grace):
+            cancels.cancel_all()
+            cancels.wait_idle(STOP_WAIT)
+        with self._answered:
+            self._answered.wait_for(lambda: self._requests == 0, timeout=STOP_WAIT)
         self.queries.shutdown()
         self.sessions.close_all()
+        self.sessions.root.close()
         self.server_close()
 
 
@@ -89,11 +122,19 @@ class Handler(BaseHTTPRequestHandler):
             self._send_bytes(404, b"", "application/json", head_only=True)
 
     def _handle(self, method: str) -> None:
+        with self.server.answering():
+            self._answer(method)
+
+    def _answer(self, method: str) -> None:
         parts = urlsplit(self.path)
         # Repeated slashes name the same resource (the connector 5.x asks `/monitoring/queries//<id>`).
         parts = parts._replace(path=_SLASHES.sub("/", parts.path))
         if parts.path.startswith(STAGE_FILES):
             self._stage_file(method, parts.path)
+            return
+        if parts.path.startswith(RESULT_CHUNKS) and method == "GET":
+            status, data = self.server.queries.chunks.download(parts.path, self.headers.get(CHUNK_KEY))
+            self._send_bytes(status, data, "application/octet-stream")
             return
         query = dict(parse_qsl(parts.query))
         try:
@@ -153,9 +194,13 @@ class Handler(BaseHTTPRequestHandler):
         except errors.Error as e:
             return 200, failure(e)
         if path == "/queries/v1/query-request":
-            return 200, server.queries.submit(session, body, self._base_url())
+            return 200, server.queries.submit(session, body, self._base_url(), query.get("requestId"))
         if path == "/queries/v1/abort-request":
-            return 200, ok(None)  # statements run to completion; nothing is left to cancel
+            server.queries.cancels.cancel(session.conn.user, request_id=str(body.get("requestId") or ""))
+            return 200, ok(None)
+        if m := _ABORT.match(path):
+            server.queries.cancels.cancel(session.conn.user, query_id=m.group(1))
+            return 200, ok(None)
         if path == "/session/heartbeat":
             server.sessions.heartbeat(session)
             return 200, ok({})

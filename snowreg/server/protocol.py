@@ -12,6 +12,8 @@ import snowreg
 from snowreg import errors
 from snowreg.grammar import ast
 from snowreg.server import bindings, rowsets
+from snowreg.server.cancels import Cancels, Flight
+from snowreg.server.chunks import Chunks
 from snowreg.server.sessions import MASTER_VALIDITY, HttpSession, Sessions
 from snowreg.server.transfer import Transfers
 
@@ -39,7 +41,8 @@ def failure(e: errors.Error, query_id: str | None = None) -> Json:
     code = f"{e.errno:06d}" if e.errno >= 0 else "000000"
     data = {"internalError": False, "errorCode": code, "age": 0, "sqlState": e.sqlstate or "",
             "queryId": query_id, "line": e.line if e.line is not None else -1,
-            "pos": e.column if e.column is not None else -1}
+            "pos": e.column if e.column is not None else -1,
+            "errorClass": type(e).__name__}  # not Snowflake's: snowreg.connect(server=...) raises the same class
     return {"data": data, "code": code, "message": e.msg, "success": False, "headers": None}
 
 
@@ -85,7 +88,7 @@ def _use(session: HttpSession, kind: str, name: str | None) -> None:
 
 def session_parameters(session: HttpSession) -> list[Json]:
     values = {
-        "AUTOCOMMIT": True, "TIMEZONE": "UTC", "CLIENT_SESSION_KEEP_ALIVE": False,
+        "AUTOCOMMIT": True, "TIMEZONE": session.conn.session.timezone, "CLIENT_SESSION_KEEP_ALIVE": False,
         "CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY": 3600, "CLIENT_PREFETCH_THREADS": 4,
         "CLIENT_RESULT_CHUNK_SIZE": 160, "CLIENT_TIMESTAMP_TYPE_MAPPING": "TIMESTAMP_LTZ",
         # Large executemany batches stay inline (no array binding through a stage).
@@ -121,13 +124,15 @@ class Queries:
     def __init__(self, sessions: Sessions, workers: int = 8) -> None:
         self.sessions = sessions
         self.transfers = Transfers()
+        self.chunks = Chunks()
+        self.cancels = Cancels()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="snowreg-async")
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         self.transfers.close()
 
-    def submit(self, session: HttpSession, body: Json, base_url: str) -> Json:
+    def submit(self, session: HttpSession, body: Json, base_url: str, request_id: str | None = None) -> Json:
         query_id = str(uuid.uuid4())
         text = str(body.get("sqlText") or "")
         scanned = _RESULT_SCAN.match(text)
@@ -138,23 +143,45 @@ class Queries:
             if special is not None:
                 return special
         stored = self.sessions.start_result(query_id, session.conn.user)
+        flight = self.cancels.begin(session, query_id, request_id)
         if body.get("asyncExec"):
-            self._pool.submit(self._finish, session, body, query_id, stored)
+            self._pool.submit(self._finish, flight, body, stored, base_url)
             return {"data": {"queryId": query_id, "getResultUrl": f"/queries/{query_id}/result",
                              "queryAbortsAfterSecs": 172800, "progressDesc": None}, "code": ASYNC_CODE,
                     "message": "Asynchronous execution in progress. Use provided query id to perform query "
                                "monitoring and management.", "success": True}
-        return self._finish(session, body, query_id, stored)
+        return self._finish(flight, body, stored, base_url)
 
-    def _finish(self, session: HttpSession, body: Json, query_id: str, stored: Any) -> Json:
+    def _finish(self, flight: Flight, body: Json, stored: Any, base_url: str) -> Json:
+        session, query_id = flight.session, flight.query_id
         try:
             with session.lock:
-                response = run(session, body, query_id)
+                try:
+                    ran = self.cancels.start(flight)
+                    response = run(session, body, query_id) if ran else failure(errors.statement_canceled(), query_id)
+                finally:
+                    self.cancels.end(flight)
+            if response["success"]:
+                self._chunk(session, response["data"], base_url)
         except Exception as e:  # noqa: BLE001 - a bug must still answer the client, never hang it
             response = failure(errors.internal_error(f"{type(e).__name__}: {e}"), query_id)
         stored.response = response
         stored.done.set()
         return response
+
+    def _chunk(self, session: HttpSession, data: Json, base_url: str) -> None:
+        """A large result keeps its first rows inline; the rest go out as chunks (chunks.py)."""
+        rows = data.pop("_rows", None)
+        if rows is None:
+            return
+        description = data.pop("_description")
+        arrow = data["queryResultFormat"] == "arrow"
+        inline = self.chunks.split(data, description, rows, arrow, base_url)  # `returned` stays the whole count
+        if arrow:
+            data["rowsetBase64"] = rowsets.arrow_rowset(description, inline)
+        else:
+            data["rowset"] = rowsets.json_rowset([rowsets.TYPE_NAMES.get(d[1], "TEXT") for d in description],
+                                                 inline)
 
     def _inspect(self, session: HttpSession, text: str, binds: Json, base_url: str,
                  query_id: str) -> Json | None:
@@ -238,18 +265,15 @@ def _result_data(session: HttpSession, description: list[Any], rows: list[Any], 
                  binds: int, started: float) -> Json:
     conn = session.conn
     data: Json = {
-        "parameters": [], "rowtype": rowsets.rowtype(description), "total": len(rows), "returned": len(rows),
+        "parameters": [{"name": "TIMEZONE", "value": conn.session.timezone}],
+        "rowtype": rowsets.rowtype(description), "total": len(rows), "returned": len(rows),
         "queryId": query_id, "databaseProvider": None, "finalDatabaseName": conn.database,
         "finalSchemaName": conn.schema, "finalWarehouseName": conn.warehouse, "finalRoleName": conn.role,
         "numberOfBinds": binds, "arrayBindSupported": False, "statementTypeId": kind, "version": 1,
         "sendResultTime": int(started * 1000),
     }
-    if session.arrow and kind not in _DML_IDS.values():
-        data["queryResultFormat"] = "arrow"
-        data["rowsetBase64"] = rowsets.arrow_rowset(description, rows)
-    else:
-        data["queryResultFormat"] = "json"
-        data["rowset"] = rowsets.json_rowset([rowsets.TYPE_NAMES.get(d[1], "TEXT") for d in description], rows)
+    data["queryResultFormat"] = "arrow" if session.arrow and kind not in _DML_IDS.values() else "json"
+    data["_rows"], data["_description"] = rows, description  # encoded (and chunked) by Queries._chunk
     return data
 
 

@@ -75,7 +75,10 @@ def _text(v: Any) -> str:
 
 
 def _fraction(seconds: int, nanos: int) -> str:
-    return f"{seconds}.{nanos:09d}"
+    """Seconds as a decimal with nine digits: (-2, 500000000) is -1.5 seconds, "-1.500000000"."""
+    total = seconds * 1_000_000_000 + nanos
+    whole, rest = divmod(abs(total), 1_000_000_000)
+    return f"{'-' if total < 0 else ''}{whole}.{rest:09d}"
 
 
 def _epoch_parts(v: dt.datetime) -> tuple[int, int]:
@@ -137,6 +140,11 @@ def arrow_rowset(description: Sequence[Any], rows: Sequence[Sequence[Any]]) -> s
     """Base64 of an Arrow IPC stream with one batch (the empty string for no rows, as Snowflake sends)."""
     if not rows:
         return ""
+    return base64.b64encode(arrow_stream(description, rows)).decode()
+
+
+def arrow_stream(description: Sequence[Any], rows: Sequence[Sequence[Any]]) -> bytes:
+    """An Arrow IPC stream with one batch of `rows` (at least one), fields carrying Snowflake's metadata."""
     columns = list(zip(*rows, strict=True))
     fields, arrays = [], []
     for i, d in enumerate(description):
@@ -152,7 +160,7 @@ def arrow_rowset(description: Sequence[Any], rows: Sequence[Sequence[Any]]) -> s
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, batch.schema) as writer:
         writer.write_batch(batch)
-    return base64.b64encode(sink.getvalue().to_pybytes()).decode()
+    return bytes(sink.getvalue().to_pybytes())
 
 
 def _arrow_array(kind: str, scale: int, values: Sequence[Any]) -> pa.Array:

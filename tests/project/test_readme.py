@@ -59,17 +59,18 @@ def interpreter(code: str, number: int) -> str:
 @contextlib.contextmanager
 def _server_for(code: str) -> Iterator[None]:
     """A block that connects to `snowreg serve` on the README's port gets one, started as the README says."""
-    port = re.search(r"host=\"127\.0\.0\.1\", port=(\d+)", code)
+    port = re.search(r"host=\"127\.0\.0\.1\", port=(\d+)|server=\"http://127\.0\.0\.1:(\d+)\"", code)
     if port is None:
         yield
         return
-    server = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", port.group(1),
+    number = port.group(1) or port.group(2)
+    server = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", number,
                                "--database", "ML", "--schema", "DEV"], stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
         ready = server.stdout.readline()
         if "listening on" not in ready:
-            pytest.skip(f"snowreg serve could not listen on the README's port {port.group(1)}: {ready!r}")
+            pytest.skip(f"snowreg serve could not listen on the README's port {number}: {ready!r}")
         yield
     finally:
         server.terminate()
