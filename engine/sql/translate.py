@@ -15,7 +15,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, dml, functions, numbers, variant
+from snowreg.engine.sql import bind, dates, dml, functions, marks, numbers, variant
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -72,7 +72,24 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
     operands of unknown type as FLOAT.
     """
-    stmt = parse(sql, call_names)
+    tr = _translate(sql, call_names, expand, floats)
+    assert tr is not None  # only a marked translation can give up
+    return tr
+
+
+def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] | None) -> Translation | None:
+    """`translate`, with the literals at `spans` written as markers (engine.sql.shapes makes a template).
+
+    Literal n is written `marks.LITERAL.format(n)` wherever its node still stands unchanged after the
+    fix-ups, and a select item's header made from its text holds `chr(marks.HEADER + n)` for each of
+    its characters. None when some literal did not come through unchanged.
+    """
+    return _translate(sql, (), frozenset(), floats, spans)
+
+
+def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
+               spans: tuple[tuple[int, int], ...] = ()) -> Translation | None:
+    stmt = parse(sql, call_names, marks.header_text(sql, spans))
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     kind, targets = _classify(stmt)
@@ -89,6 +106,8 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     parts = dml.split_alter(stmt) if isinstance(stmt, exp.Alter) else [stmt]
     if isinstance(stmt, exp.Create) and kind == "create_table":
         parts = [*dml.identity_columns(stmt), *parts]
+    if spans and not marks.mark_literals(parts, sql, spans):
+        return None
     try:
         text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
                          for p in parts)
@@ -109,6 +128,7 @@ class _Parser(SnowflakeParser):
     """Names every select item as Snowflake would, from the item's own source text."""
 
     call_names: tuple[str, ...] = ()
+    header_text = ""
 
     def _parse_projections(self) -> tuple[list[exp.Expr], list[exp.Expr] | None]:
         items: list[exp.Expr] = []
@@ -117,7 +137,7 @@ class _Parser(SnowflakeParser):
             item = self._parse_expression()
             if item is None:
                 break
-            items.append(_named(item, self._tokens[start:self._index], self.sql, self.call_names))
+            items.append(_named(item, self._tokens[start:self._index], self.header_text, self.call_names))
             if not self._match(TokenType.COMMA):
                 break
             self._add_comments(item)
@@ -146,8 +166,10 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
     return exp.Alias(this=item, alias=exp.Identifier(this=name, quoted=True))
 
 
-def parse(sql: str, call_names: tuple[str, ...] = ()) -> exp.Expr:
-    """One Snowflake statement → sqlglot tree; errors carry Snowflake's errno and position."""
+def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = None) -> exp.Expr:
+    """One Snowflake statement → sqlglot tree; errors carry Snowflake's errno and position.
+
+    Unaliased select items are named from `header_text` (the same length as `sql`; default `sql`)."""
     try:
         tokens = _SNOWFLAKE.tokenize(sql)
     except TokenError:
@@ -158,6 +180,7 @@ def parse(sql: str, call_names: tuple[str, ...] = ()) -> exp.Expr:
     tokens = _drop_trailing_commas(tokens)
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
     parser.call_names = call_names
+    parser.header_text = sql if header_text is None else header_text
     try:
         statements = [s for s in parser.parse(tokens, sql) if s is not None]
     except ParseError as e:
