@@ -78,12 +78,7 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
 
 
 def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] | None) -> Translation | None:
-    """`translate`, with the literals at `spans` written as markers (engine.sql.shapes makes a template).
-
-    Literal n is written `marks.LITERAL.format(n)` wherever its node still stands unchanged after the
-    fix-ups, and a select item's header made from its text holds `chr(marks.HEADER + n)` for each of
-    its characters. None when some literal did not come through unchanged.
-    """
+    """`translate` with the literals at `spans` written as `engine.sql.marks` (None if one was changed)."""
     return _translate(sql, (), frozenset(), floats, spans)
 
 
@@ -167,9 +162,7 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
 
 
 def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = None) -> exp.Expr:
-    """One Snowflake statement → sqlglot tree; errors carry Snowflake's errno and position.
-
-    Unaliased select items are named from `header_text` (the same length as `sql`; default `sql`)."""
+    """One Snowflake statement → sqlglot tree (select items named from `header_text`, default `sql`)."""
     try:
         tokens = _SNOWFLAKE.tokenize(sql)
     except TokenError:
