@@ -58,7 +58,7 @@ def translation(text: str, floats: frozenset[int] | None) -> translate.Translati
             _first.clear()
         _first[key] = (text, tr)
     elif first[0] != text:
-        del _first[key]
+        _first.pop(key, None)  # another thread may have taken it
         if len(_templates) >= _LIMIT:
             _templates.clear()
         _templates[key] = _make(shape, text, tr, floats, first)
