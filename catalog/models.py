@@ -481,6 +481,29 @@ class ModelsPart(Store):
             )
         return True
 
+    def write_files(self, owner_kind: str, owner_id: int, files: list[tuple[str, bytes]], overwrite: bool = True
+                    ) -> list[bool]:
+        """Store several files in one transaction, a statement per step; False for each one kept as it was."""
+        paths = [stored_path(p) for p, _ in files]
+        with self.transaction() as tx:
+            shas = self.put_blobs([c for _, c in files])
+            existing = set() if overwrite else {r[0] for r in tx.execute(
+                "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
+                [owner_kind, owner_id, paths]).fetchall()}
+            written = [overwrite or p not in existing for p in paths]
+            chosen = [(p, sha) for p, sha, w in zip(paths, shas, written, strict=True) if w]
+            if chosen:
+                if tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
+                              "AND list_contains(?, path) RETURNING path",
+                              [owner_kind, owner_id, [p for p, _ in chosen]]).fetchall():
+                    self.files_dropped()  # an overwritten file's old content
+                tx.execute(
+                    "INSERT INTO snowreg.files SELECT ?, ?, f.path, b.sha, octet_length(b.content), md5(b.content), ? "
+                    "FROM (SELECT unnest(?::VARCHAR[]) AS path, unnest(?::VARCHAR[]) AS sha) f "
+                    "JOIN snowreg.blobs b ON b.sha = f.sha",
+                    [owner_kind, owner_id, now(), [p for p, _ in chosen], [sha for _, sha in chosen]])
+        return written
+
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
         with self.transaction() as tx:
             self.files_dropped()

@@ -175,26 +175,33 @@ def put(session: Session, stmt: ast.Put) -> Result:
         raise errors.local_file_missing(str(local_path(stmt.local)))
     compress = _option(stmt.options, "AUTO_COMPRESS", "TRUE") == "TRUE"
     overwrite = _option(stmt.options, "OVERWRITE", "FALSE") == "TRUE"
-    rows = []
+    read = []
     for source in sources:
         data = Path(source).read_bytes()
         name = os.path.basename(source)
         stored, target = (gzip.compress(data, mtime=0), name + ".gz") if compress else (data, name)
-        path = as_dir(prefix) + target
-        if kind == "dir":
-            dest = inside(Path(str(owner)), path)
-            ok = overwrite or not dest.exists()
-            if ok:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(stored)
-        else:
-            assert isinstance(owner, int)
-            ok = session.catalog.write_file(kind, owner, path, stored, overwrite)
-        rows.append((name, target, len(data), len(stored), "NONE", "GZIP" if compress else "NONE",
-                     "UPLOADED" if ok else "SKIPPED", ""))
+        read.append((name, target, data, stored))
+    if kind == "dir":
+        written = [_write_local(Path(str(owner)), as_dir(prefix) + target, stored, overwrite)
+                   for _, target, _, stored in read]
+    else:  # every file of one PUT in one catalog transaction
+        assert isinstance(owner, int)
+        written = session.catalog.write_files(kind, owner, [(as_dir(prefix) + t, s) for _, t, _, s in read], overwrite)
+    rows = [(name, target, len(data), len(stored), "NONE", "GZIP" if compress else "NONE",
+             "UPLOADED" if ok else "SKIPPED", "") for (name, target, data, stored), ok in zip(read, written, strict=True)]
     names = ["source", "target", "source_size", "target_size", "source_compression", "target_compression",
              "status", "message"]
     return from_rows(names, rows, ["TEXT", "TEXT", "FIXED", "FIXED", "TEXT", "TEXT", "TEXT", "TEXT"])
+
+
+def _write_local(root: Path, path: str, stored: bytes, overwrite: bool) -> bool:
+    """One file into a directory stage; False when it exists and `overwrite` is off."""
+    dest = inside(root, path)
+    if not overwrite and dest.exists():
+        return False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(stored)
+    return True
 
 
 def _listing(session: Session, ref: ast.StageRef, pattern: str | None,

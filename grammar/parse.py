@@ -17,6 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from snowreg.errors import ProgrammingError, nested_too_deeply, syntax_error
 from snowreg.grammar import ast
 from snowreg.grammar.build import Builder, BuildError
+from snowreg.grammar.shape import lift
 
 _CACHE_TEXT_LIMIT = 4096  # longer texts are parsed every time instead of being kept
 # Past spaces and comments, the token a syntax error names: a word, or one other character.
@@ -108,7 +109,34 @@ def parse(text: str) -> list[ast.Statement]:
 @lru_cache(maxsize=512)
 def _parse_cached(text: str) -> tuple[ast.Statement, ...]:
     # The AST is immutable, so a statement the client sends again and again is parsed only once.
-    return _parse(text)
+    shape = lift(text)
+    if shape is None:
+        return _parse(text)
+    known = _query_shapes.get(shape.key)
+    if known is not None:  # a plain query of a known shape: only its text differs
+        query, start, end = known
+        return (ast.Query(query.verb, ast.Template((text[start:end],)), (), query.span),)
+    statements = _parse(text)
+    _remember_shape(shape.key, text, statements)
+    return statements
+
+
+# Shape key (grammar.shape) → a plain query of that shape and where its text stands. Only one plain
+# statement without model calls is kept: literals never change how the grammar reads such a text,
+# and an AST of it holds nothing but its text. Bounded: cleared when full.
+_query_shapes: dict[str, tuple[ast.Query, int, int]] = {}
+
+
+def _remember_shape(key: str, text: str, statements: tuple[ast.Statement, ...]) -> None:
+    if len(statements) != 1 or not isinstance(query := statements[0], ast.Query) or query.model_aliases \
+            or len(query.body.parts) != 1 or not isinstance(query.body.parts[0], str):
+        return
+    start, end = query.span.start, query.span.end
+    if text[start:end] != query.body.parts[0]:
+        return
+    if len(_query_shapes) >= 1024:
+        _query_shapes.clear()
+    _query_shapes[key] = (query, start, end)
 
 
 def _parse(text: str) -> tuple[ast.Statement, ...]:

@@ -68,6 +68,8 @@ class Registry:
         self._workdir: tempfile.TemporaryDirectory[str] | None = None
         self._upload_lock = threading.Lock()
         self._uploaded: dict[str, bytes] = {}  # relative path → SHA-256 of the file in the upload directory
+        self._live_uploaded: dict[str, bytes] = {}  # the same, for the live versions' folders
+        self._live_folders: dict[str, str] = {}  # version folder → its local folder's name
         db = database_name or self._conn.database
         if db is None:
             raise ValueError("You need to provide a database to use the registry.")
@@ -199,14 +201,10 @@ class Registry:
         else:
             self._sql(f"CREATE MODEL {target.fqn} WITH LIVE VERSION {live}")
         try:
-            with tempfile.TemporaryDirectory(prefix="snowreg-live-") as tmp:
-                for rel, data in files.items():
-                    local = Path(tmp) / rel
-                    local.parent.mkdir(parents=True, exist_ok=True)
-                    local.write_bytes(data)
-                    folder = rel.rpartition("/")[0]
+            with self._upload_lock:
+                for folder, local in self._sync_live(files).items():  # one PUT per folder, of all its files
                     dest = f"snow://model/{target.fqn}/versions/{live}/" + (folder + "/" if folder else "")
-                    source = local.resolve().as_uri().replace("'", "\\'")
+                    source = (local.as_uri() + "/*").replace("'", "\\'")
                     self._sql(f"PUT '{source}' '{dest.replace(chr(39), chr(92) + chr(39))}' "
                               "auto_compress = False overwrite = True")
             rename = "" if exists else f" RENAME TO {names.fqn}"
@@ -240,27 +238,51 @@ class Registry:
                 shutil.rmtree(root / "upload", ignore_errors=True)
                 raise
 
-    def _sync_upload(self, base: Path, files: dict[str, bytes]) -> None:
-        """Make `base/model` hold exactly `files`: drop the previous upload's extra files, write new contents."""
-        hashes = {rel: hashlib.sha256(data).digest() for rel, data in files.items()}
-        for rel in [r for r in self._uploaded if r not in files]:
-            (base / "model" / rel).unlink(missing_ok=True)
-            del self._uploaded[rel]
+    def _sync_live(self, files: dict[str, bytes]) -> dict[str, Path]:
+        """The files in local folders of their own, one per version folder (kept between calls, only
+        changed files rewritten): version folder → local folder holding exactly its files."""
+        root = self._scratch() / "live"
+        flat, folders = {}, {}
         for rel, data in files.items():
-            if self._uploaded.get(rel) == hashes[rel]:
+            folder, _, name = rel.rpartition("/")
+            index = self._live_folders.setdefault(folder, str(len(self._live_folders)))
+            folders[folder] = root / "model" / index
+            flat[f"{index}/{name}"] = data
+        try:
+            self._sync_upload(root, flat, self._live_uploaded)
+        except BaseException:
+            self._live_uploaded.clear()
+            shutil.rmtree(root, ignore_errors=True)
+            raise
+        return folders
+
+    def _scratch(self) -> Path:
+        """This registry's own local folder, made on first use."""
+        if self._workdir is None:
+            scratch = self._conn.session.catalog.scratch()  # inside a persistent registry: freed on reopen
+            self._workdir = tempfile.TemporaryDirectory(prefix="snowreg-registry-", dir=scratch)
+        return Path(self._workdir.name).resolve()
+
+    def _sync_upload(self, base: Path, files: dict[str, bytes], uploaded: dict[str, bytes] | None = None) -> None:
+        """Make `base/model` hold exactly `files`: drop the previous upload's extra files, write new contents."""
+        uploaded = self._uploaded if uploaded is None else uploaded
+        hashes = {rel: hashlib.sha256(data).digest() for rel, data in files.items()}
+        for rel in [r for r in uploaded if r not in files]:
+            (base / "model" / rel).unlink(missing_ok=True)
+            del uploaded[rel]
+        for rel, data in files.items():
+            if uploaded.get(rel) == hashes[rel]:
                 continue
             path = base / "model" / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-            self._uploaded[rel] = hashes[rel]
+            uploaded[rel] = hashes[rel]
 
     def _stage(self, root: Path | None = None) -> tuple[str, Path]:
         """(name, local directory) of this registry's temporary stage, created on first use."""
         if self._stage_dir is None:
             if root is None:
-                scratch = self._conn.session.catalog.scratch()  # inside a persistent registry: freed on reopen
-                self._workdir = tempfile.TemporaryDirectory(prefix="snowreg-registry-", dir=scratch)
-                root = Path(self._workdir.name).resolve()
+                root = self._scratch()
             name = f"{self.location}.SNOWREG_TEMP_STAGE_{random.randrange(16**10):010X}"
             self._conn.session.catalog.allow_stage_root(root)  # the registry's own folder, granted by us
             url = root.as_uri().replace("'", "\\'")

@@ -1,10 +1,17 @@
-"""FLATTEN's SEQ column: which input record each output row of a lateral FLATTEN comes from."""
+"""FLATTEN: a lateral FLATTEN as DuckDB's UNNEST of the rows built from its JSON input, with its SEQ column."""
 
 from __future__ import annotations
 
+import functools
+
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from snowreg.catalog.names import physical
+from snowreg.engine.sql import variant
+from snowreg.errors import not_supported
+
+_DUCKDB = Dialect.get_or_raise("duckdb")
 
 
 def seq(node: exp.Expr, source: exp.Expr) -> exp.Expr | None:
@@ -40,3 +47,64 @@ def _written(node: exp.Expr) -> str:
     if not isinstance(node, exp.Identifier):
         return ""
     return physical(node.this if node.quoted else node.this.upper())
+
+
+# ---------------------------------------------------------------------------------------------
+# FLATTEN → a lateral UNNEST of the rows built from the JSON input
+# ---------------------------------------------------------------------------------------------
+
+# The input is evaluated once (bound to the lambda parameter `s`). UNNEST in a lateral projection
+# usually keeps the elements in order; like Snowflake, no order is promised without ORDER BY.
+_FLATTEN_ROWS = """CASE json_type(s)
+  WHEN 'ARRAY' THEN list_transform(range(CAST(json_array_length(s) AS BIGINT)), lambda n: {'KEY': CAST(NULL AS VARCHAR),
+    'PATH': '[' || n || ']', 'INDEX': n, 'VALUE': json_extract(s, n), 'THIS': s})
+  WHEN 'OBJECT' THEN list_transform(json_keys(s), lambda k: {'KEY': k, 'PATH': k, 'INDEX': CAST(NULL AS BIGINT),
+    'VALUE': json_extract(s, k), 'THIS': s}) END"""
+# OUTER => TRUE: one row of NULLs where there is nothing to flatten.
+_FLATTEN_OUTER = f"""coalesce(nullif({_FLATTEN_ROWS}, []), [{{'KEY': CAST(NULL AS VARCHAR),
+  'PATH': CAST(NULL AS VARCHAR), 'INDEX': CAST(NULL AS BIGINT), 'VALUE': CAST(NULL AS JSON), 'THIS': s}}])"""
+_FLATTEN_SQL = """SELECT unnest(flatten(list_transform(["__flatten_input"], lambda s: {rows})), recursive := true)"""
+_FLATTEN_ARGS = ("INPUT", "PATH", "OUTER", "RECURSIVE", "MODE")
+
+
+@functools.cache
+def _flatten_template(outer: bool) -> exp.Select:
+    tree = _DUCKDB.parse(_FLATTEN_SQL.format(rows=_FLATTEN_OUTER if outer else _FLATTEN_ROWS))[0]
+    assert isinstance(tree, exp.Select)
+    return tree
+
+
+def rewrite(node: exp.Expr) -> exp.Expr:
+    """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
+
+    Columns SEQ (`seq` below), KEY, PATH, INDEX, VALUE, THIS.
+    """
+    explode = node.this
+    given = [explode.this, *explode.expressions]
+    args: dict[str, exp.Expr] = {}
+    for position, arg in enumerate(given):
+        if isinstance(arg, exp.Kwarg):
+            args[arg.this.name.upper()] = arg.expression
+        elif position < len(_FLATTEN_ARGS):
+            args[_FLATTEN_ARGS[position]] = arg
+    if "INPUT" not in args or _truthy(args.get("RECURSIVE")) or \
+            args.get("MODE", exp.Literal.string("BOTH")).name.upper() != "BOTH":
+        raise not_supported("FLATTEN with RECURSIVE or MODE")
+    source = args["INPUT"]
+    if "PATH" in args and args["PATH"].name:
+        path = args["PATH"].name
+        source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
+    select = _flatten_template(_truthy(args.get("OUTER"))).copy()
+    number = seq(node, source)
+    if number is not None:
+        select.set("expressions", [exp.alias_(number, "SEQ", quoted=True), *select.expressions])
+    placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
+    placeholder.replace(source)
+    alias = node.args.get("alias")
+    name = alias.this if isinstance(alias, exp.TableAlias) and alias.this else exp.Identifier(
+        this="FLATTEN", quoted=True)
+    return exp.Lateral(this=exp.Subquery(this=select), alias=exp.TableAlias(this=name))
+
+
+def _truthy(node: exp.Expr | None) -> bool:
+    return isinstance(node, exp.Boolean) and bool(node.this)

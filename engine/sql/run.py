@@ -14,7 +14,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, system, translate
+from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
 # How 090105 / 090106 name a plain statement ("Cannot perform CREATE TABLE. ...").
@@ -34,7 +34,7 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
     if control is not None:
         return control
     text = history.expand(session, system.expand(session, substitute_variables(session, sql)))
-    tr = translate.translate(text, floats=_float_divisions.get(text, frozenset()))
+    tr = shapes.translation(text, _float_divisions.get(text, frozenset()))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))

@@ -16,7 +16,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, dml, flatten, functions, numbers, variant
+from snowreg.engine.sql import bind, dates, dml, flatten, functions, marks, numbers, variant
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -75,7 +75,19 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
     operands of unknown type as FLOAT.
     """
-    stmt = parse(sql, call_names)
+    tr = _translate(sql, call_names, expand, floats)
+    assert tr is not None  # only a marked translation can give up
+    return tr
+
+
+def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] | None) -> Translation | None:
+    """`translate` with the literals at `spans` written as `engine.sql.marks` (None if one was changed)."""
+    return _translate(sql, (), frozenset(), floats, spans)
+
+
+def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
+               spans: tuple[tuple[int, int], ...] = ()) -> Translation | None:
+    stmt = parse(sql, call_names, marks.header_text(sql, spans))
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.alter_comment(stmt)
@@ -102,6 +114,8 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
         parts = [*dml.identity_columns(stmt), *parts]
     if isinstance(stmt, exp.Create) and comment is not None:
         parts.append(dml.comment_on(stmt, comment))
+    if spans and not marks.mark_literals(parts, sql, spans):
+        return None
     try:
         text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
                          for p in parts)
@@ -122,6 +136,7 @@ class _Parser(SnowflakeParser):
     """Names every select item as Snowflake would, from the item's own source text."""
 
     call_names: tuple[str, ...] = ()
+    header_text = ""
 
     def _parse_projections(self) -> tuple[list[exp.Expr], list[exp.Expr] | None]:
         items: list[exp.Expr] = []
@@ -130,7 +145,7 @@ class _Parser(SnowflakeParser):
             item = self._parse_expression()
             if item is None:
                 break
-            items.append(_named(item, self._tokens[start:self._index], self.sql, self.call_names))
+            items.append(_named(item, self._tokens[start:self._index], self.header_text, self.call_names))
             if not self._match(TokenType.COMMA):
                 break
             self._add_comments(item)
@@ -159,8 +174,8 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
     return exp.Alias(this=item, alias=exp.Identifier(this=name, quoted=True))
 
 
-def parse(sql: str, call_names: tuple[str, ...] = ()) -> exp.Expr:
-    """One Snowflake statement → sqlglot tree; errors carry Snowflake's errno and position."""
+def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = None) -> exp.Expr:
+    """One Snowflake statement → sqlglot tree (select items named from `header_text`, default `sql`)."""
     try:
         tokens = _SNOWFLAKE.tokenize(sql)
     except TokenError:
@@ -171,6 +186,7 @@ def parse(sql: str, call_names: tuple[str, ...] = ()) -> exp.Expr:
     tokens = _drop_trailing_commas(tokens)
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
     parser.call_names = call_names
+    parser.header_text = sql if header_text is None else header_text
     try:
         statements = [s for s in parser.parse(tokens, sql) if s is not None]
     except ParseError as e:
@@ -380,7 +396,7 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
 def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
     """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`."""
     if isinstance(node.this, exp.Explode):
-        return _flatten(node)
+        return flatten.rewrite(node)
     if isinstance(node.this, exp.Anonymous) and node.this.name.upper() == "RESULT_SCAN":
         return _result_scan(node.this, node.args.get("alias"))
     if isinstance(node.this, exp.Dot) and isinstance(node.this.expression, exp.Anonymous):
@@ -412,68 +428,7 @@ def history_view(query_id: str) -> str:
 
 
 def _lateral(node: exp.Lateral) -> exp.Expr | None:
-    return _flatten(node) if isinstance(node.this, exp.Explode) else None
-
-
-# ---------------------------------------------------------------------------------------------
-# FLATTEN → a lateral UNNEST of the rows built from the JSON input
-# ---------------------------------------------------------------------------------------------
-
-# The input is evaluated once (bound to the lambda parameter `s`). UNNEST in a lateral projection
-# usually keeps the elements in order; like Snowflake, no order is promised without ORDER BY.
-_FLATTEN_ROWS = """CASE json_type(s)
-  WHEN 'ARRAY' THEN list_transform(range(CAST(json_array_length(s) AS BIGINT)), lambda n: {'KEY': CAST(NULL AS VARCHAR),
-    'PATH': '[' || n || ']', 'INDEX': n, 'VALUE': json_extract(s, n), 'THIS': s})
-  WHEN 'OBJECT' THEN list_transform(json_keys(s), lambda k: {'KEY': k, 'PATH': k, 'INDEX': CAST(NULL AS BIGINT),
-    'VALUE': json_extract(s, k), 'THIS': s}) END"""
-# OUTER => TRUE: one row of NULLs where there is nothing to flatten.
-_FLATTEN_OUTER = f"""coalesce(nullif({_FLATTEN_ROWS}, []), [{{'KEY': CAST(NULL AS VARCHAR),
-  'PATH': CAST(NULL AS VARCHAR), 'INDEX': CAST(NULL AS BIGINT), 'VALUE': CAST(NULL AS JSON), 'THIS': s}}])"""
-_FLATTEN_SQL = """SELECT unnest(flatten(list_transform(["__flatten_input"], lambda s: {rows})), recursive := true)"""
-_FLATTEN_ARGS = ("INPUT", "PATH", "OUTER", "RECURSIVE", "MODE")
-
-
-@functools.cache
-def _flatten_template(outer: bool) -> exp.Select:
-    tree = _DUCKDB.parse(_FLATTEN_SQL.format(rows=_FLATTEN_OUTER if outer else _FLATTEN_ROWS))[0]
-    assert isinstance(tree, exp.Select)
-    return tree
-
-
-def _flatten(node: exp.Expr) -> exp.Expr:
-    """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
-
-    Columns SEQ (see engine.sql.flatten), KEY, PATH, INDEX, VALUE, THIS.
-    """
-    explode = node.this
-    given = [explode.this, *explode.expressions]
-    args: dict[str, exp.Expr] = {}
-    for position, arg in enumerate(given):
-        if isinstance(arg, exp.Kwarg):
-            args[arg.this.name.upper()] = arg.expression
-        elif position < len(_FLATTEN_ARGS):
-            args[_FLATTEN_ARGS[position]] = arg
-    if "INPUT" not in args or _truthy(args.get("RECURSIVE")) or \
-            args.get("MODE", exp.Literal.string("BOTH")).name.upper() != "BOTH":
-        raise not_supported("FLATTEN with RECURSIVE or MODE")
-    source = args["INPUT"]
-    if "PATH" in args and args["PATH"].name:
-        path = args["PATH"].name
-        source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
-    select = _flatten_template(_truthy(args.get("OUTER"))).copy()
-    seq = flatten.seq(node, source)
-    if seq is not None:
-        select.set("expressions", [exp.alias_(seq, "SEQ", quoted=True), *select.expressions])
-    placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
-    placeholder.replace(source)
-    alias = node.args.get("alias")
-    name = alias.this if isinstance(alias, exp.TableAlias) and alias.this else exp.Identifier(
-        this="FLATTEN", quoted=True)
-    return exp.Lateral(this=exp.Subquery(this=select), alias=exp.TableAlias(this=name))
-
-
-def _truthy(node: exp.Expr | None) -> bool:
-    return isinstance(node, exp.Boolean) and bool(node.this)
+    return flatten.rewrite(node) if isinstance(node.this, exp.Explode) else None
 
 
 # ---------------------------------------------------------------------------------------------
