@@ -325,7 +325,10 @@ def _rewrite(plan: Plan, select: exp.Select, table: str, groups: list[_Group], o
     for group, names in zip(groups, outputs, strict=True):
         for node in group.nodes:
             item = node.parent.alias if isinstance(node.parent, exp.Alias) else None
-            if item in items and _formatted(node, names, alias or None):
+            deferred = _deferred(node, names, alias or None) if item in items else None
+            if item is not None and deferred is not None:
+                plan.deferred[item] = deferred
+            elif item in items and _formatted(node, names, alias or None):
                 plan.formatted.add(item)
             else:
                 _substitute(node, names, alias or None)
@@ -363,6 +366,21 @@ def _formattable_items(select: exp.Select) -> set[str]:
         return set()
     referenced = {c.name.lower() for c in select.find_all(exp.Column)}  # e.g. a lateral `x:k` reads x's value
     return {n for n in names if names.count(n) == 1 and n.lower() not in referenced}
+
+
+def _deferred(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]],
+              alias: str | None) -> tuple[str, str] | None:
+    """A result column that is exactly a call with one integer or boolean output (a classifier's
+    label): the SELECT returns the output itself, and its OBJECT text, `prefix + value + suffix` as
+    the connector prints it, is made once per distinct value when the rows are fetched (rows.py)."""
+    import orjson
+    import pyarrow as pa
+
+    if len(names) != 1 or not (pa.types.is_integer(names[0][2]) or pa.types.is_boolean(names[0][2])):
+        return None
+    key, name, _ = names[0]
+    node.replace(column(name, alias))
+    return "{\n  " + orjson.dumps(key).decode() + ": ", "\n}"
 
 
 def _formatted(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], alias: str | None) -> bool:

@@ -91,6 +91,9 @@ class Plan:
     stats: Counter[str] = field(default_factory=Counter)  # which path ran how often: the session's counter
     # Output columns of the statement that already hold the connector's OBJECT text (see fast.py).
     formatted: set[str] = field(default_factory=set)
+    # Output columns that hold a call's single number/boolean output, to be printed as its OBJECT text
+    # `prefix + value + suffix` when fetched (fast.py `_deferred`).
+    deferred: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def method(self, site: Site) -> Method:
         if site.method is None:

@@ -31,6 +31,7 @@ from snowreg.engine.inference import views
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
 from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
+from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
@@ -293,6 +294,10 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
                 raise plan.failure(duckdb.Error()) from None
             raise
     duck = session.duck
+    if (plan.formatted or plan.deferred) and final.kind == "select":
+        fetched = _fetch_arrow(duck, plan, final.sql)
+        if fetched is not None:
+            return fetched
     try:
         duck.execute(final.sql)
         rows = duck.fetchall()
@@ -301,9 +306,13 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
         raise plan.failure(e) from None
     columns = [(str(d[0]), str(d[1])) for d in description]
     formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
-    for i in formatted:
+    deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
+    if deferred:
+        rows = object_texts(rows, deferred)
+    for i in [*formatted, *deferred]:
         columns[i] = (columns[i][0], "VARIANT")  # already the connector's text
-    if formatted and not any(_converted(t) for i, (_, t) in enumerate(columns) if i not in formatted):
+    done = {*formatted, *deferred}
+    if done and not any(_converted(t) for i, (_, t) in enumerate(columns) if i not in done):
         result = query.shape([], columns)  # nothing to convert: the rows stay as DuckDB returned them
         result.rows, result.rowcount = rows, len(rows)
         return result
@@ -315,6 +324,28 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
             columns[i] = (columns[i][0], "VARIANT")  # already the connector's text: shape keeps it
         rows = list(zip(*values, strict=True))
     return query.shape(rows, columns)
+
+
+def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, sql: str) -> Result | None:
+    """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
+    converts to the same Python values that way; None (nothing run) otherwise."""
+    try:
+        rel = duck.sql(sql)
+        assert rel is not None
+        columns = [(str(name), str(t)) for name, t in zip(rel.columns, rel.types, strict=True)]
+        if not all(name in plan.deferred or (t.upper() in ARROW_TYPES and (t.upper() != "JSON" or name in plan.formatted))
+                   for name, t in columns):
+            return None
+        table = rel.to_arrow_table()
+    except duckdb.Error as e:
+        raise plan.failure(e) from None
+    deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
+    # OBJECT texts are the connector's already: VARIANT keeps them as they are
+    columns = [(name, "VARIANT" if t.upper() == "JSON" or i in deferred else t) for i, (name, t) in enumerate(columns)]
+    result = query.shape([], columns)
+    result.rows = rows_of(table, deferred)
+    result.rowcount = len(result.rows)
+    return result
 
 
 def _converted(type_name: str) -> bool:
