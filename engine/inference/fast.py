@@ -42,6 +42,36 @@ class _Group:
     keys: list[str] | None = None  # the wide form's OBJECT keys, when its values are separate arguments
 
 
+@dataclass(frozen=True)
+class Round:
+    """One materialisation as it ran: its DuckDB SQL, the calls it fed and the Arrow types they gave."""
+
+    sql: str
+    groups: tuple[_Group, ...]
+    types: tuple[str, ...]
+
+
+def replay(plan: Plan, rounds: list[Round]) -> bool:
+    """Run recorded rounds again (same SQL, same registered names); False, with nothing kept, when the
+    source no longer binds as it did or a model's outputs changed type (the statement must be planned)."""
+    for recorded in rounds:
+        try:
+            table = plan.sql(recorded.sql).to_arrow_table()
+        except _NOT_FAST:
+            return False
+        except duckdb.Error as e:
+            raise plan.failure(e) from None
+        table, outputs = _run(plan, table, list(recorded.groups))
+        if _types(outputs) != recorded.types:
+            return False
+        plan.register(table)
+    return True
+
+
+def _types(outputs: Outputs) -> tuple[str, ...]:
+    return tuple(str(t) for names in outputs for _, _, t in names)
+
+
 def materialise(plan: Plan, tree: exp.Expr) -> None:
     """Run every call the fast path can take; the others keep their UDF."""
     for select in _selects(tree):
@@ -83,13 +113,16 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     filtered = where is not None and not _has_call(where)
     query = _materialisation(select, groups, needed, filtered)
     plan.ensure_udfs(query)
+    sql = query.sql(dialect="duckdb", identify=True)
     try:
-        table = plan.sql(query.sql(dialect="duckdb", identify=True)).to_arrow_table()
+        table = plan.sql(sql).to_arrow_table()
     except _NOT_FAST:  # e.g. a correlated reference: the source cannot stand alone
         return False
     except duckdb.Error as e:
         raise plan.failure(e) from None
     table, outputs = _run(plan, table, groups)
+    plan.rounds.append(Round(sql, tuple(_Group(g.site, g.args, [], g.arg_names, g.keys) for g in groups),
+                             _types(outputs)))
     _rewrite(plan, select, plan.register(table), groups, outputs, filtered)
     return True
 

@@ -94,6 +94,9 @@ class Plan:
     # Output columns that hold a call's single number/boolean output, to be printed as its OBJECT text
     # `prefix + value + suffix` when fetched (fast.py `_deferred`).
     deferred: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # What the fast path ran, round by round (fast.py `Round`), so that a statement of the same shape
+    # can run it again without planning (statement.py `_replay`).
+    rounds: list[Any] = field(default_factory=list)
 
     def method(self, site: Site) -> Method:
         if site.method is None:

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
+import weakref
+from collections import OrderedDict
 
 import duckdb
 import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
+from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
@@ -45,6 +49,12 @@ from snowreg.grammar.text import quote_ident
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """Run (or type, when `describe_only`) a statement holding model calls."""
+    key = None if describe_only else _shape(session, stmt)
+    recipe = _PLANS.get(session.catalog, key)
+    if recipe is not None:
+        replayed = _replay(session, recipe)
+        if replayed is not None:
+            return replayed
     binder = Binder(session, stmt.model_aliases)
     sql = query.substitute_variables(session, binder.render(stmt.body))
     tr = translate.translate(sql, tuple(binder.labels))
@@ -62,6 +72,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     query.sync_context(session, tr)
     try:
         tree = _duckdb_tree(tr.sql)
+        bound = len(plan.sites)
         views.expand(session, tree, binder.view_binder)
         marks = _call_columns(tree)
         _prepare(plan, tree)
@@ -71,6 +82,8 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         plan.ensure_udfs(tree)
         final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
         result = _execute(session, plan, final, marks[1])
+        if key is not None and len(plan.sites) == bound:  # no view added calls
+            _remember(session, key, plan, final, marks)
     finally:
         plan.close()
     if not describe_only:
@@ -78,6 +91,101 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
             views.forget(session.catalog)
     return _mark(result, marks[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans reused by statements of the same shape
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Recipe:
+    """A SELECT whose every call ran on the fast path: what to run again, in order, and how to show it."""
+
+    final: translate.Translation
+    sites: dict[int, Site]
+    uid: int  # the plan's registered names (`__snowreg_in_<uid>_<n>`) are baked into the SQL
+    rounds: list[inference_fast.Round]
+    formatted: set[str]
+    deferred: dict[str, tuple[str, str]]
+    marks: tuple[set[str], set[str]]
+
+
+def _shape(session: Session, stmt: ast.Query) -> tuple[object, ...] | None:
+    """What a statement's plan depends on besides the registry: its text, who runs it, where, and the
+    session's variables and parameters. The registry's generations (any committed write, grants
+    included, and DDL or DML through SQL) complete the key in `_Plans`."""
+    key = (stmt, session.id, session.user, session.role, session.secondary_roles, session.database,
+           session.schema, tuple(sorted(session.variables.items(), key=lambda kv: kv[0])),
+           tuple(sorted(session.parameters.items())))
+    try:
+        hash(key)
+    except TypeError:  # a variable holding a value that cannot be a key: plan every time
+        return None
+    return key
+
+
+class _Plans:
+    """Recipes per catalog, keyed by statement shape and the catalog's generations; bounded (LRU)."""
+
+    capacity = 64
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_catalog: weakref.WeakKeyDictionary[Catalog, OrderedDict[tuple[object, ...], _Recipe]] = \
+            weakref.WeakKeyDictionary()
+
+    def get(self, catalog: Catalog, key: tuple[object, ...] | None) -> _Recipe | None:
+        if key is None:
+            return None
+        full = (*key, catalog.generation, catalog.access_generation)
+        with self._lock:
+            recipes = self._by_catalog.get(catalog)
+            recipe = recipes.get(full) if recipes is not None else None
+            if recipe is not None:
+                recipes.move_to_end(full)  # type: ignore[union-attr]
+            return recipe
+
+    def put(self, catalog: Catalog, key: tuple[object, ...], recipe: _Recipe) -> None:
+        full = (*key, catalog.generation, catalog.access_generation)
+        with self._lock:
+            recipes = self._by_catalog.setdefault(catalog, OrderedDict())
+            recipes[full] = recipe
+            while len(recipes) > self.capacity:
+                recipes.popitem(last=False)
+
+
+_PLANS = _Plans()
+
+
+def _remember(session: Session, key: tuple[object, ...], plan: Plan, final: translate.Translation,
+              marks: tuple[set[str], set[str]]) -> None:
+    """Keep the plan of a SELECT whose every call ran on the fast path (no UDF, no table method)."""
+    if final.kind != "select" or plan.functions or any(s.fn.is_table_function for s in plan.sites.values()):
+        return
+    sites = {i: dataclasses.replace(site, method=None) for i, site in plan.sites.items()}  # models load anew
+    _PLANS.put(session.catalog, key, _Recipe(final, sites, plan.uid, list(plan.rounds), set(plan.formatted),
+                                             dict(plan.deferred), marks))
+
+
+def _replay(session: Session, recipe: _Recipe) -> Result | None:
+    """Run a recipe: the same table privilege checks, materialisations, model calls and final SQL as
+    the statement it was recorded from, without binding or planning. None when it no longer fits."""
+    final = recipe.final
+    privileges.check_tables(session, final.tables, final.kind)
+    sites = {i: dataclasses.replace(site, method=None) for i, site in recipe.sites.items()}
+    plan = Plan(session.duck, sites, False, loader=lambda site: _load(session, site),
+                stats=session.inference_stats, uid=recipe.uid)
+    query.sync_context(session, final)
+    try:
+        if not inference_fast.replay(plan, recipe.rounds):
+            return None
+        plan.formatted, plan.deferred = set(recipe.formatted), dict(recipe.deferred)
+        result = _execute(session, plan, final, recipe.marks[1])
+    finally:
+        plan.close()
+    privileges.record_tables(session, final.tables, final.kind)
+    return _mark(result, recipe.marks[0])
 
 
 def _duckdb_tree(sql: str) -> exp.Expr:
