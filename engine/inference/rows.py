@@ -39,7 +39,8 @@ def rows_of(table: pa.Table, texts: Texts | None = None) -> list[tuple[Any, ...]
     with _collector_paused():
         if len(columns) == 1 and isinstance(columns[0], tuple):
             distinct, codes = columns[0]
-            return list(_one_tuple_each(distinct)[codes].tolist())  # one shared 1-tuple per distinct value
+            rows: list[tuple[Any, ...]] = _one_tuple_each(distinct)[codes].tolist()  # a shared 1-tuple per value
+            return rows
         listed = [c[0][c[1]].tolist() if isinstance(c, tuple) else c for c in columns]
         return list(zip(*listed, strict=True))
 
@@ -85,7 +86,8 @@ def _values(column: pa.ChunkedArray, around: tuple[str, str] | None) -> list[Any
     distinct[-1] = None
     if around is not None:
         distinct[:] = [around[0] + _json_scalar(v) + around[1] for v in distinct]
-    codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(len(distinct) - 1)
+    codes = indices.to_numpy(zero_copy_only=False)
     return distinct, codes
 
 
