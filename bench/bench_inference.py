@@ -7,7 +7,7 @@ SQL inference is the model's own cost plus one scan). Contenders, interleaved ro
 
 - direct:        model.predict(X)
 - sql:           the statement above through a snowreg cursor (the fast path: one model call)
-- sql_object:    SELECT m!predict(...) per row, fetched (the OBJECT column, JSON text per row)
+- sql_object:    SELECT m!predict(...) FROM t, every row fetched (the OBJECT column, JSON text per row)
 - sql_fallback:  the same SUM with a join in FROM, which keeps the per-vector UDF (2,048 rows a call)
 
 Then one profiled run of `sql` says where the time goes.
@@ -31,7 +31,7 @@ from common import fmt_time
 SUM_SQL = "SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t"
 FALLBACK_SQL = ("SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t "
                 "JOIN (SELECT 1 AS one) u ON TRUE")
-OBJECT_SQL = "SELECT m!predict(a, b, c, d) FROM t LIMIT 100000"
+OBJECT_SQL = "SELECT m!predict(a, b, c, d) FROM t"
 
 # Deterministic features in [-0.5, 0.5): permutations of k/p for four primes p.
 CREATE_T = ("CREATE OR REPLACE TABLE t AS SELECT "
@@ -138,10 +138,12 @@ def main(argv: list[str] | None = None) -> None:
     stats = common.round_robin(contenders, rounds=rounds, warmup=2, budget_s=240)
     ratio = stats["sql"].median / stats["direct"].median
     print(common.table(f"SUM(m!predict(a, b, c, d):output_feature_0::int) over {rows:,} rows "
-                       f"(answer {answer}); sql_object fetches 100,000 OBJECT rows",
+                       f"(answer {answer}); sql_object fetches all {rows:,} OBJECT rows",
                        common.comparison_rows(stats, "direct"), common.COMPARISON_HEADER))
     best = stats["sql"].minimum / stats["direct"].minimum
-    print(f"\nsql / direct = {ratio:.2f}x by medians, {best:.2f}x by best runs (goal: within 3x)")
+    objects = stats["sql_object"].median / stats["direct"].median
+    print(f"\nsql / direct = {ratio:.2f}x by medians, {best:.2f}x by best runs (goal: within 1.5x)")
+    print(f"sql_object / direct = {objects:.2f}x by medians (goal: within 5x)")
     runs = [phases(conn, model, X) for _ in range(5)]
     split = {name: min(r[name] for r in runs) for name in runs[0]}
     print("\n" + common.table("fast-path phases, timed alone (best of 5)",

@@ -355,16 +355,22 @@ class Cursor(CursorSurface):
         n = self.arraysize if size is None else size
         out = rows[self._pos:self._pos + n]
         self._pos += len(out)
-        return [self._row(r) for r in out]
+        return self._rows_out(out)
 
     def fetchall(self) -> list[Any]:
         rows = self._rows()
         out = rows[self._pos:]
         self._pos = len(rows)
-        return [self._row(r) for r in out]
+        return self._rows_out(out)
 
     def _row(self, row: tuple[Any, ...]) -> Any:
         return row
+
+    def _rows_out(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        """The fetched rows as this cursor shapes them; the tuples themselves when it keeps them as they are."""
+        if type(self)._row is Cursor._row:
+            return rows  # already a fresh list (a slice): no call per row
+        return [self._row(r) for r in rows]
 
     def __iter__(self) -> Iterator[Any]:
         while (row := self.fetchone()) is not None:

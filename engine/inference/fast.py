@@ -42,6 +42,36 @@ class _Group:
     keys: list[str] | None = None  # the wide form's OBJECT keys, when its values are separate arguments
 
 
+@dataclass(frozen=True)
+class Round:
+    """One materialisation as it ran: its DuckDB SQL, the calls it fed and the Arrow types they gave."""
+
+    sql: str
+    groups: tuple[_Group, ...]
+    types: tuple[str, ...]
+
+
+def replay(plan: Plan, rounds: list[Round]) -> bool:
+    """Run recorded rounds again (same SQL, same registered names); False, with nothing kept, when the
+    source no longer binds as it did or a model's outputs changed type (the statement must be planned)."""
+    for recorded in rounds:
+        try:
+            table = plan.sql(recorded.sql).to_arrow_table()
+        except _NOT_FAST:
+            return False
+        except duckdb.Error as e:
+            raise plan.failure(e) from None
+        table, outputs = _run(plan, table, list(recorded.groups))
+        if _types(outputs) != recorded.types:
+            return False
+        plan.register(table)
+    return True
+
+
+def _types(outputs: Outputs) -> tuple[str, ...]:
+    return tuple(str(t) for names in outputs for _, _, t in names)
+
+
 def materialise(plan: Plan, tree: exp.Expr) -> None:
     """Run every call the fast path can take; the others keep their UDF."""
     for select in _selects(tree):
@@ -83,13 +113,16 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     filtered = where is not None and not _has_call(where)
     query = _materialisation(select, groups, needed, filtered)
     plan.ensure_udfs(query)
+    sql = query.sql(dialect="duckdb", identify=True)
     try:
-        table = plan.sql(query.sql(dialect="duckdb", identify=True)).to_arrow_table()
+        table = plan.sql(sql).to_arrow_table()
     except _NOT_FAST:  # e.g. a correlated reference: the source cannot stand alone
         return False
     except duckdb.Error as e:
         raise plan.failure(e) from None
     table, outputs = _run(plan, table, groups)
+    plan.rounds.append(Round(sql, tuple(_Group(g.site, g.args, [], g.arg_names, g.keys) for g in groups),
+                             _types(outputs)))
     _rewrite(plan, select, plan.register(table), groups, outputs, filtered)
     return True
 
@@ -326,7 +359,10 @@ def _rewrite(plan: Plan, select: exp.Select, table: str, groups: list[_Group], o
     for group, names in zip(groups, outputs, strict=True):
         for node in group.nodes:
             item = node.parent.alias if isinstance(node.parent, exp.Alias) else None
-            if item in items and _formatted(node, names, alias or None):
+            deferred = _deferred(node, names, alias or None) if item in items else None
+            if item is not None and deferred is not None:
+                plan.deferred[item] = deferred
+            elif item in items and _formatted(node, names, alias or None):
                 plan.formatted.add(item)
             else:
                 _substitute(node, names, alias or None)
@@ -364,6 +400,21 @@ def _formattable_items(select: exp.Select) -> set[str]:
         return set()
     referenced = {c.name.lower() for c in select.find_all(exp.Column)}  # e.g. a lateral `x:k` reads x's value
     return {n for n in names if names.count(n) == 1 and n.lower() not in referenced}
+
+
+def _deferred(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]],
+              alias: str | None) -> tuple[str, str] | None:
+    """A result column that is exactly a call with one integer or boolean output (a classifier's
+    label): the SELECT returns the output itself, and its OBJECT text, `prefix + value + suffix` as
+    the connector prints it, is made once per distinct value when the rows are fetched (rows.py)."""
+    import orjson
+    import pyarrow as pa
+
+    if len(names) != 1 or not (pa.types.is_integer(names[0][2]) or pa.types.is_boolean(names[0][2])):
+        return None
+    key, name, _ = names[0]
+    node.replace(column(name, alias))
+    return "{\n  " + orjson.dumps(key).decode() + ": ", "\n}"
 
 
 def _formatted(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], alias: str | None) -> bool:

@@ -76,16 +76,23 @@ class LoadedModel:
                               dtype=np.result_type(*columns) if columns else float, order="F")
             for j, column in enumerate(columns):
                 matrix[:, j] = column
-            with warnings.catch_warnings():
-                if self._numpy_mode == "quiet":
-                    warnings.filterwarnings("ignore", message=_NAMES_WARNING)
-                result = getattr(self.model, target_method)(matrix)
-            return _as_arrays(result, sig.outputs)
+            return self.call_matrix(target_method, matrix)
         import pandas as pd
 
         frame = pd.DataFrame(dict(zip(sig.inputs, columns, strict=True)), copy=False)
         out = self.call(target_method, frame, params)
         return [out[c].to_numpy() for c in out.columns]
+
+    def call_matrix(self, target_method: str, matrix: np.ndarray) -> list[np.ndarray]:
+        """A `numpy_ready` method on one numeric 2-D array whose columns are the signature's inputs."""
+        sig = self._signature(target_method)
+        if self._numpy_mode is None or matrix.ndim != 2 or matrix.shape[1] != len(sig.inputs):
+            raise ValueError(f"Method {target_method} takes {len(sig.inputs)} inputs as a plain matrix.")
+        with warnings.catch_warnings():
+            if self._numpy_mode == "quiet":
+                warnings.filterwarnings("ignore", message=_NAMES_WARNING)
+            result = getattr(self.model, target_method)(matrix)
+        return _as_arrays(result, sig.outputs)
 
     def _signature(self, target_method: str) -> MethodSignature:
         sig = self.signatures.get(target_method)

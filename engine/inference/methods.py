@@ -84,6 +84,9 @@ def run_scalar(method: Method, columns: Sequence[Column]) -> list[pa.Array]:
         frame, wide_params = _unpack_wide(method, inputs[0])
         groups = _param_groups(method, params, rows, wide_params)
         return _run_groups(method, groups, rows, lambda take: _frame_columns(frame, take))
+    matrix = None if params else input_matrix(method, inputs)
+    if matrix is not None:
+        return _call(method, lambda: method.loaded.call_matrix(method.target, matrix), rows)
     arrays = [to_numpy(c) for c in inputs]
     groups = _param_groups(method, params, rows, None)
     return _run_groups(method, groups, rows, lambda take: [a if take is None else a[take] for a in arrays])
@@ -94,18 +97,40 @@ def _run_groups(method: Method, groups: list[tuple[dict[str, Any], Any]], rows: 
     """One model call per distinct parameter tuple (one call in the usual case of literal parameters)."""
     import pyarrow as pa
     if len(groups) == 1 and groups[0][1] is None:
-        return _call(method, columns_of(None), groups[0][0], rows)
+        return _call(method, _numpy_call(method, columns_of(None), groups[0][0]), rows)
     import numpy as np
 
-    pieces = [(take, _call(method, columns_of(take), params, len(take))) for params, take in groups]
+    pieces = [(take, _call(method, _numpy_call(method, columns_of(take), params), len(take)))
+              for params, take in groups]
     order = np.argsort(np.concatenate([take for take, _ in pieces]), kind="stable")
     width = len(pieces[0][1])
     return [pa.concat_arrays([p[1][i] for p in pieces]).take(pa.array(order)) for i in range(width)]
 
 
-def _call(method: Method, columns: list[np.ndarray], params: dict[str, Any], rows: int) -> list[pa.Array]:
+def input_matrix(method: Method, inputs: Sequence[Column]) -> np.ndarray | None:
+    """The input columns as the one Fortran-ordered matrix the model is called with, filled straight
+    from the Arrow chunks (one copy of each value), when the model takes a plain array and every input
+    is a number column without NULLs; None otherwise."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not inputs or not method.loaded.numpy_ready(method.target):
+        return None
+    if any(c.null_count or not (pa.types.is_integer(c.type) or pa.types.is_floating(c.type)) for c in inputs):
+        return None
+    dtype = np.result_type(*(c.type.to_pandas_dtype() for c in inputs))
+    matrix = np.empty((len(inputs[0]), len(inputs)), dtype=dtype, order="F")
+    for j, col in enumerate(inputs):
+        at = 0
+        for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
+            matrix[at:at + len(chunk), j] = chunk.to_numpy()
+            at += len(chunk)
+    return matrix
+
+
+def _call(method: Method, run: Callable[[], list[np.ndarray]], rows: int) -> list[pa.Array]:
     try:
-        outputs = method.loaded.call_numpy(method.target, columns, params or None)
+        outputs = run()
     except errors.Error:
         raise
     except Exception as e:  # model code: Snowflake reports it as a failing Python UDF
@@ -119,6 +144,11 @@ def _call(method: Method, columns: list[np.ndarray], params: dict[str, Any], row
         raise udf_error(method, ValueError(
             f"The method returned {len(arrays[0])} rows for {rows} input rows."))
     return arrays
+
+
+def _numpy_call(method: Method, columns: list[np.ndarray],
+                params: dict[str, Any]) -> Callable[[], list[np.ndarray]]:
+    return lambda: method.loaded.call_numpy(method.target, columns, params or None)
 
 
 def udf_error(method: Method, e: BaseException) -> errors.ProgrammingError:

@@ -92,6 +92,12 @@ class Plan:
     stats: Counter[str] = field(default_factory=Counter)  # which path ran how often: the session's counter
     # Output columns of the statement that already hold the connector's OBJECT text (see fast.py).
     formatted: set[str] = field(default_factory=set)
+    # Output columns that hold a call's single number/boolean output, to be printed as its OBJECT text
+    # `prefix + value + suffix` when fetched (fast.py `_deferred`).
+    deferred: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # What the fast path ran, round by round (fast.py `Round`), so that a statement of the same shape
+    # can run it again without planning (statement.py `_replay`).
+    rounds: list[Any] = field(default_factory=list)
 
     def method(self, site: Site) -> Method:
         if site.method is None:

@@ -17,12 +17,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
+import weakref
+from collections import OrderedDict
 
 import duckdb
 import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
+from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
@@ -31,6 +35,7 @@ from snowreg.engine.inference import views
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
 from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
+from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
@@ -44,6 +49,12 @@ from snowreg.grammar.text import quote_ident
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """Run (or type, when `describe_only`) a statement holding model calls."""
+    key = None if describe_only else _shape(session, stmt)
+    recipe = _PLANS.get(session.catalog, key)
+    if recipe is not None:
+        replayed = _replay(session, recipe)
+        if replayed is not None:
+            return replayed
     binder = Binder(session, stmt.model_aliases)
     sql = query.substitute_variables(session, binder.render(stmt.body))
     tr = translate.translate(sql, tuple(binder.labels))
@@ -61,6 +72,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     query.sync_context(session, tr)
     try:
         tree = _duckdb_tree(tr.sql)
+        bound = len(plan.sites)
         views.expand(session, tree, binder.view_binder)
         marks = _call_columns(tree)
         _prepare(plan, tree)
@@ -70,6 +82,8 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         plan.ensure_udfs(tree)
         final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
         result = _execute(session, plan, final, marks[1])
+        if key is not None and len(plan.sites) == bound:  # no view added calls
+            _remember(session, key, plan, final, marks)
     finally:
         plan.close()
     if not describe_only:
@@ -77,6 +91,101 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
             views.forget(session.catalog)
     return _mark(result, marks[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans reused by statements of the same shape
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Recipe:
+    """A SELECT whose every call ran on the fast path: what to run again, in order, and how to show it."""
+
+    final: translate.Translation
+    sites: dict[int, Site]
+    uid: int  # the plan's registered names (`__snowreg_in_<uid>_<n>`) are baked into the SQL
+    rounds: list[inference_fast.Round]
+    formatted: set[str]
+    deferred: dict[str, tuple[str, str]]
+    marks: tuple[set[str], set[str]]
+
+
+def _shape(session: Session, stmt: ast.Query) -> tuple[object, ...] | None:
+    """What a statement's plan depends on besides the registry: its text, who runs it, where, and the
+    session's variables and parameters. The registry's generations (any committed write, grants
+    included, and DDL or DML through SQL) complete the key in `_Plans`."""
+    key = (stmt, session.id, session.user, session.role, session.secondary_roles, session.database,
+           session.schema, tuple(sorted(session.variables.items(), key=lambda kv: kv[0])),
+           tuple(sorted(session.parameters.items())))
+    try:
+        hash(key)
+    except TypeError:  # a variable holding a value that cannot be a key: plan every time
+        return None
+    return key
+
+
+class _Plans:
+    """Recipes per catalog, keyed by statement shape and the catalog's generations; bounded (LRU)."""
+
+    capacity = 64
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_catalog: weakref.WeakKeyDictionary[Catalog, OrderedDict[tuple[object, ...], _Recipe]] = \
+            weakref.WeakKeyDictionary()
+
+    def get(self, catalog: Catalog, key: tuple[object, ...] | None) -> _Recipe | None:
+        if key is None:
+            return None
+        full = (*key, catalog.generation, catalog.access_generation)
+        with self._lock:
+            recipes = self._by_catalog.get(catalog)
+            recipe = recipes.get(full) if recipes is not None else None
+            if recipe is not None:
+                recipes.move_to_end(full)  # type: ignore[union-attr]
+            return recipe
+
+    def put(self, catalog: Catalog, key: tuple[object, ...], recipe: _Recipe) -> None:
+        full = (*key, catalog.generation, catalog.access_generation)
+        with self._lock:
+            recipes = self._by_catalog.setdefault(catalog, OrderedDict())
+            recipes[full] = recipe
+            while len(recipes) > self.capacity:
+                recipes.popitem(last=False)
+
+
+_PLANS = _Plans()
+
+
+def _remember(session: Session, key: tuple[object, ...], plan: Plan, final: translate.Translation,
+              marks: tuple[set[str], set[str]]) -> None:
+    """Keep the plan of a SELECT whose every call ran on the fast path (no UDF, no table method)."""
+    if final.kind != "select" or plan.functions or any(s.fn.is_table_function for s in plan.sites.values()):
+        return
+    sites = {i: dataclasses.replace(site, method=None) for i, site in plan.sites.items()}  # models load anew
+    _PLANS.put(session.catalog, key, _Recipe(final, sites, plan.uid, list(plan.rounds), set(plan.formatted),
+                                             dict(plan.deferred), marks))
+
+
+def _replay(session: Session, recipe: _Recipe) -> Result | None:
+    """Run a recipe: the same table privilege checks, materialisations, model calls and final SQL as
+    the statement it was recorded from, without binding or planning. None when it no longer fits."""
+    final = recipe.final
+    privileges.check_tables(session, final.tables, final.kind)
+    sites = {i: dataclasses.replace(site, method=None) for i, site in recipe.sites.items()}
+    plan = Plan(session.duck, sites, False, loader=lambda site: _load(session, site),
+                stats=session.inference_stats, uid=recipe.uid)
+    query.sync_context(session, final)
+    try:
+        if not inference_fast.replay(plan, recipe.rounds):
+            return None
+        plan.formatted, plan.deferred = set(recipe.formatted), dict(recipe.deferred)
+        result = _execute(session, plan, final, recipe.marks[1])
+    finally:
+        plan.close()
+    privileges.record_tables(session, final.tables, final.kind)
+    return _mark(result, recipe.marks[0])
 
 
 def _duckdb_tree(sql: str) -> exp.Expr:
@@ -295,6 +404,10 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
                 raise plan.failure(duckdb.Error()) from None
             raise
     duck = session.duck
+    if (plan.formatted or plan.deferred) and final.kind == "select":
+        fetched = _fetch_arrow(duck, plan, final.sql)
+        if fetched is not None:
+            return fetched
     try:
         duck.execute(final.sql)
         rows = duck.fetchall()
@@ -304,9 +417,13 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
         raise (unbound or plan.failure(e)) from None
     columns = [(str(d[0]), str(d[1])) for d in description]
     formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
-    for i in formatted:
+    deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
+    if deferred:
+        rows = object_texts(rows, deferred)
+    for i in [*formatted, *deferred]:
         columns[i] = (columns[i][0], "VARIANT")  # already the connector's text
-    if formatted and not any(_converted(t) for i, (_, t) in enumerate(columns) if i not in formatted):
+    done = {*formatted, *deferred}
+    if done and not any(_converted(t) for i, (_, t) in enumerate(columns) if i not in done):
         result = query.shape([], columns)  # nothing to convert: the rows stay as DuckDB returned them
         result.rows, result.rowcount = rows, len(rows)
         return result
@@ -318,6 +435,28 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
             columns[i] = (columns[i][0], "VARIANT")  # already the connector's text: shape keeps it
         rows = list(zip(*values, strict=True))
     return query.shape(rows, columns)
+
+
+def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, sql: str) -> Result | None:
+    """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
+    converts to the same Python values that way; None (nothing run) otherwise."""
+    try:
+        rel = duck.sql(sql)
+        assert rel is not None
+        columns = [(str(name), str(t)) for name, t in zip(rel.columns, rel.types, strict=True)]
+        if not all(name in plan.deferred or (t.upper() in ARROW_TYPES and (t.upper() != "JSON" or name in plan.formatted))
+                   for name, t in columns):
+            return None
+        table = rel.to_arrow_table()
+    except duckdb.Error as e:
+        raise plan.failure(e) from None
+    deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
+    # OBJECT texts are the connector's already: VARIANT keeps them as they are
+    columns = [(name, "VARIANT" if t.upper() == "JSON" or i in deferred else t) for i, (name, t) in enumerate(columns)]
+    result = query.shape([], columns)
+    result.rows = rows_of(table, deferred)
+    result.rowcount = len(result.rows)
+    return result
 
 
 def _converted(type_name: str) -> bool:

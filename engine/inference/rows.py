@@ -1,0 +1,113 @@
+"""Result rows read from DuckDB as Arrow: column by column, repeated values converted once.
+
+DuckDB's `fetchall` builds every value and row tuple itself, one at a time; for a million OBJECT texts
+that is most of a statement's time. Read as Arrow instead, a column whose values repeat (a classifier's
+labels, hence its OBJECT texts) is dictionary-encoded and each distinct value becomes one Python object,
+shared by the rows that hold it; the row tuples are built in one pass with the cyclic garbage
+collector paused (a million new tuples would otherwise trigger many full collections).
+
+Only columns whose Python values are the same either way are read like this (`ARROW_TYPES`); the
+values are exactly those `fetchall` returns.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+# DuckDB types whose Arrow values convert to the same Python values as DuckDB's own fetch (str, float,
+# bool, None), and which the result shaping leaves as they are; JSON only for texts already formatted.
+ARROW_TYPES = frozenset({"VARCHAR", "DOUBLE", "FLOAT", "BOOLEAN", "JSON"})
+_SHARED = 4  # dictionary-encode a column when it has at most one distinct value per this many rows
+
+
+Texts = dict[int, tuple[str, str]]  # column index → (prefix, suffix) of the OBJECT text around each value
+
+
+def rows_of(table: pa.Table, texts: Texts | None = None) -> list[tuple[Any, ...]]:
+    """The table's rows as tuples of Python values; a column in `texts` as the OBJECT text of each value."""
+    if table.num_columns == 0:
+        return [() for _ in range(table.num_rows)]
+    texts = texts or {}
+    columns = [_values(table.column(i), texts.get(i)) for i in range(table.num_columns)]
+    with _collector_paused():
+        if len(columns) == 1 and isinstance(columns[0], tuple):
+            distinct, codes = columns[0]
+            rows: list[tuple[Any, ...]] = _one_tuple_each(distinct)[codes].tolist()  # a shared 1-tuple per value
+            return rows
+        listed = [c[0][c[1]].tolist() if isinstance(c, tuple) else c for c in columns]
+        return list(zip(*listed, strict=True))
+
+
+def object_texts(rows: list[tuple[Any, ...]], texts: Texts) -> list[tuple[Any, ...]]:
+    """Rows fetched by DuckDB, the columns in `texts` made OBJECT texts (each distinct value once)."""
+    made: dict[Any, str] = {}
+
+    def text(value: Any, around: tuple[str, str]) -> str:
+        key = (value, type(value), around)
+        if key not in made:
+            made[key] = around[0] + _json_scalar(value) + around[1]
+        return made[key]
+    with _collector_paused():
+        return [tuple(text(v, texts[i]) if i in texts else v for i, v in enumerate(row)) for row in rows]
+
+
+def _json_scalar(value: Any) -> str:
+    """An integer, boolean or NULL as JSON (what DuckDB's CAST to VARCHAR prints for them)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(int(value))
+
+
+def _values(column: pa.ChunkedArray, around: tuple[str, str] | None) -> list[Any] | tuple[np.ndarray, np.ndarray]:
+    """A column's Python values, or (distinct values as an object array, each row's code)."""
+    import numpy as np
+    import pyarrow as pa
+
+    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if isinstance(array.type, pa.BaseExtensionType):
+        array = array.storage
+    if len(array) < 64 or pa.types.is_floating(array.type):
+        values = array.to_pylist()
+        return values if around is None else [around[0] + _json_scalar(v) + around[1] for v in values]
+    encoded = array.dictionary_encode()
+    if len(encoded.dictionary) * _SHARED > len(array) and around is None:
+        return array.to_pylist()
+    distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    distinct[:-1] = encoded.dictionary.to_pylist()
+    distinct[-1] = None
+    if around is not None:
+        distinct[:] = [around[0] + _json_scalar(v) + around[1] for v in distinct]
+    indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(len(distinct) - 1)
+    codes = indices.to_numpy(zero_copy_only=False)
+    return distinct, codes
+
+
+def _one_tuple_each(values: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = (v,)
+    return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """New tuples of str/float/bool/None can hold no reference cycle: collecting while they are
+    made finds nothing, and costs a full pass over the heap each time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
