@@ -16,11 +16,12 @@ import duckdb
 from snowreg.catalog import information
 from snowreg.catalog.models import ModelRow, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.objects import StageRow, TagRow
+from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import DatabaseRow, SchemaRow, quote
 from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
-    "Catalog", "DatabaseRow", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
+    "Catalog", "DatabaseRow", "FunctionCatalog", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
     "VersionRow", "WarehouseRow", "quote",
 ]
 
@@ -50,19 +51,21 @@ class Catalog(WarehousesPart):
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
-             stage_roots: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
+             stage_roots: Iterable[str | os.PathLike[str]] = (), functions: FunctionCatalog | None = None
+             ) -> Catalog:
         """A fresh in-memory registry, or the one catalog this process holds for a directory.
 
         Every connection to one directory in one process shares its state (a REVOKE through one is
-        enforced through all); `release()` closes it when the last user is done.
+        enforced through all); `release()` closes it when the last user is done. `functions`: the
+        prebuilt functions user SQL calls (without them each session creates its own).
         """
         if path is None:
-            return cls(None, stage_roots)
+            return cls(None, stage_roots, functions)
         key = Path(path).resolve()
         with cls._shared_lock:
             entry = cls._shared.get(key)
             if entry is None:
-                entry = cls._shared[key] = [cls(key, stage_roots), 0]
+                entry = cls._shared[key] = [cls(key, stage_roots, functions), 0]
             entry[1] += 1
             catalog: Catalog = entry[0]
         for root in stage_roots:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import sandbox
+from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA, Pristine, seed
 
 SCHEMA_VERSION = "1"
 T = TypeVar("T")
@@ -58,7 +60,8 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None,
-                 stage_roots: Iterable[str | os.PathLike[str]] = ()) -> None:
+                 stage_roots: Iterable[str | os.PathLike[str]] = (),
+                 functions: sandbox.FunctionCatalog | None = None) -> None:
         self.path = Path(path) if path is not None else None
         # Folders local-directory stages may use: those granted, and the registry's own directory.
         self.stage_roots = [Path(r).resolve() for r in stage_roots]
@@ -67,8 +70,11 @@ class Store:
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.path / "databases").mkdir(exist_ok=True)
-        self.db = sandbox.open_registry(self.path)
-        self.data = sandbox.open_data(self.path / "databases" if self.path is not None else None)
+        self._db: duckdb.DuckDBPyConnection | None = None
+        # A fresh in-memory registry starts without its tables (see pristine.py); a directory's opens them.
+        self._pristine: Pristine | None = Pristine(now()) if self.path is None else None
+        self.data, self.has_functions = sandbox.open_data(
+            self.path / "databases" if self.path is not None else None, functions)
         self.lock = threading.RLock()
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
@@ -76,39 +82,89 @@ class Store:
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
-        self._bootstrap()
-        row = self.data.execute("SELECT current_database()").fetchone()
-        assert row is not None
-        self.main: str = row[0]  # the data instance's own catalog (it holds `snowreg_none`)
+        self._empty_schema: str | None = None
+        if self.path is not None:
+            self._db = sandbox.open_registry(self.path)
+            self._bootstrap(self._db, now())
+            for (name, file) in self._db.execute("SELECT name, file FROM snowreg.databases").fetchall():
+                self._attach(name, file)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def _bootstrap(self) -> None:
+    @property
+    def db(self) -> duckdb.DuckDBPyConnection:
+        """The registry's own DuckDB instance; a fresh registry creates its tables on first use."""
+        db = self._db
+        if db is None:
+            db = self._materialise()
+        return db
+
+    @db.setter
+    def db(self, value: duckdb.DuckDBPyConnection) -> None:  # a profiler's spy (bench/) stands in
+        self._db = value
+
+    @property
+    def pristine(self) -> Pristine | None:
+        """The Python state of a registry that has not created its tables yet (None once it has)."""
+        return self._pristine
+
+    def _materialise(self) -> duckdb.DuckDBPyConnection:
+        """Create the registry tables of a fresh registry and replay what it recorded so far."""
+        with self.lock:
+            if self._db is not None:
+                return self._db
+            pristine = self._pristine
+            assert pristine is not None
+            db = sandbox.open_registry(None)
+            try:
+                self._bootstrap(db, pristine.created_on)
+                for sql, params in pristine.writes:
+                    db.execute(sql, params)
+            except BaseException:
+                db.close()
+                raise
+            self._db, self._pristine = db, None
+            return db
+
+    def _bootstrap(self, db: duckdb.DuckDBPyConnection, created_on: datetime) -> None:
         ddl = resources.files("snowreg.catalog").joinpath("schema.sql").read_text()
-        self.db.execute(ddl)
-        row = self.db.execute("SELECT value FROM snowreg.meta WHERE key = 'schema_version'").fetchone()
+        db.execute(ddl)
+        row = db.execute("SELECT value FROM snowreg.meta WHERE key = 'schema_version'").fetchone()
         if row is None:
-            self.db.execute("INSERT INTO snowreg.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            db.execute("INSERT INTO snowreg.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         elif row[0] != SCHEMA_VERSION:
             raise errors.OperationalError(
                 f"registry schema version {row[0]} is not supported (expected {SCHEMA_VERSION})"
             )
+        seed(db, created_on)
         if self.path is not None:
-            self._forget_stale()
-        # An empty schema a session's DuckDB cursor stands in while it has no current database/schema.
-        self.data.execute("CREATE SCHEMA IF NOT EXISTS snowreg_none")
-        for (name, file) in self.db.execute("SELECT name, file FROM snowreg.databases").fetchall():
-            self._attach(name, file)
+            self._forget_stale(db)
 
-    def _forget_stale(self) -> None:
+    @cached_property
+    def main(self) -> str:
+        """The data instance's own catalog (DuckDB's name for the in-memory database it starts with)."""
+        row = self.data.execute("SELECT current_database()").fetchone()
+        assert row is not None
+        return str(row[0])
+
+    def empty_schema(self) -> str:
+        """An empty schema a session's DuckDB cursor stands in while it has no current database/schema
+        (created on first use), as `catalog.schema`."""
+        if self._empty_schema is None:
+            with self.lock:
+                self.data.execute("CREATE SCHEMA IF NOT EXISTS snowreg_none")
+                self._empty_schema = f"{quote(self.main)}.snowreg_none"
+        return self._empty_schema
+
+    def _forget_stale(self, db: duckdb.DuckDBPyConnection) -> None:
         """What a process killed mid-way left: temporary stages (their sessions are gone), unused file
         content, and the scratch folder of an interrupted upload. No other process holds the registry."""
-        self.db.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id IN "
-                        "(SELECT id FROM snowreg.stages WHERE temporary)")
-        self.db.execute("DELETE FROM snowreg.stages WHERE temporary")
-        self.db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
-                        "(SELECT id FROM snowreg.stages)")
-        self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
+        db.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id IN "
+                   "(SELECT id FROM snowreg.stages WHERE temporary)")
+        db.execute("DELETE FROM snowreg.stages WHERE temporary")
+        db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
+                   "(SELECT id FROM snowreg.stages)")
+        db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
         assert self.path is not None
         shutil.rmtree(self.path / "scratch", ignore_errors=True)
 
@@ -144,7 +200,8 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self.data.close()
-            self.db.close()
+            if self._db is not None:
+                self._db.close()
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -242,6 +299,10 @@ class Store:
         return self.cached(("database", name), lambda: self._load_database(name))
 
     def _load_database(self, name: str) -> DatabaseRow | None:
+        pristine = self._pristine
+        if pristine is not None:
+            found = pristine.databases.get(name)
+            return DatabaseRow(*found[:4]) if found else None
         row = self.query_one(
             "SELECT name, created_on, owner, comment FROM snowreg.databases WHERE name = ?", [name]
         )
@@ -261,13 +322,16 @@ class Store:
             self._attach(name, file)
             try:
                 self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
+                pristine = self._pristine
+                if pristine is not None:  # nothing else to forget or write: record it
+                    pristine.add_database(name, now(), owner, comment)
+                    pristine.add_schema(name, "PUBLIC", now(), owner, None, False)
+                    self._committed(None)
+                    return
                 with self.transaction() as tx:
-                    tx.execute(
-                        "INSERT INTO snowreg.databases VALUES (?, ?, ?, ?, ?)", [name, now(), owner, comment, file]
-                    )
-                    tx.execute(
-                        "INSERT INTO snowreg.schemas VALUES (?, 'PUBLIC', ?, ?, NULL, false)", [name, now(), owner]
-                    )
+                    self._forget_container(tx, name, None)  # stale grants of an earlier database of that name
+                    tx.execute(INSERT_DATABASE, [name, now(), owner, comment, file])
+                    tx.execute(INSERT_SCHEMA, [name, "PUBLIC", now(), owner, None, False])
             except BaseException:
                 self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
                 raise
@@ -297,12 +361,19 @@ class Store:
     def _delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
         raise NotImplementedError  # provided by the models part of the catalog
 
+    def _forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
+        raise NotImplementedError  # provided by the grants part of the catalog
+
     # -- schemas -----------------------------------------------------------------------------
 
     def get_schema(self, database: str, name: str) -> SchemaRow | None:
         return self.cached(("schema", database, name), lambda: self._load_schema(database, name))
 
     def _load_schema(self, database: str, name: str) -> SchemaRow | None:
+        pristine = self._pristine
+        if pristine is not None:
+            found = pristine.schemas.get((database, name))
+            return SchemaRow(*found[:5]) if found else None
         row = self.query_one(
             "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas "
             "WHERE database_name = ? AND name = ?",
@@ -322,11 +393,14 @@ class Store:
                       managed_access: bool = False) -> None:
         with self.lock:
             self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
+            pristine = self._pristine
+            if pristine is not None:  # no grants or future grants to forget yet: record it
+                pristine.add_schema(database, name, now(), owner, comment, managed_access)
+                self._committed(None)
+                return
             with self.transaction() as tx:
-                tx.execute(
-                    "INSERT INTO snowreg.schemas VALUES (?, ?, ?, ?, ?, ?)",
-                    [database, name, now(), owner, comment, managed_access],
-                )
+                self._forget_container(tx, database, name)  # stale grants of an earlier schema of that name
+                tx.execute(INSERT_SCHEMA, [database, name, now(), owner, comment, managed_access])
 
     def drop_schema(self, database: str, name: str) -> None:
         with self.lock:

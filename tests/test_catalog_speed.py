@@ -1,0 +1,139 @@
+"""Fresh registries made fast stay isolated, complete and transactional (what a test fixture relies on)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import snowreg
+
+# ---------------------------------------------------------------------------------------------
+# A fresh registry answers its first reads from Python: what it shows must be what it has
+# ---------------------------------------------------------------------------------------------
+
+
+def test_two_fresh_registries_in_one_process_never_see_each_other() -> None:
+    a = snowreg.connect(database="DB", schema="PUBLIC")
+    b = snowreg.connect(database="DB", schema="PUBLIC")
+    try:
+        ca, cb = a.cursor(), b.cursor()
+        ca.execute("CREATE TABLE T (X INT)")
+        ca.execute("INSERT INTO T VALUES (1)")
+        ca.execute("CREATE SCHEMA ONLY_A")
+        ca.execute("CREATE ROLE ONLY_A_ROLE")
+        with pytest.raises(snowreg.ProgrammingError) as e:
+            cb.execute("SELECT * FROM T")
+        assert e.value.errno == 2003
+        assert [r[1] for r in cb.execute("SHOW SCHEMAS IN DATABASE DB").fetchall()] == [
+            "INFORMATION_SCHEMA", "PUBLIC"]
+        assert "ONLY_A_ROLE" not in [r[1] for r in cb.execute("SHOW ROLES").fetchall()]
+        cb.execute("CREATE TABLE T (Y VARCHAR)")
+        assert cb.execute("SELECT count(*) FROM T").fetchall() == [(0,)]
+        assert ca.execute("SELECT * FROM DB.PUBLIC.T").fetchall() == [(1,)]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_fresh_registry_shows_its_seeded_account_and_first_writes() -> None:
+    with snowreg.connect(database="FRESH", schema="WORK") as conn:
+        cur = conn.cursor()
+        assert cur.execute("SELECT CURRENT_USER(), CURRENT_ROLE(), CURRENT_DATABASE(), CURRENT_SCHEMA()"
+                           ).fetchall() == [("ADMIN", "ACCOUNTADMIN", "FRESH", "WORK")]
+        databases = {r[1]: r for r in cur.execute("SHOW DATABASES").fetchall()}
+        assert databases["FRESH"][5] == "ACCOUNTADMIN"  # owner
+        schemas = cur.execute("SHOW SCHEMAS IN DATABASE FRESH").fetchall()
+        assert [r[1] for r in schemas] == ["INFORMATION_SCHEMA", "PUBLIC", "WORK"]
+        roles = {r[1] for r in cur.execute("SHOW ROLES").fetchall()}
+        assert {"ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLIC"} <= roles
+        assert [r[0] for r in cur.execute("SHOW USERS").fetchall()] == ["ADMIN"]
+        privileges = {(r[1], r[5]) for r in cur.execute("SHOW GRANTS TO ROLE SYSADMIN").fetchall()}
+        assert ("CREATE DATABASE", "SYSADMIN") in privileges
+
+
+def test_the_created_on_of_seeded_roles_does_not_move_when_the_registry_builds_its_tables() -> None:
+    with snowreg.connect() as conn:
+        cur = conn.cursor()
+        before = {r[1]: r[0] for r in cur.execute("SHOW ROLES").fetchall()}
+        cur.execute("CREATE ROLE LATER")  # any write builds the registry tables
+        after = {r[1]: r[0] for r in cur.execute("SHOW ROLES").fetchall()}
+        assert {k: after[k] for k in before} == before
+
+
+def test_a_fresh_registry_refuses_what_it_would_refuse_later() -> None:
+    with snowreg.connect(database="DB", schema="PUBLIC") as conn:
+        cur = conn.cursor()
+        cur.execute("CREATE DATABASE DB2")
+        with pytest.raises(snowreg.ProgrammingError) as e:
+            cur.execute("CREATE DATABASE DB2")
+        assert e.value.errno == 2002
+        cur.execute("USE ROLE PUBLIC")
+        with pytest.raises(snowreg.ProgrammingError) as e:
+            cur.execute("CREATE DATABASE DB3")
+        assert e.value.errno == 3001
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions and INFORMATION_SCHEMA macros: prebuilt or created on first use, never lost
+# ---------------------------------------------------------------------------------------------
+
+
+def test_information_schema_read_first_in_a_rolled_back_transaction_still_works_after() -> None:
+    with snowreg.connect(database="DB", schema="PUBLIC") as conn:
+        cur = conn.cursor()
+        cur.execute("CREATE TABLE T (X INT)")
+        cur.execute("BEGIN")
+        assert cur.execute("SELECT TABLE_NAME FROM DB.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
+                           ).fetchall() == [("T",)]
+        cur.execute("ROLLBACK")
+        assert cur.execute("SELECT TABLE_NAME FROM DB.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'"
+                           ).fetchall() == [("T",)]
+        assert cur.execute("SELECT count(*) FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS").fetchall() == [(0,)]
+
+
+def test_variant_functions_work_in_a_fresh_registry() -> None:
+    with snowreg.connect() as conn:
+        got = conn.cursor().execute("SELECT ARRAY_SIZE(PARSE_JSON('[1, 2, 3]')), "
+                                    "ARRAY_CONTAINS(2::VARIANT, ARRAY_CONSTRUCT(1, 2))").fetchall()
+        assert got == [(3, True)]
+
+
+def test_user_sql_cannot_change_the_prebuilt_functions() -> None:
+    with snowreg.connect(database="DB", schema="PUBLIC") as conn:
+        cur = conn.cursor()
+        for sql in ("CREATE OR REPLACE MACRO snowreg_fn.main.snowreg_array_size(a) AS 42",
+                    "DETACH snowreg_fn", "CREATE TABLE snowreg_fn.main.x (a INT)"):
+            with pytest.raises(snowreg.Error):
+                cur.execute(sql)
+        assert cur.execute("SELECT ARRAY_SIZE(PARSE_JSON('[1, 2]'))").fetchall() == [(2,)]
+
+
+@pytest.mark.parametrize("env", [{"SNOWREG_NO_FUNCTION_CACHE": "1"}, {"XDG_CACHE_HOME": "{tmp}"}])
+def test_functions_without_the_shared_cache_file(tmp_path: Path, env: dict[str, str]) -> None:
+    """Turned off, or built into an empty cache folder: the same answers."""
+    code = ("import snowreg; c = snowreg.connect(); "
+            "print(c.cursor().execute(\"SELECT ARRAY_SIZE(PARSE_JSON('[1, 2, 3]'))\").fetchall())")
+    environ = {**os.environ, **{k: v.format(tmp=tmp_path) for k, v in env.items()}}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[(3,)]"
+    if "XDG_CACHE_HOME" in env:
+        built = list((tmp_path / "snowreg").glob("functions-*.duckdb"))
+        assert len(built) == 1 and oct(built[0].stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_loosened_function_file_is_never_attached(tmp_path: Path) -> None:
+    """A file others could have written is rebuilt, never attached."""
+    code = ("import snowreg; c = snowreg.connect(); "
+            "print(c.cursor().execute(\"SELECT ARRAY_SIZE(PARSE_JSON('[1]'))\").fetchall())")
+    environ = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, env=environ, timeout=120)
+    (built,) = (tmp_path / "snowreg").glob("functions-*.duckdb")
+    built.chmod(0o666)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=120)
+    assert out.stdout.strip() == "[(1,)]", out.stderr
+    assert built.stat().st_mode & 0o022 == 0
