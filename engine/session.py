@@ -22,15 +22,6 @@ _UNSET = object()  # a DuckDB variable this session never set
 RECENT_RESULTS = 64  # results kept for RESULT_SCAN (Snowflake keeps 24 hours' worth)
 DEFAULT_TIMEZONE = "America/Los_Angeles"  # Snowflake's default for the TIMEZONE parameter
 
-# The fake account snowreg answers as (CURRENT_ACCOUNT, CURRENT_REGION, ...; conformance/DECISIONS.md).
-ACCOUNT_CONTEXT: dict[str, str] = {
-    "snowreg_account": "SNOWREG",  # CURRENT_ACCOUNT(): the account locator
-    "snowreg_account_name": "SNOWREG",
-    "snowreg_organization": "SNOWREG",
-    "snowreg_region": "AWS_US_WEST_2",
-    "snowreg_client": "snowreg",
-}
-
 
 @dataclass
 class Session:
@@ -125,21 +116,24 @@ class Session:
                         and self.catalog.get_schema(self.database, self.schema) is None)):
                     raise errors.no_current_schema(kind)
 
-    def sync_duckdb_variables(self, extra: dict[str, Any]) -> None:
-        """Hand the session's context to DuckDB as variables the translated SQL reads (only on change)."""
-        want: dict[str, Any] = {
-            "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
-            "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
-            "snowreg_transaction": None, **ACCOUNT_CONTEXT,
-        }
-        for key, value in self.variables.items():
-            if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
-                want[key] = value
-        want.update(extra)
+    def sync_duckdb_variables(self, extra: dict[str, Any], variables: bool = True) -> None:
+        """Hand the session's context to DuckDB as variables the translated SQL reads (only on change);
+        `variables=False`: only the time zone (the statement reads no variable)."""
         duck = self.duck
         timezone = self.parameters.get("TIMEZONE", DEFAULT_TIMEZONE)
         if timezone != self._duck_timezone:
             self.use_timezone(timezone)
+        if not variables:
+            return
+        want: dict[str, Any] = {
+            "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
+            "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
+            "snowreg_transaction": None,
+        }  # the account's own values are constants in the translated SQL (translate.ACCOUNT_CONTEXT)
+        for key, value in self.variables.items():
+            if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
+                want[key] = value
+        want.update(extra)
         for key, value in want.items():
             known = self._duck_vars.get(key, _UNSET)
             if known is _UNSET and value is None:  # DuckDB reads a variable never set as NULL already

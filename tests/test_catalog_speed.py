@@ -137,3 +137,22 @@ def test_a_loosened_function_file_is_never_attached(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=120)
     assert out.stdout.strip() == "[(1,)]", out.stderr
     assert built.stat().st_mode & 0o022 == 0
+
+
+def test_session_context_is_current_whatever_the_previous_statement_skipped() -> None:
+    """Table-less SELECTs skip handing DuckDB the session's variables; views and defaults still see them."""
+    with snowreg.connect(database="DB", schema="PUBLIC") as conn:
+        cur = conn.cursor()
+        cur.execute("CREATE VIEW WHO AS SELECT CURRENT_ROLE() AS R, CURRENT_SCHEMA() AS S")
+        cur.execute("CREATE TABLE LOG (X INT, R VARCHAR DEFAULT CURRENT_ROLE())")
+        cur.execute("GRANT ALL ON SCHEMA DB.PUBLIC TO ROLE SYSADMIN")
+        cur.execute("GRANT SELECT, INSERT ON TABLE LOG TO ROLE SYSADMIN")
+        cur.execute("GRANT SELECT ON VIEW WHO TO ROLE SYSADMIN")
+        cur.execute("GRANT USAGE ON DATABASE DB TO ROLE SYSADMIN")
+        cur.execute("SELECT 1")
+        cur.execute("USE ROLE SYSADMIN")
+        cur.execute("SELECT 2")
+        assert cur.execute("SELECT * FROM WHO").fetchall() == [("SYSADMIN", "PUBLIC")]
+        cur.execute("INSERT INTO LOG (X) VALUES (1)")
+        assert cur.execute("SELECT R FROM LOG").fetchall() == [("SYSADMIN",)]
+        assert cur.execute("SELECT CURRENT_ROLE(), CURRENT_ACCOUNT()").fetchall() == [("SYSADMIN", "SNOWREG")]
