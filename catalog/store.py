@@ -83,6 +83,9 @@ class Store:
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
         self._empty_schema: str | None = None
+        # Row updates of an in-memory registry not yet run on DuckDB, by (statement, row id): applied,
+        # in order of their last occurrence, before anything else reaches the registry instance.
+        self._deferred: dict[tuple[str, Any], list[Any]] = {}
         if self.path is not None:
             self._db = sandbox.open_registry(self.path)
             self._bootstrap(self._db, now())
@@ -97,6 +100,8 @@ class Store:
         db = self._db
         if db is None:
             db = self._materialise()
+        if self._deferred:
+            self._flush(db)
         return db
 
     @db.setter
@@ -239,16 +244,47 @@ class Store:
         """Called inside a transaction that deletes file rows: their unshared content is freed at commit."""
         self._files_dropped = True
 
-    def write_one(self, sql: str, params: list[Any], stale: Callable[[tuple[Any, ...]], bool] | None = None
-                  ) -> None:
-        """One write statement: atomic by itself in DuckDB, so it needs no BEGIN / COMMIT round trips."""
+    def write_one(self, sql: str, params: list[Any], stale: Callable[[tuple[Any, ...]], bool] | None = None,
+                  deferred: bool = False) -> None:
+        """One write statement: atomic by itself in DuckDB, so it needs no BEGIN / COMMIT round trips.
+
+        `deferred`: an UPDATE of one row by id (its last parameter) that cannot fail, whose new values the
+        caller keeps in its cached reads. In an in-memory registry it is run on DuckDB only when something
+        next reaches the registry instance (a query, a transaction), and a later update by the same
+        statement of the same row replaces it (see `_flush`). Persistent registries write at once.
+        """
         with self.lock:
             if self._in_tx:
                 self._tx_stale_all = True
                 self.db.execute(sql, params)
                 return
-            self.db.execute(sql, params)
+            if deferred and self.path is None and self._db is not None:
+                key = (sql, params[-1])
+                self._deferred.pop(key, None)  # moved to the end: it is now the last of its kind
+                self._deferred[key] = params
+            else:
+                self.db.execute(sql, params)
             self._committed(stale)
+
+    def _flush(self, db: duckdb.DuckDBPyConnection) -> None:
+        """Run the deferred updates. Each one sets the same columns every time, so running only the last
+        of each (statement, row) in order of last occurrence leaves every column as the full sequence would."""
+        with self.lock:
+            writes, self._deferred = self._deferred, {}
+            if not writes:
+                return
+            if len(writes) == 1:
+                ((sql, _), params), = writes.items()
+                db.execute(sql, params)
+                return
+            db.execute("BEGIN TRANSACTION")
+            try:
+                for (sql, _), params in writes.items():
+                    db.execute(sql, params)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def _committed(self, stale: Callable[[tuple[Any, ...]], bool] | None) -> None:
         """After a write: bump the generation; keep the cached reads `stale` does not name."""

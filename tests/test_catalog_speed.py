@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,3 +157,78 @@ def test_session_context_is_current_whatever_the_previous_statement_skipped() ->
         cur.execute("INSERT INTO LOG (X) VALUES (1)")
         assert cur.execute("SELECT R FROM LOG").fetchall() == [("SYSADMIN",)]
         assert cur.execute("SELECT CURRENT_ROLE(), CURRENT_ACCOUNT()").fetchall() == [("SYSADMIN", "SNOWREG")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Small registry writes (comments, aliases, default version): answered from memory, stored in order
+# ---------------------------------------------------------------------------------------------
+
+
+def _logged(path: Path | None = None) -> snowreg.Connection:
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    conn = snowreg.connect(database="DB", schema="PUBLIC", path=path)
+    X = pd.DataFrame({"A": [0.0, 1.0, 2.0], "B": [1.0, 0.0, 1.0]})
+    registry = snowreg.Registry(conn)
+    for version in ("V1", "V2"):
+        registry.log_model(linear_model.LinearRegression().fit(X, X["A"]), model_name="M", version_name=version,
+                           sample_input_data=X)
+    return conn
+
+
+_IS = ("SELECT MODEL_VERSION_NAME, COMMENT, VERSION_ALIASES FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS "
+       "ORDER BY 1")
+
+
+def _named(cur: Any, sql: str) -> list[dict[str, Any]]:
+    rows = cur.execute(sql).fetchall()
+    return [dict(zip([d[0] for d in cur.description], r, strict=True)) for r in rows]
+
+
+def test_many_small_writes_read_back_in_their_last_state_everywhere() -> None:
+    with _logged() as conn:
+        cur = conn.cursor()
+        for i in range(5):
+            cur.execute(f"ALTER MODEL M MODIFY VERSION V1 SET COMMENT = 'c{i}'")
+            cur.execute(f"ALTER MODEL M VERSION V{1 + i % 2} SET ALIAS = A{i}")
+            cur.execute(f"ALTER MODEL M SET DEFAULT_VERSION = V{1 + i % 2}")
+            cur.execute(f"ALTER MODEL M SET COMMENT = 'm{i}'")
+            cur.execute(f"ALTER MODEL M VERSION V{1 + i % 2} UNSET ALIAS")
+        cur.execute("ALTER MODEL M VERSION V2 SET ALIAS = LATEST_ONE")
+        versions = {r["name"]: r for r in _named(cur, "SHOW VERSIONS IN MODEL M")}
+        assert versions["V1"]["comment"] == "c4"
+        assert str(versions["V1"]["is_default_version"]).lower() == "true"
+        assert _named(cur, "SHOW MODELS LIKE 'M'")[0]["comment"] == "m4"
+        rows = cur.execute(_IS).fetchall()  # read by DuckDB from the registry tables themselves
+        assert [(r[0], r[1]) for r in rows] == [("V1", "c4"), ("V2", None)]
+        assert "DEFAULT" in rows[0][2] and "A4" not in rows[0][2]
+        assert "LATEST_ONE" in rows[1][2]
+
+
+def test_small_writes_are_not_undone_by_a_rolled_back_transaction() -> None:
+    """ALTER MODEL is DDL: it commits the open transaction and stays when a later one rolls back."""
+    with _logged() as conn:
+        cur = conn.cursor()
+        cur.execute("CREATE TABLE T (X INT)")
+        cur.execute("BEGIN")
+        cur.execute("INSERT INTO T VALUES (1)")
+        cur.execute("ALTER MODEL M MODIFY VERSION V2 SET COMMENT = 'kept'")
+        cur.execute("BEGIN")
+        cur.execute("INSERT INTO T VALUES (2)")
+        cur.execute("ROLLBACK")
+        assert cur.execute("SELECT X FROM T").fetchall() == [(1,)]
+        assert cur.execute(_IS).fetchall()[1][1] == "kept"
+        with pytest.raises(snowreg.ProgrammingError):
+            cur.execute("ALTER MODEL M MODIFY VERSION V9 SET COMMENT = 'no'")
+        assert [r[1] for r in cur.execute(_IS).fetchall()] == [None, "kept"]
+
+
+def test_small_writes_of_a_persistent_registry_survive_reopening(tmp_path: Path) -> None:
+    with _logged(tmp_path / "reg") as conn:
+        conn.cursor().execute("ALTER MODEL M MODIFY VERSION V1 SET COMMENT = 'durable'")
+        conn.cursor().execute("ALTER MODEL M SET DEFAULT_VERSION = V2")
+    with snowreg.connect(path=tmp_path / "reg") as again:
+        cur = again.cursor()
+        versions = {r["name"]: r for r in _named(cur, "SHOW VERSIONS IN MODEL DB.PUBLIC.M")}
+        assert versions["V1"]["comment"] == "durable"
+        assert str(versions["V2"]["is_default_version"]).lower() == "true"
