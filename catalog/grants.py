@@ -502,20 +502,10 @@ class GrantsPart(ObjectsPart):
         super().create_database(name, owner, comment)  # forgets an earlier database's grants in its transaction
         self._access_changed()
 
-    def drop_database(self, name: str) -> None:
-        super().drop_database(name)
-        with self.transaction() as tx:
-            self._forget_container(tx, name, None)
-
     def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
                       managed_access: bool = False) -> None:
         super().create_schema(database, name, owner, comment, managed_access)  # forgets stale grants too
         self._access_changed()
-
-    def drop_schema(self, database: str, name: str) -> None:
-        super().drop_schema(database, name)
-        with self.transaction() as tx:
-            self._forget_container(tx, database, name)
 
     def schema_managed_access(self, database: str, schema: str) -> bool:
         pristine = self.pristine

@@ -384,6 +384,7 @@ class Store:
                 tx.execute("DELETE FROM snowreg.databases WHERE name = ?", [name])
                 tx.execute("DELETE FROM snowreg.stages WHERE database_name = ?", [name])
                 tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [name])
+                self._forget_container(tx, name, None)  # its grants go in the same transaction
             self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
             if row is not None and row[0] is not None:
                 self._remove_database_file(row[0])
@@ -449,4 +450,5 @@ class Store:
                 tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
                 tx.execute("DELETE FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
                            [database, name])
+                self._forget_container(tx, database, name)  # its grants go in the same transaction
             self.data.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")
