@@ -498,15 +498,6 @@ class GrantsPart(ObjectsPart):
         if "owner" in values:
             self._access_changed()
 
-    def create_database(self, name: str, owner: str | None, comment: str | None = None) -> None:
-        super().create_database(name, owner, comment)  # forgets an earlier database's grants in its transaction
-        self._access_changed()
-
-    def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
-                      managed_access: bool = False) -> None:
-        super().create_schema(database, name, owner, comment, managed_access)  # forgets stale grants too
-        self._access_changed()
-
     def schema_managed_access(self, database: str, schema: str) -> bool:
         pristine = self.pristine
         if pristine is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import threading
@@ -19,7 +18,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import sandbox
-from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA, Pristine, seed
+from snowreg.catalog.pristine import Pristine, seed
 
 SCHEMA_VERSION = "1"
 T = TypeVar("T")
@@ -348,58 +347,11 @@ class Store:
         rows = self.query("SELECT name, created_on, owner, comment FROM snowreg.databases ORDER BY name")
         return [DatabaseRow(*r) for r in rows]
 
-    def create_database(self, name: str, owner: str | None, comment: str | None = None) -> None:
-        """Create a database with its PUBLIC schema; the caller checked it does not exist."""
-        file = None
-        if self.path is not None:
-            file = hashlib.sha1(name.encode()).hexdigest()[:16] + ".duckdb"
-            self._remove_database_file(file)  # a dropped database of that name left nothing to inherit
-        with self.lock:
-            self._attach(name, file)
-            try:
-                self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
-                pristine = self._pristine
-                if pristine is not None:  # nothing else to forget or write: record it
-                    pristine.add_database(name, now(), owner, comment)
-                    pristine.add_schema(name, "PUBLIC", now(), owner, None, False)
-                    self._committed(None)
-                    return
-                with self.transaction() as tx:
-                    self._forget_container(tx, name, None)  # stale grants of an earlier database of that name
-                    tx.execute(INSERT_DATABASE, [name, now(), owner, comment, file])
-                    tx.execute(INSERT_SCHEMA, [name, "PUBLIC", now(), owner, None, False])
-            except BaseException:
-                self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
-                raise
-
-    def drop_database(self, name: str) -> None:
-        with self.lock:
-            row = self.db.execute("SELECT file FROM snowreg.databases WHERE name = ?", [name]).fetchone()
-            with self.transaction() as tx:
-                model_ids = [r[0] for r in tx.execute(
-                    "SELECT id FROM snowreg.models WHERE database_name = ?", [name]).fetchall()]
-                for model_id in model_ids:
-                    self._delete_model_rows(tx, model_id)
-                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ?", [name])
-                tx.execute("DELETE FROM snowreg.databases WHERE name = ?", [name])
-                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ?", [name])
-                tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [name])
-                self._forget_container(tx, name, None)  # its grants go in the same transaction
-            self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
-            if row is not None and row[0] is not None:
-                self._remove_database_file(row[0])
-
     def _remove_database_file(self, file: str) -> None:
         """Delete a detached database's DuckDB file (and its write-ahead log)."""
         assert self.path is not None
         for suffix in ("", ".wal"):
             (self.path / "databases" / (file + suffix)).unlink(missing_ok=True)
-
-    def _delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
-        raise NotImplementedError  # provided by the models part of the catalog
-
-    def _forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
-        raise NotImplementedError  # provided by the grants part of the catalog
 
     # -- schemas -----------------------------------------------------------------------------
 
@@ -425,30 +377,3 @@ class Store:
             sql += " WHERE database_name = ?"
             params.append(database)
         return [SchemaRow(*r) for r in self.query(sql + " ORDER BY database_name, name", params)]
-
-    def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
-                      managed_access: bool = False) -> None:
-        with self.lock:
-            self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
-            pristine = self._pristine
-            if pristine is not None:  # no grants or future grants to forget yet: record it
-                pristine.add_schema(database, name, now(), owner, comment, managed_access)
-                self._committed(None)
-                return
-            with self.transaction() as tx:
-                self._forget_container(tx, database, name)  # stale grants of an earlier schema of that name
-                tx.execute(INSERT_SCHEMA, [database, name, now(), owner, comment, managed_access])
-
-    def drop_schema(self, database: str, name: str) -> None:
-        with self.lock:
-            with self.transaction() as tx:
-                model_ids = [r[0] for r in tx.execute(
-                    "SELECT id FROM snowreg.models WHERE database_name = ? AND schema_name = ?",
-                    [database, name]).fetchall()]
-                for model_id in model_ids:
-                    self._delete_model_rows(tx, model_id)
-                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
-                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
-                           [database, name])
-                self._forget_container(tx, database, name)  # its grants go in the same transaction
-            self.data.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")
