@@ -174,6 +174,10 @@ class GrantsPart(ObjectsPart):
     # -- roles -------------------------------------------------------------------------------
 
     def get_role(self, name: str) -> RoleRow | None:
+        pristine = self.pristine
+        if pristine is not None:
+            found = pristine.role(name)
+            return RoleRow(*found) if found else None
         row = self.query_one("SELECT name, created_on, owner, comment FROM snowreg.roles WHERE name = ?", [name])
         return RoleRow(*row) if row else None
 
@@ -205,6 +209,10 @@ class GrantsPart(ObjectsPart):
     # -- users -------------------------------------------------------------------------------
 
     def get_user(self, name: str) -> UserRow | None:
+        pristine = self.pristine
+        if pristine is not None:
+            found = pristine.user(name)
+            return UserRow(*found) if found else None
         row = self.query_one("SELECT name, created_on, owner, comment, default_role, properties FROM snowreg.users "
                              "WHERE name = ?", [name])
         return UserRow(*row) if row else None
@@ -248,9 +256,10 @@ class GrantsPart(ObjectsPart):
         if self._graph is not None and self._graph[0] == self.access_generation:
             return self._graph[1]
         generation = self.access_generation
-        edges = tuple(RoleEdge(*r) for r in self.query(
+        pristine = self.pristine
+        edges = tuple(RoleEdge(*r) for r in (pristine.role_edges() if pristine is not None else self.query(
             "SELECT role, grantee_kind, grantee, granted_by, created_on FROM snowreg.role_grants "
-            "ORDER BY created_on, role, grantee"))
+            "ORDER BY created_on, role, grantee")))
         graph = RoleGraph(edges)
         self._graph = (generation, graph)
         return graph
@@ -270,6 +279,9 @@ class GrantsPart(ObjectsPart):
     # -- privilege grants --------------------------------------------------------------------
 
     def grants_to(self, roles: Iterable[str]) -> list[GrantRow]:
+        pristine = self.pristine
+        if pristine is not None:
+            return [GrantRow(*r) for r in pristine.grants_to(roles)]
         rows = self.query(f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE list_contains(?, grantee)", [list(roles)])
         return [GrantRow(*r) for r in rows]
 
@@ -300,7 +312,8 @@ class GrantsPart(ObjectsPart):
     def owned_by(self, roles: Iterable[str]) -> list[tuple[ObjectKey, str]]:
         """(object, owner) of the databases and schemas owned by any of the roles (models, stages and tags
         carry their owner in their rows; tables have OWNERSHIP grants)."""
-        rows = self.query(
+        pristine = self.pristine
+        rows = pristine.owned_by(roles) if pristine is not None else self.query(
             "SELECT 'DATABASE', name, '', owner FROM snowreg.databases WHERE list_contains($1, owner) "
             "UNION ALL SELECT 'SCHEMA', database_name, name, owner FROM snowreg.schemas "
             "WHERE list_contains($1, owner)", [list(roles)])
@@ -485,30 +498,11 @@ class GrantsPart(ObjectsPart):
         if "owner" in values:
             self._access_changed()
 
-    def create_database(self, name: str, owner: str | None, comment: str | None = None) -> None:
-        with self.transaction() as tx:  # stale grants of an earlier database of that name do not apply
-            self._forget_container(tx, name, None)
-        super().create_database(name, owner, comment)
-        self._access_changed()
-
-    def drop_database(self, name: str) -> None:
-        super().drop_database(name)
-        with self.transaction() as tx:
-            self._forget_container(tx, name, None)
-
-    def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
-                      managed_access: bool = False) -> None:
-        with self.transaction() as tx:
-            self._forget_container(tx, database, name)
-        super().create_schema(database, name, owner, comment, managed_access)
-        self._access_changed()
-
-    def drop_schema(self, database: str, name: str) -> None:
-        super().drop_schema(database, name)
-        with self.transaction() as tx:
-            self._forget_container(tx, database, name)
-
     def schema_managed_access(self, database: str, schema: str) -> bool:
+        pristine = self.pristine
+        if pristine is not None:
+            found = pristine.schemas.get((database, schema))
+            return bool(found and found[5])
         row = self.query_one("SELECT managed_access FROM snowreg.schemas WHERE database_name = ? AND name = ?",
                              [database, schema])
         return bool(row and row[0])
@@ -526,6 +520,8 @@ class GrantsPart(ObjectsPart):
             self._forget_object(tx, ObjectKey("STAGE", id=stage_id))
 
     def drop_session_stages(self, session_id: int) -> None:
+        if self.pristine is not None:
+            return  # a registry without its tables has no stages
         with self.transaction() as tx:
             super().drop_session_stages(session_id)
             tx.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "

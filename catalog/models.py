@@ -413,8 +413,23 @@ class ModelsPart(Store):
         allowed = {"comment", "default_version", "database_name", "schema_name", "name", "owner"}
         assert set(values) <= allowed, values
         sets = ", ".join(f"{k} = ?" for k in values)
+        in_place = set(values) <= {"comment", "default_version", "owner"}  # no cache key names them
         self.write_one(f"UPDATE snowreg.models SET {sets} WHERE id = ?", [*values.values(), model_id],
-                       stale=lambda key: key[0] == "model")
+                       stale=(lambda _: False) if in_place else (lambda key: key[0] == "model"), deferred=True)
+        if in_place:
+            with self.lock:  # write through: cached model rows take the new values
+                self._replace_cached_models(model_id, values)
+
+    def _replace_cached_models(self, model_id: int, values: dict[str, Any]) -> None:
+        if self._cache_generation != self.generation:
+            return  # the cache is dropped on its next use anyway
+        for key, cached in list(self._read_cache.items()):
+            if key[0] != "model":
+                continue
+            if isinstance(cached, ModelRow) and cached.id == model_id:
+                self._read_cache[key] = dataclasses.replace(cached, **values)
+            elif isinstance(cached, list) and any(m.id == model_id for m in cached):
+                self._read_cache[key] = [dataclasses.replace(m, **values) if m.id == model_id else m for m in cached]
 
     def update_version(self, version: VersionRow, **values: Any) -> None:
         """Set comment, metadata or alias of a version; last_altered_on follows."""
@@ -423,7 +438,7 @@ class ModelsPart(Store):
         ts = now()
         key = ("versions", version.model_id)
         self.write_one(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
-                       [*values.values(), ts, version.id], stale=lambda _: False)
+                       [*values.values(), ts, version.id], stale=lambda _: False, deferred=True)
         with self.lock:  # write through: the cached version index takes the new values
             cached = self._read_cache.get(key)
             current = cached.by_name.get(version.name) if isinstance(cached, VersionIndex) else None

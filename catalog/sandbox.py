@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,15 @@ _START: dict[str, str | bool | int | float | list[str]] = {
     "allow_community_extensions": "false",
     "allow_persistent_secrets": "false",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCatalog:
+    """Functions all user SQL may call, prebuilt in a DuckDB file that data instances attach read-only
+    as catalog `name` (instead of creating them in every session, which costs as much as a connection)."""
+
+    name: str
+    file: Path
 
 
 def open_registry(directory: Path | None) -> duckdb.DuckDBPyConnection:
@@ -31,7 +41,8 @@ def open_registry(directory: Path | None) -> duckdb.DuckDBPyConnection:
         raise errors.registry_unavailable(str(directory), "lock" in str(e).lower(), _first_line(e)) from None
 
 
-def open_data(databases: Path | None) -> duckdb.DuckDBPyConnection:
+def open_data(databases: Path | None, functions: FunctionCatalog | None = None
+              ) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """The instance holding the Snowflake databases users query, locked down before any user SQL runs.
 
     External access is off (no file readers or writers, no COPY TO a path, no INSTALL/LOAD from disk),
@@ -39,14 +50,27 @@ def open_data(databases: Path | None) -> duckdb.DuckDBPyConnection:
     stays unlocked so a session's TIMEZONE can be applied; user SQL never reaches DuckDB's own SET or
     PRAGMA (the grammar reads `SET` as a session variable, the binder allows only Snowflake's functions).
     The one directory DuckDB may still open is `databases`, where the catalog attaches the files of
-    persistent databases.
+    persistent databases. `functions` is attached read-only before the lock-down; the flag returned
+    says whether it was (a damaged file is skipped: the sessions then create the functions themselves).
     """
-    if databases is None:  # nothing to allow: locked down from the start
-        return duckdb.connect(":memory:", config={**_START, "enable_external_access": False})
+    if databases is None and functions is None:  # nothing to allow: locked down from the start
+        return duckdb.connect(":memory:", config={**_START, "enable_external_access": False}), False
     con = duckdb.connect(":memory:", config=_START)
-    con.execute(f"SET allowed_directories = [{_literal(str(databases.resolve()) + '/')}]")  # only once started
-    con.execute("SET enable_external_access = false")
-    return con
+    attached = False
+    try:
+        if functions is not None:
+            try:
+                con.execute(f"ATTACH {_literal(str(functions.file))} AS {functions.name} (READ_ONLY)")
+                attached = True
+            except duckdb.Error:
+                attached = False
+        if databases is not None:  # only once started
+            con.execute(f"SET allowed_directories = [{_literal(str(databases.resolve()) + '/')}]")
+        con.execute("SET enable_external_access = false")
+    except BaseException:
+        con.close()
+        raise
+    return con, attached
 
 
 def _literal(text: str) -> str:

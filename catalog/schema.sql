@@ -176,32 +176,7 @@ CREATE TABLE IF NOT EXISTS snowreg.future_grants (
     PRIMARY KEY (container_kind, database_name, schema_name, object_kind, privilege, grantee)
 );
 
--- The system roles, their hierarchy and account privileges, and the administrator user: once.
-INSERT INTO snowreg.roles SELECT r, now(), '', c FROM (VALUES
-    ('ACCOUNTADMIN', 'Account administrator can manage all aspects of the account.'),
-    ('SECURITYADMIN', 'Security administrator can manage security aspects of the account.'),
-    ('USERADMIN', 'User administrator can create and manage users and roles'),
-    ('SYSADMIN', 'System administrator can create and manage databases and warehouses.'),
-    ('PUBLIC', 'Public role is automatically available to every user in the account.')) t(r, c)
-WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
-
-INSERT INTO snowreg.role_grants SELECT r, k, g, '', now() FROM (VALUES
-    ('SECURITYADMIN', 'ROLE', 'ACCOUNTADMIN'), ('SYSADMIN', 'ROLE', 'ACCOUNTADMIN'),
-    ('USERADMIN', 'ROLE', 'SECURITYADMIN'), ('ACCOUNTADMIN', 'USER', 'ADMIN')) t(r, k, g)
-WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
-
-INSERT INTO snowreg.grants (object_kind, privilege, grantee, grant_option, granted_by, created_on)
-SELECT 'ACCOUNT', p, r, true, '', now() FROM (VALUES
-    ('MANAGE GRANTS', 'SECURITYADMIN'), ('CREATE USER', 'USERADMIN'), ('CREATE ROLE', 'USERADMIN'),
-    ('CREATE DATABASE', 'SYSADMIN'), ('CREATE WAREHOUSE', 'SYSADMIN'), ('APPLY TAG', 'ACCOUNTADMIN')) t(p, r)
-WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
-
-INSERT INTO snowreg.users (name, created_on, owner, default_role)
-SELECT 'ADMIN', now(), 'ACCOUNTADMIN', 'ACCOUNTADMIN'
-WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
-
-INSERT INTO snowreg.meta SELECT 'governance_seeded', '1'
-WHERE NOT EXISTS (SELECT 1 FROM snowreg.meta WHERE key = 'governance_seeded');
+-- The seeded account (system roles, ADMIN, their grants) is written by catalog/pristine.py `seed`.
 
 -- Warehouses: snowreg runs no compute, so CREATE / ALTER / DROP WAREHOUSE are recorded for SHOW WAREHOUSES.
 CREATE TABLE IF NOT EXISTS snowreg.warehouses (

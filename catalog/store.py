@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import threading
@@ -10,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import sandbox
+from snowreg.catalog.pristine import Pristine, seed
 
 SCHEMA_VERSION = "1"
 T = TypeVar("T")
@@ -58,7 +59,8 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None,
-                 stage_roots: Iterable[str | os.PathLike[str]] = ()) -> None:
+                 stage_roots: Iterable[str | os.PathLike[str]] = (),
+                 functions: sandbox.FunctionCatalog | None = None) -> None:
         self.path = Path(path) if path is not None else None
         # Folders local-directory stages may use: those granted, and the registry's own directory.
         self.stage_roots = [Path(r).resolve() for r in stage_roots]
@@ -67,8 +69,11 @@ class Store:
         if self.path is not None:
             self.path.mkdir(parents=True, exist_ok=True)
             (self.path / "databases").mkdir(exist_ok=True)
-        self.db = sandbox.open_registry(self.path)
-        self.data = sandbox.open_data(self.path / "databases" if self.path is not None else None)
+        self._db: duckdb.DuckDBPyConnection | None = None
+        # A fresh in-memory registry starts without its tables (see pristine.py); a directory's opens them.
+        self._pristine: Pristine | None = Pristine(now()) if self.path is None else None
+        self.data, self.has_functions = sandbox.open_data(
+            self.path / "databases" if self.path is not None else None, functions)
         self.lock = threading.RLock()
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
@@ -76,39 +81,94 @@ class Store:
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
-        self._bootstrap()
-        row = self.data.execute("SELECT current_database()").fetchone()
-        assert row is not None
-        self.main: str = row[0]  # the data instance's own catalog (it holds `snowreg_none`)
+        self._empty_schema: str | None = None
+        # Row updates of an in-memory registry not yet run on DuckDB, by (statement, row id): applied,
+        # in order of their last occurrence, before anything else reaches the registry instance.
+        self._deferred: dict[tuple[str, Any], list[Any]] = {}
+        if self.path is not None:
+            self._db = sandbox.open_registry(self.path)
+            self._bootstrap(self._db, now())
+            for (name, file) in self._db.execute("SELECT name, file FROM snowreg.databases").fetchall():
+                self._attach(name, file)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    def _bootstrap(self) -> None:
+    @property
+    def db(self) -> duckdb.DuckDBPyConnection:
+        """The registry's own DuckDB instance; a fresh registry creates its tables on first use."""
+        db = self._db
+        if db is None:
+            db = self._materialise()
+        if self._deferred:
+            self._flush(db)
+        return db
+
+    @db.setter
+    def db(self, value: duckdb.DuckDBPyConnection) -> None:  # a profiler's spy (bench/) stands in
+        self._db = value
+
+    @property
+    def pristine(self) -> Pristine | None:
+        """The Python state of a registry that has not created its tables yet (None once it has)."""
+        return self._pristine
+
+    def _materialise(self) -> duckdb.DuckDBPyConnection:
+        """Create the registry tables of a fresh registry and replay what it recorded so far."""
+        with self.lock:
+            if self._db is not None:
+                return self._db
+            pristine = self._pristine
+            assert pristine is not None
+            db = sandbox.open_registry(None)
+            try:
+                self._bootstrap(db, pristine.created_on)
+                for sql, params in pristine.writes:
+                    db.execute(sql, params)
+            except BaseException:
+                db.close()
+                raise
+            self._db, self._pristine = db, None
+            return db
+
+    def _bootstrap(self, db: duckdb.DuckDBPyConnection, created_on: datetime) -> None:
         ddl = resources.files("snowreg.catalog").joinpath("schema.sql").read_text()
-        self.db.execute(ddl)
-        row = self.db.execute("SELECT value FROM snowreg.meta WHERE key = 'schema_version'").fetchone()
+        db.execute(ddl)
+        row = db.execute("SELECT value FROM snowreg.meta WHERE key = 'schema_version'").fetchone()
         if row is None:
-            self.db.execute("INSERT INTO snowreg.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            db.execute("INSERT INTO snowreg.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
         elif row[0] != SCHEMA_VERSION:
             raise errors.OperationalError(
                 f"registry schema version {row[0]} is not supported (expected {SCHEMA_VERSION})"
             )
+        seed(db, created_on)
         if self.path is not None:
-            self._forget_stale()
-        # An empty schema a session's DuckDB cursor stands in while it has no current database/schema.
-        self.data.execute("CREATE SCHEMA IF NOT EXISTS snowreg_none")
-        for (name, file) in self.db.execute("SELECT name, file FROM snowreg.databases").fetchall():
-            self._attach(name, file)
+            self._forget_stale(db)
 
-    def _forget_stale(self) -> None:
+    @cached_property
+    def main(self) -> str:
+        """The data instance's own catalog (DuckDB's name for the in-memory database it starts with)."""
+        row = self.data.execute("SELECT current_database()").fetchone()
+        assert row is not None
+        return str(row[0])
+
+    def empty_schema(self) -> str:
+        """An empty schema a session's DuckDB cursor stands in while it has no current database/schema
+        (created on first use), as `catalog.schema`."""
+        if self._empty_schema is None:
+            with self.lock:
+                self.data.execute("CREATE SCHEMA IF NOT EXISTS snowreg_none")
+                self._empty_schema = f"{quote(self.main)}.snowreg_none"
+        return self._empty_schema
+
+    def _forget_stale(self, db: duckdb.DuckDBPyConnection) -> None:
         """What a process killed mid-way left: temporary stages (their sessions are gone), unused file
         content, and the scratch folder of an interrupted upload. No other process holds the registry."""
-        self.db.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id IN "
-                        "(SELECT id FROM snowreg.stages WHERE temporary)")
-        self.db.execute("DELETE FROM snowreg.stages WHERE temporary")
-        self.db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
-                        "(SELECT id FROM snowreg.stages)")
-        self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
+        db.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id IN "
+                   "(SELECT id FROM snowreg.stages WHERE temporary)")
+        db.execute("DELETE FROM snowreg.stages WHERE temporary")
+        db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
+                   "(SELECT id FROM snowreg.stages)")
+        db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
         assert self.path is not None
         shutil.rmtree(self.path / "scratch", ignore_errors=True)
 
@@ -144,7 +204,8 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self.data.close()
-            self.db.close()
+            if self._db is not None:
+                self._db.close()
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -182,16 +243,47 @@ class Store:
         """Called inside a transaction that deletes file rows: their unshared content is freed at commit."""
         self._files_dropped = True
 
-    def write_one(self, sql: str, params: list[Any], stale: Callable[[tuple[Any, ...]], bool] | None = None
-                  ) -> None:
-        """One write statement: atomic by itself in DuckDB, so it needs no BEGIN / COMMIT round trips."""
+    def write_one(self, sql: str, params: list[Any], stale: Callable[[tuple[Any, ...]], bool] | None = None,
+                  deferred: bool = False) -> None:
+        """One write statement: atomic by itself in DuckDB, so it needs no BEGIN / COMMIT round trips.
+
+        `deferred`: an UPDATE of one row by id (its last parameter) that cannot fail, whose new values the
+        caller keeps in its cached reads. In an in-memory registry it is run on DuckDB only when something
+        next reaches the registry instance (a query, a transaction), and a later update by the same
+        statement of the same row replaces it (see `_flush`). Persistent registries write at once.
+        """
         with self.lock:
             if self._in_tx:
                 self._tx_stale_all = True
                 self.db.execute(sql, params)
                 return
-            self.db.execute(sql, params)
+            if deferred and self.path is None and self._db is not None:
+                key = (sql, params[-1])
+                self._deferred.pop(key, None)  # moved to the end: it is now the last of its kind
+                self._deferred[key] = params
+            else:
+                self.db.execute(sql, params)
             self._committed(stale)
+
+    def _flush(self, db: duckdb.DuckDBPyConnection) -> None:
+        """Run the deferred updates. Each one sets the same columns every time, so running only the last
+        of each (statement, row) in order of last occurrence leaves every column as the full sequence would."""
+        with self.lock:
+            writes, self._deferred = self._deferred, {}
+            if not writes:
+                return
+            if len(writes) == 1:
+                ((sql, _), params), = writes.items()
+                db.execute(sql, params)
+                return
+            db.execute("BEGIN TRANSACTION")
+            try:
+                for (sql, _), params in writes.items():
+                    db.execute(sql, params)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def _committed(self, stale: Callable[[tuple[Any, ...]], bool] | None) -> None:
         """After a write: bump the generation; keep the cached reads `stale` does not name."""
@@ -242,6 +334,10 @@ class Store:
         return self.cached(("database", name), lambda: self._load_database(name))
 
     def _load_database(self, name: str) -> DatabaseRow | None:
+        pristine = self._pristine
+        if pristine is not None:
+            found = pristine.databases.get(name)
+            return DatabaseRow(*found[:4]) if found else None
         row = self.query_one(
             "SELECT name, created_on, owner, comment FROM snowreg.databases WHERE name = ?", [name]
         )
@@ -251,51 +347,11 @@ class Store:
         rows = self.query("SELECT name, created_on, owner, comment FROM snowreg.databases ORDER BY name")
         return [DatabaseRow(*r) for r in rows]
 
-    def create_database(self, name: str, owner: str | None, comment: str | None = None) -> None:
-        """Create a database with its PUBLIC schema; the caller checked it does not exist."""
-        file = None
-        if self.path is not None:
-            file = hashlib.sha1(name.encode()).hexdigest()[:16] + ".duckdb"
-            self._remove_database_file(file)  # a dropped database of that name left nothing to inherit
-        with self.lock:
-            self._attach(name, file)
-            try:
-                self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
-                with self.transaction() as tx:
-                    tx.execute(
-                        "INSERT INTO snowreg.databases VALUES (?, ?, ?, ?, ?)", [name, now(), owner, comment, file]
-                    )
-                    tx.execute(
-                        "INSERT INTO snowreg.schemas VALUES (?, 'PUBLIC', ?, ?, NULL, false)", [name, now(), owner]
-                    )
-            except BaseException:
-                self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
-                raise
-
-    def drop_database(self, name: str) -> None:
-        with self.lock:
-            row = self.db.execute("SELECT file FROM snowreg.databases WHERE name = ?", [name]).fetchone()
-            with self.transaction() as tx:
-                model_ids = [r[0] for r in tx.execute(
-                    "SELECT id FROM snowreg.models WHERE database_name = ?", [name]).fetchall()]
-                for model_id in model_ids:
-                    self._delete_model_rows(tx, model_id)
-                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ?", [name])
-                tx.execute("DELETE FROM snowreg.databases WHERE name = ?", [name])
-                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ?", [name])
-                tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [name])
-            self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
-            if row is not None and row[0] is not None:
-                self._remove_database_file(row[0])
-
     def _remove_database_file(self, file: str) -> None:
         """Delete a detached database's DuckDB file (and its write-ahead log)."""
         assert self.path is not None
         for suffix in ("", ".wal"):
             (self.path / "databases" / (file + suffix)).unlink(missing_ok=True)
-
-    def _delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
-        raise NotImplementedError  # provided by the models part of the catalog
 
     # -- schemas -----------------------------------------------------------------------------
 
@@ -303,6 +359,10 @@ class Store:
         return self.cached(("schema", database, name), lambda: self._load_schema(database, name))
 
     def _load_schema(self, database: str, name: str) -> SchemaRow | None:
+        pristine = self._pristine
+        if pristine is not None:
+            found = pristine.schemas.get((database, name))
+            return SchemaRow(*found[:5]) if found else None
         row = self.query_one(
             "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas "
             "WHERE database_name = ? AND name = ?",
@@ -317,26 +377,3 @@ class Store:
             sql += " WHERE database_name = ?"
             params.append(database)
         return [SchemaRow(*r) for r in self.query(sql + " ORDER BY database_name, name", params)]
-
-    def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
-                      managed_access: bool = False) -> None:
-        with self.lock:
-            self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
-            with self.transaction() as tx:
-                tx.execute(
-                    "INSERT INTO snowreg.schemas VALUES (?, ?, ?, ?, ?, ?)",
-                    [database, name, now(), owner, comment, managed_access],
-                )
-
-    def drop_schema(self, database: str, name: str) -> None:
-        with self.lock:
-            with self.transaction() as tx:
-                model_ids = [r[0] for r in tx.execute(
-                    "SELECT id FROM snowreg.models WHERE database_name = ? AND schema_name = ?",
-                    [database, name]).fetchall()]
-                for model_id in model_ids:
-                    self._delete_model_rows(tx, model_id)
-                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
-                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
-                           [database, name])
-            self.data.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")

@@ -7,6 +7,8 @@ change its rooms without the face noticing.
 from __future__ import annotations
 
 import itertools
+import os
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
@@ -24,15 +26,23 @@ from snowreg.engine.inference.load import LoadedModel, load_model
 from snowreg.engine.resolve import SYSTEM_ALIASES, resolve_version
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, history
+from snowreg.engine.sql import duckerrors, history, prebuilt
 from snowreg.engine.sql.system import qualified_name
 
 __all__ = [
     "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel",
-    "Result", "Session", "authenticate", "cancel", "guarded", "history", "transaction", "execute", "explain_access", "insert_frame", "load_model", "login",
+    "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
+    "insert_frame", "load_model", "login", "open_catalog", "transaction",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
     "visible_models", "visible_schemas", "visible_versions",
 ]
+
+
+def open_catalog(path: str | os.PathLike[str] | None = None,
+                 stage_roots: Iterable[str | os.PathLike[str]] = ()) -> Catalog:
+    """A fresh in-memory registry or the shared one of a directory (`Catalog.open`), whose data instance
+    attaches the prebuilt functions translated SQL calls."""
+    return Catalog.open(path, stage_roots, prebuilt.function_catalog())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,17 +19,9 @@ from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
+_UNSET = object()  # a DuckDB variable this session never set
 RECENT_RESULTS = 64  # results kept for RESULT_SCAN (Snowflake keeps 24 hours' worth)
 DEFAULT_TIMEZONE = "America/Los_Angeles"  # Snowflake's default for the TIMEZONE parameter
-
-# The fake account snowreg answers as (CURRENT_ACCOUNT, CURRENT_REGION, ...; conformance/DECISIONS.md).
-ACCOUNT_CONTEXT: dict[str, str] = {
-    "snowreg_account": "SNOWREG",  # CURRENT_ACCOUNT(): the account locator
-    "snowreg_account_name": "SNOWREG",
-    "snowreg_organization": "SNOWREG",
-    "snowreg_region": "AWS_US_WEST_2",
-    "snowreg_client": "snowreg",
-}
 
 
 @dataclass
@@ -54,6 +46,7 @@ class Session:
     _duck_timezone: str | None = None
     _stale: bool = False
     _exposed: bool = False  # INFORMATION_SCHEMA rows are registered on the cursor
+    _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
     inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
@@ -69,13 +62,14 @@ class Session:
         """This session's DuckDB connection, switched to the current database and schema."""
         if self._cursor is None:
             self._cursor = self.catalog.cursor()
-            self.catalog.install_session(self._cursor)
-            variant.install(self._cursor)
-            numbers.install(self._cursor)
+            if not self.catalog.has_functions:  # else the data instance attached them prebuilt
+                variant.install(self._cursor)
+                numbers.install(self._cursor)
             self._cursor_path = (None, None)
             self._duck_vars = {}
             self._duck_timezone = None
             self._exposed = False
+            self._information = False
         want = (self.database, self.schema)
         if want != self._cursor_path or self._stale:
             self._stale = False
@@ -91,11 +85,12 @@ class Session:
         """Point the DuckDB cursor at the current schema, or at an empty one while there is none."""
         assert self._cursor is not None
         db, schema = want
-        target = f"{quote(self.catalog.main)}.snowreg_none"
         if db is not None and schema is not None and self.catalog.get_schema(db, schema) is not None:
             target = f"{quote(db)}.{quote(schema)}"
         elif db is not None and self.catalog.get_database(db) is not None:
             target = f"{quote(db)}.main"  # `schema.table` names resolve in the current database
+        else:
+            target = self.catalog.empty_schema()
         try:
             self._cursor.execute(f"USE {target}")
         except duckdb.Error:
@@ -104,7 +99,7 @@ class Session:
             # one, and try again once the transaction has ended (a ROLLBACK still runs).
             self._stale = True
             try:
-                self._cursor.execute(f"USE {quote(self.catalog.main)}.snowreg_none")
+                self._cursor.execute(f"USE {self.catalog.empty_schema()}")
             except duckdb.Error:
                 pass  # the transaction is aborted: the statement fails and the boundary rolls back
             return
@@ -123,23 +118,29 @@ class Session:
                         and self.catalog.get_schema(self.database, self.schema) is None)):
                     raise errors.no_current_schema(kind)
 
-    def sync_duckdb_variables(self, extra: dict[str, Any]) -> None:
-        """Hand the session's context to DuckDB as variables the translated SQL reads (only on change)."""
-        want: dict[str, Any] = {
-            "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
-            "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
-            "snowreg_transaction": None, **ACCOUNT_CONTEXT,
-        }
-        for key, value in self.variables.items():
-            if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
-                want[key] = value
-        want.update(extra)
+    def sync_duckdb_variables(self, extra: dict[str, Any], variables: bool = True) -> None:
+        """Hand the session's context to DuckDB as variables the translated SQL reads (only on change);
+        `variables=False`: only the time zone (the statement reads no variable)."""
         duck = self.duck
         timezone = self.parameters.get("TIMEZONE", DEFAULT_TIMEZONE)
         if timezone != self._duck_timezone:
             self.use_timezone(timezone)
+        if not variables:
+            return
+        want: dict[str, Any] = {
+            "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
+            "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
+            "snowreg_transaction": None,
+        }  # the account's own values are constants in the translated SQL (translate.ACCOUNT_CONTEXT)
+        for key, value in self.variables.items():
+            if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
+                want[key] = value
+        want.update(extra)
         for key, value in want.items():
-            if key not in self._duck_vars or self._duck_vars[key] != value:
+            known = self._duck_vars.get(key, _UNSET)
+            if known is _UNSET and value is None:  # DuckDB reads a variable never set as NULL already
+                self._duck_vars[key] = None
+            elif known is _UNSET or known != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
 
@@ -169,8 +170,16 @@ class Session:
             raise errors.invalid_timezone(name) from None
         self._duck_timezone = name
     def expose_information(self, visible: list[int] | None) -> None:
-        """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query."""
-        self.catalog.expose_information(self.duck, visible)
+        """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query.
+
+        The macros behind the views are created on the cursor the first time a query needs them; made
+        inside a transaction they could be rolled back with it, so they are made again until one
+        query outside a transaction has made them."""
+        duck = self.duck
+        if not self._information:
+            self.catalog.install_session(duck)
+            self._information = not self.transaction
+        self.catalog.expose_information(duck, visible)
         self._exposed = True
 
     def withdraw_information(self) -> None:

@@ -108,9 +108,9 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
     if server is not None:
         return _connect_server(server, database, schema, role, user, path, kwargs)
     from snowreg.dbapi import Connection
-    from snowreg.engine.api import Catalog
+    from snowreg.engine.api import open_catalog
 
-    catalog = Catalog.open(path, stage_roots)
+    catalog = open_catalog(path, stage_roots)
     try:
         return Connection(catalog, user=user, role=role, database=database, schema=schema,
                           warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,

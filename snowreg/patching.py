@@ -18,7 +18,7 @@ from typing import Any
 
 from snowreg import errors
 from snowreg.dbapi import Connection, Cursor, DictCursor
-from snowreg.engine.api import Catalog
+from snowreg.engine.api import Catalog, open_catalog
 from snowreg.grammar.text import resolve_ident
 
 # (module, attribute) pairs replaced when the module can be imported. Snowpark imports `connect` and
@@ -150,7 +150,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
     def __enter__(self) -> patch:
         if self.catalog is not None:
             raise RuntimeError("this patch() is already active")
-        self.catalog = Catalog.open(self.path, self.stage_roots)
+        self.catalog = open_catalog(self.path, self.stage_roots)
         try:
             for module, attr in CONNECT_TARGETS:
                 self._replace(module, attr, optional=True)

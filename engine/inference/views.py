@@ -71,6 +71,8 @@ _CACHE: weakref.WeakKeyDictionary[Catalog, tuple[int, dict[tuple[str, str, str],
 
 def model_views(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
     """Every view over model calls, by (database, schema, name); cached until the catalog changes."""
+    if catalog.pristine is not None:  # creating a view over model calls records its owner: never pristine
+        return {}
     found = _CACHE.get(catalog)
     if found is not None and found[0] == catalog.generation:
         return found[1]

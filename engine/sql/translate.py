@@ -563,17 +563,24 @@ _CONTEXT_VARIABLES: dict[type[exp.Expr], str] = {
     exp.CurrentSchema: "snowreg_schema",
     exp.CurrentWarehouse: "snowreg_warehouse",
     exp.CurrentSession: "snowreg_session",
-    exp.CurrentAccount: "snowreg_account",
-    exp.CurrentAccountName: "snowreg_account_name",
-    exp.CurrentOrganizationName: "snowreg_organization",
-    exp.CurrentRegion: "snowreg_region",
-    exp.CurrentClient: "snowreg_client",
     exp.CurrentTransaction: "snowreg_transaction",  # NULL: snowreg keeps no transaction id
+}
+# The fake account snowreg answers as (conformance/DECISIONS.md): the same for every session, so
+# written into the SQL rather than set on every new DuckDB connection (each SET costs ~0.2 ms).
+ACCOUNT_CONTEXT: dict[type[exp.Expr], str] = {
+    exp.CurrentAccount: "SNOWREG",  # the account locator
+    exp.CurrentAccountName: "SNOWREG",
+    exp.CurrentOrganizationName: "SNOWREG",
+    exp.CurrentRegion: "AWS_US_WEST_2",
+    exp.CurrentClient: "snowreg",
 }
 
 
 def _context(node: exp.Expr) -> exp.Expr:
     """`CURRENT_ROLE()` → `getvariable('snowreg_role')`, and likewise for the other session values."""
+    constant = ACCOUNT_CONTEXT.get(type(node))
+    if constant is not None:
+        return exp.Literal.string(constant)
     return variant.fn("getvariable", exp.Literal.string(_CONTEXT_VARIABLES[type(node)]))
 
 
@@ -599,7 +606,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.ColumnDef: _column_def,
     exp.Values: _values,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
-    **{cls: _context for cls in _CONTEXT_VARIABLES},
+    **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
 }
 
 __all__ = ["Kind", "TableRef", "Translation", "parse", "translate"]
