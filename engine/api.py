@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -22,12 +22,14 @@ from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_acce
 from snowreg.engine.access.governance import authenticate, login
 from snowreg.engine.boundary import cancel, guarded
 from snowreg.engine.execute import execute
-from snowreg.engine.inference.load import LoadedModel, load_model
 from snowreg.engine.resolve import SYSTEM_ALIASES, resolve_version
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
 from snowreg.engine.sql import duckerrors, history, prebuilt
 from snowreg.engine.sql.system import qualified_name
+
+if TYPE_CHECKING:
+    from snowreg.engine.inference.load import LoadedModel, load_model
 
 __all__ = [
     "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel",
@@ -108,3 +110,12 @@ def insert_frame(session: Session, name: str, frame: Any, columns: list[str]) ->
     finally:
         duck.unregister(view)
     transaction.after_other_write(session)
+
+
+def __getattr__(name: str) -> Any:
+    """The model loader, imported on first use: connecting and plain SQL do not need it."""
+    if name in ("LoadedModel", "load_model"):
+        from snowreg.engine.inference import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
 from typing import assert_never
 
 from snowreg import errors
@@ -22,7 +23,6 @@ from snowreg.engine import (
     warehouses,
 )
 from snowreg.engine.access import governance, grants, showgrants
-from snowreg.engine.inference import statement as inference
 from snowreg.engine.inference import views as model_views
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
@@ -227,7 +227,7 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if stmt.body.has_calls or stmt.model_aliases:
-        result = inference.run(session, stmt, describe_only)
+        result = _inference().run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
             transaction.after_other_write(session)
         return result
@@ -237,9 +237,16 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         transaction.after_other_write(session)
         return result
     if model_views.mentioned(session, stmt.body.text):  # views over model calls expand when read
-        return inference.run(session, stmt, describe_only)
+        return _inference().run(session, stmt, describe_only)
     with _positions_in_text(stmt):
         return query.run_sql(session, stmt.body.text, describe_only)
+
+
+def _inference() -> ModuleType:
+    """Inference (and what it imports) loads with the first statement that calls a model, not at connect()."""
+    from snowreg.engine.inference import statement
+
+    return statement
 
 
 @contextmanager

@@ -9,15 +9,17 @@ import stat
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
-
-from lark import Lark, Token
-from lark import lexer as lark_lexer
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from typing import TYPE_CHECKING
 
 from snowreg.errors import ProgrammingError, nested_too_deeply, syntax_error
 from snowreg.grammar import ast
-from snowreg.grammar.build import Builder, BuildError
-from snowreg.grammar.shape import lift
+from snowreg.grammar.shape import lift, plain_select
+
+if TYPE_CHECKING:  # Lark is imported on the first statement that needs it: a plain SELECT does not
+    from lark import Lark, Token
+    from lark.exceptions import UnexpectedInput
+
+    from snowreg.grammar.build import BuildError
 
 _CACHE_TEXT_LIMIT = 4096  # longer texts are parsed every time instead of being kept
 # Past spaces and comments, the token a syntax error names: a word, or one other character.
@@ -40,6 +42,9 @@ class _AlwaysWord:
 
 def build_parser(*, strict: bool = False) -> Lark:
     """A new parser for the registry dialect (`strict=True` also fails on any grammar conflict)."""
+    from lark import Lark
+    from lark import lexer as lark_lexer
+
     grammar = resources.files(__package__).joinpath("snowreg.lark").read_text(encoding="utf-8")
     options = {"parser": "lalr", "lexer": "contextual", "propagate_positions": True,
                "maybe_placeholders": True, "postlex": _AlwaysWord(), "strict": strict}
@@ -109,6 +114,9 @@ def parse(text: str) -> list[ast.Statement]:
 @lru_cache(maxsize=512)
 def _parse_cached(text: str) -> tuple[ast.Statement, ...]:
     # The AST is immutable, so a statement the client sends again and again is parsed only once.
+    plain = plain_select(text)
+    if plain is not None:  # one chunk of plain SQL to the grammar: no parser needed
+        return (_plain_query(text, *plain),)
     shape = lift(text)
     if shape is None:
         return _parse(text)
@@ -139,7 +147,18 @@ def _remember_shape(key: str, text: str, statements: tuple[ast.Statement, ...]) 
     _query_shapes[key] = (query, start, end)
 
 
+def _plain_query(text: str, start: int, end: int) -> ast.Query:
+    """The AST the grammar gives a lone plain SELECT (grammar.shape.plain_select) standing at start:end."""
+    line_start = text.rfind("\n", 0, start) + 1
+    span = ast.Span(start, end, text.count("\n", 0, start) + 1, start - line_start)
+    return ast.Query("SELECT", ast.Template((text[start:end],)), (), span)
+
+
 def _parse(text: str) -> tuple[ast.Statement, ...]:
+    from lark.exceptions import UnexpectedInput, VisitError
+
+    from snowreg.grammar.build import Builder, BuildError
+
     try:
         tree = parser().parse(text)
     except UnexpectedInput as e:
@@ -168,6 +187,8 @@ def error_at(text: str, pos: int, token: str) -> ProgrammingError:
 
 
 def _from_lark(e: UnexpectedInput, text: str) -> ProgrammingError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     if isinstance(e, UnexpectedToken):
         token = e.token
         if token.type == "$END":

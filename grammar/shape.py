@@ -121,3 +121,48 @@ def _value_place(last: tuple[str, str], before: tuple[str, str], select_list: bo
     if kind == "op":
         return token in _VALUE_OPERATORS or (token == "," and select_list)
     return kind == "word" and token in _VALUE_KEYWORDS
+
+
+_CLOSING = {")": "(", "]": "[", "}": "{"}
+# The operators the grammar's plain text holds (grammar/snowreg.lark, _TEXT_UNIT), with `,`, `=>` and
+# parentheses; `@` (a stage) and anything else leave the text to the grammar.
+_PLAIN_OPS = frozenset({"::", "||", "<=", ">=", "<>", "!=", "->>", "->", "=", "-", "/", "+", "*", "%", "<",
+                        ">", ".", ":", "[", "]", "{", "}", "?", "~", "^", "&", "|", ",", "(", ")", "=>", ";"})
+
+
+def plain_select(text: str) -> tuple[int, int] | None:
+    """Where a lone plain SELECT stands in `text` (start, end without the closing `;`), or None.
+
+    Plain: one statement whose first word is SELECT, holding no model call (`!` other than `!=`), no
+    comment, no `$` word or `$$` text, and no `;` but a last one. Such a text is one chunk of plain SQL
+    to the grammar, so the parser can be skipped for it (the grammar tests check both agree).
+    """
+    first = last = None
+    count = 0  # significant tokens, the closing `;` included
+    depth = {"(": 0, "[": 0, "{": 0}  # brackets must pair up, or the grammar reports where they do not
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or ""
+        if kind == "space":
+            continue
+        token = m.group()
+        if kind in ("comment", "dollar") or token.startswith("$") or not token.isascii() \
+                or (kind == "op" and token not in _PLAIN_OPS):
+            return None
+        if first is None:
+            if kind != "word" or token.upper() != "SELECT":
+                return None
+            first = m.start()
+        if last is not None and last[1]:  # something after a `;`
+            return None
+        last = (m.end(), token == ";")
+        count += 1
+        if token in depth:
+            depth[token] += 1
+        elif token in _CLOSING:
+            depth[_CLOSING[token]] -= 1
+            if depth[_CLOSING[token]] < 0:
+                return None
+    if first is None or last is None or count - last[1] < 2 or any(depth.values()):
+        return None  # a bare SELECT, or unpaired brackets: the grammar's error
+    end = last[0] - 1 if last[1] else last[0]
+    return (first, end) if text[first:end].rstrip() == text[first:end] else None

@@ -44,3 +44,17 @@ def test_probe_detects_heavy_imports(tmp_path: Path) -> None:
     """The probe itself works: importing pandas is seen."""
     pytest.importorskip("pandas")
     assert "pandas" in heavy_modules_after("import pandas", tmp_path)
+
+
+def test_plain_select_needs_neither_the_parser_nor_inference(tmp_path: Path) -> None:
+    """A plain SELECT skips the Lark parser (grammar.shape.plain_select) and the model-call machinery."""
+    code = "import snowreg; snowreg.connect().cursor().execute('SELECT 1').fetchall()"
+    probe = PROBE.format(code=code, heavy=("lark", "snowreg.engine.inference.statement"))
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    # …and the same probe sees the parser once a registry statement needs it.
+    code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SHOW MODELS')"
+    probe = PROBE.format(code=code, heavy=("lark",))
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) != []

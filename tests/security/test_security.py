@@ -307,7 +307,7 @@ def _parse_in_subprocess(cache_home: Path) -> None:
 
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
     env.pop("SNOWREG_NO_GRAMMAR_CACHE", None)
-    subprocess.run([sys.executable, "-c", "import snowreg; snowreg.parse('SELECT 1')"], env=env, check=True,
+    subprocess.run([sys.executable, "-c", "import snowreg; snowreg.parse('SHOW MODELS')"], env=env, check=True,
                    timeout=120, capture_output=True)
 
 
