@@ -282,7 +282,10 @@ class ModelsPart(Store):
     # -- live versions -----------------------------------------------------------------------
 
     def live_version(self, model_id: int, name: str) -> VersionRow | None:
-        """An uncommitted live version of a model, by name."""
+        """An uncommitted live version of a model, by name (cached: PUT asks once per folder)."""
+        return self.cached(("live", model_id, name), lambda: self._load_live_version(model_id, name))
+
+    def _load_live_version(self, model_id: int, name: str) -> VersionRow | None:
         row = self.query_one(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND name = ? "
                              f"AND NOT {_COMMITTED}", [model_id, name])
         return VersionRow(*row) if row else None
@@ -344,22 +347,24 @@ class ModelsPart(Store):
         """Store contents by SHA-256 in one statement (blobs already there are kept); returns the hashes."""
         shas = [hashlib.sha256(c).hexdigest() for c in contents]
         with self.lock:
-            if self._in_tx:  # a rollback may undo the insert: do not remember its hashes
-                self.write_one("INSERT OR IGNORE INTO snowreg.blobs SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
-                               [shas, contents])
-                return shas
             known = self._known_blobs()
             new = {sha: c for sha, c in zip(shas, contents, strict=True) if sha not in known}
-            if new:  # blobs are never deleted, so remembered hashes stay true (INSERT OR IGNORE costs ~10x)
+            if not new:
+                return shas
+            if self._in_tx:  # remembered at once: a rollback forgets every remembered hash
+                self.db.execute("INSERT INTO snowreg.blobs SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                                [list(new), list(new.values())])
+            else:  # INSERT OR IGNORE costs ~10x: the remembered hashes say what is there
                 self.write_one("INSERT INTO snowreg.blobs VALUES " + ", ".join(["(?, ?)"] * len(new)),
                                [x for item in new.items() for x in item], stale=lambda _: False)
-                known.update(new)
+            known.update(new)
         return shas
 
     def _known_blobs(self) -> set[str]:
-        """The hashes of the stored blobs, read once per catalog."""
-        known: set[str] | None = getattr(self, "_blob_shas", None)
-        if known is None:
+        """The hashes of the stored blobs, read once per catalog and again after content was freed or a
+        transaction rolled back."""
+        known = self._blob_shas
+        if known is None:  # read inside a transaction: forgotten again if it is rolled back
             known = self._blob_shas = {r[0] for r in self.db.execute("SELECT sha FROM snowreg.blobs").fetchall()}
         return known
 
@@ -446,6 +451,7 @@ class ModelsPart(Store):
                 self._read_cache[key] = cached.replaced(dataclasses.replace(current, **values, last_altered_on=ts))
             else:
                 self._read_cache.pop(key, None)
+            self._read_cache.pop(("live", version.model_id, version.name), None)
 
     # -- files -------------------------------------------------------------------------------
 
@@ -500,23 +506,23 @@ class ModelsPart(Store):
                     ) -> list[bool]:
         """Store several files in one transaction, a statement per step; False for each one kept as it was."""
         paths = [stored_path(p) for p, _ in files]
-        with self.transaction() as tx:
+        with self.transaction(stale=lambda _: False) as tx:  # no cached read holds files
             shas = self.put_blobs([c for _, c in files])
-            existing = set() if overwrite else {r[0] for r in tx.execute(
+            existing = {r[0] for r in tx.execute(
                 "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
                 [owner_kind, owner_id, paths]).fetchall()}
             written = [overwrite or p not in existing for p in paths]
-            chosen = [(p, sha) for p, sha, w in zip(paths, shas, written, strict=True) if w]
-            if chosen:
-                if tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
-                              "AND list_contains(?, path) RETURNING path",
-                              [owner_kind, owner_id, [p for p, _ in chosen]]).fetchall():
-                    self.files_dropped()  # an overwritten file's old content
+            chosen = [(p, sha, c) for p, sha, (_, c), w in zip(paths, shas, files, written, strict=True) if w]
+            if chosen and existing.intersection(p for p, _, _ in chosen):
+                tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
+                           [owner_kind, owner_id, [p for p, _, _ in chosen]])
+                self.files_dropped()  # an overwritten file's old content
+            if chosen:  # size and MD5 as DuckDB's octet_length / md5 of the stored content give them
                 tx.execute(
-                    "INSERT INTO snowreg.files SELECT ?, ?, f.path, b.sha, octet_length(b.content), md5(b.content), ? "
-                    "FROM (SELECT unnest(?::VARCHAR[]) AS path, unnest(?::VARCHAR[]) AS sha) f "
-                    "JOIN snowreg.blobs b ON b.sha = f.sha",
-                    [owner_kind, owner_id, now(), [p for p, _ in chosen], [sha for _, sha in chosen]])
+                    "INSERT INTO snowreg.files SELECT ?, ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                    "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?",
+                    [owner_kind, owner_id, [p for p, _, _ in chosen], [sha for _, sha, _ in chosen],
+                     [len(c) for _, _, c in chosen], [hashlib.md5(c, usedforsecurity=False).hexdigest() for _, _, c in chosen], now()])
         return written
 
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
