@@ -306,8 +306,8 @@ class ModelsPart(Store):
             return model_id
 
     def add_live_version(self, model_id: int, name: str) -> int:
-        """An empty live version of a model."""
-        with self.transaction() as tx:
+        """An empty live version of a model (cached reads of committed versions stay)."""
+        with self.transaction(stale=lambda key: key[0] == "live") as tx:
             version_id = self.next_id()
             ts = now()
             tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
@@ -319,26 +319,51 @@ class ModelsPart(Store):
                             model_values: dict[str, Any]) -> None:
         """The live version takes what its files declare and its final name; the model may be renamed
         (`model_values`) and takes the version as its default when it has none."""
-        with self.transaction() as tx:
-            row = tx.execute("SELECT coalesce(sum(size), 0) FROM snowreg.files WHERE owner_kind = 'version' "
-                             "AND owner_id = ?", [version.id]).fetchone()
-            assert row is not None
-            tx.execute(
+        assert set(model_values) <= {"database_name", "schema_name", "name"}, model_values
+        with self.lock:  # the write and the write-through are one step for other threads
+            row = self._commit_live(version, spec, name, model_values)
+            if not model_values:  # the model's cached version index takes the committed version
+                self._version_committed(row)
+
+    def _commit_live(self, version: VersionRow, spec: VersionSpec, name: str, model_values: dict[str, Any]
+                     ) -> VersionRow:
+        """The statements of commit_live_version (one per table); returns the committed version's row.
+        Without a rename only the model's rows, its live versions and (written through by the caller)
+        its version index change."""
+        stale = None if model_values else (  # a renamed model drops every cached read
+            lambda key: key[0] in ("live", "model") or key == ("functions", version.id))
+        with self.transaction(stale=stale) as tx:
+            returned = tx.execute(
                 "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
-                "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, size = ?, "
-                "last_altered_on = ? WHERE id = ?",
+                "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, "
+                "size = (SELECT coalesce(sum(size), 0) FROM snowreg.files WHERE owner_kind = 'version' "
+                f"AND owner_id = ?), last_altered_on = ? WHERE id = ? RETURNING {VERSION_COLS}",
                 [name, spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
                  orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
-                 spec.python_version, spec.dependencies, spec.language, int(row[0]), now(), version.id])
-            for pos, fn in enumerate(spec.functions):
-                tx.execute("INSERT INTO snowreg.functions VALUES (?, ?, ?, ?)",
-                           [version.id, pos, fn.name, function_to_json(fn)])
+                 spec.python_version, spec.dependencies, spec.language, version.id, now(), version.id]).fetchone()
+            assert returned is not None
+            if spec.functions:
+                tx.execute("INSERT INTO snowreg.functions VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(spec.functions)),
+                           [x for pos, fn in enumerate(spec.functions)
+                            for x in (version.id, pos, fn.name, function_to_json(fn))])
             tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version.id])
-            tx.execute("UPDATE snowreg.models SET default_version = coalesce(default_version, ?) WHERE id = ?",
-                       [name, version.model_id])
-            for column, value in model_values.items():
-                assert column in ("database_name", "schema_name", "name"), column
-                tx.execute(f"UPDATE snowreg.models SET {column} = ? WHERE id = ?", [value, version.model_id])
+            sets = "".join(f", {column} = ?" for column in model_values)
+            tx.execute(f"UPDATE snowreg.models SET default_version = coalesce(default_version, ?){sets} WHERE id = ?",
+                       [name, *model_values.values(), version.model_id])
+        return VersionRow(*returned)
+
+    def _version_committed(self, row: VersionRow) -> None:
+        """Write-through after a commit: a fresh cached index of the model gains the row when it sorts
+        last (versions are listed by seq), and is dropped otherwise."""
+        key = ("versions", row.model_id)
+        index = self._read_cache.get(key)
+        if index is None:
+            return
+        if (not self._in_tx and self._cache_generation == self.generation and isinstance(index, VersionIndex)
+                and (not index.rows or index.rows[-1].seq < row.seq)):
+            self._read_cache[key] = index.appended(row)
+        else:
+            self._read_cache.pop(key, None)
 
     def put_blob(self, content: bytes) -> str:
         return self.put_blobs([content])[0]
