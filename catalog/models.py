@@ -529,26 +529,40 @@ class ModelsPart(Store):
 
     def write_files(self, owner_kind: str, owner_id: int, files: list[tuple[str, bytes]], overwrite: bool = True
                     ) -> list[bool]:
-        """Store several files in one transaction, a statement per step; False for each one kept as it was."""
+        """Store several files atomically, a statement per step; False for each one kept as it was.
+        When their content is already stored and no path is replaced, that is one INSERT (no transaction)."""
         paths = [stored_path(p) for p, _ in files]
-        with self.transaction(stale=lambda _: False) as tx:  # no cached read holds files
-            shas = self.put_blobs([c for _, c in files])
-            existing = {r[0] for r in tx.execute(
+        with self.lock:  # no other write between the read of the existing paths and the writes
+            existing = {r[0] for r in self.db.execute(
                 "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
                 [owner_kind, owner_id, paths]).fetchall()}
             written = [overwrite or p not in existing for p in paths]
-            chosen = [(p, sha, c) for p, sha, (_, c), w in zip(paths, shas, files, written, strict=True) if w]
-            if chosen and existing.intersection(p for p, _, _ in chosen):
-                tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
-                           [owner_kind, owner_id, [p for p, _, _ in chosen]])
-                self.files_dropped()  # an overwritten file's old content
-            if chosen:  # size and MD5 as DuckDB's octet_length / md5 of the stored content give them
-                tx.execute(
-                    "INSERT INTO snowreg.files SELECT ?, ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
-                    "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?",
-                    [owner_kind, owner_id, [p for p, _, _ in chosen], [sha for _, sha, _ in chosen],
-                     [len(c) for _, _, c in chosen], [hashlib.md5(c, usedforsecurity=False).hexdigest() for _, _, c in chosen], now()])
+            chosen = [(p, c) for p, (_, c), w in zip(paths, files, written, strict=True) if w]
+            if not chosen:
+                return written
+            replaced = not existing.isdisjoint(p for p, _ in chosen)
+            known = self._known_blobs()
+            if not replaced and not self._in_tx and all(hashlib.sha256(c).hexdigest() in known for _, c in chosen):
+                self.write_one(*self._insert_files(owner_kind, owner_id, chosen), stale=lambda _: False)
+                return written
+            with self.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+                self.put_blobs([c for _, c in chosen])
+                if replaced:
+                    tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
+                               "AND list_contains(?, path)", [owner_kind, owner_id, [p for p, _ in chosen]])
+                    self.files_dropped()  # an overwritten file's old content
+                tx.execute(*self._insert_files(owner_kind, owner_id, chosen))
         return written
+
+    @staticmethod
+    def _insert_files(owner_kind: str, owner_id: int, files: list[tuple[str, bytes]]) -> tuple[str, list[Any]]:
+        """The INSERT of file rows whose content is stored; size and MD5 as DuckDB's octet_length / md5
+        of that content give them."""
+        return ("INSERT INTO snowreg.files SELECT ?, ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?",
+                [owner_kind, owner_id, [p for p, _ in files], [hashlib.sha256(c).hexdigest() for _, c in files],
+                 [len(c) for _, c in files], [hashlib.md5(c, usedforsecurity=False).hexdigest() for _, c in files],
+                 now()])
 
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
         with self.transaction() as tx:
