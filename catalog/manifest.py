@@ -388,7 +388,8 @@ def _conda_packages(blob: bytes) -> list[str]:
     import yaml
 
     try:
-        env = yaml.safe_load(blob.decode("utf-8", "replace"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        env = yaml.load(blob.decode("utf-8", "replace"), Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return []
     deps = env.get("dependencies") if isinstance(env, dict) else None

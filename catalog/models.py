@@ -282,7 +282,10 @@ class ModelsPart(Store):
     # -- live versions -----------------------------------------------------------------------
 
     def live_version(self, model_id: int, name: str) -> VersionRow | None:
-        """An uncommitted live version of a model, by name."""
+        """An uncommitted live version of a model, by name (cached: PUT asks once per folder)."""
+        return self.cached(("live", model_id, name), lambda: self._load_live_version(model_id, name))
+
+    def _load_live_version(self, model_id: int, name: str) -> VersionRow | None:
         row = self.query_one(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND name = ? "
                              f"AND NOT {_COMMITTED}", [model_id, name])
         return VersionRow(*row) if row else None
@@ -303,8 +306,8 @@ class ModelsPart(Store):
             return model_id
 
     def add_live_version(self, model_id: int, name: str) -> int:
-        """An empty live version of a model."""
-        with self.transaction() as tx:
+        """An empty live version of a model (cached reads of committed versions stay)."""
+        with self.transaction(stale=lambda key: key[0] == "live") as tx:
             version_id = self.next_id()
             ts = now()
             tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
@@ -316,26 +319,51 @@ class ModelsPart(Store):
                             model_values: dict[str, Any]) -> None:
         """The live version takes what its files declare and its final name; the model may be renamed
         (`model_values`) and takes the version as its default when it has none."""
-        with self.transaction() as tx:
-            row = tx.execute("SELECT coalesce(sum(size), 0) FROM snowreg.files WHERE owner_kind = 'version' "
-                             "AND owner_id = ?", [version.id]).fetchone()
-            assert row is not None
-            tx.execute(
+        assert set(model_values) <= {"database_name", "schema_name", "name"}, model_values
+        with self.lock:  # the write and the write-through are one step for other threads
+            row = self._commit_live(version, spec, name, model_values)
+            if not model_values:  # the model's cached version index takes the committed version
+                self._version_committed(row)
+
+    def _commit_live(self, version: VersionRow, spec: VersionSpec, name: str, model_values: dict[str, Any]
+                     ) -> VersionRow:
+        """The statements of commit_live_version (one per table); returns the committed version's row.
+        Without a rename only the model's rows, its live versions and (written through by the caller)
+        its version index change."""
+        stale = None if model_values else (  # a renamed model drops every cached read
+            lambda key: key[0] in ("live", "model") or key == ("functions", version.id))
+        with self.transaction(stale=stale) as tx:
+            returned = tx.execute(
                 "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
-                "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, size = ?, "
-                "last_altered_on = ? WHERE id = ?",
+                "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, "
+                "size = (SELECT coalesce(sum(size), 0) FROM snowreg.files WHERE owner_kind = 'version' "
+                f"AND owner_id = ?), last_altered_on = ? WHERE id = ? RETURNING {VERSION_COLS}",
                 [name, spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
                  orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
-                 spec.python_version, spec.dependencies, spec.language, int(row[0]), now(), version.id])
-            for pos, fn in enumerate(spec.functions):
-                tx.execute("INSERT INTO snowreg.functions VALUES (?, ?, ?, ?)",
-                           [version.id, pos, fn.name, function_to_json(fn)])
+                 spec.python_version, spec.dependencies, spec.language, version.id, now(), version.id]).fetchone()
+            assert returned is not None
+            if spec.functions:
+                tx.execute("INSERT INTO snowreg.functions VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(spec.functions)),
+                           [x for pos, fn in enumerate(spec.functions)
+                            for x in (version.id, pos, fn.name, function_to_json(fn))])
             tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version.id])
-            tx.execute("UPDATE snowreg.models SET default_version = coalesce(default_version, ?) WHERE id = ?",
-                       [name, version.model_id])
-            for column, value in model_values.items():
-                assert column in ("database_name", "schema_name", "name"), column
-                tx.execute(f"UPDATE snowreg.models SET {column} = ? WHERE id = ?", [value, version.model_id])
+            sets = "".join(f", {column} = ?" for column in model_values)
+            tx.execute(f"UPDATE snowreg.models SET default_version = coalesce(default_version, ?){sets} WHERE id = ?",
+                       [name, *model_values.values(), version.model_id])
+        return VersionRow(*returned)
+
+    def _version_committed(self, row: VersionRow) -> None:
+        """Write-through after a commit: a fresh cached index of the model gains the row when it sorts
+        last (versions are listed by seq), and is dropped otherwise."""
+        key = ("versions", row.model_id)
+        index = self._read_cache.get(key)
+        if index is None:
+            return
+        if (not self._in_tx and self._cache_generation == self.generation and isinstance(index, VersionIndex)
+                and (not index.rows or index.rows[-1].seq < row.seq)):
+            self._read_cache[key] = index.appended(row)
+        else:
+            self._read_cache.pop(key, None)
 
     def put_blob(self, content: bytes) -> str:
         return self.put_blobs([content])[0]
@@ -344,22 +372,24 @@ class ModelsPart(Store):
         """Store contents by SHA-256 in one statement (blobs already there are kept); returns the hashes."""
         shas = [hashlib.sha256(c).hexdigest() for c in contents]
         with self.lock:
-            if self._in_tx:  # a rollback may undo the insert: do not remember its hashes
-                self.write_one("INSERT OR IGNORE INTO snowreg.blobs SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
-                               [shas, contents])
-                return shas
             known = self._known_blobs()
             new = {sha: c for sha, c in zip(shas, contents, strict=True) if sha not in known}
-            if new:  # blobs are never deleted, so remembered hashes stay true (INSERT OR IGNORE costs ~10x)
+            if not new:
+                return shas
+            if self._in_tx:  # remembered at once: a rollback forgets every remembered hash
+                self.db.execute("INSERT INTO snowreg.blobs SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                                [list(new), list(new.values())])
+            else:  # INSERT OR IGNORE costs ~10x: the remembered hashes say what is there
                 self.write_one("INSERT INTO snowreg.blobs VALUES " + ", ".join(["(?, ?)"] * len(new)),
                                [x for item in new.items() for x in item], stale=lambda _: False)
-                known.update(new)
+            known.update(new)
         return shas
 
     def _known_blobs(self) -> set[str]:
-        """The hashes of the stored blobs, read once per catalog."""
-        known: set[str] | None = getattr(self, "_blob_shas", None)
-        if known is None:
+        """The hashes of the stored blobs, read once per catalog and again after content was freed or a
+        transaction rolled back."""
+        known = self._blob_shas
+        if known is None:  # read inside a transaction: forgotten again if it is rolled back
             known = self._blob_shas = {r[0] for r in self.db.execute("SELECT sha FROM snowreg.blobs").fetchall()}
         return known
 
@@ -446,6 +476,7 @@ class ModelsPart(Store):
                 self._read_cache[key] = cached.replaced(dataclasses.replace(current, **values, last_altered_on=ts))
             else:
                 self._read_cache.pop(key, None)
+            self._read_cache.pop(("live", version.model_id, version.name), None)
 
     # -- files -------------------------------------------------------------------------------
 
@@ -498,26 +529,40 @@ class ModelsPart(Store):
 
     def write_files(self, owner_kind: str, owner_id: int, files: list[tuple[str, bytes]], overwrite: bool = True
                     ) -> list[bool]:
-        """Store several files in one transaction, a statement per step; False for each one kept as it was."""
+        """Store several files atomically, a statement per step; False for each one kept as it was.
+        When their content is already stored and no path is replaced, that is one INSERT (no transaction)."""
         paths = [stored_path(p) for p, _ in files]
-        with self.transaction() as tx:
-            shas = self.put_blobs([c for _, c in files])
-            existing = set() if overwrite else {r[0] for r in tx.execute(
+        with self.lock:  # no other write between the read of the existing paths and the writes
+            existing = {r[0] for r in self.db.execute(
                 "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
                 [owner_kind, owner_id, paths]).fetchall()}
             written = [overwrite or p not in existing for p in paths]
-            chosen = [(p, sha) for p, sha, w in zip(paths, shas, written, strict=True) if w]
-            if chosen:
-                if tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
-                              "AND list_contains(?, path) RETURNING path",
-                              [owner_kind, owner_id, [p for p, _ in chosen]]).fetchall():
+            chosen = [(p, c) for p, (_, c), w in zip(paths, files, written, strict=True) if w]
+            if not chosen:
+                return written
+            replaced = not existing.isdisjoint(p for p, _ in chosen)
+            known = self._known_blobs()
+            if not replaced and not self._in_tx and all(hashlib.sha256(c).hexdigest() in known for _, c in chosen):
+                self.write_one(*self._insert_files(owner_kind, owner_id, chosen), stale=lambda _: False)
+                return written
+            with self.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+                self.put_blobs([c for _, c in chosen])
+                if replaced:
+                    tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
+                               "AND list_contains(?, path)", [owner_kind, owner_id, [p for p, _ in chosen]])
                     self.files_dropped()  # an overwritten file's old content
-                tx.execute(
-                    "INSERT INTO snowreg.files SELECT ?, ?, f.path, b.sha, octet_length(b.content), md5(b.content), ? "
-                    "FROM (SELECT unnest(?::VARCHAR[]) AS path, unnest(?::VARCHAR[]) AS sha) f "
-                    "JOIN snowreg.blobs b ON b.sha = f.sha",
-                    [owner_kind, owner_id, now(), [p for p, _ in chosen], [sha for _, sha in chosen]])
+                tx.execute(*self._insert_files(owner_kind, owner_id, chosen))
         return written
+
+    @staticmethod
+    def _insert_files(owner_kind: str, owner_id: int, files: list[tuple[str, bytes]]) -> tuple[str, list[Any]]:
+        """The INSERT of file rows whose content is stored; size and MD5 as DuckDB's octet_length / md5
+        of that content give them."""
+        return ("INSERT INTO snowreg.files SELECT ?, ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?",
+                [owner_kind, owner_id, [p for p, _ in files], [hashlib.sha256(c).hexdigest() for _, c in files],
+                 [len(c) for _, c in files], [hashlib.md5(c, usedforsecurity=False).hexdigest() for _, c in files],
+                 now()])
 
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
         with self.transaction() as tx:

@@ -81,6 +81,7 @@ class Store:
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
+        self._blob_shas: set[str] | None = None  # hashes of the stored blobs, once read (catalog/models.py)
         self._empty_schema: str | None = None
         # Row updates of an in-memory registry not yet run on DuckDB, by (statement, row id): applied,
         # in order of their last occurrence, before anything else reaches the registry instance.
@@ -169,6 +170,7 @@ class Store:
         db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
                    "(SELECT id FROM snowreg.stages)")
         db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
+        self._blob_shas = None
         assert self.path is not None
         shutil.rmtree(self.path / "scratch", ignore_errors=True)
 
@@ -230,12 +232,14 @@ class Store:
                 self._in_tx = False
                 self._files_dropped = False
                 self.db.execute("ROLLBACK")
+                self._blob_shas = None  # read inside the transaction, they may name content it had stored
                 self.generation += 1  # reads made inside the transaction may have been cached
                 raise
             self._in_tx = False
             if self._files_dropped:
                 self._files_dropped = False
                 self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
+                self._blob_shas = None  # the remembered hashes of stored content (put_blobs) may be gone
             self.db.execute("COMMIT")
             self._committed(None if self._tx_stale_all else stale)
 

@@ -128,3 +128,24 @@ def test_the_guides_model_owner_logs_models(fitted: tuple[Any, Any], live: bool)
         list(model.predict(X)))
     assert [r[1] for r in rows(admin, "SHOW MODELS")] == ["M"]  # no pending model is left behind
     assert model_row(admin)["owner"] == "MODEL_OWNER"
+
+
+def test_versions_committed_out_of_creation_order_list_as_on_reopen(tmp_path: Path, fitted: tuple[Any, Any]) -> None:
+    root = version_dir(tmp_path, fitted)
+    conn = snowreg.connect(path=tmp_path / "reg", database="DB", schema="S")
+    conn.cursor().execute("CREATE MODEL m WITH LIVE VERSION live_a")
+    put_tree(conn, root, "snow://model/DB.S.M/versions/LIVE_A/")
+    conn.cursor().execute("ALTER MODEL m COMMIT VERSION live_a RENAME VERSION TO v1")
+    assert [r[1] for r in rows(conn, "SHOW VERSIONS IN MODEL m")] == ["V1"]
+    for live in ("live_b", "live_c"):
+        conn.cursor().execute(f"ALTER MODEL m ADD LIVE VERSION {live}")
+        put_tree(conn, root, f"snow://model/DB.S.M/versions/{live.upper()}/")
+    conn.cursor().execute("ALTER MODEL m COMMIT VERSION live_c RENAME VERSION TO v3")
+    assert [r[1] for r in rows(conn, "SHOW VERSIONS IN MODEL m")] == ["V1", "V3"]
+    conn.cursor().execute("ALTER MODEL m COMMIT VERSION live_b RENAME VERSION TO v2")
+    listed = [r[1] for r in rows(conn, "SHOW VERSIONS IN MODEL m")]
+    assert sorted(listed) == ["V1", "V2", "V3"]
+    assert rows(conn, "SELECT m!predict(1.0, 1.0):output_feature_0::float") == [(pytest.approx(5.0),)]
+    conn.close()
+    again = snowreg.connect(path=tmp_path / "reg", database="DB", schema="S")
+    assert [r[1] for r in rows(again, "SHOW VERSIONS IN MODEL m")] == listed
