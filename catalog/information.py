@@ -15,10 +15,13 @@ _VISIBLE = "($1 OR list_contains($2::BIGINT[], {id}))"
 QUERIES = {
     "snowreg_is_models": "SELECT id, database_name, schema_name, name, owner, default_version "
                          "FROM snowreg.models WHERE " + _VISIBLE.format(id="id"),
-    "snowreg_is_versions": "SELECT * FROM snowreg.versions WHERE " + _VISIBLE.format(id="model_id")
-                           + " AND id NOT IN (SELECT version_id FROM snowreg.live_versions)",  # uncommitted
-    "snowreg_is_functions": "SELECT f.version_id, f.pos, f.name FROM snowreg.functions f "
-                            "JOIN snowreg.versions v ON v.id = f.version_id WHERE " + _VISIBLE.format(id="v.model_id"),
+    # FIRST / LAST and the function names are worked out here, once per change, not by every query
+    "snowreg_is_versions": "SELECT *, seq = min(seq) OVER w AS is_first, seq = max(seq) OVER w AS is_last, "
+                           "coalesce((SELECT list(f.name ORDER BY f.pos) FROM snowreg.functions f "
+                           "WHERE f.version_id = v.id), []::VARCHAR[]) AS function_names "
+                           "FROM snowreg.versions v WHERE " + _VISIBLE.format(id="model_id")
+                           + " AND id NOT IN (SELECT version_id FROM snowreg.live_versions)"  # uncommitted
+                           + " WINDOW w AS (PARTITION BY model_id)",
     "snowreg_is_tag_references": "SELECT * FROM snowreg.tag_references WHERE domain = 'MODULE' AND "
                                  + _VISIBLE.format(id="object_id"),
 }
