@@ -98,9 +98,11 @@ class Catalog(WarehousesPart):
         """Take back what `expose_information` handed a session cursor (empty relations in its place)."""
         information.withdraw(self, cursor)
 
-    def expose_information(self, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None) -> None:
-        """Give a session cursor, for its next query, the INFORMATION_SCHEMA rows of the `visible` models."""
-        information.expose(self, cursor, visible)
+    def expose_information(self, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None,
+                           registered: dict[str, Any]) -> None:
+        """Give a session cursor, for its next query, the INFORMATION_SCHEMA rows of the `visible` models
+        (`registered`: what the cursor holds already, updated)."""
+        information.expose(self, cursor, visible, registered)
 
     # -- databases and schemas: writes across the families (rows, models, stages, tags, grants) --
 

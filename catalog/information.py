@@ -15,10 +15,13 @@ _VISIBLE = "($1 OR list_contains($2::BIGINT[], {id}))"
 QUERIES = {
     "snowreg_is_models": "SELECT id, database_name, schema_name, name, owner, default_version "
                          "FROM snowreg.models WHERE " + _VISIBLE.format(id="id"),
-    "snowreg_is_versions": "SELECT * FROM snowreg.versions WHERE " + _VISIBLE.format(id="model_id")
-                           + " AND id NOT IN (SELECT version_id FROM snowreg.live_versions)",  # uncommitted
-    "snowreg_is_functions": "SELECT f.version_id, f.pos, f.name FROM snowreg.functions f "
-                            "JOIN snowreg.versions v ON v.id = f.version_id WHERE " + _VISIBLE.format(id="v.model_id"),
+    # FIRST / LAST and the function names are worked out here, once per change, not by every query
+    "snowreg_is_versions": "SELECT *, seq = min(seq) OVER w AS is_first, seq = max(seq) OVER w AS is_last, "
+                           "coalesce((SELECT list(f.name ORDER BY f.pos) FROM snowreg.functions f "
+                           "WHERE f.version_id = v.id), []::VARCHAR[]) AS function_names "
+                           "FROM snowreg.versions v WHERE " + _VISIBLE.format(id="model_id")
+                           + " AND id NOT IN (SELECT version_id FROM snowreg.live_versions)"  # uncommitted
+                           + " WINDOW w AS (PARTITION BY model_id)",
     "snowreg_is_tag_references": "SELECT * FROM snowreg.tag_references WHERE domain = 'MODULE' AND "
                                  + _VISIBLE.format(id="object_id"),
 }
@@ -35,7 +38,21 @@ CONTAINER_QUERIES = {
 
 def tables(store: Store, visible: Sequence[int] | None) -> dict[str, Any]:
     """The rows of the models in `visible` (None: all models) and of the containers, as Arrow tables,
-    read under the store's lock."""
+    read under the store's lock; kept until the next write (the generation), never inside a transaction."""
+    key = None if visible is None else tuple(visible)
+    with store.lock:
+        if store._in_tx:  # a rollback may undo what the transaction wrote: read afresh
+            return _read(store, visible)
+        found = store.information_tables.get(key)
+        if found is not None and found[0] == store.generation:
+            return found[1]
+        if any(generation != store.generation for generation, _ in store.information_tables.values()):
+            store.information_tables.clear()  # only the current generation's rows are kept
+        out = store.information_tables[key] = (store.generation, _read(store, visible))
+        return out[1]
+
+
+def _read(store: Store, visible: Sequence[int] | None) -> dict[str, Any]:
     params = [visible is None, list(visible or [])]
     with store.lock, store.db.cursor() as reader:  # a cursor of its own: the store's may hold a result
         out = {name: reader.sql(sql, params=params).to_arrow_table() for name, sql in QUERIES.items()}
@@ -43,16 +60,26 @@ def tables(store: Store, visible: Sequence[int] | None) -> dict[str, Any]:
         return out
 
 
-def expose(store: Store, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None) -> None:
-    """Hand a session cursor the rows its next query may read (`visible`: the model ids; None: all)."""
+def expose(store: Store, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None,
+           registered: dict[str, Any]) -> None:
+    """Hand a session cursor the rows its next query may read (`visible`: the model ids; None: all).
+
+    `registered`: what the cursor holds now (name → Arrow table), kept up to date here; a relation whose
+    rows are unchanged is not handed over again (no DuckDB call at all when nothing changed)."""
     for name, table in tables(store, visible).items():
-        cursor.execute(f"DROP VIEW IF EXISTS {name}")  # the empty stand-in of `withdraw`
+        held = registered.get(name)
+        if held is table or (held is not None and held.schema == table.schema and held.equals(table)):
+            registered[name] = table
+            continue
+        if held is None:
+            cursor.execute(f"DROP VIEW IF EXISTS {name}")  # the empty stand-in of `withdraw`
         cursor.register(name, table)
+        registered[name] = table
 
 
 def withdraw(store: Store, cursor: duckdb.DuckDBPyConnection) -> None:
     """Empty relations of the right columns in place of the registry rows (no Arrow, so no pyarrow import
-    for a session that never reads INFORMATION_SCHEMA)."""
+    for a session that never reads INFORMATION_SCHEMA); the caller forgets what it had registered."""
     for name, ddl in _empty_views(store).items():
         try:
             cursor.unregister(name)

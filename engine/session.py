@@ -45,7 +45,8 @@ class Session:
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _duck_timezone: str | None = None
     _stale: bool = False
-    _exposed: bool = False  # INFORMATION_SCHEMA rows are registered on the cursor
+    _exposed: bool = False  # INFORMATION_SCHEMA rows may be registered on the cursor: withdraw them
+    _registered: dict[str, Any] = field(default_factory=dict)  # what the cursor surely holds (name → rows)
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
@@ -69,6 +70,7 @@ class Session:
             self._duck_vars = {}
             self._duck_timezone = None
             self._exposed = False
+            self._registered = {}
             self._information = False
         want = (self.database, self.schema)
         if want != self._cursor_path or self._stale:
@@ -174,19 +176,27 @@ class Session:
 
         The macros behind the views are created on the cursor the first time a query needs them; made
         inside a transaction they could be rolled back with it, so they are made again until one
-        query outside a transaction has made them."""
+        query outside a transaction has made them. Rows still registered from the session's previous
+        query are not handed over again when they are the same (no DuckDB call then)."""
         duck = self.duck
         if not self._information:
             self.catalog.install_session(duck)
+            self._registered = {}  # installing withdrew them
             self._information = not self.transaction
-        self.catalog.expose_information(duck, visible)
+        self.catalog.expose_information(duck, visible, self._registered)
         self._exposed = True
+        if self.transaction:  # a ROLLBACK may bring back whatever the cursor held before: assume nothing
+            self._registered = {}
 
     def withdraw_information(self) -> None:
-        """Take the INFORMATION_SCHEMA rows back once a query that read them is done."""
+        """Take the INFORMATION_SCHEMA rows back before a query that does not read them.
+
+        Inside a transaction a ROLLBACK would bring back rows withdrawn in it, so they stay marked as
+        exposed: the next query after it withdraws them again."""
         if self._exposed:
             self.catalog.withdraw_information(self.duck)
-            self._exposed = False
+            self._registered = {}
+            self._exposed = self.transaction
 
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""

@@ -1,0 +1,125 @@
+"""INFORMATION_SCHEMA rows are cached between queries: every change of what a role may see shows at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import snowreg
+
+VERSIONS = "SELECT model_name, model_version_name FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS ORDER BY 1, 2"
+INTERNAL = ("SELECT * FROM snowreg_is_models", "SELECT * FROM snowreg_is_versions",
+            "SELECT * FROM snowreg_model_versions('ML')")
+
+
+def run(conn: Any, sql: str) -> list[Any]:
+    return list(conn.cursor().execute(sql).fetchall())
+
+
+def _write_version(root: Path) -> None:
+    """A version directory as snowflake-ml-python writes it: a linear regression over X1, X2."""
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    from snowreg.packaging import package_model
+
+    X = pd.DataFrame({"X1": [0.0, 1.0, 2.0, 3.0], "X2": [1.0, 0.0, 1.0, 0.5]})
+    model = linear_model.LinearRegression().fit(X, 2 * X["X1"] + X["X2"])
+    for rel, data in package_model(model, model_name="M", version_name="V1", sample_input_data=X).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def assert_withdrawn(conn: Any) -> None:
+    """Outside an INFORMATION_SCHEMA query the session's cursor holds no registry rows.
+
+    User SQL cannot name the internal relations (first line of defence); the second is that they are
+    empty on the data instance's cursor between queries, checked on the cursor itself after a statement
+    that does not read INFORMATION_SCHEMA."""
+    for sql in INTERNAL:
+        try:
+            assert run(conn, sql) == [], sql
+        except snowreg.Error:
+            pass  # refused is as good as empty
+    run(conn, "SELECT 1")
+    duck = conn._session.open_duck
+    for name in ("snowreg_is_models", "snowreg_is_versions", "snowreg_is_tag_references"):
+        assert duck.execute(f"SELECT count(*) FROM {name}").fetchall() == [(0,)], name
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """ADMIN (ACCOUNTADMIN, may also use ANALYST) and ALICE (ANALYST) on one registry; ADMIN owns M (V1)."""
+    _write_version(tmp_path / "v")
+    path = tmp_path / "reg"
+    admin = snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path])
+    for sql in ("CREATE SCHEMA IF NOT EXISTS ML.DEV", "CREATE ROLE ANALYST",
+                "GRANT USAGE ON DATABASE ML TO ROLE ANALYST", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE ANALYST",
+                "CREATE USER ALICE DEFAULT_ROLE = ANALYST", "GRANT ROLE ANALYST TO USER ALICE",
+                "GRANT ROLE ANALYST TO USER ADMIN", "USE SCHEMA ML.DEV",
+                f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'",
+                "CREATE MODEL M WITH VERSION V1 FROM @ST"):
+        run(admin, sql)
+    alice = snowreg.connect(database="ML", schema="DEV", user="ALICE", path=path)
+    yield admin, alice
+    alice.close()
+    admin.close()
+
+
+def test_grant_new_version_revoke_and_drop_show_at_once(pair: tuple[Any, Any]) -> None:
+    admin, alice = pair
+    assert run(alice, VERSIONS) == []
+    assert run(admin, VERSIONS) == [("M", "V1")]
+    run(admin, "GRANT USAGE ON MODEL M TO ROLE ANALYST")
+    assert run(alice, VERSIONS) == [("M", "V1")]
+    assert run(alice, VERSIONS) == [("M", "V1")]  # the same rows again, from what the cursor holds
+    run(admin, "ALTER MODEL M ADD VERSION V2 FROM @ST")
+    assert run(alice, VERSIONS) == [("M", "V1"), ("M", "V2")]
+    run(admin, "REVOKE USAGE ON MODEL M FROM ROLE ANALYST")
+    assert run(alice, VERSIONS) == []
+    assert_withdrawn(alice)
+    run(admin, "GRANT USAGE ON MODEL M TO ROLE ANALYST")
+    assert run(alice, VERSIONS) == [("M", "V1"), ("M", "V2")]
+    run(admin, "DROP MODEL M")
+    assert run(alice, VERSIONS) == []
+    assert run(admin, VERSIONS) == []
+
+
+def test_a_role_switch_shows_only_the_new_roles_rows(pair: tuple[Any, Any]) -> None:
+    admin, _ = pair
+    assert run(admin, VERSIONS) == [("M", "V1")]
+    run(admin, "USE ROLE ANALYST")  # no write in between: the cached rows of ACCOUNTADMIN must not serve
+    assert run(admin, VERSIONS) == []
+    assert_withdrawn(admin)
+    run(admin, "USE ROLE ACCOUNTADMIN")
+    assert run(admin, VERSIONS) == [("M", "V1")]
+    assert_withdrawn(admin)
+
+
+def test_rows_withdrawn_inside_a_rolled_back_transaction_stay_withdrawn(pair: tuple[Any, Any]) -> None:
+    admin, _ = pair
+    assert run(admin, VERSIONS) == [("M", "V1")]
+    cur = admin.cursor()
+    cur.execute("BEGIN")
+    cur.execute("SELECT 1").fetchall()  # withdraws the rows inside the transaction ...
+    cur.execute("ROLLBACK")  # ... which DuckDB would undo
+    duck = admin._session.open_duck  # straight after the ROLLBACK, before any other statement
+    assert duck.execute("SELECT count(*) FROM snowreg_is_versions").fetchall() == [(1,)]  # DuckDB undid it
+    assert_withdrawn(admin)  # ... and the next statement withdraws them again
+    run(admin, "USE ROLE ANALYST")
+    assert run(admin, VERSIONS) == []
+
+
+def test_rows_read_inside_a_rolled_back_transaction_are_withdrawn_after_it(pair: tuple[Any, Any]) -> None:
+    admin, _ = pair
+    cur = admin.cursor()
+    cur.execute("BEGIN")
+    assert cur.execute(VERSIONS).fetchall() == [("M", "V1")]
+    cur.execute("ROLLBACK")
+    assert_withdrawn(admin)
+    assert run(admin, VERSIONS) == [("M", "V1")]
+    run(admin, "USE ROLE ANALYST")
+    assert run(admin, VERSIONS) == []
