@@ -11,7 +11,7 @@ import enum
 import sys
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from snowreg import errors
 
@@ -122,7 +122,39 @@ class ResultBatch:
 # ---------------------------------------------------------------------------------------------
 
 
-class CursorSurface:
+class CursorBasics:
+    """PEP 249's housekeeping, the same for the in-process and the remote cursor."""
+
+    _closed: bool
+
+    def fetchone(self) -> Any:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Any]:
+        while (row := self.fetchone()) is not None:
+            yield row
+
+    def setinputsizes(self, sizes: Any) -> None:
+        """PEP 249: accepted and ignored."""
+
+    def setoutputsize(self, size: Any, column: Any = None) -> None:
+        """PEP 249: accepted and ignored."""
+
+    def close(self) -> bool:
+        self._closed = True
+        return True
+
+    def is_closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class CursorSurface(CursorBasics):
     """What snowflake-connector-python cursors offer beyond PEP 249 (mixed into snowreg.dbapi.Cursor)."""
 
     connection: Any

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from snowreg import errors
@@ -371,29 +371,6 @@ class Cursor(CursorSurface):
         if type(self)._row is Cursor._row:
             return rows  # already a fresh list (a slice): no call per row
         return [self._row(r) for r in rows]
-
-    def __iter__(self) -> Iterator[Any]:
-        while (row := self.fetchone()) is not None:
-            yield row
-
-    def setinputsizes(self, sizes: Any) -> None:
-        """PEP 249: accepted and ignored."""
-
-    def setoutputsize(self, size: Any, column: Any = None) -> None:
-        """PEP 249: accepted and ignored."""
-
-    def close(self) -> bool:
-        self._closed = True
-        return True
-
-    def is_closed(self) -> bool:
-        return self._closed
-
-    def __enter__(self) -> Cursor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class DictCursor(Cursor):

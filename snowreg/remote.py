@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from snowreg import errors, wire_values
+from snowreg.connector import CursorBasics
 from snowreg.params import bind
 
 ASYNC_CODE = "333334"
@@ -264,7 +265,7 @@ class RemoteConnection:
         self.close()
 
 
-class RemoteCursor:
+class RemoteCursor(CursorBasics):
     """A PEP 249 cursor whose statements run on the server; the whole result is fetched at execute."""
 
     arraysize = 1
@@ -424,29 +425,6 @@ class RemoteCursor:
 
     def _row(self, row: tuple[Any, ...]) -> Any:
         return row
-
-    def __iter__(self) -> Iterator[Any]:
-        while (row := self.fetchone()) is not None:
-            yield row
-
-    def setinputsizes(self, sizes: Any) -> None:
-        """PEP 249: accepted and ignored."""
-
-    def setoutputsize(self, size: Any, column: Any = None) -> None:
-        """PEP 249: accepted and ignored."""
-
-    def close(self) -> bool:
-        self._closed = True
-        return True
-
-    def is_closed(self) -> bool:
-        return self._closed
-
-    def __enter__(self) -> RemoteCursor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class RemoteDictCursor(RemoteCursor):
