@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -41,26 +40,6 @@ pytestmark = pytest.mark.slow
 # ---------------------------------------------------------------------------------------------
 
 
-def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """`python -m snowreg serve --port 0 ...`; returns the process and its URL from the one line it prints."""
-    proc = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", "0", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline() if proc.stdout else ""))
-    reader.start()
-    reader.join(timeout=60)
-    if not line or not line[0].startswith("snowreg serve: listening on http://"):
-        proc.kill()
-        raise AssertionError(f"no listening line: {line!r} {proc.stderr.read() if proc.stderr else ''}")
-    return proc, line[0].split(" on ", 1)[1].strip()
-
-
-def stop_server(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[int, str, str]:
-    proc.send_signal(sig)
-    out, err = proc.communicate(timeout=30)
-    return proc.returncode, out, err
-
-
 @pytest.fixture(scope="module")
 def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A registry directory holding model CLF (versions V1, V2) and table DB.PUBLIC.FEATURES."""
@@ -82,10 +61,10 @@ def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(registry_dir: Path) -> Iterator[str]:
-    proc, url = start_server("--db", str(registry_dir), "--database", "DB", "--schema", "PUBLIC")
+def server(registry_dir: Path, serve_command: Any) -> Iterator[str]:
+    proc, url = serve_command.start("--db", str(registry_dir), "--database", "DB", "--schema", "PUBLIC")
     yield url
-    code, out, err = stop_server(proc)
+    code, out, err = serve_command.stop(proc)
     assert code == 0, err
     assert out == "" and "Traceback" not in err
 
@@ -121,10 +100,10 @@ def query(url: str, token: str, sql: str, **extra: Any) -> dict[str, Any]:
     return call(url, "/queries/v1/query-request?requestId=1", {"sqlText": sql, **extra}, token, compress=True)[1]
 
 
-def test_serve_prints_one_line_and_stops_on_sigint() -> None:
-    proc, url = start_server()
+def test_serve_prints_one_line_and_stops_on_sigint(serve_command: Any) -> None:
+    proc, url = serve_command.start()
     assert url.startswith("http://127.0.0.1:")
-    code, out, err = stop_server(proc, signal.SIGINT)
+    code, out, err = serve_command.stop(proc, signal.SIGINT)
     assert (code, out) == (0, "")
     assert "Traceback" not in err
 

@@ -18,7 +18,6 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +35,6 @@ HEAVY = ("WITH X AS (SELECT SEQ4() AS I FROM TABLE(GENERATOR(ROWCOUNT => 200000)
          "Y AS (SELECT SEQ4() AS J FROM TABLE(GENERATOR(ROWCOUNT => 200000))) "
          "SELECT COUNT(*) AS N FROM X, Y WHERE MOD(I * J, 7) = 1")
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    served = snowreg.server.start(database="DB", schema="PUBLIC")
-    thread = threading.Thread(target=served.serve_forever, daemon=True)
-    thread.start()
-    yield served.url
-    served.stop()
-    thread.join(timeout=30)
 
 
 def post(url: str, body: Any, token: str | None = None, method: str = "POST") -> dict[str, Any]:

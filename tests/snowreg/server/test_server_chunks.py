@@ -14,10 +14,8 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +33,6 @@ ROWS = 200_000
 BIG = (f"SELECT SEQ4() AS I, 'r' || SEQ4() AS S, SEQ4() / 2 AS H FROM TABLE(GENERATOR(ROWCOUNT => {ROWS})) "
        "ORDER BY I")
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    served = snowreg.server.start(database="DB", schema="PUBLIC")
-    thread = threading.Thread(target=served.serve_forever, daemon=True)
-    thread.start()
-    yield served.url
-    served.stop()
-    thread.join(timeout=30)
 
 
 def post(url: str, body: Any, token: str | None = None) -> dict[str, Any]:

@@ -13,10 +13,7 @@ import gzip
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -78,22 +75,12 @@ def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(registry_dir: Path) -> Iterator[str]:
+def server(registry_dir: Path, serve_command: Any) -> Iterator[str]:
     """`python -m snowreg serve --port 0 --db DIR`; its URL from the one line it prints."""
-    proc = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", "0", "--db", str(registry_dir),
-                             "--database", "DB", "--schema", "PUBLIC"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline() if proc.stdout else ""))
-    reader.start()
-    reader.join(timeout=60)
-    if not line or not line[0].startswith("snowreg serve: listening on http://"):
-        proc.kill()
-        raise AssertionError(f"no listening line: {line!r} {proc.stderr.read() if proc.stderr else ''}")
-    yield line[0].split(" on ", 1)[1].strip()
-    proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0 and "Traceback" not in err, err[-3000:]
+    proc, url = serve_command.start("--db", str(registry_dir), "--database", "DB", "--schema", "PUBLIC")
+    yield url
+    code, _, err = serve_command.stop(proc)
+    assert code == 0 and "Traceback" not in err, err[-3000:]
 
 
 def post(url: str, path: str, body: dict[str, Any], token: str | None = None) -> dict[str, Any]:

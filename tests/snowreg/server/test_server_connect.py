@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,20 +28,6 @@ TYPES_SQL = ("SELECT 7 AS N, 1.5::NUMBER(5,2) AS D, 2.5::FLOAT AS F, 'it''s' AS 
              "'2024-01-02 03:04:05.5'::TIMESTAMP_NTZ AS NTZ, '1969-12-31 23:59:58.5'::TIMESTAMP_NTZ AS OLD, "
              "'2024-01-02 03:04:05.5'::TIMESTAMP_LTZ AS LTZ, '2024-01-02 03:04:05 +02:00'::TIMESTAMP_TZ AS TZ, "
              "'abcd'::BINARY AS BIN, PARSE_JSON('{\"k\": [1, 2]}') AS V, 12345678901234567890123 AS BIG")
-
-
-def start_server(*args: str) -> tuple[subprocess.Popen[str], str]:
-    """`python -m snowreg serve --port 0 ...`; the process and the URL of the one line it prints."""
-    proc = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", "0", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line: list[str] = []
-    reader = threading.Thread(target=lambda: line.append(proc.stdout.readline() if proc.stdout else ""))
-    reader.start()
-    reader.join(timeout=60)
-    if not line or not line[0].startswith("snowreg serve: listening on http://"):
-        proc.kill()
-        raise AssertionError(f"no listening line: {line!r}")
-    return proc, line[0].split(" on ", 1)[1].strip()
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +51,11 @@ def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(registry_dir: Path) -> Iterator[str]:
-    proc, url = start_server("--db", str(registry_dir), "--database", "DB", "--schema", "PUBLIC")
+def server(registry_dir: Path, serve_command: Any) -> Iterator[str]:
+    proc, url = serve_command.start("--db", str(registry_dir), "--database", "DB", "--schema", "PUBLIC")
     yield url
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0 and "Traceback" not in err, err
+    code, _, err = serve_command.stop(proc)
+    assert code == 0 and "Traceback" not in err, err
 
 
 @pytest.fixture

@@ -1,0 +1,58 @@
+"""What the server tests share: `snowreg serve` started as a user starts it, and a server in this process."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import snowreg.server
+
+ROOT = Path(__file__).resolve().parents[3]  # tests/snowreg/server/ -> the checkout
+
+
+class ServeCommand:
+    """`python -m snowreg serve --port 0 ...` as a subprocess, and its clean stop."""
+
+    @staticmethod
+    def start(*args: str) -> tuple[subprocess.Popen[str], str]:
+        """The process and the URL of the one line it prints when ready."""
+        proc = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", "0", *args], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(proc.stdout.readline() if proc.stdout else ""))
+        reader.start()
+        reader.join(timeout=60)
+        if not line or not line[0].startswith("snowreg serve: listening on http://"):
+            proc.kill()
+            raise AssertionError(f"no listening line: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+        return proc, line[0].split(" on ", 1)[1].strip()
+
+    @staticmethod
+    def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM) -> tuple[int, str, str]:
+        """Send `sig` and wait: the exit code, stdout and stderr."""
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=30)
+        return proc.returncode, out, err
+
+
+@pytest.fixture(scope="session")
+def serve_command() -> ServeCommand:
+    return ServeCommand()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A server in this process on a fresh in-memory registry (files that need a registry on disk and
+    the command itself override this fixture)."""
+    served = snowreg.server.start(database="DB", schema="PUBLIC")
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    yield served.url
+    served.stop()
+    thread.join(timeout=30)
