@@ -268,7 +268,7 @@ def spy_on_duckdb(conn: Any) -> bool:
         session = conn.session
         session.duck  # noqa: B018 - creates the session's DuckDB cursor
         session._cursor = DuckSpy(session._cursor)
-        session.catalog.db = DuckSpy(session.catalog.db)
+        session.catalog.store.db = DuckSpy(session.catalog.store.db)
         conn.cursor().execute("SELECT 1").fetchall()
     except Exception:  # noqa: BLE001 - the profile still runs, with DuckDB inside its callers
         return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import threading
@@ -15,16 +14,18 @@ from typing import Any, ClassVar
 import duckdb
 
 from snowreg.catalog import information
-from snowreg.catalog.models import ModelRow, VersionContent, VersionIndex, VersionRow
-from snowreg.catalog.objects import StageRow, TagRow
-from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
+from snowreg.catalog.databases import DatabaseRow, DatabasesPart, SchemaRow
+from snowreg.catalog.files import FilesPart
+from snowreg.catalog.grants import GrantsPart, ObjectKey
+from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
+from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
 from snowreg.catalog.sandbox import FunctionCatalog
-from snowreg.catalog.store import DatabaseRow, SchemaRow, now, quote
+from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
-    "Catalog", "DatabaseRow", "FunctionCatalog", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
-    "VersionRow", "WarehouseRow", "quote",
+    "Catalog", "DatabaseRow", "FunctionCatalog", "ModelRow", "SchemaRow", "StageRow", "Store", "TagRow",
+    "VersionContent", "VersionIndex", "VersionRow", "WarehouseRow", "quote",
 ]
 
 
@@ -44,13 +45,32 @@ def _ml_version() -> str:
         return ""
 
 
-class Catalog(WarehousesPart):
-    """A registry: in memory, or persistent under a directory. Writes that span families (a database
-    or schema with its models, stages, tags and grants) are here, each in one transaction."""
+class Catalog:
+    """A registry, in memory or persistent under a directory: a façade over its families.
+
+    `store` holds the DuckDB instances, transactions, cached reads and generations; each family is a
+    part over that one store: `databases` (databases, schemas, their tables as DuckDB holds them),
+    `files` (stage and version files over blobs), `models` (models, versions, functions), `objects`
+    (stages, tags), `grants` (roles, users, grants, future grants, ownership), `warehouses`. A part
+    writes only its own family's rows. Writes that span families (a database or schema with what is
+    in it, a model, stage, tag or warehouse with its grants) are the methods here, each in one
+    transaction.
+    """
 
     _views_sql: str | None = None
     _shared: ClassVar[dict[Path, list[Any]]] = {}  # directory → [catalog, number of users]
     _shared_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, path: str | os.PathLike[str] | None = None,
+                 stage_roots: Iterable[str | os.PathLike[str]] = (), functions: FunctionCatalog | None = None
+                 ) -> None:
+        self.store = store = Store(path, stage_roots, functions)
+        self.databases = DatabasesPart(store)
+        self.files = FilesPart(store)
+        self.models = ModelsPart(store, self.files)
+        self.objects = ObjectsPart(store, self.files)
+        self.grants = GrantsPart(store)
+        self.warehouses = WarehousesPart(store)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
@@ -72,106 +92,184 @@ class Catalog(WarehousesPart):
             entry[1] += 1
             catalog: Catalog = entry[0]
         for root in stage_roots:
-            catalog.allow_stage_root(root)
+            catalog.store.allow_stage_root(root)
         return catalog
 
     def release(self) -> None:
         """One user of `open()` is done: close when it was the last (or when the catalog is private)."""
         with Catalog._shared_lock:
-            key = self.path.resolve() if self.path is not None else None
+            key = self.store.path.resolve() if self.store.path is not None else None
             entry = Catalog._shared.get(key) if key is not None else None
             if entry is not None and entry[0] is self:
                 entry[1] -= 1
                 if entry[1] > 0:
                     return
                 del Catalog._shared[key]  # type: ignore[arg-type]
-        self.close()
+        self.store.close()
 
     def install_session(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Create the per-session macros behind INFORMATION_SCHEMA names on a new DuckDB cursor."""
         if Catalog._views_sql is None:
             Catalog._views_sql = resources.files("snowreg.catalog").joinpath("views.sql").read_text()
-        information.withdraw(self, cursor)
+        information.withdraw(self.store, cursor)
         cursor.execute(Catalog._views_sql.replace("{ml_version}", _ml_version()))
 
     def withdraw_information(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Take back what `expose_information` handed a session cursor (empty relations in its place)."""
-        information.withdraw(self, cursor)
+        information.withdraw(self.store, cursor)
 
     def expose_information(self, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None,
                            registered: dict[str, Any]) -> None:
         """Give a session cursor, for its next query, the INFORMATION_SCHEMA rows of the `visible` models
         (`registered`: what the cursor holds already, updated)."""
-        information.expose(self, cursor, visible, registered)
+        information.expose(self.store, cursor, visible, registered)
+
+
+    def close(self) -> None:
+        self.store.close()
 
     # -- databases and schemas: writes across the families (rows, models, stages, tags, grants) --
 
     def create_database(self, name: str, owner: str | None, comment: str | None = None) -> None:
         """Create a database with its PUBLIC schema; the caller checked it does not exist."""
-        file = None
-        if self.path is not None:
-            file = hashlib.sha1(name.encode()).hexdigest()[:16] + ".duckdb"
-            self._remove_database_file(file)  # a dropped database of that name left nothing to inherit
-        with self.lock:
-            self._attach(name, file)
+        store = self.store
+        with store.lock:
+            file = self.databases.attach_new(name)
             try:
-                self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
-                pristine = self.pristine
+                pristine = store.pristine
                 if pristine is not None:  # nothing else to forget or write: record it
                     pristine.add_database(name, now(), owner, comment)
                     pristine.add_schema(name, "PUBLIC", now(), owner, None, False)
-                    self._committed(None)
+                    store.pristine_written()
                 else:
-                    with self.transaction() as tx:
-                        self._forget_container(tx, name, None)  # stale grants of an earlier database of that name
-                        tx.execute(INSERT_DATABASE, [name, now(), owner, comment, file])
-                        tx.execute(INSERT_SCHEMA, [name, "PUBLIC", now(), owner, None, False])
+                    with store.transaction() as tx:
+                        self.grants.forget_container(tx, name, None)  # stale grants of an earlier database of that name
+                        self.databases.insert_database(tx, name, owner, comment, file)
             except BaseException:
-                self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+                self.databases.detach(name)
                 raise
-            self._access_changed()
+            store.access_changed()
 
     def drop_database(self, name: str) -> None:
-        with self.lock:
-            row = self.db.execute("SELECT file FROM snowreg.databases WHERE name = ?", [name]).fetchone()
-            with self.transaction() as tx:
-                model_ids = [r[0] for r in tx.execute(
-                    "SELECT id FROM snowreg.models WHERE database_name = ?", [name]).fetchall()]
-                for model_id in model_ids:
-                    self._delete_model_rows(tx, model_id)
-                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ?", [name])
-                tx.execute("DELETE FROM snowreg.databases WHERE name = ?", [name])
-                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ?", [name])
-                tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [name])
-                self._forget_container(tx, name, None)  # its grants go in the same transaction
-            self.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
-            if row is not None and row[0] is not None:
-                self._remove_database_file(row[0])
+        """Drop a database with its schemas, models, stages, tags and the grants on all of them."""
+        store = self.store
+        with store.lock:
+            file = self.databases.database_file(name)
+            with store.transaction() as tx:
+                for model_id in self.models.model_ids_in(tx, name):
+                    self._drop_model_rows(tx, model_id)
+                self.databases.delete_database_rows(tx, name)
+                self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, name))
+                self.objects.delete_tags_in(tx, name)
+                self.grants.forget_container(tx, name, None)
+            self.databases.detach(name)
+            if file is not None:
+                store.remove_database_file(file)
 
     def create_schema(self, database: str, name: str, owner: str | None, comment: str | None = None,
                       managed_access: bool = False) -> None:
-        with self.lock:
-            self.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
-            pristine = self.pristine
+        store = self.store
+        with store.lock:
+            self.databases.create_schema_in_data(database, name)
+            pristine = store.pristine
             if pristine is not None:  # no grants or future grants to forget yet: record it
                 pristine.add_schema(database, name, now(), owner, comment, managed_access)
-                self._committed(None)
+                store.pristine_written()
             else:
-                with self.transaction() as tx:
-                    self._forget_container(tx, database, name)  # stale grants of an earlier schema of that name
-                    tx.execute(INSERT_SCHEMA, [database, name, now(), owner, comment, managed_access])
-            self._access_changed()
+                with store.transaction() as tx:
+                    self.grants.forget_container(tx, database, name)  # stale grants of an earlier schema of that name
+                    self.databases.insert_schema(tx, database, name, owner, comment, managed_access)
+            store.access_changed()
 
     def drop_schema(self, database: str, name: str) -> None:
-        with self.lock:
-            with self.transaction() as tx:
-                model_ids = [r[0] for r in tx.execute(
-                    "SELECT id FROM snowreg.models WHERE database_name = ? AND schema_name = ?",
-                    [database, name]).fetchall()]
-                for model_id in model_ids:
-                    self._delete_model_rows(tx, model_id)
-                tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
-                tx.execute("DELETE FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
-                           [database, name])
-                self._forget_container(tx, database, name)  # its grants go in the same transaction
-            self.data.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")
+        """Drop a schema with its models, stages and the grants on all of them."""
+        store = self.store
+        with store.lock:
+            with store.transaction() as tx:
+                for model_id in self.models.model_ids_in(tx, database, name):
+                    self._drop_model_rows(tx, model_id)
+                self.databases.delete_schema_row(tx, database, name)
+                self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, database, name))
+                self.grants.forget_container(tx, database, name)
+            self.databases.drop_schema_in_data(database, name)
+
+    # -- objects with their grants ---------------------------------------------------------------
+
+    def create_model(self, database: str, schema: str, name: str, owner: str | None,
+                     version_name: str, content: VersionContent) -> int:
+        """A model with its first version, granted what its schema's future grants say."""
+        with self.store.transaction() as tx:
+            model_id = self.models.insert_model(database, schema, name, owner, version_name, content)
+            self._apply_model_future_grants(tx, model_id, database, schema, owner)
+            return model_id
+
+    def create_live_model(self, database: str, schema: str, name: str, owner: str | None, version_name: str
+                          ) -> int:
+        """A model whose one version is live, granted what its schema's future grants say."""
+        with self.store.transaction() as tx:
+            model_id = self.models.insert_live_model(database, schema, name, owner, version_name)
+            self._apply_model_future_grants(tx, model_id, database, schema, owner)
+            return model_id
+
+    def _apply_model_future_grants(self, tx: duckdb.DuckDBPyConnection, model_id: int, database: str,
+                                   schema: str, owner: str | None) -> None:
+        new_owner = self.grants.apply_future_grants(tx, ObjectKey("MODEL", id=model_id), database, schema,
+                                                    owner or "")
+        if new_owner != (owner or ""):
+            self.models.assign_owner(tx, model_id, new_owner)
+
+    def drop_model(self, model_id: int) -> None:
+        """A model with its versions, files, tag values and grants."""
+        with self.store.transaction() as tx:
+            self._drop_model_rows(tx, model_id)
+
+    def _drop_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
+        self.models.delete_model_rows(tx, model_id)
+        self.objects.forget_model_tags(tx, model_id)
+        self.grants.forget_object(tx, ObjectKey("MODEL", id=model_id))
+
+    def create_stage(self, database: str, schema: str, name: str, owner: str | None, url: str | None,
+                     temporary: bool, session_id: int | None, comment: str | None = None) -> int:
+        """A stage, granted what its schema's future grants say."""
+        with self.store.transaction() as tx:
+            stage_id = self.objects.insert_stage(tx, database, schema, name, owner, url, temporary, session_id,
+                                                 comment)
+            self.grants.apply_future_grants(tx, ObjectKey("STAGE", id=stage_id), database, schema, owner or "")
+            return stage_id
+
+    def drop_stage(self, stage_id: int) -> None:
+        """A stage with its files and grants."""
+        with self.store.transaction() as tx:
+            self.objects.delete_stage_rows(tx, [stage_id])
+            self.grants.forget_object(tx, ObjectKey("STAGE", id=stage_id))
+
+    def drop_session_stages(self, session_id: int) -> None:
+        """Temporary stages end with the connection that created them (with their files and grants)."""
+        if self.store.pristine is not None:
+            return  # a registry without its tables has no stages
+        with self.store.transaction() as tx:
+            ids = self.objects.session_stage_ids(tx, session_id)
+            self.objects.delete_stage_rows(tx, ids)
+            if ids:
+                self.grants.forget_dropped_stages(tx)
+
+    def drop_tag(self, database: str, schema: str, name: str) -> None:
+        """A tag with its values on models and its grants."""
+        with self.store.transaction() as tx:
+            self.objects.delete_tag_rows(tx, database, schema, name)
+            self.grants.forget_object(tx, ObjectKey("TAG", database, schema, name))
+
+    def create_warehouse(self, name: str, owner: str, state: str, properties: dict[str, str],
+                         replace: bool = False) -> None:
+        """A warehouse; CREATE OR REPLACE drops the old one's grants with it."""
+        with self.store.transaction() as tx:
+            if replace:
+                self.warehouses.delete_warehouse_row(tx, name)
+                self.grants.forget_object(tx, ObjectKey("WAREHOUSE", name=name))
+            self.warehouses.insert_warehouse(tx, name, owner, state, properties)
+
+    def drop_warehouse(self, name: str) -> None:
+        """A warehouse with its grants."""
+        with self.store.transaction() as tx:
+            self.warehouses.delete_warehouse_row(tx, name)
+            self.grants.forget_object(tx, ObjectKey("WAREHOUSE", name=name))

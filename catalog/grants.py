@@ -14,10 +14,7 @@ from typing import Any, Literal
 import duckdb
 import orjson
 
-from snowreg.catalog.models import VersionContent
-from snowreg.catalog.names import physical
-from snowreg.catalog.objects import ObjectsPart
-from snowreg.catalog.store import now
+from snowreg.catalog.store import Store, now
 
 SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLIC")
 # Objects that carry their owner in an `owner` column of their own table.
@@ -159,40 +156,36 @@ class RoleGraph:
         return None
 
 
-class GrantsPart(ObjectsPart):
-    """Governance rows. `access_generation` moves on every write that can change who may do what."""
+class GrantsPart:
+    """Governance rows: roles, users, grants, future grants and ownership. Every write here moves the
+    store's `access_generation` (who may do what)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.access_generation = 0
-        self.access_cache: dict[Any, Any] = {}
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self._graph: tuple[int, RoleGraph] | None = None
-        super().__init__(*args, **kwargs)
-
-    def _access_changed(self) -> None:
-        self.access_generation += 1
 
     # -- roles -------------------------------------------------------------------------------
 
     def get_role(self, name: str) -> RoleRow | None:
-        pristine = self.pristine
+        pristine = self.store.pristine
         if pristine is not None:
             found = pristine.role(name)
             return RoleRow(*found) if found else None
-        row = self.query_one("SELECT name, created_on, owner, comment FROM snowreg.roles WHERE name = ?", [name])
+        row = self.store.query_one("SELECT name, created_on, owner, comment FROM snowreg.roles WHERE name = ?", [name])
         return RoleRow(*row) if row else None
 
     def list_roles(self) -> list[RoleRow]:
-        return [RoleRow(*r) for r in self.query("SELECT name, created_on, owner, comment FROM snowreg.roles "
+        return [RoleRow(*r) for r in self.store.query("SELECT name, created_on, owner, comment FROM snowreg.roles "
                                                  "ORDER BY name")]
 
     def create_role(self, name: str, owner: str, comment: str | None = None) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute("INSERT INTO snowreg.roles VALUES (?, ?, ?, ?)", [name, now(), owner, comment])
-            self._access_changed()
+            self.store.access_changed()
 
     def drop_role(self, name: str, heir: str) -> None:
         """Drop a role; what it owned passes to `heir` (the dropping role), as Snowflake does."""
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             for table in OWNER_TABLES.values():
                 tx.execute(f"UPDATE snowreg.{table} SET owner = ? WHERE owner = ?", [heir, name])
             tx.execute("UPDATE snowreg.grants SET grantee = ? WHERE privilege = 'OWNERSHIP' AND grantee = ?",
@@ -204,21 +197,21 @@ class GrantsPart(ObjectsPart):
                        [name, name])
             tx.execute("UPDATE snowreg.users SET default_role = NULL WHERE default_role = ?", [name])
             tx.execute("DELETE FROM snowreg.roles WHERE name = ?", [name])
-            self._access_changed()
+            self.store.access_changed()
 
     # -- users -------------------------------------------------------------------------------
 
     def get_user(self, name: str) -> UserRow | None:
-        pristine = self.pristine
+        pristine = self.store.pristine
         if pristine is not None:
             found = pristine.user(name)
             return UserRow(*found) if found else None
-        row = self.query_one("SELECT name, created_on, owner, comment, default_role, properties FROM snowreg.users "
+        row = self.store.query_one("SELECT name, created_on, owner, comment, default_role, properties FROM snowreg.users "
                              "WHERE name = ?", [name])
         return UserRow(*row) if row else None
 
     def list_users(self) -> list[UserRow]:
-        rows = self.query("SELECT name, created_on, owner, comment, default_role, properties FROM snowreg.users "
+        rows = self.store.query("SELECT name, created_on, owner, comment, default_role, properties FROM snowreg.users "
                           "ORDER BY name")
         return [UserRow(*r) for r in rows]
 
@@ -227,10 +220,10 @@ class GrantsPart(ObjectsPart):
         props = dict(properties or {})
         if "PASSWORD" in props:  # stored only as a salted hash: SHOW USERS says has_password, nothing more
             props["PASSWORD"] = _password_hash(props["PASSWORD"], secrets.token_hex(16))
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute("INSERT INTO snowreg.users VALUES (?, ?, ?, ?, ?, ?)",
                        [name, now(), owner, comment, default_role, orjson.dumps(props).decode()])
-            self._access_changed()
+            self.store.access_changed()
 
     def password_matches(self, name: str, password: str) -> bool | None:
         """Whether `password` is the user's; None when the user has no password (or does not exist)."""
@@ -244,20 +237,20 @@ class GrantsPart(ObjectsPart):
         return hmac.compare_digest(stored, _password_hash(password, salt))
 
     def drop_user(self, name: str) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute("DELETE FROM snowreg.role_grants WHERE grantee_kind = 'USER' AND grantee = ?", [name])
             tx.execute("DELETE FROM snowreg.users WHERE name = ?", [name])
-            self._access_changed()
+            self.store.access_changed()
 
     # -- role grants -------------------------------------------------------------------------
 
     def role_graph(self) -> RoleGraph:
         """The role hierarchy, read once per access generation."""
-        if self._graph is not None and self._graph[0] == self.access_generation:
+        if self._graph is not None and self._graph[0] == self.store.access_generation:
             return self._graph[1]
-        generation = self.access_generation
-        pristine = self.pristine
-        edges = tuple(RoleEdge(*r) for r in (pristine.role_edges() if pristine is not None else self.query(
+        generation = self.store.access_generation
+        pristine = self.store.pristine
+        edges = tuple(RoleEdge(*r) for r in (pristine.role_edges() if pristine is not None else self.store.query(
             "SELECT role, grantee_kind, grantee, granted_by, created_on FROM snowreg.role_grants "
             "ORDER BY created_on, role, grantee")))
         graph = RoleGraph(edges)
@@ -265,55 +258,55 @@ class GrantsPart(ObjectsPart):
         return graph
 
     def grant_role(self, role: str, grantee_kind: str, grantee: str, granted_by: str) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute("INSERT OR IGNORE INTO snowreg.role_grants VALUES (?, ?, ?, ?, ?)",
                        [role, grantee_kind, grantee, granted_by, now()])
-            self._access_changed()
+            self.store.access_changed()
 
     def revoke_role(self, role: str, grantee_kind: str, grantee: str) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute("DELETE FROM snowreg.role_grants WHERE role = ? AND grantee_kind = ? AND grantee = ?",
                        [role, grantee_kind, grantee])
-            self._access_changed()
+            self.store.access_changed()
 
     # -- privilege grants --------------------------------------------------------------------
 
     def grants_to(self, roles: Iterable[str]) -> list[GrantRow]:
-        pristine = self.pristine
+        pristine = self.store.pristine
         if pristine is not None:
             return [GrantRow(*r) for r in pristine.grants_to(roles)]
-        rows = self.query(f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE list_contains(?, grantee)", [list(roles)])
+        rows = self.store.query(f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE list_contains(?, grantee)", [list(roles)])
         return [GrantRow(*r) for r in rows]
 
     def grants_on(self, key: ObjectKey) -> list[GrantRow]:
-        rows = self.query(f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE {KEY_WHERE} ORDER BY created_on, "
+        rows = self.store.query(f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE {KEY_WHERE} ORDER BY created_on, "
                           "privilege, grantee", key.params())
         return [GrantRow(*r) for r in rows]
 
     def add_grant(self, key: ObjectKey, privilege: str, grantee: str, grant_option: bool, granted_by: str) -> None:
         """Grant a privilege; granting it again only ever adds the grant option."""
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute(
                 f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO UPDATE SET grant_option = grant_option OR excluded.grant_option",
                 [*key.params(), privilege, grantee, grant_option, granted_by, now()])
-            self._access_changed()
+            self.store.access_changed()
 
     def remove_grant(self, key: ObjectKey, privilege: str, grantee: str, only_grant_option: bool = False) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             if only_grant_option:
                 tx.execute(f"UPDATE snowreg.grants SET grant_option = false WHERE {KEY_WHERE} AND privilege = ? "
                            "AND grantee = ?", [*key.params(), privilege, grantee])
             else:
                 tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE} AND privilege = ? AND grantee = ?",
                            [*key.params(), privilege, grantee])
-            self._access_changed()
+            self.store.access_changed()
 
     def owned_by(self, roles: Iterable[str]) -> list[tuple[ObjectKey, str]]:
         """(object, owner) of the databases and schemas owned by any of the roles (models, stages and tags
         carry their owner in their rows; tables have OWNERSHIP grants)."""
-        pristine = self.pristine
-        rows = pristine.owned_by(roles) if pristine is not None else self.query(
+        pristine = self.store.pristine
+        rows = pristine.owned_by(roles) if pristine is not None else self.store.query(
             "SELECT 'DATABASE', name, '', owner FROM snowreg.databases WHERE list_contains($1, owner) "
             "UNION ALL SELECT 'SCHEMA', database_name, name, owner FROM snowreg.schemas "
             "WHERE list_contains($1, owner)", [list(roles)])
@@ -323,23 +316,24 @@ class GrantsPart(ObjectsPart):
     def owner_of(self, key: ObjectKey) -> str | None:
         """The owning role of an object (None: the object does not exist)."""
         if key.kind in ("TABLE", "VIEW"):
-            row = self.query_one("SELECT grantee FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND "
+            row = self.store.query_one("SELECT grantee FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND "
                                  "database_name = ? AND schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'",
                                  [key.database, key.schema, key.name])
             if row is not None:
                 return str(row[0])
-            schema = self.get_schema(key.database, key.schema)  # tables made before governance: schema's owner
-            return schema.owner if schema is not None else None
+            schema = self.store.query_one(  # tables made before governance: their schema's owner
+                "SELECT owner FROM snowreg.schemas WHERE database_name = ? AND name = ?", [key.database, key.schema])
+            return None if schema is None else schema[0]
         table = OWNER_TABLES.get(key.kind)
         if table is None:
             return None
         where, params = _owner_where(key)
-        row = self.query_one(f"SELECT owner FROM snowreg.{table} WHERE {where}", params)
+        row = self.store.query_one(f"SELECT owner FROM snowreg.{table} WHERE {where}", params)
         return None if row is None else str(row[0] or "")
 
     def set_owner(self, key: ObjectKey, role: str, current_grants: Literal["REVOKE", "COPY"] | None) -> None:
         """Transfer ownership; REVOKE drops the grants on the object, COPY re-records them as the new owner's."""
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             if key.kind in ("TABLE", "VIEW"):
                 tx.execute("DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? "
                            "AND schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'",
@@ -354,61 +348,46 @@ class GrantsPart(ObjectsPart):
             elif current_grants == "COPY":
                 tx.execute(f"UPDATE snowreg.grants SET granted_by = ? WHERE {KEY_WHERE} AND privilege <> 'OWNERSHIP'",
                            [role, *key.params()])
-            self._access_changed()
+            self.store.access_changed()
 
     def record_table_owner(self, database: str, schema: str, name: str, kind: str, owner: str) -> None:
         """A table or view created by plain SQL: its creator owns it (and the future grants of its schema apply)."""
         key = ObjectKey(kind, database, schema, name)
-        with self.transaction() as tx:
-            self._forget_object(tx, ObjectKey("TABLE", database, schema, name))
-            self._forget_object(tx, ObjectKey("VIEW", database, schema, name))
-            owner = self._apply_future_grants(tx, key, database, schema, owner)
+        with self.store.transaction() as tx:
+            self.forget_object(tx, ObjectKey("TABLE", database, schema, name))
+            self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
+            owner = self.apply_future_grants(tx, key, database, schema, owner)
             tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, true, ?, ?)",
                        [*key.params(), owner, owner, now()])
 
     def forget_table(self, database: str, schema: str, name: str) -> None:
-        with self.transaction() as tx:
-            self._forget_object(tx, ObjectKey("TABLE", database, schema, name))
-            self._forget_object(tx, ObjectKey("VIEW", database, schema, name))
+        with self.store.transaction() as tx:
+            self.forget_object(tx, ObjectKey("TABLE", database, schema, name))
+            self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
 
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: the table keeps its owner and grants under its new name."""
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute("UPDATE snowreg.grants SET name = ? WHERE object_kind IN ('TABLE', 'VIEW') "
                        "AND database_name = ? AND schema_name = ? AND name = ?", [new, database, schema, old])
-            self._access_changed()
-
-    def relation_kind(self, database: str, schema: str, name: str) -> str | None:
-        """TABLE or VIEW when a user table or view of that name exists in DuckDB, else None.
-
-        Cached until the next registry write or `relations_changed()` (plain DDL calls it).
-        """
-        return self.cached(("relation", database, schema, name),
-                           lambda: self._relation_kind(database, schema, name))
-
-    def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
-        rows = self.data_query(
-            "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
-            "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
-            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
-        return str(rows[0][0]) if rows else None
+            self.store.access_changed()
 
     # -- future grants -----------------------------------------------------------------------
 
     def future_grants(self, container_kind: str, database: str, schema: str = "") -> list[FutureGrantRow]:
-        rows = self.query(f"SELECT {FUTURE_COLS} FROM snowreg.future_grants WHERE container_kind = ? AND "
+        rows = self.store.query(f"SELECT {FUTURE_COLS} FROM snowreg.future_grants WHERE container_kind = ? AND "
                           "database_name = ? AND schema_name = ? ORDER BY created_on, privilege, grantee",
                           [container_kind, database, schema])
         return [FutureGrantRow(*r) for r in rows]
 
     def future_grants_to(self, role: str) -> list[FutureGrantRow]:
-        rows = self.query(f"SELECT {FUTURE_COLS} FROM snowreg.future_grants WHERE grantee = ? "
+        rows = self.store.query(f"SELECT {FUTURE_COLS} FROM snowreg.future_grants WHERE grantee = ? "
                           "ORDER BY created_on, privilege", [role])
         return [FutureGrantRow(*r) for r in rows]
 
     def add_future_grant(self, container_kind: str, database: str, schema: str, object_kind: str, privilege: str,
                          grantee: str, grant_option: bool) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             if privilege == "OWNERSHIP":  # one future owner per container and kind
                 tx.execute("DELETE FROM snowreg.future_grants WHERE container_kind = ? AND database_name = ? AND "
                            "schema_name = ? AND object_kind = ? AND privilege = 'OWNERSHIP'",
@@ -416,21 +395,21 @@ class GrantsPart(ObjectsPart):
             tx.execute(f"INSERT INTO snowreg.future_grants ({FUTURE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT DO UPDATE SET grant_option = grant_option OR excluded.grant_option",
                        [container_kind, database, schema, object_kind, privilege, grantee, grant_option, now()])
-            self._access_changed()
+            self.store.access_changed()
 
     def remove_future_grant(self, container_kind: str, database: str, schema: str, object_kind: str,
                             privilege: str, grantee: str, only_grant_option: bool = False) -> None:
         where = ("container_kind = ? AND database_name = ? AND schema_name = ? AND object_kind = ? AND privilege = ? "
                  "AND grantee = ?")
         params = [container_kind, database, schema, object_kind, privilege, grantee]
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             if only_grant_option:
                 tx.execute(f"UPDATE snowreg.future_grants SET grant_option = false WHERE {where}", params)
             else:
                 tx.execute(f"DELETE FROM snowreg.future_grants WHERE {where}", params)
-            self._access_changed()
+            self.store.access_changed()
 
-    def _apply_future_grants(self, tx: duckdb.DuckDBPyConnection, key: ObjectKey, database: str, schema: str,
+    def apply_future_grants(self, tx: duckdb.DuckDBPyConnection, key: ObjectKey, database: str, schema: str,
                              owner: str) -> str:
         """Grant a new object what its schema's (else its database's) future grants say; returns its owner."""
         rows = [FutureGrantRow(*r) for r in tx.execute(
@@ -447,16 +426,17 @@ class GrantsPart(ObjectsPart):
                 tx.execute(f"INSERT OR IGNORE INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            [*key.params(), r.privilege, r.grantee, r.grant_option, owner, now()])
         if rows:
-            self._access_changed()
+            self.store.access_changed()
         return owner
 
-    # -- hooks: objects appear and disappear -------------------------------------------------
+    # -- objects of other families appear and disappear (Catalog's writes call these) ----------
 
-    def _forget_object(self, tx: duckdb.DuckDBPyConnection, key: ObjectKey) -> None:
+    def forget_object(self, tx: duckdb.DuckDBPyConnection, key: ObjectKey) -> None:
+        """Inside a transaction: the grants on an object that goes."""
         tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE}", key.params())
-        self._access_changed()
+        self.store.access_changed()
 
-    def _forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
+    def forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
         """Grants on a dropped database or schema and on everything in it (by name) go with it."""
         if schema is None:
             tx.execute("DELETE FROM snowreg.grants WHERE database_name = ? AND object_kind <> 'ACCOUNT'", [database])
@@ -465,83 +445,24 @@ class GrantsPart(ObjectsPart):
             tx.execute("DELETE FROM snowreg.grants WHERE database_name = ? AND schema_name = ?", [database, schema])
             tx.execute("DELETE FROM snowreg.future_grants WHERE database_name = ? AND schema_name = ?",
                        [database, schema])
+        self.forget_dropped_stages(tx)
+
+    def forget_dropped_stages(self, tx: duckdb.DuckDBPyConnection) -> None:
+        """Inside a transaction: the grants on stages that are gone."""
         tx.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
                    "(SELECT id FROM snowreg.stages)")
-        self._access_changed()
-
-    def create_model(self, database: str, schema: str, name: str, owner: str | None,
-                     version_name: str, content: VersionContent) -> int:
-        with self.transaction() as tx:
-            model_id = super().create_model(database, schema, name, owner, version_name, content)
-            new_owner = self._apply_future_grants(tx, ObjectKey("MODEL", id=model_id), database, schema,
-                                                  owner or "")
-            if new_owner != (owner or ""):
-                tx.execute("UPDATE snowreg.models SET owner = ? WHERE id = ?", [new_owner, model_id])
-            return model_id
-
-    def create_live_model(self, database: str, schema: str, name: str, owner: str | None, version_name: str
-                          ) -> int:
-        with self.transaction() as tx:
-            model_id = super().create_live_model(database, schema, name, owner, version_name)
-            new_owner = self._apply_future_grants(tx, ObjectKey("MODEL", id=model_id), database, schema,
-                                                  owner or "")
-            if new_owner != (owner or ""):
-                tx.execute("UPDATE snowreg.models SET owner = ? WHERE id = ?", [new_owner, model_id])
-            return model_id
-
-    def _after_model_dropped(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
-        super()._after_model_dropped(tx, model_id)
-        self._forget_object(tx, ObjectKey("MODEL", id=model_id))
-
-    def update_model(self, model_id: int, **values: Any) -> None:
-        super().update_model(model_id, **values)
-        if "owner" in values:
-            self._access_changed()
-
-    def schema_managed_access(self, database: str, schema: str) -> bool:
-        pristine = self.pristine
-        if pristine is not None:
-            found = pristine.schemas.get((database, schema))
-            return bool(found and found[5])
-        row = self.query_one("SELECT managed_access FROM snowreg.schemas WHERE database_name = ? AND name = ?",
-                             [database, schema])
-        return bool(row and row[0])
-
-    def create_stage(self, database: str, schema: str, name: str, owner: str | None, url: str | None,
-                     temporary: bool, session_id: int | None, comment: str | None = None) -> int:
-        with self.transaction() as tx:
-            stage_id = super().create_stage(database, schema, name, owner, url, temporary, session_id, comment)
-            self._apply_future_grants(tx, ObjectKey("STAGE", id=stage_id), database, schema, owner or "")
-            return stage_id
-
-    def drop_stage(self, stage_id: int) -> None:
-        with self.transaction() as tx:
-            super().drop_stage(stage_id)
-            self._forget_object(tx, ObjectKey("STAGE", id=stage_id))
-
-    def drop_session_stages(self, session_id: int) -> None:
-        if self.pristine is not None:
-            return  # a registry without its tables has no stages
-        with self.transaction() as tx:
-            super().drop_session_stages(session_id)
-            tx.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
-                       "(SELECT id FROM snowreg.stages)")
-
-    def drop_tag(self, database: str, schema: str, name: str) -> None:
-        with self.transaction() as tx:
-            super().drop_tag(database, schema, name)
-            self._forget_object(tx, ObjectKey("TAG", database, schema, name))
+        self.store.access_changed()
 
     # -- reads for SHOW and INFORMATION_SCHEMA -----------------------------------------------
 
     def model_owners(self) -> list[tuple[int, str, str, str]]:
         """(id, database, schema, owner) of every model: what role-filtered listings need."""
-        return [(int(r[0]), r[1], r[2], r[3] or "") for r in self.query(
+        return [(int(r[0]), r[1], r[2], r[3] or "") for r in self.store.query(
             "SELECT id, database_name, schema_name, owner FROM snowreg.models")]
 
     def owned_objects(self, role: str) -> list[tuple[str, str, str, str, int, datetime]]:
         """(kind, database, schema, name, id, created_on) of what a role owns (tables: see its grants)."""
-        rows = self.query(
+        rows = self.store.query(
             "SELECT 'DATABASE', name, '', '', 0, created_on FROM snowreg.databases WHERE owner = $1 "
             "UNION ALL SELECT 'SCHEMA', database_name, name, '', 0, created_on FROM snowreg.schemas WHERE owner = $1 "
             "UNION ALL SELECT 'MODEL', database_name, schema_name, name, id, created_on FROM snowreg.models "

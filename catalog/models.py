@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,7 +10,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from snowreg import errors
+from snowreg.catalog.files import FilesPart
 from snowreg.catalog.manifest import FunctionSpec, VersionSpec
 from snowreg.catalog.store import Store, now
 
@@ -126,39 +124,36 @@ def function_from_json(text: str) -> FunctionSpec:
     return FunctionSpec(**values)
 
 
-def stored_path(path: str) -> str:
-    """A file path as stored: relative, '/'-separated, with no '.', '..' or empty segment (refused otherwise)."""
-    if not path or path.startswith("/") or "\\" in path or "\0" in path or any(
-            s in ("", ".", "..") for s in path.split("/")):
-        raise errors.stage_path_outside(path)
-    return path
-
-
 def _tuples(v: Any) -> Any:
     return tuple(_tuples(x) for x in v) if isinstance(v, list) else v
 
 
-class ModelsPart(Store):
-    """Model and version rows; every method that writes runs in one transaction."""
+class ModelsPart:
+    """Model and version rows with their functions and files; every method that writes runs in one
+    transaction. A model's grants, tags and future grants are other families': see Catalog."""
+
+    def __init__(self, store: Store, files: FilesPart) -> None:
+        self.store = store
+        self.files = files
 
     # -- reads -------------------------------------------------------------------------------
 
     def get_model(self, database: str, schema: str, name: str) -> ModelRow | None:
-        return self.cached(("model", database, schema, name), lambda: self._load_model(database, schema, name))
+        return self.store.cached(("model", database, schema, name), lambda: self._load_model(database, schema, name))
 
     def _load_model(self, database: str, schema: str, name: str) -> ModelRow | None:
-        row = self.query_one(
+        row = self.store.query_one(
             f"SELECT {MODEL_COLS} FROM snowreg.models WHERE database_name = ? AND schema_name = ? AND name = ?",
             [database, schema, name],
         )
         return ModelRow(*row) if row else None
 
     def get_model_by_id(self, model_id: int) -> ModelRow | None:
-        row = self.query_one(f"SELECT {MODEL_COLS} FROM snowreg.models WHERE id = ?", [model_id])
+        row = self.store.query_one(f"SELECT {MODEL_COLS} FROM snowreg.models WHERE id = ?", [model_id])
         return ModelRow(*row) if row else None
 
     def list_models(self, database: str | None = None, schema: str | None = None) -> list[ModelRow]:
-        return list(self.cached(("model", "list", database, schema), lambda: self._load_models(database, schema)))
+        return list(self.store.cached(("model", "list", database, schema), lambda: self._load_models(database, schema)))
 
     def _load_models(self, database: str | None, schema: str | None) -> list[ModelRow]:
         sql, params = f"SELECT {MODEL_COLS} FROM snowreg.models WHERE true", []
@@ -168,7 +163,7 @@ class ModelsPart(Store):
         if schema is not None:
             sql += " AND schema_name = ?"
             params.append(schema)
-        rows = self.query(sql + " ORDER BY database_name, schema_name, name", params)
+        rows = self.store.query(sql + " ORDER BY database_name, schema_name, name", params)
         return [ModelRow(*r) for r in rows]
 
     def list_versions(self, model_id: int) -> list[VersionRow]:
@@ -176,26 +171,19 @@ class ModelsPart(Store):
 
     def version_index(self, model_id: int) -> VersionIndex:
         """A model's committed versions with their name and alias lookups (cached until a write changes them)."""
-        return self.cached(("versions", model_id), lambda: self._load_versions(model_id))
+        return self.store.cached(("versions", model_id), lambda: self._load_versions(model_id))
 
     def _load_versions(self, model_id: int) -> VersionIndex:
-        rows = self.query(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND {_COMMITTED} "
+        rows = self.store.query(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND {_COMMITTED} "
                           "ORDER BY seq", [model_id])
         return VersionIndex.of(tuple(VersionRow(*r) for r in rows))
 
-    def _cached_many(self, kind: str, ids: list[int]) -> dict[int, Any]:
-        """The cached values of (kind, id) keys that are still fresh."""
-        with self.lock:
-            if self._cache_generation != self.generation or self._in_tx:
-                return {}
-            return {i: self._read_cache[(kind, i)] for i in ids if (kind, i) in self._read_cache}
-
     def list_versions_of(self, model_ids: list[int]) -> dict[int, VersionIndex]:
         """Versions of many models (SHOW MODELS): cached indexes, one query for the missing ones."""
-        out: dict[int, VersionIndex] = self._cached_many("versions", model_ids)
+        out: dict[int, VersionIndex] = self.store.cached_many("versions", model_ids)
         missing = [m for m in model_ids if m not in out]
         if missing:
-            rows = self.query(
+            rows = self.store.query(
                 f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE list_contains(?, model_id) AND {_COMMITTED} "
                 "ORDER BY seq",
                 [missing],
@@ -205,7 +193,7 @@ class ModelsPart(Store):
                 loaded[r[1]].append(VersionRow(*r))
             for m, versions in loaded.items():
                 index = VersionIndex.of(tuple(versions))
-                out[m] = self.cached(("versions", m), lambda i=index: i)  # type: ignore[misc]
+                out[m] = self.store.cached(("versions", m), lambda i=index: i)  # type: ignore[misc]
         return out
 
     def functions(self, version_id: int) -> list[FunctionSpec]:
@@ -213,25 +201,26 @@ class ModelsPart(Store):
 
     def functions_of(self, version_ids: list[int]) -> dict[int, tuple[FunctionSpec, ...]]:
         """The functions of many versions (SHOW VERSIONS): cached, one query for the missing ones."""
-        out: dict[int, tuple[FunctionSpec, ...]] = self._cached_many("functions", version_ids)
+        out: dict[int, tuple[FunctionSpec, ...]] = self.store.cached_many("functions", version_ids)
         missing = [v for v in version_ids if v not in out]
         if missing:
-            rows = self.query("SELECT version_id, spec FROM snowreg.functions WHERE list_contains(?, version_id) "
+            rows = self.store.query("SELECT version_id, spec FROM snowreg.functions WHERE list_contains(?, version_id) "
                               "ORDER BY version_id, pos", [missing])
             loaded: dict[int, list[FunctionSpec]] = {v: [] for v in missing}
             for version_id, spec in rows:
                 loaded[version_id].append(function_from_json(spec))
             for v, specs in loaded.items():
                 value = tuple(specs)
-                out[v] = self.cached(("functions", v), lambda f=value: f)  # type: ignore[misc]
+                out[v] = self.store.cached(("functions", v), lambda f=value: f)  # type: ignore[misc]
         return out
 
     # -- writes ------------------------------------------------------------------------------
 
-    def create_model(self, database: str, schema: str, name: str, owner: str | None,
+    def insert_model(self, database: str, schema: str, name: str, owner: str | None,
                      version_name: str, content: VersionContent) -> int:
-        with self.transaction(stale=lambda k: k[0] == "model") as tx:
-            model_id = self.next_id()
+        """The rows of a new model and its first version (Catalog.create_model adds its future grants)."""
+        with self.store.transaction(stale=lambda k: k[0] == "model") as tx:
+            model_id = self.store.next_id()
             tx.execute(
                 "INSERT INTO snowreg.models VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 'USER_MODEL')",
                 [model_id, database, schema, name, now(), owner, version_name],
@@ -242,35 +231,30 @@ class ModelsPart(Store):
     def add_version(self, model_id: int, version_name: str, content: VersionContent) -> int:
         """A new version; the cached version index of the model takes it without a reload."""
         key = ("versions", model_id)
-        with self.lock:  # the write and the write-through are one step for other threads
-            with self.transaction(stale=lambda _: False) as tx:
+        with self.store.lock:  # the write and the write-through are one step for other threads
+            with self.store.transaction(stale=lambda _: False) as tx:
                 row = self._insert_version(tx, model_id, version_name, content)
-            index = self._read_cache.get(key)
-            if not self._in_tx and self._cache_generation == self.generation and isinstance(index, VersionIndex):
-                self._read_cache[key] = index.appended(row)
-                self._read_cache[("functions", row.id)] = content.spec.functions
-            else:
-                self._read_cache.pop(key, None)
+            cache = self.store.fresh_cache()
+            index = cache.get(key) if cache is not None else None
+            if cache is not None and isinstance(index, VersionIndex):
+                cache[key] = index.appended(row)
+                cache[("functions", row.id)] = content.spec.functions
+            elif cache is not None:
+                cache.pop(key, None)
         return row.id
 
     def _insert_version(self, tx: duckdb.DuckDBPyConnection, model_id: int, name: str,
                         content: VersionContent) -> VersionRow:
         """One statement per table: the files (sizes and checksums from the blobs), the version, its functions."""
-        version_id = self.next_id()
+        version_id = self.store.next_id()
         spec = content.spec
         ts = now()
-        sizes = tx.execute(
-            "INSERT INTO snowreg.files SELECT 'version', ?, f.path, b.sha, octet_length(b.content), md5(b.content), ? "
-            "FROM (SELECT unnest(?::VARCHAR[]) AS path, unnest(?::VARCHAR[]) AS sha) f "
-            "JOIN snowreg.blobs b ON b.sha = f.sha RETURNING size",
-            [version_id, ts, [p for p, _ in content.files], [s for _, s in content.files]],
-        ).fetchall()
-        assert len(sizes) == len(content.files), "a blob of the version is missing"
+        sizes = self.files.insert_from_blobs(tx, "version", version_id, content.files, ts)
         row = VersionRow(
             version_id, model_id, name, version_id, ts, ts, content.comment, content.metadata, None,
             spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
             orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
-            spec.python_version, spec.dependencies, spec.language, sum(int(r[0]) for r in sizes))
+            spec.python_version, spec.dependencies, spec.language, sum(sizes))
         tx.execute(f"INSERT INTO snowreg.versions ({VERSION_COLS}) VALUES ({', '.join('?' * 18)})",
                    list(dataclasses.astuple(row)))
         if spec.functions:
@@ -283,23 +267,24 @@ class ModelsPart(Store):
 
     def live_version(self, model_id: int, name: str) -> VersionRow | None:
         """An uncommitted live version of a model, by name (cached: PUT asks once per folder)."""
-        return self.cached(("live", model_id, name), lambda: self._load_live_version(model_id, name))
+        return self.store.cached(("live", model_id, name), lambda: self._load_live_version(model_id, name))
 
     def _load_live_version(self, model_id: int, name: str) -> VersionRow | None:
-        row = self.query_one(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND name = ? "
+        row = self.store.query_one(f"SELECT {VERSION_COLS} FROM snowreg.versions WHERE model_id = ? AND name = ? "
                              f"AND NOT {_COMMITTED}", [model_id, name])
         return VersionRow(*row) if row else None
 
     def has_version_named(self, model_id: int, name: str) -> bool:
         """Whether a committed or live version has this name."""
-        return self.query_one("SELECT 1 FROM snowreg.versions WHERE model_id = ? AND name = ?",
+        return self.store.query_one("SELECT 1 FROM snowreg.versions WHERE model_id = ? AND name = ?",
                               [model_id, name]) is not None
 
-    def create_live_model(self, database: str, schema: str, name: str, owner: str | None, version_name: str
+    def insert_live_model(self, database: str, schema: str, name: str, owner: str | None, version_name: str
                           ) -> int:
-        """A model whose one version is live: no default version until it is committed."""
-        with self.transaction() as tx:
-            model_id = self.next_id()
+        """A model whose one version is live: no default version until it is committed (Catalog.create_live_model
+        adds its future grants)."""
+        with self.store.transaction() as tx:
+            model_id = self.store.next_id()
             tx.execute("INSERT INTO snowreg.models VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, 'USER_MODEL')",
                        [model_id, database, schema, name, now(), owner])
             self.add_live_version(model_id, version_name)
@@ -307,8 +292,8 @@ class ModelsPart(Store):
 
     def add_live_version(self, model_id: int, name: str) -> int:
         """An empty live version of a model (cached reads of committed versions stay)."""
-        with self.transaction(stale=lambda key: key[0] == "live") as tx:
-            version_id = self.next_id()
+        with self.store.transaction(stale=lambda key: key[0] == "live") as tx:
+            version_id = self.store.next_id()
             ts = now()
             tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
                        "VALUES (?, ?, ?, ?, ?, ?)", [version_id, model_id, name, version_id, ts, ts])
@@ -320,7 +305,7 @@ class ModelsPart(Store):
         """The live version takes what its files declare and its final name; the model may be renamed
         (`model_values`) and takes the version as its default when it has none."""
         assert set(model_values) <= {"database_name", "schema_name", "name"}, model_values
-        with self.lock:  # the write and the write-through are one step for other threads
+        with self.store.lock:  # the write and the write-through are one step for other threads
             row = self._commit_live(version, spec, name, model_values)
             if not model_values:  # the model's cached version index takes the committed version
                 self._version_committed(row)
@@ -332,7 +317,7 @@ class ModelsPart(Store):
         its version index change."""
         stale = None if model_values else (  # a renamed model drops every cached read
             lambda key: key[0] in ("live", "model") or key == ("functions", version.id))
-        with self.transaction(stale=stale) as tx:
+        with self.store.transaction(stale=stale) as tx:
             returned = tx.execute(
                 "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
                 "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, "
@@ -356,49 +341,18 @@ class ModelsPart(Store):
         """Write-through after a commit: a fresh cached index of the model gains the row when it sorts
         last (versions are listed by seq), and is dropped otherwise."""
         key = ("versions", row.model_id)
-        index = self._read_cache.get(key)
-        if index is None:
-            return
-        if (not self._in_tx and self._cache_generation == self.generation and isinstance(index, VersionIndex)
-                and (not index.rows or index.rows[-1].seq < row.seq)):
-            self._read_cache[key] = index.appended(row)
+        cache = self.store.fresh_cache()
+        index = cache.get(key) if cache is not None else None
+        if cache is None or index is None:
+            return  # not cached, or the cache is dropped on its next use
+        if isinstance(index, VersionIndex) and (not index.rows or index.rows[-1].seq < row.seq):
+            cache[key] = index.appended(row)
         else:
-            self._read_cache.pop(key, None)
-
-    def put_blob(self, content: bytes) -> str:
-        return self.put_blobs([content])[0]
-
-    def put_blobs(self, contents: list[bytes]) -> list[str]:
-        """Store contents by SHA-256 in one statement (blobs already there are kept); returns the hashes."""
-        shas = [hashlib.sha256(c).hexdigest() for c in contents]
-        with self.lock:
-            known = self._known_blobs()
-            new = {sha: c for sha, c in zip(shas, contents, strict=True) if sha not in known}
-            if not new:
-                return shas
-            if self._in_tx:  # remembered at once: a rollback forgets every remembered hash
-                self.db.execute("INSERT INTO snowreg.blobs SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
-                                [list(new), list(new.values())])
-            else:  # INSERT OR IGNORE costs ~10x: the remembered hashes say what is there
-                self.write_one("INSERT INTO snowreg.blobs VALUES " + ", ".join(["(?, ?)"] * len(new)),
-                               [x for item in new.items() for x in item], stale=lambda _: False)
-            known.update(new)
-        return shas
-
-    def _known_blobs(self) -> set[str]:
-        """The hashes of the stored blobs, read once per catalog and again after content was freed or a
-        transaction rolled back."""
-        known = self._blob_shas
-        if known is None:  # read inside a transaction: forgotten again if it is rolled back
-            known = self._blob_shas = {r[0] for r in self.db.execute("SELECT sha FROM snowreg.blobs").fetchall()}
-        return known
+            cache.pop(key, None)
 
     def version_content(self, version: VersionRow) -> VersionContent:
         """The content of an existing version, to copy it into another model."""
-        files = self.query(
-            "SELECT path, sha FROM snowreg.files WHERE owner_kind = 'version' AND owner_id = ? ORDER BY path",
-            [version.id],
-        )
+        files = self.files.files_as_content("version", version.id, "")
         spec = VersionSpec(
             functions=tuple(self.functions(version.id)),
             model_spec=version.model_spec or "",
@@ -411,32 +365,37 @@ class ModelsPart(Store):
             dependencies=version.dependencies or "",
             language=version.language or "PYTHON",
         )
-        return VersionContent(tuple((p, s) for p, s in files), spec, version.comment, version.metadata)
+        return VersionContent(files, spec, version.comment, version.metadata)
 
-    def drop_model(self, model_id: int) -> None:
-        with self.transaction() as tx:
-            self._delete_model_rows(tx, model_id)
+    def model_ids_in(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None = None) -> list[int]:
+        """Inside a transaction: the ids of the models in a database (or one of its schemas)."""
+        if schema is None:
+            rows = tx.execute("SELECT id FROM snowreg.models WHERE database_name = ?", [database]).fetchall()
+        else:
+            rows = tx.execute("SELECT id FROM snowreg.models WHERE database_name = ? AND schema_name = ?",
+                              [database, schema]).fetchall()
+        return [int(r[0]) for r in rows]
 
-    def _delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
+    def delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
+        """Inside a transaction: a model's row with its versions, functions and files (its tags and grants
+        are other families': Catalog.drop_model drops them with it)."""
         for (version_id,) in tx.execute("SELECT id FROM snowreg.versions WHERE model_id = ?", [model_id]).fetchall():
             self._delete_version_rows(tx, version_id)
-        tx.execute("DELETE FROM snowreg.tag_references WHERE domain = 'MODULE' AND object_id = ?", [model_id])
         tx.execute("DELETE FROM snowreg.models WHERE id = ?", [model_id])
-        self._after_model_dropped(tx, model_id)
-
-    def _after_model_dropped(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
-        """Hook for other parts (grants) to forget a dropped model."""
 
     def _delete_version_rows(self, tx: duckdb.DuckDBPyConnection, version_id: int) -> None:
         tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version_id])
         tx.execute("DELETE FROM snowreg.functions WHERE version_id = ?", [version_id])
-        tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'version' AND owner_id = ?", [version_id])
-        self.files_dropped()
+        self.files.delete_owned(tx, "version", [version_id])
         tx.execute("DELETE FROM snowreg.versions WHERE id = ?", [version_id])
 
     def drop_version(self, version_id: int) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             self._delete_version_rows(tx, version_id)
+
+    def assign_owner(self, tx: duckdb.DuckDBPyConnection, model_id: int, owner: str) -> None:
+        """Inside a transaction: a new model's owner, as its schema's future grants say."""
+        tx.execute("UPDATE snowreg.models SET owner = ? WHERE id = ?", [owner, model_id])
 
     def update_model(self, model_id: int, **values: Any) -> None:
         """Set columns of a model row (comment, default_version, database_name, schema_name, name)."""
@@ -444,22 +403,26 @@ class ModelsPart(Store):
         assert set(values) <= allowed, values
         sets = ", ".join(f"{k} = ?" for k in values)
         in_place = set(values) <= {"comment", "default_version", "owner"}  # no cache key names them
-        self.write_one(f"UPDATE snowreg.models SET {sets} WHERE id = ?", [*values.values(), model_id],
-                       stale=(lambda _: False) if in_place else (lambda key: key[0] == "model"), deferred=True)
+        self.store.write_one(f"UPDATE snowreg.models SET {sets} WHERE id = ?", [*values.values(), model_id],
+                             stale=(lambda _: False) if in_place else (lambda key: key[0] == "model"),
+                             deferred=True)
         if in_place:
-            with self.lock:  # write through: cached model rows take the new values
+            with self.store.lock:  # write through: cached model rows take the new values
                 self._replace_cached_models(model_id, values)
+        if "owner" in values:
+            self.store.access_changed()
 
     def _replace_cached_models(self, model_id: int, values: dict[str, Any]) -> None:
-        if self._cache_generation != self.generation:
+        cache = self.store.fresh_cache()
+        if cache is None:
             return  # the cache is dropped on its next use anyway
-        for key, cached in list(self._read_cache.items()):
+        for key, cached in list(cache.items()):
             if key[0] != "model":
                 continue
             if isinstance(cached, ModelRow) and cached.id == model_id:
-                self._read_cache[key] = dataclasses.replace(cached, **values)
+                cache[key] = dataclasses.replace(cached, **values)
             elif isinstance(cached, list) and any(m.id == model_id for m in cached):
-                self._read_cache[key] = [dataclasses.replace(m, **values) if m.id == model_id else m for m in cached]
+                cache[key] = [dataclasses.replace(m, **values) if m.id == model_id else m for m in cached]
 
     def update_version(self, version: VersionRow, **values: Any) -> None:
         """Set comment, metadata or alias of a version; last_altered_on follows."""
@@ -467,121 +430,15 @@ class ModelsPart(Store):
         sets = ", ".join(f"{k} = ?" for k in values)
         ts = now()
         key = ("versions", version.model_id)
-        self.write_one(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
+        self.store.write_one(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
                        [*values.values(), ts, version.id], stale=lambda _: False, deferred=True)
-        with self.lock:  # write through: the cached version index takes the new values
-            cached = self._read_cache.get(key)
+        with self.store.lock:  # write through: the cached version index takes the new values
+            cache = self.store.fresh_cache()
+            cached = cache.get(key) if cache is not None else None
             current = cached.by_name.get(version.name) if isinstance(cached, VersionIndex) else None
-            if cached is not None and current is not None and self._cache_generation == self.generation:
-                self._read_cache[key] = cached.replaced(dataclasses.replace(current, **values, last_altered_on=ts))
-            else:
-                self._read_cache.pop(key, None)
-            self._read_cache.pop(("live", version.model_id, version.name), None)
-
-    # -- files -------------------------------------------------------------------------------
-
-    def list_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> list[tuple[str, int, str, datetime]]:
-        """(path, size, md5, last_modified) of the files under `prefix`, sorted by path."""
-        return [
-            (r[0], int(r[1]), r[2], r[3])
-            for r in self.query(
-                "SELECT path, size, md5, last_modified FROM snowreg.files "
-                "WHERE owner_kind = ? AND owner_id = ? AND starts_with(path, ?) ORDER BY path",
-                [owner_kind, owner_id, prefix],
-            )
-        ]
-
-    def read_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> dict[str, bytes]:
-        """The files under a prefix; each one's content must still hash to what was recorded when it was stored."""
-        rows = self.query(
-            "SELECT f.path, f.sha, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
-            "WHERE f.owner_kind = ? AND f.owner_id = ? AND starts_with(f.path, ?)",
-            [owner_kind, owner_id, prefix],
-        )
-        files = {}
-        for path, sha, content in rows:
-            data = bytes(content)
-            if hashlib.sha256(data).hexdigest() != sha:
-                raise errors.tampered_file(path)
-            files[path] = data
-        return files
-
-    def write_file(self, owner_kind: str, owner_id: int, path: str, content: bytes, overwrite: bool = True) -> bool:
-        """Store one file; False when it exists and `overwrite` is off."""
-        stored_path(path)
-        with self.transaction() as tx:  # one transaction with its blob: nothing frees it in between
-            sha = self.put_blob(content)
-            self.files_dropped()  # an overwritten file's old content
-            exists = tx.execute(
-                "SELECT 1 FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND path = ?",
-                [owner_kind, owner_id, path],
-            ).fetchone()
-            if exists and not overwrite:
-                return False
-            tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND path = ?",
-                       [owner_kind, owner_id, path])
-            tx.execute(
-                "INSERT INTO snowreg.files SELECT ?, ?, ?, sha, octet_length(content), md5(content), ? "
-                "FROM snowreg.blobs WHERE sha = ?",
-                [owner_kind, owner_id, path, now(), sha],
-            )
-        return True
-
-    def write_files(self, owner_kind: str, owner_id: int, files: list[tuple[str, bytes]], overwrite: bool = True
-                    ) -> list[bool]:
-        """Store several files atomically, a statement per step; False for each one kept as it was.
-        When their content is already stored and no path is replaced, that is one INSERT (no transaction)."""
-        paths = [stored_path(p) for p, _ in files]
-        with self.lock:  # no other write between the read of the existing paths and the writes
-            existing = {r[0] for r in self.db.execute(
-                "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
-                [owner_kind, owner_id, paths]).fetchall()}
-            written = [overwrite or p not in existing for p in paths]
-            chosen = [(p, c) for p, (_, c), w in zip(paths, files, written, strict=True) if w]
-            if not chosen:
-                return written
-            replaced = not existing.isdisjoint(p for p, _ in chosen)
-            known = self._known_blobs()
-            if not replaced and not self._in_tx and all(hashlib.sha256(c).hexdigest() in known for _, c in chosen):
-                self.write_one(*self._insert_files(owner_kind, owner_id, chosen), stale=lambda _: False)
-                return written
-            with self.transaction(stale=lambda _: False) as tx:  # no cached read holds files
-                self.put_blobs([c for _, c in chosen])
-                if replaced:
-                    tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
-                               "AND list_contains(?, path)", [owner_kind, owner_id, [p for p, _ in chosen]])
-                    self.files_dropped()  # an overwritten file's old content
-                tx.execute(*self._insert_files(owner_kind, owner_id, chosen))
-        return written
-
-    @staticmethod
-    def _insert_files(owner_kind: str, owner_id: int, files: list[tuple[str, bytes]]) -> tuple[str, list[Any]]:
-        """The INSERT of file rows whose content is stored; size and MD5 as DuckDB's octet_length / md5
-        of that content give them."""
-        return ("INSERT INTO snowreg.files SELECT ?, ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
-                "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?",
-                [owner_kind, owner_id, [p for p, _ in files], [hashlib.sha256(c).hexdigest() for _, c in files],
-                 [len(c) for _, c in files], [hashlib.md5(c, usedforsecurity=False).hexdigest() for _, c in files],
-                 now()])
-
-    def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
-        with self.transaction() as tx:
-            self.files_dropped()
-            tx.execute(
-                "DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
-                [owner_kind, owner_id, paths],
-            )
-
-    def files_as_content(self, owner_kind: str, owner_id: int, prefix: str) -> tuple[tuple[str, str], ...]:
-        """(relative path, sha) of the files under a prefix: the content of a version made from a stage."""
-        rows = self.query(
-            "SELECT path, sha FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND starts_with(path, ?) "
-            "ORDER BY path",
-            [owner_kind, owner_id, prefix],
-        )
-        return tuple((stored_path(p[len(prefix):]), s) for p, s in rows)
-
-    def mapping_files(self, files: Mapping[str, bytes]) -> tuple[tuple[str, str], ...]:
-        """Store a path → bytes mapping as blobs (one statement); returns the (path, sha) pairs."""
-        paths = sorted(files)
-        return tuple(zip([stored_path(p) for p in paths], self.put_blobs([files[p] for p in paths]), strict=True))
+            if cache is not None and cached is not None and current is not None:
+                cache[key] = cached.replaced(dataclasses.replace(current, **values, last_altered_on=ts))
+            elif cache is not None:
+                cache.pop(key, None)
+            if cache is not None:
+                cache.pop(("live", version.model_id, version.name), None)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import duckdb
 import orjson
 
-from snowreg.catalog.models import ModelsPart
-from snowreg.catalog.store import now
+from snowreg.catalog.files import FilesPart
+from snowreg.catalog.store import Store, now
 
 STAGE_COLS = "id, database_name, schema_name, name, created_on, owner, url, temporary, session_id, comment"
 
@@ -46,52 +47,61 @@ class TagRow:
         return f"{self.database_name}.{self.schema_name}.{self.name}"
 
 
-class ObjectsPart(ModelsPart):
-    """Stages (internal, or backed by a local directory) and tags with their references."""
+class ObjectsPart:
+    """Stages (internal, or backed by a local directory) and tags with their references. Their grants
+    are another family's: Catalog creates and drops stages and drops tags with them."""
+
+    def __init__(self, store: Store, files: FilesPart) -> None:
+        self.store = store
+        self.files = files
 
     # -- stages ------------------------------------------------------------------------------
 
     def get_stage(self, database: str, schema: str, name: str) -> StageRow | None:
-        return self.cached(("stage", database, schema, name), lambda: self._load_stage(database, schema, name))
+        return self.store.cached(("stage", database, schema, name), lambda: self._load_stage(database, schema, name))
 
     def _load_stage(self, database: str, schema: str, name: str) -> StageRow | None:
-        row = self.query_one(
+        row = self.store.query_one(
             f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE database_name = ? AND schema_name = ? AND name = ?",
             [database, schema, name],
         )
         return StageRow(*row) if row else None
 
-    def create_stage(self, database: str, schema: str, name: str, owner: str | None, url: str | None,
-                     temporary: bool, session_id: int | None, comment: str | None = None) -> int:
-        with self.transaction() as tx:
-            stage_id = self.next_id()
-            tx.execute(
-                f"INSERT INTO snowreg.stages ({STAGE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [stage_id, database, schema, name, now(), owner, url, temporary, session_id, comment],
-            )
-            return stage_id
+    def insert_stage(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, owner: str | None,
+                     url: str | None, temporary: bool, session_id: int | None, comment: str | None = None) -> int:
+        """Inside a transaction: a new stage's row (Catalog.create_stage adds its future grants)."""
+        stage_id = self.store.next_id()
+        tx.execute(
+            f"INSERT INTO snowreg.stages ({STAGE_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [stage_id, database, schema, name, now(), owner, url, temporary, session_id, comment],
+        )
+        return stage_id
 
-    def drop_stage(self, stage_id: int) -> None:
-        with self.transaction() as tx:
-            tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id = ?", [stage_id])
-            tx.execute("DELETE FROM snowreg.stages WHERE id = ?", [stage_id])
-            self.files_dropped()
+    def session_stage_ids(self, tx: duckdb.DuckDBPyConnection, session_id: int) -> list[int]:
+        """Inside a transaction: the temporary stages of a connection."""
+        return [int(r[0]) for r in tx.execute(
+            "SELECT id FROM snowreg.stages WHERE temporary AND session_id = ?", [session_id]).fetchall()]
 
-    def drop_session_stages(self, session_id: int) -> None:
-        """Temporary stages end with the connection that created them."""
-        with self.transaction() as tx:
-            ids = [r[0] for r in tx.execute(
-                "SELECT id FROM snowreg.stages WHERE temporary AND session_id = ?", [session_id]).fetchall()]
-            for stage_id in ids:
-                tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'stage' AND owner_id = ?", [stage_id])
-            tx.execute("DELETE FROM snowreg.stages WHERE temporary AND session_id = ?", [session_id])
-            if ids:
-                self.files_dropped()
+    def stage_ids_in(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None = None) -> list[int]:
+        """Inside a transaction: the ids of the stages in a database (or one of its schemas)."""
+        if schema is None:
+            rows = tx.execute("SELECT id FROM snowreg.stages WHERE database_name = ?", [database]).fetchall()
+        else:
+            rows = tx.execute("SELECT id FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
+                              [database, schema]).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def delete_stage_rows(self, tx: duckdb.DuckDBPyConnection, stage_ids: list[int]) -> None:
+        """Inside a transaction: stages with their files (their grants: see Catalog.drop_stage)."""
+        if not stage_ids:
+            return
+        self.files.delete_owned(tx, "stage", stage_ids)
+        tx.execute("DELETE FROM snowreg.stages WHERE list_contains(?, id)", [stage_ids])
 
     # -- tags --------------------------------------------------------------------------------
 
     def get_tag(self, database: str, schema: str, name: str) -> TagRow | None:
-        row = self.query_one(
+        row = self.store.query_one(
             "SELECT database_name, schema_name, name, created_on, owner, comment, allowed_values "
             "FROM snowreg.tags WHERE database_name = ? AND schema_name = ? AND name = ?",
             [database, schema, name],
@@ -104,21 +114,29 @@ class ObjectsPart(ModelsPart):
     def create_tag(self, database: str, schema: str, name: str, owner: str | None,
                    allowed_values: tuple[str, ...] = (), comment: str | None = None) -> None:
         allowed = orjson.dumps(list(allowed_values)).decode() if allowed_values else None
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute(
                 "INSERT INTO snowreg.tags VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [database, schema, name, now(), owner, comment, allowed],
             )
 
-    def drop_tag(self, database: str, schema: str, name: str) -> None:
-        with self.transaction() as tx:
-            key = [database, schema, name]
-            tx.execute("DELETE FROM snowreg.tag_references WHERE tag_database = ? AND tag_schema = ? "
-                       "AND tag_name = ?", key)
-            tx.execute("DELETE FROM snowreg.tags WHERE database_name = ? AND schema_name = ? AND name = ?", key)
+    def delete_tag_rows(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
+        """Inside a transaction: a tag with its references (its grants: see Catalog.drop_tag)."""
+        key = [database, schema, name]
+        tx.execute("DELETE FROM snowreg.tag_references WHERE tag_database = ? AND tag_schema = ? "
+                   "AND tag_name = ?", key)
+        tx.execute("DELETE FROM snowreg.tags WHERE database_name = ? AND schema_name = ? AND name = ?", key)
+
+    def delete_tags_in(self, tx: duckdb.DuckDBPyConnection, database: str) -> None:
+        """Inside a transaction: the tags of a dropped database."""
+        tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [database])
+
+    def forget_model_tags(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
+        """Inside a transaction: the tag values set on a dropped model."""
+        tx.execute("DELETE FROM snowreg.tag_references WHERE domain = 'MODULE' AND object_id = ?", [model_id])
 
     def set_tags(self, model_id: int, values: list[tuple[TagRow, str]]) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             for tag, value in values:
                 key = [tag.database_name, tag.schema_name, tag.name, model_id]
                 tx.execute(
@@ -128,7 +146,7 @@ class ObjectsPart(ModelsPart):
                            [*key[:3], model_id, value])
 
     def unset_tags(self, model_id: int, tags: list[TagRow]) -> None:
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             for tag in tags:
                 tx.execute(
                     "DELETE FROM snowreg.tag_references WHERE tag_database = ? AND tag_schema = ? AND tag_name = ? "
@@ -137,6 +155,6 @@ class ObjectsPart(ModelsPart):
 
     def model_tags(self, model_id: int) -> list[tuple[str, str, str, str]]:
         """(tag database, tag schema, tag name, value) of a model's tags."""
-        return [tuple(r) for r in self.query(  # type: ignore[misc]
+        return [tuple(r) for r in self.store.query(  # type: ignore[misc]
             "SELECT tag_database, tag_schema, tag_name, value FROM snowreg.tag_references "
             "WHERE domain = 'MODULE' AND object_id = ? ORDER BY 1, 2, 3", [model_id])]

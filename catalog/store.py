@@ -1,4 +1,4 @@
-"""The DuckDB instance behind a registry: connection, transactions, databases and schemas."""
+"""The DuckDB instances behind a registry: connections, transactions, cached reads and generations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from importlib import resources
@@ -31,23 +30,6 @@ def now() -> datetime:
 def quote(name: str) -> str:
     """A DuckDB identifier for a resolved Snowflake name."""
     return '"' + name.replace('"', '""') + '"'
-
-
-@dataclass(frozen=True, slots=True)
-class DatabaseRow:
-    name: str
-    created_on: datetime
-    owner: str | None
-    comment: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SchemaRow:
-    database_name: str
-    name: str
-    created_on: datetime
-    owner: str | None
-    comment: str | None
 
 
 class Store:
@@ -83,7 +65,10 @@ class Store:
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
-        self._blob_shas: set[str] | None = None  # hashes of the stored blobs, once read (catalog/models.py)
+        self.blob_shas: set[str] | None = None  # hashes of the stored blobs, once read (catalog/files.py)
+        # moves on every write that can change who may do what; access_cache holds answers of one generation
+        self.access_generation = 0
+        self.access_cache: dict[Any, Any] = {}
         self._empty_schema: str | None = None
         # Row updates of an in-memory registry not yet run on DuckDB, by (statement, row id): applied,
         # in order of their last occurrence, before anything else reaches the registry instance.
@@ -92,7 +77,7 @@ class Store:
             self._db = sandbox.open_registry(self.path)
             self._bootstrap(self._db, now())
             for (name, file) in self._db.execute("SELECT name, file FROM snowreg.databases").fetchall():
-                self._attach(name, file)
+                self.attach(name, file)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -172,7 +157,7 @@ class Store:
         db.execute("DELETE FROM snowreg.grants WHERE object_kind = 'STAGE' AND object_id NOT IN "
                    "(SELECT id FROM snowreg.stages)")
         db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
-        self._blob_shas = None
+        self.blob_shas = None
         assert self.path is not None
         shutil.rmtree(self.path / "scratch", ignore_errors=True)
 
@@ -234,16 +219,24 @@ class Store:
                 self._in_tx = False
                 self._files_dropped = False
                 self.db.execute("ROLLBACK")
-                self._blob_shas = None  # read inside the transaction, they may name content it had stored
+                self.blob_shas = None  # read inside the transaction, they may name content it had stored
                 self.generation += 1  # reads made inside the transaction may have been cached
                 raise
             self._in_tx = False
             if self._files_dropped:
                 self._files_dropped = False
                 self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
-                self._blob_shas = None  # the remembered hashes of stored content (put_blobs) may be gone
+                self.blob_shas = None  # the remembered hashes of stored content (put_blobs) may be gone
             self.db.execute("COMMIT")
             self._committed(None if self._tx_stale_all else stale)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._in_tx
+
+    def access_changed(self) -> None:
+        """A write that can change who may do what (grants, roles, owners, containers) happened."""
+        self.access_generation += 1
 
     def files_dropped(self) -> None:
         """Called inside a transaction that deletes file rows: their unshared content is freed at commit."""
@@ -299,6 +292,11 @@ class Store:
                 del self._read_cache[key]
             self._cache_generation = self.generation
 
+    def pristine_written(self) -> None:
+        """A write the pristine state recorded (no DuckDB transaction): cached reads are dropped."""
+        with self.lock:
+            self._committed(None)
+
     def relations_changed(self) -> None:
         """Plain SQL changed DuckDB's tables or views behind the registry's back: drop cached reads."""
         with self.lock:
@@ -317,6 +315,20 @@ class Store:
             value = self._read_cache[key] = load()
             return value
 
+    def cached_many(self, kind: str, ids: list[int]) -> dict[int, Any]:
+        """The cached values of (kind, id) keys that are still fresh."""
+        with self.lock:
+            if self._cache_generation != self.generation or self._in_tx:
+                return {}
+            return {i: self._read_cache[(kind, i)] for i in ids if (kind, i) in self._read_cache}
+
+    def fresh_cache(self) -> dict[tuple[Any, ...], Any] | None:
+        """The cached reads, for a write to write its new values through (call under the lock, after the
+        write): None when they are dropped on next use anyway (stale, or inside a transaction)."""
+        if self._in_tx or self._cache_generation != self.generation:
+            return None
+        return self._read_cache
+
     def query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self.lock:
             return self.db.execute(sql, params).fetchall()
@@ -330,56 +342,15 @@ class Store:
         assert row is not None
         return int(row[0])
 
-    # -- databases ---------------------------------------------------------------------------
+    # -- the data instance's databases -------------------------------------------------------
 
-    def _attach(self, name: str, file: str | None) -> None:
+    def attach(self, name: str, file: str | None) -> None:
+        """Attach a Snowflake database to the data instance (its own file in a persistent registry)."""
         target = ":memory:" if file is None or self.path is None else str((self.path / "databases" / file).resolve())
         self.data.execute(f"ATTACH IF NOT EXISTS '{target}' AS {quote(name)}")
 
-    def get_database(self, name: str) -> DatabaseRow | None:
-        return self.cached(("database", name), lambda: self._load_database(name))
-
-    def _load_database(self, name: str) -> DatabaseRow | None:
-        pristine = self._pristine
-        if pristine is not None:
-            found = pristine.databases.get(name)
-            return DatabaseRow(*found[:4]) if found else None
-        row = self.query_one(
-            "SELECT name, created_on, owner, comment FROM snowreg.databases WHERE name = ?", [name]
-        )
-        return DatabaseRow(*row) if row else None
-
-    def list_databases(self) -> list[DatabaseRow]:
-        rows = self.query("SELECT name, created_on, owner, comment FROM snowreg.databases ORDER BY name")
-        return [DatabaseRow(*r) for r in rows]
-
-    def _remove_database_file(self, file: str) -> None:
+    def remove_database_file(self, file: str) -> None:
         """Delete a detached database's DuckDB file (and its write-ahead log)."""
         assert self.path is not None
         for suffix in ("", ".wal"):
             (self.path / "databases" / (file + suffix)).unlink(missing_ok=True)
-
-    # -- schemas -----------------------------------------------------------------------------
-
-    def get_schema(self, database: str, name: str) -> SchemaRow | None:
-        return self.cached(("schema", database, name), lambda: self._load_schema(database, name))
-
-    def _load_schema(self, database: str, name: str) -> SchemaRow | None:
-        pristine = self._pristine
-        if pristine is not None:
-            found = pristine.schemas.get((database, name))
-            return SchemaRow(*found[:5]) if found else None
-        row = self.query_one(
-            "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas "
-            "WHERE database_name = ? AND name = ?",
-            [database, name],
-        )
-        return SchemaRow(*row) if row else None
-
-    def list_schemas(self, database: str | None = None) -> list[SchemaRow]:
-        sql = "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas"
-        params: list[Any] = []
-        if database is not None:
-            sql += " WHERE database_name = ?"
-            params.append(database)
-        return [SchemaRow(*r) for r in self.query(sql + " ORDER BY database_name, name", params)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import duckdb
 import orjson
 
-from snowreg.catalog.grants import GrantsPart, ObjectKey
-from snowreg.catalog.store import now
+from snowreg.catalog.store import Store, now
 
 _COLS = "name, created_on, updated_on, resumed_on, owner, state, properties"
 
@@ -28,26 +28,27 @@ class WarehouseRow:
         return None if value is None else str(value)
 
 
-class WarehousesPart(GrantsPart):
-    """The warehouses table (see schema.sql)."""
+class WarehousesPart:
+    """The warehouses table (see schema.sql). A warehouse's grants are another family's: Catalog creates
+    (with OR REPLACE) and drops warehouses with them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def get_warehouse(self, name: str) -> WarehouseRow | None:
-        row = self.query_one(f"SELECT {_COLS} FROM snowreg.warehouses WHERE name = ?", [name])
+        row = self.store.query_one(f"SELECT {_COLS} FROM snowreg.warehouses WHERE name = ?", [name])
         return WarehouseRow(*row) if row else None
 
     def list_warehouses(self) -> list[WarehouseRow]:
-        return [WarehouseRow(*r) for r in self.query(f"SELECT {_COLS} FROM snowreg.warehouses ORDER BY name")]
+        return [WarehouseRow(*r) for r in self.store.query(f"SELECT {_COLS} FROM snowreg.warehouses ORDER BY name")]
 
-    def create_warehouse(self, name: str, owner: str, state: str, properties: dict[str, str],
-                         replace: bool = False) -> None:
+    def insert_warehouse(self, tx: duckdb.DuckDBPyConnection, name: str, owner: str, state: str,
+                         properties: dict[str, str]) -> None:
+        """Inside a transaction: a new warehouse's row (Catalog.create_warehouse)."""
         stamp = now()
-        with self.transaction() as tx:
-            if replace:  # CREATE OR REPLACE: the old warehouse's grants go with it
-                tx.execute("DELETE FROM snowreg.warehouses WHERE name = ?", [name])
-                self._forget_object(tx, ObjectKey("WAREHOUSE", name=name))
-            tx.execute(f"INSERT INTO snowreg.warehouses ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [name, stamp, stamp, stamp if state == "STARTED" else None, owner, state,
-                        orjson.dumps(properties).decode()])
+        tx.execute(f"INSERT INTO snowreg.warehouses ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [name, stamp, stamp, stamp if state == "STARTED" else None, owner, state,
+                    orjson.dumps(properties).decode()])
 
     def alter_warehouse(self, name: str, state: str | None = None, properties: dict[str, str] | None = None
                         ) -> None:
@@ -57,11 +58,10 @@ class WarehousesPart(GrantsPart):
         merged = {**orjson.loads(row.properties), **(properties or {})}
         stamp = now()
         resumed = stamp if state == "STARTED" and row.state != "STARTED" else row.resumed_on
-        with self.transaction() as tx:
+        with self.store.transaction() as tx:
             tx.execute("UPDATE snowreg.warehouses SET state = ?, properties = ?, updated_on = ?, resumed_on = ? "
                        "WHERE name = ?", [state or row.state, orjson.dumps(merged).decode(), stamp, resumed, name])
 
-    def drop_warehouse(self, name: str) -> None:
-        with self.transaction() as tx:
-            tx.execute("DELETE FROM snowreg.warehouses WHERE name = ?", [name])
-            self._forget_object(tx, ObjectKey("WAREHOUSE", name=name))
+    def delete_warehouse_row(self, tx: duckdb.DuckDBPyConnection, name: str) -> None:
+        """Inside a transaction: a warehouse's row (its grants: see Catalog.drop_warehouse)."""
+        tx.execute("DELETE FROM snowreg.warehouses WHERE name = ?", [name])

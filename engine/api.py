@@ -53,31 +53,31 @@ def open_catalog(path: str | os.PathLike[str] | None = None,
 
 
 def visible_databases(session: Session) -> list[str]:
-    return [d.name for d in session.catalog.list_databases() if privileges.can_see_database(session, d.name)]
+    return [d.name for d in session.catalog.databases.list_databases() if privileges.can_see_database(session, d.name)]
 
 
 def visible_schemas(session: Session, database: str) -> list[str]:
-    return [s.name for s in session.catalog.list_schemas(database)
+    return [s.name for s in session.catalog.databases.list_schemas(database)
             if privileges.can_see_schema(session, database, s.name)]
 
 
 def visible_models(session: Session, database: str, schema: str) -> list[str]:
-    return [m.name for m in session.catalog.list_models(database, schema) if privileges.can_see_model(session, m)]
+    return [m.name for m in session.catalog.models.list_models(database, schema) if privileges.can_see_model(session, m)]
 
 
 def visible_model(session: Session, database: str, schema: str, name: str) -> ModelRow | None:
-    model = session.catalog.get_model(database, schema, name)
+    model = session.catalog.models.get_model(database, schema, name)
     return model if model is not None and privileges.can_see_model(session, model) else None
 
 
 def visible_versions(session: Session, model: ModelRow) -> list[VersionRow]:
-    return session.catalog.list_versions(model.id)
+    return session.catalog.models.list_versions(model.id)
 
 
 def visible_methods(session: Session, model: ModelRow, version: str) -> list[str]:
     """Method names of a version (name, alias or system alias) of a model the session can see."""
     found = resolve_version(session, model, version)
-    return [fn.name for fn in session.catalog.functions(found.id)]
+    return [fn.name for fn in session.catalog.models.functions(found.id)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
         raise errors.invalid_property_combination()
     name = session.name(stmt.name)
     privileges.check_account(session, "CREATE DATABASE")
-    if session.catalog.get_database(name) is not None:
+    if session.catalog.databases.get_database(name) is not None:
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
@@ -30,7 +30,7 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
 
 def drop_database(session: Session, stmt: ast.DropDatabase) -> Result:
     name = session.name(stmt.name)
-    if session.catalog.get_database(name) is None or not privileges.can_see_database(session, name):
+    if session.catalog.databases.get_database(name) is None or not privileges.can_see_database(session, name):
         if stmt.if_exists:
             return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
         raise errors.does_not_exist("Database", quote_ident(name))
@@ -46,11 +46,11 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
         raise errors.invalid_property_combination()
     db, name = session.qualify_schema(stmt.name)
-    if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+    if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
         raise errors.does_not_exist("Database", quote_ident(db))
     if name == "INFORMATION_SCHEMA":
         raise errors.already_exists("Object", name)
-    if session.catalog.get_schema(db, name) is not None:
+    if session.catalog.databases.get_schema(db, name) is not None:
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
@@ -66,7 +66,7 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
 
 def drop_schema(session: Session, stmt: ast.DropSchema) -> Result:
     db, name = session.qualify_schema(stmt.name)
-    if session.catalog.get_schema(db, name) is None or not privileges.can_see_schema(session, db, name):
+    if session.catalog.databases.get_schema(db, name) is None or not privileges.can_see_schema(session, db, name):
         if stmt.if_exists:
             return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(name)}")
@@ -85,16 +85,16 @@ def use(session: Session, stmt: ast.Use) -> Result:
         return status()
     if stmt.kind == "DATABASE" or (stmt.kind is None and qn.schema is None):
         db = session.name(qn.name)
-        if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+        if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
             raise errors.does_not_exist("Database", quote_ident(db))
         session.database = db
-        session.schema = "PUBLIC" if session.catalog.get_schema(db, "PUBLIC") is not None else None
+        session.schema = "PUBLIC" if session.catalog.databases.get_schema(db, "PUBLIC") is not None else None
     else:
         db, schema = session.qualify_schema(qn)
         if schema == "INFORMATION_SCHEMA":  # every database has one (its views), visible with the database
-            if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+            if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
                 raise errors.does_not_exist("Database", quote_ident(db))
-        elif session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+        elif session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
         session.database, session.schema = db, schema
     return status()

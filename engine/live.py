@@ -37,7 +37,7 @@ def _create(session: Session, stmt: ast.LiveVersion) -> Result:
         return target
     db, schema, name, existing = target
     version = _new_version_name(session, stmt.version, stmt.version_span)
-    with session.catalog.transaction():
+    with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_model(existing.id)
         session.catalog.create_live_model(db, schema, name, session.role, version)
@@ -49,7 +49,7 @@ def _add(session: Session, stmt: ast.LiveVersion) -> Result:
     if model is None:
         return status()
     version = _new_version_name(session, stmt.version, stmt.version_span, model)
-    session.catalog.add_live_version(model.id, version)
+    session.catalog.models.add_live_version(model.id, version)
     return status()
 
 
@@ -60,9 +60,9 @@ def _new_version_name(session: Session, ref: ast.Name, at: ast.Span, model: Mode
         raise placed(rule_error(f"Version name '{name}' is a system alias."), at)
     if model is None:
         return name
-    if session.catalog.has_version_named(model.id, name):
+    if session.catalog.models.has_version_named(model.id, name):
         raise placed(errors.already_exists("Model version", name), at)
-    if any(v.alias == name for v in session.catalog.list_versions(model.id)):
+    if any(v.alias == name for v in session.catalog.models.list_versions(model.id)):
         raise placed(rule_error(f"Version name '{name}' is an alias of model '{model_fqn(model)}'."), at)
     return name
 
@@ -71,7 +71,7 @@ def _commit(session: Session, stmt: ast.LiveVersion) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    live = session.catalog.live_version(model.id, session.name(stmt.version))
+    live = session.catalog.models.live_version(model.id, session.name(stmt.version))
     if live is None:
         missing = errors.does_not_exist("Live version", f"{model_fqn(model)}.{quote_ident(session.name(stmt.version))}")
         raise placed(missing, stmt.version_span)
@@ -81,7 +81,7 @@ def _commit(session: Session, stmt: ast.LiveVersion) -> Result:
         name = session.name(stmt.rename_version_to)
         if name != live.name:
             _new_version_name(session, stmt.rename_version_to, stmt.rename_version_to_span, model)
-    session.catalog.commit_live_version(live, spec, name, _renamed(session, model, stmt.rename_to))
+    session.catalog.models.commit_live_version(live, spec, name, _renamed(session, model, stmt.rename_to))
     return status()
 
 
@@ -95,9 +95,9 @@ def _renamed(session: Session, model: ModelRow, new: ast.QualifiedName | None) -
         db, schema, name = session.qualify(new)
     if (db, schema, name) == (model.database_name, model.schema_name, model.name):
         return {}
-    if session.catalog.get_schema(db, schema) is None:
+    if session.catalog.databases.get_schema(db, schema) is None:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-    if session.catalog.get_model(db, schema, name) is not None:
+    if session.catalog.models.get_model(db, schema, name) is not None:
         raise errors.already_exists("Object", name)
     if (db, schema) != (model.database_name, model.schema_name):
         privileges.check_create_in_schema(session, db, schema, "MODEL")

@@ -32,15 +32,15 @@ def _content(session: Session, source: ast.ModelSource) -> tuple[VersionContent,
         src = find_model(session, source.model, "read")
         ref = source.version if source.version is not None else "DEFAULT"
         version = resolve_version(session, src, ref, at=source.version_span)
-        return session.catalog.version_content(version), version.name
+        return session.catalog.models.version_content(version), version.name
     owner_kind, owner_id, prefix = stages.locate_for_read(session, source.stage)
     files = stages.read_tree(session, owner_kind, owner_id, prefix)
     spec = read_version(files)
     if owner_kind == "dir":
-        pairs = session.catalog.mapping_files(files)
+        pairs = session.catalog.files.mapping_files(files)
     else:
         assert isinstance(owner_id, int)
-        pairs = session.catalog.files_as_content(owner_kind, owner_id, stages.as_dir(prefix))
+        pairs = session.catalog.files.files_as_content(owner_kind, owner_id, stages.as_dir(prefix))
     return VersionContent(pairs, spec), None
 
 
@@ -49,7 +49,7 @@ def create_model(session: Session, stmt: ast.CreateModel) -> Result:
     if isinstance(target, Result):
         return target
     db, schema, name, existing = target
-    with session.catalog.transaction():  # the files' blobs too: a failure leaves nothing behind
+    with session.catalog.store.transaction():  # the files' blobs too: a failure leaves nothing behind
         content, source_version = _content(session, stmt.source)
         version = session.name(stmt.version) if stmt.version is not None else source_version or "V1"
         if existing is not None:
@@ -66,7 +66,7 @@ def creation_target(session: Session, qn: ast.QualifiedName, or_replace: bool, i
         raise errors.invalid_property_combination()
     db, schema, name = session.qualify(qn)
     _check_schema(session, db, schema)
-    existing = session.catalog.get_model(db, schema, name)
+    existing = session.catalog.models.get_model(db, schema, name)
     if existing is not None:
         if if_not_exists:
             return status(f"{name} already exists, statement succeeded.")
@@ -78,9 +78,9 @@ def creation_target(session: Session, qn: ast.QualifiedName, or_replace: bool, i
 
 
 def _check_schema(session: Session, db: str, schema: str) -> None:
-    if session.catalog.get_database(db) is None:
+    if session.catalog.databases.get_database(db) is None:
         raise errors.does_not_exist("Database", quote_ident(db))
-    if session.catalog.get_schema(db, schema) is None:
+    if session.catalog.databases.get_schema(db, schema) is None:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
 
 
@@ -102,11 +102,11 @@ def rename_model(session: Session, stmt: ast.RenameModel) -> Result:
     else:
         db, schema, name = session.qualify(new)
     _check_schema(session, db, schema)
-    if session.catalog.get_model(db, schema, name) is not None:
+    if session.catalog.models.get_model(db, schema, name) is not None:
         raise errors.already_exists("Object", name)
     if (db, schema) != (model.database_name, model.schema_name):
         privileges.check_create_in_schema(session, db, schema, "MODEL")
-    session.catalog.update_model(model.id, database_name=db, schema_name=schema, name=name)
+    session.catalog.models.update_model(model.id, database_name=db, schema_name=schema, name=name)
     return status()
 
 
@@ -126,21 +126,21 @@ def alter_set(session: Session, stmt: ast.AlterModelSet) -> Result:
     if stmt.comment is not None:
         values["comment"] = stmt.comment
     if values:
-        session.catalog.update_model(model.id, **values)
+        session.catalog.models.update_model(model.id, **values)
     return status()
 
 
 def alter_unset(session: Session, stmt: ast.AlterModelUnset) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is not None and stmt.comment:
-        session.catalog.update_model(model.id, comment=None)
+        session.catalog.models.update_model(model.id, comment=None)
     return status()
 
 
 def comment_on_model(session: Session, stmt: ast.CommentOn) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is not None:
-        session.catalog.update_model(model.id, comment=stmt.comment)
+        session.catalog.models.update_model(model.id, comment=stmt.comment)
     return status()
 
 
@@ -148,7 +148,7 @@ def set_alias(session: Session, stmt: ast.SetAlias) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    versions = session.catalog.version_index(model.id)
+    versions = session.catalog.models.version_index(model.id)
     version = resolve_version(session, model, stmt.version, versions, at=stmt.version_span)
     alias = session.name(stmt.alias)
     if alias in SYSTEM_ALIASES:
@@ -165,7 +165,7 @@ def set_alias(session: Session, stmt: ast.SetAlias) -> Result:
         raise placed(rule_error(
             f"Version '{version.name}' of model '{model_fqn(model)}' already has alias '{version.alias}'. "
             "A version can have at most one alias; unset it first."), stmt.version_span)
-    session.catalog.update_version(version, alias=alias)
+    session.catalog.models.update_version(version, alias=alias)
     return status()
 
 
@@ -174,7 +174,7 @@ def unset_alias(session: Session, stmt: ast.UnsetAlias) -> Result:
     if model is None:
         return status()
     version = resolve_version(session, model, stmt.version, at=stmt.version_span)
-    session.catalog.update_version(version, alias=None)
+    session.catalog.models.update_version(version, alias=None)
     return status()
 
 
@@ -183,7 +183,7 @@ def add_version(session: Session, stmt: ast.AddVersion) -> Result:
     if model is None:
         return status()
     name = session.name(stmt.version)
-    versions = session.catalog.version_index(model.id)
+    versions = session.catalog.models.version_index(model.id)
     if name in versions.by_name:
         raise placed(errors.already_exists("Model version", name), stmt.version_span)
     if name in versions.by_alias or name in SYSTEM_ALIASES:
@@ -191,9 +191,9 @@ def add_version(session: Session, stmt: ast.AddVersion) -> Result:
                      stmt.version_span)
     if len(versions.rows) >= 1000:
         raise rule_error(f"Model '{model_fqn(model)}' already has the maximum of 1000 versions.")
-    with session.catalog.transaction():
+    with session.catalog.store.transaction():
         content, _ = _content(session, stmt.source)
-        session.catalog.add_version(model.id, name, content)
+        session.catalog.models.add_version(model.id, name, content)
     return status()
 
 
@@ -201,7 +201,7 @@ def drop_version(session: Session, stmt: ast.DropVersion) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    versions = session.catalog.version_index(model.id)
+    versions = session.catalog.models.version_index(model.id)
     version = resolve_version(session, model, stmt.version, versions, at=stmt.version_span)
     if len(versions.rows) == 1:
         raise placed(rule_error(
@@ -211,7 +211,7 @@ def drop_version(session: Session, stmt: ast.DropVersion) -> Result:
         raise placed(rule_error(
             f"Cannot drop version '{version.name}': it is the default version of model '{model_fqn(model)}'. "
             "Set another default version first."), stmt.version_span)
-    session.catalog.drop_version(version.id)
+    session.catalog.models.drop_version(version.id)
     return status()
 
 
@@ -230,7 +230,7 @@ def modify_version(session: Session, stmt: ast.ModifyVersion) -> Result:
     if stmt.unset_metadata:
         values["metadata"] = "{}"
     if values:
-        session.catalog.update_version(version, **values)
+        session.catalog.models.update_version(version, **values)
     return status()
 
 
@@ -259,7 +259,7 @@ def set_tags(session: Session, stmt: ast.AlterModelSetTag) -> Result:
         if tag.allowed_values is not None and value not in tag.allowed_values:
             raise errors.compilation_error(f"Tag value '{value}' is not an allowed value of tag '{tag.fqn}'.")
         values.append((tag, value))
-    session.catalog.set_tags(model.id, values)
+    session.catalog.objects.set_tags(model.id, values)
     return status()
 
 
@@ -267,14 +267,14 @@ def unset_tags(session: Session, stmt: ast.AlterModelUnsetTag) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:
         return status()
-    session.catalog.unset_tags(model.id, [_find_tag(session, t, model) for t in stmt.tags])
+    session.catalog.objects.unset_tags(model.id, [_find_tag(session, t, model) for t in stmt.tags])
     return status()
 
 
 def _find_tag(session: Session, qn: ast.QualifiedName, model: ModelRow):  # type: ignore[no-untyped-def]
     """A tag name; unqualified parts resolve like any object name in the session."""
     db, schema, name = session.qualify(qn)
-    tag = session.catalog.get_tag(db, schema, name)
+    tag = session.catalog.objects.get_tag(db, schema, name)
     if tag is None:
         raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
     privileges.check_tag(session, tag, "apply")

@@ -26,7 +26,7 @@ def placed(error: E, at: ast.Span) -> E:
 def find_model(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction) -> ModelRow:
     """The model a name refers to, checked for `action`; 002003 when missing or invisible."""
     db, schema, name = session.qualify(qn)
-    model = session.catalog.get_model(db, schema, name)
+    model = session.catalog.models.get_model(db, schema, name)
     if model is None:
         raise errors.does_not_exist("Model", ".".join(quote_ident(p) for p in (db, schema, name)))
     privileges.check_model(session, model, action)
@@ -48,7 +48,7 @@ def resolve_version(session: Session, model: ModelRow, ref: ast.Name,
     """A version by name, user alias, or system alias DEFAULT / FIRST / LAST (lookups, not scans); a missing
     one is a 002003 error placed `at` the version name in the statement."""
     text = session.name(ref)
-    index = versions if versions is not None else session.catalog.version_index(model.id)
+    index = versions if versions is not None else session.catalog.models.version_index(model.id)
     found = index.by_name.get(text) or index.by_alias.get(text)
     if found is not None:
         return found

@@ -62,8 +62,8 @@ class Session:
     def duck(self) -> duckdb.DuckDBPyConnection:
         """This session's DuckDB connection, switched to the current database and schema."""
         if self._cursor is None:
-            self._cursor = self.catalog.cursor()
-            if not self.catalog.has_functions:  # else the data instance attached them prebuilt
+            self._cursor = self.catalog.store.cursor()
+            if not self.catalog.store.has_functions:  # else the data instance attached them prebuilt
                 variant.install(self._cursor)
                 numbers.install(self._cursor)
             self._cursor_path = (None, None)
@@ -87,12 +87,12 @@ class Session:
         """Point the DuckDB cursor at the current schema, or at an empty one while there is none."""
         assert self._cursor is not None
         db, schema = want
-        if db is not None and schema is not None and self.catalog.get_schema(db, schema) is not None:
+        if db is not None and schema is not None and self.catalog.databases.get_schema(db, schema) is not None:
             target = f"{quote(db)}.{quote(schema)}"
-        elif db is not None and self.catalog.get_database(db) is not None:
+        elif db is not None and self.catalog.databases.get_database(db) is not None:
             target = f"{quote(db)}.main"  # `schema.table` names resolve in the current database
         else:
-            target = self.catalog.empty_schema()
+            target = self.catalog.store.empty_schema()
         try:
             self._cursor.execute(f"USE {target}")
         except duckdb.Error:
@@ -101,7 +101,7 @@ class Session:
             # one, and try again once the transaction has ended (a ROLLBACK still runs).
             self._stale = True
             try:
-                self._cursor.execute(f"USE {self.catalog.empty_schema()}")
+                self._cursor.execute(f"USE {self.catalog.store.empty_schema()}")
             except duckdb.Error:
                 pass  # the transaction is aborted: the statement fails and the boundary rolls back
             return
@@ -113,11 +113,11 @@ class Session:
         `kind` names the statement in the message (`Cannot perform CREATE TABLE.`)."""
         for t in tables:
             if t.database is None and getattr(t, "object_kind", "table") != "schema":
-                if self.database is None or self.catalog.get_database(self.database) is None:
+                if self.database is None or self.catalog.databases.get_database(self.database) is None:
                     raise errors.no_current_database(kind)
                 if t.schema is None and (self.schema is None or (
                         self.schema != "INFORMATION_SCHEMA"
-                        and self.catalog.get_schema(self.database, self.schema) is None)):
+                        and self.catalog.databases.get_schema(self.database, self.schema) is None)):
                     raise errors.no_current_schema(kind)
 
     def sync_duckdb_variables(self, extra: dict[str, Any], variables: bool = True) -> None:
@@ -215,7 +215,7 @@ class Session:
                         break
                     except duckdb.Error:
                         pass  # the other kind, or its database or schema went first
-            self.catalog.relations_changed()
+            self.catalog.store.relations_changed()
             self._cursor.close()
             self._cursor = None
 

@@ -46,7 +46,7 @@ TERSE_COLUMNS = ["created_on", "name", "kind", "database_name", "schema_name"]
 
 def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
     """https://docs.snowflake.com/en/sql-reference/sql/show-databases: lexicographic by name."""
-    found = sorted((d for d in session.catalog.list_databases()
+    found = sorted((d for d in session.catalog.databases.list_databases()
                     if like(stmt.like, d.name) and privileges.can_see_database(session, d.name)),
                    key=lambda d: d.name)
     found = page(found, lambda d: d.name, stmt.starts_with, stmt.limit, stmt.limit_from)
@@ -71,7 +71,7 @@ def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
 
 def _default_database(session: Session) -> str | None:
     """is_default: the database of the user's DEFAULT_NAMESPACE (`db` or `db.schema`)."""
-    user = session.catalog.get_user(session.user)
+    user = session.catalog.grants.get_user(session.user)
     namespace = orjson.loads(user.properties).get("DEFAULT_NAMESPACE") if user is not None else None
     try:
         return split_name(str(namespace))[0] if namespace else None
@@ -82,11 +82,11 @@ def _default_database(session: Session) -> str | None:
 def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
     database = None if stmt.in_account else (
         session.name(stmt.in_database) if stmt.in_database is not None else session.current_database())
-    if database is not None and session.catalog.get_database(database) is None:
+    if database is not None and session.catalog.databases.get_database(database) is None:
         raise errors.does_not_exist("Database", quote_ident(database))
     rows: list[tuple[Any, ...]] = []
     if database is None or privileges.can_see_database(session, database):
-        for s in session.catalog.list_schemas(database):
+        for s in session.catalog.databases.list_schemas(database):
             if like(stmt.like, s.name) and privileges.can_see_schema(session, s.database_name, s.name):
                 current = "Y" if (s.database_name, s.name) == (session.database, session.schema) else "N"
                 rows.append((s.created_on, s.name, "N", current, s.database_name, s.owner or "", s.comment or "",
@@ -115,22 +115,22 @@ def _models_in_scope(session: Session, stmt: ast.ShowModels) -> list[ModelRow]:
     if scope is None:
         scope = "DATABASE" if session.database is not None else "ACCOUNT"
     if scope == "ACCOUNT":
-        return session.catalog.list_models()
+        return session.catalog.models.list_models()
     if scope == "DATABASE":
         db = session.name(qn.name) if qn is not None else session.current_database()
-        if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+        if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
             raise errors.does_not_exist("Database", quote_ident(db))
-        return session.catalog.list_models(db)
+        return session.catalog.models.list_models(db)
     if qn is None:
         if session.database is None:
             raise errors.object_not_found_or_op()
-        return session.catalog.list_models(session.database, session.schema)
+        return session.catalog.models.list_models(session.database, session.schema)
     if qn.schema is None and session.database is None:
         raise errors.object_not_found_or_op()
     db, schema = session.qualify_schema(qn)
-    if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+    if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-    return session.catalog.list_models(db, schema)
+    return session.catalog.models.list_models(db, schema)
 
 
 # The order of real output (docs/SNOWFLAKE.md#c6, from a Snowflake notebook): `comment` before `owner` and
@@ -143,7 +143,7 @@ SHOW_MODELS_COLUMNS = ["created_on", "name", "model_type", "database_name", "sch
 def show_models(session: Session, stmt: ast.ShowModels) -> Result:
     models = [m for m in _models_in_scope(session, stmt)
               if like(stmt.like, m.name) and privileges.can_see_model(session, m)]
-    all_versions = session.catalog.list_versions_of([m.id for m in models])
+    all_versions = session.catalog.models.list_versions_of([m.id for m in models])
     rows = []
     for m in models:
         versions = all_versions[m.id]
@@ -166,9 +166,9 @@ _SHOW_VERSIONS_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT",
 
 def show_versions(session: Session, stmt: ast.ShowVersions) -> Result:
     model = find_model(session, stmt.model, "usage")
-    versions = session.catalog.version_index(model.id)
+    versions = session.catalog.models.version_index(model.id)
     chosen = _versions_like(versions, stmt.like)
-    functions = session.catalog.functions_of([v.id for v in chosen])
+    functions = session.catalog.models.functions_of([v.id for v in chosen])
     rows = []
     for v in chosen:
         rows.append((v.created_on, v.name, _json(version_aliases(model, v, versions)), v.comment,
@@ -196,7 +196,7 @@ def show_functions(session: Session, stmt: ast.ShowFunctions) -> Result:
     version = resolve_version(session, model, stmt.version if stmt.version is not None else "DEFAULT",
                               at=stmt.version_span)
     rows = []
-    for fn in session.catalog.functions(version.id):
+    for fn in session.catalog.models.functions(version.id):
         if not like(stmt.like, fn.name):
             continue
         values = show_functions_row(fn, version.name)
@@ -223,11 +223,11 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
     scope = stmt.scope
     if scope == "DATABASE" and stmt.scope_name is not None:
         db = session.name(stmt.scope_name.name)
-        if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+        if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
             raise errors.does_not_exist("Database", quote_ident(db))
     elif scope == "SCHEMA" and stmt.scope_name is not None:
         db, schema = session.qualify_schema(stmt.scope_name)
-        if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+        if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     rows: list[tuple[Any, ...]] = []
     if stmt.kind != "USER":  # built-ins belong to no database: every scope lists them

@@ -82,27 +82,27 @@ def _in_scope(session: Session, stmt: ast.ShowObjects) -> list[RelationRow]:
     if scope is None:
         scope = "SCHEMA" if session.schema is not None else "DATABASE" if session.database else "ACCOUNT"
     if scope == "ACCOUNT":
-        return list_relations(session.catalog)
+        return list_relations(session.catalog.store)
     if scope == "DATABASE":
         db = session.name(qn.name) if qn is not None else session.current_database()
-        if session.catalog.get_database(db) is None or not privileges.can_see_database(session, db):
+        if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
             raise errors.does_not_exist("Database", quote_ident(db))
-        return list_relations(session.catalog, db)
+        return list_relations(session.catalog.store, db)
     if scope == "SCHEMA":
         if qn is None and (session.database is None or session.schema is None):
             raise errors.object_not_found_or_op()
         db, schema = session.qualify_schema(qn) if qn is not None else (session.current_database(), session.schema)
         assert schema is not None
-        if session.catalog.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+        if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-        return list_relations(session.catalog, db, schema)
+        return list_relations(session.catalog.store, db, schema)
     assert qn is not None
     return [_one_relation(session, qn, "Table" if scope == "TABLE" else "View")]
 
 
 def _one_relation(session: Session, qn: ast.QualifiedName, kind: str) -> RelationRow:
     db, schema, name = session.qualify(qn)
-    found = list_relations(session.catalog, db, schema, name)
+    found = list_relations(session.catalog.store, db, schema, name)
     if not found or not privileges.can_see_table(session, db, schema, name, found[0].owner):
         raise errors.does_not_exist(kind, ".".join(quote_ident(p) for p in (db, schema, name)), "42S02")
     return found[0]
@@ -146,7 +146,7 @@ def _data_type_json(column: ColumnRow) -> str:
 def _show_columns(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
     rows = []
     for r in relations:
-        for c in list_columns(session.catalog, r.database_name, r.schema_name, r.name):
+        for c in list_columns(session.catalog.store, r.database_name, r.schema_name, r.name):
             if like(stmt.like, c.name):
                 rows.append((r.name, r.schema_name, c.name, _data_type_json(c), str(c.nullable).lower(),
                              c.default or "", "COLUMN", "", c.comment or "", r.database_name, "", None))
@@ -163,7 +163,7 @@ def _constraint_name(r: RelationRow) -> str:
 def _show_primary_keys(session: Session, relations: list[RelationRow]) -> Result:
     rows: list[tuple[Any, ...]] = []
     for r in relations:
-        for key in list_keys(session.catalog, r.database_name, r.schema_name, r.name):
+        for key in list_keys(session.catalog.store, r.database_name, r.schema_name, r.name):
             if key.kind == "PRIMARY KEY":
                 rows.extend((r.created_on, r.database_name, r.schema_name, r.name, column, i + 1,
                              _constraint_name(r), "false", None) for i, column in enumerate(key.columns))
@@ -176,10 +176,10 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     if stmt.kind == "VIEW" and relation.kind != "VIEW":
         raise errors.does_not_exist("View", ".".join(
             quote_ident(p) for p in (relation.database_name, relation.schema_name, relation.name)), "42S02")
-    keys = list_keys(session.catalog, relation.database_name, relation.schema_name, relation.name)
+    keys = list_keys(session.catalog.store, relation.database_name, relation.schema_name, relation.name)
     primary = {c for k in keys if k.kind == "PRIMARY KEY" for c in k.columns}
     unique = {c for k in keys if k.kind == "UNIQUE" for c in k.columns}
     rows = [(c.name, type_text(c.duckdb_type), "COLUMN", "Y" if c.nullable else "N", c.default,
              "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
-            for c in list_columns(session.catalog, relation.database_name, relation.schema_name, relation.name)]
+            for c in list_columns(session.catalog.store, relation.database_name, relation.schema_name, relation.name)]
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))

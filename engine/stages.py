@@ -36,7 +36,7 @@ def local_path(url: str) -> Path:
 
 def _find_stage(session: Session, qn: ast.QualifiedName, action: privileges.StageAction = "read") -> StageRow:
     db, schema, name = session.qualify(qn)
-    stage = session.catalog.get_stage(db, schema, name)
+    stage = session.catalog.objects.get_stage(db, schema, name)
     if stage is None or (stage.temporary and stage.session_id not in (None, session.id)):
         raise errors.does_not_exist("Stage", ".".join(quote_ident(p) for p in (db, schema, name)))
     privileges.check_stage(session, stage, action)
@@ -63,7 +63,7 @@ def inside(root: Path, relative: str) -> Path:
 def stage_directory(session: Session, url: str) -> Path:
     """The local directory of a `file://` stage URL, if the embedding program allows stages there."""
     root = local_path(url).resolve()
-    if not session.catalog.stage_root_allowed(root):
+    if not session.catalog.store.stage_root_allowed(root):
         raise errors.stage_url_not_allowed(url)
     return root
 
@@ -74,7 +74,7 @@ def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction)
         assert ref.name is not None and ref.version is not None
         model = find_model(session, ref.name, action)
         if action == "own":  # PUT / REMOVE change only a live version, before COMMIT VERSION
-            live = session.catalog.live_version(model.id, ref.version)
+            live = session.catalog.models.live_version(model.id, ref.version)
             if live is None:
                 raise errors.not_supported("Changing the files of a committed model version (PUT and REMOVE "
                                            "write to a live version: ALTER MODEL ... ADD LIVE VERSION)")
@@ -107,7 +107,7 @@ def read_tree(session: Session, kind: OwnerKind, owner: int | str, prefix: str) 
             return {}
         return {rel: p.read_bytes() for rel, p in _dir_files(Path(str(owner)), root)}
     assert isinstance(owner, int)
-    files = session.catalog.read_files(kind, owner, prefix)
+    files = session.catalog.files.read_files(kind, owner, prefix)
     return {path[len(prefix):]: data for path, data in files.items()}
 
 
@@ -128,9 +128,9 @@ def _dir_files(stage_root: Path, root: Path) -> list[tuple[str, Path]]:
 
 def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
     db, schema, name = session.qualify(stmt.name)
-    if session.catalog.get_schema(db, schema) is None:
+    if session.catalog.databases.get_schema(db, schema) is None:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-    existing = session.catalog.get_stage(db, schema, name)
+    existing = session.catalog.objects.get_stage(db, schema, name)
     if existing is not None:
         if stmt.if_not_exists:
             return status(f"{name} already exists, statement succeeded.")
@@ -142,7 +142,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
         if not url.lower().startswith("file://"):
             raise errors.not_supported(f"Stage URL '{url}' (only file:// local directories are)")
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
-    with session.catalog.transaction():
+    with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
         session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
@@ -186,7 +186,7 @@ def put(session: Session, stmt: ast.Put) -> Result:
                    for _, target, _, stored in read]
     else:  # every file of one PUT in one catalog transaction
         assert isinstance(owner, int)
-        written = session.catalog.write_files(kind, owner, [(as_dir(prefix) + t, s) for _, t, _, s in read], overwrite)
+        written = session.catalog.files.write_files(kind, owner, [(as_dir(prefix) + t, s) for _, t, _, s in read], overwrite)
     rows = [(name, target, len(data), len(stored), "NONE", "GZIP" if compress else "NONE",
              "UPLOADED" if ok else "SKIPPED", "") for (name, target, data, stored), ok in zip(read, written, strict=True)]
     names = ["source", "target", "source_size", "target_size", "source_compression", "target_compression",
@@ -218,7 +218,7 @@ def _listing(session: Session, ref: ast.StageRef, pattern: str | None,
                 entries.append((rel, len(data), hashlib.md5(data).hexdigest(), _mtime(p)))
     else:
         assert isinstance(owner, int)
-        entries = list(session.catalog.list_files(kind, owner, prefix))  # type: ignore[arg-type]
+        entries = list(session.catalog.files.list_files(kind, owner, prefix))  # type: ignore[arg-type]
     if pattern is not None:
         keep = set(matching(session, pattern, [e[0] for e in entries]))
         entries = [e for e in entries if e[0] in keep]
@@ -231,7 +231,7 @@ def matching(session: Session, pattern: str, names: list[str]) -> list[str]:
     if not names:
         names = [""]  # still compile the pattern: a bad one is an error even on an empty stage
     try:
-        rows = session.catalog.data_query("SELECT list_filter(?::VARCHAR[], lambda x: regexp_full_match(x, ?))",
+        rows = session.catalog.store.data_query("SELECT list_filter(?::VARCHAR[], lambda x: regexp_full_match(x, ?))",
                                           [names, pattern])
     except duckdb.InvalidInputException as e:
         raise errors.invalid_regex(pattern, str(e).split(":")[-1].strip()) from None
@@ -271,7 +271,7 @@ def get(session: Session, stmt: ast.Get) -> Result:
     rows = []
     for path, size, _, _ in entries:
         data = read_tree(session, kind, owner, "").get(path) if kind == "dir" else \
-            session.catalog.read_files(kind, owner, path).get(path)  # type: ignore[arg-type]
+            session.catalog.files.read_files(kind, owner, path).get(path)  # type: ignore[arg-type]
         if data is None:
             continue
         (target / os.path.basename(path)).write_bytes(data)
@@ -287,6 +287,6 @@ def remove(session: Session, stmt: ast.RemoveFiles) -> Result:
             inside(Path(str(owner)), p).unlink(missing_ok=True)
     else:
         assert isinstance(owner, int)
-        session.catalog.remove_files(kind, owner, paths)
+        session.catalog.files.remove_files(kind, owner, paths)
     base = _display_base(stmt.stage)
     return from_rows(["name", "result"], [(base + p, "removed") for p in paths], ["TEXT", "TEXT"])

@@ -68,7 +68,7 @@ def create_warehouse(session: Session, stmt: ast.CreateWarehouse) -> Result:
     name = session.name(stmt.name)
     props = _properties(stmt.properties)
     privileges.check_account(session, "CREATE WAREHOUSE")
-    existing = session.catalog.get_warehouse(name)
+    existing = session.catalog.warehouses.get_warehouse(name)
     if existing is not None:
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
@@ -83,7 +83,7 @@ def create_warehouse(session: Session, stmt: ast.CreateWarehouse) -> Result:
 
 def _existing(session: Session, name: ast.Name, if_exists: bool) -> WarehouseRow | str:
     resolved = session.name(name)
-    row = session.catalog.get_warehouse(resolved)
+    row = session.catalog.warehouses.get_warehouse(resolved)
     if row is None and not if_exists:
         raise errors.does_not_exist("Warehouse", quote_ident(resolved))
     return row if row is not None else resolved
@@ -107,22 +107,22 @@ def alter_warehouse(session: Session, stmt: ast.AlterWarehouse) -> Result:
     if stmt.action == "SET":
         props = _properties(stmt.properties)
         privileges.check_warehouse(session, row.name, row.owner, "modify")
-        session.catalog.alter_warehouse(row.name, properties=props)
+        session.catalog.warehouses.alter_warehouse(row.name, properties=props)
         return status()
     privileges.check_warehouse(session, row.name, row.owner, "operate")
     if stmt.action == "SUSPEND":
         if row.state == "SUSPENDED":
             raise errors.compilation_error(f"Invalid state. Warehouse '{row.name}' cannot be suspended.")
-        session.catalog.alter_warehouse(row.name, state="SUSPENDED")
+        session.catalog.warehouses.alter_warehouse(row.name, state="SUSPENDED")
     elif row.state == "STARTED" and not stmt.if_suspended:
         raise errors.compilation_error(f"Invalid state. Warehouse '{row.name}' cannot be resumed.")
     else:
-        session.catalog.alter_warehouse(row.name, state="STARTED")
+        session.catalog.warehouses.alter_warehouse(row.name, state="STARTED")
     return status()
 
 
 def _default_warehouse(session: Session) -> str | None:
-    user = session.catalog.get_user(session.user)
+    user = session.catalog.grants.get_user(session.user)
     if user is None:
         return None
     value = orjson.loads(user.properties).get("DEFAULT_WAREHOUSE")
@@ -152,7 +152,7 @@ def _row(session: Session, w: WarehouseRow, default: str | None) -> tuple[Any, .
 def _session_warehouse(session: Session) -> WarehouseRow | None:
     """The session's warehouse when it was never created (connect(warehouse=...), USE WAREHOUSE)."""
     name = session.warehouse
-    if name is None or session.catalog.get_warehouse(name) is not None:
+    if name is None or session.catalog.warehouses.get_warehouse(name) is not None:
         return None
     stamp = session.started_on
     return WarehouseRow(name, stamp, stamp, stamp, "SYSADMIN", "STARTED", "{}")
@@ -160,7 +160,7 @@ def _session_warehouse(session: Session) -> WarehouseRow | None:
 
 def show_warehouses(session: Session, stmt: ast.ShowWarehouses) -> Result:
     default = _default_warehouse(session)
-    found = [w for w in session.catalog.list_warehouses()
+    found = [w for w in session.catalog.warehouses.list_warehouses()
              if w.name == session.warehouse or privileges.can_see_warehouse(session, w.name, w.owner)]
     implicit = _session_warehouse(session)
     if implicit is not None:

@@ -165,7 +165,7 @@ def _local_stage(conn: Any, ref: Any) -> bool:
         return False
     session = conn.session
     try:
-        stage = session.catalog.get_stage(*session.qualify(ref.name))
+        stage = session.catalog.objects.get_stage(*session.qualify(ref.name))
     except errors.Error:
         return False
     return stage is not None and stage.url is not None

@@ -80,12 +80,12 @@ class Connection(ConnectionSurface):
             return
         db = resolve_ident(database)
         with self.cursor() as cur:
-            if self._catalog.get_database(db) is None:
+            if self._catalog.databases.get_database(db) is None:
                 cur.execute(f"CREATE DATABASE IF NOT EXISTS {quote_ident(db)}")
             cur.execute(f"USE DATABASE {quote_ident(db)}")
             if schema is not None:
                 name = resolve_ident(schema)
-                if self._catalog.get_schema(db, name) is None and name != "INFORMATION_SCHEMA":
+                if self._catalog.databases.get_schema(db, name) is None and name != "INFORMATION_SCHEMA":
                     cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(db)}.{quote_ident(name)}")
                 cur.execute(f"USE SCHEMA {quote_ident(db)}.{quote_ident(name)}")
 

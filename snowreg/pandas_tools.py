@@ -50,7 +50,7 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
                 columns, df.columns, strict=True))
             verb = "CREATE OR REPLACE" if overwrite else "CREATE"
             exists = "" if overwrite else " IF NOT EXISTS"
-            created = overwrite or conn.session.catalog.relation_kind(*_qualified(conn, name)) is None
+            created = overwrite or conn.session.catalog.databases.relation_kind(*_qualified(conn, name)) is None
             temporary = " TEMPORARY" if table_type.lower() in ("temp", "temporary") else ""
             cur.execute(f"{verb}{temporary} TABLE{exists} {name} ({definition})")
         if not created:

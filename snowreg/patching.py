@@ -215,9 +215,9 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         here, so a user or role the registry does not hold is ignored (the login is then ADMIN, holding
         ACCOUNTADMIN). Users and roles a test creates with SQL are honoured, privileges and all."""
         assert self.catalog is not None
-        if user and self.catalog.get_user(resolve_ident(user)) is None:
+        if user and self.catalog.grants.get_user(resolve_ident(user)) is None:
             user = None
-        if role and self.catalog.get_role(resolve_ident(role)) is None:
+        if role and self.catalog.grants.get_role(resolve_ident(role)) is None:
             role = None
         return user, role
 

@@ -259,7 +259,7 @@ class Registry:
     def _scratch(self) -> Path:
         """This registry's own local folder, made on first use."""
         if self._workdir is None:
-            scratch = self._conn.session.catalog.scratch()  # inside a persistent registry: freed on reopen
+            scratch = self._conn.session.catalog.store.scratch()  # inside a persistent registry: freed on reopen
             self._workdir = tempfile.TemporaryDirectory(prefix="snowreg-registry-", dir=scratch)
         return Path(self._workdir.name).resolve()
 
@@ -284,7 +284,7 @@ class Registry:
             if root is None:
                 root = self._scratch()
             name = f"{self.location}.SNOWREG_TEMP_STAGE_{random.randrange(16**10):010X}"
-            self._conn.session.catalog.allow_stage_root(root)  # the registry's own folder, granted by us
+            self._conn.session.catalog.store.allow_stage_root(root)  # the registry's own folder, granted by us
             url = root.as_uri().replace("'", "\\'")
             self._sql(f"CREATE TEMPORARY STAGE {name} URL = '{url}'")
             self._stage_dir = (name, root)

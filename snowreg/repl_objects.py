@@ -100,10 +100,10 @@ class Objects:
     # -- roles and users ---------------------------------------------------------------------------
 
     def roles(self) -> list[str]:
-        return self._memo(("roles",), lambda: [r.name for r in self._session.catalog.list_roles()])
+        return self._memo(("roles",), lambda: [r.name for r in self._session.catalog.grants.list_roles()])
 
     def users(self) -> list[str]:
-        return self._memo(("users",), lambda: [u.name for u in self._session.catalog.list_users()])
+        return self._memo(("users",), lambda: [u.name for u in self._session.catalog.grants.list_users()])
 
     # -- tables (DuckDB's own information) ---------------------------------------------------------
 
@@ -112,7 +112,7 @@ class Objects:
             return []
 
         def read() -> list[str]:
-            rows = self._session.catalog.data_query(
+            rows = self._session.catalog.store.data_query(
                 "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
                 "ORDER BY table_name", [database, schema])
             return [r[0] for r in rows]
@@ -123,7 +123,7 @@ class Objects:
             where = self.qualify(parts)
             if where is None:
                 return []
-            rows = self._session.catalog.data_query(
+            rows = self._session.catalog.store.data_query(
                 "SELECT column_name FROM information_schema.columns WHERE table_catalog = ? AND table_schema = ? "
                 "AND table_name = ? ORDER BY ordinal_position", list(where))
             return [r[0] for r in rows]

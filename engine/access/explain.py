@@ -114,27 +114,27 @@ def _resolve(session: Session, kind: str, parts: list[str]) -> tuple[ObjectKey |
     display = ".".join(quote_ident(p) for p in full)
     row: Any
     if kind == "DATABASE":
-        row, key = catalog.get_database(full[0]), ObjectKey("DATABASE", full[0])
+        row, key = catalog.databases.get_database(full[0]), ObjectKey("DATABASE", full[0])
     elif kind == "SCHEMA":
-        row, key = catalog.get_schema(full[0], full[1]), ObjectKey("SCHEMA", full[0], full[1])
+        row, key = catalog.databases.get_schema(full[0], full[1]), ObjectKey("SCHEMA", full[0], full[1])
     elif kind == "MODEL":
-        row = catalog.get_model(*full)
+        row = catalog.models.get_model(*full)
         key = ObjectKey("MODEL", id=row.id if row else 0)
     elif kind == "STAGE":
-        row = catalog.get_stage(*full)
+        row = catalog.objects.get_stage(*full)
         key = ObjectKey("STAGE", id=row.id if row else 0)
     elif kind == "TAG":
-        row, key = catalog.get_tag(*full), ObjectKey("TAG", full[0], full[1], full[2])
+        row, key = catalog.objects.get_tag(*full), ObjectKey("TAG", full[0], full[1], full[2])
     else:
-        relation = catalog.relation_kind(*full)
+        relation = catalog.databases.relation_kind(*full)
         key = ObjectKey(relation or kind, full[0], full[1], full[2])
-        return (key, catalog.owner_of(key), display) if relation else (None, None, display)
+        return (key, catalog.grants.owner_of(key), display) if relation else (None, None, display)
     return (key, row.owner, display) if row is not None else (None, None, display)
 
 
 def _path(session: Session, role: str) -> tuple[str, ...] | None:
     """How the session's roles reach `role`: from the primary role, else (secondary ALL) a user's role."""
-    graph = session.catalog.role_graph()
+    graph = session.catalog.grants.role_graph()
     found = graph.path(session.role, role)
     if found is None and session.secondary_roles == "ALL":
         for granted in sorted(graph.user_roles.get(session.user, ())):
@@ -146,7 +146,7 @@ def _path(session: Session, role: str) -> tuple[str, ...] | None:
 
 def _holders(session: Session, key: ObjectKey, owner: str | None) -> list[Holder]:
     out = [Holder(owner, "OWNERSHIP", True, _path(session, owner))] if owner else []
-    for g in session.catalog.grants_on(key):
+    for g in session.catalog.grants.grants_on(key):
         if g.privilege != "OWNERSHIP":
             out.append(Holder(g.grantee, g.privilege, g.grant_option, _path(session, g.grantee)))
     return out
@@ -157,7 +157,7 @@ def _containers(session: Session, key: ObjectKey, a: privileges.Access) -> tuple
     db, schema = key.database, key.schema
     if key.kind in ("MODEL", "STAGE"):
         table = "models" if key.kind == "MODEL" else "stages"
-        row = session.catalog.query_one(f"SELECT database_name, schema_name FROM snowreg.{table} WHERE id = ?",
+        row = session.catalog.store.query_one(f"SELECT database_name, schema_name FROM snowreg.{table} WHERE id = ?",
                                         [key.id])
         db, schema = row if row else ("", "")
     if key.kind in ("ACCOUNT", "DATABASE"):

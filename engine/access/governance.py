@@ -22,7 +22,7 @@ def authenticate(catalog: Catalog, user: str | None, password: str | None) -> No
     Users without a password (the default ADMIN, users created by `connect(user=...)`) accept any.
     """
     name = resolve_ident(user) if user else "ADMIN"
-    if catalog.get_user(name) is None or catalog.password_matches(name, password or "") is False:
+    if catalog.grants.get_user(name) is None or catalog.grants.password_matches(name, password or "") is False:
         raise errors.login_failed()
 
 
@@ -34,17 +34,17 @@ def login(catalog: Catalog, user: str | None, role: str | None) -> tuple[str, st
     when it is granted, else PUBLIC.
     """
     name = resolve_ident(user) if user else "ADMIN"
-    row = catalog.get_user(name)
+    row = catalog.grants.get_user(name)
     if row is None:
-        catalog.create_user(name, "USERADMIN")
-    allowed = catalog.role_graph().user_closure(name)
+        catalog.grants.create_user(name, "USERADMIN")
+    allowed = catalog.grants.role_graph().user_closure(name)
     if role:
         wanted = resolve_ident(role)
-        if wanted not in allowed or catalog.get_role(wanted) is None:
+        if wanted not in allowed or catalog.grants.get_role(wanted) is None:
             raise errors.role_not_assigned(wanted)
         return name, wanted
     default = row.default_role if row is not None else None
-    if default and default in allowed and catalog.get_role(default) is not None:
+    if default and default in allowed and catalog.grants.get_role(default) is not None:
         return name, default
     return name, "PUBLIC"
 
@@ -52,9 +52,9 @@ def login(catalog: Catalog, user: str | None, role: str | None) -> tuple[str, st
 def use_role(session: Session, stmt: ast.UseRole) -> Result:
     """USE ROLE: the role must be granted to the user, directly or through the role hierarchy."""
     name = session.name(stmt.name)
-    if session.catalog.get_role(name) is None:
+    if session.catalog.grants.get_role(name) is None:
         raise errors.does_not_exist("Role", quote_ident(name))
-    if name not in session.catalog.role_graph().user_closure(session.user):
+    if name not in session.catalog.grants.role_graph().user_closure(session.user):
         raise errors.role_not_assigned(name)
     session.role = name
     return status()
@@ -77,7 +77,7 @@ def _both_modifiers(or_replace: bool, if_not_exists: bool) -> None:
 
 def find_role(session: Session, name: str) -> RoleRow:
     """A role the session may know of (any role: SHOW ROLES lists them all); 002003 when missing."""
-    row = session.catalog.get_role(name)
+    row = session.catalog.grants.get_role(name)
     if row is None:
         raise errors.does_not_exist("Role", quote_ident(name))
     return row
@@ -94,16 +94,16 @@ def create_role(session: Session, stmt: ast.CreateRole) -> Result:
     _both_modifiers(stmt.or_replace, stmt.if_not_exists)
     name = session.name(stmt.name)
     privileges.check_account(session, "CREATE ROLE")
-    existing = session.catalog.get_role(name)
-    with session.catalog.transaction():
+    existing = session.catalog.grants.get_role(name)
+    with session.catalog.store.transaction():
         if existing is not None:
             if stmt.if_not_exists:
                 return status(f"{quote_ident(name)} already exists, statement succeeded.")
             if not stmt.or_replace:
                 raise errors.already_exists("Object", name)
             _droppable(session, existing)
-            session.catalog.drop_role(name, session.role)
-        session.catalog.create_role(name, session.role, stmt.comment)
+            session.catalog.grants.drop_role(name, session.role)
+        session.catalog.grants.create_role(name, session.role, stmt.comment)
     return status(f"Role {quote_ident(name)} successfully created.")
 
 
@@ -115,13 +115,13 @@ def _droppable(session: Session, role: RoleRow) -> None:
 
 def drop_role(session: Session, stmt: ast.DropRole) -> Result:
     name = session.name(stmt.name)
-    role = session.catalog.get_role(name)
+    role = session.catalog.grants.get_role(name)
     if role is None:
         if stmt.if_exists:
             return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
         raise errors.does_not_exist("Role", quote_ident(name))
     _droppable(session, role)
-    session.catalog.drop_role(name, session.role)  # what it owned passes to the dropping role
+    session.catalog.grants.drop_role(name, session.role)  # what it owned passes to the dropping role
     return status(f"{quote_ident(name)} successfully dropped.")
 
 
@@ -130,11 +130,11 @@ def grant_role(session: Session, stmt: ast.GrantRole) -> Result:
     grantee = _grantee(session, stmt.grantee_kind, session.name(stmt.grantee))
     check_role_owner(session, role)
     if stmt.grantee_kind == "ROLE":
-        graph = session.catalog.role_graph()
+        graph = session.catalog.grants.role_graph()
         if grantee == role.name or grantee in graph.closure(role.name):
             raise errors.role_cycle(role.name, grantee)
     if role.name != "PUBLIC":  # every user and role holds PUBLIC already
-        session.catalog.grant_role(role.name, stmt.grantee_kind, grantee, role.owner or session.role)
+        session.catalog.grants.grant_role(role.name, stmt.grantee_kind, grantee, role.owner or session.role)
     return status()
 
 
@@ -142,12 +142,12 @@ def revoke_role(session: Session, stmt: ast.RevokeRole) -> Result:
     role = find_role(session, session.name(stmt.role))
     grantee = _grantee(session, stmt.grantee_kind, session.name(stmt.grantee))
     check_role_owner(session, role)
-    session.catalog.revoke_role(role.name, stmt.grantee_kind, grantee)
+    session.catalog.grants.revoke_role(role.name, stmt.grantee_kind, grantee)
     return status()
 
 
 def _grantee(session: Session, kind: str, name: str) -> str:
-    exists = session.catalog.get_role(name) if kind == "ROLE" else session.catalog.get_user(name)
+    exists = session.catalog.grants.get_role(name) if kind == "ROLE" else session.catalog.grants.get_user(name)
     if exists is None:
         raise errors.does_not_exist("Role" if kind == "ROLE" else "User", quote_ident(name))
     return name
@@ -173,17 +173,17 @@ def create_user(session: Session, stmt: ast.CreateUser) -> Result:
     props = {key.upper(): _property_value(value) for key, value in stmt.properties}
     default_role = props.pop("DEFAULT_ROLE", None)
     comment = props.pop("COMMENT", None)
-    existing = session.catalog.get_user(name)
-    with session.catalog.transaction():
+    existing = session.catalog.grants.get_user(name)
+    with session.catalog.store.transaction():
         if existing is not None:
             if stmt.if_not_exists:
                 return status(f"{quote_ident(name)} already exists, statement succeeded.")
             if not stmt.or_replace:
                 raise errors.already_exists("Object", name)
             _check_user_owner(session, existing.name, existing.owner)
-            session.catalog.drop_user(name)
+            session.catalog.grants.drop_user(name)
         role = resolve_ident(default_role) if default_role else None
-        session.catalog.create_user(name, session.role, role, comment, props)
+        session.catalog.grants.create_user(name, session.role, role, comment, props)
     return status(f"User {quote_ident(name)} successfully created.")
 
 
@@ -195,11 +195,11 @@ def _check_user_owner(session: Session, name: str, owner: str) -> None:
 
 def drop_user(session: Session, stmt: ast.DropUser) -> Result:
     name = session.name(stmt.name)
-    user = session.catalog.get_user(name)
+    user = session.catalog.grants.get_user(name)
     if user is None:
         if stmt.if_exists:
             return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
         raise errors.does_not_exist("User", quote_ident(name))
     _check_user_owner(session, user.name, user.owner)
-    session.catalog.drop_user(name)
+    session.catalog.grants.drop_user(name)
     return status(f"{quote_ident(name)} successfully dropped.")

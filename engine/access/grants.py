@@ -86,13 +86,13 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
     catalog = session.catalog
     if kind == "DATABASE":
         db = session.name(qn.name)
-        row = catalog.get_database(db)
+        row = catalog.databases.get_database(db)
         if row is None or not a.sees_database(db):
             raise errors.does_not_exist("Database", quote_ident(db))
         return Target(ObjectKey("DATABASE", db), row.owner or "", quote_ident(db), db)
     if kind == "SCHEMA":
         db, schema = session.qualify_schema(qn)
-        srow = catalog.get_schema(db, schema)
+        srow = catalog.databases.get_schema(db, schema)
         if srow is None or not a.sees_schema(db, schema):
             raise errors.does_not_exist("Schema", _fqn(db, schema))
         return Target(ObjectKey("SCHEMA", db, schema), srow.owner or "", _fqn(db, schema), schema, db, schema)
@@ -100,7 +100,7 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
         return _account_object(session, a, kind, session.name(qn.name))
     if kind == "WAREHOUSE":  # a warehouse never created (the session's own) counts as SYSADMIN's
         name = session.name(qn.name)
-        wh = catalog.get_warehouse(name)
+        wh = catalog.warehouses.get_warehouse(name)
         return Target(ObjectKey("WAREHOUSE", name=name), wh.owner if wh else "SYSADMIN", quote_ident(name), name)
     if kind in SCHEMA_OBJECTS:
         return _schema_object(session, a, kind, *session.qualify(qn))
@@ -108,7 +108,7 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
 
 
 def _account_object(session: Session, a: Access, kind: str, name: str) -> Target:
-    row = session.catalog.get_role(name) if kind == "ROLE" else session.catalog.get_user(name)
+    row = session.catalog.grants.get_role(name) if kind == "ROLE" else session.catalog.grants.get_user(name)
     if row is None:
         raise errors.does_not_exist(kind.title(), quote_ident(name))
     return Target(ObjectKey(kind, name=name), row.owner, quote_ident(name), name)
@@ -116,7 +116,7 @@ def _account_object(session: Session, a: Access, kind: str, name: str) -> Target
 
 def _schema_object(session: Session, a: Access, kind: str, db: str, schema: str, name: str) -> Target:
     if kind == "MODEL":
-        model = session.catalog.get_model(db, schema, name)
+        model = session.catalog.models.get_model(db, schema, name)
         if model is None or not privileges.can_see_model(session, model):
             raise errors.does_not_exist("Model", _fqn(db, schema, name))
         return Target(ObjectKey("MODEL", id=model.id), model.owner or "", model_fqn(model), name, db, schema)
@@ -130,16 +130,16 @@ def _schema_object_key(session: Session, kind: str, db: str, schema: str, name: 
     """(key, owner) of a stage, tag, table or view; (None, '') when there is none of that name."""
     catalog = session.catalog
     if kind == "STAGE":
-        stage = catalog.get_stage(db, schema, name)
+        stage = catalog.objects.get_stage(db, schema, name)
         return (ObjectKey("STAGE", id=stage.id), stage.owner or "") if stage else (None, "")
     if kind == "TAG":
-        tag = catalog.get_tag(db, schema, name)
+        tag = catalog.objects.get_tag(db, schema, name)
         return (ObjectKey("TAG", db, schema, name), tag.owner or "") if tag else (None, "")
-    relation = catalog.relation_kind(db, schema, name)
+    relation = catalog.databases.relation_kind(db, schema, name)
     if relation is None:
         return None, ""
     key = ObjectKey(relation, db, schema, name)
-    return key, catalog.owner_of(key) or ""
+    return key, catalog.grants.owner_of(key) or ""
 
 
 def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
@@ -147,20 +147,20 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
     kind = singular(target.kind)
     db, schema = _container(session, target)
     catalog = session.catalog
-    schemas = [schema] if schema else [s.name for s in catalog.list_schemas(db)]
+    schemas = [schema] if schema else [s.name for s in catalog.databases.list_schemas(db)]
     out: list[Target] = []
     for s in schemas:
         if kind == "MODEL":
-            names = [m.name for m in catalog.list_models(db, s)]
+            names = [m.name for m in catalog.models.list_models(db, s)]
         elif kind in ("TABLE", "VIEW"):
-            names = [r[0] for r in catalog.query(
+            names = [r[0] for r in catalog.store.query(
                 f"SELECT {'table' if kind == 'TABLE' else 'view'}_name FROM "
                 f"duckdb_{'tables' if kind == 'TABLE' else 'views'}() WHERE database_name = ? AND schema_name = ? "
                 "AND NOT internal ORDER BY 1", [db, s])]
         elif kind == "SCHEMA":
             names = [s]
         elif kind == "STAGE":
-            names = [r[0] for r in catalog.query("SELECT name FROM snowreg.stages WHERE database_name = ? AND "
+            names = [r[0] for r in catalog.store.query("SELECT name FROM snowreg.stages WHERE database_name = ? AND "
                                                  "schema_name = ? AND NOT temporary ORDER BY name", [db, s])]
         else:
             raise errors.not_supported(f"ON ALL {target.kind} IN {target.container_kind}")
@@ -179,11 +179,11 @@ def _container(session: Session, target: ast.BulkTarget) -> tuple[str, str]:
     a = privileges.access(session)
     if target.container_kind == "DATABASE":
         db = session.name(target.container.name)
-        if session.catalog.get_database(db) is None or not a.sees_database(db):
+        if session.catalog.databases.get_database(db) is None or not a.sees_database(db):
             raise errors.does_not_exist("Database", quote_ident(db))
         return db, ""
     db, schema = session.qualify_schema(target.container)
-    if session.catalog.get_schema(db, schema) is None or not a.sees_schema(db, schema):
+    if session.catalog.databases.get_schema(db, schema) is None or not a.sees_schema(db, schema):
         raise errors.does_not_exist("Schema", _fqn(db, schema))
     return db, schema
 
@@ -210,8 +210,8 @@ def grantor(session: Session, a: Access, target: Target, privilege: str) -> str 
     """
     owner = target.owner
     if target.schema and target.key.kind in SCHEMA_OBJECTS and \
-            session.catalog.schema_managed_access(target.database, target.schema):
-        owner = session.catalog.owner_of(ObjectKey("SCHEMA", target.database, target.schema)) or ""
+            session.catalog.databases.schema_managed_access(target.database, target.schema):
+        owner = session.catalog.grants.owner_of(ObjectKey("SCHEMA", target.database, target.schema)) or ""
     if owner and owner in a.roles:
         return owner
     holder = a.grantable.get(index_of(target.key), {}).get(privilege)
@@ -228,7 +228,7 @@ def _denied(target: Target) -> errors.ProgrammingError:
 
 def _role(session: Session, name: ast.Name) -> str:
     role = session.name(name)
-    if session.catalog.get_role(role) is None:
+    if session.catalog.grants.get_role(role) is None:
         raise errors.does_not_exist("Role", quote_ident(role))
     return role
 
@@ -238,8 +238,8 @@ def _check_future_authority(session: Session, db: str, schema: str) -> None:
     a = privileges.access(session)
     if a.manage_grants:
         return
-    if schema and session.catalog.schema_managed_access(db, schema) and \
-            session.catalog.owner_of(ObjectKey("SCHEMA", db, schema)) in a.roles:
+    if schema and session.catalog.databases.schema_managed_access(db, schema) and \
+            session.catalog.grants.owner_of(ObjectKey("SCHEMA", db, schema)) in a.roles:
         return
     raise errors.insufficient_privileges("schema" if schema else "database", schema or db)
 
@@ -263,15 +263,15 @@ def grant_privileges(session: Session, stmt: ast.GrantPrivileges) -> Result:
         kind = _future_kind(target)
         db, schema = _container(session, target)
         _check_future_authority(session, db, schema)
-        with session.catalog.transaction():
+        with session.catalog.store.transaction():
             for p in expand(kind, stmt.privileges):
-                session.catalog.add_future_grant(target.container_kind, db, schema, kind, p, role,
+                session.catalog.grants.add_future_grant(target.container_kind, db, schema, kind, p, role,
                                                  stmt.with_grant_option)
         return status()
     kind, targets = _targets(session, target)
     is_all = any(" ".join(p.upper().split()) in ("ALL", "ALL PRIVILEGES") for p in stmt.privileges)
     a = privileges.access(session)
-    with session.catalog.transaction():
+    with session.catalog.store.transaction():
         for t in targets:
             granted = 0
             for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
@@ -280,7 +280,7 @@ def grant_privileges(session: Session, stmt: ast.GrantPrivileges) -> Result:
                     if is_all:
                         continue  # ALL grants what the grantor may grant
                     raise _denied(t)
-                session.catalog.add_grant(t.key, p, role, stmt.with_grant_option, by)
+                session.catalog.grants.add_grant(t.key, p, role, stmt.with_grant_option, by)
                 granted += 1
             if is_all and not granted:
                 raise _denied(t)
@@ -294,16 +294,16 @@ def revoke_privileges(session: Session, stmt: ast.RevokePrivileges) -> Result:
         kind = _future_kind(target)
         db, schema = _container(session, target)
         _check_future_authority(session, db, schema)
-        with session.catalog.transaction():
+        with session.catalog.store.transaction():
             for p in expand(kind, stmt.privileges):
-                session.catalog.remove_future_grant(target.container_kind, db, schema, kind, p, role,
+                session.catalog.grants.remove_future_grant(target.container_kind, db, schema, kind, p, role,
                                                     stmt.grant_option_for)
         return status()
     kind, targets = _targets(session, target)
     a = privileges.access(session)
-    with session.catalog.transaction():
+    with session.catalog.store.transaction():
         for t in targets:
-            held = {g.privilege: g for g in session.catalog.grants_on(t.key) if g.grantee == role}
+            held = {g.privilege: g for g in session.catalog.grants.grants_on(t.key) if g.grantee == role}
             for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
                 grant = held.get(p)
                 if grant is None:
@@ -317,14 +317,14 @@ def revoke_privileges(session: Session, stmt: ast.RevokePrivileges) -> Result:
 def _revoke(session: Session, target: Target, privilege: str, role: str, grant_option_only: bool,
             cascade: bool) -> None:
     """Revoke one grant; grants `role` made with its grant option depend on it (RESTRICT refuses, CASCADE follows)."""
-    dependents = [g for g in session.catalog.grants_on(target.key)
+    dependents = [g for g in session.catalog.grants.grants_on(target.key)
                   if g.privilege == privilege and g.granted_by == role and g.grantee != role]
     if dependents and not cascade:
         raise dependent_grant(privilege, target, dependents[0].grantee,
                               "To revoke all dependent grants while revoking the current grant use 'CASCADE' option.")
     for g in dependents:
         _revoke(session, target, privilege, g.grantee, False, True)
-    session.catalog.remove_grant(target.key, privilege, role, grant_option_only)
+    session.catalog.grants.remove_grant(target.key, privilege, role, grant_option_only)
 
 
 def dependent_grant(privilege: str, target: Target, grantee: str, advice: str) -> errors.ProgrammingError:
@@ -339,21 +339,21 @@ def grant_ownership(session: Session, stmt: ast.GrantOwnership) -> Result:
         kind = _future_kind(target)
         db, schema = _container(session, target)
         _check_future_authority(session, db, schema)
-        session.catalog.add_future_grant(target.container_kind, db, schema, kind, "OWNERSHIP", role, False)
+        session.catalog.grants.add_future_grant(target.container_kind, db, schema, kind, "OWNERSHIP", role, False)
         return status()
     if isinstance(target, ast.AccountTarget):
         raise errors.compilation_error("OWNERSHIP cannot be granted on ACCOUNT.")
     _, targets = _targets(session, target)
     a = privileges.access(session)
-    with session.catalog.transaction():
+    with session.catalog.store.transaction():
         for t in targets:
             if t.owner not in a.roles and not a.manage_grants:
                 raise _denied(t)
-            outbound = [g for g in session.catalog.grants_on(t.key) if g.privilege != "OWNERSHIP"]
+            outbound = [g for g in session.catalog.grants.grants_on(t.key) if g.privilege != "OWNERSHIP"]
             if outbound and stmt.current_grants is None:
                 raise dependent_grant(
                     outbound[0].privilege, t, outbound[0].grantee,
                     "To revoke all dependent grants while transferring object ownership, use convenience command "
                     "'GRANT OWNERSHIP ON <target_objects> TO <target_role> REVOKE CURRENT GRANTS'.")
-            session.catalog.set_owner(t.key, role, stmt.current_grants)
+            session.catalog.grants.set_owner(t.key, role, stmt.current_grants)
     return status()

@@ -97,10 +97,10 @@ class Access:
 def access(session: Session) -> Access:
     """The session's Access snapshot, cached per catalog until grants, roles or owners change."""
     catalog = session.catalog
-    cache = catalog.access_cache
-    if cache.get("generation") != catalog.access_generation:
+    cache = catalog.store.access_cache
+    if cache.get("generation") != catalog.store.access_generation:
         cache.clear()
-        cache["generation"] = catalog.access_generation
+        cache["generation"] = catalog.store.access_generation
     key = (session.user, session.role, session.secondary_roles)
     found = cache.get(key)
     if found is None:
@@ -110,20 +110,20 @@ def access(session: Session) -> Access:
 
 def _build(session: Session) -> Access:
     catalog = session.catalog
-    graph = catalog.role_graph()
+    graph = catalog.grants.role_graph()
     primary = graph.closure(session.role)
     roles = primary | graph.user_closure(session.user) if session.secondary_roles == "ALL" else primary
     privs: dict[Index, set[str]] = {}
     create_privs: dict[Index, set[str]] = {}
     grantable: dict[Index, dict[str, str]] = {}
-    for g in catalog.grants_to(roles):
+    for g in catalog.grants.grants_to(roles):
         index = index_of(g.key)
         privs.setdefault(index, set()).add(g.privilege)
         if g.grantee in primary:
             create_privs.setdefault(index, set()).add(g.privilege)
         if g.grant_option:
             grantable.setdefault(index, {}).setdefault(g.privilege, g.grantee)
-    for key, owner in catalog.owned_by(roles):
+    for key, owner in catalog.grants.owned_by(roles):
         privs.setdefault(index_of(key), set()).add("OWNERSHIP")
         if owner in primary:
             create_privs.setdefault(index_of(key), set()).add("OWNERSHIP")
@@ -168,10 +168,10 @@ def visible_model_ids(session: Session) -> list[int] | None:
     a = access(session)
     catalog = session.catalog
     key = ("visible", session.user, session.role, session.secondary_roles)
-    found = catalog.access_cache.get(key)
-    if found is None or found[0] != catalog.generation:
-        found = catalog.access_cache[key] = (catalog.generation, [
-            model_id for model_id, db, schema, owner in catalog.model_owners()
+    found = catalog.store.access_cache.get(key)
+    if found is None or found[0] != catalog.store.generation:
+        found = catalog.store.access_cache[key] = (catalog.store.generation, [
+            model_id for model_id, db, schema, owner in catalog.grants.model_owners()
             if a.schema_usable(db, schema) and a.held(("MODEL", model_id), owner)
         ])
     return list(found[1])
@@ -374,9 +374,9 @@ def _check_table(session: Session, database: str, schema: str, name: str, needed
     if usable and ("OWNERSHIP" in held or (needed and needed <= held)):
         return
     catalog = session.catalog
-    if catalog.relation_kind(database, schema, name) is None:
+    if catalog.databases.relation_kind(database, schema, name) is None:
         return  # not a table snowreg knows (missing, temporary, a CTE): DuckDB decides
-    owner = catalog.owner_of(ObjectKey("TABLE", database, schema, name))
+    owner = catalog.grants.owner_of(ObjectKey("TABLE", database, schema, name))
     held = a.held(index, owner) if usable else frozenset()
     if "OWNERSHIP" in held or (needed and needed <= held):
         return
@@ -391,14 +391,14 @@ def _check_create_table(session: Session, database: str, schema: str, name: str,
     if "OWNERSHIP" in a.privs.get(("TABLE", database, schema, name), frozenset()) and a.schema_usable(database,
                                                                                                        schema):
         return
-    if session.catalog.relation_kind(database, schema, name) is not None:  # OR REPLACE: the owner replaces it
+    if session.catalog.databases.relation_kind(database, schema, name) is not None:  # OR REPLACE: the owner replaces it
         _check_table(session, database, schema, name, frozenset())
     check_create_in_schema(session, database, schema, "VIEW" if kind == "create_view" else "TABLE")
 
 
 def _check_schema_ddl(session: Session, ref: Any, kind: str) -> None:
     database = ref.database or session.current_database()
-    if session.catalog.get_schema(database, ref.schema) is None:
+    if session.catalog.databases.get_schema(database, ref.schema) is None:
         check_create_schema(session, database)
     elif kind != "create_table":
         check_schema_owner(session, database, ref.schema)
@@ -420,19 +420,19 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
             continue
         if kind == "alter":
             if renamed_to is not None:
-                catalog.rename_table(database, schema, ref.name, renamed_to)
+                catalog.grants.rename_table(database, schema, ref.name, renamed_to)
             continue
         if replaced:
-            catalog.forget_table(database, schema, ref.name)
-        relation = catalog.relation_kind(database, schema, ref.name)
+            catalog.grants.forget_table(database, schema, ref.name)
+        relation = catalog.databases.relation_kind(database, schema, ref.name)
         if kind == "drop" and relation is None:
-            catalog.forget_table(database, schema, ref.name)
+            catalog.grants.forget_table(database, schema, ref.name)
         elif kind != "drop" and relation is not None and not _has_owner(session, database, schema, ref.name):
-            catalog.record_table_owner(database, schema, ref.name, relation, session.role)
+            catalog.grants.record_table_owner(database, schema, ref.name, relation, session.role)
 
 
 def _has_owner(session: Session, database: str, schema: str, name: str) -> bool:
-    row = session.catalog.query_one(
+    row = session.catalog.store.query_one(
         "SELECT 1 FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND "
         "schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'", [database, schema, name])
     return row is not None

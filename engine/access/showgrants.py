@@ -55,12 +55,12 @@ def _flag(value: bool) -> str:
 def show_roles(session: Session, stmt: ast.ShowRoles) -> Result:
     """Every role of the account (role names reveal no object; Snowflake lists them to any role)."""
     catalog = session.catalog
-    graph = catalog.role_graph()
-    user = catalog.get_user(session.user)
+    graph = catalog.grants.role_graph()
+    user = catalog.grants.get_user(session.user)
     default = user.default_role if user is not None else None
     active = privileges.access(session).roles
     rows = []
-    for r in catalog.list_roles():
+    for r in catalog.grants.list_roles():
         if not like(stmt.like, r.name):
             continue
         users = sum(1 for e in graph.edges if e.role == r.name and e.grantee_kind == "USER")
@@ -77,7 +77,7 @@ def _visible_users(session: Session, stmt: ast.ShowUsers) -> list[UserRow]:
 
     In name order, then STARTS WITH and LIMIT n [FROM 'name'] (names >= it)."""
     a = privileges.access(session)
-    users = [u for u in session.catalog.list_users()
+    users = [u for u in session.catalog.grants.list_users()
              if like(stmt.like, u.name) and (a.manage_grants or u.owner in a.roles or u.name == session.user)]
     users = [u for u in users if (stmt.starts_with is None or u.name.startswith(stmt.starts_with))
              and (stmt.limit_from is None or u.name >= stmt.limit_from)]
@@ -134,7 +134,7 @@ def show_grants(session: Session, stmt: ast.ShowGrants) -> Result:
 
 def _visible_role(session: Session, name: str) -> str:
     """SHOW GRANTS TO/OF ROLE: a role in the session's hierarchy, owned by it, or any with MANAGE GRANTS."""
-    row = session.catalog.get_role(name)
+    row = session.catalog.grants.get_role(name)
     a = privileges.access(session)
     if row is None or not (name in a.roles or row.owner in a.roles or a.manage_grants):
         raise errors.does_not_exist("Role", quote_ident(name))
@@ -147,7 +147,7 @@ def _grants_on(session: Session, target: grants.Target, limit: int | None) -> Re
     if target.owner and kind not in ("TABLE", "VIEW"):
         rows.append((_created(session, target.key), "OWNERSHIP", kind, target.display, "ROLE", target.owner,
                      "true", target.owner, "ROLE"))
-    for g in session.catalog.grants_on(target.key):
+    for g in session.catalog.grants.grants_on(target.key):
         rows.append((g.created_on, g.privilege, kind, target.display, "ROLE", g.grantee, _flag(g.grant_option),
                      g.granted_by, "ROLE" if g.granted_by else ""))
     return _result(GRANTS_ON_COLUMNS, rows, limit)
@@ -157,25 +157,25 @@ def _created(session: Session, key: ObjectKey) -> datetime | None:
     catalog = session.catalog
     row: Any = None
     if key.kind == "DATABASE":
-        row = catalog.get_database(key.database)
+        row = catalog.databases.get_database(key.database)
     elif key.kind == "SCHEMA":
-        row = catalog.get_schema(key.database, key.schema)
+        row = catalog.databases.get_schema(key.database, key.schema)
     elif key.kind == "MODEL":
-        row = catalog.get_model_by_id(key.id)
+        row = catalog.models.get_model_by_id(key.id)
     elif key.kind == "ROLE":
-        row = catalog.get_role(key.name)
+        row = catalog.grants.get_role(key.name)
     elif key.kind == "USER":
-        row = catalog.get_user(key.name)
+        row = catalog.grants.get_user(key.name)
     return getattr(row, "created_on", None)
 
 
 def display_name(session: Session, g: GrantRow) -> str:
     """The `name` column of a grant row: FQN of schema objects, the account name for account grants."""
     if g.object_kind == "MODEL":
-        model = session.catalog.get_model_by_id(g.object_id)
+        model = session.catalog.models.get_model_by_id(g.object_id)
         return model_fqn(model) if model is not None else ""
     if g.object_kind == "STAGE":
-        row = session.catalog.query_one("SELECT database_name, schema_name, name FROM snowreg.stages WHERE id = ?",
+        row = session.catalog.store.query_one("SELECT database_name, schema_name, name FROM snowreg.stages WHERE id = ?",
                                         [g.object_id])
         return ".".join(quote_ident(p) for p in row) if row else ""
     if g.object_kind == "ACCOUNT":
@@ -187,17 +187,17 @@ def display_name(session: Session, g: GrantRow) -> str:
 def _grants_to_role(session: Session, role: str, limit: int | None) -> Result:
     catalog = session.catalog
     rows: list[tuple[Any, ...]] = []
-    for kind, db, schema, name, object_id, created in catalog.owned_objects(role):
+    for kind, db, schema, name, object_id, created in catalog.grants.owned_objects(role):
         if kind == "MODEL":
-            model = catalog.get_model_by_id(object_id)
+            model = catalog.models.get_model_by_id(object_id)
             display = model_fqn(model) if model else ""
         else:
             display = ".".join(quote_ident(p) for p in (db, schema, name) if p)
         rows.append((created, "OWNERSHIP", kind, display, "ROLE", role, "true", role))
-    for g in catalog.grants_to([role]):
+    for g in catalog.grants.grants_to([role]):
         rows.append((g.created_on, g.privilege, g.object_kind, display_name(session, g), "ROLE", role,
                      _flag(g.grant_option), g.granted_by))
-    for e in catalog.role_graph().edges:
+    for e in catalog.grants.role_graph().edges:
         if e.grantee_kind == "ROLE" and e.grantee == role:
             rows.append((e.created_on, "USAGE", "ROLE", e.role, "ROLE", role, "false", e.granted_by))
     return _result(GRANTS_TO_COLUMNS, rows, limit)
@@ -205,18 +205,18 @@ def _grants_to_role(session: Session, role: str, limit: int | None) -> Result:
 
 def _grants_of_role(session: Session, role: str, limit: int | None) -> Result:
     rows = [(e.created_on, e.role, e.grantee_kind, e.grantee, e.granted_by)
-            for e in session.catalog.role_graph().edges if e.role == role]
+            for e in session.catalog.grants.role_graph().edges if e.role == role]
     return _result(GRANTS_OF_COLUMNS, rows, limit)
 
 
 def _grants_to_user(session: Session, user: str, limit: int | None) -> Result:
     """The roles granted to a user (PUBLIC is not listed), in the classic five columns."""
     a = privileges.access(session)
-    row = session.catalog.get_user(user)
+    row = session.catalog.grants.get_user(user)
     if row is None or not (user == session.user or row.owner in a.roles or a.manage_grants):
         raise errors.does_not_exist("User", quote_ident(user))
     rows = [(e.created_on, e.role, "USER", e.grantee, e.granted_by)
-            for e in session.catalog.role_graph().edges if e.grantee_kind == "USER" and e.grantee == user]
+            for e in session.catalog.grants.role_graph().edges if e.grantee_kind == "USER" and e.grantee == user]
     return _result(GRANTS_OF_COLUMNS, rows, limit)
 
 
@@ -226,7 +226,7 @@ def _future_grants(session: Session, stmt: ast.ShowGrants) -> Result:
     target = ast.BulkTarget("FUTURE", "MODEL", "DATABASE" if container == "DATABASE" else "SCHEMA", stmt.name)
     db, schema = grants._container(session, target)
     prefix = ".".join(quote_ident(p) for p in (db, schema) if p)
-    rows = [_future_row(prefix, f) for f in session.catalog.future_grants(target.container_kind, db, schema)]
+    rows = [_future_row(prefix, f) for f in session.catalog.grants.future_grants(target.container_kind, db, schema)]
     return _result(FUTURE_COLUMNS, rows, stmt.limit)
 
 

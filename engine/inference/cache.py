@@ -67,10 +67,10 @@ class ModelCache:
 
     def _key(self, catalog: Catalog, version_id: int) -> str:
         """The content key of a version, remembered until the catalog next changes."""
-        generation = getattr(catalog, "generation", None)
+        generation = catalog.store.generation
         memo = (_token(catalog), version_id)
         known = self._content.get(memo)
-        if known is not None and generation is not None and known[0] == generation:
+        if known is not None and known[0] == generation:
             return known[1]
         key = content_key(catalog, version_id)
         self._content[memo] = (generation, key)
@@ -78,7 +78,7 @@ class ModelCache:
 
     def _load(self, catalog: Catalog, version: VersionRow, key: str, entry: _Entry) -> None:
         try:
-            entry.model = load_model(catalog.read_files("version", version.id, "model/"))
+            entry.model = load_model(catalog.files.read_files("version", version.id, "model/"))
             self.loads += 1
         except BaseException as e:  # noqa: B036 - handed to every waiter, then forgotten
             entry.error = e
@@ -97,15 +97,15 @@ class ModelCache:
 
     def _sweep(self, catalog: Catalog) -> None:
         """Forget models whose versions no longer exist, once per change of the catalog."""
-        generation = getattr(catalog, "generation", None)
-        if generation is None or self._generations.get(_token(catalog)) == generation:
+        generation = catalog.store.generation
+        if self._generations.get(_token(catalog)) == generation:
             return
         self._generations[_token(catalog)] = generation
         with self._lock:
             self._content = {k: v for k, v in self._content.items() if k[0] != _token(catalog)}
             users = [(key, user) for key, entry in self._entries.items() for user in entry.users
                      if user[0] == _token(catalog) and entry.loaded.is_set()]
-        gone = {user for _, user in users if not catalog.list_files("version", user[1], "model/")}
+        gone = {user for _, user in users if not catalog.files.list_files("version", user[1], "model/")}
         if not gone:
             return
         with self._lock:
@@ -127,7 +127,7 @@ class ModelCache:
 
 def content_key(catalog: Catalog, version_id: int) -> str:
     """A digest of the version's `model/` files (path, size, md5): equal content, equal model."""
-    files = catalog.list_files("version", version_id, "model/")
+    files = catalog.files.list_files("version", version_id, "model/")
     digest = hashlib.sha256()
     for path, size, md5, _ in files:
         digest.update(f"{path}\0{size}\0{md5}\n".encode())

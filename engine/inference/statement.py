@@ -138,7 +138,7 @@ class _Plans:
     def get(self, catalog: Catalog, key: tuple[object, ...] | None) -> _Recipe | None:
         if key is None:
             return None
-        full = (*key, catalog.generation, catalog.access_generation)
+        full = (*key, catalog.store.generation, catalog.store.access_generation)
         with self._lock:
             recipes = self._by_catalog.get(catalog)
             recipe = recipes.get(full) if recipes is not None else None
@@ -147,7 +147,7 @@ class _Plans:
             return recipe
 
     def put(self, catalog: Catalog, key: tuple[object, ...], recipe: _Recipe) -> None:
-        full = (*key, catalog.generation, catalog.access_generation)
+        full = (*key, catalog.store.generation, catalog.store.access_generation)
         with self._lock:
             recipes = self._by_catalog.setdefault(catalog, OrderedDict())
             recipes[full] = recipe
@@ -250,7 +250,7 @@ class Binder:
         version = resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT",
                                   at=version_at)
         label = f"{_callee_text(call.callee)}!{quote_ident(call.method)}"
-        functions = self.session.catalog.functions(version.id)
+        functions = self.session.catalog.models.functions(version.id)
         fn = next((f for f in functions if f.name == call.method), None)
         at = {"line": call.span.line, "column": call.span.column}
         if fn is None:

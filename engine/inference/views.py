@@ -71,13 +71,13 @@ _CACHE: weakref.WeakKeyDictionary[Catalog, tuple[int, dict[tuple[str, str, str],
 
 def model_views(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
     """Every view over model calls, by (database, schema, name); cached until the catalog changes."""
-    if catalog.pristine is not None:  # creating a view over model calls records its owner: never pristine
+    if catalog.store.pristine is not None:  # creating a view over model calls records its owner: never pristine
         return {}
     found = _CACHE.get(catalog)
-    if found is not None and found[0] == catalog.generation:
+    if found is not None and found[0] == catalog.store.generation:
         return found[1]
     views = _load(catalog)
-    _CACHE[catalog] = (catalog.generation, views)
+    _CACHE[catalog] = (catalog.store.generation, views)
     return views
 
 
@@ -87,7 +87,7 @@ def forget(catalog: Catalog) -> None:
 
 
 def _load(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
-    rows = catalog.data_query("SELECT database_name, schema_name, view_name, comment FROM duckdb_views() "
+    rows = catalog.store.data_query("SELECT database_name, schema_name, view_name, comment FROM duckdb_views() "
                          "WHERE NOT internal AND starts_with(comment, ?)", [_MARK])
     out = {}
     for db, schema, name, comment in rows:
@@ -143,7 +143,7 @@ def create(session: Session, stmt: ast.Query, tr: translate.Translation,
     if schema is None:
         raise errors.no_current_schema()
     privileges.check_tables(session, tr.tables, "create_view")
-    exists = session.catalog.relation_kind(database, schema, target.name) is not None
+    exists = session.catalog.databases.relation_kind(database, schema, target.name) is not None
     if exists and head.if_not_exists:
         return status(f"{target.name} already exists, statement succeeded.")
     if exists and not head.replace:
@@ -162,7 +162,7 @@ def create(session: Session, stmt: ast.Query, tr: translate.Translation,
     except Exception:
         duck.execute(f"DROP VIEW IF EXISTS {fqn}")
         raise
-    session.catalog.record_table_owner(database, schema, target.name, "VIEW", session.role)
+    session.catalog.grants.record_table_owner(database, schema, target.name, "VIEW", session.role)
     forget(session.catalog)
     return status(f"View {target.name} successfully created.")
 
@@ -200,7 +200,7 @@ def expand(session: Session, tree: exp.Expr, bind: Callable[[Session, ast.Query]
 def _bound(session: Session, view: ModelView, bind: Callable[[Session, ast.Query], translate.Translation],
            depth: int) -> exp.Expr:
     """The view's query as a DuckDB tree, its names resolved in the view's schema with its owner's role."""
-    owner = session.catalog.owner_of(ObjectKey("VIEW", view.database, view.schema, view.name))
+    owner = session.catalog.grants.owner_of(ObjectKey("VIEW", view.database, view.schema, view.name))
     as_owner = dataclasses.replace(session, database=view.database, schema=view.schema,
                                    role=owner or session.role, secondary_roles="NONE", _cursor=None)
     stmt = parse(view.text)[0]

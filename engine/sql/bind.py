@@ -155,7 +155,7 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
         if ref.schema is None and ref.database is None and ref.name in local:
             continue
         if ref.schema == "INFORMATION_SCHEMA" and ref.database is not None \
-                and catalog.get_database(ref.database) is None:
+                and catalog.databases.get_database(ref.database) is None:
             raise errors.does_not_exist("Database", quote_ident(ref.database))
         if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema":
             continue
@@ -164,13 +164,13 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
         if database is None or schema is None:
             continue  # require_context has reported the missing current database or schema
         if ref.write and kind not in _TARGET_MUST_EXIST:  # CREATE / DROP: its schema must exist
-            if catalog.get_database(database) is None:
+            if catalog.databases.get_database(database) is None:
                 raise errors.does_not_exist("Database", quote_ident(database))
-            if catalog.get_schema(database, schema) is None:
+            if catalog.databases.get_schema(database, schema) is None:
                 raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(schema)}")
             continue
-        if catalog.get_database(database) is None or catalog.get_schema(database, schema) is None \
-                or catalog.relation_kind(database, schema, ref.name) is None:
+        if catalog.databases.get_database(database) is None or catalog.databases.get_schema(database, schema) is None \
+                or catalog.databases.relation_kind(database, schema, ref.name) is None:
             if ref.optional and kind == "alter":
                 continue  # ALTER TABLE IF EXISTS of a missing table: DuckDB's own IF EXISTS does nothing
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))

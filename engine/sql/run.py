@@ -112,7 +112,7 @@ def _missing_drop_target(session: Session, tr: translate.Translation) -> str | N
     schema = ref.schema or session.schema
     if database is None or schema is None:
         return None
-    return ref.name if session.catalog.relation_kind(database, schema, ref.name) is None else None
+    return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is None else None
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
@@ -124,7 +124,7 @@ def _existing_target(session: Session, tr: translate.Translation) -> str | None:
     schema = ref.schema or session.schema
     if database is None or schema is None:
         return None
-    return ref.name if session.catalog.relation_kind(database, schema, ref.name) is not None else None
+    return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is not None else None
 
 
 # DuckDB keeps temporary tables and views in its own `temp` catalog, where `db.schema.t` names cannot
@@ -152,7 +152,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
             raise errors.duplicate_row()
         duck.execute(tr.sql)
         if tr.kind not in _NO_DDL:
-            session.catalog.relations_changed()
+            session.catalog.store.relations_changed()
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:

@@ -121,7 +121,7 @@ def get_tag(session: Session, args: list[str | float | None]) -> str | None:
         raise errors.not_supported(f"SYSTEM$GET_TAG on the domain '{domain}'")
     model = find_model(session, qualified_name(object_text), "see")
     db, schema, name = session.qualify(qualified_name(tag_text))
-    for tag_db, tag_schema, tag_name, value in session.catalog.model_tags(model.id):
+    for tag_db, tag_schema, tag_name, value in session.catalog.objects.model_tags(model.id):
         if (tag_db, tag_schema, tag_name) == (db, schema, name):
             return value
     return None

@@ -516,7 +516,7 @@ def test_a_killed_process_leaves_no_stale_stage_or_scratch(tmp_path: Path) -> No
         f"c = snowreg.connect(database='ML', schema='DEV', path={str(path)!r})\n"
         "c.cursor().execute('CREATE TEMPORARY STAGE TMP')\n"
         f"c.cursor().execute(\"PUT '{(tmp_path / 'f.txt').as_uri()}' @TMP\")\n"
-        "(c.session.catalog.scratch() / 'half-written').write_text('x')\n"
+        "(c.session.catalog.store.scratch() / 'half-written').write_text('x')\n"
         "os._exit(9)\n"
     )
     subprocess.run([sys.executable, "-c", code], timeout=120)

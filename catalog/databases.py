@@ -1,0 +1,154 @@
+"""Databases and schemas: their registry rows, and the tables and views DuckDB holds in them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from snowreg.catalog.names import physical
+from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
+from snowreg.catalog.store import Store, now, quote
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseRow:
+    name: str
+    created_on: datetime
+    owner: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaRow:
+    database_name: str
+    name: str
+    created_on: datetime
+    owner: str | None
+    comment: str | None
+
+
+class DatabasesPart:
+    """The databases and schemas tables, and the DuckDB databases and schemas they stand for. Creating
+    or dropping one also changes other families (grants, models, stages, tags): the Catalog does that,
+    with the row steps here."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def get_database(self, name: str) -> DatabaseRow | None:
+        return self.store.cached(("database", name), lambda: self._load_database(name))
+
+    def _load_database(self, name: str) -> DatabaseRow | None:
+        pristine = self.store.pristine
+        if pristine is not None:
+            found = pristine.databases.get(name)
+            return DatabaseRow(*found[:4]) if found else None
+        row = self.store.query_one(
+            "SELECT name, created_on, owner, comment FROM snowreg.databases WHERE name = ?", [name]
+        )
+        return DatabaseRow(*row) if row else None
+
+    def list_databases(self) -> list[DatabaseRow]:
+        rows = self.store.query("SELECT name, created_on, owner, comment FROM snowreg.databases ORDER BY name")
+        return [DatabaseRow(*r) for r in rows]
+
+    def get_schema(self, database: str, name: str) -> SchemaRow | None:
+        return self.store.cached(("schema", database, name), lambda: self._load_schema(database, name))
+
+    def _load_schema(self, database: str, name: str) -> SchemaRow | None:
+        pristine = self.store.pristine
+        if pristine is not None:
+            found = pristine.schemas.get((database, name))
+            return SchemaRow(*found[:5]) if found else None
+        row = self.store.query_one(
+            "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas "
+            "WHERE database_name = ? AND name = ?",
+            [database, name],
+        )
+        return SchemaRow(*row) if row else None
+
+    def list_schemas(self, database: str | None = None) -> list[SchemaRow]:
+        sql = "SELECT database_name, name, created_on, owner, comment FROM snowreg.schemas"
+        params: list[Any] = []
+        if database is not None:
+            sql += " WHERE database_name = ?"
+            params.append(database)
+        return [SchemaRow(*r) for r in self.store.query(sql + " ORDER BY database_name, name", params)]
+
+    def schema_managed_access(self, database: str, schema: str) -> bool:
+        pristine = self.store.pristine
+        if pristine is not None:
+            found = pristine.schemas.get((database, schema))
+            return bool(found and found[5])
+        row = self.store.query_one("SELECT managed_access FROM snowreg.schemas WHERE database_name = ? AND name = ?",
+                                   [database, schema])
+        return bool(row and row[0])
+
+    def relation_kind(self, database: str, schema: str, name: str) -> str | None:
+        """TABLE or VIEW when a user table or view of that name exists in DuckDB, else None.
+
+        Cached until the next registry write or `relations_changed()` (plain DDL calls it).
+        """
+        return self.store.cached(("relation", database, schema, name),
+                                 lambda: self._relation_kind(database, schema, name))
+
+    def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
+        rows = self.store.data_query(
+            "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+            "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
+            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
+        return str(rows[0][0]) if rows else None
+
+    # -- the steps of creating and dropping (the Catalog runs them with the other families') -----
+
+    def attach_new(self, name: str) -> str | None:
+        """Attach a new database's DuckDB database with its PUBLIC schema; returns its file (None in memory).
+        A dropped database of that name left nothing to inherit."""
+        store = self.store
+        file = None
+        if store.path is not None:
+            file = hashlib.sha1(name.encode()).hexdigest()[:16] + ".duckdb"
+            store.remove_database_file(file)
+        store.attach(name, file)
+        try:
+            store.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(name)}.\"PUBLIC\"")
+        except BaseException:
+            self.detach(name)
+            raise
+        return file
+
+    def detach(self, name: str) -> None:
+        self.store.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+
+    def insert_database(self, tx: duckdb.DuckDBPyConnection, name: str, owner: str | None, comment: str | None,
+                        file: str | None) -> None:
+        """The rows of a new database and its PUBLIC schema."""
+        tx.execute(INSERT_DATABASE, [name, now(), owner, comment, file])
+        tx.execute(INSERT_SCHEMA, [name, "PUBLIC", now(), owner, None, False])
+
+    def database_file(self, name: str) -> str | None:
+        row = self.store.db.execute("SELECT file FROM snowreg.databases WHERE name = ?", [name]).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    def delete_database_rows(self, tx: duckdb.DuckDBPyConnection, name: str) -> None:
+        tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ?", [name])
+        tx.execute("DELETE FROM snowreg.databases WHERE name = ?", [name])
+
+    def create_schema_in_data(self, database: str, name: str) -> None:
+        self.store.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
+
+    def insert_schema(self, tx: duckdb.DuckDBPyConnection, database: str, name: str, owner: str | None,
+                      comment: str | None, managed_access: bool) -> None:
+        tx.execute(INSERT_SCHEMA, [database, name, now(), owner, comment, managed_access])
+
+    def delete_schema_row(self, tx: duckdb.DuckDBPyConnection, database: str, name: str) -> None:
+        tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
+
+    def drop_schema_in_data(self, database: str, name: str) -> None:
+        self.store.data.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")

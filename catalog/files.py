@@ -1,0 +1,193 @@
+"""Files and blobs: the content of stages and versions, stored once per SHA-256 and checked when read."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from snowreg import errors
+from snowreg.catalog.store import Store, now
+
+
+def stored_path(path: str) -> str:
+    """A file path as stored: relative, '/'-separated, with no '.', '..' or empty segment (refused otherwise)."""
+    if not path or path.startswith("/") or "\\" in path or "\0" in path or any(
+            s in ("", ".", "..") for s in path.split("/")):
+        raise errors.stage_path_outside(path)
+    return path
+
+
+class FilesPart:
+    """File rows (owner kind 'stage' or 'version', owner id, path) over content-addressed blobs."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- blobs -------------------------------------------------------------------------------
+
+    def put_blob(self, content: bytes) -> str:
+        return self.put_blobs([content])[0]
+
+    def put_blobs(self, contents: list[bytes]) -> list[str]:
+        """Store contents by SHA-256 in one statement (blobs already there are kept); returns the hashes."""
+        shas = [hashlib.sha256(c).hexdigest() for c in contents]
+        store = self.store
+        with store.lock:
+            known = self.known_blobs()
+            new = {sha: c for sha, c in zip(shas, contents, strict=True) if sha not in known}
+            if not new:
+                return shas
+            if store.in_transaction:  # remembered at once: a rollback forgets every remembered hash
+                store.db.execute("INSERT INTO snowreg.blobs SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                                 [list(new), list(new.values())])
+            else:  # INSERT OR IGNORE costs ~10x: the remembered hashes say what is there
+                store.write_one("INSERT INTO snowreg.blobs VALUES " + ", ".join(["(?, ?)"] * len(new)),
+                                [x for item in new.items() for x in item], stale=lambda _: False)
+            known.update(new)
+        return shas
+
+    def known_blobs(self) -> set[str]:
+        """The hashes of the stored blobs, read once per catalog and again after content was freed or a
+        transaction rolled back."""
+        store = self.store
+        known = store.blob_shas
+        if known is None:  # read inside a transaction: forgotten again if it is rolled back
+            known = store.blob_shas = {r[0] for r in store.db.execute("SELECT sha FROM snowreg.blobs").fetchall()}
+        return known
+
+    def mapping_files(self, files: Mapping[str, bytes]) -> tuple[tuple[str, str], ...]:
+        """Store a path → bytes mapping as blobs (one statement); returns the (path, sha) pairs."""
+        paths = sorted(files)
+        return tuple(zip([stored_path(p) for p in paths], self.put_blobs([files[p] for p in paths]), strict=True))
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def list_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> list[tuple[str, int, str, datetime]]:
+        """(path, size, md5, last_modified) of the files under `prefix`, sorted by path."""
+        return [
+            (r[0], int(r[1]), r[2], r[3])
+            for r in self.store.query(
+                "SELECT path, size, md5, last_modified FROM snowreg.files "
+                "WHERE owner_kind = ? AND owner_id = ? AND starts_with(path, ?) ORDER BY path",
+                [owner_kind, owner_id, prefix],
+            )
+        ]
+
+    def read_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> dict[str, bytes]:
+        """The files under a prefix; each one's content must still hash to what was recorded when it was stored."""
+        rows = self.store.query(
+            "SELECT f.path, f.sha, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
+            "WHERE f.owner_kind = ? AND f.owner_id = ? AND starts_with(f.path, ?)",
+            [owner_kind, owner_id, prefix],
+        )
+        files = {}
+        for path, sha, content in rows:
+            data = bytes(content)
+            if hashlib.sha256(data).hexdigest() != sha:
+                raise errors.tampered_file(path)
+            files[path] = data
+        return files
+
+    def files_as_content(self, owner_kind: str, owner_id: int, prefix: str) -> tuple[tuple[str, str], ...]:
+        """(relative path, sha) of the files under a prefix: the content of a version made from a stage."""
+        rows = self.store.query(
+            "SELECT path, sha FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND starts_with(path, ?) "
+            "ORDER BY path",
+            [owner_kind, owner_id, prefix],
+        )
+        return tuple((stored_path(p[len(prefix):]), s) for p, s in rows)
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def write_file(self, owner_kind: str, owner_id: int, path: str, content: bytes, overwrite: bool = True) -> bool:
+        """Store one file; False when it exists and `overwrite` is off."""
+        stored_path(path)
+        store = self.store
+        with store.transaction() as tx:  # one transaction with its blob: nothing frees it in between
+            sha = self.put_blob(content)
+            store.files_dropped()  # an overwritten file's old content
+            exists = tx.execute(
+                "SELECT 1 FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND path = ?",
+                [owner_kind, owner_id, path],
+            ).fetchone()
+            if exists and not overwrite:
+                return False
+            tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND path = ?",
+                       [owner_kind, owner_id, path])
+            tx.execute(
+                "INSERT INTO snowreg.files SELECT ?, ?, ?, sha, octet_length(content), md5(content), ? "
+                "FROM snowreg.blobs WHERE sha = ?",
+                [owner_kind, owner_id, path, now(), sha],
+            )
+        return True
+
+    def write_files(self, owner_kind: str, owner_id: int, files: list[tuple[str, bytes]], overwrite: bool = True
+                    ) -> list[bool]:
+        """Store several files atomically, a statement per step; False for each one kept as it was.
+        When their content is already stored and no path is replaced, that is one INSERT (no transaction)."""
+        paths = [stored_path(p) for p, _ in files]
+        store = self.store
+        with store.lock:  # no other write between the read of the existing paths and the writes
+            existing = {r[0] for r in store.db.execute(
+                "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
+                [owner_kind, owner_id, paths]).fetchall()}
+            written = [overwrite or p not in existing for p in paths]
+            chosen = [(p, c) for p, (_, c), w in zip(paths, files, written, strict=True) if w]
+            if not chosen:
+                return written
+            replaced = not existing.isdisjoint(p for p, _ in chosen)
+            known = self.known_blobs()
+            if not replaced and not store.in_transaction and all(
+                    hashlib.sha256(c).hexdigest() in known for _, c in chosen):
+                store.write_one(*_insert_files(owner_kind, owner_id, chosen), stale=lambda _: False)
+                return written
+            with store.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+                self.put_blobs([c for _, c in chosen])
+                if replaced:
+                    tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
+                               "AND list_contains(?, path)", [owner_kind, owner_id, [p for p, _ in chosen]])
+                    store.files_dropped()  # an overwritten file's old content
+                tx.execute(*_insert_files(owner_kind, owner_id, chosen))
+        return written
+
+    def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
+        with self.store.transaction() as tx:
+            self.store.files_dropped()
+            tx.execute(
+                "DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
+                [owner_kind, owner_id, paths],
+            )
+
+    def insert_from_blobs(self, tx: duckdb.DuckDBPyConnection, owner_kind: str, owner_id: int,
+                          files: tuple[tuple[str, str], ...], stamp: datetime) -> list[int]:
+        """File rows for (path, sha) pairs whose blobs are stored, in one statement; returns their sizes."""
+        sizes = tx.execute(
+            "INSERT INTO snowreg.files SELECT ?, ?, f.path, b.sha, octet_length(b.content), md5(b.content), ? "
+            "FROM (SELECT unnest(?::VARCHAR[]) AS path, unnest(?::VARCHAR[]) AS sha) f "
+            "JOIN snowreg.blobs b ON b.sha = f.sha RETURNING size",
+            [owner_kind, owner_id, stamp, [p for p, _ in files], [s for _, s in files]],
+        ).fetchall()
+        assert len(sizes) == len(files), "a blob of the content is missing"
+        return [int(r[0]) for r in sizes]
+
+    def delete_owned(self, tx: duckdb.DuckDBPyConnection, owner_kind: str, owner_ids: list[int]) -> None:
+        """Inside a transaction: the files of stages or versions that go (their unshared content goes at commit)."""
+        if not owner_ids:
+            return
+        tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND list_contains(?, owner_id)",
+                   [owner_kind, owner_ids])
+        self.store.files_dropped()
+
+
+def _insert_files(owner_kind: str, owner_id: int, files: list[tuple[str, bytes]]) -> tuple[str, list[Any]]:
+    """The INSERT of file rows whose content is stored; size and MD5 as DuckDB's octet_length / md5
+    of that content give them."""
+    return ("INSERT INTO snowreg.files SELECT ?, ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), ?",
+            [owner_kind, owner_id, [p for p, _ in files], [hashlib.sha256(c).hexdigest() for _, c in files],
+             [len(c) for _, c in files], [hashlib.md5(c, usedforsecurity=False).hexdigest() for _, c in files],
+             now()])
