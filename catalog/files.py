@@ -127,32 +127,42 @@ class FilesPart:
 
     def write_files(self, owner_kind: str, owner_id: int, files: list[tuple[str, bytes]], overwrite: bool = True
                     ) -> list[bool]:
-        """Store several files atomically, a statement per step; False for each one kept as it was.
-        When their content is already stored and no path is replaced, that is one INSERT (no transaction)."""
-        paths = [stored_path(p) for p, _ in files]
+        """Store several files atomically; False for each one kept as it was (it exists, `overwrite` is off).
+
+        New paths are one INSERT, without reading first: the files' key refuses a path that exists (and
+        the failed statement changes nothing), and only then are the existing paths read and the files
+        written in one transaction, a statement per step. With `overwrite`, new content is stored first
+        (one statement; every file is written either way)."""
+        rows = [(stored_path(p), c) for p, c in files]
         store = self.store
-        with store.lock:  # no other write between the read of the existing paths and the writes
+        with store.lock:
+            if not store.in_transaction and (overwrite or self._all_stored(rows)):
+                self.put_blobs([c for _, c in rows])
+                try:
+                    store.write_one(*_insert_files(owner_kind, owner_id, rows), stale=lambda _: False)
+                    return [True] * len(rows)
+                except duckdb.ConstraintException:
+                    pass  # a path exists: read which, below
             existing = {r[0] for r in store.db.execute(
                 "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
-                [owner_kind, owner_id, paths]).fetchall()}
-            written = [overwrite or p not in existing for p in paths]
-            chosen = [(p, c) for p, (_, c), w in zip(paths, files, written, strict=True) if w]
+                [owner_kind, owner_id, [p for p, _ in rows]]).fetchall()}
+            written = [overwrite or p not in existing for p, _ in rows]
+            chosen = [row for row, w in zip(rows, written, strict=True) if w]
             if not chosen:
-                return written
-            replaced = not existing.isdisjoint(p for p, _ in chosen)
-            known = self.known_blobs()
-            if not replaced and not store.in_transaction and all(
-                    hashlib.sha256(c).hexdigest() in known for _, c in chosen):
-                store.write_one(*_insert_files(owner_kind, owner_id, chosen), stale=lambda _: False)
                 return written
             with store.transaction(stale=lambda _: False) as tx:  # no cached read holds files
                 self.put_blobs([c for _, c in chosen])
+                replaced = [p for p, _ in chosen if p in existing]
                 if replaced:
                     tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? "
-                               "AND list_contains(?, path)", [owner_kind, owner_id, [p for p, _ in chosen]])
+                               "AND list_contains(?, path)", [owner_kind, owner_id, replaced])
                     store.files_dropped()  # an overwritten file's old content
                 tx.execute(*_insert_files(owner_kind, owner_id, chosen))
         return written
+
+    def _all_stored(self, rows: list[tuple[str, bytes]]) -> bool:
+        known = self.known_blobs()
+        return all(hashlib.sha256(c).hexdigest() in known for _, c in rows)
 
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
         with self.store.transaction() as tx:

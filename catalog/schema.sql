@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS snowreg.functions (
 
 CREATE TABLE IF NOT EXISTS snowreg.blobs (sha VARCHAR PRIMARY KEY, content BLOB NOT NULL);
 
--- Files of model versions and of internal stages: owner_kind 'version' | 'stage'.
+-- Files of model versions and of internal stages: owner_kind 'version' | 'stage'. The key lets a PUT
+-- be one INSERT OR IGNORE / OR REPLACE (schema version 2; migrations.py adds it to older registries).
 CREATE TABLE IF NOT EXISTS snowreg.files (
     owner_kind VARCHAR NOT NULL,
     owner_id BIGINT NOT NULL,
@@ -80,7 +81,8 @@ CREATE TABLE IF NOT EXISTS snowreg.files (
     sha VARCHAR NOT NULL,
     size BIGINT NOT NULL,
     md5 VARCHAR NOT NULL,
-    last_modified TIMESTAMPTZ NOT NULL
+    last_modified TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (owner_kind, owner_id, path)
 );
 
 CREATE TABLE IF NOT EXISTS snowreg.stages (

@@ -15,11 +15,9 @@ from typing import Any, TypeVar
 
 import duckdb
 
-from snowreg import errors
-from snowreg.catalog import sandbox
+from snowreg.catalog import migrations, sandbox
 from snowreg.catalog.pristine import Pristine, seed
 
-SCHEMA_VERSION = "1"
 T = TypeVar("T")
 
 
@@ -121,13 +119,7 @@ class Store:
     def _bootstrap(self, db: duckdb.DuckDBPyConnection, created_on: datetime) -> None:
         ddl = resources.files("snowreg.catalog").joinpath("schema.sql").read_text()
         db.execute(ddl)
-        row = db.execute("SELECT value FROM snowreg.meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
-            db.execute("INSERT INTO snowreg.meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        elif row[0] != SCHEMA_VERSION:
-            raise errors.OperationalError(
-                f"registry schema version {row[0]} is not supported (expected {SCHEMA_VERSION})"
-            )
+        migrations.migrate(db)
         seed(db, created_on)
         if self.path is not None:
             self._forget_stale(db)
