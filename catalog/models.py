@@ -291,13 +291,19 @@ class ModelsPart:
             return model_id
 
     def add_live_version(self, model_id: int, name: str) -> int:
-        """An empty live version of a model (cached reads of committed versions stay)."""
-        with self.store.transaction(stale=lambda key: key[0] == "live") as tx:
-            version_id = self.store.next_id()
-            ts = now()
-            tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", [version_id, model_id, name, version_id, ts, ts])
-            tx.execute("INSERT INTO snowreg.live_versions VALUES (?)", [version_id])
+        """An empty live version of a model (cached reads of committed versions stay; the new row is
+        written through, so the PUTs into it need no read)."""
+        with self.store.lock:
+            with self.store.transaction(stale=lambda key: key[0] == "live") as tx:
+                version_id = self.store.next_id()
+                ts = now()
+                row = tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
+                                 f"VALUES (?, ?, ?, ?, ?, ?) RETURNING {VERSION_COLS}",
+                                 [version_id, model_id, name, version_id, ts, ts]).fetchone()
+                tx.execute("INSERT INTO snowreg.live_versions VALUES (?)", [version_id])
+            cache = self.store.fresh_cache()
+            if cache is not None and row is not None:
+                cache[("live", model_id, name)] = VersionRow(*row)
             return model_id
 
     def commit_live_version(self, version: VersionRow, spec: VersionSpec, name: str,
@@ -306,17 +312,18 @@ class ModelsPart:
         (`model_values`) and takes the version as its default when it has none."""
         assert set(model_values) <= {"database_name", "schema_name", "name"}, model_values
         with self.store.lock:  # the write and the write-through are one step for other threads
-            row = self._commit_live(version, spec, name, model_values)
-            if not model_values:  # the model's cached version index takes the committed version
+            row, default = self._commit_live(version, spec, name, model_values)
+            if not model_values:  # the model's cached version index and rows take the committed version
                 self._version_committed(row)
+                self._replace_cached_models(version.model_id, {"default_version": default})
 
     def _commit_live(self, version: VersionRow, spec: VersionSpec, name: str, model_values: dict[str, Any]
-                     ) -> VersionRow:
-        """The statements of commit_live_version (one per table); returns the committed version's row.
-        Without a rename only the model's rows, its live versions and (written through by the caller)
-        its version index change."""
+                     ) -> tuple[VersionRow, str | None]:
+        """The statements of commit_live_version (one per table); returns the committed version's row and
+        the model's default version. Without a rename only the model's live versions and (written through
+        by the caller) its version index and default version change."""
         stale = None if model_values else (  # a renamed model drops every cached read
-            lambda key: key[0] in ("live", "model") or key == ("functions", version.id))
+            lambda key: key[0] == "live" or key == ("functions", version.id))
         with self.store.transaction(stale=stale) as tx:
             returned = tx.execute(
                 "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
@@ -333,9 +340,10 @@ class ModelsPart:
                             for x in (version.id, pos, fn.name, function_to_json(fn))])
             tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version.id])
             sets = "".join(f", {column} = ?" for column in model_values)
-            tx.execute(f"UPDATE snowreg.models SET default_version = coalesce(default_version, ?){sets} WHERE id = ?",
-                       [name, *model_values.values(), version.model_id])
-        return VersionRow(*returned)
+            default = tx.execute(f"UPDATE snowreg.models SET default_version = coalesce(default_version, ?){sets} "
+                                 "WHERE id = ? RETURNING default_version",
+                                 [name, *model_values.values(), version.model_id]).fetchone()
+        return VersionRow(*returned), default[0] if default else None
 
     def _version_committed(self, row: VersionRow) -> None:
         """Write-through after a commit: a fresh cached index of the model gains the row when it sorts
