@@ -295,14 +295,14 @@ class ModelsPart:
         written through, so the PUTs into it need no read)."""
         with self.store.lock:
             with self.store.transaction(stale=lambda key: key[0] == "live") as tx:
-                version_id = self.store.next_id()
                 ts = now()
                 row = tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
-                                 f"VALUES (?, ?, ?, ?, ?, ?) RETURNING {VERSION_COLS}",
-                                 [version_id, model_id, name, version_id, ts, ts]).fetchone()
-                tx.execute("INSERT INTO snowreg.live_versions VALUES (?)", [version_id])
+                                 "SELECT id, ?, ?, id, ?, ? FROM (SELECT nextval('snowreg.ids') AS id) "
+                                 f"RETURNING {VERSION_COLS}", [model_id, name, ts, ts]).fetchone()
+                assert row is not None
+                tx.execute("INSERT INTO snowreg.live_versions VALUES (?)", [row[0]])
             cache = self.store.fresh_cache()
-            if cache is not None and row is not None:
+            if cache is not None:
                 cache[("live", model_id, name)] = VersionRow(*row)
             return model_id
 
