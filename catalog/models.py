@@ -275,9 +275,13 @@ class ModelsPart:
         return VersionRow(*row) if row else None
 
     def has_version_named(self, model_id: int, name: str) -> bool:
-        """Whether a committed or live version has this name."""
-        return self.store.query_one("SELECT 1 FROM snowreg.versions WHERE model_id = ? AND name = ?",
-                              [model_id, name]) is not None
+        """Whether a committed or live version has this name (both cached reads)."""
+        return name in self.version_index(model_id).by_name or name in self.live_names(model_id)
+
+    def live_names(self, model_id: int) -> frozenset[str]:
+        """The names of a model's uncommitted live versions (cached; ADD LIVE VERSION writes through)."""
+        return self.store.cached(("live", model_id), lambda: frozenset(r[0] for r in self.store.query(
+            f"SELECT name FROM snowreg.versions WHERE model_id = ? AND NOT {_COMMITTED}", [model_id])))
 
     def insert_live_model(self, database: str, schema: str, name: str, owner: str | None, version_name: str
                           ) -> int:
@@ -294,7 +298,9 @@ class ModelsPart:
         """An empty live version of a model (cached reads of committed versions stay; the new row is
         written through, so the PUTs into it need no read)."""
         with self.store.lock:
-            with self.store.transaction(stale=lambda key: key[0] == "live") as tx:
+            cache = self.store.fresh_cache()
+            names = cache.get(("live", model_id)) if cache is not None else None
+            with self.store.transaction(stale=lambda key: key[0] == "live" and key[1] == model_id) as tx:
                 ts = now()
                 row = tx.execute("INSERT INTO snowreg.versions (id, model_id, name, seq, created_on, last_altered_on) "
                                  "SELECT id, ?, ?, id, ?, ? FROM (SELECT nextval('snowreg.ids') AS id) "
@@ -304,6 +310,8 @@ class ModelsPart:
             cache = self.store.fresh_cache()
             if cache is not None:
                 cache[("live", model_id, name)] = VersionRow(*row)
+                if isinstance(names, frozenset):
+                    cache[("live", model_id)] = names | {name}
             return model_id
 
     def commit_live_version(self, version: VersionRow, spec: VersionSpec, name: str,
