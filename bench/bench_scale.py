@@ -14,12 +14,14 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
   `SELECT 1` in the same worker; fakesnow: a fresh fake account + connection + SELECT 1.
 - coldstart: fresh interpreters running `import snowreg; connect(); SELECT 1` vs plain duckdb.
 - inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict.
+- logmodel: log_model of a new version (~10 versions), snowreg against --before only, 60 turns of one
+  call each (issue 13's log_model goal; the versions axis takes only four).
 
 A model holds at most 1,000 versions, so the largest size is 990 versions plus the timed log_model calls.
 Versions are added with `ALTER MODEL … ADD VERSION … FROM MODEL …` (MLflow: create_model_version on the
 first version's artifacts), so growing to 1,000 takes seconds, not a log_model per version.
 
-Run: .venv/bin/python bench/bench_scale.py [--quick] [--before PYTHON] [--only versions models fresh coldstart inference]
+Run: .venv/bin/python bench/bench_scale.py [--quick] [--before PYTHON] [--only versions models fresh coldstart inference logmodel]
 Writes bench/results/bench_scale-*.json and bench/results/bench_scale.png (matplotlib, when installed).
 """
 
@@ -39,7 +41,7 @@ from typing import Any
 import common
 from common import Case, fmt_time
 
-SECTIONS = ("versions", "models", "fresh", "coldstart", "inference")
+SECTIONS = ("versions", "models", "fresh", "coldstart", "inference", "logmodel")
 VERSION_SIZES = (10, 100, 1000)
 MODEL_SIZES = (1, 100, 1000)
 VERSION_OPS = ("log_model", "version by alias", "versions()", "SHOW VERSIONS", "set comment")
@@ -317,6 +319,14 @@ def axis(workers: dict[str, common.Worker], section: str, sizes: tuple[int, ...]
     return out
 
 
+def logmodel(workers: dict[str, common.Worker], quick: bool) -> dict[str, common.Stats]:
+    """log_model of a new version of a model with ~10 versions: snowreg and --before only, one call per
+    turn, many turns (the versions axis takes four; this is the number issue 13's goal is about)."""
+    contenders = {name: w.contender("versions:10:log_model") for name, w in workers.items()
+                  if name in ("snowreg", "before")}
+    return common.round_robin(contenders, rounds=10 if quick else 60, calls=1, warmup=3, budget_s=150)
+
+
 def fresh(workers: dict[str, common.Worker], quick: bool) -> dict[str, common.Stats]:
     contenders = {}
     for name in ("snowreg", "before"):
@@ -446,6 +456,8 @@ def main() -> None:
                                      {"get_model", "models()", "set comment"}, args.quick)
         if "fresh" in wanted:
             results["fresh"] = fresh(workers, args.quick)
+        if "logmodel" in wanted:
+            results["logmodel"] = logmodel(workers, args.quick)
         if "inference" in wanted and not args.quick:
             results["inference"] = inference(workers, args.quick)
     finally:
@@ -467,7 +479,7 @@ def report(results: dict[str, Any], out: dict[str, Any]) -> None:
             print("\n" + common.table(f"{section} axis: median per call", axis_rows(results[section]), header))
             out[section] = {op: {str(n): common.stats_json(s) for n, s in by.items()}
                             for op, by in results[section].items()}
-    for section, base in (("fresh", None), ("coldstart", "duckdb")):
+    for section, base in (("fresh", None), ("coldstart", "duckdb"), ("logmodel", "before")):
         if section in results:
             print("\n" + common.table(f"{section}: median per call", common.comparison_rows(results[section], base),
                                       common.COMPARISON_HEADER))
