@@ -33,11 +33,10 @@ def open_registry(directory: Path | None) -> duckdb.DuckDBPyConnection:
     A registry directory is used by one process at a time: DuckDB's file lock says so, and the error
     names the directory instead of DuckDB's message.
     """
-    config = {**_START, "threads": 1}  # small tables: one thread saves the task scheduling of every statement
     if directory is None:
-        return duckdb.connect(":memory:", config=config)
+        return duckdb.connect(":memory:", config=_START)
     try:
-        return duckdb.connect(str(directory / "registry.duckdb"), config=config)
+        return duckdb.connect(str(directory / "registry.duckdb"), config=_START)
     except duckdb.IOException as e:
         raise errors.registry_unavailable(str(directory), "lock" in str(e).lower(), _first_line(e)) from None
 
