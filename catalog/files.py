@@ -129,17 +129,20 @@ class FilesPart:
                     ) -> list[bool]:
         """Store several files atomically; False for each one kept as it was (it exists, `overwrite` is off).
 
-        New paths are one INSERT, without reading first: the files' key refuses a path that exists (and
-        the failed statement changes nothing), and only then are the existing paths read and the files
-        written in one transaction, a statement per step. With `overwrite`, new content is stored first
-        (one statement; every file is written either way)."""
+        New paths are written without reading first: one INSERT when their content is stored already, else
+        one transaction with the content. The files' key refuses a path that exists (and then the attempt
+        changes nothing): only then are the existing paths read and the files written, a statement per step."""
         rows = [(stored_path(p), c) for p, c in files]
         store = self.store
         with store.lock:
-            if not store.in_transaction and (overwrite or self._all_stored(rows)):
-                self.put_blobs([c for _, c in rows])
+            if not store.in_transaction:
                 try:
-                    store.write_one(*_insert_files(owner_kind, owner_id, rows), stale=lambda _: False)
+                    if self._all_stored(rows):
+                        store.write_one(*_insert_files(owner_kind, owner_id, rows), stale=lambda _: False)
+                    else:
+                        with store.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+                            self.put_blobs([c for _, c in rows])
+                            tx.execute(*_insert_files(owner_kind, owner_id, rows))
                     return [True] * len(rows)
                 except duckdb.ConstraintException:
                     pass  # a path exists: read which, below
