@@ -29,7 +29,7 @@ PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
 def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
     if len(stmt.names) != len(stmt.exprs):
         raise errors.compilation_error("SET: the number of variables and values differ.")
-    values = evaluate_scalars(session, list(stmt.exprs))
+    values = evaluate_scalars(session, list(stmt.exprs), stmt.expr_spans)
     for name, value in zip(stmt.names, values, strict=True):
         session.variables[name.upper()] = value
     return status()

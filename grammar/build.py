@@ -105,17 +105,19 @@ class Builder(Transformer[Token, list[a.Statement]]):
         """The text from `start` to `end` with the calls inside it cut out as nodes."""
         text = self.text
         parts: list[str | Call] = []
-        pos = start
-        for call in calls:
-            if call.span.start < start or call.span.end > end:
-                continue
-            if call.span.start > pos:
-                parts.append(text[pos : call.span.start])
-            parts.append(call)
-            pos = call.span.end
-        if end > pos:
-            parts.append(text[pos:end])
-        return a.Template(tuple(parts))
+        source: list[tuple[int, int, int, int]] = []
+        pos, flat = start, 0
+        for call in [c for c in calls if start <= c.span.start and c.span.end <= end] + [None]:
+            stop = end if call is None else call.span.start
+            if stop > pos:
+                parts.append(text[pos:stop])
+                span = self._pos_span(pos, stop)
+                source.append((flat, stop - pos, span.line, span.column))
+                flat += stop - pos
+            if call is not None:
+                parts.append(call)
+                pos = call.span.end
+        return a.Template(tuple(parts), tuple(source))
 
     def _trimmed(self, start: int, end: int, calls: list[Call]) -> a.Template:
         text = self.text
@@ -287,15 +289,15 @@ class Builder(Transformer[Token, list[a.Statement]]):
         if not aliases:
             calls = [call for cte in ctes for call in cte.calls] + main.calls
             return a.Query("WITH", self._template(meta.start_pos, meta.end_pos, calls), span=self._span(meta))
-        parts: list[str | Call] = []
+        pieces: list[str | a.Template] = []
         if ctes:
-            parts.append("WITH RECURSIVE " if c[0] else "WITH ")
+            pieces.append("WITH RECURSIVE " if c[0] else "WITH ")
             for k, cte in enumerate(ctes):
-                parts.extend([", "] if k else [])
-                parts.extend(self._template(cte.start, cte.end, cte.calls).parts)
-            parts.append(" ")
-        parts.extend(self._template(main.start, main.end, main.calls).parts)
-        return a.Query("WITH", a.Template(_merged(parts)), aliases, span=self._span(meta))
+                pieces.extend([", "] if k else [])
+                pieces.append(self._template(cte.start, cte.end, cte.calls))
+            pieces.append(" ")
+        pieces.append(self._template(main.start, main.end, main.calls))
+        return a.Query("WITH", _joined(pieces), aliases, span=self._span(meta))
 
     # -- statements that check or slice (the rest are in the tables below) ---------------------
 
@@ -367,8 +369,13 @@ class Builder(Transformer[Token, list[a.Statement]]):
             raise BuildError(seq.calls[0].span.start)
         return self.text[seq.start : seq.end].strip()
 
+    def _expr_span(self, seq: _Seq) -> a.Span:
+        written = self.text[seq.start : seq.end]
+        start = seq.start + len(written) - len(written.lstrip())
+        return self._pos_span(start, seq.start + len(written.rstrip()))
+
     def rule_set_variable(self, meta: Meta, c: list[Any]) -> a.SetVariable:
-        return a.SetVariable((c[0],), (self._expr(c[1]),), span=self._span(meta))
+        return a.SetVariable((c[0],), (self._expr(c[1]),), span=self._span(meta), expr_spans=(self._expr_span(c[1]),))
 
     def rule_set_variables(self, meta: Meta, c: list[Any]) -> a.SetVariable:
         """`SET (a, b) = (e1, e2)`: one parenthesised list with as many expressions as names."""
@@ -381,7 +388,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
         exprs = tuple(self._expr(seq) for seq in inside)
         if len(exprs) != len(names) or not all(exprs):
             raise BuildError(group.start)
-        return a.SetVariable(names, exprs, span=self._span(meta))
+        spans = tuple(self._expr_span(seq) for seq in inside)
+        return a.SetVariable(names, exprs, span=self._span(meta), expr_spans=spans)
 
     def rule_name(self, meta: Meta, c: list[Any]) -> a.Name:
         name = name_from(c)
@@ -403,6 +411,22 @@ class Builder(Transformer[Token, list[a.Statement]]):
 _METHODS: dict[str, Callable[[Builder, Meta, list[Any]], Any]] = {
     name.removeprefix("rule_"): method for name, method in vars(Builder).items() if name.startswith("rule_")
 }
+
+
+def _joined(pieces: list[str | a.Template]) -> a.Template:
+    """Templates and new text (keywords, commas) as one template; its source keeps the templates' stretches."""
+    parts: list[str | Call] = []
+    source: list[tuple[int, int, int, int]] = []
+    flat = 0
+    for piece in pieces:
+        if isinstance(piece, str):
+            parts.append(piece)
+            flat += len(piece)
+            continue
+        parts.extend(piece.parts)
+        source.extend((at + flat, length, line, column) for at, length, line, column in piece.source)
+        flat += len(piece.text)
+    return a.Template(_merged(parts), tuple(source))
 
 
 def _merged(parts: list[str | Call]) -> tuple[str | Call, ...]:

@@ -8,6 +8,7 @@ statement carry its line and position, so the CLI and REPL point at it without r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 class Error(Exception):
@@ -60,12 +61,18 @@ def moved(error: Error, lines: int, first_column: int) -> Error:
             return line, column
         return line + lines, column + (first_column if line == 1 else 0)
 
-    msg = _AT.sub(lambda m: "line {} at position {}".format(*shift(int(m.group(1)), int(m.group(2)))), error.msg)
+    return remapped(error, shift)
+
+
+def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Error:
+    """`error` with its place taken from `where(line, column)`: the line / column fields and a `line L at
+    position P` in the message alike. `error` itself is the new one's cause (or returned when unplaced)."""
+    msg = _AT.sub(lambda m: "line {} at position {}".format(*where(int(m.group(1)), int(m.group(2)))), error.msg)
     if msg == error.msg and error.line is None:
         return error
     line, column = error.line, error.column
     if line is not None and column is not None:
-        line, column = shift(line, column)
+        line, column = where(line, column)
     new = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
                       query=error.query)
     new.object_name, new.object_parts = error.object_name, error.object_parts
@@ -239,9 +246,13 @@ def invalid_property_combination(first: str = "OR REPLACE", second: str = "IF NO
     return compilation_error(f"invalid property combination '{first}' and '{second}'", 2025)
 
 
-def variable_not_found(name: str) -> ProgrammingError:
-    """002211: a session variable that was never SET (`name` as Snowflake shows it, `$X` or `X`)."""
-    return compilation_error(f"Session variable '{name}' does not exist", 2211, "02000")
+def variable_not_found(name: str, line: int | None = None, column: int | None = None) -> ProgrammingError:
+    """002211: a session variable that was never SET (`name` as Snowflake shows it, `$X` or `X`), at the
+    place it is written when known (`error line L at position P` first, as for 000904). Without a place,
+    the engine puts it at the variable's name in the statement (`object_name`)."""
+    err = compilation_error(f"Session variable '{name}' does not exist", 2211, "02000", line=line, column=column)
+    err.object_name = name
+    return err
 
 
 def system_role(name: str) -> ProgrammingError:

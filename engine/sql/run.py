@@ -15,7 +15,8 @@ from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, translate
-from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
+from snowreg.grammar.ast import NO_SPAN, Span
+from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
 # How 090105 / 090106 name a plain statement ("Cannot perform CREATE TABLE. ...").
 _STATEMENT_KINDS = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE",
@@ -33,7 +34,17 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
     control = transaction.control(session, sql, describe_only)
     if control is not None:
         return control
-    text = history.expand(session, system.expand(session, substitute_variables(session, sql)))
+    variables = spliced_variables(session, sql)
+    try:
+        return _run_text(session, sql if variables is None else variables.text, describe_only, local)
+    except errors.Error as e:  # its place in the text with the variables' values: where the user wrote it
+        if variables is None:
+            raise
+        raise errors.remapped(e, variables.written_at) from e
+
+
+def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[str]) -> Result:
+    text = history.expand(session, system.expand(session, sql))
     tr = shapes.translation(text, _float_divisions.get(text, frozenset()))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
@@ -252,29 +263,44 @@ _VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")  # not the `$` o
 
 def substitute_variables(session: Session, sql: str) -> str:
     """Session variables (`$name`) become literals; `$1` column positions and `$$` strings stay."""
+    variables = spliced_variables(session, sql)
+    return sql if variables is None else variables.text
+
+
+def spliced_variables(session: Session, sql: str) -> Spliced | None:
+    """The text with its session variables' values, knowing where each character was written; None when
+    it names no variable. A variable never SET is 002211 at the place it is written."""
     if "$" not in sql:
-        return sql
-    out, pos = [], 0
-    for skip in LITERALS_AND_COMMENTS.finditer(sql):
-        out.append(_VARIABLE.sub(lambda m: _variable_literal(session, m.group(1)), sql[pos:skip.start()]))
-        out.append(skip.group(0))
-        pos = skip.end()
-    out.append(_VARIABLE.sub(lambda m: _variable_literal(session, m.group(1)), sql[pos:]))
-    return "".join(out)
+        return None
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    for skip in [*LITERALS_AND_COMMENTS.finditer(sql), None]:
+        stop = len(sql) if skip is None else skip.start()
+        for m in _VARIABLE.finditer(sql, pos, stop):
+            edits.append((m.start(), m.end(), _variable_literal(session, m.group(1), sql, m.start())))
+        pos = stop if skip is None else skip.end()
+    return Spliced.edited(sql, edits) if edits else None
 
 
-
-
-def _variable_literal(session: Session, name: str) -> str:
+def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:
     key = name.upper()
     if key not in session.variables:
-        raise errors.variable_not_found(f"${key}")
+        raise errors.variable_not_found(f"${key}", *place(sql, at))
     return literal(session.variables[key])
 
 
-def evaluate_scalars(session: Session, exprs: list[str]) -> list[Any]:
-    """Values of Snowflake expressions (SET var = expr)."""
-    result = run_sql(session, "SELECT " + ", ".join(f"({e})" for e in exprs))
+def evaluate_scalars(session: Session, exprs: list[str], spans: tuple[Span, ...] = ()) -> list[Any]:
+    """Values of Snowflake expressions (SET var = expr); an error points where the expression is written
+    (`spans`, one per expression, when known)."""
+    text = Spliced()
+    for k, (expr, span) in enumerate(zip(exprs, spans or (NO_SPAN,) * len(exprs), strict=True)):
+        text.put(", (" if k else "SELECT (", span.line, span.column)
+        text.copy(expr, span.line, span.column)
+        text.put(")", span.line, span.column)
+    try:
+        result = run_sql(session, text.text)
+    except errors.Error as e:
+        raise (errors.remapped(e, text.written_at) if spans else e) from None
     if not result.rows:
         raise errors.compilation_error("SET: the expression returned no row.")
     return list(result.rows[0])

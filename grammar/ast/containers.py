@@ -85,6 +85,7 @@ class SetVariable:
     names: tuple[str, ...]
     exprs: tuple[str, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    expr_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each expression is written
 
 
 @dataclass(frozen=True, slots=True)

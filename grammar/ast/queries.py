@@ -56,6 +56,9 @@ class Template:
     """Snowflake SQL text with model constructs taken out: plain text pieces and call nodes in order."""
 
     parts: tuple[str | ModelCall | TableCall, ...]
+    # Where the text pieces were written: (offset in `text`, length, line, column) of each stretch
+    # copied from the source, so that a place in text made from the template maps back to it.
+    source: tuple[tuple[int, int, int, int], ...] = field(default=(), compare=False)
 
     @property
     def has_calls(self) -> bool:
