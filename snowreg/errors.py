@@ -225,11 +225,16 @@ def invalid_object_name(text: str) -> ProgrammingError:
     return compilation_error(f"Invalid object name '{text}'.", 2003, "02000")
 
 
-def unknown_function(name: str, hint: str = "", *, line: int | None = None,
-                     column: int | None = None) -> ProgrammingError:
-    """002140: `Unknown function NAME` (a hint, such as the model's methods, may follow)."""
-    return compilation_error(f"Unknown function {name}{'. ' + hint if hint else ''}", 2140, "42601",
-                             line=line, column=column)
+def unknown_function(name: str, hint: str = "", *, line: int | None = None, column: int | None = None,
+                     at: tuple[int, int] | None = None) -> ProgrammingError:
+    """002140: `Unknown function NAME` (a hint, such as the model's methods, may follow). `line` and
+    `column` put the place in the message too; `at` only carries it (Snowflake's message for an unknown
+    SQL function names no place)."""
+    err = compilation_error(f"Unknown function {name}{'. ' + hint if hint else ''}", 2140, "42601",
+                            line=line, column=column)
+    if at is not None:
+        err.line, err.column = at
+    return err
 
 
 def wrong_function_kind(detail: str, *, line: int | None = None, column: int | None = None) -> ProgrammingError:

@@ -79,6 +79,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         # The view keeps its Snowflake text: its calls are bound each time it is read.
         return views.create(session, stmt, tr, lambda s, q: run(s, q, describe_only=True))
     try:
+        _resolve_tables(session, tr)
         privileges.check_tables(session, tr.tables, tr.kind)
     except errors.Error as e:  # an unknown table points at its name
         bind.at_table(e, tr.tables, sql)
@@ -107,6 +108,17 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
             views.forget(session.catalog)
     return _mark(result, marks[0])
+
+
+def _resolve_tables(session: Session, tr: translate.Translation) -> None:
+    """Every table the statement names exists (else 002003, as on the plain road), or is a frame the
+    Python API registered on the session's handle for this statement (looked up only then)."""
+    try:
+        bind.resolve_tables(session, tr.tables, tr.kind)
+    except errors.Error:
+        registered = session.duck.execute(
+            "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall()
+        bind.resolve_tables(session, tr.tables, tr.kind, frozenset(str(r[0]) for r in registered))
 
 
 class _Places:
@@ -307,7 +319,7 @@ class Binder:
             names = ", ".join(quote_ident(f.name) for f in functions) or "none"
             raise errors.unknown_function(
                 label.upper(), f"Version {quote_ident(version.name)} of model {model_fqn(model)} has the methods: "
-                f"{names}.", **at)
+                f"{names}.", line=call.span.line, column=call.span.column)
         if fn.is_table_function != table:
             how = "in FROM as TABLE(…)" if fn.is_table_function else "as a scalar function, not in TABLE(…)"
             raise errors.wrong_function_kind(
@@ -495,7 +507,7 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
             raise (places.error(e) if places else e) from None
     duck = session.duck
     if (plan.formatted or plan.deferred) and final.kind == "select":
-        fetched = _fetch_arrow(duck, plan, final.sql)
+        fetched = _fetch_arrow(duck, plan, final, places)
         if fetched is not None:
             return fetched
     try:
@@ -503,10 +515,7 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
         rows = duck.fetchall()
         description = duck.description or []
     except duckdb.Error as e:
-        unbound = None if plan.failures else bind.column_error(e, final.columns, final.source)
-        if unbound is not None:
-            raise (places.error(unbound) if places else unbound) from None
-        raise plan.failure(e) from None
+        raise _duckdb_error(plan, final, places, e) from None
     columns = [(str(d[0]), str(d[1])) for d in description]
     formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
@@ -529,11 +538,21 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
     return query.shape(rows, columns)
 
 
-def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, sql: str) -> Result | None:
+def _duckdb_error(plan: Plan, final: translate.Translation, places: _Places | None, e: duckdb.Error
+                  ) -> errors.Error:
+    """A column DuckDB did not find is 000904 where the user wrote it; else what a model call's failure was."""
+    unbound = None if plan.failures else bind.column_error(e, final.columns, final.source)
+    if unbound is None:
+        return plan.failure(e)
+    return places.error(unbound) if places else unbound
+
+
+def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.Translation,
+                 places: _Places | None) -> Result | None:
     """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
     converts to the same Python values that way; None (nothing run) otherwise."""
     try:
-        rel = duck.sql(sql)
+        rel = duck.sql(final.sql)
         assert rel is not None
         columns = [(str(name), str(t)) for name, t in zip(rel.columns, rel.types, strict=True)]
         if not all(name in plan.deferred or (t.upper() in ARROW_TYPES and (t.upper() != "JSON" or name in plan.formatted))
@@ -541,7 +560,7 @@ def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, sql: str) -> Resul
             return None
         table = rel.to_arrow_table()
     except duckdb.Error as e:
-        raise plan.failure(e) from None
+        raise _duckdb_error(plan, final, places, e) from None
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
     # OBJECT texts are the connector's already: VARIANT keeps them as they are
     columns = [(name, "VARIANT" if t.upper() == "JSON" or i in deferred else t) for i, (name, t) in enumerate(columns)]
