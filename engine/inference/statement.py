@@ -56,24 +56,14 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if replayed is not None:
             return replayed
     binder = Binder(session, stmt.model_aliases)
-    rendered = binder.spliced(stmt.body, stmt.span)
-    try:
-        variables = query.spliced_variables(session, rendered.text)
-    except errors.Error as e:
-        raise errors.remapped(e, rendered.written_at) from None
-    places = _Places(rendered, variables)
-    sql = places.text
-    try:
-        tr = translate.translate(sql, tuple(binder.labels))
-    except errors.Error as e:
-        raise places.error(e) from None
+    tr, places = _translated(session, stmt, binder)
     if tr.kind == "create_view":
         if not binder.sites and not views.reads_model_view(session, tr.tables):
             views.forget(session.catalog)  # it may replace a view over model calls
             try:  # only its text named a model view
-                return query.run_sql(session, rendered.text, describe_only)
+                return query.run_sql(session, places.rendered.text, describe_only)
             except errors.Error as e:
-                raise errors.remapped(e, rendered.written_at) from None
+                raise errors.remapped(e, places.rendered.written_at) from None
         if describe_only:
             return status()
         # The view keeps its Snowflake text: its calls are bound each time it is read.
@@ -82,7 +72,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         _resolve_tables(session, tr)
         privileges.check_tables(session, tr.tables, tr.kind)
     except errors.Error as e:  # an unknown table points at its name
-        bind.at_table(e, tr.tables, sql)
+        bind.at_table(e, tr.tables, places.text)
         raise places.error(e) from None
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
                 check_canceled=session.check_canceled, stats=session.inference_stats)
@@ -108,6 +98,21 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
             views.forget(session.catalog)
     return _mark(result, marks[0])
+
+
+def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[translate.Translation, _Places]:
+    """The statement's calls bound and replaced by placeholders, its variables by their values, translated;
+    and how a place in the translated text maps back to where the user wrote it."""
+    rendered = binder.spliced(stmt.body, stmt.span)
+    try:
+        variables = query.spliced_variables(session, rendered.text)
+    except errors.Error as e:
+        raise errors.remapped(e, rendered.written_at) from None
+    places = _Places(rendered, variables)
+    try:
+        return translate.translate(places.text, tuple(binder.labels)), places
+    except errors.Error as e:
+        raise places.error(e) from None
 
 
 def _resolve_tables(session: Session, tr: translate.Translation) -> None:
@@ -506,10 +511,9 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
                 raise plan.failure(duckdb.Error()) from None
             raise (places.error(e) if places else e) from None
     duck = session.duck
-    if (plan.formatted or plan.deferred) and final.kind == "select":
-        fetched = _fetch_arrow(duck, plan, final, places)
-        if fetched is not None:
-            return fetched
+    if (plan.formatted or plan.deferred) and final.kind == "select" \
+            and (fetched := _fetch_arrow(duck, plan, final, places)) is not None:
+        return fetched
     try:
         duck.execute(final.sql)
         rows = duck.fetchall()
