@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -34,17 +35,23 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
     control = transaction.control(session, sql, describe_only)
     if control is not None:
         return control
-    variables = spliced_variables(session, sql)
+    rewrites: list[Spliced] = []  # the text's rewrites so far, each knowing where its characters stood
     try:
-        return _run_text(session, sql if variables is None else variables.text, describe_only, local)
-    except errors.Error as e:  # its place in the text with the variables' values: where the user wrote it
-        if variables is None:
-            raise
-        raise errors.remapped(e, variables.written_at) from e
+        return _run_text(session, sql, describe_only, local, rewrites)
+    except errors.Error as e:  # its place in the rewritten text: where the user wrote it
+        for rewrite in reversed(rewrites):
+            e = errors.remapped(e, rewrite.written_at)
+        raise e from None
 
 
-def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[str]) -> Result:
-    text = history.expand(session, system.expand(session, sql))
+def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[str], rewrites: list[Spliced]
+              ) -> Result:
+    text = sql
+    for rewrite in _REWRITES:
+        done = rewrite(session, text)
+        if done is not None:
+            rewrites.append(done)
+            text = done.text
     tr = shapes.translation(text, _float_divisions.get(text, frozenset()))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
@@ -280,6 +287,10 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
             edits.append((m.start(), m.end(), _variable_literal(session, m.group(1), sql, m.start())))
         pos = stop if skip is None else skip.end()
     return Spliced.edited(sql, edits) if edits else None
+
+
+# Text rewrites before translation, in order: session variables, SYSTEM$ calls, LAST_QUERY_ID().
+_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (spliced_variables, system.expand, history.expand)
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:

@@ -30,6 +30,8 @@ KINDS = [
     ("unknown column", "SELECT ^NOSUCH FROM T", 904),
     ("unknown column, second line", "SELECT A,\n       ^NOSUCH\nFROM T", 904),
     ("unknown column after a variable", "SELECT $LONG, ^NOSUCH FROM T", 904),
+    ("unknown column after LAST_QUERY_ID()", "SELECT LAST_QUERY_ID(), ^NOSUCH FROM T", 904),
+    ("unknown column after a SYSTEM$ call", "SELECT SYSTEM$ML_PLATFORM_CAPABILITIES(), ^NOSUCH FROM T", 904),
     ("unknown column in a call", "SELECT M!PREDICT(^NOSUCH, B) FROM T", 904),
     ("unknown column in MODEL(m, v)", "SELECT MODEL(M, V1)!PREDICT(A, ^NOSUCH) FROM T", 904),
     ("unknown column through WITH", "WITH MV AS MODEL M VERSION V1 SELECT MV!PREDICT(A, ^NOSUCH) FROM T", 904),
