@@ -36,9 +36,12 @@ def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
 
 
 def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
+    spans = stmt.name_spans or (None,) * len(stmt.names)
+    for name, at in zip(stmt.names, spans, strict=True):  # all checked first: a failed UNSET drops none
+        if name.upper() not in session.variables:
+            raise errors.variable_not_found(name.upper(), at.line if at else None, at.column if at else None)
     for name in stmt.names:
-        if session.variables.pop(name.upper(), None) is None:
-            raise errors.variable_not_found(name.upper())
+        del session.variables[name.upper()]
     return status()
 
 

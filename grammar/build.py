@@ -249,6 +249,9 @@ class Builder(Transformer[Token, list[a.Statement]]):
         ref = a.ModelRef(dataclasses.replace(qualified([resolve_ident(n) for n in names]), span=span))
         return a.ModelCall(ref, method, args, span=span)
 
+    def rule_var_name(self, meta: Meta, c: list[Token]) -> a.NameSpan:
+        return a.NameSpan(resolve_ident(c[0]), self._span(meta))
+
     def rule_version_name(self, meta: Meta, c: list[Any]) -> a.NameSpan:
         return a.NameSpan(c[0], self._span(meta))
 

@@ -145,7 +145,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "show_schemas": lambda c, s: a.ShowSchemas(
         c[1], c[2][1] if c[2] else None, bool(c[2]) and c[2][0] == "ACCOUNT", c[3], c[4], c[0] is not None, span=s
     ),
-    "unset_variable": lambda c, s: a.UnsetVariable(tuple(c), span=s),
+    "unset_variable": lambda c, s: a.UnsetVariable(tuple(n.name for n in c), span=s,
+                                                   name_spans=tuple(n.span for n in c)),
     "alter_session_set": lambda c, s: a.AlterSession(set=tuple((o.key, o.value) for o in c), span=s),
     "alter_session_unset": lambda c, s: a.AlterSession(unset=tuple(str(t).upper() for t in c), span=s),
     "show_parameters": lambda c, s: a.ShowParameters(c[0], c[1], span=s),

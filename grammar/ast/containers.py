@@ -92,6 +92,7 @@ class SetVariable:
 class UnsetVariable:
     names: tuple[str, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    name_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each name is written
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ KINDS = [
     ("session variable in a call", "SELECT M!PREDICT(A, ^$NOSUCH) FROM T", 2211),
     ("session variable in SET", "SET X = 1 + ^$NOSUCH", 2211),
     ("session variable naming an object", "DROP MODEL ^IDENTIFIER($NOSUCH)", 2211),
+    ("session variable in UNSET", "UNSET (LONG, ^NOSUCH)", 2211),  # and LONG stays
     ("bad syntax", "^SELEC 1", 1003),
     ("bad syntax in a call", "SELECT M!PREDICT(A ^B) FROM T", 1003),
     ("bad syntax after a call", "SELECT M!PREDICT(A, B) FROM T WHERE A = ^= 1", 1003),
