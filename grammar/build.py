@@ -26,6 +26,7 @@ from snowreg.grammar.text import resolve_ident
 Call = a.ModelCall | a.TableCall
 
 # `TABLE` ending a text chunk right before `(`; `OVER`; `PARTITION BY`; `ORDER BY` outside quotes.
+_NEWLINE = re.compile("\n")
 _TABLE_END = re.compile(r'(?<![\w$."])table$', re.I)
 _PARTITION_BY = re.compile(r"partition\s+by(?![\w$])\s*", re.I)
 _ORDER_BY = re.compile(
@@ -89,6 +90,7 @@ class Builder(Transformer[Token, list[a.Statement]]):
         super().__init__(visit_tokens=False)
         self.text = text
         self.names: list[a.NameSpan] = []  # every name part, in the order the parser met them
+        self._newlines: list[int] | None = None
 
     # -- positions and errors -------------------------------------------------------------------
 
@@ -96,8 +98,10 @@ class Builder(Transformer[Token, list[a.Statement]]):
         return a.Span(meta.start_pos, meta.end_pos, meta.line, meta.column - 1)
 
     def _pos_span(self, start: int, end: int) -> a.Span:
-        line = self.text.count("\n", 0, start) + 1
-        return a.Span(start, end, line, start - (self.text.rfind("\n", 0, start) + 1))
+        if self._newlines is None:  # offsets of the text's line breaks, found once per text
+            self._newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
+        line = bisect_left(self._newlines, start)
+        return a.Span(start, end, line + 1, start - (self._newlines[line - 1] + 1 if line else 0))
 
     # -- templates ------------------------------------------------------------------------------
 
