@@ -1,10 +1,12 @@
 """Error places move exactly with what stands before a statement: for each kind of error (unknown model,
 version, alias, method, column, table, function, session variable; bad syntax), on the plain road and
 on the model-call road, the line and position an error carries shift by a leading line comment, block
-comment or blank lines and by nothing else, read through connect() and through `snowreg run`."""
+comment or blank lines and by nothing else, read through connect() and through `snowreg run` (and the
+REPL's caret for a few)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -156,3 +158,29 @@ def test_the_snowreg_run_process_reports_the_place(registry_dir: Path, tmp_path:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith(f"{script}:{line}:{column}: {errno:06d} "), done.stderr
+
+
+@pytest.mark.parametrize("case", ["SELECT A,\n  M!PREDICT(A, ^NOSUCH) FROM T", "SELECT M!PREDICT(A, ^$NOSUCH) FROM T",
+                                  "SELECT ^NOPEFN(A) FROM T"])
+def test_the_repl_puts_the_caret_where_the_error_is(registry_dir: Path, tmp_path: Path, case: str) -> None:
+    pytest.importorskip("prompt_toolkit")
+    import shutil
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from snowreg import repl
+
+    shutil.copytree(registry_dir, tmp_path / "registry")
+    conn = snowreg.connect(database="DB", schema="S", path=tmp_path / "registry")
+    sql, at = marked("-- a comment first\n  /* and another */ " + case)
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        pipe.send_text(sql + ";\n!quit\n")
+        session = repl.Repl(conn, out=out, input=pipe, output=DummyOutput(), history_file=tmp_path / "h")
+        assert session.run() == 0
+    lines = out.getvalue().splitlines()
+    caret = next(i for i, t in enumerate(lines) if t.strip() == "^")
+    line, position = line_position(sql, at)
+    assert lines[caret - 1] == sql.splitlines()[line - 1]
+    assert lines[caret].index("^") == position
