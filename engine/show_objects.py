@@ -8,9 +8,11 @@ from typing import Any
 import orjson
 
 from snowreg import errors
+from snowreg.catalog import TableShape
+from snowreg.catalog.coltypes import ColumnType
 from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
-from snowreg.engine.result import Result, duckdb_type, from_rows
+from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import like, quote_ident
@@ -52,7 +54,7 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     if stmt.terse:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
-        return _result(SHOW_TABLES_COLUMNS, [_table_row(r) for r in chosen])
+        return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r)) for r in chosen])
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
@@ -66,8 +68,13 @@ def _rows(r: RelationRow) -> int | None:
     return int(r.rows or 0) if r.kind == "TABLE" else None
 
 
-def _table_row(r: RelationRow) -> tuple[Any, ...]:
-    return (r.created_on, r.name, r.database_name, r.schema_name, "TABLE", r.comment or "", "", _rows(r), None,
+def _table_kind(session: Session, r: RelationRow) -> str:
+    """SHOW TABLES' kind: TABLE, TRANSIENT or TEMPORARY (https://docs.snowflake.com/en/sql-reference/sql/show-tables)."""
+    return session.catalog.table_shape(r.database_name, r.schema_name, r.name).kind
+
+
+def _table_row(r: RelationRow, kind: str) -> tuple[Any, ...]:
+    return (r.created_on, r.name, r.database_name, r.schema_name, kind, r.comment or "", "", _rows(r), None,
             r.owner or "", "1", "OFF", "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
 
 
@@ -112,31 +119,23 @@ def _one_relation(session: Session, qn: ast.QualifiedName, kind: str) -> Relatio
 # Columns and keys
 # ---------------------------------------------------------------------------------------------
 
-_TEXT_LENGTH = 16777216
-_BINARY_LENGTH = 8388608
+def _column_types(session: Session, r: RelationRow) -> list[tuple[ColumnRow, ColumnType]]:
+    """A table's or view's columns with their Snowflake types: declared ones where recorded."""
+    shape = session.catalog.table_shape(r.database_name, r.schema_name, r.name) if r.kind == "TABLE" else TableShape()
+    return [(c, shape.column_type(c.name, c.duckdb_type))
+            for c in list_columns(session.catalog, r.database_name, r.schema_name, r.name)]
 
 
-def type_text(duckdb_type_name: str) -> str:
-    """The Snowflake type of a column as DESCRIBE writes it: NUMBER(38,0), VARCHAR(16777216), FLOAT, …"""
-    kind, precision, scale = duckdb_type(duckdb_type_name)
-    return {
-        "FIXED": f"NUMBER({precision},{scale})", "REAL": "FLOAT", "TEXT": f"VARCHAR({_TEXT_LENGTH})",
-        "BINARY": f"BINARY({_BINARY_LENGTH})", "TIMESTAMP_NTZ": "TIMESTAMP_NTZ(9)",
-        "TIMESTAMP_LTZ": "TIMESTAMP_LTZ(9)", "TIMESTAMP_TZ": "TIMESTAMP_TZ(9)", "TIME": "TIME(9)",
-    }.get(kind, kind)
-
-
-def _data_type_json(column: ColumnRow) -> str:
-    kind, precision, scale = duckdb_type(column.duckdb_type)
+def _data_type_json(column: ColumnRow, t: ColumnType) -> str:
+    """SHOW COLUMNS' data_type (https://docs.snowflake.com/en/sql-reference/sql/show-columns)."""
+    kind = t.kind
     value: dict[str, Any] = {"type": kind}
     if kind == "FIXED":
-        value.update(precision=precision, scale=scale)
-    elif kind == "TEXT":
-        value.update(length=_TEXT_LENGTH, byteLength=_TEXT_LENGTH)
-    elif kind == "BINARY":
-        value.update(length=_BINARY_LENGTH, byteLength=_BINARY_LENGTH)
+        value.update(precision=t.precision, scale=t.scale)
+    elif kind in ("TEXT", "BINARY"):
+        value.update(length=t.length, byteLength=t.byte_length)
     elif kind.startswith("TIMESTAMP") or kind == "TIME":
-        value.update(precision=0, scale=9)
+        value.update(precision=0, scale=t.scale)
     value["nullable"] = column.nullable
     if kind in ("TEXT", "BINARY"):
         value["fixed"] = False
@@ -146,9 +145,9 @@ def _data_type_json(column: ColumnRow) -> str:
 def _show_columns(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
     rows = []
     for r in relations:
-        for c in list_columns(session.catalog, r.database_name, r.schema_name, r.name):
+        for c, t in _column_types(session, r):
             if like(stmt.like, c.name):
-                rows.append((r.name, r.schema_name, c.name, _data_type_json(c), str(c.nullable).lower(),
+                rows.append((r.name, r.schema_name, c.name, _data_type_json(c, t), str(c.nullable).lower(),
                              c.default or "", "COLUMN", "", c.comment or "", r.database_name, "", None))
     if stmt.starts_with is not None:
         rows = [row for row in rows if row[2].startswith(stmt.starts_with)]
@@ -165,8 +164,8 @@ def _show_primary_keys(session: Session, relations: list[RelationRow]) -> Result
     for r in relations:
         for key in list_keys(session.catalog, r.database_name, r.schema_name, r.name):
             if key.kind == "PRIMARY KEY":
-                rows.extend((r.created_on, r.database_name, r.schema_name, r.name, column, i + 1,
-                             _constraint_name(r), "false", None) for i, column in enumerate(key.columns))
+                rows.extend((key.created_on or r.created_on, r.database_name, r.schema_name, r.name, column, i + 1,
+                             key.name or _constraint_name(r), "false", None) for i, column in enumerate(key.columns))
     return _result(SHOW_PRIMARY_KEYS_COLUMNS, rows)
 
 
@@ -179,7 +178,7 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     keys = list_keys(session.catalog, relation.database_name, relation.schema_name, relation.name)
     primary = {c for k in keys if k.kind == "PRIMARY KEY" for c in k.columns}
     unique = {c for k in keys if k.kind == "UNIQUE" for c in k.columns}
-    rows = [(c.name, type_text(c.duckdb_type), "COLUMN", "Y" if c.nullable else "N", c.default,
+    rows = [(c.name, t.text, "COLUMN", "Y" if c.nullable else "N", c.default,
              "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
-            for c in list_columns(session.catalog, relation.database_name, relation.schema_name, relation.name)]
+            for c, t in _column_types(session, relation)]
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))

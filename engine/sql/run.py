@@ -14,7 +14,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, translate
+from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, table_meta, translate
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
 
 # How 090105 / 090106 name a plain statement ("Cannot perform CREATE TABLE. ...").
@@ -51,6 +51,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
+    if tr.kind == "truncate" and _missing_optional(session, tr):
+        return status()  # TRUNCATE TABLE IF EXISTS of a missing table: nothing to empty
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
@@ -67,6 +69,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
             and _COPY_GRANTS.search(text) is None
         renamed = _RENAME.search(tr.sql) if tr.kind == "alter" else None
         privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
+        if tr.table is not None:
+            table_meta.record(session, tr, _write_target(tr) if not renamed else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
@@ -113,6 +117,17 @@ def _missing_drop_target(session: Session, tr: translate.Translation) -> str | N
     if database is None or schema is None:
         return None
     return ref.name if session.catalog.relation_kind(database, schema, ref.name) is None else None
+
+
+def _missing_optional(session: Session, tr: translate.Translation) -> bool:
+    """Does the statement name, with IF EXISTS, a table that does not exist?"""
+    ref = _write_target(tr)
+    if ref is None or not ref.optional:
+        return False
+    database = ref.database or session.database
+    schema = ref.schema or session.schema
+    return database is None or schema is None or session.catalog.get_schema(database, schema) is None \
+        or session.catalog.relation_kind(database, schema, ref.name) is None
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:

@@ -1,0 +1,90 @@
+"""After CREATE / ALTER TABLE ran: record what DuckDB does not keep (engine.sql.ddl) in the registry."""
+
+from __future__ import annotations
+
+from snowreg.catalog import ColumnSpec, KeySpec, coltypes
+from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog.relations import ColumnRow, list_columns
+from snowreg.engine.session import Session
+from snowreg.engine.sql import ddl
+from snowreg.engine.sql.translate import TableRef, Translation
+
+
+def record(session: Session, tr: Translation, target: TableRef | None) -> None:
+    """Record the declared column types, kind and keys of the table `tr` created or altered."""
+    table = tr.table
+    if table is None or target is None or not target.name:
+        return
+    database = target.database or session.database
+    schema = target.schema or session.schema
+    if database is None or schema is None or session.catalog.relation_kind(database, schema, target.name) != "TABLE":
+        return
+    catalog = session.catalog
+    columns = list_columns(catalog, database, schema, target.name)
+    if table.action == "alter":
+        for old, new in table.renamed:
+            catalog.rename_column(database, schema, target.name, old, new)
+        if table.dropped:
+            catalog.forget_columns(database, schema, target.name, table.dropped)
+        added = dict(table.columns)
+        specs = _specs([c for c in columns if c.name in added], added)
+        if specs:
+            catalog.record_columns(database, schema, target.name, specs)
+        return
+    declared = dict(table.columns) or _derived(session, table, columns)
+    keys = [KeySpec(k.kind, k.columns, k.name, _qualify(session, k.references), k.ref_columns) for k in table.keys]
+    catalog.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)
+
+
+def _specs(columns: list[ColumnRow], declared: dict[str, str | None]) -> list[ColumnSpec]:
+    """The declared types that describe how DuckDB stores the column (others read from DuckDB's type)."""
+    out = []
+    for column in columns:
+        text = declared.get(column.name)
+        parsed = coltypes.parse(text) if text else None
+        if parsed is not None and _compatible(parsed, coltypes.from_duckdb(column.duckdb_type)):
+            out.append(ColumnSpec(column.name, column.duckdb_type, parsed))
+    return out
+
+
+def _compatible(declared: ColumnType, stored: ColumnType) -> bool:
+    if declared.kind in ("OBJECT", "ARRAY"):
+        return stored.kind == "VARIANT"
+    if declared.kind == "TIMESTAMP_TZ":
+        return stored.kind == "TIMESTAMP_LTZ"
+    return declared.kind == stored.kind
+
+
+def _qualify(session: Session, ref: tuple[str | None, str | None, str] | None) -> tuple[str, str, str] | None:
+    if ref is None:
+        return None
+    return (ref[0] or session.database or "", ref[1] or session.schema or "", ref[2])
+
+
+def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) -> dict[str, str | None]:
+    """CTAS / CLONE: a column copied from the one source table keeps its declared type; a CAST gives its
+    type; any other expression reads from the DuckDB type of the result."""
+    source: list[ColumnType] = []
+    names: dict[str, ColumnType] = {}
+    if table.source is not None:
+        database = table.source[0] or session.database
+        schema = table.source[1] or session.schema
+        if database is not None and schema is not None:
+            shape = session.catalog.table_shape(database, schema, table.source[2])
+            for c in list_columns(session.catalog, database, schema, table.source[2]):
+                names[c.name] = shape.column_type(c.name, c.duckdb_type)
+                source.append(names[c.name])
+    texts: list[str | None] = []
+    for item in table.projected:
+        if item.column == "*":
+            if not source:
+                return {}
+            texts.extend(t.text for t in source)
+        elif item.column is not None:
+            found = names.get(item.column)
+            texts.append(found.text if found else None)
+        else:
+            texts.append(item.type)
+    if len(texts) != len(columns):
+        return {}
+    return {c.name: text for c, text in zip(columns, texts, strict=True)}
