@@ -1,4 +1,4 @@
-"""SHOW TABLES / VIEWS / OBJECTS / COLUMNS / PRIMARY KEYS and DESCRIBE TABLE / VIEW, with Snowflake's columns."""
+"""SHOW TABLES / VIEWS / OBJECTS / COLUMNS / PRIMARY / UNIQUE / IMPORTED KEYS and DESCRIBE TABLE / VIEW."""
 
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ SHOW_COLUMNS_COLUMNS = ["table_name", "schema_name", "column_name", "data_type",
                         "expression", "comment", "database_name", "autoincrement", "schema_evolution_record"]
 SHOW_PRIMARY_KEYS_COLUMNS = ["created_on", "database_name", "schema_name", "table_name", "column_name",
                              "key_sequence", "constraint_name", "rely", "comment"]
+SHOW_IMPORTED_KEYS_COLUMNS = ["created_on", "pk_database_name", "pk_schema_name", "pk_table_name", "pk_column_name",
+                              "fk_database_name", "fk_schema_name", "fk_table_name", "fk_column_name", "key_sequence",
+                              "update_rule", "delete_rule", "fk_name", "pk_name", "deferrability", "rely", "comment"]
 DESCRIBE_COLUMNS = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression",
                     "comment", "policy name", "privacy domain"]
 _NUMBERS = {"rows", "bytes", "key_sequence", "retention_time", "search_optimization_progress",
@@ -44,8 +47,10 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
     if stmt.kind == "COLUMNS":
         return _show_columns(session, stmt, relations)
-    if stmt.kind == "PRIMARY KEYS":
-        return _show_primary_keys(session, relations)
+    if stmt.kind in ("PRIMARY KEYS", "UNIQUE KEYS"):
+        return _show_keys(session, relations, "UNIQUE" if stmt.kind == "UNIQUE KEYS" else "PRIMARY KEY")
+    if stmt.kind == "IMPORTED KEYS":
+        return _show_imported_keys(session, relations)
     wanted = {"TABLES": ("TABLE",), "VIEWS": ("VIEW",), "OBJECTS": ("TABLE", "VIEW")}[stmt.kind]
     chosen = [r for r in relations if r.kind in wanted and like(stmt.like, r.name)]
     if stmt.starts_with is not None:
@@ -159,11 +164,12 @@ def _constraint_name(r: RelationRow) -> str:
     return f"SYS_CONSTRAINT_{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
-def _show_primary_keys(session: Session, relations: list[RelationRow]) -> Result:
+def _show_keys(session: Session, relations: list[RelationRow], kind: str) -> Result:
+    """SHOW PRIMARY KEYS / SHOW UNIQUE KEYS: one row per column of each key (DECISIONS.md T9)."""
     rows: list[tuple[Any, ...]] = []
     for r in relations:
         for key in list_keys(session.catalog, r.database_name, r.schema_name, r.name):
-            if key.kind == "PRIMARY KEY":
+            if key.kind == kind:
                 rows.extend((key.created_on or r.created_on, r.database_name, r.schema_name, r.name, column, i + 1,
                              key.name or _constraint_name(r), "false", None) for i, column in enumerate(key.columns))
     return _result(SHOW_PRIMARY_KEYS_COLUMNS, rows)
@@ -182,3 +188,31 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
              "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
             for c, t in _column_types(session, relation)]
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
+
+
+def _show_imported_keys(session: Session, relations: list[RelationRow]) -> Result:
+    """SHOW IMPORTED KEYS: one row per column of each foreign key of the tables in scope (DECISIONS.md T9)."""
+    rows: list[tuple[Any, ...]] = []
+    for r in relations:
+        for key in list_keys(session.catalog, r.database_name, r.schema_name, r.name):
+            if key.kind != "FOREIGN KEY" or key.references is None:
+                continue
+            pk_db, pk_schema, pk_table = key.references
+            pk_name = _referenced_key(session, key.references, key.ref_columns)
+            for i, (fk_column, pk_column) in enumerate(zip(key.columns, key.ref_columns, strict=False)):
+                rows.append((key.created_on or r.created_on, pk_db, pk_schema, pk_table, pk_column, r.database_name,
+                             r.schema_name, r.name, fk_column, i + 1, "NO ACTION", "NO ACTION", key.name, pk_name,
+                             "NOT DEFERRABLE", "false", None))
+    return _result(SHOW_IMPORTED_KEYS_COLUMNS, rows)
+
+
+def _referenced_key(session: Session, table: tuple[str, str, str], columns: tuple[str, ...]) -> str | None:
+    """The name of the primary or unique key a foreign key references (None when there is none, or when
+    the session may not see that table)."""
+    found = list_relations(session.catalog, *table)
+    if not found or not privileges.can_see_table(session, *table, found[0].owner):
+        return None
+    for key in list_keys(session.catalog, *table):
+        if key.kind in ("PRIMARY KEY", "UNIQUE") and key.columns == columns:
+            return key.name
+    return None

@@ -141,16 +141,19 @@ def _projection(query: exp.Expr | None, clone: exp.Expr | None
     """CTAS over one table (or CLONE): where each result column comes from."""
     if isinstance(clone, exp.Clone) and isinstance(clone.this, exp.Table):
         return _table_parts(clone.this), (Projected("*"),)
-    if not isinstance(query, exp.Select) or query.args.get("joins"):
+    if not isinstance(query, exp.Select) or query.args.get("joins") or query.args.get("with_") \
+            or query.args.get("with"):
         return None, ()
     source = query.args.get("from_") or query.args.get("from")
     table = source.this if isinstance(source, exp.From) else None
     items = []
     for item in query.expressions:
         inner = item.this if isinstance(item, exp.Alias) else item
-        if isinstance(inner, exp.Star):
-            items.append(Projected("*"))
-        elif isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star):
+        star = inner if isinstance(inner, exp.Star) else \
+            inner.this if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star) else None
+        if star is not None:
+            if any(star.args.get(k) for k in ("except", "replace", "rename")):
+                return None, ()  # not the source's columns one for one
             items.append(Projected("*"))
         elif isinstance(inner, exp.Column):
             items.append(Projected(_name(inner.this)))
@@ -159,6 +162,11 @@ def _projection(query: exp.Expr | None, clone: exp.Expr | None
         else:
             items.append(Projected())
     return (_table_parts(table) if isinstance(table, exp.Table) else None), tuple(items)
+
+
+def select_projection(stmt: exp.Expr) -> tuple[tuple[str | None, str | None, str] | None, tuple[Projected, ...]]:
+    """A plain SELECT over one table: where each result column comes from (engine.sql.table_meta.describe)."""
+    return _projection(stmt, None) if isinstance(stmt, exp.Select) else (None, ())
 
 
 def _table_parts(table: exp.Table) -> tuple[str | None, str | None, str] | None:

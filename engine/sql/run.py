@@ -58,6 +58,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
     result = _run_typed(session, text, tr, describe_only)
+    if tr.read_table is not None:
+        result = table_meta.describe(session, tr, result)
     if not describe_only:
         transaction.after_plain(session, tr.kind, tr.sql)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing

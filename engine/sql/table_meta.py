@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from snowreg.catalog import ColumnSpec, KeySpec, coltypes
 from snowreg.catalog.coltypes import ColumnType
 from snowreg.catalog.relations import ColumnRow, list_columns
+from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
 from snowreg.engine.sql import ddl
 from snowreg.engine.sql.translate import TableRef, Translation
@@ -88,3 +91,40 @@ def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) ->
     if len(texts) != len(columns):
         return {}
     return {c.name: text for c, text in zip(columns, texts, strict=True)}
+
+
+def describe(session: Session, tr: Translation, result: Result) -> Result:
+    """A SELECT of one table's columns describes them by their declared types, as the connector does
+    (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3) column's scale 3)."""
+    if tr.read_table is None or not tr.projected:
+        return result
+    database = tr.read_table[0] or session.database
+    schema = tr.read_table[1] or session.schema
+    if database is None or schema is None:
+        return result
+    shape = session.catalog.table_shape(database, schema, tr.read_table[2])
+    star = len(tr.projected) == 1 and tr.projected[0].column == "*"
+    if not shape.columns or (not star and len(tr.projected) != len(result.columns)):
+        return result
+    columns = list(result.columns)
+    for i, column in enumerate(columns):
+        name = column.name if star else tr.projected[i].column
+        spec = shape.columns.get(name) if name and name != "*" else None
+        if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
+            columns[i] = _described(column, spec.type)
+    result.columns = columns
+    return result
+
+
+def _same_storage(stored: ColumnType, column: Column) -> bool:
+    if stored.kind == "FIXED":
+        return column.type == "FIXED" and (column.precision, column.scale) == (stored.precision, stored.scale)
+    return stored.kind == column.type or (stored.kind == "TIMESTAMP_LTZ" and column.type == "TIMESTAMP_TZ")
+
+
+def _described(column: Column, declared: ColumnType) -> Column:
+    if declared.kind == "TEXT":
+        return dataclasses.replace(column, internal_size=declared.length)
+    if declared.kind.startswith("TIMESTAMP") or declared.kind == "TIME":
+        return dataclasses.replace(column, scale=declared.scale)
+    return column

@@ -59,6 +59,8 @@ class Translation:
     zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
     guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
     table: ddl.TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
+    read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
+    projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -98,6 +100,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
     table_ddl = _table_ddl(stmt, kind)
+    read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
@@ -127,7 +130,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql, table_ddl)
+                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected)
 
 
 def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
