@@ -65,28 +65,51 @@ class TablesPart(WarehousesPart):
             self._forget_shape(tx, database, schema, name)
             tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
             self._insert_columns(tx, database, schema, name, columns)
-            for position, key in enumerate(keys):
-                ref = key.references or (None, None, None)
-                constraint = key.name or f"SYS_CONSTRAINT_{uuid.uuid4()}"
-                tx.execute(f"INSERT INTO snowreg.table_keys ({_KEY_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [database, schema, name, position, key.kind, constraint, list(key.columns), *ref,
-                            list(key.ref_columns) if key.references else None, now()])
+            self._insert_keys(tx, database, schema, name, keys, 0)
+
+    def add_keys(self, database: str, schema: str, name: str, keys: Sequence[KeySpec]) -> None:
+        """ALTER TABLE … ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE | FOREIGN KEY."""
+        with self.transaction() as tx:
+            row = tx.execute("SELECT coalesce(max(position) + 1, 0) FROM snowreg.table_keys WHERE "
+                             + _WHERE.format(name="table_name"), [database, schema, name]).fetchone()
+            self._insert_keys(tx, database, schema, name, keys, int(row[0]) if row else 0)
+
+    def forget_keys(self, database: str, schema: str, name: str, constraints: Sequence[str]) -> None:
+        """ALTER TABLE … DROP CONSTRAINT n."""
+        with self.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.table_keys WHERE " + _WHERE.format(name="table_name")
+                       + " AND list_contains(?::VARCHAR[], constraint_name)", [database, schema, name, list(constraints)])
+
+    def _insert_keys(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str,
+                     keys: Sequence[KeySpec], start: int) -> None:
+        rows = []
+        for position, key in enumerate(keys, start):
+            ref = key.references or (None, None, None)
+            rows.append([database, schema, name, position, key.kind, key.name or f"SYS_CONSTRAINT_{uuid.uuid4()}",
+                         list(key.columns), *ref, list(key.ref_columns) if key.references else None, now()])
+        if rows:  # one statement for all of them: each statement is a round trip to DuckDB
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?::VARCHAR[], ?)"] * len(rows))
+            tx.execute(f"INSERT INTO snowreg.table_keys ({_KEY_COLS}) VALUES {values}", [v for r in rows for v in r])
 
     def record_columns(self, database: str, schema: str, name: str, columns: Sequence[ColumnSpec]) -> None:
         """ALTER TABLE … ADD COLUMN: the new columns' declared types."""
         with self.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.table_columns WHERE " + _WHERE.format(name="table_name")
+                       + " AND list_contains(?::VARCHAR[], column_name)",
+                       [database, schema, name, [c.name for c in columns]])
             self._insert_columns(tx, database, schema, name, columns)
 
     def _insert_columns(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str,
                         columns: Sequence[ColumnSpec]) -> None:
+        params: list[object] = []
         for c in columns:
-            tx.execute("DELETE FROM snowreg.table_columns WHERE " + _WHERE.format(name="table_name")
-                       + " AND column_name = ?", [database, schema, name, c.name])
             t = c.type
-            tx.execute("INSERT INTO snowreg.table_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [database, schema, name, c.name, c.duck_type, t.text, t.data_type, t.length,
-                        t.byte_length, t.precision if t.kind == "FIXED" else None,
-                        t.scale if t.kind == "FIXED" else None, t.scale if t.kind != "FIXED" else None])
+            params += [database, schema, name, c.name, c.duck_type, t.text, t.data_type, t.length, t.byte_length,
+                       t.precision if t.kind == "FIXED" else None, t.scale if t.kind == "FIXED" else None,
+                       t.scale if t.kind != "FIXED" else None]
+        if columns:
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(columns))
+            tx.execute(f"INSERT INTO snowreg.table_columns VALUES {values}", params)
 
     def table_shape(self, database: str, schema: str, name: str) -> TableShape:
         """What was recorded about a table (cached until the next write or DDL)."""

@@ -58,6 +58,7 @@ class TableDDL:
     keys: tuple[KeyDecl, ...] = ()
     dropped: tuple[str, ...] = ()  # ALTER: columns dropped or retyped (their record goes)
     renamed: tuple[tuple[str, str], ...] = ()  # ALTER … RENAME COLUMN a TO b
+    dropped_keys: tuple[str, ...] = ()  # ALTER … DROP CONSTRAINT n
     source: tuple[str | None, str | None, str] | None = None  # CTAS / CLONE: the one table read
     projected: tuple[Projected, ...] = ()
 
@@ -118,11 +119,27 @@ def create_table(stmt: exp.Create) -> TableDDL:
 
 
 def alter_table(stmt: exp.Alter) -> TableDDL:
-    """Read an ALTER TABLE's column actions (ADD / DROP / RENAME COLUMN, SET DATA TYPE)."""
+    """Read an ALTER TABLE's column actions (ADD / DROP / RENAME COLUMN, SET DATA TYPE) and take its key
+    actions (ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE | FOREIGN KEY, DROP CONSTRAINT n) out of it."""
     added: list[tuple[str, str | None]] = []
     dropped: list[str] = []
     renamed: list[tuple[str, str]] = []
+    keys: list[KeyDecl] = []
+    dropped_keys: list[str] = []
+    kept: list[exp.Expr] = []
     for action in stmt.args.get("actions") or []:
+        if isinstance(action, exp.AddConstraint):
+            found = [k for k in map(_table_key, action.expressions) if k is not None]
+            if len(found) != len(action.expressions):
+                kept.append(action)
+                continue
+            keys.extend(found)
+            kept.extend(_set_not_null(c) for k in found if k.kind == "PRIMARY KEY" for c in k.columns)
+            continue
+        if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "CONSTRAINT":
+            dropped_keys.extend(_name(t.this) for t in action.args.get("tables") or [])
+            continue
+        kept.append(action)
         if isinstance(action, exp.ColumnDef):
             kind = action.args.get("kind")
             added.append((_name(action.this), declared_type(kind) if isinstance(kind, exp.DataType) else None))
@@ -133,7 +150,18 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
         elif isinstance(action, exp.AlterColumn) and isinstance(action.args.get("dtype"), exp.DataType):
             dropped.append(_name(action.this))
             added.append((_name(action.this), declared_type(action.args["dtype"])))
-    return TableDDL("alter", columns=tuple(added), dropped=tuple(dropped), renamed=tuple(renamed))
+    for action in kept:
+        if isinstance(action, exp.AlterColumn) and action.args.get("allow_null") is False \
+                and not action.args.get("drop"):
+            action.set("allow_null", True)  # sqlglot's generator refuses False; True writes the same SET NOT NULL
+    stmt.set("actions", kept)
+    return TableDDL("alter", columns=tuple(added), keys=tuple(keys), dropped=tuple(dropped), renamed=tuple(renamed),
+                    dropped_keys=tuple(dropped_keys))
+
+
+def _set_not_null(column: str) -> exp.AlterColumn:
+    """`ALTER COLUMN c SET NOT NULL`: what ADD PRIMARY KEY leaves for DuckDB (the key itself is recorded)."""
+    return exp.AlterColumn(this=exp.Identifier(this=column, quoted=True), allow_null=False)
 
 
 def _projection(query: exp.Expr | None, clone: exp.Expr | None

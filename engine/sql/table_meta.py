@@ -20,10 +20,12 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
         return
     database = target.database or session.database
     schema = target.schema or session.schema
-    if database is None or schema is None or session.catalog.relation_kind(database, schema, target.name) != "TABLE":
+    if database is None or schema is None:
         return
     catalog = session.catalog
-    columns = list_columns(catalog, database, schema, target.name)
+    columns = list_columns(catalog, database, schema, target.name)  # none: no such table (IF NOT EXISTS, …)
+    if not columns:
+        return
     if table.action == "alter":
         for old, new in table.renamed:
             catalog.rename_column(database, schema, target.name, old, new)
@@ -33,10 +35,17 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
         specs = _specs([c for c in columns if c.name in added], added)
         if specs:
             catalog.record_columns(database, schema, target.name, specs)
+        if table.dropped_keys:
+            catalog.forget_keys(database, schema, target.name, table.dropped_keys)
+        if table.keys:
+            catalog.add_keys(database, schema, target.name, _keys(session, table))
         return
     declared = dict(table.columns) or _derived(session, table, columns)
-    keys = [KeySpec(k.kind, k.columns, k.name, _qualify(session, k.references), k.ref_columns) for k in table.keys]
-    catalog.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)
+    catalog.record_table(database, schema, target.name, table.kind, _specs(columns, declared), _keys(session, table))
+
+
+def _keys(session: Session, table: ddl.TableDDL) -> list[KeySpec]:
+    return [KeySpec(k.kind, k.columns, k.name, _qualify(session, k.references), k.ref_columns) for k in table.keys]
 
 
 def _specs(columns: list[ColumnRow], declared: dict[str, str | None]) -> list[ColumnSpec]:

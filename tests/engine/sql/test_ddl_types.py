@@ -152,3 +152,19 @@ def test_dropped_schema_forgets_its_tables(cur: Any) -> None:
     assert _types(cur, "s.t") == [("A", "VARCHAR(16777216)")]
     assert [r[4] for r in cur.execute("SHOW TABLES IN SCHEMA s").fetchall()] == ["TABLE"]
     assert cur.execute("SHOW PRIMARY KEYS IN SCHEMA s").fetchall() == []
+
+
+def test_alter_table_adds_and_drops_keys(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a INT, b INT)")
+    cur.execute("ALTER TABLE t ADD PRIMARY KEY (a)")
+    cur.execute("ALTER TABLE t ADD CONSTRAINT t_b UNIQUE (b)")
+    cur.execute("INSERT INTO t VALUES (1, 1), (1, 1)")  # not enforced
+    with pytest.raises(errors.IntegrityError):  # but the primary key's column is NOT NULL
+        cur.execute("INSERT INTO t (b) VALUES (2)")
+    assert [(r[0], r[3], r[5], r[6]) for r in cur.execute("DESCRIBE TABLE t").fetchall()] == [
+        ("A", "N", "Y", "N"), ("B", "Y", "N", "Y")]
+    cur.execute("ALTER TABLE t DROP CONSTRAINT t_b")
+    assert cur.execute("SHOW UNIQUE KEYS IN TABLE t").fetchall() == []
+    cur.execute("ALTER TABLE t ALTER COLUMN b SET NOT NULL")
+    with pytest.raises(errors.IntegrityError):
+        cur.execute("INSERT INTO t (a) VALUES (3)")
