@@ -168,3 +168,19 @@ def test_alter_table_adds_and_drops_keys(cur: Any) -> None:
     cur.execute("ALTER TABLE t ALTER COLUMN b SET NOT NULL")
     with pytest.raises(errors.IntegrityError):
         cur.execute("INSERT INTO t (a) VALUES (3)")
+
+
+@pytest.mark.parametrize(("written", "described"), [
+    ("NVARCHAR(4)", "VARCHAR(4)"), ("CHARACTER(2)", "VARCHAR(2)"), ("NCHAR", "VARCHAR(1)"),
+    ("VARCHAR", "VARCHAR(16777216)"), ("DOUBLE PRECISION", "FLOAT"), ("REAL", "FLOAT"), ("FLOAT8", "FLOAT"),
+    ("BIGINT", "NUMBER(38,0)"), ("BYTEINT", "NUMBER(38,0)"), ("NUMERIC(12,3)", "NUMBER(12,3)"),
+    ("DECIMAL(5)", "NUMBER(5,0)"), ("NUMBER", "NUMBER(38,0)"), ("DATETIME", "TIMESTAMP_NTZ(9)"),
+    ("TIMESTAMP", "TIMESTAMP_NTZ(9)"), ("TIMESTAMP_LTZ", "TIMESTAMP_LTZ(9)"), ("TIMESTAMP_TZ(2)", "TIMESTAMP_TZ(2)"),
+    ("TIME(3)", "TIME(3)"), ("VARBINARY", "BINARY(8388608)"), ("BINARY(4)", "BINARY(4)"),
+])
+def test_type_synonyms_describe_canonically(cur: Any, written: str, described: str) -> None:
+    """https://docs.snowflake.com/en/sql-reference/intro-summary-data-types: synonyms and defaults."""
+    cur.execute(f"CREATE TABLE t (c {written})")
+    assert _types(cur, "t") == [("C", described)]
+    cur.execute("SELECT c FROM t")  # the table stays usable (DuckDB took the column)
+    assert cur.fetchall() == []
