@@ -61,6 +61,7 @@ class TableDDL:
     dropped_keys: tuple[str, ...] = ()  # ALTER … DROP CONSTRAINT n
     source: tuple[str | None, str | None, str] | None = None  # CTAS / CLONE: the one table read
     projected: tuple[Projected, ...] = ()
+    copies_keys: bool = False  # CREATE TABLE … LIKE: the source's keys too
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -114,8 +115,21 @@ def create_table(stmt: exp.Create) -> TableDDL:
     columns = tuple((_name(d.this), declared_type(d.args["kind"]) if isinstance(d.args.get("kind"), exp.DataType)
                      else None) for d in defs)
     keys = _take_keys(schema) if isinstance(schema, exp.Schema) else ()
-    source, projected = _projection(stmt.args.get("expression"), stmt.args.get("clone"))
-    return TableDDL("create", table_kind(stmt), columns, keys, source=source, projected=projected)
+    like = _like(stmt)
+    source, projected = (like, (Projected("*"),)) if like else \
+        _projection(stmt.args.get("expression"), stmt.args.get("clone"))
+    return TableDDL("create", table_kind(stmt), columns, keys, source=source, projected=projected,
+                    copies_keys=like is not None)
+
+
+def _like(stmt: exp.Create) -> tuple[str | None, str | None, str] | None:
+    """`CREATE TABLE t LIKE s`: the table whose column definitions and constraints t copies
+    (https://docs.snowflake.com/en/sql-reference/sql/create-table, CREATE TABLE … LIKE)."""
+    properties = stmt.args.get("properties")
+    for p in properties.expressions if isinstance(properties, exp.Properties) else []:
+        if isinstance(p, exp.LikeProperty) and isinstance(p.this, exp.Table):
+            return _table_parts(p.this)
+    return None
 
 
 def alter_table(stmt: exp.Alter) -> TableDDL:

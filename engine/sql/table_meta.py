@@ -6,7 +6,7 @@ import dataclasses
 
 from snowreg.catalog import ColumnSpec, KeySpec, coltypes
 from snowreg.catalog.coltypes import ColumnType
-from snowreg.catalog.relations import ColumnRow, list_columns
+from snowreg.catalog.relations import ColumnRow, list_columns, list_keys
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
 from snowreg.engine.sql import ddl
@@ -41,11 +41,20 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
             catalog.add_keys(database, schema, target.name, _keys(session, table))
         return
     declared = dict(table.columns) or _derived(session, table, columns)
-    catalog.record_table(database, schema, target.name, table.kind, _specs(columns, declared), _keys(session, table))
+    keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
+    catalog.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)
 
 
 def _keys(session: Session, table: ddl.TableDDL) -> list[KeySpec]:
     return [KeySpec(k.kind, k.columns, k.name, _qualify(session, k.references), k.ref_columns) for k in table.keys]
+
+
+def _copied_keys(session: Session, source: tuple[str | None, str | None, str] | None) -> list[KeySpec]:
+    """CREATE TABLE … LIKE copies the source's constraints (under new system names)."""
+    parts = _qualify(session, source)
+    if parts is None:
+        return []
+    return [KeySpec(k.kind, k.columns, None, k.references, k.ref_columns) for k in list_keys(session.catalog, *parts)]
 
 
 def _specs(columns: list[ColumnRow], declared: dict[str, str | None]) -> list[ColumnSpec]:

@@ -82,10 +82,13 @@ def test_records_follow_alter_drop_and_replace(cur: Any) -> None:
     assert _types(cur, "k") == [("A", "VARCHAR(2)")]
 
 
-def test_clone_keeps_declared_types(cur: Any) -> None:
-    cur.execute("CREATE TABLE src (a VARCHAR(3), b NUMBER(4,1))")
+def test_clone_and_like_keep_declared_types(cur: Any) -> None:
+    cur.execute("CREATE TABLE src (a VARCHAR(3) PRIMARY KEY, b NUMBER(4,1))")
     cur.execute("CREATE TABLE dst CLONE src")
     assert _types(cur, "dst") == [("A", "VARCHAR(3)"), ("B", "NUMBER(4,1)")]
+    cur.execute("CREATE TABLE shaped LIKE src")
+    assert _types(cur, "shaped") == [("A", "VARCHAR(3)"), ("B", "NUMBER(4,1)")]
+    assert [(r[3], r[4]) for r in cur.execute("SHOW PRIMARY KEYS IN TABLE shaped").fetchall()] == [("SHAPED", "A")]
 
 
 def test_keys_are_recorded_not_enforced(cur: Any) -> None:
