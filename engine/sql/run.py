@@ -53,6 +53,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
         transaction.before_plain(session, tr.kind)
     if tr.kind == "truncate" and _missing_optional(session, tr):
         return status()  # TRUNCATE TABLE IF EXISTS of a missing table: nothing to empty
+    if tr.table is not None and tr.table.keys:
+        tr = table_meta.check_keys(session, tr, _write_target(tr))
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
+from snowreg import errors
 from snowreg.catalog import ColumnSpec, KeySpec, coltypes
 from snowreg.catalog.coltypes import ColumnType
-from snowreg.catalog.relations import ColumnRow, list_columns, list_keys
+from snowreg.catalog.relations import ColumnRow, list_columns, list_keys, list_relations
+from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
 from snowreg.engine.sql import ddl
 from snowreg.engine.sql.translate import TableRef, Translation
+from snowreg.grammar.text import quote_ident
 
 
 def record(session: Session, tr: Translation, target: TableRef | None) -> None:
@@ -47,6 +50,41 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
 
 def _keys(session: Session, table: ddl.TableDDL) -> list[KeySpec]:
     return [KeySpec(k.kind, k.columns, k.name, _qualify(session, k.references), k.ref_columns) for k in table.keys]
+
+
+def check_keys(session: Session, tr: Translation, target: TableRef | None) -> Translation:
+    """Before a CREATE / ALTER TABLE runs: each FOREIGN KEY must reference a table the session sees and
+    a primary or unique key of it ("All foreign keys must reference a corresponding primary or unique
+    key", https://docs.snowflake.com/en/sql-reference/constraints-overview); `REFERENCES t` alone means
+    t's primary key. Returns the translation with the referenced columns filled in."""
+    table = tr.table
+    if table is None or target is None or not any(k.kind == "FOREIGN KEY" for k in table.keys):
+        return tr
+    own = _qualify(session, (target.database, target.schema, target.name))
+    resolved = []
+    for key in table.keys:
+        ref = _qualify(session, key.references)
+        if key.kind != "FOREIGN KEY" or ref is None:
+            resolved.append(key)
+            continue
+        candidates = [(k.kind, k.columns) for k in table.keys]
+        if ref != own or table.action == "alter":  # a table being created has only the keys it declares
+            candidates += _visible_keys(session, ref)
+        ref_columns = key.ref_columns or next((c for kind, c in candidates if kind == "PRIMARY KEY"), ())
+        if not any(kind in ("PRIMARY KEY", "UNIQUE") and c == ref_columns for kind, c in candidates) \
+                or len(ref_columns) != len(key.columns):
+            raise errors.compilation_error(f"The foreign key {key.name or '(' + ', '.join(key.columns) + ')'} "
+                                           f"does not reference a primary or unique key of {'.'.join(ref)}.")
+        resolved.append(dataclasses.replace(key, ref_columns=ref_columns))
+    return dataclasses.replace(tr, table=dataclasses.replace(table, keys=tuple(resolved)))
+
+
+def _visible_keys(session: Session, ref: tuple[str, str, str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The keys of a referenced table; 002003 when there is no such table or the session may not see it."""
+    found = list_relations(session.catalog, *ref)
+    if not found or found[0].kind != "TABLE" or not privileges.can_see_table(session, *ref, found[0].owner):
+        raise errors.does_not_exist("Table", ".".join(quote_ident(p) for p in ref), "42S02")
+    return [(k.kind, k.columns) for k in list_keys(session.catalog, *ref)]
 
 
 def _copied_keys(session: Session, source: tuple[str | None, str | None, str] | None) -> list[KeySpec]:

@@ -187,3 +187,18 @@ def test_type_synonyms_describe_canonically(cur: Any, written: str, described: s
     assert _types(cur, "t") == [("C", described)]
     cur.execute("SELECT c FROM t")  # the table stays usable (DuckDB took the column)
     assert cur.fetchall() == []
+
+
+def test_foreign_key_must_reference_a_key(cur: Any) -> None:
+    cur.execute("CREATE TABLE p (id INT PRIMARY KEY, code VARCHAR(3) UNIQUE, other INT)")
+    with pytest.raises(errors.ProgrammingError) as e:
+        cur.execute("CREATE TABLE c (pid INT REFERENCES nope (id))")
+    assert (e.value.errno, e.value.msg) == (2003, "SQL compilation error:\nTable 'TEST_DB.PUBLIC.NOPE' does not "
+                                                  "exist or not authorized.")
+    with pytest.raises(errors.ProgrammingError) as e:
+        cur.execute("CREATE TABLE c (x INT REFERENCES p (other))")
+    assert e.value.errno == 2000
+    assert cur.execute("SHOW TABLES LIKE 'C'").fetchall() == []  # nothing was created
+    cur.execute("CREATE TABLE c (pid INT REFERENCES p, id INT PRIMARY KEY, up INT REFERENCES c (id))")
+    rows = cur.execute("SHOW IMPORTED KEYS IN TABLE c").fetchall()
+    assert [(r[3], r[4], r[8]) for r in rows] == [("P", "ID", "PID"), ("C", "ID", "UP")]
