@@ -128,7 +128,7 @@ SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
 FROM snowreg_relations(db) r
 JOIN duckdb_columns() c ON c.database_name = r.db AND c.schema_name = r.sch
      AND snowreg_sf_name(c.table_name) = r.name
-LEFT JOIN snowreg_reg_table_columns m ON r.kind = 'BASE TABLE' AND m.database_name = r.db AND m.schema_name = r.sch
+LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_name = r.sch
      AND m.table_name = r.name AND m.column_name = snowreg_sf_name(c.column_name) AND m.duck_type = c.data_type
 ORDER BY 2, 3, 5;
 

@@ -8,7 +8,6 @@ from typing import Any
 import orjson
 
 from snowreg import errors
-from snowreg.catalog import TableShape
 from snowreg.catalog.coltypes import ColumnType
 from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
@@ -75,7 +74,8 @@ def _rows(r: RelationRow) -> int | None:
 
 def _table_kind(session: Session, r: RelationRow) -> str:
     """SHOW TABLES' kind: TABLE, TRANSIENT or TEMPORARY (https://docs.snowflake.com/en/sql-reference/sql/show-tables)."""
-    return session.catalog.table_shape(r.database_name, r.schema_name, r.name).kind
+    kind = session.catalog.table_shape(r.database_name, r.schema_name, r.name).kind
+    return kind if kind in ("TRANSIENT", "TEMPORARY") else "TABLE"
 
 
 def _table_row(r: RelationRow, kind: str) -> tuple[Any, ...]:
@@ -126,7 +126,7 @@ def _one_relation(session: Session, qn: ast.QualifiedName, kind: str) -> Relatio
 
 def _column_types(session: Session, r: RelationRow) -> list[tuple[ColumnRow, ColumnType]]:
     """A table's or view's columns with their Snowflake types: declared ones where recorded."""
-    shape = session.catalog.table_shape(r.database_name, r.schema_name, r.name) if r.kind == "TABLE" else TableShape()
+    shape = session.catalog.table_shape(r.database_name, r.schema_name, r.name)
     return [(c, shape.column_type(c.name, c.duckdb_type))
             for c in list_columns(session.catalog, r.database_name, r.schema_name, r.name)]
 

@@ -122,6 +122,12 @@ def create_table(stmt: exp.Create) -> TableDDL:
                     copies_keys=like is not None)
 
 
+def create_view(stmt: exp.Create) -> TableDDL:
+    """A view over one table: its columns copied from the table keep their declared types."""
+    source, projected = _projection(stmt.args.get("expression"), None)
+    return TableDDL("create", "VIEW", source=source, projected=projected)
+
+
 def _like(stmt: exp.Create) -> tuple[str | None, str | None, str] | None:
     """`CREATE TABLE t LIKE s`: the table whose column definitions and constraints t copies
     (https://docs.snowflake.com/en/sql-reference/sql/create-table, CREATE TABLE … LIKE)."""

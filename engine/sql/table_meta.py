@@ -44,6 +44,9 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
             catalog.add_keys(database, schema, target.name, _keys(session, table))
         return
     declared = dict(table.columns) or _derived(session, table, columns)
+    if table.kind == "VIEW":  # only its columns' types: a view has no kind of table nor keys
+        catalog.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [])
+        return
     keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
     catalog.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)
 

@@ -137,6 +137,8 @@ def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
     """Read what a CREATE / ALTER TABLE declares (its keys leave the statement: DuckDB would enforce them)."""
     if isinstance(stmt, exp.Create) and kind == "create_table":
         return ddl.create_table(stmt)
+    if isinstance(stmt, exp.Create) and kind == "create_view":
+        return ddl.create_view(stmt)
     if isinstance(stmt, exp.Alter) and kind == "alter" and str(stmt.args.get("kind") or "").upper() == "TABLE":
         return ddl.alter_table(stmt)
     return None

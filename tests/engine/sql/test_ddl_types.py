@@ -202,3 +202,14 @@ def test_foreign_key_must_reference_a_key(cur: Any) -> None:
     cur.execute("CREATE TABLE c (pid INT REFERENCES p, id INT PRIMARY KEY, up INT REFERENCES c (id))")
     rows = cur.execute("SHOW IMPORTED KEYS IN TABLE c").fetchall()
     assert [(r[3], r[4], r[8]) for r in rows] == [("P", "ID", "PID"), ("C", "ID", "UP")]
+
+
+def test_view_columns_keep_declared_types(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a VARCHAR(3), b NUMBER(5,2))")
+    cur.execute("CREATE VIEW v (x, y) AS SELECT a, b FROM t")
+    assert [(r[0], r[1]) for r in cur.execute("DESCRIBE VIEW v").fetchall()] == [("X", "VARCHAR(3)"),
+                                                                              ("Y", "NUMBER(5,2)")]
+    cur.execute("SELECT x FROM v")
+    assert _sizes(cur) == [("X", 3, None, None)]
+    cur.execute("CREATE OR REPLACE VIEW v AS SELECT a || a AS x FROM t")  # an expression: its storage type
+    assert [(r[0], r[1]) for r in cur.execute("DESCRIBE VIEW v").fetchall()] == [("X", "VARCHAR(16777216)")]
