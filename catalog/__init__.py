@@ -20,10 +20,11 @@ from snowreg.catalog.objects import StageRow, TagRow
 from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import DatabaseRow, SchemaRow, now, quote
-from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
+from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
+from snowreg.catalog.warehouses import WarehouseRow
 
 __all__ = [
-    "Catalog", "DatabaseRow", "FunctionCatalog", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
+    "Catalog", "ColumnSpec", "DatabaseRow", "KeySpec", "TableShape", "FunctionCatalog", "ModelRow", "SchemaRow", "StageRow", "TagRow", "VersionContent", "VersionIndex",
     "VersionRow", "WarehouseRow", "quote",
 ]
 
@@ -44,7 +45,7 @@ def _ml_version() -> str:
         return ""
 
 
-class Catalog(WarehousesPart):
+class Catalog(TablesPart):
     """A registry: in memory, or persistent under a directory. Writes that span families (a database
     or schema with its models, stages, tags and grants) are here, each in one transaction."""
 

@@ -33,6 +33,11 @@ CONTAINER_QUERIES = {
     "snowreg_reg_table_owners": "SELECT database_name, schema_name, name, min(created_on) AS created, "
                                 "arg_min(grantee, created_on) AS owner FROM snowreg.grants "
                                 "WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY ALL",
+    # what plain-SQL tables declared beyond DuckDB's catalog (catalog/tables.py)
+    "snowreg_reg_table_kinds": "SELECT database_name, schema_name, name, kind FROM snowreg.table_kinds",
+    "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
+    "snowreg_reg_table_keys": "SELECT database_name, schema_name, table_name, position, kind, constraint_name, "
+                              "created_on FROM snowreg.table_keys",
 }
 
 

@@ -212,6 +212,7 @@ class Session:
                 for kind in ("TABLE", "VIEW"):  # DuckDB's DROP TABLE refuses a view, and the reverse
                     try:
                         self._cursor.execute(f"DROP {kind} IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
+                        self.catalog.forget_table(db, schema, name)  # its grants and recorded shape go too
                         break
                     except duckdb.Error:
                         pass  # the other kind, or its database or schema went first

@@ -298,6 +298,12 @@ def numeric_out_of_range(detail: str) -> ProgrammingError:
     return ProgrammingError(detail, 100046, "22003")
 
 
+def string_too_long(value: str) -> ProgrammingError:
+    """100074 (22000) `String '…' is too long and would be truncated`: a value longer than a VARCHAR(n)
+    column holds (conformance/DECISIONS.md T2)."""
+    return ProgrammingError(f"String '{value}' is too long and would be truncated", 100074, "22000")
+
+
 def null_violation(detail: str) -> IntegrityError:
     return IntegrityError(detail, 100072, "22000")
 

@@ -15,7 +15,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, translate
+from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, table_meta, translate
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
@@ -69,11 +69,17 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
+    if tr.kind == "truncate" and _missing_optional(session, tr):
+        return status()  # TRUNCATE TABLE IF EXISTS of a missing table: nothing to empty
+    if tr.table is not None and tr.table.keys:
+        tr = table_meta.check_keys(session, tr, _write_target(tr))
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
     result = _run_typed(session, text, tr, describe_only)
+    if tr.read_table is not None:
+        result = table_meta.describe(session, tr, result)
     if not describe_only:
         transaction.after_plain(session, tr.kind, tr.sql)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
@@ -85,6 +91,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
             and _COPY_GRANTS.search(text) is None
         renamed = _RENAME.search(tr.sql) if tr.kind == "alter" else None
         privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
+        if tr.table is not None:
+            table_meta.record(session, tr, _write_target(tr) if not renamed else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
@@ -131,6 +139,17 @@ def _missing_drop_target(session: Session, tr: translate.Translation) -> str | N
     if database is None or schema is None:
         return None
     return ref.name if session.catalog.relation_kind(database, schema, ref.name) is None else None
+
+
+def _missing_optional(session: Session, tr: translate.Translation) -> bool:
+    """Does the statement name, with IF EXISTS, a table that does not exist?"""
+    ref = _write_target(tr)
+    if ref is None or not ref.optional:
+        return False
+    database = ref.database or session.database
+    schema = ref.schema or session.schema
+    return database is None or schema is None or session.catalog.get_schema(database, schema) is None \
+        or session.catalog.relation_kind(database, schema, ref.name) is None
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:

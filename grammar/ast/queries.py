@@ -125,9 +125,10 @@ class LiveVersion:
 
 @dataclass(frozen=True, slots=True)
 class ShowObjects:
-    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY KEYS [LIKE] [IN …] [STARTS WITH] [LIMIT]."""
+    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY / UNIQUE / IMPORTED KEYS [LIKE] [IN …] [STARTS WITH]
+    [LIMIT]."""
 
-    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS"]
+    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"]
     terse: bool = False
     like: str | None = None
     scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None
