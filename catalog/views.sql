@@ -1,25 +1,10 @@
 -- Per-session (TEMP) table macros behind names DuckDB cannot hold: INFORMATION_SCHEMA views.
--- They read the relations snowreg_is_models / _versions / _tag_references that the
+-- They read the relations snowreg_is_model_versions / _models / _tag_references that the
 -- catalog hands the session's cursor for one query (catalog/information.py): only the rows of the
--- models the session's roles may see, never the registry's tables themselves.
+-- models the session's roles may see, never the registry's tables themselves. MODEL_VERSIONS comes
+-- worked out in its columns, once per registry change, so a query only picks the database's rows.
 CREATE OR REPLACE TEMP MACRO snowreg_model_versions(db) AS TABLE
-WITH v AS (
-    SELECT v.*, m.database_name, m.schema_name, m.name AS model_name, m.owner, m.default_version
-    FROM snowreg_is_versions v JOIN snowreg_is_models m ON m.id = v.model_id
-    WHERE m.database_name = db
-)
-SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
-       model_name AS "MODEL_NAME", name AS "MODEL_VERSION_NAME",
-       to_json(list_filter([CASE WHEN name = default_version THEN 'DEFAULT' END,
-                            CASE WHEN is_first THEN 'FIRST' END,
-                            CASE WHEN is_last THEN 'LAST' END, alias], lambda x: x IS NOT NULL)) AS "VERSION_ALIASES",
-       comment AS "COMMENT", owner AS "OWNER", created_on AS "CREATED", last_altered_on AS "LAST_ALTERED",
-       to_json(function_names)::VARCHAR AS "FUNCTIONS",
-       model_type AS "MODEL_TYPE", python_version AS "PYTHON_VERSION", language AS "LANGUAGE",
-       dependencies AS "DEPENDENCIES", metadata::JSON AS "METADATA", user_data AS "USERDATA",
-       -- the names the guide's example query uses (docs/SNOWFLAKE.md#s4), after the documented columns
-       database_name AS "CATALOG_NAME", created_on AS "CREATED_ON", last_altered_on AS "LAST_ALTERED_ON"
-FROM v;
+SELECT * FROM snowreg_is_model_versions WHERE "DATABASE_NAME" = db;
 
 -- TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES('<name>', 'MODULE')): the name is in identifier form
 -- (`DB."sch".M`); unquoted parts resolve upper case.

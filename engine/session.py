@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -171,8 +172,9 @@ class Session:
         except duckdb.Error:
             raise errors.invalid_timezone(name) from None
         self._duck_timezone = name
-    def expose_information(self, visible: list[int] | None) -> None:
-        """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query.
+    def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
+        """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads
+        the INFORMATION_SCHEMA `views`.
 
         The macros behind the views are created on the cursor the first time a query needs them; made
         inside a transaction they could be rolled back with it, so they are made again until one
@@ -183,7 +185,7 @@ class Session:
             self.catalog.install_session(duck)
             self._registered = {}  # installing withdrew them
             self._information = not self.transaction
-        self.catalog.expose_information(duck, visible, self._registered)
+        self.catalog.expose_information(duck, visible, self._registered, views)
         self._exposed = True
         if self.transaction:  # a ROLLBACK may bring back whatever the cursor held before: assume nothing
             self._registered = {}
