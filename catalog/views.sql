@@ -81,13 +81,13 @@ CREATE OR REPLACE TEMP MACRO snowreg_is_columns(db) AS TABLE
 SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        snowreg_sf_name(c.column_name) AS "COLUMN_NAME", c.column_index AS "ORDINAL_POSITION",
        c.column_default AS "COLUMN_DEFAULT", CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
-       snowreg_sf_type(c.data_type) AS "DATA_TYPE",
+       c.sf_type AS "DATA_TYPE",
        CASE WHEN c.data_type = 'VARCHAR' THEN 16777216 END AS "CHARACTER_MAXIMUM_LENGTH",
        CASE WHEN c.data_type = 'VARCHAR' THEN 16777216 END AS "CHARACTER_OCTET_LENGTH",
-       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_precision, 38) END
+       CASE WHEN c.sf_type = 'NUMBER' THEN coalesce(c.numeric_precision, 38) END
            AS "NUMERIC_PRECISION",
-       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN 10 END AS "NUMERIC_PRECISION_RADIX",
-       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_scale, 0) END AS "NUMERIC_SCALE",
+       CASE WHEN c.sf_type = 'NUMBER' THEN 10 END AS "NUMERIC_PRECISION_RADIX",
+       CASE WHEN c.sf_type = 'NUMBER' THEN coalesce(c.numeric_scale, 0) END AS "NUMERIC_SCALE",
        CASE WHEN c.data_type LIKE 'TIME%' THEN 9 END AS "DATETIME_PRECISION",
        NULL::VARCHAR AS "INTERVAL_TYPE", NULL::VARCHAR AS "INTERVAL_PRECISION",
        NULL::VARCHAR AS "CHARACTER_SET_CATALOG", NULL::VARCHAR AS "CHARACTER_SET_SCHEMA",
@@ -102,8 +102,9 @@ SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        NULL::VARCHAR AS "IDENTITY_MINIMUM", NULL::VARCHAR AS "IDENTITY_CYCLE", NULL::VARCHAR AS "IDENTITY_ORDERED",
        NULL::VARCHAR AS "SCHEMA_EVOLUTION_RECORD", c.comment AS "COMMENT"
 FROM snowreg_relations(db) r
-JOIN duckdb_columns() c ON c.database_name = r.db AND c.schema_name = r.sch
-     AND snowreg_sf_name(c.table_name) = r.name
+JOIN (SELECT *, snowreg_sf_type(data_type) AS sf_type, snowreg_sf_name(table_name) AS sf_table
+      FROM duckdb_columns() WHERE database_name = db) c  -- the type worked out once, not in four columns
+     ON c.database_name = r.db AND c.schema_name = r.sch AND c.sf_table = r.name
 ORDER BY 2, 3, 5;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_table_constraints(db) AS TABLE
