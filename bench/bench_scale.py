@@ -17,7 +17,8 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
 - information: the guide's INFORMATION_SCHEMA.MODEL_VERSIONS query over database INFO with 1 / 100
   models (median and p90): repeated, first after a registry write (SET COMMENT, untimed), first after
   a statement that reads no INFORMATION_SCHEMA view (`SELECT 1`, untimed: the rows are handed over
-  again); and `SELECT *` of the other INFORMATION_SCHEMA views over a few tables. Best with --before.
+  again); and `SELECT *` of the other INFORMATION_SCHEMA views over a few tables. Wall time and the
+  worker's CPU time (steadier on a shared machine), interleaved. Best with --before.
 
 A model holds at most 1,000 versions, so the largest size is 990 versions plus the timed log_model calls.
 Versions are added with `ALTER MODEL … ADD VERSION … FROM MODEL …` (MLflow: create_model_version on the
@@ -418,9 +419,9 @@ def information(workers: dict[str, common.Worker], quick: bool) -> dict[str, dic
     out: dict[str, dict[int, dict[str, common.Stats]]] = {op: {} for op in INFO_OPS}
     for n in (1,) if quick else INFO_SIZES:
         for op in INFO_OPS:
-            contenders = {name: workers[name].contender(f"information:{n}:{op}") for name in ("snowreg", "before")
-                          if name in workers}
-            out[op][n] = common.round_robin(contenders, rounds=5 if quick else 30, calls=5, warmup=2, budget_s=8)
+            contenders = {f"{name}{clock}": workers[name].contender(f"information:{n}:{op}", cpu=bool(clock))
+                          for name in ("snowreg", "before") if name in workers for clock in ("", " cpu")}
+            out[op][n] = common.round_robin(contenders, rounds=5 if quick else 30, calls=5, warmup=2, budget_s=12)
             print(f"  information n={n} {op}: " + ", ".join(f"{k} {fmt_time(s.median)} (p90 {fmt_time(s.p90)})"
                                                         for k, s in out[op][n].items()), flush=True)
     return out
@@ -533,11 +534,11 @@ def report(results: dict[str, Any], out: dict[str, Any]) -> None:
                                       common.COMPARISON_HEADER))
             out[section] = common.stats_json(results[section])
     if "information" in results:
-        rows = [[op, str(n), *(f"{fmt_time(s[c].median)} / {fmt_time(s[c].p90)}" if c in s else "-"
-                               for c in ("before", "snowreg"))]
+        names = ("before", "snowreg", "before cpu", "snowreg cpu")
+        rows = [[op, str(n), *(f"{fmt_time(s[c].median)} / {fmt_time(s[c].p90)}" if c in s else "-" for c in names)]
                 for op, by_n in results["information"].items() for n, s in by_n.items()]
-        print("\n" + common.table("INFORMATION_SCHEMA queries (models in INFO): median / p90", rows,
-                                  ["query", "models", "before", "snowreg"]))
+        print("\n" + common.table("INFORMATION_SCHEMA queries (models in INFO): median / p90 of wall time, "
+                                  "then of the worker's CPU time", rows, ["query", "models", *names]))
         out["information"] = {op: {str(n): common.stats_json(s) for n, s in by_n.items()}
                               for op, by_n in results["information"].items()}
     if "inference" in results:
