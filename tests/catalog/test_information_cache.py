@@ -152,3 +152,19 @@ def test_a_query_over_other_views_holds_no_rows_of_the_previous_role(pair: tuple
     assert run(admin, "SELECT count(*) FROM ML.INFORMATION_SCHEMA.SCHEMATA") == [(3,)]
     assert duck.execute("SELECT count(*) FROM snowreg_is_model_versions").fetchall() == [(0,)]
     assert run(admin, VERSIONS) == [("M", "V1")]
+
+
+def test_rows_a_rollback_brings_back_are_taken_back_before_another_roles_query(pair: tuple[Any, Any]) -> None:
+    """A query over other views, inside a transaction, takes the MODEL_VERSIONS rows back; the ROLLBACK
+    undoes that, so the next INFORMATION_SCHEMA query (of another role) must not trust what it knew."""
+    admin, _ = pair
+    assert run(admin, VERSIONS) == [("M", "V1")]  # ACCOUNTADMIN's rows handed over, outside a transaction
+    cur = admin.cursor()
+    cur.execute("BEGIN")
+    cur.execute("SELECT table_name FROM ML.INFORMATION_SCHEMA.TABLES").fetchall()
+    cur.execute("ROLLBACK")
+    run(admin, "USE ROLE ANALYST")
+    run(admin, "SELECT table_name FROM ML.INFORMATION_SCHEMA.TABLES")
+    duck = admin._session.open_duck  # straight after ANALYST's query over TABLES
+    assert duck.execute("SELECT count(*) FROM snowreg_is_model_versions").fetchall() == [(0,)]
+    assert run(admin, VERSIONS) == []
