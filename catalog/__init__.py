@@ -100,10 +100,10 @@ class Catalog(TablesPart):
         information.withdraw(self, cursor)
 
     def expose_information(self, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None,
-                           registered: dict[str, Any]) -> None:
-        """Give a session cursor, for its next query, the INFORMATION_SCHEMA rows of the `visible` models
-        (`registered`: what the cursor holds already, updated)."""
-        information.expose(self, cursor, visible, registered)
+                           registered: dict[str, Any], views: Iterable[str]) -> None:
+        """Give a session cursor, for its next query over the INFORMATION_SCHEMA `views`, the rows they
+        read of the `visible` models (`registered`: what the cursor holds already, updated)."""
+        information.expose(self, cursor, visible, registered, information.relations(views))
 
     # -- databases and schemas: writes across the families (rows, models, stages, tags, grants) --
 

@@ -1,25 +1,10 @@
 -- Per-session (TEMP) table macros behind names DuckDB cannot hold: INFORMATION_SCHEMA views.
--- They read the relations snowreg_is_models / _versions / _tag_references that the
+-- They read the relations snowreg_is_model_versions / _models / _tag_references that the
 -- catalog hands the session's cursor for one query (catalog/information.py): only the rows of the
--- models the session's roles may see, never the registry's tables themselves.
+-- models the session's roles may see, never the registry's tables themselves. MODEL_VERSIONS comes
+-- worked out in its columns, once per registry change, so a query only picks the database's rows.
 CREATE OR REPLACE TEMP MACRO snowreg_model_versions(db) AS TABLE
-WITH v AS (
-    SELECT v.*, m.database_name, m.schema_name, m.name AS model_name, m.owner, m.default_version
-    FROM snowreg_is_versions v JOIN snowreg_is_models m ON m.id = v.model_id
-    WHERE m.database_name = db
-)
-SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
-       model_name AS "MODEL_NAME", name AS "MODEL_VERSION_NAME",
-       to_json(list_filter([CASE WHEN name = default_version THEN 'DEFAULT' END,
-                            CASE WHEN is_first THEN 'FIRST' END,
-                            CASE WHEN is_last THEN 'LAST' END, alias], lambda x: x IS NOT NULL)) AS "VERSION_ALIASES",
-       comment AS "COMMENT", owner AS "OWNER", created_on AS "CREATED", last_altered_on AS "LAST_ALTERED",
-       to_json(function_names)::VARCHAR AS "FUNCTIONS",
-       model_type AS "MODEL_TYPE", python_version AS "PYTHON_VERSION", language AS "LANGUAGE",
-       dependencies AS "DEPENDENCIES", metadata::JSON AS "METADATA", user_data AS "USERDATA",
-       -- the names the guide's example query uses (docs/SNOWFLAKE.md#s4), after the documented columns
-       database_name AS "CATALOG_NAME", created_on AS "CREATED_ON", last_altered_on AS "LAST_ALTERED_ON"
-FROM v;
+SELECT * FROM snowreg_is_model_versions WHERE "DATABASE_NAME" = db;
 
 -- TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES('<name>', 'MODULE')): the name is in identifier form
 -- (`DB."sch".M`); unquoted parts resolve upper case.
@@ -100,17 +85,17 @@ CREATE OR REPLACE TEMP MACRO snowreg_is_columns(db) AS TABLE
 SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        snowreg_sf_name(c.column_name) AS "COLUMN_NAME", c.column_index AS "ORDINAL_POSITION",
        c.column_default AS "COLUMN_DEFAULT", CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
-       coalesce(m.data_type, snowreg_sf_type(c.data_type)) AS "DATA_TYPE",
+       coalesce(m.data_type, c.sf_type) AS "DATA_TYPE",
        CASE WHEN m.data_type IS NOT NULL THEN m.char_length WHEN c.data_type = 'VARCHAR' THEN 16777216
             WHEN c.data_type = 'BLOB' THEN 8388608 END AS "CHARACTER_MAXIMUM_LENGTH",
        CASE WHEN m.data_type IS NOT NULL THEN m.byte_length WHEN c.data_type = 'VARCHAR' THEN 16777216
             WHEN c.data_type = 'BLOB' THEN 8388608 END AS "CHARACTER_OCTET_LENGTH",
        CASE WHEN m.data_type IS NOT NULL THEN m.num_precision
-            WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_precision, 38) END
+            WHEN c.sf_type = 'NUMBER' THEN coalesce(c.numeric_precision, 38) END
            AS "NUMERIC_PRECISION",
-       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN 10 END AS "NUMERIC_PRECISION_RADIX",
+       CASE WHEN c.sf_type = 'NUMBER' THEN 10 END AS "NUMERIC_PRECISION_RADIX",
        CASE WHEN m.data_type IS NOT NULL THEN m.num_scale
-            WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_scale, 0) END AS "NUMERIC_SCALE",
+            WHEN c.sf_type = 'NUMBER' THEN coalesce(c.numeric_scale, 0) END AS "NUMERIC_SCALE",
        CASE WHEN m.data_type IS NOT NULL THEN m.time_scale WHEN c.data_type LIKE 'TIME%' THEN 9 END
            AS "DATETIME_PRECISION",
        NULL::VARCHAR AS "INTERVAL_TYPE", NULL::VARCHAR AS "INTERVAL_PRECISION",
@@ -126,8 +111,9 @@ SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        NULL::VARCHAR AS "IDENTITY_MINIMUM", NULL::VARCHAR AS "IDENTITY_CYCLE", NULL::VARCHAR AS "IDENTITY_ORDERED",
        NULL::VARCHAR AS "SCHEMA_EVOLUTION_RECORD", c.comment AS "COMMENT"
 FROM snowreg_relations(db) r
-JOIN duckdb_columns() c ON c.database_name = r.db AND c.schema_name = r.sch
-     AND snowreg_sf_name(c.table_name) = r.name
+JOIN (SELECT *, snowreg_sf_type(data_type) AS sf_type, snowreg_sf_name(table_name) AS sf_table
+      FROM duckdb_columns() WHERE database_name = db) c  -- the type worked out once, not in four columns
+     ON c.database_name = r.db AND c.schema_name = r.sch AND c.sf_table = r.name
 LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_name = r.sch
      AND m.table_name = r.name AND m.column_name = snowreg_sf_name(c.column_name) AND m.duck_type = c.data_type
 ORDER BY 2, 3, 5;

@@ -208,7 +208,8 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
 def sync_context(session: Session, tr: translate.Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
     extra: dict[str, Any] = {}
-    information = any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables)
+    views = [t.name for t in tr.tables if t.schema == "INFORMATION_SCHEMA"]
+    information = bool(views)
     if information:
         extra.update(privileges.visible_containers(session))
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it
@@ -216,7 +217,7 @@ def sync_context(session: Session, tr: translate.Translation) -> None:
     reads_variables = bool(tr.tables) or tr.kind != "select" or "GETVARIABLE" in tr.sql.upper()
     session.sync_duckdb_variables(extra, variables=reads_variables)
     if information:
-        session.expose_information(privileges.visible_model_ids(session))
+        session.expose_information(privileges.visible_model_ids(session), views)
     else:
         session.withdraw_information()
 

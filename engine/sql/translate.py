@@ -528,7 +528,7 @@ def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: lis
     target = items.get(ref.name, ref) if isinstance(ref, exp.Column) and not ref.table else ref
     if variant.is_json(target):
         arg = target.copy() if substitute and variant.is_path(target) else ref.copy()
-        return [_ordered(ordered, variant.macro("snowreg_vkey", arg))]
+        return [_ordered(ordered, variant.macro("snowreg_vorder", arg))]
     if isinstance(target, _OPAQUE):
         return [_ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy())), _ordered(ordered, key)]
     return [ordered]
