@@ -256,7 +256,8 @@ def machine_info() -> dict[str, Any]:
     except OSError:
         pass
     return {"date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
-            "platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count()}
+            "platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def versions(*dists: str) -> dict[str, str]:
