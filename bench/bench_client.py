@@ -8,10 +8,10 @@ and run on 1,000 rows <= 50 ms median (issue 5's were 0.3 s / 0.1 s).
 
 `--before PYTHON`: an interpreter with another snowreg build and the same client pins (a venv made with
 `pip install '<old checkout>[client-tests]'`), run as a second client worker interleaved with this one.
-`--split`: where the client's calls spend their time, snowreg's handling of each statement vs the
+`--cpu`: CPU time instead of wall time (for a loaded machine). `--split`: where the client's calls spend their time, snowreg's handling of each statement vs the
 client's own work (client_split.py, run in .venv-client).
 
-Run: .venv/bin/python bench/bench_client.py [--quick] [--profile] [--before PYTHON] [--split]
+Run: .venv/bin/python bench/bench_client.py [--quick] [--profile] [--before PYTHON] [--cpu] [--split]
 """
 
 from __future__ import annotations
@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also profile snowreg.Registry's cases")
     parser.add_argument("--before", help="an interpreter with another snowreg build (and the client), measured alongside")
     parser.add_argument("--split", action="store_true", help="only the split: snowreg's statements vs the client's own work")
+    parser.add_argument("--cpu", action="store_true", help="time CPU (process time) instead of wall time")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker == "split":
@@ -154,6 +155,8 @@ def main() -> None:
     if args.worker:
         common.serve(client_setup)
         return
+    if args.cpu:
+        os.environ["BENCH_CLOCK"] = "cpu"  # the workers inherit it (common.time_calls)
     if args.split:
         sys.exit(subprocess.call([str(CLIENT_PYTHON), __file__, "--worker", "split", *(["--quick"] * args.quick)]))
     t0, load_before = time.perf_counter(), os.getloadavg()
@@ -174,13 +177,14 @@ def main() -> None:
         for name, s in stats.items():
             rows.append([op, name, fmt_time(s.median), fmt_time(s.p90), str(s.n),
                          "yes" if s.median <= goal else f"no (goal {fmt_time(goal)})"])
-    print(common.table("Client lifecycle, in-process (median per call)", rows,
+    clock = "CPU time" if args.cpu else "wall time"
+    print(common.table(f"Client lifecycle, in-process (median {clock} per call)", rows,
                        ["operation", "contender", "median", "p90", "n", "meets goal"]))
     if worker is None:
         print(f"snowflake-ml-python: skipped ({why})")
     print(f"load average (1, 5, 15 min) at start {load_before}, at end {os.getloadavg()}")
     payload = {"machine": common.machine_info(), "client": worker.info if worker else {"skipped": why},
-               "before": args.before, "load_average_at_start": load_before,
+               "before": args.before, "load_average_at_start": load_before, "clock": clock,
                "results": {op: common.stats_json(s) for op, s in results.items()},
                "wall_s": time.perf_counter() - t0}
     print(f"saved {common.save('bench_client', payload)}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import cProfile
 import functools
+import os
 import pstats
 import re
 import statistics
@@ -42,6 +43,10 @@ _PACKAGES = [("snowflake/ml/", "client: snowflake-ml-python"), ("snowflake/snowp
              ("lark/", "snowreg: lark"), ("duckdb", "snowreg: duckdb"), ("pandas/", "pandas"),
              ("numpy", "numpy"), ("pyarrow", "pyarrow"), ("sklearn/", "scikit-learn"), ("yaml/", "yaml"),
              ("cloudpickle", "pickle"), ("pickle", "pickle")]
+
+
+# BENCH_CLOCK=cpu (bench_client.py --cpu): CPU time of the process instead of wall time
+CLOCK = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
 
 
 def kind(sql: str) -> str:
@@ -72,11 +77,11 @@ class Split:
             self.depth += 1
             if self.profiler is not None:
                 self.profiler.disable()
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             try:
                 return original(*args, **kwargs)
             finally:
-                spent = time.perf_counter() - t0
+                spent = CLOCK() - t0
                 if self.profiler is not None:
                     self.profiler.enable()
                 self.depth -= 1
@@ -126,9 +131,9 @@ def report(cases: dict[str, Callable[[], Any]], ops: list[str], calls: int, out:
         split.take()
         totals, insides, per_kind = [], [], defaultdict(list)
         for _ in range(calls):
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             cases[op]()
-            totals.append(time.perf_counter() - t0)
+            totals.append(CLOCK() - t0)
             inside, statements = split.take()
             insides.append(inside)
             for label, times in statements.items():
