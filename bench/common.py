@@ -88,12 +88,13 @@ def fmt_time(seconds: float) -> str:
 
 
 def time_calls(fn: Case, calls: int, cpu: bool = False) -> list[float]:
-    """Call `fn` `calls` times and return each call's wall time in seconds (`cpu`: the CPU time of the
-    whole process instead, DuckDB's threads included: steadier than wall time on a loaded machine).
+    """Call `fn` `calls` times and return each call's wall time in seconds (`cpu`, or `BENCH_CLOCK=cpu`
+    in the environment, which workers inherit: the CPU time of the whole process instead, DuckDB's
+    threads included: steadier than wall time on a loaded machine).
 
     A case with a `prepare` attribute (see `prepared`) has it called, untimed, before each call."""
     out = []
-    clock = time.process_time if cpu else time.perf_counter
+    clock = time.process_time if cpu or os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
     prepare = getattr(fn, "prepare", None)
     for _ in range(calls):
         if prepare is not None:
@@ -272,7 +273,8 @@ def machine_info() -> dict[str, Any]:
     except OSError:
         pass
     return {"date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
-            "platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count()}
+            "platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def versions(*dists: str) -> dict[str, str]:

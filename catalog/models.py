@@ -533,6 +533,10 @@ class ModelsPart(Store):
         When their content is already stored and no path is replaced, that is one INSERT (no transaction)."""
         paths = [stored_path(p) for p, _ in files]
         with self.lock:  # no other write between the read of the existing paths and the writes
+            if not overwrite and not self._in_tx and len(set(paths)) == len(paths):
+                added = self._add_absent_files(owner_kind, owner_id, paths, [c for _, c in files])
+                if added is not None:
+                    return [p in added for p in paths]
             existing = {r[0] for r in self.db.execute(
                 "SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND list_contains(?, path)",
                 [owner_kind, owner_id, paths]).fetchall()}
@@ -553,6 +557,24 @@ class ModelsPart(Store):
                     self.files_dropped()  # an overwritten file's old content
                 tx.execute(*self._insert_files(owner_kind, owner_id, chosen))
         return written
+
+    def _add_absent_files(self, owner_kind: str, owner_id: int, paths: list[str], contents: list[bytes]
+                          ) -> set[str] | None:
+        """The paths not stored yet get rows, in one statement that also says which they were (a PUT
+        without OVERWRITE, the client's upload of each file of a version); None, and nothing written,
+        when some content is not stored yet (that needs a transaction: write_files' other road)."""
+        shas = [hashlib.sha256(c).hexdigest() for c in contents]
+        if not set(shas) <= self._known_blobs():
+            return None
+        rows = self.db.execute(
+            "INSERT INTO snowreg.files SELECT ?, ?, path, sha, size, md5, ? FROM (SELECT unnest(?::VARCHAR[]) AS path, "
+            "unnest(?::VARCHAR[]) AS sha, unnest(?::BIGINT[]) AS size, unnest(?::VARCHAR[]) AS md5) AS new "
+            "WHERE path NOT IN (SELECT path FROM snowreg.files WHERE owner_kind = ? AND owner_id = ?) RETURNING path",
+            [owner_kind, owner_id, now(), paths, shas, [len(c) for c in contents],
+             [hashlib.md5(c, usedforsecurity=False).hexdigest() for c in contents], owner_kind, owner_id]).fetchall()
+        if rows:
+            self._committed(lambda _: False)  # no cached read holds files
+        return {r[0] for r in rows}
 
     @staticmethod
     def _insert_files(owner_kind: str, owner_id: int, files: list[tuple[str, bytes]]) -> tuple[str, list[Any]]:
