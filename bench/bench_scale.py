@@ -16,12 +16,18 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
 - inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict.
 - logmodel: log_model of a new version (~10 versions), snowreg against --before only, 60 turns of one
   call each (issue 13's log_model goal; the versions axis takes only four).
+- information: the guide's INFORMATION_SCHEMA.MODEL_VERSIONS query over database INFO with 1 / 100
+  models (median and p90): repeated, first after a registry write (SET COMMENT, untimed), first after
+  a statement that reads no INFORMATION_SCHEMA view (`SELECT 1`, untimed: the rows are handed over
+  again); and `SELECT *` of the other INFORMATION_SCHEMA views over a few tables. Wall time and the
+  worker's CPU time (steadier on a shared machine), interleaved. Best with --before.
 
 A model holds at most 1,000 versions, so the largest size is 990 versions plus the timed log_model calls.
 Versions are added with `ALTER MODEL … ADD VERSION … FROM MODEL …` (MLflow: create_model_version on the
 first version's artifacts), so growing to 1,000 takes seconds, not a log_model per version.
 
-Run: .venv/bin/python bench/bench_scale.py [--quick] [--before PYTHON] [--only versions models fresh coldstart inference logmodel]
+Run: .venv/bin/python bench/bench_scale.py [--quick] [--before PYTHON]
+     [--only versions models fresh coldstart inference logmodel information]
 Writes bench/results/bench_scale-*.json and bench/results/bench_scale.png (matplotlib, when installed).
 """
 
@@ -41,7 +47,7 @@ from typing import Any
 import common
 from common import Case, fmt_time
 
-SECTIONS = ("versions", "models", "fresh", "coldstart", "inference", "logmodel")
+SECTIONS = ("versions", "models", "fresh", "coldstart", "inference", "logmodel", "information")
 VERSION_SIZES = (10, 100, 1000)
 MODEL_SIZES = (1, 100, 1000)
 VERSION_OPS = ("log_model", "version by alias", "versions()", "SHOW VERSIONS", "set comment")
@@ -55,6 +61,13 @@ CREATE_T = ("CREATE OR REPLACE TABLE t AS SELECT "
             "((seq4() * 1299709) % 10037)::FLOAT / 10037 - 0.5 AS c, "
             "((seq4() * 15485863) % 10039)::FLOAT / 10039 - 0.5 AS d "
             "FROM TABLE(GENERATOR(ROWCOUNT => {rows}))")
+INFO_SIZES = (1, 100)
+GUIDE_SQL = ("SELECT catalog_name, schema_name, model_name, model_version_name, metadata:metric:accuracy AS accuracy, "
+             "comment, owner, functions, created_on, last_altered_on FROM INFO.INFORMATION_SCHEMA.MODEL_VERSIONS "
+             "ORDER BY accuracy DESC")
+INFO_VIEWS = ("TABLES", "COLUMNS", "VIEWS", "SCHEMATA", "DATABASES", "TABLE_CONSTRAINTS")
+INFO_OPS = ("SELECT 1 (reference)", "MODEL_VERSIONS (guide)", "MODEL_VERSIONS after a write",
+            "MODEL_VERSIONS after SELECT 1", *INFO_VIEWS)
 COLD_SNIPPET = ("import snowreg; c = snowreg.connect(); c.cursor().execute('SELECT 1').fetchall()")
 COLD_DUCKDB = "import duckdb; duckdb.connect().execute('SELECT 1').fetchall()"
 
@@ -134,11 +147,44 @@ class SnowregSide:
             return {"get_model": lambda: self.many.get_model("M0"), "models()": self.many.models,
                     "SHOW MODELS": lambda: sql("SHOW MODELS IN SCHEMA DB.MANY").fetchall(),
                     "set comment": lambda: sql("ALTER MODEL DB.MANY.M0 SET COMMENT = 'x'").fetchall()}[op]
+        if section == "information":
+            return self.information_case(n, op)
         if section == "fresh":
             return self.fresh_case(op)
         if section == "inference":
             return self.inference_case(op)
         raise KeyError(key)
+
+    def information_case(self, n: int, op: str) -> Case:
+        """Database INFO: n models (accuracy in their metadata), three tables, a view."""
+        sql = self.cur.execute
+        if not hasattr(self, "info_models"):
+            self.info_models = 0
+            for statement in ("CREATE DATABASE INFO", "CREATE TABLE INFO.PUBLIC.A (ID INT PRIMARY KEY, X FLOAT, S VARCHAR)",
+                              "CREATE TABLE INFO.PUBLIC.B (ID INT, T TIMESTAMP_NTZ, D NUMBER(10, 2))",
+                              "CREATE TABLE INFO.PUBLIC.C (V VARIANT)", "CREATE VIEW INFO.PUBLIC.W AS SELECT ID FROM INFO.PUBLIC.A",
+                              "USE SCHEMA DB.PUBLIC"):
+                sql(statement)
+        while self.info_models < n:
+            name = f"INFO.PUBLIC.M{self.info_models}"
+            sql(f"CREATE MODEL {name} WITH VERSION V1 FROM MODEL DB.PUBLIC.M VERSION V1")
+            sql(f"ALTER MODEL {name} MODIFY VERSION V1 SET METADATA = "
+                f"'{{\"metric\": {{\"accuracy\": {self.info_models / 1000}}}}}'")
+            self.info_models += 1
+        guide = lambda: sql(GUIDE_SQL).fetchall()  # noqa: E731
+        flip = {"i": 0}
+
+        def write() -> None:
+            flip["i"] ^= 1
+            sql(f"ALTER MODEL INFO.PUBLIC.M0 MODIFY VERSION V1 SET COMMENT = 'c{flip['i']}'").fetchall()
+
+        cases = {"SELECT 1 (reference)": lambda: sql("SELECT 1").fetchall(), "MODEL_VERSIONS (guide)": guide,
+                 "MODEL_VERSIONS after a write": common.prepared(guide, write),
+                 "MODEL_VERSIONS after SELECT 1": common.prepared(guide, lambda: sql("SELECT 1").fetchall())}
+        if op in cases:
+            return cases[op]
+        view = f"SELECT * FROM INFO.INFORMATION_SCHEMA.{op}"
+        return lambda: sql(view).fetchall()
 
     def fresh_case(self, op: str) -> Case:
         import duckdb
@@ -378,6 +424,19 @@ def inference(workers: dict[str, common.Worker], quick: bool) -> dict[str, dict[
     return out
 
 
+def information(workers: dict[str, common.Worker], quick: bool) -> dict[str, dict[int, dict[str, common.Stats]]]:
+    """op → number of models → snowreg / before → stats."""
+    out: dict[str, dict[int, dict[str, common.Stats]]] = {op: {} for op in INFO_OPS}
+    for n in (1,) if quick else INFO_SIZES:
+        for op in INFO_OPS:
+            contenders = {f"{name}{clock}": workers[name].contender(f"information:{n}:{op}", cpu=bool(clock))
+                          for name in ("snowreg", "before") if name in workers for clock in ("", " cpu")}
+            out[op][n] = common.round_robin(contenders, rounds=5 if quick else 30, calls=5, warmup=2, budget_s=12)
+            print(f"  information n={n} {op}: " + ", ".join(f"{k} {fmt_time(s.median)} (p90 {fmt_time(s.p90)})"
+                                                        for k, s in out[op][n].items()), flush=True)
+    return out
+
+
 def plot(results: dict[str, Any], path: Path) -> str:
     """Median cost against size, one panel per axis; returns what was written."""
     try:
@@ -460,6 +519,8 @@ def main() -> None:
             results["logmodel"] = logmodel(workers, args.quick)
         if "inference" in wanted and not args.quick:
             results["inference"] = inference(workers, args.quick)
+        if "information" in wanted:
+            results["information"] = information(workers, args.quick)
     finally:
         for w in workers.values():
             w.close()
@@ -484,6 +545,14 @@ def report(results: dict[str, Any], out: dict[str, Any]) -> None:
             print("\n" + common.table(f"{section}: median per call", common.comparison_rows(results[section], base),
                                       common.COMPARISON_HEADER))
             out[section] = common.stats_json(results[section])
+    if "information" in results:
+        names = ("before", "snowreg", "before cpu", "snowreg cpu")
+        rows = [[op, str(n), *(f"{fmt_time(s[c].median)} / {fmt_time(s[c].p90)}" if c in s else "-" for c in names)]
+                for op, by_n in results["information"].items() for n, s in by_n.items()]
+        print("\n" + common.table("INFORMATION_SCHEMA queries (models in INFO): median / p90 of wall time, "
+                                  "then of the worker's CPU time", rows, ["query", "models", *names]))
+        out["information"] = {op: {str(n): common.stats_json(s) for n, s in by_n.items()}
+                              for op, by_n in results["information"].items()}
     if "inference" in results:
         rows = [[op, *(fmt_time(s[c].median) if c in s else "-" for c in ("before", "snowreg"))]
                 for op, s in results["inference"].items()]

@@ -87,15 +87,30 @@ def fmt_time(seconds: float) -> str:
 # -- running cases --------------------------------------------------------------------------------
 
 
-def time_calls(fn: Case, calls: int) -> list[float]:
-    """Call `fn` `calls` times and return each call's wall time in seconds."""
+def time_calls(fn: Case, calls: int, cpu: bool = False) -> list[float]:
+    """Call `fn` `calls` times and return each call's wall time in seconds (`cpu`, or `BENCH_CLOCK=cpu`
+    in the environment, which workers inherit: the CPU time of the whole process instead, DuckDB's
+    threads included: steadier than wall time on a loaded machine).
+
+    A case with a `prepare` attribute (see `prepared`) has it called, untimed, before each call."""
     out = []
-    clock = time.perf_counter
+    clock = time.process_time if cpu or os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
+    prepare = getattr(fn, "prepare", None)
     for _ in range(calls):
+        if prepare is not None:
+            prepare()
         t0 = clock()
         fn()
         out.append(clock() - t0)
     return out
+
+
+def prepared(fn: Case, prepare: Case) -> Case:
+    """`fn` timed after an untimed `prepare` each call (e.g. a write, then the first read after it)."""
+    def case() -> Any:
+        return fn()
+    case.prepare = prepare  # type: ignore[attr-defined]
+    return case
 
 
 class Contender(Protocol):
@@ -161,7 +176,8 @@ def serve(setup: Callable[[], tuple[dict[str, Case], dict[str, Any]]]) -> None:
         try:
             if request.get("collect"):
                 gc.collect()
-            reply: dict[str, Any] = {"times": time_calls(cases[request["case"]], request["calls"])}
+            reply: dict[str, Any] = {"times": time_calls(cases[request["case"]], request["calls"],
+                                                         bool(request.get("cpu")))}
         except Exception as e:  # noqa: BLE001
             reply = {"error": f"{type(e).__name__}: {e}"}
         proto.write(json.dumps(reply) + "\n")
@@ -198,9 +214,9 @@ class Worker:
         reply: dict[str, Any] = json.loads(line)
         return reply
 
-    def run(self, case: str, calls: int) -> list[float]:
+    def run(self, case: str, calls: int, cpu: bool = False) -> list[float]:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"case": case, "calls": calls}) + "\n")
+        self.proc.stdin.write(json.dumps({"case": case, "calls": calls, "cpu": cpu}) + "\n")
         self.proc.stdin.flush()
         reply = self._read()
         if "error" in reply:
@@ -208,8 +224,9 @@ class Worker:
         times: list[float] = reply["times"]
         return times
 
-    def contender(self, case: str) -> Contender:
-        return lambda calls: self.run(case, calls)
+    def contender(self, case: str, cpu: bool = False) -> Contender:
+        """`cpu`: the worker's process CPU time per call instead of wall time (see `time_calls`)."""
+        return lambda calls: self.run(case, calls, cpu)
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -256,7 +273,8 @@ def machine_info() -> dict[str, Any]:
     except OSError:
         pass
     return {"date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "python": platform.python_version(),
-            "platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count()}
+            "platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def versions(*dists: str) -> dict[str, str]:

@@ -21,11 +21,12 @@ from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, Version
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
+from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
 from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
-    "Catalog", "DatabaseRow", "FunctionCatalog", "ModelRow", "SchemaRow", "StageRow", "Store", "TagRow",
-    "VersionContent", "VersionIndex", "VersionRow", "WarehouseRow", "quote",
+    "Catalog", "ColumnSpec", "DatabaseRow", "FunctionCatalog", "KeySpec", "ModelRow", "SchemaRow", "StageRow",
+    "Store", "TableShape", "TagRow", "VersionContent", "VersionIndex", "VersionRow", "WarehouseRow", "quote",
 ]
 
 
@@ -51,7 +52,8 @@ class Catalog:
     `store` holds the DuckDB instances, transactions, cached reads and generations; each family is a
     part over that one store: `databases` (databases, schemas, their tables as DuckDB holds them),
     `files` (stage and version files over blobs), `models` (models, versions, functions), `objects`
-    (stages, tags), `grants` (roles, users, grants, future grants, ownership), `warehouses`. A part
+    (stages, tags), `tables` (what plain-SQL tables declared beyond DuckDB: column types,
+    kind, unenforced keys), `grants` (roles, users, grants, future grants, ownership), `warehouses`. A part
     writes only its own family's rows. Writes that span families (a database or schema with what is
     in it, a model, stage, tag or warehouse with its grants) are the methods here, each in one
     transaction.
@@ -71,6 +73,7 @@ class Catalog:
         self.objects = ObjectsPart(store, self.files)
         self.grants = GrantsPart(store)
         self.warehouses = WarehousesPart(store)
+        self.tables = TablesPart(store)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
@@ -119,11 +122,10 @@ class Catalog:
         information.withdraw(self.store, cursor)
 
     def expose_information(self, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None,
-                           registered: dict[str, Any]) -> None:
-        """Give a session cursor, for its next query, the INFORMATION_SCHEMA rows of the `visible` models
-        (`registered`: what the cursor holds already, updated)."""
-        information.expose(self.store, cursor, visible, registered)
-
+                           registered: dict[str, Any], views: Iterable[str]) -> None:
+        """Give a session cursor, for its next query over the INFORMATION_SCHEMA `views`, the rows they
+        read of the `visible` models (`registered`: what the cursor holds already, updated)."""
+        information.expose(self.store, cursor, visible, registered, information.relations(views))
 
     def close(self) -> None:
         self.store.close()
@@ -143,7 +145,7 @@ class Catalog:
                     store.pristine_written()
                 else:
                     with store.transaction() as tx:
-                        self.grants.forget_container(tx, name, None)  # stale grants of an earlier database of that name
+                        self._forget_container(tx, name, None)  # stale grants of an earlier database of that name
                         self.databases.insert_database(tx, name, owner, comment, file)
             except BaseException:
                 self.databases.detach(name)
@@ -161,7 +163,7 @@ class Catalog:
                 self.databases.delete_database_rows(tx, name)
                 self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, name))
                 self.objects.delete_tags_in(tx, name)
-                self.grants.forget_container(tx, name, None)
+                self._forget_container(tx, name, None)
             self.databases.detach(name)
             if file is not None:
                 store.remove_database_file(file)
@@ -177,7 +179,7 @@ class Catalog:
                 store.pristine_written()
             else:
                 with store.transaction() as tx:
-                    self.grants.forget_container(tx, database, name)  # stale grants of an earlier schema of that name
+                    self._forget_container(tx, database, name)  # stale grants of an earlier schema of that name
                     self.databases.insert_schema(tx, database, name, owner, comment, managed_access)
             store.access_changed()
 
@@ -190,10 +192,31 @@ class Catalog:
                     self._drop_model_rows(tx, model_id)
                 self.databases.delete_schema_row(tx, database, name)
                 self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, database, name))
-                self.grants.forget_container(tx, database, name)
+                self._forget_container(tx, database, name)
             self.databases.drop_schema_in_data(database, name)
 
     # -- objects with their grants ---------------------------------------------------------------
+
+    def _forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
+        """What is kept by name about a database or schema and what was in it: grants, table records."""
+        self.grants.forget_container(tx, database, schema)
+        self.tables.forget_container(tx, database, schema)
+
+    # -- plain-SQL tables: their grants and their records (catalog/tables.py) --
+
+    def forget_table(self, database: str, schema: str, name: str) -> None:
+        """A table or view was dropped: its grants and records go, in one transaction."""
+        with self.store.transaction() as tx:
+            self.grants.forget_table(database, schema, name)
+            self.tables.forget(tx, database, schema, name)
+
+    def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
+        """ALTER TABLE … RENAME: grants and records follow the table, in one transaction."""
+        with self.store.transaction() as tx:
+            self.grants.rename_table(database, schema, old, new)
+            self.tables.rename(tx, database, schema, old, new)
+
+    # -- models: with their grants, tags and files --
 
     def create_model(self, database: str, schema: str, name: str, owner: str | None,
                      version_name: str, content: VersionContent) -> int:

@@ -350,18 +350,30 @@ class GrantsPart:
                            [role, *key.params()])
             self.store.access_changed()
 
-    def record_table_owner(self, database: str, schema: str, name: str, kind: str, owner: str) -> None:
-        """A table or view created by plain SQL: its creator owns it (and the future grants of its schema apply)."""
+    def record_table_owner(self, database: str, schema: str, name: str, kind: str, owner: str) -> bool:
+        """A table or view created by plain SQL: its creator owns it (and the future grants of its schema apply).
+
+        True when the new OWNERSHIP grant (to `owner`, WITH GRANT OPTION) is all that changed about who may
+        do what: `access_generation` then stays where it was, and the caller brings the access snapshots it
+        keeps up to date (privileges.record_tables). False when it moved: grants of an earlier object of
+        that name went, future grants applied, or the write joined an outer transaction (which may still
+        roll back).
+        """
         key = ObjectKey(kind, database, schema, name)
-        with self.store.transaction() as tx:
-            self.forget_object(tx, ObjectKey("TABLE", database, schema, name))
-            self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
+        before = None if self.store.in_transaction else self.store.access_generation
+        with self.store.transaction(stale=_no_cached_read) as tx:
+            removed = tx.execute("DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND "
+                                 "database_name = ? AND schema_name = ? AND name = ? AND object_id = 0",
+                                 [database, schema, name])
+            if (removed.fetchone() or (0,))[0]:
+                self.store.access_changed()
             owner = self.apply_future_grants(tx, key, database, schema, owner)
             tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, true, ?, ?)",
                        [*key.params(), owner, owner, now()])
+        return self.store.access_generation == before
 
     def forget_table(self, database: str, schema: str, name: str) -> None:
-        with self.store.transaction() as tx:
+        with self.store.transaction(stale=_no_cached_read) as tx:
             self.forget_object(tx, ObjectKey("TABLE", database, schema, name))
             self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
 
@@ -472,6 +484,12 @@ class GrantsPart:
             "FROM snowreg.roles WHERE owner = $1 UNION ALL SELECT 'USER', '', '', name, 0, created_on "
             "FROM snowreg.users WHERE owner = $1 ORDER BY 6", [role])
         return [(r[0], r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
+
+
+def _no_cached_read(key: tuple[Any, ...]) -> bool:
+    """The `stale` of a write to grants only: no cached registry read holds grants (the access snapshots
+    follow `access_generation`)."""
+    return False
 
 
 def _owner_where(key: ObjectKey) -> tuple[str, list[Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -13,15 +13,36 @@ if TYPE_CHECKING:
 # relation name on the session cursor → the registry query behind it (`$1`: all models, `$2`: ids)
 _VISIBLE = "($1 OR list_contains($2::BIGINT[], {id}))"
 QUERIES = {
+    # MODEL_VERSIONS whole, in its columns (views.sql only picks the database): worked out here once
+    # per change and per set of visible models, not by every query (FIRST / LAST among the listed
+    # versions, the aliases and function names as JSON)
+    "snowreg_is_model_versions": """
+        WITH listed AS (SELECT * FROM snowreg.versions WHERE """ + _VISIBLE.format(id="model_id") + """
+                          AND id NOT IN (SELECT version_id FROM snowreg.live_versions))  -- uncommitted
+        SELECT m.database_name AS "DATABASE_NAME", m.schema_name AS "SCHEMA_NAME", m.name AS "MODEL_NAME",
+               v.name AS "MODEL_VERSION_NAME",
+               to_json(list_concat(CASE WHEN v.name = m.default_version THEN ['DEFAULT'] ELSE []::VARCHAR[] END,
+                                   CASE WHEN v.seq = b.first_seq THEN ['FIRST'] ELSE []::VARCHAR[] END,
+                                   CASE WHEN v.seq = b.last_seq THEN ['LAST'] ELSE []::VARCHAR[] END,
+                                   CASE WHEN v.alias IS NOT NULL THEN [v.alias] ELSE []::VARCHAR[] END))
+                   AS "VERSION_ALIASES",
+               v.comment AS "COMMENT", m.owner AS "OWNER", v.created_on AS "CREATED",
+               v.last_altered_on AS "LAST_ALTERED",
+               to_json(coalesce(f.names, []::VARCHAR[]))::VARCHAR AS "FUNCTIONS",
+               v.model_type AS "MODEL_TYPE", v.python_version AS "PYTHON_VERSION", v.language AS "LANGUAGE",
+               v.dependencies AS "DEPENDENCIES", v.metadata::JSON AS "METADATA", v.user_data AS "USERDATA",
+               -- the names the guide's example query uses (docs/SNOWFLAKE.md#s4), after the documented columns
+               m.database_name AS "CATALOG_NAME", v.created_on AS "CREATED_ON",
+               v.last_altered_on AS "LAST_ALTERED_ON"
+        FROM listed v JOIN snowreg.models m ON m.id = v.model_id
+        -- FIRST / LAST of the listed versions by a join, not window functions (half the cost here)
+        JOIN (SELECT model_id, min(seq) AS first_seq, max(seq) AS last_seq FROM listed GROUP BY model_id) b
+          ON b.model_id = v.model_id
+        LEFT JOIN (SELECT version_id, list(name ORDER BY pos) AS names FROM snowreg.functions
+                   GROUP BY version_id) f ON f.version_id = v.id
+        ORDER BY v.model_id, v.seq""",
     "snowreg_is_models": "SELECT id, database_name, schema_name, name, owner, default_version "
                          "FROM snowreg.models WHERE " + _VISIBLE.format(id="id"),
-    # FIRST / LAST and the function names are worked out here, once per change, not by every query
-    "snowreg_is_versions": "SELECT *, seq = min(seq) OVER w AS is_first, seq = max(seq) OVER w AS is_last, "
-                           "coalesce((SELECT list(f.name ORDER BY f.pos) FROM snowreg.functions f "
-                           "WHERE f.version_id = v.id), []::VARCHAR[]) AS function_names "
-                           "FROM snowreg.versions v WHERE " + _VISIBLE.format(id="model_id")
-                           + " AND id NOT IN (SELECT version_id FROM snowreg.live_versions)"  # uncommitted
-                           + " WINDOW w AS (PARTITION BY model_id)",
     "snowreg_is_tag_references": "SELECT * FROM snowreg.tag_references WHERE domain = 'MODULE' AND "
                                  + _VISIBLE.format(id="object_id"),
 }
@@ -33,41 +54,78 @@ CONTAINER_QUERIES = {
     "snowreg_reg_table_owners": "SELECT database_name, schema_name, name, min(created_on) AS created, "
                                 "arg_min(grantee, created_on) AS owner FROM snowreg.grants "
                                 "WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY ALL",
+    # what plain-SQL tables declared beyond DuckDB's catalog (catalog/tables.py)
+    "snowreg_reg_table_kinds": "SELECT database_name, schema_name, name, kind FROM snowreg.table_kinds",
+    "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
+    "snowreg_reg_table_keys": "SELECT database_name, schema_name, table_name, position, kind, constraint_name, "
+                              "created_on FROM snowreg.table_keys",
+}
+ALL = (*QUERIES, *CONTAINER_QUERIES)
+# The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
+_TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds")
+READS: dict[str, tuple[str, ...]] = {
+    "MODEL_VERSIONS": ("snowreg_is_model_versions",),
+    "TAG_REFERENCES": ("snowreg_is_models", "snowreg_is_tag_references"),
+    "PACKAGES": (),
+    "TABLES": _TABLE_VIEWS, "VIEWS": _TABLE_VIEWS,
+    "COLUMNS": (*_TABLE_VIEWS, "snowreg_reg_table_columns"),
+    "TABLE_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
+    "SCHEMATA": ("snowreg_reg_schemas",),
+    "DATABASES": ("snowreg_reg_databases",),
 }
 
 
-def tables(store: Store, visible: Sequence[int] | None) -> dict[str, Any]:
-    """The rows of the models in `visible` (None: all models) and of the containers, as Arrow tables,
-    read under the store's lock; kept until the next write (the generation), never inside a transaction."""
+def relations(views: Iterable[str]) -> frozenset[str]:
+    """The relations a query over these INFORMATION_SCHEMA views reads (a view not known here: all)."""
+    out: set[str] = set()
+    for view in views:
+        out.update(READS.get(view.upper(), ALL))
+    return frozenset(out)
+
+
+def tables(store: Store, visible: Sequence[int] | None, needed: Iterable[str] = ALL) -> dict[str, Any]:
+    """The `needed` relations' rows for the models in `visible` (None: all models), as Arrow tables read
+    under the store's lock; each kept until the next write (the generation), never inside a transaction."""
     key = None if visible is None else tuple(visible)
     with store.lock:
-        if store._in_tx:  # a rollback may undo what the transaction wrote: read afresh
-            return _read(store, visible)
-        found = store.information_tables.get(key)
-        if found is not None and found[0] == store.generation:
-            return found[1]
+        if store.in_transaction:  # a rollback may undo what the transaction wrote: read afresh
+            return _read(store, visible, needed)
         if any(generation != store.generation for generation, _ in store.information_tables.values()):
             store.information_tables.clear()  # only the current generation's rows are kept
-        out = store.information_tables[key] = (store.generation, _read(store, visible))
-        return out[1]
+        found = store.information_tables.setdefault(key, (store.generation, {}))[1]
+        missing = [name for name in needed if name not in found]
+        if missing:
+            found.update(_read(store, visible, missing))
+        return {name: found[name] for name in needed}
 
 
-def _read(store: Store, visible: Sequence[int] | None) -> dict[str, Any]:
+def _read(store: Store, visible: Sequence[int] | None, names: Iterable[str]) -> dict[str, Any]:
     params = [visible is None, list(visible or [])]
+    out: dict[str, Any] = {}
     with store.lock, store.db.cursor() as reader:  # a cursor of its own: the store's may hold a result
-        out = {name: reader.sql(sql, params=params).to_arrow_table() for name, sql in QUERIES.items()}
-        out.update({name: reader.sql(sql).to_arrow_table() for name, sql in CONTAINER_QUERIES.items()})
-        return out
+        reader.execute("SET SESSION arrow_lossless_conversion = true")  # JSON columns stay JSON
+        for name in names:
+            rel = reader.sql(QUERIES[name], params=params) if name in QUERIES else reader.sql(CONTAINER_QUERIES[name])
+            out[name] = rel.to_arrow_table()
+    return out
 
 
 def expose(store: Store, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None,
-           registered: dict[str, Any]) -> None:
-    """Hand a session cursor the rows its next query may read (`visible`: the model ids; None: all).
+           registered: dict[str, Any], needed: Iterable[str] = ALL) -> None:
+    """Hand a session cursor the `needed` relations' rows its next query may read (`visible`: the model
+    ids; None: all); every other relation is left empty.
 
     `registered`: what the cursor holds now (name → Arrow table), kept up to date here; a relation whose
     rows are unchanged is not handed over again (no DuckDB call at all when nothing changed)."""
-    for name, table in tables(store, visible).items():
+    current = tables(store, visible, needed)
+    for name in ALL:
         held = registered.get(name)
+        table = current.get(name)
+        if table is None:
+            if held is not None:  # rows of an earlier query (perhaps of another role) the query does not read
+                _withdraw(store, cursor, name)
+                del registered[name]
+            continue
         if held is table or (held is not None and held.schema == table.schema and held.equals(table)):
             registered[name] = table
             continue
@@ -80,12 +138,16 @@ def expose(store: Store, cursor: duckdb.DuckDBPyConnection, visible: Sequence[in
 def withdraw(store: Store, cursor: duckdb.DuckDBPyConnection) -> None:
     """Empty relations of the right columns in place of the registry rows (no Arrow, so no pyarrow import
     for a session that never reads INFORMATION_SCHEMA); the caller forgets what it had registered."""
-    for name, ddl in _empty_views(store).items():
-        try:
-            cursor.unregister(name)
-        except duckdb.Error:
-            pass  # nothing registered under that name yet
-        cursor.execute(ddl)
+    for name in ALL:
+        _withdraw(store, cursor, name)
+
+
+def _withdraw(store: Store, cursor: duckdb.DuckDBPyConnection, name: str) -> None:
+    try:
+        cursor.unregister(name)
+    except duckdb.Error:
+        pass  # nothing registered under that name yet
+    cursor.execute(_empty_views(store)[name])
 
 
 _EMPTY: dict[str, str] = {}

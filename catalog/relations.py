@@ -31,6 +31,11 @@ FROM duckdb_constraints() c
 WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') AND list_contains(?::VARCHAR[], c.database_name) {where}
 ORDER BY 1, 2, 3, c.constraint_index"""
 
+_RECORDED_KEYS = """
+SELECT k.database_name, k.schema_name, k.table_name, k.kind, k.columns, k.constraint_name, k.ref_database,
+       k.ref_schema, k.ref_table, k.ref_columns, k.created_on
+FROM snowreg.table_keys k WHERE true {where} ORDER BY 1, 2, 3, k.position"""
+
 _CREATED = """
 SELECT database_name, schema_name, name, min(created_on), arg_min(grantee, created_on) FROM snowreg.grants
 WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY 1, 2, 3"""
@@ -66,6 +71,10 @@ class KeyRow:
     table_name: str
     kind: str  # PRIMARY KEY | UNIQUE | FOREIGN KEY
     columns: tuple[str, ...]
+    name: str | None = None  # the constraint's name (None: a key DuckDB holds, of a table made before)
+    references: tuple[str, str, str] | None = None  # FOREIGN KEY: database, schema, table
+    ref_columns: tuple[str, ...] = ()
+    created_on: datetime | None = None
 
 
 def _where(prefix: str, database: str | None, schema: str | None, name_column: str,
@@ -107,7 +116,17 @@ def list_columns(store: Store, database: str, schema: str, name: str) -> list[Co
 
 def list_keys(store: Store, database: str | None = None, schema: str | None = None,
               table: str | None = None) -> list[KeyRow]:
-    """Primary, unique and foreign keys of tables, their columns by Snowflake name."""
+    """Primary, unique and foreign keys of tables, their columns by Snowflake name: those the registry
+    recorded (catalog/tables.py), then those DuckDB enforces on tables made before it recorded them."""
     where, params = _where("c", database, schema, "table_name", table)
-    return [KeyRow(r[0], r[1], snowflake(r[2]), r[3], tuple(snowflake(c) for c in r[4]))
-            for r in store.data_query(_KEYS.format(where=where), [_database_names(store), *params])]
+    legacy = [KeyRow(r[0], r[1], snowflake(r[2]), r[3], tuple(snowflake(c) for c in r[4]))
+              for r in store.data_query(_KEYS.format(where=where), [_database_names(store), *params])]
+    if store.pristine is not None:
+        return legacy
+    where, params = _where("k", database, schema, "table_name", None)
+    if table is not None:
+        where, params = where + " AND k.table_name = ?", [*params, table]
+    recorded = [KeyRow(r[0], r[1], r[2], r[3], tuple(r[4]), r[5], (r[6], r[7], r[8]) if r[8] else None,
+                       tuple(r[9] or ()), r[10])
+                for r in store.query(_RECORDED_KEYS.format(where=where), params)]
+    return sorted(recorded + legacy, key=lambda k: (k.database_name, k.schema_name, k.table_name))

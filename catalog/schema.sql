@@ -190,3 +190,49 @@ CREATE TABLE IF NOT EXISTS snowreg.warehouses (
     state VARCHAR NOT NULL,  -- STARTED | SUSPENDED
     properties VARCHAR NOT NULL DEFAULT '{}'  -- CREATE / ALTER WAREHOUSE properties, JSON object
 );
+
+-- ---------------------------------------------------------------------------------------------
+-- Tables made by plain SQL: what DuckDB's own catalog cannot hold. A table without rows here (one
+-- made before these tables existed) reads from DuckDB's catalog alone.
+-- ---------------------------------------------------------------------------------------------
+
+-- TABLE | TRANSIENT | TEMPORARY, as SHOW TABLES' `kind` says it.
+CREATE TABLE IF NOT EXISTS snowreg.table_kinds (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL
+);
+
+-- The declared Snowflake type of a column (catalog/coltypes.py). `duck_type` is the DuckDB type the
+-- column had when it was recorded: a column whose DuckDB type differs now ignores the row.
+CREATE TABLE IF NOT EXISTS snowreg.table_columns (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    column_name VARCHAR NOT NULL,
+    duck_type VARCHAR NOT NULL,
+    type_text VARCHAR NOT NULL,
+    data_type VARCHAR NOT NULL,
+    char_length BIGINT,
+    byte_length BIGINT,
+    num_precision BIGINT,
+    num_scale BIGINT,
+    time_scale BIGINT
+);
+
+-- PRIMARY KEY / UNIQUE / FOREIGN KEY constraints: recorded, never enforced (as in Snowflake).
+CREATE TABLE IF NOT EXISTS snowreg.table_keys (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    position INTEGER NOT NULL,
+    kind VARCHAR NOT NULL,            -- PRIMARY KEY | UNIQUE | FOREIGN KEY
+    constraint_name VARCHAR NOT NULL,
+    columns VARCHAR[] NOT NULL,
+    ref_database VARCHAR,             -- FOREIGN KEY: the referenced table and columns
+    ref_schema VARCHAR,
+    ref_table VARCHAR,
+    ref_columns VARCHAR[],
+    created_on TIMESTAMPTZ NOT NULL
+);

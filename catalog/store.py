@@ -30,6 +30,11 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _relation_key(key: tuple[Any, ...]) -> bool:
+    """Is a cached read about DuckDB's user tables and views (which plain DDL changes)?"""
+    return key[0] == "relation"
+
+
 class Store:
     """Owns both DuckDB instances; every registry write goes through `transaction()`.
 
@@ -290,9 +295,11 @@ class Store:
             self._committed(None)
 
     def relations_changed(self) -> None:
-        """Plain SQL changed DuckDB's tables or views behind the registry's back: drop cached reads."""
+        """Plain SQL changed DuckDB's tables or views behind the registry's back: the generation moves on
+        (plans and INFORMATION_SCHEMA rows keyed by it are rebuilt) and the cached reads of relations go.
+        Cached registry rows stay: they live in the registry's own instance, which plain SQL cannot reach."""
         with self.lock:
-            self.generation += 1
+            self._committed(_relation_key)
 
     def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         """A registry read served from memory until the next write (never inside a transaction)."""

@@ -1,25 +1,10 @@
 -- Per-session (TEMP) table macros behind names DuckDB cannot hold: INFORMATION_SCHEMA views.
--- They read the relations snowreg_is_models / _versions / _tag_references that the
+-- They read the relations snowreg_is_model_versions / _models / _tag_references that the
 -- catalog hands the session's cursor for one query (catalog/information.py): only the rows of the
--- models the session's roles may see, never the registry's tables themselves.
+-- models the session's roles may see, never the registry's tables themselves. MODEL_VERSIONS comes
+-- worked out in its columns, once per registry change, so a query only picks the database's rows.
 CREATE OR REPLACE TEMP MACRO snowreg_model_versions(db) AS TABLE
-WITH v AS (
-    SELECT v.*, m.database_name, m.schema_name, m.name AS model_name, m.owner, m.default_version
-    FROM snowreg_is_versions v JOIN snowreg_is_models m ON m.id = v.model_id
-    WHERE m.database_name = db
-)
-SELECT database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
-       model_name AS "MODEL_NAME", name AS "MODEL_VERSION_NAME",
-       to_json(list_filter([CASE WHEN name = default_version THEN 'DEFAULT' END,
-                            CASE WHEN is_first THEN 'FIRST' END,
-                            CASE WHEN is_last THEN 'LAST' END, alias], lambda x: x IS NOT NULL)) AS "VERSION_ALIASES",
-       comment AS "COMMENT", owner AS "OWNER", created_on AS "CREATED", last_altered_on AS "LAST_ALTERED",
-       to_json(function_names)::VARCHAR AS "FUNCTIONS",
-       model_type AS "MODEL_TYPE", python_version AS "PYTHON_VERSION", language AS "LANGUAGE",
-       dependencies AS "DEPENDENCIES", metadata::JSON AS "METADATA", user_data AS "USERDATA",
-       -- the names the guide's example query uses (docs/SNOWFLAKE.md#s4), after the documented columns
-       database_name AS "CATALOG_NAME", created_on AS "CREATED_ON", last_altered_on AS "LAST_ALTERED_ON"
-FROM v;
+SELECT * FROM snowreg_is_model_versions WHERE "DATABASE_NAME" = db;
 
 -- TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES('<name>', 'MODULE')): the name is in identifier form
 -- (`DB."sch".M`); unquoted parts resolve upper case.
@@ -58,7 +43,7 @@ CREATE OR REPLACE TEMP MACRO snowreg_sf_type(t) AS CASE
     WHEN t = 'BLOB' THEN 'BINARY' WHEN t = 'JSON' THEN 'VARIANT' ELSE t END;
 
 CREATE OR REPLACE TEMP MACRO snowreg_relations(db) AS TABLE
-SELECT r.*, o.created, o.owner FROM (
+SELECT r.*, o.created, o.owner, coalesce(k.kind, 'TABLE') AS table_kind FROM (
     SELECT t.database_name AS db, t.schema_name AS sch, snowreg_sf_name(t.table_name) AS name,
            'BASE TABLE' AS kind, t.estimated_size AS row_count, t.comment, NULL::VARCHAR AS text
     FROM duckdb_tables() t WHERE t.database_name = db AND NOT t.internal
@@ -68,11 +53,15 @@ SELECT r.*, o.created, o.owner FROM (
     FROM duckdb_views() v WHERE v.database_name = db AND NOT v.internal) r
 JOIN snowreg_reg_schemas s ON s.database_name = r.db AND s.name = r.sch
 LEFT JOIN snowreg_reg_table_owners o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
+LEFT JOIN snowreg_reg_table_kinds k ON r.kind = 'BASE TABLE' AND k.database_name = r.db AND k.schema_name = r.sch
+     AND k.name = r.name
 WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
-       kind AS "TABLE_TYPE", CASE WHEN kind = 'BASE TABLE' THEN 'NO' END AS "IS_TRANSIENT",
+       CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' ELSE kind END AS "TABLE_TYPE",
+       CASE WHEN kind = 'BASE TABLE' THEN CASE WHEN table_kind = 'TRANSIENT' THEN 'YES' ELSE 'NO' END END
+           AS "IS_TRANSIENT",
        NULL::VARCHAR AS "CLUSTERING_KEY", row_count AS "ROW_COUNT", NULL::BIGINT AS "BYTES",
        CASE WHEN kind = 'BASE TABLE' THEN 1 END AS "RETENTION_TIME",
        NULL::VARCHAR AS "SELF_REFERENCING_COLUMN_NAME", NULL::VARCHAR AS "REFERENCE_GENERATION",
@@ -81,7 +70,7 @@ SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner
        AS "IS_INSERTABLE_INTO", 'YES' AS "IS_TYPED", NULL::VARCHAR AS "COMMIT_ACTION", created AS "CREATED",
        created AS "LAST_ALTERED", created AS "LAST_DDL", owner AS "LAST_DDL_BY",
        CASE WHEN kind = 'BASE TABLE' THEN 'NO' END AS "AUTO_CLUSTERING_ON", comment AS "COMMENT",
-       'NO' AS "IS_TEMPORARY", 'NO' AS "IS_ICEBERG", 'NO' AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
+       CASE WHEN table_kind = 'TEMPORARY' THEN 'YES' ELSE 'NO' END AS "IS_TEMPORARY", 'NO' AS "IS_ICEBERG", 'NO' AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
        'NO' AS "IS_HYBRID"
 FROM snowreg_relations(db) ORDER BY 2, 3;
 
@@ -96,14 +85,19 @@ CREATE OR REPLACE TEMP MACRO snowreg_is_columns(db) AS TABLE
 SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        snowreg_sf_name(c.column_name) AS "COLUMN_NAME", c.column_index AS "ORDINAL_POSITION",
        c.column_default AS "COLUMN_DEFAULT", CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
-       snowreg_sf_type(c.data_type) AS "DATA_TYPE",
-       CASE WHEN c.data_type = 'VARCHAR' THEN 16777216 END AS "CHARACTER_MAXIMUM_LENGTH",
-       CASE WHEN c.data_type = 'VARCHAR' THEN 16777216 END AS "CHARACTER_OCTET_LENGTH",
-       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_precision, 38) END
+       coalesce(m.data_type, c.sf_type) AS "DATA_TYPE",
+       CASE WHEN m.data_type IS NOT NULL THEN m.char_length WHEN c.data_type = 'VARCHAR' THEN 16777216
+            WHEN c.data_type = 'BLOB' THEN 8388608 END AS "CHARACTER_MAXIMUM_LENGTH",
+       CASE WHEN m.data_type IS NOT NULL THEN m.byte_length WHEN c.data_type = 'VARCHAR' THEN 16777216
+            WHEN c.data_type = 'BLOB' THEN 8388608 END AS "CHARACTER_OCTET_LENGTH",
+       CASE WHEN m.data_type IS NOT NULL THEN m.num_precision
+            WHEN c.sf_type = 'NUMBER' THEN coalesce(c.numeric_precision, 38) END
            AS "NUMERIC_PRECISION",
-       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN 10 END AS "NUMERIC_PRECISION_RADIX",
-       CASE WHEN snowreg_sf_type(c.data_type) = 'NUMBER' THEN coalesce(c.numeric_scale, 0) END AS "NUMERIC_SCALE",
-       CASE WHEN c.data_type LIKE 'TIME%' THEN 9 END AS "DATETIME_PRECISION",
+       CASE WHEN c.sf_type = 'NUMBER' THEN 10 END AS "NUMERIC_PRECISION_RADIX",
+       CASE WHEN m.data_type IS NOT NULL THEN m.num_scale
+            WHEN c.sf_type = 'NUMBER' THEN coalesce(c.numeric_scale, 0) END AS "NUMERIC_SCALE",
+       CASE WHEN m.data_type IS NOT NULL THEN m.time_scale WHEN c.data_type LIKE 'TIME%' THEN 9 END
+           AS "DATETIME_PRECISION",
        NULL::VARCHAR AS "INTERVAL_TYPE", NULL::VARCHAR AS "INTERVAL_PRECISION",
        NULL::VARCHAR AS "CHARACTER_SET_CATALOG", NULL::VARCHAR AS "CHARACTER_SET_SCHEMA",
        NULL::VARCHAR AS "CHARACTER_SET_NAME", NULL::VARCHAR AS "COLLATION_CATALOG",
@@ -117,22 +111,36 @@ SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        NULL::VARCHAR AS "IDENTITY_MINIMUM", NULL::VARCHAR AS "IDENTITY_CYCLE", NULL::VARCHAR AS "IDENTITY_ORDERED",
        NULL::VARCHAR AS "SCHEMA_EVOLUTION_RECORD", c.comment AS "COMMENT"
 FROM snowreg_relations(db) r
-JOIN duckdb_columns() c ON c.database_name = r.db AND c.schema_name = r.sch
-     AND snowreg_sf_name(c.table_name) = r.name
+JOIN (SELECT *, snowreg_sf_type(data_type) AS sf_type, snowreg_sf_name(table_name) AS sf_table
+      FROM duckdb_columns() WHERE database_name = db) c  -- the type worked out once, not in four columns
+     ON c.database_name = r.db AND c.schema_name = r.sch AND c.sf_table = r.name
+LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_name = r.sch
+     AND m.table_name = r.name AND m.column_name = snowreg_sf_name(c.column_name) AND m.duck_type = c.data_type
 ORDER BY 2, 3, 5;
 
+-- Keys recorded by the registry (catalog/tables.py), then those DuckDB holds for tables made before it did.
+-- Snowflake's defaults: NOT ENFORCED, DEFERRABLE, INITIALLY DEFERRED
+-- (https://docs.snowflake.com/en/sql-reference/constraints-properties).
 CREATE OR REPLACE TEMP MACRO snowreg_is_table_constraints(db) AS TABLE
-SELECT c.database_name AS "CONSTRAINT_CATALOG", c.schema_name AS "CONSTRAINT_SCHEMA",
-       'SYS_CONSTRAINT_' || md5(c.database_name || '.' || c.schema_name || '.' || r.name || '.'
-                                || c.constraint_index) AS "CONSTRAINT_NAME",
-       c.database_name AS "TABLE_CATALOG", c.schema_name AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
-       c.constraint_type AS "CONSTRAINT_TYPE", 'NO' AS "IS_DEFERRABLE", 'NO' AS "INITIALLY_DEFERRED",
-       'NO' AS "ENFORCED", NULL::VARCHAR AS "COMMENT", r.created AS "CREATED", r.created AS "LAST_ALTERED",
-       'NO' AS "RELY"
-FROM duckdb_constraints() c
-JOIN snowreg_relations(db) r ON r.db = c.database_name AND r.sch = c.schema_name
-     AND r.name = snowreg_sf_name(c.table_name)
-WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') ORDER BY 2, 6;
+SELECT * FROM (
+    SELECT k.database_name AS "CONSTRAINT_CATALOG", k.schema_name AS "CONSTRAINT_SCHEMA",
+           k.constraint_name AS "CONSTRAINT_NAME", k.database_name AS "TABLE_CATALOG",
+           k.schema_name AS "TABLE_SCHEMA", r.name AS "TABLE_NAME", k.kind AS "CONSTRAINT_TYPE",
+           'YES' AS "IS_DEFERRABLE", 'YES' AS "INITIALLY_DEFERRED", 'NO' AS "ENFORCED", NULL::VARCHAR AS "COMMENT",
+           k.created_on AS "CREATED", k.created_on AS "LAST_ALTERED", 'NO' AS "RELY", k.position AS pos
+    FROM snowreg_reg_table_keys k
+    JOIN snowreg_relations(db) r ON r.db = k.database_name AND r.sch = k.schema_name AND r.name = k.table_name
+    UNION ALL
+    SELECT c.database_name, c.schema_name,
+           'SYS_CONSTRAINT_' || md5(c.database_name || '.' || c.schema_name || '.' || r.name || '.'
+                                    || c.constraint_index),
+           c.database_name, c.schema_name, r.name, c.constraint_type, 'YES', 'YES', 'NO', NULL::VARCHAR,
+           r.created, r.created, 'NO', c.constraint_index
+    FROM duckdb_constraints() c
+    JOIN snowreg_relations(db) r ON r.db = c.database_name AND r.sch = c.schema_name
+         AND r.name = snowreg_sf_name(c.table_name)
+    WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY'))
+ORDER BY 2, 6, pos;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_schemata(db) AS TABLE
 SELECT database_name AS "CATALOG_NAME", name AS "SCHEMA_NAME", owner AS "SCHEMA_OWNER", 'NO' AS "IS_TRANSIENT",

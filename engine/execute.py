@@ -49,6 +49,8 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
             transaction.recover(session)
         if e.errno in (90105, 90106) and "Cannot perform operation." in e.msg:
             raise errors.no_current_container(e, statement_kind(stmt)) from None
+        if e.line is None and e.object_name is not None and e.object_name.startswith("$"):
+            raise _at_variable(e, e.object_name, stmt) from None
         if e.line is None and (e.object_name is not None or e.object_parts is not None):
             _place(e, stmt)
         raise
@@ -85,6 +87,14 @@ def _place(error: errors.Error, stmt: ast.Statement) -> None:
         if part.name == wanted[-1]:
             error.line, error.column = part.span.line, part.span.column
             return
+
+
+def _at_variable(error: errors.Error, name: str, stmt: ast.Statement) -> errors.Error:
+    """A session variable never SET, at the first `IDENTIFIER($name)` (or `$name`) the statement names."""
+    for part in stmt.span.names:
+        if isinstance(part.name, ast.VarRef) and f"${part.name.var}" == name:
+            return errors.variable_not_found(name, part.span.line, part.span.column)
+    return error
 
 
 def _qualified_names(node: object) -> Iterator[ast.QualifiedName]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +48,7 @@ class Session:
     _stale: bool = False
     _exposed: bool = False  # INFORMATION_SCHEMA rows may be registered on the cursor: withdraw them
     _registered: dict[str, Any] = field(default_factory=dict)  # what the cursor surely holds (name → rows)
+    _unsure: bool = False  # a ROLLBACK may have brought back rows of any earlier query: withdraw all first
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
@@ -171,20 +173,26 @@ class Session:
         except duckdb.Error:
             raise errors.invalid_timezone(name) from None
         self._duck_timezone = name
-    def expose_information(self, visible: list[int] | None) -> None:
-        """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query.
+    def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
+        """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads
+        the INFORMATION_SCHEMA `views`.
 
         The macros behind the views are created on the cursor the first time a query needs them; made
         inside a transaction they could be rolled back with it, so they are made again until one
         query outside a transaction has made them. Rows still registered from the session's previous
-        query are not handed over again when they are the same (no DuckDB call then)."""
+        query are not handed over again when they are the same (no DuckDB call then); the relations the
+        views do not read are left empty."""
         duck = self.duck
         if not self._information:
             self.catalog.install_session(duck)
             self._registered = {}  # installing withdrew them
             self._information = not self.transaction
-        self.catalog.expose_information(duck, visible, self._registered)
+        elif self._unsure:
+            self.catalog.withdraw_information(duck)
+            self._registered = {}
+        self.catalog.expose_information(duck, visible, self._registered, views)
         self._exposed = True
+        self._unsure = self.transaction
         if self.transaction:  # a ROLLBACK may bring back whatever the cursor held before: assume nothing
             self._registered = {}
 
@@ -196,7 +204,7 @@ class Session:
         if self._exposed:
             self.catalog.withdraw_information(self.duck)
             self._registered = {}
-            self._exposed = self.transaction
+            self._exposed = self._unsure = self.transaction
 
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""
@@ -212,6 +220,7 @@ class Session:
                 for kind in ("TABLE", "VIEW"):  # DuckDB's DROP TABLE refuses a view, and the reverse
                     try:
                         self._cursor.execute(f"DROP {kind} IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
+                        self.catalog.forget_table(db, schema, name)  # its grants and recorded shape go too
                         break
                     except duckdb.Error:
                         pass  # the other kind, or its database or schema went first

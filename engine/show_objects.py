@@ -1,4 +1,4 @@
-"""SHOW TABLES / VIEWS / OBJECTS / COLUMNS / PRIMARY KEYS and DESCRIBE TABLE / VIEW, with Snowflake's columns."""
+"""SHOW TABLES / VIEWS / OBJECTS / COLUMNS / PRIMARY / UNIQUE / IMPORTED KEYS and DESCRIBE TABLE / VIEW."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from typing import Any
 import orjson
 
 from snowreg import errors
+from snowreg.catalog.coltypes import ColumnType
 from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
-from snowreg.engine.result import Result, duckdb_type, from_rows
+from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import like, quote_ident
@@ -30,6 +31,9 @@ SHOW_COLUMNS_COLUMNS = ["table_name", "schema_name", "column_name", "data_type",
                         "expression", "comment", "database_name", "autoincrement", "schema_evolution_record"]
 SHOW_PRIMARY_KEYS_COLUMNS = ["created_on", "database_name", "schema_name", "table_name", "column_name",
                              "key_sequence", "constraint_name", "rely", "comment"]
+SHOW_IMPORTED_KEYS_COLUMNS = ["created_on", "pk_database_name", "pk_schema_name", "pk_table_name", "pk_column_name",
+                              "fk_database_name", "fk_schema_name", "fk_table_name", "fk_column_name", "key_sequence",
+                              "update_rule", "delete_rule", "fk_name", "pk_name", "deferrability", "rely", "comment"]
 DESCRIBE_COLUMNS = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression",
                     "comment", "policy name", "privacy domain"]
 _NUMBERS = {"rows", "bytes", "key_sequence", "retention_time", "search_optimization_progress",
@@ -42,8 +46,10 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
     if stmt.kind == "COLUMNS":
         return _show_columns(session, stmt, relations)
-    if stmt.kind == "PRIMARY KEYS":
-        return _show_primary_keys(session, relations)
+    if stmt.kind in ("PRIMARY KEYS", "UNIQUE KEYS"):
+        return _show_keys(session, relations, "UNIQUE" if stmt.kind == "UNIQUE KEYS" else "PRIMARY KEY")
+    if stmt.kind == "IMPORTED KEYS":
+        return _show_imported_keys(session, relations)
     wanted = {"TABLES": ("TABLE",), "VIEWS": ("VIEW",), "OBJECTS": ("TABLE", "VIEW")}[stmt.kind]
     chosen = [r for r in relations if r.kind in wanted and like(stmt.like, r.name)]
     if stmt.starts_with is not None:
@@ -52,7 +58,7 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     if stmt.terse:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
-        return _result(SHOW_TABLES_COLUMNS, [_table_row(r) for r in chosen])
+        return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r)) for r in chosen])
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
@@ -66,8 +72,14 @@ def _rows(r: RelationRow) -> int | None:
     return int(r.rows or 0) if r.kind == "TABLE" else None
 
 
-def _table_row(r: RelationRow) -> tuple[Any, ...]:
-    return (r.created_on, r.name, r.database_name, r.schema_name, "TABLE", r.comment or "", "", _rows(r), None,
+def _table_kind(session: Session, r: RelationRow) -> str:
+    """SHOW TABLES' kind: TABLE, TRANSIENT or TEMPORARY (https://docs.snowflake.com/en/sql-reference/sql/show-tables)."""
+    kind = session.catalog.tables.table_shape(r.database_name, r.schema_name, r.name).kind
+    return kind if kind in ("TRANSIENT", "TEMPORARY") else "TABLE"
+
+
+def _table_row(r: RelationRow, kind: str) -> tuple[Any, ...]:
+    return (r.created_on, r.name, r.database_name, r.schema_name, kind, r.comment or "", "", _rows(r), None,
             r.owner or "", "1", "OFF", "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
 
 
@@ -112,31 +124,23 @@ def _one_relation(session: Session, qn: ast.QualifiedName, kind: str) -> Relatio
 # Columns and keys
 # ---------------------------------------------------------------------------------------------
 
-_TEXT_LENGTH = 16777216
-_BINARY_LENGTH = 8388608
+def _column_types(session: Session, r: RelationRow) -> list[tuple[ColumnRow, ColumnType]]:
+    """A table's or view's columns with their Snowflake types: declared ones where recorded."""
+    shape = session.catalog.tables.table_shape(r.database_name, r.schema_name, r.name)
+    return [(c, shape.column_type(c.name, c.duckdb_type))
+            for c in list_columns(session.catalog.store, r.database_name, r.schema_name, r.name)]
 
 
-def type_text(duckdb_type_name: str) -> str:
-    """The Snowflake type of a column as DESCRIBE writes it: NUMBER(38,0), VARCHAR(16777216), FLOAT, …"""
-    kind, precision, scale = duckdb_type(duckdb_type_name)
-    return {
-        "FIXED": f"NUMBER({precision},{scale})", "REAL": "FLOAT", "TEXT": f"VARCHAR({_TEXT_LENGTH})",
-        "BINARY": f"BINARY({_BINARY_LENGTH})", "TIMESTAMP_NTZ": "TIMESTAMP_NTZ(9)",
-        "TIMESTAMP_LTZ": "TIMESTAMP_LTZ(9)", "TIMESTAMP_TZ": "TIMESTAMP_TZ(9)", "TIME": "TIME(9)",
-    }.get(kind, kind)
-
-
-def _data_type_json(column: ColumnRow) -> str:
-    kind, precision, scale = duckdb_type(column.duckdb_type)
+def _data_type_json(column: ColumnRow, t: ColumnType) -> str:
+    """SHOW COLUMNS' data_type (https://docs.snowflake.com/en/sql-reference/sql/show-columns)."""
+    kind = t.kind
     value: dict[str, Any] = {"type": kind}
     if kind == "FIXED":
-        value.update(precision=precision, scale=scale)
-    elif kind == "TEXT":
-        value.update(length=_TEXT_LENGTH, byteLength=_TEXT_LENGTH)
-    elif kind == "BINARY":
-        value.update(length=_BINARY_LENGTH, byteLength=_BINARY_LENGTH)
+        value.update(precision=t.precision, scale=t.scale)
+    elif kind in ("TEXT", "BINARY"):
+        value.update(length=t.length, byteLength=t.byte_length)
     elif kind.startswith("TIMESTAMP") or kind == "TIME":
-        value.update(precision=0, scale=9)
+        value.update(precision=0, scale=t.scale)
     value["nullable"] = column.nullable
     if kind in ("TEXT", "BINARY"):
         value["fixed"] = False
@@ -146,9 +150,9 @@ def _data_type_json(column: ColumnRow) -> str:
 def _show_columns(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
     rows = []
     for r in relations:
-        for c in list_columns(session.catalog.store, r.database_name, r.schema_name, r.name):
+        for c, t in _column_types(session, r):
             if like(stmt.like, c.name):
-                rows.append((r.name, r.schema_name, c.name, _data_type_json(c), str(c.nullable).lower(),
+                rows.append((r.name, r.schema_name, c.name, _data_type_json(c, t), str(c.nullable).lower(),
                              c.default or "", "COLUMN", "", c.comment or "", r.database_name, "", None))
     if stmt.starts_with is not None:
         rows = [row for row in rows if row[2].startswith(stmt.starts_with)]
@@ -160,13 +164,14 @@ def _constraint_name(r: RelationRow) -> str:
     return f"SYS_CONSTRAINT_{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
 
 
-def _show_primary_keys(session: Session, relations: list[RelationRow]) -> Result:
+def _show_keys(session: Session, relations: list[RelationRow], kind: str) -> Result:
+    """SHOW PRIMARY KEYS / SHOW UNIQUE KEYS: one row per column of each key (DECISIONS.md T9)."""
     rows: list[tuple[Any, ...]] = []
     for r in relations:
         for key in list_keys(session.catalog.store, r.database_name, r.schema_name, r.name):
-            if key.kind == "PRIMARY KEY":
-                rows.extend((r.created_on, r.database_name, r.schema_name, r.name, column, i + 1,
-                             _constraint_name(r), "false", None) for i, column in enumerate(key.columns))
+            if key.kind == kind:
+                rows.extend((key.created_on or r.created_on, r.database_name, r.schema_name, r.name, column, i + 1,
+                             key.name or _constraint_name(r), "false", None) for i, column in enumerate(key.columns))
     return _result(SHOW_PRIMARY_KEYS_COLUMNS, rows)
 
 
@@ -179,7 +184,35 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     keys = list_keys(session.catalog.store, relation.database_name, relation.schema_name, relation.name)
     primary = {c for k in keys if k.kind == "PRIMARY KEY" for c in k.columns}
     unique = {c for k in keys if k.kind == "UNIQUE" for c in k.columns}
-    rows = [(c.name, type_text(c.duckdb_type), "COLUMN", "Y" if c.nullable else "N", c.default,
+    rows = [(c.name, t.text, "COLUMN", "Y" if c.nullable else "N", c.default,
              "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
-            for c in list_columns(session.catalog.store, relation.database_name, relation.schema_name, relation.name)]
+            for c, t in _column_types(session, relation)]
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
+
+
+def _show_imported_keys(session: Session, relations: list[RelationRow]) -> Result:
+    """SHOW IMPORTED KEYS: one row per column of each foreign key of the tables in scope (DECISIONS.md T9)."""
+    rows: list[tuple[Any, ...]] = []
+    for r in relations:
+        for key in list_keys(session.catalog.store, r.database_name, r.schema_name, r.name):
+            if key.kind != "FOREIGN KEY" or key.references is None:
+                continue
+            pk_db, pk_schema, pk_table = key.references
+            pk_name = _referenced_key(session, key.references, key.ref_columns)
+            for i, (fk_column, pk_column) in enumerate(zip(key.columns, key.ref_columns, strict=False)):
+                rows.append((key.created_on or r.created_on, pk_db, pk_schema, pk_table, pk_column, r.database_name,
+                             r.schema_name, r.name, fk_column, i + 1, "NO ACTION", "NO ACTION", key.name, pk_name,
+                             "NOT DEFERRABLE", "false", None))
+    return _result(SHOW_IMPORTED_KEYS_COLUMNS, rows)
+
+
+def _referenced_key(session: Session, table: tuple[str, str, str], columns: tuple[str, ...]) -> str | None:
+    """The name of the primary or unique key a foreign key references (None when there is none, or when
+    the session may not see that table)."""
+    found = list_relations(session.catalog.store, *table)
+    if not found or not privileges.can_see_table(session, *table, found[0].owner):
+        return None
+    for key in list_keys(session.catalog.store, *table):
+        if key.kind in ("PRIMARY KEY", "UNIQUE") and key.columns == columns:
+            return key.name
+    return None

@@ -29,16 +29,19 @@ PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
 def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
     if len(stmt.names) != len(stmt.exprs):
         raise errors.compilation_error("SET: the number of variables and values differ.")
-    values = evaluate_scalars(session, list(stmt.exprs))
+    values = evaluate_scalars(session, list(stmt.exprs), stmt.expr_spans)
     for name, value in zip(stmt.names, values, strict=True):
         session.variables[name.upper()] = value
     return status()
 
 
 def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
+    spans = stmt.name_spans or (None,) * len(stmt.names)
+    for name, at in zip(stmt.names, spans, strict=True):  # all checked first: a failed UNSET drops none
+        if name.upper() not in session.variables:
+            raise errors.variable_not_found(name.upper(), at.line if at else None, at.column if at else None)
     for name in stmt.names:
-        if session.variables.pop(name.upper(), None) is None:
-            raise errors.variable_not_found(name.upper())
+        del session.variables[name.upper()]
     return status()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -168,3 +169,83 @@ def excerpt(text: str, offset: int) -> str:
     end = text.find("\n", offset)
     line = text[start : end if end >= 0 else len(text)]
     return f"{line}\n{' ' * (offset - start)}^"
+
+
+def place(text: str, offset: int) -> tuple[int, int]:
+    """Snowflake's place of an offset in a text: 1-based line, 0-based position in that line."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1)
+
+
+class Spliced:
+    """A text made of pieces: stretches copied from what the user wrote, and new text standing for
+    something written there (a placeholder for a model call, a variable's value). A place in it (of an
+    error) maps back to the line and position where the user wrote that character."""
+
+    __slots__ = ("_parts", "_starts", "_origins", "_length")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._starts: list[int] = []  # where each piece starts in the text
+        self._origins: list[tuple[int, int, bool]] = []  # (line, position, copied) where it was written
+        self._length = 0
+
+    @classmethod
+    def edited(cls, source: str, edits: list[tuple[int, int, str]]) -> Spliced:
+        """`source` with each `(start, end, new)` of `edits` (in order, not overlapping) replaced."""
+        out, pos = cls(), 0
+        for start, end, new in edits:
+            out.copy(source[pos:start], *place(source, pos))
+            out.put(new, *place(source, start))
+            pos = end
+        out.copy(source[pos:], *place(source, pos))
+        return out
+
+    def copy(self, text: str, line: int, column: int) -> None:
+        """`text` exactly as written from `line`, `column` on."""
+        self._add(text, line, column, True)
+
+    def put(self, text: str, line: int, column: int) -> None:
+        """New `text` standing for what is written at `line`, `column`."""
+        self._add(text, line, column, False)
+
+    def _add(self, text: str, line: int, column: int, copied: bool) -> None:
+        if text:
+            self._parts.append(text)
+            self._starts.append(self._length)
+            self._origins.append((line, column, copied))
+            self._length += len(text)
+
+    @property
+    def text(self) -> str:
+        if len(self._parts) > 1:
+            self._parts[:] = ["".join(self._parts)]  # the pieces are kept by their starts alone
+        return self._parts[0] if self._parts else ""
+
+    def extend(self, other: Spliced, start: int = 0, end: int | None = None) -> None:
+        """The characters `start` to `end` of `other`, each keeping where it was written."""
+        text = other.text
+        end = len(text) if end is None else end
+        for i, at in enumerate(other._starts):
+            stop = other._starts[i + 1] if i + 1 < len(other._starts) else len(text)
+            low, high = max(at, start), min(stop, end)
+            if low < high:
+                line, column = other._origin(low)
+                self._add(text[low:high], line, column, other._origins[i][2])
+
+    def written_at(self, line: int, column: int) -> tuple[int, int]:
+        """Where the character at `line`, `column` of this text was written (line 0: unknown)."""
+        if line <= 0 or not self._starts:
+            return line, column
+        return self._origin(offset_of(self.text, line, column))
+
+    def _origin(self, offset: int) -> tuple[int, int]:
+        text = self.text
+        i = max(bisect_right(self._starts, offset) - 1, 0)
+        start = self._starts[i]
+        at_line, at_column, copied = self._origins[i]
+        if not copied:
+            return at_line, at_column
+        newlines = text.count("\n", start, offset)
+        if newlines == 0:
+            return at_line, at_column + offset - start
+        return at_line + newlines, offset - (text.rfind("\n", start, offset) + 1)

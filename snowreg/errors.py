@@ -8,6 +8,7 @@ statement carry its line and position, so the CLI and REPL point at it without r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 class Error(Exception):
@@ -60,12 +61,18 @@ def moved(error: Error, lines: int, first_column: int) -> Error:
             return line, column
         return line + lines, column + (first_column if line == 1 else 0)
 
-    msg = _AT.sub(lambda m: "line {} at position {}".format(*shift(int(m.group(1)), int(m.group(2)))), error.msg)
+    return remapped(error, shift)
+
+
+def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Error:
+    """`error` with its place taken from `where(line, column)`: the line / column fields and a `line L at
+    position P` in the message alike. `error` itself is the new one's cause (or returned when unplaced)."""
+    msg = _AT.sub(lambda m: "line {} at position {}".format(*where(int(m.group(1)), int(m.group(2)))), error.msg)
     if msg == error.msg and error.line is None:
         return error
     line, column = error.line, error.column
     if line is not None and column is not None:
-        line, column = shift(line, column)
+        line, column = where(line, column)
     new = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
                       query=error.query)
     new.object_name, new.object_parts = error.object_name, error.object_parts
@@ -218,11 +225,16 @@ def invalid_object_name(text: str) -> ProgrammingError:
     return compilation_error(f"Invalid object name '{text}'.", 2003, "02000")
 
 
-def unknown_function(name: str, hint: str = "", *, line: int | None = None,
-                     column: int | None = None) -> ProgrammingError:
-    """002140: `Unknown function NAME` (a hint, such as the model's methods, may follow)."""
-    return compilation_error(f"Unknown function {name}{'. ' + hint if hint else ''}", 2140, "42601",
-                             line=line, column=column)
+def unknown_function(name: str, hint: str = "", *, line: int | None = None, column: int | None = None,
+                     at: tuple[int, int] | None = None) -> ProgrammingError:
+    """002140: `Unknown function NAME` (a hint, such as the model's methods, may follow). `line` and
+    `column` put the place in the message too; `at` only carries it (Snowflake's message for an unknown
+    SQL function names no place)."""
+    err = compilation_error(f"Unknown function {name}{'. ' + hint if hint else ''}", 2140, "42601",
+                            line=line, column=column)
+    if at is not None:
+        err.line, err.column = at
+    return err
 
 
 def wrong_function_kind(detail: str, *, line: int | None = None, column: int | None = None) -> ProgrammingError:
@@ -239,9 +251,13 @@ def invalid_property_combination(first: str = "OR REPLACE", second: str = "IF NO
     return compilation_error(f"invalid property combination '{first}' and '{second}'", 2025)
 
 
-def variable_not_found(name: str) -> ProgrammingError:
-    """002211: a session variable that was never SET (`name` as Snowflake shows it, `$X` or `X`)."""
-    return compilation_error(f"Session variable '{name}' does not exist", 2211, "02000")
+def variable_not_found(name: str, line: int | None = None, column: int | None = None) -> ProgrammingError:
+    """002211: a session variable that was never SET (`name` as Snowflake shows it, `$X` or `X`), at the
+    place it is written when known (`error line L at position P` first, as for 000904). Without a place,
+    the engine puts it at the variable's name in the statement (`object_name`)."""
+    err = compilation_error(f"Session variable '{name}' does not exist", 2211, "02000", line=line, column=column)
+    err.object_name = name
+    return err
 
 
 def system_role(name: str) -> ProgrammingError:
@@ -280,6 +296,12 @@ def numeric_not_recognized(detail: str) -> ProgrammingError:
 
 def numeric_out_of_range(detail: str) -> ProgrammingError:
     return ProgrammingError(detail, 100046, "22003")
+
+
+def string_too_long(value: str) -> ProgrammingError:
+    """100074 (22000) `String '…' is too long and would be truncated`: a value longer than a VARCHAR(n)
+    column holds (conformance/DECISIONS.md T2)."""
+    return ProgrammingError(f"String '{value}' is too long and would be truncated", 100074, "22000")
 
 
 def null_violation(detail: str) -> IntegrityError:

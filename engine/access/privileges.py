@@ -9,7 +9,7 @@ generation of the catalog) into an `Access` snapshot, so a check is a few dictio
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from snowreg import errors
@@ -420,15 +420,36 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
             continue
         if kind == "alter":
             if renamed_to is not None:
-                catalog.grants.rename_table(database, schema, ref.name, renamed_to)
+                catalog.rename_table(database, schema, ref.name, renamed_to)
             continue
         if replaced:
-            catalog.grants.forget_table(database, schema, ref.name)
+            catalog.forget_table(database, schema, ref.name)
         relation = catalog.databases.relation_kind(database, schema, ref.name)
         if kind == "drop" and relation is None:
-            catalog.grants.forget_table(database, schema, ref.name)
+            catalog.forget_table(database, schema, ref.name)
         elif kind != "drop" and relation is not None and not _has_owner(session, database, schema, ref.name):
-            catalog.grants.record_table_owner(database, schema, ref.name, relation, session.role)
+            if catalog.grants.record_table_owner(database, schema, ref.name, relation, session.role):
+                _owner_added(session, ("TABLE", database, schema, ref.name), session.role)
+
+
+def _owner_added(session: Session, index: Index, owner: str) -> None:
+    """A new table's OWNERSHIP grant (WITH GRANT OPTION) was the only change to who may do what: the
+    cached Access snapshots take it as `_build` would read it (the table had no grants before), instead
+    of every snapshot being rebuilt from the registry."""
+    catalog = session.catalog
+    cache = catalog.store.access_cache
+    if cache.get("generation") != catalog.store.access_generation:
+        return  # rebuilt on next use anyway
+    for key, found in list(cache.items()):
+        if not isinstance(found, Access) or owner not in found.roles:
+            continue
+        create_privs = found.create_privs
+        if owner in found.create_roles:
+            create_privs = {**create_privs, index: create_privs.get(index, frozenset()) | {"OWNERSHIP"}}
+        grantable = {**found.grantable, index: {"OWNERSHIP": owner, **found.grantable.get(index, {})}}
+        cache[key] = replace(
+            found, privs={**found.privs, index: found.privs.get(index, frozenset()) | {"OWNERSHIP"}},
+            create_privs=create_privs, grantable=grantable)
 
 
 def _has_owner(session: Session, database: str, schema: str, name: str) -> bool:

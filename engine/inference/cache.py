@@ -42,6 +42,9 @@ class ModelCache:
         self._catalogs: weakref.WeakValueDictionary[int, Catalog] = weakref.WeakValueDictionary()
         self._generations: dict[int, int] = {}
         self._content: dict[tuple[int, int], tuple[int | None, str]] = {}
+        # list_files answers of the current generation, per (catalog, version): the sweep and the content
+        # key of one call read the same listing once
+        self._listings: dict[tuple[int, int], tuple[int | None, list[Any]]] = {}
         self.loads = 0  # how many times a model was deserialised (tests and benchmarks read it)
 
     def get(self, catalog: Catalog, version: VersionRow) -> LoadedModel:
@@ -72,9 +75,22 @@ class ModelCache:
         known = self._content.get(memo)
         if known is not None and known[0] == generation:
             return known[1]
-        key = content_key(catalog, version_id)
+        key = content_key(catalog, version_id, self._files(catalog, version_id))
         self._content[memo] = (generation, key)
         return key
+
+    def _files(self, catalog: Catalog, version_id: int) -> list[Any]:
+        """The version's `model/` files; read once per generation of the catalog (every write moves it)."""
+        generation = catalog.store.generation
+        memo = (_token(catalog), version_id)
+        known = self._listings.get(memo)
+        if known is not None and known[0] == generation:
+            return known[1]
+        files = list(catalog.files.list_files("version", version_id, "model/"))
+        with self._lock:
+            self._listings = {k: v for k, v in self._listings.items() if k[0] != memo[0] or v[0] == generation}
+            self._listings[memo] = (generation, files)
+        return files
 
     def _load(self, catalog: Catalog, version: VersionRow, key: str, entry: _Entry) -> None:
         try:
@@ -105,7 +121,7 @@ class ModelCache:
             self._content = {k: v for k, v in self._content.items() if k[0] != _token(catalog)}
             users = [(key, user) for key, entry in self._entries.items() for user in entry.users
                      if user[0] == _token(catalog) and entry.loaded.is_set()]
-        gone = {user for _, user in users if not catalog.files.list_files("version", user[1], "model/")}
+        gone = {user for _, user in users if not self._files(catalog, user[1])}
         if not gone:
             return
         with self._lock:
@@ -125,9 +141,11 @@ class ModelCache:
         return key in self._entries
 
 
-def content_key(catalog: Catalog, version_id: int) -> str:
-    """A digest of the version's `model/` files (path, size, md5): equal content, equal model."""
-    files = catalog.files.list_files("version", version_id, "model/")
+def content_key(catalog: Catalog, version_id: int, files: list[Any] | None = None) -> str:
+    """A digest of the version's `model/` files (path, size, md5): equal content, equal model. `files`:
+    their listing when the caller has it."""
+    if files is None:
+        files = catalog.files.list_files("version", version_id, "model/")
     digest = hashlib.sha256()
     for path, size, md5, _ in files:
         digest.update(f"{path}\0{size}\0{md5}\n".encode())

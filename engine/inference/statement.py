@@ -44,7 +44,7 @@ from snowreg.engine.sql import run as query
 from snowreg.engine.sql.variant import to_snowflake_column
 from snowreg.grammar import ast
 from snowreg.grammar.render import name as render_name
-from snowreg.grammar.text import quote_ident
+from snowreg.grammar.text import Spliced, quote_ident
 
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
@@ -56,17 +56,24 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if replayed is not None:
             return replayed
     binder = Binder(session, stmt.model_aliases)
-    sql = query.substitute_variables(session, binder.render(stmt.body))
-    tr = translate.translate(sql, tuple(binder.labels))
+    tr, places = _translated(session, stmt, binder)
     if tr.kind == "create_view":
         if not binder.sites and not views.reads_model_view(session, tr.tables):
             views.forget(session.catalog)  # it may replace a view over model calls
-            return query.run_sql(session, sql, describe_only)  # only its text named a model view
+            try:  # only its text named a model view
+                return query.run_sql(session, places.rendered.text, describe_only)
+            except errors.Error as e:
+                raise errors.remapped(e, places.rendered.written_at) from None
         if describe_only:
             return status()
         # The view keeps its Snowflake text: its calls are bound each time it is read.
         return views.create(session, stmt, tr, lambda s, q: run(s, q, describe_only=True))
-    privileges.check_tables(session, tr.tables, tr.kind)
+    try:
+        _resolve_tables(session, tr)
+        privileges.check_tables(session, tr.tables, tr.kind)
+    except errors.Error as e:  # an unknown table points at its name
+        bind.at_table(e, tr.tables, places.text)
+        raise places.error(e) from None
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
                 check_canceled=session.check_canceled, stats=session.inference_stats)
     query.sync_context(session, tr)
@@ -81,7 +88,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
             inference_fast.materialise(plan, tree)
         plan.ensure_udfs(tree)
         final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
-        result = _execute(session, plan, final, marks[1])
+        result = _execute(session, plan, final, marks[1], places)
         if key is not None and len(plan.sites) == bound:  # no view added calls
             _remember(session, key, plan, final, marks)
     finally:
@@ -91,6 +98,49 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
             views.forget(session.catalog)
     return _mark(result, marks[0])
+
+
+def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[translate.Translation, _Places]:
+    """The statement's calls bound and replaced by placeholders, its variables by their values, translated;
+    and how a place in the translated text maps back to where the user wrote it."""
+    rendered = binder.spliced(stmt.body, stmt.span)
+    try:
+        variables = query.spliced_variables(session, rendered.text)
+    except errors.Error as e:
+        raise errors.remapped(e, rendered.written_at) from None
+    places = _Places(rendered, variables)
+    try:
+        return translate.translate(places.text, tuple(binder.labels)), places
+    except errors.Error as e:
+        raise places.error(e) from None
+
+
+def _resolve_tables(session: Session, tr: translate.Translation) -> None:
+    """Every table the statement names exists (else 002003, as on the plain road), or is a frame the
+    Python API registered on the session's handle for this statement (looked up only then)."""
+    try:
+        bind.resolve_tables(session, tr.tables, tr.kind)
+    except errors.Error:
+        registered = session.duck.execute(
+            "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall()
+        bind.resolve_tables(session, tr.tables, tr.kind, frozenset(str(r[0]) for r in registered))
+
+
+class _Places:
+    """Where a place in the text sent to DuckDB's translation was written: back through the variables'
+    values, then through the calls' placeholders, to the statement as the user wrote it."""
+
+    def __init__(self, rendered: Spliced, variables: Spliced | None) -> None:
+        self.rendered, self.variables = rendered, variables
+        self.text = rendered.text if variables is None else variables.text
+
+    def __call__(self, line: int, column: int) -> tuple[int, int]:
+        if self.variables is not None:
+            line, column = self.variables.written_at(line, column)
+        return self.rendered.written_at(line, column)
+
+    def error(self, error: errors.Error) -> errors.Error:
+        return errors.remapped(error, self)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,31 +270,48 @@ class Binder:
         child.sites, child.labels = self.sites, self.labels
         return translate.translate(child.render(stmt.body), tuple(self.labels))
 
-    def render(self, template: ast.Template) -> str:
-        out = []
+    def render(self, template: ast.Template, at: ast.Span = ast.NO_SPAN) -> str:
+        return self.spliced(template, at).text
+
+    def spliced(self, template: ast.Template, at: ast.Span = ast.NO_SPAN) -> Spliced:
+        """The template's text with placeholders for its calls, knowing where each character was written
+        (a template without a source map counts from `at`, where its text starts)."""
+        out = Spliced()
+        flat = 0
+        source = template.source
+        if not source and len(template.parts) == 1:
+            source = ((0, len(template.text), at.line, at.column),)
         for part in template.parts:
             if isinstance(part, str):
-                out.append(part)
+                _copy(out, part, flat, source, at)
+                flat += len(part)
             elif isinstance(part, ast.TableCall):
-                out.append(self._table(part))
+                self._table(part, out)
             else:
                 site, args = self._bind(part, table=False)
-                out.append(f"__snowreg_call_{site.index}({', '.join(args)})")
-        return "".join(out)
+                _call(out, f"__snowreg_call_{site.index}", args, part.span)
+        return out
 
-    def _table(self, call: ast.TableCall) -> str:
+    def _table(self, call: ast.TableCall, out: Spliced) -> None:
         site, args = self._bind(call.call, table=True)
-        text = f"__snowreg_tcall_{site.index}({', '.join(args)})"
+        span = call.span
+        out.put("TABLE(", span.line, span.column)
+        _call(out, f"__snowreg_tcall_{site.index}", args, call.call.span)
         if call.partition_by is not None or call.order_by is not None:
-            over = []
+            out.put(" OVER (", span.line, span.column)
             if call.partition_by:
-                over.append("PARTITION BY " + ", ".join(self.render(p) for p in call.partition_by))
+                out.put("PARTITION BY ", span.line, span.column)
+                for k, p in enumerate(call.partition_by):
+                    if k:
+                        out.put(", ", span.line, span.column)
+                    out.extend(self.spliced(p))
             if call.order_by is not None:
-                over.append("ORDER BY " + self.render(call.order_by))
-            text += f" OVER ({' '.join(over)})"
-        return f"TABLE({text})"
+                out.put(" ORDER BY " if call.partition_by else "ORDER BY ", span.line, span.column)
+                out.extend(self.spliced(call.order_by))
+            out.put(")", span.line, span.column)
+        out.put(")", span.line, span.column)
 
-    def _bind(self, call: ast.ModelCall, table: bool) -> tuple[Site, list[str]]:
+    def _bind(self, call: ast.ModelCall, table: bool) -> tuple[Site, list[Spliced | str]]:
         qn, version_ref, version_at = self._target(call.callee)
         model = find_model(self.session, qn, "usage")
         version = resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT",
@@ -257,7 +324,7 @@ class Binder:
             names = ", ".join(quote_ident(f.name) for f in functions) or "none"
             raise errors.unknown_function(
                 label.upper(), f"Version {quote_ident(version.name)} of model {model_fqn(model)} has the methods: "
-                f"{names}.", **at)
+                f"{names}.", line=call.span.line, column=call.span.column)
         if fn.is_table_function != table:
             how = "in FROM as TABLE(…)" if fn.is_table_function else "as a scalar function, not in TABLE(…)"
             raise errors.wrong_function_kind(
@@ -280,21 +347,22 @@ class Binder:
             return alias.model, alias.version, alias.version_span
         return qn, ref.version, ref.version_span
 
-    def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, at: dict[str, int]) -> tuple[list[str], bool]:
+    def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, at: dict[str, int]
+                   ) -> tuple[list[Spliced | str], bool]:
         """Argument texts in signature order; named arguments are all-or-nothing (docs/SNOWFLAKE.md#s5-2)."""
         inputs = [n for n, _ in fn.inputs]
         names = inputs + [p[0] for p in fn.params]
-        texts = [self.render(a.value).strip() for a in call.args]
-        if "*" in texts:
+        texts = [_stripped(self.spliced(a.value)) for a in call.args]
+        if any(t.text == "*" for t in texts):
             raise errors.not_supported("A model method called with * as its arguments")
         given = [a.name for a in call.args]
         if not any(given):
-            return texts, len(inputs) <= len(texts) <= len(names)
+            return list[Spliced | str](texts), len(inputs) <= len(texts) <= len(names)
         if not all(given):
             raise errors.invalid_arguments(
                 f"Invalid argument list for function '{fn.name}': named and positional arguments "
                 "cannot be mixed; name every argument or none.", **at)
-        by_name: dict[str, str] = {}
+        by_name: dict[str, Spliced] = {}
         for name, text in zip(given, texts, strict=True):
             assert name is not None
             if name not in names or name in by_name:
@@ -308,6 +376,44 @@ class Binder:
             raise errors.invalid_arguments(
                 f"Missing argument {', '.join(missing)} for function '{fn.name}'.", **at)
         return [by_name.get(n, "NULL") for n in names], True
+
+
+def _copy(out: Spliced, part: str, flat: int, source: tuple[tuple[int, int, int, int], ...], at: ast.Span) -> None:
+    """A text piece of a template, standing at `flat` in the template's text, with where it was written:
+    each source stretch inside it is copied; new text between (a keyword the builder put between CTEs)
+    stands for the stretch that follows it, and without any stretch for `at`."""
+    pos, end = flat, flat + len(part)
+    for start, length, line, column in source:
+        if start < pos or start + length > end:  # not inside this piece
+            continue
+        if start > pos:
+            out.put(part[pos - flat : start - flat], line, column)
+        out.copy(part[start - flat : start + length - flat], line, column)
+        pos = start + length
+    if pos < end:
+        line, column = (source[-1][2], source[-1][3]) if source else (at.line, at.column)
+        out.put(part[pos - flat :], line, column)
+
+
+def _stripped(text: Spliced) -> Spliced:
+    """An argument's text without the spaces around it."""
+    full = text.text
+    out = Spliced()
+    out.extend(text, len(full) - len(full.lstrip()), len(full.rstrip()))
+    return out
+
+
+def _call(out: Spliced, name: str, args: list[Spliced | str], span: ast.Span) -> None:
+    """`name(arg, …)`: the name and punctuation stand for the call, the arguments keep their places."""
+    out.put(f"{name}(", span.line, span.column)
+    for k, arg in enumerate(args):
+        if k:
+            out.put(", ", span.line, span.column)
+        if isinstance(arg, str):
+            out.put(arg, span.line, span.column)
+        else:
+            out.extend(arg)
+    out.put(")", span.line, span.column)
 
 
 def _callee_text(ref: ast.ModelRef) -> str:
@@ -394,27 +500,26 @@ def _call_columns(tree: exp.Expr) -> tuple[set[str], set[str]]:
     return direct, derived
 
 
-def _execute(session: Session, plan: Plan, final: translate.Translation, derived: set[str]) -> Result:
+def _execute(session: Session, plan: Plan, final: translate.Translation, derived: set[str],
+             places: _Places | None = None) -> Result:
     """Run the DuckDB statement; JSON columns computed from calls print doubles as Snowflake does."""
     if plan.describe_only or not final.returns_rows:
         try:
             return query.run_translated(session, final, plan.describe_only)
-        except errors.Error:
+        except errors.Error as e:
             if plan.failures:
                 raise plan.failure(duckdb.Error()) from None
-            raise
+            raise (places.error(e) if places else e) from None
     duck = session.duck
-    if (plan.formatted or plan.deferred) and final.kind == "select":
-        fetched = _fetch_arrow(duck, plan, final.sql)
-        if fetched is not None:
-            return fetched
+    if (plan.formatted or plan.deferred) and final.kind == "select" \
+            and (fetched := _fetch_arrow(duck, plan, final, places)) is not None:
+        return fetched
     try:
         duck.execute(final.sql)
         rows = duck.fetchall()
         description = duck.description or []
     except duckdb.Error as e:
-        unbound = None if plan.failures else bind.column_error(e, final.columns, final.source)
-        raise (unbound or plan.failure(e)) from None
+        raise _duckdb_error(plan, final, places, e) from None
     columns = [(str(d[0]), str(d[1])) for d in description]
     formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
@@ -437,11 +542,21 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
     return query.shape(rows, columns)
 
 
-def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, sql: str) -> Result | None:
+def _duckdb_error(plan: Plan, final: translate.Translation, places: _Places | None, e: duckdb.Error
+                  ) -> errors.Error:
+    """A column DuckDB did not find is 000904 where the user wrote it; else what a model call's failure was."""
+    unbound = None if plan.failures else bind.column_error(e, final.columns, final.source)
+    if unbound is None:
+        return plan.failure(e)
+    return places.error(unbound) if places else unbound
+
+
+def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.Translation,
+                 places: _Places | None) -> Result | None:
     """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
     converts to the same Python values that way; None (nothing run) otherwise."""
     try:
-        rel = duck.sql(sql)
+        rel = duck.sql(final.sql)
         assert rel is not None
         columns = [(str(name), str(t)) for name, t in zip(rel.columns, rel.types, strict=True)]
         if not all(name in plan.deferred or (t.upper() in ARROW_TYPES and (t.upper() != "JSON" or name in plan.formatted))
@@ -449,7 +564,7 @@ def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, sql: str) -> Resul
             return None
         table = rel.to_arrow_table()
     except duckdb.Error as e:
-        raise plan.failure(e) from None
+        raise _duckdb_error(plan, final, places, e) from None
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
     # OBJECT texts are the connector's already: VARIANT keeps them as they are
     columns = [(name, "VARIANT" if t.upper() == "JSON" or i in deferred else t) for i, (name, t) in enumerate(columns)]

@@ -128,9 +128,24 @@ def split(stmt: ast.Query) -> ViewHead:
     rest = _AS.match(first, head.end())
     if rest is None:
         raise errors.not_supported("CREATE VIEW options other than COMMENT over model calls")
-    body = ast.Template((first[rest.end():], *stmt.body.parts[1:]))
+    body = ast.Template((first[rest.end():], *stmt.body.parts[1:]), _after(stmt.body.source, first, rest.end()))
     return ViewHead(bool(head.group("replace")), bool(head.group("ine")),
                     ast.Query("SELECT", body, stmt.model_aliases))
+
+
+def _after(source: tuple[tuple[int, int, int, int], ...], first: str, cut: int) -> tuple[tuple[int, int, int, int], ...]:
+    """A template's source map once the first `cut` characters of its first piece `first` are gone."""
+    out = []
+    for at, length, line, column in source:
+        if at + length <= cut:
+            continue
+        if at < cut:  # the stretch the cut falls in starts later now
+            skipped = first[at:cut]
+            newlines = skipped.count("\n")
+            column = column + len(skipped) if not newlines else len(skipped) - (skipped.rfind("\n") + 1)
+            line, length, at = line + newlines, length - (cut - at), cut
+        out.append((at - cut, length, line, column))
+    return tuple(out)
 
 
 def create(session: Session, stmt: ast.Query, tr: translate.Translation,

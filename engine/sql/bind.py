@@ -171,8 +171,8 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
             continue
         if catalog.databases.get_database(database) is None or catalog.databases.get_schema(database, schema) is None \
                 or catalog.databases.relation_kind(database, schema, ref.name) is None:
-            if ref.optional and kind == "alter":
-                continue  # ALTER TABLE IF EXISTS of a missing table: DuckDB's own IF EXISTS does nothing
+            if ref.optional and kind in ("alter", "truncate"):
+                continue  # ALTER | TRUNCATE TABLE IF EXISTS of a missing table does nothing (engine.sql.run)
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
             raise errors.does_not_exist("Object", fqn, "42S02")
 

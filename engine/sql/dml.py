@@ -113,12 +113,15 @@ def comment_on(stmt: exp.Create, text: exp.Expr) -> exp.Comment:
     return exp.Comment(this=target.copy(), kind=str(stmt.args.get("kind") or "TABLE").upper(), expression=text)
 
 
-def split_alter(stmt: exp.Alter) -> list[exp.Alter]:
-    """`ALTER TABLE t ADD COLUMN a int, b varchar` → one ALTER per added column (DuckDB takes one)."""
+def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
+    """`ALTER TABLE t ADD COLUMN a int, b varchar` → one ALTER per added or altered column (DuckDB takes
+    one); an ALTER left without actions (its keys are recorded, engine.sql.ddl) → a statement that does nothing."""
     actions = stmt.args.get("actions") or []
-    if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef) for a in actions):
+    if not actions:
+        return [exp.select(exp.Null()).where(exp.false())]
+    if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn) for a in actions):
         return [stmt]
-    out = []
+    out: list[exp.Expr] = []
     for action in actions:
         one = stmt.copy()
         one.set("actions", [action.copy()])

@@ -60,6 +60,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         if m:
             return errors.already_exists("Object", m.group(1))
     if isinstance(e, duckdb.BinderException):
+        if "Cannot change the type of a column that has a CHECK constraint" in detail:
+            return errors.not_supported("Changing the type of a VARCHAR(n) column made by CREATE TABLE (snowreg "
+                                        "enforces its length with a check it cannot change)")
         m = _COLUMN_MISSING.search(text)
         if m:
             return errors.invalid_identifier(m.group(1))
@@ -92,7 +95,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.OutOfRangeException):
         return errors.numeric_out_of_range(detail)
     if isinstance(e, duckdb.ConstraintException):
-        return _constraint(detail)
+        m = _TOO_LONG.search(text)
+        return errors.string_too_long(m.group(1)) if m else _constraint(detail)
     if isinstance(e, duckdb.NotImplementedException):
         return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
     return errors.execution_error(detail)
@@ -101,13 +105,16 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
 _BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')
 _CTAS_COUNT = re.compile(r'table "snowreg_ctas" has (\d+) columns available but (\d+) columns specified', re.I)
 _INSERT_COUNT = re.compile(r"has (\d+) columns but (\d+) values were supplied|expected (\d+) columns but (\d+) values")
+# The CHECK of a VARCHAR(n) column (engine.sql.ddl.length_checks) raises this text.
+_TOO_LONG = re.compile(r"\(Error: TRUNCATED_STRING:String '(.*)' is too long and would be truncated\)\s*\Z", re.S)
 _SPACED_OFFSET = re.compile(r"Unknown TimeZone '[+-]\d")
 
 
 def _constraint(detail: str) -> errors.Error:
-    """NOT NULL is enforced as in Snowflake; PRIMARY KEY, UNIQUE and FOREIGN KEY are not enforced by
-    Snowflake (https://docs.snowflake.com/en/sql-reference/constraints-overview), but DuckDB enforces
-    them: a write they stop is refused as not supported rather than failing as Snowflake would not."""
+    """NOT NULL is enforced as in Snowflake. PRIMARY KEY, UNIQUE and FOREIGN KEY are not enforced by
+    Snowflake (https://docs.snowflake.com/en/sql-reference/constraints-overview) and snowreg no longer
+    hands them to DuckDB (engine.sql.ddl), but DuckDB enforces them on tables made before that: a write
+    they stop is refused as not supported rather than failing as Snowflake would not."""
     if "NOT NULL" in detail.upper():
         return errors.null_violation("NULL result in a non-nullable column")
     return errors.not_supported("A write that breaks a PRIMARY KEY, UNIQUE or FOREIGN KEY constraint "

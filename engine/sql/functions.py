@@ -18,6 +18,7 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.sql import variant
+from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number"]
 _T = exp.DataType.Type
@@ -221,6 +222,11 @@ def written_name(node: exp.Expr, sql: str) -> str | None:
     return name.upper()
 
 
+def _written_at(node: exp.Expr, sql: str) -> tuple[int, int]:
+    """The line and position of a call's name in the text (`written_name` found it there)."""
+    return place(sql, int((node._meta or {})["start"]))
+
+
 def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
     """Check a call against the table: its replacement, None to keep it, or 002140 / not supported.
 
@@ -236,7 +242,7 @@ def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
             return None
         if name in NOT_EMULATED:
             raise errors.not_supported(f"The function {name}")
-        raise errors.unknown_function(name)
+        raise errors.unknown_function(name, at=_written_at(node, sql))
     if entry.rewrite is not None:
         new = entry.rewrite(node)
         if new is not None:

@@ -17,7 +17,7 @@ from snowreg.catalog.names import physical
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
 from snowreg.engine.sql import translate
-from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
+from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal
 
 _LAST_QUERY_ID = re.compile(r"(?<![\w$.])LAST_QUERY_ID\s*\(\s*([-+]?\d+)?\s*\)", re.I)
 _RESULT_SCAN = re.compile(r"(?<![\w$.])RESULT_SCAN\s*\(\s*'([^']*)'\s*\)", re.I)
@@ -28,21 +28,23 @@ def result_view(query_id: str) -> str:
     return translate.history_view(query_id)
 
 
-def expand(session: Session, sql: str) -> str:
-    """Replace LAST_QUERY_ID(…) by its value and make every RESULT_SCAN('id') scannable."""
+def expand(session: Session, sql: str) -> Spliced | None:
+    """Replace LAST_QUERY_ID(…) by its value and make every RESULT_SCAN('id') scannable; None when the
+    text names neither."""
     lowered = sql.lower()
     if "last_query_id" not in lowered and "result_scan" not in lowered:
-        return sql
-    out, pos = [], 0
-    for skip in LITERALS_AND_COMMENTS.finditer(sql):
-        out.append(_LAST_QUERY_ID.sub(lambda m: _last_query_id(session, m.group(1)), sql[pos:skip.start()]))
-        out.append(skip.group(0))
-        pos = skip.end()
-    out.append(_LAST_QUERY_ID.sub(lambda m: _last_query_id(session, m.group(1)), sql[pos:]))
-    text = "".join(out)
-    for query_id in _RESULT_SCAN.findall(text):
+        return None
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    for skip in [*LITERALS_AND_COMMENTS.finditer(sql), None]:
+        stop = len(sql) if skip is None else skip.start()
+        edits.extend((m.start(), m.end(), _last_query_id(session, m.group(1)))
+                     for m in _LAST_QUERY_ID.finditer(sql, pos, stop))
+        pos = stop if skip is None else skip.end()
+    text = Spliced.edited(sql, edits)
+    for query_id in _RESULT_SCAN.findall(text.text):
         _register(session, query_id)
-    return text
+    return text if edits else None
 
 
 def _last_query_id(session: Session, n: str | None) -> str:

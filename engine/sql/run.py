@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -14,8 +15,9 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, translate
-from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal
+from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, table_meta, translate
+from snowreg.grammar.ast import NO_SPAN, Span
+from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
 # How 090105 / 090106 name a plain statement ("Cannot perform CREATE TABLE. ...").
 _STATEMENT_KINDS = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE",
@@ -33,7 +35,23 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
     control = transaction.control(session, sql, describe_only)
     if control is not None:
         return control
-    text = history.expand(session, system.expand(session, substitute_variables(session, sql)))
+    rewrites: list[Spliced] = []  # the text's rewrites so far, each knowing where its characters stood
+    try:
+        return _run_text(session, sql, describe_only, local, rewrites)
+    except errors.Error as e:  # its place in the rewritten text: where the user wrote it
+        for rewrite in reversed(rewrites):
+            e = errors.remapped(e, rewrite.written_at)
+        raise e from None
+
+
+def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[str], rewrites: list[Spliced]
+              ) -> Result:
+    text = sql
+    for rewrite in _REWRITES:
+        done = rewrite(session, text)
+        if done is not None:
+            rewrites.append(done)
+            text = done.text
     tr = shapes.translation(text, _float_divisions.get(text, frozenset()))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
@@ -51,11 +69,17 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
+    if tr.kind == "truncate" and _missing_optional(session, tr):
+        return status()  # TRUNCATE TABLE IF EXISTS of a missing table: nothing to empty
+    if tr.table is not None and tr.table.keys:
+        tr = table_meta.check_keys(session, tr, _write_target(tr))
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
     result = _run_typed(session, text, tr, describe_only)
+    if tr.read_table is not None:
+        result = table_meta.describe(session, tr, result)
     if not describe_only:
         transaction.after_plain(session, tr.kind, tr.sql)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
@@ -67,6 +91,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
             and _COPY_GRANTS.search(text) is None
         renamed = _RENAME.search(tr.sql) if tr.kind == "alter" else None
         privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
+        if tr.table is not None:
+            table_meta.record(session, tr, _write_target(tr) if not renamed else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
@@ -113,6 +139,17 @@ def _missing_drop_target(session: Session, tr: translate.Translation) -> str | N
     if database is None or schema is None:
         return None
     return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is None else None
+
+
+def _missing_optional(session: Session, tr: translate.Translation) -> bool:
+    """Does the statement name, with IF EXISTS, a table that does not exist?"""
+    ref = _write_target(tr)
+    if ref is None or not ref.optional:
+        return False
+    database = ref.database or session.database
+    schema = ref.schema or session.schema
+    return database is None or schema is None or session.catalog.databases.get_schema(database, schema) is None \
+        or session.catalog.databases.relation_kind(database, schema, ref.name) is None
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
@@ -171,7 +208,8 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
 def sync_context(session: Session, tr: translate.Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
     extra: dict[str, Any] = {}
-    information = any(t.schema == "INFORMATION_SCHEMA" for t in tr.tables)
+    views = [t.name for t in tr.tables if t.schema == "INFORMATION_SCHEMA"]
+    information = bool(views)
     if information:
         extra.update(privileges.visible_containers(session))
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it
@@ -179,7 +217,7 @@ def sync_context(session: Session, tr: translate.Translation) -> None:
     reads_variables = bool(tr.tables) or tr.kind != "select" or "GETVARIABLE" in tr.sql.upper()
     session.sync_duckdb_variables(extra, variables=reads_variables)
     if information:
-        session.expose_information(privileges.visible_model_ids(session))
+        session.expose_information(privileges.visible_model_ids(session), views)
     else:
         session.withdraw_information()
 
@@ -252,29 +290,48 @@ _VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")  # not the `$` o
 
 def substitute_variables(session: Session, sql: str) -> str:
     """Session variables (`$name`) become literals; `$1` column positions and `$$` strings stay."""
+    variables = spliced_variables(session, sql)
+    return sql if variables is None else variables.text
+
+
+def spliced_variables(session: Session, sql: str) -> Spliced | None:
+    """The text with its session variables' values, knowing where each character was written; None when
+    it names no variable. A variable never SET is 002211 at the place it is written."""
     if "$" not in sql:
-        return sql
-    out, pos = [], 0
-    for skip in LITERALS_AND_COMMENTS.finditer(sql):
-        out.append(_VARIABLE.sub(lambda m: _variable_literal(session, m.group(1)), sql[pos:skip.start()]))
-        out.append(skip.group(0))
-        pos = skip.end()
-    out.append(_VARIABLE.sub(lambda m: _variable_literal(session, m.group(1)), sql[pos:]))
-    return "".join(out)
+        return None
+    edits: list[tuple[int, int, str]] = []
+    pos = 0
+    for skip in [*LITERALS_AND_COMMENTS.finditer(sql), None]:
+        stop = len(sql) if skip is None else skip.start()
+        for m in _VARIABLE.finditer(sql, pos, stop):
+            edits.append((m.start(), m.end(), _variable_literal(session, m.group(1), sql, m.start())))
+        pos = stop if skip is None else skip.end()
+    return Spliced.edited(sql, edits) if edits else None
 
 
+# Text rewrites before translation, in order: session variables, SYSTEM$ calls, LAST_QUERY_ID().
+_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (spliced_variables, system.expand, history.expand)
 
 
-def _variable_literal(session: Session, name: str) -> str:
+def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:
     key = name.upper()
     if key not in session.variables:
-        raise errors.variable_not_found(f"${key}")
+        raise errors.variable_not_found(f"${key}", *place(sql, at))
     return literal(session.variables[key])
 
 
-def evaluate_scalars(session: Session, exprs: list[str]) -> list[Any]:
-    """Values of Snowflake expressions (SET var = expr)."""
-    result = run_sql(session, "SELECT " + ", ".join(f"({e})" for e in exprs))
+def evaluate_scalars(session: Session, exprs: list[str], spans: tuple[Span, ...] = ()) -> list[Any]:
+    """Values of Snowflake expressions (SET var = expr); an error points where the expression is written
+    (`spans`, one per expression, when known)."""
+    text = Spliced()
+    for k, (expr, span) in enumerate(zip(exprs, spans or (NO_SPAN,) * len(exprs), strict=True)):
+        text.put(", (" if k else "SELECT (", span.line, span.column)
+        text.copy(expr, span.line, span.column)
+        text.put(")", span.line, span.column)
+    try:
+        result = run_sql(session, text.text)
+    except errors.Error as e:
+        raise (errors.remapped(e, text.written_at) if spans else e) from None
     if not result.rows:
         raise errors.compilation_error("SET: the expression returned no row.")
     return list(result.rows[0])

@@ -18,7 +18,7 @@ from snowreg.engine.resolve import find_model
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import LITERALS_AND_COMMENTS as _SKIP
-from snowreg.grammar.text import literal
+from snowreg.grammar.text import Spliced, literal
 
 # A literal or comment (skipped), or the start of a call (group 1: the function name).
 _SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$])SYSTEM\$([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.S | re.I)
@@ -39,19 +39,18 @@ CAPABILITIES = {
 }
 
 
-def expand(session: Session, sql: str) -> str:
-    """`SELECT SYSTEM$ML_PLATFORM_CAPABILITIES() AS F` → `SELECT '{…}' AS F` (text outside literals only)."""
+def expand(session: Session, sql: str) -> Spliced | None:
+    """`SELECT SYSTEM$ML_PLATFORM_CAPABILITIES() AS F` → `SELECT '{…}' AS F` (text outside literals only);
+    None when the text calls none."""
     if "$" not in sql or "system$" not in sql.lower():
-        return sql
-    out: list[str] = []
+        return None
+    edits: list[tuple[int, int, str]] = []
     pos = 0
     while (m := _next_call(sql, pos)) is not None:
         end, args = _arguments(sql, m.end())
-        out.append(sql[pos:m.start()])
-        out.append(_evaluate(session, m.group(1).upper(), args))
+        edits.append((m.start(), end, _evaluate(session, m.group(1).upper(), args)))
         pos = end
-    out.append(sql[pos:])
-    return "".join(out)
+    return Spliced.edited(sql, edits) if edits else None
 
 
 def _next_call(sql: str, pos: int) -> re.Match[str] | None:

@@ -16,7 +16,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, dml, flatten, functions, marks, numbers, variant
+from snowreg.engine.sql import bind, dates, ddl, dml, flatten, functions, marks, numbers, variant
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -58,6 +58,9 @@ class Translation:
     counts: tuple[str, ...] = ()  # a DML statement's count columns (engine.sql.dml)
     zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
     guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
+    table: ddl.TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
+    read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
+    projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -96,6 +99,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         bind.group_all(select)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
+    table_ddl = _table_ddl(stmt, kind)
+    read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
@@ -111,6 +116,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
             stmt.set("exists", False)  # DuckDB has no TRUNCATE … IF EXISTS
     parts: list[exp.Expr] = [*dml.split_alter(stmt)] if isinstance(stmt, exp.Alter) else [stmt]
     if isinstance(stmt, exp.Create) and kind == "create_table":
+        ddl.length_checks(stmt)
         parts = [*dml.identity_columns(stmt), *parts]
     if isinstance(stmt, exp.Create) and comment is not None:
         parts.append(dml.comment_on(stmt, comment))
@@ -124,7 +130,18 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql)
+                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected)
+
+
+def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
+    """Read what a CREATE / ALTER TABLE declares (its keys leave the statement: DuckDB would enforce them)."""
+    if isinstance(stmt, exp.Create) and kind == "create_table":
+        return ddl.create_table(stmt)
+    if isinstance(stmt, exp.Create) and kind == "create_view":
+        return ddl.create_view(stmt)
+    if isinstance(stmt, exp.Alter) and kind == "alter" and str(stmt.args.get("kind") or "").upper() == "TABLE":
+        return ddl.alter_table(stmt)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,6 +454,7 @@ def _lateral(node: exp.Lateral) -> exp.Expr | None:
 
 _T = exp.DataType.Type
 _INTEGERS = {_T.INT, _T.BIGINT, _T.SMALLINT, _T.TINYINT, _T.MEDIUMINT}
+_UNSIZED = {_T.BINARY, _T.VARBINARY, _T.TIME, _T.TIMESTAMPTZ, _T.TIMESTAMPLTZ}
 
 
 def _data_type(node: exp.DataType) -> exp.Expr | None:
@@ -448,6 +466,8 @@ def _data_type(node: exp.DataType) -> exp.Expr | None:
             exp.DataTypeParam(this=exp.Literal.number(38)), exp.DataTypeParam(this=exp.Literal.number(0))])
     if node.this is _T.FLOAT:
         return exp.DataType(this=_T.DOUBLE)
+    if node.this in _UNSIZED and node.expressions:  # DuckDB takes no length or precision for these
+        return exp.DataType(this=node.this)
     if node.this in (_T.GEOGRAPHY, _T.GEOMETRY, _T.VECTOR):
         raise not_supported(f"The data type {node.this.value}")
     return None
@@ -508,7 +528,7 @@ def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: lis
     target = items.get(ref.name, ref) if isinstance(ref, exp.Column) and not ref.table else ref
     if variant.is_json(target):
         arg = target.copy() if substitute and variant.is_path(target) else ref.copy()
-        return [_ordered(ordered, variant.macro("snowreg_vkey", arg))]
+        return [_ordered(ordered, variant.macro("snowreg_vorder", arg))]
     if isinstance(target, _OPAQUE):
         return [_ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy())), _ordered(ordered, key)]
     return [ordered]

@@ -19,6 +19,8 @@ from snowreg.errors import not_supported
 MACRO_CATALOG = "snowreg_fn"
 
 _NUMERIC_JSON = "('BIGINT', 'UBIGINT', 'DOUBLE')"
+# json_type()'s answers in VARIANT order, one per 20 characters (the numbers share the first 20)
+_JSON_TYPES = "".join(t.ljust(20) for t in ("BIGINT UBIGINT DOUBLE", "VARCHAR", "BOOLEAN", "ARRAY", "OBJECT", "NULL"))
 _MACROS: dict[str, str] = {
     # Sort/compare key of a JSON value: numbers by value (integers and decimals interleave), then
     # strings by bytes, booleans, arrays, objects, JSON null; SQL NULL stays NULL for NULLS FIRST/LAST.
@@ -29,10 +31,20 @@ _MACROS: dict[str, str] = {
         'n': CASE WHEN json_type(j) IN {_NUMERIC_JSON} THEN CAST(j AS DOUBLE) ELSE 0.0 END,
         's': CASE WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$')
                   WHEN json_type(j) IN {_NUMERIC_JSON} THEN '' ELSE CAST(j AS VARCHAR) END}} END""",
-    # The same key for a value whose type is unknown when translating (a bare column): typeof() is
-    # folded to a constant at bind time, so for non-JSON columns this is a constant NULL (free).
+    # The sort key of ORDER BY: the same order in fewer expressions, since DuckDB spends ~25 µs binding
+    # each (snowreg_vkey's ~35 cost ~0.9 ms a query). The type rank is where json_type()'s answer
+    # stands in _JSON_TYPES, in steps of 20 (the three number types share the first step); numbers
+    # then sort by value, everything else by its text (the string unquoted). Unlike snowreg_vkey, equal
+    # numbers written differently (1, 1.0) are told apart by their text: no tie, which ORDER BY may
+    # break as it likes, but comparisons may not, so they keep snowreg_vkey.
+    "snowreg_vorder(j)": f"""CASE WHEN j IS NULL THEN NULL ELSE {{
+        'r': strpos('{_JSON_TYPES}', json_type(j)) // 20,
+        'n': coalesce(TRY_CAST(CAST(j AS VARCHAR) AS DOUBLE), 0.0),
+        's': coalesce(json_extract_string(j, '$'), '')}} END""",
+    # The same for a value whose type is unknown when translating (a bare column): typeof() is
+    # folded to a constant at bind time, so for non-JSON columns this is a constant NULL.
     "snowreg_vkey_any(x)": f"""CASE WHEN typeof(x) = 'JSON'
-        THEN {MACRO_CATALOG}.main.snowreg_vkey(to_json(x)) ELSE NULL END""",
+        THEN {MACRO_CATALOG}.main.snowreg_vorder(to_json(x)) ELSE NULL END""",
     # `x::VARCHAR` for an unknown type: a VARIANT string loses its quotes, and times and timestamps
     # take Snowflake's default output formats (TIME_OUTPUT_FORMAT `HH24:MI:SS`, TIMESTAMP_NTZ_OUTPUT_FORMAT
     # `YYYY-MM-DD HH24:MI:SS.FF3`, TIMESTAMP_OUTPUT_FORMAT `YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM`).

@@ -85,12 +85,14 @@ class SetVariable:
     names: tuple[str, ...]
     exprs: tuple[str, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    expr_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each expression is written
 
 
 @dataclass(frozen=True, slots=True)
 class UnsetVariable:
     names: tuple[str, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    name_spans: tuple[Span, ...] = field(default=(), compare=False)  # where each name is written
 
 
 @dataclass(frozen=True, slots=True)

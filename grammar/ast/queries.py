@@ -56,6 +56,9 @@ class Template:
     """Snowflake SQL text with model constructs taken out: plain text pieces and call nodes in order."""
 
     parts: tuple[str | ModelCall | TableCall, ...]
+    # Where the text pieces were written: (offset in `text`, length, line, column) of each stretch
+    # copied from the source, so that a place in text made from the template maps back to it.
+    source: tuple[tuple[int, int, int, int], ...] = field(default=(), compare=False)
 
     @property
     def has_calls(self) -> bool:
@@ -122,9 +125,10 @@ class LiveVersion:
 
 @dataclass(frozen=True, slots=True)
 class ShowObjects:
-    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY KEYS [LIKE] [IN …] [STARTS WITH] [LIMIT]."""
+    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY / UNIQUE / IMPORTED KEYS [LIKE] [IN …] [STARTS WITH]
+    [LIMIT]."""
 
-    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS"]
+    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"]
     terse: bool = False
     like: str | None = None
     scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 import snowreg
+from snowreg.catalog import information
 
 VERSIONS = "SELECT model_name, model_version_name FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS ORDER BY 1, 2"
-INTERNAL = ("SELECT * FROM snowreg_is_models", "SELECT * FROM snowreg_is_versions",
+INTERNAL = ("SELECT * FROM snowreg_is_models", "SELECT * FROM snowreg_is_model_versions",
             "SELECT * FROM snowreg_model_versions('ML')")
 
 
@@ -46,7 +47,7 @@ def assert_withdrawn(conn: Any) -> None:
             pass  # refused is as good as empty
     run(conn, "SELECT 1")
     duck = conn._session.open_duck
-    for name in ("snowreg_is_models", "snowreg_is_versions", "snowreg_is_tag_references"):
+    for name in information.ALL:
         assert duck.execute(f"SELECT count(*) FROM {name}").fetchall() == [(0,)], name
 
 
@@ -107,7 +108,7 @@ def test_rows_withdrawn_inside_a_rolled_back_transaction_stay_withdrawn(pair: tu
     cur.execute("SELECT 1").fetchall()  # withdraws the rows inside the transaction ...
     cur.execute("ROLLBACK")  # ... which DuckDB would undo
     duck = admin._session.open_duck  # straight after the ROLLBACK, before any other statement
-    assert duck.execute("SELECT count(*) FROM snowreg_is_versions").fetchall() == [(1,)]  # DuckDB undid it
+    assert duck.execute("SELECT count(*) FROM snowreg_is_model_versions").fetchall() == [(1,)]  # DuckDB undid it
     assert_withdrawn(admin)  # ... and the next statement withdraws them again
     run(admin, "USE ROLE ANALYST")
     assert run(admin, VERSIONS) == []
@@ -122,4 +123,48 @@ def test_rows_read_inside_a_rolled_back_transaction_are_withdrawn_after_it(pair:
     assert_withdrawn(admin)
     assert run(admin, VERSIONS) == [("M", "V1")]
     run(admin, "USE ROLE ANALYST")
+    assert run(admin, VERSIONS) == []
+
+
+def test_sessions_of_two_roles_alternating_the_same_query_each_see_their_own_rows(pair: tuple[Any, Any]) -> None:
+    admin, alice = pair
+    for _ in range(2):  # the rows cached for one role's set of models never serve the other's
+        assert run(alice, VERSIONS) == []
+        assert run(admin, VERSIONS) == [("M", "V1")]
+    run(admin, "GRANT USAGE ON MODEL M TO ROLE ANALYST")
+    assert run(alice, VERSIONS) == [("M", "V1")]
+    run(admin, "REVOKE USAGE ON MODEL M FROM ROLE ANALYST")  # between two identical queries of ALICE
+    assert run(alice, VERSIONS) == []
+    assert run(admin, VERSIONS) == [("M", "V1")]
+
+
+def test_a_query_over_other_views_holds_no_rows_of_the_previous_role(pair: tuple[Any, Any]) -> None:
+    """A query is handed only the relations its views read; what an earlier query of another role was
+    handed is taken back, not left on the cursor while the new role's query runs."""
+    admin, _ = pair
+    assert run(admin, VERSIONS) == [("M", "V1")]
+    run(admin, "USE ROLE ANALYST")
+    run(admin, "SELECT table_name FROM ML.INFORMATION_SCHEMA.TABLES")  # reads no model rows
+    duck = admin._session.open_duck  # straight after it: no other statement withdrew anything
+    assert duck.execute("SELECT count(*) FROM snowreg_is_model_versions").fetchall() == [(0,)]
+    assert run(admin, VERSIONS) == []
+    run(admin, "USE ROLE ACCOUNTADMIN")
+    assert run(admin, "SELECT count(*) FROM ML.INFORMATION_SCHEMA.SCHEMATA") == [(3,)]
+    assert duck.execute("SELECT count(*) FROM snowreg_is_model_versions").fetchall() == [(0,)]
+    assert run(admin, VERSIONS) == [("M", "V1")]
+
+
+def test_rows_a_rollback_brings_back_are_taken_back_before_another_roles_query(pair: tuple[Any, Any]) -> None:
+    """A query over other views, inside a transaction, takes the MODEL_VERSIONS rows back; the ROLLBACK
+    undoes that, so the next INFORMATION_SCHEMA query (of another role) must not trust what it knew."""
+    admin, _ = pair
+    assert run(admin, VERSIONS) == [("M", "V1")]  # ACCOUNTADMIN's rows handed over, outside a transaction
+    cur = admin.cursor()
+    cur.execute("BEGIN")
+    cur.execute("SELECT table_name FROM ML.INFORMATION_SCHEMA.TABLES").fetchall()
+    cur.execute("ROLLBACK")
+    run(admin, "USE ROLE ANALYST")
+    run(admin, "SELECT table_name FROM ML.INFORMATION_SCHEMA.TABLES")
+    duck = admin._session.open_duck  # straight after ANALYST's query over TABLES
+    assert duck.execute("SELECT count(*) FROM snowreg_is_model_versions").fetchall() == [(0,)]
     assert run(admin, VERSIONS) == []

@@ -541,13 +541,14 @@ def test_internal_table_macros_list_only_what_the_role_sees(tmp_path: Path) -> N
                     "SELECT * FROM TABLE(ML.INFORMATION_SCHEMA.TAG_REFERENCES('ML.DEV.HIDDEN', 'MODULE'))",
                     "SELECT * FROM snowreg_model_versions('ML')",
                     "SELECT * FROM snowreg_tag_references('ML', 'ML.DEV.HIDDEN', 'MODULE')",
-                    "SELECT * FROM snowreg_is_models", "SELECT * FROM snowreg_is_versions"):
+                    "SELECT * FROM snowreg_is_models", "SELECT * FROM snowreg_is_model_versions"):
             try:
                 assert run(alice, sql) == [], sql
             except snowreg.Error:
                 pass
         run(admin, "SELECT * FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS")  # the admin's rows ...
-        for sql in ("SELECT * FROM snowreg_model_versions('ML')", "SELECT * FROM snowreg_is_models"):
+        for sql in ("SELECT * FROM snowreg_model_versions('ML')", "SELECT * FROM snowreg_is_models",
+                    "SELECT * FROM snowreg_is_model_versions"):
             try:  # ... are withdrawn before any other statement runs
                 assert run(admin, sql) == [], sql
             except snowreg.Error:

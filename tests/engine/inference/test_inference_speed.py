@@ -139,12 +139,12 @@ def planned(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     for k in (1, 2, 3):
         reg.log_model(Times(k), model_name="TIMES", version_name=f"V{k}", sample_input_data=DATA[["A"]].head(3))
     bound: list[str] = []
-    original = statement.Binder.render
+    original = statement.Binder.spliced
 
-    def render(self: Any, template: Any) -> str:
+    def spliced(self: Any, template: Any, *args: Any) -> Any:
         bound.append("bind")
-        return original(self, template)
-    monkeypatch.setattr(statement.Binder, "render", render)
+        return original(self, template, *args)
+    monkeypatch.setattr(statement.Binder, "spliced", spliced)
     return bound
 
 

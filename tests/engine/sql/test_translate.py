@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from snowreg.errors import NotSupportedError, ProgrammingError
 # ---------------------------------------------------------------------------------------------
 
 VK = '"snowreg_fn"."main".snowreg_vkey'
+VO = '"snowreg_fn"."main".snowreg_vorder'
 REWRITES = [
     # identifiers: unquoted → upper case, everything quoted; Snowflake's names for select items
     ("SELECT a AS x FROM t", 'SELECT "A" AS "X" FROM "T"'),
@@ -63,7 +65,7 @@ REWRITES = [
     ("SELECT MAX(v:a) AS m FROM t", f'SELECT ARG_MAX("V" -> \'$.a\', {VK}("V" -> \'$.a\')) AS "M" FROM "T"'),
     # ORDER BY on VARIANT: a path alias sorts by the VARIANT key; a column of unknown type is guarded
     ("SELECT v:a AS acc FROM t ORDER BY acc DESC",
-     f'SELECT "V" -> \'$.a\' AS "ACC" FROM "T" ORDER BY {VK}("V" -> \'$.a\') DESC NULLS FIRST'),
+     f'SELECT "V" -> \'$.a\' AS "ACC" FROM "T" ORDER BY {VO}("V" -> \'$.a\') DESC NULLS FIRST'),
     ("SELECT x FROM t ORDER BY x", f'SELECT "X" AS "X" FROM "T" ORDER BY {VK}_any("X"), "X"'),
     # INFORMATION_SCHEMA → the catalog's table macros
     ("SELECT * FROM db.INFORMATION_SCHEMA.MODEL_VERSIONS",
@@ -208,6 +210,25 @@ def test_variant_order(con: duckdb.DuckDBPyConnection, order: str, expected: lis
     run(con, "INSERT INTO t SELECT PARSE_JSON('{}')")
     assert column(con, f"SELECT v:k AS k FROM t ORDER BY k {order}") == expected
     assert column(con, f"SELECT k FROM (SELECT v:k AS k FROM t) ORDER BY k {order}") == expected
+
+
+# Every kind of VARIANT value in the order ORDER BY gives them: numbers by value (integers and
+# decimals interleave), strings by their unquoted bytes ("10" before "9"), booleans, arrays, objects
+# by their text, JSON null; SQL NULL last (ASC's default). Quoted, "a!" would sort before "a".
+_MIXED = ["-3", "0.5", "1", "2.5", "9", "10", "18446744073709551615", '" "', '"10"', '"9"', '"a"', '"a!"',
+          "false", "true", "[1,2]", "[10]", '{"a":1}', "{}", "null"]
+
+
+@pytest.mark.parametrize("order", ["ASC", "DESC NULLS LAST"])
+def test_variant_order_of_every_kind_of_value(con: duckdb.DuckDBPyConnection, order: str) -> None:
+    run(con, "CREATE TABLE t (v VARIANT)")
+    for text in reversed(_MIXED):
+        run(con, f"INSERT INTO t SELECT PARSE_JSON('{{\"k\": {text}}}')")
+    run(con, "INSERT INTO t SELECT PARSE_JSON('{}')")
+    expected = [*(_MIXED if order == "ASC" else _MIXED[::-1]), None]
+    path = [None if k is None else json.dumps(json.loads(k), separators=(",", ":")) for k in expected]
+    assert column(con, f"SELECT v:k AS k FROM t ORDER BY k {order}") == path  # a path: snowreg_vorder
+    assert column(con, f"SELECT k FROM (SELECT v:k AS k FROM t) ORDER BY k {order}") == path  # a column: _any
 
 
 def test_result_column_names(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,171 @@
+"""Plain-SQL tables: the declared column types, table kind and unenforced keys DuckDB cannot hold."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+
+from snowreg.catalog import coltypes
+from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog.store import Store, now
+
+_KEY_COLS = ("database_name, schema_name, table_name, position, kind, constraint_name, columns, ref_database, "
+             "ref_schema, ref_table, ref_columns, created_on")
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """A PRIMARY KEY, UNIQUE or FOREIGN KEY constraint as CREATE TABLE declares it (names resolved)."""
+
+    kind: str  # PRIMARY KEY | UNIQUE | FOREIGN KEY
+    columns: tuple[str, ...]
+    name: str | None = None
+    references: tuple[str, str, str] | None = None  # FOREIGN KEY: database, schema, table
+    ref_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    """A column's declared type, with the DuckDB type it was stored as."""
+
+    name: str
+    duck_type: str
+    type: ColumnType
+
+
+@dataclass(frozen=True, slots=True)
+class TableShape:
+    """What the registry recorded about one table (empty for a table it knows nothing of)."""
+
+    kind: str = "TABLE"  # TABLE | TRANSIENT | TEMPORARY
+    columns: dict[str, ColumnSpec] = field(default_factory=dict)
+
+    def column_type(self, name: str, duck_type: str) -> ColumnType:
+        """The column's declared type, or the one its DuckDB type reads as (also for a stale record)."""
+        spec = self.columns.get(name)
+        if spec is not None and spec.duck_type == duck_type:
+            return spec.type
+        return coltypes.from_duckdb(duck_type)
+
+
+_WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
+
+
+class TablesPart:
+    """The table_kinds / table_columns / table_keys tables (see schema.sql). A table's grants are another
+    family's: Catalog forgets and renames tables with them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def record_table(self, database: str, schema: str, name: str, kind: str, columns: Sequence[ColumnSpec],
+                     keys: Sequence[KeySpec]) -> None:
+        """A table was (re)created: what it is replaces whatever an earlier table of that name left."""
+        with self.store.transaction() as tx:
+            self._forget_shape(tx, database, schema, name)
+            tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
+            self._insert_columns(tx, database, schema, name, columns)
+            self._insert_keys(tx, database, schema, name, keys, 0)
+
+    def add_keys(self, database: str, schema: str, name: str, keys: Sequence[KeySpec]) -> None:
+        """ALTER TABLE … ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE | FOREIGN KEY."""
+        with self.store.transaction() as tx:
+            row = tx.execute("SELECT coalesce(max(position) + 1, 0) FROM snowreg.table_keys WHERE "
+                             + _WHERE.format(name="table_name"), [database, schema, name]).fetchone()
+            self._insert_keys(tx, database, schema, name, keys, int(row[0]) if row else 0)
+
+    def forget_keys(self, database: str, schema: str, name: str, constraints: Sequence[str]) -> None:
+        """ALTER TABLE … DROP CONSTRAINT n."""
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.table_keys WHERE " + _WHERE.format(name="table_name")
+                       + " AND list_contains(?::VARCHAR[], constraint_name)", [database, schema, name, list(constraints)])
+
+    def _insert_keys(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str,
+                     keys: Sequence[KeySpec], start: int) -> None:
+        rows = []
+        for position, key in enumerate(keys, start):
+            ref = key.references or (None, None, None)
+            rows.append([database, schema, name, position, key.kind, key.name or f"SYS_CONSTRAINT_{uuid.uuid4()}",
+                         list(key.columns), *ref, list(key.ref_columns) if key.references else None, now()])
+        if rows:  # one statement for all of them: each statement is a round trip to DuckDB
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?::VARCHAR[], ?, ?, ?, ?::VARCHAR[], ?)"] * len(rows))
+            tx.execute(f"INSERT INTO snowreg.table_keys ({_KEY_COLS}) VALUES {values}", [v for r in rows for v in r])
+
+    def record_columns(self, database: str, schema: str, name: str, columns: Sequence[ColumnSpec]) -> None:
+        """ALTER TABLE … ADD COLUMN: the new columns' declared types."""
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.table_columns WHERE " + _WHERE.format(name="table_name")
+                       + " AND list_contains(?::VARCHAR[], column_name)",
+                       [database, schema, name, [c.name for c in columns]])
+            self._insert_columns(tx, database, schema, name, columns)
+
+    def _insert_columns(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str,
+                        columns: Sequence[ColumnSpec]) -> None:
+        params: list[object] = []
+        for c in columns:
+            t = c.type
+            params += [database, schema, name, c.name, c.duck_type, t.text, t.data_type, t.length, t.byte_length,
+                       t.precision if t.kind == "FIXED" else None, t.scale if t.kind == "FIXED" else None,
+                       t.scale if t.kind != "FIXED" else None]
+        if columns:
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(columns))
+            tx.execute(f"INSERT INTO snowreg.table_columns VALUES {values}", params)
+
+    def table_shape(self, database: str, schema: str, name: str) -> TableShape:
+        """What was recorded about a table (cached until the next write or DDL)."""
+        if self.store.pristine is not None:  # nothing recorded yet: recording materialises the registry
+            return TableShape()
+        return self.store.cached(("table_shape", database, schema, name), lambda: self._load_shape(database, schema, name))
+
+    def _load_shape(self, database: str, schema: str, name: str) -> TableShape:
+        kind = self.store.query_one("SELECT kind FROM snowreg.table_kinds WHERE " + _WHERE.format(name="name"),
+                              [database, schema, name])
+        rows = self.store.query("SELECT column_name, duck_type, type_text FROM snowreg.table_columns WHERE "
+                          + _WHERE.format(name="table_name"), [database, schema, name])
+        columns = {}
+        for column, duck_type, text in rows:
+            parsed = coltypes.parse(text)
+            if parsed is not None:
+                columns[column] = ColumnSpec(column, duck_type, parsed)
+        return TableShape(str(kind[0]) if kind else "TABLE", columns)
+
+    def forget_columns(self, database: str, schema: str, name: str, columns: Sequence[str]) -> None:
+        """ALTER TABLE … DROP COLUMN / ALTER COLUMN … SET DATA TYPE: their records go."""
+        with self.store.transaction() as tx:
+            for column in columns:
+                tx.execute("DELETE FROM snowreg.table_columns WHERE " + _WHERE.format(name="table_name")
+                           + " AND column_name = ?", [database, schema, name, column])
+
+    def rename_column(self, database: str, schema: str, name: str, old: str, new: str) -> None:
+        with self.store.transaction() as tx:
+            tx.execute("UPDATE snowreg.table_columns SET column_name = ? WHERE " + _WHERE.format(name="table_name")
+                       + " AND column_name = ?", [new, database, schema, name, old])
+            tx.execute("UPDATE snowreg.table_keys SET columns = list_transform(columns, lambda c: CASE WHEN c = ? THEN ? "
+                       "ELSE c END) WHERE " + _WHERE.format(name="table_name"), [old, new, database, schema, name])
+
+    # -- steps of Catalog's cross-family writes (inside its transaction) ---------------------------
+
+    def forget(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
+        """A dropped table's records go."""
+        self._forget_shape(tx, database, schema, name)
+
+    def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str) -> None:
+        """ALTER TABLE … RENAME: the records follow the table."""
+        for table, column in (("table_kinds", "name"), ("table_columns", "table_name"),
+                              ("table_keys", "table_name")):
+            tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
+                       [new, database, schema, old])
+
+    def forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
+        """The records of every table in a dropped (or re-created) database or schema go."""
+        where, params = ("database_name = ?", [database]) if schema is None else \
+            ("database_name = ? AND schema_name = ?", [database, schema])
+        for table in ("table_kinds", "table_columns", "table_keys"):
+            tx.execute(f"DELETE FROM snowreg.{table} WHERE {where}", params)
+
+    def _forget_shape(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
+        for table, column in (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name")):
+            tx.execute(f"DELETE FROM snowreg.{table} WHERE " + _WHERE.format(name=column), [database, schema, name])

@@ -1,0 +1,333 @@
+"""What CREATE / ALTER TABLE declare that DuckDB does not keep: column types, table kind, keys.
+
+- Declared types in Snowflake's canonical text (https://docs.snowflake.com/en/sql-reference/intro-summary-data-types):
+  STRING, TEXT, CHAR(n) … are VARCHAR (CHAR without a length is VARCHAR(1), VARCHAR without one
+  VARCHAR(16777216), https://docs.snowflake.com/en/sql-reference/data-types-text); INT & co. are
+  NUMBER(38,0); DOUBLE, REAL, FLOAT8 … are FLOAT (https://docs.snowflake.com/en/sql-reference/data-types-numeric).
+- PRIMARY KEY / UNIQUE / FOREIGN KEY are recorded, not enforced; a primary key's columns are NOT NULL
+  (https://docs.snowflake.com/en/sql-reference/constraints-overview). They are taken out of the
+  statement before DuckDB sees it, which would enforce them.
+- A VARCHAR(n) column of CREATE TABLE refuses a longer value (a CHECK that raises 100074's text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlglot import exp
+
+from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
+
+_T = exp.DataType.Type
+_TEXT = {_T.VARCHAR, _T.TEXT, _T.NVARCHAR, _T.CHAR, _T.NCHAR}
+_INTEGERS = {_T.INT, _T.BIGINT, _T.SMALLINT, _T.TINYINT, _T.MEDIUMINT, _T.UTINYINT}
+_FLOATS = {_T.FLOAT, _T.DOUBLE}
+_PLAIN = {_T.BOOLEAN: "BOOLEAN", _T.DATE: "DATE", _T.VARIANT: "VARIANT", _T.OBJECT: "OBJECT", _T.ARRAY: "ARRAY"}
+_TIMES = {_T.TIME: "TIME", _T.TIMESTAMP: "TIMESTAMP_NTZ", _T.DATETIME: "TIMESTAMP_NTZ",
+          _T.TIMESTAMPNTZ: "TIMESTAMP_NTZ", _T.TIMESTAMPLTZ: "TIMESTAMP_LTZ", _T.TIMESTAMPTZ: "TIMESTAMP_TZ"}
+_TOO_LONG_MARK = "TRUNCATED_STRING:"  # starts the CHECK's error text (engine.sql.duckerrors._TOO_LONG)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDecl:
+    """A key as written: names resolved by identifier rules; a FOREIGN KEY's table maybe unqualified."""
+
+    kind: str  # PRIMARY KEY | UNIQUE | FOREIGN KEY
+    columns: tuple[str, ...]
+    name: str | None = None
+    references: tuple[str | None, str | None, str] | None = None
+    ref_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Projected:
+    """One CTAS result column's origin: a column of the one source table, a cast, or `*`."""
+
+    column: str | None = None  # a bare column reference (or "*": all of the source's columns)
+    type: str | None = None  # the type of a CAST
+
+
+@dataclass(frozen=True, slots=True)
+class TableDDL:
+    """The table facts of one CREATE TABLE or ALTER TABLE, for the registry (catalog/tables.py)."""
+
+    action: Literal["create", "alter"]
+    kind: str = "TABLE"  # TABLE | TRANSIENT | TEMPORARY
+    columns: tuple[tuple[str, str | None], ...] = ()  # declared or added: (name, type text or None)
+    keys: tuple[KeyDecl, ...] = ()
+    dropped: tuple[str, ...] = ()  # ALTER: columns dropped or retyped (their record goes)
+    renamed: tuple[tuple[str, str], ...] = ()  # ALTER … RENAME COLUMN a TO b
+    dropped_keys: tuple[str, ...] = ()  # ALTER … DROP CONSTRAINT n
+    source: tuple[str | None, str | None, str] | None = None  # CTAS / CLONE: the one table read
+    projected: tuple[Projected, ...] = ()
+    copies_keys: bool = False  # CREATE TABLE … LIKE: the source's keys too
+
+
+def _name(node: exp.Expr | None) -> str:
+    ident = node.this if isinstance(node, exp.Column) else node
+    if not isinstance(ident, exp.Identifier):
+        return ""
+    return ident.this if ident.quoted else ident.this.upper()
+
+
+def _param(node: exp.DataType, i: int) -> int | None:
+    params = node.expressions
+    if i >= len(params):
+        return None
+    value = params[i].this if isinstance(params[i], exp.DataTypeParam) else params[i]
+    return int(value.this) if isinstance(value, exp.Literal) and value.is_int else None
+
+
+def declared_type(node: exp.DataType) -> str | None:
+    """A written type → Snowflake's canonical text (None for a type snowreg does not describe)."""
+    kind = node.this
+    if kind in _TEXT:
+        default = 1 if kind in (_T.CHAR, _T.NCHAR) else TEXT_LENGTH
+        return f"VARCHAR({_param(node, 0) or default})"
+    if kind is _T.DECIMAL:
+        return f"NUMBER({_param(node, 0) or 38},{_param(node, 1) or 0})"
+    if kind in _INTEGERS:
+        return "NUMBER(38,0)"
+    if kind in _FLOATS:
+        return "FLOAT"
+    if kind in (_T.BINARY, _T.VARBINARY):
+        return f"BINARY({_param(node, 0) or BINARY_LENGTH})"
+    if kind in _TIMES:
+        name = _TIMES[kind]
+        scale = _param(node, 0)
+        return f"{name}({9 if scale is None else scale})"
+    return _PLAIN.get(kind)
+
+
+def table_kind(stmt: exp.Create) -> str:
+    properties = stmt.args.get("properties")
+    found = {type(p) for p in properties.expressions} if isinstance(properties, exp.Properties) else set()
+    if exp.TemporaryProperty in found:
+        return "TEMPORARY"
+    return "TRANSIENT" if exp.TransientProperty in found else "TABLE"
+
+
+def create_table(stmt: exp.Create) -> TableDDL:
+    """Read a CREATE TABLE (before translation) and take its keys out of it."""
+    schema = stmt.this
+    defs = [d for d in schema.expressions if isinstance(d, exp.ColumnDef)] if isinstance(schema, exp.Schema) else []
+    columns = tuple((_name(d.this), declared_type(d.args["kind"]) if isinstance(d.args.get("kind"), exp.DataType)
+                     else None) for d in defs)
+    keys = _take_keys(schema) if isinstance(schema, exp.Schema) else ()
+    like = _like(stmt)
+    source, projected = (like, (Projected("*"),)) if like else \
+        _projection(stmt.args.get("expression"), stmt.args.get("clone"))
+    return TableDDL("create", table_kind(stmt), columns, keys, source=source, projected=projected,
+                    copies_keys=like is not None)
+
+
+def create_view(stmt: exp.Create) -> TableDDL:
+    """A view over one table: its columns copied from the table keep their declared types."""
+    source, projected = _projection(stmt.args.get("expression"), None)
+    return TableDDL("create", "VIEW", source=source, projected=projected)
+
+
+def _like(stmt: exp.Create) -> tuple[str | None, str | None, str] | None:
+    """`CREATE TABLE t LIKE s`: the table whose column definitions and constraints t copies
+    (https://docs.snowflake.com/en/sql-reference/sql/create-table, CREATE TABLE … LIKE)."""
+    properties = stmt.args.get("properties")
+    for p in properties.expressions if isinstance(properties, exp.Properties) else []:
+        if isinstance(p, exp.LikeProperty) and isinstance(p.this, exp.Table):
+            return _table_parts(p.this)
+    return None
+
+
+def alter_table(stmt: exp.Alter) -> TableDDL:
+    """Read an ALTER TABLE's column actions (ADD / DROP / RENAME COLUMN, SET DATA TYPE) and take its key
+    actions (ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE | FOREIGN KEY, DROP CONSTRAINT n) out of it."""
+    added: list[tuple[str, str | None]] = []
+    dropped: list[str] = []
+    renamed: list[tuple[str, str]] = []
+    keys: list[KeyDecl] = []
+    dropped_keys: list[str] = []
+    kept: list[exp.Expr] = []
+    for action in stmt.args.get("actions") or []:
+        if isinstance(action, exp.AddConstraint):
+            found = [k for k in map(_table_key, action.expressions) if k is not None]
+            if len(found) != len(action.expressions):
+                kept.append(action)
+                continue
+            keys.extend(found)
+            kept.extend(_set_not_null(c) for k in found if k.kind == "PRIMARY KEY" for c in k.columns)
+            continue
+        if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "CONSTRAINT":
+            dropped_keys.extend(_name(t.this) for t in action.args.get("tables") or [])
+            continue
+        kept.append(action)
+        if isinstance(action, exp.ColumnDef):
+            kind = action.args.get("kind")
+            added.append((_name(action.this), declared_type(kind) if isinstance(kind, exp.DataType) else None))
+        elif isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
+            dropped.extend(_name(c) for c in action.args.get("tables") or [])
+        elif isinstance(action, exp.RenameColumn):
+            renamed.append((_name(action.this), _name(action.args.get("to"))))
+        elif isinstance(action, exp.AlterColumn) and isinstance(action.args.get("dtype"), exp.DataType):
+            dropped.append(_name(action.this))
+            added.append((_name(action.this), declared_type(action.args["dtype"])))
+    for action in kept:
+        if isinstance(action, exp.AlterColumn) and action.args.get("allow_null") is False \
+                and not action.args.get("drop"):
+            action.set("allow_null", True)  # sqlglot's generator refuses False; True writes the same SET NOT NULL
+    stmt.set("actions", kept)
+    return TableDDL("alter", columns=tuple(added), keys=tuple(keys), dropped=tuple(dropped), renamed=tuple(renamed),
+                    dropped_keys=tuple(dropped_keys))
+
+
+def _set_not_null(column: str) -> exp.AlterColumn:
+    """`ALTER COLUMN c SET NOT NULL`: what ADD PRIMARY KEY leaves for DuckDB (the key itself is recorded)."""
+    return exp.AlterColumn(this=exp.Identifier(this=column, quoted=True), allow_null=False)
+
+
+def _projection(query: exp.Expr | None, clone: exp.Expr | None
+                ) -> tuple[tuple[str | None, str | None, str] | None, tuple[Projected, ...]]:
+    """CTAS over one table (or CLONE): where each result column comes from."""
+    if isinstance(clone, exp.Clone) and isinstance(clone.this, exp.Table):
+        return _table_parts(clone.this), (Projected("*"),)
+    if not isinstance(query, exp.Select) or query.args.get("joins") or query.args.get("with_") \
+            or query.args.get("with"):
+        return None, ()
+    source = query.args.get("from_") or query.args.get("from")
+    table = source.this if isinstance(source, exp.From) else None
+    items = []
+    for item in query.expressions:
+        inner = item.this if isinstance(item, exp.Alias) else item
+        star = inner if isinstance(inner, exp.Star) else \
+            inner.this if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star) else None
+        if star is not None:
+            if any(star.args.get(k) for k in ("except", "replace", "rename")):
+                return None, ()  # not the source's columns one for one
+            items.append(Projected("*"))
+        elif isinstance(inner, exp.Column):
+            items.append(Projected(_name(inner.this)))
+        elif isinstance(inner, exp.Cast) and isinstance(inner.args.get("to"), exp.DataType):
+            items.append(Projected(type=declared_type(inner.args["to"])))
+        else:
+            items.append(Projected())
+    return (_table_parts(table) if isinstance(table, exp.Table) else None), tuple(items)
+
+
+def select_projection(stmt: exp.Expr) -> tuple[tuple[str | None, str | None, str] | None, tuple[Projected, ...]]:
+    """A plain SELECT over one table: where each result column comes from (engine.sql.table_meta.describe)."""
+    return _projection(stmt, None) if isinstance(stmt, exp.Select) else (None, ())
+
+
+def _table_parts(table: exp.Table) -> tuple[str | None, str | None, str] | None:
+    if not isinstance(table.this, exp.Identifier):
+        return None
+    catalog, db = table.args.get("catalog"), table.args.get("db")
+    return (_name(catalog) or None if catalog else None, _name(db) or None if db else None, _name(table.this))
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys: recorded, never handed to DuckDB
+# ---------------------------------------------------------------------------------------------
+
+
+def _take_keys(schema: exp.Schema) -> tuple[KeyDecl, ...]:
+    """Remove the key constraints from the column list; a primary key's columns become NOT NULL."""
+    keys: list[KeyDecl] = []
+    kept: list[exp.Expr] = []
+    for item in schema.expressions:
+        if isinstance(item, exp.ColumnDef):
+            keys.extend(_column_keys(item))
+            kept.append(item)
+            continue
+        key = _table_key(item)
+        if key is None:
+            kept.append(item)
+        else:
+            keys.append(key)
+    schema.set("expressions", kept)
+    primary = {c for k in keys if k.kind == "PRIMARY KEY" for c in k.columns}
+    for item in kept:
+        if isinstance(item, exp.ColumnDef) and _name(item.this) in primary:
+            _not_null(item)
+    return tuple(keys)
+
+
+def _column_keys(column: exp.ColumnDef) -> list[KeyDecl]:
+    """`a INT PRIMARY KEY`, `b INT UNIQUE`, `c INT [CONSTRAINT n FOREIGN KEY] REFERENCES p (id)`."""
+    keys: list[KeyDecl] = []
+    kept: list[exp.Expr] = []
+    name: str | None = None
+    me = (_name(column.this),)
+    for constraint in column.args.get("constraints") or []:
+        kind = constraint.args.get("kind")
+        label = _name(constraint.this) or None if isinstance(constraint.this, exp.Identifier) else None
+        name = label or name
+        if isinstance(kind, exp.PrimaryKeyColumnConstraint):
+            keys.append(KeyDecl("PRIMARY KEY", me, name))
+        elif isinstance(kind, exp.UniqueColumnConstraint):
+            keys.append(KeyDecl("UNIQUE", me, name))
+        elif isinstance(kind, exp.Reference):
+            keys.append(_foreign(me, kind, name))
+        elif not isinstance(kind, exp.ForeignKey):  # `FOREIGN KEY` before REFERENCES only names it
+            kept.append(constraint)
+            continue
+        if not isinstance(kind, exp.ForeignKey):
+            name = None
+    column.set("constraints", kept)
+    return keys
+
+
+def _table_key(item: exp.Expr) -> KeyDecl | None:
+    """`[CONSTRAINT n] PRIMARY KEY (a, b)` / `UNIQUE (a)` / `FOREIGN KEY (a) REFERENCES p (id)`."""
+    name = None
+    if isinstance(item, exp.Constraint) and len(item.expressions) == 1:
+        name = _name(item.this) or None
+        item = item.expressions[0]
+    if isinstance(item, exp.PrimaryKey):
+        return KeyDecl("PRIMARY KEY", tuple(_name(c) for c in item.expressions), name)
+    if isinstance(item, exp.UniqueColumnConstraint) and isinstance(item.this, exp.Schema):
+        return KeyDecl("UNIQUE", tuple(_name(c) for c in item.this.expressions), name)
+    if isinstance(item, exp.ForeignKey) and isinstance(item.args.get("reference"), exp.Reference):
+        return _foreign(tuple(_name(c) for c in item.expressions), item.args["reference"], name)
+    return None
+
+
+def _foreign(columns: tuple[str, ...], reference: exp.Reference, name: str | None) -> KeyDecl:
+    target = reference.this
+    table = target.this if isinstance(target, exp.Schema) else target
+    parts = _table_parts(table) if isinstance(table, exp.Table) else None
+    ref_columns = tuple(_name(c) for c in target.expressions) if isinstance(target, exp.Schema) else ()
+    return KeyDecl("FOREIGN KEY", columns, name, parts, ref_columns)
+
+
+def _not_null(column: exp.ColumnDef) -> None:
+    constraints = column.args.get("constraints") or []
+    if not any(isinstance(c.args.get("kind"), exp.NotNullColumnConstraint) for c in constraints):
+        column.set("constraints", [*constraints, exp.ColumnConstraint(kind=exp.NotNullColumnConstraint())])
+
+
+# ---------------------------------------------------------------------------------------------
+# VARCHAR(n): a longer value is refused
+# ---------------------------------------------------------------------------------------------
+
+
+def length_checks(stmt: exp.Create) -> None:
+    """Each VARCHAR(n) column of a translated CREATE TABLE gets a CHECK that raises Snowflake's text
+    (engine.sql.duckerrors turns it into 100074)."""
+    schema = stmt.this
+    if not isinstance(schema, exp.Schema) or stmt.args.get("expression") is not None:
+        return
+    for column in schema.expressions:
+        kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
+        if not isinstance(kind, exp.DataType) or kind.this not in _TEXT:
+            continue
+        text = declared_type(kind)
+        length = int(text[len("VARCHAR("):-1]) if text else TEXT_LENGTH
+        if length >= TEXT_LENGTH:
+            continue
+        value = exp.column(column.this.copy())
+        message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(f"{_TOO_LONG_MARK}String '"), expression=value),
+                            expression=exp.Literal.string("' is too long and would be truncated"))
+        check = exp.If(this=exp.GT(this=exp.Length(this=value.copy()), expression=exp.Literal.number(length)),
+                       true=exp.Anonymous(this="error", expressions=[message]), false=exp.true())
+        constraints = column.args.get("constraints") or []
+        column.set("constraints", [*constraints, exp.ColumnConstraint(kind=exp.CheckColumnConstraint(this=check))])

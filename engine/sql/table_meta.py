@@ -1,0 +1,189 @@
+"""After CREATE / ALTER TABLE ran: record what DuckDB does not keep (engine.sql.ddl) in the registry."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from snowreg import errors
+from snowreg.catalog import ColumnSpec, KeySpec, coltypes
+from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog.relations import ColumnRow, list_columns, list_keys, list_relations
+from snowreg.engine.access import privileges
+from snowreg.engine.result import Column, Result
+from snowreg.engine.session import Session
+from snowreg.engine.sql import ddl
+from snowreg.engine.sql.translate import TableRef, Translation
+from snowreg.grammar.text import quote_ident
+
+
+def record(session: Session, tr: Translation, target: TableRef | None) -> None:
+    """Record the declared column types, kind and keys of the table `tr` created or altered."""
+    table = tr.table
+    if table is None or target is None or not target.name:
+        return
+    database = target.database or session.database
+    schema = target.schema or session.schema
+    if database is None or schema is None:
+        return
+    catalog = session.catalog
+    columns = list_columns(catalog.store, database, schema, target.name)  # none: no such table (IF NOT EXISTS, …)
+    if not columns:
+        return
+    if table.action == "alter":
+        for old, new in table.renamed:
+            catalog.tables.rename_column(database, schema, target.name, old, new)
+        if table.dropped:
+            catalog.tables.forget_columns(database, schema, target.name, table.dropped)
+        added = dict(table.columns)
+        specs = _specs([c for c in columns if c.name in added], added)
+        if specs:
+            catalog.tables.record_columns(database, schema, target.name, specs)
+        if table.dropped_keys:
+            catalog.tables.forget_keys(database, schema, target.name, table.dropped_keys)
+        if table.keys:
+            catalog.tables.add_keys(database, schema, target.name, _keys(session, table))
+        return
+    declared = dict(table.columns) or _derived(session, table, columns)
+    if table.kind == "VIEW":  # only its columns' types: a view has no kind of table nor keys
+        catalog.tables.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [])
+        return
+    keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
+    catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)
+
+
+def _keys(session: Session, table: ddl.TableDDL) -> list[KeySpec]:
+    return [KeySpec(k.kind, k.columns, k.name, _qualify(session, k.references), k.ref_columns) for k in table.keys]
+
+
+def check_keys(session: Session, tr: Translation, target: TableRef | None) -> Translation:
+    """Before a CREATE / ALTER TABLE runs: each FOREIGN KEY must reference a table the session sees and
+    a primary or unique key of it ("All foreign keys must reference a corresponding primary or unique
+    key", https://docs.snowflake.com/en/sql-reference/constraints-overview); `REFERENCES t` alone means
+    t's primary key. Returns the translation with the referenced columns filled in."""
+    table = tr.table
+    if table is None or target is None or not any(k.kind == "FOREIGN KEY" for k in table.keys):
+        return tr
+    own = _qualify(session, (target.database, target.schema, target.name))
+    resolved = []
+    for key in table.keys:
+        ref = _qualify(session, key.references)
+        if key.kind != "FOREIGN KEY" or ref is None:
+            resolved.append(key)
+            continue
+        candidates = [(k.kind, k.columns) for k in table.keys]
+        if ref != own or table.action == "alter":  # a table being created has only the keys it declares
+            candidates += _visible_keys(session, ref)
+        ref_columns = key.ref_columns or next((c for kind, c in candidates if kind == "PRIMARY KEY"), ())
+        if not any(kind in ("PRIMARY KEY", "UNIQUE") and c == ref_columns for kind, c in candidates) \
+                or len(ref_columns) != len(key.columns):
+            raise errors.compilation_error(f"The foreign key {key.name or '(' + ', '.join(key.columns) + ')'} "
+                                           f"does not reference a primary or unique key of {'.'.join(ref)}.")
+        resolved.append(dataclasses.replace(key, ref_columns=ref_columns))
+    return dataclasses.replace(tr, table=dataclasses.replace(table, keys=tuple(resolved)))
+
+
+def _visible_keys(session: Session, ref: tuple[str, str, str]) -> list[tuple[str, tuple[str, ...]]]:
+    """The keys of a referenced table; 002003 when there is no such table or the session may not see it."""
+    found = list_relations(session.catalog.store, *ref)
+    if not found or found[0].kind != "TABLE" or not privileges.can_see_table(session, *ref, found[0].owner):
+        raise errors.does_not_exist("Table", ".".join(quote_ident(p) for p in ref), "42S02")
+    return [(k.kind, k.columns) for k in list_keys(session.catalog.store, *ref)]
+
+
+def _copied_keys(session: Session, source: tuple[str | None, str | None, str] | None) -> list[KeySpec]:
+    """CREATE TABLE … LIKE copies the source's constraints (under new system names)."""
+    parts = _qualify(session, source)
+    if parts is None:
+        return []
+    return [KeySpec(k.kind, k.columns, None, k.references, k.ref_columns) for k in list_keys(session.catalog.store, *parts)]
+
+
+def _specs(columns: list[ColumnRow], declared: dict[str, str | None]) -> list[ColumnSpec]:
+    """The declared types that describe how DuckDB stores the column (others read from DuckDB's type)."""
+    out = []
+    for column in columns:
+        text = declared.get(column.name)
+        parsed = coltypes.parse(text) if text else None
+        if parsed is not None and _compatible(parsed, coltypes.from_duckdb(column.duckdb_type)):
+            out.append(ColumnSpec(column.name, column.duckdb_type, parsed))
+    return out
+
+
+def _compatible(declared: ColumnType, stored: ColumnType) -> bool:
+    if declared.kind in ("OBJECT", "ARRAY"):
+        return stored.kind == "VARIANT"
+    if declared.kind == "TIMESTAMP_TZ":
+        return stored.kind == "TIMESTAMP_LTZ"
+    return declared.kind == stored.kind
+
+
+def _qualify(session: Session, ref: tuple[str | None, str | None, str] | None) -> tuple[str, str, str] | None:
+    if ref is None:
+        return None
+    return (ref[0] or session.database or "", ref[1] or session.schema or "", ref[2])
+
+
+def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) -> dict[str, str | None]:
+    """CTAS / CLONE: a column copied from the one source table keeps its declared type; a CAST gives its
+    type; any other expression reads from the DuckDB type of the result."""
+    source: list[ColumnType] = []
+    names: dict[str, ColumnType] = {}
+    if table.source is not None:
+        database = table.source[0] or session.database
+        schema = table.source[1] or session.schema
+        if database is not None and schema is not None:
+            shape = session.catalog.tables.table_shape(database, schema, table.source[2])
+            for c in list_columns(session.catalog.store, database, schema, table.source[2]):
+                names[c.name] = shape.column_type(c.name, c.duckdb_type)
+                source.append(names[c.name])
+    texts: list[str | None] = []
+    for item in table.projected:
+        if item.column == "*":
+            if not source:
+                return {}
+            texts.extend(t.text for t in source)
+        elif item.column is not None:
+            found = names.get(item.column)
+            texts.append(found.text if found else None)
+        else:
+            texts.append(item.type)
+    if len(texts) != len(columns):
+        return {}
+    return {c.name: text for c, text in zip(columns, texts, strict=True)}
+
+
+def describe(session: Session, tr: Translation, result: Result) -> Result:
+    """A SELECT of one table's columns describes them by their declared types, as the connector does
+    (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3) column's scale 3)."""
+    if tr.read_table is None or not tr.projected:
+        return result
+    database = tr.read_table[0] or session.database
+    schema = tr.read_table[1] or session.schema
+    if database is None or schema is None:
+        return result
+    shape = session.catalog.tables.table_shape(database, schema, tr.read_table[2])
+    star = len(tr.projected) == 1 and tr.projected[0].column == "*"
+    if not shape.columns or (not star and len(tr.projected) != len(result.columns)):
+        return result
+    columns = list(result.columns)
+    for i, column in enumerate(columns):
+        name = column.name if star else tr.projected[i].column
+        spec = shape.columns.get(name) if name and name != "*" else None
+        if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
+            columns[i] = _described(column, spec.type)
+    result.columns = columns
+    return result
+
+
+def _same_storage(stored: ColumnType, column: Column) -> bool:
+    if stored.kind == "FIXED":
+        return column.type == "FIXED" and (column.precision, column.scale) == (stored.precision, stored.scale)
+    return stored.kind == column.type or (stored.kind == "TIMESTAMP_LTZ" and column.type == "TIMESTAMP_TZ")
+
+
+def _described(column: Column, declared: ColumnType) -> Column:
+    if declared.kind == "TEXT":
+        return dataclasses.replace(column, internal_size=declared.length)
+    if declared.kind.startswith("TIMESTAMP") or declared.kind == "TIME":
+        return dataclasses.replace(column, scale=declared.scale)
+    return column
