@@ -428,8 +428,14 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
         if kind == "drop" and relation is None:
             catalog.forget_table(database, schema, ref.name)
         elif kind != "drop" and relation is not None and not _has_owner(session, database, schema, ref.name):
-            if catalog.grants.record_table_owner(database, schema, ref.name, relation, session.role):
-                _owner_added(session, ("TABLE", database, schema, ref.name), session.role)
+            record_owner(session, database, schema, ref.name, relation)
+
+
+def record_owner(session: Session, database: str, schema: str, name: str, kind: str) -> None:
+    """A table or view the session just created: its primary role owns it, in the registry and in the
+    cached Access snapshots."""
+    if session.catalog.grants.record_table_owner(database, schema, name, kind, session.role):
+        _owner_added(session, ("TABLE", database, schema, name), session.role)
 
 
 def _owner_added(session: Session, index: Index, owner: str) -> None:

@@ -177,7 +177,8 @@ def create(session: Session, stmt: ast.Query, tr: translate.Translation,
     except Exception:
         duck.execute(f"DROP VIEW IF EXISTS {fqn}")
         raise
-    session.catalog.grants.record_table_owner(database, schema, target.name, "VIEW", session.role)
+    session.catalog.store.relations_changed()  # DuckDB's catalog changed: cached relation reads go
+    privileges.record_owner(session, database, schema, target.name, "VIEW")
     forget(session.catalog)
     return status(f"View {target.name} successfully created.")
 
