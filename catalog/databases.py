@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from snowreg.catalog.names import physical
+from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
 from snowreg.catalog.store import Store, now, quote
 
@@ -104,6 +104,13 @@ class DatabasesPart:
             "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
             "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
         return str(rows[0][0]) if rows else None
+
+    def relation_names(self, database: str, schema: str, kind: str) -> list[str]:
+        """The Snowflake names of the user tables (kind TABLE) or views (VIEW) of a schema, sorted."""
+        table, column = ("duckdb_tables()", "table_name") if kind == "TABLE" else ("duckdb_views()", "view_name")
+        rows = self.store.data_query(f"SELECT {column} FROM {table} WHERE database_name = ? AND schema_name = ? "
+                                     "AND NOT internal", [database, schema])
+        return sorted(snowflake(r[0]) for r in rows)
 
     # -- the steps of creating and dropping (the Catalog runs them with the other families') -----
 

@@ -372,6 +372,12 @@ class GrantsPart:
                        [*key.params(), owner, owner, now()])
         return self.store.access_generation == before
 
+    def has_table_owner(self, database: str, schema: str, name: str) -> bool:
+        """Is OWNERSHIP of a table or view of that name recorded?"""
+        return self.store.query_one(
+            "SELECT 1 FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND "
+            "schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'", [database, schema, name]) is not None
+
     def forget_table(self, database: str, schema: str, name: str) -> None:
         with self.store.transaction(stale=_no_cached_read) as tx:
             self.forget_object(tx, ObjectKey("TABLE", database, schema, name))

@@ -67,6 +67,16 @@ class ObjectsPart:
         )
         return StageRow(*row) if row else None
 
+    def get_stage_by_id(self, stage_id: int) -> StageRow | None:
+        row = self.store.query_one(f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE id = ?", [stage_id])
+        return StageRow(*row) if row else None
+
+    def stage_names(self, database: str, schema: str) -> list[str]:
+        """The names of a schema's permanent stages, sorted."""
+        return [str(r[0]) for r in self.store.query(
+            "SELECT name FROM snowreg.stages WHERE database_name = ? AND schema_name = ? AND NOT temporary "
+            "ORDER BY name", [database, schema])]
+
     def insert_stage(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, owner: str | None,
                      url: str | None, temporary: bool, session_id: int | None, comment: str | None = None) -> int:
         """Inside a transaction: a new stage's row (Catalog.create_stage adds its future grants)."""

@@ -156,10 +156,9 @@ def _containers(session: Session, key: ObjectKey, a: privileges.Access) -> tuple
     """Lines about the database / schema USAGE a schema object also needs, and the containers not usable."""
     db, schema = key.database, key.schema
     if key.kind in ("MODEL", "STAGE"):
-        table = "models" if key.kind == "MODEL" else "stages"
-        row = session.catalog.store.query_one(f"SELECT database_name, schema_name FROM snowreg.{table} WHERE id = ?",
-                                        [key.id])
-        db, schema = row if row else ("", "")
+        found = session.catalog.models.get_model_by_id(key.id) if key.kind == "MODEL" \
+            else session.catalog.objects.get_stage_by_id(key.id)
+        db, schema = (found.database_name, found.schema_name) if found is not None else ("", "")
     if key.kind in ("ACCOUNT", "DATABASE"):
         return [], []
     lines, missing = [], []

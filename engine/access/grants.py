@@ -153,15 +153,11 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
         if kind == "MODEL":
             names = [m.name for m in catalog.models.list_models(db, s)]
         elif kind in ("TABLE", "VIEW"):
-            names = [r[0] for r in catalog.store.query(
-                f"SELECT {'table' if kind == 'TABLE' else 'view'}_name FROM "
-                f"duckdb_{'tables' if kind == 'TABLE' else 'views'}() WHERE database_name = ? AND schema_name = ? "
-                "AND NOT internal ORDER BY 1", [db, s])]
+            names = catalog.databases.relation_names(db, s, kind)
         elif kind == "SCHEMA":
             names = [s]
         elif kind == "STAGE":
-            names = [r[0] for r in catalog.store.query("SELECT name FROM snowreg.stages WHERE database_name = ? AND "
-                                                 "schema_name = ? AND NOT temporary ORDER BY name", [db, s])]
+            names = catalog.objects.stage_names(db, s)
         else:
             raise errors.not_supported(f"ON ALL {target.kind} IN {target.container_kind}")
         for name in names:

@@ -427,7 +427,7 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
         relation = catalog.databases.relation_kind(database, schema, ref.name)
         if kind == "drop" and relation is None:
             catalog.forget_table(database, schema, ref.name)
-        elif kind != "drop" and relation is not None and not _has_owner(session, database, schema, ref.name):
+        elif kind != "drop" and relation is not None and not catalog.grants.has_table_owner(database, schema, ref.name):
             record_owner(session, database, schema, ref.name, relation)
 
 
@@ -458,9 +458,4 @@ def _owner_added(session: Session, index: Index, owner: str) -> None:
             create_privs=create_privs, grantable=grantable)
 
 
-def _has_owner(session: Session, database: str, schema: str, name: str) -> bool:
-    row = session.catalog.store.query_one(
-        "SELECT 1 FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND "
-        "schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'", [database, schema, name])
-    return row is not None
 

@@ -175,9 +175,8 @@ def display_name(session: Session, g: GrantRow) -> str:
         model = session.catalog.models.get_model_by_id(g.object_id)
         return model_fqn(model) if model is not None else ""
     if g.object_kind == "STAGE":
-        row = session.catalog.store.query_one("SELECT database_name, schema_name, name FROM snowreg.stages WHERE id = ?",
-                                        [g.object_id])
-        return ".".join(quote_ident(p) for p in row) if row else ""
+        stage = session.catalog.objects.get_stage_by_id(g.object_id)
+        return ".".join(quote_ident(p) for p in (stage.database_name, stage.schema_name, stage.name)) if stage else ""
     if g.object_kind == "ACCOUNT":
         return ACCOUNT_NAME
     parts = [p for p in (g.database_name, g.schema_name, g.name) if p]
