@@ -137,6 +137,17 @@ def _to_date(node: exp.Expr) -> exp.Expr | None:
     return exp.Cast(this=seconds, to=exp.DataType(this=_T.DATE))
 
 
+def _median(node: exp.Expr) -> None:
+    """MEDIAN of a NUMBER(p, s) is a NUMBER with scale s + 3 (https://docs.snowflake.com/en/sql-reference/functions/median:
+    DECIMAL(10,2) values give 22.50000; the midpoint of two values is exact at that scale). Multiplying
+    by 1.000 as DECIMAL(38, 3) gives DuckDB's median that scale; a FLOAT stays a FLOAT."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("MEDIAN", 1, len(args))
+    one = exp.Cast(this=exp.Literal.number(1), to=exp.DataType.build("DECIMAL(38, 3)"))
+    args[0].replace(exp.Mul(this=args[0].copy(), expression=one))
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -156,6 +167,7 @@ _SPECIAL: dict[str, Function] = {
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
     "TO_DATE": Function(rewrite=_to_date),
     "DATE": Function(rewrite=_to_date),
+    "MEDIAN": Function(rewrite=_median),
 }
 
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
@@ -174,7 +186,7 @@ _PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG M
     DAYNAME MONTHNAME ADD_MONTHS MONTHS_BETWEEN NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS
     TIMESTAMP_FROM_PARTS TIMESTAMP_NTZ_FROM_PARTS CONVERT_TIMEZONE COALESCE NVL NVL2 IFNULL NULLIF NULLIFZERO
     ZEROIFNULL IFF DECODE EQUAL_NULL BOOLAND BOOLOR BOOLXOR BOOLNOT IS_NULL_VALUE BITAND BITOR BITXOR BITNOT
-    BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX MEDIAN MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE
+    BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE
     VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP COVAR_SAMP LISTAGG ARRAY_AGG OBJECT_AGG
     ANY_VALUE APPROX_COUNT_DISTINCT BOOLAND_AGG BOOLOR_AGG BITAND_AGG BITOR_AGG BITXOR_AGG MIN_BY MAX_BY
     KURTOSIS SKEW PERCENTILE_CONT PERCENTILE_DISC APPROX_PERCENTILE ROW_NUMBER RANK DENSE_RANK PERCENT_RANK
