@@ -12,6 +12,7 @@ import orjson
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from snowreg.engine.sql import numformat
 from snowreg.errors import not_supported
 
 # DuckDB looks a function up in the current catalog only, and `USE` moves that; the macros therefore
@@ -192,6 +193,9 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
     """TO_VARCHAR(v:a) / TO_CHAR(v:a) without a format: the same as `::VARCHAR`; with a date/time
     format, the operand is formatted as a date or timestamp whatever the text shows of its type."""
     given = node.args.get("format")
+    if isinstance(given, exp.Literal) and given.is_string and numformat.is_number_format(given.this):
+        operand = exp.Cast(this=node.this, to=exp.DataType(this=_T.DOUBLE)) if is_json(node.this) else node.this
+        return numformat.render(operand, given.this)
     if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
             and not _NUMBER_FORMAT.search(given.this):
         return exp.TimeToStr(this=node.this, format=_SNOWFLAKE_DIALECT.format_time(given))
