@@ -386,6 +386,11 @@ def invalid_timezone(name: str) -> ProgrammingError:
     return ProgrammingError(f"{COMPILATION}invalid value ['{name}'] for parameter 'TIMEZONE'", 1008, "22007")
 
 
+def json_parse_error(detail: str) -> ProgrammingError:
+    """100069: PARSE_JSON of text that is not JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json)."""
+    return ProgrammingError(f"Error parsing JSON: {detail}", 100069, "22P02")
+
+
 def division_by_zero() -> ProgrammingError:
     """100051 (22012): `1/0`, for NUMBER and FLOAT alike."""
     return ProgrammingError("Division by zero", 100051, "22012")

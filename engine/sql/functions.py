@@ -148,6 +148,20 @@ def _median(node: exp.Expr) -> None:
     args[0].replace(exp.Mul(this=args[0].copy(), expression=one))
 
 
+def _parse_json(node: exp.Expr) -> exp.Expr:
+    """PARSE_JSON(text[, 's' | 'd']) / TRY_PARSE_JSON(text): the snowreg_parse_json macro, as a VARIANT."""
+    name = "TRY_PARSE_JSON" if node.args.get("safe") else "PARSE_JSON"
+    args = _args(node)
+    if not 1 <= len(args) <= 2:
+        raise errors.wrong_arguments(name, 1, len(args))
+    parameter = args[1] if len(args) == 2 else exp.Literal.string("s")
+    if not (isinstance(parameter, exp.Literal) and parameter.is_string and parameter.name.lower() in ("s", "d")):
+        raise errors.not_supported(f"{name} with a parameter other than 's' or 'd'")
+    strict = exp.Boolean(this=parameter.name.lower() == "s")
+    call = variant.macro("snowreg_parse_json", args[0], strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
+    return exp.Cast(this=call, to=exp.DataType(this=_T.JSON))
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -168,6 +182,8 @@ _SPECIAL: dict[str, Function] = {
     "TO_DATE": Function(rewrite=_to_date),
     "DATE": Function(rewrite=_to_date),
     "MEDIAN": Function(rewrite=_median),
+    "PARSE_JSON": Function(rewrite=_parse_json),
+    "TRY_PARSE_JSON": Function(rewrite=_parse_json),
 }
 
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
@@ -190,7 +206,7 @@ _PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG M
     VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP COVAR_SAMP LISTAGG ARRAY_AGG OBJECT_AGG
     ANY_VALUE APPROX_COUNT_DISTINCT BOOLAND_AGG BOOLOR_AGG BITAND_AGG BITOR_AGG BITXOR_AGG MIN_BY MAX_BY
     KURTOSIS SKEW PERCENTILE_CONT PERCENTILE_DISC APPROX_PERCENTILE ROW_NUMBER RANK DENSE_RANK PERCENT_RANK
-    CUME_DIST NTILE LAG LEAD FIRST_VALUE LAST_VALUE NTH_VALUE PARSE_JSON TRY_PARSE_JSON TO_JSON TO_VARIANT
+    CUME_DIST NTILE LAG LEAD FIRST_VALUE LAST_VALUE NTH_VALUE TO_JSON TO_VARIANT
     TO_ARRAY OBJECT_CONSTRUCT OBJECT_CONSTRUCT_KEEP_NULL OBJECT_KEYS ARRAY_CONSTRUCT ARRAY_SIZE
     ARRAY_CONTAINS ARRAY_TO_STRING GET GET_PATH JSON_EXTRACT_PATH_TEXT IS_ARRAY CHECK_JSON STRIP_NULL_VALUE
     CURRENT_ROLE CURRENT_USER CURRENT_DATABASE CURRENT_SCHEMA CURRENT_WAREHOUSE CURRENT_SESSION SEQ1 SEQ2

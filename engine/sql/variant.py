@@ -54,13 +54,32 @@ _MACROS: dict[str, str] = {
         WHEN typeof(x) LIKE 'TIMESTAMP%' THEN 'TIMESTAMP_NTZ'
         ELSE CASE json_type(to_json(x)) WHEN 'NULL' THEN 'NULL_VALUE' WHEN 'BIGINT' THEN 'INTEGER'
             WHEN 'UBIGINT' THEN 'INTEGER'
-            WHEN 'DOUBLE' THEN CASE WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '^-?\\d+$') THEN 'INTEGER'
-                WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
+            WHEN 'DOUBLE' THEN CASE WHEN regexp_matches(CAST(x AS VARCHAR), '^-?\\d+$') THEN 'INTEGER'
+                WHEN regexp_matches(CAST(x AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
             ELSE json_type(to_json(x)) END END""",
     # OBJECT_CONSTRUCT(*): a row's columns by their Snowflake names (catalog/names.py), NULLs left out.
     "snowreg_object_star(r)": """to_json(map_from_entries(list_transform(list_filter(
         map_entries(CAST(to_json(r) AS MAP(VARCHAR, JSON))), lambda e: json_type(e.value) <> 'NULL'),
         lambda e: {'k': regexp_replace(e.key, '\\x1f[0-9a-f]+$', ''), 'v': e.value})))""",
+    # PARSE_JSON / TRY_PARSE_JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json): empty
+    # or blank text is NULL; duplicate keys (of the top object) fail unless allowed; a number written
+    # with an exponent is a DOUBLE, so text holding one keeps its numbers as written (blanks outside
+    # strings removed) instead of DuckDB's re-serialised form; an empty array element (Snowflake's
+    # `undefined`) is refused. `strict`: duplicates are an error; `quiet`: errors give NULL.
+    "snowreg_json_dup(j)": """json_type(j) = 'OBJECT'
+        AND len(json_keys(j)) <> len(list_distinct(json_keys(j)))""",
+    "snowreg_parse_json(x, strict, quiet)": f"""CASE WHEN x IS NULL OR regexp_full_match(x, '\\s*') THEN NULL
+        WHEN quiet AND NOT json_valid(x) THEN NULL
+        WHEN regexp_matches(regexp_replace(x, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g'), ',\\s*[,\\]}}]|\\[\\s*,')
+            THEN error('snowreg_unsupported:PARSE_JSON of text with an empty array element or a trailing comma '
+                       || '(Snowflake keeps an undefined element)')
+        WHEN {MACRO_CATALOG}.main.snowreg_json_dup(json(x))
+            THEN CASE WHEN quiet AND strict THEN NULL
+                      WHEN strict THEN error('Error parsing JSON: duplicate object attribute')
+                      ELSE error('snowreg_unsupported:PARSE_JSON of duplicate keys with the d parameter') END
+        WHEN regexp_matches(x, '[0-9][eE][+-]?[0-9]')
+            THEN CAST(regexp_replace(x, '("(?:[^"\\\\]|\\\\.)*")|\\s+', '\\1', 'g') AS JSON)
+        ELSE json(x) END""",
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
@@ -464,6 +483,9 @@ def _converter(duckdb_type: Any, exponent: bool) -> Callable[[Any], Any]:
 def pretty_json(text: str | bytes, *, doubles_as_exponent: bool = False) -> str:
     """Compact JSON text → the connector's 2-space-indented form."""
     raw = text.encode() if isinstance(text, str) else text
+    if _EXPONENT.search(raw):  # a number written with an exponent is a DOUBLE (snowreg_parse_json)
+        value = json.loads(raw, parse_int=_Number, parse_float=_double, parse_constant=_Number)
+        return _dump(value, "")
     if not _BIG_INT.search(raw):
         try:
             value = orjson.loads(raw)
@@ -490,6 +512,14 @@ def _exponent_floats(value: Any) -> Any:
 
 class _Number(str):
     """A JSON number kept as its text."""
+
+
+_EXPONENT = re.compile(rb"\d[eE][+-]?\d")
+
+
+def _double(text: str) -> _Number:
+    """A JSON number: with an exponent, printed as Snowflake prints a VARIANT DOUBLE (`1.912000000000000e+02`)."""
+    return _Number(format(float(text), ".15e") if "e" in text or "E" in text else text)
 
 
 def _dump(value: Any, indent: str) -> str:

@@ -45,7 +45,8 @@ REWRITES = [
     ("SELECT x::VARIANT AS y FROM t", 'SELECT TO_JSON("X") AS "Y" FROM "T"'),
     ("SELECT TO_VARIANT(x) AS y FROM t", 'SELECT TO_JSON("X") AS "Y" FROM "T"'),
     # constructors and aggregates
-    ("SELECT PARSE_JSON(s) AS x FROM t", 'SELECT JSON("S") AS "X" FROM "T"'),
+    ("SELECT PARSE_JSON(s) AS x FROM t",
+     'SELECT CAST("snowreg_fn"."main".snowreg_parse_json("S", TRUE, FALSE) AS JSON) AS "X" FROM "T"'),
     ("SELECT OBJECT_CONSTRUCT('a', 1, 'c', NULL) AS o",
      "SELECT CAST(CONCAT('{', CONCAT_WS(',', CONCAT(TO_JSON('a'), ':', TO_JSON(1))), '}') AS JSON) AS \"O\""),
     ("SELECT OBJECT_CONSTRUCT_KEEP_NULL('a', x) AS o FROM t", 'SELECT JSON_OBJECT(\'a\', "X") AS "O" FROM "T"'),
