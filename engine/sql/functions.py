@@ -85,12 +85,7 @@ def _array_cat(node: exp.Expr) -> exp.Expr:
 
 def _array_construct_compact(node: exp.Expr) -> exp.Expr:
     """ARRAY_CONSTRUCT_COMPACT(…): the non-NULL arguments as a JSON array."""
-    items = [variant.fn("to_json", a) for a in _args(node)]
-    if not items:
-        return exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType(this=_T.JSON))
-    kept: exp.Expr = exp.maybe_parse("list_filter(__items, lambda e: e IS NOT NULL)", dialect="duckdb")
-    kept.find(exp.Column).replace(exp.Array(expressions=items))  # type: ignore[union-attr]
-    return variant.fn("to_json", kept)
+    return variant.json_array_text([variant.variant_of(a) for a in _args(node)])
 
 
 def _regexp_substr(node: exp.Expr) -> exp.Expr:

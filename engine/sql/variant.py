@@ -80,6 +80,10 @@ _MACROS: dict[str, str] = {
         WHEN regexp_matches(x, '[0-9][eE][+-]?[0-9]')
             THEN CAST(regexp_replace(x, '("(?:[^"\\\\]|\\\\.)*")|\\s+', '\\1', 'g') AS JSON)
         ELSE json(x) END""",
+    # A value made a VARIANT: a FLOAT keeps Snowflake's DOUBLE text (`3.000000000000000e+00`), which
+    # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
+    "snowreg_variant(a)": """CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST(printf('%.15e', a) AS JSON)
+        ELSE to_json(a) END""",
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
@@ -188,7 +192,7 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     """`x::VARIANT` → `to_json(x)`; `v:a::VARCHAR` → `v ->> '$.a'`; `col::VARCHAR` → guarded macro."""
     to = node.to
     if to.is_type(_T.JSON):
-        return None if is_json(node.this) else fn("to_json", node.this)
+        return None if is_json(node.this) else variant_of(node.this)
     if to.this not in _TEXT_TYPES:
         return None  # JSON → DOUBLE/DECIMAL/BOOLEAN/DATE/TIMESTAMP casts work on DuckDB as they are
     if is_json(node.this):
@@ -321,7 +325,7 @@ def object_construct(node: exp.Struct) -> exp.Expr:
             key = exp.Literal.string(key.name)
         if isinstance(value, exp.Null):
             continue
-        member: exp.Expr = fn("concat", fn("to_json", key), exp.Literal.string(":"), fn("to_json", value))
+        member: exp.Expr = fn("concat", fn("to_json", key), exp.Literal.string(":"), variant_of(value))
         nullable = [e for e in (key, value) if not isinstance(e, (exp.Literal, exp.Boolean))]
         if nullable:
             missing = exp.or_(*(exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable))
@@ -344,13 +348,46 @@ def object_star(node: exp.Expr) -> exp.Expr:
     return macro("snowreg_object_star", row)
 
 
+_UNDEFINED = ("snowreg_unsupported:ARRAY_CONSTRUCT of a SQL NULL (Snowflake keeps it as an undefined element; "
+              "ARRAY_CONSTRUCT_COMPACT leaves it out)")
+
+
 def array_construct(node: exp.Array) -> exp.Expr:
-    """ARRAY_CONSTRUCT(…) / `[…]` → `json_array(…)`."""
-    return fn("json_array", *node.expressions)
+    """ARRAY_CONSTRUCT(…) / `[…]` → `json_array(…)`. A SQL NULL argument is an `undefined` element in
+    Snowflake (https://docs.snowflake.com/en/sql-reference/functions/array_construct), which a JSON array
+    cannot hold: refused, at translation for a NULL literal, else when a row gives one."""
+    args = node.expressions
+    if any(isinstance(a, exp.Null) for a in args):
+        raise not_supported("ARRAY_CONSTRUCT of a SQL NULL (Snowflake keeps it as an undefined element)")
+    built: exp.Expr = json_array_text([variant_of(a.copy()) for a in args])
+    nullable = [a for a in args if not isinstance(a, (exp.Literal, exp.Boolean)) and not is_json(a)]
+    if nullable:
+        missing = exp.or_(*(exp.Is(this=a.copy(), expression=exp.Null()) for a in nullable))
+        built = exp.Cast(this=exp.Case(ifs=[exp.If(this=missing, true=fn("error", exp.Literal.string(_UNDEFINED)))],
+                                       default=built), to=exp.DataType(this=_T.JSON))
+    return built
 
 
 def to_variant(node: exp.Expr) -> exp.Expr:
-    return node.this if is_json(node.this) else fn("to_json", node.this)
+    return variant_of(node.this)
+
+
+def json_array_text(items: list[exp.Expr]) -> exp.Expr:
+    """A JSON array of VARIANT items, joined as text so each keeps its own form (DuckDB's json_array
+    would re-serialise a DOUBLE's exponent away); NULL items are left out."""
+    texts = [exp.Cast(this=i, to=exp.DataType(this=_T.VARCHAR)) for i in items]
+    body = fn("concat_ws", exp.Literal.string(","), *texts) if texts else exp.Literal.string("")
+    text = fn("concat", exp.Literal.string("["), body, exp.Literal.string("]"))
+    return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+
+
+def variant_of(value: exp.Expr) -> exp.Expr:
+    """`value` as a VARIANT (DuckDB JSON): as it is when it already is one, else snowreg_variant."""
+    if is_json(value):
+        return value
+    if isinstance(value, (exp.Literal, exp.Boolean, exp.Null)):
+        return fn("to_json", value)
+    return exp.Cast(this=macro("snowreg_variant", value), to=exp.DataType(this=_T.JSON))
 
 
 def wrap_json(node: exp.Expr) -> None:
