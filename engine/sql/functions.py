@@ -157,6 +157,33 @@ def _parse_json(node: exp.Expr) -> exp.Expr:
     return exp.Cast(this=call, to=exp.DataType(this=_T.JSON))
 
 
+_INTEGER = re.compile(r"(\d+)(?:\.0*)?(?:[eE]\+?(\d+))?")
+
+
+def _system_typeof(node: exp.Expr) -> exp.Expr:
+    """SYSTEM$TYPEOF(<literal>): the type and storage of a constant in the forms the function's page shows
+    (https://docs.snowflake.com/en/sql-reference/functions/system_typeof): `NULL[LOB]`, `NUMBER(5,0)[SB2]`
+    for an integer (storage bytes: the smallest of 1, 2, 4, 8, 16 that holds it), `VARCHAR(9)[LOB]`.
+    Anything else depends on types and storage snowreg does not keep: refused."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("SYSTEM$TYPEOF", 1, len(args))
+    arg, sign = args[0], 1
+    if isinstance(arg, exp.Neg):
+        arg, sign = arg.this, -1
+    if isinstance(arg, exp.Null):
+        return exp.Literal.string("NULL[LOB]")
+    parts = _args(arg) if isinstance(arg, (exp.Concat, exp.DPipe)) else [arg]
+    if sign == 1 and all(isinstance(p, exp.Literal) and p.is_string for p in parts):
+        return exp.Literal.string(f"VARCHAR({max(sum(len(p.name) for p in parts), 1)})[LOB]")
+    m = _INTEGER.fullmatch(arg.this) if isinstance(arg, exp.Literal) and not arg.is_string else None
+    if m is None:
+        raise errors.not_supported("SYSTEM$TYPEOF of anything but a NULL, integer or string literal")
+    value = sign * int(m.group(1)) * 10 ** int(m.group(2) or 0)
+    size = next(b for b in (1, 2, 4, 8, 16) if -(2 ** (8 * b - 1)) <= value < 2 ** (8 * b - 1))
+    return exp.Literal.string(f"NUMBER({len(str(abs(value)))},0)[SB{size}]")
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -179,6 +206,7 @@ _SPECIAL: dict[str, Function] = {
     "MEDIAN": Function(rewrite=_median),
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
+    "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
 }
 
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
