@@ -229,6 +229,7 @@ EXAMPLES = [
     ('SUBSTRING', "SUBSTRING('abc', 2, 1)"),
     ('SUM', 'SUM(1)'),
     ('SYSDATE', 'SYSDATE()'),
+    ('SYSTEM$TYPEOF', 'SYSTEM$TYPEOF(1)'),
     ('TAN', 'TAN(0)'),
     ('TIMEADD', "TIMEADD(day, 1, '2024-01-01'::DATE)"),
     ('TIMEDIFF', "TIMEDIFF(day, '2024-01-01'::DATE, '2024-01-03'::DATE)"),
