@@ -184,6 +184,19 @@ def _system_typeof(node: exp.Expr) -> exp.Expr:
     return exp.Literal.string(f"NUMBER({len(str(abs(value)))},0)[SB{size}]")
 
 
+def _pad(node: exp.Expr) -> exp.Expr | None:
+    """LPAD / RPAD with an empty pad: no padding, the base still cut to the length
+    (https://docs.snowflake.com/en/sql-reference/functions/lpad); DuckDB would fail."""
+    args = _args(node)
+    if len(args) != 3 or (isinstance(args[2], exp.Literal) and args[2].name != ""):
+        return None
+    cut = variant.fn("left", args[0].copy(), args[1].copy())
+    if isinstance(args[2], exp.Literal):
+        return cut
+    empty = exp.EQ(this=args[2].copy(), expression=exp.Literal.string(""))
+    return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -207,6 +220,8 @@ _SPECIAL: dict[str, Function] = {
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
+    "LPAD": Function(coerce="text", rewrite=_pad),
+    "RPAD": Function(coerce="text", rewrite=_pad),
 }
 
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
