@@ -197,6 +197,14 @@ def _pad(node: exp.Expr) -> exp.Expr | None:
     return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
 
 
+def _months_between(node: exp.Expr) -> exp.Expr:
+    """MONTHS_BETWEEN(d1, d2): engine.sql.dates' macro (sqlglot's rendering ignores the time of day)."""
+    args = _args(node)
+    if len(args) != 2:
+        raise errors.wrong_arguments("MONTHS_BETWEEN", 2, len(args))
+    return variant.macro("snowreg_months_between", *args)
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -221,6 +229,7 @@ _SPECIAL: dict[str, Function] = {
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
     "LPAD": Function(coerce="text", rewrite=_pad),
+    "MONTHS_BETWEEN": Function(rewrite=_months_between),
     "RPAD": Function(coerce="text", rewrite=_pad),
 }
 
@@ -237,7 +246,7 @@ _PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG M
     CURRENT_DATE CURRENT_TIMESTAMP CURRENT_TIME LOCALTIMESTAMP LOCALTIME SYSDATE GETDATE DATEADD TIMEADD
     TIMESTAMPADD DATEDIFF TIMEDIFF TIMESTAMPDIFF DATE_TRUNC DATE_PART EXTRACT YEAR QUARTER MONTH WEEK
     WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAYOFMONTH DAYOFWEEK DAYOFWEEKISO DAYOFYEAR HOUR MINUTE SECOND LAST_DAY
-    DAYNAME MONTHNAME ADD_MONTHS MONTHS_BETWEEN NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS
+    DAYNAME MONTHNAME ADD_MONTHS NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS
     TIMESTAMP_FROM_PARTS TIMESTAMP_NTZ_FROM_PARTS CONVERT_TIMEZONE COALESCE NVL NVL2 IFNULL NULLIF NULLIFZERO
     ZEROIFNULL IFF DECODE EQUAL_NULL BOOLAND BOOLOR BOOLXOR BOOLNOT IS_NULL_VALUE BITAND BITOR BITXOR BITNOT
     BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE
