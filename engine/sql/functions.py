@@ -205,6 +205,61 @@ def _months_between(node: exp.Expr) -> exp.Expr:
     return variant.macro("snowreg_months_between", *args)
 
 
+def floor_ceil(node: exp.Floor | exp.Ceil) -> exp.Expr | None:
+    """FLOOR / CEIL(x, <integer literal>): a NUMBER stays a NUMBER with that scale (at least 0), a FLOAT a
+    FLOAT (https://docs.snowflake.com/en/sql-reference/functions/floor): x less its remainder modulo the
+    unit 10^-scale, one unit further when the remainder points the other way, then rounded to the scale
+    (DuckDB's ROUND with a constant scale gives the DECIMAL that scale)."""
+    variant.numeric_args(node)
+    args = _args(node)
+    if len(args) != 2:
+        return None
+    x, given = args
+    scale = -int(given.this.this) if isinstance(given, exp.Neg) and isinstance(given.this, exp.Literal) else (
+        int(given.this) if isinstance(given, exp.Literal) and given.is_int else None)
+    if scale is None:
+        return None
+    digits = min(scale, 18)  # a scale beyond an input's own has no effect (the page's usage notes)
+    unit = exp.Literal.number(f"0.{'0' * (digits - 1)}1" if digits > 0 else str(10 ** -digits))
+    rest = exp.Mod(this=x.copy(), expression=unit.copy())
+    ceil = isinstance(node, exp.Ceil)
+    beyond = exp.GT(this=rest.copy(), expression=exp.Literal.number(0)) if ceil else \
+        exp.LT(this=rest.copy(), expression=exp.Literal.number(0))
+    step = exp.Case(ifs=[exp.If(this=beyond, true=unit.copy())], default=exp.Literal.number(0))
+    moved = exp.Sub(this=exp.Paren(this=exp.Sub(this=x.copy(), expression=rest)), expression=exp.Neg(this=step)) \
+        if ceil else exp.Sub(this=exp.Paren(this=exp.Sub(this=x.copy(), expression=rest)), expression=step)
+    return variant.fn("round", moved, exp.maybe_parse(_RESULT_SCALE.format(x=x.sql("duckdb"), s=max(digits, 0)),
+                                                       dialect="duckdb"))
+
+
+# The result's scale: the given one, but never more than a NUMBER input's own (typeof is a constant
+# while DuckDB binds ROUND, so ROUND gives a DECIMAL of exactly that scale).
+_RESULT_SCALE = ("CASE WHEN typeof({x}) IN ('DOUBLE', 'FLOAT') THEN {s} WHEN typeof({x}) LIKE 'DECIMAL(%' THEN "
+                 "least({s}, CAST(split_part(split_part(typeof({x}), ',', 2), ')', 1) AS INTEGER)) ELSE 0 END")
+
+
+def _cbrt(node: exp.Expr) -> exp.Expr:
+    """CBRT: a perfect cube's root is exact (the CBRT page shows 3 for 27; DuckDB's is 3.0000000000000004)."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("CBRT", 1, len(args))
+    root: exp.Expr = exp.maybe_parse("CASE WHEN power(round(cbrt(__x)), 3) = __x THEN round(cbrt(__x)) ELSE cbrt(__x) END",
+                                     dialect="duckdb")
+    value = exp.Cast(this=args[0], to=exp.DataType(this=_T.DOUBLE))
+    for column in list(root.find_all(exp.Column)):
+        column.replace(value.copy())
+    return root
+
+
+def _trunc(node: exp.Expr) -> exp.Expr | None:
+    """TRUNC(x, scale) with a scale that is not a literal: DuckDB's TRUNC takes an INTEGER scale only."""
+    args = _args(node)
+    if len(args) != 2 or isinstance(args[1], exp.Literal) or isinstance(args[1], exp.Neg):
+        return None
+    args[1].replace(exp.Cast(this=args[1].copy(), to=exp.DataType(this=_T.INT)))
+    return None
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -230,6 +285,10 @@ _SPECIAL: dict[str, Function] = {
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
     "LPAD": Function(coerce="text", rewrite=_pad),
     "MONTHS_BETWEEN": Function(rewrite=_months_between),
+    "CBRT": Function(rewrite=_cbrt),
+    "TRUNC": Function(rewrite=_trunc),
+    "TRUNCATE": Function(rewrite=_trunc),
+
     "RPAD": Function(coerce="text", rewrite=_pad),
 }
 
@@ -237,8 +296,8 @@ _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE I
     LPAD LTRIM MD5 MD5_HEX REPEAT REPLACE REVERSE RIGHT RPAD RTRIM RTRIMMED_LENGTH SHA1 SHA2 SPLIT SPLIT_PART
     STARTSWITH STRTOK SUBSTR SUBSTRING TRANSLATE TRIM UPPER UNICODE"""
 _NUMBER_FIRST = """ABS AVG CEIL FLOOR ROUND SIGN SQRT SUM"""
-_PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
-    SQUARE TAN TRUNC TRUNCATE GREATEST LEAST UNIFORM UUID_STRING HASH BASE64_DECODE_STRING CHR CHAR
+_PLAIN = """ACOS ASIN ATAN ATAN2 COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
+    SQUARE TAN FACTORIAL GREATEST LEAST UNIFORM UUID_STRING HASH BASE64_DECODE_STRING CHR CHAR
     CONCAT CONCAT_WS ILIKE INSERT POSITION CHARINDEX REGEXP_COUNT REGEXP_INSTR REGEXP_LIKE REGEXP_REPLACE
     RLIKE LIKE SPACE COLLATE TO_CHAR TO_VARCHAR TO_NUMBER TO_DECIMAL TO_NUMERIC TO_DOUBLE TO_BOOLEAN
     TO_TIME TO_TIMESTAMP TO_TIMESTAMP_NTZ TO_TIMESTAMP_LTZ TO_TIMESTAMP_TZ TRY_CAST CAST TRY_TO_NUMBER

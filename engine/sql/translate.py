@@ -605,6 +605,8 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Properties: _properties,
     exp.ColumnDef: _column_def,
     exp.Values: _values,
+    exp.Floor: functions.floor_ceil,
+    exp.Ceil: functions.floor_ceil,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
 }

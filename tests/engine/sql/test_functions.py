@@ -111,6 +111,7 @@ EXAMPLES = [
     ('EQUAL_NULL', 'EQUAL_NULL(1, NULL)'),
     ('EXISTS', 'EXISTS(SELECT 1)'),
     ('EXP', 'EXP(1)'),
+    ('FACTORIAL', 'FACTORIAL(5)'),
     ('EXTRACT', "EXTRACT(year FROM '2024-01-15'::DATE)"),
     ('FIRST_VALUE', 'FIRST_VALUE(1) OVER (ORDER BY 1)'),
     ('FLOOR', 'FLOOR(1.5)'),
