@@ -75,6 +75,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.syntax_error_detail(detail)
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("Division by zero"):
         return errors.division_by_zero()
+    if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
+        return errors.execution_error(detail)
     if detail.startswith(("Malformed JSON", "Error parsing JSON")):
         return errors.json_parse_error(detail.removeprefix("Error parsing JSON: "))
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros

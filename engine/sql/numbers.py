@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import dates, variant
+from snowreg.engine.sql import arrays, dates, variant
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
 UNSUPPORTED_MARKER = "snowreg_unsupported:"
@@ -69,6 +69,8 @@ def install(con: Any) -> None:
         for signature, body in MACROS.items():
             con.execute(f"CREATE OR REPLACE MACRO {variant.MACRO_CATALOG}.main.{signature} AS {body}")
         dates.install(con, _Q)
+        for signature, body in arrays.MACROS.items():
+            con.execute(f"CREATE OR REPLACE MACRO {_Q}{signature} AS {body}")
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
