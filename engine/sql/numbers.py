@@ -130,7 +130,17 @@ class Divisions:
         return self.divide(exp.Sum(this=arg.copy()), exp.Count(this=arg.copy()))
 
     def window(self, node: exp.Window) -> exp.Expr | None:
-        """AVG(x) OVER (w) → SUM(x) OVER (w) / COUNT(x) OVER (w)."""
+        """AVG(x) OVER (w) → SUM(x) OVER (w) / COUNT(x) OVER (w); RATIO_TO_REPORT(x) OVER (w) → x divided by
+        SUM(x) over w's partition (https://docs.snowflake.com/en/sql-reference/functions/ratio_to_report:
+        an ORDER BY in the OVER clause does not affect it)."""
+        if isinstance(node.this, exp.Anonymous) and node.this.name.upper() == "RATIO_TO_REPORT" \
+                and len(node.this.expressions) == 1:
+            arg = node.this.expressions[0]
+            total = node.copy()
+            total.set("this", exp.Sum(this=arg.copy()))
+            total.set("order", None)
+            total.set("spec", None)
+            return self.divide(arg.copy(), total)
         if not isinstance(node.this, exp.Avg):
             return None
         arg = node.this.this
