@@ -119,7 +119,6 @@ EXAMPLES = [
     ('GETDATE', 'GETDATE()'),
     ('GET_PATH', 'GET_PATH(PARSE_JSON(\'{"a":1}\'), \'a\')'),
     ('GREATEST', 'GREATEST(1, 2)'),
-    ('HASH', 'HASH(1)'),
     ('HAVERSINE', 'HAVERSINE(40.7127, -74.0059, 34.0500, -118.2500)'),
     ('HLL', 'HLL(1)'),
     ('HEX_DECODE_STRING', "HEX_DECODE_STRING('61')"),
