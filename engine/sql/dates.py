@@ -88,6 +88,33 @@ def operand_is_date(node: exp.Expr) -> bool | None:
     return None
 
 
+# DATE_PART / EXTRACT of the epoch (https://docs.snowflake.com/en/sql-reference/functions-date-time#label-supported-date-time-parts):
+# whole units since 1970-01-01, as an integer (DuckDB's EXTRACT(EPOCH) is a fractional FLOAT and its
+# EPOCH_SECOND rounds): microseconds per unit, None for nanoseconds.
+_EPOCH_UNITS: dict[str, int | None] = {
+    "EPOCH": 1_000_000, "EPOCH_SECOND": 1_000_000, "EPOCH_SECONDS": 1_000_000,
+    "EPOCH_MILLISECOND": 1_000, "EPOCH_MILLISECONDS": 1_000,
+    "EPOCH_MICROSECOND": 1, "EPOCH_MICROSECONDS": 1, "EPOCH_NANOSECOND": None, "EPOCH_NANOSECONDS": None}
+
+
+def extract(node: exp.Extract) -> exp.Expr | None:
+    """EXTRACT / DATE_PART of an epoch unit: whole seconds (milli-, micro-, nanoseconds), rounded down."""
+    unit = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Literal) else ""
+    if unit not in _EPOCH_UNITS:
+        return None
+    value = node.expression
+    if isinstance(value, exp.Literal) and value.is_string:
+        value = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+    per = _EPOCH_UNITS[unit]
+    if per is None:
+        return variant.fn("epoch_ns", value)
+    micros = variant.fn("epoch_us", value)
+    if per == 1:
+        return micros
+    whole = variant.fn("floor", exp.Div(this=micros, expression=exp.Literal.number(per)))
+    return exp.Cast(this=whole, to=exp.DataType.build("BIGINT"))
+
+
 def cast(node: exp.Cast) -> exp.Expr | None:
     """Epoch numbers to timestamps; a space before a zone offset in a TIMESTAMP_TZ/LTZ literal."""
     to = node.to

@@ -606,6 +606,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.ColumnDef: _column_def,
     exp.Values: _values,
     exp.Floor: functions.floor_ceil,
+    exp.Extract: dates.extract,
     exp.Ceil: functions.floor_ceil,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
