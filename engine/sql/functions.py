@@ -17,7 +17,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import arrays, variant
+from snowreg.engine.sql import arrays, numformat, variant
 
 Coercion = Literal["", "text", "number"]
 _T = exp.DataType.Type
@@ -260,6 +260,18 @@ def _trunc(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
+def _to_number(node: exp.Expr) -> exp.Expr | None:
+    """TO_NUMBER / TO_DECIMAL / TO_NUMERIC (and TRY_) with a format model: engine.sql.numformat.parse."""
+    given = node.args.get("format")
+    if not isinstance(node, exp.ToNumber) or given is None:
+        return None
+    precision, scale = node.args.get("precision"), node.args.get("scale")
+    if not (isinstance(given, exp.Literal) and given.is_string and isinstance(precision, exp.Literal)
+            and precision.is_int and isinstance(scale, exp.Literal) and scale.is_int):
+        raise errors.not_supported("TO_NUMBER with a format, precision or scale that is not a literal")
+    return numformat.parse(node.this, given.this, int(precision.this), int(scale.this), bool(node.args.get("safe")))
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -286,6 +298,8 @@ _SPECIAL: dict[str, Function] = {
     "LPAD": Function(coerce="text", rewrite=_pad),
     "MONTHS_BETWEEN": Function(rewrite=_months_between),
     "CBRT": Function(rewrite=_cbrt),
+    **{name: Function(rewrite=_to_number) for name in ("TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
+                                                       "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite) for name, rewrite in arrays.REWRITES.items()},
     "TRUNC": Function(rewrite=_trunc),

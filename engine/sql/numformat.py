@@ -208,3 +208,51 @@ def _overflow_text(m: _Model) -> str:
     lead = "" if m.sign else " "
     text = lead + ("$" if m.dollar else "") + integer + fraction
     return (" " + text) if m.sign.endswith("<") else (text + " ") if m.sign else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing: TO_NUMBER / TO_DECIMAL / TO_NUMERIC (and TRY_) with a format model, in lax mode
+# ---------------------------------------------------------------------------------------------
+
+
+def parse(value: exp.Expr, text: str, precision: int, scale: int, safe: bool) -> exp.Expr:
+    """TO_NUMBER(value, 'text', p, s): the text must match one of the `|`-separated models (lax mode: blanks
+    around it, group separators optional but, when present, between full groups; `9` digits may be left
+    out, `0` digits must be there); else 100038 Numeric value '…' is not recognized (NULL for TRY_)."""
+    patterns = [_pattern(_parse(alternative), alternative) for alternative in text.split("|")]
+    regex = "^\\s*(?:" + "|".join(patterns) + ")\\s*$"
+    matches = _call("regexp_full_match", value.copy(), exp.Literal.string(regex))
+    negative = _call("contains", value.copy(), exp.Literal.string("-"))
+    digits = _call("regexp_replace", value.copy(), exp.Literal.string("[^0-9.]"), exp.Literal.string(""),
+                        exp.Literal.string("g"))
+    signed = _cat(_call("if", negative, exp.Literal.string("-"), exp.Literal.string("")), digits)
+    number = exp.Cast(this=signed, to=exp.DataType.build(f"DECIMAL({precision}, {scale})"))
+    refused: exp.Expr = exp.Null() if safe else _call(
+        "error", _cat(exp.Literal.string("Could not convert string '"), value.copy(), exp.Literal.string("' to DECIMAL")))
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()), true=exp.Null()),
+                         exp.If(this=matches, true=number)], default=refused)
+
+
+def _pattern(m: _Model, text: str) -> str:
+    """The regular expression of the texts one fixed-position model reads."""
+    if m.before or m.after:
+        raise not_supported(f"TO_NUMBER with the format {text!r} (literal text)")
+    groups = [len(g) for g in "".join(m.integer).split(",")]
+    digits = [c for c in m.integer if c != ","]
+    required = len(digits) - digits.index("0") if "0" in digits else 0
+    plain = f"\\d{{{max(required, 1)},{len(digits)}}}"
+    integer = plain
+    if len(groups) > 1:  # with separators: a first group (partial, but holding the required digits), then full ones
+        starts = [(j, max(1, required - sum(groups[j + 1:]))) for j in range(len(groups))]
+        grouped = [f"\\d{{{least},{groups[j]}}}" + "".join(f",\\d{{{g}}}" for g in groups[j + 1:])
+                   for j, least in starts if least <= groups[j]]
+        integer = "(?:" + "|".join([plain, *grouped]) + ")"
+    fraction = ""
+    if m.point:
+        least = m.fraction.count("0")  # `0` positions come first (_check refuses a `0` after a `9`)
+        fraction = f"(?:\\.\\d{{{least},{len(m.fraction)}}})" + ("?" if least == 0 else "")
+    dollar = "\\$" if m.dollar else ""
+    sign = {"": "[-+]?\\s*", "S<": "[-+]"}.get(m.sign, "")
+    tail = {"S>": "[-+]", "MI>": "[-+]?", "MI<": ""}.get(m.sign, "")
+    head = "[-+]?" if m.sign == "MI<" else sign
+    return f"{head}{dollar}{integer}{fraction}{tail}"
