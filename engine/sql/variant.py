@@ -416,6 +416,11 @@ def array_agg(node: exp.ArrayAgg) -> None:
     _wrap(node, lambda e: _json_default(fn("to_json", e), "[]"))
 
 
+def listagg(node: exp.GroupConcat) -> None:
+    """LISTAGG of no rows, or of NULLs only, is an empty string (https://docs.snowflake.com/en/sql-reference/functions/listagg)."""
+    _wrap(node, lambda e: exp.Coalesce(this=e, expressions=[exp.Literal.string("")]))
+
+
 def object_agg(node: exp.ObjectAgg) -> None:
     """OBJECT_AGG(k, v) → a JSON object of the rows where neither is NULL; `{}` when there are none."""
     member = exp.DPipe(this=exp.DPipe(this=fn("to_json", exp.Cast(this=node.this, to=exp.DataType(this=_T.VARCHAR))), expression=exp.Literal.string(":")), expression=fn("to_json", node.expression))
@@ -474,6 +479,7 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.JSONKeys: wrap_json,
     exp.ArrayAgg: array_agg,
     exp.ObjectAgg: object_agg,
+    exp.GroupConcat: listagg,
     exp.ArraySize: lambda n: macro("snowreg_array_size", n.this),
     exp.ToArray: lambda n: macro("snowreg_to_array", n.this),
     exp.ArrayContains: lambda n: macro("snowreg_array_contains", n.expression, n.this),
