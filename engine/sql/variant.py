@@ -527,7 +527,8 @@ def pretty_json(text: str | bytes, *, doubles_as_exponent: bool = False) -> str:
     """Compact JSON text → the connector's 2-space-indented form."""
     raw = text.encode() if isinstance(text, str) else text
     if _EXPONENT.search(raw):  # a number written with an exponent is a DOUBLE (snowreg_parse_json)
-        value = json.loads(raw, parse_int=_Number, parse_float=_double, parse_constant=_Number)
+        floats = _all_doubles if doubles_as_exponent else _double
+        value = json.loads(raw, parse_int=_Number, parse_float=floats, parse_constant=_Number)
         return _dump(value, "")
     if not _BIG_INT.search(raw):
         try:
@@ -558,6 +559,10 @@ class _Number(str):
 
 
 _EXPONENT = re.compile(rb"\d[eE][+-]?\d")
+
+
+def _all_doubles(text: str) -> _Number:
+    return _Number(format(float(text), ".15e"))
 
 
 def _double(text: str) -> _Number:
