@@ -272,6 +272,25 @@ def _to_number(node: exp.Expr) -> exp.Expr | None:
     return numformat.parse(node.this, given.this, int(precision.this), int(scale.this), bool(node.args.get("safe")))
 
 
+def _auto_format(node: exp.Expr) -> exp.Expr | None:
+    """A format of 'AUTO' is the conversion without a format (https://docs.snowflake.com/en/sql-reference/functions/to_date:
+    "If the format ... is AUTO, ... automatic format detection"); DuckDB would read it as a format."""
+    given = node.args.get("format")
+    if not (isinstance(given, exp.Literal) and given.is_string and given.this.upper() == "AUTO"):
+        return None
+    if isinstance(node, exp.StrToTime):
+        to = node.args.get("target_type") or exp.DataType.build("TIMESTAMP")
+        kind = exp.TryCast if node.args.get("safe") else exp.Cast
+        return kind(this=node.this, to=to)
+    node.set("format", None)
+    return None
+
+
+def _date_call(node: exp.Expr) -> exp.Expr | None:
+    """TO_DATE / DATE: 'AUTO' formats dropped, then epoch strings (_to_date)."""
+    return _auto_format(node) or _to_date(node)
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -289,8 +308,11 @@ _SPECIAL: dict[str, Function] = {
     "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
-    "TO_DATE": Function(rewrite=_to_date),
-    "DATE": Function(rewrite=_to_date),
+    "TO_DATE": Function(rewrite=_date_call),
+    "DATE": Function(rewrite=_date_call),
+    **{name: Function(rewrite=_auto_format) for name in (
+        "TRY_TO_DATE", "TO_TIME", "TRY_TO_TIME", "TO_TIMESTAMP", "TO_TIMESTAMP_NTZ", "TO_TIMESTAMP_LTZ",
+        "TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP", "TRY_TO_TIMESTAMP_NTZ", "TRY_TO_TIMESTAMP_LTZ", "TRY_TO_TIMESTAMP_TZ")},
     "MEDIAN": Function(rewrite=_median),
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
