@@ -59,6 +59,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _ALREADY.search(text)
         if m:
             return errors.already_exists("Object", m.group(1))
+    if isinstance(e, duckdb.BinderException) and 'argument in function "round" must be a constant' in text:
+        return errors.not_supported("ROUND of a NUMBER to a scale that is not a constant")
     if isinstance(e, duckdb.BinderException):
         m = _COLUMN_MISSING.search(text)
         if m:

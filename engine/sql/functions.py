@@ -102,10 +102,14 @@ def _regexp_substr(node: exp.Expr) -> exp.Expr:
     pattern = given["expression"]
     if "i" in params and "c" not in params.rsplit("i", 1)[1]:
         pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
-    group = given.get("group") or exp.Literal.number(1 if "e" in params else 0)
-    source = variant.fn("substr", given["this"], given.get("position") or exp.Literal.number(1))
+    group = _as_int(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
+    source = variant.fn("substr", given["this"], _as_int(given.get("position") or exp.Literal.number(1)))
     found = variant.fn("regexp_extract_all", source, pattern, group)
-    return variant.fn("list_extract", found, given.get("occurrence") or exp.Literal.number(1))
+    return variant.fn("list_extract", found, _as_int(given.get("occurrence") or exp.Literal.number(1)))
+
+
+def _as_int(arg: exp.Expr) -> exp.Expr:
+    return arg if _literal_integer(arg) else exp.Cast(this=arg, to=exp.DataType(this=_T.INT))
 
 
 def _typeof(node: exp.Expr) -> exp.Expr:
@@ -414,7 +418,61 @@ def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
             return new
     if entry.coerce:
         _coerce_first(node, entry.coerce)
+    if name in _INTEGER_ARGS:
+        _integer_args(node, _INTEGER_ARGS[name])
     return None
+
+
+# Arguments (by position) that are integers: positions, lengths, counts, offsets, parts. Snowflake converts
+# a NUMBER or FLOAT there (an INT column is NUMBER(38,0)); DuckDB's functions take no DECIMAL for them.
+_INTEGER_ARGS: dict[str, tuple[int, ...]] = {
+    **dict.fromkeys(("SUBSTR", "SUBSTRING"), (1, 2)), **dict.fromkeys(("LEFT", "RIGHT", "REPEAT"), (1,)),
+    **dict.fromkeys(("LPAD", "RPAD"), (1,)), "SPLIT_PART": (2,), **dict.fromkeys(("POSITION", "CHARINDEX"), (2,)),
+    "REGEXP_SUBSTR": (2, 3, 5), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
+    **dict.fromkeys(("CHR", "CHAR", "SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
+    **dict.fromkeys(("LAG", "LEAD", "NTH_VALUE", "BITSHIFTLEFT", "BITSHIFTRIGHT"), (1,)),
+    **dict.fromkeys(("DATE_FROM_PARTS", "TIME_FROM_PARTS", "TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS"),
+                    (0, 1, 2, 3, 4, 5, 6)),
+    "ROUND": (1,),
+}
+
+
+# The same for calls sqlglot builds without the name's place (so bind_call never sees them), by node class.
+_INTEGER_OPERANDS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Substring: ("start", "length"), exp.StrPosition: ("position",),
+    exp.BitwiseLeftShift: ("expression",), exp.BitwiseRightShift: ("expression",),
+}
+
+
+def integer_operands(node: exp.Expr) -> exp.Expr | None:
+    """Integer arguments of SUBSTR / POSITION / CHR / shifts, cast as `_integer_args` does."""
+    if isinstance(node, exp.Substring):
+        variant.text_args(node)
+    if isinstance(node, exp.Chr):
+        _integer_args(node, (0,))
+        return None
+    operands = [node.args.get(key) for key in _INTEGER_OPERANDS.get(type(node), ())]
+    for arg in operands:
+        if isinstance(arg, exp.Expr) and not _literal_integer(arg):
+            arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
+    return None
+
+
+def _literal_integer(arg: exp.Expr) -> bool:
+    return (isinstance(arg, exp.Literal) and (arg.is_string or arg.is_int)) or isinstance(arg, exp.Null) \
+        or (isinstance(arg, exp.Neg) and isinstance(arg.this, exp.Literal) and arg.this.is_int)
+
+
+def _integer_args(node: exp.Expr, positions: tuple[int, ...]) -> None:
+    """CAST(<arg> AS INTEGER) for the integer arguments that are not integer or string literals."""
+    args = _args(node)
+    for n in positions:
+        if n >= len(args):
+            continue
+        arg = args[n]
+        if _literal_integer(arg):
+            continue
+        arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
 
 
 def _information_schema_call(node: exp.Expr) -> bool:

@@ -607,6 +607,8 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Values: _values,
     exp.Floor: functions.floor_ceil,
     exp.Extract: dates.extract,
+    **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
+                    functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
