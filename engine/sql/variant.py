@@ -84,6 +84,12 @@ _MACROS: dict[str, str] = {
     # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
     "snowreg_variant(a)": """CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST(printf('%.15e', a) AS JSON)
         ELSE to_json(a) END""",
+    # GET(v, k) / v[k] with a computed key: a string is an OBJECT key (taken as written), a number an ARRAY
+    # index (negative ones find nothing); typeof(k) is a constant while DuckDB binds, so one branch runs.
+    "snowreg_get(v, k)": """CASE WHEN typeof(k) IN ('VARCHAR', 'JSON')
+            THEN json_extract(v, '$."' || replace(CAST(k AS VARCHAR), '"', '\\"') || '"')
+        WHEN TRY_CAST(k AS BIGINT) < 0 THEN NULL
+        ELSE json_extract(v, TRY_CAST(k AS BIGINT)) END""",
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
@@ -179,13 +185,25 @@ def bracket(node: exp.Bracket) -> exp.Expr | None:
     elif isinstance(index, exp.Literal) and index.is_int and int(index.this) >= 0:
         step = exp.JSONPathSubscript(this=int(index.this))
     else:
-        return fn("json_extract", node.this, index)
+        return _json_node(macro("snowreg_get", node.this, index))
     base = node.this
     if isinstance(base, exp.JSONExtract) and isinstance(base.expression, exp.JSONPath):
         path = base.expression
         path.append("expressions", step)
         return base
     return exp.JSONExtract(this=base, expression=exp.JSONPath(expressions=[exp.JSONPathRoot(), step]))
+
+
+def _json_node(node: exp.Expr) -> exp.Expr:
+    return exp.Cast(this=node, to=exp.DataType(this=_T.JSON))
+
+
+def json_extract(node: exp.JSONExtract | exp.GetExtract) -> exp.Expr | None:
+    """GET(v, <column>): the key's type decides between OBJECT key and ARRAY index (snowreg_get)."""
+    key = node.expression
+    if isinstance(key, (exp.JSONPath, exp.Literal)):
+        return None
+    return _json_node(macro("snowreg_get", node.this, key))
 
 
 def cast(node: exp.Cast) -> exp.Expr | None:
@@ -457,6 +475,8 @@ UNSUPPORTED: dict[type[exp.Expr], str] = {
 
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Bracket: bracket,
+    exp.JSONExtract: json_extract,
+    exp.GetExtract: json_extract,
     exp.Cast: cast,
     exp.TryCast: cast,
     exp.ToChar: to_char,

@@ -35,7 +35,7 @@ REWRITES = [
     ("SELECT v:arr[0] AS x FROM t", 'SELECT "V" -> \'$.arr[0]\' AS "X" FROM "T"'),
     ('SELECT v:"Quoted Key" AS x FROM t', 'SELECT "V" -> \'$."Quoted Key"\' AS "X" FROM "T"'),
     ("SELECT GET_PATH(v, 'a.b') AS x FROM t", 'SELECT "V" -> \'$.a.b\' AS "X" FROM "T"'),
-    ("SELECT v[i] AS x FROM t", 'SELECT JSON_EXTRACT("V", "I") AS "X" FROM "T"'),
+    ("SELECT v[i] AS x FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_get("V", "I") AS JSON) AS "X" FROM "T"'),
     # casts
     ("SELECT v:a::VARCHAR AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
     ("SELECT CAST(v:a AS STRING) AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
