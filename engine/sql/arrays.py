@@ -100,6 +100,19 @@ def array_compact(node: exp.Expr) -> exp.Expr:
     return _json(variant.macro("snowreg_array_compact", variant.variant_of(args[0])))
 
 
+def array_unique_agg(node: exp.Expr) -> exp.Expr:
+    """ARRAY_UNIQUE_AGG(x) (https://docs.snowflake.com/en/sql-reference/functions/array_unique_agg): the distinct
+    non-NULL values as an ARRAY, `[]` for none; as a window function it is refused."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("ARRAY_UNIQUE_AGG", 1, len(args))
+    if isinstance(node.parent, exp.Window):
+        raise errors.not_supported("ARRAY_UNIQUE_AGG as a window function")
+    values = exp.ArrayAgg(this=exp.Distinct(expressions=[args[0]]), nulls_excluded=True)
+    return exp.Coalesce(this=variant.fn("to_json", values),
+                        expressions=[exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType(this=_T.JSON))])
+
+
 def _typeof(value: exp.Expr) -> exp.Expr:
     return variant.macro("snowreg_typeof", value)
 
@@ -155,6 +168,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "OBJECT_PICK": _object_keys_call("OBJECT_PICK", "snowreg_object_pick"),
     "ARRAY_SLICE": array_slice,
     "ARRAY_COMPACT": array_compact,
+    "ARRAY_UNIQUE_AGG": array_unique_agg,
     **{name: _as(name) for name in _AS},
     **{name: _is(name) for name in _IS},
 }
