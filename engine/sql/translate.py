@@ -304,6 +304,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             raise not_supported(_UNSUPPORTED[cls])
         elif isinstance(node, exp.Div):
             new = divisions.div(node)
+        elif isinstance(node, exp.Mod):
+            new = divisions.mod(node)
         elif isinstance(node, exp.Avg):
             new = divisions.avg(node)
         elif isinstance(node, exp.DateAdd):
