@@ -87,6 +87,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.ConversionException) and _SPACED_OFFSET.search(detail):
         return errors.not_supported("Text read as a timestamp with a space before its zone offset, outside a "
                                     "cast (write '2024-01-01 10:00:00+02:00')")
+    if (m := _NOT_PARSED.search(detail)) is not None:  # TO_DATE / TO_TIMESTAMP with a format (conformance/DECISIONS.md F24)
+        return errors.datetime_not_recognized("Timestamp", m.group(1))
     if isinstance(e, duckdb.ConversionException) and (m := _BAD_DATETIME.search(detail)) is not None:
         return errors.datetime_not_recognized(m.group(1).capitalize(), m.group(2))
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
@@ -104,6 +106,7 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     return errors.execution_error(detail)
 
 
+_NOT_PARSED = re.compile(r'Could not parse string "(.*)" according to format specifier')
 _BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')
 _CTAS_COUNT = re.compile(r'table "snowreg_ctas" has (\d+) columns available but (\d+) columns specified', re.I)
 _INSERT_COUNT = re.compile(r"has (\d+) columns but (\d+) values were supplied|expected (\d+) columns but (\d+) values")
