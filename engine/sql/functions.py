@@ -295,6 +295,23 @@ def _date_call(node: exp.Expr) -> exp.Expr | None:
     return _auto_format(node) or _to_date(node)
 
 
+def _width_bucket(node: exp.Expr) -> exp.Expr:
+    """WIDTH_BUCKET(x, min, max, n) (https://docs.snowflake.com/en/sql-reference/functions/width_bucket): bucket 1..n
+    of n equal-width buckets on [min, max); 0 below, n + 1 from max on."""
+    args = _args(node)
+    if len(args) != 4:
+        raise errors.wrong_arguments("WIDTH_BUCKET", 4, len(args))
+    x, low, high, count = (exp.Cast(this=a, to=exp.DataType(this=_T.DOUBLE)) for a in args)
+    tree: exp.Expr = exp.maybe_parse(
+        "CASE WHEN __x IS NULL OR __l IS NULL OR __h IS NULL OR __n IS NULL THEN NULL WHEN __x < __l THEN 0 "
+        "WHEN __x >= __h THEN CAST(__n AS BIGINT) + 1 "
+        "ELSE CAST(floor((__x - __l) * __n / (__h - __l)) AS BIGINT) + 1 END", dialect="duckdb")
+    values = {"__x": x, "__l": low, "__h": high, "__n": count}
+    for column in list(tree.find_all(exp.Column)):
+        column.replace(values[column.name].copy())
+    return tree
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -324,6 +341,9 @@ _SPECIAL: dict[str, Function] = {
     "LPAD": Function(coerce="text", rewrite=_pad),
     "MONTHS_BETWEEN": Function(rewrite=_months_between),
     "CBRT": Function(rewrite=_cbrt),
+    "WIDTH_BUCKET": Function(rewrite=_width_bucket),
+    "GREATEST_IGNORE_NULLS": Function(rewrite=lambda node: variant.fn("greatest", *_args(node))),
+    "LEAST_IGNORE_NULLS": Function(rewrite=lambda node: variant.fn("least", *_args(node))),
     **{name: Function(rewrite=_to_number) for name in ("TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
@@ -337,7 +357,7 @@ _SPECIAL: dict[str, Function] = {
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
     LPAD LTRIM MD5 MD5_HEX REPEAT REPLACE REVERSE RIGHT RPAD RTRIM RTRIMMED_LENGTH SHA1 SHA2 SPLIT SPLIT_PART
     STARTSWITH STRTOK SUBSTR SUBSTRING TRANSLATE TRIM UPPER UNICODE"""
-_NUMBER_FIRST = """ABS AVG CEIL FLOOR ROUND SIGN SQRT SUM"""
+_NUMBER_FIRST = """ABS AVG CEIL CEILING FLOOR ROUND SIGN SQRT SUM"""
 _PLAIN = """ACOS ASIN ATAN ATAN2 COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
     SQUARE TAN FACTORIAL GREATEST LEAST UNIFORM UUID_STRING BASE64_DECODE_STRING CHR CHAR
     CONCAT CONCAT_WS ILIKE INSERT POSITION CHARINDEX REGEXP_COUNT REGEXP_INSTR REGEXP_LIKE REGEXP_REPLACE
@@ -370,7 +390,15 @@ _NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT 
     ARRAYS_ZIP ARRAY_FLATTEN ARRAY_GENERATE_RANGE ARRAY_UNION_AGG IS_DATE
     IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE OCTET_LENGTH TRANSFORM FILTER
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP"""
+    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIME_SLICE SHA2_HEX SHA1_HEX SHA1_BINARY SHA2_BINARY
+    MD5_BINARY MD5_NUMBER_LOWER64 MD5_NUMBER_UPPER64 GET_IGNORE_CASE REGR_SLOPE REGR_INTERCEPT REGR_R2 REGR_COUNT
+    REGR_AVGX REGR_AVGY REGR_SXX REGR_SXY REGR_SYY REGR_VALX REGR_VALY BOOLXOR_AGG TRY_TO_BINARY CURRENT_SCHEMAS
+    STRTOK_SPLIT_TO_TABLE TRY_BASE64_DECODE_STRING TRY_BASE64_DECODE_BINARY BASE64_DECODE_BINARY HASH_AGG
+    TRY_HEX_DECODE_STRING TRY_HEX_DECODE_BINARY HEX_DECODE_BINARY ARRAYS_TO_OBJECT
+    APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
+    BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT
+    SEARCH SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY
+    TRY_TO_GEOGRAPHY VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML"""
 
 FUNCTIONS: dict[str, Function] = {
     **{name: PLAIN for name in _PLAIN.split()},
