@@ -47,9 +47,7 @@ _CHECKED_SCALE = (f"CASE WHEN typeof(a) IN {_FLOATS} OR typeof(b) IN {_FLOATS} "
                   f"WHEN {_S1} > 12 THEN CAST('{UNSUPPORTED_MARKER}dividing a NUMBER with scale above 12' AS INTEGER) "
                   f"ELSE {_S} END")
 _SM = f"greatest({_S1}, {_S2})"
-_CHECKED_MOD = (f"CASE WHEN typeof(a) IN {_FLOATS} OR typeof(b) IN {_FLOATS} "
-                f"THEN CAST('{FLOAT_MARKER}' || k AS INTEGER) "
-                f"WHEN {_SM} > 12 THEN CAST('{UNSUPPORTED_MARKER}MOD of a NUMBER with scale above 12' AS INTEGER) "
+_CHECKED_MOD = (f"CASE WHEN {_SM} > 12 THEN CAST('{UNSUPPORTED_MARKER}MOD of a NUMBER with scale above 12' AS INTEGER) "
                 f"ELSE {_SM} END")
 _DIVIDE = (f"{_Q}snowreg_round_div({_Q}snowreg_unscaled(a, {_S1}) * {_Q}snowreg_p10({_S} + {_S2} - {_S1}), "
            f"{_Q}snowreg_unscaled(b, {_S2}))")
@@ -63,13 +61,18 @@ MACROS: dict[str, str] = {
         f"ELSE round(CAST({_DIVIDE} * {_Q}snowreg_p10(12 - {_S}) AS DECIMAL(38, 0)) * 0.000000000001, "
         f"{_CHECKED_SCALE}) END"),
     "snowreg_fdiv(a, b)": "CASE WHEN b = 0 THEN error('Division by zero') ELSE CAST(a AS DOUBLE) / b END",
-    # MOD / % of NUMBERs: exact, with the larger of the two scales (MOD(4.5, 1.2) is 0.9); DuckDB answers a
-    # DOUBLE when the scales differ. The remainder takes the dividend's sign, as documented.
-    "snowreg_nmod(a, b, k)": (
+    # MOD / % (https://docs.snowflake.com/en/sql-reference/functions/mod): DuckDB's own % is exact for NUMBERs of
+    # one scale and for FLOATs; NUMBERs of two scales it answers as a DOUBLE, so a check that DuckDB folds
+    # while planning raises the marker naming this MOD, and the statement is translated again with
+    # snowreg_nmod: exact, with the larger scale (MOD(2, 1.70) is 0.30). The remainder takes the dividend's sign.
+    "snowreg_mod(a, b, k)": (
+        f"CASE WHEN b = 0 THEN error('Division by zero') "
+        f"WHEN (CASE WHEN typeof(a) NOT IN {_FLOATS} AND typeof(b) NOT IN {_FLOATS} AND {_S1} <> {_S2} "
+        f"THEN CAST('{FLOAT_MARKER}' || k AS INTEGER) ELSE 0 END) = 0 THEN a % b END"),
+    "snowreg_nmod(a, b)": (
         f"CASE WHEN b = 0 THEN error('Division by zero') "
         f"ELSE round(CAST(({_Q}snowreg_unscaled(a, {_SM}) % {_Q}snowreg_unscaled(b, {_SM})) "
         f"* {_Q}snowreg_p10(12 - {_SM}) AS DECIMAL(38, 0)) * 0.000000000001, {_CHECKED_MOD}) END"),
-    "snowreg_fmod(a, b)": "CASE WHEN b = 0 THEN error('Division by zero') ELSE CAST(a AS DOUBLE) % b END",
 }
 
 _install_lock = threading.Lock()
@@ -132,16 +135,15 @@ class Divisions:
         return dates.dateadd(node, known, probe)
 
     def mod(self, node: exp.Mod) -> exp.Expr:
-        """MOD(a, b) / a % b: exact for NUMBERs (snowreg_nmod), FLOAT when an operand is (probed like `/`)."""
+        """MOD(a, b) / a % b: DuckDB's own % (snowreg_mod), or the exact snowreg_nmod once this MOD was found to
+        have NUMBERs of two scales."""
         variant.numeric_args(node)
         a, b = node.this, node.expression
         k = self.count
         self.count += 1
-        kinds = (_kind(a), _kind(b))
-        if "float" in kinds or (self.floats is None and "unknown" in kinds) or \
-                (self.floats is not None and k in self.floats):
-            return variant.macro("snowreg_fmod", a, b)
-        return variant.macro("snowreg_nmod", a, b, exp.Literal.number(k))
+        if self.floats is not None and k in self.floats:
+            return variant.macro("snowreg_nmod", a, b)
+        return variant.macro("snowreg_mod", a, b, exp.Literal.number(k))
 
     def div(self, node: exp.Div) -> exp.Expr:
         return self.divide(node.this, node.expression)
