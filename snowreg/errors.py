@@ -216,6 +216,17 @@ def ambiguous_column(name: str, line: int, column: int) -> ProgrammingError:
     return compilation_error(f"ambiguous column name '{name}'", 918, "42000", line=line, column=column)
 
 
+def not_in_group_by(name: str, line: int, column: int) -> ProgrammingError:
+    """001104: a select item column that is neither grouped nor aggregated, under an explicit GROUP BY."""
+    return compilation_error(f"'{name}' in select clause is neither an aggregate nor in the group by clause.",
+                             1104, "42601", line=line, column=column)
+
+
+def invalid_group_by_expression(name: str) -> ProgrammingError:
+    """000979: a column an aggregate query (no GROUP BY, or in HAVING / ORDER BY) reads ungrouped."""
+    return compilation_error(f"[{name}] is not a valid group by expression", 979, "42601")
+
+
 def syntax_error_detail(detail: str) -> ProgrammingError:
     """001003 without a position: the database's parser refused text the grammar let through."""
     return compilation_error(f"syntax error: {detail}", 1003, "42000")
@@ -395,6 +406,11 @@ def insert_value_mismatch(expected: int, got: int) -> ProgrammingError:
 def invalid_timezone(name: str) -> ProgrammingError:
     """A zone name that is not a time zone (ALTER SESSION SET TIMEZONE)."""
     return ProgrammingError(f"{COMPILATION}invalid value ['{name}'] for parameter 'TIMEZONE'", 1008, "22007")
+
+
+def json_parse_error(detail: str) -> ProgrammingError:
+    """100069: PARSE_JSON of text that is not JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json)."""
+    return ProgrammingError(f"Error parsing JSON: {detail}", 100069, "22P02")
 
 
 def division_by_zero() -> ProgrammingError:

@@ -36,6 +36,9 @@ class ColumnSite:
     qualifier: str | None  # the physical table name or alias before it, if any
     display: str  # Snowflake's spelling: T.ZZZ, "zzz"
     start: int  # offset of its first character in the statement text
+    owner: str | None = None  # unqualified, in a SELECT over one table: that table's Snowflake name or alias
+    select_item: bool = False  # in a SELECT's item list, outside any aggregate or window function
+    grouped: bool = False  # its SELECT has a GROUP BY clause
 
 
 def identifier(node: exp.Identifier, container: bool) -> None:
@@ -63,7 +66,34 @@ def column_site(node: exp.Column) -> ColumnSite | None:
     table = node.args.get("table")
     qualifier = table.this if isinstance(table, exp.Identifier) else None
     display = ".".join(quote_ident(snowflake(p.this)) for p in parts)
-    return ColumnSite(node.this.this, qualifier, display, int(start))
+    select = node.find_ancestor(exp.Select)
+    if select is None:
+        return ColumnSite(node.this.this, qualifier, display, int(start))
+    owner = _single_table(select) if qualifier is None else None
+    return ColumnSite(node.this.this, qualifier, display, int(start), owner, _select_item(node, select),
+                      select.args.get("group") is not None)
+
+
+def _single_table(select: exp.Select) -> str | None:
+    """The Snowflake name (or alias) of the one table a SELECT reads, if it reads exactly one."""
+    source = select.args.get("from_")
+    if not isinstance(source, exp.From) or select.args.get("joins") or not isinstance(source.this, exp.Table):
+        return None
+    table = source.this
+    alias = table.args.get("alias")
+    ident = alias.this if isinstance(alias, exp.TableAlias) else table.this
+    if not isinstance(ident, exp.Identifier):
+        return None
+    return quote_ident(snowflake(ident.this if ident.quoted else ident.this.upper()))
+
+
+def _select_item(node: exp.Expr, select: exp.Select) -> bool:
+    """The column stands in the SELECT's item list, not inside an aggregate or window function."""
+    while node.parent is not None and node.parent is not select:
+        if isinstance(node.parent, (exp.AggFunc, exp.Window, exp.Subquery)):
+            return False
+        node = node.parent
+    return node.parent is select and node.arg_key == "expressions"
 
 
 def join_aliases(select: exp.Select, expand: frozenset[str]) -> set[str]:
@@ -210,6 +240,7 @@ _AMBIGUOUS = re.compile(rf"Ambiguous reference to column name {_NAME}")
 _NOT_IN_TABLE = re.compile(rf"(?:Table|Values list) {_NAME} does not have a column (?:named|with name) {_NAME}")
 _NO_TABLE = re.compile(rf"Referenced table {_NAME} not found")
 _DUPLICATE = re.compile(rf"Column with name {_NAME} already exists")
+_UNGROUPED = re.compile(rf"column {_NAME} must appear in the GROUP BY clause")
 
 
 def _names(m: re.Match[str]) -> list[str]:
@@ -235,6 +266,8 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
         site = next((s for s in sites if (s.qualifier or "").lower() == table), None)
         return invalid_identifier(site.display if site else quote_ident(snowflake(_names(m)[0])), sql,
                                   site.start if site else None)
+    if (m := _UNGROUPED.search(text)) is not None:
+        return _ungrouped(_names(m)[0], sites, sql)
     qualifier: str | None = None
     if (m := _NOT_FOUND.search(text)) is not None:
         column = _names(m)[0]
@@ -248,6 +281,20 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
     if site is None:
         return invalid_identifier(quote_ident(snowflake(column)), sql, None)
     return invalid_identifier(site.display, sql, site.start)
+
+
+def _ungrouped(column: str, sites: tuple[ColumnSite, ...], sql: str) -> errors.Error:
+    """DuckDB's "must appear in the GROUP BY clause" → Snowflake's 001104 for a select item under an
+    explicit GROUP BY (https://docs.snowflake.com/en/sql-reference/sql/select, last example), else 000979."""
+    folded = column.lower()
+    found = sorted((s for s in sites if s.physical.lower() == folded), key=lambda s: (not s.select_item, s.start))
+    site = found[0] if found else None
+    if site is None:
+        return errors.invalid_group_by_expression(quote_ident(snowflake(column)))
+    name = site.display if site.qualifier is not None or site.owner is None else f"{site.owner}.{site.display}"
+    if site.select_item and site.grouped:
+        return errors.not_in_group_by(name, *_place(sql, site.start))
+    return errors.invalid_group_by_expression(name)
 
 
 def _site(sites: tuple[ColumnSite, ...], column: str, qualifier: str | None) -> ColumnSite | None:

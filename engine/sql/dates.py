@@ -29,9 +29,21 @@ _V = "CAST(v AS DECIMAL(38, 9))"
 _EPOCH_MICROS = (f"CAST(CASE WHEN abs({_V}) < 31536000000 THEN {_V} * 1000000 WHEN abs({_V}) < 31536000000000 "
                  f"THEN {_V} * 1000 WHEN abs({_V}) < 31536000000000000 THEN {_V} ELSE {_V} // 1000 END AS BIGINT)")
 
+# Seconds since midnight of a date or timestamp (its local time of day).
+_DAY_SECONDS = "(epoch(CAST({0} AS TIMESTAMP)) - epoch(CAST(CAST({0} AS DATE) AS TIMESTAMP)))"
+_LAST = "day(CAST({0} AS DATE)) = day(last_day(CAST({0} AS DATE)))"
+
 MACROS: dict[str, str] = {
     "snowreg_epoch_ntz(v)": f"make_timestamp({_EPOCH_MICROS})",
     "snowreg_epoch_ltz(v)": f"make_timestamp({_EPOCH_MICROS}) AT TIME ZONE 'UTC'",
+    # MONTHS_BETWEEN (https://docs.snowflake.com/en/sql-reference/functions/months_between): whole months
+    # from year and month; the fraction counts days and time of day in 31-day months, and is 0 for the
+    # same day of the month or two last days; the examples show 6 decimals.
+    "snowreg_months_between(a, b)": f"""CAST(round((year(CAST(a AS DATE)) - year(CAST(b AS DATE))) * 12
+        + month(CAST(a AS DATE)) - month(CAST(b AS DATE))
+        + CASE WHEN day(CAST(a AS DATE)) = day(CAST(b AS DATE)) OR ({_LAST.format('a')} AND {_LAST.format('b')}) THEN 0
+          ELSE (day(CAST(a AS DATE)) - day(CAST(b AS DATE))) / 31.0
+               + ({_DAY_SECONDS.format('a')} - {_DAY_SECONDS.format('b')}) / (31.0 * 86400) END, 6) AS DOUBLE)""",
 }
 
 
@@ -74,6 +86,33 @@ def operand_is_date(node: exp.Expr) -> bool | None:
     if isinstance(node, exp.CurrentTimestamp | exp.Literal):
         return False
     return None
+
+
+# DATE_PART / EXTRACT of the epoch (https://docs.snowflake.com/en/sql-reference/functions-date-time#label-supported-date-time-parts):
+# whole units since 1970-01-01, as an integer (DuckDB's EXTRACT(EPOCH) is a fractional FLOAT and its
+# EPOCH_SECOND rounds): microseconds per unit, None for nanoseconds.
+_EPOCH_UNITS: dict[str, int | None] = {
+    "EPOCH": 1_000_000, "EPOCH_SECOND": 1_000_000, "EPOCH_SECONDS": 1_000_000,
+    "EPOCH_MILLISECOND": 1_000, "EPOCH_MILLISECONDS": 1_000,
+    "EPOCH_MICROSECOND": 1, "EPOCH_MICROSECONDS": 1, "EPOCH_NANOSECOND": None, "EPOCH_NANOSECONDS": None}
+
+
+def extract(node: exp.Extract) -> exp.Expr | None:
+    """EXTRACT / DATE_PART of an epoch unit: whole seconds (milli-, micro-, nanoseconds), rounded down."""
+    unit = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Literal) else ""
+    if unit not in _EPOCH_UNITS:
+        return None
+    value = node.expression
+    if isinstance(value, exp.Literal) and value.is_string:
+        value = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+    per = _EPOCH_UNITS[unit]
+    if per is None:
+        return variant.fn("epoch_ns", value)
+    micros = variant.fn("epoch_us", value)
+    if per == 1:
+        return micros
+    whole = variant.fn("floor", exp.Div(this=micros, expression=exp.Literal.number(per)))
+    return exp.Cast(this=whole, to=exp.DataType.build("BIGINT"))
 
 
 def cast(node: exp.Cast) -> exp.Expr | None:

@@ -59,6 +59,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _ALREADY.search(text)
         if m:
             return errors.already_exists("Object", m.group(1))
+    if isinstance(e, duckdb.BinderException) and 'argument in function "round" must be a constant' in text:
+        return errors.not_supported("ROUND of a NUMBER to a scale that is not a constant")
     if isinstance(e, duckdb.BinderException):
         if "Cannot change the type of a column that has a CHECK constraint" in detail:
             return errors.not_supported("Changing the type of a VARCHAR(n) column made by CREATE TABLE (snowreg "
@@ -78,12 +80,18 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.syntax_error_detail(detail)
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("Division by zero"):
         return errors.division_by_zero()
+    if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
+        return errors.execution_error(detail)
+    if detail.startswith(("Malformed JSON", "Error parsing JSON")):
+        return errors.json_parse_error(detail.removeprefix("Error parsing JSON: "))
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
     if isinstance(e, duckdb.ConversionException) and _SPACED_OFFSET.search(detail):
         return errors.not_supported("Text read as a timestamp with a space before its zone offset, outside a "
                                     "cast (write '2024-01-01 10:00:00+02:00')")
+    if (m := _NOT_PARSED.search(detail)) is not None:  # TO_DATE / TO_TIMESTAMP with a format (conformance/DECISIONS.md F24)
+        return errors.datetime_not_recognized("Timestamp", m.group(1))
     if isinstance(e, duckdb.ConversionException) and (m := _BAD_DATETIME.search(detail)) is not None:
         return errors.datetime_not_recognized(m.group(1).capitalize(), m.group(2))
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
@@ -102,6 +110,7 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     return errors.execution_error(detail)
 
 
+_NOT_PARSED = re.compile(r'Could not parse string "(.*)" according to format specifier')
 _BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')
 _CTAS_COUNT = re.compile(r'table "snowreg_ctas" has (\d+) columns available but (\d+) columns specified', re.I)
 _INSERT_COUNT = re.compile(r"has (\d+) columns but (\d+) values were supplied|expected (\d+) columns but (\d+) values")

@@ -17,7 +17,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import arrays, numformat, variant
 from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number"]
@@ -86,12 +86,7 @@ def _array_cat(node: exp.Expr) -> exp.Expr:
 
 def _array_construct_compact(node: exp.Expr) -> exp.Expr:
     """ARRAY_CONSTRUCT_COMPACT(…): the non-NULL arguments as a JSON array."""
-    items = [variant.fn("to_json", a) for a in _args(node)]
-    if not items:
-        return exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType(this=_T.JSON))
-    kept: exp.Expr = exp.maybe_parse("list_filter(__items, lambda e: e IS NOT NULL)", dialect="duckdb")
-    kept.find(exp.Column).replace(exp.Array(expressions=items))  # type: ignore[union-attr]
-    return variant.fn("to_json", kept)
+    return variant.json_array_text([variant.variant_of(a) for a in _args(node)])
 
 
 def _regexp_substr(node: exp.Expr) -> exp.Expr:
@@ -108,10 +103,14 @@ def _regexp_substr(node: exp.Expr) -> exp.Expr:
     pattern = given["expression"]
     if "i" in params and "c" not in params.rsplit("i", 1)[1]:
         pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
-    group = given.get("group") or exp.Literal.number(1 if "e" in params else 0)
-    source = variant.fn("substr", given["this"], given.get("position") or exp.Literal.number(1))
+    group = _as_int(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
+    source = variant.fn("substr", given["this"], _as_int(given.get("position") or exp.Literal.number(1)))
     found = variant.fn("regexp_extract_all", source, pattern, group)
-    return variant.fn("list_extract", found, given.get("occurrence") or exp.Literal.number(1))
+    return variant.fn("list_extract", found, _as_int(given.get("occurrence") or exp.Literal.number(1)))
+
+
+def _as_int(arg: exp.Expr) -> exp.Expr:
+    return arg if _literal_integer(arg) else exp.Cast(this=arg, to=exp.DataType(this=_T.INT))
 
 
 def _typeof(node: exp.Expr) -> exp.Expr:
@@ -138,6 +137,182 @@ def _to_date(node: exp.Expr) -> exp.Expr | None:
     return exp.Cast(this=seconds, to=exp.DataType(this=_T.DATE))
 
 
+def _median(node: exp.Expr) -> None:
+    """MEDIAN of a NUMBER(p, s) is a NUMBER with scale s + 3 (https://docs.snowflake.com/en/sql-reference/functions/median:
+    DECIMAL(10,2) values give 22.50000; the midpoint of two values is exact at that scale). Multiplying
+    by 1.000 as DECIMAL(38, 3) gives DuckDB's median that scale; a FLOAT stays a FLOAT."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("MEDIAN", 1, len(args))
+    one = exp.Cast(this=exp.Literal.number(1), to=exp.DataType.build("DECIMAL(38, 3)"))
+    args[0].replace(exp.Mul(this=args[0].copy(), expression=one))
+
+
+def _parse_json(node: exp.Expr) -> exp.Expr:
+    """PARSE_JSON(text[, 's' | 'd']) / TRY_PARSE_JSON(text): the snowreg_parse_json macro, as a VARIANT."""
+    name = "TRY_PARSE_JSON" if node.args.get("safe") else "PARSE_JSON"
+    args = _args(node)
+    if not 1 <= len(args) <= 2:
+        raise errors.wrong_arguments(name, 1, len(args))
+    parameter = args[1] if len(args) == 2 else exp.Literal.string("s")
+    if not (isinstance(parameter, exp.Literal) and parameter.is_string and parameter.name.lower() in ("s", "d")):
+        raise errors.not_supported(f"{name} with a parameter other than 's' or 'd'")
+    strict = exp.Boolean(this=parameter.name.lower() == "s")
+    call = variant.macro("snowreg_parse_json", args[0], strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
+    return exp.Cast(this=call, to=exp.DataType(this=_T.JSON))
+
+
+_INTEGER = re.compile(r"(\d+)(?:\.0*)?(?:[eE]\+?(\d+))?")
+
+
+def _system_typeof(node: exp.Expr) -> exp.Expr:
+    """SYSTEM$TYPEOF(<literal>): the type and storage of a constant in the forms the function's page shows
+    (https://docs.snowflake.com/en/sql-reference/functions/system_typeof): `NULL[LOB]`, `NUMBER(5,0)[SB2]`
+    for an integer (storage bytes: the smallest of 1, 2, 4, 8, 16 that holds it), `VARCHAR(9)[LOB]`.
+    Anything else depends on types and storage snowreg does not keep: refused."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("SYSTEM$TYPEOF", 1, len(args))
+    arg, sign = args[0], 1
+    if isinstance(arg, exp.Neg):
+        arg, sign = arg.this, -1
+    if isinstance(arg, exp.Null):
+        return exp.Literal.string("NULL[LOB]")
+    parts = _args(arg) if isinstance(arg, (exp.Concat, exp.DPipe)) else [arg]
+    if sign == 1 and all(isinstance(p, exp.Literal) and p.is_string for p in parts):
+        return exp.Literal.string(f"VARCHAR({max(sum(len(p.name) for p in parts), 1)})[LOB]")
+    m = _INTEGER.fullmatch(arg.this) if isinstance(arg, exp.Literal) and not arg.is_string else None
+    if m is None:
+        raise errors.not_supported("SYSTEM$TYPEOF of anything but a NULL, integer or string literal")
+    value = sign * int(m.group(1)) * 10 ** int(m.group(2) or 0)
+    size = next(b for b in (1, 2, 4, 8, 16) if -(2 ** (8 * b - 1)) <= value < 2 ** (8 * b - 1))
+    return exp.Literal.string(f"NUMBER({len(str(abs(value)))},0)[SB{size}]")
+
+
+def _pad(node: exp.Expr) -> exp.Expr | None:
+    """LPAD / RPAD with an empty pad: no padding, the base still cut to the length
+    (https://docs.snowflake.com/en/sql-reference/functions/lpad); DuckDB would fail."""
+    args = _args(node)
+    if len(args) != 3 or (isinstance(args[2], exp.Literal) and args[2].name != ""):
+        return None
+    cut = variant.fn("left", args[0].copy(), args[1].copy())
+    if isinstance(args[2], exp.Literal):
+        return cut
+    empty = exp.EQ(this=args[2].copy(), expression=exp.Literal.string(""))
+    return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
+
+
+def _months_between(node: exp.Expr) -> exp.Expr:
+    """MONTHS_BETWEEN(d1, d2): engine.sql.dates' macro (sqlglot's rendering ignores the time of day)."""
+    args = _args(node)
+    if len(args) != 2:
+        raise errors.wrong_arguments("MONTHS_BETWEEN", 2, len(args))
+    return variant.macro("snowreg_months_between", *args)
+
+
+def floor_ceil(node: exp.Floor | exp.Ceil) -> exp.Expr | None:
+    """FLOOR / CEIL(x, <integer literal>): a NUMBER stays a NUMBER with that scale (at least 0), a FLOAT a
+    FLOAT (https://docs.snowflake.com/en/sql-reference/functions/floor): x less its remainder modulo the
+    unit 10^-scale, one unit further when the remainder points the other way, then rounded to the scale
+    (DuckDB's ROUND with a constant scale gives the DECIMAL that scale)."""
+    variant.numeric_args(node)
+    args = _args(node)
+    if len(args) != 2:
+        return None
+    x, given = args
+    scale = -int(given.this.this) if isinstance(given, exp.Neg) and isinstance(given.this, exp.Literal) else (
+        int(given.this) if isinstance(given, exp.Literal) and given.is_int else None)
+    if scale is None:
+        return None
+    digits = min(scale, 18)  # a scale beyond an input's own has no effect (the page's usage notes)
+    unit = exp.Literal.number(f"0.{'0' * (digits - 1)}1" if digits > 0 else str(10 ** -digits))
+    rest = exp.Mod(this=x.copy(), expression=unit.copy())
+    ceil = isinstance(node, exp.Ceil)
+    beyond = exp.GT(this=rest.copy(), expression=exp.Literal.number(0)) if ceil else \
+        exp.LT(this=rest.copy(), expression=exp.Literal.number(0))
+    step = exp.Case(ifs=[exp.If(this=beyond, true=unit.copy())], default=exp.Literal.number(0))
+    moved = exp.Sub(this=exp.Paren(this=exp.Sub(this=x.copy(), expression=rest)), expression=exp.Neg(this=step)) \
+        if ceil else exp.Sub(this=exp.Paren(this=exp.Sub(this=x.copy(), expression=rest)), expression=step)
+    return variant.fn("round", moved, exp.maybe_parse(_RESULT_SCALE.format(x=x.sql("duckdb"), s=max(digits, 0)),
+                                                       dialect="duckdb"))
+
+
+# The result's scale: the given one, but never more than a NUMBER input's own (typeof is a constant
+# while DuckDB binds ROUND, so ROUND gives a DECIMAL of exactly that scale).
+_RESULT_SCALE = ("CASE WHEN typeof({x}) IN ('DOUBLE', 'FLOAT') THEN {s} WHEN typeof({x}) LIKE 'DECIMAL(%' THEN "
+                 "least({s}, CAST(split_part(split_part(typeof({x}), ',', 2), ')', 1) AS INTEGER)) ELSE 0 END")
+
+
+def _cbrt(node: exp.Expr) -> exp.Expr:
+    """CBRT: a perfect cube's root is exact (the CBRT page shows 3 for 27; DuckDB's is 3.0000000000000004)."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("CBRT", 1, len(args))
+    root: exp.Expr = exp.maybe_parse("CASE WHEN power(round(cbrt(__x)), 3) = __x THEN round(cbrt(__x)) ELSE cbrt(__x) END",
+                                     dialect="duckdb")
+    value = exp.Cast(this=args[0], to=exp.DataType(this=_T.DOUBLE))
+    for column in list(root.find_all(exp.Column)):
+        column.replace(value.copy())
+    return root
+
+
+def _trunc(node: exp.Expr) -> exp.Expr | None:
+    """TRUNC(x, scale) with a scale that is not a literal: DuckDB's TRUNC takes an INTEGER scale only."""
+    args = _args(node)
+    if len(args) != 2 or isinstance(args[1], exp.Literal) or isinstance(args[1], exp.Neg):
+        return None
+    args[1].replace(exp.Cast(this=args[1].copy(), to=exp.DataType(this=_T.INT)))
+    return None
+
+
+def _to_number(node: exp.Expr) -> exp.Expr | None:
+    """TO_NUMBER / TO_DECIMAL / TO_NUMERIC (and TRY_) with a format model: engine.sql.numformat.parse."""
+    given = node.args.get("format")
+    if not isinstance(node, exp.ToNumber) or given is None:
+        return None
+    precision, scale = node.args.get("precision"), node.args.get("scale")
+    if not (isinstance(given, exp.Literal) and given.is_string and isinstance(precision, exp.Literal)
+            and precision.is_int and isinstance(scale, exp.Literal) and scale.is_int):
+        raise errors.not_supported("TO_NUMBER with a format, precision or scale that is not a literal")
+    return numformat.parse(node.this, given.this, int(precision.this), int(scale.this), bool(node.args.get("safe")))
+
+
+def _auto_format(node: exp.Expr) -> exp.Expr | None:
+    """A format of 'AUTO' is the conversion without a format (https://docs.snowflake.com/en/sql-reference/functions/to_date:
+    "If the format ... is AUTO, ... automatic format detection"); DuckDB would read it as a format."""
+    given = node.args.get("format")
+    if not (isinstance(given, exp.Literal) and given.is_string and given.this.upper() == "AUTO"):
+        return None
+    if isinstance(node, exp.StrToTime):
+        to = node.args.get("target_type") or exp.DataType.build("TIMESTAMP")
+        kind = exp.TryCast if node.args.get("safe") else exp.Cast
+        return kind(this=node.this, to=to)
+    node.set("format", None)
+    return None
+
+
+def _date_call(node: exp.Expr) -> exp.Expr | None:
+    """TO_DATE / DATE: 'AUTO' formats dropped, then epoch strings (_to_date)."""
+    return _auto_format(node) or _to_date(node)
+
+
+def _width_bucket(node: exp.Expr) -> exp.Expr:
+    """WIDTH_BUCKET(x, min, max, n) (https://docs.snowflake.com/en/sql-reference/functions/width_bucket): bucket 1..n
+    of n equal-width buckets on [min, max); 0 below, n + 1 from max on."""
+    args = _args(node)
+    if len(args) != 4:
+        raise errors.wrong_arguments("WIDTH_BUCKET", 4, len(args))
+    x, low, high, count = (exp.Cast(this=a, to=exp.DataType(this=_T.DOUBLE)) for a in args)
+    tree: exp.Expr = exp.maybe_parse(
+        "CASE WHEN __x IS NULL OR __l IS NULL OR __h IS NULL OR __n IS NULL THEN NULL WHEN __x < __l THEN 0 "
+        "WHEN __x >= __h THEN CAST(__n AS BIGINT) + 1 "
+        "ELSE CAST(floor((__x - __l) * __n / (__h - __l)) AS BIGINT) + 1 END", dialect="duckdb")
+    values = {"__x": x, "__l": low, "__h": high, "__n": count}
+    for column in list(tree.find_all(exp.Column)):
+        column.replace(values[column.name].copy())
+    return tree
+
+
 def _args(node: exp.Expr) -> list[exp.Expr]:
     """The arguments of a call as written, whatever node sqlglot made of it."""
     if isinstance(node, exp.Anonymous):
@@ -155,16 +330,37 @@ _SPECIAL: dict[str, Function] = {
     "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
-    "TO_DATE": Function(rewrite=_to_date),
-    "DATE": Function(rewrite=_to_date),
+    "TO_DATE": Function(rewrite=_date_call),
+    "DATE": Function(rewrite=_date_call),
+    **{name: Function(rewrite=_auto_format) for name in (
+        "TRY_TO_DATE", "TO_TIME", "TRY_TO_TIME", "TO_TIMESTAMP", "TO_TIMESTAMP_NTZ", "TO_TIMESTAMP_LTZ",
+        "TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP", "TRY_TO_TIMESTAMP_NTZ", "TRY_TO_TIMESTAMP_LTZ", "TRY_TO_TIMESTAMP_TZ")},
+    "MEDIAN": Function(rewrite=_median),
+    "PARSE_JSON": Function(rewrite=_parse_json),
+    "TRY_PARSE_JSON": Function(rewrite=_parse_json),
+    "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
+    "LPAD": Function(coerce="text", rewrite=_pad),
+    "MONTHS_BETWEEN": Function(rewrite=_months_between),
+    "CBRT": Function(rewrite=_cbrt),
+    "WIDTH_BUCKET": Function(rewrite=_width_bucket),
+    "GREATEST_IGNORE_NULLS": Function(rewrite=lambda node: variant.fn("greatest", *_args(node))),
+    "LEAST_IGNORE_NULLS": Function(rewrite=lambda node: variant.fn("least", *_args(node))),
+    **{name: Function(rewrite=_to_number) for name in ("TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
+                                                       "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
+    "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
+    **{name: Function(rewrite=rewrite) for name, rewrite in arrays.REWRITES.items()},
+    "TRUNC": Function(rewrite=_trunc),
+    "TRUNCATE": Function(rewrite=_trunc),
+
+    "RPAD": Function(coerce="text", rewrite=_pad),
 }
 
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
     LPAD LTRIM MD5 MD5_HEX REPEAT REPLACE REVERSE RIGHT RPAD RTRIM RTRIMMED_LENGTH SHA1 SHA2 SPLIT SPLIT_PART
     STARTSWITH STRTOK SUBSTR SUBSTRING TRANSLATE TRIM UPPER UNICODE"""
-_NUMBER_FIRST = """ABS AVG CEIL FLOOR ROUND SIGN SQRT SUM"""
-_PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
-    SQUARE TAN TRUNC TRUNCATE GREATEST LEAST UNIFORM UUID_STRING HASH BASE64_DECODE_STRING CHR CHAR
+_NUMBER_FIRST = """ABS AVG CEIL CEILING FLOOR ROUND SIGN SQRT SUM"""
+_PLAIN = """ACOS ASIN ATAN ATAN2 COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
+    SQUARE TAN FACTORIAL GREATEST LEAST UNIFORM UUID_STRING BASE64_DECODE_STRING CHR CHAR
     CONCAT CONCAT_WS ILIKE INSERT POSITION CHARINDEX REGEXP_COUNT REGEXP_INSTR REGEXP_LIKE REGEXP_REPLACE
     RLIKE LIKE SPACE COLLATE TO_CHAR TO_VARCHAR TO_NUMBER TO_DECIMAL TO_NUMERIC TO_DOUBLE TO_BOOLEAN
     TO_TIME TO_TIMESTAMP TO_TIMESTAMP_NTZ TO_TIMESTAMP_LTZ TO_TIMESTAMP_TZ TRY_CAST CAST TRY_TO_NUMBER
@@ -172,14 +368,14 @@ _PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG M
     CURRENT_DATE CURRENT_TIMESTAMP CURRENT_TIME LOCALTIMESTAMP LOCALTIME SYSDATE GETDATE DATEADD TIMEADD
     TIMESTAMPADD DATEDIFF TIMEDIFF TIMESTAMPDIFF DATE_TRUNC DATE_PART EXTRACT YEAR QUARTER MONTH WEEK
     WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAYOFMONTH DAYOFWEEK DAYOFWEEKISO DAYOFYEAR HOUR MINUTE SECOND LAST_DAY
-    DAYNAME MONTHNAME ADD_MONTHS MONTHS_BETWEEN NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS
+    DAYNAME MONTHNAME ADD_MONTHS NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS
     TIMESTAMP_FROM_PARTS TIMESTAMP_NTZ_FROM_PARTS CONVERT_TIMEZONE COALESCE NVL NVL2 IFNULL NULLIF NULLIFZERO
     ZEROIFNULL IFF DECODE EQUAL_NULL BOOLAND BOOLOR BOOLXOR BOOLNOT IS_NULL_VALUE BITAND BITOR BITXOR BITNOT
-    BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX MEDIAN MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE
-    VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP COVAR_SAMP LISTAGG ARRAY_AGG OBJECT_AGG
-    ANY_VALUE APPROX_COUNT_DISTINCT BOOLAND_AGG BOOLOR_AGG BITAND_AGG BITOR_AGG BITXOR_AGG MIN_BY MAX_BY
+    BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE
+    VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP COVAR_SAMP LISTAGG ARRAY_AGG ARRAYAGG OBJECT_AGG
+    ANY_VALUE APPROX_COUNT_DISTINCT RATIO_TO_REPORT BOOLAND_AGG BOOLOR_AGG BITAND_AGG BITOR_AGG BITXOR_AGG MIN_BY MAX_BY
     KURTOSIS SKEW PERCENTILE_CONT PERCENTILE_DISC APPROX_PERCENTILE ROW_NUMBER RANK DENSE_RANK PERCENT_RANK
-    CUME_DIST NTILE LAG LEAD FIRST_VALUE LAST_VALUE NTH_VALUE PARSE_JSON TRY_PARSE_JSON TO_JSON TO_VARIANT
+    CUME_DIST NTILE LAG LEAD FIRST_VALUE LAST_VALUE NTH_VALUE TO_JSON TO_VARIANT
     TO_ARRAY OBJECT_CONSTRUCT OBJECT_CONSTRUCT_KEEP_NULL OBJECT_KEYS ARRAY_CONSTRUCT ARRAY_SIZE
     ARRAY_CONTAINS ARRAY_TO_STRING GET GET_PATH JSON_EXTRACT_PATH_TEXT IS_ARRAY CHECK_JSON STRIP_NULL_VALUE
     CURRENT_ROLE CURRENT_USER CURRENT_DATABASE CURRENT_SCHEMA CURRENT_WAREHOUSE CURRENT_SESSION SEQ1 SEQ2
@@ -187,16 +383,23 @@ _PLAIN = """ACOS ASIN ATAN ATAN2 CBRT COS COT DEGREES DIV0 DIV0NULL EXP LN LOG M
     GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
     CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION
     RESULT_SCAN LAST_QUERY_ID"""
-# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed.
-_NOT_EMULATED = """SOUNDEX HLL RATIO_TO_REPORT CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT TO_OBJECT
-    OBJECT_INSERT OBJECT_DELETE OBJECT_PICK ARRAY_APPEND ARRAY_PREPEND ARRAY_SLICE ARRAY_COMPACT
-    ARRAY_DISTINCT ARRAY_EXCEPT ARRAY_INTERSECTION ARRAY_INSERT ARRAY_REMOVE ARRAY_REMOVE_AT ARRAY_SORT
-    ARRAY_REVERSE ARRAY_POSITION ARRAY_MAX ARRAY_MIN ARRAY_SUM ARRAYS_OVERLAP ARRAYS_ZIP ARRAY_FLATTEN
-    ARRAY_GENERATE_RANGE ARRAY_UNION_AGG ARRAY_UNIQUE_AGG IS_OBJECT IS_INTEGER IS_DECIMAL IS_DOUBLE
-    IS_BOOLEAN IS_CHAR IS_VARCHAR IS_DATE IS_TIMESTAMP_NTZ AS_VARCHAR AS_INTEGER AS_NUMBER AS_DOUBLE
-    AS_BOOLEAN AS_OBJECT AS_ARRAY AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE
-    OCTET_LENGTH TRANSFORM FILTER REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML
-    ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING SYSTIMESTAMP"""
+# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed. HASH's values
+# are Snowflake's own function (https://docs.snowflake.com/en/sql-reference/functions/hash), not DuckDB's.
+_NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_APPEND
+    ARRAY_PREPEND ARRAY_DISTINCT ARRAY_EXCEPT ARRAY_INTERSECTION ARRAY_INSERT ARRAY_REMOVE
+    ARRAY_REMOVE_AT ARRAY_SORT ARRAY_REVERSE ARRAY_POSITION ARRAY_MAX ARRAY_MIN ARRAY_SUM ARRAYS_OVERLAP
+    ARRAYS_ZIP ARRAY_FLATTEN ARRAY_GENERATE_RANGE ARRAY_UNION_AGG IS_DATE
+    IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE OCTET_LENGTH TRANSFORM FILTER
+    REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
+    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIME_SLICE SHA2_HEX SHA1_HEX SHA1_BINARY SHA2_BINARY
+    MD5_BINARY MD5_NUMBER_LOWER64 MD5_NUMBER_UPPER64 GET_IGNORE_CASE REGR_SLOPE REGR_INTERCEPT REGR_R2 REGR_COUNT
+    REGR_AVGX REGR_AVGY REGR_SXX REGR_SXY REGR_SYY REGR_VALX REGR_VALY BOOLXOR_AGG TRY_TO_BINARY CURRENT_SCHEMAS
+    STRTOK_SPLIT_TO_TABLE TRY_BASE64_DECODE_STRING TRY_BASE64_DECODE_BINARY BASE64_DECODE_BINARY HASH_AGG
+    TRY_HEX_DECODE_STRING TRY_HEX_DECODE_BINARY HEX_DECODE_BINARY ARRAYS_TO_OBJECT
+    APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
+    BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT
+    SEARCH SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY
+    TRY_TO_GEOGRAPHY VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML"""
 
 FUNCTIONS: dict[str, Function] = {
     **{name: PLAIN for name in _PLAIN.split()},
@@ -249,7 +452,61 @@ def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
             return new
     if entry.coerce:
         _coerce_first(node, entry.coerce)
+    if name in _INTEGER_ARGS:
+        _integer_args(node, _INTEGER_ARGS[name])
     return None
+
+
+# Arguments (by position) that are integers: positions, lengths, counts, offsets, parts. Snowflake converts
+# a NUMBER or FLOAT there (an INT column is NUMBER(38,0)); DuckDB's functions take no DECIMAL for them.
+_INTEGER_ARGS: dict[str, tuple[int, ...]] = {
+    **dict.fromkeys(("SUBSTR", "SUBSTRING"), (1, 2)), **dict.fromkeys(("LEFT", "RIGHT", "REPEAT"), (1,)),
+    **dict.fromkeys(("LPAD", "RPAD"), (1,)), "SPLIT_PART": (2,), **dict.fromkeys(("POSITION", "CHARINDEX"), (2,)),
+    "REGEXP_SUBSTR": (2, 3, 5), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
+    **dict.fromkeys(("CHR", "CHAR", "SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
+    **dict.fromkeys(("LAG", "LEAD", "NTH_VALUE", "BITSHIFTLEFT", "BITSHIFTRIGHT"), (1,)),
+    **dict.fromkeys(("DATE_FROM_PARTS", "TIME_FROM_PARTS", "TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS"),
+                    (0, 1, 2, 3, 4, 5, 6)),
+    "ROUND": (1,),
+}
+
+
+# The same for calls sqlglot builds without the name's place (so bind_call never sees them), by node class.
+_INTEGER_OPERANDS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Substring: ("start", "length"), exp.StrPosition: ("position",),
+    exp.BitwiseLeftShift: ("expression",), exp.BitwiseRightShift: ("expression",),
+}
+
+
+def integer_operands(node: exp.Expr) -> exp.Expr | None:
+    """Integer arguments of SUBSTR / POSITION / CHR / shifts, cast as `_integer_args` does."""
+    if isinstance(node, exp.Substring):
+        variant.text_args(node)
+    if isinstance(node, exp.Chr):
+        _integer_args(node, (0,))
+        return None
+    operands = [node.args.get(key) for key in _INTEGER_OPERANDS.get(type(node), ())]
+    for arg in operands:
+        if isinstance(arg, exp.Expr) and not _literal_integer(arg):
+            arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
+    return None
+
+
+def _literal_integer(arg: exp.Expr) -> bool:
+    return (isinstance(arg, exp.Literal) and (arg.is_string or arg.is_int)) or isinstance(arg, exp.Null) \
+        or (isinstance(arg, exp.Neg) and isinstance(arg.this, exp.Literal) and arg.this.is_int)
+
+
+def _integer_args(node: exp.Expr, positions: tuple[int, ...]) -> None:
+    """CAST(<arg> AS INTEGER) for the integer arguments that are not integer or string literals."""
+    args = _args(node)
+    for n in positions:
+        if n >= len(args):
+            continue
+        arg = args[n]
+        if _literal_integer(arg):
+            continue
+        arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
 
 
 def _information_schema_call(node: exp.Expr) -> bool:

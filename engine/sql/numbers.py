@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import dates, variant
+from snowreg.engine.sql import arrays, dates, variant
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
 UNSUPPORTED_MARKER = "snowreg_unsupported:"
@@ -46,6 +46,9 @@ _CHECKED_SCALE = (f"CASE WHEN typeof(a) IN {_FLOATS} OR typeof(b) IN {_FLOATS} "
                   f"THEN CAST('{FLOAT_MARKER}' || k AS INTEGER) "
                   f"WHEN {_S1} > 12 THEN CAST('{UNSUPPORTED_MARKER}dividing a NUMBER with scale above 12' AS INTEGER) "
                   f"ELSE {_S} END")
+_SM = f"greatest({_S1}, {_S2})"
+_CHECKED_MOD = (f"CASE WHEN {_SM} > 12 THEN CAST('{UNSUPPORTED_MARKER}MOD of a NUMBER with scale above 12' AS INTEGER) "
+                f"ELSE {_SM} END")
 _DIVIDE = (f"{_Q}snowreg_round_div({_Q}snowreg_unscaled(a, {_S1}) * {_Q}snowreg_p10({_S} + {_S2} - {_S1}), "
            f"{_Q}snowreg_unscaled(b, {_S2}))")
 MACROS: dict[str, str] = {
@@ -58,6 +61,18 @@ MACROS: dict[str, str] = {
         f"ELSE round(CAST({_DIVIDE} * {_Q}snowreg_p10(12 - {_S}) AS DECIMAL(38, 0)) * 0.000000000001, "
         f"{_CHECKED_SCALE}) END"),
     "snowreg_fdiv(a, b)": "CASE WHEN b = 0 THEN error('Division by zero') ELSE CAST(a AS DOUBLE) / b END",
+    # MOD / % (https://docs.snowflake.com/en/sql-reference/functions/mod): DuckDB's own % is exact for NUMBERs of
+    # one scale and for FLOATs; NUMBERs of two scales it answers as a DOUBLE, so a check that DuckDB folds
+    # while planning raises the marker naming this MOD, and the statement is translated again with
+    # snowreg_nmod: exact, with the larger scale (MOD(2, 1.70) is 0.30). The remainder takes the dividend's sign.
+    "snowreg_mod(a, b, k)": (
+        f"CASE WHEN b = 0 THEN error('Division by zero') "
+        f"WHEN (CASE WHEN typeof(a) NOT IN {_FLOATS} AND typeof(b) NOT IN {_FLOATS} AND {_S1} <> {_S2} "
+        f"THEN CAST('{FLOAT_MARKER}' || k AS INTEGER) ELSE 0 END) = 0 THEN a % b END"),
+    "snowreg_nmod(a, b)": (
+        f"CASE WHEN b = 0 THEN error('Division by zero') "
+        f"ELSE round(CAST(({_Q}snowreg_unscaled(a, {_SM}) % {_Q}snowreg_unscaled(b, {_SM})) "
+        f"* {_Q}snowreg_p10(12 - {_SM}) AS DECIMAL(38, 0)) * 0.000000000001, {_CHECKED_MOD}) END"),
 }
 
 _install_lock = threading.Lock()
@@ -69,6 +84,8 @@ def install(con: Any) -> None:
         for signature, body in MACROS.items():
             con.execute(f"CREATE OR REPLACE MACRO {variant.MACRO_CATALOG}.main.{signature} AS {body}")
         dates.install(con, _Q)
+        for signature, body in arrays.MACROS.items():
+            con.execute(f"CREATE OR REPLACE MACRO {_Q}{signature} AS {body}")
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
@@ -117,6 +134,17 @@ class Divisions:
         probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
         return dates.dateadd(node, known, probe)
 
+    def mod(self, node: exp.Mod) -> exp.Expr:
+        """MOD(a, b) / a % b: DuckDB's own % (snowreg_mod), or the exact snowreg_nmod once this MOD was found to
+        have NUMBERs of two scales."""
+        variant.numeric_args(node)
+        a, b = node.this, node.expression
+        k = self.count
+        self.count += 1
+        if self.floats is not None and k in self.floats:
+            return variant.macro("snowreg_nmod", a, b)
+        return variant.macro("snowreg_mod", a, b, exp.Literal.number(k))
+
     def div(self, node: exp.Div) -> exp.Expr:
         return self.divide(node.this, node.expression)
 
@@ -128,7 +156,17 @@ class Divisions:
         return self.divide(exp.Sum(this=arg.copy()), exp.Count(this=arg.copy()))
 
     def window(self, node: exp.Window) -> exp.Expr | None:
-        """AVG(x) OVER (w) → SUM(x) OVER (w) / COUNT(x) OVER (w)."""
+        """AVG(x) OVER (w) → SUM(x) OVER (w) / COUNT(x) OVER (w); RATIO_TO_REPORT(x) OVER (w) → x divided by
+        SUM(x) over w's partition (https://docs.snowflake.com/en/sql-reference/functions/ratio_to_report:
+        an ORDER BY in the OVER clause does not affect it)."""
+        if isinstance(node.this, exp.Anonymous) and node.this.name.upper() == "RATIO_TO_REPORT" \
+                and len(node.this.expressions) == 1:
+            arg = node.this.expressions[0]
+            total = node.copy()
+            total.set("this", exp.Sum(this=arg.copy()))
+            total.set("order", None)
+            total.set("spec", None)
+            return self.divide(arg.copy(), total)
         if not isinstance(node.this, exp.Avg):
             return None
         arg = node.this.this

@@ -19,14 +19,14 @@ from pathlib import Path
 import duckdb
 
 from snowreg.catalog import FunctionCatalog
-from snowreg.engine.sql import dates, numbers, variant
+from snowreg.engine.sql import arrays, dates, numbers, variant
 
 _FORMAT = "1"  # bump when the way the file is built changes
 
 
 def _source() -> str:
     parts = [duckdb.__version__, _FORMAT]
-    for macros in (variant._MACROS, numbers.MACROS, dates.MACROS):  # noqa: SLF001 - their text names the file
+    for macros in (variant._MACROS, numbers.MACROS, dates.MACROS, arrays.MACROS):  # noqa: SLF001 - their text names the file
         parts.extend(f"{signature} AS {body}" for signature, body in macros.items())
     return "\n".join(parts)
 

@@ -54,9 +54,10 @@ def expand(session: Session, sql: str) -> Spliced | None:
 
 
 def _next_call(sql: str, pos: int) -> re.Match[str] | None:
-    """The next `SYSTEM$NAME(` that is not inside a string, quoted name or comment."""
+    """The next `SYSTEM$NAME(` that is not inside a string, quoted name or comment (SYSTEM$TYPEOF, an
+    ordinary function of the translator, is left in place)."""
     while (m := _SCAN.search(sql, pos)) is not None:
-        if m.group(1) is not None:
+        if m.group(1) is not None and m.group(1).upper() != "TYPEOF":
             return m
         pos = m.end()
     return None

@@ -321,6 +321,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             raise not_supported(_UNSUPPORTED[cls])
         elif isinstance(node, exp.Div):
             new = divisions.div(node)
+        elif isinstance(node, exp.Mod):
+            new = divisions.mod(node)
         elif isinstance(node, exp.Avg):
             new = divisions.avg(node)
         elif isinstance(node, exp.DateAdd):
@@ -625,6 +627,11 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Properties: _properties,
     exp.ColumnDef: _column_def,
     exp.Values: _values,
+    exp.Floor: functions.floor_ceil,
+    exp.Extract: dates.extract,
+    **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
+                    functions.integer_operands),
+    exp.Ceil: functions.floor_ceil,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
 }

@@ -12,6 +12,7 @@ import orjson
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from snowreg.engine.sql import numformat
 from snowreg.errors import not_supported
 
 # DuckDB looks a function up in the current catalog only, and `USE` moves that; the macros therefore
@@ -65,13 +66,42 @@ _MACROS: dict[str, str] = {
         WHEN typeof(x) LIKE 'TIMESTAMP%' THEN 'TIMESTAMP_NTZ'
         ELSE CASE json_type(to_json(x)) WHEN 'NULL' THEN 'NULL_VALUE' WHEN 'BIGINT' THEN 'INTEGER'
             WHEN 'UBIGINT' THEN 'INTEGER'
-            WHEN 'DOUBLE' THEN CASE WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '^-?\\d+$') THEN 'INTEGER'
-                WHEN regexp_matches(CAST(to_json(x) AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
+            WHEN 'DOUBLE' THEN CASE WHEN regexp_matches(CAST(x AS VARCHAR), '^-?\\d+$') THEN 'INTEGER'
+                WHEN regexp_matches(CAST(x AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
             ELSE json_type(to_json(x)) END END""",
     # OBJECT_CONSTRUCT(*): a row's columns by their Snowflake names (catalog/names.py), NULLs left out.
     "snowreg_object_star(r)": """to_json(map_from_entries(list_transform(list_filter(
         map_entries(CAST(to_json(r) AS MAP(VARCHAR, JSON))), lambda e: json_type(e.value) <> 'NULL'),
         lambda e: {'k': regexp_replace(e.key, '\\x1f[0-9a-f]+$', ''), 'v': e.value})))""",
+    # PARSE_JSON / TRY_PARSE_JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json): empty
+    # or blank text is NULL; duplicate keys (of the top object) fail unless allowed; a number written
+    # with an exponent is a DOUBLE, so text holding one keeps its numbers as written (blanks outside
+    # strings removed) instead of DuckDB's re-serialised form; an empty array element (Snowflake's
+    # `undefined`) is refused. `strict`: duplicates are an error; `quiet`: errors give NULL.
+    "snowreg_json_dup(j)": """json_type(j) = 'OBJECT'
+        AND len(json_keys(j)) <> len(list_distinct(json_keys(j)))""",
+    "snowreg_parse_json(x, strict, quiet)": f"""CASE WHEN x IS NULL OR regexp_full_match(x, '\\s*') THEN NULL
+        WHEN quiet AND NOT json_valid(x) THEN NULL
+        WHEN regexp_matches(regexp_replace(x, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g'), ',\\s*[,\\]}}]|\\[\\s*,')
+            THEN error('snowreg_unsupported:PARSE_JSON of text with an empty array element or a trailing comma '
+                       || '(Snowflake keeps an undefined element)')
+        WHEN {MACRO_CATALOG}.main.snowreg_json_dup(json(x))
+            THEN CASE WHEN quiet AND strict THEN NULL
+                      WHEN strict THEN error('Error parsing JSON: duplicate object attribute')
+                      ELSE error('snowreg_unsupported:PARSE_JSON of duplicate keys with the d parameter') END
+        WHEN regexp_matches(x, '[0-9][eE][+-]?[0-9]')
+            THEN CAST(regexp_replace(x, '("(?:[^"\\\\]|\\\\.)*")|\\s+', '\\1', 'g') AS JSON)
+        ELSE json(x) END""",
+    # A value made a VARIANT: a FLOAT keeps Snowflake's DOUBLE text (`3.000000000000000e+00`), which
+    # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
+    "snowreg_variant(a)": """CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST(printf('%.15e', a) AS JSON)
+        ELSE to_json(a) END""",
+    # GET(v, k) / v[k] with a computed key: a string is an OBJECT key (taken as written), a number an ARRAY
+    # index (negative ones find nothing); typeof(k) is a constant while DuckDB binds, so one branch runs.
+    "snowreg_get(v, k)": """CASE WHEN typeof(k) IN ('VARCHAR', 'JSON')
+            THEN json_extract(v, '$."' || replace(CAST(k AS VARCHAR), '"', '\\"') || '"')
+        WHEN TRY_CAST(k AS BIGINT) < 0 THEN NULL
+        ELSE json_extract(v, TRY_CAST(k AS BIGINT)) END""",
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
@@ -167,7 +197,7 @@ def bracket(node: exp.Bracket) -> exp.Expr | None:
     elif isinstance(index, exp.Literal) and index.is_int and int(index.this) >= 0:
         step = exp.JSONPathSubscript(this=int(index.this))
     else:
-        return fn("json_extract", node.this, index)
+        return _json_node(macro("snowreg_get", node.this, index))
     base = node.this
     if isinstance(base, exp.JSONExtract) and isinstance(base.expression, exp.JSONPath):
         path = base.expression
@@ -176,11 +206,23 @@ def bracket(node: exp.Bracket) -> exp.Expr | None:
     return exp.JSONExtract(this=base, expression=exp.JSONPath(expressions=[exp.JSONPathRoot(), step]))
 
 
+def _json_node(node: exp.Expr) -> exp.Expr:
+    return exp.Cast(this=node, to=exp.DataType(this=_T.JSON))
+
+
+def json_extract(node: exp.JSONExtract | exp.GetExtract) -> exp.Expr | None:
+    """GET(v, <column>): the key's type decides between OBJECT key and ARRAY index (snowreg_get)."""
+    key = node.expression
+    if isinstance(key, (exp.JSONPath, exp.Literal)):
+        return None
+    return _json_node(macro("snowreg_get", node.this, key))
+
+
 def cast(node: exp.Cast) -> exp.Expr | None:
     """`x::VARIANT` → `to_json(x)`; `v:a::VARCHAR` → `v ->> '$.a'`; `col::VARCHAR` → guarded macro."""
     to = node.to
     if to.is_type(_T.JSON):
-        return None if is_json(node.this) else fn("to_json", node.this)
+        return None if is_json(node.this) else variant_of(node.this)
     if to.this not in _TEXT_TYPES:
         return None  # JSON → DOUBLE/DECIMAL/BOOLEAN/DATE/TIMESTAMP casts work on DuckDB as they are
     if is_json(node.this):
@@ -204,6 +246,9 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
     """TO_VARCHAR(v:a) / TO_CHAR(v:a) without a format: the same as `::VARCHAR`; with a date/time
     format, the operand is formatted as a date or timestamp whatever the text shows of its type."""
     given = node.args.get("format")
+    if isinstance(given, exp.Literal) and given.is_string and numformat.is_number_format(given.this):
+        operand = exp.Cast(this=node.this, to=exp.DataType(this=_T.DOUBLE)) if is_json(node.this) else node.this
+        return numformat.render(operand, given.this)
     if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
             and not _NUMBER_FORMAT.search(given.this):
         return exp.TimeToStr(this=node.this, format=_SNOWFLAKE_DIALECT.format_time(given))
@@ -310,7 +355,7 @@ def object_construct(node: exp.Struct) -> exp.Expr:
             key = exp.Literal.string(key.name)
         if isinstance(value, exp.Null):
             continue
-        member: exp.Expr = fn("concat", fn("to_json", key), exp.Literal.string(":"), fn("to_json", value))
+        member: exp.Expr = fn("concat", fn("to_json", key), exp.Literal.string(":"), variant_of(value))
         nullable = [e for e in (key, value) if not isinstance(e, (exp.Literal, exp.Boolean))]
         if nullable:
             missing = exp.or_(*(exp.Is(this=e.copy(), expression=exp.Null()) for e in nullable))
@@ -333,13 +378,46 @@ def object_star(node: exp.Expr) -> exp.Expr:
     return macro("snowreg_object_star", row)
 
 
+_UNDEFINED = ("snowreg_unsupported:ARRAY_CONSTRUCT of a SQL NULL (Snowflake keeps it as an undefined element; "
+              "ARRAY_CONSTRUCT_COMPACT leaves it out)")
+
+
 def array_construct(node: exp.Array) -> exp.Expr:
-    """ARRAY_CONSTRUCT(…) / `[…]` → `json_array(…)`."""
-    return fn("json_array", *node.expressions)
+    """ARRAY_CONSTRUCT(…) / `[…]` → `json_array(…)`. A SQL NULL argument is an `undefined` element in
+    Snowflake (https://docs.snowflake.com/en/sql-reference/functions/array_construct), which a JSON array
+    cannot hold: refused, at translation for a NULL literal, else when a row gives one."""
+    args = node.expressions
+    if any(isinstance(a, exp.Null) for a in args):
+        raise not_supported("ARRAY_CONSTRUCT of a SQL NULL (Snowflake keeps it as an undefined element)")
+    built: exp.Expr = json_array_text([variant_of(a.copy()) for a in args])
+    nullable = [a for a in args if not isinstance(a, (exp.Literal, exp.Boolean)) and not is_json(a)]
+    if nullable:
+        missing = exp.or_(*(exp.Is(this=a.copy(), expression=exp.Null()) for a in nullable))
+        built = exp.Cast(this=exp.Case(ifs=[exp.If(this=missing, true=fn("error", exp.Literal.string(_UNDEFINED)))],
+                                       default=built), to=exp.DataType(this=_T.JSON))
+    return built
 
 
 def to_variant(node: exp.Expr) -> exp.Expr:
-    return node.this if is_json(node.this) else fn("to_json", node.this)
+    return variant_of(node.this)
+
+
+def json_array_text(items: list[exp.Expr]) -> exp.Expr:
+    """A JSON array of VARIANT items, joined as text so each keeps its own form (DuckDB's json_array
+    would re-serialise a DOUBLE's exponent away); NULL items are left out."""
+    texts = [exp.Cast(this=i, to=exp.DataType(this=_T.VARCHAR)) for i in items]
+    body = fn("concat_ws", exp.Literal.string(","), *texts) if texts else exp.Literal.string("")
+    text = fn("concat", exp.Literal.string("["), body, exp.Literal.string("]"))
+    return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+
+
+def variant_of(value: exp.Expr) -> exp.Expr:
+    """`value` as a VARIANT (DuckDB JSON): as it is when it already is one, else snowreg_variant."""
+    if is_json(value):
+        return value
+    if isinstance(value, (exp.Literal, exp.Boolean, exp.Null)):
+        return fn("to_json", value)
+    return exp.Cast(this=macro("snowreg_variant", value), to=exp.DataType(this=_T.JSON))
 
 
 def wrap_json(node: exp.Expr) -> None:
@@ -366,6 +444,11 @@ def _json_default(node: exp.Expr, empty: str) -> exp.Expr:
 def array_agg(node: exp.ArrayAgg) -> None:
     """ARRAY_AGG → a JSON array; `[]` (not NULL) when nothing was aggregated."""
     _wrap(node, lambda e: _json_default(fn("to_json", e), "[]"))
+
+
+def listagg(node: exp.GroupConcat) -> None:
+    """LISTAGG of no rows, or of NULLs only, is an empty string (https://docs.snowflake.com/en/sql-reference/functions/listagg)."""
+    _wrap(node, lambda e: exp.Coalesce(this=e, expressions=[exp.Literal.string("")]))
 
 
 def object_agg(node: exp.ObjectAgg) -> None:
@@ -404,6 +487,8 @@ UNSUPPORTED: dict[type[exp.Expr], str] = {
 
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Bracket: bracket,
+    exp.JSONExtract: json_extract,
+    exp.GetExtract: json_extract,
     exp.Cast: cast,
     exp.TryCast: cast,
     exp.ToChar: to_char,
@@ -426,6 +511,7 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.JSONKeys: wrap_json,
     exp.ArrayAgg: array_agg,
     exp.ObjectAgg: object_agg,
+    exp.GroupConcat: listagg,
     exp.ArraySize: lambda n: macro("snowreg_array_size", n.this),
     exp.ToArray: lambda n: macro("snowreg_to_array", n.this),
     exp.ArrayContains: lambda n: macro("snowreg_array_contains", n.expression, n.this),
@@ -472,6 +558,10 @@ def _converter(duckdb_type: Any, exponent: bool) -> Callable[[Any], Any]:
 def pretty_json(text: str | bytes, *, doubles_as_exponent: bool = False) -> str:
     """Compact JSON text → the connector's 2-space-indented form."""
     raw = text.encode() if isinstance(text, str) else text
+    if _EXPONENT.search(raw):  # a number written with an exponent is a DOUBLE (snowreg_parse_json)
+        floats = _all_doubles if doubles_as_exponent else _double
+        value = json.loads(raw, parse_int=_Number, parse_float=floats, parse_constant=_Number)
+        return _dump(value, "")
     if not _BIG_INT.search(raw):
         try:
             value = orjson.loads(raw)
@@ -498,6 +588,18 @@ def _exponent_floats(value: Any) -> Any:
 
 class _Number(str):
     """A JSON number kept as its text."""
+
+
+_EXPONENT = re.compile(rb"\d[eE][+-]?\d")
+
+
+def _all_doubles(text: str) -> _Number:
+    return _Number(format(float(text), ".15e"))
+
+
+def _double(text: str) -> _Number:
+    """A JSON number: with an exponent, printed as Snowflake prints a VARIANT DOUBLE (`1.912000000000000e+02`)."""
+    return _Number(format(float(text), ".15e") if "e" in text or "E" in text else text)
 
 
 def _dump(value: Any, indent: str) -> str:

@@ -37,21 +37,23 @@ REWRITES = [
     ("SELECT v:arr[0] AS x FROM t", 'SELECT "V" -> \'$.arr[0]\' AS "X" FROM "T"'),
     ('SELECT v:"Quoted Key" AS x FROM t', 'SELECT "V" -> \'$."Quoted Key"\' AS "X" FROM "T"'),
     ("SELECT GET_PATH(v, 'a.b') AS x FROM t", 'SELECT "V" -> \'$.a.b\' AS "X" FROM "T"'),
-    ("SELECT v[i] AS x FROM t", 'SELECT JSON_EXTRACT("V", "I") AS "X" FROM "T"'),
+    ("SELECT v[i] AS x FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_get("V", "I") AS JSON) AS "X" FROM "T"'),
     # casts
     ("SELECT v:a::VARCHAR AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
     ("SELECT CAST(v:a AS STRING) AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
     ("SELECT TO_VARCHAR(v:a) AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
     ("SELECT v::TEXT AS x FROM t", 'SELECT "snowreg_fn"."main".snowreg_varchar("V") AS "X" FROM "T"'),
     ("SELECT v:a::INT AS x FROM t", 'SELECT CAST("V" -> \'$.a\' AS DECIMAL(38, 0)) AS "X" FROM "T"'),
-    ("SELECT x::VARIANT AS y FROM t", 'SELECT TO_JSON("X") AS "Y" FROM "T"'),
-    ("SELECT TO_VARIANT(x) AS y FROM t", 'SELECT TO_JSON("X") AS "Y" FROM "T"'),
+    ("SELECT x::VARIANT AS y FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_variant("X") AS JSON) AS "Y" FROM "T"'),
+    ("SELECT TO_VARIANT(x) AS y FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_variant("X") AS JSON) AS "Y" FROM "T"'),
     # constructors and aggregates
-    ("SELECT PARSE_JSON(s) AS x FROM t", 'SELECT JSON("S") AS "X" FROM "T"'),
+    ("SELECT PARSE_JSON(s) AS x FROM t",
+     'SELECT CAST("snowreg_fn"."main".snowreg_parse_json("S", TRUE, FALSE) AS JSON) AS "X" FROM "T"'),
     ("SELECT OBJECT_CONSTRUCT('a', 1, 'c', NULL) AS o",
      "SELECT CAST(CONCAT('{', CONCAT_WS(',', CONCAT(TO_JSON('a'), ':', TO_JSON(1))), '}') AS JSON) AS \"O\""),
     ("SELECT OBJECT_CONSTRUCT_KEEP_NULL('a', x) AS o FROM t", 'SELECT JSON_OBJECT(\'a\', "X") AS "O" FROM "T"'),
-    ("SELECT ARRAY_CONSTRUCT(1, 'x') AS a", "SELECT JSON_ARRAY(1, 'x') AS \"A\""),
+    ("SELECT ARRAY_CONSTRUCT(1, 'x') AS a",
+     "SELECT CAST(CONCAT('[', CONCAT_WS(',', CAST(TO_JSON(1) AS TEXT), CAST(TO_JSON('x') AS TEXT)), ']') AS JSON) AS \"A\""),
     ("SELECT ARRAY_AGG(x) AS a FROM t",
      'SELECT COALESCE(TO_JSON(ARRAY_AGG("X") FILTER(WHERE "X" IS NOT NULL)), CAST(\'[]\' AS JSON)) AS "A" FROM "T"'),
     ("SELECT OBJECT_AGG(k, x) AS o FROM t",
@@ -143,7 +145,7 @@ NOT_SUPPORTED = [
     "SELECT OBJECT_CONSTRUCT(*) FROM t, u", "SELECT ARRAY_APPEND(a, 1) FROM t", "SELECT ARRAY_SORT(v) FROM t",
     "SELECT * FROM t AT(OFFSET => -60)", "INSERT OVERWRITE INTO t SELECT 1",
     "SELECT * FROM db.INFORMATION_SCHEMA.LOAD_HISTORY", "CREATE TABLE g (x GEOGRAPHY)", "SHOW TABLES",
-    "SELECT * FROM TABLE(FLATTEN(input => v, recursive => TRUE))", "SELECT TO_VARCHAR(1.5, '99.9')",
+    "SELECT * FROM TABLE(FLATTEN(input => v, recursive => TRUE))", "SELECT TO_VARCHAR(1.5, '9d999EE')",
     "SELECT 1; SELECT 2",
 ]
 
@@ -252,7 +254,7 @@ def test_variant_values(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_constructors(con: duckdb.DuckDBPyConnection) -> None:
     _, rows = run(con, """SELECT OBJECT_CONSTRUCT('a', 1, 'b', NULL, 'c', PARSE_JSON('null'), 'd', 'x'),
-        OBJECT_CONSTRUCT_KEEP_NULL('a', 1, 'b', NULL), ARRAY_CONSTRUCT(1, 'x', NULL), TO_VARIANT(5),
+        OBJECT_CONSTRUCT_KEEP_NULL('a', 1, 'b', NULL), ARRAY_CONSTRUCT(1, 'x', PARSE_JSON('null')), TO_VARIANT(5),
         'a'::VARIANT, OBJECT_CONSTRUCT(), ARRAY_SIZE(ARRAY_CONSTRUCT(1, 2)), SPLIT('a,b', ',')""")
     assert rows == [('{"a":1,"c":null,"d":"x"}', '{"a":1,"b":null}', '[1,"x",null]', "5", '"a"', "{}", 2,
                      '["a","b"]')]
