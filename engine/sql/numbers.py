@@ -57,20 +57,20 @@ MACROS: dict[str, str] = {
     "snowreg_round_div(n, d)": ("CASE WHEN (n < 0) = (d < 0) THEN (2 * abs(n) + abs(d)) // (2 * abs(d)) "
                                 "ELSE -((2 * abs(n) + abs(d)) // (2 * abs(d))) END"),
     "snowreg_ndiv(a, b, k)": (
-        f"CASE WHEN b = 0 THEN error('Division by zero') "
+        f"CASE WHEN b = 0 AND a IS NOT NULL THEN error('Division by zero') "
         f"ELSE round(CAST({_DIVIDE} * {_Q}snowreg_p10(12 - {_S}) AS DECIMAL(38, 0)) * 0.000000000001, "
         f"{_CHECKED_SCALE}) END"),
-    "snowreg_fdiv(a, b)": "CASE WHEN b = 0 THEN error('Division by zero') ELSE CAST(a AS DOUBLE) / b END",
+    "snowreg_fdiv(a, b)": "CASE WHEN b = 0 AND a IS NOT NULL THEN error('Division by zero') ELSE CAST(a AS DOUBLE) / b END",
     # MOD / % (https://docs.snowflake.com/en/sql-reference/functions/mod): DuckDB's own % is exact for NUMBERs of
     # one scale and for FLOATs; NUMBERs of two scales it answers as a DOUBLE, so a check that DuckDB folds
     # while planning raises the marker naming this MOD, and the statement is translated again with
     # snowreg_nmod: exact, with the larger scale (MOD(2, 1.70) is 0.30). The remainder takes the dividend's sign.
     "snowreg_mod(a, b, k)": (
-        f"CASE WHEN b = 0 THEN error('Division by zero') "
+        f"CASE WHEN b = 0 AND a IS NOT NULL THEN error('Division by zero') "
         f"WHEN (CASE WHEN typeof(a) NOT IN {_FLOATS} AND typeof(b) NOT IN {_FLOATS} AND {_S1} <> {_S2} "
         f"THEN CAST('{FLOAT_MARKER}' || k AS INTEGER) ELSE 0 END) = 0 THEN a % b END"),
     "snowreg_nmod(a, b)": (
-        f"CASE WHEN b = 0 THEN error('Division by zero') "
+        f"CASE WHEN b = 0 AND a IS NOT NULL THEN error('Division by zero') "
         f"ELSE round(CAST(({_Q}snowreg_unscaled(a, {_SM}) % {_Q}snowreg_unscaled(b, {_SM})) "
         f"* {_Q}snowreg_p10(12 - {_SM}) AS DECIMAL(38, 0)) * 0.000000000001, {_CHECKED_MOD}) END"),
 }
