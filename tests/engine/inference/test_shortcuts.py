@@ -217,6 +217,20 @@ def test_other_statements_keep_the_general_path(conn: Connection, taken: list[st
     assert taken == expected
 
 
+def test_limit_and_offset_over_many_batches(conn: Connection, taken: list[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several DuckDB row groups, so several Arrow batches: LIMIT / OFFSET without ORDER BY take the
+    same rows both ways, in the table's order."""
+    conn.cursor().execute(
+        "CREATE OR REPLACE TABLE many AS SELECT seq4()::DOUBLE AS x, ((seq4() * 7919) % 10007)::FLOAT / 10007 - 0.5 "
+        "AS a, ((seq4() * 104729) % 10009)::FLOAT / 10009 - 0.5 AS b FROM TABLE(GENERATOR(ROWCOUNT => 300000))")
+    for sql, first in (("SELECT x, clf!predict(a, b) AS p FROM many LIMIT 4 OFFSET 250000", 250000),
+                       ("SELECT x, clf!predict(a, b) AS p FROM many WHERE x >= 1000 LIMIT 3 OFFSET 200000", 201000)):
+        rows = both(conn, sql, monkeypatch)[1]
+        assert [r[0] for r in rows] == [float(first + i) for i in range(len(rows))] and rows
+    assert taken == ["projection"] * 4
+
+
 def test_huge_sum_is_exact(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
     positive = sum(1 for a in DATA.A if a > 0)
     assert both(conn, FALLBACKS[0][0], monkeypatch)[1] == [(N * (2**62 - 1) - positive,)]
