@@ -17,6 +17,7 @@ statement when `ENABLED` is False (tests run each statement both ways and compar
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,8 +67,8 @@ def find(tree: exp.Expr, plan: Plan) -> Shortcut | None:
     if table is None:
         return None
     schema = plan.arrow[table].schema
-    found: Shortcut | None = _projection(tree, table, schema) if _only(tree, _PROJECTION_ARGS) else None
-    if found is None and _only(tree, _AGGREGATE_ARGS):
+    found: Shortcut | None = _projection(tree, table, schema) if _only_args(tree, _PROJECTION_ARGS) else None
+    if found is None and _only_args(tree, _AGGREGATE_ARGS):
         found = _aggregates(tree, table, schema, plan)
     return found
 
@@ -101,10 +102,6 @@ def aggregate(plan: Plan, cut: Aggregates) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _only(tree: exp.Select, allowed: frozenset[str]) -> bool:
-    return all(k in allowed for k, v in tree.args.items() if v)
-
-
 def _source(tree: exp.Select, plan: Plan) -> str | None:
     """The registered table the SELECT reads, when its FROM is that table alone."""
     source = tree.args.get("from_")
@@ -117,7 +114,8 @@ def _source(tree: exp.Select, plan: Plan) -> str | None:
     return table.name if table.name in plan.arrow else None
 
 
-def _only_args(node: exp.Expr, allowed: set[str]) -> bool:
+def _only_args(node: exp.Expr, allowed: Collection[str]) -> bool:
+    """Whether the node sets no argument (clause, modifier) but these."""
     return all(k in allowed for k, v in node.args.items() if v)
 
 
