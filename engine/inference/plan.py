@@ -106,9 +106,9 @@ class Plan:
             site.method = self.loader(site)
         return site.method
 
-    def register(self, table: pa.Table, name: str | None = None, keep: bool = False) -> str:
+    def register(self, table: pa.Table, keep: bool = False) -> str:
         """Register an Arrow table for this statement; `keep` also keeps it in `arrow` (the fast path's)."""
-        name = name or f"__snowreg_in_{self.uid}_{len(self.tables)}"
+        name = f"__snowreg_in_{self.uid}_{len(self.tables)}"
         self.duck.register(name, table)
         self.tables.append(name)
         if keep:

@@ -8,10 +8,12 @@ After the fast path (fast.py), the outermost SELECT often reads only the one Arr
 For a million rows DuckDB scanning that table (and handing it back as Arrow) costs about a third of
 the model call. A projection's rows are taken from the Arrow table itself; DuckDB still binds the
 statement, so the result's names and types are DuckDB's own. Aggregates (SUM, MIN and MAX of an
-integer column, COUNT) are reduced in Arrow to a one-row table of partial results, and DuckDB runs
-the same aggregates (COUNT as MAX of the count) over that row: the same function overloads on the
-same column types, hence the same result types, and exact integer arithmetic (a SUM whose partial
-could overflow 64 bits keeps the general path). Anything else keeps the general path, as does any
+integer column, COUNT) are reduced in Arrow to partial results, and DuckDB runs the same aggregates
+(COUNT as MAX of the count) over one row `VALUES (CAST(? AS <the column's type>), …)` holding them:
+the same function overloads on the same types, hence the same result types, and exact integer
+arithmetic (a SUM whose partial could overflow 64 bits keeps the general path). The row travels as
+parameters: registering a table costs a DuckDB catalog change, which waits for a core on a busy
+machine. Anything else keeps the general path, as does any
 statement when `ENABLED` is False (tests run each statement both ways and compare).
 """
 
@@ -33,6 +35,9 @@ ENABLED = True
 _PROJECTION_ARGS = frozenset({"expressions", "from_", "limit", "offset"})
 _AGGREGATE_ARGS = frozenset({"expressions", "from_"})
 _INT64 = 1 << 63
+# Arrow integer types → the DuckDB types DuckDB reads them as
+_DUCK_INTEGERS = {"int8": "TINYINT", "int16": "SMALLINT", "int32": "INTEGER", "int64": "BIGINT",
+                  "uint8": "UTINYINT", "uint16": "USMALLINT", "uint32": "UINTEGER", "uint64": "UBIGINT"}
 
 
 @dataclass(frozen=True)
@@ -47,13 +52,13 @@ class Projection:
 
 @dataclass(frozen=True)
 class Aggregates:
-    """The result is `sql`, the statement's aggregates over the one-row table `name` of `partials`
-    (partial column, kind: sum / min / max / count / rows, column of `table` it reduces)."""
+    """The result is `sql`, the statement's aggregates over one row `VALUES (CAST(? AS <type>), …)`
+    whose parameters are the `partials` (kind: sum / min / max / count / rows, and the column of
+    `table` it reduces)."""
 
     table: str
-    name: str
     sql: str
-    partials: tuple[tuple[str, str, str], ...]
+    partials: tuple[tuple[str, str], ...]
 
 
 Shortcut = Projection | Aggregates
@@ -81,20 +86,16 @@ def project(plan: Plan, cut: Projection) -> pa.Table:
     return table
 
 
-def aggregate(plan: Plan, cut: Aggregates) -> str | None:
-    """Register the one-row table of partial results and return the statement over it; None (nothing
-    registered) when a partial cannot be exact."""
-    import pyarrow as pa
-
+def aggregate(plan: Plan, cut: Aggregates) -> list[int | None] | None:
+    """The parameters of `cut.sql`: the partial results; None when one of them cannot be exact."""
     source = plan.arrow[cut.table]
-    columns: dict[str, pa.Array] = {}
-    for name, kind, column in cut.partials:
-        value = _partial(source, kind, column)
-        if value is None:
+    values = []
+    for kind, column in cut.partials:
+        exact, value = _partial(source, kind, column)
+        if not exact:
             return None
-        columns[name] = value
-    plan.register(pa.table(columns), cut.name)
-    return cut.sql
+        values.append(value)
+    return values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,27 +161,33 @@ def _aggregates(tree: exp.Select, table: str, schema: pa.Schema, plan: Plan) -> 
     import pyarrow as pa
 
     rewritten = tree.copy()
-    name = f"__snowreg_in_{plan.uid}_partials"
-    partials: list[tuple[str, str, str]] = []
+    partials: list[tuple[str, str]] = []
     for item in rewritten.expressions:
         inner = _aggregate_of(item)
         found = None if inner is None else _aggregate(inner, rewritten, schema)
         if inner is None or found is None:
             return None
         kind, column = found
-        partial = f"__snowreg_p{len(partials)}"
-        partials.append((partial, kind, column))
-        reference = exp.Column(this=quoted(partial))
+        reference = exp.Column(this=quoted(f"__snowreg_p{len(partials)}"))
+        partials.append((kind, column))
         if kind in ("count", "rows"):
             inner.replace(exp.Max(this=reference))  # the one row holds the count: same BIGINT
         else:
             target = inner.this.this if isinstance(inner.this, exp.Cast) else inner.this
             target.replace(reference)
-    if not all(pa.types.is_integer(schema.field(c).type) for _, k, c in partials if k != "rows"):
+    if not all(pa.types.is_integer(schema.field(c).type) for k, c in partials if k != "rows"):
         return None
-    alias = rewritten.args["from_"].this.alias_or_name
-    rewritten.set("from_", exp.From(this=exp.Table(this=quoted(name), alias=exp.TableAlias(this=quoted(alias)))))
-    return Aggregates(table, name, rewritten.sql(dialect="duckdb", identify=True), tuple(partials))
+    types = []  # the types DuckDB reads the table's columns as
+    for kind, column in partials:
+        known = "BIGINT" if kind in ("count", "rows") else _DUCK_INTEGERS.get(str(schema.field(column).type))
+        if known is None:
+            return None
+        types.append(known)
+    row = exp.Tuple(expressions=[exp.Cast(this=exp.Placeholder(), to=exp.DataType.build(t)) for t in types])
+    alias = exp.TableAlias(this=quoted(rewritten.args["from_"].this.alias_or_name),
+                           columns=[quoted(f"__snowreg_p{i}") for i in range(len(partials))])
+    rewritten.set("from_", exp.From(this=exp.Values(expressions=[row], alias=alias)))
+    return Aggregates(table, rewritten.sql(dialect="duckdb", identify=True), tuple(partials))
 
 
 def _aggregate_of(item: exp.Expr) -> exp.AggFunc | None:
@@ -216,25 +223,25 @@ def _aggregate(node: exp.AggFunc, tree: exp.Select, schema: pa.Schema) -> tuple[
 # ---------------------------------------------------------------------------------------------
 
 
-def _partial(table: pa.Table, kind: str, column: str) -> pa.Array | None:
-    """One row: the column's count / extreme / exact sum, in the column's own type (count: BIGINT)."""
-    import pyarrow as pa
+def _partial(table: pa.Table, kind: str, column: str) -> tuple[bool, int | None]:
+    """(exact, value): the column's count / extreme / sum (None: no value); not exact for a sum that
+    could wrap in 64 bits or does not fit the column's own type (DuckDB sums in 128 bits)."""
+    import numpy as np
     import pyarrow.compute as pc
 
     if kind == "rows":
-        return pa.array([table.num_rows], pa.int64())
+        return True, table.num_rows
     values = table.column(column)
     if kind == "count":
-        return pa.array([len(values) - values.null_count], pa.int64())
+        return True, len(values) - values.null_count
     extremes = pc.min_max(values)
     low, high = extremes["min"].as_py(), extremes["max"].as_py()
-    if kind != "sum":
-        return pa.array([low if kind == "min" else high], values.type)
-    if low is None:
-        return pa.array([None], values.type)
+    if kind in ("min", "max"):
+        return True, low if kind == "min" else high
+    if low is None:  # nothing to sum: NULL
+        return True, None
     if max(abs(low), abs(high)) * len(values) >= _INT64:
-        return None  # 64-bit partial sums could wrap; DuckDB sums in 128 bits
-    try:
-        return pa.array([pc.sum(values).as_py()], values.type)
-    except (OverflowError, pa.ArrowInvalid):
-        return None  # a sum that does not fit the column's own type
+        return False, None
+    total = pc.sum(values).as_py()
+    bounds = np.iinfo(values.type.to_pandas_dtype())
+    return bounds.min <= total <= bounds.max, total

@@ -407,16 +407,16 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
                 raise plan.failure(duckdb.Error()) from None
             raise
     duck = session.duck
+    partials = None
     if isinstance(cut, shortcut.Aggregates) and shortcut.ENABLED and final.kind == "select":
-        over_partials = shortcut.aggregate(plan, cut)
-        if over_partials is not None:
-            final = dataclasses.replace(final, sql=over_partials)
+        partials = shortcut.aggregate(plan, cut)
+        final = final if partials is None else dataclasses.replace(final, sql=cut.sql)
     if (plan.formatted or plan.deferred) and final.kind == "select":
         fetched = _fetch_arrow(duck, plan, final.sql, cut)
         if fetched is not None:
             return fetched
     try:
-        duck.execute(final.sql)
+        duck.execute(final.sql, partials)
         rows = duck.fetchall()
         description = duck.description or []
     except duckdb.Error as e:

@@ -82,10 +82,10 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append("projection")
         return project(plan, cut)
 
-    def aggregated(plan: Any, cut: shortcut.Aggregates) -> str | None:
-        sql = aggregate(plan, cut)
-        seen.append("aggregates" if sql is not None else "aggregates refused")
-        return sql
+    def aggregated(plan: Any, cut: shortcut.Aggregates) -> list[int | None] | None:
+        partials = aggregate(plan, cut)
+        seen.append("aggregates" if partials is not None else "aggregates refused")
+        return partials
 
     monkeypatch.setattr(shortcut, "project", projected)
     monkeypatch.setattr(shortcut, "aggregate", aggregated)
