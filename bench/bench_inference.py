@@ -25,6 +25,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import time
 from typing import Any
@@ -103,6 +104,24 @@ def cpu_time(fn: Any) -> Any:
             out.append(time.process_time() - t0)
         return out
     return timed
+
+
+def paired(cur: Any, sql: str, pairs: int) -> dict[str, tuple[float, float]]:
+    """The statement with the shortcuts on and off, back to back, the order swapped every pair (in the
+    round-robin table each contender always follows the same neighbour, which on this machine moves
+    medians by more than the shortcuts do): median (wall, CPU) seconds of each."""
+    from snowreg.engine.inference import shortcut
+
+    times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for i in range(pairs):
+        for flag in ((True, False) if i % 2 else (False, True)):
+            shortcut.ENABLED = flag
+            wall, cpu = time.perf_counter(), time.process_time()
+            cur.execute(sql).fetchall()
+            times[flag].append((time.perf_counter() - wall, time.process_time() - cpu))
+    shortcut.ENABLED = True
+    return {("on" if flag else "off"): (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
+            for flag, t in times.items()}
 
 
 def check(conn: Any, model: Any, X: Any) -> int:
@@ -201,6 +220,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"CPU time: sql / direct = {cpu['sql'].median / cpu['direct'].median:.2f}x, sql_object / direct = "
           f"{cpu['sql_object'].median / cpu['direct'].median:.2f}x by medians")
     print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min), {os.getloadavg()[1]:.2f} (5 min)")
+    ab = {name: paired(cur, sql, max(rounds, 10)) for name, sql in (("sum", SUM_SQL), ("object", OBJECT_SQL))}
+    print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",
+                              [[f"{name} {k}", fmt_time(w), fmt_time(c)] for name, r in ab.items()
+                               for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
     runs = [phases(conn, model, X) for _ in range(5)]
     split = {name: min(r[name] for r in runs) for name in runs[0]}
     print("\n" + common.table("fast-path phases, timed alone (best of 5)",
@@ -211,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": common.machine_info(),
         "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
         "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
-        "phases_s": split, "profile": prof, "loadavg": os.getloadavg(),
+        "phases_s": split, "shortcuts_on_off_s": ab, "profile": prof, "loadavg": os.getloadavg(),
     })
     conn.close()
 
