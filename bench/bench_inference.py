@@ -8,6 +8,9 @@ SQL inference is the model's own cost plus one scan). Contenders, interleaved ro
 - direct:        model.predict(X)
 - sql:           the statement above through a snowreg cursor (the fast path: one model call)
 - sql_object:    SELECT m!predict(...) FROM t, every row fetched (the OBJECT column, JSON text per row)
+- sql_general, sql_object_general: the same two with the shortcuts past DuckDB's final scan turned off
+                 (engine/inference/shortcut.py), i.e. the previous road
+- duckdb_scan:   plain DuckDB summing the four columns: the floor of reading the arguments out of DuckDB
 - sql_fallback:  the same SUM with a join in FROM, which keeps the per-vector UDF (2,048 rows a call)
 
 Then one profiled run of `sql` says where the time goes.
@@ -20,7 +23,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
+import statistics
 import sys
 import time
 from typing import Any
@@ -32,6 +37,7 @@ SUM_SQL = "SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t"
 FALLBACK_SQL = ("SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t "
                 "JOIN (SELECT 1 AS one) u ON TRUE")
 OBJECT_SQL = "SELECT m!predict(a, b, c, d) FROM t"
+SCAN_SQL = 'SELECT SUM("A"), SUM("B"), SUM("C"), SUM("D") FROM "T"'  # plain DuckDB reading the four columns
 
 # Deterministic features in [-0.5, 0.5): permutations of k/p for four primes p.
 CREATE_T = ("CREATE OR REPLACE TABLE t AS SELECT "
@@ -63,6 +69,61 @@ def setup(rows: int) -> tuple[Any, Any, Any]:
     return conn, model, X
 
 
+def general(fn: Any) -> Any:
+    """`fn` with the shortcuts past DuckDB's final scan (engine/inference/shortcut.py) turned off."""
+    from snowreg.engine.inference import shortcut
+
+    def run() -> Any:
+        shortcut.ENABLED = False
+        try:
+            return fn()
+        finally:
+            shortcut.ENABLED = True
+    return run
+
+
+def cases(conn: Any, cur: Any, model: Any, X: Any) -> dict[str, Any]:
+    """The contenders but the slow per-vector fallback."""
+    return {
+        "direct": lambda: model.predict(X),
+        "sql": lambda: cur.execute(SUM_SQL).fetchall(),
+        "sql_general": general(lambda: cur.execute(SUM_SQL).fetchall()),
+        "sql_object": lambda: cur.execute(OBJECT_SQL).fetchall(),
+        "sql_object_general": general(lambda: cur.execute(OBJECT_SQL).fetchall()),
+        "duckdb_scan": lambda: conn.session.duck.sql(SCAN_SQL).fetchall(),
+    }
+
+
+def cpu_time(fn: Any) -> Any:
+    """A contender timed by the process's CPU time (all threads) instead of wall time."""
+    def timed(calls: int) -> list[float]:
+        out = []
+        for _ in range(calls):
+            t0 = time.process_time()
+            fn()
+            out.append(time.process_time() - t0)
+        return out
+    return timed
+
+
+def paired(cur: Any, sql: str, pairs: int) -> dict[str, tuple[float, float]]:
+    """The statement with the shortcuts on and off, back to back, the order swapped every pair (in the
+    round-robin table each contender always follows the same neighbour, which on this machine moves
+    medians by more than the shortcuts do): median (wall, CPU) seconds of each."""
+    from snowreg.engine.inference import shortcut
+
+    times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for i in range(pairs):
+        for flag in ((True, False) if i % 2 else (False, True)):
+            shortcut.ENABLED = flag
+            wall, cpu = time.perf_counter(), time.process_time()
+            cur.execute(sql).fetchall()
+            times[flag].append((time.perf_counter() - wall, time.process_time() - cpu))
+    shortcut.ENABLED = True
+    return {("on" if flag else "off"): (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
+            for flag, t in times.items()}
+
+
 def check(conn: Any, model: Any, X: Any) -> int:
     """The SQL answer must be the model's own answer."""
     expected = int(model.predict(X).astype(int).sum())
@@ -86,36 +147,46 @@ def profile(conn: Any, top: int = 18) -> str:
 
 
 def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
-    """The fast path's phases timed one by one, outside the engine (same SQL, same data), and what the
-    proposed modelload change (an F-order matrix filled from the Arrow chunks) would cost instead."""
+    """The fast path's phases timed one by one, outside the engine (same SQL, same data, same steps)."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from snowreg.engine.inference.rows import rows_of
 
     duck = conn.session.duck
     out: dict[str, float] = {}
     clock = time.perf_counter
     t = clock()
+    duck.sql('SELECT SUM("A"), SUM("B"), SUM("C"), SUM("D") FROM "T"').fetchall()
+    out["DuckDB alone: SUM of the four columns (its scan, no output)"], t = clock() - t, clock()
     table = duck.sql('SELECT CAST("A" AS DOUBLE) a0, CAST("B" AS DOUBLE) a1, CAST("C" AS DOUBLE) a2, '
                      'CAST("D" AS DOUBLE) a3 FROM "T"').to_arrow_table()
-    out["materialise (DuckDB → Arrow)"], t = clock() - t, clock()
-    matrix = np.column_stack([table.column(i).to_numpy() for i in range(4)])
-    out["to numpy + column_stack (modelload today)"], t = clock() - t, clock()
-    labels = model.predict(matrix)
-    out["model.predict"], t = clock() - t, clock()
-    duck.register("__bench_out", pa.table({"o": labels}))
-    duck.sql('SELECT CAST(SUM("o") AS DECIMAL(38, 0)) FROM "__bench_out"').fetchall()  # as the engine rewrites it
-    duck.unregister("__bench_out")
-    out["final SUM over Arrow"], t = clock() - t, clock()
-    fortran = np.empty((table.num_rows, 4), order="F")
+    out["materialise the arguments (DuckDB → Arrow)"], t = clock() - t, clock()
+    matrix = np.empty((table.num_rows, 4), order="F")
     for j in range(4):
         offset = 0
         for chunk in table.column(j).chunks:
             part = chunk.to_numpy()
-            fortran[offset:offset + len(part), j] = part
+            matrix[offset:offset + len(part), j] = part
             offset += len(part)
-    out["(proposed) Arrow chunks → F-order matrix"], t = clock() - t, clock()
-    model.predict(fortran)
-    out["(proposed) model.predict on it"] = clock() - t
+    out["Arrow chunks → F-order matrix"], t = clock() - t, clock()
+    labels = model.predict(matrix)
+    out["model.predict on it"], t = clock() - t, clock()
+    model.predict(X)
+    out["model.predict(X) (the baseline's C-order X)"], t = clock() - t, clock()
+    outputs = pa.table({"o": labels})
+    duck.register("__bench_out", outputs)
+    duck.sql('SELECT CAST(SUM("o") AS DECIMAL(38, 0)) FROM "__bench_out"').fetchall()  # the general path
+    duck.unregister("__bench_out")
+    out["SUM, general: DuckDB over the registered output"], t = clock() - t, clock()
+    total = pc.sum(outputs.column(0)).as_py()
+    duck.register("__bench_one", pa.table({"o": pa.array([total], outputs.column(0).type)}))
+    duck.sql('SELECT CAST(SUM("o") AS DECIMAL(38, 0)) FROM "__bench_one"').fetchall()  # the shortcut
+    duck.unregister("__bench_one")
+    out["SUM, shortcut: partial in Arrow + DuckDB over one row"], t = clock() - t, clock()
+    rows_of(outputs, {0: ('{\n  "output_feature_0": ', "\n}")})
+    out["OBJECT: the row tuples from the labels (rows.py)"] = clock() - t
     return out
 
 
@@ -129,13 +200,13 @@ def main(argv: list[str] | None = None) -> None:
     conn, model, X = setup(rows)
     answer = check(conn, model, X)
     cur = conn.cursor()
-    contenders = {
-        "direct": common.local(lambda: model.predict(X)),
-        "sql": common.local(lambda: cur.execute(SUM_SQL).fetchall()),
-        "sql_object": common.local(lambda: cur.execute(OBJECT_SQL).fetchall()),
-        "sql_fallback": common.local(lambda: cur.execute(FALLBACK_SQL).fetchall()),
-    }
+    contenders = {name: common.local(fn) for name, fn in cases(conn, cur, model, X).items()}
+    contenders["sql_fallback"] = common.local(lambda: cur.execute(FALLBACK_SQL).fetchall())
     stats = common.round_robin(contenders, rounds=rounds, warmup=2, budget_s=240)
+    # CPU time of the whole process (every thread: DuckDB's and BLAS's too): what the work costs, less
+    # sensitive than wall time to waiting for a core on a shared machine.
+    cpu = common.round_robin({name: cpu_time(fn) for name, fn in cases(conn, cur, model, X).items()},
+                             rounds=rounds, warmup=1, budget_s=120)
     ratio = stats["sql"].median / stats["direct"].median
     print(common.table(f"SUM(m!predict(a, b, c, d):output_feature_0::int) over {rows:,} rows "
                        f"(answer {answer}); sql_object fetches all {rows:,} OBJECT rows",
@@ -144,6 +215,15 @@ def main(argv: list[str] | None = None) -> None:
     objects = stats["sql_object"].median / stats["direct"].median
     print(f"\nsql / direct = {ratio:.2f}x by medians, {best:.2f}x by best runs (goal: within 1.5x)")
     print(f"sql_object / direct = {objects:.2f}x by medians (goal: within 5x)")
+    print("\n" + common.table("the same, CPU time of the process (all threads)",
+                              common.comparison_rows(cpu, "direct"), common.COMPARISON_HEADER))
+    print(f"CPU time: sql / direct = {cpu['sql'].median / cpu['direct'].median:.2f}x, sql_object / direct = "
+          f"{cpu['sql_object'].median / cpu['direct'].median:.2f}x by medians")
+    print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min), {os.getloadavg()[1]:.2f} (5 min)")
+    ab = {name: paired(cur, sql, max(rounds, 10)) for name, sql in (("sum", SUM_SQL), ("object", OBJECT_SQL))}
+    print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",
+                              [[f"{name} {k}", fmt_time(w), fmt_time(c)] for name, r in ab.items()
+                               for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
     runs = [phases(conn, model, X) for _ in range(5)]
     split = {name: min(r[name] for r in runs) for name in runs[0]}
     print("\n" + common.table("fast-path phases, timed alone (best of 5)",
@@ -153,8 +233,8 @@ def main(argv: list[str] | None = None) -> None:
     common.save("bench_inference", {
         "machine": common.machine_info(),
         "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
-        "rows": rows, "stats": common.stats_json(stats), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
-        "phases_s": split, "profile": prof,
+        "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
+        "phases_s": split, "shortcuts_on_off_s": ab, "profile": prof, "loadavg": os.getloadavg(),
     })
     conn.close()
 

@@ -64,7 +64,7 @@ def replay(plan: Plan, rounds: list[Round]) -> bool:
         table, outputs = _run(plan, table, list(recorded.groups))
         if _types(outputs) != recorded.types:
             return False
-        plan.register(table)
+        plan.register(table, keep=True)
     return True
 
 
@@ -123,7 +123,7 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     table, outputs = _run(plan, table, groups)
     plan.rounds.append(Round(sql, tuple(_Group(g.site, g.args, [], g.arg_names, g.keys) for g in groups),
                              _types(outputs)))
-    _rewrite(plan, select, plan.register(table), groups, outputs, filtered)
+    _rewrite(plan, select, plan.register(table, keep=True), groups, outputs, filtered)
     return True
 
 

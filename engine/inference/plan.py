@@ -98,16 +98,21 @@ class Plan:
     # What the fast path ran, round by round (fast.py `Round`), so that a statement of the same shape
     # can run it again without planning (statement.py `_replay`).
     rounds: list[Any] = field(default_factory=list)
+    # The fast path's Arrow tables by registered name (shortcut.py reads them instead of DuckDB).
+    arrow: dict[str, pa.Table] = field(default_factory=dict)
 
     def method(self, site: Site) -> Method:
         if site.method is None:
             site.method = self.loader(site)
         return site.method
 
-    def register(self, table: pa.Table) -> str:
+    def register(self, table: pa.Table, keep: bool = False) -> str:
+        """Register an Arrow table for this statement; `keep` also keeps it in `arrow` (the fast path's)."""
         name = f"__snowreg_in_{self.uid}_{len(self.tables)}"
         self.duck.register(name, table)
         self.tables.append(name)
+        if keep:
+            self.arrow[name] = table
         return name
 
     def udf_name(self, site: Site) -> str:
@@ -176,6 +181,7 @@ class Plan:
                 pass
         self.tables.clear()
         self.functions.clear()
+        self.arrow.clear()
 
 
 _NOT_CONVERTED = re.compile(r"Could not convert string ['\"](.*?)['\"] to [^\n]*?(?: when casting from source column (\S+))?$",

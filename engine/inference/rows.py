@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # bool, None), and which the result shaping leaves as they are; JSON only for texts already formatted.
 ARROW_TYPES = frozenset({"VARCHAR", "DOUBLE", "FLOAT", "BOOLEAN", "JSON"})
 _SHARED = 4  # dictionary-encode a column when it has at most one distinct value per this many rows
+_SPAN = 4096  # integer columns spanning at most this many values are coded by subtraction
 
 
 Texts = dict[int, tuple[str, str]]  # column index → (prefix, suffix) of the OBJECT text around each value
@@ -78,17 +79,45 @@ def _values(column: pa.ChunkedArray, around: tuple[str, str] | None) -> list[Any
     if len(array) < 64 or pa.types.is_floating(array.type):
         values = array.to_pylist()
         return values if around is None else [around[0] + _json_scalar(v) + around[1] for v in values]
-    encoded = array.dictionary_encode()
-    if len(encoded.dictionary) * _SHARED > len(array) and around is None:
+    coded = _in_range(array)
+    if coded is None:
+        encoded = array.dictionary_encode()
+        indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(len(encoded.dictionary))
+        coded = encoded.dictionary.to_pylist(), indices.to_numpy(zero_copy_only=False)
+    values, codes = coded
+    if len(values) * _SHARED > len(array) and around is None:
         return array.to_pylist()
-    distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)
-    distinct[:-1] = encoded.dictionary.to_pylist()
-    distinct[-1] = None
+    distinct = np.empty(len(values) + 1, dtype=object)
+    distinct[:-1] = values
+    distinct[-1] = None  # the code of NULL
     if around is not None:
         distinct[:] = [around[0] + _json_scalar(v) + around[1] for v in distinct]
-    indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(len(distinct) - 1)
-    codes = indices.to_numpy(zero_copy_only=False)
     return distinct, codes
+
+
+def _in_range(array: pa.Array) -> tuple[list[Any], np.ndarray] | None:
+    """(values, each row's index into them; NULL → len(values)) of an integer or boolean column whose
+    values span at most `_SPAN` (a classifier's labels): no hashing, one subtraction; None otherwise."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values: list[Any]
+    if pa.types.is_boolean(array.type):
+        low, values = 0, [False, True]
+    elif pa.types.is_integer(array.type) and array.null_count < len(array):
+        extremes = pc.min_max(array)
+        low, high = extremes["min"].as_py(), extremes["max"].as_py()
+        if high - low >= _SPAN or low < -(1 << 63) or high >= 1 << 63:
+            return None
+        values = list(range(low, high + 1))
+    else:
+        return None
+    filled = array.fill_null(False if pa.types.is_boolean(array.type) else low) if array.null_count else array
+    codes = filled.to_numpy(zero_copy_only=False).astype(np.intp) - low
+    if array.null_count:
+        codes[array.is_null().to_numpy(zero_copy_only=False)] = len(values)
+    return values, codes
 
 
 def _one_tuple_each(values: np.ndarray) -> np.ndarray:

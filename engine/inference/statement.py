@@ -30,8 +30,8 @@ from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
+from snowreg.engine.inference import shortcut, views
 from snowreg.engine.inference import tables as inference_tables
-from snowreg.engine.inference import views
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
 from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
@@ -87,10 +87,11 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if not describe_only:
             inference_fast.materialise(plan, tree)
         plan.ensure_udfs(tree)
+        cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
         final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
-        result = _execute(session, plan, final, marks[1], places)
+        result = _execute(session, plan, final, marks[1], places, cut)
         if key is not None and len(plan.sites) == bound:  # no view added calls
-            _remember(session, key, plan, final, marks)
+            _remember(session, key, plan, final, marks, cut)
     finally:
         plan.close()
     if not describe_only:
@@ -159,6 +160,7 @@ class _Recipe:
     formatted: set[str]
     deferred: dict[str, tuple[str, str]]
     marks: tuple[set[str], set[str]]
+    cut: shortcut.Shortcut | None
 
 
 def _shape(session: Session, stmt: ast.Query) -> tuple[object, ...] | None:
@@ -209,13 +211,13 @@ _PLANS = _Plans()
 
 
 def _remember(session: Session, key: tuple[object, ...], plan: Plan, final: translate.Translation,
-              marks: tuple[set[str], set[str]]) -> None:
+              marks: tuple[set[str], set[str]], cut: shortcut.Shortcut | None) -> None:
     """Keep the plan of a SELECT whose every call ran on the fast path (no UDF, no table method)."""
     if final.kind != "select" or plan.functions or any(s.fn.is_table_function for s in plan.sites.values()):
         return
     sites = {i: dataclasses.replace(site, method=None) for i, site in plan.sites.items()}  # models load anew
     _PLANS.put(session.catalog, key, _Recipe(final, sites, plan.uid, list(plan.rounds), set(plan.formatted),
-                                             dict(plan.deferred), marks))
+                                             dict(plan.deferred), marks, cut))
 
 
 def _replay(session: Session, recipe: _Recipe) -> Result | None:
@@ -231,7 +233,7 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
         if not inference_fast.replay(plan, recipe.rounds):
             return None
         plan.formatted, plan.deferred = set(recipe.formatted), dict(recipe.deferred)
-        result = _execute(session, plan, final, recipe.marks[1])
+        result = _execute(session, plan, final, recipe.marks[1], recipe.cut)
     finally:
         plan.close()
     privileges.record_tables(session, final.tables, final.kind)
@@ -501,7 +503,7 @@ def _call_columns(tree: exp.Expr) -> tuple[set[str], set[str]]:
 
 
 def _execute(session: Session, plan: Plan, final: translate.Translation, derived: set[str],
-             places: _Places | None = None) -> Result:
+             places: _Places | None = None, cut: shortcut.Shortcut | None = None) -> Result:
     """Run the DuckDB statement; JSON columns computed from calls print doubles as Snowflake does."""
     if plan.describe_only or not final.returns_rows:
         try:
@@ -511,11 +513,15 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
                 raise plan.failure(duckdb.Error()) from None
             raise (places.error(e) if places else e) from None
     duck = session.duck
+    partials = None
+    if isinstance(cut, shortcut.Aggregates) and shortcut.ENABLED and final.kind == "select":
+        partials = shortcut.aggregate(plan, cut)
+        final = final if partials is None else dataclasses.replace(final, sql=cut.sql)
     if (plan.formatted or plan.deferred) and final.kind == "select" \
-            and (fetched := _fetch_arrow(duck, plan, final, places)) is not None:
+            and (fetched := _fetch_arrow(duck, plan, final, places, cut)) is not None:
         return fetched
     try:
-        duck.execute(final.sql)
+        duck.execute(final.sql, partials)
         rows = duck.fetchall()
         description = duck.description or []
     except duckdb.Error as e:
@@ -552,9 +558,10 @@ def _duckdb_error(plan: Plan, final: translate.Translation, places: _Places | No
 
 
 def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.Translation,
-                 places: _Places | None) -> Result | None:
+                 places: _Places | None, cut: shortcut.Shortcut | None) -> Result | None:
     """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
-    converts to the same Python values that way; None (nothing run) otherwise."""
+    converts to the same Python values that way; None (nothing run) otherwise. A projection of the fast
+    path's table (shortcut.py) is only bound by DuckDB, its rows taken from that table."""
     try:
         rel = duck.sql(final.sql)
         assert rel is not None
@@ -562,7 +569,8 @@ def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.T
         if not all(name in plan.deferred or (t.upper() in ARROW_TYPES and (t.upper() != "JSON" or name in plan.formatted))
                    for name, t in columns):
             return None
-        table = rel.to_arrow_table()
+        table = shortcut.project(plan, cut) if isinstance(cut, shortcut.Projection) and shortcut.ENABLED \
+            else rel.to_arrow_table()
     except duckdb.Error as e:
         raise _duckdb_error(plan, final, places, e) from None
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
