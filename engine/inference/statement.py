@@ -233,7 +233,7 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
         if not inference_fast.replay(plan, recipe.rounds):
             return None
         plan.formatted, plan.deferred = set(recipe.formatted), dict(recipe.deferred)
-        result = _execute(session, plan, final, recipe.marks[1], recipe.cut)
+        result = _execute(session, plan, final, recipe.marks[1], cut=recipe.cut)
     finally:
         plan.close()
     privileges.record_tables(session, final.tables, final.kind)
