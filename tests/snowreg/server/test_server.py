@@ -442,7 +442,10 @@ if HAVE_CONNECTOR:
             model.default = mv2
             assert model.default.version_name == "V2"
             assert sorted(v.version_name for v in model.versions()) == ["V1", "V2"]
-            got = session.sql(f"GET 'snow://model/DB.PUBLIC.NET/versions/V1/' 'file://{tmp_path}/'").collect()
+            # one file: GET writes every file under its bare name, and a version holds two conda.yml
+            # (env/ and runtimes/cpu/env/), which the connector would download to one path at once
+            got = session.sql(f"GET 'snow://model/DB.PUBLIC.NET/versions/V1/MANIFEST.yml' 'file://{tmp_path}/'"
+                              ).collect()
             assert "MANIFEST.yml" in {r[0] for r in got}
             assert (tmp_path / "MANIFEST.yml").read_text().startswith("manifest_version")
         finally:
