@@ -135,7 +135,7 @@ class Session:
             "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
             "snowreg_transaction": None,
-        }  # the account's own values are constants in the translated SQL (translate.ACCOUNT_CONTEXT)
+        }  # the account's own values are constants in the translated SQL (rewrites.ACCOUNT_CONTEXT)
         for key, value in self.variables.items():
             if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
                 want[key] = value

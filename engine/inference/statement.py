@@ -41,7 +41,7 @@ from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.engine.sql import bind, translate
 from snowreg.engine.sql import run as query
-from snowreg.engine.sql.variant import to_snowflake_column
+from snowreg.engine.sql.variant_values import to_snowflake_column
 from snowreg.grammar import ast
 from snowreg.grammar.render import name as render_name
 from snowreg.grammar.text import Spliced, quote_ident

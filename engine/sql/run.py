@@ -276,7 +276,7 @@ def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tu
         if kind in ("VARIANT", "OBJECT", "ARRAY") or (kind == "FIXED" and scale == 0):
             json_positions.append((i, type_name.upper() == "JSON"))
     if json_positions and rows:
-        from snowreg.engine.sql.variant import to_snowflake_column
+        from snowreg.engine.sql.variant_values import to_snowflake_column
 
         columns_out = [list(c) for c in zip(*rows, strict=True)]
         for i, _ in json_positions:

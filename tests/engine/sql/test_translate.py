@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import numbers, variant
+from snowreg.engine.sql import numbers, variant, variant_values
 from snowreg.engine.sql.translate import TableRef, translate
 from snowreg.errors import NotSupportedError, ProgrammingError
 
@@ -314,11 +314,11 @@ def test_macros_resolve_after_use_of_another_database(con: duckdb.DuckDBPyConnec
     (Decimal("7.50"), "DECIMAL(10,2)", Decimal("7.50")),
 ])
 def test_to_snowflake_value(value: Any, duck_type: str, expected: Any) -> None:
-    assert variant.to_snowflake_value(value, duck_type) == expected
+    assert variant_values.to_snowflake_value(value, duck_type) == expected
 
 
 def test_doubles_as_exponent_and_columns() -> None:
-    out = variant.to_snowflake_value('{"output_feature_0":66.47030303030303}', duckdb.sqltypes.DuckDBPyType('JSON'),
+    out = variant_values.to_snowflake_value('{"output_feature_0":66.47030303030303}', duckdb.sqltypes.DuckDBPyType('JSON'),
                                      doubles_as_exponent=True)
     assert out == '{\n  "output_feature_0": 6.647030303030303e+01\n}'
-    assert variant.to_snowflake_column(["1", None, '"x"'], "JSON") == ["1", None, '"x"']
+    assert variant_values.to_snowflake_column(["1", None, '"x"'], "JSON") == ["1", None, '"x"']
