@@ -287,7 +287,7 @@ WITH my_version AS MODEL my_model VERSION IDENTIFIER($live_version) SELECT my_ve
 with x as model raw.science.m version last select x!predict(a) from t
 WITH a AS MODEL m1, b AS MODEL m2 VERSION v2 SELECT a!p(x), b!p(x) FROM t
 
--- The guide's SQL (managing-models-guide.txt)
+-- The SQL of Snowflake's "Managing models" guide (docs/SNOWFLAKE.md, D-MGMT)
 GRANT USAGE ON MODEL my_model TO ROLE prod_role;
 ALTER MODEL my_model MODIFY VERSION v1 SET METADATA = '{"metric": {"accuracy": 0.769}}';
 SELECT catalog_name, schema_name, model_name, model_version_name, metadata:metric:accuracy AS accuracy, comment, owner, functions, created_on, last_altered_on FROM my_database.INFORMATION_SCHEMA.MODEL_VERSIONS ORDER BY accuracy DESC;
