@@ -113,3 +113,26 @@ def test_value_dependent_literals_stay_in_the_shape() -> None:
     dates = [cur.execute(f"SELECT TO_DATE('{d}', '{f}')").fetchall()[0][0].isoformat()
              for d, f in [("2024-01-02", "YYYY-MM-DD"), ("2024-02-01", "YYYY-DD-MM"), ("2024-03-04", "YYYY-MM-DD")]]
     assert dates == ["2024-01-02", "2024-01-02", "2024-03-04"]
+
+
+@pytest.mark.parametrize("sql", ["SELECT {}", "SELECT {} + 1 AS n, 'x' AS s",
+                                 "SELECT a FROM shp2.public.t WHERE a > {} ORDER BY a"])
+def test_a_known_shape_is_not_translated_again(sql: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After two texts of one shape, a third is answered from the template (no sqlglot translation):
+    every field of the translation must be carried by the template, or it would be rejected."""
+    from snowreg.engine.sql import shapes, translate
+
+    cur = snowreg.connect().cursor()
+    cur.execute("CREATE DATABASE shp2")
+    cur.execute("CREATE TABLE shp2.public.t (a INT)")
+    cur.execute("INSERT INTO shp2.public.t VALUES (1), (2), (3)")
+    expected = [cur.execute(sql.format(n)).fetchall() for n in (101, 102)]
+    calls: list[str] = []
+    real = translate.translate
+    monkeypatch.setattr(translate, "translate", lambda text, *a, **k: calls.append(text) or real(text, *a, **k))
+    third = cur.execute(sql.format(103)).fetchall()
+    assert calls == [], calls
+    monkeypatch.setattr(shapes, "_templates", {})  # the same text translated afresh answers the same
+    monkeypatch.setattr(shapes, "_filled", {})
+    assert third == cur.execute(sql.format(103)).fetchall()
+    assert calls == [sql.format(103)] and len(expected) == 2
