@@ -12,7 +12,7 @@ import orjson
 
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.manifest import FunctionSpec, VersionSpec
-from snowreg.catalog.store import Store, now
+from snowreg.catalog.store import Store, ids_in, now
 
 MODEL_COLS = "id, database_name, schema_name, name, created_on, owner, comment, default_version, model_type"
 VERSION_COLS = (
@@ -385,12 +385,7 @@ class ModelsPart:
 
     def model_ids_in(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None = None) -> list[int]:
         """Inside a transaction: the ids of the models in a database (or one of its schemas)."""
-        if schema is None:
-            rows = tx.execute("SELECT id FROM snowreg.models WHERE database_name = ?", [database]).fetchall()
-        else:
-            rows = tx.execute("SELECT id FROM snowreg.models WHERE database_name = ? AND schema_name = ?",
-                              [database, schema]).fetchall()
-        return [int(r[0]) for r in rows]
+        return ids_in(tx, "models", database, schema)
 
     def delete_model_rows(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
         """Inside a transaction: a model's row with its versions, functions and files (its tags and grants

@@ -9,7 +9,7 @@ import duckdb
 import orjson
 
 from snowreg.catalog.files import FilesPart
-from snowreg.catalog.store import Store, now
+from snowreg.catalog.store import Store, ids_in, now
 
 STAGE_COLS = "id, database_name, schema_name, name, created_on, owner, url, temporary, session_id, comment"
 
@@ -94,12 +94,7 @@ class ObjectsPart:
 
     def stage_ids_in(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None = None) -> list[int]:
         """Inside a transaction: the ids of the stages in a database (or one of its schemas)."""
-        if schema is None:
-            rows = tx.execute("SELECT id FROM snowreg.stages WHERE database_name = ?", [database]).fetchall()
-        else:
-            rows = tx.execute("SELECT id FROM snowreg.stages WHERE database_name = ? AND schema_name = ?",
-                              [database, schema]).fetchall()
-        return [int(r[0]) for r in rows]
+        return ids_in(tx, "stages", database, schema)
 
     def delete_stage_rows(self, tx: duckdb.DuckDBPyConnection, stage_ids: list[int]) -> None:
         """Inside a transaction: stages with their files (their grants: see Catalog.drop_stage)."""

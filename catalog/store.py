@@ -30,6 +30,13 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def ids_in(tx: duckdb.DuckDBPyConnection, table: str, database: str, schema: str | None = None) -> list[int]:
+    """Inside a transaction: the ids of a registry table's rows in a database (or one of its schemas)."""
+    where, params = ("database_name = ?", [database]) if schema is None else \
+        ("database_name = ? AND schema_name = ?", [database, schema])
+    return [int(r[0]) for r in tx.execute(f"SELECT id FROM snowreg.{table} WHERE {where}", params).fetchall()]
+
+
 def _relation_key(key: tuple[Any, ...]) -> bool:
     """Is a cached read about DuckDB's user tables and views (which plain DDL changes)?"""
     return key[0] == "relation"
