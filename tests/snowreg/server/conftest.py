@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -44,6 +44,32 @@ class ServeCommand:
 @pytest.fixture(scope="session")
 def serve_command() -> ServeCommand:
     return ServeCommand()
+
+
+@pytest.fixture(scope="session")
+def clf_registry(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Builds a registry directory for `snowreg serve --db`: model DB.PUBLIC.CLF (a LogisticRegression on
+    A, B, C) with the given versions, then the given statements, then table DB.PUBLIC.FEATURES (A, B, C)
+    holding (1, 1, 0) and (-1, -1, 0)."""
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    linear = pytest.importorskip("sklearn.linear_model")
+
+    def build(versions: tuple[str, ...] = ("V1",), statements: tuple[str, ...] = ()) -> Path:
+        path = tmp_path_factory.mktemp("registry")
+        X = pd.DataFrame(np.random.default_rng(7).normal(size=(50, 3)), columns=["A", "B", "C"])
+        clf = linear.LogisticRegression().fit(X, (X["A"] + X["B"] > 0).astype(int))
+        with snowreg.connect(database="DB", schema="PUBLIC", path=path) as conn:
+            reg = snowreg.Registry(conn)
+            for version in versions:
+                reg.log_model(clf, model_name="CLF", version_name=version, sample_input_data=X.head(5))
+            cur = conn.cursor()
+            for sql in (*statements, "CREATE TABLE FEATURES (A FLOAT, B FLOAT, C FLOAT)",
+                        "INSERT INTO FEATURES VALUES (1, 1, 0), (-1, -1, 0)"):
+                cur.execute(sql)
+        return path
+
+    return build
 
 
 @pytest.fixture(scope="module")

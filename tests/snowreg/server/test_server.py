@@ -18,13 +18,11 @@ import subprocess
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-import snowreg
 
 ROOT = Path(__file__).resolve().parents[3]  # tests/snowreg/server/ -> the checkout
 CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
@@ -41,23 +39,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def registry_dir(clf_registry: Callable[..., Path]) -> Path:
     """A registry directory holding model CLF (versions V1, V2) and table DB.PUBLIC.FEATURES."""
-    np = pytest.importorskip("numpy")
-    pd = pytest.importorskip("pandas")
-    linear = pytest.importorskip("sklearn.linear_model")
-    path = tmp_path_factory.mktemp("registry")
-    rng = np.random.default_rng(7)
-    X = pd.DataFrame(rng.normal(size=(50, 3)), columns=["A", "B", "C"])
-    clf = linear.LogisticRegression().fit(X, (X["A"] + X["B"] > 0).astype(int))
-    with snowreg.connect(database="DB", schema="PUBLIC", path=path) as conn:
-        reg = snowreg.Registry(conn)
-        reg.log_model(clf, model_name="CLF", version_name="V1", sample_input_data=X.head(5))
-        reg.log_model(clf, model_name="CLF", version_name="V2", sample_input_data=X.head(5))
-        cur = conn.cursor()
-        cur.execute("CREATE TABLE FEATURES (A FLOAT, B FLOAT, C FLOAT)")
-        cur.execute("INSERT INTO FEATURES VALUES (1, 1, 0), (-1, -1, 0)")
-    return path
+    return clf_registry(("V1", "V2"))
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,11 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-import snowreg
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENTS = Path(__file__).resolve().parent / "clients"
@@ -58,20 +56,9 @@ def run_client(args: list[str | Path], env: dict[str, str], cwd: Path = ROOT,
 
 
 @pytest.fixture(scope="module")
-def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def registry_dir(clf_registry: Callable[..., Path]) -> Path:
     """A registry directory holding model CLF (version V1) and table DB.PUBLIC.FEATURES."""
-    np = pytest.importorskip("numpy")
-    pd = pytest.importorskip("pandas")
-    linear = pytest.importorskip("sklearn.linear_model")
-    path = tmp_path_factory.mktemp("registry")
-    X = pd.DataFrame(np.random.default_rng(7).normal(size=(50, 3)), columns=["A", "B", "C"])
-    clf = linear.LogisticRegression().fit(X, (X["A"] + X["B"] > 0).astype(int))
-    with snowreg.connect(database="DB", schema="PUBLIC", path=path) as conn:
-        snowreg.Registry(conn).log_model(clf, model_name="CLF", version_name="V1", sample_input_data=X.head(5))
-        cur = conn.cursor()
-        cur.execute("CREATE TABLE FEATURES (A FLOAT, B FLOAT, C FLOAT)")
-        cur.execute("INSERT INTO FEATURES VALUES (1, 1, 0), (-1, -1, 0)")
-    return path
+    return clf_registry()
 
 
 @pytest.fixture(scope="module")

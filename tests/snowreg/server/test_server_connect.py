@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,23 +31,9 @@ TYPES_SQL = ("SELECT 7 AS N, 1.5::NUMBER(5,2) AS D, 2.5::FLOAT AS F, 'it''s' AS 
 
 
 @pytest.fixture(scope="module")
-def registry_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def registry_dir(clf_registry: Callable[..., Path]) -> Path:
     """A registry directory holding model CLF (V1 aliased PROD, V2) and table DB.PUBLIC.FEATURES."""
-    np = pytest.importorskip("numpy")
-    pd = pytest.importorskip("pandas")
-    linear = pytest.importorskip("sklearn.linear_model")
-    path = tmp_path_factory.mktemp("registry")
-    X = pd.DataFrame(np.random.default_rng(7).normal(size=(50, 3)), columns=["A", "B", "C"])
-    clf = linear.LogisticRegression().fit(X, (X["A"] + X["B"] > 0).astype(int))
-    with snowreg.connect(database="DB", schema="PUBLIC", path=path) as conn:
-        reg = snowreg.Registry(conn)
-        reg.log_model(clf, model_name="CLF", version_name="V1", sample_input_data=X.head(5))
-        reg.log_model(clf, model_name="CLF", version_name="V2", sample_input_data=X.head(5))
-        cur = conn.cursor()
-        cur.execute("ALTER MODEL CLF VERSION V1 SET ALIAS = PROD")
-        cur.execute("CREATE TABLE FEATURES (A FLOAT, B FLOAT, C FLOAT)")
-        cur.execute("INSERT INTO FEATURES VALUES (1, 1, 0), (-1, -1, 0)")
-    return path
+    return clf_registry(("V1", "V2"), ("ALTER MODEL CLF VERSION V1 SET ALIAS = PROD",))
 
 
 @pytest.fixture(scope="module")
