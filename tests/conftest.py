@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,9 @@ from typing import Any
 import pytest
 
 import snowreg
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"  # the real clients' environment (.ci/run creates it)
 
 
 @pytest.fixture
@@ -88,3 +93,41 @@ def fresh_copy(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
         return target
 
     yield copy
+
+
+@pytest.fixture
+def rerun_in_client() -> Callable[..., None]:
+    """Runs a test file again with the client environment's interpreter, where the real
+    snowflake-connector-python / Snowpark / snowflake-ml-python are installed: skipped without that
+    environment, failed with the run's output when a test there fails (pytest exits 5 when none ran)."""
+
+    def rerun(file: str, keyword: str | None = None, timeout: int = 600) -> None:
+        if not CLIENT_PYTHON.exists():
+            pytest.skip("no .venv-client: create it with `python3 -m venv .venv-client && "
+                        ".venv-client/bin/pip install -e '.[client-tests]'` (.ci/run does)")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        proc = subprocess.run(
+            [str(CLIENT_PYTHON), "-m", "pytest", str(Path(file).resolve()), "-q", "-x", "-p", "no:cacheprovider",
+             "-W", "ignore::DeprecationWarning", *(["-k", keyword] if keyword else [])],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+        assert proc.returncode == 0, (proc.stdout[-6000:] + proc.stderr[-3000:])
+
+    return rerun
+
+
+@pytest.fixture
+def version_dir(tmp_path: Path) -> Path:
+    """`tmp_path / "v"`: a version directory as snowflake-ml-python writes it, a LinearRegression of
+    X1, X2 named M / V1 (for `ALTER MODEL … ADD VERSION … FROM @stage` over a stage rooted at tmp_path)."""
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    from snowreg.packaging import package_model
+
+    root = tmp_path / "v"
+    X = pd.DataFrame({"X1": [0.0, 1.0, 2.0, 3.0], "X2": [1.0, 0.0, 1.0, 0.5]})
+    model = linear_model.LinearRegression().fit(X, 2 * X["X1"] + X["X2"])
+    for rel, data in package_model(model, model_name="M", version_name="V1", sample_input_data=X).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root

@@ -10,10 +10,8 @@ this file runs the real Registry over a Snowpark session on a `snowreg.patch()` 
 # No `from __future__ import annotations`: CustomModel checks its methods' annotations at runtime.
 
 import importlib.util
-import os
-import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,6 @@ pytest.importorskip("sklearn")
 import snowreg  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]  # tests/<room>/ -> the checkout
-CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
 
 
 def _have(module: str) -> bool:
@@ -341,17 +338,9 @@ if HAVE_CLIENTS:
             cur = conn.cursor().execute('SELECT "A", "b", "C" FROM T ORDER BY 1')
             assert cur.fetchall() == [(1, "x", 0.5), (2, None, 1.5)]
 else:
-    def test_unmodified_clients_in_their_environment() -> None:
+    def test_unmodified_clients_in_their_environment(rerun_in_client: Callable[..., None]) -> None:
         """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
-        if not CLIENT_PYTHON.exists():
-            pytest.skip("no .venv-client: create it with `python3 -m venv .venv-client && "
-                        ".venv-client/bin/pip install -e '.[client-tests]'` (.ci/run does)")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        proc = subprocess.run(
-            [str(CLIENT_PYTHON), "-m", "pytest", str(Path(__file__).resolve()), "-q", "-x",
-             "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
-        assert proc.returncode == 0, (proc.stdout[-6000:] + proc.stderr[-3000:])
+        rerun_in_client(__file__, timeout=240)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]  # tests/snowreg/server/ -> the checkout
-CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
 NODE_SCRIPT = Path(__file__).with_name("node_client.js")  # beside this file
 NODE_CLIENT = ROOT / ".node-client"  # `npm install --prefix .node-client snowflake-sdk` (.ci/run does)
 HAVE_CONNECTOR = importlib.util.find_spec("snowflake") is not None and \
@@ -477,14 +476,6 @@ if HAVE_CONNECTOR:
         assert not failures, failures[:3]
         assert results == [(1,)] * 80
 else:
-    def test_real_connector_in_its_environment() -> None:
+    def test_real_connector_in_its_environment(rerun_in_client: Callable[..., None]) -> None:
         """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
-        if not CLIENT_PYTHON.exists():
-            pytest.skip("no .venv-client: create it with `python3 -m venv .venv-client && "
-                        ".venv-client/bin/pip install -e '.[client-tests]'` (.ci/run does)")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        proc = subprocess.run(
-            [str(CLIENT_PYTHON), "-m", "pytest", str(Path(__file__).resolve()), "-q", "-x",
-             "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning", "-k", "connector or concurrent or network"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, (proc.stdout[-6000:] + proc.stderr[-3000:])
+        rerun_in_client(__file__, "connector or concurrent or network", timeout=300)

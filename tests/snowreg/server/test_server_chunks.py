@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,6 @@ import snowreg
 import snowreg.server
 
 ROOT = Path(__file__).resolve().parents[3]  # tests/snowreg/server/ -> the checkout
-CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"
 NODE_CLIENT = ROOT / ".node-client"
 HAVE_CONNECTOR = importlib.util.find_spec("snowflake") is not None and \
     importlib.util.find_spec("snowflake.connector") is not None
@@ -113,13 +113,6 @@ if HAVE_CONNECTOR:
                 frame = cur.execute(BIG).fetch_pandas_all()
                 assert frame.shape == (ROWS, 3) and frame["I"].tolist() == list(range(ROWS))
 else:
-    def test_real_connector_in_its_environment() -> None:
+    def test_real_connector_in_its_environment(rerun_in_client: Callable[..., None]) -> None:
         """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
-        if not CLIENT_PYTHON.exists():
-            pytest.skip("no .venv-client: `python3 -m venv .venv-client && "
-                        ".venv-client/bin/pip install -e '.[client-tests]'` (.ci/run does)")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        proc = subprocess.run([str(CLIENT_PYTHON), "-m", "pytest", str(Path(__file__).resolve()), "-q", "-x",
-                               "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning", "-k", "connector"],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-        assert proc.returncode == 0, (proc.stdout[-6000:] + proc.stderr[-3000:])  # 5 if nothing ran
+        rerun_in_client(__file__, "connector", timeout=600)
