@@ -20,20 +20,6 @@ def run(conn: Any, sql: str) -> list[Any]:
     return list(conn.cursor().execute(sql).fetchall())
 
 
-def _write_version(root: Path) -> None:
-    """A version directory as snowflake-ml-python writes it: a linear regression over X1, X2."""
-    pd = pytest.importorskip("pandas")
-    linear_model = pytest.importorskip("sklearn.linear_model")
-    from snowreg.packaging import package_model
-
-    X = pd.DataFrame({"X1": [0.0, 1.0, 2.0, 3.0], "X2": [1.0, 0.0, 1.0, 0.5]})
-    model = linear_model.LinearRegression().fit(X, 2 * X["X1"] + X["X2"])
-    for rel, data in package_model(model, model_name="M", version_name="V1", sample_input_data=X).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
 def assert_withdrawn(conn: Any) -> None:
     """Outside an INFORMATION_SCHEMA query the session's cursor holds no registry rows.
 
@@ -52,9 +38,8 @@ def assert_withdrawn(conn: Any) -> None:
 
 
 @pytest.fixture
-def pair(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+def pair(tmp_path: Path, version_dir: Path) -> Iterator[tuple[Any, Any]]:
     """ADMIN (ACCOUNTADMIN, may also use ANALYST) and ALICE (ANALYST) on one registry; ADMIN owns M (V1)."""
-    _write_version(tmp_path / "v")
     path = tmp_path / "reg"
     admin = snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path])
     for sql in ("CREATE SCHEMA IF NOT EXISTS ML.DEV", "CREATE ROLE ANALYST",

@@ -25,20 +25,6 @@ SETUP = [
 ]
 
 
-def _write_version(root: Path) -> None:
-    """A version directory as snowflake-ml-python writes it: a linear regression over X1, X2."""
-    pd = pytest.importorskip("pandas")
-    linear_model = pytest.importorskip("sklearn.linear_model")
-    from snowreg.packaging import package_model
-
-    X = pd.DataFrame({"X1": [0.0, 1.0, 2.0, 3.0], "X2": [1.0, 0.0, 1.0, 0.5]})
-    model = linear_model.LinearRegression().fit(X, 2 * X["X1"] + X["X2"])
-    for rel, data in package_model(model, model_name="M", version_name="V1", sample_input_data=X).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
 def run(conn: Any, sql: str) -> list[Any]:
     return list(conn.cursor().execute(sql).fetchall())
 
@@ -333,11 +319,10 @@ def test_a_pickle_planted_in_the_grammar_cache_never_runs(tmp_path: Path, loosen
     assert not marker.exists()
 
 
-def test_a_tampered_model_file_is_never_unpickled(tmp_path: Path) -> None:
+def test_a_tampered_model_file_is_never_unpickled(tmp_path: Path, version_dir: Path) -> None:
     pytest.importorskip("sklearn")
     import duckdb
 
-    _write_version(tmp_path / "v")
     path = tmp_path / "reg"
     with snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path]) as admin:
         run(admin, f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'")
@@ -470,9 +455,8 @@ def _blob_count(path: Path) -> int:
         db.close()
 
 
-def test_dropped_versions_and_files_are_freed(tmp_path: Path) -> None:
+def test_dropped_versions_and_files_are_freed(tmp_path: Path, version_dir: Path) -> None:
     pytest.importorskip("sklearn")
-    _write_version(tmp_path / "v")
     path = tmp_path / "reg"
     with snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path]) as admin:
         run(admin, f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'")
@@ -527,9 +511,8 @@ def test_a_killed_process_leaves_no_stale_stage_or_scratch(tmp_path: Path) -> No
     assert _blob_count(path) == 0
 
 
-def test_internal_table_macros_list_only_what_the_role_sees(tmp_path: Path) -> None:
+def test_internal_table_macros_list_only_what_the_role_sees(tmp_path: Path, version_dir: Path) -> None:
     pytest.importorskip("sklearn")
-    _write_version(tmp_path / "v")
     with snowreg.connect(database="ML", schema="DEV", stage_roots=[tmp_path]) as admin:
         alice = setup(admin)
         run(admin, f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'")
