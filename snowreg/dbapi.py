@@ -208,6 +208,7 @@ class Cursor(CursorSurface):
         self._result: Result | None = None
         self._pos = 0
         self._sfqid: str | None = None
+        self._given_query_id: str | None = None  # the server's id for its next statement
         self.query: str | None = None
         self._closed = False
         self._request_id = uuid.uuid4()
@@ -265,10 +266,15 @@ class Cursor(CursorSurface):
 
     def _fail(self, e: errors.Error) -> errors.Error:
         self.sqlstate = e.sqlstate
-        self._sfqid = e.sfqid = new_query_id()
+        self._sfqid = e.sfqid = self._query_id()
         e.query = self.query
         self._result = None
         return e
+
+    def _query_id(self) -> str:
+        """A new query id, or the one the server gave this cursor's statement (so LAST_QUERY_ID() = queryId)."""
+        given, self._given_query_id = self._given_query_id, None
+        return given or new_query_id()
 
     def _run(self, stmt: ast.Statement, text: str, describe_only: bool = False) -> None:
         self.query = text
@@ -280,7 +286,7 @@ class Cursor(CursorSurface):
             failed = self._fail(e)
             self.connection.session.record_query(failed.sfqid or "", None)
             raise failed from None
-        self._sfqid = result.query_id = new_query_id()
+        self._sfqid = result.query_id = self._query_id()
         self.connection.session.record_query(result.query_id, result)
         self._result = result
         self.connection._remember(result)

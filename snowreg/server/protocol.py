@@ -249,6 +249,7 @@ def run(session: HttpSession, body: Json, query_id: str) -> Json:
         cur = conn.cursor()
         affected = 0
         for values in executions:
+            cur._given_query_id = query_id  # the driver's queryId is the session's LAST_QUERY_ID()
             cur.execute(bindings.substitute(text, values) if binds else text, _describe_only=describe_only)
             affected += cur.rowcount or 0
         description = list(cur.description or [])
