@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -52,6 +52,9 @@ class Session:
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
+    # SYSTEM$CANCEL_QUERY: cancels a running statement by query id (a server's sessions; None in process,
+    # where a statement has finished before its id is known)
+    query_canceler: Callable[[str], bool] | None = None
     inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
     query_ids: list[str] = field(default_factory=list)  # every statement's id, in order (LAST_QUERY_ID)
     results: dict[str, Any] = field(default_factory=dict)  # the latest results by query id (RESULT_SCAN)

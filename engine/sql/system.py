@@ -112,6 +112,17 @@ def cancel_all_queries(session: Session, args: list[str | float | None]) -> str:
     return "0 queries cancelled."
 
 
+def cancel_query(session: Session, args: list[str | float | None]) -> str:
+    """`SYSTEM$CANCEL_QUERY(query_id)`: cancels the statement if it is running and the session may (its
+    own user's, or any under ACCOUNTADMIN); a finished or unknown one is reported, not an error."""
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise errors.compilation_error("SYSTEM$CANCEL_QUERY takes one query id.")
+    query_id = args[0]
+    if session.query_canceler is not None and session.query_canceler(query_id):
+        return f"query [{query_id}] terminated."
+    return "Identified SQL statement is not currently executing."
+
+
 def get_tag(session: Session, args: list[str | float | None]) -> str | None:
     """`SYSTEM$GET_TAG(tag, object, domain)`: the tag's value on a model (NULL when not set)."""
     if len(args) != 3 or not all(isinstance(a, str) for a in args):
@@ -140,5 +151,6 @@ def qualified_name(text: str) -> ast.QualifiedName:
 _FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | None]] = {
     "ML_PLATFORM_CAPABILITIES": capabilities,
     "CANCEL_ALL_QUERIES": cancel_all_queries,
+    "CANCEL_QUERY": cancel_query,
     "GET_TAG": get_tag,
 }

@@ -6,7 +6,7 @@ query was sent with, as the drivers do on a timeout or Ctrl-C) or the query id
 (`/queries/<id>/abort-request`, the connector's `abort_query`). A statement cancelled before it starts
 never runs; a running one is cancelled through its connection (`Connection.cancel`: DuckDB is
 interrupted, model calls stop at their next batch) and answers 000604 "SQL execution canceled".
-Only the user who sent a statement may cancel it.
+Only the user who sent a statement may cancel it, or (SYSTEM$CANCEL_QUERY) a session under ACCOUNTADMIN.
 """
 
 from __future__ import annotations
@@ -58,10 +58,12 @@ class Cancels:
             flight.running = False
             self._idle.notify_all()
 
-    def cancel(self, user: str, request_id: str | None = None, query_id: str | None = None) -> bool:
-        """Cancel the user's statement of that request or query id; False when there is none in flight."""
+    def cancel(self, user: str, request_id: str | None = None, query_id: str | None = None,
+               any_user: bool = False) -> bool:
+        """Cancel the user's statement (any user's with `any_user`) of that request or query id; False
+        when there is none in flight."""
         with self._lock:
-            found = [f for f in self._flights if f.session.conn.user == user and
+            found = [f for f in self._flights if (any_user or f.session.conn.user == user) and
                      ((request_id and f.request_id == request_id) or (query_id and f.query_id == query_id))]
             for flight in found:
                 self._cancel(flight)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import uuid
@@ -142,6 +143,8 @@ class Queries:
             special = self._inspect(session, text, body.get("bindings") or {}, base_url, query_id)
             if special is not None:
                 return special
+        if session.conn.session.query_canceler is None:
+            session.conn.session.query_canceler = functools.partial(self._cancel_query, session)
         stored = self.sessions.start_result(query_id, session.conn.user)
         flight = self.cancels.begin(session, query_id, request_id)
         if body.get("asyncExec"):
@@ -151,6 +154,11 @@ class Queries:
                     "message": "Asynchronous execution in progress. Use provided query id to perform query "
                                "monitoring and management.", "success": True}
         return self._finish(flight, body, stored, base_url)
+
+    def _cancel_query(self, session: HttpSession, query_id: str) -> bool:
+        """SYSTEM$CANCEL_QUERY from `session`: its user's statements, anyone's under ACCOUNTADMIN."""
+        return self.cancels.cancel(session.conn.user, query_id=query_id,
+                                   any_user=session.conn.session.role == "ACCOUNTADMIN")
 
     def _finish(self, flight: Flight, body: Json, stored: Any, base_url: str) -> Json:
         session, query_id = flight.session, flight.query_id
