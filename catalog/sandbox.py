@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,10 +22,13 @@ _START: dict[str, str | bool | int | float | list[str]] = {
 @dataclass(frozen=True, slots=True)
 class FunctionCatalog:
     """Functions all user SQL may call, prebuilt in a DuckDB file that data instances attach read-only
-    as catalog `name` (instead of creating them in every session, which costs as much as a connection)."""
+    as catalog `name` (instead of creating them in every session, which costs as much as a connection).
+
+    `create` makes them on a connection instead (as catalog `name`), for when the file cannot be attached."""
 
     name: str
     file: Path
+    create: Callable[[duckdb.DuckDBPyConnection], None] | None = None
 
 
 def open_registry(directory: Path | None) -> duckdb.DuckDBPyConnection:
@@ -42,35 +46,49 @@ def open_registry(directory: Path | None) -> duckdb.DuckDBPyConnection:
 
 
 def open_data(databases: Path | None, functions: FunctionCatalog | None = None
-              ) -> tuple[duckdb.DuckDBPyConnection, bool]:
+              ) -> tuple[duckdb.DuckDBPyConnection, bool, FunctionCatalog | None]:
     """The instance holding the Snowflake databases users query, locked down before any user SQL runs.
 
     External access is off (no file readers or writers, no COPY TO a path, no INSTALL/LOAD from disk),
     which DuckDB never lets a statement turn back on, and extensions never autoload. The configuration
     stays unlocked so a session's TIMEZONE can be applied; user SQL never reaches DuckDB's own SET or
     PRAGMA (the grammar reads `SET` as a session variable, the binder allows only Snowflake's functions).
-    The one directory DuckDB may still open is `databases`, where the catalog attaches the files of
-    persistent databases. `functions` is attached read-only before the lock-down; the flag returned
-    says whether it was (a damaged file is skipped: the sessions then create the functions themselves).
+    The paths DuckDB may still open: `databases`, where the catalog attaches the files of persistent
+    databases, and the `functions` file (with its write-ahead log's name, which DuckDB checks when
+    attaching), only ever attached read-only by `attach_functions`.
+
+    Returns the instance, whether the functions will be there (a damaged file is skipped: the sessions
+    then create them themselves), and the functions still to attach: a persistent registry attaches
+    them at once (the views in its files may call them), an in-memory one when a statement first
+    calls one (`Store.functions_for`), so a fresh registry that never does pays nothing for them
+    (then, should the file fail to attach, `functions.create` makes them instead).
     """
     if databases is None and functions is None:  # nothing to allow: locked down from the start
-        return duckdb.connect(":memory:", config={**_START, "enable_external_access": False}), False
+        return duckdb.connect(":memory:", config={**_START, "enable_external_access": False}), False, None
     con = duckdb.connect(":memory:", config=_START)
-    attached = False
     try:
-        if functions is not None:
-            try:
-                con.execute(f"ATTACH {_literal(str(functions.file))} AS {functions.name} (READ_ONLY)")
-                attached = True
-            except duckdb.Error:
-                attached = False
+        if databases is None and functions is not None and functions.create is not None:
+            file = str(functions.file)
+            con.execute(f"SET allowed_paths = [{_literal(file)}, {_literal(file + '.wal')}]; "
+                        "SET enable_external_access = false")
+            return con, True, functions
+        attached = functions is not None and attach_functions(con, functions)
         if databases is not None:  # only once started
             con.execute(f"SET allowed_directories = [{_literal(str(databases.resolve()) + '/')}]")
         con.execute("SET enable_external_access = false")
     except BaseException:
         con.close()
         raise
-    return con, attached
+    return con, attached, None
+
+
+def attach_functions(con: duckdb.DuckDBPyConnection, functions: FunctionCatalog) -> bool:
+    """Attach the prebuilt functions file read-only; False when it cannot be (missing or damaged)."""
+    try:
+        con.execute(f"ATTACH {_literal(str(functions.file))} AS {functions.name} (READ_ONLY)")
+    except duckdb.Error:
+        return False
+    return True
 
 
 def _literal(text: str) -> str:

@@ -64,7 +64,7 @@ class Store:
         self._db: duckdb.DuckDBPyConnection | None = None
         # A fresh in-memory registry starts without its tables (see pristine.py); a directory's opens them.
         self._pristine: Pristine | None = Pristine(now()) if self.path is None else None
-        self.data, self.has_functions = sandbox.open_data(
+        self.data, self.has_functions, self._functions_pending = sandbox.open_data(
             self.path / "databases" if self.path is not None else None, functions)
         self.lock = threading.RLock()
         self._in_tx = False
@@ -178,6 +178,22 @@ class Store:
         """A DuckDB connection of its own (session state) over the sandboxed data instance."""
         with self.lock:
             return self.data.cursor()
+
+    def functions_for(self, sql: str | None = None) -> None:
+        """Attach the prebuilt functions before a statement that calls them (`sql` names their catalog;
+        None: a statement that may call them without naming them). Once per registry, on the data
+        instance's own connection, never inside a session's transaction: every session sees them and no
+        ROLLBACK takes them back."""
+        pending = self._functions_pending
+        if pending is None or (sql is not None and pending.name not in sql):
+            return
+        with self.lock:
+            if self._functions_pending is None:
+                return
+            if not sandbox.attach_functions(self.data, pending):
+                assert pending.create is not None  # open_data defers only functions it can create
+                pending.create(self.data)
+            self._functions_pending = None
 
     def stage_root_allowed(self, directory: Path) -> bool:
         """May a local-directory stage use `directory` (resolved)? Only below a granted root."""

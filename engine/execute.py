@@ -237,7 +237,7 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if stmt.body.has_calls or stmt.model_aliases:
-        result = _inference().run(session, stmt, describe_only)
+        result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
             transaction.after_other_write(session)
         return result
@@ -247,14 +247,17 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         transaction.after_other_write(session)
         return result
     if model_views.mentioned(session, stmt.body.text):  # views over model calls expand when read
-        return _inference().run(session, stmt, describe_only)
+        return _inference(session).run(session, stmt, describe_only)
     with _positions_in_text(stmt):
         return query.run_sql(session, stmt.body.text, describe_only)
 
 
-def _inference() -> ModuleType:
-    """Inference (and what it imports) loads with the first statement that calls a model, not at connect()."""
+def _inference(session: Session) -> ModuleType:
+    """Inference (and what it imports) loads with the first statement that calls a model, not at connect().
+    Its statements may call the prebuilt functions on paths of their own: they are attached first."""
     from snowreg.engine.inference import statement
+
+    session.catalog.store.functions_for()
 
     return statement
 

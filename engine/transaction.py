@@ -16,6 +16,7 @@ and replays the writes that had succeeded, which is Snowflake's statement-level 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import duckdb
 
@@ -28,14 +29,18 @@ _BEGIN = re.compile(r"\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTIO
                     r"(?:\s+NAME\s+(?:\w+|\"(?:[^\"]|\"\")*\"))?\s*;?\s*\Z", re.I)
 _END = re.compile(r"\s*(COMMIT|ROLLBACK)(?:\s+WORK)?\s*;?\s*\Z", re.I)
 
-# Registry statements that are DDL: they commit the open transaction and run as their own.
-DDL_STATEMENTS = (
-    ast.CreateDatabase, ast.DropDatabase, ast.CreateSchema, ast.DropSchema, ast.CreateModel, ast.DropModel,
-    ast.AlterModelSet, ast.AlterModelUnset, ast.AlterModelSetTag, ast.AlterModelUnsetTag, ast.SetAlias,
-    ast.UnsetAlias, ast.RenameModel, ast.AddVersion, ast.DropVersion, ast.ModifyVersion, ast.CommentOn,
-    ast.CreateTag, ast.DropTag, ast.CreateStage, ast.DropStage, ast.CreateRole, ast.DropRole, ast.CreateUser,
-    ast.DropUser, ast.GrantRole, ast.RevokeRole, ast.GrantPrivileges, ast.RevokePrivileges, ast.GrantOwnership,
-)
+@cache
+def _ddl_statements() -> tuple[type, ...]:
+    """Registry statements that are DDL: they commit the open transaction and run as their own (a
+    function: naming them loads the AST topics, which a session sending only SQL never needs)."""
+    return (
+        ast.CreateDatabase, ast.DropDatabase, ast.CreateSchema, ast.DropSchema, ast.CreateModel, ast.DropModel,
+        ast.AlterModelSet, ast.AlterModelUnset, ast.AlterModelSetTag, ast.AlterModelUnsetTag, ast.SetAlias,
+        ast.UnsetAlias, ast.RenameModel, ast.AddVersion, ast.DropVersion, ast.ModifyVersion, ast.CommentOn,
+        ast.CreateTag, ast.DropTag, ast.CreateStage, ast.DropStage, ast.CreateRole, ast.DropRole, ast.CreateUser,
+        ast.DropUser, ast.GrantRole, ast.RevokeRole, ast.GrantPrivileges, ast.RevokePrivileges, ast.GrantOwnership,
+    )
+
 
 # Plain-SQL statement kinds (engine.sql.translate.Kind) that are DDL, and those that write rows.
 DDL_KINDS = frozenset({"create_table", "create_view", "drop", "alter", "ddl"})
@@ -97,7 +102,9 @@ def rollback(session: Session) -> None:
 
 def before_statement(session: Session, stmt: ast.Statement) -> None:
     """Registry DDL commits the open transaction first; changing AUTOCOMMIT commits it too."""
-    if isinstance(stmt, DDL_STATEMENTS):
+    if isinstance(stmt, ast.Query):
+        return  # plain SQL: `before_plain` decides by its kind
+    if isinstance(stmt, _ddl_statements()):
         commit(session)
     elif isinstance(stmt, ast.AlterSession) and any(
             k.upper() == "AUTOCOMMIT" for k in [*(k for k, _ in stmt.set), *stmt.unset]):

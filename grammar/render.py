@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from snowreg.grammar import ast as a
@@ -318,90 +319,93 @@ def _live_version(s: a.LiveVersion) -> str:
     return f"{_alter(s)}{verb} {name(s.version)}{tail}"
 
 
-_RENDERERS: dict[type, Callable[[Any], str]] = {
-    a.CreateDatabase: lambda s: _create("DATABASE", s, _opt(s.transient, "TRANSIENT "))
-    + name(s.name)
-    + _comment(s.comment),
-    a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
-    a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))
-    + qname(s.name)
-    + _opt(s.managed_access, " WITH MANAGED ACCESS")
-    + _comment(s.comment),
-    a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),
-    a.Use: lambda s: f"USE {s.kind + ' ' if s.kind else ''}{qname(s.name)}",
-    a.ShowDatabases: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}DATABASES{_opt(s.history, ' HISTORY')}"
-    + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
-    a.ShowSchemas: _show_schemas,
-    a.SetVariable: _set_variable,
-    a.UnsetVariable: _unset_variable,
-    a.AlterSession: _alter_session,
-    a.ShowParameters: lambda s: "SHOW PARAMETERS"
-    + _show_tail(s.like, f" IN {s.scope}" if s.scope else ""),
-    a.CreateModel: lambda s: _create("MODEL", s)
-    + qname(s.name)
-    + (f" WITH VERSION {name(s.version)}" if s.version is not None else "")
-    + f" FROM {_source(s.source)}",
-    a.DropModel: lambda s: _drop("MODEL", s, qname(s.name)),
-    a.AlterModelSet: _alter_model_set,
-    a.AlterModelUnset: lambda s: _alter(s) + "UNSET COMMENT",
-    a.AlterModelSetTag: lambda s: _alter(s)
-    + "SET TAG "
-    + ", ".join(f"{qname(t)} = {string(v)}" for t, v in s.tags),
-    a.AlterModelUnsetTag: lambda s: _alter(s) + "UNSET TAG " + ", ".join(qname(t) for t in s.tags),
-    a.SetAlias: lambda s: f"{_alter(s)}VERSION {name(s.version)} SET ALIAS = {name(s.alias)}",
-    a.UnsetAlias: lambda s: f"{_alter(s)}VERSION {name(s.version)} UNSET ALIAS",
-    a.RenameModel: lambda s: f"{_alter(s)}RENAME TO {qname(s.new_name)}",
-    a.AddVersion: lambda s: f"{_alter(s)}ADD VERSION {name(s.version)} FROM {_source(s.source)}",
-    a.DropVersion: lambda s: f"{_alter(s)}DROP VERSION {name(s.version)}",
-    a.ModifyVersion: _modify_version,
-    a.CommentOn: lambda s: f"COMMENT {_opt(s.if_exists, 'IF EXISTS ')}ON {s.kind} {qname(s.name)} "
-    f"IS {string(s.comment)}",
-    a.ShowModels: _show_models,
-    a.ShowObjects: _show_objects,
-    a.ShowVersions: lambda s: "SHOW VERSIONS" + _show_tail(s.like) + f" IN MODEL {qname(s.model)}",
-    a.ShowFunctions: lambda s: "SHOW FUNCTIONS"
-    + _show_tail(s.like)
-    + f" IN MODEL {qname(s.model)}"
-    + (f" VERSION {name(s.version)}" if s.version is not None else ""),
-    a.CreateTag: lambda s: _create("TAG", s)
-    + qname(s.name)
-    + (" ALLOWED_VALUES " + ", ".join(string(v) for v in s.allowed_values) if s.allowed_values else "")
-    + _comment(s.comment),
-    a.DropTag: lambda s: _drop("TAG", s, qname(s.name)),
-    a.CreateStage: _create_stage,
-    a.DropStage: lambda s: _drop("STAGE", s, qname(s.name)),
-    a.Put: lambda s: f"PUT {string(s.local)} {stage(s.stage)}{_options(s.options)}",
-    a.Get: lambda s: f"GET {stage(s.stage)} {string(s.local)}{_pattern(s.pattern)}",
-    a.ListFiles: lambda s: f"LIST {stage(s.stage)}{_pattern(s.pattern)}",
-    a.RemoveFiles: lambda s: f"REMOVE {stage(s.stage)}{_pattern(s.pattern)}",
-    a.CreateRole: lambda s: _create("ROLE", s) + name(s.name) + _comment(s.comment),
-    a.DropRole: lambda s: _drop("ROLE", s, name(s.name)),
-    a.CreateUser: lambda s: _create("USER", s) + name(s.name) + _options(s.properties),
-    a.DropUser: lambda s: _drop("USER", s, name(s.name)),
-    a.GrantRole: lambda s: f"GRANT ROLE {name(s.role)} TO {s.grantee_kind} {name(s.grantee)}",
-    a.RevokeRole: lambda s: f"REVOKE ROLE {name(s.role)} FROM {s.grantee_kind} {name(s.grantee)}",
-    a.UseRole: lambda s: f"USE ROLE {name(s.name)}",
-    a.UseSecondaryRoles: lambda s: f"USE SECONDARY ROLES {s.mode}",
-    a.ShowRoles: lambda s: "SHOW ROLES" + _show_tail(s.like),
-    a.ShowUsers: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}USERS"
-    + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
-    a.ShowWarehouses: lambda s: "SHOW WAREHOUSES" + _show_tail(s.like),
-    a.ShowAccountFunctions: lambda s: f"SHOW {s.kind + ' ' if s.kind else ''}FUNCTIONS"
-    + _show_tail(s.like, _scope(s.scope, s.scope_name)),
-    a.CreateWarehouse: lambda s: _create("WAREHOUSE", s) + name(s.name) + _options(s.properties),
-    a.DropWarehouse: lambda s: f"DROP WAREHOUSE {_opt(s.if_exists, 'IF EXISTS ')}{name(s.name)}",
-    a.AlterWarehouse: _alter_warehouse,
-    a.GrantPrivileges: _grant_privileges,
-    a.RevokePrivileges: _revoke_privileges,
-    a.GrantOwnership: lambda s: f"GRANT OWNERSHIP ON {_target(s.target)} TO ROLE {name(s.role)}"
-    + (f" {s.current_grants} CURRENT GRANTS" if s.current_grants else ""),
-    a.ShowGrants: _show_grants,
-    a.Query: _query,
-    a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}",
-    a.LiveVersion: _live_version,
-}
+@cache
+def _renderers() -> dict[type, Callable[[Any], str]]:
+    """Statement type → its renderer, built on first use (naming every node type loads every AST topic)."""
+    return {
+        a.CreateDatabase: lambda s: _create("DATABASE", s, _opt(s.transient, "TRANSIENT "))
+        + name(s.name)
+        + _comment(s.comment),
+        a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
+        a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))
+        + qname(s.name)
+        + _opt(s.managed_access, " WITH MANAGED ACCESS")
+        + _comment(s.comment),
+        a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),
+        a.Use: lambda s: f"USE {s.kind + ' ' if s.kind else ''}{qname(s.name)}",
+        a.ShowDatabases: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}DATABASES{_opt(s.history, ' HISTORY')}"
+        + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
+        a.ShowSchemas: _show_schemas,
+        a.SetVariable: _set_variable,
+        a.UnsetVariable: _unset_variable,
+        a.AlterSession: _alter_session,
+        a.ShowParameters: lambda s: "SHOW PARAMETERS"
+        + _show_tail(s.like, f" IN {s.scope}" if s.scope else ""),
+        a.CreateModel: lambda s: _create("MODEL", s)
+        + qname(s.name)
+        + (f" WITH VERSION {name(s.version)}" if s.version is not None else "")
+        + f" FROM {_source(s.source)}",
+        a.DropModel: lambda s: _drop("MODEL", s, qname(s.name)),
+        a.AlterModelSet: _alter_model_set,
+        a.AlterModelUnset: lambda s: _alter(s) + "UNSET COMMENT",
+        a.AlterModelSetTag: lambda s: _alter(s)
+        + "SET TAG "
+        + ", ".join(f"{qname(t)} = {string(v)}" for t, v in s.tags),
+        a.AlterModelUnsetTag: lambda s: _alter(s) + "UNSET TAG " + ", ".join(qname(t) for t in s.tags),
+        a.SetAlias: lambda s: f"{_alter(s)}VERSION {name(s.version)} SET ALIAS = {name(s.alias)}",
+        a.UnsetAlias: lambda s: f"{_alter(s)}VERSION {name(s.version)} UNSET ALIAS",
+        a.RenameModel: lambda s: f"{_alter(s)}RENAME TO {qname(s.new_name)}",
+        a.AddVersion: lambda s: f"{_alter(s)}ADD VERSION {name(s.version)} FROM {_source(s.source)}",
+        a.DropVersion: lambda s: f"{_alter(s)}DROP VERSION {name(s.version)}",
+        a.ModifyVersion: _modify_version,
+        a.CommentOn: lambda s: f"COMMENT {_opt(s.if_exists, 'IF EXISTS ')}ON {s.kind} {qname(s.name)} "
+        f"IS {string(s.comment)}",
+        a.ShowModels: _show_models,
+        a.ShowObjects: _show_objects,
+        a.ShowVersions: lambda s: "SHOW VERSIONS" + _show_tail(s.like) + f" IN MODEL {qname(s.model)}",
+        a.ShowFunctions: lambda s: "SHOW FUNCTIONS"
+        + _show_tail(s.like)
+        + f" IN MODEL {qname(s.model)}"
+        + (f" VERSION {name(s.version)}" if s.version is not None else ""),
+        a.CreateTag: lambda s: _create("TAG", s)
+        + qname(s.name)
+        + (" ALLOWED_VALUES " + ", ".join(string(v) for v in s.allowed_values) if s.allowed_values else "")
+        + _comment(s.comment),
+        a.DropTag: lambda s: _drop("TAG", s, qname(s.name)),
+        a.CreateStage: _create_stage,
+        a.DropStage: lambda s: _drop("STAGE", s, qname(s.name)),
+        a.Put: lambda s: f"PUT {string(s.local)} {stage(s.stage)}{_options(s.options)}",
+        a.Get: lambda s: f"GET {stage(s.stage)} {string(s.local)}{_pattern(s.pattern)}",
+        a.ListFiles: lambda s: f"LIST {stage(s.stage)}{_pattern(s.pattern)}",
+        a.RemoveFiles: lambda s: f"REMOVE {stage(s.stage)}{_pattern(s.pattern)}",
+        a.CreateRole: lambda s: _create("ROLE", s) + name(s.name) + _comment(s.comment),
+        a.DropRole: lambda s: _drop("ROLE", s, name(s.name)),
+        a.CreateUser: lambda s: _create("USER", s) + name(s.name) + _options(s.properties),
+        a.DropUser: lambda s: _drop("USER", s, name(s.name)),
+        a.GrantRole: lambda s: f"GRANT ROLE {name(s.role)} TO {s.grantee_kind} {name(s.grantee)}",
+        a.RevokeRole: lambda s: f"REVOKE ROLE {name(s.role)} FROM {s.grantee_kind} {name(s.grantee)}",
+        a.UseRole: lambda s: f"USE ROLE {name(s.name)}",
+        a.UseSecondaryRoles: lambda s: f"USE SECONDARY ROLES {s.mode}",
+        a.ShowRoles: lambda s: "SHOW ROLES" + _show_tail(s.like),
+        a.ShowUsers: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}USERS"
+        + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
+        a.ShowWarehouses: lambda s: "SHOW WAREHOUSES" + _show_tail(s.like),
+        a.ShowAccountFunctions: lambda s: f"SHOW {s.kind + ' ' if s.kind else ''}FUNCTIONS"
+        + _show_tail(s.like, _scope(s.scope, s.scope_name)),
+        a.CreateWarehouse: lambda s: _create("WAREHOUSE", s) + name(s.name) + _options(s.properties),
+        a.DropWarehouse: lambda s: f"DROP WAREHOUSE {_opt(s.if_exists, 'IF EXISTS ')}{name(s.name)}",
+        a.AlterWarehouse: _alter_warehouse,
+        a.GrantPrivileges: _grant_privileges,
+        a.RevokePrivileges: _revoke_privileges,
+        a.GrantOwnership: lambda s: f"GRANT OWNERSHIP ON {_target(s.target)} TO ROLE {name(s.role)}"
+        + (f" {s.current_grants} CURRENT GRANTS" if s.current_grants else ""),
+        a.ShowGrants: _show_grants,
+        a.Query: _query,
+        a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}",
+        a.LiveVersion: _live_version,
+    }
 
 
 def render(stmt: a.Statement) -> str:
     """Canonical SQL text of one statement (no trailing `;`); `parse(render(s)) == [s]`."""
-    return _RENDERERS[type(stmt)](stmt)
+    return _renderers()[type(stmt)](stmt)

@@ -75,19 +75,23 @@ class Connection(ConnectionSurface):
         self._telemetry = None
 
     def _open_context(self, database: str | None, schema: str | None) -> None:
-        """`connect(database=…, schema=…)` creates what is missing, as a test fixture expects."""
+        """`connect(database=…, schema=…)` creates what is missing, as a test fixture expects. What this
+        creates becomes current, as in Snowflake: a USE then follows only for what existed already."""
         if database is None:
             return
         db = resolve_ident(database)
+        session = self._session
         with self.cursor() as cur:
             if self._catalog.databases.get_database(db) is None:
                 cur.execute(f"CREATE DATABASE IF NOT EXISTS {quote_ident(db)}")
-            cur.execute(f"USE DATABASE {quote_ident(db)}")
+            if session.database != db:
+                cur.execute(f"USE DATABASE {quote_ident(db)}")
             if schema is not None:
                 name = resolve_ident(schema)
                 if self._catalog.databases.get_schema(db, name) is None and name != "INFORMATION_SCHEMA":
                     cur.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(db)}.{quote_ident(name)}")
-                cur.execute(f"USE SCHEMA {quote_ident(db)}.{quote_ident(name)}")
+                if (session.database, session.schema) != (db, name):
+                    cur.execute(f"USE SCHEMA {quote_ident(db)}.{quote_ident(name)}")
 
     def open_session(self, *, user: str | None = None, password: str | None = None, role: str | None = None,
                      warehouse: str | None = None) -> Connection:

@@ -4,8 +4,9 @@ Creating the ~15 macros costs a session about as much as opening DuckDB; attachi
 them costs a fraction of a millisecond. The file lives in the user's own cache directory (owner-only
 folder, a regular file only this user can write), is named by a hash of DuckDB's version and the
 macros' text, and is written under a temporary name and renamed, so concurrent processes never see a
-half-built one. When it cannot be used, sessions create the macros themselves (`variant.install`).
-SNOWREG_NO_FUNCTION_CACHE=1 turns it off.
+half-built one. A fresh in-memory registry attaches it when a statement first calls one of the macros
+(`Store.functions_for`), a persistent one when it opens. When it cannot be used, the macros are created
+instead (`variant.install`). SNOWREG_NO_FUNCTION_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -50,7 +51,13 @@ def function_catalog() -> FunctionCatalog | None:
             _build(path)
     except (OSError, duckdb.Error):
         return None
-    return FunctionCatalog(variant.MACRO_CATALOG, path)
+    return FunctionCatalog(variant.MACRO_CATALOG, path, _create)
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the macros on a connection (an in-memory catalog of that name), when the file fails to attach."""
+    variant.install(con)
+    numbers.install(con)
 
 
 def _build(path: Path) -> None:

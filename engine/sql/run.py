@@ -181,6 +181,7 @@ def _without_temporary(tr: translate.Translation) -> translate.Translation:
 
 def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:
     duck = session.duck
+    session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
     sync_context(session, tr)
     try:
         if describe_only:

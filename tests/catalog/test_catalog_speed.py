@@ -113,6 +113,66 @@ def test_user_sql_cannot_change_the_prebuilt_functions() -> None:
         assert cur.execute("SELECT ARRAY_SIZE(PARSE_JSON('[1, 2]'))").fetchall() == [(2,)]
 
 
+def test_functions_first_called_in_a_rolled_back_transaction_still_work_after() -> None:
+    """A fresh registry attaches its functions when a statement first calls one: a ROLLBACK of the
+    transaction that did so takes nothing back, for this session or another of the registry."""
+    with snowreg.connect(database="DB", schema="PUBLIC") as conn:
+        cur = conn.cursor()
+        assert cur.execute("SELECT 1").fetchall() == [(1,)]
+        cur.execute("BEGIN")
+        assert cur.execute("SELECT DIV0(1, 0), ARRAY_SIZE(PARSE_JSON('[1, 2]'))").fetchall() == [(0, 2)]
+        cur.execute("ROLLBACK")
+        assert cur.execute("SELECT DIV0(4, 2), ARRAY_SIZE(PARSE_JSON('[1]'))").fetchall() == [(2, 1)]
+        other = conn.open_session(user="ADMIN")
+        try:
+            assert other.cursor().execute("SELECT DIV0(9, 3)").fetchall() == [(3,)]
+        finally:
+            other.close()
+
+
+def test_a_view_calling_functions_reads_the_same_from_every_session() -> None:
+    with snowreg.connect(database="DB", schema="PUBLIC") as conn:
+        cur = conn.cursor()
+        cur.execute("CREATE TABLE T (A INT, B INT)")
+        cur.execute("INSERT INTO T VALUES (10, 4), (1, 0)")
+        cur.execute("CREATE VIEW V AS SELECT DIV0(A, B) AS Q FROM T")
+        other = conn.open_session(user="ADMIN")
+        try:
+            cur2 = other.cursor()
+            cur2.execute("USE SCHEMA DB.PUBLIC")
+            assert sorted(cur2.execute("SELECT Q FROM V").fetchall()) == [(0,), (2.5,)]
+        finally:
+            other.close()
+
+
+def test_functions_of_one_fresh_registry_are_not_another_ones_business() -> None:
+    """One registry calling functions (and so attaching them) changes nothing for another, before or after."""
+    a = snowreg.connect(database="DB", schema="PUBLIC")
+    b = snowreg.connect(database="DB", schema="PUBLIC")
+    try:
+        ca, cb = a.cursor(), b.cursor()
+        ca.execute("CREATE TABLE T AS SELECT DIV0(1, 0) AS Z")
+        with pytest.raises(snowreg.ProgrammingError) as e:
+            cb.execute("SELECT * FROM T")
+        assert e.value.errno == 2003
+        assert cb.execute("SELECT DIV0(6, 3)").fetchall() == [(2,)]
+        assert ca.execute("SELECT Z FROM T").fetchall() == [(0,)]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_functions_when_the_prebuilt_file_is_gone_before_first_use(tmp_path: Path) -> None:
+    """The file removed after the registry opened (a cache cleaned): the functions are created instead."""
+    code = ("import glob, os, snowreg; c = snowreg.connect(); cur = c.cursor(); cur.execute('SELECT 1'); "
+            "[os.unlink(f) for f in glob.glob(os.path.join(os.environ['XDG_CACHE_HOME'], 'snowreg', 'functions-*'))]; "
+            "print(cur.execute(\"SELECT ARRAY_SIZE(PARSE_JSON('[1, 2, 3]')), DIV0(1, 0)\").fetchall())")
+    environ = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[(3, Decimal('0.000000'))]"
+
+
 @pytest.mark.parametrize("env", [{"SNOWREG_NO_FUNCTION_CACHE": "1"}, {"XDG_CACHE_HOME": "{tmp}"}])
 def test_functions_without_the_shared_cache_file(tmp_path: Path, env: dict[str, str]) -> None:
     """Turned off, or built into an empty cache folder: the same answers."""

@@ -58,3 +58,36 @@ def test_plain_select_needs_neither_the_parser_nor_inference(tmp_path: Path) -> 
     probe = PROBE.format(code=code, heavy=("lark",))
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert json.loads(out.stdout.strip().splitlines()[-1]) != []
+
+
+def test_plain_sql_builds_only_the_ast_nodes_it_uses(tmp_path: Path) -> None:
+    """The registry statements' AST topics (models, access, objects, containers) load with their first
+    use: connecting and sending plain SQL builds none of their dataclasses; a registry statement all."""
+    topics = tuple(f"snowreg.grammar.ast.{t}" for t in ("access", "containers", "models", "objects"))
+    code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 1'); c.execute('SELECT 2 + 3 AS X')"
+    probe = PROBE.format(code=code, heavy=topics)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SHOW MODELS')"
+    probe = PROBE.format(code=code, heavy=topics)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == sorted(topics)
+
+
+def test_every_ast_name_resolves_to_its_topics_node() -> None:
+    """The lazily loaded names of the AST package are exactly its topic modules' nodes, and `Statement`
+    is the union of the statements."""
+    import typing
+
+    from snowreg.grammar import ast
+    from snowreg.grammar.ast import access, containers, models, names, objects, queries
+
+    for name in set(ast.__all__) - {"Statement"}:
+        node = getattr(ast, name)
+        homes = [m for m in (access, containers, models, names, objects, queries) if getattr(m, name, None) is node]
+        assert homes, name
+    assert all(isinstance(t, type) for t in typing.get_args(ast.Statement))
+    assert ast.Query in typing.get_args(ast.Statement) and ast.CreateModel in typing.get_args(ast.Statement)
+    with pytest.raises(AttributeError):
+        _ = ast.NoSuchNode

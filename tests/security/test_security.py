@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -121,6 +123,32 @@ def test_host_files_cannot_be_read(pair: tuple[Connection, Connection], sql: str
     for conn in (admin, alice):
         e = refused(conn, sql)
         assert "root:" not in str(e) and "PATH=" not in str(e)
+
+
+_FUNCTION_FILE_SQL = (
+    "SELECT * FROM read_blob('{f}')", "SELECT * FROM read_text('{f}.wal')", "ATTACH '{f}' AS fn2",
+    "ATTACH '{f}' AS fn2 (READ_ONLY)", "COPY (SELECT 1) TO '{f}.wal'", "SELECT * FROM '{f}'",
+)
+
+
+def test_the_prebuilt_functions_file_is_out_of_user_sqls_reach(tmp_path: Path) -> None:
+    """The one file (and its write-ahead log's name) a fresh registry's sandbox may still open, to attach
+    the functions read-only when first called: user SQL can neither read, attach nor write it."""
+    code = ("import glob, os, sys, snowreg; c = snowreg.connect(); cur = c.cursor(); "
+            "f = glob.glob(os.path.join(os.environ['XDG_CACHE_HOME'], 'snowreg', 'functions-*'))[0]\n"
+            "for sql in sys.argv[1:]:\n"
+            "    try:\n        print('ran', cur.execute(sql.format(f=f)).fetchall())\n"
+            "    except snowreg.Error as e:\n        print('refused', e.errno)\n"
+            "    print(cur.execute('SELECT DIV0(1, 0)').fetchall())")
+    out = subprocess.run([sys.executable, "-c", code, *_FUNCTION_FILE_SQL], capture_output=True, text=True,
+                         timeout=120, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 2 * len(_FUNCTION_FILE_SQL), out.stdout
+    for sql, answer, after in zip(_FUNCTION_FILE_SQL, lines[::2], lines[1::2], strict=True):
+        assert answer.startswith("refused"), (sql, answer)
+        assert after == "[(Decimal('0.000000'),)]"
+    assert not list((tmp_path / "snowreg").glob("*.wal"))  # nothing written beside it
 
 
 @pytest.mark.parametrize("sql", [
