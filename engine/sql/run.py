@@ -15,7 +15,18 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, table_meta, translate
+from snowreg.engine.sql import (
+    bind,
+    dml,
+    duckerrors,
+    history,
+    numbers,
+    reuse,
+    shapes,
+    system,
+    table_meta,
+    translate,
+)
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
@@ -71,6 +82,9 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
         transaction.before_plain(session, tr.kind)
     if tr.kind == "truncate" and _missing_optional(session, tr):
         return status()  # TRUNCATE TABLE IF EXISTS of a missing table: nothing to empty
+    reusable = None if describe_only or local else reuse.key(session, text, tr)
+    if reusable is not None:
+        return _reused_or_run(session, text, tr, reusable)
     if tr.table is not None and tr.table.keys:
         tr = table_meta.check_keys(session, tr, _write_target(tr))
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
@@ -97,6 +111,18 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
                                           ref.schema or session.schema or "PUBLIC", ref.name))
+    return result
+
+
+def _reused_or_run(session: Session, text: str, tr: translate.Translation, reusable: tuple[Any, ...]) -> Result:
+    """A query over registry-derived relations: the result kept for its key, or run and kept (reuse.py)."""
+    found = reuse.reused(session, reusable)
+    if found is not None:
+        return found
+    result = _run_typed(session, text, tr, False)
+    if tr.read_table is not None:
+        result = table_meta.describe(session, tr, result)
+    reuse.keep(session, reusable, result)
     return result
 
 
