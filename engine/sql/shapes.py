@@ -74,7 +74,7 @@ def _fill(template: _Template, text: str, shape: Shape) -> translate.Translation
         out.append(rest)
     b = base  # the constructor, not dataclasses.replace: this is the hot path
     return translate.Translation("".join(out), b.tables, b.kind, b.returns_rows, text, b.columns, b.join_aliases,
-                                 b.counts, b.zoned, b.guard, b.table, b.read_table, b.projected)
+                                 b.counts, b.zoned, b.guard, b.table, b.read_table, b.projected, b.deterministic)
 
 
 def _header(literal: str) -> str:

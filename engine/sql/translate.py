@@ -16,7 +16,19 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, ddl, dml, flatten, functions, marks, numbers, rewrites, variant
+from snowreg.engine.sql import (
+    bind,
+    dates,
+    ddl,
+    dml,
+    flatten,
+    functions,
+    marks,
+    numbers,
+    rewrites,
+    variant,
+    volatility,
+)
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -61,6 +73,8 @@ class Translation:
     table: ddl.TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
     read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
     projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
+    # a query over INFORMATION_SCHEMA calling no function evaluated at execution time (volatility.py)
+    deterministic: bool = False
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -91,6 +105,7 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
                spans: tuple[tuple[int, int], ...] = ()) -> Translation | None:
     stmt = parse(sql, call_names, marks.header_text(sql, spans))
+    steady = "INFORMATION_SCHEMA" in sql.upper() and volatility.deterministic(stmt)  # before any rewrite
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.alter_comment(stmt)
@@ -130,7 +145,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected)
+                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected, steady)
 
 
 def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:

@@ -205,3 +205,21 @@ def test_ordinary_tables_are_always_read(pair: tuple[Any, Any], reuses: list[str
     run(admin, "INSERT INTO T VALUES (2)")
     assert run(admin, tables) == [("T", 2)]  # TABLES reads DuckDB's live row counts: never reused
     assert reuses == []
+
+
+def test_tag_references_and_flatten_are_reused_result_scan_never(pair: tuple[Any, Any], reuses: list[str]) -> None:
+    admin, _ = pair
+    run(admin, "CREATE TAG STAGE_TAG")
+    run(admin, "ALTER MODEL M SET TAG STAGE_TAG = 'dev'")
+    tags = "SELECT tag_name, tag_value FROM TABLE(ML.INFORMATION_SCHEMA.TAG_REFERENCES('ML.DEV.M', 'MODULE'))"
+    assert run(admin, tags) == run(admin, tags) == [("STAGE_TAG", "dev")]
+    run(admin, "ALTER MODEL M SET TAG STAGE_TAG = 'prod'")
+    assert run(admin, tags) == [("STAGE_TAG", "prod")]
+    aliases = ("SELECT f.value::STRING FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS v, "
+               "LATERAL FLATTEN(input => v.version_aliases) f ORDER BY 1")
+    assert run(admin, aliases) == run(admin, aliases) == [("DEFAULT",), ("FIRST",), ("LAST",)]
+    assert reuses == [tags, aliases]
+    query_id = admin.cursor().execute("SELECT 1 AS one").sfqid
+    scan = f"SELECT count(*) FROM TABLE(RESULT_SCAN('{query_id}')), ML.INFORMATION_SCHEMA.MODEL_VERSIONS"
+    assert run(admin, scan) == run(admin, scan) == [(1,)]
+    assert reuses == [tags, aliases]
