@@ -35,6 +35,8 @@ def deterministic(tree: exp.Expr) -> bool:
             allowed.add(id(node.this.expression))
         elif kind == "volatile" and id(node) not in allowed:
             return False
+        elif kind == "column" and node.name.upper() == "NEXTVAL" and node.table:  # seq.NEXTVAL (dml.nextval)
+            return False
     return True
 
 
@@ -44,6 +46,8 @@ _KINDS: dict[type[exp.Expr], str] = {}  # node class → what it is here (isinst
 def _kind(cls: type[exp.Expr]) -> str:
     if issubclass(cls, exp.TableFromRows | exp.Lateral):
         return "table function"
+    if issubclass(cls, exp.Column):
+        return "column"
     return "volatile" if issubclass(cls, _VOLATILE) else ""
 
 

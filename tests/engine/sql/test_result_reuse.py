@@ -153,10 +153,12 @@ def test_session_variables_and_time_zone_change_the_answer(pair: tuple[Any, Any]
     assert len(reuses) == 1
 
 
-@pytest.mark.parametrize("call", ["UUID_STRING()", "RANDOM()", "CURRENT_TIMESTAMP()", "UNIFORM(1, 1000000, RANDOM())"])
+@pytest.mark.parametrize("call", ["UUID_STRING()", "RANDOM()", "CURRENT_TIMESTAMP()", "UNIFORM(1, 1000000, RANDOM())",
+                                  "SQ.NEXTVAL"])
 def test_functions_evaluated_at_execution_are_never_reused(pair: tuple[Any, Any], reuses: list[str],
                                                            call: str) -> None:
     admin, _ = pair
+    run(admin, "CREATE SEQUENCE SQ")
     sql = f"SELECT {call} AS x, count(*) FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS"
     run(admin, sql)
     run(admin, sql)
