@@ -92,8 +92,15 @@ def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: lis
         arg = target.copy() if substitute and variant.is_path(target) else ref.copy()
         return [_ordered(ordered, variant.macro("snowreg_vorder", arg))]
     if isinstance(target, _OPAQUE):
-        return [_ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy())), _ordered(ordered, key)]
+        variant_key = _ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy()))
+        if isinstance(target, exp.Column):  # a column: translate.py may drop the key (VARIANT_KEY)
+            variant_key.meta[VARIANT_KEY] = True
+        return [variant_key, _ordered(ordered, key)]
     return [ordered]
+
+
+# Marks the VARIANT sort key of a bare column, which a table without VARIANT columns does not need.
+VARIANT_KEY = "snowreg_variant_key"
 
 
 def _ordered(like: exp.Ordered, this: exp.Expr) -> exp.Ordered:

@@ -91,7 +91,7 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
-    result = _run_typed(session, text, tr, describe_only)
+    result = _run_typed(session, text, tr, describe_only, local)
     if tr.read_table is not None:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
@@ -131,11 +131,12 @@ def _reused_or_run(session: Session, text: str, tr: translate.Translation, reusa
 _float_divisions: dict[str, frozenset[int]] = {}
 
 
-def _run_typed(session: Session, text: str, tr: translate.Translation, describe_only: bool) -> Result:
+def _run_typed(session: Session, text: str, tr: translate.Translation, describe_only: bool,
+               local: frozenset[str] = frozenset()) -> Result:
     """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
     while True:
         try:
-            return run_translated(session, tr, describe_only)
+            return run_translated(session, _plain_order(session, tr, local), describe_only)
         except numbers.FloatOperand as e:
             floats = _float_divisions.get(text, frozenset()) | {e.index}
             if len(_float_divisions) > 1024:
@@ -143,6 +144,22 @@ def _run_typed(session: Session, text: str, tr: translate.Translation, describe_
             _float_divisions[text] = floats
             transaction.recover(session)  # the failed attempt aborted an open transaction
             tr = _without_temporary(translate.translate(text, floats=floats))
+
+
+def _plain_order(session: Session, tr: translate.Translation, local: frozenset[str]) -> translate.Translation:
+    """The translation without the VARIANT sort keys of its bare columns (`plain`) when every relation it
+    reads is a table without VARIANT columns: the key is then a constant NULL that DuckDB still spends
+    ~0.35 ms planning."""
+    if tr.plain is None or local:
+        return tr
+    databases = session.catalog.databases
+    for ref in tr.tables:
+        database, schema = ref.database or session.database, ref.schema or session.schema
+        if database is None or schema is None or ref.schema == "INFORMATION_SCHEMA" \
+                or databases.relation_kind(database, schema, ref.name) != "TABLE" \
+                or databases.has_variant_column(database, schema, ref.name):
+            return tr  # a view's column types are not looked up (they follow the tables it reads)
+    return dataclasses.replace(tr, sql=tr.plain)
 
 
 _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)

@@ -1,4 +1,4 @@
-"""Which queries may have their result reused: no function evaluated at execution time (engine/sql/reuse.py)."""
+"""What a query's answer can depend on, read from its parsed tree: volatile functions, kinds of row sources."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def deterministic(tree: exp.Expr) -> bool:
             allowed.add(id(node.this.expression))
         elif kind == "volatile" and id(node) not in allowed:
             return False
-        elif kind == "column" and node.name.upper() == "NEXTVAL" and node.table:  # seq.NEXTVAL (dml.nextval)
+        elif kind == "column" and node.name.upper() == "NEXTVAL" and node.args.get("table"):  # seq.NEXTVAL
             return False
     return True
 
@@ -58,3 +58,22 @@ def _tag_references(call: exp.Expr) -> bool:
         return False
     schema = call.this.expression if isinstance(call.this, exp.Dot) else call.this
     return isinstance(schema, exp.Identifier) and schema.name.upper() == "INFORMATION_SCHEMA"
+
+
+# Row sources whose columns' types the engine cannot look up in the catalog before running the query.
+_OTHER_SOURCES = (exp.CTE, exp.Subquery, exp.Values, exp.TableFromRows, exp.Lateral, exp.Unnest, exp.Explode,
+                  exp.SetOperation, exp.Pivot)
+
+
+def reads_only_tables(tree: exp.Expr) -> bool:
+    """Does the query (as parsed) take its rows only from named tables or views outside INFORMATION_SCHEMA,
+    so that every column it names is one of theirs (engine/sql/run.py drops needless VARIANT sort keys)?"""
+    if not isinstance(tree, exp.Select):
+        return False
+    for node in tree.walk():
+        if isinstance(node, _OTHER_SOURCES):
+            return False
+        if isinstance(node, exp.Table) and (not isinstance(node.this, exp.Identifier)
+                                            or node.db.upper() == "INFORMATION_SCHEMA"):
+            return False
+    return True
