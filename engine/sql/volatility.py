@@ -76,4 +76,6 @@ def reads_only_tables(tree: exp.Expr) -> bool:
         if isinstance(node, exp.Table) and (not isinstance(node.this, exp.Identifier)
                                             or node.db.upper() == "INFORMATION_SCHEMA"):
             return False
+        if isinstance(node, exp.Star) and node.args.get("replace"):  # `* REPLACE (expr AS col)`
+            return False
     return True

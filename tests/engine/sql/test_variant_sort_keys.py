@@ -63,3 +63,16 @@ def test_a_table_that_gains_a_variant_column_is_seen_at_once(tables: Any) -> Non
     run(tables, "ALTER TABLE P ADD COLUMN T VARIANT")
     run(tables, "UPDATE P SET T = PARSE_JSON(CASE WHEN ID = 1 THEN '9' ELSE '10' END)")
     assert run(tables, "SELECT ID FROM P ORDER BY T") == [(1,), (2,)]
+
+
+def test_variant_select_items_sort_by_snowflake_order(tables: Any) -> None:
+    """ORDER BY (of the query or of a window) may name a VARIANT select item over a table without any."""
+    run(tables, "CREATE TABLE N (ID INT, S VARCHAR)")
+    run(tables, "INSERT INTO N VALUES (1, '10'), (2, '9')")
+    numbered = "SELECT ID, TO_VARIANT(S::INT) AS K, ROW_NUMBER() OVER (ORDER BY K) AS R FROM N ORDER BY ID"
+    assert run(tables, numbered) == [(1, "10", 2), (2, "9", 1)]
+    first = "SELECT ID FROM N QUALIFY ROW_NUMBER() OVER (ORDER BY TO_VARIANT(S::INT)) = 1"
+    assert run(tables, first) == [(2,)]
+    for sql in ("SELECT ID, TO_VARIANT(S::INT) AS K FROM N ORDER BY K",
+                "SELECT ID, TO_VARIANT(S::INT) FROM N ORDER BY 2"):
+        assert run(tables, sql) == [(2, "9"), (1, "10")], sql
