@@ -225,3 +225,13 @@ def test_tag_references_and_flatten_are_reused_result_scan_never(pair: tuple[Any
     scan = f"SELECT count(*) FROM TABLE(RESULT_SCAN('{query_id}')), ML.INFORMATION_SCHEMA.MODEL_VERSIONS"
     assert run(admin, scan) == run(admin, scan) == [(1,)]
     assert reuses == [tags, aliases]
+
+
+def test_only_the_most_recently_used_results_are_kept(pair: tuple[Any, Any], reuses: list[str]) -> None:
+    admin, _ = pair
+    texts = [f"SELECT {i} AS n, count(*) FROM ML.INFORMATION_SCHEMA.MODEL_VERSIONS" for i in range(reuse.LIMIT + 1)]
+    for sql in texts:
+        assert run(admin, sql) == [(int(sql.split()[1]), 1)]
+    assert run(admin, texts[0]) == [(0, 1)]  # pushed out by the later ones: run again
+    assert run(admin, texts[-1]) == [(reuse.LIMIT, 1)]
+    assert reuses == [texts[-1]]
