@@ -105,6 +105,13 @@ class DatabasesPart:
             "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
         return str(rows[0][0]) if rows else None
 
+    def has_variant_column(self, database: str, schema: str, name: str) -> bool:
+        """Does the user table or view of that name have a VARIANT / OBJECT / ARRAY column (DuckDB JSON)?
+        Cached like `relation_kind`."""
+        return self.store.cached(("relation", database, schema, name, "variant"), lambda: bool(self.store.data_query(
+            "SELECT 1 FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+            "AND data_type = 'JSON' LIMIT 1", [database, schema, physical(name)])))
+
     def relation_names(self, database: str, schema: str, kind: str) -> list[str]:
         """The Snowflake names of the user tables (kind TABLE) or views (VIEW) of a schema, sorted."""
         table, column = ("duckdb_tables()", "table_name") if kind == "TABLE" else ("duckdb_views()", "view_name")

@@ -79,6 +79,8 @@ class Store:
         # moves on every write that can change who may do what; access_cache holds answers of one generation
         self.access_generation = 0
         self.access_cache: dict[Any, Any] = {}
+        # Query results a repeated query may reuse, least recently used first (engine/sql/reuse.py)
+        self.query_results: dict[tuple[Any, ...], Any] = {}
         self._empty_schema: str | None = None
         # Row updates of an in-memory registry not yet run on DuckDB, by (statement, row id): applied,
         # in order of their last occurrence, before anything else reaches the registry instance.

@@ -23,7 +23,11 @@ PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
     "DEFAULT_NULL_ORDERING": ("LAST", "STRING", "Default NULL ordering"),
     "STATEMENT_TIMEOUT_IN_SECONDS": ("172800", "NUMBER", "Timeout in seconds for statements."),
     "PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": ("ARROW", "STRING", "Format used for query results."),
+    # https://docs.snowflake.com/en/sql-reference/parameters#use-cached-result (engine/sql/reuse.py)
+    "USE_CACHED_RESULT": ("true", "BOOLEAN", "If enabled, query results can be reused between successive "
+                          "invocations of the same query as long as the original result has not expired"),
 }
+_BOOLEANS = {"TRUE": "true", "FALSE": "false"}
 
 
 def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
@@ -46,9 +50,14 @@ def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
 
 
 def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
+    for key, value in stmt.set:  # values checked first: a refused one changes no parameter
+        if key.upper() == "USE_CACHED_RESULT" and value.strip("'").upper() not in _BOOLEANS:
+            raise errors.invalid_parameter_value(key.upper(), value.strip("'"))
     for key, value in stmt.set:
         if key.upper() == "TIMEZONE":
             session.use_timezone(value.strip("'"))  # a bad zone name fails here, the parameter unchanged
+        if key.upper() == "USE_CACHED_RESULT":
+            value = _BOOLEANS[value.strip("'").upper()]
         session.parameters[key.upper()] = value.strip("'")
     for key in stmt.unset:
         session.parameters.pop(key.upper(), None)

@@ -405,7 +405,12 @@ def insert_value_mismatch(expected: int, got: int) -> ProgrammingError:
 
 def invalid_timezone(name: str) -> ProgrammingError:
     """A zone name that is not a time zone (ALTER SESSION SET TIMEZONE)."""
-    return ProgrammingError(f"{COMPILATION}invalid value ['{name}'] for parameter 'TIMEZONE'", 1008, "22007")
+    return invalid_parameter_value("TIMEZONE", name)
+
+
+def invalid_parameter_value(parameter: str, value: str) -> ProgrammingError:
+    """001008: ALTER SESSION SET of a value the parameter cannot take."""
+    return ProgrammingError(f"{COMPILATION}invalid value ['{value}'] for parameter '{parameter}'", 1008, "22007")
 
 
 def json_parse_error(detail: str) -> ProgrammingError:

@@ -77,7 +77,7 @@ _OPAQUE = (exp.Column, exp.Dot, exp.Anonymous, exp.Case, exp.Coalesce, exp.Subqu
 
 
 def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: list[str] | None,
-                substitute: bool) -> list[exp.Ordered]:
+                substitute: bool, window: bool) -> list[exp.Ordered]:
     """One ORDER BY item → keys that sort VARIANT values by Snowflake's order."""
     key = ordered.this
     ref = key
@@ -92,8 +92,17 @@ def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: lis
         arg = target.copy() if substitute and variant.is_path(target) else ref.copy()
         return [_ordered(ordered, variant.macro("snowreg_vorder", arg))]
     if isinstance(target, _OPAQUE):
-        return [_ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy())), _ordered(ordered, key)]
+        variant_key = _ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy()))
+        # a column of the rows read: translate.py may drop the key (VARIANT_KEY). Not in a window, whose
+        # ORDER BY may name a select alias (DuckDB resolves it; `items` does not hold the aliases there).
+        if isinstance(target, exp.Column) and not window:
+            variant_key.meta[VARIANT_KEY] = True
+        return [variant_key, _ordered(ordered, key)]
     return [ordered]
+
+
+# Marks the VARIANT sort key of a bare column, which a table without VARIANT columns does not need.
+VARIANT_KEY = "snowreg_variant_key"
 
 
 def _ordered(like: exp.Ordered, this: exp.Expr) -> exp.Ordered:
@@ -119,7 +128,7 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
                for p in projections):
             positions = None
         substitute = isinstance(node, exp.Select) and not node.args.get("distinct") and not node.args.get("group")
-    keys = [k for o in order.expressions for k in _order_item(o, items, positions, substitute)]
+    keys = [k for o in order.expressions for k in _order_item(o, items, positions, substitute, isinstance(node, exp.Window))]
     order.set("expressions", keys)
     return None
 

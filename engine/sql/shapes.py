@@ -26,8 +26,10 @@ _LIMIT = 1024
 _MARKS = re.compile("'?" + marks.LITERAL.format(r"(\d+)") + "'?|([" + chr(marks.HEADER) + "-" + chr(marks.HEADER + 255)
                     + "])+")
 
-# A hole is (literal number, True for a header). A template alternates text and holes.
-_Template = tuple[tuple[str, ...], tuple[tuple[int, bool], ...], translate.Translation]
+# A hole is (literal number, True for a header). A text template alternates text and holes; a
+# template has one for `sql` and one for `plain` (or None), and the translation it was made from.
+_Text = tuple[tuple[str, ...], tuple[tuple[int, bool], ...]]
+_Template = tuple[_Text, _Text | None, translate.Translation]
 _Key = tuple[str, frozenset[int] | None]
 
 _templates: dict[_Key, _Template | None] = {}
@@ -66,15 +68,21 @@ def translation(text: str, floats: frozenset[int] | None) -> translate.Translati
 
 
 def _fill(template: _Template, text: str, shape: Shape) -> translate.Translation:
-    texts, holes, base = template
+    sql, plain, b = template
     literals = shape.literals(text)
+    # the constructor, not dataclasses.replace: this is the hot path
+    return translate.Translation(_text_of(sql, literals), b.tables, b.kind, b.returns_rows, text, b.columns,
+                                 b.join_aliases, b.counts, b.zoned, b.guard, b.table, b.read_table, b.projected,
+                                 b.deterministic, None if plain is None else _text_of(plain, literals))
+
+
+def _text_of(template: _Text, literals: tuple[str, ...]) -> str:
+    texts, holes = template
     out = [texts[0]]
     for (n, header), rest in zip(holes, texts[1:], strict=True):
         out.append(_header(literals[n]) if header else literals[n])
         out.append(rest)
-    b = base  # the constructor, not dataclasses.replace: this is the hot path
-    return translate.Translation("".join(out), b.tables, b.kind, b.returns_rows, text, b.columns, b.join_aliases,
-                                 b.counts, b.zoned, b.guard, b.table, b.read_table, b.projected)
+    return "".join(out)
 
 
 def _header(literal: str) -> str:
@@ -88,13 +96,27 @@ def _make(shape: Shape, text: str, tr: translate.Translation, floats: frozenset[
     if tr.kind != "select" or tr.guard is not None or len(shape.spans) > 255:
         return None
     marked = translate.marked(text, shape.spans, floats)
-    if marked is None or dataclasses.replace(marked, sql=tr.sql) != tr:
+    if marked is None or dataclasses.replace(marked, sql=tr.sql, plain=tr.plain) != tr \
+            or (marked.plain is None) != (tr.plain is None):
         return None
+    sql = _text_template(marked.sql, shape)
+    plain = None if marked.plain is None else _text_template(marked.plain, shape)
+    if sql is None or (marked.plain is not None and plain is None):
+        return None
+    template: _Template = (sql, plain, tr)
+    first_shape = lift(first[0])
+    if _fill(template, text, shape) != tr or first_shape is None or _fill(template, first[0], first_shape) != first[1]:
+        return None
+    return template
+
+
+def _text_template(marked: str, shape: Shape) -> _Text | None:
+    """A DuckDB text with literal marks → its text template (None if a header's marks are broken)."""
     texts: list[str] = []
     holes: list[tuple[int, bool]] = []
     pos = 0
-    for m in _MARKS.finditer(marked.sql):
-        texts.append(marked.sql[pos:m.start()])
+    for m in _MARKS.finditer(marked):
+        texts.append(marked[pos:m.start()])
         if m.group(1) is not None:
             holes.append((int(m.group(1)), False))
         else:
@@ -103,9 +125,5 @@ def _make(shape: Shape, text: str, tr: translate.Translation, floats: frozenset[
                 return None  # two headers' marks run together, or a header was cut
             holes.append((n, True))
         pos = m.end()
-    texts.append(marked.sql[pos:])
-    template: _Template = (tuple(texts), tuple(holes), tr)
-    first_shape = lift(first[0])
-    if _fill(template, text, shape) != tr or first_shape is None or _fill(template, first[0], first_shape) != first[1]:
-        return None
-    return template
+    texts.append(marked[pos:])
+    return tuple(texts), tuple(holes)

@@ -16,7 +16,19 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, ddl, dml, flatten, functions, marks, numbers, rewrites, variant
+from snowreg.engine.sql import (
+    bind,
+    dates,
+    ddl,
+    dml,
+    flatten,
+    functions,
+    marks,
+    numbers,
+    rewrites,
+    variant,
+    volatility,
+)
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -61,6 +73,11 @@ class Translation:
     table: ddl.TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
     read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
     projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
+    # a query over INFORMATION_SCHEMA calling no function evaluated at execution time (volatility.py)
+    deterministic: bool = False
+    # `sql` without the VARIANT sort keys of bare columns, for a query that reads only tables (no view,
+    # CTE, subquery, table function or set operation): run when none of them has a VARIANT column
+    plain: str | None = None
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -91,6 +108,9 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
                spans: tuple[tuple[int, int], ...] = ()) -> Translation | None:
     stmt = parse(sql, call_names, marks.header_text(sql, spans))
+    upper = sql.upper()
+    steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
+    only_tables = "ORDER" in upper and volatility.reads_only_tables(stmt)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.alter_comment(stmt)
@@ -122,15 +142,32 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         parts.append(dml.comment_on(stmt, comment))
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
-    try:
-        text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
-                         for p in parts)
-    except UnsupportedError as e:
-        raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
+    plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
+    text = _generate(parts)
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected)
+                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected, steady, plain)
+
+
+def _generate(parts: list[exp.Expr]) -> str:
+    """DuckDB's text of the statement's parts (the parts may be changed)."""
+    try:
+        return "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
+                         for p in parts)
+    except UnsupportedError as e:
+        raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
+
+
+def _without_variant_keys(parts: list[exp.Expr]) -> str | None:
+    """The text without the VARIANT sort keys of bare columns (rewrites.VARIANT_KEY); None if it has none."""
+    copies = [p.copy() for p in parts]
+    keys = [o for p in copies for o in p.find_all(exp.Ordered) if o.meta.get(rewrites.VARIANT_KEY)]
+    if not keys:
+        return None
+    for key in keys:
+        key.pop()
+    return _generate(copies)
 
 
 def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
