@@ -89,7 +89,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         plan.ensure_udfs(tree)
         cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
         final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
-        described: Described = {}
+        described: shortcut.Described = {}
         result = _execute(session, plan, final, marks[1], places, cut, described)
         if key is not None and len(plan.sites) == bound:  # no view added calls
             _remember(session, key, plan, final, marks, cut, described)
@@ -162,7 +162,7 @@ class _Recipe:
     deferred: dict[str, tuple[str, str]]
     marks: tuple[set[str], set[str]]
     cut: shortcut.Shortcut | None
-    described: Described  # how DuckDB bound a projection shortcut's statement (`_execute`)
+    described: shortcut.Described  # how DuckDB bound a shortcut's final statement (`_execute`)
 
 
 def _shape(session: Session, stmt: ast.Query) -> tuple[object, ...] | None:
@@ -213,7 +213,7 @@ _PLANS = _Plans()
 
 
 def _remember(session: Session, key: tuple[object, ...], plan: Plan, final: translate.Translation,
-              marks: tuple[set[str], set[str]], cut: shortcut.Shortcut | None, described: Described) -> None:
+              marks: tuple[set[str], set[str]], cut: shortcut.Shortcut | None, described: shortcut.Described) -> None:
     """Keep the plan of a SELECT whose every call ran on the fast path (no UDF, no table method)."""
     if final.kind != "select" or plan.functions or any(s.fn.is_table_function for s in plan.sites.values()):
         return
@@ -506,10 +506,10 @@ def _call_columns(tree: exp.Expr) -> tuple[set[str], set[str]]:
 
 def _execute(session: Session, plan: Plan, final: translate.Translation, derived: set[str],
              places: _Places | None = None, cut: shortcut.Shortcut | None = None,
-             described: Described | None = None) -> Result:
+             described: shortcut.Described | None = None) -> Result:
     """Run the DuckDB statement; JSON columns computed from calls print doubles as Snowflake does.
-    `described`: the result columns DuckDB bound a projection shortcut's statement to, by the fast
-    path's Arrow schemas (a recipe's, filled and read here)."""
+    `described`: what DuckDB bound a shortcut's final statement to (a recipe's, filled and read here;
+    shortcut.py `final_rows`, and `_fetch_arrow` by the fast path's Arrow schemas)."""
     if plan.describe_only or not final.returns_rows:
         plan.flush()
         try:
@@ -529,12 +529,9 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
     if partials is None:  # the statement reads the fast path's tables
         plan.flush()
     try:
-        duck.execute(final.sql, partials)
-        rows = duck.fetchall()
-        description = duck.description or []
+        rows, columns = shortcut.final_rows(duck, final.sql, partials, cut, described)
     except duckdb.Error as e:
         raise _duckdb_error(plan, final, places, e) from None
-    columns = [(str(d[0]), str(d[1])) for d in description]
     formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
     if deferred:
@@ -567,14 +564,14 @@ def _duckdb_error(plan: Plan, final: translate.Translation, places: _Places | No
 
 def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.Translation,
                  places: _Places | None, cut: shortcut.Shortcut | None,
-                 described: Described | None = None) -> Result | None:
+                 described: shortcut.Described | None = None) -> Result | None:
     """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
     converts to the same Python values that way; None (nothing run) otherwise. A projection of the fast
     path's table (shortcut.py) is only bound by DuckDB, its rows taken from that table; bound once per
     recipe and Arrow schema of the tables it reads (`described`: the same SQL over the same column
     names and types binds to the same names and types)."""
     projection = isinstance(cut, shortcut.Projection) and shortcut.ENABLED
-    key = _schemas(plan) if projection and described is not None else None
+    key = shortcut.schemas(plan) if projection and described is not None else None
     try:
         columns = described.get(key) if described is not None and key is not None else None
         rel = None
@@ -605,14 +602,6 @@ def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.T
     result.rows = rows_of(table, deferred)
     result.rowcount = len(result.rows)
     return result
-
-
-Described = dict[tuple[object, ...], list[tuple[str, str]]]  # fast-path Arrow schemas → result (name, type)
-
-
-def _schemas(plan: Plan) -> tuple[object, ...]:
-    """The names and column types of the fast path's Arrow tables: all a projection's binding reads."""
-    return tuple((name, tuple((f.name, str(f.type)) for f in table.schema)) for name, table in plan.arrow.items())
 
 
 def _converted(type_name: str) -> bool:

@@ -1,6 +1,7 @@
 """The fast path's Arrow tables are registered in DuckDB only when a DuckDB statement reads them: a SUM
 the aggregate shortcut answers, and a projection replayed from its recipe, register nothing, and give
-the same rows, metadata and errors as the general path (which still registers and reads them)."""
+the same rows, metadata and errors as the general path (which still registers and reads them). A
+replayed statement of plain aggregates runs no final DuckDB statement at all; any other cast does."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class Huge:
 
 
 class Recording:
-    """The session's DuckDB connection, recording the names of the Arrow tables registered on it."""
+    """The session's DuckDB connection, recording the names of the Arrow tables registered on it and
+    the final aggregate statements (over the partials' VALUES row) run on it."""
 
     def __init__(self, duck: Any, seen: list[str]) -> None:
         self._duck, self._seen = duck, seen
@@ -38,6 +40,11 @@ class Recording:
     def register(self, name: str, table: Any) -> Any:
         self._seen.append(name)
         return self._duck.register(name, table)
+
+    def execute(self, sql: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(sql, str) and "(VALUES (CAST(? AS" in sql:
+            self._seen.append("final aggregate")
+        return self._duck.execute(sql, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._duck, name)
@@ -125,3 +132,40 @@ def test_errors_unchanged(conn: Connection, registered: list[str], monkeypatch: 
     monkeypatch.setattr(shortcut, "ENABLED", False)
     assert on[0] == on[1] == outcome(conn, sql)
     assert on[0][0] == "error"
+
+
+PLAIN = [
+    "SELECT SUM(clf!predict(a, b):output_feature_0::int) FROM t",
+    "SELECT SUM(clf!predict(a, b):output_feature_0::int) AS s, MIN(clf!predict(a, b):output_feature_0::int) AS lo, "
+    "MAX(clf!predict(a, b):output_feature_0::int), COUNT(clf!predict(a, b):output_feature_0::int) AS c, "
+    "COUNT(*) FROM t WHERE a > 0",
+    "SELECT MAX(huge!predict(a, b):BIG::int) AS hi, COUNT(*) AS n FROM t",
+]
+
+
+@pytest.mark.parametrize("sql", PLAIN)
+def test_plain_aggregates_replay_without_duckdb(conn: Connection, registered: list[str],
+                                                monkeypatch: pytest.MonkeyPatch, sql: str) -> None:
+    on = [outcome(conn, sql) for _ in range(3)]
+    assert registered.count("final aggregate") == 1  # planned: DuckDB's row, then the same without it
+    monkeypatch.setattr(shortcut, "ENABLED", False)
+    off = outcome(conn, sql)
+    assert on[0] == on[1] == on[2] == off and on[0][0] == "rows"
+    assert [type(v) for v in on[1][1][0]] == [type(v) for v in off[1][0]]
+
+
+def test_plain_sum_value(conn: Connection) -> None:
+    for _ in range(3):
+        assert outcome(conn, PLAIN[0])[1] == [(int(labels().sum()),)]
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT SUM(clf!predict(a, b):output_feature_0::int)::FLOAT AS f FROM t",
+    "SELECT MAX(clf!predict(a, b):output_feature_0::int)::DOUBLE AS d, COUNT(*) AS n FROM t",
+])
+def test_other_casts_keep_duckdb(conn: Connection, registered: list[str], monkeypatch: pytest.MonkeyPatch,
+                                 sql: str) -> None:
+    on = [outcome(conn, sql) for _ in range(3)]
+    assert registered.count("final aggregate") == 3 and fast_tables(registered) == []
+    monkeypatch.setattr(shortcut, "ENABLED", False)
+    assert on[0] == on[1] == on[2] == outcome(conn, sql)
