@@ -28,6 +28,8 @@ import pstats
 import statistics
 import sys
 import time
+import warnings
+from contextlib import nullcontext
 from typing import Any
 
 import common
@@ -124,6 +126,26 @@ def paired(cur: Any, sql: str, pairs: int) -> dict[str, tuple[float, float]]:
             for flag, t in times.items()}
 
 
+def one_blas_thread(cur: Any, model: Any, X: Any, rounds: int) -> dict[str, tuple[float, float]]:
+    """The model call and both statements with BLAS limited to one thread (threadpoolctl) against the
+    default, interleaved: what a user's `OPENBLAS_NUM_THREADS=1` would give. Measured only: snowreg
+    leaves the process's BLAS threads as the user set them. Median (wall, CPU) seconds of each."""
+    from threadpoolctl import threadpool_limits
+
+    runs = {"direct": lambda: model.predict(X), "sql": lambda: cur.execute(SUM_SQL).fetchall(),
+            "sql_object": lambda: cur.execute(OBJECT_SQL).fetchall()}
+    times: dict[str, list[tuple[float, float]]] = {}
+    for i in range(rounds):
+        for limited in ((True, False) if i % 2 else (False, True)):
+            for name, fn in runs.items():
+                with threadpool_limits(limits=1, user_api="blas") if limited else nullcontext():
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    fn()
+                    elapsed = (time.perf_counter() - wall, time.process_time() - cpu)
+                times.setdefault(f"{name}, BLAS {'1 thread' if limited else 'default'}", []).append(elapsed)
+    return {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in times.items()}
+
+
 def check(conn: Any, model: Any, X: Any) -> int:
     """The SQL answer must be the model's own answer."""
     expected = int(model.predict(X).astype(int).sum())
@@ -197,6 +219,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 rows, 5 rounds")
     args = parser.parse_args(argv)
     rows, rounds = (100_000, 5) if args.quick else (args.rows, args.rounds)
+    # scikit-learn warns on each numpy call of a model fitted on a frame; snowreg's own calls silence it,
+    # which resets the warning registry, so the baseline would print it on every call: not model work
+    warnings.filterwarnings("ignore", message="X does not have valid feature names")
     conn, model, X = setup(rows)
     answer = check(conn, model, X)
     cur = conn.cursor()
@@ -224,6 +249,10 @@ def main(argv: list[str] | None = None) -> None:
     print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",
                               [[f"{name} {k}", fmt_time(w), fmt_time(c)] for name, r in ab.items()
                                for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
+    blas = one_blas_thread(cur, model, X, max(rounds // 2, 5))
+    print("\n" + common.table("BLAS limited to one thread (threadpoolctl) vs the default, interleaved (medians; "
+                              "measured only, snowreg does not change it)",
+                              [[k, fmt_time(w), fmt_time(c)] for k, (w, c) in blas.items()], ["case", "wall", "CPU"]))
     runs = [phases(conn, model, X) for _ in range(5)]
     split = {name: min(r[name] for r in runs) for name in runs[0]}
     print("\n" + common.table("fast-path phases, timed alone (best of 5)",
@@ -234,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": common.machine_info(),
         "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
         "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
-        "phases_s": split, "shortcuts_on_off_s": ab, "profile": prof, "loadavg": os.getloadavg(),
+        "phases_s": split, "shortcuts_on_off_s": ab, "one_blas_thread_s": blas, "profile": prof, "loadavg": os.getloadavg(),
     })
     conn.close()
 
