@@ -28,6 +28,8 @@ import pstats
 import statistics
 import sys
 import time
+import warnings
+from contextlib import nullcontext
 from typing import Any
 
 import common
@@ -124,6 +126,26 @@ def paired(cur: Any, sql: str, pairs: int) -> dict[str, tuple[float, float]]:
             for flag, t in times.items()}
 
 
+def one_blas_thread(cur: Any, model: Any, X: Any, rounds: int) -> dict[str, tuple[float, float]]:
+    """The model call and both statements with BLAS limited to one thread (threadpoolctl) against the
+    default, interleaved: what a user's `OPENBLAS_NUM_THREADS=1` would give. Measured only: snowreg
+    leaves the process's BLAS threads as the user set them. Median (wall, CPU) seconds of each."""
+    from threadpoolctl import threadpool_limits
+
+    runs = {"direct": lambda: model.predict(X), "sql": lambda: cur.execute(SUM_SQL).fetchall(),
+            "sql_object": lambda: cur.execute(OBJECT_SQL).fetchall()}
+    times: dict[str, list[tuple[float, float]]] = {}
+    for i in range(rounds):
+        for limited in ((True, False) if i % 2 else (False, True)):
+            for name, fn in runs.items():
+                with threadpool_limits(limits=1, user_api="blas") if limited else nullcontext():
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    fn()
+                    elapsed = (time.perf_counter() - wall, time.process_time() - cpu)
+                times.setdefault(f"{name}, BLAS {'1 thread' if limited else 'default'}", []).append(elapsed)
+    return {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for k, v in times.items()}
+
+
 def check(conn: Any, model: Any, X: Any) -> int:
     """The SQL answer must be the model's own answer."""
     expected = int(model.predict(X).astype(int).sum())
@@ -180,13 +202,16 @@ def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
     duck.sql('SELECT CAST(SUM("o") AS DECIMAL(38, 0)) FROM "__bench_out"').fetchall()  # the general path
     duck.unregister("__bench_out")
     out["SUM, general: DuckDB over the registered output"], t = clock() - t, clock()
+    pc.min_max(outputs.column(0))
     total = pc.sum(outputs.column(0)).as_py()
-    duck.register("__bench_one", pa.table({"o": pa.array([total], outputs.column(0).type)}))
-    duck.sql('SELECT CAST(SUM("o") AS DECIMAL(38, 0)) FROM "__bench_one"').fetchall()  # the shortcut
-    duck.unregister("__bench_one")
-    out["SUM, shortcut: partial in Arrow + DuckDB over one row"], t = clock() - t, clock()
-    rows_of(outputs, {0: ('{\n  "output_feature_0": ', "\n}")})
-    out["OBJECT: the row tuples from the labels (rows.py)"] = clock() - t
+    out["SUM, shortcut: the partial in Arrow (replayed: the answer, no DuckDB)"], t = clock() - t, clock()
+    duck.execute('SELECT CAST(SUM("p") AS DECIMAL(38, 0)) FROM (VALUES (CAST(? AS BIGINT))) AS "T"("p")',
+                 [total]).fetchall()
+    out["SUM, shortcut: DuckDB over the partial's row (the planning run only)"], t = clock() - t, clock()
+    listed = rows_of(outputs, {0: ('{\n  "output_feature_0": ', "\n}")})
+    out["OBJECT: the row tuples from the labels (rows.py)"], t = clock() - t, clock()
+    listed[0:]
+    out["OBJECT: the cursor's copy of the list (fetchall)"] = clock() - t
     return out
 
 
@@ -197,6 +222,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="100,000 rows, 5 rounds")
     args = parser.parse_args(argv)
     rows, rounds = (100_000, 5) if args.quick else (args.rows, args.rounds)
+    # scikit-learn warns on each numpy call of a model fitted on a frame; snowreg's own calls silence it,
+    # which resets the warning registry, so the baseline would print it on every call: not model work
+    warnings.filterwarnings("ignore", message="X does not have valid feature names")
     conn, model, X = setup(rows)
     answer = check(conn, model, X)
     cur = conn.cursor()
@@ -224,6 +252,10 @@ def main(argv: list[str] | None = None) -> None:
     print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",
                               [[f"{name} {k}", fmt_time(w), fmt_time(c)] for name, r in ab.items()
                                for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
+    blas = one_blas_thread(cur, model, X, max(rounds // 2, 5))
+    print("\n" + common.table("BLAS limited to one thread (threadpoolctl) vs the default, interleaved (medians; "
+                              "measured only, snowreg does not change it)",
+                              [[k, fmt_time(w), fmt_time(c)] for k, (w, c) in blas.items()], ["case", "wall", "CPU"]))
     runs = [phases(conn, model, X) for _ in range(5)]
     split = {name: min(r[name] for r in runs) for name in runs[0]}
     print("\n" + common.table("fast-path phases, timed alone (best of 5)",
@@ -234,7 +266,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": common.machine_info(),
         "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
         "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
-        "phases_s": split, "shortcuts_on_off_s": ab, "profile": prof, "loadavg": os.getloadavg(),
+        "phases_s": split, "shortcuts_on_off_s": ab, "one_blas_thread_s": blas, "profile": prof, "loadavg": os.getloadavg(),
     })
     conn.close()
 

@@ -13,7 +13,8 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
 - fresh: `snowreg.connect(database=, schema=)` + `SELECT 1` + close, against `duckdb.connect()` +
   `SELECT 1` in the same worker; fakesnow: a fresh fake account + connection + SELECT 1.
 - coldstart: fresh interpreters running `import snowreg; connect(); SELECT 1` vs plain duckdb.
-- inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict.
+- inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict, wall and
+  CPU time; the same over 1,000 rows (the per-statement cost).
 - logmodel: log_model of a new version (~10 versions), snowreg against --before only, 60 turns of one
   call each (issue 13's log_model goal; the versions axis takes only four).
 - information: the guide's INFORMATION_SCHEMA.MODEL_VERSIONS query over database INFO with 1 / 100
@@ -53,6 +54,7 @@ MODEL_SIZES = (1, 100, 1000)
 VERSION_OPS = ("log_model", "version by alias", "versions()", "SHOW VERSIONS", "set comment")
 MODEL_OPS = ("get_model", "models()", "SHOW MODELS", "set comment")
 INFERENCE_ROWS = 1_000_000
+SMALL_ROWS = 1_000
 SUM_SQL = "SELECT SUM(m!predict(a, b, c, d):output_feature_0::int) FROM t"
 OBJECT_SQL = "SELECT m!predict(a, b, c, d) FROM t"
 CREATE_T = ("CREATE OR REPLACE TABLE t AS SELECT "
@@ -206,8 +208,12 @@ class SnowregSide:
             self.infer = _inference_setup(self.snowreg)
         conn, model, X = self.infer
         cur = conn.cursor()
+        small = X[:SMALL_ROWS]
         return {"model.predict": lambda: model.predict(X), "SUM(m!predict)": lambda: cur.execute(SUM_SQL).fetchall(),
-                "fetch 1M OBJECT": lambda: cur.execute(OBJECT_SQL).fetchall()}[op]
+                "fetch 1M OBJECT": lambda: cur.execute(OBJECT_SQL).fetchall(),
+                "model.predict, 1k rows": lambda: model.predict(small),
+                "SUM, 1k rows": lambda: cur.execute(SUM_SQL.replace("FROM t", "FROM t1k")).fetchall(),
+                "OBJECT, 1k rows": lambda: cur.execute(OBJECT_SQL.replace("FROM t", "FROM t1k")).fetchall()}[op]
 
 
 def _inference_setup(snowreg: Any) -> tuple[Any, Any, Any]:
@@ -217,6 +223,7 @@ def _inference_setup(snowreg: Any) -> tuple[Any, Any, Any]:
 
     conn = snowreg.connect(database="BENCH", schema="PUBLIC")
     conn.cursor().execute(CREATE_T.format(rows=INFERENCE_ROWS))
+    conn.cursor().execute(f"CREATE TABLE t1k AS SELECT * FROM t LIMIT {SMALL_ROWS}")  # the per-statement cost
     data = conn.session.duck.sql('SELECT "A", "B", "C", "D" FROM "T"').fetchnumpy()
     X = np.column_stack([data[k] for k in "ABCD"])
     frame = pd.DataFrame(X[:10_000], columns=list("ABCD"))
@@ -414,12 +421,17 @@ def coldstart(args: argparse.Namespace, runs: int) -> dict[str, common.Stats]:
     return common.round_robin({k: timed(v) for k, v in commands.items()}, rounds=runs, warmup=1, budget_s=90)
 
 
+INFERENCE_OPS = ("model.predict", "SUM(m!predict)", "fetch 1M OBJECT", "model.predict, 1k rows", "SUM, 1k rows",
+                 "OBJECT, 1k rows")
+
+
 def inference(workers: dict[str, common.Worker], quick: bool) -> dict[str, dict[str, common.Stats]]:
     out = {}
-    for op in ("model.predict", "SUM(m!predict)", "fetch 1M OBJECT"):
-        contenders = {name: workers[name].contender(f"inference:0:{op}") for name in ("snowreg", "before")
-                      if name in workers}
-        out[op] = common.round_robin(contenders, rounds=3 if quick else 7, warmup=1, budget_s=90)
+    for op in INFERENCE_OPS:
+        contenders = {f"{name}{clock}": workers[name].contender(f"inference:0:{op}", cpu=bool(clock))
+                      for name in ("snowreg", "before") if name in workers for clock in ("", " cpu")}
+        out[op] = common.round_robin(contenders, rounds=3 if quick else 11, calls=20 if "1k" in op else 1,
+                                     warmup=1, budget_s=150)
         print(f"  inference {op}: " + ", ".join(f"{k} {fmt_time(s.median)}" for k, s in out[op].items()), flush=True)
     return out
 
@@ -554,10 +566,20 @@ def report(results: dict[str, Any], out: dict[str, Any]) -> None:
         out["information"] = {op: {str(n): common.stats_json(s) for n, s in by_n.items()}
                               for op, by_n in results["information"].items()}
     if "inference" in results:
-        rows = [[op, *(fmt_time(s[c].median) if c in s else "-" for c in ("before", "snowreg"))]
-                for op, s in results["inference"].items()]
-        print("\n" + common.table(f"inference over {INFERENCE_ROWS:,} rows: median", rows, ["case", "before", "snowreg"]))
+        names = ("before", "snowreg", "before cpu", "snowreg cpu")
+        by_op = results["inference"]
+        rows = [[op, *(_with_ratio(s, c, by_op["model.predict" + (", 1k rows" if "1k" in op else "")]) for c in names)]
+                for op, s in by_op.items()]
+        print("\n" + common.table(f"inference over {INFERENCE_ROWS:,} rows: median wall, then the worker's CPU "
+                                  "time (× that worker's own model.predict)", rows, ["case", *names]))
         out["inference"] = {op: common.stats_json(s) for op, s in results["inference"].items()}
+
+
+def _with_ratio(stats: dict[str, common.Stats], name: str, baseline: dict[str, common.Stats]) -> str:
+    if name not in stats:
+        return "-"
+    ratio = stats[name].median / baseline[name].median if name in baseline else None
+    return fmt_time(stats[name].median) + (f" ({ratio:.1f}×)" if ratio is not None else "")
 
 
 if __name__ == "__main__":

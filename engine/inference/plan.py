@@ -100,6 +100,8 @@ class Plan:
     rounds: list[Any] = field(default_factory=list)
     # The fast path's Arrow tables by registered name (shortcut.py reads them instead of DuckDB).
     arrow: dict[str, pa.Table] = field(default_factory=dict)
+    # Kept tables not registered in DuckDB yet (`register`, `flush`).
+    pending: dict[str, pa.Table] = field(default_factory=dict)
 
     def method(self, site: Site) -> Method:
         if site.method is None:
@@ -107,13 +109,24 @@ class Plan:
         return site.method
 
     def register(self, table: pa.Table, keep: bool = False) -> str:
-        """Register an Arrow table for this statement; `keep` also keeps it in `arrow` (the fast path's)."""
+        """Register an Arrow table for this statement; `keep` also keeps it in `arrow` (the fast path's)
+        and registers it in DuckDB only when a DuckDB statement may read it (`flush`): a statement the
+        shortcuts answer from `arrow` alone (shortcut.py) costs DuckDB no catalog change."""
         name = f"__snowreg_in_{self.uid}_{len(self.tables)}"
-        self.duck.register(name, table)
         self.tables.append(name)
         if keep:
             self.arrow[name] = table
+            self.pending[name] = table
+        else:
+            self.duck.register(name, table)
         return name
+
+    def flush(self) -> None:
+        """Register in DuckDB the kept tables not registered yet (before any statement that may read them)."""
+        while self.pending:
+            name, table = next(iter(self.pending.items()))
+            self.duck.register(name, table)
+            del self.pending[name]
 
     def udf_name(self, site: Site) -> str:
         return f"__snowreg_udf_{self.uid}_{site.index}"
@@ -150,6 +163,7 @@ class Plan:
         return call
 
     def sql(self, query: str) -> duckdb.DuckDBPyRelation:
+        self.flush()
         rel = self.duck.sql(query)
         assert rel is not None
         return rel
@@ -170,6 +184,8 @@ class Plan:
 
     def close(self) -> None:
         for name in self.tables:
+            if name in self.pending:  # never registered
+                continue
             try:
                 self.duck.unregister(name)
             except duckdb.Error:
@@ -182,6 +198,7 @@ class Plan:
         self.tables.clear()
         self.functions.clear()
         self.arrow.clear()
+        self.pending.clear()
 
 
 _NOT_CONVERTED = re.compile(r"Could not convert string ['\"](.*?)['\"] to [^\n]*?(?: when casting from source column (\S+))?$",

@@ -40,9 +40,9 @@ def rows_of(table: pa.Table, texts: Texts | None = None) -> list[tuple[Any, ...]
     with _collector_paused():
         if len(columns) == 1 and isinstance(columns[0], tuple):
             distinct, codes = columns[0]
-            rows: list[tuple[Any, ...]] = _one_tuple_each(distinct)[codes].tolist()  # a shared 1-tuple per value
+            rows: list[tuple[Any, ...]] = _one_tuple_each(distinct).take(codes).tolist()  # a shared 1-tuple per value
             return rows
-        listed = [c[0][c[1]].tolist() if isinstance(c, tuple) else c for c in columns]
+        listed = [c[0].take(c[1]).tolist() if isinstance(c, tuple) else c for c in columns]
         return list(zip(*listed, strict=True))
 
 
@@ -114,7 +114,9 @@ def _in_range(array: pa.Array) -> tuple[list[Any], np.ndarray] | None:
     else:
         return None
     filled = array.fill_null(False if pa.types.is_boolean(array.type) else low) if array.null_count else array
-    codes = filled.to_numpy(zero_copy_only=False).astype(np.intp) - low
+    codes = filled.to_numpy(zero_copy_only=False)
+    if low or codes.dtype != np.intp or array.null_count:  # else the labels are the codes: no copy
+        codes = np.subtract(codes, low, dtype=np.intp)
     if array.null_count:
         codes[array.is_null().to_numpy(zero_copy_only=False)] = len(values)
     return values, codes

@@ -13,16 +13,21 @@ integer column, COUNT) are reduced in Arrow to partial results, and DuckDB runs 
 the same function overloads on the same types, hence the same result types, and exact integer
 arithmetic (a SUM whose partial could overflow 64 bits keeps the general path). The row travels as
 parameters: registering a table costs a DuckDB catalog change, which waits for a core on a busy
-machine. Anything else keeps the general path, as does any
-statement when `ENABLED` is False (tests run each statement both ways and compare).
+machine. When every result column is such an aggregate, plain or cast to DECIMAL(38, 0), a replayed
+statement's row is the partials themselves in DuckDB's types (`answer`): the types are those DuckDB
+bound the statement to, kept per recipe only after DuckDB returned that very row, value and type.
+Anything else keeps the general path, as does any statement when `ENABLED` is False (tests run each
+statement both ways and compare).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+import duckdb
 from sqlglot import exp
 
 from snowreg.engine.inference.plan import Plan, quoted
@@ -35,6 +40,9 @@ ENABLED = True
 _PROJECTION_ARGS = frozenset({"expressions", "from_", "limit", "offset"})
 _AGGREGATE_ARGS = frozenset({"expressions", "from_"})
 _INT64 = 1 << 63
+# DuckDB result types `answer` reproduces (an aggregate of one integer row, or that cast to NUMBER(38, 0))
+_INTEGER_RESULTS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                              "UINTEGER", "UBIGINT", "UHUGEINT", "DECIMAL(38,0)"})
 # Arrow integer types → the DuckDB types DuckDB reads them as
 _DUCK_INTEGERS = {"int8": "TINYINT", "int16": "SMALLINT", "int32": "INTEGER", "int64": "BIGINT",
                   "uint8": "UTINYINT", "uint16": "USMALLINT", "uint32": "UINTEGER", "uint64": "UBIGINT"}
@@ -59,6 +67,7 @@ class Aggregates:
     table: str
     sql: str
     partials: tuple[tuple[str, str], ...]
+    plain: bool = False  # every result column is one of the aggregates, cast to nothing but DECIMAL(38, 0)
 
 
 Shortcut = Projection | Aggregates
@@ -86,6 +95,23 @@ def project(plan: Plan, cut: Projection) -> pa.Table:
     return table
 
 
+def answer(cut: Aggregates, partials: list[int | None], columns: list[tuple[str, str]] | None
+           ) -> tuple[Any, ...] | None:
+    """The row DuckDB returns for `cut.sql` over `partials`, without running it, when every result
+    column is a plain aggregate of one integer row (its value itself) and `columns` are the (name,
+    type) DuckDB bound the statement to: an integer type holds the value, DECIMAL(38,0) holds it as
+    a Decimal (exact: the partial is a 64-bit integer). None otherwise. The caller keeps `columns`
+    only after this gave DuckDB's own row for the same statement (statement.py)."""
+    if not cut.plain or columns is None or len(columns) != len(partials):
+        return None
+    row: list[Any] = []
+    for (_, type_name), value in zip(columns, partials, strict=True):
+        if type_name not in _INTEGER_RESULTS:
+            return None
+        row.append(None if value is None else Decimal(value) if type_name == "DECIMAL(38,0)" else int(value))
+    return tuple(row)
+
+
 def aggregate(plan: Plan, cut: Aggregates) -> list[int | None] | None:
     """The parameters of `cut.sql`: the partial results; None when one of them cannot be exact."""
     source = plan.arrow[cut.table]
@@ -96,6 +122,32 @@ def aggregate(plan: Plan, cut: Aggregates) -> list[int | None] | None:
             return None
         values.append(value)
     return values
+
+
+Described = dict[tuple[object, ...], list[tuple[str, str]]]  # what DuckDB bound a recipe's statement to
+
+
+def schemas(plan: Plan) -> tuple[object, ...]:
+    """The names and column types of the fast path's Arrow tables: all a projection's binding reads."""
+    return tuple((name, tuple((f.name, str(f.type)) for f in table.schema)) for name, table in plan.arrow.items())
+
+
+def final_rows(duck: duckdb.DuckDBPyConnection, sql: str, partials: list[int | None] | None,
+               cut: Shortcut | None, described: Described | None) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """The final statement's rows and (name, type) columns. Plain aggregates of the partials (`answer`)
+    are answered without DuckDB once DuckDB gave the same row, same types, for this recipe's statement."""
+    key = ("aggregates", sql)
+    if partials is not None and isinstance(cut, Aggregates) and described is not None:
+        row = answer(cut, partials, described.get(key))
+        if row is not None:
+            return [row], described[key]
+    duck.execute(sql, partials)
+    rows = duck.fetchall()
+    columns = [(str(d[0]), str(d[1])) for d in duck.description or []]
+    if partials is not None and isinstance(cut, Aggregates) and described is not None \
+            and repr([answer(cut, partials, columns)]) == repr(rows):
+        described[key] = columns
+    return rows, columns
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,8 +214,10 @@ def _aggregates(tree: exp.Select, table: str, schema: pa.Schema, plan: Plan) -> 
 
     rewritten = tree.copy()
     partials: list[tuple[str, str]] = []
+    plain = True
     for item in rewritten.expressions:
         inner = _aggregate_of(item)
+        plain = plain and inner is not None and _plain(item, inner)
         found = None if inner is None else _aggregate(inner, rewritten, schema)
         if inner is None or found is None:
             return None
@@ -187,7 +241,18 @@ def _aggregates(tree: exp.Select, table: str, schema: pa.Schema, plan: Plan) -> 
     alias = exp.TableAlias(this=quoted(rewritten.args["from_"].this.alias_or_name),
                            columns=[quoted(f"__snowreg_p{i}") for i in range(len(partials))])
     rewritten.set("from_", exp.From(this=exp.Values(expressions=[row], alias=alias)))
-    return Aggregates(table, rewritten.sql(dialect="duckdb", identify=True), tuple(partials))
+    return Aggregates(table, rewritten.sql(dialect="duckdb", identify=True), tuple(partials), plain)
+
+
+def _plain(item: exp.Expr, inner: exp.AggFunc) -> bool:
+    """`agg AS name` or `CAST(agg AS DECIMAL(38, 0)) AS name`, `agg` one of SUM / MIN / MAX / COUNT
+    (of a column, not DISTINCT): over one integer row, its value is the row's value."""
+    if not isinstance(inner, exp.Sum | exp.Min | exp.Max | exp.Count):
+        return False
+    outer = item.this if isinstance(item, exp.Alias) else None
+    if outer is inner:
+        return True
+    return isinstance(outer, exp.Cast) and outer.this is inner and outer.to.sql(dialect="duckdb") == "DECIMAL(38, 0)"
 
 
 def _aggregate_of(item: exp.Expr) -> exp.AggFunc | None:

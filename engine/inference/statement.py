@@ -89,9 +89,10 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         plan.ensure_udfs(tree)
         cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
         final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
-        result = _execute(session, plan, final, marks[1], places, cut)
+        described: shortcut.Described = {}
+        result = _execute(session, plan, final, marks[1], places, cut, described)
         if key is not None and len(plan.sites) == bound:  # no view added calls
-            _remember(session, key, plan, final, marks, cut)
+            _remember(session, key, plan, final, marks, cut, described)
     finally:
         plan.close()
     if not describe_only:
@@ -161,6 +162,7 @@ class _Recipe:
     deferred: dict[str, tuple[str, str]]
     marks: tuple[set[str], set[str]]
     cut: shortcut.Shortcut | None
+    described: shortcut.Described  # how DuckDB bound a shortcut's final statement (`_execute`)
 
 
 def _shape(session: Session, stmt: ast.Query) -> tuple[object, ...] | None:
@@ -211,13 +213,13 @@ _PLANS = _Plans()
 
 
 def _remember(session: Session, key: tuple[object, ...], plan: Plan, final: translate.Translation,
-              marks: tuple[set[str], set[str]], cut: shortcut.Shortcut | None) -> None:
+              marks: tuple[set[str], set[str]], cut: shortcut.Shortcut | None, described: shortcut.Described) -> None:
     """Keep the plan of a SELECT whose every call ran on the fast path (no UDF, no table method)."""
     if final.kind != "select" or plan.functions or any(s.fn.is_table_function for s in plan.sites.values()):
         return
     sites = {i: dataclasses.replace(site, method=None) for i, site in plan.sites.items()}  # models load anew
     _PLANS.put(session.catalog, key, _Recipe(final, sites, plan.uid, list(plan.rounds), set(plan.formatted),
-                                             dict(plan.deferred), marks, cut))
+                                             dict(plan.deferred), marks, cut, described))
 
 
 def _replay(session: Session, recipe: _Recipe) -> Result | None:
@@ -233,7 +235,7 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
         if not inference_fast.replay(plan, recipe.rounds):
             return None
         plan.formatted, plan.deferred = set(recipe.formatted), dict(recipe.deferred)
-        result = _execute(session, plan, final, recipe.marks[1], cut=recipe.cut)
+        result = _execute(session, plan, final, recipe.marks[1], cut=recipe.cut, described=recipe.described)
     finally:
         plan.close()
     privileges.record_tables(session, final.tables, final.kind)
@@ -503,9 +505,13 @@ def _call_columns(tree: exp.Expr) -> tuple[set[str], set[str]]:
 
 
 def _execute(session: Session, plan: Plan, final: translate.Translation, derived: set[str],
-             places: _Places | None = None, cut: shortcut.Shortcut | None = None) -> Result:
-    """Run the DuckDB statement; JSON columns computed from calls print doubles as Snowflake does."""
+             places: _Places | None = None, cut: shortcut.Shortcut | None = None,
+             described: shortcut.Described | None = None) -> Result:
+    """Run the DuckDB statement; JSON columns computed from calls print doubles as Snowflake does.
+    `described`: what DuckDB bound a shortcut's final statement to (a recipe's, filled and read here;
+    shortcut.py `final_rows`, and `_fetch_arrow` by the fast path's Arrow schemas)."""
     if plan.describe_only or not final.returns_rows:
+        plan.flush()
         try:
             return query.run_translated(session, final, plan.describe_only)
         except errors.Error as e:
@@ -518,15 +524,14 @@ def _execute(session: Session, plan: Plan, final: translate.Translation, derived
         partials = shortcut.aggregate(plan, cut)
         final = final if partials is None else dataclasses.replace(final, sql=cut.sql)
     if (plan.formatted or plan.deferred) and final.kind == "select" \
-            and (fetched := _fetch_arrow(duck, plan, final, places, cut)) is not None:
+            and (fetched := _fetch_arrow(duck, plan, final, places, cut, described)) is not None:
         return fetched
+    if partials is None:  # the statement reads the fast path's tables
+        plan.flush()
     try:
-        duck.execute(final.sql, partials)
-        rows = duck.fetchall()
-        description = duck.description or []
+        rows, columns = shortcut.final_rows(duck, final.sql, partials, cut, described)
     except duckdb.Error as e:
         raise _duckdb_error(plan, final, places, e) from None
-    columns = [(str(d[0]), str(d[1])) for d in description]
     formatted = [i for i, (name, t) in enumerate(columns) if name in plan.formatted and t.upper() == "JSON"]
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
     if deferred:
@@ -558,19 +563,36 @@ def _duckdb_error(plan: Plan, final: translate.Translation, places: _Places | No
 
 
 def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.Translation,
-                 places: _Places | None, cut: shortcut.Shortcut | None) -> Result | None:
+                 places: _Places | None, cut: shortcut.Shortcut | None,
+                 described: shortcut.Described | None = None) -> Result | None:
     """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
     converts to the same Python values that way; None (nothing run) otherwise. A projection of the fast
-    path's table (shortcut.py) is only bound by DuckDB, its rows taken from that table."""
+    path's table (shortcut.py) is only bound by DuckDB, its rows taken from that table; bound once per
+    recipe and Arrow schema of the tables it reads (`described`: the same SQL over the same column
+    names and types binds to the same names and types)."""
+    projection = isinstance(cut, shortcut.Projection) and shortcut.ENABLED
+    key = shortcut.schemas(plan) if projection and described is not None else None
     try:
-        rel = duck.sql(final.sql)
-        assert rel is not None
-        columns = [(str(name), str(t)) for name, t in zip(rel.columns, rel.types, strict=True)]
+        columns = described.get(key) if described is not None and key is not None else None
+        rel = None
+        if columns is None:
+            plan.flush()
+            rel = duck.sql(final.sql)
+            assert rel is not None
+            columns = [(str(name), str(t)) for name, t in zip(rel.columns, rel.types, strict=True)]
+            if described is not None and key is not None:
+                if len(described) >= 8:  # schemas change only with the data's types: keep a few
+                    described.clear()
+                described[key] = columns
         if not all(name in plan.deferred or (t.upper() in ARROW_TYPES and (t.upper() != "JSON" or name in plan.formatted))
                    for name, t in columns):
             return None
-        table = shortcut.project(plan, cut) if isinstance(cut, shortcut.Projection) and shortcut.ENABLED \
-            else rel.to_arrow_table()
+        if projection:
+            assert isinstance(cut, shortcut.Projection)
+            table = shortcut.project(plan, cut)
+        else:
+            assert rel is not None
+            table = rel.to_arrow_table()
     except duckdb.Error as e:
         raise _duckdb_error(plan, final, places, e) from None
     deferred = {i: plan.deferred[name] for i, (name, _) in enumerate(columns) if name in plan.deferred}
