@@ -39,7 +39,7 @@ from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
-from snowreg.engine.sql import bind, translate
+from snowreg.engine.sql import bind, renamed, translate
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.variant_values import to_snowflake_column
 from snowreg.grammar import ast
@@ -111,7 +111,8 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
         raise errors.remapped(e, rendered.written_at) from None
     places = _Places(rendered, variables)
     try:
-        return translate.translate(places.text, tuple(binder.labels)), places
+        labels = tuple(binder.labels)
+        return renamed.translation(places.text, lambda t: translate.translate(t, labels), labels), places
     except errors.Error as e:
         raise places.error(e) from None
 

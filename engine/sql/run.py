@@ -15,7 +15,18 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, table_meta, translate
+from snowreg.engine.sql import (
+    bind,
+    dml,
+    duckerrors,
+    history,
+    numbers,
+    renamed,
+    shapes,
+    system,
+    table_meta,
+    translate,
+)
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
@@ -52,7 +63,8 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
         if done is not None:
             rewrites.append(done)
             text = done.text
-    tr = shapes.translation(text, _float_divisions.get(text, frozenset()))
+    floats = _float_divisions.get(text, frozenset())
+    tr = renamed.translation(text, lambda t: shapes.translation(t, floats), floats)
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
@@ -89,10 +101,10 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     if not describe_only:
         replaced = tr.kind in ("create_table", "create_view") and tr.sql.startswith("CREATE OR REPLACE ") \
             and _COPY_GRANTS.search(text) is None
-        renamed = _RENAME.search(tr.sql) if tr.kind == "alter" else None
-        privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
+        renaming = _RENAME.search(tr.sql) if tr.kind == "alter" else None
+        privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
         if tr.table is not None:
-            table_meta.record(session, tr, _write_target(tr) if not renamed else None)
+            table_meta.record(session, tr, _write_target(tr) if not renaming else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
