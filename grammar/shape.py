@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""(?P<space>\s+)
     |(?P<comment>--[^\n]*|//[^\n]*|/\*.*?\*/)
     |(?P<string>'(?:[^'\\]|\\.|'')*')
@@ -70,7 +70,7 @@ def _lift(text: str) -> Shape | None:
     select_list = [False]  # per parenthesis level: does a comma there separate select items?
     before: tuple[str, str] = ("", "")  # the last two significant tokens (kind, upper-cased text)
     last: tuple[str, str] = ("", "")
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup or ""
         if kind not in _SIGNIFICANT:
             continue
@@ -99,60 +99,6 @@ def _lift(text: str) -> Shape | None:
         pos = b
     key.append(text[pos:])
     return Shape("".join(key), tuple(spans))
-
-
-# A generated name: an upper-case name whose last part is ten upper-case letters and digits, at least one
-# a digit, as clients name their temporary objects (Snowpark's SNOWPARK_TEMP_TABLE_<10>; the model
-# client's SNOWPARK_ML_MODEL_INFERENCE_INPUT_<10> and TMP_RESULT_<10>). The digit keeps out keywords
-# and function names (EPOCH_NANOSECOND, APPROX_PERCENTILE), which a translation reads.
-_GENERATED = re.compile(r"([A-Z][A-Z0-9_]*_)(?=[A-Z]*[0-9])([A-Z0-9]{10})\Z")
-
-
-@dataclass(frozen=True, slots=True)
-class Names:
-    """`key` is the text with each generated name's last part replaced by its number in order of first
-    appearance (same length); `renames` pairs each such canonical name with the name it stands for."""
-
-    key: str
-    renames: tuple[tuple[str, str], ...]
-
-
-def lift_names(text: str) -> Names | None:
-    """The text's generated names lifted out, or None when it has none or one cannot be lifted safely:
-    a generated name that also stands where it is not a whole name (a string, a comment, another
-    spelling, part of a longer word), or a text that already holds a canonical name."""
-    return _lift_names(text) if ENABLED else None
-
-
-@lru_cache(maxsize=256)
-def _lift_names(text: str) -> Names | None:
-    found: dict[str, str] = {}  # name → canonical name
-    pieces: list[str] = []
-    pos = 0
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "word":
-            name, start = m.group(), m.start()
-        elif kind == "quoted":
-            name, start = m.group()[1:-1], m.start() + 1
-        else:
-            continue
-        generated = _GENERATED.match(name)
-        if generated is None:
-            continue
-        canonical = found.get(name)
-        if canonical is None:
-            canonical = found[name] = f"{generated.group(1)}{len(found) + 1:010d}"
-        pieces += [text[pos:start], canonical]
-        pos = start + len(name)
-    if not found:
-        return None
-    pieces.append(text[pos:])
-    key = "".join(pieces)
-    upper_key, upper_text = key.upper(), text.upper()
-    if any(name in upper_key for name in found) or any(c in upper_text for c in found.values()):
-        return None
-    return Names(key, tuple((c, name) for name, c in found.items()))
 
 
 def _liftable(kind: str, token: str, text: str, end: int) -> bool:
@@ -194,7 +140,7 @@ def plain_select(text: str) -> tuple[int, int] | None:
     first = last = None
     count = 0  # significant tokens, the closing `;` included
     depth = {"(": 0, "[": 0, "{": 0}  # brackets must pair up, or the grammar reports where they do not
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup or ""
         if kind == "space":
             continue

@@ -39,10 +39,10 @@ from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
-from snowreg.engine.sql import bind, renamed, translate
+from snowreg.engine.sql import bind, translate
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.variant_values import to_snowflake_column
-from snowreg.grammar import ast
+from snowreg.grammar import ast, generated
 from snowreg.grammar.render import name as render_name
 from snowreg.grammar.text import Spliced, quote_ident
 
@@ -112,7 +112,8 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
     places = _Places(rendered, variables)
     try:
         labels = tuple(binder.labels)
-        return renamed.translation(places.text, lambda t: translate.translate(t, labels), labels), places
+        return generated.shared(places.text, lambda t: translate.translate(t, labels),
+                               ("translate", labels)), places
     except errors.Error as e:
         raise places.error(e) from None
 

@@ -21,12 +21,12 @@ from snowreg.engine.sql import (
     duckerrors,
     history,
     numbers,
-    renamed,
     shapes,
     system,
     table_meta,
     translate,
 )
+from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
@@ -64,7 +64,7 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
             rewrites.append(done)
             text = done.text
     floats = _float_divisions.get(text, frozenset())
-    tr = renamed.translation(text, lambda t: shapes.translation(t, floats), floats)
+    tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))

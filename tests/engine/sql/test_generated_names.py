@@ -171,7 +171,7 @@ def test_model_calls_over_generated_names(pair: tuple[Connection, Connection], c
 def test_a_shape_whose_translation_reads_a_name_is_translated_as_written() -> None:
     """The safety net: a translation that depends on a name's characters fails the first comparison,
     and every later text of its shape is translated as written."""
-    from snowreg.engine.sql import renamed
+    from snowreg.grammar import generated
 
     seen: list[str] = []
 
@@ -180,7 +180,7 @@ def test_a_shape_whose_translation_reads_a_name_is_translated_as_written() -> No
         return text + text.rstrip()[-1] * 2
 
     texts = [f"SELECT * FROM R_ABCDEFGH{n}{c}" for n, c in [(1, "X"), (2, "Y"), (3, "Z")]]
-    assert [renamed.translation(t, translate, "reads") for t in texts] == [t + t[-1] * 2 for t in texts]
+    assert [generated.shared(t, translate, ("reads",)) for t in texts] == [t + t[-1] * 2 for t in texts]
     assert seen[-1] == texts[-1]  # the last one was translated as written
 
 
