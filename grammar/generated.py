@@ -39,7 +39,7 @@ class Names:
     appearance (same length); `renames` pairs each such canonical name with the name it stands for."""
 
     key: str
-    renames: tuple[tuple[str, str], ...]
+    renames: tuple[tuple[str, str], ...]  # (canonical name, generated name)
 
 
 def lift_names(text: str) -> Names | None:
@@ -81,16 +81,20 @@ def _lift_names(text: str) -> Names | None:
 
 
 T = TypeVar("T")
+Renames = tuple[tuple[str, str], ...]  # (canonical name, the generated name it stands for)
 _LIMIT = 1024
 
 # (shape key, *the caller's key) → whether what is made of the shape may be renamed
 _trusted: dict[tuple[object, ...], bool] = {}
 
 
-def shared(text: str, make: Callable[[str], T], key: tuple[object, ...]) -> T:
+def shared(text: str, make: Callable[[str], T], key: tuple[object, ...],
+           rename: Callable[[T, Renames], T] | None = None, same: Callable[[T, T], bool] | None = None) -> T:
     """`make(text)`, from `make` of the text's shape when it has generated names.
 
     `make` must depend on nothing but its text and `key`, which names it and completes the cache key.
+    `rename` writes the names back into what `make` made (default: through strings, tuples, sets and
+    dataclasses) and `same` compares two of them (default: ==).
     """
     names = lift_names(text)
     if names is None:
@@ -103,15 +107,20 @@ def shared(text: str, make: Callable[[str], T], key: tuple[object, ...]) -> T:
         written = make(text)  # raises what the text raises
         if len(_trusted) >= _LIMIT:
             _trusted.clear()
-        _trusted[known] = _renamed_shape(names, make) == written
+        renamed = _renamed_shape(names, make, rename)
+        _trusted[known] = renamed is not None and (same or _equal)(renamed, written)
         return written
-    renamed = _renamed_shape(names, make)
+    renamed = _renamed_shape(names, make, rename)
     return make(text) if renamed is None else renamed
 
 
-def _renamed_shape(names: Names, make: Callable[[str], T]) -> T | None:
+def _equal(a: object, b: object) -> bool:
+    return a == b
+
+
+def _renamed_shape(names: Names, make: Callable[[str], T], rename: Callable[[T, Renames], T] | None) -> T | None:
     try:
-        return _rename(make(names.key), names.renames)  # type: ignore[no-any-return]
+        return (rename or _rename)(make(names.key), names.renames)
     except (Error, _Unrenamable):
         return None
 
@@ -120,7 +129,7 @@ class _Unrenamable(Exception):
     """A canonical name inside a value `_rename` cannot rebuild (a str subclass)."""
 
 
-def _rename(value: Any, renames: tuple[tuple[str, str], ...]) -> Any:
+def _rename(value: Any, renames: Renames) -> Any:
     """`value` with every canonical name written back, through strings, tuples, sets and dataclasses."""
     if isinstance(value, str):
         for canonical, name in renames:

@@ -22,7 +22,6 @@ import weakref
 from collections import OrderedDict
 
 import duckdb
-import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
@@ -30,7 +29,7 @@ from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
-from snowreg.engine.inference import shortcut, views
+from snowreg.engine.inference import shortcut, trees, views
 from snowreg.engine.inference import tables as inference_tables
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
@@ -78,7 +77,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
                 check_canceled=session.check_canceled, stats=session.inference_stats)
     query.sync_context(session, tr)
     try:
-        tree = _duckdb_tree(tr.sql)
+        tree = trees.duckdb_tree(tr.sql)
         bound = len(plan.sites)
         views.expand(session, tree, binder.view_binder)
         marks = _call_columns(tree)
@@ -240,13 +239,6 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
         plan.close()
     privileges.record_tables(session, final.tables, final.kind)
     return _mark(result, recipe.marks[0])
-
-
-def _duckdb_tree(sql: str) -> exp.Expr:
-    try:
-        return sqlglot.parse_one(sql, read="duckdb")
-    except sqlglot.errors.ParseError as e:  # the translator's own output: should never happen
-        raise errors.not_supported(f"This statement with model calls ({str(e).splitlines()[0]})") from None
 
 
 def _load(session: Session, site: Site) -> Method:
