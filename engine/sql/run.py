@@ -99,6 +99,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     if missing is not None:  # DROP … IF EXISTS of a missing table
         return result if describe_only else status(f"Drop statement executed successfully ({missing} already dropped).")
     if not describe_only:
+        if tr.kind == "create_table":
+            _created(session, _write_target(tr))
         replaced = tr.kind in ("create_table", "create_view") and tr.sql.startswith("CREATE OR REPLACE ") \
             and _COPY_GRANTS.search(text) is None
         renaming = _RENAME.search(tr.sql) if tr.kind == "alter" else None
@@ -162,6 +164,15 @@ def _missing_optional(session: Session, tr: translate.Translation) -> bool:
     schema = ref.schema or session.schema
     return database is None or schema is None or session.catalog.databases.get_schema(database, schema) is None \
         or session.catalog.databases.relation_kind(database, schema, ref.name) is None
+
+
+def _created(session: Session, target: translate.TableRef | None) -> None:
+    """A CREATE TABLE ran (DDL: never inside a transaction that could take it back): DuckDB now holds a
+    table of its name, which the steps that record its owner and columns need not ask DuckDB again."""
+    database = target.database or session.database if target is not None else None
+    schema = target.schema or session.schema if target is not None else None
+    if target is not None and database is not None and schema is not None:
+        session.catalog.databases.relation_created(database, schema, target.name)
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
