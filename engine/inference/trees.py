@@ -33,7 +33,7 @@ def _parsed(sql: str) -> exp.Expr:
         except sqlglot.errors.ParseError as e:  # the translator's own output: should never happen
             raise errors.not_supported(f"This statement with model calls ({str(e).splitlines()[0]})") from None
         if generated.lift_names(sql) is None:  # a text with generated names is not seen again
-            if len(_TREES) >= 256:
+            if len(_TREES) >= 64:
                 _TREES.clear()
             _TREES[sql] = tree
     return tree.copy()
