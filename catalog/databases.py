@@ -98,6 +98,10 @@ class DatabasesPart:
         return self.store.cached(("relation", database, schema, name),
                                  lambda: self._relation_kind(database, schema, name))
 
+    def relation_created(self, database: str, schema: str, name: str) -> None:
+        """Plain SQL just created a table of that name (after `relations_changed()`): remember its kind."""
+        self.store.cached(("relation", database, schema, name), lambda: "TABLE")
+
     def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
         rows = self.store.data_query(
             "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "

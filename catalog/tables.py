@@ -63,8 +63,9 @@ class TablesPart:
 
     def record_table(self, database: str, schema: str, name: str, kind: str, columns: Sequence[ColumnSpec],
                      keys: Sequence[KeySpec]) -> None:
-        """A table was (re)created: what it is replaces whatever an earlier table of that name left."""
-        with self.store.transaction() as tx:
+        """A table was (re)created: what it is replaces whatever an earlier table of that name left.
+        Of the cached reads only this table's recorded shape can change (registry rows stay cached)."""
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape") as tx:
             self._forget_shape(tx, database, schema, name)
             tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
             self._insert_columns(tx, database, schema, name, columns)

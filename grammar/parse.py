@@ -12,7 +12,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from snowreg.errors import ProgrammingError, nested_too_deeply, syntax_error
-from snowreg.grammar import ast
+from snowreg.grammar import ast, generated
 from snowreg.grammar.shape import lift, plain_select
 
 if TYPE_CHECKING:  # Lark is imported on the first statement that needs it: a plain SELECT does not
@@ -106,8 +106,8 @@ def parser() -> Lark:
 
 def parse(text: str) -> list[ast.Statement]:
     """Parse one or more `;`-separated statements; raises ProgrammingError 001003 on bad syntax."""
-    if len(text) <= _CACHE_TEXT_LIMIT:
-        return list(_parse_cached(text))
+    if len(text) <= _CACHE_TEXT_LIMIT:  # texts that differ only in generated names share one parse
+        return list(generated.shared(text, _parse_cached, ("parse",)))
     return list(_parse(text))
 
 

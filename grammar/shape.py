@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""(?P<space>\s+)
     |(?P<comment>--[^\n]*|//[^\n]*|/\*.*?\*/)
     |(?P<string>'(?:[^'\\]|\\.|'')*')
@@ -70,7 +70,7 @@ def _lift(text: str) -> Shape | None:
     select_list = [False]  # per parenthesis level: does a comma there separate select items?
     before: tuple[str, str] = ("", "")  # the last two significant tokens (kind, upper-cased text)
     last: tuple[str, str] = ("", "")
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup or ""
         if kind not in _SIGNIFICANT:
             continue
@@ -140,7 +140,7 @@ def plain_select(text: str) -> tuple[int, int] | None:
     first = last = None
     count = 0  # significant tokens, the closing `;` included
     depth = {"(": 0, "[": 0, "{": 0}  # brackets must pair up, or the grammar reports where they do not
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         kind = m.lastgroup or ""
         if kind == "space":
             continue

@@ -22,7 +22,6 @@ import weakref
 from collections import OrderedDict
 
 import duckdb
-import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
@@ -30,7 +29,7 @@ from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
-from snowreg.engine.inference import shortcut, views
+from snowreg.engine.inference import shortcut, trees, views
 from snowreg.engine.inference import tables as inference_tables
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
@@ -42,7 +41,7 @@ from snowreg.engine.session import Session, model_fqn
 from snowreg.engine.sql import bind, translate
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.variant_values import to_snowflake_column
-from snowreg.grammar import ast
+from snowreg.grammar import ast, generated
 from snowreg.grammar.render import name as render_name
 from snowreg.grammar.text import Spliced, quote_ident
 
@@ -78,7 +77,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
                 check_canceled=session.check_canceled, stats=session.inference_stats)
     query.sync_context(session, tr)
     try:
-        tree = _duckdb_tree(tr.sql)
+        tree = trees.duckdb_tree(tr.sql)
         bound = len(plan.sites)
         views.expand(session, tree, binder.view_binder)
         marks = _call_columns(tree)
@@ -112,7 +111,9 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
         raise errors.remapped(e, rendered.written_at) from None
     places = _Places(rendered, variables)
     try:
-        return translate.translate(places.text, tuple(binder.labels)), places
+        labels = tuple(binder.labels)
+        return generated.shared(places.text, lambda t: translate.translate(t, labels),
+                               ("translate", labels)), places
     except errors.Error as e:
         raise places.error(e) from None
 
@@ -240,13 +241,6 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
         plan.close()
     privileges.record_tables(session, final.tables, final.kind)
     return _mark(result, recipe.marks[0])
-
-
-def _duckdb_tree(sql: str) -> exp.Expr:
-    try:
-        return sqlglot.parse_one(sql, read="duckdb")
-    except sqlglot.errors.ParseError as e:  # the translator's own output: should never happen
-        raise errors.not_supported(f"This statement with model calls ({str(e).splitlines()[0]})") from None
 
 
 def _load(session: Session, site: Site) -> Method:

@@ -27,6 +27,7 @@ from snowreg.engine.sql import (
     table_meta,
     translate,
 )
+from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
@@ -63,7 +64,8 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
         if done is not None:
             rewrites.append(done)
             text = done.text
-    tr = shapes.translation(text, _float_divisions.get(text, frozenset()))
+    floats = _float_divisions.get(text, frozenset())
+    tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
@@ -101,12 +103,14 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     if missing is not None:  # DROP … IF EXISTS of a missing table
         return result if describe_only else status(f"Drop statement executed successfully ({missing} already dropped).")
     if not describe_only:
+        if tr.kind == "create_table":
+            _created(session, _write_target(tr))
         replaced = tr.kind in ("create_table", "create_view") and tr.sql.startswith("CREATE OR REPLACE ") \
             and _COPY_GRANTS.search(text) is None
-        renamed = _RENAME.search(tr.sql) if tr.kind == "alter" else None
-        privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
+        renaming = _RENAME.search(tr.sql) if tr.kind == "alter" else None
+        privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
         if tr.table is not None:
-            table_meta.record(session, tr, _write_target(tr) if not renamed else None)
+            table_meta.record(session, tr, _write_target(tr) if not renaming else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
@@ -193,6 +197,15 @@ def _missing_optional(session: Session, tr: translate.Translation) -> bool:
     schema = ref.schema or session.schema
     return database is None or schema is None or session.catalog.databases.get_schema(database, schema) is None \
         or session.catalog.databases.relation_kind(database, schema, ref.name) is None
+
+
+def _created(session: Session, target: translate.TableRef | None) -> None:
+    """A CREATE TABLE ran (DDL: never inside a transaction that could take it back): DuckDB now holds a
+    table of its name, which the steps that record its owner and columns need not ask DuckDB again."""
+    database = target.database or session.database if target is not None else None
+    schema = target.schema or session.schema if target is not None else None
+    if target is not None and database is not None and schema is not None:
+        session.catalog.databases.relation_created(database, schema, target.name)
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:

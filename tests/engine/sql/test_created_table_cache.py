@@ -1,0 +1,36 @@
+"""A table just created by plain SQL is known as a table without asking DuckDB again: what that
+knowledge feeds (its owner grant, DROP TABLE / DROP VIEW, SHOW, IF NOT EXISTS) stays right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+
+
+def _grants(cur: Any, kind: str, name: str) -> list[tuple[str, str]]:
+    cur.execute(f"SHOW GRANTS ON {kind} {name}")
+    names = [d.name for d in cur.description]
+    return [(r[names.index("privilege")], r[names.index("granted_on")]) for r in cur.fetchall()]
+
+
+def test_a_created_table_is_a_table_and_a_created_view_a_view(cur: Any) -> None:
+    for _ in range(2):
+        cur.execute("CREATE TABLE X_ABCDEFGHI1 (A INT)")
+        assert _grants(cur, "TABLE", "X_ABCDEFGHI1") == [("OWNERSHIP", "TABLE")]
+        assert cur.execute("CREATE TABLE IF NOT EXISTS X_ABCDEFGHI1 (B INT)").fetchall() == [
+            ("X_ABCDEFGHI1 already exists, statement succeeded.",)]
+        with pytest.raises(snowreg.Error, match="is of type Table"):
+            cur.execute("DROP VIEW X_ABCDEFGHI1")
+        cur.execute("DROP TABLE X_ABCDEFGHI1")
+        cur.execute("CREATE VIEW X_ABCDEFGHI1 AS SELECT 1 AS A")
+        assert _grants(cur, "VIEW", "X_ABCDEFGHI1") == [("OWNERSHIP", "VIEW")]
+        with pytest.raises(snowreg.Error, match="is of type View"):
+            cur.execute("DROP TABLE X_ABCDEFGHI1")
+        cur.execute("DROP VIEW X_ABCDEFGHI1")
+        cur.execute("CREATE TEMPORARY TABLE X_ABCDEFGHI1 AS SELECT 2 AS B")
+        assert cur.execute("SELECT * FROM X_ABCDEFGHI1").fetchall() == [(2,)]
+        assert _grants(cur, "TABLE", "X_ABCDEFGHI1") == [("OWNERSHIP", "TABLE")]
+        cur.execute("DROP TABLE X_ABCDEFGHI1")
