@@ -248,7 +248,7 @@ def _metadata(text: str) -> str:
 
 
 def set_tags(session: Session, stmt: ast.AlterModelSetTag) -> Result:
-    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    model = find_model_or_none(session, stmt.name, "tag", stmt.if_exists)
     if model is None:
         return status()
     values = []
@@ -264,7 +264,7 @@ def set_tags(session: Session, stmt: ast.AlterModelSetTag) -> Result:
 
 
 def unset_tags(session: Session, stmt: ast.AlterModelUnsetTag) -> Result:
-    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    model = find_model_or_none(session, stmt.name, "tag", stmt.if_exists)
     if model is None:
         return status()
     session.catalog.objects.unset_tags(model.id, [_find_tag(session, t, model) for t in stmt.tags])

@@ -21,13 +21,18 @@ from snowreg.grammar.text import quote_ident
 ACCOUNT_NAME = "SNOWREG"
 
 # What an action on a model needs: any one of the listed privileges.
-ModelAction = Literal["see", "usage", "read", "own"]
+ModelAction = Literal["see", "usage", "read", "own", "tag"]
 MODEL_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
     "see": frozenset({"OWNERSHIP", "USAGE", "READ"}),
     "usage": frozenset({"OWNERSHIP", "USAGE", "READ"}),
     "read": frozenset({"OWNERSHIP", "READ"}),
     "own": frozenset({"OWNERSHIP"}),
+    # SET / UNSET TAG: OWNERSHIP (with APPLY on the tag), or the account's APPLY TAG (check_model).
+    "tag": frozenset({"OWNERSHIP"}),
 }
+# https://docs.snowflake.com/en/user-guide/object-tagging/work: "a role with the APPLY TAG privilege on
+# the account, or the APPLY TAG privilege on the tag and the OWNERSHIP privilege on the object".
+GLOBAL_APPLY_TAG = "APPLY TAG"
 
 StageAction = Literal["read", "write", "own"]
 STAGE_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
@@ -153,7 +158,10 @@ def check_model(session: Session, model: ModelRow, action: ModelAction) -> None:
     held = model_privileges(session, model)
     if held & MODEL_ACTION_PRIVILEGES[action]:
         return
-    if held or access(session).manage_grants:
+    a = access(session)
+    if action == "tag" and (held or a.manage_grants) and GLOBAL_APPLY_TAG in a.privs.get(("ACCOUNT",), frozenset()):
+        return
+    if held or a.manage_grants:
         raise errors.insufficient_privileges("model", model.name)
     raise errors.does_not_exist("Model", model_fqn(model))
 
@@ -324,7 +332,7 @@ def check_tag(session: Session, tag: TagRow, action: Literal["apply", "own"] = "
     held = a.held(("TAG", tag.database_name, tag.schema_name, tag.name), tag.owner)
     if "OWNERSHIP" in held:
         return
-    if action == "apply" and ("APPLY" in held or "APPLY TAG" in a.privs.get(("ACCOUNT",), frozenset())):
+    if action == "apply" and ("APPLY" in held or GLOBAL_APPLY_TAG in a.privs.get(("ACCOUNT",), frozenset())):
         return
     if held or a.manage_grants or a.sees_schema(tag.database_name, tag.schema_name):
         raise errors.insufficient_privileges("tag", tag.name)
