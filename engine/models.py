@@ -109,6 +109,7 @@ def rename_model(session: Session, stmt: ast.RenameModel) -> Result:
         raise errors.already_exists("Object", name)
     if (db, schema) != (model.database_name, model.schema_name):
         privileges.check_create_in_schema(session, db, schema, "MODEL")
+        privileges.check_move_into_schema(session, model.owner, db, schema)
     session.catalog.models.update_model(model.id, database_name=db, schema_name=schema, name=name)
     return status()
 

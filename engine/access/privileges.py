@@ -230,6 +230,15 @@ def check_create_in_schema(session: Session, database: str, schema: str, kind: s
         raise errors.insufficient_privileges("schema", schema)
 
 
+def check_move_into_schema(session: Session, owner: str | None, database: str, schema: str) -> None:
+    """Moving an object into a managed-access schema "is prohibited unless the object owner ... also owns the
+    target schema" (https://docs.snowflake.com/en/sql-reference/sql/alter-model, RENAME TO)."""
+    catalog = session.catalog
+    if catalog.databases.schema_managed_access(database, schema) and \
+            catalog.grants.owner_of(ObjectKey("SCHEMA", database, schema)) != owner:
+        raise errors.insufficient_privileges("schema", schema)
+
+
 def check_database_usage(session: Session, database: str) -> None:
     """Using objects in a database needs at least USAGE on it."""
     a = access(session)
