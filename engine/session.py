@@ -14,7 +14,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
-from snowreg.catalog.names import physical
+from snowreg.catalog.names import MAX_IDENTIFIER, physical
 from snowreg.engine.sql import numbers, variant
 from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -231,14 +231,19 @@ class Session:
     # -- names ----------------------------------------------------------------------------------
 
     def name(self, part: ast.Name) -> str:
-        """Resolve a name part: plain text, `IDENTIFIER($var)` or `IDENTIFIER('text')`."""
+        """Resolve a name part: plain text, `IDENTIFIER($var)` or `IDENTIFIER('text')`; at most 255
+        characters (https://docs.snowflake.com/en/sql-reference/identifiers-syntax)."""
         if isinstance(part, str):
-            return part
-        if isinstance(part, ast.VarRef):
+            text = part
+        elif isinstance(part, ast.VarRef):
             if part.var not in self.variables:
                 raise errors.variable_not_found(f"${part.var}")
-            return resolve_ident(str(self.variables[part.var]))
-        return resolve_ident(part.text)
+            text = resolve_ident(str(self.variables[part.var]))
+        else:
+            text = resolve_ident(part.text)
+        if len(text) > MAX_IDENTIFIER:
+            raise errors.identifier_too_long(text, MAX_IDENTIFIER)
+        return text
 
     def current_database(self) -> str:
         if self.database is None:

@@ -108,3 +108,16 @@ def test_show_models_limit_from_pages_by_name(admin: Any) -> None:
     assert [r[1] for r in run(admin, "SHOW MODELS IN SCHEMA D.S LIMIT 2")] == ["A", "B"]
     assert [r[1] for r in run(admin, "SHOW MODELS IN SCHEMA D.S LIMIT 2 FROM 'B'")] == ["B", "C"]
     assert [r[1] for r in run(admin, "SHOW MODELS LIKE '%' STARTS WITH 'C' LIMIT 5 FROM 'A'")] == ["C"]
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE MODEL {long} FROM MODEL M",
+    "ALTER MODEL M ADD VERSION {long} FROM MODEL M",
+    "ALTER MODEL M VERSION V1 SET ALIAS = {long}",
+    "SELECT MODEL(M, {long})!PREDICT(1.0, 2.0)",
+])
+def test_registry_names_are_at_most_255_characters(admin: Any, sql: str) -> None:
+    """https://docs.snowflake.com/en/sql-reference/identifiers-syntax: identifiers hold at most 255 characters."""
+    assert "maximum length is 255" in error(admin, sql.format(long="X" * 256)).msg
+    assert [r[1] for r in run(admin, "SHOW VERSIONS IN MODEL M")] == ["V1", "V2"]
+    assert [r[2] for r in run(admin, "SHOW VERSIONS IN MODEL M")] == ['["DEFAULT","FIRST"]', '["LAST"]']
