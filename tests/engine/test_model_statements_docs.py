@@ -121,3 +121,13 @@ def test_registry_names_are_at_most_255_characters(admin: Any, sql: str) -> None
     assert "maximum length is 255" in error(admin, sql.format(long="X" * 256)).msg
     assert [r[1] for r in run(admin, "SHOW VERSIONS IN MODEL M")] == ["V1", "V2"]
     assert [r[2] for r in run(admin, "SHOW VERSIONS IN MODEL M")] == ['["DEFAULT","FIRST"]', '["LAST"]']
+
+
+def test_revoke_ownership_on_future_models_withdraws_the_future_grant(admin: Any) -> None:
+    run(admin, "GRANT OWNERSHIP ON FUTURE MODELS IN SCHEMA D.S TO ROLE prod")
+    run(admin, "CREATE MODEL F1 FROM MODEL M")
+    run(admin, "REVOKE OWNERSHIP ON FUTURE MODELS IN SCHEMA D.S FROM ROLE prod")
+    assert run(admin, "SHOW FUTURE GRANTS IN SCHEMA D.S") == []
+    run(admin, "CREATE MODEL F2 FROM MODEL M")
+    assert {r[1]: r[6] for r in run(admin, "SHOW MODELS LIKE 'F_'")} == {"F1": "PROD", "F2": "ACCOUNTADMIN"}
+    assert error(admin, "REVOKE OWNERSHIP ON MODEL F2 FROM ROLE prod").errno == 2000
