@@ -17,6 +17,7 @@ from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import MAX_IDENTIFIER, physical
 from snowreg.engine.sql import numbers, variant
 from snowreg.grammar import ast
+from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
@@ -250,8 +251,21 @@ class Session:
             raise errors.no_current_database()
         return self.database
 
+    def _spread(self, qn: ast.QualifiedName, limit: int) -> ast.QualifiedName:
+        """`IDENTIFIER($v)` whose variable holds a qualified name (`'db.s.x'`) stands for its parts, as
+        `IDENTIFIER('db.s.x')` does (https://docs.snowflake.com/en/sql-reference/identifier-literal)."""
+        part = qn.name
+        if qn.schema is not None or not isinstance(part, ast.VarRef) or part.var not in self.variables:
+            return qn
+        text = str(self.variables[part.var])
+        names, end = split_names(text)
+        if 1 < len(names) <= limit and end == len(text):
+            return qualified([ast.IdentFromString(n) for n in names])
+        return qn
+
     def qualify(self, qn: ast.QualifiedName) -> tuple[str, str, str]:
         """(database, schema, name) of a schema object name, using the current database and schema."""
+        qn = self._spread(qn, 3)
         name = self.name(qn.name)
         if qn.database is not None:
             assert qn.schema is not None
@@ -266,6 +280,7 @@ class Session:
 
     def qualify_schema(self, qn: ast.QualifiedName) -> tuple[str, str]:
         """(database, schema) of a schema name `[db.]schema`."""
+        qn = self._spread(qn, 2)
         schema = self.name(qn.name)
         if qn.schema is not None:
             return self.name(qn.schema), schema

@@ -131,3 +131,20 @@ def test_revoke_ownership_on_future_models_withdraws_the_future_grant(admin: Any
     run(admin, "CREATE MODEL F2 FROM MODEL M")
     assert {r[1]: r[6] for r in run(admin, "SHOW MODELS LIKE 'F_'")} == {"F1": "PROD", "F2": "ACCOUNTADMIN"}
     assert error(admin, "REVOKE OWNERSHIP ON MODEL F2 FROM ROLE prod").errno == 2000
+
+
+def test_identifier_of_a_variable_holding_a_qualified_name(admin: Any) -> None:
+    """https://docs.snowflake.com/en/sql-reference/identifier-literal: `$db.schema.object` names an object."""
+    run(admin, "CREATE DATABASE E")
+    run(admin, "USE SCHEMA E.PUBLIC")
+    run(admin, "SET m = 'D.S.M'")
+    run(admin, "SET dotted = '\"D\".S.\"M\"'")
+    assert [r[1] for r in run(admin, "SHOW VERSIONS IN MODEL IDENTIFIER($m)")] == ["V1", "V2"]
+    assert [r[1] for r in run(admin, "SHOW VERSIONS IN MODEL IDENTIFIER($dotted)")] == ["V1", "V2"]
+    run(admin, "CREATE MODEL N FROM MODEL IDENTIFIER($m)")
+    assert [r[3:5] for r in run(admin, "SHOW MODELS LIKE 'N' IN ACCOUNT")] == [("E", "PUBLIC")]
+    run(admin, "SET s = 'D.S'")
+    assert [r[1] for r in run(admin, "SHOW MODELS IN SCHEMA IDENTIFIER($s)")] == ["M"]
+    # A variable holding a name with a dot inside quotes stays one name.
+    run(admin, "SET odd = '\"a.b\"'")
+    assert "'E.PUBLIC.\"a.b\"'" in error(admin, "DROP MODEL IDENTIFIER($odd)").msg
