@@ -174,6 +174,16 @@ class Session:
         except duckdb.Error:
             raise errors.invalid_timezone(name) from None
         self._duck_timezone = name
+
+    def set_parameter(self, key: str, value: str) -> None:
+        """Set a session parameter (ALTER SESSION, or at login). QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE would
+        change how every quoted name resolves (https://docs.snowflake.com/en/sql-reference/identifiers-syntax),
+        which snowreg does not emulate: refused rather than silently ignored."""
+        key = key.upper()
+        if key == "QUOTED_IDENTIFIERS_IGNORE_CASE" and value.strip().lower() not in ("false", "0"):
+            raise errors.not_supported(f"QUOTED_IDENTIFIERS_IGNORE_CASE = {value.strip().upper()}")
+        self.parameters[key] = value
+
     def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
         """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads
         the INFORMATION_SCHEMA `views`.

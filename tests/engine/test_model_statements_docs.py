@@ -148,3 +148,12 @@ def test_identifier_of_a_variable_holding_a_qualified_name(admin: Any) -> None:
     # A variable holding a name with a dot inside quotes stays one name.
     run(admin, "SET odd = '\"a.b\"'")
     assert "'E.PUBLIC.\"a.b\"'" in error(admin, "DROP MODEL IDENTIFIER($odd)").msg
+
+
+def test_quoted_identifiers_ignore_case_true_is_refused_not_ignored(admin: Any) -> None:
+    with pytest.raises(snowreg.NotSupportedError, match="QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE"):
+        run(admin, "ALTER SESSION SET QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE")
+    with pytest.raises(snowreg.NotSupportedError):
+        snowreg.connect(session_parameters={"QUOTED_IDENTIFIERS_IGNORE_CASE": True})
+    run(admin, 'CREATE MODEL "lower" FROM MODEL M')
+    assert [r[1] for r in run(admin, "SHOW MODELS")] == ["M", "lower"]
