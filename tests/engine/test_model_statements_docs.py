@@ -157,3 +157,10 @@ def test_quoted_identifiers_ignore_case_true_is_refused_not_ignored(admin: Any) 
         snowreg.connect(session_parameters={"QUOTED_IDENTIFIERS_IGNORE_CASE": True})
     run(admin, 'CREATE MODEL "lower" FROM MODEL M')
     assert [r[1] for r in run(admin, "SHOW MODELS")] == ["M", "lower"]
+
+
+@pytest.mark.parametrize("args", ["*", "T.*"])
+def test_a_method_called_with_a_star_is_refused_as_not_supported(admin: Any, args: str) -> None:
+    run(admin, "CREATE TABLE T (X1 FLOAT, X2 FLOAT)")
+    with pytest.raises(snowreg.NotSupportedError, match=r"called with \* as its arguments"):
+        run(admin, f"SELECT M!PREDICT({args}) FROM T")
