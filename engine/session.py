@@ -249,6 +249,8 @@ class Session:
         elif isinstance(part, ast.VarRef):
             if part.var not in self.variables:
                 raise errors.variable_not_found(f"${part.var}")
+            if self.variables[part.var] is None:  # not the name 'NONE': a NULL names nothing
+                raise errors.compilation_error(f"IDENTIFIER(${part.var}): the variable is NULL and names no object.")
             text = resolve_ident(str(self.variables[part.var]))
         else:
             text = resolve_ident(part.text)

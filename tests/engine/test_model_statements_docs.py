@@ -164,3 +164,10 @@ def test_a_method_called_with_a_star_is_refused_as_not_supported(admin: Any, arg
     run(admin, "CREATE TABLE T (X1 FLOAT, X2 FLOAT)")
     with pytest.raises(snowreg.NotSupportedError, match=r"called with \* as its arguments"):
         run(admin, f"SELECT M!PREDICT({args}) FROM T")
+
+
+def test_identifier_of_a_null_variable_names_nothing(admin: Any) -> None:
+    run(admin, "ALTER MODEL M ADD VERSION NONE FROM MODEL M")
+    run(admin, "SET v = NULL")
+    assert "is NULL" in error(admin, "SELECT MODEL(M, IDENTIFIER($v))!PREDICT(1.0, 2.0)").msg
+    assert "is NULL" in error(admin, "SHOW VERSIONS IN MODEL IDENTIFIER($v)").msg
