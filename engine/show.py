@@ -168,7 +168,7 @@ _SHOW_VERSIONS_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT",
 
 
 def show_versions(session: Session, stmt: ast.ShowVersions) -> Result:
-    model = find_model(session, stmt.model, "usage")
+    model = find_model(session, stmt.model, "show")
     versions = session.catalog.models.version_index(model.id)
     chosen = _versions_like(versions, stmt.like)
     functions = session.catalog.models.functions_of([v.id for v in chosen])
@@ -195,7 +195,7 @@ SHOW_FUNCTIONS_COLUMNS = ["created_on", "name", "version_name", "min_num_argumen
 
 
 def show_functions(session: Session, stmt: ast.ShowFunctions) -> Result:
-    model = find_model(session, stmt.model, "usage")
+    model = find_model(session, stmt.model, "show")
     version = resolve_version(session, model, stmt.version if stmt.version is not None else "DEFAULT",
                               at=stmt.version_span)
     rows = []

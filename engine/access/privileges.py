@@ -21,9 +21,12 @@ from snowreg.grammar.text import quote_ident
 ACCOUNT_NAME = "SNOWREG"
 
 # What an action on a model needs: any one of the listed privileges.
-ModelAction = Literal["see", "usage", "read", "own", "tag"]
+ModelAction = Literal["see", "show", "usage", "read", "own", "tag"]
 MODEL_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
     "see": frozenset({"OWNERSHIP", "USAGE", "READ"}),
+    # SHOW VERSIONS / FUNCTIONS IN MODEL: any privilege, or MANAGE GRANTS, which "implicitly allows its
+    # holder to see every object" (https://docs.snowflake.com/en/sql-reference/sql/show-versions-in-model).
+    "show": frozenset({"OWNERSHIP", "USAGE", "READ"}),
     "usage": frozenset({"OWNERSHIP", "USAGE", "READ"}),
     "read": frozenset({"OWNERSHIP", "READ"}),
     "own": frozenset({"OWNERSHIP"}),
@@ -159,6 +162,8 @@ def check_model(session: Session, model: ModelRow, action: ModelAction) -> None:
     if held & MODEL_ACTION_PRIVILEGES[action]:
         return
     a = access(session)
+    if action == "show" and a.manage_grants:
+        return
     if action == "tag" and (held or a.manage_grants) and GLOBAL_APPLY_TAG in a.privs.get(("ACCOUNT",), frozenset()):
         return
     if held or a.manage_grants:
