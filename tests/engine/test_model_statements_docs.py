@@ -171,3 +171,12 @@ def test_identifier_of_a_null_variable_names_nothing(admin: Any) -> None:
     run(admin, "SET v = NULL")
     assert "is NULL" in error(admin, "SELECT MODEL(M, IDENTIFIER($v))!PREDICT(1.0, 2.0)").msg
     assert "is NULL" in error(admin, "SHOW VERSIONS IN MODEL IDENTIFIER($v)").msg
+
+
+def test_manage_grants_lists_versions_and_functions_but_does_not_call(admin: Any) -> None:
+    """SHOW VERSIONS / FUNCTIONS IN MODEL: MANAGE GRANTS "implicitly allows its holder to see every object"."""
+    run(admin, "GRANT OWNERSHIP ON MODEL M TO ROLE prod")  # ACCOUNTADMIN keeps no privilege on M
+    assert [r[1] for r in run(admin, "SHOW VERSIONS IN MODEL M")] == ["V1", "V2"]
+    assert [r[1] for r in run(admin, "SHOW FUNCTIONS IN MODEL M")] == ["PREDICT"]
+    assert error(admin, "SELECT M!PREDICT(1.0, 2.0)").errno == 3001
+    assert error(admin, "ALTER MODEL M SET COMMENT = 'x'").errno == 3001
