@@ -165,9 +165,15 @@ def _manifest(methods: list[str], kind: str) -> dict[str, Any]:
 
 def _model_spec(blob: str, methods: list[str], kind: str) -> dict[str, Any]:
     """model/model.yaml: the blob and the signatures of its methods (docs/SNOWFLAKE.md#c5-4)."""
-    out_type = "INT64" if kind == "logreg" else "DOUBLE"
-    signature = {"inputs": [{"name": f, "type": "DOUBLE", "nullable": True} for f in FEATURES],
-                 "outputs": [{"name": "output_feature_0", "type": out_type, "nullable": True}]}
+    inputs = [{"name": f, "type": "DOUBLE", "nullable": True} for f in FEATURES]
+
+    def signature(method: str) -> dict[str, Any]:
+        """PREDICT gives the class (INT64) of the classifier; PREDICT_PROBA / PREDICT_LOG_PROBA one column
+        per class; the rest one DOUBLE, as snowflake-ml-python infers them from the sample."""
+        width = 2 if method in ("predict_proba", "predict_log_proba") else 1
+        out_type = "INT64" if kind == "logreg" and method == "predict" else "DOUBLE"
+        return {"inputs": inputs, "outputs": [{"name": f"output_feature_{i}", "type": out_type, "nullable": True}
+                                              for i in range(width)]}
     model_type = "custom" if kind == "raising" else "sklearn"
     tasks = {"logreg": "TABULAR_BINARY_CLASSIFICATION", "regressor": "TABULAR_REGRESSION",
              "table": "TABULAR_REGRESSION", "table_cased": "TABULAR_REGRESSION"}
@@ -176,7 +182,7 @@ def _model_spec(blob: str, methods: list[str], kind: str) -> dict[str, Any]:
         "env": {"conda": "env/conda.yml", "python_version": "3.11"},
         "models": {blob: {"name": blob, "model_type": model_type, "path": "model.pkl",
                           "handler_version": "2023-12-01", "options": {}, "artifacts": {}}},
-        "signatures": {m: signature for m in methods}, "metadata": None, "function_properties": {},
+        "signatures": {m: signature(m) for m in methods}, "metadata": None, "function_properties": {},
     }
 
 

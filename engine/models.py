@@ -52,6 +52,8 @@ def create_model(session: Session, stmt: ast.CreateModel) -> Result:
     with session.catalog.store.transaction():  # the files' blobs too: a failure leaves nothing behind
         content, source_version = _content(session, stmt.source)
         version = session.name(stmt.version) if stmt.version is not None else source_version or "V1"
+        if version in SYSTEM_ALIASES:  # as ADD VERSION: DEFAULT / FIRST / LAST would shadow the system aliases
+            raise placed(rule_error(f"Version name '{version}' is a system alias."), stmt.version_span)
         if existing is not None:
             session.catalog.drop_model(existing.id)
         session.catalog.create_model(db, schema, name, session.role, version, content)
@@ -86,8 +88,9 @@ def _check_schema(session: Session, db: str, schema: str) -> None:
 
 def drop_model(session: Session, stmt: ast.DropModel) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
-    if model is None:
-        return status()
+    if model is None:  # Snowflake's text for any DROP ... IF EXISTS of a missing object
+        return status(f"Drop statement executed successfully ({quote_ident(session.name(stmt.name.name))} "
+                      "already dropped).")
     session.catalog.drop_model(model.id)
     return status(f"{quote_ident(model.name)} successfully dropped.")
 
@@ -106,6 +109,7 @@ def rename_model(session: Session, stmt: ast.RenameModel) -> Result:
         raise errors.already_exists("Object", name)
     if (db, schema) != (model.database_name, model.schema_name):
         privileges.check_create_in_schema(session, db, schema, "MODEL")
+        privileges.check_move_into_schema(session, model.owner, db, schema)
     session.catalog.models.update_model(model.id, database_name=db, schema_name=schema, name=name)
     return status()
 
@@ -248,7 +252,7 @@ def _metadata(text: str) -> str:
 
 
 def set_tags(session: Session, stmt: ast.AlterModelSetTag) -> Result:
-    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    model = find_model_or_none(session, stmt.name, "tag", stmt.if_exists)
     if model is None:
         return status()
     values = []
@@ -264,7 +268,7 @@ def set_tags(session: Session, stmt: ast.AlterModelSetTag) -> Result:
 
 
 def unset_tags(session: Session, stmt: ast.AlterModelUnsetTag) -> Result:
-    model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
+    model = find_model_or_none(session, stmt.name, "tag", stmt.if_exists)
     if model is None:
         return status()
     session.catalog.objects.unset_tags(model.id, [_find_tag(session, t, model) for t in stmt.tags])

@@ -14,9 +14,10 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
-from snowreg.catalog.names import physical
+from snowreg.catalog.names import MAX_IDENTIFIER, physical
 from snowreg.engine.sql import numbers, variant
 from snowreg.grammar import ast
+from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
@@ -176,6 +177,16 @@ class Session:
         except duckdb.Error:
             raise errors.invalid_timezone(name) from None
         self._duck_timezone = name
+
+    def set_parameter(self, key: str, value: str) -> None:
+        """Set a session parameter (ALTER SESSION, or at login). QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE would
+        change how every quoted name resolves (https://docs.snowflake.com/en/sql-reference/identifiers-syntax),
+        which snowreg does not emulate: refused rather than silently ignored."""
+        key = key.upper()
+        if key == "QUOTED_IDENTIFIERS_IGNORE_CASE" and value.strip().lower() not in ("false", "0"):
+            raise errors.not_supported(f"QUOTED_IDENTIFIERS_IGNORE_CASE = {value.strip().upper()}")
+        self.parameters[key] = value
+
     def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
         """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads
         the INFORMATION_SCHEMA `views`.
@@ -234,22 +245,42 @@ class Session:
     # -- names ----------------------------------------------------------------------------------
 
     def name(self, part: ast.Name) -> str:
-        """Resolve a name part: plain text, `IDENTIFIER($var)` or `IDENTIFIER('text')`."""
+        """Resolve a name part: plain text, `IDENTIFIER($var)` or `IDENTIFIER('text')`; at most 255
+        characters (https://docs.snowflake.com/en/sql-reference/identifiers-syntax)."""
         if isinstance(part, str):
-            return part
-        if isinstance(part, ast.VarRef):
+            text = part
+        elif isinstance(part, ast.VarRef):
             if part.var not in self.variables:
                 raise errors.variable_not_found(f"${part.var}")
-            return resolve_ident(str(self.variables[part.var]))
-        return resolve_ident(part.text)
+            if self.variables[part.var] is None:  # not the name 'NONE': a NULL names nothing
+                raise errors.compilation_error(f"IDENTIFIER(${part.var}): the variable is NULL and names no object.")
+            text = resolve_ident(str(self.variables[part.var]))
+        else:
+            text = resolve_ident(part.text)
+        if len(text) > MAX_IDENTIFIER:
+            raise errors.identifier_too_long(text, MAX_IDENTIFIER)
+        return text
 
     def current_database(self) -> str:
         if self.database is None:
             raise errors.no_current_database()
         return self.database
 
+    def _spread(self, qn: ast.QualifiedName, limit: int) -> ast.QualifiedName:
+        """`IDENTIFIER($v)` whose variable holds a qualified name (`'db.s.x'`) stands for its parts, as
+        `IDENTIFIER('db.s.x')` does (https://docs.snowflake.com/en/sql-reference/identifier-literal)."""
+        part = qn.name
+        if qn.schema is not None or not isinstance(part, ast.VarRef) or part.var not in self.variables:
+            return qn
+        text = str(self.variables[part.var])
+        names, end = split_names(text)
+        if 1 < len(names) <= limit and end == len(text):
+            return qualified([ast.IdentFromString(n) for n in names])
+        return qn
+
     def qualify(self, qn: ast.QualifiedName) -> tuple[str, str, str]:
         """(database, schema, name) of a schema object name, using the current database and schema."""
+        qn = self._spread(qn, 3)
         name = self.name(qn.name)
         if qn.database is not None:
             assert qn.schema is not None
@@ -264,6 +295,7 @@ class Session:
 
     def qualify_schema(self, qn: ast.QualifiedName) -> tuple[str, str]:
         """(database, schema) of a schema name `[db.]schema`."""
+        qn = self._spread(qn, 2)
         schema = self.name(qn.name)
         if qn.schema is not None:
             return self.name(qn.schema), schema

@@ -111,8 +111,10 @@ def _types(names: list[str], rows: list[tuple[Any, ...]]) -> list[str]:
 
 
 def _models_in_scope(session: Session, stmt: ast.ShowModels) -> list[ModelRow]:
+    """https://docs.snowflake.com/en/sql-reference/sql/show-models: without a current database, no scope,
+    IN DATABASE and IN SCHEMA without a name all mean the account; an unqualified schema name is 002043."""
     scope, qn = stmt.scope, stmt.scope_name
-    if scope is None:
+    if scope is None or (qn is None and session.database is None):
         scope = "DATABASE" if session.database is not None else "ACCOUNT"
     if scope == "ACCOUNT":
         return session.catalog.models.list_models()
@@ -121,9 +123,7 @@ def _models_in_scope(session: Session, stmt: ast.ShowModels) -> list[ModelRow]:
         if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
             raise errors.does_not_exist("Database", quote_ident(db))
         return session.catalog.models.list_models(db)
-    if qn is None:
-        if session.database is None:
-            raise errors.object_not_found_or_op()
+    if qn is None:  # the current schema, or every schema of the current database when there is none
         return session.catalog.models.list_models(session.database, session.schema)
     if qn.schema is None and session.database is None:
         raise errors.object_not_found_or_op()
@@ -150,7 +150,10 @@ def show_models(session: Session, stmt: ast.ShowModels) -> Result:
         rows.append((m.created_on, m.name, m.model_type, m.database_name, m.schema_name, m.comment, m.owner,
                      m.default_version, _json(list(versions.by_name)), _json(model_aliases(m, versions))))
     types = ["TIMESTAMP_LTZ"] + ["TEXT"] * 9
-    return from_rows(SHOW_MODELS_COLUMNS, _limit(rows, stmt.starts_with, stmt.limit), types)
+    # LIMIT n FROM 'name' pages by name within the database, schema, name order, which is why the SHOW
+    # MODELS page says a result spanning schemas "might break pagination".
+    rows = page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
+    return from_rows(SHOW_MODELS_COLUMNS, rows, types)
 
 
 # The documented columns (https://docs.snowflake.com/en/sql-reference/sql/show-versions-in-model), `comment`
@@ -165,7 +168,7 @@ _SHOW_VERSIONS_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT",
 
 
 def show_versions(session: Session, stmt: ast.ShowVersions) -> Result:
-    model = find_model(session, stmt.model, "usage")
+    model = find_model(session, stmt.model, "show")
     versions = session.catalog.models.version_index(model.id)
     chosen = _versions_like(versions, stmt.like)
     functions = session.catalog.models.functions_of([v.id for v in chosen])
@@ -192,7 +195,7 @@ SHOW_FUNCTIONS_COLUMNS = ["created_on", "name", "version_name", "min_num_argumen
 
 
 def show_functions(session: Session, stmt: ast.ShowFunctions) -> Result:
-    model = find_model(session, stmt.model, "usage")
+    model = find_model(session, stmt.model, "show")
     version = resolve_version(session, model, stmt.version if stmt.version is not None else "DEFAULT",
                               at=stmt.version_span)
     rows = []

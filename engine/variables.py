@@ -56,9 +56,10 @@ def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
     for key, value in stmt.set:
         if key.upper() == "TIMEZONE":
             session.use_timezone(value.strip("'"))  # a bad zone name fails here, the parameter unchanged
-        if key.upper() == "USE_CACHED_RESULT":
-            value = _BOOLEANS[value.strip("'").upper()]
-        session.parameters[key.upper()] = value.strip("'")
+        text = value.strip("'")
+        if PARAMETER_DEFAULTS.get(key.upper(), ("", ""))[1] == "BOOLEAN":
+            text = text.lower()  # SHOW PARAMETERS shows booleans as true / false, however they were written
+        session.set_parameter(key, text)
     for key in stmt.unset:
         session.parameters.pop(key.upper(), None)
     return status()

@@ -221,7 +221,7 @@ def _show_models(s: a.ShowModels) -> str:
         scope = " IN DATABASE" + (f" {name(s.scope_name.name)}" if s.scope_name else "")
     elif s.scope == "SCHEMA":
         scope = " IN SCHEMA" + (f" {qname(s.scope_name)}" if s.scope_name else "")
-    return "SHOW MODELS" + _show_tail(s.like, scope, s.starts_with, s.limit)
+    return "SHOW MODELS" + _show_tail(s.like, scope, s.starts_with, s.limit) + _limit_from(s.limit_from)
 
 
 def _show_objects(s: a.ShowObjects) -> str:

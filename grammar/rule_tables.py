@@ -174,7 +174,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     ),
     "comment_on": lambda c, s: a.CommentOn(c[1], c[2], c[3], flag(c[0]), span=s),
     "show_models": lambda c, s: a.ShowModels(
-        c[0], c[1][0] if c[1] else None, c[1][1] if c[1] else None, c[2], c[3], span=s
+        c[0], c[1][0] if c[1] else None, c[1][1] if c[1] else None, c[2], c[3][0] if c[3] else None,
+        c[3][1] if c[3] else None, span=s,
     ),
     "show_objects": lambda c, s: a.ShowObjects(
         c[1], flag(c[0]), c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, c[4], c[5], span=s

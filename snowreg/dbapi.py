@@ -67,7 +67,7 @@ class Connection(ConnectionSurface):
                 raise errors.invalid_value(f"Invalid autocommit parameter: {autocommit!r}")
             parameters["AUTOCOMMIT"] = autocommit
         for key, value in parameters.items():  # session parameters the login sets, as the connector does
-            self._session.parameters[key] = str(value).lower() if isinstance(value, bool) else str(value)
+            self._session.set_parameter(key, str(value).lower() if isinstance(value, bool) else str(value))
         self._open_context(database, schema)
         self.messages: list[Any] = []
         self.errorhandler = None

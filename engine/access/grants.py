@@ -291,7 +291,7 @@ def revoke_privileges(session: Session, stmt: ast.RevokePrivileges) -> Result:
         db, schema = _container(session, target)
         _check_future_authority(session, db, schema)
         with session.catalog.store.transaction():
-            for p in expand(kind, stmt.privileges):
+            for p in _future_revoked(kind, stmt.privileges):
                 session.catalog.grants.remove_future_grant(target.container_kind, db, schema, kind, p, role,
                                                     stmt.grant_option_for)
         return status()
@@ -308,6 +308,14 @@ def revoke_privileges(session: Session, stmt: ast.RevokePrivileges) -> Result:
                     raise _denied(t)
                 _revoke(session, t, p, role, stmt.grant_option_for, stmt.cascade)
     return status()
+
+
+def _future_revoked(kind: str, names: Iterable[str]) -> list[str]:
+    """The privileges REVOKE ... ON FUTURE withdraws: OWNERSHIP too, which is how a future ownership grant
+    (GRANT OWNERSHIP ON FUTURE ...) is taken back (`REVOKE OWNERSHIP ON FUTURE TABLES IN SCHEMA s FROM ROLE r`)."""
+    names = list(names)
+    rest = [n for n in names if " ".join(n.upper().split()) != "OWNERSHIP"]
+    return (["OWNERSHIP"] if len(rest) < len(names) else []) + (expand(kind, rest) if rest else [])
 
 
 def _revoke(session: Session, target: Target, privilege: str, role: str, grant_option_only: bool,

@@ -21,13 +21,21 @@ from snowreg.grammar.text import quote_ident
 ACCOUNT_NAME = "SNOWREG"
 
 # What an action on a model needs: any one of the listed privileges.
-ModelAction = Literal["see", "usage", "read", "own"]
+ModelAction = Literal["see", "show", "usage", "read", "own", "tag"]
 MODEL_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
     "see": frozenset({"OWNERSHIP", "USAGE", "READ"}),
+    # SHOW VERSIONS / FUNCTIONS IN MODEL: any privilege, or MANAGE GRANTS, which "implicitly allows its
+    # holder to see every object" (https://docs.snowflake.com/en/sql-reference/sql/show-versions-in-model).
+    "show": frozenset({"OWNERSHIP", "USAGE", "READ"}),
     "usage": frozenset({"OWNERSHIP", "USAGE", "READ"}),
     "read": frozenset({"OWNERSHIP", "READ"}),
     "own": frozenset({"OWNERSHIP"}),
+    # SET / UNSET TAG: OWNERSHIP (with APPLY on the tag), or the account's APPLY TAG (check_model).
+    "tag": frozenset({"OWNERSHIP"}),
 }
+# https://docs.snowflake.com/en/user-guide/object-tagging/work: "a role with the APPLY TAG privilege on
+# the account, or the APPLY TAG privilege on the tag and the OWNERSHIP privilege on the object".
+GLOBAL_APPLY_TAG = "APPLY TAG"
 
 StageAction = Literal["read", "write", "own"]
 STAGE_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
@@ -153,7 +161,12 @@ def check_model(session: Session, model: ModelRow, action: ModelAction) -> None:
     held = model_privileges(session, model)
     if held & MODEL_ACTION_PRIVILEGES[action]:
         return
-    if held or access(session).manage_grants:
+    a = access(session)
+    if action == "show" and a.manage_grants:
+        return
+    if action == "tag" and (held or a.manage_grants) and GLOBAL_APPLY_TAG in a.privs.get(("ACCOUNT",), frozenset()):
+        return
+    if held or a.manage_grants:
         raise errors.insufficient_privileges("model", model.name)
     raise errors.does_not_exist("Model", model_fqn(model))
 
@@ -219,6 +232,15 @@ def check_create_in_schema(session: Session, database: str, schema: str, kind: s
         raise errors.does_not_exist("Schema", _schema_name(database, schema))
     held = a.create_privs.get(("SCHEMA", database, schema), frozenset())
     if "OWNERSHIP" not in held and f"CREATE {kind}" not in held:
+        raise errors.insufficient_privileges("schema", schema)
+
+
+def check_move_into_schema(session: Session, owner: str | None, database: str, schema: str) -> None:
+    """Moving an object into a managed-access schema "is prohibited unless the object owner ... also owns the
+    target schema" (https://docs.snowflake.com/en/sql-reference/sql/alter-model, RENAME TO)."""
+    catalog = session.catalog
+    if catalog.databases.schema_managed_access(database, schema) and \
+            catalog.grants.owner_of(ObjectKey("SCHEMA", database, schema)) != owner:
         raise errors.insufficient_privileges("schema", schema)
 
 
@@ -324,7 +346,7 @@ def check_tag(session: Session, tag: TagRow, action: Literal["apply", "own"] = "
     held = a.held(("TAG", tag.database_name, tag.schema_name, tag.name), tag.owner)
     if "OWNERSHIP" in held:
         return
-    if action == "apply" and ("APPLY" in held or "APPLY TAG" in a.privs.get(("ACCOUNT",), frozenset())):
+    if action == "apply" and ("APPLY" in held or GLOBAL_APPLY_TAG in a.privs.get(("ACCOUNT",), frozenset())):
         return
     if held or a.manage_grants or a.sees_schema(tag.database_name, tag.schema_name):
         raise errors.insufficient_privileges("tag", tag.name)

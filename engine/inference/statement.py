@@ -351,7 +351,7 @@ class Binder:
         inputs = [n for n, _ in fn.inputs]
         names = inputs + [p[0] for p in fn.params]
         texts = [_stripped(self.spliced(a.value)) for a in call.args]
-        if any(t.text == "*" for t in texts):
+        if any(t.text == "*" or t.text.endswith(".*") for t in texts):  # `*`, `t.*`
             raise errors.not_supported("A model method called with * as its arguments")
         given = [a.name for a in call.args]
         if not any(given):

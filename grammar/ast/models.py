@@ -171,6 +171,7 @@ class ShowModels:
     scope_name: QualifiedName | None = None  # DATABASE d → name=d; SCHEMA [d.]s → name=s, schema=d
     starts_with: str | None = None
     limit: int | None = None
+    limit_from: str | None = None  # LIMIT n FROM 'name'
     span: Span = field(default=NO_SPAN, compare=False)
 
 
