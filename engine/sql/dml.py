@@ -179,18 +179,27 @@ def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
 
 
 def merge_guard(stmt: exp.Merge) -> exp.Select | None:
-    """A query finding a target row that several source rows match, for a MERGE that updates or
-    deletes matched rows: Snowflake refuses such a MERGE (ERROR_ON_NONDETERMINISTIC_MERGE is TRUE by
-    default) where DuckDB would apply every match. Built from the translated MERGE."""
+    """A query finding a target row whose MERGE is nondeterministic, which Snowflake refuses
+    (ERROR_ON_NONDETERMINISTIC_MERGE is TRUE by default) where DuckDB would apply every match. Each
+    joined source row acts by the first WHEN MATCHED clause whose condition holds; a target row is
+    deterministic when the rows that act all DELETE, or exactly one acts and it UPDATEs
+    (https://docs.snowflake.com/en/sql-reference/sql/merge, "Duplicate join behavior"). Built from the
+    translated MERGE."""
     whens = stmt.args.get("whens")
-    if not any(w.args.get("matched") and not w.args.get("source") for w in (whens.expressions if whens else [])):
-        return None
+    matched = [w for w in (whens.expressions if whens else []) if w.args.get("matched") and not w.args.get("source")]
+    if not any(isinstance(w.args.get("then"), exp.Update) for w in matched):
+        return None  # deletes only: several source rows deleting one target row agree
     target, source = stmt.this, stmt.args.get("using")
     if not isinstance(target, exp.Table) or source is None:
         return None
     alias = target.alias or target.name
     rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias, quoted=True))
+    act = exp.Case(ifs=[exp.If(this=(w.args.get("condition") or exp.true()).copy(),
+                               true=exp.Literal.string("U" if isinstance(w.args.get("then"), exp.Update) else "D"))
+                        for w in matched])
+    several = exp.GT(this=exp.Count(this=act), expression=exp.Literal.number(1))
+    updates = exp.EQ(this=exp.Max(this=act.copy()), expression=exp.Literal.string("U"))
     return (exp.select(exp.Literal.number(1)).from_(target.copy())
             .join(source.copy(), on=stmt.args["on"].copy())
-            .group_by(rowid).having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
+            .group_by(rowid).having(exp.and_(several, updates))
             .limit(1))

@@ -179,6 +179,14 @@ def _without_temporary(tr: translate.Translation) -> translate.Translation:
     return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
 
 
+def _nondeterministic_merge(session: Session) -> None:
+    """100090 by default; with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE Snowflake picks one source row
+    (which is not defined), where DuckDB would apply them all: refused."""
+    if session.parameters.get("ERROR_ON_NONDETERMINISTIC_MERGE", "TRUE").upper() in ("FALSE", "0"):
+        raise errors.not_supported("A nondeterministic MERGE with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
+    raise errors.duplicate_row()
+
+
 def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:
     duck = session.duck
     sync_context(session, tr)
@@ -186,7 +194,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         if describe_only:
             return _describe(duck, tr)
         if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
-            raise errors.duplicate_row()
+            _nondeterministic_merge(session)
         duck.execute(tr.sql)
         if tr.kind not in _NO_DDL:
             session.catalog.store.relations_changed()

@@ -1,0 +1,48 @@
+"""Plain SQL behaviours of the fidelity sweep through connect(): MERGE determinism, tags of a dropped
+schema, transaction ids, INSERT OVERWRITE and multi-table INSERT, VARCHAR(n) lengths, VARIANT doubles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.dbapi import Connection
+
+
+@pytest.fixture
+def conn() -> Connection:
+    return snowreg.connect(database="sweep", schema="public")
+
+
+def _rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in conn.cursor().execute(sql).fetchall()]
+
+
+def test_a_nondeterministic_merge_with_the_error_parameter_off_is_refused(conn: Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE t (k INT, v INT)")
+    cur.execute("INSERT INTO t VALUES (0, 10)")
+    cur.execute("CREATE TABLE s (k INT, v INT)")
+    cur.execute("INSERT INTO s VALUES (0, 11), (0, 12)")
+    merge = "MERGE INTO t USING s ON t.k = s.k WHEN MATCHED THEN UPDATE SET v = s.v"
+    with pytest.raises(snowreg.ProgrammingError) as default:
+        cur.execute(merge)
+    assert default.value.errno == 100090
+    cur.execute("ALTER SESSION SET ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute(merge)
+    assert _rows(conn, "SELECT k, v FROM t") == [(0, 10)]
+
+
+def test_dropping_a_schema_drops_its_tags_and_their_values(conn: Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE SCHEMA tags")
+    cur.execute("CREATE TAG sweep.tags.stage")
+    cur.execute("DROP SCHEMA sweep.tags")
+    cur.execute("CREATE SCHEMA sweep.tags")
+    with pytest.raises(snowreg.ProgrammingError) as gone:
+        cur.execute("DROP TAG sweep.tags.stage")
+    assert gone.value.errno == 2003
+    cur.execute("CREATE TAG sweep.tags.stage")  # no "already exists"
