@@ -16,6 +16,8 @@ and replays the writes that had succeeded, which is Snowflake's statement-level 
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import duckdb
 
@@ -27,6 +29,18 @@ from snowreg.grammar import ast
 _BEGIN = re.compile(r"\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTION)"
                     r"(?:\s+NAME\s+(?:\w+|\"(?:[^\"]|\"\")*\"))?\s*;?\s*\Z", re.I)
 _END = re.compile(r"\s*(COMMIT|ROLLBACK)(?:\s+WORK)?\s*;?\s*\Z", re.I)
+
+_ids = threading.Lock()
+_last_id = [0]
+
+
+def new_id() -> str:
+    """A transaction id in the shape of Snowflake's (the CURRENT_TRANSACTION page shows
+    `1661899308790000000`: epoch milliseconds times 10**6), unique and increasing in this process."""
+    with _ids:
+        _last_id[0] = max(_last_id[0] + 1, time.time_ns() // 1_000_000 * 1_000_000)
+        return str(_last_id[0])
+
 
 # Registry statements that are DDL: they commit the open transaction and run as their own.
 DDL_STATEMENTS = (
@@ -69,14 +83,21 @@ def begin(session: Session) -> None:
     session.duck.execute("BEGIN TRANSACTION")
     session.transaction = True
     session.transaction_writes = []
+    session.transaction_id = new_id()
+
+
+def _ended(session: Session) -> None:
+    """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it."""
+    session.transaction = False
+    session.transaction_writes = []
+    session.last_transaction, session.transaction_id = session.transaction_id, None
 
 
 def commit(session: Session) -> None:
     """Make the open transaction's writes visible to every session; nothing to do without one."""
     if not session.transaction:
         return
-    session.transaction = False
-    session.transaction_writes = []
+    _ended(session)
     try:
         session.duck.execute("COMMIT")
     except duckdb.Error as e:
@@ -90,8 +111,7 @@ def rollback(session: Session) -> None:
     """Undo the open transaction's writes; nothing to do without one."""
     if not session.transaction:
         return
-    session.transaction = False
-    session.transaction_writes = []
+    _ended(session)
     session.duck.execute("ROLLBACK")
 
 
@@ -113,9 +133,12 @@ def before_plain(session: Session, kind: str) -> None:
 
 
 def after_plain(session: Session, kind: str, duckdb_sql: str) -> None:
-    """Remember a successful write of the open transaction, to replay it if a later statement fails."""
+    """Remember a successful write of the open transaction, to replay it if a later statement fails. A
+    DML or DDL statement outside one was a transaction of its own (autocommit): LAST_TRANSACTION names it."""
     if session.transaction and kind in DML_KINDS:
         session.transaction_writes.append(duckdb_sql)
+    elif not session.transaction and (kind in DML_KINDS or kind in DDL_KINDS):
+        session.last_transaction = new_id()
 
 
 UNREPLAYABLE = ""  # a write the transaction cannot repeat (model calls, file loads): see recover()
@@ -157,8 +180,7 @@ def recover(session: Session) -> None:
 
 def _abandon(session: Session) -> None:
     """Leave DuckDB with no transaction after one could not be kept."""
-    session.transaction = False
-    session.transaction_writes = []
+    _ended(session)
     try:
         session.duck.execute("ROLLBACK")
     except duckdb.Error:

@@ -46,3 +46,17 @@ def test_dropping_a_schema_drops_its_tags_and_their_values(conn: Connection) -> 
         cur.execute("DROP TAG sweep.tags.stage")
     assert gone.value.errno == 2003
     cur.execute("CREATE TAG sweep.tags.stage")  # no "already exists"
+
+
+def test_transaction_ids_follow_begin_commit_and_autocommitted_statements(conn: Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE t (i INT)")
+    ddl = _rows(conn, "SELECT CURRENT_TRANSACTION(), LAST_TRANSACTION()")[0]
+    assert ddl[0] is None and ddl[1] is not None  # the CREATE TABLE ran as a transaction of its own
+    cur.execute("BEGIN")
+    current = _rows(conn, "SELECT CURRENT_TRANSACTION()")[0][0]
+    assert current.isdigit() and int(current) > int(ddl[1])
+    conn.commit()
+    assert _rows(conn, "SELECT CURRENT_TRANSACTION(), LAST_TRANSACTION()") == [(None, current)]
+    cur.execute("INSERT INTO t VALUES (1)")
+    assert int(_rows(conn, "SELECT LAST_TRANSACTION()")[0][0]) > int(current)
