@@ -2,6 +2,7 @@
 
 - MERGE: `UPDATE SET tgt.col = …` (DuckDB wants the bare column) and Snowflake's answer, one count
   column per kind of action the MERGE has (https://docs.snowflake.com/en/sql-reference/sql/merge).
+- INSERT OVERWRITE empties its table first, in the same transaction.
 - UPDATE answers "number of rows updated" and "number of multi-joined rows updated"
   (https://docs.snowflake.com/en/sql-reference/sql/update); DELETE and INSERT their one count.
 - `CREATE TABLE t (c type, …) AS SELECT …`: the query's columns take the listed names and types
@@ -56,6 +57,28 @@ def merge(stmt: exp.Merge) -> None:
                 if isinstance(target, exp.Column) and target.table:
                     assignment.set("this", exp.column(target.this.copy()))
     stmt.set("returning", exp.Returning(expressions=[exp.column("merge_action")]))
+
+
+OVERWRITE_SOURCE = "snowreg_overwrite_source"  # a temporary table of the session's DuckDB connection
+
+
+def overwrite(stmt: exp.Insert) -> list[exp.Expr]:
+    """`INSERT OVERWRITE INTO t …`: the statements that run before the INSERT, in the same transaction
+    (https://docs.snowflake.com/en/sql-reference/sql/insert, OVERWRITE: "the target table should be
+    truncated before inserting"; it is DML, so it stays inside an open transaction): a query's rows are
+    kept first (it reads the table as it was), then the table is emptied. The INSERT loses its flag and
+    reads the kept rows."""
+    stmt.set("overwrite", None)
+    target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    empty = exp.Delete(this=target.copy())
+    query = stmt.args.get("expression")
+    if query is None or isinstance(query, exp.Values):
+        return [empty]
+    kept = exp.Table(this=exp.to_identifier(OVERWRITE_SOURCE), db=exp.to_identifier("temp"))
+    keep = exp.Create(this=kept.copy(), kind="TABLE", replace=True, expression=query.copy(),
+                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+    stmt.set("expression", exp.select("*").from_(kept))
+    return [keep, empty]
 
 
 def create(stmt: exp.Create) -> None:

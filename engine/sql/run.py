@@ -179,6 +179,30 @@ def _without_temporary(tr: translate.Translation) -> translate.Translation:
     return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
 
 
+def _execute(session: Session, tr: translate.Translation) -> None:
+    """Run the translation's DuckDB text; statements that must succeed or fail together run in a
+    transaction of their own when the session has none open (inside one, a failure aborts it all and
+    engine.transaction.recover replays the earlier writes)."""
+    duck = session.duck
+    if not tr.atomic:
+        duck.execute(tr.sql)
+        return
+    own = not session.transaction
+    if own:
+        duck.execute("BEGIN TRANSACTION")
+    try:
+        duck.execute(tr.sql)
+        rows = duck.fetchall()
+        duck.execute(f"DROP TABLE IF EXISTS temp.{dml.OVERWRITE_SOURCE}")
+    except duckdb.Error:
+        if own:
+            duck.execute("ROLLBACK")
+        raise
+    if own:
+        duck.execute("COMMIT")
+    duck.execute("SELECT * FROM (VALUES (?)) v(n)", [rows[0][0] if rows and rows[0] else 0])
+
+
 def _nondeterministic_merge(session: Session) -> None:
     """100090 by default; with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE Snowflake picks one source row
     (which is not defined), where DuckDB would apply them all: refused."""
@@ -195,7 +219,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
             return _describe(duck, tr)
         if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
             _nondeterministic_merge(session)
-        duck.execute(tr.sql)
+        _execute(session, tr)
         if tr.kind not in _NO_DDL:
             session.catalog.store.relations_changed()
         rows = duck.fetchall()

@@ -61,6 +61,7 @@ class Translation:
     table: ddl.TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
     read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
     projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
+    atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -115,6 +116,9 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         if isinstance(stmt, exp.TruncateTable):
             stmt.set("exists", False)  # DuckDB has no TRUNCATE … IF EXISTS
     parts: list[exp.Expr] = [*dml.split_alter(stmt)] if isinstance(stmt, exp.Alter) else [stmt]
+    atomic = isinstance(stmt, exp.Insert) and bool(stmt.args.get("overwrite"))
+    if atomic:
+        parts = [*dml.overwrite(stmt), stmt]
     if isinstance(stmt, exp.Create) and kind == "create_table":
         ddl.length_checks(stmt)
         parts = [*dml.identity_columns(stmt), *parts]
@@ -130,7 +134,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected)
+                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected, atomic)
 
 
 def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
@@ -242,8 +246,6 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     if isinstance(stmt, (exp.Transaction, exp.Commit, exp.Rollback)):
         return "transaction", {}
     if type(stmt) in _DML:
-        if isinstance(stmt, exp.Insert) and stmt.args.get("overwrite"):
-            raise not_supported("INSERT OVERWRITE")
         return _DML[type(stmt)], _target(stmt.this, "table")
     kind = str(stmt.args.get("kind") or "").upper()
     if isinstance(stmt, exp.Create) and kind in _CREATE_KINDS:

@@ -60,3 +60,18 @@ def test_transaction_ids_follow_begin_commit_and_autocommitted_statements(conn: 
     assert _rows(conn, "SELECT CURRENT_TRANSACTION(), LAST_TRANSACTION()") == [(None, current)]
     cur.execute("INSERT INTO t VALUES (1)")
     assert int(_rows(conn, "SELECT LAST_TRANSACTION()")[0][0]) > int(current)
+
+
+def test_insert_overwrite_leaves_no_work_table_and_replays_in_a_transaction(conn: Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE t (i INT)")
+    cur.execute("INSERT INTO t VALUES (1), (2)")
+    cur.execute("INSERT OVERWRITE INTO t SELECT i * 10 FROM t")
+    assert sorted(_rows(conn, "SELECT i FROM t")) == [(10,), (20,)]
+    cur.execute("BEGIN")
+    cur.execute("INSERT OVERWRITE INTO t SELECT i + 1 FROM t")
+    with pytest.raises(snowreg.ProgrammingError):
+        cur.execute("INSERT INTO t VALUES ('x')")  # fails: the transaction keeps the overwrite
+    assert sorted(_rows(conn, "SELECT i FROM t")) == [(11,), (21,)]
+    conn.commit()
+    assert sorted(_rows(conn, "SELECT i FROM t")) == [(11,), (21,)]
