@@ -65,6 +65,7 @@ class Translation:
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
+_MAY_EXTRACT = re.compile(r":|\[|GET", re.I)  # a statement without these has no VARIANT path (variant.double_paths)
 _DUCKDB = Dialect.get_or_raise("duckdb")
 
 
@@ -124,6 +125,9 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         parts = [*dml.identity_columns(stmt), *parts]
     if isinstance(stmt, exp.Create) and comment is not None:
         parts.append(dml.comment_on(stmt, comment))
+    if _MAY_EXTRACT.search(sql):
+        for part in parts:
+            variant.double_paths(part)
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
     try:
