@@ -10,12 +10,24 @@ from typing import Any
 import duckdb
 
 from snowreg import errors
-from snowreg.catalog.names import SEPARATOR, snowflake
+from snowreg.catalog.names import SEPARATOR, physical, snowflake
+from snowreg.catalog.store import quote
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, dml, duckerrors, history, numbers, shapes, system, table_meta, translate
+from snowreg.engine.sql import (
+    bind,
+    dml,
+    duckerrors,
+    history,
+    lengths,
+    numbers,
+    shapes,
+    system,
+    table_meta,
+    translate,
+)
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
 
@@ -93,6 +105,7 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
         privileges.record_tables(session, tr.tables, tr.kind, replaced, renamed.group(1) if renamed else None)
         if tr.table is not None:
             table_meta.record(session, tr, _write_target(tr) if not renamed else None)
+            _enforce_lengths(session, tr, _write_target(tr) if not renamed else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
@@ -177,6 +190,42 @@ def _without_temporary(tr: translate.Translation) -> translate.Translation:
     if tr.kind not in _TEMPORARY_KINDS or _TEMPORARY.match(tr.sql) is None:
         return tr
     return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
+
+
+def _enforce_lengths(session: Session, tr: translate.Translation, target: translate.TableRef | None) -> None:
+    """CTAS / LIKE / CLONE and ALTER TABLE … ADD COLUMN: VARCHAR(n) columns DuckDB made without their
+    CHECK get it (engine.sql.lengths). A value already too long undoes the statement: the new table is
+    dropped, the added columns go, and 100074 is raised."""
+    table = tr.table
+    if table is None or target is None or table.kind == "VIEW":
+        return
+    database, schema = target.database or session.database, target.schema or session.schema
+    if database is None or schema is None:
+        return
+    added = {name for name, _ in table.columns} - set(table.dropped) if table.action == "alter" else None
+    missing = lengths.unchecked(session, database, schema, target.name)
+    if added is not None:
+        missing = {c: n for c, n in missing.items() if snowflake(c) in added}
+    if not missing:
+        return
+    try:
+        lengths.rebuild(session, database, schema, target.name, missing)
+    except duckdb.Error as e:
+        _undo_for_lengths(session, database, schema, target.name, sorted(added) if added is not None else None)
+        raise duckerrors.translate(e, session.database, session.schema) from None
+
+
+def _undo_for_lengths(session: Session, database: str, schema: str, name: str, added: list[str] | None) -> None:
+    """Take back a CREATE TABLE (added is None) or the columns an ALTER TABLE added."""
+    table = f"{quote(database)}.{quote(schema)}.{quote(physical(name))}"
+    if added is None:
+        session.duck.execute(f"DROP TABLE IF EXISTS {table}")
+        session.catalog.forget_table(database, schema, name)
+    else:
+        for column in added:
+            session.duck.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {quote(physical(column))}")
+        session.catalog.tables.forget_columns(database, schema, name, added)
+    session.catalog.store.relations_changed()
 
 
 def _execute(session: Session, tr: translate.Translation) -> None:

@@ -118,7 +118,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
             stmt.set("exists", False)  # DuckDB has no TRUNCATE … IF EXISTS
     parts: list[exp.Expr] = [*dml.split_alter(stmt)] if isinstance(stmt, exp.Alter) else [stmt]
     atomic = isinstance(stmt, exp.Insert) and bool(stmt.args.get("overwrite"))
-    if atomic:
+    if isinstance(stmt, exp.Insert) and atomic:
         parts = [*dml.overwrite(stmt), stmt]
     if isinstance(stmt, exp.Create) and kind == "create_table":
         ddl.length_checks(stmt)

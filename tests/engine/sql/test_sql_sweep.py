@@ -75,3 +75,19 @@ def test_insert_overwrite_leaves_no_work_table_and_replays_in_a_transaction(conn
     assert sorted(_rows(conn, "SELECT i FROM t")) == [(11,), (21,)]
     conn.commit()
     assert sorted(_rows(conn, "SELECT i FROM t")) == [(11,), (21,)]
+
+
+def test_a_ctas_or_added_column_whose_values_are_too_long_changes_nothing(conn: Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE t (a VARCHAR(3))")
+    cur.execute("INSERT INTO t VALUES ('abc')")
+    with pytest.raises(snowreg.ProgrammingError) as ctas:
+        cur.execute("CREATE TABLE short (x VARCHAR(2)) AS SELECT a FROM t")
+    assert ctas.value.errno == 100074
+    assert _rows(conn, "SHOW TABLES LIKE 'SHORT'") == []
+    with pytest.raises(snowreg.ProgrammingError) as added:
+        cur.execute("ALTER TABLE t ADD COLUMN c VARCHAR(2) DEFAULT 'abc'")
+    assert added.value.errno == 100074
+    assert [r[0] for r in _rows(conn, "DESCRIBE TABLE t")] == ["A"]
+    cur.execute("ALTER TABLE t ADD COLUMN c VARCHAR(2) DEFAULT 'ab'")  # the name is free again
+    assert _rows(conn, "SELECT a, c FROM t") == [("abc", "ab")]
