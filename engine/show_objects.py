@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import orjson
@@ -131,6 +132,36 @@ def _column_types(session: Session, r: RelationRow) -> list[tuple[ColumnRow, Col
             for c in list_columns(session.catalog.store, r.database_name, r.schema_name, r.name)]
 
 
+_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'\)", re.I)
+_NAME_PART = re.compile(r'"((?:[^"]|"")*)"|([^."]+)')
+# DuckDB's text of the defaults snowreg writes for Snowflake's (engine.sql.rewrites) → Snowflake's text.
+_CLOCKS = {"get_current_timestamp()": "CURRENT_TIMESTAMP()", "current_date()": "CURRENT_DATE()",
+           "current_date": "CURRENT_DATE()", "get_current_time()": "CURRENT_TIME()"}
+
+
+def _default(session: Session, r: RelationRow, column: ColumnRow) -> tuple[str | None, str | None]:
+    """A column's DEFAULT as Snowflake shows it, and its AUTOINCREMENT / IDENTITY text (or None): an
+    identity column's default is `IDENTITY START s INCREMENT i NOORDER` (NOORDER: the default of new columns
+    since https://docs.snowflake.com/en/release-notes/bcr-bundles/2024_01/bcr-1483), a sequence's
+    `DB.SCHEMA.SEQ.NEXTVAL`; DuckDB's own spelling never shows (conformance/DECISIONS.md T15)."""
+    text = column.default
+    if text is None:
+        return None, None
+    m = _NEXTVAL.fullmatch(text.strip())
+    if m is None:
+        return _CLOCKS.get(text.strip().lower(), text), None
+    parts = [(q.replace('""', '"') if q else u) for q, u in _NAME_PART.findall(m.group(1).replace("''", "'"))]
+    database, schema = (parts[-3] if len(parts) > 2 else r.database_name), (parts[-2] if len(parts) > 1 else r.schema_name)
+    if parts[-1] == f"{r.name}${column.name}$SEQ":
+        found = session.catalog.store.data_query(
+            "SELECT start_value, increment_by FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? "
+            "AND sequence_name = ?", [database, schema, parts[-1]])
+        if found:
+            identity = f"IDENTITY START {found[0][0]} INCREMENT {found[0][1]} NOORDER"
+            return identity, identity
+    return ".".join(quote_ident(p) for p in (database, schema, parts[-1])) + ".NEXTVAL", None
+
+
 def _data_type_json(column: ColumnRow, t: ColumnType) -> str:
     """SHOW COLUMNS' data_type (https://docs.snowflake.com/en/sql-reference/sql/show-columns)."""
     kind = t.kind
@@ -152,8 +183,10 @@ def _show_columns(session: Session, stmt: ast.ShowObjects, relations: list[Relat
     for r in relations:
         for c, t in _column_types(session, r):
             if like(stmt.like, c.name):
+                default, identity = _default(session, r, c)
                 rows.append((r.name, r.schema_name, c.name, _data_type_json(c, t), str(c.nullable).lower(),
-                             c.default or "", "COLUMN", "", c.comment or "", r.database_name, "", None))
+                             "" if identity else default or "", "COLUMN", "", c.comment or "", r.database_name,
+                             identity or "", None))
     if stmt.starts_with is not None:
         rows = [row for row in rows if row[2].startswith(stmt.starts_with)]
     return _result(SHOW_COLUMNS_COLUMNS, rows[:stmt.limit] if stmt.limit is not None else rows)
@@ -184,7 +217,7 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     keys = list_keys(session.catalog.store, relation.database_name, relation.schema_name, relation.name)
     primary = {c for k in keys if k.kind == "PRIMARY KEY" for c in k.columns}
     unique = {c for k in keys if k.kind == "UNIQUE" for c in k.columns}
-    rows = [(c.name, t.text, "COLUMN", "Y" if c.nullable else "N", c.default,
+    rows = [(c.name, t.text, "COLUMN", "Y" if c.nullable else "N", _default(session, relation, c)[0],
              "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
             for c, t in _column_types(session, relation)]
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))

@@ -226,3 +226,24 @@ def merge_guard(stmt: exp.Merge) -> exp.Select | None:
             .join(source.copy(), on=stmt.args["on"].copy())
             .group_by(rowid).having(exp.and_(several, updates))
             .limit(1))
+
+
+def multi_joined(stmt: exp.Update) -> exp.Select | None:
+    """UPDATE … FROM: a query counting the target rows the UPDATE changes and those among them that join
+    more than one row: Snowflake's two count columns (https://docs.snowflake.com/en/sql-reference/sql/update:
+    a target row joining three source rows is "1 | 1"), where DuckDB counts every joined row. Built from
+    the translated UPDATE; run before it."""
+    source = stmt.args.get("from_") or stmt.args.get("from")
+    target = stmt.this
+    if not isinstance(source, exp.From) or not isinstance(target, exp.Table):
+        return None
+    alias = target.alias or target.name
+    rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias, quoted=True))
+    joined = exp.select(exp.Count(this=exp.Star()).as_("n")).from_(target.copy())
+    joined.set("joins", [exp.Join(this=source.this.copy())])
+    where = stmt.args.get("where")
+    if isinstance(where, exp.Where):
+        joined.set("where", where.copy())
+    several = exp.GT(this=exp.column("n"), expression=exp.Literal.number(1))
+    return exp.select(exp.Count(this=exp.Star()), exp.CountIf(this=several)).from_(
+        joined.group_by(rowid).subquery("multi"))

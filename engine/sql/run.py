@@ -252,6 +252,19 @@ def _execute(session: Session, tr: translate.Translation) -> None:
     duck.execute("SELECT * FROM (VALUES (?)) v(n)", [rows[0][0] if rows and rows[0] else 0])
 
 
+def _multi_joined(session: Session, tr: translate.Translation) -> tuple[int, int] | None:
+    """UPDATE … FROM: the target rows it changes and those that join several rows, counted before the
+    update; with ERROR_ON_NONDETERMINISTIC_UPDATE = TRUE any such row fails the UPDATE (100090), nothing
+    changed."""
+    if tr.multi_joined is None:
+        return None
+    found = session.duck.execute(tr.multi_joined).fetchone()
+    counts = (int(found[0]), int(found[1] or 0)) if found else (0, 0)
+    if counts[1] and session.parameters.get("ERROR_ON_NONDETERMINISTIC_UPDATE", "FALSE").upper() in ("TRUE", "1"):
+        raise errors.duplicate_row()
+    return counts
+
+
 def _nondeterministic_merge(session: Session) -> None:
     """100090 by default; with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE Snowflake picks one source row
     (which is not defined), where DuckDB would apply them all: refused."""
@@ -268,6 +281,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
             return _describe(duck, tr)
         if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
             _nondeterministic_merge(session)
+        multi = _multi_joined(session, tr)
         _execute(session, tr)
         if tr.kind not in _NO_DDL:
             session.catalog.store.relations_changed()
@@ -282,7 +296,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         raise (bind.column_error(e, tr.columns, tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
-        return _status_result(tr, rows)
+        return _status_result(tr, rows, multi)
     return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
 
 
@@ -314,10 +328,11 @@ def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Res
     return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)), tr.zoned)
 
 
-def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Result:
+def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]],
+                   multi: tuple[int, int] | None = None) -> Result:
     """DML answers with its count columns, DDL with Snowflake's status text."""
     if tr.counts:
-        values = _count_values(tr, rows)
+        values = _count_values(tr, rows, multi)
         result = Result([Column(name, "FIXED", 38, 0, False) for name in tr.counts], [tuple(values)])
         result.rowcount = sum(values)
         return result
@@ -332,13 +347,16 @@ def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Re
     return status()
 
 
-def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> list[int]:
-    """DuckDB's answer → Snowflake's counts: MERGE returns one merge_action per changed row."""
+def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]], multi: tuple[int, int] | None) -> list[int]:
+    """DuckDB's answer → Snowflake's counts: MERGE returns one merge_action per changed row; UPDATE … FROM
+    was counted before it ran (DuckDB counts every joined row and updates each target row once)."""
     if tr.kind == "merge":
         names = [dml.MERGE_ACTIONS.get(str(r[0]).upper()) for r in rows]
         return [names.count(column) for column in tr.counts]
+    if multi is not None and len(tr.counts) == 2:
+        return list(multi)
     count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
-    return [count] + [0] * (len(tr.counts) - 1)  # UPDATE's multi-joined rows: DuckDB updates a row once
+    return [count] + [0] * (len(tr.counts) - 1)
 
 
 def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tuple[int, ...] = ()) -> Result:

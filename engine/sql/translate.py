@@ -62,6 +62,7 @@ class Translation:
     read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
     projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
     atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
+    multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -137,8 +138,10 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
+    multi = dml.multi_joined(stmt) if isinstance(stmt, exp.Update) else None
+    multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected, atomic)
+                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected, atomic, multi_sql)
 
 
 def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
