@@ -22,6 +22,7 @@ from snowreg.engine.sql import (
     duckerrors,
     history,
     lengths,
+    multi_insert,
     numbers,
     shapes,
     system,
@@ -231,7 +232,7 @@ def _undo_for_lengths(session: Session, database: str, schema: str, name: str, a
 def _execute(session: Session, tr: translate.Translation) -> None:
     """Run the translation's DuckDB text; statements that must succeed or fail together run in a
     transaction of their own when the session has none open (inside one, a failure aborts it all and
-    engine.transaction.recover replays the earlier writes)."""
+    engine.transaction.recover replays the earlier writes). Leaves the statement's answer to fetch."""
     duck = session.duck
     if not tr.atomic:
         duck.execute(tr.sql)
@@ -240,16 +241,32 @@ def _execute(session: Session, tr: translate.Translation) -> None:
     if own:
         duck.execute("BEGIN TRANSACTION")
     try:
-        duck.execute(tr.sql)
-        rows = duck.fetchall()
+        counts = _run_steps(duck, tr)
         duck.execute(f"DROP TABLE IF EXISTS temp.{dml.OVERWRITE_SOURCE}")
-    except duckdb.Error:
+        duck.execute(f"DROP TABLE IF EXISTS temp.{multi_insert.SOURCE}")
+    except BaseException:
         if own:
             duck.execute("ROLLBACK")
         raise
     if own:
         duck.execute("COMMIT")
-    duck.execute("SELECT * FROM (VALUES (?)) v(n)", [rows[0][0] if rows and rows[0] else 0])
+    duck.execute("SELECT " + ", ".join("?" for _ in counts), counts)
+
+
+def _run_steps(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> list[int]:
+    """The statements of an atomic translation; the counts of its answer (INSERT OVERWRITE: the INSERT's;
+    INSERT ALL / FIRST: the rows each target table received)."""
+    if not tr.steps:
+        duck.execute(tr.sql)
+        rows = duck.fetchall()
+        return [int(rows[0][0]) if rows and rows[0] else 0]
+    totals = dict.fromkeys(tr.counts, 0)
+    for sql, label in tr.steps:
+        duck.execute(sql)
+        rows = duck.fetchall()
+        if label is not None:
+            totals[label] += int(rows[0][0]) if rows and rows[0] else 0
+    return list(totals.values())
 
 
 def _multi_joined(session: Session, tr: translate.Translation) -> tuple[int, int] | None:
@@ -355,6 +372,8 @@ def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]], multi:
         return [names.count(column) for column in tr.counts]
     if multi is not None and len(tr.counts) == 2:
         return list(multi)
+    if tr.steps:  # INSERT ALL / FIRST: one count per target table (engine.sql.multi_insert)
+        return [int(v) for v in rows[0]] if rows else [0] * len(tr.counts)
     count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
     return [count] + [0] * (len(tr.counts) - 1)
 

@@ -16,7 +16,19 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
-from snowreg.engine.sql import bind, dates, ddl, dml, flatten, functions, marks, numbers, rewrites, variant
+from snowreg.engine.sql import (
+    bind,
+    dates,
+    ddl,
+    dml,
+    flatten,
+    functions,
+    marks,
+    multi_insert,
+    numbers,
+    rewrites,
+    variant,
+)
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error
 
@@ -63,9 +75,11 @@ class Translation:
     projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
     atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
     multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
+    steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
+_OVERWRITE = re.compile(r"\s*INSERT\s+OVERWRITE\s", re.I)  # sqlglot drops it from INSERT OVERWRITE ALL / FIRST
 _MAY_EXTRACT = re.compile(r":|\[|GET", re.I)  # a statement without these has no VARIANT path (variant.double_paths)
 _DUCKDB = Dialect.get_or_raise("duckdb")
 
@@ -121,6 +135,10 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     atomic = isinstance(stmt, exp.Insert) and bool(stmt.args.get("overwrite"))
     if isinstance(stmt, exp.Insert) and atomic:
         parts = [*dml.overwrite(stmt), stmt]
+    plan = multi_insert.plan(stmt, _OVERWRITE.match(sql) is not None) \
+        if isinstance(stmt, exp.MultitableInserts) else None
+    if plan is not None:
+        parts, atomic = list(plan.steps), True
     if isinstance(stmt, exp.Create) and kind == "create_table":
         ddl.length_checks(stmt)
         parts = [*dml.identity_columns(stmt), *parts]
@@ -132,16 +150,18 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
     try:
-        text = "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
-                         for p in parts)
+        texts = [_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE) for p in parts]
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
+    text = "; ".join(texts)
+    steps = tuple(zip(texts, plan.labels, strict=True)) if plan is not None else ()
+    counts = plan.columns if plan is not None else dml.counts(stmt)
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
     multi = dml.multi_joined(stmt) if isinstance(stmt, exp.Update) else None
     multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected, atomic, multi_sql)
+                       counts, zoned, guard_sql, table_ddl, read_table, projected, atomic, multi_sql, steps)
 
 
 def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
@@ -252,6 +272,8 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         return "select", {}
     if isinstance(stmt, (exp.Transaction, exp.Commit, exp.Rollback)):
         return "transaction", {}
+    if isinstance(stmt, exp.MultitableInserts):  # INSERT ALL / FIRST: every INTO table is a target
+        return "insert", {k: v for c in stmt.expressions for k, v in _target(c.this.this, "table").items()}
     if type(stmt) in _DML:
         return _DML[type(stmt)], _target(stmt.this, "table")
     kind = str(stmt.args.get("kind") or "").upper()

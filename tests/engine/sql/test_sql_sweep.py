@@ -91,3 +91,16 @@ def test_a_ctas_or_added_column_whose_values_are_too_long_changes_nothing(conn: 
     assert [r[0] for r in _rows(conn, "DESCRIBE TABLE t")] == ["A"]
     cur.execute("ALTER TABLE t ADD COLUMN c VARCHAR(2) DEFAULT 'ab'")  # the name is free again
     assert _rows(conn, "SELECT a, c FROM t") == [("abc", "ab")]
+
+
+def test_insert_all_counts_each_table_and_runs_its_query_once(conn: Connection) -> None:
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE a (x FLOAT)")
+    cur.execute("CREATE TABLE b (x FLOAT)")
+    cur.execute("INSERT ALL INTO a INTO b INTO a SELECT RANDOM() AS x FROM TABLE(GENERATOR(ROWCOUNT => 3))")
+    assert [d[0] for d in cur.description] == ["number of rows inserted into A", "number of rows inserted into B"]
+    assert cur.fetchall() == [(6, 3)]
+    # every INTO saw the same rows: each value of b is in a twice
+    assert _rows(conn, "SELECT COUNT(*) FROM b JOIN a ON a.x = b.x") == [(6,)]
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute("INSERT ALL INTO a VALUES (DEFAULT) SELECT 1")
