@@ -14,6 +14,7 @@ from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
+from snowreg.engine.show import page
 from snowreg.grammar import ast
 from snowreg.grammar.text import like, quote_ident
 
@@ -53,9 +54,7 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         return _show_imported_keys(session, relations)
     wanted = {"TABLES": ("TABLE",), "VIEWS": ("VIEW",), "OBJECTS": ("TABLE", "VIEW")}[stmt.kind]
     chosen = [r for r in relations if r.kind in wanted and like(stmt.like, r.name)]
-    if stmt.starts_with is not None:
-        chosen = [r for r in chosen if r.name.startswith(stmt.starts_with)]
-    chosen = chosen[:stmt.limit] if stmt.limit is not None else chosen
+    chosen = page(chosen, lambda r: r.name, stmt.starts_with, stmt.limit, stmt.limit_from)
     if stmt.terse:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
@@ -187,9 +186,8 @@ def _show_columns(session: Session, stmt: ast.ShowObjects, relations: list[Relat
                 rows.append((r.name, r.schema_name, c.name, _data_type_json(c, t), str(c.nullable).lower(),
                              "" if identity else default or "", "COLUMN", "", c.comment or "", r.database_name,
                              identity or "", None))
-    if stmt.starts_with is not None:
-        rows = [row for row in rows if row[2].startswith(stmt.starts_with)]
-    return _result(SHOW_COLUMNS_COLUMNS, rows[:stmt.limit] if stmt.limit is not None else rows)
+    return _result(SHOW_COLUMNS_COLUMNS, page(rows, lambda row: str(row[2]), stmt.starts_with, stmt.limit,
+                                              stmt.limit_from))
 
 
 def _constraint_name(r: RelationRow) -> str:

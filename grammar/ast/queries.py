@@ -126,7 +126,7 @@ class LiveVersion:
 @dataclass(frozen=True, slots=True)
 class ShowObjects:
     """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY / UNIQUE / IMPORTED KEYS [LIKE] [IN …] [STARTS WITH]
-    [LIMIT]."""
+    [LIMIT n [FROM 'name']]."""
 
     kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"]
     terse: bool = False
@@ -135,4 +135,5 @@ class ShowObjects:
     scope_name: QualifiedName | None = None  # DATABASE d → name=d; SCHEMA [d.]s → name=s, schema=d
     starts_with: str | None = None
     limit: int | None = None
+    limit_from: str | None = None  # LIMIT n FROM 'name'
     span: Span = field(default=NO_SPAN, compare=False)
