@@ -88,6 +88,9 @@ def create(stmt: exp.Create) -> None:
     if isinstance(properties, exp.Properties):
         properties.set("expressions", [p for p in properties.expressions
                                        if not isinstance(p, exp.CopyGrantsProperty)])
+        for p in properties.expressions:
+            if isinstance(p, exp.SequenceProperties):
+                _sequence(p)
     clone = stmt.args.get("clone")
     if isinstance(clone, exp.Clone):
         if clone.args.get("shallow") or clone.args.get("copy") or clone.args.get("expression"):
@@ -192,13 +195,28 @@ def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
             step = kind.args.get("increment") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
             name = exp.Identifier(this=f"{table.name}${column.name}$SEQ", quoted=True)
             parts = [table.args.get("catalog"), table.args.get("db"), name]
+            properties = _sequence(exp.SequenceProperties(start=start or exp.Literal.number(1),
+                                                          increment=step or exp.Literal.number(1)))
             sequences.append(exp.Create(
                 this=exp.Table(this=name, db=table.args.get("db"), catalog=table.args.get("catalog")),
-                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[exp.SequenceProperties(
-                    start=start or exp.Literal.number(1), increment=step or exp.Literal.number(1))])))
+                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[properties])))
             call = exp.Anonymous(this="nextval", expressions=[exp.Literal.string(_qualified_text(parts))])
             constraint.set("kind", exp.DefaultColumnConstraint(this=call))
     return sequences
+
+
+def _sequence(properties: exp.SequenceProperties) -> exp.SequenceProperties:
+    """A Snowflake sequence on DuckDB: ORDER / NOORDER only say whether values may come out of order (one
+    process: they never do), and a negative INCREMENT counts down from START without a floor, where DuckDB
+    would stop at -1 (https://docs.snowflake.com/en/sql-reference/sql/create-sequence)."""
+    options = [o for o in properties.args.get("options") or []
+               if not (isinstance(o, exp.Var) and o.name.upper() in ("ORDER", "NOORDER"))]
+    properties.set("options", options or None)
+    step = properties.args.get("increment")
+    if isinstance(step, exp.Neg) and properties.args.get("maxvalue") is None:
+        properties.set("maxvalue", (properties.args.get("start") or exp.Literal.number(1)).copy())
+        properties.set("minvalue", exp.Literal.number(-(2 ** 63)))
+    return properties
 
 
 def merge_guard(stmt: exp.Merge) -> exp.Select | None:

@@ -145,14 +145,21 @@ def _write_target(tr: translate.Translation) -> translate.TableRef | None:
 def _missing_drop_target(session: Session, tr: translate.Translation) -> str | None:
     """The name a `DROP … IF EXISTS` names when there is no such table or view."""
     ref = _write_target(tr)
-    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name \
-            or ref.object_kind == "sequence":
+    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name:
         return None
     database = ref.database or session.database
     schema = ref.schema or session.schema
     if database is None or schema is None:
         return None
+    if ref.object_kind == "sequence":
+        return None if _sequence_exists(session, database, schema, ref.name) else ref.name
     return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is None else None
+
+
+def _sequence_exists(session: Session, database: str, schema: str, name: str) -> bool:
+    return bool(session.catalog.store.data_query(
+        "SELECT 1 FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? AND sequence_name = ?",
+        [database, schema, physical(name)]))
 
 
 def _missing_optional(session: Session, tr: translate.Translation) -> bool:
@@ -167,14 +174,18 @@ def _missing_optional(session: Session, tr: translate.Translation) -> bool:
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
-    """The name of the table a `CREATE … IF NOT EXISTS` names when it already exists."""
-    if tr.kind not in ("create_table", "create_view") or " IF NOT EXISTS " not in tr.sql[:60].upper():
+    """The name of the table, view or sequence a `CREATE … IF NOT EXISTS` names when it already exists."""
+    sequence = tr.kind == "ddl" and bool(tr.tables) and tr.tables[0].object_kind == "sequence"
+    if (tr.kind not in ("create_table", "create_view") and not sequence) \
+            or " IF NOT EXISTS " not in tr.sql[:60].upper():
         return None
     ref = _write_target(tr) or tr.tables[0]
     database = ref.database or session.database
     schema = ref.schema or session.schema
     if database is None or schema is None:
         return None
+    if sequence:
+        return ref.name if _sequence_exists(session, database, schema, ref.name) else None
     return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is not None else None
 
 

@@ -289,7 +289,8 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
-    what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) else stmt.name
+    what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) \
+        else " ".join([stmt.name, *str(stmt.expression or "").split()[:1]]).upper()
     raise not_supported(f"The statement {what}")
 
 
