@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from snowreg.catalog.names import physical
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -131,6 +132,35 @@ def create_comment(stmt: exp.Create) -> exp.Expr | None:
     found = [p.this for p in properties.expressions if isinstance(p, exp.SchemaCommentProperty)] \
         if isinstance(properties, exp.Properties) else []
     return found[0].copy() if found else None
+
+
+def column_comments(stmt: exp.Create) -> list[tuple[exp.Identifier, exp.Expr]]:
+    """CREATE TABLE's `c type COMMENT 'x'`, each column by its DuckDB name (read before translation: the
+    COMMENT leaves the column, and a CTAS column list leaves the statement)."""
+    schema = stmt.this
+    if str(stmt.args.get("kind") or "").upper() != "TABLE" or not isinstance(schema, exp.Schema):
+        return []
+    found = []
+    for column in schema.expressions:
+        for constraint in column.args.get("constraints") or [] if isinstance(column, exp.ColumnDef) else []:
+            kind = constraint.args.get("kind")
+            if isinstance(kind, exp.CommentColumnConstraint) and kind.this is not None:
+                ident = column.this
+                name = ident.this if ident.quoted else ident.this.upper()
+                found.append((exp.Identifier(this=physical(name), quoted=True), kind.this.copy()))
+    return found
+
+
+def comment_columns(stmt: exp.Create, found: list[tuple[exp.Identifier, exp.Expr]]) -> list[exp.Expr]:
+    """`COMMENT ON COLUMN <table>.<c> IS 'x'` for each column comment, built from the translated CREATE
+    (DESCRIBE TABLE, SHOW COLUMNS and INFORMATION_SCHEMA.COLUMNS read them back)."""
+    table = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    if not isinstance(table, exp.Table):
+        return []
+    return [exp.Comment(this=exp.Column(this=column.copy(), table=table.this.copy(),
+                                        db=table.args["db"].copy() if table.args.get("db") else None,
+                                        catalog=table.args["catalog"].copy() if table.args.get("catalog") else None),
+                        kind="COLUMN", expression=text) for column, text in found]
 
 
 def comment_on(stmt: exp.Create, text: exp.Expr) -> exp.Comment:

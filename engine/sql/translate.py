@@ -118,6 +118,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         node.replace(exp.Literal.string(sql.strip()))
     table_ddl = _table_ddl(stmt, kind)
     read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
+    column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else []
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
@@ -144,6 +145,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         parts = [*dml.identity_columns(stmt), *parts]
     if isinstance(stmt, exp.Create) and comment is not None:
         parts.append(dml.comment_on(stmt, comment))
+    if isinstance(stmt, exp.Create) and column_comments:
+        parts.extend(dml.comment_columns(stmt, column_comments))
     if _MAY_EXTRACT.search(sql):
         for part in parts:
             variant.double_paths(part)
