@@ -198,6 +198,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[1], c[0] is not None, c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, span=s
     ),
     "show_warehouses": lambda c, s: a.ShowWarehouses(c[0], span=s),
+    "show_transactions": lambda c, s: a.ShowTransactions(False, span=s),
+    "show_account_transactions": lambda c, s: a.ShowTransactions(True, span=s),
     "show_account_functions": lambda c, s: a.ShowAccountFunctions(
         c[0], c[1], c[2][0] if c[2] else None, c[2][1] if c[2] else None, span=s
     ),

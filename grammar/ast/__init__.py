@@ -61,6 +61,7 @@ from snowreg.grammar.ast.models import (
     ShowAccountFunctions,
     ShowFunctions,
     ShowModels,
+    ShowTransactions,
     ShowVersions,
     ShowWarehouses,
     UnsetAlias,
@@ -167,6 +168,7 @@ __all__ = [
     "ShowSchemas",
     "ShowUsers",
     "ShowVersions",
+    "ShowTransactions",
     "ShowWarehouses",
     "Span",
     "StageRef",
@@ -230,6 +232,7 @@ Statement = (
     | ShowUsers
     | ShowAccountFunctions
     | ShowWarehouses
+    | ShowTransactions
     | CreateWarehouse
     | DropWarehouse
     | AlterWarehouse
