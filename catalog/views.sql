@@ -139,7 +139,7 @@ ORDER BY 2, 3, 5;
 -- Snowflake's defaults: NOT ENFORCED, DEFERRABLE, INITIALLY DEFERRED
 -- (https://docs.snowflake.com/en/sql-reference/constraints-properties).
 CREATE OR REPLACE TEMP MACRO snowreg_is_table_constraints(db) AS TABLE
-SELECT * FROM (
+SELECT * EXCLUDE (pos) FROM (
     SELECT k.database_name AS "CONSTRAINT_CATALOG", k.schema_name AS "CONSTRAINT_SCHEMA",
            k.constraint_name AS "CONSTRAINT_NAME", k.database_name AS "TABLE_CATALOG",
            k.schema_name AS "TABLE_SCHEMA", r.name AS "TABLE_NAME", k.kind AS "CONSTRAINT_TYPE",
