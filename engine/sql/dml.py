@@ -28,6 +28,17 @@ MULTI_JOINED = "number of multi-joined rows updated"
 MERGE_ACTIONS = {"INSERT": INSERTED, "UPDATE": UPDATED, "DELETE": DELETED}
 
 
+def action(then: exp.Expr | None) -> str | None:
+    """What a MERGE clause does: INSERT, UPDATE or DELETE (also after `merge` rewrote ALL BY NAME)."""
+    if isinstance(then, exp.Insert):
+        return "INSERT"
+    if isinstance(then, exp.Update):
+        return "UPDATE"
+    if isinstance(then, exp.Var):
+        return then.name.upper().split()[0]
+    return None
+
+
 def counts(stmt: exp.Expr) -> tuple[str, ...]:
     """The count columns a DML statement answers with, in Snowflake's order."""
     if isinstance(stmt, exp.Insert):
@@ -38,21 +49,24 @@ def counts(stmt: exp.Expr) -> tuple[str, ...]:
         return (DELETED,)
     if isinstance(stmt, exp.Merge):
         whens = stmt.args.get("whens")
-        kinds = {type(w.args.get("then")) for w in (whens.expressions if whens else [])}
-        present = [(exp.Insert, INSERTED), (exp.Update, UPDATED), (exp.Delete, DELETED)]
-        if any(isinstance(w.args.get("then"), exp.Var) and w.args["then"].name.upper() == "DELETE"
-               for w in (whens.expressions if whens else [])):
-            kinds.add(exp.Delete)
-        return tuple(name for cls, name in present if cls in kinds)
+        kinds = {action(w.args.get("then")) for w in (whens.expressions if whens else [])}
+        return tuple(name for kind, name in MERGE_ACTIONS.items() if kind in kinds)
     return ()
 
 
 def merge(stmt: exp.Merge) -> None:
-    """Bare SET targets, and RETURNING merge_action so the engine can count each kind of action."""
+    """Bare SET targets; `UPDATE ALL BY NAME` / `INSERT ALL BY NAME` (each column from the source column of
+    the same name, https://docs.snowflake.com/en/sql-reference/sql/merge) as DuckDB's BY NAME, which
+    sqlglot would write as the positional `SET *` / `INSERT *`; and RETURNING merge_action so the engine
+    can count each kind of action."""
     whens = stmt.args.get("whens")
     for when in whens.expressions if whens else []:
         then = when.args.get("then")
-        if isinstance(then, exp.Update):
+        if isinstance(then, exp.Update) and [type(e) for e in then.expressions] == [exp.Star]:
+            when.set("then", exp.Var(this="UPDATE BY NAME"))
+        elif isinstance(then, exp.Insert) and isinstance(then.this, exp.Star):
+            when.set("then", exp.Var(this="INSERT BY NAME"))
+        elif isinstance(then, exp.Update):
             for assignment in then.expressions:
                 target = assignment.this
                 if isinstance(target, exp.Column) and target.table:
@@ -258,7 +272,7 @@ def merge_guard(stmt: exp.Merge) -> exp.Select | None:
     translated MERGE."""
     whens = stmt.args.get("whens")
     matched = [w for w in (whens.expressions if whens else []) if w.args.get("matched") and not w.args.get("source")]
-    if not any(isinstance(w.args.get("then"), exp.Update) for w in matched):
+    if not any(action(w.args.get("then")) == "UPDATE" for w in matched):
         return None  # deletes only: several source rows deleting one target row agree
     target, source = stmt.this, stmt.args.get("using")
     if not isinstance(target, exp.Table) or source is None:
@@ -266,7 +280,7 @@ def merge_guard(stmt: exp.Merge) -> exp.Select | None:
     alias = target.alias or target.name
     rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias, quoted=True))
     act = exp.Case(ifs=[exp.If(this=(w.args.get("condition") or exp.true()).copy(),
-                               true=exp.Literal.string("U" if isinstance(w.args.get("then"), exp.Update) else "D"))
+                               true=exp.Literal.string("U" if action(w.args.get("then")) == "UPDATE" else "D"))
                         for w in matched])
     several = exp.GT(this=exp.Count(this=act), expression=exp.Literal.number(1))
     updates = exp.EQ(this=exp.Max(this=act.copy()), expression=exp.Literal.string("U"))
