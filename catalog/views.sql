@@ -159,6 +159,28 @@ SELECT * EXCLUDE (pos) FROM (
     WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY'))
 ORDER BY 2, 6, pos;
 
+-- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
+-- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no
+-- owner or creation time for sequences: SEQUENCE_OWNER and CREATED are NULL (conformance/DECISIONS.md T16).
+CREATE OR REPLACE TEMP MACRO snowreg_is_sequences(db) AS TABLE
+SELECT q.database_name AS "SEQUENCE_CATALOG", q.schema_name AS "SEQUENCE_SCHEMA",
+       snowreg_sf_name(q.sequence_name) AS "SEQUENCE_NAME", NULL::VARCHAR AS "SEQUENCE_OWNER",
+       'NUMBER' AS "DATA_TYPE", 38 AS "NUMERIC_PRECISION", 10 AS "NUMERIC_PRECISION_RADIX", 0 AS "NUMERIC_SCALE",
+       CAST(q.start_value AS VARCHAR) AS "START_VALUE", NULL::VARCHAR AS "MINIMUM_VALUE",
+       NULL::VARCHAR AS "MAXIMUM_VALUE",
+       CAST(coalesce(q.last_value + q.increment_by, q.start_value) AS VARCHAR) AS "NEXT_VALUE",
+       CAST(q.increment_by AS VARCHAR) AS "INCREMENT", NULL::VARCHAR AS "CYCLE_OPTION",
+       NULL::TIMESTAMPTZ AS "CREATED", NULL::TIMESTAMPTZ AS "LAST_ALTERED", 'NO' AS "ORDERED", q.comment AS "COMMENT"
+FROM duckdb_sequences() q
+JOIN snowreg_reg_schemas s ON s.database_name = q.database_name AND s.name = q.schema_name
+WHERE q.database_name = db
+  AND (getvariable('snowreg_visible_schemas') IS NULL
+       OR list_contains(getvariable('snowreg_visible_schemas'), q.database_name || chr(30) || q.schema_name))
+  AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
+                  AND c.schema_name = q.schema_name AND c.column_default = 'nextval(''"' || q.sequence_name || '"'')'
+                  AND q.sequence_name = snowreg_sf_name(c.table_name) || '$' || snowreg_sf_name(c.column_name) || '$SEQ')
+ORDER BY 2, 3;
+
 CREATE OR REPLACE TEMP MACRO snowreg_is_schemata(db) AS TABLE
 SELECT database_name AS "CATALOG_NAME", name AS "SCHEMA_NAME", owner AS "SCHEMA_OWNER", 'NO' AS "IS_TRANSIENT",
        CASE WHEN managed_access THEN 'YES' ELSE 'NO' END AS "IS_MANAGED_ACCESS", 1 AS "RETENTION_TIME",

@@ -431,6 +431,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "VIEWS": ("snowreg_is_views", True),
     "SCHEMATA": ("snowreg_is_schemata", True),
     "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
 }
 
