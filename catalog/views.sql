@@ -36,8 +36,8 @@ CREATE OR REPLACE TEMP MACRO snowreg_sf_name(n) AS regexp_replace(n, chr(31) || 
 -- sequence's `DB.SCHEMA.SEQ.NEXTVAL`, the clock functions by their Snowflake names.
 CREATE OR REPLACE TEMP MACRO snowreg_sf_default(d, db, sch) AS CASE
     WHEN d IS NULL THEN NULL
-    WHEN regexp_full_match(d, 'nextval\(''"[^"]*"''\)')
-        THEN db || '.' || sch || '.' || regexp_extract(d, '"([^"]*)"', 1) || '.NEXTVAL'
+    WHEN regexp_full_match(d, 'nextval\(''("[^"]*"\.){0,2}"[^"]*"''\)')
+        THEN array_to_string(list_concat([db, sch], regexp_extract_all(d, '"([^"]*)"', 1))[-3:], '.') || '.NEXTVAL'
     WHEN lower(d) = 'get_current_timestamp()' THEN 'CURRENT_TIMESTAMP()'
     WHEN lower(d) IN ('current_date()', 'current_date') THEN 'CURRENT_DATE()'
     ELSE d END;
@@ -132,7 +132,7 @@ LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_nam
 LEFT JOIN duckdb_sequences() q  -- an AUTOINCREMENT / IDENTITY column's own sequence (engine/sql/dml.py)
      ON q.database_name = c.database_name AND q.schema_name = c.schema_name
      AND q.sequence_name = r.name || '$' || snowreg_sf_name(c.column_name) || '$SEQ'
-     AND c.column_default = 'nextval(''"' || q.sequence_name || '"'')'
+     AND starts_with(c.column_default, 'nextval(') AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
 ORDER BY 2, 3, 5;
 
 -- Keys recorded by the registry (catalog/tables.py), then those DuckDB holds for tables made before it did.
@@ -177,7 +177,8 @@ WHERE q.database_name = db
   AND (getvariable('snowreg_visible_schemas') IS NULL
        OR list_contains(getvariable('snowreg_visible_schemas'), q.database_name || chr(30) || q.schema_name))
   AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
-                  AND c.schema_name = q.schema_name AND c.column_default = 'nextval(''"' || q.sequence_name || '"'')'
+                  AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
+                  AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
                   AND q.sequence_name = snowreg_sf_name(c.table_name) || '$' || snowreg_sf_name(c.column_name) || '$SEQ')
 ORDER BY 2, 3;
 
