@@ -139,10 +139,11 @@ _CLOCKS = {"get_current_timestamp()": "CURRENT_TIMESTAMP()", "current_date()": "
 
 
 def _default(session: Session, r: RelationRow, column: ColumnRow) -> tuple[str | None, str | None]:
-    """A column's DEFAULT as Snowflake shows it, and its AUTOINCREMENT / IDENTITY text (or None): an
-    identity column's default is `IDENTITY START s INCREMENT i NOORDER` (NOORDER: the default of new columns
-    since https://docs.snowflake.com/en/release-notes/bcr-bundles/2024_01/bcr-1483), a sequence's
-    `DB.SCHEMA.SEQ.NEXTVAL`; DuckDB's own spelling never shows (conformance/DECISIONS.md T15)."""
+    """A column's DEFAULT as Snowflake shows it, and SHOW COLUMNS' `autoincrement` (or None): an identity
+    column's default is `IDENTITY START s INCREMENT i NOORDER` and its autoincrement `start s increment i
+    noorder` (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225; NOORDER, the default
+    of new columns since https://docs.snowflake.com/en/release-notes/bcr-bundles/2024_01/bcr-1483), a
+    sequence's `DB.SCHEMA.SEQ.NEXTVAL`; DuckDB's own spelling never shows (conformance/DECISIONS.md T15)."""
     text = column.default
     if text is None:
         return None, None
@@ -156,8 +157,8 @@ def _default(session: Session, r: RelationRow, column: ColumnRow) -> tuple[str |
             "SELECT start_value, increment_by FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? "
             "AND sequence_name = ?", [database, schema, parts[-1]])
         if found:
-            identity = f"IDENTITY START {found[0][0]} INCREMENT {found[0][1]} NOORDER"
-            return identity, identity
+            return (f"IDENTITY START {found[0][0]} INCREMENT {found[0][1]} NOORDER",
+                    f"start {found[0][0]} increment {found[0][1]} noorder")
     return ".".join(quote_ident(p) for p in (database, schema, parts[-1])) + ".NEXTVAL", None
 
 
