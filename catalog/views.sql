@@ -131,7 +131,7 @@ LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_nam
      AND m.table_name = r.name AND m.column_name = snowreg_sf_name(c.column_name) AND m.duck_type = c.data_type
 LEFT JOIN duckdb_sequences() q  -- an AUTOINCREMENT / IDENTITY column's own sequence (engine/sql/dml.py)
      ON q.database_name = c.database_name AND q.schema_name = c.schema_name
-     AND q.sequence_name = r.name || '$' || snowreg_sf_name(c.column_name) || '$SEQ'
+     AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ'
      AND starts_with(c.column_default, 'nextval(') AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
 ORDER BY 2, 3, 5;
 
@@ -179,7 +179,7 @@ WHERE q.database_name = db
   AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
                   AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
                   AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
-                  AND q.sequence_name = snowreg_sf_name(c.table_name) || '$' || snowreg_sf_name(c.column_name) || '$SEQ')
+                  AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
 ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_schemata(db) AS TABLE

@@ -10,6 +10,7 @@ import orjson
 
 from snowreg import errors
 from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
@@ -46,6 +47,8 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     """One SHOW command over the tables and views the session's roles may see, sorted by name."""
     relations = [r for r in _in_scope(session, stmt)
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+    if stmt.kind == "SEQUENCES":
+        return _show_sequences(session, stmt)
     if stmt.kind == "COLUMNS":
         return _show_columns(session, stmt, relations)
     if stmt.kind in ("PRIMARY KEYS", "UNIQUE KEYS"):
@@ -90,26 +93,64 @@ def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:
 
 def _in_scope(session: Session, stmt: ast.ShowObjects) -> list[RelationRow]:
     """The relations SHOW looks at: IN ACCOUNT / DATABASE / SCHEMA / TABLE, else the current schema."""
+    if stmt.scope in ("TABLE", "VIEW"):
+        assert stmt.scope_name is not None
+        return [_one_relation(session, stmt.scope_name, "Table" if stmt.scope == "TABLE" else "View")]
+    database, schema = _container(session, stmt)
+    return list_relations(session.catalog.store, database, schema)
+
+
+def _container(session: Session, stmt: ast.ShowObjects) -> tuple[str | None, str | None]:
+    """The database and schema an IN ACCOUNT / DATABASE / SCHEMA clause (else the current schema) names."""
     scope, qn = stmt.scope, stmt.scope_name
     if scope is None:
         scope = "SCHEMA" if session.schema is not None else "DATABASE" if session.database else "ACCOUNT"
     if scope == "ACCOUNT":
-        return list_relations(session.catalog.store)
+        return None, None
     if scope == "DATABASE":
         db = session.name(qn.name) if qn is not None else session.current_database()
         if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
             raise errors.does_not_exist("Database", quote_ident(db))
-        return list_relations(session.catalog.store, db)
-    if scope == "SCHEMA":
-        if qn is None and (session.database is None or session.schema is None):
-            raise errors.object_not_found_or_op()
-        db, schema = session.qualify_schema(qn) if qn is not None else (session.current_database(), session.schema)
-        assert schema is not None
-        if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
-            raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-        return list_relations(session.catalog.store, db, schema)
-    assert qn is not None
-    return [_one_relation(session, qn, "Table" if scope == "TABLE" else "View")]
+        return db, None
+    if qn is None and (session.database is None or session.schema is None):
+        raise errors.object_not_found_or_op()
+    db, schema = session.qualify_schema(qn) if qn is not None else (session.current_database(), session.schema)
+    assert schema is not None
+    if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    return db, schema
+
+
+SHOW_SEQUENCES_COLUMNS = ["created_on", "name", "schema_name", "database_name", "next_value", "interval", "owner",
+                          "owner_role_type", "comment", "ordered"]
+_SEQUENCES = """SELECT q.database_name, q.schema_name, q.sequence_name,
+       coalesce(q.last_value + q.increment_by, q.start_value), q.increment_by, q.comment
+FROM duckdb_sequences() q
+WHERE NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
+                  AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
+                  AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
+                  AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
+ORDER BY 1, 2, 3"""
+
+
+def _show_sequences(session: Session, stmt: ast.ShowObjects) -> Result:
+    """SHOW SEQUENCES (https://docs.snowflake.com/en/sql-reference/sql/show-sequences): sequences made by
+    CREATE SEQUENCE (not those behind AUTOINCREMENT columns) in the schemas the roles see; `ordered` N
+    (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225). snowreg records no owner
+    or creation time for a sequence (conformance/DECISIONS.md T16)."""
+    if stmt.terse or stmt.scope in ("TABLE", "VIEW"):
+        raise errors.not_supported("SHOW TERSE SEQUENCES and SHOW SEQUENCES IN TABLE | VIEW")
+    database, schema = _container(session, stmt)
+    rows = []
+    for db, sch, name, next_value, interval, comment in session.catalog.store.data_query(_SEQUENCES):
+        seq = snowflake(name)
+        if (database is None or db == database) and (schema is None or sch == schema) \
+                and like(stmt.like, seq) and privileges.can_see_schema(session, db, sch) \
+                and session.catalog.databases.get_schema(db, sch) is not None:
+            rows.append((None, seq, sch, db, int(next_value), int(interval), None, None, comment or "", "N"))
+    rows = page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
+    return from_rows(SHOW_SEQUENCES_COLUMNS, rows, ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "FIXED", "FIXED",
+                                                    "TEXT", "TEXT", "TEXT", "TEXT"])
 
 
 def _one_relation(session: Session, qn: ast.QualifiedName, kind: str) -> RelationRow:
@@ -152,7 +193,7 @@ def _default(session: Session, r: RelationRow, column: ColumnRow) -> tuple[str |
         return _CLOCKS.get(text.strip().lower(), text), None
     parts = [(q.replace('""', '"') if q else u) for q, u in _NAME_PART.findall(m.group(1).replace("''", "'"))]
     database, schema = (parts[-3] if len(parts) > 2 else r.database_name), (parts[-2] if len(parts) > 1 else r.schema_name)
-    if parts[-1] == f"{r.name}${column.name}$SEQ":
+    if parts[-1] == f"{physical(r.name)}${physical(column.name)}$SEQ":
         found = session.catalog.store.data_query(
             "SELECT start_value, increment_by FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? "
             "AND sequence_name = ?", [database, schema, parts[-1]])

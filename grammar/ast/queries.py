@@ -128,7 +128,8 @@ class ShowObjects:
     """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY / UNIQUE / IMPORTED KEYS [LIKE] [IN …] [STARTS WITH]
     [LIMIT n [FROM 'name']]."""
 
-    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"]
+    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS",
+                  "SEQUENCES"]
     terse: bool = False
     like: str | None = None
     scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None
