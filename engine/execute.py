@@ -303,4 +303,6 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
     if stmt.kind in ("TABLE", "VIEW"):
         return show_objects.describe(session, stmt)
+    if stmt.kind == "SEQUENCE":
+        return show_objects.describe_sequence(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

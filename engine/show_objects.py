@@ -133,6 +133,19 @@ WHERE NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.dat
 ORDER BY 1, 2, 3"""
 
 
+def describe_sequence(session: Session, stmt: ast.Describe) -> Result:
+    """DESCRIBE SEQUENCE (https://docs.snowflake.com/en/sql-reference/sql/desc-sequence): SHOW SEQUENCES'
+    row of that sequence; 002003 when there is none."""
+    db, schema, name = session.qualify(stmt.name)
+    shown = _show_sequences(session, ast.ShowObjects("SEQUENCES", scope="SCHEMA",
+                                                     scope_name=ast.QualifiedName(schema, db)))
+    shown.rows = [r for r in shown.rows if r[1] == name]
+    if not shown.rows:
+        raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (db, schema, name)))
+    shown.rowcount = len(shown.rows)
+    return shown
+
+
 def _show_sequences(session: Session, stmt: ast.ShowObjects) -> Result:
     """SHOW SEQUENCES (https://docs.snowflake.com/en/sql-reference/sql/show-sequences): sequences made by
     CREATE SEQUENCE (not those behind AUTOINCREMENT columns) in the schemas the roles see; `ordered` N
