@@ -225,7 +225,11 @@ def double_paths(stmt: exp.Expr) -> None:
     """After rewriting: each path step `v -> '$.a'` becomes snowreg_dpath, which keeps a DOUBLE inside
     the document a DOUBLE (conformance/DECISIONS.md F4)."""
     for node in list(stmt.find_all(exp.JSONExtract)):
-        path = node.expression
+        path, base = node.expression, node.this
+        while isinstance(base, exp.JSONExtract | exp.Paren):
+            base = base.this
+        if isinstance(base, exp.Anonymous) and _CALL.match(base.name):
+            continue  # a model call's output (the inference engine reads `call -> '$.k'`; it holds no exponent)
         if isinstance(path, exp.JSONPath):
             text = _DUCKDB.generate(path)
             literal = exp.Literal.string(text[1:-1].replace("''", "'")) if text.startswith("'") else path
