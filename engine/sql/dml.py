@@ -190,13 +190,28 @@ def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
     if not actions:
         return [exp.select(exp.Null()).where(exp.false())]
     if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn) for a in actions):
-        return [stmt]
+        return [_column_comment(stmt, actions[0]) or stmt] if len(actions) == 1 else [stmt]
     out: list[exp.Expr] = []
     for action in actions:
         one = stmt.copy()
         one.set("actions", [action.copy()])
-        out.append(one)
+        out.append(_column_comment(one, action) or one)
     return out
+
+
+def _column_comment(stmt: exp.Alter, action: exp.Expr) -> exp.Expr | None:
+    """`ALTER TABLE t ALTER COLUMN c COMMENT 'x'` → `COMMENT ON COLUMN t.c IS 'x'`
+    (https://docs.snowflake.com/en/sql-reference/sql/alter-table-column)."""
+    if not isinstance(action, exp.AlterColumn) or action.args.get("comment") is None \
+            or any(action.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible")):
+        return None
+    table = stmt.this
+    if not isinstance(table, exp.Table):
+        return None
+    return exp.Comment(this=exp.Column(this=action.this.copy(), table=table.this.copy(),
+                                       db=table.args["db"].copy() if table.args.get("db") else None,
+                                       catalog=table.args["catalog"].copy() if table.args.get("catalog") else None),
+                       kind="COLUMN", expression=action.args["comment"].copy())
 
 
 # ---------------------------------------------------------------------------------------------
