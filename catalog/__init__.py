@@ -184,7 +184,7 @@ class Catalog:
             store.access_changed()
 
     def drop_schema(self, database: str, name: str) -> None:
-        """Drop a schema with its models, stages and the grants on all of them."""
+        """Drop a schema with its models, stages, tags and the grants on all of them."""
         store = self.store
         with store.lock:
             with store.transaction() as tx:
@@ -192,6 +192,7 @@ class Catalog:
                     self._drop_model_rows(tx, model_id)
                 self.databases.delete_schema_row(tx, database, name)
                 self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, database, name))
+                self.objects.delete_tags_in(tx, database, name)
                 self._forget_container(tx, database, name)
             self.databases.drop_schema_in_data(database, name)
 

@@ -71,6 +71,7 @@ READS: dict[str, tuple[str, ...]] = {
     "COLUMNS": (*_TABLE_VIEWS, "snowreg_reg_table_columns"),
     "TABLE_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
     "SCHEMATA": ("snowreg_reg_schemas",),
+    "SEQUENCES": ("snowreg_reg_schemas",),
     "DATABASES": ("snowreg_reg_databases",),
 }
 

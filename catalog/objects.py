@@ -132,9 +132,14 @@ class ObjectsPart:
                    "AND tag_name = ?", key)
         tx.execute("DELETE FROM snowreg.tags WHERE database_name = ? AND schema_name = ? AND name = ?", key)
 
-    def delete_tags_in(self, tx: duckdb.DuckDBPyConnection, database: str) -> None:
-        """Inside a transaction: the tags of a dropped database."""
-        tx.execute("DELETE FROM snowreg.tags WHERE database_name = ?", [database])
+    def delete_tags_in(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None = None) -> None:
+        """Inside a transaction: the tags of a dropped database or schema (tags are schema objects), with
+        the values they set on objects elsewhere."""
+        where, params = ("database_name = ?", [database]) if schema is None else \
+            ("database_name = ? AND schema_name = ?", [database, schema])
+        tx.execute("DELETE FROM snowreg.tag_references WHERE (tag_database, tag_schema, tag_name) IN "
+                   f"(SELECT database_name, schema_name, name FROM snowreg.tags WHERE {where})", params)
+        tx.execute(f"DELETE FROM snowreg.tags WHERE {where}", params)
 
     def forget_model_tags(self, tx: duckdb.DuckDBPyConnection, model_id: int) -> None:
         """Inside a transaction: the tag values set on a dropped model."""

@@ -32,6 +32,16 @@ WHERE "VERSION" <> '';
 -- ---------------------------------------------------------------------------------------------
 CREATE OR REPLACE TEMP MACRO snowreg_sf_name(n) AS regexp_replace(n, chr(31) || '[0-9a-f]+$', '');
 
+-- A column DEFAULT as Snowflake shows it (engine/show_objects.py does the same for SHOW / DESCRIBE): a
+-- sequence's `DB.SCHEMA.SEQ.NEXTVAL`, the clock functions by their Snowflake names.
+CREATE OR REPLACE TEMP MACRO snowreg_sf_default(d, db, sch) AS CASE
+    WHEN d IS NULL THEN NULL
+    WHEN regexp_full_match(d, 'nextval\(''("[^"]*"\.){0,2}"[^"]*"''\)')
+        THEN array_to_string(list_concat([db, sch], regexp_extract_all(d, '"([^"]*)"', 1))[-3:], '.') || '.NEXTVAL'
+    WHEN lower(d) = 'get_current_timestamp()' THEN 'CURRENT_TIMESTAMP()'
+    WHEN lower(d) IN ('current_date()', 'current_date') THEN 'CURRENT_DATE()'
+    ELSE d END;
+
 CREATE OR REPLACE TEMP MACRO snowreg_sees_table(db, s, n) AS
     getvariable('snowreg_visible_tables') IS NULL
     OR list_contains(getvariable('snowreg_visible_tables'), db || chr(30) || s || chr(30) || n);
@@ -84,7 +94,8 @@ FROM snowreg_relations(db) WHERE kind = 'VIEW' ORDER BY 2, 3;
 CREATE OR REPLACE TEMP MACRO snowreg_is_columns(db) AS TABLE
 SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        snowreg_sf_name(c.column_name) AS "COLUMN_NAME", c.column_index AS "ORDINAL_POSITION",
-       c.column_default AS "COLUMN_DEFAULT", CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
+       CASE WHEN q.sequence_name IS NULL THEN snowreg_sf_default(c.column_default, r.db, r.sch) END
+           AS "COLUMN_DEFAULT", CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
        coalesce(m.data_type, c.sf_type) AS "DATA_TYPE",
        CASE WHEN m.data_type IS NOT NULL THEN m.char_length WHEN c.data_type = 'VARCHAR' THEN 16777216
             WHEN c.data_type = 'BLOB' THEN 8388608 END AS "CHARACTER_MAXIMUM_LENGTH",
@@ -105,10 +116,12 @@ SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        NULL::VARCHAR AS "DOMAIN_SCHEMA", NULL::VARCHAR AS "DOMAIN_NAME", NULL::VARCHAR AS "UDT_CATALOG",
        NULL::VARCHAR AS "UDT_SCHEMA", NULL::VARCHAR AS "UDT_NAME", NULL::VARCHAR AS "SCOPE_CATALOG",
        NULL::VARCHAR AS "SCOPE_SCHEMA", NULL::VARCHAR AS "SCOPE_NAME", NULL::VARCHAR AS "MAXIMUM_CARDINALITY",
-       NULL::VARCHAR AS "DTD_IDENTIFIER", 'NO' AS "IS_SELF_REFERENCING", 'NO' AS "IS_IDENTITY",
-       NULL::VARCHAR AS "IDENTITY_GENERATION", NULL::VARCHAR AS "IDENTITY_START",
-       NULL::VARCHAR AS "IDENTITY_INCREMENT", NULL::VARCHAR AS "IDENTITY_MAXIMUM",
-       NULL::VARCHAR AS "IDENTITY_MINIMUM", NULL::VARCHAR AS "IDENTITY_CYCLE", NULL::VARCHAR AS "IDENTITY_ORDERED",
+       NULL::VARCHAR AS "DTD_IDENTIFIER", 'NO' AS "IS_SELF_REFERENCING",
+       CASE WHEN q.sequence_name IS NULL THEN 'NO' ELSE 'YES' END AS "IS_IDENTITY",
+       NULL::VARCHAR AS "IDENTITY_GENERATION", CAST(q.start_value AS VARCHAR) AS "IDENTITY_START",
+       CAST(q.increment_by AS VARCHAR) AS "IDENTITY_INCREMENT", NULL::VARCHAR AS "IDENTITY_MAXIMUM",
+       NULL::VARCHAR AS "IDENTITY_MINIMUM", CASE WHEN q.sequence_name IS NOT NULL THEN 'NO' END AS "IDENTITY_CYCLE",
+       CASE WHEN q.sequence_name IS NOT NULL THEN 'NO' END AS "IDENTITY_ORDERED",
        NULL::VARCHAR AS "SCHEMA_EVOLUTION_RECORD", c.comment AS "COMMENT"
 FROM snowreg_relations(db) r
 JOIN (SELECT *, snowreg_sf_type(data_type) AS sf_type, snowreg_sf_name(table_name) AS sf_table
@@ -116,13 +129,17 @@ JOIN (SELECT *, snowreg_sf_type(data_type) AS sf_type, snowreg_sf_name(table_nam
      ON c.database_name = r.db AND c.schema_name = r.sch AND c.sf_table = r.name
 LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_name = r.sch
      AND m.table_name = r.name AND m.column_name = snowreg_sf_name(c.column_name) AND m.duck_type = c.data_type
+LEFT JOIN duckdb_sequences() q  -- an AUTOINCREMENT / IDENTITY column's own sequence (engine/sql/dml.py)
+     ON q.database_name = c.database_name AND q.schema_name = c.schema_name
+     AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ'
+     AND starts_with(c.column_default, 'nextval(') AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
 ORDER BY 2, 3, 5;
 
 -- Keys recorded by the registry (catalog/tables.py), then those DuckDB holds for tables made before it did.
 -- Snowflake's defaults: NOT ENFORCED, DEFERRABLE, INITIALLY DEFERRED
 -- (https://docs.snowflake.com/en/sql-reference/constraints-properties).
 CREATE OR REPLACE TEMP MACRO snowreg_is_table_constraints(db) AS TABLE
-SELECT * FROM (
+SELECT * EXCLUDE (pos) FROM (
     SELECT k.database_name AS "CONSTRAINT_CATALOG", k.schema_name AS "CONSTRAINT_SCHEMA",
            k.constraint_name AS "CONSTRAINT_NAME", k.database_name AS "TABLE_CATALOG",
            k.schema_name AS "TABLE_SCHEMA", r.name AS "TABLE_NAME", k.kind AS "CONSTRAINT_TYPE",
@@ -141,6 +158,29 @@ SELECT * FROM (
          AND r.name = snowreg_sf_name(c.table_name)
     WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY'))
 ORDER BY 2, 6, pos;
+
+-- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
+-- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no
+-- owner or creation time for sequences: SEQUENCE_OWNER and CREATED are NULL (conformance/DECISIONS.md T16).
+CREATE OR REPLACE TEMP MACRO snowreg_is_sequences(db) AS TABLE
+SELECT q.database_name AS "SEQUENCE_CATALOG", q.schema_name AS "SEQUENCE_SCHEMA",
+       snowreg_sf_name(q.sequence_name) AS "SEQUENCE_NAME", NULL::VARCHAR AS "SEQUENCE_OWNER",
+       'NUMBER' AS "DATA_TYPE", 38 AS "NUMERIC_PRECISION", 10 AS "NUMERIC_PRECISION_RADIX", 0 AS "NUMERIC_SCALE",
+       CAST(q.start_value AS VARCHAR) AS "START_VALUE", NULL::VARCHAR AS "MINIMUM_VALUE",
+       NULL::VARCHAR AS "MAXIMUM_VALUE",
+       CAST(coalesce(q.last_value + q.increment_by, q.start_value) AS VARCHAR) AS "NEXT_VALUE",
+       CAST(q.increment_by AS VARCHAR) AS "INCREMENT", NULL::VARCHAR AS "CYCLE_OPTION",
+       NULL::TIMESTAMPTZ AS "CREATED", NULL::TIMESTAMPTZ AS "LAST_ALTERED", 'NO' AS "ORDERED", q.comment AS "COMMENT"
+FROM duckdb_sequences() q
+JOIN snowreg_reg_schemas s ON s.database_name = q.database_name AND s.name = q.schema_name
+WHERE q.database_name = db
+  AND (getvariable('snowreg_visible_schemas') IS NULL
+       OR list_contains(getvariable('snowreg_visible_schemas'), q.database_name || chr(30) || q.schema_name))
+  AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
+                  AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
+                  AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
+                  AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
+ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_schemata(db) AS TABLE
 SELECT database_name AS "CATALOG_NAME", name AS "SCHEMA_NAME", owner AS "SCHEMA_OWNER", 'NO' AS "IS_TRANSIENT",

@@ -212,6 +212,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return show.show_account_functions(session, stmt)
         case ast.ShowWarehouses():
             return warehouses.show_warehouses(session, stmt)
+        case ast.ShowTransactions():
+            return transaction.show_transactions(session, stmt)
         case ast.CreateWarehouse():
             return warehouses.create_warehouse(session, stmt)
         case ast.DropWarehouse():
@@ -278,7 +280,7 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
     """Type a non-query statement without running it: SHOW commands run (they change nothing)."""
     if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
-                  | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions):
+                  | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions):
         result = execute(stmt, session)
         result.rows = []
         result.rowcount = 0
@@ -304,4 +306,6 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
     if stmt.kind in ("TABLE", "VIEW"):
         return show_objects.describe(session, stmt)
+    if stmt.kind == "SEQUENCE":
+        return show_objects.describe_sequence(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -61,6 +61,8 @@ class Session:
     results: dict[str, Any] = field(default_factory=dict)  # the latest results by query id (RESULT_SCAN)
     transaction: bool = False  # a transaction is open on the DuckDB connection (engine.transaction)
     transaction_writes: list[str] = field(default_factory=list)  # its writes so far, as DuckDB SQL
+    transaction_id: str | None = None  # CURRENT_TRANSACTION(): the open transaction's id
+    last_transaction: str | None = None  # LAST_TRANSACTION(): the last one committed or rolled back
 
     # -- DuckDB side ----------------------------------------------------------------------------
 
@@ -138,7 +140,7 @@ class Session:
         want: dict[str, Any] = {
             "snowreg_role": self.role, "snowreg_user": self.user, "snowreg_database": self.database,
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
-            "snowreg_transaction": None,
+            "snowreg_transaction": self.transaction_id, "snowreg_last_transaction": self.last_transaction,
         }  # the account's own values are constants in the translated SQL (rewrites.ACCOUNT_CONTEXT)
         for key, value in self.variables.items():
             if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours

@@ -95,7 +95,7 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
             rows.append((None, "INFORMATION_SCHEMA", "N", "N", database, "", "Views describing the contents of "
                          "schemas in this database", "", 1, "", None, None))
         rows.sort(key=lambda r: (r[4], r[1]))
-    rows = _limit(rows, stmt.starts_with, stmt.limit)
+    rows = page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
     if stmt.terse:  # SHOW SCHEMAS: TERSE keeps created_on, name, kind, database_name, schema_name
         return from_rows(TERSE_COLUMNS, [(r[0], r[1], None, r[4], None) for r in rows],
                          ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT"])

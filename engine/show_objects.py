@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import orjson
 
 from snowreg import errors
 from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
+from snowreg.engine.show import page
 from snowreg.grammar import ast
 from snowreg.grammar.text import like, quote_ident
 
@@ -44,6 +47,8 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     """One SHOW command over the tables and views the session's roles may see, sorted by name."""
     relations = [r for r in _in_scope(session, stmt)
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+    if stmt.kind == "SEQUENCES":
+        return _show_sequences(session, stmt)
     if stmt.kind == "COLUMNS":
         return _show_columns(session, stmt, relations)
     if stmt.kind in ("PRIMARY KEYS", "UNIQUE KEYS"):
@@ -52,9 +57,7 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         return _show_imported_keys(session, relations)
     wanted = {"TABLES": ("TABLE",), "VIEWS": ("VIEW",), "OBJECTS": ("TABLE", "VIEW")}[stmt.kind]
     chosen = [r for r in relations if r.kind in wanted and like(stmt.like, r.name)]
-    if stmt.starts_with is not None:
-        chosen = [r for r in chosen if r.name.startswith(stmt.starts_with)]
-    chosen = chosen[:stmt.limit] if stmt.limit is not None else chosen
+    chosen = page(chosen, lambda r: r.name, stmt.starts_with, stmt.limit, stmt.limit_from)
     if stmt.terse:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
@@ -90,26 +93,77 @@ def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:
 
 def _in_scope(session: Session, stmt: ast.ShowObjects) -> list[RelationRow]:
     """The relations SHOW looks at: IN ACCOUNT / DATABASE / SCHEMA / TABLE, else the current schema."""
+    if stmt.scope in ("TABLE", "VIEW"):
+        assert stmt.scope_name is not None
+        return [_one_relation(session, stmt.scope_name, "Table" if stmt.scope == "TABLE" else "View")]
+    database, schema = _container(session, stmt)
+    return list_relations(session.catalog.store, database, schema)
+
+
+def _container(session: Session, stmt: ast.ShowObjects) -> tuple[str | None, str | None]:
+    """The database and schema an IN ACCOUNT / DATABASE / SCHEMA clause (else the current schema) names."""
     scope, qn = stmt.scope, stmt.scope_name
     if scope is None:
         scope = "SCHEMA" if session.schema is not None else "DATABASE" if session.database else "ACCOUNT"
     if scope == "ACCOUNT":
-        return list_relations(session.catalog.store)
+        return None, None
     if scope == "DATABASE":
         db = session.name(qn.name) if qn is not None else session.current_database()
         if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
             raise errors.does_not_exist("Database", quote_ident(db))
-        return list_relations(session.catalog.store, db)
-    if scope == "SCHEMA":
-        if qn is None and (session.database is None or session.schema is None):
-            raise errors.object_not_found_or_op()
-        db, schema = session.qualify_schema(qn) if qn is not None else (session.current_database(), session.schema)
-        assert schema is not None
-        if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
-            raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-        return list_relations(session.catalog.store, db, schema)
-    assert qn is not None
-    return [_one_relation(session, qn, "Table" if scope == "TABLE" else "View")]
+        return db, None
+    if qn is None and (session.database is None or session.schema is None):
+        raise errors.object_not_found_or_op()
+    db, schema = session.qualify_schema(qn) if qn is not None else (session.current_database(), session.schema)
+    assert schema is not None
+    if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    return db, schema
+
+
+SHOW_SEQUENCES_COLUMNS = ["created_on", "name", "schema_name", "database_name", "next_value", "interval", "owner",
+                          "owner_role_type", "comment", "ordered"]
+_SEQUENCES = """SELECT q.database_name, q.schema_name, q.sequence_name,
+       coalesce(q.last_value + q.increment_by, q.start_value), q.increment_by, q.comment
+FROM duckdb_sequences() q
+WHERE NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
+                  AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
+                  AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
+                  AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
+ORDER BY 1, 2, 3"""
+
+
+def describe_sequence(session: Session, stmt: ast.Describe) -> Result:
+    """DESCRIBE SEQUENCE (https://docs.snowflake.com/en/sql-reference/sql/desc-sequence): SHOW SEQUENCES'
+    row of that sequence; 002003 when there is none."""
+    db, schema, name = session.qualify(stmt.name)
+    shown = _show_sequences(session, ast.ShowObjects("SEQUENCES", scope="SCHEMA",
+                                                     scope_name=ast.QualifiedName(schema, db)))
+    shown.rows = [r for r in shown.rows if r[1] == name]
+    if not shown.rows:
+        raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (db, schema, name)))
+    shown.rowcount = len(shown.rows)
+    return shown
+
+
+def _show_sequences(session: Session, stmt: ast.ShowObjects) -> Result:
+    """SHOW SEQUENCES (https://docs.snowflake.com/en/sql-reference/sql/show-sequences): sequences made by
+    CREATE SEQUENCE (not those behind AUTOINCREMENT columns) in the schemas the roles see; `ordered` N
+    (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225). snowreg records no owner
+    or creation time for a sequence (conformance/DECISIONS.md T16)."""
+    if stmt.terse or stmt.scope in ("TABLE", "VIEW"):
+        raise errors.not_supported("SHOW TERSE SEQUENCES and SHOW SEQUENCES IN TABLE | VIEW")
+    database, schema = _container(session, stmt)
+    rows = []
+    for db, sch, name, next_value, interval, comment in session.catalog.store.data_query(_SEQUENCES):
+        seq = snowflake(name)
+        if (database is None or db == database) and (schema is None or sch == schema) \
+                and like(stmt.like, seq) and privileges.can_see_schema(session, db, sch) \
+                and session.catalog.databases.get_schema(db, sch) is not None:
+            rows.append((None, seq, sch, db, int(next_value), int(interval), None, None, comment or "", "N"))
+    rows = page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
+    return from_rows(SHOW_SEQUENCES_COLUMNS, rows, ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "FIXED", "FIXED",
+                                                    "TEXT", "TEXT", "TEXT", "TEXT"])
 
 
 def _one_relation(session: Session, qn: ast.QualifiedName, kind: str) -> RelationRow:
@@ -129,6 +183,37 @@ def _column_types(session: Session, r: RelationRow) -> list[tuple[ColumnRow, Col
     shape = session.catalog.tables.table_shape(r.database_name, r.schema_name, r.name)
     return [(c, shape.column_type(c.name, c.duckdb_type))
             for c in list_columns(session.catalog.store, r.database_name, r.schema_name, r.name)]
+
+
+_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'\)", re.I)
+_NAME_PART = re.compile(r'"((?:[^"]|"")*)"|([^."]+)')
+# DuckDB's text of the defaults snowreg writes for Snowflake's (engine.sql.rewrites) → Snowflake's text.
+_CLOCKS = {"get_current_timestamp()": "CURRENT_TIMESTAMP()", "current_date()": "CURRENT_DATE()",
+           "current_date": "CURRENT_DATE()", "get_current_time()": "CURRENT_TIME()"}
+
+
+def _default(session: Session, r: RelationRow, column: ColumnRow) -> tuple[str | None, str | None]:
+    """A column's DEFAULT as Snowflake shows it, and SHOW COLUMNS' `autoincrement` (or None): an identity
+    column's default is `IDENTITY START s INCREMENT i NOORDER` and its autoincrement `start s increment i
+    noorder` (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225; NOORDER, the default
+    of new columns since https://docs.snowflake.com/en/release-notes/bcr-bundles/2024_01/bcr-1483), a
+    sequence's `DB.SCHEMA.SEQ.NEXTVAL`; DuckDB's own spelling never shows (conformance/DECISIONS.md T15)."""
+    text = column.default
+    if text is None:
+        return None, None
+    m = _NEXTVAL.fullmatch(text.strip())
+    if m is None:
+        return _CLOCKS.get(text.strip().lower(), text), None
+    parts = [(q.replace('""', '"') if q else u) for q, u in _NAME_PART.findall(m.group(1).replace("''", "'"))]
+    database, schema = (parts[-3] if len(parts) > 2 else r.database_name), (parts[-2] if len(parts) > 1 else r.schema_name)
+    if parts[-1] == f"{physical(r.name)}${physical(column.name)}$SEQ":
+        found = session.catalog.store.data_query(
+            "SELECT start_value, increment_by FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? "
+            "AND sequence_name = ?", [database, schema, parts[-1]])
+        if found:
+            return (f"IDENTITY START {found[0][0]} INCREMENT {found[0][1]} NOORDER",
+                    f"start {found[0][0]} increment {found[0][1]} noorder")
+    return ".".join(quote_ident(p) for p in (database, schema, parts[-1])) + ".NEXTVAL", None
 
 
 def _data_type_json(column: ColumnRow, t: ColumnType) -> str:
@@ -152,11 +237,12 @@ def _show_columns(session: Session, stmt: ast.ShowObjects, relations: list[Relat
     for r in relations:
         for c, t in _column_types(session, r):
             if like(stmt.like, c.name):
+                default, identity = _default(session, r, c)
                 rows.append((r.name, r.schema_name, c.name, _data_type_json(c, t), str(c.nullable).lower(),
-                             c.default or "", "COLUMN", "", c.comment or "", r.database_name, "", None))
-    if stmt.starts_with is not None:
-        rows = [row for row in rows if row[2].startswith(stmt.starts_with)]
-    return _result(SHOW_COLUMNS_COLUMNS, rows[:stmt.limit] if stmt.limit is not None else rows)
+                             "" if identity else default or "", "COLUMN", "", c.comment or "", r.database_name,
+                             identity or "", None))
+    return _result(SHOW_COLUMNS_COLUMNS, page(rows, lambda row: str(row[2]), stmt.starts_with, stmt.limit,
+                                              stmt.limit_from))
 
 
 def _constraint_name(r: RelationRow) -> str:
@@ -184,7 +270,7 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     keys = list_keys(session.catalog.store, relation.database_name, relation.schema_name, relation.name)
     primary = {c for k in keys if k.kind == "PRIMARY KEY" for c in k.columns}
     unique = {c for k in keys if k.kind == "UNIQUE" for c in k.columns}
-    rows = [(c.name, t.text, "COLUMN", "Y" if c.nullable else "N", c.default,
+    rows = [(c.name, t.text, "COLUMN", "Y" if c.nullable else "N", _default(session, relation, c)[0],
              "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
             for c, t in _column_types(session, relation)]
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))

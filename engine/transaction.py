@@ -16,18 +16,38 @@ and replays the writes that had succeeded, which is Snowflake's statement-level 
 from __future__ import annotations
 
 import re
+import threading
+import time
+import uuid
+import weakref
+from datetime import datetime
 from functools import cache
 
 import duckdb
 
 from snowreg import errors
-from snowreg.engine.result import Result, status
+from snowreg.catalog.store import now
+from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 
 _BEGIN = re.compile(r"\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTION)"
-                    r"(?:\s+NAME\s+(?:\w+|\"(?:[^\"]|\"\")*\"))?\s*;?\s*\Z", re.I)
+                    r"(?:\s+NAME\s+(\w+|\"(?:[^\"]|\"\")*\"))?\s*;?\s*\Z", re.I)
 _END = re.compile(r"\s*(COMMIT|ROLLBACK)(?:\s+WORK)?\s*;?\s*\Z", re.I)
+
+_ids = threading.Lock()
+_last_id = [0]
+# The open transactions of this process, for SHOW TRANSACTIONS: id → (its session, name, start).
+_open: dict[str, tuple[weakref.ref[Session], str, datetime]] = {}
+
+
+def new_id() -> str:
+    """A transaction id in the shape of Snowflake's (the CURRENT_TRANSACTION page shows
+    `1661899308790000000`: epoch milliseconds times 10**6), unique and increasing in this process."""
+    with _ids:
+        _last_id[0] = max(_last_id[0] + 1, time.time_ns() // 1_000_000 * 1_000_000)
+        return str(_last_id[0])
+
 
 @cache
 def _ddl_statements() -> tuple[type, ...]:
@@ -51,9 +71,10 @@ def control(session: Session, text: str, describe_only: bool = False) -> Result 
     """BEGIN / START TRANSACTION / COMMIT / ROLLBACK, run here; None for any other statement."""
     if len(text) > 80:
         return None
-    if _BEGIN.match(text):
+    m = _BEGIN.match(text)
+    if m:
         if not describe_only:
-            begin(session)
+            begin(session, _transaction_name(m.group(1)))
         return status()
     end = _END.match(text)
     if end is None:
@@ -67,21 +88,39 @@ def control(session: Session, text: str, describe_only: bool = False) -> Result 
     return status()
 
 
-def begin(session: Session) -> None:
-    """Open a transaction; inside an open one BEGIN is ignored (Snowflake: no nested transactions)."""
+def _transaction_name(written: str | None) -> str | None:
+    if written is None:
+        return None
+    return written[1:-1].replace('""', '"') if written.startswith('"') else written.upper()
+
+
+def begin(session: Session, name: str | None = None) -> None:
+    """Open a transaction; inside an open one BEGIN is ignored (Snowflake: no nested transactions).
+    Without NAME it gets a system name, a UUID (the SHOW TRANSACTIONS page)."""
     if session.transaction:
         return
     session.duck.execute("BEGIN TRANSACTION")
     session.transaction = True
     session.transaction_writes = []
+    session.transaction_id = new_id()
+    with _ids:
+        _open[session.transaction_id] = (weakref.ref(session), name or str(uuid.uuid4()), now())
+
+
+def _ended(session: Session) -> None:
+    """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it."""
+    session.transaction = False
+    session.transaction_writes = []
+    with _ids:
+        _open.pop(session.transaction_id or "", None)
+    session.last_transaction, session.transaction_id = session.transaction_id, None
 
 
 def commit(session: Session) -> None:
     """Make the open transaction's writes visible to every session; nothing to do without one."""
     if not session.transaction:
         return
-    session.transaction = False
-    session.transaction_writes = []
+    _ended(session)
     try:
         session.duck.execute("COMMIT")
     except duckdb.Error as e:
@@ -95,8 +134,7 @@ def rollback(session: Session) -> None:
     """Undo the open transaction's writes; nothing to do without one."""
     if not session.transaction:
         return
-    session.transaction = False
-    session.transaction_writes = []
+    _ended(session)
     session.duck.execute("ROLLBACK")
 
 
@@ -120,9 +158,12 @@ def before_plain(session: Session, kind: str) -> None:
 
 
 def after_plain(session: Session, kind: str, duckdb_sql: str) -> None:
-    """Remember a successful write of the open transaction, to replay it if a later statement fails."""
+    """Remember a successful write of the open transaction, to replay it if a later statement fails. A
+    DML or DDL statement outside one was a transaction of its own (autocommit): LAST_TRANSACTION names it."""
     if session.transaction and kind in DML_KINDS:
         session.transaction_writes.append(duckdb_sql)
+    elif not session.transaction and (kind in DML_KINDS or kind in DDL_KINDS):
+        session.last_transaction = new_id()
 
 
 UNREPLAYABLE = ""  # a write the transaction cannot repeat (model calls, file loads): see recover()
@@ -164,8 +205,7 @@ def recover(session: Session) -> None:
 
 def _abandon(session: Session) -> None:
     """Leave DuckDB with no transaction after one could not be kept."""
-    session.transaction = False
-    session.transaction_writes = []
+    _ended(session)
     try:
         session.duck.execute("ROLLBACK")
     except duckdb.Error:
@@ -180,3 +220,26 @@ def autocommit(session: Session) -> bool:
 
 def _first_line(e: Exception) -> str:
     return str(e).splitlines()[0] if str(e) else type(e).__name__
+
+
+SHOW_TRANSACTIONS_COLUMNS = ["id", "user", "session", "name", "started_on", "state", "scope"]
+
+
+def show_transactions(session: Session, stmt: ast.ShowTransactions) -> Result:
+    """SHOW TRANSACTIONS [IN ACCOUNT] (https://docs.snowflake.com/en/sql-reference/sql/show-transactions):
+    the running transactions of the current user's sessions over this registry (IN ACCOUNT: every user's,
+    for the ACCOUNTADMIN role only); state `running`, scope 0 (no stored procedures)."""
+    if stmt.in_account and session.role != "ACCOUNTADMIN":
+        raise errors.insufficient_privileges("account", "SNOWREG")
+    rows = []
+    with _ids:
+        entries = list(_open.items())
+    for txn_id, (ref, name, started) in entries:
+        other = ref()
+        if other is None or other.transaction_id != txn_id or other.catalog is not session.catalog:
+            continue
+        if stmt.in_account or other.user == session.user:
+            rows.append((int(txn_id), other.user, other.id, name, started, "running", 0))
+    rows.sort(key=lambda r: r[0])
+    return from_rows(SHOW_TRANSACTIONS_COLUMNS, rows,
+                     ["FIXED", "TEXT", "FIXED", "TEXT", "TIMESTAMP_LTZ", "TEXT", "FIXED"])

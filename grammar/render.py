@@ -233,13 +233,14 @@ def _show_objects(s: a.ShowObjects) -> str:
     elif s.scope is not None:
         scope = f" IN {s.scope}" + (f" {qname(s.scope_name)}" if s.scope_name else "")
     terse = "TERSE " if s.terse else ""
-    return f"SHOW {terse}{s.kind}" + _show_tail(s.like, scope, s.starts_with, s.limit)
+    return f"SHOW {terse}{s.kind}" + _show_tail(s.like, scope, s.starts_with, s.limit) + _limit_from(s.limit_from)
 
 
 def _show_schemas(s: a.ShowSchemas) -> str:
     scope = " IN ACCOUNT" if s.in_account else ""
     scope = f" IN DATABASE {name(s.in_database)}" if s.in_database is not None else scope
-    return f"SHOW {_opt(s.terse, 'TERSE ')}SCHEMAS" + _show_tail(s.like, scope, s.starts_with, s.limit)
+    return f"SHOW {_opt(s.terse, 'TERSE ')}SCHEMAS" + _show_tail(s.like, scope, s.starts_with, s.limit) \
+        + _limit_from(s.limit_from)
 
 
 def _set_variable(s: a.SetVariable) -> str:
@@ -390,6 +391,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.ShowUsers: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}USERS"
         + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
         a.ShowWarehouses: lambda s: "SHOW WAREHOUSES" + _show_tail(s.like),
+        a.ShowTransactions: lambda s: "SHOW TRANSACTIONS" + (" IN ACCOUNT" if s.in_account else ""),
         a.ShowAccountFunctions: lambda s: f"SHOW {s.kind + ' ' if s.kind else ''}FUNCTIONS"
         + _show_tail(s.like, _scope(s.scope, s.scope_name)),
         a.CreateWarehouse: lambda s: _create("WAREHOUSE", s) + name(s.name) + _options(s.properties),

@@ -143,7 +143,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[4][1] if c[4] else None, span=s,
     ),
     "show_schemas": lambda c, s: a.ShowSchemas(
-        c[1], c[2][1] if c[2] else None, bool(c[2]) and c[2][0] == "ACCOUNT", c[3], c[4], c[0] is not None, span=s
+        c[1], c[2][1] if c[2] else None, bool(c[2]) and c[2][0] == "ACCOUNT", c[3], c[4][0] if c[4] else None,
+        c[0] is not None, c[4][1] if c[4] else None, span=s
     ),
     "unset_variable": lambda c, s: a.UnsetVariable(tuple(n.name for n in c), span=s,
                                                    name_spans=tuple(n.span for n in c)),
@@ -178,7 +179,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[3][1] if c[3] else None, span=s,
     ),
     "show_objects": lambda c, s: a.ShowObjects(
-        c[1], flag(c[0]), c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, c[4], c[5], span=s
+        c[1], flag(c[0]), c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, c[4],
+        c[5][0] if c[5] else None, c[5][1] if c[5] else None, span=s
     ),
     "show_versions": lambda c, s: a.ShowVersions(c[1], c[0], span=s),
     "show_functions": lambda c, s: a.ShowFunctions(c[1], name_of(c[2]), c[0], span=s, version_span=span_of(c[2])),
@@ -197,6 +199,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[1], c[0] is not None, c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, span=s
     ),
     "show_warehouses": lambda c, s: a.ShowWarehouses(c[0], span=s),
+    "show_transactions": lambda c, s: a.ShowTransactions(False, span=s),
+    "show_account_transactions": lambda c, s: a.ShowTransactions(True, span=s),
     "show_account_functions": lambda c, s: a.ShowAccountFunctions(
         c[0], c[1], c[2][0] if c[2] else None, c[2][1] if c[2] else None, span=s
     ),

@@ -7,7 +7,8 @@
 - PRIMARY KEY / UNIQUE / FOREIGN KEY are recorded, not enforced; a primary key's columns are NOT NULL
   (https://docs.snowflake.com/en/sql-reference/constraints-overview). They are taken out of the
   statement before DuckDB sees it, which would enforce them.
-- A VARCHAR(n) column of CREATE TABLE refuses a longer value (a CHECK that raises 100074's text).
+- A VARCHAR(n) column of CREATE TABLE refuses a longer value (a CHECK that raises 100074's text); columns
+  made otherwise get theirs from engine.sql.lengths.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _FLOATS = {_T.FLOAT, _T.DOUBLE}
 _PLAIN = {_T.BOOLEAN: "BOOLEAN", _T.DATE: "DATE", _T.VARIANT: "VARIANT", _T.OBJECT: "OBJECT", _T.ARRAY: "ARRAY"}
 _TIMES = {_T.TIME: "TIME", _T.TIMESTAMP: "TIMESTAMP_NTZ", _T.DATETIME: "TIMESTAMP_NTZ",
           _T.TIMESTAMPNTZ: "TIMESTAMP_NTZ", _T.TIMESTAMPLTZ: "TIMESTAMP_LTZ", _T.TIMESTAMPTZ: "TIMESTAMP_TZ"}
-_TOO_LONG_MARK = "TRUNCATED_STRING:"  # starts the CHECK's error text (engine.sql.duckerrors._TOO_LONG)
+TOO_LONG_MARK = "TRUNCATED_STRING:"  # starts the CHECK's error text (engine.sql.duckerrors._TOO_LONG)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,10 +325,15 @@ def length_checks(stmt: exp.Create) -> None:
         length = int(text[len("VARCHAR("):-1]) if text else TEXT_LENGTH
         if length >= TEXT_LENGTH:
             continue
-        value = exp.column(column.this.copy())
-        message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(f"{_TOO_LONG_MARK}String '"), expression=value),
-                            expression=exp.Literal.string("' is too long and would be truncated"))
-        check = exp.If(this=exp.GT(this=exp.Length(this=value.copy()), expression=exp.Literal.number(length)),
-                       true=exp.Anonymous(this="error", expressions=[message]), false=exp.true())
-        constraints = column.args.get("constraints") or []
-        column.set("constraints", [*constraints, exp.ColumnConstraint(kind=exp.CheckColumnConstraint(this=check))])
+        add_length_check(column, length)
+
+
+def add_length_check(column: exp.ColumnDef, length: int) -> None:
+    """Give a column a CHECK that raises 100074's text for a value longer than `length` characters."""
+    value = exp.column(column.this.copy())
+    message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(f"{TOO_LONG_MARK}String '"), expression=value),
+                        expression=exp.Literal.string("' is too long and would be truncated"))
+    check = exp.If(this=exp.GT(this=exp.Length(this=value.copy()), expression=exp.Literal.number(length)),
+                   true=exp.Anonymous(this="error", expressions=[message]), false=exp.true())
+    constraints = column.args.get("constraints") or []
+    column.set("constraints", [*constraints, exp.ColumnConstraint(kind=exp.CheckColumnConstraint(this=check))])

@@ -2,6 +2,7 @@
 
 - MERGE: `UPDATE SET tgt.col = …` (DuckDB wants the bare column) and Snowflake's answer, one count
   column per kind of action the MERGE has (https://docs.snowflake.com/en/sql-reference/sql/merge).
+- INSERT OVERWRITE empties its table first, in the same transaction.
 - UPDATE answers "number of rows updated" and "number of multi-joined rows updated"
   (https://docs.snowflake.com/en/sql-reference/sql/update); DELETE and INSERT their one count.
 - `CREATE TABLE t (c type, …) AS SELECT …`: the query's columns take the listed names and types
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from snowreg.catalog.names import physical
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -24,6 +26,17 @@ MULTI_JOINED = "number of multi-joined rows updated"
 
 # DuckDB's merge_action → Snowflake's count column.
 MERGE_ACTIONS = {"INSERT": INSERTED, "UPDATE": UPDATED, "DELETE": DELETED}
+
+
+def action(then: exp.Expr | None) -> str | None:
+    """What a MERGE clause does: INSERT, UPDATE or DELETE (also after `merge` rewrote ALL BY NAME)."""
+    if isinstance(then, exp.Insert):
+        return "INSERT"
+    if isinstance(then, exp.Update):
+        return "UPDATE"
+    if isinstance(then, exp.Var):
+        return then.name.upper().split()[0]
+    return None
 
 
 def counts(stmt: exp.Expr) -> tuple[str, ...]:
@@ -36,26 +49,51 @@ def counts(stmt: exp.Expr) -> tuple[str, ...]:
         return (DELETED,)
     if isinstance(stmt, exp.Merge):
         whens = stmt.args.get("whens")
-        kinds = {type(w.args.get("then")) for w in (whens.expressions if whens else [])}
-        present = [(exp.Insert, INSERTED), (exp.Update, UPDATED), (exp.Delete, DELETED)]
-        if any(isinstance(w.args.get("then"), exp.Var) and w.args["then"].name.upper() == "DELETE"
-               for w in (whens.expressions if whens else [])):
-            kinds.add(exp.Delete)
-        return tuple(name for cls, name in present if cls in kinds)
+        kinds = {action(w.args.get("then")) for w in (whens.expressions if whens else [])}
+        return tuple(name for kind, name in MERGE_ACTIONS.items() if kind in kinds)
     return ()
 
 
 def merge(stmt: exp.Merge) -> None:
-    """Bare SET targets, and RETURNING merge_action so the engine can count each kind of action."""
+    """Bare SET targets; `UPDATE ALL BY NAME` / `INSERT ALL BY NAME` (each column from the source column of
+    the same name, https://docs.snowflake.com/en/sql-reference/sql/merge) as DuckDB's BY NAME, which
+    sqlglot would write as the positional `SET *` / `INSERT *`; and RETURNING merge_action so the engine
+    can count each kind of action."""
     whens = stmt.args.get("whens")
     for when in whens.expressions if whens else []:
         then = when.args.get("then")
-        if isinstance(then, exp.Update):
+        if isinstance(then, exp.Update) and [type(e) for e in then.expressions] == [exp.Star]:
+            when.set("then", exp.Var(this="UPDATE BY NAME"))
+        elif isinstance(then, exp.Insert) and isinstance(then.this, exp.Star):
+            when.set("then", exp.Var(this="INSERT BY NAME"))
+        elif isinstance(then, exp.Update):
             for assignment in then.expressions:
                 target = assignment.this
                 if isinstance(target, exp.Column) and target.table:
                     assignment.set("this", exp.column(target.this.copy()))
     stmt.set("returning", exp.Returning(expressions=[exp.column("merge_action")]))
+
+
+OVERWRITE_SOURCE = "snowreg_overwrite_source"  # a temporary table of the session's DuckDB connection
+
+
+def overwrite(stmt: exp.Insert) -> list[exp.Expr]:
+    """`INSERT OVERWRITE INTO t …`: the statements that run before the INSERT, in the same transaction
+    (https://docs.snowflake.com/en/sql-reference/sql/insert, OVERWRITE: "the target table should be
+    truncated before inserting"; it is DML, so it stays inside an open transaction): a query's rows are
+    kept first (it reads the table as it was), then the table is emptied. The INSERT loses its flag and
+    reads the kept rows."""
+    stmt.set("overwrite", None)
+    target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    empty = exp.Delete(this=target.copy())
+    query = stmt.args.get("expression")
+    if query is None or isinstance(query, exp.Values):
+        return [empty]
+    kept = exp.Table(this=exp.to_identifier(OVERWRITE_SOURCE), db=exp.to_identifier("temp"))
+    keep = exp.Create(this=kept.copy(), kind="TABLE", replace=True, expression=query.copy(),
+                      properties=exp.Properties(expressions=[exp.TemporaryProperty()]))
+    stmt.set("expression", exp.select("*").from_(kept))
+    return [keep, empty]
 
 
 def create(stmt: exp.Create) -> None:
@@ -65,6 +103,9 @@ def create(stmt: exp.Create) -> None:
     if isinstance(properties, exp.Properties):
         properties.set("expressions", [p for p in properties.expressions
                                        if not isinstance(p, exp.CopyGrantsProperty)])
+        for p in properties.expressions:
+            if isinstance(p, exp.SequenceProperties):
+                _sequence(p)
     clone = stmt.args.get("clone")
     if isinstance(clone, exp.Clone):
         if clone.args.get("shallow") or clone.args.get("copy") or clone.args.get("expression"):
@@ -107,6 +148,35 @@ def create_comment(stmt: exp.Create) -> exp.Expr | None:
     return found[0].copy() if found else None
 
 
+def column_comments(stmt: exp.Create) -> list[tuple[exp.Identifier, exp.Expr]]:
+    """CREATE TABLE's `c type COMMENT 'x'`, each column by its DuckDB name (read before translation: the
+    COMMENT leaves the column, and a CTAS column list leaves the statement)."""
+    schema = stmt.this
+    if str(stmt.args.get("kind") or "").upper() != "TABLE" or not isinstance(schema, exp.Schema):
+        return []
+    found = []
+    for column in schema.expressions:
+        for constraint in column.args.get("constraints") or [] if isinstance(column, exp.ColumnDef) else []:
+            kind = constraint.args.get("kind")
+            if isinstance(kind, exp.CommentColumnConstraint) and kind.this is not None:
+                ident = column.this
+                name = ident.this if ident.quoted else ident.this.upper()
+                found.append((exp.Identifier(this=physical(name), quoted=True), kind.this.copy()))
+    return found
+
+
+def comment_columns(stmt: exp.Create, found: list[tuple[exp.Identifier, exp.Expr]]) -> list[exp.Expr]:
+    """`COMMENT ON COLUMN <table>.<c> IS 'x'` for each column comment, built from the translated CREATE
+    (DESCRIBE TABLE, SHOW COLUMNS and INFORMATION_SCHEMA.COLUMNS read them back)."""
+    table = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+    if not isinstance(table, exp.Table):
+        return []
+    return [exp.Comment(this=exp.Column(this=column.copy(), table=table.this.copy(),
+                                        db=table.args["db"].copy() if table.args.get("db") else None,
+                                        catalog=table.args["catalog"].copy() if table.args.get("catalog") else None),
+                        kind="COLUMN", expression=text) for column, text in found]
+
+
 def comment_on(stmt: exp.Create, text: exp.Expr) -> exp.Comment:
     """`COMMENT ON TABLE | VIEW <the created object> IS <text>`, built from the translated CREATE."""
     target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
@@ -120,13 +190,28 @@ def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
     if not actions:
         return [exp.select(exp.Null()).where(exp.false())]
     if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn) for a in actions):
-        return [stmt]
+        return [_column_comment(stmt, actions[0]) or stmt] if len(actions) == 1 else [stmt]
     out: list[exp.Expr] = []
     for action in actions:
         one = stmt.copy()
         one.set("actions", [action.copy()])
-        out.append(one)
+        out.append(_column_comment(one, action) or one)
     return out
+
+
+def _column_comment(stmt: exp.Alter, action: exp.Expr) -> exp.Expr | None:
+    """`ALTER TABLE t ALTER COLUMN c COMMENT 'x'` → `COMMENT ON COLUMN t.c IS 'x'`
+    (https://docs.snowflake.com/en/sql-reference/sql/alter-table-column)."""
+    if not isinstance(action, exp.AlterColumn) or action.args.get("comment") is None \
+            or any(action.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible")):
+        return None
+    table = stmt.this
+    if not isinstance(table, exp.Table):
+        return None
+    return exp.Comment(this=exp.Column(this=action.this.copy(), table=table.this.copy(),
+                                       db=table.args["db"].copy() if table.args.get("db") else None,
+                                       catalog=table.args["catalog"].copy() if table.args.get("catalog") else None),
+                       kind="COLUMN", expression=action.args["comment"].copy())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,28 +254,73 @@ def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
             step = kind.args.get("increment") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
             name = exp.Identifier(this=f"{table.name}${column.name}$SEQ", quoted=True)
             parts = [table.args.get("catalog"), table.args.get("db"), name]
+            properties = _sequence(exp.SequenceProperties(start=start or exp.Literal.number(1),
+                                                          increment=step or exp.Literal.number(1)))
             sequences.append(exp.Create(
                 this=exp.Table(this=name, db=table.args.get("db"), catalog=table.args.get("catalog")),
-                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[exp.SequenceProperties(
-                    start=start or exp.Literal.number(1), increment=step or exp.Literal.number(1))])))
+                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[properties])))
             call = exp.Anonymous(this="nextval", expressions=[exp.Literal.string(_qualified_text(parts))])
             constraint.set("kind", exp.DefaultColumnConstraint(this=call))
     return sequences
 
 
+def _sequence(properties: exp.SequenceProperties) -> exp.SequenceProperties:
+    """A Snowflake sequence on DuckDB: ORDER / NOORDER only say whether values may come out of order (one
+    process: they never do), and a negative INCREMENT counts down from START without a floor, where DuckDB
+    would stop at -1 (https://docs.snowflake.com/en/sql-reference/sql/create-sequence)."""
+    options = [o for o in properties.args.get("options") or []
+               if not (isinstance(o, exp.Var) and o.name.upper() in ("ORDER", "NOORDER"))]
+    properties.set("options", options or None)
+    step = properties.args.get("increment")
+    if isinstance(step, exp.Neg) and properties.args.get("maxvalue") is None:
+        properties.set("maxvalue", (properties.args.get("start") or exp.Literal.number(1)).copy())
+        properties.set("minvalue", exp.Literal.number(-(2 ** 63)))
+    return properties
+
+
 def merge_guard(stmt: exp.Merge) -> exp.Select | None:
-    """A query finding a target row that several source rows match, for a MERGE that updates or
-    deletes matched rows: Snowflake refuses such a MERGE (ERROR_ON_NONDETERMINISTIC_MERGE is TRUE by
-    default) where DuckDB would apply every match. Built from the translated MERGE."""
+    """A query finding a target row whose MERGE is nondeterministic, which Snowflake refuses
+    (ERROR_ON_NONDETERMINISTIC_MERGE is TRUE by default) where DuckDB would apply every match. Each
+    joined source row acts by the first WHEN MATCHED clause whose condition holds; a target row is
+    deterministic when the rows that act all DELETE, or exactly one acts and it UPDATEs
+    (https://docs.snowflake.com/en/sql-reference/sql/merge, "Duplicate join behavior"). Built from the
+    translated MERGE."""
     whens = stmt.args.get("whens")
-    if not any(w.args.get("matched") and not w.args.get("source") for w in (whens.expressions if whens else [])):
-        return None
+    matched = [w for w in (whens.expressions if whens else []) if w.args.get("matched") and not w.args.get("source")]
+    if not any(action(w.args.get("then")) == "UPDATE" for w in matched):
+        return None  # deletes only: several source rows deleting one target row agree
     target, source = stmt.this, stmt.args.get("using")
     if not isinstance(target, exp.Table) or source is None:
         return None
     alias = target.alias or target.name
     rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias, quoted=True))
+    act = exp.Case(ifs=[exp.If(this=(w.args.get("condition") or exp.true()).copy(),
+                               true=exp.Literal.string("U" if action(w.args.get("then")) == "UPDATE" else "D"))
+                        for w in matched])
+    several = exp.GT(this=exp.Count(this=act), expression=exp.Literal.number(1))
+    updates = exp.EQ(this=exp.Max(this=act.copy()), expression=exp.Literal.string("U"))
     return (exp.select(exp.Literal.number(1)).from_(target.copy())
             .join(source.copy(), on=stmt.args["on"].copy())
-            .group_by(rowid).having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1)))
+            .group_by(rowid).having(exp.and_(several, updates))
             .limit(1))
+
+
+def multi_joined(stmt: exp.Update) -> exp.Select | None:
+    """UPDATE … FROM: a query counting the target rows the UPDATE changes and those among them that join
+    more than one row: Snowflake's two count columns (https://docs.snowflake.com/en/sql-reference/sql/update:
+    a target row joining three source rows is "1 | 1"), where DuckDB counts every joined row. Built from
+    the translated UPDATE; run before it."""
+    source = stmt.args.get("from_") or stmt.args.get("from")
+    target = stmt.this
+    if not isinstance(source, exp.From) or not isinstance(target, exp.Table):
+        return None
+    alias = target.alias or target.name
+    rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(alias, quoted=True))
+    joined = exp.select(exp.Count(this=exp.Star()).as_("n")).from_(target.copy())
+    joined.set("joins", [exp.Join(this=source.this.copy())])
+    where = stmt.args.get("where")
+    if isinstance(where, exp.Where):
+        joined.set("where", where.copy())
+    several = exp.GT(this=exp.column("n"), expression=exp.Literal.number(1))
+    return exp.select(exp.Count(this=exp.Star()), exp.CountIf(this=several)).from_(
+        joined.group_by(rowid).subquery("multi"))

@@ -9,7 +9,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog.names import SEPARATOR
 
-_TABLE_MISSING = re.compile(r"(?:Table|View|Table Function) with name \"?([^\s\"]+)\"? does not exist")
+_TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \"?([^\s\"!]+)\"? does not exist")
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
 _SCHEMA_MISSING = re.compile(r"Schema with name \"?([^\s\"]+)\"? does not exist")
 _COLUMN_MISSING = re.compile(r"Referenced column \"?([^\s\"]+)\"? not found")

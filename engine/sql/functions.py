@@ -323,6 +323,9 @@ def _args(node: exp.Expr) -> list[exp.Expr]:
 
 _SPECIAL: dict[str, Function] = {
     "CURRENT_VERSION": Function(rewrite=_version),
+    # https://docs.snowflake.com/en/sql-reference/functions/last_transaction (engine.transaction keeps it)
+    "LAST_TRANSACTION": Function(rewrite=lambda node: variant.fn(
+        "getvariable", exp.Literal.string("snowreg_last_transaction"))),
     "RANDOM": Function(rewrite=_random),
     "HAVERSINE": Function(rewrite=_haversine),
     "ARRAY_CAT": Function(rewrite=_array_cat),

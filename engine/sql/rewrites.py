@@ -154,7 +154,7 @@ _CONTEXT_VARIABLES: dict[type[exp.Expr], str] = {
     exp.CurrentSchema: "snowreg_schema",
     exp.CurrentWarehouse: "snowreg_warehouse",
     exp.CurrentSession: "snowreg_session",
-    exp.CurrentTransaction: "snowreg_transaction",  # NULL: snowreg keeps no transaction id
+    exp.CurrentTransaction: "snowreg_transaction",  # NULL outside a transaction (engine.transaction)
 }
 # The fake account snowreg answers as (conformance/DECISIONS.md): the same for every session, so
 # written into the SQL rather than set on every new DuckDB connection (each SET costs ~0.2 ms).

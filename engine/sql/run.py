@@ -10,7 +10,8 @@ from typing import Any
 import duckdb
 
 from snowreg import errors
-from snowreg.catalog.names import SEPARATOR, snowflake
+from snowreg.catalog.names import SEPARATOR, physical, snowflake
+from snowreg.catalog.store import quote
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
@@ -20,6 +21,8 @@ from snowreg.engine.sql import (
     dml,
     duckerrors,
     history,
+    lengths,
+    multi_insert,
     numbers,
     reuse,
     shapes,
@@ -111,6 +114,7 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
         privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
         if tr.table is not None:
             table_meta.record(session, tr, _write_target(tr) if not renaming else None)
+            _enforce_lengths(session, tr, _write_target(tr) if not renaming else None)
         if temporary:
             ref = _write_target(tr) or tr.tables[0]
             session.temporary_tables.add((ref.database or session.current_database(),
@@ -178,14 +182,21 @@ def _write_target(tr: translate.Translation) -> translate.TableRef | None:
 def _missing_drop_target(session: Session, tr: translate.Translation) -> str | None:
     """The name a `DROP … IF EXISTS` names when there is no such table or view."""
     ref = _write_target(tr)
-    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name \
-            or ref.object_kind == "sequence":
+    if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name:
         return None
     database = ref.database or session.database
     schema = ref.schema or session.schema
     if database is None or schema is None:
         return None
+    if ref.object_kind == "sequence":
+        return None if _sequence_exists(session, database, schema, ref.name) else ref.name
     return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is None else None
+
+
+def _sequence_exists(session: Session, database: str, schema: str, name: str) -> bool:
+    return bool(session.catalog.store.data_query(
+        "SELECT 1 FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? AND sequence_name = ?",
+        [database, schema, physical(name)]))
 
 
 def _missing_optional(session: Session, tr: translate.Translation) -> bool:
@@ -209,14 +220,18 @@ def _created(session: Session, target: translate.TableRef | None) -> None:
 
 
 def _existing_target(session: Session, tr: translate.Translation) -> str | None:
-    """The name of the table a `CREATE … IF NOT EXISTS` names when it already exists."""
-    if tr.kind not in ("create_table", "create_view") or " IF NOT EXISTS " not in tr.sql[:60].upper():
+    """The name of the table, view or sequence a `CREATE … IF NOT EXISTS` names when it already exists."""
+    sequence = tr.kind == "ddl" and bool(tr.tables) and tr.tables[0].object_kind == "sequence"
+    if (tr.kind not in ("create_table", "create_view") and not sequence) \
+            or " IF NOT EXISTS " not in tr.sql[:60].upper():
         return None
     ref = _write_target(tr) or tr.tables[0]
     database = ref.database or session.database
     schema = ref.schema or session.schema
     if database is None or schema is None:
         return None
+    if sequence:
+        return ref.name if _sequence_exists(session, database, schema, ref.name) else None
     return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is not None else None
 
 
@@ -235,6 +250,103 @@ def _without_temporary(tr: translate.Translation) -> translate.Translation:
     return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
 
 
+def _enforce_lengths(session: Session, tr: translate.Translation, target: translate.TableRef | None) -> None:
+    """CTAS / LIKE / CLONE and ALTER TABLE … ADD COLUMN: VARCHAR(n) columns DuckDB made without their
+    CHECK get it (engine.sql.lengths). A value already too long undoes the statement: the new table is
+    dropped, the added columns go, and 100074 is raised."""
+    table = tr.table
+    if table is None or target is None or table.kind == "VIEW":
+        return
+    database, schema = target.database or session.database, target.schema or session.schema
+    if database is None or schema is None:
+        return
+    added = {name for name, _ in table.columns} - set(table.dropped) if table.action == "alter" else None
+    missing = lengths.unchecked(session, database, schema, target.name)
+    if added is not None:
+        missing = {c: n for c, n in missing.items() if snowflake(c) in added}
+    if not missing:
+        return
+    try:
+        lengths.rebuild(session, database, schema, target.name, missing)
+    except duckdb.Error as e:
+        _undo_for_lengths(session, database, schema, target.name, sorted(added) if added is not None else None)
+        raise duckerrors.translate(e, session.database, session.schema) from None
+
+
+def _undo_for_lengths(session: Session, database: str, schema: str, name: str, added: list[str] | None) -> None:
+    """Take back a CREATE TABLE (added is None) or the columns an ALTER TABLE added."""
+    table = f"{quote(database)}.{quote(schema)}.{quote(physical(name))}"
+    if added is None:
+        session.duck.execute(f"DROP TABLE IF EXISTS {table}")
+        session.catalog.forget_table(database, schema, name)
+    else:
+        for column in added:
+            session.duck.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {quote(physical(column))}")
+        session.catalog.tables.forget_columns(database, schema, name, added)
+    session.catalog.store.relations_changed()
+
+
+def _execute(session: Session, tr: translate.Translation) -> None:
+    """Run the translation's DuckDB text; statements that must succeed or fail together run in a
+    transaction of their own when the session has none open (inside one, a failure aborts it all and
+    engine.transaction.recover replays the earlier writes). Leaves the statement's answer to fetch."""
+    duck = session.duck
+    if not tr.atomic:
+        duck.execute(tr.sql)
+        return
+    own = not session.transaction
+    if own:
+        duck.execute("BEGIN TRANSACTION")
+    try:
+        counts = _run_steps(duck, tr)
+        duck.execute(f"DROP TABLE IF EXISTS temp.{dml.OVERWRITE_SOURCE}")
+        duck.execute(f"DROP TABLE IF EXISTS temp.{multi_insert.SOURCE}")
+    except BaseException:
+        if own:
+            duck.execute("ROLLBACK")
+        raise
+    if own:
+        duck.execute("COMMIT")
+    duck.execute("SELECT " + ", ".join("?" for _ in counts), counts)
+
+
+def _run_steps(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> list[int]:
+    """The statements of an atomic translation; the counts of its answer (INSERT OVERWRITE: the INSERT's;
+    INSERT ALL / FIRST: the rows each target table received)."""
+    if not tr.steps:
+        duck.execute(tr.sql)
+        rows = duck.fetchall()
+        return [int(rows[0][0]) if rows and rows[0] else 0]
+    totals = dict.fromkeys(tr.counts, 0)
+    for sql, label in tr.steps:
+        duck.execute(sql)
+        rows = duck.fetchall()
+        if label is not None:
+            totals[label] += int(rows[0][0]) if rows and rows[0] else 0
+    return list(totals.values())
+
+
+def _multi_joined(session: Session, tr: translate.Translation) -> tuple[int, int] | None:
+    """UPDATE … FROM: the target rows it changes and those that join several rows, counted before the
+    update; with ERROR_ON_NONDETERMINISTIC_UPDATE = TRUE any such row fails the UPDATE (100090), nothing
+    changed."""
+    if tr.multi_joined is None:
+        return None
+    found = session.duck.execute(tr.multi_joined).fetchone()
+    counts = (int(found[0]), int(found[1] or 0)) if found else (0, 0)
+    if counts[1] and session.parameters.get("ERROR_ON_NONDETERMINISTIC_UPDATE", "FALSE").upper() in ("TRUE", "1"):
+        raise errors.duplicate_row()
+    return counts
+
+
+def _nondeterministic_merge(session: Session) -> None:
+    """100090 by default; with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE Snowflake picks one source row
+    (which is not defined), where DuckDB would apply them all: refused."""
+    if session.parameters.get("ERROR_ON_NONDETERMINISTIC_MERGE", "TRUE").upper() in ("FALSE", "0"):
+        raise errors.not_supported("A nondeterministic MERGE with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
+    raise errors.duplicate_row()
+
+
 def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:
     duck = session.duck
     session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
@@ -243,8 +355,9 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         if describe_only:
             return _describe(duck, tr)
         if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
-            raise errors.duplicate_row()
-        duck.execute(tr.sql)
+            _nondeterministic_merge(session)
+        multi = _multi_joined(session, tr)
+        _execute(session, tr)
         if tr.kind not in _NO_DDL:
             session.catalog.store.relations_changed()
         rows = duck.fetchall()
@@ -258,7 +371,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         raise (bind.column_error(e, tr.columns, tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
-        return _status_result(tr, rows)
+        return _status_result(tr, rows, multi)
     return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
 
 
@@ -290,10 +403,11 @@ def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Res
     return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)), tr.zoned)
 
 
-def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Result:
+def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]],
+                   multi: tuple[int, int] | None = None) -> Result:
     """DML answers with its count columns, DDL with Snowflake's status text."""
     if tr.counts:
-        values = _count_values(tr, rows)
+        values = _count_values(tr, rows, multi)
         result = Result([Column(name, "FIXED", 38, 0, False) for name in tr.counts], [tuple(values)])
         result.rowcount = sum(values)
         return result
@@ -308,13 +422,18 @@ def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> Re
     return status()
 
 
-def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]]) -> list[int]:
-    """DuckDB's answer → Snowflake's counts: MERGE returns one merge_action per changed row."""
+def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]], multi: tuple[int, int] | None) -> list[int]:
+    """DuckDB's answer → Snowflake's counts: MERGE returns one merge_action per changed row; UPDATE … FROM
+    was counted before it ran (DuckDB counts every joined row and updates each target row once)."""
     if tr.kind == "merge":
         names = [dml.MERGE_ACTIONS.get(str(r[0]).upper()) for r in rows]
         return [names.count(column) for column in tr.counts]
+    if multi is not None and len(tr.counts) == 2:
+        return list(multi)
+    if tr.steps:  # INSERT ALL / FIRST: one count per target table (engine.sql.multi_insert)
+        return [int(v) for v in rows[0]] if rows else [0] * len(tr.counts)
     count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
-    return [count] + [0] * (len(tr.counts) - 1)  # UPDATE's multi-joined rows: DuckDB updates a row once
+    return [count] + [0] * (len(tr.counts) - 1)
 
 
 def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tuple[int, ...] = ()) -> Result:

@@ -24,6 +24,7 @@ from snowreg.engine.sql import (
     flatten,
     functions,
     marks,
+    multi_insert,
     numbers,
     rewrites,
     variant,
@@ -78,9 +79,14 @@ class Translation:
     # `sql` without the VARIANT sort keys of bare columns, for a query that reads only tables (no view,
     # CTE, subquery, table function or set operation): run when none of them has a VARIANT column
     plain: str | None = None
+    atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
+    multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
+    steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
 
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
+_OVERWRITE = re.compile(r"\s*INSERT\s+OVERWRITE\s", re.I)  # sqlglot drops it from INSERT OVERWRITE ALL / FIRST
+_MAY_EXTRACT = re.compile(r":|\[|GET", re.I)  # a statement without these has no VARIANT path (variant.double_paths)
 _DUCKDB = Dialect.get_or_raise("duckdb")
 
 
@@ -121,6 +127,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         node.replace(exp.Literal.string(sql.strip()))
     table_ddl = _table_ddl(stmt, kind)
     read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
+    column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else []
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
@@ -135,26 +142,43 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         if isinstance(stmt, exp.TruncateTable):
             stmt.set("exists", False)  # DuckDB has no TRUNCATE … IF EXISTS
     parts: list[exp.Expr] = [*dml.split_alter(stmt)] if isinstance(stmt, exp.Alter) else [stmt]
+    atomic = isinstance(stmt, exp.Insert) and bool(stmt.args.get("overwrite"))
+    if isinstance(stmt, exp.Insert) and atomic:
+        parts = [*dml.overwrite(stmt), stmt]
+    plan = multi_insert.plan(stmt, _OVERWRITE.match(sql) is not None) \
+        if isinstance(stmt, exp.MultitableInserts) else None
+    if plan is not None:
+        parts, atomic = list(plan.steps), True
     if isinstance(stmt, exp.Create) and kind == "create_table":
         ddl.length_checks(stmt)
         parts = [*dml.identity_columns(stmt), *parts]
     if isinstance(stmt, exp.Create) and comment is not None:
         parts.append(dml.comment_on(stmt, comment))
+    if isinstance(stmt, exp.Create) and column_comments:
+        parts.extend(dml.comment_columns(stmt, column_comments))
+    if _MAY_EXTRACT.search(sql):
+        for part in parts:
+            variant.double_paths(part)
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
-    text = _generate(parts)
+    texts = _generate(parts)
+    text = "; ".join(texts)
+    steps = tuple(zip(texts, plan.labels, strict=True)) if plan is not None else ()
+    counts = plan.columns if plan is not None else dml.counts(stmt)
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
+    multi = dml.multi_joined(stmt) if isinstance(stmt, exp.Update) else None
+    multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
-                       dml.counts(stmt), zoned, guard_sql, table_ddl, read_table, projected, steady, plain)
+                       counts, zoned, guard_sql, table_ddl, read_table, projected, steady, plain, atomic,
+                       multi_sql, steps)
 
 
-def _generate(parts: list[exp.Expr]) -> str:
-    """DuckDB's text of the statement's parts (the parts may be changed)."""
+def _generate(parts: list[exp.Expr]) -> list[str]:
+    """DuckDB's text of each of the statement's parts (the parts may be changed)."""
     try:
-        return "; ".join(_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE)
-                         for p in parts)
+        return [_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE) for p in parts]
     except UnsupportedError as e:
         raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
 
@@ -167,7 +191,7 @@ def _without_variant_keys(parts: list[exp.Expr]) -> str | None:
         return None
     for key in keys:
         key.pop()
-    return _generate(copies)
+    return "; ".join(_generate(copies))
 
 
 def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
@@ -278,9 +302,9 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         return "select", {}
     if isinstance(stmt, (exp.Transaction, exp.Commit, exp.Rollback)):
         return "transaction", {}
+    if isinstance(stmt, exp.MultitableInserts):  # INSERT ALL / FIRST: every INTO table is a target
+        return "insert", {k: v for c in stmt.expressions for k, v in _target(c.this.this, "table").items()}
     if type(stmt) in _DML:
-        if isinstance(stmt, exp.Insert) and stmt.args.get("overwrite"):
-            raise not_supported("INSERT OVERWRITE")
         return _DML[type(stmt)], _target(stmt.this, "table")
     kind = str(stmt.args.get("kind") or "").upper()
     if isinstance(stmt, exp.Create) and kind in _CREATE_KINDS:
@@ -295,7 +319,8 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
-    what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) else stmt.name
+    what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) \
+        else " ".join([stmt.name, *str(stmt.expression or "").split()[:1]]).upper()
     raise not_supported(f"The statement {what}")
 
 
@@ -433,6 +458,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "VIEWS": ("snowreg_is_views", True),
     "SCHEMATA": ("snowreg_is_schemata", True),
     "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
 }
 

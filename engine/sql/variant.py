@@ -94,6 +94,22 @@ _MACROS: dict[str, str] = {
     # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
     "snowreg_variant(a)": """CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST(printf('%.15e', a) AS JSON)
         ELSE to_json(a) END""",
+    # A path into a document holding DOUBLEs (numbers written with an exponent: PARSE_JSON keeps them so,
+    # snowreg_variant writes FLOATs so) keeps them DOUBLEs: DuckDB's json_extract would re-serialise
+    # `1.5e+00` as `1.5`, which TYPEOF reads as DECIMAL. Such numbers (outside strings) travel through
+    # the extraction as strings "\u0001D<number>" and come back as numbers in Snowflake's DOUBLE text.
+    "snowreg_dwrap(t)": """regexp_replace(replace(regexp_replace(t,
+            '("(?:[^"\\\\]|\\\\.)*")|(-?[0-9][0-9.]*[eE][+-]?[0-9]+)', '\\1' || chr(2) || '\\2' || chr(3), 'g'),
+            chr(2) || chr(3), ''), chr(2) || '([^' || chr(3) || ']*)' || chr(3), '"\\\\u0001D\\1"', 'g')""",
+    "snowreg_dunwrap(r)": """CASE WHEN json_type(r) = 'VARCHAR' AND starts_with(json_extract_string(r, '$'), chr(1) || 'D')
+            THEN CAST(printf('%.15e', CAST(substr(json_extract_string(r, '$'), 3) AS DOUBLE)) AS JSON)
+        WHEN json_type(r) IN ('OBJECT', 'ARRAY')
+            THEN CAST(regexp_replace(CAST(r AS VARCHAR), '"\\\\u0001D([^"]*)"', '\\1', 'g') AS JSON)
+        ELSE r END""",
+    "snowreg_dpath(j, p)": f"""CASE WHEN regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]')
+        THEN {MACRO_CATALOG}.main.snowreg_dunwrap(json_extract(
+            CAST({MACRO_CATALOG}.main.snowreg_dwrap(CAST(j AS VARCHAR)) AS JSON), p))
+        ELSE json_extract(j, p) END""",
     # GET(v, k) / v[k] with a computed key: a string is an OBJECT key (taken as written), a number an ARRAY
     # index (negative ones find nothing); typeof(k) is a constant while DuckDB binds, so one branch runs.
     "snowreg_get(v, k)": """CASE WHEN typeof(k) IN ('VARCHAR', 'JSON')
@@ -110,6 +126,7 @@ _MACROS: dict[str, str] = {
 
 
 _install_lock = threading.Lock()
+_DUCKDB = Dialect.get_or_raise("duckdb")
 
 
 def install(con: Any) -> None:
@@ -202,6 +219,21 @@ def bracket(node: exp.Bracket) -> exp.Expr | None:
         path.append("expressions", step)
         return base
     return exp.JSONExtract(this=base, expression=exp.JSONPath(expressions=[exp.JSONPathRoot(), step]))
+
+
+def double_paths(stmt: exp.Expr) -> None:
+    """After rewriting: each path step `v -> '$.a'` becomes snowreg_dpath, which keeps a DOUBLE inside
+    the document a DOUBLE (conformance/DECISIONS.md F4)."""
+    for node in list(stmt.find_all(exp.JSONExtract)):
+        path, base = node.expression, node.this
+        while isinstance(base, exp.JSONExtract | exp.Paren):
+            base = base.this
+        if isinstance(base, exp.Anonymous) and _CALL.match(base.name):
+            continue  # a model call's output (the inference engine reads `call -> '$.k'`; it holds no exponent)
+        if isinstance(path, exp.JSONPath):
+            text = _DUCKDB.generate(path)
+            literal = exp.Literal.string(text[1:-1].replace("''", "'")) if text.startswith("'") else path
+            node.replace(_json_node(macro("snowreg_dpath", node.this, literal)))
 
 
 def _json_node(node: exp.Expr) -> exp.Expr:

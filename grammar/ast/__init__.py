@@ -96,6 +96,7 @@ _LAZY_TOPICS: dict[str, tuple[str, ...]] = {
         "ShowFunctions",
         "ShowModels",
         "ShowVersions",
+        "ShowTransactions",
         "ShowWarehouses",
         "UnsetAlias",
     ),
@@ -162,6 +163,7 @@ _STATEMENTS: tuple[str, ...] = (
     "ShowUsers",
     "ShowAccountFunctions",
     "ShowWarehouses",
+    "ShowTransactions",
     "CreateWarehouse",
     "DropWarehouse",
     "AlterWarehouse",
@@ -230,6 +232,7 @@ if TYPE_CHECKING:
         ShowAccountFunctions,
         ShowFunctions,
         ShowModels,
+        ShowTransactions,
         ShowVersions,
         ShowWarehouses,
         UnsetAlias,
@@ -294,6 +297,7 @@ if TYPE_CHECKING:
         | ShowUsers
         | ShowAccountFunctions
         | ShowWarehouses
+        | ShowTransactions
         | CreateWarehouse
         | DropWarehouse
         | AlterWarehouse
@@ -386,6 +390,7 @@ __all__ = [
     "ShowSchemas",
     "ShowUsers",
     "ShowVersions",
+    "ShowTransactions",
     "ShowWarehouses",
     "Span",
     "StageRef",

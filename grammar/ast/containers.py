@@ -75,6 +75,7 @@ class ShowSchemas:
     starts_with: str | None = None
     limit: int | None = None
     terse: bool = False
+    limit_from: str | None = None  # LIMIT n FROM 'name'
     span: Span = field(default=NO_SPAN, compare=False)
 
 

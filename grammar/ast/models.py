@@ -210,6 +210,14 @@ class ShowWarehouses:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowTransactions:
+    """SHOW TRANSACTIONS [IN ACCOUNT] (https://docs.snowflake.com/en/sql-reference/sql/show-transactions)."""
+
+    in_account: bool = False
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class CreateWarehouse:
     name: Name
     or_replace: bool = False

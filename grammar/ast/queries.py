@@ -126,13 +126,15 @@ class LiveVersion:
 @dataclass(frozen=True, slots=True)
 class ShowObjects:
     """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY / UNIQUE / IMPORTED KEYS [LIKE] [IN …] [STARTS WITH]
-    [LIMIT]."""
+    [LIMIT n [FROM 'name']]."""
 
-    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"]
+    kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS",
+                  "SEQUENCES"]
     terse: bool = False
     like: str | None = None
     scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None
     scope_name: QualifiedName | None = None  # DATABASE d → name=d; SCHEMA [d.]s → name=s, schema=d
     starts_with: str | None = None
     limit: int | None = None
+    limit_from: str | None = None  # LIMIT n FROM 'name'
     span: Span = field(default=NO_SPAN, compare=False)

@@ -21,6 +21,15 @@ from snowreg.errors import NotSupportedError, ProgrammingError
 
 VK = '"snowreg_fn"."main".snowreg_vkey'
 VO = '"snowreg_fn"."main".snowreg_vorder'
+
+
+def _path(path: str) -> str:
+    """`"V" -> '<path>'` as translated: snowreg_dpath keeps the document's DOUBLEs DOUBLEs."""
+    return f'CAST("snowreg_fn"."main".snowreg_dpath("V", \'{path}\') AS JSON)'
+
+
+A = _path("$.a")
+QUOTED_KEY = _path('$."Quoted Key"')
 REWRITES = [
     # identifiers: unquoted → upper case, everything quoted; Snowflake's names for select items
     ("SELECT a AS x FROM t", 'SELECT "A" AS "X" FROM "T"'),
@@ -31,19 +40,19 @@ REWRITES = [
     ("SELECT a  +\n 1 FROM t", 'SELECT "A" + 1 AS "A + 1" FROM "T"'),
     ("SELECT *, FROM t", 'SELECT * FROM "T"'),
     # paths (keys keep their case)
-    ("SELECT v:a.b AS x FROM t", 'SELECT "V" -> \'$.a.b\' AS "X" FROM "T"'),
-    ("SELECT v:a:b AS x FROM t", 'SELECT "V" -> \'$.a.b\' AS "X" FROM "T"'),
-    ("SELECT v['a']['b'] AS x FROM t", 'SELECT "V" -> \'$.a.b\' AS "X" FROM "T"'),
-    ("SELECT v:arr[0] AS x FROM t", 'SELECT "V" -> \'$.arr[0]\' AS "X" FROM "T"'),
-    ('SELECT v:"Quoted Key" AS x FROM t', 'SELECT "V" -> \'$."Quoted Key"\' AS "X" FROM "T"'),
-    ("SELECT GET_PATH(v, 'a.b') AS x FROM t", 'SELECT "V" -> \'$.a.b\' AS "X" FROM "T"'),
+    ("SELECT v:a.b AS x FROM t", f'SELECT {_path("$.a.b")} AS "X" FROM "T"'),
+    ("SELECT v:a:b AS x FROM t", f'SELECT {_path("$.a.b")} AS "X" FROM "T"'),
+    ("SELECT v['a']['b'] AS x FROM t", f'SELECT {_path("$.a.b")} AS "X" FROM "T"'),
+    ("SELECT v:arr[0] AS x FROM t", f'SELECT {_path("$.arr[0]")} AS "X" FROM "T"'),
+    ('SELECT v:"Quoted Key" AS x FROM t', f'SELECT {QUOTED_KEY} AS "X" FROM "T"'),
+    ("SELECT GET_PATH(v, 'a.b') AS x FROM t", f'SELECT {_path("$.a.b")} AS "X" FROM "T"'),
     ("SELECT v[i] AS x FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_get("V", "I") AS JSON) AS "X" FROM "T"'),
     # casts
     ("SELECT v:a::VARCHAR AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
     ("SELECT CAST(v:a AS STRING) AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
     ("SELECT TO_VARCHAR(v:a) AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
     ("SELECT v::TEXT AS x FROM t", 'SELECT "snowreg_fn"."main".snowreg_varchar("V") AS "X" FROM "T"'),
-    ("SELECT v:a::INT AS x FROM t", 'SELECT CAST("V" -> \'$.a\' AS DECIMAL(38, 0)) AS "X" FROM "T"'),
+    ("SELECT v:a::INT AS x FROM t", f'SELECT CAST({A} AS DECIMAL(38, 0)) AS "X" FROM "T"'),
     ("SELECT x::VARIANT AS y FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_variant("X") AS JSON) AS "Y" FROM "T"'),
     ("SELECT TO_VARIANT(x) AS y FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_variant("X") AS JSON) AS "Y" FROM "T"'),
     # constructors and aggregates
@@ -61,13 +70,13 @@ REWRITES = [
      '\'\') || \'}\' AS JSON) AS "O" FROM "T"'),
     ("SELECT ARRAY_SIZE(v) AS n FROM t", 'SELECT "snowreg_fn"."main".snowreg_array_size("V") AS "N" FROM "T"'),
     # comparisons, arithmetic, MIN/MAX on VARIANT
-    ("SELECT 1 AS o FROM t WHERE v:a > 5", 'SELECT 1 AS "O" FROM "T" WHERE TRY_CAST("V" -> \'$.a\' AS DOUBLE) > 5'),
+    ("SELECT 1 AS o FROM t WHERE v:a > 5", f'SELECT 1 AS "O" FROM "T" WHERE TRY_CAST({A} AS DOUBLE) > 5'),
     ("SELECT 1 AS o FROM t WHERE v:s = 'x'", 'SELECT 1 AS "O" FROM "T" WHERE ("V" ->> \'$.s\') = \'x\''),
-    ("SELECT v:a + 1 AS y FROM t", 'SELECT CAST("V" -> \'$.a\' AS DOUBLE) + 1 AS "Y" FROM "T"'),
-    ("SELECT MAX(v:a) AS m FROM t", f'SELECT ARG_MAX("V" -> \'$.a\', {VK}("V" -> \'$.a\')) AS "M" FROM "T"'),
+    ("SELECT v:a + 1 AS y FROM t", f'SELECT CAST({A} AS DOUBLE) + 1 AS "Y" FROM "T"'),
+    ("SELECT MAX(v:a) AS m FROM t", f'SELECT ARG_MAX({A}, {VK}({A})) AS "M" FROM "T"'),
     # ORDER BY on VARIANT: a path alias sorts by the VARIANT key; a column of unknown type is guarded
     ("SELECT v:a AS acc FROM t ORDER BY acc DESC",
-     f'SELECT "V" -> \'$.a\' AS "ACC" FROM "T" ORDER BY {VO}("V" -> \'$.a\') DESC NULLS FIRST'),
+     f'SELECT {A} AS "ACC" FROM "T" ORDER BY {VO}({A}) DESC NULLS FIRST'),
     ("SELECT x FROM t ORDER BY x", f'SELECT "X" AS "X" FROM "T" ORDER BY {VK}_any("X"), "X"'),
     # INFORMATION_SCHEMA → the catalog's table macros
     ("SELECT * FROM db.INFORMATION_SCHEMA.MODEL_VERSIONS",
@@ -83,7 +92,7 @@ REWRITES = [
     ("CREATE TABLE t (a NUMBER, c VARIANT, d TIMESTAMP_NTZ, e INT, f REAL)",
      'CREATE TABLE "T" ("A" DECIMAL(38, 0), "C" JSON, "D" TIMESTAMP, "E" DECIMAL(38, 0), "F" DOUBLE)'),
     ("CREATE TRANSIENT TABLE t (a INT COMMENT 'c') CLUSTER BY (a) COMMENT = 'x'",
-     'CREATE TABLE "T" ("A" DECIMAL(38, 0)); COMMENT ON TABLE "T" IS \'x\''),
+     'CREATE TABLE "T" ("A" DECIMAL(38, 0)); COMMENT ON TABLE "T" IS \'x\'; COMMENT ON COLUMN "T"."A" IS \'c\''),
 ]
 
 
@@ -143,7 +152,7 @@ def test_syntax_error_has_snowflake_shape() -> None:
 
 NOT_SUPPORTED = [
     "SELECT OBJECT_CONSTRUCT(*) FROM t, u", "SELECT ARRAY_APPEND(a, 1) FROM t", "SELECT ARRAY_SORT(v) FROM t",
-    "SELECT * FROM t AT(OFFSET => -60)", "INSERT OVERWRITE INTO t SELECT 1",
+    "SELECT * FROM t AT(OFFSET => -60)", "INSERT ALL INTO t VALUES (DEFAULT) SELECT 1",
     "SELECT * FROM db.INFORMATION_SCHEMA.LOAD_HISTORY", "CREATE TABLE g (x GEOGRAPHY)", "SHOW TABLES",
     "SELECT * FROM TABLE(FLATTEN(input => v, recursive => TRUE))", "SELECT TO_VARCHAR(1.5, '9d999EE')",
     "SELECT 1; SELECT 2",
