@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 
 import duckdb
@@ -47,9 +48,19 @@ def cancel(session: Session) -> None:
     """Cancel the session's running statement from another thread: it fails with 000604 (DuckDB work
     is interrupted, model calls stop at their next batch). Call it only while a statement runs."""
     session.canceled.set()
-    duck = session.open_duck
-    if duck is not None:
-        duck.interrupt()
+    threading.Thread(target=_interrupt_until_over, args=(session,), daemon=True).start()
+
+
+def _interrupt_until_over(session: Session, every: float = 0.02, limit: float = 60.0) -> None:
+    """Interrupt the session's DuckDB work until the statement is over (`guarded` clears the flag): an
+    interrupt that comes while the statement is still in Python finds nothing to stop, and DuckDB forgets
+    it, so one interrupt is not enough."""
+    deadline = time.monotonic() + limit
+    while session.canceled.is_set() and time.monotonic() < deadline:
+        duck = session.open_duck
+        if duck is not None:
+            duck.interrupt()
+        time.sleep(every)
 
 
 def _translate(e: BaseException, session: Session) -> errors.Error | None:

@@ -68,7 +68,10 @@ class Session:
 
     @property
     def duck(self) -> duckdb.DuckDBPyConnection:
-        """This session's DuckDB connection, switched to the current database and schema."""
+        """This session's DuckDB connection, switched to the current database and schema (a statement
+        cancelled before it reached DuckDB, where the interrupt found nothing to stop, ends here)."""
+        if self.canceled.is_set():
+            raise errors.statement_canceled()
         if self._cursor is None:
             self._cursor = self.catalog.store.cursor()
             if not self.catalog.store.has_functions:  # else the data instance attached them prebuilt
