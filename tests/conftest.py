@@ -131,3 +131,23 @@ def version_dir(tmp_path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     return root
+
+
+@pytest.fixture
+def analyst_pair(tmp_path: Path, version_dir: Path) -> Iterator[tuple[Any, Any]]:
+    """ADMIN (ACCOUNTADMIN, may also use ANALYST) and ALICE (ANALYST by default, also granted READER) on
+    one registry directory; ADMIN owns model ML.DEV.M (V1), which neither role has a privilege on."""
+    path = tmp_path / "reg"
+    admin = snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path])
+    for sql in ("CREATE SCHEMA IF NOT EXISTS ML.DEV", "CREATE ROLE ANALYST", "CREATE ROLE READER",
+                "GRANT USAGE ON DATABASE ML TO ROLE ANALYST", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE ANALYST",
+                "GRANT USAGE ON DATABASE ML TO ROLE READER", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE READER",
+                "CREATE USER ALICE DEFAULT_ROLE = ANALYST", "GRANT ROLE ANALYST TO USER ALICE",
+                "GRANT ROLE READER TO USER ALICE", "GRANT ROLE ANALYST TO USER ADMIN", "USE SCHEMA ML.DEV",
+                f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'",
+                "CREATE MODEL M WITH VERSION V1 FROM @ST"):
+        admin.cursor().execute(sql)
+    alice = snowreg.connect(database="ML", schema="DEV", user="ALICE", path=path)
+    yield admin, alice
+    alice.close()
+    admin.close()

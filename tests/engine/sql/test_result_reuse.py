@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,22 +33,9 @@ def reuses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def pair(tmp_path: Path, version_dir: Path) -> Iterator[tuple[Any, Any]]:
-    """ADMIN (ACCOUNTADMIN) and ALICE (ANALYST, also granted READER) on one registry; ADMIN owns M (V1)."""
-    path = tmp_path / "reg"
-    admin = snowreg.connect(database="ML", schema="DEV", path=path, stage_roots=[tmp_path])
-    for sql in ("CREATE SCHEMA IF NOT EXISTS ML.DEV", "CREATE ROLE ANALYST", "CREATE ROLE READER",
-                "GRANT USAGE ON DATABASE ML TO ROLE ANALYST", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE ANALYST",
-                "GRANT USAGE ON DATABASE ML TO ROLE READER", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE READER",
-                "CREATE USER ALICE DEFAULT_ROLE = ANALYST", "GRANT ROLE ANALYST TO USER ALICE",
-                "GRANT ROLE READER TO USER ALICE", "GRANT ROLE ANALYST TO USER ADMIN", "USE SCHEMA ML.DEV",
-                f"CREATE STAGE ST URL = '{(tmp_path / 'v').as_uri()}'",
-                "CREATE MODEL M WITH VERSION V1 FROM @ST"):
-        run(admin, sql)
-    alice = snowreg.connect(database="ML", schema="DEV", user="ALICE", path=path)
-    yield admin, alice
-    alice.close()
-    admin.close()
+def pair(analyst_pair: tuple[Any, Any]) -> tuple[Any, Any]:
+    """ADMIN and ALICE (ANALYST) on one registry (tests/conftest.py analyst_pair)."""
+    return analyst_pair
 
 
 def test_a_reuse_is_a_new_query_with_the_same_rows_and_description(pair: tuple[Any, Any], reuses: list[str]
