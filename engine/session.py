@@ -187,10 +187,8 @@ class Session:
         """Set a session parameter (ALTER SESSION, or at login). QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE would
         change how every quoted name resolves (https://docs.snowflake.com/en/sql-reference/identifiers-syntax),
         which snowreg does not emulate: refused rather than silently ignored."""
-        key = key.upper()
-        if key == "QUOTED_IDENTIFIERS_IGNORE_CASE" and value.strip().lower() not in ("false", "0"):
-            raise errors.not_supported(f"QUOTED_IDENTIFIERS_IGNORE_CASE = {value.strip().upper()}")
-        self.parameters[key] = value
+        check_parameter(key, value)
+        self.parameters[key.upper()] = value
 
     def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
         """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads
@@ -309,3 +307,9 @@ class Session:
 
 def model_fqn(model: ModelRow) -> str:
     return ".".join(quote_ident(p) for p in (model.database_name, model.schema_name, model.name))
+
+
+def check_parameter(key: str, value: str) -> None:
+    """Refuse a session parameter value snowreg cannot honour (before anything is set)."""
+    if key.upper() == "QUOTED_IDENTIFIERS_IGNORE_CASE" and value.strip().lower() not in ("false", "0"):
+        raise errors.not_supported(f"QUOTED_IDENTIFIERS_IGNORE_CASE = {value.strip().upper()}")

@@ -6,7 +6,7 @@ from typing import Any
 
 from snowreg import errors
 from snowreg.engine.result import Result, from_rows, status
-from snowreg.engine.session import Session
+from snowreg.engine.session import Session, check_parameter
 from snowreg.engine.sql.run import evaluate_scalars
 from snowreg.grammar import ast
 from snowreg.grammar.text import like
@@ -53,6 +53,7 @@ def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
     for key, value in stmt.set:  # values checked first: a refused one changes no parameter
         if key.upper() == "USE_CACHED_RESULT" and value.strip("'").upper() not in _BOOLEANS:
             raise errors.invalid_parameter_value(key.upper(), value.strip("'"))
+        check_parameter(key, value.strip("'"))
     for key, value in stmt.set:
         if key.upper() == "TIMEZONE":
             session.use_timezone(value.strip("'"))  # a bad zone name fails here, the parameter unchanged
