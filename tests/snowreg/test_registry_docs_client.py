@@ -1,0 +1,375 @@
+"""The Python examples of Snowflake's Model Registry guide, run unmodified with snowflake-ml-python.
+
+Each test follows one part of the guide and asserts the results it documents:
+- https://docs.snowflake.com/en/developer-guide/snowflake-ml/model-registry/overview (logging models,
+  working with models and versions, aliases, default version, tags, metrics, comments, deleting,
+  copying between registries, running methods, export and load)
+- https://docs.snowflake.com/en/developer-guide/snowflake-ml/model-registry/model-management
+  (promoting a model from a development schema to a production one)
+- the API reference pages of snowflake.ml.registry.Registry, snowflake.ml.model.Model and
+  snowflake.ml.model.ModelVersion (https://docs.snowflake.com/en/developer-guide/snowpark-ml/reference/latest/api/)
+
+The clients (snowflake-connector-python, Snowpark, snowflake-ml-python) need pandas < 3, so they live in
+the `.venv-client` environment; in the project environment one test re-runs this file there.
+"""
+
+# No `from __future__ import annotations`: CustomModel checks its methods' annotations at runtime.
+
+import importlib.util
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _have(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+HAVE_CLIENTS = _have("snowflake.ml") and _have("snowflake.snowpark") and _have("snowflake.connector")
+
+SHOW_MODELS_COLUMNS = ["created_on", "name", "model_type", "database_name", "schema_name", "comment", "owner",
+                       "default_version_name", "versions", "aliases"]
+SHOW_VERSIONS_COLUMNS = ["created_on", "name", "aliases", "comment", "database_name", "schema_name", "model_name",
+                         "is_default_version", "functions", "metadata", "user_data"]
+
+
+if not HAVE_CLIENTS:
+    def test_documented_examples_with_the_real_client(rerun_in_client: Callable[..., None]) -> None:
+        """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
+        rerun_in_client(__file__, timeout=300)
+
+else:
+    import numpy as np
+    import pandas as pd
+    import snowflake.connector
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+    from snowflake.ml._internal import platform_capabilities
+    from snowflake.ml.model import ExportMode, custom_model, model_signature, type_hints
+    from snowflake.ml.registry import Registry
+    from snowflake.snowpark import Session
+    from snowflake.snowpark.exceptions import SnowparkSQLException
+
+    import snowreg
+
+    @pytest.fixture(scope="module")
+    def iris() -> tuple[Any, Any, Any]:
+        """Iris features (upper-case columns), labels, and a fitted LogisticRegression."""
+        X, y = load_iris(return_X_y=True, as_frame=True)
+        X.columns = ["SEPAL_LENGTH", "SEPAL_WIDTH", "PETAL_LENGTH", "PETAL_WIDTH"]
+        return X, y, LogisticRegression(max_iter=1000).fit(X, y)
+
+    @pytest.fixture
+    def session() -> Iterator[Any]:
+        """A Snowpark session on a patched connection; database ML with schemas REGISTRY and PROD."""
+        platform_capabilities.PlatformCapabilities._instance = None
+        with snowreg.patch():
+            conn = snowflake.connector.connect(account="acct", user="me", password="x", database="ML",
+                                               schema="REGISTRY", warehouse="WH")
+            # CREATE SCHEMA makes the new schema current, as on Snowflake: REGISTRY is made current again
+            for sql in ("CREATE SCHEMA IF NOT EXISTS ML.PROD", "CREATE SCHEMA IF NOT EXISTS ML.REGISTRY",
+                        "USE SCHEMA ML.REGISTRY"):
+                conn.cursor().execute(sql)
+            sp = Session.builder.configs({"connection": conn}).create()
+            try:
+                yield sp
+            finally:
+                sp.close()
+                platform_capabilities.PlatformCapabilities._instance = None
+
+    @pytest.fixture
+    def reg(session: Any) -> Any:
+        """`Registry(session=session, database_name="ML", schema_name="REGISTRY")`, as the guide opens it."""
+        return Registry(session=session, database_name="ML", schema_name="REGISTRY")
+
+    # -----------------------------------------------------------------------------------------
+    # Logging models
+    # -----------------------------------------------------------------------------------------
+
+    def test_log_model_with_the_documented_arguments(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, y, clf = iris
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", conda_dependencies=["scikit-learn"],
+                           comment="My awesome ML model", metrics={"score": 96}, sample_input_data=X.head(10),
+                           task=type_hints.Task.TABULAR_MULTI_CLASSIFICATION)
+        assert (mv.model_name, mv.version_name) == ("MY_MODEL", "V1")
+        assert mv.fully_qualified_model_name == "ML.REGISTRY.MY_MODEL"
+        assert mv.comment == "My awesome ML model"
+        assert mv.show_metrics() == {"score": 96}
+        assert mv.get_model_task() == type_hints.Task.TABULAR_MULTI_CLASSIFICATION
+        names = sorted(f["name"] for f in mv.show_functions())
+        assert names == ["DECISION_FUNCTION", "PREDICT", "PREDICT_LOG_PROBA", "PREDICT_PROBA"]
+        out = mv.run(X, function_name="predict")
+        assert np.array_equal(out["output_feature_0"].to_numpy(), clf.predict(X))
+
+    def test_log_model_with_pip_requirements_target_platforms_and_options(reg: Any,
+                                                                         iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        # Warehouse models with pip requirements name the artifact repository that serves them
+        mv = reg.log_model(clf, model_name="pip_model", version_name="v1", pip_requirements=["scikit-learn"],
+                           artifact_repository_map={"pip": "snowflake.snowpark.pypi_shared_repository"},
+                           sample_input_data=X.head(10), target_platforms=["WAREHOUSE"],
+                           options={"relax_version": False, "target_methods": ["predict"]})
+        assert [f["name"] for f in mv.show_functions()] == ["PREDICT"]
+        assert json.loads(reg.get_model("pip_model").show_versions()["runnable_in"][0]) == ["WAREHOUSE"]
+        assert np.array_equal(mv.run(X)["output_feature_0"].to_numpy(), clf.predict(X))
+
+    def test_log_model_with_explicit_signatures(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        sig = model_signature.infer_signature(input_data=X, output_data=pd.DataFrame({"OUT": clf.predict(X)}))
+        mv = reg.log_model(clf, model_name="sig_model", version_name="v1", signatures={"predict": sig})
+        assert [f["name"] for f in mv.show_functions()] == ["PREDICT"]
+        assert np.array_equal(mv.run(X)["OUT"].to_numpy(), clf.predict(X))
+
+    def test_a_version_name_is_generated_when_none_is_given(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        first = reg.log_model(clf, model_name="auto", sample_input_data=X.head(5))
+        second = reg.log_model(clf, model_name="auto", sample_input_data=X.head(5))
+        assert first.version_name != second.version_name
+        assert sorted(reg.get_model("auto").show_versions()["name"]) == sorted(
+            [first.version_name, second.version_name])
+
+    def test_logging_an_existing_version_again_is_refused(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        reg.log_model(clf, model_name="dup", version_name="v1", sample_input_data=X.head(5))
+        with pytest.raises(ValueError, match="already existed|already exists"):
+            reg.log_model(clf, model_name="dup", version_name="v1", sample_input_data=X.head(5))
+        assert list(reg.get_model("dup").show_versions()["name"]) == ["V1"]
+
+    # -----------------------------------------------------------------------------------------
+    # Working with models
+    # -----------------------------------------------------------------------------------------
+
+    def test_show_models_get_model_models_and_delete(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        assert list(reg.show_models().columns[:0]) == [] and len(reg.show_models()) == 0
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5),
+                           comment="the first version")  # log_model's comment is the version's
+        reg.log_model(clf, model_name="other", version_name="v1", sample_input_data=X.head(5))
+        assert mv.comment == "the first version"
+        reg.get_model("my_model").comment = "a classifier"
+        models = reg.show_models()
+        assert list(models.columns[:len(SHOW_MODELS_COLUMNS)]) == SHOW_MODELS_COLUMNS
+        assert sorted(models["name"]) == ["MY_MODEL", "OTHER"]
+        row = models[models["name"] == "MY_MODEL"].iloc[0]
+        assert (row["database_name"], row["schema_name"], row["comment"]) == ("ML", "REGISTRY", "a classifier")
+        assert row["default_version_name"] == "V1"
+        assert json.loads(row["versions"]) == ["V1"]
+        assert json.loads(row["aliases"]) == {"DEFAULT": "V1", "FIRST": "V1", "LAST": "V1"}
+        assert len(models[models["comment"].str.contains("classifier", na=False)]) == 1
+        assert sorted(m.name for m in reg.models()) == ["MY_MODEL", "OTHER"]
+        m = reg.get_model("MY_MODEL")
+        assert (m.name, m.fully_qualified_name) == ("MY_MODEL", "ML.REGISTRY.MY_MODEL")
+        assert reg.get_model("my_model").name == "MY_MODEL"
+        reg.delete_model("other")
+        assert list(reg.show_models()["name"]) == ["MY_MODEL"]
+        with pytest.raises(ValueError, match="Unable to find model"):
+            reg.get_model("other")
+
+    def test_model_comment_and_description(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        m = reg.get_model("my_model")
+        assert m.comment is None
+        m.comment = "A model that classifies irises"
+        assert m.comment == "A model that classifies irises"
+        m.description = "it's a $ model"
+        assert reg.get_model("MY_MODEL").description == "it's a $ model"
+
+    def test_model_tags(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        session.sql("CREATE TAG live_version").collect()
+        reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        m = reg.get_model("my_model")
+        assert m.show_tags() == {}
+        assert m.get_tag("live_version") is None
+        m.set_tag("live_version", "v1")
+        assert m.get_tag("live_version") == "v1"
+        assert m.get_tag("ML.REGISTRY.LIVE_VERSION") == "v1"
+        assert m.show_tags() == {"ML.REGISTRY.LIVE_VERSION": "v1"}
+        m.set_tag("live_version", "v2")
+        assert m.show_tags() == {"ML.REGISTRY.LIVE_VERSION": "v2"}
+        m.unset_tag("live_version")
+        assert m.show_tags() == {}
+
+    def test_rename_and_move_a_model(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        m = reg.get_model("my_model")
+        m.rename("my_model_renamed")
+        assert m.name == "MY_MODEL_RENAMED"
+        assert list(reg.show_models()["name"]) == ["MY_MODEL_RENAMED"]
+        m.rename("ML.PROD.MY_MODEL")  # a fully qualified name moves the model
+        assert len(reg.show_models()) == 0
+        prod = Registry(session=session, database_name="ML", schema_name="PROD")
+        moved = prod.get_model("my_model").version("v1")
+        assert np.array_equal(moved.run(X, function_name="predict")["output_feature_0"].to_numpy(), clf.predict(X))
+
+    # -----------------------------------------------------------------------------------------
+    # Working with versions: default, aliases, comments, metrics, deleting
+    # -----------------------------------------------------------------------------------------
+
+    def test_versions_default_and_aliases(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        for v in ("v1", "v2", "v3"):
+            reg.log_model(clf, model_name="my_model", version_name=v, sample_input_data=X.head(5))
+        m = reg.get_model("my_model")
+        versions = m.show_versions()
+        assert list(versions.columns[:len(SHOW_VERSIONS_COLUMNS)]) == SHOW_VERSIONS_COLUMNS
+        assert list(versions["name"]) == ["V1", "V2", "V3"]
+        assert list(versions["is_default_version"]) == [True, False, False]  # BOOLEAN, as documented
+        assert [v.version_name for v in m.versions()] == ["V1", "V2", "V3"]
+        assert m.version("v2").version_name == "V2"
+        assert m.default.version_name == "V1"
+        m.default = "v2"
+        assert m.default.version_name == "V2"
+        m.default = m.version("v3")
+        assert m.default.version_name == "V3"
+        assert (m.first().version_name, m.last().version_name) == ("V1", "V3")
+        assert m.version("DEFAULT").version_name == "V3"
+        mv = m.version("v1")
+        mv.set_alias("fixed")
+        assert m.version("fixed").version_name == "V1"
+        assert "FIXED" in json.loads(m.show_versions().set_index("name")["aliases"]["V1"])
+        mv.unset_alias("fixed")
+        with pytest.raises(ValueError):
+            m.version("fixed")
+        with pytest.raises(ValueError):
+            m.version("v9")
+
+    def test_version_comment_and_description(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        assert mv.comment in (None, "")
+        mv.comment = "The first version"
+        assert mv.comment == "The first version"
+        mv.description = "multi\nline 'text'"
+        assert reg.get_model("my_model").version("v1").description == "multi\nline 'text'"
+
+    def test_metrics(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, y, clf = iris
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        assert mv.show_metrics() == {}
+        test_acc = float(clf.score(X, y))
+        mv.set_metric("test_accuracy", test_acc)
+        conf_matrix = [[50, 0, 0], [0, 47, 3], [0, 1, 49]]
+        mv.set_metric("confusion_matrix", conf_matrix)
+        mv.set_metric("details", {"split": "test", "rows": 150})
+        assert mv.get_metric("test_accuracy") == test_acc
+        assert reg.get_model("my_model").version("v1").show_metrics() == {
+            "test_accuracy": test_acc, "confusion_matrix": conf_matrix, "details": {"split": "test", "rows": 150}}
+        mv.delete_metric("test_accuracy")
+        assert set(mv.show_metrics()) == {"confusion_matrix", "details"}
+        with pytest.raises(KeyError):
+            mv.get_metric("test_accuracy")
+        with pytest.raises(KeyError):
+            mv.delete_metric("test_accuracy")
+
+    def test_delete_version(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        for v in ("v1", "v2"):
+            reg.log_model(clf, model_name="my_model", version_name=v, sample_input_data=X.head(5))
+        m = reg.get_model("my_model")
+        m.delete_version("v2")
+        assert list(m.show_versions()["name"]) == ["V1"]
+        with pytest.raises(SnowparkSQLException, match="only version"):
+            m.delete_version("v1")  # the only version: drop the model instead
+        assert list(m.show_versions()["name"]) == ["V1"]
+
+    # -----------------------------------------------------------------------------------------
+    # Running methods
+    # -----------------------------------------------------------------------------------------
+
+    def test_run_on_pandas_and_snowpark_frames(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        with pytest.raises(ValueError):
+            mv.run(X)  # several functions and no function_name
+        with pytest.raises(ValueError):
+            mv.run(X, function_name="no_such_function")
+        proba = mv.run(X, function_name="predict_proba")
+        assert np.allclose(proba.to_numpy(dtype=float), clf.predict_proba(X))
+        sp_df = session.create_dataframe(X.assign(ID=range(len(X))))
+        out = mv.run(sp_df, function_name="predict").to_pandas().sort_values("ID")
+        assert sorted(out.columns) == sorted([*X.columns, "ID", "output_feature_0"])
+        assert np.array_equal(out["output_feature_0"].to_numpy(), clf.predict(X))
+
+    class Summary(custom_model.CustomModel):
+        """A partitioned method: one row per partition."""
+
+        @custom_model.partitioned_api
+        def summarize(self, X: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"N": [len(X)], "TOTAL": [float(X["SEPAL_LENGTH"].sum())]})
+
+    def test_partitioned_custom_model(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, y, _ = iris
+        mv = reg.log_model(Summary(custom_model.ModelContext()), model_name="summ", version_name="v1",
+                           sample_input_data=X.head(10), options={"function_type": "TABLE_FUNCTION"})
+        got = mv.run(X.assign(SPECIES=y.to_numpy()), function_name="summarize", partition_column="SPECIES")
+        assert sorted(got["N"].tolist()) == [50, 50, 50]
+        assert sorted(got["TOTAL"].round(6).tolist()) == sorted(
+            X.groupby(y.to_numpy())["SEPAL_LENGTH"].sum().round(6).tolist())
+
+    # -----------------------------------------------------------------------------------------
+    # Copying and promoting models between registries
+    # -----------------------------------------------------------------------------------------
+
+    def test_copy_a_version_to_another_registry(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        source_mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5),
+                                  metrics={"score": 96})
+        prod = Registry(session=session, database_name="ML", schema_name="PROD")
+        copied = prod.log_model(source_mv, model_name="my_model", version_name="v1")
+        assert copied.fully_qualified_model_name == "ML.PROD.MY_MODEL"
+        assert np.array_equal(copied.run(X, function_name="predict")["output_feature_0"].to_numpy(),
+                              clf.predict(X))
+        second = prod.log_model(source_mv, model_name="my_model", version_name="v2")
+        assert list(prod.get_model("my_model").show_versions()["name"]) == ["V1", "V2"]
+        assert second.version_name == "V2"
+        with pytest.raises(ValueError):
+            prod.log_model(source_mv, model_name="copy", version_name="v1", comment="not allowed with a copy")
+
+    # -----------------------------------------------------------------------------------------
+    # Export and load
+    # -----------------------------------------------------------------------------------------
+
+    def test_export_and_load(reg: Any, iris: tuple[Any, Any, Any], tmp_path: Path) -> None:
+        X, _, clf = iris
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        for target in ("model", "full"):  # the client lists the target folder before creating it
+            (tmp_path / target).mkdir()
+        mv.export(str(tmp_path / "model"))
+        exported = sorted(str(p.relative_to(tmp_path / "model")) for p in (tmp_path / "model").rglob("*")
+                          if p.is_file())
+        assert "model/model.yaml" in exported and "MANIFEST.yml" not in exported
+        assert any(p.startswith("model/models/") for p in exported)
+        mv.export(str(tmp_path / "full"), export_mode=ExportMode.FULL)
+        assert (tmp_path / "full" / "MANIFEST.yml").is_file()
+        assert (tmp_path / "full" / "model" / "model.yaml").is_file()
+        assert (tmp_path / "full" / "model" / "model.yaml").read_bytes() == (
+            tmp_path / "model" / "model" / "model.yaml").read_bytes()
+        with pytest.raises(ValueError):
+            mv.export(str(tmp_path / "model"))  # a non-empty folder
+        loaded = mv.load()
+        assert np.array_equal(loaded.predict(X), clf.predict(X))
+        assert np.array_equal(mv.load(force=True).predict(X), clf.predict(X))
+
+    # -----------------------------------------------------------------------------------------
+    # What snowreg cannot do: clear refusals
+    # -----------------------------------------------------------------------------------------
+
+    def test_create_service_is_refused_clearly(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        with pytest.raises(Exception, match="(?i)not supported") as refused:
+            mv.create_service(service_name="my_service", service_compute_pool="my_pool",
+                              image_repo="my_repo", ingress_enabled=True, max_instances=1)
+        assert "compute pool" in str(refused.value).lower() or "service" in str(refused.value).lower()
+        assert list(reg.get_model("my_model").show_versions()["name"]) == ["V1"]
