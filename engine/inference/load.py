@@ -125,10 +125,13 @@ def load_model(files: Mapping[str, bytes]) -> LoadedModel:
         raise _broken(f"{MODEL_SPEC_PATH} has no entry for model {name!r} under 'models'.")
     model_type = str(blob_meta.get("model_type") or meta.get("model_type") or "")
     signatures = _signatures(meta)
-    if model_type in ("sklearn", "lightgbm"):
-        return LoadedModel(_unpickle(_blob(files, name, blob_meta), model_type), model_type, signatures)
-    if model_type == "xgboost":
-        return LoadedModel(_load_xgboost(_blob(files, name, blob_meta), blob_meta), model_type, signatures)
+    if model_type in ("sklearn", "lightgbm", "xgboost"):
+        blob = _blob(files, name, blob_meta)
+        model = _load_xgboost(blob, blob_meta) if model_type == "xgboost" else _unpickle(blob, model_type)
+        if all(_has_attr(model, method) for method in signatures):
+            return LoadedModel(model, model_type, signatures)
+        # A method the client adds around the estimator (`explain`, logged with enable_explainability):
+        # only the client's own wrapper of the version has it.
     if model_type == "custom":
         obj = _unpickle(_blob(files, name, blob_meta), model_type)
         if not _is_custom_model_pair(obj):
@@ -296,8 +299,8 @@ def _numpy_mode(model: Any, model_type: str, signatures: Mapping[str, MethodSign
     Fitted on arrays ('plain'), or a single estimator fitted on exactly the signature's column names
     ('quiet': the positional array is the same data; only the feature-name warning must be hushed).
     """
-    if model_type not in ("sklearn", "xgboost", "lightgbm"):
-        return None
+    if model_type not in ("sklearn", "xgboost", "lightgbm") or hasattr(type(model), "_get_infer_methods"):
+        return None  # (the client's CustomModel wrapper takes DataFrames only)
     names = getattr(model, "feature_names_in_", None) if _has_attr(model, "feature_names_in_") else None
     if names is None:
         return "plain"

@@ -317,6 +317,30 @@ else:
         assert sorted(got["TOTAL"].round(6).tolist()) == sorted(
             X.groupby(y.to_numpy())["SEPAL_LENGTH"].sum().round(6).tolist())
 
+    def test_explain_with_shap(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        """Explainability: a version logged with enable_explainability has an EXPLAIN function giving one
+        `<feature>_explanation` column per feature (an object of per-class values), Shapley values that add
+        up to the explained output's difference from its mean over the background (the sample input)."""
+        pytest.importorskip("shap")
+        X, _, clf = iris
+        background = X.sample(30, random_state=0)
+        mv = reg.log_model(clf, model_name="explained", version_name="v1", sample_input_data=background,
+                           options={"enable_explainability": True})
+        assert "EXPLAIN" in [f["name"] for f in mv.show_functions()]
+        rows = X.iloc[[0, 60, 120]]
+        got = mv.run(rows, function_name="explain")
+        assert list(got.columns[-4:]) == [f"{c}_explanation" for c in X.columns]
+        # shap explains a linear model's margin (decision_function) against the background's mean margin
+        margin = clf.decision_function(rows)
+        base = clf.decision_function(background).mean(axis=0)
+        for i in range(len(rows)):
+            per_class = [json.loads(got[f"{c}_explanation"].iloc[i]) for c in X.columns]
+            for k in range(3):
+                total = sum(float(feature[str(k)]) for feature in per_class)
+                assert total == pytest.approx(margin[i, k] - base[k], abs=1e-6)
+        assert np.array_equal(mv.run(rows, function_name="predict")["output_feature_0"].to_numpy(),
+                              clf.predict(rows))
+
     # -----------------------------------------------------------------------------------------
     # Copying and promoting models between registries
     # -----------------------------------------------------------------------------------------
