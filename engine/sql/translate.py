@@ -321,7 +321,13 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
     what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) \
         else " ".join([stmt.name, *str(stmt.expression or "").split()[:1]]).upper()
-    raise not_supported(f"The statement {what}")
+    raise not_supported(f"The statement {what}{_WHY.get(what.split()[-1], '')}")
+
+
+# Why some families of statements are refused, named after the refusal (`SHOW SERVICES` is what
+# snowflake-ml-python's ModelVersion.create_service sends first).
+_SPCS = " (Snowpark Container Services: services, compute pools and model serving with create_service)"
+_WHY = {"SERVICE": _SPCS, "SERVICES": _SPCS, "ENDPOINTS": _SPCS}
 
 
 def _target(node: exp.Expr | None, object_kind: ObjectKind) -> dict[int, ObjectKind]:

@@ -390,10 +390,42 @@ else:
     # -----------------------------------------------------------------------------------------
 
     def test_create_service_is_refused_clearly(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        """Model serving needs Snowpark Container Services (a compute pool, an image repository): refused
+        with an error that says so. No service exists, so list_services() is empty."""
         X, _, clf = iris
         mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
-        with pytest.raises(Exception, match="(?i)not supported") as refused:
+        assert len(mv.list_services()) == 0
+        with pytest.raises(snowflake.connector.errors.NotSupportedError,
+                           match=r"(?s)SHOW SERVICES \(Snowpark Container Services.*not supported by snowreg"):
             mv.create_service(service_name="my_service", service_compute_pool="my_pool",
                               image_repo="my_repo", ingress_enabled=True, max_instances=1)
-        assert "compute pool" in str(refused.value).lower() or "service" in str(refused.value).lower()
         assert list(reg.get_model("my_model").show_versions()["name"]) == ["V1"]
+        assert len(mv.list_services()) == 0
+
+    def test_lineage_is_refused_clearly(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        with pytest.raises(snowflake.connector.errors.NotSupportedError, match="SYSTEM\\$DGQL is not supported"):
+            mv.lineage(direction="upstream")
+
+    # -----------------------------------------------------------------------------------------
+    # Misuse: the documented errors
+    # -----------------------------------------------------------------------------------------
+
+    def test_registry_location_and_misuse(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        X, _, clf = iris
+        with pytest.raises(ValueError, match="Database NOPE does not exist"):
+            Registry(session, database_name="NOPE")
+        with pytest.raises(ValueError, match="Schema NOPE does not exist"):
+            Registry(session, database_name="ML", schema_name="NOPE")
+        assert Registry(session, database_name="ML").location == "ML.PUBLIC"  # schema defaults to PUBLIC
+        mv = reg.log_model(clf, model_name="ML.PROD.QUALIFIED", version_name="v1", sample_input_data=X.head(5))
+        assert mv.fully_qualified_model_name == "ML.PROD.QUALIFIED"
+        assert list(Registry(session, database_name="ML", schema_name="PROD").show_models()["name"]) == ["QUALIFIED"]
+        m = reg.get_model("ML.PROD.QUALIFIED")
+        with pytest.raises(ValueError, match="does not exist"):
+            m.default = "v9"
+        with pytest.raises(ValueError, match="Unable to find version or alias"):
+            m.version("v9")
+        with pytest.raises(SnowparkSQLException, match="does not exist or not authorized"):
+            reg.delete_model("no_such_model")
