@@ -301,6 +301,66 @@ else:
         assert sorted(out.columns) == sorted([*X.columns, "ID", "output_feature_0"])
         assert np.array_equal(out["output_feature_0"].to_numpy(), clf.predict(X))
 
+    def test_pipelines_tables_and_sql_calls(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        """A scikit-learn Pipeline run on a Snowpark table, and the version's methods called from SQL by
+        default version, by version, by alias and through WITH … AS MODEL (the guide's SQL examples)."""
+        from sklearn.pipeline import Pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        X, y, _ = iris
+        clf = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(max_iter=1000))]).fit(X, y)
+        reg.log_model(clf, model_name="pipe", version_name="v1", sample_input_data=X.head(5))
+        mv = reg.log_model(clf, model_name="pipe", version_name="v2", sample_input_data=X.head(5))
+        mv.set_alias("champion")
+        session.write_pandas(X.assign(ID=range(len(X))), "IRIS", auto_create_table=True)
+        out = mv.run(session.table("IRIS"), function_name="predict").to_pandas().sort_values("ID")
+        assert np.array_equal(out["output_feature_0"].to_numpy(), clf.predict(X))
+        expected = [int(v) for v in clf.predict(X)]
+        for call in ("pipe!predict", "MODEL(pipe, v1)!predict", "MODEL(pipe, champion)!predict"):
+            rows = session.sql(f"SELECT {call}(SEPAL_LENGTH, SEPAL_WIDTH, PETAL_LENGTH, PETAL_WIDTH)"
+                               ":output_feature_0::INT AS P FROM IRIS ORDER BY ID").collect()
+            assert [r["P"] for r in rows] == expected, call
+        rows = session.sql("WITH mv AS MODEL pipe VERSION champion SELECT mv!predict_proba(SEPAL_LENGTH, "
+                           "SEPAL_WIDTH, PETAL_LENGTH, PETAL_WIDTH) AS P FROM IRIS ORDER BY ID LIMIT 2").collect()
+        got = [[json.loads(r["P"])[f"output_feature_{k}"] for k in range(3)] for r in rows]
+        assert np.allclose(got, clf.predict_proba(X.head(2)))
+
+    def test_method_options_params_and_quoted_names(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        """options={"method_options": {...: {"case_sensitive": True}}} keeps a lower-case function name;
+        a quoted version name keeps its case; custom-model parameters take run(params=) or their default;
+        strict_input_validation checks the input and still answers."""
+        X, _, clf = iris
+        cs = reg.log_model(clf, model_name="cs", version_name="v1", sample_input_data=X.head(5),
+                           options={"method_options": {"predict": {"case_sensitive": True}}})
+        assert '"predict"' in [f["name"] for f in cs.show_functions()]  # the SQL identifier form
+        assert np.array_equal(cs.run(X, function_name='"predict"')["output_feature_0"].to_numpy(), clf.predict(X))
+        quoted = reg.log_model(clf, model_name='"MyModel"', version_name='"v1"', sample_input_data=X.head(5))
+        assert (quoted.fully_qualified_model_name, quoted.version_name) == ('ML.REGISTRY."MyModel"', '"v1"')
+        assert "MyModel" in list(reg.show_models()["name"])
+        again = reg.get_model('"MyModel"').version('"v1"')
+        assert np.array_equal(again.run(X, function_name="predict", strict_input_validation=True)["output_feature_0"]
+                              .to_numpy(), clf.predict(X))
+        scaled = reg.log_model(Scaled(custom_model.ModelContext()), model_name="scaled", version_name="v1",
+                               sample_input_data=X.head(5))
+        assert scaled.run(X.head(2), params={"scale": 2.0})["OUT"].tolist() == list(X["SEPAL_LENGTH"].head(2) * 2)
+        assert scaled.run(X.head(2))["OUT"].tolist() == list(X["SEPAL_LENGTH"].head(2))
+
+    def test_target_platforms(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        """A version logged only for Snowpark Container Services is not run in the warehouse."""
+        X, _, clf = iris
+        spcs = reg.log_model(clf, model_name="spcs", version_name="v1", sample_input_data=X.head(5),
+                             target_platforms=["SNOWPARK_CONTAINER_SERVICES"])
+        assert json.loads(reg.get_model("spcs").show_versions()["runnable_in"][0]) == ["SNOWPARK_CONTAINER_SERVICES"]
+        with pytest.raises(ValueError, match="not logged for inference in Warehouse"):
+            spcs.run(X, function_name="predict")
+
+    class Scaled(custom_model.CustomModel):
+        """A custom model with a method parameter."""
+
+        @custom_model.inference_api
+        def predict(self, X: pd.DataFrame, *, scale: float = 1.0) -> pd.DataFrame:
+            return pd.DataFrame({"OUT": X["SEPAL_LENGTH"] * scale})
+
     class Summary(custom_model.CustomModel):
         """A partitioned method: one row per partition."""
 
@@ -308,7 +368,7 @@ else:
         def summarize(self, X: pd.DataFrame) -> pd.DataFrame:
             return pd.DataFrame({"N": [len(X)], "TOTAL": [float(X["SEPAL_LENGTH"].sum())]})
 
-    def test_partitioned_custom_model(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+    def test_partitioned_custom_model(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
         X, y, _ = iris
         mv = reg.log_model(Summary(custom_model.ModelContext()), model_name="summ", version_name="v1",
                            sample_input_data=X.head(10), options={"function_type": "TABLE_FUNCTION"})
@@ -316,6 +376,9 @@ else:
         assert sorted(got["N"].tolist()) == [50, 50, 50]
         assert sorted(got["TOTAL"].round(6).tolist()) == sorted(
             X.groupby(y.to_numpy())["SEPAL_LENGTH"].sum().round(6).tolist())
+        frame = session.create_dataframe(X.assign(SPECIES=y.to_numpy()))
+        got = mv.run(frame, function_name="summarize", partition_column="SPECIES").to_pandas()
+        assert sorted(got["N"].tolist()) == [50, 50, 50]
 
     def test_explain_with_shap(reg: Any, iris: tuple[Any, Any, Any]) -> None:
         """Explainability: a version logged with enable_explainability has an EXPLAIN function giving one
