@@ -98,8 +98,13 @@ def _value(text: str) -> str | float | None:
 def _evaluate(session: Session, name: str, args: list[str | float | None]) -> str:
     handler = _FUNCTIONS.get(name)
     if handler is None:
-        raise errors.not_supported(f"The function SYSTEM${name}")
+        raise errors.not_supported(f"The function SYSTEM${name}{_WHY.get(name, '')}")
     return literal(handler(session, args))
+
+
+# What the refused SYSTEM$ functions the ML client sends are for (ModelVersion.lineage, create_service).
+_WHY = {"DGQL": " (ML lineage: ModelVersion.lineage)",
+        "DEPLOY_MODEL": " (Snowpark Container Services: model serving with create_service)"}
 
 
 def capabilities(session: Session, args: list[str | float | None]) -> str:

@@ -128,6 +128,39 @@ else:
         assert [f["name"] for f in mv.show_functions()] == ["PREDICT"]
         assert np.array_equal(mv.run(X)["OUT"].to_numpy(), clf.predict(X))
 
+    def test_explicit_model_signature(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+        """A ModelSignature written out with FeatureSpec / DataType (no sample input needed)."""
+        from snowflake.ml.model.model_signature import DataType, FeatureSpec, ModelSignature
+
+        X, _, clf = iris
+        sig = ModelSignature(inputs=[FeatureSpec(dtype=DataType.DOUBLE, name=c) for c in X.columns],
+                             outputs=[FeatureSpec(dtype=DataType.INT64, name="CLASS")])
+        mv = reg.log_model(clf, model_name="typed", version_name="v1", signatures={"predict": sig})
+        info = mv.show_functions()[0]
+        assert (info["name"], info["target_method"], info["target_method_function_type"]) == (
+            "PREDICT", "predict", "FUNCTION")
+        assert info["signature"] == sig
+        assert mv.run(X)["CLASS"].tolist() == clf.predict(X).tolist()
+
+    class Rescaled(custom_model.CustomModel):
+        """A custom model that uses a file artifact and a sub-model from its ModelContext."""
+
+        def __init__(self, context: custom_model.ModelContext) -> None:
+            super().__init__(context)
+            with open(self.context["config"]) as f:
+                self.scale = json.load(f)["scale"]
+
+        @custom_model.inference_api
+        def predict(self, X: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({"OUT": self.context.model_ref("clf").predict(X) * self.scale})
+
+    def test_custom_model_with_artifacts(reg: Any, iris: tuple[Any, Any, Any], tmp_path: Path) -> None:
+        X, _, clf = iris
+        (tmp_path / "config.json").write_text(json.dumps({"scale": 3}))
+        context = custom_model.ModelContext(artifacts={"config": str(tmp_path / "config.json")}, models={"clf": clf})
+        mv = reg.log_model(Rescaled(context), model_name="rescaled", version_name="v1", sample_input_data=X.head(5))
+        assert mv.run(X)["OUT"].tolist() == (clf.predict(X) * 3).tolist()
+
     def test_a_version_name_is_generated_when_none_is_given(reg: Any, iris: tuple[Any, Any, Any]) -> None:
         X, _, clf = iris
         first = reg.log_model(clf, model_name="auto", sample_input_data=X.head(5))
@@ -468,7 +501,7 @@ else:
     def test_lineage_is_refused_clearly(reg: Any, iris: tuple[Any, Any, Any]) -> None:
         X, _, clf = iris
         mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
-        with pytest.raises(snowflake.connector.errors.NotSupportedError, match="SYSTEM\\$DGQL is not supported"):
+        with pytest.raises(snowflake.connector.errors.NotSupportedError, match=r"SYSTEM\$DGQL \(ML lineage"):
             mv.lineage(direction="upstream")
 
     # -----------------------------------------------------------------------------------------
