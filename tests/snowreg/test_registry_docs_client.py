@@ -413,7 +413,7 @@ else:
         got = mv.run(frame, function_name="summarize", partition_column="SPECIES").to_pandas()
         assert sorted(got["N"].tolist()) == [50, 50, 50]
 
-    def test_explain_with_shap(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+    def test_explain_with_shap(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
         """Explainability: a version logged with enable_explainability has an EXPLAIN function giving one
         `<feature>_explanation` column per feature (an object of per-class values), Shapley values that add
         up to the explained output's difference from its mean over the background (the sample input)."""
@@ -436,6 +436,16 @@ else:
                 assert total == pytest.approx(margin[i, k] - base[k], abs=1e-6)
         assert np.array_equal(mv.run(rows, function_name="predict")["output_feature_0"].to_numpy(),
                               clf.predict(rows))
+        # In SQL, EXPLAIN is a table function (one row of explanations per input row)
+        assert [f["target_method_function_type"] for f in mv.show_functions() if f["name"] == "EXPLAIN"] == [
+            "TABLE_FUNCTION"]
+        session.write_pandas(rows.assign(ID=[0, 1, 2]), "TO_EXPLAIN", auto_create_table=True)
+        sql_rows = session.sql("SELECT t.ID, e.* FROM TO_EXPLAIN AS t, TABLE(explained!EXPLAIN(t.SEPAL_LENGTH, "
+                               "t.SEPAL_WIDTH, t.PETAL_LENGTH, t.PETAL_WIDTH)) AS e ORDER BY t.ID").collect()
+        assert [r["ID"] for r in sql_rows] == [0, 1, 2]
+        for i, r in enumerate(sql_rows):
+            assert json.loads(r["PETAL_WIDTH_EXPLANATION"]) == pytest.approx(
+                json.loads(got["PETAL_WIDTH_explanation"].iloc[i]))
 
     # -----------------------------------------------------------------------------------------
     # Copying and promoting models between registries
