@@ -231,6 +231,14 @@ else:
         assert m.show_tags() == {"ML.REGISTRY.LIVE_VERSION": "v2"}
         m.unset_tag("live_version")
         assert m.show_tags() == {}
+        session.sql("CREATE TAG ML.PROD.STAGE ALLOWED_VALUES 'dev', 'prod'").collect()
+        m.set_tag("ML.PROD.STAGE", "prod")  # a tag of another schema, named fully qualified
+        assert m.show_tags() == {"ML.PROD.STAGE": "prod"}
+        with pytest.raises(SnowparkSQLException, match="not an allowed value"):
+            m.set_tag("ML.PROD.STAGE", "qa")
+        assert m.get_tag("ML.PROD.STAGE") == "prod"
+        with pytest.raises(SnowparkSQLException, match="does not exist"):
+            m.set_tag("no_such_tag", "x")
 
     def test_rename_and_move_a_model(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
         X, _, clf = iris
@@ -239,6 +247,10 @@ else:
         m.rename("my_model_renamed")
         assert m.name == "MY_MODEL_RENAMED"
         assert list(reg.show_models()["name"]) == ["MY_MODEL_RENAMED"]
+        reg.log_model(clf, model_name="taken", version_name="v1", sample_input_data=X.head(5))
+        with pytest.raises(SnowparkSQLException, match="already exists"):
+            m.rename("taken")
+        reg.delete_model("taken")
         m.rename("ML.PROD.MY_MODEL")  # a fully qualified name moves the model
         assert len(reg.show_models()) == 0
         prod = Registry(session=session, database_name="ML", schema_name="PROD")
@@ -310,6 +322,8 @@ else:
         for v in ("v1", "v2"):
             reg.log_model(clf, model_name="my_model", version_name=v, sample_input_data=X.head(5))
         m = reg.get_model("my_model")
+        with pytest.raises(SnowparkSQLException, match="default version"):
+            m.delete_version("v1")  # the default version: set another default first
         m.delete_version("v2")
         assert list(m.show_versions()["name"]) == ["V1"]
         with pytest.raises(SnowparkSQLException, match="only version"):
