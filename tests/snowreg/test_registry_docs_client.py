@@ -68,10 +68,12 @@ else:
         return X, y, LogisticRegression(max_iter=1000).fit(X, y)
 
     @pytest.fixture
-    def session() -> Iterator[Any]:
-        """A Snowpark session on a patched connection; database ML with schemas REGISTRY and PROD."""
+    def session(request: pytest.FixtureRequest) -> Iterator[Any]:
+        """A Snowpark session on a patched connection; database ML with schemas REGISTRY and PROD. The
+        client logs through live versions unless a test asks for `session` with the parameter False
+        (then it uses a temporary stage); it reads that capability once per process, so it is forgotten."""
         platform_capabilities.PlatformCapabilities._instance = None
-        with snowreg.patch():
+        with snowreg.patch(live_versions=getattr(request, "param", True)):
             conn = snowflake.connector.connect(account="acct", user="me", password="x", database="ML",
                                                schema="REGISTRY", warehouse="WH")
             # CREATE SCHEMA makes the new schema current, as on Snowflake: REGISTRY is made current again
@@ -298,6 +300,7 @@ else:
         mv.description = "multi\nline 'text'"
         assert reg.get_model("my_model").version("v1").description == "multi\nline 'text'"
 
+    @pytest.mark.parametrize("session", [True, False], ids=["live-versions", "stage"], indirect=True)
     def test_metrics(reg: Any, iris: tuple[Any, Any, Any]) -> None:
         X, y, clf = iris
         mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
@@ -465,6 +468,7 @@ else:
     # Copying and promoting models between registries
     # -----------------------------------------------------------------------------------------
 
+    @pytest.mark.parametrize("session", [True, False], ids=["live-versions", "stage"], indirect=True)
     def test_copy_a_version_to_another_registry(session: Any, reg: Any, iris: tuple[Any, Any, Any]) -> None:
         X, _, clf = iris
         source_mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5),
@@ -484,6 +488,7 @@ else:
     # Export and load
     # -----------------------------------------------------------------------------------------
 
+    @pytest.mark.parametrize("session", [True, False], ids=["live-versions", "stage"], indirect=True)
     def test_export_and_load(reg: Any, iris: tuple[Any, Any, Any], tmp_path: Path) -> None:
         X, _, clf = iris
         mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
