@@ -484,6 +484,38 @@ else:
         with pytest.raises(ValueError):
             prod.log_model(source_mv, model_name="copy", version_name="v1", comment="not allowed with a copy")
 
+    def test_usage_and_read_privileges(session: Any, reg: Any, iris: tuple[Any, Any, Any], tmp_path: Path) -> None:
+        """The model-management guide's governance: USAGE allows inference and SHOW but not the model's
+        files or metadata changes; READ allows the files (export); only the owner role may load()."""
+        X, _, clf = iris
+        reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
+        session.write_pandas(X, "IRIS", auto_create_table=True)
+        for sql in ("CREATE ROLE prod_role", "CREATE ROLE reader", "CREATE USER bob",
+                    "GRANT ROLE prod_role TO USER bob", "GRANT ROLE reader TO USER bob",
+                    "GRANT SELECT ON TABLE ML.REGISTRY.IRIS TO ROLE prod_role",
+                    "GRANT USAGE ON MODEL ML.REGISTRY.my_model TO ROLE prod_role",
+                    "GRANT READ ON MODEL ML.REGISTRY.my_model TO ROLE reader",
+                    *(f"GRANT USAGE ON {kind} TO ROLE {role}" for kind in ("DATABASE ML", "SCHEMA ML.REGISTRY")
+                      for role in ("prod_role", "reader"))):
+            session.sql(sql).collect()
+        conn = snowflake.connector.connect(user="bob", role="prod_role", database="ML", schema="REGISTRY")
+        bob = Session.builder.configs({"connection": conn}).create()
+        try:
+            mv = Registry(bob).get_model("my_model").version("v1")
+            out = mv.run(bob.table("IRIS"), function_name="predict").to_pandas()
+            assert sorted(out["output_feature_0"].tolist()) == sorted(clf.predict(X).tolist())
+            with pytest.raises(SnowparkSQLException, match="Insufficient privileges to operate on model"):
+                mv.export(str(tmp_path))
+            with pytest.raises(SnowparkSQLException, match="Insufficient privileges to operate on model"):
+                mv.set_metric("accuracy", 1.0)
+            with pytest.raises(RuntimeError, match="only the model's owner"):
+                mv.load()
+            bob.use_role("reader")
+            Registry(bob).get_model("my_model").version("v1").export(str(tmp_path))
+            assert (tmp_path / "model" / "model.yaml").is_file()
+        finally:
+            bob.close()
+
     # -----------------------------------------------------------------------------------------
     # Export and load
     # -----------------------------------------------------------------------------------------
