@@ -38,3 +38,23 @@ def test_positions_are_not_invented(cur: Any) -> None:
         cur.execute("DROP ROLE R1")
         cur.execute("DROP ROLE R1")
     assert info.value.errno == 2003
+
+
+@pytest.mark.parametrize(("sql", "why"), [
+    ("SHOW SERVICES IN SCHEMA TEST_DB.PUBLIC STARTS WITH 'MY_SERVICE'", "Snowpark Container Services"),
+    ("SHOW ENDPOINTS IN SERVICE my_service", "Snowpark Container Services"),
+    ("DROP SERVICE IF EXISTS my_service", "Snowpark Container Services"),
+    ("select SYSTEM$DGQL('{V(domain: MODULE, name: \"M\") {S {name}}}')", "ML lineage"),
+    ("CALL SYSTEM$DEPLOY_MODEL('spec')", "Snowpark Container Services"),
+])
+def test_refusals_name_what_is_missing_and_print_nothing(cur: Any, sql: str, why: str,
+                                                         capfd: pytest.CaptureFixture[str],
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """What snowflake-ml-python's create_service and lineage send is refused, saying which feature is
+    missing; the SQL parser's own 'falling back to a Command' warning never reaches the user."""
+    with pytest.raises(snowreg.NotSupportedError, match=why) as info:
+        cur.execute(sql)
+    assert (info.value.errno, info.value.sqlstate) == (2, "0A000")
+    assert "is not supported by snowreg" in info.value.msg
+    assert capfd.readouterr().err == ""
+    assert [r for r in caplog.records if r.name.startswith("sqlglot")] == []
