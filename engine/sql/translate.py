@@ -323,15 +323,20 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
-    what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) \
-        else " ".join([stmt.name, *str(stmt.expression or "").split()[:1]]).upper()
+    if isinstance(stmt, exp.Command):
+        words = str(stmt.expression or "").upper().split()
+        what = " ".join([stmt.name.upper(), *words[:2 if words[:1] in (["MODEL"], ["COMPUTE"]) else 1]])
+    else:
+        what = f"{stmt.key.upper()} {kind}".strip()
     raise not_supported(f"The statement {what}{_WHY.get(what.split()[-1], '')}")
 
 
 # Why some families of statements are refused, named after the refusal (`SHOW SERVICES` is what
-# snowflake-ml-python's ModelVersion.create_service sends first).
+# snowflake-ml-python's ModelVersion.create_service sends first, `SHOW MODEL MONITORS` what
+# Registry.show_model_monitors sends).
 _SPCS = " (Snowpark Container Services: services, compute pools and model serving with create_service)"
-_WHY = {"SERVICE": _SPCS, "SERVICES": _SPCS, "ENDPOINTS": _SPCS}
+_WHY = {"SERVICE": _SPCS, "SERVICES": _SPCS, "ENDPOINTS": _SPCS, "POOLS": _SPCS,
+        "MONITORS": " (ML Observability: model monitors)"}
 
 
 def _target(node: exp.Expr | None, object_kind: ObjectKind) -> dict[int, ObjectKind]:

@@ -46,12 +46,15 @@ def test_positions_are_not_invented(cur: Any) -> None:
     ("DROP SERVICE IF EXISTS my_service", "Snowpark Container Services"),
     ("select SYSTEM$DGQL('{V(domain: MODULE, name: \"M\") {S {name}}}')", "ML lineage"),
     ("CALL SYSTEM$DEPLOY_MODEL('spec')", "Snowpark Container Services"),
+    ("SHOW COMPUTE POOLS", "SHOW COMPUTE POOLS \\(Snowpark Container Services"),
+    ("SHOW MODEL MONITORS IN TEST_DB.PUBLIC", "SHOW MODEL MONITORS \\(ML Observability"),
+    ("SHOW MODEL MONITORS LIKE 'MY_MONITOR' IN TEST_DB.PUBLIC", "model monitors"),
 ])
 def test_refusals_name_what_is_missing_and_print_nothing(cur: Any, sql: str, why: str,
                                                          capfd: pytest.CaptureFixture[str],
                                                          caplog: pytest.LogCaptureFixture) -> None:
-    """What snowflake-ml-python's create_service and lineage send is refused, saying which feature is
-    missing; the SQL parser's own 'falling back to a Command' warning never reaches the user."""
+    """What snowflake-ml-python's create_service, lineage and show_model_monitors send is refused (not a
+    syntax error: Snowflake accepts these statements), saying which feature is missing; the SQL parser's own 'falling back to a Command' warning never reaches the user."""
     with pytest.raises(snowreg.NotSupportedError, match=why) as info:
         cur.execute(sql)
     assert (info.value.errno, info.value.sqlstate) == (2, "0A000")

@@ -559,8 +559,11 @@ else:
         assert list(reg.get_model("my_model").show_versions()["name"]) == ["V1"]
         assert len(mv.list_services()) == 0
 
-    def test_lineage_is_refused_clearly(reg: Any, iris: tuple[Any, Any, Any]) -> None:
+    def test_lineage_and_monitors_are_refused_clearly(reg: Any, iris: tuple[Any, Any, Any]) -> None:
         X, _, clf = iris
+        with pytest.raises(snowflake.connector.errors.NotSupportedError,
+                           match=r"SHOW MODEL MONITORS \(ML Observability"):
+            reg.show_model_monitors()
         mv = reg.log_model(clf, model_name="my_model", version_name="v1", sample_input_data=X.head(5))
         with pytest.raises(snowflake.connector.errors.NotSupportedError, match=r"SYSTEM\$DGQL \(ML lineage"):
             mv.lineage(direction="upstream")
