@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import pickle
@@ -48,7 +49,7 @@ class LoadedModel:
 
     def numpy_ready(self, target_method: str) -> bool:
         """Whether `call_numpy` hands the model a plain 2-D array (no DataFrame is built)."""
-        return self._numpy_mode is not None and target_method in self.signatures
+        return self._numpy_mode is not None and target_method in self.signatures and _has_attr(self.model, target_method)
 
     def call(self, target_method: str, inputs: pd.DataFrame,
              params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -102,7 +103,10 @@ class LoadedModel:
 
     def _invoke(self, target_method: str, sig: MethodSignature, frame: pd.DataFrame,
                 params: Mapping[str, Any] | None) -> Any:
-        method = getattr(self.model, target_method)
+        method = getattr(self.model, target_method, None)
+        if method is None:  # (a client-added method of a version loaded without snowflake-ml-python)
+            raise _unavailable(f"the method {target_method!r} exists only in snowflake-ml-python's wrapper of "
+                               "this model; install snowflake-ml-python (and shap for EXPLAIN) to run it.")
         kwargs = {k: v for k, v in sig.params}
         unknown = set(params or {}) - set(kwargs)
         if unknown:
@@ -128,7 +132,7 @@ def load_model(files: Mapping[str, bytes]) -> LoadedModel:
     if model_type in ("sklearn", "lightgbm", "xgboost"):
         blob = _blob(files, name, blob_meta)
         model = _load_xgboost(blob, blob_meta) if model_type == "xgboost" else _unpickle(blob, model_type)
-        if all(_has_attr(model, method) for method in signatures):
+        if all(_has_attr(model, method) for method in signatures) or not _client_installed():
             return LoadedModel(model, model_type, signatures)
         # A method the client adds around the estimator (`explain`, logged with enable_explainability):
         # only the client's own wrapper of the version has it.
@@ -216,6 +220,13 @@ def _is_custom_model_pair(obj: Any) -> bool:
     """The client stores a CustomModel as (class, ModelContext), not as an instance."""
     return (isinstance(obj, tuple) and len(obj) == 2 and isinstance(obj[0], type)
             and hasattr(obj[0], "_get_infer_methods"))
+
+
+def _client_installed() -> bool:
+    try:
+        return importlib.util.find_spec("snowflake.ml") is not None
+    except ModuleNotFoundError:  # no `snowflake` package at all
+        return False
 
 
 def _load_with_client(files: Mapping[str, bytes], model_type: str,
