@@ -82,7 +82,7 @@ def frame(conn: Connection, sql: str = "SELECT a, b FROM t ORDER BY id") -> pd.D
 
 @pytest.fixture
 def conn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
-    monkeypatch.setattr(fast, "BATCH_ROWS", 1000)
+    monkeypatch.setattr(fast, "BATCH_VALUES", 4096)  # two arguments: 2,048 rows a batch
     c = snowreg.connect(database="DB", schema="S")
     yield c
     c.close()
@@ -100,7 +100,7 @@ def log(conn: Connection, model: Any, name: str) -> None:
     snowreg.Registry(conn).log_model(model, model_name=name, version_name="V1", sample_input_data=SAMPLE)
 
 
-@pytest.mark.parametrize("rows", [0, 1, 999, 1000, 2500, 3000])
+@pytest.mark.parametrize("rows", [0, 1, 2047, 2048, 5000, 6144])
 def test_answers_and_row_order_equal_one_call_at_every_batch_boundary(conn: Connection, clf: LogisticRegression,
                                                                       rows: int) -> None:
     table(conn, rows)
@@ -117,9 +117,9 @@ def test_answers_and_row_order_equal_one_call_at_every_batch_boundary(conn: Conn
     assert ordered == [(i, int(v)) for i, v in zip(range(rows - 1, -1, -1), expected[::-1], strict=True)]
 
 
-def test_a_million_rows_at_the_real_batch_size(monkeypatch: pytest.MonkeyPatch, clf: LogisticRegression,
+def test_many_rows_at_the_real_batch_size(monkeypatch: pytest.MonkeyPatch, clf: LogisticRegression,
                                                conn: Connection) -> None:
-    monkeypatch.setattr(fast, "BATCH_ROWS", 131_072)
+    monkeypatch.setattr(fast, "BATCH_VALUES", 1 << 18)
     table(conn, 300_001)
     expected = clf.predict(frame(conn))
     cur = conn.cursor()
@@ -131,10 +131,10 @@ def test_a_million_rows_at_the_real_batch_size(monkeypatch: pytest.MonkeyPatch, 
 
 def test_each_batch_is_one_call_and_the_outputs_join_in_order(conn: Connection, tmp_path: Path) -> None:
     log(conn, Linear(tmp_path / "calls"), "LIN")
-    table(conn, 2500)
+    table(conn, 5000)
     (tmp_path / "calls").unlink(missing_ok=True)
     got = conn.cursor().execute("SELECT id, lin!predict(a, b):y::float FROM t").fetchall()
-    assert calls(tmp_path / "calls") == [1000, 1000, 500]
+    assert calls(tmp_path / "calls") == [2048, 2048, 904]
     x = frame(conn)
     assert [r[1] for r in got] == pytest.approx((x.A * 2 + x.B).tolist())
 
@@ -142,57 +142,57 @@ def test_each_batch_is_one_call_and_the_outputs_join_in_order(conn: Connection, 
 def test_nulls_in_a_later_batch_equal_the_per_vector_route(conn: Connection, clf: LogisticRegression,
                                                            tmp_path: Path) -> None:
     log(conn, Linear(tmp_path / "calls"), "LIN")
-    table(conn, 2500)
-    conn.cursor().execute("UPDATE t SET a = NULL WHERE id IN (5, 2100, 2101)")
+    table(conn, 5000)
+    conn.cursor().execute("UPDATE t SET a = NULL WHERE id IN (5, 4100, 4101)")
     cur = conn.cursor()
     fast_rows = cur.execute("SELECT id, lin!predict(a, b) FROM t ORDER BY id").fetchall()
     vector_rows = cur.execute("SELECT id, lin!predict(a, b) FROM t JOIN (SELECT 1 AS one) u ON TRUE "
                               "ORDER BY id").fetchall()
     assert fast_rows == vector_rows
-    assert fast_rows[2100][1] == '{\n  "y": null\n}'
+    assert fast_rows[4100][1] == '{\n  "y": null\n}'
     # scikit-learn refuses NaN: the statement fails as one call on all rows would, and returns nothing
     with pytest.raises(snowreg.ProgrammingError) as caught:
         cur.execute("SELECT clf!predict(a, b) FROM t")
     assert caught.value.errno == 100357 and "NaN" in caught.value.msg
-    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(2500,)]
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(5000,)]
 
 
 def test_model_error_in_a_later_batch_returns_nothing_and_leaves_the_connection_usable(
         conn: Connection, tmp_path: Path) -> None:
     log(conn, FailsLate(tmp_path / "calls"), "LATE")
-    table(conn, 2500)
-    conn.cursor().execute("UPDATE t SET a = 7 WHERE id = 2300")
+    table(conn, 5000)
+    conn.cursor().execute("UPDATE t SET a = 7 WHERE id = 4300")
     cur = conn.cursor()
     (tmp_path / "calls").unlink(missing_ok=True)
     with pytest.raises(snowreg.ProgrammingError) as caught:
         cur.execute("SELECT id, late!predict(a, b) FROM t")
     assert caught.value.errno == 100357 and "A is seven" in caught.value.msg
-    assert calls(tmp_path / "calls") == [1000, 1000, 500]  # the third batch raised
+    assert calls(tmp_path / "calls") == [2048, 2048, 904]  # the third batch raised
     assert cur.description is None
-    assert cur.execute("SELECT SUM(late!predict(a, b):y::float) FROM t WHERE id < 2000").fetchall()[0][0] \
-        == pytest.approx(float(frame(conn, "SELECT a, b FROM t WHERE id < 2000").A.sum()))
+    assert cur.execute("SELECT SUM(late!predict(a, b):y::float) FROM t WHERE id < 4000").fetchall()[0][0] \
+        == pytest.approx(float(frame(conn, "SELECT a, b FROM t WHERE id < 4000").A.sum()))
 
 
 def test_duckdb_error_in_a_later_batch_is_the_same_error_as_in_one_batch(
         conn: Connection, clf: LogisticRegression, monkeypatch: pytest.MonkeyPatch) -> None:
-    table(conn, 2500)
+    table(conn, 5000)
     conn.cursor().execute("CREATE TABLE s AS SELECT id, a::VARCHAR AS a, b FROM t")
-    conn.cursor().execute("UPDATE s SET a = 'not a number' WHERE id = 2200")
+    conn.cursor().execute("UPDATE s SET a = 'not a number' WHERE id = 4200")
     sql = "SELECT clf!predict(a, b) FROM s"
     errors = []
-    for batch in (1000, 1_000_000):
-        monkeypatch.setattr(fast, "BATCH_ROWS", batch)
+    for values in (4096, 1 << 30):  # batches of 2,048 rows, then one batch
+        monkeypatch.setattr(fast, "BATCH_VALUES", values)
         with pytest.raises(snowreg.ProgrammingError) as caught:
             conn.cursor().execute(sql)
         errors.append((caught.value.errno, caught.value.sqlstate, caught.value.msg))
     assert errors[0] == errors[1]
     assert errors[0][0] == 100038 and "not a number" in errors[0][2]
-    assert conn.cursor().execute("SELECT COUNT(*) FROM s").fetchall() == [(2500,)]
+    assert conn.cursor().execute("SELECT COUNT(*) FROM s").fetchall() == [(5000,)]
 
 
 def test_cancel_stops_the_statement_at_the_next_batch(conn: Connection, tmp_path: Path) -> None:
     log(conn, Slow(tmp_path / "calls"), "SLOW")
-    table(conn, 10_000)
+    table(conn, 20_480)
     (tmp_path / "calls").unlink(missing_ok=True)
 
     def cancel_when_started() -> None:
@@ -208,13 +208,13 @@ def test_cancel_stops_the_statement_at_the_next_batch(conn: Connection, tmp_path
     canceller.join()
     assert caught.value.errno == 604
     made = calls(tmp_path / "calls")
-    assert made and set(made) == {1000} and sum(made) < 10_000  # batches, and not all of them
-    assert conn.cursor().execute("SELECT COUNT(*) FROM t").fetchall() == [(10_000,)]
+    assert made and set(made) == {2048} and sum(made) < 20_480  # batches, and not all of them
+    assert conn.cursor().execute("SELECT COUNT(*) FROM t").fetchall() == [(20_480,)]
 
 
 def test_statement_timeout_stops_the_model_calls(conn: Connection, tmp_path: Path) -> None:
     log(conn, Slow(tmp_path / "calls"), "SLOW")
-    table(conn, 20_000)
+    table(conn, 40_960)
     cur = conn.cursor()
     cur.execute("ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 1")
     (tmp_path / "calls").unlink(missing_ok=True)
@@ -223,4 +223,4 @@ def test_statement_timeout_stops_the_model_calls(conn: Connection, tmp_path: Pat
     assert caught.value.errno == 630
     assert len(calls(tmp_path / "calls")) < 20  # 20 batches of 0.15 s would take 3 s
     cur.execute("ALTER SESSION UNSET STATEMENT_TIMEOUT_IN_SECONDS")
-    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(20_000,)]
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(40_960,)]
