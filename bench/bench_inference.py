@@ -110,20 +110,23 @@ def cpu_time(fn: Any) -> Any:
     return timed
 
 
-def paired(cur: Any, sql: str, pairs: int) -> dict[str, tuple[float, float]]:
-    """The statement with the shortcuts on and off, back to back, the order swapped every pair (in the
-    round-robin table each contender always follows the same neighbour, which on this machine moves
-    medians by more than the shortcuts do): median (wall, CPU) seconds of each."""
+def paired(cur: Any, sql: str, pairs: int, switch: Any = None) -> dict[str, tuple[float, float]]:
+    """The statement with a switch on and off (default: the shortcuts; `switch` a module with a boolean
+    attribute, as `(module, name)`), back to back, the order swapped every pair (in the round-robin
+    table each contender always follows the same neighbour, which on this machine moves medians by more
+    than the shortcuts do): median (wall, CPU) seconds of each."""
     from snowreg.engine.inference import shortcut
 
+    module, name = switch or (shortcut, "ENABLED")
+    default = getattr(module, name)
     times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for i in range(pairs):
         for flag in ((True, False) if i % 2 else (False, True)):
-            shortcut.ENABLED = flag
+            setattr(module, name, flag)
             wall, cpu = time.perf_counter(), time.process_time()
             cur.execute(sql).fetchall()
             times[flag].append((time.perf_counter() - wall, time.process_time() - cpu))
-    shortcut.ENABLED = True
+    setattr(module, name, default)
     return {("on" if flag else "off"): (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
             for flag, t in times.items()}
 
@@ -336,6 +339,14 @@ def main(argv: list[str] | None = None) -> None:
     print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",
                               [[f"{name} {k}", fmt_time(w), fmt_time(c)] for name, r in ab.items()
                                for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
+    from snowreg.engine.inference import stream
+
+    ahead = {name: paired(cur, sql, max(rounds, 10), (stream, "AHEAD"))
+             for name, sql in (("sum", SUM_SQL), ("object", OBJECT_SQL))}
+    print("\n" + common.table("the next batch read in a thread (engine/inference/stream.py AHEAD) on / off, "
+                              "back to back (medians)",
+                              [[f"{name} ahead {k}", fmt_time(w), fmt_time(c)] for name, r in ahead.items()
+                               for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
     blas = one_blas_thread(cur, model, X, max(rounds // 2, 5))
     print("\n" + common.table("BLAS limited to one thread (threadpoolctl) vs the default, interleaved (medians; "
                               "measured only, snowreg does not change it)",
@@ -350,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": common.machine_info(),
         "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
         "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
-        "phases_s": split, "shortcuts_on_off_s": ab, "one_blas_thread_s": blas, "profile": prof, "loadavg": os.getloadavg(),
+        "phases_s": split, "shortcuts_on_off_s": ab, "ahead_on_off_s": ahead, "one_blas_thread_s": blas, "profile": prof, "loadavg": os.getloadavg(),
     })
     conn.close()
 

@@ -13,12 +13,14 @@ per-vector UDF.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import duckdb
 from sqlglot import exp
 
+from snowreg.engine.inference import stream
 from snowreg.engine.inference.methods import Method, run_scalar, run_wide
 from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
 
@@ -296,18 +298,21 @@ def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table,
     the statement at the next batch. Models are loaded first: loading reads the catalog, and the
     connection runs nothing else while the stream is open."""
     methods = [plan.method(plan.sites[g.site]) for g in groups]
+    rows = batch_rows(max(len(g.arg_names) for g in groups))
     try:
-        reader = plan.sql(sql).to_arrow_reader(batch_rows(max(len(g.arg_names) for g in groups)))
+        reader = plan.sql(sql).to_arrow_reader(rows)
     except _NOT_FAST:
         return None
     except duckdb.Error as e:
         raise plan.failure(e) from None
     try:
         try:
-            return _run(plan, reader, groups, methods)
+            # a query that calls Python UDFs is read in turn: no model runs while one of them does
+            with closing(stream.batches(reader, rows, plan.check_canceled, ahead=not plan.functions)) as batches:
+                return _run(plan, reader.schema, batches, groups, methods)
         finally:
             reader.close()  # the connection runs nothing else while a stream is open
-    except _StreamError as e:
+    except stream.StreamError as e:
         raise _stream_failure(plan, sql, e.error) from None
 
 
@@ -322,14 +327,6 @@ def batch_rows(width: int) -> int:
     values), which spin for a core that DuckDB's scan and other processes want; a small matrix also
     stays in the CPU caches."""
     return max(2048, BATCH_VALUES // max(width, 1) // 2048 * 2048)
-
-
-class _StreamError(Exception):
-    """DuckDB failed while streaming: Arrow's stream hands its message on as an OSError."""
-
-    def __init__(self, error: OSError) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 def _stream_failure(plan: Plan, sql: str, error: OSError) -> BaseException:
@@ -349,36 +346,22 @@ def _stream_failure(plan: Plan, sql: str, error: OSError) -> BaseException:
     return plan.failure(duckdb.Error(str(error)))
 
 
-def _batches(plan: Plan, reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
-    """The stream's non-empty batches; the statement's cancel is checked before each."""
-    while True:
-        plan.check_canceled()
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            return
-        except OSError as e:
-            raise _StreamError(e) from None
-        if batch.num_rows:
-            yield batch
-
-
-def _run(plan: Plan, reader: pa.RecordBatchReader, groups: list[_Group],
+def _run(plan: Plan, schema: pa.Schema, batches: Iterator[pa.RecordBatch], groups: list[_Group],
          methods: list[Method]) -> tuple[pa.Table, Outputs]:
     """Call each model on each batch; the table keeps the source columns and gains the outputs."""
     import pyarrow as pa
 
     args = {name for g in groups for name in g.arg_names} | {f"{ARG}row"}
-    keep = [i for i, name in enumerate(reader.schema.names) if name not in args]
+    keep = [i for i, name in enumerate(schema.names) if name not in args]
     parts: list[pa.RecordBatch] = []
     pieces: list[list[list[pa.Array]]] = [[[] for _ in m.output_names] for m in methods]
-    for batch in _batches(plan, reader):
+    for batch in batches:
         parts.append(batch.select(keep))
         for group, method, outputs in zip(groups, methods, pieces, strict=True):
             plan.stats["fast"] += 1
             for i, array in enumerate(_call_batch(method, group, batch)):
                 outputs[i].append(array)
-    kept = pa.Table.from_batches(parts, schema=pa.schema([reader.schema.field(i) for i in keep]))
+    kept = pa.Table.from_batches(parts, schema=pa.schema([schema.field(i) for i in keep]))
     outputs_all: Outputs = []
     for n, (method, arrays) in enumerate(zip(methods, pieces, strict=True)):
         names = []

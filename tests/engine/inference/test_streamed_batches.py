@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 
 import snowreg
 from snowreg.dbapi import Connection
-from snowreg.engine.inference import fast
+from snowreg.engine.inference import fast, stream
 
 SAMPLE = pd.DataFrame({"A": [0.1, -0.4, 0.3, 0.8], "B": [0.5, 0.2, -0.7, 0.1]})
 
@@ -80,9 +80,11 @@ def frame(conn: Connection, sql: str = "SELECT a, b FROM t ORDER BY id") -> pd.D
     return pd.DataFrame(np.array(conn.cursor().execute(sql).fetchall(), dtype=float).reshape(-1, 2), columns=["A", "B"])
 
 
-@pytest.fixture
-def conn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
+@pytest.fixture(params=[False, True], ids=["in turn", "read ahead"])
+def conn(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
+    """A registry whose model calls take 2,048-row batches, read in turn or one batch ahead in a thread."""
     monkeypatch.setattr(fast, "BATCH_VALUES", 4096)  # two arguments: 2,048 rows a batch
+    monkeypatch.setattr(stream, "AHEAD", request.param)
     c = snowreg.connect(database="DB", schema="S")
     yield c
     c.close()
@@ -224,3 +226,16 @@ def test_statement_timeout_stops_the_model_calls(conn: Connection, tmp_path: Pat
     assert len(calls(tmp_path / "calls")) < 20  # 20 batches of 0.15 s would take 3 s
     cur.execute("ALTER SESSION UNSET STATEMENT_TIMEOUT_IN_SECONDS")
     assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(40_960,)]
+
+
+def test_a_source_that_calls_a_model_per_vector_feeds_the_batches(conn: Connection, tmp_path: Path) -> None:
+    """The inner call keeps its per-vector UDF (a join), which DuckDB runs while the outer call's batches
+    stream: the answer is the model applied twice, row by row."""
+    log(conn, Linear(tmp_path / "calls"), "LIN")
+    table(conn, 5000)
+    got = conn.cursor().execute(
+        "SELECT id, lin!predict(x, b):y::float AS y FROM (SELECT t.id, lin!predict(t.a, t.b):y::float AS x, t.b "
+        "FROM t JOIN (SELECT 1 AS one) u ON TRUE) s ORDER BY id").fetchall()
+    x = frame(conn)
+    assert [r[0] for r in got] == list(range(5000))
+    assert [r[1] for r in got] == pytest.approx(((x.A * 2 + x.B) * 2 + x.B).tolist())
