@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+import orjson
 from sqlglot import exp
 
 from snowreg.engine.inference import stream
-from snowreg.engine.inference.methods import Method, run_scalar, run_wide
+from snowreg.engine.inference.methods import Method, json_array, run_scalar, run_wide
 from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
 
 if TYPE_CHECKING:
@@ -392,7 +393,17 @@ def _chunked(arrays: list[pa.Array]) -> pa.ChunkedArray:
         return pa.chunked_array([a if a.type == target else a.cast(target) for a in arrays], target)
     if types and all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in types):
         return pa.chunked_array([a.cast(pa.float64()) for a in arrays], pa.float64())
-    return pa.chunked_array([pa.array([v for a in arrays for v in a.to_pylist()])])
+    values: list[Any] = []
+    for a in arrays:
+        if isinstance(a.type, pa.BaseExtensionType):  # JSON text: values Arrow could not type (to_arrow)
+            values += [None if v is None else orjson.loads(v) for v in a.storage.to_pylist()]
+        else:
+            values += a.to_pylist()
+    try:
+        return pa.chunked_array([pa.array(values)])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # as one call on all rows would give them
+        return pa.chunked_array([json_array([None if v is None else orjson.dumps(v, default=str).decode()
+                                             for v in values])])
 
 
 def _rewrite(plan: Plan, select: exp.Select, table: str, groups: list[_Group], outputs: Outputs,

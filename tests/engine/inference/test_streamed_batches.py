@@ -62,6 +62,14 @@ class Slow(Recording):
         return pd.DataFrame({"y": df["A"]})
 
 
+class Mixed(Recording):
+    """A one-element list for A below 2,048 (the first batch), beyond it a number or a string by row:
+    one Arrow type for the first batch, JSON text for the others."""
+
+    def predict(self, df: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"y": [[v] if v < 2048 else ("x" if v % 2 else v) for v in df["A"]]})
+
+
 def calls(log: Path) -> list[int]:
     """The row count of each call so far."""
     return [int(n) for n in log.read_text().split()] if log.exists() else []
@@ -239,3 +247,16 @@ def test_a_source_that_calls_a_model_per_vector_feeds_the_batches(conn: Connecti
     x = frame(conn)
     assert [r[0] for r in got] == list(range(5000))
     assert [r[1] for r in got] == pytest.approx(((x.A * 2 + x.B) * 2 + x.B).tolist())
+
+
+def test_outputs_typed_differently_by_batch_read_as_one_call_would(conn: Connection, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    log(conn, Mixed(tmp_path / "calls"), "MIX")
+    conn.cursor().execute("CREATE TABLE t AS SELECT seq4() AS id, seq4()::FLOAT AS a, 0.5::FLOAT AS b "
+                          "FROM TABLE(GENERATOR(ROWCOUNT => 5000))")
+    sql = "SELECT id, mix!predict(a, b) AS y, mix!predict(a, b):y AS v FROM t ORDER BY id"
+    batched = conn.cursor().execute(sql).fetchall()
+    monkeypatch.setattr(fast, "BATCH_VALUES", 1 << 30)  # one call on all rows
+    whole = conn.cursor().execute(sql).fetchall()
+    assert batched == whole
+    assert whole[0][2].startswith("[") and whole[2049][2] == '"x"' and not whole[2050][2].startswith(("[", '"'))
