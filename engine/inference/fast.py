@@ -1,13 +1,13 @@
-"""The fast path for scalar model calls: materialise a SELECT's arguments once, run each model on the batch.
+"""The fast path for scalar model calls: stream a SELECT's arguments once, run each model on every batch.
 
 For a SELECT with one source (a table, a CTE, a subquery, or none) whose calls do not depend on
 aggregates, the call arguments are computed by DuckDB in one query together with the columns the
 SELECT reads (WHERE applied when it holds no call), streamed as Arrow batches, each batch passed to
-the model in one call as it arrives, and the outputs are appended as columns. The SELECT then reads that Arrow table under the
-source's alias, and each call becomes an expression over the output columns: `CAST(call:k AS NUMBER)`
-becomes a cast of the typed output column, anything else a JSON object of the outputs. Anything the
-fast path cannot prove equivalent (joins, correlated arguments, calls on aggregates) stays on the
-per-vector UDF.
+the model in one call as it arrives, and the outputs are appended as columns. The SELECT then reads
+that Arrow table under the source's alias, and each call becomes an expression over the output
+columns: `CAST(call:k AS NUMBER)` becomes a cast of the typed output column, anything else a JSON
+object of the outputs. Anything the fast path cannot prove equivalent (joins, correlated arguments,
+calls on aggregates) stays on the per-vector UDF.
 """
 
 from __future__ import annotations
