@@ -318,16 +318,18 @@ def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table,
 
 
 BATCH_VALUES = 1 << 18  # argument values per model call: 2 MB of doubles
+MIN_BATCH_ROWS = 4096  # rows per model call at least, however wide the arguments
 
 
 def batch_rows(width: int) -> int:
     """Rows per model call for `width` arguments: `BATCH_VALUES` values, in whole DuckDB vectors (2,048
-    rows). Measured on scikit-learn over 1M rows of 4 doubles (CPU per million rows): 4.1–4.6 ms in
-    batches of 65,536 or 98,304 rows, 7.5 ms in 32,768 (the per-call validation), and 18–43 ms in
-    batches of 131,072 rows or more, where OpenBLAS starts its threads for the matrix product (2**19
-    values), which spin for a core that DuckDB's scan and other processes want; a small matrix also
-    stays in the CPU caches."""
-    return max(2048, BATCH_VALUES // max(width, 1) // 2048 * 2048)
+    rows), at least `MIN_BATCH_ROWS`. Measured with scikit-learn's LogisticRegression, CPU per million
+    rows at load ~6: 4 arguments, 4.1–4.6 ms in batches of 65,536 or 98,304 rows, 7.5 ms in 32,768
+    (the per-call validation), 18–43 ms in 131,072 rows or more, where OpenBLAS starts its threads for
+    the matrix product, which spin for a core that DuckDB's scan and other processes want (a small
+    matrix also stays in the CPU caches); 100 arguments, 99 ms in batches of 4,096 rows (236 ms in
+    2,048, 470–840 ms in 8,192–16,384, 91 ms in one call of 200,000)."""
+    return max(MIN_BATCH_ROWS, BATCH_VALUES // max(width, 1) // 2048 * 2048)
 
 
 def _stream_failure(plan: Plan, sql: str, error: OSError) -> BaseException:

@@ -92,6 +92,7 @@ def frame(conn: Connection, sql: str = "SELECT a, b FROM t ORDER BY id") -> pd.D
 def conn(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
     """A registry whose model calls take 2,048-row batches, read in turn or one batch ahead in a thread."""
     monkeypatch.setattr(fast, "BATCH_VALUES", 4096)  # two arguments: 2,048 rows a batch
+    monkeypatch.setattr(fast, "MIN_BATCH_ROWS", 2048)
     monkeypatch.setattr(stream, "AHEAD", request.param)
     c = snowreg.connect(database="DB", schema="S")
     yield c
