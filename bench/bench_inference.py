@@ -13,9 +13,11 @@ SQL inference is the model's own cost plus one scan). Contenders, interleaved ro
 - duckdb_scan:   plain DuckDB summing the four columns: the floor of reading the arguments out of DuckDB
 - sql_fallback:  the same SUM with a join in FROM, which keeps the per-vector UDF (2,048 rows a call)
 
-Then one profiled run of `sql` says where the time goes.
+Then one profiled run of `sql` says where the time goes. `--before PYTHON` (an interpreter with another
+snowreg build) adds direct / sql / sql_object of both builds, each in its own worker process over
+1,000,000 rows, interleaved round by round, wall and each worker's CPU time.
 
-Run: .venv/bin/python bench/bench_inference.py [--rows N] [--rounds R] [--quick]
+Run: .venv/bin/python bench/bench_inference.py [--rows N] [--rounds R] [--quick] [--before PYTHON]
 """
 
 from __future__ import annotations
@@ -108,20 +110,23 @@ def cpu_time(fn: Any) -> Any:
     return timed
 
 
-def paired(cur: Any, sql: str, pairs: int) -> dict[str, tuple[float, float]]:
-    """The statement with the shortcuts on and off, back to back, the order swapped every pair (in the
-    round-robin table each contender always follows the same neighbour, which on this machine moves
-    medians by more than the shortcuts do): median (wall, CPU) seconds of each."""
+def paired(cur: Any, sql: str, pairs: int, switch: Any = None) -> dict[str, tuple[float, float]]:
+    """The statement with a switch on and off (default: the shortcuts; `switch` a module with a boolean
+    attribute, as `(module, name)`), back to back, the order swapped every pair (in the round-robin
+    table each contender always follows the same neighbour, which on this machine moves medians by more
+    than the shortcuts do): median (wall, CPU) seconds of each."""
     from snowreg.engine.inference import shortcut
 
+    module, name = switch or (shortcut, "ENABLED")
+    default = getattr(module, name)
     times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for i in range(pairs):
         for flag in ((True, False) if i % 2 else (False, True)):
-            shortcut.ENABLED = flag
+            setattr(module, name, flag)
             wall, cpu = time.perf_counter(), time.process_time()
             cur.execute(sql).fetchall()
             times[flag].append((time.perf_counter() - wall, time.process_time() - cpu))
-    shortcut.ENABLED = True
+    setattr(module, name, default)
     return {("on" if flag else "off"): (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
             for flag, t in times.items()}
 
@@ -174,6 +179,7 @@ def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from snowreg.engine.inference.fast import batch_rows
     from snowreg.engine.inference.rows import rows_of
 
     duck = conn.session.duck
@@ -182,9 +188,10 @@ def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
     t = clock()
     duck.sql('SELECT SUM("A"), SUM("B"), SUM("C"), SUM("D") FROM "T"').fetchall()
     out["DuckDB alone: SUM of the four columns (its scan, no output)"], t = clock() - t, clock()
-    table = duck.sql('SELECT CAST("A" AS DOUBLE) a0, CAST("B" AS DOUBLE) a1, CAST("C" AS DOUBLE) a2, '
-                     'CAST("D" AS DOUBLE) a3 FROM "T"').to_arrow_table()
-    out["materialise the arguments (DuckDB → Arrow)"], t = clock() - t, clock()
+    args = ('SELECT CAST("A" AS DOUBLE) a0, CAST("B" AS DOUBLE) a1, CAST("C" AS DOUBLE) a2, '
+            'CAST("D" AS DOUBLE) a3 FROM "T"')
+    table = duck.sql(args).to_arrow_table()
+    out["the arguments as one Arrow table (DuckDB → Arrow; the previous road)"], t = clock() - t, clock()
     matrix = np.empty((table.num_rows, 4), order="F")
     for j in range(4):
         offset = 0
@@ -192,11 +199,34 @@ def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
             part = chunk.to_numpy()
             matrix[offset:offset + len(part), j] = part
             offset += len(part)
-    out["Arrow chunks → F-order matrix"], t = clock() - t, clock()
-    labels = model.predict(matrix)
-    out["model.predict on it"], t = clock() - t, clock()
+    out["Arrow chunks → one F-order matrix (the previous road)"], t = clock() - t, clock()
+    model.predict(matrix)
+    out["model.predict on it, one call (the previous road)"], t = clock() - t, clock()
     model.predict(X)
-    out["model.predict(X) (the baseline's C-order X)"], t = clock() - t, clock()
+    out["model.predict(X) (the baseline's C-order X)"] = clock() - t
+    rows = batch_rows(4)
+    read = fill = call = 0.0
+    parts = []
+    reader = duck.sql(args).to_arrow_reader(rows)
+    while True:
+        t = clock()
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            break
+        u = clock()
+        part = np.empty((batch.num_rows, 4), order="F")
+        for j in range(4):
+            part[:, j] = batch.column(j).to_numpy()
+        v = clock()
+        parts.append(model.predict(part))
+        read, fill, call = read + u - t, fill + v - u, call + clock() - v
+    reader.close()
+    out[f"streamed: DuckDB → Arrow batches of {rows:,} rows"] = read
+    out["streamed: each batch → its F-order matrix"] = fill
+    out["streamed: model.predict per batch"] = call
+    labels = np.concatenate(parts)
+    t = clock()
     outputs = pa.table({"o": labels})
     duck.register("__bench_out", outputs)
     duck.sql('SELECT CAST(SUM("o") AS DECIMAL(38, 0)) FROM "__bench_out"').fetchall()  # the general path
@@ -215,12 +245,69 @@ def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
     return out
 
 
+def worker_setup() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A `--before` comparison's worker (this build or the other): the three cases over 1M rows."""
+    warnings.filterwarnings("ignore", message="X does not have valid feature names")
+    import snowreg
+
+    conn, model, X = setup(1_000_000)
+    cur = conn.cursor()
+    check(conn, model, X)
+    return ({"direct": lambda: model.predict(X), "sql": lambda: cur.execute(SUM_SQL).fetchall(),
+             "sql_object": lambda: cur.execute(OBJECT_SQL).fetchall()}, {"snowreg_path": snowreg.__file__})
+
+
+def against_before(before: str, rounds: int) -> dict[str, common.Stats]:
+    """This build and `before`, each in a worker, the three cases interleaved, wall and CPU."""
+    workers = {"now": common.Worker(sys.executable, __file__, "now"),
+               "before": common.Worker(before, __file__, "before")}
+    try:
+        for worker in workers.values():
+            worker.wait_ready()
+        contenders = {f"{name} {case}{' cpu' if cpu else ''}": worker.contender(case, cpu)
+                      for name, worker in workers.items() for case in ("direct", "sql", "sql_object")
+                      for cpu in (False, True)}
+        return common.round_robin(contenders, rounds=rounds, warmup=2, budget_s=300)
+    finally:
+        for worker in workers.values():
+            worker.close()
+
+
+def before_rows(stats: dict[str, common.Stats]) -> list[list[str]]:
+    """One row per build and case: wall and CPU medians, each × that build's own model call."""
+    out = []
+    for name in ("before", "now"):
+        direct, direct_cpu = stats[f"{name} direct"].median, stats[f"{name} direct cpu"].median
+        for case in ("direct", "sql", "sql_object"):
+            wall, cpu = stats[f"{name} {case}"].median, stats[f"{name} {case} cpu"].median
+            out.append([f"{name}: {case}", f"{fmt_time(wall)} ({wall / direct:.2f}×)",
+                        f"{fmt_time(cpu)} ({cpu / direct_cpu:.2f}×)"])
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="100,000 rows, 5 rounds")
+    parser.add_argument("--before", help="an interpreter with another snowreg build, measured alongside")
+    parser.add_argument("--only-before", action="store_true", help="with --before: only that comparison")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        common.serve(worker_setup)
+        return
+    if args.before:
+        load = os.getloadavg()
+        compared = against_before(args.before, args.rounds)
+        print(common.table(f"this build and --before ({args.before}), 1,000,000 rows, interleaved, medians "
+                           f"(load {load[0]:.2f} → {os.getloadavg()[0]:.2f})", before_rows(compared),
+                           ["build: case", "wall", "CPU"]))
+        common.save("bench_inference_before", {"machine": common.machine_info(), "before": args.before,
+                                               "stats": common.stats_json(compared),
+                                               "loadavg": [load, os.getloadavg()]})
+        if args.only_before:
+            return
     rows, rounds = (100_000, 5) if args.quick else (args.rows, args.rounds)
     # scikit-learn warns on each numpy call of a model fitted on a frame; snowreg's own calls silence it,
     # which resets the warning registry, so the baseline would print it on every call: not model work
@@ -252,6 +339,14 @@ def main(argv: list[str] | None = None) -> None:
     print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",
                               [[f"{name} {k}", fmt_time(w), fmt_time(c)] for name, r in ab.items()
                                for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
+    from snowreg.engine.inference import stream
+
+    ahead = {name: paired(cur, sql, max(rounds, 10), (stream, "AHEAD"))
+             for name, sql in (("sum", SUM_SQL), ("object", OBJECT_SQL))}
+    print("\n" + common.table("the next batch read in a thread (engine/inference/stream.py AHEAD) on / off, "
+                              "back to back (medians)",
+                              [[f"{name} ahead {k}", fmt_time(w), fmt_time(c)] for name, r in ahead.items()
+                               for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))
     blas = one_blas_thread(cur, model, X, max(rounds // 2, 5))
     print("\n" + common.table("BLAS limited to one thread (threadpoolctl) vs the default, interleaved (medians; "
                               "measured only, snowreg does not change it)",
@@ -266,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
         "machine": common.machine_info(),
         "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
         "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
-        "phases_s": split, "shortcuts_on_off_s": ab, "one_blas_thread_s": blas, "profile": prof, "loadavg": os.getloadavg(),
+        "phases_s": split, "shortcuts_on_off_s": ab, "ahead_on_off_s": ahead, "one_blas_thread_s": blas, "profile": prof, "loadavg": os.getloadavg(),
     })
     conn.close()
 

@@ -1,24 +1,28 @@
-"""The fast path for scalar model calls: materialise a SELECT's arguments once, run each model on the batch.
+"""The fast path for scalar model calls: stream a SELECT's arguments once, run each model on every batch.
 
 For a SELECT with one source (a table, a CTE, a subquery, or none) whose calls do not depend on
 aggregates, the call arguments are computed by DuckDB in one query together with the columns the
-SELECT reads (WHERE applied when it holds no call), fetched as Arrow, passed to the model in one
-call, and the outputs are appended as columns. The SELECT then reads that Arrow table under the
-source's alias, and each call becomes an expression over the output columns: `CAST(call:k AS NUMBER)`
-becomes a cast of the typed output column, anything else a JSON object of the outputs. Anything the
-fast path cannot prove equivalent (joins, correlated arguments, calls on aggregates) stays on the
-per-vector UDF.
+SELECT reads (WHERE applied when it holds no call), streamed as Arrow batches, each batch passed to
+the model in one call as it arrives, and the outputs are appended as columns. The SELECT then reads
+that Arrow table under the source's alias, and each call becomes an expression over the output
+columns: `CAST(call:k AS NUMBER)` becomes a cast of the typed output column, anything else a JSON
+object of the outputs. Anything the fast path cannot prove equivalent (joins, correlated arguments,
+calls on aggregates) stays on the per-vector UDF.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+import orjson
 from sqlglot import exp
 
-from snowreg.engine.inference.methods import Method, run_scalar, run_wide
+from snowreg.engine.inference import stream
+from snowreg.engine.inference.methods import Method, json_array, run_scalar, run_wide
 from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
 
 if TYPE_CHECKING:
@@ -55,13 +59,10 @@ def replay(plan: Plan, rounds: list[Round]) -> bool:
     """Run recorded rounds again (same SQL, same registered names); False, with nothing kept, when the
     source no longer binds as it did or a model's outputs changed type (the statement must be planned)."""
     for recorded in rounds:
-        try:
-            table = plan.sql(recorded.sql).to_arrow_table()
-        except _NOT_FAST:
+        ran = _materialised(plan, recorded.sql, list(recorded.groups))
+        if ran is None:
             return False
-        except duckdb.Error as e:
-            raise plan.failure(e) from None
-        table, outputs = _run(plan, table, list(recorded.groups))
+        table, outputs = ran
         if _types(outputs) != recorded.types:
             return False
         plan.register(table, keep=True)
@@ -114,13 +115,10 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     query = _materialisation(select, groups, needed, filtered)
     plan.ensure_udfs(query)
     sql = query.sql(dialect="duckdb", identify=True)
-    try:
-        table = plan.sql(sql).to_arrow_table()
-    except _NOT_FAST:  # e.g. a correlated reference: the source cannot stand alone
+    ran = _materialised(plan, sql, groups)
+    if ran is None:  # e.g. a correlated reference: the source cannot stand alone
         return False
-    except duckdb.Error as e:
-        raise plan.failure(e) from None
-    table, outputs = _run(plan, table, groups)
+    table, outputs = ran
     plan.rounds.append(Round(sql, tuple(_Group(g.site, g.args, [], g.arg_names, g.keys) for g in groups),
                              _types(outputs)))
     _rewrite(plan, select, plan.register(table, keep=True), groups, outputs, filtered)
@@ -294,41 +292,98 @@ def _cte_of(node: exp.Expr, with_: exp.With) -> exp.Expr | None:
 
 
 
-def _run(plan: Plan, table: pa.Table, groups: list[_Group]) -> tuple[pa.Table, Outputs]:
-    """Call each model once; the Arrow table keeps the source columns and gains the outputs."""
-    outputs: Outputs = []
-    args = {name for g in groups for name in g.arg_names} | {f"{ARG}row"}
-    kept = table.select([i for i, name in enumerate(table.column_names) if name not in args])
-    for n, group in enumerate(groups):
-        plan.check_canceled()
-        method = plan.method(plan.sites[group.site])
-        plan.stats["fast"] += 1
-        arrays = _by_batch(method, group, table)
-        names = []
-        for i, (key, array) in enumerate(zip(method.output_names, arrays, strict=True)):
-            name = f"{OUT}{plan.uid}_{len(plan.tables)}_{n}_{i}"
-            kept = kept.append_column(name, array)
-            names.append((key, name, array.type))
-        outputs.append(names)
-    return kept, outputs
+def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table, Outputs] | None:
+    """The source's rows (the columns the SELECT still reads) with each group's outputs appended; None
+    when the source cannot stand alone. DuckDB streams the arguments in batches (`batch_rows`) and each
+    model runs on every batch as it arrives, so the arguments are never held whole and a cancel stops
+    the statement at the next batch. Models are loaded first: loading reads the catalog, and the
+    connection runs nothing else while the stream is open."""
+    methods = [plan.method(plan.sites[g.site]) for g in groups]
+    rows = batch_rows(max(len(g.arg_names) for g in groups))
+    try:
+        reader = plan.sql(sql).to_arrow_reader(rows)
+    except _NOT_FAST:
+        return None
+    except duckdb.Error as e:
+        raise plan.failure(e) from None
+    try:
+        try:
+            # a query that calls Python UDFs is read in turn: no model runs while one of them does
+            with closing(stream.batches(reader, rows, plan.check_canceled, ahead=not plan.functions)) as batches:
+                return _run(plan, reader.schema, batches, groups, methods)
+        finally:
+            reader.close()  # the connection runs nothing else while a stream is open
+    except stream.StreamError as e:
+        raise _stream_failure(plan, sql, e.error) from None
 
 
-def _by_batch(method: Method, group: _Group, table: pa.Table) -> list[pa.ChunkedArray]:
-    """The method over all rows in one call.
+BATCH_VALUES = 1 << 18  # argument values per model call: 2 MB of doubles
+MIN_BATCH_ROWS = 4096  # rows per model call at least, however wide the arguments
 
-    Calling per Arrow batch (~120,000 rows) was measured 3x slower for scikit-learn (its per-call
-    validation and BLAS start-up dominate), so the batches are joined and the model called once.
-    """
+
+def batch_rows(width: int) -> int:
+    """Rows per model call for `width` arguments: `BATCH_VALUES` values, in whole DuckDB vectors (2,048
+    rows), at least `MIN_BATCH_ROWS`. Measured with scikit-learn's LogisticRegression, CPU per million
+    rows at load ~6: 4 arguments, 4.1–4.6 ms in batches of 65,536 or 98,304 rows, 7.5 ms in 32,768
+    (the per-call validation), 18–43 ms in 131,072 rows or more, where OpenBLAS starts its threads for
+    the matrix product, which spin for a core that DuckDB's scan and other processes want (a small
+    matrix also stays in the CPU caches); 100 arguments, 99 ms in batches of 4,096 rows (236 ms in
+    2,048, 470–840 ms in 8,192–16,384, 91 ms in one call of 200,000)."""
+    return max(MIN_BATCH_ROWS, BATCH_VALUES // max(width, 1) // 2048 * 2048)
+
+
+def _stream_failure(plan: Plan, sql: str, error: OSError) -> BaseException:
+    """The error of a statement whose stream failed. The stream keeps DuckDB's message but not its type,
+    which the translation into Snowflake's errors reads: the query is run again whole (on this error
+    path only) for DuckDB's own exception. A cancelled statement, or a model's own failure in a per-vector
+    call, is reported as it is without running anything again."""
+    plan.check_canceled()
+    if str(error).startswith("INTERRUPT Error"):  # a statement timeout: the boundary reports it
+        return duckdb.InterruptException(str(error))
+    if plan.failures:
+        return plan.failure(duckdb.Error(str(error)))
+    try:
+        plan.sql(sql).to_arrow_table()
+    except duckdb.Error as e:
+        return plan.failure(e)
+    return plan.failure(duckdb.Error(str(error)))
+
+
+def _run(plan: Plan, schema: pa.Schema, batches: Iterator[pa.RecordBatch], groups: list[_Group],
+         methods: list[Method]) -> tuple[pa.Table, Outputs]:
+    """Call each model on each batch; the table keeps the source columns and gains the outputs."""
     import pyarrow as pa
-    if table.num_rows == 0:  # no rows: the model is not called, as Snowflake calls no UDF for no rows
-        return [pa.chunked_array([], pa.null()) for _ in method.output_names]
-    columns = [table.column(name) for name in group.arg_names]
+
+    args = {name for g in groups for name in g.arg_names} | {f"{ARG}row"}
+    keep = [i for i, name in enumerate(schema.names) if name not in args]
+    parts: list[pa.RecordBatch] = []
+    pieces: list[list[list[pa.Array]]] = [[[] for _ in m.output_names] for m in methods]
+    for batch in batches:
+        parts.append(batch.select(keep))
+        for group, method, outputs in zip(groups, methods, pieces, strict=True):
+            plan.stats["fast"] += 1
+            for i, array in enumerate(_call_batch(method, group, batch)):
+                outputs[i].append(array)
+    kept = pa.Table.from_batches(parts, schema=pa.schema([schema.field(i) for i in keep]))
+    outputs_all: Outputs = []
+    for n, (method, arrays) in enumerate(zip(methods, pieces, strict=True)):
+        names = []
+        for i, (key, chunks) in enumerate(zip(method.output_names, arrays, strict=True)):
+            column = _chunked(chunks) if chunks else pa.chunked_array([], pa.null())
+            name = f"{OUT}{plan.uid}_{len(plan.tables)}_{n}_{i}"
+            kept = kept.append_column(name, column)
+            names.append((key, name, column.type))
+        outputs_all.append(names)
+    return kept, outputs_all
+
+
+def _call_batch(method: Method, group: _Group, batch: pa.RecordBatch) -> list[pa.Array]:
+    """The method's outputs over one batch of argument rows."""
+    columns = [batch.column(name) for name in group.arg_names]
     if group.keys is not None:
         n_keys = len(group.keys)
-        arrays = run_wide(method, group.keys, columns[:n_keys], columns[n_keys:])
-    else:
-        arrays = run_scalar(method, columns)
-    return [_chunked([a]) for a in arrays]
+        return run_wide(method, group.keys, columns[:n_keys], columns[n_keys:])
+    return run_scalar(method, columns)
 
 
 def _chunked(arrays: list[pa.Array]) -> pa.ChunkedArray:
@@ -340,7 +395,17 @@ def _chunked(arrays: list[pa.Array]) -> pa.ChunkedArray:
         return pa.chunked_array([a if a.type == target else a.cast(target) for a in arrays], target)
     if types and all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in types):
         return pa.chunked_array([a.cast(pa.float64()) for a in arrays], pa.float64())
-    return pa.chunked_array([pa.array([v for a in arrays for v in a.to_pylist()])])
+    values: list[Any] = []
+    for a in arrays:
+        if isinstance(a.type, pa.BaseExtensionType):  # JSON text: values Arrow could not type (to_arrow)
+            values += [None if v is None else orjson.loads(v) for v in a.storage.to_pylist()]
+        else:
+            values += a.to_pylist()
+    try:
+        return pa.chunked_array([pa.array(values)])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # as one call on all rows would give them
+        return pa.chunked_array([json_array([None if v is None else orjson.dumps(v, default=str).decode()
+                                             for v in values])])
 
 
 def _rewrite(plan: Plan, select: exp.Select, table: str, groups: list[_Group], outputs: Outputs,
