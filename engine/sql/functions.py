@@ -17,7 +17,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import arrays, numformat, variant
+from snowreg.engine.sql import arrays, conversions, numformat, variant
 from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number"]
@@ -126,17 +126,6 @@ def _strtok_to_array(node: exp.Expr) -> exp.Expr:
     return variant.fn("to_json", node.copy())
 
 
-def _to_date(node: exp.Expr) -> exp.Expr | None:
-    """TO_DATE('<integer>'): seconds (or milli-, micro-, nanoseconds) since the epoch, as TO_TIMESTAMP
-    reads them (https://docs.snowflake.com/en/sql-reference/functions/to_date)."""
-    args = _args(node)
-    if len(args) != 1 or not (isinstance(args[0], exp.Literal) and args[0].is_string
-                              and re.fullmatch(r"\s*-?\d+\s*", args[0].this)):
-        return None
-    seconds = variant.macro("snowreg_epoch_ntz", exp.Literal.number(args[0].this.strip()))
-    return exp.Cast(this=seconds, to=exp.DataType(this=_T.DATE))
-
-
 def _median(node: exp.Expr) -> None:
     """MEDIAN of a NUMBER(p, s) is a NUMBER with scale s + 3 (https://docs.snowflake.com/en/sql-reference/functions/median:
     DECIMAL(10,2) values give 22.50000; the midpoint of two values is exact at that scale). Multiplying
@@ -158,7 +147,10 @@ def _parse_json(node: exp.Expr) -> exp.Expr:
     if not (isinstance(parameter, exp.Literal) and parameter.is_string and parameter.name.lower() in ("s", "d")):
         raise errors.not_supported(f"{name} with a parameter other than 's' or 'd'")
     strict = exp.Boolean(this=parameter.name.lower() == "s")
-    call = variant.macro("snowreg_parse_json", args[0], strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
+    text = args[0]
+    if isinstance(text, exp.Literal | exp.Boolean) and not (isinstance(text, exp.Literal) and text.is_string):
+        text = exp.Cast(this=text, to=exp.DataType(this=_T.VARCHAR))  # PARSE_JSON(0): the text '0'
+    call = variant.macro("snowreg_parse_json", text, strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
     return exp.Cast(this=call, to=exp.DataType(this=_T.JSON))
 
 
@@ -291,9 +283,15 @@ def _auto_format(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
-def _date_call(node: exp.Expr) -> exp.Expr | None:
-    """TO_DATE / DATE: 'AUTO' formats dropped, then epoch strings (_to_date)."""
-    return _auto_format(node) or _to_date(node)
+def _timestamp_call(name: str) -> Callable[[exp.Expr], exp.Expr | None]:
+    """TO_TIMESTAMP_* / TO_DATE: engine.sql.conversions for numbers and values of unknown type, else
+    'AUTO' formats dropped."""
+    def rewrite(node: exp.Expr) -> exp.Expr | None:
+        new = conversions.timestamp_call(name, node)
+        if new is not None:
+            return new
+        return _auto_format(node)
+    return rewrite
 
 
 def _width_bucket(node: exp.Expr) -> exp.Expr:
@@ -333,11 +331,8 @@ _SPECIAL: dict[str, Function] = {
     "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
-    "TO_DATE": Function(rewrite=_date_call),
-    "DATE": Function(rewrite=_date_call),
-    **{name: Function(rewrite=_auto_format) for name in (
-        "TRY_TO_DATE", "TO_TIME", "TRY_TO_TIME", "TO_TIMESTAMP", "TO_TIMESTAMP_NTZ", "TO_TIMESTAMP_LTZ",
-        "TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP", "TRY_TO_TIMESTAMP_NTZ", "TRY_TO_TIMESTAMP_LTZ", "TRY_TO_TIMESTAMP_TZ")},
+    **{name: Function(rewrite=_timestamp_call(name)) for name in conversions.TARGETS},
+    **{name: Function(rewrite=_auto_format) for name in ("TO_TIME", "TRY_TO_TIME")},
     "MEDIAN": Function(rewrite=_median),
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),

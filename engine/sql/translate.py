@@ -18,6 +18,7 @@ from sqlglot.tokens import Token, TokenType
 from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
     bind,
+    conversions,
     dates,
     ddl,
     dml,
@@ -389,7 +390,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             new = divisions.avg(node)
         elif isinstance(node, exp.DateAdd):
             new = divisions.dateadd(node)
-        elif isinstance(node, exp.Cast) and (new := dates.cast(node)) is not None:
+        elif isinstance(node, exp.Cast) and ((new := dates.cast(node)) is not None
+                                             or (new := conversions.boolean_cast(node)) is not None):
             pass
         else:
             handler = _DISPATCH.get(cls)
