@@ -73,10 +73,22 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
     try:
-        return _run_translated(session, text, tr, describe_only, local)
+        result = _run_translated(session, text, tr, describe_only, local)
     except errors.Error as e:  # an error about a table the statement names points at that name
         bind.at_table(e, tr.tables, text)
         raise
+    return _written_headers(result, sql, text) if rewrites and tr.kind == "select" else result
+
+
+def _written_headers(result: Result, sql: str, text: str) -> Result:
+    """Select items whose text a rewrite changed (`$x`, LAST_QUERY_ID()) named as the user wrote them."""
+    written, rewritten = translate.headers(sql), translate.headers(text)
+    if written is None or rewritten is None or not len(written) == len(rewritten) == len(result.columns):
+        return result
+    columns = [dataclasses.replace(c, name=w) if w is not None and w != r else c
+               for c, w, r in zip(result.columns, written, rewritten, strict=True)]
+    arrow = result.arrow.rename_columns([c.name for c in columns]) if result.arrow is not None else None
+    return dataclasses.replace(result, columns=columns, arrow=arrow)
 
 
 def _run_translated(session: Session, text: str, tr: translate.Translation, describe_only: bool,

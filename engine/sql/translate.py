@@ -118,6 +118,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
     only_tables = "ORDER" in upper and volatility.reads_only_tables(stmt)
+    if "MATCH_RECOGNIZE" in upper and stmt.find(exp.MatchRecognize) is not None:  # before its functions bind
+        raise not_supported("MATCH_RECOGNIZE")
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.alter_comment(stmt)
@@ -276,6 +278,25 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     if len(statements) != 1:
         raise not_supported("More than one statement in one call" if statements else "An empty statement")
     return statements[0]
+
+
+def headers(sql: str) -> list[str | None] | None:
+    """The names Snowflake gives a query's select items, from its own text (None per item not known, None
+    for a statement that is no plain SELECT list): the text before session variables or LAST_QUERY_ID()
+    are written into it names `$X` and `LAST_QUERY_ID()`, not their values."""
+    try:
+        stmt = parse(sql)
+    except Exception:  # noqa: BLE001 - a text only the rewritten form parses: keep DuckDB's names
+        return None
+    while isinstance(stmt, exp.SetOperation):
+        stmt = stmt.this
+    if not isinstance(stmt, exp.Select) or any(isinstance(p.unnest(), exp.Star) for p in stmt.expressions):
+        return None
+    out: list[str | None] = []
+    for item in stmt.expressions:
+        ident = item.args.get("alias") if isinstance(item, exp.Alias) else None
+        out.append((ident.this if ident.quoted else ident.this.upper()) if isinstance(ident, exp.Identifier) else None)
+    return out
 
 
 def _drop_trailing_commas(tokens: list[Token]) -> list[Token]:
@@ -531,4 +552,4 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Ceil: functions.floor_ceil,
 }
 
-__all__ = ["Kind", "TableRef", "Translation", "parse", "translate"]
+__all__ = ["Kind", "TableRef", "Translation", "headers", "parse", "translate"]
