@@ -90,3 +90,27 @@ def boolean_cast(node: exp.Cast) -> exp.Expr | None:
                          exp.If(this=exp.EQ(this=word, expression=exp.Literal.string("OFF")),
                                 true=exp.Boolean(this=False))],
                     default=exp.Cast(this=value, to=to.copy()))
+
+
+BITWISE = (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor, exp.BitwiseNot, exp.BitwiseAndAgg, exp.BitwiseOrAgg,
+            exp.BitwiseXorAgg)
+
+
+def bitwise_operands(node: exp.Expr) -> exp.Expr | None:
+    """BITAND / BITOR / BITXOR / BITNOT and their _AGG forms take integers: a NUMBER (an INT column is
+    NUMBER(38,0), which DuckDB's `&` refuses) or FLOAT is rounded to a 128-bit integer first
+    (https://docs.snowflake.com/en/sql-reference/functions/bitand: "numeric expression", result NUMBER)."""
+    for key in ("this", "expression"):
+        arg = node.args.get(key)
+        if isinstance(arg, exp.Expr) and not (isinstance(arg, exp.Literal) and arg.is_int) \
+                and not isinstance(arg, exp.Null):
+            arg.replace(_whole(arg.copy()))
+    return None
+
+
+def _whole(arg: exp.Expr) -> exp.Expr:
+    """The 128-bit integer of a number, or of text holding one (`'7.9'` is 8, the BITAND_AGG page)."""
+    whole = exp.DataType(this=_T.INT128)
+    text = exp.EQ(this=variant.fn("typeof", arg.copy()), expression=exp.Literal.string("VARCHAR"))
+    return exp.Case(ifs=[exp.If(this=text, true=exp.Cast(this=exp.Cast(this=arg.copy(), to=exp.DataType(
+        this=_T.DOUBLE)), to=whole.copy()))], default=exp.Cast(this=arg, to=whole))

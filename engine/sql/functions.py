@@ -294,6 +294,22 @@ def _timestamp_call(name: str) -> Callable[[exp.Expr], exp.Expr | None]:
     return rewrite
 
 
+def _sha2(node: exp.Expr) -> exp.Expr:
+    """SHA2 / SHA2_HEX(text[, 256]): DuckDB's SHA-256; the 224-, 384- and 512-bit digests are refused."""
+    args = _args(node)
+    if not 1 <= len(args) <= 2:
+        raise errors.wrong_arguments("SHA2", 1, len(args))
+    size = args[1] if len(args) == 2 else exp.Literal.number(256)
+    if not (isinstance(size, exp.Literal) and size.is_int and int(size.this) == 256):
+        raise errors.not_supported("SHA2 with a digest size other than 256")
+    return variant.fn("sha256", _text(args[0]))
+
+
+def _text(arg: exp.Expr) -> exp.Expr:
+    return arg if isinstance(arg, exp.Literal) and arg.is_string else exp.Cast(
+        this=arg, to=exp.DataType(this=_T.VARCHAR))
+
+
 def _width_bucket(node: exp.Expr) -> exp.Expr:
     """WIDTH_BUCKET(x, min, max, n) (https://docs.snowflake.com/en/sql-reference/functions/width_bucket): bucket 1..n
     of n equal-width buckets on [min, max); 0 below, n + 1 from max on."""
@@ -351,6 +367,10 @@ _SPECIAL: dict[str, Function] = {
     "TRUNCATE": Function(rewrite=_trunc),
 
     "RPAD": Function(coerce="text", rewrite=_pad),
+    "SHA2": Function(rewrite=_sha2),
+    "SHA2_HEX": Function(rewrite=_sha2),
+    "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
+                         else None),
 }
 
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
@@ -389,7 +409,7 @@ _NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT 
     ARRAYS_ZIP ARRAY_FLATTEN ARRAY_GENERATE_RANGE ARRAY_UNION_AGG IS_DATE
     IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE OCTET_LENGTH TRANSFORM FILTER
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIME_SLICE SHA2_HEX SHA1_HEX SHA1_BINARY SHA2_BINARY
+    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIME_SLICE SHA1_BINARY SHA2_BINARY
     MD5_BINARY MD5_NUMBER_LOWER64 MD5_NUMBER_UPPER64 GET_IGNORE_CASE REGR_SLOPE REGR_INTERCEPT REGR_R2 REGR_COUNT
     REGR_AVGX REGR_AVGY REGR_SXX REGR_SXY REGR_SYY REGR_VALX REGR_VALY BOOLXOR_AGG TRY_TO_BINARY CURRENT_SCHEMAS
     STRTOK_SPLIT_TO_TABLE TRY_BASE64_DECODE_STRING TRY_BASE64_DECODE_BINARY BASE64_DECODE_BINARY HASH_AGG

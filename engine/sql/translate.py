@@ -550,6 +550,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }
 
 __all__ = ["Kind", "TableRef", "Translation", "headers", "parse", "translate"]

@@ -218,6 +218,8 @@ EXAMPLES = [
     ('SEQ8', 'SEQ8()'),
     ('SHA1', "SHA1('a')"),
     ('SHA2', "SHA2('a')"),
+    ('SHA2_HEX', "SHA2_HEX('a')"),
+    ('SHA1_HEX', "SHA1_HEX('a')"),
     ('SIGN', 'SIGN(-2)'),
     ('SIN', 'SIN(0)'),
     ('SKEW', 'SKEW(1)'),
