@@ -310,6 +310,22 @@ def _text(arg: exp.Expr) -> exp.Expr:
         this=arg, to=exp.DataType(this=_T.VARCHAR))
 
 
+# The session's active roles as a DuckDB variable (engine.sql.run.sync_context sets it when a statement names it).
+ROLES_VARIABLE = "snowreg_active_roles"
+
+
+def _is_role_in_session(node: exp.Expr) -> exp.Expr:
+    """IS_ROLE_IN_SESSION('<role>') (https://docs.snowflake.com/en/sql-reference/functions/is_role_in_session):
+    whether the role is in the active primary or secondary roles' hierarchy; the name as written or upper-cased."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("IS_ROLE_IN_SESSION", 1, len(args))
+    roles = variant.fn("getvariable", exp.Literal.string(ROLES_VARIABLE))
+    name = exp.Cast(this=args[0], to=exp.DataType(this=_T.VARCHAR))
+    return exp.Or(this=variant.fn("list_contains", roles, name.copy()),
+                  expression=variant.fn("list_contains", roles.copy(), variant.fn("upper", name)))
+
+
 def _width_bucket(node: exp.Expr) -> exp.Expr:
     """WIDTH_BUCKET(x, min, max, n) (https://docs.snowflake.com/en/sql-reference/functions/width_bucket): bucket 1..n
     of n equal-width buckets on [min, max); 0 below, n + 1 from max on."""
@@ -367,6 +383,7 @@ _SPECIAL: dict[str, Function] = {
     "TRUNCATE": Function(rewrite=_trunc),
 
     "RPAD": Function(coerce="text", rewrite=_pad),
+    "IS_ROLE_IN_SESSION": Function(rewrite=_is_role_in_session),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
@@ -418,7 +435,7 @@ _NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT 
     BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT
     SEARCH SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY
     TRY_TO_GEOGRAPHY VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML
-    SYS_CONNECT_BY_PATH MATCH_NUMBER CLASSIFIER CURRENT_AVAILABLE_ROLES CURRENT_SECONDARY_ROLES IS_ROLE_IN_SESSION
+    SYS_CONNECT_BY_PATH MATCH_NUMBER CLASSIFIER CURRENT_AVAILABLE_ROLES CURRENT_SECONDARY_ROLES
     IS_DATABASE_ROLE_IN_SESSION CURRENT_ROLE_TYPE IS_APPLICATION_ROLE_IN_SESSION"""
 
 FUNCTIONS: dict[str, Function] = {

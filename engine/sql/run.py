@@ -20,6 +20,7 @@ from snowreg.engine.sql import (
     bind,
     dml,
     duckerrors,
+    functions,
     history,
     lengths,
     multi_insert,
@@ -387,6 +388,9 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
     return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
 
 
+ROLES_VARIABLE = functions.ROLES_VARIABLE
+
+
 def sync_context(session: Session, tr: translate.Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
     extra: dict[str, Any] = {}
@@ -394,6 +398,8 @@ def sync_context(session: Session, tr: translate.Translation) -> None:
     information = bool(views)
     if information:
         extra.update(privileges.visible_containers(session))
+    if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
+        extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it
     # skips the SETs (~0.2 ms each); anything else may (views, column defaults) and gets them all.
     reads_variables = bool(tr.tables) or tr.kind != "select" or "GETVARIABLE" in tr.sql.upper()

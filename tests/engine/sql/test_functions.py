@@ -220,6 +220,7 @@ EXAMPLES = [
     ('SHA2', "SHA2('a')"),
     ('SHA2_HEX', "SHA2_HEX('a')"),
     ('SHA1_HEX', "SHA1_HEX('a')"),
+    ('IS_ROLE_IN_SESSION', "IS_ROLE_IN_SESSION('PUBLIC')"),
     ('SIGN', 'SIGN(-2)'),
     ('SIN', 'SIN(0)'),
     ('SKEW', 'SKEW(1)'),
