@@ -30,7 +30,7 @@ TARGETS: dict[str, str] = {
 _DIGITS = re.compile(r"\s*-?\d+\s*\Z")
 
 
-def _arguments(node: exp.Expr) -> list[exp.Expr]:
+def arguments(node: exp.Expr) -> list[exp.Expr]:
     """The call's arguments as written (sqlglot's nodes keep a target type among them: not an argument)."""
     if isinstance(node, exp.Anonymous):
         return list(node.expressions)
@@ -41,7 +41,7 @@ def _arguments(node: exp.Expr) -> list[exp.Expr]:
 def timestamp_call(name: str, node: exp.Expr) -> exp.Expr | None:
     """TO_TIMESTAMP_* / TO_DATE of a value of unknown type or with a scale; None leaves the call as it is
     (a string literal that is no integer, or a format: sqlglot's own rendering)."""
-    args = _arguments(node)
+    args = arguments(node)
     target = TARGETS[name]
     safe = exp.Boolean(this=name.startswith("TRY_"))
     if len(args) == 2 and _integer(args[1]) is not None and target != "DATE":

@@ -326,6 +326,27 @@ def _is_role_in_session(node: exp.Expr) -> exp.Expr:
                   expression=variant.fn("list_contains", roles.copy(), variant.fn("upper", name)))
 
 
+def _time_call(node: exp.Expr) -> exp.Expr | None:
+    """TO_TIME / TIME: a string of digits counts seconds (milli-, micro-, nanoseconds) from the epoch, its
+    time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time); TIME(…) is TO_TIME(…)."""
+    args = conversions.arguments(node)
+    if isinstance(node, exp.Time) and isinstance(node.args.get("zone"), exp.Expr):  # sqlglot's name for the format
+        args.append(node.args["zone"])
+    if len(args) == 1 and isinstance(args[0], exp.Literal) and args[0].is_string and args[0].this.strip().isdigit():
+        moment = variant.macro("snowreg_to_ntz", exp.Literal.number(args[0].this.strip()),
+                               exp.Boolean(this=False))
+        return exp.Cast(this=moment, to=exp.DataType(this=_T.TIME))
+    if isinstance(node, exp.Time) and len(args) == 1:
+        return exp.Cast(this=args[0], to=exp.DataType(this=_T.TIME))
+    if isinstance(node, exp.Time) and len(args) == 2:
+        if not (isinstance(args[1], exp.Literal) and args[1].is_string):
+            raise errors.not_supported("TIME with a format that is not a literal")
+        call: exp.Expr = exp.maybe_parse(f"TO_TIME(__v, {args[1].sql(dialect='snowflake')})", dialect="snowflake")
+        next(iter(call.find_all(exp.Column))).replace(args[0].copy())
+        return _auto_format(call) or call
+    return _auto_format(node)
+
+
 def _width_bucket(node: exp.Expr) -> exp.Expr:
     """WIDTH_BUCKET(x, min, max, n) (https://docs.snowflake.com/en/sql-reference/functions/width_bucket): bucket 1..n
     of n equal-width buckets on [min, max); 0 below, n + 1 from max on."""
@@ -364,7 +385,7 @@ _SPECIAL: dict[str, Function] = {
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
     **{name: Function(rewrite=_timestamp_call(name)) for name in conversions.TARGETS},
-    **{name: Function(rewrite=_auto_format) for name in ("TO_TIME", "TRY_TO_TIME")},
+    **{name: Function(rewrite=_time_call) for name in ("TO_TIME", "TRY_TO_TIME", "TIME")},
     "MEDIAN": Function(rewrite=_median),
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),

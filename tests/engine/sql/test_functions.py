@@ -221,6 +221,7 @@ EXAMPLES = [
     ('SHA2_HEX', "SHA2_HEX('a')"),
     ('SHA1_HEX', "SHA1_HEX('a')"),
     ('IS_ROLE_IN_SESSION', "IS_ROLE_IN_SESSION('PUBLIC')"),
+    ('TIME', "TIME('10:00')"),
     ('SIGN', 'SIGN(-2)'),
     ('SIN', 'SIN(0)'),
     ('SKEW', 'SKEW(1)'),
