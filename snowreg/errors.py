@@ -305,6 +305,12 @@ def numeric_not_recognized(detail: str) -> ProgrammingError:
     return ProgrammingError(detail, 100038, "22018")
 
 
+def numeric_value_out_of_range(value: str) -> ProgrammingError:
+    """100039 (22003) `Numeric value '12.3456' is out of range`: a number that does not fit the NUMBER(p, s) it
+    is converted to (https://docs.snowflake.com/en/sql-reference/functions/to_decimal, its example)."""
+    return ProgrammingError(f"Numeric value '{value}' is out of range", 100039, "22003")
+
+
 def numeric_out_of_range(detail: str) -> ProgrammingError:
     return ProgrammingError(detail, 100046, "22003")
 

@@ -24,18 +24,69 @@ _TIMESTAMPS = {_T.TIMESTAMP, _T.TIMESTAMPNTZ, _T.TIMESTAMPLTZ, _T.TIMESTAMPTZ}
 _DIGITS = re.compile(r"\s*-?\d+\s*\Z")
 _OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2})\s*\Z")
 
-# Snowflake's thresholds: below 31536000000 seconds, below 31536000000000 milliseconds, and so on.
-_V = "CAST(v AS DECIMAL(38, 9))"
-_EPOCH_MICROS = (f"CAST(CASE WHEN abs({_V}) < 31536000000 THEN {_V} * 1000000 WHEN abs({_V}) < 31536000000000 "
-                 f"THEN {_V} * 1000 WHEN abs({_V}) < 31536000000000000 THEN {_V} ELSE {_V} // 1000 END AS BIGINT)")
+# Snowflake's thresholds: below 31536000000 seconds, below 31536000000000 milliseconds, and so on; "negative
+# values are always treated as seconds" (the to_timestamp page's usage notes).
+_MICROS = ("CAST(CASE WHEN {v} < 31536000000 THEN {v} * 1000000 WHEN {v} < 31536000000000 "
+           "THEN {v} * 1000 WHEN {v} < 31536000000000000 THEN {v} ELSE {v} // 1000 END AS BIGINT)")
+_EPOCH_MICROS = _MICROS.format(v="CAST(v AS DECIMAL(38, 9))")
+
+# TO_TIMESTAMP_* / TO_DATE of a value whose type the text does not show: its text (a VARIANT's string or
+# number unquoted), a number (or a string of digits) counting from the epoch, else the text as a timestamp.
+_TEXT = ("(CASE WHEN typeof(v) = 'JSON' THEN json_extract_string(CAST(CAST(v AS VARCHAR) AS JSON), '$') "
+         "ELSE CAST(v AS VARCHAR) END)")
+_IS_NUMBER = ("(typeof(v) LIKE 'DECIMAL%' OR typeof(v) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', "
+              "'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE') OR (typeof(v) = 'JSON' AND "
+              "json_type(CAST(CAST(v AS VARCHAR) AS JSON)) IN ('BIGINT', 'UBIGINT', 'DOUBLE')) OR "
+              f"regexp_full_match({_TEXT}, '\\s*-?\\d+\\s*'))")
+_FROM_TEXT = _MICROS.format(v=f"CAST(trim({_TEXT}) AS DECIMAL(38, 9))")
+# Text in the AUTO formats DuckDB's cast does not read (DD-MON-YYYY, MM/DD/YYYY; `auto_date` for literals).
+_AUTO = ("try_strptime({0}, ['%d-%b-%Y', '%d-%B-%Y', '%m/%d/%Y', '%d-%b-%Y %H:%M:%S', '%d-%B-%Y %H:%M:%S', "
+         "'%m/%d/%Y %H:%M:%S', '%d-%b-%Y %H:%M:%S.%f', '%m/%d/%Y %H:%M:%S.%f'])")
+
+
+def _read(text: str, to: str) -> str:
+    """CAST(text AS to), trying the AUTO formats DuckDB lacks before failing (TRY_CAST when `safe`)."""
+    auto = f"CAST({_AUTO.format(text)} AS {to})"
+    return (f"coalesce(TRY_CAST({text} AS {to}), {auto}, CASE WHEN safe THEN NULL "
+            f"ELSE CAST({text} AS {to}) END)")
+
+
+# The wall-clock time of a TIMESTAMP_LTZ / TZ value (TO_TIMESTAMP_NTZ drops the zone, keeps the local time).
+_WALL = (f"(CASE WHEN typeof(v) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(v AS TIMESTAMPTZ), "
+         f"'%Y-%m-%d %H:%M:%S.%f') ELSE {_TEXT} END)")
 
 # Seconds since midnight of a date or timestamp (its local time of day).
 _DAY_SECONDS = "(epoch(CAST({0} AS TIMESTAMP)) - epoch(CAST(CAST({0} AS DATE) AS TIMESTAMP)))"
 _LAST = "day(CAST({0} AS DATE)) = day(last_day(CAST({0} AS DATE)))"
 
+# `x::TIMESTAMP` / `::DATE` of a column or expression: a number, or a string of digits, counts from the epoch;
+# anything else is DuckDB's cast (typeof is a constant while DuckDB binds, so a DATE or TIMESTAMP column
+# costs nothing more).
+_CAST_NUMBER = ("(typeof(v) LIKE 'DECIMAL%' OR typeof(v) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', "
+                "'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE') OR (typeof(v) = 'VARCHAR' AND "
+                "regexp_full_match(CAST(v AS VARCHAR), '\\s*-?\\d+\\s*')))")
+_CAST_MOMENT = "make_timestamp(" + _MICROS.format(v="CAST(trim(CAST(v AS VARCHAR)) AS DECIMAL(38, 9))") + ")"
+
+
+def _cast_macro(moment: str, to: str) -> str:
+    return (f"CASE WHEN v IS NULL THEN NULL WHEN {_CAST_NUMBER} THEN {moment} WHEN typeof(v) = 'VARCHAR' "
+            f"THEN {_read('CAST(v AS VARCHAR)', to)} WHEN safe THEN TRY_CAST(v AS {to}) ELSE CAST(v AS {to}) END")
+
+
 MACROS: dict[str, str] = {
+    "snowreg_cast_ntz(v, safe)": _cast_macro(_CAST_MOMENT, "TIMESTAMP"),
+    "snowreg_cast_ltz(v, safe)": _cast_macro(f"{_CAST_MOMENT} AT TIME ZONE 'UTC'", "TIMESTAMPTZ"),
+    "snowreg_cast_date(v, safe)": _cast_macro(f"CAST({_CAST_MOMENT} AS DATE)", "DATE"),
     "snowreg_epoch_ntz(v)": f"make_timestamp({_EPOCH_MICROS})",
     "snowreg_epoch_ltz(v)": f"make_timestamp({_EPOCH_MICROS}) AT TIME ZONE 'UTC'",
+    "snowreg_to_ntz(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN {_IS_NUMBER} THEN make_timestamp({_FROM_TEXT}) "
+                                f"ELSE {_read(_WALL, 'TIMESTAMP')} END"),
+    # TO_DATE: a text that is no timestamp fails as a date (`Date 'abc' is not recognized`).
+    "snowreg_to_date(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN {_IS_NUMBER} THEN CAST(make_timestamp({_FROM_TEXT}) "
+                                 f"AS DATE) ELSE coalesce(CAST(TRY_CAST({_WALL} AS TIMESTAMP) AS DATE), "
+                                 f"{_read(_WALL, 'DATE')}) END"),
+    "snowreg_to_ltz(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN {_IS_NUMBER} THEN make_timestamp({_FROM_TEXT}) "
+                                f"AT TIME ZONE 'UTC' ELSE {_read(_TEXT, 'TIMESTAMPTZ')} END"),
     # MONTHS_BETWEEN (https://docs.snowflake.com/en/sql-reference/functions/months_between): whole months
     # from year and month; the fraction counts days and time of day in 31-day months, and is 0 for the
     # same day of the month or two last days; the examples show 6 decimals.
@@ -121,6 +172,18 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     if isinstance(to, exp.DataType) and to.this is _T.TIME and _zoned(node.this):
         # DuckDB casts a zoned timestamp to TIME only through its local (session zone) reading.
         return exp.Cast(this=exp.Cast(this=node.this, to=exp.DataType(this=_T.TIMESTAMP)), to=to)
+    if isinstance(to, exp.DataType) and to.this in (*_TIMESTAMPS, _T.DATE) and variant.is_json(node.this):
+        # a VARIANT: a number (or a string of digits) counts from the epoch, else its text is read
+        name = {_T.DATE: "snowreg_to_date", _T.TIMESTAMPLTZ: "snowreg_to_ltz", _T.TIMESTAMPTZ: "snowreg_to_ltz"}
+        return variant.macro(name.get(to.this, "snowreg_to_ntz"), node.this,
+                             exp.Boolean(this=isinstance(node, exp.TryCast)))
+    if isinstance(to, exp.DataType) and to.this in (*_TIMESTAMPS, _T.DATE) and _untyped(node.this):
+        name = {_T.DATE: "snowreg_cast_date", _T.TIMESTAMPLTZ: "snowreg_cast_ltz", _T.TIMESTAMPTZ: "snowreg_cast_ltz"}
+        return variant.macro(name.get(to.this, "snowreg_cast_ntz"), node.this,
+                             exp.Boolean(this=isinstance(node, exp.TryCast)))
+    if isinstance(to, exp.DataType) and to.this in (*_TIMESTAMPS, _T.DATE) and isinstance(node.this, exp.Literal) \
+            and node.this.is_string:
+        node.this.set("this", auto_date(node.this.this))
     if not isinstance(to, exp.DataType) or to.this not in _TIMESTAMPS:
         return None
     value = node.this
@@ -136,6 +199,38 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     if isinstance(value, exp.Literal) and value.is_string and _OFFSET.search(value.this):
         value.set("this", _OFFSET.sub(r"\1\2", value.this))
     return None
+
+
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Paren, exp.Column, exp.Dot)
+_NOT_NUMBERS = {_T.DATE, _T.TIME, *_TIMESTAMPS, _T.VARCHAR, _T.TEXT, _T.CHAR, _T.JSON}
+
+
+def _untyped(node: exp.Expr) -> bool:
+    """An operand that may be a number (a column, arithmetic, a cast to a number): not a literal."""
+    if isinstance(node, exp.Neg) and isinstance(node.this, exp.Literal):
+        return False
+    if isinstance(node, exp.Cast):
+        return isinstance(node.to, exp.DataType) and node.to.this not in _NOT_NUMBERS
+    return isinstance(node, _ARITHMETIC)
+
+
+_NAMES = "JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER".split()
+_MONTHS = {**{m[:3]: n for n, m in enumerate(_NAMES, 1)}, **{m: n for n, m in enumerate(_NAMES, 1)}}
+_DD_MON_YYYY = re.compile(r"\s*(\d{1,2})-([A-Za-z]{3,9})-(\d{4})(?=\s|\Z)")
+_MM_DD_YYYY = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?=\s|\Z)")
+
+
+def auto_date(text: str) -> str:
+    """The AUTO date formats besides ISO (https://docs.snowflake.com/en/user-guide/date-time-input-output:
+    `DD-MON-YYYY`, `MM/DD/YYYY`; a full month name read as MON) written as ISO dates, a time after them
+    kept; other text unchanged."""
+    m = _DD_MON_YYYY.match(text)
+    if m and m.group(2).upper() in _MONTHS:
+        return f"{m.group(3)}-{_MONTHS[m.group(2).upper()]:02d}-{int(m.group(1)):02d}{text[m.end():]}"
+    m = _MM_DD_YYYY.match(text)
+    if m:
+        return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}{text[m.end():]}"
+    return text
 
 
 def _zoned(node: exp.Expr) -> bool:
@@ -159,8 +254,16 @@ def zoned_columns(stmt: exp.Expr) -> tuple[int, ...]:
            for i in items):
         return ()
     return tuple(n for n, item in enumerate(items)
-                 if isinstance(inner := item.unalias(), exp.Cast) and isinstance(inner.to, exp.DataType)
-                 and inner.to.this is _T.TIMESTAMPTZ)
+                 if (isinstance(inner := item.unalias(), exp.Cast) and isinstance(inner.to, exp.DataType)
+                     and inner.to.this is _T.TIMESTAMPTZ) or _zoned_call(inner))
+
+
+def _zoned_call(node: exp.Expr) -> bool:
+    """A TO_TIMESTAMP_TZ call (sqlglot keeps the name, or a target type)."""
+    if isinstance(node, exp.Anonymous):
+        return node.name.upper() in ("TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP_TZ")
+    target = node.args.get("target_type") if isinstance(node, exp.Func) else None
+    return isinstance(target, exp.DataType) and target.this is _T.TIMESTAMPTZ
 
 
 def install(con: Any, qualify: str) -> None:

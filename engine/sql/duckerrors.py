@@ -94,6 +94,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.datetime_not_recognized("Timestamp", m.group(1))
     if isinstance(e, duckdb.ConversionException) and (m := _BAD_DATETIME.search(detail)) is not None:
         return errors.datetime_not_recognized(m.group(1).capitalize(), m.group(2))
+    if isinstance(e, duckdb.ConversionException) and (value := _out_of_range(detail)) is not None:
+        return errors.numeric_value_out_of_range(value)
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
         m = _NOT_CONVERTED.search(detail)
         value_kind = _KIND_OF.get(m.group(2).split("(")[0]) if m else None
@@ -117,6 +119,20 @@ _INSERT_COUNT = re.compile(r"has (\d+) columns but (\d+) values were supplied|ex
 # The CHECK of a VARCHAR(n) column (engine.sql.ddl.length_checks) raises this text.
 _TOO_LONG = re.compile(r"\(Error: TRUNCATED_STRING:String '(.*)' is too long and would be truncated\)\s*\Z", re.S)
 _SPACED_OFFSET = re.compile(r"Unknown TimeZone '[+-]\d")
+
+
+_DECIMAL_RANGE = (re.compile(r"Could not cast value (\S+) to DECIMAL\("),
+                  re.compile(r'Casting value "(.*)" to type DECIMAL\(.*out of range'),
+                  re.compile(r'Could not convert string "\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*" to DECIMAL\('))
+
+
+def _out_of_range(detail: str) -> str | None:
+    """The number in DuckDB's text of a value too large for a DECIMAL(p, s) (a number that is one)."""
+    for rx in _DECIMAL_RANGE:
+        m = rx.search(detail)
+        if m:
+            return m.group(1)
+    return None
 
 
 def _constraint(detail: str) -> errors.Error:

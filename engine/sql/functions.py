@@ -17,7 +17,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import arrays, numformat, variant
+from snowreg.engine.sql import arrays, conversions, numformat, variant
 from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number"]
@@ -126,17 +126,6 @@ def _strtok_to_array(node: exp.Expr) -> exp.Expr:
     return variant.fn("to_json", node.copy())
 
 
-def _to_date(node: exp.Expr) -> exp.Expr | None:
-    """TO_DATE('<integer>'): seconds (or milli-, micro-, nanoseconds) since the epoch, as TO_TIMESTAMP
-    reads them (https://docs.snowflake.com/en/sql-reference/functions/to_date)."""
-    args = _args(node)
-    if len(args) != 1 or not (isinstance(args[0], exp.Literal) and args[0].is_string
-                              and re.fullmatch(r"\s*-?\d+\s*", args[0].this)):
-        return None
-    seconds = variant.macro("snowreg_epoch_ntz", exp.Literal.number(args[0].this.strip()))
-    return exp.Cast(this=seconds, to=exp.DataType(this=_T.DATE))
-
-
 def _median(node: exp.Expr) -> None:
     """MEDIAN of a NUMBER(p, s) is a NUMBER with scale s + 3 (https://docs.snowflake.com/en/sql-reference/functions/median:
     DECIMAL(10,2) values give 22.50000; the midpoint of two values is exact at that scale). Multiplying
@@ -158,7 +147,10 @@ def _parse_json(node: exp.Expr) -> exp.Expr:
     if not (isinstance(parameter, exp.Literal) and parameter.is_string and parameter.name.lower() in ("s", "d")):
         raise errors.not_supported(f"{name} with a parameter other than 's' or 'd'")
     strict = exp.Boolean(this=parameter.name.lower() == "s")
-    call = variant.macro("snowreg_parse_json", args[0], strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
+    text = args[0]
+    if isinstance(text, exp.Literal | exp.Boolean) and not (isinstance(text, exp.Literal) and text.is_string):
+        text = exp.Cast(this=text, to=exp.DataType(this=_T.VARCHAR))  # PARSE_JSON(0): the text '0'
+    call = variant.macro("snowreg_parse_json", text, strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
     return exp.Cast(this=call, to=exp.DataType(this=_T.JSON))
 
 
@@ -291,9 +283,68 @@ def _auto_format(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
-def _date_call(node: exp.Expr) -> exp.Expr | None:
-    """TO_DATE / DATE: 'AUTO' formats dropped, then epoch strings (_to_date)."""
-    return _auto_format(node) or _to_date(node)
+def _timestamp_call(name: str) -> Callable[[exp.Expr], exp.Expr | None]:
+    """TO_TIMESTAMP_* / TO_DATE: engine.sql.conversions for numbers and values of unknown type, else
+    'AUTO' formats dropped."""
+    def rewrite(node: exp.Expr) -> exp.Expr | None:
+        new = conversions.timestamp_call(name, node)
+        if new is not None:
+            return new
+        return _auto_format(node)
+    return rewrite
+
+
+def _sha2(node: exp.Expr) -> exp.Expr:
+    """SHA2 / SHA2_HEX(text[, 256]): DuckDB's SHA-256; the 224-, 384- and 512-bit digests are refused."""
+    args = _args(node)
+    if not 1 <= len(args) <= 2:
+        raise errors.wrong_arguments("SHA2", 1, len(args))
+    size = args[1] if len(args) == 2 else exp.Literal.number(256)
+    if not (isinstance(size, exp.Literal) and size.is_int and int(size.this) == 256):
+        raise errors.not_supported("SHA2 with a digest size other than 256")
+    return variant.fn("sha256", _text(args[0]))
+
+
+def _text(arg: exp.Expr) -> exp.Expr:
+    return arg if isinstance(arg, exp.Literal) and arg.is_string else exp.Cast(
+        this=arg, to=exp.DataType(this=_T.VARCHAR))
+
+
+# The session's active roles as a DuckDB variable (engine.sql.run.sync_context sets it when a statement names it).
+ROLES_VARIABLE = "snowreg_active_roles"
+
+
+def _is_role_in_session(node: exp.Expr) -> exp.Expr:
+    """IS_ROLE_IN_SESSION('<role>') (https://docs.snowflake.com/en/sql-reference/functions/is_role_in_session):
+    whether the role is in the active primary or secondary roles' hierarchy; the name as written or upper-cased."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("IS_ROLE_IN_SESSION", 1, len(args))
+    roles = variant.fn("getvariable", exp.Literal.string(ROLES_VARIABLE))
+    name = exp.Cast(this=args[0], to=exp.DataType(this=_T.VARCHAR))
+    return exp.Or(this=variant.fn("list_contains", roles, name.copy()),
+                  expression=variant.fn("list_contains", roles.copy(), variant.fn("upper", name)))
+
+
+def _time_call(node: exp.Expr) -> exp.Expr | None:
+    """TO_TIME / TIME: a string of digits counts seconds (milli-, micro-, nanoseconds) from the epoch, its
+    time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time); TIME(…) is TO_TIME(…)."""
+    args = conversions.arguments(node)
+    if isinstance(node, exp.Time) and isinstance(node.args.get("zone"), exp.Expr):  # sqlglot's name for the format
+        args.append(node.args["zone"])
+    if len(args) == 1 and isinstance(args[0], exp.Literal) and args[0].is_string and args[0].this.strip().isdigit():
+        moment = variant.macro("snowreg_to_ntz", exp.Literal.number(args[0].this.strip()),
+                               exp.Boolean(this=False))
+        return exp.Cast(this=moment, to=exp.DataType(this=_T.TIME))
+    if isinstance(node, exp.Time) and len(args) == 1:
+        return exp.Cast(this=args[0], to=exp.DataType(this=_T.TIME))
+    if isinstance(node, exp.Time) and len(args) == 2:
+        if not (isinstance(args[1], exp.Literal) and args[1].is_string):
+            raise errors.not_supported("TIME with a format that is not a literal")
+        call: exp.Expr = exp.maybe_parse(f"TO_TIME(__v, {args[1].sql(dialect='snowflake')})", dialect="snowflake")
+        next(iter(call.find_all(exp.Column))).replace(args[0].copy())
+        return _auto_format(call) or call
+    return _auto_format(node)
 
 
 def _width_bucket(node: exp.Expr) -> exp.Expr:
@@ -333,11 +384,8 @@ _SPECIAL: dict[str, Function] = {
     "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
-    "TO_DATE": Function(rewrite=_date_call),
-    "DATE": Function(rewrite=_date_call),
-    **{name: Function(rewrite=_auto_format) for name in (
-        "TRY_TO_DATE", "TO_TIME", "TRY_TO_TIME", "TO_TIMESTAMP", "TO_TIMESTAMP_NTZ", "TO_TIMESTAMP_LTZ",
-        "TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP", "TRY_TO_TIMESTAMP_NTZ", "TRY_TO_TIMESTAMP_LTZ", "TRY_TO_TIMESTAMP_TZ")},
+    **{name: Function(rewrite=_timestamp_call(name)) for name in conversions.TARGETS},
+    **{name: Function(rewrite=_time_call) for name in ("TO_TIME", "TRY_TO_TIME", "TIME")},
     "MEDIAN": Function(rewrite=_median),
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
@@ -356,6 +404,11 @@ _SPECIAL: dict[str, Function] = {
     "TRUNCATE": Function(rewrite=_trunc),
 
     "RPAD": Function(coerce="text", rewrite=_pad),
+    "IS_ROLE_IN_SESSION": Function(rewrite=_is_role_in_session),
+    "SHA2": Function(rewrite=_sha2),
+    "SHA2_HEX": Function(rewrite=_sha2),
+    "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
+                         else None),
 }
 
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
@@ -394,7 +447,7 @@ _NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT 
     ARRAYS_ZIP ARRAY_FLATTEN ARRAY_GENERATE_RANGE ARRAY_UNION_AGG IS_DATE
     IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE OCTET_LENGTH TRANSFORM FILTER
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIME_SLICE SHA2_HEX SHA1_HEX SHA1_BINARY SHA2_BINARY
+    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIME_SLICE SHA1_BINARY SHA2_BINARY
     MD5_BINARY MD5_NUMBER_LOWER64 MD5_NUMBER_UPPER64 GET_IGNORE_CASE REGR_SLOPE REGR_INTERCEPT REGR_R2 REGR_COUNT
     REGR_AVGX REGR_AVGY REGR_SXX REGR_SXY REGR_SYY REGR_VALX REGR_VALY BOOLXOR_AGG TRY_TO_BINARY CURRENT_SCHEMAS
     STRTOK_SPLIT_TO_TABLE TRY_BASE64_DECODE_STRING TRY_BASE64_DECODE_BINARY BASE64_DECODE_BINARY HASH_AGG
@@ -402,7 +455,9 @@ _NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT 
     APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
     BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT
     SEARCH SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY
-    TRY_TO_GEOGRAPHY VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML"""
+    TRY_TO_GEOGRAPHY VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML
+    SYS_CONNECT_BY_PATH MATCH_NUMBER CLASSIFIER CURRENT_AVAILABLE_ROLES CURRENT_SECONDARY_ROLES
+    IS_DATABASE_ROLE_IN_SESSION CURRENT_ROLE_TYPE IS_APPLICATION_ROLE_IN_SESSION"""
 
 FUNCTIONS: dict[str, Function] = {
     **{name: PLAIN for name in _PLAIN.split()},

@@ -219,6 +219,10 @@ def parse(value: exp.Expr, text: str, precision: int, scale: int, safe: bool) ->
     """TO_NUMBER(value, 'text', p, s): the text must match one of the `|`-separated models (lax mode: blanks
     around it, group separators optional but, when present, between full groups; `9` digits may be left
     out, `0` digits must be there); else 100038 Numeric value '…' is not recognized (NULL for TRY_)."""
+    to = exp.DataType.build(f"DECIMAL({precision}, {scale})")
+    special = _text_minimal_or_hex(value, text.strip().upper(), to, safe)
+    if special is not None:
+        return special
     patterns = [_pattern(_parse(alternative), alternative) for alternative in text.split("|")]
     regex = "^\\s*(?:" + "|".join(patterns) + ")\\s*$"
     matches = _call("regexp_full_match", value.copy(), exp.Literal.string(regex))
@@ -226,11 +230,30 @@ def parse(value: exp.Expr, text: str, precision: int, scale: int, safe: bool) ->
     digits = _call("regexp_replace", value.copy(), exp.Literal.string("[^0-9.]"), exp.Literal.string(""),
                         exp.Literal.string("g"))
     signed = _cat(_call("if", negative, exp.Literal.string("-"), exp.Literal.string("")), digits)
-    number = exp.Cast(this=signed, to=exp.DataType.build(f"DECIMAL({precision}, {scale})"))
+    number = (exp.TryCast if safe else exp.Cast)(this=signed, to=to)
     refused: exp.Expr = exp.Null() if safe else _call(
         "error", _cat(exp.Literal.string("Could not convert string '"), value.copy(), exp.Literal.string("' to DECIMAL")))
     return exp.Case(ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()), true=exp.Null()),
                          exp.If(this=matches, true=number)], default=refused)
+
+
+def _text_minimal_or_hex(value: exp.Expr, text: str, to: exp.DataType, safe: bool) -> exp.Expr | None:
+    """TO_NUMBER(v, 'TM9' | 'TM' | 'TME'): the text as a number (a blank after its sign allowed, as the
+    to_decimal page's `'- 0.1'`); 'XXX': up to that many hexadecimal digits (`'ae5'` is 2789). None for others."""
+    kind = exp.TryCast if safe else exp.Cast
+    if text in ("TM9", "TM", "TME"):
+        tight = _call("regexp_replace", _call("trim", value.copy()), exp.Literal.string("^([-+])\\s+"),
+                      exp.Literal.string("\\1"))
+        return kind(this=tight, to=to)
+    if re.fullmatch(r"X+", text) is None:
+        return None
+    ok = _call("regexp_full_match", value.copy(), exp.Literal.string(f"^\\s*[0-9a-fA-F]{{1,{len(text)}}}\\s*$"))
+    number = kind(this=kind(this=_cat(_s("0x"), _call("trim", value.copy())), to=exp.DataType.build("HUGEINT")),
+                  to=to)
+    refused: exp.Expr = exp.Null() if safe else _call(
+        "error", _cat(exp.Literal.string("Could not convert string '"), value.copy(), exp.Literal.string("' to DECIMAL")))
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()), true=exp.Null()),
+                         exp.If(this=ok, true=number)], default=refused)
 
 
 def _pattern(m: _Model, text: str) -> str:

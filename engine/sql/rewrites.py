@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlglot import exp
 
+from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import variant
-from snowreg.errors import not_supported
+from snowreg.errors import compilation_error, not_supported
 
 _T = exp.DataType.Type
 _INTEGERS = {_T.INT, _T.BIGINT, _T.SMALLINT, _T.TINYINT, _T.MEDIUMINT}
@@ -83,8 +84,8 @@ def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: lis
     ref = key
     if positions is not None and isinstance(key, exp.Literal) and key.is_int:
         n = int(key.this)
-        if not 1 <= n <= len(positions):
-            return [ordered]
+        if not 1 <= n <= len(positions) or positions.count(positions[n - 1]) > 1:
+            return [ordered]  # out of range, or a name two items have (`e.id, m.id`): the ordinal itself
         ref = exp.column(exp.Identifier(this=positions[n - 1], quoted=True))
         key = ref
     target = items.get(ref.name, ref) if isinstance(ref, exp.Column) and not ref.table else ref
@@ -128,8 +129,89 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
                for p in projections):
             positions = None
         substitute = isinstance(node, exp.Select) and not node.args.get("distinct") and not node.args.get("group")
+    if not isinstance(node, exp.Window):
+        _order_by_all(order, positions)
     keys = [k for o in order.expressions for k in _order_item(o, items, positions, substitute, isinstance(node, exp.Window))]
     order.set("expressions", keys)
+    return None
+
+
+def _order_by_all(order: exp.Order, positions: list[str] | None) -> None:
+    """`ORDER BY ALL [ASC | DESC] [NULLS …]` (https://docs.snowflake.com/en/sql-reference/constructs/order-by):
+    every select item, left to right, in that direction; the items' ordinals (DuckDB's ALL with a star)."""
+    if len(order.expressions) != 1 or (positions is not None and "ALL" in positions):
+        return
+    item = order.expressions[0]
+    column = item.this
+    if not (isinstance(column, exp.Column) and not column.table and column.name == "ALL"):  # names are bound
+        return
+    keys: list[exp.Expr] = [exp.Var(this="ALL")] if positions is None else \
+        [exp.Literal.number(n) for n in range(1, len(positions) + 1)]
+    order.set("expressions", [exp.Ordered(this=key, desc=item.args.get("desc"), nulls_first=item.args.get("nulls_first"))
+                              for key in keys])
+
+
+def _with(node: exp.With) -> exp.Expr | None:
+    """A CTE that reads itself is recursive with or without the keyword ("The keyword RECURSIVE is optional",
+    https://docs.snowflake.com/en/sql-reference/constructs/with); DuckDB needs WITH RECURSIVE."""
+    if node.args.get("recursive"):
+        return None
+    for cte in node.expressions:
+        name = cte.alias
+        if any(t.name == name and not t.db for t in cte.this.find_all(exp.Table)):
+            node.set("recursive", True)
+            break
+    return None
+
+
+def _sample(node: exp.TableSample) -> exp.Expr | None:
+    """SAMPLE (n ROWS) is a fixed-size sample (DuckDB's reservoir: exactly min(n, rows) rows); BLOCK is
+    SYSTEM (https://docs.snowflake.com/en/sql-reference/constructs/sample)."""
+    method = node.args.get("method")
+    if node.args.get("size") is not None:
+        node.set("method", exp.Var(this="RESERVOIR"))
+    elif isinstance(method, exp.Var) and method.name.upper() == "BLOCK":
+        node.set("method", exp.Var(this="SYSTEM"))
+    return None
+
+
+def _asof(node: exp.Join) -> exp.Expr | None:
+    """ASOF JOIN … MATCH_CONDITION (…) [ON …] → DuckDB's ASOF LEFT JOIN with both conditions: a left row
+    without a match keeps NULLs (https://docs.snowflake.com/en/sql-reference/constructs/asof-join)."""
+    condition = node.args.get("match_condition")
+    if condition is None:
+        return None
+    on = node.args.get("on")
+    node.set("on", exp.and_(on, condition) if on is not None else condition)
+    node.set("match_condition", None)
+    node.set("side", "LEFT")
+    return None
+
+
+def _pivot(node: exp.Pivot) -> exp.Expr | None:
+    """PIVOT … IN (ANY …) / IN (subquery): the columns depend on the data, which snowreg does not emulate;
+    nor DEFAULT ON NULL. UNPIVOT's `col AS alias` names its rows by the alias as written."""
+    for field in node.args.get("fields") or []:
+        if any(isinstance(e, exp.PivotAny | exp.Query) for e in field.expressions):
+            raise not_supported("PIVOT with IN (ANY …) or IN (<subquery>)")
+        for alias in (e.args.get("alias") for e in field.expressions if isinstance(e, exp.PivotAlias)):
+            if node.args.get("unpivot") and isinstance(alias, exp.Identifier):
+                alias.set("this", snowflake(alias.this))
+    if node.args.get("default_on_null"):
+        raise not_supported("PIVOT … DEFAULT ON NULL")
+    return None
+
+
+def _star(node: exp.Star) -> exp.Expr | None:
+    """`* ILIKE 'p'` with RENAME / REPLACE: DuckDB filters a star by pattern only alone (refused). With
+    EXCLUDE it is an error (https://docs.snowflake.com/en/sql-reference/sql/select lists ILIKE and EXCLUDE
+    as alternatives; conformance/DECISIONS.md S6)."""
+    if node.args.get("ilike") is None:
+        return None
+    if node.args.get("except_"):
+        raise compilation_error("SELECT * ILIKE … cannot be combined with EXCLUDE.")
+    if node.args.get("rename") or node.args.get("replace"):
+        raise not_supported("SELECT * ILIKE … with RENAME or REPLACE")
     return None
 
 
@@ -190,6 +272,11 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Properties: _properties,
     exp.ColumnDef: _column_def,
     exp.Values: _values,
+    exp.With: _with,
+    exp.TableSample: _sample,
+    exp.Join: _asof,
+    exp.Pivot: _pivot,
+    exp.Star: _star,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
 }

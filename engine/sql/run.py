@@ -20,6 +20,7 @@ from snowreg.engine.sql import (
     bind,
     dml,
     duckerrors,
+    functions,
     history,
     lengths,
     multi_insert,
@@ -73,10 +74,22 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
     try:
-        return _run_translated(session, text, tr, describe_only, local)
+        result = _run_translated(session, text, tr, describe_only, local)
     except errors.Error as e:  # an error about a table the statement names points at that name
         bind.at_table(e, tr.tables, text)
         raise
+    return _written_headers(result, sql, text) if rewrites and tr.kind == "select" else result
+
+
+def _written_headers(result: Result, sql: str, text: str) -> Result:
+    """Select items whose text a rewrite changed (`$x`, LAST_QUERY_ID()) named as the user wrote them."""
+    written, rewritten = translate.headers(sql), translate.headers(text)
+    if written is None or rewritten is None or not len(written) == len(rewritten) == len(result.columns):
+        return result
+    columns = [dataclasses.replace(c, name=w) if w is not None and w != r else c
+               for c, w, r in zip(result.columns, written, rewritten, strict=True)]
+    arrow = result.arrow.rename_columns([c.name for c in columns]) if result.arrow is not None else None
+    return dataclasses.replace(result, columns=columns, arrow=arrow)
 
 
 def _run_translated(session: Session, text: str, tr: translate.Translation, describe_only: bool,
@@ -375,6 +388,9 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
     return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
 
 
+ROLES_VARIABLE = functions.ROLES_VARIABLE
+
+
 def sync_context(session: Session, tr: translate.Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
     extra: dict[str, Any] = {}
@@ -382,6 +398,8 @@ def sync_context(session: Session, tr: translate.Translation) -> None:
     information = bool(views)
     if information:
         extra.update(privileges.visible_containers(session))
+    if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
+        extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it
     # skips the SETs (~0.2 ms each); anything else may (views, column defaults) and gets them all.
     reads_variables = bool(tr.tables) or tr.kind != "select" or "GETVARIABLE" in tr.sql.upper()

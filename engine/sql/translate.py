@@ -18,6 +18,7 @@ from sqlglot.tokens import Token, TokenType
 from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
     bind,
+    conversions,
     dates,
     ddl,
     dml,
@@ -117,6 +118,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
     only_tables = "ORDER" in upper and volatility.reads_only_tables(stmt)
+    if "MATCH_RECOGNIZE" in upper and stmt.find(exp.MatchRecognize) is not None:  # before its functions bind
+        raise not_supported("MATCH_RECOGNIZE")
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.alter_comment(stmt)
@@ -281,6 +284,25 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     return statements[0]
 
 
+def headers(sql: str) -> list[str | None] | None:
+    """The names Snowflake gives a query's select items, from its own text (None per item not known, None
+    for a statement that is no plain SELECT list): the text before session variables or LAST_QUERY_ID()
+    are written into it names `$X` and `LAST_QUERY_ID()`, not their values."""
+    try:
+        stmt = parse(sql)
+    except Exception:  # noqa: BLE001 - a text only the rewritten form parses: keep DuckDB's names
+        return None
+    while isinstance(stmt, exp.SetOperation):
+        stmt = stmt.this
+    if not isinstance(stmt, exp.Select) or any(isinstance(p.unnest(), exp.Star) for p in stmt.expressions):
+        return None
+    out: list[str | None] = []
+    for item in stmt.expressions:
+        ident = item.args.get("alias") if isinstance(item, exp.Alias) else None
+        out.append((ident.this if ident.quoted else ident.this.upper()) if isinstance(ident, exp.Identifier) else None)
+    return out
+
+
 def _drop_trailing_commas(tokens: list[Token]) -> list[Token]:
     """`SELECT *, FROM t` (Snowflake accepts a comma before FROM) → `SELECT * FROM t`."""
     drop = {i for i in range(len(tokens) - 1)
@@ -404,7 +426,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             new = divisions.avg(node)
         elif isinstance(node, exp.DateAdd):
             new = divisions.dateadd(node)
-        elif isinstance(node, exp.Cast) and (new := dates.cast(node)) is not None:
+        elif isinstance(node, exp.Cast) and ((new := dates.cast(node)) is not None
+                                             or (new := conversions.boolean_cast(node)) is not None):
             pass
         else:
             handler = _DISPATCH.get(cls)
@@ -542,6 +565,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }
 
-__all__ = ["Kind", "TableRef", "Translation", "parse", "translate"]
+__all__ = ["Kind", "TableRef", "Translation", "headers", "parse", "translate"]

@@ -269,7 +269,7 @@ def _typed_elsewhere(node: exp.Expr) -> bool:
         return False
     if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this in _TEXT_TYPES:
         return False
-    return not isinstance(node, (exp.Binary, exp.Neg))
+    return isinstance(node, exp.Dot) or not isinstance(node, (exp.Binary, exp.Neg))  # a Dot: a macro's call
 
 
 def to_char(node: exp.ToChar) -> exp.Expr | None:
