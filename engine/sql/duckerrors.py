@@ -68,6 +68,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _COLUMN_MISSING.search(text)
         if m:
             return errors.invalid_identifier(m.group(1))
+        if _TEXT_ARITHMETIC.search(detail):  # a string literal that spells a number is read as it (translate._number)
+            return errors.not_supported("Arithmetic on a VARCHAR value that is not a number literal (Snowflake reads "
+                                        "it as a number: cast it, e.g. x::NUMBER)")
         m = _CTAS_COUNT.search(text)
         if m:  # engine.sql.dml.create's CTAS with a column list
             return errors.compilation_error(f"The column list names {m.group(2)} columns but the query returns "
@@ -112,6 +115,7 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     return errors.execution_error(detail)
 
 
+_TEXT_ARITHMETIC = re.compile(r"""(?:function call "|argument types ')[-+*/%]\([^)]*\b(?:VARCHAR|STRING_LITERAL)\b""")
 _NOT_PARSED = re.compile(r'Could not parse string "(.*)" according to format specifier')
 _BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')
 _CTAS_COUNT = re.compile(r'table "snowreg_ctas" has (\d+) columns available but (\d+) columns specified', re.I)
