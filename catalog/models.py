@@ -307,6 +307,7 @@ class ModelsPart:
                                  f"RETURNING {VERSION_COLS}", [model_id, name, ts, ts]).fetchone()
                 assert row is not None
                 tx.execute("INSERT INTO snowreg.live_versions VALUES (?)", [row[0]])
+                self.files.hold(row[0])  # its PUTs' files wait in memory for COMMIT VERSION
             cache = self.store.fresh_cache()
             if cache is not None:
                 cache[("live", model_id, name)] = VersionRow(*row)
@@ -333,6 +334,7 @@ class ModelsPart:
         stale = None if model_values else (  # a renamed model drops every cached read
             lambda key: key[0] == "live" or key == ("functions", version.id))
         with self.store.transaction(stale=stale) as tx:
+            self.files.settle(tx, version.id)  # the files its PUTs held in memory
             returned = tx.execute(
                 "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
                 "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, "
