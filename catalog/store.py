@@ -72,6 +72,8 @@ class Store:
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         # INFORMATION_SCHEMA rows as Arrow tables by visible model ids, of one generation (information.py)
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
+        # MODEL_VERSIONS rows by model id, with the cached reads they were made of (information.py)
+        self.model_version_rows: dict[int, tuple[Any, ...]] = {}
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
