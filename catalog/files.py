@@ -92,9 +92,11 @@ class FilesPart:
 
     def list_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> list[tuple[str, int, str, datetime]]:
         """(path, size, md5, last_modified) of the files under `prefix`, sorted by path."""
-        held = self._held_files(owner_kind, owner_id)
-        if held is not None:
-            return [(p, len(f.content), f.md5, f.last_modified) for p, f in sorted(held.items()) if p.startswith(prefix)]
+        with self.store.lock:  # another thread may PUT into the same live version
+            held = self._held_files(owner_kind, owner_id)
+            if held is not None:
+                return [(p, len(f.content), f.md5, f.last_modified) for p, f in sorted(held.items())
+                        if p.startswith(prefix)]
         return [
             (r[0], int(r[1]), r[2], r[3])
             for r in self.store.query(
@@ -106,9 +108,10 @@ class FilesPart:
 
     def read_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> dict[str, bytes]:
         """The files under a prefix; each one's content must still hash to what was recorded when it was stored."""
-        held = self._held_files(owner_kind, owner_id)
-        if held is not None:
-            return {p: f.content for p, f in held.items() if p.startswith(prefix)}
+        with self.store.lock:
+            held = self._held_files(owner_kind, owner_id)
+            if held is not None:
+                return {p: f.content for p, f in held.items() if p.startswith(prefix)}
         rows = self.store.query(
             "SELECT f.path, f.sha, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
             "WHERE f.owner_kind = ? AND f.owner_id = ? AND starts_with(f.path, ?)",

@@ -286,7 +286,8 @@ class ModelsPart:
     def live_names(self, model_id: int) -> frozenset[str]:
         """The names of a model's uncommitted live versions (cached; ADD LIVE VERSION writes through)."""
         if self.store.path is None:
-            return frozenset(self._held.get(model_id, ()))
+            with self.store.lock:
+                return frozenset(self._held.get(model_id, ()))
         return self.store.cached(("live", model_id), lambda: frozenset(r[0] for r in self.store.query(
             f"SELECT name FROM snowreg.versions WHERE model_id = ? AND NOT {_COMMITTED}", [model_id])))
 
