@@ -241,7 +241,6 @@ class FilesPart:
                    [owner_kind, owner_ids])
         self.store.files_dropped()
 
-
     # -- files held for live versions --------------------------------------------------------
 
     def hold(self, version_id: int) -> None:
