@@ -21,7 +21,9 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
   models (median and p90): repeated, first after a registry write (SET COMMENT, untimed), first after
   a statement that reads no INFORMATION_SCHEMA view (`SELECT 1`, untimed: the rows are handed over
   again); and `SELECT *` of the other INFORMATION_SCHEMA views over a few tables. Wall time and the
-  worker's CPU time (steadier on a shared machine), interleaved. Best with --before.
+  worker's CPU time (steadier on a shared machine), interleaved. Best with --before. Then the guide
+  query over database VINFO holding one model with 100 / ~1,000 versions, repeated and first after a
+  write (SET COMMENT on one version).
 
 A model holds at most 1,000 versions, so the largest size is 990 versions plus the timed log_model calls.
 Versions are added with `ALTER MODEL … ADD VERSION … FROM MODEL …` (MLflow: create_model_version on the
@@ -64,6 +66,8 @@ CREATE_T = ("CREATE OR REPLACE TABLE t AS SELECT "
             "((seq4() * 15485863) % 10039)::FLOAT / 10039 - 0.5 AS d "
             "FROM TABLE(GENERATOR(ROWCOUNT => {rows}))")
 INFO_SIZES = (1, 100)
+INFO_VERSION_SIZES = (100, 1000)
+INFO_VERSION_OPS = ("MODEL_VERSIONS (guide)", "MODEL_VERSIONS after a write")
 GUIDE_SQL = ("SELECT catalog_name, schema_name, model_name, model_version_name, metadata:metric:accuracy AS accuracy, "
              "comment, owner, functions, created_on, last_altered_on FROM INFO.INFORMATION_SCHEMA.MODEL_VERSIONS "
              "ORDER BY accuracy DESC")
@@ -151,6 +155,8 @@ class SnowregSide:
                     "set comment": lambda: sql("ALTER MODEL DB.MANY.M0 SET COMMENT = 'x'").fetchall()}[op]
         if section == "information":
             return self.information_case(n, op)
+        if section == "infoversions":
+            return self.information_versions_case(n, op)
         if section == "fresh":
             return self.fresh_case(op)
         if section == "inference":
@@ -187,6 +193,26 @@ class SnowregSide:
             return cases[op]
         view = f"SELECT * FROM INFO.INFORMATION_SCHEMA.{op}"
         return lambda: sql(view).fetchall()
+
+    def information_versions_case(self, n: int, op: str) -> Case:
+        """Database VINFO: one model MV with n versions (990 at most, as grow_versions)."""
+        sql = self.cur.execute
+        if not hasattr(self, "vinfo_versions"):
+            sql("CREATE DATABASE VINFO")
+            sql("CREATE MODEL VINFO.PUBLIC.MV WITH VERSION V1 FROM MODEL DB.PUBLIC.M VERSION V1")
+            sql("USE SCHEMA DB.PUBLIC")
+            self.vinfo_versions = 1
+        while self.vinfo_versions < min(n, 990):
+            self.vinfo_versions += 1
+            sql(f"ALTER MODEL VINFO.PUBLIC.MV ADD VERSION V{self.vinfo_versions} FROM MODEL DB.PUBLIC.M VERSION V1")
+        guide = lambda: sql(GUIDE_SQL.replace("INFO.", "VINFO.")).fetchall()  # noqa: E731
+        flip = {"i": 0}
+
+        def write() -> None:
+            flip["i"] ^= 1
+            sql(f"ALTER MODEL VINFO.PUBLIC.MV MODIFY VERSION V1 SET COMMENT = 'c{flip['i']}'").fetchall()
+
+        return {"MODEL_VERSIONS (guide)": guide, "MODEL_VERSIONS after a write": common.prepared(guide, write)}[op]
 
     def fresh_case(self, op: str) -> Case:
         import duckdb
@@ -436,16 +462,18 @@ def inference(workers: dict[str, common.Worker], quick: bool) -> dict[str, dict[
     return out
 
 
-def information(workers: dict[str, common.Worker], quick: bool) -> dict[str, dict[int, dict[str, common.Stats]]]:
-    """op → number of models → snowreg / before → stats."""
-    out: dict[str, dict[int, dict[str, common.Stats]]] = {op: {} for op in INFO_OPS}
-    for n in (1,) if quick else INFO_SIZES:
-        for op in INFO_OPS:
-            contenders = {f"{name}{clock}": workers[name].contender(f"information:{n}:{op}", cpu=bool(clock))
-                          for name in ("snowreg", "before") if name in workers for clock in ("", " cpu")}
-            out[op][n] = common.round_robin(contenders, rounds=5 if quick else 30, calls=5, warmup=2, budget_s=12)
-            print(f"  information n={n} {op}: " + ", ".join(f"{k} {fmt_time(s.median)} (p90 {fmt_time(s.p90)})"
-                                                        for k, s in out[op][n].items()), flush=True)
+def information(workers: dict[str, common.Worker], quick: bool) -> dict[str, dict[str, dict[str, common.Stats]]]:
+    """op → number of models (or `v<n>`: one model with n versions) → snowreg / before → stats."""
+    out: dict[str, dict[str, dict[str, common.Stats]]] = {op: {} for op in INFO_OPS}
+    cases = [("information", n, op) for n in ((1,) if quick else INFO_SIZES) for op in INFO_OPS]
+    cases += [] if quick else [("infoversions", n, op) for n in INFO_VERSION_SIZES for op in INFO_VERSION_OPS]
+    for section, n, op in cases:
+        contenders = {f"{name}{clock}": workers[name].contender(f"{section}:{n}:{op}", cpu=bool(clock))
+                      for name in ("snowreg", "before") if name in workers for clock in ("", " cpu")}
+        size = str(n) if section == "information" else f"v{n}"
+        out[op][size] = common.round_robin(contenders, rounds=5 if quick else 30, calls=5, warmup=2, budget_s=12)
+        print(f"  information n={size} {op}: " + ", ".join(f"{k} {fmt_time(s.median)} (p90 {fmt_time(s.p90)})"
+                                                       for k, s in out[op][size].items()), flush=True)
     return out
 
 
@@ -561,9 +589,10 @@ def report(results: dict[str, Any], out: dict[str, Any]) -> None:
         names = ("before", "snowreg", "before cpu", "snowreg cpu")
         rows = [[op, str(n), *(f"{fmt_time(s[c].median)} / {fmt_time(s[c].p90)}" if c in s else "-" for c in names)]
                 for op, by_n in results["information"].items() for n, s in by_n.items()]
-        print("\n" + common.table("INFORMATION_SCHEMA queries (models in INFO): median / p90 of wall time, "
-                                  "then of the worker's CPU time", rows, ["query", "models", *names]))
-        out["information"] = {op: {str(n): common.stats_json(s) for n, s in by_n.items()}
+        print("\n" + common.table("INFORMATION_SCHEMA queries (models in INFO; v<n>: one model with n versions "
+                                  "in VINFO): median / p90 of wall time, then of the worker's CPU time", rows,
+                                  ["query", "models", *names]))
+        out["information"] = {op: {n: common.stats_json(s) for n, s in by_n.items()}
                               for op, by_n in results["information"].items()}
     if "inference" in results:
         names = ("before", "snowreg", "before cpu", "snowreg cpu")

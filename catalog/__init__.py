@@ -125,7 +125,7 @@ class Catalog:
                            registered: dict[str, Any], views: Iterable[str]) -> None:
         """Give a session cursor, for its next query over the INFORMATION_SCHEMA `views`, the rows they
         read of the `visible` models (`registered`: what the cursor holds already, updated)."""
-        information.expose(self.store, cursor, visible, registered, information.relations(views))
+        information.expose(self.store, cursor, visible, registered, information.relations(views), self.models)
 
     def close(self) -> None:
         self.store.close()

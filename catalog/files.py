@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,11 +22,34 @@ def stored_path(path: str) -> str:
     return path
 
 
+@dataclass(frozen=True, slots=True)
+class HeldFile:
+    """A file PUT into a live version, kept in memory until the version is committed."""
+
+    content: bytes
+    sha: str
+    md5: str
+    last_modified: datetime
+
+    @classmethod
+    def of(cls, content: bytes, stamp: datetime) -> HeldFile:
+        return cls(content, hashlib.sha256(content).hexdigest(),
+                   hashlib.md5(content, usedforsecurity=False).hexdigest(), stamp)
+
+
 class FilesPart:
-    """File rows (owner kind 'stage' or 'version', owner id, path) over content-addressed blobs."""
+    """File rows (owner kind 'stage' or 'version', owner id, path) over content-addressed blobs.
+
+    The files PUT into a live version of an in-memory registry are held in memory (`hold`) and written,
+    content and rows in one statement each, by the transaction that commits the version (`settle`):
+    a log_model PUTs one folder at a time, and a DuckDB statement per PUT was most of its cost. Every
+    read and write of this class sees the held files as stored ones; dropping the version drops them
+    with it. Persistent registries write each PUT at once (what is held would not survive the process).
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._held: dict[int, dict[str, HeldFile]] = {}  # live version id → path → file
 
     # -- blobs -------------------------------------------------------------------------------
 
@@ -68,6 +92,11 @@ class FilesPart:
 
     def list_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> list[tuple[str, int, str, datetime]]:
         """(path, size, md5, last_modified) of the files under `prefix`, sorted by path."""
+        with self.store.lock:  # another thread may PUT into the same live version
+            held = self._held_files(owner_kind, owner_id)
+            if held is not None:
+                return [(p, len(f.content), f.md5, f.last_modified) for p, f in sorted(held.items())
+                        if p.startswith(prefix)]
         return [
             (r[0], int(r[1]), r[2], r[3])
             for r in self.store.query(
@@ -79,6 +108,10 @@ class FilesPart:
 
     def read_files(self, owner_kind: str, owner_id: int, prefix: str = "") -> dict[str, bytes]:
         """The files under a prefix; each one's content must still hash to what was recorded when it was stored."""
+        with self.store.lock:
+            held = self._held_files(owner_kind, owner_id)
+            if held is not None:
+                return {p: f.content for p, f in held.items() if p.startswith(prefix)}
         rows = self.store.query(
             "SELECT f.path, f.sha, b.content FROM snowreg.files f JOIN snowreg.blobs b USING (sha) "
             "WHERE f.owner_kind = ? AND f.owner_id = ? AND starts_with(f.path, ?)",
@@ -94,6 +127,7 @@ class FilesPart:
 
     def files_as_content(self, owner_kind: str, owner_id: int, prefix: str) -> tuple[tuple[str, str], ...]:
         """(relative path, sha) of the files under a prefix: the content of a version made from a stage."""
+        self._store_held(owner_kind, owner_id)  # the new version's rows join the stored content
         rows = self.store.query(
             "SELECT path, sha FROM snowreg.files WHERE owner_kind = ? AND owner_id = ? AND starts_with(path, ?) "
             "ORDER BY path",
@@ -107,6 +141,7 @@ class FilesPart:
         """Store one file; False when it exists and `overwrite` is off."""
         stored_path(path)
         store = self.store
+        self._store_held(owner_kind, owner_id)
         with store.transaction() as tx:  # one transaction with its blob: nothing frees it in between
             sha = self.put_blob(content)
             store.files_dropped()  # an overwritten file's old content
@@ -135,6 +170,9 @@ class FilesPart:
         rows = [(stored_path(p), c) for p, c in files]
         store = self.store
         with store.lock:
+            held = self._held_files(owner_kind, owner_id)
+            if held is not None:
+                return self._hold_files(held, rows, overwrite)
             if not store.in_transaction:
                 try:
                     if self._all_stored(rows):
@@ -168,6 +206,12 @@ class FilesPart:
         return all(hashlib.sha256(c).hexdigest() in known for _, c in rows)
 
     def remove_files(self, owner_kind: str, owner_id: int, paths: list[str]) -> None:
+        with self.store.lock:
+            held = self._held_files(owner_kind, owner_id)
+            if held is not None:
+                for path in paths:
+                    held.pop(path, None)
+                return
         with self.store.transaction() as tx:
             self.store.files_dropped()
             tx.execute(
@@ -191,9 +235,69 @@ class FilesPart:
         """Inside a transaction: the files of stages or versions that go (their unshared content goes at commit)."""
         if not owner_ids:
             return
+        if owner_kind == "version" and any(i in self._held for i in owner_ids):
+            self.store.after_commit(lambda: self._release(owner_ids))  # a rollback keeps them
         tx.execute("DELETE FROM snowreg.files WHERE owner_kind = ? AND list_contains(?, owner_id)",
                    [owner_kind, owner_ids])
         self.store.files_dropped()
+
+    # -- files held for live versions --------------------------------------------------------
+
+    def hold(self, version_id: int) -> None:
+        """Hold the files PUT into a new live version in memory until `settle` (in-memory registries)."""
+        if self.store.path is None:
+            with self.store.lock:
+                self._held[version_id] = {}
+
+    def settle(self, tx: duckdb.DuckDBPyConnection, version_id: int) -> None:
+        """Inside the transaction that commits a live version: its held files' content and rows, a
+        statement each; they stay held (and readable) until that transaction has committed."""
+        held = self._held.get(version_id)
+        if held is None:
+            return
+        if held:
+            self._insert_held(tx, version_id, held)
+        self.store.after_commit(lambda: self._release([version_id]))
+
+    def _held_files(self, owner_kind: str, owner_id: int) -> dict[str, HeldFile] | None:
+        return self._held.get(owner_id) if owner_kind == "version" else None
+
+    @staticmethod
+    def _hold_files(held: dict[str, HeldFile], rows: list[tuple[str, bytes]], overwrite: bool) -> list[bool]:
+        stamp = now()
+        written = []
+        for path, content in rows:
+            ok = overwrite or path not in held
+            if ok:
+                held[path] = HeldFile.of(content, stamp)
+            written.append(ok)
+        return written
+
+    def _insert_held(self, tx: duckdb.DuckDBPyConnection, version_id: int, held: dict[str, HeldFile]) -> None:
+        paths = sorted(held)
+        files = [held[p] for p in paths]
+        self.put_blobs([f.content for f in files])
+        tx.execute("INSERT INTO snowreg.files SELECT 'version', ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                   "unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMPTZ[])",
+                   [version_id, paths, [f.sha for f in files], [len(f.content) for f in files],
+                    [f.md5 for f in files], [f.last_modified for f in files]])
+
+    def _store_held(self, owner_kind: str, owner_id: int) -> None:
+        """Write a live version's held files to the catalog now, and stop holding its files (rare paths)."""
+        store = self.store
+        with store.lock:
+            held = self._held_files(owner_kind, owner_id)
+            if held is None:
+                return
+            with store.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+                if held:
+                    self._insert_held(tx, owner_id, held)
+                store.after_commit(lambda: self._release([owner_id]))
+
+    def _release(self, version_ids: list[int]) -> None:
+        with self.store.lock:
+            for version_id in version_ids:
+                self._held.pop(version_id, None)
 
 
 def _insert_files(owner_kind: str, owner_id: int, files: list[tuple[str, bytes]]) -> tuple[str, list[Any]]:

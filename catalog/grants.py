@@ -473,11 +473,6 @@ class GrantsPart:
 
     # -- reads for SHOW and INFORMATION_SCHEMA -----------------------------------------------
 
-    def model_owners(self) -> list[tuple[int, str, str, str]]:
-        """(id, database, schema, owner) of every model: what role-filtered listings need."""
-        return [(int(r[0]), r[1], r[2], r[3] or "") for r in self.store.query(
-            "SELECT id, database_name, schema_name, owner FROM snowreg.models")]
-
     def owned_objects(self, role: str) -> list[tuple[str, str, str, str, int, datetime]]:
         """(kind, database, schema, name, id, created_on) of what a role owns (tables: see its grants)."""
         rows = self.store.query(

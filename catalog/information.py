@@ -6,8 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import orjson
 
 if TYPE_CHECKING:
+    from snowreg.catalog.models import ModelRow, ModelsPart, VersionIndex
     from snowreg.catalog.store import Store
 
 # relation name on the session cursor → the registry query behind it (`$1`: all models, `$2`: ids)
@@ -84,9 +86,12 @@ def relations(views: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def tables(store: Store, visible: Sequence[int] | None, needed: Iterable[str] = ALL) -> dict[str, Any]:
+def tables(store: Store, visible: Sequence[int] | None, needed: Iterable[str] = ALL,
+           models: ModelsPart | None = None) -> dict[str, Any]:
     """The `needed` relations' rows for the models in `visible` (None: all models), as Arrow tables read
-    under the store's lock; each kept until the next write (the generation), never inside a transaction."""
+    under the store's lock; each kept until the next write (the generation), never inside a transaction.
+
+    With `models`, MODEL_VERSIONS is built from its cached reads (`model_versions`), not by a query."""
     key = None if visible is None else tuple(visible)
     with store.lock:
         if store.in_transaction:  # a rollback may undo what the transaction wrote: read afresh
@@ -95,9 +100,62 @@ def tables(store: Store, visible: Sequence[int] | None, needed: Iterable[str] = 
             store.information_tables.clear()  # only the current generation's rows are kept
         found = store.information_tables.setdefault(key, (store.generation, {}))[1]
         missing = [name for name in needed if name not in found]
+        if models is not None and MODEL_VERSIONS in missing:
+            missing.remove(MODEL_VERSIONS)
+            found[MODEL_VERSIONS] = model_versions(store, models, visible)
         if missing:
             found.update(_read(store, visible, missing))
         return {name: found[name] for name in needed}
+
+
+# -- MODEL_VERSIONS from the catalog's cached reads -------------------------------------------------
+
+MODEL_VERSIONS = "snowreg_is_model_versions"
+_SCHEMA: list[Any] = []  # MODEL_VERSIONS' Arrow schema, as its query gives it (read once)
+
+
+def model_versions(store: Store, models: ModelsPart, visible: Sequence[int] | None) -> Any:
+    """MODEL_VERSIONS' rows for the `visible` models, as its query in QUERIES gives them, built from the
+    models' cached rows, version indexes and functions. A model's rows are kept with what they were made
+    of (`store.model_version_rows`) and made again only when one of those changed, so the first query
+    after a registry write costs ~a dict lookup per model and a row tuple per version of changed models."""
+    import pyarrow as pa
+
+    if not _SCHEMA:
+        _SCHEMA.append(_read(store, [], [MODEL_VERSIONS])[MODEL_VERSIONS].schema)
+    shown = set(visible) if visible is not None else None
+    listed = sorted((m for m in models.list_models() if shown is None or m.id in shown), key=lambda m: m.id)
+    indexes = models.list_versions_of([m.id for m in listed])
+    functions = models.functions_of([v.id for m in listed for v in indexes[m.id].rows])
+    kept = store.model_version_rows
+    rows: list[tuple[Any, ...]] = []
+    for m in listed:
+        index = indexes[m.id]
+        names = tuple(functions.get(v.id, ()) for v in index.rows)
+        entry = kept.get(m.id)
+        if entry is None or not (entry[0] == m and entry[1] is index and entry[2] == names):
+            entry = kept[m.id] = (m, index, names, _model_rows(m, index, names))
+        rows.extend(entry[3])
+    for gone in kept.keys() - {m.id for m in models.list_models()}:
+        del kept[gone]
+    schema = _SCHEMA[0]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
+                                schema=schema)
+
+
+def _model_rows(m: ModelRow, index: VersionIndex, functions: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """One model's MODEL_VERSIONS rows, in the columns and order of its query."""
+    out = []
+    first, last = (index.rows[0].seq, index.rows[-1].seq) if index.rows else (None, None)
+    for v, fns in zip(index.rows, functions, strict=True):
+        aliases = [*(["DEFAULT"] if v.name == m.default_version else []), *(["FIRST"] if v.seq == first else []),
+                   *(["LAST"] if v.seq == last else []), *([v.alias] if v.alias is not None else [])]
+        out.append((m.database_name, m.schema_name, m.name, v.name, orjson.dumps(aliases).decode(), v.comment,
+                    m.owner, v.created_on, v.last_altered_on, orjson.dumps([f.name for f in fns]).decode(),
+                    v.model_type, v.python_version, v.language, v.dependencies, v.metadata, v.user_data,
+                    m.database_name, v.created_on, v.last_altered_on))
+    return out
 
 
 def _read(store: Store, visible: Sequence[int] | None, names: Iterable[str]) -> dict[str, Any]:
@@ -112,13 +170,13 @@ def _read(store: Store, visible: Sequence[int] | None, names: Iterable[str]) -> 
 
 
 def expose(store: Store, cursor: duckdb.DuckDBPyConnection, visible: Sequence[int] | None,
-           registered: dict[str, Any], needed: Iterable[str] = ALL) -> None:
+           registered: dict[str, Any], needed: Iterable[str] = ALL, models: ModelsPart | None = None) -> None:
     """Hand a session cursor the `needed` relations' rows its next query may read (`visible`: the model
     ids; None: all); every other relation is left empty.
 
     `registered`: what the cursor holds now (name → Arrow table), kept up to date here; a relation whose
     rows are unchanged is not handed over again (no DuckDB call at all when nothing changed)."""
-    current = tables(store, visible, needed)
+    current = tables(store, visible, needed, models)
     for name in ALL:
         held = registered.get(name)
         table = current.get(name)

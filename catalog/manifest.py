@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from snowreg import errors
 
@@ -209,9 +214,50 @@ def _text(files: Mapping[str, bytes], path: str) -> str:
         raise _bad(f"{path} is not UTF-8 text ({e.reason} at byte {e.start}).") from None
 
 
+# YAML texts this process dumped (sha256 → the data, as JSON with sorted keys): log_model packages a
+# version and COMMIT VERSION reads its MANIFEST.yml and model.yaml a moment later.
+_WRITTEN: dict[str, bytes] = {}
+_WRITTEN_LIMIT = 16
+_written_lock = threading.Lock()
+
+
+def written_yaml(text: bytes, data: Any) -> None:
+    """`text` was dumped (keys sorted) from `data` by this process: reading it back may take a copy of
+    `data` instead of parsing. Kept only for plain data (mappings with string keys, lists, strings,
+    finite numbers, booleans, null), which YAML gives back exactly as it was dumped."""
+    if not _plain(data):
+        return
+    try:
+        kept = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits: YAML keeps it, JSON would not
+        return
+    key = hashlib.sha256(text).hexdigest()
+    with _written_lock:
+        _WRITTEN.pop(key, None)
+        _WRITTEN[key] = kept
+        while len(_WRITTEN) > _WRITTEN_LIMIT:
+            del _WRITTEN[next(iter(_WRITTEN))]
+
+
+def _plain(data: Any) -> bool:
+    if data is None or isinstance(data, str | bool | int):
+        return True
+    if isinstance(data, float):
+        return math.isfinite(data)
+    if isinstance(data, list):
+        return all(_plain(x) for x in data)
+    if isinstance(data, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in data.items())
+    return False
+
+
 def _load_yaml(files: Mapping[str, bytes], path: str, *, required: bool) -> Any:
     import yaml
 
+    if path in files:
+        kept = _WRITTEN.get(hashlib.sha256(files[path]).hexdigest())
+        if kept is not None:
+            return orjson.loads(kept)
     if path not in files:
         if required:
             raise errors.compilation_error(

@@ -135,6 +135,9 @@ class ModelsPart:
     def __init__(self, store: Store, files: FilesPart) -> None:
         self.store = store
         self.files = files
+        # An in-memory registry's live versions, model id → name → row: kept here until COMMIT VERSION
+        # inserts the row (a persistent registry writes them to snowreg.versions / live_versions at once)
+        self._held: dict[int, dict[str, VersionRow]] = {}
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -267,6 +270,8 @@ class ModelsPart:
 
     def live_version(self, model_id: int, name: str) -> VersionRow | None:
         """An uncommitted live version of a model, by name (cached: PUT asks once per folder)."""
+        if self.store.path is None:
+            return self._held.get(model_id, {}).get(name)
         return self.store.cached(("live", model_id, name), lambda: self._load_live_version(model_id, name))
 
     def _load_live_version(self, model_id: int, name: str) -> VersionRow | None:
@@ -280,6 +285,9 @@ class ModelsPart:
 
     def live_names(self, model_id: int) -> frozenset[str]:
         """The names of a model's uncommitted live versions (cached; ADD LIVE VERSION writes through)."""
+        if self.store.path is None:
+            with self.store.lock:
+                return frozenset(self._held.get(model_id, ()))
         return self.store.cached(("live", model_id), lambda: frozenset(r[0] for r in self.store.query(
             f"SELECT name FROM snowreg.versions WHERE model_id = ? AND NOT {_COMMITTED}", [model_id])))
 
@@ -296,7 +304,9 @@ class ModelsPart:
 
     def add_live_version(self, model_id: int, name: str) -> int:
         """An empty live version of a model (cached reads of committed versions stay; the new row is
-        written through, so the PUTs into it need no read)."""
+        written through, so the PUTs into it need no read). In memory for an in-memory registry."""
+        if self.store.path is None:
+            return self._hold_live_version(model_id, name)
         with self.store.lock:
             cache = self.store.fresh_cache()
             names = cache.get(("live", model_id)) if cache is not None else None
@@ -312,6 +322,23 @@ class ModelsPart:
                 cache[("live", model_id, name)] = VersionRow(*row)
                 if isinstance(names, frozenset):
                     cache[("live", model_id)] = names | {name}
+            return model_id
+
+    def _hold_live_version(self, model_id: int, name: str) -> int:
+        """An in-memory registry's live version: its row (the columns' defaults) and its PUTs' files wait
+        in memory, so ADD LIVE VERSION costs one statement (its id) and COMMIT VERSION inserts the row.
+        Made inside a transaction (CREATE MODEL ... WITH LIVE VERSION), it exists once that commits."""
+        with self.store.lock:
+            ts = now()
+            version_id = self.store.next_id()
+            row = VersionRow(version_id, model_id, name, version_id, ts, ts, None, "{}", None, None, None, "{}",
+                             '["WAREHOUSE"]', "{}", None, None, "PYTHON", 0)
+
+            def held() -> None:
+                self._held.setdefault(model_id, {})[name] = row
+                self.files.hold(version_id)
+
+            self.store.after_commit(held)
             return model_id
 
     def commit_live_version(self, version: VersionRow, spec: VersionSpec, name: str,
@@ -333,25 +360,45 @@ class ModelsPart:
         stale = None if model_values else (  # a renamed model drops every cached read
             lambda key: key[0] == "live" or key == ("functions", version.id))
         with self.store.transaction(stale=stale) as tx:
-            returned = tx.execute(
-                "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
-                "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, "
-                "size = (SELECT coalesce(sum(size), 0) FROM snowreg.files WHERE owner_kind = 'version' "
-                f"AND owner_id = ?), last_altered_on = ? WHERE id = ? RETURNING {VERSION_COLS}",
-                [name, spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
-                 orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
-                 spec.python_version, spec.dependencies, spec.language, version.id, now(), version.id]).fetchone()
+            self.files.settle(tx, version.id)  # the files its PUTs held in memory
+            values = [name, spec.model_spec, spec.model_type, orjson.dumps(spec.model_attributes).decode(),
+                      orjson.dumps(list(spec.runnable_in)).decode(), orjson.dumps(spec.user_data).decode(),
+                      spec.python_version, spec.dependencies, spec.language]
+            if self._held.get(version.model_id, {}).get(version.name) is version:  # its row goes in now
+                returned = tx.execute(
+                    f"INSERT INTO snowreg.versions ({VERSION_COLS}) SELECT ?, ?, ?, ?, ?, ?, NULL, '{{}}', NULL, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, coalesce(sum(size), 0) FROM snowreg.files "
+                    f"WHERE owner_kind = 'version' AND owner_id = ? RETURNING {VERSION_COLS}",
+                    [version.id, version.model_id, name, version.seq, version.created_on, now(), *values[1:],
+                     version.id]).fetchone()
+                self.store.after_commit(lambda: self._release_held(version.model_id, [version.name]))
+            else:
+                returned = tx.execute(
+                    "UPDATE snowreg.versions SET name = ?, model_spec = ?, model_type = ?, model_attributes = ?, "
+                    "runnable_in = ?, user_data = ?, python_version = ?, dependencies = ?, language = ?, "
+                    "size = (SELECT coalesce(sum(size), 0) FROM snowreg.files WHERE owner_kind = 'version' "
+                    f"AND owner_id = ?), last_altered_on = ? WHERE id = ? RETURNING {VERSION_COLS}",
+                    [*values, version.id, now(), version.id]).fetchone()
+                tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version.id])
             assert returned is not None
             if spec.functions:
                 tx.execute("INSERT INTO snowreg.functions VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(spec.functions)),
                            [x for pos, fn in enumerate(spec.functions)
                             for x in (version.id, pos, fn.name, function_to_json(fn))])
-            tx.execute("DELETE FROM snowreg.live_versions WHERE version_id = ?", [version.id])
             sets = "".join(f", {column} = ?" for column in model_values)
             default = tx.execute(f"UPDATE snowreg.models SET default_version = coalesce(default_version, ?){sets} "
                                  "WHERE id = ? RETURNING default_version",
                                  [name, *model_values.values(), version.model_id]).fetchone()
         return VersionRow(*returned), default[0] if default else None
+
+    def _release_held(self, model_id: int, names: list[str]) -> None:
+        """Live versions kept in memory that were committed or dropped (their files go with them)."""
+        with self.store.lock:
+            held = self._held.get(model_id, {})
+            for name in names:
+                held.pop(name, None)
+            if not held:
+                self._held.pop(model_id, None)
 
     def _version_committed(self, row: VersionRow) -> None:
         """Write-through after a commit: a fresh cached index of the model gains the row when it sorts
@@ -392,6 +439,10 @@ class ModelsPart:
         are other families': Catalog.drop_model drops them with it)."""
         for (version_id,) in tx.execute("SELECT id FROM snowreg.versions WHERE model_id = ?", [model_id]).fetchall():
             self._delete_version_rows(tx, version_id)
+        held = list(self._held.get(model_id, {}).values())
+        if held:  # an in-memory registry's live versions, with their files, once the drop commits
+            self.files.delete_owned(tx, "version", [v.id for v in held])
+            self.store.after_commit(lambda: self._release_held(model_id, [v.name for v in held]))
         tx.execute("DELETE FROM snowreg.models WHERE id = ?", [model_id])
 
     def _delete_version_rows(self, tx: duckdb.DuckDBPyConnection, version_id: int) -> None:

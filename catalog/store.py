@@ -72,9 +72,12 @@ class Store:
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         # INFORMATION_SCHEMA rows as Arrow tables by visible model ids, of one generation (information.py)
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
+        # MODEL_VERSIONS rows by model id, with the cached reads they were made of (information.py)
+        self.model_version_rows: dict[int, tuple[Any, ...]] = {}
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
+        self._on_commit: list[Callable[[], None]] = []  # run once the open transaction has committed
         self.blob_shas: set[str] | None = None  # hashes of the stored blobs, once read (catalog/files.py)
         # moves on every write that can change who may do what; access_cache holds answers of one generation
         self.access_generation = 0
@@ -240,6 +243,7 @@ class Store:
             except BaseException:
                 self._in_tx = False
                 self._files_dropped = False
+                self._on_commit.clear()
                 self.db.execute("ROLLBACK")
                 self.blob_shas = None  # read inside the transaction, they may name content it had stored
                 self.generation += 1  # reads made inside the transaction may have been cached
@@ -251,6 +255,9 @@ class Store:
                 self.blob_shas = None  # the remembered hashes of stored content (put_blobs) may be gone
             self.db.execute("COMMIT")
             self._committed(None if self._tx_stale_all else stale)
+            done, self._on_commit = self._on_commit, []
+            for callback in done:
+                callback()
 
     @property
     def in_transaction(self) -> bool:
@@ -259,6 +266,13 @@ class Store:
     def access_changed(self) -> None:
         """A write that can change who may do what (grants, roles, owners, containers) happened."""
         self.access_generation += 1
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the open transaction commits (never if it rolls back); at once outside one."""
+        if self._in_tx:
+            self._on_commit.append(callback)
+        else:
+            callback()
 
     def files_dropped(self) -> None:
         """Called inside a transaction that deletes file rows: their unshared content is freed at commit."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from snowreg.catalog import Catalog, ModelRow, VersionRow, quote
-from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type
+from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type, written_yaml
 from snowreg.catalog.names import physical
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
@@ -36,7 +36,7 @@ __all__ = [
     "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
     "insert_frame", "load_model", "login", "open_catalog", "transaction",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
-    "visible_models", "visible_schemas", "visible_versions",
+    "visible_models", "visible_schemas", "visible_versions", "written_yaml",
 ]
 
 

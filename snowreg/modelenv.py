@@ -9,6 +9,8 @@ from functools import cache
 from importlib import metadata
 from typing import Any
 
+from snowreg.engine.api import written_yaml
+
 SNOWFLAKE_CHANNEL = "https://repo.anaconda.com/pkgs/snowflake"
 ML_PACKAGE = "snowflake-ml-python"
 # The client version whose layout snowreg reproduces; used when snowflake-ml-python is not installed.
@@ -108,7 +110,9 @@ def dump_yaml(data: Any) -> bytes:
     """YAML text as the client writes it: block style, sorted keys, no anchors (the server rejects them)."""
     import yaml
 
-    return yaml.dump(data, Dumper=_dumper(), default_flow_style=False).encode("utf-8")
+    text = yaml.dump(data, Dumper=_dumper(), default_flow_style=False).encode("utf-8")
+    written_yaml(text, data)  # COMMIT VERSION / CREATE MODEL read it back without parsing
+    return text
 
 
 def _conda_yml(deps: list[str], python_version: str, cuda_version: str | None, default_channel: str) -> bytes:

@@ -178,13 +178,16 @@ def can_see_model(session: Session, model: ModelRow) -> bool:
 
 def visible_model_ids(session: Session) -> list[int] | None:
     """Ids of the models the session may see, for the INFORMATION_SCHEMA macros (None: all)."""
-    a = access(session)
+    a = access(session)  # the same snapshot until grants, roles, owners or containers change
     catalog = session.catalog
     key = ("visible", session.user, session.role, session.secondary_roles)
+    # what else the answer depends on: the models and where they are (a cached read: a registry write
+    # that changes neither, such as SET COMMENT, keeps the answer)
+    owners = tuple((m.id, m.database_name, m.schema_name, m.owner or "") for m in catalog.models.list_models())
     found = catalog.store.access_cache.get(key)
-    if found is None or found[0] != catalog.store.generation:
-        found = catalog.store.access_cache[key] = (catalog.store.generation, [
-            model_id for model_id, db, schema, owner in catalog.grants.model_owners()
+    if found is None or found[0] != owners:
+        found = catalog.store.access_cache[key] = (owners, [
+            model_id for model_id, db, schema, owner in owners
             if a.schema_usable(db, schema) and a.held(("MODEL", model_id), owner)
         ])
     return list(found[1])
