@@ -236,8 +236,17 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             assert_never(stmt)
 
 
+# Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
+# no dynamic tables, streams, tasks, pipes … and no ALTER SCHEMA / DATABASE (grammar's unsupported_kind).
+_NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|DYNAMIC TABLE|EXTERNAL TABLE|"
+                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|TASK|PIPE|ALERT|NOTEBOOK|"
+                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER (?:SCHEMA|DATABASE)")
+
+
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
+    if _NOT_EMULATED.fullmatch(stmt.verb):
+        raise errors.not_supported(stmt.verb)
     if stmt.body.has_calls or stmt.model_aliases:
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
