@@ -85,8 +85,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
-    if tr.kind == "truncate" and _missing_optional(session, tr):
-        return status()  # TRUNCATE TABLE IF EXISTS of a missing table: nothing to empty
+    if tr.kind in ("truncate", "alter") and _missing_optional(session, tr):
+        return status()  # TRUNCATE | ALTER TABLE IF EXISTS of a missing table: nothing to do
     reusable = None if describe_only or local else reuse.key(session, text, tr)
     if reusable is not None:
         return _reused_or_run(session, text, tr, reusable)

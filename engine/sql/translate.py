@@ -119,7 +119,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     only_tables = "ORDER" in upper and volatility.reads_only_tables(stmt)
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
-    stmt = dml.alter_comment(stmt)
+    stmt = dml.column_comment(dml.alter_comment(stmt))
     ddl.refuse_properties(stmt)
     kind, targets = _classify(stmt)
     for select in stmt.find_all(exp.Select) if " ALL" in sql.upper() else ():
@@ -129,6 +129,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     table_ddl = _table_ddl(stmt, kind)
     read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
     column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else []
+    if isinstance(stmt, exp.Update):
+        dml.update_defaults(stmt)
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
