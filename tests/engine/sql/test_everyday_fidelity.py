@@ -1,0 +1,56 @@
+"""Everyday SQL of tests-and-CI users: quiet refusals, headers of rewritten items, DDL snowreg does not emulate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+
+
+def test_a_statement_sqlglot_reads_as_a_command_writes_nothing_to_stderr(cur: Any, capfd: Any) -> None:
+    with pytest.raises(snowreg.NotSupportedError, match="SHOW TAGS is not supported"):
+        cur.execute("SHOW TAGS")
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+@pytest.mark.parametrize("sql, statement", [
+    ("CREATE DYNAMIC TABLE d TARGET_LAG = '1 minute' WAREHOUSE = wh AS SELECT 1 AS a", "CREATE DYNAMIC TABLE"),
+    ("CREATE OR REPLACE STREAM s ON TABLE t", "CREATE STREAM"),
+    ("CREATE TASK k SCHEDULE = '5 MINUTE' AS SELECT 1", "CREATE TASK"),
+    ("CREATE PIPE p AS COPY INTO t FROM @s", "CREATE PIPE"),
+    ("CREATE EXTERNAL TABLE e (a INT AS (value:c1::INT)) LOCATION = @s FILE_FORMAT = (TYPE = CSV)",
+     "CREATE EXTERNAL TABLE"),
+    ("CREATE MATERIALIZED VIEW mv AS SELECT 1 AS a", "CREATE MATERIALIZED VIEW"),
+    ("ALTER TABLE t SET DATA_RETENTION_TIME_IN_DAYS = 0", "ALTER TABLE … SET DATA_RETENTION_TIME_IN_DAYS"),
+    ("ALTER SCHEMA public SET DATA_RETENTION_TIME_IN_DAYS = 0", "ALTER SCHEMA"),
+])
+def test_ddl_snowreg_does_not_emulate_is_refused_by_name(cur: Any, sql: str, statement: str) -> None:
+    cur.execute("CREATE TABLE t (a INT)")
+    with pytest.raises(snowreg.NotSupportedError) as info:
+        cur.execute(sql)
+    assert (info.value.errno, info.value.sqlstate) == (2, "0A000")
+    assert f"{statement} is not supported by snowreg" in info.value.msg
+    cur.execute("SHOW TABLES")
+    assert [r[1] for r in cur.fetchall()] == ["T"]
+
+
+def test_variable_and_system_function_items_are_named_by_their_text(cur: Any) -> None:
+    cur.execute("SET (limit_value, label) = (10, 'a rather long value')")
+    cur.execute("SELECT $limit_value, $label, $limit_value * 2, SYSTEM$CANCEL_QUERY('no-such-id')")
+    assert [d[0] for d in cur.description] == ["$LIMIT_VALUE", "$LABEL", "$LIMIT_VALUE * 2",
+                                              "SYSTEM$CANCEL_QUERY('NO-SUCH-ID')"]
+    assert cur.fetchall() == [(10, "a rather long value", 20, "Identified SQL statement is not currently executing.")]
+
+
+def test_update_set_default_and_comment_on_column(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT, qty INT DEFAULT 7, note VARCHAR)")
+    cur.execute("INSERT INTO t VALUES (1, 1, 'x'), (2, 2, 'y')")
+    cur.execute("UPDATE t SET qty = DEFAULT, note = DEFAULT WHERE id = 2")
+    cur.execute("COMMENT ON COLUMN t.qty IS 'how many'")
+    cur.execute("SELECT id, qty, note FROM t ORDER BY id")
+    assert cur.fetchall() == [(1, 1, "x"), (2, 7, None)]
+    cur.execute("SELECT comment FROM information_schema.columns WHERE table_name = 'T' AND column_name = 'QTY'")
+    assert cur.fetchall() == [("how many",)]
