@@ -18,7 +18,13 @@ SELECT r.tag_database AS "TAG_DATABASE", r.tag_schema AS "TAG_SCHEMA", r.tag_nam
 FROM snowreg_is_tag_references r JOIN snowreg_is_models m ON m.id = r.object_id
 WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
   AND (snowreg_ident(m.database_name) || '.' || snowreg_ident(m.schema_name) || '.' || snowreg_ident(m.name)
-       IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
+       IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END)
+    -- a partly qualified name is in the session's current database (and schema), as any object name
+    OR m.database_name = getvariable('snowreg_database')
+       AND snowreg_ident(m.schema_name) || '.' || snowreg_ident(m.name)
+           IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END)
+    OR m.database_name = getvariable('snowreg_database') AND m.schema_name = getvariable('snowreg_schema')
+       AND snowreg_ident(m.name) IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
 
 CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE
 SELECT * FROM (VALUES ('snowflake-ml-python', '{ml_version}', 'python', NULL))
