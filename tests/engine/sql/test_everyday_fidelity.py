@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -54,3 +56,45 @@ def test_update_set_default_and_comment_on_column(cur: Any) -> None:
     assert cur.fetchall() == [(1, 1, "x"), (2, 7, None)]
     cur.execute("SELECT comment FROM information_schema.columns WHERE table_name = 'T' AND column_name = 'QTY'")
     assert cur.fetchall() == [("how many",)]
+
+
+# Minutes of DuckDB work: only a working cancel ends it within the test's time limit.
+_HEAVY = ("WITH X AS (SELECT SEQ4() AS I FROM TABLE(GENERATOR(ROWCOUNT => 200000))), "
+          "Y AS (SELECT SEQ4() AS J FROM TABLE(GENERATOR(ROWCOUNT => 200000))) "
+          "SELECT COUNT(*) AS N FROM X, Y WHERE MOD(I * J, 7) = 1")
+
+
+def test_cancel_all_queries_cancels_what_another_session_runs() -> None:
+    with snowreg.connect() as worker:
+        monitor = snowreg.dbapi.Connection(worker._catalog)
+        session_id = worker.cursor().execute("SELECT CURRENT_SESSION()").fetchone()[0]
+        idle = monitor.cursor().execute(f"SELECT SYSTEM$CANCEL_ALL_QUERIES({session_id})").fetchone()
+        assert idle == ("0 cancelled.",)  # nothing running there
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                worker.cursor().execute(_HEAVY)
+            except BaseException as e:  # noqa: BLE001 - the assertion below looks at it
+                failure.append(e)
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        answer = ("0 cancelled.",)
+        deadline = time.monotonic() + 20
+        while answer == ("0 cancelled.",) and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+            answer = monitor.cursor().execute(f"SELECT SYSTEM$CANCEL_ALL_QUERIES({session_id})").fetchone()
+        thread.join(30)
+        assert answer == ("1 cancelled.",)
+        assert [(e.errno, e.sqlstate) for e in failure if isinstance(e, snowreg.Error)] == [(604, "57014")]
+        assert worker.cursor().execute("SELECT 1").fetchone() == (1,)  # the session goes on
+        assert monitor.cursor().execute(f"SELECT SYSTEM$CANCEL_ALL_QUERIES({session_id})").fetchone() == \
+            ("0 cancelled.",)
+        monitor.close()
+
+
+def test_cancel_all_queries_of_its_own_session_cancels_nothing(cur: Any) -> None:
+    session_id = cur.execute("SELECT CURRENT_SESSION()").fetchone()[0]
+    assert cur.execute(f"SELECT SYSTEM$CANCEL_ALL_QUERIES({session_id})").fetchone() == ("0 cancelled.",)
+    assert cur.execute("SELECT 1").fetchone() == (1,)
