@@ -59,7 +59,7 @@ CREATE OR REPLACE TEMP MACRO snowreg_sf_type(t) AS CASE
     WHEN t = 'BLOB' THEN 'BINARY' WHEN t = 'JSON' THEN 'VARIANT' ELSE t END;
 
 CREATE OR REPLACE TEMP MACRO snowreg_relations(db) AS TABLE
-SELECT r.*, o.created, o.owner, coalesce(k.kind, 'TABLE') AS table_kind FROM (
+SELECT r.* REPLACE (coalesce(w.text, r.text) AS text), o.created, o.owner, coalesce(k.kind, 'TABLE') AS table_kind FROM (
     SELECT t.database_name AS db, t.schema_name AS sch, snowreg_sf_name(t.table_name) AS name,
            'BASE TABLE' AS kind, t.estimated_size AS row_count, t.comment, NULL::VARCHAR AS text
     FROM duckdb_tables() t WHERE t.database_name = db AND NOT t.internal
@@ -71,6 +71,8 @@ JOIN snowreg_reg_schemas s ON s.database_name = r.db AND s.name = r.sch
 LEFT JOIN snowreg_reg_table_owners o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
 LEFT JOIN snowreg_reg_table_kinds k ON r.kind = 'BASE TABLE' AND k.database_name = r.db AND k.schema_name = r.sch
      AND k.name = r.name
+LEFT JOIN snowreg_reg_view_texts w ON r.kind = 'VIEW' AND w.database_name = r.db AND w.schema_name = r.sch
+     AND w.name = r.name
 WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
