@@ -380,5 +380,6 @@ def _property_name(p: exp.Expr) -> str:
     """How Snowflake spells a property: `DATA_RETENTION_TIME_IN_DAYS`, `SECURE`, `WITH TAG`."""
     if isinstance(p, exp.Property) and type(p) is exp.Property:
         return p.name.upper()
-    special = {exp.SecureProperty: "SECURE", exp.Tags: "TAG", exp.SchemaCommentProperty: "COMMENT"}
+    special: dict[type[exp.Expr], str] = {exp.SecureProperty: "SECURE", exp.Tags: "TAG",
+                                          exp.SchemaCommentProperty: "COMMENT"}
     return special.get(type(p), type(p).__name__.removesuffix("Property").upper())
