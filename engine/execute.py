@@ -300,6 +300,8 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
 def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
     if stmt.kind == "MODEL":
         return models.comment_on_model(session, stmt)
+    if stmt.kind in ("DATABASE", "SCHEMA"):
+        return databases.comment_on(session, stmt)
     if stmt.kind in ("TABLE", "VIEW"):  # plain SQL: the table's owner comments it (engine.sql.dml)
         try:
             return query.run_sql(session, f"COMMENT ON {stmt.kind} {qname(stmt.name)} IS {string(stmt.comment)}")
