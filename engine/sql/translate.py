@@ -335,8 +335,9 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
+    rest = stmt.expression.name if isinstance(stmt.expression, exp.Literal) else str(stmt.expression or "")
     what = f"{stmt.key.upper()} {kind}".strip() if not isinstance(stmt, exp.Command) \
-        else " ".join([stmt.name, *str(stmt.expression or "").split()[:1]]).upper()
+        else " ".join([stmt.name, *rest.split()[:1]]).upper()
     raise not_supported(f"The statement {what}")
 
 

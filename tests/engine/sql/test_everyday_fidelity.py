@@ -11,11 +11,31 @@ import pytest
 import snowreg
 
 
-def test_a_statement_sqlglot_reads_as_a_command_writes_nothing_to_stderr(cur: Any, capfd: Any) -> None:
-    with pytest.raises(snowreg.NotSupportedError, match="SHOW TAGS is not supported"):
-        cur.execute("SHOW TAGS")
+@pytest.mark.parametrize("sql, statement", [("CALL my_proc(1)", "CALL MY_PROC(1)"),
+                                            ("EXPLAIN SELECT 1", "EXPLAIN SELECT"),
+                                            ("EXECUTE IMMEDIATE 'SELECT 1'", "EXECUTE IMMEDIATE")])
+def test_a_statement_sqlglot_reads_as_a_command_writes_nothing_to_stderr(cur: Any, capfd: Any, sql: str,
+                                                                         statement: str) -> None:
+    with pytest.raises(snowreg.NotSupportedError) as info:
+        cur.execute(sql)
+    assert f"The statement {statement} is not supported by snowreg." in info.value.msg
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+def test_show_tags_lists_the_tags_in_scope(cur: Any, capfd: Any) -> None:
+    cur.execute("CREATE TAG cost_center ALLOWED_VALUES 'finance', 'hr' COMMENT = 'who pays'")
+    cur.execute("CREATE SCHEMA other")
+    cur.execute("CREATE TAG elsewhere")
+    cur.execute("USE SCHEMA public")
+    cur.execute("SHOW TAGS IN SCHEMA public")
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    assert [(r["name"], r["schema_name"], r["comment"], r["allowed_values"]) for r in rows] == \
+        [("COST_CENTER", "PUBLIC", "who pays", '["finance","hr"]')]
+    cur.execute("SHOW TAGS LIKE '%where'")  # no IN: the current database
+    assert [r[1] for r in cur.fetchall()] == ["ELSEWHERE"]
+    assert capfd.readouterr() == ("", "")
 
 
 @pytest.mark.parametrize("sql, statement", [
