@@ -165,6 +165,15 @@ class DatabasesPart:
                       comment: str | None, managed_access: bool) -> None:
         tx.execute(INSERT_SCHEMA, [database, name, now(), owner, comment, managed_access])
 
+    def set_comment(self, database: str, schema: str | None, comment: str) -> None:
+        """COMMENT ON DATABASE (schema None) | SCHEMA."""
+        with self.store.transaction(stale=lambda key: key[0] in ("database", "schema")) as tx:
+            if schema is None:
+                tx.execute("UPDATE snowreg.databases SET comment = ? WHERE name = ?", [comment, database])
+            else:
+                tx.execute("UPDATE snowreg.schemas SET comment = ? WHERE database_name = ? AND name = ?",
+                           [comment, database, schema])
+
     def delete_schema_row(self, tx: duckdb.DuckDBPyConnection, database: str, name: str) -> None:
         tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
 

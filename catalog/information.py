@@ -58,13 +58,14 @@ CONTAINER_QUERIES = {
                                 "WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY ALL",
     # what plain-SQL tables declared beyond DuckDB's catalog (catalog/tables.py)
     "snowreg_reg_table_kinds": "SELECT database_name, schema_name, name, kind FROM snowreg.table_kinds",
+    "snowreg_reg_view_texts": "SELECT database_name, schema_name, name, text FROM snowreg.view_texts",
     "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
     "snowreg_reg_table_keys": "SELECT database_name, schema_name, table_name, position, kind, constraint_name, "
                               "created_on FROM snowreg.table_keys",
 }
 ALL = (*QUERIES, *CONTAINER_QUERIES)
 # The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
-_TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds")
+_TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts")
 READS: dict[str, tuple[str, ...]] = {
     "MODEL_VERSIONS": ("snowreg_is_model_versions",),
     "TAG_REFERENCES": ("snowreg_is_models", "snowreg_is_tag_references"),

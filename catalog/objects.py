@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import orjson
@@ -111,10 +112,15 @@ class ObjectsPart:
             "FROM snowreg.tags WHERE database_name = ? AND schema_name = ? AND name = ?",
             [database, schema, name],
         )
-        if row is None:
-            return None
-        allowed = tuple(orjson.loads(row[6])) if row[6] else None
-        return TagRow(row[0], row[1], row[2], row[3], row[4], row[5], allowed)
+        return None if row is None else _tag_row(row)
+
+    def list_tags(self, database: str | None = None, schema: str | None = None) -> list[TagRow]:
+        """The tags of one schema, one database (schema None) or the account (both None), by database, schema, name."""
+        rows = self.store.query(
+            "SELECT database_name, schema_name, name, created_on, owner, comment, allowed_values FROM snowreg.tags "
+            "WHERE (? IS NULL OR database_name = ?) AND (? IS NULL OR schema_name = ?) ORDER BY 1, 2, 3",
+            [database, database, schema, schema])
+        return [_tag_row(r) for r in rows]
 
     def create_tag(self, database: str, schema: str, name: str, owner: str | None,
                    allowed_values: tuple[str, ...] = (), comment: str | None = None) -> None:
@@ -168,3 +174,8 @@ class ObjectsPart:
         return [tuple(r) for r in self.store.query(  # type: ignore[misc]
             "SELECT tag_database, tag_schema, tag_name, value FROM snowreg.tag_references "
             "WHERE domain = 'MODULE' AND object_id = ? ORDER BY 1, 2, 3", [model_id])]
+
+
+def _tag_row(row: Any) -> TagRow:
+    allowed = tuple(orjson.loads(row[6])) if row[6] else None
+    return TagRow(row[0], row[1], row[2], row[3], row[4], row[5], allowed)

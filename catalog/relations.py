@@ -40,6 +40,8 @@ _CREATED = """
 SELECT database_name, schema_name, name, min(created_on), arg_min(grantee, created_on) FROM snowreg.grants
 WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY 1, 2, 3"""
 
+_VIEW_TEXTS = "SELECT database_name, schema_name, name, text FROM snowreg.view_texts"
+
 
 @dataclass(frozen=True, slots=True)
 class RelationRow:
@@ -99,11 +101,13 @@ def list_relations(store: Store, database: str | None = None, schema: str | None
     names = _database_names(store)
     rows = store.data_query(_RELATIONS.format(where_t=where_t, where_v=where_v), [names, *params_t, names, *params_v])
     created = {(r[0], r[1], r[2]): (r[3], r[4]) for r in store.query(_CREATED)}
+    texts = {(r[0], r[1], r[2]): r[3] for r in store.query(_VIEW_TEXTS)} if any(r[3] == "VIEW" for r in rows) else {}
     out = []
     for db, sch, physical_name, kind, size, comment, text in rows:
         sf = snowflake(physical_name)
         made, owner = created.get((db, sch, sf), (None, None))
-        out.append(RelationRow(db, sch, sf, kind, size, comment, text, made, owner))
+        written = texts.get((db, sch, sf), text) if kind == "VIEW" else text
+        out.append(RelationRow(db, sch, sf, kind, size, comment, written, made, owner))
     out.sort(key=lambda r: (r.database_name, r.schema_name, r.name))
     return out
 

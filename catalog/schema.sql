@@ -221,6 +221,15 @@ CREATE TABLE IF NOT EXISTS snowreg.table_columns (
     time_scale BIGINT
 );
 
+-- The text of the CREATE VIEW statement that made a view, as written (SHOW VIEWS `text`,
+-- INFORMATION_SCHEMA.VIEWS VIEW_DEFINITION); a view without a row here shows DuckDB's definition.
+CREATE TABLE IF NOT EXISTS snowreg.view_texts (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    text VARCHAR NOT NULL
+);
+
 -- PRIMARY KEY / UNIQUE / FOREIGN KEY constraints: recorded, never enforced (as in Snowflake).
 CREATE TABLE IF NOT EXISTS snowreg.table_keys (
     database_name VARCHAR NOT NULL,

@@ -52,6 +52,9 @@ class TableShape:
 
 
 _WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
+# Each record table and its column naming the table: what follows a table through DROP and RENAME.
+_RECORDS = (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name"),
+            ("view_texts", "name"))
 
 
 class TablesPart:
@@ -62,12 +65,15 @@ class TablesPart:
         self.store = store
 
     def record_table(self, database: str, schema: str, name: str, kind: str, columns: Sequence[ColumnSpec],
-                     keys: Sequence[KeySpec]) -> None:
-        """A table was (re)created: what it is replaces whatever an earlier table of that name left.
-        Of the cached reads only this table's recorded shape can change (registry rows stay cached)."""
+                     keys: Sequence[KeySpec], text: str | None = None) -> None:
+        """A table was (re)created: what it is replaces whatever an earlier table of that name left
+        (`text`: a view's CREATE statement as written). Of the cached reads only this table's recorded
+        shape can change (registry rows stay cached)."""
         with self.store.transaction(stale=lambda key: key[0] == "table_shape") as tx:
             self._forget_shape(tx, database, schema, name)
             tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
+            if text is not None:
+                tx.execute("INSERT INTO snowreg.view_texts VALUES (?, ?, ?, ?)", [database, schema, name, text])
             self._insert_columns(tx, database, schema, name, columns)
             self._insert_keys(tx, database, schema, name, keys, 0)
 
@@ -155,8 +161,7 @@ class TablesPart:
 
     def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: the records follow the table."""
-        for table, column in (("table_kinds", "name"), ("table_columns", "table_name"),
-                              ("table_keys", "table_name")):
+        for table, column in _RECORDS:
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
 
@@ -164,9 +169,9 @@ class TablesPart:
         """The records of every table in a dropped (or re-created) database or schema go."""
         where, params = ("database_name = ?", [database]) if schema is None else \
             ("database_name = ? AND schema_name = ?", [database, schema])
-        for table in ("table_kinds", "table_columns", "table_keys"):
+        for table, _ in _RECORDS:
             tx.execute(f"DELETE FROM snowreg.{table} WHERE {where}", params)
 
     def _forget_shape(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
-        for table, column in (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name")):
+        for table, column in _RECORDS:
             tx.execute(f"DELETE FROM snowreg.{table} WHERE " + _WHERE.format(name=column), [database, schema, name])

@@ -18,7 +18,13 @@ SELECT r.tag_database AS "TAG_DATABASE", r.tag_schema AS "TAG_SCHEMA", r.tag_nam
 FROM snowreg_is_tag_references r JOIN snowreg_is_models m ON m.id = r.object_id
 WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
   AND (snowreg_ident(m.database_name) || '.' || snowreg_ident(m.schema_name) || '.' || snowreg_ident(m.name)
-       IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
+       IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END)
+    -- a partly qualified name is in the session's current database (and schema), as any object name
+    OR m.database_name = getvariable('snowreg_database')
+       AND snowreg_ident(m.schema_name) || '.' || snowreg_ident(m.name)
+           IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END)
+    OR m.database_name = getvariable('snowreg_database') AND m.schema_name = getvariable('snowreg_schema')
+       AND snowreg_ident(m.name) IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
 
 CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE
 SELECT * FROM (VALUES ('snowflake-ml-python', '{ml_version}', 'python', NULL))
@@ -53,7 +59,7 @@ CREATE OR REPLACE TEMP MACRO snowreg_sf_type(t) AS CASE
     WHEN t = 'BLOB' THEN 'BINARY' WHEN t = 'JSON' THEN 'VARIANT' ELSE t END;
 
 CREATE OR REPLACE TEMP MACRO snowreg_relations(db) AS TABLE
-SELECT r.*, o.created, o.owner, coalesce(k.kind, 'TABLE') AS table_kind FROM (
+SELECT r.* REPLACE (coalesce(w.text, r.text) AS text), o.created, o.owner, coalesce(k.kind, 'TABLE') AS table_kind FROM (
     SELECT t.database_name AS db, t.schema_name AS sch, snowreg_sf_name(t.table_name) AS name,
            'BASE TABLE' AS kind, t.estimated_size AS row_count, t.comment, NULL::VARCHAR AS text
     FROM duckdb_tables() t WHERE t.database_name = db AND NOT t.internal
@@ -65,6 +71,8 @@ JOIN snowreg_reg_schemas s ON s.database_name = r.db AND s.name = r.sch
 LEFT JOIN snowreg_reg_table_owners o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
 LEFT JOIN snowreg_reg_table_kinds k ON r.kind = 'BASE TABLE' AND k.database_name = r.db AND k.schema_name = r.sch
      AND k.name = r.name
+LEFT JOIN snowreg_reg_view_texts w ON r.kind = 'VIEW' AND w.database_name = r.db AND w.schema_name = r.sch
+     AND w.name = r.name
 WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE

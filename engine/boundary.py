@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 import duckdb
@@ -16,6 +17,11 @@ from snowreg.engine.sql import duckerrors
 
 _DEFAULT_TIMEOUT = 172800  # Snowflake's default STATEMENT_TIMEOUT_IN_SECONDS (two days): no timer
 
+# Sessions running a statement now, by session id (SYSTEM$CANCEL_ALL_QUERIES); the lock also keeps a cancel
+# from landing between a statement's end and the next one.
+_running: weakref.WeakValueDictionary[int, Session] = weakref.WeakValueDictionary()
+_running_lock = threading.Lock()
+
 
 def guarded(session: Session, run: Callable[[], Result]) -> Result:
     """Run one statement: DuckDB, OS, regex and recursion failures become snowreg errors, the
@@ -25,6 +31,8 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         session.canceled.clear()
         raise errors.statement_canceled()
     timer = _Timer(session)
+    with _running_lock:
+        _running[session.id] = session
     try:
         result = run()
         session.canceled.clear()  # a cancel that came as it finished has nothing left to stop
@@ -42,6 +50,21 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         raise translated from None
     finally:
         timer.cancel()
+        with _running_lock:
+            _running.pop(session.id, None)
+            session.canceled.clear()  # a cancel_all that came as it ended has nothing left to stop
+
+
+def cancel_all(caller: Session, session_id: int) -> int:
+    """SYSTEM$CANCEL_ALL_QUERIES: cancel the statement another session of the same registry is running (one
+    at a time runs per session); the caller's user's sessions, any under ACCOUNTADMIN. The number cancelled."""
+    with _running_lock:
+        other = _running.get(session_id)
+        if other is None or other is caller or other.catalog is not caller.catalog \
+                or (other.user != caller.user and caller.role != "ACCOUNTADMIN"):
+            return 0
+        cancel(other)
+    return 1
 
 
 def cancel(session: Session) -> None:

@@ -98,3 +98,30 @@ def use(session: Session, stmt: ast.Use) -> Result:
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
         session.database, session.schema = db, schema
     return status()
+
+
+def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
+    """COMMENT [IF EXISTS] ON DATABASE | SCHEMA (https://docs.snowflake.com/en/sql-reference/sql/comment): the
+    owner sets the comment SHOW DATABASES / SHOW SCHEMAS and INFORMATION_SCHEMA show."""
+    if stmt.kind == "DATABASE":
+        if stmt.name.schema is not None or stmt.name.database is not None:
+            raise errors.invalid_object_name(".".join(str(p) for p in (stmt.name.database, stmt.name.schema,
+                                                                       stmt.name.name) if p is not None))
+        db, schema = session.name(stmt.name.name), None
+        exists = session.catalog.databases.get_database(db) is not None and privileges.can_see_database(session, db)
+        what = ("Database", quote_ident(db))
+    else:
+        db, schema = session.qualify_schema(stmt.name)
+        exists = session.catalog.databases.get_schema(db, schema) is not None \
+            and privileges.can_see_schema(session, db, schema)
+        what = ("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    if not exists:
+        if stmt.if_exists:
+            return status()
+        raise errors.does_not_exist(*what)
+    if schema is None:
+        privileges.check_database_owner(session, db)
+    else:
+        privileges.check_schema_owner(session, db, schema)
+    session.catalog.databases.set_comment(db, schema, stmt.comment)
+    return status()

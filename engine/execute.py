@@ -236,8 +236,17 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             assert_never(stmt)
 
 
+# Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
+# no dynamic tables, streams, tasks, pipes … and no ALTER SCHEMA / DATABASE (grammar's unsupported_kind).
+_NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|DYNAMIC TABLE|EXTERNAL TABLE|"
+                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|TASK|PIPE|ALERT|NOTEBOOK|"
+                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER (?:SCHEMA|DATABASE)")
+
+
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
+    if _NOT_EMULATED.fullmatch(stmt.verb):
+        raise errors.not_supported(stmt.verb)
     if stmt.body.has_calls or stmt.model_aliases:
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
@@ -291,6 +300,8 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
 def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
     if stmt.kind == "MODEL":
         return models.comment_on_model(session, stmt)
+    if stmt.kind in ("DATABASE", "SCHEMA"):
+        return databases.comment_on(session, stmt)
     if stmt.kind in ("TABLE", "VIEW"):  # plain SQL: the table's owner comments it (engine.sql.dml)
         try:
             return query.run_sql(session, f"COMMENT ON {stmt.kind} {qname(stmt.name)} IS {string(stmt.comment)}")

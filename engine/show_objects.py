@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from typing import Any
@@ -12,6 +13,7 @@ from snowreg import errors
 from snowreg.catalog.coltypes import ColumnType
 from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.relations import ColumnRow, RelationRow, list_columns, list_keys, list_relations
+from snowreg.engine import tags
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
@@ -45,6 +47,12 @@ _NUMBERS = {"rows", "bytes", "key_sequence", "retention_time", "search_optimizat
 
 def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     """One SHOW command over the tables and views the session's roles may see, sorted by name."""
+    if stmt.kind == "TAGS":  # without IN: the current database, else the account (the SHOW TAGS page)
+        if stmt.terse or stmt.scope in ("TABLE", "VIEW") or stmt.starts_with is not None or stmt.limit is not None:
+            raise errors.not_supported("SHOW TAGS with TERSE, IN TABLE | VIEW, STARTS WITH or LIMIT")
+        scoped = stmt.scope is not None or session.database is None
+        return tags.show_tags(session, stmt, *(_container(session, stmt) if scoped else
+                                               _container(session, dataclasses.replace(stmt, scope="DATABASE"))))
     relations = [r for r in _in_scope(session, stmt)
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
     if stmt.kind == "SEQUENCES":

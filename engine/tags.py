@@ -1,13 +1,15 @@
-"""CREATE TAG / DROP TAG: the tags that ALTER MODEL … SET TAG refers to."""
+"""CREATE TAG / DROP TAG / SHOW TAGS: the tags that ALTER MODEL … SET TAG refers to."""
 
 from __future__ import annotations
 
+import orjson
+
 from snowreg import errors
 from snowreg.engine.access import privileges
-from snowreg.engine.result import Result, status
+from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
-from snowreg.grammar.text import quote_ident
+from snowreg.grammar.text import like, quote_ident
 
 
 def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
@@ -38,3 +40,18 @@ def drop_tag(session: Session, stmt: ast.DropTag) -> Result:
     privileges.check_tag(session, tag, "own")
     session.catalog.drop_tag(db, schema, name)
     return status(f"{quote_ident(name)} successfully dropped.")
+
+
+# https://docs.snowflake.com/en/sql-reference/sql/show-tags (conformance/DECISIONS.md H9)
+SHOW_TAGS_COLUMNS = ["created_on", "name", "database_name", "schema_name", "owner", "comment", "allowed_values",
+                     "owner_role_type"]
+
+
+def show_tags(session: Session, stmt: ast.ShowObjects, database: str | None, schema: str | None) -> Result:
+    """SHOW TAGS in a schema, a database or the account: the tags the session's roles hold a privilege on
+    (MANAGE GRANTS: all), LIKE matching names case-insensitively."""
+    rows = [(t.created_on, t.name, t.database_name, t.schema_name, t.owner or "", t.comment or "",
+             orjson.dumps(list(t.allowed_values)).decode() if t.allowed_values is not None else None, "ROLE")
+            for t in session.catalog.objects.list_tags(database, schema)
+            if like(stmt.like, t.name) and privileges.can_see_tag(session, t)]
+    return from_rows(SHOW_TAGS_COLUMNS, rows, ["TIMESTAMP_LTZ", *["TEXT"] * 7])

@@ -176,29 +176,50 @@ def place(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1)
 
 
+HEADER_PAD = "\x00"  # fills a header where a replacement is longer than what the user wrote (Spliced.header)
+
+
 class Spliced:
     """A text made of pieces: stretches copied from what the user wrote, and new text standing for
     something written there (a placeholder for a model call, a variable's value). A place in it (of an
     error) maps back to the line and position where the user wrote that character."""
 
-    __slots__ = ("_parts", "_starts", "_origins", "_length")
+    __slots__ = ("_parts", "_starts", "_origins", "_length", "_sources")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._starts: list[int] = []  # where each piece starts in the text
         self._origins: list[tuple[int, int, bool]] = []  # (line, position, copied) where it was written
         self._length = 0
+        self._sources: list[tuple[int, int]] = []  # edited(): the characters of `source` each piece stands for
 
     @classmethod
     def edited(cls, source: str, edits: list[tuple[int, int, str]]) -> Spliced:
-        """`source` with each `(start, end, new)` of `edits` (in order, not overlapping) replaced."""
+        """`source` with each `(start, end, new)` of `edits` (in order, not overlapping) replaced; a
+        replacement shorter than what it replaces is padded with spaces (see `header`)."""
         out, pos = cls(), 0
         for start, end, new in edits:
-            out.copy(source[pos:start], *place(source, pos))
-            out.put(new, *place(source, start))
+            out._sourced(source[pos:start], source, pos, pos, start, True)
+            out._sourced(new.ljust(end - start), source, start, start, end, False)
             pos = end
-        out.copy(source[pos:], *place(source, pos))
+        out._sourced(source[pos:], source, pos, pos, len(source), True)
         return out
+
+    def _sourced(self, text: str, source: str, at: int, start: int, end: int, copied: bool) -> None:
+        if text:
+            self._add(text, *place(source, at), copied)
+            self._sources.append((start, end))
+
+    def header(self, before: str) -> str:
+        """`before` (a text as long as this one's source, e.g. the source itself) with each replaced stretch
+        padded with HEADER_PAD to its replacement's length: as long as this text, so that a select item's
+        header is made from what the user wrote where the item stands here (`SYSTEM$GET_TAG(…)`, `$V`)."""
+        assert len(self._sources) == len(self._starts), "only an edited() text has a header"
+        text, out = self.text, []
+        for i, (start, end) in enumerate(self._sources):
+            stop = self._starts[i + 1] if i + 1 < len(self._starts) else len(text)
+            out.append(before[start:end].ljust(stop - self._starts[i], HEADER_PAD))
+        return "".join(out)
 
     def copy(self, text: str, line: int, column: int) -> None:
         """`text` exactly as written from `line`, `column` on."""

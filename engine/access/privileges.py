@@ -343,6 +343,12 @@ def check_stage(session: Session, stage: StageRow, action: StageAction = "read")
                                                                             stage.schema_name, stage.name)))
 
 
+def can_see_tag(session: Session, tag: TagRow) -> bool:
+    """SHOW TAGS lists a tag the roles hold any privilege on (MANAGE GRANTS: every tag)."""
+    a = access(session)
+    return a.manage_grants or bool(a.held(("TAG", tag.database_name, tag.schema_name, tag.name), tag.owner))
+
+
 def check_tag(session: Session, tag: TagRow, action: Literal["apply", "own"] = "apply") -> None:
     """Setting a tag needs APPLY on it (or the global APPLY TAG); dropping it needs OWNERSHIP."""
     a = access(session)

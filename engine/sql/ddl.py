@@ -19,6 +19,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
+from snowreg.errors import not_supported
 
 _T = exp.DataType.Type
 _TEXT = {_T.VARCHAR, _T.TEXT, _T.NVARCHAR, _T.CHAR, _T.NCHAR}
@@ -337,3 +338,48 @@ def add_length_check(column: exp.ColumnDef, length: int) -> None:
                    true=exp.Anonymous(this="error", expressions=[message]), false=exp.true())
     constraints = column.args.get("constraints") or []
     column.set("constraints", [*constraints, exp.ColumnConstraint(kind=exp.CheckColumnConstraint(this=check))])
+
+
+# ---------------------------------------------------------------------------------------------
+# Object properties snowreg does not keep (Time Travel retention, change tracking, tags on tables, …)
+# ---------------------------------------------------------------------------------------------
+
+# Property nodes DuckDB's generator writes or the translation drops on purpose (dml.create, create_comment).
+_KEPT_PROPERTIES = (exp.TemporaryProperty, exp.TransientProperty, exp.SchemaCommentProperty, exp.LikeProperty,
+                    exp.CopyGrantsProperty, exp.SequenceProperties, exp.ClusterProperty)
+
+
+def refuse_properties(stmt: exp.Expr) -> None:
+    """A CREATE property or ALTER … SET / UNSET that snowreg would drop or hand to DuckDB as broken SQL
+    (`DATA_RETENTION_TIME_IN_DAYS = 1`, `CHANGE_TRACKING`, `WITH TAG`, `SECURE`) → not supported, by name."""
+    kind = str(stmt.args.get("kind") or "TABLE").upper()
+    if kind not in ("TABLE", "VIEW"):
+        return
+    if isinstance(stmt, exp.Create):
+        properties = stmt.args.get("properties")
+        for p in properties.expressions if isinstance(properties, exp.Properties) else []:
+            if isinstance(p, exp.SecureProperty | exp.MaterializedProperty):
+                raise not_supported(f"CREATE {_property_name(p)} {kind}")
+            if not isinstance(p, _KEPT_PROPERTIES):
+                raise not_supported(f"CREATE {kind} with {_property_name(p)}")
+    elif isinstance(stmt, exp.Alter):
+        for action in stmt.args.get("actions") or []:
+            if isinstance(action, exp.AlterSet):
+                props = [p for e in action.expressions for p in
+                         (e.expressions if isinstance(e, exp.Properties) else [e])]
+                what = "TAG" if action.args.get("tag") else ", ".join(_property_name(p) for p in props)
+                raise not_supported(f"ALTER {kind} … SET {what}")
+            if isinstance(action, exp.Set):
+                names = ", ".join(e.sql(dialect="snowflake") for e in action.expressions)
+                raise not_supported(f"ALTER {kind} … {'UNSET' if action.args.get('unset') else 'SET'} {names}")
+            if isinstance(action, exp.ClusterProperty):
+                raise not_supported(f"ALTER {kind} … CLUSTER BY")
+
+
+def _property_name(p: exp.Expr) -> str:
+    """How Snowflake spells a property: `DATA_RETENTION_TIME_IN_DAYS`, `SECURE`, `WITH TAG`."""
+    if isinstance(p, exp.Property) and type(p) is exp.Property:
+        return p.name.upper()
+    special: dict[type[exp.Expr], str] = {exp.SecureProperty: "SECURE", exp.Tags: "TAG",
+                                          exp.SchemaCommentProperty: "COMMENT"}
+    return special.get(type(p), type(p).__name__.removesuffix("Property").upper())

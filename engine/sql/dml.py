@@ -128,6 +128,16 @@ def create(stmt: exp.Create) -> None:
     stmt.set("expression", exp.select(*items).from_(source))
 
 
+def update_defaults(stmt: exp.Update) -> None:
+    """`UPDATE t SET c = DEFAULT`: the bare word DEFAULT as a whole SET value is the column's default (NULL
+    without one, as INSERT's DEFAULT), not a column named DEFAULT (conformance/DECISIONS.md H1)."""
+    for item in stmt.expressions:
+        value = item.expression if isinstance(item, exp.EQ) else None
+        if isinstance(value, exp.Column) and not value.args.get("table") and isinstance(value.this, exp.Identifier) \
+                and not value.this.quoted and value.name.upper() == "DEFAULT":
+            value.replace(exp.Var(this="DEFAULT"))
+
+
 def alter_comment(stmt: exp.Expr) -> exp.Expr:
     """`ALTER TABLE | VIEW t SET COMMENT = '…'` → `COMMENT ON TABLE | VIEW t IS '…'` (any other statement as is)."""
     actions = stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []
@@ -138,6 +148,19 @@ def alter_comment(stmt: exp.Expr) -> exp.Expr:
         return stmt
     kind = str(stmt.args.get("kind") or "TABLE").upper()
     return exp.Comment(this=stmt.this, kind=kind, expression=properties[0].this, exists=stmt.args.get("exists"))
+
+
+def column_comment(stmt: exp.Expr) -> exp.Expr:
+    """`COMMENT [IF EXISTS] ON COLUMN t.c IS '…'` → `ALTER TABLE [IF EXISTS] t ALTER COLUMN c COMMENT '…'`, so
+    it is checked and run as that statement (https://docs.snowflake.com/en/sql-reference/sql/comment)."""
+    if not isinstance(stmt, exp.Comment) or str(stmt.args.get("kind") or "").upper() != "COLUMN" \
+            or not isinstance(stmt.this, exp.Column) or not stmt.this.table:
+        return stmt
+    column = stmt.this
+    table = exp.Table(this=column.args["table"].copy(), db=column.args["db"].copy() if column.args.get("db") else None,
+                      catalog=column.args["catalog"].copy() if column.args.get("catalog") else None)
+    action = exp.AlterColumn(this=column.this.copy(), comment=stmt.expression.copy())
+    return exp.Alter(this=table, kind="TABLE", actions=[action], exists=bool(stmt.args.get("exists")))
 
 
 def create_comment(stmt: exp.Create) -> exp.Expr | None:

@@ -55,11 +55,16 @@ def _written(node: exp.Expr) -> str:
 
 # The input is evaluated once (bound to the lambda parameter `s`). UNNEST in a lateral projection
 # usually keeps the elements in order; like Snowflake, no order is promised without ORDER BY.
-_FLATTEN_ROWS = """CASE json_type(s)
-  WHEN 'ARRAY' THEN list_transform(range(CAST(json_array_length(s) AS BIGINT)), lambda n: {'KEY': CAST(NULL AS VARCHAR),
-    'PATH': '[' || n || ']', 'INDEX': n, 'VALUE': json_extract(s, n), 'THIS': s})
-  WHEN 'OBJECT' THEN list_transform(json_keys(s), lambda k: {'KEY': k, 'PATH': k, 'INDEX': CAST(NULL AS BIGINT),
-    'VALUE': json_extract(s, k), 'THIS': s}) END"""
+# A VALUE that is a DOUBLE (a number written with an exponent) stays one, in Snowflake's DOUBLE text: the
+# input is wrapped once (`w`, variant.snowreg_dwrap, as paths do) and each VALUE unwrapped.
+_Q = f"{variant.MACRO_CATALOG}.main."
+_FLATTEN_ROWS = f"""CASE json_type(s)
+  WHEN 'ARRAY' THEN list_transform([{_Q}snowreg_dwrapped(s)], lambda w: list_transform(
+    range(CAST(json_array_length(s) AS BIGINT)), lambda n: {{'KEY': CAST(NULL AS VARCHAR),
+    'PATH': '[' || n || ']', 'INDEX': n, 'VALUE': {_Q}snowreg_dunwrap(json_extract(w, n)), 'THIS': s}}))[1]
+  WHEN 'OBJECT' THEN list_transform([{_Q}snowreg_dwrapped(s)], lambda w: list_transform(json_keys(s),
+    lambda k: {{'KEY': k, 'PATH': k, 'INDEX': CAST(NULL AS BIGINT),
+    'VALUE': {_Q}snowreg_dunwrap(json_extract(w, k)), 'THIS': s}}))[1] END"""
 # OUTER => TRUE: one row of NULLs where there is nothing to flatten.
 _FLATTEN_OUTER = f"""coalesce(nullif({_FLATTEN_ROWS}, []), [{{'KEY': CAST(NULL AS VARCHAR),
   'PATH': CAST(NULL AS VARCHAR), 'INDEX': CAST(NULL AS BIGINT), 'VALUE': CAST(NULL AS JSON), 'THIS': s}}])"""

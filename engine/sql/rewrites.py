@@ -77,9 +77,21 @@ def _clock(node: exp.Expr) -> exp.Expr | None:
 _OPAQUE = (exp.Column, exp.Dot, exp.Anonymous, exp.Case, exp.Coalesce, exp.Subquery)
 
 
+def _replaced(projections: list[exp.Expr]) -> dict[str, exp.Expr]:
+    """`* REPLACE (expr AS c)` (or `t.* REPLACE …`): the expression the output column c holds."""
+    found: dict[str, exp.Expr] = {}
+    for p in projections:
+        star = p.this if isinstance(p, exp.Column) else p.unnest()
+        for item in star.args.get("replace") or [] if isinstance(star, exp.Star) else []:
+            if isinstance(item, exp.Alias):
+                found[item.alias] = item.this
+    return found
+
+
 def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: list[str] | None,
-                substitute: bool, window: bool) -> list[exp.Ordered]:
-    """One ORDER BY item → keys that sort VARIANT values by Snowflake's order."""
+                substitute: bool, window: bool, replaced: frozenset[str] = frozenset()) -> list[exp.Ordered]:
+    """One ORDER BY item → keys that sort VARIANT values by Snowflake's order. A `* REPLACE` column
+    (`replaced`) is its expression inside a key: there DuckDB would read the table's column of that name."""
     key = ordered.this
     ref = key
     if positions is not None and isinstance(key, exp.Literal) and key.is_int:
@@ -89,6 +101,8 @@ def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: lis
         ref = exp.column(exp.Identifier(this=positions[n - 1], quoted=True))
         key = ref
     target = items.get(ref.name, ref) if isinstance(ref, exp.Column) and not ref.table else ref
+    if substitute and target is not ref and ref.name in replaced:
+        ref = target
     if variant.is_json(target):
         arg = target.copy() if substitute and variant.is_path(target) else ref.copy()
         return [_ordered(ordered, variant.macro("snowreg_vorder", arg))]
@@ -116,6 +130,7 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
     if not isinstance(order, exp.Order):
         return None
     items: dict[str, exp.Expr] = {}
+    replaced: dict[str, exp.Expr] = {}
     positions: list[str] | None = None
     substitute = False
     if not isinstance(node, exp.Window):
@@ -129,9 +144,11 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
                for p in projections):
             positions = None
         substitute = isinstance(node, exp.Select) and not node.args.get("distinct") and not node.args.get("group")
-    if not isinstance(node, exp.Window):
+        replaced = _replaced(projections) if substitute else {}
+        items.update(replaced)
         _order_by_all(order, positions)
-    keys = [k for o in order.expressions for k in _order_item(o, items, positions, substitute, isinstance(node, exp.Window))]
+    keys = [k for o in order.expressions
+            for k in _order_item(o, items, positions, substitute, isinstance(node, exp.Window), frozenset(replaced))]
     order.set("expressions", keys)
     return None
 

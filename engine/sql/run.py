@@ -62,14 +62,17 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
 
 def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[str], rewrites: list[Spliced]
               ) -> Result:
-    text = sql
+    text = header = sql
     for rewrite in _REWRITES:
         done = rewrite(session, text)
         if done is not None:
             rewrites.append(done)
-            text = done.text
+            text, header = done.text, done.header(header)
     floats = _float_divisions.get(text, frozenset())
-    tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
+    if header != text:  # headers come from what the user wrote: `SYSTEM$GET_TAG(…)`, `$V`, not their values
+        tr = translate.translate(text, floats=floats, header=header)
+    else:
+        tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
@@ -98,8 +101,8 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
-    if tr.kind == "truncate" and _missing_optional(session, tr):
-        return status()  # TRUNCATE TABLE IF EXISTS of a missing table: nothing to empty
+    if tr.kind in ("truncate", "alter") and _missing_optional(session, tr):
+        return status()  # TRUNCATE | ALTER TABLE IF EXISTS of a missing table: nothing to do
     reusable = None if describe_only or local else reuse.key(session, text, tr)
     if reusable is not None:
         return _reused_or_run(session, text, tr, reusable)

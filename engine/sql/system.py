@@ -14,6 +14,7 @@ from collections.abc import Callable
 import orjson
 
 from snowreg import errors
+from snowreg.engine.boundary import cancel_all
 from snowreg.engine.resolve import find_model
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -113,8 +114,11 @@ def capabilities(session: Session, args: list[str | float | None]) -> str:
 
 
 def cancel_all_queries(session: Session, args: list[str | float | None]) -> str:
-    """`SYSTEM$CANCEL_ALL_QUERIES(session_id)`: statements run synchronously, so nothing is running."""
-    return "0 queries cancelled."
+    """`SYSTEM$CANCEL_ALL_QUERIES(session_id)`: cancels what that session is running (`1 cancelled.`, as the
+    page's example; `0 cancelled.` when it runs nothing, is the caller itself or another user's)."""
+    if len(args) != 1 or args[0] is None or not str(args[0]).strip().removesuffix(".0").isdigit():
+        raise errors.compilation_error("SYSTEM$CANCEL_ALL_QUERIES takes one session id.")
+    return f"{cancel_all(session, int(float(args[0])))} cancelled."
 
 
 def cancel_query(session: Session, args: list[str | float | None]) -> str:

@@ -45,7 +45,8 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
         return
     declared = dict(table.columns) or _derived(session, table, columns)
     if table.kind == "VIEW":  # only its columns' types: a view has no kind of table nor keys
-        catalog.tables.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [])
+        catalog.tables.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [],
+                                    tr.source.strip())
         return
     keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
     catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)

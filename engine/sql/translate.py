@@ -33,6 +33,7 @@ from snowreg.engine.sql import (
 )
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.errors import not_supported, syntax_error, value_not_recognized
+from snowreg.grammar.text import HEADER_PAD
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
                "alter", "truncate", "ddl", "transaction"]
@@ -93,16 +94,17 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 
 @functools.lru_cache(maxsize=1024)
 def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
-              floats: frozenset[int] | None = None) -> Translation:
+              floats: frozenset[int] | None = None, header: str | None = None) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
     unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL. `expand`
     names the select aliases that JOIN … ON conditions mean (no table has such a column).
     `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
-    operands of unknown type as FLOAT.
+    operands of unknown type as FLOAT. `header` (as long as `sql`) is the text unaliased select items are
+    named from, when it is not `sql` itself (grammar.text.Spliced.header).
     """
-    tr = _translate(sql, call_names, expand, floats)
+    tr = _translate(sql, call_names, expand, floats, header=header)
     assert tr is not None  # only a marked translation can give up
     return tr
 
@@ -113,8 +115,8 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 
 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
-               spans: tuple[tuple[int, int], ...] = ()) -> Translation | None:
-    stmt = parse(sql, call_names, marks.header_text(sql, spans))
+               spans: tuple[tuple[int, int], ...] = (), header: str | None = None) -> Translation | None:
+    stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans))
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
     only_tables = "ORDER" in upper and volatility.reads_only_tables(stmt)
@@ -122,7 +124,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         raise not_supported("MATCH_RECOGNIZE")
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
-    stmt = dml.alter_comment(stmt)
+    stmt = dml.column_comment(dml.alter_comment(stmt))
+    ddl.refuse_properties(stmt)
     kind, targets = _classify(stmt)
     for select in stmt.find_all(exp.Select) if " ALL" in sql.upper() else ():
         bind.group_all(select)
@@ -131,6 +134,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     table_ddl = _table_ddl(stmt, kind)
     read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
     column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else []
+    if isinstance(stmt, exp.Update):
+        dml.update_defaults(stmt)
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
@@ -219,6 +224,10 @@ class _Parser(SnowflakeParser):
     call_names: tuple[str, ...] = ()
     header_text = ""
 
+    def _warn_unsupported(self) -> None:
+        """sqlglot logs a warning for a statement it reads as a Command; snowreg refuses such a statement by
+        name (_classify), and library code never writes to the user's stderr."""
+
     def _parse_projections(self) -> tuple[list[exp.Expr], list[exp.Expr] | None]:
         items: list[exp.Expr] = []
         while True:
@@ -226,7 +235,8 @@ class _Parser(SnowflakeParser):
             item = self._parse_expression()
             if item is None:
                 break
-            items.append(_named(item, self._tokens[start:self._index], self.header_text, self.call_names))
+            items.append(_named(item, self._tokens[start:self._index], self.header_text, self.call_names,
+                                self.sql))
             if not self._match(TokenType.COMMA):
                 break
             self._add_comments(item)
@@ -243,10 +253,6 @@ class _Parser(SnowflakeParser):
 
     def _parse_factor(self, parse_mod: bool = True) -> exp.Expr | None:
         return _numeric_operands(super()._parse_factor(parse_mod=parse_mod))
-
-    def _warn_unsupported(self) -> None:
-        """Silent: a statement sqlglot keeps as a Command is handled or refused by snowreg itself, and
-        sqlglot's warning would reach the user's stderr through logging's last-resort handler."""
 
 
 # https://docs.snowflake.com/en/sql-reference/operators-arithmetic: a string operand of an arithmetic
@@ -289,8 +295,10 @@ def _signed(operand: exp.Expr | None, negate: bool) -> exp.Expr | None:
 _CALL_TEXT = re.compile(r"__SNOWREG_CALL_(\d+)")
 
 
-def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str, ...]) -> exp.Expr:
-    """`a` → `a AS "A"`; `v:x + 1` → `… AS "V:X + 1"` (Snowflake's header: the text, upper-cased)."""
+def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str, ...], source: str = "") -> exp.Expr:
+    """`a` → `a AS "A"`; `v:x + 1` → `… AS "V:X + 1"` (Snowflake's header: the text, upper-cased). `sql` is
+    the header text; where it is not the parsed `source`, an item ending in a value padded with spaces
+    (`$V` → `5 `) takes in the padding, where the rest of what the user wrote stands."""
     if isinstance(item, (exp.Alias, exp.Star)) or isinstance(item.unnest(), exp.Star) or not tokens:
         return item
     if isinstance(item, exp.Column):
@@ -298,7 +306,11 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
             return item
         name = item.this.this if item.this.quoted else item.this.this.upper()
     else:
-        text = " ".join(sql[tokens[0].start:tokens[-1].end + 1].split()).upper()
+        end = tokens[-1].end + 1
+        if sql is not source:
+            while end < len(source) and source[end] == " ":
+                end += 1
+        text = " ".join(sql[tokens[0].start:end].replace(HEADER_PAD, "").split()).upper()
 
         def call(m: re.Match[str]) -> str:
             n = int(m.group(1))
@@ -395,7 +407,8 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
     if isinstance(stmt, exp.Command):
-        words = str(stmt.expression or "").upper().split()
+        rest = stmt.expression.name if isinstance(stmt.expression, exp.Literal) else str(stmt.expression or "")
+        words = rest.upper().split()
         what = " ".join([stmt.name.upper(), *words[:2 if words[:1] in (["MODEL"], ["COMPUTE"]) else 1]])
     else:
         what = f"{stmt.key.upper()} {kind}".strip()

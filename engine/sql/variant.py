@@ -47,7 +47,21 @@ _MACROS: dict[str, str] = {
     # `x::VARCHAR` for an unknown type: a VARIANT string loses its quotes, and times and timestamps
     # take Snowflake's default output formats (TIME_OUTPUT_FORMAT `HH24:MI:SS`, TIMESTAMP_NTZ_OUTPUT_FORMAT
     # `YYYY-MM-DD HH24:MI:SS.FF3`, TIMESTAMP_OUTPUT_FORMAT `YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM`).
-    "snowreg_varchar(x)": """CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(to_json(x), '$')
+    # VARIANT → VARCHAR: a string unquoted, anything else its JSON text, in which a DOUBLE (a number with
+    # an exponent: F4, F11) reads as Snowflake prints it (`1.000000000000000e+20`), not as DuckDB does.
+    "snowreg_dtext(t)": """array_to_string(list_transform(regexp_extract_all(t,
+            '"(?:[^"\\\\]|\\\\.)*"|-?[0-9][0-9.]*[eE][+-]?[0-9]+|[^"0-9-]+|[0-9-]', 0),
+        lambda s: CASE WHEN regexp_full_match(s, '-?[0-9][0-9.]*[eE][+-]?[0-9]+')
+            THEN printf('%.15e', CAST(s AS DOUBLE)) ELSE s END), '')""",
+    "snowreg_vtext(j)": f"""CASE WHEN json_type(j) = 'VARCHAR' THEN json_extract_string(j, '$')
+        WHEN NOT regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]') THEN json_extract_string(j, '$')
+        WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN {MACRO_CATALOG}.main.snowreg_dtext(CAST(j AS VARCHAR))
+        ELSE printf('%.15e', CAST(j AS DOUBLE)) END""",
+    # A list made a VARIANT ARRAY (ARRAY_AGG): DOUBLEs in Snowflake's DOUBLE text, as snowreg_variant writes one.
+    "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
+            THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
+        ELSE to_json(l) END""",
+    "snowreg_varchar(x)": f"""CASE WHEN typeof(x) = 'JSON' THEN {MACRO_CATALOG}.main.snowreg_vtext(CAST(x AS JSON))
         WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ')
             || rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0')
         WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
@@ -93,7 +107,7 @@ _MACROS: dict[str, str] = {
     # A value made a VARIANT: a FLOAT keeps Snowflake's DOUBLE text (`3.000000000000000e+00`), which
     # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
     "snowreg_variant(a)": """CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST(printf('%.15e', a) AS JSON)
-        ELSE to_json(a) END""",
+        WHEN typeof(a) = 'JSON' THEN CAST(a AS JSON) ELSE to_json(a) END""",
     # A path into a document holding DOUBLEs (numbers written with an exponent: PARSE_JSON keeps them so,
     # snowreg_variant writes FLOATs so) keeps them DOUBLEs: DuckDB's json_extract would re-serialise
     # `1.5e+00` as `1.5`, which TYPEOF reads as DECIMAL. Such numbers (outside strings) travel through
@@ -106,6 +120,17 @@ _MACROS: dict[str, str] = {
         WHEN json_type(r) IN ('OBJECT', 'ARRAY')
             THEN CAST(regexp_replace(CAST(r AS VARCHAR), '"\\\\u0001D([^"]*)"', '\\1', 'g') AS JSON)
         ELSE r END""",
+    "snowreg_dwrapped(j)": f"""CASE WHEN regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]')
+        THEN CAST({MACRO_CATALOG}.main.snowreg_dwrap(CAST(j AS VARCHAR)) AS JSON) ELSE j END""",
+    # `v:a::VARCHAR`: DuckDB's `->>` unless the value may hold a DOUBLE (snowreg_dpath, snowreg_vtext);
+    # strings, integers and booleans (the usual case) are decided by their type alone, without a regex.
+    # The lambda binds the path's value once: a macro argument is copied wherever the macro names it,
+    # and DuckDB computes a repeated expression for every row, whichever CASE branch the row takes.
+    "snowreg_dpath_text(j, p)": f"""CASE WHEN coalesce(json_type(j, p), 'NULL') IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')
+            THEN j ->> p
+        WHEN NOT regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]') THEN j ->> p
+        ELSE list_transform([CAST({MACRO_CATALOG}.main.snowreg_dpath(j, p) AS JSON)],
+            lambda d: {MACRO_CATALOG}.main.snowreg_vtext(d))[1] END""",
     "snowreg_dpath(j, p)": f"""CASE WHEN regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]')
         THEN {MACRO_CATALOG}.main.snowreg_dunwrap(json_extract(
             CAST({MACRO_CATALOG}.main.snowreg_dwrap(CAST(j AS VARCHAR)) AS JSON), p))
@@ -184,7 +209,15 @@ def is_path(node: exp.Expr) -> bool:
 
 
 def _as_string(node: exp.Expr) -> exp.Expr:
-    """VARIANT → VARCHAR as Snowflake does it: strings unquoted, anything else as JSON text."""
+    """VARIANT → VARCHAR as Snowflake does it: strings unquoted, anything else as JSON text (snowreg_vtext)."""
+    if isinstance(node, exp.JSONExtract) and isinstance(node.expression, exp.JSONPath):
+        return macro("snowreg_dpath_text", node.this, _path_literal(node.expression))
+    return macro("snowreg_vtext", node)
+
+
+def _as_compared(node: exp.Expr) -> exp.Expr:
+    """A VARIANT compared with a string: its string unquoted (DuckDB's `->>`, cheaper than _as_string;
+    a DOUBLE's text does not matter there)."""
     if isinstance(node, exp.JSONExtract) and isinstance(node.expression, exp.JSONPath):
         return exp.JSONExtractScalar(this=node.this, expression=node.expression)
     return fn("json_extract_string", node, exp.Literal.string("$"))
@@ -192,7 +225,7 @@ def _as_string(node: exp.Expr) -> exp.Expr:
 
 def _as(node: exp.Expr, kind: str) -> exp.Expr:
     if kind == "text":
-        return _as_string(node)
+        return _as_compared(node)
     return exp.TryCast(this=node, to=exp.DataType(this=_T.DOUBLE if kind == "number" else _T.BOOLEAN))
 
 
@@ -231,9 +264,13 @@ def double_paths(stmt: exp.Expr) -> None:
         if isinstance(base, exp.Anonymous) and _CALL.match(base.name):
             continue  # a model call's output (the inference engine reads `call -> '$.k'`; it holds no exponent)
         if isinstance(path, exp.JSONPath):
-            text = _DUCKDB.generate(path)
-            literal = exp.Literal.string(text[1:-1].replace("''", "'")) if text.startswith("'") else path
-            node.replace(_json_node(macro("snowreg_dpath", node.this, literal)))
+            node.replace(_json_node(macro("snowreg_dpath", node.this, _path_literal(path))))
+
+
+def _path_literal(path: exp.JSONPath) -> exp.Expr:
+    """A JSON path as the string literal DuckDB's json_extract takes (`'$.a'`)."""
+    text = _DUCKDB.generate(path)
+    return exp.Literal.string(text[1:-1].replace("''", "'")) if text.startswith("'") else path
 
 
 def _json_node(node: exp.Expr) -> exp.Expr:
@@ -473,7 +510,7 @@ def _json_default(node: exp.Expr, empty: str) -> exp.Expr:
 
 def array_agg(node: exp.ArrayAgg) -> None:
     """ARRAY_AGG → a JSON array; `[]` (not NULL) when nothing was aggregated."""
-    _wrap(node, lambda e: _json_default(fn("to_json", e), "[]"))
+    _wrap(node, lambda e: _json_default(macro("snowreg_agg_array", e), "[]"))
 
 
 def listagg(node: exp.GroupConcat) -> None:
@@ -483,7 +520,7 @@ def listagg(node: exp.GroupConcat) -> None:
 
 def object_agg(node: exp.ObjectAgg) -> None:
     """OBJECT_AGG(k, v) → a JSON object of the rows where neither is NULL; `{}` when there are none."""
-    member = exp.DPipe(this=exp.DPipe(this=fn("to_json", exp.Cast(this=node.this, to=exp.DataType(this=_T.VARCHAR))), expression=exp.Literal.string(":")), expression=fn("to_json", node.expression))
+    member = exp.DPipe(this=exp.DPipe(this=fn("to_json", exp.Cast(this=node.this, to=exp.DataType(this=_T.VARCHAR))), expression=exp.Literal.string(":")), expression=variant_of(node.expression))
     call = fn("string_agg", member, exp.Literal.string(","))  # skips the NULL members
     node.replace(call)
 

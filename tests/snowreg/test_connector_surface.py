@@ -111,7 +111,7 @@ def test_connection_attributes_snowpark_reads(snowreg_conn: Any) -> None:
 
 @pytest.mark.parametrize(("sql", "value"), [
     ("SELECT SYSTEM$ML_PLATFORM_CAPABILITIES() AS FEATURES;", '"ENABLE_LIVE_VERSION_IN_SDK":true'),
-    ("select system$cancel_all_queries(12)", "0 queries cancelled."),
+    ("select system$cancel_all_queries(12)", "0 cancelled."),
     ("SELECT 'SYSTEM$GET_TAG(x)' AS T", "SYSTEM$GET_TAG(x)"),
 ])
 def test_system_functions(snowreg_cursor: Any, sql: str, value: str) -> None:

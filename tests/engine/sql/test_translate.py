@@ -48,9 +48,12 @@ REWRITES = [
     ("SELECT GET_PATH(v, 'a.b') AS x FROM t", f'SELECT {_path("$.a.b")} AS "X" FROM "T"'),
     ("SELECT v[i] AS x FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_get("V", "I") AS JSON) AS "X" FROM "T"'),
     # casts
-    ("SELECT v:a::VARCHAR AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
-    ("SELECT CAST(v:a AS STRING) AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
-    ("SELECT TO_VARCHAR(v:a) AS x FROM t", 'SELECT "V" ->> \'$.a\' AS "X" FROM "T"'),
+    ("SELECT v:a::VARCHAR AS x FROM t",
+     'SELECT "snowreg_fn"."main".snowreg_dpath_text("V", \'$.a\') AS "X" FROM "T"'),
+    ("SELECT CAST(v:a AS STRING) AS x FROM t",
+     'SELECT "snowreg_fn"."main".snowreg_dpath_text("V", \'$.a\') AS "X" FROM "T"'),
+    ("SELECT TO_VARCHAR(v:a) AS x FROM t",
+     'SELECT "snowreg_fn"."main".snowreg_dpath_text("V", \'$.a\') AS "X" FROM "T"'),
     ("SELECT v::TEXT AS x FROM t", 'SELECT "snowreg_fn"."main".snowreg_varchar("V") AS "X" FROM "T"'),
     ("SELECT v:a::INT AS x FROM t", f'SELECT CAST({A} AS DECIMAL(38, 0)) AS "X" FROM "T"'),
     ("SELECT x::VARIANT AS y FROM t", 'SELECT CAST("snowreg_fn"."main".snowreg_variant("X") AS JSON) AS "Y" FROM "T"'),
@@ -64,10 +67,11 @@ REWRITES = [
     ("SELECT ARRAY_CONSTRUCT(1, 'x') AS a",
      "SELECT CAST(CONCAT('[', CONCAT_WS(',', CAST(TO_JSON(1) AS TEXT), CAST(TO_JSON('x') AS TEXT)), ']') AS JSON) AS \"A\""),
     ("SELECT ARRAY_AGG(x) AS a FROM t",
-     'SELECT COALESCE(TO_JSON(ARRAY_AGG("X") FILTER(WHERE "X" IS NOT NULL)), CAST(\'[]\' AS JSON)) AS "A" FROM "T"'),
+     'SELECT COALESCE("snowreg_fn"."main".snowreg_agg_array(ARRAY_AGG("X") FILTER(WHERE "X" IS NOT NULL)), '
+     'CAST(\'[]\' AS JSON)) AS "A" FROM "T"'),
     ("SELECT OBJECT_AGG(k, x) AS o FROM t",
-     'SELECT CAST(\'{\' || COALESCE(STRING_AGG(TO_JSON(CAST("K" AS TEXT)) || \':\' || TO_JSON("X"), \',\'), '
-     '\'\') || \'}\' AS JSON) AS "O" FROM "T"'),
+     'SELECT CAST(\'{\' || COALESCE(STRING_AGG(TO_JSON(CAST("K" AS TEXT)) || \':\' || '
+     'CAST("snowreg_fn"."main".snowreg_variant("X") AS JSON), \',\'), \'\') || \'}\' AS JSON) AS "O" FROM "T"'),
     ("SELECT ARRAY_SIZE(v) AS n FROM t", 'SELECT "snowreg_fn"."main".snowreg_array_size("V") AS "N" FROM "T"'),
     # comparisons, arithmetic, MIN/MAX on VARIANT
     ("SELECT 1 AS o FROM t WHERE v:a > 5", f'SELECT 1 AS "O" FROM "T" WHERE TRY_CAST({A} AS DOUBLE) > 5'),
