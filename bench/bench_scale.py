@@ -12,7 +12,9 @@ e.g. a venv with `pip install <older checkout>`); rounds are interleaved across 
   MLflow: get_registered_model, search_registered_models, update_registered_model.
 - fresh: `snowreg.connect(database=, schema=)` + `SELECT 1` + close, against `duckdb.connect()` +
   `SELECT 1` in the same worker; fakesnow: a fresh fake account + connection + SELECT 1.
-- coldstart: fresh interpreters running `import snowreg; connect(); SELECT 1` vs plain duckdb.
+- coldstart: fresh interpreters running `import snowreg; connect(); SELECT 1` vs plain duckdb
+  (`import duckdb; duckdb.connect().execute('SELECT 1').fetchall()`), wall and CPU, every module
+  loaded from bytecode (PYTHONDONTWRITEBYTECODE stripped from the children's environment).
 - inference: SUM(m!predict(…)) over 1M rows and fetching 1M OBJECT results vs model.predict, wall and
   CPU time; the same over 1,000 rows (the per-statement cost).
 - logmodel: log_model of a new version (~10 versions), snowreg against --before only, 60 turns of one
@@ -39,7 +41,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 import warnings
@@ -419,7 +420,11 @@ def fresh(workers: dict[str, common.Worker], quick: bool) -> dict[str, common.St
 
 
 def coldstart(args: argparse.Namespace, runs: int) -> dict[str, common.Stats]:
-    """Fresh interpreters, interleaved: `import snowreg; connect(); SELECT 1` vs plain duckdb."""
+    """Fresh interpreters, interleaved: `import snowreg; connect(); SELECT 1` vs plain duckdb, wall and CPU.
+
+    Every child loads bytecode (common.bytecode_env: PYTHONDONTWRITEBYTECODE stripped, the untimed
+    warm-up writes any missing .pyc; snowreg byte-compiled in both builds). Each contender gets a wall
+    row and a ` cpu` row (user + system CPU of the child: steadier than wall time on a loaded machine)."""
     commands = {"snowreg": [sys.executable, "-c", COLD_SNIPPET], "duckdb": [sys.executable, "-c", COLD_DUCKDB]}
     if args.before:
         commands["before"] = [args.before, "-c", COLD_SNIPPET]
@@ -427,24 +432,24 @@ def coldstart(args: argparse.Namespace, runs: int) -> dict[str, common.Stats]:
     if fake is not None:
         commands["fakesnow (import alone)"] = [str(fake), "-c", "import fakesnow"]
         commands["duckdb (fakesnow venv)"] = [str(fake), "-c", COLD_DUCKDB]
-
-    for python in {sys.executable, args.before} - {None}:  # byte-compile both builds alike: an editable
-        # checkout under PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start
-        where = subprocess.run([str(python), "-c", "import os, snowreg; print(os.path.dirname(snowreg.__file__))"],
-                               capture_output=True, text=True, cwd=str(common.BENCH_DIR), check=True).stdout.strip()
-        subprocess.run([str(python), "-m", "compileall", "-q", where], check=False, stdout=subprocess.DEVNULL)
-
-    def timed(argv: list[str]) -> common.Contender:
-        def run(calls: int) -> list[float]:
-            out = []
-            for _ in range(calls):
-                t = time.perf_counter()
-                subprocess.run(argv, check=True, cwd=str(common.BENCH_DIR), stdout=subprocess.DEVNULL)
-                out.append(time.perf_counter() - t)
-            return out
-        return run
-
-    return common.round_robin({k: timed(v) for k, v in commands.items()}, rounds=runs, warmup=1, budget_s=90)
+    for python in {sys.executable, args.before} - {None}:
+        common.compile_package(str(python))
+    print(f"  coldstart: {common.BYTECODE_NOTE}; load average {os.getloadavg()[0]:.2f}", flush=True)
+    names = list(commands)
+    for name in names:  # warm-up, untimed: writes any missing .pyc
+        common.run_fresh(commands[name], common.BENCH_DIR)
+    stats = {f"{name}{clock}": common.Stats() for name in names for clock in ("", " cpu")}
+    start = time.perf_counter()
+    for r in range(runs):
+        for i in range(len(names)):
+            name = names[(r + i) % len(names)]
+            wall, cpu = common.run_fresh(commands[name], common.BENCH_DIR)
+            stats[name].times.append(wall)
+            stats[f"{name} cpu"].times.append(cpu)
+        if r >= 4 and time.perf_counter() - start > 120:
+            break
+    print(f"  coldstart: load average after {os.getloadavg()[0]:.2f}", flush=True)
+    return stats
 
 
 INFERENCE_OPS = ("model.predict", "SUM(m!predict)", "fetch 1M OBJECT", "model.predict, 1k rows", "SUM, 1k rows",
@@ -580,7 +585,13 @@ def report(results: dict[str, Any], out: dict[str, Any]) -> None:
             print("\n" + common.table(f"{section} axis: median per call", axis_rows(results[section]), header))
             out[section] = {op: {str(n): common.stats_json(s) for n, s in by.items()}
                             for op, by in results[section].items()}
-    for section, base in (("fresh", None), ("coldstart", "duckdb"), ("logmodel", "before")):
+    if "coldstart" in results:
+        for clock in ("", " cpu"):
+            part = {k: v for k, v in results["coldstart"].items() if k.endswith(" cpu") == bool(clock)}
+            print("\n" + common.table(f"coldstart: median per fresh interpreter ({'CPU' if clock else 'wall'})",
+                                      common.comparison_rows(part, f"duckdb{clock}"), common.COMPARISON_HEADER))
+        out["coldstart"] = common.stats_json(results["coldstart"])
+    for section, base in (("fresh", None), ("logmodel", "before")):
         if section in results:
             print("\n" + common.table(f"{section}: median per call", common.comparison_rows(results[section], base),
                                       common.COMPARISON_HEADER))

@@ -145,6 +145,49 @@ def round_robin(contenders: Mapping[str, Contender], *, rounds: int, calls: int 
     return stats
 
 
+# -- fresh interpreters (cold start) -------------------------------------------------------------
+
+
+def bytecode_env() -> dict[str, str]:
+    """The environment for timing fresh interpreters: this one without PYTHONDONTWRITEBYTECODE.
+
+    With that variable set (some shells and CI images set it), a module without a .pyc next to it is
+    compiled from source at every start (an editable checkout: all of snowreg, ~+120 ms) and the .pyc
+    is never written. Without it, the untimed warm-up run writes whatever .pyc is missing and the timed
+    runs load bytecode, as an installed package does."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def compile_package(python: Path | str, package: str = "snowreg", cwd: Path | str = BENCH_DIR) -> str:
+    """Byte-compile `package` as `python` imports it (its folder: an editable install's link tree or
+    site-packages); returns that folder ("" when it cannot be imported)."""
+    found = subprocess.run([str(python), "-c", f"import os, {package}; print(os.path.dirname({package}.__file__))"],
+                           capture_output=True, text=True, cwd=str(cwd), env=bytecode_env())
+    where = found.stdout.strip()
+    if found.returncode == 0 and where:
+        subprocess.run([str(python), "-m", "compileall", "-q", where], check=False, stdout=subprocess.DEVNULL,
+                       env=bytecode_env())
+    return where
+
+
+def run_fresh(argv: Sequence[str], cwd: Path | str) -> tuple[float, float]:
+    """Run one fresh interpreter to its end: (wall seconds, CPU seconds of the child, user + system)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(list(argv), cwd=str(cwd), check=True, stdout=subprocess.DEVNULL, env=bytecode_env())
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+BYTECODE_NOTE = ("children run without PYTHONDONTWRITEBYTECODE after an untimed warm-up and snowreg byte-compiled: "
+                 "every module loads from its .pyc")
+
+
 # -- peer workers ---------------------------------------------------------------------------------
 
 

@@ -10,6 +10,10 @@ import duckdb
 
 from snowreg import errors
 
+# The catalog the functions translated SQL calls are attached (or created) as (engine.sql.variant: DuckDB
+# looks a function up in the current catalog only, and `USE` moves that, so they are called qualified).
+MACRO_CATALOG = "snowreg_fn"
+
 # Settings fixed before the data instance starts: no extension is fetched or loaded behind a query.
 _START: dict[str, str | bool | int | float | list[str]] = {
     "autoload_known_extensions": "false",

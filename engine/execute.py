@@ -23,7 +23,7 @@ from snowreg.engine import (
     warehouses,
 )
 from snowreg.engine.access import governance, grants, showgrants
-from snowreg.engine.inference import views as model_views
+from snowreg.engine.inference import view_index
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
@@ -257,7 +257,7 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             result = write_pandas.run(session, stmt, describe_only)
         transaction.after_other_write(session)
         return result
-    if model_views.mentioned(session, stmt.body.text):  # views over model calls expand when read
+    if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
         return _inference(session).run(session, stmt, describe_only)
     with _positions_in_text(stmt):
         return query.run_sql(session, stmt.body.text, describe_only)

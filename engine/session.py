@@ -15,7 +15,6 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import MAX_IDENTIFIER, physical
-from snowreg.engine.sql import numbers, variant
 from snowreg.grammar import ast
 from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -75,6 +74,8 @@ class Session:
         if self._cursor is None:
             self._cursor = self.catalog.store.cursor()
             if not self.catalog.store.has_functions:  # else the data instance attached them prebuilt
+                from snowreg.engine.sql import numbers, variant  # sqlglot: not loaded for a plain start
+
                 variant.install(self._cursor)
                 numbers.install(self._cursor)
             self._cursor_path = (None, None)

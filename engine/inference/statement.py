@@ -29,7 +29,7 @@ from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
-from snowreg.engine.inference import shortcut, trees, views
+from snowreg.engine.inference import shortcut, trees, view_index, views
 from snowreg.engine.inference import tables as inference_tables
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
@@ -58,7 +58,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     tr, places = _translated(session, stmt, binder)
     if tr.kind == "create_view":
         if not binder.sites and not views.reads_model_view(session, tr.tables):
-            views.forget(session.catalog)  # it may replace a view over model calls
+            view_index.forget(session.catalog)  # it may replace a view over model calls
             try:  # only its text named a model view
                 return query.run_sql(session, places.rendered.text, describe_only)
             except errors.Error as e:
@@ -97,7 +97,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     if not describe_only:
         privileges.record_tables(session, tr.tables, tr.kind)
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
-            views.forget(session.catalog)
+            view_index.forget(session.catalog)
     return _mark(result, marks[0])
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,9 +24,10 @@ import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.catalog import Catalog, quote
+from snowreg.catalog import quote
 from snowreg.catalog.grants import ObjectKey
 from snowreg.engine.access import privileges
+from snowreg.engine.inference.view_index import MARK, ModelView, forget, model_views
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import translate
@@ -39,7 +39,6 @@ from snowreg.grammar.text import quote_ident
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-_MARK = "snowreg model view "
 _MAX_DEPTH = 16
 
 _HEAD = re.compile(
@@ -51,58 +50,6 @@ _AS = re.compile(r"(?:COMMENT\s*=\s*'(?:[^']|'')*'\s*)?AS\s+", re.I)
 # Result column kinds → the DuckDB type of the placeholder view's column (typing only).
 _DUCK_OF_KIND = {"FIXED": "DECIMAL(38,0)", "REAL": "DOUBLE", "TEXT": "VARCHAR", "BOOLEAN": "BOOLEAN",
                  "DATE": "DATE", "TIMESTAMP_NTZ": "TIMESTAMP", "BINARY": "BLOB"}
-
-
-@dataclass(frozen=True, slots=True)
-class ModelView:
-    """A view over model calls: where it lives, who owns it, and its query's Snowflake text."""
-
-    database: str
-    schema: str
-    name: str
-    text: str
-
-
-# catalog → (its generation, its views over model calls). DuckDB DDL (CREATE OR REPLACE / DROP VIEW)
-# is no registry write, so the statements that can change a view call `forget` as well.
-_CACHE: weakref.WeakKeyDictionary[Catalog, tuple[int, dict[tuple[str, str, str], ModelView]]] = \
-    weakref.WeakKeyDictionary()
-
-
-def model_views(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
-    """Every view over model calls, by (database, schema, name); cached until the catalog changes."""
-    if catalog.store.pristine is not None:  # creating a view over model calls records its owner: never pristine
-        return {}
-    found = _CACHE.get(catalog)
-    if found is not None and found[0] == catalog.store.generation:
-        return found[1]
-    views = _load(catalog)
-    _CACHE[catalog] = (catalog.store.generation, views)
-    return views
-
-
-def forget(catalog: Catalog) -> None:
-    """After DDL that may have replaced or dropped a view over model calls."""
-    _CACHE.pop(catalog, None)
-
-
-def _load(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
-    rows = catalog.store.data_query("SELECT database_name, schema_name, view_name, comment FROM duckdb_views() "
-                         "WHERE NOT internal AND starts_with(comment, ?)", [_MARK])
-    out = {}
-    for db, schema, name, comment in rows:
-        text = orjson.loads(comment[len(_MARK):])["text"]
-        out[(db, schema, name)] = ModelView(db, schema, name, text)
-    return out
-
-
-def mentioned(session: Session, text: str) -> bool:
-    """Whether a statement may read a view over model calls (a cheap test on names, before parsing)."""
-    views = model_views(session.catalog)
-    if not views:
-        return False
-    upper = text.upper()
-    return any(v.name.upper() in upper for v in views.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +116,7 @@ def create(session: Session, stmt: ast.Query, tr: translate.Translation,
                "(SELECT ... FROM the view), not through another DuckDB object.").replace("'", "''")
     items = ", ".join(f"CAST(error('{message}') AS {_DUCK_OF_KIND.get(c.type, 'JSON' if c.type in ('VARIANT', 'OBJECT', 'ARRAY') else 'VARCHAR')}) AS {quote(c.name)}"
                       for c in columns)
-    comment = _MARK + orjson.dumps({"text": _render(head.body)}).decode()
+    comment = MARK + orjson.dumps({"text": _render(head.body)}).decode()
     duck = session.duck
     duck.execute(f"CREATE OR REPLACE VIEW {fqn} AS SELECT {items}")
     try:

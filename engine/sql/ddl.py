@@ -19,6 +19,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
+from snowreg.engine.sql.translation import Projected
 from snowreg.errors import not_supported
 
 _T = exp.DataType.Type
@@ -40,14 +41,6 @@ class KeyDecl:
     name: str | None = None
     references: tuple[str | None, str | None, str] | None = None
     ref_columns: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Projected:
-    """One CTAS result column's origin: a column of the one source table, a cast, or `*`."""
-
-    column: str | None = None  # a bare column reference (or "*": all of the source's columns)
-    type: str | None = None  # the type of a CAST
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.sql import arrays, conversions, numformat, variant
+from snowreg.engine.sql.translation import ROLES_VARIABLE
 from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number"]
@@ -311,7 +312,6 @@ def _text(arg: exp.Expr) -> exp.Expr:
 
 
 # The session's active roles as a DuckDB variable (engine.sql.run.sync_context sets it when a statement names it).
-ROLES_VARIABLE = "snowreg_active_roles"
 
 
 def _is_role_in_session(node: exp.Expr) -> exp.Expr:

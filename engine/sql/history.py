@@ -16,7 +16,7 @@ from snowreg import errors
 from snowreg.catalog.names import physical
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
-from snowreg.engine.sql import translate
+from snowreg.engine.sql.translation import history_view
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal
 
 _LAST_QUERY_ID = re.compile(r"(?<![\w$.])LAST_QUERY_ID\s*\(\s*([-+]?\d+)?\s*\)", re.I)
@@ -24,8 +24,8 @@ _RESULT_SCAN = re.compile(r"(?<![\w$.])RESULT_SCAN\s*\(\s*'([^']*)'\s*\)", re.I)
 
 
 def result_view(query_id: str) -> str:
-    """The DuckDB name under which a result is scanned (translate.history_view says the same)."""
-    return translate.history_view(query_id)
+    """The DuckDB name under which a result is scanned (translate's FROM rewrite uses the same)."""
+    return history_view(query_id)
 
 
 def expand(session: Session, sql: str) -> Spliced | None:

@@ -88,14 +88,6 @@ def install(con: Any) -> None:
             con.execute(f"CREATE OR REPLACE MACRO {_Q}{signature} AS {body}")
 
 
-class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
-    """Division `index` of the statement has a FLOAT operand: translate it again as a FLOAT division."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__(index)
-        self.index = index
-
-
 def float_operand(message: str) -> int | None:
     """The number of the division a DuckDB error says has a FLOAT operand, if it says so."""
     m = _MARKER.search(message)

@@ -22,7 +22,7 @@ from collections.abc import Hashable
 
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
-from snowreg.engine.sql import translate
+from snowreg.engine.sql.translation import Translation
 
 # INFORMATION_SCHEMA views whose rows depend only on registry state (catalog/information.py, views.sql);
 # TABLES, COLUMNS, VIEWS and TABLE_CONSTRAINTS read DuckDB's live catalog (row counts move with DML).
@@ -39,7 +39,7 @@ def enabled(session: Session) -> bool:
     return value is None or value.strip().upper() not in _FALSE
 
 
-def key(session: Session, text: str, tr: translate.Translation) -> tuple[Hashable, ...] | None:
+def key(session: Session, text: str, tr: Translation) -> tuple[Hashable, ...] | None:
     """What a reusable result of `text` (the statement after its rewrites) is kept under; None when the
     statement's result must not be reused or kept."""
     if tr.kind != "select" or not tr.tables:

@@ -16,21 +16,8 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import (
-    bind,
-    dml,
-    duckerrors,
-    functions,
-    history,
-    lengths,
-    multi_insert,
-    numbers,
-    reuse,
-    shapes,
-    system,
-    table_meta,
-    translate,
-)
+from snowreg.engine.sql import duckerrors, history, reuse, system, table_meta
+from snowreg.engine.sql.translation import ROLES_VARIABLE, FloatOperand, TableRef, Translation, trivial
 from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
@@ -68,24 +55,33 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
         if done is not None:
             rewrites.append(done)
             text, header = done.text, done.header(header)
-    floats = _float_divisions.get(text, frozenset())
-    if header != text:  # headers come from what the user wrote: `SYSTEM$GET_TAG(…)`, `$V`, not their values
-        tr = translate.translate(text, floats=floats, header=header)
-    else:
-        tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
+    tr = trivial(text) if header == text else None
+    if tr is None:  # sqlglot's translation (loaded with the first statement that needs one)
+        from snowreg.engine.sql import shapes, translate
+
+        floats = _float_divisions.get(text, frozenset())
+        if header != text:  # headers come from what the user wrote: `SYSTEM$GET_TAG(…)`, `$V`, not their values
+            tr = translate.translate(text, floats=floats, header=header)
+        else:
+            tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
     try:
         result = _run_translated(session, text, tr, describe_only, local)
     except errors.Error as e:  # an error about a table the statement names points at that name
-        bind.at_table(e, tr.tables, text)
+        if tr.tables:
+            from snowreg.engine.sql import bind
+
+            bind.at_table(e, tr.tables, text)
         raise
     return _written_headers(result, sql, text) if rewrites and tr.kind == "select" else result
 
 
 def _written_headers(result: Result, sql: str, text: str) -> Result:
     """Select items whose text a rewrite changed (`$x`, LAST_QUERY_ID()) named as the user wrote them."""
+    from snowreg.engine.sql import translate
+
     written, rewritten = translate.headers(sql), translate.headers(text)
     if written is None or rewritten is None or not len(written) == len(rewritten) == len(result.columns):
         return result
@@ -95,9 +91,12 @@ def _written_headers(result: Result, sql: str, text: str) -> Result:
     return dataclasses.replace(result, columns=columns, arrow=arrow)
 
 
-def _run_translated(session: Session, text: str, tr: translate.Translation, describe_only: bool,
+def _run_translated(session: Session, text: str, tr: Translation, describe_only: bool,
                     local: frozenset[str]) -> Result:
-    bind.resolve_tables(session, tr.tables, tr.kind, local)
+    if tr.tables:
+        from snowreg.engine.sql import bind
+
+        bind.resolve_tables(session, tr.tables, tr.kind, local)
     privileges.check_tables(session, tr.tables, tr.kind)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
@@ -138,7 +137,7 @@ def _run_translated(session: Session, text: str, tr: translate.Translation, desc
     return result
 
 
-def _reused_or_run(session: Session, text: str, tr: translate.Translation, reusable: tuple[Any, ...]) -> Result:
+def _reused_or_run(session: Session, text: str, tr: Translation, reusable: tuple[Any, ...]) -> Result:
     """A query over registry-derived relations: the result kept for its key, or run and kept (reuse.py)."""
     found = reuse.reused(session, reusable)
     if found is not None:
@@ -155,22 +154,24 @@ def _reused_or_run(session: Session, text: str, tr: translate.Translation, reusa
 _float_divisions: dict[str, frozenset[int]] = {}
 
 
-def _run_typed(session: Session, text: str, tr: translate.Translation, describe_only: bool,
+def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool,
                local: frozenset[str] = frozenset()) -> Result:
     """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
     while True:
         try:
             return run_translated(session, _plain_order(session, tr, local), describe_only)
-        except numbers.FloatOperand as e:
+        except FloatOperand as e:
             floats = _float_divisions.get(text, frozenset()) | {e.index}
             if len(_float_divisions) > 1024:
                 _float_divisions.clear()
             _float_divisions[text] = floats
             transaction.recover(session)  # the failed attempt aborted an open transaction
+            from snowreg.engine.sql import translate
+
             tr = _without_temporary(translate.translate(text, floats=floats))
 
 
-def _plain_order(session: Session, tr: translate.Translation, local: frozenset[str]) -> translate.Translation:
+def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Translation:
     """The translation without the VARIANT sort keys of its bare columns (`plain`) when every relation it
     reads is a table without VARIANT columns: the key is then a constant NULL that DuckDB still spends
     ~0.35 ms planning."""
@@ -190,12 +191,12 @@ _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
 _RENAME = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
 
 
-def _write_target(tr: translate.Translation) -> translate.TableRef | None:
+def _write_target(tr: Translation) -> TableRef | None:
     """The table the statement creates, drops or writes (its other names are read)."""
     return next((t for t in tr.tables if t.write), None)
 
 
-def _missing_drop_target(session: Session, tr: translate.Translation) -> str | None:
+def _missing_drop_target(session: Session, tr: Translation) -> str | None:
     """The name a `DROP … IF EXISTS` names when there is no such table or view."""
     ref = _write_target(tr)
     if tr.kind != "drop" or " IF EXISTS " not in tr.sql[:40].upper() or ref is None or not ref.name:
@@ -215,7 +216,7 @@ def _sequence_exists(session: Session, database: str, schema: str, name: str) ->
         [database, schema, physical(name)]))
 
 
-def _missing_optional(session: Session, tr: translate.Translation) -> bool:
+def _missing_optional(session: Session, tr: Translation) -> bool:
     """Does the statement name, with IF EXISTS, a table that does not exist?"""
     ref = _write_target(tr)
     if ref is None or not ref.optional:
@@ -226,7 +227,7 @@ def _missing_optional(session: Session, tr: translate.Translation) -> bool:
         or session.catalog.databases.relation_kind(database, schema, ref.name) is None
 
 
-def _created(session: Session, target: translate.TableRef | None) -> None:
+def _created(session: Session, target: TableRef | None) -> None:
     """A CREATE TABLE ran (DDL: never inside a transaction that could take it back): DuckDB now holds a
     table of its name, which the steps that record its owner and columns need not ask DuckDB again."""
     database = target.database or session.database if target is not None else None
@@ -235,7 +236,7 @@ def _created(session: Session, target: translate.TableRef | None) -> None:
         session.catalog.databases.relation_created(database, schema, target.name)
 
 
-def _existing_target(session: Session, tr: translate.Translation) -> str | None:
+def _existing_target(session: Session, tr: Translation) -> str | None:
     """The name of the table, view or sequence a `CREATE … IF NOT EXISTS` names when it already exists."""
     sequence = tr.kind == "ddl" and bool(tr.tables) and tr.tables[0].object_kind == "sequence"
     if (tr.kind not in ("create_table", "create_view") and not sequence) \
@@ -259,14 +260,14 @@ _TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 _TEMPORARY_KINDS = ("create_table", "create_view")
 
 
-def _without_temporary(tr: translate.Translation) -> translate.Translation:
+def _without_temporary(tr: Translation) -> Translation:
     """CREATE TEMPORARY TABLE|VIEW → CREATE TABLE|VIEW (see _TEMPORARY)."""
     if tr.kind not in _TEMPORARY_KINDS or _TEMPORARY.match(tr.sql) is None:
         return tr
     return dataclasses.replace(tr, sql=_TEMPORARY.sub(r"\1", tr.sql, count=1))
 
 
-def _enforce_lengths(session: Session, tr: translate.Translation, target: translate.TableRef | None) -> None:
+def _enforce_lengths(session: Session, tr: Translation, target: TableRef | None) -> None:
     """CTAS / LIKE / CLONE and ALTER TABLE … ADD COLUMN: VARCHAR(n) columns DuckDB made without their
     CHECK get it (engine.sql.lengths). A value already too long undoes the statement: the new table is
     dropped, the added columns go, and 100074 is raised."""
@@ -276,6 +277,8 @@ def _enforce_lengths(session: Session, tr: translate.Translation, target: transl
     database, schema = target.database or session.database, target.schema or session.schema
     if database is None or schema is None:
         return
+    from snowreg.engine.sql import lengths
+
     added = {name for name, _ in table.columns} - set(table.dropped) if table.action == "alter" else None
     missing = lengths.unchecked(session, database, schema, target.name)
     if added is not None:
@@ -302,7 +305,7 @@ def _undo_for_lengths(session: Session, database: str, schema: str, name: str, a
     session.catalog.store.relations_changed()
 
 
-def _execute(session: Session, tr: translate.Translation) -> None:
+def _execute(session: Session, tr: Translation) -> None:
     """Run the translation's DuckDB text; statements that must succeed or fail together run in a
     transaction of their own when the session has none open (inside one, a failure aborts it all and
     engine.transaction.recover replays the earlier writes). Leaves the statement's answer to fetch."""
@@ -315,6 +318,8 @@ def _execute(session: Session, tr: translate.Translation) -> None:
         duck.execute("BEGIN TRANSACTION")
     try:
         counts = _run_steps(duck, tr)
+        from snowreg.engine.sql import dml, multi_insert
+
         duck.execute(f"DROP TABLE IF EXISTS temp.{dml.OVERWRITE_SOURCE}")
         duck.execute(f"DROP TABLE IF EXISTS temp.{multi_insert.SOURCE}")
     except BaseException:
@@ -326,7 +331,7 @@ def _execute(session: Session, tr: translate.Translation) -> None:
     duck.execute("SELECT " + ", ".join("?" for _ in counts), counts)
 
 
-def _run_steps(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> list[int]:
+def _run_steps(duck: duckdb.DuckDBPyConnection, tr: Translation) -> list[int]:
     """The statements of an atomic translation; the counts of its answer (INSERT OVERWRITE: the INSERT's;
     INSERT ALL / FIRST: the rows each target table received)."""
     if not tr.steps:
@@ -342,7 +347,7 @@ def _run_steps(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> li
     return list(totals.values())
 
 
-def _multi_joined(session: Session, tr: translate.Translation) -> tuple[int, int] | None:
+def _multi_joined(session: Session, tr: Translation) -> tuple[int, int] | None:
     """UPDATE … FROM: the target rows it changes and those that join several rows, counted before the
     update; with ERROR_ON_NONDETERMINISTIC_UPDATE = TRUE any such row fails the UPDATE (100090), nothing
     changed."""
@@ -363,7 +368,7 @@ def _nondeterministic_merge(session: Session) -> None:
     raise errors.duplicate_row()
 
 
-def run_translated(session: Session, tr: translate.Translation, describe_only: bool = False) -> Result:
+def run_translated(session: Session, tr: Translation, describe_only: bool = False) -> Result:
     duck = session.duck
     session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
     sync_context(session, tr)
@@ -379,9 +384,11 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
+        from snowreg.engine.sql import bind, numbers, translate
+
         index = numbers.float_operand(str(e))
         if index is not None:
-            raise numbers.FloatOperand(index) from None
+            raise FloatOperand(index) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
             return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only)
         raise (bind.column_error(e, tr.columns, tr.source)
@@ -391,10 +398,7 @@ def run_translated(session: Session, tr: translate.Translation, describe_only: b
     return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
 
 
-ROLES_VARIABLE = functions.ROLES_VARIABLE
-
-
-def sync_context(session: Session, tr: translate.Translation) -> None:
+def sync_context(session: Session, tr: Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
     extra: dict[str, Any] = {}
     views = [t.name for t in tr.tables if t.schema == "INFORMATION_SCHEMA"]
@@ -413,18 +417,20 @@ def sync_context(session: Session, tr: translate.Translation) -> None:
         session.withdraw_information()
 
 
-def _describe(duck: duckdb.DuckDBPyConnection, tr: translate.Translation) -> Result:
+def _describe(duck: duckdb.DuckDBPyConnection, tr: Translation) -> Result:
     if not tr.returns_rows:
         return status()
     try:
         rel = duck.sql(tr.sql)
     except duckdb.Error as e:
+        from snowreg.engine.sql import bind
+
         raise (bind.column_error(e, tr.columns, tr.source) or duckerrors.translate(e)) from None
     assert rel is not None
     return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)), tr.zoned)
 
 
-def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]],
+def _status_result(tr: Translation, rows: list[tuple[Any, ...]],
                    multi: tuple[int, int] | None = None) -> Result:
     """DML answers with its count columns, DDL with Snowflake's status text."""
     if tr.counts:
@@ -443,10 +449,12 @@ def _status_result(tr: translate.Translation, rows: list[tuple[Any, ...]],
     return status()
 
 
-def _count_values(tr: translate.Translation, rows: list[tuple[Any, ...]], multi: tuple[int, int] | None) -> list[int]:
+def _count_values(tr: Translation, rows: list[tuple[Any, ...]], multi: tuple[int, int] | None) -> list[int]:
     """DuckDB's answer → Snowflake's counts: MERGE returns one merge_action per changed row; UPDATE … FROM
     was counted before it ran (DuckDB counts every joined row and updates each target row once)."""
     if tr.kind == "merge":
+        from snowreg.engine.sql import dml
+
         names = [dml.MERGE_ACTIONS.get(str(r[0]).upper()) for r in rows]
         return [names.count(column) for column in tr.counts]
     if multi is not None and len(tr.counts) == 2:

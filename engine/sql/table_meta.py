@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from snowreg import errors
 from snowreg.catalog import ColumnSpec, KeySpec, coltypes
@@ -11,9 +12,11 @@ from snowreg.catalog.relations import ColumnRow, list_columns, list_keys, list_r
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
-from snowreg.engine.sql import ddl
-from snowreg.engine.sql.translate import TableRef, Translation
+from snowreg.engine.sql.translation import TableRef, Translation
 from snowreg.grammar.text import quote_ident
+
+if TYPE_CHECKING:
+    from snowreg.engine.sql import ddl
 
 
 def record(session: Session, tr: Translation, target: TableRef | None) -> None:

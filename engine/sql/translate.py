@@ -6,8 +6,8 @@ import dataclasses
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -32,59 +32,9 @@ from snowreg.engine.sql import (
     volatility,
 )
 from snowreg.engine.sql.bind import ColumnSite
+from snowreg.engine.sql.translation import Kind, ObjectKind, TableRef, Translation, history_view
 from snowreg.errors import not_supported, syntax_error, value_not_recognized
 from snowreg.grammar.text import HEADER_PAD
-
-Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
-               "alter", "truncate", "ddl", "transaction"]
-ObjectKind = Literal["table", "view", "schema", "sequence"]
-
-
-@dataclass(frozen=True, slots=True)
-class TableRef:
-    """An object the statement names, resolved by Snowflake identifier rules (unquoted → upper case).
-
-    `write` marks the statement's target (INSERT/UPDATE/DELETE/MERGE/CREATE/DROP/ALTER/TRUNCATE).
-    For a schema DDL target `schema` is the schema and `name` is "". References to
-    `INFORMATION_SCHEMA.MODEL_VERSIONS`/`PACKAGES`/`TAG_REFERENCES` appear with schema
-    "INFORMATION_SCHEMA": they are views, already filtered by role, not tables to check.
-    """
-
-    database: str | None
-    schema: str | None
-    name: str
-    write: bool = False
-    object_kind: ObjectKind = "table"
-    start: int | None = field(default=None, compare=False)  # offset of its name in the statement text
-    optional: bool = False  # the target of ALTER / TRUNCATE … IF EXISTS: missing, nothing happens
-
-
-@dataclass(frozen=True, slots=True)
-class Translation:
-    """The DuckDB text of one statement and what the engine needs to run it."""
-
-    sql: str
-    tables: tuple[TableRef, ...]
-    kind: Kind
-    returns_rows: bool
-    source: str = ""  # the Snowflake text, for error positions
-    columns: tuple[ColumnSite, ...] = ()  # where each column reference stands in `source`
-    join_aliases: frozenset[str] = frozenset()  # select aliases a JOIN … ON may mean (bind.join_aliases)
-    counts: tuple[str, ...] = ()  # a DML statement's count columns (engine.sql.dml)
-    zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
-    guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
-    table: ddl.TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
-    read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
-    projected: tuple[ddl.Projected, ...] = ()  # … and where its result columns come from
-    # a query over INFORMATION_SCHEMA calling no function evaluated at execution time (volatility.py)
-    deterministic: bool = False
-    # `sql` without the VARIANT sort keys of bare columns, for a query that reads only tables (no view,
-    # CTE, subquery, table function or set operation): run when none of them has a VARIANT column
-    plain: str | None = None
-    atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
-    multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
-    steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
-
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
 _OVERWRITE = re.compile(r"\s*INSERT\s+OVERWRITE\s", re.I)  # sqlglot drops it from INSERT OVERWRITE ALL / FIRST
@@ -602,11 +552,6 @@ def _result_scan(call: exp.Anonymous, alias: exp.Expr | None) -> exp.Expr:
     if not isinstance(arg, exp.Literal) or not arg.is_string:
         raise not_supported("RESULT_SCAN of anything but a query id or LAST_QUERY_ID()")
     return exp.Table(this=exp.Identifier(this=history_view(arg.this), quoted=True), alias=alias)
-
-
-def history_view(query_id: str) -> str:
-    """The DuckDB name of a scanned result (engine.sql.history.result_view)."""
-    return "snowreg_result_" + re.sub(r"\W", "_", query_id)
 
 
 def _lateral(node: exp.Lateral) -> exp.Expr | None:

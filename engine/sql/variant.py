@@ -10,12 +10,12 @@ from typing import Any
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from snowreg.catalog.sandbox import MACRO_CATALOG
 from snowreg.engine.sql import numformat
 from snowreg.errors import not_supported
 
 # DuckDB looks a function up in the current catalog only, and `USE` moves that; the macros therefore
-# live in one attached in-memory catalog and translated SQL calls them fully qualified.
-MACRO_CATALOG = "snowreg_fn"
+# live in one attached in-memory catalog (MACRO_CATALOG) and translated SQL calls them fully qualified.
 
 _NUMERIC_JSON = "('BIGINT', 'UBIGINT', 'DOUBLE')"
 # json_type()'s answers in VARIANT order, one per 20 characters (the numbers share the first 20)

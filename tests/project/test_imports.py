@@ -60,6 +60,24 @@ def test_plain_select_needs_neither_the_parser_nor_inference(tmp_path: Path) -> 
     assert json.loads(out.stdout.strip().splitlines()[-1]) != []
 
 
+def test_select_of_integers_needs_no_sqlglot(tmp_path: Path) -> None:
+    """`connect(); SELECT 1` loads neither sqlglot nor the modules that translate with it (their
+    translation is written directly: engine.sql.translation.trivial); the first statement that needs
+    a translation loads them."""
+    lazy = ("sqlglot", "snowreg.engine.sql.translate", "snowreg.engine.sql.variant", "snowreg.engine.inference.views")
+    code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 1').fetchall(); c.execute('SELECT 1, 2')"
+    probe = PROBE.format(code=code, heavy=lazy)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 2 + 3 AS X').fetchall()"
+    probe = PROBE.format(code=code, heavy=lazy)
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "sqlglot" in found and "snowreg.engine.sql.translate" in found
+
+
 def test_plain_sql_builds_only_the_ast_nodes_it_uses(tmp_path: Path) -> None:
     """The registry statements' AST topics (models, access, objects, containers) load with their first
     use: connecting and sending plain SQL builds none of their dataclasses; a registry statement all."""

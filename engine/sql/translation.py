@@ -1,0 +1,109 @@
+"""What a translated statement is (Translation, TableRef), without sqlglot: statements that need none skip it.
+
+`engine.sql.translate` makes these from Snowflake text with sqlglot. A statement of literal integers
+only (`SELECT 1`, `SELECT 1, 2`) has a translation that reads nothing but its digits, so `trivial`
+writes it directly, and a fresh interpreter that runs only such statements never imports sqlglot
+(`tests/engine/sql/test_trivial_select.py` checks it gives what `translate.translate` gives).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from snowreg.engine.sql.bind import ColumnSite
+    from snowreg.engine.sql.ddl import TableDDL
+
+Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
+               "alter", "truncate", "ddl", "transaction"]
+ObjectKind = Literal["table", "view", "schema", "sequence"]
+
+
+@dataclass(frozen=True, slots=True)
+class TableRef:
+    """An object the statement names, resolved by Snowflake identifier rules (unquoted → upper case).
+
+    `write` marks the statement's target (INSERT/UPDATE/DELETE/MERGE/CREATE/DROP/ALTER/TRUNCATE).
+    For a schema DDL target `schema` is the schema and `name` is "". References to
+    `INFORMATION_SCHEMA.MODEL_VERSIONS`/`PACKAGES`/`TAG_REFERENCES` appear with schema
+    "INFORMATION_SCHEMA": they are views, already filtered by role, not tables to check.
+    """
+
+    database: str | None
+    schema: str | None
+    name: str
+    write: bool = False
+    object_kind: ObjectKind = "table"
+    start: int | None = field(default=None, compare=False)  # offset of its name in the statement text
+    optional: bool = False  # the target of ALTER / TRUNCATE … IF EXISTS: missing, nothing happens
+
+
+@dataclass(frozen=True, slots=True)
+class Projected:
+    """One CTAS result column's origin: a column of the one source table, a cast, or `*`."""
+
+    column: str | None = None  # a bare column reference (or "*": all of the source's columns)
+    type: str | None = None  # the type of a CAST
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """The DuckDB text of one statement and what the engine needs to run it."""
+
+    sql: str
+    tables: tuple[TableRef, ...]
+    kind: Kind
+    returns_rows: bool
+    source: str = ""  # the Snowflake text, for error positions
+    columns: tuple[ColumnSite, ...] = ()  # where each column reference stands in `source`
+    join_aliases: frozenset[str] = frozenset()  # select aliases a JOIN … ON may mean (bind.join_aliases)
+    counts: tuple[str, ...] = ()  # a DML statement's count columns (engine.sql.dml)
+    zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
+    guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
+    table: TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
+    read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
+    projected: tuple[Projected, ...] = ()  # … and where its result columns come from
+    # a query over INFORMATION_SCHEMA calling no function evaluated at execution time (volatility.py)
+    deterministic: bool = False
+    # `sql` without the VARIANT sort keys of bare columns, for a query that reads only tables (no view,
+    # CTE, subquery, table function or set operation): run when none of them has a VARIANT column
+    plain: str | None = None
+    atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
+    multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
+    steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
+
+
+class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
+    """Division `index` of the statement has a FLOAT operand: translate it again as a FLOAT division
+    (raised by engine.sql.numbers' checks)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+# The DuckDB variable holding the session's active roles, for IS_ROLE_IN_SESSION (engine.sql.functions).
+ROLES_VARIABLE = "snowreg_active_roles"
+
+
+def history_view(query_id: str) -> str:
+    """The DuckDB name of a scanned result (engine.sql.history.result_view)."""
+    return "snowreg_result_" + re.sub(r"\W", "_", query_id)
+
+
+# `SELECT` and one or more integer literals without sign or leading zero (at most 18 digits: an INT64),
+# separated by commas, nothing else: no alias, comment, cast, semicolon or other literal.
+_INTEGERS = re.compile(r"\s*SELECT\s+(?:0|[1-9][0-9]{0,17})(?:\s*,\s*(?:0|[1-9][0-9]{0,17}))*\s*", re.I | re.A)
+_INTEGER = re.compile(r"[0-9]+")
+
+
+def trivial(text: str) -> Translation | None:
+    """The translation of a SELECT of integer literals only, as `translate.translate` gives it (each
+    column named by its literal's text), or None for any other text."""
+    if len(text) > 200 or _INTEGERS.fullmatch(text) is None:
+        return None
+    digits = _INTEGER.findall(text)
+    sql = "SELECT " + ", ".join(f'{d} AS "{d}"' for d in digits)
+    return Translation(sql, (), "select", True, text, projected=(Projected(),) * len(digits))
