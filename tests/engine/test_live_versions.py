@@ -16,14 +16,6 @@ pd = pytest.importorskip("pandas")
 pytest.importorskip("sklearn")
 
 
-@pytest.fixture(scope="module")
-def fitted() -> tuple[Any, Any]:
-    from sklearn.linear_model import LinearRegression
-
-    X = pd.DataFrame({"X1": [0.0, 1.0, 2.0, 3.0], "X2": [1.0, 0.0, 1.0, 0.0]})
-    return X, LinearRegression().fit(X, 2 * X["X1"] + 3 * X["X2"])
-
-
 def version_dir(tmp_path: Path, fitted: tuple[Any, Any]) -> Path:
     from snowreg.packaging import package_model
 
