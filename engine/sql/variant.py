@@ -36,10 +36,12 @@ _MACROS: dict[str, str] = {
     # then sort by value, everything else by its text (the string unquoted). Unlike snowreg_vkey, equal
     # numbers written differently (1, 1.0) are told apart by their text: no tie, which ORDER BY may
     # break as it likes, but comparisons may not, so they keep snowreg_vkey.
-    "snowreg_vorder(j)": f"""CASE WHEN j IS NULL THEN NULL ELSE {{
-        'r': strpos('{_JSON_TYPES}', json_type(j)) // 20,
-        'n': coalesce(TRY_CAST(CAST(j AS VARCHAR) AS DOUBLE), 0.0),
-        's': coalesce(json_extract_string(j, '$'), '')}} END""",
+    # The lambdas here bind their argument once (see snowreg_dpath_text): `j` is often a path macro's
+    # whole expression, and naming it five times made DuckDB bind and plan it five times over.
+    "snowreg_vorder(j)": f"""list_transform([j], lambda v: CASE WHEN v IS NULL THEN NULL ELSE {{
+        'r': strpos('{_JSON_TYPES}', json_type(v)) // 20,
+        'n': coalesce(TRY_CAST(CAST(v AS VARCHAR) AS DOUBLE), 0.0),
+        's': coalesce(json_extract_string(v, '$'), '')}} END)[1]""",
     # The same for a value whose type is unknown when translating (a bare column): typeof() is
     # folded to a constant at bind time, so for non-JSON columns this is a constant NULL.
     "snowreg_vkey_any(x)": f"""CASE WHEN typeof(x) = 'JSON'
@@ -115,11 +117,11 @@ _MACROS: dict[str, str] = {
     "snowreg_dwrap(t)": """regexp_replace(replace(regexp_replace(t,
             '("(?:[^"\\\\]|\\\\.)*")|(-?[0-9][0-9.]*[eE][+-]?[0-9]+)', '\\1' || chr(2) || '\\2' || chr(3), 'g'),
             chr(2) || chr(3), ''), chr(2) || '([^' || chr(3) || ']*)' || chr(3), '"\\\\u0001D\\1"', 'g')""",
-    "snowreg_dunwrap(r)": """CASE WHEN json_type(r) = 'VARCHAR' AND starts_with(json_extract_string(r, '$'), chr(1) || 'D')
-            THEN CAST(printf('%.15e', CAST(substr(json_extract_string(r, '$'), 3) AS DOUBLE)) AS JSON)
-        WHEN json_type(r) IN ('OBJECT', 'ARRAY')
-            THEN CAST(regexp_replace(CAST(r AS VARCHAR), '"\\\\u0001D([^"]*)"', '\\1', 'g') AS JSON)
-        ELSE r END""",
+    "snowreg_dunwrap(r)": """list_transform([r], lambda u: CASE WHEN json_type(u) = 'VARCHAR' AND starts_with(json_extract_string(u, '$'), chr(1) || 'D')
+            THEN CAST(printf('%.15e', CAST(substr(json_extract_string(u, '$'), 3) AS DOUBLE)) AS JSON)
+        WHEN json_type(u) IN ('OBJECT', 'ARRAY')
+            THEN CAST(regexp_replace(CAST(u AS VARCHAR), '"\\\\u0001D([^"]*)"', '\\1', 'g') AS JSON)
+        ELSE u END)[1]""",
     "snowreg_dwrapped(j)": f"""CASE WHEN regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]')
         THEN CAST({MACRO_CATALOG}.main.snowreg_dwrap(CAST(j AS VARCHAR)) AS JSON) ELSE j END""",
     # `v:a::VARCHAR`: DuckDB's `->>` unless the value may hold a DOUBLE (snowreg_dpath, snowreg_vtext);
