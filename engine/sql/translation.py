@@ -8,6 +8,7 @@ writes it directly, and a fresh interpreter that runs only such statements never
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -99,6 +100,7 @@ _INTEGERS = re.compile(r"\s*SELECT\s+(?:0|[1-9][0-9]{0,17})(?:\s*,\s*(?:0|[1-9][
 _INTEGER = re.compile(r"[0-9]+")
 
 
+@functools.lru_cache(maxsize=512)  # a repeated text (`SELECT 1` in a loop) skips the match
 def trivial(text: str) -> Translation | None:
     """The translation of a SELECT of integer literals only, as `translate.translate` gives it (each
     column named by its literal's text), or None for any other text."""
