@@ -100,11 +100,15 @@ _INTEGERS = re.compile(r"\s*SELECT\s+(?:0|[1-9][0-9]{0,17})(?:\s*,\s*(?:0|[1-9][
 _INTEGER = re.compile(r"[0-9]+")
 
 
-@functools.lru_cache(maxsize=512)  # a repeated text (`SELECT 1` in a loop) skips the match
 def trivial(text: str) -> Translation | None:
     """The translation of a SELECT of integer literals only, as `translate.translate` gives it (each
     column named by its literal's text), or None for any other text."""
-    if len(text) > 200 or _INTEGERS.fullmatch(text) is None:
+    return _trivial(text) if len(text) <= 200 else None  # long texts never match, nor stay in the cache
+
+
+@functools.lru_cache(maxsize=512)  # a repeated text (`SELECT 1` in a loop) skips the match
+def _trivial(text: str) -> Translation | None:
+    if _INTEGERS.fullmatch(text) is None:
         return None
     digits = _INTEGER.findall(text)
     sql = "SELECT " + ", ".join(f'{d} AS "{d}"' for d in digits)
