@@ -102,13 +102,17 @@ def array_compact(node: exp.Expr) -> exp.Expr:
 
 def array_unique_agg(node: exp.Expr) -> exp.Expr:
     """ARRAY_UNIQUE_AGG(x) (https://docs.snowflake.com/en/sql-reference/functions/array_unique_agg): the distinct
-    non-NULL values as an ARRAY, `[]` for none; as a window function it is refused."""
+    non-NULL values as an ARRAY (sorted), `[]` for none; as a window function it is refused."""
     args = _args(node)
     if len(args) != 1:
         raise errors.wrong_arguments("ARRAY_UNIQUE_AGG", 1, len(args))
     if isinstance(node.parent, exp.Window):
         raise errors.not_supported("ARRAY_UNIQUE_AGG as a window function")
-    values = exp.ArrayAgg(this=exp.Distinct(expressions=[args[0]]), nulls_excluded=True)
+    # The order of the values is not documented; sorted, so that every run of a statement gives one answer
+    # (DuckDB's DISTINCT hands them over in the order of its hash table).
+    distinct = exp.Distinct(expressions=[args[0]])
+    values = exp.ArrayAgg(this=exp.Order(this=distinct, expressions=[exp.Ordered(this=args[0].copy())]),
+                          nulls_excluded=True)
     return exp.Coalesce(this=variant.fn("to_json", values),
                         expressions=[exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType(this=_T.JSON))])
 
