@@ -19,11 +19,11 @@ print(json.dumps(sorted(m for m in sys.modules if any(m == h or m.startswith(h +
 """
 
 
-def heavy_modules_after(code: str, cwd: Path) -> list[str]:
-    """Run `code` in a fresh interpreter and list the heavy modules it left in sys.modules."""
+def heavy_modules_after(code: str, cwd: Path, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    """Run `code` in a fresh interpreter and list the modules of `heavy` it left in sys.modules."""
     # A fresh process: this test session itself may already have imported pandas.
     # cwd away from the repository root, so `import snowreg` finds the installed package.
-    probe = PROBE.format(code=code, heavy=HEAVY)
+    probe = PROBE.format(code=code, heavy=heavy)
     out = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     found: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -49,15 +49,10 @@ def test_probe_detects_heavy_imports(tmp_path: Path) -> None:
 def test_plain_select_needs_neither_the_parser_nor_inference(tmp_path: Path) -> None:
     """A plain SELECT skips the Lark parser (grammar.shape.plain_select) and the model-call machinery."""
     code = "import snowreg; snowreg.connect().cursor().execute('SELECT 1').fetchall()"
-    probe = PROBE.format(code=code, heavy=("lark", "snowreg.engine.inference.statement"))
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert heavy_modules_after(code, tmp_path, ("lark", "snowreg.engine.inference.statement")) == []
     # …and the same probe sees the parser once a registry statement needs it.
     code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SHOW MODELS')"
-    probe = PROBE.format(code=code, heavy=("lark",))
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) != []
+    assert heavy_modules_after(code, tmp_path, ("lark",)) != []
 
 
 def test_select_of_integers_needs_no_sqlglot(tmp_path: Path) -> None:
@@ -66,15 +61,9 @@ def test_select_of_integers_needs_no_sqlglot(tmp_path: Path) -> None:
     a translation loads them."""
     lazy = ("sqlglot", "snowreg.engine.sql.translate", "snowreg.engine.sql.variant", "snowreg.engine.inference.views")
     code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 1').fetchall(); c.execute('SELECT 1, 2')"
-    probe = PROBE.format(code=code, heavy=lazy)
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert heavy_modules_after(code, tmp_path, lazy) == []
     code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 2 + 3 AS X').fetchall()"
-    probe = PROBE.format(code=code, heavy=lazy)
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    found = json.loads(out.stdout.strip().splitlines()[-1])
+    found = heavy_modules_after(code, tmp_path, lazy)
     assert "sqlglot" in found and "snowreg.engine.sql.translate" in found
 
 
@@ -83,14 +72,9 @@ def test_plain_sql_builds_only_the_ast_nodes_it_uses(tmp_path: Path) -> None:
     use: connecting and sending plain SQL builds none of their dataclasses; a registry statement all."""
     topics = tuple(f"snowreg.grammar.ast.{t}" for t in ("access", "containers", "models", "objects"))
     code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 1'); c.execute('SELECT 2 + 3 AS X')"
-    probe = PROBE.format(code=code, heavy=topics)
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert heavy_modules_after(code, tmp_path, topics) == []
     code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SHOW MODELS')"
-    probe = PROBE.format(code=code, heavy=topics)
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == sorted(topics)
+    assert heavy_modules_after(code, tmp_path, topics) == sorted(topics)
 
 
 def test_every_ast_name_resolves_to_its_topics_node() -> None:
