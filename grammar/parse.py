@@ -11,9 +11,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from snowreg.errors import ProgrammingError, nested_too_deeply, syntax_error
+from snowreg.errors import Error, ProgrammingError, nested_too_deeply, not_supported, syntax_error
 from snowreg.grammar import ast, generated
 from snowreg.grammar.shape import lift, plain_select
+from snowreg.grammar.text import outside_literals
 
 if TYPE_CHECKING:  # Lark is imported on the first statement that needs it: a plain SELECT does not
     from lark import Lark, Token
@@ -24,6 +25,15 @@ if TYPE_CHECKING:  # Lark is imported on the first statement that needs it: a pl
 _CACHE_TEXT_LIMIT = 4096  # longer texts are parsed every time instead of being kept
 # Past spaces and comments, the token a syntax error names: a word, or one other character.
 _NEXT_TOKEN = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(\$\$|\w[\w$]*|\S)?")
+# Model monitors (ML Observability) need a warehouse and scheduled refreshes, which snowreg does not
+# have. Their statements start like CREATE / ALTER / DROP / DESCRIBE MODEL, so the grammar reads
+# `MONITOR` as a model's name and fails on the word after it; where that happens, the statement is
+# refused by name instead (a model named MONITOR still parses: it never fails).
+_SPACE = r"(?:\s+|--[^\n]*\n|/\*[\s\S]*?\*/)+"
+_MODEL_MONITOR = re.compile(
+    rf"(?:\s+|--[^\n]*\n|/\*[\s\S]*?\*/)*(CREATE(?:{_SPACE}OR{_SPACE}REPLACE)?|ALTER|DROP|DESC(?:RIBE)?)"
+    rf"{_SPACE}MODEL{_SPACE}MONITOR(?![\w$])", re.I)
+_SEMICOLON = re.compile(";")
 
 
 class _AlwaysWord:
@@ -162,7 +172,7 @@ def _parse(text: str) -> tuple[ast.Statement, ...]:
     try:
         tree = parser().parse(text)
     except UnexpectedInput as e:
-        raise _from_lark(e, text) from None
+        raise _unemulated(text, e.pos_in_stream or 0) or _from_lark(e, text) from None
     try:
         return tuple(Builder(text).transform(tree))
     except VisitError as e:
@@ -173,6 +183,17 @@ def _parse(text: str) -> tuple[ast.Statement, ...]:
         raise _from_build(e, text) from None
     except RecursionError:  # nesting deeper than the tree walk can follow
         raise nested_too_deeply() from None
+
+
+def _unemulated(text: str, pos: int) -> Error | None:
+    """The "not supported" error of a model-monitor statement whose syntax error stands at `pos`."""
+    start = max((m.end() for m in outside_literals(_SEMICOLON, text[:pos])), default=0)
+    m = _MODEL_MONITOR.match(text, start)
+    if m is None:
+        return None
+    verb = {"DESC": "DESCRIBE"}.get(word := m.group(1).split()[0].upper(), word)  # CREATE OR REPLACE: CREATE
+    return not_supported(f"The statement {verb} MODEL MONITOR (ML Observability: model monitors, which need a "
+                         "warehouse and scheduled refreshes)")
 
 
 def error_at(text: str, pos: int, token: str) -> ProgrammingError:
