@@ -20,6 +20,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
 from snowreg.engine.access.governance import authenticate, login
+from snowreg.engine.access.grants import VALID_PRIVILEGES
 from snowreg.engine.boundary import cancel, guarded
 from snowreg.engine.execute import execute
 from snowreg.engine.resolve import SYSTEM_ALIASES, resolve_version
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel",
-    "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
+    "VALID_PRIVILEGES", "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
     "insert_frame", "load_model", "login", "open_catalog", "transaction",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
     "visible_models", "visible_schemas", "visible_versions", "written_yaml",

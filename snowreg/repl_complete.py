@@ -3,8 +3,8 @@
 Keywords come from the parser itself: Lark's interactive parser is fed the statement up to the word
 being typed and asked which terminals it accepts there. Objects depend on the words before the cursor:
 databases, schemas, models (also inside `MODEL(…)`), versions and aliases after `VERSION` (of the model
-named earlier) and inside `MODEL(m, …)`, methods after `!`, roles after `ROLE`, tables after `FROM`, and
-the columns of the statement's tables inside a query. Where only a name can stand (inside `MODEL(…)`,
+named earlier) and inside `MODEL(m, …)`, methods after `!`, roles after `ROLE`, privileges after `GRANT` /
+`REVOKE`, tables after `FROM`, and the columns of the statement's tables inside a query. Where only a name can stand (inside `MODEL(…)`,
 after `!`, after `VERSION`) no keyword is offered; inside a condition (`WHERE`, `ON`, `HAVING`,
 `QUALIFY`) only what makes an expression: columns, models, functions and expression words, then the
 operators and clauses that may follow an operand. A line starting with `!` completes the REPL's
@@ -13,6 +13,7 @@ commands, and file names after `!source` / `!load`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,7 @@ from functools import lru_cache
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from snowreg.engine import api
 from snowreg.grammar.text import quote_ident
 from snowreg.grammar.text import resolve_ident as ident_text
 from snowreg.repl_objects import Objects
@@ -247,6 +249,8 @@ def _keyword_context(words: list[str], toks: list[Token]) -> Context:
         return Context("use")
     if (first, prev) in (("GRANT", "TO"), ("REVOKE", "FROM")) and (len(words) < 2 or words[1] != "ROLE"):
         return Context("role")
+    if first in ("GRANT", "REVOKE") and "ON" not in words and words[1:2] not in (["ROLE"], ["OWNERSHIP"]):
+        return _privilege_context(words)
     if prev in ("FROM", "JOIN", "INTO", "UPDATE") or (prev == "TABLE" and not creating):
         return Context("none" if first in ("ALTER", "CREATE") else "table")
     if first in SOUP_VERBS:
@@ -254,6 +258,17 @@ def _keyword_context(words: list[str], toks: list[Token]) -> Context:
             return Context("operator" if ends_operand(toks[-1]) else "operand")
         return Context("column")
     return Context("none")
+
+
+def _privilege_context(words: list[str]) -> Context:
+    """In GRANT / REVOKE's privilege list: a privilege's first word after GRANT (or GRANT OPTION FOR) and
+    after a comma; the rest of a two-word privilege after its first word (`CREATE` → `MODEL`, …)."""
+    typed = words[4:] if words[1:4] == ["GRANT", "OPTION", "FOR"] else words[1:]
+    current = list(itertools.takewhile(lambda w: w != ",", reversed(typed)))[::-1]
+    if typed and typed[-1] != "," and not current:
+        return Context("none")
+    complete = " ".join(current) in known_privileges()
+    return Context("privilege", model=current, only_names=bool(current) and not complete)
 
 
 def clause_at(toks: Sequence[Token]) -> str | None:
@@ -419,7 +434,25 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
         return _named(objects.roles() if kind == "role" else objects.users(), kind)
     if kind in ("column", "operand"):
         return _columns(objects, pos)
+    if kind == "privilege":
+        return privileges_after(ctx.model)
     return []
+
+
+@lru_cache(maxsize=1)
+def known_privileges() -> tuple[str, ...]:
+    """Every privilege GRANT / REVOKE accepts on some object kind, and ALL [PRIVILEGES]."""
+    return tuple(sorted({p for names in api.VALID_PRIVILEGES.values() for p in names} | {"ALL", "ALL PRIVILEGES"}))
+
+
+def privileges_after(typed: list[str]) -> list[Candidate]:
+    """The next word of a privilege whose first words are `typed` (none: every privilege's first word)."""
+    out: list[Candidate] = []
+    for privilege in known_privileges():
+        words = privilege.split()
+        if words[:len(typed)] == typed and len(words) > len(typed):
+            out.append(Candidate(words[len(typed)], "privilege"))
+    return out
 
 
 def _named(names: Iterable[str], meta: str) -> list[Candidate]:

@@ -140,6 +140,18 @@ def test_roles(complete: Any) -> None:
     assert "ANALYST" not in complete("CREATE ROLE ")
 
 
+def test_privileges_after_grant_and_revoke(complete: Any) -> None:
+    """GRANT's privilege list offers the privileges GRANT accepts, one word at a time, then ON."""
+    first = complete("GRANT ")
+    assert first["USAGE"] == "privilege" and {"READ", "ALL", "CREATE", "OWNERSHIP", "ROLE"} <= first.keys()
+    assert set(complete("GRANT us")) == {"usage"}
+    assert {"MODEL", "SCHEMA", "TABLE"} <= complete("GRANT CREATE ").keys() and "ON" not in complete("GRANT CREATE ")
+    assert set(complete("GRANT USAGE ")) == {"ON"}
+    assert {"PRIVILEGES", "ON"} == set(complete("GRANT ALL "))
+    assert "READ" in complete("GRANT USAGE, ") and "READ" in complete("REVOKE GRANT OPTION FOR ")
+    assert set(complete("GRANT OWNERSHIP ")) == {"ON"}
+
+
 def test_tables_and_columns(complete: Any) -> None:
     assert complete("SELECT * FROM ")["T"] == "table"
     assert complete("SELECT * FROM DB.S.") == {"T": "table"}
