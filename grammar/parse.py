@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
@@ -218,10 +219,29 @@ def _from_lark(e: UnexpectedInput, text: str) -> ProgrammingError:
             return error_at(text, end, "<EOF>")
         start = token.start_pos or 0
         # A chunk of plain SQL is reported by its first word, as Snowflake reports one token.
-        return _at_token(text, start) if token.type == "TEXT" else error_at(text, start, str(token))
+        err = _at_token(text, start) if token.type == "TEXT" else error_at(text, start, str(token))
+        err.hint = _did_you_mean(str(token), e.accepts or e.expected) if token.type == "WORD" else None
+        return err
     if isinstance(e, UnexpectedCharacters):
         return _at_token(text, e.pos_in_stream or 0)
     return error_at(text, len(text), "<EOF>")
+
+
+def _did_you_mean(word: str, accepted: set[str]) -> str | None:
+    """`Did you mean VERSION?` when a misspelt word stands where the grammar wants a keyword like it."""
+    keywords = keyword_terminals()
+    wanted = sorted(keywords[t] for t in accepted if t in keywords)
+    close = difflib.get_close_matches(word.upper(), wanted, n=1, cutoff=0.75)
+    return f"Did you mean {close[0]}?" if close and close[0] != word.upper() else None
+
+
+@lru_cache(maxsize=1)
+def keyword_terminals() -> dict[str, str]:
+    """Terminal name → keyword (upper case) for every keyword of the grammar."""
+    from lark.lexer import PatternStr
+
+    return {t.name: t.pattern.value.upper() for t in parser().terminals
+            if isinstance(t.pattern, PatternStr) and t.pattern.value.replace("_", "").isalpha()}
 
 
 def _from_build(e: BuildError, text: str) -> ProgrammingError:

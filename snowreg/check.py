@@ -121,7 +121,7 @@ def check_text(conn: Any, text: str, file: str) -> tuple[list[Problem], list[str
         line, column = location(text, start + offset)
         err = relocate(err, text, start)  # `line L at position P` in the message counted in the file too
         problems.append(Problem(file, line, column, err.errno if err.errno >= 0 else None, err.sqlstate, err.msg))
-        sources.append(excerpt(text, start + offset))
+        sources.append(excerpt(text, start + offset) + (f"\n{err.hint}" if err.hint else ""))
     return problems, sources
 
 

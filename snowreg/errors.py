@@ -34,6 +34,7 @@ class Error(Exception):
         self.sfqid = sfqid
         self.query = query
         self.excerpt: str | None = None  # the source line and a caret under the position (syntax errors)
+        self.hint: str | None = None  # a line for people after the caret (`Did you mean VERSION?`), not Snowflake's
         self.object_name: str | None = None  # the object an error is about, as Snowflake writes it
         self.object_parts: tuple[str, ...] | None = None  # or its name parts, when they are known as such
 
@@ -75,7 +76,7 @@ def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Erro
         line, column = where(line, column)
     new = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
                       query=error.query)
-    new.object_name, new.object_parts = error.object_name, error.object_parts
+    new.object_name, new.object_parts, new.hint = error.object_name, error.object_parts, error.hint
     new.__cause__ = error
     return new
 

@@ -151,6 +151,8 @@ class Repl:
         offset = error_offset(e, sql)
         if offset is not None:
             self.say(excerpt(sql, offset))
+        if e.hint:
+            self.say(e.hint)
 
     # -- !commands ---------------------------------------------------------------------------------
 
@@ -304,6 +306,7 @@ def token_style(kind: str, text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _keywords() -> frozenset[str]:
-    from snowreg.repl_complete import SOUP_KEYWORDS, grammar_keywords
+    from snowreg.grammar.parse import keyword_terminals
+    from snowreg.repl_complete import SOUP_KEYWORDS
 
-    return frozenset(grammar_keywords().values()) | frozenset(SOUP_KEYWORDS)
+    return frozenset(keyword_terminals().values()) | frozenset(SOUP_KEYWORDS)

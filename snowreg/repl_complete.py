@@ -182,23 +182,12 @@ def cased(text: str, partial: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def grammar_keywords() -> dict[str, str]:
-    """Terminal name → keyword (upper case) for every keyword of the grammar."""
-    from lark.lexer import PatternStr
-
-    from snowreg.grammar.parse import parser
-
-    return {t.name: t.pattern.value.upper() for t in parser().terminals
-            if isinstance(t.pattern, PatternStr) and t.pattern.value.replace("_", "").isalpha()}
-
-
 @lru_cache(maxsize=256)
 def keywords_at(before: str, soup: bool = True) -> tuple[str, ...]:
     """The keywords the grammar accepts after `before` (and, if `soup`, common SQL words in plain SQL)."""
     from lark.exceptions import LarkError
 
-    from snowreg.grammar.parse import parser
+    from snowreg.grammar.parse import keyword_terminals, parser
 
     try:
         interactive = parser().parse_interactive(before)
@@ -206,7 +195,7 @@ def keywords_at(before: str, soup: bool = True) -> tuple[str, ...]:
         accepted = interactive.accepts()
     except LarkError:
         return ()
-    names = grammar_keywords()
+    names = keyword_terminals()
     words = {names[t] for t in accepted if t in names}
     if soup and "TEXT" in accepted:
         words.update(SOUP_KEYWORDS)

@@ -142,7 +142,8 @@ def _failure(text: str, piece: Piece, error: errors.Error, statement_start: int)
     at = error_offset(error, piece.text)
     offset = piece.start + (at if at is not None else statement_start)
     line, column = location(text, offset)
-    return Failure(relocate(error, text, piece.start), line, column, excerpt(text, offset))
+    hint = f"\n{error.hint}" if error.hint else ""
+    return Failure(relocate(error, text, piece.start), line, column, excerpt(text, offset) + hint)
 
 
 # ---------------------------------------------------------------------------------------------

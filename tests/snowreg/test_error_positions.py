@@ -129,7 +129,8 @@ def test_run_stops_at_the_name_with_a_caret(registry_dir: Path, fresh_copy: Any,
     assert len(json.loads(captured.out)) == 2  # the statements before it ran
     line, column = places[0]
     assert captured.err.startswith(f"{script}:{line}:{column}: ")
-    source, caret = captured.err.rstrip("\n").splitlines()[-2:]  # the excerpt, indented by four
+    lines = [x for x in captured.err.rstrip("\n").splitlines() if not x.startswith("    Did you mean ")]
+    source, caret = lines[-2:]  # the excerpt, indented by four (then, for a misspelt keyword, a hint)
     assert source == "    " + text.splitlines()[line - 1]
     assert caret == " " * (4 + column - 1) + "^"
 
