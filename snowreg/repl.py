@@ -20,7 +20,7 @@ from snowreg.repl_text import error_offset, is_complete, split_statements, token
 FORMATS = ("table", "csv", "json")
 HELP = """\
 Statements end with ';' and may span several lines. Tab completes keywords, databases, schemas,
-models, versions and aliases, methods (after '!'), roles, tables and columns; the !commands below,
+models, versions and aliases, methods (after '!'), roles, privileges, tables and columns; the !commands below,
 and file names after !source.
 Ctrl-C cancels the input, Ctrl-D (or !quit) leaves.
 
@@ -210,7 +210,9 @@ class Repl:
         elif len(words) >= 3 and words[-2].upper() in KINDS:
             split = len(words) - 2
         else:
-            self.say("Usage: !why PRIVILEGE KIND NAME   e.g. !why USAGE MODEL db.s.m")
+            kinds = ", ".join(k for k in KINDS if k != "ACCOUNT")
+            self.say(f"Usage: !why PRIVILEGE KIND NAME   e.g. !why USAGE MODEL db.s.m   (KIND: {kinds}; "
+                     "or !why PRIVILEGE ACCOUNT)")
             return True
         try:
             self.say(str(explain_access(self.conn, " ".join(words[split:]), " ".join(words[:split]))))

@@ -239,9 +239,11 @@ def test_help_source_and_unknown_commands(conn: Any, tmp_path: Path) -> None:
 
 def test_why_explains_access(conn: Any, tmp_path: Path) -> None:
     pytest.importorskip("snowreg.engine.access.explain")
-    out = drive(conn, "!why USAGE MODEL DB.S.M" + ENTER + "!why" + ENTER + "!quit" + ENTER, tmp_path)
+    out = drive(conn, "!why USAGE MODEL DB.S.M" + ENTER + "!why" + ENTER + "!why USAGE MODL DB.S.M" + ENTER
+                + "!quit" + ENTER, tmp_path)
     assert "USAGE on MODEL DB.S.M: GRANTED" in out
-    assert "Usage: !why PRIVILEGE KIND NAME" in out
+    assert out.count("Usage: !why PRIVILEGE KIND NAME") == 2
+    assert "(KIND: DATABASE, SCHEMA, MODEL, STAGE, TABLE, VIEW, TAG; or !why PRIVILEGE ACCOUNT)" in out  # a typo's fix
 
 
 def test_ctrl_c_cancels_the_input_and_ctrl_d_exits(conn: Any, tmp_path: Path) -> None:
