@@ -321,7 +321,7 @@ class Binder:
         if fn is None:
             names = ", ".join(quote_ident(f.name) for f in functions) or "none"
             raise errors.unknown_function(
-                label.upper(), f"Version {quote_ident(version.name)} of model {model_fqn(model)} has the methods: "
+                label, f"Version {quote_ident(version.name)} of model {model_fqn(model)} has the methods: "
                 f"{names}.", line=call.span.line, column=call.span.column)
         if fn.is_table_function != table:
             how = "in FROM as TABLE(…)" if fn.is_table_function else "as a scalar function, not in TABLE(…)"
