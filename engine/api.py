@@ -75,10 +75,12 @@ def visible_versions(session: Session, model: ModelRow) -> list[VersionRow]:
     return session.catalog.models.list_versions(model.id)
 
 
-def visible_methods(session: Session, model: ModelRow, version: str) -> list[str]:
-    """Method names of a version (name, alias or system alias) of a model the session can see."""
+def visible_methods(session: Session, model: ModelRow, version: str, table: bool | None = None) -> list[str]:
+    """Method names of a version (name, alias or system alias) of a model the session can see: only its
+    table functions (`table=True`) or only its scalar ones (`table=False`), or all of them."""
     found = resolve_version(session, model, version)
-    return [fn.name for fn in session.catalog.models.functions(found.id)]
+    return [fn.name for fn in session.catalog.models.functions(found.id)
+            if table is None or fn.is_table_function == table]
 
 
 # ---------------------------------------------------------------------------------------------

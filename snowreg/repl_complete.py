@@ -84,6 +84,7 @@ class Context:
     model: list[str] = field(default_factory=list)
     version: str | None = None
     only_names: bool = False  # only objects fit here (inside MODEL(…), after `!` or VERSION): no keywords
+    table: bool = False  # after `!`: the call stands in TABLE(…), so only table methods fit (else only scalar ones)
 
 
 def position(text: str, cursor: int) -> Position:
@@ -356,13 +357,19 @@ def _method_context(toks: list[Token], statement: str) -> Context:
             return Context("none", only_names=True)
         args = _split_args(head[j + 1:-1])
         version = args[1][0].text if len(args) > 1 and len(args[1]) == 1 else None
-        return Context("method", _leading_name(args[0]), version, only_names=True)
+        return Context("method", _leading_name(args[0]), version, only_names=True, table=_in_table(head, j - 1))
     parts = _trailing_name(head)
+    table = _in_table(head, len(head) - (2 * len(parts) - 1))
     if len(parts) == 1:
         alias = model_aliases(statement).get(ident_text(parts[0]))
         if alias is not None:
-            return Context("method", alias[0], alias[1], only_names=True)
-    return Context("method", parts, only_names=True)
+            return Context("method", alias[0], alias[1], only_names=True, table=table)
+    return Context("method", parts, only_names=True, table=table)
+
+
+def _in_table(toks: list[Token], callee: int) -> bool:
+    """Whether the callee starting at token `callee` is the first thing inside `TABLE(`."""
+    return callee >= 2 and toks[callee - 1].text == "(" and toks[callee - 2].upper == "TABLE"
 
 
 def model_aliases(statement: str) -> dict[str, tuple[list[str], str | None]]:
@@ -418,7 +425,9 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
     if kind == "version":
         return [Candidate(quote_ident(n), meta) for n, meta in objects.versions(ctx.model)] if ctx.model else []
     if kind == "method":
-        return _named(objects.methods(ctx.model, ctx.version), "method") if ctx.model else []
+        if not ctx.model:
+            return []
+        return _named(objects.methods(ctx.model, ctx.version, ctx.table), "table method" if ctx.table else "method")
     if kind in ("role", "user"):
         return _named(objects.roles() if kind == "role" else objects.users(), kind)
     if kind in ("column", "operand"):

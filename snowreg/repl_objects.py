@@ -88,14 +88,14 @@ class Objects:
             return out + [(a, "system alias") for a in api.SYSTEM_ALIASES]
         return self._memo(("versions", tuple(parts)), read)
 
-    def methods(self, parts: Sequence[str], version: str | None) -> list[str]:
-        """Methods of the named version (or the default one) of a model."""
+    def methods(self, parts: Sequence[str], version: str | None, table: bool | None = None) -> list[str]:
+        """Methods of the named version (or the default one) of a model: table functions, scalar ones, or all."""
         def read() -> list[str]:
             model = self._model(parts)
             if model is None:
                 return []
-            return api.visible_methods(self._session, model, ident_text(version) if version else "DEFAULT")
-        return self._memo(("methods", tuple(parts), version), read)
+            return api.visible_methods(self._session, model, ident_text(version) if version else "DEFAULT", table)
+        return self._memo(("methods", tuple(parts), version, table), read)
 
     # -- roles and users ---------------------------------------------------------------------------
 

@@ -102,13 +102,16 @@ class RemoteObjects:
             return out + [(a, "system alias") for a in SYSTEM_ALIASES]
         return self._memo(("versions", tuple(parts)), read)
 
-    def methods(self, parts: Sequence[str], version: str | None) -> list[str]:
-        """Methods of the named version (or the default one) of a model."""
+    def methods(self, parts: Sequence[str], version: str | None, table: bool | None = None) -> list[str]:
+        """Methods of the named version (or the default one) of a model: table functions, scalar ones, or all."""
         model = self._model(parts)
         if model is None:
             return []
         name = quote_ident(ident_text(version)) if version else "DEFAULT"
-        return self._names(("methods", tuple(parts), version), f"SHOW FUNCTIONS IN MODEL {model} VERSION {name}")
+        sql = f"SHOW FUNCTIONS IN MODEL {model} VERSION {name}"
+        rows = self._memo(("methods", tuple(parts), version), lambda: self._query(sql))
+        return [str(r["name"]) for r in rows
+                if table is None or (str(r.get("is_table_function")).upper() == "TRUE") == table]
 
     # -- roles, users, tables ----------------------------------------------------------------------
 

@@ -132,6 +132,21 @@ def test_methods_after_bang(complete: Any) -> None:
     assert complete("SELECT NOPE!") == {}
 
 
+def test_table_methods_inside_table_parens(conn: Any, complete: Any) -> None:
+    """Inside TABLE(…) only a model's table methods can stand, elsewhere only its scalar ones."""
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X = pd.DataFrame({"A": [0.0, 1.0, 2.0], "B": [1.0, 0.0, 1.0]})
+    snowreg.Registry(conn).log_model(linear_model.LinearRegression().fit(X, X.A + X.B), model_name="TM",
+                                     version_name="V1", sample_input_data=X,
+                                     options={"function_type": "TABLE_FUNCTION"})
+    assert complete("SELECT * FROM T, TABLE(TM!") == {"PREDICT": "table method"}
+    assert complete("SELECT * FROM T, TABLE(MODEL(TM, V1)!") == {"PREDICT": "table method"}
+    assert complete("SELECT TM!") == {}
+    assert complete("SELECT * FROM T, TABLE(M!") == {}  # M's PREDICT is scalar
+    assert complete("SELECT M!") == {"PREDICT": "method"}
+
+
 def test_roles(complete: Any) -> None:
     roles = complete("USE ROLE ")
     assert roles["ANALYST"] == "role" and {"PUBLIC", "SYSADMIN"} <= roles.keys()
