@@ -22,6 +22,7 @@ import orjson
 
 from snowreg import errors
 from snowreg.grammar.text import excerpt, location
+from snowreg.hints import with_hint
 from snowreg.repl_text import Piece, error_offset, one_line, split_statements
 from snowreg.script import missing_registry, relocate
 
@@ -141,7 +142,7 @@ def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int, int] | None:
             cur._run(stmt, sql, describe_only=dry(conn, stmt))
         except errors.Error as e:  # its position counts in the piece, as the parser's spans do
             at = error_offset(e, piece.text)
-            return e, piece.start, at if at is not None else stmt.span.start
+            return with_hint(conn, e), piece.start, at if at is not None else stmt.span.start
         except Exception as e:  # a bug in snowreg, not in the script: still reported, and the run goes on
             return errors.Error(f"{type(e).__name__}: {e}"), piece.start, stmt.span.start
     return None

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import snowreg
 from snowreg import errors
 from snowreg.grammar.text import excerpt
+from snowreg.hints import with_hint
 from snowreg.repl_text import error_offset, is_complete, split_statements, tokenize
 
 FORMATS = ("table", "csv", "json")
@@ -151,8 +152,8 @@ class Repl:
         offset = error_offset(e, sql)
         if offset is not None:
             self.say(excerpt(sql, offset))
-        if e.hint:
-            self.say(e.hint)
+        if with_hint(self.conn, e).hint:
+            self.say(e.hint or "")
 
     # -- !commands ---------------------------------------------------------------------------------
 

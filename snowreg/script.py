@@ -24,6 +24,7 @@ import orjson
 
 from snowreg import errors
 from snowreg.grammar.text import excerpt, location
+from snowreg.hints import with_hint
 from snowreg.repl_text import Piece, error_offset, split_statements
 
 # The file a registry directory holds; its absence means the directory is not (yet) a registry.
@@ -131,7 +132,7 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
             names = [d[0] for d in cur.description or []]
             rows = cur.fetchall()
         except errors.Error as e:
-            return results, _failure(text, piece, e, stmt.span.start)
+            return results, _failure(text, piece, with_hint(conn, e), stmt.span.start)
         results.append((sql, names, rows))
     return results, None
 

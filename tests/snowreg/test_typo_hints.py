@@ -65,3 +65,71 @@ def test_repl_prints_the_hint(tmp_path: Path) -> None:
         pipe.send_text("SHOW VERSION IN MODEL m;\n!quit\n")
         assert repl.Repl(conn, out=out, input=pipe, output=DummyOutput(), history_file=tmp_path / "h").run() == 0
     assert "SHOW VERSION IN MODEL m\n     ^\nDid you mean VERSIONS?\n" in out.getvalue()
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Any:
+    """ML.DEV.MY_MODEL (V1, V2 with alias PRODUCTION) owned by ACCOUNTADMIN, and role OUTSIDER (user U),
+    which may use the database and schema but holds no privilege on the model."""
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X = pd.DataFrame({"A": [0.0, 1.0, 2.0], "B": [1.0, 0.0, 1.0]})
+    conn = snowreg.connect(database="ML", schema="DEV", path=tmp_path / "reg")
+    reg = snowreg.Registry(conn)
+    for version in ("V1", "V2"):
+        reg.log_model(linear_model.LinearRegression().fit(X, X.A), model_name="MY_MODEL", version_name=version,
+                      sample_input_data=X)
+    for sql in ("ALTER MODEL MY_MODEL VERSION V2 SET ALIAS = PRODUCTION", "CREATE ROLE OUTSIDER", "CREATE USER U",
+                "GRANT ROLE OUTSIDER TO USER U", "GRANT USAGE ON DATABASE ML TO ROLE OUTSIDER",
+                "GRANT USAGE ON SCHEMA ML.DEV TO ROLE OUTSIDER"):
+        conn.cursor().execute(sql)
+    conn.close()
+    return tmp_path / "reg"
+
+
+def run_hint(registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], sql: str, *role: str) -> str:
+    """What `snowreg run` prints about the failing statement (on standard error)."""
+    script = tmp_path / "s.sql"
+    script.write_text(f"USE SCHEMA ML.DEV;\n{sql};\n")
+    assert cli.main(["run", "--db", str(registry), *role, str(script)]) == 1
+    return capsys.readouterr().err.rstrip("\n")
+
+
+@pytest.mark.parametrize(("sql", "hint"), [
+    ("ALTER MODEL my_modl SET COMMENT = 'x'", "    Did you mean MY_MODEL?"),
+    ("SELECT mymodel!predict(1.0, 2.0)", "    Did you mean MY_MODEL?"),
+    ("SELECT MODEL(my_model, productoin)!predict(1.0, 2.0)", "    Did you mean PRODUCTION?"),
+    ("ALTER MODEL my_model SET DEFAULT_VERSION = v7", "    Versions and aliases of ML.DEV.MY_MODEL: V1, V2, PRODUCTION."),
+])
+def test_a_missing_model_or_version_suggests_a_visible_one(registry: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str], sql: str,
+                                                           hint: str) -> None:
+    assert run_hint(registry, tmp_path, capsys, sql).splitlines()[-1] == hint
+
+
+def test_no_hint_names_what_the_role_cannot_see(registry: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """OUTSIDER holds nothing on MY_MODEL: the error is the same as for a missing model, and so is the hint."""
+    err = run_hint(registry, tmp_path, capsys, "ALTER MODEL my_modl SET COMMENT = 'x'", "--user", "U",
+                   "--role", "OUTSIDER")
+    assert "Model 'ML.DEV.MY_MODL' does not exist or not authorized." in err
+    assert err.splitlines()[-1].strip() == "^" and "MY_MODEL" not in err
+
+
+def test_repl_and_check_print_the_object_hint(registry: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("prompt_toolkit")
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from snowreg import repl
+
+    out = io.StringIO()
+    with snowreg.connect(database="ML", schema="DEV", path=registry) as conn, create_pipe_input() as pipe:
+        pipe.send_text("SHOW VERSIONS IN MODEL my_modle;\n!quit\n")
+        assert repl.Repl(conn, out=out, input=pipe, output=DummyOutput(), history_file=tmp_path / "h").run() == 0
+    assert "^\nDid you mean MY_MODEL?\n" in out.getvalue()
+    script = tmp_path / "c.sql"
+    script.write_text("USE SCHEMA ML.DEV;\nDROP MODEL my_modle;\n")
+    assert cli.main(["check", str(script), "--db", str(registry)]) == 1
+    assert "^\n    Did you mean MY_MODEL?\n" in capsys.readouterr().out
