@@ -129,8 +129,9 @@ def test_run_stops_at_the_name_with_a_caret(registry_dir: Path, fresh_copy: Any,
     assert len(json.loads(captured.out)) == 2  # the statements before it ran
     line, column = places[0]
     assert captured.err.startswith(f"{script}:{line}:{column}: ")
-    lines = [x for x in captured.err.rstrip("\n").splitlines() if not x.startswith("    Did you mean ")]
-    source, caret = lines[-2:]  # the excerpt, indented by four (then, for a misspelt keyword, a hint)
+    lines = captured.err.rstrip("\n").splitlines()
+    at = max(i for i, x in enumerate(lines) if x.strip() == "^")  # a hint line may follow the caret
+    source, caret = lines[at - 1:at + 1]  # the excerpt, indented by four
     assert source == "    " + text.splitlines()[line - 1]
     assert caret == " " * (4 + column - 1) + "^"
 

@@ -131,8 +131,9 @@ def test_run_places_move_with_the_prefix(registry_dir: Path, tmp_path: Path, cap
     captured = capsys.readouterr()
     assert len(json.loads(captured.out)) == 1  # the SET ran
     assert captured.err.startswith(f"{script}:{line}:{column}: {errno:06d} "), captured.err
-    lines = [x for x in captured.err.rstrip("\n").splitlines() if not x.startswith("    Did you mean ")]
-    source, caret = lines[-2:]  # the excerpt, indented by four (then, for a misspelt keyword, a hint)
+    lines = captured.err.rstrip("\n").splitlines()
+    at = max(i for i, x in enumerate(lines) if x.strip() == "^")  # a hint line may follow the caret
+    source, caret = lines[at - 1:at + 1]  # the excerpt, indented by four
     assert source == "    " + text.splitlines()[line - 1]
     assert caret == " " * (4 + column - 1) + "^"
 
