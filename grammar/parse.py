@@ -32,7 +32,7 @@ _NEXT_TOKEN = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(\$\$|\w[\w$
 # refused by name instead (a model named MONITOR still parses: it never fails).
 _SPACE = r"(?:\s+|--[^\n]*\n|/\*[\s\S]*?\*/)+"
 _MODEL_MONITOR = re.compile(
-    rf"(?:\s+|--[^\n]*\n|/\*[\s\S]*?\*/)*(CREATE(?:{_SPACE}OR{_SPACE}REPLACE)?|ALTER|DROP|DESC(?:RIBE)?)"
+    rf"(?:{_SPACE})?(CREATE(?:{_SPACE}OR{_SPACE}REPLACE)?|ALTER|DROP|DESC(?:RIBE)?)"
     rf"{_SPACE}MODEL{_SPACE}MONITOR(?![\w$])", re.I)
 _SEMICOLON = re.compile(";")
 
