@@ -14,6 +14,9 @@ TYPE_CODES = {
     "TIMESTAMP_TZ": 7, "TIMESTAMP_NTZ": 8, "OBJECT": 9, "ARRAY": 10, "BINARY": 11, "TIME": 12, "BOOLEAN": 13,
 }
 
+# The `length` of a column of these types when its declaration gives none (VARCHAR(16777216), BINARY(8388608)).
+_SIZED = {"TEXT": None, "BINARY": 8388608, "ARRAY": 16777216}
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -31,8 +34,11 @@ class Column:
         return TYPE_CODES[self.type]
 
     def describe(self) -> tuple[Any, ...]:
-        """The PEP 249 7-tuple."""
-        size = self.internal_size if self.type == "TEXT" else None
+        """The PEP 249 7-tuple, as the connector's ResultMetadata gives it: `internal_size` is the rowtype's
+        `length`, which Snowflake sends for text, binary and array columns only."""
+        size = self.internal_size if self.type in _SIZED else None
+        if size is None:
+            size = _SIZED.get(self.type)
         return (self.name, self.type_code, None, size, self.precision, self.scale, self.nullable)
 
 

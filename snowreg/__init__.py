@@ -114,7 +114,8 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
     try:
         return Connection(catalog, user=user, role=role, database=database, schema=schema,
                           warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,
-                          autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"))
+                          autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"),
+                          paramstyle=kwargs.get("paramstyle"))
     except BaseException:
         catalog.release()
         raise

@@ -23,7 +23,7 @@ from snowreg.engine.api import (
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
-from snowreg.params import bind
+from snowreg.params import PARAMSTYLES, bind
 
 apilevel = "2.0"
 threadsafety = 2
@@ -52,7 +52,10 @@ class Connection(ConnectionSurface):
     def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
                  owns_catalog: bool = False, live_versions: bool = True, autocommit: bool | None = None,
-                 session_parameters: Mapping[str, Any] | None = None) -> None:
+                 session_parameters: Mapping[str, Any] | None = None, paramstyle: str | None = None) -> None:
+        if paramstyle is not None and paramstyle not in PARAMSTYLES:
+            raise errors.invalid_value("Invalid paramstyle is specified")
+        self._paramstyle = paramstyle or "pyformat"
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
@@ -225,9 +228,15 @@ class Cursor(CursorSurface):
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
         if self._closed or self.connection.is_closed():
-            raise errors.cursor_closed()
+            raise errors.cursor_closed(in_execute=True)
         self.sqlstate = None
-        text = bind(command, params)
+        style = self.connection._paramstyle
+        if kwargs.get("_force_qmark_paramstyle") and style in ("pyformat", "format"):
+            style = "qmark"
+        try:
+            text = bind(command, params, style)
+        except errors.Error as e:
+            raise self._fail(e) from None
         self.query = text
         parts = history.split_pipe(text) if "->>" in text else [text]
         if len(parts) > 1:

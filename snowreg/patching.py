@@ -206,7 +206,8 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
             self.catalog, user=user, role=role,
             database=params.get("database", self.database), schema=params.get("schema", self.schema),
             warehouse=params.get("warehouse"), live_versions=self.live_versions, autocommit=params.get("autocommit"),
-            session_parameters=params.get("session_parameters"))
+            session_parameters=params.get("session_parameters"),
+            paramstyle=params.get("paramstyle") or _module_paramstyle())
         self.connections.append(conn)
         return conn
 
@@ -220,6 +221,14 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         if role and self.catalog.grants.get_role(resolve_ident(role)) is None:
             role = None
         return user, role
+
+
+def _module_paramstyle() -> str | None:
+    """`snowflake.connector.paramstyle`, which the connector reads when a connection names none."""
+    import sys
+
+    style = getattr(sys.modules.get("snowflake.connector"), "paramstyle", None)
+    return style if isinstance(style, str) else None
 
 
 def _write_pandas(original: Callable[..., Any]) -> Callable[..., Any]:
