@@ -175,6 +175,8 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
         spec = shape.columns.get(name) if name and name != "*" else None
         if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
             columns[i] = _described(column, spec.type)
+        if name in shape.not_null:  # the rowtype's `nullable` is the column's
+            columns[i] = dataclasses.replace(columns[i], nullable=False)
     result.columns = columns
     return result
 

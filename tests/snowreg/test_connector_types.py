@@ -50,6 +50,15 @@ def test_description_is_the_connectors_result_metadata(typed: Any) -> None:
                                             "scale", "is_nullable")
 
 
+def test_not_null_columns_are_not_nullable(snowreg_conn: Any) -> None:
+    cur = snowreg_conn.cursor()
+    cur.execute("CREATE TABLE K (ID INT PRIMARY KEY, NAME VARCHAR NOT NULL, NOTE VARCHAR)")
+    cur.execute("SELECT * FROM K")
+    assert [d.is_nullable for d in cur.description] == [False, False, True]
+    assert [d.is_nullable for d in cur.execute("SELECT NOTE, NAME FROM K").description] == [True, False]
+    assert [d.is_nullable for d in cur.describe("SELECT NAME FROM K WHERE ID = 1")] == [False]
+
+
 def test_python_value_types_per_column_type(typed: Any) -> None:
     row = dict(zip([d.name for d in typed.description], typed.fetchone(), strict=True))
     assert row["N"] == Decimal("12.34") and type(row["I"]) is int and type(row["F"]) is float
