@@ -61,6 +61,17 @@ def _generator(node: exp.Generator) -> exp.Expr | None:
     return None
 
 
+def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
+    """`FROM (TABLE(GENERATOR(…)))`, as Snowpark's `session.range()` writes it → `FROM TABLE(GENERATOR(…))`:
+    DuckDB takes no parentheses around a table function."""
+    inner = node.this
+    if not isinstance(inner, exp.TableFromRows):
+        return None
+    if node.alias and not inner.alias:
+        inner.set("alias", node.args.get("alias"))
+    return inner
+
+
 def _clock(node: exp.Expr) -> exp.Expr | None:
     """CURRENT_TIMESTAMP → get_current_timestamp(): DuckDB binds a bare CURRENT_TIMESTAMP to the select
     alias of the same name (which every unaliased item now has) and refuses it."""
@@ -278,6 +289,7 @@ def _context(node: exp.Expr) -> exp.Expr:
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.DataType: _data_type,
     exp.Generator: _generator,
+    exp.Subquery: _parenthesized_table,
     exp.CurrentTimestamp: _clock,
     exp.CurrentDate: _clock,
     exp.Localtime: _clock,

@@ -185,6 +185,8 @@ if HAVE_CLIENTS:
             (1, "one"), (3, "three")]
         dtypes = {k: str(v) for k, v in df.to_pandas().dtypes.items()}
         assert dtypes == {"ID": "int8", "G": "object", "X": "float64"}
+        assert session.range(1, 10, 4).collect() == [(1,), (5,), (9,)]
+        assert [r[0] for r in session.generator(F.seq4(), rowcount=3).collect()] == [0, 1, 2]
 
     @pytest.mark.parametrize(("mode", "expected"), [("overwrite", 3), ("append", 6), ("ignore", 3),
                                                     ("truncate", 3), ("errorifexists", None)])
