@@ -333,15 +333,21 @@ class ConnectionSurface:
             self._recent.popitem(last=False)
 
     def _result_of(self, sfqid: str) -> Result:
-        found = getattr(self, "_recent", {}).get(sfqid)
+        """A result (or the error) of this connection's query, or the result of one its user ran in
+        another session of the registry."""
+        found = getattr(self, "_recent", {}).get(sfqid) or self._session_result(sfqid)
         if found is None:
             raise errors.statement_not_found(sfqid)
         if isinstance(found, Exception):
             raise found
         return found
 
+    def _session_result(self, sfqid: str) -> Result | None:
+        session = getattr(self, "session", None)
+        return None if session is None else session.result_of(sfqid)  # type: ignore[no-any-return]
+
     def get_query_status(self, sfqid: str) -> Any:
-        found = getattr(self, "_recent", {}).get(sfqid)
+        found = getattr(self, "_recent", {}).get(sfqid) or self._session_result(sfqid)
         if found is None:
             return _status("NO_DATA")
         return _status("FAILED_WITH_ERROR" if isinstance(found, Exception) else "SUCCESS")
