@@ -155,10 +155,15 @@ if HAVE_CLIENTS:
         assert cur.execute('SELECT "id", "Name" FROM "people" ORDER BY 1').fetchall()[0] == (1, "a")
         write_pandas(conn, frame, "people", overwrite=True)
         assert cur.execute('SELECT COUNT(*) FROM "people"').fetchone() == (3,)
-        write_pandas(conn, frame, "PLAIN", auto_create_table=True, quote_identifiers=False, table_type="temporary",
-                     chunk_size=2)
+        ok, chunks, rows, copied = write_pandas(conn, frame, "PLAIN", auto_create_table=True, quote_identifiers=False,
+                                                table_type="temporary", chunk_size=2)
+        assert (ok, chunks, rows, [r[1] for r in copied]) == (True, 2, 3, ["LOADED", "LOADED"])  # a COPY row per chunk
         assert cur.execute("SELECT ID, NAME FROM plain ORDER BY ID").fetchall()[-1] == (3, "c")
         assert cur.execute("SHOW TABLES LIKE 'PLAIN'").fetchall()[0][4] == "TEMPORARY"
+        write_pandas(conn, frame, "KEPT", auto_create_table=True, table_type="transient")
+        assert cur.execute("SHOW TABLES LIKE 'KEPT'").fetchall()[0][4] == "TRANSIENT"
+        with pytest.raises(ValueError, match="Unsupported table type"):
+            write_pandas(conn, frame, "NOPE", auto_create_table=True, table_type="external")
 
     # -- Snowpark ---------------------------------------------------------------------------------
 
