@@ -7,6 +7,7 @@ wait under their query id) and the attributes Snowpark and snowflake-ml-python r
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import sys
 from collections import OrderedDict
@@ -119,6 +120,19 @@ def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]], timezone: str =
     arrays = [_arrow_column(list(values), c.type, c.scale, timezone)
               for c, values in zip(result.columns, columns, strict=True)]
     return pa.Table.from_arrays(arrays, names=[c.name for c in result.columns])
+
+
+def with_bytearrays(result: Result | None) -> Result | None:
+    """The result with its BINARY values as `bytearray`, as the connector's Arrow converter hands them out
+    (snowreg's own cursor gives `bytes`); the same result when it has no BINARY value."""
+    if result is None or not result.rows:
+        return result
+    binary = {i for i, c in enumerate(result.columns) if c.type == "BINARY"}
+    if not binary:
+        return result
+    rows = [tuple(bytearray(v) if i in binary and v is not None else v for i, v in enumerate(row))
+            for row in result.rows]
+    return dataclasses.replace(result, rows=rows)
 
 
 class ResultBatch:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from snowreg import errors
+from snowreg.connector import with_bytearrays
 from snowreg.dbapi import Connection, Cursor, DictCursor
 from snowreg.engine.api import Catalog, open_catalog
 from snowreg.grammar.text import resolve_ident
@@ -72,12 +73,24 @@ _CURSOR_METHODS = ("execute", "executemany", "describe", "_describe_internal", "
                    "nextset")
 
 
-class PatchedCursor(Cursor):
-    """A snowreg cursor whose errors are the real connector's."""
+class _ConnectorValues(Cursor):
+    """Values as the real connector's cursor gives them: BINARY as `bytearray`."""
+
+    def _run(self, stmt: Any, text: str, describe_only: bool = False) -> None:
+        super()._run(stmt, text, describe_only)
+        self._result = with_bytearrays(self._result)
+
+    def _load_query(self, sfqid: str) -> None:
+        super()._load_query(sfqid)
+        self._result = with_bytearrays(self._result)
 
 
-class PatchedDictCursor(DictCursor):
-    """A snowreg DictCursor whose errors are the real connector's."""
+class PatchedCursor(_ConnectorValues):
+    """A snowreg cursor whose errors and values are the real connector's."""
+
+
+class PatchedDictCursor(_ConnectorValues, DictCursor):
+    """A snowreg DictCursor whose errors and values are the real connector's."""
 
 
 for _cls in (PatchedCursor, PatchedDictCursor):

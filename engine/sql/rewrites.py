@@ -62,14 +62,31 @@ def _generator(node: exp.Generator) -> exp.Expr | None:
 
 
 def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
-    """`FROM (TABLE(GENERATOR(…)))`, as Snowpark's `session.range()` writes it → `FROM TABLE(GENERATOR(…))`:
-    DuckDB takes no parentheses around a table function."""
+    """`FROM (TABLE(GENERATOR(…)))` and `FROM (t)`, as Snowpark's `session.range()` and `create_dataframe`
+    write them → `FROM TABLE(GENERATOR(…))`, `FROM t`: DuckDB takes no parentheses around a table."""
     inner = node.this
-    if not isinstance(inner, exp.TableFromRows):
+    if not isinstance(inner, exp.TableFromRows | exp.Table) or node.args.get("pivots"):
         return None
     if node.alias and not inner.alias:
         inner.set("alias", node.args.get("alias"))
     return inner
+
+
+def _binary_cast(node: exp.Cast) -> exp.Expr | None:
+    """`'0A1B'::BINARY` → `unhex('0A1B')`: a string becomes BINARY through BINARY_INPUT_FORMAT, HEX unless
+    set (https://docs.snowflake.com/en/user-guide/binary-input-output); DuckDB's cast keeps the text's bytes."""
+    if node.to.this not in (_T.BINARY, _T.VARBINARY) or not isinstance(node.this, exp.Literal) \
+            or not node.this.is_string:
+        return variant.cast(node)  # the VARIANT casts (this entry takes variant.REWRITES' place)
+    return variant.fn("unhex", node.this)
+
+
+def _to_binary(node: exp.ToBinary) -> exp.Expr | None:
+    """TO_BINARY(s) reads s in BINARY_INPUT_FORMAT, HEX unless set (the TO_BINARY page); DuckDB's
+    to_binary would give the text's bits as a string."""
+    if node.args.get("format") is None:
+        node.set("format", exp.Literal.string("HEX"))
+    return None
 
 
 def _clock(node: exp.Expr) -> exp.Expr | None:
@@ -290,6 +307,8 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.DataType: _data_type,
     exp.Generator: _generator,
     exp.Subquery: _parenthesized_table,
+    exp.Cast: _binary_cast,
+    exp.ToBinary: _to_binary,
     exp.CurrentTimestamp: _clock,
     exp.CurrentDate: _clock,
     exp.Localtime: _clock,

@@ -73,6 +73,7 @@ if HAVE_CLIENTS:
         assert row == (1, Decimal("2.50"), 1.5, "x", True, dt.date(2024, 1, 2), row[6], '{\n  "a": [\n    1\n  ]\n}',
                        b"\xab")
         assert row[6].utcoffset() == dt.timedelta(hours=-8)  # the session's TIMEZONE, America/Los_Angeles
+        assert type(row[8]) is bytearray  # the connector's Arrow converter gives BINARY as bytearray
         frame = cur.execute("SELECT 1 AS I, 2.50::NUMBER(5, 2) AS D, '2024-01-02 03:04:05'::TIMESTAMP_LTZ AS TL, "
                             "'x' AS S").fetch_pandas_all()
         assert [str(t) for t in frame.dtypes] == ["int8", "float64", "datetime64[ns, America/Los_Angeles]", "object"]
@@ -191,6 +192,9 @@ if HAVE_CLIENTS:
         dtypes = {k: str(v) for k, v in df.to_pandas().dtypes.items()}
         assert dtypes == {"ID": "int8", "G": "object", "X": "float64"}
         assert session.range(1, 10, 4).collect() == [(1,), (5,), (9,)]
+        # Snowpark's create_dataframe writes bytes as '01' :: BINARY (hex), and many rows to a temporary table
+        assert session.create_dataframe([[1, b"\x01"]], schema=["I", "BIN"]).collect()[0]["BIN"] == bytearray(b"\x01")
+        assert session.create_dataframe([[i] for i in range(600)], schema=["N"]).count() == 600
         assert [r[0] for r in session.generator(F.seq4(), rowcount=3).collect()] == [0, 1, 2]
 
     @pytest.mark.parametrize(("mode", "expected"), [("overwrite", 3), ("append", 6), ("ignore", 3),
