@@ -115,7 +115,8 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
         return Connection(catalog, user=user, role=role, database=database, schema=schema,
                           warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,
                           autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"),
-                          paramstyle=kwargs.get("paramstyle"))
+                          paramstyle=kwargs.get("paramstyle"),
+                          arrow_number_to_decimal=bool(kwargs.get("arrow_number_to_decimal", False)))
     except BaseException:
         catalog.release()
         raise

@@ -77,12 +77,13 @@ def _int_type(values: list[Any]) -> pa.DataType:
     return pa.decimal128(38, 0) if name == "decimal" else getattr(pa, name)()
 
 
-def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any]) -> pa.DataType:
-    """The Arrow type the connector hands out for a Snowflake column type."""
+def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any], decimals: bool) -> pa.DataType:
+    """The Arrow type the connector hands out for a Snowflake column type (`decimals`: the connection's
+    arrow_number_to_decimal, scaled NUMBER as decimal128 rather than float64)."""
     import pyarrow as pa
 
     if kind == "FIXED":
-        return _int_type(values) if not scale else pa.float64()
+        return _int_type(values) if not scale else pa.decimal128(38, scale) if decimals else pa.float64()
     if kind == "TIMESTAMP_NTZ":
         return pa.timestamp(_unit(scale))
     if kind in ("TIMESTAMP_LTZ", "TIMESTAMP_TZ"):
@@ -94,14 +95,14 @@ def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any]) 
     return simple.get(kind, pa.string())
 
 
-def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str) -> pa.Array:
+def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str, decimals: bool) -> pa.Array:
     import pyarrow as pa
 
-    if kind == "FIXED":
+    if kind == "FIXED" and not (scale and decimals):
         values = [None if v is None else float(v) if scale else int(v) if isinstance(v, Decimal) and v % 1 == 0
                   else v for v in values]
     try:
-        typ = _arrow_type(kind, scale, timezone, values)
+        typ = _arrow_type(kind, scale, timezone, values, decimals)
         if pa.types.is_timestamp(typ) or pa.types.is_time(typ):
             # built in microseconds (Python's precision), then brought to the column's unit
             wide = pa.timestamp("us", typ.tz) if pa.types.is_timestamp(typ) else pa.time64("us")
@@ -111,13 +112,14 @@ def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str
         return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
-def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]], timezone: str = "UTC") -> pa.Table:
+def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]], timezone: str = "UTC",
+                decimals: bool = False) -> pa.Table:
     """Rows of a result as an Arrow table with one column per result column (names may repeat);
-    `timezone`: the session's, for TIMESTAMP_LTZ / TZ columns."""
+    `timezone`: the session's, for TIMESTAMP_LTZ / TZ columns; `decimals`: scaled NUMBER as decimal128."""
     import pyarrow as pa
 
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in result.columns]
-    arrays = [_arrow_column(list(values), c.type, c.scale, timezone)
+    arrays = [_arrow_column(list(values), c.type, c.scale, timezone, decimals)
               for c, values in zip(result.columns, columns, strict=True)]
     return pa.Table.from_arrays(arrays, names=[c.name for c in result.columns])
 
@@ -138,9 +140,10 @@ def with_bytearrays(result: Result | None) -> Result | None:
 class ResultBatch:
     """What `get_result_batches()` hands out: rows that can be iterated or turned into Arrow / pandas."""
 
-    def __init__(self, result: Result, timezone: str = "UTC") -> None:
+    def __init__(self, result: Result, timezone: str = "UTC", decimals: bool = False) -> None:
         self._result = result
         self._timezone = timezone
+        self._decimals = decimals
         self.rowcount = len(result.rows)
         self.compressed_size: int | None = None
         self.uncompressed_size: int | None = None
@@ -156,7 +159,7 @@ class ResultBatch:
         return iter(self._result.rows)
 
     def to_arrow(self, connection: Any = None) -> pa.Table:
-        return arrow_table(self._result, self._result.rows, self._timezone)
+        return arrow_table(self._result, self._result.rows, self._timezone, self._decimals)
 
     def to_pandas(self, connection: Any = None, **kwargs: Any) -> pd.DataFrame:
         return self.to_arrow().to_pandas()
@@ -232,11 +235,15 @@ class CursorSurface(CursorBasics):
         assert self._result is not None
         if not rest and not force_return_table:
             return None
-        return arrow_table(self._result, rest, self._timezone())
+        return arrow_table(self._result, rest, self._timezone(), self._decimals())
 
     def _timezone(self) -> str:
         """The session's TIMEZONE (the zone of TIMESTAMP_LTZ / TZ columns in Arrow and pandas)."""
         return str(self.connection.session.timezone)
+
+    def _decimals(self) -> bool:
+        """The connection's arrow_number_to_decimal: scaled NUMBER columns as decimals in Arrow and pandas."""
+        return bool(getattr(self.connection, "_arrow_number_to_decimal", False))
 
     def fetch_arrow_batches(self) -> Iterator[pa.Table]:
         """The remaining rows as Arrow tables (one batch: results are held in memory)."""
@@ -258,7 +265,7 @@ class CursorSurface(CursorBasics):
         """The result as one batch (results are held in memory, not split in remote chunks)."""
         if self._result is None:
             return None
-        return [ResultBatch(self._result, self._timezone())]
+        return [ResultBatch(self._result, self._timezone(), self._decimals())]
 
     def check_can_use_arrow_resultset(self) -> None:
         """Arrow results are always available."""
@@ -325,6 +332,10 @@ class ConnectionSurface:
     application = "snowreg"
     telemetry_enabled = False
     _recent: OrderedDict[str, Result | Exception]
+
+    @property
+    def arrow_number_to_decimal(self) -> bool:
+        return bool(getattr(self, "_arrow_number_to_decimal", False))
 
     @property
     def is_pyformat(self) -> bool:

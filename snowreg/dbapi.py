@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from snowreg import errors
@@ -52,10 +52,12 @@ class Connection(ConnectionSurface):
     def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
                  owns_catalog: bool = False, live_versions: bool = True, autocommit: bool | None = None,
-                 session_parameters: Mapping[str, Any] | None = None, paramstyle: str | None = None) -> None:
+                 session_parameters: Mapping[str, Any] | None = None, paramstyle: str | None = None,
+                 arrow_number_to_decimal: bool = False) -> None:
         if paramstyle is not None and paramstyle not in PARAMSTYLES:
             raise errors.invalid_value("Invalid paramstyle is specified")
         self._paramstyle = paramstyle or "pyformat"
+        self._arrow_number_to_decimal = bool(arrow_number_to_decimal)
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
@@ -158,6 +160,15 @@ class Connection(ConnectionSurface):
             cur._run(stmt, sql_text[stmt.span.start:stmt.span.end])
             cursors.append(cur)
         return cursors
+
+    def execute_stream(self, stream: Any, remove_comments: bool = False, cursor_class: type[Cursor] | None = None,
+                       **kwargs: Any) -> Iterator[Cursor]:
+        """The statements read from a text stream, run one by one: a cursor per statement, as each runs."""
+        yield from self.execute_string(stream.read(), remove_comments, cursor_class=cursor_class)
+
+    def is_valid(self) -> bool:
+        """Whether the connection can still run statements (the connector sends a heartbeat)."""
+        return not self._closed
 
     def cancel(self) -> None:
         """Cancel the statement running on this connection (from another thread): it raises 000604

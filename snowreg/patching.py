@@ -220,7 +220,8 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
             database=params.get("database", self.database), schema=params.get("schema", self.schema),
             warehouse=params.get("warehouse"), live_versions=self.live_versions, autocommit=params.get("autocommit"),
             session_parameters=params.get("session_parameters"),
-            paramstyle=params.get("paramstyle") or _module_paramstyle())
+            paramstyle=params.get("paramstyle") or _module_paramstyle(),
+            arrow_number_to_decimal=bool(params.get("arrow_number_to_decimal", False)))
         self.connections.append(conn)
         return conn
 

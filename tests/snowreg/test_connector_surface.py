@@ -192,3 +192,14 @@ def test_results_by_query_id_from_another_session_of_the_same_user(snowreg_conn:
         with pytest.raises(snowreg.ProgrammingError) as e:
             attempt()
         assert e.value.errno == 709
+
+
+def test_execute_stream_and_is_valid(snowreg_conn: Any) -> None:
+    import io
+
+    cursors = snowreg_conn.execute_stream(io.StringIO("CREATE TABLE S (A INT);\nINSERT INTO S VALUES (1), (2);\n"
+                                                      "SELECT COUNT(*) FROM S;"))
+    assert [c.fetchall() for c in cursors][-1] == [(2,)]
+    assert snowreg_conn.is_valid()
+    snowreg_conn.close()
+    assert not snowreg_conn.is_valid()

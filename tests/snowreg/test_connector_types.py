@@ -147,3 +147,16 @@ def test_an_unknown_paramstyle_is_refused() -> None:
     with pytest.raises(snowreg.ProgrammingError) as e:
         snowreg.connect(paramstyle="named")
     assert (e.value.errno, e.value.msg) == (251007, "Invalid paramstyle is specified")
+
+
+def test_arrow_number_to_decimal_keeps_scaled_numbers_exact() -> None:
+    """The connection parameter arrow_number_to_decimal: scaled NUMBER columns as decimals in pandas / Arrow."""
+    pa = pytest.importorskip("pyarrow")
+    pytest.importorskip("pandas")
+    with snowreg.connect(arrow_number_to_decimal=True) as conn:
+        assert conn.arrow_number_to_decimal
+        cur = conn.cursor()
+        table = cur.execute("SELECT 1.25::NUMBER(10, 2) AS D, 1 AS I").fetch_arrow_all()
+        assert table.schema.types == [pa.decimal128(38, 2), pa.int8()]
+        frame = cur.execute("SELECT 1.25::NUMBER(10, 2) AS D").fetch_pandas_all()
+        assert frame["D"][0] == Decimal("1.25")
