@@ -66,12 +66,15 @@ def from_rows(names: Sequence[str], rows: list[tuple[Any, ...]], types: Sequence
     """A result for rows built in Python (SHOW output); types inferred from values when not given."""
     if types is None:
         types = [_infer_type([r[i] for r in rows]) for i in range(len(names))]
-    cols = [
-        Column(n, t, 38 if t == "FIXED" else None, 0 if t == "FIXED" else None,
-               internal_size=16777216 if t == "TEXT" else None)
-        for n, t in zip(names, types, strict=True)
-    ]
+    cols = [Column(n, t, *_SHOWN_PRECISION.get(t, (None, None)), internal_size=16777216 if t == "TEXT" else None)
+            for n, t in zip(names, types, strict=True)]
     return Result(cols, rows)
+
+
+# (precision, scale) of the columns of Python-built results (SHOW output): NUMBER(38,0), and timestamps to the
+# millisecond, as Snowflake describes SHOW's `created_on` (TIMESTAMP_LTZ, precision 0, scale 3).
+_SHOWN_PRECISION = {"FIXED": (38, 0), "TIMESTAMP_LTZ": (0, 3), "TIMESTAMP_NTZ": (0, 3), "TIMESTAMP_TZ": (0, 3),
+                    "TIME": (0, 3)}
 
 
 def _infer_type(values: list[Any]) -> str:

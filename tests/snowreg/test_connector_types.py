@@ -160,3 +160,13 @@ def test_arrow_number_to_decimal_keeps_scaled_numbers_exact() -> None:
         assert table.schema.types == [pa.decimal128(38, 2), pa.int8()]
         frame = cur.execute("SELECT 1.25::NUMBER(10, 2) AS D").fetch_pandas_all()
         assert frame["D"][0] == Decimal("1.25")
+
+
+def test_show_output_is_described_as_snowflake_describes_it(snowreg_cursor: Any) -> None:
+    """SHOW's created_on is TIMESTAMP_LTZ to the millisecond (precision 0, scale 3), numbers NUMBER(38,0),
+    text VARCHAR(16777216)."""
+    snowreg_cursor.execute("CREATE TABLE T (A INT)")
+    described = {d.name: tuple(d)[1:] for d in snowreg_cursor.execute("SHOW TABLES").description}
+    assert described["created_on"] == (6, None, None, 0, 3, True)
+    assert described["rows"] == (0, None, None, 38, 0, True)
+    assert described["name"] == (2, None, 16777216, None, None, True)
