@@ -66,8 +66,10 @@ def from_rows(names: Sequence[str], rows: list[tuple[Any, ...]], types: Sequence
     """A result for rows built in Python (SHOW output); types inferred from values when not given."""
     if types is None:
         types = [_infer_type([r[i] for r in rows]) for i in range(len(names))]
-    cols = [Column(n, t, *_SHOWN_PRECISION.get(t, (None, None)), internal_size=16777216 if t == "TEXT" else None)
-            for n, t in zip(names, types, strict=True)]
+    cols = []
+    for n, t in zip(names, types, strict=True):
+        precision, scale = _SHOWN_PRECISION.get(t, (None, None))
+        cols.append(Column(n, t, precision, scale, internal_size=16777216 if t == "TEXT" else None))
     return Result(cols, rows)
 
 

@@ -69,6 +69,8 @@ __all__ = [
     "DataError", "DatabaseError", "Error", "IntegrityError", "InterfaceError", "InternalError",
     "NotSupportedError", "OperationalError", "ProgrammingError", "Registry", "Model", "ModelVersion", "ExportMode",
     "DictCursor", "connect", "explain_access", "parse", "patch",
+    "Date", "Time", "Timestamp", "Binary", "DateFromTicks", "TimeFromTicks", "TimestampFromTicks",
+    "STRING", "BINARY", "NUMBER", "DATETIME", "ROWID",
 ]
 
 
@@ -146,6 +148,8 @@ _LAZY = {
     "Registry": "snowreg.registry", "Model": "snowreg.registry", "ModelVersion": "snowreg.model_version",
     "ExportMode": "snowreg.model_version", "patch": "snowreg.patching", "explain_access": "snowreg.engine.api",
     "DictCursor": "snowreg.dbapi",
+    **dict.fromkeys(("Date", "Time", "Timestamp", "Binary", "DateFromTicks", "TimeFromTicks", "TimestampFromTicks",
+                     "STRING", "BINARY", "NUMBER", "DATETIME", "ROWID"), "snowreg.dbapi"),
 }
 
 

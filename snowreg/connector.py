@@ -118,7 +118,13 @@ def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]], timezone: str =
     `timezone`: the session's, for TIMESTAMP_LTZ / TZ columns; `decimals`: scaled NUMBER as decimal128."""
     import pyarrow as pa
 
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in result.columns]
+    if not rows:  # the connector's empty table: its fixed type per column type (FIELD_TYPES' pa_type)
+        empty = {"FIXED": pa.int64(), "REAL": pa.float64(), "DATE": pa.date64(), "TIME": pa.time64("ns"),
+                 "BINARY": pa.binary(), "BOOLEAN": pa.bool_(), "TIMESTAMP_NTZ": pa.timestamp("ns"),
+                 "TIMESTAMP_LTZ": pa.timestamp("ns"), "TIMESTAMP_TZ": pa.timestamp("ns")}
+        schema = pa.schema([pa.field(c.name, empty.get(c.type, pa.string())) for c in result.columns])
+        return schema.empty_table()
+    columns = list(zip(*rows, strict=True))
     arrays = [_arrow_column(list(values), c.type, c.scale, timezone, decimals)
               for c, values in zip(result.columns, columns, strict=True)]
     return pa.Table.from_arrays(arrays, names=[c.name for c in result.columns])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -28,6 +29,44 @@ from snowreg.params import PARAMSTYLES, bind
 apilevel = "2.0"
 threadsafety = 2
 paramstyle = "pyformat"
+
+
+# PEP 249's constructors and type objects (a description's type_code compares equal to its group).
+Date, Time, Timestamp, Binary = datetime.date, datetime.time, datetime.datetime, bytes
+
+
+def DateFromTicks(ticks: float) -> datetime.date:  # noqa: N802 - PEP 249's name
+    return datetime.date.fromtimestamp(ticks)
+
+
+def TimeFromTicks(ticks: float) -> datetime.time:  # noqa: N802 - PEP 249's name
+    return datetime.datetime.fromtimestamp(ticks).time()
+
+
+def TimestampFromTicks(ticks: float) -> datetime.datetime:  # noqa: N802 - PEP 249's name
+    return datetime.datetime.fromtimestamp(ticks)
+
+
+class DBAPITypeObject:
+    """A PEP 249 type object: equal to each type code of its group."""
+
+    def __init__(self, *codes: int) -> None:
+        self.codes = frozenset(codes)
+
+    def __eq__(self, other: object) -> bool:
+        return other in self.codes if isinstance(other, int) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.codes)
+
+
+# The connector's groups of its type codes (FIXED 0, REAL 1, TEXT 2, DATE 3, TIMESTAMP* 4/6/7/8, VARIANT 5,
+# OBJECT 9, ARRAY 10, BINARY 11, TIME 12, BOOLEAN 13).
+STRING = DBAPITypeObject(2)
+BINARY = DBAPITypeObject(5, 9, 10, 11)
+NUMBER = DBAPITypeObject(0, 1)
+DATETIME = DBAPITypeObject(3, 4, 6, 7, 8, 12)
+ROWID = DBAPITypeObject()
 
 
 class ResultMetadata(NamedTuple):

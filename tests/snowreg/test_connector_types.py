@@ -170,3 +170,23 @@ def test_show_output_is_described_as_snowflake_describes_it(snowreg_cursor: Any)
     assert described["created_on"] == (6, None, None, 0, 3, True)
     assert described["rows"] == (0, None, None, 38, 0, True)
     assert described["name"] == (2, None, 16777216, None, None, True)
+
+
+def test_an_empty_result_has_the_connectors_empty_table_types(snowreg_cursor: Any) -> None:
+    """No rows: the connector builds the table from its fixed type per column type (int64 for NUMBER)."""
+    pa = pytest.importorskip("pyarrow")
+    pytest.importorskip("pandas")
+    snowreg_cursor.execute("SELECT 1 AS I, 1.5 AS D, CURRENT_TIMESTAMP AS T, CURRENT_DATE AS DT WHERE FALSE")
+    table = snowreg_cursor.fetch_arrow_all(force_return_table=True)
+    assert table.schema.types == [pa.int64(), pa.int64(), pa.timestamp("ns"), pa.date64()]
+    frame = snowreg_cursor.execute("SELECT 1 AS I, 'x' AS S WHERE FALSE").fetch_pandas_all()
+    assert list(frame.columns) == ["I", "S"] and str(frame.dtypes["I"]) == "int64" and frame.empty
+
+
+def test_pep_249_type_objects_and_constructors(snowreg_cursor: Any) -> None:
+    snowreg_cursor.execute("SELECT 1 AS N, 'a' AS S, CURRENT_DATE AS D, TO_BINARY('01') AS B, 1.5::FLOAT AS F")
+    codes = [d.type_code for d in snowreg_cursor.description]
+    assert codes == [snowreg.NUMBER, snowreg.STRING, snowreg.DATETIME, snowreg.BINARY, snowreg.NUMBER]
+    assert codes[0] != snowreg.STRING and snowreg.ROWID != 0
+    assert snowreg.Date(2024, 1, 2) == dt.date(2024, 1, 2) and snowreg.Binary(b"x") == b"x"
+    assert snowreg.TimestampFromTicks(0) == dt.datetime.fromtimestamp(0)
