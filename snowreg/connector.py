@@ -104,9 +104,16 @@ def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str
     try:
         typ = _arrow_type(kind, scale, timezone, values, decimals)
         if pa.types.is_timestamp(typ) or pa.types.is_time(typ):
-            # built in microseconds (Python's precision), then brought to the column's unit
+            # built in microseconds (Python's precision), then brought to the column's unit: truncated to a
+            # coarser one; kept in microseconds where nanoseconds overflow int64, as the connector does
             wide = pa.timestamp("us", typ.tz) if pa.types.is_timestamp(typ) else pa.time64("us")
-            return pa.array(values, type=wide).cast(typ, safe=False)
+            built = pa.array(values, type=wide)
+            if typ.unit != "ns":
+                return built.cast(typ, safe=False)
+            try:
+                return built.cast(typ)
+            except pa.ArrowInvalid:
+                return built
         return pa.array(values, type=typ)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError):
         return pa.array([None if v is None else str(v) for v in values], type=pa.string())

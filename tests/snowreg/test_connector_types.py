@@ -190,3 +190,12 @@ def test_pep_249_type_objects_and_constructors(snowreg_cursor: Any) -> None:
     assert codes[0] != snowreg.STRING and snowreg.ROWID != 0
     assert snowreg.Date(2024, 1, 2) == dt.date(2024, 1, 2) and snowreg.Binary(b"x") == b"x"
     assert snowreg.TimestampFromTicks(0) == dt.datetime.fromtimestamp(0)
+
+
+def test_timestamps_beyond_nanoseconds_range_stay_exact(snowreg_cursor: Any) -> None:
+    """int64 nanoseconds end in 2262: the connector then keeps the column in microseconds, never wraps."""
+    pytest.importorskip("pandas")
+    frame = snowreg_cursor.execute("SELECT '1500-01-01 00:00:00'::TIMESTAMP_NTZ AS T UNION ALL "
+                                   "SELECT '2024-01-01'::TIMESTAMP_NTZ ORDER BY 1").fetch_pandas_all()
+    assert str(frame.dtypes["T"]) == "datetime64[us]"
+    assert [t.year for t in frame["T"]] == [1500, 2024]
