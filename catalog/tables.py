@@ -10,6 +10,7 @@ import duckdb
 
 from snowreg.catalog import coltypes
 from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog.relations import list_columns
 from snowreg.catalog.store import Store, now
 
 _KEY_COLS = ("database_name, schema_name, table_name, position, kind, constraint_name, columns, ref_database, "
@@ -42,6 +43,7 @@ class TableShape:
 
     kind: str = "TABLE"  # TABLE | TRANSIENT | TEMPORARY
     columns: dict[str, ColumnSpec] = field(default_factory=dict)
+    not_null: frozenset[str] = frozenset()  # columns declared NOT NULL (or PRIMARY KEY)
 
     def column_type(self, name: str, duck_type: str) -> ColumnType:
         """The column's declared type, or the one its DuckDB type reads as (also for a stale record)."""
@@ -137,7 +139,8 @@ class TablesPart:
             parsed = coltypes.parse(text)
             if parsed is not None:
                 columns[column] = ColumnSpec(column, duck_type, parsed)
-        return TableShape(str(kind[0]) if kind else "TABLE", columns)
+        not_null = frozenset(c.name for c in list_columns(self.store, database, schema, name) if not c.nullable)
+        return TableShape(str(kind[0]) if kind else "TABLE", columns, not_null)
 
     def forget_columns(self, database: str, schema: str, name: str, columns: Sequence[str]) -> None:
         """ALTER TABLE … DROP COLUMN / ALTER COLUMN … SET DATA TYPE: their records go."""

@@ -14,6 +14,9 @@ TYPE_CODES = {
     "TIMESTAMP_TZ": 7, "TIMESTAMP_NTZ": 8, "OBJECT": 9, "ARRAY": 10, "BINARY": 11, "TIME": 12, "BOOLEAN": 13,
 }
 
+# The `length` of a column of these types when its declaration gives none (VARCHAR(16777216), BINARY(8388608)).
+_SIZED = {"TEXT": None, "BINARY": 8388608, "ARRAY": 16777216}
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -31,8 +34,11 @@ class Column:
         return TYPE_CODES[self.type]
 
     def describe(self) -> tuple[Any, ...]:
-        """The PEP 249 7-tuple."""
-        size = self.internal_size if self.type == "TEXT" else None
+        """The PEP 249 7-tuple, as the connector's ResultMetadata gives it: `internal_size` is the rowtype's
+        `length`, which Snowflake sends for text, binary and array columns only."""
+        size = self.internal_size if self.type in _SIZED else None
+        if size is None:
+            size = _SIZED.get(self.type)
         return (self.name, self.type_code, None, size, self.precision, self.scale, self.nullable)
 
 
@@ -60,12 +66,17 @@ def from_rows(names: Sequence[str], rows: list[tuple[Any, ...]], types: Sequence
     """A result for rows built in Python (SHOW output); types inferred from values when not given."""
     if types is None:
         types = [_infer_type([r[i] for r in rows]) for i in range(len(names))]
-    cols = [
-        Column(n, t, 38 if t == "FIXED" else None, 0 if t == "FIXED" else None,
-               internal_size=16777216 if t == "TEXT" else None)
-        for n, t in zip(names, types, strict=True)
-    ]
+    cols = []
+    for n, t in zip(names, types, strict=True):
+        precision, scale = _SHOWN_PRECISION.get(t, (None, None))
+        cols.append(Column(n, t, precision, scale, internal_size=16777216 if t == "TEXT" else None))
     return Result(cols, rows)
+
+
+# (precision, scale) of the columns of Python-built results (SHOW output): NUMBER(38,0), and timestamps to the
+# millisecond, as Snowflake describes SHOW's `created_on` (TIMESTAMP_LTZ, precision 0, scale 3).
+_SHOWN_PRECISION = {"FIXED": (38, 0), "TIMESTAMP_LTZ": (0, 3), "TIMESTAMP_NTZ": (0, 3), "TIMESTAMP_TZ": (0, 3),
+                    "TIME": (0, 3)}
 
 
 def _infer_type(values: list[Any]) -> str:

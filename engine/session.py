@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections import Counter
+import weakref
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,11 @@ _session_ids = itertools.count(1)
 _UNSET = object()  # a DuckDB variable this session never set
 RECENT_RESULTS = 64  # results kept for RESULT_SCAN (Snowflake keeps 24 hours' worth)
 DEFAULT_TIMEZONE = "America/Los_Angeles"  # Snowflake's default for the TIMEZONE parameter
+# The latest results of every session of a registry, by query id, with the user who ran them: "the command
+# or query can be from the current session or any of your other sessions" (RESULT_SCAN's page), and the
+# connector's get_results_from_sfqid reads them too. Only their own user may read them.
+_SHARED_LOCK = threading.Lock()
+_SHARED_RESULTS: weakref.WeakKeyDictionary[Catalog, OrderedDict[str, tuple[str, Any]]] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -175,6 +181,20 @@ class Session:
             self.results[query_id] = result
             while len(self.results) > RECENT_RESULTS:
                 del self.results[next(iter(self.results))]
+            with _SHARED_LOCK:
+                shared = _SHARED_RESULTS.setdefault(self.catalog, OrderedDict())
+                shared[query_id] = (self.user, result)
+                while len(shared) > RECENT_RESULTS:
+                    shared.popitem(last=False)
+
+    def result_of(self, query_id: str) -> Any | None:
+        """The result of a query this session ran, or this user ran in another session of the registry."""
+        found = self.results.get(query_id)
+        if found is not None:
+            return found
+        with _SHARED_LOCK:
+            entry = _SHARED_RESULTS.get(self.catalog, OrderedDict()).get(query_id)
+        return entry[1] if entry is not None and entry[0] == self.user else None
 
     def use_timezone(self, name: str) -> None:
         """Make `name` the zone of TIMESTAMP_LTZ values and CURRENT_TIMESTAMP (parameter TIMEZONE)."""

@@ -69,6 +69,8 @@ __all__ = [
     "DataError", "DatabaseError", "Error", "IntegrityError", "InterfaceError", "InternalError",
     "NotSupportedError", "OperationalError", "ProgrammingError", "Registry", "Model", "ModelVersion", "ExportMode",
     "DictCursor", "connect", "explain_access", "parse", "patch",
+    "Date", "Time", "Timestamp", "Binary", "DateFromTicks", "TimeFromTicks", "TimestampFromTicks",
+    "STRING", "BINARY", "NUMBER", "DATETIME", "ROWID",
 ]
 
 
@@ -114,7 +116,9 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
     try:
         return Connection(catalog, user=user, role=role, database=database, schema=schema,
                           warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,
-                          autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"))
+                          autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"),
+                          paramstyle=kwargs.get("paramstyle"),
+                          arrow_number_to_decimal=bool(kwargs.get("arrow_number_to_decimal", False)))
     except BaseException:
         catalog.release()
         raise
@@ -144,6 +148,8 @@ _LAZY = {
     "Registry": "snowreg.registry", "Model": "snowreg.registry", "ModelVersion": "snowreg.model_version",
     "ExportMode": "snowreg.model_version", "patch": "snowreg.patching", "explain_access": "snowreg.engine.api",
     "DictCursor": "snowreg.dbapi",
+    **dict.fromkeys(("Date", "Time", "Timestamp", "Binary", "DateFromTicks", "TimeFromTicks", "TimestampFromTicks",
+                     "STRING", "BINARY", "NUMBER", "DATETIME", "ROWID"), "snowreg.dbapi"),
 }
 
 

@@ -7,10 +7,12 @@ wait under their query id) and the attributes Snowpark and snowflake-ml-python r
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import sys
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
 from snowreg import errors
@@ -55,47 +57,106 @@ def _status(name: str) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 
-def _arrow_type(kind: str, scale: int | None) -> pa.DataType:
-    """The Arrow type the connector hands out for a Snowflake column type (scaled NUMBER → float64)."""
+# The connector's pandas / Arrow types (its CArrowTableIterator): integers in the narrowest width the
+# values need (the server sends Int8 … Int64 columns), scaled NUMBER as float64, times and timestamps in the
+# unit their scale needs, TIMESTAMP_LTZ / TZ in the session's time zone.
+_INT_TYPES = ((1 << 7, "int8"), (1 << 15, "int16"), (1 << 31, "int32"), (1 << 63, "int64"))
+
+
+def _unit(scale: int | None) -> str:
+    scale = 9 if scale is None else scale
+    return "s" if scale == 0 else "ms" if scale <= 3 else "us" if scale <= 6 else "ns"
+
+
+def _int_type(values: list[Any]) -> pa.DataType:
+    import pyarrow as pa
+
+    present = [v for v in values if v is not None]
+    widest = max((max(v, -v - 1) for v in present), default=0)
+    name = next((n for bound, n in _INT_TYPES if widest < bound), "decimal")
+    return pa.decimal128(38, 0) if name == "decimal" else getattr(pa, name)()
+
+
+def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any], decimals: bool) -> pa.DataType:
+    """The Arrow type the connector hands out for a Snowflake column type (`decimals`: the connection's
+    arrow_number_to_decimal, scaled NUMBER as decimal128 rather than float64)."""
     import pyarrow as pa
 
     if kind == "FIXED":
-        return pa.int64() if not scale else pa.float64()
-    simple = {"REAL": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "BINARY": pa.binary(),
-              "TIME": pa.time64("ns"), "TIMESTAMP_NTZ": pa.timestamp("ns"),
-              "TIMESTAMP_LTZ": pa.timestamp("ns", "UTC"), "TIMESTAMP_TZ": pa.timestamp("ns", "UTC")}
+        return _int_type(values) if not scale else pa.decimal128(38, scale) if decimals else pa.float64()
+    if kind == "TIMESTAMP_NTZ":
+        return pa.timestamp(_unit(scale))
+    if kind in ("TIMESTAMP_LTZ", "TIMESTAMP_TZ"):
+        return pa.timestamp(_unit(scale), timezone)
+    if kind == "TIME":
+        unit = _unit(scale)
+        return pa.time32(unit) if unit in ("s", "ms") else pa.time64(unit)
+    simple = {"REAL": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "BINARY": pa.binary()}
     return simple.get(kind, pa.string())
 
 
-def _arrow_column(values: list[Any], kind: str, scale: int | None) -> pa.Array:
+def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str, decimals: bool) -> pa.Array:
     import pyarrow as pa
 
-    typ = _arrow_type(kind, scale)
-    if kind == "FIXED" and scale:
-        values = [None if v is None else float(v) for v in values]
+    if kind == "FIXED" and not (scale and decimals):
+        values = [None if v is None else float(v) if scale else int(v) if isinstance(v, Decimal) and v % 1 == 0
+                  else v for v in values]
     try:
+        typ = _arrow_type(kind, scale, timezone, values, decimals)
+        if pa.types.is_timestamp(typ) or pa.types.is_time(typ):
+            # built in microseconds (Python's precision), then brought to the column's unit: truncated to a
+            # coarser one; kept in microseconds where nanoseconds overflow int64, as the connector does
+            wide = pa.timestamp("us", typ.tz) if pa.types.is_timestamp(typ) else pa.time64("us")
+            built = pa.array(values, type=wide)
+            if typ.unit != "ns":
+                return built.cast(typ, safe=False)
+            try:
+                return built.cast(typ)
+            except pa.ArrowInvalid:
+                return built
         return pa.array(values, type=typ)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        if kind == "FIXED" and not scale:  # beyond int64: the connector falls back to decimals
-            return pa.array(values, type=pa.decimal128(38, 0))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError):
         return pa.array([None if v is None else str(v) for v in values], type=pa.string())
 
 
-def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
-    """Rows of a result as an Arrow table with one column per result column (names may repeat)."""
+def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]], timezone: str = "UTC",
+                decimals: bool = False) -> pa.Table:
+    """Rows of a result as an Arrow table with one column per result column (names may repeat);
+    `timezone`: the session's, for TIMESTAMP_LTZ / TZ columns; `decimals`: scaled NUMBER as decimal128."""
     import pyarrow as pa
 
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in result.columns]
-    arrays = [_arrow_column(list(values), c.type, c.scale) for c, values in zip(result.columns, columns,
-                                                                              strict=True)]
+    if not rows:  # the connector's empty table: its fixed type per column type (FIELD_TYPES' pa_type)
+        empty = {"FIXED": pa.int64(), "REAL": pa.float64(), "DATE": pa.date64(), "TIME": pa.time64("ns"),
+                 "BINARY": pa.binary(), "BOOLEAN": pa.bool_(), "TIMESTAMP_NTZ": pa.timestamp("ns"),
+                 "TIMESTAMP_LTZ": pa.timestamp("ns"), "TIMESTAMP_TZ": pa.timestamp("ns")}
+        schema = pa.schema([pa.field(c.name, empty.get(c.type, pa.string())) for c in result.columns])
+        return schema.empty_table()
+    columns = list(zip(*rows, strict=True))
+    arrays = [_arrow_column(list(values), c.type, c.scale, timezone, decimals)
+              for c, values in zip(result.columns, columns, strict=True)]
     return pa.Table.from_arrays(arrays, names=[c.name for c in result.columns])
+
+
+def with_bytearrays(result: Result | None) -> Result | None:
+    """The result with its BINARY values as `bytearray`, as the connector's Arrow converter hands them out
+    (snowreg's own cursor gives `bytes`); the same result when it has no BINARY value."""
+    if result is None or not result.rows:
+        return result
+    binary = {i for i, c in enumerate(result.columns) if c.type == "BINARY"}
+    if not binary:
+        return result
+    rows = [tuple(bytearray(v) if i in binary and v is not None else v for i, v in enumerate(row))
+            for row in result.rows]
+    return dataclasses.replace(result, rows=rows)
 
 
 class ResultBatch:
     """What `get_result_batches()` hands out: rows that can be iterated or turned into Arrow / pandas."""
 
-    def __init__(self, result: Result) -> None:
+    def __init__(self, result: Result, timezone: str = "UTC", decimals: bool = False) -> None:
         self._result = result
+        self._timezone = timezone
+        self._decimals = decimals
         self.rowcount = len(result.rows)
         self.compressed_size: int | None = None
         self.uncompressed_size: int | None = None
@@ -111,7 +172,7 @@ class ResultBatch:
         return iter(self._result.rows)
 
     def to_arrow(self, connection: Any = None) -> pa.Table:
-        return arrow_table(self._result, self._result.rows)
+        return arrow_table(self._result, self._result.rows, self._timezone, self._decimals)
 
     def to_pandas(self, connection: Any = None, **kwargs: Any) -> pd.DataFrame:
         return self.to_arrow().to_pandas()
@@ -187,7 +248,15 @@ class CursorSurface(CursorBasics):
         assert self._result is not None
         if not rest and not force_return_table:
             return None
-        return arrow_table(self._result, rest)
+        return arrow_table(self._result, rest, self._timezone(), self._decimals())
+
+    def _timezone(self) -> str:
+        """The session's TIMEZONE (the zone of TIMESTAMP_LTZ / TZ columns in Arrow and pandas)."""
+        return str(self.connection.session.timezone)
+
+    def _decimals(self) -> bool:
+        """The connection's arrow_number_to_decimal: scaled NUMBER columns as decimals in Arrow and pandas."""
+        return bool(getattr(self.connection, "_arrow_number_to_decimal", False))
 
     def fetch_arrow_batches(self) -> Iterator[pa.Table]:
         """The remaining rows as Arrow tables (one batch: results are held in memory)."""
@@ -209,7 +278,7 @@ class CursorSurface(CursorBasics):
         """The result as one batch (results are held in memory, not split in remote chunks)."""
         if self._result is None:
             return None
-        return [ResultBatch(self._result)]
+        return [ResultBatch(self._result, self._timezone(), self._decimals())]
 
     def check_can_use_arrow_resultset(self) -> None:
         """Arrow results are always available."""
@@ -234,8 +303,10 @@ class CursorSurface(CursorBasics):
         """Run the statement now; its result (or error) waits under the returned query id."""
         try:
             self.execute(command, params, **kwargs)
-        except errors.Error as e:
-            qid = e.sfqid or ""
+        except Exception as e:  # snowreg's error, or under patch() the connector's class of it
+            qid = getattr(e, "sfqid", None)
+            if not qid:
+                raise
             self.connection._remember_error(qid, e)
             return {"queryId": qid}
         return {"queryId": self._sfqid}
@@ -273,11 +344,15 @@ class ConnectionSurface:
     region = None
     application = "snowreg"
     telemetry_enabled = False
-    _recent: OrderedDict[str, Result | errors.Error]
+    _recent: OrderedDict[str, Result | Exception]
+
+    @property
+    def arrow_number_to_decimal(self) -> bool:
+        return bool(getattr(self, "_arrow_number_to_decimal", False))
 
     @property
     def is_pyformat(self) -> bool:
-        return True
+        return self._paramstyle in ("pyformat", "format")
 
     def _remember(self, result: Result) -> None:
         """Keep a result for get_results_from_sfqid (the most recent few only)."""
@@ -288,7 +363,7 @@ class ConnectionSurface:
         while len(self._recent) > RECENT_QUERIES:
             self._recent.popitem(last=False)
 
-    def _remember_error(self, sfqid: str, error: errors.Error) -> None:
+    def _remember_error(self, sfqid: str, error: Exception) -> None:
         if not hasattr(self, "_recent"):
             self._recent = OrderedDict()
         self._recent[sfqid] = error
@@ -296,18 +371,24 @@ class ConnectionSurface:
             self._recent.popitem(last=False)
 
     def _result_of(self, sfqid: str) -> Result:
-        found = getattr(self, "_recent", {}).get(sfqid)
+        """A result (or the error) of this connection's query, or the result of one its user ran in
+        another session of the registry."""
+        found = getattr(self, "_recent", {}).get(sfqid) or self._session_result(sfqid)
         if found is None:
             raise errors.statement_not_found(sfqid)
-        if isinstance(found, errors.Error):
+        if isinstance(found, Exception):
             raise found
         return found
 
+    def _session_result(self, sfqid: str) -> Result | None:
+        session = getattr(self, "session", None)
+        return None if session is None else session.result_of(sfqid)  # type: ignore[no-any-return]
+
     def get_query_status(self, sfqid: str) -> Any:
-        found = getattr(self, "_recent", {}).get(sfqid)
+        found = getattr(self, "_recent", {}).get(sfqid) or self._session_result(sfqid)
         if found is None:
             return _status("NO_DATA")
-        return _status("FAILED_WITH_ERROR" if isinstance(found, errors.Error) else "SUCCESS")
+        return _status("FAILED_WITH_ERROR" if isinstance(found, Exception) else "SUCCESS")
 
     def get_query_status_throw_if_error(self, sfqid: str) -> Any:
         self._result_of(sfqid)

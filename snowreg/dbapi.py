@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from snowreg import errors
@@ -23,11 +24,49 @@ from snowreg.engine.api import (
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
-from snowreg.params import bind
+from snowreg.params import PARAMSTYLES, bind
 
 apilevel = "2.0"
 threadsafety = 2
 paramstyle = "pyformat"
+
+
+# PEP 249's constructors and type objects (a description's type_code compares equal to its group).
+Date, Time, Timestamp, Binary = datetime.date, datetime.time, datetime.datetime, bytes
+
+
+def DateFromTicks(ticks: float) -> datetime.date:  # noqa: N802 - PEP 249's name
+    return datetime.date.fromtimestamp(ticks)
+
+
+def TimeFromTicks(ticks: float) -> datetime.time:  # noqa: N802 - PEP 249's name
+    return datetime.datetime.fromtimestamp(ticks).time()
+
+
+def TimestampFromTicks(ticks: float) -> datetime.datetime:  # noqa: N802 - PEP 249's name
+    return datetime.datetime.fromtimestamp(ticks)
+
+
+class DBAPITypeObject:
+    """A PEP 249 type object: equal to each type code of its group."""
+
+    def __init__(self, *codes: int) -> None:
+        self.codes = frozenset(codes)
+
+    def __eq__(self, other: object) -> bool:
+        return other in self.codes if isinstance(other, int) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.codes)
+
+
+# The connector's groups of its type codes (FIXED 0, REAL 1, TEXT 2, DATE 3, TIMESTAMP* 4/6/7/8, VARIANT 5,
+# OBJECT 9, ARRAY 10, BINARY 11, TIME 12, BOOLEAN 13).
+STRING = DBAPITypeObject(2)
+BINARY = DBAPITypeObject(5, 9, 10, 11)
+NUMBER = DBAPITypeObject(0, 1)
+DATETIME = DBAPITypeObject(3, 4, 6, 7, 8, 12)
+ROWID = DBAPITypeObject()
 
 
 class ResultMetadata(NamedTuple):
@@ -52,7 +91,12 @@ class Connection(ConnectionSurface):
     def __init__(self, catalog: Catalog, *, user: str | None = None, role: str | None = None,
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
                  owns_catalog: bool = False, live_versions: bool = True, autocommit: bool | None = None,
-                 session_parameters: Mapping[str, Any] | None = None) -> None:
+                 session_parameters: Mapping[str, Any] | None = None, paramstyle: str | None = None,
+                 arrow_number_to_decimal: bool = False) -> None:
+        if paramstyle is not None and paramstyle not in PARAMSTYLES:
+            raise errors.invalid_value("Invalid paramstyle is specified")
+        self._paramstyle = paramstyle or "pyformat"
+        self._arrow_number_to_decimal = bool(arrow_number_to_decimal)
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
@@ -156,6 +200,15 @@ class Connection(ConnectionSurface):
             cursors.append(cur)
         return cursors
 
+    def execute_stream(self, stream: Any, remove_comments: bool = False, cursor_class: type[Cursor] | None = None,
+                       **kwargs: Any) -> Iterator[Cursor]:
+        """The statements read from a text stream, run one by one: a cursor per statement, as each runs."""
+        yield from self.execute_string(stream.read(), remove_comments, cursor_class=cursor_class)
+
+    def is_valid(self) -> bool:
+        """Whether the connection can still run statements (the connector sends a heartbeat)."""
+        return not self._closed
+
     def cancel(self) -> None:
         """Cancel the statement running on this connection (from another thread): it raises 000604
         "SQL execution canceled". Only call it while a statement runs (a server tracks that)."""
@@ -225,9 +278,15 @@ class Cursor(CursorSurface):
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
         if self._closed or self.connection.is_closed():
-            raise errors.cursor_closed()
+            raise errors.cursor_closed(in_execute=True)
         self.sqlstate = None
-        text = bind(command, params)
+        style = self.connection._paramstyle
+        if kwargs.get("_force_qmark_paramstyle") and style in ("pyformat", "format"):
+            style = "qmark"
+        try:
+            text = bind(command, params, style)
+        except errors.Error as e:
+            raise self._fail(e) from None
         self.query = text
         parts = history.split_pipe(text) if "->>" in text else [text]
         if len(parts) > 1:

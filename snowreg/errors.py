@@ -349,6 +349,28 @@ def bind_variable_not_set(name: str) -> ProgrammingError:
     return ProgrammingError(f"Bind variable '{name}' is not set", 252004, "22000")
 
 
+def bind_not_a_list(params: object) -> ProgrammingError:
+    """252004 ER_FAILED_PROCESSING_PYFORMAT: qmark / numeric parameters must be a list or tuple."""
+    return ProgrammingError(f"Binding parameters must be a list: {params}", 252004, None)
+
+
+def bind_type_not_supported(type_name: str) -> ProgrammingError:
+    """252004: a pyformat parameter of a type the connector cannot write into the text."""
+    return ProgrammingError(f"Failed processing pyformat-parameters: Binding data in type ({type_name}) "
+                            "is not supported.", 252004, None)
+
+
+def bind_type_not_inferred(type_name: str) -> ProgrammingError:
+    """252011 ER_NOT_IMPLICITY_SNOWFLAKE_DATATYPE: a qmark / numeric parameter with no Snowflake type."""
+    return ProgrammingError(f"Python data type [{type_name}] cannot be automatically mapped to Snowflake data "
+                            "type. Specify the snowflake data type explicitly.", 252011, None)
+
+
+def bind_type_unknown(kind: str) -> ProgrammingError:
+    """255001 ER_NOT_SUPPORT_DATA_TYPE: a `(type, value)` parameter naming no Snowflake binding type."""
+    return ProgrammingError(f"Binding data in type ({kind.lower()}) is not supported.", 255001, None)
+
+
 def bind_count_mismatch() -> ProgrammingError:
     return ProgrammingError("Bind variable ? not set. The number of binding parameters does not match.",
                             2049, "07002")
@@ -483,12 +505,13 @@ def internal_error(detail: str) -> InternalError:
 
 def connection_closed() -> DatabaseError:
     """250002 ER_CONNECTION_IS_CLOSED (08003): a closed connection was used."""
-    return DatabaseError("Connection is closed.", 250002, "08003")
+    return DatabaseError("Connection is closed", 250002, "08003")
 
 
-def cursor_closed() -> InterfaceError:
-    """252006 ER_CURSOR_IS_CLOSED: a closed cursor (or one of a closed connection) was used."""
-    return InterfaceError("Cursor is closed.", 252006, None)
+def cursor_closed(in_execute: bool = False) -> InterfaceError:
+    """252006 ER_CURSOR_IS_CLOSED: a closed cursor (or one of a closed connection) was used; the
+    connector's words when it was `execute`."""
+    return InterfaceError("Cursor is closed in execute." if in_execute else "Cursor is closed.", 252006, None)
 
 
 def no_result_set() -> ProgrammingError:

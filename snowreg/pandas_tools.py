@@ -38,6 +38,8 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
     """
     if create_temp_table:
         table_type = "temporary"
+    if table_type and table_type.lower() not in ("temp", "temporary", "transient"):
+        raise ValueError("Unsupported table type. Expected table types: temp/temporary, transient")
     # The connector's CREATE TEMPORARY STAGE is DDL: it commits the open transaction.
     api.transaction.commit(conn.session)
     name = _location(conn, database, schema, table_name, quote_identifiers)
@@ -51,8 +53,8 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
             verb = "CREATE OR REPLACE" if overwrite else "CREATE"
             exists = "" if overwrite else " IF NOT EXISTS"
             created = overwrite or conn.session.catalog.databases.relation_kind(*_qualified(conn, name)) is None
-            temporary = " TEMPORARY" if table_type.lower() in ("temp", "temporary") else ""
-            cur.execute(f"{verb}{temporary} TABLE{exists} {name} ({definition})")
+            kind = {"temp": " TEMPORARY", "temporary": " TEMPORARY", "transient": " TRANSIENT"}.get(table_type.lower(), "")
+            cur.execute(f"{verb}{kind} TABLE{exists} {name} ({definition})")
         if not created:
             if overwrite and not auto_create_table:
                 cur.execute(f"TRUNCATE TABLE {name}")
@@ -62,8 +64,16 @@ def write_pandas(conn: Connection, df: pd.DataFrame, table_name: str, database: 
     finally:
         cur.close()
     _insert(conn, name, df, columns)
-    rows = len(df)
-    return True, 1, rows, [("file0.txt", "LOADED", rows, rows, 1, 0, None, None, None, None)]
+    copied = _copy_rows(len(df), chunk_size)
+    return True, len(copied), len(df), copied
+
+
+def _copy_rows(rows: int, chunk_size: int | None) -> list[CopyRow]:
+    """COPY INTO's answer as the connector's write_pandas gets it: one LOADED row per parquet chunk of
+    `chunk_size` rows (one chunk when it is None, or the frame is empty)."""
+    size = chunk_size or rows or 1
+    counts = [min(size, rows - start) for start in range(0, rows, size)] or [0]
+    return [(f"file{i}.txt", "LOADED", n, n, 1, 0, None, None, None, None) for i, n in enumerate(counts)]
 
 
 def _location(conn: Connection, database: str | None, schema: str | None, table: str, quote: bool) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from snowreg import errors
+from snowreg.connector import with_bytearrays
 from snowreg.dbapi import Connection, Cursor, DictCursor
 from snowreg.engine.api import Catalog, open_catalog
 from snowreg.grammar.text import resolve_ident
@@ -72,12 +73,24 @@ _CURSOR_METHODS = ("execute", "executemany", "describe", "_describe_internal", "
                    "nextset")
 
 
-class PatchedCursor(Cursor):
-    """A snowreg cursor whose errors are the real connector's."""
+class _ConnectorValues(Cursor):
+    """Values as the real connector's cursor gives them: BINARY as `bytearray`."""
+
+    def _run(self, stmt: Any, text: str, describe_only: bool = False) -> None:
+        super()._run(stmt, text, describe_only)
+        self._result = with_bytearrays(self._result)
+
+    def _load_query(self, sfqid: str) -> None:
+        super()._load_query(sfqid)
+        self._result = with_bytearrays(self._result)
 
 
-class PatchedDictCursor(DictCursor):
-    """A snowreg DictCursor whose errors are the real connector's."""
+class PatchedCursor(_ConnectorValues):
+    """A snowreg cursor whose errors and values are the real connector's."""
+
+
+class PatchedDictCursor(_ConnectorValues, DictCursor):
+    """A snowreg DictCursor whose errors and values are the real connector's."""
 
 
 for _cls in (PatchedCursor, PatchedDictCursor):
@@ -206,7 +219,9 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
             self.catalog, user=user, role=role,
             database=params.get("database", self.database), schema=params.get("schema", self.schema),
             warehouse=params.get("warehouse"), live_versions=self.live_versions, autocommit=params.get("autocommit"),
-            session_parameters=params.get("session_parameters"))
+            session_parameters=params.get("session_parameters"),
+            paramstyle=params.get("paramstyle") or _module_paramstyle(),
+            arrow_number_to_decimal=bool(params.get("arrow_number_to_decimal", False)))
         self.connections.append(conn)
         return conn
 
@@ -220,6 +235,14 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         if role and self.catalog.grants.get_role(resolve_ident(role)) is None:
             role = None
         return user, role
+
+
+def _module_paramstyle() -> str | None:
+    """`snowflake.connector.paramstyle`, which the connector reads when a connection names none."""
+    import sys
+
+    style = getattr(sys.modules.get("snowflake.connector"), "paramstyle", None)
+    return style if isinstance(style, str) else None
 
 
 def _write_pandas(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -58,7 +58,7 @@ def _last_query_id(session: Session, n: str | None) -> str:
 
 
 def _register(session: Session, query_id: str) -> None:
-    result = session.results.get(query_id)
+    result = session.result_of(query_id)
     if result is None:
         raise errors.statement_not_found(query_id)
     session.duck.register(result_view(query_id), _arrow(result))

@@ -61,6 +61,34 @@ def _generator(node: exp.Generator) -> exp.Expr | None:
     return None
 
 
+def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
+    """`FROM (TABLE(GENERATOR(…)))` and `FROM (t)`, as Snowpark's `session.range()` and `create_dataframe`
+    write them → `FROM TABLE(GENERATOR(…))`, `FROM t`: DuckDB takes no parentheses around a table."""
+    inner = node.this
+    if not isinstance(inner, exp.TableFromRows | exp.Table) or node.args.get("pivots"):
+        return None
+    if node.alias and not inner.alias:
+        inner.set("alias", node.args.get("alias"))
+    return inner
+
+
+def _binary_cast(node: exp.Cast) -> exp.Expr | None:
+    """`'0A1B'::BINARY` → `unhex('0A1B')`: a string becomes BINARY through BINARY_INPUT_FORMAT, HEX unless
+    set (https://docs.snowflake.com/en/user-guide/binary-input-output); DuckDB's cast keeps the text's bytes."""
+    if node.to.this not in (_T.BINARY, _T.VARBINARY) or not isinstance(node.this, exp.Literal) \
+            or not node.this.is_string:
+        return variant.cast(node)  # the VARIANT casts (this entry takes variant.REWRITES' place)
+    return variant.fn("unhex", node.this)
+
+
+def _to_binary(node: exp.ToBinary) -> exp.Expr | None:
+    """TO_BINARY(s) reads s in BINARY_INPUT_FORMAT, HEX unless set (the TO_BINARY page); DuckDB's
+    to_binary would give the text's bits as a string."""
+    if node.args.get("format") is None:
+        node.set("format", exp.Literal.string("HEX"))
+    return None
+
+
 def _clock(node: exp.Expr) -> exp.Expr | None:
     """CURRENT_TIMESTAMP → get_current_timestamp(): DuckDB binds a bare CURRENT_TIMESTAMP to the select
     alias of the same name (which every unaliased item now has) and refuses it."""
@@ -278,6 +306,9 @@ def _context(node: exp.Expr) -> exp.Expr:
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.DataType: _data_type,
     exp.Generator: _generator,
+    exp.Subquery: _parenthesized_table,
+    exp.Cast: _binary_cast,
+    exp.ToBinary: _to_binary,
     exp.CurrentTimestamp: _clock,
     exp.CurrentDate: _clock,
     exp.Localtime: _clock,

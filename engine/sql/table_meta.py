@@ -175,6 +175,8 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
         spec = shape.columns.get(name) if name and name != "*" else None
         if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
             columns[i] = _described(column, spec.type)
+        if name in shape.not_null:  # the rowtype's `nullable` is the column's
+            columns[i] = dataclasses.replace(columns[i], nullable=False)
     result.columns = columns
     return result
 
@@ -186,8 +188,12 @@ def _same_storage(stored: ColumnType, column: Column) -> bool:
 
 
 def _described(column: Column, declared: ColumnType) -> Column:
-    if declared.kind == "TEXT":
+    if declared.kind in ("TEXT", "BINARY"):
         return dataclasses.replace(column, internal_size=declared.length)
+    if declared.kind in ("OBJECT", "ARRAY"):  # stored as VARIANT (JSON): described as declared (9, 10)
+        return dataclasses.replace(column, type=declared.kind)
+    if declared.kind == "TIMESTAMP_TZ":  # stored as an instant (DECISIONS.md P10), still described as TZ (7)
+        return dataclasses.replace(column, type=declared.kind, scale=declared.scale)
     if declared.kind.startswith("TIMESTAMP") or declared.kind == "TIME":
         return dataclasses.replace(column, scale=declared.scale)
     return column

@@ -56,7 +56,7 @@ def test_fetch_before_execute_and_use_after_close() -> None:
         with pytest.raises(snowreg.DatabaseError) as gone:
             use()
         assert (gone.value.errno, gone.value.sqlstate, str(gone.value)) == (
-            250002, "08003", "250002 (08003): Connection is closed.")
+            250002, "08003", "250002 (08003): Connection is closed")
 
 
 def test_unknown_query_id() -> None:

@@ -169,3 +169,37 @@ def test_identifier_table_names_are_checked(snowreg_conn: Any) -> None:
     cur.execute("CREATE TABLE identifier('\"TEST_DB\".PUBLIC.\"t\"') (A INT)")
     cur.execute("ALTER TABLE identifier('TEST_DB.PUBLIC.\"t\"') RENAME TO identifier('U')")
     assert cur.execute("SELECT COUNT(*) FROM identifier('test_db.public.u')").fetchall() == [(0,)]
+
+
+def test_results_by_query_id_from_another_session_of_the_same_user(snowreg_conn: Any) -> None:
+    """RESULT_SCAN's page: "the command or query can be from the current session or any of your other
+    sessions"; only the user who ran it may read it (not even ACCOUNTADMIN another user's)."""
+    cur = snowreg_conn.cursor()
+    cur.execute("CREATE USER BOB")
+    cur.execute("GRANT ROLE ACCOUNTADMIN TO USER BOB")
+    qid = cur.execute("SELECT 42 AS X").sfqid
+    failed = cur.execute_async("SELECT * FROM NOPE")["queryId"]
+    other = snowreg_conn.open_session(user=snowreg_conn.user)
+    later = other.cursor()
+    later.get_results_from_sfqid(qid)
+    assert later.fetchall() == [(42,)]
+    assert other.get_query_status(qid).name == "SUCCESS"
+    assert later.execute(f"SELECT X + 1 FROM TABLE(RESULT_SCAN('{qid}'))").fetchall() == [(43,)]
+    assert other.get_query_status(failed).name == "NO_DATA"  # the error stays with its connection
+    bob = snowreg_conn.open_session(user="BOB", role="ACCOUNTADMIN").cursor()
+    for attempt in (lambda: bob.get_results_from_sfqid(qid),
+                    lambda: bob.execute(f"SELECT * FROM TABLE(RESULT_SCAN('{qid}'))")):
+        with pytest.raises(snowreg.ProgrammingError) as e:
+            attempt()
+        assert e.value.errno == 709
+
+
+def test_execute_stream_and_is_valid(snowreg_conn: Any) -> None:
+    import io
+
+    cursors = snowreg_conn.execute_stream(io.StringIO("CREATE TABLE S (A INT);\nINSERT INTO S VALUES (1), (2);\n"
+                                                      "SELECT COUNT(*) FROM S;"))
+    assert [c.fetchall() for c in cursors][-1] == [(2,)]
+    assert snowreg_conn.is_valid()
+    snowreg_conn.close()
+    assert not snowreg_conn.is_valid()
