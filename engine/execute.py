@@ -19,6 +19,7 @@ from snowreg.engine import (
     stages,
     tags,
     transaction,
+    udfs,
     variables,
     warehouses,
 )
@@ -247,6 +248,9 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
+    if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
+        with _positions_in_text(stmt):
+            return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
     if stmt.body.has_calls or stmt.model_aliases:
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):

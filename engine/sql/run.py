@@ -370,6 +370,10 @@ def _nondeterministic_merge(session: Session) -> None:
 
 def run_translated(session: Session, tr: Translation, describe_only: bool = False) -> Result:
     duck = session.duck
+    if tr.udfs:  # calls of user-defined functions: their macros' names, once found and allowed
+        from snowreg.engine.sql import udf_calls
+
+        tr = udf_calls.bind(session, tr)
     session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
     sync_context(session, tr)
     try:

@@ -1,0 +1,180 @@
+"""A SQL UDF's body → the DuckDB macros that run it, through the same translation and binding as user SQL.
+
+The body is Snowflake SQL: it is parsed, its argument names become macro parameters, its unqualified
+object names are qualified with the function's own database and schema (a body resolves names where the
+function lives, not where it is called), and the result goes through `translate` like any statement:
+only Snowflake functions snowreg implements, only objects the catalog knows and the creating role may
+read (`bind.resolve_tables`, `privileges.check_tables`), user functions bound to their macros. DuckDB
+never receives text that did not pass that road.
+
+Arguments are cast to their declared types and the result to the return type. A body that is a query
+reads its arguments from a one-row derived table evaluated where the function is called
+(`__SNOWREG_ARGS`), so an argument such as `t.a` can never be captured by a table of the body.
+A function with DEFAULT arguments gets one macro per number of arguments it accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+from sqlglot import exp
+
+from snowreg import errors
+from snowreg.engine.access import privileges
+from snowreg.engine.session import Session
+from snowreg.engine.sql import bind, duckerrors, translate, udf_calls
+from snowreg.grammar.ast.functions import CreateFunction
+
+_PARAM = "__SNOWREG_P{}"
+_ARG = "__SNOWREG_A{}"
+_COLUMN = "__SNOWREG_C{}"
+_BODY = "__SNOWREG_BODY"
+_ARGS = "__SNOWREG_ARGS"
+_EXPRESSION = re.compile(r'SELECT (.*) AS "__SNOWREG_BODY"', re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where the function lives: its body's unqualified names resolve here."""
+
+    database: str
+    schema: str
+    name: str
+
+
+def macros(session: Session, stmt: CreateFunction, place: Place) -> list[list[object]]:
+    """[arity, parameter names, DuckDB body] for each number of arguments the function accepts."""
+    required = sum(1 for a in stmt.args if a.default is None)
+    if any(a.default is None for a in stmt.args[required:]):
+        raise errors.compilation_error("Arguments with a DEFAULT value must come after those without one.")
+    out: list[list[object]] = []
+    for arity in range(required, len(stmt.args) + 1):
+        out.append([arity, [_PARAM.format(i) for i in range(arity)], _macro_body(session, stmt, place, arity)])
+    return out
+
+
+def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int) -> str:
+    tree = _parse_body(stmt.body)
+    query = isinstance(tree, (exp.Query, exp.Subquery))
+    if stmt.returns is not None and query:
+        tree = exp.Subquery(this=tree)
+    _arguments(tree, stmt, arity, query or stmt.returns is None)
+    _qualify(tree, place)
+    _no_recursion(tree, place)
+    text = _snowflake_text(tree, stmt, arity)
+    tr = translate.translate(text)
+    if tr.kind != "select":
+        raise errors.compilation_error("The body of a SQL function must be an expression or a query.")
+    _check_objects(session, tr, place)
+    if tr.udfs:
+        tr = udf_calls.bind(session, tr, (place.database, place.schema))
+    _validate(session, tr, arity, stmt)
+    if stmt.returns is not None and not query:
+        m = _EXPRESSION.fullmatch(tr.sql)
+        if m is None:
+            raise errors.not_supported("This SQL function body")
+        return f"({m.group(1)})"
+    return f"({tr.sql})" if stmt.returns is not None else tr.sql
+
+
+def _parse_body(body: str) -> exp.Expr:
+    """The body as a query, or as an expression (`SELECT (<body>)` parsed, its one item taken)."""
+    text = body.strip().rstrip(";")
+    if re.match(r"(?:SELECT|WITH)\b|\(", text, re.I):
+        try:
+            found = translate.parse(text)
+            if isinstance(found, (exp.Query, exp.Subquery)):
+                return found
+        except errors.Error:
+            pass
+    select = translate.parse(f"SELECT ({text})")
+    if not isinstance(select, exp.Select) or len(select.expressions) != 1:
+        raise errors.compilation_error("The body of a SQL function must be an expression or a query.")
+    item = select.expressions[0]
+    return item.this if isinstance(item, exp.Alias) else item
+
+
+def _arguments(tree: exp.Expr, stmt: CreateFunction, arity: int, from_args: bool) -> None:
+    """Argument names → parameters (cast to their types), or the derived table's columns; arguments
+    beyond `arity` → their DEFAULT expressions."""
+    index = {a.name: i for i, a in enumerate(stmt.args)}
+    for column in list(tree.find_all(exp.Column)):
+        name = column.this.this if column.this.quoted else column.this.name.upper()
+        if column.table or name not in index:
+            continue
+        i = index[name]
+        default = stmt.args[i].default
+        if i >= arity and default is not None:
+            column.replace(exp.Paren(this=_parse_body(default)))
+        elif from_args:
+            column.replace(exp.column(_ARG.format(i), _ARGS))
+        else:
+            column.replace(exp.Cast(this=exp.column(_PARAM.format(i)), to=exp.DataType.build(stmt.args[i].type,
+                                                                                             dialect="snowflake")))
+
+
+def _qualify(tree: exp.Expr, place: Place) -> None:
+    """Unqualified tables of the body name objects of the function's schema (CTE names excepted)."""
+    ctes = {c.alias.upper() for c in tree.find_all(exp.CTE)}
+    for table in tree.find_all(exp.Table):
+        if not isinstance(table.this, exp.Identifier):
+            continue
+        if not table.args.get("db") and table.name.upper() not in ctes and table.name != _ARGS:
+            table.set("db", exp.Identifier(this=place.schema, quoted=True))
+        if table.args.get("db") and not table.args.get("catalog"):
+            table.set("catalog", exp.Identifier(this=place.database, quoted=True))
+
+
+def _no_recursion(tree: exp.Expr, place: Place) -> None:
+    """"A SQL UDF's defining expression … cannot refer recursively to itself"
+    (https://docs.snowflake.com/en/developer-guide/udf/udf-overview)."""
+    for call in tree.find_all(exp.Anonymous):
+        if isinstance(call.this, str) and call.this.upper() == place.name:
+            raise errors.compilation_error(f"Function {place.name} cannot call itself: a SQL UDF is not recursive.")
+
+
+def _snowflake_text(tree: exp.Expr, stmt: CreateFunction, arity: int) -> str:
+    """The SELECT that computes the function, as Snowflake SQL."""
+    args = ", ".join(f"CAST({_PARAM.format(i)} AS {stmt.args[i].type}) AS {_ARG.format(i)}" for i in range(arity))
+    body = tree.sql(dialect="snowflake")
+    if stmt.returns is not None:
+        select = f"SELECT CAST({body} AS {stmt.returns}) AS {_BODY}"
+        return select + (f" FROM (SELECT {args}) AS {_ARGS}" if args and isinstance(tree, exp.Subquery) else "")
+    columns = ", ".join(f"CAST({_BODY}.{_COLUMN.format(i)} AS {t}) AS {_quoted(n)}"
+                        for i, (n, t) in enumerate(stmt.columns))
+    names = ", ".join(_COLUMN.format(i) for i in range(len(stmt.columns)))
+    source = f"(SELECT {args}) AS {_ARGS}, LATERAL ({body})" if args else f"({body})"
+    return f"SELECT {columns} FROM {source} AS {_BODY}({names})"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _check_objects(session: Session, tr: translate.Translation, place: Place) -> None:
+    """The objects the body reads exist and the creating role (the owner) may read them."""
+    database, schema = session.database, session.schema
+    session.database, session.schema = place.database, place.schema
+    try:
+        bind.resolve_tables(session, tr.tables, tr.kind)
+        privileges.check_tables(session, tr.tables, tr.kind)
+    finally:
+        session.database, session.schema = database, schema
+
+
+def _validate(session: Session, tr: translate.Translation, arity: int, stmt: CreateFunction) -> None:
+    """Bind the body in DuckDB with NULL arguments: a column that does not exist, or a table function
+    whose query has another number of columns than it declares, fails here, not when called."""
+    params = ", ".join(f'NULL AS "{_PARAM.format(i)}"' for i in range(arity))
+    sql = f'SELECT * FROM (SELECT {params}) AS "__snowreg_check", LATERAL ({tr.sql}) AS "__snowreg_body"' \
+        if params else tr.sql
+    session.catalog.store.functions_for(sql)
+    try:
+        session.duck.sql(sql)
+    except duckdb.Error as e:
+        if stmt.columns and "column aliases" in str(e).lower():
+            raise errors.compilation_error(f"The query of table function {stmt.name.name} returns another number "
+                                           f"of columns than the {len(stmt.columns)} it declares.") from None
+        raise (bind.column_error(e, tr.columns, tr.source) or duckerrors.translate(e)) from None
