@@ -30,6 +30,7 @@ from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast
+from snowreg.grammar.ast.functions import FunctionSignature
 from snowreg.grammar.render import qname, string
 from snowreg.grammar.text import split_name
 
@@ -323,4 +324,6 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return show_objects.describe(session, stmt)
     if stmt.kind == "SEQUENCE":
         return show_objects.describe_sequence(session, stmt)
+    if stmt.kind == "FUNCTION" and stmt.arg_types is not None:
+        return udfs.describe_function(session, FunctionSignature(stmt.name, stmt.arg_types))
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

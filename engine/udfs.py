@@ -188,13 +188,6 @@ def describe_function(session: Session, sig: FunctionSignature) -> Result:
     return from_rows(["property", "value"], rows, ["TEXT", "TEXT"])
 
 
-# https://docs.snowflake.com/en/sql-reference/sql/show-user-functions (conformance/DECISIONS.md)
-SHOW_COLUMNS = ["created_on", "name", "schema_name", "is_builtin", "is_aggregate", "is_ansi", "min_num_arguments",
-                "max_num_arguments", "arguments", "description", "catalog_name", "is_table_function",
-                "valid_for_clustering", "is_secure", "secrets", "external_access_integrations", "is_external_function",
-                "language", "is_memoizable", "is_data_metric"]
-
-
 def show_rows(session: Session, database: str | None, schema: str | None, like: str | None
               ) -> list[tuple[object, ...]]:
     """SHOW USER FUNCTIONS' rows: the functions in scope the session's roles hold a privilege on."""
@@ -215,8 +208,3 @@ def show_rows(session: Session, database: str | None, schema: str | None, like: 
                     "N", "SQL", "Y" if spec["memoizable"] else "N", "N"))
     return out
 
-
-def show_user_functions(session: Session, database: str | None, schema: str | None, like: str | None) -> Result:
-    types = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "FIXED", "FIXED", "TEXT", "TEXT", "TEXT",
-             "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
-    return from_rows(SHOW_COLUMNS, show_rows(session, database, schema, like), types)

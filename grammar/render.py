@@ -190,9 +190,13 @@ def _source(src: a.ModelSource) -> str:
     return f"MODEL {qname(src.model)}{version}"
 
 
+def _fn_types(types: tuple[str, ...] | None) -> str:
+    return "" if types is None else "(" + ", ".join(types) + ")"
+
+
 def _target(t: a.GrantTarget) -> str:
     if isinstance(t, a.ObjectTarget):
-        return f"{t.kind} {qname(t.name)}"
+        return f"{t.kind} {qname(t.name)}{_fn_types(t.arg_types)}"
     if isinstance(t, a.BulkTarget):
         return f"{t.mode} {t.kind}S IN {t.container_kind} {qname(t.container)}"
     return "ACCOUNT"
@@ -403,7 +407,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         + (f" {s.current_grants} CURRENT GRANTS" if s.current_grants else ""),
         a.ShowGrants: _show_grants,
         a.Query: _query,
-        a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}",
+        a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}",
         a.LiveVersion: _live_version,
     }
 

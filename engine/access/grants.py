@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from snowreg import errors
 from snowreg.catalog.grants import ObjectKey
+from snowreg.engine import udfs
 from snowreg.engine.access import privileges
 from snowreg.engine.access.privileges import ACCOUNT_NAME, Access, index_of
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
+from snowreg.grammar.ast.functions import FunctionSignature
 from snowreg.grammar.text import quote_ident
 
 # The privileges each object kind accepts in GRANT / REVOKE (OWNERSHIP goes through GRANT OWNERSHIP).
@@ -28,6 +30,8 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "STAGE": ("USAGE", "READ", "WRITE"),
     "TAG": ("APPLY", "READ"),
     "WAREHOUSE": ("USAGE", "OPERATE", "MONITOR", "MODIFY"),
+    # https://docs.snowflake.com/en/user-guide/security-access-control-privileges (functions: USAGE, OWNERSHIP)
+    "FUNCTION": ("USAGE",),
 }
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE")
 SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG")
@@ -190,7 +194,21 @@ def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Targe
     if isinstance(target, ast.BulkTarget):
         return _bulk(session, target)
     kind = " ".join(target.kind.upper().split())
+    if kind == "FUNCTION":
+        return kind, [_function(session, target)]
     return kind, [resolve(session, kind, target.name)]
+
+
+def _function(session: Session, target: ast.ObjectTarget) -> Target:
+    """ON FUNCTION f(types): one signature, visible to the session (else 002003)."""
+    if target.arg_types is None:
+        raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
+    (db, schema, name, arguments), row = udfs.find(session, FunctionSignature(target.name, target.arg_types))
+    a = privileges.access(session)
+    key = ObjectKey("FUNCTION", db, schema, f"{name}({arguments})")
+    if row is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), row.owner))):
+        raise errors.does_not_exist("Function", f"{_fqn(db, schema, name)}({arguments})")
+    return Target(key, row.owner or "", f"{_fqn(db, schema, name)}({arguments})", name, db, schema)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,6 +94,7 @@ class ObjectTarget:
 
     kind: str
     name: QualifiedName
+    arg_types: tuple[str, ...] | None = None  # a function's signature: ON FUNCTION f(NUMBER)
 
 
 @dataclass(frozen=True, slots=True)
