@@ -239,6 +239,7 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
             if like(stmt.like, fn.name):
                 rows.append(_builtin_row(fn))
     if stmt.kind != "BUILT-IN":  # user functions of the scope (no IN: the current database's; DECISIONS.md)
+        where: tuple[str | None, str | None]
         if scope == "SCHEMA":
             where = session.qualify_schema(stmt.scope_name) if stmt.scope_name is not None else \
                 (session.current_database(), session.schema)

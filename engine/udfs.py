@@ -161,14 +161,25 @@ def alter_function(session: Session, sql: str) -> Result:
 
 def signature_text(row: FunctionRow) -> str:
     """`(A NUMBER, B VARCHAR)`: the argument names and declared types."""
-    return "(" + ", ".join(f"{quote_ident(a[0])} {a[1]}" for a in row.spec["args"]) + ")"
+    return "(" + ", ".join(f"{quote_ident(a[0])} {udf_calls.family(a[1])}" for a in row.spec["args"]) + ")"
+
+
+def display_type(declared: str) -> str:
+    """A declared type as DESCRIBE shows it: `INT` → NUMBER(38,0), `VARCHAR` → VARCHAR(16777216)."""
+    kind = udf_calls.family(declared) or declared
+    sizes = declared[declared.index("("):] if "(" in declared else ""
+    if kind == "NUMBER":
+        return "NUMBER" + (sizes.replace(" ", "") if sizes else "(38,0)")
+    if kind in ("VARCHAR", "BINARY"):
+        return kind + (sizes if sizes else "(16777216)" if kind == "VARCHAR" else "(8388608)")
+    return kind
 
 
 def returns_text(row: FunctionRow) -> str:
     spec = row.spec
     if spec["returns"] is None:
-        return "TABLE (" + ", ".join(f"{quote_ident(n)} {t}" for n, t in spec["columns"]) + ")"
-    return str(spec["returns"]) + (" NOT NULL" if spec["not_null"] else "")
+        return "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in spec["columns"]) + ")"
+    return display_type(spec["returns"]) + (" NOT NULL" if spec["not_null"] else "")
 
 
 def describe_function(session: Session, sig: FunctionSignature) -> Result:
@@ -193,7 +204,7 @@ def show_rows(session: Session, database: str | None, schema: str | None, like: 
     """SHOW USER FUNCTIONS' rows: the functions in scope the session's roles hold a privilege on."""
     from snowreg.grammar.text import like as matches
 
-    out = []
+    out: list[tuple[object, ...]] = []
     a = privileges.access(session)
     for row in session.catalog.udfs.listed(database, schema):
         held = a.held(("FUNCTION", row.database_name, row.schema_name, row.signature_name), row.owner)

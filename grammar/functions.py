@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from snowreg import errors
 from snowreg.grammar.ast.functions import (
@@ -145,7 +146,7 @@ def _type(r: _Reader) -> str:
             words.append(tail)
     text = " ".join(words)
     if r.take("("):
-        parts = []
+        parts: list[str] = []
         while not r.take(")"):
             if parts:
                 r.expect(",")
@@ -250,11 +251,16 @@ def parse_create(sql: str) -> CreateFunction:
     else:
         returns = _type(r)
     fields = _properties(r)
-    r.expect("AS")
-    body = r.string()
+    if r.word("AS"):
+        body = r.string()
+    elif fields.language.upper() == "SQL":  # a handler in a staged file (IMPORTS) needs no body
+        raise r.error()
+    else:
+        body = ""
     r.done()
     return CreateFunction(name, args, returns, columns, body, or_replace, if_not_exists, secure, temporary,
-                          copy_grants=copy_grants or fields.copy_grants, **fields.values())
+                          fields.not_null, fields.language, fields.volatility, fields.memoizable, fields.comment,
+                          copy_grants or fields.copy_grants, fields.options)
 
 
 def _arguments(r: _Reader) -> tuple[FunctionArg, ...]:
@@ -283,15 +289,11 @@ def _columns(r: _Reader) -> tuple[tuple[str, str], ...]:
 class _Fields:
     not_null: bool = False
     language: str = "SQL"
-    volatility: str = "VOLATILE"
+    volatility: Literal["VOLATILE", "IMMUTABLE"] = "VOLATILE"
     memoizable: bool = False
     comment: str | None = None
     copy_grants: bool = False
     options: tuple[str, ...] = ()
-
-    def values(self) -> dict[str, object]:
-        return {"not_null": self.not_null, "language": self.language, "volatility": self.volatility,
-                "memoizable": self.memoizable, "comment": self.comment, "options": self.options}
 
 
 def _properties(r: _Reader) -> _Fields:
@@ -305,8 +307,10 @@ def _properties(r: _Reader) -> _Fields:
             f.not_null = False
         elif r.word("LANGUAGE"):
             f.language = r.ident()
-        elif r.word("IMMUTABLE") or r.word("VOLATILE"):
-            f.volatility = r.toks[r.i - 1].text.upper()
+        elif r.word("IMMUTABLE"):
+            f.volatility = "IMMUTABLE"
+        elif r.word("VOLATILE"):
+            f.volatility = "VOLATILE"
         elif r.word("MEMOIZABLE"):
             f.memoizable = True
         elif r.word("COPY", "GRANTS"):
