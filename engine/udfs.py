@@ -84,10 +84,21 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
 
 
 def _definition(stmt: CreateFunction, macros: list[list[object]]) -> str:
+    """The row's JSON: the statement's parts, the macros, and what DESCRIBE and INFORMATION_SCHEMA show."""
+    signature = "(" + ", ".join(f"{quote_ident(a.name)} {udf_calls.family(a.type)}" for a in stmt.args) + ")"
+    if stmt.returns is None:
+        shown = "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in stmt.columns) + ")"
+    else:
+        shown = display_type(stmt.returns)
+    kind = shown.split("(", 1)[0].strip() if stmt.returns is not None else shown
+    sizes = [int(s) for s in shown[shown.index("(") + 1:-1].split(",")] if stmt.returns and "(" in shown else []
     return orjson.dumps({
         "args": [[a.name, a.type, a.default] for a in stmt.args], "returns": stmt.returns,
         "columns": [list(c) for c in stmt.columns], "body": stmt.body, "not_null": stmt.not_null,
         "language": "SQL", "volatility": stmt.volatility, "memoizable": stmt.memoizable, "macros": macros,
+        "signature": signature, "data_type": kind,
+        "precision": sizes[0] if kind == "NUMBER" else None, "scale": sizes[1] if kind == "NUMBER" else None,
+        "length": sizes[0] if kind in ("VARCHAR", "BINARY") else None,
     }).decode()
 
 

@@ -409,6 +409,10 @@ def sync_context(session: Session, tr: Translation) -> None:
     information = bool(views)
     if information:
         extra.update(privileges.visible_containers(session))
+    if "FUNCTIONS" in views:  # INFORMATION_SCHEMA.FUNCTIONS: the functions the roles may use, and own
+        from snowreg.engine.sql import udf_calls
+
+        extra.update(udf_calls.visible_keys(session))
     if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
         extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it

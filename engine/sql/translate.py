@@ -518,6 +518,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
     "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
+    "FUNCTIONS": ("snowreg_is_functions", True),
 }
 
 

@@ -241,3 +241,16 @@ def test_a_secure_function_hides_its_body_from_other_roles(admin: Any) -> None:
     assert dict(rows(cur, "DESCRIBE FUNCTION hidden()"))["body"] == ""
     assert dict(rows(admin, "DESCRIBE FUNCTION hidden()"))["body"] == "42"
     assert rows(cur, "SELECT hidden()") == [(42,)]
+
+
+def test_information_schema_functions_lists_what_the_role_may_use(admin: Any) -> None:
+    admin.execute("CREATE SECURE FUNCTION hidden(x NUMBER(10, 2)) RETURNS VARCHAR AS $$ 'body' $$")
+    shown = rows(admin, "SELECT function_name, argument_signature, data_type, character_maximum_length, is_secure, "
+                        "function_definition FROM information_schema.functions ORDER BY 1")
+    assert shown == [("HIDDEN", "(X NUMBER)", "VARCHAR", 16777216, "YES", " 'body' "),
+                     ("TOP_ID", "()", "NUMBER", None, "NO", "SELECT MAX(id) FROM scores")]
+    cur = analyst(admin)
+    assert rows(cur, "SELECT function_name FROM information_schema.functions") == []
+    admin.execute("GRANT USAGE ON FUNCTION hidden(NUMBER) TO ROLE analyst")
+    assert rows(cur, "SELECT function_name, function_definition FROM information_schema.functions") == \
+        [("HIDDEN", None)]
