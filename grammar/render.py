@@ -311,7 +311,7 @@ def _show_grants(s: a.ShowGrants) -> str:
     if s.variant == "FUTURE_IN":
         return f"SHOW FUTURE GRANTS IN {s.kind} {qname(s.name)}{limit}"
     if s.variant == "ON":
-        return f"SHOW GRANTS ON {s.kind} {qname(s.name)}{limit}"
+        return f"SHOW GRANTS ON {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}{limit}"
     return f"SHOW GRANTS {_GRANTEES[s.variant]} {name(s.name.name)}{limit}"
 
 

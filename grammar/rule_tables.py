@@ -133,7 +133,7 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "fn_type": _fn_type,
     "bulk_target": lambda c: a.BulkTarget(c[0], c[1], c[2], c[3]),
     "account_target": lambda c: a.AccountTarget(),
-    "grants_on": lambda c: ("ON", c[0], c[1]),
+    "grants_on": lambda c: ("ON", c[0], c[1], c[2]),
     "grants_on_account": lambda c: ("ON_ACCOUNT", None, None),
     "grants_to_role": lambda c: ("TO_ROLE", None, _to_name(c)),
     "grants_to_user": lambda c: ("TO_USER", None, _to_name(c)),
@@ -223,7 +223,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     ),
     "grant_ownership": lambda c, s: a.GrantOwnership(c[0], c[1], c[2], span=s),
     "show_grants": lambda c, s: a.ShowGrants(
-        c[0][0] if c[0] else "CURRENT_USER", c[0][1] if c[0] else None, c[0][2] if c[0] else None, c[1], span=s
+        c[0][0] if c[0] else "CURRENT_USER", c[0][1] if c[0] else None, c[0][2] if c[0] else None, c[1],
+        c[0][3] if c[0] and len(c[0]) > 3 else None, span=s
     ),
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
     "describe": lambda c, s: a.Describe(c[0], c[1], c[2], span=s),

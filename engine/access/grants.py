@@ -195,11 +195,11 @@ def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Targe
         return _bulk(session, target)
     kind = " ".join(target.kind.upper().split())
     if kind == "FUNCTION":
-        return kind, [_function(session, target)]
+        return kind, [function_target(session, target)]
     return kind, [resolve(session, kind, target.name)]
 
 
-def _function(session: Session, target: ast.ObjectTarget) -> Target:
+def function_target(session: Session, target: ast.ObjectTarget) -> Target:
     """ON FUNCTION f(types): one signature, visible to the session (else 002003)."""
     if target.arg_types is None:
         raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
