@@ -254,3 +254,31 @@ def test_information_schema_functions_lists_what_the_role_may_use(admin: Any) ->
     admin.execute("GRANT USAGE ON FUNCTION hidden(NUMBER) TO ROLE analyst")
     assert rows(cur, "SELECT function_name, function_definition FROM information_schema.functions") == \
         [("HIDDEN", None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# EXECUTE IMMEDIATE of one statement
+# ---------------------------------------------------------------------------------------------
+
+
+def test_execute_immediate_runs_one_statement_as_if_sent(cur: Any) -> None:
+    assert rows(cur, "EXECUTE IMMEDIATE $$ CREATE FUNCTION sq(x NUMBER) RETURNS NUMBER AS 'x * x' $$") == \
+        [("Function SQ successfully created.",)]
+    assert rows(cur, "EXECUTE IMMEDIATE 'SELECT sq(3) AS nine'") == [(9,)]
+    assert [d[0] for d in cur.description] == ["NINE"]
+    cur.execute("SET stmt = 'SELECT sq(4)'")
+    assert rows(cur, "EXECUTE IMMEDIATE $stmt") == [(16,)]
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute("EXECUTE IMMEDIATE $missing")
+    assert info.value.errno == 2211
+    for sql in ("EXECUTE IMMEDIATE $$ BEGIN RETURN 1; END $$", "EXECUTE IMMEDIATE 'SELECT ?' USING (x)",
+                "EXECUTE IMMEDIATE 'SELECT 1; SELECT 2'", "EXECUTE IMMEDIATE 'CALL p()'",
+                "EXECUTE IMMEDIATE $$ DECLARE x INT; BEGIN RETURN x; END $$"):
+        with pytest.raises(snowreg.NotSupportedError):
+            cur.execute(sql)
+
+
+def test_procedures_and_call_stay_refused(cur: Any) -> None:
+    for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE SQL AS $$ BEGIN RETURN 1; END $$", "CALL p()"):
+        with pytest.raises(snowreg.NotSupportedError):
+            cur.execute(sql)
