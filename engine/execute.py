@@ -30,8 +30,8 @@ from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast, parse
-from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.ast.functions import FunctionSignature
+from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
 from snowreg.grammar.text import split_name
 
