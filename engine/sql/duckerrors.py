@@ -83,6 +83,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.syntax_error_detail(detail)
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("Division by zero"):
         return errors.division_by_zero()
+    if isinstance(e, duckdb.InvalidInputException) and detail.startswith("NULL result in a non-nullable column"):
+        return errors.null_violation(detail)  # a function declared RETURNS … NOT NULL (engine.sql.udf_bodies)
     if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
         return errors.execution_error(detail)
     if detail.startswith(("Malformed JSON", "Error parsing JSON")):

@@ -33,6 +33,7 @@ _COLUMN = "__SNOWREG_C{}"
 _BODY = "__SNOWREG_BODY"
 _ARGS = "__SNOWREG_ARGS"
 _EXPRESSION = re.compile(r'SELECT (.*) AS "__SNOWREG_BODY"', re.S)
+NULL_RESULT = "NULL result in a non-nullable column"
 _MODEL_CALL = re.compile(r'[\w"]\s*!\s*[\w"]+\s*\(')
 
 
@@ -76,12 +77,14 @@ def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int
     if stmt.returns is None:
         _count_columns(session, text, arity, stmt)
     _validate(session, tr, arity, stmt)
-    if stmt.returns is not None and not query:
-        m = _EXPRESSION.fullmatch(tr.sql)
-        if m is None:
-            raise errors.not_supported("This SQL function body")
-        return f"({m.group(1)})"
-    return f"({tr.sql})" if stmt.returns is not None else tr.sql
+    if stmt.returns is None:
+        return tr.sql
+    m = _EXPRESSION.fullmatch(tr.sql)
+    if not query and m is None:
+        raise errors.not_supported("This SQL function body")
+    body = f"({tr.sql})" if query else f"({m.group(1)})" if m is not None else ""
+    # RETURNS … NOT NULL: a NULL result is Snowflake's 100072 (engine.sql.duckerrors)
+    return f"(CASE WHEN {body} IS NULL THEN error('{NULL_RESULT}') ELSE {body} END)" if stmt.not_null else body
 
 
 def _parse_body(body: str) -> exp.Expr:

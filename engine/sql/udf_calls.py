@@ -21,7 +21,7 @@ from snowreg.catalog.udfs import FunctionRow, macro_name
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
 from snowreg.engine.sql.translation import FunctionRef, Translation, udf_placeholder
-from snowreg.grammar.text import place, quote_ident
+from snowreg.grammar.text import outside_literals, place, quote_ident
 
 _PLACEHOLDER = re.compile(r"\b__snowreg_udf_(\d+)(?=\()", re.I)
 
@@ -115,13 +115,17 @@ def bind(session: Session, tr: Translation, context: tuple[str, str] | None = No
              for ref, row in ((r, resolve(session, r, tr.source, context)) for r in tr.udfs)]
 
     def named(text: str | None) -> str | None:
+        """The placeholders outside string literals replaced (a string may hold their text)."""
         if text is None:
             return None
-        return _PLACEHOLDER.sub(lambda m: names[int(m.group(1))], text)
+        out, pos = [], 0
+        for m in outside_literals(_PLACEHOLDER, text):
+            if int(m.group(1)) >= len(names):
+                raise errors.not_supported("A function name starting with __snowreg_udf_")
+            out.extend((text[pos:m.start()], names[int(m.group(1))]))
+            pos = m.end()
+        return "".join(out) + text[pos:]
 
-    written = {int(m.group(1)) for m in _PLACEHOLDER.finditer(tr.sql)}
-    if not written <= set(range(len(names))):
-        raise errors.not_supported("A name starting with __snowreg_udf_")
     steps = tuple((named(s) or "", label) for s, label in tr.steps)
     return dataclasses.replace(tr, sql=named(tr.sql) or "", plain=named(tr.plain), guard=named(tr.guard),
                                multi_joined=named(tr.multi_joined), steps=steps, udfs=())

@@ -282,3 +282,20 @@ def test_procedures_and_call_stay_refused(cur: Any) -> None:
     for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE SQL AS $$ BEGIN RETURN 1; END $$", "CALL p()"):
         with pytest.raises(snowreg.NotSupportedError):
             cur.execute(sql)
+
+
+def test_a_string_holding_a_placeholder_text_is_left_alone(cur: Any) -> None:
+    cur.execute("CREATE FUNCTION ident(x VARCHAR) RETURNS VARCHAR AS 'x'")
+    assert rows(cur, "SELECT ident('a'), '__snowreg_udf_0(x)', ident('__snowreg_udf_0(')") == \
+        [("a", "__snowreg_udf_0(x)", "__snowreg_udf_0(")]
+    with pytest.raises(snowreg.ProgrammingError):
+        cur.execute("SELECT __snowreg_udf_0('a')")
+
+
+def test_returns_not_null_refuses_a_null_result(cur: Any) -> None:
+    cur.execute("CREATE FUNCTION must(x NUMBER) RETURNS NUMBER NOT NULL AS 'x'")
+    assert rows(cur, "SELECT must(1)") == [(1,)]
+    with pytest.raises(snowreg.IntegrityError) as info:
+        cur.execute("SELECT must(NULL)")
+    assert (info.value.errno, info.value.msg) == (100072, "NULL result in a non-nullable column")
+    assert dict(rows(cur, "DESCRIBE FUNCTION must(NUMBER)"))["returns"] == "NUMBER(38,0) NOT NULL"
