@@ -118,7 +118,8 @@ def bind(session: Session, tr: Translation, context: tuple[str, str] | None = No
         """The placeholders outside string literals replaced (a string may hold their text)."""
         if text is None:
             return None
-        out, pos = [], 0
+        out: list[str] = []
+        pos = 0
         for m in outside_literals(_PLACEHOLDER, text):
             if int(m.group(1)) >= len(names):
                 raise errors.not_supported("A function name starting with __snowreg_udf_")
