@@ -62,7 +62,7 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
     db, schema, name = session.qualify(stmt.name)
     if session.catalog.databases.get_schema(db, schema) is None:
         raise errors.does_not_exist("Schema", _fqn(db, schema))
-    if name in functions.FUNCTIONS or name in functions.NOT_EMULATED:
+    if name.upper() in functions.FUNCTIONS or name.upper() in functions.NOT_EMULATED:
         # "Snowflake does not allow creating functions with the same name as any of the system-defined
         # functions" (https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions)
         raise errors.compilation_error(f"Function '{name}' cannot be created: a system-defined function has "

@@ -61,6 +61,8 @@ def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int
     if _MODEL_CALL.search(stmt.body):  # sqlglot would drop `!method`: never a silently different body
         raise errors.not_supported("A model method call (m!method(…)) in the body of a function")
     tree = _parse_body(stmt.body)
+    if tree.find(exp.Parameter, exp.Placeholder) is not None:
+        raise errors.not_supported("Session variables and bind parameters in the body of a function")
     query = isinstance(tree, (exp.Query, exp.Subquery))
     if stmt.returns is not None and query:
         tree = exp.Subquery(this=tree)
@@ -75,7 +77,7 @@ def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int
     if tr.udfs:
         tr = udf_calls.bind(session, tr, (place.database, place.schema))
     if stmt.returns is None:
-        _count_columns(session, text, arity, stmt)
+        _count_columns(session, text, arity, place, stmt)
     _validate(session, tr, arity, stmt)
     if stmt.returns is None:
         return tr.sql
@@ -172,10 +174,12 @@ def _check_objects(session: Session, tr: translate.Translation, place: Place) ->
         session.database, session.schema = database, schema
 
 
-def _count_columns(session: Session, text: str, arity: int, stmt: CreateFunction) -> None:
+def _count_columns(session: Session, text: str, arity: int, place: Place, stmt: CreateFunction) -> None:
     """A table function's query returns as many columns as it declares."""
     select, _, source = text.partition(" FROM ")
     body = translate.translate(f"SELECT {_BODY}.* FROM {source.rsplit(' AS ', 1)[0]} AS {_BODY}")
+    if body.udfs:
+        body = udf_calls.bind(session, body, (place.database, place.schema))
     params = ", ".join(f'NULL AS "{_PARAM.format(i)}"' for i in range(arity))
     sql = f'SELECT "__snowreg_body".* FROM (SELECT {params}) AS "__snowreg_check", LATERAL ({body.sql}) ' \
         'AS "__snowreg_body"' if params else body.sql

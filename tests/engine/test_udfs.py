@@ -299,3 +299,21 @@ def test_returns_not_null_refuses_a_null_result(cur: Any) -> None:
         cur.execute("SELECT must(NULL)")
     assert (info.value.errno, info.value.msg) == (100072, "NULL result in a non-nullable column")
     assert dict(rows(cur, "DESCRIBE FUNCTION must(NUMBER)"))["returns"] == "NUMBER(38,0) NOT NULL"
+
+
+def test_bodies_call_other_functions_of_their_schema(cur: Any) -> None:
+    cur.execute("CREATE FUNCTION inc(x INT) RETURNS INT AS 'x + 1'")
+    cur.execute("CREATE FUNCTION inc2(x INT) RETURNS INT AS 'inc(inc(x))'")
+    cur.execute("CREATE FUNCTION upto(n INT) RETURNS TABLE (v INT) AS 'SELECT inc(n) UNION ALL SELECT inc2(n)'")
+    cur.execute("CREATE VIEW incs AS SELECT inc(1) AS two")
+    cur.execute("CREATE SCHEMA elsewhere")
+    cur.execute("USE SCHEMA elsewhere")  # the bodies still find INC in their own schema
+    assert rows(cur, "SELECT public.inc2(1)") == [(3,)]
+    assert rows(cur, "SELECT * FROM TABLE(public.upto(1)) ORDER BY v") == [(2,), (3,)]
+    cur.execute("DROP FUNCTION public.inc(INT)")
+    for sql in ("SELECT public.inc2(1)", "SELECT * FROM public.incs"):
+        with pytest.raises(snowreg.ProgrammingError) as info:
+            cur.execute(sql)
+        assert (info.value.errno, info.value.msg.splitlines()[-1]) == (2140, "Unknown function INC")
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute("CREATE FUNCTION v() RETURNS INT AS '$x'")
