@@ -317,3 +317,27 @@ def test_bodies_call_other_functions_of_their_schema(cur: Any) -> None:
         assert (info.value.errno, info.value.msg.splitlines()[-1]) == (2140, "Unknown function INC")
     with pytest.raises(snowreg.NotSupportedError):
         cur.execute("CREATE FUNCTION v() RETURNS INT AS '$x'")
+
+
+def test_a_create_or_drop_that_fails_midway_changes_nothing(cur: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    cur.execute("CREATE FUNCTION kept() RETURNS NUMBER AS '1'")
+    catalog = cur.connection._catalog
+
+    def failing(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(catalog.udfs, "insert", failing)
+    with pytest.raises(Exception, match="injected"):
+        cur.execute("CREATE OR REPLACE FUNCTION kept() RETURNS NUMBER AS '2'")
+    with pytest.raises(Exception, match="injected"):
+        cur.execute("CREATE FUNCTION fresh() RETURNS NUMBER AS '3'")
+    monkeypatch.undo()
+    assert rows(cur, "SELECT kept()") == [(1,)]  # the old macro is back
+    with pytest.raises(snowreg.ProgrammingError):
+        cur.execute("SELECT fresh()")
+    monkeypatch.setattr(catalog.grants, "forget_object", failing)
+    with pytest.raises(Exception, match="injected"):
+        cur.execute("DROP FUNCTION kept()")
+    monkeypatch.undo()
+    assert rows(cur, "SELECT kept()") == [(1,)]
+    assert [r[1] for r in rows(cur, "SHOW USER FUNCTIONS")] == ["KEPT"]
