@@ -359,6 +359,8 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return show_objects.describe(session, stmt)
     if stmt.kind == "SEQUENCE":
         return show_objects.describe_sequence(session, stmt)
-    if stmt.kind == "FUNCTION" and stmt.arg_types is not None:
+    if stmt.kind == "FUNCTION":
+        if stmt.arg_types is None:
+            raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
         return udfs.describe_function(session, FunctionSignature(stmt.name, stmt.arg_types))
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -62,11 +62,7 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
     db, schema, name = session.qualify(stmt.name)
     if session.catalog.databases.get_schema(db, schema) is None:
         raise errors.does_not_exist("Schema", _fqn(db, schema))
-    if name.upper() in functions.FUNCTIONS or name.upper() in functions.NOT_EMULATED:
-        # "Snowflake does not allow creating functions with the same name as any of the system-defined
-        # functions" (https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions)
-        raise errors.compilation_error(f"Function '{name}' cannot be created: a system-defined function has "
-                                       "that name.")
+    _not_built_in(name)
     arguments = arguments_of(tuple(a.type for a in stmt.args))
     existing = session.catalog.udfs.get(db, schema, name, arguments)
     if existing is not None:
@@ -81,6 +77,14 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
                       stmt.returns is None, f"{physical(name)}({arguments})", _definition(stmt, macros))
     session.catalog.create_function(row, existing, stmt.copy_grants)
     return status(f"Function {quote_ident(name)} successfully created.")
+
+
+def _not_built_in(name: str) -> None:
+    """"Snowflake does not allow creating functions with the same name as any of the system-defined
+    functions" (https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions)."""
+    if name.upper() in functions.FUNCTIONS or name.upper() in functions.NOT_EMULATED:
+        raise errors.compilation_error(f"Function '{name}' cannot be created: a system-defined function has "
+                                       "that name.")
 
 
 def _definition(stmt: CreateFunction, macros: list[list[object]]) -> str:
@@ -149,6 +153,7 @@ def alter_function(session: Session, sql: str) -> Result:
     if stmt.action == "RENAME":
         assert stmt.new_name is not None
         db, schema, name = session.qualify(stmt.new_name)
+        _not_built_in(name)
         if session.catalog.databases.get_schema(db, schema) is None:
             raise errors.does_not_exist("Schema", _fqn(db, schema))
         if session.catalog.udfs.get(db, schema, name, row.arguments) is not None:

@@ -154,6 +154,9 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
     schemas = [schema] if schema else [s.name for s in catalog.databases.list_schemas(db)]
     out: list[Target] = []
     for s in schemas:
+        if kind == "FUNCTION":  # every signature of every function of the schema
+            out.extend(_visible_functions(session, db, s))
+            continue
         if kind == "MODEL":
             names = [m.name for m in catalog.models.list_models(db, s)]
         elif kind in ("TABLE", "VIEW"):
@@ -172,6 +175,22 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
                 if e.errno != 2003:
                     raise
     return kind, out
+
+
+def _visible_functions(session: Session, db: str, schema: str) -> list[Target]:
+    found: list[Target] = []
+    for row in session.catalog.udfs.listed(db, schema):
+        qn = ast.QualifiedName(row.name, schema, db)
+        try:
+            found.append(function_target(session, ast.ObjectTarget("FUNCTION", qn, _types(row.arguments))))
+        except errors.ProgrammingError as e:
+            if e.errno != 2003:
+                raise
+    return found
+
+
+def _types(arguments: str) -> tuple[str, ...]:
+    return tuple(arguments.split(", ")) if arguments else ()
 
 
 def _container(session: Session, target: ast.BulkTarget) -> tuple[str, str]:

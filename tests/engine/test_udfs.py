@@ -341,3 +341,12 @@ def test_a_create_or_drop_that_fails_midway_changes_nothing(cur: Any, monkeypatc
     monkeypatch.undo()
     assert rows(cur, "SELECT kept()") == [(1,)]
     assert [r[1] for r in rows(cur, "SHOW USER FUNCTIONS")] == ["KEPT"]
+
+
+def test_grant_on_all_functions_in_a_schema(admin: Any) -> None:
+    admin.execute("CREATE FUNCTION other(x VARCHAR) RETURNS VARCHAR AS 'x'")
+    admin.execute("GRANT USAGE ON ALL FUNCTIONS IN SCHEMA test_db.public TO ROLE analyst")
+    cur = analyst(admin)
+    assert rows(cur, "SELECT top_id(), other('a')") == [(3, "a")]
+    with pytest.raises(snowreg.NotSupportedError):
+        admin.execute("GRANT USAGE ON FUTURE FUNCTIONS IN SCHEMA test_db.public TO ROLE analyst")
