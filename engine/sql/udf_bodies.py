@@ -63,13 +63,15 @@ def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int
     tree = _parse_body(stmt.body)
     if tree.find(exp.Parameter, exp.Placeholder) is not None:
         raise errors.not_supported("Session variables and bind parameters in the body of a function")
-    query = isinstance(tree, (exp.Query, exp.Subquery))
-    if stmt.returns is not None and query:
+    if stmt.returns is not None and isinstance(tree, (exp.Query, exp.Subquery)):
         tree = exp.Subquery(this=tree)
-    _arguments(tree, stmt, arity, query or stmt.returns is None)
+    # a body holding a query reads its arguments from a derived table, never by substitution into the
+    # query's scopes (where a table's column could capture an argument `a`)
+    wrapped = stmt.returns is not None and tree.find(exp.Select) is not None
+    _arguments(tree, stmt, arity, wrapped or stmt.returns is None)
     _qualify(tree, place)
     _no_recursion(tree, place)
-    text = _snowflake_text(tree, stmt, arity)
+    text = _snowflake_text(tree, stmt, arity, wrapped)
     tr = translate.translate(text)
     if tr.kind != "select":
         raise errors.compilation_error("The body of a SQL function must be an expression or a query.")
@@ -82,9 +84,9 @@ def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int
     if stmt.returns is None:
         return tr.sql
     m = _EXPRESSION.fullmatch(tr.sql)
-    if not query and m is None:
+    if not wrapped and m is None:
         raise errors.not_supported("This SQL function body")
-    body = f"({tr.sql})" if query else f"({m.group(1)})" if m is not None else ""
+    body = f"({tr.sql})" if wrapped or m is None else f"({m.group(1)})"
     # RETURNS … NOT NULL: a NULL result is Snowflake's 100072 (engine.sql.duckerrors)
     return f"(CASE WHEN {body} IS NULL THEN error('{NULL_RESULT}') ELSE {body} END)" if stmt.not_null else body
 
@@ -145,13 +147,13 @@ def _no_recursion(tree: exp.Expr, place: Place) -> None:
             raise errors.compilation_error(f"Function {place.name} cannot call itself: a SQL UDF is not recursive.")
 
 
-def _snowflake_text(tree: exp.Expr, stmt: CreateFunction, arity: int) -> str:
+def _snowflake_text(tree: exp.Expr, stmt: CreateFunction, arity: int, wrapped: bool) -> str:
     """The SELECT that computes the function, as Snowflake SQL."""
     args = ", ".join(f"CAST({_PARAM.format(i)} AS {stmt.args[i].type}) AS {_ARG.format(i)}" for i in range(arity))
     body = tree.sql(dialect="snowflake")
     if stmt.returns is not None:
         select = f"SELECT CAST({body} AS {stmt.returns}) AS {_BODY}"
-        return select + (f" FROM (SELECT {args}) AS {_ARGS}" if args and isinstance(tree, exp.Subquery) else "")
+        return select + (f" FROM (SELECT {args}) AS {_ARGS}" if args and wrapped else "")
     columns = ", ".join(f"CAST({_BODY}.{_COLUMN.format(i)} AS {t}) AS {_quoted(n)}"
                         for i, (n, t) in enumerate(stmt.columns))
     names = ", ".join(_COLUMN.format(i) for i in range(len(stmt.columns)))

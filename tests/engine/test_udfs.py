@@ -350,3 +350,10 @@ def test_grant_on_all_functions_in_a_schema(admin: Any) -> None:
     assert rows(cur, "SELECT top_id(), other('a')") == [(3, "a")]
     with pytest.raises(snowreg.NotSupportedError):
         admin.execute("GRANT USAGE ON FUTURE FUNCTIONS IN SCHEMA test_db.public TO ROLE analyst")
+
+
+def test_an_expression_body_with_a_subquery_does_not_capture_the_arguments(scores: Any) -> None:
+    cur = scores
+    cur.execute("CREATE FUNCTION plus_below(id NUMBER) RETURNS NUMBER AS "
+                "'id * 10 + (SELECT COUNT(*) FROM scores s WHERE s.id < id)'")
+    assert rows(cur, "SELECT id, plus_below(id) FROM scores ORDER BY id") == [(1, 10), (2, 21), (3, 32)]
