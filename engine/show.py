@@ -248,7 +248,9 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
                      session.current_database(), None)
         else:
             where = (None, None) if scope == "ACCOUNT" else (session.database, None)
-        rows.extend(udfs.show_rows(session, where[0], where[1], stmt.like))
+        user = udfs.show_rows(session, where[0], where[1], stmt.like)
+        if user:  # one list, by name
+            rows = sorted([*rows, *user], key=lambda r: str(r[1]))
     return from_rows(SHOW_ACCOUNT_FUNCTIONS_COLUMNS, rows, _ACCOUNT_FUNCTION_TYPES)
 
 
