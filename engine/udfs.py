@@ -72,9 +72,9 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
             raise errors.already_exists("Object", name)
         check(session, existing, "own")
     privileges.check_create_in_schema(session, db, schema, "FUNCTION")
-    macros = udf_bodies.macros(session, stmt, udf_bodies.Place(db, schema, name))
+    body = udf_bodies.compile_body(session, stmt, udf_bodies.Place(db, schema, name))
     row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
-                      stmt.returns is None, f"{physical(name)}({arguments})", _definition(stmt, macros))
+                      stmt.returns is None, f"{physical(name)}({arguments})", _definition(stmt, body))
     session.catalog.create_function(row, existing, stmt.copy_grants)
     return status(f"Function {quote_ident(name)} successfully created.")
 
@@ -87,7 +87,7 @@ def _not_built_in(name: str) -> None:
                                        "that name.")
 
 
-def _definition(stmt: CreateFunction, macros: list[list[object]]) -> str:
+def _definition(stmt: CreateFunction, body: udf_bodies.Compiled) -> str:
     """The row's JSON: the statement's parts, the macros, and what DESCRIBE and INFORMATION_SCHEMA show."""
     signature = "(" + ", ".join(f"{quote_ident(a.name)} {udf_calls.family(a.type)}" for a in stmt.args) + ")"
     if stmt.returns is None:
@@ -99,7 +99,8 @@ def _definition(stmt: CreateFunction, macros: list[list[object]]) -> str:
     return orjson.dumps({
         "args": [[a.name, a.type, a.default] for a in stmt.args], "returns": stmt.returns,
         "columns": [list(c) for c in stmt.columns], "body": stmt.body, "not_null": stmt.not_null,
-        "language": "SQL", "volatility": stmt.volatility, "memoizable": stmt.memoizable, "macros": macros,
+        "language": "SQL", "volatility": stmt.volatility, "memoizable": stmt.memoizable, "macros": body.macros,
+        "reads": body.reads, "calls": body.calls,
         "signature": signature, "data_type": kind,
         "precision": sizes[0] if kind == "NUMBER" else None, "scale": sizes[1] if kind == "NUMBER" else None,
         "length": sizes[0] if kind in ("VARCHAR", "BINARY") else None,

@@ -16,7 +16,7 @@ A function with DEFAULT arguments gets one macro per number of arguments it acce
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 from sqlglot import exp
@@ -46,18 +46,41 @@ class Place:
     name: str
 
 
-def macros(session: Session, stmt: CreateFunction, place: Place) -> list[list[object]]:
-    """[arity, parameter names, DuckDB body] for each number of arguments the function accepts."""
+@dataclass
+class Compiled:
+    """A function's macros ([arity, parameter names, DuckDB body]) and what its body reads and calls: the
+    owner's privileges on those are checked again at every call (engine.sql.udf_calls)."""
+
+    macros: list[list[object]] = field(default_factory=list)
+    reads: list[list[str]] = field(default_factory=list)  # [database, schema, name] of tables and views
+    calls: list[list[str]] = field(default_factory=list)  # [database, schema, name, arguments] of functions
+
+
+def compile_body(session: Session, stmt: CreateFunction, place: Place) -> Compiled:
+    """The macros for each number of arguments the function accepts, with what their bodies name."""
     required = sum(1 for a in stmt.args if a.default is None)
     if any(a.default is None for a in stmt.args[required:]):
         raise errors.compilation_error("Arguments with a DEFAULT value must come after those without one.")
-    out: list[list[object]] = []
+    out = Compiled()
     for arity in range(required, len(stmt.args) + 1):
-        out.append([arity, [_PARAM.format(i) for i in range(arity)], _macro_body(session, stmt, place, arity)])
+        out.macros.append([arity, [_PARAM.format(i) for i in range(arity)], _macro_body(session, stmt, place, arity,
+                                                                                       out)])
     return out
 
 
-def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int) -> str:
+def _names(tr: translate.Translation, session: Session, place: Place, out: Compiled) -> None:
+    """Record the tables, views and functions a body's translation names (qualified by `_qualify`)."""
+    for ref in tr.tables:
+        found = [ref.database or place.database, ref.schema or place.schema, ref.name]
+        if ref.schema != "INFORMATION_SCHEMA" and found not in out.reads:
+            out.reads.append(found)
+    for row in udf_calls.rows_of(session, tr, (place.database, place.schema)):
+        found = [row.database_name, row.schema_name, row.name, row.arguments]
+        if found not in out.calls:
+            out.calls.append(found)
+
+
+def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int, out: Compiled) -> str:
     if _MODEL_CALL.search(stmt.body):  # sqlglot would drop `!method`: never a silently different body
         raise errors.not_supported("A model method call (m!method(…)) in the body of a function")
     tree = _parse_body(stmt.body)
@@ -76,6 +99,7 @@ def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int
     if tr.kind != "select":
         raise errors.compilation_error("The body of a SQL function must be an expression or a query.")
     _check_objects(session, tr, place)
+    _names(tr, session, place, out)
     if tr.udfs:
         tr = udf_calls.bind(session, tr, (place.database, place.schema))
     if stmt.returns is None:

@@ -132,6 +132,11 @@ def bind(session: Session, tr: Translation, context: tuple[str, str] | None = No
                                multi_joined=named(tr.multi_joined), steps=steps, udfs=())
 
 
+def rows_of(session: Session, tr: Translation, context: tuple[str, str]) -> list[FunctionRow]:
+    """The functions a translation calls, as `bind` would find them in `context`."""
+    return [resolve(session, ref, tr.source, context) for ref in tr.udfs]
+
+
 def resolve(session: Session, ref: FunctionRef, source: str = "", context: tuple[str, str] | None = None
             ) -> FunctionRow:
     """The function a call names, usable by the session's roles, with an overload for its arguments."""
@@ -152,7 +157,28 @@ def resolve(session: Session, ref: FunctionRef, source: str = "", context: tuple
         how = "in FROM as TABLE(…)" if row.is_table else "as a scalar function, not in TABLE(…)"
         raise errors.wrong_function_kind(f"{shown} is a {'table' if row.is_table else 'scalar'} function: "
                                          f"call it {how}.")
+    owners_rights(session, row, set())
     return row
+
+
+def owners_rights(session: Session, row: FunctionRow, seen: set[tuple[str, ...]]) -> None:
+    """A body runs with its owner's privileges, checked at every call as Snowflake checks them: the owner
+    must still read every table and view it names and use every function it calls (and so on down)."""
+    seen.add((row.database_name, row.schema_name, row.signature_name))
+    owner = row.owner or ""
+    for database, schema, name in row.spec.get("reads", ()):
+        if not privileges.role_can_read(session, owner, database, schema, name):
+            fqn = ".".join(quote_ident(p) for p in (database, schema, name))
+            raise errors.does_not_exist("Object", fqn, "42S02")
+    a = privileges.role_access(session, owner)
+    for database, schema, name, arguments in row.spec.get("calls", ()):
+        inner = session.catalog.udfs.get(database, schema, name, arguments)
+        if inner is None or (database, schema, inner.signature_name) in seen:
+            continue  # gone: DuckDB reports the missing macro
+        held = a.held(("FUNCTION", database, schema, inner.signature_name), inner.owner)
+        if not (a.schema_usable(database, schema) and held & privileges.USABLE):
+            raise errors.unknown_function(".".join(quote_ident(p) for p in (database, schema, name)))
+        owners_rights(session, inner, seen)
 
 
 def _named(session: Session, ref: FunctionRef, database: str | None, schema: str | None) -> list[FunctionRow]:

@@ -357,3 +357,21 @@ def test_an_expression_body_with_a_subquery_does_not_capture_the_arguments(score
     cur.execute("CREATE FUNCTION plus_below(id NUMBER) RETURNS NUMBER AS "
                 "'id * 10 + (SELECT COUNT(*) FROM scores s WHERE s.id < id)'")
     assert rows(cur, "SELECT id, plus_below(id) FROM scores ORDER BY id") == [(1, 10), (2, 21), (3, 32)]
+
+
+def test_the_owner_must_still_hold_what_the_body_reads(admin: Any) -> None:
+    admin.execute("GRANT CREATE FUNCTION ON SCHEMA test_db.public TO ROLE analyst")
+    admin.execute("GRANT SELECT ON TABLE scores TO ROLE analyst")
+    cur = analyst(admin)
+    cur.execute("CREATE FUNCTION lowest() RETURNS NUMBER AS 'SELECT MIN(id) FROM scores'")
+    cur.execute("CREATE FUNCTION lowest_plus() RETURNS NUMBER AS 'lowest() + 1'")
+    assert rows(cur, "SELECT lowest(), lowest_plus()") == [(1, 2)]
+    admin.execute("REVOKE SELECT ON TABLE scores FROM ROLE analyst")
+    for sql in ("SELECT lowest()", "SELECT lowest_plus()"):
+        with pytest.raises(snowreg.ProgrammingError) as info:
+            cur.execute(sql)
+        assert info.value.errno == 2003
+    admin.execute("GRANT ROLE analyst TO ROLE sysadmin")  # ACCOUNTADMIN may now use the function ...
+    with pytest.raises(snowreg.ProgrammingError) as info:  # ... which still runs with its owner's rights
+        admin.execute("SELECT test_db.public.lowest()")
+    assert info.value.errno == 2003
