@@ -22,10 +22,11 @@ from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
+from snowreg.catalog.udfs import FunctionRow, UdfsPart, install_macros, remove_macros
 from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
-    "Catalog", "ColumnSpec", "DatabaseRow", "FunctionCatalog", "KeySpec", "ModelRow", "SchemaRow", "StageRow",
+    "Catalog", "ColumnSpec", "DatabaseRow", "FunctionCatalog", "FunctionRow", "KeySpec", "ModelRow", "SchemaRow", "StageRow",
     "Store", "TableShape", "TagRow", "VersionContent", "VersionIndex", "VersionRow", "WarehouseRow", "quote",
 ]
 
@@ -74,6 +75,7 @@ class Catalog:
         self.grants = GrantsPart(store)
         self.warehouses = WarehousesPart(store)
         self.tables = TablesPart(store)
+        self.udfs = UdfsPart(store)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
@@ -163,6 +165,7 @@ class Catalog:
                 self.databases.delete_database_rows(tx, name)
                 self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, name))
                 self.objects.delete_tags_in(tx, name)
+                self.udfs.delete_in(tx, name)
                 self._forget_container(tx, name, None)
             self.databases.detach(name)
             if file is not None:
@@ -193,6 +196,7 @@ class Catalog:
                 self.databases.delete_schema_row(tx, database, name)
                 self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, database, name))
                 self.objects.delete_tags_in(tx, database, name)
+                self.udfs.delete_in(tx, database, name)
                 self._forget_container(tx, database, name)
             self.databases.drop_schema_in_data(database, name)
 
@@ -282,6 +286,57 @@ class Catalog:
         with self.store.transaction() as tx:
             self.objects.delete_tag_rows(tx, database, schema, name)
             self.grants.forget_object(tx, ObjectKey("TAG", database, schema, name))
+
+    # -- user-defined functions: their rows, macros and grants --
+
+    def create_function(self, row: FunctionRow, replaced: FunctionRow | None, copy_grants: bool) -> None:
+        """A new function (or one replacing `replaced`, whose grants go unless `copy_grants`)."""
+        store = self.store
+        with store.lock:
+            if replaced is not None:
+                remove_macros(store.data, replaced)
+            install_macros(store.data, row)
+            try:
+                with store.transaction() as tx:
+                    key = ObjectKey("FUNCTION", row.database_name, row.schema_name, row.signature_name)
+                    if replaced is not None and not copy_grants:
+                        self.grants.forget_object(tx, key)
+                    self.udfs.insert(tx, row)
+                    store.access_changed()
+            except BaseException:
+                remove_macros(store.data, row)
+                if replaced is not None:
+                    install_macros(store.data, replaced)
+                raise
+
+    def drop_function(self, row: FunctionRow) -> None:
+        """A function with its macros and its grants."""
+        store = self.store
+        with store.lock:
+            with store.transaction() as tx:
+                self.udfs.delete(tx, row)
+                self.grants.forget_object(tx, ObjectKey("FUNCTION", row.database_name, row.schema_name,
+                                                        row.signature_name))
+            remove_macros(store.data, row)
+
+    def change_function(self, row: FunctionRow, new: FunctionRow) -> None:
+        """ALTER FUNCTION: rename (its grants follow it), comment or secure."""
+        store = self.store
+        with store.lock:
+            moved = (new.database_name, new.schema_name, new.name) != (row.database_name, row.schema_name, row.name)
+            if moved:
+                install_macros(store.data, new)
+            with store.transaction() as tx:
+                self.udfs.delete(tx, row)
+                self.udfs.insert(tx, new)
+                if moved:
+                    tx.execute("UPDATE snowreg.grants SET database_name = ?, schema_name = ?, name = ? WHERE "
+                               "object_kind = 'FUNCTION' AND database_name = ? AND schema_name = ? AND name = ?",
+                               [new.database_name, new.schema_name, new.signature_name, row.database_name,
+                                row.schema_name, row.signature_name])
+                    store.access_changed()
+            if moved:
+                remove_macros(store.data, row)
 
     def create_warehouse(self, name: str, owner: str, state: str, properties: dict[str, str],
                          replace: bool = False) -> None:

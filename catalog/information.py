@@ -62,6 +62,9 @@ CONTAINER_QUERIES = {
     "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
     "snowreg_reg_table_keys": "SELECT database_name, schema_name, table_name, position, kind, constraint_name, "
                               "created_on FROM snowreg.table_keys",
+    # user-defined functions (catalog/udfs.py), filtered by the session's visible functions in views.sql
+    "snowreg_reg_udfs": "SELECT database_name, schema_name, name, arguments, created_on, owner, comment, secure, "
+                        "is_table, definition FROM snowreg.udfs",
 }
 ALL = (*QUERIES, *CONTAINER_QUERIES)
 # The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
@@ -76,6 +79,7 @@ READS: dict[str, tuple[str, ...]] = {
     "SCHEMATA": ("snowreg_reg_schemas",),
     "SEQUENCES": ("snowreg_reg_schemas",),
     "DATABASES": ("snowreg_reg_databases",),
+    "FUNCTIONS": ("snowreg_reg_udfs",),
 }
 
 

@@ -109,6 +109,25 @@ CREATE TABLE IF NOT EXISTS snowreg.tags (
     PRIMARY KEY (database_name, schema_name, name)
 );
 
+-- User-defined functions (SQL UDFs and UDTFs). One row per signature: `arguments` lists the argument
+-- type families ('NUMBER, VARCHAR'); the function runs as DuckDB macros named `macro` + '/' + arity in
+-- the data instance's schema (one per arity its DEFAULT arguments allow). `definition` is JSON:
+-- arguments, return type or columns, body and properties.
+CREATE TABLE IF NOT EXISTS snowreg.udfs (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    arguments VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    comment VARCHAR,
+    secure BOOLEAN NOT NULL DEFAULT false,
+    is_table BOOLEAN NOT NULL DEFAULT false,
+    macro VARCHAR NOT NULL,
+    definition VARCHAR NOT NULL,
+    PRIMARY KEY (database_name, schema_name, name, arguments)
+);
+
 CREATE TABLE IF NOT EXISTS snowreg.tag_references (
     tag_database VARCHAR NOT NULL,
     tag_schema VARCHAR NOT NULL,

@@ -213,3 +213,27 @@ FROM snowreg_reg_databases
 WHERE getvariable('snowreg_visible_databases') IS NULL
    OR list_contains(getvariable('snowreg_visible_databases'), name)
 ORDER BY 1;
+
+-- User-defined functions of the database that the session's roles hold a privilege on
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/functions); a secure function's definition is
+-- shown to its owner only. Columns after COMMENT are left out (conformance/DECISIONS.md U10).
+CREATE OR REPLACE TEMP MACRO snowreg_is_functions(db) AS TABLE
+SELECT f.database_name AS "FUNCTION_CATALOG", f.schema_name AS "FUNCTION_SCHEMA", f.name AS "FUNCTION_NAME",
+       f.owner AS "FUNCTION_OWNER", json_extract_string(f.definition, '$.signature') AS "ARGUMENT_SIGNATURE",
+       json_extract_string(f.definition, '$.data_type') AS "DATA_TYPE",
+       CAST(json_extract(f.definition, '$.length') AS INTEGER) AS "CHARACTER_MAXIMUM_LENGTH",
+       CAST(json_extract(f.definition, '$.length') AS INTEGER) AS "CHARACTER_OCTET_LENGTH",
+       CAST(json_extract(f.definition, '$.precision') AS INTEGER) AS "NUMERIC_PRECISION",
+       CASE WHEN json_extract_string(f.definition, '$.precision') IS NOT NULL THEN 10 END AS "NUMERIC_PRECISION_RADIX",
+       CAST(json_extract(f.definition, '$.scale') AS INTEGER) AS "NUMERIC_SCALE",
+       'SQL' AS "FUNCTION_LANGUAGE",
+       CASE WHEN f.secure AND NOT list_contains(getvariable('snowreg_owned_functions'), k.key) THEN NULL
+            ELSE json_extract_string(f.definition, '$.body') END AS "FUNCTION_DEFINITION",
+       json_extract_string(f.definition, '$.volatility') AS "VOLATILITY", 'YES' AS "IS_NULL_CALL",
+       CASE WHEN f.secure THEN 'YES' ELSE 'NO' END AS "IS_SECURE", f.created_on AS "CREATED",
+       f.created_on AS "LAST_ALTERED", f.comment AS "COMMENT"
+FROM snowreg_reg_udfs f,
+     LATERAL (SELECT f.database_name || chr(30) || f.schema_name || chr(30) || f.name || '(' || f.arguments || ')'
+              AS key) k
+WHERE f.database_name = db AND list_contains(getvariable('snowreg_visible_functions'), k.key)
+ORDER BY 2, 3, 5;

@@ -19,6 +19,7 @@ from snowreg.engine import (
     stages,
     tags,
     transaction,
+    udfs,
     variables,
     warehouses,
 )
@@ -28,7 +29,9 @@ from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
-from snowreg.grammar import ast
+from snowreg.grammar import ast, parse
+from snowreg.grammar.ast.functions import FunctionSignature
+from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
 from snowreg.grammar.text import split_name
 
@@ -247,6 +250,11 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
+    if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
+        with _positions_in_text(stmt):
+            return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
+    if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
+        return execute_immediate(session, stmt.body.text, describe_only)
     if stmt.body.has_calls or stmt.model_aliases:
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
@@ -261,6 +269,38 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         return _inference(session).run(session, stmt, describe_only)
     with _positions_in_text(stmt):
         return query.run_sql(session, stmt.body.text, describe_only)
+
+
+# EXECUTE IMMEDIATE '<statement>' | $$<statement>$$ | $variable [USING (…)]
+# (https://docs.snowflake.com/en/sql-reference/sql/execute-immediate)
+_IMMEDIATE = re.compile(r"\s*EXECUTE\s+IMMEDIATE\s+(?P<text>'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|\$[A-Za-z_][A-Za-z0-9_$]*)"
+                        r"\s*(?P<using>USING\b.*?)?\s*;?\s*", re.I | re.S)
+_BLOCK = re.compile(r"\s*(?:BEGIN|DECLARE)\b(?!\s+(?:TRANSACTION|WORK)?\s*;?\s*$)", re.I)
+
+
+def execute_immediate(session: Session, sql: str, describe_only: bool = False) -> Result:
+    """EXECUTE IMMEDIATE of one SQL statement: run as if sent on its own. USING binds Snowflake Scripting
+    variables, and blocks are Snowflake Scripting: neither is emulated."""
+    m = _IMMEDIATE.fullmatch(sql)
+    if m is None:
+        raise errors.not_supported("This form of EXECUTE IMMEDIATE (a string literal or a $session_variable "
+                                   "holding one SQL statement)")
+    if m.group("using"):
+        raise errors.not_supported("EXECUTE IMMEDIATE … USING (bind variables of Snowflake Scripting)")
+    text = m.group("text")
+    if text.startswith("$") and not text.startswith("$$"):
+        name = text[1:].upper()
+        if name not in session.variables:
+            raise errors.variable_not_found(f"${name}")
+        text = str(session.variables[name])
+    else:
+        text = decode_string(text)
+    if _BLOCK.match(text):
+        raise errors.not_supported("Snowflake Scripting blocks (BEGIN … END) in EXECUTE IMMEDIATE")
+    statements = parse(text)
+    if len(statements) != 1:
+        raise errors.not_supported("EXECUTE IMMEDIATE of other than one statement")
+    return execute(statements[0], session, describe_only)
 
 
 def _inference(session: Session) -> ModuleType:
@@ -319,4 +359,8 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return show_objects.describe(session, stmt)
     if stmt.kind == "SEQUENCE":
         return show_objects.describe_sequence(session, stmt)
+    if stmt.kind == "FUNCTION":
+        if stmt.arg_types is None:
+            raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
+        return udfs.describe_function(session, FunctionSignature(stmt.name, stmt.arg_types))
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -10,6 +10,7 @@ import orjson
 from snowreg import errors
 from snowreg.catalog import ModelRow, VersionIndex, VersionRow
 from snowreg.catalog.manifest import show_functions_row
+from snowreg.engine import udfs
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import find_model, model_aliases, resolve_version, version_aliases
 from snowreg.engine.result import Result, from_rows
@@ -237,6 +238,19 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
         for fn in sorted(builtin_functions(), key=lambda f: (f.name, len(f.arguments))):
             if like(stmt.like, fn.name):
                 rows.append(_builtin_row(fn))
+    if stmt.kind != "BUILT-IN":  # user functions of the scope (no IN: the current database's; DECISIONS.md)
+        where: tuple[str | None, str | None]
+        if scope == "SCHEMA":
+            where = session.qualify_schema(stmt.scope_name) if stmt.scope_name is not None else \
+                (session.current_database(), session.schema)
+        elif scope == "DATABASE":
+            where = (session.name(stmt.scope_name.name) if stmt.scope_name is not None else
+                     session.current_database(), None)
+        else:
+            where = (None, None) if scope == "ACCOUNT" else (session.database, None)
+        user = udfs.show_rows(session, where[0], where[1], stmt.like)
+        if user:  # one list, by name
+            rows = sorted([*rows, *user], key=lambda r: str(r[1]))
     return from_rows(SHOW_ACCOUNT_FUNCTIONS_COLUMNS, rows, _ACCOUNT_FUNCTION_TYPES)
 
 

@@ -190,9 +190,13 @@ def _source(src: a.ModelSource) -> str:
     return f"MODEL {qname(src.model)}{version}"
 
 
+def _fn_types(types: tuple[str, ...] | None) -> str:
+    return "" if types is None else "(" + ", ".join(types) + ")"
+
+
 def _target(t: a.GrantTarget) -> str:
     if isinstance(t, a.ObjectTarget):
-        return f"{t.kind} {qname(t.name)}"
+        return f"{t.kind} {qname(t.name)}{_fn_types(t.arg_types)}"
     if isinstance(t, a.BulkTarget):
         return f"{t.mode} {t.kind}S IN {t.container_kind} {qname(t.container)}"
     return "ACCOUNT"
@@ -307,7 +311,7 @@ def _show_grants(s: a.ShowGrants) -> str:
     if s.variant == "FUTURE_IN":
         return f"SHOW FUTURE GRANTS IN {s.kind} {qname(s.name)}{limit}"
     if s.variant == "ON":
-        return f"SHOW GRANTS ON {s.kind} {qname(s.name)}{limit}"
+        return f"SHOW GRANTS ON {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}{limit}"
     return f"SHOW GRANTS {_GRANTEES[s.variant]} {name(s.name.name)}{limit}"
 
 
@@ -403,7 +407,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         + (f" {s.current_grants} CURRENT GRANTS" if s.current_grants else ""),
         a.ShowGrants: _show_grants,
         a.Query: _query,
-        a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}",
+        a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}",
         a.LiveVersion: _live_version,
     }
 

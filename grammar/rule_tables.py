@@ -84,6 +84,13 @@ def _to_name(c: list[Any]) -> a.QualifiedName:
     return a.QualifiedName(c[0])
 
 
+def _fn_type(c: list[Any]) -> str:
+    """`NUMBER(10, 2)` → 'NUMBER(10,2)', `double precision` → 'DOUBLE PRECISION'."""
+    names = [str(t).upper() for t in c if t is not None and not str(t).isdigit()]
+    sizes = [str(t) for t in c if t is not None and str(t).isdigit()]
+    return " ".join(names) + (f"({','.join(sizes)})" if sizes else "")
+
+
 def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
     return lambda c: (kind, c[0] if kind == "SCHEMA" or c[0] is None else a.QualifiedName(c[0]))
 
@@ -121,10 +128,12 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "models_in_database": _models_in("DATABASE"), "models_in_schema": _models_in("SCHEMA"),
     "objects_in_table": lambda c: ("TABLE", c[0]), "objects_in_view": lambda c: ("VIEW", c[0]),
     "objects_kind": words,
-    "object_target": lambda c: a.ObjectTarget(c[0], c[1]),
+    "object_target": lambda c: a.ObjectTarget(c[0], c[1], c[2]),
+    "fn_types": lambda c: tuple(t for t in c if t is not None),
+    "fn_type": _fn_type,
     "bulk_target": lambda c: a.BulkTarget(c[0], c[1], c[2], c[3]),
     "account_target": lambda c: a.AccountTarget(),
-    "grants_on": lambda c: ("ON", c[0], c[1]),
+    "grants_on": lambda c: ("ON", c[0], c[1], c[2]),
     "grants_on_account": lambda c: ("ON_ACCOUNT", None, None),
     "grants_to_role": lambda c: ("TO_ROLE", None, _to_name(c)),
     "grants_to_user": lambda c: ("TO_USER", None, _to_name(c)),
@@ -214,10 +223,11 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     ),
     "grant_ownership": lambda c, s: a.GrantOwnership(c[0], c[1], c[2], span=s),
     "show_grants": lambda c, s: a.ShowGrants(
-        c[0][0] if c[0] else "CURRENT_USER", c[0][1] if c[0] else None, c[0][2] if c[0] else None, c[1], span=s
+        c[0][0] if c[0] else "CURRENT_USER", c[0][1] if c[0] else None, c[0][2] if c[0] else None, c[1],
+        c[0][3] if c[0] and len(c[0]) > 3 else None, span=s
     ),
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
-    "describe": lambda c, s: a.Describe(c[0], c[1], span=s),
+    "describe": lambda c, s: a.Describe(c[0], c[1], c[2], span=s),
     "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2].name, if_exists=flag(c[0]), span=s,
                                                    version_span=c[2].span),
     "commit_version": lambda c, s: a.LiveVersion(

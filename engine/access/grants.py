@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from snowreg import errors
 from snowreg.catalog.grants import ObjectKey
+from snowreg.engine import udfs
 from snowreg.engine.access import privileges
 from snowreg.engine.access.privileges import ACCOUNT_NAME, Access, index_of
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
+from snowreg.grammar.ast.functions import FunctionSignature
 from snowreg.grammar.text import quote_ident
 
 # The privileges each object kind accepts in GRANT / REVOKE (OWNERSHIP goes through GRANT OWNERSHIP).
@@ -28,6 +30,8 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "STAGE": ("USAGE", "READ", "WRITE"),
     "TAG": ("APPLY", "READ"),
     "WAREHOUSE": ("USAGE", "OPERATE", "MONITOR", "MODIFY"),
+    # https://docs.snowflake.com/en/user-guide/security-access-control-privileges (functions: USAGE, OWNERSHIP)
+    "FUNCTION": ("USAGE",),
 }
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE")
 SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG")
@@ -150,6 +154,9 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
     schemas = [schema] if schema else [s.name for s in catalog.databases.list_schemas(db)]
     out: list[Target] = []
     for s in schemas:
+        if kind == "FUNCTION":  # every signature of every function of the schema
+            out.extend(_visible_functions(session, db, s))
+            continue
         if kind == "MODEL":
             names = [m.name for m in catalog.models.list_models(db, s)]
         elif kind in ("TABLE", "VIEW"):
@@ -168,6 +175,22 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
                 if e.errno != 2003:
                     raise
     return kind, out
+
+
+def _visible_functions(session: Session, db: str, schema: str) -> list[Target]:
+    found: list[Target] = []
+    for row in session.catalog.udfs.listed(db, schema):
+        qn = ast.QualifiedName(row.name, schema, db)
+        try:
+            found.append(function_target(session, ast.ObjectTarget("FUNCTION", qn, _types(row.arguments))))
+        except errors.ProgrammingError as e:
+            if e.errno != 2003:
+                raise
+    return found
+
+
+def _types(arguments: str) -> tuple[str, ...]:
+    return tuple(arguments.split(", ")) if arguments else ()
 
 
 def _container(session: Session, target: ast.BulkTarget) -> tuple[str, str]:
@@ -190,7 +213,21 @@ def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Targe
     if isinstance(target, ast.BulkTarget):
         return _bulk(session, target)
     kind = " ".join(target.kind.upper().split())
+    if kind == "FUNCTION":
+        return kind, [function_target(session, target)]
     return kind, [resolve(session, kind, target.name)]
+
+
+def function_target(session: Session, target: ast.ObjectTarget) -> Target:
+    """ON FUNCTION f(types): one signature, visible to the session (else 002003)."""
+    if target.arg_types is None:
+        raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
+    (db, schema, name, arguments), row = udfs.find(session, FunctionSignature(target.name, target.arg_types))
+    a = privileges.access(session)
+    key = ObjectKey("FUNCTION", db, schema, f"{name}({arguments})")
+    if row is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), row.owner))):
+        raise errors.does_not_exist("Function", f"{_fqn(db, schema, name)}({arguments})")
+    return Target(key, row.owner or "", f"{_fqn(db, schema, name)}({arguments})", name, db, schema)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def index_of(key: ObjectKey) -> Index:
     """The lookup key of an object in an Access snapshot (tables and views share one namespace)."""
     if key.kind in ("MODEL", "STAGE"):
         return (key.kind, key.id)
-    if key.kind in ("TABLE", "VIEW", "TAG"):
+    if key.kind in ("TABLE", "VIEW", "TAG", "FUNCTION"):
         return ("TABLE" if key.kind == "VIEW" else key.kind, key.database, key.schema, key.name)
     if key.kind == "SCHEMA":
         return ("SCHEMA", key.database, key.schema)
@@ -112,15 +112,25 @@ def access(session: Session) -> Access:
     key = (session.user, session.role, session.secondary_roles)
     found = cache.get(key)
     if found is None:
-        found = cache[key] = _build(session)
+        found = cache[key] = _build(session.catalog, session.user, session.role, session.secondary_roles)
     return found  # type: ignore[no-any-return]
 
 
-def _build(session: Session) -> Access:
-    catalog = session.catalog
+def role_access(session: Session, role: str) -> Access:
+    """What one role (with the roles granted to it) holds: an owner's rights, as a function body runs with."""
+    access(session)  # brings the cache to the current generation
+    cache = session.catalog.store.access_cache
+    key = ("ROLE", role)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _build(session.catalog, "", role, None)
+    return found  # type: ignore[no-any-return]
+
+
+def _build(catalog: Any, user: str, role: str, secondary: Any) -> Access:
     graph = catalog.grants.role_graph()
-    primary = graph.closure(session.role)
-    roles = primary | graph.user_closure(session.user) if session.secondary_roles == "ALL" else primary
+    primary = graph.closure(role)
+    roles = primary | graph.user_closure(user) if secondary == "ALL" else primary
     privs: dict[Index, set[str]] = {}
     create_privs: dict[Index, set[str]] = {}
     grantable: dict[Index, dict[str, str]] = {}
@@ -136,7 +146,7 @@ def _build(session: Session) -> Access:
         if owner in primary:
             create_privs.setdefault(index_of(key), set()).add("OWNERSHIP")
     return Access(
-        primary=session.role, roles=roles, create_roles=primary,
+        primary=role, roles=roles, create_roles=primary,
         privs={k: frozenset(v) for k, v in privs.items()},
         create_privs={k: frozenset(v) for k, v in create_privs.items()},
         grantable=grantable, manage_grants="MANAGE GRANTS" in privs.get(("ACCOUNT",), set()),
@@ -415,6 +425,21 @@ def _check_table(session: Session, database: str, schema: str, name: str, needed
         raise errors.insufficient_privileges("table", name)
     fqn = ".".join(quote_ident(p) for p in (database, schema, name))
     raise errors.does_not_exist("Object", fqn, "42S02")
+
+
+def role_can_read(session: Session, role: str, database: str, schema: str, name: str) -> bool:
+    """May `role` (an owner, for a function body) read the table or view? A relation that is gone is left
+    to DuckDB to report."""
+    a = role_access(session, role)
+    if not a.schema_usable(database, schema):
+        return False
+    held = a.privs.get(("TABLE", database, schema, name), frozenset())
+    if held & {"OWNERSHIP", "SELECT"}:
+        return True
+    catalog = session.catalog
+    if catalog.databases.relation_kind(database, schema, name) is None:
+        return True
+    return catalog.grants.owner_of(ObjectKey("TABLE", database, schema, name)) in a.roles
 
 
 def _check_create_table(session: Session, database: str, schema: str, name: str, kind: str) -> None:

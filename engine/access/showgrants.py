@@ -112,8 +112,10 @@ def show_grants(session: Session, stmt: ast.ShowGrants) -> Result:
     match stmt.variant:
         case "ON":
             assert stmt.kind is not None and stmt.name is not None
-            return _grants_on(session, grants.resolve(session, " ".join(stmt.kind.upper().split()), stmt.name),
-                              stmt.limit)
+            kind = " ".join(stmt.kind.upper().split())
+            target = grants.function_target(session, ast.ObjectTarget(kind, stmt.name, stmt.arg_types)) \
+                if kind == "FUNCTION" else grants.resolve(session, kind, stmt.name)
+            return _grants_on(session, target, stmt.limit)
         case "ON_ACCOUNT":
             target = grants.Target(ObjectKey("ACCOUNT"), "", ACCOUNT_NAME, ACCOUNT_NAME)
             return _grants_on(session, target, stmt.limit)

@@ -13,7 +13,8 @@ _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
 _SCHEMA_MISSING = re.compile(r"Schema with name \"?([^\s\"]+)\"? does not exist")
 _COLUMN_MISSING = re.compile(r"Referenced column \"?([^\s\"]+)\"? not found")
-_FUNCTION_MISSING = re.compile(r"Scalar Function with name \"?([^\s\"]+)\"? does not exist")
+_FUNCTION_MISSING = re.compile(r"(?:Scalar|Table) Function with name \"?([^\s\"]+)\"? does not exist")
+_UDF_MACRO = re.compile(r"(.+)\([A-Z_, ]*\)/\d+", re.I)  # a user function's macro (catalog.udfs.macro_name)
 _NOT_CONVERTED = re.compile(r"Could not convert string ['\"](.*)['\"] to ([A-Z0-9_(), ]+?)(?: when casting|$)")
 _KIND_OF = {t: "Numeric" for t in ("TINYINT", "SMALLINT", "INTEGER", "INT32", "BIGINT", "INT64", "HUGEINT", "FLOAT",
                                    "DOUBLE", "DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "INT8",
@@ -54,8 +55,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
                 name = m.group(1) if kind != "Object" else _qualified(m.group(1), database, schema)
                 return errors.does_not_exist(kind, name, "42S02" if kind == "Object" else "02000")
         m = _FUNCTION_MISSING.search(text)
-        if m:
-            return errors.unknown_function(m.group(1).upper())
+        if m:  # a user function dropped after a view or another function's body named it: its own name
+            udf = _UDF_MACRO.fullmatch(m.group(1))
+            return errors.unknown_function((udf.group(1) if udf else m.group(1)).upper())
         m = _ALREADY.search(text)
         if m:
             return errors.already_exists("Object", m.group(1))
@@ -83,6 +85,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.syntax_error_detail(detail)
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("Division by zero"):
         return errors.division_by_zero()
+    if isinstance(e, duckdb.InvalidInputException) and detail.startswith("NULL result in a non-nullable column"):
+        return errors.null_violation(detail)  # a function declared RETURNS … NOT NULL (engine.sql.udf_bodies)
     if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
         return errors.execution_error(detail)
     if detail.startswith(("Malformed JSON", "Error parsing JSON")):

@@ -17,6 +17,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg import errors
+from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import arrays, conversions, numformat, variant
 from snowreg.engine.sql.translation import ROLES_VARIABLE
 from snowreg.grammar.text import place
@@ -488,13 +489,18 @@ def _written_at(node: exp.Expr, sql: str) -> tuple[int, int]:
     return place(sql, int((node._meta or {})["start"]))
 
 
-def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
+def bind_call(node: exp.Func, sql: str, model_calls: int,
+              udf: Callable[[exp.Func, str], exp.Expr] | None = None) -> exp.Expr | None:
     """Check a call against the table: its replacement, None to keep it, or 002140 / not supported.
 
-    `model_calls` is how many model calls the inference engine put in the text as placeholders.
+    `model_calls` is how many model calls the inference engine put in the text as placeholders. A name
+    no built-in function has is handed to `udf` (a user-defined function's call, bound when it runs).
     """
     name = written_name(node, sql)
     if name is None:
+        quoted = node.this if isinstance(node, exp.Anonymous) else None
+        if isinstance(quoted, exp.Identifier) and quoted.quoted and udf is not None:  # `"f"(…)`: no built-in
+            return udf(node, snowflake(quoted.this))
         return None
     entry = FUNCTIONS.get(name)
     if entry is None:
@@ -503,6 +509,8 @@ def bind_call(node: exp.Func, sql: str, model_calls: int) -> exp.Expr | None:
             return None
         if name in NOT_EMULATED:
             raise errors.not_supported(f"The function {name}")
+        if udf is not None and isinstance(node, exp.Anonymous):
+            return udf(node, name)
         raise errors.unknown_function(name, at=_written_at(node, sql))
     if entry.rewrite is not None:
         new = entry.rewrite(node)

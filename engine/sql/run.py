@@ -370,6 +370,10 @@ def _nondeterministic_merge(session: Session) -> None:
 
 def run_translated(session: Session, tr: Translation, describe_only: bool = False) -> Result:
     duck = session.duck
+    if tr.udfs:  # calls of user-defined functions: their macros' names, once found and allowed
+        from snowreg.engine.sql import udf_calls
+
+        tr = udf_calls.bind(session, tr)
     session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
     sync_context(session, tr)
     try:
@@ -405,6 +409,10 @@ def sync_context(session: Session, tr: Translation) -> None:
     information = bool(views)
     if information:
         extra.update(privileges.visible_containers(session))
+    if "FUNCTIONS" in views:  # INFORMATION_SCHEMA.FUNCTIONS: the functions the roles may use, and own
+        from snowreg.engine.sql import udf_calls
+
+        extra.update(udf_calls.visible_keys(session))
     if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
         extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it

@@ -54,6 +54,8 @@ def translation(text: str, floats: frozenset[int] | None) -> translate.Translati
             filled = _filled[(text, floats)] = _fill(template, text, shape)
         return filled
     tr = translate.translate(text, floats=floats)
+    if tr.udfs:  # a user function's overload may follow its literal arguments' types: no template
+        return tr
     first = _first.get(key)
     if first is None:
         if len(_first) >= _LIMIT:

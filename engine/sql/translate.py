@@ -28,11 +28,12 @@ from snowreg.engine.sql import (
     multi_insert,
     numbers,
     rewrites,
+    udf_calls,
     variant,
     volatility,
 )
 from snowreg.engine.sql.bind import ColumnSite
-from snowreg.engine.sql.translation import Kind, ObjectKind, TableRef, Translation, history_view
+from snowreg.engine.sql.translation import FunctionRef, Kind, ObjectKind, TableRef, Translation, history_view
 from snowreg.errors import not_supported, syntax_error, value_not_recognized
 from snowreg.grammar.text import HEADER_PAD
 
@@ -94,7 +95,9 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     zoned = dates.zoned_columns(stmt)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
-    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names), numbers.Divisions(floats))
+    udfs: list[FunctionRef] = []
+    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand, udfs), len(call_names),
+                      numbers.Divisions(floats))
     if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):
         tables = tuple(dataclasses.replace(t, optional=True) if t.write else t for t in tables)
         if isinstance(stmt, exp.TruncateTable):
@@ -130,7 +133,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
                        counts, zoned, guard_sql, table_ddl, read_table, projected, steady, plain, atomic,
-                       multi_sql, steps)
+                       multi_sql, steps, tuple(udfs))
 
 
 def _generate(parts: list[exp.Expr]) -> list[str]:
@@ -391,6 +394,11 @@ class _Found:
     sites: list[ColumnSite]
     join_aliases: set[str]
     expand: frozenset[str]
+    udfs: list[FunctionRef]
+
+    def udf_call(self, node: exp.Func, name: str) -> exp.Expr:
+        """A call of a user-defined function: recorded, and renamed to its placeholder."""
+        return udf_calls.placeholder(self.udfs, node, name)
 
 
 def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _Found,
@@ -406,7 +414,7 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
                 found.sites.extend(bind.name_sites(node))  # INSERT INTO t (a, b): names of columns too
             continue
         if isinstance(node, exp.Func) and node._meta:
-            new = functions.bind_call(node, sql, model_calls)
+            new = functions.bind_call(node, sql, model_calls, found.udf_call)
             if new is not None:
                 node.replace(new)
                 continue
@@ -510,6 +518,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
     "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
+    "FUNCTIONS": ("snowreg_is_functions", True),
 }
 
 
@@ -529,6 +538,8 @@ def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr |
     """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`."""
     if isinstance(node.this, exp.Explode):
         return flatten.rewrite(node)
+    if udf_calls.is_placeholder(node.this):  # TABLE(f(…)) of a user-defined table function
+        return exp.Table(this=node.this, alias=node.args.get("alias"))
     if isinstance(node.this, exp.Anonymous) and node.this.name.upper() == "RESULT_SCAN":
         return _result_scan(node.this, node.args.get("alias"))
     if isinstance(node.this, exp.Dot) and isinstance(node.this.expression, exp.Anonymous):

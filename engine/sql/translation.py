@@ -42,6 +42,25 @@ class TableRef:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionRef:
+    """A call of a name no built-in function has: a user-defined function, bound when the statement runs
+    (engine.sql.udf_calls) by replacing `udf_placeholder(n)` in the DuckDB text with its macro's name."""
+
+    database: str | None
+    schema: str | None
+    name: str
+    arity: int
+    table: bool  # called in FROM: TABLE(f(…)) or LATERAL f(…)
+    kinds: tuple[str | None, ...] = ()  # the type family of each literal argument (None: not known)
+    start: int | None = field(default=None, compare=False)  # offset of the name in the statement text
+
+
+def udf_placeholder(n: int) -> str:
+    """The name call n of a user-defined function has in translated text."""
+    return f"__snowreg_udf_{n}"
+
+
+@dataclass(frozen=True, slots=True)
 class Projected:
     """One CTAS result column's origin: a column of the one source table, a cast, or `*`."""
 
@@ -74,6 +93,7 @@ class Translation:
     atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
     multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
     steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
+    udfs: tuple[FunctionRef, ...] = ()  # calls of user-defined functions, bound when the statement runs
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users

@@ -94,6 +94,7 @@ class ObjectTarget:
 
     kind: str
     name: QualifiedName
+    arg_types: tuple[str, ...] | None = None  # a function's signature: ON FUNCTION f(NUMBER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,4 +150,5 @@ class ShowGrants:
     kind: str | None = None  # object kind for ON; SCHEMA/DATABASE for FUTURE_IN
     name: QualifiedName | None = None
     limit: int | None = None
+    arg_types: tuple[str, ...] | None = None  # SHOW GRANTS ON FUNCTION f(NUMBER)
     span: Span = field(default=NO_SPAN, compare=False)

@@ -101,6 +101,7 @@ class Describe:
 
     kind: str
     name: QualifiedName
+    arg_types: tuple[str, ...] | None = None  # DESCRIBE FUNCTION f(NUMBER, VARCHAR)
     span: Span = field(default=NO_SPAN, compare=False)
 
 

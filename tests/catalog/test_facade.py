@@ -20,14 +20,15 @@ from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart
 from snowreg.catalog.models import ModelsPart
 from snowreg.catalog.objects import ObjectsPart
+from snowreg.catalog.udfs import UdfsPart
 from snowreg.catalog.warehouses import WarehousesPart
 
 PARTS = {"databases": DatabasesPart, "files": FilesPart, "models": ModelsPart, "objects": ObjectsPart,
-         "grants": GrantsPart, "warehouses": WarehousesPart}
+         "grants": GrantsPart, "warehouses": WarehousesPart, "udfs": UdfsPart}
 # the family modules, and the modules of the catalog each may import (shared pieces, never another family)
 FAMILIES = {"databases": {"names", "pristine", "store"}, "files": {"store"},
             "models": {"files", "manifest", "store"}, "objects": {"files", "store"},
-            "grants": {"store"}, "warehouses": {"store"}}
+            "grants": {"store"}, "warehouses": {"store"}, "udfs": {"store"}}
 CATALOG_DIR = Path(inspect.getfile(catalog_package)).parent
 
 

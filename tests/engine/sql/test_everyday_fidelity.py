@@ -12,8 +12,7 @@ import snowreg
 
 
 @pytest.mark.parametrize("sql, statement", [("CALL my_proc(1)", "CALL MY_PROC(1)"),
-                                            ("EXPLAIN SELECT 1", "EXPLAIN SELECT"),
-                                            ("EXECUTE IMMEDIATE 'SELECT 1'", "EXECUTE IMMEDIATE")])
+                                            ("EXPLAIN SELECT 1", "EXPLAIN SELECT")])
 def test_a_statement_sqlglot_reads_as_a_command_writes_nothing_to_stderr(cur: Any, capfd: Any, sql: str,
                                                                          statement: str) -> None:
     with pytest.raises(snowreg.NotSupportedError) as info:
