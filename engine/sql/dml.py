@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from snowreg.catalog.names import physical
+from snowreg.engine.sql import bind
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -136,6 +137,30 @@ def update_defaults(stmt: exp.Update) -> None:
         if isinstance(value, exp.Column) and not value.args.get("table") and isinstance(value.this, exp.Identifier) \
                 and not value.this.quoted and value.name.upper() == "DEFAULT":
             value.replace(exp.Var(this="DEFAULT"))
+
+
+def update_targets(stmt: exp.Update, sql: str) -> None:
+    """`UPDATE t1 SET t1.c = …`: a SET target qualified by the updated table's name (or its alias, when it
+    has one) is that table's column, as the UPDATE page's own example writes it
+    (https://docs.snowflake.com/en/sql-reference/sql/update); DuckDB takes only the bare name. A qualifier
+    naming another table is 000904 for the qualified name."""
+    target = stmt.this
+    if not isinstance(target, exp.Table):
+        return
+    own = _name(target.args["alias"].this) if target.alias else _name(target.this)
+    for item in stmt.expressions:
+        column = item.this if isinstance(item, exp.EQ) else None
+        if not isinstance(column, exp.Column) or not column.table:
+            continue
+        if _name(column.args["table"]) != own:
+            start = column.args["table"].meta.get("start")
+            raise bind.invalid_identifier(".".join(_name(p) for p in column.parts), sql, start)
+        item.set("this", exp.column(column.this.copy()))
+
+
+def _name(ident: exp.Expr) -> str:
+    """An identifier as Snowflake resolves it: quoted as written, unquoted upper-cased."""
+    return ident.name if isinstance(ident, exp.Identifier) and ident.quoted else ident.name.upper()
 
 
 def alter_comment(stmt: exp.Expr) -> exp.Expr:

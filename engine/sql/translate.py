@@ -86,6 +86,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else []
     if isinstance(stmt, exp.Update):
         dml.update_defaults(stmt)
+        dml.update_targets(stmt, sql)
     if isinstance(stmt, exp.Merge):
         dml.merge(stmt)
     elif isinstance(stmt, exp.Create):
