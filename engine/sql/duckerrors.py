@@ -110,6 +110,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.ConstraintException):
         m = _TOO_LONG.search(text)
         return errors.string_too_long(m.group(1)) if m else _constraint(detail)
+    if isinstance(e, duckdb.TransactionException) and "Conflict" in detail:
+        # Snowflake would wait for the other transaction's lock (LOCK_TIMEOUT); DuckDB refuses at once
+        # (conformance/DECISIONS.md P2)
+        return errors.not_supported("Writing rows that another session's open transaction has changed (Snowflake "
+                                    "waits for its lock until it ends or LOCK_TIMEOUT passes)")
     if isinstance(e, duckdb.NotImplementedException):
         return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
     return errors.execution_error(detail)

@@ -376,6 +376,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         if describe_only:
             return _describe(duck, tr)
         if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
+            duck.execute(f"EXPLAIN {tr.sql}")  # a MERGE that does not compile fails with that error first
             _nondeterministic_merge(session)
         multi = _multi_joined(session, tr)
         _execute(session, tr)

@@ -88,7 +88,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         dml.update_defaults(stmt)
         dml.update_targets(stmt, sql)
     if isinstance(stmt, exp.Merge):
-        dml.merge(stmt)
+        dml.merge(stmt, sql)
     elif isinstance(stmt, exp.Create):
         dml.create(stmt)
     comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
