@@ -115,7 +115,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     if tr.read_table is not None:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
-        transaction.after_plain(session, tr.kind, tr.sql)
+        transaction.after_plain(session, tr.kind, tr.sql, _locked_table(session, tr))
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
         return result if describe_only else status(f"{existing} already exists, statement succeeded.")
     if missing is not None:  # DROP … IF EXISTS of a missing table
@@ -189,6 +189,16 @@ def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Tr
 
 _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
 _RENAME = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
+
+
+def _locked_table(session: Session, tr: Translation) -> str | None:
+    """The fully qualified name of the table a DML statement writes (what SHOW LOCKS shows it holds)."""
+    ref = _write_target(tr) if tr.kind in transaction.DML_KINDS else None
+    database = ref.database or session.database if ref is not None else None
+    schema = ref.schema or session.schema if ref is not None else None
+    if ref is None or database is None or schema is None:
+        return None
+    return f"{database}.{schema}.{ref.name}"
 
 
 def _write_target(tr: Translation) -> TableRef | None:

@@ -200,10 +200,10 @@ class _Parser(SnowflakeParser):
     }
 
     def _parse_term(self, parse_mod: bool = True) -> exp.Expr | None:
-        return _folded(_numeric_operands(super()._parse_term(parse_mod=parse_mod)))
+        return numbers.folded(_numeric_operands(super()._parse_term(parse_mod=parse_mod)))
 
     def _parse_factor(self, parse_mod: bool = True) -> exp.Expr | None:
-        return _folded(_numeric_operands(super()._parse_factor(parse_mod=parse_mod)))
+        return numbers.folded(_numeric_operands(super()._parse_factor(parse_mod=parse_mod)))
 
 
 # https://docs.snowflake.com/en/sql-reference/operators-arithmetic: a string operand of an arithmetic
@@ -231,42 +231,6 @@ def _numeric_operands(node: exp.Expr | None) -> exp.Expr | None:
                 link.set(key, number)
         link = link.this
     return node
-
-
-# Snowflake's integer literals are NUMBER(38, 0) (https://docs.snowflake.com/en/sql-reference/data-types-numeric):
-# `60 * 60 * 24 * 365 * 1000` is 31536000000. DuckDB types a small literal INTEGER and fails with its own
-# overflow error past 2^31, so + - * of integer literals with a step past 2^31 is computed here (while the
-# result has at most 38 digits). Smaller ones stay, for the translation template of their shape (shapes.py).
-_FOLDS = {exp.Add: lambda a, b: a + b, exp.Sub: lambda a, b: a - b, exp.Mul: lambda a, b: a * b}
-_INT32 = 2 ** 31
-
-
-def _evaluated(node: exp.Expr | None) -> tuple[int, bool] | None:
-    """The value of + - * over integer literals (signed, in parentheses) and whether DuckDB's INTEGER
-    arithmetic gets it right (every step below 2^31); None for anything else."""
-    if isinstance(node, exp.Paren):
-        return _evaluated(node.this)
-    if isinstance(node, exp.Neg):
-        inner = _evaluated(node.this)
-        return (-inner[0], inner[1]) if inner is not None else None
-    if isinstance(node, exp.Literal):
-        return (int(node.this), True) if not node.is_string and node.this.isdigit() else None
-    fold = _FOLDS.get(type(node))
-    left = _evaluated(node.this) if fold is not None and node is not None else None
-    right = _evaluated(node.expression) if left is not None and node is not None else None
-    if fold is None or left is None or right is None:
-        return None
-    value = fold(left[0], right[0])
-    return value, left[1] and right[1] and abs(value) < _INT32
-
-
-def _folded(node: exp.Expr | None) -> exp.Expr | None:
-    """An arithmetic chain of integer literals that DuckDB would overflow, as the literal of its value."""
-    found = _evaluated(node) if isinstance(node, tuple(_FOLDS)) else None
-    if found is None or found[1] or abs(found[0]) >= 10 ** 38:
-        return node  # DuckDB's answer is right, or out of NUMBER's range: Snowflake's 100046 too
-    number = exp.Literal.number(abs(found[0]))
-    return exp.Neg(this=number) if found[0] < 0 else number
 
 
 def _signed(operand: exp.Expr | None, negate: bool) -> exp.Expr | None:
