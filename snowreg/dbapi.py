@@ -23,7 +23,7 @@ from snowreg.engine.api import (
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
-from snowreg.params import bind
+from snowreg.params import bind, multi_row_insert
 
 apilevel = "2.0"
 threadsafety = 2
@@ -298,6 +298,9 @@ class Cursor(CursorSurface):
 
     def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
                     **kwargs: Any) -> Cursor:
+        one = multi_row_insert(command, seqparams) if "num_statements" not in kwargs else None
+        if one is not None:  # the connector sends the rows of an INSERT … VALUES as one statement
+            return self.execute(one, **kwargs)
         total = 0
         for params in seqparams:
             self.execute(command, params, **kwargs)
