@@ -116,6 +116,14 @@ class DatabasesPart:
             "SELECT 1 FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
             "AND data_type = 'JSON' LIMIT 1", [database, schema, physical(name)])))
 
+    def column_types(self, database: str, schema: str, name: str) -> tuple[tuple[str, str], ...]:
+        """The Snowflake name and DuckDB type of each column of a user table, in order. Cached like
+        `relation_kind`."""
+        rows = self.store.cached(("relation", database, schema, name, "types"), lambda: self.store.data_query(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
+            "AND table_name = ? ORDER BY column_index", [database, schema, physical(name)]))
+        return tuple((snowflake(str(column)), str(kind)) for column, kind in rows)
+
     def relation_names(self, database: str, schema: str, kind: str) -> list[str]:
         """The Snowflake names of the user tables (kind TABLE) or views (VIEW) of a schema, sorted."""
         table, column = ("duckdb_tables()", "table_name") if kind == "TABLE" else ("duckdb_views()", "view_name")

@@ -217,6 +217,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return warehouses.show_warehouses(session, stmt)
         case ast.ShowTransactions():
             return transaction.show_transactions(session, stmt)
+        case ast.ShowLocks():
+            return transaction.show_locks(session, stmt)
         case ast.CreateWarehouse():
             return warehouses.create_warehouse(session, stmt)
         case ast.DropWarehouse():
@@ -329,7 +331,8 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
     """Type a non-query statement without running it: SHOW commands run (they change nothing)."""
     if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
-                  | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions):
+                  | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions
+                  | ast.ShowLocks):
         result = execute(stmt, session)
         result.rows = []
         result.rowcount = 0

@@ -334,3 +334,5 @@ def check_parameter(key: str, value: str) -> None:
     """Refuse a session parameter value snowreg cannot honour (before anything is set)."""
     if key.upper() == "QUOTED_IDENTIFIERS_IGNORE_CASE" and value.strip().lower() not in ("false", "0"):
         raise errors.not_supported(f"QUOTED_IDENTIFIERS_IGNORE_CASE = {value.strip().upper()}")
+    if key.upper() == "TRANSACTION_ABORT_ON_ERROR" and value.strip().lower() == "true":
+        raise errors.not_supported("TRANSACTION_ABORT_ON_ERROR = TRUE (a failed statement rolls back only itself)")

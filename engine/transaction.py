@@ -39,6 +39,9 @@ _ids = threading.Lock()
 _last_id = [0]
 # The open transactions of this process, for SHOW TRANSACTIONS: id → (its session, name, start).
 _open: dict[str, tuple[weakref.ref[Session], str, datetime]] = {}
+# The tables each open transaction has written, for SHOW LOCKS: id → table → (acquired on, the number of the
+# statement that wrote it first among its session's statements, whose query id the session records after it).
+_locks: dict[str, dict[str, tuple[datetime, int]]] = {}
 
 
 def new_id() -> str:
@@ -113,6 +116,7 @@ def _ended(session: Session) -> None:
     session.transaction_writes = []
     with _ids:
         _open.pop(session.transaction_id or "", None)
+        _locks.pop(session.transaction_id or "", None)
     session.last_transaction, session.transaction_id = session.transaction_id, None
 
 
@@ -157,11 +161,16 @@ def before_plain(session: Session, kind: str) -> None:
         begin(session)
 
 
-def after_plain(session: Session, kind: str, duckdb_sql: str) -> None:
-    """Remember a successful write of the open transaction, to replay it if a later statement fails. A
-    DML or DDL statement outside one was a transaction of its own (autocommit): LAST_TRANSACTION names it."""
+def after_plain(session: Session, kind: str, duckdb_sql: str, table: str | None = None) -> None:
+    """Remember a successful write of the open transaction, to replay it if a later statement fails, and
+    the lock it holds on the table it wrote (`table`, fully qualified). A DML or DDL statement outside one
+    was a transaction of its own (autocommit): LAST_TRANSACTION names it."""
     if session.transaction and kind in DML_KINDS:
         session.transaction_writes.append(duckdb_sql)
+        if table is not None and session.transaction_id is not None:
+            with _ids:
+                held = _locks.setdefault(session.transaction_id, {})
+                held.setdefault(table, (now(), len(session.query_ids)))
     elif not session.transaction and (kind in DML_KINDS or kind in DDL_KINDS):
         session.last_transaction = new_id()
 
@@ -243,3 +252,32 @@ def show_transactions(session: Session, stmt: ast.ShowTransactions) -> Result:
     rows.sort(key=lambda r: r[0])
     return from_rows(SHOW_TRANSACTIONS_COLUMNS, rows,
                      ["FIXED", "TEXT", "FIXED", "TEXT", "TIMESTAMP_LTZ", "TEXT", "FIXED"])
+
+
+SHOW_LOCKS_COLUMNS = ["resource", "type", "transaction", "transaction_started_on", "status", "acquired_on",
+                      "query_id", "session"]
+
+
+def show_locks(session: Session, stmt: ast.ShowLocks) -> Result:
+    """SHOW LOCKS [IN ACCOUNT] (https://docs.snowflake.com/en/sql-reference/sql/show-locks): a row per table an
+    open transaction of the current user's sessions (IN ACCOUNT: every user's, ACCOUNTADMIN only) has written,
+    type PARTITIONS, status HOLDING (a conflicting write is refused, never waits: conformance/DECISIONS.md D3);
+    `session` only for the ACCOUNTADMIN role, as the page says."""
+    if stmt.in_account and session.role != "ACCOUNTADMIN":
+        raise errors.insufficient_privileges("account", "SNOWREG")
+    rows = []
+    with _ids:
+        entries = [(txn_id, entry, dict(_locks.get(txn_id, {}))) for txn_id, entry in _open.items()]
+    for txn_id, (ref, _name, started), held in entries:
+        other = ref()
+        if other is None or other.transaction_id != txn_id or other.catalog is not session.catalog \
+                or not (stmt.in_account or other.user == session.user):
+            continue
+        for table, (acquired, statement) in held.items():
+            query_id = other.query_ids[statement] if statement < len(other.query_ids) else None
+            rows.append((table, "PARTITIONS", int(txn_id), started, "HOLDING", acquired, query_id,
+                         other.id if session.role == "ACCOUNTADMIN" else None))
+    rows.sort(key=lambda r: (r[2], r[5], r[0]))
+    return from_rows(SHOW_LOCKS_COLUMNS, rows,
+                     ["TEXT", "TEXT", "FIXED", "TIMESTAMP_LTZ", "TEXT", "TIMESTAMP_LTZ", "TEXT",
+                      "FIXED"])

@@ -11,6 +11,7 @@ from snowreg.engine.sql.run import evaluate_scalars
 from snowreg.grammar import ast
 from snowreg.grammar.text import like
 
+_BOOLEANS_ALLOWED = frozenset({"TRUE", "FALSE"})
 # Session parameters that SHOW PARAMETERS knows, with their defaults (a small, honest subset).
 PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
     "QUOTED_IDENTIFIERS_IGNORE_CASE": ("false", "BOOLEAN", "If true, the case of quoted identifiers is ignored."),
@@ -26,7 +27,22 @@ PARAMETER_DEFAULTS: dict[str, tuple[str, str, str]] = {
     # https://docs.snowflake.com/en/sql-reference/parameters#use-cached-result (engine/sql/reuse.py)
     "USE_CACHED_RESULT": ("true", "BOOLEAN", "If enabled, query results can be reused between successive "
                           "invocations of the same query as long as the original result has not expired"),
+    # https://docs.snowflake.com/en/sql-reference/parameters: the DML and transaction parameters. LOCK_TIMEOUT is
+    # kept but never waited on (a conflicting write is refused at once, conformance/DECISIONS.md P2).
+    "ERROR_ON_NONDETERMINISTIC_MERGE": ("true", "BOOLEAN", "Whether to return an error when a MERGE statement "
+                                        "joins one target row to several source rows."),
+    "ERROR_ON_NONDETERMINISTIC_UPDATE": ("false", "BOOLEAN", "Whether to return an error when an UPDATE statement "
+                                         "joins one target row to several source rows."),
+    "LOCK_TIMEOUT": ("43200", "NUMBER", "Number of seconds to wait while trying to lock a resource, before timing "
+                     "out and aborting the statement."),
+    "TRANSACTION_ABORT_ON_ERROR": ("false", "BOOLEAN", "Whether an error in a statement of an explicit "
+                                   "transaction aborts the transaction."),
+    "TRANSACTION_DEFAULT_ISOLATION_LEVEL": ("READ COMMITTED", "STRING", "The isolation level of transactions."),
 }
+# Values a parameter may take (upper case): anything else is refused with 001008, the parameter unchanged.
+_VALUES = {"USE_CACHED_RESULT": _BOOLEANS_ALLOWED, "ERROR_ON_NONDETERMINISTIC_MERGE": _BOOLEANS_ALLOWED,
+           "ERROR_ON_NONDETERMINISTIC_UPDATE": _BOOLEANS_ALLOWED, "TRANSACTION_ABORT_ON_ERROR": _BOOLEANS_ALLOWED,
+           "TRANSACTION_DEFAULT_ISOLATION_LEVEL": frozenset({"READ COMMITTED"})}
 _BOOLEANS = {"TRUE": "true", "FALSE": "false"}
 
 
@@ -51,7 +67,10 @@ def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
 
 def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
     for key, value in stmt.set:  # values checked first: a refused one changes no parameter
-        if key.upper() == "USE_CACHED_RESULT" and value.strip("'").upper() not in _BOOLEANS:
+        allowed = _VALUES.get(key.upper())
+        if allowed is not None and value.strip("'").upper() not in allowed:
+            raise errors.invalid_parameter_value(key.upper(), value.strip("'"))
+        if key.upper() == "LOCK_TIMEOUT" and not value.strip("'").strip().isdigit():
             raise errors.invalid_parameter_value(key.upper(), value.strip("'"))
         check_parameter(key, value.strip("'"))
     for key, value in stmt.set:

@@ -396,6 +396,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
         a.ShowWarehouses: lambda s: "SHOW WAREHOUSES" + _show_tail(s.like),
         a.ShowTransactions: lambda s: "SHOW TRANSACTIONS" + (" IN ACCOUNT" if s.in_account else ""),
+        a.ShowLocks: lambda s: "SHOW LOCKS" + (" IN ACCOUNT" if s.in_account else ""),
         a.ShowAccountFunctions: lambda s: f"SHOW {s.kind + ' ' if s.kind else ''}FUNCTIONS"
         + _show_tail(s.like, _scope(s.scope, s.scope_name)),
         a.CreateWarehouse: lambda s: _create("WAREHOUSE", s) + name(s.name) + _options(s.properties),

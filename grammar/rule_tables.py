@@ -210,6 +210,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "show_warehouses": lambda c, s: a.ShowWarehouses(c[0], span=s),
     "show_transactions": lambda c, s: a.ShowTransactions(False, span=s),
     "show_account_transactions": lambda c, s: a.ShowTransactions(True, span=s),
+    "show_locks": lambda c, s: a.ShowLocks(False, span=s),
+    "show_account_locks": lambda c, s: a.ShowLocks(True, span=s),
     "show_account_functions": lambda c, s: a.ShowAccountFunctions(
         c[0], c[1], c[2][0] if c[2] else None, c[2][1] if c[2] else None, span=s
     ),

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from snowreg import errors
-from snowreg.grammar.text import literal, outside_literals, string_literal
+from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal, outside_literals, string_literal
 
 PARAMSTYLES = ("pyformat", "format", "qmark", "numeric")
 _PYFORMAT = re.compile(r"%\((\w+)\)s|%s|%%")
@@ -163,3 +163,31 @@ def _typed(kind: str, value: Any) -> str:
     text = client_literal(value) if not isinstance(value, bytes | bytearray | bool) else literal(value)
     target = _CASTS.get(kind, kind)
     return text if target is None else f"{text}::{target}"
+
+
+_INSERT = re.compile(r"\s*insert\s+into\b", re.I)
+_VALUES = re.compile(r"\bvalues\s*\(", re.I)
+
+
+def multi_row_insert(command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
+                     style: str = "pyformat") -> str | None:
+    """executemany of `INSERT INTO … VALUES (…)` as the real connector sends it: one INSERT whose VALUES
+    tuple is repeated with each parameter set bound into it, so the rows go in together (one count, and
+    a bad row inserts none). None for any other statement, or a VALUES clause of several tuples."""
+    if not seqparams or not _INSERT.match(command):
+        return None
+    masked = LITERALS_AND_COMMENTS.sub(lambda m: " " * len(m.group()), command)
+    found = _VALUES.search(masked)
+    if found is None:
+        return None
+    start = found.end() - 1
+    depth, end = 0, -1
+    for i in range(start, len(masked)):
+        depth += {"(": 1, ")": -1}.get(masked[i], 0)
+        if depth == 0:
+            end = i + 1
+            break
+    if end < 0 or masked[end:].lstrip().startswith(","):
+        return None
+    row = command[start:end]
+    return command[:start] + ", ".join(bind(row, p, style) for p in seqparams) + command[end:]

@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 from snowreg import errors, wire_values
 from snowreg.connector import CursorBasics
-from snowreg.params import bind
+from snowreg.params import bind, multi_row_insert
 
 ASYNC_CODE = "333334"
 SESSION_EXPIRED = 390112
@@ -341,6 +341,9 @@ class RemoteCursor(CursorBasics):
 
     def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
                     **kwargs: Any) -> RemoteCursor:
+        one = multi_row_insert(command, seqparams) if "num_statements" not in kwargs else None
+        if one is not None:  # the connector sends the rows of an INSERT … VALUES as one statement
+            return self.execute(one, **kwargs)
         total = 0
         for params in seqparams:
             self.execute(command, params, **kwargs)

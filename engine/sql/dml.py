@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from snowreg.catalog.names import physical
+from snowreg.engine.sql import bind
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -54,7 +55,7 @@ def counts(stmt: exp.Expr) -> tuple[str, ...]:
     return ()
 
 
-def merge(stmt: exp.Merge) -> None:
+def merge(stmt: exp.Merge, sql: str) -> None:
     """Bare SET targets; `UPDATE ALL BY NAME` / `INSERT ALL BY NAME` (each column from the source column of
     the same name, https://docs.snowflake.com/en/sql-reference/sql/merge) as DuckDB's BY NAME, which
     sqlglot would write as the positional `SET *` / `INSERT *`; and RETURNING merge_action so the engine
@@ -67,10 +68,7 @@ def merge(stmt: exp.Merge) -> None:
         elif isinstance(then, exp.Insert) and isinstance(then.this, exp.Star):
             when.set("then", exp.Var(this="INSERT BY NAME"))
         elif isinstance(then, exp.Update):
-            for assignment in then.expressions:
-                target = assignment.this
-                if isinstance(target, exp.Column) and target.table:
-                    assignment.set("this", exp.column(target.this.copy()))
+            bare_targets(then.expressions, stmt.this, sql)
     stmt.set("returning", exp.Returning(expressions=[exp.column("merge_action")]))
 
 
@@ -136,6 +134,34 @@ def update_defaults(stmt: exp.Update) -> None:
         if isinstance(value, exp.Column) and not value.args.get("table") and isinstance(value.this, exp.Identifier) \
                 and not value.this.quoted and value.name.upper() == "DEFAULT":
             value.replace(exp.Var(this="DEFAULT"))
+
+
+def update_targets(stmt: exp.Update, sql: str) -> None:
+    """`UPDATE t1 SET t1.c = …`: a SET target qualified by the updated table's name (or its alias, when it
+    has one) is that table's column, as the UPDATE page's own example writes it
+    (https://docs.snowflake.com/en/sql-reference/sql/update); DuckDB takes only the bare name."""
+    bare_targets(stmt.expressions, stmt.this, sql)
+
+
+def bare_targets(assignments: list[exp.Expr], target: exp.Expr, sql: str) -> None:
+    """SET targets (of UPDATE or MERGE's UPDATE) as bare column names; a qualifier naming another table
+    than the target is 000904 for the qualified name (the docs give no text)."""
+    if not isinstance(target, exp.Table):
+        return
+    own = _name(target.args["alias"].this) if target.alias else _name(target.this)
+    for item in assignments:
+        column = item.this if isinstance(item, exp.EQ) else None
+        if not isinstance(column, exp.Column) or not column.table:
+            continue
+        if _name(column.args["table"]) != own:
+            start = column.args["table"].meta.get("start")
+            raise bind.invalid_identifier(".".join(_name(p) for p in column.parts), sql, start)
+        item.set("this", exp.column(column.this.copy()))
+
+
+def _name(ident: exp.Expr) -> str:
+    """An identifier as Snowflake resolves it: quoted as written, unquoted upper-cased."""
+    return ident.name if isinstance(ident, exp.Identifier) and ident.quoted else ident.name.upper()
 
 
 def alter_comment(stmt: exp.Expr) -> exp.Expr:

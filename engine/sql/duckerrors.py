@@ -110,10 +110,15 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
             return errors.value_not_recognized(value_kind, m.group(1))
         return errors.numeric_not_recognized(detail)
     if isinstance(e, duckdb.OutOfRangeException):
-        return errors.numeric_out_of_range(detail)
+        return errors.numeric_out_of_range(_overflow(detail))
     if isinstance(e, duckdb.ConstraintException):
         m = _TOO_LONG.search(text)
         return errors.string_too_long(m.group(1)) if m else _constraint(detail)
+    if isinstance(e, duckdb.TransactionException) and "Conflict" in detail:
+        # Snowflake would wait for the other transaction's lock (LOCK_TIMEOUT); DuckDB refuses at once
+        # (conformance/DECISIONS.md P2)
+        return errors.not_supported("Writing rows that another session's open transaction has changed (Snowflake "
+                                    "waits for its lock until it ends or LOCK_TIMEOUT passes)")
     if isinstance(e, duckdb.NotImplementedException):
         return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
     return errors.execution_error(detail)
@@ -132,6 +137,25 @@ _SPACED_OFFSET = re.compile(r"Unknown TimeZone '[+-]\d")
 _DECIMAL_RANGE = (re.compile(r"Could not cast value (\S+) to DECIMAL\("),
                   re.compile(r'Casting value "(.*)" to type DECIMAL\(.*out of range'),
                   re.compile(r'Could not convert string "\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*" to DECIMAL\('))
+
+
+_OVERFLOW = re.compile(r"Overflow in (?:(?:multiplication|addition|subtraction|subtract) of (\w+)(?:\(\d+\))? \(|"
+                       r"(HUGEINT) \w+: )(-?\d+) ([-+*]) (-?\d+)")
+_INTEGERS = frozenset({"INT8", "INT16", "INT32", "INT64", "INT128", "HUGEINT"})
+
+
+def _overflow(detail: str) -> str:
+    """Snowflake's text of an arithmetic result past NUMBER(38, 0)'s 38 digits (100046), with its value when
+    the operands are integers; a DECIMAL's digits in DuckDB's text are unscaled, so its value is left out."""
+    m = _OVERFLOW.search(detail)
+    kind = (m.group(1) or m.group(2)) if m else None
+    if m is None and not detail.startswith("Overflow in "):
+        return detail  # another range error (a date, a cast): DuckDB's words
+    if m is None or kind not in _INTEGERS:
+        return "Number out of representable range: type FIXED[SB16](38,0)"
+    a, op, b = int(m.group(3)), m.group(4), int(m.group(5))
+    value = a * b if op == "*" else a + b if op == "+" else a - b
+    return f"Number out of representable range: type FIXED[SB16](38,0), value {value}"
 
 
 def _out_of_range(detail: str) -> str | None:

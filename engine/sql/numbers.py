@@ -9,12 +9,15 @@ unscaled values, rounded half away from zero) and derive the scale from the oper
 binds (`typeof` is a constant there). Whether an operand is FLOAT is often visible in the text
 (`1e3`, `::FLOAT`); when it is not (a column), the exact macro is tried and raises a marker naming
 the division at the first FLOAT row, and the statement is translated again with that division as FLOAT.
+
+Integer literals are NUMBER(38, 0) too: `folded` computes + - * over them where DuckDB's INTEGER would overflow.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from sqlglot import exp
@@ -185,3 +188,40 @@ def _kind(node: exp.Expr) -> str:
             return "float"
         return "number" if node.to.this is _T.DECIMAL else "unknown"
     return "unknown"
+
+
+# Snowflake's integer literals are NUMBER(38, 0) (https://docs.snowflake.com/en/sql-reference/data-types-numeric):
+# `60 * 60 * 24 * 365 * 1000` is 31536000000. DuckDB types a small literal INTEGER and fails with its own
+# overflow error past 2^31, so + - * of integer literals with a step past 2^31 is computed here (while the
+# result has at most 38 digits). Smaller ones stay, for the translation template of their shape (shapes.py).
+_FOLDS: dict[type[exp.Binary], Callable[[int, int], int]] = {exp.Add: lambda a, b: a + b, exp.Sub: lambda a, b: a - b, exp.Mul: lambda a, b: a * b}
+_INT32 = 2 ** 31
+
+
+def _evaluated(node: exp.Expr | None) -> tuple[int, bool] | None:
+    """The value of + - * over integer literals (signed, in parentheses) and whether DuckDB's INTEGER
+    arithmetic gets it right (every step below 2^31); None for anything else."""
+    if isinstance(node, exp.Paren):
+        return _evaluated(node.this)
+    if isinstance(node, exp.Neg):
+        inner = _evaluated(node.this)
+        return (-inner[0], inner[1]) if inner is not None else None
+    if isinstance(node, exp.Literal):
+        return (int(node.this), True) if not node.is_string and node.this.isdigit() else None
+    fold = _FOLDS.get(type(node)) if isinstance(node, exp.Binary) else None
+    if fold is None or not isinstance(node, exp.Binary):
+        return None
+    left, right = _evaluated(node.this), _evaluated(node.expression)
+    if left is None or right is None:
+        return None
+    value = fold(left[0], right[0])
+    return value, left[1] and right[1] and abs(value) < _INT32
+
+
+def folded(node: exp.Expr | None) -> exp.Expr | None:
+    """An arithmetic chain of integer literals that DuckDB would overflow, as the literal of its value."""
+    found = _evaluated(node) if isinstance(node, tuple(_FOLDS)) else None
+    if found is None or found[1] or abs(found[0]) >= 10 ** 38:
+        return node  # DuckDB's answer is right, or out of NUMBER's range: Snowflake's 100046 too
+    number = exp.Literal.number(abs(found[0]))
+    return exp.Neg(this=number) if found[0] < 0 else number

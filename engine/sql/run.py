@@ -98,6 +98,11 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
 
         bind.resolve_tables(session, tr.tables, tr.kind, local)
     privileges.check_tables(session, tr.tables, tr.kind)
+    assigned = _assigned(session, tr) if tr.kind in ("insert", "update", "merge") else ()
+    if assigned:
+        from snowreg.engine.sql import translate
+
+        tr = translate.translate(text, floats=_float_divisions.get(text, frozenset()), assigned=assigned)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
     if tr.kind in ("truncate", "alter") and _missing_optional(session, tr):
@@ -111,11 +116,11 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
-    result = _run_typed(session, text, tr, describe_only, local)
+    result = _run_typed(session, text, tr, describe_only, local, assigned)
     if tr.read_table is not None:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
-        transaction.after_plain(session, tr.kind, tr.sql)
+        transaction.after_plain(session, tr.kind, tr.sql, _locked_table(session, tr))
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
         return result if describe_only else status(f"{existing} already exists, statement succeeded.")
     if missing is not None:  # DROP … IF EXISTS of a missing table
@@ -155,7 +160,7 @@ _float_divisions: dict[str, frozenset[int]] = {}
 
 
 def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool,
-               local: frozenset[str] = frozenset()) -> Result:
+               local: frozenset[str] = frozenset(), assigned: tuple[tuple[str, str | None], ...] = ()) -> Result:
     """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
     while True:
         try:
@@ -168,7 +173,7 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
             transaction.recover(session)  # the failed attempt aborted an open transaction
             from snowreg.engine.sql import translate
 
-            tr = _without_temporary(translate.translate(text, floats=floats))
+            tr = _without_temporary(translate.translate(text, floats=floats, assigned=assigned))
 
 
 def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Translation:
@@ -189,6 +194,29 @@ def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Tr
 
 _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
 _RENAME = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
+
+
+def _assigned(session: Session, tr: Translation) -> tuple[tuple[str, str | None], ...]:
+    """The columns of the table an INSERT / UPDATE / MERGE writes whose values it must cast as Snowflake
+    converts them (engine.sql.assign); () when none needs it."""
+    from snowreg.engine.sql import assign
+
+    ref = _write_target(tr)
+    database = ref.database or session.database if ref is not None else None
+    schema = ref.schema or session.schema if ref is not None else None
+    if ref is None or database is None or schema is None:
+        return ()
+    return assign.columns(session.catalog.databases.column_types(database, schema, ref.name))
+
+
+def _locked_table(session: Session, tr: Translation) -> str | None:
+    """The fully qualified name of the table a DML statement writes (what SHOW LOCKS shows it holds)."""
+    ref = _write_target(tr) if tr.kind in transaction.DML_KINDS else None
+    database = ref.database or session.database if ref is not None else None
+    schema = ref.schema or session.schema if ref is not None else None
+    if ref is None or database is None or schema is None:
+        return None
+    return f"{database}.{schema}.{ref.name}"
 
 
 def _write_target(tr: Translation) -> TableRef | None:
@@ -380,6 +408,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         if describe_only:
             return _describe(duck, tr)
         if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
+            duck.execute(f"EXPLAIN {tr.sql}")  # a MERGE that does not compile fails with that error first
             _nondeterministic_merge(session)
         multi = _multi_joined(session, tr)
         _execute(session, tr)

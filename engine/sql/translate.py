@@ -17,6 +17,7 @@ from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
+    assign,
     bind,
     conversions,
     dates,
@@ -45,7 +46,8 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 
 @functools.lru_cache(maxsize=1024)
 def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
-              floats: frozenset[int] | None = None, header: str | None = None) -> Translation:
+              floats: frozenset[int] | None = None, header: str | None = None,
+              assigned: assign.Columns = ()) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
@@ -53,9 +55,10 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     names the select aliases that JOIN … ON conditions mean (no table has such a column).
     `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
     operands of unknown type as FLOAT. `header` (as long as `sql`) is the text unaliased select items are
-    named from, when it is not `sql` itself (grammar.text.Spliced.header).
+    named from, when it is not `sql` itself (grammar.text.Spliced.header). `assigned` gives the columns
+    of an INSERT / UPDATE / MERGE target whose values are cast as Snowflake converts them (engine.sql.assign).
     """
-    tr = _translate(sql, call_names, expand, floats, header=header)
+    tr = _translate(sql, call_names, expand, floats, header=header, assigned=assigned)
     assert tr is not None  # only a marked translation can give up
     return tr
 
@@ -66,7 +69,8 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 
 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
-               spans: tuple[tuple[int, int], ...] = (), header: str | None = None) -> Translation | None:
+               spans: tuple[tuple[int, int], ...] = (), header: str | None = None,
+               assigned: assign.Columns = ()) -> Translation | None:
     stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans))
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
@@ -87,10 +91,13 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else []
     if isinstance(stmt, exp.Update):
         dml.update_defaults(stmt)
+        dml.update_targets(stmt, sql)
     if isinstance(stmt, exp.Merge):
-        dml.merge(stmt)
+        dml.merge(stmt, sql)
     elif isinstance(stmt, exp.Create):
         dml.create(stmt)
+    if assigned:
+        assign.cast_values(stmt, assigned)
     comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
     zoned = dates.zoned_columns(stmt)
     sites: list[ColumnSite] = []
@@ -202,10 +209,10 @@ class _Parser(SnowflakeParser):
     }
 
     def _parse_term(self, parse_mod: bool = True) -> exp.Expr | None:
-        return _numeric_operands(super()._parse_term(parse_mod=parse_mod))
+        return numbers.folded(_numeric_operands(super()._parse_term(parse_mod=parse_mod)))
 
     def _parse_factor(self, parse_mod: bool = True) -> exp.Expr | None:
-        return _numeric_operands(super()._parse_factor(parse_mod=parse_mod))
+        return numbers.folded(_numeric_operands(super()._parse_factor(parse_mod=parse_mod)))
 
 
 # https://docs.snowflake.com/en/sql-reference/operators-arithmetic: a string operand of an arithmetic

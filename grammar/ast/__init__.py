@@ -97,6 +97,7 @@ _LAZY_TOPICS: dict[str, tuple[str, ...]] = {
         "ShowModels",
         "ShowVersions",
         "ShowTransactions",
+        "ShowLocks",
         "ShowWarehouses",
         "UnsetAlias",
     ),
@@ -164,6 +165,7 @@ _STATEMENTS: tuple[str, ...] = (
     "ShowAccountFunctions",
     "ShowWarehouses",
     "ShowTransactions",
+    "ShowLocks",
     "CreateWarehouse",
     "DropWarehouse",
     "AlterWarehouse",
@@ -231,6 +233,7 @@ if TYPE_CHECKING:
         SetAlias,
         ShowAccountFunctions,
         ShowFunctions,
+        ShowLocks,
         ShowModels,
         ShowTransactions,
         ShowVersions,
@@ -298,6 +301,7 @@ if TYPE_CHECKING:
         | ShowAccountFunctions
         | ShowWarehouses
         | ShowTransactions
+        | ShowLocks
         | CreateWarehouse
         | DropWarehouse
         | AlterWarehouse
@@ -391,6 +395,7 @@ __all__ = [
     "ShowUsers",
     "ShowVersions",
     "ShowTransactions",
+    "ShowLocks",
     "ShowWarehouses",
     "Span",
     "StageRef",

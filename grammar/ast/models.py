@@ -218,6 +218,14 @@ class ShowTransactions:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowLocks:
+    """SHOW LOCKS [IN ACCOUNT] (https://docs.snowflake.com/en/sql-reference/sql/show-locks)."""
+
+    in_account: bool = False
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class CreateWarehouse:
     name: Name
     or_replace: bool = False

@@ -203,3 +203,19 @@ def test_execute_stream_and_is_valid(snowreg_conn: Any) -> None:
     assert snowreg_conn.is_valid()
     snowreg_conn.close()
     assert not snowreg_conn.is_valid()
+
+def test_executemany_insert_is_one_statement(snowreg_conn: Any) -> None:
+    # The connector sends executemany of INSERT … VALUES as one multi-row INSERT (pyformat: the VALUES
+    # tuple repeated; qmark: array binding): one count for all rows, and a bad row inserts none.
+    cur = snowreg_conn.cursor()
+    cur.execute("CREATE OR REPLACE TABLE em (i INT, v VARCHAR(3))")
+    cur.executemany("INSERT INTO em (i, v) VALUES (%s, %s)", [(1, "a"), (2, "b'"), (3, None)])
+    assert (cur.rowcount, cur.fetchall()) == (3, [(3,)])
+    with pytest.raises(snowreg.ProgrammingError) as failed:
+        cur.executemany("insert into em values (%s, %s)", [(4, "ok"), (5, "long")])
+    assert failed.value.errno == 100074
+    cur.executemany("INSERT INTO em VALUES (%(i)s, %(v)s)", [{"i": 6, "v": "(x"}, {"i": 7, "v": ")"}])
+    cur.executemany("UPDATE em SET v = %s WHERE i = %s", [("u", 1), ("w", 2)])
+    assert cur.rowcount == 2
+    assert cur.execute("SELECT i, v FROM em ORDER BY i").fetchall() == [
+        (1, "u"), (2, "w"), (3, None), (6, "(x"), (7, ")")]
