@@ -57,6 +57,7 @@ class TableDDL:
     source: tuple[str | None, str | None, str] | None = None  # CTAS / CLONE: the one table read
     projected: tuple[Projected, ...] = ()
     copies_keys: bool = False  # CREATE TABLE … LIKE: the source's keys too
+    retyped: tuple[tuple[str, str | None], ...] = ()  # ALTER … SET DATA TYPE: (column, new type text or None)
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -141,6 +142,7 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
     renamed: list[tuple[str, str]] = []
     keys: list[KeyDecl] = []
     dropped_keys: list[str] = []
+    retyped: list[tuple[str, str | None]] = []
     kept: list[exp.Expr] = []
     for action in stmt.args.get("actions") or []:
         if isinstance(action, exp.AddConstraint):
@@ -163,15 +165,19 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
         elif isinstance(action, exp.RenameColumn):
             renamed.append((_name(action.this), _name(action.args.get("to"))))
         elif isinstance(action, exp.AlterColumn) and isinstance(action.args.get("dtype"), exp.DataType):
-            dropped.append(_name(action.this))
-            added.append((_name(action.this), declared_type(action.args["dtype"])))
+            retype = (_name(action.this), declared_type(action.args["dtype"]))
+            dropped.append(retype[0])
+            added.append(retype)
+            retyped.append(retype)
+            if action.args["dtype"].this in _TEXT:  # DuckDB's column stays VARCHAR: only its length CHECK
+                kept.pop()  # changes (engine.sql.retype checks the old type, engine.sql.lengths rebuilds)
     for action in kept:
         if isinstance(action, exp.AlterColumn) and action.args.get("allow_null") is False \
                 and not action.args.get("drop"):
             action.set("allow_null", True)  # sqlglot's generator refuses False; True writes the same SET NOT NULL
     stmt.set("actions", kept)
     return TableDDL("alter", columns=tuple(added), keys=tuple(keys), dropped=tuple(dropped), renamed=tuple(renamed),
-                    dropped_keys=tuple(dropped_keys))
+                    dropped_keys=tuple(dropped_keys), retyped=tuple(retyped))
 
 
 def _set_not_null(column: str) -> exp.AlterColumn:

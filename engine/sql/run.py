@@ -16,7 +16,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, history, reuse, system, table_meta
+from snowreg.engine.sql import duckerrors, history, retype, reuse, system, table_meta
 from snowreg.engine.sql.translation import ROLES_VARIABLE, FloatOperand, TableRef, Translation, trivial
 from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
@@ -107,6 +107,8 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         return _reused_or_run(session, text, tr, reusable)
     if tr.table is not None and tr.table.keys:
         tr = table_meta.check_keys(session, tr, _write_target(tr))
+    if tr.table is not None and tr.table.retyped:
+        retype.check(session, tr, _write_target(tr))
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
@@ -283,6 +285,7 @@ def _enforce_lengths(session: Session, tr: Translation, target: TableRef | None)
     missing = lengths.unchecked(session, database, schema, target.name)
     if added is not None:
         missing = {c: n for c, n in missing.items() if snowflake(c) in added}
+        missing |= {physical(c): n for c, n in retype.text_lengths(tr).items()}  # its CHECK changes
     if not missing:
         return
     try:
