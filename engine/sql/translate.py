@@ -279,7 +279,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         start = max(sql.rfind("'"), sql.rfind('"'), 0)
         line = sql.count("\n", 0, start) + 1
         raise syntax_error(line, start - (sql.rfind("\n", 0, start) + 1), sql[start:start + 20]) from None
-    tokens = _drop_trailing_commas(tokens)
+    tokens = _temporary_synonyms(_drop_trailing_commas(tokens))
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
     parser.call_names = call_names
     parser.header_text = sql if header_text is None else header_text
@@ -319,6 +319,24 @@ def _drop_trailing_commas(tokens: list[Token]) -> list[Token]:
     drop = {i for i in range(len(tokens) - 1)
             if tokens[i].token_type is TokenType.COMMA and tokens[i + 1].token_type is TokenType.FROM}
     return [t for i, t in enumerate(tokens) if i not in drop] if drop else tokens
+
+
+def _temporary_synonyms(tokens: list[Token]) -> list[Token]:
+    """`CREATE [OR REPLACE] {LOCAL | GLOBAL} TEMP[ORARY] | VOLATILE TABLE` → `… TEMPORARY TABLE`: the synonyms
+    of TEMPORARY (https://docs.snowflake.com/en/sql-reference/sql/create-table, "TEMPORARY | TEMP")."""
+    if not tokens or tokens[0].token_type is not TokenType.CREATE:
+        return tokens
+    at = 3 if len(tokens) > 3 and tokens[1].token_type is TokenType.OR else 1
+    if at + 1 >= len(tokens):
+        return tokens
+    word = tokens[at].text.upper()
+    if word in ("LOCAL", "GLOBAL") and tokens[at + 1].token_type is TokenType.TEMPORARY:
+        return tokens[:at] + tokens[at + 1:]
+    if word == "VOLATILE" and tokens[at + 1].token_type is TokenType.TABLE:
+        temporary = Token(TokenType.TEMPORARY, "TEMPORARY", tokens[at].line, tokens[at].col, tokens[at].start,
+                          tokens[at].end)
+        return [*tokens[:at], temporary, *tokens[at + 1:]]
+    return tokens
 
 
 # ---------------------------------------------------------------------------------------------
