@@ -139,14 +139,18 @@ def update_defaults(stmt: exp.Update) -> None:
 
 
 def alter_comment(stmt: exp.Expr) -> exp.Expr:
-    """`ALTER TABLE | VIEW t SET COMMENT = '…'` → `COMMENT ON TABLE | VIEW t IS '…'` (any other statement as is)."""
+    """`ALTER TABLE | VIEW t SET COMMENT = '…'` → `COMMENT ON TABLE | VIEW t IS '…'`, UNSET COMMENT → `IS NULL`
+    (any other statement as is)."""
     actions = stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []
+    kind = str(stmt.args.get("kind") or "TABLE").upper()
+    if len(actions) == 1 and isinstance(actions[0], exp.Set) and actions[0].args.get("unset") \
+            and [e.name.upper() for e in actions[0].expressions] == ["COMMENT"]:  # UNSET COMMENT: no comment
+        return exp.Comment(this=stmt.this, kind=kind, expression=exp.Null(), exists=stmt.args.get("exists"))
     if len(actions) != 1 or not isinstance(actions[0], exp.AlterSet):
         return stmt
     properties = [p for e in actions[0].expressions if isinstance(e, exp.Properties) for p in e.expressions]
     if len(properties) != 1 or not isinstance(properties[0], exp.SchemaCommentProperty):
         return stmt
-    kind = str(stmt.args.get("kind") or "TABLE").upper()
     return exp.Comment(this=stmt.this, kind=kind, expression=properties[0].this, exists=stmt.args.get("exists"))
 
 
@@ -209,16 +213,49 @@ def comment_on(stmt: exp.Create, text: exp.Expr) -> exp.Comment:
 def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
     """`ALTER TABLE t ADD COLUMN a int, b varchar` → one ALTER per added or altered column (DuckDB takes
     one); an ALTER left without actions (its keys are recorded, engine.sql.ddl) → a statement that does nothing."""
-    actions = stmt.args.get("actions") or []
+    actions = [one for a in stmt.args.get("actions") or [] for one in _each_column(a)]
+    if len(actions) == 1 and isinstance(actions[0], exp.SwapTable):
+        return swap(stmt, actions[0])
     if not actions:
         return [exp.select(exp.Null()).where(exp.false())]
-    if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn) for a in actions):
+    if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn | exp.Drop) for a in actions):
         return [_column_comment(stmt, actions[0]) or stmt] if len(actions) == 1 else [stmt]
     out: list[exp.Expr] = []
     for action in actions:
         one = stmt.copy()
         one.set("actions", [action.copy()])
         out.append(_column_comment(one, action) or one)
+    return out
+
+
+SWAP_NAME = "SNOWREG_SWAP"  # a table's name while two tables swap names
+
+
+def swap(stmt: exp.Alter, action: exp.SwapTable) -> list[exp.Expr]:
+    """`ALTER TABLE a SWAP WITH b` → a renamed aside, b renamed a, a renamed b (DuckDB has no SWAP;
+    https://docs.snowflake.com/en/sql-reference/sql/alter-table: "Swap all content and metadata")."""
+    first, second = stmt.this, action.this
+    if not isinstance(first, exp.Table) or not isinstance(second, exp.Table):
+        raise not_supported("ALTER TABLE … SWAP WITH this name")
+    aside = exp.Table(this=exp.to_identifier(SWAP_NAME, quoted=True), db=first.args.get("db"),
+                      catalog=first.args.get("catalog"))
+
+    def rename(table: exp.Table, to: exp.Identifier) -> exp.Alter:
+        return exp.Alter(this=table.copy(), kind="TABLE", actions=[exp.AlterRename(this=exp.Table(this=to.copy()))])
+
+    return [rename(first, aside.this), rename(second, first.this), rename(aside, second.this)]
+
+
+def _each_column(action: exp.Expr) -> list[exp.Expr]:
+    """`DROP COLUMN a, b` → `DROP COLUMN a`, `DROP COLUMN b` (any other action as is)."""
+    columns = action.args.get("tables") or [] if isinstance(action, exp.Drop) else []
+    if str(action.args.get("kind") or "").upper() != "COLUMN" or len(columns) < 2:
+        return [action]
+    out = []
+    for column in columns:
+        one = action.copy()
+        one.set("tables", [column.copy()])
+        out.append(one)
     return out
 
 

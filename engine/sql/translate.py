@@ -192,6 +192,41 @@ class _Parser(SnowflakeParser):
             self._add_comments(item)
         return items, None
 
+    ALTER_PARSERS = {
+        **SnowflakeParser.ALTER_PARSERS,
+        "ALTER": lambda self: self._parse_column_alters(),
+        "MODIFY": lambda self: self._parse_column_alters(),
+    }
+
+    def _parse_column_alters(self) -> list[exp.Expr]:
+        """`ALTER | MODIFY [(] [COLUMN] c <action> [, [COLUMN] c2 <action>]… [)]`, UNSET COMMENT among the
+        actions (https://docs.snowflake.com/en/sql-reference/sql/alter-table-column)."""
+        wrapped = self._match(TokenType.L_PAREN)
+        actions: list[exp.Expr] = []
+        while True:
+            action = self._parse_unset_comment() or self._parse_alter_table_alter()
+            if action is None:
+                break
+            actions.append(action)
+            if not self._match(TokenType.COMMA):
+                break
+            if self._match_texts(self.ALTER_PARSERS, advance=False) and not self._match(TokenType.COLUMN, advance=False):
+                self._retreat(self._index - 1)  # `, ADD …`: the next action of the statement
+                break
+        if wrapped:
+            self._match_r_paren()
+        return actions
+
+    def _parse_unset_comment(self) -> exp.Expr | None:
+        """`[COLUMN] c UNSET COMMENT` → the column's comment set to NULL."""
+        start = self._index
+        self._match(TokenType.COLUMN)
+        column = self._parse_field(any_token=True)
+        if column is not None and self._match_text_seq("UNSET", "COMMENT"):
+            return self.expression(exp.AlterColumn(this=column, comment=exp.Null()))
+        self._retreat(start)
+        return None
+
     UNARY_PARSERS = {
         **SnowflakeParser.UNARY_PARSERS,
         TokenType.PLUS: lambda self: _signed(self._parse_unary(), negate=False),
@@ -368,8 +403,9 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     if isinstance(stmt, exp.Drop) and kind in _DROP_KINDS:
         nodes = stmt.args.get("tables") or [stmt.this]
         return "drop", {k: v for t in nodes for k, v in _target(t, _DROP_KINDS[kind]).items()}
-    if isinstance(stmt, exp.Alter) and kind == "TABLE":
-        return "alter", _target(stmt.this, "table")
+    if isinstance(stmt, exp.Alter) and kind == "TABLE":  # SWAP WITH: both tables are renamed
+        swaps = [a.this for a in stmt.args.get("actions") or [] if isinstance(a, exp.SwapTable)]
+        return "alter", {k: v for t in [stmt.this, *swaps] for k, v in _target(t, "table").items()}
     if isinstance(stmt, exp.Comment) and kind in ("TABLE", "VIEW"):
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
