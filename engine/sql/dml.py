@@ -176,10 +176,10 @@ def create_comment(stmt: exp.Create) -> exp.Expr | None:
 
 
 def column_comments(stmt: exp.Create) -> list[tuple[exp.Identifier, exp.Expr]]:
-    """CREATE TABLE's `c type COMMENT 'x'`, each column by its DuckDB name (read before translation: the
+    """CREATE TABLE's `c type COMMENT 'x'` (CREATE VIEW's `(c COMMENT 'x', …)`), each column by its DuckDB name (read before translation: the
     COMMENT leaves the column, and a CTAS column list leaves the statement)."""
     schema = stmt.this
-    if str(stmt.args.get("kind") or "").upper() != "TABLE" or not isinstance(schema, exp.Schema):
+    if str(stmt.args.get("kind") or "").upper() not in ("TABLE", "VIEW") or not isinstance(schema, exp.Schema):
         return []
     found = []
     for column in schema.expressions:

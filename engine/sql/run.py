@@ -193,7 +193,7 @@ def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Tr
 
 
 _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
-_RENAME = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
+_RENAME = re.compile(r'^ALTER (?:TABLE|VIEW) (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
 _SWAP = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "SNOWREG_SWAP"; ')
 
 

@@ -406,6 +406,8 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     if isinstance(stmt, exp.Alter) and kind == "TABLE":  # SWAP WITH: both tables are renamed
         swaps = [a.this for a in stmt.args.get("actions") or [] if isinstance(a, exp.SwapTable)]
         return "alter", {k: v for t in [stmt.this, *swaps] for k, v in _target(t, "table").items()}
+    if isinstance(stmt, exp.Alter) and kind == "VIEW" and _view_actions(stmt):
+        return "alter", _target(stmt.this, "view")
     if isinstance(stmt, exp.Comment) and kind in ("TABLE", "VIEW"):
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
@@ -417,6 +419,14 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     else:
         what = f"{stmt.key.upper()} {kind}".strip()
     raise not_supported(f"The statement {what}{_WHY.get(what.split()[-1], '')}")
+
+
+def _view_actions(stmt: exp.Alter) -> bool:
+    """ALTER VIEW … RENAME TO, or column comments (https://docs.snowflake.com/en/sql-reference/sql/alter-view)."""
+    actions = stmt.args.get("actions") or []
+    return bool(actions) and all(isinstance(a, exp.AlterRename) or (
+        isinstance(a, exp.AlterColumn) and a.args.get("comment") is not None
+        and not any(a.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible"))) for a in actions)
 
 
 # Why some families of statements are refused, named after the refusal (`SHOW SERVICES` is what
