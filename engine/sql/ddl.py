@@ -354,6 +354,9 @@ def refuse_properties(stmt: exp.Expr) -> None:
     kind = str(stmt.args.get("kind") or "TABLE").upper()
     if kind not in ("TABLE", "VIEW"):
         return
+    if isinstance(stmt, exp.Create | exp.Alter) and stmt.find(exp.CollateColumnConstraint) is not None:
+        raise not_supported(f"A column's COLLATE specification in {type(stmt).__name__.upper()} {kind} (snowreg "
+                            "compares text by its code points)")
     if isinstance(stmt, exp.Create):
         properties = stmt.args.get("properties")
         for p in properties.expressions if isinstance(properties, exp.Properties) else []:
