@@ -167,6 +167,22 @@ SELECT * EXCLUDE (pos) FROM (
     WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY'))
 ORDER BY 2, 6, pos;
 
+-- FOREIGN KEY constraints recorded by the registry, each with the PRIMARY KEY or UNIQUE constraint it
+-- references (https://docs.snowflake.com/en/sql-reference/info-schema/referential_constraints); MATCH FULL
+-- and NO ACTION are Snowflake's defaults (https://docs.snowflake.com/en/sql-reference/constraints-properties).
+CREATE OR REPLACE TEMP MACRO snowreg_is_referential_constraints(db) AS TABLE
+SELECT k.database_name AS "CONSTRAINT_CATALOG", k.schema_name AS "CONSTRAINT_SCHEMA",
+       k.constraint_name AS "CONSTRAINT_NAME", u.database_name AS "UNIQUE_CONSTRAINT_CATALOG",
+       u.schema_name AS "UNIQUE_CONSTRAINT_SCHEMA", u.constraint_name AS "UNIQUE_CONSTRAINT_NAME",
+       'FULL' AS "MATCH_OPTION", 'NO ACTION' AS "UPDATE_RULE", 'NO ACTION' AS "DELETE_RULE",
+       NULL::VARCHAR AS "COMMENT", k.created_on AS "CREATED", k.created_on AS "LAST_ALTERED"
+FROM snowreg_reg_table_keys k
+JOIN snowreg_relations(db) r ON r.db = k.database_name AND r.sch = k.schema_name AND r.name = k.table_name
+LEFT JOIN snowreg_reg_table_keys u ON u.database_name = k.ref_database AND u.schema_name = k.ref_schema
+     AND u.table_name = k.ref_table AND u.kind IN ('PRIMARY KEY', 'UNIQUE') AND u.columns = k.ref_columns
+WHERE k.kind = 'FOREIGN KEY'
+ORDER BY 2, k.table_name, k.position;
+
 -- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
 -- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no
 -- owner or creation time for sequences: SEQUENCE_OWNER and CREATED are NULL (conformance/DECISIONS.md T16).

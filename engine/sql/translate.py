@@ -572,6 +572,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "VIEWS": ("snowreg_is_views", True),
     "SCHEMATA": ("snowreg_is_schemata", True),
     "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "REFERENTIAL_CONSTRAINTS": ("snowreg_is_referential_constraints", True),
     "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
 }
