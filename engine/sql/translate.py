@@ -315,6 +315,9 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         line = sql.count("\n", 0, start) + 1
         raise syntax_error(line, start - (sql.rfind("\n", 0, start) + 1), sql[start:start + 20]) from None
     tokens = _temporary_synonyms(_drop_trailing_commas(tokens))
+    recursive = _recursive_view(tokens)
+    if recursive is not None:
+        tokens = tokens[:recursive] + tokens[recursive + 1:]
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
     parser.call_names = call_names
     parser.header_text = sql if header_text is None else header_text
@@ -327,7 +330,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         raise syntax_error(int(info.get("line") or 1), max(col - len(token), 0), token) from None
     if len(statements) != 1:
         raise not_supported("More than one statement in one call" if statements else "An empty statement")
-    return statements[0]
+    return _as_recursive(statements[0]) if recursive is not None else statements[0]
 
 
 def headers(sql: str) -> list[str | None] | None:
@@ -372,6 +375,41 @@ def _temporary_synonyms(tokens: list[Token]) -> list[Token]:
                           tokens[at].end)
         return [*tokens[:at], temporary, *tokens[at + 1:]]
     return tokens
+
+
+_RECURSIVE_NAME = "SNOWREG_RECURSIVE"  # what a recursive view's query calls the view
+
+
+def _recursive_view(tokens: list[Token]) -> int | None:
+    """Where RECURSIVE stands in `CREATE [OR REPLACE] [SECURE] RECURSIVE VIEW` (None: elsewhere or nowhere)."""
+    words = [t.text.upper() for t in tokens[:6]]
+    if words[:1] != ["CREATE"] or "RECURSIVE" not in words:
+        return None
+    at = words.index("RECURSIVE")
+    return at if at + 1 < len(words) and words[at + 1] == "VIEW" else None
+
+
+def _as_recursive(stmt: exp.Expr) -> exp.Expr:
+    """`CREATE RECURSIVE VIEW v (c1, c2) AS <query>` → `CREATE VIEW v (c1, c2) AS WITH RECURSIVE v (c1, c2) AS
+    (<query>) SELECT c1, c2 FROM v`: inside, the view's name is the query itself
+    (https://docs.snowflake.com/en/sql-reference/sql/create-view, RECURSIVE)."""
+    schema, query = stmt.this, stmt.args.get("expression")
+    if not isinstance(stmt, exp.Create) or not isinstance(schema, exp.Schema) or query is None \
+            or not isinstance(schema.this, exp.Table) or not schema.expressions:
+        raise not_supported("CREATE RECURSIVE VIEW without a column list")
+    columns = [c.this if isinstance(c, exp.ColumnDef) else c for c in schema.expressions]
+    view = schema.this.name if schema.this.this.quoted else schema.this.name.upper()
+    name = exp.to_identifier(_RECURSIVE_NAME, quoted=True)  # the view's own name stays its write target
+    for node in query.find_all(exp.Table, exp.Column):
+        part = node.this if isinstance(node, exp.Table) and not node.args.get("db") else \
+            node.args.get("table") if isinstance(node, exp.Column) and not node.args.get("db") else None
+        if isinstance(part, exp.Identifier) and (part.this if part.quoted else part.this.upper()) == view:
+            node.set("this" if isinstance(node, exp.Table) else "table", name.copy())
+    cte = exp.CTE(this=query, alias=exp.TableAlias(this=name.copy(), columns=[c.copy() for c in columns]))
+    body = exp.select(*[exp.column(c.copy()) for c in columns]).from_(exp.Table(this=name.copy()))
+    body.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=[cte], recursive=True))
+    stmt.set("expression", body)
+    return stmt
 
 
 # ---------------------------------------------------------------------------------------------
