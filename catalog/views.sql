@@ -36,6 +36,10 @@ WHERE "VERSION" <> '';
 -- (catalog/names.py) read back as Snowflake names; getvariable('snowreg_visible_tables') is the list
 -- of 'db<RS>schema<RS>name' keys the session's roles may see (NULL: all), set by the engine.
 -- ---------------------------------------------------------------------------------------------
+-- The sequence of an AUTOINCREMENT / IDENTITY column (`<table>$<column>$SEQ$<16 hex digits>`, engine/sql/dml.py;
+-- registries of earlier versions name it `<table>$<column>$SEQ`, matched where it is used).
+CREATE OR REPLACE TEMP MACRO snowreg_identity_seq(n) AS regexp_full_match(n, '.*\$SEQ\$[0-9a-f]{16}');
+
 CREATE OR REPLACE TEMP MACRO snowreg_sf_name(n) AS regexp_replace(n, chr(31) || '[0-9a-f]+$', '');
 
 -- A column DEFAULT as Snowflake shows it (engine/show_objects.py does the same for SHOW / DESCRIBE): a
@@ -139,7 +143,7 @@ LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_nam
      AND m.table_name = r.name AND m.column_name = snowreg_sf_name(c.column_name) AND m.duck_type = c.data_type
 LEFT JOIN duckdb_sequences() q  -- an AUTOINCREMENT / IDENTITY column's own sequence (engine/sql/dml.py)
      ON q.database_name = c.database_name AND q.schema_name = c.schema_name
-     AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ'
+     AND (q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ' OR snowreg_identity_seq(q.sequence_name))
      AND starts_with(c.column_default, 'nextval(') AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
 ORDER BY 2, 3, 5;
 
@@ -200,6 +204,7 @@ JOIN snowreg_reg_schemas s ON s.database_name = q.database_name AND s.name = q.s
 WHERE q.database_name = db
   AND (getvariable('snowreg_visible_schemas') IS NULL
        OR list_contains(getvariable('snowreg_visible_schemas'), q.database_name || chr(30) || q.schema_name))
+  AND NOT snowreg_identity_seq(q.sequence_name)
   AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
                   AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
                   AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')

@@ -295,6 +295,12 @@ def nextval(node: exp.Column) -> exp.Expr | None:
     return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(name)])
 
 
+# Ends the name of an AUTOINCREMENT / IDENTITY column's sequence in a translation; each run writes 16 hex
+# digits of its own there (engine.sql.run), so every table made gets new sequences: a table dropped,
+# replaced or renamed never hands its counter to a new table of the same name.
+IDENTITY_MARK = "$SEQ$" + "~" * 16
+
+
 def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
     """AUTOINCREMENT / IDENTITY columns → DEFAULT nextval of a sequence of their own; returns the
     CREATE SEQUENCE statements to run before the CREATE TABLE."""
@@ -312,13 +318,13 @@ def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
                 continue
             start = kind.args.get("start") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
             step = kind.args.get("increment") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
-            name = exp.Identifier(this=f"{table.name}${column.name}$SEQ", quoted=True)
+            name = exp.Identifier(this=f"{table.name}${column.name}{IDENTITY_MARK}", quoted=True)
             parts = [table.args.get("catalog"), table.args.get("db"), name]
             properties = _sequence(exp.SequenceProperties(start=start or exp.Literal.number(1),
                                                           increment=step or exp.Literal.number(1)))
             sequences.append(exp.Create(
                 this=exp.Table(this=name, db=table.args.get("db"), catalog=table.args.get("catalog")),
-                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[properties])))
+                kind="SEQUENCE", properties=exp.Properties(expressions=[properties])))
             call = exp.Anonymous(this="nextval", expressions=[exp.Literal.string(_qualified_text(parts))])
             constraint.set("kind", exp.DefaultColumnConstraint(this=call))
     return sequences

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -266,8 +267,7 @@ def _created(session: Session, target: TableRef | None) -> None:
 def _existing_target(session: Session, tr: Translation) -> str | None:
     """The name of the table, view or sequence a `CREATE … IF NOT EXISTS` names when it already exists."""
     sequence = tr.kind == "ddl" and bool(tr.tables) and tr.tables[0].object_kind == "sequence"
-    if (tr.kind not in ("create_table", "create_view") and not sequence) \
-            or " IF NOT EXISTS " not in tr.sql[:60].upper():
+    if (tr.kind not in ("create_table", "create_view") and not sequence) or _IF_NOT_EXISTS.match(tr.sql) is None:
         return None
     ref = _write_target(tr) or tr.tables[0]
     database = ref.database or session.database
@@ -283,8 +283,11 @@ def _existing_target(session: Session, tr: Translation) -> str | None:
 # reach them; Snowflake's live in the schema. A temporary table (or view: dbt's incremental models
 # make `temporary view db.schema.x__dbt_tmp`) is therefore an ordinary one of the schema that its
 # session drops when it closes (other sessions can see it: a known difference).
-_TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
+_TEMPORARY = re.compile(r"^((?:CREATE SEQUENCE [^;]*; )*CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 _TEMPORARY_KINDS = ("create_table", "create_view")
+# CREATE … IF NOT EXISTS, after the CREATE SEQUENCE statements of its identity columns (engine.sql.dml)
+_IF_NOT_EXISTS = re.compile(r"(?:CREATE SEQUENCE [^;]*; )*CREATE (?:OR REPLACE )?(?:TEMPORARY )?"
+                            r"(?:TABLE|VIEW|SEQUENCE) IF NOT EXISTS ", re.I)
 
 
 def _without_temporary(tr: Translation) -> Translation:
@@ -333,13 +336,20 @@ def _undo_for_lengths(session: Session, database: str, schema: str, name: str, a
     session.catalog.store.relations_changed()
 
 
+def _fresh_identities(sql: str) -> str:
+    """A CREATE TABLE's identity sequences named for this run (engine.sql.dml.IDENTITY_MARK)."""
+    from snowreg.engine.sql import dml
+
+    return sql.replace(dml.IDENTITY_MARK, "$SEQ$" + uuid.uuid4().hex[:16]) if dml.IDENTITY_MARK in sql else sql
+
+
 def _execute(session: Session, tr: Translation) -> None:
     """Run the translation's DuckDB text; statements that must succeed or fail together run in a
     transaction of their own when the session has none open (inside one, a failure aborts it all and
     engine.transaction.recover replays the earlier writes). Leaves the statement's answer to fetch."""
     duck = session.duck
     if not tr.atomic:
-        duck.execute(tr.sql)
+        duck.execute(_fresh_identities(tr.sql))
         return
     own = not session.transaction
     if own:

@@ -19,6 +19,7 @@ from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
     bind,
     conversions,
+    create_forms,
     dates,
     ddl,
     dml,
@@ -168,7 +169,7 @@ def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
 # ---------------------------------------------------------------------------------------------
 
 
-class _Parser(SnowflakeParser):
+class _Parser(create_forms.ColumnAlterParser):
     """Names every select item as Snowflake would, from the item's own source text."""
 
     call_names: tuple[str, ...] = ()
@@ -191,41 +192,6 @@ class _Parser(SnowflakeParser):
                 break
             self._add_comments(item)
         return items, None
-
-    ALTER_PARSERS = {
-        **SnowflakeParser.ALTER_PARSERS,
-        "ALTER": lambda self: self._parse_column_alters(),
-        "MODIFY": lambda self: self._parse_column_alters(),
-    }
-
-    def _parse_column_alters(self) -> list[exp.Expr]:
-        """`ALTER | MODIFY [(] [COLUMN] c <action> [, [COLUMN] c2 <action>]… [)]`, UNSET COMMENT among the
-        actions (https://docs.snowflake.com/en/sql-reference/sql/alter-table-column)."""
-        wrapped = self._match(TokenType.L_PAREN)
-        actions: list[exp.Expr] = []
-        while True:
-            action = self._parse_unset_comment() or self._parse_alter_table_alter()
-            if action is None:
-                break
-            actions.append(action)
-            if not self._match(TokenType.COMMA):
-                break
-            if self._match_texts(self.ALTER_PARSERS, advance=False) and not self._match(TokenType.COLUMN, advance=False):
-                self._retreat(self._index - 1)  # `, ADD …`: the next action of the statement
-                break
-        if wrapped:
-            self._match_r_paren()
-        return actions
-
-    def _parse_unset_comment(self) -> exp.Expr | None:
-        """`[COLUMN] c UNSET COMMENT` → the column's comment set to NULL."""
-        start = self._index
-        self._match(TokenType.COLUMN)
-        column = self._parse_field(any_token=True)
-        if column is not None and self._match_text_seq("UNSET", "COMMENT"):
-            return self.expression(exp.AlterColumn(this=column, comment=exp.Null()))
-        self._retreat(start)
-        return None
 
     UNARY_PARSERS = {
         **SnowflakeParser.UNARY_PARSERS,
@@ -314,8 +280,8 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         start = max(sql.rfind("'"), sql.rfind('"'), 0)
         line = sql.count("\n", 0, start) + 1
         raise syntax_error(line, start - (sql.rfind("\n", 0, start) + 1), sql[start:start + 20]) from None
-    tokens = _temporary_synonyms(_drop_trailing_commas(tokens))
-    recursive = _recursive_view(tokens)
+    tokens = create_forms.temporary_synonyms(_drop_trailing_commas(tokens))
+    recursive = create_forms.recursive_view(tokens)
     if recursive is not None:
         tokens = tokens[:recursive] + tokens[recursive + 1:]
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
@@ -330,7 +296,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         raise syntax_error(int(info.get("line") or 1), max(col - len(token), 0), token) from None
     if len(statements) != 1:
         raise not_supported("More than one statement in one call" if statements else "An empty statement")
-    return _as_recursive(statements[0]) if recursive is not None else statements[0]
+    return create_forms.as_recursive(statements[0]) if recursive is not None else statements[0]
 
 
 def headers(sql: str) -> list[str | None] | None:
@@ -357,59 +323,6 @@ def _drop_trailing_commas(tokens: list[Token]) -> list[Token]:
     drop = {i for i in range(len(tokens) - 1)
             if tokens[i].token_type is TokenType.COMMA and tokens[i + 1].token_type is TokenType.FROM}
     return [t for i, t in enumerate(tokens) if i not in drop] if drop else tokens
-
-
-def _temporary_synonyms(tokens: list[Token]) -> list[Token]:
-    """`CREATE [OR REPLACE] {LOCAL | GLOBAL} TEMP[ORARY] | VOLATILE TABLE` → `… TEMPORARY TABLE`: the synonyms
-    of TEMPORARY (https://docs.snowflake.com/en/sql-reference/sql/create-table, "TEMPORARY | TEMP")."""
-    if not tokens or tokens[0].token_type is not TokenType.CREATE:
-        return tokens
-    at = 3 if len(tokens) > 3 and tokens[1].token_type is TokenType.OR else 1
-    if at + 1 >= len(tokens):
-        return tokens
-    word = tokens[at].text.upper()
-    if word in ("LOCAL", "GLOBAL") and tokens[at + 1].token_type is TokenType.TEMPORARY:
-        return tokens[:at] + tokens[at + 1:]
-    if word == "VOLATILE" and tokens[at + 1].token_type is TokenType.TABLE:
-        temporary = Token(TokenType.TEMPORARY, "TEMPORARY", tokens[at].line, tokens[at].col, tokens[at].start,
-                          tokens[at].end)
-        return [*tokens[:at], temporary, *tokens[at + 1:]]
-    return tokens
-
-
-_RECURSIVE_NAME = "SNOWREG_RECURSIVE"  # what a recursive view's query calls the view
-
-
-def _recursive_view(tokens: list[Token]) -> int | None:
-    """Where RECURSIVE stands in `CREATE [OR REPLACE] [SECURE] RECURSIVE VIEW` (None: elsewhere or nowhere)."""
-    words = [t.text.upper() for t in tokens[:6]]
-    if words[:1] != ["CREATE"] or "RECURSIVE" not in words:
-        return None
-    at = words.index("RECURSIVE")
-    return at if at + 1 < len(words) and words[at + 1] == "VIEW" else None
-
-
-def _as_recursive(stmt: exp.Expr) -> exp.Expr:
-    """`CREATE RECURSIVE VIEW v (c1, c2) AS <query>` → `CREATE VIEW v (c1, c2) AS WITH RECURSIVE v (c1, c2) AS
-    (<query>) SELECT c1, c2 FROM v`: inside, the view's name is the query itself
-    (https://docs.snowflake.com/en/sql-reference/sql/create-view, RECURSIVE)."""
-    schema, query = stmt.this, stmt.args.get("expression")
-    if not isinstance(stmt, exp.Create) or not isinstance(schema, exp.Schema) or query is None \
-            or not isinstance(schema.this, exp.Table) or not schema.expressions:
-        raise not_supported("CREATE RECURSIVE VIEW without a column list")
-    columns = [c.this if isinstance(c, exp.ColumnDef) else c for c in schema.expressions]
-    view = schema.this.name if schema.this.this.quoted else schema.this.name.upper()
-    name = exp.to_identifier(_RECURSIVE_NAME, quoted=True)  # the view's own name stays its write target
-    for node in query.find_all(exp.Table, exp.Column):
-        part = node.this if isinstance(node, exp.Table) and not node.args.get("db") else \
-            node.args.get("table") if isinstance(node, exp.Column) and not node.args.get("db") else None
-        if isinstance(part, exp.Identifier) and (part.this if part.quoted else part.this.upper()) == view:
-            node.set("this" if isinstance(node, exp.Table) else "table", name.copy())
-    cte = exp.CTE(this=query, alias=exp.TableAlias(this=name.copy(), columns=[c.copy() for c in columns]))
-    body = exp.select(*[exp.column(c.copy()) for c in columns]).from_(exp.Table(this=name.copy()))
-    body.set("with_" if "with_" in exp.Select.arg_types else "with", exp.With(expressions=[cte], recursive=True))
-    stmt.set("expression", body)
-    return stmt
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,7 +357,7 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     if isinstance(stmt, exp.Alter) and kind == "TABLE":  # SWAP WITH: both tables are renamed
         swaps = [a.this for a in stmt.args.get("actions") or [] if isinstance(a, exp.SwapTable)]
         return "alter", {k: v for t in [stmt.this, *swaps] for k, v in _target(t, "table").items()}
-    if isinstance(stmt, exp.Alter) and kind == "VIEW" and _view_actions(stmt):
+    if isinstance(stmt, exp.Alter) and kind == "VIEW" and create_forms.view_actions(stmt):
         return "alter", _target(stmt.this, "view")
     if isinstance(stmt, exp.Comment) and kind in ("TABLE", "VIEW"):
         return "alter", _target(stmt.this, "table")
@@ -457,14 +370,6 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     else:
         what = f"{stmt.key.upper()} {kind}".strip()
     raise not_supported(f"The statement {what}{_WHY.get(what.split()[-1], '')}")
-
-
-def _view_actions(stmt: exp.Alter) -> bool:
-    """ALTER VIEW … RENAME TO, or column comments (https://docs.snowflake.com/en/sql-reference/sql/alter-view)."""
-    actions = stmt.args.get("actions") or []
-    return bool(actions) and all(isinstance(a, exp.AlterRename) or (
-        isinstance(a, exp.AlterColumn) and a.args.get("comment") is not None
-        and not any(a.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible"))) for a in actions)
 
 
 # Why some families of statements are refused, named after the refusal (`SHOW SERVICES` is what
