@@ -395,5 +395,5 @@ def _property_name(p: exp.Expr) -> str:
     if isinstance(p, exp.Property) and type(p) is exp.Property:
         return p.name.upper()
     special: dict[type[exp.Expr], str] = {exp.SecureProperty: "SECURE", exp.Tags: "TAG",
-                                          exp.SchemaCommentProperty: "COMMENT"}
+                                          exp.SchemaCommentProperty: "COMMENT", exp.UsingTemplateProperty: "USING TEMPLATE"}
     return special.get(type(p), type(p).__name__.removesuffix("Property").upper())
