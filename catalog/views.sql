@@ -36,9 +36,10 @@ WHERE "VERSION" <> '';
 -- (catalog/names.py) read back as Snowflake names; getvariable('snowreg_visible_tables') is the list
 -- of 'db<RS>schema<RS>name' keys the session's roles may see (NULL: all), set by the engine.
 -- ---------------------------------------------------------------------------------------------
--- The sequence of an AUTOINCREMENT / IDENTITY column (`<table>$<column>$SEQ$<16 hex digits>`, engine/sql/dml.py;
+-- The sequence of an AUTOINCREMENT / IDENTITY column (`<table>$<column>$SEQ$<16 hex digits>`, `$SEQO$` for ORDER:
+-- engine/sql/dml.py;
 -- registries of earlier versions name it `<table>$<column>$SEQ`, matched where it is used).
-CREATE OR REPLACE TEMP MACRO snowreg_identity_seq(n) AS regexp_full_match(n, '.*\$SEQ\$[0-9a-f]{16}');
+CREATE OR REPLACE TEMP MACRO snowreg_identity_seq(n) AS regexp_full_match(n, '.*\$SEQO?\$[0-9a-f]{16}');
 
 CREATE OR REPLACE TEMP MACRO snowreg_sf_name(n) AS regexp_replace(n, chr(31) || '[0-9a-f]+$', '');
 
@@ -133,7 +134,8 @@ SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        NULL::VARCHAR AS "IDENTITY_GENERATION", CAST(q.start_value AS VARCHAR) AS "IDENTITY_START",
        CAST(q.increment_by AS VARCHAR) AS "IDENTITY_INCREMENT", NULL::VARCHAR AS "IDENTITY_MAXIMUM",
        NULL::VARCHAR AS "IDENTITY_MINIMUM", CASE WHEN q.sequence_name IS NOT NULL THEN 'NO' END AS "IDENTITY_CYCLE",
-       CASE WHEN q.sequence_name IS NOT NULL THEN 'NO' END AS "IDENTITY_ORDERED",
+       CASE WHEN q.sequence_name IS NOT NULL THEN CASE WHEN q.sequence_name LIKE '%$SEQO$%' THEN 'YES' ELSE 'NO' END
+       END AS "IDENTITY_ORDERED",
        NULL::VARCHAR AS "SCHEMA_EVOLUTION_RECORD", c.comment AS "COMMENT"
 FROM snowreg_relations(db) r
 JOIN (SELECT *, snowreg_sf_type(data_type) AS sf_type, snowreg_sf_name(table_name) AS sf_table

@@ -298,6 +298,7 @@ def nextval(node: exp.Column) -> exp.Expr | None:
 # Ends the name of an AUTOINCREMENT / IDENTITY column's sequence in a translation; each run writes 16 hex
 # digits of its own there (engine.sql.run), so every table made gets new sequences: a table dropped,
 # replaced or renamed never hands its counter to a new table of the same name.
+# A column declared ORDER gets `$SEQO$` instead (DESCRIBE shows it; NOORDER is the default of new columns).
 IDENTITY_MARK = "$SEQ$" + "~" * 16
 
 
@@ -318,7 +319,8 @@ def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
                 continue
             start = kind.args.get("start") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
             step = kind.args.get("increment") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
-            name = exp.Identifier(this=f"{table.name}${column.name}{IDENTITY_MARK}", quoted=True)
+            mark = IDENTITY_MARK.replace("$SEQ$", "$SEQO$") if kind.args.get("order") else IDENTITY_MARK
+            name = exp.Identifier(this=f"{table.name}${column.name}{mark}", quoted=True)
             parts = [table.args.get("catalog"), table.args.get("db"), name]
             properties = _sequence(exp.SequenceProperties(start=start or exp.Literal.number(1),
                                                           increment=step or exp.Literal.number(1)))

@@ -340,7 +340,9 @@ def _fresh_identities(sql: str) -> str:
     """A CREATE TABLE's identity sequences named for this run (engine.sql.dml.IDENTITY_MARK)."""
     from snowreg.engine.sql import dml
 
-    return sql.replace(dml.IDENTITY_MARK, "$SEQ$" + uuid.uuid4().hex[:16]) if dml.IDENTITY_MARK in sql else sql
+    suffix = uuid.uuid4().hex[:16]
+    return sql.replace(dml.IDENTITY_MARK, "$SEQ$" + suffix).replace(dml.IDENTITY_MARK.replace("$SEQ$", "$SEQO$"),
+                                                                     "$SEQO$" + suffix)
 
 
 def _execute(session: Session, tr: Translation) -> None:
