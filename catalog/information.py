@@ -61,7 +61,8 @@ CONTAINER_QUERIES = {
     "snowreg_reg_view_texts": "SELECT database_name, schema_name, name, text FROM snowreg.view_texts",
     "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
     "snowreg_reg_table_keys": "SELECT database_name, schema_name, table_name, position, kind, constraint_name, "
-                              "created_on FROM snowreg.table_keys",
+                              "created_on, columns, ref_database, ref_schema, ref_table, ref_columns "
+                              "FROM snowreg.table_keys",
     # user-defined functions (catalog/udfs.py), filtered by the session's visible functions in views.sql
     "snowreg_reg_udfs": "SELECT database_name, schema_name, name, arguments, created_on, owner, comment, secure, "
                         "is_table, definition FROM snowreg.udfs",
@@ -76,6 +77,7 @@ READS: dict[str, tuple[str, ...]] = {
     "TABLES": _TABLE_VIEWS, "VIEWS": _TABLE_VIEWS,
     "COLUMNS": (*_TABLE_VIEWS, "snowreg_reg_table_columns"),
     "TABLE_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
+    "REFERENTIAL_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
     "SCHEMATA": ("snowreg_reg_schemas",),
     "SEQUENCES": ("snowreg_reg_schemas",),
     "DATABASES": ("snowreg_reg_databases",),

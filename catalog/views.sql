@@ -36,6 +36,11 @@ WHERE "VERSION" <> '';
 -- (catalog/names.py) read back as Snowflake names; getvariable('snowreg_visible_tables') is the list
 -- of 'db<RS>schema<RS>name' keys the session's roles may see (NULL: all), set by the engine.
 -- ---------------------------------------------------------------------------------------------
+-- The sequence of an AUTOINCREMENT / IDENTITY column (`<table>$<column>$SEQ$<16 hex digits>`, `$SEQO$` for ORDER:
+-- engine/sql/dml.py;
+-- registries of earlier versions name it `<table>$<column>$SEQ`, matched where it is used).
+CREATE OR REPLACE TEMP MACRO snowreg_identity_seq(n) AS regexp_full_match(n, '.*\$SEQO?\$[0-9a-f]{16}');
+
 CREATE OR REPLACE TEMP MACRO snowreg_sf_name(n) AS regexp_replace(n, chr(31) || '[0-9a-f]+$', '');
 
 -- A column DEFAULT as Snowflake shows it (engine/show_objects.py does the same for SHOW / DESCRIBE): a
@@ -129,7 +134,8 @@ SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        NULL::VARCHAR AS "IDENTITY_GENERATION", CAST(q.start_value AS VARCHAR) AS "IDENTITY_START",
        CAST(q.increment_by AS VARCHAR) AS "IDENTITY_INCREMENT", NULL::VARCHAR AS "IDENTITY_MAXIMUM",
        NULL::VARCHAR AS "IDENTITY_MINIMUM", CASE WHEN q.sequence_name IS NOT NULL THEN 'NO' END AS "IDENTITY_CYCLE",
-       CASE WHEN q.sequence_name IS NOT NULL THEN 'NO' END AS "IDENTITY_ORDERED",
+       CASE WHEN q.sequence_name IS NOT NULL THEN CASE WHEN q.sequence_name LIKE '%$SEQO$%' THEN 'YES' ELSE 'NO' END
+       END AS "IDENTITY_ORDERED",
        NULL::VARCHAR AS "SCHEMA_EVOLUTION_RECORD", c.comment AS "COMMENT"
 FROM snowreg_relations(db) r
 JOIN (SELECT *, snowreg_sf_type(data_type) AS sf_type, snowreg_sf_name(table_name) AS sf_table
@@ -139,7 +145,7 @@ LEFT JOIN snowreg_reg_table_columns m ON m.database_name = r.db AND m.schema_nam
      AND m.table_name = r.name AND m.column_name = snowreg_sf_name(c.column_name) AND m.duck_type = c.data_type
 LEFT JOIN duckdb_sequences() q  -- an AUTOINCREMENT / IDENTITY column's own sequence (engine/sql/dml.py)
      ON q.database_name = c.database_name AND q.schema_name = c.schema_name
-     AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ'
+     AND (q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ' OR snowreg_identity_seq(q.sequence_name))
      AND starts_with(c.column_default, 'nextval(') AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
 ORDER BY 2, 3, 5;
 
@@ -167,6 +173,22 @@ SELECT * EXCLUDE (pos) FROM (
     WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY'))
 ORDER BY 2, 6, pos;
 
+-- FOREIGN KEY constraints recorded by the registry, each with the PRIMARY KEY or UNIQUE constraint it
+-- references (https://docs.snowflake.com/en/sql-reference/info-schema/referential_constraints); MATCH FULL
+-- and NO ACTION are Snowflake's defaults (https://docs.snowflake.com/en/sql-reference/constraints-properties).
+CREATE OR REPLACE TEMP MACRO snowreg_is_referential_constraints(db) AS TABLE
+SELECT k.database_name AS "CONSTRAINT_CATALOG", k.schema_name AS "CONSTRAINT_SCHEMA",
+       k.constraint_name AS "CONSTRAINT_NAME", u.database_name AS "UNIQUE_CONSTRAINT_CATALOG",
+       u.schema_name AS "UNIQUE_CONSTRAINT_SCHEMA", u.constraint_name AS "UNIQUE_CONSTRAINT_NAME",
+       'FULL' AS "MATCH_OPTION", 'NO ACTION' AS "UPDATE_RULE", 'NO ACTION' AS "DELETE_RULE",
+       NULL::VARCHAR AS "COMMENT", k.created_on AS "CREATED", k.created_on AS "LAST_ALTERED"
+FROM snowreg_reg_table_keys k
+JOIN snowreg_relations(db) r ON r.db = k.database_name AND r.sch = k.schema_name AND r.name = k.table_name
+LEFT JOIN snowreg_reg_table_keys u ON u.database_name = k.ref_database AND u.schema_name = k.ref_schema
+     AND u.table_name = k.ref_table AND u.kind IN ('PRIMARY KEY', 'UNIQUE') AND u.columns = k.ref_columns
+WHERE k.kind = 'FOREIGN KEY'
+ORDER BY 2, k.table_name, k.position;
+
 -- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
 -- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no
 -- owner or creation time for sequences: SEQUENCE_OWNER and CREATED are NULL (conformance/DECISIONS.md T16).
@@ -184,6 +206,7 @@ JOIN snowreg_reg_schemas s ON s.database_name = q.database_name AND s.name = q.s
 WHERE q.database_name = db
   AND (getvariable('snowreg_visible_schemas') IS NULL
        OR list_contains(getvariable('snowreg_visible_schemas'), q.database_name || chr(30) || q.schema_name))
+  AND NOT snowreg_identity_seq(q.sequence_name)
   AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
                   AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
                   AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')

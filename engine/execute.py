@@ -358,6 +358,8 @@ def comment_on(session: Session, stmt: ast.CommentOn) -> Result:
 def describe_object(session: Session, stmt: ast.Describe) -> Result:
     if stmt.kind == "ARTIFACT REPOSITORY":
         raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
+    if stmt.type is not None and (stmt.type != "COLUMNS" or stmt.kind != "TABLE"):  # STAGE: the table's stage
+        raise errors.not_supported(f"DESCRIBE {stmt.kind} … TYPE = {stmt.type}")
     if stmt.kind in ("TABLE", "VIEW"):
         return show_objects.describe(session, stmt)
     if stmt.kind == "SEQUENCE":

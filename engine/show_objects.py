@@ -129,12 +129,14 @@ def _container(session: Session, stmt: ast.ShowObjects) -> tuple[str | None, str
     return db, schema
 
 
+_IDENTITY_SEQ = re.compile(r".*\$SEQ(O?)\$[0-9a-f]{16}")  # an identity column's sequence (engine.sql.dml.IDENTITY_MARK)
 SHOW_SEQUENCES_COLUMNS = ["created_on", "name", "schema_name", "database_name", "next_value", "interval", "owner",
                           "owner_role_type", "comment", "ordered"]
 _SEQUENCES = """SELECT q.database_name, q.schema_name, q.sequence_name,
        coalesce(q.last_value + q.increment_by, q.start_value), q.increment_by, q.comment
 FROM duckdb_sequences() q
-WHERE NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
+WHERE NOT regexp_full_match(q.sequence_name, '.*\\$SEQO?\\$[0-9a-f]{16}')  -- identity sequences (engine/sql/dml.py)
+  AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
                   AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
                   AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
                   AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
@@ -214,13 +216,15 @@ def _default(session: Session, r: RelationRow, column: ColumnRow) -> tuple[str |
         return _CLOCKS.get(text.strip().lower(), text), None
     parts = [(q.replace('""', '"') if q else u) for q, u in _NAME_PART.findall(m.group(1).replace("''", "'"))]
     database, schema = (parts[-3] if len(parts) > 2 else r.database_name), (parts[-2] if len(parts) > 1 else r.schema_name)
-    if parts[-1] == f"{physical(r.name)}${physical(column.name)}$SEQ":
+    identity = _IDENTITY_SEQ.fullmatch(parts[-1])
+    if parts[-1] == f"{physical(r.name)}${physical(column.name)}$SEQ" or identity:
+        order = "ORDER" if identity and identity.group(1) else "NOORDER"
         found = session.catalog.store.data_query(
             "SELECT start_value, increment_by FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? "
             "AND sequence_name = ?", [database, schema, parts[-1]])
         if found:
-            return (f"IDENTITY START {found[0][0]} INCREMENT {found[0][1]} NOORDER",
-                    f"start {found[0][0]} increment {found[0][1]} noorder")
+            return (f"IDENTITY START {found[0][0]} INCREMENT {found[0][1]} {order}",
+                    f"start {found[0][0]} increment {found[0][1]} {order.lower()}")
     return ".".join(quote_ident(p) for p in (database, schema, parts[-1])) + ".NEXTVAL", None
 
 

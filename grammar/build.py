@@ -12,6 +12,7 @@ from typing import Any
 from lark import Token, Transformer
 from lark.tree import Meta
 
+from snowreg.errors import not_supported
 from snowreg.grammar import ast as a
 from snowreg.grammar.lexical import (
     BuildError,
@@ -51,6 +52,13 @@ class _Seq:
 
 def _pos(token: Token) -> int:
     return token.start_pos or 0
+
+
+def _no_clone(kind: str, clone: Any) -> None:
+    """CREATE DATABASE | SCHEMA … CLONE (https://docs.snowflake.com/en/sql-reference/sql/create-clone): a
+    copy of every object inside with its grants and records, which snowreg does not make."""
+    if clone is not None:
+        raise not_supported(f"CREATE {kind} … CLONE")
 
 
 def _mods(mods: list[Token] | None, allowed: frozenset[str]) -> set[str]:
@@ -318,13 +326,15 @@ class Builder(Transformer[Token, list[a.Statement]]):
         return CLAUSES[rule](children)
 
     def rule_create_database(self, meta: Meta, c: list[Any]) -> a.CreateDatabase:
-        orr, mods, ine, name, comment = c
+        orr, mods, ine, name, clone, comment = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
+        _no_clone("DATABASE", clone)
         return a.CreateDatabase(name, flag(orr), flag(ine), comment, transient, span=self._span(meta))
 
     def rule_create_schema(self, meta: Meta, c: list[Any]) -> a.CreateSchema:
-        orr, mods, ine, name, managed, comment = c
+        orr, mods, ine, name, clone, managed, comment = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
+        _no_clone("SCHEMA", clone)
         span = self._span(meta)
         return a.CreateSchema(name, flag(orr), flag(ine), comment, transient, flag(managed), span=span)
 

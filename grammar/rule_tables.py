@@ -80,6 +80,15 @@ def words(c: list[Any]) -> str:
     return " ".join(str(t).upper() for t in c if t is not None)
 
 
+def _desc_type(c: list[Any]) -> str:
+    """DESCRIBE TABLE's `TYPE = COLUMNS | STAGE` (read as words, so that TYPE stays a name elsewhere)."""
+    key, value = str(c[0]).upper(), str(c[1]).upper()
+    bad = c[0] if key != "TYPE" else c[1] if value not in ("COLUMNS", "STAGE") else None
+    if bad is not None:
+        raise BuildError(bad.start_pos, str(bad))
+    return value
+
+
 def _to_name(c: list[Any]) -> a.QualifiedName:
     return a.QualifiedName(c[0])
 
@@ -111,7 +120,7 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "call_args": lambda c: tuple(x for x in c if x is not None),
     "object_kind": words, "use_kind": words, "secondary_mode": words, "version_unset": words,
     "grantee_kind": words, "bulk_mode": words, "container_kind": words, "revoke_mode": words,
-    "desc_kind": words, "query_kind": words, "unsupported_kind": words, "show_kind": words, "bare_verb": words,
+    "desc_kind": words, "desc_type": _desc_type, "clone_of": _first, "query_kind": words, "unsupported_kind": words, "show_kind": words, "bare_verb": words,
     "plural_kind": lambda c: words(c)[:-1],  # MODELS → MODEL, FILE FORMATS → FILE FORMAT
     "privilege": lambda c: "ALL" if words(c) in ("ALL", "ALL PRIVILEGES") else words(c),
     "privileges": tuple, "allowed_values": tuple, "obj_mods": list, "column_list": list,
@@ -229,7 +238,7 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[0][3] if c[0] and len(c[0]) > 3 else None, span=s
     ),
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
-    "describe": lambda c, s: a.Describe(c[0], c[1], c[2], span=s),
+    "describe": lambda c, s: a.Describe(c[0], c[1], c[2], c[3], span=s),
     "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2].name, if_exists=flag(c[0]), span=s,
                                                    version_span=c[2].span),
     "commit_version": lambda c, s: a.LiveVersion(

@@ -395,6 +395,14 @@ def duplicate_column(name: str) -> ProgrammingError:
     return ProgrammingError(f"{COMPILATION}duplicate column name '{name}'", 2025, "42S21")
 
 
+def column_type_change(column: str, old: str, new: str, why: str = "") -> ProgrammingError:
+    """ALTER COLUMN … SET DATA TYPE to a type Snowflake does not change a column to (the changes allowed:
+    https://docs.snowflake.com/en/sql-reference/sql/alter-table-column; the text and number are
+    UNCERTAIN, conformance/DECISIONS.md K1)."""
+    return ProgrammingError(f"{COMPILATION}cannot change column {column} from type {old} to {new}{why}.",
+                            2108, "42601")
+
+
 def wrong_arguments(function: str, expected: int, got: int) -> ProgrammingError:
     """000938: a call with the wrong number of arguments."""
     few = "not enough" if got < expected else "too many"

@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
 from snowreg.engine.sql.translation import Projected
-from snowreg.errors import not_supported
+from snowreg.errors import compilation_error, not_supported
 
 _T = exp.DataType.Type
 _TEXT = {_T.VARCHAR, _T.TEXT, _T.NVARCHAR, _T.CHAR, _T.NCHAR}
@@ -57,6 +57,7 @@ class TableDDL:
     source: tuple[str | None, str | None, str] | None = None  # CTAS / CLONE: the one table read
     projected: tuple[Projected, ...] = ()
     copies_keys: bool = False  # CREATE TABLE … LIKE: the source's keys too
+    retyped: tuple[tuple[str, str | None], ...] = ()  # ALTER … SET DATA TYPE: (column, new type text or None)
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -141,8 +142,10 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
     renamed: list[tuple[str, str]] = []
     keys: list[KeyDecl] = []
     dropped_keys: list[str] = []
+    retyped: list[tuple[str, str | None]] = []
     kept: list[exp.Expr] = []
     for action in stmt.args.get("actions") or []:
+        _default_change(action)
         if isinstance(action, exp.AddConstraint):
             found = [k for k in map(_table_key, action.expressions) if k is not None]
             if len(found) != len(action.expressions):
@@ -163,15 +166,30 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
         elif isinstance(action, exp.RenameColumn):
             renamed.append((_name(action.this), _name(action.args.get("to"))))
         elif isinstance(action, exp.AlterColumn) and isinstance(action.args.get("dtype"), exp.DataType):
-            dropped.append(_name(action.this))
-            added.append((_name(action.this), declared_type(action.args["dtype"])))
+            retype = (_name(action.this), declared_type(action.args["dtype"]))
+            dropped.append(retype[0])
+            added.append(retype)
+            retyped.append(retype)
+            if action.args["dtype"].this in _TEXT:  # DuckDB's column stays VARCHAR: only its length CHECK
+                kept.pop()  # changes (engine.sql.retype checks the old type, engine.sql.lengths rebuilds)
     for action in kept:
         if isinstance(action, exp.AlterColumn) and action.args.get("allow_null") is False \
                 and not action.args.get("drop"):
             action.set("allow_null", True)  # sqlglot's generator refuses False; True writes the same SET NOT NULL
     stmt.set("actions", kept)
     return TableDDL("alter", columns=tuple(added), keys=tuple(keys), dropped=tuple(dropped), renamed=tuple(renamed),
-                    dropped_keys=tuple(dropped_keys))
+                    dropped_keys=tuple(dropped_keys), retyped=tuple(retyped))
+
+
+def _default_change(action: exp.Expr) -> None:
+    """ALTER COLUMN … SET DEFAULT: only a sequence's NEXTVAL; adding or changing any other default is
+    unsupported (https://docs.snowflake.com/en/sql-reference/sql/alter-table-column; the error's text is
+    not documented, conformance/DECISIONS.md K5)."""
+    if not isinstance(action, exp.AlterColumn) or action.args.get("default") is None:
+        return
+    value = action.args["default"]
+    if not (isinstance(value, exp.Column) and value.name.upper() == "NEXTVAL" and value.table):
+        raise compilation_error("Unsupported feature 'Alter Column Set Default'.")
 
 
 def _set_not_null(column: str) -> exp.AlterColumn:
@@ -348,6 +366,9 @@ def refuse_properties(stmt: exp.Expr) -> None:
     kind = str(stmt.args.get("kind") or "TABLE").upper()
     if kind not in ("TABLE", "VIEW"):
         return
+    if isinstance(stmt, exp.Create | exp.Alter) and stmt.find(exp.CollateColumnConstraint) is not None:
+        raise not_supported(f"A column's COLLATE specification in {type(stmt).__name__.upper()} {kind} (snowreg "
+                            "compares text by its code points)")
     if isinstance(stmt, exp.Create):
         properties = stmt.args.get("properties")
         for p in properties.expressions if isinstance(properties, exp.Properties) else []:
@@ -374,5 +395,5 @@ def _property_name(p: exp.Expr) -> str:
     if isinstance(p, exp.Property) and type(p) is exp.Property:
         return p.name.upper()
     special: dict[type[exp.Expr], str] = {exp.SecureProperty: "SECURE", exp.Tags: "TAG",
-                                          exp.SchemaCommentProperty: "COMMENT"}
+                                          exp.SchemaCommentProperty: "COMMENT", exp.UsingTemplateProperty: "USING TEMPLATE"}
     return special.get(type(p), type(p).__name__.removesuffix("Property").upper())

@@ -165,14 +165,18 @@ def _name(ident: exp.Expr) -> str:
 
 
 def alter_comment(stmt: exp.Expr) -> exp.Expr:
-    """`ALTER TABLE | VIEW t SET COMMENT = '…'` → `COMMENT ON TABLE | VIEW t IS '…'` (any other statement as is)."""
+    """`ALTER TABLE | VIEW t SET COMMENT = '…'` → `COMMENT ON TABLE | VIEW t IS '…'`, UNSET COMMENT → `IS NULL`
+    (any other statement as is)."""
     actions = stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []
+    kind = str(stmt.args.get("kind") or "TABLE").upper()
+    if len(actions) == 1 and isinstance(actions[0], exp.Set) and actions[0].args.get("unset") \
+            and [e.name.upper() for e in actions[0].expressions] == ["COMMENT"]:  # UNSET COMMENT: no comment
+        return exp.Comment(this=stmt.this, kind=kind, expression=exp.Null(), exists=stmt.args.get("exists"))
     if len(actions) != 1 or not isinstance(actions[0], exp.AlterSet):
         return stmt
     properties = [p for e in actions[0].expressions if isinstance(e, exp.Properties) for p in e.expressions]
     if len(properties) != 1 or not isinstance(properties[0], exp.SchemaCommentProperty):
         return stmt
-    kind = str(stmt.args.get("kind") or "TABLE").upper()
     return exp.Comment(this=stmt.this, kind=kind, expression=properties[0].this, exists=stmt.args.get("exists"))
 
 
@@ -198,10 +202,10 @@ def create_comment(stmt: exp.Create) -> exp.Expr | None:
 
 
 def column_comments(stmt: exp.Create) -> list[tuple[exp.Identifier, exp.Expr]]:
-    """CREATE TABLE's `c type COMMENT 'x'`, each column by its DuckDB name (read before translation: the
+    """CREATE TABLE's `c type COMMENT 'x'` (CREATE VIEW's `(c COMMENT 'x', …)`), each column by its DuckDB name (read before translation: the
     COMMENT leaves the column, and a CTAS column list leaves the statement)."""
     schema = stmt.this
-    if str(stmt.args.get("kind") or "").upper() != "TABLE" or not isinstance(schema, exp.Schema):
+    if str(stmt.args.get("kind") or "").upper() not in ("TABLE", "VIEW") or not isinstance(schema, exp.Schema):
         return []
     found = []
     for column in schema.expressions:
@@ -235,16 +239,49 @@ def comment_on(stmt: exp.Create, text: exp.Expr) -> exp.Comment:
 def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
     """`ALTER TABLE t ADD COLUMN a int, b varchar` → one ALTER per added or altered column (DuckDB takes
     one); an ALTER left without actions (its keys are recorded, engine.sql.ddl) → a statement that does nothing."""
-    actions = stmt.args.get("actions") or []
+    actions = [one for a in stmt.args.get("actions") or [] for one in _each_column(a)]
+    if len(actions) == 1 and isinstance(actions[0], exp.SwapTable):
+        return swap(stmt, actions[0])
     if not actions:
         return [exp.select(exp.Null()).where(exp.false())]
-    if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn) for a in actions):
+    if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn | exp.Drop) for a in actions):
         return [_column_comment(stmt, actions[0]) or stmt] if len(actions) == 1 else [stmt]
     out: list[exp.Expr] = []
     for action in actions:
         one = stmt.copy()
         one.set("actions", [action.copy()])
         out.append(_column_comment(one, action) or one)
+    return out
+
+
+SWAP_NAME = "SNOWREG_SWAP"  # a table's name while two tables swap names
+
+
+def swap(stmt: exp.Alter, action: exp.SwapTable) -> list[exp.Expr]:
+    """`ALTER TABLE a SWAP WITH b` → a renamed aside, b renamed a, a renamed b (DuckDB has no SWAP;
+    https://docs.snowflake.com/en/sql-reference/sql/alter-table: "Swap all content and metadata")."""
+    first, second = stmt.this, action.this
+    if not isinstance(first, exp.Table) or not isinstance(second, exp.Table):
+        raise not_supported("ALTER TABLE … SWAP WITH this name")
+    aside = exp.Table(this=exp.to_identifier(SWAP_NAME, quoted=True), db=first.args.get("db"),
+                      catalog=first.args.get("catalog"))
+
+    def rename(table: exp.Table, to: exp.Identifier) -> exp.Alter:
+        return exp.Alter(this=table.copy(), kind="TABLE", actions=[exp.AlterRename(this=exp.Table(this=to.copy()))])
+
+    return [rename(first, aside.this), rename(second, first.this), rename(aside, second.this)]
+
+
+def _each_column(action: exp.Expr) -> list[exp.Expr]:
+    """`DROP COLUMN a, b` → `DROP COLUMN a`, `DROP COLUMN b` (any other action as is)."""
+    columns = action.args.get("tables") or [] if isinstance(action, exp.Drop) else []
+    if str(action.args.get("kind") or "").upper() != "COLUMN" or len(columns) < 2:
+        return [action]
+    out = []
+    for column in columns:
+        one = action.copy()
+        one.set("tables", [column.copy()])
+        out.append(one)
     return out
 
 
@@ -284,6 +321,13 @@ def nextval(node: exp.Column) -> exp.Expr | None:
     return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(name)])
 
 
+# Ends the name of an AUTOINCREMENT / IDENTITY column's sequence in a translation; each run writes 16 hex
+# digits of its own there (engine.sql.run), so every table made gets new sequences: a table dropped,
+# replaced or renamed never hands its counter to a new table of the same name.
+# A column declared ORDER gets `$SEQO$` instead (DESCRIBE shows it; NOORDER is the default of new columns).
+IDENTITY_MARK = "$SEQ$" + "~" * 16
+
+
 def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
     """AUTOINCREMENT / IDENTITY columns → DEFAULT nextval of a sequence of their own; returns the
     CREATE SEQUENCE statements to run before the CREATE TABLE."""
@@ -301,13 +345,14 @@ def identity_columns(stmt: exp.Create) -> list[exp.Expr]:
                 continue
             start = kind.args.get("start") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
             step = kind.args.get("increment") if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) else None
-            name = exp.Identifier(this=f"{table.name}${column.name}$SEQ", quoted=True)
+            mark = IDENTITY_MARK.replace("$SEQ$", "$SEQO$") if kind.args.get("order") else IDENTITY_MARK
+            name = exp.Identifier(this=f"{table.name}${column.name}{mark}", quoted=True)
             parts = [table.args.get("catalog"), table.args.get("db"), name]
             properties = _sequence(exp.SequenceProperties(start=start or exp.Literal.number(1),
                                                           increment=step or exp.Literal.number(1)))
             sequences.append(exp.Create(
                 this=exp.Table(this=name, db=table.args.get("db"), catalog=table.args.get("catalog")),
-                kind="SEQUENCE", exists=True, properties=exp.Properties(expressions=[properties])))
+                kind="SEQUENCE", properties=exp.Properties(expressions=[properties])))
             call = exp.Anonymous(this="nextval", expressions=[exp.Literal.string(_qualified_text(parts))])
             constraint.set("kind", exp.DefaultColumnConstraint(this=call))
     return sequences

@@ -20,6 +20,7 @@ _KIND_OF = {t: "Numeric" for t in ("TINYINT", "SMALLINT", "INTEGER", "INT32", "B
                                    "DOUBLE", "DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "INT8",
                                    "INT16")}
 _KIND_OF.update({"BOOL": "Boolean", "BOOLEAN": "Boolean"})
+_RENAMED_ONTO = re.compile(r'Could not rename "(?:[^"]|"")*" to "((?:[^"]|"")*)": another entry with this name already exists')
 _ALREADY = re.compile(r"(?:Table|View) with name \"?([^\s\"]+)\"? already exists")
 
 
@@ -61,6 +62,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _ALREADY.search(text)
         if m:
             return errors.already_exists("Object", m.group(1))
+    m = _RENAMED_ONTO.search(text)
+    if m:  # ALTER TABLE … RENAME TO the name of another table or view
+        return errors.already_exists("Object", m.group(1))
     if isinstance(e, duckdb.BinderException) and 'argument in function "round" must be a constant' in text:
         return errors.not_supported("ROUND of a NUMBER to a scale that is not a constant")
     if isinstance(e, duckdb.BinderException):

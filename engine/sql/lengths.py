@@ -1,10 +1,11 @@
-"""VARCHAR(n) lengths DuckDB could not check when the column was made: the table is rebuilt with them.
+"""VARCHAR(n) lengths DuckDB could not check when the column was made (or that changed): the table is rebuilt.
 
 CREATE TABLE gives each VARCHAR(n) column a CHECK (engine.sql.ddl.length_checks), but DuckDB cannot add
 a CHECK to an existing table (ALTER TABLE … ADD COLUMN c VARCHAR(2)) nor to CREATE TABLE … AS SELECT.
 After such a statement the table is rebuilt in one DuckDB transaction: a copy is created from DuckDB's
 own definition of the table plus the missing CHECKs, the rows are copied in their order, the old table
-is dropped and the copy takes its name (comments go with it). A row already too long fails the rebuild
+is dropped and the copy takes its name (comments go with it). ALTER COLUMN … SET DATA TYPE VARCHAR(m)
+replaces the column's CHECK the same way (DuckDB cannot change a CHECK, nor a type under one). A row already too long fails the rebuild
 with 100074, as Snowflake's CTAS does (https://docs.snowflake.com/en/sql-reference/data-types-text).
 """
 
@@ -41,7 +42,8 @@ def unchecked(session: Session, database: str, schema: str, name: str) -> dict[s
 
 
 def rebuild(session: Session, database: str, schema: str, name: str, lengths: dict[str, int]) -> None:
-    """Rebuild the table with a CHECK for each of `lengths`; on failure nothing changed and the error
+    """Rebuild the table with a CHECK for each of `lengths` (replacing the column's old one; none for
+    VARCHAR's maximum length); on failure nothing changed and the error
     (100074 for a value already too long) is raised."""
     duck = session.duck
     target = f"{quote(database)}.{quote(schema)}.{quote(physical(name))}"
@@ -55,8 +57,9 @@ def rebuild(session: Session, database: str, schema: str, name: str, lengths: di
     create.this.set("this", exp.Table(this=exp.to_identifier(_COPY, quoted=True),
                                       db=exp.to_identifier(schema, quoted=True),
                                       catalog=exp.to_identifier(database, quoted=True)))
+    create.this.set("expressions", [c for c in create.this.expressions if _checked_column(c) not in lengths])
     for column in create.this.expressions:
-        if isinstance(column, exp.ColumnDef) and column.name in lengths:
+        if isinstance(column, exp.ColumnDef) and column.name in lengths and lengths[column.name] < TEXT_LENGTH:
             ddl.add_length_check(column, lengths[column.name])
     comments = duck.execute("SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND "
                             "schema_name = ? AND table_name = ? AND comment IS NOT NULL",
@@ -77,6 +80,14 @@ def rebuild(session: Session, database: str, schema: str, name: str, lengths: di
         raise
     duck.execute("COMMIT")
     session.catalog.store.relations_changed()
+
+
+def _checked_column(item: exp.Expr) -> str | None:
+    """The column whose length a CHECK of ddl.add_length_check limits (DuckDB writes it after the columns)."""
+    if isinstance(item, exp.ColumnDef) or ddl.TOO_LONG_MARK not in item.sql(dialect="duckdb"):
+        return None
+    found = item.find(exp.Length)
+    return found.this.name if found is not None and isinstance(found.this, exp.Column) else None
 
 
 def _literal(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, history, reuse, system, table_meta
+from snowreg.engine.sql import duckerrors, history, retype, reuse, system, table_meta
 from snowreg.engine.sql.translation import ROLES_VARIABLE, FloatOperand, TableRef, Translation, trivial
 from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
@@ -112,6 +113,9 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         return _reused_or_run(session, text, tr, reusable)
     if tr.table is not None and tr.table.keys:
         tr = table_meta.check_keys(session, tr, _write_target(tr))
+    if tr.table is not None and tr.table.retyped:
+        retype.check(session, tr, _write_target(tr))
+    swapped = _swapped(session, tr)
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
@@ -132,7 +136,9 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
             and _COPY_GRANTS.search(text) is None
         renaming = _RENAME.search(tr.sql) if tr.kind == "alter" else None
         privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
-        if tr.table is not None:
+        if swapped is not None:
+            _record_swap(session, *swapped)
+        elif tr.table is not None:
             table_meta.record(session, tr, _write_target(tr) if not renaming else None)
             _enforce_lengths(session, tr, _write_target(tr) if not renaming else None)
         if temporary:
@@ -193,7 +199,29 @@ def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Tr
 
 
 _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
-_RENAME = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
+_RENAME = re.compile(r'^ALTER (?:TABLE|VIEW) (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
+_SWAP = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "SNOWREG_SWAP"; ')
+
+
+def _swapped(session: Session, tr: Translation) -> tuple[str, str, str, str] | None:
+    """ALTER TABLE a SWAP WITH b: (database, schema, a, b); both must be in one schema."""
+    targets = [t for t in tr.tables if t.write] if tr.kind == "alter" and _SWAP.search(tr.sql) else []
+    if len(targets) != 2:
+        return None
+    first, second = ((t.database or session.database or "", t.schema or session.schema or "") for t in targets)
+    if first != second:
+        raise errors.not_supported("ALTER TABLE … SWAP WITH a table of another schema")
+    return (*first, targets[0].name, targets[1].name)
+
+
+def _record_swap(session: Session, database: str, schema: str, first: str, second: str) -> None:
+    """The registry's records and grants follow each table to its new name."""
+    from snowreg.engine.sql import dml
+
+    catalog = session.catalog
+    catalog.rename_table(database, schema, first, dml.SWAP_NAME)
+    catalog.rename_table(database, schema, second, first)
+    catalog.rename_table(database, schema, dml.SWAP_NAME, second)
 
 
 def _assigned(session: Session, tr: Translation) -> tuple[tuple[str, str | None], ...]:
@@ -267,8 +295,7 @@ def _created(session: Session, target: TableRef | None) -> None:
 def _existing_target(session: Session, tr: Translation) -> str | None:
     """The name of the table, view or sequence a `CREATE … IF NOT EXISTS` names when it already exists."""
     sequence = tr.kind == "ddl" and bool(tr.tables) and tr.tables[0].object_kind == "sequence"
-    if (tr.kind not in ("create_table", "create_view") and not sequence) \
-            or " IF NOT EXISTS " not in tr.sql[:60].upper():
+    if (tr.kind not in ("create_table", "create_view") and not sequence) or _IF_NOT_EXISTS.match(tr.sql) is None:
         return None
     ref = _write_target(tr) or tr.tables[0]
     database = ref.database or session.database
@@ -284,8 +311,11 @@ def _existing_target(session: Session, tr: Translation) -> str | None:
 # reach them; Snowflake's live in the schema. A temporary table (or view: dbt's incremental models
 # make `temporary view db.schema.x__dbt_tmp`) is therefore an ordinary one of the schema that its
 # session drops when it closes (other sessions can see it: a known difference).
-_TEMPORARY = re.compile(r"^(CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
+_TEMPORARY = re.compile(r"^((?:CREATE SEQUENCE [^;]*; )*CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 _TEMPORARY_KINDS = ("create_table", "create_view")
+# CREATE … IF NOT EXISTS, after the CREATE SEQUENCE statements of its identity columns (engine.sql.dml)
+_IF_NOT_EXISTS = re.compile(r"(?:CREATE SEQUENCE [^;]*; )*CREATE (?:OR REPLACE )?(?:TEMPORARY )?"
+                            r"(?:TABLE|VIEW|SEQUENCE) IF NOT EXISTS ", re.I)
 
 
 def _without_temporary(tr: Translation) -> Translation:
@@ -311,6 +341,7 @@ def _enforce_lengths(session: Session, tr: Translation, target: TableRef | None)
     missing = lengths.unchecked(session, database, schema, target.name)
     if added is not None:
         missing = {c: n for c, n in missing.items() if snowflake(c) in added}
+        missing |= {physical(c): n for c, n in retype.text_lengths(tr).items()}  # its CHECK changes
     if not missing:
         return
     try:
@@ -333,13 +364,22 @@ def _undo_for_lengths(session: Session, database: str, schema: str, name: str, a
     session.catalog.store.relations_changed()
 
 
+def _fresh_identities(sql: str) -> str:
+    """A CREATE TABLE's identity sequences named for this run (engine.sql.dml.IDENTITY_MARK)."""
+    from snowreg.engine.sql import dml
+
+    suffix = uuid.uuid4().hex[:16]
+    return sql.replace(dml.IDENTITY_MARK, "$SEQ$" + suffix).replace(dml.IDENTITY_MARK.replace("$SEQ$", "$SEQO$"),
+                                                                     "$SEQO$" + suffix)
+
+
 def _execute(session: Session, tr: Translation) -> None:
     """Run the translation's DuckDB text; statements that must succeed or fail together run in a
     transaction of their own when the session has none open (inside one, a failure aborts it all and
     engine.transaction.recover replays the earlier writes). Leaves the statement's answer to fetch."""
     duck = session.duck
     if not tr.atomic:
-        duck.execute(tr.sql)
+        duck.execute(_fresh_identities(tr.sql))
         return
     own = not session.transaction
     if own:

@@ -20,6 +20,7 @@ from snowreg.engine.sql import (
     assign,
     bind,
     conversions,
+    create_forms,
     dates,
     ddl,
     dml,
@@ -178,7 +179,7 @@ def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
 # ---------------------------------------------------------------------------------------------
 
 
-class _Parser(SnowflakeParser):
+class _Parser(create_forms.ColumnAlterParser):
     """Names every select item as Snowflake would, from the item's own source text."""
 
     call_names: tuple[str, ...] = ()
@@ -289,7 +290,10 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         start = max(sql.rfind("'"), sql.rfind('"'), 0)
         line = sql.count("\n", 0, start) + 1
         raise syntax_error(line, start - (sql.rfind("\n", 0, start) + 1), sql[start:start + 20]) from None
-    tokens = _drop_trailing_commas(tokens)
+    tokens = create_forms.temporary_synonyms(_drop_trailing_commas(tokens))
+    recursive = create_forms.recursive_view(tokens)
+    if recursive is not None:
+        tokens = tokens[:recursive] + tokens[recursive + 1:]
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
     parser.call_names = call_names
     parser.header_text = sql if header_text is None else header_text
@@ -302,7 +306,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         raise syntax_error(int(info.get("line") or 1), max(col - len(token), 0), token) from None
     if len(statements) != 1:
         raise not_supported("More than one statement in one call" if statements else "An empty statement")
-    return statements[0]
+    return create_forms.as_recursive(statements[0]) if recursive is not None else statements[0]
 
 
 def headers(sql: str) -> list[str | None] | None:
@@ -360,8 +364,11 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     if isinstance(stmt, exp.Drop) and kind in _DROP_KINDS:
         nodes = stmt.args.get("tables") or [stmt.this]
         return "drop", {k: v for t in nodes for k, v in _target(t, _DROP_KINDS[kind]).items()}
-    if isinstance(stmt, exp.Alter) and kind == "TABLE":
-        return "alter", _target(stmt.this, "table")
+    if isinstance(stmt, exp.Alter) and kind == "TABLE":  # SWAP WITH: both tables are renamed
+        swaps = [a.this for a in stmt.args.get("actions") or [] if isinstance(a, exp.SwapTable)]
+        return "alter", {k: v for t in [stmt.this, *swaps] for k, v in _target(t, "table").items()}
+    if isinstance(stmt, exp.Alter) and kind == "VIEW" and create_forms.view_actions(stmt):
+        return "alter", _target(stmt.this, "view")
     if isinstance(stmt, exp.Comment) and kind in ("TABLE", "VIEW"):
         return "alter", _target(stmt.this, "table")
     if isinstance(stmt, exp.TruncateTable):
@@ -523,6 +530,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "VIEWS": ("snowreg_is_views", True),
     "SCHEMATA": ("snowreg_is_schemata", True),
     "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "REFERENTIAL_CONSTRAINTS": ("snowreg_is_referential_constraints", True),
     "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
     "FUNCTIONS": ("snowreg_is_functions", True),

@@ -97,11 +97,12 @@ class Query:
 
 @dataclass(frozen=True, slots=True)
 class Describe:
-    """DESCRIBE|DESC <kind> name (e.g. TABLE, VIEW, STAGE, ARTIFACT REPOSITORY)."""
+    """DESCRIBE|DESC <kind> name (e.g. TABLE, VIEW, STAGE, ARTIFACT REPOSITORY) [TYPE = COLUMNS | STAGE]."""
 
     kind: str
     name: QualifiedName
     arg_types: tuple[str, ...] | None = None  # DESCRIBE FUNCTION f(NUMBER, VARCHAR)
+    type: str | None = None  # TYPE = COLUMNS | STAGE, as written (DESCRIBE TABLE only)
     span: Span = field(default=NO_SPAN, compare=False)
 
 

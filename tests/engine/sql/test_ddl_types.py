@@ -58,11 +58,34 @@ def test_too_long_value_fails_with_100074_and_writes_nothing(cur: Any) -> None:
     assert cur.execute("SELECT note FROM t").fetchall() == [("é€日本語",)]
 
 
-def test_changing_an_enforced_length_is_refused(cur: Any) -> None:
-    cur.execute("CREATE TABLE t (code VARCHAR(3))")
-    with pytest.raises(errors.NotSupportedError):
-        cur.execute("ALTER TABLE t ALTER COLUMN code SET DATA TYPE VARCHAR(10)")
-    assert _types(cur, "t") == [("CODE", "VARCHAR(3)")]
+def test_widening_an_enforced_length_moves_its_check(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (code VARCHAR(3) NOT NULL DEFAULT 'abc' COMMENT 'the code', n INT)")
+    cur.execute("INSERT INTO t (n) VALUES (1)")
+    cur.execute("ALTER TABLE t ALTER COLUMN code SET DATA TYPE VARCHAR(10)")
+    assert _types(cur, "t") == [("CODE", "VARCHAR(10)"), ("N", "NUMBER(38,0)")]
+    cur.execute("INSERT INTO t VALUES ('abcdefghij', 2)")
+    with pytest.raises(errors.ProgrammingError) as e:
+        cur.execute("INSERT INTO t VALUES ('abcdefghijk', 3)")
+    assert e.value.errno == 100074
+    with pytest.raises(errors.ProgrammingError) as e:
+        cur.execute("ALTER TABLE t ALTER COLUMN code SET DATA TYPE VARCHAR(5)")
+    assert "reducing the byte-length of a varchar is not supported" in e.value.msg
+    rows = cur.execute("DESCRIBE TABLE t").fetchall()
+    assert [(r[0], r[3], r[4], r[9]) for r in rows][0] == ("CODE", "N", "'abc'", "the code")
+    assert cur.execute("SELECT code, n FROM t ORDER BY n").fetchall() == [("abc", 1), ("abcdefghij", 2)]
+    cur.execute("ALTER TABLE t ALTER COLUMN code SET DATA TYPE STRING")  # the maximum: no check left
+    cur.execute("INSERT INTO t VALUES ('a much longer code', 4)")
+    assert _types(cur, "t")[0] == ("CODE", "VARCHAR(16777216)")
+
+
+def test_retyping_to_another_type_or_scale_is_refused(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a VARCHAR(3), b NUMBER(10,2))")
+    for sql in ("ALTER TABLE t ALTER COLUMN a SET DATA TYPE NUMBER", "ALTER TABLE t ALTER COLUMN b SET DATA TYPE VARCHAR",
+                "ALTER TABLE t ALTER COLUMN b SET DATA TYPE NUMBER(12,3)"):
+        with pytest.raises(errors.ProgrammingError) as e:
+            cur.execute(sql)
+        assert e.value.msg.startswith("SQL compilation error:\ncannot change column ")
+    assert _types(cur, "t") == [("A", "VARCHAR(3)"), ("B", "NUMBER(10,2)")]
 
 
 def test_records_follow_alter_drop_and_replace(cur: Any) -> None:
