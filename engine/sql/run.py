@@ -157,6 +157,8 @@ _float_divisions: dict[str, frozenset[int]] = {}
 def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool,
                local: frozenset[str] = frozenset()) -> Result:
     """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
+    if tr.set_probes:
+        tr = _set_coerced(session, text, tr)
     while True:
         try:
             return run_translated(session, _plain_order(session, tr, local), describe_only)
@@ -169,6 +171,27 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
             from snowreg.engine.sql import translate
 
             tr = _without_temporary(translate.translate(text, floats=floats))
+
+
+def _set_coerced(session: Session, text: str, tr: Translation) -> Translation:
+    """A set operation meeting a NUMBER with a VARCHAR column: translated again with the VARCHAR side
+    cast to the number (engine.sql.setops); a branch DuckDB cannot describe alone is left as it is."""
+    from snowreg.engine.sql import setops, translate
+
+    sync_context(session, tr)
+    coercions: set[setops.Coercion] = set()
+    for chain, branches in enumerate(tr.set_probes):
+        types: list[list[str] | None] = []
+        for probe in branches:
+            try:
+                types.append([str(t) for t in session.duck.sql(probe).types])
+            except duckdb.Error:
+                types.append(None)
+        coercions.update((chain, *found) for found in setops.needed(types))
+    if not coercions:
+        return tr
+    floats = _float_divisions.get(text, frozenset())
+    return _without_temporary(translate.translate(text, floats=floats, coerce=frozenset(coercions)))
 
 
 def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Translation:

@@ -28,6 +28,7 @@ from snowreg.engine.sql import (
     multi_insert,
     numbers,
     rewrites,
+    setops,
     variant,
     volatility,
 )
@@ -44,7 +45,8 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 
 @functools.lru_cache(maxsize=1024)
 def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
-              floats: frozenset[int] | None = None, header: str | None = None) -> Translation:
+              floats: frozenset[int] | None = None, header: str | None = None,
+              coerce: frozenset[setops.Coercion] = frozenset()) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
@@ -52,9 +54,10 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     names the select aliases that JOIN … ON conditions mean (no table has such a column).
     `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
     operands of unknown type as FLOAT. `header` (as long as `sql`) is the text unaliased select items are
-    named from, when it is not `sql` itself (grammar.text.Spliced.header).
+    named from, when it is not `sql` itself (grammar.text.Spliced.header). `coerce` names the set
+    operation items to cast to a number (engine.sql.setops).
     """
-    tr = _translate(sql, call_names, expand, floats, header=header)
+    tr = _translate(sql, call_names, expand, floats, header=header, coerce=coerce)
     assert tr is not None  # only a marked translation can give up
     return tr
 
@@ -65,7 +68,8 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 
 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
-               spans: tuple[tuple[int, int], ...] = (), header: str | None = None) -> Translation | None:
+               spans: tuple[tuple[int, int], ...] = (), header: str | None = None,
+               coerce: frozenset[setops.Coercion] = frozenset()) -> Translation | None:
     stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans))
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
@@ -95,6 +99,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names), numbers.Divisions(floats))
+    if coerce:
+        setops.coerce(stmt, coerce)
     if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):
         tables = tuple(dataclasses.replace(t, optional=True) if t.write else t for t in tables)
         if isinstance(stmt, exp.TruncateTable):
@@ -120,6 +126,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
+    probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
+        and stmt.find(exp.SetOperation) is not None else ()
     texts = _generate(parts)
     text = "; ".join(texts)
     steps = tuple(zip(texts, plan.labels, strict=True)) if plan is not None else ()
@@ -130,7 +138,11 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
                        counts, zoned, guard_sql, table_ddl, read_table, projected, steady, plain, atomic,
-                       multi_sql, steps)
+                       multi_sql, steps, probes)
+
+
+def _probe_text(node: exp.Expr) -> str:
+    return _DUCKDB.generate(node, identify=True)
 
 
 def _generate(parts: list[exp.Expr]) -> list[str]:

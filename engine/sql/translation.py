@@ -74,6 +74,7 @@ class Translation:
     atomic: bool = False  # several DuckDB statements that succeed or fail together (INSERT OVERWRITE)
     multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
     steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
+    set_probes: tuple[tuple[str, ...], ...] = ()  # each set operation's branches alone (engine.sql.setops)
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
