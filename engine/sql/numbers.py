@@ -185,3 +185,43 @@ def _kind(node: exp.Expr) -> str:
             return "float"
         return "number" if node.to.this is _T.DECIMAL else "unknown"
     return "unknown"
+
+
+# https://docs.snowflake.com/en/sql-reference/functions/greatest: a numeric result is "widened" over the
+# numeric types of all arguments; an integer literal is a NUMBER of its own digits (`10` is NUMBER(2, 0)),
+# so GREATEST(1, 2.5) is NUMBER(2, 1). DuckDB reads `1` as an INTEGER, which widens to DECIMAL(11, 1).
+_VALUE_KEYS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Greatest: ("this", "expressions"), exp.Least: ("this", "expressions"),
+    exp.Coalesce: ("this", "expressions"), exp.If: ("true", "false"), exp.Nvl2: ("true", "false"),
+    exp.Case: ("default",)}
+WIDENED = tuple(_VALUE_KEYS)
+
+
+def widened_literals(node: exp.Expr) -> exp.Expr | None:
+    """Integer literals next to a decimal literal among a conditional's values become NUMBER(digits, 0)
+    (conformance/DECISIONS.md U3); values whose type the text does not show are left to DuckDB."""
+    values = [v for key in _VALUE_KEYS[type(node)] for v in _as_list(node.args.get(key))]
+    if isinstance(node, exp.Case):
+        values += [i.args.get("true") for i in node.args.get("ifs") or []]
+    if not any(_literal_digits(v, decimal=True) for v in values if v is not None):
+        return None
+    for value in values:
+        digits = _literal_digits(value, decimal=False) if value is not None else None
+        if digits:
+            value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({min(len(digits), 38)}, 0)")))
+    return None
+
+
+def _as_list(value: Any) -> list[exp.Expr]:
+    return list(value) if isinstance(value, list) else [value] if isinstance(value, exp.Expr) else []
+
+
+def _literal_digits(node: exp.Expr, decimal: bool) -> str | None:
+    """The digits of a (signed) number literal: a decimal one (`2.5`) or an integer one (`10`)."""
+    literal = node.this if isinstance(node, exp.Neg) else node
+    if not isinstance(literal, exp.Literal) or literal.is_string or "e" in literal.this.lower():
+        return None
+    text = literal.this
+    if ("." in text) != decimal:
+        return None
+    return text.lstrip("0") or "0"

@@ -584,6 +584,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    **dict.fromkeys(numbers.WIDENED, numbers.widened_literals),
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }
 
