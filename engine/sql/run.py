@@ -418,7 +418,19 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows, multi)
-    return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
+    result = shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
+    return _at_offsets(result, tr.offsets) if tr.offsets else result
+
+
+def _at_offsets(result: Result, offsets: tuple[tuple[int, int], ...]) -> Result:
+    """TIMESTAMP_TZ columns read at the offset their literal spells (engine.sql.dates.fixed_offsets)."""
+    import datetime as dt
+
+    zones = {i: dt.timezone(dt.timedelta(minutes=m)) for i, m in offsets if i < len(result.columns)}
+    rows = [tuple(v.astimezone(zones[i]) if i in zones and isinstance(v, dt.datetime) and v.tzinfo else v
+                  for i, v in enumerate(row)) for row in result.rows]
+    result.rows = rows
+    return result
 
 
 def sync_context(session: Session, tr: Translation) -> None:

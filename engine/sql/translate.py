@@ -95,6 +95,10 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     elif isinstance(stmt, exp.Create):
         dml.create(stmt)
     comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
+    offsets: tuple[tuple[int, int], ...] = ()
+    if "TIMESTAMP_TZ" in upper:
+        dates.spelled_texts(stmt)
+        offsets = dates.fixed_offsets(stmt)
     zoned = dates.zoned_columns(stmt)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
@@ -138,7 +142,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
                        counts, zoned, guard_sql, table_ddl, read_table, projected, steady, plain, atomic,
-                       multi_sql, steps, probes)
+                       multi_sql, steps, probes, offsets)
 
 
 def _probe_text(node: exp.Expr) -> str:

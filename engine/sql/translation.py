@@ -75,6 +75,7 @@ class Translation:
     multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
     steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
     set_probes: tuple[tuple[str, ...], ...] = ()  # each set operation's branches alone (engine.sql.setops)
+    offsets: tuple[tuple[int, int], ...] = ()  # TIMESTAMP_TZ columns at a literal's offset (engine.sql.dates)
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
