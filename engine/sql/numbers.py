@@ -22,8 +22,10 @@ from sqlglot import exp
 from snowreg.engine.sql import arrays, dates, variant
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
+TEXT_MARKER = "snowreg_text_operand:"  # an arithmetic operand found to be a VARCHAR (text_operands)
 UNSUPPORTED_MARKER = "snowreg_unsupported:"
 _MARKER = re.compile(FLOAT_MARKER + r"(\d+)")
+_TEXT = re.compile(TEXT_MARKER + r"(\d+)")
 
 _Q = f"{variant.MACRO_CATALOG}.main."  # macros call each other by their qualified names
 _P10 = "[" + ", ".join(["1::HUGEINT"] + [str(10 ** i) for i in range(1, 39)]) + "]"
@@ -75,6 +77,20 @@ MACROS: dict[str, str] = {
         f"* {_Q}snowreg_p10(12 - {_SM}) AS DECIMAL(38, 0)) * 0.000000000001, {_CHECKED_MOD}) END"),
 }
 
+# A VARCHAR operand of an arithmetic operator (https://docs.snowflake.com/en/sql-reference/operators-arithmetic,
+# DECISIONS.md S13): the probe keeps its operand as it is and, while DuckDB binds it, raises TEXT_MARKER
+# with the operand's number when it is a VARCHAR (ROUND of a DECIMAL evaluates its scale while binding);
+# such an operand is then read as an integer: 100038 for text that is no number, refused for a fraction.
+MACROS.update({
+    "snowreg_text_probe(x, k)": (f"CASE WHEN round(CAST(0 AS DECIMAL(2, 1)), CASE WHEN typeof(x) = 'VARCHAR' "
+                                 f"THEN CAST('{TEXT_MARKER}' || k AS INTEGER) ELSE 0 END) = 0 THEN x ELSE x END"),
+    "snowreg_text_integer(x)": (
+        "CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(x, '\\s*[+-]?\\d+\\s*') THEN CAST(trim(x) AS DECIMAL(38, 0)) "
+        f"WHEN TRY_CAST(trim(x) AS DOUBLE) IS NOT NULL THEN error('{UNSUPPORTED_MARKER}arithmetic on a VARCHAR "
+        "holding a number with a fraction or an exponent (cast it, e.g. x::NUMBER(10, 2))') "
+        "ELSE CAST(x AS DECIMAL(38, 0)) END"),
+})
+
 _install_lock = threading.Lock()
 
 
@@ -86,6 +102,32 @@ def install(con: Any) -> None:
         dates.install(con, _Q)
         for signature, body in arrays.MACROS.items():
             con.execute(f"CREATE OR REPLACE MACRO {_Q}{signature} AS {body}")
+
+
+def text_operand(message: str) -> int | None:
+    """The number of the arithmetic operand a DuckDB error says is a VARCHAR, if it says so."""
+    m = _TEXT.search(message)
+    return int(m.group(1)) if m else None
+
+
+_TYPED = (exp.Literal, exp.Cast, exp.TryCast, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Interval,
+          exp.Null, exp.Boolean)
+
+
+def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
+    """Arithmetic operands whose type the text does not show: each numbered operand in `texts` (a VARCHAR)
+    is read as an integer, every other one is probed (snowreg_text_probe)."""
+    k = 0
+    for node in list(stmt.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        for key in ("this", "expression"):
+            operand = node.args.get(key)
+            inner = operand.unnest() if isinstance(operand, exp.Paren) else operand
+            if operand is None or isinstance(inner, _TYPED):
+                continue
+            wrapped = variant.macro("snowreg_text_integer", operand.copy()) if k in texts else \
+                variant.macro("snowreg_text_probe", operand.copy(), exp.Literal.number(k))
+            node.set(key, wrapped)
+            k += 1
 
 
 def float_operand(message: str) -> int | None:

@@ -17,7 +17,14 @@ from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import duckerrors, history, reuse, system, table_meta
-from snowreg.engine.sql.translation import ROLES_VARIABLE, FloatOperand, TableRef, Translation, trivial
+from snowreg.engine.sql.translation import (
+    ROLES_VARIABLE,
+    FloatOperand,
+    TableRef,
+    TextOperand,
+    Translation,
+    trivial,
+)
 from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
@@ -159,6 +166,9 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
     """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
     if tr.set_probes:
         tr = _set_coerced(session, text, tr)
+    texts = _text_operands.get(text)
+    if texts is not None:
+        tr = _retranslated(text, texts)
     while True:
         try:
             return run_translated(session, _plain_order(session, tr, local), describe_only)
@@ -168,9 +178,34 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
                 _float_divisions.clear()
             _float_divisions[text] = floats
             transaction.recover(session)  # the failed attempt aborted an open transaction
-            from snowreg.engine.sql import translate
+            tr = _retranslated(text, texts)
+        except TextOperand as e:
+            texts = _next_texts(texts, e.index)
+            if len(_text_operands) > 1024:
+                _text_operands.clear()
+            _text_operands[text] = texts
+            transaction.recover(session)
+            tr = _retranslated(text, texts)
 
-            tr = _without_temporary(translate.translate(text, floats=floats))
+
+# Statement text → the arithmetic operands found to be VARCHARs (engine.sql.numbers.text_operands).
+_text_operands: dict[str, frozenset[int]] = {}
+
+
+def _next_texts(texts: frozenset[int] | None, index: int | None) -> frozenset[int]:
+    """The operands to read as numbers after a TextOperand signal; refused when probing found none new."""
+    if texts is None and index is None:
+        return frozenset()  # DuckDB refused a VARCHAR operand: probe them all
+    if index is None or texts is None or index in texts:
+        raise errors.not_supported("Arithmetic on this VARCHAR value (cast it, e.g. x::NUMBER)")
+    return texts | {index}
+
+
+def _retranslated(text: str, texts: frozenset[int] | None) -> Translation:
+    from snowreg.engine.sql import translate
+
+    floats = _float_divisions.get(text, frozenset())
+    return _without_temporary(translate.translate(text, floats=floats, texts=texts))
 
 
 def _set_coerced(session: Session, text: str, tr: Translation) -> Translation:
@@ -412,6 +447,9 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         index = numbers.float_operand(str(e))
         if index is not None:
             raise FloatOperand(index) from None
+        text = numbers.text_operand(str(e))
+        if text is not None or duckerrors.text_arithmetic(e):
+            raise TextOperand(text) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
             return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only)
         raise (bind.column_error(e, tr.columns, tr.source)

@@ -46,7 +46,7 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 @functools.lru_cache(maxsize=1024)
 def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
               floats: frozenset[int] | None = None, header: str | None = None,
-              coerce: frozenset[setops.Coercion] = frozenset()) -> Translation:
+              coerce: frozenset[setops.Coercion] = frozenset(), texts: frozenset[int] | None = None) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
@@ -55,9 +55,11 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
     operands of unknown type as FLOAT. `header` (as long as `sql`) is the text unaliased select items are
     named from, when it is not `sql` itself (grammar.text.Spliced.header). `coerce` names the set
-    operation items to cast to a number (engine.sql.setops).
+    operation items to cast to a number (engine.sql.setops). `texts`, when given, probes the arithmetic
+    operands whose type the text does not show and reads those it numbers as VARCHARs holding integers
+    (engine.sql.numbers.text_operands).
     """
-    tr = _translate(sql, call_names, expand, floats, header=header, coerce=coerce)
+    tr = _translate(sql, call_names, expand, floats, header=header, coerce=coerce, texts=texts)
     assert tr is not None  # only a marked translation can give up
     return tr
 
@@ -69,7 +71,8 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
                spans: tuple[tuple[int, int], ...] = (), header: str | None = None,
-               coerce: frozenset[setops.Coercion] = frozenset()) -> Translation | None:
+               coerce: frozenset[setops.Coercion] = frozenset(), texts: frozenset[int] | None = None
+               ) -> Translation | None:
     stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans))
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
@@ -100,6 +103,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         dates.spelled_texts(stmt)
         offsets = dates.fixed_offsets(stmt)
     zoned = dates.zoned_columns(stmt)
+    if texts is not None:
+        numbers.text_operands(stmt, texts)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand), len(call_names), numbers.Divisions(floats))
@@ -132,9 +137,9 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
     probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
         and stmt.find(exp.SetOperation) is not None else ()
-    texts = _generate(parts)
-    text = "; ".join(texts)
-    steps = tuple(zip(texts, plan.labels, strict=True)) if plan is not None else ()
+    outs = _generate(parts)
+    text = "; ".join(outs)
+    steps = tuple(zip(outs, plan.labels, strict=True)) if plan is not None else ()
     counts = plan.columns if plan is not None else dml.counts(stmt)
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None

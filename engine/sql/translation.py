@@ -87,6 +87,15 @@ class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, neve
         self.index = index
 
 
+class TextOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
+    """An arithmetic operand is a VARCHAR: `index` names it (engine.sql.numbers.text_operands), None when
+    DuckDB refused the arithmetic before any operand was probed."""
+
+    def __init__(self, index: int | None) -> None:
+        super().__init__(index)
+        self.index = index
+
+
 # The DuckDB variable holding the session's active roles, for IS_ROLE_IN_SESSION (engine.sql.functions).
 ROLES_VARIABLE = "snowreg_active_roles"
 
