@@ -67,6 +67,7 @@ def merge(stmt: exp.Merge) -> None:
         elif isinstance(then, exp.Insert) and isinstance(then.this, exp.Star):
             when.set("then", exp.Var(this="INSERT BY NAME"))
         elif isinstance(then, exp.Update):
+            update_defaults(then)  # `SET c = DEFAULT` as in UPDATE (DECISIONS.md H1)
             for assignment in then.expressions:
                 target = assignment.this
                 if isinstance(target, exp.Column) and target.table:
@@ -129,7 +130,7 @@ def create(stmt: exp.Create) -> None:
 
 
 def update_defaults(stmt: exp.Update) -> None:
-    """`UPDATE t SET c = DEFAULT`: the bare word DEFAULT as a whole SET value is the column's default (NULL
+    """`UPDATE t SET c = DEFAULT` (and MERGE's `UPDATE SET c = DEFAULT`): the bare word DEFAULT as a whole SET value is the column's default (NULL
     without one, as INSERT's DEFAULT), not a column named DEFAULT (conformance/DECISIONS.md H1)."""
     for item in stmt.expressions:
         value = item.expression if isinstance(item, exp.EQ) else None

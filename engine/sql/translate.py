@@ -423,8 +423,9 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
         new: exp.Expr | None
         if isinstance(node, exp.Identifier):
             bind.identifier(node, bind.is_container_part(node) or targets.get(id(node.parent)) == "schema")
-            if isinstance(node.parent, exp.Schema) and isinstance(node.parent.parent, exp.Insert):
-                found.sites.extend(bind.name_sites(node))  # INSERT INTO t (a, b): names of columns too
+            if (isinstance(node.parent, exp.Schema) and isinstance(node.parent.parent, exp.Insert)) \
+                    or (isinstance(node.parent, exp.AlterColumn) and node.arg_key == "this"):
+                found.sites.extend(bind.name_sites(node))  # INSERT INTO t (a, b), ALTER COLUMN c, COMMENT ON COLUMN
             continue
         if isinstance(node, exp.Func) and node._meta:
             new = functions.bind_call(node, sql, model_calls)
