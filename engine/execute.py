@@ -206,6 +206,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return governance.use_secondary_roles(session, stmt)
         case ast.ShowRoles():
             return showgrants.show_roles(session, stmt)
+        case ast.ShowVariables():
+            return variables.show_variables(session, stmt)
         case ast.ShowUsers():
             return showgrants.show_users(session, stmt)
         case ast.ShowAccountFunctions():
@@ -289,7 +291,8 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
     """Type a non-query statement without running it: SHOW commands run (they change nothing)."""
     if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
-                  | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions):
+                  | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions
+                  | ast.ShowVariables):
         result = execute(stmt, session)
         result.rows = []
         result.rowcount = 0
@@ -319,4 +322,6 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return show_objects.describe(session, stmt)
     if stmt.kind == "SEQUENCE":
         return show_objects.describe_sequence(session, stmt)
+    if stmt.kind == "USER":
+        return showgrants.describe_user(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -67,6 +67,7 @@ _LAZY_TOPICS: dict[str, tuple[str, ...]] = {
         "DropDatabase",
         "DropSchema",
         "SetVariable",
+        "ShowVariables",
         "ShowDatabases",
         "ShowParameters",
         "ShowSchemas",
@@ -126,6 +127,7 @@ _STATEMENTS: tuple[str, ...] = (
     "UnsetVariable",
     "AlterSession",
     "ShowParameters",
+    "ShowVariables",
     "CreateModel",
     "DropModel",
     "AlterModelSet",
@@ -207,6 +209,7 @@ if TYPE_CHECKING:
         ShowDatabases,
         ShowParameters,
         ShowSchemas,
+        ShowVariables,
         UnsetVariable,
         Use,
     )
@@ -260,6 +263,7 @@ if TYPE_CHECKING:
         | UnsetVariable
         | AlterSession
         | ShowParameters
+        | ShowVariables
         | CreateModel
         | DropModel
         | AlterModelSet
@@ -389,6 +393,7 @@ __all__ = [
     "ShowRoles",
     "ShowSchemas",
     "ShowUsers",
+    "ShowVariables",
     "ShowVersions",
     "ShowTransactions",
     "ShowWarehouses",
