@@ -245,10 +245,18 @@ _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|D
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER (?:SCHEMA|DATABASE)")
 
 
+# UNDROP restores an object from Time Travel (https://docs.snowflake.com/en/sql-reference/sql/undrop-table);
+# snowreg keeps nothing of a dropped object (DECISIONS.md U7).
+_UNDROP = re.compile(r"UNDROP (?:TABLE|SCHEMA|DATABASE)")
+
+
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
+    if _UNDROP.fullmatch(stmt.verb):
+        raise errors.not_supported(f"{stmt.verb} (snowreg keeps no Time Travel: a dropped object cannot be "
+                                   "restored)")
     if stmt.body.has_calls or stmt.model_aliases:
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
