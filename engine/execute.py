@@ -209,6 +209,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return governance.use_secondary_roles(session, stmt)
         case ast.ShowRoles():
             return showgrants.show_roles(session, stmt)
+        case ast.ShowVariables():
+            return variables.show_variables(session, stmt)
         case ast.ShowUsers():
             return showgrants.show_users(session, stmt)
         case ast.ShowAccountFunctions():
@@ -248,6 +250,11 @@ _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|D
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER (?:SCHEMA|DATABASE)")
 
 
+# UNDROP restores an object from Time Travel (https://docs.snowflake.com/en/sql-reference/sql/undrop-table);
+# snowreg keeps nothing of a dropped object (DECISIONS.md N7).
+_UNDROP = re.compile(r"UNDROP (?:TABLE|SCHEMA|DATABASE)")
+
+
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
@@ -257,6 +264,9 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
+    if _UNDROP.fullmatch(stmt.verb):
+        raise errors.not_supported(f"{stmt.verb} (snowreg keeps no Time Travel: a dropped object cannot be "
+                                   "restored)")
     if stmt.body.has_calls or stmt.model_aliases:
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
@@ -332,7 +342,7 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
     if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
                   | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions
-                  | ast.ShowLocks):
+                  | ast.ShowLocks | ast.ShowVariables):
         result = execute(stmt, session)
         result.rows = []
         result.rowcount = 0
@@ -368,4 +378,6 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         if stmt.arg_types is None:
             raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
         return udfs.describe_function(session, FunctionSignature(stmt.name, stmt.arg_types))
+    if stmt.kind == "USER":
+        return showgrants.describe_user(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -44,6 +44,8 @@ class Session:
     secondary_roles: str = "NONE"
     live_versions: bool = True  # SYSTEM$ML_PLATFORM_CAPABILITIES reports the live-version path
     variables: dict[str, Any] = field(default_factory=dict)
+    # when each variable was first SET and last SET (SHOW VARIABLES' created_on / updated_on)
+    variable_times: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
     parameters: dict[str, str] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_session_ids))
     started_on: datetime = field(default_factory=lambda: datetime.now(UTC))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from typing import Any
 
 from snowreg import errors
@@ -50,8 +52,11 @@ def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
     if len(stmt.names) != len(stmt.exprs):
         raise errors.compilation_error("SET: the number of variables and values differ.")
     values = evaluate_scalars(session, list(stmt.exprs), stmt.expr_spans)
+    now = datetime.datetime.now(datetime.UTC)
     for name, value in zip(stmt.names, values, strict=True):
         session.variables[name.upper()] = value
+        created = session.variable_times.get(name.upper(), (now, now))[0]
+        session.variable_times[name.upper()] = (created, now)
     return status()
 
 
@@ -62,7 +67,43 @@ def unset_variable(session: Session, stmt: ast.UnsetVariable) -> Result:
             raise errors.variable_not_found(name.upper(), at.line if at else None, at.column if at else None)
     for name in stmt.names:
         del session.variables[name.upper()]
+        session.variable_times.pop(name.upper(), None)
     return status()
+
+
+# https://docs.snowflake.com/en/sql-reference/sql/show-variables: the SET page's example shows a NUMBER
+# variable's type as `fixed`; the other type words follow Snowflake's internal type names (DECISIONS.md N5).
+def _variable_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | decimal.Decimal):
+        return "fixed"
+    if isinstance(value, float):
+        return "real"
+    if isinstance(value, datetime.datetime):
+        return "timestamp_ntz" if value.tzinfo is None else "timestamp_ltz"
+    if isinstance(value, datetime.date):
+        return "date"
+    return "text"
+
+
+def _variable_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def show_variables(session: Session, stmt: ast.ShowVariables) -> Result:
+    """SHOW VARIABLES [LIKE]: the session's variables by name, with the session's id."""
+    rows: list[tuple[Any, ...]] = []
+    for name in sorted(session.variables):
+        if not like(stmt.like, name):
+            continue
+        value = session.variables[name]
+        created, updated = session.variable_times.get(name, (None, None))
+        rows.append((session.id, created, updated, name, _variable_text(value), _variable_type(value), ""))
+    return from_rows(["session_id", "created_on", "updated_on", "name", "value", "type", "comment"], rows,
+                     ["FIXED", "TIMESTAMP_LTZ", "TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT"])
 
 
 def alter_session(session: Session, stmt: ast.AlterSession) -> Result:

@@ -392,6 +392,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.UseRole: lambda s: f"USE ROLE {name(s.name)}",
         a.UseSecondaryRoles: lambda s: f"USE SECONDARY ROLES {s.mode}",
         a.ShowRoles: lambda s: "SHOW ROLES" + _show_tail(s.like),
+        a.ShowVariables: lambda s: "SHOW VARIABLES" + _show_tail(s.like),
         a.ShowUsers: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}USERS"
         + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
         a.ShowWarehouses: lambda s: "SHOW WAREHOUSES" + _show_tail(s.like),

@@ -169,6 +169,7 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "alter_session_set": lambda c, s: a.AlterSession(set=tuple((o.key, o.value) for o in c), span=s),
     "alter_session_unset": lambda c, s: a.AlterSession(unset=tuple(str(t).upper() for t in c), span=s),
     "show_parameters": lambda c, s: a.ShowParameters(c[0], c[1], span=s),
+    "show_variables": lambda c, s: a.ShowVariables(c[0], span=s),
     "drop_model": lambda c, s: a.DropModel(c[1], flag(c[0]), span=s),
     "alter_model_set": lambda c, s: a.AlterModelSet(
         c[1], dict(c[2:]).get("COMMENT"), name_of(dict(c[2:]).get("DEFAULT_VERSION")), flag(c[0]), span=s,

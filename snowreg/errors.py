@@ -398,7 +398,7 @@ def duplicate_column(name: str) -> ProgrammingError:
 def column_type_change(column: str, old: str, new: str, why: str = "") -> ProgrammingError:
     """ALTER COLUMN … SET DATA TYPE to a type Snowflake does not change a column to (the changes allowed:
     https://docs.snowflake.com/en/sql-reference/sql/alter-table-column; the text and number are
-    UNCERTAIN, conformance/DECISIONS.md K1)."""
+    UNCERTAIN, conformance/DECISIONS.md C1)."""
     return ProgrammingError(f"{COMPILATION}cannot change column {column} from type {old} to {new}{why}.",
                             2108, "42601")
 

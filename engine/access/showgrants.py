@@ -234,3 +234,64 @@ def _future_grants(session: Session, stmt: ast.ShowGrants) -> Result:
 def _future_row(prefix: str, f: FutureGrantRow) -> tuple[Any, ...]:
     return (f.created_on, f.privilege, f.object_kind, f"{prefix}.<{f.object_kind}>", "ROLE", f.grantee,
             _flag(f.grant_option))
+
+
+# ---------------------------------------------------------------------------------------------
+# DESCRIBE USER
+# ---------------------------------------------------------------------------------------------
+
+# https://docs.snowflake.com/en/sql-reference/sql/desc-user: one row per property (property, value,
+# default, description), values as text with `null` for none. The properties and descriptions follow the
+# page's example; snowreg keeps the ones CREATE USER sets (DECISIONS.md N6).
+_USER_PROPERTIES: tuple[tuple[str, str, str], ...] = (
+    ("NAME", "null", "Name"),
+    ("COMMENT", "null", "user comment associated to an object in the dictionary"),
+    ("DISPLAY_NAME", "null", "Display name of the associated object"),
+    ("LOGIN_NAME", "null", "Login name of the user"),
+    ("FIRST_NAME", "null", "First name of the user"),
+    ("MIDDLE_NAME", "null", "Middle name of the user"),
+    ("LAST_NAME", "null", "Last name of the user"),
+    ("EMAIL", "null", "Email address of the user"),
+    ("PASSWORD", "null", "Password of the user"),
+    ("MUST_CHANGE_PASSWORD", "false", "User must change the password"),
+    ("DISABLED", "false", "Whether the user is disabled"),
+    ("SNOWFLAKE_LOCK", "false", "Whether the user or account is locked by Snowflake"),
+    ("SNOWFLAKE_SUPPORT", "false", "Snowflake Support is allowed to use the user or account"),
+    ("DAYS_TO_EXPIRY", "null", "User record will be treated as expired after specified number of days"),
+    ("MINS_TO_UNLOCK", "null", "Temporary lock on the user will be removed after specified number of minutes"),
+    ("DEFAULT_WAREHOUSE", "null", "Default warehouse for this user"),
+    ("DEFAULT_NAMESPACE", "null", "Default database namespace prefix for this user"),
+    ("DEFAULT_ROLE", "null", "Primary principal of user session will be set to this role"),
+    ("DEFAULT_SECONDARY_ROLES", "null", "The secondary roles will be set to all roles provided here"),
+    ("EXT_AUTHN_DUO", "false", "Whether Duo Security is enabled as second factor authentication"),
+    ("EXT_AUTHN_UID", "null", "External authentication ID of the user"),
+    ("MINS_TO_BYPASS_MFA", "null", "Temporary bypass MFA for the user for a specified number of minutes"),
+    ("MINS_TO_BYPASS_NETWORK_POLICY", "null",
+     "Temporary bypass network policy on the user for a specified number of minutes"),
+    ("RSA_PUBLIC_KEY_FP", "null", "Fingerprint of user's RSA public key."),
+    ("RSA_PUBLIC_KEY_2_FP", "null", "Fingerprint of user's second RSA public key."),
+    ("PASSWORD_LAST_SET_TIME", "null", "The timestamp on which the last non-null password was set for the user. "
+     "Default to null if no password has been set yet."),
+)
+
+
+def describe_user(session: Session, stmt: ast.Describe) -> Result:
+    """DESCRIBE USER u: its properties, for a role that may see it (as SHOW USERS: its owner, MANAGE GRANTS,
+    or the user itself); 002003 otherwise."""
+    name = session.name(stmt.name.name)
+    user = session.catalog.grants.get_user(name)
+    a = privileges.access(session)
+    if user is None or not (a.manage_grants or user.owner in a.roles or user.name == session.user):
+        raise errors.does_not_exist("User", quote_ident(name))
+    props = orjson.loads(user.properties)
+    known: dict[str, Any] = {"NAME": user.name, "COMMENT": user.comment, "DISPLAY_NAME": user.name,
+                             "LOGIN_NAME": user.name, "DEFAULT_ROLE": user.default_role}
+    known.update({k: v for k, v in props.items() if k not in ("NAME", "DEFAULT_ROLE")})
+    if "PASSWORD" in known:
+        known["PASSWORD"] = "********"
+    rows = []
+    for prop, default, description in _USER_PROPERTIES:
+        value = known.get(prop)
+        text = default if value is None else str(value).lower() if default == "false" else str(value)
+        rows.append((prop, text, default, description))
+    return from_rows(["property", "value", "default", "description"], rows, ["TEXT"] * 4)

@@ -270,3 +270,57 @@ def install(con: Any, qualify: str) -> None:
     """Create the epoch macros (the caller holds the macro install lock)."""
     for signature, body in MACROS.items():
         con.execute(f"CREATE OR REPLACE MACRO {qualify}{signature} AS {body}")
+
+
+# https://docs.snowflake.com/en/sql-reference/data-types-datetime: TIMESTAMP_TZ "stores UTC time together
+# with an associated time zone offset"; a string's own offset is the one kept. DuckDB's zoned timestamp
+# keeps the instant only (DECISIONS.md P10), so the offset a literal spells is known to the translation
+# alone: a select item that is such a literal cast to TIMESTAMP_TZ comes back at that offset, and its
+# text (`::VARCHAR`, TO_VARCHAR) is written from the literal (DECISIONS.md N4).
+_SPELLED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})\s*",
+                      re.IGNORECASE)
+
+
+def _spelled(node: exp.Expr) -> re.Match[str] | None:
+    """A string literal with an explicit offset cast to TIMESTAMP_TZ (TO_TIMESTAMP_TZ parses as that)."""
+    if not (isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.this is _T.TIMESTAMPTZ
+            and isinstance(node.this, exp.Literal) and node.this.is_string):
+        return None
+    return _SPELLED.fullmatch(node.this.this)
+
+
+def _minutes(m: re.Match[str]) -> int:
+    zone = m.group(4).replace(":", "")
+    if zone.upper() == "Z":
+        return 0
+    sign = -1 if zone[0] == "-" else 1
+    return sign * (int(zone[1:3]) * 60 + int(zone[3:5]))
+
+
+def fixed_offsets(stmt: exp.Expr) -> tuple[tuple[int, int], ...]:
+    """(position, offset in minutes) of the select items that are TIMESTAMP_TZ literals with an offset."""
+    if not isinstance(stmt, exp.Select):
+        return ()
+    out: list[tuple[int, int]] = []
+    for n, item in enumerate(stmt.expressions):
+        m = _spelled(item.unalias())
+        if m is not None:
+            out.append((n, _minutes(m)))
+    return tuple(out)
+
+
+def spelled_texts(stmt: exp.Expr) -> None:
+    """`TO_TIMESTAMP_TZ('… +0300')::VARCHAR` → its text at that offset (`YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM`)."""
+    for node in list(stmt.find_all(exp.Cast, exp.ToChar)):
+        text_cast = isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.this in (
+            _T.VARCHAR, _T.TEXT, _T.CHAR, _T.NVARCHAR)
+        if not (text_cast or (isinstance(node, exp.ToChar) and node.args.get("format") is None)):
+            continue
+        m = _spelled(node.this)
+        if m is None:
+            continue
+        minutes = _minutes(m)
+        seconds = m.group(2) if m.group(2).count(":") == 2 else m.group(2) + ":00"
+        fraction = (m.group(3) or "").ljust(3, "0")[:3]
+        zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+        node.replace(exp.Literal.string(f"{m.group(1)} {seconds}.{fraction} {zone}"))

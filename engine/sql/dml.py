@@ -68,6 +68,7 @@ def merge(stmt: exp.Merge, sql: str) -> None:
         elif isinstance(then, exp.Insert) and isinstance(then.this, exp.Star):
             when.set("then", exp.Var(this="INSERT BY NAME"))
         elif isinstance(then, exp.Update):
+            update_defaults(then)  # `SET c = DEFAULT` as in UPDATE (DECISIONS.md H1)
             bare_targets(then.expressions, stmt.this, sql)
     stmt.set("returning", exp.Returning(expressions=[exp.column("merge_action")]))
 
@@ -127,7 +128,7 @@ def create(stmt: exp.Create) -> None:
 
 
 def update_defaults(stmt: exp.Update) -> None:
-    """`UPDATE t SET c = DEFAULT`: the bare word DEFAULT as a whole SET value is the column's default (NULL
+    """`UPDATE t SET c = DEFAULT` (and MERGE's `UPDATE SET c = DEFAULT`): the bare word DEFAULT as a whole SET value is the column's default (NULL
     without one, as INSERT's DEFAULT), not a column named DEFAULT (conformance/DECISIONS.md H1)."""
     for item in stmt.expressions:
         value = item.expression if isinstance(item, exp.EQ) else None

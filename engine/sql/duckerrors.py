@@ -128,6 +128,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     return errors.execution_error(detail)
 
 
+def text_arithmetic(e: duckdb.Error) -> bool:
+    """DuckDB refused an arithmetic operator on a VARCHAR operand."""
+    return isinstance(e, duckdb.BinderException) and _TEXT_ARITHMETIC.search(_first_line(e)) is not None
+
+
 _TEXT_ARITHMETIC = re.compile(r"""(?:function call "|argument types ')[-+*/%]\([^)]*\b(?:VARCHAR|STRING_LITERAL)\b""")
 _NOT_PARSED = re.compile(r'Could not parse string "(.*)" according to format specifier')
 _BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')

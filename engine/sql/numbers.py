@@ -25,8 +25,10 @@ from sqlglot import exp
 from snowreg.engine.sql import arrays, dates, variant
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
+TEXT_MARKER = "snowreg_text_operand:"  # an arithmetic operand found to be a VARCHAR (text_operands)
 UNSUPPORTED_MARKER = "snowreg_unsupported:"
 _MARKER = re.compile(FLOAT_MARKER + r"(\d+)")
+_TEXT = re.compile(TEXT_MARKER + r"(\d+)")
 
 _Q = f"{variant.MACRO_CATALOG}.main."  # macros call each other by their qualified names
 _P10 = "[" + ", ".join(["1::HUGEINT"] + [str(10 ** i) for i in range(1, 39)]) + "]"
@@ -78,6 +80,20 @@ MACROS: dict[str, str] = {
         f"* {_Q}snowreg_p10(12 - {_SM}) AS DECIMAL(38, 0)) * 0.000000000001, {_CHECKED_MOD}) END"),
 }
 
+# A VARCHAR operand of an arithmetic operator (https://docs.snowflake.com/en/sql-reference/operators-arithmetic,
+# DECISIONS.md S13): the probe keeps its operand as it is and, while DuckDB binds it, raises TEXT_MARKER
+# with the operand's number when it is a VARCHAR (ROUND of a DECIMAL evaluates its scale while binding);
+# such an operand is then read as an integer: 100038 for text that is no number, refused for a fraction.
+MACROS.update({
+    "snowreg_text_probe(x, k)": (f"CASE WHEN round(CAST(0 AS DECIMAL(2, 1)), CASE WHEN typeof(x) = 'VARCHAR' "
+                                 f"THEN CAST('{TEXT_MARKER}' || k AS INTEGER) ELSE 0 END) = 0 THEN x ELSE x END"),
+    "snowreg_text_integer(x)": (
+        "CASE WHEN x IS NULL THEN NULL WHEN regexp_full_match(x, '\\s*[+-]?\\d+\\s*') THEN CAST(trim(x) AS DECIMAL(38, 0)) "
+        f"WHEN TRY_CAST(trim(x) AS DOUBLE) IS NOT NULL THEN error('{UNSUPPORTED_MARKER}arithmetic on a VARCHAR "
+        "holding a number with a fraction or an exponent (cast it, e.g. x::NUMBER(10, 2))') "
+        "ELSE CAST(x AS DECIMAL(38, 0)) END"),
+})
+
 _install_lock = threading.Lock()
 
 
@@ -89,6 +105,32 @@ def install(con: Any) -> None:
         dates.install(con, _Q)
         for signature, body in arrays.MACROS.items():
             con.execute(f"CREATE OR REPLACE MACRO {_Q}{signature} AS {body}")
+
+
+def text_operand(message: str) -> int | None:
+    """The number of the arithmetic operand a DuckDB error says is a VARCHAR, if it says so."""
+    m = _TEXT.search(message)
+    return int(m.group(1)) if m else None
+
+
+_TYPED = (exp.Literal, exp.Cast, exp.TryCast, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Neg, exp.Interval,
+          exp.Null, exp.Boolean)
+
+
+def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
+    """Arithmetic operands whose type the text does not show: each numbered operand in `texts` (a VARCHAR)
+    is read as an integer, every other one is probed (snowreg_text_probe)."""
+    k = 0
+    for node in list(stmt.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        for key in ("this", "expression"):
+            operand = node.args.get(key)
+            inner = operand.unnest() if isinstance(operand, exp.Paren) else operand
+            if operand is None or isinstance(inner, _TYPED):
+                continue
+            wrapped = variant.macro("snowreg_text_integer", operand.copy()) if k in texts else \
+                variant.macro("snowreg_text_probe", operand.copy(), exp.Literal.number(k))
+            node.set(key, wrapped)
+            k += 1
 
 
 def float_operand(message: str) -> int | None:
@@ -225,3 +267,42 @@ def folded(node: exp.Expr | None) -> exp.Expr | None:
         return node  # DuckDB's answer is right, or out of NUMBER's range: Snowflake's 100046 too
     number = exp.Literal.number(abs(found[0]))
     return exp.Neg(this=number) if found[0] < 0 else number
+
+# https://docs.snowflake.com/en/sql-reference/functions/greatest: a numeric result is "widened" over the
+# numeric types of all arguments; an integer literal is a NUMBER of its own digits (`10` is NUMBER(2, 0)),
+# so GREATEST(1, 2.5) is NUMBER(2, 1). DuckDB reads `1` as an INTEGER, which widens to DECIMAL(11, 1).
+_VALUE_KEYS: dict[type[exp.Expr], tuple[str, ...]] = {
+    exp.Greatest: ("this", "expressions"), exp.Least: ("this", "expressions"),
+    exp.Coalesce: ("this", "expressions"), exp.If: ("true", "false"), exp.Nvl2: ("true", "false"),
+    exp.Case: ("default",)}
+WIDENED = tuple(_VALUE_KEYS)
+
+
+def widened_literals(node: exp.Expr) -> exp.Expr | None:
+    """Integer literals next to a decimal literal among a conditional's values become NUMBER(digits, 0)
+    (conformance/DECISIONS.md N3); values whose type the text does not show are left to DuckDB."""
+    values = [v for key in _VALUE_KEYS[type(node)] for v in _as_list(node.args.get(key))]
+    if isinstance(node, exp.Case):
+        values += [i.args.get("true") for i in node.args.get("ifs") or []]
+    if not any(_literal_digits(v, decimal=True) for v in values if v is not None):
+        return None
+    for value in values:
+        digits = _literal_digits(value, decimal=False) if value is not None else None
+        if digits:
+            value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({min(len(digits), 38)}, 0)")))
+    return None
+
+
+def _as_list(value: Any) -> list[exp.Expr]:
+    return list(value) if isinstance(value, list) else [value] if isinstance(value, exp.Expr) else []
+
+
+def _literal_digits(node: exp.Expr, decimal: bool) -> str | None:
+    """The digits of a (signed) number literal: a decimal one (`2.5`) or an integer one (`10`)."""
+    literal = node.this if isinstance(node, exp.Neg) else node
+    if not isinstance(literal, exp.Literal) or literal.is_string or "e" in literal.this.lower():
+        return None
+    text = literal.this
+    if ("." in text) != decimal:
+        return None
+    return text.lstrip("0") or "0"

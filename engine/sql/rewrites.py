@@ -171,6 +171,9 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
         if any(isinstance(p.unnest(), exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
                for p in projections):
             positions = None
+        if positions is None and isinstance(node, exp.Select) and _replaced(projections) \
+                and all(isinstance(o.this, exp.Literal) and o.this.is_int for o in order.expressions):
+            return _ordinals_outside(node, order)
         substitute = isinstance(node, exp.Select) and not node.args.get("distinct") and not node.args.get("group")
         replaced = _replaced(projections) if substitute else {}
         items.update(replaced)
@@ -179,6 +182,30 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
             for k in _order_item(o, items, positions, substitute, isinstance(node, exp.Window), frozenset(replaced))]
     order.set("expressions", keys)
     return None
+
+
+def _ordinals_outside(node: exp.Select, order: exp.Order) -> exp.Expr:
+    """`SELECT * REPLACE (… AS c) … ORDER BY 2`: the ordinal names an output column whose place only DuckDB
+    knows (the star's columns), and a VARIANT there sorts by Snowflake's order: the query becomes a subquery
+    (in place: it may be the statement itself) and the outer query sorts by its positional columns (`#2`),
+    its WITH, LIMIT and OFFSET moving out with the ORDER BY."""
+    inner = node.copy()
+    outer_args = {key: inner.args.get(key) for key in ("with_", "limit", "offset")}
+    for key in (*outer_args, "order"):
+        inner.set(key, None)
+    for key in list(node.args):
+        node.set(key, None)
+    node.set("expressions", [exp.Star()])
+    node.set("from_", exp.From(this=exp.Subquery(this=inner, alias=exp.TableAlias(
+        this=exp.Identifier(this="snowreg_ordered", quoted=True)))))
+    for key, value in outer_args.items():
+        node.set(key, value)
+    keys: list[exp.Ordered] = []
+    for ordered in order.expressions:
+        position = exp.Var(this=f"#{int(ordered.this.this)}")
+        keys += [_ordered(ordered, variant.macro("snowreg_vkey_any", position)), _ordered(ordered, position.copy())]
+    node.set("order", exp.Order(expressions=keys))
+    return node
 
 
 def _order_by_all(order: exp.Order, positions: list[str] | None) -> None:

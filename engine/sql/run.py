@@ -18,7 +18,14 @@ from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import duckerrors, history, retype, reuse, system, table_meta
-from snowreg.engine.sql.translation import ROLES_VARIABLE, FloatOperand, TableRef, Translation, trivial
+from snowreg.engine.sql.translation import (
+    ROLES_VARIABLE,
+    FloatOperand,
+    TableRef,
+    TextOperand,
+    Translation,
+    trivial,
+)
 from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
@@ -168,6 +175,11 @@ _float_divisions: dict[str, frozenset[int]] = {}
 def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool,
                local: frozenset[str] = frozenset(), assigned: tuple[tuple[str, str | None], ...] = ()) -> Result:
     """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
+    if tr.set_probes:
+        tr = _set_coerced(session, text, tr, assigned)
+    texts = _text_operands.get(text)
+    if texts is not None:
+        tr = _retranslated(text, texts, assigned)
     while True:
         try:
             return run_translated(session, _plain_order(session, tr, local), describe_only)
@@ -177,9 +189,58 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
                 _float_divisions.clear()
             _float_divisions[text] = floats
             transaction.recover(session)  # the failed attempt aborted an open transaction
-            from snowreg.engine.sql import translate
+            tr = _retranslated(text, texts, assigned)
+        except TextOperand as e:
+            texts = _next_texts(texts, e.index)
+            if len(_text_operands) > 1024:
+                _text_operands.clear()
+            _text_operands[text] = texts
+            transaction.recover(session)
+            tr = _retranslated(text, texts, assigned)
 
-            tr = _without_temporary(translate.translate(text, floats=floats, assigned=assigned))
+
+# Statement text → the arithmetic operands found to be VARCHARs (engine.sql.numbers.text_operands).
+_text_operands: dict[str, frozenset[int]] = {}
+
+
+def _next_texts(texts: frozenset[int] | None, index: int | None) -> frozenset[int]:
+    """The operands to read as numbers after a TextOperand signal; refused when probing found none new."""
+    if texts is None and index is None:
+        return frozenset()  # DuckDB refused a VARCHAR operand: probe them all
+    if index is None or texts is None or index in texts:
+        raise errors.not_supported("Arithmetic on this VARCHAR value (cast it, e.g. x::NUMBER)")
+    return texts | {index}
+
+
+def _retranslated(text: str, texts: frozenset[int] | None, assigned: tuple[tuple[str, str | None], ...] = ()
+                  ) -> Translation:
+    from snowreg.engine.sql import translate
+
+    floats = _float_divisions.get(text, frozenset())
+    return _without_temporary(translate.translate(text, floats=floats, texts=texts, assigned=assigned))
+
+
+def _set_coerced(session: Session, text: str, tr: Translation,
+                 assigned: tuple[tuple[str, str | None], ...] = ()) -> Translation:
+    """A set operation meeting a NUMBER with a VARCHAR column: translated again with the VARCHAR side
+    cast to the number (engine.sql.setops); a branch DuckDB cannot describe alone is left as it is."""
+    from snowreg.engine.sql import setops, translate
+
+    sync_context(session, tr)
+    coercions: set[setops.Coercion] = set()
+    for chain, branches in enumerate(tr.set_probes):
+        types: list[list[str] | None] = []
+        for probe in branches:
+            try:
+                types.append([str(t) for t in session.duck.sql(probe).types])
+            except duckdb.Error:
+                types.append(None)
+        coercions.update((chain, *found) for found in setops.needed(types))
+    if not coercions:
+        return tr
+    floats = _float_divisions.get(text, frozenset())
+    return _without_temporary(translate.translate(text, floats=floats, coerce=frozenset(coercions),
+                                                  assigned=assigned))
 
 
 def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Translation:
@@ -462,13 +523,28 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         index = numbers.float_operand(str(e))
         if index is not None:
             raise FloatOperand(index) from None
+        text = numbers.text_operand(str(e))
+        if text is not None or duckerrors.text_arithmetic(e):
+            raise TextOperand(text) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
             return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only)
         raise (bind.column_error(e, tr.columns, tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows, multi)
-    return shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
+    result = shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
+    return _at_offsets(result, tr.offsets) if tr.offsets else result
+
+
+def _at_offsets(result: Result, offsets: tuple[tuple[int, int], ...]) -> Result:
+    """TIMESTAMP_TZ columns read at the offset their literal spells (engine.sql.dates.fixed_offsets)."""
+    import datetime as dt
+
+    zones = {i: dt.timezone(dt.timedelta(minutes=m)) for i, m in offsets if i < len(result.columns)}
+    rows = [tuple(v.astimezone(zones[i]) if i in zones and isinstance(v, dt.datetime) and v.tzinfo else v
+                  for i, v in enumerate(row)) for row in result.rows]
+    result.rows = rows
+    return result
 
 
 def sync_context(session: Session, tr: Translation) -> None:

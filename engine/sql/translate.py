@@ -30,6 +30,7 @@ from snowreg.engine.sql import (
     multi_insert,
     numbers,
     rewrites,
+    setops,
     udf_calls,
     variant,
     volatility,
@@ -48,7 +49,8 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 @functools.lru_cache(maxsize=1024)
 def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
               floats: frozenset[int] | None = None, header: str | None = None,
-              assigned: assign.Columns = ()) -> Translation:
+              assigned: assign.Columns = (), coerce: frozenset[setops.Coercion] = frozenset(),
+              texts: frozenset[int] | None = None) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
@@ -58,8 +60,11 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     operands of unknown type as FLOAT. `header` (as long as `sql`) is the text unaliased select items are
     named from, when it is not `sql` itself (grammar.text.Spliced.header). `assigned` gives the columns
     of an INSERT / UPDATE / MERGE target whose values are cast as Snowflake converts them (engine.sql.assign).
+    `coerce` names the set operation items to cast to a number (engine.sql.setops). `texts`, when given,
+    probes the arithmetic operands whose type the text does not show and reads those it numbers as
+    VARCHARs holding integers (engine.sql.numbers.text_operands).
     """
-    tr = _translate(sql, call_names, expand, floats, header=header, assigned=assigned)
+    tr = _translate(sql, call_names, expand, floats, header=header, assigned=assigned, coerce=coerce, texts=texts)
     assert tr is not None  # only a marked translation can give up
     return tr
 
@@ -71,7 +76,8 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
                spans: tuple[tuple[int, int], ...] = (), header: str | None = None,
-               assigned: assign.Columns = ()) -> Translation | None:
+               assigned: assign.Columns = (), coerce: frozenset[setops.Coercion] = frozenset(),
+               texts: frozenset[int] | None = None) -> Translation | None:
     stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans))
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
@@ -100,12 +106,20 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if assigned:
         assign.cast_values(stmt, assigned)
     comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
+    offsets: tuple[tuple[int, int], ...] = ()
+    if "TIMESTAMP_TZ" in upper:
+        dates.spelled_texts(stmt)
+        offsets = dates.fixed_offsets(stmt)
     zoned = dates.zoned_columns(stmt)
+    if texts is not None:
+        numbers.text_operands(stmt, texts)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     udfs: list[FunctionRef] = []
     tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand, udfs), len(call_names),
                       numbers.Divisions(floats))
+    if coerce:
+        setops.coerce(stmt, coerce)
     if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):
         tables = tuple(dataclasses.replace(t, optional=True) if t.write else t for t in tables)
         if isinstance(stmt, exp.TruncateTable):
@@ -131,9 +145,11 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
-    texts = _generate(parts)
-    text = "; ".join(texts)
-    steps = tuple(zip(texts, plan.labels, strict=True)) if plan is not None else ()
+    probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
+        and stmt.find(exp.SetOperation) is not None else ()
+    outs = _generate(parts)
+    text = "; ".join(outs)
+    steps = tuple(zip(outs, plan.labels, strict=True)) if plan is not None else ()
     counts = plan.columns if plan is not None else dml.counts(stmt)
     guard = dml.merge_guard(stmt) if isinstance(stmt, exp.Merge) else None
     guard_sql = _DUCKDB.generate(guard, identify=True) if guard is not None else None
@@ -141,7 +157,11 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
                        counts, zoned, guard_sql, table_ddl, read_table, projected, steady, plain, atomic,
-                       multi_sql, steps, tuple(udfs))
+                       multi_sql, steps, tuple(udfs), probes, offsets)
+
+
+def _probe_text(node: exp.Expr) -> str:
+    return _DUCKDB.generate(node, identify=True)
 
 
 def _generate(parts: list[exp.Expr]) -> list[str]:
@@ -424,8 +444,9 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
         new: exp.Expr | None
         if isinstance(node, exp.Identifier):
             bind.identifier(node, bind.is_container_part(node) or targets.get(id(node.parent)) == "schema")
-            if isinstance(node.parent, exp.Schema) and isinstance(node.parent.parent, exp.Insert):
-                found.sites.extend(bind.name_sites(node))  # INSERT INTO t (a, b): names of columns too
+            if (isinstance(node.parent, exp.Schema) and isinstance(node.parent.parent, exp.Insert)) \
+                    or (isinstance(node.parent, exp.AlterColumn) and node.arg_key == "this"):
+                found.sites.extend(bind.name_sites(node))  # INSERT INTO t (a, b), ALTER COLUMN c, COMMENT ON COLUMN
             continue
         if isinstance(node, exp.Func) and node._meta:
             new = functions.bind_call(node, sql, model_calls, found.udf_call)
@@ -598,6 +619,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    **dict.fromkeys(numbers.WIDENED, numbers.widened_literals),
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }
 

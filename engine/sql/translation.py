@@ -94,6 +94,8 @@ class Translation:
     multi_joined: str | None = None  # UPDATE … FROM: counts the target rows joining several rows (dml)
     steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
     udfs: tuple[FunctionRef, ...] = ()  # calls of user-defined functions, bound when the statement runs
+    set_probes: tuple[tuple[str, ...], ...] = ()  # each set operation's branches alone (engine.sql.setops)
+    offsets: tuple[tuple[int, int], ...] = ()  # TIMESTAMP_TZ columns at a literal's offset (engine.sql.dates)
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
@@ -101,6 +103,15 @@ class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, neve
     (raised by engine.sql.numbers' checks)."""
 
     def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+class TextOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users
+    """An arithmetic operand is a VARCHAR: `index` names it (engine.sql.numbers.text_operands), None when
+    DuckDB refused the arithmetic before any operand was probed."""
+
+    def __init__(self, index: int | None) -> None:
         super().__init__(index)
         self.index = index
 

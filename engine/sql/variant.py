@@ -63,12 +63,16 @@ _MACROS: dict[str, str] = {
     "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
+    # FLOAT → VARCHAR (conformance/DECISIONS.md N2): at most 15 significant digits, no trailing zeros, an
+    # exponent below 1e-4 and from 1e15 on (C's `%.15g`: `100`, `1.5`, `1e+20`, `1.5e-07`); NaN as `NaN`.
+    "snowreg_ftext(d)": "CASE WHEN isnan(d) THEN 'NaN' ELSE printf('%.15g', d) END",
     "snowreg_varchar(x)": f"""CASE WHEN typeof(x) = 'JSON' THEN {MACRO_CATALOG}.main.snowreg_vtext(CAST(x AS JSON))
         WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ')
             || rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0')
         WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
             THEN strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')
         WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME), '%H:%M:%S')
+        WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN {MACRO_CATALOG}.main.snowreg_ftext(CAST(x AS DOUBLE))
         ELSE CAST(x AS VARCHAR) END""",
     # TYPEOF: the type of the value a VARIANT holds (a typed argument is first made a VARIANT).
     "snowreg_typeof(x)": """CASE WHEN x IS NULL THEN NULL
@@ -304,11 +308,18 @@ def cast(node: exp.Cast) -> exp.Expr | None:
 def _typed_elsewhere(node: exp.Expr) -> bool:
     """An operand whose type the text does not show (a column, a call, a cast to another type): it may
     be a VARIANT or a date/time value, whose text differs from DuckDB's."""
+    if isinstance(node, exp.Literal) and not node.is_string and "e" in node.this.lower():
+        return True  # a FLOAT literal (`1e2`): Snowflake's text is `100` (N2)
     if isinstance(node, (exp.Literal, exp.Boolean, exp.Null)):
         return False
     if isinstance(node, (exp.Cast, exp.TryCast)) and node.to.this in _TEXT_TYPES:
         return False
-    return isinstance(node, exp.Dot) or not isinstance(node, (exp.Binary, exp.Neg))  # a Dot: a macro's call
+    if isinstance(node, (*_ARITHMETIC, exp.Neg, exp.Paren)):  # a FLOAT result prints as Snowflake's (N2)
+        return True
+    return isinstance(node, exp.Dot) or not isinstance(node, exp.Binary)  # a Dot: a macro's call
+
+
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
 
 
 def to_char(node: exp.ToChar) -> exp.Expr | None:
@@ -399,10 +410,16 @@ def text_args(node: exp.Expr) -> exp.Expr | None:
     for child in list(node.iter_expressions()):
         if is_json(child):
             child.replace(_as_string(child.copy()))
-        elif concat and (isinstance(child, exp.Column) or (
-                isinstance(child, exp.Cast) and isinstance(child.to, exp.DataType) and child.to.this in _TEMPORAL)):
+        elif concat and _typed_elsewhere(child) and not _is_text(child):
             child.replace(macro("snowreg_varchar", child.copy()))
     return None
+
+
+def _is_text(node: exp.Expr) -> bool:
+    """The text shows a string: `||`, a string function, a text cast (no FLOAT or date/time behind it)."""
+    return isinstance(node, (exp.DPipe, exp.Concat, exp.ConcatWs, exp.Upper, exp.Lower, exp.Trim, exp.Substring,
+                             exp.Replace, exp.Initcap)) or (isinstance(node, exp.Anonymous) and node.name.lower()
+                                                            == "snowreg_varchar")
 
 
 def min_max(node: exp.Expr) -> exp.Expr | None:
@@ -516,7 +533,15 @@ def array_agg(node: exp.ArrayAgg) -> None:
 
 
 def listagg(node: exp.GroupConcat) -> None:
-    """LISTAGG of no rows, or of NULLs only, is an empty string (https://docs.snowflake.com/en/sql-reference/functions/listagg)."""
+    """LISTAGG of no rows, or of NULLs only, is an empty string (https://docs.snowflake.com/en/sql-reference/functions/listagg);
+    its values are written as `::VARCHAR` writes them (a FLOAT as `1.5`, not DuckDB's `1.0`)."""
+    inner = node.this.this if isinstance(node.this, exp.Order) else node.this
+    if isinstance(inner, exp.Distinct) and isinstance(node.this, exp.Order):
+        inner = None  # DuckDB wants DISTINCT's ORDER BY keys among its values: left as they are (N2)
+    values = inner.expressions if isinstance(inner, exp.Distinct) else [inner]
+    for value in values:
+        if value is not None and not is_json(value) and _typed_elsewhere(value) and not _is_text(value):
+            value.replace(macro("snowreg_varchar", value.copy()))
     _wrap(node, lambda e: exp.Coalesce(this=e, expressions=[exp.Literal.string("")]))
 
 

@@ -67,6 +67,7 @@ _LAZY_TOPICS: dict[str, tuple[str, ...]] = {
         "DropDatabase",
         "DropSchema",
         "SetVariable",
+        "ShowVariables",
         "ShowDatabases",
         "ShowParameters",
         "ShowSchemas",
@@ -127,6 +128,7 @@ _STATEMENTS: tuple[str, ...] = (
     "UnsetVariable",
     "AlterSession",
     "ShowParameters",
+    "ShowVariables",
     "CreateModel",
     "DropModel",
     "AlterModelSet",
@@ -209,6 +211,7 @@ if TYPE_CHECKING:
         ShowDatabases,
         ShowParameters,
         ShowSchemas,
+        ShowVariables,
         UnsetVariable,
         Use,
     )
@@ -263,6 +266,7 @@ if TYPE_CHECKING:
         | UnsetVariable
         | AlterSession
         | ShowParameters
+        | ShowVariables
         | CreateModel
         | DropModel
         | AlterModelSet
@@ -393,6 +397,7 @@ __all__ = [
     "ShowRoles",
     "ShowSchemas",
     "ShowUsers",
+    "ShowVariables",
     "ShowVersions",
     "ShowTransactions",
     "ShowLocks",

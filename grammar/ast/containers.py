@@ -80,6 +80,14 @@ class ShowSchemas:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowVariables:
+    """SHOW VARIABLES [LIKE 'pattern']: the session's variables."""
+
+    like: str | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class SetVariable:
     """SET var = expr, or SET (a, b) = (expr1, expr2). Expressions are Snowflake SQL text."""
 

@@ -1,0 +1,120 @@
+"""Set operators over a NUMBER and a VARCHAR column: the text is converted to the number, as in Snowflake.
+
+https://docs.snowflake.com/en/sql-reference/operators-query: the UNION page's example "Use the UNION
+operator and cast mismatched data types" fails (100038) on a VARCHAR column holding text that is no
+number next to a NUMBER column, so Snowflake converts the VARCHAR side to a number. DuckDB converts the
+other way (both become VARCHAR). The types of each branch are known only once DuckDB binds it, so a
+query with a set operator carries one describe-only probe per branch (`probes`); when a column meets a
+number in one branch and a VARCHAR in another, the statement is translated again with that branch's
+item cast to the numbers' type (`coerce`): FLOAT if any branch has a FLOAT there, else NUMBER(38, s) with
+the largest scale (conformance/DECISIONS.md N1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from sqlglot import exp
+
+from snowreg.errors import not_supported
+
+# (set operation, branch, column position, DuckDB type to cast to)
+Coercion = tuple[int, int, int, str]
+_INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                       "UINTEGER", "UBIGINT", "UHUGEINT"})
+_FLOATS = frozenset({"DOUBLE", "FLOAT"})
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+
+
+def groups(stmt: exp.Expr) -> list[list[exp.Expr]]:
+    """The branches of each outermost chain of set operations, in a fixed order."""
+    found: list[list[exp.Expr]] = []
+    for node in stmt.find_all(exp.SetOperation):
+        if isinstance(node.parent, exp.SetOperation) and node.arg_key in ("this", "expression"):
+            continue  # a link of a longer chain: its branches belong to the chain's root
+        found.append(_leaves(node))
+    return found
+
+
+def _leaves(node: exp.Expr) -> list[exp.Expr]:
+    if isinstance(node, exp.SetOperation):
+        return [*_leaves(node.this), *_leaves(node.expression)]
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.SetOperation) and not node.alias:
+        return _leaves(node.this)
+    return [node.this if isinstance(node, exp.Subquery) and not node.alias else node]
+
+
+def probes(stmt: exp.Expr, generate: Callable[[exp.Expr], str]) -> tuple[tuple[str, ...], ...]:
+    """Per chain, the DuckDB text of each branch on its own (with the CTEs around it), for describing."""
+    out: list[tuple[str, ...]] = []
+    for branches in groups(stmt):
+        ctes = [cte.copy() for w in _withs(branches[0]) for cte in w.expressions]
+        texts: list[str] = []
+        for branch in branches:
+            probe = branch.copy()
+            if ctes and isinstance(probe, exp.Query):
+                own = probe.args.get("with_")
+                probe.set("with_", exp.With(expressions=[*(c.copy() for c in ctes),
+                                                        *(own.expressions if own else [])]))
+            texts.append(generate(probe))
+        out.append(tuple(texts))
+    return tuple(out)
+
+
+def _withs(node: exp.Expr) -> list[exp.With]:
+    """The WITH clauses of the node's ancestors, outermost first."""
+    found: list[exp.With] = []
+    parent = node.parent
+    while parent is not None:
+        w = parent.args.get("with_")
+        if isinstance(w, exp.With):
+            found.insert(0, w)
+        parent = parent.parent
+    return found
+
+
+def needed(types: Sequence[Sequence[str] | None]) -> tuple[tuple[int, int, str], ...]:
+    """(branch, position, target type) for each VARCHAR item that meets a number at its position."""
+    known = [t for t in types if t is not None]
+    if len(known) != len(types) or len({len(t) for t in known}) != 1:
+        return ()
+    out: list[tuple[int, int, str]] = []
+    for position in range(len(known[0])):
+        column = [t[position].upper() for t in known]
+        numbers = [c for c in column if _number(c)]
+        if not numbers or "VARCHAR" not in column:
+            continue
+        target = _target(numbers)
+        out.extend((b, position, target) for b, c in enumerate(column) if c == "VARCHAR")
+    return tuple(out)
+
+
+def _number(duck_type: str) -> bool:
+    return duck_type in _INTEGERS or duck_type in _FLOATS or _DECIMAL.fullmatch(duck_type) is not None
+
+
+def _target(numbers: list[str]) -> str:
+    if any(n in _FLOATS for n in numbers):
+        return "DOUBLE"
+    scales = [int(m.group(2)) for n in numbers if (m := _DECIMAL.fullmatch(n)) is not None]
+    return f"DECIMAL(38, {max(scales, default=0)})"
+
+
+def coerce(stmt: exp.Expr, coercions: frozenset[Coercion]) -> None:
+    """Cast the named branch items to their numbers' type (the text that is no number fails: 100038)."""
+    chains = groups(stmt)
+    for chain, branch, position, target in sorted(coercions):
+        leaf = chains[chain][branch] if chain < len(chains) and branch < len(chains[chain]) else None
+        items = leaf.expressions if isinstance(leaf, exp.Select) else None
+        if items is None or position >= len(items) or any(isinstance(i.unnest(), exp.Star) for i in items):
+            raise not_supported("A set operation of a NUMBER and a VARCHAR column from `*` or VALUES (cast "
+                                "the VARCHAR side, e.g. x::NUMBER)")
+        item = items[position]
+        value = item.this if isinstance(item, exp.Alias) else item
+        cast = exp.Cast(this=value.copy(), to=exp.DataType.build(target, dialect="duckdb"))
+        if isinstance(item, exp.Alias):
+            item.set("this", cast)
+        else:  # keep the column's name (the first branch names the result's columns)
+            name = item.this.copy() if isinstance(item, exp.Column) else exp.to_identifier(item.sql())
+            item.replace(exp.Alias(this=cast, alias=name))
