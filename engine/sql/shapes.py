@@ -76,7 +76,7 @@ def _fill(template: _Template, text: str, shape: Shape) -> translate.Translation
     return translate.Translation(_text_of(sql, literals), b.tables, b.kind, b.returns_rows, text, b.columns,
                                  b.join_aliases, b.counts, b.zoned, b.guard, b.table, b.read_table, b.projected,
                                  b.deterministic, None if plain is None else _text_of(plain, literals), b.atomic,
-                                 b.multi_joined, b.steps, b.set_probes, b.offsets)
+                                 b.multi_joined, b.steps, b.udfs, b.set_probes, b.offsets)
 
 
 def _text_of(template: _Text, literals: tuple[str, ...]) -> str:
