@@ -209,6 +209,7 @@ def _count_columns(session: Session, text: str, arity: int, place: Place, stmt: 
     params = ", ".join(f'NULL AS "{_PARAM.format(i)}"' for i in range(arity))
     sql = f'SELECT "__snowreg_body".* FROM (SELECT {params}) AS "__snowreg_check", LATERAL ({body.sql}) ' \
         'AS "__snowreg_body"' if params else body.sql
+    session.catalog.store.functions_for(sql)
     found = len(session.duck.sql(sql).columns)
     if found != len(stmt.columns):
         raise errors.compilation_error(f"The query of table function {stmt.name.name} returns {found} columns, "

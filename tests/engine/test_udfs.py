@@ -85,6 +85,14 @@ def test_table_functions_in_from_and_laterally(scores: Any) -> None:
         cur.execute("CREATE FUNCTION bad() RETURNS TABLE (a NUMBER) AS 'SELECT id, name FROM scores'")
 
 
+def test_a_table_function_of_text_as_a_fresh_registry_first_statement() -> None:
+    # The body's check needs snowreg's SQL functions (VARCHAR results go through them); a fresh
+    # in-memory registry attaches them on first use, which the check must ask for.
+    cur = snowreg.connect(database="D", schema="S").cursor()
+    cur.execute("CREATE FUNCTION shout(a VARCHAR) RETURNS TABLE (x VARCHAR) AS 'SELECT UPPER(a)'")
+    assert rows(cur, "SELECT * FROM TABLE(shout('hi'))") == [("HI",)]
+
+
 def test_errors_leave_nothing_behind(cur: Any) -> None:
     with pytest.raises(snowreg.ProgrammingError) as info:
         cur.execute("SELECT nosuch(1)")
