@@ -76,6 +76,11 @@ class TablesPart:
                 tx.execute("INSERT INTO snowreg.view_texts VALUES (?, ?, ?, ?)", [database, schema, name, text])
             self._insert_columns(tx, database, schema, name, columns)
             self._insert_keys(tx, database, schema, name, keys, 0)
+        # What `table_shape` would read back now (the statements that follow a CREATE ask for it at once);
+        # kept only outside a transaction (`cached` keeps nothing inside one).
+        recorded = {c.name: ColumnSpec(c.name, c.duck_type, parsed) for c in columns
+                    if (parsed := coltypes.parse(c.type.text)) is not None}
+        self.store.cached(("table_shape", database, schema, name), lambda: TableShape(kind, recorded))
 
     def add_keys(self, database: str, schema: str, name: str, keys: Sequence[KeySpec]) -> None:
         """ALTER TABLE … ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE | FOREIGN KEY."""
