@@ -69,7 +69,7 @@ class TablesPart:
         """A table was (re)created: what it is replaces whatever an earlier table of that name left
         (`text`: a view's CREATE statement as written). Of the cached reads only this table's recorded
         shape can change (registry rows stay cached)."""
-        with self.store.transaction(stale=lambda key: key[0] == "table_shape") as tx:
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
             self._forget_shape(tx, database, schema, name)
             tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
             if text is not None:
