@@ -1,4 +1,4 @@
-"""Right after CREATE TABLE, a table's recorded shape (declared types, kind) is what the registry reads
+"""Right after CREATE TABLE (or VIEW, or ALTER TABLE … ADD COLUMN), a table's recorded shape (declared types, kind) is what the registry reads
 back: the statements that follow a CREATE describe its columns from the shape kept by the CREATE itself,
 and must describe them exactly as a connection that reads the shape from the registry does."""
 
@@ -15,6 +15,8 @@ CREATES = [
     "CREATE TEMPORARY TABLE tmp (\"_ID\" NUMBER(38, 0), a FLOAT, note VARCHAR(3))",
     "CREATE TRANSIENT TABLE tr (c CHAR(4), t TIME(0))",
     "CREATE TABLE ctas AS SELECT 'abc'::VARCHAR(5) AS s, 1.5::NUMBER(4, 1) AS n",
+    "CREATE VIEW vw AS SELECT s, n, ts FROM t",
+    "ALTER TABLE tr ADD COLUMN extra VARCHAR(7)",
 ]
 
 
@@ -35,7 +37,7 @@ def test_the_shape_kept_by_create_is_the_recorded_one(tmp_path: Path) -> None:
     first = {}
     for sql in CREATES:
         conn.cursor().execute(sql)
-        table = sql.split(" TABLE ")[1].split()[0]
+        table = sql.split(" TABLE ")[1].split()[0] if " TABLE " in sql else sql.split()[2]
         first[table] = described(conn, table)  # the shape kept by the CREATE
     shown = kinds(conn)
     conn.close()
@@ -50,3 +52,4 @@ def test_the_shape_kept_by_create_is_the_recorded_one(tmp_path: Path) -> None:
         again.close()
     assert first["t"][0][3] == 10 and first["t"][4][5] == 3  # VARCHAR(10)'s size, TIMESTAMP_NTZ(3)'s scale
     assert first["tmp"][2][3] == 3
+    assert first["tr"][2][3] == 7 and first["vw"][0][3] == 10
