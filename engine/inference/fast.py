@@ -23,7 +23,8 @@ from sqlglot import exp
 
 from snowreg.engine.inference import stream
 from snowreg.engine.inference.methods import Method, json_array, run_scalar, run_wide
-from snowreg.engine.inference.plan import Plan, call_nodes, column, duckdb_text, owner_select, quoted
+from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
+from snowreg.engine.inference.trees import duckdb_text
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 from duckdb.func import ARROW, SPECIAL
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
 
 from snowreg import errors
 from snowreg.catalog import VersionRow
@@ -30,7 +29,6 @@ CALL = re.compile(r"__snowreg_call_(\d+)$", re.IGNORECASE)
 TABLE_CALL = re.compile(r"__snowreg_tcall_(\d+)$", re.IGNORECASE)
 UDF = re.compile(r"__snowreg_udf_\d+_(\d+)$", re.IGNORECASE)
 _ids = itertools.count(1)
-_DUCKDB = Dialect.get_or_raise("duckdb")
 
 # How calls ran, process-wide: `fast` model calls on whole materialised batches, `vector` UDF calls
 # (one per DuckDB vector of at most 2,048 rows), `table` table-method calls. Tests and bench read it.
@@ -246,12 +244,6 @@ def _datatype(name: str) -> exp.DataType:
 def datatype(name: str) -> exp.DataType:
     """A DuckDB type node (parsed once per name; each use gets its own copy)."""
     return _datatype(name).copy()
-
-
-def duckdb_text(tree: exp.Expr) -> str:
-    """DuckDB's text of a tree its caller no longer needs: generated in place, without the copy of the
-    whole tree sqlglot makes first by default (~0.3 ms for a model client's statement)."""
-    return _DUCKDB.generate(tree, copy=False, identify=True)
 
 
 def quoted(name: str) -> exp.Identifier:

@@ -33,16 +33,7 @@ from snowreg.engine.inference import outer, shortcut, trees, view_index, views
 from snowreg.engine.inference import tables as inference_tables
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
-from snowreg.engine.inference.plan import (
-    CALL,
-    Plan,
-    Site,
-    arity_error,
-    call_nodes,
-    datatype,
-    duckdb_text,
-    snowflake_type,
-)
+from snowreg.engine.inference.plan import CALL, Plan, Site, arity_error, call_nodes, datatype, snowflake_type
 from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
@@ -97,7 +88,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
             outer.simplify(plan, tree)
         plan.ensure_udfs(tree)
         cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
-        final = dataclasses.replace(tr, sql=duckdb_text(tree), guard=None)  # the tree is done with
+        final = dataclasses.replace(tr, sql=trees.duckdb_text(tree), guard=None)  # the tree is done with
         described: shortcut.Described = {}
         result = _execute(session, plan, final, marks[1], places, cut, described)
         if key is not None and len(plan.sites) == bound:  # no view added calls
