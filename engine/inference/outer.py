@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 ENABLED = True  # tests run each statement both ways and compare
 
 _OUTER_ARGS = frozenset({"expressions", "from_", "order", "limit", "offset"})
-_INNER_ARGS = frozenset({"expressions", "from_", "with_", "where", "kind"})
+_INNER_ARGS = frozenset({"expressions", "from_", "with_", "where"})
 
 
 def simplify(plan: Plan, tree: exp.Expr) -> None:
