@@ -103,11 +103,16 @@ class DatabasesPart:
         self.store.cached(("relation", database, schema, name), lambda: "TABLE")
 
     def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
-        rows = self.store.data_query(
-            "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
-            "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
-            "AND view_name = ? AND NOT internal LIMIT 1", [database, schema, physical(name)] * 2)
-        return str(rows[0][0]) if rows else None
+        # Two queries, the views only when no table has the name (a name is never both): each listing
+        # costs ~0.6 ms CPU, their UNION ALL ~1.7 ms (DuckDB plans the union and both listings every time).
+        key = [database, schema, physical(name)]
+        if self.store.data_query("SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+                                 "AND table_name = ? LIMIT 1", key):
+            return "TABLE"
+        if self.store.data_query("SELECT 1 FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
+                                 "AND view_name = ? AND NOT internal LIMIT 1", key):
+            return "VIEW"
+        return None
 
     def has_variant_column(self, database: str, schema: str, name: str) -> bool:
         """Does the user table or view of that name have a VARIANT / OBJECT / ARRAY column (DuckDB JSON)?

@@ -361,7 +361,7 @@ class GrantsPart:
         """
         key = ObjectKey(kind, database, schema, name)
         before = None if self.store.in_transaction else self.store.access_generation
-        with self.store.transaction(stale=_no_cached_read) as tx:
+        with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
             removed = tx.execute("DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND "
                                  "database_name = ? AND schema_name = ? AND name = ? AND object_id = 0",
                                  [database, schema, name])

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import duckdb
+
 from snowreg.catalog.names import physical, snowflake
-from snowreg.catalog.store import Store
+from snowreg.catalog.store import Store, quote
 
 # DuckDB keeps constraints and columns per physical table; they are read on the user-data instance, and
 # the filter (the registry's database names, `?`) keeps Snowflake databases only.
@@ -116,6 +118,20 @@ def list_columns(store: Store, database: str, schema: str, name: str) -> list[Co
     """The columns of a table or view, in order, with their Snowflake names."""
     rows = store.data_query(_COLUMNS, [database, schema, physical(name)])
     return [ColumnRow(snowflake(r[0]), str(r[1]), bool(r[2]), r[3], int(r[4]), r[5]) for r in rows]
+
+
+def column_types(store: Store, database: str, schema: str, name: str) -> list[ColumnRow]:
+    """The columns of a table that exists (one just created or altered), in order, with their DuckDB types:
+    `list_columns` without the comments, from DuckDB's entry for that one table (pragma_table_info: ~0.5 ms
+    less than listing every column of every table and keeping one table's); a lookup that fails falls back
+    to `list_columns` (a table that is not there has no columns)."""
+    qualified = ".".join(quote(part) for part in (database, schema, physical(name)))
+    try:
+        rows = store.data_query('SELECT name, type, NOT "notnull", dflt_value, cid + 1 FROM pragma_table_info(?) '
+                                "ORDER BY cid", [qualified])
+    except duckdb.Error:
+        return list_columns(store, database, schema, name)
+    return [ColumnRow(snowflake(r[0]), str(r[1]), bool(r[2]), r[3], int(r[4]), None) for r in rows]
 
 
 def list_keys(store: Store, database: str | None = None, schema: str | None = None,

@@ -69,6 +69,11 @@ class Store:
         self.lock = threading.RLock()
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
+        # bumped with it by every write that may change models, versions or their files: not by plain DDL
+        # (relations_changed) nor by the records of a table it made (`transaction(tables_only=True)`);
+        # the model cache keys on it (a client makes a temporary table before each model call)
+        self.versions_generation = 0
+        self._tx_tables_only = False
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         # INFORMATION_SCHEMA rows as Arrow tables by visible model ids, of one generation (information.py)
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
@@ -224,18 +229,22 @@ class Store:
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, stale: Callable[[tuple[Any, ...]], bool] | None = None
+    def transaction(self, stale: Callable[[tuple[Any, ...]], bool] | None = None, tables_only: bool = False
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """Run registry writes atomically: all of them or none (nested calls join the outer one).
 
         `stale` names the cached reads the writes can change; without it every cached read is dropped.
+        `tables_only`: the writes touch only the records of plain tables (their kind, columns, keys and
+        grants), never a model, version or file: `versions_generation` stays.
         """
         with self.lock:
             if self._in_tx:
                 self._tx_stale_all = True  # a nested write: do not trust the outer one's `stale`
+                self._tx_tables_only = False
                 yield self.db
                 return
             self._tx_stale_all = stale is None
+            self._tx_tables_only = tables_only
             self.db.execute("BEGIN TRANSACTION")
             self._in_tx = True
             try:
@@ -247,6 +256,7 @@ class Store:
                 self.db.execute("ROLLBACK")
                 self.blob_shas = None  # read inside the transaction, they may name content it had stored
                 self.generation += 1  # reads made inside the transaction may have been cached
+                self.versions_generation += 1
                 raise
             self._in_tx = False
             if self._files_dropped:
@@ -254,7 +264,7 @@ class Store:
                 self.db.execute("DELETE FROM snowreg.blobs WHERE sha NOT IN (SELECT sha FROM snowreg.files)")
                 self.blob_shas = None  # the remembered hashes of stored content (put_blobs) may be gone
             self.db.execute("COMMIT")
-            self._committed(None if self._tx_stale_all else stale)
+            self._committed(None if self._tx_stale_all else stale, versions=not self._tx_tables_only)
             done, self._on_commit = self._on_commit, []
             for callback in done:
                 callback()
@@ -290,6 +300,7 @@ class Store:
         with self.lock:
             if self._in_tx:
                 self._tx_stale_all = True
+                self._tx_tables_only = False
                 self.db.execute(sql, params)
                 return
             if deferred and self.path is None and self._db is not None:
@@ -320,9 +331,12 @@ class Store:
                 raise
             db.execute("COMMIT")
 
-    def _committed(self, stale: Callable[[tuple[Any, ...]], bool] | None) -> None:
-        """After a write: bump the generation; keep the cached reads `stale` does not name."""
+    def _committed(self, stale: Callable[[tuple[Any, ...]], bool] | None, versions: bool = True) -> None:
+        """After a write: bump the generation; keep the cached reads `stale` does not name. `versions`
+        False: no model, version or file changed (`versions_generation` stays)."""
         self.generation += 1
+        if versions:
+            self.versions_generation += 1
         if stale is not None and self._cache_generation == self.generation - 1:
             for key in [k for k in self._read_cache if stale(k)]:
                 del self._read_cache[key]
@@ -338,7 +352,7 @@ class Store:
         (plans and INFORMATION_SCHEMA rows keyed by it are rebuilt) and the cached reads of relations go.
         Cached registry rows stay: they live in the registry's own instance, which plain SQL cannot reach."""
         with self.lock:
-            self._committed(_relation_key)
+            self._committed(_relation_key, versions=False)
 
     def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         """A registry read served from memory until the next write (never inside a transaction)."""

@@ -71,13 +71,18 @@ class TablesPart:
         """A table was (re)created: what it is replaces whatever an earlier table of that name left
         (`text`: a view's CREATE statement as written). Of the cached reads only this table's recorded
         shape can change (registry rows stay cached)."""
-        with self.store.transaction(stale=lambda key: key[0] == "table_shape") as tx:
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
             self._forget_shape(tx, database, schema, name)
             tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
             if text is not None:
                 tx.execute("INSERT INTO snowreg.view_texts VALUES (?, ?, ?, ?)", [database, schema, name, text])
             self._insert_columns(tx, database, schema, name, columns)
             self._insert_keys(tx, database, schema, name, keys, 0)
+        # What `table_shape` would read back now (the statements that follow a CREATE ask for it at once);
+        # kept only outside a transaction (`cached` keeps nothing inside one).
+        recorded = {c.name: ColumnSpec(c.name, c.duck_type, parsed) for c in columns
+                    if (parsed := coltypes.parse(c.type.text)) is not None}
+        self.store.cached(("table_shape", database, schema, name), lambda: TableShape(kind, recorded))
 
     def add_keys(self, database: str, schema: str, name: str, keys: Sequence[KeySpec]) -> None:
         """ALTER TABLE … ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE | FOREIGN KEY."""

@@ -69,8 +69,9 @@ class ModelCache:
         return entry.model
 
     def _key(self, catalog: Catalog, version_id: int) -> str:
-        """The content key of a version, remembered until the catalog next changes."""
-        generation = catalog.store.generation
+        """The content key of a version, remembered until a model, version or file may have changed (plain
+        DDL, such as the temporary table a client makes before each call, changes none)."""
+        generation = catalog.store.versions_generation
         memo = (_token(catalog), version_id)
         known = self._content.get(memo)
         if known is not None and known[0] == generation:
@@ -80,8 +81,8 @@ class ModelCache:
         return key
 
     def _files(self, catalog: Catalog, version_id: int) -> list[Any]:
-        """The version's `model/` files; read once per generation of the catalog (every write moves it)."""
-        generation = catalog.store.generation
+        """The version's `model/` files; read once per `versions_generation` of the catalog."""
+        generation = catalog.store.versions_generation
         memo = (_token(catalog), version_id)
         known = self._listings.get(memo)
         if known is not None and known[0] == generation:
@@ -112,8 +113,8 @@ class ModelCache:
             del self._entries[oldest]
 
     def _sweep(self, catalog: Catalog) -> None:
-        """Forget models whose versions no longer exist, once per change of the catalog."""
-        generation = catalog.store.generation
+        """Forget models whose versions no longer exist, once per `versions_generation` of the catalog."""
+        generation = catalog.store.versions_generation
         if self._generations.get(_token(catalog)) == generation:
             return
         self._generations[_token(catalog)] = generation

@@ -24,6 +24,7 @@ from sqlglot import exp
 from snowreg.engine.inference import stream
 from snowreg.engine.inference.methods import Method, json_array, run_scalar, run_wide
 from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
+from snowreg.engine.inference.trees import duckdb_text
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -114,7 +115,7 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     filtered = where is not None and not _has_call(where)
     query = _materialisation(select, groups, needed, filtered)
     plan.ensure_udfs(query)
-    sql = query.sql(dialect="duckdb", identify=True)
+    sql = duckdb_text(query)
     ran = _materialised(plan, sql, groups)
     if ran is None:  # e.g. a correlated reference: the source cannot stand alone
         return False
@@ -153,7 +154,7 @@ class _Source:
         add_ctes(probe, self.select)
         self.plan.ensure_udfs(probe)
         try:
-            return list(self.plan.sql(probe.sql(dialect="duckdb", identify=True)).columns)
+            return list(self.plan.sql(duckdb_text(probe)).columns)
         except _NOT_FAST:
             return None
 

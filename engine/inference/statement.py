@@ -29,7 +29,7 @@ from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference import fast as inference_fast
-from snowreg.engine.inference import shortcut, trees, view_index, views
+from snowreg.engine.inference import outer, shortcut, trees, view_index, views
 from snowreg.engine.inference import tables as inference_tables
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
@@ -85,9 +85,10 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         inference_tables.expand(plan, tree)
         if not describe_only:
             inference_fast.materialise(plan, tree)
+            outer.simplify(plan, tree)
         plan.ensure_udfs(tree)
         cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
-        final = dataclasses.replace(tr, sql=tree.sql(dialect="duckdb", identify=True), guard=None)
+        final = dataclasses.replace(tr, sql=trees.duckdb_text(tree), guard=None)  # the tree is done with
         described: shortcut.Described = {}
         result = _execute(session, plan, final, marks[1], places, cut, described)
         if key is not None and len(plan.sites) == bound:  # no view added calls

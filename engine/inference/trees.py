@@ -1,4 +1,4 @@
-"""The DuckDB text of a statement with model calls, parsed for the planner: one parse per shape of text.
+"""The DuckDB text of a statement with model calls, parsed for the planner (once per shape of text) and printed back.
 
 The planner changes the tree, so each statement gets a copy; texts that differ only in generated names
 (the model client's temporary table, CTE and result column) share one parse, copied and renamed
@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from snowreg import errors
 from snowreg.grammar import generated
+
+_DUCKDB = Dialect.get_or_raise("duckdb")
+
+
+def duckdb_text(tree: exp.Expr) -> str:
+    """DuckDB's text of a tree its caller no longer needs: generated in place, without the copy of the
+    whole tree sqlglot makes first by default (~0.3 ms for a model client's statement)."""
+    return _DUCKDB.generate(tree, copy=False, identify=True)
 
 
 def duckdb_tree(sql: str) -> exp.Expr:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from snowreg import errors
 from snowreg.catalog import ColumnSpec, KeySpec, coltypes
 from snowreg.catalog.coltypes import ColumnType
-from snowreg.catalog.relations import ColumnRow, list_columns, list_keys, list_relations
+from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
@@ -29,7 +29,7 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     if database is None or schema is None:
         return
     catalog = session.catalog
-    columns = list_columns(catalog.store, database, schema, target.name)  # none: no such table (IF NOT EXISTS, …)
+    columns = column_types(catalog.store, database, schema, target.name)  # none: no such table (IF NOT EXISTS, …)
     if not columns:
         return
     if table.action == "alter":

@@ -38,3 +38,33 @@ def test_plain_ddl_between_calls_keeps_the_loaded_model_and_a_replaced_version_a
     cur.execute("ALTER MODEL M SET DEFAULT_VERSION = V2")
     assert labels(cur, "T0") == expected
     conn.close()
+
+
+def test_plain_ddl_does_not_list_the_version_files_again(classifier: tuple[Any, Any], monkeypatch: Any) -> None:
+    """The files of a version change only with registry writes: a CREATE TABLE between two calls (as the
+    model client makes before each call) reads no file listing; a registry write does."""
+    x, model = classifier
+    conn = snowreg.connect(database="D", schema="S")
+    snowreg.Registry(conn).log_model(model, model_name="M", version_name="V1", sample_input_data=x.head(5))
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE ROWS (A FLOAT, B FLOAT, C FLOAT)")
+    cur.execute("INSERT INTO ROWS VALUES " + ", ".join(f"({a}, {b}, {c})" for a, b, c in x.head(10).values))
+    expected = list(model.predict(x.head(10)))
+    assert labels(cur, "ROWS") == expected
+    files = conn.session.catalog.files
+    listed: list[int] = []
+    original = files.list_files
+
+    def counted(owner_kind: str, owner_id: int, prefix: str = "") -> Any:
+        listed.append(owner_id)
+        return original(owner_kind, owner_id, prefix)
+
+    monkeypatch.setattr(files, "list_files", counted)
+    for i in range(3):
+        cur.execute(f"CREATE TEMPORARY TABLE T{i} AS SELECT * FROM ROWS")
+        assert labels(cur, f"T{i}") == expected
+    assert listed == []
+    cur.execute("ALTER MODEL M MODIFY VERSION V1 SET COMMENT = 'a registry write'")
+    assert labels(cur, "ROWS") == expected
+    assert listed  # read again after it
+    conn.close()

@@ -34,3 +34,17 @@ def test_a_created_table_is_a_table_and_a_created_view_a_view(cur: Any) -> None:
         assert cur.execute("SELECT * FROM X_ABCDEFGHI1").fetchall() == [(2,)]
         assert _grants(cur, "TABLE", "X_ABCDEFGHI1") == [("OWNERSHIP", "TABLE")]
         cur.execute("DROP TABLE X_ABCDEFGHI1")
+
+
+def test_an_existing_view_or_a_missing_name_is_seen_as_such(cur: Any) -> None:
+    """DuckDB's tables and views are looked up one after the other (relation_kind): a view is found
+    when no table has the name, and a name neither has is missing."""
+    cur.execute("CREATE VIEW V_ABCDEFGHI2 AS SELECT 1 AS A")
+    assert cur.execute("CREATE TABLE IF NOT EXISTS V_ABCDEFGHI2 (B INT)").fetchall() == [
+        ("V_ABCDEFGHI2 already exists, statement succeeded.",)]
+    assert cur.execute("SELECT * FROM V_ABCDEFGHI2").fetchall() == [(1,)]
+    assert cur.execute("DROP TABLE IF EXISTS N_ABCDEFGHI3").fetchall() == [
+        ("Drop statement executed successfully (N_ABCDEFGHI3 already dropped).",)]
+    assert cur.execute("DROP VIEW IF EXISTS V_ABCDEFGHI2").fetchall()
+    assert cur.execute("CREATE TABLE IF NOT EXISTS V_ABCDEFGHI2 (B INT)").fetchall() == [
+        ("Table V_ABCDEFGHI2 successfully created.",)]
