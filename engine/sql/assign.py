@@ -10,7 +10,11 @@ column wrapped in an explicit Snowflake cast, which the translation then handles
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
+
+from snowreg.engine.session import Session
 
 # DuckDB column type → the Snowflake type a value written into it is cast to.
 _CASTS = {"BOOLEAN": "BOOLEAN", "DATE": "DATE", "TIME": "TIME", "TIMESTAMP": "TIMESTAMP_NTZ",
@@ -25,6 +29,30 @@ def columns(types: tuple[tuple[str, str], ...]) -> Columns:
     """The target's columns from their DuckDB types; () when no column needs a cast."""
     found = tuple((name, _CASTS.get(kind)) for name, kind in types)
     return found if any(cast for _, cast in found) else ()
+
+
+def target(session: Session, database: str | None, schema: str | None, name: str) -> Columns:
+    """The casts of a table's columns (() for a missing table, or one whose values need none)."""
+    database, schema = database or session.database, schema or session.schema
+    if database is None or schema is None or session.catalog.databases.relation_kind(database, schema, name) != "TABLE":
+        return ()
+    return columns(session.catalog.databases.column_types(database, schema, name))
+
+
+_PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
+_WRITE = re.compile(rf"\s*(?:INSERT\s+(?:OVERWRITE\s+)?INTO|UPDATE|MERGE\s+INTO)\s+({_PART}(?:\s*\.\s*{_PART}){{0,2}})",
+                    re.I)
+
+
+def early(session: Session, text: str) -> Columns:
+    """The casts for the table an INSERT / UPDATE / MERGE text names right after its verb, read from the
+    text so the statement is translated once (a name in another form is found after translating)."""
+    m = _WRITE.match(text)
+    if m is None:
+        return ()
+    parts = [p[1:-1].replace('""', '"') if p.startswith('"') else p.upper() for p in re.findall(_PART, m.group(1))]
+    names: list[str | None] = [None] * (3 - len(parts)) + list(parts)
+    return target(session, names[0], names[1], parts[-1])
 
 
 def cast_values(stmt: exp.Expr, target: Columns) -> None:

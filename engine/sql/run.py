@@ -68,7 +68,10 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
         from snowreg.engine.sql import shapes, translate
 
         floats = _float_divisions.get(text, frozenset())
-        if header != text:  # headers come from what the user wrote: `SYSTEM$GET_TAG(…)`, `$V`, not their values
+        assigned = assign_early(session, text)
+        if assigned:  # an INSERT / UPDATE / MERGE of a table with columns whose values it casts (assign.py)
+            tr = translate.translate(text, floats=floats, header=header if header != text else None, assigned=assigned)
+        elif header != text:  # headers come from what the user wrote: `SYSTEM$GET_TAG(…)`, `$V`, not their values
             tr = translate.translate(text, floats=floats, header=header)
         else:
             tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
@@ -107,7 +110,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         bind.resolve_tables(session, tr.tables, tr.kind, local)
     privileges.check_tables(session, tr.tables, tr.kind)
     assigned = _assigned(session, tr) if tr.kind in ("insert", "update", "merge") else ()
-    if assigned:
+    if assigned and assigned != assign_early(session, text):  # the target was named in a form `early` skips
         from snowreg.engine.sql import translate
 
         tr = translate.translate(text, floats=_float_divisions.get(text, frozenset()), assigned=assigned)
@@ -291,11 +294,16 @@ def _assigned(session: Session, tr: Translation) -> tuple[tuple[str, str | None]
     from snowreg.engine.sql import assign
 
     ref = _write_target(tr)
-    database = ref.database or session.database if ref is not None else None
-    schema = ref.schema or session.schema if ref is not None else None
-    if ref is None or database is None or schema is None:
+    return assign.target(session, ref.database, ref.schema, ref.name) if ref is not None else ()
+
+
+def assign_early(session: Session, text: str) -> tuple[tuple[str, str | None], ...]:
+    """engine.sql.assign.early, for a statement that writes a table (any other text: nothing to read)."""
+    if text.lstrip()[:1].upper() not in ("I", "U", "M"):
         return ()
-    return assign.columns(session.catalog.databases.column_types(database, schema, ref.name))
+    from snowreg.engine.sql import assign
+
+    return assign.early(session, text)
 
 
 def _locked_table(session: Session, tr: Translation) -> str | None:
