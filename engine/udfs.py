@@ -8,6 +8,7 @@ run arbitrary code inside snowreg: refused as not supported.
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -19,10 +20,13 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import functions, udf_bodies, udf_calls
+from snowreg.engine.sql import udf_calls
 from snowreg.grammar import functions as parse
 from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
 from snowreg.grammar.text import quote_ident
+
+if TYPE_CHECKING:
+    from snowreg.engine.sql.udf_bodies import Compiled
 
 
 def run(session: Session, verb: str, sql: str) -> Result:
@@ -72,6 +76,8 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
             raise errors.already_exists("Object", name)
         check(session, existing, "own")
     privileges.check_create_in_schema(session, db, schema, "FUNCTION")
+    from snowreg.engine.sql import udf_bodies  # translation (sqlglot) loads with the first function made
+
     body = udf_bodies.compile_body(session, stmt, udf_bodies.Place(db, schema, name))
     row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
                       stmt.returns is None, f"{physical(name)}({arguments})", _definition(stmt, body))
@@ -82,12 +88,14 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
 def _not_built_in(name: str) -> None:
     """"Snowflake does not allow creating functions with the same name as any of the system-defined
     functions" (https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions)."""
+    from snowreg.engine.sql import functions  # the built-ins' table (sqlglot) loads with the first function
+
     if name.upper() in functions.FUNCTIONS or name.upper() in functions.NOT_EMULATED:
         raise errors.compilation_error(f"Function '{name}' cannot be created: a system-defined function has "
                                        "that name.")
 
 
-def _definition(stmt: CreateFunction, body: udf_bodies.Compiled) -> str:
+def _definition(stmt: CreateFunction, body: Compiled) -> str:
     """The row's JSON: the statement's parts, the macros, and what DESCRIBE and INFORMATION_SCHEMA show."""
     signature = "(" + ", ".join(f"{quote_ident(a.name)} {udf_calls.family(a.type)}" for a in stmt.args) + ")"
     if stmt.returns is None:

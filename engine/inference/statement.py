@@ -38,7 +38,7 @@ from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
-from snowreg.engine.sql import bind, translate
+from snowreg.engine.sql import bind, translate, udf_calls
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.variant_values import to_snowflake_column
 from snowreg.grammar import ast, generated
@@ -113,8 +113,8 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
     places = _Places(rendered, variables)
     try:
         labels = tuple(binder.labels)
-        return generated.shared(places.text, lambda t: translate.translate(t, labels),
-                               ("translate", labels)), places
+        tr = generated.shared(places.text, lambda t: translate.translate(t, labels), ("translate", labels))
+        return (udf_calls.bind(session, tr) if tr.udfs else tr), places  # user functions: their macros
     except errors.Error as e:
         raise places.error(e) from None
 
@@ -267,7 +267,8 @@ class Binder:
         """A view's query, its calls bound (as the view's owner, in its schema) into this statement's sites."""
         child = Binder(owner, stmt.model_aliases)
         child.sites, child.labels = self.sites, self.labels
-        return translate.translate(child.render(stmt.body), tuple(self.labels))
+        tr = translate.translate(child.render(stmt.body), tuple(self.labels))
+        return udf_calls.bind(owner, tr) if tr.udfs else tr
 
     def render(self, template: ast.Template, at: ast.Span = ast.NO_SPAN) -> str:
         return self.spliced(template, at).text

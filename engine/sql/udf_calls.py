@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-
-from sqlglot import exp
+from typing import TYPE_CHECKING
 
 from snowreg import errors
 from snowreg.catalog.udfs import FunctionRow, macro_name
@@ -22,6 +21,9 @@ from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
 from snowreg.engine.sql.translation import FunctionRef, Translation, udf_placeholder
 from snowreg.grammar.text import outside_literals, place, quote_ident
+
+if TYPE_CHECKING:  # sqlglot loads with the first statement that translates (this module must not load it)
+    from sqlglot import exp
 
 _PLACEHOLDER = re.compile(r"\b__snowreg_udf_(\d+)(?=\()", re.I)
 
@@ -48,12 +50,16 @@ def family(type_text: str) -> str | None:
 
 
 def is_placeholder(node: exp.Expr | None) -> bool:
+    from sqlglot import exp
+
     return isinstance(node, exp.Anonymous) and isinstance(node.this, str) and node.this.lower().startswith("__snowreg_udf_")
 
 
 def placeholder(refs: list[FunctionRef], node: exp.Func, name: str) -> exp.Expr:
     """Record call `node` of `name` (qualified by the `a.b.` before it, if any) and rename it to its
     placeholder; returns the node that takes the call's place in the walk (translate._rewrite)."""
+    from sqlglot import exp
+
     target: exp.Expr = node
     qualifier: list[str] = []
     if isinstance(node.parent, exp.Dot) and node.parent.expression is node:
@@ -79,6 +85,8 @@ def placeholder(refs: list[FunctionRef], node: exp.Func, name: str) -> exp.Expr:
 
 def _parts(node: exp.Expr) -> list[str]:
     """The resolved names of `a` / `a.b` before a call."""
+    from sqlglot import exp
+
     if isinstance(node, exp.Dot):
         return [*_parts(node.this), *_parts(node.expression)]
     if isinstance(node, exp.Column):
@@ -90,6 +98,8 @@ def _parts(node: exp.Expr) -> list[str]:
 
 def _kind(arg: exp.Expr) -> str | None:
     """The type family of a literal (or cast) argument; None where only DuckDB would know it."""
+    from sqlglot import exp
+
     if isinstance(arg, exp.Literal):
         if arg.is_string:
             return "VARCHAR"
