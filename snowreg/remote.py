@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 from snowreg import errors, wire_values
 from snowreg.connector import CursorBasics
-from snowreg.params import bind
+from snowreg.params import PARAMSTYLES, bind
 
 ASYNC_CODE = "333334"
 SESSION_EXPIRED = 390112
@@ -96,7 +96,10 @@ class RemoteConnection:
     def __init__(self, server: str, *, user: str | None = None, password: str | None = None,
                  database: str | None = None, schema: str | None = None, role: str | None = None,
                  warehouse: str | None = None, session_parameters: Mapping[str, Any] | None = None,
-                 timeout: float | None = None) -> None:
+                 timeout: float | None = None, paramstyle: str | None = None) -> None:
+        if paramstyle is not None and paramstyle not in PARAMSTYLES:
+            raise errors.invalid_value("Invalid paramstyle is specified")
+        self._paramstyle = paramstyle or "pyformat"
         self.server = server.rstrip("/")
         self._credentials = (user, password, warehouse, session_parameters, timeout)
         self._http = _Http(self.server, timeout)
@@ -284,6 +287,11 @@ class RemoteCursor(CursorBasics):
 
     # -- execution ---------------------------------------------------------------------------------
 
+    def _paramstyle(self, kwargs: Mapping[str, Any]) -> str:
+        """The connection's paramstyle; qmark for the connector's `_force_qmark_paramstyle` statements."""
+        style: str = self.connection._paramstyle
+        return "qmark" if kwargs.get("_force_qmark_paramstyle") and style in ("pyformat", "format") else style
+
     def execute(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
                 _describe_only: bool = False, timeout: float | None = None, **kwargs: Any) -> RemoteCursor:
         """Run one statement on the server; `timeout` seconds later it is cancelled (000604), as the
@@ -291,7 +299,7 @@ class RemoteCursor(CursorBasics):
         if self._closed or self.connection.is_closed():
             raise errors.cursor_closed()
         self.sqlstate = None
-        text = bind(command, params)
+        text = bind(command, params, self._paramstyle(kwargs))
         self.query = text
         request_id = str(uuid.uuid4())
         body = {"sqlText": text, "asyncExec": False, "sequenceId": 1, "describeOnly": _describe_only,
@@ -358,7 +366,7 @@ class RemoteCursor(CursorBasics):
     def execute_async(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
                       **kwargs: Any) -> dict[str, Any]:
         """Submit a statement to run in the background; returns {"queryId": ...}."""
-        text = bind(command, params)
+        text = bind(command, params, self._paramstyle(kwargs))
         answer = self.connection.request("POST", f"/queries/v1/query-request?requestId={uuid.uuid4()}",
                                          {"sqlText": text, "asyncExec": True, "sequenceId": 1})
         if not answer.get("success"):
