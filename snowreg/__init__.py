@@ -133,7 +133,7 @@ def _connect_server(server: str, database: str | None, schema: str | None, role:
     return RemoteConnection(server, user=user, password=kwargs.get("password"), database=database, schema=schema,
                             role=role, warehouse=kwargs.get("warehouse"),
                             session_parameters=kwargs.get("session_parameters"),
-                            timeout=kwargs.get("network_timeout"))
+                            timeout=kwargs.get("network_timeout"), paramstyle=kwargs.get("paramstyle"))
 
 
 def parse(text: str) -> list[Statement]:

@@ -24,7 +24,7 @@ from snowreg.engine.api import (
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
-from snowreg.params import PARAMSTYLES, bind, multi_row_insert
+from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
 
 apilevel = "2.0"
 threadsafety = 2
@@ -281,7 +281,7 @@ class Cursor(CursorSurface):
             raise errors.cursor_closed(in_execute=True)
         self.sqlstate = None
         try:
-            text = bind(command, params, self._style(kwargs))
+            text = bind(command, params, style_for(self.connection._paramstyle, kwargs))
         except errors.Error as e:
             raise self._fail(e) from None
         self.query = text
@@ -352,14 +352,10 @@ class Cursor(CursorSurface):
         self.connection._remember(result)
         self._pos = 0
 
-    def _style(self, kwargs: Mapping[str, Any]) -> str:
-        """The paramstyle a call binds with (the connector's `_force_qmark_paramstyle` turns client-side styles to qmark)."""
-        style = self.connection._paramstyle
-        return "qmark" if kwargs.get("_force_qmark_paramstyle") and style in ("pyformat", "format") else style
-
     def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
                     **kwargs: Any) -> Cursor:
-        one = multi_row_insert(command, seqparams, self._style(kwargs)) if "num_statements" not in kwargs else None
+        style = style_for(self.connection._paramstyle, kwargs)
+        one = multi_row_insert(command, seqparams, style) if "num_statements" not in kwargs else None
         if one is not None:  # the connector sends the rows of an INSERT … VALUES as one statement
             return self.execute(one, **kwargs)
         total = 0

@@ -25,6 +25,13 @@ from snowreg import errors
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal, outside_literals, string_literal
 
 PARAMSTYLES = ("pyformat", "format", "qmark", "numeric")
+
+
+def style_for(connection_style: str, kwargs: Mapping[str, Any]) -> str:
+    """The paramstyle one execute call binds with: the connection's, except that the connector's
+    `_force_qmark_paramstyle` (sent by its own statements) turns the client-side styles into qmark."""
+    forced = kwargs.get("_force_qmark_paramstyle") and connection_style in ("pyformat", "format")
+    return "qmark" if forced else connection_style
 _PYFORMAT = re.compile(r"%\((\w+)\)s|%s|%%")
 _QMARK = re.compile(r"\?")
 _NUMERIC = re.compile(r"(?<![:\w]):(\d+)\b")

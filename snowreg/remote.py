@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 from snowreg import errors, wire_values
 from snowreg.connector import CursorBasics
-from snowreg.params import bind, multi_row_insert
+from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
 
 ASYNC_CODE = "333334"
 SESSION_EXPIRED = 390112
@@ -96,7 +96,10 @@ class RemoteConnection:
     def __init__(self, server: str, *, user: str | None = None, password: str | None = None,
                  database: str | None = None, schema: str | None = None, role: str | None = None,
                  warehouse: str | None = None, session_parameters: Mapping[str, Any] | None = None,
-                 timeout: float | None = None) -> None:
+                 timeout: float | None = None, paramstyle: str | None = None) -> None:
+        if paramstyle is not None and paramstyle not in PARAMSTYLES:
+            raise errors.invalid_value("Invalid paramstyle is specified")
+        self._paramstyle = paramstyle or "pyformat"
         self.server = server.rstrip("/")
         self._credentials = (user, password, warehouse, session_parameters, timeout)
         self._http = _Http(self.server, timeout)
@@ -291,7 +294,7 @@ class RemoteCursor(CursorBasics):
         if self._closed or self.connection.is_closed():
             raise errors.cursor_closed()
         self.sqlstate = None
-        text = bind(command, params)
+        text = bind(command, params, style_for(self.connection._paramstyle, kwargs))
         self.query = text
         request_id = str(uuid.uuid4())
         body = {"sqlText": text, "asyncExec": False, "sequenceId": 1, "describeOnly": _describe_only,
@@ -341,7 +344,8 @@ class RemoteCursor(CursorBasics):
 
     def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
                     **kwargs: Any) -> RemoteCursor:
-        one = multi_row_insert(command, seqparams) if "num_statements" not in kwargs else None
+        style = style_for(self.connection._paramstyle, kwargs)
+        one = multi_row_insert(command, seqparams, style) if "num_statements" not in kwargs else None
         if one is not None:  # the connector sends the rows of an INSERT … VALUES as one statement
             return self.execute(one, **kwargs)
         total = 0
@@ -361,7 +365,7 @@ class RemoteCursor(CursorBasics):
     def execute_async(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
                       **kwargs: Any) -> dict[str, Any]:
         """Submit a statement to run in the background; returns {"queryId": ...}."""
-        text = bind(command, params)
+        text = bind(command, params, style_for(self.connection._paramstyle, kwargs))
         answer = self.connection.request("POST", f"/queries/v1/query-request?requestId={uuid.uuid4()}",
                                          {"sqlText": text, "asyncExec": True, "sequenceId": 1})
         if not answer.get("success"):

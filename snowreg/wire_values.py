@@ -36,7 +36,7 @@ def description(rowtype: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
     out = []
     for c in rowtype:
         kind = str(c.get("type") or "text").lower()
-        size = c.get("length") if kind == "text" else None
+        size = c.get("length") if kind in ("text", "binary", "array") else None
         precision, scale = c.get("precision"), c.get("scale")
         if kind not in ("fixed",) and not kind.startswith("time"):
             precision = scale = None

@@ -22,13 +22,16 @@ EPOCH_DATE = dt.date(1970, 1, 1)
 TIME_SCALE = 9
 
 
+_LENGTHS = {"TEXT": TEXT_LENGTH, "BINARY": 8388608, "ARRAY": TEXT_LENGTH}
+
+
 def rowtype(description: Sequence[Any]) -> list[dict[str, Any]]:
     """Snowflake's `rowtype` for a DB-API description (name, type_code, _, internal_size, precision, scale, null)."""
     out = []
     for d in description:
         kind = TYPE_NAMES.get(d[1], "TEXT")
-        is_text = kind in ("TEXT", "VARIANT", "OBJECT", "ARRAY", "BINARY")
-        size = (d[3] or TEXT_LENGTH) if is_text else None
+        # `length` as Snowflake sends it: for text, binary and array columns only (docs/CONNECTOR.md, K1)
+        size = (d[3] or _LENGTHS[kind]) if kind in _LENGTHS else None
         precision, scale = _precision_scale(kind, d[4], d[5])
         out.append({
             "name": d[0], "database": "", "schema": "", "table": "", "type": kind.lower(),
