@@ -227,7 +227,29 @@ def _set_coerced(session: Session, text: str, tr: Translation,
                  assigned: tuple[tuple[str, str | None], ...] = ()) -> Translation:
     """A set operation meeting a NUMBER with a VARCHAR column: translated again with the VARCHAR side
     cast to the number (engine.sql.setops); a branch DuckDB cannot describe alone is left as it is."""
-    from snowreg.engine.sql import setops, translate
+    from snowreg.engine.sql import translate
+
+    key = (text, session.id, session.catalog.store.generation, session.database, session.schema)
+    coercions = _set_checked.get(key)
+    if coercions is None:
+        coercions = _set_coercions(session, tr)
+        if len(_set_checked) > 1024:
+            _set_checked.clear()
+        _set_checked[key] = coercions
+    if not coercions:
+        return tr
+    floats = _float_divisions.get(text, frozenset())
+    return _without_temporary(translate.translate(text, floats=floats, coerce=coercions, assigned=assigned))
+
+
+# (text, session, registry generation, database, schema) → the set operation items to cast: the branches'
+# types change only with DDL, which moves the generation on (the session: its temporary tables are its own).
+_set_checked: dict[tuple[str, int, int, str | None, str | None], frozenset[tuple[int, int, int, str]]] = {}
+
+
+def _set_coercions(session: Session, tr: Translation) -> frozenset[tuple[int, int, int, str]]:
+    """Describe each branch of the translation's set operations; the VARCHAR items that meet a number."""
+    from snowreg.engine.sql import setops
 
     sync_context(session, tr)
     coercions: set[setops.Coercion] = set()
@@ -239,11 +261,7 @@ def _set_coerced(session: Session, text: str, tr: Translation,
             except duckdb.Error:
                 types.append(None)
         coercions.update((chain, *found) for found in setops.needed(types))
-    if not coercions:
-        return tr
-    floats = _float_divisions.get(text, frozenset())
-    return _without_temporary(translate.translate(text, floats=floats, coerce=frozenset(coercions),
-                                                  assigned=assigned))
+    return frozenset(coercions)
 
 
 def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Translation:
