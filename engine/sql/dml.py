@@ -219,6 +219,7 @@ def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
     if not actions:
         return [exp.select(exp.Null()).where(exp.false())]
     if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn | exp.Drop) for a in actions):
+        stmt.set("actions", actions)
         return [_column_comment(stmt, actions[0]) or stmt] if len(actions) == 1 else [stmt]
     out: list[exp.Expr] = []
     for action in actions:
@@ -226,6 +227,26 @@ def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
         one.set("actions", [action.copy()])
         out.append(_column_comment(one, action) or one)
     return out
+
+
+def added_comments(stmt: exp.Expr) -> list[tuple[exp.Identifier, exp.Expr]]:
+    """ALTER TABLE's `ADD COLUMN c INT COMMENT 'x'`, each column by its DuckDB name (read before translation,
+    which drops the COMMENT: DuckDB has no column comment in ADD COLUMN)."""
+    found = []
+    for action in stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []:
+        for constraint in action.args.get("constraints") or [] if isinstance(action, exp.ColumnDef) else []:
+            kind = constraint.args.get("kind")
+            if isinstance(kind, exp.CommentColumnConstraint) and kind.this is not None:
+                ident = action.this
+                name = ident.this if ident.quoted else ident.this.upper()
+                found.append((exp.Identifier(this=physical(name), quoted=True), kind.this.copy()))
+    return found
+
+
+def comment_added(stmt: exp.Alter, found: list[tuple[exp.Identifier, exp.Expr]]) -> list[exp.Expr]:
+    """`COMMENT ON COLUMN t.c IS 'x'` for each added column's comment, after the translated ALTER."""
+    out = [_column_comment(stmt, exp.AlterColumn(this=column, comment=text)) for column, text in found]
+    return [c for c in out if c is not None]
 
 
 SWAP_NAME = "SNOWREG_SWAP"  # a table's name while two tables swap names
