@@ -60,6 +60,7 @@ class TableDDL:
     copies_keys: bool = False  # CREATE TABLE … LIKE: the source's keys too
     retyped: tuple[tuple[str, str | None], ...] = ()  # ALTER … SET DATA TYPE: (column, new type text or None)
     dropped_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()  # DROP PRIMARY KEY | UNIQUE (a, b): kind, columns
+    renamed_to: tuple[str | None, str | None, str] | None = None  # ALTER TABLE … RENAME TO [db.][schema.]name
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -146,6 +147,7 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
     dropped_keys: list[str] = []
     retyped: list[tuple[str, str | None]] = []
     dropped_kinds: list[tuple[str, tuple[str, ...]]] = []
+    renamed_to = None
     kept: list[exp.Expr] = []
     for action in stmt.args.get("actions") or []:
         _default_change(action)
@@ -173,6 +175,8 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
             kept.extend(_set_not_null(c) for k in found if k.kind == "PRIMARY KEY" for c in k.columns)
         elif isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
             dropped.extend(_name(c) for c in action.args.get("tables") or [])
+        elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
+            renamed_to = _table_parts(action.this)
         elif isinstance(action, exp.RenameColumn):
             renamed.append((_name(action.this), _name(action.args.get("to"))))
         elif isinstance(action, exp.AlterColumn) and isinstance(action.args.get("dtype"), exp.DataType):
@@ -188,7 +192,8 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
             action.set("allow_null", True)  # sqlglot's generator refuses False; True writes the same SET NOT NULL
     stmt.set("actions", kept)
     return TableDDL("alter", columns=tuple(added), keys=tuple(keys), dropped=tuple(dropped), renamed=tuple(renamed),
-                    dropped_keys=tuple(dropped_keys), retyped=tuple(retyped), dropped_kinds=tuple(dropped_kinds))
+                    dropped_keys=tuple(dropped_keys), retyped=tuple(retyped), dropped_kinds=tuple(dropped_kinds),
+                    renamed_to=renamed_to)
 
 
 _DROPPED_KEY = re.compile(r"\s*(PRIMARY\s+KEY|UNIQUE\s*\((.*)\))\s*", re.I | re.S)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from snowreg.catalog.names import physical
+from snowreg.engine.sql.renames import SWAP_NAME
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -247,9 +248,6 @@ def comment_added(stmt: exp.Alter, found: list[tuple[exp.Identifier, exp.Expr]])
     """`COMMENT ON COLUMN t.c IS 'x'` for each added column's comment, after the translated ALTER."""
     out = [_column_comment(stmt, exp.AlterColumn(this=column, comment=text)) for column, text in found]
     return [c for c in out if c is not None]
-
-
-SWAP_NAME = "SNOWREG_SWAP"  # a table's name while two tables swap names
 
 
 def swap(stmt: exp.Alter, action: exp.SwapTable) -> list[exp.Expr]:
