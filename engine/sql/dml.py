@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from snowreg.catalog.names import physical
 from snowreg.engine.sql.renames import SWAP_NAME
+from snowreg.engine.sql.translation import IDENTITY_MARK
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -312,13 +313,6 @@ def nextval(node: exp.Column) -> exp.Expr | None:
         return None
     name = _qualified_text([node.args.get("catalog"), node.args.get("db"), node.args.get("table")])
     return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(name)])
-
-
-# Ends the name of an AUTOINCREMENT / IDENTITY column's sequence in a translation; each run writes 16 hex
-# digits of its own there (engine.sql.run), so every table made gets new sequences: a table dropped,
-# replaced or renamed never hands its counter to a new table of the same name.
-# A column declared ORDER gets `$SEQO$` instead (DESCRIBE shows it; NOORDER is the default of new columns).
-IDENTITY_MARK = "$SEQ$" + "~" * 16
 
 
 def identity_columns(stmt: exp.Create) -> list[exp.Expr]:

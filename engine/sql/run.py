@@ -18,7 +18,14 @@ from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import duckerrors, history, renames, retype, reuse, system, table_meta
-from snowreg.engine.sql.translation import ROLES_VARIABLE, FloatOperand, TableRef, Translation, trivial
+from snowreg.engine.sql.translation import (
+    IDENTITY_MARK,
+    ROLES_VARIABLE,
+    FloatOperand,
+    TableRef,
+    Translation,
+    trivial,
+)
 from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
@@ -315,12 +322,12 @@ def _undo_for_lengths(session: Session, database: str, schema: str, name: str, a
 
 
 def _fresh_identities(sql: str) -> str:
-    """A CREATE TABLE's identity sequences named for this run (engine.sql.dml.IDENTITY_MARK)."""
-    from snowreg.engine.sql import dml
-
+    """A CREATE TABLE's identity sequences named for this run (engine.sql.translation.IDENTITY_MARK)."""
+    if IDENTITY_MARK[-16:] not in sql:  # the same 16 characters end the ORDER mark
+        return sql
     suffix = uuid.uuid4().hex[:16]
-    return sql.replace(dml.IDENTITY_MARK, "$SEQ$" + suffix).replace(dml.IDENTITY_MARK.replace("$SEQ$", "$SEQO$"),
-                                                                     "$SEQO$" + suffix)
+    return sql.replace(IDENTITY_MARK, "$SEQ$" + suffix).replace(IDENTITY_MARK.replace("$SEQ$", "$SEQO$"),
+                                                                 "$SEQO$" + suffix)
 
 
 def _execute(session: Session, tr: Translation) -> None:
