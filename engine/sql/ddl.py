@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -58,6 +59,8 @@ class TableDDL:
     projected: tuple[Projected, ...] = ()
     copies_keys: bool = False  # CREATE TABLE … LIKE: the source's keys too
     retyped: tuple[tuple[str, str | None], ...] = ()  # ALTER … SET DATA TYPE: (column, new type text or None)
+    dropped_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()  # DROP PRIMARY KEY | UNIQUE (a, b): kind, columns
+    renamed_to: tuple[str | None, str | None, str] | None = None  # ALTER TABLE … RENAME TO [db.][schema.]name
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -143,6 +146,8 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
     keys: list[KeyDecl] = []
     dropped_keys: list[str] = []
     retyped: list[tuple[str, str | None]] = []
+    dropped_kinds: list[tuple[str, tuple[str, ...]]] = []
+    renamed_to = None
     kept: list[exp.Expr] = []
     for action in stmt.args.get("actions") or []:
         _default_change(action)
@@ -157,12 +162,21 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
         if isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "CONSTRAINT":
             dropped_keys.extend(_name(t.this) for t in action.args.get("tables") or [])
             continue
+        dropped_kind = _dropped_kind(action)
+        if dropped_kind is not None:
+            dropped_kinds.extend(dropped_kind)
+            continue
         kept.append(action)
         if isinstance(action, exp.ColumnDef):
             kind = action.args.get("kind")
             added.append((_name(action.this), declared_type(kind) if isinstance(kind, exp.DataType) else None))
+            found = _column_keys(action)  # `ADD COLUMN c INT PRIMARY KEY`: recorded, its column NOT NULL
+            keys.extend(found)
+            kept.extend(_set_not_null(c) for k in found if k.kind == "PRIMARY KEY" for c in k.columns)
         elif isinstance(action, exp.Drop) and str(action.args.get("kind") or "").upper() == "COLUMN":
             dropped.extend(_name(c) for c in action.args.get("tables") or [])
+        elif isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
+            renamed_to = _table_parts(action.this)
         elif isinstance(action, exp.RenameColumn):
             renamed.append((_name(action.this), _name(action.args.get("to"))))
         elif isinstance(action, exp.AlterColumn) and isinstance(action.args.get("dtype"), exp.DataType):
@@ -178,7 +192,28 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
             action.set("allow_null", True)  # sqlglot's generator refuses False; True writes the same SET NOT NULL
     stmt.set("actions", kept)
     return TableDDL("alter", columns=tuple(added), keys=tuple(keys), dropped=tuple(dropped), renamed=tuple(renamed),
-                    dropped_keys=tuple(dropped_keys), retyped=tuple(retyped))
+                    dropped_keys=tuple(dropped_keys), retyped=tuple(retyped), dropped_kinds=tuple(dropped_kinds),
+                    renamed_to=renamed_to)
+
+
+_DROPPED_KEY = re.compile(r"\s*(PRIMARY\s+KEY|UNIQUE\s*\((.*)\))\s*", re.I | re.S)
+
+
+def _dropped_kind(action: exp.Expr) -> list[tuple[str, tuple[str, ...]]] | None:
+    """`DROP PRIMARY KEY` / `DROP UNIQUE (a, b)` → the key to forget; `DROP CLUSTERING KEY` → nothing to do
+    (snowreg keeps no clustering key, H3); None for any other action."""
+    if not isinstance(action, exp.Command) or action.name.upper() != "DROP":
+        return None
+    text = action.expression.name if isinstance(action.expression, exp.Literal) else str(action.expression or "")
+    if " ".join(text.upper().split()) == "CLUSTERING KEY":
+        return []
+    m = _DROPPED_KEY.fullmatch(text)
+    if m is None:
+        return None
+    if m.group(2) is None:
+        return [("PRIMARY KEY", ())]
+    columns = [c.strip() for c in m.group(2).split(",")]
+    return [("UNIQUE", tuple(c[1:-1].replace('""', '"') if c.startswith('"') else c.upper() for c in columns))]
 
 
 def _default_change(action: exp.Expr) -> None:
@@ -366,6 +401,9 @@ def refuse_properties(stmt: exp.Expr) -> None:
     kind = str(stmt.args.get("kind") or "TABLE").upper()
     if kind not in ("TABLE", "VIEW"):
         return
+    if isinstance(stmt, exp.Create | exp.Alter) and stmt.find(exp.CheckColumnConstraint) is not None:
+        raise not_supported("A CHECK constraint (Snowflake's constraints are PRIMARY KEY, UNIQUE, FOREIGN KEY and "
+                            "NOT NULL: https://docs.snowflake.com/en/sql-reference/constraints-overview)")
     if isinstance(stmt, exp.Create | exp.Alter) and stmt.find(exp.CollateColumnConstraint) is not None:
         raise not_supported(f"A column's COLLATE specification in {type(stmt).__name__.upper()} {kind} (snowreg "
                             "compares text by its code points)")

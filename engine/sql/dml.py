@@ -20,6 +20,8 @@ from sqlglot import exp
 
 from snowreg.catalog.names import physical
 from snowreg.engine.sql import bind
+from snowreg.engine.sql.renames import SWAP_NAME
+from snowreg.engine.sql.translation import IDENTITY_MARK
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -246,6 +248,7 @@ def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
     if not actions:
         return [exp.select(exp.Null()).where(exp.false())]
     if len(actions) < 2 or not all(isinstance(a, exp.ColumnDef | exp.AlterColumn | exp.Drop) for a in actions):
+        stmt.set("actions", actions)
         return [_column_comment(stmt, actions[0]) or stmt] if len(actions) == 1 else [stmt]
     out: list[exp.Expr] = []
     for action in actions:
@@ -255,7 +258,24 @@ def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
     return out
 
 
-SWAP_NAME = "SNOWREG_SWAP"  # a table's name while two tables swap names
+def added_comments(stmt: exp.Expr) -> list[tuple[exp.Identifier, exp.Expr]]:
+    """ALTER TABLE's `ADD COLUMN c INT COMMENT 'x'`, each column by its DuckDB name (read before translation,
+    which drops the COMMENT: DuckDB has no column comment in ADD COLUMN)."""
+    found = []
+    for action in stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []:
+        for constraint in action.args.get("constraints") or [] if isinstance(action, exp.ColumnDef) else []:
+            kind = constraint.args.get("kind")
+            if isinstance(kind, exp.CommentColumnConstraint) and kind.this is not None:
+                ident = action.this
+                name = ident.this if ident.quoted else ident.this.upper()
+                found.append((exp.Identifier(this=physical(name), quoted=True), kind.this.copy()))
+    return found
+
+
+def comment_added(stmt: exp.Alter, found: list[tuple[exp.Identifier, exp.Expr]]) -> list[exp.Expr]:
+    """`COMMENT ON COLUMN t.c IS 'x'` for each added column's comment, after the translated ALTER."""
+    out = [_column_comment(stmt, exp.AlterColumn(this=column, comment=text)) for column, text in found]
+    return [c for c in out if c is not None]
 
 
 def swap(stmt: exp.Alter, action: exp.SwapTable) -> list[exp.Expr]:
@@ -320,13 +340,6 @@ def nextval(node: exp.Column) -> exp.Expr | None:
         return None
     name = _qualified_text([node.args.get("catalog"), node.args.get("db"), node.args.get("table")])
     return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(name)])
-
-
-# Ends the name of an AUTOINCREMENT / IDENTITY column's sequence in a translation; each run writes 16 hex
-# digits of its own there (engine.sql.run), so every table made gets new sequences: a table dropped,
-# replaced or renamed never hands its counter to a new table of the same name.
-# A column declared ORDER gets `$SEQO$` instead (DESCRIBE shows it; NOORDER is the default of new columns).
-IDENTITY_MARK = "$SEQ$" + "~" * 16
 
 
 def identity_columns(stmt: exp.Create) -> list[exp.Expr]:

@@ -20,6 +20,7 @@ _KIND_OF = {t: "Numeric" for t in ("TINYINT", "SMALLINT", "INTEGER", "INT32", "B
                                    "DOUBLE", "DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "INT8",
                                    "INT16")}
 _KIND_OF.update({"BOOL": "Boolean", "BOOLEAN": "Boolean"})
+_OTHER_KIND = re.compile(r'Existing object "?([^"]+)"? is of type \w+, trying to drop type')
 _RENAMED_ONTO = re.compile(r'Could not rename "(?:[^"]|"")*" to "((?:[^"]|"")*)": another entry with this name already exists')
 _ALREADY = re.compile(r"(?:Table|View) with name \"?([^\s\"]+)\"? already exists")
 
@@ -65,6 +66,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     m = _RENAMED_ONTO.search(text)
     if m:  # ALTER TABLE … RENAME TO the name of another table or view
         return errors.already_exists("Object", m.group(1))
+    m = _OTHER_KIND.search(text)
+    if m:  # DROP TABLE of a view (or DROP VIEW of a table): no such table (view) there
+        return errors.does_not_exist("Object", _qualified(m.group(1), database, schema), "42S02")
+    if "Cannot drop column: table only has one column remaining" in text:  # conformance/DECISIONS.md K7
+        return errors.compilation_error("Cannot drop the last column of a table.")
     if isinstance(e, duckdb.BinderException) and 'argument in function "round" must be a constant' in text:
         return errors.not_supported("ROUND of a NUMBER to a scale that is not a constant")
     if isinstance(e, duckdb.BinderException):

@@ -17,8 +17,9 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, history, retype, reuse, system, table_meta
+from snowreg.engine.sql import duckerrors, history, renames, retype, reuse, system, table_meta
 from snowreg.engine.sql.translation import (
+    IDENTITY_MARK,
     ROLES_VARIABLE,
     FloatOperand,
     TableRef,
@@ -125,7 +126,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         tr = table_meta.check_keys(session, tr, _write_target(tr))
     if tr.table is not None and tr.table.retyped:
         retype.check(session, tr, _write_target(tr))
-    swapped = _swapped(session, tr)
+    swapped = renames.swapped(session, tr, _write_target(tr))
     temporary = tr.kind in _TEMPORARY_KINDS and _TEMPORARY.match(tr.sql) is not None
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
@@ -147,7 +148,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         renaming = _RENAME.search(tr.sql) if tr.kind == "alter" else None
         privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
         if swapped is not None:
-            _record_swap(session, *swapped)
+            renames.record_swap(session, *swapped)
         elif tr.table is not None:
             table_meta.record(session, tr, _write_target(tr) if not renaming else None)
             _enforce_lengths(session, tr, _write_target(tr) if not renaming else None)
@@ -282,28 +283,6 @@ def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Tr
 
 _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
 _RENAME = re.compile(r'^ALTER (?:TABLE|VIEW) (?:IF EXISTS )?\S+ RENAME TO "((?:[^"]|"")*)"\Z')
-_SWAP = re.compile(r'^ALTER TABLE (?:IF EXISTS )?\S+ RENAME TO "SNOWREG_SWAP"; ')
-
-
-def _swapped(session: Session, tr: Translation) -> tuple[str, str, str, str] | None:
-    """ALTER TABLE a SWAP WITH b: (database, schema, a, b); both must be in one schema."""
-    targets = [t for t in tr.tables if t.write] if tr.kind == "alter" and _SWAP.search(tr.sql) else []
-    if len(targets) != 2:
-        return None
-    first, second = ((t.database or session.database or "", t.schema or session.schema or "") for t in targets)
-    if first != second:
-        raise errors.not_supported("ALTER TABLE … SWAP WITH a table of another schema")
-    return (*first, targets[0].name, targets[1].name)
-
-
-def _record_swap(session: Session, database: str, schema: str, first: str, second: str) -> None:
-    """The registry's records and grants follow each table to its new name."""
-    from snowreg.engine.sql import dml
-
-    catalog = session.catalog
-    catalog.rename_table(database, schema, first, dml.SWAP_NAME)
-    catalog.rename_table(database, schema, second, first)
-    catalog.rename_table(database, schema, dml.SWAP_NAME, second)
 
 
 def _assigned(session: Session, tr: Translation) -> tuple[tuple[str, str | None], ...]:
@@ -452,12 +431,12 @@ def _undo_for_lengths(session: Session, database: str, schema: str, name: str, a
 
 
 def _fresh_identities(sql: str) -> str:
-    """A CREATE TABLE's identity sequences named for this run (engine.sql.dml.IDENTITY_MARK)."""
-    from snowreg.engine.sql import dml
-
+    """A CREATE TABLE's identity sequences named for this run (engine.sql.translation.IDENTITY_MARK)."""
+    if IDENTITY_MARK[-16:] not in sql:  # the same 16 characters end the ORDER mark
+        return sql
     suffix = uuid.uuid4().hex[:16]
-    return sql.replace(dml.IDENTITY_MARK, "$SEQ$" + suffix).replace(dml.IDENTITY_MARK.replace("$SEQ$", "$SEQO$"),
-                                                                     "$SEQO$" + suffix)
+    return sql.replace(IDENTITY_MARK, "$SEQ$" + suffix).replace(IDENTITY_MARK.replace("$SEQ$", "$SEQO$"),
+                                                                 "$SEQO$" + suffix)
 
 
 def _execute(session: Session, tr: Translation) -> None:
@@ -465,8 +444,17 @@ def _execute(session: Session, tr: Translation) -> None:
     transaction of their own when the session has none open (inside one, a failure aborts it all and
     engine.transaction.recover replays the earlier writes). Leaves the statement's answer to fetch."""
     duck = session.duck
-    if not tr.atomic:
+    if not tr.atomic and (tr.kind != "alter" or session.transaction or "; " not in tr.sql):
         duck.execute(_fresh_identities(tr.sql))
+        return
+    if not tr.atomic:  # an ALTER TABLE of several actions (DROP COLUMN a, b): all of them or none
+        duck.execute("BEGIN TRANSACTION")
+        try:
+            duck.execute(tr.sql)
+        except BaseException:
+            duck.execute("ROLLBACK")
+            raise
+        duck.execute("COMMIT")
         return
     own = not session.transaction
     if own:

@@ -41,8 +41,9 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
         specs = _specs([c for c in columns if c.name in added], added)
         if specs:
             catalog.tables.record_columns(database, schema, target.name, specs)
-        if table.dropped_keys:
-            catalog.tables.forget_keys(database, schema, target.name, table.dropped_keys)
+        dropped = [*table.dropped_keys, *_named_keys(session, (database, schema, target.name), table.dropped_kinds)]
+        if dropped:
+            catalog.tables.forget_keys(database, schema, target.name, dropped)
         if table.keys:
             catalog.tables.add_keys(database, schema, target.name, _keys(session, table))
         return
@@ -53,6 +54,16 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
         return
     keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
     catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)
+
+
+def _named_keys(session: Session, table: tuple[str, str, str], kinds: tuple[tuple[str, tuple[str, ...]], ...]
+                ) -> list[str]:
+    """The names of the keys `DROP PRIMARY KEY` / `DROP UNIQUE (a, b)` name by kind and columns."""
+    if not kinds:
+        return []
+    keys = list_keys(session.catalog.store, *table)
+    return [k.name for kind, columns in kinds for k in keys
+            if k.name is not None and k.kind == kind and (not columns or tuple(k.columns) == columns)]
 
 
 def _keys(session: Session, table: ddl.TableDDL) -> list[KeySpec]:

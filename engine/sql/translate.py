@@ -95,7 +95,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         node.replace(exp.Literal.string(sql.strip()))
     table_ddl = _table_ddl(stmt, kind)
     read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
-    column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else []
+    column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else dml.added_comments(stmt)
     if isinstance(stmt, exp.Update):
         dml.update_defaults(stmt)
         dml.update_targets(stmt, sql)
@@ -139,6 +139,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         parts.append(dml.comment_on(stmt, comment))
     if isinstance(stmt, exp.Create) and column_comments:
         parts.extend(dml.comment_columns(stmt, column_comments))
+    if isinstance(stmt, exp.Alter) and column_comments:
+        parts.extend(dml.comment_added(stmt, column_comments))
     if _MAY_EXTRACT.search(sql):
         for part in parts:
             variant.double_paths(part)

@@ -116,6 +116,12 @@ class TextOperand(Exception):  # noqa: N818 - a signal to translate again, never
         self.index = index
 
 
+# Ends the name of an AUTOINCREMENT / IDENTITY column's sequence in a translation (engine.sql.dml); each run
+# writes 16 hex digits of its own there (engine.sql.run), so every table made gets new sequences: a table
+# dropped, replaced or renamed never hands its counter to a new table of the same name. A column declared
+# ORDER gets `$SEQO$` instead (DESCRIBE shows it; NOORDER is the default of new columns).
+IDENTITY_MARK = "$SEQ$" + "~" * 16
+
 # The DuckDB variable holding the session's active roles, for IS_ROLE_IN_SESSION (engine.sql.functions).
 ROLES_VARIABLE = "snowreg_active_roles"
 

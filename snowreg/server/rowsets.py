@@ -30,7 +30,7 @@ def rowtype(description: Sequence[Any]) -> list[dict[str, Any]]:
     out = []
     for d in description:
         kind = TYPE_NAMES.get(d[1], "TEXT")
-        # `length` as Snowflake sends it: for text, binary and array columns only (docs/CONNECTOR.md, K1)
+        # `length` as Snowflake sends it: for text, binary and array columns only (docs/CONNECTOR.md, DECISIONS.md C1)
         size = (d[3] or _LENGTHS[kind]) if kind in _LENGTHS else None
         precision, scale = _precision_scale(kind, d[4], d[5])
         out.append({
