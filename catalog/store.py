@@ -69,6 +69,8 @@ class Store:
         self.lock = threading.RLock()
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
+        # bumped whenever the data instance's catalog (its databases, schemas, tables, views) may have changed
+        self.relations_generation = 0
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         # INFORMATION_SCHEMA rows as Arrow tables by visible model ids, of one generation (information.py)
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
@@ -338,7 +340,13 @@ class Store:
         (plans and INFORMATION_SCHEMA rows keyed by it are rebuilt) and the cached reads of relations go.
         Cached registry rows stay: they live in the registry's own instance, which plain SQL cannot reach."""
         with self.lock:
+            self.relations_generation += 1
             self._committed(_relation_key)
+
+    def data_catalog_changed(self) -> None:
+        """A database or schema of the data instance was attached, created, dropped or detached, or a
+        session's transaction (which may hold DDL) ended: caches of DuckDB's catalog (not registry rows) go."""
+        self.relations_generation += 1
 
     def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         """A registry read served from memory until the next write (never inside a transaction)."""
@@ -386,6 +394,7 @@ class Store:
         """Attach a Snowflake database to the data instance (its own file in a persistent registry)."""
         target = ":memory:" if file is None or self.path is None else str((self.path / "databases" / file).resolve())
         self.data.execute(f"ATTACH IF NOT EXISTS '{target}' AS {quote(name)}")
+        self.data_catalog_changed()
 
     def remove_database_file(self, file: str) -> None:
         """Delete a detached database's DuckDB file (and its write-ahead log)."""
