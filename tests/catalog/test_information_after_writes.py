@@ -156,3 +156,37 @@ def test_a_logged_model_and_a_failed_log_model(pair: tuple[Any, Any]) -> None:
     with pytest.raises(TypeError):
         reg.log_model(model, model_name="P", version_name="V1", sample_input_data=X, metrics={"x": object()})
     assert names(same(admin)) == [("M", "V1"), ("M", "V2"), ("N", "V1")]
+
+
+def test_writes_to_a_few_versions_of_a_large_model(pair: tuple[Any, Any]) -> None:
+    """A write that changes a few versions remakes only their rows (the rest of the model's are kept):
+    every other row must stay exactly what SHOW VERSIONS says, for the administrator and for a role."""
+    admin, alice = pair
+    sql = admin.cursor().execute
+    for i in range(2, 41):
+        sql(f"ALTER MODEL M ADD VERSION V{i} FROM @ST")
+    sql("GRANT USAGE ON MODEL M TO ROLE ANALYST")
+    assert len(same(admin)) == 41 and len(same(alice)) == 40
+    for write in ("ALTER MODEL M MODIFY VERSION V20 SET COMMENT = 'middle'",
+                  "ALTER MODEL M MODIFY VERSION V1 SET COMMENT = 'first'",
+                  "ALTER MODEL M MODIFY VERSION V40 SET COMMENT = 'last'",
+                  "ALTER MODEL M MODIFY VERSION V7 SET METADATA = '{\"metric\": {\"accuracy\": 0.75}}'",
+                  "ALTER MODEL M VERSION V9 SET ALIAS = PROD",
+                  "ALTER MODEL M VERSION V9 UNSET ALIAS",
+                  "ALTER MODEL M VERSION V11 SET ALIAS = PROD",
+                  "ALTER MODEL M MODIFY VERSION V20 UNSET COMMENT",
+                  "ALTER MODEL M SET DEFAULT_VERSION = V30",
+                  "ALTER MODEL M DROP VERSION V15",
+                  "ALTER MODEL M DROP VERSION V1",
+                  "ALTER MODEL M DROP VERSION V40",
+                  "ALTER MODEL M ADD VERSION V41 FROM @ST",
+                  "ALTER MODEL M MODIFY VERSION V41 SET COMMENT = 'new last'",
+                  "ALTER MODEL M SET COMMENT = 'the model'",
+                  "ALTER MODEL N MODIFY VERSION V1 SET COMMENT = 'another model'"):
+        sql(write)
+        rows = same(admin)
+        assert [r[:9] for r in same(alice)] == [r[:9] for r in rows if r[1] == "M"], write
+    rows = {r[2]: r for r in same(admin) if r[1] == "M"}
+    assert len(rows) == 38 and rows["V41"][3] == ["LAST"] and rows["V41"][4] == "new last"
+    assert rows["V2"][3] == ["FIRST"] and rows["V30"][3] == ["DEFAULT"] and rows["V11"][3] == ["PROD"]
+    assert rows["V7"][7] == {"metric": {"accuracy": 0.75}} and rows["V20"][4] is None
