@@ -130,7 +130,7 @@ def model_versions(store: Store, models: ModelsPart, visible: Sequence[int] | No
     indexes = models.list_versions_of([m.id for m in listed])
     functions = models.functions_of([v.id for m in listed for v in indexes[m.id].rows])
     kept = store.model_version_rows
-    tables = []
+    tables: list[Any] = []
     for m in listed:
         index = indexes[m.id]
         names = tuple(functions.get(v.id, ()) for v in index.rows)
@@ -143,9 +143,43 @@ def model_versions(store: Store, models: ModelsPart, visible: Sequence[int] | No
         tables.append(entry[3])
     for gone in kept.keys() - {m.id for m in models.list_models()}:
         del kept[gone]
-    if len(tables) == 1:
-        return tables[0]
-    return pa.concat_tables(tables).combine_chunks() if tables else _arrow([])
+    if len(tables) <= 1:
+        return tables[0] if tables else _arrow([])
+    key = None if visible is None else tuple(sorted(shown or ()))
+    ids = tuple(m.id for m in listed)
+    last = store.model_version_sets.get(key)
+    combined = _spliced(last[1], last[2], tables) if last is not None and last[0] == ids else None
+    if combined is None:
+        combined = pa.concat_tables(tables).combine_chunks()
+    if len(store.model_version_sets) >= _SETS_KEPT and key not in store.model_version_sets:
+        store.model_version_sets.clear()
+    store.model_version_sets[key] = (ids, tuple(tables), combined)
+    return combined
+
+
+_SETS_KEPT = 8  # sets of visible models whose combined MODEL_VERSIONS table is kept (roles that query it)
+
+
+def _spliced(before: tuple[Any, ...], combined: Any, tables: list[Any]) -> Any:
+    """The combined table of the same models (in the same order) made from the last one by replacing the
+    slices of the models whose tables changed (concatenating a hundred one-model tables costs more than
+    building their rows); None when many changed."""
+    import pyarrow as pa
+
+    changed = [i for i, (a, b) in enumerate(zip(before, tables, strict=True)) if a is not b]
+    if not changed:
+        return combined
+    if len(changed) > _PATCHED_AT_MOST:
+        return None
+    offsets = [0]
+    for table in before:
+        offsets.append(offsets[-1] + table.num_rows)
+    pieces, start = [], 0
+    for i in changed:
+        pieces += [combined.slice(start, offsets[i] - start), tables[i]]
+        start = offsets[i + 1]
+    pieces.append(combined.slice(start))
+    return pa.concat_tables(pieces).combine_chunks()
 
 
 _PATCHED_AT_MOST = 16  # versions changed at once beyond which a model's rows are simply made again

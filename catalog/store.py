@@ -76,6 +76,8 @@ class Store:
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
         # MODEL_VERSIONS rows by model id, with the cached reads they were made of (information.py)
         self.model_version_rows: dict[int, tuple[Any, ...]] = {}
+        # the last combined MODEL_VERSIONS table of each set of visible models, with its models' ids and tables
+        self.model_version_sets: dict[tuple[int, ...] | None, tuple[tuple[int, ...], tuple[Any, ...], Any]] = {}
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
