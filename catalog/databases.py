@@ -156,6 +156,7 @@ class DatabasesPart:
 
     def detach(self, name: str) -> None:
         self.store.data.execute(f"DETACH DATABASE IF EXISTS {quote(name)}")
+        self.store.data_catalog_changed()
 
     def insert_database(self, tx: duckdb.DuckDBPyConnection, name: str, owner: str | None, comment: str | None,
                         file: str | None) -> None:
@@ -173,6 +174,7 @@ class DatabasesPart:
 
     def create_schema_in_data(self, database: str, name: str) -> None:
         self.store.data.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(name)}")
+        self.store.data_catalog_changed()
 
     def insert_schema(self, tx: duckdb.DuckDBPyConnection, database: str, name: str, owner: str | None,
                       comment: str | None, managed_access: bool) -> None:
@@ -192,3 +194,4 @@ class DatabasesPart:
 
     def drop_schema_in_data(self, database: str, name: str) -> None:
         self.store.data.execute(f"DROP SCHEMA IF EXISTS {quote(database)}.{quote(name)} CASCADE")
+        self.store.data_catalog_changed()

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from snowreg import errors
-from snowreg.catalog.store import Store, now
+from snowreg.catalog.store import Store, nothing_stale, now
 
 
 def stored_path(path: str) -> str:
@@ -70,7 +70,7 @@ class FilesPart:
                                  [list(new), list(new.values())])
             else:  # INSERT OR IGNORE costs ~10x: the remembered hashes say what is there
                 store.write_one("INSERT INTO snowreg.blobs VALUES " + ", ".join(["(?, ?)"] * len(new)),
-                                [x for item in new.items() for x in item], stale=lambda _: False)
+                                [x for item in new.items() for x in item], stale=nothing_stale)
             known.update(new)
         return shas
 
@@ -176,9 +176,9 @@ class FilesPart:
             if not store.in_transaction:
                 try:
                     if self._all_stored(rows):
-                        store.write_one(*_insert_files(owner_kind, owner_id, rows), stale=lambda _: False)
+                        store.write_one(*_insert_files(owner_kind, owner_id, rows), stale=nothing_stale)
                     else:
-                        with store.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+                        with store.transaction(stale=nothing_stale) as tx:  # no cached read holds files
                             self.put_blobs([c for _, c in rows])
                             tx.execute(*_insert_files(owner_kind, owner_id, rows))
                     return [True] * len(rows)
@@ -191,7 +191,7 @@ class FilesPart:
             chosen = [row for row, w in zip(rows, written, strict=True) if w]
             if not chosen:
                 return written
-            with store.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+            with store.transaction(stale=nothing_stale) as tx:  # no cached read holds files
                 self.put_blobs([c for _, c in chosen])
                 replaced = [p for p, _ in chosen if p in existing]
                 if replaced:
@@ -289,7 +289,7 @@ class FilesPart:
             held = self._held_files(owner_kind, owner_id)
             if held is None:
                 return
-            with store.transaction(stale=lambda _: False) as tx:  # no cached read holds files
+            with store.transaction(stale=nothing_stale) as tx:  # no cached read holds files
                 if held:
                     self._insert_held(tx, owner_id, held)
                 store.after_commit(lambda: self._release([owner_id]))

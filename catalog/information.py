@@ -123,9 +123,10 @@ _SCHEMA: list[Any] = []  # MODEL_VERSIONS' Arrow schema, as its query gives it (
 
 def model_versions(store: Store, models: ModelsPart, visible: Sequence[int] | None) -> Any:
     """MODEL_VERSIONS' rows for the `visible` models, as its query in QUERIES gives them, built from the
-    models' cached rows, version indexes and functions. A model's rows are kept with what they were made
-    of (`store.model_version_rows`) and made again only when one of those changed, so the first query
-    after a registry write costs ~a dict lookup per model and a row tuple per version of changed models."""
+    models' cached rows, version indexes and functions. A model's rows are kept as an Arrow table with what
+    they were made of (`store.model_version_rows`) and made again only when one of those changed; a write
+    that changed a few versions of a model (a comment, an alias) remakes only their rows, so the first
+    query after it costs ~a dict lookup per model, not a row and its Arrow conversion per version."""
     import pyarrow as pa
 
     if not _SCHEMA:
@@ -135,27 +136,104 @@ def model_versions(store: Store, models: ModelsPart, visible: Sequence[int] | No
     indexes = models.list_versions_of([m.id for m in listed])
     functions = models.functions_of([v.id for m in listed for v in indexes[m.id].rows])
     kept = store.model_version_rows
-    rows: list[tuple[Any, ...]] = []
+    tables: list[Any] = []
     for m in listed:
         index = indexes[m.id]
         names = tuple(functions.get(v.id, ()) for v in index.rows)
         entry = kept.get(m.id)
         if entry is None or not (entry[0] == m and entry[1] is index and entry[2] == names):
-            entry = kept[m.id] = (m, index, names, _model_rows(m, index, names))
-        rows.extend(entry[3])
+            table = _patched(entry, m, index, names) if entry is not None else None
+            if table is None:
+                table = _arrow(_model_rows(m, index, names, range(len(index.rows))))
+            entry = kept[m.id] = (m, index, names, table)
+        tables.append(entry[3])
     for gone in kept.keys() - {m.id for m in models.list_models()}:
         del kept[gone]
+    if len(tables) <= 1:
+        return tables[0] if tables else _arrow([])
+    key = None if visible is None else tuple(sorted(shown or ()))
+    ids = tuple(m.id for m in listed)
+    last = store.model_version_sets.get(key)
+    combined = _spliced(last[1], last[2], tables) if last is not None and last[0] == ids else None
+    if combined is None:
+        combined = pa.concat_tables(tables).combine_chunks()
+    if len(store.model_version_sets) >= _SETS_KEPT and key not in store.model_version_sets:
+        store.model_version_sets.clear()
+    store.model_version_sets[key] = (ids, tuple(tables), combined)
+    return combined
+
+
+_SETS_KEPT = 8  # sets of visible models whose combined MODEL_VERSIONS table is kept (roles that query it)
+
+
+def _spliced(before: tuple[Any, ...], combined: Any, tables: list[Any]) -> Any:
+    """The combined table of the same models (in the same order) made from the last one by replacing the
+    slices of the models whose tables changed (concatenating a hundred one-model tables costs more than
+    building their rows); None when many changed."""
+    import pyarrow as pa
+
+    changed = [i for i, (a, b) in enumerate(zip(before, tables, strict=True)) if a is not b]
+    if not changed:
+        return combined
+    if len(changed) > _PATCHED_AT_MOST:
+        return None
+    offsets = [0]
+    for table in before:
+        offsets.append(offsets[-1] + table.num_rows)
+    pieces, start = [], 0
+    for i in changed:
+        pieces += [combined.slice(start, offsets[i] - start), tables[i]]
+        start = offsets[i + 1]
+    pieces.append(combined.slice(start))
+    return pa.concat_tables(pieces).combine_chunks()
+
+
+_PATCHED_AT_MOST = 16  # versions changed at once beyond which a model's rows are simply made again
+
+
+def _patched(entry: tuple[Any, ...], m: ModelRow, index: VersionIndex, functions: tuple[Any, ...]) -> Any:
+    """The model's kept Arrow table with the rows of the versions that changed since made again; None when
+    more than that changed. A row depends only on the model row, its version row, its functions and the
+    first and last versions (FIRST / LAST), so with the model row and those unchanged, the rows of
+    unchanged versions stay as they are."""
+    import pyarrow as pa
+
+    old_m, old_index, old_functions, table = entry
+    old, new = old_index.rows, index.rows
+    if old_m != m or len(old) != len(new) or (new and (old[0].seq, old[-1].seq) != (new[0].seq, new[-1].seq)):
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b or old_functions[i] != functions[i]]
+    if len(changed) > _PATCHED_AT_MOST:
+        return None
+    if not changed:
+        return table
+    made = _arrow(_model_rows(m, index, functions, changed))
+    pieces, start = [], 0
+    for k, i in enumerate(changed):
+        pieces += [table.slice(start, i - start), made.slice(k, 1)]
+        start = i + 1
+    pieces.append(table.slice(start))
+    return pa.concat_tables(pieces).combine_chunks()
+
+
+def _arrow(rows: list[tuple[Any, ...]]) -> Any:
+    """Rows in MODEL_VERSIONS' columns as an Arrow table of its query's schema."""
+    import pyarrow as pa
+
     schema = _SCHEMA[0]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)],
                                 schema=schema)
 
 
-def _model_rows(m: ModelRow, index: VersionIndex, functions: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    """One model's MODEL_VERSIONS rows, in the columns and order of its query."""
+def _model_rows(m: ModelRow, index: VersionIndex, functions: tuple[Any, ...],
+                positions: Iterable[int]) -> list[tuple[Any, ...]]:
+    """The MODEL_VERSIONS rows of the model's versions at `positions`, in the columns and order of its query."""
     out = []
-    first, last = (index.rows[0].seq, index.rows[-1].seq) if index.rows else (None, None)
-    for v, fns in zip(index.rows, functions, strict=True):
+    rows = index.rows
+    first, last = (rows[0].seq, rows[-1].seq) if rows else (None, None)
+    for i in positions:
+        v, fns = rows[i], functions[i]
         aliases = [*(["DEFAULT"] if v.name == m.default_version else []), *(["FIRST"] if v.seq == first else []),
                    *(["LAST"] if v.seq == last else []), *([v.alias] if v.alias is not None else [])]
         out.append((m.database_name, m.schema_name, m.name, v.name, orjson.dumps(aliases).decode(), v.comment,

@@ -12,7 +12,7 @@ import orjson
 
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.manifest import FunctionSpec, VersionSpec
-from snowreg.catalog.store import Store, ids_in, now
+from snowreg.catalog.store import Store, ids_in, nothing_stale, now
 
 MODEL_COLS = "id, database_name, schema_name, name, created_on, owner, comment, default_version, model_type"
 VERSION_COLS = (
@@ -235,7 +235,7 @@ class ModelsPart:
         """A new version; the cached version index of the model takes it without a reload."""
         key = ("versions", model_id)
         with self.store.lock:  # the write and the write-through are one step for other threads
-            with self.store.transaction(stale=lambda _: False) as tx:
+            with self.store.transaction(stale=nothing_stale) as tx:
                 row = self._insert_version(tx, model_id, version_name, content)
             cache = self.store.fresh_cache()
             index = cache.get(key) if cache is not None else None
@@ -466,7 +466,7 @@ class ModelsPart:
         sets = ", ".join(f"{k} = ?" for k in values)
         in_place = set(values) <= {"comment", "default_version", "owner"}  # no cache key names them
         self.store.write_one(f"UPDATE snowreg.models SET {sets} WHERE id = ?", [*values.values(), model_id],
-                             stale=(lambda _: False) if in_place else (lambda key: key[0] == "model"),
+                             stale=nothing_stale if in_place else (lambda key: key[0] == "model"),
                              deferred=True)
         if in_place:
             with self.store.lock:  # write through: cached model rows take the new values
@@ -493,7 +493,7 @@ class ModelsPart:
         ts = now()
         key = ("versions", version.model_id)
         self.store.write_one(f"UPDATE snowreg.versions SET {sets}, last_altered_on = ? WHERE id = ?",
-                       [*values.values(), ts, version.id], stale=lambda _: False, deferred=True)
+                       [*values.values(), ts, version.id], stale=nothing_stale, deferred=True)
         with self.store.lock:  # write through: the cached version index takes the new values
             cache = self.store.fresh_cache()
             cached = cache.get(key) if cache is not None else None

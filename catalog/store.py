@@ -37,6 +37,12 @@ def ids_in(tx: duckdb.DuckDBPyConnection, table: str, database: str, schema: str
     return [int(r[0]) for r in tx.execute(f"SELECT id FROM snowreg.{table} WHERE {where}", params).fetchall()]
 
 
+def nothing_stale(key: tuple[Any, ...]) -> bool:
+    """The `stale` of a write no cached read holds (or whose new values the writer puts in the cache
+    itself): committing it keeps every cached read without looking at each one."""
+    return False
+
+
 def _relation_key(key: tuple[Any, ...]) -> bool:
     """Is a cached read about DuckDB's user tables and views (which plain DDL changes)?"""
     return key[0] == "relation"
@@ -74,11 +80,15 @@ class Store:
         # the model cache keys on it (a client makes a temporary table before each model call)
         self.versions_generation = 0
         self._tx_tables_only = False
+        # bumped whenever the data instance's catalog (its databases, schemas, tables, views) may have changed
+        self.relations_generation = 0
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         # INFORMATION_SCHEMA rows as Arrow tables by visible model ids, of one generation (information.py)
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
         # MODEL_VERSIONS rows by model id, with the cached reads they were made of (information.py)
         self.model_version_rows: dict[int, tuple[Any, ...]] = {}
+        # the last combined MODEL_VERSIONS table of each set of visible models, with its models' ids and tables
+        self.model_version_sets: dict[tuple[int, ...] | None, tuple[tuple[int, ...], tuple[Any, ...], Any]] = {}
         self._cache_generation = -1
         self._tx_stale_all = True
         self._files_dropped = False  # set by writes that delete file rows: unused blobs go at commit
@@ -337,7 +347,9 @@ class Store:
         self.generation += 1
         if versions:
             self.versions_generation += 1
-        if stale is not None and self._cache_generation == self.generation - 1:
+        if stale is nothing_stale and self._cache_generation == self.generation - 1:
+            self._cache_generation = self.generation  # a scan of thousands of keys (~0.2 ms) for nothing
+        elif stale is not None and self._cache_generation == self.generation - 1:
             for key in [k for k in self._read_cache if stale(k)]:
                 del self._read_cache[key]
             self._cache_generation = self.generation
@@ -352,7 +364,13 @@ class Store:
         (plans and INFORMATION_SCHEMA rows keyed by it are rebuilt) and the cached reads of relations go.
         Cached registry rows stay: they live in the registry's own instance, which plain SQL cannot reach."""
         with self.lock:
+            self.relations_generation += 1
             self._committed(_relation_key, versions=False)
+
+    def data_catalog_changed(self) -> None:
+        """A database or schema of the data instance was attached, created, dropped or detached, or a
+        session's transaction (which may hold DDL) ended: caches of DuckDB's catalog (not registry rows) go."""
+        self.relations_generation += 1
 
     def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         """A registry read served from memory until the next write (never inside a transaction)."""
@@ -400,6 +418,7 @@ class Store:
         """Attach a Snowflake database to the data instance (its own file in a persistent registry)."""
         target = ":memory:" if file is None or self.path is None else str((self.path / "databases" / file).resolve())
         self.data.execute(f"ATTACH IF NOT EXISTS '{target}' AS {quote(name)}")
+        self.data_catalog_changed()
 
     def remove_database_file(self, file: str) -> None:
         """Delete a detached database's DuckDB file (and its write-ahead log)."""

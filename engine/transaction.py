@@ -111,7 +111,9 @@ def begin(session: Session, name: str | None = None) -> None:
 
 
 def _ended(session: Session) -> None:
-    """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it."""
+    """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it; DDL
+    it held is now visible to every session, or gone."""
+    session.catalog.store.data_catalog_changed()
     session.transaction = False
     session.transaction_writes = []
     with _ids:

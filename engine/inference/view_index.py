@@ -27,8 +27,11 @@ class ModelView:
     text: str
 
 
-# catalog → (its generation, its views over model calls). DuckDB DDL (CREATE OR REPLACE / DROP VIEW)
-# is no registry write, so the statements that can change a view call `forget` as well.
+# catalog → (its relations generation, its views over model calls): that generation moves with every
+# change to DuckDB's catalog (plain DDL, databases and schemas created or dropped, a transaction ending),
+# not with registry writes that leave it alone (a comment, an alias), after which the first statement
+# would otherwise read duckdb_views() again (~1.4 ms). The statements that make a view over model calls
+# call `forget` as well.
 _CACHE: weakref.WeakKeyDictionary[Catalog, tuple[int, dict[tuple[str, str, str], ModelView]]] = \
     weakref.WeakKeyDictionary()
 
@@ -38,10 +41,11 @@ def model_views(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
     if catalog.store.pristine is not None:  # creating a view over model calls records its owner: never pristine
         return {}
     found = _CACHE.get(catalog)
-    if found is not None and found[0] == catalog.store.generation:
+    generation = catalog.store.relations_generation
+    if found is not None and found[0] == generation:
         return found[1]
     views = _load(catalog)
-    _CACHE[catalog] = (catalog.store.generation, views)
+    _CACHE[catalog] = (generation, views)
     return views
 
 

@@ -207,6 +207,11 @@ def is_json(node: exp.Expr) -> bool:
     return False
 
 
+def calls_model(node: exp.Expr) -> bool:
+    """Whether the expression holds a model call (translate.py's `__snowreg_call_<n>` placeholders)."""
+    return any(_CALL.match(call.name) for call in node.find_all(exp.Anonymous))
+
+
 def is_path(node: exp.Expr) -> bool:
     """A chain of path steps over a column: cheap and deterministic, safe to repeat in ORDER BY."""
     while isinstance(node, (exp.JSONExtract, exp.GetExtract, exp.Paren)):

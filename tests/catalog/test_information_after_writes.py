@@ -156,3 +156,67 @@ def test_a_logged_model_and_a_failed_log_model(pair: tuple[Any, Any]) -> None:
     with pytest.raises(TypeError):
         reg.log_model(model, model_name="P", version_name="V1", sample_input_data=X, metrics={"x": object()})
     assert names(same(admin)) == [("M", "V1"), ("M", "V2"), ("N", "V1")]
+
+
+def test_writes_to_a_few_versions_of_a_large_model(pair: tuple[Any, Any]) -> None:
+    """A write that changes a few versions remakes only their rows (the rest of the model's are kept):
+    every other row must stay exactly what SHOW VERSIONS says, for the administrator and for a role."""
+    admin, alice = pair
+    sql = admin.cursor().execute
+    for i in range(2, 41):
+        sql(f"ALTER MODEL M ADD VERSION V{i} FROM @ST")
+    sql("GRANT USAGE ON MODEL M TO ROLE ANALYST")
+    assert len(same(admin)) == 41 and len(same(alice)) == 40
+    for write in ("ALTER MODEL M MODIFY VERSION V20 SET COMMENT = 'middle'",
+                  "ALTER MODEL M MODIFY VERSION V1 SET COMMENT = 'first'",
+                  "ALTER MODEL M MODIFY VERSION V40 SET COMMENT = 'last'",
+                  "ALTER MODEL M MODIFY VERSION V7 SET METADATA = '{\"metric\": {\"accuracy\": 0.75}}'",
+                  "ALTER MODEL M VERSION V9 SET ALIAS = PROD",
+                  "ALTER MODEL M VERSION V9 UNSET ALIAS",
+                  "ALTER MODEL M VERSION V11 SET ALIAS = PROD",
+                  "ALTER MODEL M MODIFY VERSION V20 UNSET COMMENT",
+                  "ALTER MODEL M SET DEFAULT_VERSION = V30",
+                  "ALTER MODEL M DROP VERSION V15",
+                  "ALTER MODEL M DROP VERSION V1",
+                  "ALTER MODEL M DROP VERSION V40",
+                  "ALTER MODEL M ADD VERSION V41 FROM @ST",
+                  "ALTER MODEL M MODIFY VERSION V41 SET COMMENT = 'new last'",
+                  "ALTER MODEL M SET COMMENT = 'the model'",
+                  "ALTER MODEL N MODIFY VERSION V1 SET COMMENT = 'another model'"):
+        sql(write)
+        rows = same(admin)
+        assert [r[:9] for r in same(alice)] == [r[:9] for r in rows if r[1] == "M"], write
+    rows = {r[2]: r for r in same(admin) if r[1] == "M"}
+    assert len(rows) == 38 and rows["V41"][3] == ["LAST"] and rows["V41"][4] == "new last"
+    assert rows["V2"][3] == ["FIRST"] and rows["V30"][3] == ["DEFAULT"] and rows["V11"][3] == ["PROD"]
+    assert rows["V7"][7] == {"metric": {"accuracy": 0.75}} and rows["V20"][4] is None
+
+
+def test_writes_to_one_of_many_models(pair: tuple[Any, Any]) -> None:
+    """The rows of many models are kept combined and a write replaces only its model's slice: the other
+    models' rows, and what a role that sees a subset is shown, stay exact."""
+    admin, alice = pair
+    sql = admin.cursor().execute
+    for i in range(30):
+        sql(f"CREATE MODEL P{i} WITH VERSION V1 FROM @ST")
+        if i % 3 == 0:
+            sql(f"GRANT USAGE ON MODEL P{i} TO ROLE ANALYST")
+    assert len(same(admin)) == 32 and len(same(alice)) == 10
+    for write in ("ALTER MODEL P15 MODIFY VERSION V1 SET COMMENT = 'fifteen'",
+                  "ALTER MODEL P3 MODIFY VERSION V1 SET COMMENT = 'three'",
+                  "ALTER MODEL P3 ADD VERSION V2 FROM @ST",
+                  "ALTER MODEL P27 VERSION V1 SET ALIAS = PROD",
+                  "ALTER MODEL P0 SET DEFAULT_VERSION = V1",
+                  "DROP MODEL P6",
+                  "CREATE MODEL P6 WITH VERSION V9 FROM @ST",
+                  "ALTER MODEL P9 RENAME TO Q9",
+                  "REVOKE USAGE ON MODEL P12 FROM ROLE ANALYST",
+                  "GRANT USAGE ON MODEL P13 TO ROLE ANALYST"):
+        sql(write)
+        rows = same(admin)
+        seen = {r[1] for r in same(alice)}
+        assert [r[:9] for r in same(alice)] == [r[:9] for r in rows if r[1] in seen], write
+    rows = {(r[1], r[2]): r for r in same(admin)}
+    assert rows[("P15", "V1")][4] == "fifteen" and rows[("P3", "V2")][3] == ["LAST"]
+    assert ("P6", "V9") in rows and ("Q9", "V1") in rows and ("P9", "V1") not in rows
+    assert {r[1] for r in same(alice)} == {"P0", "P3", "P13", "P15", "P18", "P21", "P24", "P27", "Q9"}

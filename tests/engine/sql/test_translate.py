@@ -79,8 +79,16 @@ REWRITES = [
     ("SELECT v:a + 1 AS y FROM t", f'SELECT CAST({A} AS DOUBLE) + 1 AS "Y" FROM "T"'),
     ("SELECT MAX(v:a) AS m FROM t", f'SELECT ARG_MAX({A}, {VK}({A})) AS "M" FROM "T"'),
     # ORDER BY on VARIANT: a path alias sorts by the VARIANT key; a column of unknown type is guarded
+    # (the statement's own SELECT sorts its rows outside itself, so the key reads the path's value by name)
     ("SELECT v:a AS acc FROM t ORDER BY acc DESC",
-     f'SELECT {A} AS "ACC" FROM "T" ORDER BY {VO}({A}) DESC NULLS FIRST'),
+     f'SELECT * FROM (SELECT {A} AS "ACC" FROM "T") AS "snowreg_sorted" ORDER BY {VO}("ACC") DESC NULLS FIRST'),
+    ("SELECT id, v:a AS acc FROM t ORDER BY 2, id LIMIT 3",
+     f'SELECT * FROM (SELECT "ID" AS "ID", {A} AS "ACC" FROM "T") AS "snowreg_sorted" '
+     f'ORDER BY {VO}("ACC"), {VK}_any("ID"), "ID" LIMIT 3'),
+    ("SELECT v:a AS acc FROM t ORDER BY v:a",  # not by an item's name: the path is the key
+     f'SELECT {A} AS "ACC" FROM "T" ORDER BY {VO}({A})'),
+    ("SELECT * FROM (SELECT v:a AS acc FROM t ORDER BY acc)",  # not the statement's own SELECT
+     f'SELECT * FROM (SELECT {A} AS "ACC" FROM "T" ORDER BY {VO}({A}))'),
     ("SELECT x FROM t ORDER BY x", f'SELECT "X" AS "X" FROM "T" ORDER BY {VK}_any("X"), "X"'),
     # INFORMATION_SCHEMA → the catalog's table macros
     ("SELECT * FROM db.INFORMATION_SCHEMA.MODEL_VERSIONS",
