@@ -67,10 +67,12 @@ class TablesPart:
         self.store = store
 
     def record_table(self, database: str, schema: str, name: str, kind: str, columns: Sequence[ColumnSpec],
-                     keys: Sequence[KeySpec], text: str | None = None) -> None:
+                     keys: Sequence[KeySpec], text: str | None = None, not_null: frozenset[str] = frozenset()
+                     ) -> None:
         """A table was (re)created: what it is replaces whatever an earlier table of that name left
-        (`text`: a view's CREATE statement as written). Of the cached reads only this table's recorded
-        shape can change (registry rows stay cached)."""
+        (`text`: a view's CREATE statement as written; `not_null`: its columns DuckDB holds NOT NULL, as
+        `_load_shape` would read them). Of the cached reads only this table's recorded shape can change
+        (registry rows stay cached)."""
         with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
             self._forget_shape(tx, database, schema, name)
             tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
@@ -82,7 +84,7 @@ class TablesPart:
         # kept only outside a transaction (`cached` keeps nothing inside one).
         recorded = {c.name: ColumnSpec(c.name, c.duck_type, parsed) for c in columns
                     if (parsed := coltypes.parse(c.type.text)) is not None}
-        self.store.cached(("table_shape", database, schema, name), lambda: TableShape(kind, recorded))
+        self.store.cached(("table_shape", database, schema, name), lambda: TableShape(kind, recorded, not_null))
 
     def add_keys(self, database: str, schema: str, name: str, keys: Sequence[KeySpec]) -> None:
         """ALTER TABLE … ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE | FOREIGN KEY."""

@@ -53,7 +53,8 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
                                     tr.source.strip())
         return
     keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
-    catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys)
+    catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys,
+                                not_null=frozenset(c.name for c in columns if not c.nullable))
 
 
 def _named_keys(session: Session, table: tuple[str, str, str], kinds: tuple[tuple[str, tuple[str, ...]], ...]

@@ -14,6 +14,7 @@ CREATES = [
     "v VARIANT, bin BINARY(16))",
     "CREATE TEMPORARY TABLE tmp (\"_ID\" NUMBER(38, 0), a FLOAT, note VARCHAR(3))",
     "CREATE TRANSIENT TABLE tr (c CHAR(4), t TIME(0))",
+    "CREATE TABLE keyed (id INT PRIMARY KEY, name VARCHAR NOT NULL, note VARCHAR)",
     "CREATE TABLE ctas AS SELECT 'abc'::VARCHAR(5) AS s, 1.5::NUMBER(4, 1) AS n",
     "CREATE VIEW vw AS SELECT s, n, ts FROM t",
     "ALTER TABLE tr ADD COLUMN extra VARCHAR(7)",
