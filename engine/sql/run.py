@@ -17,7 +17,7 @@ from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, history, renames, retype, reuse, system, table_meta
+from snowreg.engine.sql import duckerrors, history, learned, renames, retype, reuse, system, table_meta
 from snowreg.engine.sql.translation import (
     IDENTITY_MARK,
     ROLES_VARIABLE,
@@ -68,7 +68,7 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
     if tr is None:  # sqlglot's translation (loaded with the first statement that needs one)
         from snowreg.engine.sql import shapes, translate
 
-        floats = _float_divisions.get(text, frozenset())
+        floats = learned.floats(text)
         assigned = assign_early(session, text)
         if assigned:  # an INSERT / UPDATE / MERGE of a table with columns whose values it casts (assign.py)
             tr = translate.translate(text, floats=floats, header=header if header != text else None, assigned=assigned)
@@ -114,7 +114,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     if assigned and assigned != assign_early(session, text):  # the target was named in a form `early` skips
         from snowreg.engine.sql import translate
 
-        tr = translate.translate(text, floats=_float_divisions.get(text, frozenset()), assigned=assigned)
+        tr = translate.translate(text, floats=learned.floats(text), assigned=assigned)
     if not describe_only:
         transaction.before_plain(session, tr.kind)
     if tr.kind in ("truncate", "alter") and _missing_optional(session, tr):
@@ -171,98 +171,26 @@ def _reused_or_run(session: Session, text: str, tr: Translation, reusable: tuple
     return result
 
 
-# Statement text → the divisions found to have a FLOAT operand (numbers.Divisions), so that a text
-# seen before runs at once. Bounded: cleared when full.
-_float_divisions: dict[str, frozenset[int]] = {}
-
-
 def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool,
                local: frozenset[str] = frozenset(), assigned: tuple[tuple[str, str | None], ...] = ()) -> Result:
-    """Run a translation; a division found to divide a FLOAT is translated again as a FLOAT division."""
+    """Run a translation, translated again with what running its text teaches (engine.sql.learned): a
+    division of a FLOAT, a VARCHAR arithmetic operand, a set operation item meeting a number."""
     if tr.set_probes:
-        tr = _set_coerced(session, text, tr, assigned)
-    texts = _text_operands.get(text)
+        coerce = learned.coercions(session, text, tr, sync_context)
+        if coerce:
+            tr = _without_temporary(learned.translation(text, assigned=assigned, coerce=coerce))
+    texts = learned.texts(text)
     if texts is not None:
-        tr = _retranslated(text, texts, assigned)
+        tr = _without_temporary(learned.translation(text, texts, assigned))
     while True:
         try:
             return run_translated(session, _plain_order(session, tr, local), describe_only)
         except FloatOperand as e:
-            floats = _float_divisions.get(text, frozenset()) | {e.index}
-            if len(_float_divisions) > 1024:
-                _float_divisions.clear()
-            _float_divisions[text] = floats
-            transaction.recover(session)  # the failed attempt aborted an open transaction
-            tr = _retranslated(text, texts, assigned)
+            learned.learn_float(text, e.index)
         except TextOperand as e:
-            texts = _next_texts(texts, e.index)
-            if len(_text_operands) > 1024:
-                _text_operands.clear()
-            _text_operands[text] = texts
-            transaction.recover(session)
-            tr = _retranslated(text, texts, assigned)
-
-
-# Statement text → the arithmetic operands found to be VARCHARs (engine.sql.numbers.text_operands).
-_text_operands: dict[str, frozenset[int]] = {}
-
-
-def _next_texts(texts: frozenset[int] | None, index: int | None) -> frozenset[int]:
-    """The operands to read as numbers after a TextOperand signal; refused when probing found none new."""
-    if texts is None and index is None:
-        return frozenset()  # DuckDB refused a VARCHAR operand: probe them all
-    if index is None or texts is None or index in texts:
-        raise errors.not_supported("Arithmetic on this VARCHAR value (cast it, e.g. x::NUMBER)")
-    return texts | {index}
-
-
-def _retranslated(text: str, texts: frozenset[int] | None, assigned: tuple[tuple[str, str | None], ...] = ()
-                  ) -> Translation:
-    from snowreg.engine.sql import translate
-
-    floats = _float_divisions.get(text, frozenset())
-    return _without_temporary(translate.translate(text, floats=floats, texts=texts, assigned=assigned))
-
-
-def _set_coerced(session: Session, text: str, tr: Translation,
-                 assigned: tuple[tuple[str, str | None], ...] = ()) -> Translation:
-    """A set operation meeting a NUMBER with a VARCHAR column: translated again with the VARCHAR side
-    cast to the number (engine.sql.setops); a branch DuckDB cannot describe alone is left as it is."""
-    from snowreg.engine.sql import translate
-
-    key = (text, session.id, session.catalog.store.generation, session.database, session.schema)
-    coercions = _set_checked.get(key)
-    if coercions is None:
-        coercions = _set_coercions(session, tr)
-        if len(_set_checked) > 1024:
-            _set_checked.clear()
-        _set_checked[key] = coercions
-    if not coercions:
-        return tr
-    floats = _float_divisions.get(text, frozenset())
-    return _without_temporary(translate.translate(text, floats=floats, coerce=coercions, assigned=assigned))
-
-
-# (text, session, registry generation, database, schema) → the set operation items to cast: the branches'
-# types change only with DDL, which moves the generation on (the session: its temporary tables are its own).
-_set_checked: dict[tuple[str, int, int, str | None, str | None], frozenset[tuple[int, int, int, str]]] = {}
-
-
-def _set_coercions(session: Session, tr: Translation) -> frozenset[tuple[int, int, int, str]]:
-    """Describe each branch of the translation's set operations; the VARCHAR items that meet a number."""
-    from snowreg.engine.sql import setops
-
-    sync_context(session, tr)
-    coercions: set[setops.Coercion] = set()
-    for chain, branches in enumerate(tr.set_probes):
-        types: list[list[str] | None] = []
-        for probe in branches:
-            try:
-                types.append([str(t) for t in session.duck.sql(probe).types])
-            except duckdb.Error:
-                types.append(None)
-        coercions.update((chain, *found) for found in setops.needed(types))
-    return frozenset(coercions)
+            texts = learned.learn_text(text, texts, e.index)
+        transaction.recover(session)  # the failed attempt aborted an open transaction
+        tr = _without_temporary(learned.translation(text, texts, assigned))
 
 
 def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Translation:

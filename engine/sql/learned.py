@@ -1,0 +1,101 @@
+"""What running a statement text taught snowreg about its operands, and the text translated with it.
+
+DuckDB alone knows the type of a column or call, so three things are learnt when a statement runs and
+remembered by its text (each map bounded: cleared when full):
+- divisions with a FLOAT operand (engine.sql.numbers.Divisions): translated again as FLOAT divisions;
+- arithmetic operands that are VARCHARs (engine.sql.numbers.text_operands): read as the numbers they hold;
+- set operation items that meet a NUMBER in another branch as a VARCHAR (engine.sql.setops): cast to it,
+  found by describing each branch, again only after DDL (conformance/DECISIONS.md N1).
+sqlglot and the translator load only when a translation is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+
+from snowreg import errors
+from snowreg.engine.session import Session
+from snowreg.engine.sql.translation import Translation
+
+Assigned = tuple[tuple[str, str | None], ...]
+Coercions = frozenset[tuple[int, int, int, str]]
+_LIMIT = 1024
+
+_floats: dict[str, frozenset[int]] = {}  # text → the divisions found to have a FLOAT operand
+_texts: dict[str, frozenset[int]] = {}  # text → the arithmetic operands found to be VARCHARs
+# (text, session, registry generation, database, schema) → the set operation items to cast: the branches'
+# types change only with DDL, which moves the generation on (the session: its temporary tables are its own).
+_coercions: dict[tuple[str, int, int, str | None, str | None], Coercions] = {}
+
+
+def floats(text: str) -> frozenset[int]:
+    """The divisions of `text` known to divide a FLOAT."""
+    return _floats.get(text, frozenset())
+
+
+def texts(text: str) -> frozenset[int] | None:
+    """The arithmetic operands of `text` known to be VARCHARs (None: none was ever refused)."""
+    return _texts.get(text)
+
+
+def learn_float(text: str, index: int) -> None:
+    """Division `index` of `text` divides a FLOAT."""
+    _remember(_floats, text, floats(text) | {index})
+
+
+def learn_text(text: str, known: frozenset[int] | None, index: int | None) -> frozenset[int]:
+    """The operands to read as numbers after a TextOperand signal (remembered); refused when probing
+    found none new."""
+    if known is None and index is None:
+        found: frozenset[int] = frozenset()  # DuckDB refused a VARCHAR operand: probe them all
+    elif index is None or known is None or index in known:
+        raise errors.not_supported("Arithmetic on this VARCHAR value (cast it, e.g. x::NUMBER)")
+    else:
+        found = known | {index}
+    _remember(_texts, text, found)
+    return found
+
+
+def translation(text: str, operands: frozenset[int] | None = None, assigned: Assigned = (),
+                coerce: Coercions = frozenset()) -> Translation:
+    """`text` translated with what is known of its divisions, VARCHAR operands and set operation items."""
+    from snowreg.engine.sql import translate
+
+    return translate.translate(text, floats=floats(text), texts=operands, assigned=assigned, coerce=coerce)
+
+
+def coercions(session: Session, text: str, tr: Translation, sync: Callable[[Session, Translation], None]
+              ) -> Coercions:
+    """The set operation items of `tr` to cast to a number: each branch described alone (after `sync`
+    puts the session's context on its DuckDB connection), remembered until the next DDL."""
+    key = (text, session.id, session.catalog.store.generation, session.database, session.schema)
+    found = _coercions.get(key)
+    if found is None:
+        found = _described(session, tr, sync)
+        _remember(_coercions, key, found)
+    return found
+
+
+def _described(session: Session, tr: Translation, sync: Callable[[Session, Translation], None]) -> Coercions:
+    from snowreg.engine.sql import setops
+
+    sync(session, tr)
+    found: set[setops.Coercion] = set()
+    for chain, branches in enumerate(tr.set_probes):
+        types: list[list[str] | None] = []
+        for probe in branches:
+            try:
+                types.append([str(t) for t in session.duck.sql(probe).types])
+            except duckdb.Error:
+                types.append(None)  # a branch DuckDB cannot describe alone is left as it is
+        found.update((chain, *item) for item in setops.needed(types))
+    return frozenset(found)
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) > _LIMIT:
+        memo.clear()
+    memo[key] = value
