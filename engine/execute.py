@@ -19,7 +19,6 @@ from snowreg.engine import (
     stages,
     tags,
     transaction,
-    udfs,
     variables,
     warehouses,
 )
@@ -30,7 +29,6 @@ from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast, parse
-from snowreg.grammar.ast.functions import FunctionSignature
 from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
 from snowreg.grammar.text import split_name
@@ -261,6 +259,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         raise errors.not_supported(stmt.verb)
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
         with _positions_in_text(stmt):
+            from snowreg.engine import udfs  # user functions load with the first statement about one
+
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
@@ -377,6 +377,9 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
     if stmt.kind == "FUNCTION":
         if stmt.arg_types is None:
             raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
+        from snowreg.engine import udfs
+        from snowreg.grammar.ast.functions import FunctionSignature
+
         return udfs.describe_function(session, FunctionSignature(stmt.name, stmt.arg_types))
     if stmt.kind == "USER":
         return showgrants.describe_user(session, stmt)

@@ -10,7 +10,6 @@ import orjson
 from snowreg import errors
 from snowreg.catalog import ModelRow, VersionIndex, VersionRow
 from snowreg.catalog.manifest import show_functions_row
-from snowreg.engine import udfs
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import find_model, model_aliases, resolve_version, version_aliases
 from snowreg.engine.result import Result, from_rows
@@ -248,6 +247,8 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
                      session.current_database(), None)
         else:
             where = (None, None) if scope == "ACCOUNT" else (session.database, None)
+        from snowreg.engine import udfs  # user functions load with the first statement about one
+
         user = udfs.show_rows(session, where[0], where[1], stmt.like)
         if user:  # one list, by name
             rows = sorted([*rows, *user], key=lambda r: str(r[1]))

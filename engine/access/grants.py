@@ -7,13 +7,11 @@ from dataclasses import dataclass
 
 from snowreg import errors
 from snowreg.catalog.grants import ObjectKey
-from snowreg.engine import udfs
 from snowreg.engine.access import privileges
 from snowreg.engine.access.privileges import ACCOUNT_NAME, Access, index_of
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
-from snowreg.grammar.ast.functions import FunctionSignature
 from snowreg.grammar.text import quote_ident
 
 # The privileges each object kind accepts in GRANT / REVOKE (OWNERSHIP goes through GRANT OWNERSHIP).
@@ -222,6 +220,9 @@ def function_target(session: Session, target: ast.ObjectTarget) -> Target:
     """ON FUNCTION f(types): one signature, visible to the session (else 002003)."""
     if target.arg_types is None:
         raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
+    from snowreg.engine import udfs  # user functions load with the first statement about one
+    from snowreg.grammar.ast.functions import FunctionSignature
+
     (db, schema, name, arguments), row = udfs.find(session, FunctionSignature(target.name, target.arg_types))
     a = privileges.access(session)
     key = ObjectKey("FUNCTION", db, schema, f"{name}({arguments})")

@@ -59,7 +59,8 @@ def test_select_of_integers_needs_no_sqlglot(tmp_path: Path) -> None:
     """`connect(); SELECT 1` loads neither sqlglot nor the modules that translate with it (their
     translation is written directly: engine.sql.translation.trivial); the first statement that needs
     a translation loads them."""
-    lazy = ("sqlglot", "snowreg.engine.sql.translate", "snowreg.engine.sql.variant", "snowreg.engine.inference.views")
+    lazy = ("sqlglot", "snowreg.engine.sql.translate", "snowreg.engine.sql.variant", "snowreg.engine.inference.views",
+            "snowreg.engine.udfs")
     code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 1').fetchall(); c.execute('SELECT 1, 2')"
     assert heavy_modules_after(code, tmp_path, lazy) == []
     code = "import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 2 + 3 AS X').fetchall()"
