@@ -210,15 +210,7 @@ def column_comments(stmt: exp.Create) -> list[tuple[exp.Identifier, exp.Expr]]:
     schema = stmt.this
     if str(stmt.args.get("kind") or "").upper() not in ("TABLE", "VIEW") or not isinstance(schema, exp.Schema):
         return []
-    found = []
-    for column in schema.expressions:
-        for constraint in column.args.get("constraints") or [] if isinstance(column, exp.ColumnDef) else []:
-            kind = constraint.args.get("kind")
-            if isinstance(kind, exp.CommentColumnConstraint) and kind.this is not None:
-                ident = column.this
-                name = ident.this if ident.quoted else ident.this.upper()
-                found.append((exp.Identifier(this=physical(name), quoted=True), kind.this.copy()))
-    return found
+    return _comments_of(schema.expressions)
 
 
 def comment_columns(stmt: exp.Create, found: list[tuple[exp.Identifier, exp.Expr]]) -> list[exp.Expr]:
@@ -261,12 +253,17 @@ def split_alter(stmt: exp.Alter) -> list[exp.Expr]:
 def added_comments(stmt: exp.Expr) -> list[tuple[exp.Identifier, exp.Expr]]:
     """ALTER TABLE's `ADD COLUMN c INT COMMENT 'x'`, each column by its DuckDB name (read before translation,
     which drops the COMMENT: DuckDB has no column comment in ADD COLUMN)."""
+    return _comments_of(stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else [])
+
+
+def _comments_of(items: list[exp.Expr]) -> list[tuple[exp.Identifier, exp.Expr]]:
+    """The `COMMENT 'x'` of each column definition among `items`, by the column's DuckDB name."""
     found = []
-    for action in stmt.args.get("actions") or [] if isinstance(stmt, exp.Alter) else []:
-        for constraint in action.args.get("constraints") or [] if isinstance(action, exp.ColumnDef) else []:
+    for column in items:
+        for constraint in column.args.get("constraints") or [] if isinstance(column, exp.ColumnDef) else []:
             kind = constraint.args.get("kind")
             if isinstance(kind, exp.CommentColumnConstraint) and kind.this is not None:
-                ident = action.this
+                ident = column.this
                 name = ident.this if ident.quoted else ident.this.upper()
                 found.append((exp.Identifier(this=physical(name), quoted=True), kind.this.copy()))
     return found
