@@ -13,6 +13,11 @@ SQL inference is the model's own cost plus one scan). Contenders, interleaved ro
 - duckdb_scan:   plain DuckDB summing the four columns: the floor of reading the arguments out of DuckDB
 - sql_fallback:  the same SUM with a join in FROM, which keeps the per-vector UDF (2,048 rows a call)
 
+Each contender is timed three ways: wall time, the process's CPU time (every thread) and the calling
+thread's CPU time alone (`time.thread_time`: the work nothing overlaps; the process's CPU less this is
+DuckDB's worker threads, which scan ahead into the stream's buffer, and BLAS's threads), which stays
+readable on a loaded machine where wall time mostly measures the wait for a core. The model's fixed
+cost per call (`predict` on 16 rows) times the number of batches says what calling it per batch costs.
 Then one profiled run of `sql` says where the time goes. `--before PYTHON` (an interpreter with another
 snowreg build) adds direct / sql / sql_object of both builds, each in its own worker process over
 1,000,000 rows, interleaved round by round, wall and each worker's CPU time.
@@ -108,6 +113,36 @@ def cpu_time(fn: Any) -> Any:
             out.append(time.process_time() - t0)
         return out
     return timed
+
+
+def main_thread_cpu(fn: Any) -> Any:
+    """A contender timed by the calling thread's CPU time only: the work that cannot overlap anything.
+    The process's CPU time minus this is DuckDB's worker threads (its share of the scan) and BLAS's."""
+    def timed(calls: int) -> list[float]:
+        out = []
+        for _ in range(calls):
+            t0 = time.thread_time()
+            fn()
+            out.append(time.thread_time() - t0)
+        return out
+    return timed
+
+
+def per_call_cost(model: Any, X: Any, calls: int = 200) -> tuple[float, float]:
+    """The model's fixed cost per call (`predict` on 16 rows: validation, no data) and one batch's
+    call at the fast path's batch size, median main-thread CPU seconds of `calls` each."""
+    import numpy as np
+
+    from snowreg.engine.inference.fast import batch_rows
+
+    small, batch = np.asfortranarray(X[:16]), np.asfortranarray(X[:batch_rows(X.shape[1])])
+    fixed, full = [], []
+    for _ in range(calls):
+        for part, out in ((small, fixed), (batch, full)):
+            t0 = time.thread_time()
+            model.predict(part)
+            out.append(time.thread_time() - t0)
+    return statistics.median(fixed), statistics.median(full)
 
 
 def paired(cur: Any, sql: str, pairs: int, switch: Any = None) -> dict[str, tuple[float, float]]:
@@ -334,6 +369,17 @@ def main(argv: list[str] | None = None) -> None:
                               common.comparison_rows(cpu, "direct"), common.COMPARISON_HEADER))
     print(f"CPU time: sql / direct = {cpu['sql'].median / cpu['direct'].median:.2f}x, sql_object / direct = "
           f"{cpu['sql_object'].median / cpu['direct'].median:.2f}x by medians")
+    main = common.round_robin({name: main_thread_cpu(fn) for name, fn in cases(conn, cur, model, X).items()},
+                              rounds=rounds, warmup=1, budget_s=120)
+    print("\n" + common.table("the same, CPU time of the calling thread only (the process's CPU less DuckDB's "
+                              "worker and BLAS's threads)", common.comparison_rows(main, "direct"),
+                              common.COMPARISON_HEADER))
+    fixed, full = per_call_cost(model, X)
+    from snowreg.engine.inference.fast import batch_rows
+
+    calls = -(-rows // batch_rows(4))
+    print(f"model.predict's fixed cost per call (16 rows) {fmt_time(fixed)}, one batch of {batch_rows(4):,} rows "
+          f"{fmt_time(full)} (main-thread CPU); {calls} batches: {fmt_time(calls * fixed)} of fixed cost")
     print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min), {os.getloadavg()[1]:.2f} (5 min)")
     ab = {name: paired(cur, sql, max(rounds, 10)) for name, sql in (("sum", SUM_SQL), ("object", OBJECT_SQL))}
     print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",
@@ -360,7 +406,8 @@ def main(argv: list[str] | None = None) -> None:
     common.save("bench_inference", {
         "machine": common.machine_info(),
         "versions": common.versions("duckdb", "pyarrow", "numpy", "scikit-learn", "sqlglot"),
-        "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu), "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
+        "rows": rows, "stats": common.stats_json(stats), "cpu_stats": common.stats_json(cpu),
+        "main_thread_cpu_stats": common.stats_json(main), "model_call_fixed_s": fixed, "model_batch_call_s": full, "ratio_sql_to_direct": ratio, "ratio_best_runs": best,
         "phases_s": split, "shortcuts_on_off_s": ab, "ahead_on_off_s": ahead, "one_blas_thread_s": blas, "profile": prof, "loadavg": os.getloadavg(),
     })
     conn.close()
