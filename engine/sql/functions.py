@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import arrays, conversions, numformat, variant
+from snowreg.engine.sql import arrays, conversions, date_parts, numformat, variant
 from snowreg.engine.sql.translation import ROLES_VARIABLE
 from snowreg.grammar.text import place
 
@@ -400,7 +400,7 @@ _SPECIAL: dict[str, Function] = {
     **{name: Function(rewrite=_to_number) for name in ("TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
-    **{name: Function(rewrite=rewrite) for name, rewrite in arrays.REWRITES.items()},
+    **{name: Function(rewrite=rewrite) for name, rewrite in (arrays.REWRITES | date_parts.REWRITES).items()},
     "TRUNC": Function(rewrite=_trunc),
     "TRUNCATE": Function(rewrite=_trunc),
 
@@ -448,7 +448,7 @@ _NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_TRUE_EVENT CONDITIONAL_CHANGE_EVENT 
     ARRAYS_ZIP ARRAY_FLATTEN ARRAY_GENERATE_RANGE ARRAY_UNION_AGG IS_DATE
     IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE OCTET_LENGTH TRANSFORM FILTER
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIME_SLICE SHA1_BINARY SHA2_BINARY
+    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIMESTAMP_TZ_FROM_PARTS SHA1_BINARY SHA2_BINARY
     MD5_BINARY MD5_NUMBER_LOWER64 MD5_NUMBER_UPPER64 GET_IGNORE_CASE REGR_SLOPE REGR_INTERCEPT REGR_R2 REGR_COUNT
     REGR_AVGX REGR_AVGY REGR_SXX REGR_SXY REGR_SYY REGR_VALX REGR_VALY BOOLXOR_AGG TRY_TO_BINARY CURRENT_SCHEMAS GET_DDL
     STRTOK_SPLIT_TO_TABLE TRY_BASE64_DECODE_STRING TRY_BASE64_DECODE_BINARY BASE64_DECODE_BINARY HASH_AGG
