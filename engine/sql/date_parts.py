@@ -36,7 +36,7 @@ def _args(node: exp.Expr) -> list[exp.Expr]:
 
 def _template(text: str, values: dict[str, exp.Expr]) -> exp.Expr:
     """DuckDB text whose placeholder columns (`__x`) become the given expressions."""
-    tree = exp.maybe_parse(text, dialect="duckdb")
+    tree: exp.Expr = exp.maybe_parse(text, dialect="duckdb")
     for column in list(tree.find_all(exp.Column)):
         if column.name in values:
             column.replace(values[column.name].copy())
