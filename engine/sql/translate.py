@@ -17,6 +17,7 @@ from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
+    aggregates,
     assign,
     bind,
     conversions,
@@ -621,6 +622,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    **dict.fromkeys((exp.ArgMax, exp.ArgMin), aggregates.by_count),
     **dict.fromkeys(numbers.WIDENED, numbers.widened_literals),
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }

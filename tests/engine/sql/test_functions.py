@@ -340,6 +340,10 @@ EXAMPLES = [
     ('TIMESTAMP_LTZ_FROM_PARTS', 'TIMESTAMP_LTZ_FROM_PARTS(2024, 1, 15, 10, 11, 12)'),
     ('YEAROFWEEKISO', "YEAROFWEEKISO('2024-01-01'::DATE)"),
     ('TIME_SLICE', "TIME_SLICE('2024-01-15'::DATE, 1, 'MONTH')"),
+    ('BOOLXOR_AGG', 'BOOLXOR_AGG(TRUE)'),
+    ('CONDITIONAL_TRUE_EVENT', 'CONDITIONAL_TRUE_EVENT(TRUE) OVER (ORDER BY 1)'),
+    *[(f'REGR_{part}', f'REGR_{part}(1, 2)') for part in
+      ('SLOPE', 'INTERCEPT', 'R2', 'COUNT', 'AVGX', 'AVGY', 'SXX', 'SXY', 'SYY', 'VALX', 'VALY')],
 ]
 # Table functions, syntax and post-processing: conformance/sql (result_scan.test) and the tests below run them.
 UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL", "GROUPING", "GROUPING_ID", "RESULT_SCAN",
