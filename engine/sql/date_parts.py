@@ -115,7 +115,22 @@ def _time_slice(node: exp.Expr) -> exp.Expr:
     return exp.Cast(this=_template(f"__b + {width}", {"__b": start}), to=exp.DataType.build(kind))
 
 
+def _text_operand(node: exp.Expr) -> exp.Expr | None:
+    """A string literal where a date or timestamp goes is read as a TIMESTAMP_NTZ (Snowflake casts it implicitly;
+    DuckDB finds no function for a string): `YEAR('2024-05-08')`, `DATE_TRUNC('month', '2024-05-08')`."""
+    operand = node.args.get("this")
+    if isinstance(operand, exp.Literal) and operand.is_string:
+        operand.replace(exp.Cast(this=operand.copy(), to=exp.DataType.build("TIMESTAMP")))
+    return None
+
+
+# The functions of one date or timestamp whose operand may be written as a string.
+_TEXT_OPERAND = """YEAR QUARTER MONTH WEEK WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAYOFMONTH DAYOFWEEK DAYOFWEEKISO
+    DAYOFYEAR HOUR MINUTE SECOND DAYNAME MONTHNAME LAST_DAY DATE_TRUNC NEXT_DAY PREVIOUS_DAY""".split()
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
+    **dict.fromkeys(_TEXT_OPERAND, _text_operand),
     **{name: _from_parts(name) for name in ("TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS",
                                             "TIMESTAMP_LTZ_FROM_PARTS")},
     "YEAROFWEEKISO": _yearofweekiso,

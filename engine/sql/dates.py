@@ -128,6 +128,17 @@ def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> 
                     default=node.copy())
 
 
+def date_trunc(node: exp.Expr, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
+    """DATE_TRUNC / TRUNC of a DATE is a DATE (https://docs.snowflake.com/en/sql-reference/functions/date_trunc:
+    the result has the input's type); DuckDB's date_trunc makes it a TIMESTAMP. `probe` guards an unknown type."""
+    if is_date:
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DATE"))
+    if is_date is False or probe is None:
+        return None
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=probe, expression=exp.Null()), true=exp.Null())],
+                    default=node.copy())
+
+
 def operand_is_date(node: exp.Expr) -> bool | None:
     """True / False when the text shows whether an operand is a DATE; None when it does not."""
     if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
@@ -151,11 +162,13 @@ _EPOCH_UNITS: dict[str, int | None] = {
 def extract(node: exp.Extract) -> exp.Expr | None:
     """EXTRACT / DATE_PART of an epoch unit: whole seconds (milli-, micro-, nanoseconds), rounded down."""
     unit = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Literal) else ""
+    value = node.expression
+    if isinstance(value, exp.Literal) and value.is_string:  # a string is read as a timestamp
+        value = exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
+        if unit not in _EPOCH_UNITS:
+            node.set("expression", value)
     if unit not in _EPOCH_UNITS:
         return None
-    value = node.expression
-    if isinstance(value, exp.Literal) and value.is_string:
-        value = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
     per = _EPOCH_UNITS[unit]
     if per is None:
         return variant.fn("epoch_ns", value)
