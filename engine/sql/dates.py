@@ -128,15 +128,37 @@ def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> 
                     default=node.copy())
 
 
-def date_trunc(node: exp.Expr, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
-    """DATE_TRUNC / TRUNC of a DATE is a DATE (https://docs.snowflake.com/en/sql-reference/functions/date_trunc:
-    the result has the input's type); DuckDB's date_trunc makes it a TIMESTAMP. `probe` guards an unknown type."""
+def keep_date(node: exp.Expr, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
+    """DATE_TRUNC / TRUNC / ADD_MONTHS of a DATE is a DATE (https://docs.snowflake.com/en/sql-reference/functions/date_trunc:
+    the result has the input's type); DuckDB makes it a TIMESTAMP. `probe` guards an unknown type."""
     if is_date:
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DATE"))
     if is_date is False or probe is None:
-        return None
+        return node
     return exp.Case(ifs=[exp.If(this=exp.Is(this=probe, expression=exp.Null()), true=exp.Null())],
                     default=node.copy())
+
+
+# ADD_MONTHS (https://docs.snowflake.com/en/sql-reference/functions/add_months): the last day of a month moves
+# to the last day of the result's month, the time of day kept (sqlglot's form compares a TIMESTAMP with its
+# LAST_DAY, which only a DATE at midnight equals); months are rounded to an integer.
+_ADD_MONTHS = ("CASE WHEN day(CAST(__x AS DATE)) = day(last_day(CAST(__x AS DATE))) "
+               "THEN (__x + to_months(CAST(__n AS INTEGER))) + to_days(day(last_day(CAST(__x + to_months(CAST(__n AS "
+               "INTEGER)) AS DATE))) - day(CAST(__x + to_months(CAST(__n AS INTEGER)) AS DATE))) "
+               "ELSE __x + to_months(CAST(__n AS INTEGER)) END")
+
+
+def date_kept(node: exp.Expr) -> exp.Expr:
+    """The DuckDB expression of a DATE_TRUNC (as it is) or an ADD_MONTHS (`_ADD_MONTHS`)."""
+    if not isinstance(node, exp.AddMonths):
+        return node
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        value = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+    tree: exp.Expr = exp.maybe_parse(_ADD_MONTHS, dialect="duckdb")
+    for column in list(tree.find_all(exp.Column)):
+        column.replace((value if column.name == "__x" else node.expression).copy())
+    return exp.Paren(this=tree)
 
 
 def operand_is_date(node: exp.Expr) -> bool | None:

@@ -171,16 +171,17 @@ class Divisions:
         probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
         return dates.dateadd(node, known, probe)
 
-    def date_trunc(self, node: exp.Expr) -> exp.Expr | None:
-        """DATE_TRUNC (engine.sql.dates): a DATE stays a DATE, where DuckDB's date_trunc makes it a TIMESTAMP."""
+    def keeps_date(self, node: exp.Expr) -> exp.Expr | None:
+        """DATE_TRUNC, ADD_MONTHS (engine.sql.dates): a DATE stays a DATE, where DuckDB makes it a TIMESTAMP."""
+        built = dates.date_kept(node)
         known = dates.operand_is_date(node.this)
         if known is not None or self.floats is None:
-            return dates.date_trunc(node, known, None)
+            return dates.keep_date(built, known, None)
         k = self.count
         self.count += 1
         if k in self.floats:
-            return dates.date_trunc(node, True, None)
-        return dates.date_trunc(node, None, dates.probe_date(node.this, FLOAT_MARKER, k))
+            return dates.keep_date(built, True, None)
+        return dates.keep_date(built, None, dates.probe_date(node.this, FLOAT_MARKER, k))
 
     def mod(self, node: exp.Mod) -> exp.Expr:
         """MOD(a, b) / a % b: DuckDB's own % (snowreg_mod), or the exact snowreg_nmod once this MOD was found to

@@ -484,8 +484,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             new = divisions.avg(node)
         elif isinstance(node, exp.DateAdd):
             new = divisions.dateadd(node)
-        elif isinstance(node, exp.TimestampTrunc | exp.DateTrunc):
-            new = divisions.date_trunc(node)
+        elif isinstance(node, exp.TimestampTrunc | exp.DateTrunc | exp.AddMonths):
+            new = divisions.keeps_date(node)
         elif isinstance(node, exp.Cast) and ((new := dates.cast(node)) is not None
                                              or (new := conversions.boolean_cast(node)) is not None):
             pass
