@@ -124,6 +124,17 @@ def _text_operand(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
+def _convert_timezone(node: exp.Expr) -> exp.Expr | None:
+    """CONVERT_TIMEZONE(target, ts) (https://docs.snowflake.com/en/sql-reference/functions/convert_timezone: a
+    value without a zone is in the session's zone) is the wall-clock time in the target zone (DECISIONS.md W6);
+    DuckDB's `AT TIME ZONE` of a TIMESTAMP read it as in the target zone instead."""
+    value = node.args.get("timestamp")
+    if not isinstance(node, exp.ConvertTimezone) or node.args.get("source_tz") is not None or value is None:
+        return None
+    value.replace(exp.Cast(this=value.copy(), to=exp.DataType(this=_T.TIMESTAMPTZ)))
+    return None
+
+
 # The functions of one date or timestamp whose operand may be written as a string.
 _TEXT_OPERAND = """YEAR QUARTER MONTH WEEK WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAYOFMONTH DAYOFWEEK DAYOFWEEKISO
     DAYOFYEAR HOUR MINUTE SECOND DAYNAME MONTHNAME LAST_DAY DATE_TRUNC NEXT_DAY PREVIOUS_DAY""".split()
@@ -134,5 +145,6 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     **{name: _from_parts(name) for name in ("TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS",
                                             "TIMESTAMP_LTZ_FROM_PARTS")},
     "YEAROFWEEKISO": _yearofweekiso,
+    "CONVERT_TIMEZONE": _convert_timezone,
     "TIME_SLICE": _time_slice,
 }
