@@ -61,9 +61,10 @@ _Q = f"{variant.MACRO_CATALOG}.main."
 _FLATTEN_ROWS = f"""CASE json_type(s)
   WHEN 'ARRAY' THEN list_transform([{_Q}snowreg_dwrapped(s)], lambda w: list_transform(
     range(CAST(json_array_length(s) AS BIGINT)), lambda n: {{'KEY': CAST(NULL AS VARCHAR),
-    'PATH': '[' || n || ']', 'INDEX': n, 'VALUE': {_Q}snowreg_dunwrap(json_extract(w, n)), 'THIS': s}}))[1]
+    'PATH': "__flatten_path" || '[' || n || ']', 'INDEX': n, 'VALUE': {_Q}snowreg_dunwrap(json_extract(w, n)), 'THIS': s}}))[1]
   WHEN 'OBJECT' THEN list_transform([{_Q}snowreg_dwrapped(s)], lambda w: list_transform(json_keys(s),
-    lambda k: {{'KEY': k, 'PATH': k, 'INDEX': CAST(NULL AS BIGINT),
+    lambda k: {{'KEY': k, 'PATH': CASE WHEN "__flatten_path" = '' THEN k ELSE "__flatten_path" || '.' || k END,
+    'INDEX': CAST(NULL AS BIGINT),
     'VALUE': {_Q}snowreg_dunwrap(json_extract(w, k)), 'THIS': s}}))[1] END"""
 # OUTER => TRUE: one row of NULLs where there is nothing to flatten.
 _FLATTEN_OUTER = f"""coalesce(nullif({_FLATTEN_ROWS}, []), [{{'KEY': CAST(NULL AS VARCHAR),
@@ -105,6 +106,10 @@ def rewrite(node: exp.Expr) -> exp.Expr:
         select.set("expressions", [exp.alias_(number, "SEQ", quoted=True), *select.expressions])
     placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
     placeholder.replace(source)
+    # PATH starts with the PATH argument (`path => 'a'` gives `a[0]`, as the Snowpark flatten example shows)
+    prefix = args["PATH"].name if "PATH" in args else ""
+    for column in [c for c in select.find_all(exp.Column) if c.name == "__flatten_path"]:
+        column.replace(exp.Literal.string(prefix))
     alias = node.args.get("alias")
     name = alias.this if isinstance(alias, exp.TableAlias) and alias.this else exp.Identifier(
         this="FLATTEN", quoted=True)
