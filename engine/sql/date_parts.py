@@ -135,6 +135,22 @@ def _convert_timezone(node: exp.Expr) -> exp.Expr | None:
     return None
 
 
+# The parts DATEADD and DATEDIFF take (https://docs.snowflake.com/en/sql-reference/functions/dateadd), as sqlglot
+# names them after reading the abbreviations (`yy`, `mon`, `hh`, `ms`, …).
+_INTERVAL_PARTS = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "HOUR", "MINUTE", "SECOND", "MILLISECOND",
+                             "MICROSECOND", "NANOSECOND"})
+
+
+def _interval_part(node: exp.Expr) -> exp.Expr | None:
+    """DATEADD / DATEDIFF by a part that is no interval (DAYOFWEEK, EPOCH, …): refused rather than DuckDB's syntax
+    error or an answer by some other unit (DECISIONS.md W8)."""
+    unit = node.args.get("unit")
+    if isinstance(unit, exp.Var | exp.Literal) and unit.name.upper() not in _INTERVAL_PARTS:
+        name = "DATEDIFF" if isinstance(node, exp.DateDiff) else "DATEADD"
+        raise errors.not_supported(f"{name} by the part {unit.name.upper()}")
+    return None
+
+
 # The functions of one date or timestamp whose operand may be written as a string.
 _TEXT_OPERAND = """YEAR QUARTER MONTH WEEK WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAYOFMONTH DAYOFWEEK DAYOFWEEKISO
     DAYOFYEAR HOUR MINUTE SECOND DAYNAME MONTHNAME LAST_DAY DATE_TRUNC NEXT_DAY PREVIOUS_DAY""".split()
@@ -146,5 +162,6 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
                                             "TIMESTAMP_LTZ_FROM_PARTS")},
     "YEAROFWEEKISO": _yearofweekiso,
     "CONVERT_TIMEZONE": _convert_timezone,
+    **dict.fromkeys(("DATEADD", "TIMEADD", "TIMESTAMPADD", "DATEDIFF", "TIMEDIFF", "TIMESTAMPDIFF"), _interval_part),
     "TIME_SLICE": _time_slice,
 }
