@@ -98,14 +98,23 @@ MACROS: dict[str, str] = {
 }
 
 
-def probe_date(operand: exp.Expr, marker: str, index: int) -> exp.Expr:
-    """An expression that fails while DuckDB binds when `operand` is a DATE, naming probe `index`."""
-    check = exp.Case(ifs=[exp.If(this=exp.EQ(this=variant.fn("typeof", operand.copy()),
-                                             expression=exp.Literal.string("DATE")),
-                                 true=exp.Cast(this=exp.Literal.string(f"{marker}{index}"),
-                                               to=exp.DataType.build("INT")))],
-                     default=exp.Literal.number(1))
+def probe_date(operand: exp.Expr, marker: str, index: int, time_index: int | None = None) -> exp.Expr:
+    """An expression that fails while DuckDB binds when `operand` is a DATE, naming probe `index` (or, with
+    `time_index`, when it is a TIME, naming that one)."""
+    ifs = [exp.If(this=exp.EQ(this=variant.fn("typeof", operand.copy()), expression=exp.Literal.string(kind)),
+                  true=exp.Cast(this=exp.Literal.string(f"{marker}{number}"), to=exp.DataType.build("INT")))
+           for kind, number in (("DATE", index), ("TIME", time_index)) if number is not None]
+    check = exp.Case(ifs=ifs, default=exp.Literal.number(1))
     return variant.fn("round", exp.Literal.number("0.0"), check)
+
+
+def time_trunc(node: exp.Expr) -> exp.Expr:
+    """DATE_TRUNC of a TIME: truncated as the time of day of 1970-01-01, and a TIME again."""
+    moment = exp.Add(this=exp.Cast(this=exp.Literal.string("1970-01-01"), to=exp.DataType.build("DATE")),
+                     expression=node.this.copy())
+    trunc = node.copy()
+    trunc.set("this", moment)
+    return exp.Cast(this=trunc, to=exp.DataType.build("TIME"))
 
 
 def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
