@@ -190,9 +190,15 @@ _EPOCH_UNITS: dict[str, int | None] = {
     "EPOCH_MICROSECOND": 1, "EPOCH_MICROSECONDS": 1, "EPOCH_NANOSECOND": None, "EPOCH_NANOSECONDS": None}
 
 
+_PART_ALIASES = {"YEARDAY": "DAYOFYEAR", "NANOSECONDS": "NANOSECOND"}
+
+
 def extract(node: exp.Extract) -> exp.Expr | None:
     """EXTRACT / DATE_PART of an epoch unit: whole seconds (milli-, micro-, nanoseconds), rounded down."""
     unit = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Literal) else ""
+    if unit in _PART_ALIASES:  # aliases of the parts page that sqlglot does not know
+        unit = _PART_ALIASES[unit]
+        node.set("this", exp.Var(this=unit))
     value = node.expression
     if isinstance(value, exp.Literal) and value.is_string:  # a string is read as a timestamp
         value = exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
