@@ -338,3 +338,14 @@ def check_parameter(key: str, value: str) -> None:
         raise errors.not_supported(f"QUOTED_IDENTIFIERS_IGNORE_CASE = {value.strip().upper()}")
     if key.upper() == "TRANSACTION_ABORT_ON_ERROR" and value.strip().lower() == "true":
         raise errors.not_supported("TRANSACTION_ABORT_ON_ERROR = TRUE (a failed statement rolls back only itself)")
+    default = _DATE_DEFAULTS.get(key.upper())
+    if default is not None and value.strip().upper() != default:
+        raise errors.not_supported(f"{key.upper()} = {value.strip()} (the date and time functions follow its "
+                                   f"default, {default})")
+
+
+# Session parameters the date and time functions read (https://docs.snowflake.com/en/sql-reference/parameters):
+# snowreg follows their defaults only (conformance/DECISIONS.md W1), so another value is refused rather than
+# silently ignored. The output formats are not here: they change only text the connector shows (F3).
+_DATE_DEFAULTS = {"WEEK_START": "0", "WEEK_OF_YEAR_POLICY": "0", "DATE_INPUT_FORMAT": "AUTO",
+                  "TIME_INPUT_FORMAT": "AUTO", "TIMESTAMP_INPUT_FORMAT": "AUTO"}

@@ -455,6 +455,12 @@ def json_parse_error(detail: str) -> ProgrammingError:
     return ProgrammingError(f"Error parsing JSON: {detail}", 100069, "22P02")
 
 
+def not_an_array(detail: str) -> ProgrammingError:
+    """100107 (22000): ARRAY_FLATTEN of an element that is no ARRAY (the ARRAY_FLATTEN page's example:
+    `Not an array: 'Input argument to ARRAY_FLATTEN is not an array of arrays'`)."""
+    return ProgrammingError(detail, 100107, "22000")
+
+
 def division_by_zero() -> ProgrammingError:
     """100051 (22012): `1/0`, for NUMBER and FLOAT alike."""
     return ProgrammingError("Division by zero", 100051, "22012")

@@ -23,7 +23,8 @@ _OBJECT = "to_json(map_from_entries({0}))"
 
 MACROS: dict[str, str] = {
     # A list of JSON values as a JSON array, each element keeping its own text.
-    "snowreg_json_list(l)": "CAST('[' || array_to_string(list_transform(l, lambda e: CAST(e AS VARCHAR)), ',') || ']' AS JSON)",
+    # (DuckDB reads a JSON null element of a JSON[] as a SQL NULL: it is written back as null.)
+    "snowreg_json_list(l)": "CAST('[' || array_to_string(list_transform(l, lambda e: coalesce(CAST(e AS VARCHAR), 'null')), ',') || ']' AS JSON)",
     "snowreg_bound(i, n)": "least(greatest(CASE WHEN i < 0 THEN n + i ELSE i END, 0), n)",
     # OBJECT_INSERT (https://docs.snowflake.com/en/sql-reference/functions/object_insert): a SQL NULL key or
     # value leaves the pair out (an update then drops the key); an existing key needs the update flag.
@@ -43,6 +44,69 @@ MACROS: dict[str, str] = {
     "snowreg_array_slice(a, f, t)": f"""CASE WHEN a IS NULL OR f IS NULL OR t IS NULL THEN NULL
         ELSE {_Q}snowreg_json_list(list_slice(CAST(a AS JSON[]),
             {_Q}snowreg_bound(f, json_array_length(a)) + 1, {_Q}snowreg_bound(t, json_array_length(a)))) END""",
+    # The ARRAY functions below compare elements as VARIANT values: numbers by value (`5` and `5.00` are one
+    # element), anything else by its JSON text (DECISIONS.md W2).
+    "snowreg_ekey(e)": """CASE WHEN json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(CAST(e AS DOUBLE) AS VARCHAR)
+        ELSE coalesce(CAST(e AS VARCHAR), 'null') END""",
+    "snowreg_ekeys(a)": f"list_transform(CAST(a AS JSON[]), lambda x: {_Q}snowreg_ekey(x))",
+    # ARRAY_DISTINCT: the first of equal elements, in their order.
+    "snowreg_array_distinct(a)": f"""CASE WHEN a IS NULL THEN NULL ELSE {_Q}snowreg_json_list(list_filter(
+        CAST(a AS JSON[]), lambda e, i: list_position({_Q}snowreg_ekeys(a), {_Q}snowreg_ekey(e)) = i)) END""",
+    "snowreg_array_position(v, a)": f"""CASE WHEN v IS NULL OR a IS NULL THEN NULL
+        ELSE list_position({_Q}snowreg_ekeys(a), {_Q}snowreg_ekey(v)) - 1 END""",
+    "snowreg_arrays_overlap(a, b)": f"""CASE WHEN a IS NULL OR b IS NULL THEN NULL
+        ELSE list_has_any({_Q}snowreg_ekeys(a), {_Q}snowreg_ekeys(b)) END""",
+    # ARRAY_INTERSECTION / ARRAY_EXCEPT work on multisets: an element n times in one and m times in the other
+    # is min(n, m) times in the intersection and n - m times in the difference, in the first array's order.
+    "snowreg_array_multiset(a, b, keep)": f"""CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE
+        {_Q}snowreg_json_list(list_filter(CAST(a AS JSON[]), lambda e, i:
+            (len(list_filter({_Q}snowreg_ekeys(a)[1:i], lambda x: x = {_Q}snowreg_ekey(e)))
+             <= len(list_filter({_Q}snowreg_ekeys(b), lambda x: x = {_Q}snowreg_ekey(e)))) = keep)) END""",
+    # A SQL NULL element is Snowflake's `undefined`, which snowreg's arrays do not hold (ARRAY_CONSTRUCT).
+    "snowreg_no_undefined(v)": "CASE WHEN v IS NULL THEN error('snowreg_unsupported:An ARRAY element that is a "
+                               "SQL NULL (Snowflake keeps it as an undefined element)') ELSE v END",
+    "snowreg_array_append(a, v)": f"""CASE WHEN a IS NULL THEN NULL ELSE {_Q}snowreg_json_list(
+        list_append(CAST(a AS JSON[]), {_Q}snowreg_no_undefined(v))) END""",
+    "snowreg_array_prepend(a, v)": f"""CASE WHEN a IS NULL THEN NULL ELSE {_Q}snowreg_json_list(
+        list_prepend({_Q}snowreg_no_undefined(v), CAST(a AS JSON[]))) END""",
+    # ARRAY_INSERT: a position from 0, a negative one from the end; past the end Snowflake pads with
+    # undefined elements, which snowreg does not hold.
+    "snowreg_array_insert(a, p, v)": f"""CASE WHEN a IS NULL OR p IS NULL THEN NULL
+        WHEN (CASE WHEN p < 0 THEN json_array_length(a) + p ELSE p END) NOT BETWEEN 0 AND json_array_length(a)
+            THEN error('snowreg_unsupported:ARRAY_INSERT outside the ARRAY (Snowflake pads it with undefined elements)')
+        ELSE {_Q}snowreg_json_list(list_concat(
+            CAST(a AS JSON[])[1:(CASE WHEN p < 0 THEN json_array_length(a) + p ELSE p END)],
+            [{_Q}snowreg_no_undefined(v)],
+            CAST(a AS JSON[])[(CASE WHEN p < 0 THEN json_array_length(a) + p ELSE p END) + 1:])) END""",
+    "snowreg_array_remove(a, v)": f"""CASE WHEN a IS NULL OR v IS NULL THEN NULL
+        ELSE {_Q}snowreg_json_list(list_filter(CAST(a AS JSON[]), lambda e: {_Q}snowreg_ekey(e) <> {_Q}snowreg_ekey(v))) END""",
+    "snowreg_array_remove_at(a, p)": f"""CASE WHEN a IS NULL OR p IS NULL THEN NULL
+        ELSE {_Q}snowreg_json_list(list_filter(CAST(a AS JSON[]), lambda e, i:
+            i - 1 <> (CASE WHEN p < 0 THEN json_array_length(a) + p ELSE p END))) END""",
+    "snowreg_array_reverse(a)": f"CASE WHEN a IS NULL THEN NULL ELSE {_Q}snowreg_json_list(list_reverse(CAST(a AS JSON[]))) END",
+    # ARRAY_SORT in the VARIANT order of ORDER BY (numbers by value, then strings, booleans, arrays, objects);
+    # where Snowflake puts a JSON null is not documented, so an array holding one is refused.
+    "snowreg_array_sort(a, up)": f"""CASE WHEN a IS NULL OR up IS NULL THEN NULL
+        WHEN len(list_filter(CAST(a AS JSON[]), lambda e: e IS NULL)) > 0
+            THEN error('snowreg_unsupported:ARRAY_SORT of an ARRAY holding a JSON null')
+        ELSE {_Q}snowreg_json_list(list_transform([list_transform(list_sort(list_transform(CAST(a AS JSON[]),
+            lambda e: {{'k': {_Q}snowreg_vorder(e), 'v': e}})), lambda s: s.v)],
+            lambda l: CASE WHEN up THEN l ELSE list_reverse(l) END)[1]) END""",
+    # ARRAY_FLATTEN: one level; an element that is no ARRAY is an error, a JSON null one gives NULL.
+    "snowreg_array_flatten(a)": f"""CASE WHEN a IS NULL THEN NULL
+        WHEN len(list_filter(CAST(a AS JSON[]), lambda e: e IS NULL)) > 0 THEN NULL
+        WHEN len(list_filter(CAST(a AS JSON[]), lambda e: json_type(e) <> 'ARRAY')) > 0
+            THEN error('Not an array: ''Input argument to ARRAY_FLATTEN is not an array of arrays''')
+        ELSE {_Q}snowreg_json_list(flatten(list_transform(CAST(a AS JSON[]), lambda e: CAST(e AS JSON[])))) END""",
+    "snowreg_array_range(f, t, s)": """CASE WHEN s = 0
+            THEN error('snowreg_unsupported:ARRAY_GENERATE_RANGE with a step of 0')
+        ELSE to_json(range(f, t, s)) END""",
+    # GET_IGNORE_CASE of an OBJECT: the key as written when there is one, else one that differs in case only.
+    "snowreg_get_ignore_case(o, k)": f"""CASE WHEN json_type(o) = 'OBJECT' THEN list_transform([coalesce(
+            list_filter(json_keys(o), lambda x: x = CAST(k AS VARCHAR))[1],
+            list_filter(json_keys(o), lambda x: lower(x) = lower(CAST(k AS VARCHAR)))[1])],
+            lambda kk: json_extract(o, '$."' || replace(kk, '"', '\\"') || '"'))[1]
+        ELSE {variant.MACRO_CATALOG}.main.snowreg_get(o, k) END""",
     # ARRAY_COMPACT (https://docs.snowflake.com/en/sql-reference/functions/array_compact): JSON nulls go too.
     "snowreg_array_compact(a)": f"""CASE WHEN a IS NULL THEN NULL
         ELSE {_Q}snowreg_json_list(list_filter(CAST(a AS JSON[]), lambda e: json_type(e) <> 'NULL')) END""",
@@ -166,7 +230,91 @@ def _is(name: str) -> Callable[[exp.Expr], exp.Expr]:
     return rewrite
 
 
+# The ARRAY functions emulated by one macro each: the macro, the arguments in Snowflake's order (their kind:
+# `a` an ARRAY, `v` a VARIANT value, `i` an integer, `b` a boolean, `k` a key or index as GET takes it; the
+# default of an optional one) and the keys sqlglot's node keeps them under.
+_Arg = tuple[str, exp.Expr | None]
+_CALLS: dict[str, tuple[str, tuple[_Arg, ...], tuple[str, ...]]] = {
+    # https://docs.snowflake.com/en/sql-reference/functions/array_distinct
+    "ARRAY_DISTINCT": ("snowreg_array_distinct", (("a", None),), ("this",)),
+    # https://docs.snowflake.com/en/sql-reference/functions/array_position (from 0; NULL when absent)
+    "ARRAY_POSITION": ("snowreg_array_position", (("v", None), ("a", None)), ("expression", "this")),
+    "ARRAYS_OVERLAP": ("snowreg_arrays_overlap", (("a", None), ("a", None)), ("this", "expression")),
+    "ARRAY_APPEND": ("snowreg_array_append", (("a", None), ("v", None)), ("this", "expression")),
+    "ARRAY_PREPEND": ("snowreg_array_prepend", (("a", None), ("v", None)), ("this", "expression")),
+    "ARRAY_INSERT": ("snowreg_array_insert", (("a", None), ("i", None), ("v", None)),
+                     ("this", "position", "expression")),
+    "ARRAY_REMOVE": ("snowreg_array_remove", (("a", None), ("v", None)), ("this", "expression")),
+    "ARRAY_REMOVE_AT": ("snowreg_array_remove_at", (("a", None), ("i", None)), ("this", "position")),
+    "ARRAY_REVERSE": ("snowreg_array_reverse", (("a", None),), ("this",)),
+    # https://docs.snowflake.com/en/sql-reference/functions/array_sort: nulls_first places SQL NULL elements,
+    # which snowreg's arrays never hold, so it is read and dropped
+    "ARRAY_SORT": ("snowreg_array_sort", (("a", None), ("b", exp.true()), ("b", exp.false())),
+                   ("this", "asc", "nulls_first")),
+    "ARRAY_FLATTEN": ("snowreg_array_flatten", (("a", None),), ("this",)),
+    # https://docs.snowflake.com/en/sql-reference/functions/array_generate_range (`stop` excluded)
+    "ARRAY_GENERATE_RANGE": ("snowreg_array_range", (("i", None), ("i", None), ("i", exp.Literal.number(1))),
+                             ("start", "end", "step")),
+    "GET_IGNORE_CASE": ("snowreg_get_ignore_case", (("a", None), ("k", None)), ("this", "expression")),
+}
+_NOT_VARIANT = frozenset({"ARRAY_POSITION", "ARRAYS_OVERLAP"})  # an integer, a boolean
+
+
+def _written(node: exp.Expr, keys: tuple[str, ...]) -> list[exp.Expr]:
+    """The arguments in Snowflake's order (sqlglot's node may keep them in another)."""
+    if isinstance(node, exp.Anonymous):
+        return _args(node)
+    out: list[exp.Expr] = []
+    for key in keys:  # up to the first one not written (sqlglot fills some later ones with defaults)
+        arg = node.args.get(key)
+        if not isinstance(arg, exp.Expr):
+            break
+        out.append(arg)
+    return out
+
+
+def _convert(kind: str, arg: exp.Expr) -> exp.Expr:
+    if kind in ("a", "v"):
+        return variant.variant_of(arg)
+    if kind == "i":
+        return exp.Cast(this=arg, to=exp.DataType(this=_T.BIGINT))
+    if kind == "b":
+        return exp.Cast(this=arg, to=exp.DataType(this=_T.BOOLEAN))
+    return arg
+
+
+def _call(name: str) -> Callable[[exp.Expr], exp.Expr]:
+    macro, kinds, keys = _CALLS[name]
+
+    def rewrite(node: exp.Expr) -> exp.Expr:
+        args = _written(node, keys)
+        required = sum(1 for _, default in kinds if default is None)
+        if not required <= len(args) <= len(kinds):
+            raise errors.wrong_arguments(name, required, len(args))
+        given = [*args, *(d for _, d in kinds[len(args):] if d is not None)]
+        converted = [_convert(k, a) for (k, _), a in zip(kinds, given, strict=True)]
+        if name == "ARRAY_SORT":
+            converted = converted[:2]
+        call = variant.macro(macro, *converted)
+        return call if name in _NOT_VARIANT else _json(call)
+    return rewrite
+
+
+def array_multiset(node: exp.Expr) -> exp.Expr:
+    """ARRAY_INTERSECTION / ARRAY_EXCEPT (https://docs.snowflake.com/en/sql-reference/functions/array_intersection,
+    https://docs.snowflake.com/en/sql-reference/functions/array_except)."""
+    args = _args(node)
+    name = "ARRAY_EXCEPT" if isinstance(node, exp.ArrayExcept) else "ARRAY_INTERSECTION"
+    if len(args) != 2:
+        raise errors.wrong_arguments(name, 2, len(args))
+    keep = exp.true() if name == "ARRAY_INTERSECTION" else exp.false()
+    return _json(variant.macro("snowreg_array_multiset", *(variant.variant_of(a) for a in args), keep))
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
+    **{name: _call(name) for name in _CALLS},
+    "ARRAY_INTERSECTION": array_multiset,
+    "ARRAY_EXCEPT": array_multiset,
     "OBJECT_INSERT": object_insert,
     "OBJECT_DELETE": _object_keys_call("OBJECT_DELETE", "snowreg_object_delete"),
     "OBJECT_PICK": _object_keys_call("OBJECT_PICK", "snowreg_object_pick"),

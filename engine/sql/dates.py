@@ -98,14 +98,23 @@ MACROS: dict[str, str] = {
 }
 
 
-def probe_date(operand: exp.Expr, marker: str, index: int) -> exp.Expr:
-    """An expression that fails while DuckDB binds when `operand` is a DATE, naming probe `index`."""
-    check = exp.Case(ifs=[exp.If(this=exp.EQ(this=variant.fn("typeof", operand.copy()),
-                                             expression=exp.Literal.string("DATE")),
-                                 true=exp.Cast(this=exp.Literal.string(f"{marker}{index}"),
-                                               to=exp.DataType.build("INT")))],
-                     default=exp.Literal.number(1))
+def probe_date(operand: exp.Expr, marker: str, index: int, time_index: int | None = None) -> exp.Expr:
+    """An expression that fails while DuckDB binds when `operand` is a DATE, naming probe `index` (or, with
+    `time_index`, when it is a TIME, naming that one)."""
+    ifs = [exp.If(this=exp.EQ(this=variant.fn("typeof", operand.copy()), expression=exp.Literal.string(kind)),
+                  true=exp.Cast(this=exp.Literal.string(f"{marker}{number}"), to=exp.DataType.build("INT")))
+           for kind, number in (("DATE", index), ("TIME", time_index)) if number is not None]
+    check = exp.Case(ifs=ifs, default=exp.Literal.number(1))
     return variant.fn("round", exp.Literal.number("0.0"), check)
+
+
+def time_trunc(node: exp.Expr) -> exp.Expr:
+    """DATE_TRUNC of a TIME: truncated as the time of day of 1970-01-01, and a TIME again."""
+    moment = exp.Add(this=exp.Cast(this=exp.Literal.string("1970-01-01"), to=exp.DataType.build("DATE")),
+                     expression=node.this.copy())
+    trunc = node.copy()
+    trunc.set("this", moment)
+    return exp.Cast(this=trunc, to=exp.DataType.build("TIME"))
 
 
 def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
@@ -128,6 +137,39 @@ def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> 
                     default=node.copy())
 
 
+def keep_date(node: exp.Expr, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
+    """DATE_TRUNC / TRUNC / ADD_MONTHS of a DATE is a DATE (https://docs.snowflake.com/en/sql-reference/functions/date_trunc:
+    the result has the input's type); DuckDB makes it a TIMESTAMP. `probe` guards an unknown type."""
+    if is_date:
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DATE"))
+    if is_date is False or probe is None:
+        return node
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=probe, expression=exp.Null()), true=exp.Null())],
+                    default=node.copy())
+
+
+# ADD_MONTHS (https://docs.snowflake.com/en/sql-reference/functions/add_months): the last day of a month moves
+# to the last day of the result's month, the time of day kept (sqlglot's form compares a TIMESTAMP with its
+# LAST_DAY, which only a DATE at midnight equals); months are rounded to an integer.
+_ADD_MONTHS = ("CASE WHEN day(CAST(__x AS DATE)) = day(last_day(CAST(__x AS DATE))) "
+               "THEN (__x + to_months(CAST(__n AS INTEGER))) + to_days(day(last_day(CAST(__x + to_months(CAST(__n AS "
+               "INTEGER)) AS DATE))) - day(CAST(__x + to_months(CAST(__n AS INTEGER)) AS DATE))) "
+               "ELSE __x + to_months(CAST(__n AS INTEGER)) END")
+
+
+def date_kept(node: exp.Expr) -> exp.Expr:
+    """The DuckDB expression of a DATE_TRUNC (as it is) or an ADD_MONTHS (`_ADD_MONTHS`)."""
+    if not isinstance(node, exp.AddMonths):
+        return node
+    value = node.this
+    if isinstance(value, exp.Literal) and value.is_string:
+        value = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
+    tree: exp.Expr = exp.maybe_parse(_ADD_MONTHS, dialect="duckdb")
+    for column in list(tree.find_all(exp.Column)):
+        column.replace((value if column.name == "__x" else node.expression).copy())
+    return exp.Paren(this=tree)
+
+
 def operand_is_date(node: exp.Expr) -> bool | None:
     """True / False when the text shows whether an operand is a DATE; None when it does not."""
     if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):
@@ -148,14 +190,22 @@ _EPOCH_UNITS: dict[str, int | None] = {
     "EPOCH_MICROSECOND": 1, "EPOCH_MICROSECONDS": 1, "EPOCH_NANOSECOND": None, "EPOCH_NANOSECONDS": None}
 
 
+_PART_ALIASES = {"YEARDAY": "DAYOFYEAR", "NANOSECONDS": "NANOSECOND"}
+
+
 def extract(node: exp.Extract) -> exp.Expr | None:
     """EXTRACT / DATE_PART of an epoch unit: whole seconds (milli-, micro-, nanoseconds), rounded down."""
     unit = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Literal) else ""
+    if unit in _PART_ALIASES:  # aliases of the parts page that sqlglot does not know
+        unit = _PART_ALIASES[unit]
+        node.set("this", exp.Var(this=unit))
+    value = node.expression
+    if isinstance(value, exp.Literal) and value.is_string:  # a string is read as a timestamp
+        value = exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
+        if unit not in _EPOCH_UNITS:
+            node.set("expression", value)
     if unit not in _EPOCH_UNITS:
         return None
-    value = node.expression
-    if isinstance(value, exp.Literal) and value.is_string:
-        value = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP"))
     per = _EPOCH_UNITS[unit]
     if per is None:
         return variant.fn("epoch_ns", value)

@@ -99,6 +99,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.null_violation(detail)  # a function declared RETURNS … NOT NULL (engine.sql.udf_bodies)
     if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
         return errors.execution_error(detail)
+    if detail.startswith("Not an array: "):  # engine.sql.arrays' ARRAY_FLATTEN
+        return errors.not_an_array(detail)
     if detail.startswith(("Malformed JSON", "Error parsing JSON")):
         return errors.json_parse_error(detail.removeprefix("Error parsing JSON: "))
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros

@@ -58,12 +58,13 @@ def _written(node: exp.Expr) -> str:
 # A VALUE that is a DOUBLE (a number written with an exponent) stays one, in Snowflake's DOUBLE text: the
 # input is wrapped once (`w`, variant.snowreg_dwrap, as paths do) and each VALUE unwrapped.
 _Q = f"{variant.MACRO_CATALOG}.main."
-_FLATTEN_ROWS = f"""CASE json_type(s)
+_FLATTEN_ROWS = f"""CASE {{kinds}}
   WHEN 'ARRAY' THEN list_transform([{_Q}snowreg_dwrapped(s)], lambda w: list_transform(
     range(CAST(json_array_length(s) AS BIGINT)), lambda n: {{'KEY': CAST(NULL AS VARCHAR),
-    'PATH': '[' || n || ']', 'INDEX': n, 'VALUE': {_Q}snowreg_dunwrap(json_extract(w, n)), 'THIS': s}}))[1]
+    'PATH': "__flatten_path" || '[' || n || ']', 'INDEX': n, 'VALUE': {_Q}snowreg_dunwrap(json_extract(w, n)), 'THIS': s}}))[1]
   WHEN 'OBJECT' THEN list_transform([{_Q}snowreg_dwrapped(s)], lambda w: list_transform(json_keys(s),
-    lambda k: {{'KEY': k, 'PATH': k, 'INDEX': CAST(NULL AS BIGINT),
+    lambda k: {{'KEY': k, 'PATH': CASE WHEN "__flatten_path" = '' THEN k ELSE "__flatten_path" || '.' || k END,
+    'INDEX': CAST(NULL AS BIGINT),
     'VALUE': {_Q}snowreg_dunwrap(json_extract(w, k)), 'THIS': s}}))[1] END"""
 # OUTER => TRUE: one row of NULLs where there is nothing to flatten.
 _FLATTEN_OUTER = f"""coalesce(nullif({_FLATTEN_ROWS}, []), [{{'KEY': CAST(NULL AS VARCHAR),
@@ -72,9 +73,14 @@ _FLATTEN_SQL = """SELECT unnest(flatten(list_transform(["__flatten_input"], lamb
 _FLATTEN_ARGS = ("INPUT", "PATH", "OUTER", "RECURSIVE", "MODE")
 
 
+# MODE => 'ARRAY' / 'OBJECT' flattens that kind only: the other gives no rows (one of NULLs with OUTER).
+_KINDS = {"BOTH": "json_type(s)", "ARRAY": "nullif(json_type(s), 'OBJECT')", "OBJECT": "nullif(json_type(s), 'ARRAY')"}
+
+
 @functools.cache
-def _flatten_template(outer: bool) -> exp.Select:
-    tree = _DUCKDB.parse(_FLATTEN_SQL.format(rows=_FLATTEN_OUTER if outer else _FLATTEN_ROWS))[0]
+def _flatten_template(outer: bool, mode: str) -> exp.Select:
+    rows = (_FLATTEN_OUTER if outer else _FLATTEN_ROWS).replace("{kinds}", _KINDS[mode])
+    tree = _DUCKDB.parse(_FLATTEN_SQL.format(rows=rows))[0]
     assert isinstance(tree, exp.Select)
     return tree
 
@@ -92,19 +98,23 @@ def rewrite(node: exp.Expr) -> exp.Expr:
             args[arg.this.name.upper()] = arg.expression
         elif position < len(_FLATTEN_ARGS):
             args[_FLATTEN_ARGS[position]] = arg
-    if "INPUT" not in args or _truthy(args.get("RECURSIVE")) or \
-            args.get("MODE", exp.Literal.string("BOTH")).name.upper() != "BOTH":
-        raise not_supported("FLATTEN with RECURSIVE or MODE")
+    mode = args.get("MODE", exp.Literal.string("BOTH")).name.upper()
+    if "INPUT" not in args or _truthy(args.get("RECURSIVE")) or mode not in _KINDS:
+        raise not_supported("FLATTEN with RECURSIVE" if mode in _KINDS else f"FLATTEN with MODE => '{mode}'")
     source = args["INPUT"]
     if "PATH" in args and args["PATH"].name:
         path = args["PATH"].name
         source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
-    select = _flatten_template(_truthy(args.get("OUTER"))).copy()
+    select = _flatten_template(_truthy(args.get("OUTER")), mode).copy()
     number = seq(node, source)
     if number is not None:
         select.set("expressions", [exp.alias_(number, "SEQ", quoted=True), *select.expressions])
     placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
     placeholder.replace(source)
+    # PATH starts with the PATH argument (`path => 'a'` gives `a[0]`, as the Snowpark flatten example shows)
+    prefix = args["PATH"].name if "PATH" in args else ""
+    for column in [c for c in select.find_all(exp.Column) if c.name == "__flatten_path"]:
+        column.replace(exp.Literal.string(prefix))
     alias = node.args.get("alias")
     name = alias.this if isinstance(alias, exp.TableAlias) and alias.this else exp.Identifier(
         this="FLATTEN", quoted=True)

@@ -171,6 +171,22 @@ class Divisions:
         probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
         return dates.dateadd(node, known, probe)
 
+    def keeps_date(self, node: exp.Expr) -> exp.Expr | None:
+        """DATE_TRUNC, ADD_MONTHS (engine.sql.dates): a DATE stays a DATE, where DuckDB makes it a TIMESTAMP; a TIME
+        stays a TIME for DATE_TRUNC, which DuckDB takes for no TIME. Two numbers: the first flips to DATE, the
+        second to TIME."""
+        built = dates.date_kept(node)
+        known = dates.operand_is_date(node.this)
+        if known is not None or self.floats is None:
+            return dates.keep_date(built, known, None)
+        k = self.count
+        self.count += 2
+        if k in self.floats:
+            return dates.keep_date(built, True, None)
+        if k + 1 in self.floats and not isinstance(node, exp.AddMonths):
+            return dates.time_trunc(node)
+        return dates.keep_date(built, None, dates.probe_date(node.this, FLOAT_MARKER, k, k + 1))
+
     def mod(self, node: exp.Mod) -> exp.Expr:
         """MOD(a, b) / a % b: DuckDB's own % (snowreg_mod), or the exact snowreg_nmod once this MOD was found to
         have NUMBERs of two scales."""

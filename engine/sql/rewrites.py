@@ -155,7 +155,7 @@ def _ordered(like: exp.Ordered, this: exp.Expr) -> exp.Ordered:
 def _order_by(node: exp.Expr) -> exp.Expr | None:
     """ORDER BY of a query or window: VARIANT values sort numerically, then by type rank."""
     order = node.args.get("order")
-    if not isinstance(order, exp.Order):
+    if not isinstance(order, exp.Order) or _offset_range(node):
         return None
     items: dict[str, exp.Expr] = {}
     replaced: dict[str, exp.Expr] = {}
@@ -186,6 +186,16 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
     if outside and isinstance(node, exp.Select):
         _sort_outside(node)
     return None
+
+
+def _offset_range(node: exp.Expr) -> bool:
+    """A window framed `RANGE BETWEEN <offset> …`: its one ORDER BY key is a number, date or time
+    (https://docs.snowflake.com/en/sql-reference/functions-analytic), never a VARIANT, and DuckDB takes
+    no second key there."""
+    spec = node.args.get("spec") if isinstance(node, exp.Window) else None
+    if not isinstance(spec, exp.WindowSpec) or str(spec.args.get("kind") or "").upper() != "RANGE":
+        return False
+    return any(isinstance(spec.args.get(side), exp.Expr) for side in ("start", "end"))
 
 
 def _ordinals_outside(node: exp.Select, order: exp.Order) -> exp.Expr:

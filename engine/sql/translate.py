@@ -17,6 +17,7 @@ from sqlglot.tokens import Token, TokenType
 
 from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
+    aggregates,
     assign,
     bind,
     conversions,
@@ -483,6 +484,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             new = divisions.avg(node)
         elif isinstance(node, exp.DateAdd):
             new = divisions.dateadd(node)
+        elif isinstance(node, exp.TimestampTrunc | exp.DateTrunc | exp.AddMonths):
+            new = divisions.keeps_date(node)
         elif isinstance(node, exp.Cast) and ((new := dates.cast(node)) is not None
                                              or (new := conversions.boolean_cast(node)) is not None):
             pass
@@ -621,6 +624,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    **dict.fromkeys((exp.ArgMax, exp.ArgMin), aggregates.by_count),
     **dict.fromkeys(numbers.WIDENED, numbers.widened_literals),
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }

@@ -512,7 +512,7 @@ def variant_of(value: exp.Expr) -> exp.Expr:
 
 
 def wrap_json(node: exp.Expr) -> None:
-    """Functions that return a DuckDB list where Snowflake returns an ARRAY: SPLIT, OBJECT_KEYS."""
+    """Functions that return a DuckDB list where Snowflake returns an ARRAY: SPLIT."""
     _wrap(node, lambda e: fn("to_json", e), outermost=False)
 
 
@@ -607,7 +607,8 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.StarMap: object_star,
     exp.ToVariant: to_variant,
     exp.Split: wrap_json,
-    exp.JSONKeys: wrap_json,
+    # OBJECT_KEYS in Snowflake's key order, sorted (the OBJECT_KEYS Snowpark example: age, name, zip)
+    exp.JSONKeys: lambda n: fn("to_json", fn("list_sort", n.copy())),
     exp.ArrayAgg: array_agg,
     exp.ObjectAgg: object_agg,
     exp.GroupConcat: listagg,

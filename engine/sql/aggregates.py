@@ -1,0 +1,72 @@
+"""Snowflake aggregate and window functions DuckDB spells or frames differently: MAX_BY / MIN_BY with a count,
+BOOLXOR_AGG, CONDITIONAL_TRUE_EVENT.
+
+- MAX_BY / MIN_BY(x, key, n) (https://docs.snowflake.com/en/sql-reference/functions/max_by): an ARRAY of up
+  to n values, by the key descending (MIN_BY ascending); DuckDB's list becomes a VARIANT ARRAY.
+- BOOLXOR_AGG (https://docs.snowflake.com/en/sql-reference/functions/boolxor_agg): TRUE when exactly one
+  value is TRUE (non-zero), NULL when every value is NULL.
+- CONDITIONAL_TRUE_EVENT(c) OVER (…) (https://docs.snowflake.com/en/sql-reference/functions/conditional_true_event):
+  from 0, one more at each row where c holds, counted up to and with the current row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from snowreg import errors
+from snowreg.engine.sql import variant
+
+_T = exp.DataType.Type
+
+
+def _args(node: exp.Expr) -> list[exp.Expr]:
+    if isinstance(node, exp.Anonymous):
+        return list(node.expressions)
+    out = [v for k, v in node.args.items() if k != "expressions" and isinstance(v, exp.Expr)]
+    return out + list(node.expressions)
+
+
+def by_count(node: exp.Expr) -> exp.Expr | None:
+    """MAX_BY / MIN_BY with a count (sqlglot's ArgMax / ArgMin, which it builds without the name's place)."""
+    args = _args(node)
+    if len(args) != 3:
+        return None  # the one-value form is DuckDB's arg_max / arg_min
+    name, duck = ("MIN_BY", "arg_min") if isinstance(node, exp.ArgMin) else ("MAX_BY", "arg_max")
+    if isinstance(node.parent, exp.Window):
+        raise errors.not_supported(f"{name} with a count as a window function")
+    count = exp.Cast(this=args[2], to=exp.DataType(this=_T.BIGINT))
+    return variant.macro("snowreg_agg_array", variant.fn(duck, args[0], args[1], count))
+
+
+def _boolxor_agg(node: exp.Expr) -> exp.Expr:
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("BOOLXOR_AGG", 1, len(args))
+    if isinstance(node.parent, exp.Window):
+        raise errors.not_supported("BOOLXOR_AGG as a window function")
+    truth = exp.Cast(this=args[0], to=exp.DataType(this=_T.BOOLEAN))
+    one = exp.EQ(this=variant.fn("count_if", truth), expression=exp.Literal.number(1))
+    none = exp.EQ(this=exp.Count(this=args[0].copy()), expression=exp.Literal.number(0))
+    return exp.Case(ifs=[exp.If(this=none, true=exp.Null())], default=one)
+
+
+def _conditional_true_event(node: exp.Expr) -> exp.Expr:
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("CONDITIONAL_TRUE_EVENT", 1, len(args))
+    window = node.parent
+    if not isinstance(window, exp.Window):
+        raise errors.compilation_error("CONDITIONAL_TRUE_EVENT is a window function: it needs OVER (…)")
+    if window.args.get("spec") is not None:
+        raise errors.compilation_error("CONDITIONAL_TRUE_EVENT takes no window frame")
+    window.set("spec", exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"))
+    holds = exp.Cast(this=args[0], to=exp.DataType(this=_T.BOOLEAN))
+    return exp.Sum(this=exp.Case(ifs=[exp.If(this=holds, true=exp.Literal.number(1))], default=exp.Literal.number(0)))
+
+
+REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
+    "BOOLXOR_AGG": _boolxor_agg,
+    "CONDITIONAL_TRUE_EVENT": _conditional_true_event,
+}
