@@ -62,6 +62,31 @@ def status(message: str = "Statement executed successfully.") -> Result:
     return Result([Column("status", "TEXT", internal_size=16777216)], [(message,)])
 
 
+def in_zone(result: Result, zone: str) -> Result:
+    """The result with its TIMESTAMP_LTZ values (zoned datetimes) shown in `zone`, the session's TIMEZONE:
+    https://docs.snowflake.com/en/sql-reference/data-types-datetime (TIMESTAMP_LTZ "uses the time zone
+    specified by the TIMEZONE parameter")."""
+    local = [i for i, c in enumerate(result.columns) if c.type == "TIMESTAMP_LTZ"]
+    if not local or not result.rows or result.arrow is not None:
+        return result
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return result
+    rows = []
+    for row in result.rows:
+        values = list(row)
+        for i in local:
+            value = values[i]
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                values[i] = value.astimezone(tz)
+        rows.append(tuple(values))
+    result.rows = rows
+    return result
+
+
 def from_rows(names: Sequence[str], rows: list[tuple[Any, ...]], types: Sequence[str] | None = None) -> Result:
     """A result for rows built in Python (SHOW output); types inferred from values when not given."""
     if types is None:

@@ -6,7 +6,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from snowreg import errors
-from snowreg.catalog import ColumnSpec, KeySpec, coltypes
+from snowreg.catalog import ColumnSpec, KeySpec, TableShape, coltypes, information
 from snowreg.catalog.coltypes import ColumnType
 from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
@@ -169,28 +169,53 @@ def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) ->
 
 
 def describe(session: Session, tr: Translation, result: Result) -> Result:
-    """A SELECT of one table's columns describes them by their declared types, as the connector does
-    (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3) column's scale 3)."""
-    if tr.read_table is None or not tr.projected:
-        return result
-    database = tr.read_table[0] or session.database
-    schema = tr.read_table[1] or session.schema
-    if database is None or schema is None:
-        return result
-    shape = session.catalog.tables.table_shape(database, schema, tr.read_table[2])
+    """A SELECT's columns by the types Snowflake gives them, as the connector describes them: a column of
+    the one table read by its declared type (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3)
+    column's scale 3), an item whose text decides its type (engine.sql.item_types) by that type."""
     star = len(tr.projected) == 1 and tr.projected[0].column == "*"
-    if not shape.columns or (not star and len(tr.projected) != len(result.columns)):
+    if not tr.projected or (not star and len(tr.projected) != len(result.columns)):
+        return result
+    shape = _read_shape(session, tr)
+    if not shape.columns and not shape.not_null and not any(p.type for p in tr.projected):
         return result
     columns = list(result.columns)
     for i, column in enumerate(columns):
-        name = column.name if star else tr.projected[i].column
+        item = tr.projected[0] if star else tr.projected[i]
+        name = column.name if star else item.column
         spec = shape.columns.get(name) if name and name != "*" else None
         if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
             columns[i] = _described(column, spec.type)
+        elif item.type is not None and not star:
+            typed = coltypes.parse(item.type)
+            if typed is not None and _same_storage(_storage(typed), column):
+                columns[i] = _described(column, typed)
         if name in shape.not_null:  # the rowtype's `nullable` is the column's
             columns[i] = dataclasses.replace(columns[i], nullable=False)
     result.columns = columns
     return result
+
+
+def _read_shape(session: Session, tr: Translation) -> TableShape:
+    """What was recorded about the one table the SELECT reads (nothing when it reads no one table)."""
+    if tr.read_table is None:
+        return TableShape()
+    if tr.read_table[1] == "INFORMATION_SCHEMA":
+        declared = information.DECLARED.get(tr.read_table[2], {})
+        return TableShape(columns={c: ColumnSpec(c, "JSON", coltypes.must(t)) for c, t in declared.items()})
+    database = tr.read_table[0] or session.database
+    schema = tr.read_table[1] or session.schema
+    if database is None or schema is None:
+        return TableShape()
+    return session.catalog.tables.table_shape(database, schema, tr.read_table[2])
+
+
+def _storage(declared: ColumnType) -> ColumnType:
+    """The type a value of a declared type reads as from DuckDB (ARRAY and OBJECT are JSON, as VARIANT)."""
+    if declared.kind in ("OBJECT", "ARRAY"):
+        return coltypes.from_duckdb("JSON")
+    if declared.kind == "TIMESTAMP_TZ":
+        return coltypes.from_duckdb("TIMESTAMP WITH TIME ZONE")
+    return declared
 
 
 def _same_storage(stored: ColumnType, column: Column) -> bool:
