@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
 from snowreg.engine.sql import item_types
-from snowreg.engine.sql.translation import Projected
+from snowreg.engine.sql.translation import Projected, scanned_result
 from snowreg.errors import compilation_error, not_supported
 
 _T = exp.DataType.Type
@@ -254,12 +254,24 @@ def _projection(query: exp.Expr | None, clone: exp.Expr | None, sql: str = ""
                 return None, ()  # not the source's columns one for one
             items.append(Projected("*"))
         elif isinstance(inner, exp.Column):
-            items.append(Projected(_name(inner.this) if isinstance(table, exp.Table) else None))
+            items.append(Projected(_name(inner.this) if isinstance(table, exp.Table | exp.TableFromRows) else None))
         elif isinstance(inner, exp.Cast) and isinstance(inner.args.get("to"), exp.DataType):
             items.append(Projected(type=declared_type(inner.args["to"])))
         else:
             items.append(Projected(type=item_types.item_type(inner, sql)))
-    return (_table_parts(table) if isinstance(table, exp.Table) else None), tuple(items)
+    if isinstance(table, exp.Table):
+        return _table_parts(table), tuple(items)
+    return _scanned(table), tuple(items)
+
+
+def _scanned(source: exp.Expr | None) -> tuple[str | None, str | None, str] | None:
+    """`TABLE(RESULT_SCAN('<id>'))` (LAST_QUERY_ID() is its id by now): the earlier result, as the one table
+    read, named by translation.scanned_result."""
+    call = source.this if isinstance(source, exp.TableFromRows) else None
+    if not isinstance(call, exp.Anonymous) or call.name.upper() != "RESULT_SCAN" or len(call.expressions) != 1:
+        return None
+    arg = call.expressions[0]
+    return scanned_result(arg.this) if isinstance(arg, exp.Literal) and arg.is_string else None
 
 
 def select_projection(stmt: exp.Expr, sql: str = "") -> tuple[tuple[str | None, str | None, str] | None,

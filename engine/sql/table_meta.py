@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from snowreg import errors
 from snowreg.catalog import ColumnSpec, KeySpec, TableShape, coltypes, information
-from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH, ColumnType
 from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
@@ -140,11 +140,17 @@ def _qualify(session: Session, ref: tuple[str | None, str | None, str] | None) -
 
 
 def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) -> dict[str, str | None]:
-    """CTAS / CLONE: a column copied from the one source table keeps its declared type; a CAST gives its
-    type; any other expression reads from the DuckDB type of the result."""
+    """CTAS / CLONE: a column copied from the one source table (or earlier result) keeps its declared type;
+    an item whose text decides its type gives that type (a CAST, engine.sql.item_types); any other
+    expression reads from the DuckDB type of the result."""
     source: list[ColumnType] = []
     names: dict[str, ColumnType] = {}
-    if table.source is not None:
+    earlier = session.result_of(table.source[2]) if table.source is not None and table.source[0] == "" else None
+    if earlier is not None:
+        for name, spec in (_scanned(c) for c in earlier.columns):
+            names[name] = spec.type
+            source.append(spec.type)
+    elif table.source is not None:
         database = table.source[0] or session.database
         schema = table.source[1] or session.schema
         if database is not None and schema is not None:
@@ -199,6 +205,9 @@ def _read_shape(session: Session, tr: Translation) -> TableShape:
     """What was recorded about the one table the SELECT reads (nothing when it reads no one table)."""
     if tr.read_table is None:
         return TableShape()
+    if tr.read_table[0] == "":  # TABLE(RESULT_SCAN('<id>')): the earlier result's columns, "as if a table"
+        earlier = session.result_of(tr.read_table[2])
+        return TableShape(columns=dict(_scanned(c) for c in earlier.columns)) if earlier is not None else TableShape()
     if tr.read_table[1] == "INFORMATION_SCHEMA":
         declared = information.DECLARED.get(tr.read_table[2], {})
         return TableShape(columns={c: ColumnSpec(c, "JSON", coltypes.must(t)) for c, t in declared.items()})
@@ -207,6 +216,21 @@ def _read_shape(session: Session, tr: Translation) -> TableShape:
     if database is None or schema is None:
         return TableShape()
     return session.catalog.tables.table_shape(database, schema, tr.read_table[2])
+
+
+def _scanned(column: Column) -> tuple[str, ColumnSpec]:
+    """A column of an earlier result, as a column of the table RESULT_SCAN makes of it: its canonical type
+    and the DuckDB type its values come back as (engine.sql.history)."""
+    kind, size, precision, scale = column.type, column.internal_size, column.precision, column.scale
+    text = {"FIXED": f"NUMBER({precision or 38},{scale or 0})", "REAL": "FLOAT", "TEXT": f"VARCHAR({size or TEXT_LENGTH})",
+            "BINARY": f"BINARY({size or BINARY_LENGTH})", "TIME": f"TIME({9 if scale is None else scale})"}.get(kind)
+    if text is None:
+        text = f"{kind}({9 if scale is None else scale})" if kind.startswith("TIMESTAMP") else kind
+    declared = coltypes.parse(text) or coltypes.must(f"VARCHAR({TEXT_LENGTH})")
+    stored = {"OBJECT": "JSON", "ARRAY": "JSON", "VARIANT": "JSON", "TIMESTAMP_TZ": "TIMESTAMP WITH TIME ZONE",
+              "TIMESTAMP_LTZ": "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NTZ": "TIMESTAMP", "TEXT": "VARCHAR",
+              "FIXED": f"DECIMAL({precision or 38},{scale or 0})", "REAL": "DOUBLE", "BINARY": "BLOB"}.get(kind, kind)
+    return column.name, ColumnSpec(column.name, stored, declared)
 
 
 def _storage(declared: ColumnType) -> ColumnType:

@@ -83,7 +83,8 @@ class Translation:
     zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
     guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
     table: TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
-    read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
+    # a SELECT's one table (ddl.select_projection), or the earlier result it scans (scanned_result)
+    read_table: tuple[str | None, str | None, str] | None = None
     projected: tuple[Projected, ...] = ()  # … and where its result columns come from
     # a query over INFORMATION_SCHEMA calling no function evaluated at execution time (volatility.py)
     deterministic: bool = False
@@ -124,6 +125,12 @@ IDENTITY_MARK = "$SEQ$" + "~" * 16
 
 # The DuckDB variable holding the session's active roles, for IS_ROLE_IN_SESSION (engine.sql.functions).
 ROLES_VARIABLE = "snowreg_active_roles"
+
+
+def scanned_result(query_id: str) -> tuple[str, str, str]:
+    """How a SELECT's `read_table` names the earlier result it reads by TABLE(RESULT_SCAN('<id>')): an
+    empty database, which no catalog object has."""
+    return ("", "RESULT_SCAN", query_id)
 
 
 def history_view(query_id: str) -> str:

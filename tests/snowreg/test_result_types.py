@@ -4,6 +4,7 @@ timestamps in the session's zone (conformance/sql/result_types.test states the d
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -100,3 +101,16 @@ def test_model_versions_version_aliases_is_an_array(tmp_path: Path, classifier: 
     cur.execute("SELECT * FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS")
     assert {d.name: d.type_code for d in cur.description}["VERSION_ALIASES"] == 10
     conn.close()
+
+
+def test_result_scan_keeps_the_earlier_result_types(cur: Any) -> None:
+    first = _codes(cur, "SELECT ARRAY_CONSTRUCT(1) A, PARSE_JSON('{\"x\": 1}') V, 'ab'::VARCHAR(10) T, "
+                        "1.5::NUMBER(5, 2) N, 1.5::FLOAT F, '2024-01-01'::DATE D")
+    assert _codes(cur, "SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))") == first
+    cur.execute("SELECT V:x, N FROM TABLE(RESULT_SCAN(LAST_QUERY_ID(-2)))")  # still a VARIANT to read
+    assert cur.fetchall() == [("1", Decimal("1.50"))]
+    assert [d.precision for d in cur.description] == [None, 5]
+    cur.execute("CREATE TABLE scanned AS SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID(-3)))")
+    cur.execute("DESCRIBE TABLE scanned")
+    assert [(r[0], r[1]) for r in cur.fetchall()] == [
+        ("A", "ARRAY"), ("V", "VARIANT"), ("T", "VARCHAR(10)"), ("N", "NUMBER(5,2)"), ("F", "FLOAT"), ("D", "DATE")]
