@@ -93,6 +93,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         bind.group_all(select)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
+    if "{" in sql:
+        variant.object_constant_keys(stmt)
     table_ddl = _table_ddl(stmt, kind, sql)
     read_table, projected = ddl.select_projection(stmt, sql) if kind == "select" else (None, ())
     column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else dml.added_comments(stmt)
