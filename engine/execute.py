@@ -237,6 +237,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return showgrants.show_grants(session, stmt)
         case ast.Describe():
             return describe_object(session, stmt)
+        case ast.DescribeResult():
+            return show_objects.describe_result(session, stmt)
         case ast.LiveVersion():
             return live.execute(session, stmt)
         case _:
@@ -344,7 +346,7 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
     if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
                   | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions
-                  | ast.ShowLocks | ast.ShowVariables):
+                  | ast.ShowLocks | ast.ShowVariables | ast.DescribeResult):
         result = execute(stmt, session)
         result.rows = []
         result.rowcount = 0

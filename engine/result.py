@@ -33,6 +33,19 @@ class Column:
     def type_code(self) -> int:
         return TYPE_CODES[self.type]
 
+    def declared(self) -> str:
+        """The column's type in Snowflake's canonical text, as DESCRIBE shows it (`VARCHAR(10)`, `NUMBER(5,2)`,
+        `TIMESTAMP_LTZ(9)`, `ARRAY`)."""
+        kind, scale = self.type, 9 if self.scale is None else self.scale
+        if kind == "FIXED":
+            return f"NUMBER({self.precision or 38},{self.scale or 0})"
+        if kind in ("TEXT", "BINARY"):
+            size = self.internal_size or _SIZED[kind] or 16777216
+            return f"{'VARCHAR' if kind == 'TEXT' else 'BINARY'}({size})"
+        if kind == "TIME" or kind.startswith("TIMESTAMP"):
+            return f"{kind}({scale})"
+        return {"REAL": "FLOAT", "TIMESTAMP": "TIMESTAMP_NTZ(9)"}.get(kind, kind)
+
     def describe(self) -> tuple[Any, ...]:
         """The PEP 249 7-tuple, as the connector's ResultMetadata gives it: `internal_size` is the rowtype's
         `length`, which Snowflake sends for text, binary and array columns only."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from snowreg import errors
 from snowreg.catalog import ColumnSpec, KeySpec, TableShape, coltypes, information
-from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH, ColumnType
+from snowreg.catalog.coltypes import TEXT_LENGTH, ColumnType
 from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
@@ -221,15 +221,11 @@ def _read_shape(session: Session, tr: Translation) -> TableShape:
 def _scanned(column: Column) -> tuple[str, ColumnSpec]:
     """A column of an earlier result, as a column of the table RESULT_SCAN makes of it: its canonical type
     and the DuckDB type its values come back as (engine.sql.history)."""
-    kind, size, precision, scale = column.type, column.internal_size, column.precision, column.scale
-    text = {"FIXED": f"NUMBER({precision or 38},{scale or 0})", "REAL": "FLOAT", "TEXT": f"VARCHAR({size or TEXT_LENGTH})",
-            "BINARY": f"BINARY({size or BINARY_LENGTH})", "TIME": f"TIME({9 if scale is None else scale})"}.get(kind)
-    if text is None:
-        text = f"{kind}({9 if scale is None else scale})" if kind.startswith("TIMESTAMP") else kind
-    declared = coltypes.parse(text) or coltypes.must(f"VARCHAR({TEXT_LENGTH})")
+    declared = coltypes.parse(column.declared()) or coltypes.must(f"VARCHAR({TEXT_LENGTH})")
+    kind = column.type
     stored = {"OBJECT": "JSON", "ARRAY": "JSON", "VARIANT": "JSON", "TIMESTAMP_TZ": "TIMESTAMP WITH TIME ZONE",
               "TIMESTAMP_LTZ": "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NTZ": "TIMESTAMP", "TEXT": "VARCHAR",
-              "FIXED": f"DECIMAL({precision or 38},{scale or 0})", "REAL": "DOUBLE", "BINARY": "BLOB"}.get(kind, kind)
+              "FIXED": f"DECIMAL({declared.precision},{declared.scale})", "REAL": "DOUBLE", "BINARY": "BLOB"}.get(kind, kind)
     return column.name, ColumnSpec(column.name, stored, declared)
 
 

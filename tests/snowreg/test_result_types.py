@@ -114,3 +114,15 @@ def test_result_scan_keeps_the_earlier_result_types(cur: Any) -> None:
     cur.execute("DESCRIBE TABLE scanned")
     assert [(r[0], r[1]) for r in cur.fetchall()] == [
         ("A", "ARRAY"), ("V", "VARIANT"), ("T", "VARCHAR(10)"), ("N", "NUMBER(5,2)"), ("F", "FLOAT"), ("D", "DATE")]
+
+
+def test_describe_result_names_the_earlier_result_types(cur: Any) -> None:
+    cur.execute("SELECT OBJECT_CONSTRUCT('k', 1) O, 'x'::VARCHAR(4) T, CURRENT_TIMESTAMP() TS")
+    query_id = cur.sfqid
+    cur.execute("SELECT 1")
+    cur.execute(f"DESC RESULT '{query_id}'")
+    assert [(r[0], r[1], r[3]) for r in cur.fetchall()] == [
+        ("O", "OBJECT", "Y"), ("T", "VARCHAR(4)", "Y"), ("TS", "TIMESTAMP_LTZ(9)", "Y")]
+    assert [d.name for d in cur.description][:3] == ["name", "type", "kind"]
+    with pytest.raises(snowreg.ProgrammingError, match="not found"):
+        cur.execute("DESCRIBE RESULT 'not-a-query'")
