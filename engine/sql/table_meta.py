@@ -12,7 +12,7 @@ from snowreg.catalog.relations import ColumnRow, column_types, list_columns, lis
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
-from snowreg.engine.sql.translation import TableRef, Translation
+from snowreg.engine.sql.translation import Projected, TableRef, Translation
 from snowreg.grammar.text import quote_ident
 
 if TYPE_CHECKING:
@@ -178,20 +178,19 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
     """A SELECT's columns by the types Snowflake gives them, as the connector describes them: a column of
     the one table read by its declared type (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3)
     column's scale 3), an item whose text decides its type (engine.sql.item_types) by that type."""
-    star = len(tr.projected) == 1 and tr.projected[0].column == "*"
-    if not tr.projected or (not star and len(tr.projected) != len(result.columns)):
+    items = _expanded(tr.projected, result.columns)
+    if items is None:
         return result
     shape = _read_shape(session, tr)
     if not shape.columns and not shape.not_null and not any(p.type for p in tr.projected):
         return result
     columns = list(result.columns)
-    for i, column in enumerate(columns):
-        item = tr.projected[0] if star else tr.projected[i]
-        name = column.name if star else item.column
-        spec = shape.columns.get(name) if name and name != "*" else None
+    for i, (column, item) in enumerate(zip(columns, items, strict=True)):
+        name = column.name if item.column == "*" else item.column
+        spec = shape.columns.get(name) if name else None
         if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
             columns[i] = _described(column, spec.type)
-        elif item.type is not None and not star:
+        elif item.type is not None:
             typed = coltypes.parse(item.type)
             if typed is not None and _same_storage(_storage(typed), column):
                 columns[i] = _described(column, typed)
@@ -199,6 +198,19 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
             columns[i] = dataclasses.replace(columns[i], nullable=False)
     result.columns = columns
     return result
+
+
+def _expanded(projected: tuple[Projected, ...], columns: list[Column]) -> list[Projected] | None:
+    """One item per result column: a `*` stands for the columns the others leave (None when that is not
+    known: no items, or more than one `*`)."""
+    stars = sum(p.column == "*" for p in projected)
+    width = len(columns) - (len(projected) - stars)
+    if not projected or stars > 1 or (stars == 0 and width != 0) or width < 0:
+        return None
+    items: list[Projected] = []
+    for p in projected:
+        items.extend([p] * width if p.column == "*" else [p])
+    return items
 
 
 def _read_shape(session: Session, tr: Translation) -> TableShape:

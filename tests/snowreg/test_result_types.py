@@ -126,3 +126,9 @@ def test_describe_result_names_the_earlier_result_types(cur: Any) -> None:
     assert [d.name for d in cur.description][:3] == ["name", "type", "kind"]
     with pytest.raises(snowreg.ProgrammingError, match="not found"):
         cur.execute("DESCRIBE RESULT 'not-a-query'")
+
+
+def test_star_with_other_items_keeps_the_declared_and_decided_types(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a ARRAY, s VARCHAR(5))")
+    assert _codes(cur, "SELECT 'ab' Y, *, OBJECT_CONSTRUCT() O FROM t") == [
+        ("Y", 2, 2), ("A", 10, 16777216), ("S", 2, 5), ("O", 9, None)]
