@@ -244,6 +244,8 @@ def _projection(query: exp.Expr | None, clone: exp.Expr | None, sql: str = ""
     one = not (query.args.get("joins") or query.args.get("with_") or query.args.get("with"))
     source = query.args.get("from_") or query.args.get("from")
     table = source.this if isinstance(source, exp.From) and one else None
+    joined = _joined(query) if query.args.get("joins") and not (query.args.get("with_") or query.args.get("with")) \
+        else {}
     items = []
     for item in query.expressions:
         inner = item.this if isinstance(item, exp.Alias) else item
@@ -253,6 +255,10 @@ def _projection(query: exp.Expr | None, clone: exp.Expr | None, sql: str = ""
             if any(star.args.get(k) for k in ("except", "replace", "rename")):
                 return None, ()  # not the source's columns one for one
             items.append(Projected("*"))
+        elif isinstance(inner, exp.Column) and joined:
+            qualifier = inner.args.get("table")
+            found = joined.get(_name(qualifier)) if isinstance(qualifier, exp.Identifier) else None
+            items.append(Projected(_name(inner.this), source=found) if found else Projected())
         elif isinstance(inner, exp.Column):
             items.append(Projected(_name(inner.this) if isinstance(table, exp.Table | exp.TableFromRows) else None))
         elif isinstance(inner, exp.Cast) and isinstance(inner.args.get("to"), exp.DataType):
@@ -262,6 +268,24 @@ def _projection(query: exp.Expr | None, clone: exp.Expr | None, sql: str = ""
     if isinstance(table, exp.Table):
         return _table_parts(table), tuple(items)
     return _scanned(table), tuple(items)
+
+
+def _joined(query: exp.Select) -> dict[str, tuple[str | None, str | None, str]]:
+    """The tables of a join by the name that qualifies their columns (alias, else table name)."""
+    source = query.args.get("from_") or query.args.get("from")
+    tables = [source.this if isinstance(source, exp.From) else None,
+              *(j.this for j in query.args.get("joins") or [])]
+    out: dict[str, tuple[str | None, str | None, str]] = {}
+    for table in tables:
+        if not isinstance(table, exp.Table):
+            continue
+        parts = _table_parts(table)
+        alias = table.args.get("alias")
+        label = _name(alias.this) if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier) \
+            else parts[2] if parts else None
+        if parts is not None and label:
+            out[label] = parts
+    return out
 
 
 def _scanned(source: exp.Expr | None) -> tuple[str | None, str | None, str] | None:

@@ -164,6 +164,9 @@ def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) ->
             if not source:
                 return {}
             texts.extend(t.text for t in source)
+        elif item.column is not None and item.source is not None:  # a column of a joined table
+            spec = _shape_of(session, item.source).columns.get(item.column)
+            texts.append(spec.type.text if spec is not None else None)
         elif item.column is not None:
             found = names.get(item.column)
             texts.append(found.text if found else None)
@@ -182,19 +185,21 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
     if items is None:
         return result
     shape = _read_shape(session, tr)
-    if not shape.columns and not shape.not_null and not any(p.type for p in tr.projected):
+    if not shape.columns and not shape.not_null and not any(p.type or p.source for p in tr.projected):
         return result
     columns = list(result.columns)
     for i, (column, item) in enumerate(zip(columns, items, strict=True)):
         name = column.name if item.column == "*" else item.column
-        spec = shape.columns.get(name) if name else None
+        # a column of one of the joined tables: its type (not its NOT NULL: an outer join may add NULLs)
+        own = shape if item.source is None else _shape_of(session, item.source)
+        spec = own.columns.get(name) if name else None
         if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
             columns[i] = _described(column, spec.type)
         elif item.type is not None:
             typed = coltypes.parse(item.type)
             if typed is not None and _same_storage(_storage(typed), column):
                 columns[i] = _described(column, typed)
-        if name in shape.not_null:  # the rowtype's `nullable` is the column's
+        if name in shape.not_null and item.source is None:  # the rowtype's `nullable` is the column's
             columns[i] = dataclasses.replace(columns[i], nullable=False)
     result.columns = columns
     return result
@@ -223,11 +228,16 @@ def _read_shape(session: Session, tr: Translation) -> TableShape:
     if tr.read_table[1] == "INFORMATION_SCHEMA":
         declared = information.DECLARED.get(tr.read_table[2], {})
         return TableShape(columns={c: ColumnSpec(c, "JSON", coltypes.must(t)) for c, t in declared.items()})
-    database = tr.read_table[0] or session.database
-    schema = tr.read_table[1] or session.schema
+    return _shape_of(session, tr.read_table)
+
+
+def _shape_of(session: Session, table: tuple[str | None, str | None, str]) -> TableShape:
+    """What was recorded about a table named in the statement (in the session's database and schema)."""
+    database = table[0] or session.database
+    schema = table[1] or session.schema
     if database is None or schema is None:
         return TableShape()
-    return session.catalog.tables.table_shape(database, schema, tr.read_table[2])
+    return session.catalog.tables.table_shape(database, schema, table[2])
 
 
 def _scanned(column: Column) -> tuple[str, ColumnSpec]:

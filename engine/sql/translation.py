@@ -62,10 +62,12 @@ def udf_placeholder(n: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Projected:
-    """One CTAS result column's origin: a column of the one source table, a cast, or `*`."""
+    """One result column's origin: a column of the one source table (or of a joined table), a type its
+    text decides (a CAST, engine.sql.item_types), or `*`."""
 
     column: str | None = None  # a bare column reference (or "*": all of the source's columns)
-    type: str | None = None  # the type of a CAST
+    type: str | None = None  # the type the item's text decides
+    source: tuple[str | None, str | None, str] | None = None  # a join's table the column is qualified by
 
 
 @dataclass(frozen=True, slots=True)

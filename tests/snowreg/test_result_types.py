@@ -132,3 +132,14 @@ def test_star_with_other_items_keeps_the_declared_and_decided_types(cur: Any) ->
     cur.execute("CREATE TABLE t (a ARRAY, s VARCHAR(5))")
     assert _codes(cur, "SELECT 'ab' Y, *, OBJECT_CONSTRUCT() O FROM t") == [
         ("Y", 2, 2), ("A", 10, 16777216), ("S", 2, 5), ("O", 9, None)]
+
+
+def test_qualified_columns_of_a_join_keep_their_declared_types(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT, a ARRAY, s VARCHAR(5) NOT NULL)")
+    cur.execute("CREATE TABLE u (id INT, o OBJECT)")
+    found = _codes(cur, "SELECT t.a, x.o, t.s FROM t LEFT JOIN u x ON t.id = x.id")
+    assert found == [("A", 10, 16777216), ("O", 9, None), ("S", 2, 5)]
+    assert cur.description[2].is_nullable  # NOT NULL does not hold through an outer join
+    cur.execute("CREATE TABLE j AS SELECT t.a, x.o, t.s FROM t JOIN u x ON t.id = x.id")
+    cur.execute("DESCRIBE TABLE j")
+    assert [(r[0], r[1]) for r in cur.fetchall()] == [("A", "ARRAY"), ("O", "OBJECT"), ("S", "VARCHAR(5)")]
