@@ -165,8 +165,8 @@ def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) ->
                 return {}
             texts.extend(t.text for t in source)
         elif item.column is not None and item.source is not None:  # a column of a joined table
-            spec = _shape_of(session, item.source).columns.get(item.column)
-            texts.append(spec.type.text if spec is not None else None)
+            joined = _shape_of(session, item.source).columns.get(item.column)
+            texts.append(joined.type.text if joined is not None else None)
         elif item.column is not None:
             found = names.get(item.column)
             texts.append(found.text if found else None)
