@@ -67,30 +67,31 @@ def from_duckdb(duckdb_type: str) -> ColumnType:
     t = duckdb_type.upper()
     if t.startswith("DECIMAL"):
         inner = t[t.index("(") + 1: t.index(")")].split(",") if "(" in t else ["38", "0"]
-        return _must(f"NUMBER({int(inner[0])},{int(inner[1])})")
+        return must(f"NUMBER({int(inner[0])},{int(inner[1])})")
     if t in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
              "UBIGINT", "UHUGEINT"):
-        return _must("NUMBER(38,0)")
+        return must("NUMBER(38,0)")
     if t in ("FLOAT", "DOUBLE", "REAL"):
-        return _must("FLOAT")
+        return must("FLOAT")
     if t in ("BOOLEAN", "DATE"):
-        return _must(t)
+        return must(t)
     if t.startswith("TIMESTAMP WITH TIME ZONE"):
-        return _must("TIMESTAMP_LTZ(9)")
+        return must("TIMESTAMP_LTZ(9)")
     if t.startswith("TIMESTAMP"):
-        return _must("TIMESTAMP_NTZ(9)")
+        return must("TIMESTAMP_NTZ(9)")
     if t.startswith("TIME"):
-        return _must("TIME(9)")
+        return must("TIME(9)")
     if t == "BLOB":
-        return _must(f"BINARY({BINARY_LENGTH})")
+        return must(f"BINARY({BINARY_LENGTH})")
     if t == "JSON" or t.startswith(("STRUCT", "MAP")):
-        return _must("VARIANT")
+        return must("VARIANT")
     if t.endswith("[]") or t.startswith("LIST"):
-        return _must("ARRAY")
-    return _must(f"VARCHAR({TEXT_LENGTH})")
+        return must("ARRAY")
+    return must(f"VARCHAR({TEXT_LENGTH})")
 
 
-def _must(text: str) -> ColumnType:
+def must(text: str) -> ColumnType:
+    """The fields of a canonical type text snowreg writes itself (never None)."""
     found = parse(text)
     assert found is not None, text
     return found

@@ -84,6 +84,12 @@ READS: dict[str, tuple[str, ...]] = {
     "FUNCTIONS": ("snowreg_reg_udfs",),
 }
 
+# Columns of the views whose documented type their DuckDB type does not say (by view, column → canonical
+# type): https://docs.snowflake.com/en/sql-reference/info-schema/model_versions gives VERSION_ALIASES ARRAY.
+DECLARED: dict[str, dict[str, str]] = {
+    "MODEL_VERSIONS": {"VERSION_ALIASES": "ARRAY"},
+}
+
 
 def relations(views: Iterable[str]) -> frozenset[str]:
     """The relations a query over these INFORMATION_SCHEMA views reads (a view not known here: all)."""

@@ -24,7 +24,7 @@ from snowreg.engine import (
 )
 from snowreg.engine.access import governance, grants, showgrants
 from snowreg.engine.inference import view_index
-from snowreg.engine.result import Result, status
+from snowreg.engine.result import Result, in_zone, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
@@ -44,7 +44,7 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     if not describe_only:
         transaction.before_statement(session, stmt)
     try:
-        return dispatch(stmt, session, describe_only)
+        result = dispatch(stmt, session, describe_only)
     except errors.Error as e:
         if session.transaction:
             transaction.recover(session)
@@ -59,6 +59,8 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
         if session.transaction:
             transaction.recover(session)
         raise
+    # Rows built in Python (SHOW, DESCRIBE) keep UTC instants: TIMESTAMP_LTZ shows them in the session's zone.
+    return result if isinstance(stmt, ast.Query) else in_zone(result, session.timezone)
 
 
 def statement_kind(stmt: ast.Statement) -> str:
@@ -235,6 +237,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return showgrants.show_grants(session, stmt)
         case ast.Describe():
             return describe_object(session, stmt)
+        case ast.DescribeResult():
+            return show_objects.describe_result(session, stmt)
         case ast.LiveVersion():
             return live.execute(session, stmt)
         case _:
@@ -342,7 +346,7 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
     if isinstance(stmt, ast.ShowModels | ast.ShowObjects | ast.ShowVersions | ast.ShowFunctions | ast.ShowDatabases
                   | ast.ShowSchemas | ast.ShowParameters | ast.ShowRoles | ast.ShowGrants | ast.ListFiles
                   | ast.ShowUsers | ast.ShowWarehouses | ast.ShowAccountFunctions | ast.ShowTransactions
-                  | ast.ShowLocks | ast.ShowVariables):
+                  | ast.ShowLocks | ast.ShowVariables | ast.DescribeResult):
         result = execute(stmt, session)
         result.rows = []
         result.rowcount = 0

@@ -33,6 +33,19 @@ class Column:
     def type_code(self) -> int:
         return TYPE_CODES[self.type]
 
+    def declared(self) -> str:
+        """The column's type in Snowflake's canonical text, as DESCRIBE shows it (`VARCHAR(10)`, `NUMBER(5,2)`,
+        `TIMESTAMP_LTZ(9)`, `ARRAY`)."""
+        kind, scale = self.type, 9 if self.scale is None else self.scale
+        if kind == "FIXED":
+            return f"NUMBER({self.precision or 38},{self.scale or 0})"
+        if kind in ("TEXT", "BINARY"):
+            size = self.internal_size or _SIZED[kind] or 16777216
+            return f"{'VARCHAR' if kind == 'TEXT' else 'BINARY'}({size})"
+        if kind == "TIME" or kind.startswith("TIMESTAMP"):
+            return f"{kind}({scale})"
+        return {"REAL": "FLOAT", "TIMESTAMP": "TIMESTAMP_NTZ(9)"}.get(kind, kind)
+
     def describe(self) -> tuple[Any, ...]:
         """The PEP 249 7-tuple, as the connector's ResultMetadata gives it: `internal_size` is the rowtype's
         `length`, which Snowflake sends for text, binary and array columns only."""
@@ -60,6 +73,31 @@ class Result:
 def status(message: str = "Statement executed successfully.") -> Result:
     """DDL answers with one row, one column `status`."""
     return Result([Column("status", "TEXT", internal_size=16777216)], [(message,)])
+
+
+def in_zone(result: Result, zone: str) -> Result:
+    """The result with its TIMESTAMP_LTZ values (zoned datetimes) shown in `zone`, the session's TIMEZONE:
+    https://docs.snowflake.com/en/sql-reference/data-types-datetime (TIMESTAMP_LTZ "uses the time zone
+    specified by the TIMEZONE parameter")."""
+    local = [i for i, c in enumerate(result.columns) if c.type == "TIMESTAMP_LTZ"]
+    if not local or not result.rows or result.arrow is not None:
+        return result
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return result
+    rows = []
+    for row in result.rows:
+        values = list(row)
+        for i in local:
+            value = values[i]
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                values[i] = value.astimezone(tz)
+        rows.append(tuple(values))
+    result.rows = rows
+    return result
 
 
 def from_rows(names: Sequence[str], rows: list[tuple[Any, ...]], types: Sequence[str] | None = None) -> Result:

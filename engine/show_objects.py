@@ -288,6 +288,23 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
 
 
+def describe_result(session: Session, stmt: ast.DescribeResult) -> Result:
+    """DESCRIBE RESULT: one row per column of an earlier result, in DESCRIBE TABLE's columns
+    (https://docs.snowflake.com/en/sql-reference/sql/desc-result): its name, its type as the result
+    describes it (the same as RESULT_SCAN reads it), nullable."""
+    query_id = stmt.query_id
+    if query_id is None:  # LAST_QUERY_ID(): the statement before this one
+        if not session.query_ids:
+            raise errors.statement_not_found("LAST_QUERY_ID()")
+        query_id = session.query_ids[-1]
+    result = session.result_of(query_id)
+    if result is None:
+        raise errors.statement_not_found(query_id)
+    rows = [(c.name, c.declared(), "COLUMN", "Y" if c.nullable else "N", None, "N", "N", None, None, None, None, None)
+            for c in result.columns]
+    return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
+
+
 def _show_imported_keys(session: Session, relations: list[RelationRow]) -> Result:
     """SHOW IMPORTED KEYS: one row per column of each foreign key of the tables in scope (DECISIONS.md T9)."""
     rows: list[tuple[Any, ...]] = []

@@ -410,6 +410,8 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.ShowGrants: _show_grants,
         a.Query: _query,
         a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}",
+        a.DescribeResult: lambda s: "DESCRIBE RESULT " + (string(s.query_id) if s.query_id is not None
+                                                          else "LAST_QUERY_ID()"),
         a.LiveVersion: _live_version,
     }
 

@@ -20,7 +20,8 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
-from snowreg.engine.sql.translation import Projected
+from snowreg.engine.sql import item_types
+from snowreg.engine.sql.translation import Projected, scanned_result
 from snowreg.errors import compilation_error, not_supported
 
 _T = exp.DataType.Type
@@ -107,8 +108,8 @@ def table_kind(stmt: exp.Create) -> str:
     return "TRANSIENT" if exp.TransientProperty in found else "TABLE"
 
 
-def create_table(stmt: exp.Create) -> TableDDL:
-    """Read a CREATE TABLE (before translation) and take its keys out of it."""
+def create_table(stmt: exp.Create, sql: str = "") -> TableDDL:
+    """Read a CREATE TABLE (before translation; `sql` its text) and take its keys out of it."""
     schema = stmt.this
     defs = [d for d in schema.expressions if isinstance(d, exp.ColumnDef)] if isinstance(schema, exp.Schema) else []
     columns = tuple((_name(d.this), declared_type(d.args["kind"]) if isinstance(d.args.get("kind"), exp.DataType)
@@ -116,14 +117,14 @@ def create_table(stmt: exp.Create) -> TableDDL:
     keys = _take_keys(schema) if isinstance(schema, exp.Schema) else ()
     like = _like(stmt)
     source, projected = (like, (Projected("*"),)) if like else \
-        _projection(stmt.args.get("expression"), stmt.args.get("clone"))
+        _projection(stmt.args.get("expression"), stmt.args.get("clone"), sql)
     return TableDDL("create", table_kind(stmt), columns, keys, source=source, projected=projected,
                     copies_keys=like is not None)
 
 
-def create_view(stmt: exp.Create) -> TableDDL:
+def create_view(stmt: exp.Create, sql: str = "") -> TableDDL:
     """A view over one table: its columns copied from the table keep their declared types."""
-    source, projected = _projection(stmt.args.get("expression"), None)
+    source, projected = _projection(stmt.args.get("expression"), None, sql)
     return TableDDL("create", "VIEW", source=source, projected=projected)
 
 
@@ -232,16 +233,19 @@ def _set_not_null(column: str) -> exp.AlterColumn:
     return exp.AlterColumn(this=exp.Identifier(this=column, quoted=True), allow_null=False)
 
 
-def _projection(query: exp.Expr | None, clone: exp.Expr | None
+def _projection(query: exp.Expr | None, clone: exp.Expr | None, sql: str = ""
                 ) -> tuple[tuple[str | None, str | None, str] | None, tuple[Projected, ...]]:
-    """CTAS over one table (or CLONE): where each result column comes from."""
+    """CTAS, a view or a SELECT: the one table read (CLONE's, or a SELECT's over one table without a join or
+    CTE) and where each result column comes from: a column of that table, or the type its text decides."""
     if isinstance(clone, exp.Clone) and isinstance(clone.this, exp.Table):
         return _table_parts(clone.this), (Projected("*"),)
-    if not isinstance(query, exp.Select) or query.args.get("joins") or query.args.get("with_") \
-            or query.args.get("with"):
+    if not isinstance(query, exp.Select):
         return None, ()
+    one = not (query.args.get("joins") or query.args.get("with_") or query.args.get("with"))
     source = query.args.get("from_") or query.args.get("from")
-    table = source.this if isinstance(source, exp.From) else None
+    table = source.this if isinstance(source, exp.From) and one else None
+    joined = _joined(query) if query.args.get("joins") and not (query.args.get("with_") or query.args.get("with")) \
+        else {}
     items = []
     for item in query.expressions:
         inner = item.this if isinstance(item, exp.Alias) else item
@@ -251,18 +255,53 @@ def _projection(query: exp.Expr | None, clone: exp.Expr | None
             if any(star.args.get(k) for k in ("except", "replace", "rename")):
                 return None, ()  # not the source's columns one for one
             items.append(Projected("*"))
+        elif isinstance(inner, exp.Column) and joined:
+            qualifier = inner.args.get("table")
+            found = joined.get(_name(qualifier)) if isinstance(qualifier, exp.Identifier) else None
+            items.append(Projected(_name(inner.this), source=found) if found else Projected())
         elif isinstance(inner, exp.Column):
-            items.append(Projected(_name(inner.this)))
+            items.append(Projected(_name(inner.this) if isinstance(table, exp.Table | exp.TableFromRows) else None))
         elif isinstance(inner, exp.Cast) and isinstance(inner.args.get("to"), exp.DataType):
             items.append(Projected(type=declared_type(inner.args["to"])))
         else:
-            items.append(Projected())
-    return (_table_parts(table) if isinstance(table, exp.Table) else None), tuple(items)
+            items.append(Projected(type=item_types.item_type(inner, sql)))
+    if isinstance(table, exp.Table):
+        return _table_parts(table), tuple(items)
+    return _scanned(table), tuple(items)
 
 
-def select_projection(stmt: exp.Expr) -> tuple[tuple[str | None, str | None, str] | None, tuple[Projected, ...]]:
-    """A plain SELECT over one table: where each result column comes from (engine.sql.table_meta.describe)."""
-    return _projection(stmt, None) if isinstance(stmt, exp.Select) else (None, ())
+def _joined(query: exp.Select) -> dict[str, tuple[str | None, str | None, str]]:
+    """The tables of a join by the name that qualifies their columns (alias, else table name)."""
+    source = query.args.get("from_") or query.args.get("from")
+    tables = [source.this if isinstance(source, exp.From) else None,
+              *(j.this for j in query.args.get("joins") or [])]
+    out: dict[str, tuple[str | None, str | None, str]] = {}
+    for table in tables:
+        if not isinstance(table, exp.Table):
+            continue
+        parts = _table_parts(table)
+        alias = table.args.get("alias")
+        label = _name(alias.this) if isinstance(alias, exp.TableAlias) and isinstance(alias.this, exp.Identifier) \
+            else parts[2] if parts else None
+        if parts is not None and label:
+            out[label] = parts
+    return out
+
+
+def _scanned(source: exp.Expr | None) -> tuple[str | None, str | None, str] | None:
+    """`TABLE(RESULT_SCAN('<id>'))` (LAST_QUERY_ID() is its id by now): the earlier result, as the one table
+    read, named by translation.scanned_result."""
+    call = source.this if isinstance(source, exp.TableFromRows) else None
+    if not isinstance(call, exp.Anonymous) or call.name.upper() != "RESULT_SCAN" or len(call.expressions) != 1:
+        return None
+    arg = call.expressions[0]
+    return scanned_result(arg.this) if isinstance(arg, exp.Literal) and arg.is_string else None
+
+
+def select_projection(stmt: exp.Expr, sql: str = "") -> tuple[tuple[str | None, str | None, str] | None,
+                                                              tuple[Projected, ...]]:
+    """A plain SELECT: its one table and where each result column comes from (engine.sql.table_meta.describe)."""
+    return _projection(stmt, None, sql) if isinstance(stmt, exp.Select) else (None, ())
 
 
 def _table_parts(table: exp.Table) -> tuple[str | None, str | None, str] | None:

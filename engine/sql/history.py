@@ -10,11 +10,12 @@ handed to DuckDB as an Arrow view of this session's connection, under RESULT_VIE
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from snowreg import errors
 from snowreg.catalog.names import physical
-from snowreg.engine.result import Result
+from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
 from snowreg.engine.sql.translation import history_view
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal
@@ -65,18 +66,44 @@ def _register(session: Session, query_id: str) -> None:
 
 
 def _arrow(result: Result) -> Any:
-    """The rows as an Arrow table, with the result's column names."""
+    """The rows as an Arrow table, with the result's column names and, where the values allow, the Arrow
+    type of each column's Snowflake type: RESULT_SCAN reads a NUMBER(5,2) as NUMBER(5,2) and a VARIANT,
+    OBJECT or ARRAY as JSON (https://docs.snowflake.com/en/sql-reference/functions/result_scan: "as if
+    the result was a table"), not as whatever the values look like."""
     import pyarrow as pa
 
     columns = list(zip(*result.rows, strict=True)) if result.rows else [() for _ in result.columns]
     arrays = []
-    for values in columns:
+    for column, values in zip(result.columns, columns, strict=True):
+        typed = _arrow_type(pa, column)
+        try:
+            arrays.append(pa.array(list(values), type=typed))
+            continue
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+            pass
         try:
             arrays.append(pa.array(list(values)))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays.append(pa.array([None if v is None else str(v) for v in values], type=pa.string()))
     # Column names as the binder spells them in DuckDB (lower-case SHOW columns keep their case).
     return pa.Table.from_arrays(arrays, names=[physical(c.name) for c in result.columns])
+
+
+def _arrow_type(pa: Any, column: Column) -> Any:
+    """The Arrow type DuckDB reads back as the column's Snowflake type (None: inferred from the values)."""
+    if column.type == "FIXED" and column.precision is not None:
+        return pa.decimal128(column.precision, column.scale or 0)
+    if column.type in ("VARIANT", "OBJECT", "ARRAY"):
+        return pa.json_(pa.string()) if hasattr(pa, "json_") else None
+    return _ARROW_TYPES.get(column.type, lambda _: None)(pa)
+
+
+_ARROW_TYPES: dict[str, Callable[[Any], Any]] = {
+    "REAL": lambda pa: pa.float64(), "TEXT": lambda pa: pa.string(), "BOOLEAN": lambda pa: pa.bool_(),
+    "DATE": lambda pa: pa.date32(), "TIME": lambda pa: pa.time64("us"), "BINARY": lambda pa: pa.binary(),
+    "TIMESTAMP_NTZ": lambda pa: pa.timestamp("us"), "TIMESTAMP_LTZ": lambda pa: pa.timestamp("us", tz="UTC"),
+    "TIMESTAMP_TZ": lambda pa: pa.timestamp("us", tz="UTC"),
+}
 
 
 _PIPE = "->>"

@@ -132,7 +132,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
     result = _run_typed(session, text, tr, describe_only, local, assigned)
-    if tr.read_table is not None:
+    if tr.projected:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
         transaction.after_plain(session, tr.kind, tr.sql, _locked_table(session, tr))
@@ -165,7 +165,7 @@ def _reused_or_run(session: Session, text: str, tr: Translation, reusable: tuple
     if found is not None:
         return found
     result = _run_typed(session, text, tr, False)
-    if tr.read_table is not None:
+    if tr.projected:
         result = table_meta.describe(session, tr, result)
     reuse.keep(session, reusable, result)
     return result

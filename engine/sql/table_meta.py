@@ -6,13 +6,13 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from snowreg import errors
-from snowreg.catalog import ColumnSpec, KeySpec, coltypes
-from snowreg.catalog.coltypes import ColumnType
+from snowreg.catalog import ColumnSpec, KeySpec, TableShape, coltypes, information
+from snowreg.catalog.coltypes import TEXT_LENGTH, ColumnType
 from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
-from snowreg.engine.sql.translation import TableRef, Translation
+from snowreg.engine.sql.translation import Projected, TableRef, Translation
 from snowreg.grammar.text import quote_ident
 
 if TYPE_CHECKING:
@@ -140,11 +140,17 @@ def _qualify(session: Session, ref: tuple[str | None, str | None, str] | None) -
 
 
 def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) -> dict[str, str | None]:
-    """CTAS / CLONE: a column copied from the one source table keeps its declared type; a CAST gives its
-    type; any other expression reads from the DuckDB type of the result."""
+    """CTAS / CLONE: a column copied from the one source table (or earlier result) keeps its declared type;
+    an item whose text decides its type gives that type (a CAST, engine.sql.item_types); any other
+    expression reads from the DuckDB type of the result."""
     source: list[ColumnType] = []
     names: dict[str, ColumnType] = {}
-    if table.source is not None:
+    earlier = session.result_of(table.source[2]) if table.source is not None and table.source[0] == "" else None
+    if earlier is not None:
+        for name, spec in (_scanned(c) for c in earlier.columns):
+            names[name] = spec.type
+            source.append(spec.type)
+    elif table.source is not None:
         database = table.source[0] or session.database
         schema = table.source[1] or session.schema
         if database is not None and schema is not None:
@@ -158,6 +164,9 @@ def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) ->
             if not source:
                 return {}
             texts.extend(t.text for t in source)
+        elif item.column is not None and item.source is not None:  # a column of a joined table
+            joined = _shape_of(session, item.source).columns.get(item.column)
+            texts.append(joined.type.text if joined is not None else None)
         elif item.column is not None:
             found = names.get(item.column)
             texts.append(found.text if found else None)
@@ -169,28 +178,86 @@ def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) ->
 
 
 def describe(session: Session, tr: Translation, result: Result) -> Result:
-    """A SELECT of one table's columns describes them by their declared types, as the connector does
-    (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3) column's scale 3)."""
-    if tr.read_table is None or not tr.projected:
+    """A SELECT's columns by the types Snowflake gives them, as the connector describes them: a column of
+    the one table read by its declared type (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3)
+    column's scale 3), an item whose text decides its type (engine.sql.item_types) by that type."""
+    items = _expanded(tr.projected, result.columns)
+    if items is None:
         return result
-    database = tr.read_table[0] or session.database
-    schema = tr.read_table[1] or session.schema
-    if database is None or schema is None:
-        return result
-    shape = session.catalog.tables.table_shape(database, schema, tr.read_table[2])
-    star = len(tr.projected) == 1 and tr.projected[0].column == "*"
-    if not shape.columns or (not star and len(tr.projected) != len(result.columns)):
+    shape = _read_shape(session, tr)
+    if not shape.columns and not shape.not_null and not any(p.type or p.source for p in tr.projected):
         return result
     columns = list(result.columns)
-    for i, column in enumerate(columns):
-        name = column.name if star else tr.projected[i].column
-        spec = shape.columns.get(name) if name and name != "*" else None
+    for i, (column, item) in enumerate(zip(columns, items, strict=True)):
+        name = column.name if item.column == "*" else item.column
+        # a column of one of the joined tables: its type (not its NOT NULL: an outer join may add NULLs)
+        own = shape if item.source is None else _shape_of(session, item.source)
+        spec = own.columns.get(name) if name else None
         if spec is not None and _same_storage(coltypes.from_duckdb(spec.duck_type), column):
             columns[i] = _described(column, spec.type)
-        if name in shape.not_null:  # the rowtype's `nullable` is the column's
+        elif item.type is not None:
+            typed = coltypes.parse(item.type)
+            if typed is not None and _same_storage(_storage(typed), column):
+                columns[i] = _described(column, typed)
+        if name in shape.not_null and item.source is None:  # the rowtype's `nullable` is the column's
             columns[i] = dataclasses.replace(columns[i], nullable=False)
     result.columns = columns
     return result
+
+
+def _expanded(projected: tuple[Projected, ...], columns: list[Column]) -> list[Projected] | None:
+    """One item per result column: a `*` stands for the columns the others leave (None when that is not
+    known: no items, or more than one `*`)."""
+    stars = sum(p.column == "*" for p in projected)
+    width = len(columns) - (len(projected) - stars)
+    if not projected or stars > 1 or (stars == 0 and width != 0) or width < 0:
+        return None
+    items: list[Projected] = []
+    for p in projected:
+        items.extend([p] * width if p.column == "*" else [p])
+    return items
+
+
+def _read_shape(session: Session, tr: Translation) -> TableShape:
+    """What was recorded about the one table the SELECT reads (nothing when it reads no one table)."""
+    if tr.read_table is None:
+        return TableShape()
+    if tr.read_table[0] == "":  # TABLE(RESULT_SCAN('<id>')): the earlier result's columns, "as if a table"
+        earlier = session.result_of(tr.read_table[2])
+        return TableShape(columns=dict(_scanned(c) for c in earlier.columns)) if earlier is not None else TableShape()
+    if tr.read_table[1] == "INFORMATION_SCHEMA":
+        declared = information.DECLARED.get(tr.read_table[2], {})
+        return TableShape(columns={c: ColumnSpec(c, "JSON", coltypes.must(t)) for c, t in declared.items()})
+    return _shape_of(session, tr.read_table)
+
+
+def _shape_of(session: Session, table: tuple[str | None, str | None, str]) -> TableShape:
+    """What was recorded about a table named in the statement (in the session's database and schema)."""
+    database = table[0] or session.database
+    schema = table[1] or session.schema
+    if database is None or schema is None:
+        return TableShape()
+    return session.catalog.tables.table_shape(database, schema, table[2])
+
+
+def _scanned(column: Column) -> tuple[str, ColumnSpec]:
+    """A column of an earlier result, as a column of the table RESULT_SCAN makes of it: its canonical type
+    and the DuckDB type its values come back as (engine.sql.history)."""
+    declared = coltypes.parse(column.declared()) or coltypes.must(f"VARCHAR({TEXT_LENGTH})")
+    kind = column.type
+    stored = {"OBJECT": "JSON", "ARRAY": "JSON", "VARIANT": "JSON", "TIMESTAMP_TZ": "TIMESTAMP WITH TIME ZONE",
+              "TIMESTAMP_LTZ": "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NTZ": "TIMESTAMP", "TEXT": "VARCHAR",
+              "FIXED": f"DECIMAL({declared.precision},{declared.scale})", "REAL": "DOUBLE", "BINARY": "BLOB"}.get(kind, kind)
+    return column.name, ColumnSpec(column.name, stored, declared)
+
+
+def _storage(declared: ColumnType) -> ColumnType:
+    """The type a value of a declared type reads as from DuckDB (ARRAY and OBJECT are JSON, as VARIANT)."""
+    if declared.kind in ("OBJECT", "ARRAY"):
+        return coltypes.from_duckdb("JSON")
+    if declared.kind == "TIMESTAMP_TZ":
+        return coltypes.from_duckdb("TIMESTAMP WITH TIME ZONE")
+    return declared
 
 
 def _same_storage(stored: ColumnType, column: Column) -> bool:

@@ -94,8 +94,10 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         bind.group_all(select)
     for node in list(stmt.find_all(exp.CurrentStatement)):  # the text of this statement
         node.replace(exp.Literal.string(sql.strip()))
-    table_ddl = _table_ddl(stmt, kind)
-    read_table, projected = ddl.select_projection(stmt) if kind == "select" else (None, ())
+    if "{" in sql:
+        variant.object_constant_keys(stmt)
+    table_ddl = _table_ddl(stmt, kind, sql)
+    read_table, projected = ddl.select_projection(stmt, sql) if kind == "select" else (None, ())
     column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else dml.added_comments(stmt)
     if isinstance(stmt, exp.Update):
         dml.update_defaults(stmt)
@@ -186,12 +188,12 @@ def _without_variant_keys(parts: list[exp.Expr]) -> str | None:
     return "; ".join(_generate(copies))
 
 
-def _table_ddl(stmt: exp.Expr, kind: Kind) -> ddl.TableDDL | None:
+def _table_ddl(stmt: exp.Expr, kind: Kind, sql: str) -> ddl.TableDDL | None:
     """Read what a CREATE / ALTER TABLE declares (its keys leave the statement: DuckDB would enforce them)."""
     if isinstance(stmt, exp.Create) and kind == "create_table":
-        return ddl.create_table(stmt)
+        return ddl.create_table(stmt, sql)
     if isinstance(stmt, exp.Create) and kind == "create_view":
-        return ddl.create_view(stmt)
+        return ddl.create_view(stmt, sql)
     if isinstance(stmt, exp.Alter) and kind == "alter" and str(stmt.args.get("kind") or "").upper() == "TABLE":
         return ddl.alter_table(stmt)
     return None

@@ -62,10 +62,12 @@ def udf_placeholder(n: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Projected:
-    """One CTAS result column's origin: a column of the one source table, a cast, or `*`."""
+    """One result column's origin: a column of the one source table (or of a joined table), a type its
+    text decides (a CAST, engine.sql.item_types), or `*`."""
 
     column: str | None = None  # a bare column reference (or "*": all of the source's columns)
-    type: str | None = None  # the type of a CAST
+    type: str | None = None  # the type the item's text decides
+    source: tuple[str | None, str | None, str] | None = None  # a join's table the column is qualified by
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,8 @@ class Translation:
     zoned: tuple[int, ...] = ()  # result columns that are TIMESTAMP_TZ, not TIMESTAMP_LTZ (engine.sql.dates)
     guard: str | None = None  # a query that must return no row before the statement runs (dml.merge_guard)
     table: TableDDL | None = None  # what CREATE / ALTER TABLE declare beyond DuckDB's catalog
-    read_table: tuple[str | None, str | None, str] | None = None  # a SELECT's one table (ddl.select_projection)
+    # a SELECT's one table (ddl.select_projection), or the earlier result it scans (scanned_result)
+    read_table: tuple[str | None, str | None, str] | None = None
     projected: tuple[Projected, ...] = ()  # … and where its result columns come from
     # a query over INFORMATION_SCHEMA calling no function evaluated at execution time (volatility.py)
     deterministic: bool = False
@@ -124,6 +127,12 @@ IDENTITY_MARK = "$SEQ$" + "~" * 16
 
 # The DuckDB variable holding the session's active roles, for IS_ROLE_IN_SESSION (engine.sql.functions).
 ROLES_VARIABLE = "snowreg_active_roles"
+
+
+def scanned_result(query_id: str) -> tuple[str, str, str]:
+    """How a SELECT's `read_table` names the earlier result it reads by TABLE(RESULT_SCAN('<id>')): an
+    empty database, which no catalog object has."""
+    return ("", "RESULT_SCAN", query_id)
 
 
 def history_view(query_id: str) -> str:

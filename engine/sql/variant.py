@@ -457,6 +457,16 @@ def object_construct(node: exp.Struct) -> exp.Expr:
     return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
 
 
+def object_constant_keys(stmt: exp.Expr) -> None:
+    """`{'k': v}`: sqlglot reads the constant's string keys as unquoted names, which would be upper-cased;
+    they are strings, kept as written (https://docs.snowflake.com/en/sql-reference/data-types-semistructured,
+    OBJECT constants). OBJECT_CONSTRUCT's keys are already strings."""
+    for node in stmt.find_all(exp.Struct):
+        for pair in node.expressions:
+            if isinstance(pair, exp.PropertyEQ) and isinstance(pair.this, exp.Identifier) and not pair.this.quoted:
+                pair.set("this", exp.Literal.string(pair.this.this))
+
+
 def object_star(node: exp.Expr) -> exp.Expr:
     """OBJECT_CONSTRUCT(*) over one row source: its columns as an OBJECT, NULL values left out."""
     select = node.find_ancestor(exp.Select)

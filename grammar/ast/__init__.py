@@ -28,6 +28,7 @@ from snowreg.grammar.ast.names import (
 from snowreg.grammar.ast.queries import (
     Arg,
     Describe,
+    DescribeResult,
     LiveVersion,
     ModelAlias,
     ModelCall,
@@ -177,6 +178,7 @@ _STATEMENTS: tuple[str, ...] = (
     "ShowGrants",
     "Query",
     "Describe",
+    "DescribeResult",
     "LiveVersion",
 )
 
@@ -315,6 +317,7 @@ if TYPE_CHECKING:
         | ShowGrants
         | Query
         | Describe
+        | DescribeResult
         | LiveVersion
     )
 else:
@@ -350,6 +353,7 @@ __all__ = [
     "CreateUser",
     "CreateWarehouse",
     "Describe",
+    "DescribeResult",
     "DropDatabase",
     "DropModel",
     "DropRole",

@@ -107,6 +107,14 @@ class Describe:
 
 
 @dataclass(frozen=True, slots=True)
+class DescribeResult:
+    """DESC[RIBE] RESULT { '<query_id>' | LAST_QUERY_ID() }: the columns of an earlier query's result."""
+
+    query_id: str | None  # None: LAST_QUERY_ID()
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class LiveVersion:
     """The client's undocumented live-commit path (docs/SNOWFLAKE.md#s1-1): `CREATE [OR REPLACE] MODEL
     [IF NOT EXISTS] m WITH LIVE VERSION v`, `ALTER MODEL [IF EXISTS] m ADD LIVE VERSION v`,

@@ -1,0 +1,145 @@
+"""Result types as users see them through the public API: `cursor.description`, CTAS column types, SHOW
+timestamps in the session's zone (conformance/sql/result_types.test states the documented rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import snowreg
+
+
+def _codes(cur: Any, sql: str) -> list[tuple[str, int, int | None]]:
+    cur.execute(sql)
+    return [(d.name, d.type_code, d.internal_size) for d in cur.description]
+
+
+def test_array_and_object_expressions_describe_as_array_and_object(cur: Any) -> None:
+    found = _codes(cur, "SELECT ARRAY_CONSTRUCT(1, 2) A, OBJECT_CONSTRUCT('a', 1) O, [1, 2] AL, {'a': 1} OL, "
+                        "SPLIT('a,b', ',') S, PARSE_JSON('[1]')::ARRAY PA, STRTOK_TO_ARRAY('a b') T, "
+                        "ARRAY_AGG(1) OVER () W")
+    assert found == [("A", 10, 16777216), ("O", 9, None), ("AL", 10, 16777216), ("OL", 9, None),
+                     ("S", 10, 16777216), ("PA", 10, 16777216), ("T", 10, 16777216), ("W", 10, 16777216)]
+
+
+def test_aggregates_describe_as_array_and_object_also_over_a_join(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (k VARCHAR, v NUMBER)")
+    cur.execute("INSERT INTO t VALUES ('a', 1), ('b', 2)")
+    found = _codes(cur, "SELECT ARRAY_AGG(x.v) A, OBJECT_AGG(x.k, x.v::VARIANT) O FROM t x JOIN t y ON x.k = y.k")
+    assert [c[:2] for c in found] == [("A", 10), ("O", 9)]
+
+
+def test_variant_stays_variant(cur: Any) -> None:
+    found = _codes(cur, "SELECT PARSE_JSON('{\"a\": [1]}') V, PARSE_JSON('{\"a\": [1]}'):a P, "
+                        "GET(PARSE_JSON('[1]'), 0) G, PARSE_JSON('[1]')[0] I, TO_VARIANT(1) TV")
+    assert [c[1] for c in found] == [5, 5, 5, 5, 5]
+
+
+def test_describe_only_gives_the_same_types(conn: Any) -> None:
+    cur = conn.cursor()
+    described = cur.describe("SELECT ARRAY_CONSTRUCT(1) A, OBJECT_CONSTRUCT() O, 'abc' T")
+    assert [(d.name, d.type_code, d.internal_size) for d in described] == \
+        [("A", 10, 16777216), ("O", 9, None), ("T", 2, 3)]
+
+
+def test_ctas_from_array_and_object_expressions_makes_array_and_object_columns(cur: Any) -> None:
+    cur.execute("CREATE TABLE t AS SELECT ARRAY_CONSTRUCT(1, 2) A, OBJECT_CONSTRUCT('k', 1) O, "
+                "PARSE_JSON('1') V, 'abc' S, 'ab' || 'cde' C, 'x'::VARCHAR(10) X")
+    cur.execute("DESCRIBE TABLE t")
+    assert [(r[0], r[1]) for r in cur.fetchall()] == [
+        ("A", "ARRAY"), ("O", "OBJECT"), ("V", "VARIANT"), ("S", "VARCHAR(3)"), ("C", "VARCHAR(5)"),
+        ("X", "VARCHAR(10)")]
+    assert [c[1:] for c in _codes(cur, "SELECT * FROM t")] == [
+        (10, 16777216), (9, None), (5, None), (2, 3), (2, 5), (2, 10)]
+    cur.execute("SELECT A[1], O:k FROM t")  # still arrays and objects to read from
+    assert cur.fetchall() == [("2", "1")]
+
+
+def test_a_ctas_text_column_sized_by_its_literal_refuses_a_longer_value(cur: Any) -> None:
+    cur.execute("CREATE TABLE t AS SELECT 'abc' S")
+    with pytest.raises(snowreg.ProgrammingError, match="too long"):
+        cur.execute("INSERT INTO t VALUES ('abcd')")
+
+
+def test_string_literal_and_cast_lengths(cur: Any) -> None:
+    found = _codes(cur, "SELECT 'abc' A, 'x'::VARCHAR(10) B, CONCAT('every', 'body') C, UPPER('abc') U, '' E")
+    assert found == [("A", 2, 3), ("B", 2, 10), ("C", 2, 9), ("U", 2, 16777216), ("E", 2, 1)]
+
+
+def _created_on(cur: Any, sql: str) -> dt.datetime:
+    cur.execute(sql)
+    names = [d.name for d in cur.description]
+    value = cur.fetchall()[0][names.index("created_on")]
+    assert isinstance(value, dt.datetime)
+    return value
+
+
+@pytest.mark.parametrize("show", ["SHOW DATABASES LIKE 'TEST_DB'", "SHOW TABLES LIKE 'T'", "SHOW ROLES",
+                                  "SHOW USERS", "SHOW OBJECTS LIKE 'T'"])
+def test_show_timestamps_are_in_the_session_zone(cur: Any, show: str) -> None:
+    cur.execute("CREATE TABLE t (a INT)")
+    default = _created_on(cur, show)
+    assert default.utcoffset() == default.astimezone(ZoneInfo("America/Los_Angeles")).utcoffset()
+    cur.execute("ALTER SESSION SET TIMEZONE = 'Asia/Tokyo'")
+    tokyo = _created_on(cur, show)
+    assert tokyo.utcoffset() == dt.timedelta(hours=9)
+    assert tokyo == default  # the same instant
+
+
+def test_model_versions_version_aliases_is_an_array(tmp_path: Path, classifier: tuple[Any, Any]) -> None:
+    x, model = classifier
+    conn = snowreg.connect(database="DB", schema="S", path=tmp_path / "reg")
+    snowreg.Registry(conn).log_model(model, model_name="M", version_name="V1", sample_input_data=x)
+    cur = conn.cursor()
+    found = _codes(cur, "SELECT VERSION_ALIASES, MODEL_NAME FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS")
+    assert found == [("VERSION_ALIASES", 10, 16777216), ("MODEL_NAME", 2, 16777216)]
+    cur.execute("SELECT * FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS")
+    assert {d.name: d.type_code for d in cur.description}["VERSION_ALIASES"] == 10
+    conn.close()
+
+
+def test_result_scan_keeps_the_earlier_result_types(cur: Any) -> None:
+    first = _codes(cur, "SELECT ARRAY_CONSTRUCT(1) A, PARSE_JSON('{\"x\": 1}') V, 'ab'::VARCHAR(10) T, "
+                        "1.5::NUMBER(5, 2) N, 1.5::FLOAT F, '2024-01-01'::DATE D")
+    assert _codes(cur, "SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))") == first
+    cur.execute("SELECT V:x, N FROM TABLE(RESULT_SCAN(LAST_QUERY_ID(-2)))")  # still a VARIANT to read
+    assert cur.fetchall() == [("1", Decimal("1.50"))]
+    assert [d.precision for d in cur.description] == [None, 5]
+    cur.execute("CREATE TABLE scanned AS SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID(-3)))")
+    cur.execute("DESCRIBE TABLE scanned")
+    assert [(r[0], r[1]) for r in cur.fetchall()] == [
+        ("A", "ARRAY"), ("V", "VARIANT"), ("T", "VARCHAR(10)"), ("N", "NUMBER(5,2)"), ("F", "FLOAT"), ("D", "DATE")]
+
+
+def test_describe_result_names_the_earlier_result_types(cur: Any) -> None:
+    cur.execute("SELECT OBJECT_CONSTRUCT('k', 1) O, 'x'::VARCHAR(4) T, CURRENT_TIMESTAMP() TS")
+    query_id = cur.sfqid
+    cur.execute("SELECT 1")
+    cur.execute(f"DESC RESULT '{query_id}'")
+    assert [(r[0], r[1], r[3]) for r in cur.fetchall()] == [
+        ("O", "OBJECT", "Y"), ("T", "VARCHAR(4)", "Y"), ("TS", "TIMESTAMP_LTZ(9)", "Y")]
+    assert [d.name for d in cur.description][:3] == ["name", "type", "kind"]
+    with pytest.raises(snowreg.ProgrammingError, match="not found"):
+        cur.execute("DESCRIBE RESULT 'not-a-query'")
+
+
+def test_star_with_other_items_keeps_the_declared_and_decided_types(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a ARRAY, s VARCHAR(5))")
+    assert _codes(cur, "SELECT 'ab' Y, *, OBJECT_CONSTRUCT() O FROM t") == [
+        ("Y", 2, 2), ("A", 10, 16777216), ("S", 2, 5), ("O", 9, None)]
+
+
+def test_qualified_columns_of_a_join_keep_their_declared_types(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT, a ARRAY, s VARCHAR(5) NOT NULL)")
+    cur.execute("CREATE TABLE u (id INT, o OBJECT)")
+    found = _codes(cur, "SELECT t.a, x.o, t.s FROM t LEFT JOIN u x ON t.id = x.id")
+    assert found == [("A", 10, 16777216), ("O", 9, None), ("S", 2, 5)]
+    assert cur.description[2].is_nullable  # NOT NULL does not hold through an outer join
+    cur.execute("CREATE TABLE j AS SELECT t.a, x.o, t.s FROM t JOIN u x ON t.id = x.id")
+    cur.execute("DESCRIBE TABLE j")
+    assert [(r[0], r[1]) for r in cur.fetchall()] == [("A", "ARRAY"), ("O", "OBJECT"), ("S", "VARCHAR(5)")]
