@@ -42,6 +42,17 @@ _CREATED = """
 SELECT database_name, schema_name, name, min(created_on), arg_min(grantee, created_on) FROM snowreg.grants
 WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY 1, 2, 3"""
 
+# Sequences made by CREATE SEQUENCE: not those behind AUTOINCREMENT / IDENTITY columns.
+_SEQUENCES = """SELECT q.database_name, q.schema_name, q.sequence_name,
+       coalesce(q.last_value + q.increment_by, q.start_value), q.start_value, q.increment_by, q.comment
+FROM duckdb_sequences() q
+WHERE NOT regexp_full_match(q.sequence_name, '.*\\$SEQO?\\$[0-9a-f]{16}')  -- identity sequences (engine/sql/dml.py)
+  AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
+                  AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
+                  AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
+                  AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
+ORDER BY 1, 2, 3"""
+
 _VIEW_TEXTS = "SELECT database_name, schema_name, name, text FROM snowreg.view_texts"
 
 
@@ -65,6 +76,17 @@ class ColumnRow:
     nullable: bool
     default: str | None
     position: int  # from 1
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceRow:
+    database_name: str
+    schema_name: str
+    name: str
+    next_value: int
+    start: int
+    increment: int
     comment: str | None
 
 
@@ -150,3 +172,10 @@ def list_keys(store: Store, database: str | None = None, schema: str | None = No
                        tuple(r[9] or ()), r[10])
                 for r in store.query(_RECORDED_KEYS.format(where=where), params)]
     return sorted(recorded + legacy, key=lambda k: (k.database_name, k.schema_name, k.table_name))
+
+
+def list_sequences(store: Store) -> list[SequenceRow]:
+    """The sequences CREATE SEQUENCE made, every database's, with their Snowflake names (sorted by database,
+    schema, name)."""
+    return [SequenceRow(r[0], r[1], snowflake(r[2]), int(r[3]), int(r[4]), int(r[5]), r[6])
+            for r in store.data_query(_SEQUENCES)]

@@ -149,6 +149,14 @@ class TablesPart:
         not_null = frozenset(c.name for c in list_columns(self.store, database, schema, name) if not c.nullable)
         return TableShape(str(kind[0]) if kind else "TABLE", columns, not_null)
 
+    def view_text(self, database: str, schema: str, name: str) -> str | None:
+        """A view's CREATE statement as written (None for a view made by an earlier snowreg or over model calls)."""
+        if self.store.pristine is not None:
+            return None
+        row = self.store.query_one("SELECT text FROM snowreg.view_texts WHERE " + _WHERE.format(name="name"),
+                                   [database, schema, name])
+        return None if row is None else str(row[0])
+
     def forget_columns(self, database: str, schema: str, name: str, columns: Sequence[str]) -> None:
         """ALTER TABLE … DROP COLUMN / ALTER COLUMN … SET DATA TYPE: their records go."""
         with self.store.transaction() as tx:
