@@ -23,6 +23,15 @@ def placed(error: E, at: ast.Span) -> E:
     return error
 
 
+def check_container(session: Session, db: str, schema: str) -> None:
+    """The database and schema a schema object is named in must exist, also for DROP … IF EXISTS of an object
+    that does not (002003 naming the database or the schema, as DROP TABLE IF EXISTS gives; DECISIONS.md L8)."""
+    if session.catalog.databases.get_database(db) is None:
+        raise errors.does_not_exist("Database", quote_ident(db))
+    if session.catalog.databases.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+
+
 def find_model(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction) -> ModelRow:
     """The model a name refers to, checked for `action`; 002003 when missing or invisible."""
     db, schema, name = session.qualify(qn)
