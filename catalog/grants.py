@@ -383,6 +383,32 @@ class GrantsPart:
             self.forget_object(tx, ObjectKey("TABLE", database, schema, name))
             self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
 
+    def keep_table_grants(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, hidden: str
+                          ) -> tuple[datetime | None, str | None]:
+        """A dropped table kept for UNDROP (catalog/dropped.py): its grants set aside under `hidden`; returns
+        when it was created and who owns it (its OWNERSHIP grant's time and grantee)."""
+        where = "object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? AND name = ?"
+        tx.execute(f"INSERT INTO snowreg.dropped_grants SELECT ?, {GRANT_COLS} FROM snowreg.grants WHERE {where}",
+                   [hidden, database, schema, name])
+        owner = tx.execute("SELECT created_on, grantee FROM snowreg.dropped_grants WHERE hidden = ? AND "
+                           "privilege = 'OWNERSHIP'", [hidden]).fetchone()
+        tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [database, schema, name])
+        self.store.access_changed()
+        return (owner[0], owner[1]) if owner else (None, None)
+
+    def kept_table_grantees(self, hidden: str) -> frozenset[str]:
+        """The roles holding a privilege on a dropped table kept for UNDROP."""
+        return frozenset(str(r[0]) for r in self.store.query(
+            "SELECT grantee FROM snowreg.dropped_grants WHERE hidden = ?", [hidden]))
+
+    def restore_table_grants(self, tx: duckdb.DuckDBPyConnection, hidden: str, restore: bool = True) -> None:
+        """UNDROP TABLE: the grants set aside come back (`restore` False: they go, with the purged table)."""
+        if restore:
+            tx.execute(f"INSERT OR IGNORE INTO snowreg.grants ({GRANT_COLS}) SELECT {GRANT_COLS} FROM "
+                       "snowreg.dropped_grants WHERE hidden = ?", [hidden])
+            self.store.access_changed()
+        tx.execute("DELETE FROM snowreg.dropped_grants WHERE hidden = ?", [hidden])
+
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: the table keeps its owner and grants under its new name."""
         with self.store.transaction() as tx:

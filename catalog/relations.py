@@ -12,11 +12,12 @@ from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.store import Store, quote
 
 # DuckDB keeps constraints and columns per physical table; they are read on the user-data instance, and
-# the filter (the registry's database names, `?`) keeps Snowflake databases only.
+# the filter (the registry's database names, `?`) keeps Snowflake databases only. A name holding chr(30)
+# is a dropped table kept for UNDROP (catalog/dropped.py): never listed.
 _RELATIONS = """
 SELECT t.database_name, t.schema_name, t.table_name, 'TABLE', t.estimated_size, t.comment, NULL
 FROM duckdb_tables() t
-WHERE NOT t.internal AND list_contains(?::VARCHAR[], t.database_name) {where_t}
+WHERE NOT t.internal AND NOT contains(t.table_name, chr(30)) AND list_contains(?::VARCHAR[], t.database_name) {where_t}
 UNION ALL
 SELECT v.database_name, v.schema_name, v.view_name, 'VIEW', NULL, v.comment, v.sql
 FROM duckdb_views() v
@@ -30,7 +31,8 @@ FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name
 _KEYS = """
 SELECT c.database_name, c.schema_name, c.table_name, c.constraint_type, c.constraint_column_names
 FROM duckdb_constraints() c
-WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') AND list_contains(?::VARCHAR[], c.database_name) {where}
+WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') AND NOT contains(c.table_name, chr(30))
+  AND list_contains(?::VARCHAR[], c.database_name) {where}
 ORDER BY 1, 2, 3, c.constraint_index"""
 
 _RECORDED_KEYS = """
@@ -179,3 +181,13 @@ def list_sequences(store: Store) -> list[SequenceRow]:
     schema, name)."""
     return [SequenceRow(r[0], r[1], snowflake(r[2]), int(r[3]), int(r[4]), int(r[5]), r[6])
             for r in store.data_query(_SEQUENCES)]
+
+
+def kept_table(store: Store, database: str, schema: str, hidden: str, name: str, created_on: datetime | None,
+               owner: str | None) -> RelationRow | None:
+    """A dropped table kept for UNDROP under `hidden` (catalog/dropped.py), as a row named `name`."""
+    rows = store.data_query("SELECT estimated_size, comment FROM duckdb_tables() WHERE database_name = ? AND "
+                            "schema_name = ? AND table_name = ?", [database, schema, physical(hidden)])
+    if not rows:
+        return None
+    return RelationRow(database, schema, name, "TABLE", rows[0][0], rows[0][1], None, created_on, owner)

@@ -68,6 +68,7 @@ SELECT r.* REPLACE (coalesce(w.text, r.text) AS text), o.created, o.owner, coale
     SELECT t.database_name AS db, t.schema_name AS sch, snowreg_sf_name(t.table_name) AS name,
            'BASE TABLE' AS kind, t.estimated_size AS row_count, t.comment, NULL::VARCHAR AS text
     FROM duckdb_tables() t WHERE t.database_name = db AND NOT t.internal
+      AND NOT contains(t.table_name, chr(30))  -- a dropped table kept for UNDROP (catalog/dropped.py)
     UNION ALL
     SELECT v.database_name, v.schema_name, snowreg_sf_name(v.view_name), 'VIEW', NULL, v.comment,
            regexp_replace(v.sql, chr(31) || '[0-9a-f]+', '', 'g')

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -20,7 +21,7 @@ from snowreg.catalog.relations import (
     list_relations,
     list_sequences,
 )
-from snowreg.engine import tags
+from snowreg.engine import tags, time_travel
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
@@ -70,6 +71,10 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         return _show_keys(session, relations, "UNIQUE" if stmt.kind == "UNIQUE KEYS" else "PRIMARY KEY")
     if stmt.kind == "IMPORTED KEYS":
         return _show_imported_keys(session, relations)
+    if stmt.history and stmt.kind != "TABLES":
+        raise errors.compilation_error(f"HISTORY is not valid for SHOW {stmt.kind}.")
+    if stmt.history and not stmt.terse:
+        return _tables_history(session, stmt, relations)
     wanted = {"TABLES": ("TABLE",), "VIEWS": ("VIEW",), "OBJECTS": ("TABLE", "VIEW")}[stmt.kind]
     chosen = [r for r in relations if r.kind in wanted and like(stmt.like, r.name)]
     chosen = page(chosen, lambda r: r.name, stmt.starts_with, stmt.limit, stmt.limit_from)
@@ -84,6 +89,23 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     return _result(SHOW_OBJECTS_COLUMNS, [
         (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "", "", _rows(r), None,
          r.owner or "", "1", "ROLE", None, "N", "N", "N") for r in chosen])
+
+
+def _tables_history(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
+    """SHOW TABLES HISTORY (https://docs.snowflake.com/en/sql-reference/sql/show-tables): the tables, then a row
+    per dropped version still kept, with `dropped_on` after `retention_time` (NULL for a table that exists;
+    DECISIONS.md L3)."""
+    found: list[tuple[RelationRow, str, datetime | None]] = [
+        (r, _table_kind(session, r), None) for r in relations if r.kind == "TABLE"]
+    found += time_travel.dropped_tables(session, *_container(session, stmt))
+    found = [f for f in found if like(stmt.like, f[0].name)]
+    found.sort(key=lambda f: (f[0].database_name, f[0].schema_name, f[0].name, -f[2].timestamp() if f[2] else -1e18))
+    found = page(found, lambda f: f[0].name, stmt.starts_with, stmt.limit, stmt.limit_from)
+    at = SHOW_TABLES_COLUMNS.index("retention_time") + 1
+    names = SHOW_TABLES_COLUMNS[:at] + ["dropped_on"] + SHOW_TABLES_COLUMNS[at:]
+    rows = [(row := _table_row(r, kind))[:at] + (dropped,) + row[at:] for r, kind, dropped in found]
+    return from_rows(names, rows, ["TIMESTAMP_LTZ" if n in ("created_on", "dropped_on") else "FIXED" if n in _NUMBERS
+                                   else "TEXT" for n in names])
 
 
 def _rows(r: RelationRow) -> int | None:

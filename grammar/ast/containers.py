@@ -76,6 +76,7 @@ class ShowSchemas:
     limit: int | None = None
     terse: bool = False
     limit_from: str | None = None  # LIMIT n FROM 'name'
+    history: bool = False  # SHOW SCHEMAS HISTORY: a dropped_on column
     span: Span = field(default=NO_SPAN, compare=False)
 
 
