@@ -271,6 +271,12 @@ class Catalog:
             self.store.relations_changed()
         return True
 
+    def copy_table_records(self, source: tuple[str, str], target: tuple[str, str], names: Sequence[str]) -> None:
+        """CREATE SCHEMA … CLONE: the cloned tables' and views' records and grants, in one transaction."""
+        with self.store.transaction() as tx:
+            self.tables.copy_records(tx, source, target, names)
+            self.grants.copy_table_grants(tx, source, target, names)
+
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: grants and records follow the table, in one transaction."""
         with self.store.transaction() as tx:

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -395,6 +395,16 @@ class GrantsPart:
         tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [database, schema, name])
         self.store.access_changed()
         return (owner[0], owner[1]) if owner else (None, None)
+
+    def copy_table_grants(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
+                          names: Sequence[str]) -> None:
+        """CREATE SCHEMA … CLONE: the clones of tables and views inherit every grant on them, OWNERSHIP too
+        (https://docs.snowflake.com/en/user-guide/object-clone); what the clone got on creation goes first."""
+        where = "object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? AND list_contains(?::VARCHAR[], name)"
+        tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [*target, list(names)])
+        tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) SELECT object_kind, ?, ?, name, object_id, privilege, grantee, "
+                   f"grant_option, granted_by, created_on FROM snowreg.grants WHERE {where}", [*target, *source, list(names)])
+        self.store.access_changed()
 
     def kept_table_grantees(self, hidden: str) -> frozenset[str]:
         """The roles holding a privilege on a dropped table kept for UNDROP."""

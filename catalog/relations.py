@@ -191,3 +191,12 @@ def kept_table(store: Store, database: str, schema: str, hidden: str, name: str,
     if not rows:
         return None
     return RelationRow(database, schema, name, "TABLE", rows[0][0], rows[0][1], None, created_on, owner)
+
+
+def schema_sequences(store: Store, database: str, schema: str) -> list[tuple[str, int, int, str | None]]:
+    """Every DuckDB sequence of a schema, those behind AUTOINCREMENT / IDENTITY columns too: (DuckDB name,
+    next value, increment, comment)."""
+    rows = store.data_query("SELECT sequence_name, coalesce(last_value + increment_by, start_value), increment_by, "
+                            "comment FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ?",
+                            [database, schema])
+    return [(str(r[0]), int(r[1]), int(r[2]), r[3]) for r in rows]

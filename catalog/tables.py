@@ -183,6 +183,22 @@ class TablesPart:
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
 
+    def copy_records(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
+                     names: Sequence[str]) -> None:
+        """CREATE SCHEMA … CLONE: the records of the tables `names` of schema `source` for their clones in
+        `target`; a foreign key to a table of the source schema references its clone."""
+        moved = {"database_name": "$1", "schema_name": "$2",
+                 "ref_database": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $1 ELSE ref_database END",
+                 "ref_schema": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $2 ELSE ref_schema END"}
+        for table, column in _RECORDS:
+            columns = [str(d[0]) for d in tx.execute(f"SELECT * FROM snowreg.{table} LIMIT 0").description or ()]
+            picked = ", ".join(moved.get(c, f'"{c}"') for c in columns)
+            tx.execute(f"DELETE FROM snowreg.{table} WHERE database_name = ? AND schema_name = ? AND "
+                       f"list_contains(?::VARCHAR[], {column})", [*target, list(names)])
+            tx.execute(f"INSERT INTO snowreg.{table} SELECT {picked} FROM snowreg.{table} WHERE database_name = $3 "
+                       f"AND schema_name = $4 AND list_contains($5::VARCHAR[], {column})",
+                       [*target, *source, list(names)])
+
     def forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
         """The records of every table in a dropped (or re-created) database or schema go."""
         where, params = ("database_name = ?", [database]) if schema is None else \

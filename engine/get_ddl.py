@@ -109,7 +109,7 @@ def _view(session: Session, r: RelationRow, shown: int) -> str:
     """`create or replace view V(\\n\\tA,\\n\\tB\\n) as <query>;`: lower case, with OR REPLACE and the column
     list, the query as the CREATE VIEW statement wrote it (the page's usage notes for views)."""
     written = session.catalog.tables.view_text(r.database_name, r.schema_name, r.name)
-    body = _view_body(written) if written is not None else None
+    body = view_query(written) if written is not None else None
     if body is None:
         raise errors.not_supported("GET_DDL of a view made by an earlier snowreg or over model calls (its "
                                    "statement was not kept)")
@@ -120,7 +120,7 @@ def _view(session: Session, r: RelationRow, shown: int) -> str:
             + ",\n".join("\t" + c for c in columns) + f"\n){comment} as {body};")
 
 
-def _view_body(statement: str) -> str | None:
+def view_query(statement: str) -> str | None:
     """The query of a CREATE VIEW statement: what follows its first AS outside literals and parentheses."""
     depth, pos = 0, 0
     while pos < len(statement):

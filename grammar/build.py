@@ -55,8 +55,8 @@ def _pos(token: Token) -> int:
 
 
 def _no_clone(kind: str, clone: Any) -> None:
-    """CREATE DATABASE | SCHEMA … CLONE (https://docs.snowflake.com/en/sql-reference/sql/create-clone): a
-    copy of every object inside with its grants and records, which snowreg does not make."""
+    """CREATE DATABASE … CLONE (https://docs.snowflake.com/en/sql-reference/sql/create-clone): a copy of
+    every schema inside, which snowreg does not make (a schema's CLONE it does: engine.clone)."""
     if clone is not None:
         raise not_supported(f"CREATE {kind} … CLONE")
 
@@ -334,9 +334,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def rule_create_schema(self, meta: Meta, c: list[Any]) -> a.CreateSchema:
         orr, mods, ine, name, clone, managed, comment = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
-        _no_clone("SCHEMA", clone)
         span = self._span(meta)
-        return a.CreateSchema(name, flag(orr), flag(ine), comment, transient, flag(managed), span=span)
+        return a.CreateSchema(name, flag(orr), flag(ine), comment, transient, flag(managed), clone, span=span)
 
     def rule_create_model(self, meta: Meta, c: list[Any]) -> a.CreateModel:
         orr, mods, ine, name, version, source = c

@@ -334,6 +334,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
         a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))
         + qname(s.name)
+        + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
         + _opt(s.managed_access, " WITH MANAGED ACCESS")
         + _comment(s.comment),
         a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),

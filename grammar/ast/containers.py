@@ -37,6 +37,7 @@ class CreateSchema:
     comment: str | None = None
     transient: bool = False
     managed_access: bool = False
+    clone: QualifiedName | None = None  # CLONE [db.]schema
     span: Span = field(default=NO_SPAN, compare=False)
 
 
