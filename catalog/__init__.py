@@ -271,6 +271,12 @@ class Catalog:
             self.store.relations_changed()
         return True
 
+    def inherit_schema(self, source: tuple[str, str], target_database: str, owner: str | None) -> None:
+        """CREATE DATABASE … CLONE: a cloned schema gets the source schema's owner and grants."""
+        with self.store.transaction() as tx:
+            self.databases.set_owner(tx, target_database, source[1], owner)
+            self.grants.copy_schema_grants(tx, source[0], target_database, source[1])
+
     def copy_table_records(self, source: tuple[str, str], target: tuple[str, str], names: Sequence[str]) -> None:
         """CREATE SCHEMA … CLONE: the cloned tables' and views' records and grants, in one transaction."""
         with self.store.transaction() as tx:

@@ -191,6 +191,9 @@ class DatabasesPart:
                 tx.execute("UPDATE snowreg.schemas SET comment = ? WHERE database_name = ? AND name = ?",
                            [comment, database, schema])
 
+    def set_owner(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, owner: str | None) -> None:
+        tx.execute("UPDATE snowreg.schemas SET owner = ? WHERE database_name = ? AND name = ?", [owner, database, schema])
+
     def delete_schema_row(self, tx: duckdb.DuckDBPyConnection, database: str, name: str) -> None:
         tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])
 

@@ -406,6 +406,14 @@ class GrantsPart:
                    f"grant_option, granted_by, created_on FROM snowreg.grants WHERE {where}", [*target, *source, list(names)])
         self.store.access_changed()
 
+    def copy_schema_grants(self, tx: duckdb.DuckDBPyConnection, source: str, target: str, schema: str) -> None:
+        """CREATE DATABASE … CLONE: a cloned schema inherits the grants on the source's (its owner is set with
+        the schema row)."""
+        tx.execute(f"INSERT OR IGNORE INTO snowreg.grants ({GRANT_COLS}) SELECT object_kind, ?, schema_name, name, "
+                   "object_id, privilege, grantee, grant_option, granted_by, created_on FROM snowreg.grants "
+                   "WHERE object_kind = 'SCHEMA' AND database_name = ? AND schema_name = ?", [target, source, schema])
+        self.store.access_changed()
+
     def kept_table_grantees(self, hidden: str) -> frozenset[str]:
         """The roles holding a privilege on a dropped table kept for UNDROP."""
         return frozenset(str(r[0]) for r in self.store.query(

@@ -47,6 +47,37 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
     return relations
 
 
+def check_database(session: Session, source: str) -> list[tuple[str, list[RelationRow]]]:
+    """CREATE DATABASE … CLONE: each schema of the source with what its clone copies; refuses a schema the
+    role cannot see and what check_source refuses."""
+    catalog = session.catalog
+    if catalog.databases.get_database(source) is None or not privileges.can_see_database(session, source):
+        raise errors.does_not_exist("Database", quote_ident(source))
+    out = []
+    for schema in catalog.databases.list_schemas(source):
+        if not privileges.can_see_schema(session, source, schema.name):
+            raise errors.not_supported("CREATE DATABASE … CLONE of a database holding a schema the role cannot see")
+        out.append((schema.name, check_source(session, (source, schema.name))))
+    return out
+
+
+def copy_database(session: Session, source: str, target: str, schemas: list[tuple[str, list[RelationRow]]]) -> None:
+    """Each schema cloned into the new database (made with its PUBLIC schema); a cloned schema inherits the
+    source schema's owner and grants once its contents are made (https://docs.snowflake.com/en/user-guide/object-clone:
+    for databases the child objects include the schemas)."""
+    catalog = session.catalog
+    for name, relations in schemas:
+        row = catalog.databases.get_schema(source, name)
+        assert row is not None
+        if catalog.databases.get_schema(target, name) is None:
+            catalog.create_schema(target, name, session.role, row.comment,
+                                  catalog.databases.schema_managed_access(source, name))
+        elif row.comment is not None:  # PUBLIC, made with the database
+            catalog.databases.set_comment(target, name, row.comment)
+        copy_contents(session, (source, name), (target, name), relations)
+        catalog.inherit_schema((source, name), target, row.owner)
+
+
 def copy_contents(session: Session, source: tuple[str, str], target: tuple[str, str],
                   relations: list[RelationRow]) -> None:
     """Sequences, tables with their rows and comments, then views, into the new (empty) schema `target`."""

@@ -17,6 +17,7 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
         raise errors.invalid_property_combination()
     name = session.name(stmt.name)
     privileges.check_account(session, "CREATE DATABASE")
+    cloned = _database_clone_source(session, stmt, name)  # checked before anything changes
     if session.catalog.databases.get_database(name) is not None:
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
@@ -24,10 +25,41 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
             raise errors.already_exists("Object", name)
         privileges.check_database_owner(session, name)
         session.catalog.drop_database(name)
-    session.catalog.create_database(name, session.role, stmt.comment)
+    if cloned is None:
+        session.catalog.create_database(name, session.role, stmt.comment)
+    else:
+        _clone_database(session, stmt, cloned, name)
     session.database, session.schema = name, "PUBLIC"
     session.forget_duckdb_path()
     return status(f"Database {quote_ident(name)} successfully created.")
+
+
+def _database_clone_source(session: Session, stmt: ast.CreateDatabase, target: str) -> Any:
+    """CREATE DATABASE … CLONE: the source database and what its clone copies (engine.clone), or None."""
+    if stmt.clone is None:
+        return None
+    from snowreg.engine import clone  # loads with the first clone (it reads DuckDB's table definitions)
+
+    source = session.name(stmt.clone.name)
+    if source == target and stmt.or_replace:
+        raise errors.not_supported("CREATE DATABASE … CLONE of the database it replaces")
+    return source, clone.check_database(session, source)
+
+
+def _clone_database(session: Session, stmt: ast.CreateDatabase, cloned: Any, target: str) -> None:
+    """The new database (the session's role owns it; its comment the source's unless the statement gives
+    one), then a clone of each schema; on failure it is dropped again."""
+    from snowreg.engine import clone
+
+    source, schemas = cloned
+    row = session.catalog.databases.get_database(source)
+    comment = stmt.comment if stmt.comment is not None else row.comment if row else None
+    session.catalog.create_database(target, session.role, comment)
+    try:
+        clone.copy_database(session, source, target, schemas)
+    except BaseException:
+        session.catalog.drop_database(target)
+        raise
 
 
 def drop_database(session: Session, stmt: ast.DropDatabase) -> Result:
@@ -77,7 +109,7 @@ def _clone_source(session: Session, stmt: ast.CreateSchema, target: tuple[str, s
     from snowreg.engine import clone  # loads with the first clone (it reads DuckDB's table definitions)
 
     source = session.qualify_schema(stmt.clone)
-    if source == target:
+    if source == target and stmt.or_replace:
         raise errors.not_supported("CREATE SCHEMA … CLONE of the schema it replaces")
     return source, clone.check_source(session, source)
 

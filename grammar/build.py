@@ -12,7 +12,6 @@ from typing import Any
 from lark import Token, Transformer
 from lark.tree import Meta
 
-from snowreg.errors import not_supported
 from snowreg.grammar import ast as a
 from snowreg.grammar.lexical import (
     BuildError,
@@ -52,13 +51,6 @@ class _Seq:
 
 def _pos(token: Token) -> int:
     return token.start_pos or 0
-
-
-def _no_clone(kind: str, clone: Any) -> None:
-    """CREATE DATABASE … CLONE (https://docs.snowflake.com/en/sql-reference/sql/create-clone): a copy of
-    every schema inside, which snowreg does not make (a schema's CLONE it does: engine.clone)."""
-    if clone is not None:
-        raise not_supported(f"CREATE {kind} … CLONE")
 
 
 def _mods(mods: list[Token] | None, allowed: frozenset[str]) -> set[str]:
@@ -328,8 +320,9 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def rule_create_database(self, meta: Meta, c: list[Any]) -> a.CreateDatabase:
         orr, mods, ine, name, clone, comment = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
-        _no_clone("DATABASE", clone)
-        return a.CreateDatabase(name, flag(orr), flag(ine), comment, transient, span=self._span(meta))
+        if clone is not None and clone.schema is not None:  # a database is named by one identifier
+            raise BuildError(clone.span.start)
+        return a.CreateDatabase(name, flag(orr), flag(ine), comment, transient, clone, span=self._span(meta))
 
     def rule_create_schema(self, meta: Meta, c: list[Any]) -> a.CreateSchema:
         orr, mods, ine, name, clone, managed, comment = c

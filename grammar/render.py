@@ -330,6 +330,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
     return {
         a.CreateDatabase: lambda s: _create("DATABASE", s, _opt(s.transient, "TRANSIENT "))
         + name(s.name)
+        + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
         + _comment(s.comment),
         a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
         a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))

@@ -19,6 +19,7 @@ class CreateDatabase:
     if_not_exists: bool = False
     comment: str | None = None
     transient: bool = False
+    clone: QualifiedName | None = None  # CLONE database (the name in .name)
     span: Span = field(default=NO_SPAN, compare=False)
 
 
