@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from snowreg.catalog.names import HIDDEN
-from snowreg.catalog.store import Store
+from snowreg.catalog.store import Store, now
 
 RETENTION = timedelta(days=1)
 
@@ -44,10 +44,16 @@ class DroppedPart:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._checked: datetime | None = None  # when `expired` last looked (it looks at most once a minute)
 
     def listed(self, database: str | None = None, schema: str | None = None, name: str | None = None
                ) -> list[DroppedRow]:
-        """Kept tables (of one database, schema or name), the most recently dropped first."""
+        """Kept tables (of one database, schema or name) still within their retention, the most recently
+        dropped first."""
+        return [r for r in self._rows(database, schema, name) if r.dropped_on > now() - RETENTION]
+
+    def _rows(self, database: str | None = None, schema: str | None = None, name: str | None = None
+              ) -> list[DroppedRow]:
         if self.store.pristine is not None:
             return []
         rows = self.store.query(
@@ -56,8 +62,13 @@ class DroppedPart:
             [database, database, schema, schema, name, name])
         return [DroppedRow(*r) for r in rows]
 
-    def expired(self, now: datetime) -> list[DroppedRow]:
-        return [r for r in self.listed() if r.dropped_on <= now - RETENTION]
+    def expired(self, at: datetime) -> list[DroppedRow]:
+        """Kept tables whose retention has ended (none when it looked less than a minute ago: `listed`
+        leaves them out meanwhile, so a DROP TABLE does not pay for the look each time)."""
+        if self._checked is not None and at - self._checked < timedelta(minutes=1):
+            return []
+        self._checked = at
+        return [r for r in self._rows() if r.dropped_on <= at - RETENTION]
 
     def insert(self, tx: duckdb.DuckDBPyConnection, row: DroppedRow) -> None:
         tx.execute(f"INSERT INTO snowreg.dropped_tables ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -387,14 +387,14 @@ class GrantsPart:
                           ) -> tuple[datetime | None, str | None]:
         """A dropped table kept for UNDROP (catalog/dropped.py): its grants set aside under `hidden`; returns
         when it was created and who owns it (its OWNERSHIP grant's time and grantee)."""
-        where = "object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? AND name = ?"
-        tx.execute(f"INSERT INTO snowreg.dropped_grants SELECT ?, {GRANT_COLS} FROM snowreg.grants WHERE {where}",
-                   [hidden, database, schema, name])
-        owner = tx.execute("SELECT created_on, grantee FROM snowreg.dropped_grants WHERE hidden = ? AND "
-                           "privilege = 'OWNERSHIP'", [hidden]).fetchone()
-        tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [database, schema, name])
+        kept = tx.execute(f"DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? "
+                          f"AND schema_name = ? AND name = ? RETURNING {GRANT_COLS}", [database, schema, name]).fetchall()
+        if kept:
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(kept))
+            tx.execute(f"INSERT INTO snowreg.dropped_grants VALUES {values}", [v for r in kept for v in (hidden, *r)])
         self.store.access_changed()
-        return (owner[0], owner[1]) if owner else (None, None)
+        owner = next((r for r in kept if r[5] == "OWNERSHIP"), None)
+        return (owner[9], owner[6]) if owner else (None, None)
 
     def copy_table_grants(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
                           names: Sequence[str]) -> None:
