@@ -15,9 +15,11 @@ import duckdb
 
 from snowreg.catalog import information
 from snowreg.catalog.databases import DatabaseRow, DatabasesPart, SchemaRow
+from snowreg.catalog.dropped import DroppedPart, DroppedRow, hidden_name
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
+from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
@@ -76,6 +78,7 @@ class Catalog:
         self.warehouses = WarehousesPart(store)
         self.tables = TablesPart(store)
         self.udfs = UdfsPart(store)
+        self.dropped = DroppedPart(store)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
@@ -206,6 +209,7 @@ class Catalog:
         """What is kept by name about a database or schema and what was in it: grants, table records."""
         self.grants.forget_container(tx, database, schema)
         self.tables.forget_container(tx, database, schema)
+        self.dropped.forget_container(tx, database, schema)
 
     # -- plain-SQL tables: their grants and their records (catalog/tables.py) --
 
@@ -214,6 +218,70 @@ class Catalog:
         with self.store.transaction() as tx:
             self.grants.forget_table(database, schema, name)
             self.tables.forget(tx, database, schema, name)
+
+    def keep_dropped_table(self, database: str, schema: str, name: str) -> bool:
+        """DROP TABLE of a table kept for UNDROP TABLE (catalog/dropped.py): renamed to a hidden name with its
+        records, its grants set aside. False (nothing changed) when DuckDB cannot rename it (a table other
+        DuckDB objects depend on): the caller drops it as before."""
+        self.purge_dropped()
+        hidden = hidden_name(name)
+        if not self._rename_data(database, schema, name, hidden):
+            return False
+        try:
+            with self.store.transaction() as tx:
+                created, owner = self.grants.keep_table_grants(tx, database, schema, name, hidden)
+                self.tables.rename(tx, database, schema, name, hidden)
+                self.dropped.insert(tx, DroppedRow(database, schema, name, hidden, created, owner, now()))
+        except BaseException:
+            self._rename_data(database, schema, hidden, name)
+            raise
+        return True
+
+    def undrop_table(self, row: DroppedRow) -> None:
+        """UNDROP TABLE: a kept table takes its name back, with its records and grants."""
+        if not self._rename_data(row.database_name, row.schema_name, row.hidden, row.name):
+            raise duckdb.CatalogException(f"the dropped table {row.name} could not be restored")
+        try:
+            with self.store.transaction() as tx:
+                self.grants.restore_table_grants(tx, row.hidden)
+                self.tables.rename(tx, row.database_name, row.schema_name, row.hidden, row.name)
+                self.dropped.delete(tx, row.hidden)
+        except BaseException:
+            self._rename_data(row.database_name, row.schema_name, row.name, row.hidden)
+            raise
+
+    def purge_dropped(self) -> None:
+        """Kept tables whose retention has ended go for good (data, records and grants)."""
+        for row in self.dropped.expired(now()):
+            self.store.data.execute(f"DROP TABLE IF EXISTS {quote(row.database_name)}.{quote(row.schema_name)}."
+                                    f"{quote(physical(row.hidden))}")
+            self.store.relations_changed()
+            with self.store.transaction() as tx:
+                self.grants.restore_table_grants(tx, row.hidden, restore=False)
+                self.tables.forget(tx, row.database_name, row.schema_name, row.hidden)
+                self.dropped.delete(tx, row.hidden)
+
+    def _rename_data(self, database: str, schema: str, old: str, new: str) -> bool:
+        try:
+            self.store.data.execute(f"ALTER TABLE {quote(database)}.{quote(schema)}.{quote(physical(old))} "
+                                    f"RENAME TO {quote(physical(new))}")
+        except duckdb.Error:
+            return False
+        finally:
+            self.store.relations_changed()
+        return True
+
+    def inherit_schema(self, source: tuple[str, str], target_database: str, owner: str | None) -> None:
+        """CREATE DATABASE … CLONE: a cloned schema gets the source schema's owner and grants."""
+        with self.store.transaction() as tx:
+            self.databases.set_owner(tx, target_database, source[1], owner)
+            self.grants.copy_schema_grants(tx, source[0], target_database, source[1])
+
+    def copy_table_records(self, source: tuple[str, str], target: tuple[str, str], names: Sequence[str]) -> None:
+        """CREATE SCHEMA … CLONE: the cloned tables' and views' records and grants, in one transaction."""
+        with self.store.transaction() as tx:
+            self.tables.copy_records(tx, source, target, names)
+            self.grants.copy_table_grants(tx, source, target, names)
 
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: grants and records follow the table, in one transaction."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from snowreg.catalog.names import physical, snowflake
+from snowreg.catalog.names import HIDDEN, physical, snowflake
 from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
 from snowreg.catalog.store import Store, now, quote
 
@@ -105,6 +105,8 @@ class DatabasesPart:
     def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
         # Two queries, the views only when no table has the name (a name is never both): each listing
         # costs ~0.6 ms CPU, their UNION ALL ~1.7 ms (DuckDB plans the union and both listings every time).
+        if HIDDEN in name:  # a dropped table kept for UNDROP is no table of that name
+            return None
         key = [database, schema, physical(name)]
         if self.store.data_query("SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
                                  "AND table_name = ? LIMIT 1", key):
@@ -133,7 +135,7 @@ class DatabasesPart:
         """The Snowflake names of the user tables (kind TABLE) or views (VIEW) of a schema, sorted."""
         table, column = ("duckdb_tables()", "table_name") if kind == "TABLE" else ("duckdb_views()", "view_name")
         rows = self.store.data_query(f"SELECT {column} FROM {table} WHERE database_name = ? AND schema_name = ? "
-                                     "AND NOT internal", [database, schema])
+                                     f"AND NOT internal AND NOT contains({column}, chr(30))", [database, schema])
         return sorted(snowflake(r[0]) for r in rows)
 
     # -- the steps of creating and dropping (the Catalog runs them with the other families') -----
@@ -188,6 +190,9 @@ class DatabasesPart:
             else:
                 tx.execute("UPDATE snowreg.schemas SET comment = ? WHERE database_name = ? AND name = ?",
                            [comment, database, schema])
+
+    def set_owner(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, owner: str | None) -> None:
+        tx.execute("UPDATE snowreg.schemas SET owner = ? WHERE database_name = ? AND name = ?", [owner, database, schema])
 
     def delete_schema_row(self, tx: duckdb.DuckDBPyConnection, database: str, name: str) -> None:
         tx.execute("DELETE FROM snowreg.schemas WHERE database_name = ? AND name = ?", [database, name])

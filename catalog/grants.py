@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -382,6 +382,50 @@ class GrantsPart:
         with self.store.transaction(stale=_no_cached_read) as tx:
             self.forget_object(tx, ObjectKey("TABLE", database, schema, name))
             self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
+
+    def keep_table_grants(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, hidden: str
+                          ) -> tuple[datetime | None, str | None]:
+        """A dropped table kept for UNDROP (catalog/dropped.py): its grants set aside under `hidden`; returns
+        when it was created and who owns it (its OWNERSHIP grant's time and grantee)."""
+        kept = tx.execute(f"DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? "
+                          f"AND schema_name = ? AND name = ? RETURNING {GRANT_COLS}", [database, schema, name]).fetchall()
+        if kept:
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(kept))
+            tx.execute(f"INSERT INTO snowreg.dropped_grants VALUES {values}", [v for r in kept for v in (hidden, *r)])
+        self.store.access_changed()
+        owner = next((r for r in kept if r[5] == "OWNERSHIP"), None)
+        return (owner[9], owner[6]) if owner else (None, None)
+
+    def copy_table_grants(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
+                          names: Sequence[str]) -> None:
+        """CREATE SCHEMA … CLONE: the clones of tables and views inherit every grant on them, OWNERSHIP too
+        (https://docs.snowflake.com/en/user-guide/object-clone); what the clone got on creation goes first."""
+        where = "object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? AND list_contains(?::VARCHAR[], name)"
+        tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [*target, list(names)])
+        tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) SELECT object_kind, ?, ?, name, object_id, privilege, grantee, "
+                   f"grant_option, granted_by, created_on FROM snowreg.grants WHERE {where}", [*target, *source, list(names)])
+        self.store.access_changed()
+
+    def copy_schema_grants(self, tx: duckdb.DuckDBPyConnection, source: str, target: str, schema: str) -> None:
+        """CREATE DATABASE … CLONE: a cloned schema inherits the grants on the source's (its owner is set with
+        the schema row)."""
+        tx.execute(f"INSERT OR IGNORE INTO snowreg.grants ({GRANT_COLS}) SELECT object_kind, ?, schema_name, name, "
+                   "object_id, privilege, grantee, grant_option, granted_by, created_on FROM snowreg.grants "
+                   "WHERE object_kind = 'SCHEMA' AND database_name = ? AND schema_name = ?", [target, source, schema])
+        self.store.access_changed()
+
+    def kept_table_grantees(self, hidden: str) -> frozenset[str]:
+        """The roles holding a privilege on a dropped table kept for UNDROP."""
+        return frozenset(str(r[0]) for r in self.store.query(
+            "SELECT grantee FROM snowreg.dropped_grants WHERE hidden = ?", [hidden]))
+
+    def restore_table_grants(self, tx: duckdb.DuckDBPyConnection, hidden: str, restore: bool = True) -> None:
+        """UNDROP TABLE: the grants set aside come back (`restore` False: they go, with the purged table)."""
+        if restore:
+            tx.execute(f"INSERT OR IGNORE INTO snowreg.grants ({GRANT_COLS}) SELECT {GRANT_COLS} FROM "
+                       "snowreg.dropped_grants WHERE hidden = ?", [hidden])
+            self.store.access_changed()
+        tx.execute("DELETE FROM snowreg.dropped_grants WHERE hidden = ?", [hidden])
 
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: the table keeps its owner and grants under its new name."""

@@ -59,6 +59,9 @@ CONTAINER_QUERIES = {
     # what plain-SQL tables declared beyond DuckDB's catalog (catalog/tables.py)
     "snowreg_reg_table_kinds": "SELECT database_name, schema_name, name, kind FROM snowreg.table_kinds",
     "snowreg_reg_view_texts": "SELECT database_name, schema_name, name, text FROM snowreg.view_texts",
+    # grants on tables and views (TABLE_PRIVILEGES; a dropped table's are set aside: catalog/dropped.py)
+    "snowreg_reg_table_grants": "SELECT database_name, schema_name, name, privilege, grantee, grant_option, "
+                                "granted_by, created_on FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW')",
     "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
     "snowreg_reg_table_keys": "SELECT database_name, schema_name, table_name, position, kind, constraint_name, "
                               "created_on, columns, ref_database, ref_schema, ref_table, ref_columns "
@@ -78,6 +81,7 @@ READS: dict[str, tuple[str, ...]] = {
     "COLUMNS": (*_TABLE_VIEWS, "snowreg_reg_table_columns"),
     "TABLE_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
     "REFERENTIAL_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
+    "TABLE_PRIVILEGES": (*_TABLE_VIEWS, "snowreg_reg_table_grants"),
     "SCHEMATA": ("snowreg_reg_schemas",),
     "SEQUENCES": ("snowreg_reg_schemas",),
     "DATABASES": ("snowreg_reg_databases",),

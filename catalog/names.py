@@ -9,6 +9,7 @@ would fold together always differ physically. Decoding drops the suffix: no mapp
 from __future__ import annotations
 
 SEPARATOR = "\x1f"  # the ASCII unit separator: not a character anyone types in a name
+HIDDEN = "\x1e"  # in a DuckDB table's name: a dropped table kept for UNDROP (catalog/dropped.py), never listed
 
 # Snowflake: "Identifiers ... can be at most 255 characters" (identifier requirements).
 MAX_IDENTIFIER = 255

@@ -12,11 +12,12 @@ from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.store import Store, quote
 
 # DuckDB keeps constraints and columns per physical table; they are read on the user-data instance, and
-# the filter (the registry's database names, `?`) keeps Snowflake databases only.
+# the filter (the registry's database names, `?`) keeps Snowflake databases only. A name holding chr(30)
+# is a dropped table kept for UNDROP (catalog/dropped.py): never listed.
 _RELATIONS = """
 SELECT t.database_name, t.schema_name, t.table_name, 'TABLE', t.estimated_size, t.comment, NULL
 FROM duckdb_tables() t
-WHERE NOT t.internal AND list_contains(?::VARCHAR[], t.database_name) {where_t}
+WHERE NOT t.internal AND NOT contains(t.table_name, chr(30)) AND list_contains(?::VARCHAR[], t.database_name) {where_t}
 UNION ALL
 SELECT v.database_name, v.schema_name, v.view_name, 'VIEW', NULL, v.comment, v.sql
 FROM duckdb_views() v
@@ -30,7 +31,8 @@ FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name
 _KEYS = """
 SELECT c.database_name, c.schema_name, c.table_name, c.constraint_type, c.constraint_column_names
 FROM duckdb_constraints() c
-WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') AND list_contains(?::VARCHAR[], c.database_name) {where}
+WHERE c.constraint_type IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY') AND NOT contains(c.table_name, chr(30))
+  AND list_contains(?::VARCHAR[], c.database_name) {where}
 ORDER BY 1, 2, 3, c.constraint_index"""
 
 _RECORDED_KEYS = """
@@ -41,6 +43,17 @@ FROM snowreg.table_keys k WHERE true {where} ORDER BY 1, 2, 3, k.position"""
 _CREATED = """
 SELECT database_name, schema_name, name, min(created_on), arg_min(grantee, created_on) FROM snowreg.grants
 WHERE object_kind IN ('TABLE', 'VIEW') AND privilege = 'OWNERSHIP' GROUP BY 1, 2, 3"""
+
+# Sequences made by CREATE SEQUENCE: not those behind AUTOINCREMENT / IDENTITY columns.
+_SEQUENCES = """SELECT q.database_name, q.schema_name, q.sequence_name,
+       coalesce(q.last_value + q.increment_by, q.start_value), q.start_value, q.increment_by, q.comment
+FROM duckdb_sequences() q
+WHERE NOT regexp_full_match(q.sequence_name, '.*\\$SEQO?\\$[0-9a-f]{16}')  -- identity sequences (engine/sql/dml.py)
+  AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
+                  AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')
+                  AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
+                  AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
+ORDER BY 1, 2, 3"""
 
 _VIEW_TEXTS = "SELECT database_name, schema_name, name, text FROM snowreg.view_texts"
 
@@ -65,6 +78,17 @@ class ColumnRow:
     nullable: bool
     default: str | None
     position: int  # from 1
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SequenceRow:
+    database_name: str
+    schema_name: str
+    name: str
+    next_value: int
+    start: int
+    increment: int
     comment: str | None
 
 
@@ -150,3 +174,29 @@ def list_keys(store: Store, database: str | None = None, schema: str | None = No
                        tuple(r[9] or ()), r[10])
                 for r in store.query(_RECORDED_KEYS.format(where=where), params)]
     return sorted(recorded + legacy, key=lambda k: (k.database_name, k.schema_name, k.table_name))
+
+
+def list_sequences(store: Store) -> list[SequenceRow]:
+    """The sequences CREATE SEQUENCE made, every database's, with their Snowflake names (sorted by database,
+    schema, name)."""
+    return [SequenceRow(r[0], r[1], snowflake(r[2]), int(r[3]), int(r[4]), int(r[5]), r[6])
+            for r in store.data_query(_SEQUENCES)]
+
+
+def kept_table(store: Store, database: str, schema: str, hidden: str, name: str, created_on: datetime | None,
+               owner: str | None) -> RelationRow | None:
+    """A dropped table kept for UNDROP under `hidden` (catalog/dropped.py), as a row named `name`."""
+    rows = store.data_query("SELECT estimated_size, comment FROM duckdb_tables() WHERE database_name = ? AND "
+                            "schema_name = ? AND table_name = ?", [database, schema, physical(hidden)])
+    if not rows:
+        return None
+    return RelationRow(database, schema, name, "TABLE", rows[0][0], rows[0][1], None, created_on, owner)
+
+
+def schema_sequences(store: Store, database: str, schema: str) -> list[tuple[str, int, int, str | None]]:
+    """Every DuckDB sequence of a schema, those behind AUTOINCREMENT / IDENTITY columns too: (DuckDB name,
+    next value, increment, comment)."""
+    rows = store.data_query("SELECT sequence_name, coalesce(last_value + increment_by, start_value), increment_by, "
+                            "comment FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ?",
+                            [database, schema])
+    return [(str(r[0]), int(r[1]), int(r[2]), r[3]) for r in rows]

@@ -264,3 +264,31 @@ CREATE TABLE IF NOT EXISTS snowreg.table_keys (
     ref_columns VARCHAR[],
     created_on TIMESTAMPTZ NOT NULL
 );
+
+-- Tables DROP TABLE keeps for UNDROP TABLE (Time Travel, catalog/dropped.py): the DuckDB table renamed
+-- in its schema to `hidden` (a name holding chr(30), which no listing shows), its records (table_kinds,
+-- table_columns, table_keys) renamed with it, its grants kept in dropped_grants until it comes back or
+-- its retention ends.
+CREATE TABLE IF NOT EXISTS snowreg.dropped_tables (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    hidden VARCHAR NOT NULL PRIMARY KEY,
+    created_on TIMESTAMPTZ,
+    owner VARCHAR,
+    dropped_on TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.dropped_grants (
+    hidden VARCHAR NOT NULL,
+    object_kind VARCHAR NOT NULL,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    object_id BIGINT NOT NULL,
+    privilege VARCHAR NOT NULL,
+    grantee VARCHAR NOT NULL,
+    grant_option BOOLEAN NOT NULL,
+    granted_by VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL
+);

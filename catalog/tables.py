@@ -149,6 +149,14 @@ class TablesPart:
         not_null = frozenset(c.name for c in list_columns(self.store, database, schema, name) if not c.nullable)
         return TableShape(str(kind[0]) if kind else "TABLE", columns, not_null)
 
+    def view_text(self, database: str, schema: str, name: str) -> str | None:
+        """A view's CREATE statement as written (None for a view made by an earlier snowreg or over model calls)."""
+        if self.store.pristine is not None:
+            return None
+        row = self.store.query_one("SELECT text FROM snowreg.view_texts WHERE " + _WHERE.format(name="name"),
+                                   [database, schema, name])
+        return None if row is None else str(row[0])
+
     def forget_columns(self, database: str, schema: str, name: str, columns: Sequence[str]) -> None:
         """ALTER TABLE … DROP COLUMN / ALTER COLUMN … SET DATA TYPE: their records go."""
         with self.store.transaction() as tx:
@@ -174,6 +182,22 @@ class TablesPart:
         for table, column in _RECORDS:
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
+
+    def copy_records(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
+                     names: Sequence[str]) -> None:
+        """CREATE SCHEMA … CLONE: the records of the tables `names` of schema `source` for their clones in
+        `target`; a foreign key to a table of the source schema references its clone."""
+        moved = {"database_name": "$1", "schema_name": "$2",
+                 "ref_database": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $1 ELSE ref_database END",
+                 "ref_schema": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $2 ELSE ref_schema END"}
+        for table, column in _RECORDS:
+            columns = [str(d[0]) for d in tx.execute(f"SELECT * FROM snowreg.{table} LIMIT 0").description or ()]
+            picked = ", ".join(moved.get(c, f'"{c}"') for c in columns)
+            tx.execute(f"DELETE FROM snowreg.{table} WHERE database_name = ? AND schema_name = ? AND "
+                       f"list_contains(?::VARCHAR[], {column})", [*target, list(names)])
+            tx.execute(f"INSERT INTO snowreg.{table} SELECT {picked} FROM snowreg.{table} WHERE database_name = $3 "
+                       f"AND schema_name = $4 AND list_contains($5::VARCHAR[], {column})",
+                       [*target, *source, list(names)])
 
     def forget_container(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
         """The records of every table in a dropped (or re-created) database or schema go."""

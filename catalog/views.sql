@@ -68,6 +68,7 @@ SELECT r.* REPLACE (coalesce(w.text, r.text) AS text), o.created, o.owner, coale
     SELECT t.database_name AS db, t.schema_name AS sch, snowreg_sf_name(t.table_name) AS name,
            'BASE TABLE' AS kind, t.estimated_size AS row_count, t.comment, NULL::VARCHAR AS text
     FROM duckdb_tables() t WHERE t.database_name = db AND NOT t.internal
+      AND NOT contains(t.table_name, chr(30))  -- a dropped table kept for UNDROP (catalog/dropped.py)
     UNION ALL
     SELECT v.database_name, v.schema_name, snowreg_sf_name(v.view_name), 'VIEW', NULL, v.comment,
            regexp_replace(v.sql, chr(31) || '[0-9a-f]+', '', 'g')
@@ -188,6 +189,18 @@ LEFT JOIN snowreg_reg_table_keys u ON u.database_name = k.ref_database AND u.sch
      AND u.table_name = k.ref_table AND u.kind IN ('PRIMARY KEY', 'UNIQUE') AND u.columns = k.ref_columns
 WHERE k.kind = 'FOREIGN KEY'
 ORDER BY 2, k.table_name, k.position;
+
+-- A row per grant on each table and view the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/table_privileges:
+-- "only displays objects for which the current role for the session has been granted access privileges"),
+-- every grantee's; the owner's OWNERSHIP is one row, not the separate privileges (the page's usage notes).
+CREATE OR REPLACE TEMP MACRO snowreg_is_table_privileges(db) AS TABLE
+SELECT g.granted_by AS "GRANTOR", g.grantee AS "GRANTEE", 'ROLE' AS "GRANTED_TO", r.db AS "TABLE_CATALOG",
+       r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME", g.privilege AS "PRIVILEGE_TYPE",
+       CASE WHEN g.grant_option THEN 'YES' ELSE 'NO' END AS "IS_GRANTABLE", 'NO' AS "WITH_HIERARCHY",
+       g.created_on AS "CREATED"
+FROM snowreg_relations(db) r
+JOIN snowreg_reg_table_grants g ON g.database_name = r.db AND g.schema_name = r.sch AND g.name = r.name
+ORDER BY 4, 5, 6, 7, 2;
 
 -- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
 -- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no

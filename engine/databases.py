@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from snowreg import errors
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, status
@@ -15,6 +17,7 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
         raise errors.invalid_property_combination()
     name = session.name(stmt.name)
     privileges.check_account(session, "CREATE DATABASE")
+    cloned = _database_clone_source(session, stmt, name)  # checked before anything changes
     if session.catalog.databases.get_database(name) is not None:
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
@@ -22,10 +25,41 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
             raise errors.already_exists("Object", name)
         privileges.check_database_owner(session, name)
         session.catalog.drop_database(name)
-    session.catalog.create_database(name, session.role, stmt.comment)
+    if cloned is None:
+        session.catalog.create_database(name, session.role, stmt.comment)
+    else:
+        _clone_database(session, stmt, cloned, name)
     session.database, session.schema = name, "PUBLIC"
     session.forget_duckdb_path()
     return status(f"Database {quote_ident(name)} successfully created.")
+
+
+def _database_clone_source(session: Session, stmt: ast.CreateDatabase, target: str) -> Any:
+    """CREATE DATABASE … CLONE: the source database and what its clone copies (engine.clone), or None."""
+    if stmt.clone is None:
+        return None
+    from snowreg.engine import clone  # loads with the first clone (it reads DuckDB's table definitions)
+
+    source = session.name(stmt.clone.name)
+    if source == target and stmt.or_replace:
+        raise errors.not_supported("CREATE DATABASE … CLONE of the database it replaces")
+    return source, clone.check_database(session, source)
+
+
+def _clone_database(session: Session, stmt: ast.CreateDatabase, cloned: Any, target: str) -> None:
+    """The new database (the session's role owns it; its comment the source's unless the statement gives
+    one), then a clone of each schema; on failure it is dropped again."""
+    from snowreg.engine import clone
+
+    source, schemas = cloned
+    row = session.catalog.databases.get_database(source)
+    comment = stmt.comment if stmt.comment is not None else row.comment if row else None
+    session.catalog.create_database(target, session.role, comment)
+    try:
+        clone.copy_database(session, source, target, schemas)
+    except BaseException:
+        session.catalog.drop_database(target)
+        raise
 
 
 def drop_database(session: Session, stmt: ast.DropDatabase) -> Result:
@@ -50,6 +84,7 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
         raise errors.does_not_exist("Database", quote_ident(db))
     if name == "INFORMATION_SCHEMA":
         raise errors.already_exists("Object", name)
+    cloned = _clone_source(session, stmt, (db, name))  # checked before anything changes
     if session.catalog.databases.get_schema(db, name) is not None:
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
@@ -58,10 +93,42 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
         privileges.check_schema_owner(session, db, name)
         session.catalog.drop_schema(db, name)
     privileges.check_create_schema(session, db)
-    session.catalog.create_schema(db, name, session.role, stmt.comment, stmt.managed_access)
+    if cloned is None:
+        session.catalog.create_schema(db, name, session.role, stmt.comment, stmt.managed_access)
+    else:
+        _clone(session, stmt, cloned, (db, name))
     session.database, session.schema = db, name
     session.forget_duckdb_path()
     return status(f"Schema {quote_ident(name)} successfully created.")
+
+
+def _clone_source(session: Session, stmt: ast.CreateSchema, target: tuple[str, str]) -> Any:
+    """CREATE SCHEMA … CLONE: the source schema and what a clone of it copies (engine.clone), or None."""
+    if stmt.clone is None:
+        return None
+    from snowreg.engine import clone  # loads with the first clone (it reads DuckDB's table definitions)
+
+    source = session.qualify_schema(stmt.clone)
+    if source == target and stmt.or_replace:
+        raise errors.not_supported("CREATE SCHEMA … CLONE of the schema it replaces")
+    return source, clone.check_source(session, source)
+
+
+def _clone(session: Session, stmt: ast.CreateSchema, cloned: Any, target: tuple[str, str]) -> None:
+    """The new schema (owned by the session's role, its comment and managed access the source's unless the
+    statement gives them), then its contents; on failure it is dropped again."""
+    from snowreg.engine import clone
+
+    (db, schema), relations = cloned
+    source_row = session.catalog.databases.get_schema(db, schema)
+    comment = stmt.comment if stmt.comment is not None else source_row.comment if source_row else None
+    managed = stmt.managed_access or session.catalog.databases.schema_managed_access(db, schema)
+    session.catalog.create_schema(*target, session.role, comment, managed)
+    try:
+        clone.copy_contents(session, (db, schema), target, relations)
+    except BaseException:
+        session.catalog.drop_schema(*target)
+        raise
 
 
 def drop_schema(session: Session, stmt: ast.DropSchema) -> Result:

@@ -18,6 +18,7 @@ from snowreg.engine import (
     show_objects,
     stages,
     tags,
+    time_travel,
     transaction,
     variables,
     warehouses,
@@ -252,9 +253,9 @@ _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|D
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER (?:SCHEMA|DATABASE)")
 
 
-# UNDROP restores an object from Time Travel (https://docs.snowflake.com/en/sql-reference/sql/undrop-table);
-# snowreg keeps nothing of a dropped object (DECISIONS.md N7).
-_UNDROP = re.compile(r"UNDROP (?:TABLE|SCHEMA|DATABASE)")
+# UNDROP restores an object from Time Travel (https://docs.snowflake.com/en/sql-reference/sql/undrop-table):
+# a dropped table is kept (engine.time_travel); a dropped schema or database is not (DECISIONS.md L2).
+_UNDROP = re.compile(r"UNDROP (?:SCHEMA|DATABASE)")
 
 
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
@@ -268,9 +269,11 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
+    if stmt.verb == "UNDROP TABLE":
+        return status() if describe_only else time_travel.undrop_table(session, stmt.body.text)
     if _UNDROP.fullmatch(stmt.verb):
-        raise errors.not_supported(f"{stmt.verb} (snowreg keeps no Time Travel: a dropped object cannot be "
-                                   "restored)")
+        raise errors.not_supported(f"{stmt.verb} (snowreg keeps a dropped table for UNDROP, not a dropped "
+                                   "schema or database with the models, stages and functions in it)")
     if stmt.body.has_calls or stmt.model_aliases:
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):

@@ -9,7 +9,14 @@ from snowreg.catalog import ModelRow, VersionContent
 from snowreg.catalog.manifest import read_version
 from snowreg.engine import stages
 from snowreg.engine.access import privileges
-from snowreg.engine.resolve import SYSTEM_ALIASES, find_model, find_model_or_none, placed, resolve_version
+from snowreg.engine.resolve import (
+    SYSTEM_ALIASES,
+    check_container,
+    find_model,
+    find_model_or_none,
+    placed,
+    resolve_version,
+)
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
@@ -67,7 +74,7 @@ def creation_target(session: Session, qn: ast.QualifiedName, or_replace: bool, i
     if or_replace and if_not_exists:
         raise errors.invalid_property_combination()
     db, schema, name = session.qualify(qn)
-    _check_schema(session, db, schema)
+    check_container(session, db, schema)
     existing = session.catalog.models.get_model(db, schema, name)
     if existing is not None:
         if if_not_exists:
@@ -79,16 +86,10 @@ def creation_target(session: Session, qn: ast.QualifiedName, or_replace: bool, i
     return db, schema, name, existing
 
 
-def _check_schema(session: Session, db: str, schema: str) -> None:
-    if session.catalog.databases.get_database(db) is None:
-        raise errors.does_not_exist("Database", quote_ident(db))
-    if session.catalog.databases.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
-
-
 def drop_model(session: Session, stmt: ast.DropModel) -> Result:
     model = find_model_or_none(session, stmt.name, "own", stmt.if_exists)
     if model is None:  # Snowflake's text for any DROP ... IF EXISTS of a missing object
+        check_container(session, *session.qualify(stmt.name)[:2])
         return status(f"Drop statement executed successfully ({quote_ident(session.name(stmt.name.name))} "
                       "already dropped).")
     session.catalog.drop_model(model.id)
@@ -104,7 +105,7 @@ def rename_model(session: Session, stmt: ast.RenameModel) -> Result:
         db, schema, name = model.database_name, model.schema_name, session.name(new.name)
     else:
         db, schema, name = session.qualify(new)
-    _check_schema(session, db, schema)
+    check_container(session, db, schema)
     if session.catalog.models.get_model(db, schema, name) is not None:
         raise errors.already_exists("Object", name)
     if (db, schema) != (model.database_name, model.schema_name):

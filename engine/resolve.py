@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 from snowreg import errors
@@ -21,6 +22,28 @@ def placed(error: E, at: ast.Span) -> E:
     if error.line is None and at != ast.NO_SPAN:
         error.line, error.column = at.line, at.column
     return error
+
+
+_NAME_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
+
+
+def qualified_name(text: str) -> ast.QualifiedName:
+    """`DB."sch".M` → QualifiedName('M', 'sch', 'DB'), by Snowflake's identifier rules."""
+    parts = [p.strip() for p in _NAME_PART.findall(text.strip())]
+    if not 1 <= len(parts) <= 3 or not all(parts):
+        raise errors.invalid_object_name(text)
+    resolved = [p[1:-1].replace('""', '"') if p.startswith('"') else p.upper() for p in parts]
+    resolved = [None] * (3 - len(resolved)) + resolved  # type: ignore[list-item]
+    return ast.QualifiedName(resolved[2], resolved[1], resolved[0])  # type: ignore[arg-type]
+
+
+def check_container(session: Session, db: str, schema: str) -> None:
+    """The database and schema a schema object is named in must exist, also for DROP … IF EXISTS of an object
+    that does not (002003 naming the database or the schema, as DROP TABLE IF EXISTS gives; DECISIONS.md L8)."""
+    if session.catalog.databases.get_database(db) is None:
+        raise errors.does_not_exist("Database", quote_ident(db))
+    if session.catalog.databases.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
 
 
 def find_model(session: Session, qn: ast.QualifiedName, action: privileges.ModelAction) -> ModelRow:

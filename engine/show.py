@@ -103,6 +103,11 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
     names = ["created_on", "name", "is_default", "is_current", "database_name", "owner", "comment", "options",
              "retention_time", "owner_role_type", "budget", "object_visibility"]
     types = ["FIXED" if n == "retention_time" else t for n, t in zip(names, _types(names, rows), strict=True)]
+    if stmt.history:  # dropped schemas are not kept (no UNDROP SCHEMA, DECISIONS.md L2): dropped_on is NULL
+        at = names.index("retention_time") + 1
+        names.insert(at, "dropped_on")
+        types.insert(at, "TIMESTAMP_LTZ")
+        rows = [r[:at] + (None,) + r[at:] for r in rows]
     return from_rows(names, rows, types)
 
 

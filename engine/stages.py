@@ -16,7 +16,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import StageRow
 from snowreg.engine.access import privileges
-from snowreg.engine.resolve import find_model, resolve_version
+from snowreg.engine.resolve import check_container, find_model, resolve_version
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -155,6 +155,7 @@ def drop_stage(session: Session, stmt: ast.DropStage) -> Result:
         stage = _find_stage(session, stmt.name, "own")
     except errors.ProgrammingError as e:
         if stmt.if_exists and e.errno == 2003:
+            check_container(session, *session.qualify(stmt.name)[:2])
             return status()
         raise
     session.catalog.drop_stage(stage.id)

@@ -6,6 +6,7 @@ import orjson
 
 from snowreg import errors
 from snowreg.engine.access import privileges
+from snowreg.engine.resolve import check_container
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -35,6 +36,7 @@ def drop_tag(session: Session, stmt: ast.DropTag) -> Result:
     tag = session.catalog.objects.get_tag(db, schema, name)
     if tag is None:
         if stmt.if_exists:
+            check_container(session, db, schema)
             return status()
         raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
     privileges.check_tag(session, tag, "own")

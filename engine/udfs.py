@@ -18,6 +18,7 @@ from snowreg.catalog.store import now
 from snowreg.catalog.udfs import FunctionRow
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
+from snowreg.engine.resolve import check_container
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import udf_calls
@@ -144,6 +145,7 @@ def drop_function(session: Session, sig: FunctionSignature, if_exists: bool) -> 
     key, row = find(session, sig)
     if row is None:
         if if_exists:
+            check_container(session, key[0], key[1])
             return status(f"Drop statement executed successfully ({quote_ident(key[2])} already dropped).")
         raise _missing(key)
     check(session, row, "own")

@@ -12,7 +12,6 @@ from typing import Any
 from lark import Token, Transformer
 from lark.tree import Meta
 
-from snowreg.errors import not_supported
 from snowreg.grammar import ast as a
 from snowreg.grammar.lexical import (
     BuildError,
@@ -52,13 +51,6 @@ class _Seq:
 
 def _pos(token: Token) -> int:
     return token.start_pos or 0
-
-
-def _no_clone(kind: str, clone: Any) -> None:
-    """CREATE DATABASE | SCHEMA … CLONE (https://docs.snowflake.com/en/sql-reference/sql/create-clone): a
-    copy of every object inside with its grants and records, which snowreg does not make."""
-    if clone is not None:
-        raise not_supported(f"CREATE {kind} … CLONE")
 
 
 def _mods(mods: list[Token] | None, allowed: frozenset[str]) -> set[str]:
@@ -328,15 +320,15 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def rule_create_database(self, meta: Meta, c: list[Any]) -> a.CreateDatabase:
         orr, mods, ine, name, clone, comment = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
-        _no_clone("DATABASE", clone)
-        return a.CreateDatabase(name, flag(orr), flag(ine), comment, transient, span=self._span(meta))
+        if clone is not None and clone.schema is not None:  # a database is named by one identifier
+            raise BuildError(clone.span.start)
+        return a.CreateDatabase(name, flag(orr), flag(ine), comment, transient, clone, span=self._span(meta))
 
     def rule_create_schema(self, meta: Meta, c: list[Any]) -> a.CreateSchema:
         orr, mods, ine, name, clone, managed, comment = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
-        _no_clone("SCHEMA", clone)
         span = self._span(meta)
-        return a.CreateSchema(name, flag(orr), flag(ine), comment, transient, flag(managed), span=span)
+        return a.CreateSchema(name, flag(orr), flag(ine), comment, transient, flag(managed), clone, span=span)
 
     def rule_create_model(self, meta: Meta, c: list[Any]) -> a.CreateModel:
         orr, mods, ine, name, version, source = c

@@ -237,13 +237,13 @@ def _show_objects(s: a.ShowObjects) -> str:
     elif s.scope is not None:
         scope = f" IN {s.scope}" + (f" {qname(s.scope_name)}" if s.scope_name else "")
     terse = "TERSE " if s.terse else ""
-    return f"SHOW {terse}{s.kind}" + _show_tail(s.like, scope, s.starts_with, s.limit) + _limit_from(s.limit_from)
+    return f"SHOW {terse}{s.kind}{' HISTORY' if s.history else ''}" + _show_tail(s.like, scope, s.starts_with, s.limit) + _limit_from(s.limit_from)
 
 
 def _show_schemas(s: a.ShowSchemas) -> str:
     scope = " IN ACCOUNT" if s.in_account else ""
     scope = f" IN DATABASE {name(s.in_database)}" if s.in_database is not None else scope
-    return f"SHOW {_opt(s.terse, 'TERSE ')}SCHEMAS" + _show_tail(s.like, scope, s.starts_with, s.limit) \
+    return f"SHOW {_opt(s.terse, 'TERSE ')}SCHEMAS{_opt(s.history, ' HISTORY')}" + _show_tail(s.like, scope, s.starts_with, s.limit) \
         + _limit_from(s.limit_from)
 
 
@@ -330,10 +330,12 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
     return {
         a.CreateDatabase: lambda s: _create("DATABASE", s, _opt(s.transient, "TRANSIENT "))
         + name(s.name)
+        + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
         + _comment(s.comment),
         a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
         a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))
         + qname(s.name)
+        + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
         + _opt(s.managed_access, " WITH MANAGED ACCESS")
         + _comment(s.comment),
         a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),

@@ -161,8 +161,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[4][1] if c[4] else None, span=s,
     ),
     "show_schemas": lambda c, s: a.ShowSchemas(
-        c[1], c[2][1] if c[2] else None, bool(c[2]) and c[2][0] == "ACCOUNT", c[3], c[4][0] if c[4] else None,
-        c[0] is not None, c[4][1] if c[4] else None, span=s
+        c[2], c[3][1] if c[3] else None, bool(c[3]) and c[3][0] == "ACCOUNT", c[4], c[5][0] if c[5] else None,
+        c[0] is not None, c[5][1] if c[5] else None, c[1] is not None, span=s
     ),
     "unset_variable": lambda c, s: a.UnsetVariable(tuple(n.name for n in c), span=s,
                                                    name_spans=tuple(n.span for n in c)),
@@ -198,8 +198,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[3][1] if c[3] else None, span=s,
     ),
     "show_objects": lambda c, s: a.ShowObjects(
-        c[1], flag(c[0]), c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, c[4],
-        c[5][0] if c[5] else None, c[5][1] if c[5] else None, span=s
+        c[1], flag(c[0]), c[3], c[4][0] if c[4] else None, c[4][1] if c[4] else None, c[5],
+        c[6][0] if c[6] else None, c[6][1] if c[6] else None, c[2] is not None, span=s
     ),
     "show_versions": lambda c, s: a.ShowVersions(c[1], c[0], span=s),
     "show_functions": lambda c, s: a.ShowFunctions(c[1], name_of(c[2]), c[0], span=s, version_span=span_of(c[2])),

@@ -114,7 +114,7 @@ class Objects:
         def read() -> list[str]:
             rows = self._session.catalog.store.data_query(
                 "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
-                "ORDER BY table_name", [database, schema])
+                "AND NOT contains(table_name, chr(30)) ORDER BY table_name", [database, schema])
             return [r[0] for r in rows]
         return self._memo(("tables", database, schema), read)
 

@@ -98,6 +98,19 @@ class ColumnAlterParser(SnowflakeParser):
             self._match_r_paren()
         return actions
 
+    def _parse_alter_table_drop(self) -> list[exp.Expr]:
+        """`DROP FOREIGN KEY (a, b)` (https://docs.snowflake.com/en/sql-reference/sql/alter-table), which
+        sqlglot does not read, as the action its fallback makes of `DROP UNIQUE (a, b)`."""
+        start = self._index
+        if self._match(TokenType.FOREIGN_KEY) and self._match(TokenType.L_PAREN, advance=False):
+            first = self._curr
+            self._parse_wrapped_csv(self._parse_id_var)
+            self._match_texts(("CASCADE", "RESTRICT"))
+            assert first is not None
+            return [exp.Command(this="drop", expression=" FOREIGN KEY " + self.sql[first.start:self._prev.end + 1])]
+        self._retreat(start)
+        return super()._parse_alter_table_drop()
+
     def _parse_unset_comment(self) -> exp.Expr | None:
         """`[COLUMN] c UNSET COMMENT` → the column's comment set to NULL."""
         start = self._index

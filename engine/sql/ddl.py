@@ -197,11 +197,12 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
                     renamed_to=renamed_to)
 
 
-_DROPPED_KEY = re.compile(r"\s*(PRIMARY\s+KEY|UNIQUE\s*\((.*)\))\s*", re.I | re.S)
+_DROPPED_KEY = re.compile(r"\s*(PRIMARY\s+KEY|(UNIQUE|FOREIGN\s+KEY)\s*\((.*)\))\s*(?:CASCADE|RESTRICT)?\s*",
+                          re.I | re.S)
 
 
 def _dropped_kind(action: exp.Expr) -> list[tuple[str, tuple[str, ...]]] | None:
-    """`DROP PRIMARY KEY` / `DROP UNIQUE (a, b)` → the key to forget; `DROP CLUSTERING KEY` → nothing to do
+    """`DROP PRIMARY KEY` / `DROP UNIQUE | FOREIGN KEY (a, b)` → the key to forget; `DROP CLUSTERING KEY` → nothing to do
     (snowreg keeps no clustering key, H3); None for any other action."""
     if not isinstance(action, exp.Command) or action.name.upper() != "DROP":
         return None
@@ -213,8 +214,9 @@ def _dropped_kind(action: exp.Expr) -> list[tuple[str, tuple[str, ...]]] | None:
         return None
     if m.group(2) is None:
         return [("PRIMARY KEY", ())]
-    columns = [c.strip() for c in m.group(2).split(",")]
-    return [("UNIQUE", tuple(c[1:-1].replace('""', '"') if c.startswith('"') else c.upper() for c in columns))]
+    columns = [c.strip() for c in m.group(3).split(",")]
+    kind = "UNIQUE" if m.group(2).upper() == "UNIQUE" else "FOREIGN KEY"
+    return [(kind, tuple(c[1:-1].replace('""', '"') if c.startswith('"') else c.upper() for c in columns))]
 
 
 def _default_change(action: exp.Expr) -> None:

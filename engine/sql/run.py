@@ -13,7 +13,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog.names import SEPARATOR, physical, snowflake
 from snowreg.catalog.store import quote
-from snowreg.engine import transaction
+from snowreg.engine import time_travel, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session
@@ -131,7 +131,8 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
-    result = _run_typed(session, text, tr, describe_only, local, assigned)
+    kept = None if describe_only else time_travel.drop_table(session, tr)  # DROP TABLE: kept for UNDROP
+    result = kept or _run_typed(session, text, tr, describe_only, local, assigned)
     if tr.projected:
         result = table_meta.describe(session, tr, result)
     if not describe_only:

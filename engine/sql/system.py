@@ -1,4 +1,4 @@
-"""Snowflake's `SYSTEM$…` functions the clients call, evaluated before translation into SQL literals.
+"""Snowflake's `SYSTEM$…` functions the clients call, and GET_DDL, evaluated before translation into SQL literals.
 
 Their arguments are always literals in the clients' statements (`SYSTEM$GET_TAG($$DB.S.T$$, $$DB.S.M$$,
 'MODULE')`), so each call is replaced by its value as a literal and the rest of the statement goes on to
@@ -15,16 +15,14 @@ import orjson
 
 from snowreg import errors
 from snowreg.engine.boundary import cancel_all
-from snowreg.engine.resolve import find_model
+from snowreg.engine.resolve import find_model, qualified_name
 from snowreg.engine.session import Session
-from snowreg.grammar import ast
 from snowreg.grammar.text import LITERALS_AND_COMMENTS as _SKIP
 from snowreg.grammar.text import Spliced, literal
 
 # A literal or comment (skipped), or the start of a call (group 1: the function name).
-_SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$])SYSTEM\$([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.S | re.I)
-_ARG = re.compile(r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|[-+]?\d+(?:\.\d*)?|NULL)\s*(?:,|$)", re.S | re.I)
-_NAME_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
+_SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$.])(SYSTEM\$[A-Za-z_][A-Za-z0-9_]*|GET_DDL)\s*\(", re.S | re.I)
+_ARG = re.compile(r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|[-+]?\d+(?:\.\d*)?|NULL|TRUE|FALSE)\s*(?:,|$)", re.S | re.I)
 
 # Reported to snowflake-ml-python (docs/SNOWFLAKE.md#c3-1, R3): live versions (CREATE MODEL ... WITH LIVE VERSION,
 # PUT into snow://model/..., COMMIT VERSION; the hidden-name variant is what client 2.x reads) unless the
@@ -43,7 +41,8 @@ CAPABILITIES = {
 def expand(session: Session, sql: str) -> Spliced | None:
     """`SELECT SYSTEM$ML_PLATFORM_CAPABILITIES() AS F` → `SELECT '{…}' AS F` (text outside literals only);
     None when the text calls none."""
-    if "$" not in sql or "system$" not in sql.lower():
+    lowered = sql.lower()
+    if "system$" not in lowered and "get_ddl" not in lowered:
         return None
     edits: list[tuple[int, int, str]] = []
     pos = 0
@@ -55,10 +54,10 @@ def expand(session: Session, sql: str) -> Spliced | None:
 
 
 def _next_call(sql: str, pos: int) -> re.Match[str] | None:
-    """The next `SYSTEM$NAME(` that is not inside a string, quoted name or comment (SYSTEM$TYPEOF, an
+    """The next `SYSTEM$NAME(` or `GET_DDL(` that is not inside a string, quoted name or comment (SYSTEM$TYPEOF, an
     ordinary function of the translator, is left in place)."""
     while (m := _SCAN.search(sql, pos)) is not None:
-        if m.group(1) is not None and m.group(1).upper() != "TYPEOF":
+        if m.group(1) is not None and m.group(1).upper() != "SYSTEM$TYPEOF":
             return m
         pos = m.end()
     return None
@@ -80,32 +79,32 @@ def _arguments(sql: str, start: int) -> tuple[int, list[str | float | None]]:
     while inner[pos:].strip():
         m = _ARG.match(inner, pos)
         if m is None:
-            raise errors.not_supported("A SYSTEM$ function with a non-literal argument")
+            raise errors.not_supported("A SYSTEM$ function or GET_DDL with a non-literal argument")
         values.append(_value(m.group(1)))
         pos = m.end()
     return i, values
 
 
-def _value(text: str) -> str | float | None:
+def _value(text: str) -> str | float | bool | None:
     if text.startswith("$$"):
         return text[2:-2]
     if text.startswith("'"):
         return re.sub(r"\\(.)|''", lambda m: m.group(1) or "'", text[1:-1])
-    if text.upper() == "NULL":
-        return None
+    if text.upper() in ("NULL", "TRUE", "FALSE"):
+        return {"NULL": None, "TRUE": True, "FALSE": False}[text.upper()]
     return float(text)
 
 
 def _evaluate(session: Session, name: str, args: list[str | float | None]) -> str:
     handler = _FUNCTIONS.get(name)
     if handler is None:
-        raise errors.not_supported(f"The function SYSTEM${name}{_WHY.get(name, '')}")
+        raise errors.not_supported(f"The function {name}{_WHY.get(name, '')}")
     return literal(handler(session, args))
 
 
 # What the refused SYSTEM$ functions the ML client sends are for (ModelVersion.lineage, create_service).
-_WHY = {"DGQL": " (ML lineage: ModelVersion.lineage)",
-        "DEPLOY_MODEL": " (Snowpark Container Services: model serving with create_service)"}
+_WHY = {"SYSTEM$DGQL": " (ML lineage: ModelVersion.lineage)",
+        "SYSTEM$DEPLOY_MODEL": " (Snowpark Container Services: model serving with create_service)"}
 
 
 def capabilities(session: Session, args: list[str | float | None]) -> str:
@@ -147,19 +146,45 @@ def get_tag(session: Session, args: list[str | float | None]) -> str | None:
     return None
 
 
-def qualified_name(text: str) -> ast.QualifiedName:
-    """`DB."sch".M` → QualifiedName('M', 'sch', 'DB'), by Snowflake's identifier rules."""
-    parts = [p.strip() for p in _NAME_PART.findall(text.strip())]
-    if not 1 <= len(parts) <= 3 or not all(parts):
-        raise errors.invalid_object_name(text)
-    resolved = [p[1:-1].replace('""', '"') if p.startswith('"') else p.upper() for p in parts]
-    resolved = [None] * (3 - len(resolved)) + resolved  # type: ignore[list-item]
-    return ast.QualifiedName(resolved[2], resolved[1], resolved[0])  # type: ignore[arg-type]
+def get_ddl(session: Session, args: list[str | float | None]) -> str:
+    """`GET_DDL(object_type, '[namespace.]name' [, use_fully_qualified_names])`
+    (https://docs.snowflake.com/en/sql-reference/functions/get_ddl); a FUNCTION is named with its argument
+    types, `'f(NUMBER, VARCHAR)'`."""
+    if not 2 <= len(args) <= 3 or not isinstance(args[0], str) or not isinstance(args[1], str) \
+            or (len(args) == 3 and not isinstance(args[2], bool)):
+        raise errors.compilation_error("GET_DDL takes an object type, an object name and, optionally, a BOOLEAN.")
+    from snowreg.engine import get_ddl as ddl  # loads with the first call
+
+    kind, text = " ".join(args[0].upper().split()), args[1]
+    types: tuple[str, ...] | None = None
+    if kind == "FUNCTION":
+        text, types = _signature(text)
+    return ddl.object_ddl(session, kind, qualified_name(text), types, len(args) == 3 and args[2] is True)
+
+
+def _signature(text: str) -> tuple[str, tuple[str, ...]]:
+    """`'f(NUMBER(10, 2), VARCHAR)'` → ('f', ('NUMBER(10, 2)', 'VARCHAR')): the name and its argument types."""
+    opened = next((m.start() for m in re.finditer(r"\(", text) if not text[:m.start()].count('"') % 2), None)
+    if opened is None or not text.rstrip().endswith(")"):
+        raise errors.compilation_error(f"Invalid function signature '{text}': a function is named with its "
+                                       "argument types, 'f(<type>, …)'.")
+    inner, types, depth, part = text.rstrip()[opened + 1:-1], [], 0, ""
+    for ch in inner:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            types.append(part.strip())
+            part = ""
+        else:
+            part += ch
+    if part.strip():
+        types.append(part.strip())
+    return text[:opened], tuple(types)
 
 
 _FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | None]] = {
-    "ML_PLATFORM_CAPABILITIES": capabilities,
-    "CANCEL_ALL_QUERIES": cancel_all_queries,
-    "CANCEL_QUERY": cancel_query,
-    "GET_TAG": get_tag,
+    "SYSTEM$ML_PLATFORM_CAPABILITIES": capabilities,
+    "SYSTEM$CANCEL_ALL_QUERIES": cancel_all_queries,
+    "SYSTEM$CANCEL_QUERY": cancel_query,
+    "SYSTEM$GET_TAG": get_tag,
+    "GET_DDL": get_ddl,
 }

@@ -559,6 +559,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "SCHEMATA": ("snowreg_is_schemata", True),
     "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
     "REFERENTIAL_CONSTRAINTS": ("snowreg_is_referential_constraints", True),
+    "TABLE_PRIVILEGES": ("snowreg_is_table_privileges", True),
     "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
     "FUNCTIONS": ("snowreg_is_functions", True),

@@ -19,6 +19,7 @@ class CreateDatabase:
     if_not_exists: bool = False
     comment: str | None = None
     transient: bool = False
+    clone: QualifiedName | None = None  # CLONE database (the name in .name)
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -37,6 +38,7 @@ class CreateSchema:
     comment: str | None = None
     transient: bool = False
     managed_access: bool = False
+    clone: QualifiedName | None = None  # CLONE [db.]schema
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -76,6 +78,7 @@ class ShowSchemas:
     limit: int | None = None
     terse: bool = False
     limit_from: str | None = None  # LIMIT n FROM 'name'
+    history: bool = False  # SHOW SCHEMAS HISTORY: a dropped_on column
     span: Span = field(default=NO_SPAN, compare=False)
 
 

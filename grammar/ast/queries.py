@@ -147,4 +147,5 @@ class ShowObjects:
     starts_with: str | None = None
     limit: int | None = None
     limit_from: str | None = None  # LIMIT n FROM 'name'
+    history: bool = False  # SHOW TABLES HISTORY: dropped tables too, with a dropped_on column
     span: Span = field(default=NO_SPAN, compare=False)

@@ -16,6 +16,7 @@ import snowreg
 from snowreg import catalog as catalog_package
 from snowreg.catalog import Catalog, Store
 from snowreg.catalog.databases import DatabasesPart
+from snowreg.catalog.dropped import DroppedPart
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart
 from snowreg.catalog.models import ModelsPart
@@ -24,11 +25,11 @@ from snowreg.catalog.udfs import UdfsPart
 from snowreg.catalog.warehouses import WarehousesPart
 
 PARTS = {"databases": DatabasesPart, "files": FilesPart, "models": ModelsPart, "objects": ObjectsPart,
-         "grants": GrantsPart, "warehouses": WarehousesPart, "udfs": UdfsPart}
+         "grants": GrantsPart, "warehouses": WarehousesPart, "udfs": UdfsPart, "dropped": DroppedPart}
 # the family modules, and the modules of the catalog each may import (shared pieces, never another family)
 FAMILIES = {"databases": {"names", "pristine", "store"}, "files": {"store"},
             "models": {"files", "manifest", "store"}, "objects": {"files", "store"},
-            "grants": {"store"}, "warehouses": {"store"}, "udfs": {"store"}}
+            "grants": {"store"}, "warehouses": {"store"}, "udfs": {"store"}, "dropped": {"names", "store"}}
 CATALOG_DIR = Path(inspect.getfile(catalog_package)).parent
 
 
