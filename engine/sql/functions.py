@@ -403,6 +403,7 @@ _SPECIAL: dict[str, Function] = {
     **{name: Function(rewrite=rewrite) for name, rewrite in arrays.REWRITES.items()},
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
+    "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
     "TRUNC": Function(rewrite=_trunc),
     "TRUNCATE": Function(rewrite=_trunc),
 
@@ -595,7 +596,9 @@ def _coerce_first(node: exp.Func, coerce: Coercion) -> None:
     arg = _first_arg(node)
     if arg is None:
         return
-    if coerce == "text" and isinstance(arg, (exp.Boolean, exp.Literal)) and not arg.is_string:
+    if coerce == "text" and isinstance(arg, exp.Literal) and not arg.is_string and "E" in arg.this.upper():
+        arg.replace(variant.macro("snowreg_varchar", arg.copy()))  # a FLOAT literal: `LOWER(1e3)` reads '1000'
+    elif coerce == "text" and isinstance(arg, (exp.Boolean, exp.Literal)) and not arg.is_string:
         arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.VARCHAR)))
     elif coerce == "text" and isinstance(arg, exp.Column):
         arg.replace(variant.macro("snowreg_varchar", arg.copy()))

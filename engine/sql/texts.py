@@ -173,3 +173,12 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "MD5_NUMBER_UPPER64": _md5_number("MD5_NUMBER_UPPER64", 1),
     "GETBIT": getbit,
 }
+
+
+def editdistance_bound(node: exp.Expr) -> None:
+    """EDITDISTANCE(a, b, max_distance) (https://docs.snowflake.com/en/sql-reference/functions/editdistance):
+    a negative maximum counts as 0 ("the function uses 0 as the maximum distance and returns 0")."""
+    args = _args(node)
+    if len(args) == 3:
+        negative = exp.LT(this=args[2].copy(), expression=exp.Literal.number(0))
+        args[2].replace(exp.Case(ifs=[exp.If(this=negative, true=exp.Literal.number(0))], default=args[2].copy()))

@@ -63,6 +63,7 @@ _MACROS: dict[str, str] = {
     "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
+    # BINARY → VARCHAR: hexadecimal, BINARY_OUTPUT_FORMAT's default (https://docs.snowflake.com/en/sql-reference/functions/to_char).
     # FLOAT → VARCHAR (conformance/DECISIONS.md N2): at most 15 significant digits, no trailing zeros, an
     # exponent below 1e-4 and from 1e15 on (C's `%.15g`: `100`, `1.5`, `1e+20`, `1.5e-07`); NaN as `NaN`.
     "snowreg_ftext(d)": "CASE WHEN isnan(d) THEN 'NaN' ELSE printf('%.15g', d) END",
@@ -73,6 +74,7 @@ _MACROS: dict[str, str] = {
             THEN strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')
         WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME), '%H:%M:%S')
         WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN {MACRO_CATALOG}.main.snowreg_ftext(CAST(x AS DOUBLE))
+        WHEN typeof(x) = 'BLOB' THEN hex(TRY_CAST(x AS BLOB))
         ELSE CAST(x AS VARCHAR) END""",
     # TYPEOF: the type of the value a VARIANT holds (a typed argument is first made a VARIANT).
     "snowreg_typeof(x)": """CASE WHEN x IS NULL THEN NULL
@@ -337,6 +339,10 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
     if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
             and not _NUMBER_FORMAT.search(given.this):
         return exp.TimeToStr(this=node.this, format=_SNOWFLAKE_DIALECT.format_time(given))
+    binary = _BINARY_FORMATS.get(given.this.strip().upper()) if isinstance(given, exp.Literal) and given.is_string \
+        else None
+    if binary is not None:  # TO_VARCHAR(<binary>, 'HEX' | 'BASE64' | 'UTF-8') (the TO_CHAR page)
+        return fn(binary, node.this)
     if given is not None:
         return None
     if is_json(node.this):
@@ -344,6 +350,7 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
     return macro("snowreg_varchar", node.this) if _typed_elsewhere(node.this) else None
 
 
+_BINARY_FORMATS = {"HEX": "hex", "BASE64": "to_base64", "UTF-8": "decode", "UTF8": "decode"}
 _DATE_FORMAT = re.compile(r"YYYY|YY|MM|DD|HH|MI|SS|MON|DY", re.IGNORECASE)
 _NUMBER_FORMAT = re.compile(r"[90][.,]|[.,][90]|\$9|^[90]+$")
 _SNOWFLAKE_DIALECT = Dialect.get_or_raise("snowflake")
