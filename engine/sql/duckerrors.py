@@ -73,6 +73,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.compilation_error("Cannot drop the last column of a table.")
     if isinstance(e, duckdb.BinderException) and 'argument in function "round" must be a constant' in text:
         return errors.not_supported("ROUND of a NUMBER to a scale that is not a constant")
+    if detail.startswith(("DECIMAL type scale cannot be greater than width", "DECIMAL type width must be between")):
+        # NUMBER(p, s) with p outside 1..38 or s above p (conformance/DECISIONS.md E7)
+        return errors.compilation_error("NUMBER(p, s) needs a precision p from 1 to 38 and a scale s from 0 to p")
+    if isinstance(e, duckdb.BinderException) and 'argument in function "trunc" must be a constant' in text:
+        return errors.not_supported("TRUNCATE of a NUMBER to a scale that is not a constant")
     if isinstance(e, duckdb.BinderException):
         if "Cannot change the type of a column that has a CHECK constraint" in detail:
             return errors.not_supported("Changing the type of a VARCHAR(n) column made by CREATE TABLE (snowreg "

@@ -271,6 +271,16 @@ def _to_number(node: exp.Expr) -> exp.Expr | None:
     return numformat.parse(node.this, given.this, int(precision.this), int(scale.this), bool(node.args.get("safe")))
 
 
+def _to_double(node: exp.Expr) -> exp.Expr | None:
+    """TO_DOUBLE / TRY_TO_DOUBLE(text, format): engine.sql.numformat's reading of the format, as a FLOAT."""
+    given = node.args.get("format")
+    if not isinstance(node, exp.ToDouble) or given is None:
+        return None
+    if not (isinstance(given, exp.Literal) and given.is_string):
+        raise errors.not_supported("TO_DOUBLE with a format that is not a literal")
+    return numformat.parse_as(node.this, given.this, exp.DataType(this=_T.DOUBLE), bool(node.args.get("safe")))
+
+
 def _auto_format(node: exp.Expr) -> exp.Expr | None:
     """A format of 'AUTO' is the conversion without a format (https://docs.snowflake.com/en/sql-reference/functions/to_date:
     "If the format ... is AUTO, ... automatic format detection"); DuckDB would read it as a format."""
@@ -404,6 +414,8 @@ _SPECIAL: dict[str, Function] = {
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
     "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
+    "TO_DOUBLE": Function(rewrite=_to_double),
+    "TRY_TO_DOUBLE": Function(rewrite=_to_double),
     "TRUNC": Function(rewrite=_trunc),
     "TRUNCATE": Function(rewrite=_trunc),
 
