@@ -8,6 +8,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog.names import SEPARATOR
+from snowreg.engine.sql.ddl import TOO_LONG_MARK
 
 _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \"?([^\s\"!]+)\"? does not exist")
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
@@ -102,6 +103,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.division_by_zero()
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("NULL result in a non-nullable column"):
         return errors.null_violation(detail)  # a function declared RETURNS … NOT NULL (engine.sql.udf_bodies)
+    if detail.startswith(TOO_LONG_MARK):  # CAST(… AS VARCHAR(n)) of a longer value (engine.sql.rewrites)
+        return errors.string_too_long(detail.removeprefix(f"{TOO_LONG_MARK}String '").rsplit("' is too long", 1)[0])
     if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
         return errors.execution_error(detail)
     if detail.startswith(("Malformed JSON", "Error parsing JSON")):
