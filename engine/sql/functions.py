@@ -414,6 +414,7 @@ _SPECIAL: dict[str, Function] = {
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
     "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
+    "REGEXP_INSTR": Function(rewrite=texts.regexp_instr_groups),
     "TO_DOUBLE": Function(rewrite=_to_double),
     "TRY_TO_DOUBLE": Function(rewrite=_to_double),
     "TRUNC": Function(rewrite=_trunc),

@@ -113,6 +113,26 @@ def octet_length(node: exp.Expr) -> exp.Expr:
     return variant.fn("octet_length", _bytes(args[0]))
 
 
+def bit_length(node: exp.Expr) -> exp.Expr:
+    """BIT_LENGTH (https://docs.snowflake.com/en/sql-reference/functions/bit_length): 8 bits per byte of a
+    VARCHAR's UTF-8 encoding or of a BINARY (DuckDB's bit_length takes no BLOB)."""
+    args = _args(node)
+    _count("BIT_LENGTH", args, 1, 1)
+    return exp.Mul(this=variant.fn("octet_length", _bytes(args[0])), expression=exp.Literal.number(8))
+
+
+def regexp_instr_groups(node: exp.Expr) -> None:
+    """REGEXP_INSTR with the 'e' parameter or a group_num (https://docs.snowflake.com/en/sql-reference/functions/regexp_instr:
+    the position of a capture group within the match) is refused: DuckDB gives no group's offset, and the
+    rendering would silently give the whole match's position."""
+    args = _args(node)
+    given = dict(zip(("parameters", "group"), args[5:], strict=False)) if isinstance(node, exp.Anonymous) else {
+        key: node.args[key] for key in ("parameters", "group") if isinstance(node.args.get(key), exp.Expr)}
+    parameters = _literal_text(given.get("parameters"), "REGEXP_INSTR with parameters") or ""
+    if "group" in given or "e" in parameters:
+        raise errors.not_supported("REGEXP_INSTR of a capture group (the 'e' parameter or a group_num)")
+
+
 def _digest(name: str, algorithm: str, binary: bool) -> Callable[[exp.Expr], exp.Expr]:
     """MD5_BINARY / SHA1_BINARY / SHA2_BINARY(msg[, 256]): the digest's bytes
     (https://docs.snowflake.com/en/sql-reference/functions/sha2_binary); other SHA-2 sizes are refused."""
@@ -166,6 +186,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "TRY_HEX_DECODE_BINARY": _decoder("TRY_HEX_DECODE_BINARY", "unhex", text=False, safe=True),
     "JAROWINKLER_SIMILARITY": jarowinkler_similarity,
     "OCTET_LENGTH": octet_length,
+    "BIT_LENGTH": bit_length,
     "MD5_BINARY": _digest("MD5_BINARY", "md5", binary=True),
     "SHA1_BINARY": _digest("SHA1_BINARY", "sha1", binary=True),
     "SHA2_BINARY": _digest("SHA2_BINARY", "sha256", binary=True),
