@@ -106,7 +106,7 @@ def _regexp_substr(node: exp.Expr) -> exp.Expr:
     if "i" in params and "c" not in params.rsplit("i", 1)[1]:
         pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
     group = _as_int(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
-    source = variant.fn("substr", given["this"], _as_int(given.get("position") or exp.Literal.number(1)))
+    source = variant.fn("substr", texts.as_text(given["this"]), _as_int(given.get("position") or exp.Literal.number(1)))
     found = variant.fn("regexp_extract_all", source, pattern, group)
     return variant.fn("list_extract", found, _as_int(given.get("occurrence") or exp.Literal.number(1)))
 
@@ -125,7 +125,9 @@ def _typeof(node: exp.Expr) -> exp.Expr:
 
 def _strtok_to_array(node: exp.Expr) -> exp.Expr:
     """STRTOK_TO_ARRAY returns an ARRAY: a VARIANT (JSON text through the connector), not a list."""
-    return variant.fn("to_json", node.copy())
+    call = node.copy()
+    texts.text_subjects(call)
+    return variant.fn("to_json", call)
 
 
 def _median(node: exp.Expr) -> None:
@@ -559,8 +561,8 @@ _INTEGER_OPERANDS: dict[type[exp.Expr], tuple[str, ...]] = {
 
 def integer_operands(node: exp.Expr) -> exp.Expr | None:
     """Integer arguments of SUBSTR / POSITION / CHR / shifts, cast as `_integer_args` does."""
-    if isinstance(node, exp.Substring):
-        variant.text_args(node)
+    if isinstance(node, (exp.Substring, exp.StrPosition)):
+        texts.text_subjects(node)
     if isinstance(node, exp.Chr):
         _integer_args(node, (0,))
         return None

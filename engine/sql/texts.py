@@ -33,10 +33,44 @@ def _count(name: str, args: list[exp.Expr], least: int, most: int) -> None:
 
 
 def _bytes(arg: exp.Expr) -> exp.Expr:
-    """The value's bytes: a VARCHAR's UTF-8 encoding, a BINARY itself, a number's text."""
-    value = exp.Cast(this=arg, to=exp.DataType(this=_T.VARCHAR)) if isinstance(arg, exp.Literal | exp.Boolean) \
-        and not arg.is_string else arg
-    return variant.fn("unhex", variant.fn("hex", value))
+    """The value's bytes: a VARCHAR's UTF-8 encoding, a BINARY itself, another value's text (as `::VARCHAR`
+    writes it); the type is known only while DuckDB binds, so a column goes through `typeof`."""
+    if isinstance(arg, exp.Literal | exp.Boolean) and not arg.is_string:
+        arg = exp.Cast(this=arg, to=exp.DataType(this=_T.VARCHAR))
+    if not variant.typed_elsewhere(arg):
+        return variant.fn("unhex", variant.fn("hex", arg))
+    is_binary = exp.EQ(this=variant.fn("typeof", arg.copy()), expression=exp.Literal.string("BLOB"))
+    return exp.Case(ifs=[exp.If(this=is_binary, true=exp.TryCast(this=arg.copy(), to=exp.DataType(this=_T.VARBINARY)))],
+                    default=variant.fn("encode", variant.macro("snowreg_varchar", arg.copy())))
+
+
+# The arguments Snowflake reads as text whatever their type (a NUMBER, a DATE, a BOOLEAN …), by node class.
+SUBJECTS: dict[type[exp.Expr], tuple[str, ...]] = {
+    **dict.fromkeys((exp.Substring, exp.StrPosition, exp.RegexpLike, exp.RegexpReplace, exp.RegexpCount,
+                     exp.RegexpInstr, exp.RegexpExtract, exp.Like, exp.ILike, exp.Initcap, exp.Stuff,
+                     exp.StrtokToArray), ("this",)),
+    exp.Levenshtein: ("this", "expression"),
+}
+
+
+def text_subjects(node: exp.Expr) -> exp.Expr | None:
+    """A string function's subject that is not text is read as its text, as `::VARCHAR` writes it
+    (https://docs.snowflake.com/en/sql-reference/data-type-conversion: a function coerces its arguments):
+    `SUBSTR(<number>, 1, 1)`, `<date> LIKE '2024%'`. VARIANT subjects are variant.text_args' (unquoted)."""
+    for key in SUBJECTS.get(type(node), ()):
+        arg = node.args.get(key)
+        if isinstance(arg, exp.Expr):
+            node.set(key, as_text(arg))
+    return variant.text_args(node)
+
+
+def as_text(arg: exp.Expr) -> exp.Expr:
+    """`arg`, or its text (the `snowreg_varchar` macro) when its type is not visible and may not be text."""
+    if variant.is_json(arg):
+        return variant.as_string(arg.copy())  # a VARIANT string unquoted
+    if not variant.typed_elsewhere(arg) or variant.is_text(arg):
+        return arg
+    return variant.macro("snowreg_varchar", arg.copy())
 
 
 def _literal_text(arg: exp.Expr | None, what: str) -> str | None:
