@@ -96,6 +96,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _INSERT_COUNT.search(text)
         if m:
             return errors.insert_value_mismatch(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4)))
+        m = _NO_MATCH.search(detail)
+        if m:
+            return _argument_types(m.group(1), m.group(2))
         return errors.compilation_error(detail)
     if isinstance(e, duckdb.ParserException):
         return errors.syntax_error_detail(detail)
@@ -112,6 +115,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
+    if (m := _NO_CAST.search(detail)) is not None:  # e.g. EXP(<date>): no such conversion in Snowflake either
+        return errors.compilation_error(f"Cannot convert a value of type {_snowflake_type(m.group(1))} to "
+                                        f"{_snowflake_type(m.group(2))}")
     if isinstance(e, duckdb.ConversionException) and _SPACED_OFFSET.search(detail):
         return errors.not_supported("Text read as a timestamp with a space before its zone offset, outside a "
                                     "cast (write '2024-01-01 10:00:00+02:00')")
@@ -140,6 +146,29 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.NotImplementedException):
         return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
     return errors.execution_error(detail)
+
+
+_NO_MATCH = re.compile(r"No function matches the given name and argument types '([^(']+)\((.*)\)'")
+_NO_CAST = re.compile(r"Unimplemented type for cast \((.+?) -> (.+?)\)")
+_TYPE_NAMES = {"INTEGER_LITERAL": "NUMBER(38,0)", "INTEGER": "NUMBER(38,0)", "BIGINT": "NUMBER(38,0)",
+               "HUGEINT": "NUMBER(38,0)", "DOUBLE": "FLOAT", "STRING_LITERAL": "VARCHAR", "TIMESTAMP": "TIMESTAMP_NTZ",
+               "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ", "JSON": "VARIANT", "BLOB": "BINARY"}
+
+
+def _snowflake_type(name: str) -> str:
+    """A DuckDB type's Snowflake name, for messages (DECIMAL(p,s) is NUMBER(p,s))."""
+    name = name.strip()
+    return "NUMBER" + name[len("DECIMAL"):] if name.startswith("DECIMAL(") else _TYPE_NAMES.get(name, name)
+
+
+def _argument_types(function: str, types: str) -> errors.Error:
+    """A built-in function given arguments it has no form for (conformance/DECISIONS.md E11): Snowflake's
+    001044 with the types in its names; a VARCHAR among them Snowflake would convert, which snowreg refuses."""
+    names = [_snowflake_type(t) for t in re.split(r",\s*(?![^()]*\))", types) if t.strip()]
+    if "VARCHAR" in names:
+        return errors.not_supported(f"{function.upper()} of a VARCHAR argument here (cast it, e.g. x::NUMBER(10, 2) "
+                                    "or x::FLOAT)")
+    return errors.invalid_arguments(f"Invalid argument types for function '{function.upper()}': ({', '.join(names)})")
 
 
 def text_arithmetic(e: duckdb.Error) -> bool:
