@@ -1,4 +1,4 @@
-"""Snowflake's NUMBER division: `/`, AVG and DIV0 exact, with Snowflake's result scale; Division by zero.
+"""Snowflake's NUMBER division (`/`, AVG, DIV0: exact, Snowflake's result scale) and ROUND's modes.
 
 https://docs.snowflake.com/en/sql-reference/operators-arithmetic: for NUMBER(p1, s1) / NUMBER(p2, s2)
 the result scale is max(s1, min(s1 + 6, 12)), so `1/3` is 0.333333 and `7/2` is 3.500000; FLOAT
