@@ -8,7 +8,6 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog.names import SEPARATOR
-from snowreg.engine.sql.ddl import TOO_LONG_MARK
 
 _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \"?([^\s\"!]+)\"? does not exist")
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
@@ -148,6 +147,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     return errors.execution_error(detail)
 
 
+# Starts the text of a too-long value's error (engine.sql.ddl's VARCHAR(n) CHECKs, engine.sql.rewrites' casts).
+TOO_LONG_MARK = "TRUNCATED_STRING:"
 _NO_MATCH = re.compile(r"No function matches the given name and argument types '([^(']+)\((.*)\)'")
 _NO_CAST = re.compile(r"Unimplemented type for cast \((.+?) -> (.+?)\)")
 _TYPE_NAMES = {"INTEGER_LITERAL": "NUMBER(38,0)", "INTEGER": "NUMBER(38,0)", "BIGINT": "NUMBER(38,0)",
