@@ -21,6 +21,7 @@ from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
 from snowreg.engine.sql import item_types
+from snowreg.engine.sql.duckerrors import TOO_LONG_MARK
 from snowreg.engine.sql.translation import Projected, scanned_result
 from snowreg.errors import compilation_error, not_supported
 
@@ -31,7 +32,6 @@ _FLOATS = {_T.FLOAT, _T.DOUBLE}
 _PLAIN = {_T.BOOLEAN: "BOOLEAN", _T.DATE: "DATE", _T.VARIANT: "VARIANT", _T.OBJECT: "OBJECT", _T.ARRAY: "ARRAY"}
 _TIMES = {_T.TIME: "TIME", _T.TIMESTAMP: "TIMESTAMP_NTZ", _T.DATETIME: "TIMESTAMP_NTZ",
           _T.TIMESTAMPNTZ: "TIMESTAMP_NTZ", _T.TIMESTAMPLTZ: "TIMESTAMP_LTZ", _T.TIMESTAMPTZ: "TIMESTAMP_TZ"}
-TOO_LONG_MARK = "TRUNCATED_STRING:"  # starts the CHECK's error text (engine.sql.duckerrors._TOO_LONG)
 
 
 @dataclass(frozen=True, slots=True)

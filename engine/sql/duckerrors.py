@@ -73,6 +73,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.compilation_error("Cannot drop the last column of a table.")
     if isinstance(e, duckdb.BinderException) and 'argument in function "round" must be a constant' in text:
         return errors.not_supported("ROUND of a NUMBER to a scale that is not a constant")
+    if detail.startswith(("DECIMAL type scale cannot be greater than width", "DECIMAL type width must be between")):
+        # NUMBER(p, s) with p outside 1..38 or s above p (conformance/DECISIONS.md E7)
+        return errors.compilation_error("NUMBER(p, s) needs a precision p from 1 to 38 and a scale s from 0 to p")
+    if isinstance(e, duckdb.BinderException) and 'argument in function "trunc" must be a constant' in text:
+        return errors.not_supported("TRUNCATE of a NUMBER to a scale that is not a constant")
     if isinstance(e, duckdb.BinderException):
         if "Cannot change the type of a column that has a CHECK constraint" in detail:
             return errors.not_supported("Changing the type of a VARCHAR(n) column made by CREATE TABLE (snowreg "
@@ -90,6 +95,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _INSERT_COUNT.search(text)
         if m:
             return errors.insert_value_mismatch(int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4)))
+        m = _NO_MATCH.search(detail)
+        if m:
+            return _argument_types(m.group(1), m.group(2))
         return errors.compilation_error(detail)
     if isinstance(e, duckdb.ParserException):
         return errors.syntax_error_detail(detail)
@@ -97,6 +105,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.division_by_zero()
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("NULL result in a non-nullable column"):
         return errors.null_violation(detail)  # a function declared RETURNS … NOT NULL (engine.sql.udf_bodies)
+    if detail.startswith(TOO_LONG_MARK):  # CAST(… AS VARCHAR(n)) of a longer value (engine.sql.rewrites)
+        return errors.string_too_long(detail.removeprefix(f"{TOO_LONG_MARK}String '").rsplit("' is too long", 1)[0])
     if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
         return errors.execution_error(detail)
     if detail.startswith("Not an array: "):  # engine.sql.arrays' ARRAY_FLATTEN
@@ -106,6 +116,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
+    if (m := _NO_CAST.search(detail)) is not None:  # e.g. EXP(<date>): no such conversion in Snowflake either
+        return errors.compilation_error(f"Cannot convert a value of type {_snowflake_type(m.group(1))} to "
+                                        f"{_snowflake_type(m.group(2))}")
     if isinstance(e, duckdb.ConversionException) and _SPACED_OFFSET.search(detail):
         return errors.not_supported("Text read as a timestamp with a space before its zone offset, outside a "
                                     "cast (write '2024-01-01 10:00:00+02:00')")
@@ -134,6 +147,31 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.NotImplementedException):
         return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
     return errors.execution_error(detail)
+
+
+# Starts the text of a too-long value's error (engine.sql.ddl's VARCHAR(n) CHECKs, engine.sql.rewrites' casts).
+TOO_LONG_MARK = "TRUNCATED_STRING:"
+_NO_MATCH = re.compile(r"No function matches the given name and argument types '([^(']+)\((.*)\)'")
+_NO_CAST = re.compile(r"Unimplemented type for cast \((.+?) -> (.+?)\)")
+_TYPE_NAMES = {"INTEGER_LITERAL": "NUMBER(38,0)", "INTEGER": "NUMBER(38,0)", "BIGINT": "NUMBER(38,0)",
+               "HUGEINT": "NUMBER(38,0)", "DOUBLE": "FLOAT", "STRING_LITERAL": "VARCHAR", "TIMESTAMP": "TIMESTAMP_NTZ",
+               "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ", "JSON": "VARIANT", "BLOB": "BINARY"}
+
+
+def _snowflake_type(name: str) -> str:
+    """A DuckDB type's Snowflake name, for messages (DECIMAL(p,s) is NUMBER(p,s))."""
+    name = name.strip()
+    return "NUMBER" + name[len("DECIMAL"):] if name.startswith("DECIMAL(") else _TYPE_NAMES.get(name, name)
+
+
+def _argument_types(function: str, types: str) -> errors.Error:
+    """A built-in function given arguments it has no form for (conformance/DECISIONS.md E11): Snowflake's
+    001044 with the types in its names; a VARCHAR among them Snowflake would convert, which snowreg refuses."""
+    names = [_snowflake_type(t) for t in re.split(r",\s*(?![^()]*\))", types) if t.strip()]
+    if "VARCHAR" in names:
+        return errors.not_supported(f"{function.upper()} of a VARCHAR argument here (cast it, e.g. x::NUMBER(10, 2) "
+                                    "or x::FLOAT)")
+    return errors.invalid_arguments(f"Invalid argument types for function '{function.upper()}': ({', '.join(names)})")
 
 
 def text_arithmetic(e: duckdb.Error) -> bool:

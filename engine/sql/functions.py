@@ -18,11 +18,11 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import aggregates, arrays, conversions, date_parts, numformat, variant
+from snowreg.engine.sql import aggregates, arrays, conversions, date_parts, numbers, numformat, texts, variant
 from snowreg.engine.sql.translation import ROLES_VARIABLE
 from snowreg.grammar.text import place
 
-Coercion = Literal["", "text", "number"]
+Coercion = Literal["", "text", "number", "float"]
 _T = exp.DataType.Type
 
 
@@ -37,6 +37,7 @@ class Function:
 PLAIN = Function()
 TEXT = Function(coerce="text")
 NUMBER = Function(coerce="number")
+FLOAT = Function(coerce="float")
 
 # Snowflake's version string (CURRENT_VERSION): a release number, never DuckDB's.
 SNOWFLAKE_VERSION = "9.1.0"
@@ -106,7 +107,7 @@ def _regexp_substr(node: exp.Expr) -> exp.Expr:
     if "i" in params and "c" not in params.rsplit("i", 1)[1]:
         pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
     group = _as_int(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
-    source = variant.fn("substr", given["this"], _as_int(given.get("position") or exp.Literal.number(1)))
+    source = variant.fn("substr", texts.as_text(given["this"]), _as_int(given.get("position") or exp.Literal.number(1)))
     found = variant.fn("regexp_extract_all", source, pattern, group)
     return variant.fn("list_extract", found, _as_int(given.get("occurrence") or exp.Literal.number(1)))
 
@@ -125,7 +126,9 @@ def _typeof(node: exp.Expr) -> exp.Expr:
 
 def _strtok_to_array(node: exp.Expr) -> exp.Expr:
     """STRTOK_TO_ARRAY returns an ARRAY: a VARIANT (JSON text through the connector), not a list."""
-    return variant.fn("to_json", node.copy())
+    call = node.copy()
+    texts.text_subjects(call)
+    return variant.fn("to_json", call)
 
 
 def _median(node: exp.Expr) -> None:
@@ -271,6 +274,16 @@ def _to_number(node: exp.Expr) -> exp.Expr | None:
     return numformat.parse(node.this, given.this, int(precision.this), int(scale.this), bool(node.args.get("safe")))
 
 
+def _to_double(node: exp.Expr) -> exp.Expr | None:
+    """TO_DOUBLE / TRY_TO_DOUBLE(text, format): engine.sql.numformat's reading of the format, as a FLOAT."""
+    given = node.args.get("format")
+    if not isinstance(node, exp.ToDouble) or given is None:
+        return None
+    if not (isinstance(given, exp.Literal) and given.is_string):
+        raise errors.not_supported("TO_DOUBLE with a format that is not a literal")
+    return numformat.parse_as(node.this, given.this, exp.DataType(this=_T.DOUBLE), bool(node.args.get("safe")))
+
+
 def _auto_format(node: exp.Expr) -> exp.Expr | None:
     """A format of 'AUTO' is the conversion without a format (https://docs.snowflake.com/en/sql-reference/functions/to_date:
     "If the format ... is AUTO, ... automatic format detection"); DuckDB would read it as a format."""
@@ -402,6 +415,12 @@ _SPECIAL: dict[str, Function] = {
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite)
        for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES).items()},
+    **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
+    "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
+    "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
+    "REGEXP_INSTR": Function(rewrite=texts.regexp_instr_groups),
+    "TO_DOUBLE": Function(rewrite=_to_double),
+    "TRY_TO_DOUBLE": Function(rewrite=_to_double),
     "TRUNC": Function(rewrite=_trunc),
     "TRUNCATE": Function(rewrite=_trunc),
 
@@ -416,53 +435,53 @@ _SPECIAL: dict[str, Function] = {
 _TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
     LPAD LTRIM MD5 MD5_HEX REPEAT REPLACE REVERSE RIGHT RPAD RTRIM RTRIMMED_LENGTH SHA1 SHA2 SPLIT SPLIT_PART
     STARTSWITH STRTOK SUBSTR SUBSTRING TRANSLATE TRIM UPPER UNICODE"""
-_NUMBER_FIRST = """ABS AVG CEIL CEILING FLOOR ROUND SIGN SQRT SUM"""
-_PLAIN = """ACOS ASIN ATAN ATAN2 COS COT DEGREES DIV0 DIV0NULL EXP LN LOG MOD PI POW POWER RADIANS SIN
-    SQUARE TAN FACTORIAL GREATEST LEAST UNIFORM UUID_STRING BASE64_DECODE_STRING CHR CHAR
-    CONCAT CONCAT_WS ILIKE INSERT POSITION CHARINDEX REGEXP_COUNT REGEXP_INSTR REGEXP_LIKE REGEXP_REPLACE
-    RLIKE LIKE SPACE COLLATE TO_CHAR TO_VARCHAR TO_NUMBER TO_DECIMAL TO_NUMERIC TO_DOUBLE TO_BOOLEAN
-    TO_TIME TO_TIMESTAMP TO_TIMESTAMP_NTZ TO_TIMESTAMP_LTZ TO_TIMESTAMP_TZ TRY_CAST CAST TRY_TO_NUMBER
-    TRY_TO_DECIMAL TRY_TO_NUMERIC TRY_TO_DOUBLE TRY_TO_BOOLEAN TRY_TO_DATE TRY_TO_TIMESTAMP TRY_TO_TIME
-    CURRENT_DATE CURRENT_TIMESTAMP CURRENT_TIME LOCALTIMESTAMP LOCALTIME SYSDATE GETDATE DATEADD TIMEADD
-    TIMESTAMPADD DATEDIFF TIMEDIFF TIMESTAMPDIFF DATE_TRUNC DATE_PART EXTRACT YEAR QUARTER MONTH WEEK
-    WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAYOFMONTH DAYOFWEEK DAYOFWEEKISO DAYOFYEAR HOUR MINUTE SECOND LAST_DAY
-    DAYNAME MONTHNAME ADD_MONTHS NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS
-    TIMESTAMP_FROM_PARTS TIMESTAMP_NTZ_FROM_PARTS CONVERT_TIMEZONE COALESCE NVL NVL2 IFNULL NULLIF NULLIFZERO
-    ZEROIFNULL IFF DECODE EQUAL_NULL BOOLAND BOOLOR BOOLXOR BOOLNOT IS_NULL_VALUE BITAND BITOR BITXOR BITNOT
-    BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE
-    VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP COVAR_SAMP LISTAGG ARRAY_AGG ARRAYAGG OBJECT_AGG
-    ANY_VALUE APPROX_COUNT_DISTINCT RATIO_TO_REPORT BOOLAND_AGG BOOLOR_AGG BITAND_AGG BITOR_AGG BITXOR_AGG MIN_BY MAX_BY
-    KURTOSIS SKEW REGR_SLOPE REGR_INTERCEPT REGR_R2 REGR_COUNT REGR_AVGX REGR_AVGY REGR_SXX REGR_SXY
-    REGR_SYY REGR_VALX REGR_VALY PERCENTILE_CONT PERCENTILE_DISC APPROX_PERCENTILE ROW_NUMBER RANK DENSE_RANK
-    PERCENT_RANK CUME_DIST NTILE LAG LEAD FIRST_VALUE LAST_VALUE NTH_VALUE TO_JSON TO_VARIANT
-    TO_ARRAY OBJECT_CONSTRUCT OBJECT_CONSTRUCT_KEEP_NULL OBJECT_KEYS ARRAY_CONSTRUCT ARRAY_SIZE
-    ARRAY_CONTAINS ARRAY_TO_STRING GET GET_PATH JSON_EXTRACT_PATH_TEXT IS_ARRAY CHECK_JSON STRIP_NULL_VALUE
-    CURRENT_ROLE CURRENT_USER CURRENT_DATABASE CURRENT_SCHEMA CURRENT_WAREHOUSE CURRENT_SESSION SEQ1 SEQ2
-    SEQ4 SEQ8 NORMAL TO_BINARY HEX_DECODE_STRING BIT_LENGTH JAROWINKLER_SIMILARITY FLATTEN
-    GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
-    CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION
-    RESULT_SCAN LAST_QUERY_ID"""
+# Functions of FLOAT arguments (their pages: "The data type must be FLOAT"): every argument is made a FLOAT,
+# so a VARCHAR, a VARIANT or a NUMBER column is read as Snowflake coerces it.
+_FLOAT_ARGS = """ACOS ASIN ATAN ATAN2 COS COT DEGREES EXP LN LOG POW POWER RADIANS SIN SQUARE TAN SINH COSH TANH ASINH
+    ACOSH ATANH SQRT"""
+_NUMBER_FIRST = """ABS AVG CEIL CEILING FLOOR ROUND SIGN SUM"""
+_PLAIN = """DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UNIFORM UUID_STRING TRY_TO_BINARY CHR CHAR CONCAT
+    CONCAT_WS ILIKE INSERT POSITION CHARINDEX REGEXP_COUNT REGEXP_INSTR REGEXP_LIKE REGEXP_REPLACE RLIKE LIKE
+    SPACE COLLATE TO_CHAR TO_VARCHAR TO_NUMBER TO_DECIMAL TO_NUMERIC TO_DOUBLE TO_BOOLEAN TO_TIME TO_TIMESTAMP
+    TO_TIMESTAMP_NTZ TO_TIMESTAMP_LTZ TO_TIMESTAMP_TZ TRY_CAST CAST TRY_TO_NUMBER TRY_TO_DECIMAL TRY_TO_NUMERIC
+    TRY_TO_DOUBLE TRY_TO_BOOLEAN TRY_TO_DATE TRY_TO_TIMESTAMP TRY_TO_TIME CURRENT_DATE CURRENT_TIMESTAMP
+    CURRENT_TIME LOCALTIMESTAMP LOCALTIME SYSDATE GETDATE DATEADD TIMEADD TIMESTAMPADD DATEDIFF TIMEDIFF
+    TIMESTAMPDIFF DATE_TRUNC DATE_PART EXTRACT YEAR QUARTER MONTH WEEK WEEKOFYEAR WEEKISO YEAROFWEEK DAY
+    DAYOFMONTH DAYOFWEEK DAYOFWEEKISO DAYOFYEAR HOUR MINUTE SECOND LAST_DAY DAYNAME MONTHNAME ADD_MONTHS
+    NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS TIMESTAMP_FROM_PARTS TIMESTAMP_NTZ_FROM_PARTS
+    CONVERT_TIMEZONE COALESCE NVL NVL2 IFNULL NULLIF NULLIFZERO ZEROIFNULL IFF DECODE EQUAL_NULL BOOLAND BOOLOR
+    BOOLXOR BOOLNOT IS_NULL_VALUE BITAND BITOR BITXOR BITNOT BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX
+    MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP
+    COVAR_SAMP LISTAGG ARRAY_AGG ARRAYAGG OBJECT_AGG ANY_VALUE APPROX_COUNT_DISTINCT RATIO_TO_REPORT BOOLAND_AGG
+    BOOLOR_AGG BITAND_AGG BITOR_AGG BITXOR_AGG MIN_BY MAX_BY KURTOSIS SKEW REGR_SLOPE REGR_INTERCEPT REGR_R2 REGR_COUNT REGR_AVGX REGR_AVGY REGR_SXX
+    REGR_SXY REGR_SYY REGR_VALX REGR_VALY PERCENTILE_CONT PERCENTILE_DISC
+    APPROX_PERCENTILE ROW_NUMBER RANK DENSE_RANK PERCENT_RANK CUME_DIST NTILE LAG LEAD FIRST_VALUE LAST_VALUE
+    NTH_VALUE TO_JSON TO_VARIANT TO_ARRAY OBJECT_CONSTRUCT OBJECT_CONSTRUCT_KEEP_NULL OBJECT_KEYS
+    ARRAY_CONSTRUCT ARRAY_SIZE ARRAY_CONTAINS ARRAY_TO_STRING GET GET_PATH JSON_EXTRACT_PATH_TEXT IS_ARRAY
+    CHECK_JSON STRIP_NULL_VALUE CURRENT_ROLE CURRENT_USER CURRENT_DATABASE CURRENT_SCHEMA CURRENT_WAREHOUSE
+    CURRENT_SESSION SEQ1 SEQ2 SEQ4 SEQ8 NORMAL TO_BINARY HEX_DECODE_STRING BIT_LENGTH JAROWINKLER_SIMILARITY
+    FLATTEN GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
+    CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION RESULT_SCAN
+    LAST_QUERY_ID"""
 # Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed. HASH's values
 # are Snowflake's own function (https://docs.snowflake.com/en/sql-reference/functions/hash), not DuckDB's.
-_NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_MAX ARRAY_MIN
-    ARRAY_SUM ARRAYS_ZIP ARRAY_UNION_AGG IS_DATE
-    IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE OCTET_LENGTH TRANSFORM FILTER
-    REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL TIMESTAMP_TZ_FROM_PARTS SHA1_BINARY SHA2_BINARY
-    MD5_BINARY MD5_NUMBER_LOWER64 MD5_NUMBER_UPPER64 TRY_TO_BINARY CURRENT_SCHEMAS
-    STRTOK_SPLIT_TO_TABLE TRY_BASE64_DECODE_STRING TRY_BASE64_DECODE_BINARY BASE64_DECODE_BINARY HASH_AGG
-    TRY_HEX_DECODE_STRING TRY_HEX_DECODE_BINARY HEX_DECODE_BINARY ARRAYS_TO_OBJECT
+_NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_MAX ARRAY_MIN ARRAY_SUM ARRAYS_ZIP
+    ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE TRANSFORM
+    FILTER REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
+    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL CURRENT_SCHEMAS STRTOK_SPLIT_TO_TABLE HASH_AGG
+    ARRAYS_TO_OBJECT TIMESTAMP_TZ_FROM_PARTS
     APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
-    BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT
-    SEARCH SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY
-    TRY_TO_GEOGRAPHY VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML
-    SYS_CONNECT_BY_PATH MATCH_NUMBER CLASSIFIER CURRENT_AVAILABLE_ROLES CURRENT_SECONDARY_ROLES
-    IS_DATABASE_ROLE_IN_SESSION CURRENT_ROLE_TYPE IS_APPLICATION_ROLE_IN_SESSION"""
+    BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT SEARCH
+    SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY TRY_TO_GEOGRAPHY
+    VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML SYS_CONNECT_BY_PATH
+    MATCH_NUMBER CLASSIFIER CURRENT_AVAILABLE_ROLES CURRENT_SECONDARY_ROLES IS_DATABASE_ROLE_IN_SESSION
+    CURRENT_ROLE_TYPE IS_APPLICATION_ROLE_IN_SESSION"""
 
 FUNCTIONS: dict[str, Function] = {
     **{name: PLAIN for name in _PLAIN.split()},
     **{name: TEXT for name in _TEXT_FIRST.split()},
     **{name: NUMBER for name in _NUMBER_FIRST.split()},
+    **{name: FLOAT for name in _FLOAT_ARGS.split()},
     **_SPECIAL,
 }
 NOT_EMULATED = frozenset(_NOT_EMULATED.split())
@@ -545,8 +564,8 @@ _INTEGER_OPERANDS: dict[type[exp.Expr], tuple[str, ...]] = {
 
 def integer_operands(node: exp.Expr) -> exp.Expr | None:
     """Integer arguments of SUBSTR / POSITION / CHR / shifts, cast as `_integer_args` does."""
-    if isinstance(node, exp.Substring):
-        variant.text_args(node)
+    if isinstance(node, (exp.Substring, exp.StrPosition)):
+        texts.text_subjects(node)
     if isinstance(node, exp.Chr):
         _integer_args(node, (0,))
         return None
@@ -595,12 +614,18 @@ def _coerce_first(node: exp.Func, coerce: Coercion) -> None:
     arg = _first_arg(node)
     if arg is None:
         return
-    if coerce == "text" and isinstance(arg, (exp.Boolean, exp.Literal)) and not arg.is_string:
+    if coerce == "text" and isinstance(arg, exp.Literal) and not arg.is_string and "E" in arg.this.upper():
+        arg.replace(variant.macro("snowreg_varchar", arg.copy()))  # a FLOAT literal: `LOWER(1e3)` reads '1000'
+    elif coerce == "text" and isinstance(arg, (exp.Boolean, exp.Literal)) and not arg.is_string:
         arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.VARCHAR)))
     elif coerce == "text" and isinstance(arg, exp.Column):
         arg.replace(variant.macro("snowreg_varchar", arg.copy()))
     elif coerce == "number" and isinstance(arg, exp.Literal) and arg.is_string:
         arg.replace(exp.Cast(this=arg.copy(), to=_number_type(arg.this)))
+    elif coerce == "float":
+        for each in _args(node):
+            if not (isinstance(each, exp.Literal) and not each.is_string) and not isinstance(each, exp.Neg | exp.Null):
+                each.replace(exp.Cast(this=each.copy(), to=exp.DataType(this=_T.DOUBLE)))
 
 
 def _number_type(text: str) -> exp.DataType:

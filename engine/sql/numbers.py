@@ -1,4 +1,4 @@
-"""Snowflake's NUMBER division: `/`, AVG and DIV0 exact, with Snowflake's result scale; Division by zero.
+"""Snowflake's NUMBER division (`/`, AVG, DIV0: exact, Snowflake's result scale) and ROUND's modes.
 
 https://docs.snowflake.com/en/sql-reference/operators-arithmetic: for NUMBER(p1, s1) / NUMBER(p2, s2)
 the result scale is max(s1, min(s1 + 6, 12)), so `1/3` is 0.333333 and `7/2` is 3.500000; FLOAT
@@ -23,6 +23,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg.engine.sql import arrays, dates, variant
+from snowreg.errors import invalid_arguments, not_supported
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
 TEXT_MARKER = "snowreg_text_operand:"  # an arithmetic operand found to be a VARCHAR (text_operands)
@@ -322,3 +323,33 @@ def _literal_digits(node: exp.Expr, decimal: bool) -> str | None:
     if ("." in text) != decimal:
         return None
     return text.lstrip("0") or "0"
+
+
+# ---------------------------------------------------------------------------------------------
+# ROUND(x, scale, rounding_mode)
+# ---------------------------------------------------------------------------------------------
+
+_MODES = ("HALF_AWAY_FROM_ZERO", "HALF_TO_EVEN")
+
+
+def round_mode(node: exp.Expr) -> exp.Expr | None:
+    """ROUND(x, scale, 'HALF_AWAY_FROM_ZERO' | 'HALF_TO_EVEN') (https://docs.snowflake.com/en/sql-reference/functions/round):
+    a mode is for a NUMBER only ("Data types for floating point numbers (e.g. FLOAT) are not supported with
+    this argument"); the mode is read case-insensitively (conformance/DECISIONS.md E2). None: no mode given."""
+    mode = node.args.get("truncate") if isinstance(node, exp.Round) else None
+    if mode is None:
+        return None
+    if not (isinstance(mode, exp.Literal) and mode.is_string):
+        raise not_supported("ROUND with a rounding mode that is not a string literal")
+    name = str(mode.this).strip().upper()
+    if name not in _MODES:
+        raise invalid_arguments(f"Invalid rounding mode '{mode.this}' for ROUND: expected one of {', '.join(_MODES)}")
+    node.set("truncate", None)
+    x, scale = node.this, node.args.get("decimals") or exp.Literal.number(0)
+    rounded = variant.fn("round_even", x.copy(), exp.Cast(this=scale.copy(), to=exp.DataType(this=_T.INT))) \
+        if name == "HALF_TO_EVEN" else node.copy()
+    is_float = exp.In(this=variant.fn("typeof", x.copy()), expressions=[exp.Literal.string("DOUBLE"),
+                                                                     exp.Literal.string("FLOAT")])
+    refused = variant.fn("error", exp.Literal.string(f"{UNSUPPORTED_MARKER}ROUND of a FLOAT with a rounding mode "
+                                                     "(Snowflake refuses a mode for a floating-point value)"))
+    return exp.Case(ifs=[exp.If(this=is_float, true=refused)], default=rounded)

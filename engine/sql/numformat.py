@@ -219,7 +219,12 @@ def parse(value: exp.Expr, text: str, precision: int, scale: int, safe: bool) ->
     """TO_NUMBER(value, 'text', p, s): the text must match one of the `|`-separated models (lax mode: blanks
     around it, group separators optional but, when present, between full groups; `9` digits may be left
     out, `0` digits must be there); else 100038 Numeric value '…' is not recognized (NULL for TRY_)."""
-    to = exp.DataType.build(f"DECIMAL({precision}, {scale})")
+    return parse_as(value, text, exp.DataType.build(f"DECIMAL({precision}, {scale})"), safe)
+
+
+def parse_as(value: exp.Expr, text: str, to: exp.DataType, safe: bool) -> exp.Expr:
+    """`parse` to any numeric type: TO_DOUBLE(value, 'text') reads the text as TO_NUMBER does, as a FLOAT
+    (https://docs.snowflake.com/en/sql-reference/functions/to_double)."""
     special = _text_minimal_or_hex(value, text.strip().upper(), to, safe)
     if special is not None:
         return special

@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import variant
+from snowreg.engine.sql.ddl import TOO_LONG_MARK
 from snowreg.errors import compilation_error, not_supported
 
 _T = exp.DataType.Type
@@ -75,10 +76,41 @@ def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
 def _binary_cast(node: exp.Cast) -> exp.Expr | None:
     """`'0A1B'::BINARY` → `unhex('0A1B')`: a string becomes BINARY through BINARY_INPUT_FORMAT, HEX unless
     set (https://docs.snowflake.com/en/user-guide/binary-input-output); DuckDB's cast keeps the text's bytes."""
+    length = _text_length(node)
+    if length is not None:
+        return _length_checked(node, length)
     if node.to.this not in (_T.BINARY, _T.VARBINARY) or not isinstance(node.this, exp.Literal) \
             or not node.this.is_string:
         return variant.cast(node)  # the VARIANT casts (this entry takes variant.REWRITES' place)
     return variant.fn("unhex", node.this)
+
+
+_SHORT_TEXT = (_T.VARCHAR, _T.CHAR, _T.NCHAR, _T.NVARCHAR, _T.TEXT)
+_TEXT_MAX = 16777216
+
+
+def _text_length(node: exp.Cast) -> int | None:
+    """The n of a CAST(… AS VARCHAR(n)) shorter than the largest VARCHAR (not TRY_CAST: sqlglot's rendering
+    of it already gives NULL for a longer value, as the TRY_CAST page's `'ABCD' AS CHAR(2)` shows)."""
+    if isinstance(node, exp.TryCast) or node.to.this not in _SHORT_TEXT or len(node.to.expressions) != 1:
+        return None
+    param = node.to.expressions[0]
+    given = param.this if isinstance(param, exp.DataTypeParam) else param
+    if not (isinstance(given, exp.Literal) and given.is_int) or int(given.this) >= _TEXT_MAX:
+        return None
+    return int(given.this)
+
+
+def _length_checked(node: exp.Cast, length: int) -> exp.Expr:
+    """CAST(x AS VARCHAR(n)) of a longer value fails with 100074 rather than keeping it whole (DuckDB ignores
+    the n; https://docs.snowflake.com/en/sql-reference/functions/try_cast: TRY_CAST gives NULL there, so the
+    cast fails; conformance/DECISIONS.md E9)."""
+    whole = exp.Cast(this=node.this, to=exp.DataType(this=_T.VARCHAR))
+    text = variant.cast(whole) or whole
+    message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(f"{TOO_LONG_MARK}String '"), expression=text.copy()),
+                        expression=exp.Literal.string("' is too long and would be truncated"))
+    too_long = exp.GT(this=variant.fn("length", text.copy()), expression=exp.Literal.number(length))
+    return exp.Case(ifs=[exp.If(this=too_long, true=variant.fn("error", message))], default=text)
 
 
 def _to_binary(node: exp.ToBinary) -> exp.Expr | None:

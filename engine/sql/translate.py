@@ -32,6 +32,7 @@ from snowreg.engine.sql import (
     numbers,
     rewrites,
     setops,
+    texts,
     udf_calls,
     variant,
     volatility,
@@ -620,6 +621,7 @@ _UNSUPPORTED: dict[type[exp.Expr], str] = {
 
 _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **variant.REWRITES,
+    **dict.fromkeys(texts.SUBJECTS, texts.text_subjects),
     **rewrites.REWRITES,
     exp.Lateral: _lateral,
     exp.Floor: functions.floor_ceil,

@@ -63,6 +63,7 @@ _MACROS: dict[str, str] = {
     "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
+    # BINARY → VARCHAR: hexadecimal, BINARY_OUTPUT_FORMAT's default (https://docs.snowflake.com/en/sql-reference/functions/to_char).
     # FLOAT → VARCHAR (conformance/DECISIONS.md N2): at most 15 significant digits, no trailing zeros, an
     # exponent below 1e-4 and from 1e15 on (C's `%.15g`: `100`, `1.5`, `1e+20`, `1.5e-07`); NaN as `NaN`.
     "snowreg_ftext(d)": "CASE WHEN isnan(d) THEN 'NaN' ELSE printf('%.15g', d) END",
@@ -73,6 +74,7 @@ _MACROS: dict[str, str] = {
             THEN strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')
         WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME), '%H:%M:%S')
         WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN {MACRO_CATALOG}.main.snowreg_ftext(CAST(x AS DOUBLE))
+        WHEN typeof(x) = 'BLOB' THEN hex(TRY_CAST(x AS BLOB))
         ELSE CAST(x AS VARCHAR) END""",
     # TYPEOF: the type of the value a VARIANT holds (a typed argument is first made a VARIANT).
     "snowreg_typeof(x)": """CASE WHEN x IS NULL THEN NULL
@@ -219,7 +221,7 @@ def is_path(node: exp.Expr) -> bool:
     return isinstance(node, exp.Column)
 
 
-def _as_string(node: exp.Expr) -> exp.Expr:
+def as_string(node: exp.Expr) -> exp.Expr:
     """VARIANT → VARCHAR as Snowflake does it: strings unquoted, anything else as JSON text (snowreg_vtext)."""
     if isinstance(node, exp.JSONExtract) and isinstance(node.expression, exp.JSONPath):
         return macro("snowreg_dpath_text", node.this, _path_literal(node.expression))
@@ -227,7 +229,7 @@ def _as_string(node: exp.Expr) -> exp.Expr:
 
 
 def _as_compared(node: exp.Expr) -> exp.Expr:
-    """A VARIANT compared with a string: its string unquoted (DuckDB's `->>`, cheaper than _as_string;
+    """A VARIANT compared with a string: its string unquoted (DuckDB's `->>`, cheaper than as_string;
     a DOUBLE's text does not matter there)."""
     if isinstance(node, exp.JSONExtract) and isinstance(node.expression, exp.JSONPath):
         return exp.JSONExtractScalar(this=node.this, expression=node.expression)
@@ -304,13 +306,13 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     if to.this not in _TEXT_TYPES:
         return None  # JSON → DOUBLE/DECIMAL/BOOLEAN/DATE/TIMESTAMP casts work on DuckDB as they are
     if is_json(node.this):
-        return _as_string(node.this)
-    if _typed_elsewhere(node.this) and not isinstance(node, exp.TryCast):
+        return as_string(node.this)
+    if typed_elsewhere(node.this) and not isinstance(node, exp.TryCast):
         return macro("snowreg_varchar", node.this)
     return None
 
 
-def _typed_elsewhere(node: exp.Expr) -> bool:
+def typed_elsewhere(node: exp.Expr) -> bool:
     """An operand whose type the text does not show (a column, a call, a cast to another type): it may
     be a VARIANT or a date/time value, whose text differs from DuckDB's."""
     if isinstance(node, exp.Literal) and not node.is_string and "e" in node.this.lower():
@@ -337,13 +339,18 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
     if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
             and not _NUMBER_FORMAT.search(given.this):
         return exp.TimeToStr(this=node.this, format=_SNOWFLAKE_DIALECT.format_time(given))
+    binary = _BINARY_FORMATS.get(given.this.strip().upper()) if isinstance(given, exp.Literal) and given.is_string \
+        else None
+    if binary is not None:  # TO_VARCHAR(<binary>, 'HEX' | 'BASE64' | 'UTF-8') (the TO_CHAR page)
+        return fn(binary, node.this)
     if given is not None:
         return None
     if is_json(node.this):
-        return _as_string(node.this)
-    return macro("snowreg_varchar", node.this) if _typed_elsewhere(node.this) else None
+        return as_string(node.this)
+    return macro("snowreg_varchar", node.this) if typed_elsewhere(node.this) else None
 
 
+_BINARY_FORMATS = {"HEX": "hex", "BASE64": "to_base64", "UTF-8": "decode", "UTF8": "decode"}
 _DATE_FORMAT = re.compile(r"YYYY|YY|MM|DD|HH|MI|SS|MON|DY", re.IGNORECASE)
 _NUMBER_FORMAT = re.compile(r"[90][.,]|[.,][90]|\$9|^[90]+$")
 _SNOWFLAKE_DIALECT = Dialect.get_or_raise("snowflake")
@@ -414,13 +421,13 @@ def text_args(node: exp.Expr) -> exp.Expr | None:
     concat = isinstance(node, (exp.DPipe, exp.Concat, exp.ConcatWs))
     for child in list(node.iter_expressions()):
         if is_json(child):
-            child.replace(_as_string(child.copy()))
-        elif concat and _typed_elsewhere(child) and not _is_text(child):
+            child.replace(as_string(child.copy()))
+        elif concat and typed_elsewhere(child) and not is_text(child):
             child.replace(macro("snowreg_varchar", child.copy()))
     return None
 
 
-def _is_text(node: exp.Expr) -> bool:
+def is_text(node: exp.Expr) -> bool:
     """The text shows a string: `||`, a string function, a text cast (no FLOAT or date/time behind it)."""
     return isinstance(node, (exp.DPipe, exp.Concat, exp.ConcatWs, exp.Upper, exp.Lower, exp.Trim, exp.Substring,
                              exp.Replace, exp.Initcap)) or (isinstance(node, exp.Anonymous) and node.name.lower()
@@ -555,7 +562,7 @@ def listagg(node: exp.GroupConcat) -> None:
         inner = None  # DuckDB wants DISTINCT's ORDER BY keys among its values: left as they are (N2)
     values = inner.expressions if isinstance(inner, exp.Distinct) else [inner]
     for value in values:
-        if value is not None and not is_json(value) and _typed_elsewhere(value) and not _is_text(value):
+        if value is not None and not is_json(value) and typed_elsewhere(value) and not is_text(value):
             value.replace(macro("snowreg_varchar", value.copy()))
     _wrap(node, lambda e: exp.Coalesce(this=e, expressions=[exp.Literal.string("")]))
 

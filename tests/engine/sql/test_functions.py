@@ -344,6 +344,27 @@ EXAMPLES = [
     ('CONDITIONAL_TRUE_EVENT', 'CONDITIONAL_TRUE_EVENT(TRUE) OVER (ORDER BY 1)'),
     *[(f'REGR_{part}', f'REGR_{part}(1, 2)') for part in
       ('SLOPE', 'INTERCEPT', 'R2', 'COUNT', 'AVGX', 'AVGY', 'SXX', 'SXY', 'SYY', 'VALX', 'VALY')],
+
+    ('SINH', 'SINH(1)'),
+    ('COSH', 'COSH(1)'),
+    ('TANH', 'TANH(1)'),
+    ('ASINH', 'ASINH(1)'),
+    ('ACOSH', 'ACOSH(1)'),
+    ('ATANH', 'ATANH(0.5)'),
+    ('GETBIT', 'GETBIT(11, 3)'),
+    ('OCTET_LENGTH', "OCTET_LENGTH('a')"),
+    ('MD5_BINARY', "MD5_BINARY('a')"),
+    ('SHA1_BINARY', "SHA1_BINARY('a')"),
+    ('SHA2_BINARY', "SHA2_BINARY('a')"),
+    ('MD5_NUMBER_LOWER64', "MD5_NUMBER_LOWER64('a')"),
+    ('MD5_NUMBER_UPPER64', "MD5_NUMBER_UPPER64('a')"),
+    ('BASE64_DECODE_BINARY', "BASE64_DECODE_BINARY('YQ==')"),
+    ('TRY_BASE64_DECODE_STRING', "TRY_BASE64_DECODE_STRING('YQ==')"),
+    ('TRY_BASE64_DECODE_BINARY', "TRY_BASE64_DECODE_BINARY('YQ==')"),
+    ('HEX_DECODE_BINARY', "HEX_DECODE_BINARY('61')"),
+    ('TRY_HEX_DECODE_STRING', "TRY_HEX_DECODE_STRING('61')"),
+    ('TRY_HEX_DECODE_BINARY', "TRY_HEX_DECODE_BINARY('61')"),
+    ('TRY_TO_BINARY', "TRY_TO_BINARY('61')"),
 ]
 # Table functions, syntax and post-processing: conformance/sql (result_scan.test) and the tests below run them.
 UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL", "GROUPING", "GROUPING_ID", "RESULT_SCAN",
