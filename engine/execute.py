@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
 from typing import assert_never
@@ -31,6 +31,7 @@ from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
+from snowreg.grammar.scripting import parse_script, starts_block
 from snowreg.grammar.text import split_name
 
 
@@ -237,6 +238,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return describe_object(session, stmt)
         case ast.LiveVersion():
             return live.execute(session, stmt)
+        case ast.AnonymousBlock():
+            return run_block(session, stmt.text)
         case _:
             assert_never(stmt)
 
@@ -307,12 +310,31 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
         text = str(session.variables[name])
     else:
         text = decode_string(text)
-    if _BLOCK.match(text):
-        raise errors.not_supported("Snowflake Scripting blocks (BEGIN … END) in EXECUTE IMMEDIATE")
+    if _BLOCK.match(text) and starts_block(text):
+        return status() if describe_only else run_block(session, text)
     statements = parse(text)
     if len(statements) != 1:
         raise errors.not_supported("EXECUTE IMMEDIATE of other than one statement")
     return execute(statements[0], session, describe_only)
+
+
+def run_block(session: Session, text: str) -> Result:
+    """An anonymous block (https://docs.snowflake.com/en/developer-guide/snowflake-scripting/blocks): its one
+    column `anonymous block` holds the RETURN value, or RETURN TABLE's rows are the result."""
+    from snowreg.engine import scripting  # Scripting loads with the first block
+
+    block = parse_script(text)
+    return scripting.Interpreter(statement_runner(session)).run(block, scripting.Scope())
+
+
+def statement_runner(session: Session) -> Callable[[str], Result]:
+    """How a block runs one of its statements: parsed and executed as if sent alone."""
+    def run(text: str) -> Result:
+        statements = parse(text)
+        if len(statements) != 1:
+            raise errors.not_supported("Several statements in one statement of a Snowflake Scripting block")
+        return execute(statements[0], session)
+    return run
 
 
 def _inference(session: Session) -> ModuleType:

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from snowreg.errors import Error, ProgrammingError, nested_too_deeply, not_supported, syntax_error
-from snowreg.grammar import ast, generated
+from snowreg.grammar import ast, generated, scripting
 from snowreg.grammar.shape import lift, plain_select
 from snowreg.grammar.text import outside_literals
 
@@ -35,6 +35,8 @@ _MODEL_MONITOR = re.compile(
     rf"(?:{_SPACE})?(CREATE(?:{_SPACE}OR{_SPACE}REPLACE)?|ALTER|DROP|DESC(?:RIBE)?)"
     rf"{_SPACE}MODEL{_SPACE}MONITOR(?![\w$])", re.I)
 _SEMICOLON = re.compile(";")
+# A text that may open with a Snowflake Scripting block (grammar.scripting decides).
+_MAY_BE_BLOCK = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(?:BEGIN|DECLARE)(?![\w$])", re.I)
 
 
 class _AlwaysWord:
@@ -128,6 +130,8 @@ def _parse_cached(text: str) -> tuple[ast.Statement, ...]:
     plain = plain_select(text)
     if plain is not None:  # one chunk of plain SQL to the grammar: no parser needed
         return (_plain_query(text, *plain),)
+    if _MAY_BE_BLOCK.match(text) and scripting.starts_block(text):
+        return _block(text)
     shape = lift(text)
     if shape is None:
         return _parse(text)
@@ -156,6 +160,19 @@ def _remember_shape(key: str, text: str, statements: tuple[ast.Statement, ...]) 
     if len(_query_shapes) >= 1024:
         _query_shapes.clear()
     _query_shapes[key] = (query, start, end)
+
+
+def _block(text: str) -> tuple[ast.Statement, ...]:
+    """A Scripting block sent as a statement, and the statements after it (a block ends at `END;`)."""
+    opened = _MAY_BE_BLOCK.match(text)
+    assert opened is not None
+    start = opened.end() - (5 if text[opened.end() - 5:opened.end()].upper() == "BEGIN" else 7)
+    _, length = scripting.parse_block(text[start:])
+    end = start + length
+    line_start = text.rfind("\n", 0, start) + 1
+    span = ast.Span(start, end, text.count("\n", 0, start) + 1, start - line_start)
+    rest = text[end:]
+    return (ast.AnonymousBlock(text[start:end], span), *(_parse_cached(rest) if rest.strip() else ()))
 
 
 def _plain_query(text: str, start: int, end: int) -> ast.Query:

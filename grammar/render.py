@@ -411,6 +411,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.Query: _query,
         a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}",
         a.LiveVersion: _live_version,
+        a.AnonymousBlock: lambda stmt: stmt.text,
     }
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from snowreg import errors
+from snowreg.grammar.scripting import parse_block, starts_block
 from snowreg.grammar.text import offset_of
 
 # Token kinds: ws, comment, string, dollar, qident, variable, number, word, stage, file, punct, semicolon.
@@ -95,12 +96,23 @@ class Piece:
 def split_statements(text: str) -> list[Piece]:
     """The statements of a script, split at semicolons outside strings, quoted names and comments.
 
-    Leading whitespace is left out of each piece; pieces holding only comments are dropped.
+    Leading whitespace is left out of each piece; pieces holding only comments are dropped. A Snowflake
+    Scripting block (`[DECLARE …] BEGIN … END;`) is one piece, its inner semicolons kept: the whole
+    block up to its `END;`, or, when it does not parse, the rest of the script (whose error then shows).
     """
     pieces: list[Piece] = []
     begin = 0
     has_code = False
+    skip_to = 0
     for tok in tokenize(text):
+        if tok.start < skip_to:
+            continue
+        if not has_code and tok.kind == "word" and tok.upper in ("BEGIN", "DECLARE") \
+                and starts_block(text[tok.start:]):
+            end = _block_end(text, tok.start)
+            pieces.append(_piece(text, begin, end - 1 if text[end - 1:end] == ";" else end))
+            begin, skip_to = end, end
+            continue
         if tok.kind == "semicolon":
             if has_code:
                 pieces.append(_piece(text, begin, tok.start))
@@ -110,6 +122,15 @@ def split_statements(text: str) -> list[Piece]:
     if has_code:
         pieces.append(_piece(text, begin, len(text)))
     return pieces
+
+
+def _block_end(text: str, start: int) -> int:
+    """Where the block starting at `start` ends (after its `;`), or the end of the text when it does not parse."""
+    try:
+        _, length = parse_block(text[start:])
+    except errors.Error:
+        return len(text)
+    return start + length
 
 
 def _piece(text: str, begin: int, end: int) -> Piece:
@@ -124,7 +145,19 @@ def is_complete(text: str) -> bool:
     if not stripped or stripped.startswith("!"):
         return True
     tokens = [t for t in tokenize(text) if t.significant or not t.closed]
+    if tokens and tokens[0].kind == "word" and tokens[0].upper in ("BEGIN", "DECLARE") \
+            and starts_block(text[tokens[0].start:]):
+        return _block_complete(text[tokens[0].start:])
     return bool(tokens) and tokens[-1].kind == "semicolon"
+
+
+def _block_complete(text: str) -> bool:
+    """A block is complete at its closing `END;` (or once it is wrong before its end: the error shows)."""
+    try:
+        parse_block(text)
+    except errors.Error as e:
+        return "'<EOF>'" not in e.msg and text.rstrip().endswith(";")
+    return text.rstrip().endswith(";")
 
 
 def error_offset(error: errors.Error, text: str) -> int | None:

@@ -26,6 +26,7 @@ from snowreg.grammar.ast.names import (
     VarRef,
 )
 from snowreg.grammar.ast.queries import (
+    AnonymousBlock,
     Arg,
     Describe,
     LiveVersion,
@@ -178,6 +179,7 @@ _STATEMENTS: tuple[str, ...] = (
     "Query",
     "Describe",
     "LiveVersion",
+    "AnonymousBlock",
 )
 
 if TYPE_CHECKING:
@@ -316,6 +318,7 @@ if TYPE_CHECKING:
         | Query
         | Describe
         | LiveVersion
+        | AnonymousBlock
     )
 else:
     def __getattr__(name: str) -> Any:
@@ -338,6 +341,7 @@ __all__ = [
     "AlterModelUnsetTag",
     "AlterSession",
     "AlterWarehouse",
+    "AnonymousBlock",
     "Arg",
     "BulkTarget",
     "CommentOn",
