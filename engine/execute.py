@@ -265,6 +265,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             from snowreg.engine import udfs  # user functions load with the first statement about one
 
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
+    if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls:
+        return status() if describe_only else _procedure(session, stmt)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
     if _UNDROP.fullmatch(stmt.verb):
@@ -327,14 +329,28 @@ def run_block(session: Session, text: str) -> Result:
     return scripting.Interpreter(statement_runner(session)).run(block, scripting.Scope())
 
 
-def statement_runner(session: Session) -> Callable[[str], Result]:
-    """How a block runs one of its statements: parsed and executed as if sent alone."""
+def statement_runner(session: Session, refuse: Callable[[ast.Statement], None] | None = None
+                     ) -> Callable[[str], Result]:
+    """How a block runs one of its statements: parsed and executed as if sent alone (`refuse` may stop
+    a statement an owner's-rights procedure may not run)."""
     def run(text: str) -> Result:
         statements = parse(text)
         if len(statements) != 1:
             raise errors.not_supported("Several statements in one statement of a Snowflake Scripting block")
+        if refuse is not None:
+            refuse(statements[0])
         return execute(statements[0], session)
     return run
+
+
+def _procedure(session: Session, stmt: ast.Query) -> Result:
+    """SQL stored procedures (engine.procedures): DDL, and CALL, whose body's statements run through here."""
+    from snowreg.engine import procedures  # procedures load with the first statement about one
+
+    with _positions_in_text(stmt):
+        if stmt.verb == "CALL":
+            return procedures.call(session, stmt.body.text, lambda refuse: statement_runner(session, refuse))
+        return procedures.run(session, stmt.verb, stmt.body.text)
 
 
 def _inference(session: Session) -> ModuleType:
@@ -403,6 +419,13 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         from snowreg.grammar.ast.functions import FunctionSignature
 
         return udfs.describe_function(session, FunctionSignature(stmt.name, stmt.arg_types))
+    if stmt.kind == "PROCEDURE":
+        if stmt.arg_types is None:
+            raise errors.compilation_error("A procedure is named with its argument types: PROCEDURE p(<type>, …).")
+        from snowreg.engine import procedures
+        from snowreg.grammar.ast.functions import FunctionSignature
+
+        return procedures.describe_procedure(session, FunctionSignature(stmt.name, stmt.arg_types))
     if stmt.kind == "USER":
         return showgrants.describe_user(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -349,6 +349,12 @@ def bind_variable_not_set(name: str) -> ProgrammingError:
     return ProgrammingError(f"Bind variable '{name}' is not set", 252004, "22000")
 
 
+def owner_rights_statement(kind: str) -> ProgrammingError:
+    """A statement an owner's-rights stored procedure may not run (it reads or changes the caller's session)."""
+    return ProgrammingError(f"Stored procedure execution error: Unsupported statement type '{kind}'.", 90232,
+                            "0A000")
+
+
 def script_bind_not_set(name: str) -> ProgrammingError:
     """A `:name` in a statement of a Snowflake Scripting block that names no variable in scope."""
     return compilation_error(f"Bind variable :{name} not set.", 2049, "42601")

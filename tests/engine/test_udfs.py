@@ -286,8 +286,11 @@ def test_execute_immediate_runs_one_statement_as_if_sent(cur: Any) -> None:
     assert rows(cur, "EXECUTE IMMEDIATE $$ DECLARE x INT; BEGIN RETURN x; END $$") == [(None,)]
 
 
-def test_procedures_and_call_stay_refused(cur: Any) -> None:
-    for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE SQL AS $$ BEGIN RETURN 1; END $$", "CALL p()"):
+def test_procedures_in_other_languages_stay_refused(cur: Any) -> None:
+    # SQL procedures run (tests/engine/test_procedures.py); handler code never does
+    for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.11' "
+                "PACKAGES = ('snowflake-snowpark-python') HANDLER = 'run' AS $$def run(session): return 1$$",
+                "CREATE PROCEDURE p() RETURNS INT LANGUAGE JAVASCRIPT AS $$ return 1; $$"):
         with pytest.raises(snowreg.NotSupportedError):
             cur.execute(sql)
 

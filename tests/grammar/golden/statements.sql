@@ -408,3 +408,5 @@ DROP FILE FORMAT IF EXISTS identifier(?) /* Python:snowflake.connector.pandas_to
 select system$cancel_all_queries(12345)
 DECLARE x INT DEFAULT 1; BEGIN LET y := x + 1; IF (y > 1) THEN RETURN y; END IF; END;
 BEGIN RETURN 'a;b'; EXCEPTION WHEN OTHER THEN RETURN SQLERRM; END;
+SHOW USER PROCEDURES LIKE 'P%' IN SCHEMA db.s
+SHOW PROCEDURES
