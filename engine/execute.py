@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
@@ -326,20 +327,26 @@ def run_block(session: Session, text: str) -> Result:
     from snowreg.engine import scripting  # Scripting loads with the first block
 
     block = parse_script(text)
-    return scripting.Interpreter(statement_runner(session)).run(block, scripting.Scope())
+    interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True))
+    return interpreter.run(block, scripting.Scope())
 
 
-def statement_runner(session: Session, refuse: Callable[[ast.Statement], None] | None = None
-                     ) -> Callable[[str], Result]:
+def statement_runner(session: Session, refuse: Callable[[ast.Statement], None] | None = None,
+                     record: bool = False) -> Callable[[str], Result]:
     """How a block runs one of its statements: parsed and executed as if sent alone (`refuse` may stop
-    a statement an owner's-rights procedure may not run)."""
+    a statement an owner's-rights procedure may not run). A recorded statement (a SQL statement of the
+    block, not an expression's SELECT) gets a query id: LAST_QUERY_ID() and RESULT_SCAN read it."""
     def run(text: str) -> Result:
         statements = parse(text)
         if len(statements) != 1:
             raise errors.not_supported("Several statements in one statement of a Snowflake Scripting block")
         if refuse is not None:
             refuse(statements[0])
-        return execute(statements[0], session)
+        result = execute(statements[0], session)
+        if record:
+            result.query_id = str(uuid.uuid4())
+            session.record_query(result.query_id, result)
+        return result
     return run
 
 
@@ -349,7 +356,8 @@ def _procedure(session: Session, stmt: ast.Query) -> Result:
 
     with _positions_in_text(stmt):
         if stmt.verb == "CALL":
-            return procedures.call(session, stmt.body.text, lambda refuse: statement_runner(session, refuse))
+            return procedures.call(session, stmt.body.text,
+                                   lambda refuse, record: statement_runner(session, refuse, record))
         return procedures.run(session, stmt.verb, stmt.body.text)
 
 

@@ -32,8 +32,9 @@ from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
 from snowreg.grammar.scripting import parse_script
 from snowreg.grammar.text import quote_ident
 
-# A runner for a procedure's statements; `refuse` sees each statement first (owner's rights' restrictions).
-MakeRunner = Callable[[Callable[[ast.Statement], None] | None], Runner]
+# A runner for a procedure's statements; `refuse` sees each statement first (owner's rights' restrictions),
+# a `record`ed one gets a query id (the block's SQL statements, not its expressions' SELECTs).
+MakeRunner = Callable[[Callable[[ast.Statement], None] | None, bool], Runner]
 MAX_DEPTH = 32  # nested CALLs (the docs give no number: DECISIONS.md X12)
 _depth: dict[int, int] = {}
 _depth_lock = threading.Lock()
@@ -241,7 +242,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     name, arg_texts = parse.parse_call(sql)
     if any("=>" in a for a in arg_texts):
         raise errors.not_supported("Named arguments in CALL (p(x => 1))")
-    runner = make_runner(None)
+    runner = make_runner(None, False)
     values = _arguments(runner, arg_texts)
     row = resolve(session, name, values)
     spec = row.spec
@@ -251,8 +252,9 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     owner = spec["execute_as"] == "OWNER"
     with _nested(session), _rights(session, row.owner if owner else None):
         block = parse_script(spec["body"])
-        body_runner = make_runner(_owner_restrictions if owner else None)
-        interpreter = Interpreter(body_runner, column=row.name, returns=spec["returns"])
+        refuse = _owner_restrictions if owner else None
+        interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
+                                  returns=spec["returns"])
         result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
     return _shaped(result, row)
 

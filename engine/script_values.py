@@ -187,16 +187,22 @@ def _path(toks: list[Tok], i: int) -> bool:
 
 def bind_expression(text: str, lookup: Lookup) -> str:
     """An expression of Scripting with its variables (bare or `:name`) replaced by their literals; a name
-    followed by `(` is a function, one after `.` a part of a qualified name."""
+    followed by `(` is a function, one after `.` a part of a qualified name. Inside a query in the
+    expression (`(SELECT …)`) the query's rules hold: only `:name` is a variable, a bare name a column."""
     toks = tokens(text)
     edits: list[tuple[int, int, str]] = []
+    parens: list[bool] = []  # for each open parenthesis: does it hold a query?
     i = 0
     while i < len(toks):
         tok = toks[i]
+        if tok.text == "(":
+            parens.append(i + 1 < len(toks) and toks[i + 1].upper in ("SELECT", "WITH"))
+        elif tok.text == ")" and parens:
+            parens.pop()
         bind = tok.text == ":" and i + 1 < len(toks) and not _path(toks, i)
         j = i + 1 if bind else i
-        if j < len(toks) and toks[j].kind in ("word", "qident") and not (j > 0 and toks[j - 1].text == ".") \
-                and not (j + 1 < len(toks) and toks[j + 1].text == "("):
+        if (bind or not any(parens)) and j < len(toks) and toks[j].kind in ("word", "qident") \
+                and not (j > 0 and toks[j - 1].text == ".") and not (j + 1 < len(toks) and toks[j + 1].text == "("):
             ref = _reference(toks, j, lookup)
             if ref is not None:
                 span, lit = ref
@@ -216,3 +222,47 @@ def bind_placeholders(text: str, values: list[Value]) -> str:
         raise errors.compilation_error(f"Wrong number of bind values: the statement has {len(marks)} '?' and "
                                        f"USING gives {len(values)}.")
     return _replace(text, [(t.start, t.start + 1, literal(v)) for t, v in zip(marks, values, strict=True)])
+
+
+# Integer arithmetic and comparisons answered without a query (a loop's `i := i + 1`, `IF (n > 0)`): exact
+# for NUMBER(p, 0) values, whose sum, difference and product Snowflake types NUMBER(38, 0) as well.
+_INTEGER_TYPES = frozenset({"NUMBER", "NUMBER(38,0)", "NUMBER(38, 0)", "INT", "INTEGER", "BIGINT", "SMALLINT",
+                            "TINYINT", "BYTEINT", "NUMERIC", "DECIMAL"})
+_ARITHMETIC = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b}
+_COMPARE = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<>": lambda a, b: a != b,
+            "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+INTEGER_COLUMN = Column("anonymous block", "FIXED", 38, 0)
+
+
+def _integer(tok: Tok, lookup: Lookup) -> int | None:
+    if tok.kind == "number" and tok.text.isdigit():
+        return int(tok.text)
+    if tok.kind in ("word", "qident"):
+        v = lookup(resolve_ident(tok.text))
+        if isinstance(v, Value) and type(v.value) is int and v.column.type == "FIXED" and not v.column.scale:
+            return v.value
+    return None
+
+
+def quick_value(expr: str, lookup: Lookup, declared: str | None) -> Value | None:
+    """`a`, `a op b` (op: + - * or a comparison) of integers and integer variables, or None (run a query)."""
+    if declared is not None and declared.upper() not in _INTEGER_TYPES:
+        return None
+    toks = tokens(expr)
+    while len(toks) >= 2 and toks[0].text == "(" and toks[-1].text == ")":
+        toks = toks[1:-1]
+    if len(toks) not in (1, 3):
+        return None
+    a = _integer(toks[0], lookup)
+    if a is None:
+        return None
+    if len(toks) == 1:
+        return Value(a, declared or "NUMBER(38,0)", INTEGER_COLUMN, declared is not None)
+    b, op = _integer(toks[2], lookup), toks[1].text
+    if b is None:
+        return None
+    if op in _COMPARE and declared is None:
+        return Value(_COMPARE[op](a, b), "BOOLEAN", Column("anonymous block", "BOOLEAN"))
+    if op not in _ARITHMETIC or (result := _ARITHMETIC[op](a, b)) is None or abs(result) >= 10 ** 38:
+        return None
+    return Value(result, declared or "NUMBER(38,0)", INTEGER_COLUMN, declared is not None)

@@ -26,6 +26,7 @@ from snowreg.engine.script_values import (
     bind_placeholders,
     bind_statement,
     literal,
+    quick_value,
     type_of,
 )
 from snowreg.grammar.ast import scripting as s
@@ -71,7 +72,8 @@ class _Return(Exception):
 class Interpreter:
     """One run of a block (and the blocks nested in it)."""
 
-    runner: Runner
+    runner: Runner  # expressions' SELECTs
+    sql_runner: Runner  # the block's SQL statements
     column: str = "anonymous block"  # the name of the result's one column
     returns: str | None = None  # a procedure's declared return type: the RETURN value is cast to it
     dml: Result | None = None  # the last statement's result when it was DML (SQLROWCOUNT …), else None
@@ -197,6 +199,9 @@ class Interpreter:
     def evaluate(self, expr: str, scope: Scope, declared: str | None, pos: s.Pos) -> Value:
         """An expression's value (cast to a declared type), computed as `SELECT <expr>` by the engine."""
         cast = _declared(declared)
+        quick = quick_value(expr, self.lookup(scope), cast)
+        if quick is not None:
+            return quick
         try:
             bound = bind_expression(expr, self.lookup(scope))
             result = self.runner(f"SELECT CAST(({bound}) AS {cast})" if cast else f"SELECT ({bound})")
@@ -251,12 +256,12 @@ class Interpreter:
 
     def run_parts(self, parts: SqlParts, scope: Scope) -> Result:
         if parts.immediate is None:
-            return self.runner(bind_statement(parts.text, self.lookup(scope)))
+            return self.sql_runner(bind_statement(parts.text, self.lookup(scope)))
         target = parts.immediate
         if target.startswith("$") and not target.startswith("$$"):  # a session variable: the engine's own form
             if parts.using:
                 raise errors.not_supported("EXECUTE IMMEDIATE $session_variable USING (…)")
-            return self.runner(parts.text)
+            return self.sql_runner(parts.text)
         if target.startswith(("'", "$$")):
             statement: Any = decode_string(target)
         else:
@@ -264,7 +269,7 @@ class Interpreter:
         if statement is None:
             raise errors.compilation_error("EXECUTE IMMEDIATE of a NULL statement.")
         values = [self.evaluate(e, scope, None, (1, 0)) for e in parts.using]
-        return self.runner(bind_placeholders(str(statement), values) if parts.using else str(statement))
+        return self.sql_runner(bind_placeholders(str(statement), values) if parts.using else str(statement))
 
     def query(self, text: str, scope: Scope, pos: s.Pos) -> Result:
         """A RESULTSET's or cursor's query: its result, rows kept."""

@@ -121,6 +121,8 @@ def parse(text: str) -> list[ast.Statement]:
     """Parse one or more `;`-separated statements; raises ProgrammingError 001003 on bad syntax."""
     if len(text) <= _CACHE_TEXT_LIMIT:  # texts that differ only in generated names share one parse
         return list(generated.shared(text, _parse_cached, ("parse",)))
+    if _MAY_BE_BLOCK.match(text) and scripting.starts_block(text):
+        return list(_block(text))
     return list(_parse(text))
 
 
