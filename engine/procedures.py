@@ -252,7 +252,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     owner = spec["execute_as"] == "OWNER"
     with _nested(session), _rights(session, row.owner if owner else None):
         block = parse_script(spec["body"])
-        refuse = _owner_restrictions if owner else None
+        refuse = _refusals(owner, session.transaction)
         interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
                                   returns=spec["returns"])
         result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
@@ -314,10 +314,23 @@ _SESSION_STATEMENTS = {"AlterSession": "ALTER_SESSION", "Use": "USE", "UseRole":
                        "SetVariable": "SET", "UnsetVariable": "UNSET"}
 
 
-def _owner_restrictions(stmt: ast.Statement) -> None:
-    kind = _SESSION_STATEMENTS.get(type(stmt).__name__)
-    if kind is not None:
-        raise errors.owner_rights_statement(kind)
+_TRANSACTION_VERBS = frozenset({"BEGIN", "START", "COMMIT", "ROLLBACK"})
+
+
+def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], None] | None:
+    """What a body may not run: an owner's-rights one the statements that change the caller's session; one
+    called inside a transaction, BEGIN / COMMIT / ROLLBACK (Snowflake's scoped transactions: not emulated)."""
+    if not owner and not in_transaction:
+        return None
+
+    def refuse(stmt: ast.Statement) -> None:
+        kind = _SESSION_STATEMENTS.get(type(stmt).__name__)
+        if owner and kind is not None:
+            raise errors.owner_rights_statement(kind)
+        if in_transaction and isinstance(stmt, ast.Query) and stmt.verb in _TRANSACTION_VERBS:
+            raise errors.not_supported("Scoped transactions (BEGIN, COMMIT or ROLLBACK in a stored procedure "
+                                       "called inside a transaction)")
+    return refuse
 
 
 @contextmanager

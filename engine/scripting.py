@@ -205,6 +205,8 @@ class Interpreter:
         try:
             bound = bind_expression(expr, self.lookup(scope))
             result = self.runner(f"SELECT CAST(({bound}) AS {cast})" if cast else f"SELECT ({bound})")
+        except errors.NotSupportedError:
+            raise  # never caught by a handler: the block would go on where Snowflake's would not
         except errors.Error as e:
             raise ScriptError("EXPRESSION_ERROR", e, pos) from None
         col = result.columns[0]
@@ -247,6 +249,8 @@ class Interpreter:
         parts = split_sql(text)
         try:
             result = self.run_parts(parts, scope)
+        except errors.NotSupportedError:
+            raise  # never caught by a handler: the block would go on where Snowflake's would not
         except errors.Error as e:
             raise ScriptError("STATEMENT_ERROR", e, pos) from None
         self.dml = result if result.columns and result.columns[0].name.startswith("number of rows") else None
@@ -275,6 +279,8 @@ class Interpreter:
         """A RESULTSET's or cursor's query: its result, rows kept."""
         try:
             return self.run_parts(split_sql(text), scope)
+        except errors.NotSupportedError:
+            raise  # never caught by a handler: the block would go on where Snowflake's would not
         except errors.Error as e:
             raise ScriptError("STATEMENT_ERROR", e, pos) from None
 

@@ -87,3 +87,15 @@ def test_procedures_persist_and_go_with_their_schema(tmp_path: Path) -> None:
     with pytest.raises(snowreg.ProgrammingError) as info:
         cur.execute("CALL one()")
     assert info.value.errno == 2140
+
+
+def test_a_procedure_called_inside_a_transaction_may_not_end_it(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a INT)")
+    cur.execute("CREATE PROCEDURE tx() RETURNS INT LANGUAGE SQL AS "
+                "$$ BEGIN BEGIN TRANSACTION; INSERT INTO t VALUES (1); COMMIT; RETURN 1; END; $$")
+    assert rows(cur, "CALL tx()") == [(1,)]
+    cur.execute("BEGIN")
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute("CALL tx()")
+    cur.execute("ROLLBACK")
+    assert rows(cur, "SELECT COUNT(*) FROM t") == [(1,)]

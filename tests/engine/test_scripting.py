@@ -106,3 +106,11 @@ def test_snowreg_run_and_check_keep_a_bare_block_whole(tmp_path: Path) -> None:
     checked = snowreg_cmd("check", "s.sql", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "7 statement(s)" in checked.stderr
+
+
+def test_a_not_supported_error_is_never_caught_by_a_handler(cur: Any) -> None:
+    block = ("BEGIN\n  EXECUTE IMMEDIATE 'SELECT 1; SELECT 2';\n  RETURN 'ran';\n"
+             "EXCEPTION\n  WHEN OTHER THEN\n    RETURN 'caught';\nEND;")
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute(block)
+
