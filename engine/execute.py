@@ -266,7 +266,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             from snowreg.engine import udfs  # user functions load with the first statement about one
 
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
-    if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls:
+    if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
+            and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
         return status() if describe_only else _procedure(session, stmt)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
@@ -288,6 +289,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     with _positions_in_text(stmt):
         return query.run_sql(session, stmt.body.text, describe_only)
 
+
+_SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
 
 # EXECUTE IMMEDIATE '<statement>' | $$<statement>$$ | $variable [USING (…)]
 # (https://docs.snowflake.com/en/sql-reference/sql/execute-immediate)

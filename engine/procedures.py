@@ -9,6 +9,7 @@ Procedures in other languages would run arbitrary code inside snowreg: refused a
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ from snowreg.grammar import ast
 from snowreg.grammar import functions as parse
 from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
 from snowreg.grammar.scripting import parse_script
-from snowreg.grammar.text import quote_ident
+from snowreg.grammar.text import outside_literals, quote_ident
 
 # A runner for a procedure's statements; `refuse` sees each statement first (owner's rights' restrictions),
 # a `record`ed one gets a query id (the block's SQL statements, not its expressions' SELECTs).
@@ -315,10 +316,12 @@ _SESSION_STATEMENTS = {"AlterSession": "ALTER_SESSION", "Use": "USE", "UseRole":
 
 
 _TRANSACTION_VERBS = frozenset({"BEGIN", "START", "COMMIT", "ROLLBACK"})
+_SESSION_VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][\w$]*)")
 
 
 def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], None] | None:
-    """What a body may not run: an owner's-rights one the statements that change the caller's session; one
+    """What a body may not run: an owner's-rights one the statements that change the caller's session (or
+    read its variables); one
     called inside a transaction, BEGIN / COMMIT / ROLLBACK (Snowflake's scoped transactions: not emulated)."""
     if not owner and not in_transaction:
         return None
@@ -327,6 +330,10 @@ def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], No
         kind = _SESSION_STATEMENTS.get(type(stmt).__name__)
         if owner and kind is not None:
             raise errors.owner_rights_statement(kind)
+        if owner and isinstance(stmt, ast.Query):  # the caller's session variables are not the owner's to read
+            found = outside_literals(_SESSION_VARIABLE, stmt.body.text)
+            if found:
+                raise errors.variable_not_found(f"${found[0].group(1).upper()}")
         if in_transaction and isinstance(stmt, ast.Query) and stmt.verb in _TRANSACTION_VERBS:
             raise errors.not_supported("Scoped transactions (BEGIN, COMMIT or ROLLBACK in a stored procedure "
                                        "called inside a transaction)")

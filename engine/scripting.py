@@ -89,7 +89,16 @@ class Interpreter:
             raise e.uncaught() from None
         except _Break:
             raise errors.compilation_error("BREAK or CONTINUE outside a loop.") from None
-        return self.value_result(Value(None, self.returns, Column(self.column)))
+        return self.null_result()
+
+    def null_result(self) -> Result:
+        """RETURN without a value (or none at all): NULL, of a procedure's return type."""
+        if self.returns is None:
+            return self.value_result(Value(None, None, Column(self.column)))
+        try:
+            return self.value_result(self.evaluate("NULL", Scope(), self.returns, (1, 0)))
+        except ScriptError as e:
+            raise e.uncaught() from None
 
     # -- blocks -----------------------------------------------------------------------------------
 
@@ -233,7 +242,7 @@ class Interpreter:
 
     def return_(self, stmt: s.Return, scope: Scope) -> None:
         if stmt.expr is None:
-            raise _Return(self.value_result(Value(None, self.returns, Column(self.column))))
+            raise _Return(self.null_result())
         value = self.evaluate(stmt.expr, scope, self.returns, stmt.pos)
         raise _Return(self.value_result(value))
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from snowreg.errors import Error, ProgrammingError, nested_too_deeply, not_supported, syntax_error
+from snowreg.errors import Error, ProgrammingError, moved, nested_too_deeply, not_supported, syntax_error
 from snowreg.grammar import ast, generated, scripting
 from snowreg.grammar.shape import lift, plain_select
 from snowreg.grammar.text import outside_literals
@@ -169,10 +169,14 @@ def _block(text: str) -> tuple[ast.Statement, ...]:
     opened = _MAY_BE_BLOCK.match(text)
     assert opened is not None
     start = opened.end() - (5 if text[opened.end() - 5:opened.end()].upper() == "BEGIN" else 7)
-    _, length = scripting.parse_block(text[start:])
-    end = start + length
     line_start = text.rfind("\n", 0, start) + 1
-    span = ast.Span(start, end, text.count("\n", 0, start) + 1, start - line_start)
+    span = ast.Span(start, start, text.count("\n", 0, start) + 1, start - line_start)
+    try:
+        _, length = scripting.parse_block(text[start:])
+    except Error as e:  # positions in the block → positions in the text
+        raise (moved(e, span.line - 1, span.column) if start else e) from None
+    end = start + length
+    span = ast.Span(start, end, span.line, span.column)
     rest = text[end:]
     return (ast.AnonymousBlock(text[start:end], span), *(_parse_cached(rest) if rest.strip() else ()))
 

@@ -99,3 +99,13 @@ def test_a_procedure_called_inside_a_transaction_may_not_end_it(cur: Any) -> Non
         cur.execute("CALL tx()")
     cur.execute("ROLLBACK")
     assert rows(cur, "SELECT COUNT(*) FROM t") == [(1,)]
+
+
+def test_session_variables_are_the_callers_own_under_caller_rights_only(cur: Any) -> None:
+    cur.execute("SET v = 5")
+    cur.execute("CREATE PROCEDURE owner_reads() RETURNS INT LANGUAGE SQL AS 'BEGIN RETURN $v; END;'")
+    cur.execute("CREATE PROCEDURE caller_reads() RETURNS INT LANGUAGE SQL EXECUTE AS CALLER AS 'BEGIN RETURN $v; END;'")
+    assert rows(cur, "CALL caller_reads()") == [(5,)]
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute("CALL owner_reads()")
+    assert info.value.errno == 2211
