@@ -37,6 +37,7 @@ _MODEL_MONITOR = re.compile(
 _SEMICOLON = re.compile(";")
 # A text that may open with a Snowflake Scripting block (grammar.scripting decides).
 _MAY_BE_BLOCK = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(?:BEGIN|DECLARE)(?![\w$])", re.I)
+_MAY_BE_PROCEDURE = re.compile(r"\s*CREATE\s[\s\S]*?\bPROCEDURE\b[\s\S]*\bAS\s+(?:BEGIN|DECLARE)\b", re.I)
 
 
 class _AlwaysWord:
@@ -123,6 +124,8 @@ def parse(text: str) -> list[ast.Statement]:
         return list(generated.shared(text, _parse_cached, ("parse",)))
     if _MAY_BE_BLOCK.match(text) and scripting.starts_block(text):
         return list(_block(text))
+    if _MAY_BE_PROCEDURE.match(text):
+        return list(_procedure_body(text))
     return list(_parse(text))
 
 
@@ -134,6 +137,8 @@ def _parse_cached(text: str) -> tuple[ast.Statement, ...]:
         return (_plain_query(text, *plain),)
     if _MAY_BE_BLOCK.match(text) and scripting.starts_block(text):
         return _block(text)
+    if _MAY_BE_PROCEDURE.match(text):
+        return _procedure_body(text)
     shape = lift(text)
     if shape is None:
         return _parse(text)
@@ -179,6 +184,25 @@ def _block(text: str) -> tuple[ast.Statement, ...]:
     span = ast.Span(start, end, span.line, span.column)
     rest = text[end:]
     return (ast.AnonymousBlock(text[start:end], span), *(_parse_cached(rest) if rest.strip() else ()))
+
+
+def _procedure_body(text: str) -> tuple[ast.Statement, ...]:
+    """CREATE PROCEDURE … AS <block> with the block written without delimiters: the statement as if the
+    block were a string literal, and the statements after it."""
+    try:
+        found = scripting.unquoted_body(text)
+    except Error as e:  # a body that does not parse: positions in the block → positions in the text
+        opened = re.search(r"\bAS\s+(?=BEGIN|DECLARE)", text, re.I)
+        start = opened.end() if opened else 0
+        line_start = text.rfind("\n", 0, start) + 1
+        raise moved(e, text.count("\n", 0, start), start - line_start) from None
+    if found is None:
+        return _parse(text)
+    start, end = found
+    quoted = "'" + text[start:end].replace("\\", "\\\\").replace("'", "''") + "'"
+    statements = _parse(text[:start] + quoted)
+    rest = text[end:]
+    return (*statements, *(_parse_cached(rest) if rest.strip() else ()))
 
 
 def _plain_query(text: str, start: int, end: int) -> ast.Query:

@@ -90,6 +90,27 @@ def _block_start(toks: list[Tok], i: int) -> bool:
     return True
 
 
+# CREATE PROCEDURE whose body may follow AS without delimiters (`AS BEGIN … END;`), as the docs' examples
+# for Snowsight and the connector's execute() write it.
+PROCEDURE_HEAD = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:SECURE|TEMPORARY|TEMP)\s+)*PROCEDURE\b", re.I)
+
+
+def unquoted_body(text: str) -> tuple[int, int] | None:
+    """Where the body of `CREATE PROCEDURE … AS <block>` (a block without delimiters) stands in `text`:
+    (its start, the offset after its `END;`), or None when `text` does not start with such a statement."""
+    if not PROCEDURE_HEAD.match(text):
+        return None
+    toks = tokens(text)
+    for i, tok in enumerate(toks):
+        if tok.text == ";":
+            return None
+        if tok.upper == "AS" and _block_start(toks, i + 1):
+            start = toks[i + 1].start
+            _, length = parse_block(text[start:])
+            return start, start + length
+    return None
+
+
 def parse_block(text: str) -> tuple[s.Block, int]:
     """The block that starts `text` and the offset just after its closing `END [label];`."""
     reader = _Reader(text)

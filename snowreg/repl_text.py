@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from snowreg import errors
-from snowreg.grammar.scripting import parse_block, starts_block
+from snowreg.grammar.scripting import PROCEDURE_HEAD, parse_block, starts_block, unquoted_body
 from snowreg.grammar.text import offset_of
 
 # Token kinds: ws, comment, string, dollar, qident, variable, number, word, stage, file, punct, semicolon.
@@ -107,9 +107,8 @@ def split_statements(text: str) -> list[Piece]:
     for tok in tokenize(text):
         if tok.start < skip_to:
             continue
-        if not has_code and tok.kind == "word" and tok.upper in ("BEGIN", "DECLARE") \
-                and starts_block(text[tok.start:]):
-            end = _block_end(text, tok.start)
+        end = _block_end(text, tok.start, tok.upper) if not has_code and tok.kind == "word" else None
+        if end is not None:
             pieces.append(_piece(text, begin, end - 1 if text[end - 1:end] == ";" else end))
             begin, skip_to = end, end
             continue
@@ -124,19 +123,34 @@ def split_statements(text: str) -> list[Piece]:
     return pieces
 
 
-def _block_end(text: str, start: int) -> int:
-    """Where the block starting at `start` ends (after its `;`), or the end of the text when it does not parse."""
+def _block_end(text: str, start: int, word: str) -> int | None:
+    """Where a block (or CREATE PROCEDURE … AS <block>) starting at `start` ends (after its `;`), the end of
+    the text when it does not parse, or None when no block starts there."""
+    rest = text[start:]
     try:
-        _, length = parse_block(text[start:])
+        if word in ("BEGIN", "DECLARE") and starts_block(rest):
+            return start + parse_block(rest)[1]
+        if word == "CREATE" and _unquoted_body(rest):
+            found = unquoted_body(rest)
+            return None if found is None else start + found[1]
     except errors.Error:
         return len(text)
-    return start + length
+    return None
+
+
+def _unquoted_body(text: str) -> bool:
+    """Whether a statement may be CREATE PROCEDURE … AS <block> with the block written without delimiters."""
+    return PROCEDURE_HEAD.match(text) is not None and _AS_BLOCK.search(text) is not None
 
 
 def _piece(text: str, begin: int, end: int) -> Piece:
     chunk = text[begin:end]
     stripped = chunk.lstrip()
     return Piece(stripped.rstrip(), begin + len(chunk) - len(stripped))
+
+
+# `AS BEGIN` / `AS DECLARE`: a procedure's body written without delimiters follows
+_AS_BLOCK = re.compile(r"\bAS\s+(?=(?:BEGIN|DECLARE)\b)", re.I)
 
 
 def is_complete(text: str) -> bool:
@@ -148,6 +162,9 @@ def is_complete(text: str) -> bool:
     if tokens and tokens[0].kind == "word" and tokens[0].upper in ("BEGIN", "DECLARE") \
             and starts_block(text[tokens[0].start:]):
         return _block_complete(text[tokens[0].start:])
+    if tokens and tokens[0].upper == "CREATE" and _unquoted_body(text[tokens[0].start:]):
+        body = _AS_BLOCK.search(text)
+        return body is not None and _block_complete(text[body.end():])
     return bool(tokens) and tokens[-1].kind == "semicolon"
 
 

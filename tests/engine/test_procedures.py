@@ -109,3 +109,12 @@ def test_session_variables_are_the_callers_own_under_caller_rights_only(cur: Any
     with pytest.raises(snowreg.ProgrammingError) as info:
         cur.execute("CALL owner_reads()")
     assert info.value.errno == 2211
+
+
+def test_a_body_without_delimiters_ends_at_its_end(cur: Any) -> None:
+    cur.execute("CREATE PROCEDURE greet(who VARCHAR) RETURNS VARCHAR LANGUAGE SQL AS\nDECLARE\n  x VARCHAR DEFAULT "
+                "'it''s ';\nBEGIN\n  RETURN x || who;\nEND;")
+    assert rows(cur, "CALL greet('me')") == [("it's me",)]
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute("CREATE PROCEDURE broken() RETURNS INT LANGUAGE SQL AS\nBEGIN\n  RETURN 1\nEND")
+    assert (info.value.errno, info.value.line) == (1003, 4)

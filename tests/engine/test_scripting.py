@@ -97,15 +97,17 @@ def test_snowreg_run_and_check_keep_a_bare_block_whole(tmp_path: Path) -> None:
     (tmp_path / "s.sql").write_text(
         "CREATE DATABASE d;\nCREATE TABLE t (a INT);\nDECLARE\n  n INT DEFAULT 0;\nBEGIN\n"
         "  INSERT INTO t VALUES (1), (2);\n  n := SQLROWCOUNT;\n  RETURN n;\nEND;\nBEGIN TRANSACTION;\n"
-        "INSERT INTO t VALUES (3);\nCOMMIT;\nSELECT COUNT(*) AS c FROM t;\n")
+        "INSERT INTO t VALUES (3);\nCOMMIT;\nSELECT COUNT(*) AS c FROM t;\n"
+        "CREATE PROCEDURE p() RETURNS INT LANGUAGE SQL AS\nBEGIN\n  RETURN 7;\nEND;\nCALL p();\n")
     done = snowreg_cmd("run", "--format", "json", "s.sql", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert [o["rows"] for o in out][2] == [{"anonymous block": 2}]
-    assert out[-1]["rows"] == [{"C": 3}]
+    assert out[-3]["rows"] == [{"C": 3}]
+    assert out[-1]["rows"] == [{"P": 7}]
     checked = snowreg_cmd("check", "s.sql", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "7 statement(s)" in checked.stderr
+    assert "9 statement(s)" in checked.stderr
 
 
 def test_a_not_supported_error_is_never_caught_by_a_handler(cur: Any) -> None:
