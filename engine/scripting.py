@@ -130,9 +130,10 @@ class Interpreter:
 
     def declare(self, d: s.Declaration, scope: Scope) -> None:
         if isinstance(d, s.DeclareVar):
-            value = self.evaluate(d.default, scope, d.type, d.pos) if d.default is not None else \
-                Value(None, _declared(d.type), Column(d.name), d.type is not None)
-            scope.names[d.name] = value
+            if d.default is None and d.type is None:
+                scope.names[d.name] = Value(None, None, Column(d.name))
+            else:  # a declared type without DEFAULT: NULL of that type
+                scope.names[d.name] = self.evaluate(d.default or "NULL", scope, d.type, d.pos)
         elif isinstance(d, s.DeclareCursor):
             scope.names[d.name] = CursorVar(d.query, d.resultset)
         elif isinstance(d, s.DeclareResultset):
