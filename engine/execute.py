@@ -32,7 +32,6 @@ from snowreg.engine.sql import write_pandas
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
-from snowreg.grammar.scripting import parse_script, starts_block
 from snowreg.grammar.text import split_name
 
 
@@ -316,8 +315,11 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
         text = str(session.variables[name])
     else:
         text = decode_string(text)
-    if _BLOCK.match(text) and starts_block(text):
-        return status() if describe_only else run_block(session, text)
+    if _BLOCK.match(text):
+        from snowreg.grammar.scripting import starts_block  # Scripting loads with the first block
+
+        if starts_block(text):
+            return status() if describe_only else run_block(session, text)
     statements = parse(text)
     if len(statements) != 1:
         raise errors.not_supported("EXECUTE IMMEDIATE of other than one statement")
@@ -328,6 +330,7 @@ def run_block(session: Session, text: str) -> Result:
     """An anonymous block (https://docs.snowflake.com/en/developer-guide/snowflake-scripting/blocks): its one
     column `anonymous block` holds the RETURN value, or RETURN TABLE's rows are the result."""
     from snowreg.engine import scripting  # Scripting loads with the first block
+    from snowreg.grammar.scripting import parse_script
 
     block = parse_script(text)
     interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True))

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from snowreg import errors
-from snowreg.grammar.scripting import PROCEDURE_HEAD, parse_block, starts_block, unquoted_body
 from snowreg.grammar.text import offset_of
 
 # Token kinds: ws, comment, string, dollar, qident, variable, number, word, stage, file, punct, semicolon.
@@ -126,6 +125,14 @@ def split_statements(text: str) -> list[Piece]:
 def _block_end(text: str, start: int, word: str) -> int | None:
     """Where a block (or CREATE PROCEDURE … AS <block>) starting at `start` ends (after its `;`), the end of
     the text when it does not parse, or None when no block starts there."""
+    if word not in ("BEGIN", "DECLARE", "CREATE"):
+        return None
+    from snowreg.grammar.scripting import (  # loads with the first block
+        parse_block,
+        starts_block,
+        unquoted_body,
+    )
+
     rest = text[start:]
     try:
         if word in ("BEGIN", "DECLARE") and starts_block(rest):
@@ -140,6 +147,8 @@ def _block_end(text: str, start: int, word: str) -> int | None:
 
 def _unquoted_body(text: str) -> bool:
     """Whether a statement may be CREATE PROCEDURE … AS <block> with the block written without delimiters."""
+    from snowreg.grammar.scripting import PROCEDURE_HEAD
+
     return PROCEDURE_HEAD.match(text) is not None and _AS_BLOCK.search(text) is not None
 
 
@@ -160,7 +169,7 @@ def is_complete(text: str) -> bool:
         return True
     tokens = [t for t in tokenize(text) if t.significant or not t.closed]
     if tokens and tokens[0].kind == "word" and tokens[0].upper in ("BEGIN", "DECLARE") \
-            and starts_block(text[tokens[0].start:]):
+            and _starts_block(text[tokens[0].start:]):
         return _block_complete(text[tokens[0].start:])
     if tokens and tokens[0].upper == "CREATE" and _unquoted_body(text[tokens[0].start:]):
         body = _AS_BLOCK.search(text)
@@ -168,8 +177,16 @@ def is_complete(text: str) -> bool:
     return bool(tokens) and tokens[-1].kind == "semicolon"
 
 
+def _starts_block(text: str) -> bool:
+    from snowreg.grammar.scripting import starts_block
+
+    return starts_block(text)
+
+
 def _block_complete(text: str) -> bool:
     """A block is complete at its closing `END;` (or once it is wrong before its end: the error shows)."""
+    from snowreg.grammar.scripting import parse_block
+
     try:
         parse_block(text)
     except errors.Error as e:
