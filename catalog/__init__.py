@@ -79,6 +79,7 @@ class Catalog:
         self.tables = TablesPart(store)
         self.udfs = UdfsPart(store)
         self.dropped = DroppedPart(store)
+        self.procedures = UdfsPart(store, "procedures")
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
@@ -169,6 +170,7 @@ class Catalog:
                 self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, name))
                 self.objects.delete_tags_in(tx, name)
                 self.udfs.delete_in(tx, name)
+                self.procedures.delete_in(tx, name)
                 self._forget_container(tx, name, None)
             self.databases.detach(name)
             if file is not None:
@@ -200,6 +202,7 @@ class Catalog:
                 self.objects.delete_stage_rows(tx, self.objects.stage_ids_in(tx, database, name))
                 self.objects.delete_tags_in(tx, database, name)
                 self.udfs.delete_in(tx, database, name)
+                self.procedures.delete_in(tx, database, name)
                 self._forget_container(tx, database, name)
             self.databases.drop_schema_in_data(database, name)
 
@@ -405,6 +408,36 @@ class Catalog:
                     store.access_changed()
             if moved:
                 remove_macros(store.data, row)
+
+    # -- stored procedures: their rows and grants --
+
+    def create_procedure(self, row: FunctionRow, replaced: FunctionRow | None, copy_grants: bool) -> None:
+        """A new procedure (or one replacing `replaced`, whose grants go unless `copy_grants`)."""
+        with self.store.transaction() as tx:
+            if replaced is not None and not copy_grants:
+                self.grants.forget_object(tx, ObjectKey("PROCEDURE", row.database_name, row.schema_name,
+                                                        row.signature_name))
+            self.procedures.insert(tx, row)
+            self.store.access_changed()
+
+    def drop_procedure(self, row: FunctionRow) -> None:
+        """A procedure with its grants."""
+        with self.store.transaction() as tx:
+            self.procedures.delete(tx, row)
+            self.grants.forget_object(tx, ObjectKey("PROCEDURE", row.database_name, row.schema_name,
+                                                    row.signature_name))
+
+    def change_procedure(self, row: FunctionRow, new: FunctionRow) -> None:
+        """ALTER PROCEDURE: rename (its grants follow it), comment, secure or rights."""
+        with self.store.transaction() as tx:
+            self.procedures.delete(tx, row)
+            self.procedures.insert(tx, new)
+            if (new.database_name, new.schema_name, new.name) != (row.database_name, row.schema_name, row.name):
+                tx.execute("UPDATE snowreg.grants SET database_name = ?, schema_name = ?, name = ? WHERE "
+                           "object_kind = 'PROCEDURE' AND database_name = ? AND schema_name = ? AND name = ?",
+                           [new.database_name, new.schema_name, new.signature_name, row.database_name,
+                            row.schema_name, row.signature_name])
+                self.store.access_changed()
 
     def create_warehouse(self, name: str, owner: str, state: str, properties: dict[str, str],
                          replace: bool = False) -> None:

@@ -19,7 +19,8 @@ from snowreg.catalog.store import Store, now
 SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLIC")
 # Objects that carry their owner in an `owner` column of their own table.
 OWNER_TABLES = {"DATABASE": "databases", "SCHEMA": "schemas", "MODEL": "models", "STAGE": "stages",
-                "TAG": "tags", "ROLE": "roles", "USER": "users", "FUNCTION": "udfs"}
+                "TAG": "tags", "ROLE": "roles", "USER": "users", "FUNCTION": "udfs",
+                "PROCEDURE": "procedures"}
 GRANT_COLS = ("object_kind, database_name, schema_name, name, object_id, privilege, grantee, grant_option, "
               "granted_by, created_on")
 FUTURE_COLS = "container_kind, database_name, schema_name, object_kind, privilege, grantee, grant_option, created_on"
@@ -547,7 +548,7 @@ def _owner_where(key: ObjectKey) -> tuple[str, list[Any]]:
         return "database_name = ? AND name = ?", [key.database, key.schema]
     if key.kind == "TAG":
         return "database_name = ? AND schema_name = ? AND name = ?", [key.database, key.schema, key.name]
-    if key.kind == "FUNCTION":  # named by signature: F(NUMBER, VARCHAR)
+    if key.kind in ("FUNCTION", "PROCEDURE"):  # named by signature: F(NUMBER, VARCHAR)
         return ("database_name = ? AND schema_name = ? AND name || '(' || arguments || ')' = ?",
                 [key.database, key.schema, key.name])
     return "name = ?", [key.name]

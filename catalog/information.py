@@ -69,6 +69,8 @@ CONTAINER_QUERIES = {
     # user-defined functions (catalog/udfs.py), filtered by the session's visible functions in views.sql
     "snowreg_reg_udfs": "SELECT database_name, schema_name, name, arguments, created_on, owner, comment, secure, "
                         "is_table, definition FROM snowreg.udfs",
+    "snowreg_reg_procedures": "SELECT database_name, schema_name, name, arguments, created_on, owner, comment, "
+                              "secure, is_table, definition FROM snowreg.procedures",
 }
 ALL = (*QUERIES, *CONTAINER_QUERIES)
 # The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
@@ -86,6 +88,7 @@ READS: dict[str, tuple[str, ...]] = {
     "SEQUENCES": ("snowreg_reg_schemas",),
     "DATABASES": ("snowreg_reg_databases",),
     "FUNCTIONS": ("snowreg_reg_udfs",),
+    "PROCEDURES": ("snowreg_reg_procedures",),
 }
 
 # Columns of the views whose documented type their DuckDB type does not say (by view, column → canonical

@@ -128,6 +128,22 @@ CREATE TABLE IF NOT EXISTS snowreg.udfs (
     PRIMARY KEY (database_name, schema_name, name, arguments)
 );
 
+-- SQL stored procedures (Snowflake Scripting bodies): the columns of snowreg.udfs, `macro` unused ('').
+CREATE TABLE IF NOT EXISTS snowreg.procedures (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    arguments VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    comment VARCHAR,
+    secure BOOLEAN NOT NULL DEFAULT false,
+    is_table BOOLEAN NOT NULL DEFAULT false,
+    macro VARCHAR NOT NULL,
+    definition VARCHAR NOT NULL,
+    PRIMARY KEY (database_name, schema_name, name, arguments)
+);
+
 CREATE TABLE IF NOT EXISTS snowreg.tag_references (
     tag_database VARCHAR NOT NULL,
     tag_schema VARCHAR NOT NULL,

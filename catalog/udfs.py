@@ -50,56 +50,58 @@ class FunctionRow:
 
 
 class UdfsPart:
-    """The functions table. Grants on functions are the grants family's (ObjectKey FUNCTION, by signature
-    name); Catalog drops a schema's or database's functions with it."""
+    """The functions table (or, `table` procedures, the stored procedures' one: the same columns). Grants on
+    them are the grants family's (ObjectKey FUNCTION / PROCEDURE, by signature name); Catalog drops a
+    schema's or database's functions and procedures with it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, table: str = "udfs") -> None:
         self.store = store
+        self.table = f"snowreg.{table}"
 
     def named(self, database: str, schema: str, name: str) -> list[FunctionRow]:
         """Every signature of a name in a schema."""
-        rows = self.store.query(f"SELECT {_COLS} FROM snowreg.udfs WHERE database_name = ? AND schema_name = ? "
+        rows = self.store.query(f"SELECT {_COLS} FROM {self.table} WHERE database_name = ? AND schema_name = ? "
                                 "AND name = ? ORDER BY arguments", [database, schema, name])
         return [FunctionRow(*r) for r in rows]
 
     def get(self, database: str, schema: str, name: str, arguments: str) -> FunctionRow | None:
-        row = self.store.query_one(f"SELECT {_COLS} FROM snowreg.udfs WHERE database_name = ? AND "
+        row = self.store.query_one(f"SELECT {_COLS} FROM {self.table} WHERE database_name = ? AND "
                                    "schema_name = ? AND name = ? AND arguments = ?", [database, schema, name, arguments])
         return FunctionRow(*row) if row else None
 
     def listed(self, database: str | None = None, schema: str | None = None) -> list[FunctionRow]:
         """The functions of one schema, one database (schema None) or the account (both None)."""
         rows = self.store.query(
-            f"SELECT {_COLS} FROM snowreg.udfs WHERE (? IS NULL OR database_name = ?) AND "
+            f"SELECT {_COLS} FROM {self.table} WHERE (? IS NULL OR database_name = ?) AND "
             "(? IS NULL OR schema_name = ?) ORDER BY name, arguments, database_name, schema_name",
             [database, database, schema, schema])
         return [FunctionRow(*r) for r in rows]
 
     def any_defined(self) -> bool:
-        return self.store.query_one("SELECT 1 FROM snowreg.udfs LIMIT 1") is not None
+        return self.store.query_one(f"SELECT 1 FROM {self.table} LIMIT 1") is not None
 
     def insert(self, tx: duckdb.DuckDBPyConnection, row: FunctionRow) -> None:
         """Inside a transaction: a new function's row (it replaces one of the same signature)."""
-        tx.execute("DELETE FROM snowreg.udfs WHERE database_name = ? AND schema_name = ? AND name = ? "
+        tx.execute(f"DELETE FROM {self.table} WHERE database_name = ? AND schema_name = ? AND name = ? "
                    "AND arguments = ?", [row.database_name, row.schema_name, row.name, row.arguments])
-        tx.execute(f"INSERT INTO snowreg.udfs ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        tx.execute(f"INSERT INTO {self.table} ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [row.database_name, row.schema_name, row.name, row.arguments, row.created_on or now(),
                     row.owner, row.comment, row.secure, row.is_table, row.macro, row.definition])
 
     def delete(self, tx: duckdb.DuckDBPyConnection, row: FunctionRow) -> None:
-        tx.execute("DELETE FROM snowreg.udfs WHERE database_name = ? AND schema_name = ? AND name = ? "
+        tx.execute(f"DELETE FROM {self.table} WHERE database_name = ? AND schema_name = ? AND name = ? "
                    "AND arguments = ?", [row.database_name, row.schema_name, row.name, row.arguments])
 
     def delete_in(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None = None) -> None:
         """Inside a transaction: the functions of a dropped database or schema (their macros went with it)."""
         where, params = ("database_name = ?", [database]) if schema is None else \
             ("database_name = ? AND schema_name = ?", [database, schema])
-        tx.execute(f"DELETE FROM snowreg.udfs WHERE {where}", params)
+        tx.execute(f"DELETE FROM {self.table} WHERE {where}", params)
 
     def update(self, tx: duckdb.DuckDBPyConnection, row: FunctionRow, **values: Any) -> None:
         """Inside a transaction: change columns of a function's row (rename, comment, secure)."""
         sets = ", ".join(f"{k} = ?" for k in values)
-        tx.execute(f"UPDATE snowreg.udfs SET {sets} WHERE database_name = ? AND schema_name = ? AND name = ? "
+        tx.execute(f"UPDATE {self.table} SET {sets} WHERE database_name = ? AND schema_name = ? AND name = ? "
                    "AND arguments = ?", [*values.values(), row.database_name, row.schema_name, row.name,
                                          row.arguments])
 

@@ -273,3 +273,25 @@ FROM snowreg_reg_udfs f,
               AS key) k
 WHERE f.database_name = db AND list_contains(getvariable('snowreg_visible_functions'), k.key)
 ORDER BY 2, 3, 5;
+
+-- Stored procedures of the database that the session's roles hold a privilege on
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/procedures); a secure procedure's definition is
+-- shown to its owner only. Columns after COMMENT are left out (conformance/DECISIONS.md X11).
+CREATE OR REPLACE TEMP MACRO snowreg_is_procedures(db) AS TABLE
+SELECT p.database_name AS "PROCEDURE_CATALOG", p.schema_name AS "PROCEDURE_SCHEMA", p.name AS "PROCEDURE_NAME",
+       p.owner AS "PROCEDURE_OWNER", json_extract_string(p.definition, '$.signature') AS "ARGUMENT_SIGNATURE",
+       json_extract_string(p.definition, '$.data_type') AS "DATA_TYPE",
+       CAST(json_extract(p.definition, '$.length') AS INTEGER) AS "CHARACTER_MAXIMUM_LENGTH",
+       CAST(json_extract(p.definition, '$.length') AS INTEGER) AS "CHARACTER_OCTET_LENGTH",
+       CAST(json_extract(p.definition, '$.precision') AS INTEGER) AS "NUMERIC_PRECISION",
+       CASE WHEN json_extract_string(p.definition, '$.precision') IS NOT NULL THEN 10 END AS "NUMERIC_PRECISION_RADIX",
+       CAST(json_extract(p.definition, '$.scale') AS INTEGER) AS "NUMERIC_SCALE",
+       'SQL' AS "PROCEDURE_LANGUAGE",
+       CASE WHEN p.secure AND NOT list_contains(getvariable('snowreg_owned_procedures'), k.key) THEN NULL
+            ELSE json_extract_string(p.definition, '$.body') END AS "PROCEDURE_DEFINITION",
+       p.created_on AS "CREATED", p.created_on AS "LAST_ALTERED", p.comment AS "COMMENT"
+FROM snowreg_reg_procedures p,
+     LATERAL (SELECT p.database_name || chr(30) || p.schema_name || chr(30) || p.name || '(' || p.arguments || ')'
+              AS key) k
+WHERE p.database_name = db AND list_contains(getvariable('snowreg_visible_procedures'), k.key)
+ORDER BY 2, 3, 5;

@@ -4,9 +4,10 @@ https://docs.snowflake.com/en/sql-reference/sql/create-clone and https://docs.sn
 the clones of the child objects inherit every grant on them (OWNERSHIP too), the new schema's own
 grants are not copied (the cloning role owns it); a cloned table whose default reads a sequence of the
 same schema reads the sequence's clone; internal stages are cloned only with INCLUDE INTERNAL STAGES,
-which snowreg does not take; temporary tables (a session's own) are not cloned. A source holding models, tags or functions, or a table or view the role
-cannot see, is refused by name (DECISIONS.md L4): the docs do not say what becomes of models, and a
-copy the role could not read would be a copy it should not have made. All or nothing: on any failure
+which snowreg does not take; temporary tables (a session's own) are not cloned. A source holding models,
+tags, functions or procedures, or a table or view the role cannot see, is refused by name (DECISIONS.md
+L4): the docs do not say what becomes of models, and a copy the role could not read would be a copy it
+should not have made. All or nothing: on any failure
 the new schema is dropped again.
 """
 
@@ -34,7 +35,8 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     held = [kind for kind, found in (("models", catalog.models.list_models(db, schema)),
                                      ("tags", catalog.objects.list_tags(db, schema)),
-                                     ("functions", catalog.udfs.listed(db, schema))) if found]
+                                     ("functions", catalog.udfs.listed(db, schema)),
+                                     ("procedures", catalog.procedures.listed(db, schema))) if found]
     if held:
         raise errors.not_supported(f"CREATE SCHEMA … CLONE of a schema holding {' and '.join(held)}")
     relations = [r for r in list_relations(catalog.store, db, schema)  # a session's temporary tables stay behind

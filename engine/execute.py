@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
 from typing import assert_never
@@ -242,6 +243,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
             return show_objects.describe_result(session, stmt)
         case ast.LiveVersion():
             return live.execute(session, stmt)
+        case ast.AnonymousBlock():
+            return run_block(session, stmt.text)
         case _:
             assert_never(stmt)
 
@@ -267,6 +270,9 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             from snowreg.engine import udfs  # user functions load with the first statement about one
 
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
+    if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
+            and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
+        return status() if describe_only else _procedure(session, stmt)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
     if stmt.verb == "UNDROP TABLE":
@@ -289,6 +295,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     with _positions_in_text(stmt):
         return query.run_sql(session, stmt.body.text, describe_only)
 
+
+_SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
 
 # EXECUTE IMMEDIATE '<statement>' | $$<statement>$$ | $variable [USING (…)]
 # (https://docs.snowflake.com/en/sql-reference/sql/execute-immediate)
@@ -315,11 +323,55 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
     else:
         text = decode_string(text)
     if _BLOCK.match(text):
-        raise errors.not_supported("Snowflake Scripting blocks (BEGIN … END) in EXECUTE IMMEDIATE")
+        from snowreg.grammar.scripting import starts_block  # Scripting loads with the first block
+
+        if starts_block(text):
+            return status() if describe_only else run_block(session, text)
     statements = parse(text)
     if len(statements) != 1:
         raise errors.not_supported("EXECUTE IMMEDIATE of other than one statement")
     return execute(statements[0], session, describe_only)
+
+
+def run_block(session: Session, text: str) -> Result:
+    """An anonymous block (https://docs.snowflake.com/en/developer-guide/snowflake-scripting/blocks): its one
+    column `anonymous block` holds the RETURN value, or RETURN TABLE's rows are the result."""
+    from snowreg.engine import scripting  # Scripting loads with the first block
+    from snowreg.grammar.scripting import parse_script
+
+    block = parse_script(text)
+    interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True))
+    return interpreter.run(block, scripting.Scope())
+
+
+def statement_runner(session: Session, refuse: Callable[[ast.Statement], None] | None = None,
+                     record: bool = False) -> Callable[[str], Result]:
+    """How a block runs one of its statements: parsed and executed as if sent alone (`refuse` may stop
+    a statement an owner's-rights procedure may not run). A recorded statement (a SQL statement of the
+    block, not an expression's SELECT) gets a query id: LAST_QUERY_ID() and RESULT_SCAN read it."""
+    def run(text: str) -> Result:
+        statements = parse(text)
+        if len(statements) != 1:
+            raise errors.not_supported("Several statements in one statement of a Snowflake Scripting block")
+        if refuse is not None:
+            refuse(statements[0])
+        result = execute(statements[0], session)
+        if record:
+            result.query_id = str(uuid.uuid4())
+            session.record_query(result.query_id, result)
+        return result
+    return run
+
+
+def _procedure(session: Session, stmt: ast.Query) -> Result:
+    """SQL stored procedures (engine.procedures): DDL, and CALL, whose body's statements run through here."""
+    from snowreg.engine import procedures  # procedures load with the first statement about one
+
+    with _positions_in_text(stmt):
+        if stmt.verb == "CALL":
+            return procedures.call(session, stmt.body.text,
+                                   lambda refuse, record: statement_runner(session, refuse, record))
+        return procedures.run(session, stmt.verb, stmt.body.text)
 
 
 def _inference(session: Session) -> ModuleType:
@@ -388,6 +440,13 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         from snowreg.grammar.ast.functions import FunctionSignature
 
         return udfs.describe_function(session, FunctionSignature(stmt.name, stmt.arg_types))
+    if stmt.kind == "PROCEDURE":
+        if stmt.arg_types is None:
+            raise errors.compilation_error("A procedure is named with its argument types: PROCEDURE p(<type>, …).")
+        from snowreg.engine import procedures
+        from snowreg.grammar.ast.functions import FunctionSignature
+
+        return procedures.describe_procedure(session, FunctionSignature(stmt.name, stmt.arg_types))
     if stmt.kind == "USER":
         return showgrants.describe_user(session, stmt)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -238,7 +238,7 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
         if session.catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema):
             raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     rows: list[tuple[Any, ...]] = []
-    if stmt.kind != "USER":  # built-ins belong to no database: every scope lists them
+    if stmt.kind != "USER" and not stmt.procedures:  # built-ins belong to no database: every scope lists them
         for fn in sorted(builtin_functions(), key=lambda f: (f.name, len(f.arguments))):
             if like(stmt.like, fn.name):
                 rows.append(_builtin_row(fn))
@@ -252,6 +252,10 @@ def show_account_functions(session: Session, stmt: ast.ShowAccountFunctions) -> 
                      session.current_database(), None)
         else:
             where = (None, None) if scope == "ACCOUNT" else (session.database, None)
+        if stmt.procedures:  # SHOW [USER] PROCEDURES: snowreg has no built-in procedures (DECISIONS.md X11)
+            from snowreg.engine import procedures
+
+            return procedures.show_procedures(session, where, stmt.like)
         from snowreg.engine import udfs  # user functions load with the first statement about one
 
         user = udfs.show_rows(session, where[0], where[1], stmt.like)

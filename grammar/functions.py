@@ -186,11 +186,11 @@ def signature(text: str) -> FunctionSignature:
     return sig
 
 
-def parse_drop(sql: str) -> DropFunction:
-    """DROP FUNCTION [IF EXISTS] f(types)."""
+def parse_drop(sql: str, kind: str = "FUNCTION") -> DropFunction:
+    """DROP FUNCTION | PROCEDURE [IF EXISTS] f(types)."""
     r = _Reader(sql)
     r.expect("DROP")
-    r.expect("FUNCTION")
+    r.expect(kind)
     if_exists = r.word("IF", "EXISTS")
     name = r.qname()
     sig = FunctionSignature(name, _signature_types(r))
@@ -198,11 +198,12 @@ def parse_drop(sql: str) -> DropFunction:
     return DropFunction(sig, if_exists)
 
 
-def parse_alter(sql: str) -> AlterFunction:
-    """ALTER FUNCTION [IF EXISTS] f(types) RENAME TO g | SET COMMENT = '…' | UNSET COMMENT | [UN]SET SECURE."""
+def parse_alter(sql: str, kind: str = "FUNCTION") -> AlterFunction:
+    """ALTER FUNCTION | PROCEDURE [IF EXISTS] f(types) RENAME TO g | SET COMMENT = '…' | UNSET COMMENT
+    | [UN]SET SECURE; a procedure also EXECUTE AS OWNER | CALLER."""
     r = _Reader(sql)
     r.expect("ALTER")
-    r.expect("FUNCTION")
+    r.expect(kind)
     if_exists = r.word("IF", "EXISTS")
     sig = FunctionSignature(r.qname(), _signature_types(r))
     if r.word("RENAME", "TO"):
@@ -214,15 +215,18 @@ def parse_alter(sql: str) -> AlterFunction:
         comment = r.string()
         r.done()
         return AlterFunction(sig, "SET COMMENT", if_exists, comment=comment)
-    for action in ("UNSET COMMENT", "SET SECURE", "UNSET SECURE"):
+    actions: tuple[str, ...] = ("UNSET COMMENT", "SET SECURE", "UNSET SECURE")
+    if kind == "PROCEDURE":
+        actions += ("EXECUTE AS OWNER", "EXECUTE AS CALLER")
+    for action in actions:
         if r.word(*action.split()):
             r.done()
             return AlterFunction(sig, action, if_exists)  # type: ignore[arg-type]
     raise r.error()
 
 
-def parse_create(sql: str) -> CreateFunction:
-    """CREATE [OR REPLACE] [SECURE] [TEMPORARY] FUNCTION [IF NOT EXISTS] f(arg type [DEFAULT expr], …)
+def parse_create(sql: str, kind: str = "FUNCTION") -> CreateFunction:
+    """CREATE [OR REPLACE] [SECURE] [TEMPORARY] FUNCTION | PROCEDURE [IF NOT EXISTS] f(arg type [DEFAULT expr], …)
     RETURNS type [[NOT] NULL] | TABLE (col type, …) [properties] AS body."""
     r = _Reader(sql)
     r.expect("CREATE")
@@ -235,7 +239,7 @@ def parse_create(sql: str) -> CreateFunction:
             temporary = True
         else:
             break
-    r.expect("FUNCTION")
+    r.expect(kind)
     if_not_exists = r.word("IF", "NOT", "EXISTS")
     name = r.qname()
     args = _arguments(r)
@@ -260,7 +264,7 @@ def parse_create(sql: str) -> CreateFunction:
     r.done()
     return CreateFunction(name, args, returns, columns, body, or_replace, if_not_exists, secure, temporary,
                           fields.not_null, fields.language, fields.volatility, fields.memoizable, fields.comment,
-                          copy_grants or fields.copy_grants, fields.options)
+                          copy_grants or fields.copy_grants, fields.options, fields.execute_as)
 
 
 def _arguments(r: _Reader) -> tuple[FunctionArg, ...]:
@@ -294,6 +298,7 @@ class _Fields:
     comment: str | None = None
     copy_grants: bool = False
     options: tuple[str, ...] = ()
+    execute_as: str = "OWNER"
 
 
 def _properties(r: _Reader) -> _Fields:
@@ -315,6 +320,8 @@ def _properties(r: _Reader) -> _Fields:
             f.memoizable = True
         elif r.word("COPY", "GRANTS"):
             f.copy_grants = True
+        elif r.word("EXECUTE", "AS"):  # a procedure's rights
+            f.execute_as = _rights(r)
         elif r.word("COMMENT"):
             r.expect("=")
             f.comment = r.string()
@@ -332,3 +339,26 @@ def _properties(r: _Reader) -> _Fields:
             raise r.error()
     f.options = tuple(options)
     return f
+
+
+def _rights(r: _Reader) -> str:
+    """EXECUTE AS OWNER | CALLER | RESTRICTED CALLER."""
+    for rights in ("OWNER", "CALLER", "RESTRICTED CALLER"):
+        if r.word(*rights.split()):
+            return rights
+    raise r.error()
+
+
+def parse_call(sql: str) -> tuple[QualifiedName, tuple[str, ...]]:
+    """CALL p(arg, …): the procedure's name and each argument's expression text."""
+    r = _Reader(sql)
+    r.expect("CALL")
+    name = r.qname()
+    r.expect("(")
+    args: list[str] = []
+    while not r.take(")"):
+        if args:
+            r.expect(",")
+        args.append(r.balanced_text((",", ")")))
+    r.done()
+    return name, tuple(args)

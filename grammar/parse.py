@@ -10,9 +10,10 @@ import stat
 from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from snowreg.errors import Error, ProgrammingError, nested_too_deeply, not_supported, syntax_error
+from snowreg.errors import Error, ProgrammingError, moved, nested_too_deeply, not_supported, syntax_error
 from snowreg.grammar import ast, generated
 from snowreg.grammar.shape import lift, plain_select
 from snowreg.grammar.text import outside_literals
@@ -35,6 +36,11 @@ _MODEL_MONITOR = re.compile(
     rf"(?:{_SPACE})?(CREATE(?:{_SPACE}OR{_SPACE}REPLACE)?|ALTER|DROP|DESC(?:RIBE)?)"
     rf"{_SPACE}MODEL{_SPACE}MONITOR(?![\w$])", re.I)
 _SEMICOLON = re.compile(";")
+# A text that may open with a Snowflake Scripting block (grammar.scripting decides).
+_MAY_BE_BLOCK = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(?:BEGIN|DECLARE)(?![\w$])", re.I)
+# …and a transaction's BEGIN, told apart without loading the Scripting reader
+_BEGIN_TRANSACTION = re.compile(r"\s*BEGIN(?:\s+(?:WORK|TRANSACTION))?(?:\s+NAME\s+[\w$\"]+)?\s*(?:;\s*)?\Z", re.I)
+_MAY_BE_PROCEDURE = re.compile(r"\s*CREATE\s[\s\S]*?\bPROCEDURE\b[\s\S]*\bAS\s+(?:BEGIN|DECLARE)\b", re.I)
 
 
 class _AlwaysWord:
@@ -119,6 +125,10 @@ def parse(text: str) -> list[ast.Statement]:
     """Parse one or more `;`-separated statements; raises ProgrammingError 001003 on bad syntax."""
     if len(text) <= _CACHE_TEXT_LIMIT:  # texts that differ only in generated names share one parse
         return list(generated.shared(text, _parse_cached, ("parse",)))
+    if _MAY_BE_BLOCK.match(text) and _scripting().starts_block(text):
+        return list(_block(text))
+    if _MAY_BE_PROCEDURE.match(text):
+        return list(_procedure_body(text))
     return list(_parse(text))
 
 
@@ -128,6 +138,10 @@ def _parse_cached(text: str) -> tuple[ast.Statement, ...]:
     plain = plain_select(text)
     if plain is not None:  # one chunk of plain SQL to the grammar: no parser needed
         return (_plain_query(text, *plain),)
+    if _MAY_BE_BLOCK.match(text) and not _BEGIN_TRANSACTION.match(text) and _scripting().starts_block(text):
+        return _block(text)
+    if _MAY_BE_PROCEDURE.match(text):
+        return _procedure_body(text)
     shape = lift(text)
     if shape is None:
         return _parse(text)
@@ -156,6 +170,49 @@ def _remember_shape(key: str, text: str, statements: tuple[ast.Statement, ...]) 
     if len(_query_shapes) >= 1024:
         _query_shapes.clear()
     _query_shapes[key] = (query, start, end)
+
+
+def _scripting() -> ModuleType:
+    """The Scripting reader loads with the first text that may hold a block, not with the parser."""
+    from snowreg.grammar import scripting
+
+    return scripting
+
+
+def _block(text: str) -> tuple[ast.Statement, ...]:
+    """A Scripting block sent as a statement, and the statements after it (a block ends at `END;`)."""
+    opened = _MAY_BE_BLOCK.match(text)
+    assert opened is not None
+    start = opened.end() - (5 if text[opened.end() - 5:opened.end()].upper() == "BEGIN" else 7)
+    line_start = text.rfind("\n", 0, start) + 1
+    span = ast.Span(start, start, text.count("\n", 0, start) + 1, start - line_start)
+    try:
+        _, length = _scripting().parse_block(text[start:])
+    except Error as e:  # positions in the block → positions in the text
+        raise (moved(e, span.line - 1, span.column) if start else e) from None
+    end = start + length
+    span = ast.Span(start, end, span.line, span.column)
+    rest = text[end:]
+    return (ast.AnonymousBlock(text[start:end], span), *(_parse_cached(rest) if rest.strip() else ()))
+
+
+def _procedure_body(text: str) -> tuple[ast.Statement, ...]:
+    """CREATE PROCEDURE … AS <block> with the block written without delimiters: the statement as if the
+    block were a string literal, and the statements after it."""
+    try:
+        found = _scripting().unquoted_body(text)
+    except Error as e:  # a body that does not parse: positions in the block → positions in the text
+        opened = re.search(r"\bAS\s+(?=BEGIN|DECLARE)", text, re.I)
+        start = opened.end() if opened else 0
+        line_start = text.rfind("\n", 0, start) + 1
+        raise moved(e, text.count("\n", 0, start), start - line_start) from None
+    if found is None:
+        return _parse(text)
+    start, end = found
+    quoted = "'" + text[start:end].replace("\\", "\\\\").replace("'", "''") + "'"
+    statements = _parse(text[:start] + quoted)
+    rest = text[end:]
+    return (*statements, *(_parse_cached(rest) if rest.strip() else ()))
 
 
 def _plain_query(text: str, start: int, end: int) -> ast.Query:

@@ -400,7 +400,8 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.ShowWarehouses: lambda s: "SHOW WAREHOUSES" + _show_tail(s.like),
         a.ShowTransactions: lambda s: "SHOW TRANSACTIONS" + (" IN ACCOUNT" if s.in_account else ""),
         a.ShowLocks: lambda s: "SHOW LOCKS" + (" IN ACCOUNT" if s.in_account else ""),
-        a.ShowAccountFunctions: lambda s: f"SHOW {s.kind + ' ' if s.kind else ''}FUNCTIONS"
+        a.ShowAccountFunctions: lambda s: f"SHOW {s.kind + ' ' if s.kind else ''}"
+        + ("PROCEDURES" if s.procedures else "FUNCTIONS")
         + _show_tail(s.like, _scope(s.scope, s.scope_name)),
         a.CreateWarehouse: lambda s: _create("WAREHOUSE", s) + name(s.name) + _options(s.properties),
         a.DropWarehouse: lambda s: f"DROP WAREHOUSE {_opt(s.if_exists, 'IF EXISTS ')}{name(s.name)}",
@@ -415,6 +416,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.DescribeResult: lambda s: "DESCRIBE RESULT " + (string(s.query_id) if s.query_id is not None
                                                           else "LAST_QUERY_ID()"),
         a.LiveVersion: _live_version,
+        a.AnonymousBlock: lambda stmt: stmt.text,
     }
 
 

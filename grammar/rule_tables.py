@@ -225,6 +225,9 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "show_account_functions": lambda c, s: a.ShowAccountFunctions(
         c[0], c[1], c[2][0] if c[2] else None, c[2][1] if c[2] else None, span=s
     ),
+    "show_account_procedures": lambda c, s: a.ShowAccountFunctions(
+        c[0], c[1], c[2][0] if c[2] else None, c[2][1] if c[2] else None, True, span=s
+    ),
     "drop_warehouse": lambda c, s: a.DropWarehouse(c[1], flag(c[0]), span=s),
     "alter_warehouse": lambda c, s: a.AlterWarehouse(
         c[1], c[2][0], c[2][1], flag(c[0]), c[2][2], span=s

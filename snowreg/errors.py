@@ -39,7 +39,7 @@ class Error(Exception):
         self.object_parts: tuple[str, ...] | None = None  # or its name parts, when they are known as such
 
     def __str__(self) -> str:
-        if self.errno < 0:
+        if self.errno == -1:  # no number (a Scripting exception's own number is negative: -20002)
             return self.msg
         if self.sqlstate is None:  # client-side errors (the connector's 25xxxx) carry no SQLSTATE
             return f"{self.errno:06d}: {self.msg}"
@@ -347,6 +347,17 @@ def local_file_missing(path: str) -> ProgrammingError:
 
 def bind_variable_not_set(name: str) -> ProgrammingError:
     return ProgrammingError(f"Bind variable '{name}' is not set", 252004, "22000")
+
+
+def owner_rights_statement(kind: str) -> ProgrammingError:
+    """A statement an owner's-rights stored procedure may not run (it reads or changes the caller's session)."""
+    return ProgrammingError(f"Stored procedure execution error: Unsupported statement type '{kind}'.", 90232,
+                            "0A000")
+
+
+def script_bind_not_set(name: str) -> ProgrammingError:
+    """A `:name` in a statement of a Snowflake Scripting block that names no variable in scope."""
+    return compilation_error(f"Bind variable :{name} not set.", 2049, "42601")
 
 
 def bind_not_a_list(params: object) -> ProgrammingError:

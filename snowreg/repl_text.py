@@ -95,12 +95,22 @@ class Piece:
 def split_statements(text: str) -> list[Piece]:
     """The statements of a script, split at semicolons outside strings, quoted names and comments.
 
-    Leading whitespace is left out of each piece; pieces holding only comments are dropped.
+    Leading whitespace is left out of each piece; pieces holding only comments are dropped. A Snowflake
+    Scripting block (`[DECLARE …] BEGIN … END;`) is one piece, its inner semicolons kept: the whole
+    block up to its `END;`, or, when it does not parse, the rest of the script (whose error then shows).
     """
     pieces: list[Piece] = []
     begin = 0
     has_code = False
+    skip_to = 0
     for tok in tokenize(text):
+        if tok.start < skip_to:
+            continue
+        end = _block_end(text, tok.start, tok.upper) if not has_code and tok.kind == "word" else None
+        if end is not None:
+            pieces.append(_piece(text, begin, end - 1 if text[end - 1:end] == ";" else end))
+            begin, skip_to = end, end
+            continue
         if tok.kind == "semicolon":
             if has_code:
                 pieces.append(_piece(text, begin, tok.start))
@@ -112,10 +122,44 @@ def split_statements(text: str) -> list[Piece]:
     return pieces
 
 
+def _block_end(text: str, start: int, word: str) -> int | None:
+    """Where a block (or CREATE PROCEDURE … AS <block>) starting at `start` ends (after its `;`), the end of
+    the text when it does not parse, or None when no block starts there."""
+    if word not in ("BEGIN", "DECLARE", "CREATE"):
+        return None
+    from snowreg.grammar.scripting import (  # loads with the first block
+        parse_block,
+        starts_block,
+        unquoted_body,
+    )
+
+    rest = text[start:]
+    try:
+        if word in ("BEGIN", "DECLARE") and starts_block(rest):
+            return start + parse_block(rest)[1]
+        if word == "CREATE" and _unquoted_body(rest):
+            found = unquoted_body(rest)
+            return None if found is None else start + found[1]
+    except errors.Error:
+        return len(text)
+    return None
+
+
+def _unquoted_body(text: str) -> bool:
+    """Whether a statement may be CREATE PROCEDURE … AS <block> with the block written without delimiters."""
+    from snowreg.grammar.scripting import PROCEDURE_HEAD
+
+    return PROCEDURE_HEAD.match(text) is not None and _AS_BLOCK.search(text) is not None
+
+
 def _piece(text: str, begin: int, end: int) -> Piece:
     chunk = text[begin:end]
     stripped = chunk.lstrip()
     return Piece(stripped.rstrip(), begin + len(chunk) - len(stripped))
+
+
+# `AS BEGIN` / `AS DECLARE`: a procedure's body written without delimiters follows
+_AS_BLOCK = re.compile(r"\bAS\s+(?=(?:BEGIN|DECLARE)\b)", re.I)
 
 
 def is_complete(text: str) -> bool:
@@ -124,7 +168,30 @@ def is_complete(text: str) -> bool:
     if not stripped or stripped.startswith("!"):
         return True
     tokens = [t for t in tokenize(text) if t.significant or not t.closed]
+    if tokens and tokens[0].kind == "word" and tokens[0].upper in ("BEGIN", "DECLARE") \
+            and _starts_block(text[tokens[0].start:]):
+        return _block_complete(text[tokens[0].start:])
+    if tokens and tokens[0].upper == "CREATE" and _unquoted_body(text[tokens[0].start:]):
+        body = _AS_BLOCK.search(text)
+        return body is not None and _block_complete(text[body.end():])
     return bool(tokens) and tokens[-1].kind == "semicolon"
+
+
+def _starts_block(text: str) -> bool:
+    from snowreg.grammar.scripting import starts_block
+
+    return starts_block(text)
+
+
+def _block_complete(text: str) -> bool:
+    """A block is complete at its closing `END;` (or once it is wrong before its end: the error shows)."""
+    from snowreg.grammar.scripting import parse_block
+
+    try:
+        parse_block(text)
+    except errors.Error as e:
+        return "'<EOF>'" not in e.msg and text.rstrip().endswith(";")
+    return text.rstrip().endswith(";")
 
 
 def error_offset(error: errors.Error, text: str) -> int | None:

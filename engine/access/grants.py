@@ -30,6 +30,7 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "WAREHOUSE": ("USAGE", "OPERATE", "MONITOR", "MODIFY"),
     # https://docs.snowflake.com/en/user-guide/security-access-control-privileges (functions: USAGE, OWNERSHIP)
     "FUNCTION": ("USAGE",),
+    "PROCEDURE": ("USAGE",),
 }
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE")
 SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG")
@@ -152,8 +153,8 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
     schemas = [schema] if schema else [s.name for s in catalog.databases.list_schemas(db)]
     out: list[Target] = []
     for s in schemas:
-        if kind == "FUNCTION":  # every signature of every function of the schema
-            out.extend(_visible_functions(session, db, s))
+        if kind in ("FUNCTION", "PROCEDURE"):  # every signature of every function (procedure) of the schema
+            out.extend(_visible_functions(session, db, s, kind))
             continue
         if kind == "MODEL":
             names = [m.name for m in catalog.models.list_models(db, s)]
@@ -175,12 +176,13 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
     return kind, out
 
 
-def _visible_functions(session: Session, db: str, schema: str) -> list[Target]:
+def _visible_functions(session: Session, db: str, schema: str, kind: str = "FUNCTION") -> list[Target]:
     found: list[Target] = []
-    for row in session.catalog.udfs.listed(db, schema):
+    part = session.catalog.udfs if kind == "FUNCTION" else session.catalog.procedures
+    for row in part.listed(db, schema):
         qn = ast.QualifiedName(row.name, schema, db)
         try:
-            found.append(function_target(session, ast.ObjectTarget("FUNCTION", qn, _types(row.arguments))))
+            found.append(function_target(session, ast.ObjectTarget(kind, qn, _types(row.arguments))))
         except errors.ProgrammingError as e:
             if e.errno != 2003:
                 raise
@@ -211,23 +213,32 @@ def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Targe
     if isinstance(target, ast.BulkTarget):
         return _bulk(session, target)
     kind = " ".join(target.kind.upper().split())
-    if kind == "FUNCTION":
+    if kind in ("FUNCTION", "PROCEDURE"):
         return kind, [function_target(session, target)]
     return kind, [resolve(session, kind, target.name)]
 
 
 def function_target(session: Session, target: ast.ObjectTarget) -> Target:
-    """ON FUNCTION f(types): one signature, visible to the session (else 002003)."""
+    """ON FUNCTION f(types) | ON PROCEDURE p(types): one signature, visible to the session (else 002003)."""
+    kind = " ".join(target.kind.upper().split())
+    word = kind.lower()
     if target.arg_types is None:
-        raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")
-    from snowreg.engine import udfs  # user functions load with the first statement about one
+        raise errors.compilation_error(f"A {word} is named with its argument types: {kind} f(<type>, …).")
     from snowreg.grammar.ast.functions import FunctionSignature
 
-    (db, schema, name, arguments), row = udfs.find(session, FunctionSignature(target.name, target.arg_types))
+    sig = FunctionSignature(target.name, target.arg_types)
+    if kind == "PROCEDURE":
+        from snowreg.engine import procedures  # procedures load with the first statement about one
+
+        (db, schema, name, arguments), row = procedures.find(session, sig)
+    else:
+        from snowreg.engine import udfs  # user functions load with the first statement about one
+
+        (db, schema, name, arguments), row = udfs.find(session, sig)
     a = privileges.access(session)
-    key = ObjectKey("FUNCTION", db, schema, f"{name}({arguments})")
+    key = ObjectKey(kind, db, schema, f"{name}({arguments})")
     if row is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), row.owner))):
-        raise errors.does_not_exist("Function", f"{_fqn(db, schema, name)}({arguments})")
+        raise errors.does_not_exist(word.capitalize(), f"{_fqn(db, schema, name)}({arguments})")
     return Target(key, row.owner or "", f"{_fqn(db, schema, name)}({arguments})", name, db, schema)
 
 

@@ -114,7 +114,7 @@ def show_grants(session: Session, stmt: ast.ShowGrants) -> Result:
             assert stmt.kind is not None and stmt.name is not None
             kind = " ".join(stmt.kind.upper().split())
             target = grants.function_target(session, ast.ObjectTarget(kind, stmt.name, stmt.arg_types)) \
-                if kind == "FUNCTION" else grants.resolve(session, kind, stmt.name)
+                if kind in ("FUNCTION", "PROCEDURE") else grants.resolve(session, kind, stmt.name)
             return _grants_on(session, target, stmt.limit)
         case "ON_ACCOUNT":
             target = grants.Target(ObjectKey("ACCOUNT"), "", ACCOUNT_NAME, ACCOUNT_NAME)

@@ -564,6 +564,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "SEQUENCES": ("snowreg_is_sequences", True),
     "DATABASES": ("snowreg_is_databases", False),
     "FUNCTIONS": ("snowreg_is_functions", True),
+    "PROCEDURES": ("snowreg_is_procedures", True),
 }
 
 

@@ -213,20 +213,22 @@ def _by_types(rows: list[FunctionRow], ref: FunctionRef) -> list[FunctionRow]:
     return [r for r in rows if score(r) == best]
 
 
-def visible_keys(session: Session) -> dict[str, list[str]]:
-    """INFORMATION_SCHEMA.FUNCTIONS' filters: `db<RS>schema<RS>F(NUMBER)` of the functions the roles may
-    use (USAGE or OWNERSHIP: functions have no other privilege) and of those they own (RS = chr(30))."""
+def visible_keys(session: Session, kind: str = "FUNCTION") -> dict[str, list[str]]:
+    """INFORMATION_SCHEMA.FUNCTIONS' (PROCEDURES') filters: `db<RS>schema<RS>F(NUMBER)` of the functions
+    (procedures) the roles may use (USAGE or OWNERSHIP: they have no other privilege) and of those they
+    own (RS = chr(30))."""
     roles = privileges.access(session).roles
     sep = chr(30)
-    rows = session.catalog.udfs.listed()
+    rows = (session.catalog.udfs if kind == "FUNCTION" else session.catalog.procedures).listed()
     key = {id(r): sep.join((r.database_name, r.schema_name, r.signature_name)) for r in rows}
-    return {"snowreg_visible_functions": [key[id(r)] for r in rows if can_use(session, r)],
-            "snowreg_owned_functions": [key[id(r)] for r in rows if r.owner in roles]}
+    plural = "functions" if kind == "FUNCTION" else "procedures"
+    return {f"snowreg_visible_{plural}": [key[id(r)] for r in rows if can_use(session, r, kind)],
+            f"snowreg_owned_{plural}": [key[id(r)] for r in rows if r.owner in roles]}
 
 
-def can_use(session: Session, row: FunctionRow) -> bool:
-    """USAGE (or OWNERSHIP) on the function and USAGE on its database and schema
+def can_use(session: Session, row: FunctionRow, kind: str = "FUNCTION") -> bool:
+    """USAGE (or OWNERSHIP) on the function (procedure) and USAGE on its database and schema
     (https://docs.snowflake.com/en/user-guide/security-access-control-privileges#user-defined-function-udf-and-external-function-privileges)."""
     a = privileges.access(session)
-    held = a.held(("FUNCTION", row.database_name, row.schema_name, row.signature_name), row.owner)
+    held = a.held((kind, row.database_name, row.schema_name, row.signature_name), row.owner)
     return a.schema_usable(row.database_name, row.schema_name) and bool(held & privileges.USABLE)

@@ -26,6 +26,7 @@ from snowreg.grammar.ast.names import (
     VarRef,
 )
 from snowreg.grammar.ast.queries import (
+    AnonymousBlock,
     Arg,
     Describe,
     DescribeResult,
@@ -180,6 +181,7 @@ _STATEMENTS: tuple[str, ...] = (
     "Describe",
     "DescribeResult",
     "LiveVersion",
+    "AnonymousBlock",
 )
 
 if TYPE_CHECKING:
@@ -319,6 +321,7 @@ if TYPE_CHECKING:
         | Describe
         | DescribeResult
         | LiveVersion
+        | AnonymousBlock
     )
 else:
     def __getattr__(name: str) -> Any:
@@ -341,6 +344,7 @@ __all__ = [
     "AlterModelUnsetTag",
     "AlterSession",
     "AlterWarehouse",
+    "AnonymousBlock",
     "Arg",
     "BulkTarget",
     "CommentOn",

@@ -37,6 +37,7 @@ class CreateFunction:
     comment: str | None = None
     copy_grants: bool = False
     options: tuple[str, ...] = ()  # other properties named (HANDLER, PACKAGES, …), upper-cased
+    execute_as: str = "OWNER"  # a procedure's EXECUTE AS: OWNER, CALLER or RESTRICTED CALLER
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ class AlterFunction:
     """ALTER FUNCTION [IF EXISTS] f(types) RENAME TO g | SET COMMENT = '…' | UNSET COMMENT | SET | UNSET SECURE."""
 
     signature: FunctionSignature
-    action: Literal["RENAME", "SET COMMENT", "UNSET COMMENT", "SET SECURE", "UNSET SECURE"]
+    action: Literal["RENAME", "SET COMMENT", "UNSET COMMENT", "SET SECURE", "UNSET SECURE", "EXECUTE AS OWNER",
+                    "EXECUTE AS CALLER"]
     if_exists: bool = False
     new_name: QualifiedName | None = None
     comment: str | None = None

@@ -194,12 +194,13 @@ class ShowFunctions:
 
 @dataclass(frozen=True, slots=True)
 class ShowAccountFunctions:
-    """SHOW [USER | BUILT-IN] FUNCTIONS [LIKE] [IN ACCOUNT | DATABASE [d] | SCHEMA [s]] (not IN MODEL)."""
+    """SHOW [USER | BUILT-IN] FUNCTIONS | PROCEDURES [LIKE] [IN ACCOUNT | DATABASE [d] | SCHEMA [s]] (not IN MODEL)."""
 
     kind: Literal["USER", "BUILT-IN"] | None = None
     like: str | None = None
     scope: Literal["ACCOUNT", "DATABASE", "SCHEMA"] | None = None
     scope_name: QualifiedName | None = None
+    procedures: bool = False  # SHOW … PROCEDURES
     span: Span = field(default=NO_SPAN, compare=False)
 
 

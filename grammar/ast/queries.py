@@ -96,6 +96,14 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class AnonymousBlock:
+    """A Snowflake Scripting block sent as a statement: `[DECLARE …] BEGIN … END;` (grammar.scripting)."""
+
+    text: str
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Describe:
     """DESCRIBE|DESC <kind> name (e.g. TABLE, VIEW, STAGE, ARTIFACT REPOSITORY) [TYPE = COLUMNS | STAGE]."""
 

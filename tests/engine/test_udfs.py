@@ -279,15 +279,18 @@ def test_execute_immediate_runs_one_statement_as_if_sent(cur: Any) -> None:
     with pytest.raises(snowreg.ProgrammingError) as info:
         cur.execute("EXECUTE IMMEDIATE $missing")
     assert info.value.errno == 2211
-    for sql in ("EXECUTE IMMEDIATE $$ BEGIN RETURN 1; END $$", "EXECUTE IMMEDIATE 'SELECT ?' USING (x)",
-                "EXECUTE IMMEDIATE 'SELECT 1; SELECT 2'", "EXECUTE IMMEDIATE 'CALL p()'",
-                "EXECUTE IMMEDIATE $$ DECLARE x INT; BEGIN RETURN x; END $$"):
+    for sql in ("EXECUTE IMMEDIATE 'SELECT ?' USING (x)", "EXECUTE IMMEDIATE 'SELECT 1; SELECT 2'"):
         with pytest.raises(snowreg.NotSupportedError):
             cur.execute(sql)
+    # blocks are Snowflake Scripting (tests/engine/test_scripting.py)
+    assert rows(cur, "EXECUTE IMMEDIATE $$ DECLARE x INT; BEGIN RETURN x; END $$") == [(None,)]
 
 
-def test_procedures_and_call_stay_refused(cur: Any) -> None:
-    for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE SQL AS $$ BEGIN RETURN 1; END $$", "CALL p()"):
+def test_procedures_in_other_languages_stay_refused(cur: Any) -> None:
+    # SQL procedures run (tests/engine/test_procedures.py); handler code never does
+    for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.11' "
+                "PACKAGES = ('snowflake-snowpark-python') HANDLER = 'run' AS $$def run(session): return 1$$",
+                "CREATE PROCEDURE p() RETURNS INT LANGUAGE JAVASCRIPT AS $$ return 1; $$"):
         with pytest.raises(snowreg.NotSupportedError):
             cur.execute(sql)
 

@@ -94,3 +94,15 @@ def test_every_ast_name_resolves_to_its_topics_node() -> None:
     assert ast.Query in typing.get_args(ast.Statement) and ast.CreateModel in typing.get_args(ast.Statement)
     with pytest.raises(AttributeError):
         _ = ast.NoSuchNode
+
+
+def test_scripting_loads_with_the_first_block(tmp_path: Path) -> None:
+    """Snowflake Scripting's reader, AST and interpreter load with the first block, not with the parser:
+    statements that are not blocks (BEGIN; included) build none of their dataclasses."""
+    modules = ("snowreg.grammar.scripting", "snowreg.grammar.ast.scripting", "snowreg.engine.scripting",
+               "snowreg.engine.procedures")
+    code = ("import snowreg; c = snowreg.connect().cursor(); c.execute('SELECT 1'); c.execute('SHOW MODELS'); "
+            "c.execute('BEGIN'); c.execute('COMMIT')")
+    assert heavy_modules_after(code, tmp_path, modules) == []
+    code = "import snowreg; c = snowreg.connect().cursor(); c.execute('BEGIN RETURN 1; END;')"
+    assert heavy_modules_after(code, tmp_path, modules) == sorted(modules[:3])

@@ -210,6 +210,17 @@ def test_several_statements_in_one_input(conn: Any, tmp_path: Path) -> None:
     assert "ONE" in out and "TWO" in out and out.count("Row(s) produced") == 2
 
 
+def test_a_block_runs_at_its_end_not_at_its_first_semicolon(conn: Any, tmp_path: Path) -> None:
+    keys = ("BEGIN" + ENTER + "  LET x := 40;" + ENTER + "  IF (x > 1) THEN" + ENTER + "    x := x + 2;" + ENTER
+            + "  END IF;" + ENTER + "  RETURN x;" + ENTER + "END;" + ENTER + "BEGIN;" + ENTER + "ROLLBACK;" + ENTER
+            + "CREATE PROCEDURE rp() RETURNS INT LANGUAGE SQL AS" + ENTER + "BEGIN" + ENTER + "  RETURN 3;" + ENTER
+            + "END;" + ENTER + "CALL rp();" + ENTER + "!quit" + ENTER)
+    out = drive(conn, keys, tmp_path)
+    assert "anonymous block" in out and "| 42" in out
+    assert "Function RP successfully created." in out and "| RP |" in out
+    assert out.count("Statement executed successfully.") == 2  # BEGIN; and ROLLBACK: a transaction
+
+
 def test_errors_show_snowflake_number_and_a_caret(conn: Any, tmp_path: Path) -> None:
     out = drive(conn, "SELECT *" + ENTER + "FORM T;" + ENTER + "ALTER MODEL M VERSION V9 UNSET ALIAS;" + ENTER
                 + "!quit" + ENTER, tmp_path)

@@ -11,8 +11,7 @@ import pytest
 import snowreg
 
 
-@pytest.mark.parametrize("sql, statement", [("CALL my_proc(1)", "CALL MY_PROC(1)"),
-                                            ("EXPLAIN SELECT 1", "EXPLAIN SELECT")])
+@pytest.mark.parametrize("sql, statement", [("EXPLAIN SELECT 1", "EXPLAIN SELECT")])
 def test_a_statement_sqlglot_reads_as_a_command_writes_nothing_to_stderr(cur: Any, capfd: Any, sql: str,
                                                                          statement: str) -> None:
     with pytest.raises(snowreg.NotSupportedError) as info:
@@ -20,6 +19,13 @@ def test_a_statement_sqlglot_reads_as_a_command_writes_nothing_to_stderr(cur: An
     assert f"The statement {statement} is not supported by snowreg." in info.value.msg
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+def test_a_call_of_an_unknown_procedure_is_unknown_and_writes_nothing_to_stderr(cur: Any, capfd: Any) -> None:
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute("CALL my_proc(1)")  # procedures are emulated (engine.procedures): this one does not exist
+    assert info.value.errno == 2140
+    assert capfd.readouterr() == ("", "")
 
 
 def test_show_tags_lists_the_tags_in_scope(cur: Any, capfd: Any) -> None:

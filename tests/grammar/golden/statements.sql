@@ -413,3 +413,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS identifier(?) ("A" REAL, "B" REAL, "_ID" BI
 COPY INTO identifier(?) /* Python:snowflake.connector.pandas_tools.write_pandas() */ ("A","B") FROM (SELECT $1:"A"::REAL, $1:"B"::REAL FROM '@"TEMP"."test"."SNOWPARK_TEMP_STAGE_ABCDEF0123"') FILE_FORMAT=(TYPE=PARQUET COMPRESSION=auto USE_VECTORIZED_SCANNER=FALSE) PURGE=TRUE ON_ERROR=?
 DROP FILE FORMAT IF EXISTS identifier(?) /* Python:snowflake.connector.pandas_tools.write_pandas() */
 select system$cancel_all_queries(12345)
+DECLARE x INT DEFAULT 1; BEGIN LET y := x + 1; IF (y > 1) THEN RETURN y; END IF; END;
+BEGIN RETURN 'a;b'; EXCEPTION WHEN OTHER THEN RETURN SQLERRM; END;
+SHOW USER PROCEDURES LIKE 'P%' IN SCHEMA db.s
+SHOW PROCEDURES

@@ -1,0 +1,372 @@
+"""SQL stored procedures: CREATE / ALTER / DROP / DESCRIBE PROCEDURE, SHOW [USER] PROCEDURES and CALL.
+
+https://docs.snowflake.com/en/sql-reference/sql/create-procedure (LANGUAGE SQL: a Snowflake Scripting
+block) and …/call. A procedure is kept like a user-defined function (catalog.udfs rows, grants by
+signature) and its body runs through engine.scripting, each statement through the engine's dispatch.
+Procedures in other languages would run arbitrary code inside snowreg: refused as not supported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import orjson
+
+from snowreg import errors
+from snowreg.catalog.store import now
+from snowreg.catalog.udfs import FunctionRow
+from snowreg.engine import transaction
+from snowreg.engine.access import privileges
+from snowreg.engine.result import Column, Result, from_rows, status
+from snowreg.engine.script_values import Value, literal, type_of
+from snowreg.engine.scripting import Interpreter, Runner, argument_scope
+from snowreg.engine.session import Session
+from snowreg.engine.sql.udf_calls import family
+from snowreg.engine.udfs import arguments_of, display_type
+from snowreg.grammar import ast
+from snowreg.grammar import functions as parse
+from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
+from snowreg.grammar.scripting import parse_script
+from snowreg.grammar.text import outside_literals, quote_ident
+
+# A runner for a procedure's statements; `refuse` sees each statement first (owner's rights' restrictions),
+# a `record`ed one gets a query id (the block's SQL statements, not its expressions' SELECTs).
+MakeRunner = Callable[[Callable[[ast.Statement], None] | None, bool], Runner]
+MAX_DEPTH = 32  # nested CALLs (the docs give no number: DECISIONS.md X12)
+_depth: dict[int, int] = {}
+_depth_lock = threading.Lock()
+
+
+def run(session: Session, verb: str, sql: str) -> Result:
+    """CREATE, DROP or ALTER PROCEDURE."""
+    transaction.before_plain(session, "ddl")
+    if verb == "CREATE PROCEDURE":
+        return create_procedure(session, parse.parse_create(sql, "PROCEDURE"))
+    if verb == "DROP PROCEDURE":
+        stmt = parse.parse_drop(sql, "PROCEDURE")
+        return drop_procedure(session, stmt.signature, stmt.if_exists)
+    return alter_procedure(session, sql)
+
+
+def _fqn(*parts: str) -> str:
+    return ".".join(quote_ident(p) for p in parts)
+
+
+def create_procedure(session: Session, stmt: CreateFunction) -> Result:
+    if stmt.language.upper() != "SQL":
+        raise errors.not_supported(f"CREATE PROCEDURE … LANGUAGE {stmt.language.upper()} (snowreg runs no handler "
+                                   "code: only SQL procedures, whose body is Snowflake Scripting)")
+    if stmt.temporary:
+        raise errors.not_supported("CREATE TEMPORARY PROCEDURE")
+    if stmt.execute_as == "RESTRICTED CALLER":
+        raise errors.not_supported("EXECUTE AS RESTRICTED CALLER")
+    if stmt.or_replace and stmt.if_not_exists:
+        raise errors.invalid_property_combination()
+    db, schema, name = session.qualify(stmt.name)
+    if session.catalog.databases.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", _fqn(db, schema))
+    arguments = arguments_of(tuple(a.type for a in stmt.args))
+    existing = session.catalog.procedures.get(db, schema, name, arguments)
+    if existing is not None:
+        if stmt.if_not_exists:
+            return status(f"{quote_ident(name)} already exists, statement succeeded.")
+        if not stmt.or_replace:
+            raise errors.already_exists("Object", name)
+        check(session, existing, "own")
+    privileges.check_create_in_schema(session, db, schema, "PROCEDURE")
+    parse_script(stmt.body)  # a body that does not parse fails here, as Snowflake compiles it at CREATE
+    row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
+                      stmt.returns is None, "", _definition(stmt))
+    session.catalog.create_procedure(row, existing, stmt.copy_grants)
+    return status(f"Function {quote_ident(name)} successfully created.")
+
+
+def _definition(stmt: CreateFunction) -> str:
+    """The row's JSON: the statement's parts and what DESCRIBE and INFORMATION_SCHEMA.PROCEDURES show."""
+    signature = "(" + ", ".join(f"{quote_ident(a.name)} {family(a.type)}" for a in stmt.args) + ")"
+    if stmt.returns is None:
+        kind = "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in stmt.columns) + ")"
+        sizes: list[int] = []
+    else:
+        shown = display_type(stmt.returns)
+        kind = shown.split("(", 1)[0]
+        sizes = [int(s) for s in shown[shown.index("(") + 1:-1].split(",")] if "(" in shown else []
+    return orjson.dumps({
+        "args": [[a.name, a.type, a.default] for a in stmt.args], "returns": stmt.returns,
+        "columns": [list(c) for c in stmt.columns], "body": stmt.body, "not_null": stmt.not_null,
+        "execute_as": stmt.execute_as, "volatility": stmt.volatility, "signature": signature, "data_type": kind,
+        "precision": sizes[0] if kind == "NUMBER" else None, "scale": sizes[1] if kind == "NUMBER" else None,
+        "length": sizes[0] if kind in ("VARCHAR", "BINARY") else None,
+    }).decode()
+
+
+def find(session: Session, sig: FunctionSignature) -> tuple[tuple[str, str, str, str], FunctionRow | None]:
+    db, schema, name = session.qualify(sig.name)
+    arguments = arguments_of(sig.types)
+    return (db, schema, name, arguments), session.catalog.procedures.get(db, schema, name, arguments)
+
+
+def _missing(key: tuple[str, str, str, str]) -> errors.Error:
+    db, schema, name, arguments = key
+    return errors.does_not_exist("Procedure", f"{_fqn(db, schema, name)}({arguments})")
+
+
+def _held(session: Session, row: FunctionRow) -> frozenset[str]:
+    a = privileges.access(session)
+    if not a.schema_usable(row.database_name, row.schema_name):
+        return frozenset()
+    return a.held(("PROCEDURE", row.database_name, row.schema_name, row.signature_name), row.owner)
+
+
+def check(session: Session, row: FunctionRow, action: str) -> None:
+    """OWNERSHIP to DROP / ALTER / replace (`own`); any privilege to DESCRIBE (`see`); none: "does not exist"."""
+    held = _held(session, row)
+    if "OWNERSHIP" in held or (action == "see" and held):
+        return
+    if held:
+        raise errors.insufficient_privileges("procedure", row.name)
+    raise _missing((row.database_name, row.schema_name, row.name, row.arguments))
+
+
+def drop_procedure(session: Session, sig: FunctionSignature, if_exists: bool) -> Result:
+    key, row = find(session, sig)
+    if row is None:
+        if if_exists:
+            return status(f"Drop statement executed successfully ({quote_ident(key[2])} already dropped).")
+        raise _missing(key)
+    check(session, row, "own")
+    session.catalog.drop_procedure(row)
+    return status(f"{quote_ident(row.name)} successfully dropped.")
+
+
+def alter_procedure(session: Session, sql: str) -> Result:
+    stmt = parse.parse_alter(sql, "PROCEDURE")
+    key, row = find(session, stmt.signature)
+    if row is None:
+        if stmt.if_exists:
+            return status("Statement executed successfully.")
+        raise _missing(key)
+    check(session, row, "own")
+    if stmt.action == "RENAME":
+        assert stmt.new_name is not None
+        db, schema, name = session.qualify(stmt.new_name)
+        if session.catalog.databases.get_schema(db, schema) is None:
+            raise errors.does_not_exist("Schema", _fqn(db, schema))
+        if session.catalog.procedures.get(db, schema, name, row.arguments) is not None:
+            raise errors.already_exists("Object", name)
+        if (db, schema) != (row.database_name, row.schema_name):
+            privileges.check_create_in_schema(session, db, schema, "PROCEDURE")
+        new = dataclasses.replace(row, database_name=db, schema_name=schema, name=name)
+    elif stmt.action in ("SET COMMENT", "UNSET COMMENT"):
+        new = dataclasses.replace(row, comment=stmt.comment)
+    elif stmt.action.startswith("EXECUTE AS"):
+        spec = dict(row.spec, execute_as=stmt.action.removeprefix("EXECUTE AS "))
+        new = dataclasses.replace(row, definition=orjson.dumps(spec).decode())
+    else:
+        new = dataclasses.replace(row, secure=stmt.action == "SET SECURE")
+    session.catalog.change_procedure(row, new)
+    return status("Statement executed successfully.")
+
+
+# ---------------------------------------------------------------------------------------------
+# DESCRIBE PROCEDURE, SHOW PROCEDURES
+# ---------------------------------------------------------------------------------------------
+
+
+def returns_text(row: FunctionRow) -> str:
+    spec = row.spec
+    if spec["returns"] is None:
+        return "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in spec["columns"]) + ")"
+    return display_type(spec["returns"]) + (" NOT NULL" if spec["not_null"] else "")
+
+
+def signature_text(row: FunctionRow) -> str:
+    return "(" + ", ".join(f"{quote_ident(a[0])} {family(a[1])}" for a in row.spec["args"]) + ")"
+
+
+def describe_procedure(session: Session, sig: FunctionSignature) -> Result:
+    """DESCRIBE PROCEDURE p(types) (https://docs.snowflake.com/en/sql-reference/sql/desc-procedure): property /
+    value rows; a secure procedure's body is shown to its owner only."""
+    key, row = find(session, sig)
+    if row is None:
+        raise _missing(key)
+    check(session, row, "see")
+    spec = row.spec
+    body = spec["body"] if not row.secure or "OWNERSHIP" in _held(session, row) else ""
+    rows = [("signature", signature_text(row)), ("returns", returns_text(row)), ("language", "SQL"),
+            ("null handling", "CALLED ON NULL INPUT"), ("volatility", spec["volatility"]), ("body", body),
+            ("execute as", spec["execute_as"])]
+    return from_rows(["property", "value"], rows, ["TEXT", "TEXT"])
+
+
+def show_rows(session: Session, database: str | None, schema: str | None, like: str | None
+              ) -> list[tuple[object, ...]]:
+    """SHOW [USER] PROCEDURES' rows: the procedures in scope the session's roles hold a privilege on."""
+    from snowreg.grammar.text import like as matches
+
+    out: list[tuple[object, ...]] = []
+    for row in session.catalog.procedures.listed(database, schema):
+        if not _held(session, row) or not matches(like, row.name):
+            continue
+        spec = row.spec
+        ret = "TABLE (" + ", ".join(f"{quote_ident(n)} {t}" for n, t in spec["columns"]) + ")" \
+            if row.is_table else family(spec["returns"]) or spec["returns"]
+        out.append((row.created_on, row.name, row.schema_name, "N", "N", "N", row.min_arity, row.arity,
+                    f"{row.name}({row.arguments}) RETURN {ret}", row.comment or "user-defined procedure",
+                    row.database_name, "Y" if row.is_table else "N", "N", "Y" if row.secure else "N", None, None))
+    return out
+
+
+SHOW_COLUMNS = ["created_on", "name", "schema_name", "is_builtin", "is_aggregate", "is_ansi", "min_num_arguments",
+                "max_num_arguments", "arguments", "description", "catalog_name", "is_table_function",
+                "valid_for_clustering", "is_secure", "secrets", "external_access_integrations"]
+SHOW_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "FIXED", "FIXED", "TEXT", "TEXT", "TEXT",
+              "TEXT", "TEXT", "TEXT", "TEXT", "TEXT"]
+
+
+def show_procedures(session: Session, scope: tuple[str | None, str | None], like: str | None) -> Result:
+    return from_rows(SHOW_COLUMNS, show_rows(session, scope[0], scope[1], like), SHOW_TYPES)
+
+
+# ---------------------------------------------------------------------------------------------
+# CALL
+# ---------------------------------------------------------------------------------------------
+
+
+def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
+    """CALL p(args): the arguments computed in the caller's session, the body run with the owner's or the
+    caller's rights; one column named after the procedure, or RETURNS TABLE's rows."""
+    name, arg_texts = parse.parse_call(sql)
+    if any("=>" in a for a in arg_texts):
+        raise errors.not_supported("Named arguments in CALL (p(x => 1))")
+    runner = make_runner(None, False)
+    values = _arguments(runner, arg_texts)
+    row = resolve(session, name, values)
+    spec = row.spec
+    for _, declared, default in spec["args"][len(values):]:
+        values.append(_evaluate(runner, default, declared))
+    values = [_evaluate(runner, literal(v), a[1]) for v, a in zip(values, spec["args"], strict=True)]
+    owner = spec["execute_as"] == "OWNER"
+    with _nested(session), _rights(session, row.owner if owner else None):
+        block = parse_script(spec["body"])
+        refuse = _refusals(owner, session.transaction)
+        interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
+                                  returns=spec["returns"])
+        result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
+    return _shaped(result, row)
+
+
+def _arguments(runner: Runner, texts: tuple[str, ...]) -> list[Value]:
+    if not texts:
+        return []
+    result = runner("SELECT " + ", ".join(f"({t})" for t in texts))
+    return [Value(v, type_of(c), c) for v, c in zip(result.rows[0], result.columns, strict=True)]
+
+
+def _evaluate(runner: Runner, expr: str, declared: str) -> Value:
+    result = runner(f"SELECT CAST(({expr}) AS {declared})")
+    return Value(result.rows[0][0], declared, result.columns[0], True)
+
+
+def resolve(session: Session, name: ast.QualifiedName, values: list[Value]) -> FunctionRow:
+    """The procedure a CALL names: the session's schema, then PUBLIC; among overloads, by the number of
+    arguments and then their types (DECISIONS.md U4); one the roles may not use is unknown."""
+    db, schema, proc = session.qualify(name)
+    rows = session.catalog.procedures.named(db, schema, proc)
+    if not rows and name.schema is None:
+        rows = session.catalog.procedures.named(db, "PUBLIC", proc)
+    rows = [r for r in rows if "USAGE" in _held(session, r) or "OWNERSHIP" in _held(session, r)]
+    if not rows:
+        raise errors.unknown_function(proc)
+    fitting = [r for r in rows if r.min_arity <= len(values) <= r.arity]
+    given = [family(v.type or "") for v in values]
+
+    def score(r: FunctionRow) -> int:
+        return sum(1 for g, a in zip(given, r.arguments.split(", "), strict=False) if g == a)
+
+    fitting.sort(key=score, reverse=True)
+    if not fitting or (len(fitting) > 1 and score(fitting[0]) == score(fitting[1])):
+        shown = ", ".join(g or "?" for g in given)
+        raise errors.invalid_arguments(f"Invalid argument types for function '{proc}': ({shown})")
+    return fitting[0]
+
+
+def _shaped(result: Result, row: FunctionRow) -> Result:
+    spec = row.spec
+    if spec["returns"] is None:
+        columns = spec["columns"]
+        if columns and len(columns) == len(result.columns):
+            result.columns = [dataclasses.replace(c, name=n) for c, (n, _) in zip(result.columns, columns, strict=True)]
+        return result
+    if spec["not_null"] and result.rows and result.rows[0][0] is None:
+        raise errors.null_violation("NULL result in a non-nullable column")
+    col = result.columns[0]
+    result.columns = [Column(row.name, col.type, col.precision, col.scale, True, col.internal_size)]
+    return result
+
+
+# Statements an owner's-rights procedure may not run: they read or change the caller's session
+# (https://docs.snowflake.com/en/developer-guide/stored-procedure/stored-procedures-rights).
+_SESSION_STATEMENTS = {"AlterSession": "ALTER_SESSION", "Use": "USE", "UseRole": "USE", "UseSecondaryRoles": "USE",
+                       "SetVariable": "SET", "UnsetVariable": "UNSET"}
+
+
+_TRANSACTION_VERBS = frozenset({"BEGIN", "START", "COMMIT", "ROLLBACK"})
+_SESSION_VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][\w$]*)")
+
+
+def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], None] | None:
+    """What a body may not run: an owner's-rights one the statements that change the caller's session (or
+    read its variables); one
+    called inside a transaction, BEGIN / COMMIT / ROLLBACK (Snowflake's scoped transactions: not emulated)."""
+    if not owner and not in_transaction:
+        return None
+
+    def refuse(stmt: ast.Statement) -> None:
+        kind = _SESSION_STATEMENTS.get(type(stmt).__name__)
+        if owner and kind is not None:
+            raise errors.owner_rights_statement(kind)
+        if owner and isinstance(stmt, ast.Query):  # the caller's session variables are not the owner's to read
+            found = outside_literals(_SESSION_VARIABLE, stmt.body.text)
+            if found:
+                raise errors.variable_not_found(f"${found[0].group(1).upper()}")
+        if in_transaction and isinstance(stmt, ast.Query) and stmt.verb in _TRANSACTION_VERBS:
+            raise errors.not_supported("Scoped transactions (BEGIN, COMMIT or ROLLBACK in a stored procedure "
+                                       "called inside a transaction)")
+    return refuse
+
+
+@contextmanager
+def _rights(session: Session, owner: str | None) -> Iterator[None]:
+    """The body's statements run with the owner's role (owner's rights) or the caller's (owner None)."""
+    if owner is None:
+        yield
+        return
+    saved = session.role, session.secondary_roles
+    session.role, session.secondary_roles = owner, "NONE"
+    try:
+        yield
+    finally:
+        session.role, session.secondary_roles = saved
+
+
+@contextmanager
+def _nested(session: Session) -> Iterator[None]:
+    with _depth_lock:
+        depth = _depth.get(session.id, 0) + 1
+        if depth > MAX_DEPTH:
+            raise errors.execution_error(f"Stored procedure calls nested more than {MAX_DEPTH} deep.")
+        _depth[session.id] = depth
+    try:
+        yield
+    finally:
+        with _depth_lock:
+            if depth == 1:
+                _depth.pop(session.id, None)
+            else:
+                _depth[session.id] = depth - 1
+
