@@ -86,10 +86,11 @@ def answer(session: Session, tr: Translation) -> tuple[list[tuple[Any, ...]], li
     types = _types(table.schema, plan)
     if types is None:
         return None
-    columns = _columns(table, plan)
-    if columns is None:
+    session.sync_duckdb_variables({}, variables=False)  # the cursor's time zone, as the general path sets it
+    zone = _zone(session.timezone)
+    if zone is None:
         return None
-    return _result(session, plan, types, columns)
+    return _result(session, plan, types, _columns(table, plan, zone))
 
 
 def _types(schema: Any, plan: Plan) -> list[str] | None:
@@ -121,38 +122,63 @@ def _types(schema: Any, plan: Plan) -> list[str] | None:
     return out
 
 
-def _columns(table: Any, plan: Plan) -> dict[str, list[Any]] | None:
-    """The needed columns of the plan's database's rows, that pass its WHERE, as Python lists."""
+def _columns(table: Any, plan: Plan, zone: Any) -> dict[str, list[Any]]:
+    """The needed columns of the plan's database's rows, that pass its WHERE, as Python lists (the
+    values the cursor would fetch: timestamps in the session's zone)."""
     databases = table.column("DATABASE_NAME").to_pylist()
     keep = [i for i, d in enumerate(databases) if d == plan.database]
     for column, value in plan.where:
         values = table.column(column).to_pylist()
         keep = [i for i in keep if values[i] == value]
-    needed = {item.column for item in plan.items}
-    if len(keep) == len(databases):
-        return {c: table.column(c).to_pylist() for c in needed}
+    needed = sorted({item.column for item in plan.items})
+    if len(keep) != len(databases):
+        import pyarrow as pa
+
+        table = table.select(needed).take(pa.array(keep, type=pa.int64()))
+    return {c: _pylist(table.column(c), zone) for c in needed}
+
+
+_EPOCH: list[Any] = []
+_TIMES: dict[tuple[str, int], Any] = {}  # (zone, microseconds since the epoch) → datetime in that zone
+_TIMES_KEPT = 50_000
+
+
+def _pylist(column: Any, zone: Any) -> list[Any]:
+    """An Arrow column's values in Python. pyarrow makes a zoned timestamp ~10 µs and a JSON extension
+    value ~2 µs: timestamps are made from their microseconds once per zone and value, JSON is read as
+    its text."""
     import pyarrow as pa
 
-    taken = table.select(sorted(needed)).take(pa.array(keep, type=pa.int64()))
-    return {c: taken.column(c).to_pylist() for c in needed}
+    kind = column.type
+    if getattr(kind, "extension_name", None) == "arrow.json":
+        return pa.chunked_array([c.storage for c in column.chunks], type=kind.storage_type).to_pylist()
+    if not (pa.types.is_timestamp(kind) and kind.tz is not None):
+        return list(column.to_pylist())
+    import datetime as dt
+
+    if not _EPOCH:
+        _EPOCH.append(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    epoch, times, name, out = _EPOCH[0], _TIMES, zone.key, []
+    if len(times) > _TIMES_KEPT:
+        times.clear()
+    for us in column.cast(pa.int64()).to_pylist():
+        value = None if us is None else times.get((name, us))
+        if value is None and us is not None:
+            value = times[(name, us)] = (epoch + dt.timedelta(microseconds=us)).astimezone(zone)
+        out.append(value)
+    return out
 
 
 def _result(session: Session, plan: Plan, types: list[str], columns: dict[str, list[Any]]
-            ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]] | None:
-    session.sync_duckdb_variables({}, variables=False)  # the cursor's time zone, as the general path sets it
-    zone = _zone(session.timezone) if "TIMESTAMP WITH TIME ZONE" in types else None
+            ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
     values: list[list[Any]] = []
     keys: dict[int, list[Any]] = {}
-    for i, (item, kind) in enumerate(zip(plan.items, types, strict=True)):
+    for i, item in enumerate(plan.items):
         raw = columns[item.column]
         if item.path is not None:
             found = _path_values(session, item.path, raw)
             values.append([found[d][0] for d in raw])
             keys[i] = [found[d][1] for d in raw]
-        elif kind == "TIMESTAMP WITH TIME ZONE":
-            if zone is None:
-                return None
-            values.append([None if v is None else v.astimezone(zone) for v in raw])
         else:
             values.append(raw)
     order = list(range(len(values[0]) if values else 0))
@@ -162,8 +188,10 @@ def _result(session: Session, plan: Plan, types: list[str], columns: dict[str, l
         column = keys[key.item] if key.kind == "variant" else values[key.item]
         order.sort(key=_sort_key(column, key.nulls_first == key.desc), reverse=key.desc)
     stop = None if plan.limit is None else plan.offset + plan.limit
-    rows = [tuple(v[r] for v in values) for r in order[plan.offset:stop]]
-    return rows, [(item.name, kind) for item, kind in zip(plan.items, types, strict=True)]
+    chosen = order[plan.offset:stop]
+    if chosen != list(range(len(order))):
+        values = [[v[r] for r in chosen] for v in values]
+    return list(zip(*values, strict=True)), [(item.name, kind) for item, kind in zip(plan.items, types, strict=True)]
 
 
 def _sort_key(column: list[Any], high: bool) -> Callable[[int], tuple[Any, ...]]:

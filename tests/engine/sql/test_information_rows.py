@@ -139,7 +139,8 @@ def both_ways(admin: Any, conn: Any, sql: str) -> list[tuple[Any, Any]]:
         information_rows.ENABLED[0] = fast
         try:
             cur = conn.cursor().execute(sql)
-            out.append((cur.description, cur.fetchall()))
+            rows = cur.fetchall()
+            out.append((cur.description, rows, repr(rows)))  # repr: time zones and value types too
         except snowreg.Error as e:
             out.append((type(e), str(e)))
         finally:
