@@ -157,7 +157,7 @@ def _pylist(column: Any, zone: Any) -> list[Any]:
     import datetime as dt
 
     if not _EPOCH:
-        _EPOCH.append(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+        _EPOCH.append(dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     epoch, times, name, out = _EPOCH[0], _TIMES, zone.key, []
     if len(times) > _TIMES_KEPT:
         times.clear()
