@@ -458,8 +458,8 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             _nondeterministic_merge(session)
         multi = _multi_joined(session, tr)
         _execute(session, tr)
-        if tr.kind not in _NO_DDL:
-            session.catalog.store.relations_changed()
+        if tr.kind not in _NO_DDL:  # a CREATE TABLE makes no view (views over model calls stay listed)
+            session.catalog.store.relations_changed(views=tr.kind != "create_table")
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
