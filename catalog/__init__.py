@@ -133,6 +133,12 @@ class Catalog:
         read of the `visible` models (`registered`: what the cursor holds already, updated)."""
         information.expose(self.store, cursor, visible, registered, information.relations(views), self.models)
 
+    def model_version_rows(self, visible: Sequence[int] | None) -> Any:
+        """MODEL_VERSIONS' rows of the `visible` models (None: all) as an Arrow table, as `expose_information`
+        hands them to a cursor (for a query answered without DuckDB: engine.sql.information_rows)."""
+        name = information.MODEL_VERSIONS
+        return information.tables(self.store, visible, (name,), self.models)[name]
+
     def close(self) -> None:
         self.store.close()
 

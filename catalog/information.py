@@ -131,6 +131,11 @@ def tables(store: Store, visible: Sequence[int] | None, needed: Iterable[str] = 
 # -- MODEL_VERSIONS from the catalog's cached reads -------------------------------------------------
 
 MODEL_VERSIONS = "snowreg_is_model_versions"
+# its columns, in the order of its query (QUERIES) and of the Arrow tables built here
+MODEL_VERSIONS_COLUMNS = ("DATABASE_NAME", "SCHEMA_NAME", "MODEL_NAME", "MODEL_VERSION_NAME", "VERSION_ALIASES",
+                          "COMMENT", "OWNER", "CREATED", "LAST_ALTERED", "FUNCTIONS", "MODEL_TYPE", "PYTHON_VERSION",
+                          "LANGUAGE", "DEPENDENCIES", "METADATA", "USERDATA", "CATALOG_NAME", "CREATED_ON",
+                          "LAST_ALTERED_ON")
 _SCHEMA: list[Any] = []  # MODEL_VERSIONS' Arrow schema, as its query gives it (read once)
 
 

@@ -82,6 +82,8 @@ class Store:
         self._tx_tables_only = False
         # bumped whenever the data instance's catalog (its databases, schemas, tables, views) may have changed
         self.relations_generation = 0
+        # moves with relations_generation except after a CREATE TABLE, which adds no view (inference/view_index.py)
+        self.views_generation = 0
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         # INFORMATION_SCHEMA rows as Arrow tables by visible model ids, of one generation (information.py)
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
@@ -359,18 +361,21 @@ class Store:
         with self.lock:
             self._committed(None)
 
-    def relations_changed(self) -> None:
+    def relations_changed(self, views: bool = True) -> None:
         """Plain SQL changed DuckDB's tables or views behind the registry's back: the generation moves on
         (plans and INFORMATION_SCHEMA rows keyed by it are rebuilt) and the cached reads of relations go.
-        Cached registry rows stay: they live in the registry's own instance, which plain SQL cannot reach."""
+        Cached registry rows stay: they live in the registry's own instance, which plain SQL cannot reach.
+        `views=False`: the statement can have created, changed or dropped no view (a CREATE TABLE)."""
         with self.lock:
             self.relations_generation += 1
+            self.views_generation += views
             self._committed(_relation_key, versions=False)
 
     def data_catalog_changed(self) -> None:
         """A database or schema of the data instance was attached, created, dropped or detached, or a
         session's transaction (which may hold DDL) ended: caches of DuckDB's catalog (not registry rows) go."""
         self.relations_generation += 1
+        self.views_generation += 1
 
     def cached(self, key: tuple[Any, ...], load: Callable[[], T]) -> T:
         """A registry read served from memory until the next write (never inside a transaction)."""

@@ -130,7 +130,8 @@ class _Unrenamable(Exception):
 
 
 def _rename(value: Any, renames: Renames) -> Any:
-    """`value` with every canonical name written back, through strings, tuples, sets and dataclasses."""
+    """`value` with every canonical name written back, through strings, tuples, sets and dataclasses; a
+    part that holds none is returned as it is (the same object), not rebuilt."""
     if isinstance(value, str):
         for canonical, name in renames:
             if canonical in value:
@@ -140,10 +141,31 @@ def _rename(value: Any, renames: Renames) -> Any:
         return value
     if isinstance(value, tuple):
         items = [_rename(v, renames) for v in value]
+        if all(a is b for a, b in zip(items, value, strict=True)):
+            return value
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
     if isinstance(value, frozenset):
-        return frozenset(_rename(v, renames) for v in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _rename(getattr(value, f.name), renames) for f in dataclasses.fields(value) if f.init}
-        return dataclasses.replace(value, **changes)
-    return value
+        renamed = frozenset(_rename(v, renames) for v in value)
+        return value if renamed == value else renamed
+    names = _init_fields(type(value))
+    if names is None:
+        return value
+    changes = {}
+    for name in names:
+        old = getattr(value, name)
+        new = _rename(old, renames)
+        if new is not old:
+            changes[name] = new
+    return dataclasses.replace(value, **changes) if changes else value
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _init_fields(kind: type) -> tuple[str, ...] | None:
+    """The init fields of a dataclass type (None for any other type), looked up once per type."""
+    found = _FIELDS.get(kind, False)
+    if found is False:
+        found = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.init) \
+            if dataclasses.is_dataclass(kind) else None
+    return found  # type: ignore[return-value]

@@ -21,7 +21,7 @@ import duckdb
 import orjson
 from sqlglot import exp
 
-from snowreg.engine.inference import stream
+from snowreg.engine.inference import stream, unused
 from snowreg.engine.inference.methods import Method, json_array, run_scalar, run_wide
 from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
 from snowreg.engine.inference.trees import duckdb_text
@@ -116,6 +116,10 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     query = _materialisation(select, groups, needed, filtered)
     plan.ensure_udfs(query)
     sql = duckdb_text(query)
+    found = unused.items(select, [n for n, _ in nodes]) if sum(len(g.nodes) for g in groups) == len(nodes) else None
+    if found is not None and _binds(plan, sql):  # compiled, never run (unused.py)
+        unused.drop(select, found)
+        return True
     ran = _materialised(plan, sql, groups)
     if ran is None:  # e.g. a correlated reference: the source cannot stand alone
         return False
@@ -123,6 +127,15 @@ def _round(plan: Plan, select: exp.Select) -> bool:
     plan.rounds.append(Round(sql, tuple(_Group(g.site, g.args, [], g.arg_names, g.keys) for g in groups),
                              _types(outputs)))
     _rewrite(plan, select, plan.register(table, keep=True), groups, outputs, filtered)
+    return True
+
+
+def _binds(plan: Plan, sql: str) -> bool:
+    """Does DuckDB bind the query that feeds the calls (their arguments' casts included)?"""
+    try:
+        plan.sql(sql)
+    except duckdb.Error:
+        return False
     return True
 
 

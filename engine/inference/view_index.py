@@ -27,8 +27,9 @@ class ModelView:
     text: str
 
 
-# catalog → (its relations generation, its views over model calls): that generation moves with every
-# change to DuckDB's catalog (plain DDL, databases and schemas created or dropped, a transaction ending),
+# catalog → (its views generation, its views over model calls): that generation moves with every change
+# to DuckDB's catalog but a CREATE TABLE (plain DDL, databases and schemas created or dropped, a
+# transaction ending; the model client creates a temporary table before each call),
 # not with registry writes that leave it alone (a comment, an alias), after which the first statement
 # would otherwise read duckdb_views() again (~1.4 ms). The statements that make a view over model calls
 # call `forget` as well.
@@ -41,7 +42,7 @@ def model_views(catalog: Catalog) -> dict[tuple[str, str, str], ModelView]:
     if catalog.store.pristine is not None:  # creating a view over model calls records its owner: never pristine
         return {}
     found = _CACHE.get(catalog)
-    generation = catalog.store.relations_generation
+    generation = catalog.store.views_generation
     if found is not None and found[0] == generation:
         return found[1]
     views = _load(catalog)

@@ -165,7 +165,10 @@ def _reused_or_run(session: Session, text: str, tr: Translation, reusable: tuple
     found = reuse.reused(session, reusable)
     if found is not None:
         return found
-    result = _run_typed(session, text, tr, False)
+    from snowreg.engine.sql import information_rows  # a MODEL_VERSIONS query of a simple shape: no DuckDB
+
+    answered = information_rows.answer(session, tr) if learned.texts(text) is None else None
+    result = shape(*answered) if answered is not None else _run_typed(session, text, tr, False)
     if tr.projected:
         result = table_meta.describe(session, tr, result)
     reuse.keep(session, reusable, result)
@@ -456,8 +459,8 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             _nondeterministic_merge(session)
         multi = _multi_joined(session, tr)
         _execute(session, tr)
-        if tr.kind not in _NO_DDL:
-            session.catalog.store.relations_changed()
+        if tr.kind not in _NO_DDL:  # a CREATE TABLE makes no view (views over model calls stay listed)
+            session.catalog.store.relations_changed(views=tr.kind != "create_table")
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:

@@ -84,3 +84,26 @@ def test_another_session_sees_a_view_made_after_its_last_read(conn: Any) -> None
     with pytest.raises(ProgrammingError, match="002003"):
         rows(other, "SELECT P FROM DB.S.SCORED")
     other.close()
+
+
+def test_tables_created_between_reads_leave_the_views_known(conn: Any) -> None:
+    """A CREATE TABLE does not make snowreg list DuckDB's views again (no view can have changed); the
+    DDL that can change views still does, right after such a CREATE."""
+    rows(conn, "CREATE VIEW SCORED AS SELECT A, AFF!PREDICT(A):y::FLOAT AS P FROM T")
+    assert rows(conn, "SELECT P FROM SCORED ORDER BY A") == [(2.0,), (4.0,)]
+    for create in ("CREATE TABLE U (X INT)", "CREATE TEMPORARY TABLE W (X INT)", "CREATE OR REPLACE TABLE U (Y INT)",
+                   "CREATE TABLE C AS SELECT A FROM T", "CREATE TABLE IF NOT EXISTS U (X INT)"):
+        rows(conn, create)
+        assert rows(conn, "SELECT P FROM SCORED ORDER BY A") == [(2.0,), (4.0,)], create
+    with pytest.raises(ProgrammingError):
+        rows(conn, "CREATE OR REPLACE TABLE SCORED (X INT)")  # a view's name: refused, the view stays
+    assert rows(conn, "SELECT P FROM SCORED ORDER BY A") == [(2.0,), (4.0,)]
+    rows(conn, "CREATE TABLE V2 (X INT)")
+    rows(conn, "CREATE OR REPLACE VIEW SCORED AS SELECT A, A * 10 AS P FROM T")
+    assert rows(conn, "SELECT P FROM SCORED ORDER BY A") == [(10.0,), (20.0,)]
+    rows(conn, "CREATE VIEW SCORED2 AS SELECT A, AFF!PREDICT(A):y::FLOAT AS P FROM T")
+    rows(conn, "CREATE TABLE V3 (X INT)")
+    assert rows(conn, "SELECT P FROM SCORED2 ORDER BY A") == [(2.0,), (4.0,)]
+    rows(conn, "DROP VIEW SCORED2")
+    with pytest.raises(ProgrammingError):
+        rows(conn, "SELECT P FROM SCORED2")
