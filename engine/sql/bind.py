@@ -21,6 +21,7 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
 from snowreg.engine.session import Session
+from snowreg.engine.sql.translation import CURRENT_DATABASE, CURRENT_SCHEMA
 from snowreg.grammar.text import quote_ident, split_name
 
 # Kinds whose write target must already exist (CREATE makes it; DROP has its own IF EXISTS rules).
@@ -46,8 +47,56 @@ def identifier(node: exp.Identifier, container: bool) -> None:
     name = node.this if node.quoted else node.this.upper()
     if len(name) > MAX_IDENTIFIER and node._meta:  # written in the text, not a column header made from it
         raise errors.identifier_too_long(name, MAX_IDENTIFIER)
+    if CURRENT_DATABASE[0] in name:  # the character of the names `qualify` writes
+        raise errors.not_supported("The character U+001E in an identifier")
     node.set("this", name if container else physical(name))
     node.set("quoted", True)
+
+
+def qualify(table: exp.Table) -> None:
+    """Give a table node naming an object the database and schema parts it lacks, as the marks the
+    session's current database and schema replace when the statement runs (translation.qualified)."""
+    if not table.args.get("db"):
+        table.set("db", exp.Identifier(this=CURRENT_SCHEMA, quoted=True))
+    if not table.args.get("catalog"):
+        table.set("catalog", exp.Identifier(this=CURRENT_DATABASE, quoted=True))
+
+
+def cte_reference(table: exp.Table) -> bool:
+    """Does DuckDB read this unqualified (resolved) table name as a CTE? Only inside the query whose WITH
+    defines it: in its body, or in a later CTE of the same WITH; in the CTE itself only when the WITH is
+    RECURSIVE and the name stands in the recursive part (right of its UNION). Anywhere else DuckDB reads
+    the table of that name, so it is an object the binder checks."""
+    name = table.name
+    path: list[exp.Expr] = [table]
+    node = table.parent
+    while node is not None:
+        with_ = node.args.get("with_")
+        if isinstance(with_, exp.With):
+            ctes = list(with_.expressions)
+            visible = ctes
+            if path[-1] is with_:  # in the definition of one of its CTEs
+                at = next(i for i, c in enumerate(ctes) if c is path[-2])
+                own = with_.args.get("recursive") and _recursive_part(table, ctes[at])
+                visible = ctes[:at + 1] if own else ctes[:at]
+            if any(c.alias == name for c in visible):
+                return True
+        path.append(node)
+        node = node.parent
+    return False
+
+
+def _recursive_part(table: exp.Table, cte: exp.CTE) -> bool:
+    """The table stands right of the UNION that the CTE's query is (where a recursive CTE reads itself)."""
+    query = cte.this
+    if not isinstance(query, exp.SetOperation):
+        return False
+    node: exp.Expr | None = table
+    while node is not None and node is not cte:
+        if node is query.expression:
+            return True
+        node = node.parent
+    return False
 
 
 def is_container_part(node: exp.Identifier) -> bool:

@@ -1,0 +1,164 @@
+"""Names in user SQL reach DuckDB as the binder resolved them: CTE scopes, temporary relations, view schemas.
+
+ADMIN owns ML.DEV.SECRET (42); ALICE's role ANALYST may read ML.DEV.OPEN and create tables and views in
+ML.DEV and ML.MINE. Every statement here once read or wrote SECRET, or the registry's rows, because the
+binder and DuckDB read a name differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.dbapi import Connection
+
+SETUP = [
+    "CREATE TABLE ML.DEV.SECRET (x INT)", "INSERT INTO ML.DEV.SECRET VALUES (42)",
+    "CREATE TABLE ML.DEV.OPEN (x INT)", "INSERT INTO ML.DEV.OPEN VALUES (1)",
+    "CREATE SCHEMA ML.MINE", "CREATE ROLE ANALYST", "GRANT USAGE ON DATABASE ML TO ROLE ANALYST",
+    "GRANT USAGE ON SCHEMA ML.DEV TO ROLE ANALYST", "GRANT USAGE ON SCHEMA ML.MINE TO ROLE ANALYST",
+    "GRANT SELECT ON TABLE ML.DEV.OPEN TO ROLE ANALYST",
+    "GRANT CREATE TABLE ON SCHEMA ML.DEV TO ROLE ANALYST", "GRANT CREATE VIEW ON SCHEMA ML.DEV TO ROLE ANALYST",
+    "GRANT CREATE TABLE ON SCHEMA ML.MINE TO ROLE ANALYST", "GRANT CREATE VIEW ON SCHEMA ML.MINE TO ROLE ANALYST",
+    "CREATE USER ALICE DEFAULT_ROLE = ANALYST", "GRANT ROLE ANALYST TO USER ALICE",
+]
+
+
+def run(conn: Any, sql: str) -> list[Any]:
+    return list(conn.cursor().execute(sql).fetchall())
+
+
+@pytest.fixture
+def pair() -> Iterator[tuple[Connection, Connection]]:
+    admin = snowreg.connect(database="ML", schema="DEV")
+    for sql in SETUP:
+        run(admin, sql)
+    alice = Connection(admin._catalog, user="ALICE")
+    run(alice, "USE SCHEMA ML.DEV")
+    yield admin, alice
+    alice.close()
+    admin.close()
+
+
+def secret_untouched(admin: Connection) -> None:
+    assert run(admin, "SELECT x FROM ML.DEV.SECRET") == [(42,)]
+
+
+# ---------------------------------------------------------------------------------------------
+# A CTE hides a table only where DuckDB would read the CTE: in its own scope, after its definition
+# ---------------------------------------------------------------------------------------------
+
+READS_THROUGH_A_CTE_NAME = [
+    "SELECT * FROM (WITH SECRET AS (SELECT 1 AS y) SELECT * FROM SECRET) t, SECRET",
+    "SELECT x FROM SECRET WHERE EXISTS (WITH SECRET AS (SELECT 1) SELECT 1)",
+    "SELECT *, (WITH SECRET AS (SELECT 1 AS z) SELECT z FROM SECRET) FROM SECRET",
+    "SELECT * FROM SECRET UNION ALL (WITH SECRET AS (SELECT 1 AS z) SELECT z FROM SECRET)",
+    "WITH S2 AS (SELECT * FROM SECRET), SECRET AS (SELECT 1 AS x) SELECT * FROM S2",  # defined after its use
+    "WITH SECRET AS (SELECT * FROM SECRET) SELECT * FROM SECRET",  # not recursive: the table
+    "WITH RECURSIVE SECRET AS (SELECT x FROM SECRET UNION ALL SELECT 1) SELECT * FROM SECRET LIMIT 3",
+    "WITH RECURSIVE SECRET AS (SELECT * FROM SECRET) SELECT * FROM SECRET",
+    "WITH RECURSIVE A AS (SELECT * FROM SECRET), SECRET AS (SELECT 1 AS x) SELECT * FROM A",
+    'WITH "SECRET\x1f0" AS (SELECT 1 AS x) SELECT * FROM SECRET',
+    "CREATE TABLE ML.MINE.STOLEN AS SELECT * FROM SECRET UNION ALL (WITH SECRET AS (SELECT 1 AS z) SELECT z FROM SECRET)",
+    "CREATE VIEW ML.MINE.STOLEN AS SELECT * FROM SECRET UNION ALL (WITH SECRET AS (SELECT 1 AS z) SELECT z FROM SECRET)",
+]
+
+
+@pytest.mark.parametrize("sql", READS_THROUGH_A_CTE_NAME)
+def test_a_cte_name_elsewhere_does_not_open_the_table(pair: tuple[Connection, Connection], sql: str) -> None:
+    admin, alice = pair
+    with pytest.raises(snowreg.Error) as info:
+        run(alice, sql)
+    assert info.value.errno in (2003, 2), info.value
+    with pytest.raises(snowreg.Error):
+        run(alice, "SELECT * FROM ML.MINE.STOLEN")
+    secret_untouched(admin)
+
+
+@pytest.mark.parametrize("sql", [
+    "WITH SECRET AS (SELECT 1 AS x) INSERT INTO SECRET SELECT 99",
+    "WITH SECRET AS (SELECT 1 AS x) DELETE FROM SECRET",
+    "WITH SECRET AS (SELECT 1 AS x) UPDATE SECRET SET x = 0",
+    "WITH SECRET AS (SELECT 1 AS x) MERGE INTO SECRET USING OPEN ON TRUE WHEN MATCHED THEN DELETE",
+])
+def test_a_cte_of_the_target_name_does_not_open_the_table_to_writes(pair: tuple[Connection, Connection],
+                                                                    sql: str) -> None:
+    admin, alice = pair
+    with pytest.raises(snowreg.Error):
+        run(alice, sql)
+    secret_untouched(admin)
+
+
+@pytest.mark.parametrize(("sql", "rows"), [
+    ("WITH SECRET AS (SELECT 1 AS y) SELECT * FROM SECRET", [(1,)]),
+    ("WITH A AS (SELECT 2 AS y), SECRET AS (SELECT y FROM A) SELECT * FROM SECRET", [(2,)]),
+    ("SELECT (WITH SECRET AS (SELECT 3 AS y) SELECT y FROM SECRET)", [(3,)]),
+    ("WITH SECRET AS (SELECT 4 AS y) SELECT * FROM (SELECT * FROM SECRET)", [(4,)]),
+    ("WITH RECURSIVE SECRET AS (SELECT 1 AS y UNION ALL SELECT y + 1 FROM SECRET WHERE y < 3) "
+     "SELECT * FROM SECRET ORDER BY y", [(1,), (2,), (3,)]),
+    ("WITH SECRET AS (SELECT x FROM OPEN) SELECT * FROM SECRET", [(1,)]),
+])
+def test_a_cte_still_hides_a_table_of_its_name_in_its_scope(pair: tuple[Connection, Connection], sql: str,
+                                                            rows: list[Any]) -> None:
+    """https://docs.snowflake.com/en/sql-reference/constructs/with: a CTE name shadows a table of that name."""
+    _, alice = pair
+    assert run(alice, sql) == rows
+
+
+# ---------------------------------------------------------------------------------------------
+# A table named like a relation the engine registers on the session's DuckDB handle reads the table
+# ---------------------------------------------------------------------------------------------
+
+ENGINE_RELATIONS = {
+    "SNOWREG_REG_UDFS": "FUNCTIONS", "SNOWREG_REG_VIEW_TEXTS": "VIEWS", "SNOWREG_REG_DATABASES": "DATABASES",
+    "SNOWREG_REG_TABLE_COLUMNS": "COLUMNS", "SNOWREG_REG_SCHEMAS": "SCHEMATA",
+    "SNOWREG_REG_TABLE_OWNERS": "TABLES", "SNOWREG_IS_MODEL_VERSIONS": "MODEL_VERSIONS",
+}
+
+
+@pytest.mark.parametrize("table", sorted(ENGINE_RELATIONS))
+def test_a_table_named_like_an_engine_relation_reads_that_table(pair: tuple[Connection, Connection],
+                                                                table: str) -> None:
+    admin, alice = pair
+    run(admin, "CREATE SECURE FUNCTION ML.DEV.HIDDEN_F(a NUMBER) RETURNS NUMBER AS 'a * 31337'")
+    run(admin, "CREATE DATABASE HID")
+    run(admin, "CREATE VIEW HID.PUBLIC.V AS SELECT 'hidden view text' AS y")
+    run(alice, f"CREATE TABLE {table} (mine VARCHAR)")
+    run(alice, f"INSERT INTO {table} VALUES ('only mine')")
+    view = ENGINE_RELATIONS[table]
+    rows = run(alice, f"SELECT u.* FROM ML.INFORMATION_SCHEMA.{view} f RIGHT JOIN {table} u ON TRUE "
+                      "UNION ALL SELECT * FROM " + table)
+    assert set(rows) == {("only mine",)}
+    for unqualified in (table, table.lower(), f'"{table.lower()}"'):
+        try:
+            found = run(alice, f"SELECT * FROM ML.INFORMATION_SCHEMA.{view} i, {unqualified} u")
+        except snowreg.Error:
+            continue
+        assert all("31337" not in str(r) and "hidden" not in str(r) and "HID" not in str(r) for r in found)
+
+
+# ---------------------------------------------------------------------------------------------
+# A view reads what its creator was checked for, wherever it is created and read from
+# ---------------------------------------------------------------------------------------------
+
+def test_a_view_made_in_another_schema_reads_the_table_its_creator_named(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    run(alice, "USE SCHEMA ML.MINE")
+    run(alice, "CREATE TABLE SECRET (x INT)")
+    run(alice, "INSERT INTO SECRET VALUES (7)")
+    run(alice, "CREATE VIEW ML.DEV.V AS SELECT * FROM SECRET")  # her own ML.MINE.SECRET
+    assert run(alice, "SELECT * FROM ML.DEV.V") == [(7,)]
+    run(alice, "USE SCHEMA ML.DEV")
+    assert run(alice, "SELECT * FROM ML.DEV.V") == [(7,)]
+    secret_untouched(admin)
+
+
+def test_a_view_reads_the_same_table_from_any_current_schema(pair: tuple[Connection, Connection]) -> None:
+    _, alice = pair
+    run(alice, "CREATE VIEW ML.MINE.V2 AS SELECT * FROM OPEN")  # ML.DEV.OPEN, the current schema's
+    assert run(alice, "SELECT * FROM ML.MINE.V2") == [(1,)]
+    run(alice, "USE SCHEMA ML.MINE")
+    assert run(alice, "SELECT * FROM V2") == [(1,)]
