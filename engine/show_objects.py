@@ -158,9 +158,9 @@ def describe_sequence(session: Session, stmt: ast.Describe) -> Result:
 
 def _show_sequences(session: Session, stmt: ast.ShowObjects) -> Result:
     """SHOW SEQUENCES (https://docs.snowflake.com/en/sql-reference/sql/show-sequences): sequences made by
-    CREATE SEQUENCE (not those behind AUTOINCREMENT columns) in the schemas the roles see; `ordered` N
-    (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225). snowreg records no owner
-    or creation time for a sequence (conformance/DECISIONS.md T16)."""
+    CREATE SEQUENCE (not those behind AUTOINCREMENT columns) that the roles hold, with their owner; `ordered` N
+    (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225). snowreg records no creation
+    time for a sequence (conformance/DECISIONS.md T16, Z2)."""
     if stmt.terse or stmt.scope in ("TABLE", "VIEW"):
         raise errors.not_supported("SHOW TERSE SEQUENCES and SHOW SEQUENCES IN TABLE | VIEW")
     database, schema = _container(session, stmt)
@@ -168,9 +168,11 @@ def _show_sequences(session: Session, stmt: ast.ShowObjects) -> Result:
     for db, sch, name, next_value, interval, comment in session.catalog.store.data_query(_SEQUENCES):
         seq = snowflake(name)
         if (database is None or db == database) and (schema is None or sch == schema) \
-                and like(stmt.like, seq) and privileges.can_see_schema(session, db, sch) \
+                and like(stmt.like, seq) and privileges.can_use_sequence(session, db, sch, seq) \
                 and session.catalog.databases.get_schema(db, sch) is not None:
-            rows.append((None, seq, sch, db, int(next_value), int(interval), None, None, comment or "", "N"))
+            owner = session.catalog.grants.sequence_owner(db, sch, seq)
+            rows.append((None, seq, sch, db, int(next_value), int(interval), owner, "ROLE" if owner else None,
+                         comment or "", "N"))
     rows = page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
     return from_rows(SHOW_SEQUENCES_COLUMNS, rows, ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "FIXED", "FIXED",
                                                     "TEXT", "TEXT", "TEXT", "TEXT"])

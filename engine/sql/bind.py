@@ -236,8 +236,9 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
         if ref.schema == "INFORMATION_SCHEMA" and ref.database is not None \
                 and catalog.databases.get_database(ref.database) is None:
             raise errors.does_not_exist("Database", quote_ident(ref.database))
-        if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema":
-            continue
+        if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema" \
+                or (ref.object_kind == "sequence" and not ref.write):
+            continue  # a sequence NEXTVAL names: DuckDB reports a missing one, privileges checks the rest
         database = ref.database or session.database
         schema = ref.schema or session.schema
         if database is None or schema is None:

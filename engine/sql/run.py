@@ -504,6 +504,8 @@ def sync_context(session: Session, tr: Translation) -> None:
         from snowreg.engine.sql import udf_calls
 
         extra.update(udf_calls.visible_keys(session))
+    if "SEQUENCES" in views:  # INFORMATION_SCHEMA.SEQUENCES: the sequences the roles hold
+        extra.update(privileges.visible_sequences(session))
     if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
         extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it

@@ -458,6 +458,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
         if isinstance(node, exp.Column):
             sequence = dml.nextval(node)  # seq.NEXTVAL reads like a column
             if sequence is not None:
+                refs.append(TableRef(_part(node.args.get("catalog")), _part(node.args.get("db")),
+                                     snowflake(node.table), object_kind="sequence"))
                 node.replace(sequence)
                 continue
             site = bind.column_site(node)
