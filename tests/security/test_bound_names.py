@@ -162,3 +162,26 @@ def test_a_view_reads_the_same_table_from_any_current_schema(pair: tuple[Connect
     assert run(alice, "SELECT * FROM ML.MINE.V2") == [(1,)]
     run(alice, "USE SCHEMA ML.MINE")
     assert run(alice, "SELECT * FROM V2") == [(1,)]
+
+
+# ---------------------------------------------------------------------------------------------
+# A database never takes the name of a catalog the data instance keeps for itself
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["SNOWREG_FN", '"snowreg_fn"', "Snowreg_Fn", "MEMORY", '"memory"', "SYSTEM", "TEMP"])
+def test_a_database_cannot_take_the_name_of_the_instances_own_catalogs(name: str) -> None:
+    """DuckDB matches catalog names case-blind: a database SNOWREG_FN was the functions every session calls
+    (dropping it took them from everyone), MEMORY the data instance's own catalog."""
+    with snowreg.connect() as admin:
+        for sql in ("CREATE ROLE MAKER", "GRANT CREATE DATABASE ON ACCOUNT TO ROLE MAKER", "CREATE USER U",
+                    "GRANT ROLE MAKER TO USER U"):
+            run(admin, sql)
+        maker = Connection(admin._catalog, user="U", role="MAKER")
+        with pytest.raises(snowreg.Error):
+            run(maker, f"CREATE DATABASE {name}")
+        for sql in (f"DROP DATABASE {name}", f"CREATE SCHEMA {name}.MAIN"):
+            with pytest.raises(snowreg.Error):
+                run(maker, sql)
+        assert run(admin, "SELECT DIV0(1, 0), PARSE_JSON('[7]')[0]::INT") == [(0, 7)]
+        assert [r[1] for r in run(admin, "SHOW DATABASES")] == []
+        maker.close()
