@@ -11,8 +11,8 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog.names import physical, snowflake
-from snowreg.catalog.sandbox import MACRO_CATALOG
 from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
+from snowreg.catalog.sandbox import MACRO_CATALOG
 from snowreg.catalog.store import Store, now, quote
 
 
