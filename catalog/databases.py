@@ -12,7 +12,6 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
-from snowreg.catalog.sandbox import MACRO_CATALOG
 from snowreg.catalog.store import Store, now, quote
 
 
@@ -144,9 +143,7 @@ class DatabasesPart:
         """Attach a new database's DuckDB database with its PUBLIC schema; returns its file (None in memory).
         A dropped database of that name left nothing to inherit."""
         store = self.store
-        if name.lower() in (store.main.lower(), "system", "temp", MACRO_CATALOG):
-            # DuckDB matches catalog names case-blind, and the ATTACH below would silently be the instance's
-            # own catalog of that name: its data, or the functions every session calls
+        if store.own_catalog(name):  # the ATTACH below would silently be that catalog
             raise errors.not_supported(f"A database named {name} (snowreg's data instance keeps a catalog of "
                                        "that name for itself)")
         file = None

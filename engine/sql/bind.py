@@ -20,6 +20,7 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
+from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
 from snowreg.engine.sql.translation import CURRENT_DATABASE, CURRENT_SCHEMA
 from snowreg.grammar.text import quote_ident, split_name
@@ -234,7 +235,8 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
         if ref.schema is None and ref.database is None and ref.name in local:
             continue
         if ref.schema == "INFORMATION_SCHEMA" and ref.database is not None \
-                and catalog.databases.get_database(ref.database) is None:
+                and (catalog.databases.get_database(ref.database) is None
+                     or not privileges.can_see_database(session, ref.database)):  # not even that it exists
             raise errors.does_not_exist("Database", quote_ident(ref.database))
         if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema" \
                 or (ref.object_kind == "sequence" and not ref.write):

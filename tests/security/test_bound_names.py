@@ -185,3 +185,17 @@ def test_a_database_cannot_take_the_name_of_the_instances_own_catalogs(name: str
         assert run(admin, "SELECT DIV0(1, 0), PARSE_JSON('[7]')[0]::INT") == [(0, 7)]
         assert [r[1] for r in run(admin, "SHOW DATABASES")] == []
         maker.close()
+
+
+def test_information_schema_of_a_database_the_role_does_not_see_does_not_exist(pair: tuple[Connection, Connection]
+                                                                               ) -> None:
+    admin, alice = pair
+    run(admin, "CREATE DATABASE HID")
+    for database in ("HID", "NOPE"):  # alike: no oracle of which databases exist
+        for view in ("SCHEMATA", "TABLES", "DATABASES"):
+            with pytest.raises(snowreg.Error) as info:
+                run(alice, f"SELECT * FROM {database}.INFORMATION_SCHEMA.{view}")
+            assert (info.value.errno, str(info.value).split(":", 1)[1]) == (
+                2003, f" SQL compilation error:\nDatabase '{database}' does not exist or not authorized.")
+    assert run(alice, "SELECT SCHEMA_NAME FROM ML.INFORMATION_SCHEMA.SCHEMATA ORDER BY 1") == [
+        ("DEV",), ("INFORMATION_SCHEMA",), ("MINE",)]
