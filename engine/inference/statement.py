@@ -71,6 +71,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     try:
         local = _resolve_tables(session, tr)
         privileges.check_tables(session, tr.tables, tr.kind)
+        bind.check_view_owners(session, tr.tables)
     except errors.Error as e:  # an unknown table points at its name
         bind.at_table(e, tr.tables, places.text)
         raise places.error(e) from None
@@ -239,6 +240,7 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
     the statement it was recorded from, without binding or planning. None when it no longer fits."""
     final = recipe.final
     privileges.check_tables(session, final.tables, final.kind)
+    bind.check_view_owners(session, final.tables)
     sites = {i: dataclasses.replace(site, method=None) for i, site in recipe.sites.items()}
     plan = Plan(session.duck, sites, False, loader=lambda site: _load(session, site),
                 stats=session.inference_stats, uid=recipe.uid)

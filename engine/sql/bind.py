@@ -19,6 +19,7 @@ import duckdb
 from sqlglot import exp
 
 from snowreg import errors
+from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
@@ -257,6 +258,51 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
                 continue  # ALTER | TRUNCATE TABLE IF EXISTS of a missing table does nothing (engine.sql.run)
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
             raise errors.does_not_exist("Object", fqn, "42S02")
+
+
+def check_view_owners(session: Session, refs: Iterable[ObjectRef]) -> None:
+    """A view reads with its owner's rights, checked whenever it is read: the owner must still read every
+    table and view its query names, and so on down (a privilege revoked since the view was made counts);
+    else 002003 for the object it may no longer read."""
+    seen: set[tuple[str, str, str]] = set()
+    for ref in refs:
+        database, schema = ref.database or session.database, ref.schema or session.schema
+        if not ref.write and ref.object_kind == "table" and ref.schema != "INFORMATION_SCHEMA" \
+                and database is not None and schema is not None:
+            _view_owner_reads(session, (database, schema, ref.name), seen)
+
+
+def _view_owner_reads(session: Session, view: tuple[str, str, str], seen: set[tuple[str, str, str]]) -> None:
+    if view in seen or session.catalog.databases.relation_kind(*view) != "VIEW":
+        return
+    seen.add(view)
+    owner = session.catalog.grants.owner_of(ObjectKey("VIEW", *view)) or ""
+    for read in view_reads(session, *view):
+        if not privileges.role_can_read(session, owner, *read):
+            raise errors.does_not_exist("Object", ".".join(quote_ident(p) for p in read), "42S02")
+        _view_owner_reads(session, read, seen)
+
+
+def view_reads(session: Session, database: str, schema: str, name: str) -> tuple[tuple[str, str, str], ...]:
+    """(database, schema, Snowflake name) of the tables and views a view's DuckDB query names (a name it
+    leaves unqualified, as a view made before names were written in full: in the view's schema, where DuckDB
+    reads it); kept until the next change of the catalog."""
+    def read() -> tuple[tuple[str, str, str], ...]:
+        import sqlglot
+
+        rows = session.catalog.store.data_query(
+            "SELECT sql FROM duckdb_views() WHERE database_name = ? AND schema_name = ? AND view_name = ?",
+            [database, schema, physical(name)])
+        if not rows:
+            return ()
+        tree = sqlglot.parse_one(str(rows[0][0]), read="duckdb")
+        query = tree.expression if isinstance(tree, exp.Create) else tree
+        found = (t for t in query.find_all(exp.Table) if isinstance(t.this, exp.Identifier))
+        return tuple(dict.fromkeys(
+            (t.catalog or database, t.db or schema, snowflake(t.name)) for t in found
+            if t.args.get("db") or not cte_reference(t)))
+
+    return session.catalog.store.cached(("view_reads", database, schema, name), read)  # type: ignore[no-any-return]
 
 
 def table_start(node: exp.Table) -> int | None:

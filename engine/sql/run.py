@@ -110,7 +110,8 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         from snowreg.engine.sql import bind
 
         bind.resolve_tables(session, tr.tables, tr.kind, local)
-    privileges.check_tables(session, tr.tables, tr.kind)
+        privileges.check_tables(session, tr.tables, tr.kind)
+        bind.check_view_owners(session, tr.tables)
     tr = qualified(tr, session.database, session.schema, local)  # DuckDB reads the objects checked, no other
     assigned = _assigned(session, tr) if tr.kind in ("insert", "update", "merge") else ()
     if assigned and assigned != assign_early(session, text):  # the target was named in a form `early` skips

@@ -199,3 +199,23 @@ def test_information_schema_of_a_database_the_role_does_not_see_does_not_exist(p
                 2003, f" SQL compilation error:\nDatabase '{database}' does not exist or not authorized.")
     assert run(alice, "SELECT SCHEMA_NAME FROM ML.INFORMATION_SCHEMA.SCHEMATA ORDER BY 1") == [
         ("DEV",), ("INFORMATION_SCHEMA",), ("MINE",)]
+
+
+def test_a_view_reads_with_its_owners_rights_of_now(pair: tuple[Connection, Connection]) -> None:
+    """A view's owner must still read what its query names when the view is read
+    (https://docs.snowflake.com/en/user-guide/views-introduction: the owner role needs the privileges)."""
+    admin, alice = pair
+    run(alice, "CREATE VIEW ML.MINE.AV AS SELECT * FROM ML.DEV.OPEN")
+    run(alice, "CREATE VIEW ML.MINE.AV2 AS SELECT * FROM ML.MINE.AV")  # through another view of hers
+    run(alice, "CREATE VIEW ML.MINE.AV3 AS WITH c AS (SELECT * FROM ML.MINE.AV2) SELECT * FROM c")
+    assert run(alice, "SELECT * FROM ML.MINE.AV3") == [(1,)]
+    run(admin, "REVOKE SELECT ON TABLE ML.DEV.OPEN FROM ROLE ANALYST")
+    run(admin, "INSERT INTO ML.DEV.OPEN VALUES (77)")
+    for view in ("AV", "AV2", "AV3"):
+        with pytest.raises(snowreg.Error) as info:
+            run(alice, f"SELECT * FROM ML.MINE.{view}")
+        assert info.value.errno == 2003 and "77" not in str(info.value)
+    with pytest.raises(snowreg.Error):
+        run(alice, "CREATE TABLE ML.MINE.COPIED AS SELECT * FROM ML.MINE.AV")
+    run(admin, "GRANT SELECT ON TABLE ML.DEV.OPEN TO ROLE ANALYST")
+    assert sorted(run(alice, "SELECT * FROM ML.MINE.AV3")) == [(1,), (77,)]
