@@ -23,6 +23,7 @@ from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
+from snowreg.engine.sql import udf_calls
 from snowreg.engine.sql.translation import CURRENT_DATABASE, CURRENT_SCHEMA
 from snowreg.grammar.text import quote_ident, split_name
 
@@ -277,32 +278,74 @@ def _view_owner_reads(session: Session, view: tuple[str, str, str], seen: set[tu
         return
     seen.add(view)
     owner = session.catalog.grants.owner_of(ObjectKey("VIEW", *view)) or ""
-    for read in view_reads(session, *view):
+    reads, calls = view_names(session, *view)
+    for read in reads:
         if not privileges.role_can_read(session, owner, *read):
             raise errors.does_not_exist("Object", ".".join(quote_ident(p) for p in read), "42S02")
         _view_owner_reads(session, read, seen)
+    for database, schema, macro in calls:  # the user functions it calls: the owner's USAGE, then theirs
+        row = next((r for r in session.catalog.udfs.listed(database, schema) if r.macro.lower() == macro), None)
+        if row is None:
+            continue  # gone: DuckDB reports the missing macro
+        a = privileges.role_access(session, owner)
+        held = a.held(("FUNCTION", database, schema, row.signature_name), row.owner)
+        if not (a.schema_usable(database, schema) and held & privileges.USABLE):
+            raise errors.unknown_function(".".join(quote_ident(p) for p in (database, schema, row.name)))
+        udf_calls.owners_rights(session, row, set())
 
 
-def view_reads(session: Session, database: str, schema: str, name: str) -> tuple[tuple[str, str, str], ...]:
-    """(database, schema, Snowflake name) of the tables and views a view's DuckDB query names (a name it
-    leaves unqualified, as a view made before names were written in full: in the view's schema, where DuckDB
-    reads it); kept until the next change of the catalog."""
-    def read() -> tuple[tuple[str, str, str], ...]:
+Names = tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str, str], ...]]
+
+
+def view_names(session: Session, database: str, schema: str, name: str) -> Names:
+    """What a view's DuckDB query names: (database, schema, Snowflake name) of its tables and views (a name
+    it leaves unqualified, as a view made before names were written in full: in the view's schema, where
+    DuckDB reads it), and (database, schema, macro) of the user functions it calls; kept until the next
+    change of the catalog."""
+    def read() -> Names:
         import sqlglot
 
         rows = session.catalog.store.data_query(
             "SELECT sql FROM duckdb_views() WHERE database_name = ? AND schema_name = ? AND view_name = ?",
             [database, schema, physical(name)])
         if not rows:
-            return ()
+            return (), ()
         tree = sqlglot.parse_one(str(rows[0][0]), read="duckdb")
         query = tree.expression if isinstance(tree, exp.Create) else tree
         found = (t for t in query.find_all(exp.Table) if isinstance(t.this, exp.Identifier))
-        return tuple(dict.fromkeys(
-            (t.catalog or database, t.db or schema, snowflake(t.name)) for t in found
-            if t.args.get("db") or not cte_reference(t)))
+        reads = tuple(dict.fromkeys((t.catalog or database, t.db or schema, snowflake(t.name)) for t in found
+                                    if t.args.get("db") or not cte_reference(t)))
+        return reads, tuple(dict.fromkeys((d or database, sch, m) for d, sch, m in _macro_calls(query)))
 
-    return session.catalog.store.cached(("view_reads", database, schema, name), read)  # type: ignore[no-any-return]
+    return session.catalog.store.cached(("view_names", database, schema, name), read)
+
+
+_MACRO = re.compile(r".+\(.*\)/\d+")  # catalog.udfs.macro_name: `F(NUMBER, VARCHAR)/2`
+
+
+def _macro_calls(query: exp.Expr) -> Iterable[tuple[str | None, str, str]]:
+    """(database, schema, macro without its arity, lower case) of the user-function macros a DuckDB query
+    calls (DuckDB keeps a view's calls with their schema only, and their names in lower case)."""
+    for call in query.find_all(exp.Anonymous):
+        name = call.this.this if isinstance(call.this, exp.Identifier) else str(call.this)
+        if not _MACRO.fullmatch(name):
+            continue
+        holder = call.parent
+        parts = _dotted(holder.this) if isinstance(holder, exp.Dot) and holder.expression is call \
+            else [p for p in (holder.catalog, holder.db) if p] if isinstance(holder, exp.Table) else []
+        if 1 <= len(parts) <= 2 and all(parts):
+            yield parts[0] if len(parts) == 2 else None, parts[-1], name.rsplit("/", 1)[0].lower()
+
+
+def _dotted(node: exp.Expr) -> list[str]:
+    """The names of `a` / `a.b` (an identifier, a column or a dot of them)."""
+    if isinstance(node, exp.Identifier):
+        return [node.name]
+    if isinstance(node, exp.Dot):
+        return [*_dotted(node.this), *_dotted(node.expression)]
+    if isinstance(node, exp.Column):
+        return [p.name for p in node.parts]
+    return []
 
 
 def table_start(node: exp.Table) -> int | None:

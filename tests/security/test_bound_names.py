@@ -219,3 +219,21 @@ def test_a_view_reads_with_its_owners_rights_of_now(pair: tuple[Connection, Conn
         run(alice, "CREATE TABLE ML.MINE.COPIED AS SELECT * FROM ML.MINE.AV")
     run(admin, "GRANT SELECT ON TABLE ML.DEV.OPEN TO ROLE ANALYST")
     assert sorted(run(alice, "SELECT * FROM ML.MINE.AV3")) == [(1,), (77,)]
+
+
+def test_a_view_calls_a_function_only_while_its_owner_may_use_it(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    run(admin, "CREATE FUNCTION ML.DEV.PEEK(a NUMBER) RETURNS NUMBER AS 'a + (SELECT MAX(x) FROM ML.DEV.SECRET)'")
+    run(admin, "CREATE FUNCTION ML.DEV.ROWS_OF() RETURNS TABLE (x NUMBER) AS 'SELECT x FROM ML.DEV.SECRET'")
+    run(admin, "GRANT USAGE ON FUNCTION ML.DEV.PEEK(NUMBER) TO ROLE ANALYST")
+    run(admin, "GRANT USAGE ON FUNCTION ML.DEV.ROWS_OF() TO ROLE ANALYST")
+    run(alice, "CREATE VIEW ML.MINE.FV AS SELECT ML.DEV.PEEK(0) AS v")
+    run(alice, "CREATE VIEW ML.MINE.TV AS SELECT * FROM TABLE(ML.DEV.ROWS_OF())")
+    assert run(alice, "SELECT * FROM ML.MINE.FV") == run(alice, "SELECT * FROM ML.MINE.TV") == [(42,)]
+    run(admin, "REVOKE USAGE ON FUNCTION ML.DEV.PEEK(NUMBER) FROM ROLE ANALYST")
+    run(admin, "REVOKE USAGE ON FUNCTION ML.DEV.ROWS_OF() FROM ROLE ANALYST")
+    run(admin, "INSERT INTO ML.DEV.SECRET VALUES (1000)")
+    for view in ("FV", "TV"):
+        with pytest.raises(snowreg.Error) as info:
+            run(alice, f"SELECT * FROM ML.MINE.{view}")
+        assert info.value.errno == 2140 and "1000" not in str(info.value)
