@@ -125,3 +125,31 @@ def test_execute_immediate_of_itself_ends_with_an_error(pair: tuple[Connection, 
     with pytest.raises(snowreg.Error):
         run(alice, "EXECUTE IMMEDIATE $LOOP")
     assert run(alice, "SELECT 1") == [(1,)]
+
+
+def test_a_tampered_model_file_is_never_unpickled_by_load(tmp_path: Any) -> None:
+    """The Python API's ModelVersion.load() reads the version's files as GET does: each must still hash to
+    what the registry recorded, so a pickle changed on disk after log_model never runs."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    X = pd.DataFrame({"A": [0.0, 1.0, 2.0]})
+    path = tmp_path / "reg"
+    with snowreg.connect(database="ML", schema="DEV", path=path) as conn:
+        snowreg.Registry(conn).log_model(linear_model.LinearRegression().fit(X, X["A"]), model_name="M",
+                                         version_name="V1", sample_input_data=X)
+    marker = tmp_path / "pwned"
+    db = duckdb.connect(str(path / "registry.duckdb"))  # someone with write access to the registry's files
+    db.execute("UPDATE snowreg.blobs SET content = ? WHERE sha IN (SELECT sha FROM snowreg.files "
+               "WHERE path LIKE 'model/models/%')", [b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."])
+    db.close()
+    code = ("import snowreg\n"
+            f"c = snowreg.connect(database='ML', schema='DEV', path={str(path)!r})\n"
+            "snowreg.Registry(c).get_model('M').version('V1').load()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "does not match the hash" in done.stderr, done.stderr[-2000:]
+    assert not marker.exists()
