@@ -15,7 +15,7 @@ import duckdb
 
 from snowreg.catalog import information
 from snowreg.catalog.databases import DatabaseRow, DatabasesPart, SchemaRow
-from snowreg.catalog.dropped import DroppedPart, DroppedRow, hidden_name
+from snowreg.catalog.dropped import DroppedPart, DroppedRow, hidden_name, reads_shared_sequence
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
@@ -231,8 +231,12 @@ class Catalog:
     def keep_dropped_table(self, database: str, schema: str, name: str) -> bool:
         """DROP TABLE of a table kept for UNDROP TABLE (catalog/dropped.py): renamed to a hidden name with its
         records, its grants set aside. False (nothing changed) when DuckDB cannot rename it (a table other
-        DuckDB objects depend on): the caller drops it as before."""
+        DuckDB objects depend on) or when a default reads a sequence not its own: the caller drops it as before."""
         self.purge_dropped()
+        found = self.store.data_query("SELECT sql FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+                                      "AND table_name = ?", [database, schema, physical(name)])
+        if not found or reads_shared_sequence(str(found[0][0])):
+            return False
         hidden = hidden_name(name)
         if not self._rename_data(database, schema, name, hidden):
             return False

@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 
+from snowreg import errors
 from snowreg.catalog.names import HIDDEN, physical, snowflake
 from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
 from snowreg.catalog.store import Store, now, quote
@@ -144,6 +145,9 @@ class DatabasesPart:
         """Attach a new database's DuckDB database with its PUBLIC schema; returns its file (None in memory).
         A dropped database of that name left nothing to inherit."""
         store = self.store
+        if store.own_catalog(name):  # the ATTACH below would silently be that catalog
+            raise errors.not_supported(f"A database named {name} (snowreg's data instance keeps a catalog of "
+                                       "that name for itself)")
         file = None
         if store.path is not None:
             file = hashlib.sha1(name.encode()).hexdigest()[:16] + ".duckdb"

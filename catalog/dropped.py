@@ -9,6 +9,7 @@ is purged. The Catalog runs these steps with the other families' (catalog/__init
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,16 @@ class DroppedRow:
     created_on: datetime | None
     owner: str | None
     dropped_on: datetime
+
+
+_NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'\)", re.I)
+
+
+def reads_shared_sequence(table_sql: str) -> bool:
+    """Whether a table's DuckDB definition has a default reading a sequence other than its own identity
+    sequences (`T$C$SEQ$…`): DuckDB would keep such a sequence from being dropped or replaced while the table
+    is kept, where Snowflake lets it go, so such a table is dropped for good (DECISIONS.md L2)."""
+    return any("$SEQ$" not in m and "$SEQO$" not in m for m in _NEXTVAL.findall(table_sql))
 
 
 def hidden_name(name: str) -> str:

@@ -373,6 +373,31 @@ class GrantsPart:
                        [*key.params(), owner, owner, now()])
         return self.store.access_generation == before
 
+    def record_sequence_owner(self, database: str, schema: str, name: str, owner: str) -> None:
+        """A sequence made by CREATE [OR REPLACE] SEQUENCE: its creator owns it (an earlier one's grants go)."""
+        key = ObjectKey("SEQUENCE", database, schema, name)
+        with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
+            tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE}", key.params())
+            tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, true, ?, ?)",
+                       [*key.params(), owner, owner, now()])
+        self.store.access_changed()
+
+    def forget_sequence(self, database: str, schema: str, name: str) -> None:
+        """A dropped sequence's grants."""
+        with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
+            tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE}",
+                       ObjectKey("SEQUENCE", database, schema, name).params())
+        self.store.access_changed()
+
+    def sequence_owner(self, database: str, schema: str, name: str) -> str | None:
+        """The role owning a sequence: its OWNERSHIP grant, else (a sequence made before sequences had
+        owners) its schema's owner."""
+        row = self.store.query_one(f"SELECT grantee FROM snowreg.grants WHERE {KEY_WHERE} AND privilege = 'OWNERSHIP'",
+                                   ObjectKey("SEQUENCE", database, schema, name).params())
+        if row is not None:
+            return str(row[0])
+        return self.owner_of(ObjectKey("SCHEMA", database, schema))
+
     def has_table_owner(self, database: str, schema: str, name: str) -> bool:
         """Is OWNERSHIP of a table or view of that name recorded?"""
         return self.store.query_one(

@@ -165,6 +165,11 @@ class Store:
         assert row is not None
         return str(row[0])
 
+    def own_catalog(self, name: str) -> bool:
+        """Is `name` one of the catalogs the data instance keeps for itself (its own, DuckDB's system and temp,
+        the prebuilt functions')? DuckDB matches catalog names case-blind."""
+        return name.lower() in (self.main.lower(), "system", "temp", sandbox.MACRO_CATALOG)
+
     def empty_schema(self) -> str:
         """An empty schema a session's DuckDB cursor stands in while it has no current database/schema
         (created on first use), as `catalog.schema`."""

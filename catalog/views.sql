@@ -219,6 +219,9 @@ JOIN snowreg_reg_schemas s ON s.database_name = q.database_name AND s.name = q.s
 WHERE q.database_name = db
   AND (getvariable('snowreg_visible_schemas') IS NULL
        OR list_contains(getvariable('snowreg_visible_schemas'), q.database_name || chr(30) || q.schema_name))
+  -- the sequences the session's roles hold (engine.access.privileges.visible_sequences)
+  AND list_contains(getvariable('snowreg_visible_sequences'),
+                    q.database_name || chr(30) || q.schema_name || chr(30) || q.sequence_name)
   AND NOT snowreg_identity_seq(q.sequence_name)
   AND NOT EXISTS (SELECT 1 FROM duckdb_columns() c WHERE c.database_name = q.database_name
                   AND c.schema_name = q.schema_name AND starts_with(c.column_default, 'nextval(')

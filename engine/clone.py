@@ -122,6 +122,7 @@ def _table(session: Session, source: tuple[str, str], target: tuple[str, str], r
     create.this.set("this", exp.Table(this=exp.to_identifier(physical(r.name), quoted=True),
                                       db=exp.to_identifier(target[1], quoted=True),
                                       catalog=exp.to_identifier(target[0], quoted=True)))
+    _sequences_of(create, source, target)
     copy = ".".join(quote(p) for p in (*target, physical(r.name)))
     duck.execute(create.sql(dialect="duckdb"))
     duck.execute(f"INSERT INTO {copy} SELECT * FROM {'.'.join(quote(p) for p in (*source, physical(r.name)))} "
@@ -131,6 +132,17 @@ def _table(session: Session, source: tuple[str, str], target: tuple[str, str], r
     for column in list_columns(session.catalog.store, *source, r.name):
         if column.comment:
             duck.execute(f"COMMENT ON COLUMN {copy}.{quote(physical(column.name))} IS {_literal(column.comment)}")
+
+
+def _sequences_of(create: exp.Create, source: tuple[str, str], target: tuple[str, str]) -> None:
+    """A default reading a sequence of the source schema (`nextval('"DB"."S"."SEQ"')`, as translation writes
+    it: the name qualified) reads the sequence's clone instead (object-clone: "Cloning and default sequences")."""
+    prefix, cloned = (".".join(quote(p) for p in names) + "." for names in (source, target))
+    for literal in create.find_all(exp.Literal):
+        call = literal.parent
+        if literal.is_string and isinstance(call, exp.Anonymous) and call.name.upper() == "NEXTVAL" \
+                and literal.this.startswith(prefix):
+            literal.set("this", cloned + literal.this[len(prefix):])
 
 
 def _views(session: Session, source: tuple[str, str], target: tuple[str, str], views: list[RelationRow]) -> None:

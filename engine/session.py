@@ -9,6 +9,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -63,6 +64,10 @@ class Session:
     # SYSTEM$CANCEL_QUERY: cancels a running statement by query id (a server's sessions; None in process,
     # where a statement has finished before its id is known)
     query_canceler: Callable[[str], bool] | None = None
+    # The one host folder PUT may read and GET may write, stage URLs excepted (a network session: its own
+    # folder of the server's scratch, where the server puts uploads and fetches downloads); None: any, as
+    # the process's own user may (engine.stages.host_path)
+    host_files: Path | None = None
     inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
     query_ids: list[str] = field(default_factory=list)  # every statement's id, in order (LAST_QUERY_ID)
     results: dict[str, Any] = field(default_factory=dict)  # the latest results by query id (RESULT_SCAN)

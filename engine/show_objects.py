@@ -176,9 +176,9 @@ def describe_sequence(session: Session, stmt: ast.Describe) -> Result:
 
 def _show_sequences(session: Session, stmt: ast.ShowObjects) -> Result:
     """SHOW SEQUENCES (https://docs.snowflake.com/en/sql-reference/sql/show-sequences): sequences made by
-    CREATE SEQUENCE (not those behind AUTOINCREMENT columns) in the schemas the roles see; `ordered` N
-    (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225). snowreg records no owner
-    or creation time for a sequence (conformance/DECISIONS.md T16)."""
+    CREATE SEQUENCE (not those behind AUTOINCREMENT columns) that the roles hold, with their owner; `ordered` N
+    (https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1225). snowreg records no creation
+    time for a sequence (conformance/DECISIONS.md T16, Z2)."""
     if stmt.terse or stmt.scope in ("TABLE", "VIEW"):
         raise errors.not_supported("SHOW TERSE SEQUENCES and SHOW SEQUENCES IN TABLE | VIEW")
     database, schema = _container(session, stmt)
@@ -186,9 +186,11 @@ def _show_sequences(session: Session, stmt: ast.ShowObjects) -> Result:
     for q in list_sequences(session.catalog.store):
         db, sch = q.database_name, q.schema_name
         if (database is None or db == database) and (schema is None or sch == schema) \
-                and like(stmt.like, q.name) and privileges.can_see_schema(session, db, sch) \
+                and like(stmt.like, q.name) and privileges.can_use_sequence(session, db, sch, q.name) \
                 and session.catalog.databases.get_schema(db, sch) is not None:
-            rows.append((None, q.name, sch, db, q.next_value, q.increment, None, None, q.comment or "", "N"))
+            owner = session.catalog.grants.sequence_owner(db, sch, q.name)
+            rows.append((None, q.name, sch, db, q.next_value, q.increment, owner, "ROLE" if owner else None,
+                         q.comment or "", "N"))
     rows = page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
     return from_rows(SHOW_SEQUENCES_COLUMNS, rows, ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "FIXED", "FIXED",
                                                     "TEXT", "TEXT", "TEXT", "TEXT"])

@@ -34,6 +34,18 @@ def local_path(url: str) -> Path:
     return Path(url)
 
 
+def host_path(session: Session, url: str) -> Path:
+    """The local path a PUT reads or a GET writes: any for an in-process session; for a network session
+    (`Session.host_files`) only one inside its own folder (links resolved), else 003001."""
+    path = local_path(url)
+    root = session.host_files
+    if root is not None:
+        base, found = root.resolve(), path.resolve()
+        if found != base and base not in found.parents:
+            raise errors.host_path_not_allowed(url)
+    return path
+
+
 def _find_stage(session: Session, qn: ast.QualifiedName, action: privileges.StageAction = "read") -> StageRow:
     db, schema, name = session.qualify(qn)
     stage = session.catalog.objects.get_stage(db, schema, name)
@@ -141,6 +153,8 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
     if url is not None:
         if not url.lower().startswith("file://"):
             raise errors.not_supported(f"Stage URL '{url}' (only file:// local directories are)")
+        if session.host_files is not None:  # a folder of the server's host, named over the network
+            raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     with session.catalog.store.transaction():
         if existing is not None:
@@ -171,7 +185,7 @@ def _option(options: tuple[tuple[str, str], ...], key: str, default: str) -> str
 
 def put(session: Session, stmt: ast.Put) -> Result:
     kind, owner, prefix = _locate(session, stmt.stage, "own")
-    sources = sorted(glob.glob(str(local_path(stmt.local))))
+    sources = sorted(str(host_path(session, s)) for s in glob.glob(str(host_path(session, stmt.local))))
     if not sources:
         raise errors.local_file_missing(str(local_path(stmt.local)))
     compress = _option(stmt.options, "AUTO_COMPRESS", "TRUE") == "TRUE"
@@ -267,7 +281,7 @@ def _http_date(ts: object) -> str:
 
 def get(session: Session, stmt: ast.Get) -> Result:
     (kind, owner, prefix), entries = _listing(session, stmt.stage, stmt.pattern, "read")
-    target = local_path(stmt.local)
+    target = host_path(session, stmt.local)
     target.mkdir(parents=True, exist_ok=True)
     rows = []
     for path, size, _, _ in entries:

@@ -591,6 +591,15 @@ def stage_path_outside(path: str) -> ProgrammingError:
                             "segments are not allowed.", 2003, "42S02")
 
 
+def host_path_not_allowed(url: str) -> ProgrammingError:
+    """A path on the server's host named by a statement sent over the network (PUT / GET wrapped where the
+    server cannot answer them with presigned URLs, a stage URL): those name the client's files."""
+    return ProgrammingError(
+        f"{COMPILATION}The local path '{url}' is on the server's host, which a statement sent to snowreg serve "
+        "may not read or write: send PUT and GET as statements of their own (the driver moves the client's "
+        "files).", 3001, "42501")
+
+
 def stage_url_not_allowed(url: str) -> ProgrammingError:
     """A local-directory stage outside the folders the embedding program granted."""
     return ProgrammingError(

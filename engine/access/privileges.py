@@ -15,6 +15,7 @@ from typing import Any, Literal
 from snowreg import errors
 from snowreg.catalog import ModelRow, StageRow, TagRow
 from snowreg.catalog.grants import ObjectKey
+from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar.text import quote_ident
 
@@ -389,10 +390,8 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
         if ref.object_kind == "schema":
             _check_schema_ddl(session, ref, kind)
             continue
-        if ref.object_kind == "sequence" and kind == "ddl":  # CREATE SEQUENCE: like creating a table there
-            database, schema = ref.database or session.database, ref.schema or session.schema
-            if database is not None and schema is not None:
-                _check_create_table(session, database, schema, ref.name, "create_table")
+        if ref.object_kind == "sequence":
+            _check_sequence(session, ref, kind)
             continue
         database = ref.database or session.database
         schema = ref.schema or session.schema
@@ -425,6 +424,44 @@ def _check_table(session: Session, database: str, schema: str, name: str, needed
         raise errors.insufficient_privileges("table", name)
     fqn = ".".join(quote_ident(p) for p in (database, schema, name))
     raise errors.does_not_exist("Object", fqn, "42S02")
+
+
+def _check_sequence(session: Session, ref: Any, kind: str) -> None:
+    """CREATE SEQUENCE needs CREATE SEQUENCE on the schema, and replacing one its OWNERSHIP; NEXTVAL and DROP
+    need OWNERSHIP (USAGE cannot be granted in snowreg: GRANT … ON SEQUENCE is not supported), so a sequence
+    is the owner's role hierarchy's alone. A sequence that does not exist is left to DuckDB (or IF EXISTS)."""
+    database, schema = ref.database or session.database, ref.schema or session.schema
+    if database is None or schema is None:
+        return
+    exists = sequence_exists(session, database, schema, ref.name)
+    if exists:
+        a = access(session)
+        owner = session.catalog.grants.sequence_owner(database, schema, ref.name)
+        if not (a.schema_usable(database, schema) and owner in a.roles):
+            raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (database, schema, ref.name)))
+    if kind == "ddl":
+        check_create_in_schema(session, database, schema, "SEQUENCE")
+
+
+def sequence_exists(session: Session, database: str, schema: str, name: str) -> bool:
+    return bool(session.catalog.store.data_query(
+        "SELECT 1 FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? AND sequence_name = ?",
+        [database, schema, physical(name)]))
+
+
+def can_use_sequence(session: Session, database: str, schema: str, name: str) -> bool:
+    """Does the session hold a sequence (its owner's role hierarchy, with USAGE on its schema)?"""
+    a = access(session)
+    return a.schema_usable(database, schema) and session.catalog.grants.sequence_owner(database, schema, name) in a.roles
+
+
+def visible_sequences(session: Session) -> dict[str, list[str]]:
+    """INFORMATION_SCHEMA.SEQUENCES' filter: `db<RS>schema<RS>name` (DuckDB's name) of the sequences the
+    session holds (RS = chr(30))."""
+    found = session.catalog.store.data_query("SELECT database_name, schema_name, sequence_name FROM duckdb_sequences()")
+    keys = [chr(30).join((db, schema, name)) for db, schema, name in found
+            if can_use_sequence(session, db, schema, snowflake(name))]
+    return {"snowreg_visible_sequences": keys}
 
 
 def role_can_read(session: Session, role: str, database: str, schema: str, name: str) -> bool:
@@ -465,6 +502,8 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
     """After a statement ran: the creating primary role owns a new table or view; a dropped one loses its
     grants, and so does a replaced one (`replaced`: CREATE OR REPLACE without COPY GRANTS); a renamed one
     keeps them under its new name."""
+    if kind in ("ddl", "drop"):
+        _record_sequences(session, tables, kind)
     if kind not in ("create_table", "create_view", "drop", "alter"):
         return
     catalog = session.catalog
@@ -485,6 +524,18 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
             catalog.forget_table(database, schema, ref.name)
         elif kind != "drop" and relation is not None and not catalog.grants.has_table_owner(database, schema, ref.name):
             record_owner(session, database, schema, ref.name, relation)
+
+
+def _record_sequences(session: Session, tables: Iterable[Any], kind: str) -> None:
+    """After CREATE [OR REPLACE] SEQUENCE the creating primary role owns it; a dropped one's grants go."""
+    for ref in tables:
+        database, schema = ref.database or session.database, ref.schema or session.schema
+        if not ref.write or ref.object_kind != "sequence" or database is None or schema is None:
+            continue
+        if kind == "ddl":
+            session.catalog.grants.record_sequence_owner(database, schema, ref.name, session.role)
+        elif not sequence_exists(session, database, schema, ref.name):
+            session.catalog.grants.forget_sequence(database, schema, ref.name)
 
 
 def record_owner(session: Session, database: str, schema: str, name: str, kind: str) -> None:

@@ -40,6 +40,7 @@ from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.engine.sql import bind, translate, udf_calls
 from snowreg.engine.sql import run as query
+from snowreg.engine.sql.translation import qualified
 from snowreg.engine.sql.variant_values import to_snowflake_column
 from snowreg.grammar import ast, generated
 from snowreg.grammar.render import name as render_name
@@ -68,11 +69,13 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         # The view keeps its Snowflake text: its calls are bound each time it is read.
         return views.create(session, stmt, tr, lambda s, q: run(s, q, describe_only=True))
     try:
-        _resolve_tables(session, tr)
+        local = _resolve_tables(session, tr)
         privileges.check_tables(session, tr.tables, tr.kind)
+        bind.check_view_owners(session, tr.tables)
     except errors.Error as e:  # an unknown table points at its name
         bind.at_table(e, tr.tables, places.text)
         raise places.error(e) from None
+    tr = qualified(tr, session.database, session.schema, local)  # DuckDB reads the objects checked, no other
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
                 check_canceled=session.check_canceled, stats=session.inference_stats)
     query.sync_context(session, tr)
@@ -119,15 +122,23 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
         raise places.error(e) from None
 
 
-def _resolve_tables(session: Session, tr: translate.Translation) -> None:
+def _resolve_tables(session: Session, tr: translate.Translation) -> frozenset[str]:
     """Every table the statement names exists (else 002003, as on the plain road), or is a frame the
-    Python API registered on the session's handle for this statement (looked up only then)."""
+    Python API registered on the session's handle for this statement (looked up only then, and never
+    one of the relations the engine itself registers there, all named `snowreg_…` or `__snowreg_…`);
+    returns the names of those frames."""
     try:
         bind.resolve_tables(session, tr.tables, tr.kind)
+        return frozenset()
     except errors.Error:
         registered = session.duck.execute(
             "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall()
-        bind.resolve_tables(session, tr.tables, tr.kind, frozenset(str(r[0]) for r in registered))
+        frames = frozenset(str(r[0]) for r in registered if not _ENGINE_RELATION.match(str(r[0])))
+        bind.resolve_tables(session, tr.tables, tr.kind, frames)
+        return frames
+
+
+_ENGINE_RELATION = re.compile(r"(?:__)?snowreg_")  # lower case: not SNOWREG_RUN_INPUT_…, the Python API's
 
 
 class _Places:
@@ -229,6 +240,7 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
     the statement it was recorded from, without binding or planning. None when it no longer fits."""
     final = recipe.final
     privileges.check_tables(session, final.tables, final.kind)
+    bind.check_view_owners(session, final.tables)
     sites = {i: dataclasses.replace(site, method=None) for i, site in recipe.sites.items()}
     plan = Plan(session.duck, sites, False, loader=lambda site: _load(session, site),
                 stats=session.inference_stats, uid=recipe.uid)

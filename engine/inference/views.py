@@ -31,6 +31,7 @@ from snowreg.engine.inference.view_index import MARK, ModelView, forget, model_v
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import translate
+from snowreg.engine.sql.translation import qualified
 from snowreg.grammar import ast
 from snowreg.grammar.parse import parse
 from snowreg.grammar.render import render
@@ -170,6 +171,7 @@ def _bound(session: Session, view: ModelView, bind: Callable[[Session, ast.Query
     assert isinstance(stmt, ast.Query)
     tr = bind(as_owner, stmt)
     privileges.check_tables(as_owner, tr.tables, "select")
+    tr = qualified(tr, view.database, view.schema)  # the objects checked, in the view's schema
     body = sqlglot.parse_one(tr.sql, read="duckdb")
     _qualify(body, view.database, view.schema)
     expand(as_owner, body, bind, depth + 1)

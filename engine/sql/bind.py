@@ -19,8 +19,12 @@ import duckdb
 from sqlglot import exp
 
 from snowreg import errors
+from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
+from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
+from snowreg.engine.sql import udf_calls
+from snowreg.engine.sql.translation import CURRENT_DATABASE, CURRENT_SCHEMA
 from snowreg.grammar.text import quote_ident, split_name
 
 # Kinds whose write target must already exist (CREATE makes it; DROP has its own IF EXISTS rules).
@@ -46,8 +50,56 @@ def identifier(node: exp.Identifier, container: bool) -> None:
     name = node.this if node.quoted else node.this.upper()
     if len(name) > MAX_IDENTIFIER and node._meta:  # written in the text, not a column header made from it
         raise errors.identifier_too_long(name, MAX_IDENTIFIER)
+    if CURRENT_DATABASE[0] in name:  # the character of the names `qualify` writes
+        raise errors.not_supported("The character U+001E in an identifier")
     node.set("this", name if container else physical(name))
     node.set("quoted", True)
+
+
+def qualify(table: exp.Table) -> None:
+    """Give a table node naming an object the database and schema parts it lacks, as the marks the
+    session's current database and schema replace when the statement runs (translation.qualified)."""
+    if not table.args.get("db"):
+        table.set("db", exp.Identifier(this=CURRENT_SCHEMA, quoted=True))
+    if not table.args.get("catalog"):
+        table.set("catalog", exp.Identifier(this=CURRENT_DATABASE, quoted=True))
+
+
+def cte_reference(table: exp.Table) -> bool:
+    """Does DuckDB read this unqualified (resolved) table name as a CTE? Only inside the query whose WITH
+    defines it: in its body, or in a later CTE of the same WITH; in the CTE itself only when the WITH is
+    RECURSIVE and the name stands in the recursive part (right of its UNION). Anywhere else DuckDB reads
+    the table of that name, so it is an object the binder checks."""
+    name = table.name
+    path: list[exp.Expr] = [table]
+    node = table.parent
+    while node is not None:
+        with_ = node.args.get("with_")
+        if isinstance(with_, exp.With):
+            ctes = list(with_.expressions)
+            visible = ctes
+            if path[-1] is with_:  # in the definition of one of its CTEs
+                at = next(i for i, c in enumerate(ctes) if c is path[-2])
+                own = with_.args.get("recursive") and _recursive_part(table, ctes[at])
+                visible = ctes[:at + 1] if own else ctes[:at]
+            if any(c.alias == name for c in visible):
+                return True
+        path.append(node)
+        node = node.parent
+    return False
+
+
+def _recursive_part(table: exp.Table, cte: exp.CTE) -> bool:
+    """The table stands right of the UNION that the CTE's query is (where a recursive CTE reads itself)."""
+    query = cte.this
+    if not isinstance(query, exp.SetOperation):
+        return False
+    node: exp.Expr | None = table
+    while node is not None and node is not cte:
+        if node is query.expression:
+            return True
+        node = node.parent
+    return False
 
 
 def is_container_part(node: exp.Identifier) -> bool:
@@ -185,10 +237,12 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
         if ref.schema is None and ref.database is None and ref.name in local:
             continue
         if ref.schema == "INFORMATION_SCHEMA" and ref.database is not None \
-                and catalog.databases.get_database(ref.database) is None:
+                and (catalog.databases.get_database(ref.database) is None
+                     or not privileges.can_see_database(session, ref.database)):  # not even that it exists
             raise errors.does_not_exist("Database", quote_ident(ref.database))
-        if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema":
-            continue
+        if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema" \
+                or (ref.object_kind == "sequence" and not ref.write):
+            continue  # a sequence NEXTVAL names: DuckDB reports a missing one, privileges checks the rest
         database = ref.database or session.database
         schema = ref.schema or session.schema
         if database is None or schema is None:
@@ -205,6 +259,93 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
                 continue  # ALTER | TRUNCATE TABLE IF EXISTS of a missing table does nothing (engine.sql.run)
             fqn = ".".join(quote_ident(p) for p in (database, schema, ref.name))
             raise errors.does_not_exist("Object", fqn, "42S02")
+
+
+def check_view_owners(session: Session, refs: Iterable[ObjectRef]) -> None:
+    """A view reads with its owner's rights, checked whenever it is read: the owner must still read every
+    table and view its query names, and so on down (a privilege revoked since the view was made counts);
+    else 002003 for the object it may no longer read."""
+    seen: set[tuple[str, str, str]] = set()
+    for ref in refs:
+        database, schema = ref.database or session.database, ref.schema or session.schema
+        if not ref.write and ref.object_kind == "table" and ref.schema != "INFORMATION_SCHEMA" \
+                and database is not None and schema is not None:
+            _view_owner_reads(session, (database, schema, ref.name), seen)
+
+
+def _view_owner_reads(session: Session, view: tuple[str, str, str], seen: set[tuple[str, str, str]]) -> None:
+    if view in seen or session.catalog.databases.relation_kind(*view) != "VIEW":
+        return
+    seen.add(view)
+    owner = session.catalog.grants.owner_of(ObjectKey("VIEW", *view)) or ""
+    reads, calls = view_names(session, *view)
+    for read in reads:
+        if not privileges.role_can_read(session, owner, *read):
+            raise errors.does_not_exist("Object", ".".join(quote_ident(p) for p in read), "42S02")
+        _view_owner_reads(session, read, seen)
+    for database, schema, macro in calls:  # the user functions it calls: the owner's USAGE, then theirs
+        row = next((r for r in session.catalog.udfs.listed(database, schema) if r.macro.lower() == macro), None)
+        if row is None:
+            continue  # gone: DuckDB reports the missing macro
+        a = privileges.role_access(session, owner)
+        held = a.held(("FUNCTION", database, schema, row.signature_name), row.owner)
+        if not (a.schema_usable(database, schema) and held & privileges.USABLE):
+            raise errors.unknown_function(".".join(quote_ident(p) for p in (database, schema, row.name)))
+        udf_calls.owners_rights(session, row, set())
+
+
+Names = tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str, str], ...]]
+
+
+def view_names(session: Session, database: str, schema: str, name: str) -> Names:
+    """What a view's DuckDB query names: (database, schema, Snowflake name) of its tables and views (a name
+    it leaves unqualified, as a view made before names were written in full: in the view's schema, where
+    DuckDB reads it), and (database, schema, macro) of the user functions it calls; kept until the next
+    change of the catalog."""
+    def read() -> Names:
+        import sqlglot
+
+        rows = session.catalog.store.data_query(
+            "SELECT sql FROM duckdb_views() WHERE database_name = ? AND schema_name = ? AND view_name = ?",
+            [database, schema, physical(name)])
+        if not rows:
+            return (), ()
+        tree = sqlglot.parse_one(str(rows[0][0]), read="duckdb")
+        query = tree.expression if isinstance(tree, exp.Create) else tree
+        found = (t for t in query.find_all(exp.Table) if isinstance(t.this, exp.Identifier))
+        reads = tuple(dict.fromkeys((t.catalog or database, t.db or schema, snowflake(t.name)) for t in found
+                                    if t.args.get("db") or not cte_reference(t)))
+        return reads, tuple(dict.fromkeys((d or database, sch, m) for d, sch, m in _macro_calls(query)))
+
+    return session.catalog.store.cached(("view_names", database, schema, name), read)
+
+
+_MACRO = re.compile(r".+\(.*\)/\d+")  # catalog.udfs.macro_name: `F(NUMBER, VARCHAR)/2`
+
+
+def _macro_calls(query: exp.Expr) -> Iterable[tuple[str | None, str, str]]:
+    """(database, schema, macro without its arity, lower case) of the user-function macros a DuckDB query
+    calls (DuckDB keeps a view's calls with their schema only, and their names in lower case)."""
+    for call in query.find_all(exp.Anonymous):
+        name = call.this.this if isinstance(call.this, exp.Identifier) else str(call.this)
+        if not _MACRO.fullmatch(name):
+            continue
+        holder = call.parent
+        parts = _dotted(holder.this) if isinstance(holder, exp.Dot) and holder.expression is call \
+            else [p for p in (holder.catalog, holder.db) if p] if isinstance(holder, exp.Table) else []
+        if 1 <= len(parts) <= 2 and all(parts):
+            yield parts[0] if len(parts) == 2 else None, parts[-1], name.rsplit("/", 1)[0].lower()
+
+
+def _dotted(node: exp.Expr) -> list[str]:
+    """The names of `a` / `a.b` (an identifier, a column or a dot of them)."""
+    if isinstance(node, exp.Identifier):
+        return [node.name]
+    if isinstance(node, exp.Dot):
+        return [*_dotted(node.this), *_dotted(node.expression)]
+    if isinstance(node, exp.Column):
+        return [p.name for p in node.parts]
+    return []
 
 
 def table_start(node: exp.Table) -> int | None:

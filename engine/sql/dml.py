@@ -21,7 +21,7 @@ from sqlglot import exp
 from snowreg.catalog.names import physical
 from snowreg.engine.sql import bind
 from snowreg.engine.sql.renames import SWAP_NAME
-from snowreg.engine.sql.translation import IDENTITY_MARK
+from snowreg.engine.sql.translation import CURRENT_DATABASE, CURRENT_SCHEMA, IDENTITY_MARK
 from snowreg.errors import not_supported
 
 INSERTED, UPDATED, DELETED = "number of rows inserted", "number of rows updated", "number of rows deleted"
@@ -332,10 +332,13 @@ def _qualified_text(parts: list[exp.Expr | None]) -> str:
 
 
 def nextval(node: exp.Column) -> exp.Expr | None:
-    """`seq.NEXTVAL` (or `db.s.seq.NEXTVAL`) → `nextval('"DB"."S"."SEQ"')`."""
+    """`seq.NEXTVAL` (or `db.s.seq.NEXTVAL`) → `nextval('"DB"."S"."SEQ"')`, a name left unqualified in the
+    session's current database and schema (translation.qualified writes them), as the binder checks it."""
     if node.name.upper() != "NEXTVAL" or not node.table:
         return None
-    name = _qualified_text([node.args.get("catalog"), node.args.get("db"), node.args.get("table")])
+    catalog = node.args.get("catalog") or exp.Identifier(this=CURRENT_DATABASE, quoted=True)
+    db = node.args.get("db") or exp.Identifier(this=CURRENT_SCHEMA, quoted=True)
+    name = _qualified_text([catalog, db, node.args.get("table")])
     return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(name)])
 
 

@@ -25,6 +25,7 @@ from snowreg.engine.sql.translation import (
     TableRef,
     TextOperand,
     Translation,
+    qualified,
     trivial,
 )
 from snowreg.grammar import generated
@@ -109,7 +110,9 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         from snowreg.engine.sql import bind
 
         bind.resolve_tables(session, tr.tables, tr.kind, local)
-    privileges.check_tables(session, tr.tables, tr.kind)
+        privileges.check_tables(session, tr.tables, tr.kind)
+        bind.check_view_owners(session, tr.tables)
+    tr = qualified(tr, session.database, session.schema, local)  # DuckDB reads the objects checked, no other
     assigned = _assigned(session, tr) if tr.kind in ("insert", "update", "merge") else ()
     if assigned and assigned != assign_early(session, text):  # the target was named in a form `early` skips
         from snowreg.engine.sql import translate
@@ -188,7 +191,7 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
         tr = _without_temporary(learned.translation(text, texts, assigned))
     while True:
         try:
-            return run_translated(session, _plain_order(session, tr, local), describe_only)
+            return run_translated(session, _plain_order(session, tr, local), describe_only, local)
         except FloatOperand as e:
             learned.learn_float(text, e.index)
         except TextOperand as e:
@@ -443,8 +446,10 @@ def _nondeterministic_merge(session: Session) -> None:
     raise errors.duplicate_row()
 
 
-def run_translated(session: Session, tr: Translation, describe_only: bool = False) -> Result:
+def run_translated(session: Session, tr: Translation, describe_only: bool = False,
+                   local: frozenset[str] = frozenset()) -> Result:
     duck = session.duck
+    tr = qualified(tr, session.database, session.schema, local)  # a translation made again (learned, aliases)
     if tr.udfs:  # calls of user-defined functions: their macros' names, once found and allowed
         from snowreg.engine.sql import udf_calls
 
@@ -473,7 +478,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         if text is not None or duckerrors.text_arithmetic(e):
             raise TextOperand(text) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
-            return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only)
+            return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only, local)
         raise (bind.column_error(e, tr.columns, tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
@@ -508,6 +513,8 @@ def sync_context(session: Session, tr: Translation) -> None:
         from snowreg.engine.sql import udf_calls
 
         extra.update(udf_calls.visible_keys(session, "PROCEDURE"))
+    if "SEQUENCES" in views:  # INFORMATION_SCHEMA.SEQUENCES: the sequences the roles hold
+        extra.update(privileges.visible_sequences(session))
     if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
         extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it

@@ -444,7 +444,7 @@ class _Found:
 def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _Found,
              model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
-    ctes: set[str] = set()
+    named: dict[int, exp.Table] = {}  # refs' index → the table node naming an object (bind.qualify)
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
         new: exp.Expr | None
@@ -462,6 +462,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
         if isinstance(node, exp.Column):
             sequence = dml.nextval(node)  # seq.NEXTVAL reads like a column
             if sequence is not None:
+                refs.append(TableRef(_part(node.args.get("catalog")), _part(node.args.get("db")),
+                                     snowflake(node.table), object_kind="sequence"))
                 node.replace(sequence)
                 continue
             site = bind.column_site(node)
@@ -471,12 +473,12 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
         if isinstance(node, exp.Select) and node.args.get("joins"):
             found.join_aliases.update(bind.join_aliases(node, found.expand))
         if isinstance(node, exp.Table):
+            count = len(refs)
             new = _table(node, targets, refs)
+            if new is None and len(refs) > count and refs[-1].object_kind != "schema":
+                named[count] = node
         elif isinstance(node, exp.TableFromRows):
             new = _table_function(node, refs)
-        elif isinstance(node, exp.CTE):
-            ctes.add(snowflake(node.alias))
-            continue
         elif cls in _UNSUPPORTED:
             raise not_supported(_UNSUPPORTED[cls])
         elif isinstance(node, exp.Div):
@@ -501,8 +503,15 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
                 new = divisions.window(node)
         if new is not None and new is not node:
             node.replace(new)
-    cte_refs = {r for r in refs if r.database is None and r.schema is None and r.name in ctes}
-    return tuple(dict.fromkeys(r for r in refs if r not in cte_refs))
+    kept: list[TableRef] = []
+    for i, ref in enumerate(refs):
+        table = named.get(i)
+        if table is not None:
+            if not ref.write and ref.database is None and ref.schema is None and bind.cte_reference(table):
+                continue  # DuckDB reads the CTE: no object
+            bind.qualify(table)
+        kept.append(ref)
+    return tuple(dict.fromkeys(kept))
 
 
 def _part(node: exp.Expr | None) -> str | None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
+
+from snowreg import errors
+from snowreg.catalog.names import snowflake
 
 if TYPE_CHECKING:
     from snowreg.engine.sql.bind import ColumnSite
@@ -133,6 +136,83 @@ def scanned_result(query_id: str) -> tuple[str, str, str]:
     """How a SELECT's `read_table` names the earlier result it reads by TABLE(RESULT_SCAN('<id>')): an
     empty database, which no catalog object has."""
     return ("", "RESULT_SCAN", query_id)
+
+
+# The database and schema translation writes into every object name the statement leaves unqualified (or
+# names only a schema of): `qualified` (below) puts the names the binder resolved in their place before
+# DuckDB runs the text, so DuckDB never resolves a name by its own search path (where the session's temporary
+# relations come first, and a view's query resolves in the view's schema). No identifier holds U+001E.
+CURRENT_DATABASE = "\x1edatabase"
+CURRENT_SCHEMA = "\x1eschema"
+
+
+_QUOTED_DATABASE, _QUOTED_SCHEMA = f'"{CURRENT_DATABASE}"', f'"{CURRENT_SCHEMA}"'
+# DuckDB text's string literals, quoted identifiers and comments, one token each
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", re.S)
+_LOCAL = re.compile(rf'\.{_QUOTED_SCHEMA}\.("(?:[^"]|"")*")')
+
+
+def qualified(tr: Translation, database: str | None, schema: str | None,
+              local: frozenset[str] = frozenset()) -> Translation:
+    """The translation with the binder's `database` and `schema` written where it left an object name
+    unqualified (CURRENT_DATABASE, CURRENT_SCHEMA); `local` names relations the engine registered on the
+    session's DuckDB handle for this statement, which stay unqualified."""
+    if CURRENT_DATABASE[0] not in tr.sql and not any(CURRENT_DATABASE[0] in s for s, _ in tr.steps) \
+            and not any(CURRENT_DATABASE[0] in p for probes in tr.set_probes for p in probes):
+        return tr
+
+    def named(text: str | None) -> str | None:
+        return None if text is None else _written(text, database, schema, local)
+
+    return replace(tr, sql=_written(tr.sql, database, schema, local), plain=named(tr.plain), guard=named(tr.guard),
+                   multi_joined=named(tr.multi_joined), steps=tuple((_written(s, database, schema, local), label)
+                                                                   for s, label in tr.steps),
+                   set_probes=tuple(tuple(_written(p, database, schema, local) for p in probes)
+                                    for probes in tr.set_probes))
+
+
+def _written(text: str, database: str | None, schema: str | None, local: frozenset[str]) -> str:
+    """`text` with the marks replaced: as identifiers, or inside a string literal (an identity column's
+    `nextval('<sequence>')`) as the literal's text."""
+    if CURRENT_DATABASE[0] not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _TOKENS.finditer(text):
+        token = m.group()
+        if m.start() < pos or CURRENT_DATABASE[0] not in token:
+            continue
+        end = m.end()
+        if token == _QUOTED_DATABASE and (after := _LOCAL.match(text, end)) is not None \
+                and snowflake(after.group(1)[1:-1].replace('""', '"')) in local:
+            end, name = after.end(), after.group(1)
+        elif token in (_QUOTED_DATABASE, _QUOTED_SCHEMA):
+            name = _container(token, database, schema)
+        elif token.startswith("'"):
+            name = token
+            for mark in (_QUOTED_DATABASE, _QUOTED_SCHEMA):
+                if mark in name:
+                    name = name.replace(mark, _container(mark, database, schema).replace("'", "''"))
+        else:
+            continue
+        out.extend((text[pos:m.start()], name))
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _container(mark: str, database: str | None, schema: str | None) -> str:
+    """The quoted database or schema name a mark stands for (the session's must be set)."""
+    if mark == _QUOTED_DATABASE:
+        if database is None:
+            raise errors.no_current_database()
+        return _quote(database)
+    if schema is None:
+        raise errors.no_current_schema()
+    return _quote(schema)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def history_view(query_id: str) -> str:

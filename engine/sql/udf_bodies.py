@@ -25,6 +25,7 @@ from snowreg import errors
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
 from snowreg.engine.sql import bind, duckerrors, translate, udf_calls
+from snowreg.engine.sql.translation import qualified
 from snowreg.grammar.ast.functions import CreateFunction
 
 _PARAM = "__SNOWREG_P{}"
@@ -102,6 +103,7 @@ def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int
     _names(tr, session, place, out)
     if tr.udfs:
         tr = udf_calls.bind(session, tr, (place.database, place.schema))
+    tr = qualified(tr, place.database, place.schema)  # the objects _check_objects checked, where it looked
     if stmt.returns is None:
         _count_columns(session, text, arity, place, stmt)
     _validate(session, tr, arity, stmt)
@@ -206,6 +208,7 @@ def _count_columns(session: Session, text: str, arity: int, place: Place, stmt: 
     body = translate.translate(f"SELECT {_BODY}.* FROM {source.rsplit(' AS ', 1)[0]} AS {_BODY}")
     if body.udfs:
         body = udf_calls.bind(session, body, (place.database, place.schema))
+    body = qualified(body, place.database, place.schema)
     params = ", ".join(f'NULL AS "{_PARAM.format(i)}"' for i in range(arity))
     sql = f'SELECT "__snowreg_body".* FROM (SELECT {params}) AS "__snowreg_check", LATERAL ({body.sql}) ' \
         'AS "__snowreg_body"' if params else body.sql

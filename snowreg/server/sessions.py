@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import shutil
+import tempfile
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from snowreg import errors
@@ -57,6 +60,9 @@ class Sessions:
         self._lock = threading.Lock()
         self._ids = itertools.count(1_000_001)
         self._results: OrderedDict[str, StoredResult] = OrderedDict()
+        # The server's scratch folder: each session gets a folder of its own there, the only host files
+        # its statements may touch (engine Session.host_files); uploads and downloads pass through it.
+        self.scratch = Path(tempfile.mkdtemp(prefix="snowreg-serve-"))
 
     # -- login and tokens ---------------------------------------------------------------------
 
@@ -74,6 +80,7 @@ class Sessions:
         session = HttpSession(conn, _token("ST"), _token("MT"), next(self._ids), client,
                               client in ARROW_CLIENTS and not want_json, now + self.session_seconds,
                               now + MASTER_VALIDITY)
+        conn.session.host_files = Path(tempfile.mkdtemp(dir=self.scratch))
         with self._lock:
             self._by_token[session.token] = session
             self._by_master[session.master_token] = session
@@ -108,13 +115,17 @@ class Sessions:
             self._by_token.pop(session.token, None)
             self._by_master.pop(session.master_token, None)
         with session.lock:  # an in-flight statement of this session finishes first
+            folder = session.conn.session.host_files
             session.conn.close()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def close_all(self) -> None:
         with self._lock:
             sessions = list(self._by_master.values())
         for s in sessions:
             self.close(s)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     # -- results kept for RESULT_SCAN and monitoring ------------------------------------------
 

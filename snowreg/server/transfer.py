@@ -4,9 +4,10 @@ The drivers move files the way they do against a GCS-backed account: the answer 
 "GCS" stage with a presigned URL per file, and the driver uploads (HTTP PUT) or downloads (HTTP GET)
 there. Those URLs are this server's, each carrying an unguessable ticket that expires (an upload
 ticket works once). The server itself
-never reads or writes a path a client names: uploaded bytes land in the server's own scratch folder and
-go into the stage through the session's connection (so its privileges apply), and GET copies stage files
-into that scratch folder for the driver to fetch.
+never reads or writes a path a client names: uploaded bytes land in the session's own folder of the
+server's scratch and go into the stage through the session's connection (so its privileges apply), and GET
+copies stage files into that folder for the driver to fetch; the session's statements may touch no other
+host file (engine Session.host_files).
 """
 
 from __future__ import annotations
@@ -51,13 +52,15 @@ class Transfers:
     """The tickets of one server and its scratch folder."""
 
     def __init__(self) -> None:
-        self._scratch = Path(tempfile.mkdtemp(prefix="snowreg-serve-"))
         self._tickets: dict[str, Ticket] = {}
         self._folders: dict[Path, float] = {}  # GET folders and when they may go
         self._lock = threading.Lock()
 
     def close(self) -> None:
-        shutil.rmtree(self._scratch, ignore_errors=True)
+        """Forget the tickets (the folders they point into are the sessions', removed with them)."""
+        with self._lock:
+            self._tickets.clear()
+            self._folders.clear()
 
     def _ticket(self, ticket: Ticket, base_url: str, name: str) -> str:
         key = secrets.token_urlsafe(24)
@@ -96,7 +99,7 @@ class Transfers:
 
         Like Snowflake's GET, files land under their base names (the same name twice: the last wins).
         """
-        folder = Path(tempfile.mkdtemp(dir=self._scratch))
+        folder = Path(tempfile.mkdtemp(dir=_folder(session)))
         with self._lock:
             self._folders[folder] = time.monotonic() + TICKET_SECONDS
         command = f"GET {render_stage(stmt.stage)} {literal('file://' + folder.as_posix() + '/')}"
@@ -139,7 +142,10 @@ class Transfers:
             return 400, "The presigned URL is unknown or has expired."
         if ticket.name in ("", ".", "..") or "/" in ticket.name or "\\" in ticket.name:
             return 400, f"Not a file name: {ticket.name!r}"
-        target = Path(tempfile.mkdtemp(dir=self._scratch)) / ticket.name
+        try:
+            target = Path(tempfile.mkdtemp(dir=_folder(ticket.session))) / ticket.name
+        except errors.Error:
+            return 400, "The session of the presigned URL has ended."
         target.write_bytes(body)
         try:
             with ticket.session.lock:
@@ -167,6 +173,14 @@ class Transfers:
         if ticket is None or ticket.path is None or not ticket.path.is_file():
             return 404, b"The presigned URL is unknown or has expired."
         return 200, ticket.path.read_bytes()
+
+
+def _folder(session: HttpSession) -> Path:
+    """The session's own folder of the server's scratch (Sessions.login made it)."""
+    folder = session.conn.session.host_files
+    if folder is None or not folder.is_dir():
+        raise errors.session_gone()
+    return folder
 
 
 def _local(url: str) -> str:
