@@ -128,6 +128,21 @@ def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> 
                     default=node.copy())
 
 
+def date_trunc(node: exp.TimestampTrunc, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:
+    """DATE_TRUNC of a DATE is a DATE (https://docs.snowflake.com/en/sql-reference/functions/date_trunc:
+    "the same data type as the input"); DuckDB's date_trunc of a DATE is a TIMESTAMP.
+
+    `is_date` says what is known of the operand (None: unknown, then `probe` guards the guess).
+    """
+    if is_date is False:
+        return None
+    if is_date:
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DATE"))
+    assert probe is not None
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=probe, expression=exp.Null()), true=exp.Null())],
+                    default=node.copy())
+
+
 def operand_is_date(node: exp.Expr) -> bool | None:
     """True / False when the text shows whether an operand is a DATE; None when it does not."""
     if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType):

@@ -171,6 +171,18 @@ class Divisions:
         probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
         return dates.dateadd(node, known, probe)
 
+    def date_trunc(self, node: exp.TimestampTrunc) -> exp.Expr | None:
+        """DATE_TRUNC (engine.sql.dates): a DATE operand gives a DATE."""
+        known = dates.operand_is_date(node.this)
+        if known is False or (known is None and self.floats is None):
+            return None
+        k = self.count
+        self.count += 1
+        if known is None and self.floats is not None and k in self.floats:
+            known = True
+        probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
+        return dates.date_trunc(node, known, probe)
+
     def mod(self, node: exp.Mod) -> exp.Expr:
         """MOD(a, b) / a % b: DuckDB's own % (snowreg_mod), or the exact snowreg_nmod once this MOD was found to
         have NUMBERs of two scales."""

@@ -155,7 +155,7 @@ def _ordered(like: exp.Ordered, this: exp.Expr) -> exp.Ordered:
 def _order_by(node: exp.Expr) -> exp.Expr | None:
     """ORDER BY of a query or window: VARIANT values sort numerically, then by type rank."""
     order = node.args.get("order")
-    if not isinstance(order, exp.Order):
+    if not isinstance(order, exp.Order) or _range_offsets(node):
         return None
     items: dict[str, exp.Expr] = {}
     replaced: dict[str, exp.Expr] = {}
@@ -186,6 +186,18 @@ def _order_by(node: exp.Expr) -> exp.Expr | None:
     if outside and isinstance(node, exp.Select):
         _sort_outside(node)
     return None
+
+
+def _range_offsets(node: exp.Expr) -> bool:
+    """A window whose RANGE frame has a value offset (`RANGE BETWEEN 1 PRECEDING AND …`): its one ORDER BY
+    expression is a number or a date (https://docs.snowflake.com/en/sql-reference/functions-analytic), which
+    needs no VARIANT sort key, and DuckDB allows such a frame only one ORDER BY expression."""
+    spec = node.args.get("spec") if isinstance(node, exp.Window) else None
+    if not isinstance(spec, exp.WindowSpec) or str(spec.args.get("kind") or "").upper() != "RANGE":
+        return False
+    bounds = (spec.args.get("start"), spec.args.get("end"))
+    return any(b is not None and not (isinstance(b, str) and b.upper() in ("UNBOUNDED", "CURRENT ROW"))
+               for b in bounds)
 
 
 def _ordinals_outside(node: exp.Select, order: exp.Order) -> exp.Expr:

@@ -441,6 +441,7 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
              model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     ctes: set[str] = set()
+    _unparenthesize_table_functions(stmt)
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
         new: exp.Expr | None
@@ -483,6 +484,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             new = divisions.avg(node)
         elif isinstance(node, exp.DateAdd):
             new = divisions.dateadd(node)
+        elif isinstance(node, exp.TimestampTrunc):
+            new = divisions.date_trunc(node)
         elif isinstance(node, exp.Cast) and ((new := dates.cast(node)) is not None
                                              or (new := conversions.boolean_cast(node)) is not None):
             pass
@@ -570,6 +573,18 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
     call = variant.fn(macro, *([db] if takes_db else []), *args)
     alias = alias or exp.TableAlias(this=exp.Identifier(this=name, quoted=True))
     return exp.Table(this=call, alias=alias)
+
+
+def _unparenthesize_table_functions(stmt: exp.Expr) -> None:
+    """`FROM (TABLE(f(…)))` (Snowpark's session.table_function) reads as `FROM TABLE(f(…))`: the parentheses
+    around a table function add nothing, and its rewrites (a LATERAL subquery, a table) cannot stand in them."""
+    for sub in list(stmt.find_all(exp.Subquery)):
+        rows = sub.this
+        if not isinstance(rows, exp.TableFromRows) or any(v for k, v in sub.args.items() if k not in ("this", "alias")):
+            continue
+        if sub.args.get("alias") is not None and rows.args.get("alias") is None:
+            rows.set("alias", sub.args["alias"])
+        sub.replace(rows)
 
 
 def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
