@@ -150,10 +150,21 @@ class Divisions:
     def __init__(self, floats: frozenset[int] | None) -> None:
         self.floats = floats
         self.count = 0
+        self._numbers: dict[tuple[int, str], int] = {}
 
-    def divide(self, a: exp.Expr, b: exp.Expr) -> exp.Expr:
-        k = self.count
-        self.count += 1
+    def number(self, site: exp.Expr, width: int = 1) -> int:
+        """The (first of `width`) number(s) of the rewrite at `site`: one per expression text within a SELECT,
+        so that `SELECT a % 2 … GROUP BY a % 2` rewrites both alike (DuckDB matches the GROUP BY expression by
+        its text, and a probe that learns one's type learns the other's)."""
+        scope = site.find_ancestor(exp.Select)
+        key = (id(scope), f"{type(site).__name__}:{site.sql()}")
+        if key not in self._numbers:
+            self._numbers[key] = self.count
+            self.count += width
+        return self._numbers[key]
+
+    def divide(self, a: exp.Expr, b: exp.Expr, site: exp.Expr) -> exp.Expr:
+        k = self.number(site)
         kinds = (_kind(a), _kind(b))
         if "float" in kinds or (self.floats is None and "unknown" in kinds) or \
                 (self.floats is not None and k in self.floats):
@@ -165,8 +176,7 @@ class Divisions:
         known = dates.operand_is_date(node.this)
         if known is None and self.floats is None:
             return dates.dateadd(node, False, None)
-        k = self.count
-        self.count += 1
+        k = self.number(node)
         if known is None and self.floats is not None and k in self.floats:
             known = True
         probe = dates.probe_date(node.this, FLOAT_MARKER, k) if known is None else None
@@ -180,8 +190,7 @@ class Divisions:
         known = dates.operand_is_date(node.this)
         if known is not None or self.floats is None:
             return dates.keep_date(built, known, None)
-        k = self.count
-        self.count += 2
+        k = self.number(node, 2)
         if k in self.floats:
             return dates.keep_date(built, True, None)
         if k + 1 in self.floats and not isinstance(node, exp.AddMonths):
@@ -193,21 +202,20 @@ class Divisions:
         have NUMBERs of two scales."""
         variant.numeric_args(node)
         a, b = node.this, node.expression
-        k = self.count
-        self.count += 1
+        k = self.number(node)
         if self.floats is not None and k in self.floats:
             return variant.macro("snowreg_nmod", a, b)
         return variant.macro("snowreg_mod", a, b, exp.Literal.number(k))
 
     def div(self, node: exp.Div) -> exp.Expr:
-        return self.divide(node.this, node.expression)
+        return self.divide(node.this, node.expression, node)
 
     def avg(self, node: exp.Avg) -> exp.Expr | None:
         """AVG(x) → SUM(x) / COUNT(x) with the division's scale (AVG of INT is a NUMBER with scale 6)."""
         if isinstance(node.parent, exp.Window):
             return None  # done by window(), which sees the whole OVER (...)
         arg = node.this
-        return self.divide(exp.Sum(this=arg.copy()), exp.Count(this=arg.copy()))
+        return self.divide(exp.Sum(this=arg.copy()), exp.Count(this=arg.copy()), node)
 
     def window(self, node: exp.Window) -> exp.Expr | None:
         """AVG(x) OVER (w) → SUM(x) OVER (w) / COUNT(x) OVER (w); RATIO_TO_REPORT(x) OVER (w) → x divided by
@@ -220,14 +228,14 @@ class Divisions:
             total.set("this", exp.Sum(this=arg.copy()))
             total.set("order", None)
             total.set("spec", None)
-            return self.divide(arg.copy(), total)
+            return self.divide(arg.copy(), total, node)
         if not isinstance(node.this, exp.Avg):
             return None
         arg = node.this.this
         total, count = node.copy(), node.copy()
         total.set("this", exp.Sum(this=arg.copy()))
         count.set("this", exp.Count(this=arg.copy()))
-        return self.divide(total, count)
+        return self.divide(total, count, node)
 
 
 _T = exp.DataType.Type

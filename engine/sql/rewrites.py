@@ -135,6 +135,9 @@ def _clock(node: exp.Expr) -> exp.Expr | None:
 
 # Expressions whose type cannot be seen in the text: a VARIANT may hide behind them.
 _OPAQUE = (exp.Column, exp.Dot, exp.Anonymous, exp.Case, exp.Coalesce, exp.Subquery)
+# Our macros that answer a number (engine.sql.numbers' divisions and MODs): no VARIANT behind them, and a
+# sort key around the alias of one would make DuckDB inline an expression it deems to have side effects.
+_NUMBER_MACROS = frozenset({"snowreg_ndiv", "snowreg_fdiv", "snowreg_mod", "snowreg_nmod"})
 
 
 def _replaced(projections: list[exp.Expr]) -> dict[str, exp.Expr]:
@@ -166,7 +169,7 @@ def _order_item(ordered: exp.Ordered, items: dict[str, exp.Expr], positions: lis
     if variant.is_json(target):
         arg = target.copy() if substitute and variant.is_path(target) else ref.copy()
         return [_ordered(ordered, variant.macro("snowreg_vorder", arg))]
-    if isinstance(target, _OPAQUE):
+    if isinstance(target, _OPAQUE) and variant.macro_called(target) not in _NUMBER_MACROS:
         variant_key = _ordered(ordered, variant.macro("snowreg_vkey_any", ref.copy()))
         # a column of the rows read: translate.py may drop the key (VARIANT_KEY). Not in a window, whose
         # ORDER BY may name a select alias (DuckDB resolves it; `items` does not hold the aliases there).

@@ -177,6 +177,14 @@ def macro(name: str, *args: exp.Expr) -> exp.Expr:
     return exp.Dot.build([exp.to_identifier(MACRO_CATALOG), exp.to_identifier("main"), call])
 
 
+def macro_called(node: exp.Expr) -> str | None:
+    """The name of our macro that `node` calls (`macro`), if it is such a call."""
+    if isinstance(node, exp.Dot) and isinstance(node.expression, exp.Anonymous) \
+            and isinstance(node.this, exp.Dot) and node.this.this.name == MACRO_CATALOG:
+        return str(node.expression.this)
+    return None
+
+
 def fn(name: str, *args: exp.Expr) -> exp.Anonymous:
     """A DuckDB function call that sqlglot renders verbatim."""
     return exp.Anonymous(this=name, expressions=list(args))
