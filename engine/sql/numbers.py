@@ -23,7 +23,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg.engine.sql import arrays, dates, variant
-from snowreg.errors import invalid_arguments, not_supported
+from snowreg.errors import invalid_arguments, not_supported, value_not_recognized
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
 TEXT_MARKER = "snowreg_text_operand:"  # an arithmetic operand found to be a VARCHAR (text_operands)
@@ -361,3 +361,40 @@ def round_mode(node: exp.Expr) -> exp.Expr | None:
     refused = variant.fn("error", exp.Literal.string(f"{UNSUPPORTED_MARKER}ROUND of a FLOAT with a rounding mode "
                                                      "(Snowflake refuses a mode for a floating-point value)"))
     return exp.Case(ifs=[exp.If(this=is_float, true=refused)], default=rounded)
+
+
+# https://docs.snowflake.com/en/sql-reference/operators-arithmetic: a string operand of an arithmetic
+# operator is read as the number it spells (unary `+'3'` is 3; a string that is no number is 100038).
+_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
+
+
+def _spelled(node: exp.Expr | None) -> exp.Expr | None:
+    """A string literal that spells a number, as that number's literal (None for anything else)."""
+    if not (isinstance(node, exp.Literal) and node.is_string and _NUMBER_TEXT.fullmatch(node.this)):
+        return None
+    text = node.this.strip()
+    number = exp.Literal.number(text.lstrip("+-"))
+    return exp.Neg(this=number) if text.startswith("-") else number
+
+
+def numeric_operands(node: exp.Expr | None) -> exp.Expr | None:
+    """`'3' + 4` → `3 + 4` along a chain of arithmetic operators (a string that spells no number stays:
+    next to a DATE it may be a date)."""
+    link = node
+    while isinstance(link, _ARITHMETIC):
+        for key in ("this", "expression"):
+            if (number := _spelled(link.args.get(key))) is not None:
+                link.set(key, number)
+        link = link.this
+    return node
+
+
+def signed(operand: exp.Expr | None, negate: bool) -> exp.Expr | None:
+    """Unary `+` / `-`: a string operand is the number it spells, or Snowflake's 100038."""
+    if isinstance(operand, exp.Literal) and operand.is_string:
+        number = _spelled(operand)
+        if number is None:
+            raise value_not_recognized("Numeric", operand.this)
+        operand = number
+    return exp.Neg(this=operand) if negate else operand

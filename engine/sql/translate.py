@@ -39,7 +39,7 @@ from snowreg.engine.sql import (
 )
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.engine.sql.translation import FunctionRef, Kind, ObjectKind, TableRef, Translation, history_view
-from snowreg.errors import not_supported, syntax_error, value_not_recognized
+from snowreg.errors import not_supported, syntax_error
 from snowreg.grammar.text import HEADER_PAD
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -231,52 +231,15 @@ class _Parser(create_forms.ColumnAlterParser):
 
     UNARY_PARSERS = {
         **SnowflakeParser.UNARY_PARSERS,
-        TokenType.PLUS: lambda self: _signed(self._parse_unary(), negate=False),
-        TokenType.DASH: lambda self: _signed(self._parse_unary(), negate=True),
+        TokenType.PLUS: lambda self: numbers.signed(self._parse_unary(), negate=False),
+        TokenType.DASH: lambda self: numbers.signed(self._parse_unary(), negate=True),
     }
 
     def _parse_term(self, parse_mod: bool = True) -> exp.Expr | None:
-        return numbers.folded(_numeric_operands(super()._parse_term(parse_mod=parse_mod)))
+        return numbers.folded(numbers.numeric_operands(super()._parse_term(parse_mod=parse_mod)))
 
     def _parse_factor(self, parse_mod: bool = True) -> exp.Expr | None:
-        return numbers.folded(_numeric_operands(super()._parse_factor(parse_mod=parse_mod)))
-
-
-# https://docs.snowflake.com/en/sql-reference/operators-arithmetic: a string operand of an arithmetic
-# operator is read as the number it spells (unary `+'3'` is 3; a string that is no number is 100038).
-_ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
-_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
-
-
-def _number(node: exp.Expr | None) -> exp.Expr | None:
-    """A string literal that spells a number, as that number's literal (None for anything else)."""
-    if not (isinstance(node, exp.Literal) and node.is_string and _NUMBER_TEXT.fullmatch(node.this)):
-        return None
-    text = node.this.strip()
-    number = exp.Literal.number(text.lstrip("+-"))
-    return exp.Neg(this=number) if text.startswith("-") else number
-
-
-def _numeric_operands(node: exp.Expr | None) -> exp.Expr | None:
-    """`'3' + 4` → `3 + 4` along a chain of arithmetic operators (a string that spells no number stays:
-    next to a DATE it may be a date)."""
-    link = node
-    while isinstance(link, _ARITHMETIC):
-        for key in ("this", "expression"):
-            if (number := _number(link.args.get(key))) is not None:
-                link.set(key, number)
-        link = link.this
-    return node
-
-
-def _signed(operand: exp.Expr | None, negate: bool) -> exp.Expr | None:
-    """Unary `+` / `-`: a string operand is the number it spells, or Snowflake's 100038."""
-    if isinstance(operand, exp.Literal) and operand.is_string:
-        number = _number(operand)
-        if number is None:
-            raise value_not_recognized("Numeric", operand.this)
-        operand = number
-    return exp.Neg(this=operand) if negate else operand
+        return numbers.folded(numbers.numeric_operands(super()._parse_factor(parse_mod=parse_mod)))
 
 
 _CALL_TEXT = re.compile(r"__SNOWREG_CALL_(\d+)")
