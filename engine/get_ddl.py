@@ -160,16 +160,16 @@ def _sequence_text(q: SequenceRow, shown: int) -> str:
 
 
 def _function(session: Session, name: ast.QualifiedName, types: tuple[str, ...], shown: int) -> str:
-    from snowreg.engine import udfs  # user functions load with the first statement about one
+    from snowreg.engine import routines  # user functions load with the first statement about one
     from snowreg.grammar.ast.functions import FunctionSignature
 
-    key, row = udfs.find(session, FunctionSignature(name, types))
+    key, row = routines.find(session, routines.FUNCTION, FunctionSignature(name, types))
     if row is None:
-        raise errors.does_not_exist("Function", ".".join(quote_ident(p) for p in key[:3]) + f"({key[3]})")
-    udfs.check(session, row, "see")
+        raise routines.missing(routines.FUNCTION, key)
+    routines.check(session, routines.FUNCTION, row, "see")
     if row.secure and row.owner not in privileges.access(session).roles:  # the page: the owner's only
-        raise errors.does_not_exist("Function", ".".join(quote_ident(p) for p in key[:3]) + f"({key[3]})")
-    return _function_text(row, udfs.returns_text(row), shown)
+        raise routines.missing(routines.FUNCTION, key)
+    return _function_text(row, routines.returns_text(row), shown)
 
 
 def _function_text(row: FunctionRow, returns: str, shown: int) -> str:
@@ -224,14 +224,14 @@ def _schema_statements(session: Session, db: str, schema: str, shown: int, schem
 def _functions(session: Session, db: str, schema: str, shown: int) -> list[str]:
     if not session.catalog.udfs.any_defined():
         return []
-    from snowreg.engine import udfs
+    from snowreg.engine import routines
 
     a = privileges.access(session)
     out = []
     for row in session.catalog.udfs.listed(db, schema):
         held = a.held(("FUNCTION", row.database_name, row.schema_name, row.signature_name), row.owner)
         if held and (not row.secure or "OWNERSHIP" in held):
-            out.append(_function_text(row, udfs.returns_text(row), shown))
+            out.append(_function_text(row, routines.returns_text(row), shown))
     return out
 
 

@@ -19,14 +19,14 @@ import orjson
 from snowreg import errors
 from snowreg.catalog.store import now
 from snowreg.catalog.udfs import FunctionRow
-from snowreg.engine import transaction
+from snowreg.engine import routines, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, from_rows, status
+from snowreg.engine.routines import PROCEDURE, arguments_of, fqn
 from snowreg.engine.script_values import Value, literal, type_of
 from snowreg.engine.scripting import Interpreter, Runner, argument_scope
 from snowreg.engine.session import Session
 from snowreg.engine.sql.udf_calls import family
-from snowreg.engine.udfs import arguments_of, display_type
 from snowreg.grammar import ast
 from snowreg.grammar import functions as parse
 from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
@@ -52,10 +52,6 @@ def run(session: Session, verb: str, sql: str) -> Result:
     return alter_procedure(session, sql)
 
 
-def _fqn(*parts: str) -> str:
-    return ".".join(quote_ident(p) for p in parts)
-
-
 def create_procedure(session: Session, stmt: CreateFunction) -> Result:
     if stmt.language.upper() != "SQL":
         raise errors.not_supported(f"CREATE PROCEDURE … LANGUAGE {stmt.language.upper()} (snowreg runs no handler "
@@ -68,7 +64,7 @@ def create_procedure(session: Session, stmt: CreateFunction) -> Result:
         raise errors.invalid_property_combination()
     db, schema, name = session.qualify(stmt.name)
     if session.catalog.databases.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", _fqn(db, schema))
+        raise errors.does_not_exist("Schema", fqn(db, schema))
     arguments = arguments_of(tuple(a.type for a in stmt.args))
     existing = session.catalog.procedures.get(db, schema, name, arguments)
     if existing is not None:
@@ -76,7 +72,7 @@ def create_procedure(session: Session, stmt: CreateFunction) -> Result:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
             raise errors.already_exists("Object", name)
-        check(session, existing, "own")
+        routines.check(session, PROCEDURE, existing, "own")
     privileges.check_create_in_schema(session, db, schema, "PROCEDURE")
     parse_script(stmt.body)  # a body that does not parse fails here, as Snowflake compiles it at CREATE
     row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
@@ -87,75 +83,30 @@ def create_procedure(session: Session, stmt: CreateFunction) -> Result:
 
 def _definition(stmt: CreateFunction) -> str:
     """The row's JSON: the statement's parts and what DESCRIBE and INFORMATION_SCHEMA.PROCEDURES show."""
-    signature = "(" + ", ".join(f"{quote_ident(a.name)} {family(a.type)}" for a in stmt.args) + ")"
-    if stmt.returns is None:
-        kind = "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in stmt.columns) + ")"
-        sizes: list[int] = []
-    else:
-        shown = display_type(stmt.returns)
-        kind = shown.split("(", 1)[0]
-        sizes = [int(s) for s in shown[shown.index("(") + 1:-1].split(",")] if "(" in shown else []
     return orjson.dumps({
         "args": [[a.name, a.type, a.default] for a in stmt.args], "returns": stmt.returns,
         "columns": [list(c) for c in stmt.columns], "body": stmt.body, "not_null": stmt.not_null,
-        "execute_as": stmt.execute_as, "volatility": stmt.volatility, "signature": signature, "data_type": kind,
-        "precision": sizes[0] if kind == "NUMBER" else None, "scale": sizes[1] if kind == "NUMBER" else None,
-        "length": sizes[0] if kind in ("VARCHAR", "BINARY") else None,
+        "execute_as": stmt.execute_as, "volatility": stmt.volatility, **routines.type_details(stmt),
     }).decode()
 
 
-def find(session: Session, sig: FunctionSignature) -> tuple[tuple[str, str, str, str], FunctionRow | None]:
-    db, schema, name = session.qualify(sig.name)
-    arguments = arguments_of(sig.types)
-    return (db, schema, name, arguments), session.catalog.procedures.get(db, schema, name, arguments)
-
-
-def _missing(key: tuple[str, str, str, str]) -> errors.Error:
-    db, schema, name, arguments = key
-    return errors.does_not_exist("Procedure", f"{_fqn(db, schema, name)}({arguments})")
-
-
-def _held(session: Session, row: FunctionRow) -> frozenset[str]:
-    a = privileges.access(session)
-    if not a.schema_usable(row.database_name, row.schema_name):
-        return frozenset()
-    return a.held(("PROCEDURE", row.database_name, row.schema_name, row.signature_name), row.owner)
-
-
-def check(session: Session, row: FunctionRow, action: str) -> None:
-    """OWNERSHIP to DROP / ALTER / replace (`own`); any privilege to DESCRIBE (`see`); none: "does not exist"."""
-    held = _held(session, row)
-    if "OWNERSHIP" in held or (action == "see" and held):
-        return
-    if held:
-        raise errors.insufficient_privileges("procedure", row.name)
-    raise _missing((row.database_name, row.schema_name, row.name, row.arguments))
-
-
 def drop_procedure(session: Session, sig: FunctionSignature, if_exists: bool) -> Result:
-    key, row = find(session, sig)
-    if row is None:
-        if if_exists:
-            return status(f"Drop statement executed successfully ({quote_ident(key[2])} already dropped).")
-        raise _missing(key)
-    check(session, row, "own")
-    session.catalog.drop_procedure(row)
-    return status(f"{quote_ident(row.name)} successfully dropped.")
+    return routines.drop(session, PROCEDURE, sig, if_exists, session.catalog.drop_procedure)
 
 
 def alter_procedure(session: Session, sql: str) -> Result:
     stmt = parse.parse_alter(sql, "PROCEDURE")
-    key, row = find(session, stmt.signature)
+    key, row = routines.find(session, PROCEDURE, stmt.signature)
     if row is None:
         if stmt.if_exists:
             return status("Statement executed successfully.")
-        raise _missing(key)
-    check(session, row, "own")
+        raise routines.missing(PROCEDURE, key)
+    routines.check(session, PROCEDURE, row, "own")
     if stmt.action == "RENAME":
         assert stmt.new_name is not None
         db, schema, name = session.qualify(stmt.new_name)
         if session.catalog.databases.get_schema(db, schema) is None:
-            raise errors.does_not_exist("Schema", _fqn(db, schema))
+            raise errors.does_not_exist("Schema", fqn(db, schema))
         if session.catalog.procedures.get(db, schema, name, row.arguments) is not None:
             raise errors.already_exists("Object", name)
         if (db, schema) != (row.database_name, row.schema_name):
@@ -177,48 +128,17 @@ def alter_procedure(session: Session, sql: str) -> Result:
 # ---------------------------------------------------------------------------------------------
 
 
-def returns_text(row: FunctionRow) -> str:
-    spec = row.spec
-    if spec["returns"] is None:
-        return "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in spec["columns"]) + ")"
-    return display_type(spec["returns"]) + (" NOT NULL" if spec["not_null"] else "")
-
-
-def signature_text(row: FunctionRow) -> str:
-    return "(" + ", ".join(f"{quote_ident(a[0])} {family(a[1])}" for a in row.spec["args"]) + ")"
-
-
 def describe_procedure(session: Session, sig: FunctionSignature) -> Result:
     """DESCRIBE PROCEDURE p(types) (https://docs.snowflake.com/en/sql-reference/sql/desc-procedure): property /
     value rows; a secure procedure's body is shown to its owner only."""
-    key, row = find(session, sig)
-    if row is None:
-        raise _missing(key)
-    check(session, row, "see")
-    spec = row.spec
-    body = spec["body"] if not row.secure or "OWNERSHIP" in _held(session, row) else ""
-    rows = [("signature", signature_text(row)), ("returns", returns_text(row)), ("language", "SQL"),
-            ("null handling", "CALLED ON NULL INPUT"), ("volatility", spec["volatility"]), ("body", body),
-            ("execute as", spec["execute_as"])]
-    return from_rows(["property", "value"], rows, ["TEXT", "TEXT"])
+    row, rows = routines.describe_rows(session, PROCEDURE, sig)
+    return from_rows(["property", "value"], [*rows, ("execute as", row.spec["execute_as"])], ["TEXT", "TEXT"])
 
 
 def show_rows(session: Session, database: str | None, schema: str | None, like: str | None
               ) -> list[tuple[object, ...]]:
     """SHOW [USER] PROCEDURES' rows: the procedures in scope the session's roles hold a privilege on."""
-    from snowreg.grammar.text import like as matches
-
-    out: list[tuple[object, ...]] = []
-    for row in session.catalog.procedures.listed(database, schema):
-        if not _held(session, row) or not matches(like, row.name):
-            continue
-        spec = row.spec
-        ret = "TABLE (" + ", ".join(f"{quote_ident(n)} {t}" for n, t in spec["columns"]) + ")" \
-            if row.is_table else family(spec["returns"]) or spec["returns"]
-        out.append((row.created_on, row.name, row.schema_name, "N", "N", "N", row.min_arity, row.arity,
-                    f"{row.name}({row.arguments}) RETURN {ret}", row.comment or "user-defined procedure",
-                    row.database_name, "Y" if row.is_table else "N", "N", "Y" if row.secure else "N", None, None))
-    return out
+    return routines.show_rows(session, PROCEDURE, (database, schema), like, lambda row: ())
 
 
 SHOW_COLUMNS = ["created_on", "name", "schema_name", "is_builtin", "is_aggregate", "is_ansi", "min_num_arguments",
@@ -279,7 +199,7 @@ def resolve(session: Session, name: ast.QualifiedName, values: list[Value]) -> F
     rows = session.catalog.procedures.named(db, schema, proc)
     if not rows and name.schema is None:
         rows = session.catalog.procedures.named(db, "PUBLIC", proc)
-    rows = [r for r in rows if "USAGE" in _held(session, r) or "OWNERSHIP" in _held(session, r)]
+    rows = [r for r in rows if "USAGE" in routines.held(session, PROCEDURE, r) or "OWNERSHIP" in routines.held(session, PROCEDURE, r)]
     if not rows:
         raise errors.unknown_function(proc)
     fitting = [r for r in rows if r.min_arity <= len(values) <= r.arity]

@@ -227,14 +227,10 @@ def function_target(session: Session, target: ast.ObjectTarget) -> Target:
     from snowreg.grammar.ast.functions import FunctionSignature
 
     sig = FunctionSignature(target.name, target.arg_types)
-    if kind == "PROCEDURE":
-        from snowreg.engine import procedures  # procedures load with the first statement about one
+    from snowreg.engine import routines  # functions and procedures load with the first statement about one
 
-        (db, schema, name, arguments), row = procedures.find(session, sig)
-    else:
-        from snowreg.engine import udfs  # user functions load with the first statement about one
-
-        (db, schema, name, arguments), row = udfs.find(session, sig)
+    (db, schema, name, arguments), row = routines.find(
+        session, routines.PROCEDURE if kind == "PROCEDURE" else routines.FUNCTION, sig)
     a = privileges.access(session)
     key = ObjectKey(kind, db, schema, f"{name}({arguments})")
     if row is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), row.owner))):

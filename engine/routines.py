@@ -1,0 +1,172 @@
+"""What SQL user-defined functions and stored procedures share: finding one by its signature, the privilege
+check, DROP, and the texts DESCRIBE, SHOW and INFORMATION_SCHEMA show of it.
+
+Both are kept as catalog.udfs rows (functions in one table, procedures in another) and granted by
+signature; engine.udfs and engine.procedures hold what differs (bodies, CALL, their ALTER actions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from snowreg import errors
+from snowreg.catalog.udfs import FunctionRow, UdfsPart
+from snowreg.engine.access import privileges
+from snowreg.engine.resolve import check_container
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session
+from snowreg.engine.sql import udf_calls
+from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
+from snowreg.grammar.text import quote_ident
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """FUNCTION or PROCEDURE: the grants' object kind, and which catalog rows hold them."""
+
+    name: Literal["FUNCTION", "PROCEDURE"]
+
+    @property
+    def noun(self) -> str:
+        return self.name.capitalize()
+
+    def part(self, session: Session) -> UdfsPart:
+        return session.catalog.udfs if self.name == "FUNCTION" else session.catalog.procedures
+
+
+FUNCTION = Kind("FUNCTION")
+PROCEDURE = Kind("PROCEDURE")
+
+Key = tuple[str, str, str, str]  # database, schema, name, argument families
+
+
+def fqn(*parts: str) -> str:
+    return ".".join(quote_ident(p) for p in parts)
+
+
+def arguments_of(types: tuple[str, ...]) -> str:
+    """The signature's argument families, as the catalog keys them: 'NUMBER, VARCHAR'."""
+    out = []
+    for t in types:
+        found = udf_calls.family(t)
+        if found is None:
+            raise errors.not_supported(f"The data type {t} in a function signature")
+        out.append(found)
+    return ", ".join(out)
+
+
+def find(session: Session, kind: Kind, sig: FunctionSignature) -> tuple[Key, FunctionRow | None]:
+    """The function or procedure a signature names ((db, schema, name, arguments), None when there is none)."""
+    db, schema, name = session.qualify(sig.name)
+    arguments = arguments_of(sig.types)
+    return (db, schema, name, arguments), kind.part(session).get(db, schema, name, arguments)
+
+
+def missing(kind: Kind, key: Key) -> errors.Error:
+    db, schema, name, arguments = key
+    return errors.does_not_exist(kind.noun, f"{fqn(db, schema, name)}({arguments})")
+
+
+def held(session: Session, kind: Kind, row: FunctionRow) -> frozenset[str]:
+    """The privileges the session's roles hold on the row (none without USAGE on its database and schema)."""
+    a = privileges.access(session)
+    if not a.schema_usable(row.database_name, row.schema_name):
+        return frozenset()
+    return a.held((kind.name, row.database_name, row.schema_name, row.signature_name), row.owner)
+
+
+def check(session: Session, kind: Kind, row: FunctionRow, action: Literal["own", "see"]) -> None:
+    """OWNERSHIP for DROP / ALTER / OR REPLACE (`own`); any privilege to DESCRIBE (`see`). A role that holds
+    none is told it does not exist."""
+    found = held(session, kind, row)
+    if "OWNERSHIP" in found or (action == "see" and found):
+        return
+    if found:
+        raise errors.insufficient_privileges(kind.name.lower(), row.name)
+    raise missing(kind, (row.database_name, row.schema_name, row.name, row.arguments))
+
+
+def drop(session: Session, kind: Kind, sig: FunctionSignature, if_exists: bool,
+         remove: Callable[[FunctionRow], None]) -> Result:
+    """DROP FUNCTION | PROCEDURE [IF EXISTS] name(types): `remove` takes the row and its grants away."""
+    key, row = find(session, kind, sig)
+    if row is None:
+        if if_exists:
+            check_container(session, key[0], key[1])  # as DROP TABLE IF EXISTS: a missing schema is 002003
+            return status(f"Drop statement executed successfully ({quote_ident(key[2])} already dropped).")
+        raise missing(kind, key)
+    check(session, kind, row, "own")
+    remove(row)
+    return status(f"{quote_ident(row.name)} successfully dropped.")
+
+
+def type_details(stmt: CreateFunction) -> dict[str, object]:
+    """What DESCRIBE and INFORMATION_SCHEMA show of a new row's signature and return type, for its JSON."""
+    signature = "(" + ", ".join(f"{quote_ident(a.name)} {udf_calls.family(a.type)}" for a in stmt.args) + ")"
+    sizes: list[int] = []
+    if stmt.returns is None:
+        kind = "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in stmt.columns) + ")"
+    else:
+        shown = display_type(stmt.returns)
+        kind = shown.split("(", 1)[0].strip()
+        sizes = [int(s) for s in shown[shown.index("(") + 1:-1].split(",")] if "(" in shown else []
+    return {"signature": signature, "data_type": kind,
+            "precision": sizes[0] if kind == "NUMBER" else None, "scale": sizes[1] if kind == "NUMBER" else None,
+            "length": sizes[0] if kind in ("VARCHAR", "BINARY") else None}
+
+
+def signature_text(row: FunctionRow) -> str:
+    """`(A NUMBER, B VARCHAR)`: the argument names and declared types."""
+    return "(" + ", ".join(f"{quote_ident(a[0])} {udf_calls.family(a[1])}" for a in row.spec["args"]) + ")"
+
+
+def display_type(declared: str) -> str:
+    """A declared type as DESCRIBE shows it: `INT` → NUMBER(38,0), `VARCHAR` → VARCHAR(16777216)."""
+    kind = udf_calls.family(declared) or declared
+    sizes = declared[declared.index("("):] if "(" in declared else ""
+    if kind == "NUMBER":
+        return "NUMBER" + (sizes.replace(" ", "") if sizes else "(38,0)")
+    if kind in ("VARCHAR", "BINARY"):
+        return kind + (sizes if sizes else "(16777216)" if kind == "VARCHAR" else "(8388608)")
+    return kind
+
+
+def returns_text(row: FunctionRow) -> str:
+    spec = row.spec
+    if spec["returns"] is None:
+        return "TABLE (" + ", ".join(f"{quote_ident(n)} {display_type(t)}" for n, t in spec["columns"]) + ")"
+    return display_type(spec["returns"]) + (" NOT NULL" if spec["not_null"] else "")
+
+
+def describe_rows(session: Session, kind: Kind, sig: FunctionSignature) -> tuple[FunctionRow, list[tuple[str, str]]]:
+    """DESCRIBE FUNCTION | PROCEDURE's property / value rows both show; a secure one's body only to its owner."""
+    key, row = find(session, kind, sig)
+    if row is None:
+        raise missing(kind, key)
+    check(session, kind, row, "see")
+    spec = row.spec
+    body = spec["body"] if not row.secure or "OWNERSHIP" in held(session, kind, row) else ""
+    return row, [("signature", signature_text(row)), ("returns", returns_text(row)), ("language", "SQL"),
+                 ("null handling", "CALLED ON NULL INPUT"), ("volatility", spec["volatility"]), ("body", body)]
+
+
+def show_rows(session: Session, kind: Kind, scope: tuple[str | None, str | None], like: str | None,
+              tail: Callable[[FunctionRow], tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """SHOW USER FUNCTIONS' / SHOW PROCEDURES' rows: those in scope the session's roles hold a privilege on,
+    their common columns and then `tail`'s."""
+    from snowreg.grammar.text import like as matches
+
+    out: list[tuple[object, ...]] = []
+    for row in kind.part(session).listed(*scope):
+        if not held(session, kind, row) or not matches(like, row.name):
+            continue
+        spec = row.spec
+        ret = "TABLE (" + ", ".join(f"{quote_ident(n)} {t}" for n, t in spec["columns"]) + ")" \
+            if row.is_table else udf_calls.family(spec["returns"]) or spec["returns"]
+        out.append((row.created_on, row.name, row.schema_name, "N", "N", "N", row.min_arity, row.arity,
+                    f"{row.name}({row.arguments}) RETURN {ret}", row.comment or f"user-defined {kind.name.lower()}",
+                    row.database_name, "Y" if row.is_table else "N", "N", "Y" if row.secure else "N", None, None,
+                    *tail(row)))
+    return out
