@@ -164,13 +164,19 @@ def _snowflake_type(name: str) -> str:
     return "NUMBER" + name[len("DECIMAL"):] if name.startswith("DECIMAL(") else _TYPE_NAMES.get(name, name)
 
 
+# DuckDB's names of the date and time functions a VARCHAR column reaches (W7): the hint casts to a date.
+_DATE_FUNCTIONS = frozenset("""YEAR QUARTER MONTH WEEK DAY DAYOFWEEK DAYOFYEAR HOUR MINUTE SECOND DATE_DIFF DATE_SUB
+    DATEDIFF DATE_TRUNC DATE_PART LAST_DAY DAYNAME MONTHNAME ISODOW ISOYEAR WEEKOFYEAR YEARWEEK EPOCH""".split())
+
+
 def _argument_types(function: str, types: str) -> errors.Error:
     """A built-in function given arguments it has no form for (conformance/DECISIONS.md E11): Snowflake's
     001044 with the types in its names; a VARCHAR among them Snowflake would convert, which snowreg refuses."""
     names = [_snowflake_type(t) for t in re.split(r",\s*(?![^()]*\))", types) if t.strip()]
     if "VARCHAR" in names:
-        return errors.not_supported(f"{function.upper()} of a VARCHAR argument here (cast it, e.g. x::NUMBER(10, 2) "
-                                    "or x::FLOAT)")
+        hint = "x::DATE or x::TIMESTAMP" if any(n.startswith(("DATE", "TIME")) for n in names) \
+            or function.upper() in _DATE_FUNCTIONS else "x::NUMBER(10, 2) or x::FLOAT"
+        return errors.not_supported(f"{function.upper()} of a VARCHAR argument here (cast it, e.g. {hint})")
     return errors.invalid_arguments(f"Invalid argument types for function '{function.upper()}': ({', '.join(names)})")
 
 
