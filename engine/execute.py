@@ -302,6 +302,12 @@ _SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
 # (https://docs.snowflake.com/en/sql-reference/sql/execute-immediate)
 _IMMEDIATE = re.compile(r"\s*EXECUTE\s+IMMEDIATE\s+(?P<text>'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$|\$[A-Za-z_][A-Za-z0-9_$]*)"
                         r"\s*(?P<using>USING\b.*?)?\s*;?\s*", re.I | re.S)
+# The other EXECUTE statements (https://docs.snowflake.com/en/sql-reference/sql/execute-task, …/execute-job-service,
+# and the batch-inference jobs snowflake-ml-python's ModelVersion.run_batch submits) run services snowreg lacks.
+_EXECUTE_OTHER = re.compile(r"\s*EXECUTE\s+(?!IMMEDIATE\b)(?P<what>INFERENCE\s+JOB\s+SERVICE|JOB\s+SERVICE|"
+                            r"DBT\s+PROJECT|[A-Z_]+)\b", re.I)
+_SPCS_JOBS = " (Snowpark Container Services: job services, and batch inference with ModelVersion.run_batch)"
+_EXECUTE_WHY = {"INFERENCE JOB SERVICE": _SPCS_JOBS, "JOB SERVICE": _SPCS_JOBS}
 _BLOCK = re.compile(r"\s*(?:BEGIN|DECLARE)\b(?!\s+(?:TRANSACTION|WORK)?\s*;?\s*$)", re.I)
 
 
@@ -309,6 +315,10 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
     """EXECUTE IMMEDIATE of one SQL statement: run as if sent on its own. USING binds Snowflake Scripting
     variables, and blocks are Snowflake Scripting: neither is emulated."""
     m = _IMMEDIATE.fullmatch(sql)
+    other = _EXECUTE_OTHER.match(sql)
+    if m is None and other is not None:  # EXECUTE TASK, EXECUTE JOB SERVICE, …: not EXECUTE IMMEDIATE at all
+        what = " ".join(other.group("what").upper().split())
+        raise errors.not_supported(f"The statement EXECUTE {what}{_EXECUTE_WHY.get(what, '')}")
     if m is None:
         raise errors.not_supported("This form of EXECUTE IMMEDIATE (a string literal or a $session_variable "
                                    "holding one SQL statement)")

@@ -582,7 +582,7 @@ def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr |
         parts.insert(0, head.name)
         if parts[-1] == "INFORMATION_SCHEMA":
             call = node.this.expression
-            database = parts[-2] if len(parts) > 1 else None
+            database = snowflake(parts[-2]) if len(parts) > 1 else None  # bound names are physical
             refs.append(TableRef(database, "INFORMATION_SCHEMA", call.name.upper()))
             return _information_schema(call.name.upper(), database, call.expressions, node.args.get("alias"))
     return None

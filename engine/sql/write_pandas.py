@@ -30,6 +30,8 @@ _INFER = re.compile(r"table\s*\(\s*infer_schema\s*\((?P<args>(?:[^()']|" + _STRI
 _NAMED_ARG = re.compile(r"(\w+)\s*=>\s*(" + _STRING + ")", re.I)
 _COPY = re.compile(r"COPY\s+INTO\s+(?P<target>.+?)\s*(?:\((?P<columns>[^()]*)\))?\s*FROM\s*\(\s*SELECT\s+"
                    r"(?P<items>.+?)\s+FROM\s+(?P<stage>" + _STRING + r"|@\S+?)\s*\)(?P<options>.*)$", re.I | re.S)
+# COPY INTO <location> unloads into a stage or a URL (https://docs.snowflake.com/en/sql-reference/sql/copy-into-location)
+_UNLOAD = re.compile(r"COPY\s+INTO\s+(?:@|')", re.I)
 # `$1:"A"[::T] [AS "A"]`: the connector 5.x names each item after its target column (the column list
 # decides where each value goes, so the alias changes nothing).
 _ITEM = re.compile(r'\$1\s*:\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*(?:::\s*(.+?))?'
@@ -143,6 +145,9 @@ def _over_relation(session: Session, template: str, relation: Any, describe_only
 
 def copy_into(session: Session, text: str, describe_only: bool) -> Result:
     """`COPY INTO t [(cols)] FROM (SELECT $1:"a"::T, … FROM '@stage') [options]`, one INSERT per file."""
+    if _UNLOAD.match(text):
+        raise errors.not_supported("COPY INTO <location> (unloading rows into stage files, as Snowpark's "
+                                   "DataFrame.write.copy_into_location does)")
     m = _COPY.match(text)
     if m is None:
         raise errors.not_supported("COPY INTO other than FROM (SELECT $1:\"field\"::type, ... FROM '@stage')")
