@@ -1,7 +1,9 @@
 """Statement latency: snowreg vs plain DuckDB vs fakesnow, registry statements, a SELECT 1 profile, cold start.
 
-Run: .venv/bin/python bench/bench_statements.py [--quick] [--only SECTION ...]
+Run: .venv/bin/python bench/bench_statements.py [--quick] [--only SECTION ...] [--before PYTHON]
 Peers come from bench/setup_peers.sh; fakesnow runs in its own venv as a worker subprocess (see common.py).
+`--before PYTHON`: an interpreter with another snowreg build; the select section then also times that
+build and its own DuckDB in a worker subprocess, interleaved with this build (its overhead over its DuckDB).
 """
 
 from __future__ import annotations
@@ -79,6 +81,20 @@ def fakesnow_setup() -> tuple[dict[str, Case], dict[str, Any]]:
     return cases, info
 
 
+def before_setup() -> tuple[dict[str, Case], dict[str, Any]]:
+    """Another snowreg build (--before) and DuckDB, both in that build's interpreter."""
+    local = Local()
+    cases: dict[str, Case] = {
+        "snowreg:select1": run_sql(local.cur, "SELECT 1"), "duckdb:select1": run_sql(local.duck, "SELECT 1"),
+        "snowreg:select_n": counter_sql(local.cur, "SELECT {}"), "duckdb:select_n": counter_sql(local.duck, "SELECT {}"),
+        "snowreg:connect": local.fresh, "duckdb:connect": lambda: local.duckdb.connect().close(),
+    }
+    if not local.table_error:
+        cases.update({"snowreg:filter": run_sql(local.cur, FILTER_SQL), "duckdb:filter": run_sql(local.duck, FILTER_SQL),
+                      "snowreg:scan": run_sql(local.cur, SCAN_SQL), "duckdb:scan": run_sql(local.duck, SCAN_SQL)})
+    return cases, common.versions("snowreg", "duckdb")
+
+
 # -- snowreg and DuckDB in this process ---------------------------------------------------------------
 
 
@@ -105,7 +121,8 @@ class Local:
         self.snowreg.connect(database="DB", schema="PUBLIC").close()
 
 
-def select_section(local: Local, fake: common.Worker | None, args: argparse.Namespace, out: dict[str, Any]) -> None:
+def select_section(local: Local, fake: common.Worker | None, args: argparse.Namespace, out: dict[str, Any],
+                   before: common.Worker | None = None) -> None:
     """SELECT 1, a filter and a scan of 10k rows, and a fresh connection: snowreg vs DuckDB vs fakesnow."""
     groups: list[tuple[str, str, dict[str, Case], int, int]] = [
         ("SELECT 1", "select1", {"snowreg": run_sql(local.cur, "SELECT 1"),
@@ -129,6 +146,9 @@ def select_section(local: Local, fake: common.Worker | None, args: argparse.Name
         if fake is not None:
             contenders["fakesnow"] = fake.contender(f"fakesnow:{key}")
             contenders["duckdb (fakesnow venv)"] = fake.contender(f"duckdb:{key}")
+        if before is not None and f"snowreg:{key}" in before.cases:
+            contenders["snowreg (before)"] = before.contender(f"snowreg:{key}")
+            contenders["duckdb (before venv)"] = before.contender(f"duckdb:{key}")
         rounds = max(5, rounds // 4) if args.quick else rounds
         stats = common.round_robin(contenders, rounds=rounds, calls=calls, budget_s=10)
         print()
@@ -143,6 +163,8 @@ def overheads(stats: dict[str, Stats]) -> dict[str, float]:
     res = {"snowreg_overhead_s": stats["snowreg"].median - stats["duckdb"].median}
     if "fakesnow" in stats:
         res["fakesnow_overhead_s"] = stats["fakesnow"].median - stats["duckdb (fakesnow venv)"].median
+    if "snowreg (before)" in stats:
+        res["before_overhead_s"] = stats["snowreg (before)"].median - stats["duckdb (before venv)"].median
     return res
 
 
@@ -152,6 +174,8 @@ def print_overheads(stats: dict[str, Stats]) -> None:
     if "fakesnow_overhead_s" in o:
         ratio = o["fakesnow_overhead_s"] / o["snowreg_overhead_s"] if o["snowreg_overhead_s"] > 0 else float("nan")
         line += f", fakesnow {fmt_time(o['fakesnow_overhead_s'])} (fakesnow/snowreg overhead = {ratio:.1f}x)"
+    if "before_overhead_s" in o:
+        line += f"; --before build {fmt_time(o['before_overhead_s'])}"
     print(line)
 
 
@@ -506,10 +530,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("--before", help="an interpreter with another snowreg build, timed alongside (select)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        common.serve(fakesnow_setup)
+        common.serve(before_setup if args.worker == "before" else fakesnow_setup)
         return
     t0 = time.perf_counter()
     out: dict[str, Any] = {"machine": common.machine_info(),
@@ -518,8 +543,15 @@ def main() -> None:
           f"python {out['machine']['python']}  {out['versions']}")
     if {"select", "registry", "profile"} & set(args.only):
         started = common.start_worker("fakesnow", __file__, "fakesnow") if "select" in args.only else ""
+        before_started = common.Worker(args.before, __file__, "before") \
+            if args.before and "select" in args.only else None
         local = Local()  # while fakesnow sets up
         fake, why = (None, "")
+        before = None
+        if before_started is not None:
+            before, why_before = common.ready_worker(before_started)
+            print(f"--before build: {before.info}" if before is not None else f"(--before skipped: {why_before})")
+            out["before"] = {"python": args.before, "versions": before.info if before is not None else why_before}
         if "select" in args.only:
             fake, why = common.ready_worker(started)
             if fake is None:
@@ -529,10 +561,11 @@ def main() -> None:
                 out["fakesnow_versions"] = fake.info
         try:
             if "select" in args.only:
-                select_section(local, fake, args, out)
+                select_section(local, fake, args, out, before)
         finally:
-            if fake is not None:
-                fake.close()
+            for worker in (fake, before):
+                if worker is not None:
+                    worker.close()
         if "registry" in args.only:
             registry_section(local, args, out)
         if "profile" in args.only:
@@ -540,6 +573,8 @@ def main() -> None:
     if "coldstart" in args.only:
         coldstart_section(args, out)
     out["wall_s"] = time.perf_counter() - t0
+    out["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    print(f"\nload average (1, 5, 15 min) at start {out['machine']['load_average']}, at end {out['load_average_at_end']}")
     print(f"\nresults: {common.save('bench_statements', out).relative_to(common.ROOT)}  "
           f"(total {out['wall_s']:.0f} s)")
 

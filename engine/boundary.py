@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-import weakref
 from collections.abc import Callable
 
 import duckdb
@@ -19,7 +18,7 @@ _DEFAULT_TIMEOUT = 172800  # Snowflake's default STATEMENT_TIMEOUT_IN_SECONDS (t
 
 # Sessions running a statement now, by session id (SYSTEM$CANCEL_ALL_QUERIES); the lock also keeps a cancel
 # from landing between a statement's end and the next one.
-_running: weakref.WeakValueDictionary[int, Session] = weakref.WeakValueDictionary()
+_running: dict[int, Session] = {}  # a statement's `finally` takes its session out
 _running_lock = threading.Lock()
 
 
@@ -34,9 +33,7 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
     with _running_lock:
         _running[session.id] = session
     try:
-        result = run()
-        session.canceled.clear()  # a cancel that came as it finished has nothing left to stop
-        return result
+        return run()
     except BaseException as e:
         _recover(session)
         if session.canceled.is_set():
@@ -52,7 +49,8 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         timer.cancel()
         with _running_lock:
             _running.pop(session.id, None)
-            session.canceled.clear()  # a cancel_all that came as it ended has nothing left to stop
+            if session.canceled.is_set():  # a cancel that came as it ended has nothing left to stop
+                session.canceled.clear()
 
 
 def cancel_all(caller: Session, session_id: int) -> int:

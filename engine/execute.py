@@ -263,6 +263,33 @@ _UNDROP = re.compile(r"UNDROP (?:SCHEMA|DATABASE)")
 
 def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     """A plain SQL statement; model calls go through inference, write_pandas' statements to their own path."""
+    if stmt.verb != "SELECT":  # a SELECT is none of the statements with a path of their own
+        own = _own_path(session, stmt, describe_only)
+        if own is not None:
+            return own
+    if stmt.body.has_calls or stmt.model_aliases:
+        result = _inference(session).run(session, stmt, describe_only)
+        if result.columns and result.columns[0].name.startswith("number of rows"):
+            transaction.after_other_write(session)
+        return result
+    if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
+        with _positions_in_text(stmt):
+            result = write_pandas.run(session, stmt, describe_only)
+        transaction.after_other_write(session)
+        return result
+    if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
+        return _inference(session).run(session, stmt, describe_only)
+    try:  # what _positions_in_text does, without a context manager on every statement's way
+        return query.run_sql(session, stmt.body.text, describe_only)
+    except errors.Error as e:
+        if stmt.span.start == 0:
+            raise
+        raise errors.moved(e, stmt.span.line - 1, stmt.span.column) from e
+
+
+def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None:
+    """Statements the grammar leaves as plain text that do not run as plain SQL: user functions and
+    procedures, EXECUTE IMMEDIATE, UNDROP; what snowreg does not emulate is refused. None: plain SQL."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
@@ -280,20 +307,7 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     if _UNDROP.fullmatch(stmt.verb):
         raise errors.not_supported(f"{stmt.verb} (snowreg keeps a dropped table for UNDROP, not a dropped "
                                    "schema or database with the models, stages and functions in it)")
-    if stmt.body.has_calls or stmt.model_aliases:
-        result = _inference(session).run(session, stmt, describe_only)
-        if result.columns and result.columns[0].name.startswith("number of rows"):
-            transaction.after_other_write(session)
-        return result
-    if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
-        with _positions_in_text(stmt):
-            result = write_pandas.run(session, stmt, describe_only)
-        transaction.after_other_write(session)
-        return result
-    if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
-        return _inference(session).run(session, stmt, describe_only)
-    with _positions_in_text(stmt):
-        return query.run_sql(session, stmt.body.text, describe_only)
+    return None
 
 
 _SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)

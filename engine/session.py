@@ -189,7 +189,9 @@ class Session:
             while len(self.results) > RECENT_RESULTS:
                 del self.results[next(iter(self.results))]
             with _SHARED_LOCK:
-                shared = _SHARED_RESULTS.setdefault(self.catalog, OrderedDict())
+                shared = _SHARED_RESULTS.get(self.catalog)
+                if shared is None:
+                    shared = _SHARED_RESULTS[self.catalog] = OrderedDict()
                 shared[query_id] = (self.user, result)
                 while len(shared) > RECENT_RESULTS:
                     shared.popitem(last=False)

@@ -46,7 +46,13 @@ def lift_names(text: str) -> Names | None:
     """The text's generated names lifted out, or None when it has none or one cannot be lifted safely:
     a generated name that also stands where it is not a whole name (a string, a comment, another
     spelling, part of a longer word), or a text that already holds a canonical name."""
-    return _lift_names(text) if shape.ENABLED else None
+    if not shape.ENABLED or _MAY_HOLD.search(text) is None:  # most texts: one scan in C, no tokenizing
+        return None
+    return _lift_names(text)
+
+
+# What every generated name holds, written as a word or inside quotes (see _GENERATED)
+_MAY_HOLD = re.compile(r"_[A-Z0-9]{10}")
 
 
 @lru_cache(maxsize=256)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import threading
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -82,7 +83,12 @@ class ResultMetadata(NamedTuple):
 
 
 def new_query_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID's text, as `str(uuid.uuid4())` writes it, made without the UUID object."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:]}"
+
+
+_VARIANT = {d: "89ab"[int(d, 16) & 3] for d in "0123456789abcdef"}  # RFC 4122's variant bits, 10xx
 
 
 class Connection(ConnectionSurface):

@@ -11,13 +11,14 @@ from typing import Any
 import duckdb
 
 from snowreg import errors
-from snowreg.catalog.names import SEPARATOR, physical, snowflake
+from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.store import quote
 from snowreg.engine import time_travel, transaction
 from snowreg.engine.access import privileges
-from snowreg.engine.result import Column, Result, duckdb_type, status
+from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import duckerrors, history, learned, renames, retype, reuse, system, table_meta
+from snowreg.engine.sql.shaping import shape
 from snowreg.engine.sql.translation import (
     IDENTITY_MARK,
     ROLES_VARIABLE,
@@ -125,6 +126,9 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     reusable = None if describe_only or local else reuse.key(session, text, tr)
     if reusable is not None:
         return _reused_or_run(session, text, tr, reusable)
+    if tr.kind == "select" and tr.table is None:  # reads only: none of the steps of a write below applies
+        result = _run_typed(session, text, tr, describe_only, local, assigned)
+        return table_meta.describe(session, tr, result) if tr.projected else result
     if tr.table is not None and tr.table.keys:
         tr = table_meta.check_keys(session, tr, _write_target(tr))
     if tr.table is not None and tr.table.retyped:
@@ -570,31 +574,6 @@ def _count_values(tr: Translation, rows: list[tuple[Any, ...]], multi: tuple[int
         return [int(v) for v in rows[0]] if rows else [0] * len(tr.counts)
     count = int(rows[0][0]) if rows and rows[0] and isinstance(rows[0][0], int) else 0
     return [count] + [0] * (len(tr.counts) - 1)
-
-
-def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tuple[int, ...] = ()) -> Result:
-    """Rows from DuckDB with Snowflake column metadata; VARIANT values become the connector's JSON text.
-
-    `zoned` columns are TIMESTAMP_TZ (DuckDB's zoned type reads as TIMESTAMP_LTZ otherwise)."""
-    cols = []
-    json_positions = []
-    for i, (name, type_name) in enumerate(columns):
-        if SEPARATOR in name:
-            name = snowflake(name)
-        kind, precision, scale = duckdb_type(type_name)
-        if kind == "TIMESTAMP_LTZ" and i in zoned:
-            kind = "TIMESTAMP_TZ"
-        cols.append(Column(name, kind, precision, scale, True, 16777216 if kind == "TEXT" else None))
-        if kind in ("VARIANT", "OBJECT", "ARRAY") or (kind == "FIXED" and scale == 0):
-            json_positions.append((i, type_name.upper() == "JSON"))
-    if json_positions and rows:
-        from snowreg.engine.sql.variant_values import to_snowflake_column
-
-        columns_out = [list(c) for c in zip(*rows, strict=True)]
-        for i, _ in json_positions:
-            columns_out[i] = to_snowflake_column(columns_out[i], columns[i][1])
-        rows = list(zip(*columns_out, strict=True))
-    return Result(cols, rows)
 
 
 _VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")  # not the `$` of `SYSTEM$GET_TAG`

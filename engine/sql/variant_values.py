@@ -32,6 +32,12 @@ def to_snowflake_column(values: Iterable[Any], duckdb_type: Any, *,
     return [convert(v) for v in values]
 
 
+def converts(duckdb_type: Any) -> bool:
+    """Whether values of this DuckDB type change on the way out (`_converter` is not the identity)."""
+    name = str(duckdb_type).upper()
+    return name == "JSON" or (name.startswith("DECIMAL") and name.replace(" ", "").endswith(",0)"))
+
+
 def _converter(duckdb_type: Any, exponent: bool) -> Callable[[Any], Any]:
     name = str(duckdb_type).upper()
     if name == "JSON":

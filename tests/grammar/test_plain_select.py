@@ -59,3 +59,22 @@ def test_the_shortcut_takes_plain_selects_and_leaves_the_rest() -> None:
     taken = [t for t in HAND if plain_select(t) is not None]
     assert taken == HAND[:10]
     assert sum(plain_select(t) is not None for t in CORPUS) > 100
+
+
+def test_the_quick_match_finds_what_the_token_scan_finds() -> None:
+    """plain_select's quick match (words, numbers and a few operators) never disagrees with its scan."""
+    import random
+
+    from snowreg.grammar.shape import _SIMPLE_SELECT, _scanned_select
+
+    rng = random.Random(13)
+    pieces = ["SELECT", "select", " ", "\n", "\t", "1", "0.5", "a", "_b", "T1", ",", ".", "+", "*", "=", "<", ">",
+              "-", ";", "'", '"', "$", "(", ")", "/", "!", "ſ", "é", "\x0b", "FROM", "x_1"]
+    texts = HAND + CORPUS + ["SELECT 1", " SELECT  a ,b  ", "SELECT a<>b", "SELECT a=>b", "SELECT ſ", "SELECT\x0b1"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    texts += ["SELECT " + "".join(rng.choice(pieces[2:]) for _ in range(rng.randint(1, 8))) for _ in range(3000)]
+    quick = 0
+    for text in texts:
+        assert plain_select(text) == _scanned_select(text), repr(text)
+        quick += _SIMPLE_SELECT.fullmatch(text) is not None
+    assert quick > 500  # the random texts reach the quick match, not only the scan

@@ -1,0 +1,44 @@
+"""DuckDB's rows and column types → a Result with Snowflake's column metadata and the connector's values."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from snowreg.catalog.names import SEPARATOR, snowflake
+from snowreg.engine.result import Column, Result, duckdb_type
+
+
+def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tuple[int, ...] = ()) -> Result:
+    """Rows from DuckDB with Snowflake column metadata; VARIANT values become the connector's JSON text.
+
+    `zoned` columns are TIMESTAMP_TZ (DuckDB's zoned type reads as TIMESTAMP_LTZ otherwise)."""
+    cols = []
+    converted = []
+    for i, (name, type_name) in enumerate(columns):
+        column, converting = _column(name, type_name, i in zoned)
+        cols.append(column)
+        if converting:
+            converted.append(i)
+    if converted and rows:
+        from snowreg.engine.sql.variant_values import to_snowflake_column  # orjson: loaded when first needed
+
+        columns_out = [list(c) for c in zip(*rows, strict=True)]
+        for i in converted:
+            columns_out[i] = to_snowflake_column(columns_out[i], columns[i][1])
+        rows = list(zip(*columns_out, strict=True))
+    return Result(cols, rows)
+
+
+@functools.lru_cache(maxsize=1024)
+def _column(name: str, type_name: str, zoned: bool) -> tuple[Column, bool]:
+    """A result column's metadata (Column is frozen: one instance serves every result) and whether its
+    values need converting (engine.sql.variant_values: JSON text, DECIMAL(p, 0) as int)."""
+    from snowreg.engine.sql.variant_values import converts
+
+    if SEPARATOR in name:
+        name = snowflake(name)
+    kind, precision, scale = duckdb_type(type_name)
+    if kind == "TIMESTAMP_LTZ" and zoned:
+        kind = "TIMESTAMP_TZ"
+    return Column(name, kind, precision, scale, True, 16777216 if kind == "TEXT" else None), converts(type_name)
