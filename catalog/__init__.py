@@ -21,6 +21,7 @@ from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
+from snowreg.catalog.relations import column_types
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
@@ -230,24 +231,25 @@ class Catalog:
 
     def keep_dropped_table(self, database: str, schema: str, name: str) -> bool:
         """DROP TABLE of a table kept for UNDROP TABLE (catalog/dropped.py): renamed to a hidden name with its
-        records, its grants set aside. False (nothing changed) when DuckDB cannot rename it (a table other
-        DuckDB objects depend on) or when a default reads a sequence not its own: the caller drops it as before."""
+        records, its grants set aside, in one registry transaction. False (nothing changed) when DuckDB cannot
+        rename it (a table other DuckDB objects depend on) or when a default reads a sequence not its own: the
+        caller drops it as before. The name's cached reads say at once that no relation has it."""
         self.purge_dropped()
-        found = self.store.data_query("SELECT sql FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
-                                      "AND table_name = ?", [database, schema, physical(name)])
-        if not found or reads_shared_sequence(str(found[0][0])):
+        columns = column_types(self.store, database, schema, name)  # one table's entry: cheaper than its DDL text
+        if not columns or reads_shared_sequence(c.default for c in columns):
             return False
         hidden = hidden_name(name)
         if not self._rename_data(database, schema, name, hidden):
             return False
         try:
-            with self.store.transaction() as tx:
+            with self.store.transaction(stale=_table_read, tables_only=True) as tx:
                 created, owner = self.grants.keep_table_grants(tx, database, schema, name, hidden)
-                self.tables.rename(tx, database, schema, name, hidden)
+                self.tables.rename(tx, database, schema, name, hidden, view=False)
                 self.dropped.insert(tx, DroppedRow(database, schema, name, hidden, created, owner, now()))
         except BaseException:
             self._rename_data(database, schema, hidden, name)
             raise
+        self.databases.relation_gone(database, schema, name)
         return True
 
     def undrop_table(self, row: DroppedRow) -> None:
@@ -463,3 +465,8 @@ class Catalog:
         with self.store.transaction() as tx:
             self.warehouses.delete_warehouse_row(tx, name)
             self.grants.forget_object(tx, ObjectKey("WAREHOUSE", name=name))
+
+
+def _table_read(key: tuple[Any, ...]) -> bool:
+    """The `stale` of a write to plain tables' records and grants: the cached reads about relations."""
+    return key[0] in ("relation", "table_shape", "view_names")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,11 +39,11 @@ class DroppedRow:
 _NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'\)", re.I)
 
 
-def reads_shared_sequence(table_sql: str) -> bool:
-    """Whether a table's DuckDB definition has a default reading a sequence other than its own identity
+def reads_shared_sequence(defaults: Iterable[str | None]) -> bool:
+    """Whether a table's column defaults (DuckDB's texts) read a sequence other than its own identity
     sequences (`T$C$SEQ$…`): DuckDB would keep such a sequence from being dropped or replaced while the table
     is kept, where Snowflake lets it go, so such a table is dropped for good (DECISIONS.md L2)."""
-    return any("$SEQ$" not in m and "$SEQO$" not in m for m in _NEXTVAL.findall(table_sql))
+    return any("$SEQ$" not in m and "$SEQO$" not in m for d in defaults if d for m in _NEXTVAL.findall(d))
 
 
 def hidden_name(name: str) -> str:

@@ -150,7 +150,8 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         replaced = tr.kind in ("create_table", "create_view") and tr.sql.startswith("CREATE OR REPLACE ") \
             and _COPY_GRANTS.search(text) is None
         renaming = _RENAME.search(tr.sql) if tr.kind == "alter" else None
-        privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
+        if kept is None:  # a table kept for UNDROP took its records and grants along (engine.time_travel)
+            privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
         if swapped is not None:
             renames.record_swap(session, *swapped)
         elif tr.table is not None:
