@@ -15,7 +15,13 @@ import duckdb
 
 from snowreg.catalog import information
 from snowreg.catalog.databases import DatabaseRow, DatabasesPart, SchemaRow
-from snowreg.catalog.dropped import DroppedPart, DroppedRow, hidden_name, reads_shared_sequence
+from snowreg.catalog.dropped import (
+    DroppedContainer,
+    DroppedPart,
+    DroppedRow,
+    hidden_name,
+    reads_shared_sequence,
+)
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
@@ -165,12 +171,17 @@ class Catalog:
                 raise
             store.access_changed()
 
-    def drop_database(self, name: str) -> None:
-        """Drop a database with its schemas, models, stages, tags and the grants on all of them."""
+    def drop_database(self, name: str, remember: bool = True) -> None:
+        """Drop a database with its schemas, models, stages, tags and the grants on all of them (`remember`:
+        listed by SHOW DATABASES HISTORY; not a clone that failed midway)."""
         store = self.store
         with store.lock:
             file = self.databases.database_file(name)
+            found = self.databases.get_database(name) if remember else None
             with store.transaction() as tx:
+                if found is not None:
+                    self.dropped.remember_container(tx, DroppedContainer(name, None, found.created_on, found.owner,
+                                                                         found.comment, now()))
                 for model_id in self.models.model_ids_in(tx, name):
                     self._drop_model_rows(tx, model_id)
                 self.databases.delete_database_rows(tx, name)
@@ -198,11 +209,16 @@ class Catalog:
                     self.databases.insert_schema(tx, database, name, owner, comment, managed_access)
             store.access_changed()
 
-    def drop_schema(self, database: str, name: str) -> None:
-        """Drop a schema with its models, stages, tags and the grants on all of them."""
+    def drop_schema(self, database: str, name: str, remember: bool = True) -> None:
+        """Drop a schema with its models, stages, tags and the grants on all of them (`remember`: listed by
+        SHOW SCHEMAS HISTORY; not a clone that failed midway)."""
         store = self.store
         with store.lock:
+            found = self.databases.get_schema(database, name) if remember else None
             with store.transaction() as tx:
+                if found is not None:
+                    self.dropped.remember_container(tx, DroppedContainer(database, name, found.created_on, found.owner,
+                                                                         found.comment, now()))
                 for model_id in self.models.model_ids_in(tx, database, name):
                     self._drop_model_rows(tx, model_id)
                 self.databases.delete_schema_row(tx, database, name)
@@ -229,28 +245,31 @@ class Catalog:
             self.grants.forget_table(database, schema, name)
             self.tables.forget(tx, database, schema, name)
 
-    def keep_dropped_table(self, database: str, schema: str, name: str) -> bool:
+    def keep_dropped_table(self, database: str, schema: str, name: str, copy_grants: bool = False
+                           ) -> DroppedRow | None:
         """DROP TABLE of a table kept for UNDROP TABLE (catalog/dropped.py): renamed to a hidden name with its
-        records, its grants set aside, in one registry transaction. False (nothing changed) when DuckDB cannot
-        rename it (a table other DuckDB objects depend on) or when a default reads a sequence not its own: the
-        caller drops it as before. The name's cached reads say at once that no relation has it."""
+        records, its grants set aside (`copy_grants`: copied aside, they stay on the name for the table that
+        replaces it), in one registry transaction. None (nothing changed) when DuckDB cannot rename it (a table
+        other DuckDB objects depend on) or when a default reads a sequence not its own: the caller drops it as
+        before. The name's cached reads say at once that no relation has it."""
         self.purge_dropped()
         columns = column_types(self.store, database, schema, name)  # one table's entry: cheaper than its DDL text
         if not columns or reads_shared_sequence(c.default for c in columns):
-            return False
+            return None
         hidden = hidden_name(name)
         if not self._rename_data(database, schema, name, hidden):
-            return False
+            return None
         try:
             with self.store.transaction(stale=_table_read, tables_only=True) as tx:
-                created, owner = self.grants.keep_table_grants(tx, database, schema, name, hidden)
+                created, owner = self.grants.keep_table_grants(tx, database, schema, name, hidden, copy_grants)
                 self.tables.rename(tx, database, schema, name, hidden, view=False)
-                self.dropped.insert(tx, DroppedRow(database, schema, name, hidden, created, owner, now()))
+                row = DroppedRow(database, schema, name, hidden, created, owner, now())
+                self.dropped.insert(tx, row)
         except BaseException:
             self._rename_data(database, schema, hidden, name)
             raise
         self.databases.relation_gone(database, schema, name)
-        return True
+        return row
 
     def undrop_table(self, row: DroppedRow) -> None:
         """UNDROP TABLE: a kept table takes its name back, with its records and grants."""

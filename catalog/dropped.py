@@ -36,6 +36,18 @@ class DroppedRow:
     dropped_on: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DroppedContainer:
+    """A dropped database (`schema_name` None) or schema, as SHOW … HISTORY lists it."""
+
+    database_name: str
+    schema_name: str | None
+    created_on: datetime | None
+    owner: str | None
+    comment: str | None
+    dropped_on: datetime
+
+
 _NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'\)", re.I)
 
 
@@ -96,3 +108,19 @@ class DroppedPart:
         params = [database] if schema is None else [database, schema]
         tx.execute(f"DELETE FROM snowreg.dropped_grants WHERE {where}", params)
         tx.execute(f"DELETE FROM snowreg.dropped_tables WHERE {where}", params)
+
+    def containers(self, database: str | None = None, schemas: bool = False) -> list[DroppedContainer]:
+        """Dropped databases (`schemas` False) or schemas (of `database`, or all) still within their retention,
+        the most recently dropped first."""
+        if self.store.pristine is not None:
+            return []
+        rows = self.store.query(
+            "SELECT database_name, schema_name, created_on, owner, comment, dropped_on FROM snowreg.dropped_containers "
+            "WHERE (schema_name IS NOT NULL) = ? AND (? IS NULL OR database_name = ?) AND dropped_on > ? "
+            "ORDER BY dropped_on DESC", [schemas, database, database, now() - RETENTION])
+        return [DroppedContainer(*r) for r in rows]
+
+    def remember_container(self, tx: duckdb.DuckDBPyConnection, row: DroppedContainer) -> None:
+        """DROP DATABASE | SCHEMA: what SHOW … HISTORY shows of it (its contents are not kept)."""
+        tx.execute("INSERT INTO snowreg.dropped_containers VALUES (?, ?, ?, ?, ?, ?)",
+                   [row.database_name, row.schema_name, row.created_on, row.owner, row.comment, row.dropped_on])

@@ -135,7 +135,8 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
     kept = None if describe_only else time_travel.drop_table(session, tr)  # DROP TABLE: kept for UNDROP
-    result = kept or _run_typed(session, text, tr, describe_only, local, assigned)
+    result = kept or time_travel.replacing(session, tr, text, temporary or describe_only,
+                                           lambda: _run_typed(session, text, tr, describe_only, local, assigned))
     if tr.projected:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
