@@ -137,12 +137,13 @@ def undrop_container(session: Session, verb: str, sql: str) -> Result:
     m = _UNDROP_CONTAINER.fullmatch(sql)
     if m is None or m.group("name").upper().startswith("IDENTIFIER"):
         raise errors.not_supported(f"This form of {verb} (one named by its name)")
-    q = qualified_name(m.group("name"))
+    q = qualified_name(m.group("name"))  # its parts are plain names (no IDENTIFIER)
+    parts = [str(p) if p is not None else None for p in (q.database, q.schema, q.name)]
     catalog = session.catalog
     if verb == "UNDROP DATABASE":
-        if q.schema is not None:
+        if parts[1] is not None:
             raise errors.invalid_object_name(m.group("name"))
-        name = q.name
+        name = str(parts[2])
         if catalog.databases.get_database(name) is not None:
             raise errors.already_exists("Object", name)
         if not [c for c in dropped_containers(session, None, schemas=False) if c.database_name == name]:
@@ -150,10 +151,10 @@ def undrop_container(session: Session, verb: str, sql: str) -> Result:
         privileges.check_account(session, "CREATE DATABASE")
         what = "database"
     else:
-        if q.database is not None:
+        if parts[0] is not None:
             raise errors.invalid_object_name(m.group("name"))
-        database = q.schema or session.current_database()
-        name = q.name
+        database = parts[1] or session.current_database()
+        name = str(parts[2])
         if database is None or catalog.databases.get_database(database) is None:
             raise errors.does_not_exist("Database", quote_ident(database or ""))
         if catalog.databases.get_schema(database, name) is not None:
