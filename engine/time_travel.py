@@ -74,11 +74,16 @@ def _keepable(session: Session, ref: TableRef) -> tuple[str, str] | None:
 
 
 def _reads_itself(session: Session, tr: Translation, target: TableRef) -> bool:
-    """CREATE OR REPLACE TABLE t AS SELECT … FROM t: the query reads the table it replaces, which cannot be set
-    aside first (it is dropped for good, as before; DECISIONS.md L10)."""
+    """CREATE OR REPLACE TABLE t AS SELECT … FROM t, or from a view or a user function that may read t: the
+    replaced table cannot be set aside before the query runs, so it is replaced for good, as before
+    (DECISIONS.md L10)."""
     where = (target.database or session.database, target.schema or session.schema, target.name)
-    return any(not t.write and (t.database or session.database, t.schema or session.schema, t.name) == where
-               for t in tr.tables)
+    for t in tr.tables:
+        place = (t.database or session.database, t.schema or session.schema, t.name)
+        if not t.write and (place == where or (t.object_kind == "table" and place[0] and place[1]
+                                                and session.catalog.databases.relation_kind(*place) == "VIEW")):
+            return True
+    return bool(tr.udfs)
 
 
 def undrop_table(session: Session, sql: str) -> Result:

@@ -128,3 +128,11 @@ def test_dropped_schemas_and_databases_are_listed_but_not_restored(conn: Connect
     with pytest.raises(snowreg.ProgrammingError) as e:
         _rows(conn, "UNDROP TABLE tt.s.t")
     assert e.value.errno == 2003
+
+
+def test_a_replacement_reading_the_table_through_a_view_still_works(conn: Connection) -> None:
+    _rows(conn, "CREATE TABLE t (a INT)")
+    _rows(conn, "INSERT INTO t VALUES (3)")
+    _rows(conn, "CREATE VIEW v AS SELECT a FROM t")
+    _rows(conn, "CREATE OR REPLACE TABLE t AS SELECT a + 1 AS a FROM v")
+    assert _rows(conn, "SELECT a FROM t") == [(4,)]
