@@ -27,7 +27,6 @@ from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
-from snowreg.catalog.relations import column_types
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
@@ -253,8 +252,8 @@ class Catalog:
         other DuckDB objects depend on) or when a default reads a sequence not its own: the caller drops it as
         before. The name's cached reads say at once that no relation has it."""
         self.purge_dropped()
-        columns = column_types(self.store, database, schema, name)  # one table's entry: cheaper than its DDL text
-        if not columns or reads_shared_sequence(c.default for c in columns):
+        defaults = self.databases.column_defaults(database, schema, name)  # CREATE TABLE left them cached
+        if not defaults or reads_shared_sequence(defaults):
             return None
         hidden = hidden_name(name)
         if not self._rename_data(database, schema, name, hidden):
