@@ -79,9 +79,11 @@ def _reads_itself(session: Session, tr: Translation, target: TableRef) -> bool:
     (DECISIONS.md L10)."""
     where = (target.database or session.database, target.schema or session.schema, target.name)
     for t in tr.tables:
-        place = (t.database or session.database, t.schema or session.schema, t.name)
-        if not t.write and (place == where or (t.object_kind == "table" and place[0] and place[1]
-                                                and session.catalog.databases.relation_kind(*place) == "VIEW")):
+        database, schema = t.database or session.database, t.schema or session.schema
+        if t.write:
+            continue
+        if (database, schema, t.name) == where or (t.object_kind == "table" and database and schema and
+                                                   session.catalog.databases.relation_kind(database, schema, t.name) == "VIEW"):
             return True
     return bool(tr.udfs)
 
