@@ -27,6 +27,7 @@ from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
+from snowreg.catalog.relations import column_types
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
@@ -252,7 +253,7 @@ class Catalog:
         other DuckDB objects depend on) or when a default reads a sequence not its own: the caller drops it as
         before. The name's cached reads say at once that no relation has it."""
         self.purge_dropped()
-        defaults = self.databases.column_defaults(database, schema, name)  # CREATE TABLE left them cached
+        defaults = self.column_defaults(database, schema, name)  # CREATE TABLE left them cached
         if not defaults or reads_shared_sequence(defaults):
             return None
         hidden = hidden_name(name)
@@ -269,6 +270,13 @@ class Catalog:
             raise
         self.databases.relation_gone(database, schema, name)
         return row
+
+    def column_defaults(self, database: str, schema: str, name: str,
+                        known: Sequence[str | None] | None = None) -> tuple[str | None, ...]:
+        """The column defaults DuckDB holds for a table, in order (none: no such table), cached like
+        `relation_kind` (any DDL drops them); `known`: what a CREATE TABLE just read of them."""
+        return self.store.cached(("relation", database, schema, name, "defaults"), lambda: tuple(
+            known if known is not None else (c.default for c in column_types(self.store, database, schema, name))))
 
     def undrop_table(self, row: DroppedRow) -> None:
         """UNDROP TABLE: a kept table takes its name back, with its records and grants."""

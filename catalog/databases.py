@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +12,6 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog.names import HIDDEN, physical, snowflake
 from snowreg.catalog.pristine import INSERT_DATABASE, INSERT_SCHEMA
-from snowreg.catalog.relations import column_types
 from snowreg.catalog.store import Store, now, quote
 
 
@@ -104,13 +102,6 @@ class DatabasesPart:
     def relation_created(self, database: str, schema: str, name: str) -> None:
         """Plain SQL just created a table of that name (after `relations_changed()`): remember its kind."""
         self.store.cached(("relation", database, schema, name), lambda: "TABLE")
-
-    def column_defaults(self, database: str, schema: str, name: str,
-                        known: Sequence[str | None] | None = None) -> tuple[str | None, ...]:
-        """The column defaults DuckDB holds for a table, in order (none: no such table), cached like
-        `relation_kind`; `known`: what a CREATE TABLE just read of them (catalog/dropped.py checks them)."""
-        return self.store.cached(("relation", database, schema, name, "defaults"), lambda: tuple(
-            known if known is not None else (c.default for c in column_types(self.store, database, schema, name))))
 
     def relation_gone(self, database: str, schema: str, name: str) -> None:
         """Plain SQL just dropped (or set aside) the table of that name (after `relations_changed()`)."""
