@@ -15,12 +15,19 @@ import duckdb
 
 from snowreg.catalog import information
 from snowreg.catalog.databases import DatabaseRow, DatabasesPart, SchemaRow
-from snowreg.catalog.dropped import DroppedPart, DroppedRow, hidden_name, reads_shared_sequence
+from snowreg.catalog.dropped import (
+    DroppedContainer,
+    DroppedPart,
+    DroppedRow,
+    hidden_name,
+    reads_shared_sequence,
+)
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
+from snowreg.catalog.relations import column_types
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
@@ -164,12 +171,17 @@ class Catalog:
                 raise
             store.access_changed()
 
-    def drop_database(self, name: str) -> None:
-        """Drop a database with its schemas, models, stages, tags and the grants on all of them."""
+    def drop_database(self, name: str, remember: bool = True) -> None:
+        """Drop a database with its schemas, models, stages, tags and the grants on all of them (`remember`:
+        listed by SHOW DATABASES HISTORY; not a clone that failed midway)."""
         store = self.store
         with store.lock:
             file = self.databases.database_file(name)
+            found = self.databases.get_database(name) if remember else None
             with store.transaction() as tx:
+                if found is not None:
+                    self.dropped.remember_container(tx, DroppedContainer(name, None, found.created_on, found.owner,
+                                                                         found.comment, now()))
                 for model_id in self.models.model_ids_in(tx, name):
                     self._drop_model_rows(tx, model_id)
                 self.databases.delete_database_rows(tx, name)
@@ -197,11 +209,16 @@ class Catalog:
                     self.databases.insert_schema(tx, database, name, owner, comment, managed_access)
             store.access_changed()
 
-    def drop_schema(self, database: str, name: str) -> None:
-        """Drop a schema with its models, stages, tags and the grants on all of them."""
+    def drop_schema(self, database: str, name: str, remember: bool = True) -> None:
+        """Drop a schema with its models, stages, tags and the grants on all of them (`remember`: listed by
+        SHOW SCHEMAS HISTORY; not a clone that failed midway)."""
         store = self.store
         with store.lock:
+            found = self.databases.get_schema(database, name) if remember else None
             with store.transaction() as tx:
+                if found is not None:
+                    self.dropped.remember_container(tx, DroppedContainer(database, name, found.created_on, found.owner,
+                                                                         found.comment, now()))
                 for model_id in self.models.model_ids_in(tx, database, name):
                     self._drop_model_rows(tx, model_id)
                 self.databases.delete_schema_row(tx, database, name)
@@ -228,27 +245,38 @@ class Catalog:
             self.grants.forget_table(database, schema, name)
             self.tables.forget(tx, database, schema, name)
 
-    def keep_dropped_table(self, database: str, schema: str, name: str) -> bool:
+    def keep_dropped_table(self, database: str, schema: str, name: str, copy_grants: bool = False
+                           ) -> DroppedRow | None:
         """DROP TABLE of a table kept for UNDROP TABLE (catalog/dropped.py): renamed to a hidden name with its
-        records, its grants set aside. False (nothing changed) when DuckDB cannot rename it (a table other
-        DuckDB objects depend on) or when a default reads a sequence not its own: the caller drops it as before."""
+        records, its grants set aside (`copy_grants`: copied aside, they stay on the name for the table that
+        replaces it), in one registry transaction. None (nothing changed) when DuckDB cannot rename it (a table
+        other DuckDB objects depend on) or when a default reads a sequence not its own: the caller drops it as
+        before. The name's cached reads say at once that no relation has it."""
         self.purge_dropped()
-        found = self.store.data_query("SELECT sql FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
-                                      "AND table_name = ?", [database, schema, physical(name)])
-        if not found or reads_shared_sequence(str(found[0][0])):
-            return False
+        defaults = self.column_defaults(database, schema, name)  # CREATE TABLE left them cached
+        if not defaults or reads_shared_sequence(defaults):
+            return None
         hidden = hidden_name(name)
         if not self._rename_data(database, schema, name, hidden):
-            return False
+            return None
         try:
-            with self.store.transaction() as tx:
-                created, owner = self.grants.keep_table_grants(tx, database, schema, name, hidden)
-                self.tables.rename(tx, database, schema, name, hidden)
-                self.dropped.insert(tx, DroppedRow(database, schema, name, hidden, created, owner, now()))
+            with self.store.transaction(stale=_table_read, tables_only=True) as tx:
+                created, owner = self.grants.keep_table_grants(tx, database, schema, name, hidden, copy_grants)
+                self.tables.rename(tx, database, schema, name, hidden, view=False)
+                row = DroppedRow(database, schema, name, hidden, created, owner, now())
+                self.dropped.insert(tx, row)
         except BaseException:
             self._rename_data(database, schema, hidden, name)
             raise
-        return True
+        self.databases.relation_gone(database, schema, name)
+        return row
+
+    def column_defaults(self, database: str, schema: str, name: str,
+                        known: Sequence[str | None] | None = None) -> tuple[str | None, ...]:
+        """The column defaults DuckDB holds for a table, in order (none: no such table), cached like
+        `relation_kind` (any DDL drops them); `known`: what a CREATE TABLE just read of them."""
+        return self.store.cached(("relation", database, schema, name, "defaults"), lambda: tuple(
+            known if known is not None else (c.default for c in column_types(self.store, database, schema, name))))
 
     def undrop_table(self, row: DroppedRow) -> None:
         """UNDROP TABLE: a kept table takes its name back, with its records and grants."""
@@ -463,3 +491,8 @@ class Catalog:
         with self.store.transaction() as tx:
             self.warehouses.delete_warehouse_row(tx, name)
             self.grants.forget_object(tx, ObjectKey("WAREHOUSE", name=name))
+
+
+def _table_read(key: tuple[Any, ...]) -> bool:
+    """The `stale` of a write to plain tables' records and grants: the cached reads about relations."""
+    return key[0] in ("relation", "table_shape", "view_names")

@@ -103,6 +103,10 @@ class DatabasesPart:
         """Plain SQL just created a table of that name (after `relations_changed()`): remember its kind."""
         self.store.cached(("relation", database, schema, name), lambda: "TABLE")
 
+    def relation_gone(self, database: str, schema: str, name: str) -> None:
+        """Plain SQL just dropped (or set aside) the table of that name (after `relations_changed()`)."""
+        self.store.cached(("relation", database, schema, name), lambda: None)
+
     def _relation_kind(self, database: str, schema: str, name: str) -> str | None:
         # Two queries, the views only when no table has the name (a name is never both): each listing
         # costs ~0.6 ms CPU, their UNION ALL ~1.7 ms (DuckDB plans the union and both listings every time).

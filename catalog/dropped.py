@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,14 +36,26 @@ class DroppedRow:
     dropped_on: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class DroppedContainer:
+    """A dropped database (`schema_name` None) or schema, as SHOW … HISTORY lists it."""
+
+    database_name: str
+    schema_name: str | None
+    created_on: datetime | None
+    owner: str | None
+    comment: str | None
+    dropped_on: datetime
+
+
 _NEXTVAL = re.compile(r"nextval\('((?:[^']|'')*)'\)", re.I)
 
 
-def reads_shared_sequence(table_sql: str) -> bool:
-    """Whether a table's DuckDB definition has a default reading a sequence other than its own identity
+def reads_shared_sequence(defaults: Iterable[str | None]) -> bool:
+    """Whether a table's column defaults (DuckDB's texts) read a sequence other than its own identity
     sequences (`T$C$SEQ$…`): DuckDB would keep such a sequence from being dropped or replaced while the table
     is kept, where Snowflake lets it go, so such a table is dropped for good (DECISIONS.md L2)."""
-    return any("$SEQ$" not in m and "$SEQO$" not in m for m in _NEXTVAL.findall(table_sql))
+    return any("$SEQ$" not in m and "$SEQO$" not in m for d in defaults if d for m in _NEXTVAL.findall(d))
 
 
 def hidden_name(name: str) -> str:
@@ -95,3 +108,19 @@ class DroppedPart:
         params = [database] if schema is None else [database, schema]
         tx.execute(f"DELETE FROM snowreg.dropped_grants WHERE {where}", params)
         tx.execute(f"DELETE FROM snowreg.dropped_tables WHERE {where}", params)
+
+    def containers(self, database: str | None = None, schemas: bool = False) -> list[DroppedContainer]:
+        """Dropped databases (`schemas` False) or schemas (of `database`, or all) still within their retention,
+        the most recently dropped first."""
+        if self.store.pristine is not None:
+            return []
+        rows = self.store.query(
+            "SELECT database_name, schema_name, created_on, owner, comment, dropped_on FROM snowreg.dropped_containers "
+            "WHERE (schema_name IS NOT NULL) = ? AND (? IS NULL OR database_name = ?) AND dropped_on > ? "
+            "ORDER BY dropped_on DESC", [schemas, database, database, now() - RETENTION])
+        return [DroppedContainer(*r) for r in rows]
+
+    def remember_container(self, tx: duckdb.DuckDBPyConnection, row: DroppedContainer) -> None:
+        """DROP DATABASE | SCHEMA: what SHOW … HISTORY shows of it (its contents are not kept)."""
+        tx.execute("INSERT INTO snowreg.dropped_containers VALUES (?, ?, ?, ?, ?, ?)",
+                   [row.database_name, row.schema_name, row.created_on, row.owner, row.comment, row.dropped_on])

@@ -308,3 +308,15 @@ CREATE TABLE IF NOT EXISTS snowreg.dropped_grants (
     granted_by VARCHAR NOT NULL,
     created_on TIMESTAMPTZ NOT NULL
 );
+
+-- Databases and schemas DROP DATABASE / DROP SCHEMA took away, remembered for their retention period for
+-- SHOW DATABASES | SCHEMAS HISTORY and UNDROP's errors (catalog/dropped.py). Their contents are not kept:
+-- UNDROP DATABASE | SCHEMA of one is refused as not supported (DECISIONS.md L11).
+CREATE TABLE IF NOT EXISTS snowreg.dropped_containers (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR,  -- NULL: a database
+    created_on TIMESTAMPTZ,
+    owner VARCHAR,
+    comment VARCHAR,
+    dropped_on TIMESTAMPTZ NOT NULL
+);

@@ -177,9 +177,10 @@ class TablesPart:
         """A dropped table's records go."""
         self._forget_shape(tx, database, schema, name)
 
-    def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str) -> None:
-        """ALTER TABLE … RENAME: the records follow the table."""
-        for table, column in _RECORDS:
+    def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str,
+               view: bool = True) -> None:
+        """ALTER TABLE … RENAME: the records follow the table (`view` False: a table, which has no view text)."""
+        for table, column in _RECORDS if view else _RECORDS[:3]:
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
 

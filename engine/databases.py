@@ -58,7 +58,7 @@ def _clone_database(session: Session, stmt: ast.CreateDatabase, cloned: Any, tar
     try:
         clone.copy_database(session, source, target, schemas)
     except BaseException:
-        session.catalog.drop_database(target)
+        session.catalog.drop_database(target, remember=False)
         raise
 
 
@@ -127,7 +127,7 @@ def _clone(session: Session, stmt: ast.CreateSchema, cloned: Any, target: tuple[
     try:
         clone.copy_contents(session, (db, schema), target, relations)
     except BaseException:
-        session.catalog.drop_schema(*target)
+        session.catalog.drop_schema(*target, remember=False)
         raise
 
 

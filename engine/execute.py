@@ -257,7 +257,7 @@ _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|D
 
 
 # UNDROP restores an object from Time Travel (https://docs.snowflake.com/en/sql-reference/sql/undrop-table):
-# a dropped table is kept (engine.time_travel); a dropped schema or database is not (DECISIONS.md L2).
+# a dropped table is kept (engine.time_travel); a dropped schema or database is not (DECISIONS.md L2, L11).
 _UNDROP = re.compile(r"UNDROP (?:SCHEMA|DATABASE)")
 
 
@@ -304,9 +304,8 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         return execute_immediate(session, stmt.body.text, describe_only)
     if stmt.verb == "UNDROP TABLE":
         return status() if describe_only else time_travel.undrop_table(session, stmt.body.text)
-    if _UNDROP.fullmatch(stmt.verb):
-        raise errors.not_supported(f"{stmt.verb} (snowreg keeps a dropped table for UNDROP, not a dropped "
-                                   "schema or database with the models, stages and functions in it)")
+    if _UNDROP.fullmatch(stmt.verb):  # its errors, then refused as not supported (DECISIONS.md L11)
+        return time_travel.undrop_container(session, stmt.verb, stmt.body.text)  # changes nothing: also described
     return None
 
 

@@ -10,6 +10,7 @@ import orjson
 from snowreg import errors
 from snowreg.catalog import ModelRow, VersionIndex, VersionRow
 from snowreg.catalog.manifest import show_functions_row
+from snowreg.engine import time_travel
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import find_model, model_aliases, resolve_version, version_aliases
 from snowreg.engine.result import Result, from_rows
@@ -61,11 +62,15 @@ def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
         for d in found
     ]
     types = ["TIMESTAMP_LTZ"] + ["FIXED" if n == "retention_time" else "TEXT" for n in names[1:]]
-    if stmt.history:  # dropped databases are purged at once (no Time Travel): dropped_on is always NULL
+    if stmt.history:  # the dropped databases the roles owned, after the others (DECISIONS.md L11)
         at = names.index("retention_time") + 1
         names.insert(at, "dropped_on")
         types.insert(at, "TIMESTAMP_LTZ")
         rows = [r[:at] + (None,) + r[at:] for r in rows]
+        dropped = [d for d in time_travel.dropped_containers(session, None, schemas=False) if like(stmt.like, d.database_name)]
+        rows += page([(d.created_on, d.database_name, "N", "N", "", d.owner or "", d.comment or "", "", 1, d.dropped_on,
+                       "STANDARD", None, "ROLE", None) for d in dropped], lambda r: str(r[1]), stmt.starts_with, stmt.limit,
+                     stmt.limit_from)
     return from_rows(names, rows, types)
 
 
@@ -103,12 +108,22 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
     names = ["created_on", "name", "is_default", "is_current", "database_name", "owner", "comment", "options",
              "retention_time", "owner_role_type", "budget", "object_visibility"]
     types = ["FIXED" if n == "retention_time" else t for n, t in zip(names, _types(names, rows), strict=True)]
-    if stmt.history:  # dropped schemas are not kept (no UNDROP SCHEMA, DECISIONS.md L2): dropped_on is NULL
+    if stmt.history:  # the dropped schemas the roles owned, after the others (DECISIONS.md L11)
         at = names.index("retention_time") + 1
         names.insert(at, "dropped_on")
         types.insert(at, "TIMESTAMP_LTZ")
-        rows = [r[:at] + (None,) + r[at:] for r in rows]
+        rows = [r[:at] + (None,) + r[at:] for r in rows] + _dropped_schemas(session, stmt, database)
     return from_rows(names, rows, types)
+
+
+def _dropped_schemas(session: Session, stmt: ast.ShowSchemas, database: str | None) -> list[tuple[Any, ...]]:
+    """SHOW SCHEMAS HISTORY's rows of dropped schemas (dropped_on after retention_time), in databases the
+    roles see."""
+    found = [d for d in time_travel.dropped_containers(session, database, schemas=True)
+             if like(stmt.like, str(d.schema_name)) and privileges.can_see_database(session, d.database_name)]
+    rows = [(d.created_on, d.schema_name, "N", "N", d.database_name, d.owner or "", d.comment or "", "", 1, d.dropped_on,
+             "ROLE", None, None) for d in found]
+    return page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
 
 
 def _types(names: list[str], rows: list[tuple[Any, ...]]) -> list[str]:

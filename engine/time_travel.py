@@ -10,21 +10,24 @@ Temporary tables are dropped for good. UNDROP SCHEMA / DATABASE stay refused (DE
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from snowreg import errors
-from snowreg.catalog.dropped import DroppedRow
+from snowreg.catalog.dropped import DroppedContainer, DroppedRow
 from snowreg.catalog.relations import RelationRow, kept_table
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import check_container, qualified_name
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql.translation import Translation
+from snowreg.engine.sql.translation import TableRef, Translation
 from snowreg.grammar.text import quote_ident
 
 _DROP_TABLE = re.compile(r"DROP TABLE\b", re.I)
+_COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
 _UNDROP_TABLE = re.compile(r"\s*UNDROP\s+TABLE\s+(?P<name>.+?)\s*;?\s*", re.I | re.S)
+_UNDROP_CONTAINER = re.compile(r"\s*UNDROP\s+(?:SCHEMA|DATABASE)\s+(?P<name>.+?)\s*;?\s*", re.I | re.S)
 
 
 def drop_table(session: Session, tr: Translation) -> Result | None:
@@ -33,15 +36,56 @@ def drop_table(session: Session, tr: Translation) -> Result | None:
     ref = next((t for t in tr.tables if t.write), None)
     if tr.kind != "drop" or ref is None or ref.object_kind != "table" or not _DROP_TABLE.match(tr.sql):
         return None
+    place = _keepable(session, ref)
+    if place is None or session.catalog.keep_dropped_table(*place, ref.name) is None:
+        return None
+    return status(f"{ref.name} successfully dropped.")  # the text DROP TABLE gives (engine.sql.run)
+
+
+def replacing(session: Session, tr: Translation, text: str, temporary: bool, run: Callable[[], Result]) -> Result:
+    """`run()` a statement; for CREATE OR REPLACE [TRANSIENT] TABLE over a permanent or transient table, the
+    replaced table is kept for UNDROP first, as Snowflake keeps it (create-table, OR REPLACE; DECISIONS.md
+    L10), with its grants (still on the new table with COPY GRANTS); if the statement fails it comes back."""
+    ref = next((t for t in tr.tables if t.write), None) if tr.kind == "create_table" else None
+    if ref is None or temporary or not tr.sql.startswith("CREATE OR REPLACE ") or _reads_itself(session, tr, ref):
+        return run()
+    place = _keepable(session, ref)
+    kept = None if place is None else session.catalog.keep_dropped_table(
+        *place, ref.name, copy_grants=_COPY_GRANTS.search(text) is not None)
+    if kept is None:
+        return run()
+    try:
+        return run()
+    except BaseException:
+        session.catalog.undrop_table(kept)
+        raise
+
+
+def _keepable(session: Session, ref: TableRef) -> tuple[str, str] | None:
+    """The database and schema of a permanent or transient table `ref` names, or None (no such table, a
+    temporary one, no current schema)."""
     database, schema = ref.database or session.database, ref.schema or session.schema
     catalog = session.catalog
     if database is None or schema is None or catalog.databases.relation_kind(database, schema, ref.name) != "TABLE" \
-            or catalog.tables.table_shape(database, schema, ref.name).kind == "TEMPORARY" \
-            or (database, schema, ref.name) in session.temporary_tables:
+            or (database, schema, ref.name) in session.temporary_tables \
+            or catalog.tables.table_shape(database, schema, ref.name).kind == "TEMPORARY":
         return None
-    if not catalog.keep_dropped_table(database, schema, ref.name):
-        return None
-    return status(f"{ref.name} successfully dropped.")  # the text DROP TABLE gives (engine.sql.run)
+    return database, schema
+
+
+def _reads_itself(session: Session, tr: Translation, target: TableRef) -> bool:
+    """CREATE OR REPLACE TABLE t AS SELECT … FROM t, or from a view or a user function that may read t: the
+    replaced table cannot be set aside before the query runs, so it is replaced for good, as before
+    (DECISIONS.md L10)."""
+    where = (target.database or session.database, target.schema or session.schema, target.name)
+    for t in tr.tables:
+        database, schema = t.database or session.database, t.schema or session.schema
+        if t.write:
+            continue
+        if (database, schema, t.name) == where or (t.object_kind == "table" and database and schema and
+                                                   session.catalog.databases.relation_kind(database, schema, t.name) == "VIEW"):
+            return True
+    return bool(tr.udfs)
 
 
 def undrop_table(session: Session, sql: str) -> Result:
@@ -89,3 +133,52 @@ def dropped_tables(session: Session, database: str | None, schema: str | None
             kind = catalog.tables.table_shape(row.database_name, row.schema_name, row.hidden).kind
             out.append((found, kind if kind == "TRANSIENT" else "TABLE", row.dropped_on))
     return out
+
+
+def undrop_container(session: Session, verb: str, sql: str) -> Result:
+    """UNDROP SCHEMA | DATABASE <name> (https://docs.snowflake.com/en/sql-reference/sql/undrop-schema,
+    …/undrop-database): 002002 when one of the name exists, 002003 when none the session's roles owned was
+    dropped within the retention period; a kept one is refused as not supported: snowreg keeps what SHOW …
+    HISTORY shows of a dropped schema or database, not the tables, views, models, stages and functions that
+    went with it, and restores nothing partly (DECISIONS.md L11)."""
+    m = _UNDROP_CONTAINER.fullmatch(sql)
+    if m is None or m.group("name").upper().startswith("IDENTIFIER"):
+        raise errors.not_supported(f"This form of {verb} (one named by its name)")
+    q = qualified_name(m.group("name"))  # its parts are plain names (no IDENTIFIER)
+    parts = [str(p) if p is not None else None for p in (q.database, q.schema, q.name)]
+    catalog = session.catalog
+    if verb == "UNDROP DATABASE":
+        if parts[1] is not None:
+            raise errors.invalid_object_name(m.group("name"))
+        name = str(parts[2])
+        if catalog.databases.get_database(name) is not None:
+            raise errors.already_exists("Object", name)
+        if not [c for c in dropped_containers(session, None, schemas=False) if c.database_name == name]:
+            raise errors.does_not_exist("Database", quote_ident(name))
+        privileges.check_account(session, "CREATE DATABASE")
+        what = "database"
+    else:
+        if parts[0] is not None:
+            raise errors.invalid_object_name(m.group("name"))
+        database = parts[1] or session.current_database()
+        name = str(parts[2])
+        if database is None or catalog.databases.get_database(database) is None:
+            raise errors.does_not_exist("Database", quote_ident(database or ""))
+        if catalog.databases.get_schema(database, name) is not None:
+            raise errors.already_exists("Object", name)
+        if not [c for c in dropped_containers(session, database) if c.schema_name == name]:
+            raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(name)}")
+        privileges.check_create_schema(session, database)
+        what = "schema"
+    raise errors.not_supported(f"{verb} (snowreg keeps a dropped table for UNDROP TABLE, not a dropped {what} "
+                               "with the tables, views, sequences, models, stages and functions in it)")
+
+
+def dropped_containers(session: Session, database: str | None, schemas: bool | None = None
+                       ) -> list[DroppedContainer]:
+    """Dropped schemas (of `database`; `schemas` None: when `database` is given) or databases still within their
+    retention, those the session's roles owned (MANAGE GRANTS: all), for SHOW … HISTORY and UNDROP."""
+    a = privileges.access(session)
+    want_schemas = database is not None if schemas is None else schemas
+    found = session.catalog.dropped.containers(database, want_schemas)
+    return [c for c in found if a.manage_grants or (c.owner is not None and c.owner in a.roles)]

@@ -138,8 +138,9 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     tr = _without_temporary(tr)
     existing = _existing_target(session, tr)
     missing = _missing_drop_target(session, tr)
-    kept = None if describe_only else time_travel.drop_table(session, tr)  # DROP TABLE: kept for UNDROP
-    result = kept or _run_typed(session, text, tr, describe_only, local, assigned)
+    kept = None if describe_only else time_travel.drop_table(session, tr)  # DROP TABLE, OR REPLACE: kept for UNDROP
+    result = kept or time_travel.replacing(session, tr, text, temporary or describe_only, lambda: _run_typed(
+        session, text, tr, describe_only, local, assigned))
     if tr.projected:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
@@ -154,7 +155,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         replaced = tr.kind in ("create_table", "create_view") and tr.sql.startswith("CREATE OR REPLACE ") \
             and _COPY_GRANTS.search(text) is None
         renaming = _RENAME.search(tr.sql) if tr.kind == "alter" else None
-        privileges.record_tables(session, tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
+        privileges.record_tables(session, () if kept else tr.tables, tr.kind, replaced, renaming.group(1) if renaming else None)
         if swapped is not None:
             renames.record_swap(session, *swapped)
         elif tr.table is not None:

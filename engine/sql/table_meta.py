@@ -55,6 +55,7 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
     catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys,
                                 not_null=frozenset(c.name for c in columns if not c.nullable))
+    catalog.column_defaults(database, schema, target.name, [c.default for c in columns])  # for DROP
 
 
 def _named_keys(session: Session, table: tuple[str, str, str], kinds: tuple[tuple[str, tuple[str, ...]], ...]
