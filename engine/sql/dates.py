@@ -97,9 +97,10 @@ MACROS: dict[str, str] = {
                + ({_DAY_SECONDS.format('a')} - {_DAY_SECONDS.format('b')}) / (31.0 * 86400) END, 6) AS DOUBLE)""",
     # TYPEOF of a value made a VARIANT in the same expression: the value's own type (typeof is a constant
     # while DuckDB binds). A zoned timestamp is TZ or LTZ by a text this macro does not see: refused.
+    # (the refusal is a failing cast: error() would make the item volatile, and `ORDER BY 1` refused)
     "snowreg_typeof_value(x)": f"""CASE WHEN x IS NULL THEN NULL WHEN typeof(x) = 'BLOB' THEN 'BINARY'
-        WHEN typeof(x) LIKE 'TIMESTAMP WITH%' THEN error('snowreg_unsupported:TYPEOF of a TIMESTAMP_LTZ or '
-            || 'TIMESTAMP_TZ value made a VARIANT (cast it to TIMESTAMP_LTZ or TIMESTAMP_TZ first)')
+        WHEN typeof(x) LIKE 'TIMESTAMP WITH%' THEN CAST(CAST('snowreg_unsupported:TYPEOF of a TIMESTAMP_LTZ or '
+            || 'TIMESTAMP_TZ value made a VARIANT (cast it to TIMESTAMP_LTZ or TIMESTAMP_TZ first)' AS INTEGER) AS VARCHAR)
         ELSE {variant.MACRO_CATALOG}.main.snowreg_typeof(x) END""",
 }
 

@@ -219,3 +219,17 @@ def test_check_json_gives_the_documented_message(cur: Any) -> None:
     cur.execute("SELECT CHECK_JSON(v), CHECK_JSON(v::VARIANT) FROM j")
     assert cur.fetchall() == [(None, None), ("misplaced }, pos 32", "misplaced }, pos 32"),
                               ("misplaced ], pos 20", "misplaced ], pos 20"), (None, None)]
+
+
+def test_numbers_of_different_scales_keep_their_fraction_or_are_refused(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7)")
+    cur.execute("SELECT a FROM n UNION ALL SELECT i FROM n")  # DuckDB's common type would be DECIMAL(38,0)
+    assert cur.fetchall() == [(Decimal("12.34"),), (Decimal("7.00"),)]
+    assert (cur.description[0].precision, cur.description[0].scale) == (38, 2)
+    cur.execute("SELECT COALESCE(a, 0), IFF(i > 1, a, 1.5), COALESCE(a, i::NUMBER(38, 2)) FROM n")
+    assert cur.fetchall() == [(Decimal("12.34"), Decimal("12.34"), Decimal("12.34"))]
+    for sql in ["SELECT COALESCE(a, i) FROM n", "SELECT GREATEST(a, i) FROM n",
+                "SELECT * FROM n WHERE CASE WHEN i > 1 THEN a ELSE i END > 12"]:
+        with pytest.raises(snowreg.NotSupportedError, match="different scales"):
+            cur.execute(sql)
