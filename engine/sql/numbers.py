@@ -324,7 +324,7 @@ def widened_literals(node: exp.Expr) -> exp.Expr | None:
 # 38, and it keeps the integer digits, cutting the fraction (IFF(i > 0, i, 2.75) is 3). Snowflake keeps it. A
 # conditional where that can happen (two values whose types the text does not show, or one next to a decimal
 # constant) is refused when one value is a 38-digit integer and another has fraction digits: typeof is a
-# constant while DuckDB binds, so the check folds away, at a few tenths of a ms of binding (DECISIONS.md I8).
+# constant while DuckDB binds, so the check folds away, at ~0.5 ms of binding (DECISIONS.md I8).
 _CUT = ("snowreg_unsupported:A conditional expression (IFF, CASE, COALESCE, NVL, GREATEST, LEAST, …) of NUMBER "
         "values of different scales whose common type would need more than 38 digits (cast its values, e.g. "
         "x::NUMBER(38, 2))")
