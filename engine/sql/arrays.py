@@ -21,7 +21,18 @@ _Q = f"{variant.MACRO_CATALOG}.main."
 _ENTRIES = "map_entries(CAST(o AS MAP(VARCHAR, JSON)))"
 _OBJECT = "to_json(map_from_entries({0}))"
 
+# CHECK_JSON (https://docs.snowflake.com/en/sql-reference/functions/check_json): the text before a value
+# missing after a key's colon (strings skipped whole), whose closing bracket the page's message names.
+_MISSING_VALUE = r"""regexp_extract(t, '^((?:"(?:[^"\\]|\\.)*"|[^"])*?:\s*)[}\]]', 1)"""
+
 MACROS: dict[str, str] = {
+    # CHECK_JSON: NULL for a valid document, NULL or blank text; a value missing before `}` / `]` is the
+    # page's `misplaced }, pos 32` (the bracket's 1-based place); any other error is `Invalid JSON`, as
+    # no page gives their texts (DECISIONS.md I5). A VARIANT is checked when it holds a string.
+    "snowreg_check_json_text(t)": f"""CASE WHEN t IS NULL OR regexp_full_match(t, '\\s*') OR json_valid(t) THEN NULL
+        WHEN {_MISSING_VALUE} <> '' THEN 'misplaced ' || substr(t, length({_MISSING_VALUE}) + 1, 1)
+            || ', pos ' || CAST(length({_MISSING_VALUE}) + 1 AS VARCHAR)
+        ELSE 'Invalid JSON' END""",
     # A list of JSON values as a JSON array, each element keeping its own text.
     # (DuckDB reads a JSON null element of a JSON[] as a SQL NULL: it is written back as null.)
     "snowreg_json_list(l)": "CAST('[' || array_to_string(list_transform(l, lambda e: coalesce(CAST(e AS VARCHAR), 'null')), ',') || ']' AS JSON)",
@@ -311,7 +322,20 @@ def array_multiset(node: exp.Expr) -> exp.Expr:
     return _json(variant.macro("snowreg_array_multiset", *(variant.variant_of(a) for a in args), keep))
 
 
+def check_json(node: exp.Expr) -> exp.Expr:
+    """CHECK_JSON(text or VARIANT): NULL, or the parse error's text (snowreg_check_json_text)."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("CHECK_JSON", 1, len(args))
+    text = args[0]
+    if variant.is_json(text):  # a VARIANT: the string it holds (anything else is no document to check)
+        text = exp.Case().when(exp.EQ(this=variant.fn("json_type", text.copy()), expression=exp.Literal.string(
+            "VARCHAR")), variant.fn("json_extract_string", text.copy(), exp.Literal.string("$")))
+    return variant.macro("snowreg_check_json_text", exp.Cast(this=text, to=exp.DataType.build("VARCHAR")))
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
+    "CHECK_JSON": check_json,
     **{name: _call(name) for name in _CALLS},
     "ARRAY_INTERSECTION": array_multiset,
     "ARRAY_EXCEPT": array_multiset,

@@ -95,7 +95,42 @@ MACROS: dict[str, str] = {
         + CASE WHEN day(CAST(a AS DATE)) = day(CAST(b AS DATE)) OR ({_LAST.format('a')} AND {_LAST.format('b')}) THEN 0
           ELSE (day(CAST(a AS DATE)) - day(CAST(b AS DATE))) / 31.0
                + ({_DAY_SECONDS.format('a')} - {_DAY_SECONDS.format('b')}) / (31.0 * 86400) END, 6) AS DOUBLE)""",
+    # TYPEOF of a value made a VARIANT in the same expression: the value's own type (typeof is a constant
+    # while DuckDB binds). A zoned timestamp is TZ or LTZ by a text this macro does not see: refused.
+    # (the refusal is a failing cast: error() would make the item volatile, and `ORDER BY 1` refused)
+    "snowreg_typeof_value(x)": f"""CASE WHEN x IS NULL THEN NULL WHEN typeof(x) = 'BLOB' THEN 'BINARY'
+        WHEN typeof(x) LIKE 'TIMESTAMP WITH%' THEN CAST(CAST('snowreg_unsupported:TYPEOF of a TIMESTAMP_LTZ or '
+            || 'TIMESTAMP_TZ value made a VARIANT (cast it to TIMESTAMP_LTZ or TIMESTAMP_TZ first)' AS INTEGER) AS VARCHAR)
+        ELSE {variant.MACRO_CATALOG}.main.snowreg_typeof(x) END""",
 }
+
+
+def typeof_variant(value: exp.Expr) -> exp.Expr | None:
+    """TYPEOF(TO_VARIANT(x)) / TYPEOF(x::VARIANT): the type x keeps inside the VARIANT (DATE, TIMESTAMP_NTZ,
+    BINARY, … https://docs.snowflake.com/en/sql-reference/functions/typeof), which the VARIANT's JSON text
+    would lose; None when `value` is not such a conversion."""
+    inner = _made_variant(value)
+    if inner is None:
+        return None
+    if (isinstance(inner, exp.Cast) and isinstance(inner.to, exp.DataType) and inner.to.this is _T.TIMESTAMPTZ) \
+            or _zoned_call(inner):
+        return exp.Case().when(exp.Is(this=inner.copy(), expression=exp.Null()), exp.Null()).else_(
+            exp.Literal.string("TIMESTAMP_TZ"))
+    return variant.macro("snowreg_typeof" if _zoned(inner) else "snowreg_typeof_value", inner)
+
+
+def _made_variant(value: exp.Expr) -> exp.Expr | None:
+    """x of TO_VARIANT(x) / x::VARIANT, as written or as translated (variant.variant_of)."""
+    while isinstance(value, exp.Paren):
+        value = value.this
+    if isinstance(value, exp.ToVariant):
+        return value.this
+    if isinstance(value, exp.Cast) and isinstance(value.to, exp.DataType):
+        if value.to.this is _T.VARIANT:
+            return value.this
+        if value.to.this is _T.JSON and variant.macro_called(value.this) == "snowreg_variant":
+            return value.this.expression.expressions[0]
+    return None
 
 
 def probe_date(operand: exp.Expr, marker: str, index: int, time_index: int | None = None) -> exp.Expr:
@@ -357,6 +392,37 @@ def fixed_offsets(stmt: exp.Expr) -> tuple[tuple[int, int], ...]:
         if m is not None:
             out.append((n, _minutes(m)))
     return tuple(out)
+
+
+def converted_zones(stmt: exp.Expr) -> tuple[tuple[int, str], ...]:
+    """(position, zone) of the select items that are two-argument CONVERT_TIMEZONE(<zone>, ts), made the
+    instant itself: such an item is a TIMESTAMP_TZ in the target zone
+    (https://docs.snowflake.com/en/sql-reference/functions/convert_timezone), so it comes back read in that
+    zone (engine.sql.run). Elsewhere in an expression the call stays the target zone's wall-clock time (W6)."""
+    if not isinstance(stmt, exp.Select) or any(
+            isinstance(i.unnest(), exp.Star) or (isinstance(i, exp.Column) and isinstance(i.this, exp.Star))
+            for i in stmt.expressions):
+        return ()
+    out: list[tuple[int, str]] = []
+    for n, item in enumerate(stmt.expressions):
+        node = item.unalias()
+        target, value = node.args.get("target_tz"), node.args.get("timestamp")
+        if not isinstance(node, exp.ConvertTimezone) or node.args.get("source_tz") is not None or value is None \
+                or not (isinstance(target, exp.Literal) and target.is_string) or not _known_zone(target.this):
+            continue
+        node.replace(exp.Cast(this=value.copy(), to=exp.DataType(this=_T.TIMESTAMPTZ)))
+        out.append((n, target.this))
+    return tuple(out)
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):
+        return False
+    return True
 
 
 def spelled_texts(stmt: exp.Expr) -> None:

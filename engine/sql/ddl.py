@@ -235,41 +235,139 @@ def _set_not_null(column: str) -> exp.AlterColumn:
     return exp.AlterColumn(this=exp.Identifier(this=column, quoted=True), allow_null=False)
 
 
-def _projection(query: exp.Expr | None, clone: exp.Expr | None, sql: str = ""
+def _projection(query: exp.Expr | None, clone: exp.Expr | None, sql: str = "",
+                ctes: dict[str, exp.Expr] | None = None
                 ) -> tuple[tuple[str | None, str | None, str] | None, tuple[Projected, ...]]:
     """CTAS, a view or a SELECT: the one table read (CLONE's, or a SELECT's over one table without a join or
-    CTE) and where each result column comes from: a column of that table, or the type its text decides."""
+    CTE) and where each result column comes from: a column of that table, a column of the subquery or CTE
+    read, or the type its text decides; a set operation's columns come from all of its sides."""
     if isinstance(clone, exp.Clone) and isinstance(clone.this, exp.Table):
         return _table_parts(clone.this), (Projected("*"),)
+    if isinstance(query, exp.Subquery):
+        return _projection(query.this, None, sql, ctes)
+    if isinstance(query, exp.SetOperation):
+        return None, _set_items(query, sql, ctes)
     if not isinstance(query, exp.Select):
         return None, ()
-    one = not (query.args.get("joins") or query.args.get("with_") or query.args.get("with"))
+    ctes = {**(ctes or {}), **_ctes(query)}
     source = query.args.get("from_") or query.args.get("from")
-    table = source.this if isinstance(source, exp.From) and one else None
-    joined = _joined(query) if query.args.get("joins") and not (query.args.get("with_") or query.args.get("with")) \
-        else {}
-    items = []
+    read = source.this if isinstance(source, exp.From) and not query.args.get("joins") else None
+    inner = _inner(read, ctes, sql)
+    table = read if inner is None and not ctes else None
+    joined = _joined(query) if query.args.get("joins") and not ctes else {}
+    items: list[Projected] = []
     for item in query.expressions:
-        inner = item.this if isinstance(item, exp.Alias) else item
-        star = inner if isinstance(inner, exp.Star) else \
-            inner.this if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star) else None
-        if star is not None:
-            if any(star.args.get(k) for k in ("except", "replace", "rename")):
-                return None, ()  # not the source's columns one for one
-            items.append(Projected("*"))
-        elif isinstance(inner, exp.Column) and joined:
-            qualifier = inner.args.get("table")
-            found = joined.get(_name(qualifier)) if isinstance(qualifier, exp.Identifier) else None
-            items.append(Projected(_name(inner.this), source=found) if found else Projected())
-        elif isinstance(inner, exp.Column):
-            items.append(Projected(_name(inner.this) if isinstance(table, exp.Table | exp.TableFromRows) else None))
-        elif isinstance(inner, exp.Cast) and isinstance(inner.args.get("to"), exp.DataType):
-            items.append(Projected(type=declared_type(inner.args["to"])))
-        else:
-            items.append(Projected(type=item_types.item_type(inner, sql)))
+        if inner is not None and isinstance(item, exp.Star) and not any(item.args.values()):
+            items.extend(inner[1])  # `SELECT *` of a subquery or CTE: its items
+            continue
+        projected = _item(item.this if isinstance(item, exp.Alias) else item, table, joined, inner, sql)
+        if projected is None:
+            return None, ()  # not the source's columns one for one
+        items.append(projected)
     if isinstance(table, exp.Table):
         return _table_parts(table), tuple(items)
     return _scanned(table), tuple(items)
+
+
+_Inner = tuple[dict[str, Projected], tuple[Projected, ...]]  # a subquery's items by name, and all of them
+
+
+def _item(inner: exp.Expr, table: exp.Expr | None, joined: dict[str, tuple[str | None, str | None, str]],
+          derived: _Inner | None, sql: str) -> Projected | None:
+    """Where one select item comes from (None: a `*` that is not the source's columns one for one)."""
+    star = inner if isinstance(inner, exp.Star) else \
+        inner.this if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Star) else None
+    if star is not None:
+        if any(star.args.get(k) for k in ("except", "replace", "rename")):
+            return None
+        return Projected("*")
+    if isinstance(inner, exp.Column) and joined:
+        qualifier = inner.args.get("table")
+        found = joined.get(_name(qualifier)) if isinstance(qualifier, exp.Identifier) else None
+        return Projected(_name(inner.this), source=found) if found else Projected()
+    if isinstance(inner, exp.Column) and derived is not None:
+        return _derived_column(_name(inner.this), derived)
+    if isinstance(inner, exp.Column):
+        return Projected(_name(inner.this) if isinstance(table, exp.Table | exp.TableFromRows) else None)
+    if isinstance(inner, exp.Cast) and isinstance(inner.args.get("to"), exp.DataType):
+        return Projected(type=declared_type(inner.args["to"]))
+    typed = item_types.item_type(inner, sql)
+    branches = item_types.branches(inner) if typed is None else None
+    if not branches:
+        return Projected(type=typed)
+    each = [_item(b, table, joined, derived, sql) or Projected() for b in branches]
+    return Projected(branches=tuple(each)) if all(p.column or p.type or p.branches for p in each) else Projected()
+
+
+def _derived_column(name: str, derived: _Inner) -> Projected:
+    """A column of the subquery or CTE read: the item it names, or a column of the one table its `*` reads."""
+    found = derived[0].get(name)
+    if found is not None:
+        return found
+    stars = [p for p in derived[1] if p.column == "*" and p.source is not None]
+    return Projected(name, source=stars[0].source) if len(stars) == 1 else Projected()
+
+
+def _ctes(query: exp.Select) -> dict[str, exp.Expr]:
+    """The CTEs a SELECT defines, by name (one whose alias renames its columns as None: not read through)."""
+    with_ = query.args.get("with_") or query.args.get("with")
+    out: dict[str, exp.Expr] = {}
+    for cte in with_.expressions if isinstance(with_, exp.With) else []:
+        alias = cte.args.get("alias")
+        if isinstance(alias, exp.TableAlias):
+            out[_name(alias.this)] = exp.Null() if alias.columns else cte.this
+    return out
+
+
+def _inner(read: exp.Expr | None, ctes: dict[str, exp.Expr], sql: str) -> _Inner | None:
+    """The items of the subquery or CTE a SELECT reads alone, by their names (None: it reads neither)."""
+    if isinstance(read, exp.Table) and not read.args.get("db") and _name(read.this) in ctes:
+        body: exp.Expr = ctes[_name(read.this)]
+        rest = {k: v for k, v in ctes.items() if k != _name(read.this)}
+    elif isinstance(read, exp.Subquery):
+        alias = read.args.get("alias")
+        body, rest = (exp.Null() if isinstance(alias, exp.TableAlias) and alias.columns else read.this), ctes
+    else:
+        return None
+    table, items = _projection(body, None, sql, rest)
+    first = body
+    while isinstance(first, exp.SetOperation | exp.Subquery):
+        first = first.this
+    if not items or not isinstance(first, exp.Select):
+        return {}, ()
+    items = _sourced(table, items)
+    if len(first.expressions) != len(items):  # a `*` of a subquery or CTE: its items by their columns' names
+        return {p.column: p for p in items if p.column and p.column != "*"}, items
+    return {_output_name(e): p for e, p in zip(first.expressions, items, strict=True)}, items
+
+
+def _output_name(item: exp.Expr) -> str:
+    """The name a select item gives its column ("" when it is named by its text)."""
+    if isinstance(item, exp.Alias):
+        return _name(item.args.get("alias"))
+    return _name(item.this) if isinstance(item, exp.Column) and not isinstance(item.this, exp.Star) else ""
+
+
+def _sourced(table: tuple[str | None, str | None, str] | None, items: tuple[Projected, ...]) -> tuple[Projected, ...]:
+    """A subquery's items as the enclosing query reads them: a column of its one table qualified by that table."""
+    real = table if table is not None and table[0] != "" else None
+    return tuple(Projected(p.column, source=p.source or real) if p.column and real else
+                 Projected(p.column, source=p.source) if p.column and p.source else
+                 p if not p.column else Projected() for p in items)
+
+
+def _set_items(query: exp.SetOperation, sql: str, ctes: dict[str, exp.Expr] | None) -> tuple[Projected, ...]:
+    """UNION [ALL] / INTERSECT / EXCEPT (MINUS): each column is the branches of all sides."""
+    sides = []
+    for side in (query.this, query.expression):
+        table, items = _projection(side, None, sql, ctes)
+        if not items or any(p.column == "*" for p in items):
+            return ()
+        sides.append(_sourced(table, items))
+    if len(sides[0]) != len(sides[1]):
+        return ()
+    return tuple(Projected(branches=(*(a.branches or (a,)), *(b.branches or (b,))))
+                 for a, b in zip(*sides, strict=True))
 
 
 def _joined(query: exp.Select) -> dict[str, tuple[str | None, str | None, str]]:
@@ -303,7 +401,7 @@ def _scanned(source: exp.Expr | None) -> tuple[str | None, str | None, str] | No
 def select_projection(stmt: exp.Expr, sql: str = "") -> tuple[tuple[str | None, str | None, str] | None,
                                                               tuple[Projected, ...]]:
     """A plain SELECT: its one table and where each result column comes from (engine.sql.table_meta.describe)."""
-    return _projection(stmt, None, sql) if isinstance(stmt, exp.Select) else (None, ())
+    return _projection(stmt, None, sql) if isinstance(stmt, exp.Select | exp.SetOperation) else (None, ())
 
 
 def _table_parts(table: exp.Table) -> tuple[str | None, str | None, str] | None:

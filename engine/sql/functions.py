@@ -18,7 +18,17 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import aggregates, arrays, conversions, date_parts, numbers, numformat, texts, variant
+from snowreg.engine.sql import (
+    aggregates,
+    arrays,
+    conversions,
+    date_parts,
+    dates,
+    numbers,
+    numformat,
+    texts,
+    variant,
+)
 from snowreg.engine.sql.translation import ROLES_VARIABLE
 from snowreg.grammar.text import place
 
@@ -121,7 +131,7 @@ def _typeof(node: exp.Expr) -> exp.Expr:
     args = _args(node)
     if len(args) != 1:
         raise errors.wrong_arguments("TYPEOF", 1, len(args))
-    return variant.macro("snowreg_typeof", args[0])
+    return dates.typeof_variant(args[0]) or variant.macro("snowreg_typeof", args[0])
 
 
 def _strtok_to_array(node: exp.Expr) -> exp.Expr:

@@ -11,6 +11,8 @@ is read from the item as written, before translation:
   (https://docs.snowflake.com/en/sql-reference/functions/system_typeof: `'something'` is VARCHAR(9),
   CONCAT('every', 'body') VARCHAR(9)), at most VARCHAR's maximum.
 Anything else (None) reads from DuckDB's type: other string functions VARCHAR(16777216) (DECISIONS.md Y2).
+A CASE / IFF / COALESCE / NVL / NVL2 / DECODE names its `branches`: the result is ARRAY or OBJECT when every
+branch that is not NULL is (engine.sql.table_meta.describe resolves them, columns included).
 """
 
 from __future__ import annotations
@@ -60,3 +62,21 @@ def text_length(node: exp.Expr) -> int | None:
     if not lengths or any(n is None for n in lengths):
         return None
     return min(sum(n for n in lengths if n is not None), TEXT_LENGTH)
+
+
+def branches(node: exp.Expr) -> list[exp.Expr]:
+    """The values a conditional item may take, NULL constants left out ([] for anything else)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.If | exp.Nvl2):
+        found = [node.args.get("true"), node.args.get("false")]
+    elif isinstance(node, exp.Case):
+        found = [i.args.get("true") for i in node.args.get("ifs") or []] + [node.args.get("default")]
+    elif isinstance(node, exp.Coalesce):
+        found = [node.this, *node.expressions]
+    elif isinstance(node, exp.DecodeCase):
+        rest = node.expressions[1:]
+        found = rest[1::2] + (rest[-1:] if len(rest) % 2 else [])
+    else:
+        return []
+    return [b for b in found if isinstance(b, exp.Expr) and not isinstance(b, exp.Null)]

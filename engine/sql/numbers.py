@@ -305,17 +305,49 @@ WIDENED = tuple(_VALUE_KEYS)
 
 def widened_literals(node: exp.Expr) -> exp.Expr | None:
     """Integer literals next to a decimal literal among a conditional's values become NUMBER(digits, 0)
-    (conformance/DECISIONS.md N3); values whose type the text does not show are left to DuckDB."""
+    (conformance/DECISIONS.md N3); values whose type the text does not show are left to DuckDB, under
+    snowreg_scale_guard."""
     values = [v for key in _VALUE_KEYS[type(node)] for v in _as_list(node.args.get(key))]
     if isinstance(node, exp.Case):
         values += [i.args.get("true") for i in node.args.get("ifs") or []]
-    if not any(_literal_digits(v, decimal=True) for v in values if v is not None):
-        return None
-    for value in values:
-        digits = _literal_digits(value, decimal=False) if value is not None else None
-        if digits:
-            value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({min(len(digits), 38)}, 0)")))
-    return None
+    if isinstance(node, exp.If) and isinstance(node.parent, exp.Case):
+        return None  # a WHEN of a CASE: the CASE is the conditional
+    if any(_literal_digits(v, decimal=True) for v in values if v is not None):
+        for value in values:
+            digits = _literal_digits(value, decimal=False) if value is not None else None
+            if digits:
+                value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({min(len(digits), 38)}, 0)")))
+    return _scale_guard(node, [v for v in values if v is not None])
+
+
+# DuckDB's common type of NUMBER(10,2) and NUMBER(38,0) (an INT column) is DECIMAL(38,0): its width would pass
+# 38, and it keeps the integer digits, cutting the fraction (IFF(i > 0, i, 2.75) is 3). Snowflake keeps it. A
+# conditional where that can happen (two values whose types the text does not show, or one next to a decimal
+# constant) is refused when one value is a 38-digit integer and another has fraction digits: typeof is a
+# constant while DuckDB binds, so the check folds away, at ~0.5 ms of binding (DECISIONS.md I8).
+_CUT = ("snowreg_unsupported:A conditional expression (IFF, CASE, COALESCE, NVL, GREATEST, LEAST, …) of NUMBER "
+        "values of different scales whose common type would need more than 38 digits (cast its values, e.g. "
+        "x::NUMBER(38, 2))")
+
+
+def _scale_guard(node: exp.Expr, values: list[exp.Expr]) -> exp.Expr | None:
+    """`node`, refused when DuckDB's type of it has no fraction digits and one of its values has some."""
+    unknown = [v for v in values if not isinstance(v, exp.Literal | exp.Null | exp.Boolean | exp.Cast | exp.Neg)]
+    fractions = [v for v in values if _literal_digits(v, decimal=True)]
+    if not unknown or len(unknown) + len(fractions) < 2 or any(
+            isinstance(n, exp.Literal) and n.this == _CUT for v in unknown for n in v.walk()):
+        return None  # (a conditional holding a checked one is not checked again: its text would double)
+    fractional: list[exp.Expr] = [exp.true()] if fractions else []
+    integral: list[exp.Expr] = []
+    for value in unknown:
+        kind = variant.fn("typeof", value.copy())
+        integral.append(exp.In(this=kind, expressions=[exp.Literal.string("DECIMAL(38,0)"), exp.Literal.string("HUGEINT")]))
+        fractional.append(exp.and_(exp.Like(this=kind.copy(), expression=exp.Literal.string("DECIMAL(%")),
+                                   exp.Not(this=exp.Like(this=kind.copy(), expression=exp.Literal.string("%,0)")))))
+    # the refusal is a failing cast in the condition: error() would mark the item volatile (no ORDER BY 1)
+    refuse = exp.EQ(this=exp.Cast(this=exp.Literal.string(_CUT), to=exp.DataType.build("INT")), expression=exp.Literal.number(0))
+    cut = exp.and_(exp.Paren(this=exp.or_(*integral)), exp.Paren(this=exp.or_(*fractional)), refuse)
+    return exp.Case(ifs=[exp.If(this=cut, true=exp.Null())], default=node.copy())
 
 
 def _as_list(value: Any) -> list[exp.Expr]:

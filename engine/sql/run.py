@@ -492,11 +492,12 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
     return _at_offsets(result, tr.offsets) if tr.offsets else result
 
 
-def _at_offsets(result: Result, offsets: tuple[tuple[int, int], ...]) -> Result:
-    """TIMESTAMP_TZ columns read at the offset their literal spells (engine.sql.dates.fixed_offsets)."""
+def _at_offsets(result: Result, offsets: tuple[tuple[int, int | str], ...]) -> Result:
+    """TIMESTAMP_TZ columns at their literal's offset or CONVERT_TIMEZONE's zone (dates.fixed_offsets, converted_zones)."""
     import datetime as dt
+    from zoneinfo import ZoneInfo
 
-    zones = {i: dt.timezone(dt.timedelta(minutes=m)) for i, m in offsets if i < len(result.columns)}
+    zones = {i: ZoneInfo(m) if isinstance(m, str) else dt.timezone(dt.timedelta(minutes=m)) for i, m in offsets}
     rows = [tuple(v.astimezone(zones[i]) if i in zones and isinstance(v, dt.datetime) and v.tzinfo else v
                   for i, v in enumerate(row)) for row in result.rows]
     result.rows = rows

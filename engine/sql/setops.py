@@ -7,7 +7,8 @@ other way (both become VARCHAR). The types of each branch are known only once Du
 query with a set operator carries one describe-only probe per branch (`probes`); when a column meets a
 number in one branch and a VARCHAR in another, the statement is translated again with that branch's
 item cast to the numbers' type (`coerce`): FLOAT if any branch has a FLOAT there, else NUMBER(38, s) with
-the largest scale (conformance/DECISIONS.md N1).
+the largest scale (conformance/DECISIONS.md N1). Fixed-point columns whose common type DuckDB would cut to
+fewer fraction digits (NUMBER(10,2) next to NUMBER(38,0)) are cast to NUMBER(38, s) alike (I8).
 """
 
 from __future__ import annotations
@@ -83,11 +84,28 @@ def needed(types: Sequence[Sequence[str] | None]) -> tuple[tuple[int, int, str],
     for position in range(len(known[0])):
         column = [t[position].upper() for t in known]
         numbers = [c for c in column if _number(c)]
-        if not numbers or "VARCHAR" not in column:
-            continue
-        target = _target(numbers)
-        out.extend((b, position, target) for b, c in enumerate(column) if c == "VARCHAR")
+        if numbers and "VARCHAR" in column:
+            target = _target(numbers)
+            out.extend((b, position, target) for b, c in enumerate(column) if c == "VARCHAR")
+        elif len(numbers) == len(column) and _cut_scale(numbers):
+            target = _target(numbers)
+            out.extend((b, position, target) for b, c in enumerate(column) if c.replace(" ", "") != target.replace(" ", ""))
     return tuple(out)
+
+
+_DIGITS = {"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 38, "UTINYINT": 3,
+           "USMALLINT": 5, "UINTEGER": 10, "UBIGINT": 20, "UHUGEINT": 38}
+
+
+def _cut_scale(numbers: list[str]) -> bool:
+    """DuckDB's common type of these fixed-point types drops fraction digits (its width would pass 38, so it
+    keeps the integer digits: NUMBER(10,2) and NUMBER(38,0) become DECIMAL(38,0)); Snowflake's keeps them."""
+    if any(n in _FLOATS for n in numbers):
+        return False
+    decimals = [(int(m.group(1)), int(m.group(2))) for n in numbers if (m := _DECIMAL.fullmatch(n)) is not None]
+    scale = max((s for _, s in decimals), default=0)
+    digits = max([p - s for p, s in decimals] + [_DIGITS.get(n, 0) for n in numbers])
+    return scale > 0 and digits + scale > 38
 
 
 def _number(duck_type: str) -> bool:
@@ -108,8 +126,8 @@ def coerce(stmt: exp.Expr, coercions: frozenset[Coercion]) -> None:
         leaf = chains[chain][branch] if chain < len(chains) and branch < len(chains[chain]) else None
         items = leaf.expressions if isinstance(leaf, exp.Select) else None
         if items is None or position >= len(items) or any(isinstance(i.unnest(), exp.Star) for i in items):
-            raise not_supported("A set operation of a NUMBER and a VARCHAR column from `*` or VALUES (cast "
-                                "the VARCHAR side, e.g. x::NUMBER)")
+            raise not_supported("A set operation of a NUMBER and a VARCHAR column, or of NUMBER columns of "
+                                "different scales, from `*` or VALUES (cast one side, e.g. x::NUMBER(38, 2))")
         item = items[position]
         value = item.this if isinstance(item, exp.Alias) else item
         cast = exp.Cast(this=value.copy(), to=exp.DataType.build(target, dialect="duckdb"))

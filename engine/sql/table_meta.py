@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from snowreg import errors
@@ -171,6 +172,10 @@ def _derived(session: Session, table: ddl.TableDDL, columns: list[ColumnRow]) ->
         elif item.column is not None:
             found = names.get(item.column)
             texts.append(found.text if found else None)
+        elif item.branches:
+            common = _common(item, lambda p: _branch_type(session, TableShape(), p) if p.source or not p.column
+                             else names.get(p.column))
+            texts.append(common.text if common is not None else None)
         else:
             texts.append(item.type)
     if len(texts) != len(columns):
@@ -188,10 +193,15 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
     if items is None:
         return result
     shape = _read_shape(session, tr)
-    if not shape.columns and not shape.not_null and not any(p.type or p.source for p in tr.projected):
+    if not shape.columns and not shape.not_null and not any(p.type or p.source or p.branches for p in tr.projected):
         return result
     columns = list(result.columns)
     for i, (column, item) in enumerate(zip(columns, items, strict=True)):
+        if item.branches:
+            common = _common(item, lambda p: _branch_type(session, shape, p))
+            if common is not None and _same_storage(_storage(common), column):
+                columns[i] = _described(column, common)
+            continue
         name = column.name if item.column == "*" else item.column
         # a column of one of the joined tables: its type (not its NOT NULL: an outer join may add NULLs)
         own = shape if item.source is None else _shape_of(session, item.source)
@@ -206,6 +216,26 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
             columns[i] = dataclasses.replace(columns[i], nullable=False)
     result.columns = columns
     return result
+
+
+def _common(item: Projected, typed: Callable[[Projected], ColumnType | None]) -> ColumnType | None:
+    """The ARRAY or OBJECT type every branch of a conditional item or set operation has (None: they differ,
+    or one of them is of another type or not known)."""
+    kinds = [typed(b) for b in item.branches]
+    first = kinds[0] if kinds else None
+    if first is None or first.kind not in ("ARRAY", "OBJECT"):
+        return None
+    return first if all(k is not None and k.kind == first.kind for k in kinds) else None
+
+
+def _branch_type(session: Session, shape: TableShape, item: Projected) -> ColumnType | None:
+    """The declared type of one branch: a column of the table read (or of the table it names), or its text's."""
+    if item.branches:
+        return _common(item, lambda p: _branch_type(session, shape, p))
+    if item.column and item.column != "*":
+        spec = (shape if item.source is None else _shape_of(session, item.source)).columns.get(item.column)
+        return spec.type if spec is not None else None
+    return coltypes.parse(item.type) if item.type else None
 
 
 def _expanded(projected: tuple[Projected, ...], columns: list[Column]) -> list[Projected] | None:

@@ -110,11 +110,14 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if assigned:
         assign.cast_values(stmt, assigned)
     comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
-    offsets: tuple[tuple[int, int], ...] = ()
+    offsets: tuple[tuple[int, int | str], ...] = ()
     if "TIMESTAMP_TZ" in upper:
         dates.spelled_texts(stmt)
         offsets = dates.fixed_offsets(stmt)
     zoned = dates.zoned_columns(stmt)
+    if "CONVERT_TIMEZONE" in upper:
+        converted = dates.converted_zones(stmt)
+        offsets, zoned = offsets + converted, zoned + tuple(n for n, _ in converted)
     if texts is not None:
         numbers.text_operands(stmt, texts)
     sites: list[ColumnSite] = []

@@ -71,6 +71,9 @@ class Projected:
     column: str | None = None  # a bare column reference (or "*": all of the source's columns)
     type: str | None = None  # the type the item's text decides
     source: tuple[str | None, str | None, str] | None = None  # a join's table the column is qualified by
+    # the values the item may take (CASE / IFF / COALESCE branches, a set operation's sides): typed ARRAY /
+    # OBJECT when every one of them is (table_meta.describe)
+    branches: tuple[Projected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,8 @@ class Translation:
     steps: tuple[tuple[str, str | None], ...] = ()  # INSERT ALL / FIRST: each statement and its count column
     udfs: tuple[FunctionRef, ...] = ()  # calls of user-defined functions, bound when the statement runs
     set_probes: tuple[tuple[str, ...], ...] = ()  # each set operation's branches alone (engine.sql.setops)
-    offsets: tuple[tuple[int, int], ...] = ()  # TIMESTAMP_TZ columns at a literal's offset (engine.sql.dates)
+    # TIMESTAMP_TZ columns at a literal's offset (minutes) or in a named zone (engine.sql.dates)
+    offsets: tuple[tuple[int, int | str], ...] = ()
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users

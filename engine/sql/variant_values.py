@@ -16,7 +16,8 @@ def to_snowflake_value(value: Any, duckdb_type: Any, *, doubles_as_exponent: boo
     """One fetched value → what the Snowflake connector returns for it.
 
     JSON (VARIANT/OBJECT/ARRAY) becomes JSON text indented by 2 spaces (`'{\\n  "a": 1\\n}'`, `'42'`,
-    `'"banana"'`); DECIMAL(p, 0) becomes int. Snowflake prints VARIANT doubles as
+    `'"banana"'`), an object's keys in sorted order as Snowflake prints them (the OBJECT_CONSTRUCT page:
+    `OBJECT_CONSTRUCT(*)` of (province, created_date) shows CREATED_DATE first); DECIMAL(p, 0) becomes int. Snowflake prints VARIANT doubles as
     `6.647030303030303e+01`; DuckDB's JSON does not keep double vs decimal apart, so that form is
     opt-in (`doubles_as_exponent`) for columns known to hold doubles (model outputs).
     """
@@ -62,7 +63,7 @@ def pretty_json(text: str | bytes, *, doubles_as_exponent: bool = False) -> str:
         else:
             if doubles_as_exponent:
                 value = _exponent_floats(value)
-            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
     # Numbers orjson would round (more than 64 bits, overflowing doubles) keep their text.
     value = json.loads(raw, parse_int=_Number, parse_float=_Number, parse_constant=_Number)
     return _dump(value, "")
@@ -97,7 +98,7 @@ def _double(text: str) -> _Number:
 def _dump(value: Any, indent: str) -> str:
     inner = indent + "  "
     if isinstance(value, dict):
-        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, inner)}" for k, v in value.items()]
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {_dump(v, inner)}" for k, v in sorted(value.items())]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}" if items else "{}"
     if isinstance(value, list):
         elems = [inner + _dump(v, inner) for v in value]

@@ -143,3 +143,93 @@ def test_qualified_columns_of_a_join_keep_their_declared_types(cur: Any) -> None
     cur.execute("CREATE TABLE j AS SELECT t.a, x.o, t.s FROM t JOIN u x ON t.id = x.id")
     cur.execute("DESCRIBE TABLE j")
     assert [(r[0], r[1]) for r in cur.fetchall()] == [("A", "ARRAY"), ("O", "OBJECT"), ("S", "VARCHAR(5)")]
+
+
+def test_conditionals_of_arrays_and_objects_keep_their_type(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (i INT, a ARRAY, o OBJECT)")
+    cur.execute("INSERT INTO t SELECT 1, ARRAY_CONSTRUCT(1), OBJECT_CONSTRUCT('k', 1)")
+    found = _codes(cur, "SELECT IFF(i > 1, a, ARRAY_CONSTRUCT()) A1, CASE WHEN i > 1 THEN o ELSE {'x': 1} END O1, "
+                        "COALESCE(a, [1]) A2, NVL(o, OBJECT_CONSTRUCT()) O2, NVL2(a, a, NULL) A3, "
+                        "DECODE(i, 1, a, [2]) A4, IFF(i > 1, a, PARSE_JSON('[1]')) V1, IFF(i > 1, a, o) V2 FROM t")
+    assert [c[1] for c in found] == [10, 9, 10, 9, 10, 10, 5, 5]
+    cur.execute("CREATE TABLE c AS SELECT IFF(i > 1, a, ARRAY_CONSTRUCT()) A1, NVL(o, {'x': 1}) O1 FROM t")
+    cur.execute("DESCRIBE TABLE c")
+    assert [(r[0], r[1]) for r in cur.fetchall()] == [("A1", "ARRAY"), ("O1", "OBJECT")]
+
+
+def test_subqueries_ctes_views_and_set_operations_keep_array_and_object(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (i INT, a ARRAY, o OBJECT)")
+    cur.execute("CREATE VIEW v AS SELECT COALESCE(a, [1]) X, o FROM t")
+    for sql in ["SELECT x, y FROM (SELECT ARRAY_CONSTRUCT(1) x, OBJECT_CONSTRUCT() y)",
+                "SELECT * FROM (SELECT ARRAY_CONSTRUCT(1) x, OBJECT_CONSTRUCT() y)",
+                "WITH c AS (SELECT a x, o y FROM t) SELECT x, y FROM c",
+                "WITH c AS (SELECT * FROM t), d AS (SELECT * FROM c) SELECT a x, o y FROM d",
+                "SELECT s.a, s.o FROM (SELECT * FROM t) s",
+                "SELECT x, o FROM v",
+                "SELECT a, o FROM t UNION ALL SELECT [1], {'k': 1}",
+                "SELECT x, y FROM (SELECT a x, o y FROM t UNION SELECT ARRAY_CONSTRUCT(), OBJECT_CONSTRUCT())"]:
+        assert [c[1] for c in _codes(cur, sql)] == [10, 9], sql
+    assert [c[1] for c in _codes(cur, "SELECT a FROM t UNION ALL SELECT o FROM t")] == [5]  # not one type
+
+
+def test_object_keys_come_back_sorted(cur: Any) -> None:
+    cur.execute("SELECT OBJECT_CONSTRUCT('b', 1, 'a', 2), {'y': {'d': 1, 'c': 2}, 'x': 3}, PARSE_JSON('{\"b\":1,\"a\":2}')")
+    assert cur.fetchone() == ('{\n  "a": 2,\n  "b": 1\n}', '{\n  "x": 3,\n  "y": {\n    "c": 2,\n    "d": 1\n  }\n}',
+                              '{\n  "a": 2,\n  "b": 1\n}')
+
+
+def test_numeric_expressions_follow_the_documented_scales(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), b NUMBER(5,3), i INT)")
+    cur.execute("SELECT a + b, a - b, a * b, -a, ROUND(a, 1), TRUNC(a), TO_NUMBER('12.345', 10, 2), "
+                "a::NUMBER(6,1), a / b FROM n")
+    assert [(d.type_code, d.precision, d.scale) for d in cur.description] == [
+        (0, 12, 3), (0, 12, 3), (0, 15, 5), (0, 10, 2), (0, 10, 1), (0, 10, 0), (0, 10, 2), (0, 6, 1), (0, 38, 8)]
+    cur.execute("SELECT SUM(a), MIN(a), COUNT(a), AVG(i) FROM n")
+    assert [(d.type_code, d.precision, d.scale) for d in cur.description] == [
+        (0, 38, 2), (0, 10, 2), (0, 38, 0), (0, 38, 6)]
+
+
+def test_two_argument_convert_timezone_is_a_timestamp_tz_in_the_target_zone(cur: Any) -> None:
+    cur.execute("ALTER SESSION SET TIMEZONE = 'America/Los_Angeles'")
+    cur.execute("SELECT CONVERT_TIMEZONE('America/New_York', '2024-07-01 14:00:00'::TIMESTAMP_NTZ) T, "
+                "HOUR(CONVERT_TIMEZONE('America/New_York', '2024-07-01 14:00:00'::TIMESTAMP_NTZ)) H")
+    value, hour = cur.fetchone()
+    assert [d.type_code for d in cur.description] == [7, 0]
+    assert value == dt.datetime(2024, 7, 1, 21, tzinfo=dt.UTC)  # 14:00 in Los Angeles
+    assert value.utcoffset() == dt.timedelta(hours=-4) and hour == 17
+    cur.execute("SELECT CONVERT_TIMEZONE('Europe/Paris', 'America/New_York', '2024-07-01 14:00:00'::TIMESTAMP_NTZ)")
+    assert cur.description[0].type_code == 8  # the three-argument form is a TIMESTAMP_NTZ
+
+
+def test_typeof_of_values_made_variants_names_their_type(cur: Any) -> None:
+    cur.execute("SELECT TYPEOF(TO_VARIANT('2024-01-02'::DATE)), TYPEOF('2024-01-02 03:04:05'::TIMESTAMP_NTZ::VARIANT), "
+                "TYPEOF(TO_VARIANT(TO_BINARY('ab', 'HEX'))), TYPEOF(TO_VARIANT(TO_TIMESTAMP_TZ('2024-01-01 00:00 +01:00'))), "
+                "TYPEOF(TO_VARIANT(1.5)), TYPEOF(PARSE_JSON('\"x\"'))")
+    assert cur.fetchone() == ("DATE", "TIMESTAMP_NTZ", "BINARY", "TIMESTAMP_TZ", "DECIMAL", "VARCHAR")
+    cur.execute("CREATE TABLE z (z TIMESTAMP_TZ)")
+    cur.execute("INSERT INTO z VALUES ('2024-01-01 10:00:00 +0300')")
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute("SELECT TYPEOF(TO_VARIANT(z)) FROM z")
+
+
+def test_check_json_gives_the_documented_message(cur: Any) -> None:
+    cur.execute("CREATE TABLE j (v VARCHAR)")
+    cur.execute("INSERT INTO j VALUES ('{\"ValidKey1\": \"ValidValue1\"}'), ('{\"Malformed -- Missing value\": }'), "
+                "('{\"a\": \"x: }\", \"b\": ]'), (NULL)")
+    cur.execute("SELECT CHECK_JSON(v), CHECK_JSON(v::VARIANT) FROM j")
+    assert cur.fetchall() == [(None, None), ("misplaced }, pos 32", "misplaced }, pos 32"),
+                              ("misplaced ], pos 20", "misplaced ], pos 20"), (None, None)]
+
+
+def test_numbers_of_different_scales_keep_their_fraction_or_are_refused(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7)")
+    cur.execute("SELECT a FROM n UNION ALL SELECT i FROM n")  # DuckDB's common type would be DECIMAL(38,0)
+    assert cur.fetchall() == [(Decimal("12.34"),), (Decimal("7.00"),)]
+    assert (cur.description[0].precision, cur.description[0].scale) == (38, 2)
+    cur.execute("SELECT COALESCE(a, 0), IFF(i > 1, a, 1.5), COALESCE(a, i::NUMBER(38, 2)) FROM n")
+    assert cur.fetchall() == [(Decimal("12.34"), Decimal("12.34"), Decimal("12.34"))]
+    for sql in ["SELECT COALESCE(a, i) FROM n", "SELECT GREATEST(a, i) FROM n",
+                "SELECT * FROM n WHERE CASE WHEN i > 1 THEN a ELSE i END > 12"]:
+        with pytest.raises(snowreg.NotSupportedError, match="different scales"):
+            cur.execute(sql)

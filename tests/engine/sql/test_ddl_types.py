@@ -34,8 +34,8 @@ def test_select_describes_declared_columns(cur: Any) -> None:
                            ("NOTE", 16777216, None, None)]
     cur.execute("SELECT code AS c, UPPER(code) AS u FROM t WHERE amount > 0")
     assert _sizes(cur) == [("C", 10, None, None), ("U", 16777216, None, None)]
-    cur.execute("WITH t AS (SELECT 'x' AS code) SELECT code FROM t")  # a CTE, not the table
-    assert _sizes(cur) == [("CODE", 16777216, None, None)]
+    cur.execute("WITH t AS (SELECT 'x' AS code) SELECT code FROM t")  # the CTE's literal, not the table
+    assert _sizes(cur) == [("CODE", 1, None, None)]
 
 
 def test_describe_only_matches_the_run(cur: Any) -> None:
