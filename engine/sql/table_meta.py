@@ -187,7 +187,7 @@ def describe(session: Session, tr: Translation, result: Result) -> Result:
     """A SELECT's columns by the types Snowflake gives them, as the connector describes them: a column of
     the one table read by its declared type (a VARCHAR(10) column's internal_size is 10, a TIMESTAMP_NTZ(3)
     column's scale 3), an item whose text decides its type (engine.sql.item_types) by that type."""
-    if tr.read_table is None and not any(p.type or p.source for p in tr.projected):
+    if tr.read_table is None and not any(p.type or p.source or p.branches for p in tr.projected):
         return result  # no table read and no item of its own type (`SELECT 1`): nothing to describe
     items = _expanded(tr.projected, result.columns)
     if items is None:
