@@ -106,6 +106,8 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
     if kind == "WAREHOUSE":  # a warehouse never created (the session's own) counts as SYSADMIN's
         name = session.name(qn.name)
         wh = catalog.warehouses.get_warehouse(name)
+        if wh is not None and not privileges.can_see_warehouse(session, name, wh.owner):
+            raise errors.does_not_exist("Warehouse", quote_ident(name))
         return Target(ObjectKey("WAREHOUSE", name=name), wh.owner if wh else "SYSADMIN", quote_ident(name), name)
     if kind in SCHEMA_OBJECTS:
         return _schema_object(session, a, kind, *session.qualify(qn))

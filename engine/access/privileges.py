@@ -286,6 +286,7 @@ def check_account(session: Session, privilege: str) -> None:
 # What an action on a warehouse needs: any one of the listed privileges (OWNERSHIP implies all).
 WAREHOUSE_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
     "see": frozenset({"OWNERSHIP", "USAGE", "OPERATE", "MONITOR", "MODIFY"}),
+    "use": frozenset({"OWNERSHIP", "USAGE"}),  # USE WAREHOUSE
     "operate": frozenset({"OWNERSHIP", "OPERATE"}),
     "modify": frozenset({"OWNERSHIP", "MODIFY"}),
     "own": frozenset({"OWNERSHIP"}),
@@ -368,7 +369,8 @@ def check_tag(session: Session, tag: TagRow, action: Literal["apply", "own"] = "
         return
     if action == "apply" and ("APPLY" in held or GLOBAL_APPLY_TAG in a.privs.get(("ACCOUNT",), frozenset())):
         return
-    if held or a.manage_grants or a.sees_schema(tag.database_name, tag.schema_name):
+    # DROP / ALTER TAG of a tag the roles hold nothing on: it does not exist for them (as SHOW TAGS, SHOW GRANTS)
+    if held or a.manage_grants or (action == "apply" and a.sees_schema(tag.database_name, tag.schema_name)):
         raise errors.insufficient_privileges("tag", tag.name)
     raise errors.does_not_exist("Tag", tag.fqn)
 
