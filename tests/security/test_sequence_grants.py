@@ -111,3 +111,14 @@ def test_bad_sequence_grants_are_refused(pair: tuple[Connection, Connection], sq
     admin, _ = pair
     assert errno(admin, sql) in (2003, 3011, 2000, 1003)
     assert [r[1] for r in run(admin, "SHOW GRANTS ON SEQUENCE SSEQ")] == ["OWNERSHIP"]
+
+
+def test_explain_access_names_who_holds_a_sequence(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    denied = snowreg.explain_access(alice, "SEQUENCE ML.DEV.SSEQ", "USAGE")
+    assert not denied and denied.outcome.startswith("002003") and denied.owner == "ACCOUNTADMIN"
+    run(admin, "GRANT USAGE ON SEQUENCE SSEQ TO ROLE ANALYST")
+    granted = snowreg.explain_access(alice, "SEQUENCE ML.DEV.SSEQ", "USAGE")
+    assert granted and "USAGE held by ANALYST: the primary role itself" in str(granted)
+    assert not snowreg.explain_access(alice, "SEQUENCE ML.DEV.SSEQ", "OWNERSHIP")
+    assert not snowreg.explain_access(alice, "SEQUENCE ML.DEV.NOPE", "USAGE").exists
