@@ -569,6 +569,9 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
     """`DB.INFORMATION_SCHEMA.MODEL_VERSIONS` → `snowreg_model_versions('DB') AS "MODEL_VERSIONS"`."""
     if name not in _INFORMATION_SCHEMA:
         raise not_supported(f"INFORMATION_SCHEMA.{name}")
+    if len(args) != (2 if name == "TAG_REFERENCES" else 0) or any(isinstance(a, exp.PropertyEQ | exp.Kwarg) for a in args):
+        takes = "(<object name>, <domain>), by position" if name == "TAG_REFERENCES" else "without arguments"
+        raise not_supported(f"INFORMATION_SCHEMA.{name} other than {takes}")
     macro, takes_db = _INFORMATION_SCHEMA[name]
     db: exp.Expr = exp.Literal.string(database) if database else variant.fn("current_database")
     call = variant.fn(macro, *([db] if takes_db else []), *args)

@@ -81,3 +81,15 @@ def test_show_schemas_of_an_unseen_database_is_refused(pair: tuple[Connection, C
     _, alice = pair
     assert errno(alice, "SHOW SCHEMAS IN DATABASE OTHERDB") == 2003
     assert errno(alice, "SHOW SCHEMAS IN DATABASE NO_SUCH_DB") == 2003
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM ML.INFORMATION_SCHEMA.TAG_REFERENCES",
+    "SELECT * FROM TABLE(ML.INFORMATION_SCHEMA.TAG_REFERENCES('ML.DEV.T'))",
+    "SELECT * FROM TABLE(ML.INFORMATION_SCHEMA.TAG_REFERENCES(OBJECT_NAME => 'ML.DEV.T', OBJECT_DOMAIN => 'TABLE'))",
+])
+def test_information_schema_calls_of_the_wrong_shape_are_a_clear_error(pair: tuple[Connection, Connection],
+                                                                       sql: str) -> None:
+    admin, _ = pair  # it was DuckDB's message about its own macro
+    with pytest.raises(snowreg.NotSupportedError, match="INFORMATION_SCHEMA.TAG_REFERENCES other than"):
+        run(admin, sql)
