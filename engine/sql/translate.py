@@ -32,6 +32,7 @@ from snowreg.engine.sql import (
     numbers,
     rewrites,
     setops,
+    snowflake_calls,
     texts,
     udf_calls,
     variant,
@@ -205,21 +206,6 @@ def _table_ddl(stmt: exp.Expr, kind: Kind, sql: str) -> ddl.TableDDL | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _plain_call(name: str, build: Callable[..., exp.Expr]) -> Callable[[list[exp.Expr]], exp.Expr]:
-    """sqlglot's builder of a function Snowflake does not have, giving the plain call where sqlglot would
-    give a function node (what it builds otherwise, such as TABLE(…)'s rows, it keeps)."""
-    def plain(args: list[exp.Expr]) -> exp.Expr:
-        try:
-            try:
-                built = build(args)
-            except TypeError:
-                built = build(args, dialect=_SNOWFLAKE)
-        except Exception:  # noqa: BLE001 - arguments sqlglot's function does not take: the plain call
-            return exp.Anonymous(this=name, expressions=args)
-        return exp.Anonymous(this=name, expressions=args) if isinstance(built, exp.Func) else built
-    return plain
-
-
 class _Parser(create_forms.ColumnAlterParser):
     """Names every select item as Snowflake would, from the item's own source text."""
 
@@ -244,11 +230,7 @@ class _Parser(create_forms.ColumnAlterParser):
             self._add_comments(item)
         return items, None
 
-    # A call of a name sqlglot knows and no Snowflake function has (SEC, CSC, LOG2) stays the plain call the
-    # text wrote, left for a user-defined function of that name (functions.bind_call); sqlglot's node would
-    # lose what was written (LOG2(x) is a LOG(2, x)), or refuse it (STUFF wants four arguments).
-    FUNCTIONS = {name: build if name in functions.FUNCTIONS or name in functions.NOT_EMULATED
-                 else _plain_call(name, build) for name, build in SnowflakeParser.FUNCTIONS.items()}
+    FUNCTIONS = snowflake_calls.builders(SnowflakeParser.FUNCTIONS)  # Snowflake's functions only (SEC(x) is a UDF's)
 
     UNARY_PARSERS = {
         **SnowflakeParser.UNARY_PARSERS,
