@@ -325,6 +325,8 @@ class GrantsPart:
             schema = self.store.query_one(  # tables made before governance: their schema's owner
                 "SELECT owner FROM snowreg.schemas WHERE database_name = ? AND name = ?", [key.database, key.schema])
             return None if schema is None else schema[0]
+        if key.kind == "SEQUENCE":
+            return self.sequence_owner(key.database, key.schema, key.name)
         table = OWNER_TABLES.get(key.kind)
         if table is None:
             return None
@@ -339,6 +341,10 @@ class GrantsPart:
                 tx.execute("DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? "
                            "AND schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'",
                            [key.database, key.schema, key.name])
+                tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, "
+                           "true, ?, ?)", [*key.params(), role, role, now()])
+            elif key.kind == "SEQUENCE":  # its owner is its OWNERSHIP grant, as a table's
+                tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE} AND privilege = 'OWNERSHIP'", key.params())
                 tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, "
                            "true, ?, ?)", [*key.params(), role, role, now()])
             else:
@@ -374,10 +380,12 @@ class GrantsPart:
         return self.store.access_generation == before
 
     def record_sequence_owner(self, database: str, schema: str, name: str, owner: str) -> None:
-        """A sequence made by CREATE [OR REPLACE] SEQUENCE: its creator owns it (an earlier one's grants go)."""
+        """A sequence made by CREATE [OR REPLACE] SEQUENCE: its creator owns it (an earlier one's grants go),
+        and its schema's (else database's) future grants on sequences apply."""
         key = ObjectKey("SEQUENCE", database, schema, name)
         with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
             tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE}", key.params())
+            owner = self.apply_future_grants(tx, key, database, schema, owner)
             tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, true, ?, ?)",
                        [*key.params(), owner, owner, now()])
         self.store.access_changed()

@@ -63,6 +63,34 @@ CONTAINER_QUERIES = {
     "snowreg_reg_table_grants": "SELECT database_name, schema_name, name, privilege, grantee, grant_option, "
                                 "granted_by, created_on FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW')",
     "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
+    # every grant on an object of a database, by name (models and stages are granted by id), with the
+    # owners that live in the objects' own rows as OWNERSHIP grants (OBJECT_PRIVILEGES, USAGE_PRIVILEGES)
+    "snowreg_reg_object_grants": """
+        SELECT CASE g.object_kind WHEN 'VIEW' THEN 'TABLE' ELSE g.object_kind END AS key_kind, g.object_kind,
+               coalesce(m.database_name, s.database_name, g.database_name) AS database_name,
+               coalesce(m.schema_name, s.schema_name, g.schema_name) AS schema_name,
+               coalesce(m.name, s.name, g.name) AS name, g.privilege, g.grantee, g.grant_option, g.granted_by,
+               g.created_on
+        FROM snowreg.grants g LEFT JOIN snowreg.models m ON g.object_kind = 'MODEL' AND m.id = g.object_id
+        LEFT JOIN snowreg.stages s ON g.object_kind = 'STAGE' AND s.id = g.object_id
+        WHERE g.object_kind NOT IN ('ACCOUNT', 'ROLE', 'USER', 'WAREHOUSE')
+        UNION ALL SELECT 'DATABASE', 'DATABASE', name, '', '', 'OWNERSHIP', owner, true, owner, created_on
+        FROM snowreg.databases WHERE owner <> ''
+        UNION ALL SELECT 'SCHEMA', 'SCHEMA', database_name, name, '', 'OWNERSHIP', owner, true, owner, created_on
+        FROM snowreg.schemas WHERE owner <> ''
+        UNION ALL SELECT 'MODEL', 'MODEL', database_name, schema_name, name, 'OWNERSHIP', owner, true, owner,
+               created_on FROM snowreg.models WHERE owner <> ''
+        UNION ALL SELECT 'STAGE', 'STAGE', database_name, schema_name, name, 'OWNERSHIP', owner, true, owner,
+               created_on FROM snowreg.stages WHERE owner <> '' AND NOT temporary
+        UNION ALL SELECT 'TAG', 'TAG', database_name, schema_name, name, 'OWNERSHIP', owner, true, owner, created_on
+        FROM snowreg.tags WHERE owner <> ''
+        UNION ALL SELECT 'FUNCTION', 'FUNCTION', database_name, schema_name, name || '(' || arguments || ')',
+               'OWNERSHIP', owner, true, owner, created_on FROM snowreg.udfs WHERE owner <> ''
+        UNION ALL SELECT 'PROCEDURE', 'PROCEDURE', database_name, schema_name, name || '(' || arguments || ')',
+               'OWNERSHIP', owner, true, owner, created_on FROM snowreg.procedures WHERE owner <> ''""",
+    # roles and who holds them (APPLICABLE_ROLES, ENABLED_ROLES)
+    "snowreg_reg_roles": "SELECT name, owner FROM snowreg.roles",
+    "snowreg_reg_role_grants": "SELECT role, grantee_kind, grantee FROM snowreg.role_grants",
     "snowreg_reg_table_keys": "SELECT database_name, schema_name, table_name, position, kind, constraint_name, "
                               "created_on, columns, ref_database, ref_schema, ref_table, ref_columns "
                               "FROM snowreg.table_keys",
@@ -89,6 +117,10 @@ READS: dict[str, tuple[str, ...]] = {
     "DATABASES": ("snowreg_reg_databases",),
     "FUNCTIONS": ("snowreg_reg_udfs",),
     "PROCEDURES": ("snowreg_reg_procedures",),
+    "OBJECT_PRIVILEGES": ("snowreg_reg_object_grants",),
+    "USAGE_PRIVILEGES": ("snowreg_reg_object_grants",),
+    "APPLICABLE_ROLES": ("snowreg_reg_roles", "snowreg_reg_role_grants"),
+    "ENABLED_ROLES": ("snowreg_reg_roles",),
 }
 
 # Columns of the views whose documented type their DuckDB type does not say (by view, column → canonical

@@ -72,6 +72,10 @@ class ObjectsPart:
         row = self.store.query_one(f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE id = ?", [stage_id])
         return StageRow(*row) if row else None
 
+    def list_stages(self) -> list[StageRow]:
+        """Every permanent stage of the account."""
+        return [StageRow(*r) for r in self.store.query(f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE NOT temporary")]
+
     def stage_names(self, database: str, schema: str) -> list[str]:
         """The names of a schema's permanent stages, sorted."""
         return [str(r[0]) for r in self.store.query(

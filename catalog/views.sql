@@ -298,3 +298,47 @@ FROM snowreg_reg_procedures p,
               AS key) k
 WHERE p.database_name = db AND list_contains(getvariable('snowreg_visible_procedures'), k.key)
 ORDER BY 2, 3, 5;
+
+-- A row per grant on each object of the database that the role holds a privilege on
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/object_privileges: "only displays objects for
+-- which the current role for the session has been granted access privileges"), every grantee's, OWNERSHIP
+-- too; getvariable('snowreg_visible_objects') is the list of 'KIND<RS>db<RS>schema<RS>name' keys of those
+-- objects (NULL: all), set by the engine (engine/sql/information_filters.py; conformance/DECISIONS.md J3).
+CREATE OR REPLACE TEMP MACRO snowreg_object_privileges(db) AS TABLE
+SELECT g.granted_by AS "GRANTOR", g.grantee AS "GRANTEE", 'ROLE' AS "GRANTED_TO",
+       CASE WHEN g.object_kind <> 'DATABASE' THEN g.database_name END AS "OBJECT_CATALOG",
+       CASE WHEN g.object_kind NOT IN ('DATABASE', 'SCHEMA') THEN g.schema_name END AS "OBJECT_SCHEMA",
+       CASE g.object_kind WHEN 'DATABASE' THEN g.database_name WHEN 'SCHEMA' THEN g.schema_name ELSE g.name END
+           AS "OBJECT_NAME",
+       g.object_kind AS "OBJECT_TYPE", g.privilege AS "PRIVILEGE_TYPE",
+       CASE WHEN g.grant_option THEN 'YES' ELSE 'NO' END AS "IS_GRANTABLE", g.created_on AS "CREATED"
+FROM snowreg_reg_object_grants g
+WHERE g.database_name = db
+  AND (getvariable('snowreg_visible_objects') IS NULL
+       OR list_contains(getvariable('snowreg_visible_objects'),
+                        g.key_kind || chr(30) || g.database_name || chr(30) || g.schema_name || chr(30) || g.name));
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_object_privileges(db) AS TABLE
+SELECT * FROM snowreg_object_privileges(db) ORDER BY 4 NULLS FIRST, 5 NULLS FIRST, 6, 7, 8, 2;
+
+-- The same rows for sequences only (https://docs.snowflake.com/en/sql-reference/info-schema/usage_privileges).
+CREATE OR REPLACE TEMP MACRO snowreg_is_usage_privileges(db) AS TABLE
+SELECT * FROM snowreg_object_privileges(db) WHERE "OBJECT_TYPE" = 'SEQUENCE' ORDER BY 5, 6, 8, 2;
+
+-- A row per role grant applied to the session's user: to the user, and to each role it holds through them
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/applicable_roles); getvariable('snowreg_user_roles')
+-- is every role the user may activate. IS_GRANTABLE: may the user's roles grant the role on (they own it).
+CREATE OR REPLACE TEMP MACRO snowreg_is_applicable_roles() AS TABLE
+SELECT e.grantee AS "GRANTEE", e.role AS "ROLE_NAME", r.owner AS "ROLE_OWNER",
+       CASE WHEN list_contains(getvariable('snowreg_user_roles'), r.owner) THEN 'YES' ELSE 'NO' END AS "IS_GRANTABLE"
+FROM snowreg_reg_role_grants e JOIN snowreg_reg_roles r ON r.name = e.role
+WHERE (e.grantee_kind = 'USER' AND e.grantee = getvariable('snowreg_user'))
+   OR (e.grantee_kind = 'ROLE' AND list_contains(getvariable('snowreg_user_roles'), e.grantee))
+ORDER BY 1, 2;
+
+-- A row per role enabled in the session: the primary role, the roles granted to it (and the secondary roles'
+-- with USE SECONDARY ROLES ALL), and PUBLIC (https://docs.snowflake.com/en/sql-reference/info-schema/enabled_roles).
+CREATE OR REPLACE TEMP MACRO snowreg_is_enabled_roles() AS TABLE
+SELECT name AS "ROLE_NAME", owner AS "ROLE_OWNER" FROM snowreg_reg_roles
+WHERE list_contains(getvariable('snowreg_enabled_roles'), name)
+ORDER BY 1;

@@ -147,8 +147,12 @@ def drop_schema(session: Session, stmt: ast.DropSchema) -> Result:
 
 def use(session: Session, stmt: ast.Use) -> Result:
     qn = stmt.name
-    if stmt.kind == "WAREHOUSE":
-        session.warehouse = session.name(qn.name)
+    if stmt.kind == "WAREHOUSE":  # a created warehouse needs USAGE; a name none has stays the session's own
+        name = session.name(qn.name)
+        warehouse = session.catalog.warehouses.get_warehouse(name)
+        if warehouse is not None:
+            privileges.check_warehouse(session, name, warehouse.owner, "use")
+        session.warehouse = name
         return status()
     if stmt.kind == "DATABASE" or (stmt.kind is None and qn.schema is None):
         db = session.name(qn.name)

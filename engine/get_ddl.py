@@ -146,7 +146,7 @@ def _word(ch: str) -> bool:
 
 def _sequence(session: Session, name: ast.QualifiedName, shown: int) -> str:
     db, schema, seq = session.qualify(name)
-    if privileges.can_see_schema(session, db, schema):
+    if privileges.can_use_sequence(session, db, schema, seq):  # a privilege on it, in a usable schema
         for q in list_sequences(session.catalog.store):
             if (q.database_name, q.schema_name, q.name) == (db, schema, seq):
                 return _sequence_text(q, shown)
@@ -212,7 +212,8 @@ def _schema_statements(session: Session, db: str, schema: str, shown: int, schem
     comment = f" comment={_text(row.comment)}" if row.comment else ""
     out = [f"create or replace schema {_name((db, schema), schema_shown)}{managed}{comment};"]
     out += [_sequence_text(q, shown) for q in list_sequences(session.catalog.store)
-            if (q.database_name, q.schema_name) == (db, schema)]
+            if (q.database_name, q.schema_name) == (db, schema) and privileges.can_use_sequence(session, db, schema,
+                                                                                                 q.name)]
     relations = [r for r in list_relations(session.catalog.store, db, schema)
                  if privileges.can_see_table(session, db, schema, r.name, r.owner)]
     out += [_table(session, r, shown) for r in relations if r.kind == "TABLE"]

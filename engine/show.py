@@ -87,8 +87,9 @@ def _default_database(session: Session) -> str | None:
 def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
     database = None if stmt.in_account else (
         session.name(stmt.in_database) if stmt.in_database is not None else session.current_database())
-    if database is not None and session.catalog.databases.get_database(database) is None:
-        raise errors.does_not_exist("Database", quote_ident(database))
+    if database is not None and (session.catalog.databases.get_database(database) is None or (
+            stmt.in_database is not None and not privileges.can_see_database(session, database))):
+        raise errors.does_not_exist("Database", quote_ident(database))  # a named database the roles cannot see too
     rows: list[tuple[Any, ...]] = []
     if database is None or privileges.can_see_database(session, database):
         for s in session.catalog.databases.list_schemas(database):

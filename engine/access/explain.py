@@ -26,7 +26,7 @@ SATISFIES: dict[tuple[str, str], frozenset[str]] = {
     ("STAGE", "READ"): frozenset({"READ", "WRITE", "USAGE", "OWNERSHIP"}),
     ("STAGE", "USAGE"): frozenset({"READ", "WRITE", "USAGE", "OWNERSHIP"}),
 }
-KINDS = ("ACCOUNT", "DATABASE", "SCHEMA", "MODEL", "STAGE", "TABLE", "VIEW", "TAG")
+KINDS = ("ACCOUNT", "DATABASE", "SCHEMA", "MODEL", "STAGE", "TABLE", "VIEW", "TAG", "SEQUENCE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,11 @@ def _resolve(session: Session, kind: str, parts: list[str]) -> tuple[ObjectKey |
         key = ObjectKey("STAGE", id=row.id if row else 0)
     elif kind == "TAG":
         row, key = catalog.objects.get_tag(*full), ObjectKey("TAG", full[0], full[1], full[2])
+    elif kind == "SEQUENCE":  # its owner is its OWNERSHIP grant
+        key = ObjectKey("SEQUENCE", full[0], full[1], full[2])
+        if not privileges.sequence_exists(session, *full):
+            return None, None, display
+        return key, catalog.grants.sequence_owner(*full), display
     else:
         relation = catalog.databases.relation_kind(*full)
         key = ObjectKey(relation or kind, full[0], full[1], full[2])

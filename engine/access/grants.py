@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from snowreg import errors
 from snowreg.catalog.grants import ObjectKey
+from snowreg.catalog.relations import list_sequences
 from snowreg.engine.access import privileges
 from snowreg.engine.access.privileges import ACCOUNT_NAME, Access, index_of
 from snowreg.engine.result import Result, status
@@ -31,11 +32,12 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     # https://docs.snowflake.com/en/user-guide/security-access-control-privileges (functions: USAGE, OWNERSHIP)
     "FUNCTION": ("USAGE",),
     "PROCEDURE": ("USAGE",),
+    "SEQUENCE": ("USAGE",),  # the same page: sequence USAGE, OWNERSHIP
 }
-FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE")
-SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG")
+FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE")
+SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG", "SEQUENCE")
 PLURALS = {"MODELS": "MODEL", "TABLES": "TABLE", "VIEWS": "VIEW", "STAGES": "STAGE", "SCHEMAS": "SCHEMA",
-           "TAGS": "TAG"}
+           "TAGS": "TAG", "SEQUENCES": "SEQUENCE"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,8 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
     if kind == "WAREHOUSE":  # a warehouse never created (the session's own) counts as SYSADMIN's
         name = session.name(qn.name)
         wh = catalog.warehouses.get_warehouse(name)
+        if wh is not None and not privileges.can_see_warehouse(session, name, wh.owner):
+            raise errors.does_not_exist("Warehouse", quote_ident(name))
         return Target(ObjectKey("WAREHOUSE", name=name), wh.owner if wh else "SYSADMIN", quote_ident(name), name)
     if kind in SCHEMA_OBJECTS:
         return _schema_object(session, a, kind, *session.qualify(qn))
@@ -130,8 +134,12 @@ def _schema_object(session: Session, a: Access, kind: str, db: str, schema: str,
 
 
 def _schema_object_key(session: Session, kind: str, db: str, schema: str, name: str) -> tuple[ObjectKey | None, str]:
-    """(key, owner) of a stage, tag, table or view; (None, '') when there is none of that name."""
+    """(key, owner) of a stage, tag, sequence, table or view; (None, '') when there is none of that name."""
     catalog = session.catalog
+    if kind == "SEQUENCE":
+        if not privileges.sequence_exists(session, db, schema, name):
+            return None, ""
+        return ObjectKey("SEQUENCE", db, schema, name), catalog.grants.sequence_owner(db, schema, name) or ""
     if kind == "STAGE":
         stage = catalog.objects.get_stage(db, schema, name)
         return (ObjectKey("STAGE", id=stage.id), stage.owner or "") if stage else (None, "")
@@ -164,6 +172,8 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
             names = [s]
         elif kind == "STAGE":
             names = catalog.objects.stage_names(db, s)
+        elif kind == "SEQUENCE":
+            names = [q.name for q in list_sequences(catalog.store) if (q.database_name, q.schema_name) == (db, s)]
         else:
             raise errors.not_supported(f"ON ALL {target.kind} IN {target.container_kind}")
         for name in names:

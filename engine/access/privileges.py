@@ -61,7 +61,7 @@ def index_of(key: ObjectKey) -> Index:
     """The lookup key of an object in an Access snapshot (tables and views share one namespace)."""
     if key.kind in ("MODEL", "STAGE"):
         return (key.kind, key.id)
-    if key.kind in ("TABLE", "VIEW", "TAG", "FUNCTION", "PROCEDURE"):
+    if key.kind in ("TABLE", "VIEW", "TAG", "FUNCTION", "PROCEDURE", "SEQUENCE"):
         return ("TABLE" if key.kind == "VIEW" else key.kind, key.database, key.schema, key.name)
     if key.kind == "SCHEMA":
         return ("SCHEMA", key.database, key.schema)
@@ -286,6 +286,7 @@ def check_account(session: Session, privilege: str) -> None:
 # What an action on a warehouse needs: any one of the listed privileges (OWNERSHIP implies all).
 WAREHOUSE_ACTION_PRIVILEGES: dict[str, frozenset[str]] = {
     "see": frozenset({"OWNERSHIP", "USAGE", "OPERATE", "MONITOR", "MODIFY"}),
+    "use": frozenset({"OWNERSHIP", "USAGE"}),  # USE WAREHOUSE
     "operate": frozenset({"OWNERSHIP", "OPERATE"}),
     "modify": frozenset({"OWNERSHIP", "MODIFY"}),
     "own": frozenset({"OWNERSHIP"}),
@@ -368,7 +369,8 @@ def check_tag(session: Session, tag: TagRow, action: Literal["apply", "own"] = "
         return
     if action == "apply" and ("APPLY" in held or GLOBAL_APPLY_TAG in a.privs.get(("ACCOUNT",), frozenset())):
         return
-    if held or a.manage_grants or a.sees_schema(tag.database_name, tag.schema_name):
+    # DROP / ALTER TAG of a tag the roles hold nothing on: it does not exist for them (as SHOW TAGS, SHOW GRANTS)
+    if held or a.manage_grants or (action == "apply" and a.sees_schema(tag.database_name, tag.schema_name)):
         raise errors.insufficient_privileges("tag", tag.name)
     raise errors.does_not_exist("Tag", tag.fqn)
 
@@ -427,20 +429,30 @@ def _check_table(session: Session, database: str, schema: str, name: str, needed
 
 
 def _check_sequence(session: Session, ref: Any, kind: str) -> None:
-    """CREATE SEQUENCE needs CREATE SEQUENCE on the schema, and replacing one its OWNERSHIP; NEXTVAL and DROP
-    need OWNERSHIP (USAGE cannot be granted in snowreg: GRANT … ON SEQUENCE is not supported), so a sequence
-    is the owner's role hierarchy's alone. A sequence that does not exist is left to DuckDB (or IF EXISTS)."""
+    """NEXTVAL (in a query or a column default) needs USAGE on the sequence; DROP and CREATE OR REPLACE need
+    its OWNERSHIP, and CREATE SEQUENCE needs CREATE SEQUENCE on the schema
+    (https://docs.snowflake.com/en/user-guide/security-access-control-privileges: sequence USAGE, OWNERSHIP).
+    A role holding no privilege on it is told it does not exist (002003); one holding USAGE only gets
+    003001 for what needs OWNERSHIP. A sequence that does not exist is left to DuckDB (or IF EXISTS)."""
     database, schema = ref.database or session.database, ref.schema or session.schema
     if database is None or schema is None:
         return
-    exists = sequence_exists(session, database, schema, ref.name)
-    if exists:
-        a = access(session)
-        owner = session.catalog.grants.sequence_owner(database, schema, ref.name)
-        if not (a.schema_usable(database, schema) and owner in a.roles):
-            raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (database, schema, ref.name)))
+    if sequence_exists(session, database, schema, ref.name):
+        held = sequence_privileges(session, database, schema, ref.name)
+        if not held & (frozenset({"OWNERSHIP"}) if ref.write else USABLE):
+            if not held and not access(session).manage_grants:
+                raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (database, schema, ref.name)))
+            raise errors.insufficient_privileges("sequence", ref.name)
     if kind == "ddl":
         check_create_in_schema(session, database, schema, "SEQUENCE")
+
+
+def sequence_privileges(session: Session, database: str, schema: str, name: str) -> frozenset[str]:
+    """What the session's roles hold on a sequence (nothing unless its database and schema are usable)."""
+    a = access(session)
+    if not a.schema_usable(database, schema):
+        return frozenset()
+    return a.held(("SEQUENCE", database, schema, name), session.catalog.grants.sequence_owner(database, schema, name))
 
 
 def sequence_exists(session: Session, database: str, schema: str, name: str) -> bool:
@@ -450,9 +462,8 @@ def sequence_exists(session: Session, database: str, schema: str, name: str) -> 
 
 
 def can_use_sequence(session: Session, database: str, schema: str, name: str) -> bool:
-    """Does the session hold a sequence (its owner's role hierarchy, with USAGE on its schema)?"""
-    a = access(session)
-    return a.schema_usable(database, schema) and session.catalog.grants.sequence_owner(database, schema, name) in a.roles
+    """Does the session hold a privilege on a sequence (SHOW SEQUENCES, INFORMATION_SCHEMA.SEQUENCES)?"""
+    return bool(sequence_privileges(session, database, schema, name))
 
 
 def visible_sequences(session: Session) -> dict[str, list[str]]:

@@ -506,21 +506,13 @@ def _at_offsets(result: Result, offsets: tuple[tuple[int, int | str], ...]) -> R
 
 def sync_context(session: Session, tr: Translation) -> None:
     """Hand DuckDB the session's context; INFORMATION_SCHEMA views also get the rows the role may see."""
-    extra: dict[str, Any] = {}
     views = [t.name for t in tr.tables if t.schema == "INFORMATION_SCHEMA"]
     information = bool(views)
-    if information:
-        extra.update(privileges.visible_containers(session))
-    if "FUNCTIONS" in views:  # INFORMATION_SCHEMA.FUNCTIONS: the functions the roles may use, and own
-        from snowreg.engine.sql import udf_calls
+    extra: dict[str, Any] = {}
+    if information:  # loaded with the first such query (it loads the user functions' module)
+        from snowreg.engine.sql import information_filters
 
-        extra.update(udf_calls.visible_keys(session))
-    if "PROCEDURES" in views:  # INFORMATION_SCHEMA.PROCEDURES: likewise, the procedures
-        from snowreg.engine.sql import udf_calls
-
-        extra.update(udf_calls.visible_keys(session, "PROCEDURE"))
-    if "SEQUENCES" in views:  # INFORMATION_SCHEMA.SEQUENCES: the sequences the roles hold
-        extra.update(privileges.visible_sequences(session))
+        extra = information_filters.filters(session, views)
     if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
         extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it

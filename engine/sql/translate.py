@@ -32,6 +32,7 @@ from snowreg.engine.sql import (
     numbers,
     rewrites,
     setops,
+    snowflake_calls,
     texts,
     udf_calls,
     variant,
@@ -231,6 +232,8 @@ class _Parser(create_forms.ColumnAlterParser):
                 break
             self._add_comments(item)
         return items, None
+
+    FUNCTIONS = snowflake_calls.builders(SnowflakeParser.FUNCTIONS)  # Snowflake's functions only (SEC(x) is a UDF's)
 
     UNARY_PARSERS = {
         **SnowflakeParser.UNARY_PARSERS,
@@ -541,6 +544,8 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "DATABASES": ("snowreg_is_databases", False),
     "FUNCTIONS": ("snowreg_is_functions", True),
     "PROCEDURES": ("snowreg_is_procedures", True),
+    "OBJECT_PRIVILEGES": ("snowreg_is_object_privileges", True), "USAGE_PRIVILEGES": ("snowreg_is_usage_privileges", True),
+    "APPLICABLE_ROLES": ("snowreg_is_applicable_roles", False), "ENABLED_ROLES": ("snowreg_is_enabled_roles", False),
 }
 
 
@@ -549,6 +554,9 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
     """`DB.INFORMATION_SCHEMA.MODEL_VERSIONS` → `snowreg_model_versions('DB') AS "MODEL_VERSIONS"`."""
     if name not in _INFORMATION_SCHEMA:
         raise not_supported(f"INFORMATION_SCHEMA.{name}")
+    if len(args) != (2 if name == "TAG_REFERENCES" else 0) or any(isinstance(a, exp.PropertyEQ | exp.Kwarg) for a in args):
+        takes = "(<object name>, <domain>), by position" if name == "TAG_REFERENCES" else "without arguments"
+        raise not_supported(f"INFORMATION_SCHEMA.{name} other than {takes}")
     macro, takes_db = _INFORMATION_SCHEMA[name]
     db: exp.Expr = exp.Literal.string(database) if database else variant.fn("current_database")
     call = variant.fn(macro, *([db] if takes_db else []), *args)

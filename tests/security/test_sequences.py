@@ -1,7 +1,8 @@
 """Sequences are objects with an owner: a role without a privilege on one neither uses, drops nor lists it.
 
 https://docs.snowflake.com/en/user-guide/security-access-control-privileges (sequence: USAGE, OWNERSHIP);
-GRANT … ON SEQUENCE is not supported by snowreg, so only the owner's role hierarchy holds a sequence.
+here no role is granted anything on the sequences, so only the owner's role hierarchy holds them
+(tests/security/test_sequence_grants.py grants USAGE and OWNERSHIP).
 """
 
 from __future__ import annotations
