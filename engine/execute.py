@@ -272,7 +272,7 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
     if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
             and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
-        return status() if describe_only else _procedure(session, stmt)
+        return _procedure(session, stmt, describe_only)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
     if stmt.verb == "UNDROP TABLE":
@@ -326,7 +326,9 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
         from snowreg.grammar.scripting import starts_block  # Scripting loads with the first block
 
         if starts_block(text):
-            return status() if describe_only else run_block(session, text)
+            if describe_only:  # its column's type is the RETURN value's, known only by running it
+                raise errors.not_supported("Describing an anonymous block without running it")
+            return run_block(session, text)
     statements = parse(text)
     if len(statements) != 1:
         raise errors.not_supported("EXECUTE IMMEDIATE of other than one statement")
@@ -363,11 +365,17 @@ def statement_runner(session: Session, refuse: Callable[[ast.Statement], None] |
     return run
 
 
-def _procedure(session: Session, stmt: ast.Query) -> Result:
-    """SQL stored procedures (engine.procedures): DDL, and CALL, whose body's statements run through here."""
+def _procedure(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
+    """SQL stored procedures (engine.procedures): DDL, and CALL, whose body's statements run through here.
+    Described, a CALL gives the procedure's declared result columns, DDL its status column."""
     from snowreg.engine import procedures  # procedures load with the first statement about one
 
+    if describe_only and stmt.verb != "CALL":
+        return status()
     with _positions_in_text(stmt):
+        if describe_only:
+            return procedures.describe_call(session, stmt.body.text,
+                                            lambda refuse, record: statement_runner(session, refuse, record))
         if stmt.verb == "CALL":
             return procedures.call(session, stmt.body.text,
                                    lambda refuse, record: statement_runner(session, refuse, record))
@@ -406,6 +414,8 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
         result.rows = []
         result.rowcount = 0
         return result
+    if isinstance(stmt, ast.AnonymousBlock):  # its column's type is the RETURN value's, known only by running it
+        raise errors.not_supported("Describing an anonymous block without running it")
     return status()
 
 
