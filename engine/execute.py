@@ -273,6 +273,10 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
             and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
         return _procedure(session, stmt, describe_only)
+    if stmt.verb == "ALTER SEQUENCE":
+        from snowreg.engine import sequences
+
+        return status() if describe_only else sequences.alter_sequence(session, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
     if stmt.verb == "UNDROP TABLE":
