@@ -350,9 +350,40 @@ def _pivot(node: exp.Pivot) -> exp.Expr | None:
         for alias in (e.args.get("alias") for e in field.expressions if isinstance(e, exp.PivotAlias)):
             if node.args.get("unpivot") and isinstance(alias, exp.Identifier):
                 alias.set("this", snowflake(alias.this))
-    if node.args.get("default_on_null"):
-        raise not_supported("PIVOT … DEFAULT ON NULL")
+    if node.args.get("default_on_null"):  # pivot_defaults took the ones it can write
+        raise not_supported("PIVOT … DEFAULT ON NULL with several aggregates")
     return None
+
+
+def pivot_defaults(stmt: exp.Expr) -> None:
+    """PIVOT … DEFAULT ON NULL (d): the pivoted columns of the table the pivot reads wrapped in
+    COALESCE(column, d), DuckDB's PIVOT having no such clause
+    (https://docs.snowflake.com/en/sql-reference/constructs/pivot). Runs before the tree is bound, so
+    the subquery it writes is bound like any other; a pivot of several aggregates or FOR columns is left
+    for `_pivot` to refuse."""
+    for pivot in list(stmt.find_all(exp.Pivot)):
+        default, fields = pivot.args.get("default_on_null"), pivot.args.get("fields") or []
+        source = pivot.parent
+        if default is None or len(fields) != 1 or len(pivot.expressions) != 1 or not isinstance(source, exp.Table | exp.Subquery):
+            continue
+        values = fields[0].expressions
+        alias = pivot.args.get("alias")
+        renamed = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
+        names = [c.copy() for c in renamed[len(renamed) - len(values):]] if renamed else \
+            [_pivot_name(v) for v in values]
+        pivot.set("default_on_null", None)
+        replaced = [exp.Alias(this=exp.Coalesce(this=exp.Column(this=n.copy()), expressions=[default.copy()]),
+                              alias=n.copy()) for n in names]
+        inner = exp.Select(expressions=[exp.Star(replace=replaced)]).from_(source.copy())
+        outer = exp.TableAlias(this=alias.this.copy()) if isinstance(alias, exp.TableAlias) and alias.this else None
+        source.replace(exp.Subquery(this=inner, alias=outer))
+
+
+def _pivot_name(value: exp.Expr) -> exp.Identifier:
+    """The column PIVOT names after an IN value: its alias, else the value as written (`'2023_Q1'`)."""
+    if isinstance(value, exp.PivotAlias) and isinstance(value.args.get("alias"), exp.Identifier):
+        return value.args["alias"].copy()
+    return exp.Identifier(this=value.sql(dialect="snowflake"), quoted=True)
 
 
 def _star(node: exp.Star) -> exp.Expr | None:

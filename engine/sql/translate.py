@@ -89,6 +89,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.column_comment(dml.alter_comment(stmt))
+    if "ON NULL" in upper:
+        rewrites.pivot_defaults(stmt)
     ddl.refuse_properties(stmt)
     kind, targets = _classify(stmt)
     for select in stmt.find_all(exp.Select) if " ALL" in sql.upper() else ():
