@@ -14,7 +14,7 @@ from sqlglot import exp
 from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import variant
 from snowreg.engine.sql.ddl import TOO_LONG_MARK
-from snowreg.errors import compilation_error, not_supported
+from snowreg.errors import compilation_error, not_supported, syntax_error_detail
 
 _T = exp.DataType.Type
 _INTEGERS = {_T.INT, _T.BIGINT, _T.SMALLINT, _T.TINYINT, _T.MEDIUMINT}
@@ -399,6 +399,13 @@ def _star(node: exp.Star) -> exp.Expr | None:
     return None
 
 
+def _empty_pattern_list(node: exp.Any | exp.All) -> exp.Expr | None:
+    """`LIKE ANY ()` / `ILIKE ALL ()`: no pattern is a syntax error (the pattern list takes one or more)."""
+    if isinstance(node.this, exp.Tuple) and not node.this.expressions:
+        raise syntax_error_detail(f"unexpected ')': {node.key.upper()} needs at least one pattern")
+    return None
+
+
 def _values(node: exp.Values) -> exp.Expr | None:
     """`VALUES (…)` as a row source has columns COLUMN1, COLUMN2, … (DuckDB would say col0, col1)."""
     alias = node.args.get("alias")
@@ -464,6 +471,8 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Join: _asof,
     exp.Pivot: _pivot,
     exp.Star: _star,
+    exp.Any: _empty_pattern_list,
+    exp.All: _empty_pattern_list,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
 }
