@@ -114,8 +114,7 @@ def _check_column_count(schema: exp.Expr, query: exp.Expr | None) -> None:
                         or isinstance(i.this, exp.Star) for i in items):
         return
     if len(named) != len(items):
-        raise compilation_error(f"Number of columns specified ({len(named)}) does not match the number of "
-                                f"items in the query ({len(items)}).", 2020, "21S01")
+        raise compilation_error(f"The column list names {len(named)} columns but the query returns {len(items)}")
 
 
 def table_kind(stmt: exp.Create) -> str:
