@@ -296,10 +296,16 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         return result
     if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
         return _inference(session).run(session, stmt, describe_only)
+    text = stmt.body.text
+    if _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first
+        from snowreg.engine.sql import pivot_values
+
+        text = pivot_values.resolved(text, lambda sql: query.run_sql(session, sql))
     with _positions_in_text(stmt):
-        return query.run_sql(session, stmt.body.text, describe_only)
+        return query.run_sql(session, text, describe_only)
 
 
+_PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)
 _SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
 
 # EXECUTE IMMEDIATE '<statement>' | $$<statement>$$ | $variable [USING (…)]
