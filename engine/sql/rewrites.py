@@ -319,12 +319,12 @@ def _with(node: exp.With) -> exp.Expr | None:
 
 def _sample(node: exp.TableSample) -> exp.Expr | None:
     """SAMPLE (n ROWS) is a fixed-size sample (DuckDB's reservoir: exactly min(n, rows) rows); BLOCK is
-    SYSTEM (https://docs.snowflake.com/en/sql-reference/constructs/sample)."""
+    SYSTEM and ROW is BERNOULLI (https://docs.snowflake.com/en/sql-reference/constructs/sample)."""
     method = node.args.get("method")
     if node.args.get("size") is not None:
         node.set("method", exp.Var(this="RESERVOIR"))
-    elif isinstance(method, exp.Var) and method.name.upper() == "BLOCK":
-        node.set("method", exp.Var(this="SYSTEM"))
+    elif isinstance(method, exp.Var) and method.name.upper() in ("BLOCK", "ROW"):  # BERNOULLI | ROW, SYSTEM | BLOCK
+        node.set("method", exp.Var(this="SYSTEM" if method.name.upper() == "BLOCK" else "BERNOULLI"))
     return None
 
 
