@@ -379,6 +379,25 @@ def pivot_defaults(stmt: exp.Expr) -> None:
         source.replace(exp.Subquery(this=inner, alias=outer))
 
 
+CONNECT_BY_LEVELS = 1000
+
+
+def connect_by_limit(stmt: exp.Expr) -> None:
+    """CONNECT BY over data with a cycle would recurse forever on DuckDB (sqlglot writes it as a recursive
+    CTE): past CONNECT_BY_LEVELS levels the join condition raises a not-supported error instead. Runs on
+    the bound tree, just before it is written out (`PRIOR level` is the CTE's own depth column)."""
+    for select in stmt.find_all(exp.Select):
+        connect = select.args.get("connect")
+        predicate = connect.args.get("connect") if isinstance(connect, exp.Connect) else None
+        if predicate is None or predicate.find(exp.Prior) is None:
+            continue
+        message = f"snowreg_unsupported:CONNECT BY deeper than {CONNECT_BY_LEVELS} levels (does the data hold a cycle?)"
+        too_deep = exp.GTE(this=exp.Prior(this=exp.column("level")), expression=exp.Literal.number(CONNECT_BY_LEVELS))
+        guard = exp.Case(ifs=[exp.If(this=too_deep, true=exp.Anonymous(this="error", expressions=[
+            exp.Literal.string(message)]))], default=exp.true())
+        connect.set("connect", exp.and_(exp.Paren(this=predicate), guard))
+
+
 def _pivot_name(value: exp.Expr) -> exp.Identifier:
     """The column PIVOT names after an IN value: its alias, else the value as written (`'2023_Q1'`)."""
     if isinstance(value, exp.PivotAlias) and isinstance(value.args.get("alias"), exp.Identifier):
