@@ -388,7 +388,9 @@ def connect_by_limit(stmt: exp.Expr) -> None:
     the bound tree, just before it is written out (`PRIOR level` is the CTE's own depth column)."""
     for select in stmt.find_all(exp.Select):
         connect = select.args.get("connect")
-        predicate = connect.args.get("connect") if isinstance(connect, exp.Connect) else None
+        if not isinstance(connect, exp.Connect):
+            continue
+        predicate = connect.args.get("connect")
         if predicate is None or predicate.find(exp.Prior) is None:
             continue
         message = f"snowreg_unsupported:CONNECT BY deeper than {CONNECT_BY_LEVELS} levels (does the data hold a cycle?)"

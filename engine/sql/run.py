@@ -311,7 +311,7 @@ def _existing_target(session: Session, tr: Translation) -> str | None:
 # DuckDB keeps temporary tables and views in its own `temp` catalog, where `db.schema.t` names cannot
 # reach them; Snowflake's live in the schema. A temporary table (or view: dbt's incremental models
 # make `temporary view db.schema.x__dbt_tmp`) is therefore an ordinary one of the schema that its
-# session drops when it closes (other sessions can see it: a known difference).
+# session drops when it closes; other sessions do not see it (engine.access.privileges.others_temporary).
 _TEMPORARY = re.compile(r"^((?:CREATE SEQUENCE [^;]*; )*CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 _TEMPORARY_KINDS = ("create_table", "create_view")
 # CREATE … IF NOT EXISTS, after the CREATE SEQUENCE statements of its identity columns (engine.sql.dml)

@@ -56,6 +56,8 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
         catalog.tables.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [],
                                     tr.source.strip())
         return
+    if table.kind == "TEMPORARY":  # only its session sees it (engine.access.privileges.others_temporary)
+        catalog.temporary_owners[(database, schema, target.name)] = session.id
     keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
     catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys,
                                 not_null=frozenset(c.name for c in columns if not c.nullable))
