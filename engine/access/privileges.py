@@ -16,6 +16,7 @@ from snowreg import errors
 from snowreg.catalog import ModelRow, StageRow, TagRow
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import physical, snowflake
+from snowreg.catalog.relations import list_relations
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar.text import quote_ident
 
@@ -239,9 +240,12 @@ def visible_containers(session: Session) -> dict[str, list[str] | None]:
     A table key is `db<RS>schema<RS>name` (RS = chr(30)); None means everything (MANAGE GRANTS).
     """
     a = access(session)
-    if a.manage_grants:
-        return {"snowreg_visible_tables": None, "snowreg_visible_schemas": None, "snowreg_visible_databases": None}
     sep = chr(30)
+    if a.manage_grants:
+        hidden = {k for k in session.catalog.temporary_owners if others_temporary(session, *k)}
+        tables = [sep.join(k) for r in list_relations(session.catalog.store)
+                  if (k := (r.database_name, r.schema_name, r.name)) not in hidden] if hidden else None
+        return {"snowreg_visible_tables": tables, "snowreg_visible_schemas": None, "snowreg_visible_databases": None}
     tables = [sep.join(k[1:]) for k in a.privs if k[0] == "TABLE" and a.schema_usable(k[1], k[2])
               and not others_temporary(session, k[1], k[2], k[3])]
     schemas = [f"{k[1]}{sep}{k[2]}" for k in a.privs if k[0] == "SCHEMA" and a.sees_schema(k[1], k[2])]
