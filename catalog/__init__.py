@@ -87,6 +87,9 @@ class Catalog:
         self.udfs = UdfsPart(store)
         self.dropped = DroppedPart(store)
         self.procedures = UdfsPart(store, "procedures")
+        # (database, schema, name) of each live temporary table → the id of the session that made it:
+        # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
+        self.temporary_owners: dict[tuple[str, str, str], int] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,

@@ -279,8 +279,13 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         return result
     if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
         return _inference(session).run(session, stmt, describe_only)
+    text = stmt.body.text
+    if _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first
+        from snowreg.engine.sql import pivot_values
+
+        text = pivot_values.resolved(text, lambda sql: query.run_sql(session, sql))
     try:  # what _positions_in_text does, without a context manager on every statement's way
-        return query.run_sql(session, stmt.body.text, describe_only)
+        return query.run_sql(session, text, describe_only)
     except errors.Error as e:
         if stmt.span.start == 0:
             raise
@@ -299,7 +304,11 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
             return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
     if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
             and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
-        return status() if describe_only else _procedure(session, stmt)
+        return _procedure(session, stmt, describe_only)
+    if stmt.verb == "ALTER SEQUENCE":
+        from snowreg.engine import sequences
+
+        return status() if describe_only else sequences.alter_sequence(session, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
     if stmt.verb == "UNDROP TABLE":
@@ -309,6 +318,7 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     return None
 
 
+_PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)
 _SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
 
 # EXECUTE IMMEDIATE '<statement>' | $$<statement>$$ | $variable [USING (…)]
@@ -349,7 +359,9 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
         from snowreg.grammar.scripting import starts_block  # Scripting loads with the first block
 
         if starts_block(text):
-            return status() if describe_only else run_block(session, text)
+            if describe_only:  # its column's type is the RETURN value's, known only by running it
+                raise errors.not_supported("Describing an anonymous block without running it")
+            return run_block(session, text)
     statements = parse(text)
     if len(statements) != 1:
         raise errors.not_supported("EXECUTE IMMEDIATE of other than one statement")
@@ -386,11 +398,17 @@ def statement_runner(session: Session, refuse: Callable[[ast.Statement], None] |
     return run
 
 
-def _procedure(session: Session, stmt: ast.Query) -> Result:
-    """SQL stored procedures (engine.procedures): DDL, and CALL, whose body's statements run through here."""
+def _procedure(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
+    """SQL stored procedures (engine.procedures): DDL, and CALL, whose body's statements run through here.
+    Described, a CALL gives the procedure's declared result columns, DDL its status column."""
     from snowreg.engine import procedures  # procedures load with the first statement about one
 
+    if describe_only and stmt.verb != "CALL":
+        return status()
     with _positions_in_text(stmt):
+        if describe_only:
+            return procedures.describe_call(session, stmt.body.text,
+                                            lambda refuse, record: statement_runner(session, refuse, record))
         if stmt.verb == "CALL":
             return procedures.call(session, stmt.body.text,
                                    lambda refuse, record: statement_runner(session, refuse, record))
@@ -429,6 +447,8 @@ def describe(stmt: ast.Statement, session: Session) -> Result:
         result.rows = []
         result.rowcount = 0
         return result
+    if isinstance(stmt, ast.AnonymousBlock):  # its column's type is the RETURN value's, known only by running it
+        raise errors.not_supported("Describing an anonymous block without running it")
     return status()
 
 

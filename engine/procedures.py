@@ -180,6 +180,27 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     return _shaped(result, row)
 
 
+def describe_call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
+    """The columns CALL p(args) answers with, without running the body: one named after the procedure of
+    its declared return type, or RETURNS TABLE's declared columns (the arguments are computed to choose
+    among overloads, as CALL does)."""
+    name, arg_texts = parse.parse_call(sql)
+    if any("=>" in a for a in arg_texts):
+        raise errors.not_supported("Named arguments in CALL (p(x => 1))")
+    runner = make_runner(None, False)
+    row = resolve(session, name, _arguments(runner, arg_texts))
+    spec = row.spec
+    if spec["returns"] is not None:
+        typed = runner(f"SELECT CAST(NULL AS {spec['returns']})")
+        col = typed.columns[0]
+        return Result([Column(row.name, col.type, col.precision, col.scale, True, col.internal_size)])
+    columns = spec["columns"] or []
+    if not columns:
+        return Result([])
+    typed = runner("SELECT " + ", ".join(f"CAST(NULL AS {kind}) AS {quote_ident(n)}" for n, kind in columns))
+    return Result([dataclasses.replace(c, name=n) for c, (n, _) in zip(typed.columns, columns, strict=True)])
+
+
 def _arguments(runner: Runner, texts: tuple[str, ...]) -> list[Value]:
     if not texts:
         return []

@@ -264,6 +264,7 @@ class Session:
                 self._cursor.execute("ROLLBACK")
                 self.transaction = False
             for db, schema, name in self.temporary_tables:
+                self.catalog.temporary_owners.pop((db, schema, name), None)
                 for kind in ("TABLE", "VIEW"):  # DuckDB's DROP TABLE refuses a view, and the reverse
                     try:
                         self._cursor.execute(f"DROP {kind} IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")

@@ -16,6 +16,7 @@ from snowreg import errors
 from snowreg.catalog import ModelRow, StageRow, TagRow
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import physical, snowflake
+from snowreg.catalog.relations import list_relations
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar.text import quote_ident
 
@@ -213,8 +214,20 @@ def _schema_name(database: str, schema: str) -> str:
     return f"{quote_ident(database)}.{quote_ident(schema)}"
 
 
+def others_temporary(session: Session, database: str, schema: str, name: str) -> bool:
+    """Is this another session's temporary table? "A temporary table … is not visible to other users or
+    sessions" (https://docs.snowflake.com/en/user-guide/tables-temp-transient): it is to them as if it
+    did not exist (a table of that name made since, of another kind, is not)."""
+    owners = session.catalog.temporary_owners
+    owner = owners.get((database, schema, name)) if owners else None
+    return owner is not None and owner != session.id \
+        and session.catalog.tables.table_shape(database, schema, name).kind == "TEMPORARY"
+
+
 def can_see_table(session: Session, database: str, schema: str, name: str, owner: str | None) -> bool:
     """SHOW TABLES and INFORMATION_SCHEMA list a table or view when the roles hold a privilege on it."""
+    if others_temporary(session, database, schema, name):
+        return False
     a = access(session)
     if a.manage_grants:
         return True
@@ -227,10 +240,14 @@ def visible_containers(session: Session) -> dict[str, list[str] | None]:
     A table key is `db<RS>schema<RS>name` (RS = chr(30)); None means everything (MANAGE GRANTS).
     """
     a = access(session)
-    if a.manage_grants:
-        return {"snowreg_visible_tables": None, "snowreg_visible_schemas": None, "snowreg_visible_databases": None}
     sep = chr(30)
-    tables = [sep.join(k[1:]) for k in a.privs if k[0] == "TABLE" and a.schema_usable(k[1], k[2])]
+    if a.manage_grants:
+        hidden = {k for k in session.catalog.temporary_owners if others_temporary(session, *k)}
+        tables = [sep.join(k) for r in list_relations(session.catalog.store)
+                  if (k := (r.database_name, r.schema_name, r.name)) not in hidden] if hidden else None
+        return {"snowreg_visible_tables": tables, "snowreg_visible_schemas": None, "snowreg_visible_databases": None}
+    tables = [sep.join(k[1:]) for k in a.privs if k[0] == "TABLE" and a.schema_usable(k[1], k[2])
+              and not others_temporary(session, k[1], k[2], k[3])]
     schemas = [f"{k[1]}{sep}{k[2]}" for k in a.privs if k[0] == "SCHEMA" and a.sees_schema(k[1], k[2])]
     databases = [k[1] for k in a.privs if k[0] == "DATABASE"]
     return {"snowreg_visible_tables": tables, "snowreg_visible_schemas": schemas,
@@ -409,6 +426,8 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
 
 def _check_table(session: Session, database: str, schema: str, name: str, needed: frozenset[str]) -> None:
     """Needed privilege held → fine; else look at the table: missing → DuckDB's error; hidden → 002003."""
+    if others_temporary(session, database, schema, name):
+        raise errors.does_not_exist("Object", ".".join(quote_ident(p) for p in (database, schema, name)), "42S02")
     a = access(session)
     index = ("TABLE", database, schema, name)
     usable = a.schema_usable(database, schema)

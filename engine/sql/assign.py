@@ -1,9 +1,10 @@
-"""Values written into BOOLEAN, DATE, TIME and TIMESTAMP columns convert as Snowflake converts them.
+"""Values written into BOOLEAN, DATE, TIME, TIMESTAMP and VARIANT columns convert as Snowflake converts them.
 
 INSERT, UPDATE and MERGE convert a value to its column's type as a cast would
 (https://docs.snowflake.com/en/sql-reference/data-type-conversion: VARCHAR → BOOLEAN / DATE / TIME /
 TIMESTAMP and NUMBER → TIMESTAMP are coercions): `'off'` is FALSE, `'03-Apr-2024'` a date (AUTO), 1700000000
-a timestamp of that many seconds. DuckDB's own assignment cast knows none of these. So the engine, which
+a timestamp of that many seconds, and a VARCHAR becomes a string VARIANT (`'{"a":1}'` stays a string: only
+PARSE_JSON reads JSON). DuckDB's own assignment cast knows none of these (into its JSON it parses the text). So the engine, which
 knows the target's column types, has the statement translated again with each value bound for such a
 column wrapped in an explicit Snowflake cast, which the translation then handles like any other.
 """
@@ -18,7 +19,7 @@ from snowreg.engine.session import Session
 
 # DuckDB column type → the Snowflake type a value written into it is cast to.
 _CASTS = {"BOOLEAN": "BOOLEAN", "DATE": "DATE", "TIME": "TIME", "TIMESTAMP": "TIMESTAMP_NTZ",
-          "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ"}
+          "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ", "VARIANT": "VARIANT"}
 
 # Every column of the target, in order: its Snowflake name and the Snowflake type values are cast to
 # (None: DuckDB's assignment is Snowflake's).
@@ -36,7 +37,12 @@ def target(session: Session, database: str | None, schema: str | None, name: str
     database, schema = database or session.database, schema or session.schema
     if database is None or schema is None or session.catalog.databases.relation_kind(database, schema, name) != "TABLE":
         return ()
-    return columns(session.catalog.databases.column_types(database, schema, name))
+    types = session.catalog.databases.column_types(database, schema, name)
+    if any(kind == "JSON" for _, kind in types):
+        shape = session.catalog.tables.table_shape(database, schema, name)
+        types = tuple((column, "VARIANT" if kind == "JSON" and shape.column_type(column, kind).text == "VARIANT"
+                       else kind) for column, kind in types)
+    return columns(types)
 
 
 _PART = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'

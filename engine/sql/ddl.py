@@ -100,6 +100,23 @@ def declared_type(node: exp.DataType) -> str | None:
     return _PLAIN.get(kind)
 
 
+def _check_column_count(schema: exp.Expr, query: exp.Expr | None) -> None:
+    """CTAS with a column list: "the number of column names specified must match the number of SELECT
+    list items in the query" (https://docs.snowflake.com/en/sql-reference/sql/create-table); DuckDB would
+    name the first ones and keep the rest. Checked where the items can be counted (no `*`)."""
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    if not isinstance(schema, exp.Schema) or not isinstance(query, exp.Select):
+        return
+    named = [e for e in schema.expressions if isinstance(e, exp.ColumnDef | exp.Identifier)]
+    items = query.expressions
+    if not named or any(isinstance(i.unnest(), exp.Star) or isinstance(i, exp.Star)
+                        or isinstance(i.this, exp.Star) for i in items):
+        return
+    if len(named) != len(items):
+        raise compilation_error(f"The column list names {len(named)} columns but the query returns {len(items)}")
+
+
 def table_kind(stmt: exp.Create) -> str:
     properties = stmt.args.get("properties")
     found = {type(p) for p in properties.expressions} if isinstance(properties, exp.Properties) else set()
@@ -115,6 +132,7 @@ def create_table(stmt: exp.Create, sql: str = "") -> TableDDL:
     columns = tuple((_name(d.this), declared_type(d.args["kind"]) if isinstance(d.args.get("kind"), exp.DataType)
                      else None) for d in defs)
     keys = _take_keys(schema) if isinstance(schema, exp.Schema) else ()
+    _check_column_count(schema, stmt.args.get("expression"))
     like = _like(stmt)
     source, projected = (like, (Projected("*"),)) if like else \
         _projection(stmt.args.get("expression"), stmt.args.get("clone"), sql)

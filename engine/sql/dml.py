@@ -413,6 +413,37 @@ def merge_guard(stmt: exp.Merge) -> exp.Select | None:
             .limit(1))
 
 
+def picked_merge(sql: str) -> str:
+    """ERROR_ON_NONDETERMINISTIC_MERGE = FALSE: "one of the joined rows is used to update the target row"
+    (https://docs.snowflake.com/en/sql-reference/parameters). The translated (DuckDB) MERGE `sql` again,
+    its source being one joined row per target row (the first that a WHEN MATCHED clause acts on) and the
+    source rows that join none; the ON condition also ties each picked row to its own target row."""
+    import sqlglot
+
+    stmt = sqlglot.parse_one(sql, read="duckdb")
+    target, source, on = stmt.this, stmt.args.get("using"), stmt.args.get("on")
+    if not isinstance(stmt, exp.Merge) or not isinstance(target, exp.Table) or source is None or on is None:
+        raise not_supported("A nondeterministic MERGE of this form with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
+    t_name, s_name = target.alias_or_name, source.alias_or_name
+    tie = exp.to_identifier("snowreg_merge_target", quoted=True)
+    rowid = exp.Column(this=exp.to_identifier("rowid"), table=exp.to_identifier(t_name, quoted=True))
+    whens = stmt.args.get("whens")
+    matched = [w for w in (whens.expressions if whens else []) if w.args.get("matched") and not w.args.get("source")]
+    rank = exp.Case(ifs=[exp.If(this=(w.args.get("condition") or exp.true()).copy(), true=exp.Literal.number(i))
+                         for i, w in enumerate(matched)], default=exp.Literal.number(len(matched)))
+    columns = exp.Column(this=exp.Star(), table=exp.to_identifier(s_name, quoted=True))
+    alone = exp.select(columns.copy(), exp.cast(exp.null(), "BIGINT").as_(tie)).from_(source.copy()).where(
+        exp.Not(this=exp.Exists(this=exp.select(exp.Literal.number(1)).from_(target.copy()).where(on.copy()))))
+    first = exp.Window(this=exp.RowNumber(), partition_by=[rowid.copy()], order=exp.Order(expressions=[rank]))
+    picked = exp.select(columns.copy(), rowid.copy().as_(tie)).from_(target.copy()).join(
+        source.copy(), on=on.copy()).qualify(exp.EQ(this=first, expression=exp.Literal.number(1)))
+    stmt.set("using", exp.Subquery(this=exp.union(alone, picked, distinct=False),
+                                   alias=exp.TableAlias(this=exp.to_identifier(s_name, quoted=True))))
+    stmt.set("on", exp.and_(on.copy(), exp.EQ(this=exp.Column(this=tie, table=exp.to_identifier(s_name, quoted=True)),
+                                              expression=rowid.copy())))
+    return stmt.sql(dialect="duckdb")
+
+
 def multi_joined(stmt: exp.Update) -> exp.Select | None:
     """UPDATE … FROM: a query counting the target rows the UPDATE changes and those among them that join
     more than one row: Snowflake's two count columns (https://docs.snowflake.com/en/sql-reference/sql/update:

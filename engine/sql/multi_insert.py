@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from snowreg.catalog.names import snowflake
-from snowreg.errors import not_supported
+from snowreg.errors import not_supported, syntax_error_detail
 
 SOURCE = "snowreg_multi_insert_source"  # a temporary table of the session's DuckDB connection
 
@@ -56,6 +56,9 @@ def _conditions(stmt: exp.MultitableInserts) -> list[tuple[exp.ConditionalInsert
     """Each INTO clause with the condition its rows must meet (None: every row). An INTO without WHEN
     or ELSE of its own belongs to the clause before it (sqlglot lists each INTO separately)."""
     first = str(stmt.args.get("kind") or "ALL").upper() == "FIRST"
+    if first and not any(c.args.get("expression") is not None or c.args.get("else_") for c in stmt.expressions):
+        # "If the FIRST keyword is specified in an unconditional multi-table insert … a syntax error"
+        raise syntax_error_detail("unexpected 'INTO': INSERT FIRST needs WHEN clauses")
     whens: list[exp.Expr] = []
     out: list[tuple[exp.ConditionalInsert, exp.Expr | None]] = []
     current: exp.Expr | None = None

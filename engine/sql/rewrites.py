@@ -14,7 +14,7 @@ from sqlglot import exp
 from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import variant
 from snowreg.engine.sql.ddl import TOO_LONG_MARK
-from snowreg.errors import compilation_error, not_supported
+from snowreg.errors import compilation_error, not_supported, syntax_error_detail
 
 _T = exp.DataType.Type
 _INTEGERS = {_T.INT, _T.BIGINT, _T.SMALLINT, _T.TINYINT, _T.MEDIUMINT}
@@ -319,12 +319,12 @@ def _with(node: exp.With) -> exp.Expr | None:
 
 def _sample(node: exp.TableSample) -> exp.Expr | None:
     """SAMPLE (n ROWS) is a fixed-size sample (DuckDB's reservoir: exactly min(n, rows) rows); BLOCK is
-    SYSTEM (https://docs.snowflake.com/en/sql-reference/constructs/sample)."""
+    SYSTEM and ROW is BERNOULLI (https://docs.snowflake.com/en/sql-reference/constructs/sample)."""
     method = node.args.get("method")
     if node.args.get("size") is not None:
         node.set("method", exp.Var(this="RESERVOIR"))
-    elif isinstance(method, exp.Var) and method.name.upper() == "BLOCK":
-        node.set("method", exp.Var(this="SYSTEM"))
+    elif isinstance(method, exp.Var) and method.name.upper() in ("BLOCK", "ROW"):  # BERNOULLI | ROW, SYSTEM | BLOCK
+        node.set("method", exp.Var(this="SYSTEM" if method.name.upper() == "BLOCK" else "BERNOULLI"))
     return None
 
 
@@ -350,9 +350,61 @@ def _pivot(node: exp.Pivot) -> exp.Expr | None:
         for alias in (e.args.get("alias") for e in field.expressions if isinstance(e, exp.PivotAlias)):
             if node.args.get("unpivot") and isinstance(alias, exp.Identifier):
                 alias.set("this", snowflake(alias.this))
-    if node.args.get("default_on_null"):
-        raise not_supported("PIVOT … DEFAULT ON NULL")
+    if node.args.get("default_on_null"):  # pivot_defaults took the ones it can write
+        raise not_supported("PIVOT … DEFAULT ON NULL with several aggregates")
     return None
+
+
+def pivot_defaults(stmt: exp.Expr) -> None:
+    """PIVOT … DEFAULT ON NULL (d): the pivoted columns of the table the pivot reads wrapped in
+    COALESCE(column, d), DuckDB's PIVOT having no such clause
+    (https://docs.snowflake.com/en/sql-reference/constructs/pivot). Runs before the tree is bound, so
+    the subquery it writes is bound like any other; a pivot of several aggregates or FOR columns is left
+    for `_pivot` to refuse."""
+    for pivot in list(stmt.find_all(exp.Pivot)):
+        default, fields = pivot.args.get("default_on_null"), pivot.args.get("fields") or []
+        source = pivot.parent
+        if default is None or len(fields) != 1 or len(pivot.expressions) != 1 or not isinstance(source, exp.Table | exp.Subquery):
+            continue
+        values = fields[0].expressions
+        alias = pivot.args.get("alias")
+        renamed = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
+        names = [c.copy() for c in renamed[len(renamed) - len(values):]] if renamed else \
+            [_pivot_name(v) for v in values]
+        pivot.set("default_on_null", None)
+        replaced = [exp.Alias(this=exp.Coalesce(this=exp.Column(this=n.copy()), expressions=[default.copy()]),
+                              alias=n.copy()) for n in names]
+        inner = exp.Select(expressions=[exp.Star(replace=replaced)]).from_(source.copy())
+        outer = exp.TableAlias(this=alias.this.copy()) if isinstance(alias, exp.TableAlias) and alias.this else None
+        source.replace(exp.Subquery(this=inner, alias=outer))
+
+
+CONNECT_BY_LEVELS = 1000
+
+
+def connect_by_limit(stmt: exp.Expr) -> None:
+    """CONNECT BY over data with a cycle would recurse forever on DuckDB (sqlglot writes it as a recursive
+    CTE): past CONNECT_BY_LEVELS levels the join condition raises a not-supported error instead. Runs on
+    the bound tree, just before it is written out (`PRIOR level` is the CTE's own depth column)."""
+    for select in stmt.find_all(exp.Select):
+        connect = select.args.get("connect")
+        if not isinstance(connect, exp.Connect):
+            continue
+        predicate = connect.args.get("connect")
+        if predicate is None or predicate.find(exp.Prior) is None:
+            continue
+        message = f"snowreg_unsupported:CONNECT BY deeper than {CONNECT_BY_LEVELS} levels (does the data hold a cycle?)"
+        too_deep = exp.GTE(this=exp.Prior(this=exp.column("level")), expression=exp.Literal.number(CONNECT_BY_LEVELS))
+        guard = exp.Case(ifs=[exp.If(this=too_deep, true=exp.Anonymous(this="error", expressions=[
+            exp.Literal.string(message)]))], default=exp.true())
+        connect.set("connect", exp.and_(exp.Paren(this=predicate), guard))
+
+
+def _pivot_name(value: exp.Expr) -> exp.Identifier:
+    """The column PIVOT names after an IN value: its alias, else the value as written (`'2023_Q1'`)."""
+    if isinstance(value, exp.PivotAlias) and isinstance(value.args.get("alias"), exp.Identifier):
+        return value.args["alias"].copy()
+    return exp.Identifier(this=value.sql(dialect="snowflake"), quoted=True)
 
 
 def _star(node: exp.Star) -> exp.Expr | None:
@@ -365,6 +417,13 @@ def _star(node: exp.Star) -> exp.Expr | None:
         raise compilation_error("SELECT * ILIKE … cannot be combined with EXCLUDE.")
     if node.args.get("rename") or node.args.get("replace"):
         raise not_supported("SELECT * ILIKE … with RENAME or REPLACE")
+    return None
+
+
+def _empty_pattern_list(node: exp.Any | exp.All) -> exp.Expr | None:
+    """`LIKE ANY ()` / `ILIKE ALL ()`: no pattern is a syntax error (the pattern list takes one or more)."""
+    if isinstance(node.this, exp.Tuple) and not node.this.expressions:
+        raise syntax_error_detail(f"unexpected ')': {node.key.upper()} needs at least one pattern")
     return None
 
 
@@ -433,6 +492,8 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Join: _asof,
     exp.Pivot: _pivot,
     exp.Star: _star,
+    exp.Any: _empty_pattern_list,
+    exp.All: _empty_pattern_list,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
 }

@@ -316,7 +316,7 @@ def _existing_target(session: Session, tr: Translation) -> str | None:
 # DuckDB keeps temporary tables and views in its own `temp` catalog, where `db.schema.t` names cannot
 # reach them; Snowflake's live in the schema. A temporary table (or view: dbt's incremental models
 # make `temporary view db.schema.x__dbt_tmp`) is therefore an ordinary one of the schema that its
-# session drops when it closes (other sessions can see it: a known difference).
+# session drops when it closes; other sessions do not see it (engine.access.privileges.others_temporary).
 _TEMPORARY = re.compile(r"^((?:CREATE SEQUENCE [^;]*; )*CREATE (?:OR REPLACE )?)TEMPORARY ", re.I)
 _TEMPORARY_KINDS = ("create_table", "create_view")
 # CREATE … IF NOT EXISTS, after the CREATE SEQUENCE statements of its identity columns (engine.sql.dml)
@@ -443,12 +443,12 @@ def _multi_joined(session: Session, tr: Translation) -> tuple[int, int] | None:
     return counts
 
 
-def _nondeterministic_merge(session: Session) -> None:
-    """100090 by default; with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE Snowflake picks one source row
-    (which is not defined), where DuckDB would apply them all: refused."""
-    if session.parameters.get("ERROR_ON_NONDETERMINISTIC_MERGE", "TRUE").upper() in ("FALSE", "0"):
-        raise errors.not_supported("A nondeterministic MERGE with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
-    raise errors.duplicate_row()
+def _nondeterministic_merge(session: Session, tr: Translation) -> Translation:
+    """100090; with ERROR_ON_NONDETERMINISTIC_MERGE = FALSE one joined row per target row (dml.picked_merge)."""
+    if session.parameters.get("ERROR_ON_NONDETERMINISTIC_MERGE", "TRUE").upper() not in ("FALSE", "0"):
+        raise errors.duplicate_row()
+    from snowreg.engine.sql import dml
+    return dataclasses.replace(tr, sql=dml.picked_merge(tr.sql))
 
 
 def run_translated(session: Session, tr: Translation, describe_only: bool = False,
@@ -466,7 +466,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             return _describe(duck, tr)
         if tr.guard is not None and duck.execute(tr.guard).fetchone() is not None:
             duck.execute(f"EXPLAIN {tr.sql}")  # a MERGE that does not compile fails with that error first
-            _nondeterministic_merge(session)
+            tr = _nondeterministic_merge(session, tr)
         multi = _multi_joined(session, tr)
         _execute(session, tr)
         if tr.kind not in _NO_DDL:  # a CREATE TABLE makes no view (views over model calls stay listed)

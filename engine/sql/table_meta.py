@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from snowreg import errors
 from snowreg.catalog import ColumnSpec, KeySpec, TableShape, coltypes, information
 from snowreg.catalog.coltypes import TEXT_LENGTH, ColumnType
+from snowreg.catalog.names import physical
 from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
+from snowreg.catalog.store import quote
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
@@ -30,6 +32,8 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     if database is None or schema is None:
         return
     catalog = session.catalog
+    if table.copies_keys and table.action == "create":
+        _copy_like_columns(session, _qualify(session, table.source), (database, schema, target.name))
     columns = column_types(catalog.store, database, schema, target.name)  # none: no such table (IF NOT EXISTS, …)
     if not columns:
         return
@@ -53,10 +57,29 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
         catalog.tables.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [],
                                     tr.source.strip())
         return
+    if table.kind == "TEMPORARY":  # only its session sees it (engine.access.privileges.others_temporary)
+        catalog.temporary_owners[(database, schema, target.name)] = session.id
     keys = _keys(session, table) + (_copied_keys(session, table.source) if table.copies_keys else [])
     catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys,
                                 not_null=frozenset(c.name for c in columns if not c.nullable))
     catalog.column_defaults(database, schema, target.name, [c.default for c in columns])  # for DROP
+
+
+def _copy_like_columns(session: Session, source: tuple[str, str, str] | None, target: tuple[str, str, str]) -> None:
+    """CREATE TABLE … LIKE copies "column names, types, defaults, and constraints" (DuckDB made the copy as
+    `CREATE TABLE … AS SELECT … LIMIT 0`, without them): each column's NOT NULL and default, but a
+    default calling the source's identity sequence (the copy would share it: DECISIONS.md O6)."""
+    if source is None:
+        return
+    rows = session.catalog.store.data_query(
+        "SELECT column_name, column_default, is_nullable FROM duckdb_columns() WHERE database_name = ? AND "
+        "schema_name = ? AND table_name = ? ORDER BY column_index", [source[0], source[1], physical(source[2])])
+    table = ".".join(quote(p) for p in (target[0], target[1], physical(target[2])))
+    for column, default, nullable in rows:
+        if default is not None and not str(default).lower().startswith("nextval("):
+            session.duck.execute(f"ALTER TABLE {table} ALTER COLUMN {quote(column)} SET DEFAULT {default}")
+        if not nullable:
+            session.duck.execute(f"ALTER TABLE {table} ALTER COLUMN {quote(column)} SET NOT NULL")
 
 
 def _named_keys(session: Session, table: tuple[str, str, str], kinds: tuple[tuple[str, tuple[str, ...]], ...]

@@ -90,6 +90,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if isinstance(stmt, exp.Values):  # a bare `VALUES (…)` statement: DuckDB names no columns there
         stmt = exp.Select(expressions=[exp.Star()]).from_(stmt)
     stmt = dml.column_comment(dml.alter_comment(stmt))
+    if "ON NULL" in upper:
+        rewrites.pivot_defaults(stmt)
     ddl.refuse_properties(stmt)
     kind, targets = _classify(stmt)
     for select in stmt.find_all(exp.Select) if " ALL" in sql.upper() else ():
@@ -157,6 +159,9 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
     probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
         and stmt.find(exp.SetOperation) is not None else ()
+    if "CONNECT" in upper:
+        for part in parts:
+            rewrites.connect_by_limit(part)
     outs = _generate(parts)
     text = "; ".join(outs)
     steps = tuple(zip(outs, plan.labels, strict=True)) if plan is not None else ()

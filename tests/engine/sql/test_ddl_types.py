@@ -145,8 +145,9 @@ def test_temporary_table_records_end_with_the_session() -> None:
         cur.execute("CREATE TABLE keep (a INT)")
         other = conn.open_session()
         other.cursor().execute("CREATE TEMPORARY TABLE DB.PUBLIC.scratch (a VARCHAR(3))")
-        assert [(r[1], r[4]) for r in cur.execute("SHOW TABLES").fetchall()] == [("KEEP", "TABLE"),
-                                                                                   ("SCRATCH", "TEMPORARY")]
+        assert [(r[1], r[4]) for r in other.cursor().execute("SHOW TABLES").fetchall()] == [
+            ("KEEP", "TABLE"), ("SCRATCH", "TEMPORARY")]
+        assert [r[1] for r in cur.execute("SHOW TABLES").fetchall()] == ["KEEP"]  # another session's: not seen
         other.close()
         cur.execute("CREATE TABLE scratch AS SELECT UPPER('abcd') AS a")  # an expression snowreg does not size
         assert [(r[1], r[4]) for r in cur.execute("SHOW TABLES LIKE 'SCRATCH'").fetchall()] == [("SCRATCH", "TABLE")]

@@ -20,7 +20,7 @@ def _rows(conn: Connection, sql: str) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.cursor().execute(sql).fetchall()]
 
 
-def test_a_nondeterministic_merge_with_the_error_parameter_off_is_refused(conn: Connection) -> None:
+def test_a_nondeterministic_merge_with_the_error_parameter_off_uses_one_joined_row(conn: Connection) -> None:
     cur = conn.cursor()
     cur.execute("CREATE TABLE t (k INT, v INT)")
     cur.execute("INSERT INTO t VALUES (0, 10)")
@@ -30,10 +30,10 @@ def test_a_nondeterministic_merge_with_the_error_parameter_off_is_refused(conn: 
     with pytest.raises(snowreg.ProgrammingError) as default:
         cur.execute(merge)
     assert default.value.errno == 100090
-    cur.execute("ALTER SESSION SET ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
-    with pytest.raises(snowreg.NotSupportedError):
-        cur.execute(merge)
     assert _rows(conn, "SELECT k, v FROM t") == [(0, 10)]
+    cur.execute("ALTER SESSION SET ERROR_ON_NONDETERMINISTIC_MERGE = FALSE")
+    assert cur.execute(merge).fetchall() == [(1,)]
+    assert _rows(conn, "SELECT k, v FROM t") in ([(0, 11)], [(0, 12)])
 
 
 def test_dropping_a_schema_drops_its_tags_and_their_values(conn: Connection) -> None:
