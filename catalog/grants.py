@@ -397,6 +397,13 @@ class GrantsPart:
                        ObjectKey("SEQUENCE", database, schema, name).params())
         self.store.access_changed()
 
+    def rename_sequence(self, old: tuple[str, str, str], new: tuple[str, str, str]) -> None:
+        """ALTER SEQUENCE … RENAME TO: the sequence keeps its owner and grants under its new name."""
+        with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
+            tx.execute(f"UPDATE snowreg.grants SET database_name = ?, schema_name = ?, name = ? WHERE {KEY_WHERE}",
+                       [*new, *ObjectKey("SEQUENCE", *old).params()])
+        self.store.access_changed()
+
     def sequence_owner(self, database: str, schema: str, name: str) -> str | None:
         """The role owning a sequence: its OWNERSHIP grant, else (a sequence made before sequences had
         owners) its schema's owner."""

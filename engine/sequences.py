@@ -87,6 +87,8 @@ def alter_sequence(session: Session, sql: str) -> Result:
         if m.group("if"):
             return status()
         raise errors.does_not_exist("Sequence", fqn)
+    if "OWNERSHIP" not in privileges.sequence_privileges(session, database, schema, seq):  # USAGE alone: 003001
+        raise errors.insufficient_privileges("sequence", seq)
     target = session.qualify(_name(rename.group("new"))) if rename else (database, schema, seq)
     if rename and target != (database, schema, seq):
         _check_destination(session, target, (database, schema))
@@ -94,9 +96,7 @@ def alter_sequence(session: Session, sql: str) -> Result:
     _recreate(session, (database, schema, seq), target, next_value, increment or step,
               old_comment if comment is None else comment)
     if rename:
-        owner = session.catalog.grants.sequence_owner(database, schema, seq)
-        session.catalog.grants.forget_sequence(database, schema, seq)
-        session.catalog.grants.record_sequence_owner(*target, owner or session.role)
+        session.catalog.grants.rename_sequence((database, schema, seq), target)
     session.last_transaction = transaction.new_id()
     return status()
 
