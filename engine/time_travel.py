@@ -15,7 +15,7 @@ from datetime import datetime
 
 from snowreg import errors
 from snowreg.catalog.dropped import DroppedContainer, DroppedRow
-from snowreg.catalog.relations import RelationRow, kept_table
+from snowreg.catalog.relations import RelationRow, kept_table, list_relations
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import check_container, qualified_name
@@ -99,7 +99,10 @@ def undrop_table(session: Session, sql: str) -> Result:
     fqn = ".".join(quote_ident(p) for p in (database, schema, name))
     if not privileges.can_see_schema(session, database, schema):
         raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(schema)}")
-    if session.catalog.databases.relation_kind(database, schema, name) is not None:
+    existing = list_relations(session.catalog.store, database, schema, name)
+    if existing:  # a table or view has the name: told only to a role that may see it (CREATE TABLE's 002003)
+        if not privileges.can_see_table(session, database, schema, name, existing[0].owner):
+            raise errors.does_not_exist("Object", fqn, "42S02")
         raise errors.already_exists("Object", name)
     kept = session.catalog.dropped.listed(database, schema, name)
     if not kept or not _owns(session, kept[0]):

@@ -1,5 +1,5 @@
 """A role holding no privilege on an object is told it does not exist, on every path: GET_DDL of a sequence
-or of its schema, USE / SHOW / SHOW GRANTS of a warehouse, DROP of a tag, SHOW SCHEMAS of a database.
+or of its schema, USE / SHOW / SHOW GRANTS of a warehouse, DROP of a tag, SHOW SCHEMAS of a database, UNDROP TABLE of a name a table holds.
 
 https://docs.snowflake.com/en/user-guide/security-access-control-overview (a role sees only what it holds
 privileges on), https://docs.snowflake.com/en/user-guide/security-access-control-privileges (warehouse USAGE:
@@ -93,3 +93,14 @@ def test_information_schema_calls_of_the_wrong_shape_are_a_clear_error(pair: tup
     admin, _ = pair  # it was DuckDB's message about its own macro
     with pytest.raises(snowreg.NotSupportedError, match="INFORMATION_SCHEMA.TAG_REFERENCES other than"):
         run(admin, sql)
+
+
+def test_undrop_table_does_not_tell_a_role_of_a_table_it_cannot_see(pair: tuple[Connection, Connection]) -> None:
+    """UNDROP TABLE of a name a table holds: 002002 names the table, so only a role that may see it gets it;
+    another is told what CREATE TABLE tells it (002003)."""
+    admin, alice = pair
+    run(admin, "CREATE TABLE SECRET_T (A INT)")
+    assert errno(alice, "UNDROP TABLE SECRET_T") == 2003
+    assert errno(admin, "UNDROP TABLE SECRET_T") == 2002
+    run(admin, "GRANT SELECT ON TABLE SECRET_T TO ROLE ANALYST")
+    assert errno(alice, "UNDROP TABLE SECRET_T") == 2002
