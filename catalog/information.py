@@ -9,7 +9,7 @@ import duckdb
 import orjson
 
 if TYPE_CHECKING:
-    from snowreg.catalog.models import ModelRow, ModelsPart, VersionIndex, VersionRow
+    from snowreg.catalog.models import ModelRow, ModelsPart, VersionIndex
     from snowreg.catalog.store import Store
 
 # relation name on the session cursor → the registry query behind it (`$1`: all models, `$2`: ids)
@@ -211,7 +211,7 @@ def _parts(store: Store, models: ModelsPart, visible: Sequence[int] | None, foun
     parts = []
     for m in listed:
         entry = kept.get(m.id)
-        if entry is None or entry.index is not indexes[m.id] or entry.model != m:
+        if entry is None or entry.index is not indexes[m.id] or (entry.model is not m and entry.model != m):
             entry = kept[m.id] = _remade(models, entry, m, indexes[m.id])
         parts.append(entry)
     for gone in kept.keys() - {m.id for m in every}:
@@ -220,41 +220,46 @@ def _parts(store: Store, models: ModelsPart, visible: Sequence[int] | None, foun
     return parts
 
 
-_SHOWN = ("database_name", "schema_name", "name", "owner", "default_version")  # the model's fields in its rows
+# the model's fields in every one of its rows (its default version marks one row: `_marked`)
+_SHOWN = ("database_name", "schema_name", "name", "owner")
 
 
 def _remade(models: ModelsPart, entry: ModelVersionRows | None, m: ModelRow, index: VersionIndex) -> ModelVersionRows:
     """The model's rows after a change: the row of a version whose row, functions, DEFAULT / FIRST / LAST
-    marks and model fields are unchanged is kept (the same object); the others are made again."""
+    marks and model fields are unchanged is kept (the same object); the others are made again. (A
+    version's functions are written only with its version row, so an unchanged row has its functions.)"""
     new = index.rows
     same_model = entry is not None and all(getattr(entry.model, f) == getattr(m, f) for f in _SHOWN)
-    rows: list[tuple[Any, ...] | None] = [None] * len(new)
+    rows: list[tuple[Any, ...] | None] | None = None
+    todo: Iterable[int] = range(len(new))
     if entry is not None and same_model:
         old = entry.index.rows
         # versions in the same places: only those that are other objects, or gained or lost a mark
         moved = [i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a is not b]
         if len(moved) <= max(_PATCHED_AT_MOST, len(new) // 8):
             rows = [*entry.rows[:len(new)], *[None] * (len(new) - len(old))]
-            for i in [*moved, *_marked(entry.model, old), *_marked(m, new)]:
-                if i < len(rows):
-                    rows[i] = None
-    made = _model_rows(m, index, models.functions_of([v.id for v, r in zip(new, rows, strict=True) if r is None]),
-                       [i for i, r in enumerate(rows) if r is None])
-    if entry is not None and same_model:  # an equal row of the same version keeps its object (a re-read index
-        before = {(v.id, v.seq): row for v, row in zip(entry.index.rows, entry.rows, strict=True)}  # has new ones)
+            marked = {*moved, *_marked(entry.model, entry.index), *_marked(m, index), *range(len(old), len(new))}
+            todo = sorted(i for i in marked if i < len(new))
+    if rows is None:
+        rows = [None] * len(new)
+    made = _model_rows(m, index, models.functions_of([new[i].id for i in todo]), todo)
+    if entry is not None and same_model:  # an equal row of the same version keeps its object (a re-read
+        positions, before = entry.index.positions, entry.index.rows  # index has new ones)
         for i, row in made.items():
-            kept = before.get((new[i].id, new[i].seq))
+            j = positions.get(new[i].name)
+            kept = entry.rows[j] if j is not None and (before[j].id, before[j].seq) == (new[i].id, new[i].seq) else None
             made[i] = kept if kept is not None and kept == row else row
     for i, row in made.items():
         rows[i] = row
     return ModelVersionRows(m, index, tuple(rows), entry)  # type: ignore[arg-type]
 
 
-def _marked(m: ModelRow, rows: tuple[VersionRow, ...]) -> list[int]:
+def _marked(m: ModelRow, index: VersionIndex) -> list[int]:
     """Positions of the versions marked DEFAULT, FIRST or LAST."""
-    if not rows:
+    if not index.rows:
         return []
-    return [0, len(rows) - 1, *(i for i, v in enumerate(rows) if v.name == m.default_version)]
+    default = index.positions.get(m.default_version) if m.default_version is not None else None
+    return [0, len(index.rows) - 1, *([] if default is None else [default])]
 
 
 def _combined(store: Store, parts: list[ModelVersionRows], visible: Sequence[int] | None) -> Any:

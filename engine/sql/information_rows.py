@@ -214,21 +214,16 @@ class _Making:
     def updated(self, last: _Answer | None, parts: list[Any]) -> _Answer:
         """`last` with the rows of the models that changed since made again (or made afresh)."""
         current = {p.model.id: p for p in parts}
-        before = last.parts if last is not None else {}
-        gone = [rows for mid, rows in before.items() if mid not in current or current[mid].rows is not rows]
-        changed = [p for mid, p in current.items() if before.get(mid) is not p.rows]
-        if last is not None and not gone and not changed:
-            return last
-        staying = {id(r) for p in changed for r in p.rows}
-        leaving = [r for rows in gone for r in rows if id(r) not in staying]
-        held = {id(r) for rows in gone for r in rows}
-        coming = [(p.model.id, p.index.rows[i].seq, r) for p in changed for i, r in enumerate(p.rows) if id(r) not in held]
+        leaving, coming = _moves(last.parts if last is not None else {}, current)
+        parts_now = {mid: p.rows for mid, p in current.items()}
+        if last is not None and not leaving and not coming:  # the same rows (perhaps in new tuples)
+            same = len(last.parts) == len(parts_now) and all(last.parts.get(m) is r for m, r in parts_now.items())
+            return last if same else dataclasses.replace(last, parts=parts_now)
         made = dict(last.made) if last is not None else {}
         left = [made.pop(id(r))[1] for r in leaving]
         new = self.rows(coming)
         for entry in new:
             made[id(entry[0])] = entry
-        parts_now = {mid: p.rows for mid, p in current.items()}
         columns = last.columns if last is not None else self.shape([], self.columns).columns
         if last is not None and len(leaving) + len(coming) <= _PATCHED_AT_MOST:
             keys, outs = list(last.keys), list(last.outs)
@@ -292,6 +287,31 @@ class _Making:
 
 
 _POSITION = {name: i for i, name in enumerate(MODEL_VERSIONS_COLUMNS)}
+
+
+def _moves(before: dict[int, tuple[tuple[Any, ...], ...]], current: dict[int, Any]
+           ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, tuple[Any, ...]]]]:
+    """The rows an answer made of the `before` rows (by model id) loses and the ones it gains (with their
+    model id and version seq) to be made of the `current` models' rows: those that are other objects."""
+    leaving: list[tuple[Any, ...]] = []
+    coming: list[tuple[int, int, tuple[Any, ...]]] = []
+    for mid, rows in before.items():
+        if mid not in current:
+            leaving += rows
+    for mid, part in current.items():
+        old, new, versions = before.get(mid, ()), part.rows, part.index.rows
+        if old is new:
+            continue
+        if len(old) == len(new):  # the same versions in the same places, but for a few
+            for i, (a, b) in enumerate(zip(old, new, strict=True)):
+                if a is not b:
+                    leaving.append(a)
+                    coming.append((mid, versions[i].seq, b))
+            continue
+        old_ids, new_ids = {id(r) for r in old}, {id(r) for r in new}
+        leaving += [r for r in old if id(r) not in new_ids]
+        coming += [(mid, versions[i].seq, r) for i, r in enumerate(new) if id(r) not in old_ids]
+    return leaving, coming
 
 
 def _sort_part(column: list[Any], high: bool) -> list[tuple[Any, ...]]:
