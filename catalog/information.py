@@ -154,10 +154,12 @@ class ModelVersionRows:
     __slots__ = ("model", "index", "rows", "_table", "_base")
 
     def __init__(self, model: ModelRow, index: VersionIndex, rows: tuple[tuple[Any, ...], ...],
-                 base: ModelVersionRows | None) -> None:
+                 replaced: ModelVersionRows | None) -> None:
         self.model, self.index, self.rows = model, index, rows
         self._table: Any = None
-        self._base = base  # the rows this replaced, whose table a few changed rows patch
+        # the latest rows before these whose table was made (a few changed rows patch it); never a chain
+        # of entries whose tables no one asked for
+        self._base = replaced if replaced is None or replaced._table is not None else replaced._base
 
     def table(self) -> Any:
         """The rows as an Arrow table of the view's schema (made once; call under the store's lock)."""
