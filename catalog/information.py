@@ -159,7 +159,7 @@ class ModelVersionRows:
         self._table: Any = None
         # the latest rows before these whose table was made (a few changed rows patch it); never a chain
         # of entries whose tables no one asked for
-        self._base = replaced if replaced is None or replaced._table is not None else replaced._base
+        self._base: ModelVersionRows | None = replaced if replaced is None or replaced._table is not None else replaced._base
 
     def table(self) -> Any:
         """The rows as an Arrow table of the view's schema (made once; call under the store's lock)."""
