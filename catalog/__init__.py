@@ -24,6 +24,7 @@ from snowreg.catalog.dropped import (
 )
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart, ObjectKey
+from snowreg.catalog.information import ModelVersionRows
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
@@ -35,8 +36,9 @@ from snowreg.catalog.udfs import FunctionRow, UdfsPart, install_macros, remove_m
 from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
-    "Catalog", "ColumnSpec", "DatabaseRow", "FunctionCatalog", "FunctionRow", "KeySpec", "ModelRow", "SchemaRow", "StageRow",
-    "Store", "TableShape", "TagRow", "VersionContent", "VersionIndex", "VersionRow", "WarehouseRow", "quote",
+    "Catalog", "ColumnSpec", "DatabaseRow", "FunctionCatalog", "FunctionRow", "KeySpec", "ModelRow", "ModelVersionRows",
+    "SchemaRow", "StageRow", "Store", "TableShape", "TagRow", "VersionContent", "VersionIndex", "VersionRow",
+    "WarehouseRow", "quote",
 ]
 
 
@@ -143,11 +145,16 @@ class Catalog:
         read of the `visible` models (`registered`: what the cursor holds already, updated)."""
         information.expose(self.store, cursor, visible, registered, information.relations(views), self.models)
 
-    def model_version_rows(self, visible: Sequence[int] | None) -> Any:
-        """MODEL_VERSIONS' rows of the `visible` models (None: all) as an Arrow table, as `expose_information`
-        hands them to a cursor (for a query answered without DuckDB: engine.sql.information_rows)."""
-        name = information.MODEL_VERSIONS
-        return information.tables(self.store, visible, (name,), self.models)[name]
+    def model_version_parts(self, visible: Sequence[int] | None) -> tuple[Any, list[ModelVersionRows]] | None:
+        """MODEL_VERSIONS' Arrow schema and the `visible` models' rows (None: all models), one entry per
+        model, as Python tuples: the rows `expose_information` hands a cursor (for a query answered without
+        DuckDB: engine.sql.information_rows). None inside a registry transaction."""
+        parts = information.model_version_parts(self.store, self.models, visible)
+        return None if parts is None else (information.model_versions_schema(self.store), parts)
+
+    def forget_model_version_rows(self) -> None:
+        """Drop the kept MODEL_VERSIONS rows (made afresh from the cached reads by the next query)."""
+        information.forget_model_versions(self.store)
 
     def close(self) -> None:
         self.store.close()

@@ -143,66 +143,170 @@ def tables(store: Store, visible: Sequence[int] | None, needed: Iterable[str] = 
     """The `needed` relations' rows for the models in `visible` (None: all models), as Arrow tables read
     under the store's lock; each kept until the next write (the generation), never inside a transaction.
 
-    With `models`, MODEL_VERSIONS is built from its cached reads (`model_versions`), not by a query."""
-    key = None if visible is None else tuple(visible)
+    With `models`, MODEL_VERSIONS is built from its cached reads (`model_version_parts`), not by a query."""
     with store.lock:
         if store.in_transaction:  # a rollback may undo what the transaction wrote: read afresh
             return _read(store, visible, needed)
-        if any(generation != store.generation for generation, _ in store.information_tables.values()):
-            store.information_tables.clear()  # only the current generation's rows are kept
-        found = store.information_tables.setdefault(key, (store.generation, {}))[1]
+        found = _kept(store, visible)
         missing = [name for name in needed if name not in found]
         if models is not None and MODEL_VERSIONS in missing:
             missing.remove(MODEL_VERSIONS)
-            found[MODEL_VERSIONS] = model_versions(store, models, visible)
+            found[MODEL_VERSIONS] = _combined(store, _parts(store, models, visible, found), visible)
         if missing:
             found.update(_read(store, visible, missing))
         return {name: found[name] for name in needed}
 
 
+def _kept(store: Store, visible: Sequence[int] | None) -> dict[str, Any]:
+    """What is kept of the current generation for this set of visible models (call under the lock)."""
+    if any(generation != store.generation for generation, _ in store.information_tables.values()):
+        store.information_tables.clear()  # only the current generation's rows are kept
+    key = None if visible is None else tuple(visible)
+    return store.information_tables.setdefault(key, (store.generation, {}))[1]
+
+
 # -- MODEL_VERSIONS from the catalog's cached reads -------------------------------------------------
 
 MODEL_VERSIONS = "snowreg_is_model_versions"
-# its columns, in the order of its query (QUERIES) and of the Arrow tables built here
+# its columns, in the order of its query (QUERIES) and of the rows built here
 MODEL_VERSIONS_COLUMNS = ("DATABASE_NAME", "SCHEMA_NAME", "MODEL_NAME", "MODEL_VERSION_NAME", "VERSION_ALIASES",
                           "COMMENT", "OWNER", "CREATED", "LAST_ALTERED", "FUNCTIONS", "MODEL_TYPE", "PYTHON_VERSION",
                           "LANGUAGE", "DEPENDENCIES", "METADATA", "USERDATA", "CATALOG_NAME", "CREATED_ON",
                           "LAST_ALTERED_ON")
 _SCHEMA: list[Any] = []  # MODEL_VERSIONS' Arrow schema, as its query gives it (read once)
+_PARTS = "model version parts"  # the key of the per-model rows among a generation's kept relations
 
 
-def model_versions(store: Store, models: ModelsPart, visible: Sequence[int] | None) -> Any:
-    """MODEL_VERSIONS' rows for the `visible` models, as its query in QUERIES gives them, built from the
-    models' cached rows, version indexes and functions. A model's rows are kept as an Arrow table with what
-    they were made of (`store.model_version_rows`) and made again only when one of those changed; a write
-    that changed a few versions of a model (a comment, an alias) remakes only their rows, so the first
-    query after it costs ~a dict lookup per model, not a row and its Arrow conversion per version."""
-    import pyarrow as pa
+class ModelVersionRows:
+    """One model's MODEL_VERSIONS rows as Python tuples in MODEL_VERSIONS_COLUMNS' order and the view's
+    (by version seq), with the model row and version index they were made of. A row a write did not
+    change stays the same object from one generation to the next, so readers may keep what they derive
+    from a row by its identity (engine.sql.information_rows). The Arrow table is made on first use."""
 
+    __slots__ = ("model", "index", "rows", "_table", "_base")
+
+    def __init__(self, model: ModelRow, index: VersionIndex, rows: tuple[tuple[Any, ...], ...],
+                 replaced: ModelVersionRows | None) -> None:
+        self.model, self.index, self.rows = model, index, rows
+        self._table: Any = None
+        # the latest rows before these whose table was made (a few changed rows patch it); never a chain
+        # of entries whose tables no one asked for
+        self._base: ModelVersionRows | None = replaced if replaced is None or replaced._table is not None else replaced._base
+
+    def table(self) -> Any:
+        """The rows as an Arrow table of the view's schema (made once; call under the store's lock)."""
+        if self._table is None:
+            base, self._base = self._base, None
+            self._table = _patched_table(base, self.rows) if base is not None else None
+            if self._table is None:
+                self._table = _arrow(list(self.rows))
+        return self._table
+
+
+def model_version_parts(store: Store, models: ModelsPart, visible: Sequence[int] | None
+                        ) -> list[ModelVersionRows] | None:
+    """Each `visible` model's MODEL_VERSIONS rows (None: all models), by model id; kept until the next
+    write. None inside a registry transaction (what it reads may be rolled back)."""
+    with store.lock:
+        if store.in_transaction:
+            return None
+        return _parts(store, models, visible, _kept(store, visible))
+
+
+def forget_model_versions(store: Store) -> None:
+    """Drop every kept MODEL_VERSIONS row and table (tests compare kept rows with rows made afresh)."""
+    with store.lock:
+        store.model_version_rows.clear()
+        store.model_version_sets.clear()
+        store.information_tables.clear()
+
+
+def model_versions_schema(store: Store) -> Any:
+    """MODEL_VERSIONS' Arrow schema (the column types its query gives)."""
     if not _SCHEMA:
         _SCHEMA.append(_read(store, [], [MODEL_VERSIONS])[MODEL_VERSIONS].schema)
+    return _SCHEMA[0]
+
+
+def _parts(store: Store, models: ModelsPart, visible: Sequence[int] | None, found: dict[str, Any]
+           ) -> list[ModelVersionRows]:
+    """The visible models' rows, from the catalog's cached reads: a model whose model row and version
+    index are unchanged keeps its entry (`store.model_version_rows`); a changed one keeps the rows of its
+    versions the write did not touch."""
+    parts = found.get(_PARTS)
+    if parts is not None:
+        return parts  # type: ignore[no-any-return]
+    model_versions_schema(store)
+    every = models.list_models()
     shown = set(visible) if visible is not None else None
-    listed = sorted((m for m in models.list_models() if shown is None or m.id in shown), key=lambda m: m.id)
+    listed = sorted((m for m in every if shown is None or m.id in shown), key=lambda m: m.id)
     indexes = models.list_versions_of([m.id for m in listed])
-    functions = models.functions_of([v.id for m in listed for v in indexes[m.id].rows])
     kept = store.model_version_rows
-    tables: list[Any] = []
+    parts = []
     for m in listed:
-        index = indexes[m.id]
-        names = tuple(functions.get(v.id, ()) for v in index.rows)
         entry = kept.get(m.id)
-        if entry is None or not (entry[0] == m and entry[1] is index and entry[2] == names):
-            table = _patched(entry, m, index, names) if entry is not None else None
-            if table is None:
-                table = _arrow(_model_rows(m, index, names, range(len(index.rows))))
-            entry = kept[m.id] = (m, index, names, table)
-        tables.append(entry[3])
-    for gone in kept.keys() - {m.id for m in models.list_models()}:
+        if entry is None or entry.index is not indexes[m.id] or (entry.model is not m and entry.model != m):
+            entry = kept[m.id] = _remade(models, entry, m, indexes[m.id])
+        parts.append(entry)
+    for gone in kept.keys() - {m.id for m in every}:
         del kept[gone]
+    found[_PARTS] = parts
+    return parts
+
+
+# the model's fields in every one of its rows (its default version marks one row: `_marked`)
+_SHOWN = ("database_name", "schema_name", "name", "owner")
+
+
+def _remade(models: ModelsPart, entry: ModelVersionRows | None, m: ModelRow, index: VersionIndex) -> ModelVersionRows:
+    """The model's rows after a change: the row of a version whose row, functions, DEFAULT / FIRST / LAST
+    marks and model fields are unchanged is kept (the same object); the others are made again. (A
+    version's functions are written only with its version row, so an unchanged row has its functions.)"""
+    new = index.rows
+    same_model = entry is not None and all(getattr(entry.model, f) == getattr(m, f) for f in _SHOWN)
+    rows: list[tuple[Any, ...] | None] | None = None
+    todo: Iterable[int] = range(len(new))
+    if entry is not None and same_model:
+        old = entry.index.rows
+        # versions in the same places: only those that are other objects, or gained or lost a mark
+        moved = [i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a is not b]
+        if len(moved) <= max(_PATCHED_AT_MOST, len(new) // 8):
+            rows = [*entry.rows[:len(new)], *[None] * (len(new) - len(old))]
+            marked = {*moved, *_marked(entry.model, entry.index), *_marked(m, index), *range(len(old), len(new))}
+            todo = sorted(i for i in marked if i < len(new))
+    if rows is None:
+        rows = [None] * len(new)
+    made = _model_rows(m, index, models.functions_of([new[i].id for i in todo]), todo)
+    if entry is not None and same_model:  # an equal row of the same version keeps its object (a re-read
+        positions, before = entry.index.positions, entry.index.rows  # index has new ones)
+        for i, row in made.items():
+            j = positions.get(new[i].name)
+            kept = entry.rows[j] if j is not None and (before[j].id, before[j].seq) == (new[i].id, new[i].seq) else None
+            made[i] = kept if kept is not None and kept == row else row
+    for i, row in made.items():
+        rows[i] = row
+    return ModelVersionRows(m, index, tuple(rows), entry)  # type: ignore[arg-type]
+
+
+def _marked(m: ModelRow, index: VersionIndex) -> list[int]:
+    """Positions of the versions marked DEFAULT, FIRST or LAST."""
+    if not index.rows:
+        return []
+    default = index.positions.get(m.default_version) if m.default_version is not None else None
+    return [0, len(index.rows) - 1, *([] if default is None else [default])]
+
+
+def _combined(store: Store, parts: list[ModelVersionRows], visible: Sequence[int] | None) -> Any:
+    """MODEL_VERSIONS' rows for the `visible` models as one Arrow table, as its query in QUERIES gives
+    them. The last combined table of each set of visible models is kept (`store.model_version_sets`) and
+    a change to a few models replaces only their slices."""
+    import pyarrow as pa
+
+    tables = [part.table() for part in parts]
     if len(tables) <= 1:
         return tables[0] if tables else _arrow([])
-    key = None if visible is None else tuple(sorted(shown or ()))
-    ids = tuple(m.id for m in listed)
+    key = None if visible is None else tuple(sorted(visible))
+    ids = tuple(part.model.id for part in parts)
     last = store.model_version_sets.get(key)
     combined = _spliced(last[1], last[2], tables) if last is not None and last[0] == ids else None
     if combined is None:
@@ -238,26 +342,23 @@ def _spliced(before: tuple[Any, ...], combined: Any, tables: list[Any]) -> Any:
     return pa.concat_tables(pieces).combine_chunks()
 
 
-_PATCHED_AT_MOST = 16  # versions changed at once beyond which a model's rows are simply made again
+_PATCHED_AT_MOST = 16  # rows changed at once beyond which a table is simply made again
 
 
-def _patched(entry: tuple[Any, ...], m: ModelRow, index: VersionIndex, functions: tuple[Any, ...]) -> Any:
-    """The model's kept Arrow table with the rows of the versions that changed since made again; None when
-    more than that changed. A row depends only on the model row, its version row, its functions and the
-    first and last versions (FIRST / LAST), so with the model row and those unchanged, the rows of
-    unchanged versions stay as they are."""
+def _patched_table(base: ModelVersionRows, rows: tuple[tuple[Any, ...], ...]) -> Any:
+    """`base`'s Arrow table with the rows that are other objects now made again; None when the number of
+    rows changed or many did."""
     import pyarrow as pa
 
-    old_m, old_index, old_functions, table = entry
-    old, new = old_index.rows, index.rows
-    if old_m != m or len(old) != len(new) or (new and (old[0].seq, old[-1].seq) != (new[0].seq, new[-1].seq)):
+    if len(base.rows) != len(rows):
         return None
-    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a is not b or old_functions[i] != functions[i]]
+    changed = [i for i, (a, b) in enumerate(zip(base.rows, rows, strict=True)) if a is not b]
     if len(changed) > _PATCHED_AT_MOST:
         return None
+    table = base.table()
     if not changed:
         return table
-    made = _arrow(_model_rows(m, index, functions, changed))
+    made = _arrow([rows[i] for i in changed])
     pieces, start = [], 0
     for k, i in enumerate(changed):
         pieces += [table.slice(start, i - start), made.slice(k, 1)]
@@ -276,20 +377,22 @@ def _arrow(rows: list[tuple[Any, ...]]) -> Any:
                                 schema=schema)
 
 
-def _model_rows(m: ModelRow, index: VersionIndex, functions: tuple[Any, ...],
-                positions: Iterable[int]) -> list[tuple[Any, ...]]:
-    """The MODEL_VERSIONS rows of the model's versions at `positions`, in the columns and order of its query."""
-    out = []
+def _model_rows(m: ModelRow, index: VersionIndex, functions: dict[int, tuple[Any, ...]],
+                positions: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    """The MODEL_VERSIONS rows of the model's versions at `positions` (by position), in the columns and
+    order of its query; `functions`: by version id."""
+    out = {}
     rows = index.rows
     first, last = (rows[0].seq, rows[-1].seq) if rows else (None, None)
     for i in positions:
-        v, fns = rows[i], functions[i]
+        v = rows[i]
         aliases = [*(["DEFAULT"] if v.name == m.default_version else []), *(["FIRST"] if v.seq == first else []),
                    *(["LAST"] if v.seq == last else []), *([v.alias] if v.alias is not None else [])]
-        out.append((m.database_name, m.schema_name, m.name, v.name, orjson.dumps(aliases).decode(), v.comment,
-                    m.owner, v.created_on, v.last_altered_on, orjson.dumps([f.name for f in fns]).decode(),
-                    v.model_type, v.python_version, v.language, v.dependencies, v.metadata, v.user_data,
-                    m.database_name, v.created_on, v.last_altered_on))
+        out[i] = (m.database_name, m.schema_name, m.name, v.name, orjson.dumps(aliases).decode(), v.comment,
+                  m.owner, v.created_on, v.last_altered_on,
+                  orjson.dumps([f.name for f in functions.get(v.id, ())]).decode(), v.model_type,
+                  v.python_version, v.language, v.dependencies, v.metadata, v.user_data, m.database_name,
+                  v.created_on, v.last_altered_on)
     return out
 
 

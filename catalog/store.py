@@ -87,8 +87,8 @@ class Store:
         self._read_cache: dict[tuple[Any, ...], Any] = {}
         # INFORMATION_SCHEMA rows as Arrow tables by visible model ids, of one generation (information.py)
         self.information_tables: dict[tuple[int, ...] | None, tuple[int, dict[str, Any]]] = {}
-        # MODEL_VERSIONS rows by model id, with the cached reads they were made of (information.py)
-        self.model_version_rows: dict[int, tuple[Any, ...]] = {}
+        # MODEL_VERSIONS rows by model id, with the cached reads they were made of (information.ModelVersionRows)
+        self.model_version_rows: dict[int, Any] = {}
         # the last combined MODEL_VERSIONS table of each set of visible models, with its models' ids and tables
         self.model_version_sets: dict[tuple[int, ...] | None, tuple[tuple[int, ...], tuple[Any, ...], Any]] = {}
         self._cache_generation = -1

@@ -3,8 +3,8 @@
 The guide's query (`SELECT …, metadata:metric:accuracy AS accuracy, … FROM db.INFORMATION_SCHEMA.MODEL_VERSIONS
 ORDER BY accuracy DESC`) spent ~2.5 of its ~3.3 ms in DuckDB binding the translated text and in handing the
 rows to the session's cursor. A query whose translation (the DuckDB text: names resolved, NULL ordering and
-database made explicit) has only these parts is answered here instead, from the same Arrow rows the
-cursor would have read:
+database made explicit) has only these parts is answered here instead, from the same rows the cursor
+would have read (the catalog's per-model MODEL_VERSIONS rows, `catalog.ModelVersionRows`, as Python tuples):
 
 - select items: `*`, bare columns of MODEL_VERSIONS, and `CAST(snowreg_dpath("<json column>", '<path>') AS
   JSON)` (a VARIANT path, `metadata:metric:accuracy`), each under a distinct name;
@@ -16,17 +16,31 @@ Anything else (another function, a cast, a JSON column in a sort key, a name thi
 exactly) goes the general way, so errors are always the general path's. A path's value and its sort key
 are DuckDB's own: the translated macros run once over the documents not seen before (one small query,
 cached per document and path), and the rows then take the same conversion to Snowflake values as any
-result (`run.shape`). Rows that sort equal may come in another order than DuckDB's (SQL leaves it open).
+result (`run.shape`). Rows that sort equal keep the view's order (model, then version), which may not be
+DuckDB's (SQL leaves it open; conformance/DECISIONS.md M2).
+
+The answer (each row made and its sort key, in order) is kept per registry, plan, time zone and set of
+visible models. The catalog keeps a row that no write changed as the same object, so after a write only
+the rows that are new objects are made (and moved into place by their keys) and the ones gone are taken
+out: the first query after a write to one version costs about what that version's row costs, not what
+the registry's rows do.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import datetime as dt
 import threading
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from snowreg.catalog.information import MODEL_VERSIONS_COLUMNS
+from snowreg.engine.result import Result
+
 if TYPE_CHECKING:
+    from snowreg.catalog import Catalog
     from snowreg.engine.session import Session
     from snowreg.engine.sql.translation import Translation
 
@@ -71,9 +85,10 @@ _VALUES_KEPT = 20_000
 _lock = threading.Lock()
 
 
-def answer(session: Session, tr: Translation) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]] | None:
-    """The statement's rows as the cursor would fetch them, with its columns' names and DuckDB types (for
-    `run.shape`); None when its shape is not one answered here (run it the general way)."""
+def answer(session: Session, tr: Translation, shape: Callable[[list[tuple[Any, ...]], list[tuple[str, str]]], Result]
+           ) -> Result | None:
+    """The statement's result as the general path gives it (`shape`: its conversion of fetched rows to a
+    Result); None when its shape is not one answered here (run it the general way)."""
     if not ENABLED[0] or tr.kind != "select" or tr.udfs or tr.set_probes or tr.guard is not None or tr.offsets \
             or len(tr.tables) != 1 or tr.tables[0].name != "MODEL_VERSIONS":
         return None
@@ -82,15 +97,40 @@ def answer(session: Session, tr: Translation) -> tuple[list[tuple[Any, ...]], li
         return None
     from snowreg.engine.access import privileges
 
-    table = session.catalog.model_version_rows(privileges.visible_model_ids(session))
-    types = _types(table.schema, plan)
+    visible = privileges.visible_model_ids(session)
+    found = session.catalog.model_version_parts(visible)
+    if found is None:  # inside a registry transaction
+        return None
+    schema, parts = found
+    types = _types(schema, plan)
     if types is None:
         return None
     session.sync_duckdb_variables({}, variables=False)  # the cursor's time zone, as the general path sets it
     zone = _zone(session.timezone)
     if zone is None:
         return None
-    return _result(session, plan, types, _columns(table, plan, zone))
+    key = (plan, zone.key, None if visible is None else tuple(visible))
+    with _lock:
+        kept = _ANSWERS.setdefault(session.catalog.store, {})
+        last = kept.get(key)
+    columns = [(item.name, kind) for item, kind in zip(plan.items, types, strict=True)]
+    made = _Making(session, plan, zone, shape, columns)
+    now = made.updated(last, [p for p in parts if p.model.database_name == plan.database])
+    if now is not last:
+        with _lock:
+            if len(kept) >= _ANSWERS_KEPT and key not in kept:
+                kept.clear()
+            kept[key] = now
+    stop = None if plan.limit is None else plan.offset + plan.limit
+    return Result(list(now.columns), now.outs[plan.offset:stop])
+
+
+def forget(catalog: Catalog) -> None:
+    """Drop every answer kept here and the registry's kept MODEL_VERSIONS rows, so the next query makes
+    them afresh (tests compare an answer patched after writes with one made afresh)."""
+    with _lock:
+        _ANSWERS.clear()
+    catalog.forget_model_version_rows()
 
 
 def _types(schema: Any, plan: Plan) -> list[str] | None:
@@ -122,83 +162,184 @@ def _types(schema: Any, plan: Plan) -> list[str] | None:
     return out
 
 
-def _columns(table: Any, plan: Plan, zone: Any) -> dict[str, list[Any]]:
-    """The needed columns of the plan's database's rows, that pass its WHERE, as Python lists (the
-    values the cursor would fetch: timestamps in the session's zone)."""
-    databases = table.column("DATABASE_NAME").to_pylist()
-    keep = [i for i, d in enumerate(databases) if d == plan.database]
-    for column, value in plan.where:
-        values = table.column(column).to_pylist()
-        keep = [i for i in keep if values[i] == value]
-    needed = sorted({item.column for item in plan.items})
-    if len(keep) != len(databases):
-        import pyarrow as pa
-
-        table = table.select(needed).take(pa.array(keep, type=pa.int64()))
-    return {c: _pylist(table.column(c), zone) for c in needed}
+# -- the answer kept per plan, time zone and visible models, patched row by row after a write ----------
 
 
-_EPOCH: list[Any] = []
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Answer:
+    """A plan's rows in one time zone for one set of visible models, sorted, with what they were made of:
+    the registry's per-model rows (catalog.ModelVersionRows), whose unchanged rows stay the same objects,
+    so a write remakes only the rows it changed and moves them into place."""
+
+    parts: dict[int, tuple[tuple[Any, ...], ...]]  # model id → the rows of that model it was made of
+    made: dict[int, tuple[tuple[Any, ...], Any, Any]]  # id(row) → (row, sort key, output row); key None: filtered out
+    keys: list[Any]  # the sort keys of the rows answered, in order (unique: they end on model id and version seq)
+    outs: list[tuple[Any, ...]]  # the rows answered, in that order (before OFFSET / LIMIT)
+    columns: list[Any]  # the result's columns
+
+
+# per registry (its Store): (plan, zone, visible model ids) → its answer
+_ANSWERS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _Answer]] = weakref.WeakKeyDictionary()
+_ANSWERS_KEPT = 32
+_PATCHED_AT_MOST = 64  # rows changed at once beyond which the answer is sorted afresh
+
+
+class _Desc:
+    """A sort key part that orders the other way round (a descending key within one ascending key)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Desc) and bool(self.v == other.v)
+
+    def __lt__(self, other: _Desc) -> bool:
+        return bool(other.v < self.v)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclasses.dataclass(slots=True)
+class _Making:
+    """What making rows of a plan needs: the session (path values), the zone, the general path's `shape`."""
+
+    session: Session
+    plan: Plan
+    zone: Any
+    shape: Callable[[list[tuple[Any, ...]], list[tuple[str, str]]], Result]
+    columns: list[tuple[str, str]]
+
+    def updated(self, last: _Answer | None, parts: list[Any]) -> _Answer:
+        """`last` with the rows of the models that changed since made again (or made afresh)."""
+        current = {p.model.id: p for p in parts}
+        leaving, coming = _moves(last.parts if last is not None else {}, current)
+        parts_now = {mid: p.rows for mid, p in current.items()}
+        if last is not None and not leaving and not coming:  # the same rows (perhaps in new tuples)
+            same = len(last.parts) == len(parts_now) and all(last.parts.get(m) is r for m, r in parts_now.items())
+            return last if same else dataclasses.replace(last, parts=parts_now)
+        made = dict(last.made) if last is not None else {}
+        left = [made.pop(id(r))[1] for r in leaving]
+        new = self.rows(coming)
+        for entry in new:
+            made[id(entry[0])] = entry
+        columns = last.columns if last is not None else self.shape([], self.columns).columns
+        if last is not None and len(leaving) + len(coming) <= _PATCHED_AT_MOST:
+            keys, outs = list(last.keys), list(last.outs)
+            for key in left:
+                if key is not None:
+                    i = bisect.bisect_left(keys, key)
+                    del keys[i], outs[i]
+            for _, key, out in new:
+                if key is not None:
+                    i = bisect.bisect_left(keys, key)
+                    keys.insert(i, key)
+                    outs.insert(i, out)
+            return _Answer(parts_now, made, keys, outs, columns)
+        answered = self.sorted([e for e in made.values() if e[1] is not None])
+        return _Answer(parts_now, made, [e[1] for e in answered], [e[2] for e in answered], columns)
+
+    def sorted(self, entries: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Entries in their sort keys' order: stable sorts by each part, the last first, from the view's
+        order (what a sort by the whole key gives, without comparing key parts in Python)."""
+        entries.sort(key=lambda e: e[1][-1])
+        order = [k for k in self.plan.order if k.kind != "constant"]
+        for j in reversed(range(len(order))):
+            if order[j].desc:
+                entries.sort(key=lambda e, j=j: e[1][j].v, reverse=True)  # type: ignore[misc]
+            else:
+                entries.sort(key=lambda e, j=j: e[1][j])  # type: ignore[misc]
+        return entries
+
+    def rows(self, coming: list[tuple[int, int, tuple[Any, ...]]]) -> list[tuple[Any, ...]]:
+        """(row, sort key, output row) of each registry row (with its model id and version seq); the key
+        and output row are None for a row the plan's WHERE leaves out."""
+        plan = self.plan
+        where = [(_POSITION[c], value) for c, value in plan.where]
+        chosen = [(mid, seq, r) for mid, seq, r in coming if all(r[c] == value for c, value in where)]
+        out: list[tuple[Any, ...]] = [(r, None, None) for _, _, r in coming if not all(r[c] == value for c, value in where)]
+        if not chosen:
+            return out
+        values: list[list[Any]] = []  # by item, the values the cursor would fetch
+        keys: dict[int, list[Any]] = {}
+        for i, item in enumerate(plan.items):
+            raw = [r[_POSITION[item.column]] for _, _, r in chosen]
+            if item.path is not None:
+                found = _path_values(self.session, item.path, raw)
+                values.append([found[d][0] for d in raw])
+                keys[i] = [found[d][1] for d in raw]
+            elif self.columns[i][1] == "TIMESTAMP WITH TIME ZONE":
+                values.append([_zoned(t, self.zone) for t in raw])
+            else:
+                values.append(raw)
+        shaped = self.shape(list(zip(*values, strict=True)), self.columns).rows
+        parts = []
+        for key in plan.order:
+            if key.kind == "constant":
+                continue
+            column = keys[key.item] if key.kind == "variant" else values[key.item]
+            part = _sort_part(column, key.nulls_first == key.desc)
+            parts.append([_Desc(p) for p in part] if key.desc else part)
+        for n, (mid, seq, r) in enumerate(chosen):
+            out.append((r, (*(p[n] for p in parts), (mid, seq)), shaped[n]))
+        return out
+
+
+_POSITION = {name: i for i, name in enumerate(MODEL_VERSIONS_COLUMNS)}
+
+
+def _moves(before: dict[int, tuple[tuple[Any, ...], ...]], current: dict[int, Any]
+           ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, tuple[Any, ...]]]]:
+    """The rows an answer made of the `before` rows (by model id) loses and the ones it gains (with their
+    model id and version seq) to be made of the `current` models' rows: those that are other objects."""
+    leaving: list[tuple[Any, ...]] = []
+    coming: list[tuple[int, int, tuple[Any, ...]]] = []
+    for mid, rows in before.items():
+        if mid not in current:
+            leaving += rows
+    for mid, part in current.items():
+        old, new, versions = before.get(mid, ()), part.rows, part.index.rows
+        if old is new:
+            continue
+        if len(old) == len(new):  # the same versions in the same places, but for a few
+            for i, (a, b) in enumerate(zip(old, new, strict=True)):
+                if a is not b:
+                    leaving.append(a)
+                    coming.append((mid, versions[i].seq, b))
+            continue
+        old_ids, new_ids = {id(r) for r in old}, {id(r) for r in new}
+        leaving += [r for r in old if id(r) not in new_ids]
+        coming += [(mid, versions[i].seq, r) for i, r in enumerate(new) if id(r) not in old_ids]
+    return leaving, coming
+
+
+def _sort_part(column: list[Any], high: bool) -> list[tuple[Any, ...]]:
+    """Each value's sort key, NULLs above every value (`high`) or below (ascending; a descending key wraps
+    these in _Desc)."""
+    null, value = (1 if high else 0,), 0 if high else 1
+    return [null if v is None else (value, v) for v in column]
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_US = dt.timedelta(microseconds=1)
 _TIMES: dict[tuple[str, int], Any] = {}  # (zone, microseconds since the epoch) → datetime in that zone
 _TIMES_KEPT = 50_000
 
 
-def _pylist(column: Any, zone: Any) -> list[Any]:
-    """An Arrow column's values in Python. pyarrow makes a zoned timestamp ~10 µs and a JSON extension
-    value ~2 µs: timestamps are made from their microseconds once per zone and value, JSON is read as
-    its text."""
-    import pyarrow as pa
-
-    kind = column.type
-    if getattr(kind, "extension_name", None) == "arrow.json":
-        return pa.chunked_array([c.storage for c in column.chunks], type=kind.storage_type).to_pylist()
-    if not (pa.types.is_timestamp(kind) and kind.tz is not None):
-        return list(column.to_pylist())
-    import datetime as dt
-
-    if not _EPOCH:
-        _EPOCH.append(dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
-    epoch, times, name, out = _EPOCH[0], _TIMES, zone.key, []
-    if len(times) > _TIMES_KEPT:
-        times.clear()
-    for us in column.cast(pa.int64()).to_pylist():
-        value = None if us is None else times.get((name, us))
-        if value is None and us is not None:
-            value = times[(name, us)] = (epoch + dt.timedelta(microseconds=us)).astimezone(zone)
-        out.append(value)
-    return out
-
-
-def _result(session: Session, plan: Plan, types: list[str], columns: dict[str, list[Any]]
-            ) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
-    values: list[list[Any]] = []
-    keys: dict[int, list[Any]] = {}
-    for i, item in enumerate(plan.items):
-        raw = columns[item.column]
-        if item.path is not None:
-            found = _path_values(session, item.path, raw)
-            values.append([found[d][0] for d in raw])
-            keys[i] = [found[d][1] for d in raw]
-        else:
-            values.append(raw)
-    order = list(range(len(values[0]) if values else 0))
-    for key in reversed(plan.order):  # stable sorts, the last key first
-        if key.kind == "constant":
-            continue
-        column = keys[key.item] if key.kind == "variant" else values[key.item]
-        order.sort(key=_sort_key(column, key.nulls_first == key.desc), reverse=key.desc)
-    stop = None if plan.limit is None else plan.offset + plan.limit
-    chosen = order[plan.offset:stop]
-    if chosen != list(range(len(order))):
-        values = [[v[r] for r in chosen] for v in values]
-    return list(zip(*values, strict=True)), [(item.name, kind) for item, kind in zip(plan.items, types, strict=True)]
-
-
-def _sort_key(column: list[Any], high: bool) -> Callable[[int], tuple[Any, ...]]:
-    """Row position → its sort key in `column`, NULLs above every value (`high`) or below (where NULLs
-    go in a sort that `reverse` may turn round)."""
-    null, value = (1 if high else 0,), 0 if high else 1
-    return lambda r: null if column[r] is None else (value, column[r])
+def _zoned(value: dt.datetime | None, zone: Any) -> dt.datetime | None:
+    """A registry timestamp as the cursor fetches it from the Arrow rows: the same instant (a naive value
+    read as UTC, as pyarrow stores it), in the session's zone, made once per zone and value."""
+    if value is None:
+        return None
+    us = ((value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)) - _EPOCH) // _US
+    name = zone.key
+    found = _TIMES.get((name, us))
+    if found is None:
+        if len(_TIMES) > _TIMES_KEPT:
+            _TIMES.clear()
+        found = _TIMES[(name, us)] = (_EPOCH + dt.timedelta(microseconds=us)).astimezone(zone)
+    return found
 
 
 def _zone(name: str) -> Any:
@@ -317,8 +458,6 @@ def _column(node: Any, alias: str) -> str:
     """A bare column of MODEL_VERSIONS (its exact name), optionally qualified by the FROM alias."""
     from sqlglot import exp
 
-    from snowreg.catalog.information import MODEL_VERSIONS_COLUMNS
-
     if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier) \
             or node.name not in MODEL_VERSIONS_COLUMNS or node.args.get("db") or node.args.get("catalog") \
             or (node.table and node.table != alias):
@@ -338,8 +477,6 @@ def _macro(node: Any, name: str) -> list[Any]:
 
 def _items(select: Any, alias: str) -> list[Item]:
     from sqlglot import exp
-
-    from snowreg.catalog.information import MODEL_VERSIONS_COLUMNS
 
     items: list[Item] = []
     for node in select.expressions:
@@ -382,8 +519,6 @@ def _order(order: Any, items: list[Item], wrapped: bool) -> tuple[Key, ...]:
     """The sort keys; a name must be one select item's (unwrapped, one that names no column of the view, or
     is that same bare column, so reading it as the item or as the column gives the same value)."""
     from sqlglot import exp
-
-    from snowreg.catalog.information import MODEL_VERSIONS_COLUMNS
 
     if order is None:
         return ()

@@ -175,8 +175,8 @@ def _reused_or_run(session: Session, text: str, tr: Translation, reusable: tuple
         return found
     from snowreg.engine.sql import information_rows  # a MODEL_VERSIONS query of a simple shape: no DuckDB
 
-    answered = information_rows.answer(session, tr) if learned.texts(text) is None else None
-    result = shape(*answered) if answered is not None else _run_typed(session, text, tr, False)
+    answered = information_rows.answer(session, tr, shape) if learned.texts(text) is None else None
+    result = answered if answered is not None else _run_typed(session, text, tr, False)
     if tr.projected:
         result = table_meta.describe(session, tr, result)
     reuse.keep(session, reusable, result)

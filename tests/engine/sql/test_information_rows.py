@@ -120,8 +120,8 @@ def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     seen: list[bool] = []
     original = information_rows.answer
 
-    def spy(session: Any, tr: Any) -> Any:
-        result = original(session, tr)
+    def spy(session: Any, tr: Any, shape: Any) -> Any:
+        result = original(session, tr, shape)
         if information_rows.ENABLED[0]:
             seen.append(result is not None)
         return result
