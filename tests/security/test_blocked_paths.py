@@ -8,7 +8,7 @@ result, which runs with its owner's rights), the function's body, or a host file
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -32,15 +32,8 @@ def run(conn: Any, sql: str) -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def pair() -> Iterator[tuple[Connection, Connection]]:
-    admin = snowreg.connect(database="ML", schema="DEV")
-    for sql in SETUP:
-        run(admin, sql)
-    alice = Connection(admin._catalog, user="ALICE")
-    run(alice, "USE SCHEMA ML.DEV")
-    yield admin, alice
-    alice.close()
-    admin.close()
+def pair(pair_of: Callable[..., Iterator[tuple[Connection, Connection]]]) -> Iterator[tuple[Connection, Connection]]:
+    yield from pair_of(SETUP)
 
 
 REFUSED = [

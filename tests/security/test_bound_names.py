@@ -7,7 +7,7 @@ binder and DuckDB read a name differently.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -32,15 +32,8 @@ def run(conn: Any, sql: str) -> list[Any]:
 
 
 @pytest.fixture
-def pair() -> Iterator[tuple[Connection, Connection]]:
-    admin = snowreg.connect(database="ML", schema="DEV")
-    for sql in SETUP:
-        run(admin, sql)
-    alice = Connection(admin._catalog, user="ALICE")
-    run(alice, "USE SCHEMA ML.DEV")
-    yield admin, alice
-    alice.close()
-    admin.close()
+def pair(pair_of: Callable[..., Iterator[tuple[Connection, Connection]]]) -> Iterator[tuple[Connection, Connection]]:
+    yield from pair_of(SETUP)
 
 
 def secret_untouched(admin: Connection) -> None:

@@ -7,12 +7,11 @@ https://docs.snowflake.com/en/sql-reference/info-schema/object_privileges, …/u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-import snowreg
 from snowreg.dbapi import Connection
 
 SETUP = [
@@ -33,14 +32,8 @@ def run(conn: Any, sql: str) -> list[Any]:
 
 
 @pytest.fixture
-def pair() -> Iterator[tuple[Connection, Connection]]:
-    admin = snowreg.connect(database="ML", schema="DEV")
-    for sql in SETUP:
-        run(admin, sql)
-    alice = Connection(admin._catalog, user="ALICE")
-    yield admin, alice
-    alice.close()
-    admin.close()
+def pair(pair_of: Callable[..., Iterator[tuple[Connection, Connection]]]) -> Iterator[tuple[Connection, Connection]]:
+    yield from pair_of(SETUP, schema=None)
 
 
 @pytest.mark.parametrize("view", ["OBJECT_PRIVILEGES", "USAGE_PRIVILEGES"])

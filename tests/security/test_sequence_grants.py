@@ -6,7 +6,7 @@ https://docs.snowflake.com/en/sql-reference/sql/grant-privilege (ON SEQUENCE, ON
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -32,15 +32,8 @@ def errno(conn: Any, sql: str) -> int:
 
 
 @pytest.fixture
-def pair() -> Iterator[tuple[Connection, Connection]]:
-    admin = snowreg.connect(database="ML", schema="DEV")
-    for sql in SETUP:
-        run(admin, sql)
-    alice = Connection(admin._catalog, user="ALICE")
-    run(alice, "USE SCHEMA ML.DEV")
-    yield admin, alice
-    alice.close()
-    admin.close()
+def pair(pair_of: Callable[..., Iterator[tuple[Connection, Connection]]]) -> Iterator[tuple[Connection, Connection]]:
+    yield from pair_of(SETUP)
 
 
 def test_usage_lets_a_role_use_a_sequence_but_not_drop_or_replace_it(pair: tuple[Connection, Connection]) -> None:

@@ -7,7 +7,7 @@ here no role is granted anything on the sequences, so only the owner's role hier
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -20,6 +20,7 @@ SETUP = [
     "CREATE ROLE ANALYST", "GRANT USAGE ON DATABASE ML TO ROLE ANALYST", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE ANALYST",
     "GRANT CREATE TABLE ON SCHEMA ML.DEV TO ROLE ANALYST", "GRANT CREATE SEQUENCE ON SCHEMA ML.DEV TO ROLE ANALYST",
     "CREATE USER ALICE DEFAULT_ROLE = ANALYST", "GRANT ROLE ANALYST TO USER ALICE",
+    "USE SCHEMA ML.DEV",
 ]
 
 
@@ -28,16 +29,8 @@ def run(conn: Any, sql: str) -> list[Any]:
 
 
 @pytest.fixture
-def pair() -> Iterator[tuple[Connection, Connection]]:
-    admin = snowreg.connect(database="ML", schema="DEV")
-    for sql in SETUP:
-        run(admin, sql)
-    run(admin, "USE SCHEMA ML.DEV")
-    alice = Connection(admin._catalog, user="ALICE")
-    run(alice, "USE SCHEMA ML.DEV")
-    yield admin, alice
-    alice.close()
-    admin.close()
+def pair(pair_of: Callable[..., Iterator[tuple[Connection, Connection]]]) -> Iterator[tuple[Connection, Connection]]:
+    yield from pair_of(SETUP)
 
 
 @pytest.mark.parametrize("sql", [

@@ -8,7 +8,7 @@ privileges on), https://docs.snowflake.com/en/user-guide/security-access-control
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -35,15 +35,8 @@ def errno(conn: Any, sql: str) -> int:
 
 
 @pytest.fixture
-def pair() -> Iterator[tuple[Connection, Connection]]:
-    admin = snowreg.connect(database="ML", schema="DEV")
-    for sql in SETUP:
-        run(admin, sql)
-    alice = Connection(admin._catalog, user="ALICE")
-    run(alice, "USE SCHEMA ML.DEV")
-    yield admin, alice
-    alice.close()
-    admin.close()
+def pair(pair_of: Callable[..., Iterator[tuple[Connection, Connection]]]) -> Iterator[tuple[Connection, Connection]]:
+    yield from pair_of(SETUP)
 
 
 def test_get_ddl_shows_no_sequence_the_role_holds_nothing_on(pair: tuple[Connection, Connection]) -> None:
