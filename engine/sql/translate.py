@@ -30,6 +30,7 @@ from snowreg.engine.sql import (
     marks,
     multi_insert,
     numbers,
+    recursion,
     rewrites,
     setops,
     snowflake_calls,
@@ -159,9 +160,10 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
     probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
         and stmt.find(exp.SetOperation) is not None else ()
-    if "CONNECT" in upper:
-        for part in parts:
-            rewrites.connect_by_limit(part)
+    for part in parts if "CONNECT" in upper or "RENAME" in upper or "WITH" in upper else ():
+        rewrites.connect_by_limit(part)
+        rewrites.star_rename_guard(part)
+        recursion.limit(part)
     outs = _generate(parts)
     text = "; ".join(outs)
     steps = tuple(zip(outs, plan.labels, strict=True)) if plan is not None else ()
