@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from snowreg.errors import not_supported, syntax_error
 from snowreg.grammar.text import HEADER_PAD
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
+logging.getLogger("sqlglot").addHandler(logging.NullHandler())  # its warnings never reach a user's stderr
 _OVERWRITE = re.compile(r"\s*INSERT\s+OVERWRITE\s", re.I)  # sqlglot drops it from INSERT OVERWRITE ALL / FIRST
 _MAY_EXTRACT = re.compile(r":|\[|GET", re.I)  # a statement without these has no VARIANT path (variant.double_paths)
 _DUCKDB = Dialect.get_or_raise("duckdb")

@@ -3,6 +3,8 @@ options naming no column, NOT NULL columns added to rows, recursive CTEs over cy
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -108,3 +110,22 @@ def test_a_finite_recursive_cte_keeps_its_columns_and_rows(cur: Any) -> None:
     assert rows(cur, "WITH c AS (SELECT 1 AS n, 'a' AS s UNION ALL SELECT n + 1, s || 'a' FROM c WHERE n < 3) "
                      "SELECT c.* FROM c ORDER BY n DESC LIMIT 1") == [(3, "aaa")]
     assert [d[0] for d in cur.description] == ["N", "S"]
+
+
+@pytest.mark.parametrize("sql, errno, text", [
+    ("SELECT (SELECT column1 FROM VALUES (1), (2))", 90150, "Single-row subquery returns more than one row."),
+    ("SELECT 1 UNION ALL SELECT 1, 2", 2057, "invalid number of result columns for set operator input branches"),
+    ("SELECT REGEXP_LIKE('a', '(')", 100048, "Invalid regular expression: '(', missing )"),
+])
+def test_everyday_runtime_errors_in_snowflake_words(cur: Any, sql: str, errno: int, text: str) -> None:
+    e = error(cur, sql)
+    assert (e.errno, e.msg.splitlines()[-1]) == (errno, text)
+
+
+def test_a_path_sqlglot_cannot_read_writes_nothing_to_stderr() -> None:
+    """In a plain process (pytest's own log capture would hide it): library code never writes to stderr."""
+    code = ("import snowreg; cur = snowreg.connect().cursor(); cur.execute('CREATE DATABASE d'); "
+            "cur.execute('CREATE TABLE v (x VARIANT)'); cur.execute(\"SELECT GET_PATH(x, '[') FROM v\"); "
+            "print(cur.fetchall())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert (done.stdout, done.stderr) == ("[]\n", "")
