@@ -13,6 +13,8 @@ _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
 _SCHEMA_MISSING = re.compile(r"Schema with name \"?([^\s\"]+)\"? does not exist")
 _COLUMN_MISSING = re.compile(r"Referenced column \"?([^\s\"]+)\"? not found")
+_USING_MISSING = re.compile(r'Column "([^"]+)" does not exist on (?:left|right) side of join')
+_NO_COMPARISON = re.compile(r"Cannot compare values of type (.+?) and type (.+?) - an explicit cast is required")
 _STAR_MISSING = re.compile(r'Column "([^"]+)" in (?:EXCLUDE|REPLACE|RENAME) list not found')
 _FUNCTION_MISSING = re.compile(r"(?:Scalar|Table) Function with name \"?([^\s\"]+)\"? does not exist")
 _UDF_MACRO = re.compile(r"(.+)\([A-Z_, ]*\)/\d+", re.I)  # a user function's macro (catalog.udfs.macro_name)
@@ -83,12 +85,16 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         if "Cannot change the type of a column that has a CHECK constraint" in detail:
             return errors.not_supported("Changing the type of a VARCHAR(n) column made by CREATE TABLE (snowreg "
                                         "enforces its length with a check it cannot change)")
-        m = _COLUMN_MISSING.search(text) or _STAR_MISSING.search(text)
-        if m:  # a column no table has, also in `* EXCLUDE` / `* REPLACE` (conformance/DECISIONS.md O31)
+        m = _COLUMN_MISSING.search(text) or _STAR_MISSING.search(text) or _USING_MISSING.search(text)
+        if m:  # a column no table has, also in `* EXCLUDE` / `* REPLACE`, JOIN … USING (DECISIONS.md O31, O36)
             return errors.invalid_identifier(m.group(1))
         if _TEXT_ARITHMETIC.search(detail):  # a string literal that spells a number is read as it (translate._number)
             return errors.not_supported("Arithmetic on a VARCHAR value that is not a number literal (Snowflake reads "
                                         "it as a number: cast it, e.g. x::NUMBER)")
+        if (m := _NO_COMPARISON.search(detail)) is not None:  # Snowflake converts one side (O36)
+            return errors.not_supported(f"Comparing a {_snowflake_type(m.group(1))} value with a "
+                                        f"{_snowflake_type(m.group(2))} value without a cast (cast one of them, "
+                                        "e.g. x::NUMBER, x::DATE or x::VARCHAR)")
         if detail.startswith("Set operations can only apply to expressions with the same number of result"):
             return errors.set_operator_columns()
         m = _CTAS_COUNT.search(text)

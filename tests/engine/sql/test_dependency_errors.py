@@ -129,3 +129,15 @@ def test_a_path_sqlglot_cannot_read_writes_nothing_to_stderr() -> None:
             "print(cur.fetchall())")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert (done.stdout, done.stderr) == ("[]\n", "")
+
+
+def test_join_using_a_missing_column_and_comparisons_needing_a_cast(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT, name VARCHAR, d DATE)")
+    cur.execute("CREATE TABLE u (id INT, x INT)")
+    e = error(cur, "SELECT * FROM t JOIN u USING (x)")
+    assert (e.errno, e.msg.splitlines()[-1]) == (904, "invalid identifier 'X'")
+    for sql, kinds in (("SELECT * FROM t WHERE name > 1", "VARCHAR value with a NUMBER(38,0)"),
+                       ("SELECT * FROM t WHERE d > 5", "DATE value with a NUMBER(38,0)")):
+        e = error(cur, sql)
+        assert (e.errno, e.sqlstate) == (2, "0A000") and kinds in e.msg, str(e)
+    assert rows(cur, "SELECT * FROM t JOIN u USING (id) WHERE name > '1'") == []
