@@ -200,3 +200,13 @@ def schema_sequences(store: Store, database: str, schema: str) -> list[tuple[str
                             "comment FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ?",
                             [database, schema])
     return [(str(r[0]), int(r[1]), int(r[2]), r[3]) for r in rows]
+
+
+def sequence_readers(store: Store, database: str, schema: str, name: str) -> list[tuple[str, str, str, str]]:
+    """The columns (database, schema, table, column: Snowflake names) whose default reads a sequence: DuckDB
+    keeps such a sequence from being dropped or made again while they do (engine/sql/dml.py writes the
+    default as `nextval('"DB"."SCHEMA"."SEQ"')`)."""
+    text = ".".join(quote(p) for p in (database, schema, physical(name))).replace("'", "''")
+    rows = store.data_query("SELECT database_name, schema_name, table_name, column_name FROM duckdb_columns() "
+                            "WHERE contains(column_default, ?) ORDER BY ALL", [f"nextval('{text}')"])
+    return [(str(r[0]), str(r[1]), snowflake(str(r[2])), str(r[3])) for r in rows]

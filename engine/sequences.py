@@ -10,7 +10,7 @@ https://docs.snowflake.com/en/sql-reference/sql/alter-sequence:
 DuckDB alters no sequence, so a changed one is made again under its (new) name, going on from the value
 SHOW SEQUENCES calls `next_value` (DECISIONS.md O3). ORDER / NOORDER change nothing snowreg shows: one
 process hands values out in order either way. A sequence a column default calls cannot be made again
-(DuckDB keeps the dependency): refused as not supported.
+(DuckDB keeps the dependency): refused as not supported, naming the column (`held_by_default`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog.names import physical
+from snowreg.catalog.relations import sequence_readers
 from snowreg.catalog.store import quote
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
@@ -92,6 +93,9 @@ def alter_sequence(session: Session, sql: str) -> Result:
     target = session.qualify(_name(rename.group("new"))) if rename else (database, schema, seq)
     if rename and target != (database, schema, seq):
         _check_destination(session, target, (database, schema))
+    held = held_by_default(session, (database, schema, seq), "Altering")
+    if held is not None:
+        raise held
     next_value, step, old_comment = state
     _recreate(session, (database, schema, seq), target, next_value, increment or step,
               old_comment if comment is None else comment)
@@ -99,6 +103,16 @@ def alter_sequence(session: Session, sql: str) -> Result:
         session.catalog.grants.rename_sequence((database, schema, seq), target)
     session.last_transaction = transaction.new_id()
     return status()
+
+
+def held_by_default(session: Session, sequence: tuple[str, str, str], doing: str) -> errors.Error | None:
+    """Not supported, naming the column, when a column's default reads the sequence (DECISIONS.md O30);
+    None when none does."""
+    readers = sequence_readers(session.catalog.store, *sequence)
+    if not readers:
+        return None
+    return errors.sequence_in_default(doing, ".".join(quote_ident(p) for p in sequence),
+                                      ".".join(quote_ident(p) for p in readers[0]))
 
 
 def _check_destination(session: Session, target: tuple[str, str, str], source: tuple[str, str]) -> None:
@@ -137,9 +151,9 @@ def _recreate(session: Session, old: tuple[str, str, str], new: tuple[str, str, 
         if comment:
             quoted = "'" + comment.replace("'", "''") + "'"
             duck.execute(f"COMMENT ON SEQUENCE {target} IS {quoted}")
-    except duckdb.DependencyException as e:
+    except duckdb.DependencyException as e:  # a default `held_by_default` did not find (written another way)
         duck.execute("ROLLBACK")
-        raise errors.not_supported("ALTER SEQUENCE of a sequence a column's default calls") from e
+        raise errors.not_supported("ALTER SEQUENCE of a sequence a column's default reads") from e
     except BaseException:
         duck.execute("ROLLBACK")
         raise

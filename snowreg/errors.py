@@ -431,6 +431,13 @@ def not_supported(what: str) -> NotSupportedError:
     return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")
 
 
+def sequence_in_default(doing: str, sequence: str, column: str) -> NotSupportedError:
+    """DROP, CREATE OR REPLACE or ALTER of a sequence a column's default reads: Snowflake lets it go and that
+    default then fails (https://docs.snowflake.com/en/sql-reference/sql/drop-sequence); snowreg's storage
+    keeps the sequence while the default reads it (conformance/DECISIONS.md O30)."""
+    return not_supported(f"{doing} the sequence {sequence} while the default of column {column} reads it")
+
+
 def value_not_recognized(kind: str, value: str) -> ProgrammingError:
     """100038 `Numeric value 'a' is not recognized` (100037 for `Boolean value ...`): a string that does
     not convert to the type an expression or a model argument needs."""
@@ -575,6 +582,20 @@ def statement_timeout(seconds: int) -> OperationalError:
 def invalid_regex(pattern: str, detail: str) -> ProgrammingError:
     """100048: a regular expression that does not compile."""
     return ProgrammingError(f"Invalid regular expression: '{pattern}', {detail}", 100048, "2201B")
+
+
+def single_row_subquery() -> ProgrammingError:
+    """090150: a scalar subquery that returned more than one row ("a runtime error is generated",
+    https://docs.snowflake.com/en/user-guide/querying-subqueries; its text: conformance/DECISIONS.md O35)."""
+    return ProgrammingError("Single-row subquery returns more than one row.", 90150, "22000")
+
+
+def set_operator_columns() -> ProgrammingError:
+    """002057: the queries a set operator joins select different numbers of columns
+    (https://docs.snowflake.com/en/sql-reference/operators-query). Snowflake's text goes on with the counts
+    (`, expected 1, got 2 in branch 2`), which DuckDB's error does not give (conformance/DECISIONS.md O35)."""
+    return ProgrammingError(f"{COMPILATION}invalid number of result columns for set operator input branches",
+                            2057, "42601")
 
 
 def registry_unavailable(directory: str, locked: bool, detail: str) -> OperationalError:

@@ -13,6 +13,9 @@ _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
 _SCHEMA_MISSING = re.compile(r"Schema with name \"?([^\s\"]+)\"? does not exist")
 _COLUMN_MISSING = re.compile(r"Referenced column \"?([^\s\"]+)\"? not found")
+_USING_MISSING = re.compile(r'Column "([^"]+)" does not exist on (?:left|right) side of join')
+_NO_COMPARISON = re.compile(r"Cannot compare values of type (.+?) and type (.+?) - an explicit cast is required")
+_STAR_MISSING = re.compile(r'Column "([^"]+)" in (?:EXCLUDE|REPLACE|RENAME) list not found')
 _FUNCTION_MISSING = re.compile(r"(?:Scalar|Table) Function with name \"?([^\s\"]+)\"? does not exist")
 _UDF_MACRO = re.compile(r"(.+)\([A-Z_, ]*\)/\d+", re.I)  # a user function's macro (catalog.udfs.macro_name)
 _NOT_CONVERTED = re.compile(r"Could not convert string ['\"](.*)['\"] to ([A-Z0-9_(), ]+?)(?: when casting|$)")
@@ -82,12 +85,18 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         if "Cannot change the type of a column that has a CHECK constraint" in detail:
             return errors.not_supported("Changing the type of a VARCHAR(n) column made by CREATE TABLE (snowreg "
                                         "enforces its length with a check it cannot change)")
-        m = _COLUMN_MISSING.search(text)
-        if m:
+        m = _COLUMN_MISSING.search(text) or _STAR_MISSING.search(text) or _USING_MISSING.search(text)
+        if m:  # a column no table has, also in `* EXCLUDE` / `* REPLACE`, JOIN … USING (DECISIONS.md O31, O36)
             return errors.invalid_identifier(m.group(1))
         if _TEXT_ARITHMETIC.search(detail):  # a string literal that spells a number is read as it (translate._number)
             return errors.not_supported("Arithmetic on a VARCHAR value that is not a number literal (Snowflake reads "
                                         "it as a number: cast it, e.g. x::NUMBER)")
+        if (m := _NO_COMPARISON.search(detail)) is not None:  # Snowflake converts one side (O36)
+            return errors.not_supported(f"Comparing a {_snowflake_type(m.group(1))} value with a "
+                                        f"{_snowflake_type(m.group(2))} value without a cast (cast one of them, "
+                                        "e.g. x::NUMBER, x::DATE or x::VARCHAR)")
+        if detail.startswith("Set operations can only apply to expressions with the same number of result"):
+            return errors.set_operator_columns()
         m = _CTAS_COUNT.search(text)
         if m:  # engine.sql.dml.create's CTAS with a column list
             return errors.compilation_error(f"The column list names {m.group(2)} columns but the query returns "
@@ -101,6 +110,10 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.compilation_error(detail)
     if isinstance(e, duckdb.ParserException):
         return errors.syntax_error_detail(detail)
+    if detail.startswith("More than one row returned by a subquery used as an expression"):
+        return errors.single_row_subquery()
+    if isinstance(e, duckdb.InvalidInputException) and (m := _BAD_REGEX.match(detail)) is not None:
+        return errors.invalid_regex(m.group(2), m.group(1))  # RE2's text names the part it stopped at
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("Division by zero"):
         return errors.division_by_zero()
     if isinstance(e, duckdb.InvalidInputException) and detail.startswith("NULL result in a non-nullable column"):
@@ -226,6 +239,25 @@ def _out_of_range(detail: str) -> str | None:
         if m:
             return m.group(1)
     return None
+
+
+_NOT_NULL_FAILED = re.compile(r'NOT NULL constraint failed: "?([^".]+)"?\."?([^".]+)"?$')
+
+
+def added_not_null(e: duckdb.Error, sql: str) -> errors.Error | None:
+    """ALTER TABLE … ADD COLUMN c … NOT NULL (no default) to a table with rows: Snowflake refuses to add it
+    (conformance/DECISIONS.md O32); DuckDB adds it, finds NULLs and says so as a NOT NULL violation."""
+    m = _NOT_NULL_FAILED.search(_PHYSICAL.sub("", _first_line(e))) if isinstance(e, duckdb.ConstraintException) else None
+    if m is None or re.search(rf'\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?"?{re.escape(m.group(2))}"?\s',
+                              sql, re.I) is None:
+        return None
+    return errors.compilation_error(f"Non-nullable column '{m.group(2)}' cannot be added to non-empty table "
+                                    f"'{m.group(1)}' unless it has a non-null default value.")
+
+
+# RE2's compile errors, as DuckDB passes them on: `<what>: <the part of the pattern it stopped at>`.
+_BAD_REGEX = re.compile(r"((?:missing|unexpected|no argument for|bad|invalid|trailing) [^:]*(?:\)|\]|operator|"
+                        r"sequence|range|class|group|size|\\|UTF-8)): (.*)$", re.S)
 
 
 def _constraint(detail: str) -> errors.Error:

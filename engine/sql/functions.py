@@ -531,11 +531,12 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
             return udf(node, snowflake(quoted.this))
         return None
     entry = FUNCTIONS.get(name)
-    if entry is None:
+    qualified = isinstance(node.parent, exp.Dot) and node.parent.expression is node  # `s.f(…)`: a built-in has no schema
+    if entry is None or qualified:
         call = _CALL.match(name)
         if (call and int(name.rsplit("_", 1)[1]) < model_calls) or _information_schema_call(node):
             return None
-        if name in NOT_EMULATED:
+        if name in NOT_EMULATED and not qualified:
             raise errors.not_supported(f"The function {name}")
         if udf is not None and isinstance(node, exp.Anonymous):
             return udf(node, name)

@@ -400,6 +400,25 @@ def connect_by_limit(stmt: exp.Expr) -> None:
         connect.set("connect", exp.and_(exp.Paren(this=predicate), guard))
 
 
+def star_rename_guard(stmt: exp.Expr) -> None:
+    """`* RENAME (c AS x)` naming no column c is an error in Snowflake (conformance/DECISIONS.md O31); DuckDB
+    renames nothing and says nothing. A WHERE term naming each renamed column (`CASE WHEN FALSE THEN c IS
+    NULL ELSE TRUE END`, always true, folded away) makes DuckDB's binder report a missing one. Runs on the
+    bound tree (the names are resolved)."""
+    for star in list(stmt.find_all(exp.Star)):
+        select = star.parent.parent if isinstance(star.parent, exp.Column) else star.parent
+        if not star.args.get("rename") or not isinstance(select, exp.Select) or not select.args.get("from_"):
+            continue
+        table = star.parent.args.get("table") if isinstance(star.parent, exp.Column) else None
+        for renamed in star.args["rename"]:
+            name = renamed.this if isinstance(renamed, exp.Alias) else None
+            if not isinstance(name, exp.Column):
+                continue
+            column = exp.Column(this=name.this.copy(), table=table.copy() if table is not None else None)
+            select.where(exp.Case(ifs=[exp.If(this=exp.false(), true=exp.Is(this=column, expression=exp.null()))],
+                                  default=exp.true()), copy=False)
+
+
 def _pivot_name(value: exp.Expr) -> exp.Identifier:
     """The column PIVOT names after an IN value: its alias, else the value as written (`'2023_Q1'`)."""
     if isinstance(value, exp.PivotAlias) and isinstance(value.args.get("alias"), exp.Identifier):

@@ -13,7 +13,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.store import quote
-from snowreg.engine import time_travel, transaction
+from snowreg.engine import sequences, time_travel, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session
@@ -484,12 +484,26 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             raise TextOperand(text) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
             return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only, local)
+        if isinstance(e, duckdb.DependencyException) and (held := _held_sequence(session, tr)) is not None:
+            raise held from None
+        if tr.kind == "alter" and (added := duckerrors.added_not_null(e, tr.sql)) is not None:
+            raise added from None
         raise (bind.column_error(e, tr.columns, tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows, multi)
     result = shape(rows, [(d[0], str(d[1])) for d in description or ()], tr.zoned)
     return _at_offsets(result, tr.offsets) if tr.offsets else result
+
+
+def _held_sequence(session: Session, tr: Translation) -> errors.Error | None:
+    """DROP or CREATE OR REPLACE of a sequence a column's default reads (engine.sequences.held_by_default)."""
+    ref = tr.tables[0] if tr.tables and tr.tables[0].object_kind == "sequence" else None
+    database, schema = (ref.database or session.database, ref.schema or session.schema) if ref else (None, None)
+    if ref is None or database is None or schema is None:
+        return None
+    return sequences.held_by_default(session, (database, schema, ref.name), "Dropping" if tr.kind == "drop"
+                                     else "Replacing")
 
 
 def _at_offsets(result: Result, offsets: tuple[tuple[int, int | str], ...]) -> Result:

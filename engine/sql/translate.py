@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from snowreg.engine.sql import (
     marks,
     multi_insert,
     numbers,
+    recursion,
     rewrites,
     setops,
     snowflake_calls,
@@ -44,6 +46,7 @@ from snowreg.errors import not_supported, syntax_error
 from snowreg.grammar.text import HEADER_PAD
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
+logging.getLogger("sqlglot").addHandler(logging.NullHandler())  # its warnings never reach a user's stderr
 _OVERWRITE = re.compile(r"\s*INSERT\s+OVERWRITE\s", re.I)  # sqlglot drops it from INSERT OVERWRITE ALL / FIRST
 _MAY_EXTRACT = re.compile(r":|\[|GET", re.I)  # a statement without these has no VARIANT path (variant.double_paths)
 _DUCKDB = Dialect.get_or_raise("duckdb")
@@ -159,9 +162,10 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
     probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
         and stmt.find(exp.SetOperation) is not None else ()
-    if "CONNECT" in upper:
-        for part in parts:
-            rewrites.connect_by_limit(part)
+    for part in parts if "CONNECT" in upper or "RENAME" in upper or "WITH" in upper else ():
+        rewrites.connect_by_limit(part)
+        rewrites.star_rename_guard(part)
+        recursion.limit(part)
     outs = _generate(parts)
     text = "; ".join(outs)
     steps = tuple(zip(outs, plan.labels, strict=True)) if plan is not None else ()
