@@ -60,11 +60,38 @@ def learn_text(text: str, known: frozenset[int] | None, index: int | None) -> fr
 
 
 def translation(text: str, operands: frozenset[int] | None = None, assigned: Assigned = (),
-                coerce: Coercions = frozenset()) -> Translation:
-    """`text` translated with what is known of its divisions, VARCHAR operands and set operation items."""
+                coerce: Coercions = frozenset(), scales: frozenset[tuple[int, str]] | None = None) -> Translation:
+    """`text` translated with what is known of its divisions, VARCHAR operands, set operation items and
+    conditionals (engine.sql.conditionals)."""
     from snowreg.engine.sql import translate
 
-    return translate.translate(text, floats=floats(text), texts=operands, assigned=assigned, coerce=coerce)
+    return translate.translate(text, floats=floats(text), texts=operands, assigned=assigned, coerce=coerce,
+                               scales=scales)
+
+
+def scales(session: Session, tr: Translation) -> frozenset[tuple[int, str]]:
+    """The decisions of `tr`'s conditionals whose values are columns of tables (engine.sql.conditionals), their
+    types looked up in the catalog (cached until the next DDL): no check left for DuckDB to fold."""
+    from snowreg.engine.sql import conditionals
+
+    databases = session.catalog.databases
+
+    def columns(database: str | None, schema: str | None, name: str) -> dict[str, str]:
+        database, schema = database or session.database, schema or session.schema
+        if database is None or schema is None or schema == "INFORMATION_SCHEMA" \
+                or databases.relation_kind(database, schema, name) != "TABLE":
+            return {}  # a view, a missing table: its values keep their check
+        return dict(databases.column_types(database, schema, name))
+
+    return (tr.scales or frozenset()) | conditionals.decisions(tr.conditionals, columns)
+
+
+def scale_cut(known: frozenset[tuple[int, str]] | None, index: int, target: str) -> frozenset[tuple[int, str]]:
+    """The decisions after conditional `index` was found to cut its values' fraction digits."""
+    if known is not None and index in dict(known):
+        raise errors.not_supported("A conditional of NUMBER values of different scales (cast its values, e.g. "
+                                   "x::NUMBER(38, 2))")
+    return (known or frozenset()) | {(index, target)}
 
 
 def coercions(session: Session, text: str, tr: Translation, sync: Callable[[Session, Translation], None]
