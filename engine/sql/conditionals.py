@@ -32,7 +32,7 @@ _CUT = re.compile(CUT_MARKER + r"(\d+):([WF\d;]*)")
 # None (not known before DuckDB binds it).
 Column = tuple[tuple[tuple[str | None, str | None, str], ...], str]
 Value = str | Column | None
-Site = tuple[int, tuple[Value, ...]]  # a conditional whose values are typed but for table columns
+Site = tuple[int, tuple[Value, ...]]  # a conditional whose values' types the text does not all show
 Columns = Callable[[str | None, str | None, str], dict[str, str]]  # a table's column names → DuckDB types
 
 _VALUE_KEYS: dict[type[exp.Expr], tuple[str, ...]] = {
@@ -91,8 +91,7 @@ class Checks:
             return _cast(node, self.scales[k])
         if any(_guarded(v) for v in leaves):
             return None  # (a value holding a check inside an expression: its text would double)
-        if None not in kinds:
-            self.sites.append((k, tuple(kinds)))
+        self.sites.append((k, tuple(kinds)))  # (decided when the statement runs, or kept for a check's decision)
         return _guard(node, leaves, kinds, k)
 
 

@@ -84,7 +84,7 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
 
         tr = made(None)
         # conditionals of table columns, typed from the catalog (engine.sql.conditionals); one decided may type another
-        while tr.conditionals and (scales := learned.scales(session, tr)) != tr.scales:
+        while tr.conditionals and (scales := learned.scales(session, text, tr)) != (tr.scales or frozenset()):
             tr = made(scales)
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
@@ -211,7 +211,7 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
         except TextOperand as e:
             texts = learned.learn_text(text, texts, e.index)
         except ScaleCut as e:
-            scales = learned.scale_cut(scales, e.index, e.target)
+            scales = learned.scale_cut(session, text, scales, e.index, e.target)
         transaction.recover(session)  # the failed attempt aborted an open transaction
         tr = _without_temporary(learned.translation(text, texts, assigned, scales=scales))
 
