@@ -284,3 +284,20 @@ def test_a_table_altered_between_runs_is_typed_again(cur: Any) -> None:
     cur.execute("SELECT COALESCE(a, i) FROM n")
     assert cur.fetchall() == [(Decimal("1.125"),)]
     assert cur.description[0].scale == 3
+
+
+def test_a_check_learnt_for_a_text_is_forgotten_after_ddl_and_keeps_an_open_transaction(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7)")
+    sql = "SELECT COALESCE(i + 0, a) FROM n"  # i + 0: typed by the check DuckDB folds, not the catalog
+    assert cur.execute(sql).fetchall() == [(Decimal("7.00"),)]
+    cur.execute("CREATE OR REPLACE TABLE n (a FLOAT, i INT)")
+    cur.execute("INSERT INTO n VALUES (1.5, 7)")
+    assert cur.execute(sql).fetchall() == [(7.0,)]
+    assert cur.description[0].type_code == 1  # a FLOAT, not the NUMBER(38, 2) learnt before
+    cur.execute("CREATE OR REPLACE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("BEGIN")
+    cur.execute("INSERT INTO n VALUES (1.25, NULL)")
+    assert cur.execute("SELECT COALESCE(i * 1, a) FROM n").fetchall() == [(Decimal("1.25"),)]
+    cur.execute("COMMIT")
+    assert cur.execute("SELECT COUNT(*) FROM n").fetchall() == [(1,)]
