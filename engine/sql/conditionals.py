@@ -26,7 +26,7 @@ from snowreg.engine.sql import setops, variant
 from snowreg.engine.sql.duckerrors import SCALE_CUT_MARKER
 
 CUT_MARKER = SCALE_CUT_MARKER
-_CUT = re.compile(CUT_MARKER + r"(\d+):([WF\d;]*)")
+_CUT = re.compile(CUT_MARKER + r"(\d+):((?:<[^<>]*>)*)")
 
 # A value's type: a DuckDB type the text shows, a column ((database, schema, table) candidates, column), or
 # None (not known before DuckDB binds it).
@@ -41,17 +41,16 @@ _VALUE_KEYS: dict[type[exp.Expr], tuple[str, ...]] = {
     exp.Case: ("default",)}
 WIDENED = tuple(_VALUE_KEYS)
 
-# The check a value of unknown type gets: `CUT_MARKER<k>:` followed by `<typeof(v)>` per value is folded to a
-# string of `W<scale>;` (a 38-digit DECIMAL or HUGEINT: no room for more fraction digits) and `F<scale>;`
-# (another DECIMAL with fraction digits); unless it holds no W, only W0 (integers) or one W alone, it fails
-# to become an integer, naming the conditional and the scales, and its values are cast to NUMBER(38, s)
-# (DuckDB's common type of such values is a DECIMAL(38, s') with s' <= s, so the cast changes no other
-# value). DuckDB folds it while planning when it passes: no row pays for it.
+# The check a value of unknown type gets: `CUT_MARKER<k>:` followed by `<typeof(v)>` per value passes (folds to
+# 0 while DuckDB plans: no row pays) when no type has fraction digits or none leaves little room for them (a
+# DECIMAL of 30 or more digits, a HUGEINT); else it fails to become an integer at the first row, naming the
+# conditional and the types, and the engine decides: cast to NUMBER(38, s) where DuckDB would cut, else nothing
+# (remembered for the text until the next DDL: the check is then gone). One regular expression, one typeof per value.
+_OTHER = "[^DH>][^>]*|D(?:[^E>][^>]*)?|DE(?:[^C>][^>]*)?|H(?:[^U>][^>]*)?"
+_NARROW = f"DECIMAL\\((?:[0-9]|[12][0-9]),[0-9]+\\)|{_OTHER}"
+_WHOLE = f"DECIMAL\\([0-9]+,0\\)|HUGEINT|{_OTHER}"
 MACROS: dict[str, str] = {"snowreg_scale_cut(s)": (
-    "CAST(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(s, "
-    "'<DECIMAL\\(38,(\\d+)\\)>', 'W\\1;', 'g'), '<HUGEINT>', 'W0;', 'g'), "
-    "'<DECIMAL\\(\\d+,([1-9]\\d*)\\)>', 'F\\1;', 'g'), '<[^>]*>', '', 'g'), "
-    f"'^{CUT_MARKER}\\d+:(?:(?:F\\d+;)*|(?:W0;)*|W\\d+;)$', '0') AS INTEGER)")}
+    f"CAST(regexp_replace(s, '^{CUT_MARKER}[0-9]+:(?:(?:<(?:{_NARROW})>)*|(?:<(?:{_WHOLE})>)*)$', '0') AS INTEGER)")}
 
 
 class Checks:
@@ -120,12 +119,9 @@ def decisions(sites: tuple[Site, ...], columns: Columns) -> frozenset[tuple[int,
 
 
 def cut(message: str) -> tuple[int, str] | None:
-    """(conditional, type to cast its values to) when a DuckDB error is a failed check (CUT_MARKER)."""
+    """(conditional, type to cast its values to or '' for none) when a DuckDB error is a failed check (CUT_MARKER)."""
     m = _CUT.search(message)
-    if m is None:
-        return None
-    scales = [int(s) for s in re.findall(r"[WF](\d+);", m.group(2))]
-    return int(m.group(1)), f"DECIMAL(38, {max(scales, default=0)})"
+    return (int(m.group(1)), cut_target(re.findall(r"<([^<>]*)>", m.group(2)))) if m is not None else None
 
 
 def _column_type(kind: Column, columns: Columns) -> str | None:
