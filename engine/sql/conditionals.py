@@ -9,8 +9,8 @@ largest scale (conformance/DECISIONS.md I8, I30-I32). Each value's type is found
 - a column of a table the SELECT reads (`Site`): its DuckDB type is looked up in the catalog when the statement
   runs, and the statement is translated again with each such conditional's decision (`scales`);
 - anything else: a check DuckDB folds while planning (one typeof per value) fails at the first row where it
-  would cut, naming the conditional and its values' scales (`CUT_MARKER`), and the statement is translated
-  again with that conditional's values cast.
+  may cut, naming the conditional and its values' types (`CUT_MARKER`); the engine decides, remembers it for
+  the text until the next DDL, and translates the statement again with that decision.
 """
 
 from __future__ import annotations
