@@ -9,6 +9,8 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog.names import SEPARATOR
 
+SCALE_CUT_MARKER = "snowreg_scale_cut:"  # names a conditional that would cut fraction digits (engine.sql.conditionals)
+
 _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \"?([^\s\"!]+)\"? does not exist")
 _CATALOG_MISSING = re.compile(r"Catalog \"?([^\s\"]+)\"? does not exist")
 _SCHEMA_MISSING = re.compile(r"Schema with name \"?([^\s\"]+)\"? does not exist")
@@ -126,6 +128,9 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.not_an_array(detail)
     if detail.startswith(("Malformed JSON", "Error parsing JSON")):
         return errors.json_parse_error(detail.removeprefix("Error parsing JSON: "))
+    if SCALE_CUT_MARKER in detail:  # engine.sql.conditionals' check, where no translation again follows
+        return errors.not_supported("A conditional of NUMBER values of different scales here (cast its values, e.g. "
+                                    "x::NUMBER(38, 2))")
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])

@@ -1,11 +1,13 @@
 """What running a statement text taught snowreg about its operands, and the text translated with it.
 
-DuckDB alone knows the type of a column or call, so three things are learnt when a statement runs and
+DuckDB alone knows the type of a column or call, so four things are learnt when a statement runs and
 remembered by its text (each map bounded: cleared when full):
 - divisions with a FLOAT operand (engine.sql.numbers.Divisions): translated again as FLOAT divisions;
 - arithmetic operands that are VARCHARs (engine.sql.numbers.text_operands): read as the numbers they hold;
 - set operation items that meet a NUMBER in another branch as a VARCHAR (engine.sql.setops): cast to it,
-  found by describing each branch, again only after DDL (conformance/DECISIONS.md N1).
+  found by describing each branch, again only after DDL (conformance/DECISIONS.md N1);
+- conditionals whose values DuckDB would cut to fewer fraction digits (engine.sql.conditionals): their values
+  cast to NUMBER(38, s), again only after DDL (DECISIONS.md I31).
 sqlglot and the translator load only when a translation is made.
 """
 
@@ -29,6 +31,8 @@ _texts: dict[str, frozenset[int]] = {}  # text → the arithmetic operands found
 # (text, session, registry generation, database, schema) → the set operation items to cast: the branches'
 # types change only with DDL, which moves the generation on (the session: its temporary tables are its own).
 _coercions: dict[tuple[str, int, int, str | None, str | None], Coercions] = {}
+# … → the conditionals a check found to cut fraction digits, and the type their values are cast to
+_cuts: dict[tuple[str, int, int, str | None, str | None], frozenset[tuple[int, str]]] = {}
 
 
 def floats(text: str) -> frozenset[int]:
@@ -60,11 +64,48 @@ def learn_text(text: str, known: frozenset[int] | None, index: int | None) -> fr
 
 
 def translation(text: str, operands: frozenset[int] | None = None, assigned: Assigned = (),
-                coerce: Coercions = frozenset()) -> Translation:
-    """`text` translated with what is known of its divisions, VARCHAR operands and set operation items."""
+                coerce: Coercions = frozenset(), scales: frozenset[tuple[int, str]] | None = None) -> Translation:
+    """`text` translated with what is known of its divisions, VARCHAR operands, set operation items and
+    conditionals (engine.sql.conditionals)."""
     from snowreg.engine.sql import translate
 
-    return translate.translate(text, floats=floats(text), texts=operands, assigned=assigned, coerce=coerce)
+    return translate.translate(text, floats=floats(text), texts=operands, assigned=assigned, coerce=coerce,
+                               scales=scales)
+
+
+def scales(session: Session, text: str, tr: Translation) -> frozenset[tuple[int, str]]:
+    """The decisions on `tr`'s conditionals (engine.sql.conditionals): those a check of `text` made (until the
+    next DDL), and those whose values are columns of tables, their types looked up in the catalog (cached
+    until the next DDL): no check left for DuckDB to fold."""
+    from snowreg.engine.sql import conditionals
+
+    databases = session.catalog.databases
+
+    def columns(database: str | None, schema: str | None, name: str) -> dict[str, str]:
+        database, schema = database or session.database, schema or session.schema
+        if database is None or schema is None or schema == "INFORMATION_SCHEMA" \
+                or databases.relation_kind(database, schema, name) != "TABLE":
+            return {}  # a view, a missing table: its values keep their check
+        return dict(databases.column_types(database, schema, name))
+
+    known = (tr.scales or frozenset()) | _cuts.get(_key(session, text), frozenset())
+    return known | conditionals.decisions(tr.conditionals, columns)
+
+
+def scale_cut(session: Session, text: str, known: frozenset[tuple[int, str]] | None, index: int,
+              target: str) -> frozenset[tuple[int, str]]:
+    """The decisions after conditional `index` of `text` was found to cut its values' fraction digits
+    (remembered until the next DDL)."""
+    if known is not None and index in dict(known):
+        raise errors.not_supported("A conditional of NUMBER values of different scales (cast its values, e.g. "
+                                   "x::NUMBER(38, 2))")
+    found = (known or frozenset()) | {(index, target)}
+    _remember(_cuts, _key(session, text), _cuts.get(_key(session, text), frozenset()) | {(index, target)})
+    return found
+
+
+def _key(session: Session, text: str) -> tuple[str, int, int, str | None, str | None]:
+    return (text, session.id, session.catalog.store.generation, session.database, session.schema)
 
 
 def coercions(session: Session, text: str, tr: Translation, sync: Callable[[Session, Translation], None]

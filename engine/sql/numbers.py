@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import arrays, dates, variant
+from snowreg.engine.sql import arrays, conditionals, dates, variant
 from snowreg.errors import invalid_arguments, not_supported, value_not_recognized
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
@@ -93,8 +93,10 @@ MACROS.update({
         f"WHEN TRY_CAST(trim(x) AS DOUBLE) IS NOT NULL THEN error('{UNSUPPORTED_MARKER}arithmetic on a VARCHAR "
         "holding a number with a fraction or an exponent (cast it, e.g. x::NUMBER(10, 2))') "
         "ELSE CAST(x AS DECIMAL(38, 0)) END"),
+    **conditionals.MACROS,
 })
 
+WIDENED = conditionals.WIDENED
 _install_lock = threading.Lock()
 
 
@@ -147,8 +149,9 @@ class Divisions:
     `floats=None` keeps DuckDB's own typing for operands whose type the text does not show.
     """
 
-    def __init__(self, floats: frozenset[int] | None) -> None:
+    def __init__(self, floats: frozenset[int] | None, scales: frozenset[tuple[int, str]] | None = None) -> None:
         self.floats = floats
+        self.checks = conditionals.Checks(scales)  # the conditionals of NUMBERs of different scales
         self.count = 0
         self._numbers: dict[tuple[int, str], int] = {}
 
@@ -206,6 +209,10 @@ class Divisions:
         if self.floats is not None and k in self.floats:
             return variant.macro("snowreg_nmod", a, b)
         return variant.macro("snowreg_mod", a, b, exp.Literal.number(k))
+
+    def conditional(self, node: exp.Expr) -> exp.Expr | None:
+        """IFF / CASE / COALESCE / NVL / NVL2 / GREATEST / LEAST (engine.sql.conditionals)."""
+        return self.checks.visit(node)
 
     def div(self, node: exp.Div) -> exp.Expr:
         return self.divide(node.this, node.expression, node)
@@ -292,77 +299,6 @@ def folded(node: exp.Expr | None) -> exp.Expr | None:
         return node  # DuckDB's answer is right, or out of NUMBER's range: Snowflake's 100046 too
     number = exp.Literal.number(abs(found[0]))
     return exp.Neg(this=number) if found[0] < 0 else number
-
-# https://docs.snowflake.com/en/sql-reference/functions/greatest: a numeric result is "widened" over the
-# numeric types of all arguments; an integer literal is a NUMBER of its own digits (`10` is NUMBER(2, 0)),
-# so GREATEST(1, 2.5) is NUMBER(2, 1). DuckDB reads `1` as an INTEGER, which widens to DECIMAL(11, 1).
-_VALUE_KEYS: dict[type[exp.Expr], tuple[str, ...]] = {
-    exp.Greatest: ("this", "expressions"), exp.Least: ("this", "expressions"),
-    exp.Coalesce: ("this", "expressions"), exp.If: ("true", "false"), exp.Nvl2: ("true", "false"),
-    exp.Case: ("default",)}
-WIDENED = tuple(_VALUE_KEYS)
-
-
-def widened_literals(node: exp.Expr) -> exp.Expr | None:
-    """Integer literals next to a decimal literal among a conditional's values become NUMBER(digits, 0)
-    (conformance/DECISIONS.md N3); values whose type the text does not show are left to DuckDB, under
-    snowreg_scale_guard."""
-    values = [v for key in _VALUE_KEYS[type(node)] for v in _as_list(node.args.get(key))]
-    if isinstance(node, exp.Case):
-        values += [i.args.get("true") for i in node.args.get("ifs") or []]
-    if isinstance(node, exp.If) and isinstance(node.parent, exp.Case):
-        return None  # a WHEN of a CASE: the CASE is the conditional
-    if any(_literal_digits(v, decimal=True) for v in values if v is not None):
-        for value in values:
-            digits = _literal_digits(value, decimal=False) if value is not None else None
-            if digits:
-                value.replace(exp.Cast(this=value.copy(), to=exp.DataType.build(f"DECIMAL({min(len(digits), 38)}, 0)")))
-    return _scale_guard(node, [v for v in values if v is not None])
-
-
-# DuckDB's common type of NUMBER(10,2) and NUMBER(38,0) (an INT column) is DECIMAL(38,0): its width would pass
-# 38, and it keeps the integer digits, cutting the fraction (IFF(i > 0, i, 2.75) is 3). Snowflake keeps it. A
-# conditional where that can happen (two values whose types the text does not show, or one next to a decimal
-# constant) is refused when one value is a 38-digit integer and another has fraction digits: typeof is a
-# constant while DuckDB binds, so the check folds away, at ~0.5 ms of binding (DECISIONS.md I8).
-_CUT = ("snowreg_unsupported:A conditional expression (IFF, CASE, COALESCE, NVL, GREATEST, LEAST, …) of NUMBER "
-        "values of different scales whose common type would need more than 38 digits (cast its values, e.g. "
-        "x::NUMBER(38, 2))")
-
-
-def _scale_guard(node: exp.Expr, values: list[exp.Expr]) -> exp.Expr | None:
-    """`node`, refused when DuckDB's type of it has no fraction digits and one of its values has some."""
-    unknown = [v for v in values if not isinstance(v, exp.Literal | exp.Null | exp.Boolean | exp.Cast | exp.Neg)]
-    fractions = [v for v in values if _literal_digits(v, decimal=True)]
-    if not unknown or len(unknown) + len(fractions) < 2 or any(
-            isinstance(n, exp.Literal) and n.this == _CUT for v in unknown for n in v.walk()):
-        return None  # (a conditional holding a checked one is not checked again: its text would double)
-    fractional: list[exp.Expr] = [exp.true()] if fractions else []
-    integral: list[exp.Expr] = []
-    for value in unknown:
-        kind = variant.fn("typeof", value.copy())
-        integral.append(exp.In(this=kind, expressions=[exp.Literal.string("DECIMAL(38,0)"), exp.Literal.string("HUGEINT")]))
-        fractional.append(exp.and_(exp.Like(this=kind.copy(), expression=exp.Literal.string("DECIMAL(%")),
-                                   exp.Not(this=exp.Like(this=kind.copy(), expression=exp.Literal.string("%,0)")))))
-    # the refusal is a failing cast in the condition: error() would mark the item volatile (no ORDER BY 1)
-    refuse = exp.EQ(this=exp.Cast(this=exp.Literal.string(_CUT), to=exp.DataType.build("INT")), expression=exp.Literal.number(0))
-    cut = exp.and_(exp.Paren(this=exp.or_(*integral)), exp.Paren(this=exp.or_(*fractional)), refuse)
-    return exp.Case(ifs=[exp.If(this=cut, true=exp.Null())], default=node.copy())
-
-
-def _as_list(value: Any) -> list[exp.Expr]:
-    return list(value) if isinstance(value, list) else [value] if isinstance(value, exp.Expr) else []
-
-
-def _literal_digits(node: exp.Expr, decimal: bool) -> str | None:
-    """The digits of a (signed) number literal: a decimal one (`2.5`) or an integer one (`10`)."""
-    literal = node.this if isinstance(node, exp.Neg) else node
-    if not isinstance(literal, exp.Literal) or literal.is_string or "e" in literal.this.lower():
-        return None
-    text = literal.this
-    if ("." in text) != decimal:
-        return None
-    return text.lstrip("0") or "0"
 
 
 # ---------------------------------------------------------------------------------------------

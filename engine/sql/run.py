@@ -23,6 +23,7 @@ from snowreg.engine.sql.translation import (
     IDENTITY_MARK,
     ROLES_VARIABLE,
     FloatOperand,
+    ScaleCut,
     TableRef,
     TextOperand,
     Translation,
@@ -72,12 +73,19 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
 
         floats = learned.floats(text)
         assigned = assign_early(session, text)
-        if assigned:  # an INSERT / UPDATE / MERGE of a table with columns whose values it casts (assign.py)
-            tr = translate.translate(text, floats=floats, header=header if header != text else None, assigned=assigned)
-        elif header != text:  # headers come from what the user wrote: `SYSTEM$GET_TAG(…)`, `$V`, not their values
-            tr = translate.translate(text, floats=floats, header=header)
-        else:
-            tr = generated.shared(text, lambda t: shapes.translation(t, floats), ("translate", floats))
+
+        def made(scales: frozenset[tuple[int, str]] | None) -> Translation:
+            if assigned:  # an INSERT / UPDATE / MERGE of a table with columns whose values it casts (assign.py)
+                return translate.translate(text, floats=floats, header=header if header != text else None,
+                                           assigned=assigned, scales=scales)
+            if header != text:  # headers come from what the user wrote: `SYSTEM$GET_TAG(…)`, `$V`, not their values
+                return translate.translate(text, floats=floats, header=header, scales=scales)
+            return generated.shared(text, lambda t: shapes.translation(t, floats, scales), ("translate", floats, scales))
+
+        tr = made(None)
+        # conditionals of table columns, typed from the catalog (engine.sql.conditionals); one decided may type another
+        while tr.conditionals and (scales := learned.scales(session, text, tr)) != (tr.scales or frozenset()):
+            tr = made(scales)
     if tr.kind == "transaction":
         raise errors.not_supported(f"The transaction statement {sql.strip()[:40]!r}")
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
@@ -187,13 +195,14 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
                local: frozenset[str] = frozenset(), assigned: tuple[tuple[str, str | None], ...] = ()) -> Result:
     """Run a translation, translated again with what running its text teaches (engine.sql.learned): a
     division of a FLOAT, a VARCHAR arithmetic operand, a set operation item meeting a number."""
+    scales = tr.scales
     if tr.set_probes:
         coerce = learned.coercions(session, text, tr, sync_context)
         if coerce:
-            tr = _without_temporary(learned.translation(text, assigned=assigned, coerce=coerce))
+            tr = _without_temporary(learned.translation(text, assigned=assigned, coerce=coerce, scales=scales))
     texts = learned.texts(text)
     if texts is not None:
-        tr = _without_temporary(learned.translation(text, texts, assigned))
+        tr = _without_temporary(learned.translation(text, texts, assigned, scales=scales))
     while True:
         try:
             return run_translated(session, _plain_order(session, tr, local), describe_only, local)
@@ -201,8 +210,10 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
             learned.learn_float(text, e.index)
         except TextOperand as e:
             texts = learned.learn_text(text, texts, e.index)
+        except ScaleCut as e:
+            scales = learned.scale_cut(session, text, scales, e.index, e.target)
         transaction.recover(session)  # the failed attempt aborted an open transaction
-        tr = _without_temporary(learned.translation(text, texts, assigned))
+        tr = _without_temporary(learned.translation(text, texts, assigned, scales=scales))
 
 
 def _plain_order(session: Session, tr: Translation, local: frozenset[str]) -> Translation:
@@ -474,7 +485,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
-        from snowreg.engine.sql import bind, numbers, translate
+        from snowreg.engine.sql import bind, conditionals, numbers, translate
 
         index = numbers.float_operand(str(e))
         if index is not None:
@@ -482,6 +493,8 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         text = numbers.text_operand(str(e))
         if text is not None or duckerrors.text_arithmetic(e):
             raise TextOperand(text) from None
+        if (cut := conditionals.cut(str(e))) is not None:
+            raise ScaleCut(*cut) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
             return run_translated(session, translate.translate(tr.source, (), tr.join_aliases), describe_only, local)
         if isinstance(e, duckdb.DependencyException) and (held := _held_sequence(session, tr)) is not None:

@@ -83,13 +83,13 @@ def needed(types: Sequence[Sequence[str] | None]) -> tuple[tuple[int, int, str],
     out: list[tuple[int, int, str]] = []
     for position in range(len(known[0])):
         column = [t[position].upper() for t in known]
-        numbers = [c for c in column if _number(c)]
+        numbers = [c for c in column if is_number(c)]
         if numbers and "VARCHAR" in column:
-            target = _target(numbers)
-            out.extend((b, position, target) for b, c in enumerate(column) if c == "VARCHAR")
-        elif len(numbers) == len(column) and _cut_scale(numbers):
-            target = _target(numbers)
-            out.extend((b, position, target) for b, c in enumerate(column) if c.replace(" ", "") != target.replace(" ", ""))
+            wanted = target(numbers)
+            out.extend((b, position, wanted) for b, c in enumerate(column) if c == "VARCHAR")
+        elif len(numbers) == len(column) and cut_scale(numbers):
+            wanted = target(numbers)
+            out.extend((b, position, wanted) for b, c in enumerate(column) if c.replace(" ", "") != wanted.replace(" ", ""))
     return tuple(out)
 
 
@@ -97,7 +97,7 @@ _DIGITS = {"TINYINT": 3, "SMALLINT": 5, "INTEGER": 10, "BIGINT": 19, "HUGEINT": 
            "USMALLINT": 5, "UINTEGER": 10, "UBIGINT": 20, "UHUGEINT": 38}
 
 
-def _cut_scale(numbers: list[str]) -> bool:
+def cut_scale(numbers: list[str]) -> bool:
     """DuckDB's common type of these fixed-point types drops fraction digits (its width would pass 38, so it
     keeps the integer digits: NUMBER(10,2) and NUMBER(38,0) become DECIMAL(38,0)); Snowflake's keeps them."""
     if any(n in _FLOATS for n in numbers):
@@ -108,11 +108,17 @@ def _cut_scale(numbers: list[str]) -> bool:
     return scale > 0 and digits + scale > 38
 
 
-def _number(duck_type: str) -> bool:
+def digits(duck_type: str) -> tuple[int, int]:
+    """A fixed-point DuckDB type's integer and fraction digits ((0, 0) for any other type)."""
+    m = _DECIMAL.fullmatch(duck_type)
+    return (int(m.group(1)) - int(m.group(2)), int(m.group(2))) if m is not None else (_DIGITS.get(duck_type, 0), 0)
+
+
+def is_number(duck_type: str) -> bool:
     return duck_type in _INTEGERS or duck_type in _FLOATS or _DECIMAL.fullmatch(duck_type) is not None
 
 
-def _target(numbers: list[str]) -> str:
+def target(numbers: list[str]) -> str:
     if any(n in _FLOATS for n in numbers):
         return "DOUBLE"
     scales = [int(m.group(2)) for n in numbers if (m := _DECIMAL.fullmatch(n)) is not None]

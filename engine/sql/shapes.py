@@ -30,30 +30,31 @@ _MARKS = re.compile("'?" + marks.LITERAL.format(r"(\d+)") + "'?|([" + chr(marks.
 # template has one for `sql` and one for `plain` (or None), and the translation it was made from.
 _Text = tuple[tuple[str, ...], tuple[tuple[int, bool], ...]]
 _Template = tuple[_Text, _Text | None, translate.Translation]
-_Key = tuple[str, frozenset[int] | None]
+Scales = frozenset[tuple[int, str]] | None  # the decisions on conditionals (engine.sql.conditionals)
+_Key = tuple[str, frozenset[int] | None, Scales]
 
 _templates: dict[_Key, _Template | None] = {}
 _first: dict[_Key, tuple[str, translate.Translation]] = {}  # the first text seen of a shape
-_filled: dict[tuple[str, frozenset[int] | None], translate.Translation] = {}  # texts answered from templates
+_filled: dict[_Key, translate.Translation] = {}  # texts answered from templates
 
 
-def translation(text: str, floats: frozenset[int] | None) -> translate.Translation:
-    """`translate.translate(text, floats=floats)`, from a template of its shape when there is one."""
+def translation(text: str, floats: frozenset[int] | None, scales: Scales = None) -> translate.Translation:
+    """`translate.translate(text, floats=floats, scales=scales)`, from a template of its shape when there is one."""
     shape = lift(text)
     if shape is None:
-        return translate.translate(text, floats=floats)
-    key = (shape.key, floats)
+        return translate.translate(text, floats=floats, scales=scales)
+    key = (shape.key, floats, scales)
     if key in _templates:
         template = _templates[key]
         if template is None:
-            return translate.translate(text, floats=floats)
-        filled = _filled.get((text, floats))
+            return translate.translate(text, floats=floats, scales=scales)
+        filled = _filled.get((text, floats, scales))
         if filled is None:
             if len(_filled) >= _LIMIT:
                 _filled.clear()
-            filled = _filled[(text, floats)] = _fill(template, text, shape)
+            filled = _filled[(text, floats, scales)] = _fill(template, text, shape)
         return filled
-    tr = translate.translate(text, floats=floats)
+    tr = translate.translate(text, floats=floats, scales=scales)
     if tr.udfs:  # a user function's overload may follow its literal arguments' types: no template
         return tr
     first = _first.get(key)
@@ -65,7 +66,7 @@ def translation(text: str, floats: frozenset[int] | None) -> translate.Translati
         _first.pop(key, None)  # another thread may have taken it
         if len(_templates) >= _LIMIT:
             _templates.clear()
-        _templates[key] = _make(shape, text, tr, floats, first)
+        _templates[key] = _make(shape, text, tr, floats, first, scales)
     return tr
 
 
@@ -76,7 +77,7 @@ def _fill(template: _Template, text: str, shape: Shape) -> translate.Translation
     return translate.Translation(_text_of(sql, literals), b.tables, b.kind, b.returns_rows, text, b.columns,
                                  b.join_aliases, b.counts, b.zoned, b.guard, b.table, b.read_table, b.projected,
                                  b.deterministic, None if plain is None else _text_of(plain, literals), b.atomic,
-                                 b.multi_joined, b.steps, b.udfs, b.set_probes, b.offsets)
+                                 b.multi_joined, b.steps, b.udfs, b.set_probes, b.offsets, b.conditionals, b.scales)
 
 
 def _text_of(template: _Text, literals: tuple[str, ...]) -> str:
@@ -94,11 +95,11 @@ def _header(literal: str) -> str:
 
 
 def _make(shape: Shape, text: str, tr: translate.Translation, floats: frozenset[int] | None,
-          first: tuple[str, translate.Translation]) -> _Template | None:
+          first: tuple[str, translate.Translation], scales: Scales = None) -> _Template | None:
     """A template of the shape from `text`, if it rebuilds the translations of `text` and `first`."""
     if tr.kind != "select" or tr.guard is not None or len(shape.spans) > 255:
         return None
-    marked = translate.marked(text, shape.spans, floats)
+    marked = translate.marked(text, shape.spans, floats, scales)
     if marked is None or dataclasses.replace(marked, sql=tr.sql, plain=tr.plain) != tr \
             or (marked.plain is None) != (tr.plain is None):
         return None

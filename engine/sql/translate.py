@@ -56,7 +56,7 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
               floats: frozenset[int] | None = None, header: str | None = None,
               assigned: assign.Columns = (), coerce: frozenset[setops.Coercion] = frozenset(),
-              texts: frozenset[int] | None = None) -> Translation:
+              texts: frozenset[int] | None = None, scales: frozenset[tuple[int, str]] | None = None) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
@@ -68,22 +68,25 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     of an INSERT / UPDATE / MERGE target whose values are cast as Snowflake converts them (engine.sql.assign).
     `coerce` names the set operation items to cast to a number (engine.sql.setops). `texts`, when given,
     probes the arithmetic operands whose type the text does not show and reads those it numbers as
-    VARCHARs holding integers (engine.sql.numbers.text_operands).
+    VARCHARs holding integers (engine.sql.numbers.text_operands). `scales` decides conditionals (engine.sql.conditionals).
     """
-    tr = _translate(sql, call_names, expand, floats, header=header, assigned=assigned, coerce=coerce, texts=texts)
+    tr = _translate(sql, call_names, expand, floats, header=header, assigned=assigned, coerce=coerce, texts=texts,
+                    scales=scales)
     assert tr is not None  # only a marked translation can give up
     return tr
 
 
-def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] | None) -> Translation | None:
+def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] | None,
+           scales: frozenset[tuple[int, str]] | None = None) -> Translation | None:
     """`translate` with the literals at `spans` written as `engine.sql.marks` (None if one was changed)."""
-    return _translate(sql, (), frozenset(), floats, spans)
+    return _translate(sql, (), frozenset(), floats, spans, scales=scales)
 
 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
                spans: tuple[tuple[int, int], ...] = (), header: str | None = None,
                assigned: assign.Columns = (), coerce: frozenset[setops.Coercion] = frozenset(),
-               texts: frozenset[int] | None = None) -> Translation | None:
+               texts: frozenset[int] | None = None, scales: frozenset[tuple[int, str]] | None = None
+               ) -> Translation | None:
     stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans))
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
@@ -129,8 +132,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     udfs: list[FunctionRef] = []
-    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand, udfs), len(call_names),
-                      numbers.Divisions(floats))
+    divisions = numbers.Divisions(floats, scales)
+    tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand, udfs), len(call_names), divisions)
     if coerce:
         setops.coerce(stmt, coerce)
     if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):
@@ -176,7 +179,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     multi_sql = _DUCKDB.generate(multi, identify=True) if multi is not None else None
     return Translation(text, tables, kind, kind == "select", sql, tuple(sites), frozenset(aliases),
                        counts, zoned, guard_sql, table_ddl, read_table, projected, steady, plain, atomic,
-                       multi_sql, steps, tuple(udfs), probes, offsets)
+                       multi_sql, steps, tuple(udfs), probes, offsets, tuple(divisions.checks.sites), scales)
 
 
 def _probe_text(node: exp.Expr) -> str:
@@ -466,6 +469,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             new = divisions.mod(node)
         elif isinstance(node, exp.Avg):
             new = divisions.avg(node)
+        elif cls in numbers.WIDENED:
+            new = divisions.conditional(node)
         elif isinstance(node, exp.DateAdd):
             new = divisions.dateadd(node)
         elif isinstance(node, exp.TimestampTrunc | exp.DateTrunc | exp.AddMonths):
@@ -636,7 +641,6 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
     **dict.fromkeys((exp.ArgMax, exp.ArgMin), aggregates.by_count),
-    **dict.fromkeys(numbers.WIDENED, numbers.widened_literals),
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }
 

@@ -18,6 +18,7 @@ from snowreg.catalog.names import snowflake
 
 if TYPE_CHECKING:
     from snowreg.engine.sql.bind import ColumnSite
+    from snowreg.engine.sql.conditionals import Site
     from snowreg.engine.sql.ddl import TableDDL
 
 Kind = Literal["select", "insert", "update", "delete", "merge", "create_table", "create_view", "drop",
@@ -106,6 +107,18 @@ class Translation:
     set_probes: tuple[tuple[str, ...], ...] = ()  # each set operation's branches alone (engine.sql.setops)
     # TIMESTAMP_TZ columns at a literal's offset (minutes) or in a named zone (engine.sql.dates)
     offsets: tuple[tuple[int, int | str], ...] = ()
+    # conditionals whose values' types the columns of the tables read decide (engine.sql.conditionals.Site) …
+    conditionals: tuple[Site, ...] = ()
+    scales: frozenset[tuple[int, str]] | None = None  # … and the decisions it was translated with
+
+
+class ScaleCut(Exception):  # noqa: N818 - a signal to translate again, never shown to users
+    """Conditional `index` would cut its values' fraction digits: translate it again with its values cast to
+    `target` (engine.sql.conditionals)."""
+
+    def __init__(self, index: int, target: str) -> None:
+        super().__init__(index, target)
+        self.index, self.target = index, target
 
 
 class FloatOperand(Exception):  # noqa: N818 - a signal to translate again, never shown to users

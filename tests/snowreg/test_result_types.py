@@ -221,15 +221,83 @@ def test_check_json_gives_the_documented_message(cur: Any) -> None:
                               ("misplaced ], pos 20", "misplaced ], pos 20"), (None, None)]
 
 
-def test_numbers_of_different_scales_keep_their_fraction_or_are_refused(cur: Any) -> None:
-    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT)")
-    cur.execute("INSERT INTO n VALUES (12.34, 7)")
+def test_numbers_of_different_scales_keep_their_fraction(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT, j INT, f FLOAT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7, 3, 1.5), (NULL, NULL, 4, NULL)")
     cur.execute("SELECT a FROM n UNION ALL SELECT i FROM n")  # DuckDB's common type would be DECIMAL(38,0)
-    assert cur.fetchall() == [(Decimal("12.34"),), (Decimal("7.00"),)]
+    assert [r[0] for r in cur.fetchall()] == [Decimal("12.34"), None, Decimal("7.00"), None]
     assert (cur.description[0].precision, cur.description[0].scale) == (38, 2)
     cur.execute("SELECT COALESCE(a, 0), IFF(i > 1, a, 1.5), COALESCE(a, i::NUMBER(38, 2)) FROM n")
-    assert cur.fetchall() == [(Decimal("12.34"), Decimal("12.34"), Decimal("12.34"))]
-    for sql in ["SELECT COALESCE(a, i) FROM n", "SELECT GREATEST(a, i) FROM n",
-                "SELECT * FROM n WHERE CASE WHEN i > 1 THEN a ELSE i END > 12"]:
-        with pytest.raises(snowreg.NotSupportedError, match="different scales"):
-            cur.execute(sql)
+    assert cur.fetchall()[0] == (Decimal("12.34"), Decimal("12.34"), Decimal("12.34"))
+
+
+# (sql, values of the first column, (precision, scale)): columns typed from the catalog, constants from the
+# text, other expressions by the check DuckDB folds; each keeps the fraction Snowflake keeps (DECISIONS.md I30-I32)
+_KEPT = [
+    ("SELECT COALESCE(i, 0.5) FROM n", [Decimal("7.0"), Decimal("0.5")], (38, 1)),
+    ("SELECT IFF(i > 100, i, 2.75) FROM n", [Decimal("2.75"), Decimal("2.75")], (38, 2)),
+    ("SELECT COALESCE(a, i) FROM n", [Decimal("12.34"), None], (38, 2)),
+    ("SELECT GREATEST(a, i) FROM n", [Decimal("12.34"), None], (38, 2)),
+    ("SELECT NVL(x.i, y.a) FROM n x JOIN n y ON x.j = y.j", [Decimal("7.00"), None], (38, 2)),
+    ("SELECT CASE WHEN j > 3 THEN 0.125 ELSE i END FROM n", [Decimal("7.000"), Decimal("0.125")], (38, 3)),
+    ("SELECT COALESCE(i + 0, a) FROM n", [Decimal("7.00"), None], (38, 2)),
+    ("SELECT COALESCE(SUM(i), 0.5) FROM n", [Decimal("7.0")], (38, 1)),
+    ("WITH c AS (SELECT i FROM n) SELECT COALESCE(i, 0.5) FROM c", [Decimal("7.0"), Decimal("0.5")], (38, 1)),
+    ("SELECT COALESCE(a, COALESCE(i, 0.5)) FROM n", [Decimal("12.34"), Decimal("0.50")], (38, 2)),
+    ("SELECT IFF(i > 5, i, j) FROM n", [7, 4], (38, 0)),
+    ("SELECT COALESCE(a, j) FROM n", [Decimal("12.34"), Decimal("4.00")], (38, 2)),
+]
+
+
+@pytest.mark.parametrize(("sql", "values", "typed"), _KEPT)
+def test_conditionals_of_numbers_of_different_scales_keep_the_fraction(cur: Any, sql: str, values: list[Any],
+                                                                       typed: tuple[int, int]) -> None:
+    cur.execute("CREATE OR REPLACE TABLE n (a NUMBER(10,2), i INT, j INT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7, 3), (NULL, NULL, 4)")
+    cur.execute(sql)
+    assert [r[0] for r in cur.fetchall()] == values
+    assert (cur.description[0].precision, cur.description[0].scale) == typed
+
+
+def test_a_conditional_in_where_compares_the_kept_fraction(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7)")
+    cur.execute("SELECT i FROM n WHERE CASE WHEN i > 1 THEN a ELSE i END > 12.3")
+    assert cur.fetchall() == [(7,)]  # 12.34, not 12
+
+
+def test_conditionals_of_float_or_text_values_keep_their_type(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (i INT, f FLOAT, s VARCHAR)")
+    cur.execute("INSERT INTO n VALUES (7, 1.5, 'x')")
+    cur.execute("SELECT COALESCE(i, f), COALESCE(f, 0.5), IFF(i > 1, s, 'y') FROM n")
+    assert cur.fetchall() == [(7.0, 1.5, "x")]
+    assert [d.type_code for d in cur.description] == [1, 1, 2]
+
+
+def test_a_table_altered_between_runs_is_typed_again(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7)")
+    cur.execute("SELECT COALESCE(a, i) FROM n")
+    assert cur.fetchall() == [(Decimal("12.34"),)]
+    cur.execute("CREATE OR REPLACE TABLE n (a NUMBER(10,3), i INT)")
+    cur.execute("INSERT INTO n VALUES (1.125, 7)")
+    cur.execute("SELECT COALESCE(a, i) FROM n")
+    assert cur.fetchall() == [(Decimal("1.125"),)]
+    assert cur.description[0].scale == 3
+
+
+def test_a_check_learnt_for_a_text_is_forgotten_after_ddl_and_keeps_an_open_transaction(cur: Any) -> None:
+    cur.execute("CREATE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("INSERT INTO n VALUES (12.34, 7)")
+    sql = "SELECT COALESCE(i + 0, a) FROM n"  # i + 0: typed by the check DuckDB folds, not the catalog
+    assert cur.execute(sql).fetchall() == [(Decimal("7.00"),)]
+    cur.execute("CREATE OR REPLACE TABLE n (a FLOAT, i INT)")
+    cur.execute("INSERT INTO n VALUES (1.5, 7)")
+    assert cur.execute(sql).fetchall() == [(7.0,)]
+    assert cur.description[0].type_code == 1  # a FLOAT, not the NUMBER(38, 2) learnt before
+    cur.execute("CREATE OR REPLACE TABLE n (a NUMBER(10,2), i INT)")
+    cur.execute("BEGIN")
+    cur.execute("INSERT INTO n VALUES (1.25, NULL)")
+    assert cur.execute("SELECT COALESCE(i * 1, a) FROM n").fetchall() == [(Decimal("1.25"),)]
+    cur.execute("COMMIT")
+    assert cur.execute("SELECT COUNT(*) FROM n").fetchall() == [(1,)]
