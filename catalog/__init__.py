@@ -29,6 +29,7 @@ from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, Version
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
 from snowreg.catalog.relations import column_types
+from snowreg.catalog.retention import RetentionPart
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
@@ -65,7 +66,8 @@ class Catalog:
     part over that one store: `databases` (databases, schemas, their tables as DuckDB holds them),
     `files` (stage and version files over blobs), `models` (models, versions, functions), `objects`
     (stages, tags), `tables` (what plain-SQL tables declared beyond DuckDB: column types,
-    kind, unenforced keys), `grants` (roles, users, grants, future grants, ownership), `warehouses`. A part
+    kind, unenforced keys), `grants` (roles, users, grants, future grants, ownership), `warehouses`,
+    `dropped` (tables kept for UNDROP), `retention` (DATA_RETENTION_TIME_IN_DAYS). A part
     writes only its own family's rows. Writes that span families (a database or schema with what is
     in it, a model, stage, tag or warehouse with its grants) are the methods here, each in one
     transaction.
@@ -88,6 +90,7 @@ class Catalog:
         self.tables = TablesPart(store)
         self.udfs = UdfsPart(store)
         self.dropped = DroppedPart(store)
+        self.retention = RetentionPart(store)
         self.procedures = UdfsPart(store, "procedures")
         # (database, schema, name) of each live temporary table → the id of the session that made it:
         # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
@@ -246,6 +249,7 @@ class Catalog:
         self.grants.forget_container(tx, database, schema)
         self.tables.forget_container(tx, database, schema)
         self.dropped.forget_container(tx, database, schema)
+        self.retention.forget_container(tx, database, schema)
 
     # -- plain-SQL tables: their grants and their records (catalog/tables.py) --
 

@@ -56,7 +56,7 @@ class TableShape:
 _WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
 # Each record table and its column naming the table: what follows a table through DROP and RENAME.
 _RECORDS = (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name"),
-            ("view_texts", "name"))
+            ("table_retention", "name"), ("view_texts", "name"))
 
 
 class TablesPart:
@@ -180,7 +180,7 @@ class TablesPart:
     def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str,
                view: bool = True) -> None:
         """ALTER TABLE … RENAME: the records follow the table (`view` False: a table, which has no view text)."""
-        for table, column in _RECORDS if view else _RECORDS[:3]:
+        for table, column in _RECORDS if view else _RECORDS[:4]:
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
 
