@@ -91,6 +91,7 @@ class Catalog:
         self.udfs = UdfsPart(store)
         self.dropped = DroppedPart(store)
         self.retention = RetentionPart(store)
+        self.tables.no_retention_rows = self.retention.known_none_on_tables
         self.procedures = UdfsPart(store, "procedures")
         # (database, schema, name) of each live temporary table → the id of the session that made it:
         # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
@@ -334,9 +335,12 @@ class Catalog:
 
     def copy_table_records(self, source: tuple[str, str], target: tuple[str, str], names: Sequence[str]) -> None:
         """CREATE SCHEMA … CLONE: the cloned tables' and views' records and grants, in one transaction."""
-        with self.store.transaction() as tx:
-            self.tables.copy_records(tx, source, target, names)
-            self.grants.copy_table_grants(tx, source, target, names)
+        try:
+            with self.store.transaction() as tx:
+                self.tables.copy_records(tx, source, target, names)
+                self.grants.copy_table_grants(tx, source, target, names)
+        finally:
+            self.retention.tables_added()
 
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: grants and records follow the table, in one transaction."""

@@ -66,7 +66,7 @@ def alter_object(session: Session, verb: str, sql: str) -> Result:
     transaction.before_plain(session, "ddl")
     retention = session.catalog.retention
     if kind == "TABLE":
-        retention.set_table(*place, days)
+        retention.set_table(place[0], place[1], place[2], days)
     else:
         retention.set_container(place[0], place[1] if kind == "SCHEMA" else None, days)
     return status()

@@ -171,7 +171,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
                                                    name_spans=tuple(n.span for n in c)),
     "alter_session_set": lambda c, s: a.AlterSession(set=tuple((o.key, o.value) for o in c), span=s),
     "alter_session_unset": lambda c, s: a.AlterSession(unset=tuple(str(t).upper() for t in c), span=s),
-    "show_parameters": lambda c, s: a.ShowParameters(c[0], *(c[1] or (None, None)), span=s),
+    "show_parameters": lambda c, s: a.ShowParameters(c[0], (c[1] or (None, None))[0], (c[1] or (None, None))[1],
+                                                     span=s),
     "show_variables": lambda c, s: a.ShowVariables(c[0], span=s),
     "drop_model": lambda c, s: a.DropModel(c[1], flag(c[0]), span=s),
     "alter_model_set": lambda c, s: a.AlterModelSet(
