@@ -29,6 +29,7 @@ from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, Version
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
 from snowreg.catalog.relations import column_types
+from snowreg.catalog.retention import RetentionPart
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
@@ -65,7 +66,8 @@ class Catalog:
     part over that one store: `databases` (databases, schemas, their tables as DuckDB holds them),
     `files` (stage and version files over blobs), `models` (models, versions, functions), `objects`
     (stages, tags), `tables` (what plain-SQL tables declared beyond DuckDB: column types,
-    kind, unenforced keys), `grants` (roles, users, grants, future grants, ownership), `warehouses`. A part
+    kind, unenforced keys), `grants` (roles, users, grants, future grants, ownership), `warehouses`,
+    `dropped` (tables kept for UNDROP), `retention` (DATA_RETENTION_TIME_IN_DAYS). A part
     writes only its own family's rows. Writes that span families (a database or schema with what is
     in it, a model, stage, tag or warehouse with its grants) are the methods here, each in one
     transaction.
@@ -88,6 +90,8 @@ class Catalog:
         self.tables = TablesPart(store)
         self.udfs = UdfsPart(store)
         self.dropped = DroppedPart(store)
+        self.retention = RetentionPart(store)
+        self.tables.no_retention_rows = self.retention.known_none_on_tables
         self.procedures = UdfsPart(store, "procedures")
         # (database, schema, name) of each live temporary table → the id of the session that made it:
         # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
@@ -246,6 +250,7 @@ class Catalog:
         self.grants.forget_container(tx, database, schema)
         self.tables.forget_container(tx, database, schema)
         self.dropped.forget_container(tx, database, schema)
+        self.retention.forget_container(tx, database, schema)
 
     # -- plain-SQL tables: their grants and their records (catalog/tables.py) --
 
@@ -330,9 +335,12 @@ class Catalog:
 
     def copy_table_records(self, source: tuple[str, str], target: tuple[str, str], names: Sequence[str]) -> None:
         """CREATE SCHEMA … CLONE: the cloned tables' and views' records and grants, in one transaction."""
-        with self.store.transaction() as tx:
-            self.tables.copy_records(tx, source, target, names)
-            self.grants.copy_table_grants(tx, source, target, names)
+        try:
+            with self.store.transaction() as tx:
+                self.tables.copy_records(tx, source, target, names)
+                self.grants.copy_table_grants(tx, source, target, names)
+        finally:
+            self.retention.tables_added()
 
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: grants and records follow the table, in one transaction."""

@@ -3,8 +3,8 @@
 DROP TABLE renames the DuckDB table in its own schema to a hidden name holding HIDDEN (chr(30), which
 no listing shows: catalog/relations.py and views.sql leave such names out), renames the table's records
 with it and keeps its grants aside (snowreg.dropped_grants). It stays so for the retention period
-(DATA_RETENTION_TIME_IN_DAYS' default, one day: snowreg refuses other values, DECISIONS.md H3), then
-is purged. The Catalog runs these steps with the other families' (catalog/__init__.py).
+(one day, DATA_RETENTION_TIME_IN_DAYS = 1; with 0 nothing is kept: catalog/retention.py, DECISIONS.md L33),
+then is purged. The Catalog runs these steps with the other families' (catalog/__init__.py).
 """
 
 from __future__ import annotations

@@ -63,6 +63,12 @@ CONTAINER_QUERIES = {
     "snowreg_reg_table_grants": "SELECT database_name, schema_name, name, privilege, grantee, grant_option, "
                                 "granted_by, created_on FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW')",
     "snowreg_reg_table_columns": "SELECT * FROM snowreg.table_columns",
+    # DATA_RETENTION_TIME_IN_DAYS set on tables, schemas (name NULL), databases (schema_name NULL) and the
+    # account (database_name NULL): views.sql's snowreg_retention (catalog/retention.py)
+    "snowreg_reg_retention": "SELECT database_name, schema_name, name, days FROM snowreg.table_retention "
+                             "UNION ALL SELECT database_name, schema_name, NULL, days FROM snowreg.container_retention "
+                             "UNION ALL SELECT NULL, NULL, NULL, TRY_CAST(value AS INTEGER) FROM snowreg.meta "
+                             "WHERE key = 'DATA_RETENTION_TIME_IN_DAYS'",
     # every grant on an object of a database, by name (models and stages are granted by id), with the
     # owners that live in the objects' own rows as OWNERSHIP grants (OBJECT_PRIVILEGES, USAGE_PRIVILEGES)
     "snowreg_reg_object_grants": """
@@ -102,7 +108,8 @@ CONTAINER_QUERIES = {
 }
 ALL = (*QUERIES, *CONTAINER_QUERIES)
 # The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
-_TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts")
+_TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts",
+                "snowreg_reg_retention")
 READS: dict[str, tuple[str, ...]] = {
     "MODEL_VERSIONS": ("snowreg_is_model_versions",),
     "TAG_REFERENCES": ("snowreg_is_models", "snowreg_is_tag_references"),
@@ -112,9 +119,9 @@ READS: dict[str, tuple[str, ...]] = {
     "TABLE_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
     "REFERENTIAL_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
     "TABLE_PRIVILEGES": (*_TABLE_VIEWS, "snowreg_reg_table_grants"),
-    "SCHEMATA": ("snowreg_reg_schemas",),
+    "SCHEMATA": ("snowreg_reg_schemas", "snowreg_reg_retention"),
     "SEQUENCES": ("snowreg_reg_schemas",),
-    "DATABASES": ("snowreg_reg_databases",),
+    "DATABASES": ("snowreg_reg_databases", "snowreg_reg_retention"),
     "FUNCTIONS": ("snowreg_reg_udfs",),
     "PROCEDURES": ("snowreg_reg_procedures",),
     "OBJECT_PRIVILEGES": ("snowreg_reg_object_grants",),

@@ -320,3 +320,19 @@ CREATE TABLE IF NOT EXISTS snowreg.dropped_containers (
     comment VARCHAR,
     dropped_on TIMESTAMPTZ NOT NULL
 );
+
+-- DATA_RETENTION_TIME_IN_DAYS set on a table, schema or database (catalog/retention.py); the account's is the
+-- meta row 'DATA_RETENTION_TIME_IN_DAYS'. A table's row follows it like its other records (catalog/tables.py);
+-- a container's goes with it. No row: the value is inherited (table → schema → database → account → 1).
+CREATE TABLE IF NOT EXISTS snowreg.table_retention (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    days INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS snowreg.container_retention (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR,  -- NULL: the database's own value
+    days INTEGER NOT NULL
+);

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -56,7 +56,7 @@ class TableShape:
 _WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
 # Each record table and its column naming the table: what follows a table through DROP and RENAME.
 _RECORDS = (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name"),
-            ("view_texts", "name"))
+            ("table_retention", "name"), ("view_texts", "name"))
 
 
 class TablesPart:
@@ -65,6 +65,9 @@ class TablesPart:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Whether no table may have a DATA_RETENTION_TIME_IN_DAYS row (Catalog asks catalog/retention.py): a
+        # dropped table then skips that DELETE
+        self.no_retention_rows: Callable[[], bool] = lambda: False
 
     def record_table(self, database: str, schema: str, name: str, kind: str, columns: Sequence[ColumnSpec],
                      keys: Sequence[KeySpec], text: str | None = None, not_null: frozenset[str] = frozenset()
@@ -180,7 +183,7 @@ class TablesPart:
     def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str,
                view: bool = True) -> None:
         """ALTER TABLE … RENAME: the records follow the table (`view` False: a table, which has no view text)."""
-        for table, column in _RECORDS if view else _RECORDS[:3]:
+        for table, column in _RECORDS if view else _RECORDS[:4]:
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
 
@@ -208,5 +211,8 @@ class TablesPart:
             tx.execute(f"DELETE FROM snowreg.{table} WHERE {where}", params)
 
     def _forget_shape(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
+        skip = "table_retention" if self.no_retention_rows() else None
         for table, column in _RECORDS:
+            if table == skip:
+                continue
             tx.execute(f"DELETE FROM snowreg.{table} WHERE " + _WHERE.format(name=column), [database, schema, name])

@@ -63,6 +63,16 @@ CREATE OR REPLACE TEMP MACRO snowreg_sf_type(t) AS CASE
     WHEN t = 'TIMESTAMP WITH TIME ZONE' THEN 'TIMESTAMP_LTZ' WHEN t LIKE 'TIMESTAMP%' THEN 'TIMESTAMP_NTZ'
     WHEN t = 'BLOB' THEN 'BINARY' WHEN t = 'JSON' THEN 'VARIANT' ELSE t END;
 
+-- DATA_RETENTION_TIME_IN_DAYS of a table (name), schema (name NULL) or database (schema NULL): its own, else
+-- inherited from its schema, database, the account, else 1 (catalog/retention.py)
+CREATE OR REPLACE TEMP MACRO snowreg_retention(ret_db, ret_sch, ret_name) AS coalesce(
+    (SELECT max(r.days) FROM snowreg_reg_retention r WHERE ret_name IS NOT NULL AND r.database_name = ret_db
+        AND r.schema_name = ret_sch AND r.name = ret_name),
+    (SELECT max(r.days) FROM snowreg_reg_retention r WHERE ret_sch IS NOT NULL AND r.database_name = ret_db
+        AND r.schema_name = ret_sch AND r.name IS NULL),
+    (SELECT max(r.days) FROM snowreg_reg_retention r WHERE r.database_name = ret_db AND r.schema_name IS NULL),
+    (SELECT max(r.days) FROM snowreg_reg_retention r WHERE r.database_name IS NULL), 1);
+
 CREATE OR REPLACE TEMP MACRO snowreg_relations(db) AS TABLE
 SELECT r.* REPLACE (coalesce(w.text, r.text) AS text), o.created, o.owner, coalesce(k.kind, 'TABLE') AS table_kind FROM (
     SELECT t.database_name AS db, t.schema_name AS sch, snowreg_sf_name(t.table_name) AS name,
@@ -87,7 +97,7 @@ SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner
        CASE WHEN kind = 'BASE TABLE' THEN CASE WHEN table_kind = 'TRANSIENT' THEN 'YES' ELSE 'NO' END END
            AS "IS_TRANSIENT",
        NULL::VARCHAR AS "CLUSTERING_KEY", row_count AS "ROW_COUNT", NULL::BIGINT AS "BYTES",
-       CASE WHEN kind = 'BASE TABLE' THEN 1 END AS "RETENTION_TIME",
+       CASE WHEN kind = 'BASE TABLE' THEN snowreg_retention(db, sch, name) END AS "RETENTION_TIME",
        NULL::VARCHAR AS "SELF_REFERENCING_COLUMN_NAME", NULL::VARCHAR AS "REFERENCE_GENERATION",
        NULL::VARCHAR AS "USER_DEFINED_TYPE_CATALOG", NULL::VARCHAR AS "USER_DEFINED_TYPE_SCHEMA",
        NULL::VARCHAR AS "USER_DEFINED_TYPE_NAME", CASE WHEN kind = 'BASE TABLE' THEN 'YES' ELSE 'NO' END
@@ -231,7 +241,8 @@ ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_schemata(db) AS TABLE
 SELECT database_name AS "CATALOG_NAME", name AS "SCHEMA_NAME", owner AS "SCHEMA_OWNER", 'NO' AS "IS_TRANSIENT",
-       CASE WHEN managed_access THEN 'YES' ELSE 'NO' END AS "IS_MANAGED_ACCESS", 1 AS "RETENTION_TIME",
+       CASE WHEN managed_access THEN 'YES' ELSE 'NO' END AS "IS_MANAGED_ACCESS",
+       snowreg_retention(database_name, name, NULL) AS "RETENTION_TIME",
        NULL::VARCHAR AS "DEFAULT_CHARACTER_SET_CATALOG", NULL::VARCHAR AS "DEFAULT_CHARACTER_SET_SCHEMA",
        NULL::VARCHAR AS "DEFAULT_CHARACTER_SET_NAME", NULL::VARCHAR AS "SQL_PATH", created_on AS "CREATED",
        created_on AS "LAST_ALTERED", comment AS "COMMENT", 'NO' AS "REPLICABLE_WITH_FAILOVER_GROUPS",
@@ -246,7 +257,8 @@ ORDER BY 2;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_databases() AS TABLE
 SELECT name AS "DATABASE_NAME", owner AS "DATABASE_OWNER", 'NO' AS "IS_TRANSIENT", comment AS "COMMENT",
-       created_on AS "CREATED", created_on AS "LAST_ALTERED", 1 AS "RETENTION_TIME", 'STANDARD' AS "TYPE",
+       created_on AS "CREATED", created_on AS "LAST_ALTERED", snowreg_retention(name, NULL, NULL) AS "RETENTION_TIME",
+       'STANDARD' AS "TYPE",
        'NO' AS "REPLICABLE_WITH_FAILOVER_GROUPS", 'ROLE' AS "OWNER_ROLE_TYPE"
 FROM snowreg_reg_databases
 WHERE getvariable('snowreg_visible_databases') IS NULL

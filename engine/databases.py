@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from snowreg import errors
+from snowreg.engine import retention
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
@@ -16,6 +17,7 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
         raise errors.invalid_property_combination()
     name = session.name(stmt.name)
+    _check_retention(stmt.retention)
     privileges.check_account(session, "CREATE DATABASE")
     cloned = _database_clone_source(session, stmt, name)  # checked before anything changes
     if session.catalog.databases.get_database(name) is not None:
@@ -24,11 +26,13 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
         if not stmt.or_replace:
             raise errors.already_exists("Object", name)
         privileges.check_database_owner(session, name)
-        session.catalog.drop_database(name)
+        session.catalog.drop_database(name, remember=_retained(session, name))
     if cloned is None:
         session.catalog.create_database(name, session.role, stmt.comment)
     else:
         _clone_database(session, stmt, cloned, name)
+    if stmt.retention is not None:
+        session.catalog.retention.set_container(name, None, stmt.retention)
     session.database, session.schema = name, "PUBLIC"
     session.forget_duckdb_path()
     return status(f"Database {quote_ident(name)} successfully created.")
@@ -69,7 +73,7 @@ def drop_database(session: Session, stmt: ast.DropDatabase) -> Result:
             return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
         raise errors.does_not_exist("Database", quote_ident(name))
     privileges.check_database_owner(session, name)
-    session.catalog.drop_database(name)
+    session.catalog.drop_database(name, remember=_retained(session, name))
     if session.database == name:
         session.database = session.schema = None
     session.forget_duckdb_path()
@@ -80,6 +84,7 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
         raise errors.invalid_property_combination()
     db, name = session.qualify_schema(stmt.name)
+    _check_retention(stmt.retention)
     if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
         raise errors.does_not_exist("Database", quote_ident(db))
     if name == "INFORMATION_SCHEMA":
@@ -91,12 +96,14 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
         if not stmt.or_replace:
             raise errors.already_exists("Object", name)
         privileges.check_schema_owner(session, db, name)
-        session.catalog.drop_schema(db, name)
+        session.catalog.drop_schema(db, name, remember=_retained(session, db, name))
     privileges.check_create_schema(session, db)
     if cloned is None:
         session.catalog.create_schema(db, name, session.role, stmt.comment, stmt.managed_access)
     else:
         _clone(session, stmt, cloned, (db, name))
+    if stmt.retention is not None:
+        session.catalog.retention.set_container(db, name, stmt.retention)
     session.database, session.schema = db, name
     session.forget_duckdb_path()
     return status(f"Schema {quote_ident(name)} successfully created.")
@@ -138,11 +145,22 @@ def drop_schema(session: Session, stmt: ast.DropSchema) -> Result:
             return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(name)}")
     privileges.check_schema_owner(session, db, name)
-    session.catalog.drop_schema(db, name)
+    session.catalog.drop_schema(db, name, remember=_retained(session, db, name))
     if (session.database, session.schema) == (db, name):
         session.schema = None
     session.forget_duckdb_path()
     return status(f"{quote_ident(name)} successfully dropped.")
+
+
+def _check_retention(days: int | None) -> None:
+    """CREATE DATABASE | SCHEMA … DATA_RETENTION_TIME_IN_DAYS = n: checked before anything changes."""
+    if days is not None:
+        retention.check_days(str(days))
+
+
+def _retained(session: Session, database: str, schema: str | None = None) -> bool:
+    """A dropped database or schema is listed by SHOW … HISTORY only when its retention is above 0."""
+    return session.catalog.retention.setting(database, schema)[0] > 0
 
 
 def use(session: Session, stmt: ast.Use) -> Result:

@@ -15,6 +15,7 @@ from snowreg.engine import (
     databases,
     live,
     models,
+    retention,
     show,
     show_objects,
     stages,
@@ -250,10 +251,12 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
-# no dynamic tables, streams, tasks, pipes … and no ALTER SCHEMA / DATABASE (grammar's unsupported_kind).
+# no dynamic tables, streams, tasks, pipes … (grammar's unsupported_kind). ALTER ACCOUNT | SCHEMA | DATABASE:
+# SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
 _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|DYNAMIC TABLE|EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|TASK|PIPE|ALERT|NOTEBOOK|"
-                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER (?:SCHEMA|DATABASE)")
+                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)")
+_RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
 
 
 # UNDROP restores an object from Time Travel (https://docs.snowflake.com/en/sql-reference/sql/undrop-table):
@@ -311,6 +314,13 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         return status() if describe_only else sequences.alter_sequence(session, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
+    if _RETENTION.fullmatch(stmt.verb) and (stmt.verb != "ALTER TABLE" or retention.handles(stmt.body.text)):
+        with _positions_in_text(stmt):
+            if describe_only:
+                return status()
+            if stmt.verb == "ALTER ACCOUNT":
+                return retention.alter_account(session, stmt.body.text)
+            return retention.alter_object(session, stmt.verb, stmt.body.text)
     if stmt.verb == "UNDROP TABLE":
         return status() if describe_only else time_travel.undrop_table(session, stmt.body.text)
     if _UNDROP.fullmatch(stmt.verb):  # its errors, then refused as not supported (DECISIONS.md L11)

@@ -58,7 +58,7 @@ def show_databases(session: Session, stmt: ast.ShowDatabases) -> Result:
     default = _default_database(session)
     rows: list[tuple[Any, ...]] = [
         (d.created_on, d.name, "Y" if d.name == default else "N", "Y" if d.name == session.database else "N", "", d.owner or "",
-         d.comment or "", "", 1, "STANDARD", None, "ROLE", None)
+         d.comment or "", "", session.catalog.retention.setting(d.name)[0], "STANDARD", None, "ROLE", None)
         for d in found
     ]
     types = ["TIMESTAMP_LTZ"] + ["FIXED" if n == "retention_time" else "TEXT" for n in names[1:]]
@@ -95,11 +95,13 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
         for s in session.catalog.databases.list_schemas(database):
             if like(stmt.like, s.name) and privileges.can_see_schema(session, s.database_name, s.name):
                 current = "Y" if (s.database_name, s.name) == (session.database, session.schema) else "N"
+                days = session.catalog.retention.setting(s.database_name, s.name)[0]
                 rows.append((s.created_on, s.name, "N", current, s.database_name, s.owner or "", s.comment or "",
-                             "", 1, "ROLE", None, None))
+                             "", days, "ROLE", None, None))
         if database is not None and like(stmt.like, "INFORMATION_SCHEMA"):
             rows.append((None, "INFORMATION_SCHEMA", "N", "N", database, "", "Views describing the contents of "
-                         "schemas in this database", "", 1, "", None, None))
+                         "schemas in this database", "", session.catalog.retention.setting(database)[0], "", None,
+                         None))
         rows.sort(key=lambda r: (r[4], r[1]))
     rows = page(rows, lambda r: str(r[1]), stmt.starts_with, stmt.limit, stmt.limit_from)
     if stmt.terse:  # SHOW SCHEMAS: TERSE keeps created_on, name, kind, database_name, schema_name

@@ -81,14 +81,15 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     if stmt.terse:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
-        return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r)) for r in chosen])
+        return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r), _retention(session, r))
+                                             for r in chosen])
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
              "false", "false", "ROLE", "OFF") for r in chosen])
     return _result(SHOW_OBJECTS_COLUMNS, [
         (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "", "", _rows(r), None,
-         r.owner or "", "1", "ROLE", None, "N", "N", "N") for r in chosen])
+         r.owner or "", _retention(session, r), "ROLE", None, "N", "N", "N") for r in chosen])
 
 
 def _tables_history(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
@@ -103,7 +104,9 @@ def _tables_history(session: Session, stmt: ast.ShowObjects, relations: list[Rel
     found = page(found, lambda f: f[0].name, stmt.starts_with, stmt.limit, stmt.limit_from)
     at = SHOW_TABLES_COLUMNS.index("retention_time") + 1
     names = SHOW_TABLES_COLUMNS[:at] + ["dropped_on"] + SHOW_TABLES_COLUMNS[at:]
-    rows = [(row := _table_row(r, kind))[:at] + (dropped,) + row[at:] for r, kind, dropped in found]
+    # a dropped version was kept with a retention of 1 (with 0 nothing is kept)
+    rows = [(row := _table_row(r, kind, _retention(session, r) if dropped is None else "1"))[:at] + (dropped,)
+            + row[at:] for r, kind, dropped in found]
     return from_rows(names, rows, ["TIMESTAMP_LTZ" if n in ("created_on", "dropped_on") else "FIXED" if n in _NUMBERS
                                    else "TEXT" for n in names])
 
@@ -118,9 +121,17 @@ def _table_kind(session: Session, r: RelationRow) -> str:
     return kind if kind in ("TRANSIENT", "TEMPORARY") else "TABLE"
 
 
-def _table_row(r: RelationRow, kind: str) -> tuple[Any, ...]:
+def _retention(session: Session, r: RelationRow) -> str:
+    """A table's retention_time: its DATA_RETENTION_TIME_IN_DAYS, its own or inherited (engine.retention); a
+    view's 1, as before."""
+    if r.kind != "TABLE":
+        return "1"
+    return str(session.catalog.retention.days(r.database_name, r.schema_name, r.name))
+
+
+def _table_row(r: RelationRow, kind: str, retention: str) -> tuple[Any, ...]:
     return (r.created_on, r.name, r.database_name, r.schema_name, kind, r.comment or "", "", _rows(r), None,
-            r.owner or "", "1", "OFF", "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
+            r.owner or "", retention, "OFF", "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
 
 
 def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:

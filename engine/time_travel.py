@@ -4,7 +4,8 @@ https://docs.snowflake.com/en/sql-reference/sql/undrop-table: the most recent dr
 comes back with its data, comments and grants, in the schema it was dropped from; a table or view of
 that name makes it fail. The catalog keeps a dropped table under a hidden name for the retention
 period (catalog/dropped.py); nothing else (SHOW, INFORMATION_SCHEMA, queries) sees it meanwhile.
-Temporary tables are dropped for good. UNDROP SCHEMA / DATABASE stay refused (DECISIONS.md L2).
+Temporary tables, and tables whose DATA_RETENTION_TIME_IN_DAYS is 0 (engine.retention), are dropped for good.
+UNDROP SCHEMA / DATABASE stay refused (DECISIONS.md L2).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def drop_table(session: Session, tr: Translation) -> Result | None:
     """DROP TABLE of a permanent or transient table that exists: kept for UNDROP, `T successfully dropped.`;
     None for any other statement (or a table DuckDB cannot set aside): the caller runs it as before."""
     ref = next((t for t in tr.tables if t.write), None)
-    if tr.kind != "drop" or ref is None or ref.object_kind != "table" or not _DROP_TABLE.match(tr.sql):
+    if tr.kind != "drop" or ref is None or ref.object_kind != "table" or not _DROP_TABLE.match(tr.sql) \
+            or not _retained(session, ref):
         return None
     place = _keepable(session, ref)
     if place is None or session.catalog.keep_dropped_table(*place, ref.name) is None:
@@ -47,7 +49,8 @@ def replacing(session: Session, tr: Translation, text: str, temporary: bool, run
     replaced table is kept for UNDROP first, as Snowflake keeps it (create-table, OR REPLACE; DECISIONS.md
     L10), with its grants (still on the new table with COPY GRANTS); if the statement fails it comes back."""
     ref = next((t for t in tr.tables if t.write), None) if tr.kind == "create_table" else None
-    if ref is None or temporary or not tr.sql.startswith("CREATE OR REPLACE ") or _reads_itself(session, tr, ref):
+    if ref is None or temporary or not tr.sql.startswith("CREATE OR REPLACE ") or not _retained(session, ref) \
+            or _reads_itself(session, tr, ref):
         return run()
     place = _keepable(session, ref)
     kept = None if place is None else session.catalog.keep_dropped_table(
@@ -59,6 +62,13 @@ def replacing(session: Session, tr: Translation, text: str, temporary: bool, run
     except BaseException:
         session.catalog.undrop_table(kept)
         raise
+
+
+def _retained(session: Session, ref: TableRef) -> bool:
+    """Whether the table `ref` names has a retention (DATA_RETENTION_TIME_IN_DAYS, its own or inherited) above 0:
+    with 0 it is dropped or replaced for good, as before tables were kept (engine.retention)."""
+    database, schema = ref.database or session.database, ref.schema or session.schema
+    return database is None or schema is None or session.catalog.retention.days(database, schema, ref.name) > 0
 
 
 def _keepable(session: Session, ref: TableRef) -> tuple[str, str] | None:

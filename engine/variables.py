@@ -7,6 +7,7 @@ import decimal
 from typing import Any
 
 from snowreg import errors
+from snowreg.engine import retention
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session, check_parameter
 from snowreg.engine.sql.run import evaluate_scalars
@@ -127,11 +128,14 @@ def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
 
 
 def show_parameters(session: Session, stmt: ast.ShowParameters) -> Result:
-    rows: list[tuple[Any, ...]] = []
+    """The session's parameters (IN ACCOUNT also DATA_RETENTION_TIME_IN_DAYS); IN DATABASE | SCHEMA | TABLE the
+    object parameter snowreg keeps, DATA_RETENTION_TIME_IN_DAYS (engine.retention)."""
+    rows: list[tuple[Any, ...]] = retention.parameter_rows(session, stmt)
     for key, (default, kind, description) in sorted(PARAMETER_DEFAULTS.items()):
-        if not like(stmt.like, key):
+        if not like(stmt.like, key) or stmt.scope in ("DATABASE", "SCHEMA", "TABLE"):
             continue
         value = session.parameters.get(key, default)
         level = "SESSION" if key in session.parameters else ""
         rows.append((key, value, default, level, description, kind))
+    rows.sort(key=lambda r: r[0])
     return from_rows(["key", "value", "default", "level", "description", "type"], rows)

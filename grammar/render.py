@@ -23,7 +23,7 @@ RESERVED = frozenset(
     UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WINDOW WITH
     ADD ALLOWED_VALUES CASCADE COMMENT COMMIT COPY DEFAULT_VERSION IDENTIFIER IF LIMIT METADATA
     MODIFY OWNERSHIP RECURSIVE RENAME RESTRICT ROLE SECONDARY STARTS UNSET URL VERSION WAREHOUSE
-    RESUME SUSPEND CLONE
+    RESUME SUSPEND CLONE DATA_RETENTION_TIME_IN_DAYS
     """.split()
 )
 
@@ -143,6 +143,10 @@ def _create(kind: str, s: Any, modifier: str = "") -> str:
         f"CREATE {_opt(s.or_replace, 'OR REPLACE ')}{modifier}{kind} "
         f"{_opt(s.if_not_exists, 'IF NOT EXISTS ')}"
     )
+
+
+def _retention(days: int | None) -> str:
+    return "" if days is None else f" DATA_RETENTION_TIME_IN_DAYS = {days}"
 
 
 def _comment(comment: str | None) -> str:
@@ -331,13 +335,13 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.CreateDatabase: lambda s: _create("DATABASE", s, _opt(s.transient, "TRANSIENT "))
         + name(s.name)
         + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
-        + _comment(s.comment),
+        + _retention(s.retention) + _comment(s.comment),
         a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
         a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))
         + qname(s.name)
         + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
         + _opt(s.managed_access, " WITH MANAGED ACCESS")
-        + _comment(s.comment),
+        + _retention(s.retention) + _comment(s.comment),
         a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),
         a.Use: lambda s: f"USE {s.kind + ' ' if s.kind else ''}{qname(s.name)}",
         a.ShowDatabases: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}DATABASES{_opt(s.history, ' HISTORY')}"
@@ -347,7 +351,7 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.UnsetVariable: _unset_variable,
         a.AlterSession: _alter_session,
         a.ShowParameters: lambda s: "SHOW PARAMETERS"
-        + _show_tail(s.like, f" IN {s.scope}" if s.scope else ""),
+        + _show_tail(s.like, (f" IN {s.scope}" if s.scope else "") + (f" {qname(s.target)}" if s.target else "")),
         a.CreateModel: lambda s: _create("MODEL", s)
         + qname(s.name)
         + (f" WITH VERSION {name(s.version)}" if s.version is not None else "")

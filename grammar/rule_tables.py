@@ -124,7 +124,10 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "plural_kind": lambda c: words(c)[:-1],  # MODELS → MODEL, FILE FORMATS → FILE FORMAT
     "privilege": lambda c: "ALL" if words(c) in ("ALL", "ALL PRIVILEGES") else words(c),
     "privileges": tuple, "allowed_values": tuple, "obj_mods": list, "column_list": list,
-    "param_scope": lambda c: str(c[-1]).upper(),
+    "param_scope": lambda c: (str(c[-1]).upper(), None),
+    "param_in_database": lambda c: ("DATABASE", None if c[-1] is None else a.QualifiedName(c[-1])),
+    "param_in_schema": lambda c: ("SCHEMA", c[-1]), "param_in_table": lambda c: ("TABLE", c[-1]),
+    "retention_prop": lambda c: int(c[0]),
     "current_grants": lambda c: str(c[0]).upper(),
     "from_model": lambda c: a.FromModel(c[0], name_of(c[1]), span_of(c[1])),
     "from_stage": lambda c: a.FromStage(c[0]),
@@ -168,7 +171,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
                                                    name_spans=tuple(n.span for n in c)),
     "alter_session_set": lambda c, s: a.AlterSession(set=tuple((o.key, o.value) for o in c), span=s),
     "alter_session_unset": lambda c, s: a.AlterSession(unset=tuple(str(t).upper() for t in c), span=s),
-    "show_parameters": lambda c, s: a.ShowParameters(c[0], c[1], span=s),
+    "show_parameters": lambda c, s: a.ShowParameters(c[0], (c[1] or (None, None))[0], (c[1] or (None, None))[1],
+                                                     span=s),
     "show_variables": lambda c, s: a.ShowVariables(c[0], span=s),
     "drop_model": lambda c, s: a.DropModel(c[1], flag(c[0]), span=s),
     "alter_model_set": lambda c, s: a.AlterModelSet(

@@ -20,6 +20,7 @@ from typing import Literal
 from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
+from snowreg.catalog.retention import PARAMETER, check_days
 from snowreg.engine.sql import item_types
 from snowreg.engine.sql.duckerrors import TOO_LONG_MARK
 from snowreg.engine.sql.translation import Projected, scanned_result
@@ -62,6 +63,7 @@ class TableDDL:
     retyped: tuple[tuple[str, str | None], ...] = ()  # ALTER … SET DATA TYPE: (column, new type text or None)
     dropped_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()  # DROP PRIMARY KEY | UNIQUE (a, b): kind, columns
     renamed_to: tuple[str | None, str | None, str] | None = None  # ALTER TABLE … RENAME TO [db.][schema.]name
+    retention: int | None = None  # CREATE TABLE … DATA_RETENTION_TIME_IN_DAYS = n (catalog/retention.py)
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -552,12 +554,14 @@ _KEPT_PROPERTIES = (exp.TemporaryProperty, exp.TransientProperty, exp.SchemaComm
                     exp.CopyGrantsProperty, exp.SequenceProperties, exp.ClusterProperty)
 
 
-def refuse_properties(stmt: exp.Expr) -> None:
+def refuse_properties(stmt: exp.Expr) -> int | None:
     """A CREATE property or ALTER … SET / UNSET that snowreg would drop or hand to DuckDB as broken SQL
-    (`DATA_RETENTION_TIME_IN_DAYS = 1`, `CHANGE_TRACKING`, `WITH TAG`, `SECURE`) → not supported, by name."""
+    (`CHANGE_TRACKING`, `WITH TAG`, `SECURE`) → not supported, by name. CREATE TABLE's
+    `DATA_RETENTION_TIME_IN_DAYS = n` leaves the statement and is returned (0 or 1: engine.retention)."""
     kind = str(stmt.args.get("kind") or "TABLE").upper()
     if kind not in ("TABLE", "VIEW"):
-        return
+        return None
+    days = _retention(stmt) if kind == "TABLE" and isinstance(stmt, exp.Create) else None
     if isinstance(stmt, exp.Create | exp.Alter) and stmt.find(exp.CheckColumnConstraint) is not None:
         raise not_supported("A CHECK constraint (Snowflake's constraints are PRIMARY KEY, UNIQUE, FOREIGN KEY and "
                             "NOT NULL: https://docs.snowflake.com/en/sql-reference/constraints-overview)")
@@ -583,6 +587,19 @@ def refuse_properties(stmt: exp.Expr) -> None:
                 raise not_supported(f"ALTER {kind} … {'UNSET' if action.args.get('unset') else 'SET'} {names}")
             if isinstance(action, exp.ClusterProperty):
                 raise not_supported(f"ALTER {kind} … CLUSTER BY")
+    return days
+
+
+def _retention(stmt: exp.Create) -> int | None:
+    """CREATE TABLE … DATA_RETENTION_TIME_IN_DAYS = n: n (checked), its property taken out of the statement."""
+    properties = stmt.args.get("properties")
+    for p in properties.expressions if isinstance(properties, exp.Properties) else []:
+        if type(p) is exp.Property and p.name.upper() == PARAMETER:
+            value = p.args.get("value")
+            days = check_days(value.sql(dialect="snowflake") if isinstance(value, exp.Expr) else "")
+            p.pop()
+            return days
+    return None
 
 
 def _property_name(p: exp.Expr) -> str:

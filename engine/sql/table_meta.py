@@ -63,6 +63,8 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     catalog.tables.record_table(database, schema, target.name, table.kind, _specs(columns, declared), keys,
                                 not_null=frozenset(c.name for c in columns if not c.nullable))
     catalog.column_defaults(database, schema, target.name, [c.default for c in columns])  # for DROP
+    if table.retention is not None:  # DATA_RETENTION_TIME_IN_DAYS = n (engine.retention)
+        catalog.retention.set_table(database, schema, target.name, table.retention)
 
 
 def _copy_like_columns(session: Session, source: tuple[str, str, str] | None, target: tuple[str, str, str]) -> None:

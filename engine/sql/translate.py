@@ -98,7 +98,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     stmt = dml.column_comment(dml.alter_comment(stmt))
     if "ON NULL" in upper:
         rewrites.pivot_defaults(stmt)
-    ddl.refuse_properties(stmt)
+    retention = ddl.refuse_properties(stmt)
     kind, targets = _classify(stmt)
     for select in stmt.find_all(exp.Select) if " ALL" in sql.upper() else ():
         bind.group_all(select)
@@ -107,6 +107,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if "{" in sql:
         variant.object_constant_keys(stmt)
     table_ddl = _table_ddl(stmt, kind, sql)
+    if table_ddl is not None and retention is not None:
+        table_ddl = dataclasses.replace(table_ddl, retention=retention)
     read_table, projected = ddl.select_projection(stmt, sql) if kind == "select" else (None, ())
     column_comments = dml.column_comments(stmt) if isinstance(stmt, exp.Create) else dml.added_comments(stmt)
     if isinstance(stmt, exp.Update):

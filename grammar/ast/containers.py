@@ -20,6 +20,7 @@ class CreateDatabase:
     comment: str | None = None
     transient: bool = False
     clone: QualifiedName | None = None  # CLONE database (the name in .name)
+    retention: int | None = None  # DATA_RETENTION_TIME_IN_DAYS = n
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -39,6 +40,7 @@ class CreateSchema:
     transient: bool = False
     managed_access: bool = False
     clone: QualifiedName | None = None  # CLONE [db.]schema
+    retention: int | None = None  # DATA_RETENTION_TIME_IN_DAYS = n
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -119,5 +121,6 @@ class AlterSession:
 @dataclass(frozen=True, slots=True)
 class ShowParameters:
     like: str | None = None
-    scope: Literal["SESSION", "ACCOUNT", "USER"] | None = None
+    scope: Literal["SESSION", "ACCOUNT", "USER", "DATABASE", "SCHEMA", "TABLE"] | None = None
+    target: QualifiedName | None = None  # IN DATABASE | SCHEMA | TABLE <name> (None: the current one)
     span: Span = field(default=NO_SPAN, compare=False)
