@@ -114,22 +114,6 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
     admin.close()
 
 
-@pytest.fixture
-def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each query was answered from the registry's rows (True) or went to DuckDB (False)."""
-    seen: list[bool] = []
-    original = information_rows.answer
-
-    def spy(session: Any, tr: Any, shape: Any) -> Any:
-        result = original(session, tr, shape)
-        if information_rows.ENABLED[0]:
-            seen.append(result is not None)
-        return result
-
-    monkeypatch.setattr(information_rows, "answer", spy)
-    return seen
-
-
 def both_ways(admin: Any, conn: Any, sql: str) -> list[tuple[Any, Any]]:
     """(description, rows) or the error text, first answered from the rows, then by DuckDB, each right
     after a registry write that changes no row of ML (a comment in another database)."""

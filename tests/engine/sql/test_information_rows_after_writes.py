@@ -54,22 +54,6 @@ def run(conn: Any, sql: str, fast: bool) -> tuple[Any, ...]:
         information_rows.ENABLED[0] = True
 
 
-@pytest.fixture
-def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each fast query was answered from the registry's rows."""
-    seen: list[bool] = []
-    original = information_rows.answer
-
-    def spy(session: Any, tr: Any, shape: Any) -> Any:
-        result = original(session, tr, shape)
-        if information_rows.ENABLED[0]:
-            seen.append(result is not None)
-        return result
-
-    monkeypatch.setattr(information_rows, "answer", spy)
-    return seen
-
-
 class Registry:
     """ADMIN (ACCOUNTADMIN) and ALICE (ANALYST: USAGE on ML, ML.DEV and model M), checked together."""
 
