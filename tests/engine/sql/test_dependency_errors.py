@@ -3,6 +3,7 @@ options naming no column, NOT NULL columns added to rows, recursive CTEs over cy
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 from typing import Any
@@ -110,6 +111,13 @@ def test_a_finite_recursive_cte_keeps_its_columns_and_rows(cur: Any) -> None:
     assert rows(cur, "WITH c AS (SELECT 1 AS n, 'a' AS s UNION ALL SELECT n + 1, s || 'a' FROM c WHERE n < 3) "
                      "SELECT c.* FROM c ORDER BY n DESC LIMIT 1") == [(3, "aaa")]
     assert [d[0] for d in cur.description] == ["N", "S"]
+
+
+def test_a_deep_recursive_cte_is_not_taken_for_a_cycle(cur: Any) -> None:
+    """Ten years of days, one recursion per day: well inside the limit (DECISIONS.md O34)."""
+    assert rows(cur, "WITH RECURSIVE d (day) AS (SELECT '2020-01-01'::DATE UNION ALL "
+                     "SELECT DATEADD(day, 1, day) FROM d WHERE day < '2029-12-31'::DATE) "
+                     "SELECT COUNT(*), MAX(day) FROM d") == [(3653, datetime.date(2029, 12, 31))]
 
 
 @pytest.mark.parametrize("sql, errno, text", [
