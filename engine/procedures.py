@@ -22,7 +22,7 @@ from snowreg.catalog.udfs import FunctionRow
 from snowreg.engine import routines, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, from_rows, status
-from snowreg.engine.routines import PROCEDURE, arguments_of, fqn
+from snowreg.engine.routines import PROCEDURE, fqn
 from snowreg.engine.script_values import Value, literal, type_of
 from snowreg.engine.scripting import Interpreter, Runner, argument_scope
 from snowreg.engine.session import Session
@@ -53,27 +53,13 @@ def run(session: Session, verb: str, sql: str) -> Result:
 
 
 def create_procedure(session: Session, stmt: CreateFunction) -> Result:
-    if stmt.language.upper() != "SQL":
-        raise errors.not_supported(f"CREATE PROCEDURE … LANGUAGE {stmt.language.upper()} (snowreg runs no handler "
-                                   "code: only SQL procedures, whose body is Snowflake Scripting)")
-    if stmt.temporary:
-        raise errors.not_supported("CREATE TEMPORARY PROCEDURE")
+    routines.refuse_unemulated(PROCEDURE, stmt, "only SQL procedures, whose body is Snowflake Scripting")
     if stmt.execute_as == "RESTRICTED CALLER":
         raise errors.not_supported("EXECUTE AS RESTRICTED CALLER")
-    if stmt.or_replace and stmt.if_not_exists:
-        raise errors.invalid_property_combination()
-    db, schema, name = session.qualify(stmt.name)
-    if session.catalog.databases.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", fqn(db, schema))
-    arguments = arguments_of(tuple(a.type for a in stmt.args))
-    existing = session.catalog.procedures.get(db, schema, name, arguments)
-    if existing is not None:
-        if stmt.if_not_exists:
-            return status(f"{quote_ident(name)} already exists, statement succeeded.")
-        if not stmt.or_replace:
-            raise errors.already_exists("Object", name)
-        routines.check(session, PROCEDURE, existing, "own")
-    privileges.check_create_in_schema(session, db, schema, "PROCEDURE")
+    found = routines.creating(session, PROCEDURE, stmt)
+    if isinstance(found, Result):
+        return found
+    (db, schema, name, arguments), existing = found
     parse_script(stmt.body)  # a body that does not parse fails here, as Snowflake compiles it at CREATE
     row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
                       stmt.returns is None, "", _definition(stmt))

@@ -57,6 +57,38 @@ def arguments_of(types: tuple[str, ...]) -> str:
     return ", ".join(out)
 
 
+def refuse_unemulated(kind: Kind, stmt: CreateFunction, only: str) -> None:
+    """CREATE of a kind snowreg does not run: another language (`only` says what runs), TEMPORARY."""
+    if stmt.language.upper() != "SQL":
+        raise errors.not_supported(f"CREATE {kind.name} … LANGUAGE {stmt.language.upper()} (snowreg runs no handler "
+                                   f"code: {only})")
+    if stmt.temporary:
+        raise errors.not_supported(f"CREATE TEMPORARY {kind.name}")
+
+
+def creating(session: Session, kind: Kind, stmt: CreateFunction,
+             check_name: Callable[[str], None] | None = None) -> tuple[Key, FunctionRow | None] | Result:
+    """CREATE [OR REPLACE | IF NOT EXISTS]'s checks, in Snowflake's order: the key and the row it replaces, or
+    IF NOT EXISTS' answer when one exists (`check_name`: a check of the name once its schema is known)."""
+    if stmt.or_replace and stmt.if_not_exists:
+        raise errors.invalid_property_combination()
+    db, schema, name = session.qualify(stmt.name)
+    if session.catalog.databases.get_schema(db, schema) is None:
+        raise errors.does_not_exist("Schema", fqn(db, schema))
+    if check_name is not None:
+        check_name(name)
+    arguments = arguments_of(tuple(a.type for a in stmt.args))
+    existing = kind.part(session).get(db, schema, name, arguments)
+    if existing is not None:
+        if stmt.if_not_exists:
+            return status(f"{quote_ident(name)} already exists, statement succeeded.")
+        if not stmt.or_replace:
+            raise errors.already_exists("Object", name)
+        check(session, kind, existing, "own")
+    privileges.check_create_in_schema(session, db, schema, kind.name)
+    return (db, schema, name, arguments), existing
+
+
 def find(session: Session, kind: Kind, sig: FunctionSignature) -> tuple[Key, FunctionRow | None]:
     """The function or procedure a signature names ((db, schema, name, arguments), None when there is none)."""
     db, schema, name = session.qualify(sig.name)

@@ -19,7 +19,7 @@ from snowreg.catalog.udfs import FunctionRow
 from snowreg.engine import routines, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows, status
-from snowreg.engine.routines import FUNCTION, arguments_of, fqn
+from snowreg.engine.routines import FUNCTION, fqn
 from snowreg.engine.session import Session
 from snowreg.grammar import functions as parse
 from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
@@ -41,26 +41,11 @@ def run(session: Session, verb: str, sql: str) -> Result:
 
 
 def create_function(session: Session, stmt: CreateFunction) -> Result:
-    if stmt.language.upper() != "SQL":
-        raise errors.not_supported(f"CREATE FUNCTION … LANGUAGE {stmt.language.upper()} (snowreg runs no handler "
-                                   "code: only SQL functions)")
-    if stmt.temporary:
-        raise errors.not_supported("CREATE TEMPORARY FUNCTION")
-    if stmt.or_replace and stmt.if_not_exists:
-        raise errors.invalid_property_combination()
-    db, schema, name = session.qualify(stmt.name)
-    if session.catalog.databases.get_schema(db, schema) is None:
-        raise errors.does_not_exist("Schema", fqn(db, schema))
-    _not_built_in(name)
-    arguments = arguments_of(tuple(a.type for a in stmt.args))
-    existing = session.catalog.udfs.get(db, schema, name, arguments)
-    if existing is not None:
-        if stmt.if_not_exists:
-            return status(f"{quote_ident(name)} already exists, statement succeeded.")
-        if not stmt.or_replace:
-            raise errors.already_exists("Object", name)
-        routines.check(session, FUNCTION, existing, "own")
-    privileges.check_create_in_schema(session, db, schema, "FUNCTION")
+    routines.refuse_unemulated(FUNCTION, stmt, "only SQL functions")
+    found = routines.creating(session, FUNCTION, stmt, _not_built_in)
+    if isinstance(found, Result):
+        return found
+    (db, schema, name, arguments), existing = found
     from snowreg.engine.sql import udf_bodies  # translation (sqlglot) loads with the first function made
 
     body = udf_bodies.compile_body(session, stmt, udf_bodies.Place(db, schema, name))
