@@ -213,7 +213,28 @@ def _load_xgboost(blob: bytes, blob_meta: Mapping[str, Any]) -> Any:
         raise _broken(f"unknown xgboost estimator type {kind!r}.")
     model = cls()
     model.load_model(bytearray(blob))
-    return model
+    return _NativeXGBoost(model) if isinstance(model, xgboost.Booster) else model
+
+
+class _NativeXGBoost:
+    """A native-API `xgboost.Booster` (`xgboost.train(...)`), whose methods take a DMatrix: each call
+    wraps the batch in one, as snowflake-ml-python's handler does, so the logged Booster's `predict`
+    answers on the named input columns."""
+
+    def __init__(self, booster: Any) -> None:
+        self.booster = booster
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.booster, name)
+        if not callable(method):
+            return method
+
+        def call(frame: Any, **kwargs: Any) -> Any:
+            import xgboost
+
+            return method(xgboost.DMatrix(frame), **kwargs)
+
+        return call
 
 
 def _is_custom_model_pair(obj: Any) -> bool:
@@ -310,8 +331,9 @@ def _numpy_mode(model: Any, model_type: str, signatures: Mapping[str, MethodSign
     Fitted on arrays ('plain'), or a single estimator fitted on exactly the signature's column names
     ('quiet': the positional array is the same data; only the feature-name warning must be hushed).
     """
-    if model_type not in ("sklearn", "xgboost", "lightgbm") or hasattr(type(model), "_get_infer_methods"):
-        return None  # (the client's CustomModel wrapper takes DataFrames only)
+    if (model_type not in ("sklearn", "xgboost", "lightgbm") or hasattr(type(model), "_get_infer_methods")
+            or isinstance(model, _NativeXGBoost)):
+        return None  # (the client's CustomModel wrapper takes DataFrames only; a DMatrix keeps the names)
     names = getattr(model, "feature_names_in_", None) if _has_attr(model, "feature_names_in_") else None
     if names is None:
         return "plain"
