@@ -5,8 +5,12 @@ unmodified with snowflake-ml-python under `snowreg.patch()`:
   https://docs.snowflake.com/en/developer-guide/snowflake-ml/model-registry/built-in-models/xgboost
 - LightGBM, both APIs, with `enable_explainability` (the EXPLAIN table function),
   https://docs.snowflake.com/en/developer-guide/snowflake-ml/model-registry/built-in-models/lightgbm
+- CatBoost, https://docs.snowflake.com/en/developer-guide/snowflake-ml/model-registry/built-in-models/overview
+- a stateful partitioned custom model (one fitted sub-model per partition in its ModelContext), run from
+  Python with `partition_column` and from SQL as `TABLE(MODEL(m)!PREDICT(…) OVER (PARTITION BY …))`,
+  https://docs.snowflake.com/en/developer-guide/snowflake-ml/model-registry/partitioned-custom-models
 
-Each test skips when its library is not installed: the `client-tests` extra installs neither. The clients
+Each framework's test skips when its library is not installed: the `client-tests` extra installs none of them. The clients
 need pandas < 3, so they live in `.venv-client`; in the project environment one test re-runs this file there.
 """
 
@@ -36,9 +40,12 @@ if not HAVE_CLIENTS:
 
 else:
     import numpy as np
+    import pandas as pd
     import snowflake.connector
     from sklearn import datasets, model_selection
+    from sklearn.linear_model import LinearRegression
     from snowflake.ml._internal import platform_capabilities
+    from snowflake.ml.model import custom_model
     from snowflake.ml.registry import Registry
     from snowflake.snowpark import Session
 
@@ -138,3 +145,41 @@ else:
         mv = reg.log_model(regressor, model_name="lgbm_reg", version_name="v1", sample_input_data=X_test)
         assert str(mv.get_model_task()) == "Task.TABULAR_REGRESSION"
         assert np.allclose(mv.run(X_test)["output_feature_0"].to_numpy(), regressor.predict(X_test))
+
+    def test_catboost_classifier(reg: Any, iris: tuple[Any, ...]) -> None:
+        catboost = pytest.importorskip("catboost")
+        X_train, X_test, y_train, _ = iris
+        clf = catboost.CatBoostClassifier(iterations=5, verbose=False).fit(X_train, y_train)
+        mv = reg.log_model(clf, model_name="cb_clf", version_name="v1", sample_input_data=X_test)
+        assert sorted(f["name"] for f in mv.show_functions()) == ["PREDICT", "PREDICT_PROBA"]
+        assert np.array_equal(mv.run(X_test, function_name="predict")["output_feature_0"].to_numpy(),
+                              clf.predict(X_test).ravel())
+        proba = mv.run(X_test, function_name="predict_proba")
+        assert np.allclose(proba[[f"output_feature_{i}" for i in range(3)]].to_numpy(), clf.predict_proba(X_test))
+
+    class PerStore(custom_model.CustomModel):
+        """Stateful partitioned inference: the model fitted for each store, picked by the partition's store."""
+
+        @custom_model.partitioned_api
+        def predict(self, input: pd.DataFrame) -> pd.DataFrame:
+            store = str(input["STORE"].iloc[0])
+            return pd.DataFrame({"STORE_OUT": input["STORE"],
+                                 "PRED": self.context.model_ref(store).predict(input[["X"]])})
+
+    def test_stateful_partitioned_custom_model(session: Any, reg: Any) -> None:
+        rng = np.random.default_rng(0)
+        sales = pd.DataFrame({"STORE": np.repeat([1, 2, 3], 10), "X": rng.normal(size=30)})
+        sales["Y"] = sales.X * sales.STORE
+        fitted = {str(s): LinearRegression().fit(g[["X"]], g.Y) for s, g in sales.groupby("STORE")}
+        mv = reg.log_model(PerStore(custom_model.ModelContext(models=fitted)), model_name="per_store",
+                           version_name="v1", sample_input_data=sales[["STORE", "X"]],
+                           options={"function_type": "TABLE_FUNCTION"})
+        assert [(f["name"], f["target_method_function_type"], f["is_partitioned"]) for f in mv.show_functions()] == [
+            ("PREDICT", "TABLE_FUNCTION", True)]
+        expected = sorted(zip(sales.STORE.tolist(), (sales.X * sales.STORE).round(9).tolist(), strict=True))
+        out = mv.run(sales[["STORE", "X"]], partition_column="STORE")
+        assert sorted(zip(out.STORE_OUT.tolist(), out.PRED.round(9).tolist(), strict=True)) == expected
+        session.create_dataframe(sales).write.save_as_table("SALES", mode="overwrite")
+        rows = session.sql("SELECT p.STORE_OUT, p.PRED FROM SALES, TABLE(MODEL(per_store)!PREDICT(SALES.STORE, "
+                           "SALES.X) OVER (PARTITION BY SALES.STORE)) p").collect()
+        assert sorted((r["STORE_OUT"], round(r["PRED"], 9)) for r in rows) == expected
