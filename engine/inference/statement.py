@@ -22,6 +22,7 @@ import weakref
 from collections import OrderedDict
 
 import duckdb
+import orjson
 from sqlglot import exp
 
 from snowreg import errors
@@ -328,6 +329,11 @@ class Binder:
         model = find_model(self.session, qn, "usage")
         version = resolve_version(self.session, model, version_ref if version_ref is not None else "DEFAULT",
                                   at=version_at)
+        if "WAREHOUSE" not in orjson.loads(version.runnable_in or '["WAREHOUSE"]'):
+            raise errors.not_supported(  # (conformance/DECISIONS.md K40)
+                f"Calling a method of version {quote_ident(version.name)} of model {model_fqn(model)} in a "
+                f"warehouse (its runnable_in {version.runnable_in} has no WAREHOUSE: it was logged for "
+                "Snowpark Container Services only)")
         label = f"{_callee_text(call.callee)}!{quote_ident(call.method)}"
         functions = self.session.catalog.models.functions(version.id)
         fn = next((f for f in functions if f.name == call.method), None)
