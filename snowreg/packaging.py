@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from snowreg import errors
 from snowreg.engine.api import TABLE_FUNCTION, resolve_name, sql_type
 from snowreg.modelenv import EnvFiles, build_env, dump_yaml
@@ -110,8 +112,13 @@ def _classes(model: Any) -> set[str]:
 def handler_for(model: Any) -> Handler:
     """The handler the client would pick (xgboost, lightgbm, sklearn, custom); plain objects are custom."""
     mro = _classes(model)
-    if any(c.startswith(("xgboost.", "lightgbm.")) and c.endswith(".Booster") for c in mro):
-        raise errors.not_supported("Logging a raw xgboost/lightgbm Booster (use the scikit-learn API model)")
+    if "xgboost.core.Booster" in mro:  # the native API (`xgboost.train`): methods take a DMatrix
+        return Handler("xgboost", blob_name="model.ubj", default_methods=("predict",),
+                       packages=("scikit-learn", "xgboost"), cuda_version="12.4",
+                       options={"enable_categorical": False, "xgb_estimator_type": "Booster"})
+    if "lightgbm.basic.Booster" in mro:
+        return Handler("lightgbm", handler_version="2024-03-19", min_version="1.3.1", default_methods=("predict",),
+                       packages=("lightgbm", "scikit-learn"), options={"lightgbm_estimator_type": "Booster"})
     if "xgboost.sklearn.XGBModel" in mro:
         return Handler("xgboost", blob_name="model.ubj", default_methods=BOOSTER_METHODS,
                        packages=("scikit-learn", "xgboost"), cuda_version="12.4",
@@ -189,6 +196,10 @@ def _signatures(model: Any, handler: Handler, methods: list[str], sample: Any,
         data = _head(sample)
         if handler.model_type == "custom":
             data = _as_frame(data)
+        elif "xgboost.core.Booster" in _classes(model):
+            import xgboost
+
+            data = xgboost.DMatrix(_as_frame(data))
         result = _run(fn, data)
         params = param_specs(fn) if handler.model_type == "custom" else []
         out[m] = {"inputs": inputs, "outputs": infer_features(result, "output"), "params": params}
@@ -247,13 +258,19 @@ def _task(model: Any, handler: Handler, given: Any) -> str:
 def infer_task(model: Any) -> str:
     """TABULAR_* task of a scikit-learn / xgboost / lightgbm model, as the client infers it."""
     mro = _classes(model)
-    if "xgboost.sklearn.XGBModel" in mro:
-        objective = str((model.get_params() or {}).get("objective") or "")
+    if "xgboost.core.Booster" in mro or "xgboost.sklearn.XGBModel" in mro:
+        if "xgboost.core.Booster" in mro:
+            objective = orjson.loads(model.save_config()).get("learner", {}).get("objective", "")
+            objective = str(objective.get("name", "") if isinstance(objective, dict) else objective)
+        else:
+            objective = str((model.get_params() or {}).get("objective") or "")
         for prefix, found in (("binary:", "BINARY_CLASSIFICATION"), ("multi:", "MULTI_CLASSIFICATION"),
                               ("rank:", "RANKING"), ("reg:", "REGRESSION")):
             if prefix in objective:
                 return f"TABULAR_{found}"
         return "UNKNOWN"
+    if "lightgbm.basic.Booster" in mro:
+        return _lightgbm_task(str((getattr(model, "params", None) or {}).get("objective", "")))
     if "lightgbm.sklearn.LGBMModel" in mro:
         return _lightgbm_task(str(getattr(model, "objective_", "")))
     if "sklearn.pipeline.Pipeline" in mro:
