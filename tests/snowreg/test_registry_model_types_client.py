@@ -149,7 +149,7 @@ else:
     def test_catboost_classifier(reg: Any, iris: tuple[Any, ...]) -> None:
         catboost = pytest.importorskip("catboost")
         X_train, X_test, y_train, _ = iris
-        clf = catboost.CatBoostClassifier(iterations=5, verbose=False).fit(X_train, y_train)
+        clf = catboost.CatBoostClassifier(iterations=5, verbose=False, allow_writing_files=False).fit(X_train, y_train)
         mv = reg.log_model(clf, model_name="cb_clf", version_name="v1", sample_input_data=X_test)
         assert sorted(f["name"] for f in mv.show_functions()) == ["PREDICT", "PREDICT_PROBA"]
         assert np.array_equal(mv.run(X_test, function_name="predict")["output_feature_0"].to_numpy(),
