@@ -14,6 +14,7 @@ from snowreg.engine.sql.run import evaluate_scalars
 from snowreg.grammar import ast
 from snowreg.grammar.text import like
 
+
 def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
     if len(stmt.names) != len(stmt.exprs):
         raise errors.compilation_error("SET: the number of variables and values differ.")
