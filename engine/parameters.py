@@ -41,32 +41,27 @@ class Parameter:
     low: int = 0  # a NUMBER's range
     high: int = 2**31 - 1
     same: frozenset[str] = frozenset()  # DEFAULT_ONLY: other spellings of what snowreg does (upper case)
-    why: str = ""  # DEFAULT_ONLY: what snowreg follows instead, for the refusal's text
 
 
-def _b(default: bool, effect: Effect, description: str, why: str = "") -> Parameter:
-    return Parameter("true" if default else "false", "BOOLEAN", effect, description, why=why)
+def _b(default: bool, effect: Effect, description: str) -> Parameter:
+    return Parameter("true" if default else "false", "BOOLEAN", effect, description)
 
 
-def _n(default: int, effect: Effect, description: str, low: int = 0, high: int = 2**31 - 1,
-       why: str = "") -> Parameter:
-    return Parameter(str(default), "NUMBER", effect, description, low=low, high=high, why=why)
+def _n(default: int, effect: Effect, description: str, low: int = 0, high: int = 2**31 - 1) -> Parameter:
+    return Parameter(str(default), "NUMBER", effect, description, low=low, high=high)
 
 
 def _s(default: str, effect: Effect, description: str, values: tuple[str, ...] | None = None,
-       same: tuple[str, ...] = (), why: str = "") -> Parameter:
+       same: tuple[str, ...] = ()) -> Parameter:
     allowed = frozenset(values) if values is not None else None
-    return Parameter(default, "STRING", effect, description, allowed, same=frozenset(same), why=why)
+    return Parameter(default, "STRING", effect, description, allowed, same=frozenset(same))
 
 
-_FORMATS = "the default output formats"
-_INPUT = "AUTO detection of the input's format"
-_WEEKS = "WEEK_START 0 and WEEK_OF_YEAR_POLICY 0"
 _NTZ = "YYYY-MM-DD HH24:MI:SS.FF3"
 _ZONED = "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM"
 
 # https://docs.snowflake.com/en/sql-reference/parameters: each session parameter's section gives its type,
-# values and default. The descriptions are short readings of those sections (conformance/DECISIONS.md T34).
+# values and default. The descriptions are short readings of those sections (conformance/DECISIONS.md T33).
 PARAMETERS: dict[str, Parameter] = {
     "ABORT_DETACHED_QUERY": _b(False, INERT, "Whether a query whose connection is lost is aborted."),
     "ACTIVE_PYTHON_PROFILER": _s("DISABLED", INERT, "Which profiler of Python handlers is active.",
@@ -74,9 +69,9 @@ PARAMETERS: dict[str, Parameter] = {
     "AUTOCOMMIT": _b(True, HONOURED, "The autocommit property determines whether statement should be implicitly "
                      "wrapped within a transaction or not."),
     "BINARY_INPUT_FORMAT": _s("HEX", DEFAULT_ONLY, "The format of VARCHAR values read as BINARY.",
-                              ("HEX", "BASE64", "UTF8", "UTF-8"), why="HEX"),
+                              ("HEX", "BASE64", "UTF8", "UTF-8")),
     "BINARY_OUTPUT_FORMAT": _s("HEX", DEFAULT_ONLY, "The format of BINARY values shown as VARCHAR.",
-                               ("HEX", "BASE64"), why="HEX"),
+                               ("HEX", "BASE64")),
     "CLIENT_ENABLE_LOG_INFO_STATEMENT_PARAMETERS": _b(False, INERT, "Whether the driver logs bind values."),
     "CLIENT_MEMORY_LIMIT": _n(1536, INERT, "The memory (MB) the driver uses for result chunks."),
     "CLIENT_METADATA_REQUEST_USE_CONNECTION_CTX": _b(False, INERT, "Whether the driver's metadata requests keep "
@@ -90,28 +85,26 @@ PARAMETERS: dict[str, Parameter] = {
                                                         900, 3600),
     "CLIENT_TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_LTZ", INERT, "The TIMESTAMP_* variation the JDBC and ODBC "
                                         "drivers bind timestamps as.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ")),
-    "CSV_TIMESTAMP_FORMAT": _s("", DEFAULT_ONLY, "The format of timestamps unloaded to CSV files.",
-                               why="TIMESTAMP_OUTPUT_FORMAT"),
-    "DATE_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the DATE data type.", why=_INPUT),
-    "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", DEFAULT_ONLY, "The display format for the DATE data type.", why=_FORMATS),
-    "DEFAULT_NULL_ORDERING": _s("LAST", DEFAULT_ONLY, "Default NULL ordering", ("FIRST", "LAST"),
-                                why="NULLS LAST ascending, NULLS FIRST descending"),
+    "CSV_TIMESTAMP_FORMAT": _s("", DEFAULT_ONLY, "The format of timestamps unloaded to CSV files."),
+    "DATE_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the DATE data type."),
+    "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", DEFAULT_ONLY, "The display format for the DATE data type."),
+    "DEFAULT_NULL_ORDERING": _s("LAST", DEFAULT_ONLY, "Default NULL ordering", ("FIRST", "LAST")),
     "ENABLE_UNLOAD_PHYSICAL_TYPE_OPTIMIZATION": _b(True, DEFAULT_ONLY, "Whether unloaded Parquet columns take "
-                                                   "the smallest physical type.", why="its default, TRUE"),
+                                                   "the smallest physical type."),
     "ERROR_ON_NONDETERMINISTIC_MERGE": _b(True, HONOURED, "Whether to return an error when a MERGE statement "
                                           "joins one target row to several source rows."),
     "ERROR_ON_NONDETERMINISTIC_UPDATE": _b(False, HONOURED, "Whether to return an error when an UPDATE statement "
                                            "joins one target row to several source rows."),
     "GEOGRAPHY_OUTPUT_FORMAT": _s("GeoJSON", DEFAULT_ONLY, "The display format for GEOGRAPHY values.",
-                                  ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB"), why="GeoJSON"),
+                                  ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB")),
     "GEOMETRY_OUTPUT_FORMAT": _s("GeoJSON", DEFAULT_ONLY, "The display format for GEOMETRY values.",
-                                 ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB"), why="GeoJSON"),
+                                 ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB")),
     "HYBRID_TABLE_LOCK_TIMEOUT": _n(3600, INERT, "Seconds to wait for a row lock of a hybrid table.", 0, 100000),
     "JDBC_TREAT_DECIMAL_AS_INT": _b(True, INERT, "Whether the JDBC driver reads NUMBER(p, 0) as an integer."),
     "JDBC_TREAT_TIMESTAMP_NTZ_AS_UTC": _b(False, INERT, "Whether the JDBC driver reads TIMESTAMP_NTZ in UTC."),
     "JDBC_USE_SESSION_TIMEZONE": _b(True, INERT, "Whether the JDBC driver uses the session's time zone."),
     "JSON_INDENT": _n(2, DEFAULT_ONLY, "The number of spaces OBJECT and ARRAY values are indented by in text.",
-                      0, 16, why="an indent of 2"),
+                      0, 16),
     "JS_TREAT_INTEGER_AS_BIGINT": _b(False, INERT, "Whether JavaScript handlers read integers as BigInt "
                                      "(snowreg runs no JavaScript handler)."),
     "LOCK_TIMEOUT": _n(43200, INERT, "Number of seconds to wait while trying to lock a resource, before timing out "
@@ -121,59 +114,51 @@ PARAMETERS: dict[str, Parameter] = {
     "MULTI_STATEMENT_COUNT": _n(1, HONOURED, "The number of statements one request may hold (0: any number).",
                                 0, 2**31 - 1),
     "NOORDER_SEQUENCE_AS_DEFAULT": _b(True, DEFAULT_ONLY, "Whether new sequences and identity columns are "
-                                      "NOORDER unless they say ORDER.", why="its default, TRUE"),
+                                      "NOORDER unless they say ORDER."),
     "ODBC_TREAT_DECIMAL_AS_INT": _b(False, INERT, "Whether the ODBC driver reads NUMBER(p, 0) as an integer."),
     "PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": _s("ARROW", INERT, "Format used for query results.", ("ARROW", "JSON")),
     "PYTHON_PROFILER_MODULES": _s("", INERT, "The modules the Python profiler follows."),
     "PYTHON_PROFILER_TARGET_STAGE": _s("", INERT, "The stage the Python profiler writes to."),
     "QUERY_TAG": _s("", INERT, "String (up to 2000 characters) with which to tag queries"),
-    "QUOTED_IDENTIFIERS_IGNORE_CASE": _b(False, DEFAULT_ONLY, "If true, the case of quoted identifiers is ignored.",
-                                         why="case-sensitive quoted names"),
-    "ROWS_PER_RESULTSET": _n(0, DEFAULT_ONLY, "The largest number of rows a result holds (0: no limit).",
-                             why="results of any size"),
+    "QUOTED_IDENTIFIERS_IGNORE_CASE": _b(False, DEFAULT_ONLY, "If true, the case of quoted identifiers is ignored."),
+    "ROWS_PER_RESULTSET": _n(0, DEFAULT_ONLY, "The largest number of rows a result holds (0: no limit)."),
     "S3_STAGE_VPCE_DNS_NAME": _s("", INERT, "The DNS name of an Amazon S3 interface endpoint."),
     "SEARCH_PATH": _s("$current, $public", DEFAULT_ONLY, "The schemas searched for unqualified names of functions "
-                      "and procedures.", same=("$CURRENT,$PUBLIC",), why="$current, $public"),
+                      "and procedures.", same=("$CURRENT,$PUBLIC",)),
     "SIMULATED_DATA_SHARING_CONSUMER": _s("", DEFAULT_ONLY, "The consumer account whose view of shared data the "
-                                          "session simulates.", why="no simulated consumer"),
+                                          "session simulates."),
     "STATEMENT_QUEUED_TIMEOUT_IN_SECONDS": _n(0, INERT, "Seconds a statement may wait in a warehouse's queue "
                                               "(snowreg queues none)."),
     "STATEMENT_TIMEOUT_IN_SECONDS": _n(172800, HONOURED, "Timeout in seconds for statements.", 0, 604800),
-    "STRICT_JSON_OUTPUT": _b(False, DEFAULT_ONLY, "Whether NaN and Infinity in JSON text are written strictly.",
-                             why="its default, FALSE"),
+    "STRICT_JSON_OUTPUT": _b(False, DEFAULT_ONLY, "Whether NaN and Infinity in JSON text are written strictly."),
     "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, DEFAULT_ONLY, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
-                                      "24 hours.", why="calendar days"),
-    "TIMESTAMP_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIMESTAMP data types.", why=_INPUT),
+                                      "24 hours."),
+    "TIMESTAMP_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIMESTAMP data types."),
     "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_LTZ values.",
-                                      same=(_ZONED,), why=_FORMATS),
+                                      same=(_ZONED,)),
     "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(_NTZ, DEFAULT_ONLY, "The display format for TIMESTAMP_NTZ values.",
-                                      same=("",), why=_FORMATS),
-    "TIMESTAMP_OUTPUT_FORMAT": _s(_ZONED, DEFAULT_ONLY, "The display format for the TIMESTAMP data types.",
-                                  why=_FORMATS),
+                                      same=("",)),
+    "TIMESTAMP_OUTPUT_FORMAT": _s(_ZONED, DEFAULT_ONLY, "The display format for the TIMESTAMP data types."),
     "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", DEFAULT_ONLY, "If TIMESTAMP type is used, what specific TIMESTAMP "
-                                 "type it should map to.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ", "TIMESTAMP_TZ"),
-                                 why="TIMESTAMP as TIMESTAMP_NTZ"),
+                                 "type it should map to.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ", "TIMESTAMP_TZ")),
     "TIMESTAMP_TZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_TZ values.",
-                                     same=(_ZONED,), why=_FORMATS),
+                                     same=(_ZONED,)),
     "TIMEZONE": _s("America/Los_Angeles", HONOURED, "time zone"),
-    "TIME_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIME data type.", why=_INPUT),
-    "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", DEFAULT_ONLY, "The display format for the TIME data type.", why=_FORMATS),
+    "TIME_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIME data type."),
+    "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", DEFAULT_ONLY, "The display format for the TIME data type."),
     "TRACE_LEVEL": _s("OFF", INERT, "Which trace events handlers record in the event table.",
                       ("ALWAYS", "ON_EVENT", "PROPAGATE", "OFF")),
     "TRANSACTION_ABORT_ON_ERROR": _b(False, DEFAULT_ONLY, "Whether an error in a statement of an explicit "
-                                     "transaction aborts the transaction.",
-                                     why="a failed statement rolling back only itself"),
+                                     "transaction aborts the transaction."),
     "TRANSACTION_DEFAULT_ISOLATION_LEVEL": _s("READ COMMITTED", HONOURED, "The isolation level of transactions.",
                                               ("READ COMMITTED",)),
-    "TWO_DIGIT_CENTURY_START": _n(1970, DEFAULT_ONLY, "The century start year of two-digit years (YY).", 1900, 2100,
-                                  why="its default, 1970"),
+    "TWO_DIGIT_CENTURY_START": _n(1970, DEFAULT_ONLY, "The century start year of two-digit years (YY).", 1900, 2100),
     "UNSUPPORTED_DDL_ACTION": _s("ignore", DEFAULT_ONLY, "What unsupported DDL (constraints of some kinds) does.",
-                                 ("IGNORE", "FAIL"), why="ignore"),
+                                 ("IGNORE", "FAIL")),
     "USE_CACHED_RESULT": _b(True, HONOURED, "If enabled, query results can be reused between successive invocations "
                             "of the same query as long as the original result has not expired"),
-    "WEEK_OF_YEAR_POLICY": _n(0, DEFAULT_ONLY, "How the first week of a year is chosen (0: ISO).", 0, 1, why=_WEEKS),
-    "WEEK_START": _n(0, DEFAULT_ONLY, "The first day of the week (0: ISO Monday, 1-7: Monday-Sunday).", 0, 7,
-                     why=_WEEKS),
+    "WEEK_OF_YEAR_POLICY": _n(0, DEFAULT_ONLY, "How the first week of a year is chosen (0: ISO).", 0, 1),
+    "WEEK_START": _n(0, DEFAULT_ONLY, "The first day of the week (0: ISO Monday, 1-7: Monday-Sunday).", 0, 7),
 }
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 
@@ -220,7 +205,7 @@ def checked(name: str, value: str) -> str:
         raise errors.invalid_parameter_value(key, text)
     if p.effect == DEFAULT_ONLY and not _is_default(p, text):
         written = (text.upper() if p.type == "BOOLEAN" else text) or "''"
-        raise errors.parameter_not_emulated(key, written, p.why)
+        raise errors.not_supported(f"{key} = {written}")
     if p.values is not None and p.type == "STRING" and text.upper() == p.default.upper():
         text = p.default
     return text

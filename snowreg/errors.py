@@ -463,12 +463,6 @@ def invalid_timezone(name: str) -> ProgrammingError:
     return invalid_parameter_value("TIMEZONE", name)
 
 
-def parameter_not_emulated(parameter: str, value: str, follows: str) -> NotSupportedError:
-    """000002: a session parameter set to a value whose effect snowreg does not emulate (engine.parameters)."""
-    return NotSupportedError(f"{COMPILATION}{parameter} = {value} is not supported by snowreg: it follows {follows}.",
-                             2, "0A000")
-
-
 def invalid_parameter(parameter: str) -> ProgrammingError:
     """001006: ALTER SESSION SET / UNSET of a name that is no session parameter (conformance/DECISIONS.md T31)."""
     return ProgrammingError(f"{COMPILATION}invalid parameter '{parameter}'", 1006, "42601")
