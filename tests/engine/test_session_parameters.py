@@ -158,3 +158,18 @@ def test_value_text_reads_literals_and_bare_words() -> None:
     assert parameters.value_text("'it''s'") == "it's"
     assert parameters.value_text(" TIMESTAMP_NTZ ") == "TIMESTAMP_NTZ"
     assert parameters.value_text("''") == ""
+
+
+def test_statements_other_than_alter_session_never_consult_the_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parameter checks cost a statement nothing unless it sets a parameter."""
+    def refuse(*_: Any) -> Any:
+        raise AssertionError("a statement that sets no parameter consulted the catalogue")
+
+    with snowreg.connect(database="PDB", schema="PUBLIC") as conn:
+        cur = conn.cursor()
+        monkeypatch.setattr(parameters, "checked", refuse)
+        monkeypatch.setattr(parameters, "lookup", refuse)
+        cur.execute("CREATE TABLE t (d DATE, ts TIMESTAMP_LTZ)")
+        cur.execute("INSERT INTO t VALUES ('2024-01-02', '2024-01-02 03:04:05')")
+        assert cur.execute("SELECT d::VARCHAR FROM t").fetchall() == [("2024-01-02",)]
+        cur.execute("SELECT 1; SELECT 2", num_statements=2)
