@@ -251,11 +251,12 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
-# no dynamic tables, streams, tasks, pipes … (grammar's unsupported_kind). ALTER ACCOUNT | SCHEMA | DATABASE:
+# no dynamic tables, streams, tasks, pipes … (grammar's unsupported_kind); ALTER USER (its properties and the
+# user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
 _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|DYNAMIC TABLE|EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|TASK|PIPE|ALERT|NOTEBOOK|"
-                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)")
+                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
 
 

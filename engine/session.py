@@ -17,6 +17,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import MAX_IDENTIFIER, physical
+from snowreg.engine import parameters
 from snowreg.grammar import ast
 from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -214,11 +215,15 @@ class Session:
         self._duck_timezone = name
 
     def set_parameter(self, key: str, value: str) -> None:
-        """Set a session parameter (ALTER SESSION, or at login). QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE would
-        change how every quoted name resolves (https://docs.snowflake.com/en/sql-reference/identifiers-syntax),
-        which snowreg does not emulate: refused rather than silently ignored."""
-        check_parameter(key, value)
-        self.parameters[key.upper()] = value
+        """Set a session parameter at login (engine.parameters: an unknown name, a value it cannot take or one
+        snowreg does not emulate is refused). The client drivers' own CLIENT_* settings that are no session
+        parameter are theirs: ignored here (conformance/DECISIONS.md T35)."""
+        if key.upper().startswith("CLIENT_") and key.upper() not in parameters.PARAMETERS:
+            return
+        text = parameters.checked(key, value)
+        if key.upper() == "TIMEZONE":
+            self.use_timezone(text)  # a bad zone name fails here, the parameter unchanged
+        self.parameters[key.upper()] = text
 
     def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
         """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads
@@ -338,22 +343,3 @@ class Session:
 
 def model_fqn(model: ModelRow) -> str:
     return ".".join(quote_ident(p) for p in (model.database_name, model.schema_name, model.name))
-
-
-def check_parameter(key: str, value: str) -> None:
-    """Refuse a session parameter value snowreg cannot honour (before anything is set)."""
-    if key.upper() == "QUOTED_IDENTIFIERS_IGNORE_CASE" and value.strip().lower() not in ("false", "0"):
-        raise errors.not_supported(f"QUOTED_IDENTIFIERS_IGNORE_CASE = {value.strip().upper()}")
-    if key.upper() == "TRANSACTION_ABORT_ON_ERROR" and value.strip().lower() == "true":
-        raise errors.not_supported("TRANSACTION_ABORT_ON_ERROR = TRUE (a failed statement rolls back only itself)")
-    default = _DATE_DEFAULTS.get(key.upper())
-    if default is not None and value.strip().upper() != default:
-        raise errors.not_supported(f"{key.upper()} = {value.strip()} (the date and time functions follow its "
-                                   f"default, {default})")
-
-
-# Session parameters the date and time functions read (https://docs.snowflake.com/en/sql-reference/parameters):
-# snowreg follows their defaults only (conformance/DECISIONS.md W1), so another value is refused rather than
-# silently ignored. The output formats are not here: they change only text the connector shows (F3).
-_DATE_DEFAULTS = {"WEEK_START": "0", "WEEK_OF_YEAR_POLICY": "0", "DATE_INPUT_FORMAT": "AUTO",
-                  "TIME_INPUT_FORMAT": "AUTO", "TIMESTAMP_INPUT_FORMAT": "AUTO"}

@@ -295,7 +295,9 @@ class Cursor(CursorSurface):
         if len(parts) > 1:
             return self._pipe(text, parts, _describe_only)
         statements = self._parse(text)
-        expected = 1 if num_statements is None else num_statements
+        if num_statements is None:  # MULTI_STATEMENT_COUNT: how many statements a text may hold (0: any)
+            num_statements = int(self.connection._session.parameters.get("MULTI_STATEMENT_COUNT", 1))
+        expected = num_statements
         if expected and len(statements) != expected:
             raise self._fail(errors.statement_count_mismatch(len(statements), expected))
         self._results = []

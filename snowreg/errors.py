@@ -463,6 +463,11 @@ def invalid_timezone(name: str) -> ProgrammingError:
     return invalid_parameter_value("TIMEZONE", name)
 
 
+def invalid_parameter(parameter: str) -> ProgrammingError:
+    """001006: ALTER SESSION SET / UNSET of a name that is no session parameter (conformance/DECISIONS.md T31)."""
+    return ProgrammingError(f"{COMPILATION}invalid parameter '{parameter}'", 1006, "42601")
+
+
 def invalid_parameter_value(parameter: str, value: str) -> ProgrammingError:
     """001008: ALTER SESSION SET of a value the parameter cannot take."""
     return ProgrammingError(f"{COMPILATION}invalid value ['{value}'] for parameter '{parameter}'", 1008, "22007")

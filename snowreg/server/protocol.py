@@ -61,6 +61,12 @@ def login(sessions: Sessions, query: dict[str, str], body: Json) -> Json:
                                  query.get("warehouse"), str(data.get("CLIENT_APP_ID") or ""), want_json)
     except errors.Error as e:
         return failure(e)
+    try:  # the session parameters the driver logs in with (connect(session_parameters=…, timezone=…))
+        for key, value in params.items():
+            session.conn.session.set_parameter(str(key), str(value).lower() if isinstance(value, bool) else str(value))
+    except errors.Error as e:
+        sessions.close(session)
+        return failure(e)
     _use(session, "DATABASE", query.get("databaseName") or sessions.database)
     _use(session, "SCHEMA", query.get("schemaName") or sessions.schema)
     conn = session.conn
@@ -89,7 +95,8 @@ def _use(session: HttpSession, kind: str, name: str | None) -> None:
 
 def session_parameters(session: HttpSession) -> list[Json]:
     values = {
-        "AUTOCOMMIT": True, "TIMEZONE": session.conn.session.timezone, "CLIENT_SESSION_KEEP_ALIVE": False,
+        "AUTOCOMMIT": session.conn.session.parameters.get("AUTOCOMMIT", "true") == "true",
+        "TIMEZONE": session.conn.session.timezone, "CLIENT_SESSION_KEEP_ALIVE": False,
         "CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY": 3600, "CLIENT_PREFETCH_THREADS": 4,
         "CLIENT_RESULT_CHUNK_SIZE": 160, "CLIENT_TIMESTAMP_TYPE_MAPPING": "TIMESTAMP_LTZ",
         # Large executemany batches stay inline (no array binding through a stage).

@@ -104,6 +104,21 @@ def test_login_answers_tokens_session_and_parameters(server: str) -> None:
     assert params["AUTOCOMMIT"] is True and params["PYTHON_CONNECTOR_QUERY_RESULT_FORMAT"] == "JSON"
 
 
+def test_login_applies_the_session_parameters_it_is_given(server: str) -> None:
+    def with_parameters(params: dict[str, Any]) -> dict[str, Any]:
+        body = {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "any", "CLIENT_APP_ID": "raw-http",
+                         "SESSION_PARAMETERS": params}}
+        return call(server, "/session/v1/login-request", body, compress=True)[1]
+
+    answer = with_parameters({"QUERY_TAG": "at login", "AUTOCOMMIT": False, "CLIENT_PREFETCH_THREADS": 4})
+    assert answer["success"] is True
+    assert {p["name"]: p["value"] for p in answer["data"]["parameters"]}["AUTOCOMMIT"] is False
+    rows = query(server, answer["data"]["token"], "SHOW PARAMETERS LIKE 'QUERY_TAG'")["data"]["rowset"]
+    assert rows[0][:2] == ["QUERY_TAG", "at login"]
+    refused = with_parameters({"WEEK_START": 1})  # not emulated: the login fails rather than ignore it
+    assert refused["success"] is False and refused["code"] == "000002"
+
+
 def test_login_with_a_missing_database_leaves_it_unset(server: str) -> None:
     data = login(server, query="?databaseName=NOPE")["data"]
     assert data["sessionInfo"]["databaseName"] is None
