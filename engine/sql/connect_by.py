@@ -9,7 +9,7 @@ the same way, except that the recursive arm appends the child's value to the par
 
 so each row's path lists the values from its root down to itself, every one preceded by the separator
 (the page's example: ` -> President -> Vice President Engineering`). A NULL value adds nothing but its
-separator (conformance/DECISIONS.md S20). Runs on the bound tree, after `rewrites.connect_by_limit`.
+separator (conformance/DECISIONS.md S20). Runs on the bound tree, after `rewrites.connect_by_limit` (`guarded`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.generators.duckdb import connect_by_to_recursive_cte
 
+from snowreg.engine.sql import rewrites
 from snowreg.errors import compilation_error, not_supported, wrong_arguments
 
 NAME = "SYS_CONNECT_BY_PATH"
@@ -37,6 +38,12 @@ def _piece(value: exp.Expr, separator: exp.Expr) -> exp.Expr:
 def _scope(node: exp.Expr) -> exp.Select | None:
     select = node.find_ancestor(exp.Select)
     return select if isinstance(select, exp.Select) else None
+
+
+def guarded(stmt: exp.Expr) -> exp.Expr:
+    """The statement with CONNECT BY's depth guard (rewrites.connect_by_limit) and its paths threaded."""
+    rewrites.connect_by_limit(stmt)
+    return paths(stmt)
 
 
 def paths(stmt: exp.Expr) -> exp.Expr:

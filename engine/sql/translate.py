@@ -166,8 +166,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
     for i, part in enumerate(parts) if "CONNECT" in upper or "RENAME" in upper or "WITH" in upper else ():
-        rewrites.connect_by_limit(part)
-        parts[i] = part = connect_by.paths(part)
+        parts[i] = part = connect_by.guarded(part)
         rewrites.star_rename_guard(part)
         recursion.limit(part)
     plain = _without_variant_keys(parts) if only_tables and kind == "select" else None  # after the guards
