@@ -224,6 +224,8 @@ class TablesPart:
                view: bool = True) -> None:
         """ALTER TABLE … RENAME: the records follow the table (`view` False: a table, which has no view text)."""
         for table, column in _RECORDS if view else _TABLE_RECORDS:
+            if table == "table_clustering" and self._no_clustering:
+                continue
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
 
