@@ -321,6 +321,17 @@ CREATE TABLE IF NOT EXISTS snowreg.dropped_containers (
     dropped_on TIMESTAMPTZ NOT NULL
 );
 
+-- A table's clustering key (https://docs.snowflake.com/en/user-guide/tables-clustering-keys): `key_text` as SHOW
+-- TABLES' cluster_by shows it (`LINEAR(C1, C2)`), `suspended` after ALTER TABLE … SUSPEND RECLUSTER. A row
+-- follows its table like its other records (catalog/tables.py); no row: the table is not clustered.
+CREATE TABLE IF NOT EXISTS snowreg.table_clustering (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    key_text VARCHAR NOT NULL,
+    suspended BOOLEAN NOT NULL
+);
+
 -- DATA_RETENTION_TIME_IN_DAYS set on a table, schema or database (catalog/retention.py); the account's is the
 -- meta row 'DATA_RETENTION_TIME_IN_DAYS'. A table's row follows it like its other records (catalog/tables.py);
 -- a container's goes with it. No row: the value is inherited (table → schema → database → account → 1).

@@ -56,7 +56,17 @@ class TableShape:
 _WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
 # Each record table and its column naming the table: what follows a table through DROP and RENAME.
 _RECORDS = (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name"),
-            ("table_retention", "name"), ("view_texts", "name"))
+            ("table_retention", "name"), ("table_clustering", "name"), ("view_texts", "name"))
+_TABLE_RECORDS = _RECORDS[:-1]  # a table has no view text
+_CLUSTERING = "SELECT key_text, suspended FROM snowreg.table_clustering WHERE " + _WHERE.format(name="name")
+
+
+@dataclass(frozen=True, slots=True)
+class Clustering:
+    """A table's clustering key as SHOW TABLES shows it, and whether its reclustering is suspended."""
+
+    key: str  # LINEAR(C1, C2)
+    suspended: bool = False
 
 
 class TablesPart:
@@ -68,6 +78,9 @@ class TablesPart:
         # Whether no table may have a DATA_RETENTION_TIME_IN_DAYS row (Catalog asks catalog/retention.py): a
         # dropped table then skips that DELETE
         self.no_retention_rows: Callable[[], bool] = lambda: False
+        # Whether no table is known to have a clustering key: DROP and CREATE then skip that DELETE (set by a
+        # look outside a transaction, cleared by every write of a key)
+        self._no_clustering = False
 
     def record_table(self, database: str, schema: str, name: str, kind: str, columns: Sequence[ColumnSpec],
                      keys: Sequence[KeySpec], text: str | None = None, not_null: frozenset[str] = frozenset()
@@ -76,6 +89,7 @@ class TablesPart:
         (`text`: a view's CREATE statement as written; `not_null`: its columns DuckDB holds NOT NULL, as
         `_load_shape` would read them). Of the cached reads only this table's recorded shape can change
         (registry rows stay cached)."""
+        self._look_for_clustering()
         with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
             self._forget_shape(tx, database, schema, name)
             tx.execute("INSERT INTO snowreg.table_kinds VALUES (?, ?, ?, ?)", [database, schema, name, kind])
@@ -152,6 +166,32 @@ class TablesPart:
         not_null = frozenset(c.name for c in list_columns(self.store, database, schema, name) if not c.nullable)
         return TableShape(str(kind[0]) if kind else "TABLE", columns, not_null)
 
+    def clustering(self, database: str, schema: str, name: str) -> Clustering | None:
+        """A table's clustering key (None: not clustered), cached with its recorded shape."""
+        if self.store.pristine is not None or self._look_for_clustering():
+            return None
+        row = self.store.cached(("table_shape", database, schema, name, "CLUSTER BY"),
+                                lambda: self.store.query_one(_CLUSTERING, [database, schema, name]))
+        return None if row is None else Clustering(str(row[0]), bool(row[1]))
+
+    def set_clustering(self, database: str, schema: str, name: str, clustering: Clustering | None) -> None:
+        """CREATE TABLE … CLUSTER BY, ALTER TABLE … CLUSTER BY / DROP CLUSTERING KEY (None) / SUSPEND | RESUME
+        RECLUSTER."""
+        self._no_clustering = False
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape") as tx:
+            tx.execute("DELETE FROM snowreg.table_clustering WHERE " + _WHERE.format(name="name"),
+                       [database, schema, name])
+            if clustering is not None:
+                tx.execute("INSERT INTO snowreg.table_clustering VALUES (?, ?, ?, ?, ?)",
+                           [database, schema, name, clustering.key, clustering.suspended])
+
+    def _look_for_clustering(self) -> bool:
+        """Whether no table has a clustering key (looked up once, outside a transaction, until a key is set)."""
+        if not self._no_clustering and not self.store.in_transaction and self.store.pristine is None:
+            found = self.store.query_one("SELECT NOT EXISTS (SELECT 1 FROM snowreg.table_clustering)")
+            self._no_clustering = found == (True,)
+        return self._no_clustering
+
     def view_text(self, database: str, schema: str, name: str) -> str | None:
         """A view's CREATE statement as written (None for a view made by an earlier snowreg or over model calls)."""
         if self.store.pristine is not None:
@@ -183,7 +223,9 @@ class TablesPart:
     def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str,
                view: bool = True) -> None:
         """ALTER TABLE … RENAME: the records follow the table (`view` False: a table, which has no view text)."""
-        for table, column in _RECORDS if view else _RECORDS[:4]:
+        for table, column in _RECORDS if view else _TABLE_RECORDS:
+            if table == "table_clustering" and self._no_clustering:
+                continue
             tx.execute(f"UPDATE snowreg.{table} SET {column} = ? WHERE " + _WHERE.format(name=column),
                        [new, database, schema, old])
 
@@ -194,6 +236,7 @@ class TablesPart:
         moved = {"database_name": "$1", "schema_name": "$2",
                  "ref_database": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $1 ELSE ref_database END",
                  "ref_schema": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $2 ELSE ref_schema END"}
+        self._no_clustering = False
         for table, column in _RECORDS:
             columns = [str(d[0]) for d in tx.execute(f"SELECT * FROM snowreg.{table} LIMIT 0").description or ()]
             picked = ", ".join(moved.get(c, f'"{c}"') for c in columns)
@@ -211,8 +254,9 @@ class TablesPart:
             tx.execute(f"DELETE FROM snowreg.{table} WHERE {where}", params)
 
     def _forget_shape(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
-        skip = "table_retention" if self.no_retention_rows() else None
+        skip = ("table_retention" if self.no_retention_rows() else None,
+                "table_clustering" if self._no_clustering else None)
         for table, column in _RECORDS:
-            if table == skip:
+            if table in skip:
                 continue
             tx.execute(f"DELETE FROM snowreg.{table} WHERE " + _WHERE.format(name=column), [database, schema, name])

@@ -96,14 +96,18 @@ SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner
        CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' ELSE kind END AS "TABLE_TYPE",
        CASE WHEN kind = 'BASE TABLE' THEN CASE WHEN table_kind = 'TRANSIENT' THEN 'YES' ELSE 'NO' END END
            AS "IS_TRANSIENT",
-       NULL::VARCHAR AS "CLUSTERING_KEY", row_count AS "ROW_COUNT", NULL::BIGINT AS "BYTES",
+       (SELECT max(c.key_text) FROM snowreg_reg_table_clustering c WHERE kind = 'BASE TABLE'
+            AND c.database_name = db AND c.schema_name = sch AND c.name = name) AS "CLUSTERING_KEY",
+       row_count AS "ROW_COUNT", NULL::BIGINT AS "BYTES",
        CASE WHEN kind = 'BASE TABLE' THEN snowreg_retention(db, sch, name) END AS "RETENTION_TIME",
        NULL::VARCHAR AS "SELF_REFERENCING_COLUMN_NAME", NULL::VARCHAR AS "REFERENCE_GENERATION",
        NULL::VARCHAR AS "USER_DEFINED_TYPE_CATALOG", NULL::VARCHAR AS "USER_DEFINED_TYPE_SCHEMA",
        NULL::VARCHAR AS "USER_DEFINED_TYPE_NAME", CASE WHEN kind = 'BASE TABLE' THEN 'YES' ELSE 'NO' END
        AS "IS_INSERTABLE_INTO", 'YES' AS "IS_TYPED", NULL::VARCHAR AS "COMMIT_ACTION", created AS "CREATED",
        created AS "LAST_ALTERED", created AS "LAST_DDL", owner AS "LAST_DDL_BY",
-       CASE WHEN kind = 'BASE TABLE' THEN 'NO' END AS "AUTO_CLUSTERING_ON", comment AS "COMMENT",
+       CASE WHEN kind = 'BASE TABLE' THEN CASE WHEN EXISTS (SELECT 1 FROM snowreg_reg_table_clustering c
+            WHERE c.database_name = db AND c.schema_name = sch AND c.name = name AND NOT c.suspended) THEN 'YES'
+            ELSE 'NO' END END AS "AUTO_CLUSTERING_ON", comment AS "COMMENT",
        CASE WHEN table_kind = 'TEMPORARY' THEN 'YES' ELSE 'NO' END AS "IS_TEMPORARY", 'NO' AS "IS_ICEBERG", 'NO' AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
        'NO' AS "IS_HYBRID"
 FROM snowreg_relations(db) ORDER BY 2, 3;

@@ -81,7 +81,9 @@ def _table(session: Session, r: RelationRow, shown: int) -> str:
             line += f" COMMENT {_text(column.comment)}"
         lines.append(line)
     lines.extend(_keys(session, r))
-    tail = ")" + (f"COMMENT={_text(r.comment)}\n" if r.comment else "") + ";"
+    key = session.catalog.tables.clustering(r.database_name, r.schema_name, r.name)
+    clustered = f"cluster by {key.key.removeprefix('LINEAR')}\n" if key else ""  # UNCERTAIN layout (DECISIONS.md S22)
+    tail = ")" + clustered + (f"COMMENT={_text(r.comment)}\n" if r.comment else "") + ";"
     return head + "\n" + ",\n".join("\t" + line for line in lines) + "\n" + tail
 
 

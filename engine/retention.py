@@ -28,7 +28,7 @@ _CHANGE = rf"(?:SET\s+{PARAMETER}\s*=\s*(?P<days>[^\s;]+)|UNSET\s+{PARAMETER})\s
 _ALTER_ACCOUNT = re.compile(rf"\s*ALTER\s+ACCOUNT\s+{_CHANGE}", re.I | re.S)
 _ALTER_OBJECT = re.compile(rf"\s*ALTER\s+(?P<kind>TABLE|SCHEMA|DATABASE)\s+(?P<if_exists>IF\s+EXISTS\s+)?"
                            rf"(?P<name>{_QNAME})\s+{_CHANGE}", re.I | re.S)
-__all__ = ["alter_account", "alter_object", "check_days", "handles", "parameter_rows"]
+__all__ = ["alter_account", "alter_object", "check_days", "handles", "owned_object", "parameter_rows"]
 # What SHOW PARAMETERS shows of it (the parameters page's description).
 DESCRIPTION = "number of days to retain the old version of deleted/updated data"
 
@@ -60,7 +60,7 @@ def alter_object(session: Session, verb: str, sql: str) -> Result:
         raise errors.not_supported(f"{verb} other than SET / UNSET {PARAMETER}")
     days = None if m.group("days") is None else check_days(m.group("days"))
     kind, optional = m.group("kind").upper(), m.group("if_exists") is not None
-    place = _target(session, kind, qualified_name(m.group("name")), optional)
+    place = owned_object(session, kind, qualified_name(m.group("name")), optional)
     if place is None:
         return status()
     transaction.before_plain(session, "ddl")
@@ -72,7 +72,7 @@ def alter_object(session: Session, verb: str, sql: str) -> Result:
     return status()
 
 
-def _target(session: Session, kind: str, qn: ast.QualifiedName, optional: bool) -> tuple[str, ...] | None:
+def owned_object(session: Session, kind: str, qn: ast.QualifiedName, optional: bool) -> tuple[str, ...] | None:
     """The object an ALTER names, checked to exist and be owned by the session's roles (None: IF EXISTS of a
     missing one)."""
     catalog = session.catalog

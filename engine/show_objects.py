@@ -21,6 +21,7 @@ from snowreg.catalog.relations import (
     list_relations,
     list_sequences,
 )
+from snowreg.catalog.tables import Clustering
 from snowreg.engine import tags, time_travel
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
@@ -81,15 +82,16 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     if stmt.terse:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
-        return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r), _retention(session, r))
-                                             for r in chosen])
+        return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r), _retention(session, r),
+                                                        _clustering(session, r)) for r in chosen])
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
              "false", "false", "ROLE", "OFF") for r in chosen])
     return _result(SHOW_OBJECTS_COLUMNS, [
-        (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "", "", _rows(r), None,
-         r.owner or "", _retention(session, r), "ROLE", None, "N", "N", "N") for r in chosen])
+        (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "",
+         (c.key if (c := _clustering(session, r)) else ""), _rows(r), None, r.owner or "", _retention(session, r),
+         "ROLE", None, "N", "N", "N") for r in chosen])
 
 
 def _tables_history(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
@@ -105,7 +107,8 @@ def _tables_history(session: Session, stmt: ast.ShowObjects, relations: list[Rel
     at = SHOW_TABLES_COLUMNS.index("retention_time") + 1
     names = SHOW_TABLES_COLUMNS[:at] + ["dropped_on"] + SHOW_TABLES_COLUMNS[at:]
     # a dropped version was kept with a retention of 1 (with 0 nothing is kept)
-    rows = [(row := _table_row(r, kind, _retention(session, r) if dropped is None else "1"))[:at] + (dropped,)
+    rows = [(row := _table_row(r, kind, *((_retention(session, r), _clustering(session, r)) if dropped is None
+                                          else ("1", None))))[:at] + (dropped,)
             + row[at:] for r, kind, dropped in found]
     return from_rows(names, rows, ["TIMESTAMP_LTZ" if n in ("created_on", "dropped_on") else "FIXED" if n in _NUMBERS
                                    else "TEXT" for n in names])
@@ -129,9 +132,17 @@ def _retention(session: Session, r: RelationRow) -> str:
     return str(session.catalog.retention.days(r.database_name, r.schema_name, r.name))
 
 
-def _table_row(r: RelationRow, kind: str, retention: str) -> tuple[Any, ...]:
-    return (r.created_on, r.name, r.database_name, r.schema_name, kind, r.comment or "", "", _rows(r), None,
-            r.owner or "", retention, "OFF", "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
+def _clustering(session: Session, r: RelationRow) -> Clustering | None:
+    """A table's clustering key (https://docs.snowflake.com/en/user-guide/tables-clustering-keys); a view has none."""
+    return session.catalog.tables.clustering(r.database_name, r.schema_name, r.name) if r.kind == "TABLE" else None
+
+
+def _table_row(r: RelationRow, kind: str, retention: str, clustering: Clustering | None) -> tuple[Any, ...]:
+    """A row of SHOW TABLES: `cluster_by` the key (`LINEAR(C1, C2)`), `automatic_clustering` ON for a clustered
+    table unless its reclustering is suspended."""
+    key, auto = ("", "OFF") if clustering is None else (clustering.key, "OFF" if clustering.suspended else "ON")
+    return (r.created_on, r.name, r.database_name, r.schema_name, kind, r.comment or "", key, _rows(r), None,
+            r.owner or "", retention, auto, "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
 
 
 def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:

@@ -21,7 +21,7 @@ from sqlglot import exp
 
 from snowreg.catalog.coltypes import BINARY_LENGTH, TEXT_LENGTH
 from snowreg.catalog.retention import PARAMETER, check_days
-from snowreg.engine.sql import item_types
+from snowreg.engine.sql import clustering, item_types
 from snowreg.engine.sql.duckerrors import TOO_LONG_MARK
 from snowreg.engine.sql.translation import Projected, scanned_result
 from snowreg.errors import compilation_error, not_supported
@@ -64,6 +64,8 @@ class TableDDL:
     dropped_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()  # DROP PRIMARY KEY | UNIQUE (a, b): kind, columns
     renamed_to: tuple[str | None, str | None, str] | None = None  # ALTER TABLE … RENAME TO [db.][schema.]name
     retention: int | None = None  # CREATE TABLE … DATA_RETENTION_TIME_IN_DAYS = n (catalog/retention.py)
+    cluster_by: str | None = None  # CREATE TABLE … CLUSTER BY (…): the key as SHOW TABLES shows it
+    copies_clustering: bool = False  # CREATE TABLE … LIKE / CLONE without a CLUSTER BY: the source's key
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -138,8 +140,12 @@ def create_table(stmt: exp.Create, sql: str = "") -> TableDDL:
     like = _like(stmt)
     source, projected = (like, (Projected("*"),)) if like else \
         _projection(stmt.args.get("expression"), stmt.args.get("clone"), sql)
+    key = clustering.take_key(stmt)
+    if key is not None and defs:
+        clustering.check_columns(key, (c for c, _ in columns))
     return TableDDL("create", table_kind(stmt), columns, keys, source=source, projected=projected,
-                    copies_keys=like is not None)
+                    copies_keys=like is not None, cluster_by=None if key is None else clustering.key_text(key),
+                    copies_clustering=key is None and (like is not None or stmt.args.get("clone") is not None))
 
 
 def create_view(stmt: exp.Create, sql: str = "") -> TableDDL:
@@ -222,8 +228,8 @@ _DROPPED_KEY = re.compile(r"\s*(PRIMARY\s+KEY|(UNIQUE|FOREIGN\s+KEY)\s*\((.*)\))
 
 
 def _dropped_kind(action: exp.Expr) -> list[tuple[str, tuple[str, ...]]] | None:
-    """`DROP PRIMARY KEY` / `DROP UNIQUE | FOREIGN KEY (a, b)` → the key to forget; `DROP CLUSTERING KEY` → nothing to do
-    (snowreg keeps no clustering key, H3); None for any other action."""
+    """`DROP PRIMARY KEY` / `DROP UNIQUE | FOREIGN KEY (a, b)` → the key to forget; `DROP CLUSTERING KEY` among other
+    actions → nothing (alone it is engine.clustering's); None for any other action."""
     if not isinstance(action, exp.Command) or action.name.upper() != "DROP":
         return None
     text = action.expression.name if isinstance(action.expression, exp.Literal) else str(action.expression or "")

@@ -12,6 +12,7 @@ from snowreg.catalog.coltypes import TEXT_LENGTH, ColumnType
 from snowreg.catalog.names import physical
 from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
 from snowreg.catalog.store import quote
+from snowreg.catalog.tables import Clustering
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
@@ -65,6 +66,11 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     catalog.column_defaults(database, schema, target.name, [c.default for c in columns])  # for DROP
     if table.retention is not None:  # DATA_RETENTION_TIME_IN_DAYS = n (engine.retention)
         catalog.retention.set_table(database, schema, target.name, table.retention)
+    source = _qualify(session, table.source) if table.copies_clustering else None
+    key = Clustering(table.cluster_by) if table.cluster_by is not None else \
+        catalog.tables.clustering(*source) if source is not None else None
+    if key is not None:  # CLUSTER BY (…), or LIKE / CLONE of a clustered table (DECISIONS.md S22)
+        catalog.tables.set_clustering(database, schema, target.name, key)
 
 
 def _copy_like_columns(session: Session, source: tuple[str, str, str] | None, target: tuple[str, str, str]) -> None:

@@ -21,6 +21,7 @@ from snowreg.engine.sql import (
     aggregates,
     assign,
     bind,
+    connect_by,
     conversions,
     create_forms,
     dates,
@@ -164,13 +165,13 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
             variant.double_paths(part)
     if spans and not marks.mark_literals(parts, sql, spans):
         return None
-    plain = _without_variant_keys(parts) if only_tables and kind == "select" else None
-    probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
-        and stmt.find(exp.SetOperation) is not None else ()
-    for part in parts if "CONNECT" in upper or "RENAME" in upper or "WITH" in upper else ():
-        rewrites.connect_by_limit(part)
+    for i, part in enumerate(parts) if "CONNECT" in upper or "RENAME" in upper or "WITH" in upper else ():
+        parts[i] = part = connect_by.guarded(part)
         rewrites.star_rename_guard(part)
         recursion.limit(part)
+    plain = _without_variant_keys(parts) if only_tables and kind == "select" else None  # after the guards
+    probes = setops.probes(stmt, _probe_text) if kind == "select" and not coerce and len(parts) == 1 \
+        and stmt.find(exp.SetOperation) is not None else ()
     outs = _generate(parts)
     text = "; ".join(outs)
     steps = tuple(zip(outs, plan.labels, strict=True)) if plan is not None else ()
