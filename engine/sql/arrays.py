@@ -121,6 +121,22 @@ MACROS: dict[str, str] = {
     # ARRAY_COMPACT (https://docs.snowflake.com/en/sql-reference/functions/array_compact): JSON nulls go too.
     "snowreg_array_compact(a)": f"""CASE WHEN a IS NULL THEN NULL
         ELSE {_Q}snowreg_json_list(list_filter(CAST(a AS JSON[]), lambda e: json_type(e) <> 'NULL')) END""",
+    # ARRAY_MIN / ARRAY_MAX (https://docs.snowflake.com/en/sql-reference/functions/array_min): the lowest /
+    # highest element as a VARIANT, NULL for an empty ARRAY; numbers compare by value, strings and booleans
+    # as ORDER BY does; an ARRAY of JSON nulls only gives a JSON null (the Snowpark array_max example).
+    # Elements of different kinds (a JSON null among numbers too), ARRAYs and OBJECTs have no documented
+    # order: refused (DECISIONS.md F40).
+    "snowreg_ekind(e)": """CASE WHEN e IS NULL THEN 'NULL' WHEN json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+        THEN 'NUMBER' ELSE json_type(e) END""",
+    "snowreg_array_extreme(a, up, f)": f"""CASE WHEN a IS NULL OR json_array_length(a) = 0 THEN NULL
+        WHEN len(list_distinct(list_transform(CAST(a AS JSON[]), lambda e: {_Q}snowreg_ekind(e)))) > 1
+            OR {_Q}snowreg_ekind(CAST(a AS JSON[])[1]) IN ('ARRAY', 'OBJECT')
+            THEN error('snowreg_unsupported:' || f || ' of an ARRAY whose elements are not all numbers, all '
+                || 'strings, all booleans or all JSON nulls')
+        WHEN {_Q}snowreg_ekind(CAST(a AS JSON[])[1]) = 'NULL' THEN CAST('null' AS JSON)
+        ELSE list_transform([list_transform(list_sort(list_transform(CAST(a AS JSON[]),
+            lambda e: {{'k': {_Q}snowreg_vorder(e), 'v': e}})), lambda s: s.v)],
+            lambda l: CASE WHEN up THEN l[-1] ELSE l[1] END)[1] END""",
 }
 
 
@@ -173,6 +189,36 @@ def array_compact(node: exp.Expr) -> exp.Expr:
     if len(args) != 1:
         raise errors.wrong_arguments("ARRAY_COMPACT", 1, len(args))
     return _json(variant.macro("snowreg_array_compact", variant.variant_of(args[0])))
+
+
+def array_extreme(node: exp.Expr) -> exp.Expr:
+    """ARRAY_MIN / ARRAY_MAX(array): snowreg_array_extreme, a VARIANT."""
+    name = "ARRAY_MAX" if isinstance(node, exp.ArrayMax) or node.name.upper() == "ARRAY_MAX" else "ARRAY_MIN"
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments(name, 1, len(args))
+    return _json(variant.macro("snowreg_array_extreme", variant.variant_of(args[0]),
+                               exp.Boolean(this=name == "ARRAY_MAX"), exp.Literal.string(name)))
+
+
+def arrays_zip(node: exp.Expr) -> exp.Expr:
+    """ARRAYS_ZIP(a1[, a2 …]) (https://docs.snowflake.com/en/sql-reference/functions/arrays_zip): the n-th
+    object holds the n-th element of input k under the key `$k`; NULL when any input is NULL. Past the end
+    of a shorter input its key holds a JSON null (DECISIONS.md F41)."""
+    args = [variant.variant_of(a) for a in _args(node)]
+    if not args:
+        raise errors.wrong_arguments("ARRAYS_ZIP", 1, 0)
+    names = [f"__z{k}" for k in range(len(args))]
+    pairs = ", ".join(f"'${k + 1}', coalesce(json_extract({n}, i), CAST('null' AS JSON))" for k, n in enumerate(names))
+    tree: exp.Expr = exp.maybe_parse(
+        f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in names)} THEN NULL ELSE {_Q}snowreg_json_list("
+        f"list_transform(range(CAST(greatest({', '.join(f'json_array_length({n})' for n in names)}) AS BIGINT)), "
+        f"lambda i: json_object({pairs}))) END", dialect="duckdb")
+    values = dict(zip(names, args, strict=True))
+    for column in list(tree.find_all(exp.Column)):
+        if column.name in values:
+            column.replace(values[column.name].copy())
+    return _json(tree)
 
 
 def array_unique_agg(node: exp.Expr) -> exp.Expr:
@@ -344,6 +390,9 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "OBJECT_PICK": _object_keys_call("OBJECT_PICK", "snowreg_object_pick"),
     "ARRAY_SLICE": array_slice,
     "ARRAY_COMPACT": array_compact,
+    "ARRAY_MIN": array_extreme,
+    "ARRAY_MAX": array_extreme,
+    "ARRAYS_ZIP": arrays_zip,
     "ARRAY_UNIQUE_AGG": array_unique_agg,
     **{name: _as(name) for name in _AS},
     **{name: _is(name) for name in _IS},

@@ -104,6 +104,19 @@ def _array_construct_compact(node: exp.Expr) -> exp.Expr:
 
 def _regexp_substr(node: exp.Expr) -> exp.Expr:
     """REGEXP_SUBSTR(s, p[, position[, occurrence[, parameters[, group]]]]); parameter 'e' → group 1."""
+    found, occurrence = _regexp_matches(node, "REGEXP_SUBSTR")
+    return variant.fn("list_extract", found, occurrence)
+
+
+def _regexp_substr_all(node: exp.Expr) -> exp.Expr:
+    """REGEXP_SUBSTR_ALL / REGEXP_EXTRACT_ALL (https://docs.snowflake.com/en/sql-reference/functions/regexp_substr_all):
+    REGEXP_SUBSTR's arguments; every match from the occurrence on, as an ARRAY ([] for none)."""
+    found, occurrence = _regexp_matches(node, "REGEXP_SUBSTR_ALL")
+    return variant.fn("to_json", variant.fn("list_slice", found, occurrence, exp.Literal.number(-1)))
+
+
+def _regexp_matches(node: exp.Expr, name: str) -> tuple[exp.Expr, exp.Expr]:
+    """The matches (or the group's) from the position on, and the occurrence asked for."""
     keys = ("this", "expression", "position", "occurrence", "parameters", "group")
     given = dict(zip(keys, _args(node), strict=False)) if isinstance(node, exp.Anonymous) else {
         k: node.args[k] for k in keys if isinstance(node.args.get(k), exp.Expr)}
@@ -111,7 +124,7 @@ def _regexp_substr(node: exp.Expr) -> exp.Expr:
         del given["group"]  # filled in by the parser, not written
     parameters = given.get("parameters")
     if parameters is not None and not (isinstance(parameters, exp.Literal) and parameters.is_string):
-        raise errors.not_supported("REGEXP_SUBSTR with non-literal parameters")
+        raise errors.not_supported(f"{name} with non-literal parameters")
     params = parameters.name if parameters is not None else ""
     pattern = given["expression"]
     if "i" in params and "c" not in params.rsplit("i", 1)[1]:
@@ -119,7 +132,7 @@ def _regexp_substr(node: exp.Expr) -> exp.Expr:
     group = _as_int(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
     source = variant.fn("substr", texts.as_text(given["this"]), _as_int(given.get("position") or exp.Literal.number(1)))
     found = variant.fn("regexp_extract_all", source, pattern, group)
-    return variant.fn("list_extract", found, _as_int(given.get("occurrence") or exp.Literal.number(1)))
+    return found, _as_int(given.get("occurrence") or exp.Literal.number(1))
 
 
 def _as_int(arg: exp.Expr) -> exp.Expr:
@@ -406,6 +419,8 @@ _SPECIAL: dict[str, Function] = {
     "ARRAY_CAT": Function(rewrite=_array_cat),
     "ARRAY_CONSTRUCT_COMPACT": Function(rewrite=_array_construct_compact),
     "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
+    "REGEXP_SUBSTR_ALL": Function(rewrite=_regexp_substr_all),
+    "REGEXP_EXTRACT_ALL": Function(rewrite=_regexp_substr_all),
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
     **{name: Function(rewrite=_timestamp_call(name)) for name in conversions.TARGETS},
@@ -472,13 +487,13 @@ _PLAIN = """DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UNIFORM UUID_STRING TR
     CURRENT_SESSION SEQ1 SEQ2 SEQ4 SEQ8 NORMAL TO_BINARY HEX_DECODE_STRING BIT_LENGTH JAROWINKLER_SIMILARITY
     FLATTEN GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
     CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION RESULT_SCAN
-    LAST_QUERY_ID"""
+    LAST_QUERY_ID SPLIT_TO_TABLE STRTOK_SPLIT_TO_TABLE"""
 # Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed. HASH's values
 # are Snowflake's own function (https://docs.snowflake.com/en/sql-reference/functions/hash), not DuckDB's.
-_NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_MAX ARRAY_MIN ARRAY_SUM ARRAYS_ZIP
-    ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE TRANSFORM
+_NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_SUM
+    ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS TRANSFORM
     FILTER REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL CURRENT_SCHEMAS STRTOK_SPLIT_TO_TABLE HASH_AGG
+    SYSTIMESTAMP CURRENT_SCHEMAS HASH_AGG
     ARRAYS_TO_OBJECT TIMESTAMP_TZ_FROM_PARTS
     APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
     BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT SEARCH
@@ -557,7 +572,7 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
 _INTEGER_ARGS: dict[str, tuple[int, ...]] = {
     **dict.fromkeys(("SUBSTR", "SUBSTRING"), (1, 2)), **dict.fromkeys(("LEFT", "RIGHT", "REPEAT"), (1,)),
     **dict.fromkeys(("LPAD", "RPAD"), (1,)), "SPLIT_PART": (2,), **dict.fromkeys(("POSITION", "CHARINDEX"), (2,)),
-    "REGEXP_SUBSTR": (2, 3, 5), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
+    **dict.fromkeys(("REGEXP_SUBSTR", "REGEXP_SUBSTR_ALL", "REGEXP_EXTRACT_ALL"), (2, 3, 5)), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
     **dict.fromkeys(("CHR", "CHAR", "SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
     **dict.fromkeys(("LAG", "LEAD", "NTH_VALUE", "BITSHIFTLEFT", "BITSHIFTRIGHT"), (1,)),
     **dict.fromkeys(("DATE_FROM_PARTS", "TIME_FROM_PARTS", "TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS"),

@@ -594,7 +594,7 @@ def _unparenthesize_table_functions(stmt: exp.Expr) -> None:
 
 def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
     """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`."""
-    if isinstance(node.this, exp.Explode):
+    if isinstance(node.this, flatten.TABLE_FUNCTIONS):
         return flatten.rewrite(node)
     if udf_calls.is_placeholder(node.this):  # TABLE(f(…)) of a user-defined table function
         return exp.Table(this=node.this, alias=node.args.get("alias"))
@@ -624,7 +624,7 @@ def _result_scan(call: exp.Anonymous, alias: exp.Expr | None) -> exp.Expr:
 
 
 def _lateral(node: exp.Lateral) -> exp.Expr | None:
-    return flatten.rewrite(node) if isinstance(node.this, exp.Explode) else None
+    return flatten.rewrite(node) if isinstance(node.this, flatten.TABLE_FUNCTIONS) else None
 
 
 _UNSUPPORTED: dict[type[exp.Expr], str] = {
