@@ -363,6 +363,41 @@ def _is_role_in_session(node: exp.Expr) -> exp.Expr:
                   expression=variant.fn("list_contains", roles.copy(), variant.fn("upper", name)))
 
 
+def _available_roles(node: exp.Expr) -> exp.Expr:
+    """CURRENT_AVAILABLE_ROLES() (https://docs.snowflake.com/en/sql-reference/functions/current_available_roles):
+    the roles granted to the user with their hierarchies, as a JSON list in a VARCHAR, by name (DECISIONS.md F42)."""
+    if _args(node):
+        raise errors.wrong_arguments("CURRENT_AVAILABLE_ROLES", 0, len(_args(node)))
+    roles = variant.fn("getvariable", exp.Literal.string(f"{ROLES_VARIABLE}_available"))
+    return exp.Cast(this=variant.fn("to_json", roles), to=exp.DataType(this=_T.VARCHAR))
+
+
+# CONDITIONAL_CHANGE_EVENT (https://docs.snowflake.com/en/sql-reference/functions/conditional_change_event): "calculated
+# as CONDITIONAL_TRUE_EVENT(<expr1> != LAG(<expr1>) OVER(window_frame))", the changes from a row's predecessor up
+# to the current row; "NULL values are not considered a new or changed value". Whether a value after NULLs is
+# compared with the NULL (the formula) or with the value before them (the note) the page leaves open: where the
+# two differ the query is refused (DECISIONS.md F43). DuckDB nests no window in another: the values so far are
+# one window's list (`__w`), and the changes are counted in it.
+_CHANGED = "len(list_filter(range(2, len({0}) + 1), lambda i: {0}[i] <> {0}[i - 1]))"
+_CHANGES = (f"list_transform([__w], lambda l: list_transform([list_filter(l, lambda v: v IS NOT NULL)], lambda f: "
+            f"CASE WHEN {_CHANGED.format('l')} = {_CHANGED.format('f')} THEN {_CHANGED.format('l')} ELSE error("
+            "'snowreg_unsupported:CONDITIONAL_CHANGE_EVENT of a value that differs before and after NULLs') END)[1])[1]")
+
+
+def _conditional_change_event(node: exp.Expr) -> exp.Expr:
+    args, window = _args(node), node.parent
+    if len(args) != 1:
+        raise errors.wrong_arguments("CONDITIONAL_CHANGE_EVENT", 1, len(args))
+    if not isinstance(window, exp.Window) or window.args.get("order") is None:
+        raise errors.not_supported("CONDITIONAL_CHANGE_EVENT without OVER (… ORDER BY …)")
+    window.set("spec", exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"))
+    changes: exp.Expr = exp.maybe_parse(_CHANGES, dialect="duckdb")
+    placeholder = next(c for c in changes.find_all(exp.Column) if c.name == "__w")
+    window.replace(changes)
+    placeholder.replace(window)
+    return exp.Anonymous(this="list", expressions=[args[0]])
+
+
 def _time_call(node: exp.Expr) -> exp.Expr | None:
     """TO_TIME / TIME: a string of digits counts seconds (milli-, micro-, nanoseconds) from the epoch, its
     time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time); TIME(…) is TO_TIME(…)."""
@@ -451,6 +486,8 @@ _SPECIAL: dict[str, Function] = {
 
     "RPAD": Function(coerce="text", rewrite=_pad),
     "IS_ROLE_IN_SESSION": Function(rewrite=_is_role_in_session),
+    "CURRENT_AVAILABLE_ROLES": Function(rewrite=_available_roles),
+    "CONDITIONAL_CHANGE_EVENT": Function(rewrite=_conditional_change_event),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
@@ -490,7 +527,7 @@ _PLAIN = """DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UNIFORM UUID_STRING TR
     LAST_QUERY_ID SPLIT_TO_TABLE STRTOK_SPLIT_TO_TABLE"""
 # Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed. HASH's values
 # are Snowflake's own function (https://docs.snowflake.com/en/sql-reference/functions/hash), not DuckDB's.
-_NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_SUM
+_NOT_EMULATED = """SOUNDEX HASH TO_OBJECT ARRAY_SUM
     ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS TRANSFORM
     FILTER REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
     SYSTIMESTAMP CURRENT_SCHEMAS HASH_AGG
@@ -499,7 +536,7 @@ _NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_SUM
     BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT SEARCH
     SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY TRY_TO_GEOGRAPHY
     VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML SYS_CONNECT_BY_PATH
-    MATCH_NUMBER CLASSIFIER CURRENT_AVAILABLE_ROLES CURRENT_SECONDARY_ROLES IS_DATABASE_ROLE_IN_SESSION
+    MATCH_NUMBER CLASSIFIER CURRENT_SECONDARY_ROLES IS_DATABASE_ROLE_IN_SESSION
     CURRENT_ROLE_TYPE IS_APPLICATION_ROLE_IN_SESSION"""
 
 FUNCTIONS: dict[str, Function] = {
