@@ -102,39 +102,6 @@ def _array_construct_compact(node: exp.Expr) -> exp.Expr:
     return variant.json_array_text([variant.variant_of(a) for a in _args(node)])
 
 
-def _regexp_substr(node: exp.Expr) -> exp.Expr:
-    """REGEXP_SUBSTR(s, p[, position[, occurrence[, parameters[, group]]]]); parameter 'e' → group 1."""
-    found, occurrence = _regexp_matches(node, "REGEXP_SUBSTR")
-    return variant.fn("list_extract", found, occurrence)
-
-
-def _regexp_substr_all(node: exp.Expr) -> exp.Expr:
-    """REGEXP_SUBSTR_ALL / REGEXP_EXTRACT_ALL (https://docs.snowflake.com/en/sql-reference/functions/regexp_substr_all):
-    REGEXP_SUBSTR's arguments; every match from the occurrence on, as an ARRAY ([] for none)."""
-    found, occurrence = _regexp_matches(node, "REGEXP_SUBSTR_ALL")
-    return variant.fn("to_json", variant.fn("list_slice", found, occurrence, exp.Literal.number(-1)))
-
-
-def _regexp_matches(node: exp.Expr, name: str) -> tuple[exp.Expr, exp.Expr]:
-    """The matches (or the group's) from the position on, and the occurrence asked for."""
-    keys = ("this", "expression", "position", "occurrence", "parameters", "group")
-    given = dict(zip(keys, _args(node), strict=False)) if isinstance(node, exp.Anonymous) else {
-        k: node.args[k] for k in keys if isinstance(node.args.get(k), exp.Expr)}
-    if isinstance(given.get("group"), exp.Literal) and not given["group"]._meta:
-        del given["group"]  # filled in by the parser, not written
-    parameters = given.get("parameters")
-    if parameters is not None and not (isinstance(parameters, exp.Literal) and parameters.is_string):
-        raise errors.not_supported(f"{name} with non-literal parameters")
-    params = parameters.name if parameters is not None else ""
-    pattern = given["expression"]
-    if "i" in params and "c" not in params.rsplit("i", 1)[1]:
-        pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
-    group = _as_int(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
-    source = variant.fn("substr", texts.as_text(given["this"]), _as_int(given.get("position") or exp.Literal.number(1)))
-    found = variant.fn("regexp_extract_all", source, pattern, group)
-    return found, _as_int(given.get("occurrence") or exp.Literal.number(1))
-
-
 def _as_int(arg: exp.Expr) -> exp.Expr:
     return arg if _literal_integer(arg) else exp.Cast(this=arg, to=exp.DataType(this=_T.INT))
 
@@ -372,32 +339,6 @@ def _available_roles(node: exp.Expr) -> exp.Expr:
     return exp.Cast(this=variant.fn("to_json", roles), to=exp.DataType(this=_T.VARCHAR))
 
 
-# CONDITIONAL_CHANGE_EVENT (https://docs.snowflake.com/en/sql-reference/functions/conditional_change_event): "calculated
-# as CONDITIONAL_TRUE_EVENT(<expr1> != LAG(<expr1>) OVER(window_frame))", the changes from a row's predecessor up
-# to the current row; "NULL values are not considered a new or changed value". Whether a value after NULLs is
-# compared with the NULL (the formula) or with the value before them (the note) the page leaves open: where the
-# two differ the query is refused (DECISIONS.md F43). DuckDB nests no window in another: the values so far are
-# one window's list (`__w`), and the changes are counted in it.
-_CHANGED = "len(list_filter(range(2, len({0}) + 1), lambda i: {0}[i] <> {0}[i - 1]))"
-_CHANGES = (f"list_transform([__w], lambda l: list_transform([list_filter(l, lambda v: v IS NOT NULL)], lambda f: "
-            f"CASE WHEN {_CHANGED.format('l')} = {_CHANGED.format('f')} THEN {_CHANGED.format('l')} ELSE error("
-            "'snowreg_unsupported:CONDITIONAL_CHANGE_EVENT of a value that differs before and after NULLs') END)[1])[1]")
-
-
-def _conditional_change_event(node: exp.Expr) -> exp.Expr:
-    args, window = _args(node), node.parent
-    if len(args) != 1:
-        raise errors.wrong_arguments("CONDITIONAL_CHANGE_EVENT", 1, len(args))
-    if not isinstance(window, exp.Window) or window.args.get("order") is None:
-        raise errors.not_supported("CONDITIONAL_CHANGE_EVENT without OVER (… ORDER BY …)")
-    window.set("spec", exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"))
-    changes: exp.Expr = exp.maybe_parse(_CHANGES, dialect="duckdb")
-    placeholder = next(c for c in changes.find_all(exp.Column) if c.name == "__w")
-    window.replace(changes)
-    placeholder.replace(window)
-    return exp.Anonymous(this="list", expressions=[args[0]])
-
-
 def _time_call(node: exp.Expr) -> exp.Expr | None:
     """TO_TIME / TIME: a string of digits counts seconds (milli-, micro-, nanoseconds) from the epoch, its
     time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time); TIME(…) is TO_TIME(…)."""
@@ -453,9 +394,6 @@ _SPECIAL: dict[str, Function] = {
     "HAVERSINE": Function(rewrite=_haversine),
     "ARRAY_CAT": Function(rewrite=_array_cat),
     "ARRAY_CONSTRUCT_COMPACT": Function(rewrite=_array_construct_compact),
-    "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
-    "REGEXP_SUBSTR_ALL": Function(rewrite=_regexp_substr_all),
-    "REGEXP_EXTRACT_ALL": Function(rewrite=_regexp_substr_all),
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
     **{name: Function(rewrite=_timestamp_call(name)) for name in conversions.TARGETS},
@@ -487,7 +425,6 @@ _SPECIAL: dict[str, Function] = {
     "RPAD": Function(coerce="text", rewrite=_pad),
     "IS_ROLE_IN_SESSION": Function(rewrite=_is_role_in_session),
     "CURRENT_AVAILABLE_ROLES": Function(rewrite=_available_roles),
-    "CONDITIONAL_CHANGE_EVENT": Function(rewrite=_conditional_change_event),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
