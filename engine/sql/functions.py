@@ -24,6 +24,7 @@ from snowreg.engine.sql import (
     conversions,
     date_parts,
     dates,
+    lambdas,
     numbers,
     numformat,
     texts,
@@ -412,7 +413,7 @@ _SPECIAL: dict[str, Function] = {
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite)
-       for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES).items()},
+       for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES).items()},
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
     "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
@@ -465,8 +466,8 @@ _PLAIN = """DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UNIFORM UUID_STRING TR
 # Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed. HASH's values
 # are Snowflake's own function (https://docs.snowflake.com/en/sql-reference/functions/hash), not DuckDB's.
 _NOT_EMULATED = """SOUNDEX HASH TO_OBJECT ARRAY_SUM
-    ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS TRANSFORM
-    FILTER REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
+    ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
+    REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
     SYSTIMESTAMP CURRENT_SCHEMAS HASH_AGG
     ARRAYS_TO_OBJECT TIMESTAMP_TZ_FROM_PARTS
     APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
