@@ -126,6 +126,10 @@ MACROS: dict[str, str] = {
     # as ORDER BY does; an ARRAY of JSON nulls only gives a JSON null (the Snowpark array_max example).
     # Elements of different kinds (a JSON null among numbers too), ARRAYs and OBJECTs have no documented
     # order: refused (DECISIONS.md F40).
+    # TO_OBJECT (https://docs.snowflake.com/en/sql-reference/functions/to_object): an OBJECT as it is, NULL for
+    # NULL or a JSON null; anything else is an error whose text the page does not give: refused.
+    "snowreg_to_object(v)": """CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN NULL WHEN json_type(v) = 'OBJECT' THEN v
+        ELSE error('snowreg_unsupported:TO_OBJECT of a value that is not an OBJECT (an error in Snowflake)') END""",
     "snowreg_ekind(e)": """CASE WHEN e IS NULL THEN 'NULL' WHEN json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
         THEN 'NUMBER' ELSE json_type(e) END""",
     "snowreg_array_extreme(a, up, f)": f"""CASE WHEN a IS NULL OR json_array_length(a) = 0 THEN NULL
@@ -199,6 +203,13 @@ def array_extreme(node: exp.Expr) -> exp.Expr:
         raise errors.wrong_arguments(name, 1, len(args))
     return _json(variant.macro("snowreg_array_extreme", variant.variant_of(args[0]),
                                exp.Boolean(this=name == "ARRAY_MAX"), exp.Literal.string(name)))
+
+
+def to_object(node: exp.Expr) -> exp.Expr:
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("TO_OBJECT", 1, len(args))
+    return _json(variant.macro("snowreg_to_object", variant.variant_of(args[0])))
 
 
 def arrays_zip(node: exp.Expr) -> exp.Expr:
@@ -393,6 +404,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "ARRAY_MIN": array_extreme,
     "ARRAY_MAX": array_extreme,
     "ARRAYS_ZIP": arrays_zip,
+    "TO_OBJECT": to_object,
     "ARRAY_UNIQUE_AGG": array_unique_agg,
     **{name: _as(name) for name in _AS},
     **{name: _is(name) for name in _IS},

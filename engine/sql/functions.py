@@ -463,9 +463,16 @@ _PLAIN = """DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UNIFORM UUID_STRING TR
     FLATTEN GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
     CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION RESULT_SCAN
     LAST_QUERY_ID SPLIT_TO_TABLE STRTOK_SPLIT_TO_TABLE"""
-# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed. HASH's values
-# are Snowflake's own function (https://docs.snowflake.com/en/sql-reference/functions/hash), not DuckDB's.
-_NOT_EMULATED = """SOUNDEX HASH TO_OBJECT ARRAY_SUM
+# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed (DECISIONS.md F45).
+# Snowflake's own values: HASH / HASH_AGG (https://docs.snowflake.com/en/sql-reference/functions/hash), MINHASH,
+# SOUNDEX, the sketches (HLL_*, APPROX_*_ACCUMULATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
+# ZIPF / RANDSTR (its generators), ENCRYPT / DECRYPT / COMPRESS (its formats). What snowreg's values do not
+# keep: IS_DATE / IS_TIMESTAMP_NTZ / AS_DATE (a stored VARIANT keeps no DATE or TIMESTAMP type). Not at hand:
+# ARRAY_SUM, ARRAYS_TO_OBJECT, SYSTIMESTAMP, AS_NUMBER, CURRENT_SECONDARY_ROLES, CURRENT_ROLE_TYPE (no page
+# with their results), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS (a zone's offset at
+# that moment), the database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's
+# MATCH_NUMBER / CLASSIFIER.
+_NOT_EMULATED = """SOUNDEX HASH ARRAY_SUM
     ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
     SYSTIMESTAMP CURRENT_SCHEMAS HASH_AGG
