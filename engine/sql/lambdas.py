@@ -5,9 +5,9 @@ https://docs.snowflake.com/en/sql-reference/functions/filter, https://docs.snowf
 
 A lambda argument with a type gets each element coerced to it ("When the data type for the lambda argument is
 specified explicitly, the array element is coerced to the specified type"): the parser writes every use of
-it as that cast, which the VARIANT rewrites have already made a cast of a VARIANT. Without a type the
-argument is a VARIANT, which the rewrites of the lambda's body cannot see: such a lambda is refused
-(DECISIONS.md F44).
+it as that cast of the element, a VARIANT. Without a type the argument is the VARIANT itself: before the
+rewrites its uses are marked as VARIANTs (`variant_arguments`), so the body is rewritten as the same
+expression on a VARIANT column would be (DECISIONS.md F44). REDUCE stays refused.
 """
 
 from __future__ import annotations
@@ -19,32 +19,37 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.engine.sql import variant
 
+_T = exp.DataType.Type
 _Q = f"{variant.MACRO_CATALOG}.main."
 
-# A SQL NULL result is an undefined element in Snowflake's ARRAY, which snowreg's arrays do not hold.
-_NO_UNDEFINED = ("CASE WHEN list_contains(list_transform(__l, lambda e: e IS NULL), true) THEN error("
-                 "'snowreg_unsupported:TRANSFORM giving a SQL NULL (Snowflake keeps it as an undefined element)') "
-                 "ELSE to_json(__l) END")
+# Each result as a VARIANT (a FLOAT in Snowflake's DOUBLE text, as TO_VARIANT gives it); a SQL NULL result is
+# an undefined element in Snowflake's ARRAY, which snowreg's arrays do not hold (F10).
+_RESULTS = (f"list_transform([list_transform(__l, lambda r: {_Q}snowreg_variant(r))], lambda l: CASE WHEN "
+            "list_contains(list_transform(l, lambda e: e IS NULL), true) THEN error('snowreg_unsupported:TRANSFORM "
+            f"giving a SQL NULL (Snowflake keeps it as an undefined element)') ELSE {_Q}snowreg_json_list(l) END)[1]")
 
 
-def _lambda(name: str, node: exp.Expr, arity: int) -> exp.Lambda:
-    """The call's lambda, its arguments typed (else refused)."""
-    found = node.args.get("expression") if name != "REDUCE" else node.args.get("merge")
-    if not isinstance(found, exp.Lambda) or len(found.expressions) != arity:
-        raise errors.compilation_error(f"{name} takes a lambda expression of {arity} argument"
-                                       f"{'s' if arity > 1 else ''} as its last argument")
-    for param in found.expressions:
-        uses = [i for i in found.this.find_all(exp.Identifier) if i.this == param.this
-                and not isinstance(i.parent, exp.Column | exp.Dot)]
-        if any(not isinstance(u.parent, exp.Cast | exp.TryCast) and not _cast_made(u) for u in uses):
-            raise errors.not_supported(f"{name} with a lambda argument without a data type (a VARIANT)")
+def variant_arguments(stmt: exp.Expr) -> None:
+    """Before the rewrites: each use of a TRANSFORM / FILTER lambda's argument that is not already a cast
+    (a typed argument's uses all are: the parser writes them as its cast) becomes `CAST(a AS VARIANT)`, so
+    that the VARIANT rewrites of the body see a VARIANT (its paths, arithmetic and comparisons)."""
+    for fn in list(stmt.find_all(exp.Lambda)):
+        if not isinstance(fn.parent, exp.Transform | exp.ArrayFilter):
+            continue
+        names = {p.this for p in fn.expressions if isinstance(p, exp.Identifier)}
+        for use in list(fn.this.find_all(exp.Identifier)):
+            parent = use.parent
+            if use.this not in names or isinstance(parent, exp.Column | exp.Dot | exp.Table | exp.Cast | exp.TryCast) \
+                    or (isinstance(parent, exp.PropertyEQ) and use.arg_key == "this"):
+                continue
+            use.replace(exp.Cast(this=use.copy(), to=exp.DataType(this=_T.JSON)))
+
+
+def _lambda(name: str, node: exp.Expr) -> exp.Lambda:
+    found = node.args.get("expression")
+    if not isinstance(found, exp.Lambda) or len(found.expressions) != 1:
+        raise errors.compilation_error(f"{name} takes a lambda expression of one argument as its last argument")
     return found
-
-
-def _cast_made(use: exp.Identifier) -> bool:
-    """A use of a typed argument the VARIANT rewrites already turned into a conversion (a macro's call)."""
-    call = use.parent
-    return isinstance(call, exp.Anonymous) and call.parent is not None and variant.macro_called(call.parent) is not None
 
 
 def _elements(array: exp.Expr) -> exp.Expr:
@@ -58,9 +63,9 @@ def _guarded(array: exp.Expr, result: exp.Expr) -> exp.Expr:
 
 
 def transform(node: exp.Expr) -> exp.Expr:
-    fn = _lambda("TRANSFORM", node, 1)
+    fn = _lambda("TRANSFORM", node)
     results = variant.fn("list_transform", _elements(node.this), fn)
-    tree: exp.Expr = exp.maybe_parse(_NO_UNDEFINED, dialect="duckdb")
+    tree: exp.Expr = exp.maybe_parse(_RESULTS, dialect="duckdb")
     for column in list(tree.find_all(exp.Column)):
         if column.name == "__l":
             column.replace(results.copy())
@@ -68,7 +73,7 @@ def transform(node: exp.Expr) -> exp.Expr:
 
 
 def filter_(node: exp.Expr) -> exp.Expr:
-    fn = _lambda("FILTER", node, 1)
+    fn = _lambda("FILTER", node)
     kept = variant.macro("snowreg_json_list", variant.fn("list_filter", _elements(node.this), fn))
     return exp.Cast(this=_guarded(node.this, kept), to=exp.DataType.build("JSON"))
 

@@ -28,6 +28,7 @@ from snowreg.engine.sql import (
     dml,
     flatten,
     functions,
+    lambdas,
     marks,
     multi_insert,
     numbers,
@@ -428,7 +429,9 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
              model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     named: dict[int, exp.Table] = {}  # refs' index → the table node naming an object (bind.qualify)
-    _unparenthesize_table_functions(stmt)
+    rewrites.unparenthesize_table_functions(stmt)
+    if "->" in sql:  # a lambda's argument without a type is a VARIANT
+        lambdas.variant_arguments(stmt)
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
         new: exp.Expr | None
@@ -578,18 +581,6 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
     call = variant.fn(macro, *([db] if takes_db else []), *args)
     alias = alias or exp.TableAlias(this=exp.Identifier(this=name, quoted=True))
     return exp.Table(this=call, alias=alias)
-
-
-def _unparenthesize_table_functions(stmt: exp.Expr) -> None:
-    """`FROM (TABLE(f(…)))` (Snowpark's session.table_function) reads as `FROM TABLE(f(…))`: the parentheses
-    around a table function add nothing, and its rewrites (a LATERAL subquery, a table) cannot stand in them."""
-    for sub in list(stmt.find_all(exp.Subquery)):
-        rows = sub.this
-        if not isinstance(rows, exp.TableFromRows) or any(v for k, v in sub.args.items() if k not in ("this", "alias")):
-            continue
-        if sub.args.get("alias") is not None and rows.args.get("alias") is None:
-            rows.set("alias", sub.args["alias"])
-        sub.replace(rows)
 
 
 def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
