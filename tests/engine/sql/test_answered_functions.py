@@ -27,7 +27,7 @@ def cur() -> Iterator[Any]:
 @pytest.mark.parametrize(("call", "type_code"), [
     ("ARRAY_MIN([1, 2])", VARIANT), ("ARRAY_MAX([1, 2])", VARIANT), ("ARRAYS_ZIP([1], [2])", ARRAY),
     ("REGEXP_SUBSTR_ALL('a1', 'a.')", ARRAY), ("REGEXP_EXTRACT_ALL('a1', 'a.')", ARRAY),
-    ("TO_OBJECT(PARSE_JSON('{}'))", OBJECT), ("TRANSFORM([1], a INT -> a + 1)", ARRAY),
+    ("TO_OBJECT(PARSE_JSON('{}'))", OBJECT), ("ARRAYS_TO_OBJECT(['a'], [1])", OBJECT), ("TRANSFORM([1], a INT -> a + 1)", ARRAY),
     ("FILTER([1], a INT -> a > 0)", ARRAY), ("CURRENT_AVAILABLE_ROLES()", TEXT),
 ])
 def test_result_types(cur: Any, call: str, type_code: int) -> None:
@@ -66,6 +66,7 @@ def test_split_to_table_outside_from_is_an_unknown_function(cur: Any) -> None:
     "SELECT ARRAY_MAX(PARSE_JSON('[[1], [2]]'))", "SELECT TO_OBJECT(PARSE_JSON('1'))", "SELECT TO_OBJECT('a')",
     "SELECT TRANSFORM([1, 2], a INT -> NULL)", "SELECT REDUCE([1, 2], 0, (acc INT, x INT) -> acc + x)",
     "SELECT CONDITIONAL_CHANGE_EVENT(column2) OVER (ORDER BY column1) FROM VALUES (1, 'a'), (2, NULL), (3, 'b')",
+    "SELECT ARRAYS_TO_OBJECT(PARSE_JSON('[\"a\", null]'), [1, 2])", "SELECT ARRAYS_TO_OBJECT(['a', 'a'], [1, 2])",
     "SELECT ARRAY_SUM([1, 2])", "SELECT IS_DATE(TO_VARIANT(CURRENT_DATE()))", "SELECT HASH_AGG(1)",
 ])
 def test_what_cannot_be_faithful_is_refused(cur: Any, sql: str) -> None:
@@ -83,6 +84,15 @@ def test_arrays_zip_keeps_each_inputs_element_as_it_is(cur: Any) -> None:
     rows = cur.execute("SELECT ARRAYS_ZIP(PARSE_JSON('[{\"a\": 1}, null]'), ['x']), ARRAYS_ZIP([])").fetchall()
     assert rows[0][0].replace(" ", "").replace("\n", "") == '[{"$1":{"a":1},"$2":"x"},{"$1":null,"$2":null}]'
     assert rows[0][1] == "[]"
+
+
+def test_arrays_to_object_errors_are_the_pages(cur: Any) -> None:
+    for sql, errno in (("SELECT ARRAYS_TO_OBJECT(['a', 'b'], [1])", 215001), ("SELECT ARRAYS_TO_OBJECT([1], [1])", 215002)):
+        with pytest.raises(ProgrammingError) as info:
+            cur.execute(sql)
+        assert (info.value.errno, info.value.sqlstate) == (errno, "22000")
+    row = cur.execute("SELECT ARRAYS_TO_OBJECT(['a', 'b'], PARSE_JSON('[null, [1]]')), ARRAYS_TO_OBJECT(NULL, [1])").fetchone()
+    assert (row[0].replace(" ", "").replace("\n", ""), row[1]) == ('{"a":null,"b":[1]}', None)
 
 
 def test_conditional_change_event_needs_a_window_with_an_order(cur: Any) -> None:

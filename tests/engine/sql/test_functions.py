@@ -349,6 +349,7 @@ EXAMPLES = [
     ('REGEXP_SUBSTR_ALL', "REGEXP_SUBSTR_ALL('a1a2', 'a.')"),
     ('REGEXP_EXTRACT_ALL', "REGEXP_EXTRACT_ALL('a1a2', 'a.')"),
     ('TO_OBJECT', "TO_OBJECT(PARSE_JSON('{}'))"),
+    ('ARRAYS_TO_OBJECT', "ARRAYS_TO_OBJECT(['a'], [1])"),
     ('TRANSFORM', 'TRANSFORM([1], a INT -> a + 1)'),
     ('FILTER', 'FILTER([1], a INT -> a > 0)'),
     ('CURRENT_AVAILABLE_ROLES', 'CURRENT_AVAILABLE_ROLES()'),
