@@ -340,6 +340,15 @@ def _available_roles(node: exp.Expr) -> exp.Expr:
     return exp.Cast(this=variant.fn("to_json", roles), to=exp.DataType(this=_T.VARCHAR))
 
 
+def _no_arguments(name: str, value: Callable[[exp.Expr], exp.Expr | None]) -> Callable[[exp.Expr], exp.Expr | None]:
+    """A function the page says takes no arguments ("This function must be called with parentheses")."""
+    def rewrite(node: exp.Expr) -> exp.Expr | None:
+        if _args(node):
+            raise errors.wrong_arguments(name, 0, len(_args(node)))
+        return value(node)
+    return rewrite
+
+
 def _time_call(node: exp.Expr) -> exp.Expr | None:
     """TO_TIME / TIME: a string of digits counts seconds (milli-, micro-, nanoseconds) from the epoch, its
     time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time); TIME(…) is TO_TIME(…)."""
@@ -426,6 +435,12 @@ _SPECIAL: dict[str, Function] = {
     "RPAD": Function(coerce="text", rewrite=_pad),
     "IS_ROLE_IN_SESSION": Function(rewrite=_is_role_in_session),
     "CURRENT_AVAILABLE_ROLES": Function(rewrite=_available_roles),
+    # https://docs.snowflake.com/en/sql-reference/functions/systimestamp: CURRENT_TIMESTAMP's TIMESTAMP_LTZ,
+    # without its precision argument
+    "SYSTIMESTAMP": Function(rewrite=_no_arguments("SYSTIMESTAMP", lambda node: None)),
+    # https://docs.snowflake.com/en/sql-reference/functions/current_role_type: the primary role is an account
+    # role (never a database role; snowreg runs no native application)
+    "CURRENT_ROLE_TYPE": Function(rewrite=_no_arguments("CURRENT_ROLE_TYPE", lambda node: exp.Literal.string("ROLE"))),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
@@ -468,21 +483,21 @@ _PLAIN = """DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UNIFORM UUID_STRING TR
 # SOUNDEX, the sketches (HLL_*, APPROX_*_ACCUMULATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
 # ZIPF / RANDSTR (its generators), ENCRYPT / DECRYPT / COMPRESS (its formats). What snowreg's values do not
 # keep: IS_DATE / IS_TIMESTAMP_NTZ / AS_DATE (a stored VARIANT keeps no DATE or TIMESTAMP type). Not at hand:
-# ARRAY_SUM, SYSTIMESTAMP, AS_NUMBER, CURRENT_SECONDARY_ROLES, CURRENT_ROLE_TYPE (no page
-# with their results), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS (a zone's offset at
+# ARRAY_SUM, AS_NUMBER (no page with their results), CURRENT_SECONDARY_ROLES (USE SECONDARY ROLES' ALL /
+# NONE snowreg keeps are not the lists it shows), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS (a zone's offset at
 # that moment), the database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's
 # MATCH_NUMBER / CLASSIFIER.
 _NOT_EMULATED = """SOUNDEX HASH ARRAY_SUM
     ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP CURRENT_SCHEMAS HASH_AGG
+    CURRENT_SCHEMAS HASH_AGG
     TIMESTAMP_TZ_FROM_PARTS
     APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
     BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT SEARCH
     SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY TRY_TO_GEOGRAPHY
     VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML SYS_CONNECT_BY_PATH
     MATCH_NUMBER CLASSIFIER CURRENT_SECONDARY_ROLES IS_DATABASE_ROLE_IN_SESSION
-    CURRENT_ROLE_TYPE IS_APPLICATION_ROLE_IN_SESSION"""
+    IS_APPLICATION_ROLE_IN_SESSION"""
 
 FUNCTIONS: dict[str, Function] = {
     **{name: PLAIN for name in _PLAIN.split()},

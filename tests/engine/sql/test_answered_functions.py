@@ -12,7 +12,7 @@ import snowreg
 from snowreg.dbapi import Connection
 from snowreg.errors import NotSupportedError, ProgrammingError
 
-VARIANT, OBJECT, ARRAY, TEXT, NUMBER = 5, 9, 10, 2, 0
+VARIANT, OBJECT, ARRAY, TEXT, NUMBER, TIMESTAMP_LTZ = 5, 9, 10, 2, 0, 6
 
 
 @pytest.fixture
@@ -28,11 +28,18 @@ def cur() -> Iterator[Any]:
     ("ARRAY_MIN([1, 2])", VARIANT), ("ARRAY_MAX([1, 2])", VARIANT), ("ARRAYS_ZIP([1], [2])", ARRAY),
     ("REGEXP_SUBSTR_ALL('a1', 'a.')", ARRAY), ("REGEXP_EXTRACT_ALL('a1', 'a.')", ARRAY),
     ("TO_OBJECT(PARSE_JSON('{}'))", OBJECT), ("ARRAYS_TO_OBJECT(['a'], [1])", OBJECT), ("TRANSFORM([1], a INT -> a + 1)", ARRAY),
-    ("FILTER([1], a INT -> a > 0)", ARRAY), ("CURRENT_AVAILABLE_ROLES()", TEXT),
+    ("FILTER([1], a INT -> a > 0)", ARRAY), ("CURRENT_AVAILABLE_ROLES()", TEXT), ("CURRENT_ROLE_TYPE()", TEXT),
+    ("SYSTIMESTAMP()", TIMESTAMP_LTZ),
 ])
 def test_result_types(cur: Any, call: str, type_code: int) -> None:
     cur.execute(f"SELECT {call} AS r")
     assert cur.description[0][1] == type_code
+
+
+def test_systimestamp_takes_no_precision(cur: Any) -> None:
+    with pytest.raises(ProgrammingError) as info:
+        cur.execute("SELECT SYSTIMESTAMP(3)")
+    assert info.value.errno == 938
 
 
 def test_split_to_table_columns_and_types(cur: Any) -> None:

@@ -353,6 +353,8 @@ EXAMPLES = [
     ('TRANSFORM', 'TRANSFORM([1], a INT -> a + 1)'),
     ('FILTER', 'FILTER([1], a INT -> a > 0)'),
     ('CURRENT_AVAILABLE_ROLES', 'CURRENT_AVAILABLE_ROLES()'),
+    ('CURRENT_ROLE_TYPE', 'CURRENT_ROLE_TYPE()'),
+    ('SYSTIMESTAMP', 'SYSTIMESTAMP()'),
     *[(f'REGR_{part}', f'REGR_{part}(1, 2)') for part in
       ('SLOPE', 'INTERCEPT', 'R2', 'COUNT', 'AVGX', 'AVGY', 'SXX', 'SXY', 'SYY', 'VALX', 'VALY')],
 
