@@ -242,11 +242,12 @@ def arrays_zip(node: exp.Expr) -> exp.Expr:
     if not args:
         raise errors.wrong_arguments("ARRAYS_ZIP", 1, 0)
     names = [f"__z{k}" for k in range(len(args))]
-    pairs = ", ".join(f"'${k + 1}', coalesce(json_extract({n}, i), CAST('null' AS JSON))" for k, n in enumerate(names))
+    pairs = ", ".join(f"'${k + 1}', coalesce(json_extract({n}, __snowreg_n), CAST('null' AS JSON))"
+                      for k, n in enumerate(names))
     tree: exp.Expr = exp.maybe_parse(
         f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in names)} THEN NULL ELSE {_Q}snowreg_json_list("
         f"list_transform(range(CAST(greatest({', '.join(f'json_array_length({n})' for n in names)}) AS BIGINT)), "
-        f"lambda i: json_object({pairs}))) END", dialect="duckdb")
+        f"lambda __snowreg_n: json_object({pairs}))) END", dialect="duckdb")
     values = dict(zip(names, args, strict=True))
     for column in list(tree.find_all(exp.Column)):
         if column.name in values:

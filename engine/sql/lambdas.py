@@ -1,7 +1,6 @@
-"""Snowflake's higher-order functions on semi-structured ARRAYs: TRANSFORM, FILTER and REDUCE with a lambda
-expression (`a INT -> a * 2`), as DuckDB's list_transform / list_filter / list_reduce over the ARRAY's
-elements (https://docs.snowflake.com/en/sql-reference/functions/transform,
-https://docs.snowflake.com/en/sql-reference/functions/filter, https://docs.snowflake.com/en/sql-reference/functions/reduce).
+"""Snowflake's higher-order functions on semi-structured ARRAYs: TRANSFORM and FILTER with a lambda expression
+(`a INT -> a * 2`), as DuckDB's list_transform / list_filter over the ARRAY's elements
+(https://docs.snowflake.com/en/sql-reference/functions/transform, https://docs.snowflake.com/en/sql-reference/functions/filter).
 
 A lambda argument with a type gets each element coerced to it ("When the data type for the lambda argument is
 specified explicitly, the array element is coerced to the specified type"): the parser writes every use of
@@ -52,8 +51,16 @@ def _lambda(name: str, node: exp.Expr) -> exp.Lambda:
     return found
 
 
+# The ARRAY's elements as JSON values: a JSON null stays a JSON null (a cast to JSON[] would make it a SQL NULL,
+# which `a -> a IS NULL` would see as one). The ARRAY is evaluated once, outside the lambdas.
+_ELEMENTS = ("list_transform([__a], lambda __snowreg_a: list_transform(range(CAST(json_array_length(__snowreg_a) "
+             "AS BIGINT)), lambda __snowreg_n: json_extract(__snowreg_a, __snowreg_n)))[1]")
+
+
 def _elements(array: exp.Expr) -> exp.Expr:
-    return exp.Cast(this=variant.variant_of(array), to=exp.DataType.build("JSON[]"))
+    tree: exp.Expr = exp.maybe_parse(_ELEMENTS, dialect="duckdb")
+    next(c for c in tree.find_all(exp.Column) if c.name == "__a").replace(variant.variant_of(array))
+    return tree
 
 
 def _guarded(array: exp.Expr, result: exp.Expr) -> exp.Expr:

@@ -134,6 +134,22 @@ def test_an_untyped_lambda_argument_is_a_variant(cur: Any) -> None:
         "[2,3]"]
 
 
+def test_a_json_null_element_is_no_sql_null_in_a_lambda(cur: Any) -> None:
+    row = cur.execute("SELECT FILTER(PARSE_JSON('[1, null]'), a -> a IS NULL), "
+                      "FILTER(PARSE_JSON('[1, null]'), a -> IS_NULL_VALUE(a)), TRANSFORM(PARSE_JSON('[1, null]'), a -> a)"
+                      ).fetchone()
+    assert [v.replace(" ", "").replace("\n", "") for v in row] == ["[]", "[null]", "[1,null]"]
+
+
+def test_columns_named_like_the_engines_lambda_arguments_are_read_as_columns(cur: Any) -> None:
+    cur.execute("CREATE TABLE fn6.public.z (i VARIANT, n VARIANT, l VARIANT)")
+    cur.execute("INSERT INTO fn6.public.z SELECT PARSE_JSON('[1, 2]'), PARSE_JSON('[\"x\"]'), PARSE_JSON('[5]')")
+    row = cur.execute("SELECT ARRAYS_ZIP(i, n), TRANSFORM(i, a INT -> a + 1), FILTER(l, a -> a > 1) FROM fn6.public.z"
+                      ).fetchone()
+    assert [v.replace(" ", "").replace("\n", "") for v in row] == [
+        '[{"$1":1,"$2":"x"},{"$1":2,"$2":null}]', "[2,3]", "[5]"]
+
+
 def test_a_lambda_reads_no_table_its_role_cannot(cur: Any) -> None:
     cur.execute("CREATE TABLE fn6.public.secret (x INT)")
     cur.execute("CREATE ROLE fn6_reader")
