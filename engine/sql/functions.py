@@ -21,6 +21,7 @@ from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import (
     aggregates,
     arrays,
+    context_calls,
     conversions,
     date_parts,
     dates,
@@ -30,7 +31,6 @@ from snowreg.engine.sql import (
     texts,
     variant,
 )
-from snowreg.engine.sql.translation import ROLES_VARIABLE
 from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number", "float"]
@@ -316,39 +316,6 @@ def _text(arg: exp.Expr) -> exp.Expr:
         this=arg, to=exp.DataType(this=_T.VARCHAR))
 
 
-# The session's active roles as a DuckDB variable (engine.sql.run.sync_context sets it when a statement names it).
-
-
-def _is_role_in_session(node: exp.Expr) -> exp.Expr:
-    """IS_ROLE_IN_SESSION('<role>') (https://docs.snowflake.com/en/sql-reference/functions/is_role_in_session):
-    whether the role is in the active primary or secondary roles' hierarchy; the name as written or upper-cased."""
-    args = _args(node)
-    if len(args) != 1:
-        raise errors.wrong_arguments("IS_ROLE_IN_SESSION", 1, len(args))
-    roles = variant.fn("getvariable", exp.Literal.string(ROLES_VARIABLE))
-    name = exp.Cast(this=args[0], to=exp.DataType(this=_T.VARCHAR))
-    return exp.Or(this=variant.fn("list_contains", roles, name.copy()),
-                  expression=variant.fn("list_contains", roles.copy(), variant.fn("upper", name)))
-
-
-def _available_roles(node: exp.Expr) -> exp.Expr:
-    """CURRENT_AVAILABLE_ROLES() (https://docs.snowflake.com/en/sql-reference/functions/current_available_roles):
-    the roles granted to the user with their hierarchies, as a JSON list in a VARCHAR, by name (DECISIONS.md F42)."""
-    if _args(node):
-        raise errors.wrong_arguments("CURRENT_AVAILABLE_ROLES", 0, len(_args(node)))
-    roles = variant.fn("getvariable", exp.Literal.string(f"{ROLES_VARIABLE}_available"))
-    return exp.Cast(this=variant.fn("to_json", roles), to=exp.DataType(this=_T.VARCHAR))
-
-
-def _no_arguments(name: str, value: Callable[[exp.Expr], exp.Expr | None]) -> Callable[[exp.Expr], exp.Expr | None]:
-    """A function the page says takes no arguments ("This function must be called with parentheses")."""
-    def rewrite(node: exp.Expr) -> exp.Expr | None:
-        if _args(node):
-            raise errors.wrong_arguments(name, 0, len(_args(node)))
-        return value(node)
-    return rewrite
-
-
 def _time_call(node: exp.Expr) -> exp.Expr | None:
     """TO_TIME / TIME: a string of digits counts seconds (milli-, micro-, nanoseconds) from the epoch, its
     time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time); TIME(…) is TO_TIME(…)."""
@@ -422,7 +389,8 @@ _SPECIAL: dict[str, Function] = {
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite)
-       for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES).items()},
+       for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES
+                              | context_calls.REWRITES).items()},
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
     "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
@@ -433,14 +401,6 @@ _SPECIAL: dict[str, Function] = {
     "TRUNCATE": Function(rewrite=_trunc),
 
     "RPAD": Function(coerce="text", rewrite=_pad),
-    "IS_ROLE_IN_SESSION": Function(rewrite=_is_role_in_session),
-    "CURRENT_AVAILABLE_ROLES": Function(rewrite=_available_roles),
-    # https://docs.snowflake.com/en/sql-reference/functions/systimestamp: CURRENT_TIMESTAMP's TIMESTAMP_LTZ,
-    # without its precision argument
-    "SYSTIMESTAMP": Function(rewrite=_no_arguments("SYSTIMESTAMP", lambda node: None)),
-    # https://docs.snowflake.com/en/sql-reference/functions/current_role_type: the primary role is an account
-    # role (never a database role; snowreg runs no native application)
-    "CURRENT_ROLE_TYPE": Function(rewrite=_no_arguments("CURRENT_ROLE_TYPE", lambda node: exp.Literal.string("ROLE"))),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
