@@ -62,6 +62,15 @@ def test_split_to_table_through_a_view(cur: Any) -> None:
     assert sorted(cur.execute("SELECT * FROM w").fetchall()) == [("x y", "x"), ("x y", "y"), ("z", "z")]
 
 
+def test_split_to_table_seq_over_a_view_or_subquery_is_refused(cur: Any) -> None:
+    cur.execute("CREATE TABLE fn6.public.s (v VARCHAR)")
+    cur.execute("CREATE VIEW fn6.public.vs AS SELECT * FROM fn6.public.s")
+    for sql in ("SELECT SEQ, value FROM fn6.public.vs, LATERAL SPLIT_TO_TABLE(vs.v, '.')",
+                "SELECT SEQ, value FROM (SELECT * FROM fn6.public.s) q, LATERAL STRTOK_SPLIT_TO_TABLE(q.v, '.')"):
+        with pytest.raises(NotSupportedError, match="SPLIT_TO_TABLE's SEQ column"):
+            cur.execute(sql)
+
+
 def test_split_to_table_outside_from_is_an_unknown_function(cur: Any) -> None:
     with pytest.raises(ProgrammingError) as info:
         cur.execute("SELECT SPLIT_TO_TABLE('a', 'b')")
