@@ -144,6 +144,12 @@ TABLE_FUNCTIONS = (exp.Explode, *_PARTS)
 def _split(node: exp.Expr) -> exp.Expr:
     call = node.this
     number = seq(node, call.this)
+    join = node.parent
+    if isinstance(join, exp.Join) and join.side == "LEFT":
+        # "input rows with a NULL value are omitted from the result of a lateral join, even when you specify
+        # LEFT JOIN LATERAL" (SPLIT_TO_TABLE's usage notes; STRTOK_SPLIT_TO_TABLE alike: DECISIONS.md F47)
+        join.set("side", None)
+        join.set("kind", None)
     # The string is text (a number or VARIANT argument is read as its text), the delimiter too.
     given = {"__s": call.this, "__d": call.args.get("expression") or exp.Literal.string(" ")}
     parts: exp.Expr = exp.maybe_parse(_PARTS[type(call)], dialect="snowflake")

@@ -71,6 +71,16 @@ def test_split_to_table_seq_over_a_view_or_subquery_is_refused(cur: Any) -> None
             cur.execute(sql)
 
 
+def test_a_left_join_keeps_no_row_the_split_gives_nothing_for(cur: Any) -> None:
+    cur.execute("CREATE TABLE fn6.public.n (id INT, s VARCHAR)")
+    cur.execute("INSERT INTO fn6.public.n VALUES (1, 'a'), (2, NULL), (3, '')")
+    for function, ids in (("SPLIT_TO_TABLE", [1, 3]), ("STRTOK_SPLIT_TO_TABLE", [1])):
+        for join in (f"LEFT JOIN LATERAL {function}(n.s, ' ') f ON TRUE",
+                     f"LEFT OUTER JOIN TABLE({function}(n.s, ' ')) f ON TRUE"):
+            rows = cur.execute(f"SELECT n.id FROM fn6.public.n {join} ORDER BY 1").fetchall()
+            assert [r[0] for r in rows] == ids, join
+
+
 def test_split_to_table_outside_from_is_an_unknown_function(cur: Any) -> None:
     with pytest.raises(ProgrammingError) as info:
         cur.execute("SELECT SPLIT_TO_TABLE('a', 'b')")
