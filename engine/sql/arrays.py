@@ -148,14 +148,19 @@ MACROS: dict[str, str] = {
     "snowreg_ekind(e)": """CASE WHEN e IS NULL THEN 'NULL' WHEN json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
         THEN 'NUMBER' ELSE json_type(e) END""",
     "snowreg_array_extreme(a, up, f)": f"""CASE WHEN a IS NULL OR json_array_length(a) = 0 THEN NULL
-        WHEN len(list_distinct(list_transform(CAST(a AS JSON[]), lambda e: {_Q}snowreg_ekind(e)))) > 1
-            OR {_Q}snowreg_ekind(CAST(a AS JSON[])[1]) IN ('ARRAY', 'OBJECT')
+        ELSE list_transform([{_Q}snowreg_elements(a)], lambda l: CASE
+        WHEN len(list_distinct(list_transform(l, lambda e: {_Q}snowreg_ekind(e)))) > 1
+            OR {_Q}snowreg_ekind(l[1]) IN ('ARRAY', 'OBJECT')
             THEN error('snowreg_unsupported:' || f || ' of an ARRAY whose elements are not all numbers, all '
                 || 'strings, all booleans or all JSON nulls')
-        WHEN {_Q}snowreg_ekind(CAST(a AS JSON[])[1]) = 'NULL' THEN CAST('null' AS JSON)
-        ELSE list_transform([list_transform(list_sort(list_transform(CAST(a AS JSON[]),
+        WHEN {_Q}snowreg_ekind(l[1]) = 'NULL' THEN CAST('null' AS JSON)
+        ELSE list_transform([list_transform(list_sort(list_transform(l,
             lambda e: {{'k': {_Q}snowreg_vorder(e), 'v': e}})), lambda s: s.v)],
-            lambda l: CASE WHEN up THEN l[-1] ELSE l[1] END)[1] END""",
+            lambda m: CASE WHEN up THEN m[-1] ELSE m[1] END)[1] END)[1] END""",
+    # The elements of an ARRAY as JSON values, each with its own text: a JSON null stays one (a cast to JSON[]
+    # makes it a SQL NULL) and a DOUBLE keeps Snowflake's DOUBLE text (F4; DuckDB would re-serialise it).
+    "snowreg_elements(a)": f"""list_transform([{_Q}snowreg_dwrapped(a)], lambda w: list_transform(
+        range(CAST(json_array_length(w) AS BIGINT)), lambda n: {_Q}snowreg_dunwrap(json_extract(w, n))))[1]""",
 }
 
 
@@ -242,12 +247,14 @@ def arrays_zip(node: exp.Expr) -> exp.Expr:
     if not args:
         raise errors.wrong_arguments("ARRAYS_ZIP", 1, 0)
     names = [f"__z{k}" for k in range(len(args))]
-    pairs = ", ".join(f"'${k + 1}', coalesce(json_extract({n}, __snowreg_n), CAST('null' AS JSON))"
-                      for k, n in enumerate(names))
+    # Each object's text joined from its elements' texts (json_object would re-serialise a DOUBLE, F4).
+    pairs = " || ',' || ".join(f"'\"${k + 1}\":' || coalesce(CAST(__snowreg_e[{k + 1}][__snowreg_n + 1] AS VARCHAR), "
+                               "'null')" for k in range(len(names)))
     tree: exp.Expr = exp.maybe_parse(
-        f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in names)} THEN NULL ELSE {_Q}snowreg_json_list("
-        f"list_transform(range(CAST(greatest({', '.join(f'json_array_length({n})' for n in names)}) AS BIGINT)), "
-        f"lambda __snowreg_n: json_object({pairs}))) END", dialect="duckdb")
+        f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in names)} THEN NULL ELSE list_transform(["
+        f"[{', '.join(f'{_Q}snowreg_elements({n})' for n in names)}]], lambda __snowreg_e: {_Q}snowreg_json_list("
+        f"list_transform(range(CAST(list_max(list_transform(__snowreg_e, lambda __snowreg_l: len(__snowreg_l))) "
+        f"AS BIGINT)), lambda __snowreg_n: CAST('{{' || {pairs} || '}}' AS JSON))))[1] END", dialect="duckdb")
     values = dict(zip(names, args, strict=True))
     for column in list(tree.find_all(exp.Column)):
         if column.name in values:

@@ -51,16 +51,10 @@ def _lambda(name: str, node: exp.Expr) -> exp.Lambda:
     return found
 
 
-# The ARRAY's elements as JSON values: a JSON null stays a JSON null (a cast to JSON[] would make it a SQL NULL,
-# which `a -> a IS NULL` would see as one). The ARRAY is evaluated once, outside the lambdas.
-_ELEMENTS = ("list_transform([__a], lambda __snowreg_a: list_transform(range(CAST(json_array_length(__snowreg_a) "
-             "AS BIGINT)), lambda __snowreg_n: json_extract(__snowreg_a, __snowreg_n)))[1]")
-
-
 def _elements(array: exp.Expr) -> exp.Expr:
-    tree: exp.Expr = exp.maybe_parse(_ELEMENTS, dialect="duckdb")
-    next(c for c in tree.find_all(exp.Column) if c.name == "__a").replace(variant.variant_of(array))
-    return tree
+    """The ARRAY's elements as JSON values (engine.sql.arrays' snowreg_elements): a JSON null stays a JSON null,
+    which `a -> a IS NULL` must not see as a SQL NULL."""
+    return variant.macro("snowreg_elements", variant.variant_of(array))
 
 
 def _guarded(array: exp.Expr, result: exp.Expr) -> exp.Expr:

@@ -169,6 +169,13 @@ def test_columns_named_like_the_engines_lambda_arguments_are_read_as_columns(cur
         '[{"$1":1,"$2":"x"},{"$1":2,"$2":null}]', "[2,3]", "[5]"]
 
 
+def test_a_double_element_keeps_snowflakes_double_text(cur: Any) -> None:
+    row = cur.execute("SELECT ARRAY_MAX(PARSE_JSON('[1e5, 2]')), ARRAYS_ZIP(PARSE_JSON('[1e5]')), "
+                      "FILTER(PARSE_JSON('[1e5, 2]'), a -> a > 3), TRANSFORM(PARSE_JSON('[1e5]'), a -> a)").fetchone()
+    assert [v.replace(" ", "").replace("\n", "") for v in row] == [
+        "1.000000000000000e+05", '[{"$1":1.000000000000000e+05}]', "[1.000000000000000e+05]", "[1.000000000000000e+05]"]
+
+
 def test_a_lambda_reads_no_table_its_role_cannot(cur: Any) -> None:
     cur.execute("CREATE TABLE fn6.public.secret (x INT)")
     cur.execute("CREATE ROLE fn6_reader")
