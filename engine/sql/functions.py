@@ -443,10 +443,10 @@ _PLAIN = """DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UNIFORM UUID_STRING TR
 # SOUNDEX, the sketches (HLL_*, APPROX_*_ACCUMULATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
 # ZIPF / RANDSTR (its generators), ENCRYPT / DECRYPT / COMPRESS (its formats). What snowreg's values do not
 # keep: IS_DATE / IS_TIMESTAMP_NTZ / AS_DATE (a stored VARIANT keeps no DATE or TIMESTAMP type). Not at hand:
-# ARRAY_SUM, AS_NUMBER (no page with their results), CURRENT_SECONDARY_ROLES (USE SECONDARY ROLES' ALL /
-# NONE snowreg keeps are not the lists it shows), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS (a zone's offset at
-# that moment), the database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's
-# MATCH_NUMBER / CLASSIFIER.
+# ARRAY_SUM, AS_NUMBER (no page with their results), CURRENT_SECONDARY_ROLES (snowreg keeps USE SECONDARY
+# ROLES' ALL / NONE, not the lists it shows), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS
+# (a zone's offset at that moment). Not emulated: ARRAY_UNION_AGG, CURRENT_IP_ADDRESS, CURRENT_SCHEMAS, the
+# database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's MATCH_NUMBER / CLASSIFIER.
 _NOT_EMULATED = """SOUNDEX HASH ARRAY_SUM
     ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
