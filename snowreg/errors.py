@@ -484,6 +484,12 @@ def not_an_array(detail: str) -> ProgrammingError:
     return ProgrammingError(detail, 100107, "22000")
 
 
+def arrays_to_object(detail: str) -> ProgrammingError:
+    """215001 / 215002 (22000): ARRAYS_TO_OBJECT's arrays of unequal lengths, a key that is no string
+    (https://docs.snowflake.com/en/sql-reference/functions/arrays_to_object gives both texts)."""
+    return ProgrammingError(detail, 215001 if detail.startswith("Key array") else 215002, "22000")
+
+
 def division_by_zero() -> ProgrammingError:
     """100051 (22012): `1/0`, for NUMBER and FLOAT alike."""
     return ProgrammingError("Division by zero", 100051, "22012")

@@ -7,6 +7,7 @@ BOOLXOR_AGG, CONDITIONAL_TRUE_EVENT.
   value is TRUE (non-zero), NULL when every value is NULL.
 - CONDITIONAL_TRUE_EVENT(c) OVER (…) (https://docs.snowflake.com/en/sql-reference/functions/conditional_true_event):
   from 0, one more at each row where c holds, counted up to and with the current row.
+- CONDITIONAL_CHANGE_EVENT(x) OVER (… ORDER BY …): below.
 """
 
 from __future__ import annotations
@@ -66,7 +67,36 @@ def _conditional_true_event(node: exp.Expr) -> exp.Expr:
     return exp.Sum(this=exp.Case(ifs=[exp.If(this=holds, true=exp.Literal.number(1))], default=exp.Literal.number(0)))
 
 
+# CONDITIONAL_CHANGE_EVENT (https://docs.snowflake.com/en/sql-reference/functions/conditional_change_event): "calculated
+# as CONDITIONAL_TRUE_EVENT(<expr1> != LAG(<expr1>) OVER(window_frame))", the changes from a row's predecessor up
+# to the current row; "NULL values are not considered a new or changed value". Whether a value after NULLs is
+# compared with the NULL (the formula) or with the value before them (the note) the page leaves open: where the
+# two differ the query is refused (DECISIONS.md F43). DuckDB nests no window in another: the values so far are
+# one window's list (`__w`), and the changes are counted in it.
+_CHANGED = "len(list_filter(range(2, len({0}) + 1), lambda i: {0}[i] <> {0}[i - 1]))"
+_CHANGES = (f"list_transform([__w], lambda l: list_transform([list_filter(l, lambda v: v IS NOT NULL)], lambda f: "
+            f"CASE WHEN {_CHANGED.format('l')} = {_CHANGED.format('f')} THEN {_CHANGED.format('l')} ELSE error("
+            "'snowreg_unsupported:CONDITIONAL_CHANGE_EVENT of a value that differs before and after NULLs') END)[1])[1]")
+
+
+def _conditional_change_event(node: exp.Expr) -> exp.Expr:
+    args, window = _args(node), node.parent
+    if len(args) != 1:
+        raise errors.wrong_arguments("CONDITIONAL_CHANGE_EVENT", 1, len(args))
+    if not isinstance(window, exp.Window):
+        raise errors.compilation_error("CONDITIONAL_CHANGE_EVENT is a window function: it needs OVER (…)")
+    if window.args.get("order") is None or window.args.get("spec") is not None:
+        raise errors.compilation_error("CONDITIONAL_CHANGE_EVENT needs OVER ([PARTITION BY …] ORDER BY …), no frame")
+    window.set("spec", exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"))
+    changes: exp.Expr = exp.maybe_parse(_CHANGES, dialect="duckdb")
+    placeholder = next(c for c in changes.find_all(exp.Column) if c.name == "__w")
+    window.replace(changes)
+    placeholder.replace(window)
+    return exp.Anonymous(this="list", expressions=[args[0]])
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "BOOLXOR_AGG": _boolxor_agg,
+    "CONDITIONAL_CHANGE_EVENT": _conditional_change_event,
     "CONDITIONAL_TRUE_EVENT": _conditional_true_event,
 }

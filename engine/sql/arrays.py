@@ -121,6 +121,46 @@ MACROS: dict[str, str] = {
     # ARRAY_COMPACT (https://docs.snowflake.com/en/sql-reference/functions/array_compact): JSON nulls go too.
     "snowreg_array_compact(a)": f"""CASE WHEN a IS NULL THEN NULL
         ELSE {_Q}snowreg_json_list(list_filter(CAST(a AS JSON[]), lambda e: json_type(e) <> 'NULL')) END""",
+    # ARRAY_MIN / ARRAY_MAX (https://docs.snowflake.com/en/sql-reference/functions/array_min): the lowest /
+    # highest element as a VARIANT, NULL for an empty ARRAY; numbers compare by value, strings and booleans
+    # as ORDER BY does; an ARRAY of JSON nulls only gives a JSON null (the Snowpark array_max example).
+    # Elements of different kinds (a JSON null among numbers too), ARRAYs and OBJECTs have no documented
+    # order: refused (DECISIONS.md F40).
+    # TO_OBJECT (https://docs.snowflake.com/en/sql-reference/functions/to_object): an OBJECT as it is, NULL for
+    # NULL or a JSON null; anything else is an error whose text the page does not give: refused.
+    "snowreg_to_object(v)": """CASE WHEN v IS NULL OR json_type(v) = 'NULL' THEN NULL WHEN json_type(v) = 'OBJECT' THEN v
+        ELSE error('snowreg_unsupported:TO_OBJECT of a value that is not an OBJECT (an error in Snowflake)') END""",
+    # ARRAYS_TO_OBJECT (https://docs.snowflake.com/en/sql-reference/functions/arrays_to_object): the page's
+    # errors 215001 / 215002 (duckerrors); a JSON null key (the page omits a NULL key, which snowreg's ARRAYs
+    # do not hold) and repeated keys are not documented: refused (DECISIONS.md F46).
+    "snowreg_arrays_to_object(k, v)": f"""CASE WHEN k IS NULL OR v IS NULL THEN NULL
+        WHEN json_array_length(k) <> json_array_length(v)
+            THEN error('Key array and value array had unequal lengths in ARRAYS_TO_OBJECT')
+        WHEN list_contains(list_transform(CAST(k AS JSON[]), lambda e: e IS NULL), true)
+            THEN error('snowreg_unsupported:ARRAYS_TO_OBJECT with a JSON null key')
+        WHEN list_contains(list_transform(CAST(k AS JSON[]), lambda e: json_type(e) <> 'VARCHAR'), true)
+            THEN error('Key supplied for ARRAYS_TO_OBJECT does not have string type')
+        WHEN len(list_distinct(list_transform(CAST(k AS JSON[]), lambda e: CAST(e AS VARCHAR)))) <> json_array_length(k)
+            THEN error('snowreg_unsupported:ARRAYS_TO_OBJECT with a key given twice')
+        ELSE {_OBJECT.format("list_transform(range(CAST(json_array_length(k) AS BIGINT)), lambda i: "
+                             "{'key': json_extract_string(k, i), 'value': coalesce(json_extract(v, i), CAST('null' AS JSON))})")}
+        END""",
+    "snowreg_ekind(e)": """CASE WHEN e IS NULL THEN 'NULL' WHEN json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+        THEN 'NUMBER' ELSE json_type(e) END""",
+    "snowreg_array_extreme(a, up, f)": f"""CASE WHEN a IS NULL OR json_array_length(a) = 0 THEN NULL
+        ELSE list_transform([{_Q}snowreg_elements(a)], lambda l: CASE
+        WHEN len(list_distinct(list_transform(l, lambda e: {_Q}snowreg_ekind(e)))) > 1
+            OR {_Q}snowreg_ekind(l[1]) IN ('ARRAY', 'OBJECT')
+            THEN error('snowreg_unsupported:' || f || ' of an ARRAY whose elements are not all numbers, all '
+                || 'strings, all booleans or all JSON nulls')
+        WHEN {_Q}snowreg_ekind(l[1]) = 'NULL' THEN CAST('null' AS JSON)
+        ELSE list_transform([list_transform(list_sort(list_transform(l,
+            lambda e: {{'k': {_Q}snowreg_vorder(e), 'v': e}})), lambda s: s.v)],
+            lambda m: CASE WHEN up THEN m[-1] ELSE m[1] END)[1] END)[1] END""",
+    # The elements of an ARRAY as JSON values, each with its own text: a JSON null stays one (a cast to JSON[]
+    # makes it a SQL NULL) and a DOUBLE keeps Snowflake's DOUBLE text (F4; DuckDB would re-serialise it).
+    "snowreg_elements(a)": f"""list_transform([{_Q}snowreg_dwrapped(a)], lambda w: list_transform(
+        range(CAST(json_array_length(w) AS BIGINT)), lambda n: {_Q}snowreg_dunwrap(json_extract(w, n))))[1]""",
 }
 
 
@@ -173,6 +213,53 @@ def array_compact(node: exp.Expr) -> exp.Expr:
     if len(args) != 1:
         raise errors.wrong_arguments("ARRAY_COMPACT", 1, len(args))
     return _json(variant.macro("snowreg_array_compact", variant.variant_of(args[0])))
+
+
+def array_extreme(node: exp.Expr) -> exp.Expr:
+    """ARRAY_MIN / ARRAY_MAX(array): snowreg_array_extreme, a VARIANT."""
+    name = "ARRAY_MAX" if isinstance(node, exp.ArrayMax) or node.name.upper() == "ARRAY_MAX" else "ARRAY_MIN"
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments(name, 1, len(args))
+    return _json(variant.macro("snowreg_array_extreme", variant.variant_of(args[0]),
+                               exp.Boolean(this=name == "ARRAY_MAX"), exp.Literal.string(name)))
+
+
+def to_object(node: exp.Expr) -> exp.Expr:
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("TO_OBJECT", 1, len(args))
+    return _json(variant.macro("snowreg_to_object", variant.variant_of(args[0])))
+
+
+def arrays_to_object(node: exp.Expr) -> exp.Expr:
+    args = _args(node)
+    if len(args) != 2:
+        raise errors.wrong_arguments("ARRAYS_TO_OBJECT", 2, len(args))
+    return _json(variant.macro("snowreg_arrays_to_object", *(variant.variant_of(a) for a in args)))
+
+
+def arrays_zip(node: exp.Expr) -> exp.Expr:
+    """ARRAYS_ZIP(a1[, a2 …]) (https://docs.snowflake.com/en/sql-reference/functions/arrays_zip): the n-th
+    object holds the n-th element of input k under the key `$k`; NULL when any input is NULL. Past the end
+    of a shorter input its key holds a JSON null (DECISIONS.md F41)."""
+    args = [variant.variant_of(a) for a in _args(node)]
+    if not args:
+        raise errors.wrong_arguments("ARRAYS_ZIP", 1, 0)
+    names = [f"__z{k}" for k in range(len(args))]
+    # Each object's text joined from its elements' texts (json_object would re-serialise a DOUBLE, F4).
+    pairs = " || ',' || ".join(f"'\"${k + 1}\":' || coalesce(CAST(__snowreg_e[{k + 1}][__snowreg_n + 1] AS VARCHAR), "
+                               "'null')" for k in range(len(names)))
+    tree: exp.Expr = exp.maybe_parse(
+        f"CASE WHEN {' OR '.join(f'{n} IS NULL' for n in names)} THEN NULL ELSE list_transform(["
+        f"[{', '.join(f'{_Q}snowreg_elements({n})' for n in names)}]], lambda __snowreg_e: {_Q}snowreg_json_list("
+        f"list_transform(range(CAST(list_max(list_transform(__snowreg_e, lambda __snowreg_l: len(__snowreg_l))) "
+        f"AS BIGINT)), lambda __snowreg_n: CAST('{{' || {pairs} || '}}' AS JSON))))[1] END", dialect="duckdb")
+    values = dict(zip(names, args, strict=True))
+    for column in list(tree.find_all(exp.Column)):
+        if column.name in values:
+            column.replace(values[column.name].copy())
+    return _json(tree)
 
 
 def array_unique_agg(node: exp.Expr) -> exp.Expr:
@@ -344,6 +431,11 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "OBJECT_PICK": _object_keys_call("OBJECT_PICK", "snowreg_object_pick"),
     "ARRAY_SLICE": array_slice,
     "ARRAY_COMPACT": array_compact,
+    "ARRAY_MIN": array_extreme,
+    "ARRAY_MAX": array_extreme,
+    "ARRAYS_ZIP": arrays_zip,
+    "TO_OBJECT": to_object,
+    "ARRAYS_TO_OBJECT": arrays_to_object,
     "ARRAY_UNIQUE_AGG": array_unique_agg,
     **{name: _as(name) for name in _AS},
     **{name: _is(name) for name in _IS},

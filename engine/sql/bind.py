@@ -416,8 +416,9 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
         qualifier, column = _names(m)
     else:
         return None
-    if column.upper() in ("SEQ", "ROWID") and "FLATTEN" in sql.upper():  # translate._flatten_seq
-        return errors.not_supported("FLATTEN's SEQ column over a view, a subquery or a CTE")
+    table_function = next((f for f in ("FLATTEN", "SPLIT_TO_TABLE") if f in sql.upper()), None)  # flatten.seq
+    if column.upper() in ("SEQ", "ROWID") and table_function is not None:
+        return errors.not_supported(f"{table_function}'s SEQ column over a view, a subquery or a CTE")
     site = _site(sites, column, qualifier) or _site(sites, column, None)
     if site is None:
         return invalid_identifier(quote_ident(snowflake(column)), sql, None)

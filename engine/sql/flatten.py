@@ -88,8 +88,10 @@ def _flatten_template(outer: bool, mode: str) -> exp.Select:
 def rewrite(node: exp.Expr) -> exp.Expr:
     """`LATERAL FLATTEN(input => v:a) f` → `LATERAL (SELECT unnest(<rows of v:a>, recursive := true)) AS f`.
 
-    Columns SEQ (`seq` below), KEY, PATH, INDEX, VALUE, THIS.
+    Columns SEQ (`seq` below), KEY, PATH, INDEX, VALUE, THIS. SPLIT_TO_TABLE / STRTOK_SPLIT_TO_TABLE: `_split`.
     """
+    if isinstance(node.this, tuple(_PARTS)):
+        return _split(node)
     explode = node.this
     given = [explode.this, *explode.expressions]
     args: dict[str, exp.Expr] = {}
@@ -123,3 +125,44 @@ def rewrite(node: exp.Expr) -> exp.Expr:
 
 def _truthy(node: exp.Expr | None) -> bool:
     return isinstance(node, exp.Boolean) and bool(node.this)
+
+
+# ---------------------------------------------------------------------------------------------
+# SPLIT_TO_TABLE / STRTOK_SPLIT_TO_TABLE → a lateral UNNEST of the parts SPLIT / STRTOK_TO_ARRAY give
+# ---------------------------------------------------------------------------------------------
+
+# https://docs.snowflake.com/en/sql-reference/functions/split_to_table and
+# https://docs.snowflake.com/en/sql-reference/functions/strtok_split_to_table: columns SEQ, INDEX (from 1),
+# VALUE (VARCHAR). A NULL string gives no rows; SPLIT_TO_TABLE of '' one row of '', STRTOK_SPLIT_TO_TABLE
+# of '' none (its tokens are the non-empty ones, as STRTOK_TO_ARRAY's).
+_SPLIT_SQL = "SELECT unnest(list_transform(__parts, lambda v, i: {'INDEX': i, 'VALUE': v}), recursive := true)"
+_PARTS = {exp.SplitToTable: "SPLIT(__s, __d)", exp.StrtokSplitToTable: "STRTOK_TO_ARRAY(__s, __d)"}
+_NAMES = {exp.SplitToTable: "SPLIT_TO_TABLE", exp.StrtokSplitToTable: "STRTOK_SPLIT_TO_TABLE"}
+TABLE_FUNCTIONS = (exp.Explode, *_PARTS)
+
+
+def _split(node: exp.Expr) -> exp.Expr:
+    call = node.this
+    number = seq(node, call.this)
+    join = node.parent
+    if isinstance(join, exp.Join) and join.side == "LEFT":
+        # "input rows with a NULL value are omitted from the result of a lateral join, even when you specify
+        # LEFT JOIN LATERAL" (SPLIT_TO_TABLE's usage notes; STRTOK_SPLIT_TO_TABLE alike: DECISIONS.md F47)
+        join.set("side", None)
+        join.set("kind", None)
+    # The string is text (a number or VARIANT argument is read as its text), the delimiter too.
+    given = {"__s": call.this, "__d": call.args.get("expression") or exp.Literal.string(" ")}
+    parts: exp.Expr = exp.maybe_parse(_PARTS[type(call)], dialect="snowflake")
+    for column in list(parts.find_all(exp.Column)):
+        value = given[column.name]
+        column.replace(value if isinstance(value, exp.Literal) and value.is_string else
+                       variant.macro("snowreg_varchar", value))
+    select = _DUCKDB.parse(_SPLIT_SQL)[0]
+    assert isinstance(select, exp.Select)
+    next(c for c in select.find_all(exp.Column) if c.name == "__parts").replace(parts)
+    if number is not None:
+        select.set("expressions", [exp.alias_(number, "SEQ", quoted=True), *select.expressions])
+    alias = node.args.get("alias")
+    name = alias.this if isinstance(alias, exp.TableAlias) and alias.this else exp.Identifier(
+        this=_NAMES[type(call)], quoted=True)
+    return exp.Lateral(this=exp.Subquery(this=select), alias=exp.TableAlias(this=name))

@@ -21,15 +21,16 @@ from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import (
     aggregates,
     arrays,
+    context_calls,
     conversions,
     date_parts,
     dates,
+    lambdas,
     numbers,
     numformat,
     texts,
     variant,
 )
-from snowreg.engine.sql.translation import ROLES_VARIABLE
 from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number", "float"]
@@ -100,26 +101,6 @@ def _array_cat(node: exp.Expr) -> exp.Expr:
 def _array_construct_compact(node: exp.Expr) -> exp.Expr:
     """ARRAY_CONSTRUCT_COMPACT(…): the non-NULL arguments as a JSON array."""
     return variant.json_array_text([variant.variant_of(a) for a in _args(node)])
-
-
-def _regexp_substr(node: exp.Expr) -> exp.Expr:
-    """REGEXP_SUBSTR(s, p[, position[, occurrence[, parameters[, group]]]]); parameter 'e' → group 1."""
-    keys = ("this", "expression", "position", "occurrence", "parameters", "group")
-    given = dict(zip(keys, _args(node), strict=False)) if isinstance(node, exp.Anonymous) else {
-        k: node.args[k] for k in keys if isinstance(node.args.get(k), exp.Expr)}
-    if isinstance(given.get("group"), exp.Literal) and not given["group"]._meta:
-        del given["group"]  # filled in by the parser, not written
-    parameters = given.get("parameters")
-    if parameters is not None and not (isinstance(parameters, exp.Literal) and parameters.is_string):
-        raise errors.not_supported("REGEXP_SUBSTR with non-literal parameters")
-    params = parameters.name if parameters is not None else ""
-    pattern = given["expression"]
-    if "i" in params and "c" not in params.rsplit("i", 1)[1]:
-        pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
-    group = _as_int(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
-    source = variant.fn("substr", texts.as_text(given["this"]), _as_int(given.get("position") or exp.Literal.number(1)))
-    found = variant.fn("regexp_extract_all", source, pattern, group)
-    return variant.fn("list_extract", found, _as_int(given.get("occurrence") or exp.Literal.number(1)))
 
 
 def _as_int(arg: exp.Expr) -> exp.Expr:
@@ -335,21 +316,6 @@ def _text(arg: exp.Expr) -> exp.Expr:
         this=arg, to=exp.DataType(this=_T.VARCHAR))
 
 
-# The session's active roles as a DuckDB variable (engine.sql.run.sync_context sets it when a statement names it).
-
-
-def _is_role_in_session(node: exp.Expr) -> exp.Expr:
-    """IS_ROLE_IN_SESSION('<role>') (https://docs.snowflake.com/en/sql-reference/functions/is_role_in_session):
-    whether the role is in the active primary or secondary roles' hierarchy; the name as written or upper-cased."""
-    args = _args(node)
-    if len(args) != 1:
-        raise errors.wrong_arguments("IS_ROLE_IN_SESSION", 1, len(args))
-    roles = variant.fn("getvariable", exp.Literal.string(ROLES_VARIABLE))
-    name = exp.Cast(this=args[0], to=exp.DataType(this=_T.VARCHAR))
-    return exp.Or(this=variant.fn("list_contains", roles, name.copy()),
-                  expression=variant.fn("list_contains", roles.copy(), variant.fn("upper", name)))
-
-
 def _time_call(node: exp.Expr) -> exp.Expr | None:
     """TO_TIME / TIME: a string of digits counts seconds (milli-, micro-, nanoseconds) from the epoch, its
     time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time); TIME(…) is TO_TIME(…)."""
@@ -405,7 +371,6 @@ _SPECIAL: dict[str, Function] = {
     "HAVERSINE": Function(rewrite=_haversine),
     "ARRAY_CAT": Function(rewrite=_array_cat),
     "ARRAY_CONSTRUCT_COMPACT": Function(rewrite=_array_construct_compact),
-    "REGEXP_SUBSTR": Function(rewrite=_regexp_substr),
     "TYPEOF": Function(rewrite=_typeof),
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
     **{name: Function(rewrite=_timestamp_call(name)) for name in conversions.TARGETS},
@@ -424,7 +389,8 @@ _SPECIAL: dict[str, Function] = {
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite)
-       for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES).items()},
+       for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES
+                              | context_calls.REWRITES).items()},
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
     "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
@@ -435,7 +401,6 @@ _SPECIAL: dict[str, Function] = {
     "TRUNCATE": Function(rewrite=_trunc),
 
     "RPAD": Function(coerce="text", rewrite=_pad),
-    "IS_ROLE_IN_SESSION": Function(rewrite=_is_role_in_session),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
@@ -472,20 +437,27 @@ _PLAIN = """SYS_CONNECT_BY_PATH DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UN
     CURRENT_SESSION SEQ1 SEQ2 SEQ4 SEQ8 NORMAL TO_BINARY HEX_DECODE_STRING BIT_LENGTH JAROWINKLER_SIMILARITY
     FLATTEN GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
     CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION RESULT_SCAN
-    LAST_QUERY_ID"""
-# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed. HASH's values
-# are Snowflake's own function (https://docs.snowflake.com/en/sql-reference/functions/hash), not DuckDB's.
-_NOT_EMULATED = """SOUNDEX HASH CONDITIONAL_CHANGE_EVENT TO_OBJECT ARRAY_MAX ARRAY_MIN ARRAY_SUM ARRAYS_ZIP
-    ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS SPLIT_TO_TABLE TRANSFORM
-    FILTER REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
-    SYSTIMESTAMP REGEXP_SUBSTR_ALL REGEXP_EXTRACT_ALL CURRENT_SCHEMAS STRTOK_SPLIT_TO_TABLE HASH_AGG
-    ARRAYS_TO_OBJECT TIMESTAMP_TZ_FROM_PARTS
+    LAST_QUERY_ID SPLIT_TO_TABLE STRTOK_SPLIT_TO_TABLE"""
+# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed (DECISIONS.md F45).
+# Snowflake's own values: HASH / HASH_AGG (https://docs.snowflake.com/en/sql-reference/functions/hash), MINHASH,
+# SOUNDEX, the sketches (HLL_*, APPROX_*_ACCUMULATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
+# ZIPF / RANDSTR (its generators), ENCRYPT / DECRYPT / COMPRESS (its formats). What snowreg's values do not
+# keep: IS_DATE / IS_TIMESTAMP_NTZ / AS_DATE (a stored VARIANT keeps no DATE or TIMESTAMP type). Not at hand:
+# ARRAY_SUM, AS_NUMBER (no page with their results), CURRENT_SECONDARY_ROLES (snowreg keeps USE SECONDARY
+# ROLES' ALL / NONE, not the lists it shows), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS
+# (a zone's offset at that moment). Not emulated: ARRAY_UNION_AGG, CURRENT_IP_ADDRESS, CURRENT_SCHEMAS, the
+# database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's MATCH_NUMBER / CLASSIFIER.
+_NOT_EMULATED = """SOUNDEX HASH ARRAY_SUM
+    ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
+    REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
+    CURRENT_SCHEMAS HASH_AGG
+    TIMESTAMP_TZ_FROM_PARTS
     APPROX_PERCENTILE_ACCUMULATE APPROX_TOP_K_ACCUMULATE BITMAP_COUNT BITMAP_BIT_POSITION BITMAP_BUCKET_NUMBER
     BITMAP_CONSTRUCT_AGG BITMAP_OR_AGG HLL_ACCUMULATE HLL_COMBINE HLL_ESTIMATE HLL_EXPORT HLL_IMPORT SEARCH
     SEARCH_IP ST_AREA ST_DISTANCE ST_MAKEPOINT TO_GEOGRAPHY TO_GEOMETRY TRY_TO_GEOGRAPHY
     VECTOR_COSINE_SIMILARITY VECTOR_L2_DISTANCE VECTOR_INNER_PRODUCT TO_XML CHECK_XML
-    MATCH_NUMBER CLASSIFIER CURRENT_AVAILABLE_ROLES CURRENT_SECONDARY_ROLES IS_DATABASE_ROLE_IN_SESSION
-    CURRENT_ROLE_TYPE IS_APPLICATION_ROLE_IN_SESSION"""
+    MATCH_NUMBER CLASSIFIER CURRENT_SECONDARY_ROLES IS_DATABASE_ROLE_IN_SESSION
+    IS_APPLICATION_ROLE_IN_SESSION"""
 
 FUNCTIONS: dict[str, Function] = {
     **{name: PLAIN for name in _PLAIN.split()},
@@ -557,7 +529,7 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
 _INTEGER_ARGS: dict[str, tuple[int, ...]] = {
     **dict.fromkeys(("SUBSTR", "SUBSTRING"), (1, 2)), **dict.fromkeys(("LEFT", "RIGHT", "REPEAT"), (1,)),
     **dict.fromkeys(("LPAD", "RPAD"), (1,)), "SPLIT_PART": (2,), **dict.fromkeys(("POSITION", "CHARINDEX"), (2,)),
-    "REGEXP_SUBSTR": (2, 3, 5), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
+    **dict.fromkeys(("REGEXP_SUBSTR", "REGEXP_SUBSTR_ALL", "REGEXP_EXTRACT_ALL"), (2, 3, 5)), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
     **dict.fromkeys(("CHR", "CHAR", "SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
     **dict.fromkeys(("LAG", "LEAD", "NTH_VALUE", "BITSHIFTLEFT", "BITSHIFTRIGHT"), (1,)),
     **dict.fromkeys(("DATE_FROM_PARTS", "TIME_FROM_PARTS", "TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS"),

@@ -73,6 +73,18 @@ def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
     return inner
 
 
+def unparenthesize_table_functions(stmt: exp.Expr) -> None:
+    """`FROM (TABLE(f(…)))` (Snowpark's session.table_function) reads as `FROM TABLE(f(…))`: the parentheses
+    around a table function add nothing, and its rewrites (a LATERAL subquery, a table) cannot stand in them."""
+    for sub in list(stmt.find_all(exp.Subquery)):
+        rows = sub.this
+        if not isinstance(rows, exp.TableFromRows) or any(v for k, v in sub.args.items() if k not in ("this", "alias")):
+            continue
+        if sub.args.get("alias") is not None and rows.args.get("alias") is None:
+            rows.set("alias", sub.args["alias"])
+        sub.replace(rows)
+
+
 def _binary_cast(node: exp.Cast) -> exp.Expr | None:
     """`'0A1B'::BINARY` → `unhex('0A1B')`: a string becomes BINARY through BINARY_INPUT_FORMAT, HEX unless
     set (https://docs.snowflake.com/en/user-guide/binary-input-output); DuckDB's cast keeps the text's bytes."""

@@ -540,8 +540,9 @@ def sync_context(session: Session, tr: Translation) -> None:
         from snowreg.engine.sql import information_filters
 
         extra = information_filters.filters(session, views)
-    if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION: the active primary and secondary roles' hierarchies
-        extra[ROLES_VARIABLE] = sorted(privileges.access(session).roles)
+    if ROLES_VARIABLE in tr.sql:  # IS_ROLE_IN_SESSION; CURRENT_AVAILABLE_ROLES (the user's: `…_available`)
+        extra |= {ROLES_VARIABLE: sorted(privileges.access(session).roles), f"{ROLES_VARIABLE}_available":
+                  sorted(session.catalog.grants.role_graph().user_closure(session.user))}
     # A SELECT that names no table or view and calls no getvariable reads no session variable: it
     # skips the SETs (~0.2 ms each); anything else may (views, column defaults) and gets them all.
     reads_variables = bool(tr.tables) or tr.kind != "select" or "GETVARIABLE" in tr.sql.upper()

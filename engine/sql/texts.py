@@ -209,8 +209,52 @@ def getbit(node: exp.Expr) -> exp.Expr:
     return exp.Case(ifs=[exp.If(this=outside, true=refused)], default=exp.Cast(this=bit, to=exp.DataType(this=_T.INT)))
 
 
+def regexp_substr(node: exp.Expr) -> exp.Expr:
+    """REGEXP_SUBSTR(s, p[, position[, occurrence[, parameters[, group]]]]); parameter 'e' → group 1."""
+    found, occurrence = _regexp_matches(node, "REGEXP_SUBSTR")
+    return variant.fn("list_extract", found, occurrence)
+
+
+def regexp_substr_all(node: exp.Expr) -> exp.Expr:
+    """REGEXP_SUBSTR_ALL / REGEXP_EXTRACT_ALL (https://docs.snowflake.com/en/sql-reference/functions/regexp_substr_all):
+    REGEXP_SUBSTR's arguments; every match from the occurrence on, as an ARRAY ([] for none)."""
+    found, occurrence = _regexp_matches(node, "REGEXP_SUBSTR_ALL")
+    return variant.fn("to_json", variant.fn("list_slice", found, occurrence, exp.Literal.number(-1)))
+
+
+def _regexp_matches(node: exp.Expr, name: str) -> tuple[exp.Expr, exp.Expr]:
+    """The matches (or the group's) from the position on, and the occurrence asked for."""
+    keys = ("this", "expression", "position", "occurrence", "parameters", "group")
+    given = dict(zip(keys, _args(node), strict=False)) if isinstance(node, exp.Anonymous) else {
+        k: node.args[k] for k in keys if isinstance(node.args.get(k), exp.Expr)}
+    if isinstance(given.get("group"), exp.Literal) and not given["group"]._meta:
+        del given["group"]  # filled in by the parser, not written
+    parameters = given.get("parameters")
+    if parameters is not None and not (isinstance(parameters, exp.Literal) and parameters.is_string):
+        raise errors.not_supported(f"{name} with non-literal parameters")
+    params = parameters.name if parameters is not None else ""
+    pattern = given["expression"]
+    if "i" in params and "c" not in params.rsplit("i", 1)[1]:
+        pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
+    group = _integer(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
+    source = variant.fn("substr", as_text(given["this"]),
+                        _integer(given.get("position") or exp.Literal.number(1)))
+    found = variant.fn("regexp_extract_all", source, pattern, group)
+    return found, _integer(given.get("occurrence") or exp.Literal.number(1))
+
+
+def _integer(arg: exp.Expr) -> exp.Expr:
+    """An integer argument as DuckDB's functions take it (a NUMBER or FLOAT cast)."""
+    literal = (isinstance(arg, exp.Literal) and (arg.is_string or arg.is_int)) or isinstance(arg, exp.Null) \
+        or (isinstance(arg, exp.Neg) and isinstance(arg.this, exp.Literal) and arg.this.is_int)
+    return arg if literal else exp.Cast(this=arg, to=exp.DataType(this=_T.INT))
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "BASE64_ENCODE": base64_encode,
+    "REGEXP_SUBSTR": regexp_substr,
+    "REGEXP_SUBSTR_ALL": regexp_substr_all,
+    "REGEXP_EXTRACT_ALL": regexp_substr_all,
     "BASE64_DECODE_STRING": _decoder("BASE64_DECODE_STRING", "from_base64", text=True, safe=False),
     "BASE64_DECODE_BINARY": _decoder("BASE64_DECODE_BINARY", "from_base64", text=False, safe=False),
     "TRY_BASE64_DECODE_STRING": _decoder("TRY_BASE64_DECODE_STRING", "from_base64", text=True, safe=True),

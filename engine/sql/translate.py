@@ -29,6 +29,7 @@ from snowreg.engine.sql import (
     dml,
     flatten,
     functions,
+    lambdas,
     marks,
     multi_insert,
     numbers,
@@ -429,7 +430,9 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
              model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     named: dict[int, exp.Table] = {}  # refs' index → the table node naming an object (bind.qualify)
-    _unparenthesize_table_functions(stmt)
+    rewrites.unparenthesize_table_functions(stmt)
+    if "->" in sql:  # a lambda's argument without a type is a VARIANT
+        lambdas.variant_arguments(stmt)
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
         new: exp.Expr | None
@@ -581,21 +584,9 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
     return exp.Table(this=call, alias=alias)
 
 
-def _unparenthesize_table_functions(stmt: exp.Expr) -> None:
-    """`FROM (TABLE(f(…)))` (Snowpark's session.table_function) reads as `FROM TABLE(f(…))`: the parentheses
-    around a table function add nothing, and its rewrites (a LATERAL subquery, a table) cannot stand in them."""
-    for sub in list(stmt.find_all(exp.Subquery)):
-        rows = sub.this
-        if not isinstance(rows, exp.TableFromRows) or any(v for k, v in sub.args.items() if k not in ("this", "alias")):
-            continue
-        if sub.args.get("alias") is not None and rows.args.get("alias") is None:
-            rows.set("alias", sub.args["alias"])
-        sub.replace(rows)
-
-
 def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
     """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`."""
-    if isinstance(node.this, exp.Explode):
+    if isinstance(node.this, flatten.TABLE_FUNCTIONS):
         return flatten.rewrite(node)
     if udf_calls.is_placeholder(node.this):  # TABLE(f(…)) of a user-defined table function
         return exp.Table(this=node.this, alias=node.args.get("alias"))
@@ -625,7 +616,7 @@ def _result_scan(call: exp.Anonymous, alias: exp.Expr | None) -> exp.Expr:
 
 
 def _lateral(node: exp.Lateral) -> exp.Expr | None:
-    return flatten.rewrite(node) if isinstance(node.this, exp.Explode) else None
+    return flatten.rewrite(node) if isinstance(node.this, flatten.TABLE_FUNCTIONS) else None
 
 
 _UNSUPPORTED: dict[type[exp.Expr], str] = {

@@ -342,6 +342,19 @@ EXAMPLES = [
     ('TIME_SLICE', "TIME_SLICE('2024-01-15'::DATE, 1, 'MONTH')"),
     ('BOOLXOR_AGG', 'BOOLXOR_AGG(TRUE)'),
     ('CONDITIONAL_TRUE_EVENT', 'CONDITIONAL_TRUE_EVENT(TRUE) OVER (ORDER BY 1)'),
+    ('CONDITIONAL_CHANGE_EVENT', 'CONDITIONAL_CHANGE_EVENT(1) OVER (ORDER BY 1)'),
+    ('ARRAY_MIN', 'ARRAY_MIN([2, 1])'),
+    ('ARRAY_MAX', 'ARRAY_MAX([2, 1])'),
+    ('ARRAYS_ZIP', 'ARRAYS_ZIP([1], [2])'),
+    ('REGEXP_SUBSTR_ALL', "REGEXP_SUBSTR_ALL('a1a2', 'a.')"),
+    ('REGEXP_EXTRACT_ALL', "REGEXP_EXTRACT_ALL('a1a2', 'a.')"),
+    ('TO_OBJECT', "TO_OBJECT(PARSE_JSON('{}'))"),
+    ('ARRAYS_TO_OBJECT', "ARRAYS_TO_OBJECT(['a'], [1])"),
+    ('TRANSFORM', 'TRANSFORM([1], a INT -> a + 1)'),
+    ('FILTER', 'FILTER([1], a INT -> a > 0)'),
+    ('CURRENT_AVAILABLE_ROLES', 'CURRENT_AVAILABLE_ROLES()'),
+    ('CURRENT_ROLE_TYPE', 'CURRENT_ROLE_TYPE()'),
+    ('SYSTIMESTAMP', 'SYSTIMESTAMP()'),
     *[(f'REGR_{part}', f'REGR_{part}(1, 2)') for part in
       ('SLOPE', 'INTERCEPT', 'R2', 'COUNT', 'AVGX', 'AVGY', 'SXX', 'SXY', 'SYY', 'VALX', 'VALY')],
 
@@ -368,7 +381,8 @@ EXAMPLES = [
 ]
 # Table functions, syntax and post-processing: conformance/sql (result_scan.test) and the tests below run them.
 UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL", "GROUPING", "GROUPING_ID", "RESULT_SCAN",
-                 "LAST_QUERY_ID", "SYS_CONNECT_BY_PATH"}  # the last: only in a CONNECT BY query (test_connect_by.py)
+                 "LAST_QUERY_ID", "SPLIT_TO_TABLE", "STRTOK_SPLIT_TO_TABLE",
+                 "SYS_CONNECT_BY_PATH"}  # the last: only in a CONNECT BY query (test_connect_by.py)
 
 
 def test_grouping_runs(cur: Any) -> None:
