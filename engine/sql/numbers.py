@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import arrays, conditionals, dates, variant
+from snowreg.engine.sql import arrays, comparisons, conditionals, dates, variant
 from snowreg.errors import invalid_arguments, not_supported, value_not_recognized
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
@@ -94,6 +94,7 @@ MACROS.update({
         "holding a number with a fraction or an exponent (cast it, e.g. x::NUMBER(10, 2))') "
         "ELSE CAST(x AS DECIMAL(38, 0)) END"),
     **conditionals.MACROS,
+    **comparisons.macros(TEXT_MARKER),
 })
 
 WIDENED = conditionals.WIDENED

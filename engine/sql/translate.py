@@ -21,6 +21,7 @@ from snowreg.engine.sql import (
     aggregates,
     assign,
     bind,
+    comparisons,
     conversions,
     create_forms,
     dates,
@@ -131,6 +132,7 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         offsets, zoned = offsets + converted, zoned + tuple(n for n, _ in converted)
     if texts is not None:
         numbers.text_operands(stmt, texts)
+        comparisons.operands(stmt, texts)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     udfs: list[FunctionRef] = []
