@@ -56,7 +56,7 @@ def _sites(node: exp.Expr) -> list[tuple[exp.Expr, str, exp.Expr]]:
     present = [(holder, key, v) for holder, key, v in values if v is not None and not isinstance(v, exp.Null)]
     numbers = [v for _, _, v in present if isinstance(v, exp.Literal) and v.is_number]
     out = []
-    for n, (holder, key, value) in enumerate(present):
+    for holder, key, value in present:
         others = [v for _, _, v in present if v is not value]
         facing = numbers[0] if numbers and numbers[0] is not value else others[0] if others else None
         if facing is not None:
