@@ -12,9 +12,13 @@ cast, and the rest keep their probes until the statement binds (engine.sql.learn
 
 from __future__ import annotations
 
+from typing import Any
+
+import duckdb
 from sqlglot import exp
 
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import duckerrors, variant
+from snowreg.errors import Error
 
 # Comparison operands are numbered from here (arithmetic operands below it): 4 numbers per operand, the
 # last two bits the kind of what it faces (1 a number, 2 a date, 3 a timestamp).
@@ -39,13 +43,14 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)
 _CONDITIONALS = (exp.Coalesce, exp.If, exp.Case)
 
 
-def _sites(node: exp.Expr) -> list[tuple[exp.Expr, str, exp.Expr]]:
+def _sites(node: exp.Expr) -> list[tuple[Any, Any, exp.Expr]]:
     """(the node holding an operand, its arg key, the value it faces) for a comparison; for a conditional
     each value faces a number literal among the others if there is one, else the next value."""
     if isinstance(node, exp.Between):
         return [(node, "this", node.args["low"]), (node, "low", node.this), (node, "high", node.this)]
     if isinstance(node, _COMPARISONS):
         return [(node, "this", node.expression), (node, "expression", node.this)]
+    values: list[tuple[Any, Any, Any]]
     if isinstance(node, exp.Coalesce):
         values = [(node, "this", node.this)] + [(node, i, v) for i, v in enumerate(node.expressions)]
     elif isinstance(node, exp.If):
@@ -69,6 +74,8 @@ def operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
     number in it for the operand's number plus a kind), else probed against the value it faces."""
     k = FIRST
     for node in list(stmt.find_all(*_COMPARISONS, *_CONDITIONALS)):
+        if isinstance(node, exp.EQ) and isinstance(node.parent, (exp.Update, exp.SetItem, exp.Set)):
+            continue  # `SET c = v` assigns (engine.sql.assign converts the value)
         for holder, key, facing in _sites(node):
             operand = holder.expressions[key] if isinstance(key, int) else holder.args.get(key)
             inner = operand.unnest() if isinstance(operand, exp.Paren) else operand
@@ -91,3 +98,9 @@ def refused(message: str) -> bool:
     """DuckDB's words for a VARCHAR compared (mixed in a conditional) with a value of another type."""
     first = message.split("\n")[0]
     return "VARCHAR" in first and ("Cannot compare values of type" in first or "Cannot mix values of type" in first)
+
+
+def refusal(e: duckdb.Error, database: str | None, schema: str | None) -> Error | None:
+    """The error to raise for DuckDB's refused comparison when probing finds no VARCHAR operand to convert
+    (a comparison of types Snowflake does not convert either); None for any other error."""
+    return duckerrors.translate(e, database, schema) if refused(str(e)) else None

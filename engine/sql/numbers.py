@@ -123,7 +123,8 @@ _TYPED = (exp.Literal, exp.Cast, exp.TryCast, exp.Add, exp.Sub, exp.Mul, exp.Div
 
 def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
     """Arithmetic operands whose type the text does not show: each numbered operand in `texts` (a VARCHAR)
-    is read as an integer, every other one is probed (snowreg_text_probe)."""
+    is read as an integer, every other one is probed (snowreg_text_probe); then comparison and conditional
+    operands (engine.sql.comparisons)."""
     k = 0
     for node in list(stmt.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         for key in ("this", "expression"):
@@ -135,6 +136,7 @@ def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
                 variant.macro("snowreg_text_probe", operand.copy(), exp.Literal.number(k))
             node.set(key, wrapped)
             k += 1
+    comparisons.operands(stmt, texts)
 
 
 def float_operand(message: str) -> int | None:

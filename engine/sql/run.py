@@ -485,16 +485,14 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
-        from snowreg.engine.sql import bind, comparisons, conditionals, numbers, translate
+        from snowreg.engine.sql import bind, comparisons, conditionals, misplaced, numbers, translate
 
         index = numbers.float_operand(str(e))
         if index is not None:
             raise FloatOperand(index) from None
         text = numbers.text_operand(str(e))
-        if text is not None or duckerrors.text_arithmetic(e):
-            raise TextOperand(text) from None
-        if comparisons.refused(str(e)):  # a VARCHAR compared with a number, a date or a timestamp
-            raise TextOperand(None, duckerrors.translate(e, session.database, session.schema)) from None
+        if text is not None or duckerrors.text_arithmetic(e) or comparisons.refused(str(e)):  # O50: comparisons
+            raise TextOperand(text, comparisons.refusal(e, session.database, session.schema)) from None
         if (cut := conditionals.cut(str(e))) is not None:
             raise ScaleCut(*cut) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
@@ -503,7 +501,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             raise held from None
         if tr.kind == "alter" and (added := duckerrors.added_not_null(e, tr.sql)) is not None:
             raise added from None
-        raise (bind.column_error(e, tr.columns, tr.source)
+        raise (bind.column_error(e, tr.columns, tr.source) or misplaced.error(str(e), tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows, multi)

@@ -21,9 +21,9 @@ from snowreg.engine.sql import (
     aggregates,
     assign,
     bind,
-    comparisons,
     conversions,
     create_forms,
+    date_parts,
     dates,
     ddl,
     dml,
@@ -132,7 +132,6 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         offsets, zoned = offsets + converted, zoned + tuple(n for n, _ in converted)
     if texts is not None:
         numbers.text_operands(stmt, texts)
-        comparisons.operands(stmt, texts)
     sites: list[ColumnSite] = []
     aliases: set[str] = set()
     udfs: list[FunctionRef] = []
@@ -195,7 +194,7 @@ def _generate(parts: list[exp.Expr]) -> list[str]:
     try:
         return [_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE) for p in parts]
     except UnsupportedError as e:
-        raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
+        raise date_parts.refusal(str(e)) from None
 
 
 def _without_variant_keys(parts: list[exp.Expr]) -> str | None:

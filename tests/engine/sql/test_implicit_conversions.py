@@ -57,3 +57,12 @@ def test_text_that_does_not_convert_fails_as_in_snowflake(cur: Any) -> None:
 def test_a_varchar_operand_is_read_as_a_number_with_a_current_database(cur: Any) -> None:
     # the probe that finds the operand names the macros' catalog in upper case: it must still be attached
     assert cur.execute("SELECT s + 1 FROM t WHERE k = 1").fetchall() == [(6,)]
+
+
+def test_an_update_or_merge_converting_a_condition_still_assigns_its_values(cur: Any) -> None:
+    cur.execute("UPDATE t SET k = k + 10 WHERE s > 6")  # SET's `k = …` is an assignment, not a comparison
+    assert cur.execute("SELECT k FROM t ORDER BY k").fetchall() == [(1,), (12,)]
+    cur.execute("CREATE TABLE src (s VARCHAR)")
+    cur.execute("INSERT INTO src VALUES ('1')")
+    cur.execute("MERGE INTO t USING src ON t.k = src.s WHEN MATCHED THEN UPDATE SET s = 'one'")
+    assert cur.execute("SELECT s FROM t WHERE k = 1").fetchall() == [("one",)]
