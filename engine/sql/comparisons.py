@@ -1,7 +1,7 @@
-"""A VARCHAR compared with a NUMBER, a DATE or a TIMESTAMP: Snowflake converts the VARCHAR to the other
+"""A VARCHAR compared with a NUMBER, a DATE, a TIMESTAMP or a TIME: Snowflake converts the VARCHAR to the other
 side's type (https://docs.snowflake.com/en/sql-reference/data-type-conversion, "Implicit casting
 (coercion)"; DECISIONS.md O50), and text that is not one fails (100038 `Numeric value 'x' is not
-recognized`, 100040 `Date 'x' is not recognized`, 100035 for a timestamp).
+recognized`, 100040 `Date 'x' is not recognized`, 100035 for a timestamp, 100108 for a time).
 
 DuckDB refuses such a comparison while binding. The statement is then translated again with a probe on
 each comparison operand whose type the text does not show (engine.sql.numbers' TEXT_MARKER, as for an
@@ -20,10 +20,10 @@ from sqlglot import exp
 from snowreg.engine.sql import duckerrors, variant
 from snowreg.errors import Error
 
-# Comparison operands are numbered from here (arithmetic operands below it): 4 numbers per operand, the
-# last two bits the kind of what it faces (1 a number, 2 a date, 3 a timestamp).
+# Comparison operands are numbered from here (arithmetic operands below it): 8 numbers per operand, the
+# last three bits the kind of what it faces (1 a number, 2 a date, 3 a timestamp, 4 a time).
 FIRST = 100_000
-_CASTS = {1: "DOUBLE", 2: "DATE", 3: "TIMESTAMP"}
+_CASTS = {1: "DOUBLE", 2: "DATE", 3: "TIMESTAMP", 4: "TIME"}
 _NUMERIC = ("'TINYINT'", "'SMALLINT'", "'INTEGER'", "'BIGINT'", "'HUGEINT'", "'UTINYINT'", "'USMALLINT'",
             "'UINTEGER'", "'UBIGINT'", "'FLOAT'", "'DOUBLE'", "'INTEGER_LITERAL'")
 
@@ -32,7 +32,8 @@ def macros(marker: str) -> dict[str, str]:
     """The probe, raising `marker` || (k + kind) while DuckDB binds (ROUND of a DECIMAL evaluates its scale
     then) when x is a VARCHAR and y a number, a date or a timestamp."""
     kind = (f"CASE WHEN typeof(y) IN ({', '.join(_NUMERIC)}) OR typeof(y) LIKE 'DECIMAL%' THEN 1 "
-            "WHEN typeof(y) = 'DATE' THEN 2 WHEN typeof(y) LIKE 'TIMESTAMP%' THEN 3 ELSE 0 END")
+            "WHEN typeof(y) = 'DATE' THEN 2 WHEN typeof(y) LIKE 'TIMESTAMP%' THEN 3 WHEN typeof(y) = 'TIME' THEN 4 "
+            "ELSE 0 END")
     return {"snowreg_compare_probe(x, y, k)": (
         f"CASE WHEN round(CAST(0 AS DECIMAL(2, 1)), CASE WHEN typeof(x) = 'VARCHAR' AND ({kind}) > 0 "
         f"THEN CAST('{marker}' || (k + ({kind})) AS INTEGER) ELSE 0 END) = 0 THEN x ELSE x END")}
@@ -91,7 +92,7 @@ def operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
                 holder.expressions[key].replace(new)
             else:
                 holder.set(key, new)
-            k += 4
+            k += 8
 
 
 def refused(message: str) -> bool:

@@ -289,6 +289,7 @@ _VARIANT_CAST = re.compile(r"(?:Failed to cast value to (decimal|numerical): (.*
                            re.S)
 _VARIANT_TARGETS = {"decimal": "FIXED", "numerical": "REAL", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_TZ",
                     "TIMESTAMP": "TIMESTAMP_NTZ", "DATE": "DATE", "TIME": "TIME", "BOOLEAN": "BOOLEAN"}
+_DUPLICATE_ALIAS = re.compile(r'Ambiguous reference to table "([^"]+)" \(duplicate alias')
 _SUBQUERY_COLUMNS = re.compile(r"Subquery returns \d+ columns - expected 1")
 _ZONE = re.compile(r"Unknown TimeZone '(.*)'!?$")
 _DATE_PART = re.compile(r'extract specifier "(.*)" not recognized')
@@ -317,6 +318,10 @@ def _storage_words(detail: str) -> errors.Error | None:
         return errors.not_supported("A date or time function of a VARCHAR or VARIANT value here (cast it, e.g. x::DATE)"
                                     if not kinds or kinds == ["VARIANT"] else
                                     f"A function of arguments of the types {', '.join(kinds)} here")
+    if (m := _DUPLICATE_ALIAS.search(detail)) is not None:
+        return errors.compilation_error(f"duplicate table alias '{m.group(1).rsplit('.', 1)[-1]}' (alias one of them)")
+    if detail.startswith("Frame starting from following row cannot have preceding rows"):
+        return errors.compilation_error("Invalid window frame: it starts after the current row and ends before it")
     if detail.startswith("at least one window function must appear in the SELECT column or QUALIFY clause"):
         return error_catalog.qualify_without_window()
     if _SUBQUERY_COLUMNS.match(detail):

@@ -22,7 +22,8 @@ VOCABULARY = ("Binder Error", "Catalog Error", "Parser Error", "Conversion Error
               "Unimplemented", "strftime", "strptime", "list_", "json_", "STRFTIME", "FROM_BASE64", "UNHEX",
               "REGEXP_FULL_MATCH", "UNNEST", "Values were not provided", "Subquery returns", "at least one window",
               "cannot contain", "cannot be negative", "term out of range", "hex digit", "source column",
-              "Window functions are not supported here", "for ntile", "are not allowed in")
+              "Window functions are not supported here", "for ntile", "are not allowed in", "duplicate alias",
+              "Frame starting")
 
 COLUMNS = {"i": "INT", "n": "NUMBER(10,2)", "f": "FLOAT", "s": "VARCHAR", "b": "BOOLEAN", "d": "DATE",
            "ts": "TIMESTAMP_NTZ", "v": "VARIANT", "a": "ARRAY", "o": "OBJECT"}
@@ -43,6 +44,12 @@ def _corpus() -> list[str]:
     out += [f"SELECT {c}::{ty} FROM t" for c, ty in itertools.product(COLUMNS, TYPES)]
     out += [f"SELECT {x} {op} {y} FROM t" for (x, y), op in
             itertools.product(itertools.combinations(COLUMNS, 2), ("<", "+"))]
+    out += [sql.format(c=c) for c in COLUMNS for sql in (
+        "SELECT {c} FROM t WHERE {c}", "SELECT SUM({c}), AVG({c}) FROM t", "SELECT {c}, COUNT(*) FROM t GROUP BY 1 "
+        "HAVING MAX({c}) > 0", "SELECT {c} FROM t ORDER BY {c} LIMIT {c}", "SELECT {c} FROM t QUALIFY {c}",
+        "SELECT LISTAGG({c}, ',') FROM t", "SELECT ARRAY_AGG({c}) WITHIN GROUP (ORDER BY {c}) FROM t",
+        "SELECT {c} FROM t UNION SELECT 'x'", "SELECT {c} FROM t WHERE {c} IN (1, 'x')",
+        "SELECT {c} FROM t WHERE {c} LIKE 1", "UPDATE t SET {c} = 'x' WHERE FALSE", "INSERT INTO t ({c}) VALUES ('x')")]
     out += [f"SELECT v:{k}::{ty} FROM t" for k, ty in itertools.product(("k", "n", "zz", "k[0]"),
                                                                     ("INT", "DATE", "BOOLEAN", "FLOAT"))]
     for part in ("fortnight", "'nope'", "epoch_nope"):

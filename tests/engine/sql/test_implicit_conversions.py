@@ -36,6 +36,11 @@ def test_a_varchar_compared_with_a_date_or_timestamp_is_read_as_one(cur: Any) ->
     cur.execute("INSERT INTO e VALUES ('2024-01-01', '2024-01-02'), ('2024-05-01', '2024-01-02')")
     assert cur.execute("SELECT s FROM e WHERE s < d").fetchall() == [("2024-01-01",)]
     assert cur.execute("SELECT s FROM e WHERE s > '2024-02-01 00:00:00'::TIMESTAMP").fetchall() == [("2024-05-01",)]
+    cur.execute("CREATE TABLE h (s VARCHAR, tm TIME)")
+    cur.execute("INSERT INTO h VALUES ('10:00:00', '11:00:00'), ('12:30:00', '11:00:00')")
+    assert cur.execute("SELECT s FROM h WHERE s < tm").fetchall() == [("10:00:00",)]
+    cur.execute("INSERT INTO h VALUES ('later', '11:00:00')")
+    assert _errno(cur, "SELECT s FROM h WHERE s < tm") == (100108, "Time 'later' is not recognized")
 
 
 def test_a_conditional_of_varchar_and_number_is_a_number(cur: Any) -> None:
