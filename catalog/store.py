@@ -212,7 +212,7 @@ class Store:
         instance's own connection, never inside a session's transaction: every session sees them and no
         ROLLBACK takes them back."""
         pending = self._functions_pending
-        if pending is None or (sql is not None and pending.name not in sql):
+        if pending is None or (sql is not None and pending.name not in sql and pending.name.upper() not in sql):
             return
         with self.lock:
             if self._functions_pending is None:

@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from sqlglot import exp
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.engine.sql import dates, variant
 
 _T = exp.DataType.Type
@@ -145,6 +146,33 @@ _INTERVAL_PARTS = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "HOUR", 
                              "MICROSECOND", "NANOSECOND"})
 
 
+# Every date and time part Snowflake's functions know, with its abbreviations
+# (https://docs.snowflake.com/en/sql-reference/functions-date-time#label-supported-date-time-parts).
+SNOWFLAKE_PARTS = frozenset("""YEAR Y YY YYY YYYY YR YEARS YRS MONTH MM MON MONS MONTHS DAY D DD DAYS DAYOFMONTH
+    DAYOFWEEK WEEKDAY DOW DW DAYOFWEEKISO WEEKDAY_ISO DOW_ISO DW_ISO DAYOFYEAR YEARDAY DOY DY WEEK W WK WEEKOFYEAR
+    WOY WY WEEKISO WEEK_ISO WEEKOFYEARISO WEEKOFYEAR_ISO QUARTER Q QTR QTRS QUARTERS YEAROFWEEK YEAROFWEEKISO HOUR
+    H HH HR HOURS HRS MINUTE M MI MIN MINUTES MINS SECOND S SEC SECONDS SECS MILLISECOND MS MSEC MILLISECONDS
+    MICROSECOND US USEC MICROSECONDS NANOSECOND NS NSEC NANOSEC NSECOND NANOSECONDS NANOSECS NSECONDS EPOCH_SECOND
+    EPOCH EPOCH_SECONDS EPOCH_MILLISECOND EPOCH_MILLISECONDS EPOCH_MICROSECOND EPOCH_MICROSECONDS EPOCH_NANOSECOND
+    EPOCH_NANOSECONDS TIMEZONE_HOUR TZH TIMEZONE_MINUTE TZM""".split())
+_UNSUPPORTED_PART = re.compile(r"Unsupported date part '(.+)' in (\w+) function")
+_UNSUPPORTED_ARGUMENT = re.compile(r"Argument '(\w+)' is not supported for expression '(\w+)'")
+
+
+def refusal(text: str) -> errors.Error:
+    """The error for what the translation cannot write for DuckDB (sqlglot's `text`): a date part Snowflake does
+    not know is Snowflake's error, anything else is not supported, in words that do not name the storage."""
+    text = text.strip().rstrip(".").replace(" when targeting DuckDB", "")
+    if (m := _UNSUPPORTED_PART.search(text)) is not None:
+        if m.group(1).upper() not in SNOWFLAKE_PARTS:
+            return error_catalog.not_a_date_part(m.group(1).upper(), m.group(2).upper())
+        return errors.not_supported(f"{m.group(2).upper()} by the part {m.group(1).upper()}")
+    if (m := _UNSUPPORTED_ARGUMENT.search(text)) is not None:  # ToChar → TO_CHAR
+        function = re.sub(r"(?<!^)(?=[A-Z])", "_", m.group(2)).upper()
+        return errors.not_supported(f"{function} with this {m.group(1)} argument")
+    return errors.not_supported(f"This expression ({text})")
+
+
 def _interval_part(node: exp.Expr) -> exp.Expr | None:
     """DATEADD / DATEDIFF by a part that is no interval (DAYOFWEEK, EPOCH, …): refused rather than DuckDB's syntax
     error or an answer by some other unit (DECISIONS.md W8)."""
@@ -154,6 +182,8 @@ def _interval_part(node: exp.Expr) -> exp.Expr | None:
         return None
     if isinstance(unit, exp.Var | exp.Literal) and unit.name.upper() not in _INTERVAL_PARTS:
         name = "DATEDIFF" if isinstance(node, exp.DateDiff) else "DATEADD"
+        if unit.name.upper() not in SNOWFLAKE_PARTS:
+            raise error_catalog.not_a_date_part(unit.name.upper(), name)
         raise errors.not_supported(f"{name} by the part {unit.name.upper()}")
     return None
 

@@ -50,13 +50,14 @@ def learn_float(text: str, index: int) -> None:
     _remember(_floats, text, floats(text) | {index})
 
 
-def learn_text(text: str, known: frozenset[int] | None, index: int | None) -> frozenset[int]:
-    """The operands to read as numbers after a TextOperand signal (remembered); refused when probing
-    found none new."""
+def learn_text(text: str, known: frozenset[int] | None, index: int | None,
+               refusal: Exception | None = None) -> frozenset[int]:
+    """The operands to read as numbers (dates, timestamps) after a TextOperand signal (remembered);
+    refused (`refusal`, if given) when probing found none new."""
     if known is None and index is None:
         found: frozenset[int] = frozenset()  # DuckDB refused a VARCHAR operand: probe them all
     elif index is None or known is None or index in known:
-        raise errors.not_supported("Arithmetic on this VARCHAR value (cast it, e.g. x::NUMBER)")
+        raise refusal or errors.not_supported("Arithmetic on this VARCHAR value (cast it, e.g. x::NUMBER)")
     else:
         found = known | {index}
     _remember(_texts, text, found)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import arrays, conditionals, dates, variant
+from snowreg.engine.sql import arrays, comparisons, conditionals, dates, variant
 from snowreg.errors import invalid_arguments, not_supported, value_not_recognized
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
@@ -94,6 +94,7 @@ MACROS.update({
         "holding a number with a fraction or an exponent (cast it, e.g. x::NUMBER(10, 2))') "
         "ELSE CAST(x AS DECIMAL(38, 0)) END"),
     **conditionals.MACROS,
+    **comparisons.macros(TEXT_MARKER),
 })
 
 WIDENED = conditionals.WIDENED
@@ -122,7 +123,8 @@ _TYPED = (exp.Literal, exp.Cast, exp.TryCast, exp.Add, exp.Sub, exp.Mul, exp.Div
 
 def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
     """Arithmetic operands whose type the text does not show: each numbered operand in `texts` (a VARCHAR)
-    is read as an integer, every other one is probed (snowreg_text_probe)."""
+    is read as an integer, every other one is probed (snowreg_text_probe); then comparison and conditional
+    operands (engine.sql.comparisons)."""
     k = 0
     for node in list(stmt.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         for key in ("this", "expression"):
@@ -134,6 +136,7 @@ def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
                 variant.macro("snowreg_text_probe", operand.copy(), exp.Literal.number(k))
             node.set(key, wrapped)
             k += 1
+    comparisons.operands(stmt, texts)
 
 
 def float_operand(message: str) -> int | None:

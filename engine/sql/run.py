@@ -209,7 +209,7 @@ def _run_typed(session: Session, text: str, tr: Translation, describe_only: bool
         except FloatOperand as e:
             learned.learn_float(text, e.index)
         except TextOperand as e:
-            texts = learned.learn_text(text, texts, e.index)
+            texts = learned.learn_text(text, texts, e.index, e.refusal)
         except ScaleCut as e:
             scales = learned.scale_cut(session, text, scales, e.index, e.target)
         transaction.recover(session)  # the failed attempt aborted an open transaction
@@ -485,14 +485,14 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         rows = duck.fetchall()
         description = duck.description
     except duckdb.Error as e:
-        from snowreg.engine.sql import bind, conditionals, numbers, translate
+        from snowreg.engine.sql import bind, comparisons, conditionals, misplaced, numbers, translate
 
         index = numbers.float_operand(str(e))
         if index is not None:
             raise FloatOperand(index) from None
         text = numbers.text_operand(str(e))
-        if text is not None or duckerrors.text_arithmetic(e):
-            raise TextOperand(text) from None
+        if text is not None or duckerrors.text_arithmetic(e) or comparisons.refused(str(e)):  # O50: comparisons
+            raise TextOperand(text, comparisons.refusal(e, session.database, session.schema)) from None
         if (cut := conditionals.cut(str(e))) is not None:
             raise ScaleCut(*cut) from None
         if tr.join_aliases and bind.unbound_column(e) in tr.join_aliases:  # ON names a select alias
@@ -501,7 +501,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             raise held from None
         if tr.kind == "alter" and (added := duckerrors.added_not_null(e, tr.sql)) is not None:
             raise added from None
-        raise (bind.column_error(e, tr.columns, tr.source)
+        raise (bind.column_error(e, tr.columns, tr.source) or misplaced.error(str(e), tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows, multi)

@@ -108,6 +108,9 @@ def base64_encode(node: exp.Expr) -> exp.Expr:
     return encoded
 
 
+NOT_HEX = "snowreg_not_hex:"  # starts the error of text HEX_DECODE_* finds is no hex
+
+
 def _decoder(name: str, decode: str, text: bool, safe: bool) -> Callable[[exp.Expr], exp.Expr]:
     """BASE64_DECODE_* / HEX_DECODE_* and their TRY_ forms: the bytes (as UTF-8 text for _STRING), NULL on
     bad input for TRY_ (https://docs.snowflake.com/en/sql-reference/functions/try_base64_decode_string)."""
@@ -119,6 +122,12 @@ def _decoder(name: str, decode: str, text: bool, safe: bool) -> Callable[[exp.Ex
         if alphabet and alphabet != _BASE64[:len(alphabet)]:
             source = variant.fn("translate", source, exp.Literal.string(alphabet[:3]),
                                 exp.Literal.string(_BASE64[:len(alphabet)]))
+        if decode == "unhex" and not safe:  # text that is no hex fails naming it (duckerrors: 100115)
+            source = exp.Case(ifs=[exp.If(this=exp.Not(this=variant.fn("regexp_full_match", source.copy(),
+                                                                        exp.Literal.string("([0-9A-Fa-f]{2})*"))),
+                                          true=variant.fn("error", exp.DPipe(this=exp.Literal.string(NOT_HEX),
+                                                                              expression=source.copy())))],
+                              default=source)
         out: exp.Expr = variant.fn(decode, source)
         if text:
             out = variant.fn("decode", out)
@@ -259,6 +268,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "BASE64_DECODE_BINARY": _decoder("BASE64_DECODE_BINARY", "from_base64", text=False, safe=False),
     "TRY_BASE64_DECODE_STRING": _decoder("TRY_BASE64_DECODE_STRING", "from_base64", text=True, safe=True),
     "TRY_BASE64_DECODE_BINARY": _decoder("TRY_BASE64_DECODE_BINARY", "from_base64", text=False, safe=True),
+    "HEX_DECODE_STRING": _decoder("HEX_DECODE_STRING", "unhex", text=True, safe=False),
     "HEX_DECODE_BINARY": _decoder("HEX_DECODE_BINARY", "unhex", text=False, safe=False),
     "TRY_HEX_DECODE_STRING": _decoder("TRY_HEX_DECODE_STRING", "unhex", text=True, safe=True),
     "TRY_HEX_DECODE_BINARY": _decoder("TRY_HEX_DECODE_BINARY", "unhex", text=False, safe=True),

@@ -24,6 +24,7 @@ from snowreg.engine.sql import (
     connect_by,
     conversions,
     create_forms,
+    date_parts,
     dates,
     ddl,
     dml,
@@ -195,7 +196,7 @@ def _generate(parts: list[exp.Expr]) -> list[str]:
     try:
         return [_DUCKDB.generate(p, copy=False, identify=True, unsupported_level=ErrorLevel.RAISE) for p in parts]
     except UnsupportedError as e:
-        raise not_supported(f"Translating this to DuckDB ({str(e).strip().rstrip('.')})") from None
+        raise date_parts.refusal(str(e)) from None
 
 
 def _without_variant_keys(parts: list[exp.Expr]) -> str | None:

@@ -134,9 +134,9 @@ class TextOperand(Exception):  # noqa: N818 - a signal to translate again, never
     """An arithmetic operand is a VARCHAR: `index` names it (engine.sql.numbers.text_operands), None when
     DuckDB refused the arithmetic before any operand was probed."""
 
-    def __init__(self, index: int | None) -> None:
+    def __init__(self, index: int | None, refusal: Exception | None = None) -> None:
         super().__init__(index)
-        self.index = index
+        self.index, self.refusal = index, refusal  # refusal: raised when probing finds nothing new
 
 
 # Ends the name of an AUTOINCREMENT / IDENTITY column's sequence in a translation (engine.sql.dml); each run

@@ -144,8 +144,7 @@ def test_join_using_a_missing_column_and_comparisons_needing_a_cast(cur: Any) ->
     cur.execute("CREATE TABLE u (id INT, x INT)")
     e = error(cur, "SELECT * FROM t JOIN u USING (x)")
     assert (e.errno, e.msg.splitlines()[-1]) == (904, "invalid identifier 'X'")
-    for sql, kinds in (("SELECT * FROM t WHERE name > 1", "VARCHAR value with a NUMBER(38,0)"),
-                       ("SELECT * FROM t WHERE d > 5", "DATE value with a NUMBER(38,0)")):
-        e = error(cur, sql)
-        assert (e.errno, e.sqlstate) == (2, "0A000") and kinds in e.msg, str(e)
+    assert rows(cur, "SELECT * FROM t WHERE name > 1") == []  # the VARCHAR is read as a number (O50)
+    e = error(cur, "SELECT * FROM t WHERE d > 5")
+    assert (e.errno, e.sqlstate) == (2, "0A000") and "DATE value with a NUMBER(38,0)" in e.msg, str(e)
     assert rows(cur, "SELECT * FROM t JOIN u USING (id) WHERE name > '1'") == []

@@ -1,0 +1,96 @@
+"""More of the catalogue of named errors (snowreg.errors holds the rest): a clause's part where Snowflake
+refuses it, and values that do not convert (what engine.sql.duckerrors reads DuckDB's errors as).
+
+The texts are Snowflake's as seen in use; the numbers that are not documented are marked in
+conformance/DECISIONS.md (O53-O60).
+"""
+
+from __future__ import annotations
+
+from snowreg import errors
+from snowreg.errors import NotSupportedError, ProgrammingError, compilation_error, not_supported
+
+
+def misplaced_aggregate(clause: str, call: str) -> ProgrammingError:
+    """An aggregate in WHERE (`where clause`) or a join's ON (`ON clause`)."""
+    return compilation_error(f"Invalid aggregate function in {clause} [{call}]")
+
+
+def nested_aggregates(inner: str, outer: str) -> ProgrammingError:
+    """An aggregate inside another's argument."""
+    return compilation_error(f"Aggregate functions cannot be nested: [{inner}] nested in [{outer}]")
+
+
+def misplaced_window(call: str) -> ProgrammingError:
+    """A window function in WHERE, GROUP BY, ON or HAVING of an ungrouped query."""
+    return compilation_error(f"Window function [{call}] appears outside of SELECT, QUALIFY, and ORDER BY clauses.")
+
+
+def invalid_group_by_expression(call: str) -> ProgrammingError:
+    """000979: an aggregate (or a column not grouped) where a group by expression must stand."""
+    return errors.invalid_group_by_expression(call)
+
+
+def window_in_aggregate(call: str) -> ProgrammingError:
+    """A window function inside an aggregate's argument."""
+    return compilation_error(f"Window function [{call}] may not appear inside an aggregate function.")
+
+
+def qualify_without_window() -> ProgrammingError:
+    """QUALIFY in a query that calls no window function."""
+    return compilation_error("found QUALIFY clause but no window function.")
+
+
+def multi_column_subquery() -> ProgrammingError:
+    """A scalar subquery selecting more than one column."""
+    return compilation_error("Unsupported: Scalar subquery with multi-column SELECT clause.")
+
+
+def unnamed_function_arguments(types: str) -> ProgrammingError:
+    """Argument types a built-in function has no form for, where the function the storage names is not the
+    one the statement calls (its name would mislead)."""
+    return compilation_error(f"Invalid argument types for a function this statement calls: ({types})", 1044,
+                             "42P13")
+
+
+def invalid_order_by_expression(text: str) -> ProgrammingError:
+    """An ORDER BY position past the select list (`[9] is not a valid order by expression`)."""
+    return compilation_error(f"[{text}] is not a valid order by expression")
+
+
+def negative_row_count(clause: str, value: str) -> ProgrammingError:
+    """LIMIT / OFFSET (FETCH) of a negative count."""
+    return compilation_error(f"Invalid row count '{value}' in {clause} clause; it must be zero or more")
+
+
+def not_a_date_part(part: str, function: str) -> ProgrammingError:
+    """A date or time part no Snowflake function knows (`['FORTNIGHT'] is not a valid date/time component
+    for function DATEADD.`)."""
+    return compilation_error(f"['{part}'] is not a valid date/time component for function {function}.")
+
+
+def unknown_timezone(name: str) -> ProgrammingError:
+    """100094: a time zone name that is none (CONVERT_TIMEZONE)."""
+    return ProgrammingError(f"Unknown timezone: '{name}'", 100094, "22000")
+
+
+def variant_cast_failed(value: str, target: str) -> ProgrammingError:
+    """100071: a VARIANT value that is not of the type it is cast to (`Failed to cast variant value [1,2] to
+    FIXED`; FIXED for NUMBER, REAL for FLOAT)."""
+    return ProgrammingError(f"Failed to cast variant value {value} to {target}", 100071, "22000")
+
+
+def not_base64(value: str) -> ProgrammingError:
+    """100033: BASE64_DECODE_* of text that is no base64."""
+    return ProgrammingError(f"The following string is not a legal base64-encoded value: '{value}'", 100033, "22000")
+
+
+def not_hex(value: str) -> ProgrammingError:
+    """100115: HEX_DECODE_* / TO_BINARY(…, 'HEX') of text that is no hex
+    (https://docs.snowflake.com/en/user-guide/binary-input-output)."""
+    return ProgrammingError(f"The following string is not a legal hex-encoded value: '{value}'", 100115, "22000")
+
+
+def mixed_types(where: str, first: str, second: str) -> NotSupportedError:
+    """Values of two types DuckDB will not bring to one in a conditional, GREATEST / LEAST or UNPIVOT."""
+    return not_supported(f"{where} of a {first} value and a {second} value (cast one of them)")
