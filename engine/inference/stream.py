@@ -130,6 +130,7 @@ class _Ahead:
             if isinstance(item, BaseException):
                 raise item
             yield item
+            item = None  # the caller is done with the batch: its matrices' memory may serve the next ones
 
     def stop(self) -> None:
         """Stop reading ahead and wait for the thread (at most the batch it is reading)."""
