@@ -30,13 +30,19 @@ FALLBACK = " JOIN (SELECT 1 AS one) u ON TRUE"  # a join keeps the per-vector UD
 def conn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
     monkeypatch.setattr(fast, "BATCH_VALUES", 8192)  # four arguments: 2,048 rows a batch
     monkeypatch.setattr(fast, "MIN_BATCH_ROWS", 2048)
+    c = registry()
+    yield c
+    c.close()
+
+
+def registry() -> Connection:
+    """A fresh registry with table t: id and four doubles that vary row by row (deterministic)."""
     c = snowreg.connect(database="DB", schema="S")
     c.cursor().execute(
         "CREATE TABLE t AS SELECT seq4() AS id, ((seq4() * 7919) % 10007)::FLOAT / 10007 - 0.5 AS a, "
         "((seq4() * 104729) % 10009)::FLOAT / 10009 - 0.5 AS b, ((seq4() * 1299709) % 10037)::FLOAT / 10037 - 0.5 AS c, "
         f"((seq4() * 15485863) % 10039)::FLOAT / 10039 - 0.5 AS d FROM TABLE(GENERATOR(ROWCOUNT => {ROWS}))")
-    yield c
-    c.close()
+    return c
 
 
 def runs(conn: Connection, monkeypatch: pytest.MonkeyPatch, sql: str) -> dict[str, list[tuple[object, ...]]]:
@@ -135,3 +141,36 @@ def test_memory_is_used_again_only_when_nothing_refers_to_it() -> None:
     assert third.__array_interface__["data"][0] == address and third.flags.f_contiguous and third.shape == (500, 4)
     other = memory.matrix((1000, 4), np.dtype(np.int64))  # another type never reads a double buffer
     assert other.dtype == np.int64 and other.__array_interface__["data"][0] != address
+
+
+def test_concurrent_statements_share_the_memory_and_keep_their_answers(conn: Connection) -> None:
+    """Two registries, each queried on its own thread, read ahead at once: the matrices' memory is one
+    pool for the process, and each statement's rows stay its own."""
+    other = registry()
+    identity = FunctionTransformer(validate=True).fit(SAMPLE)
+    for c in (conn, other):
+        snowreg.Registry(c).log_model(identity, model_name="IDN", version_name="V1", sample_input_data=SAMPLE,
+                                      options={"target_methods": ["transform"]})
+    queries = {"x": "SELECT id, idn!transform(a, b, c, d):output_feature_0::float FROM t ORDER BY id",
+               "y": "SELECT id, idn!transform(d, c, b, a):output_feature_0::float FROM t ORDER BY id"}
+    expected = {"x": conn.cursor().execute("SELECT id, a FROM t ORDER BY id").fetchall(),
+                "y": conn.cursor().execute("SELECT id, d FROM t ORDER BY id").fetchall()}
+    got: dict[str, list[list[tuple[object, ...]]]] = {"x": [], "y": []}
+    failures: list[BaseException] = []
+
+    def run(name: str, c: Connection) -> None:
+        try:
+            for _ in range(4):
+                got[name].append(c.cursor().execute(queries[name]).fetchall())
+        except BaseException as e:  # noqa: BLE001 - reported on the test's thread
+            failures.append(e)
+
+    threads = [threading.Thread(target=run, args=("x", conn)), threading.Thread(target=run, args=("y", other))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    other.close()
+    assert not failures
+    assert len(got["x"]) == len(got["y"]) == 4
+    assert all(rows == expected["x"] for rows in got["x"]) and all(rows == expected["y"] for rows in got["y"])
