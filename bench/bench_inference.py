@@ -389,7 +389,8 @@ def main(argv: list[str] | None = None) -> None:
 
     ahead = {name: paired(cur, sql, max(rounds, 10), (stream, "AHEAD"))
              for name, sql in (("sum", SUM_SQL), ("object", OBJECT_SQL))}
-    print("\n" + common.table("the next batch read in a thread (engine/inference/stream.py AHEAD) on / off, "
+    print("\n" + common.table("the next batch read and its matrix filled in a thread (engine/inference/stream.py "
+                              "AHEAD) on / off, "
                               "back to back (medians)",
                               [[f"{name} ahead {k}", fmt_time(w), fmt_time(c)] for name, r in ahead.items()
                                for k, (w, c) in r.items()], ["statement", "wall", "CPU"]))

@@ -12,7 +12,7 @@ calls on aggregates) stays on the per-vector UDF.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,11 +22,21 @@ import orjson
 from sqlglot import exp
 
 from snowreg.engine.inference import stream, unused
-from snowreg.engine.inference.methods import Method, json_array, run_scalar, run_wide
+from snowreg.engine.inference.methods import (
+    SHARED,
+    Method,
+    fill_matrix,
+    json_array,
+    matrix_ready,
+    run_matrix,
+    run_scalar,
+    run_wide,
+)
 from snowreg.engine.inference.plan import Plan, call_nodes, column, owner_select, quoted
 from snowreg.engine.inference.trees import duckdb_text
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
     Outputs = list[list[tuple[str, str, pa.DataType]]]  # per group: (key, column name, Arrow type)
@@ -323,7 +333,8 @@ def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table,
     try:
         try:
             # a query that calls Python UDFs is read in turn: no model runs while one of them does
-            with closing(stream.batches(reader, rows, plan.check_canceled, ahead=not plan.functions)) as batches:
+            with closing(stream.batches(reader, rows, plan.check_canceled, ahead=not plan.functions,
+                                        prepare=_preparation(groups, methods))) as batches:
                 return _run(plan, reader.schema, batches, groups, methods)
         finally:
             reader.close()  # the connection runs nothing else while a stream is open
@@ -363,7 +374,21 @@ def _stream_failure(plan: Plan, sql: str, error: OSError) -> BaseException:
     return plan.failure(duckdb.Error(str(error)))
 
 
-def _run(plan: Plan, schema: pa.Schema, batches: Iterator[pa.RecordBatch], groups: list[_Group],
+def _preparation(groups: list[_Group], methods: list[Method]) -> Callable[[pa.RecordBatch], list[np.ndarray | None]]:
+    """What each batch is prepared into before its model calls (with `AHEAD`, on the thread that reads
+    it, while the model runs on the batch before): the input matrix of each group whose model takes
+    one (methods.py `matrix_ready`, asked here, on the statement's thread), the same matrix the call
+    would fill itself; None for the others, and for a batch whose inputs hold NULLs or no numbers."""
+    ready = [g.keys is None and matrix_ready(m, len(g.arg_names)) for g, m in zip(groups, methods, strict=True)]
+    memory = [SHARED if r else None for r in ready]
+
+    def prepare(batch: pa.RecordBatch) -> list[np.ndarray | None]:
+        return [fill_matrix([batch.column(n) for n in g.arg_names], m) if m is not None else None
+                for g, m in zip(groups, memory, strict=True)]
+    return prepare
+
+
+def _run(plan: Plan, schema: pa.Schema, batches: Iterator[stream.Prepared], groups: list[_Group],
          methods: list[Method]) -> tuple[pa.Table, Outputs]:
     """Call each model on each batch; the table keeps the source columns and gains the outputs."""
     import pyarrow as pa
@@ -372,12 +397,13 @@ def _run(plan: Plan, schema: pa.Schema, batches: Iterator[pa.RecordBatch], group
     keep = [i for i, name in enumerate(schema.names) if name not in args]
     parts: list[pa.RecordBatch] = []
     pieces: list[list[list[pa.Array]]] = [[[] for _ in m.output_names] for m in methods]
-    for batch in batches:
+    for batch, matrices in batches:
         parts.append(batch.select(keep))
-        for group, method, outputs in zip(groups, methods, pieces, strict=True):
+        for group, method, outputs, matrix in zip(groups, methods, pieces, matrices, strict=True):
             plan.stats["fast"] += 1
-            for i, array in enumerate(_call_batch(method, group, batch)):
+            for i, array in enumerate(_call_batch(method, group, batch, matrix)):
                 outputs[i].append(array)
+        del matrices  # the batch's matrices are done with
     kept = pa.Table.from_batches(parts, schema=pa.schema([schema.field(i) for i in keep]))
     outputs_all: Outputs = []
     for n, (method, arrays) in enumerate(zip(methods, pieces, strict=True)):
@@ -391,8 +417,10 @@ def _run(plan: Plan, schema: pa.Schema, batches: Iterator[pa.RecordBatch], group
     return kept, outputs_all
 
 
-def _call_batch(method: Method, group: _Group, batch: pa.RecordBatch) -> list[pa.Array]:
-    """The method's outputs over one batch of argument rows."""
+def _call_batch(method: Method, group: _Group, batch: pa.RecordBatch, matrix: np.ndarray | None) -> list[pa.Array]:
+    """The method's outputs over one batch of argument rows (`matrix`: its inputs, already prepared)."""
+    if matrix is not None:
+        return run_matrix(method, matrix)
     columns = [batch.column(name) for name in group.arg_names]
     if group.keys is not None:
         n_keys = len(group.keys)

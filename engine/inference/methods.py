@@ -86,7 +86,7 @@ def run_scalar(method: Method, columns: Sequence[Column]) -> list[pa.Array]:
         return _run_groups(method, groups, rows, lambda take: _frame_columns(frame, take))
     matrix = None if params else input_matrix(method, inputs)
     if matrix is not None:
-        return _call(method, lambda: method.loaded.call_matrix(method.target, matrix), rows)
+        return run_matrix(method, matrix)
     arrays = [to_numpy(c) for c in inputs]
     groups = _param_groups(method, params, rows, None)
     return _run_groups(method, groups, rows, lambda take: [a if take is None else a[take] for a in arrays])
@@ -107,25 +107,94 @@ def _run_groups(method: Method, groups: list[tuple[dict[str, Any], Any]], rows: 
     return [pa.concat_arrays([p[1][i] for p in pieces]).take(pa.array(order)) for i in range(width)]
 
 
+def run_matrix(method: Method, matrix: np.ndarray) -> list[pa.Array]:
+    """Outputs of a scalar method over its inputs as one matrix (`fill_matrix`), as `run_scalar` calls it."""
+    return _call(method, lambda: method.loaded.call_matrix(method.target, matrix), len(matrix))
+
+
+def matrix_ready(method: Method, n_args: int) -> bool:
+    """Whether a call with `n_args` arguments hands the model its inputs as one matrix when they are
+    numbers without NULLs (`fill_matrix`): the model takes a plain array, and no parameter is passed.
+    Asked on the statement's thread: it reads the model's attributes. The fill itself runs no model
+    code, so it may run on the thread that reads the arguments (fast.py)."""
+    return not method.wide and n_args == len(method.fn.inputs) and method.loaded.numpy_ready(method.target)
+
+
 def input_matrix(method: Method, inputs: Sequence[Column]) -> np.ndarray | None:
-    """The input columns as the one Fortran-ordered matrix the model is called with, filled straight
-    from the Arrow chunks (one copy of each value), when the model takes a plain array and every input
-    is a number column without NULLs; None otherwise."""
+    """The input columns as the one Fortran-ordered matrix the model is called with, when the model
+    takes a plain array and every input is a number column without NULLs; None otherwise."""
+    if not inputs or not method.loaded.numpy_ready(method.target):
+        return None
+    return fill_matrix(inputs)
+
+
+def fill_matrix(inputs: Sequence[Column], memory: Matrices | None = None) -> np.ndarray | None:
+    """Number columns without NULLs as one Fortran-ordered matrix, filled straight from the Arrow chunks
+    (one copy of each value), in `memory` when given; None when a column holds NULLs or no numbers."""
     import numpy as np
     import pyarrow as pa
 
-    if not inputs or not method.loaded.numpy_ready(method.target):
-        return None
-    if any(c.null_count or not (pa.types.is_integer(c.type) or pa.types.is_floating(c.type)) for c in inputs):
+    if not inputs or any(c.null_count or not (pa.types.is_integer(c.type) or pa.types.is_floating(c.type))
+                         for c in inputs):
         return None
     dtype = np.result_type(*(c.type.to_pandas_dtype() for c in inputs))
-    matrix = np.empty((len(inputs[0]), len(inputs)), dtype=dtype, order="F")
+    shape = (len(inputs[0]), len(inputs))
+    matrix = np.empty(shape, dtype=dtype, order="F") if memory is None or not shape[0] else memory.matrix(shape, dtype)
     for j, col in enumerate(inputs):
         at = 0
         for chunk in col.chunks if isinstance(col, pa.ChunkedArray) else [col]:
             matrix[at:at + len(chunk), j] = chunk.to_numpy()
             at += len(chunk)
     return matrix
+
+
+class Matrices:
+    """Memory for the fast path's input matrices, used again for a later batch (of any statement) once
+    nothing refers to a batch's matrix any more: a new matrix per batch pays the first touch of each of
+    its pages (a page fault per 4 KiB, in this VM costing more than the copy into it), and freed memory
+    goes back to the system between statements. Each matrix hands the model a view of its buffer
+    through its own owner object (`_Lease`), which every view of it, and any Arrow array made from one,
+    keeps alive: the buffer returns only when the last of them is gone, so a matrix the model keeps, or
+    an output that shares its memory, is never written over. At most `KEEP` buffers wait (one batch's
+    matrix is 2 MB: fast.py `BATCH_VALUES`). Thread-safe (deque's append and pop): filled on the reading
+    thread, released on the statement's, shared by concurrent statements."""
+
+    KEEP = 4
+
+    def __init__(self) -> None:
+        import collections
+
+        self.free: collections.deque[np.ndarray] = collections.deque(maxlen=self.KEEP)
+
+    def matrix(self, shape: tuple[int, int], dtype: np.dtype[Any]) -> np.ndarray:
+        """An uninitialised Fortran-ordered matrix of `shape`."""
+        import numpy as np
+
+        size = shape[0] * shape[1]
+        try:
+            raw = self.free.pop()  # atomic: another thread may release one meanwhile
+        except IndexError:
+            raw = None
+        if raw is None or raw.dtype != dtype or raw.size < size:
+            raw = np.empty(size, dtype=dtype)
+        return np.asarray(_Lease(raw, shape, self.free))
+
+
+SHARED = Matrices()
+
+
+class _Lease:
+    """The owner of one matrix handed out by `Matrices`: it gives the buffer back when it goes."""
+
+    __slots__ = ("__array_interface__", "free", "raw")
+
+    def __init__(self, raw: np.ndarray, shape: tuple[int, int], free: Any) -> None:
+        self.raw, self.free = raw, free
+        self.__array_interface__ = {"shape": shape, "typestr": raw.dtype.str, "data": (raw.ctypes.data, False),
+                                    "strides": (raw.itemsize, raw.itemsize * shape[0]), "version": 3}
+
+    def __del__(self) -> None:
+        self.free.append(self.raw)
 
 
 def _call(method: Method, run: Callable[[], list[np.ndarray]], rows: int) -> list[pa.Array]:
