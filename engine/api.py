@@ -16,6 +16,7 @@ import duckdb
 from snowreg.catalog import Catalog, ModelRow, VersionRow, quote
 from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type, written_yaml
 from snowreg.catalog.names import physical
+from snowreg.catalog.relations import list_columns, list_relations
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
@@ -37,7 +38,7 @@ __all__ = [
     "VALID_PRIVILEGES", "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
     "insert_frame", "load_model", "login", "open_catalog", "transaction",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
-    "visible_models", "visible_schemas", "visible_versions", "written_yaml",
+    "visible_columns", "visible_models", "visible_schemas", "visible_tables", "visible_versions", "written_yaml",
 ]
 
 
@@ -69,6 +70,21 @@ def visible_models(session: Session, database: str, schema: str) -> list[str]:
 def visible_model(session: Session, database: str, schema: str, name: str) -> ModelRow | None:
     model = session.catalog.models.get_model(database, schema, name)
     return model if model is not None and privileges.can_see_model(session, model) else None
+
+
+def visible_tables(session: Session, database: str, schema: str) -> list[str]:
+    """The Snowflake names of the tables and views of a schema the session's roles may see (as SHOW TABLES)."""
+    return [r.name for r in list_relations(session.catalog.store, database, schema)
+            if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+
+
+def visible_columns(session: Session, database: str, schema: str, name: str) -> list[str]:
+    """The Snowflake names of a visible table's or view's columns, in order (none when it is not visible)."""
+    store = session.catalog.store
+    if not any(privileges.can_see_table(session, database, schema, r.name, r.owner)
+               for r in list_relations(store, database, schema, name)):
+        return []
+    return [c.name for c in list_columns(store, database, schema, name)]
 
 
 def visible_versions(session: Session, model: ModelRow) -> list[VersionRow]:

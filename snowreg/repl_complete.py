@@ -71,7 +71,7 @@ class Candidate:
 class Position:
     """Where the cursor stands: the statement around it, the name being typed and what precedes it."""
 
-    statement: str  # the whole current statement (also what follows the cursor)
+    statement: str  # the whole current statement (also what follows the cursor), without the name being typed
     before: str  # the statement's text before the name being typed
     tokens: list[Token]  # significant tokens of `before`
     qualifier: list[str]  # name parts typed before the last dot: `db.s.` → ["db", "s"]
@@ -103,7 +103,10 @@ def position(text: str, cursor: int) -> Position:
         head = head[:-2]
     before_end = head[-1].end if head else 0
     before = text[start:start + before_end]
-    return Position(text[start:end], before, [t for t in head if t.significant], qualifier, partial)
+    # The name being typed is left out of the statement: an open `"Qu` would otherwise run on to the next quote
+    # (`SELECT "Qu FROM "T"`) and swallow the FROM whose table's columns are wanted.
+    statement = text[start:cursor - len(partial)] + text[cursor:end]
+    return Position(statement, before, [t for t in head if t.significant], qualifier, partial)
 
 
 class SqlCompleter(Completer):

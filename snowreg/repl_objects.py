@@ -105,28 +105,17 @@ class Objects:
     def users(self) -> list[str]:
         return self._memo(("users",), lambda: [u.name for u in self._session.catalog.grants.list_users()])
 
-    # -- tables (DuckDB's own information) ---------------------------------------------------------
+    # -- tables and views -------------------------------------------------------------------------
 
     def tables(self, database: str | None, schema: str | None) -> list[str]:
         if database is None or schema is None:
             return []
-
-        def read() -> list[str]:
-            rows = self._session.catalog.store.data_query(
-                "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
-                "AND NOT contains(table_name, chr(30)) ORDER BY table_name", [database, schema])
-            return [r[0] for r in rows]
-        return self._memo(("tables", database, schema), read)
+        return self._memo(("tables", database, schema), lambda: api.visible_tables(self._session, database, schema))
 
     def columns(self, parts: Sequence[str]) -> list[str]:
         def read() -> list[str]:
             where = self.qualify(parts)
-            if where is None:
-                return []
-            rows = self._session.catalog.store.data_query(
-                "SELECT column_name FROM information_schema.columns WHERE table_catalog = ? AND table_schema = ? "
-                "AND table_name = ? ORDER BY ordinal_position", list(where))
-            return [r[0] for r in rows]
+            return [] if where is None else api.visible_columns(self._session, *where)
         return self._memo(("columns", tuple(parts)), read)
 
     # -- names -------------------------------------------------------------------------------------

@@ -184,6 +184,39 @@ def test_completion_shows_only_what_the_role_may_see(registry_dir: Path, tmp_pat
     assert "M" in models and "SECRET" not in models
 
 
+def test_quoted_tables_and_columns_complete_by_their_snowflake_names(conn: Any, complete: Any) -> None:
+    """A case-sensitive name is offered as it is written in SQL, never as snowreg stores it in DuckDB."""
+    cur = conn.cursor()
+    cur.execute('CREATE TABLE "Mixed Case" ("Quoted Col" INT, PLAIN INT)')
+    cur.execute('CREATE SCHEMA DB."lower s"')
+    cur.execute('CREATE TABLE DB."lower s".INNER_T (X INT)')
+    cur.execute("USE SCHEMA DB.S")
+    assert complete('SELECT * FROM "Mi') == {'"Mixed Case"': "table"}
+    assert complete("SELECT * FROM ")['"Mixed Case"'] == "table"
+    assert complete('SELECT  FROM "Mixed Case"', cursor=len("SELECT ")).keys() >= {'"Quoted Col"', "PLAIN"}
+    assert complete('SELECT "Qu FROM "Mixed Case"', cursor=len('SELECT "Qu')) == {'"Quoted Col"': "column"}
+    assert complete('SELECT * FROM DB."lower s".') == {"INNER_T": "table"}
+    assert complete('SELECT  FROM DB."lower s".INNER_T', cursor=len("SELECT ")).get("X") == "column"
+
+
+def test_tables_and_columns_complete_only_when_the_role_may_see_them(registry_dir: Path, tmp_path: Path) -> None:
+    """ANALYST holds no privilege on table T: completion names neither it nor its columns, as SHOW would not."""
+    shutil.copytree(registry_dir, tmp_path / "r")
+    with snowreg.connect(database="DB", schema="S", role="ANALYST", path=tmp_path / "r") as c:
+        completer = SqlCompleter(Objects(c))
+
+        def offered(text: str, cursor: int) -> set[str]:
+            return {x.text for x in completer.get_completions(Document(text, cursor), None)}  # type: ignore[arg-type]
+        assert "T" not in offered("SELECT * FROM ", len("SELECT * FROM "))
+        assert not {"A", "B"} & offered("SELECT  FROM T", len("SELECT "))
+        c.cursor().execute("USE ROLE ACCOUNTADMIN")
+        c.cursor().execute("GRANT SELECT ON TABLE DB.S.T TO ROLE ANALYST")
+        c.cursor().execute("USE ROLE ANALYST")
+        completer.objects.refresh()
+        assert "T" in offered("SELECT * FROM ", len("SELECT * FROM "))
+        assert {"A", "B"} <= offered("SELECT  FROM T", len("SELECT "))
+
+
 def test_completion_sees_objects_created_in_the_session(conn: Any, tmp_path: Path) -> None:
     out = drive(conn, "CREATE TABLE NEWTAB (X INT);" + ENTER + "!quit" + ENTER, tmp_path)
     assert "successfully created" in out
