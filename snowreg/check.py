@@ -48,7 +48,7 @@ class Problem:
 
 def main(args: argparse.Namespace) -> int:
     """Entry point of `snowreg check`: 0 when clean, 1 when a problem was found, 2 when it could not run."""
-    from snowreg.script import ScriptError, read_script
+    from snowreg.script import ScriptError, read_script, shown_name
 
     try:
         text = read_script(args.file)
@@ -60,7 +60,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"snowreg check: {missing}", file=sys.stderr)
         return 2
     try:
-        problems, sources = check_script(text, args.file, path=args.db, database=args.database,
+        name = shown_name(args.file)
+        problems, sources = check_script(text, name, path=args.db, database=args.database,
                                          schema=args.schema, role=args.role, user=args.user,
                                          stage_roots=getattr(args, "stage_roots", ()))
     except (OSError, errors.Error) as e:
@@ -73,7 +74,7 @@ def main(args: argparse.Namespace) -> int:
             print(problem)
             print("    " + source.replace("\n", "\n    "))
         count = len(split_statements(text))
-        print(f"{args.file}: {len(problems)} problem(s) in {count} statement(s)", file=sys.stderr)
+        print(f"{name}: {len(problems)} problem(s) in {count} statement(s)", file=sys.stderr)
     return 1 if problems else 0
 
 

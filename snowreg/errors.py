@@ -37,6 +37,11 @@ class Error(Exception):
         self.hint: str | None = None  # a line for people after the caret (`Did you mean VERSION?`), not Snowflake's
         self.object_name: str | None = None  # the object an error is about, as Snowflake writes it
         self.object_parts: tuple[str, ...] | None = None  # or its name parts, when they are known as such
+        # An error whose message ends with another error's (`Uncaught exception … : <inner message>`): that
+        # error, and where its text starts in this one's (1-based line, 0-based column), or None when its text
+        # is elsewhere (a called procedure's body), whose positions never move.
+        self.inner: Error | None = None
+        self.inner_at: tuple[int, int] | None = None
 
     def __str__(self) -> str:
         if self.errno == -1:  # no number (a Scripting exception's own number is negative: -20002)
@@ -56,19 +61,39 @@ def moved(error: Error, lines: int, first_column: int) -> Error:
     """`error` with its position counted in a larger text: `lines` more lines before it, and on its first
     line `first_column` more characters. The line / column fields and a `line L at position P` in the
     message move alike (line 0, Snowflake's "unknown", stays). `error` itself is the new one's cause."""
+    return remapped(error, lambda line, column: within((lines + 1, first_column), line, column))
 
-    def shift(line: int, column: int) -> tuple[int, int]:
-        if line <= 0:
-            return line, column
-        return line + lines, column + (first_column if line == 1 else 0)
 
-    return remapped(error, shift)
+def wraps(error: Error, inner: Error, at: tuple[int, int] | None) -> Error:
+    """`error`, whose message ends with `inner`'s, marked so: `inner`'s text starts at `at` in `error`'s text
+    (its positions move with it), or is another text (None: they stay, e.g. a called procedure's body)."""
+    assert error.msg.endswith(inner.msg)
+    error.inner, error.inner_at = inner, at
+    return error
+
+
+def within(at: tuple[int, int], line: int, column: int) -> tuple[int, int]:
+    """A position in a text starting at `at` of a larger one, counted in the larger one (line 0 stays)."""
+    if line <= 0:
+        return line, column
+    return at[0] + line - 1, column + (at[1] if line == 1 else 0)
 
 
 def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Error:
     """`error` with its place taken from `where(line, column)`: the line / column fields and a `line L at
-    position P` in the message alike. `error` itself is the new one's cause (or returned when unplaced)."""
-    msg = _AT.sub(lambda m: "line {} at position {}".format(*where(int(m.group(1)), int(m.group(2)))), error.msg)
+    position P` in the message alike (of an inner error's message, only when its text is within this one's).
+    `error` itself is the new one's cause (or returned when unplaced)."""
+    def moved_in(text: str) -> str:
+        return _AT.sub(lambda m: "line {} at position {}".format(*where(int(m.group(1)), int(m.group(2)))), text)
+
+    inner, at = error.inner, error.inner_at
+    if inner is None:
+        msg = moved_in(error.msg)
+    else:
+        head = moved_in(error.msg[:len(error.msg) - len(inner.msg)])
+        if at is not None:
+            inner = remapped(inner, lambda line, column: where(*within(at, line, column)))
+        msg = head + inner.msg
     if msg == error.msg and error.line is None:
         return error
     line, column = error.line, error.column
@@ -77,6 +102,8 @@ def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Erro
     new = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
                       query=error.query)
     new.object_name, new.object_parts, new.hint = error.object_name, error.object_parts, error.hint
+    if error.inner is not None:
+        new.inner, new.inner_at = inner, None if at is None else where(*at)
     new.__cause__ = error
     return new
 

@@ -49,6 +49,11 @@ def missing_registry(path: str | None, *, can_create: bool = True) -> str | None
     return f"no registry at {path} ({create}`snowreg demo --db {path}` makes one with the guide's models)"
 
 
+def shown_name(file: str) -> str:
+    """How messages name a script: its path as given, `<stdin>` for '-'."""
+    return "<stdin>" if file == "-" else file
+
+
 class ScriptError(Exception):
     """A script that cannot be read or is not UTF-8 text; `str()` is one line for the user."""
 
@@ -107,7 +112,7 @@ class Failure:
         return f"{file}:{self.line}:{self.column}: {self.error}\n    " + self.source.replace("\n", "\n    ")
 
 
-Ran = tuple[str, list[str], list[Any]]  # a statement's text, its column names and its rows
+Ran = tuple[str, int, list[str], list[Any]]  # a statement's text, its offset in the script, its columns and rows
 
 
 def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
@@ -133,7 +138,7 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
             rows = cur.fetchall()
         except errors.Error as e:
             return results, _failure(text, piece, with_hint(conn, e), stmt.span.start)
-        results.append((sql, names, rows))
+        results.append((sql, piece.start + stmt.span.start, names, rows))
     return results, None
 
 
@@ -187,8 +192,8 @@ def run_text(conn: Any, text: str, file: str, fmt: str, out: TextIO, err: TextIO
     output = Output(out, fmt)
     for piece in split_statements(text):
         results, failure = run_piece(conn, text, piece)
-        for sql, names, rows in results:
-            output.add(sql, location(text, piece.start)[0], names, rows)
+        for sql, start, names, rows in results:
+            output.add(sql, location(text, start)[0], names, rows)
         if failure is not None:
             output.finish(ok=False)
             err.write(failure.report(file) + "\n")
@@ -225,7 +230,6 @@ def run_command(args: argparse.Namespace, text: str, prog: str, out: TextIO, err
     if conn is None:
         return 2
     try:
-        name = "<stdin>" if args.file == "-" else args.file
-        return run_text(conn, text, name, args.format, out, err)
+        return run_text(conn, text, shown_name(args.file), args.format, out, err)
     finally:
         conn.close()
