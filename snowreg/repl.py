@@ -16,14 +16,14 @@ import snowreg
 from snowreg import errors
 from snowreg.grammar.text import excerpt
 from snowreg.hints import with_hint
-from snowreg.repl_text import error_offset, is_complete, split_statements, tokenize
+from snowreg.repl_text import error_offset, is_complete, is_leave, split_statements, tokenize
 
 FORMATS = ("table", "csv", "json")
 HELP = """\
 Statements end with ';' and may span several lines. Tab completes keywords, databases, schemas,
 models, versions and aliases, methods (after '!'), roles, privileges, tables and columns; the !commands below,
 and file names after !source.
-Ctrl-C cancels the input, Ctrl-D (or !quit) leaves.
+Ctrl-C cancels the input, Ctrl-D (or !quit, or quit) leaves.
 
   !help                               this text
   !source FILE                        run the statements of a file (also !load)
@@ -109,6 +109,8 @@ class Repl:
         stripped = text.strip()
         if stripped.startswith("!"):
             return self.command(stripped[1:])
+        if is_leave(stripped):
+            return False
         self.run_sql(text)
         return True
 

@@ -312,6 +312,13 @@ def test_ctrl_c_cancels_the_input_and_ctrl_d_exits(conn: Any, tmp_path: Path) ->
     assert out.rstrip().endswith("Goodbye!")
 
 
+def test_bare_quit_and_exit_leave_as_in_psql(conn: Any, tmp_path: Path) -> None:
+    """Not SQL in Snowflake, and what a newcomer types first: they leave instead of waiting for a `;`."""
+    for word in ("exit", "QUIT", "quit;"):
+        out = drive(conn, word + ENTER + "SELECT 'still here' AS X;" + ENTER + CTRL_D, tmp_path)
+        assert out.rstrip().endswith("Goodbye!") and "still here" not in out and "error" not in out
+
+
 def test_history_persists_between_sessions(conn: Any, tmp_path: Path) -> None:
     history = tmp_path / "state" / "snowreg" / "history"
     drive(conn, "SELECT 'remembered' AS R;" + ENTER + "!quit" + ENTER, tmp_path, history)
