@@ -16,7 +16,7 @@ import snowreg
 from snowreg import errors
 from snowreg.grammar.text import excerpt
 from snowreg.hints import with_hint
-from snowreg.repl_text import error_offset, is_complete, is_leave, split_statements, tokenize
+from snowreg.repl_text import error_offset, is_command, is_complete, is_leave, split_statements, tokenize
 
 FORMATS = ("table", "csv", "json")
 HELP = """\
@@ -122,7 +122,13 @@ class Repl:
 
     def run_sql(self, text: str) -> int:
         """Run each statement of a text, reporting errors and going on; returns the number that failed."""
-        return sum(not self.run_statement(piece.text) for piece in split_statements(text))
+        failed = 0
+        for piece in split_statements(text):
+            if is_command(piece):  # a !command line of a sourced file
+                self.command(piece.text[1:])
+            else:
+                failed += not self.run_statement(piece.text)
+        return failed
 
     def run_statement(self, sql: str) -> bool:
         from snowreg.display import render
@@ -160,7 +166,7 @@ class Repl:
     # -- !commands ---------------------------------------------------------------------------------
 
     def command(self, line: str) -> bool:
-        name, _, rest = line.strip().partition(" ")
+        name, _, rest = line.strip().rstrip(";").strip().partition(" ")  # snowsql takes `!set …;` as well
         handlers: dict[str, Callable[[str], bool]] = {
             "help": self._help, "quit": lambda _: False, "exit": lambda _: False, "source": self._source,
             "load": self._source, "set": self._set, "why": self._why,

@@ -25,7 +25,7 @@ import orjson
 from snowreg import errors
 from snowreg.grammar.text import excerpt, location
 from snowreg.hints import with_hint
-from snowreg.repl_text import Piece, error_offset, split_statements
+from snowreg.repl_text import Piece, command_error, error_offset, is_command, split_statements
 
 # The file a registry directory holds; its absence means the directory is not (yet) a registry.
 REGISTRY_FILE = "registry.duckdb"
@@ -122,6 +122,9 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
 
     remote = isinstance(conn, RemoteConnection)
     results: list[Ran] = []
+    if is_command(piece):
+        line, column = location(text, piece.start)
+        return results, Failure(errors.Error(command_error(piece)), line, column, excerpt(text, piece.start))
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:

@@ -268,3 +268,31 @@ def test_the_uncaught_message_is_snowflakes_on_a_cursor(cur: Any) -> None:
         cur.execute("BEGIN\n  LET y INT := 5;\n  SELECT 1, nope INTO :y;\n  RETURN y;\nEND;")
     assert raised.value.msg == ("Uncaught exception of type 'STATEMENT_ERROR' on line 3 at position 2 : "
                                 "SQL compilation error: error line 1 at position 10\ninvalid identifier 'NOPE'")
+
+
+# ---------------------------------------------------------------------------------------------
+# A REPL !command in a script: its own line, a clear error, never glued to the next statement
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_repl_command_in_a_script_is_named_and_stops_run_where_it_stands(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "bang.sql"
+    script.write_text("SELECT 1 AS one;\n!set output_format=csv\nSELECT 2 AS two;\n")
+    assert main(["run", str(script)]) == 1
+    captured = capsys.readouterr()
+    assert "| ONE |" in captured.out and "TWO" not in captured.out
+    assert captured.err.splitlines() == [
+        f"{script}:2:1: !set is a command of snowreg repl, not SQL (the REPL's !source runs this script)",
+        "    !set output_format=csv",
+        "    ^"]
+
+
+def test_check_reports_a_repl_command_and_checks_the_statement_after_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "bang.sql"
+    script.write_text("!source other.sql\nSELECT * FROM nope;\n")
+    assert main(["check", str(script), "--database", "D", "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert [(p["line"], p["column"], p["errno"]) for p in problems] == [(1, 1, None), (2, 15, 2003)]
+    assert problems[0]["message"].startswith("!source is a command of snowreg repl, not SQL")

@@ -296,6 +296,14 @@ def test_help_source_and_unknown_commands(conn: Any, tmp_path: Path) -> None:
     assert out.rstrip().endswith("Goodbye!")
 
 
+def test_source_runs_the_commands_of_a_file(conn: Any, tmp_path: Path) -> None:
+    """A `!` line of a sourced file is a command on its own line, as snowsql reads scripts."""
+    script = tmp_path / "script.sql"
+    script.write_text("!set output_format=csv\nSELECT 1 AS A, 2 AS B;\n")
+    out = drive(conn, f"!source {script}" + ENTER + "!quit" + ENTER, tmp_path)
+    assert "output_format set to csv" in out and "A,B\n1,2\n" in out and "error" not in out
+
+
 def test_why_explains_access(conn: Any, tmp_path: Path) -> None:
     pytest.importorskip("snowreg.engine.access.explain")
     out = drive(conn, "!why USAGE MODEL DB.S.M" + ENTER + "!why" + ENTER + "!why USAGE MODL DB.S.M" + ENTER
