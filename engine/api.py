@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from snowreg.catalog import Catalog, ModelRow, VersionRow, quote
+from snowreg.catalog import Catalog, ModelRow, VersionRow, information, quote
 from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type, written_yaml
 from snowreg.catalog.names import physical
 from snowreg.catalog.relations import list_columns, list_relations
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel",
     "VALID_PRIVILEGES", "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
+    "information_schema_views",
     "insert_frame", "load_model", "login", "open_catalog", "transaction",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
     "visible_columns", "visible_models", "visible_schemas", "visible_tables", "visible_versions", "written_yaml",
@@ -85,6 +86,11 @@ def visible_columns(session: Session, database: str, schema: str, name: str) -> 
                for r in list_relations(store, database, schema, name)):
         return []
     return [c.name for c in list_columns(store, database, schema, name)]
+
+
+def information_schema_views() -> list[str]:
+    """The INFORMATION_SCHEMA views snowreg answers, as a FROM names them (TAG_REFERENCES is a table function)."""
+    return sorted(view for view in information.READS if view != "TAG_REFERENCES")
 
 
 def visible_versions(session: Session, model: ModelRow) -> list[VersionRow]:

@@ -165,7 +165,9 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
         try:
             result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
         except errors.Error as e:  # its positions count in the body, not in the CALL's text: they never move
-            raise errors.wraps(type(e)(e.msg, e.errno, e.sqlstate), e, None) from None
+            error = type(e)(e.msg, e.errno, e.sqlstate)
+            error.inner = e
+            raise error from None
     return _shaped(result, row)
 
 

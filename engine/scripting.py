@@ -50,15 +50,18 @@ class ScriptError(Exception):
         """The error the client sees when no handler catches it."""
         line, column = self.pos
         msg = f"Uncaught exception of type '{self.kind}' on line {line} at position {column} : {self.error.msg}"
+        inner = self.error
         if self.kind != "STATEMENT_ERROR":  # an expression's error counts in a SELECT of snowreg's: no place
-            return errors.wraps(type(self.error)(msg, self.error.errno, self.error.sqlstate), self.error, None)
+            out = type(inner)(msg, inner.errno, inner.sqlstate)
+            out.inner = inner
+            return out
         # The statement's own error counts in the statement, which stands at (line, column) of the block: the
         # error points there, or at the place in it the statement's error names.
-        inner = self.error
         place = (line, column) if inner.line is None or inner.column is None \
             else errors.within((line, column), inner.line, inner.column)
-        out = type(self.error)(msg, self.error.errno, self.error.sqlstate, line=place[0], column=place[1])
-        return errors.wraps(out, inner, (line, column))
+        out = type(inner)(msg, inner.errno, inner.sqlstate, line=place[0], column=place[1])
+        out.inner, out.inner_at = inner, (line, column)
+        return out
 
 
 class _Break(Exception):

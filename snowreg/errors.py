@@ -37,9 +37,8 @@ class Error(Exception):
         self.hint: str | None = None  # a line for people after the caret (`Did you mean VERSION?`), not Snowflake's
         self.object_name: str | None = None  # the object an error is about, as Snowflake writes it
         self.object_parts: tuple[str, ...] | None = None  # or its name parts, when they are known as such
-        # An error whose message ends with another error's (`Uncaught exception … : <inner message>`): that
-        # error, and where its text starts in this one's (1-based line, 0-based column), or None when its text
-        # is elsewhere (a called procedure's body), whose positions never move.
+        # A message ending with another error's (`Uncaught …: <its message>`): that error, where its text starts
+        # in this one's (line, position), or None for another text (a procedure's body), whose places stay.
         self.inner: Error | None = None
         self.inner_at: tuple[int, int] | None = None
 
@@ -64,36 +63,22 @@ def moved(error: Error, lines: int, first_column: int) -> Error:
     return remapped(error, lambda line, column: within((lines + 1, first_column), line, column))
 
 
-def wraps(error: Error, inner: Error, at: tuple[int, int] | None) -> Error:
-    """`error`, whose message ends with `inner`'s, marked so: `inner`'s text starts at `at` in `error`'s text
-    (its positions move with it), or is another text (None: they stay, e.g. a called procedure's body)."""
-    assert error.msg.endswith(inner.msg)
-    error.inner, error.inner_at = inner, at
-    return error
-
-
 def within(at: tuple[int, int], line: int, column: int) -> tuple[int, int]:
     """A position in a text starting at `at` of a larger one, counted in the larger one (line 0 stays)."""
-    if line <= 0:
-        return line, column
-    return at[0] + line - 1, column + (at[1] if line == 1 else 0)
+    return (line, column) if line <= 0 else (at[0] + line - 1, column + (at[1] if line == 1 else 0))
 
 
 def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Error:
     """`error` with its place taken from `where(line, column)`: the line / column fields and a `line L at
-    position P` in the message alike (of an inner error's message, only when its text is within this one's).
-    `error` itself is the new one's cause (or returned when unplaced)."""
+    position P` in the message alike (an inner error's only when within). Its cause is `error` (or it is `error`)."""
     def moved_in(text: str) -> str:
         return _AT.sub(lambda m: "line {} at position {}".format(*where(int(m.group(1)), int(m.group(2)))), text)
 
     inner, at = error.inner, error.inner_at
-    if inner is None:
-        msg = moved_in(error.msg)
-    else:
-        head = moved_in(error.msg[:len(error.msg) - len(inner.msg)])
-        if at is not None:
-            inner = remapped(inner, lambda line, column: where(*within(at, line, column)))
-        msg = head + inner.msg
+    msg = moved_in(error.msg if inner is None else error.msg[:len(error.msg) - len(inner.msg)])
+    if inner is not None:
+        inner = inner if at is None else remapped(inner, lambda line, column: where(*within(at, line, column)))
+        msg += inner.msg
     if msg == error.msg and error.line is None:
         return error
     line, column = error.line, error.column

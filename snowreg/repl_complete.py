@@ -419,8 +419,8 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
         return _in_schema(objects, kind, q)
     if kind in ("schema", "use"):
         if q:
-            return _named(objects.schemas(q[0]), "schema") if len(q) == 1 else []
-        return _named(objects.schemas(objects.database), "schema") + _named(objects.databases(), "database")
+            return _named(objects.schemas(q[0], True), "schema") if len(q) == 1 else []
+        return _named(objects.schemas(objects.database, True), "schema") + _named(objects.databases(), "database")
     if q:
         return _column_qualified(objects, pos, q) if kind in ("column", "operand") else []
     if kind == "database":
@@ -463,12 +463,13 @@ def _named(names: Iterable[str], meta: str) -> list[Candidate]:
 def _in_schema(objects: Objects, kind: str, q: list[str]) -> list[Candidate]:
     """Models or tables, completing `[db.][schema.]name` one part at a time."""
     read = objects.models if kind == "model" else objects.tables
+    views = kind == "table"  # INFORMATION_SCHEMA holds views, never models
     if len(q) == 2:
         return _named(read(q[0], q[1]), kind)
     if len(q) == 1:
-        return _named(read(objects.database, q[0]), kind) + _named(objects.schemas(q[0]), "schema")
+        return _named(read(objects.database, q[0]), kind) + _named(objects.schemas(q[0], views), "schema")
     return (_named(read(objects.database, objects.schema), kind)
-            + _named(objects.schemas(objects.database), "schema") + _named(objects.databases(), "database"))
+            + _named(objects.schemas(objects.database, views), "schema") + _named(objects.databases(), "database"))
 
 
 def _columns(objects: Objects, pos: Position) -> list[Candidate]:

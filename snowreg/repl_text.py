@@ -109,10 +109,10 @@ def split_statements(text: str) -> list[Piece]:
         if tok.start < skip_to:
             continue
         if not has_code and tok.text == "!":
-            end = text.find("\n", tok.start)
-            end = len(text) if end < 0 else end
-            pieces.append(_piece(text, tok.start, end))
-            begin, skip_to = end, end
+            line_end = text.find("\n", tok.start)
+            line_end = len(text) if line_end < 0 else line_end
+            pieces.append(_piece(text, tok.start, line_end))
+            begin, skip_to = line_end, line_end
             continue
         end = _block_end(text, tok.start, tok.upper) if not has_code and tok.kind == "word" else None
         if end is not None:

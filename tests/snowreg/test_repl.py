@@ -199,6 +199,21 @@ def test_quoted_tables_and_columns_complete_by_their_snowflake_names(conn: Any, 
     assert complete('SELECT  FROM DB."lower s".INNER_T', cursor=len("SELECT ")).get("X") == "column"
 
 
+def test_information_schema_views_and_their_columns(conn: Any, complete: Any) -> None:
+    """The guide's MODEL_VERSIONS query is typed with completion too, and completing changes no query id."""
+    cur = conn.cursor()
+    last = cur.execute("SELECT 1").sfqid
+    assert "INFORMATION_SCHEMA" in complete("USE SCHEMA DB.")
+    views = complete("SELECT * FROM DB.INFORMATION_SCHEMA.")
+    assert views["MODEL_VERSIONS"] == "table" and {"TABLES", "COLUMNS", "SCHEMATA"} <= views.keys()
+    assert complete("SELECT * FROM DB.INFORMATION_SCHEMA.MODEL_V") == {"MODEL_VERSIONS": "table"}
+    columns = complete("SELECT  FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS", cursor=len("SELECT "))
+    assert {"MODEL_NAME", "MODEL_VERSION_NAME", "METADATA"} <= columns.keys()
+    assert complete("SELECT * FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS v WHERE v.MODEL_VERSION_N") == {
+        "MODEL_VERSION_NAME": "column"}
+    assert cur.execute("SELECT LAST_QUERY_ID()").fetchone() == (last,)
+
+
 def test_tables_and_columns_complete_only_when_the_role_may_see_them(registry_dir: Path, tmp_path: Path) -> None:
     """ANALYST holds no privilege on table T: completion names neither it nor its columns, as SHOW would not."""
     shutil.copytree(registry_dir, tmp_path / "r")
