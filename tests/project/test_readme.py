@@ -255,3 +255,15 @@ def test_the_repl_session_shows_what_the_readme_shows(quick_start: Path, tmp_pat
             timed = re.compile(r"Time Elapsed: \d+\.\d+s")
             assert [timed.sub("Time Elapsed", line) for line in out.getvalue().splitlines()] == \
                 [timed.sub("Time Elapsed", line) for line in shown], typed
+
+
+def test_the_example_schemes_run_again_on_quick_starts_registry(quick_start: Path, tmp_path: Path) -> None:
+    """The README (`snowreg run --db DIR examples/…` "to run a scheme again") and each script's own header
+    (`Run after snowreg demo --db DIR`) promise a second run on the demo's registry."""
+    shutil.copytree(quick_start / "registry", tmp_path / "registry")
+    again = sorted(p for p in (ROOT / "examples").glob("*.sql") if "Run after `snowreg demo --db DIR`" in
+                   " ".join(line.lstrip("- ") for line in p.read_text().splitlines()[:4]))
+    assert {p.name for p in again} >= {"aliases.sql", "default_version.sql", "metrics.sql"}
+    for script in again:
+        done = snowreg_cmd("run", "--db", "registry", str(script), cwd=tmp_path)
+        assert done.returncode == 0, f"{script.name}:\n{done.stderr}"
