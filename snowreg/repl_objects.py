@@ -116,7 +116,7 @@ class Objects:
         if database is None or schema is None:
             return []
         if schema == INFORMATION_SCHEMA:
-            return api.information_schema_views()
+            return api.information_schema_views() if database in self.databases() else []
         return self._memo(("tables", database, schema), lambda: api.visible_tables(self._session, database, schema))
 
     def columns(self, parts: Sequence[str]) -> list[str]:
