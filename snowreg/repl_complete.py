@@ -4,7 +4,8 @@ Keywords come from the parser itself: Lark's interactive parser is fed the state
 being typed and asked which terminals it accepts there. Objects depend on the words before the cursor:
 databases, schemas, models (also inside `MODEL(…)`), versions and aliases after `VERSION` (of the model
 named earlier) and inside `MODEL(m, …)`, methods after `!`, roles after `ROLE`, privileges after `GRANT` /
-`REVOKE`, tables after `FROM`, and the columns of the statement's tables inside a query. Where only a name can stand (inside `MODEL(…)`,
+`REVOKE`, tables after `FROM`, the columns of the statement's tables inside a query, and session
+variables after `$`. Where only a name can stand (inside `MODEL(…)`,
 after `!`, after `VERSION`) no keyword is offered; inside a condition (`WHERE`, `ON`, `HAVING`,
 `QUALIFY`) only what makes an expression: columns, models, functions and expression words, then the
 operators and clauses that may follow an operand. A line starting with `!` completes the REPL's
@@ -94,8 +95,8 @@ def position(text: str, cursor: int) -> Position:
     end = min((t.start for t in tokens if t.kind == "semicolon" and t.start >= cursor), default=len(text))
     head = tokenize(text[start:cursor])
     partial = ""
-    if head and head[-1].end == cursor - start and (head[-1].kind == "word" or
-                                                   (head[-1].kind == "qident" and not head[-1].closed)):
+    if head and head[-1].end == cursor - start and (head[-1].kind in ("word", "variable") or head[-1].text == "$"
+                                                   or (head[-1].kind == "qident" and not head[-1].closed)):
         partial = head.pop().text
     qualifier: list[str] = []
     while len(head) >= 2 and head[-1].text == "." and head[-2].kind in NAMES and len(qualifier) < 2:
@@ -129,6 +130,9 @@ class SqlCompleter(Completer):
 
     def candidates(self, pos: Position) -> list[Candidate]:
         """Objects for the context first, then the keywords the grammar accepts here."""
+        if pos.partial.startswith("$"):  # a session variable ($name), wherever a value may stand
+            found = [Candidate(f"${name}", "variable") for name in self.objects.variables()]
+            return [Candidate(cased(c.text, pos.partial), c.meta) for c in found if matches(c.text, pos.partial)]
         ctx = context(pos)
         found = objects_for(self.objects, ctx, pos)
         if ctx.kind == "operand":

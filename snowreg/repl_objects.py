@@ -110,6 +110,10 @@ class Objects:
     def users(self) -> list[str]:
         return self._memo(("users",), lambda: [u.name for u in self._session.catalog.grants.list_users()])
 
+    def variables(self) -> list[str]:
+        """The session's variables (SET), by name."""
+        return sorted(self._session.variables)
+
     # -- tables and views -------------------------------------------------------------------------
 
     def tables(self, database: str | None, schema: str | None) -> list[str]:

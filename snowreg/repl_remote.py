@@ -73,6 +73,10 @@ class RemoteObjects:
     def databases(self) -> list[str]:
         return self._names(("databases",), "SHOW DATABASES")
 
+    def variables(self) -> list[str]:
+        """None offered: variables belong to the REPL's own session, which completion never queries."""
+        return []
+
     def schemas(self, database: str | None, information: bool = False) -> list[str]:
         """As `Objects.schemas`: SHOW SCHEMAS lists INFORMATION_SCHEMA, kept only where views are named."""
         if database is None:

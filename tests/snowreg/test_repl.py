@@ -147,6 +147,13 @@ def test_table_methods_inside_table_parens(conn: Any, complete: Any) -> None:
     assert complete("SELECT M!") == {"PREDICT": "method"}
 
 
+def test_session_variables_after_a_dollar(conn: Any, complete: Any) -> None:
+    conn.cursor().execute("SET (chosen, threshold) = ('V2', 0.5)")
+    assert complete("SELECT MODEL(M, IDENTIFIER($") == {"$CHOSEN": "variable", "$THRESHOLD": "variable"}
+    assert complete("SELECT * FROM T WHERE A > $th") == {"$threshold": "variable"}  # the case being typed
+    assert complete("SELECT $C") == {"$CHOSEN": "variable"}
+
+
 def test_roles(complete: Any) -> None:
     roles = complete("USE ROLE ")
     assert roles["ANALYST"] == "role" and {"PUBLIC", "SYSADMIN"} <= roles.keys()
