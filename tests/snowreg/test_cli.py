@@ -121,6 +121,18 @@ def test_run_and_check_agree_on_where_an_error_is(tmp_path: Path, capsys: pytest
     assert check_first == f"{script}:4:8: 001003 (42000): SQL compilation error: " + run_first[1]
 
 
+def test_a_script_with_windows_line_ends_shows_its_lines_clean(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "crlf.sql"
+    script.write_bytes(b"SELECT 1 AS a;\r\nSELECT nope;\r\n")
+    assert main(["run", str(script), "--database", "D"]) == 1
+    run_err = capsys.readouterr().err
+    assert main(["check", str(script), "--database", "D"]) == 1
+    check_out = capsys.readouterr().out
+    for shown in (run_err, check_out):
+        assert "\r" not in shown and "    SELECT nope;\n           ^" in shown
+
+
 def test_a_missing_registry_is_an_error_with_a_hint_unless_create(tmp_path: Path) -> None:
     (tmp_path / "s.sql").write_text("CREATE DATABASE kept;\n")
     for command in (["run", "s.sql"], ["repl"]):
