@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from snowreg.catalog import Catalog, ModelRow, VersionRow, quote
+from snowreg.catalog import Catalog, ModelRow, VersionRow, information, quote
 from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type, written_yaml
 from snowreg.catalog.names import physical
+from snowreg.catalog.relations import list_columns, list_relations
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
@@ -35,9 +36,10 @@ if TYPE_CHECKING:
 __all__ = [
     "KINDS", "SYSTEM_ALIASES", "TABLE_FUNCTION", "AccessExplanation", "Catalog", "Column", "LoadedModel",
     "VALID_PRIVILEGES", "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
+    "information_schema_views",
     "insert_frame", "load_model", "login", "open_catalog", "transaction",
     "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
-    "visible_models", "visible_schemas", "visible_versions", "written_yaml",
+    "visible_columns", "visible_models", "visible_schemas", "visible_tables", "visible_versions", "written_yaml",
 ]
 
 
@@ -69,6 +71,26 @@ def visible_models(session: Session, database: str, schema: str) -> list[str]:
 def visible_model(session: Session, database: str, schema: str, name: str) -> ModelRow | None:
     model = session.catalog.models.get_model(database, schema, name)
     return model if model is not None and privileges.can_see_model(session, model) else None
+
+
+def visible_tables(session: Session, database: str, schema: str) -> list[str]:
+    """The Snowflake names of the tables and views of a schema the session's roles may see (as SHOW TABLES)."""
+    return [r.name for r in list_relations(session.catalog.store, database, schema)
+            if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+
+
+def visible_columns(session: Session, database: str, schema: str, name: str) -> list[str]:
+    """The Snowflake names of a visible table's or view's columns, in order (none when it is not visible)."""
+    store = session.catalog.store
+    if not any(privileges.can_see_table(session, database, schema, r.name, r.owner)
+               for r in list_relations(store, database, schema, name)):
+        return []
+    return [c.name for c in list_columns(store, database, schema, name)]
+
+
+def information_schema_views() -> list[str]:
+    """The INFORMATION_SCHEMA views snowreg answers, as a FROM names them (TAG_REFERENCES is a table function)."""
+    return sorted(view for view in information.READS if view != "TAG_REFERENCES")
 
 
 def visible_versions(session: Session, model: ModelRow) -> list[VersionRow]:

@@ -162,7 +162,12 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
         refuse = _refusals(owner, session.transaction)
         interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
                                   returns=spec["returns"])
-        result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
+        try:
+            result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
+        except errors.Error as e:  # its positions count in the body, not in the CALL's text: they never move
+            error = type(e)(e.msg, e.errno, e.sqlstate)
+            error.inner = e
+            raise error from None
     return _shaped(result, row)
 
 

@@ -50,7 +50,17 @@ class ScriptError(Exception):
         """The error the client sees when no handler catches it."""
         line, column = self.pos
         msg = f"Uncaught exception of type '{self.kind}' on line {line} at position {column} : {self.error.msg}"
-        out = type(self.error)(msg, self.error.errno, self.error.sqlstate)
+        inner = self.error
+        if self.kind != "STATEMENT_ERROR":  # an expression's error counts in a SELECT of snowreg's: no place
+            out = type(inner)(msg, inner.errno, inner.sqlstate)
+            out.inner = inner
+            return out
+        # The statement's own error counts in the statement, which stands at (line, column) of the block: the
+        # error points there, or at the place in it the statement's error names.
+        place = (line, column) if inner.line is None or inner.column is None \
+            else errors.within((line, column), inner.line, inner.column)
+        out = type(inner)(msg, inner.errno, inner.sqlstate, line=place[0], column=place[1])
+        out.inner, out.inner_at = inner, (line, column)
         return out
 
 

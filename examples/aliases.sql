@@ -3,6 +3,10 @@
 USE ROLE ACCOUNTADMIN;
 USE SCHEMA ML.DEV;
 
+-- Start with no aliases on V2 and V3 (a version without one is left as it is), so the scheme runs again.
+ALTER MODEL my_model VERSION V2 UNSET ALIAS;
+ALTER MODEL my_model VERSION V3 UNSET ALIAS;
+
 -- Promoting the initial version: point the production alias at the first real version.
 ALTER MODEL my_model VERSION V2 SET ALIAS = production;
 

@@ -7,7 +7,7 @@
 -- Run it with `snowreg run examples/multiple_schemas.sql` from a directory holding two model version
 -- directories, dev_models/v12 and dev_models/v24 (as snowflake-ml-python writes them; the files of
 -- `snowreg.packaging.package_model(...)` are one), which become dev versions V12 and V24.
--- tests/test_governance.py and `snowreg demo` run this script end to end.
+-- tests/engine/access/test_governance.py and `snowreg demo` run this script end to end.
 --
 -- Where the guide's own text would fail on Snowflake, this script follows Snowflake and says so.
 

@@ -164,10 +164,10 @@ def offset_of(text: str, line: int, column: int) -> int:
 
 
 def excerpt(text: str, offset: int) -> str:
-    """The source line holding `offset`, and a caret under it."""
+    """The source line holding `offset` (without a Windows line end's `\r`), and a caret under it."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    line = text[start : end if end >= 0 else len(text)]
+    line = text[start : end if end >= 0 else len(text)].removesuffix("\r")
     return f"{line}\n{' ' * (offset - start)}^"
 
 

@@ -23,7 +23,7 @@ import orjson
 from snowreg import errors
 from snowreg.grammar.text import excerpt, location
 from snowreg.hints import with_hint
-from snowreg.repl_text import Piece, error_offset, one_line, split_statements
+from snowreg.repl_text import Piece, command_error, error_offset, is_command, one_line, split_statements
 from snowreg.script import missing_registry, relocate
 
 # Plain SQL that only reads: typed without running it (model calls validated, not executed).
@@ -42,13 +42,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        code = "internal error" if self.errno is None else f"{self.errno:06d} ({self.sqlstate})"
-        return f"{self.file}:{self.line}:{self.column}: {code}: {one_line(self.message)}"
+        code = "" if self.errno is None else f"{self.errno:06d} ({self.sqlstate}): "  # None: not Snowflake's error
+        return f"{self.file}:{self.line}:{self.column}: {code}{one_line(self.message)}"
 
 
 def main(args: argparse.Namespace) -> int:
     """Entry point of `snowreg check`: 0 when clean, 1 when a problem was found, 2 when it could not run."""
-    from snowreg.script import ScriptError, read_script
+    from snowreg.script import ScriptError, read_script, shown_name
 
     try:
         text = read_script(args.file)
@@ -60,7 +60,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"snowreg check: {missing}", file=sys.stderr)
         return 2
     try:
-        problems, sources = check_script(text, args.file, path=args.db, database=args.database,
+        name = shown_name(args.file)
+        problems, sources = check_script(text, name, path=args.db, database=args.database,
                                          schema=args.schema, role=args.role, user=args.user,
                                          stage_roots=getattr(args, "stage_roots", ()))
     except (OSError, errors.Error) as e:
@@ -73,7 +74,7 @@ def main(args: argparse.Namespace) -> int:
             print(problem)
             print("    " + source.replace("\n", "\n    "))
         count = len(split_statements(text))
-        print(f"{args.file}: {len(problems)} problem(s) in {count} statement(s)", file=sys.stderr)
+        print(f"{name}: {len(problems)} problem(s) in {count} statement(s)", file=sys.stderr)
     return 1 if problems else 0
 
 
@@ -131,6 +132,8 @@ def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int, int] | None:
     raised for (in the script) and its offset in that text."""
     import snowreg
 
+    if is_command(piece):
+        return errors.Error(command_error(piece)), piece.start, 0
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:
@@ -144,7 +147,7 @@ def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int, int] | None:
             at = error_offset(e, piece.text)
             return with_hint(conn, e), piece.start, at if at is not None else stmt.span.start
         except Exception as e:  # a bug in snowreg, not in the script: still reported, and the run goes on
-            return errors.Error(f"{type(e).__name__}: {e}"), piece.start, stmt.span.start
+            return errors.Error(f"snowreg internal error: {type(e).__name__}: {e}"), piece.start, stmt.span.start
     return None
 
 

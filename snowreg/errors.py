@@ -37,6 +37,10 @@ class Error(Exception):
         self.hint: str | None = None  # a line for people after the caret (`Did you mean VERSION?`), not Snowflake's
         self.object_name: str | None = None  # the object an error is about, as Snowflake writes it
         self.object_parts: tuple[str, ...] | None = None  # or its name parts, when they are known as such
+        # A message ending with another error's (`Uncaught …: <its message>`): that error, where its text starts
+        # in this one's (line, position), or None for another text (a procedure's body), whose places stay.
+        self.inner: Error | None = None
+        self.inner_at: tuple[int, int] | None = None
 
     def __str__(self) -> str:
         if self.errno == -1:  # no number (a Scripting exception's own number is negative: -20002)
@@ -56,19 +60,25 @@ def moved(error: Error, lines: int, first_column: int) -> Error:
     """`error` with its position counted in a larger text: `lines` more lines before it, and on its first
     line `first_column` more characters. The line / column fields and a `line L at position P` in the
     message move alike (line 0, Snowflake's "unknown", stays). `error` itself is the new one's cause."""
+    return remapped(error, lambda line, column: within((lines + 1, first_column), line, column))
 
-    def shift(line: int, column: int) -> tuple[int, int]:
-        if line <= 0:
-            return line, column
-        return line + lines, column + (first_column if line == 1 else 0)
 
-    return remapped(error, shift)
+def within(at: tuple[int, int], line: int, column: int) -> tuple[int, int]:
+    """A position in a text starting at `at` of a larger one, counted in the larger one (line 0 stays)."""
+    return (line, column) if line <= 0 else (at[0] + line - 1, column + (at[1] if line == 1 else 0))
 
 
 def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Error:
     """`error` with its place taken from `where(line, column)`: the line / column fields and a `line L at
-    position P` in the message alike. `error` itself is the new one's cause (or returned when unplaced)."""
-    msg = _AT.sub(lambda m: "line {} at position {}".format(*where(int(m.group(1)), int(m.group(2)))), error.msg)
+    position P` in the message alike (an inner error's only when within). Its cause is `error` (or it is `error`)."""
+    def moved_in(text: str) -> str:
+        return _AT.sub(lambda m: "line {} at position {}".format(*where(int(m.group(1)), int(m.group(2)))), text)
+
+    inner, at = error.inner, error.inner_at
+    msg = moved_in(error.msg if inner is None else error.msg[:len(error.msg) - len(inner.msg)])
+    if inner is not None:
+        inner = inner if at is None else remapped(inner, lambda line, column: where(*within(at, line, column)))
+        msg += inner.msg
     if msg == error.msg and error.line is None:
         return error
     line, column = error.line, error.column
@@ -77,6 +87,8 @@ def remapped(error: Error, where: Callable[[int, int], tuple[int, int]]) -> Erro
     new = type(error)(msg, error.errno, error.sqlstate, line=line, column=column, sfqid=error.sfqid,
                       query=error.query)
     new.object_name, new.object_parts, new.hint = error.object_name, error.object_parts, error.hint
+    if error.inner is not None:
+        new.inner, new.inner_at = inner, None if at is None else where(*at)
     new.__cause__ = error
     return new
 

@@ -16,14 +16,14 @@ import snowreg
 from snowreg import errors
 from snowreg.grammar.text import excerpt
 from snowreg.hints import with_hint
-from snowreg.repl_text import error_offset, is_complete, split_statements, tokenize
+from snowreg.repl_text import error_offset, is_command, is_complete, is_leave, split_statements, tokenize
 
 FORMATS = ("table", "csv", "json")
 HELP = """\
 Statements end with ';' and may span several lines. Tab completes keywords, databases, schemas,
 models, versions and aliases, methods (after '!'), roles, privileges, tables and columns; the !commands below,
 and file names after !source.
-Ctrl-C cancels the input, Ctrl-D (or !quit) leaves.
+Ctrl-C cancels the input, Ctrl-D (or !quit, or quit) leaves.
 
   !help                               this text
   !source FILE                        run the statements of a file (also !load)
@@ -109,6 +109,8 @@ class Repl:
         stripped = text.strip()
         if stripped.startswith("!"):
             return self.command(stripped[1:])
+        if is_leave(stripped):
+            return False
         self.run_sql(text)
         return True
 
@@ -120,7 +122,13 @@ class Repl:
 
     def run_sql(self, text: str) -> int:
         """Run each statement of a text, reporting errors and going on; returns the number that failed."""
-        return sum(not self.run_statement(piece.text) for piece in split_statements(text))
+        failed = 0
+        for piece in split_statements(text):
+            if is_command(piece):  # a !command line of a sourced file
+                self.command(piece.text[1:])
+            else:
+                failed += not self.run_statement(piece.text)
+        return failed
 
     def run_statement(self, sql: str) -> bool:
         from snowreg.display import render
@@ -158,7 +166,7 @@ class Repl:
     # -- !commands ---------------------------------------------------------------------------------
 
     def command(self, line: str) -> bool:
-        name, _, rest = line.strip().partition(" ")
+        name, _, rest = line.strip().rstrip(";").strip().partition(" ")  # snowsql takes `!set …;` as well
         handlers: dict[str, Callable[[str], bool]] = {
             "help": self._help, "quit": lambda _: False, "exit": lambda _: False, "source": self._source,
             "load": self._source, "set": self._set, "why": self._why,

@@ -4,7 +4,8 @@ Keywords come from the parser itself: Lark's interactive parser is fed the state
 being typed and asked which terminals it accepts there. Objects depend on the words before the cursor:
 databases, schemas, models (also inside `MODEL(…)`), versions and aliases after `VERSION` (of the model
 named earlier) and inside `MODEL(m, …)`, methods after `!`, roles after `ROLE`, privileges after `GRANT` /
-`REVOKE`, tables after `FROM`, and the columns of the statement's tables inside a query. Where only a name can stand (inside `MODEL(…)`,
+`REVOKE`, tables after `FROM`, the columns of the statement's tables inside a query, and session
+variables after `$`. Where only a name can stand (inside `MODEL(…)`,
 after `!`, after `VERSION`) no keyword is offered; inside a condition (`WHERE`, `ON`, `HAVING`,
 `QUALIFY`) only what makes an expression: columns, models, functions and expression words, then the
 operators and clauses that may follow an operand. A line starting with `!` completes the REPL's
@@ -71,7 +72,7 @@ class Candidate:
 class Position:
     """Where the cursor stands: the statement around it, the name being typed and what precedes it."""
 
-    statement: str  # the whole current statement (also what follows the cursor)
+    statement: str  # the whole current statement (also what follows the cursor), without the name being typed
     before: str  # the statement's text before the name being typed
     tokens: list[Token]  # significant tokens of `before`
     qualifier: list[str]  # name parts typed before the last dot: `db.s.` → ["db", "s"]
@@ -94,8 +95,8 @@ def position(text: str, cursor: int) -> Position:
     end = min((t.start for t in tokens if t.kind == "semicolon" and t.start >= cursor), default=len(text))
     head = tokenize(text[start:cursor])
     partial = ""
-    if head and head[-1].end == cursor - start and (head[-1].kind == "word" or
-                                                   (head[-1].kind == "qident" and not head[-1].closed)):
+    if head and head[-1].end == cursor - start and (head[-1].kind in ("word", "variable") or head[-1].text == "$"
+                                                   or (head[-1].kind == "qident" and not head[-1].closed)):
         partial = head.pop().text
     qualifier: list[str] = []
     while len(head) >= 2 and head[-1].text == "." and head[-2].kind in NAMES and len(qualifier) < 2:
@@ -103,7 +104,10 @@ def position(text: str, cursor: int) -> Position:
         head = head[:-2]
     before_end = head[-1].end if head else 0
     before = text[start:start + before_end]
-    return Position(text[start:end], before, [t for t in head if t.significant], qualifier, partial)
+    # The name being typed is left out of the statement: an open `"Qu` would otherwise run on to the next quote
+    # (`SELECT "Qu FROM "T"`) and swallow the FROM whose table's columns are wanted.
+    statement = text[start:cursor - len(partial)] + text[cursor:end]
+    return Position(statement, before, [t for t in head if t.significant], qualifier, partial)
 
 
 class SqlCompleter(Completer):
@@ -126,6 +130,9 @@ class SqlCompleter(Completer):
 
     def candidates(self, pos: Position) -> list[Candidate]:
         """Objects for the context first, then the keywords the grammar accepts here."""
+        if pos.partial.startswith("$"):  # a session variable ($name), wherever a value may stand
+            found = [Candidate(f"${name}", "variable") for name in self.objects.variables()]
+            return [Candidate(cased(c.text, pos.partial), c.meta) for c in found if matches(c.text, pos.partial)]
         ctx = context(pos)
         found = objects_for(self.objects, ctx, pos)
         if ctx.kind == "operand":
@@ -416,8 +423,8 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
         return _in_schema(objects, kind, q)
     if kind in ("schema", "use"):
         if q:
-            return _named(objects.schemas(q[0]), "schema") if len(q) == 1 else []
-        return _named(objects.schemas(objects.database), "schema") + _named(objects.databases(), "database")
+            return _named(objects.schemas(q[0], True), "schema") if len(q) == 1 else []
+        return _named(objects.schemas(objects.database, True), "schema") + _named(objects.databases(), "database")
     if q:
         return _column_qualified(objects, pos, q) if kind in ("column", "operand") else []
     if kind == "database":
@@ -460,12 +467,13 @@ def _named(names: Iterable[str], meta: str) -> list[Candidate]:
 def _in_schema(objects: Objects, kind: str, q: list[str]) -> list[Candidate]:
     """Models or tables, completing `[db.][schema.]name` one part at a time."""
     read = objects.models if kind == "model" else objects.tables
+    views = kind == "table"  # INFORMATION_SCHEMA holds views, never models
     if len(q) == 2:
         return _named(read(q[0], q[1]), kind)
     if len(q) == 1:
-        return _named(read(objects.database, q[0]), kind) + _named(objects.schemas(q[0]), "schema")
+        return _named(read(objects.database, q[0]), kind) + _named(objects.schemas(q[0], views), "schema")
     return (_named(read(objects.database, objects.schema), kind)
-            + _named(objects.schemas(objects.database), "schema") + _named(objects.databases(), "database"))
+            + _named(objects.schemas(objects.database, views), "schema") + _named(objects.databases(), "database"))
 
 
 def _columns(objects: Objects, pos: Position) -> list[Candidate]:

@@ -11,9 +11,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from snowreg.engine import api
+from snowreg.grammar.text import quote_ident
 from snowreg.grammar.text import resolve_ident as ident_text
 
 T = TypeVar("T")
+INFORMATION_SCHEMA = "INFORMATION_SCHEMA"  # every database's, not among its schemas in the catalog
 
 
 class Objects:
@@ -54,13 +56,16 @@ class Objects:
             return api.visible_databases(self._session)
         return self._memo(("databases",), read)
 
-    def schemas(self, database: str | None) -> list[str]:
+    def schemas(self, database: str | None, information: bool = False) -> list[str]:
+        """The schemas of a database the roles may see, and its INFORMATION_SCHEMA if `information` (where
+        tables and views, not models, are named)."""
         if database is None:
             return []
 
         def read() -> list[str]:
             return api.visible_schemas(self._session, database)
-        return self._memo(("schemas", database), read)
+        schemas = self._memo(("schemas", database), read)
+        return sorted([*schemas, INFORMATION_SCHEMA]) if information and database in self.databases() else schemas
 
     # -- models ------------------------------------------------------------------------------------
 
@@ -105,29 +110,37 @@ class Objects:
     def users(self) -> list[str]:
         return self._memo(("users",), lambda: [u.name for u in self._session.catalog.grants.list_users()])
 
-    # -- tables (DuckDB's own information) ---------------------------------------------------------
+    def variables(self) -> list[str]:
+        """The session's variables (SET), by name."""
+        return sorted(self._session.variables)
+
+    # -- tables and views -------------------------------------------------------------------------
 
     def tables(self, database: str | None, schema: str | None) -> list[str]:
         if database is None or schema is None:
             return []
-
-        def read() -> list[str]:
-            rows = self._session.catalog.store.data_query(
-                "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
-                "AND NOT contains(table_name, chr(30)) ORDER BY table_name", [database, schema])
-            return [r[0] for r in rows]
-        return self._memo(("tables", database, schema), read)
+        if schema == INFORMATION_SCHEMA:
+            return api.information_schema_views() if database in self.databases() else []
+        return self._memo(("tables", database, schema), lambda: api.visible_tables(self._session, database, schema))
 
     def columns(self, parts: Sequence[str]) -> list[str]:
         def read() -> list[str]:
             where = self.qualify(parts)
             if where is None:
                 return []
-            rows = self._session.catalog.store.data_query(
-                "SELECT column_name FROM information_schema.columns WHERE table_catalog = ? AND table_schema = ? "
-                "AND table_name = ? ORDER BY ordinal_position", list(where))
-            return [r[0] for r in rows]
+            if where[1] == INFORMATION_SCHEMA:
+                return self._view_columns(*where)
+            return api.visible_columns(self._session, *where)
         return self._memo(("columns", tuple(parts)), read)
+
+    def _view_columns(self, database: str, schema: str, view: str) -> list[str]:
+        """An INFORMATION_SCHEMA view's columns, from describing a query over it (run nothing, record nothing)."""
+        if view not in api.information_schema_views():
+            return []
+        from snowreg import parse
+
+        query = parse(f"SELECT * FROM {quote_ident(database)}.{schema}.{view}")[0]
+        return [c.name for c in api.execute(query, self._session, True).columns]
 
     # -- names -------------------------------------------------------------------------------------
 

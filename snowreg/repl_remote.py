@@ -73,10 +73,16 @@ class RemoteObjects:
     def databases(self) -> list[str]:
         return self._names(("databases",), "SHOW DATABASES")
 
-    def schemas(self, database: str | None) -> list[str]:
+    def variables(self) -> list[str]:
+        """None offered: variables belong to the REPL's own session, which completion never queries."""
+        return []
+
+    def schemas(self, database: str | None, information: bool = False) -> list[str]:
+        """As `Objects.schemas`: SHOW SCHEMAS lists INFORMATION_SCHEMA, kept only where views are named."""
         if database is None:
             return []
-        return self._names(("schemas", database), f"SHOW SCHEMAS IN DATABASE {quote_ident(database)}")
+        found = self._names(("schemas", database), f"SHOW SCHEMAS IN DATABASE {quote_ident(database)}")
+        return found if information else [s for s in found if s != "INFORMATION_SCHEMA"]
 
     def models(self, database: str | None, schema: str | None) -> list[str]:
         if database is None or schema is None:

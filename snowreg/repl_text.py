@@ -98,6 +98,8 @@ def split_statements(text: str) -> list[Piece]:
     Leading whitespace is left out of each piece; pieces holding only comments are dropped. A Snowflake
     Scripting block (`[DECLARE …] BEGIN … END;`) is one piece, its inner semicolons kept: the whole
     block up to its `END;`, or, when it does not parse, the rest of the script (whose error then shows).
+    A REPL command (`!set …`, `!source …`: a `!` where a statement starts) is a piece of its own line, as
+    snowsql reads scripts (`is_command`).
     """
     pieces: list[Piece] = []
     begin = 0
@@ -105,6 +107,12 @@ def split_statements(text: str) -> list[Piece]:
     skip_to = 0
     for tok in tokenize(text):
         if tok.start < skip_to:
+            continue
+        if not has_code and tok.text == "!":
+            line_end = text.find("\n", tok.start)
+            line_end = len(text) if line_end < 0 else line_end
+            pieces.append(_piece(text, tok.start, line_end))
+            begin, skip_to = line_end, line_end
             continue
         end = _block_end(text, tok.start, tok.upper) if not has_code and tok.kind == "word" else None
         if end is not None:
@@ -120,6 +128,17 @@ def split_statements(text: str) -> list[Piece]:
     if has_code:
         pieces.append(_piece(text, begin, len(text)))
     return pieces
+
+
+def is_command(piece: Piece) -> bool:
+    """Whether a piece of a script is a REPL command (`!set …`) rather than SQL."""
+    return piece.text.startswith("!")
+
+
+def command_error(piece: Piece) -> str:
+    """What `snowreg run` and `check` say of a REPL command in a script (they take SQL only)."""
+    name = piece.text.split(maxsplit=1)[0]
+    return f"{name} is a command of snowreg repl, not SQL (the REPL's !source runs this script)"
 
 
 def _block_end(text: str, start: int, word: str) -> int | None:
@@ -165,7 +184,7 @@ _AS_BLOCK = re.compile(r"\bAS\s+(?=(?:BEGIN|DECLARE)\b)", re.I)
 def is_complete(text: str) -> bool:
     """Whether a REPL buffer is ready to run: a `!command`, or SQL whose last token is a closing `;`."""
     stripped = text.strip()
-    if not stripped or stripped.startswith("!"):
+    if not stripped or stripped.startswith("!") or is_leave(stripped):
         return True
     tokens = [t for t in tokenize(text) if t.significant or not t.closed]
     if tokens and tokens[0].kind == "word" and tokens[0].upper in ("BEGIN", "DECLARE") \
@@ -175,6 +194,11 @@ def is_complete(text: str) -> bool:
         body = _AS_BLOCK.search(text)
         return body is not None and _block_complete(text[body.end():])
     return bool(tokens) and tokens[-1].kind == "semicolon"
+
+
+def is_leave(text: str) -> bool:
+    """`exit` / `quit` typed at the prompt without the `!` (as psql accepts them): not SQL in Snowflake."""
+    return text.strip().rstrip(";").strip().lower() in ("exit", "quit")
 
 
 def _starts_block(text: str) -> bool:

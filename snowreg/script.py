@@ -25,7 +25,7 @@ import orjson
 from snowreg import errors
 from snowreg.grammar.text import excerpt, location
 from snowreg.hints import with_hint
-from snowreg.repl_text import Piece, error_offset, split_statements
+from snowreg.repl_text import Piece, command_error, error_offset, is_command, split_statements
 
 # The file a registry directory holds; its absence means the directory is not (yet) a registry.
 REGISTRY_FILE = "registry.duckdb"
@@ -47,6 +47,11 @@ def missing_registry(path: str | None, *, can_create: bool = True) -> str | None
         return f"{path} is not a registry directory (it is a file)"
     create = "pass --create to make a new one there, or " if can_create else ""
     return f"no registry at {path} ({create}`snowreg demo --db {path}` makes one with the guide's models)"
+
+
+def shown_name(file: str) -> str:
+    """How messages name a script: its path as given, `<stdin>` for '-'."""
+    return "<stdin>" if file == "-" else file
 
 
 class ScriptError(Exception):
@@ -107,7 +112,7 @@ class Failure:
         return f"{file}:{self.line}:{self.column}: {self.error}\n    " + self.source.replace("\n", "\n    ")
 
 
-Ran = tuple[str, list[str], list[Any]]  # a statement's text, its column names and its rows
+Ran = tuple[str, int, list[str], list[Any]]  # a statement's text, its offset in the script, its columns and rows
 
 
 def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
@@ -117,6 +122,9 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
 
     remote = isinstance(conn, RemoteConnection)
     results: list[Ran] = []
+    if is_command(piece):
+        line, column = location(text, piece.start)
+        return results, Failure(errors.Error(command_error(piece)), line, column, excerpt(text, piece.start))
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:
@@ -133,7 +141,7 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
             rows = cur.fetchall()
         except errors.Error as e:
             return results, _failure(text, piece, with_hint(conn, e), stmt.span.start)
-        results.append((sql, names, rows))
+        results.append((sql, piece.start + stmt.span.start, names, rows))
     return results, None
 
 
@@ -187,8 +195,8 @@ def run_text(conn: Any, text: str, file: str, fmt: str, out: TextIO, err: TextIO
     output = Output(out, fmt)
     for piece in split_statements(text):
         results, failure = run_piece(conn, text, piece)
-        for sql, names, rows in results:
-            output.add(sql, location(text, piece.start)[0], names, rows)
+        for sql, start, names, rows in results:
+            output.add(sql, location(text, start)[0], names, rows)
         if failure is not None:
             output.finish(ok=False)
             err.write(failure.report(file) + "\n")
@@ -225,7 +233,6 @@ def run_command(args: argparse.Namespace, text: str, prog: str, out: TextIO, err
     if conn is None:
         return 2
     try:
-        name = "<stdin>" if args.file == "-" else args.file
-        return run_text(conn, text, name, args.format, out, err)
+        return run_text(conn, text, shown_name(args.file), args.format, out, err)
     finally:
         conn.close()

@@ -255,10 +255,15 @@ def column(name: str, table: str | None = None) -> exp.Column:
 
 
 def arity_error(site: Site, types: list[str]) -> errors.ProgrammingError:
-    """001044: Snowflake's text for a call whose arguments do not fit the function's signature."""
-    return errors.invalid_arguments(
+    """001044: Snowflake's text for a call whose arguments do not fit the function's signature; for people
+    (run, check, the REPL) a hint saying what the method takes."""
+    error = errors.invalid_arguments(
         f"Invalid argument types for function '{site.sql_name}': ({', '.join(types)})",
         line=site.line, column=site.column)
+    takes = [f"{name} {kind}" for name, kind in site.fn.inputs]
+    takes += [f"{name} {kind} DEFAULT {default}" for name, kind, default in site.fn.params]
+    error.hint = f"{site.label} takes ({', '.join(takes)})."
+    return error
 
 
 def snowflake_type(duck: str, node: exp.Expr | None) -> str:

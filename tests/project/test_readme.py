@@ -1,5 +1,6 @@
 """The README as a newcomer follows it: every Python block runs as written, every `snowreg` command line
-it shows parses, and every install hint works from a clone (snowreg is on no package index)."""
+it shows parses, the SQL, `snowreg check` and REPL examples give what they show on quick start's registry,
+and every install hint works from a clone (snowreg is on no package index)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import itertools
 import json
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -160,22 +162,108 @@ def test_quick_start_installs_what_the_readme_then_suggests() -> None:
     assert {"ml", "repl"} <= extras_of(first)  # the demo needs ml; the REPL the README shows needs repl
 
 
-def test_the_check_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
-    """Quick start's registry, the README's promote.sql, and `snowreg check` in both formats."""
+def snowreg_cmd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "snowreg", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture(scope="module")
+def quick_start(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where quick start 1 ran: its demo registry is `registry` there."""
     pytest.importorskip("sklearn")
+    where = tmp_path_factory.mktemp("quick_start")
+    demo = snowreg_cmd(*next(words for words in commands("snowreg") if words[0] == "demo"), cwd=where)
+    assert demo.returncode == 0, demo.stderr
+    return where
+
+
+def test_the_check_example_prints_what_the_readme_shows(quick_start: Path, tmp_path: Path) -> None:
+    """Quick start's registry, the README's promote.sql, and `snowreg check` in both formats."""
     script = next(body for body in blocks("sql") if "my_model DROP VERSION" in body)
     command, *shown = next(body for body in blocks("text") if body.startswith("$ snowreg check")).splitlines()
+    shutil.copytree(quick_start / "registry", tmp_path / "registry")
     (tmp_path / "promote.sql").write_text(script)
-
-    def snowreg_cmd(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "snowreg", *args], cwd=tmp_path, capture_output=True,
-                              text=True, timeout=600)
-
-    demo = snowreg_cmd(*next(words for words in commands("snowreg") if words[0] == "demo"))  # quick start 1
-    assert demo.returncode == 0, demo.stderr
     args = shlex.split(command.removeprefix("$ snowreg "))
-    done = snowreg_cmd(*args)
+    done = snowreg_cmd(*args, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout.splitlines() + done.stderr.splitlines() == shown
-    as_json = snowreg_cmd(*args, "--format", "json")
+    as_json = snowreg_cmd(*args, "--format", "json", cwd=tmp_path)
     assert json.loads(as_json.stdout) == json.loads(blocks("json")[0])
+
+
+def test_the_local_stage_example_runs_on_an_exported_version(tmp_path: Path) -> None:
+    """The stage block, with its placeholder folder made real: a version exported as its comment says."""
+    pd = pytest.importorskip("pandas")
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    import snowreg
+    from snowreg.repl_text import split_statements
+
+    script = next(body for body in blocks("sql") if "CREATE STAGE" in body).replace("/path/to", str(tmp_path))
+    with snowreg.connect(database="ML", schema="DEV", stage_roots=[str(tmp_path)]) as conn:
+        X = pd.DataFrame({"A": [1.0, 2.0, 3.0]})
+        mv = snowreg.Registry(conn).log_model(linear_model.LinearRegression().fit(X, [1.0, 2.0, 3.0]),
+                                              model_name="SRC", version_name="V1", sample_input_data=X)
+        (tmp_path / "dir").mkdir()
+        mv.export(str(tmp_path / "dir" / "v1"), export_mode=snowreg.ExportMode.FULL)
+        cur = conn.cursor()
+        results = [cur.execute(piece.text).fetchall() for piece in split_statements(script)]
+        assert [row[0] for row in results[1]] == ["models/v1/MANIFEST.yml"]
+        assert cur.execute("SELECT M!PREDICT(2.0):output_feature_0::FLOAT").fetchone() == (2.0,)
+
+
+def test_the_repl_session_shows_what_the_readme_shows(quick_start: Path, tmp_path: Path) -> None:
+    """The README's REPL transcript on quick start's registry: the Tab listing as the completer offers it,
+    then each statement's output (times aside) and the goodbye."""
+    pytest.importorskip("prompt_toolkit")
+    import io
+
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    import snowreg
+    from snowreg import repl
+
+    command, *lines = next(body for body in blocks("text") if body.startswith("$ snowreg repl")).splitlines()
+    args = build_parser().parse_args(shlex.split(command.removeprefix("$ snowreg ")))
+    shutil.copytree(quick_start / args.db, tmp_path / args.db)
+    prompt = re.compile(r"^\w+@[\w.]+> ")
+    with snowreg.connect(database=args.database, schema=args.schema, path=tmp_path / args.db) as conn, \
+            create_pipe_input() as pipe:
+        out = io.StringIO()
+        console = repl.Repl(conn, out=out, input=pipe, output=DummyOutput(), history_file=tmp_path / "history")
+        assert lines.pop(0) == repl.GREETING
+        while lines:
+            line = lines.pop(0)
+            assert line.startswith(console.prompt()), line
+            typed = line.removeprefix(console.prompt())
+            while lines and lines[0].lstrip().startswith("-> "):
+                typed += "\n" + lines.pop(0).lstrip()[3:]
+            shown = []
+            while lines and not prompt.match(lines[0]):
+                shown.append(lines.pop(0))
+            if typed.endswith("<Tab>"):
+                text = typed.removesuffix("<Tab>")
+                offered = [(c.text, c.display_meta_text)
+                           for c in console.session.completer.get_completions(Document(text), None)]
+                assert [tuple(line.split(maxsplit=1)) for line in shown] == offered
+                continue
+            out.seek(0)
+            out.truncate()
+            if not console.handle(typed):
+                console.say("Goodbye!")
+            timed = re.compile(r"Time Elapsed: \d+\.\d+s")
+            assert [timed.sub("Time Elapsed", line) for line in out.getvalue().splitlines()] == \
+                [timed.sub("Time Elapsed", line) for line in shown], typed
+
+
+def test_the_example_schemes_run_again_on_quick_starts_registry(quick_start: Path, tmp_path: Path) -> None:
+    """The README (`snowreg run --db DIR examples/…` "to run a scheme again") and each script's own header
+    (`Run after snowreg demo --db DIR`) promise a second run on the demo's registry."""
+    shutil.copytree(quick_start / "registry", tmp_path / "registry")
+    again = sorted(p for p in (ROOT / "examples").glob("*.sql") if "Run after `snowreg demo --db DIR`" in
+                   " ".join(line.lstrip("- ") for line in p.read_text().splitlines()[:4]))
+    assert {p.name for p in again} >= {"aliases.sql", "default_version.sql", "metrics.sql"}
+    for script in again:
+        done = snowreg_cmd("run", "--db", "registry", str(script), cwd=tmp_path)
+        assert done.returncode == 0, f"{script.name}:\n{done.stderr}"

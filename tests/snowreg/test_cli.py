@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,24 @@ def test_json_is_one_array_with_an_object_per_statement(tmp_path: Path,
     assert document[0]["columns"] == ["status"]
     assert document[1]["columns"] == ["ONE", "TWO"] and document[1]["rows"] == [{"ONE": 1, "TWO": "x"}]
     assert document[2]["rows"] == [{"THREE": 2}]
+
+
+def test_json_line_is_where_the_statement_starts_after_its_comments(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "commented.sql"
+    script.write_text("-- set up\n/* the\n   database */\nCREATE DATABASE d;\n-- then\nSELECT 1 AS one;\n")
+    assert main(["run", str(script), "--format", "json"]) == 0
+    assert [r["line"] for r in json.loads(capsys.readouterr().out)] == [4, 6]
+
+
+def test_standard_input_is_named_alike_by_run_and_check(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("run", "check"):
+        monkeypatch.setattr("sys.stdin", io.StringIO("SELECT 1;\nSELEC 2;\n"))
+        assert main([command, "-"]) == 1
+        captured = capsys.readouterr()
+        assert (captured.out + captured.err).count("<stdin>:2:1: 001003 (42000)") == 1, command
+        assert "-:" not in captured.out + captured.err
 
 
 def test_json_stays_parseable_when_a_statement_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,6 +119,18 @@ def test_run_and_check_agree_on_where_an_error_is(tmp_path: Path, capsys: pytest
     assert run_first == [f"{script}:4:8: 001003 (42000): SQL compilation error:",
                          "syntax error line 4 at position 7 unexpected 't'."]
     assert check_first == f"{script}:4:8: 001003 (42000): SQL compilation error: " + run_first[1]
+
+
+def test_a_script_with_windows_line_ends_shows_its_lines_clean(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "crlf.sql"
+    script.write_bytes(b"SELECT 1 AS a;\r\nSELECT nope;\r\n")
+    assert main(["run", str(script), "--database", "D"]) == 1
+    run_err = capsys.readouterr().err
+    assert main(["check", str(script), "--database", "D"]) == 1
+    check_out = capsys.readouterr().out
+    for shown in (run_err, check_out):
+        assert "\r" not in shown and "    SELECT nope;\n           ^" in shown
 
 
 def test_a_missing_registry_is_an_error_with_a_hint_unless_create(tmp_path: Path) -> None:
@@ -193,3 +224,87 @@ def test_a_failed_demo_leaves_no_half_built_registry(tmp_path: Path, monkeypatch
     assert main(["demo", "--db", "reg"]) == 1
     assert "snowreg demo: 000001 (XX000): disk full" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors of Snowflake Scripting: the positions of a block's text count in the file, a procedure's stay its own
+# ---------------------------------------------------------------------------------------------
+
+BLOCKS = """\
+CREATE DATABASE d;
+CREATE PROCEDURE p() RETURNS INT LANGUAGE SQL AS $$
+BEGIN
+  SELECT nope;
+  RETURN 1;
+END;
+$$;
+SELECT 1; CALL p();
+"""
+
+
+def test_a_failing_procedure_keeps_its_own_positions_and_points_at_the_call(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The body's `line 3 at position 2` and `line 1 at position 7` are in the procedure's text, not the file."""
+    script = tmp_path / "call.sql"
+    script.write_text(BLOCKS)
+    assert main(["run", str(script)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{script}:8:11: 000904 (42000): Uncaught exception of type 'STATEMENT_ERROR' on line 3 at position 2 : "
+        "SQL compilation error: error line 1 at position 7",
+        "invalid identifier 'NOPE'",
+        "    SELECT 1; CALL p();",
+        "              ^"]
+
+
+def test_an_anonymous_blocks_error_points_into_the_block_counted_in_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Snowflake says where the statement stands in the block, then the statement's own error: both are in the
+    script's text, so both count in the file, and the caret stands under the unknown name."""
+    script = tmp_path / "block.sql"
+    script.write_text("CREATE DATABASE d;\n\nBEGIN\n  LET y INT := 5;\n  SELECT 1, nope INTO :y;\n  RETURN y;\nEND;\n")
+    assert main(["run", str(script)]) == 1
+    run_lines = capsys.readouterr().err.splitlines()
+    assert run_lines == [
+        f"{script}:5:13: 000904 (42000): Uncaught exception of type 'STATEMENT_ERROR' on line 5 at position 2 : "
+        "SQL compilation error: error line 5 at position 12",
+        "invalid identifier 'NOPE'",
+        "      SELECT 1, nope INTO :y;",
+        "    " + " " * 12 + "^"]
+    assert main(["check", str(script)]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == " ".join(run_lines[:2])
+
+
+def test_the_uncaught_message_is_snowflakes_on_a_cursor(cur: Any) -> None:
+    """Only the command line counts in the file: a cursor gets Snowflake's text, positions in the block."""
+    with pytest.raises(snowreg.ProgrammingError) as raised:
+        cur.execute("BEGIN\n  LET y INT := 5;\n  SELECT 1, nope INTO :y;\n  RETURN y;\nEND;")
+    assert raised.value.msg == ("Uncaught exception of type 'STATEMENT_ERROR' on line 3 at position 2 : "
+                                "SQL compilation error: error line 1 at position 10\ninvalid identifier 'NOPE'")
+
+
+# ---------------------------------------------------------------------------------------------
+# A REPL !command in a script: its own line, a clear error, never glued to the next statement
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_repl_command_in_a_script_is_named_and_stops_run_where_it_stands(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "bang.sql"
+    script.write_text("SELECT 1 AS one;\n!set output_format=csv\nSELECT 2 AS two;\n")
+    assert main(["run", str(script)]) == 1
+    captured = capsys.readouterr()
+    assert "| ONE |" in captured.out and "TWO" not in captured.out
+    assert captured.err.splitlines() == [
+        f"{script}:2:1: !set is a command of snowreg repl, not SQL (the REPL's !source runs this script)",
+        "    !set output_format=csv",
+        "    ^"]
+
+
+def test_check_reports_a_repl_command_and_checks_the_statement_after_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "bang.sql"
+    script.write_text("!source other.sql\nSELECT * FROM nope;\n")
+    assert main(["check", str(script), "--database", "D", "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert [(p["line"], p["column"], p["errno"]) for p in problems] == [(1, 1, None), (2, 15, 2003)]
+    assert problems[0]["message"].startswith("!source is a command of snowreg repl, not SQL")

@@ -147,6 +147,13 @@ def test_table_methods_inside_table_parens(conn: Any, complete: Any) -> None:
     assert complete("SELECT M!") == {"PREDICT": "method"}
 
 
+def test_session_variables_after_a_dollar(conn: Any, complete: Any) -> None:
+    conn.cursor().execute("SET (chosen, threshold) = ('V2', 0.5)")
+    assert complete("SELECT MODEL(M, IDENTIFIER($") == {"$CHOSEN": "variable", "$THRESHOLD": "variable"}
+    assert complete("SELECT * FROM T WHERE A > $th") == {"$threshold": "variable"}  # the case being typed
+    assert complete("SELECT $C") == {"$CHOSEN": "variable"}
+
+
 def test_roles(complete: Any) -> None:
     roles = complete("USE ROLE ")
     assert roles["ANALYST"] == "role" and {"PUBLIC", "SYSADMIN"} <= roles.keys()
@@ -182,6 +189,54 @@ def test_completion_shows_only_what_the_role_may_see(registry_dir: Path, tmp_pat
     with snowreg.connect(database="DB", schema="S", role="ANALYST", path=tmp_path / "r") as c:
         models = {x.text for x in SqlCompleter(Objects(c)).get_completions(Document("ALTER MODEL "), None)}  # type: ignore[arg-type]
     assert "M" in models and "SECRET" not in models
+
+
+def test_quoted_tables_and_columns_complete_by_their_snowflake_names(conn: Any, complete: Any) -> None:
+    """A case-sensitive name is offered as it is written in SQL, never as snowreg stores it in DuckDB."""
+    cur = conn.cursor()
+    cur.execute('CREATE TABLE "Mixed Case" ("Quoted Col" INT, PLAIN INT)')
+    cur.execute('CREATE SCHEMA DB."lower s"')
+    cur.execute('CREATE TABLE DB."lower s".INNER_T (X INT)')
+    cur.execute("USE SCHEMA DB.S")
+    assert complete('SELECT * FROM "Mi') == {'"Mixed Case"': "table"}
+    assert complete("SELECT * FROM ")['"Mixed Case"'] == "table"
+    assert complete('SELECT  FROM "Mixed Case"', cursor=len("SELECT ")).keys() >= {'"Quoted Col"', "PLAIN"}
+    assert complete('SELECT "Qu FROM "Mixed Case"', cursor=len('SELECT "Qu')) == {'"Quoted Col"': "column"}
+    assert complete('SELECT * FROM DB."lower s".') == {"INNER_T": "table"}
+    assert complete('SELECT  FROM DB."lower s".INNER_T', cursor=len("SELECT ")).get("X") == "column"
+
+
+def test_information_schema_views_and_their_columns(conn: Any, complete: Any) -> None:
+    """The guide's MODEL_VERSIONS query is typed with completion too, and completing changes no query id."""
+    cur = conn.cursor()
+    last = cur.execute("SELECT 1").sfqid
+    assert "INFORMATION_SCHEMA" in complete("USE SCHEMA DB.")
+    views = complete("SELECT * FROM DB.INFORMATION_SCHEMA.")
+    assert views["MODEL_VERSIONS"] == "table" and {"TABLES", "COLUMNS", "SCHEMATA"} <= views.keys()
+    assert complete("SELECT * FROM DB.INFORMATION_SCHEMA.MODEL_V") == {"MODEL_VERSIONS": "table"}
+    columns = complete("SELECT  FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS", cursor=len("SELECT "))
+    assert {"MODEL_NAME", "MODEL_VERSION_NAME", "METADATA"} <= columns.keys()
+    assert complete("SELECT * FROM DB.INFORMATION_SCHEMA.MODEL_VERSIONS v WHERE v.MODEL_VERSION_N") == {
+        "MODEL_VERSION_NAME": "column"}
+    assert cur.execute("SELECT LAST_QUERY_ID()").fetchone() == (last,)
+
+
+def test_tables_and_columns_complete_only_when_the_role_may_see_them(registry_dir: Path, tmp_path: Path) -> None:
+    """ANALYST holds no privilege on table T: completion names neither it nor its columns, as SHOW would not."""
+    shutil.copytree(registry_dir, tmp_path / "r")
+    with snowreg.connect(database="DB", schema="S", role="ANALYST", path=tmp_path / "r") as c:
+        completer = SqlCompleter(Objects(c))
+
+        def offered(text: str, cursor: int) -> set[str]:
+            return {x.text for x in completer.get_completions(Document(text, cursor), None)}  # type: ignore[arg-type]
+        assert "T" not in offered("SELECT * FROM ", len("SELECT * FROM "))
+        assert not {"A", "B"} & offered("SELECT  FROM T", len("SELECT "))
+        c.cursor().execute("USE ROLE ACCOUNTADMIN")
+        c.cursor().execute("GRANT SELECT ON TABLE DB.S.T TO ROLE ANALYST")
+        c.cursor().execute("USE ROLE ANALYST")
+        completer.objects.refresh()
+        assert "T" in offered("SELECT * FROM ", len("SELECT * FROM "))
+        assert {"A", "B"} <= offered("SELECT  FROM T", len("SELECT "))
 
 
 def test_completion_sees_objects_created_in_the_session(conn: Any, tmp_path: Path) -> None:
@@ -263,6 +318,14 @@ def test_help_source_and_unknown_commands(conn: Any, tmp_path: Path) -> None:
     assert out.rstrip().endswith("Goodbye!")
 
 
+def test_source_runs_the_commands_of_a_file(conn: Any, tmp_path: Path) -> None:
+    """A `!` line of a sourced file is a command on its own line, as snowsql reads scripts."""
+    script = tmp_path / "script.sql"
+    script.write_text("!set output_format=csv\nSELECT 1 AS A, 2 AS B;\n")
+    out = drive(conn, f"!source {script}" + ENTER + "!quit" + ENTER, tmp_path)
+    assert "output_format set to csv" in out and "A,B\n1,2\n" in out and "error" not in out
+
+
 def test_why_explains_access(conn: Any, tmp_path: Path) -> None:
     pytest.importorskip("snowreg.engine.access.explain")
     out = drive(conn, "!why USAGE MODEL DB.S.M" + ENTER + "!why" + ENTER + "!why USAGE MODL DB.S.M" + ENTER
@@ -277,6 +340,13 @@ def test_ctrl_c_cancels_the_input_and_ctrl_d_exits(conn: Any, tmp_path: Path) ->
                 tmp_path)
     assert "kept" in out and "cancelled" not in out
     assert out.rstrip().endswith("Goodbye!")
+
+
+def test_bare_quit_and_exit_leave_as_in_psql(conn: Any, tmp_path: Path) -> None:
+    """Not SQL in Snowflake, and what a newcomer types first: they leave instead of waiting for a `;`."""
+    for word in ("exit", "QUIT", "quit;"):
+        out = drive(conn, word + ENTER + "SELECT 'still here' AS X;" + ENTER + CTRL_D, tmp_path)
+        assert out.rstrip().endswith("Goodbye!") and "still here" not in out and "error" not in out
 
 
 def test_history_persists_between_sessions(conn: Any, tmp_path: Path) -> None:

@@ -107,6 +107,17 @@ def test_a_missing_model_or_version_suggests_a_visible_one(registry: Path, tmp_p
     assert run_hint(registry, tmp_path, capsys, sql).splitlines()[-1] == hint
 
 
+@pytest.mark.parametrize("sql", ["SELECT my_model!predict(1.0)", "SELECT my_model!predict(1.0, 2.0, 3.0)",
+                                 "SELECT MODEL(my_model, production)!predict(1.0)"])
+def test_a_method_call_with_the_wrong_arguments_shows_the_signature(registry: Path, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    sql: str) -> None:
+    """Snowflake's 001044 names only the types given; the hint says what the method takes."""
+    err = run_hint(registry, tmp_path, capsys, sql).splitlines()
+    assert "001044 (42P13)" in err[0] and err[1].startswith("Invalid argument types for function 'PREDICT': (")
+    assert err[-1].endswith("!PREDICT takes (A DOUBLE, B DOUBLE).")  # as SHOW FUNCTIONS writes them
+
+
 def test_no_hint_names_what_the_role_cannot_see(registry: Path, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """OUTSIDER holds nothing on MY_MODEL: the error is the same as for a missing model, and so is the hint."""
