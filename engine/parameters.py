@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 
 Effect = Literal["HONOURED", "INERT", "DEFAULT_ONLY"]
 HONOURED: Effect = "HONOURED"
@@ -175,7 +175,7 @@ def lookup(name: str) -> Parameter:
     """The parameter of that name; a name that is no session parameter is refused (T31)."""
     found = PARAMETERS.get(name.upper())
     if found is None:
-        raise errors.invalid_parameter(name.upper())
+        raise error_catalog.invalid_parameter(name.upper())
     return found
 
 

@@ -94,3 +94,14 @@ def not_hex(value: str) -> ProgrammingError:
 def mixed_types(where: str, first: str, second: str) -> NotSupportedError:
     """Values of two types DuckDB will not bring to one in a conditional, GREATEST / LEAST or UNPIVOT."""
     return not_supported(f"{where} of a {first} value and a {second} value (cast one of them)")
+
+
+def invalid_parameter(parameter: str) -> ProgrammingError:
+    """001006: ALTER SESSION SET / UNSET of a name that is no session parameter (conformance/DECISIONS.md T31)."""
+    return ProgrammingError(f"{errors.COMPILATION}invalid parameter '{parameter}'", 1006, "42601")
+
+
+def arrays_to_object(detail: str) -> ProgrammingError:
+    """215001 / 215002 (22000): ARRAYS_TO_OBJECT's arrays of unequal lengths, a key that is no string
+    (https://docs.snowflake.com/en/sql-reference/functions/arrays_to_object gives both texts)."""
+    return ProgrammingError(detail, 215001 if detail.startswith("Key array") else 215002, "22000")

@@ -475,11 +475,6 @@ def invalid_timezone(name: str) -> ProgrammingError:
     return invalid_parameter_value("TIMEZONE", name)
 
 
-def invalid_parameter(parameter: str) -> ProgrammingError:
-    """001006: ALTER SESSION SET / UNSET of a name that is no session parameter (conformance/DECISIONS.md T31)."""
-    return ProgrammingError(f"{COMPILATION}invalid parameter '{parameter}'", 1006, "42601")
-
-
 def invalid_parameter_value(parameter: str, value: str) -> ProgrammingError:
     """001008: ALTER SESSION SET of a value the parameter cannot take."""
     return ProgrammingError(f"{COMPILATION}invalid value ['{value}'] for parameter '{parameter}'", 1008, "22007")
@@ -494,12 +489,6 @@ def not_an_array(detail: str) -> ProgrammingError:
     """100107 (22000): ARRAY_FLATTEN of an element that is no ARRAY (the ARRAY_FLATTEN page's example:
     `Not an array: 'Input argument to ARRAY_FLATTEN is not an array of arrays'`)."""
     return ProgrammingError(detail, 100107, "22000")
-
-
-def arrays_to_object(detail: str) -> ProgrammingError:
-    """215001 / 215002 (22000): ARRAYS_TO_OBJECT's arrays of unequal lengths, a key that is no string
-    (https://docs.snowflake.com/en/sql-reference/functions/arrays_to_object gives both texts)."""
-    return ProgrammingError(detail, 215001 if detail.startswith("Key array") else 215002, "22000")
 
 
 def division_by_zero() -> ProgrammingError:

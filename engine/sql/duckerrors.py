@@ -127,7 +127,7 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if detail.startswith("Duplicate field key"):  # engine.sql.arrays' OBJECT_INSERT (errno undocumented)
         return errors.execution_error(detail)
     if detail.startswith(("Key array and value array", "Key supplied for ARRAYS_TO_OBJECT")):  # engine.sql.arrays
-        return errors.arrays_to_object(detail)
+        return error_catalog.arrays_to_object(detail)
     if detail.startswith("Not an array: "):  # engine.sql.arrays' ARRAY_FLATTEN
         return errors.not_an_array(detail)
     if detail.startswith(("Malformed JSON", "Error parsing JSON")):
