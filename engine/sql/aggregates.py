@@ -18,15 +18,9 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.sql import variant
+from snowreg.engine.sql.call_args import call_args as _args
 
 _T = exp.DataType.Type
-
-
-def _args(node: exp.Expr) -> list[exp.Expr]:
-    if isinstance(node, exp.Anonymous):
-        return list(node.expressions)
-    out = [v for k, v in node.args.items() if k != "expressions" and isinstance(v, exp.Expr)]
-    return out + list(node.expressions)
 
 
 def by_count(node: exp.Expr) -> exp.Expr | None:

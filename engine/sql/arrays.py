@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.sql import variant
+from snowreg.engine.sql.call_args import call_args as _args
 
 _T = exp.DataType.Type
 _Q = f"{variant.MACRO_CATALOG}.main."
@@ -162,13 +163,6 @@ MACROS: dict[str, str] = {
     "snowreg_elements(a)": f"""list_transform([{_Q}snowreg_dwrapped(a)], lambda w: list_transform(
         range(CAST(json_array_length(w) AS BIGINT)), lambda n: {_Q}snowreg_dunwrap(json_extract(w, n))))[1]""",
 }
-
-
-def _args(node: exp.Expr) -> list[exp.Expr]:
-    if isinstance(node, exp.Anonymous):
-        return list(node.expressions)
-    out = [v for k, v in node.args.items() if k != "expressions" and isinstance(v, exp.Expr)]
-    return out + list(node.expressions)
 
 
 def _json(node: exp.Expr) -> exp.Expr:

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from snowreg import error_catalog, errors
 from snowreg.engine.sql import dates, variant
+from snowreg.engine.sql.call_args import call_args as _args
 
 _T = exp.DataType.Type
 
@@ -26,13 +27,6 @@ _PARTS = ("CAST(make_date(CAST(__y AS BIGINT), 1, 1) AS TIMESTAMP) + to_months(C
           "+ to_days(CAST(__d AS BIGINT) - 1) + to_hours(CAST(__h AS BIGINT)) + to_minutes(CAST(__mi AS BIGINT)) "
           "+ to_microseconds(CAST(__s AS BIGINT) * 1000000 + CAST(__ns AS BIGINT) // 1000)")
 _NAMES = ("__y", "__mo", "__d", "__h", "__mi", "__s", "__ns")
-
-
-def _args(node: exp.Expr) -> list[exp.Expr]:
-    if isinstance(node, exp.Anonymous):
-        return list(node.expressions)
-    out = [v for k, v in node.args.items() if k != "expressions" and isinstance(v, exp.Expr)]
-    return out + list(node.expressions)
 
 
 def _template(text: str, values: dict[str, exp.Expr]) -> exp.Expr:

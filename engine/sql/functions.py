@@ -31,6 +31,7 @@ from snowreg.engine.sql import (
     texts,
     variant,
 )
+from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.grammar.text import place
 
 Coercion = Literal["", "text", "number", "float"]
@@ -352,14 +353,6 @@ def _width_bucket(node: exp.Expr) -> exp.Expr:
     for column in list(tree.find_all(exp.Column)):
         column.replace(values[column.name].copy())
     return tree
-
-
-def _args(node: exp.Expr) -> list[exp.Expr]:
-    """The arguments of a call as written, whatever node sqlglot made of it."""
-    if isinstance(node, exp.Anonymous):
-        return list(node.expressions)
-    out = [v for k, v in node.args.items() if k != "expressions" and isinstance(v, exp.Expr)]
-    return out + list(node.expressions)
 
 
 _SPECIAL: dict[str, Function] = {

@@ -13,18 +13,11 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.sql import variant
+from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
 
 _T = exp.DataType.Type
 _BASE64 = "+/="  # Snowflake's default characters 62 and 63 and the padding
-
-
-def _args(node: exp.Expr) -> list[exp.Expr]:
-    """The arguments of a call as written, whatever node sqlglot made of it."""
-    if isinstance(node, exp.Anonymous):
-        return list(node.expressions)
-    out = [v for k, v in node.args.items() if k != "expressions" and isinstance(v, exp.Expr)]
-    return out + list(node.expressions)
 
 
 def _count(name: str, args: list[exp.Expr], least: int, most: int) -> None:
