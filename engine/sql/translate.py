@@ -215,6 +215,8 @@ def _table_ddl(stmt: exp.Expr, kind: Kind, sql: str) -> ddl.TableDDL | None:
         return ddl.create_view(stmt, sql)
     if isinstance(stmt, exp.Alter) and kind == "alter" and str(stmt.args.get("kind") or "").upper() == "TABLE":
         return ddl.alter_table(stmt)
+    if isinstance(stmt, exp.Alter) and kind == "alter" and str(stmt.args.get("kind") or "").upper() == "VIEW":
+        return ddl.alter_view(stmt)
     return None
 
 

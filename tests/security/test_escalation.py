@@ -66,3 +66,45 @@ def test_ownership_still_goes_to_the_sessions_own_roles_and_from_manage_grants(
     run(admin, "GRANT OWNERSHIP ON PROCEDURE ML.SAND.P() TO ROLE OUTSIDER")  # ACCOUNTADMIN: MANAGE GRANTS
     owners = [r for r in run(admin, "SHOW GRANTS ON PROCEDURE ML.SAND.P()") if r[1] == "OWNERSHIP"]
     assert [r[5] for r in owners] == ["OUTSIDER"]
+
+
+def test_an_owners_rights_procedures_statements_leave_no_result_to_scan(pair: tuple[Connection, Connection]) -> None:
+    """The body's statements ran with the owner's privileges: their results are not the caller's to read
+    with RESULT_SCAN (LAST_QUERY_ID(n) does not reach them), only the CALL's (DECISIONS J21). Inside the body RESULT_SCAN(LAST_QUERY_ID()) still reads the statement before."""
+    admin, alice = pair
+    run(admin, "CREATE PROCEDURE ML.DEV.TOTAL() RETURNS NUMBER LANGUAGE SQL AS $$ BEGIN "
+               "SELECT x FROM ML.DEV.SECRET; "
+               "RETURN (SELECT COUNT(*) FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))); END $$")
+    run(admin, "GRANT USAGE ON PROCEDURE ML.DEV.TOTAL() TO ROLE ANALYST")
+    cur = alice.cursor()
+    assert cur.execute("CALL ML.DEV.TOTAL()").fetchall() == [(1,)]
+    call_id = cur.sfqid
+    assert run(alice, "SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))") == [(1,)]  # the CALL's own result
+    seen = []
+    for n in range(1, 12):
+        for position in (n, -n):
+            query_id = run(alice, f"SELECT LAST_QUERY_ID({position})")[0][0]
+            if query_id is None:
+                continue
+            seen.append(query_id)
+            try:
+                rows = run(alice, f"SELECT * FROM TABLE(RESULT_SCAN('{query_id}'))")
+            except snowreg.Error:
+                continue
+            assert (42,) not in rows, (position, query_id)
+    assert call_id in seen
+
+
+@pytest.mark.parametrize("to", ["ML.DEV.MOVED", "ML.PUBLIC.MOVED", "OTHER.PUBLIC.MOVED", "DEV.MOVED"])
+def test_a_view_renamed_into_another_schema_is_refused_not_renamed_in_place(pair: tuple[Connection, Connection],
+                                                                            to: str) -> None:
+    """ALTER VIEW … RENAME TO db.schema.name moves the view in Snowflake (with CREATE VIEW on the target
+    schema); snowreg renamed it within its own schema, whatever schema was named, and said it succeeded."""
+    admin, alice = pair
+    run(alice, "CREATE VIEW ML.SAND.V AS SELECT 1 AS a")
+    assert refused(alice, f"ALTER VIEW ML.SAND.V RENAME TO {to}").errno == 2
+    assert run(alice, "SELECT * FROM ML.SAND.V") == [(1,)]
+    run(alice, "ALTER VIEW ML.SAND.V RENAME TO ML.SAND.W")
+    run(alice, "ALTER VIEW W RENAME TO V2")
+    assert run(alice, "SELECT * FROM ML.SAND.V2") == [(1,)]
+    assert [r[1] for r in run(admin, "SHOW VIEWS IN DATABASE ML")] == ["V2"]
