@@ -80,6 +80,7 @@ def creating(session: Session, kind: Kind, stmt: CreateFunction,
     arguments = arguments_of(tuple(a.type for a in stmt.args))
     existing = kind.part(session).get(db, schema, name, arguments)
     if existing is not None:
+        privileges.check_create_before_telling(session, db, schema, kind.name, bool(held(session, kind, existing)))
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:

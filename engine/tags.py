@@ -19,6 +19,7 @@ def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     existing = session.catalog.objects.get_tag(db, schema, name)
     if existing is not None:
+        privileges.check_create_before_telling(session, db, schema, "TAG", privileges.can_see_tag(session, existing))
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
