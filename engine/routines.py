@@ -125,6 +125,8 @@ def drop(session: Session, kind: Kind, sig: FunctionSignature, if_exists: bool,
          remove: Callable[[FunctionRow], None]) -> Result:
     """DROP FUNCTION | PROCEDURE [IF EXISTS] name(types): `remove` takes the row and its grants away."""
     key, row = find(session, kind, sig)
+    if row is not None and if_exists and not held(session, kind, row):  # hidden: answered as missing (J24)
+        row = None
     if row is None:
         if if_exists:
             check_container(session, key[0], key[1])  # as DROP TABLE IF EXISTS: a missing schema is 002003

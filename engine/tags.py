@@ -35,6 +35,8 @@ def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
 def drop_tag(session: Session, stmt: ast.DropTag) -> Result:
     db, schema, name = session.qualify(stmt.name)
     tag = session.catalog.objects.get_tag(db, schema, name)
+    if tag is not None and stmt.if_exists and not privileges.can_see_tag(session, tag):
+        tag = None  # hidden: answered as a missing tag (J24)
     if tag is None:
         if stmt.if_exists:
             check_container(session, db, schema)

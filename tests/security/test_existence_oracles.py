@@ -70,3 +70,24 @@ def test_models_too(tmp_path: Any, version_dir: Any) -> None:
         assert answer(alice, sql.format(n="HM"), "HM") == answer(alice, sql.format(n="FREE"), "FREE"), sql
     alice.close()
     admin.close()
+
+
+@pytest.mark.parametrize(("sql", "hidden"), [
+    ("DROP TABLE IF EXISTS {n}", "H"), ("DROP VIEW IF EXISTS {n}", "HV"), ("DROP SEQUENCE IF EXISTS {n}", "HS"),
+    ("ALTER TABLE IF EXISTS {n} ADD COLUMN y INT", "H"), ("TRUNCATE TABLE IF EXISTS {n}", "H"),
+    ("ALTER TABLE IF EXISTS {n} RENAME TO ZZ", "H"), ("DROP FUNCTION IF EXISTS {n}(NUMBER)", "HF"),
+    ("DROP PROCEDURE IF EXISTS {n}()", "HP"), ("DROP TAG IF EXISTS {n}", "HT"), ("DROP STAGE IF EXISTS {n}", "HST"),
+])
+def test_if_exists_of_a_hidden_object_answers_as_for_a_missing_one(pair: tuple[Connection, Connection], sql: str,
+                                                                  hidden: str) -> None:
+    """DECISIONS J24: and the hidden object stays as it was."""
+    admin, alice = pair
+    free = "NOTHING_HERE"
+    assert answer(alice, sql.format(n=hidden), hidden) == answer(alice, sql.format(n=free), free)
+    shown = {r[1] for r in admin.cursor().execute("SHOW OBJECTS IN SCHEMA ML.DEV").fetchall()}
+    assert {"H", "HV"} <= shown
+    assert admin.cursor().execute("DESCRIBE TABLE ML.DEV.H").fetchall()[0][0] == "X"
+    assert len(admin.cursor().execute("SHOW USER FUNCTIONS IN SCHEMA ML.DEV").fetchall()) == 1
+    assert len(admin.cursor().execute("SHOW USER PROCEDURES IN SCHEMA ML.DEV").fetchall()) == 1
+    assert len(admin.cursor().execute("SHOW TAGS IN SCHEMA ML.DEV").fetchall()) == 1
+    assert len(admin.cursor().execute("SHOW SEQUENCES IN SCHEMA ML.DEV").fetchall()) == 1
