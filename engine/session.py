@@ -206,8 +206,8 @@ class Session:
         for query_id in dropped:
             self.results.pop(query_id, None)
         with _SHARED_LOCK:
-            shared = _SHARED_RESULTS.get(self.catalog)
-            for query_id in dropped if shared is not None else ():
+            shared = _SHARED_RESULTS.get(self.catalog, OrderedDict())
+            for query_id in dropped:
                 shared.pop(query_id, None)
 
     def result_of(self, query_id: str) -> Any | None:

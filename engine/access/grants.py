@@ -428,6 +428,4 @@ def _check_ownership_recipient(session: Session, role: str, kind: str) -> None:
     a = privileges.access(session)
     if role in a.roles or a.manage_grants:
         return
-    raise errors.compilation_error(
-        f"{kind.capitalize()} ownership can only be transferred to a role that is activated in the current "
-        "session or by a role with account-level MANAGE GRANTS.", 3001, "42501")
+    raise errors.ownership_recipient_not_active(kind)
