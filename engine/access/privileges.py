@@ -476,6 +476,9 @@ def _check_sequence(session: Session, ref: Any, kind: str) -> None:
     database, schema = ref.database or session.database, ref.schema or session.schema
     if database is None or schema is None:
         return
+    if not ref.write and not sequence_exists(session, database, schema, ref.name):
+        # NEXTVAL of a missing sequence: the text a hidden one gets, so neither tells which exists (J24)
+        raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (database, schema, ref.name)))
     if sequence_exists(session, database, schema, ref.name):
         held = sequence_privileges(session, database, schema, ref.name)
         if kind == "ddl":

@@ -91,3 +91,11 @@ def test_if_exists_of_a_hidden_object_answers_as_for_a_missing_one(pair: tuple[C
     assert len(admin.cursor().execute("SHOW USER PROCEDURES IN SCHEMA ML.DEV").fetchall()) == 1
     assert len(admin.cursor().execute("SHOW TAGS IN SCHEMA ML.DEV").fetchall()) == 1
     assert len(admin.cursor().execute("SHOW SEQUENCES IN SCHEMA ML.DEV").fetchall()) == 1
+
+
+@pytest.mark.parametrize("sql", ["SELECT {n}.NEXTVAL", "SELECT ML.DEV.{n}.NEXTVAL", "SELECT DEV.{n}.NEXTVAL + 1"])
+def test_nextval_of_a_hidden_sequence_answers_as_for_a_missing_one(pair: tuple[Connection, Connection],
+                                                                   sql: str) -> None:
+    """002003 `Sequence '…' does not exist or not authorized.` both ways (the missing one said `Object …`, 42S02)."""
+    _, alice = pair
+    assert answer(alice, sql.format(n="HS"), "HS") == answer(alice, sql.format(n="NOTHING_HERE"), "NOTHING_HERE")
