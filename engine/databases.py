@@ -91,6 +91,7 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
         raise errors.already_exists("Object", name)
     cloned = _clone_source(session, stmt, (db, name))  # checked before anything changes
     if session.catalog.databases.get_schema(db, name) is not None:
+        privileges.check_create_before_telling(session, db, None, "SCHEMA", privileges.can_see_schema(session, db, name))
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:

@@ -77,6 +77,7 @@ def creation_target(session: Session, qn: ast.QualifiedName, or_replace: bool, i
     check_container(session, db, schema)
     existing = session.catalog.models.get_model(db, schema, name)
     if existing is not None:
+        privileges.check_create_before_telling(session, db, schema, "MODEL", privileges.can_see_model(session, existing))
         if if_not_exists:
             return status(f"{name} already exists, statement succeeded.")
         if not or_replace:

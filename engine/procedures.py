@@ -274,16 +274,19 @@ def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], No
 
 @contextmanager
 def _rights(session: Session, owner: str | None) -> Iterator[None]:
-    """The body's statements run with the owner's role (owner's rights) or the caller's (owner None)."""
+    """The body's statements run with the owner's role (owner's rights) or the caller's (owner None); an
+    owner's-rights body leaves no statement behind for the caller's LAST_QUERY_ID / RESULT_SCAN."""
     if owner is None:
         yield
         return
     saved = session.role, session.secondary_roles
+    recorded = len(session.query_ids)
     session.role, session.secondary_roles = owner, "NONE"
     try:
         yield
     finally:
         session.role, session.secondary_roles = saved
+        session.forget_queries_since(recorded)  # their results were read with the owner's privileges
 
 
 @contextmanager

@@ -80,6 +80,7 @@ def creating(session: Session, kind: Kind, stmt: CreateFunction,
     arguments = arguments_of(tuple(a.type for a in stmt.args))
     existing = kind.part(session).get(db, schema, name, arguments)
     if existing is not None:
+        privileges.check_create_before_telling(session, db, schema, kind.name, bool(held(session, kind, existing)))
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
@@ -124,6 +125,8 @@ def drop(session: Session, kind: Kind, sig: FunctionSignature, if_exists: bool,
          remove: Callable[[FunctionRow], None]) -> Result:
     """DROP FUNCTION | PROCEDURE [IF EXISTS] name(types): `remove` takes the row and its grants away."""
     key, row = find(session, kind, sig)
+    if row is not None and if_exists and not held(session, kind, row):  # hidden: answered as missing (J24)
+        row = None
     if row is None:
         if if_exists:
             check_container(session, key[0], key[1])  # as DROP TABLE IF EXISTS: a missing schema is 002003

@@ -197,6 +197,20 @@ class Session:
                 while len(shared) > RECENT_RESULTS:
                     shared.popitem(last=False)
 
+    def forget_queries_since(self, count: int) -> None:
+        """Forget the statements recorded after the first `count` (ids and results, here and shared): what an
+        owner's-rights procedure ran is not the caller's to read (DECISIONS J21)."""
+        dropped = self.query_ids[count:]
+        if not dropped:
+            return
+        del self.query_ids[count:]
+        for query_id in dropped:
+            self.results.pop(query_id, None)
+        with _SHARED_LOCK:
+            shared = _SHARED_RESULTS.get(self.catalog, OrderedDict())
+            for query_id in dropped:
+                shared.pop(query_id, None)
+
     def result_of(self, query_id: str) -> Any | None:
         """The result of a query this session ran, or this user ran in another session of the registry."""
         found = self.results.get(query_id)

@@ -144,6 +144,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     existing = session.catalog.objects.get_stage(db, schema, name)
     if existing is not None:
+        privileges.check_create_before_telling(session, db, schema, "STAGE", privileges.can_see_stage(session, existing))
         if stmt.if_not_exists:
             return status(f"{name} already exists, statement succeeded.")
         if not stmt.or_replace:

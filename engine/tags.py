@@ -19,6 +19,7 @@ def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
     existing = session.catalog.objects.get_tag(db, schema, name)
     if existing is not None:
+        privileges.check_create_before_telling(session, db, schema, "TAG", privileges.can_see_tag(session, existing))
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
         if not stmt.or_replace:
@@ -34,6 +35,8 @@ def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
 def drop_tag(session: Session, stmt: ast.DropTag) -> Result:
     db, schema, name = session.qualify(stmt.name)
     tag = session.catalog.objects.get_tag(db, schema, name)
+    if tag is not None and stmt.if_exists and not privileges.can_see_tag(session, tag):
+        tag = None  # hidden: answered as a missing tag (J24)
     if tag is None:
         if stmt.if_exists:
             check_container(session, db, schema)

@@ -173,6 +173,14 @@ def insufficient_privileges(kind: str, name: str) -> ProgrammingError:
     return error
 
 
+def ownership_recipient_not_active(kind: str) -> ProgrammingError:
+    """GRANT OWNERSHIP to a role not active in the session, without MANAGE GRANTS (BCR 2395; the number is
+    not documented: 003001, DECISIONS J20)."""
+    return ProgrammingError(
+        f"{COMPILATION}{kind.capitalize()} ownership can only be transferred to a role that is activated in the "
+        "current session or by a role with account-level MANAGE GRANTS.", 3001, "42501")
+
+
 def role_not_assigned(role: str) -> ProgrammingError:
     return ProgrammingError(
         f"{ACCESS}Requested role '{role}' is not assigned to the executing user.  "

@@ -398,11 +398,13 @@ def grant_ownership(session: Session, stmt: ast.GrantOwnership) -> Result:
         kind = _future_kind(target)
         db, schema = _container(session, target)
         _check_future_authority(session, db, schema)
+        _check_ownership_recipient(session, role, kind)
         session.catalog.grants.add_future_grant(target.container_kind, db, schema, kind, "OWNERSHIP", role, False)
         return status()
     if isinstance(target, ast.AccountTarget):
         raise errors.compilation_error("OWNERSHIP cannot be granted on ACCOUNT.")
-    _, targets = _targets(session, target)
+    kind, targets = _targets(session, target)
+    _check_ownership_recipient(session, role, kind)
     a = privileges.access(session)
     with session.catalog.store.transaction():
         for t in targets:
@@ -416,3 +418,14 @@ def grant_ownership(session: Session, stmt: ast.GrantOwnership) -> Result:
                     "'GRANT OWNERSHIP ON <target_objects> TO <target_role> REVOKE CURRENT GRANTS'.")
             session.catalog.grants.set_owner(t.key, role, stmt.current_grants)
     return status()
+
+
+def _check_ownership_recipient(session: Session, role: str, kind: str) -> None:
+    """Ownership goes only to a role active in the session, unless the session holds MANAGE GRANTS
+    (https://docs.snowflake.com/en/release-notes/bcr-bundles/2026_07/bcr-2395, DECISIONS J20): else a role
+    could hand an owner's-rights procedure it wrote, or a schema whose future objects it makes, to a
+    stronger role and run its code with that role's privileges."""
+    a = privileges.access(session)
+    if role in a.roles or a.manage_grants:
+        return
+    raise errors.ownership_recipient_not_active(kind)

@@ -266,6 +266,19 @@ def check_create_in_schema(session: Session, database: str, schema: str, kind: s
         raise errors.insufficient_privileges("schema", schema)
 
 
+def check_create_before_telling(session: Session, database: str, schema: str | None, kind: str, seen: bool) -> None:
+    """Before a CREATE says anything of an object already under its name (already exists, IF NOT EXISTS'
+    success, OR REPLACE's owner check): a role that cannot see that object gets the answer a free name
+    gets, so the privilege to create (CREATE <kind> on the schema, or CREATE SCHEMA on the database when
+    `schema` is None) is checked first (DECISIONS J23)."""
+    if seen or access(session).manage_grants:
+        return
+    if schema is None:
+        check_create_schema(session, database)
+    else:
+        check_create_in_schema(session, database, schema, kind)
+
+
 def check_move_into_schema(session: Session, owner: str | None, database: str, schema: str) -> None:
     """Moving an object into a managed-access schema "is prohibited unless the object owner ... also owns the
     target schema" (https://docs.snowflake.com/en/sql-reference/sql/alter-model, RENAME TO)."""
@@ -372,6 +385,13 @@ def check_stage(session: Session, stage: StageRow, action: StageAction = "read")
                                                                             stage.schema_name, stage.name)))
 
 
+def can_see_stage(session: Session, stage: StageRow) -> bool:
+    """A stage the roles hold any privilege on (MANAGE GRANTS: every stage)."""
+    a = access(session)
+    return a.manage_grants or bool(a.held(("STAGE", stage.id), stage.owner) if a.schema_usable(
+        stage.database_name, stage.schema_name) else frozenset())
+
+
 def can_see_tag(session: Session, tag: TagRow) -> bool:
     """SHOW TAGS lists a tag the roles hold any privilege on (MANAGE GRANTS: every tag)."""
     a = access(session)
@@ -456,8 +476,13 @@ def _check_sequence(session: Session, ref: Any, kind: str) -> None:
     database, schema = ref.database or session.database, ref.schema or session.schema
     if database is None or schema is None:
         return
+    if not ref.write and not sequence_exists(session, database, schema, ref.name):
+        # NEXTVAL of a missing sequence: the text a hidden one gets, so neither tells which exists (J24)
+        raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (database, schema, ref.name)))
     if sequence_exists(session, database, schema, ref.name):
         held = sequence_privileges(session, database, schema, ref.name)
+        if kind == "ddl":
+            check_create_before_telling(session, database, schema, "SEQUENCE", bool(held))
         if not held & (frozenset({"OWNERSHIP"}) if ref.write else USABLE):
             if not held and not access(session).manage_grants:
                 raise errors.does_not_exist("Sequence", ".".join(quote_ident(p) for p in (database, schema, ref.name)))
@@ -515,6 +540,9 @@ def _check_create_table(session: Session, database: str, schema: str, name: str,
                                                                                                        schema):
         return
     if session.catalog.databases.relation_kind(database, schema, name) is not None:  # OR REPLACE: the owner replaces it
+        owner = session.catalog.grants.owner_of(ObjectKey("TABLE", database, schema, name))
+        seen = a.schema_usable(database, schema) and bool(a.held(("TABLE", database, schema, name), owner))
+        check_create_before_telling(session, database, schema, "VIEW" if kind == "create_view" else "TABLE", seen)
         _check_table(session, database, schema, name, frozenset())
     check_create_in_schema(session, database, schema, "VIEW" if kind == "create_view" else "TABLE")
 

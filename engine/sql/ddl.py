@@ -223,6 +223,14 @@ def alter_table(stmt: exp.Alter) -> TableDDL:
                     renamed_to=renamed_to)
 
 
+def alter_view(stmt: exp.Alter) -> TableDDL | None:
+    """ALTER VIEW … RENAME TO [db.][schema.]name: where the view is to go (engine.sql.renames checks it)."""
+    for action in stmt.args.get("actions") or []:
+        if isinstance(action, exp.AlterRename) and isinstance(action.this, exp.Table):
+            return TableDDL("alter", renamed_to=_table_parts(action.this))
+    return None
+
+
 _DROPPED_KEY = re.compile(r"\s*(PRIMARY\s+KEY|(UNIQUE|FOREIGN\s+KEY)\s*\((.*)\))\s*(?:CASCADE|RESTRICT)?\s*",
                           re.I | re.S)
 

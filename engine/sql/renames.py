@@ -34,7 +34,8 @@ def _same_schema_rename(session: Session, tr: Translation, target: TableRef | No
     here = (target.database or session.database, target.schema or session.schema)
     there = (to[0] or session.database, to[1] or session.schema)
     if there != here:
-        raise errors.not_supported("ALTER TABLE … RENAME TO a name in another schema (moving the table)")
+        what = "VIEW" if tr.sql.upper().startswith("ALTER VIEW") else "TABLE"
+        raise errors.not_supported(f"ALTER {what} … RENAME TO a name in another schema (moving the {what.lower()})")
 
 
 def record_swap(session: Session, database: str, schema: str, first: str, second: str) -> None:

@@ -30,6 +30,7 @@ from snowreg.engine.sql.translation import (
     qualified,
     trivial,
 )
+from snowreg.engine.sql.unseen import if_exists_answer
 from snowreg.grammar import generated
 from snowreg.grammar.ast import NO_SPAN, Span
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, Spliced, literal, place
@@ -119,6 +120,8 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         from snowreg.engine.sql import bind
 
         bind.resolve_tables(session, tr.tables, tr.kind, local)
+        if (hidden := if_exists_answer(session, tr, _write_target(tr), describe_only)) is not None:
+            return hidden  # IF EXISTS of an object the roles cannot see: as if it were missing (J24)
         privileges.check_tables(session, tr.tables, tr.kind)
         bind.check_view_owners(session, tr.tables)
     tr = qualified(tr, session.database, session.schema, local)  # DuckDB reads the objects checked, no other
@@ -279,14 +282,8 @@ def _missing_drop_target(session: Session, tr: Translation) -> str | None:
     if database is None or schema is None:
         return None
     if ref.object_kind == "sequence":
-        return None if _sequence_exists(session, database, schema, ref.name) else ref.name
+        return None if privileges.sequence_exists(session, database, schema, ref.name) else ref.name
     return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is None else None
-
-
-def _sequence_exists(session: Session, database: str, schema: str, name: str) -> bool:
-    return bool(session.catalog.store.data_query(
-        "SELECT 1 FROM duckdb_sequences() WHERE database_name = ? AND schema_name = ? AND sequence_name = ?",
-        [database, schema, physical(name)]))
 
 
 def _missing_optional(session: Session, tr: Translation) -> bool:
@@ -320,7 +317,7 @@ def _existing_target(session: Session, tr: Translation) -> str | None:
     if database is None or schema is None:
         return None
     if sequence:
-        return ref.name if _sequence_exists(session, database, schema, ref.name) else None
+        return ref.name if privileges.sequence_exists(session, database, schema, ref.name) else None
     return ref.name if session.catalog.databases.relation_kind(database, schema, ref.name) is not None else None
 
 

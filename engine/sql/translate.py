@@ -216,8 +216,9 @@ def _table_ddl(stmt: exp.Expr, kind: Kind, sql: str) -> ddl.TableDDL | None:
         return ddl.create_table(stmt, sql)
     if isinstance(stmt, exp.Create) and kind == "create_view":
         return ddl.create_view(stmt, sql)
-    if isinstance(stmt, exp.Alter) and kind == "alter" and str(stmt.args.get("kind") or "").upper() == "TABLE":
-        return ddl.alter_table(stmt)
+    altered = str(stmt.args.get("kind") or "").upper() if isinstance(stmt, exp.Alter) and kind == "alter" else ""
+    if altered in ("TABLE", "VIEW") and isinstance(stmt, exp.Alter):
+        return ddl.alter_table(stmt) if altered == "TABLE" else ddl.alter_view(stmt)
     return None
 
 

@@ -35,8 +35,7 @@ def pair(pair_of: Callable[..., Iterator[tuple[Connection, Connection]]]) -> Ite
 
 @pytest.mark.parametrize("sql", [
     "SELECT SSEQ.NEXTVAL", "SELECT ML.DEV.SSEQ.NEXTVAL", "SELECT ML.PRIV.PSEQ.NEXTVAL", "SELECT PRIV.PSEQ.NEXTVAL",
-    "CREATE TABLE T (x INT DEFAULT SSEQ.NEXTVAL)", "DROP SEQUENCE SSEQ", "DROP SEQUENCE IF EXISTS ML.DEV.SSEQ",
-    "DROP SEQUENCE ML.PRIV.PSEQ", "CREATE OR REPLACE SEQUENCE SSEQ", "DESCRIBE SEQUENCE SSEQ",
+    "CREATE TABLE T (x INT DEFAULT SSEQ.NEXTVAL)", "DROP SEQUENCE SSEQ", "DROP SEQUENCE ML.PRIV.PSEQ", "CREATE OR REPLACE SEQUENCE SSEQ", "DESCRIBE SEQUENCE SSEQ",
 ])
 def test_a_sequence_of_another_role_is_neither_used_nor_changed(pair: tuple[Connection, Connection], sql: str) -> None:
     admin, alice = pair
@@ -44,6 +43,14 @@ def test_a_sequence_of_another_role_is_neither_used_nor_changed(pair: tuple[Conn
         run(alice, sql)
     assert info.value.errno in (2003, 3001), info.value
     assert run(admin, "SELECT ML.DEV.SSEQ.NEXTVAL, ML.PRIV.PSEQ.NEXTVAL") == [(100, 1)]  # never advanced, still there
+
+
+def test_drop_if_exists_of_a_hidden_sequence_answers_as_for_a_missing_one(pair: tuple[Connection, Connection]) -> None:
+    """DECISIONS J24: the answer tells nothing of the sequence, which stays."""
+    admin, alice = pair
+    assert run(alice, "DROP SEQUENCE IF EXISTS ML.DEV.SSEQ") == [
+        ("Drop statement executed successfully (SSEQ already dropped).",)]
+    assert run(admin, "SELECT ML.DEV.SSEQ.NEXTVAL, ML.PRIV.PSEQ.NEXTVAL") == [(100, 1)]
 
 
 def test_sequences_of_other_roles_are_not_listed(pair: tuple[Connection, Connection]) -> None:
