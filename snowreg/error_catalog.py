@@ -1,5 +1,6 @@
 """More of the catalogue of named errors (snowreg.errors holds the rest): a clause's part where Snowflake
-refuses it, and values that do not convert (what engine.sql.duckerrors reads DuckDB's errors as).
+refuses it, values that do not convert (what engine.sql.duckerrors reads DuckDB's errors as), session
+parameters, and grants (role cycles, dependent grants, ownership transfers).
 
 The texts are Snowflake's as seen in use; the numbers that are not documented are marked in
 conformance/DECISIONS.md (O53-O60).
@@ -105,3 +106,24 @@ def arrays_to_object(detail: str) -> ProgrammingError:
     """215001 / 215002 (22000): ARRAYS_TO_OBJECT's arrays of unequal lengths, a key that is no string
     (https://docs.snowflake.com/en/sql-reference/functions/arrays_to_object gives both texts)."""
     return ProgrammingError(detail, 215001 if detail.startswith("Key array") else 215002, "22000")
+
+
+def role_cycle(role: str, grantee: str) -> ProgrammingError:
+    return ProgrammingError(f"{errors.EXECUTION}Granting role '{role}' to role '{grantee}' would create a cycle: "
+                            f"'{grantee}' is already granted to '{role}'.", 3023, "42P17")
+
+
+def dependent_grant(privilege: str, securable: str, grantee: str, advice: str) -> ProgrammingError:
+    # Snowflake's wording; its error number is not documented (UNCERTAIN, docs/ARCHITECTURE.md).
+    return ProgrammingError(
+        f"{errors.EXECUTION}Dependent grant of privilege '{privilege}' on securable '{securable}' to role "
+        f"'{grantee}' exists. It must be revoked first. More than one dependent grant may exist: use 'SHOW GRANTS' "
+        f"command to view them. {advice}", 3111, "2BP01")
+
+
+def ownership_recipient_not_active(kind: str) -> ProgrammingError:
+    """GRANT OWNERSHIP to a role not active in the session, without MANAGE GRANTS (BCR 2395; the number is
+    not documented: 003001, DECISIONS J20)."""
+    return ProgrammingError(
+        f"{errors.COMPILATION}{kind.capitalize()} ownership can only be transferred to a role that is activated in the "
+        "current session or by a role with account-level MANAGE GRANTS.", 3001, "42501")

@@ -173,14 +173,6 @@ def insufficient_privileges(kind: str, name: str) -> ProgrammingError:
     return error
 
 
-def ownership_recipient_not_active(kind: str) -> ProgrammingError:
-    """GRANT OWNERSHIP to a role not active in the session, without MANAGE GRANTS (BCR 2395; the number is
-    not documented: 003001, DECISIONS J20)."""
-    return ProgrammingError(
-        f"{COMPILATION}{kind.capitalize()} ownership can only be transferred to a role that is activated in the "
-        "current session or by a role with account-level MANAGE GRANTS.", 3001, "42501")
-
-
 def role_not_assigned(role: str) -> ProgrammingError:
     return ProgrammingError(
         f"{ACCESS}Requested role '{role}' is not assigned to the executing user.  "
@@ -308,19 +300,6 @@ def execution_error(detail: str) -> ProgrammingError:
     return ProgrammingError(f"{EXECUTION}{detail}", 100000, "XX000")
 
 
-def role_cycle(role: str, grantee: str) -> ProgrammingError:
-    return ProgrammingError(f"{EXECUTION}Granting role '{role}' to role '{grantee}' would create a cycle: "
-                            f"'{grantee}' is already granted to '{role}'.", 3023, "42P17")
-
-
-def dependent_grant(privilege: str, securable: str, grantee: str, advice: str) -> ProgrammingError:
-    # Snowflake's wording; its error number is not documented (UNCERTAIN, docs/ARCHITECTURE.md).
-    return ProgrammingError(
-        f"{EXECUTION}Dependent grant of privilege '{privilege}' on securable '{securable}' to role "
-        f"'{grantee}' exists. It must be revoked first. More than one dependent grant may exist: use 'SHOW GRANTS' "
-        f"command to view them. {advice}", 3111, "2BP01")
-
-
 def numeric_not_recognized(detail: str) -> ProgrammingError:
     """100038: text where a number was expected (`Numeric value 'a' is not recognized`)."""
     return ProgrammingError(detail, 100038, "22018")
@@ -417,8 +396,6 @@ def statement_count_mismatch(actual: int, expected: int) -> ProgrammingError:
     """000008: a text holding a different number of statements than `num_statements` said."""
     return ProgrammingError(
         f"Actual statement count {actual} did not match the desired statement count {expected}.", 8, "0A000")
-
-
 
 
 def duplicate_column(name: str) -> ProgrammingError:

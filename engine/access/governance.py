@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.catalog import Catalog
 from snowreg.catalog.grants import SYSTEM_ROLES, RoleRow
 from snowreg.engine.access import privileges
@@ -132,7 +132,7 @@ def grant_role(session: Session, stmt: ast.GrantRole) -> Result:
     if stmt.grantee_kind == "ROLE":
         graph = session.catalog.grants.role_graph()
         if grantee == role.name or grantee in graph.closure(role.name):
-            raise errors.role_cycle(role.name, grantee)
+            raise error_catalog.role_cycle(role.name, grantee)
     if role.name != "PUBLIC":  # every user and role holds PUBLIC already
         session.catalog.grants.grant_role(role.name, stmt.grantee_kind, grantee, role.owner or session.role)
     return status()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.relations import list_sequences
 from snowreg.engine.access import privileges
@@ -387,7 +387,7 @@ def _revoke(session: Session, target: Target, privilege: str, role: str, grant_o
 
 
 def dependent_grant(privilege: str, target: Target, grantee: str, advice: str) -> errors.ProgrammingError:
-    return errors.dependent_grant(privilege, target.display, grantee, advice)
+    return error_catalog.dependent_grant(privilege, target.display, grantee, advice)
 
 
 def grant_ownership(session: Session, stmt: ast.GrantOwnership) -> Result:
@@ -428,4 +428,4 @@ def _check_ownership_recipient(session: Session, role: str, kind: str) -> None:
     a = privileges.access(session)
     if role in a.roles or a.manage_grants:
         return
-    raise errors.ownership_recipient_not_active(kind)
+    raise error_catalog.ownership_recipient_not_active(kind)
