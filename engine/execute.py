@@ -14,6 +14,7 @@ from snowreg import errors
 from snowreg.engine import (
     databases,
     live,
+    loading,
     models,
     retention,
     show,
@@ -275,7 +276,13 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         if result.columns and result.columns[0].name.startswith("number of rows"):
             transaction.after_other_write(session)
         return result
-    if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
+    if loading.handles(stmt):  # file formats, COPY INTO <table> FROM @stage
+        with _positions_in_text(stmt):
+            result = loading.run(session, stmt, describe_only)
+        if stmt.verb == "COPY":
+            transaction.after_other_write(session)
+        return result
+    if write_pandas.handles(stmt):  # INFER_SCHEMA, COPY INTO from parquet through a transformation
         with _positions_in_text(stmt):
             result = write_pandas.run(session, stmt, describe_only)
         transaction.after_other_write(session)
@@ -502,4 +509,8 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return procedures.describe_procedure(session, FunctionSignature(stmt.name, stmt.arg_types))
     if stmt.kind == "USER":
         return showgrants.describe_user(session, stmt)
+    if stmt.kind == "FILE FORMAT":
+        from snowreg.engine.loading import file_formats
+
+        return file_formats.describe(session, stmt.name)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

@@ -4,8 +4,9 @@ snowflake-connector-python's write_pandas PUTs parquet files to a temporary stag
 `CREATE TEMPORARY FILE FORMAT … TYPE=PARQUET`, `SELECT COLUMN_NAME, TYPE FROM table(infer_schema(…))`
 and `COPY INTO t (cols) FROM (SELECT $1:"A"::REAL, … FROM '@stage') …` (docs/SNOWFLAKE.md#c4, #c8).
 Only that shape is emulated: parquet files, `$1:"field"[::type]` items. DuckDB reads the parquet; the INSERT
-itself runs as ordinary SQL, so privileges and type conversions are the usual ones. A file format is
-accepted and checked (TYPE = PARQUET only) but not stored: COPY and INFER_SCHEMA read parquet anyway.
+itself runs as ordinary SQL, so privileges and type conversions are the usual ones. File formats are
+engine.loading's (COPY and INFER_SCHEMA here read parquet whatever the format says); so is COPY INTO <table>
+FROM a stage location without a transformation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from snowreg import errors
 from snowreg.catalog.names import physical
 from snowreg.engine import stages
-from snowreg.engine.result import Result, from_rows, status
+from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
 from snowreg.engine.sql.run import run_sql
 from snowreg.grammar import ast, parse
@@ -42,29 +43,18 @@ _PARQUET_TYPES = (("int", "NUMBER(38, 0)"), ("uint", "NUMBER(38, 0)"), ("double"
 
 
 def handles(stmt: ast.Query) -> bool:
-    """Whether a plain statement is one of the write_pandas shapes handled here."""
+    """Whether a plain statement is one of the write_pandas shapes handled here (after engine.loading's)."""
     verb = stmt.verb
-    if verb in ("COPY", "CREATE FILE FORMAT", "DROP FILE FORMAT"):
+    if verb == "COPY":
         return True
     return verb == "SELECT" and "infer_schema" in stmt.body.text.lower()
 
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     text = _COMMENTS.sub(" ", stmt.body.text).strip()
-    if stmt.verb == "CREATE FILE FORMAT":
-        return _file_format(text)
-    if stmt.verb == "DROP FILE FORMAT":
-        return status()
     if stmt.verb == "COPY":
         return copy_into(session, text, describe_only)
     return infer_schema(session, text, describe_only)
-
-
-def _file_format(text: str) -> Result:
-    options = dict((k.upper(), v.strip("'\"").upper()) for k, v in re.findall(r"(\w+)\s*=\s*('[^']*'|\w+)", text))
-    if options.get("TYPE") != "PARQUET":
-        raise errors.not_supported("A file format other than TYPE = PARQUET")
-    return status("File format successfully created.")
 
 
 # ---------------------------------------------------------------------------------------------
