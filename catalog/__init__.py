@@ -25,6 +25,7 @@ from snowreg.catalog.dropped import (
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.information import ModelVersionRows
+from snowreg.catalog.loads import LoadsPart
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
@@ -32,7 +33,6 @@ from snowreg.catalog.relations import column_types
 from snowreg.catalog.retention import RetentionPart
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
-from snowreg.catalog.loads import LoadsPart
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
 from snowreg.catalog.udfs import FunctionRow, UdfsPart, install_macros, remove_macros
 from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart

@@ -18,6 +18,7 @@ from snowreg import errors
 from snowreg.catalog.names import physical
 from snowreg.engine import stages
 from snowreg.engine.loading import convert, file_formats, formats
+from snowreg.engine.loading import errors as lerrors
 from snowreg.engine.loading.convert import Target
 from snowreg.engine.loading.options import FileFormat, parse_options
 from snowreg.engine.result import Result, from_rows, status
@@ -79,7 +80,7 @@ def _copy_options(text: str) -> dict[str, Any]:
     given = parse_options(text)
     for name, value in given.items():
         if name not in _OPTIONS:
-            raise errors.compilation_error(f"invalid parameter '{name}' for COPY INTO <table>.", 1008, "22023")
+            raise lerrors.invalid_value(f"invalid parameter '{name}' for COPY INTO <table>.")
         if name in ("SIZE_LIMIT", "VALIDATION_MODE", "INCLUDE_METADATA", "LOAD_MODE", "FILE_PROCESSOR"):
             raise errors.not_supported(f"COPY INTO <table> … {name}")
         if name in _DEFAULTS and value != _DEFAULTS[name] and name != "LOAD_UNCERTAIN_FILES":
@@ -92,7 +93,7 @@ def _on_error(value: Any) -> str:
     if mode not in ("ABORT_STATEMENT", "CONTINUE", "SKIP_FILE"):
         if re.fullmatch(r"SKIP_FILE_\d+%?", mode):
             raise errors.not_supported(f"ON_ERROR = {mode} (ABORT_STATEMENT, CONTINUE and SKIP_FILE are)")
-        raise errors.compilation_error(f"invalid value ['{value}'] for parameter 'ON_ERROR'", 1008, "22023")
+        raise lerrors.invalid_value(f"invalid value ['{value}'] for parameter 'ON_ERROR'")
     return mode
 
 
@@ -103,8 +104,7 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
     on_error = _on_error(given.get("ON_ERROR"))
     match_by = str(given.get("MATCH_BY_COLUMN_NAME", "NONE")).upper()
     if match_by not in ("NONE", "CASE_SENSITIVE", "CASE_INSENSITIVE"):
-        raise errors.compilation_error(f"invalid value ['{match_by}'] for parameter 'MATCH_BY_COLUMN_NAME'", 1008,
-                                       "22023")
+        raise lerrors.invalid_value(f"invalid value ['{match_by}'] for parameter 'MATCH_BY_COLUMN_NAME'")
     relation = one_relation(session, file_formats.qualified(m.group("target")), "Table")
     if relation.kind != "TABLE":
         raise errors.not_supported("COPY INTO a view")
@@ -116,11 +116,11 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
     fmt = file_formats.resolve_for(session, stages.stage_row(session, ref), given.get("FILE_FORMAT"))
     if match_by != "NONE" and fmt.type == "CSV" and not fmt.get("PARSE_HEADER"):
         raise errors.compilation_error("MATCH_BY_COLUMN_NAME with TYPE = CSV needs PARSE_HEADER = TRUE in the file "
-                                       "format.", 2000, "42601")
+                                       "format.")
     if match_by == "NONE" and fmt.type != "CSV" and (len(targets) != 1 or not targets[0].semi):
-        raise errors.compilation_error(f"{fmt.type} file format can produce one and only one column of type variant, "
+        raise lerrors.json_one_column(f"{fmt.type} file format can produce one and only one column of type variant, "
                                        "object, or array. Use CSV file format if you want to load more than one "
-                                       "column.", 2019, "0A000")
+                                       "column.")
     entries = _selected(session, loc[2], entries, given)
     table_key = (relation.database_name, relation.schema_name, relation.name, str(relation.created_on))
     done = set() if given.get("FORCE") is True else session.catalog.loads.loaded(table_key)
@@ -154,7 +154,7 @@ def _targets(session: Session, relation: Any, listed: str | None, by_name: bool)
     if listed is None or not listed.strip():
         return columns
     if by_name:
-        raise errors.compilation_error("MATCH_BY_COLUMN_NAME cannot be used with a column list.", 2000, "42601")
+        raise errors.compilation_error("MATCH_BY_COLUMN_NAME cannot be used with a column list.")
     by = {c.name: c for c in columns}
     out = []
     for part in listed.split(","):
@@ -219,10 +219,7 @@ def _cells(record: formats.Record, targets: list[Target], fmt: FileFormat, from_
                 for t, i in zip(targets, mapping, strict=True)]
     if from_text:
         if len(values) != len(targets) and fmt.get("ERROR_ON_COLUMN_COUNT_MISMATCH"):
-            raise errors.ProgrammingError(
-                f"Number of columns in file ({len(values)}) does not match that of the corresponding table "
-                f"({len(targets)}), use file format option error_on_column_count_mismatch=false to ignore this "
-                "error", 100080, "22000")
+            raise lerrors.column_count(len(values), len(targets))
         values = (values + [None] * len(targets))[:len(targets)]
         return [convert.cell(t, v, True) for t, v in zip(targets, values, strict=True)]
     value = values[0]

@@ -12,6 +12,7 @@ from snowreg import errors
 from snowreg.catalog import StageRow
 from snowreg.catalog.loads import FileFormatRow
 from snowreg.engine.access import privileges
+from snowreg.engine.loading import errors as lerrors
 from snowreg.engine.loading import options as opts
 from snowreg.engine.loading.options import FileFormat, Word
 from snowreg.engine.result import Result, from_rows, status
@@ -58,7 +59,7 @@ def find(session: Session, qn: ast.QualifiedName, own: bool = False) -> FileForm
 def create(session: Session, text: str) -> Result:
     m = _CREATE.match(text)
     if m is None:
-        raise errors.compilation_error("syntax error in CREATE FILE FORMAT.", 1003, "42000")
+        raise lerrors.syntax("syntax error in CREATE FILE FORMAT.")
     db, schema, name = session.qualify(qualified(m.group("name")))
     if session.catalog.databases.get_schema(db, schema) is None:
         raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
@@ -86,7 +87,7 @@ def create(session: Session, text: str) -> Result:
 def drop(session: Session, text: str) -> Result:
     m = _DROP.match(text)
     if m is None:
-        raise errors.compilation_error("syntax error in DROP FILE FORMAT.", 1003, "42000")
+        raise lerrors.syntax("syntax error in DROP FILE FORMAT.")
     qn = qualified(m.group("name"))
     try:
         row = find(session, qn, own=True)
@@ -108,6 +109,8 @@ def show(session: Session, text: str) -> Result:
     if m is None:
         raise errors.not_supported("SHOW FILE FORMATS with TERSE, STARTS WITH or LIMIT")
     scope, where = (m.group("scope") or "SCHEMA").upper(), m.group("in")
+    db: str | None
+    schema: str | None
     if scope == "SCHEMA":
         if where:
             qn = qualified(where)
@@ -115,9 +118,7 @@ def show(session: Session, text: str) -> Result:
         else:
             db, schema = session.current_database(), session.schema
             if schema is None:
-                raise errors.compilation_error("Cannot perform SHOW FILE FORMATS. This session does not have a "
-                                               "current schema. Call 'USE SCHEMA', or use a qualified name.", 90106,
-                                               "22000")
+                raise errors.no_current_schema()
     elif scope == "DATABASE":
         db, schema = (str(qualified(where).name) if where else session.current_database()), None
     else:
@@ -168,12 +169,10 @@ def _layer(session: Session, value: Any) -> tuple[str | None, dict[str, Any]]:
     if isinstance(value, str):
         value = {"FORMAT_NAME": value}
     if not isinstance(value, dict):
-        raise errors.compilation_error("FILE_FORMAT must be ( FORMAT_NAME = '<name>' ) or ( TYPE = … ).", 1003,
-                                       "42000")
+        raise lerrors.syntax("FILE_FORMAT must be ( FORMAT_NAME = '<name>' ) or ( TYPE = … ).")
     if "FORMAT_NAME" in value:
         if len(value) > 1:
-            raise errors.compilation_error("FORMAT_NAME and TYPE are mutually exclusive in FILE_FORMAT.", 2000,
-                                           "42601")
+            raise errors.compilation_error("FORMAT_NAME and TYPE are mutually exclusive in FILE_FORMAT.")
         row = find(session, qualified(_name_text(value["FORMAT_NAME"])))
         return row.format_type, row.options
     fmt_type = value.get("TYPE")

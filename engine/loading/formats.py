@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from snowreg import errors
+from snowreg.engine.loading import errors as lerrors
 from snowreg.engine.loading.options import FileFormat
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -38,8 +39,7 @@ def decompress(name: str, data: bytes, compression: str) -> bytes:
         try:
             return gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as e:
-            raise errors.ProgrammingError(f"Invalid data encountered during decompression for file: '{name}',"
-                                          f"compression type used: 'GZIP', cause: '{e}'", 100109, "22000") from None
+            raise lerrors.decompression(name, str(e)) from None
     if compression == "AUTO" and data[:3] == b"BZh":
         return bz2.decompress(data)
     return data
@@ -55,8 +55,7 @@ def decode(name: str, data: bytes, fmt: FileFormat) -> str:
     try:
         return _text(data, fmt)
     except UnicodeDecodeError:
-        raise errors.ProgrammingError(
-            f"Invalid UTF8 detected in string '{data[:20]!r}' File '{name}'", 100069, "22P02") from None
+        raise lerrors.bad_data(f"Invalid UTF8 detected in string '{data[:20]!r}' File '{name}'") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -128,9 +127,8 @@ def _split(text: str, fmt: FileFormat) -> list[Record]:
                     buf.append(ch)
                 i += 1
             raw = text[raw_start:i]
-            value: str | None = "".join(buf)
-            if trim and not enclosed:
-                value = value.strip()
+            text_value = "".join(buf)
+            value: str | None = text_value.strip() if trim and not enclosed else text_value
             if (not enclosed and raw in null_if) or (enclosed and value in null_if) or \
                     (not enclosed and value == "" and empty_null):
                 value = None
@@ -168,8 +166,7 @@ def read_json(text: str, fmt: FileFormat) -> list[Record]:
         try:
             value, i = decoder.raw_decode(text, i)
         except json.JSONDecodeError as e:
-            records.append(Record(line, [None], error=errors.ProgrammingError(
-                f"Error parsing JSON: {e.msg}, pos {e.pos - i + 1}", 100069, "22P02")))
+            records.append(Record(line, [None], error=lerrors.bad_data(f"Error parsing JSON: {e.msg}, pos {e.pos - i + 1}")))
             break
         values = value if fmt.get("STRIP_OUTER_ARRAY") and isinstance(value, list) else [value]
         for v in values:

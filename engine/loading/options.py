@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from snowreg import errors
+from snowreg.engine.loading import errors as lerrors
 
 _TOKEN = re.compile(r"""\s*(?:(?P<str>'(?:[^'\\]|\\.|'')*')|(?P<dollar>\$\$.*?\$\$)|(?P<arrow>=>)|(?P<punct>[=(),])|
                     (?P<num>-?\d+(?:\.\d+)?)(?![\w$])|(?P<word>(?:"(?:[^"]|"")+"|[A-Za-z_@$~%][\w$./@%~-]*)
@@ -46,7 +47,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
             break
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            raise errors.compilation_error(f"syntax error: unexpected '{text[pos:].strip()[:20]}'.", 1003, "42000")
+            raise lerrors.syntax(f"syntax error: unexpected '{text[pos:].strip()[:20]}'.")
         kind = m.lastgroup or ""
         out.append(("str" if kind == "dollar" else kind, m.group(kind)))
         pos = m.end()
@@ -82,13 +83,13 @@ class _Reader:
             items = []
             while self.peek()[1] != ")":
                 if self.peek()[0] == "end":
-                    raise errors.compilation_error("syntax error: missing ')'.", 1003, "42000")
+                    raise lerrors.syntax("syntax error: missing ')'.")
                 items.append(self.value())
                 if self.peek()[1] == ",":
                     self.take()
             self.take()
             return items
-        raise errors.compilation_error(f"syntax error: unexpected '{text}'.", 1003, "42000")
+        raise lerrors.syntax(f"syntax error: unexpected '{text}'.")
 
     def options(self, until: str = "") -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -98,7 +99,7 @@ class _Reader:
                 continue
             kind, name = self.take()
             if kind != "word" or self.peek()[1] not in ("=", "=>"):
-                raise errors.compilation_error(f"syntax error: unexpected '{name}'.", 1003, "42000")
+                raise lerrors.syntax(f"syntax error: unexpected '{name}'.")
             self.take()
             out[name.upper()] = self.value()
         return out
@@ -169,14 +170,13 @@ def checked(fmt_type: str, given: dict[str, Any]) -> dict[str, Any]:
     if fmt_type not in DEFAULTS:
         if fmt_type in ("AVRO", "ORC", "XML", "CUSTOM"):
             raise errors.not_supported(f"A file format of TYPE = {fmt_type} (CSV, JSON and PARQUET are)")
-        raise errors.compilation_error(f"invalid value ['{fmt_type}'] for parameter 'TYPE'", 1008, "22023")
+        raise lerrors.invalid_value(f"invalid value ['{fmt_type}'] for parameter 'TYPE'")
     out: dict[str, Any] = {}
     for name, value in given.items():
         if name in ("TYPE", "FORMAT_NAME", "COMMENT"):
             continue
         if name not in DEFAULTS[fmt_type]:
-            raise errors.compilation_error(f"Invalid file format option '{name}' for TYPE = {fmt_type}.", 2000,
-                                           "42601")
+            raise errors.compilation_error(f"Invalid file format option '{name}' for TYPE = {fmt_type}.")
         if isinstance(value, Word) and "." not in value and '"' not in value:
             value = Word(value.upper())
         if name == "NULL_IF" and not isinstance(value, list):
@@ -184,8 +184,7 @@ def checked(fmt_type: str, given: dict[str, Any]) -> dict[str, Any]:
         out[name] = value
     compression = str(out.get("COMPRESSION", "AUTO")).upper()
     if compression not in _DOCUMENTED_COMPRESSIONS:
-        raise errors.compilation_error(f"invalid value ['{compression}'] for parameter 'COMPRESSION'", 1008,
-                                       "22023")
+        raise lerrors.invalid_value(f"invalid value ['{compression}'] for parameter 'COMPRESSION'")
     return out
 
 
