@@ -290,6 +290,12 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
         return _inference(session).run(session, stmt, describe_only)
     text = stmt.body.text
+    if "@" in text:  # SELECT … FROM @stage: staged files read by engine.loading
+        from snowreg.engine.loading import stage_query
+
+        if stage_query.mentions_stage(text):
+            with _positions_in_text(stmt):
+                return stage_query.run(session, text, describe_only)
     if _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first
         from snowreg.engine.sql import pivot_values
 

@@ -219,3 +219,24 @@ def test_not_null_and_too_long_values_are_row_errors(cur: Any) -> None:
     rows = cur.execute("COPY INTO t FROM @st ON_ERROR = CONTINUE").fetchall()
     assert rows[0][1:7] == ("PARTIALLY_LOADED", 3, 1, 3, 2, "NULL result in a non-nullable column")
     assert cur.execute("SELECT a, b FROM t").fetchall() == [(2, "ok")]
+
+
+def test_querying_staged_files_with_metadata_columns(cur: Any) -> None:
+    """The querying-metadata page's example: two `|`-delimited files, `t.$1`, METADATA$FILENAME and row numbers."""
+    cur.execute("CREATE OR REPLACE FILE FORMAT myformat TYPE = 'csv' FIELD_DELIMITER = '|'")
+    put(cur, "data1.csv", "a|b\nc|d\n")
+    put(cur, "data2.csv", "e|f\ng|h\n")
+    rows = cur.execute("SELECT METADATA$FILENAME, METADATA$FILE_ROW_NUMBER, t.$1, t.$2 FROM @st "
+                       "(file_format => myformat) t ORDER BY 1, 2").fetchall()
+    assert rows == [("data1.csv.gz", 1, "a", "b"), ("data1.csv.gz", 2, "c", "d"), ("data2.csv.gz", 1, "e", "f"),
+                    ("data2.csv.gz", 2, "g", "h")]
+    assert cur.execute("SELECT $1, $2 FROM @st (FILE_FORMAT => 'myformat', PATTERN => '.*data2.*') "
+                       "ORDER BY 1").fetchall() == [("e", "f"), ("g", "h")]
+    assert cur.execute("SELECT '@st' FROM (SELECT 1)").fetchall() == [("@st",)]  # a literal stays a literal
+
+
+def test_querying_staged_json(cur: Any) -> None:
+    cur.execute("CREATE FILE FORMAT jf TYPE = JSON")
+    put(cur, "d.json", '{"id": 1, "name": "x"}\n{"id": 2, "name": "y"}\n')
+    assert cur.execute("SELECT $1:id::INT, $1:name::VARCHAR FROM @st (FILE_FORMAT => 'jf') ORDER BY 1").fetchall() \
+        == [(1, "x"), (2, "y")]

@@ -103,3 +103,10 @@ def test_user_sql_cannot_name_the_loaders_relation(pair: tuple[Connection, Conne
     _, alice = pair
     alice.cursor().execute("COPY INTO OPEN_T FROM @READ_ST")
     assert _errno(alice.cursor(), "SELECT * FROM SNOWREG_LOAD_1") == 2003
+
+
+def test_querying_a_stage_needs_a_privilege_on_it(pair: tuple[Connection, Connection]) -> None:
+    _, alice = pair
+    assert _errno(alice.cursor(), "SELECT $1 FROM @SECRET_ST") == 2003
+    assert alice.cursor().execute("SELECT $1 FROM @READ_ST ORDER BY 1").fetchall() == [("1",), ("2",)]
+    assert _errno(alice.cursor(), "SELECT $1 FROM @READ_ST/../SECRET_ST") == 2003
