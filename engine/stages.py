@@ -349,3 +349,23 @@ def stage_row(session: Session, ref: ast.StageRef) -> StageRow | None:
     if ref.kind != "named" or ref.name is None:
         return None
     return session.catalog.objects.get_stage(*session.qualify(ref.name))
+
+
+def write_location(session: Session, ref: ast.StageRef) -> tuple[Location, list[str]]:
+    """(the location, the paths in the stage below it) of a location WRITE may change (COPY INTO @stage)."""
+    loc = _locate(session, ref, "own")
+    kind, owner, prefix = loc
+    if kind == "dir":
+        return loc, [rel for rel, _ in _dir_files(Path(str(owner)), Path(str(owner))) if rel.startswith(prefix)]
+    assert isinstance(owner, int)
+    return loc, [e[0] for e in session.catalog.files.list_files(kind, owner, prefix)]
+
+
+def write_paths(session: Session, loc: Location, files: list[tuple[str, bytes]]) -> None:
+    kind, owner, _ = loc
+    if kind == "dir":
+        for path, data in files:
+            _write_local(Path(str(owner)), path, data, True)
+    else:
+        assert isinstance(owner, int)
+        session.catalog.files.write_files(kind, owner, [(confined(p), d) for p, d in files], True)

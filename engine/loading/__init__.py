@@ -23,16 +23,19 @@ def handles(stmt: ast.Query) -> bool:
         return True
     if stmt.verb != "COPY":
         return False
-    from snowreg.engine.loading import copy
+    from snowreg.engine.loading import copy, unload
 
-    return copy.handles(_uncommented(stmt.body.text))
+    text = _uncommented(stmt.body.text)
+    return copy.handles(text) or unload.handles(text)
 
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
-    from snowreg.engine.loading import copy, file_formats
+    from snowreg.engine.loading import copy, file_formats, unload
 
     text = _uncommented(stmt.body.text)
     if stmt.verb == "COPY":
+        if unload.handles(text):
+            return unload.unload(session, text, describe_only)
         return copy.load(session, text, describe_only)
     if stmt.verb == "SHOW FILE FORMATS":
         return file_formats.show(session, text)

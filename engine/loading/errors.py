@@ -36,3 +36,9 @@ def decompression(name: str, cause: str) -> ProgrammingError:
 def bad_data(detail: str) -> ProgrammingError:
     """100069 (22P02): a JSON document that does not parse, or text that is not UTF-8."""
     return ProgrammingError(detail, 100069, "22P02")
+
+
+def files_exist(path: str) -> ProgrammingError:
+    """COPY INTO <location> onto a file that exists, without OVERWRITE = TRUE (number UNCERTAIN)."""
+    return ProgrammingError(f"Files already existing at the unload destination: {path}. Use overwrite option to "
+                            "force unloading.", 1030, "22000")

@@ -14,7 +14,7 @@ import snowreg
 from snowreg.dbapi import Connection
 
 SETUP = [
-    "CREATE STAGE SECRET_ST", "CREATE STAGE READ_ST", "CREATE TABLE OPEN_T (a INT)", "CREATE TABLE READ_ONLY_T (a INT)",
+    "CREATE STAGE SECRET_ST", "CREATE STAGE READ_ST", "CREATE TABLE OPEN_T (a INT)", "CREATE TABLE SECRET_T (a INT)", "CREATE TABLE READ_ONLY_T (a INT)",
     "CREATE FILE FORMAT ADMIN_FF TYPE = CSV",
     "CREATE ROLE LOADER", "GRANT USAGE ON DATABASE ML TO ROLE LOADER", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE LOADER",
     "GRANT READ ON STAGE ML.DEV.READ_ST TO ROLE LOADER", "GRANT SELECT, INSERT ON TABLE ML.DEV.OPEN_T TO ROLE LOADER",
@@ -110,3 +110,13 @@ def test_querying_a_stage_needs_a_privilege_on_it(pair: tuple[Connection, Connec
     assert _errno(alice.cursor(), "SELECT $1 FROM @SECRET_ST") == 2003
     assert alice.cursor().execute("SELECT $1 FROM @READ_ST ORDER BY 1").fetchall() == [("1",), ("2",)]
     assert _errno(alice.cursor(), "SELECT $1 FROM @READ_ST/../SECRET_ST") == 2003
+
+
+def test_unloading_needs_write_on_the_stage_and_select_on_the_source(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    assert _errno(alice.cursor(), "COPY INTO @READ_ST/out/ FROM OPEN_T") == 3001
+    assert _errno(alice.cursor(), "COPY INTO @SECRET_ST/out/ FROM OPEN_T") == 2003
+    admin.cursor().execute("GRANT WRITE ON STAGE ML.DEV.READ_ST TO ROLE LOADER")
+    assert _errno(alice.cursor(), "COPY INTO @READ_ST/out/ FROM SECRET_T") == 2003
+    assert _errno(alice.cursor(), "COPY INTO @READ_ST/../SECRET_ST/ FROM OPEN_T") == 2003
+    assert [r[0] for r in admin.cursor().execute("LIST @READ_ST").fetchall()] == ["read_st/n.csv.gz"]
