@@ -101,3 +101,9 @@ class LoadsPart:
         with self.store.transaction() as tx:
             for path, md5 in files:
                 tx.execute("INSERT INTO snowreg.load_history VALUES (?, ?, ?, ?, ?, ?, ?)", [*table, path, md5, now()])
+
+    def forget_loads(self, database: str, schema: str, table: str) -> None:
+        """TRUNCATE TABLE: the table's load metadata goes."""
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.load_history WHERE database_name = ? AND schema_name = ? AND "
+                       "table_name = ?", [database, schema, table])

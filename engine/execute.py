@@ -301,7 +301,10 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
 
         text = pivot_values.resolved(text, lambda sql: query.run_sql(session, sql))
     try:  # what _positions_in_text does, without a context manager on every statement's way
-        return query.run_sql(session, text, describe_only)
+        result = query.run_sql(session, text, describe_only)
+        if stmt.verb == "TRUNCATE" and not describe_only:  # TRUNCATE TABLE deletes the table's load metadata
+            loading.truncated(session, text)
+        return result
     except errors.Error as e:
         if stmt.span.start == 0:
             raise

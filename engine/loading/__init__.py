@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from snowreg import errors
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -44,3 +45,21 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     if stmt.verb == "CREATE FILE FORMAT":
         return file_formats.create(session, text)
     return file_formats.drop(session, text)
+
+
+_TRUNCATE = re.compile(r"TRUNCATE\s+(?:TABLE\s+)?(?:IF\s+EXISTS\s+)?(?P<name>.+?)\s*;?\s*$", re.I | re.S)
+
+
+def truncated(session: Session, text: str) -> None:
+    """After TRUNCATE TABLE: its load metadata goes, so COPY loads the same files again
+    (https://docs.snowflake.com/en/sql-reference/sql/truncate-table)."""
+    from snowreg.engine.loading import file_formats
+
+    m = _TRUNCATE.match(_uncommented(text))
+    if m is None:
+        return
+    try:
+        db, schema, name = session.qualify(file_formats.qualified(m.group("name")))
+    except (ValueError, errors.Error):
+        return
+    session.catalog.loads.forget_loads(db, schema, name)

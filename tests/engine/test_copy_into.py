@@ -81,6 +81,8 @@ def test_load_metadata_skips_loaded_files_unless_force(cur: Any) -> None:
     assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(4,)]
     cur.execute("CREATE OR REPLACE TABLE t (a INT)")  # a new table has no load metadata
     assert cur.execute("COPY INTO t FROM @st").fetchall()[0][3] == 2
+    cur.execute("TRUNCATE TABLE t")  # nor a truncated one (the TRUNCATE TABLE page)
+    assert cur.execute("COPY INTO t FROM @st").fetchall()[0][3] == 2
 
 
 def test_files_pattern_and_purge(cur: Any) -> None:
