@@ -294,6 +294,8 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         from snowreg.engine.loading import stage_query
 
         if stage_query.mentions_stage(text):
+            if "VIEW" in stmt.verb:  # a view would keep reading the one statement's relation
+                raise errors.not_supported("A view over staged files (FROM @stage)")
             with _positions_in_text(stmt):
                 return stage_query.run(session, text, describe_only)
     if _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first

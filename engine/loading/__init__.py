@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from snowreg import errors
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -54,12 +53,13 @@ def truncated(session: Session, text: str) -> None:
     """After TRUNCATE TABLE: its load metadata goes, so COPY loads the same files again
     (https://docs.snowflake.com/en/sql-reference/sql/truncate-table)."""
     from snowreg.engine.loading import file_formats
+    from snowreg.errors import Error
 
     m = _TRUNCATE.match(_uncommented(text))
     if m is None:
         return
     try:
         db, schema, name = session.qualify(file_formats.qualified(m.group("name")))
-    except (ValueError, errors.Error):
+    except (ValueError, Error):
         return
     session.catalog.loads.forget_loads(db, schema, name)

@@ -242,3 +242,12 @@ def test_querying_staged_json(cur: Any) -> None:
     put(cur, "d.json", '{"id": 1, "name": "x"}\n{"id": 2, "name": "y"}\n')
     assert cur.execute("SELECT $1:id::INT, $1:name::VARCHAR FROM @st (FILE_FORMAT => 'jf') ORDER BY 1").fetchall() \
         == [(1, "x"), (2, "y")]
+
+
+def test_staged_rows_insert_into_a_table_and_a_view_over_them_is_refused(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a VARCHAR, b VARCHAR)")
+    put(cur, "p.csv", "x,y\n")
+    cur.execute("INSERT INTO t SELECT $1, $2 FROM @st")
+    assert cur.execute("SELECT a, b FROM t").fetchall() == [("x", "y")]
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute("CREATE VIEW v AS SELECT $1 FROM @st")
