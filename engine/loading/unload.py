@@ -67,7 +67,8 @@ def unload(session: Session, text: str, describe_only: bool = False) -> Result:
     rows = result.rows
     if not rows:
         return from_rows(_COLUMNS, [(0, 0, 0)], ["FIXED", "FIXED", "FIXED"])
-    data = _write(fmt, names, [c.type in _SEMI for c in result.columns], rows, given.get("HEADER") is True)
+    kinds = ["semi" if c.type in _SEMI else "text" if c.type == "TEXT" else "" for c in result.columns]
+    data = _write(fmt, names, kinds, rows, given.get("HEADER") is True)
     compression = fmt.get("COMPRESSION")
     extension = {"CSV": "csv", "JSON": "json", "PARQUET": "snappy.parquet"}[fmt.type]
     if fmt.type != "PARQUET" and compression in ("AUTO", "GZIP"):
@@ -85,8 +86,10 @@ def unload(session: Session, text: str, describe_only: bool = False) -> Result:
     return from_rows(_COLUMNS, [(len(rows), len(data), len(data))], ["FIXED", "FIXED", "FIXED"])
 
 
-def _write(fmt: FileFormat, names: list[str], semi: list[bool], rows: list[tuple[Any, ...]], header: bool) -> bytes:
-    """The file's bytes (uncompressed); `semi`: which columns hold VARIANT / OBJECT / ARRAY (JSON text)."""
+def _write(fmt: FileFormat, names: list[str], kinds: list[str], rows: list[tuple[Any, ...]], header: bool) -> bytes:
+    """The file's bytes (uncompressed); `kinds`: "semi" for a VARIANT / OBJECT / ARRAY column (JSON text),
+    "text" for a string column."""
+    semi = [k == "semi" for k in kinds]
     if fmt.type == "PARQUET":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -101,25 +104,29 @@ def _write(fmt: FileFormat, names: list[str], semi: list[bool], rows: list[tuple
             raise lerrors.json_one_column("JSON file format can only be used with a single column of type VARIANT, "
                                           "OBJECT or ARRAY.")
         return "".join(_json_text(r[0]) + "\n" for r in rows if r[0] is not None).encode()
-    return _csv(fmt, names, semi, rows, header).encode()
+    return _csv(fmt, names, kinds, rows, header).encode()
 
 
-def _csv(fmt: FileFormat, names: list[str], semi: list[bool], rows: list[tuple[Any, ...]], header: bool) -> str:
+def _csv(fmt: FileFormat, names: list[str], kinds: list[str], rows: list[tuple[Any, ...]], header: bool) -> str:
+    """CSV text: with FIELD_OPTIONALLY_ENCLOSED_BY every string value is enclosed (its quotes doubled), and
+    any other value that holds the delimiter, a newline or the quote
+    (https://docs.snowflake.com/en/user-guide/data-unload-considerations)."""
     fd, rd = fmt.none_or("FIELD_DELIMITER") or "", fmt.none_or("RECORD_DELIMITER") or ""
     quote = fmt.none_or("FIELD_OPTIONALLY_ENCLOSED_BY")
     null_if = list(fmt.get("NULL_IF") or [])
     null_text = null_if[0] if null_if and null_if != ["\\N"] else ""
-    lines = [fd.join(_field(n, fd, rd, quote) for n in names)] if header else []
+    lines = [fd.join(_field(n, fd, rd, quote, True) for n in names)] if header else []
     for row in rows:
-        lines.append(fd.join(null_text if v is None else _field(_json_text(v) if s else _text(v), fd, rd, quote)
-                             for v, s in zip(row, semi, strict=True)))
+        lines.append(fd.join(null_text if v is None else
+                             _field(_json_text(v) if k == "semi" else _text(v), fd, rd, quote, k == "text")
+                             for v, k in zip(row, kinds, strict=True)))
     return "".join(line + rd for line in lines)
 
 
-def _field(text: str, fd: str, rd: str, quote: str | None) -> str:
+def _field(text: str, fd: str, rd: str, quote: str | None, string: bool) -> str:
     if quote is None:
         return text
-    if text == "" or (fd and fd in text) or (rd and rd in text) or quote in text or "\n" in text:
+    if string or (fd and fd in text) or (rd and rd in text) or quote in text or "\n" in text:
         return quote + text.replace(quote, quote + quote) + quote
     return text
 

@@ -47,7 +47,10 @@ def test_header_enclosure_single_and_no_compression(cur: Any) -> None:
     cur.execute("COPY INTO @st/s.csv FROM (SELECT id, name FROM t ORDER BY id) SINGLE = TRUE HEADER = TRUE "
                 "FILE_FORMAT = (TYPE = CSV COMPRESSION = NONE FIELD_OPTIONALLY_ENCLOSED_BY = '\"')")
     assert [r[0] for r in cur.execute("LIST @st").fetchall()] == ["st/s.csv"]
-    assert cur.execute("SELECT $1, $2 FROM @st/s.csv").fetchall() == [("ID", "NAME"), ("1", "ann"), ("2", None)]
+    # read without an enclosure: the header and the string values were enclosed, the number was not
+    assert cur.execute("SELECT $1, $2 FROM @st/s.csv").fetchall() == [('"ID"', '"NAME"'), ("1", '"ann"'), ("2", None)]
+    cur.execute("CREATE FILE FORMAT q TYPE = CSV FIELD_OPTIONALLY_ENCLOSED_BY = '\"' SKIP_HEADER = 1")
+    assert cur.execute("SELECT $1, $2 FROM @st/s.csv (FILE_FORMAT => 'q')").fetchall() == [("1", "ann"), ("2", None)]
 
 
 def test_json_and_parquet_unloads_load_back(cur: Any) -> None:
