@@ -22,7 +22,7 @@ from snowreg.grammar.text import like, quote_ident, split_name
 
 _NAME = r'(?:identifier\s*\(\s*\'(?:[^\']|\'\')*\'\s*\)|(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)' \
         r'(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)){0,2})'
-_CREATE = re.compile(r"CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?P<temp>(?:LOCAL\s+|GLOBAL\s+)?(?:TEMP|TEMPORARY|"
+_CREATE = re.compile(r"CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?P<temp>(?:LOCAL\s+|GLOBAL\s+|SCOPED\s+)?(?:TEMP|TEMPORARY|"
                      r"VOLATILE)\s+)?FILE\s+FORMAT\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?(?P<name>" + _NAME + r")(?P<rest>.*)$",
                      re.I | re.S)
 _DROP = re.compile(r"DROP\s+FILE\s+FORMAT\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>" + _NAME + r")\s*;?\s*$", re.I | re.S)
