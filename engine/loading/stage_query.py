@@ -42,7 +42,9 @@ def mentions_stage(text: str) -> bool:
 
 def _find(text: str) -> list[re.Match[str]]:
     hidden = _masked(text)
-    return [m for m in _STAGED.finditer(hidden) if m.group("location")]
+    # a quoted location only right after FROM or JOIN: a string argument such as STRTOK(s, '@.') is none
+    return [m for m in _STAGED.finditer(hidden) if m.group("location")
+            and not (m.group("location").startswith("'") and m.group("lead").startswith(","))]
 
 
 def _masked(text: str) -> str:

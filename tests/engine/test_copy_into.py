@@ -235,6 +235,7 @@ def test_querying_staged_files_with_metadata_columns(cur: Any) -> None:
     assert cur.execute("SELECT $1, $2 FROM @st (FILE_FORMAT => 'myformat', PATTERN => '.*data2.*') "
                        "ORDER BY 1").fetchall() == [("e", "f"), ("g", "h")]
     assert cur.execute("SELECT '@st' FROM (SELECT 1)").fetchall() == [("@st",)]  # a literal stays a literal
+    assert cur.execute("SELECT STRTOK('a@b.c', '@.', 2), 'x', '@st'").fetchall() == [("b", "x", "@st")]
 
 
 def test_querying_staged_json(cur: Any) -> None:
