@@ -28,7 +28,7 @@ from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident
 
 _views = itertools.count(1)
-_NAME = file_formats._NAME
+_NAME = file_formats.NAME
 _LOAD = re.compile(r"COPY\s+INTO\s+(?P<target>" + _NAME + r")\s*(?:\((?P<columns>[^()]*)\))?\s*FROM\s+"
                    r"(?P<location>'(?:[^'\\]|\\.|'')*'|@[^\s;()]+)(?P<rest>.*)$", re.I | re.S)
 _OPTIONS = {"FILES", "PATTERN", "FILE_FORMAT", "ON_ERROR", "PURGE", "FORCE", "MATCH_BY_COLUMN_NAME",

@@ -20,14 +20,14 @@ from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import like, quote_ident, split_name
 
-_NAME = r'(?:identifier\s*\(\s*\'(?:[^\']|\'\')*\'\s*\)|(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)' \
+NAME = r'(?:identifier\s*\(\s*\'(?:[^\']|\'\')*\'\s*\)|(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)' \
         r'(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)){0,2})'
 _CREATE = re.compile(r"CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?P<temp>(?:LOCAL\s+|GLOBAL\s+|SCOPED\s+)?(?:TEMP|TEMPORARY|"
-                     r"VOLATILE)\s+)?FILE\s+FORMAT\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?(?P<name>" + _NAME + r")(?P<rest>.*)$",
+                     r"VOLATILE)\s+)?FILE\s+FORMAT\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?(?P<name>" + NAME + r")(?P<rest>.*)$",
                      re.I | re.S)
-_DROP = re.compile(r"DROP\s+FILE\s+FORMAT\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>" + _NAME + r")\s*;?\s*$", re.I | re.S)
+_DROP = re.compile(r"DROP\s+FILE\s+FORMAT\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>" + NAME + r")\s*;?\s*$", re.I | re.S)
 _SHOW = re.compile(r"SHOW\s+FILE\s+FORMATS(?:\s+LIKE\s+'(?P<like>(?:[^']|'')*)')?(?:\s+IN\s+(?P<scope>ACCOUNT|"
-                   r"DATABASE|SCHEMA)(?:\s+(?P<in>" + _NAME + r"))?)?\s*;?\s*$", re.I | re.S)
+                   r"DATABASE|SCHEMA)(?:\s+(?P<in>" + NAME + r"))?)?\s*;?\s*$", re.I | re.S)
 
 
 def qualified(text: str) -> ast.QualifiedName:
