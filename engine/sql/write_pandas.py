@@ -93,15 +93,19 @@ def _snowflake_type(arrow_type: Any) -> str:
 
 
 def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
-    """`SELECT … FROM table(infer_schema(location=>'@st', file_format=>'ff'))` over the stage's parquet."""
-    import pyarrow as pa
-
+    """`SELECT … FROM table(infer_schema(location=>'@st', file_format=>'ff'))` over the stage's parquet (CSV
+    and JSON files when the named format says so: engine.loading.infer)."""
     m = _INFER.search(text)
     if m is None:
         raise errors.not_supported("INFER_SCHEMA in this form")
     args = {k.upper(): v for k, v in _NAMED_ARG.findall(m.group("args"))}
     if "LOCATION" not in args:
         raise errors.compilation_error("INFER_SCHEMA needs LOCATION => '@stage'.")
+    fmt = _named_format(session, args.get("FILE_FORMAT"))
+    if fmt is not None and fmt.type != "PARQUET":  # CSV and JSON: engine.loading reads them
+        from snowreg.engine.loading import infer
+
+        return _inferred(session, text, m, infer.rows(session, _stage_ref(args["LOCATION"]), fmt), describe_only)
     columns: dict[str, list[Any]] = {}
     for file_name, table in sorted(_parquet_tables(session, _stage_ref(args["LOCATION"])).items()):
         for position, field in enumerate(table.schema):
@@ -109,8 +113,22 @@ def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
                                                     f'$1:"{field.name}"::{_snowflake_type(field.type)}',
                                                     file_name, position])
             entry[4] = entry[4] if file_name in entry[4].split(",") else f"{entry[4]},{file_name}"
+    return _inferred(session, text, m, list(columns.values()), describe_only)
+
+
+def _named_format(session: Session, name: str | None) -> Any:
+    """The named file format INFER_SCHEMA's FILE_FORMAT => '…' gives (None without one)."""
+    if name is None:
+        return None
+    from snowreg.engine.loading import file_formats
+
+    return file_formats.resolve_for(session, None, {"FORMAT_NAME": name[1:-1].replace("''", "'")})
+
+
+def _inferred(session: Session, text: str, m: re.Match[str], rows: list[list[Any]], describe_only: bool) -> Result:
+    import pyarrow as pa
+
     names = ["COLUMN_NAME", "TYPE", "NULLABLE", "EXPRESSION", "FILENAMES", "ORDER_ID"]
-    rows = list(columns.values())
     relation = pa.table({n: pa.array([r[i] for r in rows], type=pa.bool_() if n == "NULLABLE" else
                                      (pa.int64() if n == "ORDER_ID" else pa.string()))
                          for i, n in enumerate(names)})

@@ -252,3 +252,19 @@ def test_staged_rows_insert_into_a_table_and_a_view_over_them_is_refused(cur: An
     assert cur.execute("SELECT a, b FROM t").fetchall() == [("x", "y")]
     with pytest.raises(snowreg.NotSupportedError):
         cur.execute("CREATE VIEW v AS SELECT $1 FROM @st")
+
+
+def test_infer_schema_of_staged_csv_and_json(cur: Any) -> None:
+    """INFER_SCHEMA over CSV with PARSE_HEADER and over JSON objects: names, types, expressions (P40)."""
+    cur.execute("CREATE FILE FORMAT hdr TYPE = CSV PARSE_HEADER = TRUE")
+    put(cur, "i.csv", "id,price,day,flag,name\n1,2.50,2024-01-02,true,ann\n12,3.1,2024-02-03,false,bob\n", "@st/c/")
+    rows = cur.execute("SELECT COLUMN_NAME, TYPE, EXPRESSION, ORDER_ID FROM TABLE(INFER_SCHEMA("
+                       "LOCATION => '@st/c/', FILE_FORMAT => 'hdr')) ORDER BY ORDER_ID").fetchall()
+    assert rows == [("id", "NUMBER(2, 0)", "$1::NUMBER(2, 0)", 0), ("price", "NUMBER(3, 2)", "$2::NUMBER(3, 2)", 1),
+                    ("day", "DATE", "$3::DATE", 2), ("flag", "BOOLEAN", "$4::BOOLEAN", 3),
+                    ("name", "TEXT", "$5::TEXT", 4)]
+    cur.execute("CREATE FILE FORMAT js TYPE = JSON")
+    put(cur, "i.json", '{"a": 1, "b": "x", "c": [1]}\n{"a": 2.5, "b": null}\n', "@st/j/")
+    rows = cur.execute("SELECT COLUMN_NAME, TYPE, EXPRESSION FROM TABLE(INFER_SCHEMA(LOCATION => '@st/j/', "
+                       "FILE_FORMAT => 'js')) ORDER BY ORDER_ID").fetchall()
+    assert rows == [("a", "REAL", '$1:"a"::REAL'), ("b", "TEXT", '$1:"b"::TEXT'), ("c", "ARRAY", '$1:"c"::ARRAY')]
