@@ -10,7 +10,7 @@ from snowreg.engine.session import Session
 from snowreg.grammar import ast
 
 _COMMENTS = re.compile(r"'(?:[^'\\]|\\.|'')*'|/\*.*?\*/|--[^\n]*", re.S)
-VERBS = ("CREATE FILE FORMAT", "DROP FILE FORMAT", "SHOW FILE FORMATS")
+VERBS = ("CREATE FILE FORMAT", "DROP FILE FORMAT", "ALTER FILE FORMAT", "SHOW FILE FORMATS")
 
 
 def _uncommented(text: str) -> str:
@@ -43,6 +43,8 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         return status()
     if stmt.verb == "CREATE FILE FORMAT":
         return file_formats.create(session, text)
+    if stmt.verb == "ALTER FILE FORMAT":
+        return file_formats.alter(session, text)
     return file_formats.drop(session, text)
 
 

@@ -100,6 +100,43 @@ def drop(session: Session, text: str) -> Result:
     return status(f"{quote_ident(row.name)} successfully dropped.")
 
 
+_ALTER = re.compile(r"ALTER\s+FILE\s+FORMAT\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>" + NAME + r")\s+(?:RENAME\s+TO\s+"
+                    r"(?P<new>" + NAME + r")|SET\s+(?P<set>.*?))\s*;?\s*$", re.I | re.S)
+
+
+def alter(session: Session, text: str) -> Result:
+    """ALTER FILE FORMAT [IF EXISTS] f RENAME TO g | SET <format type options> [COMMENT = '…']
+    (https://docs.snowflake.com/en/sql-reference/sql/alter-file-format; TYPE cannot change). Its owner's role."""
+    m = _ALTER.match(text)
+    if m is None:
+        raise errors.not_supported("This form of ALTER FILE FORMAT (RENAME TO and SET are emulated)")
+    qn = qualified(m.group("name"))
+    try:
+        row = find(session, qn, own=True)
+    except errors.ProgrammingError as e:
+        if m.group("ie") and e.errno == 2003:
+            return status()
+        raise
+    loads = session.catalog.loads
+    if m.group("new"):
+        db, schema, name = session.qualify(qualified(m.group("new")))
+        if loads.get_format(db, schema, name):
+            raise errors.already_exists("Object", name)
+        privileges.check_create_in_schema(session, db, schema, "FILE FORMAT")
+        loads.create_format(db, schema, name, row.owner, row.format_type, row.options, row.temporary, row.session_id,
+                            row.comment, row.id)
+        return status("Statement executed successfully.")
+    given = opts.parse_options(m.group("set"))
+    if "TYPE" in given and str(given["TYPE"]).upper() != row.format_type:
+        raise errors.not_supported("Changing a file format's TYPE (ALTER FILE FORMAT … SET TYPE)")
+    changed = {**row.options, **opts.checked(row.format_type, given)}
+    opts.resolve(row.format_type, changed)
+    comment = str(given["COMMENT"]) if "COMMENT" in given else row.comment
+    loads.create_format(row.database_name, row.schema_name, row.name, row.owner, row.format_type, changed,
+                        row.temporary, row.session_id, comment, row.id)
+    return status("Statement executed successfully.")
+
+
 _SHOW_COLUMNS = ["created_on", "name", "database_name", "schema_name", "type", "owner", "comment",
                  "format_options", "owner_role_type"]
 

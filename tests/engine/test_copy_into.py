@@ -268,3 +268,18 @@ def test_infer_schema_of_staged_csv_and_json(cur: Any) -> None:
     rows = cur.execute("SELECT COLUMN_NAME, TYPE, EXPRESSION FROM TABLE(INFER_SCHEMA(LOCATION => '@st/j/', "
                        "FILE_FORMAT => 'js')) ORDER BY ORDER_ID").fetchall()
     assert rows == [("a", "REAL", '$1:"a"::REAL'), ("b", "TEXT", '$1:"b"::TEXT'), ("c", "ARRAY", '$1:"c"::ARRAY')]
+
+
+def test_alter_file_format_set_and_rename(cur: Any) -> None:
+    cur.execute("CREATE FILE FORMAT f TYPE = CSV")
+    cur.execute("ALTER FILE FORMAT f SET FIELD_DELIMITER = '|' SKIP_HEADER = 1 COMMENT = 'pipes'")
+    described = {r[0]: r[2] for r in cur.execute("DESC FILE FORMAT f").fetchall()}
+    assert (described["FIELD_DELIMITER"], described["SKIP_HEADER"]) == ("|", "1")
+    cur.execute("ALTER FILE FORMAT f RENAME TO g")
+    assert [(r[1], r[6]) for r in cur.execute("SHOW FILE FORMATS").fetchall()] == [("G", "pipes")]
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute("ALTER FILE FORMAT g SET TYPE = JSON")
+    cur.execute("ALTER FILE FORMAT IF EXISTS nope SET SKIP_HEADER = 2")
+    with pytest.raises(snowreg.ProgrammingError) as caught:
+        cur.execute("ALTER FILE FORMAT nope SET SKIP_HEADER = 2")
+    assert caught.value.errno == 2003
