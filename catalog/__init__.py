@@ -25,6 +25,7 @@ from snowreg.catalog.dropped import (
 from snowreg.catalog.files import FilesPart
 from snowreg.catalog.grants import GrantsPart, ObjectKey
 from snowreg.catalog.information import ModelVersionRows
+from snowreg.catalog.loads import LoadsPart
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
 from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
@@ -93,6 +94,7 @@ class Catalog:
         self.retention = RetentionPart(store)
         self.tables.no_retention_rows = self.retention.known_none_on_tables
         self.procedures = UdfsPart(store, "procedures")
+        self.loads = LoadsPart(store)
         # (database, schema, name) of each live temporary table → the id of the session that made it:
         # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
         self.temporary_owners: dict[tuple[str, str, str], int] = {}
@@ -203,6 +205,7 @@ class Catalog:
                 self.objects.delete_tags_in(tx, name)
                 self.udfs.delete_in(tx, name)
                 self.procedures.delete_in(tx, name)
+                self.loads.delete_in(tx, name)
                 self._forget_container(tx, name, None)
             self.databases.detach(name)
             if file is not None:
@@ -240,6 +243,7 @@ class Catalog:
                 self.objects.delete_tags_in(tx, database, name)
                 self.udfs.delete_in(tx, database, name)
                 self.procedures.delete_in(tx, database, name)
+                self.loads.delete_in(tx, database, name)
                 self._forget_container(tx, database, name)
             self.databases.drop_schema_in_data(database, name)
 
@@ -405,6 +409,7 @@ class Catalog:
         with self.store.transaction() as tx:
             ids = self.objects.session_stage_ids(tx, session_id)
             self.objects.delete_stage_rows(tx, ids)
+            self.loads.drop_session_formats(session_id)
             if ids:
                 self.grants.forget_dropped_stages(tx)
 

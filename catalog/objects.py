@@ -106,6 +106,7 @@ class ObjectsPart:
         if not stage_ids:
             return
         self.files.delete_owned(tx, "stage", stage_ids)
+        tx.execute("DELETE FROM snowreg.stage_formats WHERE list_contains(?, stage_id)", [stage_ids])
         tx.execute("DELETE FROM snowreg.stages WHERE list_contains(?, id)", [stage_ids])
 
     # -- tags --------------------------------------------------------------------------------

@@ -347,3 +347,33 @@ CREATE TABLE IF NOT EXISTS snowreg.container_retention (
     schema_name VARCHAR,  -- NULL: the database's own value
     days INTEGER NOT NULL
 );
+
+-- Named file formats (CREATE FILE FORMAT): `options` is the JSON of the options the statement gave.
+CREATE TABLE IF NOT EXISTS snowreg.file_formats (
+    id BIGINT PRIMARY KEY,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR,
+    format_type VARCHAR NOT NULL,
+    options VARCHAR NOT NULL,
+    temporary BOOLEAN DEFAULT false,
+    session_id BIGINT,
+    comment VARCHAR
+);
+
+-- A stage's own FILE_FORMAT (CREATE STAGE … FILE_FORMAT = (…)): the JSON of its options.
+CREATE TABLE IF NOT EXISTS snowreg.stage_formats (stage_id BIGINT PRIMARY KEY, options VARCHAR NOT NULL);
+
+-- COPY INTO <table>'s load metadata: the files a table (its name and creation time) has loaded, by path
+-- and content, so a second COPY skips them unless FORCE = TRUE.
+CREATE TABLE IF NOT EXISTS snowreg.load_history (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    table_created VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    md5 VARCHAR NOT NULL,
+    loaded_on TIMESTAMPTZ NOT NULL
+);

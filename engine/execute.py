@@ -15,6 +15,7 @@ from snowreg.engine import (
     clustering,
     databases,
     live,
+    loading,
     models,
     retention,
     show,
@@ -277,7 +278,13 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         if result.columns and result.columns[0].name.startswith("number of rows"):
             transaction.after_other_write(session)
         return result
-    if write_pandas.handles(stmt):  # file formats, INFER_SCHEMA, COPY INTO from parquet
+    if loading.handles(stmt):  # file formats, COPY INTO <table> FROM @stage
+        with _positions_in_text(stmt):
+            result = loading.run(session, stmt, describe_only)
+        if stmt.verb == "COPY":
+            transaction.after_other_write(session)
+        return result
+    if write_pandas.handles(stmt):  # INFER_SCHEMA, COPY INTO from parquet through a transformation
         with _positions_in_text(stmt):
             result = write_pandas.run(session, stmt, describe_only)
         transaction.after_other_write(session)
@@ -285,12 +292,23 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
     if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
         return _inference(session).run(session, stmt, describe_only)
     text = stmt.body.text
+    if "@" in text:  # SELECT … FROM @stage: staged files read by engine.loading
+        from snowreg.engine.loading import stage_query
+
+        if stage_query.mentions_stage(text):
+            if "VIEW" in stmt.verb:  # a view would keep reading the one statement's relation
+                raise errors.not_supported("A view over staged files (FROM @stage)")
+            with _positions_in_text(stmt):
+                return stage_query.run(session, text, describe_only)
     if _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first
         from snowreg.engine.sql import pivot_values
 
         text = pivot_values.resolved(text, lambda sql: query.run_sql(session, sql))
     try:  # what _positions_in_text does, without a context manager on every statement's way
-        return query.run_sql(session, text, describe_only)
+        result = query.run_sql(session, text, describe_only)
+        if stmt.verb == "TRUNCATE" and not describe_only:  # TRUNCATE TABLE deletes the table's load metadata
+            loading.truncated(session, text)
+        return result
     except errors.Error as e:
         if stmt.span.start == 0:
             raise
@@ -507,4 +525,8 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return procedures.describe_procedure(session, FunctionSignature(stmt.name, stmt.arg_types))
     if stmt.kind == "USER":
         return showgrants.describe_user(session, stmt)
+    if stmt.kind == "FILE FORMAT":
+        from snowreg.engine.loading import file_formats
+
+        return file_formats.describe(session, stmt.name)
     raise errors.not_supported(f"DESCRIBE {stmt.kind}")

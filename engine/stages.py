@@ -157,11 +157,16 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
         if session.host_files is not None:  # a folder of the server's host, named over the network
             raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
+    file_format = next((v for k, v in stmt.options if k.upper() == "FILE_FORMAT"), None)
     with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
-        session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
-                                     session.id if stmt.temporary else None)
+        stage_id = session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
+                                                session.id if stmt.temporary else None)
+        if file_format is not None:  # checked and kept with the stage: COPY and staged-file queries read it
+            from snowreg.engine.loading import file_formats
+
+            file_formats.set_stage_format(session, stage_id, file_format)
     return status(f"Stage area {quote_ident(name)} successfully created.")
 
 
@@ -306,3 +311,62 @@ def remove(session: Session, stmt: ast.RemoveFiles) -> Result:
         session.catalog.files.remove_files(kind, owner, paths)
     base = _display_base(stmt.stage)
     return from_rows(["name", "result"], [(base + p, "removed") for p in paths], ["TEXT", "TEXT"])
+
+
+# ---------------------------------------------------------------------------------------------
+# What loading statements read (engine.loading): a location's files, one file, removing loaded files
+# ---------------------------------------------------------------------------------------------
+
+
+def files_at(session: Session, ref: ast.StageRef, pattern: str | None = None
+             ) -> tuple[Location, list[tuple[str, int, str, object]]]:
+    """((kind, owner, prefix), [(path in the stage, size, md5, last_modified)]) of a location READ may see."""
+    return _listing(session, ref, pattern, "read")
+
+
+def read_file(session: Session, loc: Location, path: str) -> bytes | None:
+    """One file of a location by its path in the stage (None if it is gone)."""
+    kind, owner, _ = loc
+    if kind == "dir":
+        target = inside(Path(str(owner)), path)
+        return target.read_bytes() if target.is_file() else None
+    assert isinstance(owner, int)
+    return session.catalog.files.read_files(kind, owner, path).get(path)
+
+
+def remove_paths(session: Session, loc: Location, paths: list[str]) -> None:
+    """COPY's PURGE: the files it loaded go from the stage."""
+    kind, owner, _ = loc
+    if kind == "dir":
+        for p in paths:
+            inside(Path(str(owner)), p).unlink(missing_ok=True)
+    else:
+        assert isinstance(owner, int)
+        session.catalog.files.remove_files(kind, owner, paths)
+
+
+def stage_row(session: Session, ref: ast.StageRef) -> StageRow | None:
+    """The named stage a reference names (after a check of it), None for other locations."""
+    if ref.kind != "named" or ref.name is None:
+        return None
+    return session.catalog.objects.get_stage(*session.qualify(ref.name))
+
+
+def write_location(session: Session, ref: ast.StageRef) -> tuple[Location, list[str]]:
+    """(the location, the paths in the stage below it) of a location WRITE may change (COPY INTO @stage)."""
+    loc = _locate(session, ref, "own")
+    kind, owner, prefix = loc
+    if kind == "dir":
+        return loc, [rel for rel, _ in _dir_files(Path(str(owner)), Path(str(owner))) if rel.startswith(prefix)]
+    assert isinstance(owner, int)
+    return loc, [e[0] for e in session.catalog.files.list_files(kind, owner, prefix)]
+
+
+def write_paths(session: Session, loc: Location, files: list[tuple[str, bytes]]) -> None:
+    kind, owner, _ = loc
+    if kind == "dir":
+        for path, data in files:
+            _write_local(Path(str(owner)), path, data, True)
+    else:
+        assert isinstance(owner, int)
+        session.catalog.files.write_files(kind, owner, [(confined(p), d) for p, d in files], True)

@@ -4,8 +4,9 @@ snowflake-connector-python's write_pandas PUTs parquet files to a temporary stag
 `CREATE TEMPORARY FILE FORMAT … TYPE=PARQUET`, `SELECT COLUMN_NAME, TYPE FROM table(infer_schema(…))`
 and `COPY INTO t (cols) FROM (SELECT $1:"A"::REAL, … FROM '@stage') …` (docs/SNOWFLAKE.md#c4, #c8).
 Only that shape is emulated: parquet files, `$1:"field"[::type]` items. DuckDB reads the parquet; the INSERT
-itself runs as ordinary SQL, so privileges and type conversions are the usual ones. A file format is
-accepted and checked (TYPE = PARQUET only) but not stored: COPY and INFER_SCHEMA read parquet anyway.
+itself runs as ordinary SQL, so privileges and type conversions are the usual ones. File formats are
+engine.loading's (COPY and INFER_SCHEMA here read parquet whatever the format says); so is COPY INTO <table>
+FROM a stage location without a transformation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from snowreg import errors
 from snowreg.catalog.names import physical
 from snowreg.engine import stages
-from snowreg.engine.result import Result, from_rows, status
+from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
 from snowreg.engine.sql.run import run_sql
 from snowreg.grammar import ast, parse
@@ -42,29 +43,18 @@ _PARQUET_TYPES = (("int", "NUMBER(38, 0)"), ("uint", "NUMBER(38, 0)"), ("double"
 
 
 def handles(stmt: ast.Query) -> bool:
-    """Whether a plain statement is one of the write_pandas shapes handled here."""
+    """Whether a plain statement is one of the write_pandas shapes handled here (after engine.loading's)."""
     verb = stmt.verb
-    if verb in ("COPY", "CREATE FILE FORMAT", "DROP FILE FORMAT"):
+    if verb == "COPY":
         return True
     return verb == "SELECT" and "infer_schema" in stmt.body.text.lower()
 
 
 def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
     text = _COMMENTS.sub(" ", stmt.body.text).strip()
-    if stmt.verb == "CREATE FILE FORMAT":
-        return _file_format(text)
-    if stmt.verb == "DROP FILE FORMAT":
-        return status()
     if stmt.verb == "COPY":
         return copy_into(session, text, describe_only)
     return infer_schema(session, text, describe_only)
-
-
-def _file_format(text: str) -> Result:
-    options = dict((k.upper(), v.strip("'\"").upper()) for k, v in re.findall(r"(\w+)\s*=\s*('[^']*'|\w+)", text))
-    if options.get("TYPE") != "PARQUET":
-        raise errors.not_supported("A file format other than TYPE = PARQUET")
-    return status("File format successfully created.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,15 +93,19 @@ def _snowflake_type(arrow_type: Any) -> str:
 
 
 def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
-    """`SELECT … FROM table(infer_schema(location=>'@st', file_format=>'ff'))` over the stage's parquet."""
-    import pyarrow as pa
-
+    """`SELECT … FROM table(infer_schema(location=>'@st', file_format=>'ff'))` over the stage's parquet (CSV
+    and JSON files when the named format says so: engine.loading.infer)."""
     m = _INFER.search(text)
     if m is None:
         raise errors.not_supported("INFER_SCHEMA in this form")
     args = {k.upper(): v for k, v in _NAMED_ARG.findall(m.group("args"))}
     if "LOCATION" not in args:
         raise errors.compilation_error("INFER_SCHEMA needs LOCATION => '@stage'.")
+    fmt = _named_format(session, args.get("FILE_FORMAT"))
+    if fmt is not None and fmt.type != "PARQUET":  # CSV and JSON: engine.loading reads them
+        from snowreg.engine.loading import infer
+
+        return _inferred(session, text, m, infer.rows(session, _stage_ref(args["LOCATION"]), fmt), describe_only)
     columns: dict[str, list[Any]] = {}
     for file_name, table in sorted(_parquet_tables(session, _stage_ref(args["LOCATION"])).items()):
         for position, field in enumerate(table.schema):
@@ -119,8 +113,22 @@ def infer_schema(session: Session, text: str, describe_only: bool) -> Result:
                                                     f'$1:"{field.name}"::{_snowflake_type(field.type)}',
                                                     file_name, position])
             entry[4] = entry[4] if file_name in entry[4].split(",") else f"{entry[4]},{file_name}"
+    return _inferred(session, text, m, list(columns.values()), describe_only)
+
+
+def _named_format(session: Session, name: str | None) -> Any:
+    """The named file format INFER_SCHEMA's FILE_FORMAT => '…' gives (None without one)."""
+    if name is None:
+        return None
+    from snowreg.engine.loading import file_formats
+
+    return file_formats.resolve_for(session, None, {"FORMAT_NAME": name[1:-1].replace("''", "'")})
+
+
+def _inferred(session: Session, text: str, m: re.Match[str], rows: list[list[Any]], describe_only: bool) -> Result:
+    import pyarrow as pa
+
     names = ["COLUMN_NAME", "TYPE", "NULLABLE", "EXPRESSION", "FILENAMES", "ORDER_ID"]
-    rows = list(columns.values())
     relation = pa.table({n: pa.array([r[i] for r in rows], type=pa.bool_() if n == "NULLABLE" else
                                      (pa.int64() if n == "ORDER_ID" else pa.string()))
                          for i, n in enumerate(names)})

@@ -161,7 +161,7 @@ def test_write_pandas_sql_path(snowreg_conn: Any, tmp_path: Any) -> None:
     assert cur.execute(f"LIST @{stage}").fetchall() == []  # PURGE = TRUE
     cur.execute("DROP FILE FORMAT IF EXISTS identifier(?)", [fmt])
     with pytest.raises(snowreg.NotSupportedError):
-        cur.execute("CREATE FILE FORMAT F TYPE = CSV")
+        cur.execute("CREATE FILE FORMAT F TYPE = XML")
 
 
 def test_identifier_table_names_are_checked(snowreg_conn: Any) -> None:

@@ -87,7 +87,8 @@ else:
 
     def test_run_batch_is_refused_clearly(session: Any, iris: tuple[Any, Any]) -> None:
         """Batch inference jobs run on Snowpark Container Services: both input forms are refused with an
-        error naming what snowreg does not emulate, and nothing is left behind."""
+        error naming what snowreg does not emulate. A DataFrame input is first unloaded into the stage as
+        parquet by the client (COPY INTO <location>, emulated), which removes it again when the job fails."""
         X, clf = iris
         reg = Registry(session)
         mv = reg.log_model(clf, model_name="m", version_name="v1", sample_input_data=X.head(5))
@@ -97,7 +98,8 @@ else:
                            match=r"EXECUTE INFERENCE JOB SERVICE \(Snowpark Container Services.*run_batch"):
             mv.run_batch(input_stage_location="@ML.PUBLIC.JOBS/in/", compute_pool="pool", function_name="predict",
                          output_spec=out)
-        with pytest.raises(RuntimeError, match=r"COPY INTO <location> \(unloading rows.*not supported by snowreg"):
+        with pytest.raises(snowflake.connector.errors.NotSupportedError,
+                           match=r"EXECUTE INFERENCE JOB SERVICE \(Snowpark Container Services.*run_batch"):
             mv.run_batch(session.create_dataframe(X), compute_pool="pool", function_name="predict", output_spec=out)
         assert session.sql("LIST @ML.PUBLIC.JOBS").collect() == []
         assert np.array_equal(mv.run(X, function_name="predict")["output_feature_0"].to_numpy(), clf.predict(X))

@@ -1,0 +1,67 @@
+"""Loading data through stages: named file formats, COPY INTO <table> from staged CSV / JSON / parquet files,
+and the readers of those files (https://docs.snowflake.com/en/user-guide/data-load-overview)."""
+
+from __future__ import annotations
+
+import re
+
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session
+from snowreg.grammar import ast
+
+_COMMENTS = re.compile(r"'(?:[^'\\]|\\.|'')*'|/\*.*?\*/|--[^\n]*", re.S)
+VERBS = ("CREATE FILE FORMAT", "DROP FILE FORMAT", "ALTER FILE FORMAT", "SHOW FILE FORMATS")
+
+
+def _uncommented(text: str) -> str:
+    return _COMMENTS.sub(lambda m: m.group(0) if m.group(0).startswith("'") else " ", text).strip()
+
+
+def handles(stmt: ast.Query) -> bool:
+    """File format statements, and COPY INTO <table> FROM a stage location (not a transformation)."""
+    if stmt.verb in VERBS:
+        return True
+    if stmt.verb != "COPY":
+        return False
+    from snowreg.engine.loading import copy, unload
+
+    text = _uncommented(stmt.body.text)
+    return copy.handles(text) or unload.handles(text)
+
+
+def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
+    from snowreg.engine.loading import copy, file_formats, unload
+
+    text = _uncommented(stmt.body.text)
+    if stmt.verb == "COPY":
+        if unload.handles(text):
+            return unload.unload(session, text, describe_only)
+        return copy.load(session, text, describe_only)
+    if stmt.verb == "SHOW FILE FORMATS":
+        return file_formats.show(session, text)
+    if describe_only:
+        return status()
+    if stmt.verb == "CREATE FILE FORMAT":
+        return file_formats.create(session, text)
+    if stmt.verb == "ALTER FILE FORMAT":
+        return file_formats.alter(session, text)
+    return file_formats.drop(session, text)
+
+
+_TRUNCATE = re.compile(r"TRUNCATE\s+(?:TABLE\s+)?(?:IF\s+EXISTS\s+)?(?P<name>.+?)\s*;?\s*$", re.I | re.S)
+
+
+def truncated(session: Session, text: str) -> None:
+    """After TRUNCATE TABLE: its load metadata goes, so COPY loads the same files again
+    (https://docs.snowflake.com/en/sql-reference/sql/truncate-table)."""
+    from snowreg.engine.loading import file_formats
+    from snowreg.errors import Error
+
+    m = _TRUNCATE.match(_uncommented(text))
+    if m is None:
+        return
+    try:
+        db, schema, name = session.qualify(file_formats.qualified(m.group("name")))
+    except (ValueError, Error):
+        return
+    session.catalog.loads.forget_loads(db, schema, name)
