@@ -12,7 +12,6 @@ from typing import assert_never
 
 from snowreg import errors
 from snowreg.engine import (
-    clustering,
     databases,
     live,
     loading,
@@ -341,9 +340,12 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
             if stmt.verb == "ALTER ACCOUNT":
                 return retention.alter_account(session, stmt.body.text)
             return retention.alter_object(session, stmt.verb, stmt.body.text)
-    if stmt.verb == "ALTER TABLE" and clustering.handles(stmt.body.text):
-        with _positions_in_text(stmt):
-            return status() if describe_only else clustering.alter(session, stmt.body.text)
+    if stmt.verb == "ALTER TABLE" and "CLUSTER" in stmt.body.text.upper():
+        from snowreg.engine import clustering  # it loads sqlglot: only with the first statement about a key
+
+        if clustering.handles(stmt.body.text):
+            with _positions_in_text(stmt):
+                return status() if describe_only else clustering.alter(session, stmt.body.text)
     if stmt.verb == "UNDROP TABLE":
         return status() if describe_only else time_travel.undrop_table(session, stmt.body.text)
     if _UNDROP.fullmatch(stmt.verb):  # its errors, then refused as not supported (DECISIONS.md L11)

@@ -352,9 +352,12 @@ if HAVE_CLIENTS:
         assert types == {"A": ArrayType, "O": MapType, "I": ArrayType}
         assert json.loads(frame.sort("A").collect()[0]["O"]) == {"k": 1}
 
+    def test_split_to_table_as_a_table_function(session: Any) -> None:
+        """SPLIT_TO_TABLE is answered (it was refused): one row per part, INDEX from 1."""
+        rows = session.table_function("split_to_table", F.lit("a,b"), F.lit(",")).collect()
+        assert [(r["INDEX"], r["VALUE"]) for r in rows] == [(1, "a"), (2, "b")]
+
     @pytest.mark.parametrize("call", [
-        pytest.param(lambda s, e: s.table_function("split_to_table", F.lit("a,b"), F.lit(",")).collect(),
-                     id="split_to_table"),
         pytest.param(lambda s, e: e.stat.approx_quantile("ID", [0.5]), id="approx_quantile"),
         pytest.param(lambda s, e: e.select(F.hash("ID")).collect(), id="hash"),
     ])
