@@ -107,6 +107,8 @@ def _replace(session: Session, mr: exp.MatchRecognize, registered: list[str]) ->
     measures = [_measure(m, atoms, names, symbols, one_row) for m in mr.args.get("measures") or []]
     base: list[Column] = list(inputs) if not one_row else [
         replace(read.columns[width + i], name=_partition_name(p)) for i, p in enumerate(partition)]
+    if not base and not measures:
+        raise errors.compilation_error("SELECT with no columns")
     columns = base + [replace(_atom_type(a, inputs), name=f"__MR_A{i}") for i, a in enumerate(atoms)]
     out_rows = _rows(read.rows, width, len(partition), conditions, pattern, rows_mode, _skip(mr, symbols),
                      atoms, one_row)
@@ -114,8 +116,6 @@ def _replace(session: Session, mr: exp.MatchRecognize, registered: list[str]) ->
     session.duck.register(view, arrow_of(Result(columns, out_rows)))
     registered.append(view)
     items = [_quoted(c.name) for c in base] + [f"{expr} AS {alias}" for expr, alias in measures]
-    if not items:
-        raise errors.compilation_error("SELECT with no columns")
     derived = parse_one(f"SELECT * FROM (SELECT {', '.join(items)} FROM {view}) AS {_alias(mr, source, view)}",
                         read="snowflake")
     select.set("from_", derived.args["from_"])
