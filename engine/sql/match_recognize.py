@@ -62,13 +62,14 @@ def _name(ident: exp.Expr | None) -> str:
 @dataclass(frozen=True)
 class _Atom:
     """One value a measure reads, computed per output row: `kind` is MATCH_NUMBER, MATCH_SEQUENCE_NUMBER,
-    CLASSIFIER, FIRST, LAST, COUNT, SUM, MIN or MAX; `symbol` narrows the rows read (None: every row of the
+    CLASSIFIER, FIRST, LAST, COUNT, SUM, MIN, MAX, PREV or NEXT; `symbol` narrows the rows read (None: every row of the
     frame); `column` is the input column read (None: `*`); `final` reads the whole match, else up to the row."""
 
     kind: str
     symbol: str | None
     column: int | None
     final: bool
+    offset: int = 0  # PREV / NEXT: how many rows back or forward
 
 
 def _replace(session: Session, mr: exp.MatchRecognize, registered: list[str]) -> None:
@@ -192,8 +193,8 @@ def _measure(m: exp.Expr, atoms: list[_Atom], names: dict[str, int], symbols: se
     frame = m.args.get("window_frame")
     final = one_row if not frame else str(frame).upper() == "FINAL"
 
-    def atom(kind: str, symbol: str | None, column: int | None) -> exp.Expr:
-        key = _Atom(kind, symbol, column, final)
+    def atom(kind: str, symbol: str | None, column: int | None, offset: int = 0) -> exp.Expr:
+        key = _Atom(kind, symbol, column, final, offset)
         if key not in atoms:
             atoms.append(key)
         return exp.Column(this=exp.Identifier(this=f"__MR_A{atoms.index(key)}", quoted=True))
@@ -215,11 +216,31 @@ def _measure(m: exp.Expr, atoms: list[_Atom], names: dict[str, int], symbols: se
             raise errors.invalid_identifier(name)
         return symbol, names[name]
 
+    def classifier(node: exp.Expr | None) -> bool:
+        return (isinstance(node, exp.Anonymous) and node.name.upper() == "CLASSIFIER" and not node.expressions) or (
+            isinstance(node, exp.Column) and not node.table and not node.this.quoted
+            and node.name.upper() == "CLASSIFIER" and "CLASSIFIER" not in names)
+
+    def navigation(node: exp.Expr, back: bool, args: list[exp.Expr]) -> exp.Expr:
+        if len(args) > 2 or (len(args) == 2 and not (isinstance(args[1], exp.Literal) and args[1].is_int)):
+            raise errors.not_supported(f"{node.sql(dialect='snowflake')} in MATCH_RECOGNIZE's MEASURES")
+        symbol, column = target(args[0], False)
+        if symbol is not None:
+            raise errors.not_supported(f"{node.sql(dialect='snowflake')} (a symbol predicate) in MATCH_RECOGNIZE's MEASURES")
+        return atom("PREV" if back else "NEXT", None, column, int(args[1].name) if len(args) == 2 else 1)
+
     def fix(node: exp.Expr) -> exp.Expr:
-        if isinstance(node, exp.Anonymous) and node.name.upper() in _SPECIAL:
+        if isinstance(node, exp.Anonymous) and node.name.upper() in _SPECIAL or classifier(node):
             return atom(node.name.upper(), None, None)
+        if isinstance(node, (exp.First, exp.Last)) and classifier(node.this):
+            return atom("FIRST_CLASSIFIER" if isinstance(node, exp.First) else "CLASSIFIER", None, None)
         if isinstance(node, (exp.First, exp.Last)):
             return atom("FIRST" if isinstance(node, exp.First) else "LAST", *target(node.this, False))
+        if isinstance(node, (exp.Lag, exp.Lead)):
+            args = [a for a in (node.this, node.args.get("offset"), node.args.get("default")) if a is not None]
+            return navigation(node, isinstance(node, exp.Lag), args)
+        if isinstance(node, exp.Anonymous) and node.name.upper() in _NAVIGATION:
+            return navigation(node, node.name.upper() == "PREV", list(node.expressions))
         if isinstance(node, exp.Count):
             return atom("COUNT", *target(node.this, True))
         if isinstance(node, (exp.Sum, exp.Min, exp.Max)):
@@ -242,7 +263,7 @@ def _measure(m: exp.Expr, atoms: list[_Atom], names: dict[str, int], symbols: se
 def _atom_type(a: _Atom, inputs: list[Column]) -> Column:
     if a.kind in ("MATCH_NUMBER", "MATCH_SEQUENCE_NUMBER", "COUNT"):
         return _BIG
-    if a.kind == "CLASSIFIER":
+    if a.kind in ("CLASSIFIER", "FIRST_CLASSIFIER"):
         return _TEXT
     assert a.column is not None
     column = inputs[a.column]
@@ -326,8 +347,15 @@ def _value(a: _Atom, part: list[tuple[Any, ...]], steps: list[Step], at: int, nu
     frame = steps if a.final else steps[:at + 1]
     if a.kind == "MATCH_SEQUENCE_NUMBER":
         return None if at < 0 else (len(frame) if a.final else at + 1)
+    if a.kind in ("PREV", "NEXT"):  # within the whole match, from the current row (the last one when FINAL)
+        here = len(steps) - 1 if a.final else at
+        there = here - a.offset if a.kind == "PREV" else here + a.offset
+        assert a.column is not None
+        return part[steps[there].row][a.column] if here >= 0 and 0 <= there < len(steps) else None
     if a.kind == "CLASSIFIER":
         return frame[-1].symbol if frame else None
+    if a.kind == "FIRST_CLASSIFIER":
+        return frame[0].symbol if frame else None
     if a.symbol is not None:
         frame = [s for s in frame if s.symbol == a.symbol]
     if a.kind == "COUNT":
