@@ -152,6 +152,8 @@ def _condition(cond: exp.Expr, symbol: str, partition: list[exp.Expr], order: li
                           order=exp.Order(expressions=[o.copy() for o in order]) if order else None)
 
     def fix(node: exp.Expr) -> exp.Expr:
+        if node.find_ancestor(exp.Select, exp.Subquery) is not None:  # a subquery's own rows: ordinary SQL
+            return node
         if isinstance(node, exp.Column) and node.table:
             if node.table.upper() != symbol.upper():
                 raise errors.not_supported(f"A symbol predicate on another symbol ({node.sql()}) in MATCH_RECOGNIZE's DEFINE")
@@ -256,6 +258,8 @@ def _measure(m: exp.Expr, atoms: list[_Atom], names: dict[str, int], symbols: se
             raise errors.not_supported(f"{node.sql(dialect='snowflake')} in MATCH_RECOGNIZE's MEASURES")
         return node
 
+    if aliased.this.find(exp.Select, exp.Subquery) is not None:
+        raise errors.not_supported("A subquery in MATCH_RECOGNIZE's MEASURES")
     expr = exp.Paren(this=aliased.this.copy()).transform(fix, copy=False)
     return expr.sql(dialect="snowflake"), aliased.args["alias"].sql(dialect="snowflake")
 
