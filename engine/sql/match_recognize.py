@@ -95,14 +95,15 @@ def _replace(session: Session, mr: exp.MatchRecognize, registered: list[str]) ->
     hidden = [f'{p.sql(dialect="snowflake")} AS "__MR_P{i}"' for i, p in enumerate(partition)]
     hidden += [f'({defines[s].sql(dialect="snowflake")}) IS TRUE AS "__MR_D{i}"' for i, s in enumerate(conditions)]
     sort = [p.sql(dialect="snowflake") for p in partition] + [o.sql(dialect="snowflake") for o in order]
-    query = f"SELECT *{''.join(', ' + h for h in hidden)} FROM {source.sql(dialect='snowflake')}"
+    query = f"{_ctes(mr, source)}SELECT *{''.join(', ' + h for h in hidden)} FROM {source.sql(dialect='snowflake')}"
     if sort:
         query += f" ORDER BY {', '.join(sort)}"
     read = run_sql(session, query, False, frozenset(registered))
     width = len(read.columns) - len(hidden)
     inputs = read.columns[:width]
     names = {c.name: i for i, c in enumerate(inputs)}
-    rows_mode = (mr.args.get("rows").name if mr.args.get("rows") is not None else "ONE ROW PER MATCH").upper()
+    rows_node = mr.args.get("rows")
+    rows_mode = (rows_node.name if rows_node is not None else "ONE ROW PER MATCH").upper()
     one_row = rows_mode.startswith("ONE")
     atoms: list[_Atom] = []
     measures = [_measure(m, atoms, names, symbols, one_row) for m in mr.args.get("measures") or []]
@@ -121,6 +122,28 @@ def _replace(session: Session, mr: exp.MatchRecognize, registered: list[str]) ->
                         read="snowflake")
     select.set("from_", derived.args["from_"])
     select.set("match", None)
+
+
+def _ctes(mr: exp.MatchRecognize, source: exp.Expr) -> str:
+    """The WITH clause of the common table expressions the source reads (in scope of the clause), or ''."""
+    known: dict[str, exp.CTE] = {}
+    scope: exp.Expr | None = mr
+    while scope is not None:
+        with_ = scope.args.get("with_")
+        if isinstance(with_, exp.With):
+            for cte in with_.expressions:
+                known.setdefault(cte.alias_or_name.upper(), cte)
+        scope = scope.parent
+    needed: set[str] = set()
+    pending = [source]
+    while pending:
+        for table in pending.pop().find_all(exp.Table):
+            name = table.name.upper()
+            if not table.args.get("db") and name in known and name not in needed:
+                needed.add(name)
+                pending.append(known[name].this)
+    chosen = [c.sql(dialect="snowflake") for n, c in known.items() if n in needed]
+    return f"WITH {', '.join(chosen)} " if chosen else ""
 
 
 def _alias(mr: exp.MatchRecognize, source: exp.Expr, view: str) -> str:
@@ -316,11 +339,12 @@ def _rows(rows: list[tuple[Any, ...]], width: int, keys: int, conditions: list[s
     for _, group in itertools.groupby(rows, key=lambda r: r[width:width + keys]):
         part = list(group)
 
-        def holds(i: int, symbol: str) -> bool:
+        def holds(i: int, symbol: str, part: list[tuple[Any, ...]] = part) -> bool:
             return symbol not in flags or part[i][flags[symbol]] is True
 
         matcher = match_pattern.Matcher(pattern, len(part), holds)
-        pos, number, covered = 0, 0, set()
+        pos, number = 0, 0
+        covered: set[int] = set()
         while pos < len(part):
             steps = matcher.at(pos)
             if steps is None:

@@ -116,10 +116,19 @@ def test_skip_to_first_and_next_row(cur: Any) -> None:
 
 
 def test_skip_to_a_symbol_that_does_not_move_on_is_an_error(cur: Any) -> None:
-    with pytest.raises(snowreg.ProgrammingError):
+    with pytest.raises(snowreg.ProgrammingError) as caught:
         cur.execute(_mr("MEASURES FIRST(o) AS f AFTER MATCH SKIP TO FIRST a PATTERN (a b) DEFINE a AS TRUE"))
-    with pytest.raises(snowreg.ProgrammingError):
+    assert caught.value.errno == 100000 and "does not skip past the first row" in str(caught.value)
+    with pytest.raises(snowreg.ProgrammingError) as caught:
         cur.execute(_mr("MEASURES FIRST(o) AS f AFTER MATCH SKIP TO LAST c PATTERN (a c?) DEFINE c AS x > 100"))
+    assert caught.value.errno == 100000 and "no row of the match was mapped to C" in str(caught.value)
+
+
+def test_a_common_table_expression_as_the_source(cur: Any) -> None:
+    sql = ("WITH base AS (SELECT * FROM t WHERE p = 'b'), again AS (SELECT * FROM base) "
+           "SELECT n FROM again MATCH_RECOGNIZE (ORDER BY o MEASURES COUNT(*) AS n PATTERN (d+) "
+           "DEFINE d AS x < (SELECT MAX(x) FROM base))")
+    assert _rows(cur, sql) == [(2,)]
 
 
 @pytest.mark.parametrize("pattern", ["(a", "a{3,1}", "a | | b", "*a", "a ^+", "a {- b", "a -} b"])
