@@ -372,18 +372,22 @@ def _value(a: _Atom, part: list[tuple[Any, ...]], steps: list[Step], at: int, nu
     """An atom's value at step `at` of a match (-1: an empty match)."""
     if a.kind == "MATCH_NUMBER":
         return number
-    frame = steps if a.final else steps[:at + 1]
+    end = len(steps) if a.final else at + 1  # the frame is steps[:end]
     if a.kind == "MATCH_SEQUENCE_NUMBER":
-        return None if at < 0 else (len(frame) if a.final else at + 1)
+        return None if at < 0 else end
     if a.kind in ("PREV", "NEXT"):  # within the whole match, from the current row (the last one when FINAL)
         here = len(steps) - 1 if a.final else at
         there = here - a.offset if a.kind == "PREV" else here + a.offset
         assert a.column is not None
         return part[steps[there].row][a.column] if here >= 0 and 0 <= there < len(steps) else None
-    if a.kind == "CLASSIFIER":
-        return frame[-1].symbol if frame else None
-    if a.kind == "FIRST_CLASSIFIER":
-        return frame[0].symbol if frame else None
+    if a.kind in ("CLASSIFIER", "FIRST_CLASSIFIER"):
+        return None if end <= 0 else steps[end - 1 if a.kind == "CLASSIFIER" else 0].symbol
+    if a.symbol is None and a.column is None:  # COUNT(*)
+        return max(end, 0)
+    if a.symbol is None and a.kind in ("FIRST", "LAST"):
+        assert a.column is not None
+        return None if end <= 0 else part[steps[0 if a.kind == "FIRST" else end - 1].row][a.column]
+    frame = steps[:end]
     if a.symbol is not None:
         frame = [s for s in frame if s.symbol == a.symbol]
     if a.kind == "COUNT":
