@@ -169,3 +169,11 @@ def test_pattern_parser_expands_permute_in_order() -> None:
         match_pattern.Concat((match_pattern.Symbol("B"), match_pattern.Symbol("A")))))
     assert match_pattern.parse('"lower" a') == match_pattern.Concat((match_pattern.Symbol("lower"),
                                                                       match_pattern.Symbol("A")))
+
+
+def test_writing_statements_read_the_result(cur: Any) -> None:
+    clause = "MATCH_RECOGNIZE (PARTITION BY p ORDER BY o MEASURES COUNT(*) AS n PATTERN (d+) DEFINE d AS x < LAG(x))"
+    cur.execute(f"CREATE TABLE runs AS SELECT * FROM t {clause}")
+    cur.execute(f"INSERT INTO runs SELECT p, n * 10 FROM t {clause}")
+    assert _rows(cur, "SELECT p, n FROM runs ORDER BY p, n") == [
+        ("a", 1), ("a", 1), ("a", 10), ("a", 10), ("b", 2), ("b", 20)]
