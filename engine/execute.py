@@ -299,6 +299,13 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
                 raise errors.not_supported("A view over staged files (FROM @stage)")
             with _positions_in_text(stmt):
                 return stage_query.run(session, text, describe_only)
+    if "MATCH_RECOGNIZE" in text.upper():  # row pattern matching: engine.sql.match_recognize
+        from snowreg.engine.sql import match_recognize
+
+        if "VIEW" in stmt.verb:  # a view would keep reading the one statement's relation
+            raise errors.not_supported("A view over MATCH_RECOGNIZE")
+        with _positions_in_text(stmt):
+            return match_recognize.run(session, text, describe_only)
     if _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first
         from snowreg.engine.sql import pivot_values
 

@@ -65,6 +65,11 @@ def _register(session: Session, query_id: str) -> None:
     session.duck.register(result_view(query_id), _arrow(result))
 
 
+def arrow_of(result: Result) -> Any:
+    """`_arrow` for the engine's other paths that hand rows they made to the database."""
+    return _arrow(result)
+
+
 def _arrow(result: Result) -> Any:
     """The rows as an Arrow table, with the result's column names and, where the values allow, the Arrow
     type of each column's Snowflake type: RESULT_SCAN reads a NUMBER(5,2) as NUMBER(5,2) and a VARIANT,
