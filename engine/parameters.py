@@ -157,8 +157,8 @@ PARAMETERS: dict[str, Parameter] = {
                                  ("IGNORE", "FAIL")),
     "USE_CACHED_RESULT": _b(True, HONOURED, "If enabled, query results can be reused between successive invocations "
                             "of the same query as long as the original result has not expired"),
-    "WEEK_OF_YEAR_POLICY": _n(0, DEFAULT_ONLY, "How the first week of a year is chosen (0: ISO).", 0, 1),
-    "WEEK_START": _n(0, DEFAULT_ONLY, "The first day of the week (0: ISO Monday, 1-7: Monday-Sunday).", 0, 7),
+    "WEEK_OF_YEAR_POLICY": _n(0, HONOURED, "How the first week of a year is chosen (0: ISO).", 0, 1),
+    "WEEK_START": _n(0, HONOURED, "The first day of the week (0: ISO Monday, 1-7: Monday-Sunday).", 0, 7),
 }
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 

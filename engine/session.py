@@ -160,6 +160,10 @@ class Session:
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
             "snowreg_transaction": self.transaction_id, "snowreg_last_transaction": self.last_transaction,
         }  # the account's own values are constants in the translated SQL (rewrites.ACCOUNT_CONTEXT)
+        # WEEK_START / WEEK_OF_YEAR_POLICY: unset is NULL, which the week macros read as the default (engine.sql.weeks)
+        week_start, policy = self.parameters.get("WEEK_START"), self.parameters.get("WEEK_OF_YEAR_POLICY")
+        want["snowreg_week_start"] = None if week_start is None else int(week_start)
+        want["snowreg_week_policy"] = None if policy is None else int(policy)
         for key, value in self.variables.items():
             if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
                 want[key] = value
