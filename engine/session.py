@@ -17,7 +17,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import MAX_IDENTIFIER, physical
-from snowreg.engine import parameters
+from snowreg.engine import output_formats, parameters
 from snowreg.grammar import ast
 from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -164,6 +164,9 @@ class Session:
         week_start, policy = self.parameters.get("WEEK_START"), self.parameters.get("WEEK_OF_YEAR_POLICY")
         want["snowreg_week_start"] = None if week_start is None else int(week_start)
         want["snowreg_week_policy"] = None if policy is None else int(policy)
+        for key, variable in output_formats.VARIABLES.items():  # the DATE / TIME text `snowreg_varchar` writes
+            fmt = self.parameters.get(key)
+            want[variable] = None if fmt is None else output_formats.pattern(key, fmt)
         for key, value in self.variables.items():
             if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
                 want[key] = value
@@ -242,6 +245,8 @@ class Session:
         if key.upper() == "TIMEZONE":
             self.use_timezone(text)  # a bad zone name fails here, the parameter unchanged
         self.parameters[key.upper()] = text
+        if key.upper() in parameters.READ_BY_SQL:
+            self.sync_duckdb_variables({})
 
     def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
         """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads
