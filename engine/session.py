@@ -55,6 +55,7 @@ class Session:
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _duck_timezone: str | None = None
+    _parameter_variables: bool = False  # a variable of parameters.READ_BY_SQL is set to a value in DuckDB
     _stale: bool = False
     _exposed: bool = False  # INFORMATION_SCHEMA rows may be registered on the cursor: withdraw them
     _registered: dict[str, Any] = field(default_factory=dict)  # what the cursor surely holds (name → rows)
@@ -160,13 +161,8 @@ class Session:
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
             "snowreg_transaction": self.transaction_id, "snowreg_last_transaction": self.last_transaction,
         }  # the account's own values are constants in the translated SQL (rewrites.ACCOUNT_CONTEXT)
-        # WEEK_START / WEEK_OF_YEAR_POLICY: unset is NULL, which the week macros read as the default (engine.sql.weeks)
-        week_start, policy = self.parameters.get("WEEK_START"), self.parameters.get("WEEK_OF_YEAR_POLICY")
-        want["snowreg_week_start"] = None if week_start is None else int(week_start)
-        want["snowreg_week_policy"] = None if policy is None else int(policy)
-        for key, variable in output_formats.VARIABLES.items():  # the DATE / TIME text `snowreg_varchar` writes
-            fmt = self.parameters.get(key)
-            want[variable] = None if fmt is None else output_formats.pattern(key, fmt)
+        if self.parameters or self._parameter_variables:  # a session that never set one skips them
+            want.update(self._parameter_values())
         for key, value in self.variables.items():
             if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
                 want[key] = value
@@ -178,6 +174,18 @@ class Session:
             elif known is _UNSET or known != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
+
+    def _parameter_values(self) -> dict[str, Any]:
+        """The DuckDB variables of the parameters SQL reads (parameters.READ_BY_SQL); unset is NULL, which
+        the macros read as the default (engine.sql.weeks, `snowreg_varchar` for the output formats)."""
+        week_start, policy = self.parameters.get("WEEK_START"), self.parameters.get("WEEK_OF_YEAR_POLICY")
+        values: dict[str, Any] = {"snowreg_week_start": None if week_start is None else int(week_start),
+                                  "snowreg_week_policy": None if policy is None else int(policy)}
+        for key, variable in output_formats.VARIABLES.items():
+            fmt = self.parameters.get(key)
+            values[variable] = None if fmt is None else output_formats.pattern(key, fmt)
+        self._parameter_variables = any(v is not None for v in values.values())
+        return values
 
     def check_canceled(self) -> None:
         """Raise 000604 when the running statement was cancelled (model calls ask between batches)."""
