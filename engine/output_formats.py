@@ -1,6 +1,6 @@
-"""DATE_OUTPUT_FORMAT and TIME_OUTPUT_FORMAT: a Snowflake format (https://docs.snowflake.com/en/sql-reference/
+"""DATE_OUTPUT_FORMAT, TIME_OUTPUT_FORMAT, TIMESTAMP_NTZ_OUTPUT_FORMAT: a Snowflake format (https://docs.snowflake.com/en/sql-reference/
 date-time-input-output#about-the-elements-used-in-input-and-output-formats) as the strftime pattern DuckDB
-writes DATE / TIME text with (`::VARCHAR`, TO_VARCHAR / TO_CHAR without a format, concatenation: the
+writes DATE / TIME / TIMESTAMP_NTZ text with (`::VARCHAR`, TO_VARCHAR / TO_CHAR without a format, concatenation: the
 `snowreg_varchar` macro reads the pattern from a session variable, conformance/DECISIONS.md T53).
 
 Only the elements snowreg writes exactly are taken; a format with any other element is refused as not
@@ -19,14 +19,16 @@ _TIME = {"HH24": "%H", "HH12": "%I", "HH": "%H", "AM": "%p", "PM": "%p", "MI": "
          "FF3": "%g", "FF6": "%f", "FF9": "%n", "FF": "%n"}
 _ELEMENT = re.compile(r'"[^"]*"|[A-Za-z]+\d*|[^A-Za-z"]+')
 
-VARIABLES = {"DATE_OUTPUT_FORMAT": "snowreg_date_output_format", "TIME_OUTPUT_FORMAT": "snowreg_time_output_format"}
+VARIABLES = {"DATE_OUTPUT_FORMAT": "snowreg_date_output_format", "TIME_OUTPUT_FORMAT": "snowreg_time_output_format",
+             "TIMESTAMP_NTZ_OUTPUT_FORMAT": "snowreg_ntz_output_format"}
+_ELEMENTS = {"DATE_OUTPUT_FORMAT": _DATE, "TIME_OUTPUT_FORMAT": _TIME, "TIMESTAMP_NTZ_OUTPUT_FORMAT": _DATE | _TIME}
 
 
 @functools.lru_cache(maxsize=64)
 def pattern(parameter: str, fmt: str) -> str | None:
-    """The strftime pattern of `fmt` for DATE_OUTPUT_FORMAT / TIME_OUTPUT_FORMAT; None when snowreg cannot
-    write one of its elements."""
-    elements = _DATE if parameter == "DATE_OUTPUT_FORMAT" else _TIME
+    """The strftime pattern of `fmt` for one of `VARIABLES`' parameters; None when snowreg cannot write one of
+    its elements (or `fmt` is empty)."""
+    elements = _ELEMENTS[parameter]
     names = sorted(elements, key=len, reverse=True)
     out: list[str] = []
     for piece in _ELEMENT.findall(fmt):

@@ -137,7 +137,7 @@ PARAMETERS: dict[str, Parameter] = {
     "TIMESTAMP_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIMESTAMP data types."),
     "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_LTZ values.",
                                       same=(_ZONED,)),
-    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(_NTZ, DEFAULT_ONLY, "The display format for TIMESTAMP_NTZ values.",
+    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(_NTZ, HONOURED, "The display format for TIMESTAMP_NTZ values.",
                                       same=("",)),
     "TIMESTAMP_OUTPUT_FORMAT": _s(_ZONED, DEFAULT_ONLY, "The display format for the TIMESTAMP data types."),
     "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", DEFAULT_ONLY, "If TIMESTAMP type is used, what specific TIMESTAMP "
@@ -163,7 +163,8 @@ PARAMETERS: dict[str, Parameter] = {
 }
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
-READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", "DATE_OUTPUT_FORMAT", "TIME_OUTPUT_FORMAT"})
+READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", "DATE_OUTPUT_FORMAT", "TIME_OUTPUT_FORMAT",
+                         "TIMESTAMP_NTZ_OUTPUT_FORMAT"})
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 
 
@@ -207,7 +208,7 @@ def checked(name: str, value: str) -> str:
             raise errors.invalid_parameter_value(key, text)
     elif key == "QUERY_TAG" and len(text) > _MAX_TAG:
         raise errors.invalid_parameter_value(key, text)
-    if key in output_formats.VARIABLES:
+    if key in output_formats.VARIABLES and not _is_default(p, text):
         output_formats.checked(key, text)
     if p.effect == DEFAULT_ONLY and not _is_default(p, text):
         written = (text.upper() if p.type == "BOOLEAN" else text) or "''"

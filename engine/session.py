@@ -183,7 +183,7 @@ class Session:
                                   "snowreg_week_policy": None if policy is None else int(policy)}
         for key, variable in output_formats.VARIABLES.items():
             fmt = self.parameters.get(key)
-            values[variable] = None if fmt is None else output_formats.pattern(key, fmt)
+            values[variable] = None if fmt is None else output_formats.pattern(key, fmt)  # "": the default
         self._parameter_variables = any(v is not None for v in values.values())
         return values
 

@@ -32,7 +32,8 @@ def _other(p: Parameter) -> str:
         return str(int(p.default) + 1 if int(p.default) < p.high else p.low)
     if p.values is not None:
         return sorted(v for v in p.values if v != p.default.upper() and v.replace("-", "") != p.default.upper())[0]
-    formats = {"YYYY-MM-DD": "DD/MM/YYYY", "HH24:MI:SS": "HH24.MI"}  # DATE_ / TIME_OUTPUT_FORMAT take only formats
+    formats = {"YYYY-MM-DD": "DD/MM/YYYY", "HH24:MI:SS": "HH24.MI",  # the output formats take only formats
+               "YYYY-MM-DD HH24:MI:SS.FF3": "DD/MM/YYYY HH24:MI"}
     return "Europe/Paris" if p.default == "America/Los_Angeles" else formats.get(p.default, "something else")
 
 

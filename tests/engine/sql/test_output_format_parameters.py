@@ -1,4 +1,4 @@
-"""DATE_OUTPUT_FORMAT and TIME_OUTPUT_FORMAT (engine.output_formats): the text of a DATE / TIME (`::VARCHAR`,
+"""DATE_, TIME_ and TIMESTAMP_NTZ_OUTPUT_FORMAT (engine.output_formats): the text of a DATE / TIME / NTZ (`::VARCHAR`,
 TO_VARCHAR, concatenation) follows the session's format, the same text answers by the default again after
 UNSET, each session keeps its own, and a format with an element snowreg would not write exactly is refused
 (conformance/DECISIONS.md T53)."""
@@ -72,3 +72,18 @@ def test_patterns() -> None:
     assert output_formats.pattern("TIME_OUTPUT_FORMAT", "HH24MISS") == "%H%M%S"
     assert output_formats.pattern("TIME_OUTPUT_FORMAT", "HH24:MI:SS.FF") == "%H:%M:%S.%n"
     assert output_formats.pattern("DATE_OUTPUT_FORMAT", "HH24") is None
+
+
+def test_timestamp_ntz_output_format(conn: Any) -> None:
+    cur = conn.cursor()
+    text = ("SELECT '2017-01-04 13:45:06.123456'::TIMESTAMP_NTZ::VARCHAR, "
+            "'2017-01-04 13:45:06'::TIMESTAMP_LTZ::VARCHAR")
+    ltz = cur.execute(text).fetchone()[1]
+    cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = 'DD.MM.YYYY HH24:MI:SS.FF6'")
+    assert cur.execute(text).fetchone() == ("04.01.2017 13:45:06.123456", ltz)  # LTZ keeps its own format
+    cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = ''")  # unset there: the default text
+    assert cur.execute(text).fetchone() == ("2017-01-04 13:45:06.123", ltz)
+    with pytest.raises(snowreg.NotSupportedError, match="TZHTZM is not supported"):
+        cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS TZHTZM'")
+    cur.execute("ALTER SESSION UNSET TIMESTAMP_NTZ_OUTPUT_FORMAT")
+    assert cur.execute(text).fetchone() == ("2017-01-04 13:45:06.123", ltz)
