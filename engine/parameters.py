@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from snowreg import error_catalog, errors
+from snowreg.engine import output_formats
 
 Effect = Literal["HONOURED", "INERT", "DEFAULT_ONLY"]
 HONOURED: Effect = "HONOURED"
@@ -87,7 +88,7 @@ PARAMETERS: dict[str, Parameter] = {
                                         "drivers bind timestamps as.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ")),
     "CSV_TIMESTAMP_FORMAT": _s("", DEFAULT_ONLY, "The format of timestamps unloaded to CSV files."),
     "DATE_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the DATE data type."),
-    "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", DEFAULT_ONLY, "The display format for the DATE data type."),
+    "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", HONOURED, "The display format for the DATE data type."),
     "DEFAULT_NULL_ORDERING": _s("LAST", DEFAULT_ONLY, "Default NULL ordering", ("FIRST", "LAST")),
     "ENABLE_UNLOAD_PHYSICAL_TYPE_OPTIMIZATION": _b(True, DEFAULT_ONLY, "Whether unloaded Parquet columns take "
                                                    "the smallest physical type."),
@@ -136,7 +137,7 @@ PARAMETERS: dict[str, Parameter] = {
     "TIMESTAMP_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIMESTAMP data types."),
     "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_LTZ values.",
                                       same=(_ZONED,)),
-    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(_NTZ, DEFAULT_ONLY, "The display format for TIMESTAMP_NTZ values.",
+    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(_NTZ, HONOURED, "The display format for TIMESTAMP_NTZ values.",
                                       same=("",)),
     "TIMESTAMP_OUTPUT_FORMAT": _s(_ZONED, DEFAULT_ONLY, "The display format for the TIMESTAMP data types."),
     "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", DEFAULT_ONLY, "If TIMESTAMP type is used, what specific TIMESTAMP "
@@ -145,7 +146,7 @@ PARAMETERS: dict[str, Parameter] = {
                                      same=(_ZONED,)),
     "TIMEZONE": _s("America/Los_Angeles", HONOURED, "time zone"),
     "TIME_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIME data type."),
-    "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", DEFAULT_ONLY, "The display format for the TIME data type."),
+    "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", HONOURED, "The display format for the TIME data type."),
     "TRACE_LEVEL": _s("OFF", INERT, "Which trace events handlers record in the event table.",
                       ("ALWAYS", "ON_EVENT", "PROPAGATE", "OFF")),
     "TRANSACTION_ABORT_ON_ERROR": _b(False, DEFAULT_ONLY, "Whether an error in a statement of an explicit "
@@ -157,9 +158,13 @@ PARAMETERS: dict[str, Parameter] = {
                                  ("IGNORE", "FAIL")),
     "USE_CACHED_RESULT": _b(True, HONOURED, "If enabled, query results can be reused between successive invocations "
                             "of the same query as long as the original result has not expired"),
-    "WEEK_OF_YEAR_POLICY": _n(0, DEFAULT_ONLY, "How the first week of a year is chosen (0: ISO).", 0, 1),
-    "WEEK_START": _n(0, DEFAULT_ONLY, "The first day of the week (0: ISO Monday, 1-7: Monday-Sunday).", 0, 7),
+    "WEEK_OF_YEAR_POLICY": _n(0, HONOURED, "How the first week of a year is chosen (0: ISO).", 0, 1),
+    "WEEK_START": _n(0, HONOURED, "The first day of the week (0: ISO Monday, 1-7: Monday-Sunday).", 0, 7),
 }
+# Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
+# they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
+READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", "DATE_OUTPUT_FORMAT", "TIME_OUTPUT_FORMAT",
+                         "TIMESTAMP_NTZ_OUTPUT_FORMAT"})
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 
 
@@ -203,6 +208,8 @@ def checked(name: str, value: str) -> str:
             raise errors.invalid_parameter_value(key, text)
     elif key == "QUERY_TAG" and len(text) > _MAX_TAG:
         raise errors.invalid_parameter_value(key, text)
+    if key in output_formats.VARIABLES and not _is_default(p, text):
+        output_formats.checked(key, text)
     if p.effect == DEFAULT_ONLY and not _is_default(p, text):
         written = (text.upper() if p.type == "BOOLEAN" else text) or "''"
         raise errors.not_supported(f"{key} = {written}")

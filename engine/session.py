@@ -17,7 +17,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import MAX_IDENTIFIER, physical
-from snowreg.engine import parameters
+from snowreg.engine import output_formats, parameters
 from snowreg.grammar import ast
 from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -55,6 +55,7 @@ class Session:
     _cursor_path: tuple[str | None, str | None] = (None, None)
     _duck_vars: dict[str, Any] = field(default_factory=dict)
     _duck_timezone: str | None = None
+    _parameter_variables: bool = False  # a variable of parameters.READ_BY_SQL is set to a value in DuckDB
     _stale: bool = False
     _exposed: bool = False  # INFORMATION_SCHEMA rows may be registered on the cursor: withdraw them
     _registered: dict[str, Any] = field(default_factory=dict)  # what the cursor surely holds (name → rows)
@@ -160,6 +161,8 @@ class Session:
             "snowreg_schema": self.schema, "snowreg_warehouse": self.warehouse, "snowreg_session": str(self.id),
             "snowreg_transaction": self.transaction_id, "snowreg_last_transaction": self.last_transaction,
         }  # the account's own values are constants in the translated SQL (rewrites.ACCOUNT_CONTEXT)
+        if self.parameters or self._parameter_variables:  # a session that never set one skips them
+            want.update(self._parameter_values())
         for key, value in self.variables.items():
             if not key.lower().startswith("snowreg_"):  # DuckDB's names are case-blind: never shadow ours
                 want[key] = value
@@ -171,6 +174,18 @@ class Session:
             elif known is _UNSET or known != value:
                 duck.execute(f"SET VARIABLE {quote(key)} = ?", [value])
                 self._duck_vars[key] = value
+
+    def _parameter_values(self) -> dict[str, Any]:
+        """The DuckDB variables of the parameters SQL reads (parameters.READ_BY_SQL); unset is NULL, which
+        the macros read as the default (engine.sql.weeks, `snowreg_varchar` for the output formats)."""
+        week_start, policy = self.parameters.get("WEEK_START"), self.parameters.get("WEEK_OF_YEAR_POLICY")
+        values: dict[str, Any] = {"snowreg_week_start": None if week_start is None else int(week_start),
+                                  "snowreg_week_policy": None if policy is None else int(policy)}
+        for key, variable in output_formats.VARIABLES.items():
+            fmt = self.parameters.get(key)
+            values[variable] = None if fmt is None else output_formats.pattern(key, fmt)  # "": the default
+        self._parameter_variables = any(v is not None for v in values.values())
+        return values
 
     def check_canceled(self) -> None:
         """Raise 000604 when the running statement was cancelled (model calls ask between batches)."""
@@ -238,6 +253,8 @@ class Session:
         if key.upper() == "TIMEZONE":
             self.use_timezone(text)  # a bad zone name fails here, the parameter unchanged
         self.parameters[key.upper()] = text
+        if key.upper() in parameters.READ_BY_SQL:
+            self.sync_duckdb_variables({})
 
     def expose_information(self, visible: list[int] | None, views: Iterable[str]) -> None:
         """INFORMATION_SCHEMA rows of the `visible` models (None: all) for the next query, which reads

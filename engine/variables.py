@@ -86,6 +86,8 @@ def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
     session.parameters.update(values)
     for key in stmt.unset:
         session.parameters.pop(key.upper(), None)
+    if any(key.upper() in parameters.READ_BY_SQL for key in [*(k for k, _ in stmt.set), *stmt.unset]):
+        session.sync_duckdb_variables({})  # a statement that calls a macro reading them may not sync first
     return status()
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import variant, weeks
 
 _T = exp.DataType.Type
 DAY_OR_LONGER = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY"})
@@ -102,6 +102,7 @@ MACROS: dict[str, str] = {
         WHEN typeof(x) LIKE 'TIMESTAMP WITH%' THEN CAST(CAST('snowreg_unsupported:TYPEOF of a TIMESTAMP_LTZ or '
             || 'TIMESTAMP_TZ value made a VARIANT (cast it to TIMESTAMP_LTZ or TIMESTAMP_TZ first)' AS INTEGER) AS VARCHAR)
         ELSE {variant.MACRO_CATALOG}.main.snowreg_typeof(x) END""",
+    **weeks.MACROS,
 }
 
 

@@ -42,6 +42,7 @@ from snowreg.engine.sql import (
     udf_calls,
     variant,
     volatility,
+    weeks,
 )
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.engine.sql.translation import FunctionRef, Kind, ObjectKind, TableRef, Translation, history_view
@@ -139,6 +140,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     udfs: list[FunctionRef] = []
     divisions = numbers.Divisions(floats, scales)
     tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand, udfs), len(call_names), divisions)
+    if weeks.MAY_DEPEND.search(sql):
+        weeks.rewrite(stmt)
     if coerce:
         setops.coerce(stmt, coerce)
     if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):

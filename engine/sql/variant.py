@@ -71,8 +71,11 @@ _MACROS: dict[str, str] = {
         WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ')
             || rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0')
         WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
-            THEN strftime(CAST(x AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%g')
-        WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME), '%H:%M:%S')
+            THEN strftime(CAST(x AS TIMESTAMP), coalesce(getvariable('snowreg_ntz_output_format'), '%Y-%m-%d %H:%M:%S.%g'))
+        WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME),
+            coalesce(getvariable('snowreg_time_output_format'), '%H:%M:%S'))
+        WHEN typeof(x) = 'DATE' AND getvariable('snowreg_date_output_format') IS NOT NULL
+            THEN strftime(CAST(x AS DATE), getvariable('snowreg_date_output_format'))
         WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN {MACRO_CATALOG}.main.snowreg_ftext(CAST(x AS DOUBLE))
         WHEN typeof(x) = 'BLOB' THEN hex(TRY_CAST(x AS BLOB))
         ELSE CAST(x AS VARCHAR) END""",

@@ -32,7 +32,9 @@ def _other(p: Parameter) -> str:
         return str(int(p.default) + 1 if int(p.default) < p.high else p.low)
     if p.values is not None:
         return sorted(v for v in p.values if v != p.default.upper() and v.replace("-", "") != p.default.upper())[0]
-    return "Europe/Paris" if p.default == "America/Los_Angeles" else "something else"
+    formats = {"YYYY-MM-DD": "DD/MM/YYYY", "HH24:MI:SS": "HH24.MI",  # the output formats take only formats
+               "YYYY-MM-DD HH24:MI:SS.FF3": "DD/MM/YYYY HH24:MI"}
+    return "Europe/Paris" if p.default == "America/Los_Angeles" else formats.get(p.default, "something else")
 
 
 def _shown(cur: Any, key: str, scope: str = "") -> tuple[str, str]:
@@ -140,8 +142,8 @@ def test_login_parameters_take_the_same_checks() -> None:
         assert _shown(cur, "TIMEZONE") == ("UTC", "SESSION")
         assert _shown(cur, "QUERY_TAG") == ("from login", "SESSION")
         assert cur.execute("SELECT CURRENT_TIMESTAMP()").fetchone()[0].utcoffset().total_seconds() == 0
-    with pytest.raises(snowreg.NotSupportedError, match="WEEK_START = 1"):
-        snowreg.connect(session_parameters={"WEEK_START": 1})
+    with pytest.raises(snowreg.NotSupportedError, match="JSON_INDENT = 4"):
+        snowreg.connect(session_parameters={"JSON_INDENT": 4})
     with pytest.raises(snowreg.ProgrammingError, match="invalid parameter 'NOT_A_PARAMETER'"):
         snowreg.connect(session_parameters={"NOT_A_PARAMETER": 1})
     with pytest.raises(snowreg.ProgrammingError, match="invalid value"):
