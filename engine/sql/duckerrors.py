@@ -53,6 +53,11 @@ _PHYSICAL = re.compile(SEPARATOR + "[0-9a-f]+")
 
 def translate(e: duckdb.Error, database: str | None = None, schema: str | None = None) -> errors.Error:
     """A Snowflake-shaped error for a DuckDB exception raised while running translated SQL."""
+    if "PythonUdfFailure" in str(e):  # a Python UDF's handler raised (engine.sql.python_udfs)
+        from snowreg.engine.sql import python_udfs
+
+        if (failed := python_udfs.failure(str(e))) is not None:
+            return failed
     text = _PHYSICAL.sub("", str(e))  # physical names (catalog/names.py) read as the Snowflake names
     detail = _PHYSICAL.sub("", _first_line(e))
     if isinstance(e, duckdb.CatalogException):

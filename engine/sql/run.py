@@ -17,7 +17,8 @@ from snowreg.engine import sequences, time_travel, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, history, learned, renames, retype, reuse, system, table_meta
+from snowreg.engine.sql import (duckerrors, history, learned, python_udfs, renames, retype, reuse, system,
+                                table_meta)
 from snowreg.engine.sql.shaping import shape
 from snowreg.engine.sql.translation import (
     IDENTITY_MARK,
@@ -467,6 +468,8 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
         from snowreg.engine.sql import udf_calls
 
         tr = udf_calls.bind(session, tr)
+    elif tr.tables:  # a view may call a Python function: registered once per registry (python_udfs.ensure_all)
+        python_udfs.ensure_all(session)
     session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
     sync_context(session, tr)
     try:

@@ -168,6 +168,10 @@ def resolve(session: Session, ref: FunctionRef, source: str = "", context: tuple
         raise errors.wrong_function_kind(f"{shown} is a {'table' if row.is_table else 'scalar'} function: "
                                          f"call it {how}.")
     owners_rights(session, row, set())
+    if row.spec.get("language") == "PYTHON" or row.spec.get("calls"):
+        from snowreg.engine.sql import python_udfs
+
+        python_udfs.ensure(session, row)
     return row
 
 
