@@ -48,9 +48,12 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
         return found
     (db, schema, name, arguments), existing = found
     if python:
-        from snowreg.engine.sql import python_udfs
+        from snowreg.engine.sql import python_udfs, udf_bodies, udf_calls
 
-        spec, macros = python_udfs.definition(stmt)
+        spec, macros = python_udfs.definition(stmt, udf_calls.family)
+        if stmt.not_null:  # RETURNS … NOT NULL: a NULL result is Snowflake's 100072, as for a SQL body
+            macros[0][2] = f"(CASE WHEN {macros[0][2]} IS NULL THEN error('{udf_bodies.NULL_RESULT}') " \
+                f"ELSE {macros[0][2]} END)"
         definition = _definition(stmt, None, macros, spec)
     else:
         from snowreg.engine.sql import udf_bodies  # translation (sqlglot) loads with the first function made

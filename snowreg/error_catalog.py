@@ -131,8 +131,12 @@ def ownership_recipient_not_active(kind: str) -> ProgrammingError:
 
 def python_handler_error(function: str, handler: str, detail: str) -> ProgrammingError:
     """100357: an exception raised by a Python UDF's handler (its traceback), as Snowflake reports it."""
-    return ProgrammingError(f"Python Interpreter Error:\n{detail} in function {function} with handler {handler}",
-                            100357, "P0000")
+    return python_interpreter_error(f"Python Interpreter Error:\n{detail} in function {function} with handler {handler}")
+
+
+def python_interpreter_error(message: str) -> ProgrammingError:
+    """100357 of a whole message (`python_handler_error`'s, carried through DuckDB)."""
+    return ProgrammingError(message, 100357, "P0000")
 
 
 def unknown_python_packages(names: list[str]) -> ProgrammingError:

@@ -64,7 +64,7 @@ _FAILURE = re.compile(r"Python exception occurred while executing the UDF: Pytho
 # ---------------------------------------------------------------------------------------------
 
 
-def definition(stmt: CreateFunction) -> tuple[dict[str, Any], list[list[object]]]:
+def definition(stmt: CreateFunction, family: Callable[[str], str | None]) -> tuple[dict[str, Any], list[list[object]]]:
     """The Python part of a new function's JSON and its macros, once the statement's properties and types
     are checked (its code first runs when `ensure` registers it, before the row is stored: a handler that
     is missing or fails to load refuses the CREATE)."""
@@ -88,18 +88,16 @@ def definition(stmt: CreateFunction) -> tuple[dict[str, Any], list[list[object]]
     if not handler.isidentifier():
         raise errors.compilation_error(f"Invalid handler {handler!r}: the name of a function of the code")
     packages = _packages(values.get("PACKAGES"))
-    types = [_duck_type(a.type) for a in stmt.args]
-    returns = _duck_type(stmt.returns)
+    kinds = [_kind(a.type, family) for a in stmt.args]
+    types = [_duck_type(a.type, k) for a, k in zip(stmt.args, kinds, strict=True)]
+    kind = _kind(stmt.returns, family)
+    returns = _duck_type(stmt.returns, kind)
     spec = {"id": uuid.uuid4().hex, "handler": handler, "runtime": runtime, "packages": packages,
-            "strict": stmt.strict}
+            "strict": stmt.strict, "kinds": kinds, "scales": [_scale(a.type) for a in stmt.args],
+            "types": types, "returns": [kind, returns]}
     params = [f"__SNOWREG_P{i}" for i in range(len(types))]
     args = ", ".join(f'TO_JSON("{p}")' if t == "JSON" else f'CAST("{p}" AS {t})' for p, t in zip(params, types, strict=True))
-    body = f'CAST({PREFIX}{spec["id"]}({args}) AS {returns})'
-    if stmt.not_null:
-        from snowreg.engine.sql.udf_bodies import NULL_RESULT
-
-        body = f"(CASE WHEN {body} IS NULL THEN error('{NULL_RESULT}') ELSE {body} END)"
-    return spec, [[len(params), params, body]]
+    return spec, [[len(params), params, f'CAST({PREFIX}{spec["id"]}({args}) AS {returns})']]
 
 
 def _literal(text: str | None, name: str) -> str:
@@ -141,17 +139,19 @@ def _installed(name: str) -> bool:
         return False
 
 
-def _duck_type(declared: str) -> str:
-    from snowreg.engine.sql.udf_calls import family
-
+def _kind(declared: str, family: Callable[[str], str | None]) -> str:
     kind = family(declared)
+    if kind != "NUMBER" and kind not in _DUCK:
+        raise errors.not_supported(f"The data type {declared} in a Python function")
+    return kind
+
+
+def _duck_type(declared: str, kind: str) -> str:
     if kind == "NUMBER":
         sizes = declared[declared.index("(") + 1:declared.rindex(")")].replace(" ", "") if "(" in declared else "38,0"
         if "," not in sizes:
             sizes += ",0"
         return f"DECIMAL({sizes})"
-    if kind not in _DUCK:
-        raise errors.not_supported(f"The data type {declared} in a Python function")
     return _DUCK[kind]
 
 
@@ -210,7 +210,10 @@ def ensure_all(session: Session) -> None:
     _REGISTERED.setdefault(store, set())
     for row in session.catalog.udfs.listed():
         if is_python(row):
-            _register(store, row)
+            try:
+                _register(store, row)
+            except errors.Error:  # its code no longer loads: a call reports that (through `ensure`)
+                continue
 
 
 def _register(store: Store, row: FunctionRow) -> None:
@@ -232,9 +235,8 @@ def _create(data: duckdb.DuckDBPyConnection, name: str, row: FunctionRow) -> Non
     handler = _load(spec["body"], py["handler"], row.name)  # the code runs once, from the stored definition
     if getattr(handler, "_sf_vectorized_input", None) is not None:
         raise errors.not_supported("Vectorized Python UDFs")
-    families = [_family(a[1]) for a in spec["args"]]
-    scales = [_scale(a[1]) for a in spec["args"]]
-    ret_family, ret_duck = _family(spec["returns"]), _duck_type(spec["returns"])
+    families, scales = py["kinds"], py["scales"]
+    ret_family, ret_duck = py["returns"]
     fn_name, handler_name = row.name, py["handler"]
 
     def call(*args: Any) -> Any:
@@ -248,16 +250,10 @@ def _create(data: duckdb.DuckDBPyConnection, name: str, row: FunctionRow) -> Non
     # DuckDB counts the function's parameters: give the varargs closure the function's arity
     call.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [inspect.Parameter(f"a{i}", inspect.Parameter.POSITIONAL_ONLY) for i in range(len(families))])
-    params = [duckdb.sqltype(_duck_type(a[1])) for a in spec["args"]]
-    data.create_function(name, call, params, duckdb.sqltype(ret_duck),  # type: ignore[arg-type]
+    params: list[Any] = [duckdb.sqltype(t) for t in py["types"]]
+    data.create_function(name, call, params, duckdb.sqltype(ret_duck),  # type: ignore[call-overload]
                          null_handling="default" if py["strict"] else "special",
-                         side_effects=spec["volatility"] != "IMMUTABLE")
-
-
-def _family(declared: str) -> str:
-    from snowreg.engine.sql.udf_calls import family
-
-    return family(declared) or declared
+                         side_effects=False)  # DECISIONS.md U34: DuckDB may share a call's result within a query
 
 
 def _scale(declared: str) -> int:
@@ -295,7 +291,7 @@ def _to_sql(value: Any, kind: str) -> Any:
     if kind == "NUMBER":
         return decimal.Decimal(str(value)) if isinstance(value, float) else value
     if kind == "FLOAT":
-        return float(value)
+        return float(value)  # type: ignore[arg-type]
     return value
 
 
@@ -316,4 +312,4 @@ def failure(message: str) -> errors.Error | None:
         return None
     text = m.group(1)
     head, _, rest = text.partition("\n")
-    return errors.ProgrammingError(text, 100357, "P0000") if head == "Python Interpreter Error:" and rest else None
+    return error_catalog.python_interpreter_error(text) if head == "Python Interpreter Error:" and rest else None

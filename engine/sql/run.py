@@ -17,8 +17,7 @@ from snowreg.engine import sequences, time_travel, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import (duckerrors, history, learned, python_udfs, renames, retype, reuse, system,
-                                table_meta)
+from snowreg.engine.sql import duckerrors, history, learned, renames, retype, reuse, system, table_meta
 from snowreg.engine.sql.shaping import shape
 from snowreg.engine.sql.translation import (
     IDENTITY_MARK,
@@ -464,12 +463,10 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
                    local: frozenset[str] = frozenset()) -> Result:
     duck = session.duck
     tr = qualified(tr, session.database, session.schema, local)  # a translation made again (learned, aliases)
-    if tr.udfs:  # calls of user-defined functions: their macros' names, once found and allowed
+    if tr.udfs or tr.tables:  # user functions' macros, once found and allowed (a view's Python ones: U35)
         from snowreg.engine.sql import udf_calls
 
         tr = udf_calls.bind(session, tr)
-    elif tr.tables:  # a view may call a Python function: registered once per registry (python_udfs.ensure_all)
-        python_udfs.ensure_all(session)
     session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
     sync_context(session, tr)
     try:
