@@ -78,7 +78,9 @@ def definition(stmt: CreateFunction, family: Callable[[str], str | None]) -> tup
         raise errors.not_supported("DEFAULT arguments of a Python function")
     if "_snowflake" in stmt.body:
         raise errors.not_supported("Vectorized Python UDFs and the _snowflake module")
-    runtime = _literal(values.get("RUNTIME_VERSION"), "RUNTIME_VERSION")
+    runtime = values.get("RUNTIME_VERSION", "")  # the docs' examples write it quoted and not: 3.12, '3.12'
+    runtime = runtime if re.fullmatch(r"\d+\.\d+", runtime) else _literal(values.get("RUNTIME_VERSION"),
+                                                                           "RUNTIME_VERSION")
     if runtime not in _RUNTIMES:
         raise errors.compilation_error(f"Unsupported Python runtime version {runtime!r}: one of "
                                        f"{', '.join(_RUNTIMES)}")
