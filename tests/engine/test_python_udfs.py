@@ -216,3 +216,26 @@ def test_the_registered_function_is_not_reachable_by_name(cur: Any) -> None:
             cur.execute(sql)
     described = dict(rows(cur, "DESCRIBE FUNCTION f(INT)"))
     assert "__snowreg_py_" not in "".join(described.values())
+
+
+def test_no_code_runs_for_a_role_that_may_not_create(cur: Any) -> None:
+    import builtins
+
+    other = _analyst(cur)  # USAGE on the schema, no CREATE FUNCTION
+    probe = "import builtins\nbuiltins._snowreg_probe = True\ndef h(i):\n    return i"
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        other.execute(py("sneaky", "i INT", "INT", probe))
+    assert info.value.errno == 3001
+    assert not hasattr(builtins, "_snowreg_probe")
+    assert rows(cur, "SHOW USER FUNCTIONS") == []
+
+
+def test_get_ddl_of_a_strict_function_with_packages_makes_it_again(cur: Any) -> None:
+    cur.execute(py("size", "s VARCHAR", "INT", "import orjson\ndef h(s):\n    return len(orjson.dumps(s))",
+                   "PACKAGES = ('orjson') STRICT"))
+    ddl = rows(cur, "SELECT GET_DDL('FUNCTION', 'size(VARCHAR)')")[0][0]
+    assert "RETURNS NULL ON NULL INPUT" in ddl and "PACKAGES = ('orjson')" in ddl
+    cur.execute("DROP FUNCTION size(VARCHAR)")
+    cur.execute(ddl)
+    assert rows(cur, "SELECT size('ab'), size(NULL)") == [(4, None)]
+    assert dict(rows(cur, "DESCRIBE FUNCTION size(VARCHAR)"))["null handling"] == "RETURNS NULL ON NULL INPUT"
