@@ -1,4 +1,5 @@
-"""Python user-defined functions: CREATE FUNCTION … LANGUAGE PYTHON HANDLER = 'fn' AS $$ … $$ (in-line, scalar).
+"""Python user-defined functions: CREATE FUNCTION … LANGUAGE PYTHON HANDLER = 'fn' AS $$ … $$ (in-line code):
+scalar functions, and table functions (RETURNS TABLE, a handler class with `process` and `end_partition`).
 
 https://docs.snowflake.com/en/developer-guide/udf/python/udf-python-creating. The handler code is the SQL
 author's own and runs in this process (as a model's code does: conformance/DECISIONS.md U30). Like a SQL
@@ -72,8 +73,6 @@ def definition(stmt: CreateFunction, family: Callable[[str], str | None]) -> tup
     for name in _UNSUPPORTED:
         if name in values or name in stmt.options:
             raise errors.not_supported(f"{name} in CREATE FUNCTION … LANGUAGE PYTHON (only in-line handler code)")
-    if stmt.returns is None:
-        raise errors.not_supported("Python user-defined table functions (RETURNS TABLE … LANGUAGE PYTHON)")
     if any(a.default is not None for a in stmt.args):
         raise errors.not_supported("DEFAULT arguments of a Python function")
     if "_snowflake" in stmt.body:
@@ -86,20 +85,30 @@ def definition(stmt: CreateFunction, family: Callable[[str], str | None]) -> tup
                                        f"{', '.join(_RUNTIMES)}")
     handler = _literal(values.get("HANDLER"), "HANDLER")
     if "." in handler:
-        raise errors.not_supported("A Python handler class (HANDLER = 'Class.method': a table function)")
+        raise errors.not_supported("A handler in a module (HANDLER = 'module.name': staged code)")
     if not handler.isidentifier():
         raise errors.compilation_error(f"Invalid handler {handler!r}: the name of a function of the code")
     packages = _packages(values.get("PACKAGES"))
     kinds = [_kind(a.type, family) for a in stmt.args]
     types = [_duck_type(a.type, k) for a, k in zip(stmt.args, kinds, strict=True)]
-    kind = _kind(stmt.returns, family)
-    returns = _duck_type(stmt.returns, kind)
-    spec = {"id": uuid.uuid4().hex, "handler": handler, "runtime": runtime, "packages": packages,
-            "strict": stmt.strict, "kinds": kinds, "scales": [_scale(a.type) for a in stmt.args],
-            "types": types, "returns": [kind, returns]}
+    spec: dict[str, Any] = {"id": uuid.uuid4().hex, "handler": handler, "runtime": runtime, "packages": packages,
+                            "strict": stmt.strict, "kinds": kinds, "scales": [_scale(a.type) for a in stmt.args],
+                            "types": types}
     params = [f"__SNOWREG_P{i}" for i in range(len(types))]
     args = ", ".join(f'TO_JSON("{p}")' if t == "JSON" else f'CAST("{p}" AS {t})' for p, t in zip(params, types, strict=True))
-    return spec, [[len(params), params, f'CAST({PREFIX}{spec["id"]}({args}) AS {returns})']]
+    call = f'{PREFIX}{spec["id"]}({args})'
+    if stmt.returns is None:  # a UDTF: the handler class's rows, one list of structs per call, unnested
+        spec["columns"] = [[n, _kind(t, family), _duck_type(t, _kind(t, family))] for n, t in stmt.columns]
+        items = ", ".join(f"CAST(u.{_quoted(n)} AS {d}) AS {_quoted(n)}" for n, _, d in spec["columns"])
+        return spec, [[len(params), params, f"SELECT {items} FROM (SELECT unnest({call}) AS u) AS s"]]
+    kind = _kind(stmt.returns, family)
+    returns = _duck_type(stmt.returns, kind)
+    spec["returns"] = [kind, returns]
+    return spec, [[len(params), params, f"CAST({call} AS {returns})"]]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _literal(text: str | None, name: str) -> str:
@@ -238,12 +247,18 @@ def _create(data: duckdb.DuckDBPyConnection, name: str, row: FunctionRow) -> Non
     if getattr(handler, "_sf_vectorized_input", None) is not None:
         raise errors.not_supported("Vectorized Python UDFs")
     families, scales = py["kinds"], py["scales"]
-    ret_family, ret_duck = py["returns"]
+    columns = py.get("columns")
+    if columns is not None and not (isinstance(handler, type) and callable(getattr(handler, "process", None))):
+        raise errors.compilation_error(f"Python handler '{py['handler']}' of a table function must be a class with a "
+                                       "process method.")
+    ret_family, ret_duck = py["returns"] if columns is None else ("TABLE", _rows_type(columns))
     fn_name, handler_name = row.name, py["handler"]
 
     def call(*args: Any) -> Any:
         try:
             values = [_to_python(v, f, s) for v, f, s in zip(args, families, scales, strict=True)]
+            if columns is not None:
+                return _table_rows(handler, values, columns)
             return _to_sql(handler(*values), ret_family)
         except Exception as e:  # noqa: BLE001 - the handler's failure, reported as Snowflake does
             raise PythonUdfFailure(error_catalog.python_handler_error(fn_name, handler_name, _traceback(e)).msg
@@ -256,6 +271,26 @@ def _create(data: duckdb.DuckDBPyConnection, name: str, row: FunctionRow) -> Non
     data.create_function(name, call, params, duckdb.sqltype(ret_duck),  # type: ignore[call-overload]
                          null_handling="default" if py["strict"] else "special",
                          side_effects=False)  # DECISIONS.md U34: DuckDB may share a call's result within a query
+
+
+def _rows_type(columns: list[list[str]]) -> str:
+    return "STRUCT(" + ", ".join(f"{_quoted(n)} {d}" for n, _, d in columns) + ")[]"
+
+
+def _table_rows(handler: Any, values: list[Any], columns: list[list[str]]) -> list[dict[str, Any]]:
+    """A UDTF's rows for one input row: a new instance of the handler class, `process` then `end_partition`
+    (each input row its own partition: DECISIONS.md U38)."""
+    instance = handler()
+    out = list(instance.process(*values) or ())
+    end = getattr(instance, "end_partition", None)
+    if callable(end):
+        out += list(end() or ())
+    rows = []
+    for found in out:
+        if not isinstance(found, tuple | list) or len(found) != len(columns):
+            raise TypeError(f"A row of a table function must be a tuple of {len(columns)} values, got {found!r}")
+        rows.append({n: _to_sql(v, k) for (n, k, _), v in zip(columns, found, strict=True)})
+    return rows
 
 
 def _scale(declared: str) -> int:

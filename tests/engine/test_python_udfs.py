@@ -105,14 +105,11 @@ def test_packages_must_be_importable(cur: Any) -> None:
 @pytest.mark.parametrize(("extra", "code", "handler", "what"), [
     ("IMPORTS = ('@s/m.py')", "def h(i):\n    return i", "h", "IMPORTS"),
     ("", "from _snowflake import vectorized\n@vectorized(input=object)\ndef h(df):\n    return df[0]", "h", "Vectorized"),
-    ("", "class H:\n    def process(self, i):\n        yield (i,)", "H.process", "handler class"),
+    ("", "def h(i):\n    return i", "m.h", "module"),
 ])
 def test_what_is_not_emulated_is_refused_by_name(cur: Any, extra: str, code: str, handler: str, what: str) -> None:
     with pytest.raises(snowreg.NotSupportedError, match=what):
         cur.execute(py("nope", "i INT", "INT", code, extra, handler))
-    with pytest.raises(snowreg.NotSupportedError, match="table functions"):
-        cur.execute("CREATE FUNCTION t(i INT) RETURNS TABLE (x INT) LANGUAGE PYTHON RUNTIME_VERSION = '3.12' "
-                    "HANDLER = 'H' AS $$\nclass H:\n    def process(self, i):\n        yield (i,)\n$$")
     with pytest.raises(snowreg.NotSupportedError, match="LANGUAGE PYTHON"):
         cur.execute("CREATE PROCEDURE pp() RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.12' "
                     "PACKAGES = ('snowflake-snowpark-python') HANDLER = 'run' AS $$\ndef run(session): return 1\n$$")
@@ -239,3 +236,29 @@ def test_get_ddl_of_a_strict_function_with_packages_makes_it_again(cur: Any) -> 
     cur.execute(ddl)
     assert rows(cur, "SELECT size('ab'), size(NULL)") == [(4, None)]
     assert dict(rows(cur, "DESCRIBE FUNCTION size(VARCHAR)"))["null handling"] == "RETURNS NULL ON NULL INPUT"
+
+
+def test_a_table_function_runs_its_handler_class_per_row(cur: Any) -> None:
+    # https://docs.snowflake.com/en/developer-guide/udf/python/udf-python-tabular-functions
+    cur.execute(py("sale_sum", "symbol VARCHAR, quantity NUMBER, price NUMBER(10,2)",
+                   "TABLE (symbol VARCHAR, total NUMBER(10,2))",
+                   "class S:\n    def __init__(self):\n        self.total = 0\n        self.symbol = ''\n"
+                   "    def process(self, symbol, quantity, price):\n        self.symbol = symbol\n"
+                   "        self.total += quantity * price\n        yield (symbol, quantity * price)\n"
+                   "    def end_partition(self):\n        yield (self.symbol, self.total)", handler="S"))
+    cur.execute("CREATE TABLE stocks (symbol VARCHAR, quantity NUMBER, price NUMBER(10,2))")
+    cur.execute("INSERT INTO stocks VALUES ('CSCO', 50, 51.00), ('PSUN', 60, 12.00)")
+    assert rows(cur, "SELECT * FROM TABLE(sale_sum('X', 2, 1.50))") == [("X", Decimal("3.00")), ("X", Decimal("3.00"))]
+    found = rows(cur, "SELECT s.quantity, t.symbol, t.total FROM stocks s, TABLE(sale_sum(s.symbol, s.quantity, "
+                      "s.price)) t ORDER BY 1, 3")
+    assert found == [(50, "CSCO", Decimal("2550.00")), (50, "CSCO", Decimal("2550.00")),
+                     (60, "PSUN", Decimal("720.00")), (60, "PSUN", Decimal("720.00"))]
+    assert dict(rows(cur, "DESCRIBE FUNCTION sale_sum(VARCHAR, NUMBER, NUMBER)"))["returns"] == \
+        "TABLE (SYMBOL VARCHAR(16777216), TOTAL NUMBER(10,2))"
+    with pytest.raises(snowreg.ProgrammingError, match="must be a class with a process method"):
+        cur.execute(py("not_a_class", "i INT", "TABLE (a INT)", "def h(i):\n    return i"))
+    cur.execute(py("wide", "i INT", "TABLE (a INT)", "class W:\n    def process(self, i):\n        yield (i, i)",
+                   handler="W"))
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute("SELECT * FROM TABLE(wide(1))")
+    assert info.value.errno == 100357 and "must be a tuple of 1 values" in info.value.msg
