@@ -57,9 +57,6 @@ class PythonUdfFailure(Exception):  # noqa: N818 - its name is the marker ducker
     """Raised through DuckDB by a failing handler: its text is the whole 100357 message."""
 
 
-_FAILURE = re.compile(r"Python exception occurred while executing the UDF: PythonUdfFailure: (.*)", re.S)
-
-
 # ---------------------------------------------------------------------------------------------
 # CREATE FUNCTION … LANGUAGE PYTHON
 # ---------------------------------------------------------------------------------------------
@@ -340,13 +337,3 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, tuple | set | frozenset):
         return list(value)
     raise TypeError(f"Cannot convert a Python {type(value).__name__} to VARIANT")
-
-
-def failure(message: str) -> errors.Error | None:
-    """A handler's 100357 from DuckDB's message for the exception it carried (engine.sql.duckerrors)."""
-    m = _FAILURE.search(message)
-    if m is None:
-        return None
-    text = m.group(1)
-    head, _, rest = text.partition("\n")
-    return error_catalog.python_interpreter_error(text) if head == "Python Interpreter Error:" and rest else None
