@@ -61,8 +61,7 @@ def refuse_unemulated(kind: Kind, stmt: CreateFunction, only: str, python: bool 
     """CREATE of a kind snowreg does not run: another language (`only` says what runs; `python`: LANGUAGE
     PYTHON runs too), TEMPORARY."""
     if stmt.language.upper() != "SQL" and not (python and stmt.language.upper() == "PYTHON"):
-        raise errors.not_supported(f"CREATE {kind.name} … LANGUAGE {stmt.language.upper()} (snowreg runs no handler "
-                                   f"code: {only})")
+        raise errors.not_supported(f"CREATE {kind.name} … LANGUAGE {stmt.language.upper()} (snowreg runs {only})")
     if stmt.temporary:
         raise errors.not_supported(f"CREATE TEMPORARY {kind.name}")
 
