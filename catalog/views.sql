@@ -281,10 +281,11 @@ SELECT f.database_name AS "FUNCTION_CATALOG", f.schema_name AS "FUNCTION_SCHEMA"
        CAST(json_extract(f.definition, '$.precision') AS INTEGER) AS "NUMERIC_PRECISION",
        CASE WHEN json_extract_string(f.definition, '$.precision') IS NOT NULL THEN 10 END AS "NUMERIC_PRECISION_RADIX",
        CAST(json_extract(f.definition, '$.scale') AS INTEGER) AS "NUMERIC_SCALE",
-       'SQL' AS "FUNCTION_LANGUAGE",
+       coalesce(json_extract_string(f.definition, '$.language'), 'SQL') AS "FUNCTION_LANGUAGE",
        CASE WHEN f.secure AND NOT list_contains(getvariable('snowreg_owned_functions'), k.key) THEN NULL
             ELSE json_extract_string(f.definition, '$.body') END AS "FUNCTION_DEFINITION",
-       json_extract_string(f.definition, '$.volatility') AS "VOLATILITY", 'YES' AS "IS_NULL_CALL",
+       json_extract_string(f.definition, '$.volatility') AS "VOLATILITY",
+       CASE WHEN json_extract(f.definition, '$.python.strict') = 'true' THEN 'NO' ELSE 'YES' END AS "IS_NULL_CALL",
        CASE WHEN f.secure THEN 'YES' ELSE 'NO' END AS "IS_SECURE", f.created_on AS "CREATED",
        f.created_on AS "LAST_ALTERED", f.comment AS "COMMENT"
 FROM snowreg_reg_udfs f,

@@ -184,14 +184,23 @@ def _function_text(row: FunctionRow, returns: str, shown: int) -> str:
     named = '"' + row.name.replace('"', '""') + '"' if shown == 1 else \
         _name((row.database_name, row.schema_name, row.name), shown)
     lines = [f"CREATE OR REPLACE {'SECURE ' if row.secure else ''}FUNCTION {named}({args})", f"RETURNS {returns}",
-             "LANGUAGE SQL"]
+             f"LANGUAGE {spec.get('language', 'SQL')}"]
+    py = spec.get("python")
+    if py:  # the Python properties, and the code between $$ as CREATE FUNCTION's examples write it
+        if py["strict"]:
+            lines.append("RETURNS NULL ON NULL INPUT")
+        lines.append(f"RUNTIME_VERSION = '{py['runtime']}'")
+        if py["packages"]:
+            lines.append("PACKAGES = (" + ",".join(_text(p) for p in py["packages"]) + ")")
+        lines.append(f"HANDLER = {_text(py['handler'])}")
     if spec["volatility"] == "IMMUTABLE":
         lines.append("IMMUTABLE")
     if spec["memoizable"]:
         lines.append("MEMOIZABLE")
     if row.comment:
         lines.append(f"COMMENT={_text(row.comment)}")
-    lines.append("AS '" + str(spec["body"]).replace("'", "''") + "';")
+    lines.append(f"AS $${spec['body']}$$;" if py and "$$" not in spec["body"] else
+                 "AS '" + str(spec["body"]).replace("'", "''") + "';")
     return "\n".join(lines)
 
 

@@ -57,11 +57,11 @@ def arguments_of(types: tuple[str, ...]) -> str:
     return ", ".join(out)
 
 
-def refuse_unemulated(kind: Kind, stmt: CreateFunction, only: str) -> None:
-    """CREATE of a kind snowreg does not run: another language (`only` says what runs), TEMPORARY."""
-    if stmt.language.upper() != "SQL":
-        raise errors.not_supported(f"CREATE {kind.name} … LANGUAGE {stmt.language.upper()} (snowreg runs no handler "
-                                   f"code: {only})")
+def refuse_unemulated(kind: Kind, stmt: CreateFunction, only: str, python: bool = False) -> None:
+    """CREATE of a kind snowreg does not run: another language (`only` says what runs; `python`: LANGUAGE
+    PYTHON runs too), TEMPORARY."""
+    if stmt.language.upper() != "SQL" and not (python and stmt.language.upper() == "PYTHON"):
+        raise errors.not_supported(f"CREATE {kind.name} … LANGUAGE {stmt.language.upper()} (snowreg runs {only})")
     if stmt.temporary:
         raise errors.not_supported(f"CREATE TEMPORARY {kind.name}")
 
@@ -183,8 +183,15 @@ def describe_rows(session: Session, kind: Kind, sig: FunctionSignature) -> tuple
     check(session, kind, row, "see")
     spec = row.spec
     body = spec["body"] if not row.secure or "OWNERSHIP" in held(session, kind, row) else ""
-    return row, [("signature", signature_text(row)), ("returns", returns_text(row)), ("language", "SQL"),
-                 ("null handling", "CALLED ON NULL INPUT"), ("volatility", spec["volatility"]), ("body", body)]
+    py = spec.get("python")
+    rows = [("signature", signature_text(row)), ("returns", returns_text(row)),
+            ("language", spec.get("language", "SQL")),
+            ("null handling", "RETURNS NULL ON NULL INPUT" if py and py["strict"] else "CALLED ON NULL INPUT"),
+            ("volatility", spec["volatility"]), ("body", body)]
+    if py:  # https://docs.snowflake.com/en/sql-reference/sql/desc-function: a Python function's properties
+        rows += [("imports", "[]"), ("handler", py["handler"]), ("runtime_version", py["runtime"]),
+                 ("packages", "[" + ",".join(f"'{p}'" for p in py["packages"]) + "]")]
+    return row, rows
 
 
 def show_rows(session: Session, kind: Kind, scope: tuple[str | None, str | None], like: str | None,

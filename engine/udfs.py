@@ -1,8 +1,8 @@
 """CREATE / ALTER / DROP / DESCRIBE FUNCTION and SHOW USER FUNCTIONS: SQL user-defined functions.
 
 https://docs.snowflake.com/en/sql-reference/sql/create-function (SQL UDFs and UDTFs); a body runs as
-DuckDB macros made by engine.sql.udf_bodies. Handler languages (Python, Java, JavaScript, Scala) would
-run arbitrary code inside snowreg: refused as not supported.
+DuckDB macros made by engine.sql.udf_bodies; an in-line Python handler (LANGUAGE PYTHON) runs through
+engine.sql.python_udfs. Other handler languages (Java, JavaScript, Scala) are refused as not supported.
 """
 
 from __future__ import annotations
@@ -41,16 +41,29 @@ def run(session: Session, verb: str, sql: str) -> Result:
 
 
 def create_function(session: Session, stmt: CreateFunction) -> Result:
-    routines.refuse_unemulated(FUNCTION, stmt, "only SQL functions")
+    python = stmt.language.upper() == "PYTHON"
+    routines.refuse_unemulated(FUNCTION, stmt, "only SQL and in-line Python functions", python)
     found = routines.creating(session, FUNCTION, stmt, _not_built_in)
     if isinstance(found, Result):
         return found
     (db, schema, name, arguments), existing = found
-    from snowreg.engine.sql import udf_bodies  # translation (sqlglot) loads with the first function made
+    if python:
+        from snowreg.engine.sql import python_udfs, udf_bodies, udf_calls
 
-    body = udf_bodies.compile_body(session, stmt, udf_bodies.Place(db, schema, name))
+        spec, macros = python_udfs.definition(stmt, udf_calls.family)
+        if stmt.not_null:  # RETURNS … NOT NULL: a NULL result is Snowflake's 100072, as for a SQL body
+            macros[0][2] = f"(CASE WHEN {macros[0][2]} IS NULL THEN error('{udf_bodies.NULL_RESULT}') " \
+                f"ELSE {macros[0][2]} END)"
+        definition = _definition(stmt, None, macros, spec)
+    else:
+        from snowreg.engine.sql import udf_bodies  # translation (sqlglot) loads with the first function made
+
+        body = udf_bodies.compile_body(session, stmt, udf_bodies.Place(db, schema, name))
+        definition = _definition(stmt, body)
     row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
-                      stmt.returns is None, f"{physical(name)}({arguments})", _definition(stmt, body))
+                      stmt.returns is None, f"{physical(name)}({arguments})", definition)
+    if python:
+        python_udfs.ensure(session, row)  # DuckDB binds a macro's calls when it is made
     session.catalog.create_function(row, existing, stmt.copy_grants)
     return status(f"Function {quote_ident(name)} successfully created.")
 
@@ -65,13 +78,17 @@ def _not_built_in(name: str) -> None:
                                        "that name.")
 
 
-def _definition(stmt: CreateFunction, body: Compiled) -> str:
-    """The row's JSON: the statement's parts, the macros, and what DESCRIBE and INFORMATION_SCHEMA show."""
+def _definition(stmt: CreateFunction, body: Compiled | None, macros: list[list[object]] | None = None,
+                python: dict[str, object] | None = None) -> str:
+    """The row's JSON: the statement's parts, the macros, and what DESCRIBE and INFORMATION_SCHEMA show
+    (a Python function: its handler's properties under `python`, its code as `body`)."""
     return orjson.dumps({
         "args": [[a.name, a.type, a.default] for a in stmt.args], "returns": stmt.returns,
         "columns": [list(c) for c in stmt.columns], "body": stmt.body, "not_null": stmt.not_null,
-        "language": "SQL", "volatility": stmt.volatility, "memoizable": stmt.memoizable, "macros": body.macros,
-        "reads": body.reads, "calls": body.calls, **routines.type_details(stmt),
+        "language": "PYTHON" if python is not None else "SQL", "volatility": stmt.volatility,
+        "memoizable": stmt.memoizable, "macros": body.macros if body is not None else macros,
+        "reads": body.reads if body is not None else [], "calls": body.calls if body is not None else [],
+        **({"python": python} if python is not None else {}), **routines.type_details(stmt),
     }).decode()
 
 
@@ -99,6 +116,10 @@ def alter_function(session: Session, sql: str) -> Result:
             privileges.check_create_in_schema(session, db, schema, "FUNCTION")
         new = dataclasses.replace(row, database_name=db, schema_name=schema, name=name,
                                   macro=f"{physical(name)}({row.arguments})")
+        if row.spec.get("language") == "PYTHON":
+            from snowreg.engine.sql import python_udfs
+
+            python_udfs.ensure(session, row)  # its macro is made again under the new name
     elif stmt.action in ("SET COMMENT", "UNSET COMMENT"):
         new = dataclasses.replace(row, comment=stmt.comment)
     else:
@@ -124,4 +145,4 @@ def show_rows(session: Session, database: str | None, schema: str | None, like: 
               ) -> list[tuple[object, ...]]:
     """SHOW USER FUNCTIONS' rows: the functions in scope the session's roles hold a privilege on."""
     return routines.show_rows(session, FUNCTION, (database, schema), like,
-                              lambda row: ("N", "SQL", "Y" if row.spec["memoizable"] else "N", "N"))
+                              lambda row: ("N", row.spec.get("language", "SQL"), "Y" if row.spec["memoizable"] else "N", "N"))

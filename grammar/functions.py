@@ -264,7 +264,8 @@ def parse_create(sql: str, kind: str = "FUNCTION") -> CreateFunction:
     r.done()
     return CreateFunction(name, args, returns, columns, body, or_replace, if_not_exists, secure, temporary,
                           fields.not_null, fields.language, fields.volatility, fields.memoizable, fields.comment,
-                          copy_grants or fields.copy_grants, fields.options, fields.execute_as)
+                          copy_grants or fields.copy_grants, fields.options, fields.execute_as, fields.values,
+                          fields.strict)
 
 
 def _arguments(r: _Reader) -> tuple[FunctionArg, ...]:
@@ -299,12 +300,15 @@ class _Fields:
     copy_grants: bool = False
     options: tuple[str, ...] = ()
     execute_as: str = "OWNER"
+    values: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
 
 
 def _properties(r: _Reader) -> _Fields:
     """The properties between the return type and AS, in any order."""
     f = _Fields()
     options: list[str] = []
+    values: list[tuple[str, str]] = []
     while (tok := r.peek()) is not None and not (tok.kind == "ident" and tok.text.upper() == "AS"):
         if r.word("NOT", "NULL"):
             f.not_null = True
@@ -325,19 +329,24 @@ def _properties(r: _Reader) -> _Fields:
         elif r.word("COMMENT"):
             r.expect("=")
             f.comment = r.string()
-        elif r.word("CALLED", "ON", "NULL", "INPUT") or r.word("RETURNS", "NULL", "ON", "NULL", "INPUT") \
-                or r.word("STRICT"):
+        elif r.word("CALLED", "ON", "NULL", "INPUT"):
             options.append("NULL INPUT")
+            f.strict = False
+        elif r.word("RETURNS", "NULL", "ON", "NULL", "INPUT") or r.word("STRICT"):
+            options.append("NULL INPUT")
+            f.strict = True
         elif tok.kind == "ident":  # HANDLER = '…', RUNTIME_VERSION = '…', PACKAGES = (…), …
             r.i += 1
             options.append(tok.text.upper())
             if r.take("="):
-                r.balanced_text(("AS", "COMMENT", "HANDLER", "PACKAGES", "IMPORTS", "RUNTIME_VERSION",
+                values.append((tok.text.upper(), r.balanced_text(("AS", "COMMENT", "HANDLER", "PACKAGES", "IMPORTS", "RUNTIME_VERSION",
                                  "TARGET_PATH", "LANGUAGE", "SECRETS", "EXTERNAL_ACCESS_INTEGRATIONS",
-                                 "IMMUTABLE", "VOLATILE", "MEMOIZABLE"))
+                                 "IMMUTABLE", "VOLATILE", "MEMOIZABLE", "STRICT", "CALLED",
+                                                            "RETURNS", "NOT", "NULL", "COPY", "EXECUTE"))))
         else:
             raise r.error()
     f.options = tuple(options)
+    f.values = tuple(values)
     return f
 
 

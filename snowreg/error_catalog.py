@@ -127,3 +127,19 @@ def ownership_recipient_not_active(kind: str) -> ProgrammingError:
     return ProgrammingError(
         f"{errors.COMPILATION}{kind.capitalize()} ownership can only be transferred to a role that is activated in the "
         "current session or by a role with account-level MANAGE GRANTS.", 3001, "42501")
+
+
+def python_handler_error(function: str, handler: str, detail: str) -> ProgrammingError:
+    """100357: an exception raised by a Python UDF's handler (its traceback), as Snowflake reports it."""
+    return python_interpreter_error(f"Python Interpreter Error:\n{detail} in function {function} with handler {handler}")
+
+
+def python_interpreter_error(message: str) -> ProgrammingError:
+    """100357 of a whole message (`python_handler_error`'s, carried through DuckDB)."""
+    return ProgrammingError(message, 100357, "P0000")
+
+
+def unknown_python_packages(names: list[str]) -> ProgrammingError:
+    """PACKAGES naming a package that cannot be imported here (conformance/DECISIONS.md U32)."""
+    return compilation_error("Cannot create a Python function with the specified packages. Please check your "
+                             f"packages specification and try again. Unknown packages: {', '.join(names)}")

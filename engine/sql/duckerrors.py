@@ -48,11 +48,16 @@ def _qualified(name: str, database: str | None, schema: str | None) -> str:
     return ".".join(parts)
 
 
+# engine.sql.python_udfs: a failing handler's whole 100357 message, carried through DuckDB as an exception's text
+_PYTHON_FAILURE = re.compile(r"Python exception occurred while executing the UDF: PythonUdfFailure: "
+                             r"(Python Interpreter Error:\n.+)", re.S)
 _PHYSICAL = re.compile(SEPARATOR + "[0-9a-f]+")
 
 
 def translate(e: duckdb.Error, database: str | None = None, schema: str | None = None) -> errors.Error:
     """A Snowflake-shaped error for a DuckDB exception raised while running translated SQL."""
+    if (m := _PYTHON_FAILURE.search(str(e))) is not None:  # a Python UDF's handler raised: its 100357
+        return error_catalog.python_interpreter_error(m.group(1))
     text = _PHYSICAL.sub("", str(e))  # physical names (catalog/names.py) read as the Snowflake names
     detail = _PHYSICAL.sub("", _first_line(e))
     if isinstance(e, duckdb.CatalogException):

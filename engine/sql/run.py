@@ -463,7 +463,7 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
                    local: frozenset[str] = frozenset()) -> Result:
     duck = session.duck
     tr = qualified(tr, session.database, session.schema, local)  # a translation made again (learned, aliases)
-    if tr.udfs:  # calls of user-defined functions: their macros' names, once found and allowed
+    if tr.udfs or tr.tables:  # user functions' macros, once found and allowed (a view's Python ones: U35)
         from snowreg.engine.sql import udf_calls
 
         tr = udf_calls.bind(session, tr)

@@ -19,6 +19,7 @@ from snowreg import errors
 from snowreg.catalog.udfs import FunctionRow, macro_name
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
+from snowreg.engine.sql import python_udfs
 from snowreg.engine.sql.translation import FunctionRef, Translation, udf_placeholder
 from snowreg.grammar.text import outside_literals, place, quote_ident
 
@@ -120,7 +121,11 @@ def _kind(arg: exp.Expr) -> str | None:
 
 def bind(session: Session, tr: Translation, context: tuple[str, str] | None = None) -> Translation:
     """The translation with each placeholder replaced by the qualified name of its function's macro;
-    `context` is the (database, schema) unqualified names resolve in, when not the session's (a body)."""
+    `context` is the (database, schema) unqualified names resolve in, when not the session's (a body).
+    The registry's Python functions are registered first (once): a view's text may call one."""
+    python_udfs.ensure_all(session)
+    if not tr.udfs:
+        return tr
     names = [macro_name(row, ref.arity)
              for ref, row in ((r, resolve(session, r, tr.source, context)) for r in tr.udfs)]
 
@@ -168,6 +173,7 @@ def resolve(session: Session, ref: FunctionRef, source: str = "", context: tuple
         raise errors.wrong_function_kind(f"{shown} is a {'table' if row.is_table else 'scalar'} function: "
                                          f"call it {how}.")
     owners_rights(session, row, set())
+    python_udfs.ensure(session, row)
     return row
 
 

@@ -38,6 +38,8 @@ class CreateFunction:
     copy_grants: bool = False
     options: tuple[str, ...] = ()  # other properties named (HANDLER, PACKAGES, …), upper-cased
     execute_as: str = "OWNER"  # a procedure's EXECUTE AS: OWNER, CALLER or RESTRICTED CALLER
+    values: tuple[tuple[str, str], ...] = ()  # (property, its text as written) of `options` given a value
+    strict: bool = False  # RETURNS NULL ON NULL INPUT | STRICT (CALLED ON NULL INPUT: the default)
 
 
 @dataclass(frozen=True, slots=True)
