@@ -498,7 +498,8 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             raise held from None
         if tr.kind == "alter" and (added := duckerrors.added_not_null(e, tr.sql)) is not None:
             raise added from None
-        raise (bind.column_error(e, tr.columns, tr.source) or misplaced.error(str(e), tr.source)
+        raise (bind.column_error(e, tr.columns, tr.source, lambda c: bind.column_bound(duck, tr.sql, c))
+               or misplaced.error(str(e), tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows, multi)
