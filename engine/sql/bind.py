@@ -356,8 +356,30 @@ def table_start(node: exp.Table) -> int | None:
     return int(starts[0]) if starts else None
 
 
+_UNPLACED = re.compile(r"error line 0 at position -1\ninvalid identifier '(.+)'$", re.S)
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|//[^\n]*|/\*.*?\*/|\$\$.*?\$\$", re.S)  # strings, comments
+
+
+def at_identifier(error: errors.Error, sql: str) -> None:
+    """Point a 000904 that has no place at the first place `sql` writes its identifier (outside strings and
+    comments), as Snowflake points it; it keeps `line 0 at position -1` when the text does not show it."""
+    m = _UNPLACED.search(error.msg) if error.errno == 904 and error.line is None else None
+    if m is None:
+        return
+    parts = [re.escape(p[1:-1].replace('""', '"')) if p.startswith('"') else re.escape(p)
+             for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', m.group(1))]
+    pattern = r'(?<![\w$"])"?' + r'"?\s*\.\s*"?'.join(parts) + r'"?(?![\w$])'
+    code = _NOT_CODE.sub(lambda s: " " * len(s.group(0)), sql)
+    found = re.search(pattern, code, 0 if m.group(1).startswith('"') else re.I)
+    if found is not None:
+        placed = errors.invalid_identifier(m.group(1), *_place(sql, found.start()))
+        error.msg, error.args, error.line, error.column = placed.msg, placed.args, placed.line, placed.column
+
+
 def at_table(error: errors.Error, refs: Iterable[ObjectRef], sql: str) -> None:
-    """Point an error about an object the statement names at that name in `sql` (when sqlglot recorded it)."""
+    """Point an error about an object the statement names at that name in `sql` (when sqlglot recorded it);
+    a 000904 without a place at its identifier (`at_identifier`)."""
+    at_identifier(error, sql)
     if error.line is not None or error.object_name is None:
         return
     try:
@@ -480,7 +502,9 @@ def _site(sites: tuple[ColumnSite, ...], column: str, qualifier: str | None) -> 
 
 def invalid_identifier(display: str, sql: str, start: int | None) -> errors.Error:
     """000904: Snowflake names the identifier and where it stands (line from 1, position from 0)."""
-    return errors.invalid_identifier(display, *_place(sql, start))
+    error = errors.invalid_identifier(display, *_place(sql, start))
+    at_identifier(error, sql)  # no place recorded: where the text writes it
+    return error
 
 
 def _place(sql: str, start: int | None) -> tuple[int, int]:

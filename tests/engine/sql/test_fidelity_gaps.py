@@ -65,3 +65,26 @@ def test_a_columns_hex_text_reads_as_binary(cur: Any) -> None:
     cur.execute("INSERT INTO h VALUES ('48454C50'), ('00ff')")
     cur.execute("SELECT s::BINARY, TO_BINARY(s, 'HEX'), TO_BINARY(s) FROM h ORDER BY s")
     assert [tuple(r) for r in cur.fetchall()] == [(b"\x00\xff",) * 3, (b"HELP",) * 3]
+
+
+@pytest.mark.parametrize("sql", ["SELECT * EXCLUDE (^nope) FROM t",
+                                 "SELECT a FROM t JOIN t AS u USING (^nope)",
+                                 "CREATE TABLE c (a INT) CLUSTER BY (^nope)",
+                                 "ALTER TABLE t ALTER COLUMN ^nope SET DATA TYPE VARCHAR(5)",
+                                 "-- 'nope' in a comment\nSELECT * EXCLUDE (^nope) FROM t"])
+def test_an_invalid_identifier_points_at_the_name_as_written(t: Any, sql: str) -> None:
+    at = sql.index("^")
+    text = sql.replace("^", "")
+    e = error(t, text)
+    assert e.errno == 904, str(e)
+    line, position = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1)
+    assert (e.line, e.column) == (line, position), str(e)
+    assert e.msg.startswith(f"SQL compilation error: error line {line} at position {position}\ninvalid identifier")
+
+
+def test_an_invalid_identifier_without_a_place_says_line_0_at_position_minus_1() -> None:
+    # https://docs.snowflake.com/en/sql-reference/stored-procedures/system_create_semantic_view_from_yaml shows
+    # `SQL compilation error: error line 0 at position -1\n  invalid identifier 'NONEXISTENT'`
+    e = snowreg.errors.invalid_identifier("NONEXISTENT")
+    assert e.msg == "SQL compilation error: error line 0 at position -1\ninvalid identifier 'NONEXISTENT'"
+    assert (e.line, e.column) == (None, None)  # no caret for the command line and the REPL
