@@ -313,13 +313,34 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     try:
         statements = [s for s in parser.parse(tokens, sql) if s is not None]
     except ParseError as e:
-        info = e.errors[0] if e.errors else {}
-        token = info.get("highlight") or "<EOF>"
-        col = int(info.get("col") or 0)
-        raise syntax_error(int(info.get("line") or 1), max(col - len(token), 0), token) from None
+        raise _syntax_error(e, tokens, sql) from None
     if len(statements) != 1:
         raise not_supported("More than one statement in one call" if statements else "An empty statement")
     return create_forms.as_recursive(statements[0]) if recursive is not None else statements[0]
+
+
+def _syntax_error(e: ParseError, tokens: list[Token], sql: str) -> Exception:
+    """001003 at the token sqlglot stopped at; when that is the statement's last token and sqlglot wanted
+    more after it (`SELECT 1 +`), at what follows it, as Snowflake reports: `';'` or `'<EOF>'`."""
+    info = e.errors[0] if e.errors else {}
+    token = info.get("highlight") or "<EOF>"
+    line, col = int(info.get("line") or 1), int(info.get("col") or 0)
+    wanted = str(info.get("description") or "").startswith(("Required keyword", "Expecting"))
+    end = _offset(sql, line, col) - 1
+    at = next((i for i, t in enumerate(tokens) if t.end == end and t.text == token), None)
+    if wanted and at is not None and (at + 1 == len(tokens) or tokens[at + 1].token_type == TokenType.SEMICOLON):
+        offset = tokens[at + 1].start if at + 1 < len(tokens) else tokens[at].end + 1
+        token = ";" if at + 1 < len(tokens) else "<EOF>"
+        line, col = sql.count("\n", 0, offset) + 1, offset - (sql.rfind("\n", 0, offset) + 1) + len(token)
+    return syntax_error(line, max(col - len(token), 0), token)
+
+
+def _offset(sql: str, line: int, col: int) -> int:
+    """The offset of 1-based line `line`, column `col` (sqlglot's: just after a token's last character)."""
+    start = 0
+    for _ in range(line - 1):
+        start = sql.find("\n", start) + 1
+    return start + col
 
 
 def headers(sql: str) -> list[str | None] | None:

@@ -88,3 +88,13 @@ def test_an_invalid_identifier_without_a_place_says_line_0_at_position_minus_1()
     e = snowreg.errors.invalid_identifier("NONEXISTENT")
     assert e.msg == "SQL compilation error: error line 0 at position -1\ninvalid identifier 'NONEXISTENT'"
     assert (e.line, e.column) == (None, None)  # no caret for the command line and the REPL
+
+
+@pytest.mark.parametrize(("sql", "position", "unexpected"), [
+    ("SELECT 1 +", 10, "<EOF>"), ("SELECT 1 +;", 10, ";"), ("SELECT a FROM t WHERE;", 21, ";"),
+    ("SELECT (1 + 2", 13, "<EOF>"), ("SELECT 1 + FROM t", 11, "FROM")])
+def test_a_truncated_statement_is_unexpected_at_what_follows_it(t: Any, sql: str, position: int,
+                                                               unexpected: str) -> None:
+    e = error(t, sql)
+    assert e.errno == 1003 and e.msg.endswith(f"syntax error line 1 at position {position} unexpected '{unexpected}'."), \
+        str(e)
