@@ -24,7 +24,6 @@ from snowreg.engine.api import (
 )
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
-from snowreg.grammar.parse import at_semicolon
 from snowreg.grammar.text import quote_ident, resolve_ident
 from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
 
@@ -352,7 +351,10 @@ class Cursor(CursorSurface):
             with self.connection._lock:  # threads sharing a connection take turns (threadsafety 2)
                 result = guarded(session, lambda: execute_statement(stmt, session, describe_only))
         except errors.Error as e:
-            at_semicolon(e, text)  # `SELECT 1 +;`: unexpected ';'
+            if "unexpected '<EOF>'" in e.msg:  # `SELECT 1 +;`: unexpected ';' (DECISIONS.md O72)
+                from snowreg.grammar.parse import at_semicolon
+
+                at_semicolon(e, text)
             failed = self._fail(e)
             self.connection.session.record_query(failed.sfqid or "", None)
             raise failed from None

@@ -34,6 +34,7 @@ from snowreg.engine.sql import (
     marks,
     multi_insert,
     numbers,
+    parse_errors,
     recursion,
     rewrites,
     setops,
@@ -45,7 +46,7 @@ from snowreg.engine.sql import (
 )
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.engine.sql.translation import FunctionRef, Kind, ObjectKind, TableRef, Translation, history_view
-from snowreg.errors import not_supported, syntax_error
+from snowreg.errors import not_supported
 from snowreg.grammar.text import HEADER_PAD
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -299,10 +300,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     try:
         tokens = _SNOWFLAKE.tokenize(sql)
     except TokenError:
-        # Almost always an unterminated string or quoted identifier: point at its opening quote.
-        start = max(sql.rfind("'"), sql.rfind('"'), 0)
-        line = sql.count("\n", 0, start) + 1
-        raise syntax_error(line, start - (sql.rfind("\n", 0, start) + 1), sql[start:start + 20]) from None
+        raise parse_errors.token_error(sql) from None
     tokens = create_forms.temporary_synonyms(_drop_trailing_commas(tokens))
     recursive = create_forms.recursive_view(tokens)
     if recursive is not None:
@@ -313,34 +311,10 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     try:
         statements = [s for s in parser.parse(tokens, sql) if s is not None]
     except ParseError as e:
-        raise _syntax_error(e, tokens, sql) from None
+        raise parse_errors.parse_error(e, tokens, sql) from None
     if len(statements) != 1:
         raise not_supported("More than one statement in one call" if statements else "An empty statement")
     return create_forms.as_recursive(statements[0]) if recursive is not None else statements[0]
-
-
-def _syntax_error(e: ParseError, tokens: list[Token], sql: str) -> Exception:
-    """001003 at the token sqlglot stopped at; when that is the statement's last token and sqlglot wanted
-    more after it (`SELECT 1 +`), at what follows it, as Snowflake reports: `';'` or `'<EOF>'`."""
-    info = e.errors[0] if e.errors else {}
-    token = info.get("highlight") or "<EOF>"
-    line, col = int(info.get("line") or 1), int(info.get("col") or 0)
-    wanted = str(info.get("description") or "").startswith(("Required keyword", "Expecting"))
-    end = _offset(sql, line, col) - 1
-    at = next((i for i, t in enumerate(tokens) if t.end == end and t.text == token), None)
-    if wanted and at is not None and (at + 1 == len(tokens) or tokens[at + 1].token_type == TokenType.SEMICOLON):
-        offset = tokens[at + 1].start if at + 1 < len(tokens) else tokens[at].end + 1
-        token = ";" if at + 1 < len(tokens) else "<EOF>"
-        line, col = sql.count("\n", 0, offset) + 1, offset - (sql.rfind("\n", 0, offset) + 1) + len(token)
-    return syntax_error(line, max(col - len(token), 0), token)
-
-
-def _offset(sql: str, line: int, col: int) -> int:
-    """The offset of 1-based line `line`, column `col` (sqlglot's: just after a token's last character)."""
-    start = 0
-    for _ in range(line - 1):
-        start = sql.find("\n", start) + 1
-    return start + col
 
 
 def headers(sql: str) -> list[str | None] | None:
