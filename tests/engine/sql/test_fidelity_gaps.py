@@ -28,7 +28,9 @@ def t(cur: Any) -> Any:
                                  "SELECT a FROM t GROUP BY a HAVING a > 0 AND ^zz > 1",
                                  "SELECT a, COUNT(*) FROM t GROUP BY a HAVING COUNT(*) > 0 OR ^t.zz = 1",
                                  "SELECT a FROM (SELECT a, b FROM t) GROUP BY a HAVING ^zz > 1",
-                                 "WITH c AS (SELECT a FROM t) SELECT a FROM c GROUP BY a HAVING ^zz > 1"])
+                                 "WITH c AS (SELECT a FROM t) SELECT a FROM c GROUP BY a HAVING ^zz > 1",
+                                 "SELECT a FROM t GROUP BY a QUALIFY ^zz > 1", "SELECT a FROM t GROUP BY a ORDER BY ^zz",
+                                 "SELECT a, SUM(a) OVER (PARTITION BY ^zz) FROM t GROUP BY a"])
 def test_an_unknown_column_in_having_is_an_invalid_identifier(t: Any, sql: str) -> None:
     at = sql.index("^")
     e = error(t, sql.replace("^", ""))
