@@ -254,6 +254,30 @@ def _unemulated(text: str, pos: int) -> Error | None:
                          "warehouse and scheduled refreshes)")
 
 
+_AT_EOF = re.compile(r"syntax error line (\d+) at position (\d+) unexpected '<EOF>'\.")
+
+
+def at_semicolon(error: Error, text: str) -> None:
+    """A statement that ends too soon (`SELECT 1 +;`) was read without its `;`: Snowflake reports the `;`
+    where the text has it, `unexpected ';'`, where the end of the text is `'<EOF>'`."""
+    m = _AT_EOF.search(error.msg) if error.errno == 1003 else None
+    if m is None:
+        return
+    line, position = int(m.group(1)), int(m.group(2))
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+    after = re.compile(r"\s*;").match(text, start + position)
+    if after is None or start + position > len(text):
+        return
+    at = after.end() - 1
+    line, position = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1)
+    error.msg = error.msg.replace(m.group(0), f"syntax error line {line} at position {position} unexpected ';'.")
+    error.args = (error.msg,)
+    if error.line is not None:
+        error.line, error.column = line, position
+
+
 def error_at(text: str, pos: int, token: str) -> ProgrammingError:
     """001003 at offset `pos` of `text`, with `excerpt`: the source line and a caret under `pos`."""
     line_start = text.rfind("\n", 0, pos) + 1

@@ -351,6 +351,10 @@ class Cursor(CursorSurface):
             with self.connection._lock:  # threads sharing a connection take turns (threadsafety 2)
                 result = guarded(session, lambda: execute_statement(stmt, session, describe_only))
         except errors.Error as e:
+            if "unexpected '<EOF>'" in e.msg:  # `SELECT 1 +;`: unexpected ';' (DECISIONS.md O72)
+                from snowreg.grammar.parse import at_semicolon
+
+                at_semicolon(e, text)
             failed = self._fail(e)
             self.connection.session.record_query(failed.sfqid or "", None)
             raise failed from None

@@ -220,8 +220,13 @@ def compilation_error(msg: str, errno: int = 2000, sqlstate: str = "42601", *,
 
 
 def invalid_identifier(name: str, line: int | None = None, column: int | None = None) -> ProgrammingError:
-    """000904: a column (or other identifier) the statement names that does not exist."""
-    return compilation_error(f"invalid identifier '{name}'", 904, "42000", line=line or 0, column=column or 0)
+    """000904: a column (or other identifier) the statement names that does not exist. Without a place
+    Snowflake writes `error line 0 at position -1` (its SYSTEM$CREATE_SEMANTIC_VIEW_FROM_YAML page); the
+    error then has no line and column (nothing to put a caret under)."""
+    if line is None or column is None or line <= 0:
+        return ProgrammingError(f"SQL compilation error: error line 0 at position -1\ninvalid identifier '{name}'",
+                                904, "42000")
+    return compilation_error(f"invalid identifier '{name}'", 904, "42000", line=line, column=column)
 
 
 def ambiguous_column(name: str, line: int, column: int) -> ProgrammingError:

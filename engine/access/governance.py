@@ -196,6 +196,9 @@ def _check_user_owner(session: Session, name: str, owner: str) -> None:
 def drop_user(session: Session, stmt: ast.DropUser) -> Result:
     name = session.name(stmt.name)
     user = session.catalog.grants.get_user(name)
+    a = privileges.access(session)
+    if user is not None and not (a.manage_grants or user.owner in a.roles or user.name == session.user):
+        user = None  # a user SHOW USERS hides is answered as a missing one (DECISIONS.md J41)
     if user is None:
         if stmt.if_exists:
             return status(f"Drop statement executed successfully ({quote_ident(name)} already dropped).")

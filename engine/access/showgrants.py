@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -116,9 +117,9 @@ def show_grants(session: Session, stmt: ast.ShowGrants) -> Result:
             target = grants.function_target(session, ast.ObjectTarget(kind, stmt.name, stmt.arg_types)) \
                 if kind in ("FUNCTION", "PROCEDURE") else grants.resolve(session, kind, stmt.name)
             return _grants_on(session, target, stmt.limit)
-        case "ON_ACCOUNT":
+        case "ON_ACCOUNT":  # only the rows of roles SHOW GRANTS TO ROLE would show (DECISIONS.md J40)
             target = grants.Target(ObjectKey("ACCOUNT"), "", ACCOUNT_NAME, ACCOUNT_NAME)
-            return _grants_on(session, target, stmt.limit)
+            return _grants_on(session, target, stmt.limit, _grantee_seen(session))
         case "TO_ROLE":
             assert stmt.name is not None
             return _grants_to_role(session, _visible_role(session, session.name(stmt.name.name)), stmt.limit)
@@ -143,13 +144,29 @@ def _visible_role(session: Session, name: str) -> str:
     return name
 
 
-def _grants_on(session: Session, target: grants.Target, limit: int | None) -> Result:
+def _grantee_seen(session: Session, owner: str = "") -> Callable[[str], bool]:
+    """Whether a grant row to this role may be shown: a role `_visible_role` admits, any for MANAGE GRANTS
+    or when the session's roles own the container (`owner`)."""
+    a = privileges.access(session)
+    if a.manage_grants or (owner and owner in a.roles):
+        return lambda _role: True
+
+    def seen(role: str) -> bool:
+        row = session.catalog.grants.get_role(role)
+        return role in a.roles or (row is not None and row.owner in a.roles)
+    return seen
+
+
+def _grants_on(session: Session, target: grants.Target, limit: int | None,
+               seen: Callable[[str], bool] = lambda _role: True) -> Result:
     kind = target.key.kind
     rows: list[tuple[Any, ...]] = []
     if target.owner and kind not in ("TABLE", "VIEW", "SEQUENCE"):  # those hold OWNERSHIP as a grant
         rows.append((_created(session, target.key), "OWNERSHIP", kind, target.display, "ROLE", target.owner,
                      "true", target.owner, "ROLE"))
     for g in session.catalog.grants.grants_on(target.key):
+        if not seen(g.grantee):
+            continue
         rows.append((g.created_on, g.privilege, kind, target.display, "ROLE", g.grantee, _flag(g.grant_option),
                      g.granted_by, "ROLE" if g.granted_by else ""))
     return _result(GRANTS_ON_COLUMNS, rows, limit)
@@ -227,7 +244,10 @@ def _future_grants(session: Session, stmt: ast.ShowGrants) -> Result:
     target = ast.BulkTarget("FUTURE", "MODEL", "DATABASE" if container == "DATABASE" else "SCHEMA", stmt.name)
     db, schema = grants._container(session, target)
     prefix = ".".join(quote_ident(p) for p in (db, schema) if p)
-    rows = [_future_row(prefix, f) for f in session.catalog.grants.future_grants(target.container_kind, db, schema)]
+    owner = session.catalog.grants.owner_of(ObjectKey(target.container_kind, db, schema)) or ""
+    seen = _grantee_seen(session, owner)  # DECISIONS.md J40
+    rows = [_future_row(prefix, f) for f in session.catalog.grants.future_grants(target.container_kind, db, schema)
+            if seen(f.grantee)]
     return _result(FUTURE_COLUMNS, rows, stmt.limit)
 
 

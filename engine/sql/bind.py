@@ -11,11 +11,12 @@ error `column_error` turns into Snowflake's 000904 at the identifier's line and 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 import duckdb
+import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
@@ -355,8 +356,30 @@ def table_start(node: exp.Table) -> int | None:
     return int(starts[0]) if starts else None
 
 
+_UNPLACED = re.compile(r"error line 0 at position -1\ninvalid identifier '(.+)'$", re.S)
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|--[^\n]*|//[^\n]*|/\*.*?\*/|\$\$.*?\$\$", re.S)  # strings, comments
+
+
+def at_identifier(error: errors.Error, sql: str) -> None:
+    """Point a 000904 that has no place at the first place `sql` writes its identifier (outside strings and
+    comments), as Snowflake points it; it keeps `line 0 at position -1` when the text does not show it."""
+    m = _UNPLACED.search(error.msg) if error.errno == 904 and error.line is None else None
+    if m is None:
+        return
+    parts = [re.escape(p[1:-1].replace('""', '"')) if p.startswith('"') else re.escape(p)
+             for p in re.findall(r'"(?:[^"]|"")*"|[^."]+', m.group(1))]
+    pattern = r'(?<![\w$"])"?' + r'"?\s*\.\s*"?'.join(parts) + r'"?(?![\w$])'
+    code = _NOT_CODE.sub(lambda s: " " * len(s.group(0)), sql)
+    found = re.search(pattern, code, 0 if m.group(1).startswith('"') else re.I)
+    if found is not None:
+        placed = errors.invalid_identifier(m.group(1), *_place(sql, found.start()))
+        error.msg, error.args, error.line, error.column = placed.msg, placed.args, placed.line, placed.column
+
+
 def at_table(error: errors.Error, refs: Iterable[ObjectRef], sql: str) -> None:
-    """Point an error about an object the statement names at that name in `sql` (when sqlglot recorded it)."""
+    """Point an error about an object the statement names at that name in `sql` (when sqlglot recorded it);
+    a 000904 without a place at its identifier (`at_identifier`)."""
+    at_identifier(error, sql)
     if error.line is not None or error.object_name is None:
         return
     try:
@@ -390,8 +413,10 @@ def _names(m: re.Match[str]) -> list[str]:
     return [(groups[i] or groups[i + 1] or "").replace('""', '"') for i in range(0, len(groups), 2)]
 
 
-def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> errors.Error | None:
-    """DuckDB's "column not found" → `000904 … error line L at position P invalid identifier 'X'`."""
+def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str,
+                 bound: Callable[[str], bool] | None = None) -> errors.Error | None:
+    """DuckDB's "column not found" → `000904 … error line L at position P invalid identifier 'X'`.
+    `bound` tells whether a column DuckDB calls ungrouped is one at all (see `column_bound`)."""
     if not isinstance(e, (duckdb.BinderException, duckdb.CatalogException)):
         return None
     text = str(e)
@@ -408,7 +433,11 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
         return invalid_identifier(site.display if site else quote_ident(snowflake(_names(m)[0])), sql,
                                   site.start if site else None)
     if (m := _UNGROUPED.search(text)) is not None:
-        return _ungrouped(_names(m)[0], sites, sql)
+        column = _names(m)[0]
+        site = _site(sites, column, None)
+        if bound is not None and site is not None and not site.select_item and not bound(column):
+            return invalid_identifier(site.display, sql, site.start)  # HAVING of no column: DuckDB says ungrouped
+        return _ungrouped(column, sites, sql)
     qualifier: str | None = None
     if (m := _NOT_FOUND.search(text)) is not None:
         column = _names(m)[0]
@@ -423,6 +452,29 @@ def column_error(e: duckdb.Error, sites: tuple[ColumnSite, ...], sql: str) -> er
     if site is None:
         return invalid_identifier(quote_ident(snowflake(column)), sql, None)
     return invalid_identifier(site.display, sql, site.start)
+
+
+def column_bound(duck: duckdb.DuckDBPyConnection, duck_sql: str, column: str) -> bool:
+    """Whether the FROM of some grouped SELECT in `duck_sql` has the column (physical name): DuckDB reports an
+    unknown column in HAVING as one missing from GROUP BY. True when it cannot tell."""
+    try:
+        root = sqlglot.parse_one(duck_sql, dialect="duckdb")
+    except sqlglot.errors.SqlglotError:
+        return True
+    grouped = [s for s in root.find_all(exp.Select) if s.args.get("group") or s.args.get("having")]
+    for select in grouped:
+        probe = select.copy()
+        for key in ("group", "having", "qualify", "order", "limit", "offset", "distinct"):
+            probe.set(key, None)
+        probe.set("expressions", [exp.column(column, quoted=True)])
+        if select is not root and root.args.get("with") is not None:  # a CTE's name in its FROM
+            probe.set("with", root.args["with"].copy())
+        try:
+            duck.execute(f"EXPLAIN {probe.sql(dialect='duckdb')}")
+            return True
+        except duckdb.Error:
+            continue
+    return not grouped
 
 
 def _ungrouped(column: str, sites: tuple[ColumnSite, ...], sql: str) -> errors.Error:
@@ -450,7 +502,9 @@ def _site(sites: tuple[ColumnSite, ...], column: str, qualifier: str | None) -> 
 
 def invalid_identifier(display: str, sql: str, start: int | None) -> errors.Error:
     """000904: Snowflake names the identifier and where it stands (line from 1, position from 0)."""
-    return errors.invalid_identifier(display, *_place(sql, start))
+    error = errors.invalid_identifier(display, *_place(sql, start))
+    at_identifier(error, sql)  # no place recorded: where the text writes it
+    return error
 
 
 def _place(sql: str, start: int | None) -> tuple[int, int]:

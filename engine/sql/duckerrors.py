@@ -88,7 +88,7 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.compilation_error("NUMBER(p, s) needs a precision p from 1 to 38 and a scale s from 0 to p")
     if isinstance(e, duckdb.BinderException) and 'argument in function "trunc" must be a constant' in text:
         return errors.not_supported("TRUNCATE of a NUMBER to a scale that is not a constant")
-    if (found := _storage_words(detail)) is not None:
+    if (found := _storage_words(detail, text)) is not None:
         return found
     if isinstance(e, duckdb.BinderException):
         if "Cannot change the type of a column that has a CHECK constraint" in detail:
@@ -307,13 +307,25 @@ _MIXED = re.compile(r"Cannot (?:mix values of type (.+?) and (.+?) in (COALESCE|
 _MIXED_WHERE = {"COALESCE": "COALESCE (NVL, IFNULL)", "CASE": "CASE (IFF, DECODE)", "BETWEEN": "BETWEEN"}
 
 
-def _storage_words(detail: str) -> errors.Error | None:
+def _underlined(text: str) -> str:
+    """The part of the statement DuckDB's `LINE n: …` excerpt underlines with `^` ('' when none)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        if line.startswith("LINE ") and (carets := re.search(r"\^+", lines[i + 1])) is not None:
+            return line[carets.start():carets.end()]
+    return ""
+
+
+def _storage_words(detail: str, text: str = "") -> errors.Error | None:
     """Snowflake's error for a DuckDB text whose words must not reach users (conformance/DECISIONS.md O56-O60)."""
     if (m := _ZONE.search(detail)) is not None and not _SPACED_OFFSET.search(detail):
         return error_catalog.unknown_timezone(m.group(1))
     if (m := _VARIANT_CAST.search(detail)) is not None:
         value = m.group(2) if m.group(2) is not None else m.group(3)
-        return error_catalog.variant_cast_failed(value, _VARIANT_TARGETS[m.group(1) or m.group(4)])
+        target = _VARIANT_TARGETS[m.group(1) or m.group(4)]
+        if target == "REAL" and re.search(r"\bAS BOOLEAN\)$", _underlined(text)):  # DuckDB says numerical for both
+            target = "BOOLEAN"
+        return error_catalog.variant_cast_failed(value, target)
     if (m := _DATE_PART.search(detail)) is not None:
         return error_catalog.not_a_date_part(m.group(1).upper(), "DATE_PART")
     if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*

@@ -12,7 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import texts, variant
 from snowreg.engine.sql.ddl import TOO_LONG_MARK
 from snowreg.errors import compilation_error, not_supported, syntax_error_detail
 
@@ -91,10 +91,13 @@ def _binary_cast(node: exp.Cast) -> exp.Expr | None:
     length = _text_length(node)
     if length is not None:
         return _length_checked(node, length)
-    if node.to.this not in (_T.BINARY, _T.VARBINARY) or not isinstance(node.this, exp.Literal) \
-            or not node.this.is_string:
+    if node.to.this not in (_T.BINARY, _T.VARBINARY):
         return variant.cast(node)  # the VARIANT casts (this entry takes variant.REWRITES' place)
-    return variant.fn("unhex", node.this)
+    if isinstance(node.this, exp.Literal) and node.this.is_string:
+        return variant.fn("unhex", node.this)
+    if isinstance(node, exp.TryCast) or variant.is_json(node.this):
+        return variant.cast(node)
+    return texts.text_to_binary(node.this)  # a column's text: hex, checked
 
 
 _SHORT_TEXT = (_T.VARCHAR, _T.CHAR, _T.NCHAR, _T.NVARCHAR, _T.TEXT)
@@ -130,7 +133,11 @@ def _to_binary(node: exp.ToBinary) -> exp.Expr | None:
     to_binary would give the text's bits as a string."""
     if node.args.get("format") is None:
         node.set("format", exp.Literal.string("HEX"))
-    return None
+    given = node.args["format"]
+    if node.args.get("safe") or not (isinstance(given, exp.Literal) and given.name.upper() == "HEX") \
+            or (isinstance(node.this, exp.Literal) and node.this.is_string):
+        return None
+    return variant.fn("unhex", texts.hex_checked(node.this))  # a column's text that is no hex: 100115
 
 
 def _clock(node: exp.Expr) -> exp.Expr | None:

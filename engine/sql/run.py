@@ -57,6 +57,9 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
     except errors.Error as e:  # its place in the rewritten text: where the user wrote it
         for rewrite in reversed(rewrites):
             e = errors.remapped(e, rewrite.written_at)
+        from snowreg.engine.sql import bind
+
+        bind.at_identifier(e, sql)  # a 000904 raised before any place was known (DECISIONS.md O71)
         raise e from None
 
 
@@ -92,11 +95,10 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
     session.require_context(tr.tables, _STATEMENT_KINDS.get(tr.kind, "operation"))
     try:
         result = _run_translated(session, text, tr, describe_only, local)
-    except errors.Error as e:  # an error about a table the statement names points at that name
-        if tr.tables:
-            from snowreg.engine.sql import bind
+    except errors.Error as e:  # an error about a table (a column) the statement names points at that name
+        from snowreg.engine.sql import bind
 
-            bind.at_table(e, tr.tables, text)
+        bind.at_table(e, tr.tables, text)
         raise
     return _written_headers(result, sql, text) if rewrites and tr.kind == "select" else result
 
@@ -498,7 +500,8 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
             raise held from None
         if tr.kind == "alter" and (added := duckerrors.added_not_null(e, tr.sql)) is not None:
             raise added from None
-        raise (bind.column_error(e, tr.columns, tr.source) or misplaced.error(str(e), tr.source)
+        raise (bind.column_error(e, tr.columns, tr.source, lambda c: bind.column_bound(duck, tr.sql, c))
+               or misplaced.error(str(e), tr.source)
                or duckerrors.translate(e, session.database, session.schema)) from None
     if not tr.returns_rows:
         return _status_result(tr, rows, multi)

@@ -104,6 +104,25 @@ def base64_encode(node: exp.Expr) -> exp.Expr:
 NOT_HEX = "snowreg_not_hex:"  # starts the error of text HEX_DECODE_* finds is no hex
 
 
+def hex_checked(source: exp.Expr) -> exp.Expr:
+    """The text itself when it is hex, else an error naming it (engine.sql.duckerrors: 100115)."""
+    return exp.Case(ifs=[exp.If(this=exp.Not(this=variant.fn("regexp_full_match", source.copy(),
+                                                            exp.Literal.string("([0-9A-Fa-f]{2})*"))),
+                                true=variant.fn("error", exp.DPipe(this=exp.Literal.string(NOT_HEX),
+                                                                    expression=source.copy())))],
+                    default=source)
+
+
+def text_to_binary(value: exp.Expr) -> exp.Expr:
+    """`x::BINARY` where the text does not show x's type: a VARCHAR is read as hex (BINARY_INPUT_FORMAT's
+    default, https://docs.snowflake.com/en/user-guide/binary-input-output), failing with 100115 when it is
+    none; any other value is cast as before."""
+    text = exp.Cast(this=value.copy(), to=exp.DataType.build("VARCHAR"))
+    is_text = exp.EQ(this=variant.fn("typeof", value.copy()), expression=exp.Literal.string("VARCHAR"))
+    return exp.Case(ifs=[exp.If(this=is_text, true=variant.fn("unhex", hex_checked(text)))],
+                    default=exp.Cast(this=value.copy(), to=exp.DataType.build("BLOB", dialect="duckdb")))
+
+
 def _decoder(name: str, decode: str, text: bool, safe: bool) -> Callable[[exp.Expr], exp.Expr]:
     """BASE64_DECODE_* / HEX_DECODE_* and their TRY_ forms: the bytes (as UTF-8 text for _STRING), NULL on
     bad input for TRY_ (https://docs.snowflake.com/en/sql-reference/functions/try_base64_decode_string)."""
@@ -116,11 +135,7 @@ def _decoder(name: str, decode: str, text: bool, safe: bool) -> Callable[[exp.Ex
             source = variant.fn("translate", source, exp.Literal.string(alphabet[:3]),
                                 exp.Literal.string(_BASE64[:len(alphabet)]))
         if decode == "unhex" and not safe:  # text that is no hex fails naming it (duckerrors: 100115)
-            source = exp.Case(ifs=[exp.If(this=exp.Not(this=variant.fn("regexp_full_match", source.copy(),
-                                                                        exp.Literal.string("([0-9A-Fa-f]{2})*"))),
-                                          true=variant.fn("error", exp.DPipe(this=exp.Literal.string(NOT_HEX),
-                                                                              expression=source.copy())))],
-                              default=source)
+            source = hex_checked(source)
         out: exp.Expr = variant.fn(decode, source)
         if text:
             out = variant.fn("decode", out)

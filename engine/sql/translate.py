@@ -34,6 +34,7 @@ from snowreg.engine.sql import (
     marks,
     multi_insert,
     numbers,
+    parse_errors,
     recursion,
     rewrites,
     setops,
@@ -46,7 +47,7 @@ from snowreg.engine.sql import (
 )
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.engine.sql.translation import FunctionRef, Kind, ObjectKind, TableRef, Translation, history_view
-from snowreg.errors import not_supported, syntax_error
+from snowreg.errors import not_supported
 from snowreg.grammar.text import HEADER_PAD
 
 _SNOWFLAKE = Dialect.get_or_raise("snowflake")
@@ -302,10 +303,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     try:
         tokens = _SNOWFLAKE.tokenize(sql)
     except TokenError:
-        # Almost always an unterminated string or quoted identifier: point at its opening quote.
-        start = max(sql.rfind("'"), sql.rfind('"'), 0)
-        line = sql.count("\n", 0, start) + 1
-        raise syntax_error(line, start - (sql.rfind("\n", 0, start) + 1), sql[start:start + 20]) from None
+        raise parse_errors.token_error(sql) from None
     tokens = create_forms.temporary_synonyms(_drop_trailing_commas(tokens))
     recursive = create_forms.recursive_view(tokens)
     if recursive is not None:
@@ -316,10 +314,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     try:
         statements = [s for s in parser.parse(tokens, sql) if s is not None]
     except ParseError as e:
-        info = e.errors[0] if e.errors else {}
-        token = info.get("highlight") or "<EOF>"
-        col = int(info.get("col") or 0)
-        raise syntax_error(int(info.get("line") or 1), max(col - len(token), 0), token) from None
+        raise parse_errors.parse_error(e, tokens, sql) from None
     if len(statements) != 1:
         raise not_supported("More than one statement in one call" if statements else "An empty statement")
     return create_forms.as_recursive(statements[0]) if recursive is not None else statements[0]
