@@ -29,8 +29,9 @@ from snowreg.grammar.text import quote_ident
 
 _views = itertools.count(1)
 _NAME = file_formats.NAME
-_LOAD = re.compile(r"COPY\s+INTO\s+(?P<target>" + _NAME + r")\s*(?:\((?P<columns>[^()]*)\))?\s*FROM\s+"
-                   r"(?P<location>'(?:[^'\\]|\\.|'')*'|@[^\s;()]+)(?P<rest>.*)$", re.I | re.S)
+# `COPY INTO t` with no FROM loads from the table's own stage `@%t`
+_LOAD = re.compile(r"COPY\s+INTO\s+(?P<target>" + _NAME + r")(?![\w$])\s*(?:\((?P<columns>[^()]*)\))?\s*(?:FROM\s+"
+                   r"(?P<location>'(?:[^'\\]|\\.|'')*'|@[^\s;()]+)|(?=\s*(?:;?\s*$|[A-Za-z_]+\s*=)))(?P<rest>.*)$", re.I | re.S)
 _OPTIONS = {"FILES", "PATTERN", "FILE_FORMAT", "ON_ERROR", "PURGE", "FORCE", "MATCH_BY_COLUMN_NAME",
             "RETURN_FAILED_ONLY", "ENFORCE_LENGTH", "TRUNCATECOLUMNS", "LOAD_UNCERTAIN_FILES", "SIZE_LIMIT",
             "VALIDATION_MODE", "INCLUDE_METADATA", "LOAD_MODE", "FILE_PROCESSOR"}
@@ -111,7 +112,7 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
     targets = _targets(session, relation, m.group("columns"), match_by != "NONE")
     if describe_only:
         return from_rows(RESULT_COLUMNS, [], RESULT_TYPES)
-    ref = _location(m.group("location"))
+    ref = _location(m.group("location") or f"@%{m.group('target').strip()}")
     loc, entries = stages.files_at(session, ref)
     fmt = file_formats.resolve_for(session, stages.stage_row(session, ref), given.get("FILE_FORMAT"))
     if match_by != "NONE" and fmt.type == "CSV" and not fmt.get("PARSE_HEADER"):

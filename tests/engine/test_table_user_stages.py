@@ -1,0 +1,93 @@
+"""Table stages `@%t` and the user stage `@~`
+(https://docs.snowflake.com/en/user-guide/data-load-local-file-system-create-stage): PUT, LIST, GET, REMOVE,
+COPY INTO t from its own stage with no FROM, queries over them, unloading into them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import snowreg
+
+
+@pytest.fixture
+def cur(tmp_path: Path) -> Any:
+    cursor = snowreg.connect().cursor()
+    cursor.execute("CREATE DATABASE ts")
+    cursor.execute("USE SCHEMA ts.public")
+    cursor.tmp = tmp_path
+    return cursor
+
+
+def put(cur: Any, name: str, text: str, where: str) -> list[Any]:
+    path = cur.tmp / name
+    path.write_text(text)
+    return cur.execute(f"PUT '{path.as_uri()}' {where}").fetchall()
+
+
+def test_copy_into_a_table_with_no_from_loads_its_own_stage(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT, name VARCHAR)")
+    assert put(cur, "a.csv", "1,x\n2,y\n", "@%t")[0][6] == "UPLOADED"
+    assert [r[0] for r in cur.execute("LIST @%t").fetchall()] == ["a.csv.gz"]
+    rows = cur.execute("COPY INTO t").fetchall()
+    assert [(r[0], r[1], r[3]) for r in rows] == [("a.csv.gz", "LOADED", 2)]
+    assert cur.execute("SELECT id, name FROM t ORDER BY id").fetchall() == [(1, "x"), (2, "y")]
+    # loaded once: the second COPY skips it
+    assert cur.execute("COPY INTO t FROM @%t").fetchall() == [("Copy executed with 0 files processed.",)]
+    assert cur.execute("SELECT t.$2 FROM @%t t ORDER BY 1").fetchall() == [("x",), ("y",)]
+
+
+def test_a_table_stage_is_its_own_and_goes_with_the_table(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT)")
+    cur.execute("CREATE TABLE u (id INT)")
+    put(cur, "a.csv", "1\n", "@%t")
+    assert cur.execute("LIST @%u").fetchall() == []
+    cur.execute("ALTER TABLE t RENAME TO t2")
+    assert [r[0] for r in cur.execute("LIST @%t2").fetchall()] == ["a.csv.gz"]
+    cur.execute("CREATE OR REPLACE TABLE t2 (id INT)")
+    assert cur.execute("LIST @%t2").fetchall() == []  # a new table has a new, empty stage
+
+
+def test_a_missing_table_or_a_view_has_no_stage(cur: Any) -> None:
+    cur.execute("CREATE VIEW v AS SELECT 1 AS x")
+    for where in ("@%nosuch", "@%v"):
+        with pytest.raises(snowreg.ProgrammingError) as caught:
+            cur.execute(f"LIST {where}")
+        assert caught.value.errno == 2003
+        assert "does not exist or not authorized" in caught.value.msg
+    with pytest.raises(snowreg.ProgrammingError) as caught:
+        put(cur, "a.csv", "1\n", "@%nosuch")
+    assert caught.value.errno == 2003
+
+
+def test_user_stage_put_list_get_remove(cur: Any) -> None:
+    put(cur, "a.csv", "1,x\n", "@~/in")
+    put(cur, "b.csv", "2,y\n", "@~/in")
+    assert [r[0] for r in cur.execute("LIST @~").fetchall()] == ["in/a.csv.gz", "in/b.csv.gz"]
+    out = cur.tmp / "out"
+    got = cur.execute(f"GET @~/in/a.csv.gz '{out.as_uri()}'").fetchall()
+    assert got[0][0] == "a.csv.gz" and (out / "a.csv.gz").exists()
+    cur.execute("CREATE TABLE t (id INT, name VARCHAR)")
+    rows = cur.execute("COPY INTO t FROM @~/in PATTERN = '.*b.*'").fetchall()
+    assert [(r[0], r[3]) for r in rows] == [("in/b.csv.gz", 1)]
+    assert cur.execute("REMOVE @~/in/a.csv.gz").fetchall() == [("in/a.csv.gz", "removed")]
+    assert [r[0] for r in cur.execute("LIST @~").fetchall()] == ["in/b.csv.gz"]
+
+
+def test_unload_into_the_user_stage(cur: Any) -> None:
+    cur.execute("CREATE TABLE t AS SELECT 1 AS id")
+    assert cur.execute("COPY INTO @~/out/ FROM t").fetchall()[0][0] == 1
+    assert [r[0] for r in cur.execute("LIST @~/out").fetchall()] == ["out/data_0_0_0.csv.gz"]
+    with pytest.raises(snowreg.ProgrammingError) as caught:
+        cur.execute("COPY INTO @~/out/ FROM t")
+    assert "@~/out/data_0_0_0.csv.gz" in caught.value.msg
+
+
+def test_path_traversal_is_refused_on_table_and_user_stages(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT)")
+    for where in ("@~/../x", "@%t/../x", "@~/a/./b"):
+        with pytest.raises(snowreg.ProgrammingError):
+            put(cur, "a.csv", "1\n", where)
+    assert cur.execute("LIST @~").fetchall() == []
