@@ -15,9 +15,9 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import StageRow
+from snowreg.catalog.relations import list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import check_container, find_model, resolve_version
-from snowreg.catalog.relations import list_relations
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
