@@ -22,7 +22,7 @@ from snowreg.engine.loading.options import parse_options
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
 from snowreg.grammar import ast, parse
-from snowreg.grammar.text import LITERALS_AND_COMMENTS
+from snowreg.grammar.text import HEADER_PAD, LITERALS_AND_COMMENTS, Spliced
 
 _views = itertools.count(1)
 # FROM / JOIN / a comma, then a stage location, its optional ( FILE_FORMAT => …, PATTERN => … ), an alias
@@ -60,24 +60,29 @@ def run(session: Session, text: str, describe_only: bool) -> Result:
 
     registered: list[str] = []
     aliases: list[str] = []
-    out, last = [], 0
+    edits: list[tuple[int, int, str]] = []
     try:
-        for m in _find(text):
+        found = _find(text)
+        for m in found:
             args = text[m.start("args"):m.end("args")] if m.group("args") else None  # its literals as written
             view, columns = _register(session, text[m.start("location"):m.end("location")], args, registered)
             alias = (m.group("alias") or "").strip()
             alias = re.sub(r"^AS\s+", "", alias, flags=re.I)
-            select = ", ".join(columns)
-            out.append(text[last:m.start("location")])
-            out.append(f"(SELECT {select} FROM {view}) {alias or view}")
+            edits.append((m.start("location"), m.end(), f"(SELECT {', '.join(columns)} FROM {view}) {alias or view}"))
             aliases.append((alias or view).upper())
-            last = m.end()
-        out.append(text[last:])
-        rewritten = "".join(out)
-        # `t.$2` of a staged location's alias: its column C2 (the binder reads `$n` alone, by position)
-        rewritten = re.sub(r"\b([A-Za-z_][\w$]*)\.\$(\d+)\b", lambda mm: f'{mm.group(1)}."C{mm.group(2)}"'
-                           if mm.group(1).upper() in aliases else mm.group(0), rewritten)
-        return run_sql(session, rewritten, describe_only, frozenset(registered))
+        # `t.$2` of a staged location's alias: its column C2 (the binder reads `$n` alone, by position); the
+        # header stays what was written (`T.$2`)
+        hidden = _masked(text)
+        spans = [(m.start("location"), m.end()) for m in found]
+        for mm in re.finditer(r"\b([A-Za-z_][\w$]*)\.\$(\d+)\b", hidden):
+            if mm.group(1).upper() in aliases and not any(a <= mm.start() < b for a, b in spans):
+                edits.append((mm.start(), mm.end(), f'{mm.group(1)}."C{mm.group(2)}"'))
+        written = Spliced.edited(text, sorted(edits))
+        base = list(text)  # the derived tables' own columns keep their names: no header text stands there
+        for start, end in spans:
+            base[start:end] = HEADER_PAD * (end - start)
+        written.header_base = "".join(base)
+        return run_sql(session, written.text, describe_only, frozenset(registered), written)
     finally:
         for view in registered:
             session.duck.unregister(view)
