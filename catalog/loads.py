@@ -102,6 +102,15 @@ class LoadsPart:
             for path, md5 in files:
                 tx.execute("INSERT INTO snowreg.load_history VALUES (?, ?, ?, ?, ?, ?, ?)", [*table, path, md5, now()])
 
+    def settle(self, pending: list[tuple[Any, ...]]) -> None:
+        """A committed transaction's load metadata, in order: ("record", table key, files) and ("forget",
+        database, schema, table)."""
+        for op in pending:
+            if op[0] == "record":
+                self.record_loads(op[1], op[2])
+            else:
+                self.forget_loads(*op[1:])
+
     def forget_loads(self, database: str, schema: str, table: str) -> None:
         """TRUNCATE TABLE: the table's load metadata goes."""
         with self.store.transaction() as tx:

@@ -16,7 +16,7 @@ from typing import Any
 
 from snowreg import errors
 from snowreg.catalog.names import physical
-from snowreg.engine import stages
+from snowreg.engine import loading, stages
 from snowreg.engine.loading import convert, file_formats, formats
 from snowreg.engine.loading import errors as lerrors
 from snowreg.engine.loading.convert import Target
@@ -124,7 +124,7 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
                                        "column.")
     entries = _selected(session, loc[2], entries, given)
     table_key = (relation.database_name, relation.schema_name, relation.name, str(relation.created_on))
-    done = set() if given.get("FORCE") is True else session.catalog.loads.loaded(table_key)
+    done = set() if given.get("FORCE") is True else loading.loaded(session, table_key)
     base = f"{str(ref.name.name).lower()}/" if ref.kind == "named" and ref.name is not None else ""
     files = [_File(path, base + path, md5) for path, _, md5, _ in entries if (path, md5) not in done]
     if not files:
@@ -142,7 +142,7 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
     _insert(session, relation, targets, fmt, [row for f in loaded for row in f.good])
     rows = [_result_row(f, on_error, f in loaded, relation.name) for f in files]
     kept = [(f.path, f.md5) for f, r in zip(files, rows, strict=True) if r[1] != "LOAD_FAILED"]
-    session.catalog.loads.record_loads(table_key, kept)
+    loading.record_loads(session, table_key, kept)
     if given.get("PURGE") is True:
         stages.remove_paths(session, loc, [p for p, _ in kept])
     if given.get("RETURN_FAILED_ONLY") is True:

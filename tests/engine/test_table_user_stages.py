@@ -91,3 +91,26 @@ def test_path_traversal_is_refused_on_table_and_user_stages(cur: Any) -> None:
         with pytest.raises(snowreg.ProgrammingError):
             put(cur, "a.csv", "1\n", where)
     assert cur.execute("LIST @~").fetchall() == []
+
+
+def test_load_metadata_goes_with_a_rolled_back_transaction(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT)")
+    put(cur, "a.csv", "1\n", "@%t")
+    cur.execute("BEGIN")
+    assert cur.execute("COPY INTO t").fetchall()[0][1] == "LOADED"
+    # inside the transaction the file counts as loaded
+    assert cur.execute("COPY INTO t").fetchall() == [("Copy executed with 0 files processed.",)]
+    cur.execute("ROLLBACK")
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(0,)]
+    # the rows went, and so did the record of loading them: the file loads again
+    cur.execute("BEGIN")
+    assert cur.execute("COPY INTO t").fetchall()[0][1] == "LOADED"
+    cur.execute("COMMIT")
+    assert cur.execute("COPY INTO t").fetchall() == [("Copy executed with 0 files processed.",)]
+    # a TRUNCATE rolled back keeps the load metadata too
+    cur.execute("BEGIN")
+    cur.execute("TRUNCATE TABLE t")
+    assert cur.execute("COPY INTO t").fetchall()[0][1] == "LOADED"
+    cur.execute("ROLLBACK")
+    assert cur.execute("COPY INTO t").fetchall() == [("Copy executed with 0 files processed.",)]
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(1,)]
