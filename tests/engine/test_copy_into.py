@@ -197,7 +197,7 @@ def test_a_temporary_file_format_is_its_sessions_own(cur: Any) -> None:
     "CREATE FILE FORMAT x TYPE = XML",
     "CREATE FILE FORMAT x TYPE = CSV ESCAPE_UNENCLOSED_FIELD = NONE BINARY_FORMAT = BASE64",
     "COPY INTO t FROM @st ON_ERROR = SKIP_FILE_3",
-    "COPY INTO t FROM @st VALIDATION_MODE = RETURN_ERRORS",
+    "COPY INTO t FROM @st SIZE_LIMIT = 10",
     "COPY INTO t FROM @st FILE_FORMAT = (TYPE = CSV COMPRESSION = BZ2)",
 ])
 def test_what_is_not_emulated_is_refused_by_name(cur: Any, sql: str) -> None:

@@ -114,3 +114,38 @@ def test_load_metadata_goes_with_a_rolled_back_transaction(cur: Any) -> None:
     cur.execute("ROLLBACK")
     assert cur.execute("COPY INTO t").fetchall() == [("Copy executed with 0 files processed.",)]
     assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(1,)]
+
+
+VALIDATION_COLUMNS = ["ERROR", "FILE", "LINE", "CHARACTER", "BYTE_OFFSET", "CATEGORY", "CODE", "SQL_STATE",
+                      "COLUMN_NAME", "ROW_NUMBER", "ROW_START_LINE", "REJECTED_RECORD"]
+
+
+def test_validation_mode_return_errors_loads_nothing(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (name VARCHAR NOT NULL, id INT, quota NUMBER)")
+    put(cur, "data1.csv", "Joe Smith,456111,0\nTom Jones,111111,3400\nBad,abc,1\n", "@%t")
+    rows = cur.execute("COPY INTO t VALIDATION_MODE = 'RETURN_ERRORS'").fetchall()
+    assert [d[0] for d in cur.description] == VALIDATION_COLUMNS
+    assert rows == [("Numeric value 'abc' is not recognized", "data1.csv.gz", 3, 5, None, "conversion", 100038,
+                     "22018", '"T"["ID":2]', 3, 3, None)]
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(0,)]
+    # nothing was recorded as loaded either
+    assert cur.execute("COPY INTO t ON_ERROR = CONTINUE").fetchall()[0][1:4] == ("PARTIALLY_LOADED", 3, 2)
+    # RETURN_ERRORS leaves out files loaded before; RETURN_ALL_ERRORS reads them too
+    assert cur.execute("COPY INTO t VALIDATION_MODE = RETURN_ERRORS").fetchall() == [
+        ("Copy executed with 0 files processed.",)]
+    assert len(cur.execute("COPY INTO t VALIDATION_MODE = RETURN_ALL_ERRORS").fetchall()) == 1
+
+
+def test_validation_mode_return_n_rows(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (name VARCHAR, id INT, quota NUMBER)")
+    put(cur, "data1.csv", "Joe Smith,456111,0\nTom Jones,111111,3400\nBad,abc,1\n", "@%t")
+    rows = cur.execute("COPY INTO t VALIDATION_MODE = 'RETURN_2_ROWS'").fetchall()
+    assert [d[0] for d in cur.description] == ["NAME", "ID", "QUOTA"]
+    assert rows == [("Joe Smith", 456111, 0), ("Tom Jones", 111111, 3400)]
+    with pytest.raises(snowreg.ProgrammingError) as caught:
+        cur.execute("COPY INTO t VALIDATION_MODE = 'RETURN_3_ROWS'")
+    assert caught.value.errno == 100038
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(0,)]
+    with pytest.raises(snowreg.ProgrammingError) as caught:
+        cur.execute("COPY INTO t VALIDATION_MODE = 'RETURN_SOME_ROWS'")
+    assert caught.value.errno == 1008
