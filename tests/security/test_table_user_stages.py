@@ -15,10 +15,10 @@ import snowreg
 from snowreg.dbapi import Connection
 
 SETUP = [
-    "CREATE TABLE SECRET_T (a INT)", "CREATE TABLE INSERT_T (a INT)",
+    "CREATE TABLE SECRET_T (a INT)", "CREATE TABLE INSERT_T (a INT)", "CREATE TABLE SELECT_T (a INT)",
     "CREATE ROLE LOADER", "GRANT USAGE ON DATABASE ML TO ROLE LOADER", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE LOADER",
     "GRANT CREATE TABLE ON SCHEMA ML.DEV TO ROLE LOADER",
-    "GRANT SELECT, INSERT ON TABLE ML.DEV.INSERT_T TO ROLE LOADER",
+    "GRANT SELECT, INSERT ON TABLE ML.DEV.INSERT_T TO ROLE LOADER", "GRANT SELECT ON TABLE ML.DEV.SELECT_T TO ROLE LOADER",
     "CREATE USER ALICE DEFAULT_ROLE = LOADER", "GRANT ROLE LOADER TO USER ALICE",
 ]
 
@@ -107,3 +107,13 @@ def test_a_new_user_of_a_dropped_users_name_starts_with_an_empty_stage(
     again = Connection(admin._catalog, user="ALICE")
     assert again.cursor().execute("LIST @~").fetchall() == []
     again.close()
+
+
+def test_validation_needs_what_a_load_needs(pair: tuple[Connection, Connection, Path]) -> None:
+    _, alice, tmp = pair
+    cur = alice.cursor()
+    cur.execute(f"PUT '{(tmp / 'n.csv').as_uri()}' @~/v")
+    assert _error(cur, "COPY INTO SELECT_T FROM @~/v VALIDATION_MODE = RETURN_1_ROWS").errno == 3001
+    assert _error(cur, "COPY INTO SECRET_T FROM @~/v VALIDATION_MODE = RETURN_ERRORS").errno == 2003
+    assert cur.execute("COPY INTO INSERT_T FROM @~/v VALIDATION_MODE = RETURN_1_ROWS").fetchall() == [(1,)]
+    assert cur.execute("SELECT COUNT(*) FROM INSERT_T").fetchall() == [(0,)]
