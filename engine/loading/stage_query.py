@@ -104,6 +104,10 @@ def _register(session: Session, location: str, args: str | None, registered: lis
     given = parse_options(args.strip()[1:-1]) if args else {}
     pattern = given.get("PATTERN")
     ref = _location_ref(location)
+    if ref.kind == "table":  # https://docs.snowflake.com/en/sql-reference/sql/copy-into-table: "Selecting data
+        # from files is supported only by named stages (internal or external) and user stages"
+        raise errors.not_supported("Querying the files of a table stage (@%table; named and user stages can be "
+                                   "queried)")
     loc, entries = stages.files_at(session, ref, None if pattern is None else str(pattern))
     name = given.get("FILE_FORMAT")
     fmt = file_formats.resolve_for(session, stages.stage_row(session, ref),

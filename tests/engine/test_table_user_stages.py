@@ -36,7 +36,11 @@ def test_copy_into_a_table_with_no_from_loads_its_own_stage(cur: Any) -> None:
     assert cur.execute("SELECT id, name FROM t ORDER BY id").fetchall() == [(1, "x"), (2, "y")]
     # loaded once: the second COPY skips it
     assert cur.execute("COPY INTO t FROM @%t").fetchall() == [("Copy executed with 0 files processed.",)]
-    assert cur.execute("SELECT t.$2 FROM @%t t ORDER BY 1").fetchall() == [("x",), ("y",)]
+    # a table stage's files are loaded, not queried (named and user stages are)
+    with pytest.raises(snowreg.NotSupportedError) as caught:
+        cur.execute("SELECT t.$2 FROM @%t t")
+    assert caught.value.sqlstate == "0A000"
+    assert cur.execute("SELECT t.$2 FROM @~ t").fetchall() == []
 
 
 def test_a_table_stage_is_its_own_and_goes_with_the_table(cur: Any) -> None:

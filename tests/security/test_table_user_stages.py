@@ -58,7 +58,7 @@ def test_a_hidden_tables_stage_does_not_exist(pair: tuple[Connection, Connection
     admin, alice, tmp = pair
     cur = alice.cursor()
     for sql in ("LIST @%SECRET_T", "REMOVE @%SECRET_T", f"PUT '{(tmp / 'n.csv').as_uri()}' @%SECRET_T",
-                f"GET @%SECRET_T '{(tmp / 'out').as_uri()}'", "SELECT $1 FROM @%SECRET_T",
+                f"GET @%SECRET_T '{(tmp / 'out').as_uri()}'",
                 "COPY INTO INSERT_T FROM @%SECRET_T"):
         e = _error(cur, sql)
         assert (e.errno, "does not exist or not authorized" in e.msg) == (2003, True), sql
