@@ -63,9 +63,13 @@ def run(session: Session, text: str, describe_only: bool) -> Result:
     edits: list[tuple[int, int, str]] = []
     try:
         found = _find(text)
+        # every `$n` the query names is a column, also of a location with fewer fields (or no file): NULL there
+        named = max((int(g) for pair in re.findall(r"(?<![\w$])\$(\d+)\b|\.\$(\d+)\b", _masked(text))
+                     for g in pair if g), default=1)
         for m in found:
             args = text[m.start("args"):m.end("args")] if m.group("args") else None  # its literals as written
-            view, columns = _register(session, text[m.start("location"):m.end("location")], args, registered)
+            view, columns = _register(session, text[m.start("location"):m.end("location")], args, registered,
+                                      named)
             alias = (m.group("alias") or "").strip()
             alias = re.sub(r"^AS\s+", "", alias, flags=re.I)
             edits.append((m.start("location"), m.end(), f"(SELECT {', '.join(columns)} FROM {view}) {alias or view}"))
@@ -96,7 +100,8 @@ def _location_ref(text: str) -> ast.StageRef:
     return stmt.stage
 
 
-def _register(session: Session, location: str, args: str | None, registered: list[str]) -> tuple[str, list[str]]:
+def _register(session: Session, location: str, args: str | None, registered: list[str], named: int = 1
+              ) -> tuple[str, list[str]]:
     """Read a location's files into an Arrow relation registered for the statement: (its name, the select
     list of the derived table over it)."""
     import pyarrow as pa
@@ -127,7 +132,7 @@ def _register(session: Session, location: str, args: str | None, registered: lis
             else:
                 rows.append([json.dumps(record.values[0], ensure_ascii=False)])
             meta.append((path, number, md5, modified))
-    width = max((len(r) for r in rows), default=1)
+    width = max([named, *(len(r) for r in rows)])
     names = [f"C{i}" for i in range(1, width + 1)]
     columns: dict[str, Any] = {n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
                                for i, n in enumerate(names)}
