@@ -241,6 +241,10 @@ class GrantsPart:
         with self.store.transaction() as tx:
             tx.execute("DELETE FROM snowreg.role_grants WHERE grantee_kind = 'USER' AND grantee = ?", [name])
             tx.execute("DELETE FROM snowreg.users WHERE name = ?", [name])
+            # the user's stage goes with its files: a later user of that name starts with an empty one
+            tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'user' AND owner_id IN (SELECT id FROM "
+                       "snowreg.implicit_stages WHERE kind = 'user' AND name = ?)", [name])
+            tx.execute("DELETE FROM snowreg.implicit_stages WHERE kind = 'user' AND name = ?", [name])
             self.store.access_changed()
 
     # -- role grants -------------------------------------------------------------------------

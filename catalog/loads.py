@@ -102,8 +102,35 @@ class LoadsPart:
             for path, md5 in files:
                 tx.execute("INSERT INTO snowreg.load_history VALUES (?, ?, ?, ?, ?, ?, ?)", [*table, path, md5, now()])
 
+    def settle(self, pending: list[tuple[Any, ...]]) -> None:
+        """A committed transaction's load metadata, in order: ("record", table key, files) and ("forget",
+        database, schema, table)."""
+        for op in pending:
+            if op[0] == "record":
+                self.record_loads(op[1], op[2])
+            else:
+                self.forget_loads(*op[1:])
+
     def forget_loads(self, database: str, schema: str, table: str) -> None:
         """TRUNCATE TABLE: the table's load metadata goes."""
         with self.store.transaction() as tx:
             tx.execute("DELETE FROM snowreg.load_history WHERE database_name = ? AND schema_name = ? AND "
                        "table_name = ?", [database, schema, table])
+
+    # -- the stages of tables and users ----------------------------------------------------------
+
+    def implicit_stage(self, key: tuple[str, str, str, str, str], make: bool = False) -> int | None:
+        """The id of a table's or user's stage, `key` (kind, database, schema, name, created); `make`: one is
+        made when there is none yet (a PUT), else None means an empty stage."""
+        query = ("SELECT id FROM snowreg.implicit_stages WHERE kind = ? AND database_name = ? AND schema_name = ? "
+                 "AND name = ? AND created = ?")
+        row = self.store.query_one(query, list(key))
+        if row is not None or not make:
+            return None if row is None else int(row[0])
+        with self.store.transaction() as tx:
+            found = tx.execute(query, list(key)).fetchone()
+            if found is not None:
+                return int(found[0])
+            stage_id = self.store.next_id()
+            tx.execute("INSERT INTO snowreg.implicit_stages VALUES (?, ?, ?, ?, ?, ?)", [*key, stage_id])
+        return stage_id

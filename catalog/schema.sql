@@ -377,3 +377,15 @@ CREATE TABLE IF NOT EXISTS snowreg.load_history (
     md5 VARCHAR NOT NULL,
     loaded_on TIMESTAMPTZ NOT NULL
 );
+
+-- The stage every table (`@%t`) and every user (`@~`) has: an id for their rows in snowreg.files, made by
+-- their first PUT. kind 'table' (the table's names and creation time; it follows a RENAME and goes with
+-- the table) or 'user' (name: the user's name; database_name, schema_name and created are '').
+CREATE TABLE IF NOT EXISTS snowreg.implicit_stages (
+    kind VARCHAR NOT NULL,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created VARCHAR NOT NULL,
+    id BIGINT NOT NULL
+);

@@ -217,12 +217,15 @@ class TablesPart:
     # -- steps of Catalog's cross-family writes (inside its transaction) ---------------------------
 
     def forget(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
-        """A dropped table's records go."""
+        """A dropped table's records go, and its stage's files."""
         self._forget_shape(tx, database, schema, name)
+        _forget_table_stages(tx, "database_name = ? AND schema_name = ? AND name = ?", [database, schema, name])
 
     def rename(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str, new: str,
                view: bool = True) -> None:
         """ALTER TABLE … RENAME: the records follow the table (`view` False: a table, which has no view text)."""
+        tx.execute("UPDATE snowreg.implicit_stages SET name = ? WHERE kind = 'table' AND database_name = ? AND "
+                   "schema_name = ? AND name = ?", [new, database, schema, old])  # the table stage follows
         for table, column in _RECORDS if view else _TABLE_RECORDS:
             if table == "table_clustering" and self._no_clustering:
                 continue
@@ -252,6 +255,7 @@ class TablesPart:
             ("database_name = ? AND schema_name = ?", [database, schema])
         for table, _ in _RECORDS:
             tx.execute(f"DELETE FROM snowreg.{table} WHERE {where}", params)
+        _forget_table_stages(tx, where, params)
 
     def _forget_shape(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
         skip = ("table_retention" if self.no_retention_rows() else None,
@@ -260,3 +264,12 @@ class TablesPart:
             if table in skip:
                 continue
             tx.execute(f"DELETE FROM snowreg.{table} WHERE " + _WHERE.format(name=column), [database, schema, name])
+
+
+def _forget_table_stages(tx: duckdb.DuckDBPyConnection, where: str, params: list[str]) -> None:
+    """The stages of dropped tables (`where` over implicit_stages' names) go with their files."""
+    ids = [r[0] for r in tx.execute(f"SELECT id FROM snowreg.implicit_stages WHERE kind = 'table' AND {where}",
+                                    params).fetchall()]
+    if ids:
+        tx.execute("DELETE FROM snowreg.files WHERE owner_kind = 'table' AND list_contains(?, owner_id)", [ids])
+        tx.execute("DELETE FROM snowreg.implicit_stages WHERE list_contains(?, id)", [ids])

@@ -55,9 +55,9 @@ Unsupported = load_sibling("backends").Unsupported  # a record the target cannot
 
 @dataclass
 class Record:
-    """One unit of a .test file: a statement, a query, or a `connection` / `model` directive."""
+    """One unit of a .test file: a statement, a query, or a `connection` / `model` / `file` directive."""
 
-    kind: str  # statement | query | connection | model
+    kind: str  # statement | query | connection | model | file
     path: str
     line: int
     ref: str | None
@@ -141,7 +141,7 @@ class Parser:
         handler = {
             "statement": self._statement, "query": self._query, "columns": self._columns,
             "skipif": self._condition, "onlyif": self._condition, "xfail": self._condition,
-            "connection": self._connection, "model": self._model,
+            "connection": self._connection, "model": self._model, "file": self._file,
         }.get(word)
         if handler is None:
             raise self.error(f"unknown directive {word!r}")
@@ -234,6 +234,17 @@ class Parser:
         rec = self._new("connection")
         name, *opts = rest.split()
         rec.args = {"name": name, **_options(opts, ("user", "role"), self)}
+
+    def _file(self, word: str, rest: str) -> None:
+        """`file <name>`, then its content up to a blank line: a local file in the run's folder `{dir}`."""
+        if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", rest):
+            raise self.error("`file` needs a plain file name (letters, digits, `_`, `.`, `-`; no folder)")
+        rec = self._new("file")
+        content, _ = self._sql(stop_at_dashes=False)
+        if not content:
+            raise self.error("a file needs its content on the following lines")
+        rec.args = {"name": rest}
+        rec.sql = content + "\n"
 
     def _model(self, word: str, rest: str) -> None:
         rec = self._new("model")
@@ -365,6 +376,7 @@ class FileRun:
         self.backend = backend
         self.connections: dict[str, Any] = {}
         self.current = "default"
+        self.folder: Path | None = None  # the local files of `file` directives, `{dir}` in the SQL
 
     def connection(self) -> Any:
         if self.current not in self.connections:
@@ -373,6 +385,17 @@ class FileRun:
 
     def close(self) -> None:
         self.backend.close()
+        if self.folder is not None:
+            import shutil
+
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def _sql(self, rec: Record) -> str:
+        """The record's SQL with `{dir}` standing for the folder of the file's local files."""
+        if self.folder is None:
+            return rec.sql
+        return rec.sql.replace("{dir}", self.folder.as_posix())
 
     def run(self, rec: Record) -> None:
         """Run one record; raise Failure when its outcome differs from the file's expectation."""
@@ -383,6 +406,12 @@ class FileRun:
             elif "user" in rec.args or "role" in rec.args:
                 raise Failure(f"{rec.where}: connection {name!r} already exists; user=/role= apply on creation")
             self.current = name
+        elif rec.kind == "file":
+            if self.folder is None:
+                import tempfile
+
+                self.folder = Path(tempfile.mkdtemp(prefix="conformance-"))
+            (self.folder / rec.args["name"]).write_text(rec.sql, encoding="utf-8")
         elif rec.kind == "model":
             try:
                 self.backend.log_model(self.connection(), rec.args["name"], rec.args["version"], rec.args["kind"])
@@ -398,7 +427,7 @@ class FileRun:
     def _execute(self, rec: Record) -> tuple[Any, BaseException | None]:
         cur = self.connection().cursor()
         try:
-            cur.execute(rec.sql)
+            cur.execute(self._sql(rec))
         except Exception as e:
             return cur, e
         return cur, None

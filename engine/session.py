@@ -77,6 +77,8 @@ class Session:
     transaction_writes: list[str] = field(default_factory=list)  # its writes so far, as DuckDB SQL
     transaction_id: str | None = None  # CURRENT_TRANSACTION(): the open transaction's id
     last_transaction: str | None = None  # LAST_TRANSACTION(): the last one committed or rolled back
+    # load metadata the open transaction wrote (COPY) or deleted (TRUNCATE): the registry takes it at COMMIT
+    pending_loads: list[tuple[Any, ...]] = field(default_factory=list)
 
     # -- DuckDB side ----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import duckdb
 
 from snowreg import errors
 from snowreg.catalog import StageRow
+from snowreg.catalog.relations import list_relations
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import check_container, find_model, resolve_version
 from snowreg.engine.result import Result, from_rows, status
@@ -22,7 +23,7 @@ from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import quote_ident
 
-OwnerKind = Literal["stage", "version", "dir"]
+OwnerKind = Literal["stage", "version", "dir", "table", "user"]
 Location = tuple[OwnerKind, int | str, str]  # (kind, stage/version id or directory, path prefix)
 
 
@@ -93,13 +94,35 @@ def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction)
             return "version", live.id, ref.path
         version = resolve_version(session, model, ref.version, at=ref.name.span)  # resolved text, as in the URL
         return "version", version.id, ref.path
-    if ref.kind != "named":
-        raise errors.not_supported(f"The {'user' if ref.kind == 'user' else 'table'} stage")
+    if ref.kind in ("table", "user"):
+        key = _implicit_key(session, ref)
+        stage_id = session.catalog.loads.implicit_stage(key, make=action == "own")
+        return ref.kind, -1 if stage_id is None else stage_id, ref.path  # -1: no file PUT there yet
     assert ref.name is not None
     stage = _find_stage(session, ref.name, "write" if action == "own" else "read")
     if stage.url is not None:
         return "dir", str(stage_directory(session, stage.url)), ref.path
     return "stage", stage.id, ref.path
+
+
+def _implicit_key(session: Session, ref: ast.StageRef) -> tuple[str, str, str, str, str]:
+    """The registry key of a user's stage (`@~`: the session's user alone) or a table's (`@%t`: the table's
+    OWNERSHIP is needed, https://docs.snowflake.com/en/user-guide/data-load-local-file-system-create-stage)."""
+    if ref.kind == "user":
+        return "user", "", "", session.user, ""
+    assert ref.name is not None
+    db, schema, name = session.qualify(ref.name)
+    shown = f"{quote_ident(db)}.{quote_ident(schema)}.%{name}"
+    relation = next(iter(list_relations(session.catalog.store, db, schema, name)), None)
+    if relation is None or relation.kind != "TABLE" or privileges.others_temporary(session, db, schema, name):
+        raise errors.does_not_exist("Stage", shown)
+    a = privileges.access(session)
+    held = a.held(("TABLE", db, schema, name), relation.owner) if a.schema_usable(db, schema) else frozenset()
+    if "OWNERSHIP" not in held:
+        if held or a.manage_grants:
+            raise errors.insufficient_privileges("table", name)
+        raise errors.does_not_exist("Stage", shown)
+    return "table", db, schema, name, str(relation.created_on)
 
 
 def locate_for_read(session: Session, ref: ast.StageRef) -> Location:
@@ -275,6 +298,8 @@ def list_files(session: Session, stmt: ast.ListFiles) -> Result:
 def _display_base(ref: ast.StageRef) -> str:
     if ref.kind == "model":
         return f"versions/{ref.version}/"
+    if ref.kind in ("table", "user"):
+        return ""  # a table's or user's stage lists its paths alone (UNCERTAIN)
     assert ref.name is not None
     return f"{str(ref.name.name).lower()}/"
 

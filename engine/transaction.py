@@ -116,6 +116,7 @@ def _ended(session: Session) -> None:
     session.catalog.store.data_catalog_changed()
     session.transaction = False
     session.transaction_writes = []
+    session.pending_loads = []
     with _ids:
         _open.pop(session.transaction_id or "", None)
         _locks.pop(session.transaction_id or "", None)
@@ -126,6 +127,7 @@ def commit(session: Session) -> None:
     """Make the open transaction's writes visible to every session; nothing to do without one."""
     if not session.transaction:
         return
+    loads = session.pending_loads
     _ended(session)
     try:
         session.duck.execute("COMMIT")
@@ -134,6 +136,7 @@ def commit(session: Session) -> None:
         raise errors.not_supported(
             f"Committing writes that conflict with another session's committed writes ({_first_line(e)})"
         ) from None
+    session.catalog.loads.settle(loads)  # what COPY and TRUNCATE did to load metadata, now the rows are in
 
 
 def rollback(session: Session) -> None:

@@ -184,7 +184,7 @@ class Spliced:
     something written there (a placeholder for a model call, a variable's value). A place in it (of an
     error) maps back to the line and position where the user wrote that character."""
 
-    __slots__ = ("_parts", "_starts", "_origins", "_length", "_sources")
+    __slots__ = ("_parts", "_starts", "_origins", "_length", "_sources", "header_base")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
@@ -192,12 +192,14 @@ class Spliced:
         self._origins: list[tuple[int, int, bool]] = []  # (line, position, copied) where it was written
         self._length = 0
         self._sources: list[tuple[int, int]] = []  # edited(): the characters of `source` each piece stands for
+        self.header_base = ""  # edited(): what `header` is made from (the edited text, or one as long as it)
 
     @classmethod
     def edited(cls, source: str, edits: list[tuple[int, int, str]]) -> Spliced:
         """`source` with each `(start, end, new)` of `edits` (in order, not overlapping) replaced; a
         replacement shorter than what it replaces is padded with spaces (see `header`)."""
         out, pos = cls(), 0
+        out.header_base = source
         for start, end, new in edits:
             out._sourced(source[pos:start], source, pos, pos, start, True)
             out._sourced(new.ljust(end - start), source, start, start, end, False)

@@ -64,4 +64,30 @@ def truncated(session: Session, text: str) -> None:
         db, schema, name = session.qualify(file_formats.qualified(m.group("name")))
     except (ValueError, Error):
         return
-    session.catalog.loads.forget_loads(db, schema, name)
+    forget_loads(session, db, schema, name)
+
+
+def loaded(session: Session, table: tuple[str, str, str, str]) -> set[tuple[str, str]]:
+    """(path, md5) of the files a table has loaded, as the session sees it (its open transaction's too)."""
+    done = session.catalog.loads.loaded(table)
+    for op in session.pending_loads:
+        if op[0] == "record" and op[1] == table:
+            done |= set(op[2])
+        elif op[0] == "forget" and op[1:] == table[:3]:
+            done = set()
+    return done
+
+
+def record_loads(session: Session, table: tuple[str, str, str, str], files: list[tuple[str, str]]) -> None:
+    """The files a COPY loaded; inside a transaction kept until it commits (a ROLLBACK forgets them)."""
+    if session.transaction:
+        session.pending_loads.append(("record", table, files))
+    else:
+        session.catalog.loads.record_loads(table, files)
+
+
+def forget_loads(session: Session, database: str, schema: str, name: str) -> None:
+    if session.transaction:
+        session.pending_loads.append(("forget", database, schema, name))
+    else:
+        session.catalog.loads.forget_loads(database, schema, name)

@@ -5,13 +5,17 @@ fails its row, not the statement); the error a failing value gets is Snowflake's
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from snowreg import errors
+from snowreg.catalog.names import physical
 from snowreg.engine.loading.options import FileFormat
+from snowreg.engine.result import Result
+from snowreg.engine.session import Session
 from snowreg.grammar.text import quote_ident, string_literal
 
 _NUMERIC = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*")
@@ -108,3 +112,20 @@ def matched(names: list[str], targets: list[Target], case_sensitive: bool) -> li
     MATCH_BY_COLUMN_NAME's rule (CASE_INSENSITIVE compares upper case)."""
     index = {(n if case_sensitive else n.upper()): i for i, n in enumerate(names)}
     return [index.get(t.name if case_sensitive else t.name.upper()) for t in targets]
+
+
+_views = itertools.count(1)
+
+
+def over(session: Session, template: str, relation: Any) -> Result:
+    """A statement over an Arrow relation registered for it alone (never an object user SQL can name)."""
+    from snowreg.engine.sql.run import run_sql
+
+    view = f"SNOWREG_LOAD_{next(_views)}"
+    duck = session.duck
+    relation = relation.rename_columns([physical(c) for c in relation.column_names])
+    duck.register(view, relation)
+    try:
+        return run_sql(session, template.replace("{view}", view), False, frozenset({view}))
+    finally:
+        duck.unregister(view)

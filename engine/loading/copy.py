@@ -9,14 +9,12 @@ a second COPY skip them unless FORCE = TRUE."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from snowreg import errors
-from snowreg.catalog.names import physical
-from snowreg.engine import stages
+from snowreg.engine import loading, stages
 from snowreg.engine.loading import convert, file_formats, formats
 from snowreg.engine.loading import errors as lerrors
 from snowreg.engine.loading.convert import Target
@@ -27,10 +25,10 @@ from snowreg.engine.show_objects import column_types, one_relation
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident
 
-_views = itertools.count(1)
 _NAME = file_formats.NAME
-_LOAD = re.compile(r"COPY\s+INTO\s+(?P<target>" + _NAME + r")\s*(?:\((?P<columns>[^()]*)\))?\s*FROM\s+"
-                   r"(?P<location>'(?:[^'\\]|\\.|'')*'|@[^\s;()]+)(?P<rest>.*)$", re.I | re.S)
+# `COPY INTO t` with no FROM loads from the table's own stage `@%t`
+_LOAD = re.compile(r"COPY\s+INTO\s+(?P<target>" + _NAME + r")(?![\w$])\s*(?:\((?P<columns>[^()]*)\))?\s*(?:FROM\s+"
+                   r"(?P<location>'(?:[^'\\]|\\.|'')*'|@[^\s;()]+)|(?=\s*(?:;?\s*$|[A-Za-z_]+\s*=)))(?P<rest>.*)$", re.I | re.S)
 _OPTIONS = {"FILES", "PATTERN", "FILE_FORMAT", "ON_ERROR", "PURGE", "FORCE", "MATCH_BY_COLUMN_NAME",
             "RETURN_FAILED_ONLY", "ENFORCE_LENGTH", "TRUNCATECOLUMNS", "LOAD_UNCERTAIN_FILES", "SIZE_LIMIT",
             "VALIDATION_MODE", "INCLUDE_METADATA", "LOAD_MODE", "FILE_PROCESSOR"}
@@ -38,9 +36,6 @@ _DEFAULTS = {"ENFORCE_LENGTH": True, "TRUNCATECOLUMNS": False, "LOAD_UNCERTAIN_F
 RESULT_COLUMNS = ["file", "status", "rows_parsed", "rows_loaded", "error_limit", "errors_seen", "first_error",
                   "first_error_line", "first_error_character", "first_error_column_name"]
 RESULT_TYPES = ["TEXT", "TEXT", "FIXED", "FIXED", "FIXED", "FIXED", "TEXT", "FIXED", "FIXED", "TEXT"]
-_CONTINUE_HINT = ("\n  If you would like to continue loading when an error is encountered, use other values such as "
-                  "'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, "
-                  "please run 'info loading_data' in a SQL client.")
 
 
 def handles(text: str) -> bool:
@@ -65,6 +60,7 @@ class _File:
     md5: str
     rows_parsed: int = 0
     good: list[list[str | None]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # each good row's record number in the file
     problems: list[_RowError] = field(default_factory=list)
 
 
@@ -81,7 +77,7 @@ def _copy_options(text: str) -> dict[str, Any]:
     for name, value in given.items():
         if name not in _OPTIONS:
             raise lerrors.invalid_value(f"invalid parameter '{name}' for COPY INTO <table>.")
-        if name in ("SIZE_LIMIT", "VALIDATION_MODE", "INCLUDE_METADATA", "LOAD_MODE", "FILE_PROCESSOR"):
+        if name in ("SIZE_LIMIT", "INCLUDE_METADATA", "LOAD_MODE", "FILE_PROCESSOR"):
             raise errors.not_supported(f"COPY INTO <table> … {name}")
         if name in _DEFAULTS and value != _DEFAULTS[name] and name != "LOAD_UNCERTAIN_FILES":
             raise errors.not_supported(f"COPY INTO <table> … {name} = {value}")
@@ -111,7 +107,7 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
     targets = _targets(session, relation, m.group("columns"), match_by != "NONE")
     if describe_only:
         return from_rows(RESULT_COLUMNS, [], RESULT_TYPES)
-    ref = _location(m.group("location"))
+    ref = _location(m.group("location") or f"@%{m.group('target').strip()}")
     loc, entries = stages.files_at(session, ref)
     fmt = file_formats.resolve_for(session, stages.stage_row(session, ref), given.get("FILE_FORMAT"))
     if match_by != "NONE" and fmt.type == "CSV" and not fmt.get("PARSE_HEADER"):
@@ -123,7 +119,9 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
                                        "column.")
     entries = _selected(session, loc[2], entries, given)
     table_key = (relation.database_name, relation.schema_name, relation.name, str(relation.created_on))
-    done = set() if given.get("FORCE") is True else session.catalog.loads.loaded(table_key)
+    mode = _validation_mode(given.get("VALIDATION_MODE"))
+    every = given.get("FORCE") is True or mode == "RETURN_ALL_ERRORS"  # ALL: files loaded before too
+    done = set() if every else loading.loaded(session, table_key)
     base = f"{str(ref.name.name).lower()}/" if ref.kind == "named" and ref.name is not None else ""
     files = [_File(path, base + path, md5) for path, _, md5, _ in entries if (path, md5) not in done]
     if not files:
@@ -132,21 +130,35 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
         data = stages.read_file(session, loc, f.path)
         if data is not None:
             _read(session, f, data, fmt, targets, match_by)
+    if mode is not None:  # nothing is loaded, recorded or purged
+        from snowreg.engine.loading import validate
+
+        return validate.answer(session, mode, files, relation, targets, fmt)
     if on_error == "ABORT_STATEMENT":
         for f in files:
             if f.problems:
                 p = f.problems[0]
-                raise _located(p, f.shown, relation.name)
+                raise lerrors.located(p, f.shown, relation.name)
     loaded = [f for f in files if not (on_error == "SKIP_FILE" and f.problems) and f.good]
     _insert(session, relation, targets, fmt, [row for f in loaded for row in f.good])
     rows = [_result_row(f, on_error, f in loaded, relation.name) for f in files]
     kept = [(f.path, f.md5) for f, r in zip(files, rows, strict=True) if r[1] != "LOAD_FAILED"]
-    session.catalog.loads.record_loads(table_key, kept)
+    loading.record_loads(session, table_key, kept)
     if given.get("PURGE") is True:
         stages.remove_paths(session, loc, [p for p, _ in kept])
     if given.get("RETURN_FAILED_ONLY") is True:
         rows = [r for r in rows if r[1] != "LOADED"]
     return from_rows(RESULT_COLUMNS, rows, RESULT_TYPES)
+
+
+def _validation_mode(value: Any) -> str | None:
+    """VALIDATION_MODE: RETURN_ERRORS, RETURN_ALL_ERRORS or RETURN_<n>_ROWS (None: a load)."""
+    if value is None:
+        return None
+    mode = str(value).upper()
+    if mode in ("RETURN_ERRORS", "RETURN_ALL_ERRORS") or re.fullmatch(r"RETURN_[1-9]\d*_ROWS", mode):
+        return mode
+    raise lerrors.invalid_value(f"invalid value ['{value}'] for parameter 'VALIDATION_MODE'")
 
 
 def _targets(session: Session, relation: Any, listed: str | None, by_name: bool) -> list[Target]:
@@ -204,6 +216,7 @@ def _read(session: Session, f: _File, data: bytes, fmt: FileFormat, targets: lis
                          if (v is None and not t.nullable) or i in failing.get(index, ())), None)
         if position is None:
             f.good.append(cells)
+            f.numbers.append(number)
             continue
         start = record.starts[position] if position < len(record.starts) else 1
         f.problems.append(_RowError(record.line, start, targets[position].name, position + 1, number,
@@ -245,23 +258,9 @@ def _failing(session: Session, rows: list[list[str | None]], targets: list[Targe
     conditions = [convert.failing(t, fmt, n) for t, n in zip(targets, names, strict=True)]
     if all(c == "FALSE" for c in conditions):
         return {}
-    found = _over(session, f"SELECT R, {', '.join(conditions)} FROM {{view}} WHERE {' OR '.join(conditions)}",
+    found = convert.over(session, f"SELECT R, {', '.join(conditions)} FROM {{view}} WHERE {' OR '.join(conditions)}",
                   relation).rows
     return {int(r[0]): {i for i, flag in enumerate(r[1:]) if flag} for r in found}
-
-
-def _over(session: Session, template: str, relation: Any) -> Result:
-    """A statement over an Arrow relation registered for it alone (never an object user SQL can name)."""
-    from snowreg.engine.sql.run import run_sql
-
-    view = f"SNOWREG_LOAD_{next(_views)}"
-    duck = session.duck
-    relation = relation.rename_columns([physical(c) for c in relation.column_names])
-    duck.register(view, relation)
-    try:
-        return run_sql(session, template.replace("{view}", view), False, frozenset({view}))
-    finally:
-        duck.unregister(view)
 
 
 def _insert(session: Session, relation: Any, targets: list[Target], fmt: FileFormat,
@@ -275,21 +274,7 @@ def _insert(session: Session, relation: Any, targets: list[Target], fmt: FileFor
     table = ".".join(quote_ident(p) for p in (relation.database_name, relation.schema_name, relation.name))
     columns = ", ".join(quote_ident(t.name) for t in targets)
     select = ", ".join(convert.expression(t, fmt, n) for t, n in zip(targets, names, strict=True))
-    _over(session, f"INSERT INTO {table} ({columns}) SELECT {select} FROM {{view}}", data)
-
-
-def _located(p: _RowError, shown: str, table: str) -> errors.Error:
-    """The error ABORT_STATEMENT fails with: the value's error, where it is in the file, and the hint."""
-    where = f"\n  File '{shown}', line {p.line}, character {p.character}\n  Row {p.row}"
-    if p.column is not None:
-        where += f", column {_column_name(table, p.column, p.position)}"
-    e = p.error
-    located = type(e)(f"{e.msg}{where}{_CONTINUE_HINT}", e.errno, e.sqlstate)
-    return located
-
-
-def _column_name(table: str, column: str, position: int) -> str:
-    return f'"{table}"["{column}":{position}]'
+    convert.over(session, f"INSERT INTO {table} ({columns}) SELECT {select} FROM {{view}}", data)
 
 
 def _result_row(f: _File, on_error: str, loaded: bool, table: str) -> tuple[Any, ...]:
@@ -304,6 +289,6 @@ def _result_row(f: _File, on_error: str, loaded: bool, table: str) -> tuple[Any,
     if not f.problems:
         return (f.shown, state, f.rows_parsed, rows_loaded, limit, 0, None, None, None, None)
     p = f.problems[0]
-    column = _column_name(table, p.column, p.position) if p.column is not None else None
+    column = lerrors.column_label(table, p.column, p.position) if p.column is not None else None
     return (f.shown, state, f.rows_parsed, rows_loaded, limit, len(f.problems), p.error.msg, p.line, p.character,
             column)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from snowreg.errors import ProgrammingError, compilation_error
+from typing import Any
+
+from snowreg.errors import Error, ProgrammingError, compilation_error
 
 
 def syntax(detail: str) -> ProgrammingError:
@@ -42,3 +44,22 @@ def files_exist(path: str) -> ProgrammingError:
     """COPY INTO <location> onto a file that exists, without OVERWRITE = TRUE (number UNCERTAIN)."""
     return ProgrammingError(f"Files already existing at the unload destination: {path}. Use overwrite option to "
                             "force unloading.", 1030, "22000")
+
+
+_CONTINUE_HINT = ("\n  If you would like to continue loading when an error is encountered, use other values such as "
+                  "'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, "
+                  "please run 'info loading_data' in a SQL client.")
+
+
+def located(p: Any, shown: str, table: str) -> Error:
+    """The error ABORT_STATEMENT fails with: the value's error, where it is in the file, and the hint."""
+    where = f"\n  File '{shown}', line {p.line}, character {p.character}\n  Row {p.row}"
+    if p.column is not None:
+        where += f", column {column_label(table, p.column, p.position)}"
+    e = p.error
+    located = type(e)(f"{e.msg}{where}{_CONTINUE_HINT}", e.errno, e.sqlstate)
+    return located
+
+
+def column_label(table: str, column: str, position: int) -> str:
+    return f'"{table}"["{column}":{position}]'

@@ -22,7 +22,7 @@ from snowreg.engine.loading.options import parse_options
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
 from snowreg.grammar import ast, parse
-from snowreg.grammar.text import LITERALS_AND_COMMENTS
+from snowreg.grammar.text import HEADER_PAD, LITERALS_AND_COMMENTS, Spliced
 
 _views = itertools.count(1)
 # FROM / JOIN / a comma, then a stage location, its optional ( FILE_FORMAT => …, PATTERN => … ), an alias
@@ -60,24 +60,33 @@ def run(session: Session, text: str, describe_only: bool) -> Result:
 
     registered: list[str] = []
     aliases: list[str] = []
-    out, last = [], 0
+    edits: list[tuple[int, int, str]] = []
     try:
-        for m in _find(text):
+        found = _find(text)
+        # every `$n` the query names is a column, also of a location with fewer fields (or no file): NULL there
+        named = max((int(g) for pair in re.findall(r"(?<![\w$])\$(\d+)\b|\.\$(\d+)\b", _masked(text))
+                     for g in pair if g), default=1)
+        for m in found:
             args = text[m.start("args"):m.end("args")] if m.group("args") else None  # its literals as written
-            view, columns = _register(session, text[m.start("location"):m.end("location")], args, registered)
+            view, columns = _register(session, text[m.start("location"):m.end("location")], args, registered,
+                                      named)
             alias = (m.group("alias") or "").strip()
             alias = re.sub(r"^AS\s+", "", alias, flags=re.I)
-            select = ", ".join(columns)
-            out.append(text[last:m.start("location")])
-            out.append(f"(SELECT {select} FROM {view}) {alias or view}")
+            edits.append((m.start("location"), m.end(), f"(SELECT {', '.join(columns)} FROM {view}) {alias or view}"))
             aliases.append((alias or view).upper())
-            last = m.end()
-        out.append(text[last:])
-        rewritten = "".join(out)
-        # `t.$2` of a staged location's alias: its column C2 (the binder reads `$n` alone, by position)
-        rewritten = re.sub(r"\b([A-Za-z_][\w$]*)\.\$(\d+)\b", lambda mm: f'{mm.group(1)}."C{mm.group(2)}"'
-                           if mm.group(1).upper() in aliases else mm.group(0), rewritten)
-        return run_sql(session, rewritten, describe_only, frozenset(registered))
+        # `t.$2` of a staged location's alias: its column C2 (the binder reads `$n` alone, by position); the
+        # header stays what was written (`T.$2`)
+        hidden = _masked(text)
+        spans = [(m.start("location"), m.end()) for m in found]
+        for mm in re.finditer(r"\b([A-Za-z_][\w$]*)\.\$(\d+)\b", hidden):
+            if mm.group(1).upper() in aliases and not any(a <= mm.start() < b for a, b in spans):
+                edits.append((mm.start(), mm.end(), f'{mm.group(1)}."C{mm.group(2)}"'))
+        written = Spliced.edited(text, sorted(edits))
+        base = list(text)  # the derived tables' own columns keep their names: no header text stands there
+        for start, end in spans:
+            base[start:end] = HEADER_PAD * (end - start)
+        written.header_base = "".join(base)
+        return run_sql(session, written.text, describe_only, frozenset(registered), written)
     finally:
         for view in registered:
             session.duck.unregister(view)
@@ -91,7 +100,8 @@ def _location_ref(text: str) -> ast.StageRef:
     return stmt.stage
 
 
-def _register(session: Session, location: str, args: str | None, registered: list[str]) -> tuple[str, list[str]]:
+def _register(session: Session, location: str, args: str | None, registered: list[str], named: int = 1
+              ) -> tuple[str, list[str]]:
     """Read a location's files into an Arrow relation registered for the statement: (its name, the select
     list of the derived table over it)."""
     import pyarrow as pa
@@ -99,6 +109,10 @@ def _register(session: Session, location: str, args: str | None, registered: lis
     given = parse_options(args.strip()[1:-1]) if args else {}
     pattern = given.get("PATTERN")
     ref = _location_ref(location)
+    if ref.kind == "table":  # https://docs.snowflake.com/en/sql-reference/sql/copy-into-table: "Selecting data
+        # from files is supported only by named stages (internal or external) and user stages"
+        raise errors.not_supported("Querying the files of a table stage (@%table; named and user stages can be "
+                                   "queried)")
     loc, entries = stages.files_at(session, ref, None if pattern is None else str(pattern))
     name = given.get("FILE_FORMAT")
     fmt = file_formats.resolve_for(session, stages.stage_row(session, ref),
@@ -118,7 +132,7 @@ def _register(session: Session, location: str, args: str | None, registered: lis
             else:
                 rows.append([json.dumps(record.values[0], ensure_ascii=False)])
             meta.append((path, number, md5, modified))
-    width = max((len(r) for r in rows), default=1)
+    width = max([named, *(len(r) for r in rows)])
     names = [f"C{i}" for i in range(1, width + 1)]
     columns: dict[str, Any] = {n: pa.array([r[i] if i < len(r) else None for r in rows], pa.string())
                                for i, n in enumerate(names)}

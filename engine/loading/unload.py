@@ -54,8 +54,8 @@ def unload(session: Session, text: str, describe_only: bool = False) -> Result:
     stmt = parse(f"REMOVE {location}")[0]
     assert isinstance(stmt, ast.RemoveFiles)
     ref = stmt.stage
-    if ref.kind != "named":
-        raise errors.not_supported("Unloading into other than a named stage")
+    if ref.kind == "model":
+        raise errors.not_supported("Unloading into a model version")
     source = m.group("source").strip()
     query = source[1:-1] if source.startswith("(") and source.endswith(")") else f"SELECT * FROM {source}"
     if describe_only:
@@ -79,7 +79,9 @@ def unload(session: Session, text: str, describe_only: bool = False) -> Result:
     else:
         path = (prefix + "data" if not prefix or prefix.endswith("/") else prefix) + f"_0_0_0.{extension}"
     if path in existing and given.get("OVERWRITE") is not True:
-        raise lerrors.files_exist(f"@{str(ref.name.name if ref.name else '').lower()}/{path}")
+        shown = {"user": "~", "table": f"%{ref.name.name if ref.name else ''}"}.get(ref.kind, str(
+            ref.name.name if ref.name else '').lower())
+        raise lerrors.files_exist(f"@{shown}/{path}")
     if given.get("OVERWRITE") is True:
         stages.remove_paths(session, loc, [p for p in existing if p.startswith(prefix)])
     stages.write_paths(session, loc, [(path, data)])

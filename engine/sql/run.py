@@ -45,13 +45,14 @@ _STATEMENT_KINDS = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", 
 _NO_DDL = frozenset({"select", "insert", "update", "delete", "merge", "truncate"})
 
 
-def run_sql(session: Session, sql: str, describe_only: bool = False, local: frozenset[str] = frozenset()
-            ) -> Result:
-    """One plain statement; `local` names relations the engine itself registered for it (not objects)."""
+def run_sql(session: Session, sql: str, describe_only: bool = False, local: frozenset[str] = frozenset(),
+            written: Spliced | None = None) -> Result:
+    """One plain statement; `local` names relations the engine itself registered for it (not objects);
+    `written`: `sql` is this edit of what the user wrote (its headers and error places come from that)."""
     control = transaction.control(session, sql, describe_only)
     if control is not None:
         return control
-    rewrites: list[Spliced] = []  # the text's rewrites so far, each knowing where its characters stood
+    rewrites: list[Spliced] = [written] if written is not None else []  # each knows where its characters stood
     try:
         return _run_text(session, sql, describe_only, local, rewrites)
     except errors.Error as e:  # its place in the rewritten text: where the user wrote it
@@ -66,6 +67,8 @@ def run_sql(session: Session, sql: str, describe_only: bool = False, local: froz
 def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[str], rewrites: list[Spliced]
               ) -> Result:
     text = header = sql
+    if rewrites:  # an engine's edit of the user's text: the select items are named from what was written
+        header = rewrites[0].header(rewrites[0].header_base)
     for rewrite in _REWRITES:
         done = rewrite(session, text)
         if done is not None:

@@ -279,7 +279,9 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
     (`$V` → `5 `) takes in the padding, where the rest of what the user wrote stands."""
     if isinstance(item, (exp.Alias, exp.Star)) or isinstance(item.unnest(), exp.Star) or not tokens:
         return item
-    if isinstance(item, exp.Column):
+    written = sql[tokens[0].start:tokens[-1].end + 1] if sql is not source else ""
+    edited = written.replace(HEADER_PAD, "").strip() != "" and written != source[tokens[0].start:tokens[-1].end + 1]
+    if isinstance(item, exp.Column) and not edited:  # a column the engine wrote for `t.$2` is named `T.$2`
         if isinstance(item.this, exp.Star):
             return item
         name = item.this.this if item.this.quoted else item.this.this.upper()

@@ -197,7 +197,7 @@ def test_a_temporary_file_format_is_its_sessions_own(cur: Any) -> None:
     "CREATE FILE FORMAT x TYPE = XML",
     "CREATE FILE FORMAT x TYPE = CSV ESCAPE_UNENCLOSED_FIELD = NONE BINARY_FORMAT = BASE64",
     "COPY INTO t FROM @st ON_ERROR = SKIP_FILE_3",
-    "COPY INTO t FROM @st VALIDATION_MODE = RETURN_ERRORS",
+    "COPY INTO t FROM @st SIZE_LIMIT = 10",
     "COPY INTO t FROM @st FILE_FORMAT = (TYPE = CSV COMPRESSION = BZ2)",
 ])
 def test_what_is_not_emulated_is_refused_by_name(cur: Any, sql: str) -> None:
@@ -232,6 +232,8 @@ def test_querying_staged_files_with_metadata_columns(cur: Any) -> None:
                        "(file_format => myformat) t ORDER BY 1, 2").fetchall()
     assert rows == [("data1.csv.gz", 1, "a", "b"), ("data1.csv.gz", 2, "c", "d"), ("data2.csv.gz", 1, "e", "f"),
                     ("data2.csv.gz", 2, "g", "h")]
+    # the headers are what was written, upper-cased: `T.$1` (the page's example output)
+    assert [d[0] for d in cur.description] == ["METADATA$FILENAME", "METADATA$FILE_ROW_NUMBER", "T.$1", "T.$2"]
     assert cur.execute("SELECT $1, $2 FROM @st (FILE_FORMAT => 'myformat', PATTERN => '.*data2.*') "
                        "ORDER BY 1").fetchall() == [("e", "f"), ("g", "h")]
     assert cur.execute("SELECT '@st' FROM (SELECT 1)").fetchall() == [("@st",)]  # a literal stays a literal
