@@ -17,7 +17,17 @@ from snowreg.engine import sequences, time_travel, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session
-from snowreg.engine.sql import duckerrors, history, learned, renames, retype, reuse, system, table_meta
+from snowreg.engine.sql import (
+    duckerrors,
+    history,
+    learned,
+    renames,
+    retype,
+    reuse,
+    shaping,
+    system,
+    table_meta,
+)
 from snowreg.engine.sql.shaping import shape
 from snowreg.engine.sql.translation import (
     IDENTITY_MARK,
@@ -103,20 +113,7 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
 
         bind.at_table(e, tr.tables, text)
         raise
-    return _written_headers(result, sql, text) if rewrites and tr.kind == "select" else result
-
-
-def _written_headers(result: Result, sql: str, text: str) -> Result:
-    """Select items whose text a rewrite changed (`$x`, LAST_QUERY_ID()) named as the user wrote them."""
-    from snowreg.engine.sql import translate
-
-    written, rewritten = translate.headers(sql), translate.headers(text)
-    if written is None or rewritten is None or not len(written) == len(rewritten) == len(result.columns):
-        return result
-    columns = [dataclasses.replace(c, name=w) if w is not None and w != r else c
-               for c, w, r in zip(result.columns, written, rewritten, strict=True)]
-    arrow = result.arrow.rename_columns([c.name for c in columns]) if result.arrow is not None else None
-    return dataclasses.replace(result, columns=columns, arrow=arrow)
+    return shaping.written_headers(result, sql, text) if rewrites and tr.kind == "select" else result
 
 
 def _run_translated(session: Session, text: str, tr: Translation, describe_only: bool,

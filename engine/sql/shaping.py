@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Any
 
@@ -42,3 +43,16 @@ def _column(name: str, type_name: str, zoned: bool) -> tuple[Column, bool]:
     if kind == "TIMESTAMP_LTZ" and zoned:
         kind = "TIMESTAMP_TZ"
     return Column(name, kind, precision, scale, True, 16777216 if kind == "TEXT" else None), converts(type_name)
+
+
+def written_headers(result: Result, sql: str, text: str) -> Result:
+    """Select items whose text a rewrite changed (`$x`, LAST_QUERY_ID()) named as the user wrote them."""
+    from snowreg.engine.sql import translate
+
+    written, rewritten = translate.headers(sql), translate.headers(text)
+    if written is None or rewritten is None or not len(written) == len(rewritten) == len(result.columns):
+        return result
+    columns = [dataclasses.replace(c, name=w) if w is not None and w != r else c
+               for c, w, r in zip(result.columns, written, rewritten, strict=True)]
+    arrow = result.arrow.rename_columns([c.name for c in columns]) if result.arrow is not None else None
+    return dataclasses.replace(result, columns=columns, arrow=arrow)
