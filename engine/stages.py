@@ -326,14 +326,9 @@ def get(session: Session, stmt: ast.Get) -> Result:
 
 
 def remove(session: Session, stmt: ast.RemoveFiles) -> Result:
-    (kind, owner, _), entries = _listing(session, stmt.stage, stmt.pattern, "own")
+    loc, entries = _listing(session, stmt.stage, stmt.pattern, "own")
     paths = [e[0] for e in entries]
-    if kind == "dir":
-        for p in paths:
-            inside(Path(str(owner)), p).unlink(missing_ok=True)
-    else:
-        assert isinstance(owner, int)
-        session.catalog.files.remove_files(kind, owner, paths)
+    remove_paths(session, loc, paths)
     base = _display_base(stmt.stage)
     return from_rows(["name", "result"], [(base + p, "removed") for p in paths], ["TEXT", "TEXT"])
 
@@ -360,7 +355,7 @@ def read_file(session: Session, loc: Location, path: str) -> bytes | None:
 
 
 def remove_paths(session: Session, loc: Location, paths: list[str]) -> None:
-    """COPY's PURGE: the files it loaded go from the stage."""
+    """REMOVE, and COPY's PURGE (the files it loaded): the files go from the stage."""
     kind, owner, _ = loc
     if kind == "dir":
         for p in paths:
