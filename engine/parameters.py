@@ -96,9 +96,9 @@ PARAMETERS: dict[str, Parameter] = {
                                           "joins one target row to several source rows."),
     "ERROR_ON_NONDETERMINISTIC_UPDATE": _b(False, HONOURED, "Whether to return an error when an UPDATE statement "
                                            "joins one target row to several source rows."),
-    "GEOGRAPHY_OUTPUT_FORMAT": _s("GeoJSON", DEFAULT_ONLY, "The display format for GEOGRAPHY values.",
+    "GEOGRAPHY_OUTPUT_FORMAT": _s("GeoJSON", INERT, "The display format for GEOGRAPHY values.",
                                   ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB")),
-    "GEOMETRY_OUTPUT_FORMAT": _s("GeoJSON", DEFAULT_ONLY, "The display format for GEOMETRY values.",
+    "GEOMETRY_OUTPUT_FORMAT": _s("GeoJSON", INERT, "The display format for GEOMETRY values.",
                                  ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB")),
     "HYBRID_TABLE_LOCK_TIMEOUT": _n(3600, INERT, "Seconds to wait for a row lock of a hybrid table.", 0, 100000),
     "JDBC_TREAT_DECIMAL_AS_INT": _b(True, INERT, "Whether the JDBC driver reads NUMBER(p, 0) as an integer."),
