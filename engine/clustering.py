@@ -18,14 +18,13 @@ from snowreg import errors
 from snowreg.catalog.relations import list_columns
 from snowreg.catalog.tables import Clustering
 from snowreg.engine import transaction
-from snowreg.engine.resolve import qualified_name
+from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
 from snowreg.engine.result import Result, status
 from snowreg.engine.retention import owned_object
 from snowreg.engine.session import Session
 from snowreg.engine.sql import clustering
 
-_QNAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)){0,2}'
-_ALTER = re.compile(rf"\s*ALTER\s+TABLE\s+(?P<if_exists>IF\s+EXISTS\s+)?(?P<name>{_QNAME})\s+"
+_ALTER = re.compile(rf"\s*ALTER\s+TABLE\s+(?P<if_exists>IF\s+EXISTS\s+)?(?P<name>{QUALIFIED_NAME})\s+"
                     r"(?:CLUSTER\s+BY\s*(?P<key>\(.*\))|(?P<drop>DROP\s+CLUSTERING\s+KEY)|"
                     r"(?P<switch>SUSPEND|RESUME)\s+RECLUSTER)\s*;?\s*", re.I | re.S)
 

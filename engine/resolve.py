@@ -25,6 +25,8 @@ def placed(error: E, at: ast.Span) -> E:
 
 
 _NAME_PART = re.compile(r'"(?:[^"]|"")+"|[^."]+')
+# A one- to three-part object name as written (the statements read by regular expression: ALTER … SET, CLUSTER BY).
+QUALIFIED_NAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)){0,2}'
 
 
 def qualified_name(text: str) -> ast.QualifiedName:

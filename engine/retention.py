@@ -17,17 +17,16 @@ from snowreg import errors
 from snowreg.catalog.retention import DEFAULT, PARAMETER, check_days
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
-from snowreg.engine.resolve import check_container, qualified_name
+from snowreg.engine.resolve import QUALIFIED_NAME, check_container, qualified_name
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 from snowreg.grammar.text import like, quote_ident
 
-_QNAME = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)){0,2}'
 _CHANGE = rf"(?:SET\s+{PARAMETER}\s*=\s*(?P<days>[^\s;]+)|UNSET\s+{PARAMETER})\s*;?\s*"
 _ALTER_ACCOUNT = re.compile(rf"\s*ALTER\s+ACCOUNT\s+{_CHANGE}", re.I | re.S)
 _ALTER_OBJECT = re.compile(rf"\s*ALTER\s+(?P<kind>TABLE|SCHEMA|DATABASE)\s+(?P<if_exists>IF\s+EXISTS\s+)?"
-                           rf"(?P<name>{_QNAME})\s+{_CHANGE}", re.I | re.S)
+                           rf"(?P<name>{QUALIFIED_NAME})\s+{_CHANGE}", re.I | re.S)
 __all__ = ["alter_account", "alter_object", "check_days", "handles", "owned_object", "parameter_rows"]
 # What SHOW PARAMETERS shows of it (the parameters page's description).
 DESCRIPTION = "number of days to retain the old version of deleted/updated data"
