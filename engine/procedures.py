@@ -3,7 +3,8 @@
 https://docs.snowflake.com/en/sql-reference/sql/create-procedure (LANGUAGE SQL: a Snowflake Scripting
 block) and …/call. A procedure is kept like a user-defined function (catalog.udfs rows, grants by
 signature) and its body runs through engine.scripting, each statement through the engine's dispatch.
-Procedures in other languages would run arbitrary code inside snowreg: refused as not supported.
+An in-line Python procedure's handler runs through engine.python_procedures; other languages (Java,
+JavaScript, Scala) are refused as not supported.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import orjson
 from snowreg import errors
 from snowreg.catalog.store import now
 from snowreg.catalog.udfs import FunctionRow
-from snowreg.engine import routines, transaction
+from snowreg.engine import python_procedures, routines, transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, from_rows, status
 from snowreg.engine.routines import PROCEDURE, fqn
@@ -31,7 +32,7 @@ from snowreg.grammar import ast
 from snowreg.grammar import functions as parse
 from snowreg.grammar.ast.functions import CreateFunction, FunctionSignature
 from snowreg.grammar.scripting import parse_script
-from snowreg.grammar.text import outside_literals, quote_ident
+from snowreg.grammar.text import outside_literals, quote_ident, resolve_ident
 
 # A runner for a procedure's statements; `refuse` sees each statement first (owner's rights' restrictions),
 # a `record`ed one gets a query id (the block's SQL statements, not its expressions' SELECTs).
@@ -53,26 +54,36 @@ def run(session: Session, verb: str, sql: str) -> Result:
 
 
 def create_procedure(session: Session, stmt: CreateFunction) -> Result:
-    routines.refuse_unemulated(PROCEDURE, stmt, "only SQL procedures, whose body is Snowflake Scripting")
+    python = stmt.language.upper() == "PYTHON"
+    routines.refuse_unemulated(PROCEDURE, stmt, "only SQL procedures, whose body is Snowflake Scripting, and "
+                               "in-line Python ones", python)
     if stmt.execute_as == "RESTRICTED CALLER":
         raise errors.not_supported("EXECUTE AS RESTRICTED CALLER")
     found = routines.creating(session, PROCEDURE, stmt)
     if isinstance(found, Result):
         return found
     (db, schema, name, arguments), existing = found
-    parse_script(stmt.body)  # a body that does not parse fails here, as Snowflake compiles it at CREATE
+    py = None
+    if python:  # its properties checked and its code compiled (it runs at a CALL)
+        py = python_procedures.definition(stmt)
+        if not stmt.body.strip():
+            raise errors.compilation_error("A Python procedure's handler code is given in line: AS $$ … $$.")
+    else:
+        parse_script(stmt.body)  # a body that does not parse fails here, as Snowflake compiles it at CREATE
     row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
-                      stmt.returns is None, "", _definition(stmt))
+                      stmt.returns is None, "", _definition(stmt, py))
     session.catalog.create_procedure(row, existing, stmt.copy_grants)
     return status(f"Function {quote_ident(name)} successfully created.")
 
 
-def _definition(stmt: CreateFunction) -> str:
-    """The row's JSON: the statement's parts and what DESCRIBE and INFORMATION_SCHEMA.PROCEDURES show."""
+def _definition(stmt: CreateFunction, python: dict[str, object] | None) -> str:
+    """The row's JSON: the statement's parts and what DESCRIBE and INFORMATION_SCHEMA.PROCEDURES show (a
+    Python procedure: its handler's properties under `python`, its code as `body`)."""
     return orjson.dumps({
         "args": [[a.name, a.type, a.default] for a in stmt.args], "returns": stmt.returns,
         "columns": [list(c) for c in stmt.columns], "body": stmt.body, "not_null": stmt.not_null,
         "execute_as": stmt.execute_as, "volatility": stmt.volatility, **routines.type_details(stmt),
+        **({"language": "PYTHON", "python": python} if python is not None else {}),
     }).decode()
 
 
@@ -147,22 +158,19 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     """CALL p(args): the arguments computed in the caller's session, the body run with the owner's or the
     caller's rights; one column named after the procedure, or RETURNS TABLE's rows."""
     name, arg_texts = parse.parse_call(sql)
-    if any("=>" in a for a in arg_texts):
-        raise errors.not_supported("Named arguments in CALL (p(x => 1))")
     runner = make_runner(None, False)
-    values = _arguments(runner, arg_texts)
-    row = resolve(session, name, values)
+    row, given = _resolved(session, name, arg_texts, runner)
     spec = row.spec
-    for _, declared, default in spec["args"][len(values):]:
-        values.append(_evaluate(runner, default, declared))
-    values = [_evaluate(runner, literal(v), a[1]) for v, a in zip(values, spec["args"], strict=True)]
+    values = [_evaluate(runner, literal(v) if v is not None else a[2], a[1]) for v, a in zip(given, spec["args"], strict=True)]
     owner = spec["execute_as"] == "OWNER"
     with _nested(session), _rights(session, row.owner if owner else None):
-        block = parse_script(spec["body"])
         refuse = _refusals(owner, session.transaction)
-        interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
-                                  returns=spec["returns"])
         try:
+            if spec.get("language") == "PYTHON":
+                return python_procedures.call(session, row, values, make_runner(refuse, False), refuse)
+            block = parse_script(spec["body"])
+            interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
+                                      returns=spec["returns"])
             result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
         except errors.Error as e:  # its positions count in the body, not in the CALL's text: they never move
             error = type(e)(e.msg, e.errno, e.sqlstate)
@@ -176,10 +184,8 @@ def describe_call(session: Session, sql: str, make_runner: MakeRunner) -> Result
     its declared return type, or RETURNS TABLE's declared columns (the arguments are computed to choose
     among overloads, as CALL does)."""
     name, arg_texts = parse.parse_call(sql)
-    if any("=>" in a for a in arg_texts):
-        raise errors.not_supported("Named arguments in CALL (p(x => 1))")
     runner = make_runner(None, False)
-    row = resolve(session, name, _arguments(runner, arg_texts))
+    row, _ = _resolved(session, name, arg_texts, runner)
     spec = row.spec
     if spec["returns"] is not None:
         typed = runner(f"SELECT CAST(NULL AS {spec['returns']})")
@@ -190,6 +196,32 @@ def describe_call(session: Session, sql: str, make_runner: MakeRunner) -> Result
         return Result([])
     typed = runner("SELECT " + ", ".join(f"CAST(NULL AS {kind}) AS {quote_ident(n)}" for n, kind in columns))
     return Result([dataclasses.replace(c, name=n) for c, (n, _) in zip(typed.columns, columns, strict=True)])
+
+
+_NAMED = re.compile(r"\s*(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)\s*=>(.*)", re.S)
+
+
+def _resolved(session: Session, name: ast.QualifiedName, texts: tuple[str, ...], runner: Runner
+              ) -> tuple[FunctionRow, list[Value | None]]:
+    """The procedure a CALL names and its arguments in declared order (None: left to the DEFAULT), given
+    by position or, all of them, by name (`p(b => 2, a => 1)`: https://docs.snowflake.com/en/sql-reference/sql/call)."""
+    named = [_NAMED.fullmatch(t) for t in texts]
+    if not any(named):
+        values = _arguments(runner, texts)
+        row = resolve(session, name, values)
+        return row, [*values, *[None] * (row.arity - len(values))]
+    if not all(named):
+        raise errors.compilation_error("Arguments of a call are given all by position or all by name (x => value).")
+    names = [resolve_ident(m.group(1)) for m in named if m is not None]
+    if len(set(names)) != len(names):
+        raise errors.compilation_error("An argument is named twice in the call.")
+    values = dict(zip(names, _arguments(runner, tuple(m.group(2) for m in named if m is not None)), strict=True))
+    rows = [r for r in _usable(session, name) if set(names) <= {a[0] for a in r.spec["args"]}
+            and all(a[0] in values for a in r.spec["args"] if a[2] is None)]
+    if len(rows) != 1:
+        shown = ", ".join(f"{n} => {family(v.type or '') or '?'}" for n, v in values.items())
+        raise errors.invalid_arguments(f"Invalid argument types for function '{name.name}': ({shown})")
+    return rows[0], [values.get(a[0]) for a in rows[0].spec["args"]]
 
 
 def _arguments(runner: Runner, texts: tuple[str, ...]) -> list[Value]:
@@ -207,13 +239,8 @@ def _evaluate(runner: Runner, expr: str, declared: str) -> Value:
 def resolve(session: Session, name: ast.QualifiedName, values: list[Value]) -> FunctionRow:
     """The procedure a CALL names: the session's schema, then PUBLIC; among overloads, by the number of
     arguments and then their types (DECISIONS.md U4); one the roles may not use is unknown."""
-    db, schema, proc = session.qualify(name)
-    rows = session.catalog.procedures.named(db, schema, proc)
-    if not rows and name.schema is None:
-        rows = session.catalog.procedures.named(db, "PUBLIC", proc)
-    rows = [r for r in rows if "USAGE" in routines.held(session, PROCEDURE, r) or "OWNERSHIP" in routines.held(session, PROCEDURE, r)]
-    if not rows:
-        raise errors.unknown_function(proc)
+    proc = session.qualify(name)[2]
+    rows = _usable(session, name)
     fitting = [r for r in rows if r.min_arity <= len(values) <= r.arity]
     given = [family(v.type or "") for v in values]
 
@@ -225,6 +252,19 @@ def resolve(session: Session, name: ast.QualifiedName, values: list[Value]) -> F
         shown = ", ".join(g or "?" for g in given)
         raise errors.invalid_arguments(f"Invalid argument types for function '{proc}': ({shown})")
     return fitting[0]
+
+
+def _usable(session: Session, name: ast.QualifiedName) -> list[FunctionRow]:
+    """The signatures of the name a CALL may use: the session's schema, then PUBLIC; those the roles hold
+    USAGE or OWNERSHIP on (none: 002140, as for a name that does not exist)."""
+    db, schema, proc = session.qualify(name)
+    rows = session.catalog.procedures.named(db, schema, proc)
+    if not rows and name.schema is None:
+        rows = session.catalog.procedures.named(db, "PUBLIC", proc)
+    rows = [r for r in rows if {"USAGE", "OWNERSHIP"} & routines.held(session, PROCEDURE, r)]
+    if not rows:
+        raise errors.unknown_function(proc)
+    return rows
 
 
 def _shaped(result: Result, row: FunctionRow) -> Result:

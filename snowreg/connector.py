@@ -2,16 +2,18 @@
 
 Arrow and pandas fetches, results by query id, "asynchronous" queries (they run at once; their results
 wait under their query id) and the attributes Snowpark and snowflake-ml-python read. These are mixins of
-`snowreg.dbapi.Cursor` / `Connection`; nothing here imports snowflake.connector.
+`snowreg.dbapi.Cursor` / `Connection`; nothing here imports snowflake.connector (but `connector_error`,
+when it runs).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import sys
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
@@ -403,3 +405,42 @@ class ConnectionSurface:
     def is_an_error(status: Any) -> bool:
         return getattr(status, "name", status) in ("ABORTING", "FAILED_WITH_ERROR", "ABORTED",
                                                    "FAILED_WITH_INCIDENT", "DISCONNECTED", "BLOCKED")
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: snowreg's → the real connector's classes, at the connection boundary (patch() and the Session
+# a Python stored procedure's handler gets)
+# ---------------------------------------------------------------------------------------------
+
+
+def connector_error(e: errors.Error) -> Exception:
+    """The `snowflake.connector.errors` counterpart of a snowreg error (same class name, errno, sqlstate);
+    the snowreg error itself when the connector is not installed."""
+    try:
+        from snowflake.connector import errors as sf
+    except ImportError:
+        return e
+
+    cls = next((getattr(sf, k.__name__) for k in type(e).__mro__ if hasattr(sf, k.__name__)), sf.Error)
+    fields = {"msg": e.msg, "errno": e.errno if e.errno >= 0 else None, "sqlstate": e.sqlstate,
+              "sfqid": e.sfqid, "query": e.query}
+    try:
+        return cls(**fields, send_telemetry=False)  # type: ignore[no-any-return]
+    except TypeError:  # connectors before 3.1 have no send_telemetry
+        return cls(**fields)  # type: ignore[no-any-return]
+
+
+def translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except errors.Error as e:
+            raise connector_error(e) from None
+
+    return wrapper
+
+
+CURSOR_METHODS = ("execute", "executemany", "describe", "_describe_internal", "get_results_from_sfqid",
+                  "query_result", "fetchone", "fetchmany", "fetchall", "fetch_arrow_all", "fetch_pandas_all",
+                  "nextset")

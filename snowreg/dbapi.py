@@ -6,11 +6,18 @@ import datetime
 import os
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from snowreg import errors
-from snowreg.connector import ConnectionSurface, CursorSurface
+from snowreg.connector import (
+    CURSOR_METHODS,
+    ConnectionSurface,
+    CursorSurface,
+    connector_error,
+    translating,
+    with_bytearrays,
+)
 from snowreg.engine.api import (
     Catalog,
     Result,
@@ -23,6 +30,7 @@ from snowreg.engine.api import (
     transaction,
 )
 from snowreg.engine.api import execute as execute_statement
+from snowreg.engine.python_procedures import set_session_factory
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
 from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
@@ -461,3 +469,84 @@ class DictCursor(Cursor):
     def _row(self, row: tuple[Any, ...]) -> Any:
         assert self._result is not None
         return {c.name: v for c, v in zip(self._result.columns, row, strict=True)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The Snowpark Session a Python stored procedure's handler gets (engine.python_procedures)
+# ---------------------------------------------------------------------------------------------
+
+
+class _ProcedureCursor(Cursor):
+    """A cursor of a procedure's Session: each statement is first shown to the procedure's `refuse` (what an
+    owner's-rights body may not run); values and errors are the real connector's, as under patch()."""
+
+    connection: ProcedureConnection
+
+    def _run(self, stmt: ast.Statement, text: str, describe_only: bool = False) -> None:
+        refuse = self.connection.refuse
+        if refuse is not None:
+            try:
+                refuse(stmt)
+            except errors.Error as e:
+                self.query = text
+                raise self._fail(e) from None
+        super()._run(stmt, text, describe_only)
+        self._result = with_bytearrays(self._result)
+
+
+class _ProcedureDictCursor(_ProcedureCursor, DictCursor):
+    """The same, with dict rows (the connector's DictCursor)."""
+
+
+for _cls in (_ProcedureCursor, _ProcedureDictCursor):
+    for _name in CURSOR_METHODS:
+        setattr(_cls, _name, translating(getattr(_cls, _name)))
+
+
+class ProcedureConnection(Connection):
+    """A connection over the session that runs a CALL (not a login of its own): what a Python procedure's
+    handler sends runs in that session, with the role the CALL gave it. Closing it leaves the session open;
+    once the CALL ends it is closed, so a Session the handler kept runs nothing more."""
+
+    def __init__(self, session: Session, refuse: Callable[[ast.Statement], None] | None) -> None:  # noqa: PLW0231
+        self._paramstyle = "pyformat"
+        self._arrow_number_to_decimal = False
+        self._catalog = session.catalog
+        self._owns_catalog = False
+        self._closed = False
+        self._lock = threading.RLock()
+        self._session = session
+        self.refuse = refuse
+        self.messages = []
+        self.errorhandler = None
+        self._session_parameters = {}
+        self._telemetry = None
+
+    def cursor(self, cursor_class: type[Cursor] | None = None) -> Cursor:
+        if self._closed:
+            raise connector_error(errors.connection_closed())
+        dict_rows = cursor_class is not None and cursor_class.__name__ == "DictCursor"
+        return (_ProcedureDictCursor if dict_rows else _ProcedureCursor)(self)
+
+    def close(self) -> None:
+        self._closed = True
+
+
+def _procedure_session(session: Session, refuse: Callable[[ast.Statement], None] | None
+                       ) -> tuple[Any, Callable[[], None]]:
+    """A Snowpark Session on a ProcedureConnection over `session`, and what ends it."""
+    from snowflake.snowpark import Session as SnowparkSession
+
+    conn = ProcedureConnection(session, refuse)
+    snowpark = SnowparkSession.builder.configs({"connection": conn}).create()
+
+    def close() -> None:
+        try:
+            snowpark.close()
+        finally:
+            conn.close()
+
+    return snowpark, close
+
+
+set_session_factory(_procedure_session)

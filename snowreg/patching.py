@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from snowreg import errors
-from snowreg.connector import with_bytearrays
+from snowreg.connector import CURSOR_METHODS, connector_error, translating, with_bytearrays
 from snowreg.dbapi import Connection, Cursor, DictCursor
 from snowreg.engine.api import Catalog, open_catalog
 from snowreg.grammar.text import resolve_ident
@@ -33,44 +33,6 @@ WRITE_PANDAS_TARGETS = (
     ("snowflake.connector.pandas_tools", "write_pandas"),
     ("snowflake.snowpark.session", "write_pandas"),
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Errors: snowreg's → the real connector's classes, at the connection boundary
-# ---------------------------------------------------------------------------------------------
-
-
-def connector_error(e: errors.Error) -> Exception:
-    """The `snowflake.connector.errors` counterpart of a snowreg error (same class name, errno, sqlstate);
-    the snowreg error itself when the connector is not installed."""
-    try:
-        from snowflake.connector import errors as sf
-    except ImportError:
-        return e
-
-    cls = next((getattr(sf, k.__name__) for k in type(e).__mro__ if hasattr(sf, k.__name__)), sf.Error)
-    fields = {"msg": e.msg, "errno": e.errno if e.errno >= 0 else None, "sqlstate": e.sqlstate,
-              "sfqid": e.sfqid, "query": e.query}
-    try:
-        return cls(**fields, send_telemetry=False)  # type: ignore[no-any-return]
-    except TypeError:  # connectors before 3.1 have no send_telemetry
-        return cls(**fields)  # type: ignore[no-any-return]
-
-
-def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except errors.Error as e:
-            raise connector_error(e) from None
-
-    return wrapper
-
-
-_CURSOR_METHODS = ("execute", "executemany", "describe", "_describe_internal", "get_results_from_sfqid",
-                   "query_result", "fetchone", "fetchmany", "fetchall", "fetch_arrow_all", "fetch_pandas_all",
-                   "nextset")
 
 
 class _ConnectorValues(Cursor):
@@ -94,8 +56,8 @@ class PatchedDictCursor(_ConnectorValues, DictCursor):
 
 
 for _cls in (PatchedCursor, PatchedDictCursor):
-    for _name in _CURSOR_METHODS:
-        setattr(_cls, _name, _translating(getattr(_cls, _name)))
+    for _name in CURSOR_METHODS:
+        setattr(_cls, _name, translating(getattr(_cls, _name)))
 
 
 class PatchedConnection(Connection):
@@ -118,7 +80,7 @@ class PatchedConnection(Connection):
         except errors.Error as e:
             raise connector_error(e) from None
 
-    @_translating
+    @translating
     def execute_string(self, sql_text: str, remove_comments: bool = False,
                        return_cursors: bool = True) -> list[Cursor]:
         return super().execute_string(sql_text, remove_comments, return_cursors)

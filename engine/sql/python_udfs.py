@@ -66,14 +66,37 @@ def definition(stmt: CreateFunction, family: Callable[[str], str | None]) -> tup
     """The Python part of a new function's JSON and its macros, once the statement's properties and types
     are checked (its code first runs when `ensure` registers it, before the row is stored: a handler that
     is missing or fails to load refuses the CREATE)."""
-    values = {k: v.strip() for k, v in stmt.values}
-    for name in _UNSUPPORTED:
-        if name in values or name in stmt.options:
-            raise errors.not_supported(f"{name} in CREATE FUNCTION … LANGUAGE PYTHON (only in-line handler code)")
     if any(a.default is not None for a in stmt.args):
         raise errors.not_supported("DEFAULT arguments of a Python function")
     if "_snowflake" in stmt.body:
         raise errors.not_supported("Vectorized Python UDFs and the _snowflake module")
+    runtime, handler, packages = handler_properties(stmt, "FUNCTION")
+    kinds = [kind_of(a.type, family) for a in stmt.args]
+    types = [_duck_type(a.type, k) for a, k in zip(stmt.args, kinds, strict=True)]
+    spec: dict[str, Any] = {"id": uuid.uuid4().hex, "handler": handler, "runtime": runtime, "packages": packages,
+                            "strict": stmt.strict, "kinds": kinds, "scales": [scale_of(a.type) for a in stmt.args],
+                            "types": types}
+    params = [f"__SNOWREG_P{i}" for i in range(len(types))]
+    args = ", ".join(f'TO_JSON("{p}")' if t == "JSON" else f'CAST("{p}" AS {t})' for p, t in zip(params, types, strict=True))
+    call = f'{PREFIX}{spec["id"]}({args})'
+    if stmt.returns is None:  # a UDTF: the handler class's rows, one list of structs per call, unnested
+        spec["columns"] = [[n, kind_of(t, family), _duck_type(t, kind_of(t, family))] for n, t in stmt.columns]
+        items = ", ".join(f"CAST(u.{_quoted(n)} AS {d}) AS {_quoted(n)}" for n, _, d in spec["columns"])
+        return spec, [[len(params), params, f"SELECT {items} FROM (SELECT unnest({call}) AS u) AS s"]]
+    kind = kind_of(stmt.returns, family)
+    returns = _duck_type(stmt.returns, kind)
+    spec["returns"] = [kind, returns]
+    return spec, [[len(params), params, f"CAST({call} AS {returns})"]]
+
+
+def handler_properties(stmt: CreateFunction, kind: str, may_miss: tuple[str, ...] = ()) -> tuple[str, str, list[str]]:
+    """RUNTIME_VERSION, HANDLER and PACKAGES of CREATE FUNCTION | PROCEDURE … LANGUAGE PYTHON, checked; staged
+    code and the other properties snowreg does not emulate are refused by name (`may_miss`: packages that
+    need not be installed here at CREATE)."""
+    values = {k: v.strip() for k, v in stmt.values}
+    for name in _UNSUPPORTED:
+        if name in values or name in stmt.options:
+            raise errors.not_supported(f"{name} in CREATE {kind} … LANGUAGE PYTHON (only in-line handler code)")
     runtime = values.get("RUNTIME_VERSION", "")  # the docs' examples write it quoted and not: 3.12, '3.12'
     runtime = runtime if re.fullmatch(r"\d+\.\d+", runtime) else _literal(values.get("RUNTIME_VERSION"),
                                                                            "RUNTIME_VERSION")
@@ -85,23 +108,7 @@ def definition(stmt: CreateFunction, family: Callable[[str], str | None]) -> tup
         raise errors.not_supported("A handler in a module (HANDLER = 'module.name': staged code)")
     if not handler.isidentifier():
         raise errors.compilation_error(f"Invalid handler {handler!r}: the name of a function of the code")
-    packages = _packages(values.get("PACKAGES"))
-    kinds = [_kind(a.type, family) for a in stmt.args]
-    types = [_duck_type(a.type, k) for a, k in zip(stmt.args, kinds, strict=True)]
-    spec: dict[str, Any] = {"id": uuid.uuid4().hex, "handler": handler, "runtime": runtime, "packages": packages,
-                            "strict": stmt.strict, "kinds": kinds, "scales": [_scale(a.type) for a in stmt.args],
-                            "types": types}
-    params = [f"__SNOWREG_P{i}" for i in range(len(types))]
-    args = ", ".join(f'TO_JSON("{p}")' if t == "JSON" else f'CAST("{p}" AS {t})' for p, t in zip(params, types, strict=True))
-    call = f'{PREFIX}{spec["id"]}({args})'
-    if stmt.returns is None:  # a UDTF: the handler class's rows, one list of structs per call, unnested
-        spec["columns"] = [[n, _kind(t, family), _duck_type(t, _kind(t, family))] for n, t in stmt.columns]
-        items = ", ".join(f"CAST(u.{_quoted(n)} AS {d}) AS {_quoted(n)}" for n, _, d in spec["columns"])
-        return spec, [[len(params), params, f"SELECT {items} FROM (SELECT unnest({call}) AS u) AS s"]]
-    kind = _kind(stmt.returns, family)
-    returns = _duck_type(stmt.returns, kind)
-    spec["returns"] = [kind, returns]
-    return spec, [[len(params), params, f"CAST({call} AS {returns})"]]
+    return runtime, handler, _packages(values.get("PACKAGES"), may_miss)
 
 
 def _quoted(name: str) -> str:
@@ -116,7 +123,7 @@ def _literal(text: str | None, name: str) -> str:
     return text[1:-1].replace("''", "'")
 
 
-def _packages(text: str | None) -> list[str]:
+def _packages(text: str | None, may_miss: tuple[str, ...] = ()) -> list[str]:
     """PACKAGES = ('name[==version]', …): each must be importable here (DECISIONS U32); versions are
     recorded, not enforced."""
     if text is None:
@@ -127,10 +134,15 @@ def _packages(text: str | None) -> list[str]:
     found = re.findall(r"'((?:[^']|'')*)'", inner[1:-1])
     if re.sub(r"'(?:[^']|'')*'|[\s,]", "", inner[1:-1]):
         raise errors.compilation_error(f"PACKAGES takes a list of string literals, not {text}")
-    missing = [p for p in found if not _installed(re.split(r"[=<>!~\s]", p, maxsplit=1)[0])]
+    missing = [p for p in found if not _installed(name := package_name(p)) and name.lower() not in may_miss]
     if missing:
         raise error_catalog.unknown_python_packages(missing)
     return found
+
+
+def package_name(spec: str) -> str:
+    """A PACKAGES entry's distribution name (`numpy==1.26` → numpy)."""
+    return re.split(r"[=<>!~\s]", spec, maxsplit=1)[0]
 
 
 def _installed(name: str) -> bool:
@@ -147,7 +159,7 @@ def _installed(name: str) -> bool:
         return False
 
 
-def _kind(declared: str, family: Callable[[str], str | None]) -> str:
+def kind_of(declared: str, family: Callable[[str], str | None]) -> str:
     kind = family(declared)
     if kind != "NUMBER" and kind not in _DUCK:
         raise errors.not_supported(f"The data type {declared} in a Python function")
@@ -163,20 +175,20 @@ def _duck_type(declared: str, kind: str) -> str:
     return _DUCK[kind]
 
 
-def _load(body: str, handler: str, function: str) -> Callable[..., Any]:
+def load(body: str, handler: str, function: str) -> Callable[..., Any]:
     """Run the code once (a module of its own) and take its handler; 100357 when the code fails."""
     namespace: dict[str, Any] = {"__name__": "_udf_code", "__file__": CODE_FILE}
     try:
         exec(compile(body, CODE_FILE, "exec"), namespace)  # noqa: S102 - the SQL author's own handler (U30)
     except Exception as e:  # noqa: BLE001 - any failure of the author's code is theirs to read
-        raise error_catalog.python_handler_error(function, handler, _traceback(e)) from None
+        raise error_catalog.python_handler_error(function, handler, traceback_text(e)) from None
     fn = namespace.get(handler)
     if not callable(fn):
         raise errors.compilation_error(f"Python handler function '{handler}' is not defined in the function's code.")
     return fn  # type: ignore[no-any-return]
 
 
-def _traceback(e: BaseException) -> str:
+def traceback_text(e: BaseException) -> str:
     """The exception and the frames of the handler's own code, as Snowflake shows them."""
     frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename == CODE_FILE]
     lines = ["Traceback (most recent call last):\n", *traceback.format_list(frames)] if frames else []
@@ -240,7 +252,7 @@ def _create(data: duckdb.DuckDBPyConnection, name: str, row: FunctionRow) -> Non
 
     spec = row.spec
     py = spec["python"]
-    handler = _load(spec["body"], py["handler"], row.name)  # the code runs once, from the stored definition
+    handler = load(spec["body"], py["handler"], row.name)  # the code runs once, from the stored definition
     if getattr(handler, "_sf_vectorized_input", None) is not None:
         raise errors.not_supported("Vectorized Python UDFs")
     families, scales = py["kinds"], py["scales"]
@@ -253,12 +265,12 @@ def _create(data: duckdb.DuckDBPyConnection, name: str, row: FunctionRow) -> Non
 
     def call(*args: Any) -> Any:
         try:
-            values = [_to_python(v, f, s) for v, f, s in zip(args, families, scales, strict=True)]
+            values = [to_python(v, f, s) for v, f, s in zip(args, families, scales, strict=True)]
             if columns is not None:
                 return _table_rows(handler, values, columns)
-            return _to_sql(handler(*values), ret_family)
+            return to_sql(handler(*values), ret_family)
         except Exception as e:  # noqa: BLE001 - the handler's failure, reported as Snowflake does
-            raise PythonUdfFailure(error_catalog.python_handler_error(fn_name, handler_name, _traceback(e)).msg
+            raise PythonUdfFailure(error_catalog.python_handler_error(fn_name, handler_name, traceback_text(e)).msg
                                    ) from None
 
     # DuckDB counts the function's parameters: give the varargs closure the function's arity
@@ -286,17 +298,17 @@ def _table_rows(handler: Any, values: list[Any], columns: list[list[str]]) -> li
     for found in out:
         if not isinstance(found, tuple | list) or len(found) != len(columns):
             raise TypeError(f"A row of a table function must be a tuple of {len(columns)} values, got {found!r}")
-        rows.append({n: _to_sql(v, k) for (n, k, _), v in zip(columns, found, strict=True)})
+        rows.append({n: to_sql(v, k) for (n, k, _), v in zip(columns, found, strict=True)})
     return rows
 
 
-def _scale(declared: str) -> int:
+def scale_of(declared: str) -> int:
     if "," not in declared:
         return 0
     return int(declared[declared.index(",") + 1:declared.rindex(")")].strip())
 
 
-def _to_python(value: Any, kind: str, scale: int) -> Any:
+def to_python(value: Any, kind: str, scale: int) -> Any:
     if value is None:
         return None
     if kind == "NUMBER":
@@ -306,7 +318,7 @@ def _to_python(value: Any, kind: str, scale: int) -> Any:
     return value
 
 
-def _to_sql(value: Any, kind: str) -> Any:
+def to_sql(value: Any, kind: str) -> Any:
     """The handler's result as the DuckDB function returns it (a type it cannot be raises TypeError)."""
     if value is None:
         return None
