@@ -306,7 +306,7 @@ SELECT p.database_name AS "PROCEDURE_CATALOG", p.schema_name AS "PROCEDURE_SCHEM
        CAST(json_extract(p.definition, '$.precision') AS INTEGER) AS "NUMERIC_PRECISION",
        CASE WHEN json_extract_string(p.definition, '$.precision') IS NOT NULL THEN 10 END AS "NUMERIC_PRECISION_RADIX",
        CAST(json_extract(p.definition, '$.scale') AS INTEGER) AS "NUMERIC_SCALE",
-       'SQL' AS "PROCEDURE_LANGUAGE",
+       coalesce(json_extract_string(p.definition, '$.language'), 'SQL') AS "PROCEDURE_LANGUAGE",
        CASE WHEN p.secure AND NOT list_contains(getvariable('snowreg_owned_procedures'), k.key) THEN NULL
             ELSE json_extract_string(p.definition, '$.body') END AS "PROCEDURE_DEFINITION",
        p.created_on AS "CREATED", p.created_on AS "LAST_ALTERED", p.comment AS "COMMENT"

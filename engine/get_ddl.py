@@ -22,20 +22,20 @@ from snowreg.grammar.text import LITERALS_AND_COMMENTS, quote_ident
 
 # object_type values the page lists that snowreg has no such object of (or does not render).
 _UNEMULATED = frozenset("""ALERT CONTACT CORTEX_AGENT DYNAMIC_TABLE EVENT_TABLE FILE_FORMAT ICEBERG_TABLE
-    INTEGRATION PIPE POLICY PROCEDURE STREAM TAG TASK WAREHOUSE AGENT""".split()) | {"SEMANTIC VIEW"}
+    INTEGRATION PIPE POLICY STREAM TAG TASK WAREHOUSE AGENT""".split()) | {"SEMANTIC VIEW"}
 _AS = re.compile(r"\bAS\b", re.I)
 
 
 def object_ddl(session: Session, kind: str, name: ast.QualifiedName, arg_types: tuple[str, ...] | None,
                qualified: bool) -> str:
-    """GET_DDL(kind, name [, qualified]); `arg_types` are a FUNCTION's argument types."""
+    """GET_DDL(kind, name [, qualified]); `arg_types` are a FUNCTION's or PROCEDURE's argument types."""
     kind = " ".join(kind.upper().split())
     if kind in ("TABLE", "VIEW"):  # interchangeable (the page's usage notes)
         return _relation(session, show_objects.one_relation(session, name, kind.title()), 3 if qualified else 1)
     if kind == "SEQUENCE":
         return _sequence(session, name, 3 if qualified else 1)
-    if kind == "FUNCTION":
-        return _function(session, name, arg_types or (), 3 if qualified else 1)
+    if kind in ("FUNCTION", "PROCEDURE"):
+        return _function(session, name, arg_types or (), 3 if qualified else 1, kind)
     if kind == "SCHEMA":
         db, schema = session.qualify_schema(ast.QualifiedName(name.name, name.schema))
         return _schema(session, db, schema, qualified)
@@ -161,21 +161,24 @@ def _sequence_text(q: SequenceRow, shown: int) -> str:
             f"start with {q.start} increment by {q.increment} noorder{comment};")
 
 
-def _function(session: Session, name: ast.QualifiedName, types: tuple[str, ...], shown: int) -> str:
+def _function(session: Session, name: ast.QualifiedName, types: tuple[str, ...], shown: int,
+              kind: str = "FUNCTION") -> str:
     from snowreg.engine import routines  # user functions load with the first statement about one
     from snowreg.grammar.ast.functions import FunctionSignature
 
-    key, row = routines.find(session, routines.FUNCTION, FunctionSignature(name, types))
+    of = routines.PROCEDURE if kind == "PROCEDURE" else routines.FUNCTION
+    key, row = routines.find(session, of, FunctionSignature(name, types))
     if row is None:
-        raise routines.missing(routines.FUNCTION, key)
-    routines.check(session, routines.FUNCTION, row, "see")
+        raise routines.missing(of, key)
+    routines.check(session, of, row, "see")
     if row.secure and row.owner not in privileges.access(session).roles:  # the page: the owner's only
-        raise routines.missing(routines.FUNCTION, key)
-    return _function_text(row, routines.returns_text(row), shown)
+        raise routines.missing(of, key)
+    return _function_text(row, routines.returns_text(row), shown, kind)
 
 
-def _function_text(row: FunctionRow, returns: str, shown: int) -> str:
-    """The page's UDF example: `CREATE OR REPLACE FUNCTION "MULTIPLY"(...)` and one clause a line."""
+def _function_text(row: FunctionRow, returns: str, shown: int, kind: str = "FUNCTION") -> str:
+    """The page's UDF example: `CREATE OR REPLACE FUNCTION "MULTIPLY"(...)` and one clause a line; a
+    procedure's (its stproc example) says EXECUTE AS before its body."""
     from snowreg.engine.sql import udf_calls
 
     spec = row.spec
@@ -183,7 +186,7 @@ def _function_text(row: FunctionRow, returns: str, shown: int) -> str:
                      for a in spec["args"])
     named = '"' + row.name.replace('"', '""') + '"' if shown == 1 else \
         _name((row.database_name, row.schema_name, row.name), shown)
-    lines = [f"CREATE OR REPLACE {'SECURE ' if row.secure else ''}FUNCTION {named}({args})", f"RETURNS {returns}",
+    lines = [f"CREATE OR REPLACE {'SECURE ' if row.secure else ''}{kind} {named}({args})", f"RETURNS {returns}",
              f"LANGUAGE {spec.get('language', 'SQL')}"]
     py = spec.get("python")
     if py:  # the Python properties, and the code between $$ as CREATE FUNCTION's examples write it
@@ -195,10 +198,12 @@ def _function_text(row: FunctionRow, returns: str, shown: int) -> str:
         lines.append(f"HANDLER = {_text(py['handler'])}")
     if spec["volatility"] == "IMMUTABLE":
         lines.append("IMMUTABLE")
-    if spec["memoizable"]:
+    if spec.get("memoizable"):
         lines.append("MEMOIZABLE")
     if row.comment:
         lines.append(f"COMMENT={_text(row.comment)}")
+    if kind == "PROCEDURE":
+        lines.append(f"EXECUTE AS {spec['execute_as']}")
     lines.append(f"AS $${spec['body']}$$;" if py and "$$" not in spec["body"] else
                  "AS '" + str(spec["body"]).replace("'", "''") + "';")
     return "\n".join(lines)

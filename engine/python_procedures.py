@@ -14,7 +14,6 @@ engine session in a connector-like connection, which the engine does not know.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -83,7 +82,7 @@ def call(session: Session, row: FunctionRow, values: list[Value], runner: Runner
     name, handler_name = row.name, py["handler"]
     if py["strict"] and any(v.value is None for v in values):  # RETURNS NULL ON NULL INPUT: not called
         return _scalar(row, None, runner)
-    if not _factory or importlib.util.find_spec("snowflake.snowpark") is None:
+    if not _factory or not python_udfs.snowpark_installed():
         raise error_catalog.python_handler_error(
             name, handler_name, f"ModuleNotFoundError: No module named 'snowflake.snowpark' (the package "
             f"'{SNOWPARK}', which gives a Python stored procedure's handler its Session, is not installed where "

@@ -40,6 +40,8 @@ _SEMICOLON = re.compile(";")
 _MAY_BE_BLOCK = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(?:BEGIN|DECLARE)(?![\w$])", re.I)
 # …and a transaction's BEGIN, told apart without loading the Scripting reader
 _BEGIN_TRANSACTION = re.compile(r"\s*BEGIN(?:\s+(?:WORK|TRANSACTION))?(?:\s+NAME\s+[\w$\"]+)?\s*(?:;\s*)?\Z", re.I)
+# An anonymous procedure (https://docs.snowflake.com/en/sql-reference/sql/call-with): not emulated.
+_ANONYMOUS_PROCEDURE = re.compile(r"\s*WITH\s+(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)\s+AS\s+PROCEDURE\b", re.I)
 _MAY_BE_PROCEDURE = re.compile(r"\s*CREATE\s[\s\S]*?\bPROCEDURE\b[\s\S]*\bAS\s+(?:BEGIN|DECLARE)\b", re.I)
 
 
@@ -123,6 +125,8 @@ def parser() -> Lark:
 
 def parse(text: str) -> list[ast.Statement]:
     """Parse one or more `;`-separated statements; raises ProgrammingError 001003 on bad syntax."""
+    if _ANONYMOUS_PROCEDURE.match(text):
+        raise not_supported("An anonymous procedure (WITH … AS PROCEDURE … CALL)")
     if len(text) <= _CACHE_TEXT_LIMIT:  # texts that differ only in generated names share one parse
         return list(generated.shared(text, _parse_cached, ("parse",)))
     if _MAY_BE_BLOCK.match(text) and _scripting().starts_block(text):

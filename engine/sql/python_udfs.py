@@ -145,9 +145,17 @@ def package_name(spec: str) -> str:
     return re.split(r"[=<>!~\s]", spec, maxsplit=1)[0]
 
 
+def snowpark_installed() -> bool:
+    """Whether `snowflake.snowpark` imports here (find_spec of a submodule raises when its parent is missing)."""
+    try:
+        return importlib.util.find_spec("snowflake.snowpark") is not None
+    except ImportError:
+        return False
+
+
 def _installed(name: str) -> bool:
     if name.lower() in ("snowflake-snowpark-python", "snowflake.snowpark"):
-        return importlib.util.find_spec("snowflake.snowpark") is not None
+        return snowpark_installed()
     try:
         importlib.metadata.distribution(name)
         return True

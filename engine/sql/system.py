@@ -148,8 +148,8 @@ def get_tag(session: Session, args: list[str | float | None]) -> str | None:
 
 def get_ddl(session: Session, args: list[str | float | None]) -> str:
     """`GET_DDL(object_type, '[namespace.]name' [, use_fully_qualified_names])`
-    (https://docs.snowflake.com/en/sql-reference/functions/get_ddl); a FUNCTION is named with its argument
-    types, `'f(NUMBER, VARCHAR)'`."""
+    (https://docs.snowflake.com/en/sql-reference/functions/get_ddl); a FUNCTION or PROCEDURE is named with its
+    argument types, `'f(NUMBER, VARCHAR)'`."""
     if not 2 <= len(args) <= 3 or not isinstance(args[0], str) or not isinstance(args[1], str) \
             or (len(args) == 3 and not isinstance(args[2], bool)):
         raise errors.compilation_error("GET_DDL takes an object type, an object name and, optionally, a BOOLEAN.")
@@ -157,7 +157,7 @@ def get_ddl(session: Session, args: list[str | float | None]) -> str:
 
     kind, text = " ".join(args[0].upper().split()), args[1]
     types: tuple[str, ...] | None = None
-    if kind == "FUNCTION":
+    if kind in ("FUNCTION", "PROCEDURE"):
         text, types = _signature(text)
     return ddl.object_ddl(session, kind, qualified_name(text), types, len(args) == 3 and args[2] is True)
 
