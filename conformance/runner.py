@@ -75,6 +75,7 @@ class Record:
     columns: tuple[str, ...] | None = None
     columns_prefix: bool = False
     args: dict[str, str] = field(default_factory=dict)
+    requires: set[str] = field(default_factory=set)  # client packages snowreg needs to run it (`requires`)
 
     @property
     def where(self) -> str:
@@ -95,6 +96,12 @@ class _Pending:
     xfail: dict[str, str] = field(default_factory=dict)
     columns: tuple[str, ...] | None = None
     columns_prefix: bool = False
+    requires: set[str] = field(default_factory=set)
+
+
+# `requires <name>`: the module snowreg needs in its own process to run the record (a Python stored
+# procedure's handler gets a Snowpark Session); without it the record is skipped on snowreg.
+REQUIREMENTS = {"snowpark": "snowflake.snowpark"}
 
 
 def parse_file(path: str | Path) -> list[Record]:
@@ -125,7 +132,7 @@ class Parser:
             self.i += 1
             if raw.strip():
                 self._line(raw.strip())
-        if self.pending.skip or self.pending.xfail or self.pending.columns is not None:
+        if self.pending.skip or self.pending.xfail or self.pending.columns is not None or self.pending.requires:
             raise self.error("a directive at the end of the file applies to no record")
         return self.records
 
@@ -141,7 +148,7 @@ class Parser:
         handler = {
             "statement": self._statement, "query": self._query, "columns": self._columns,
             "skipif": self._condition, "onlyif": self._condition, "xfail": self._condition,
-            "connection": self._connection, "model": self._model, "file": self._file,
+            "connection": self._connection, "model": self._model, "file": self._file, "requires": self._requires,
         }.get(word)
         if handler is None:
             raise self.error(f"unknown directive {word!r}")
@@ -152,6 +159,7 @@ class Parser:
             raise self.error("no `# ref: §N` comment names the reference section of this record")
         p = self.pending
         rec = Record(kind, self.path, self.i, self.ref, comments=p.comments, skip=p.skip, xfail=p.xfail,
+                     requires=p.requires,
                      columns=p.columns, columns_prefix=p.columns_prefix)
         self.pending = _Pending()
         self.records.append(rec)
@@ -167,6 +175,11 @@ class Parser:
             self.pending.skip.update(t for t in TARGETS if t != target)
         else:
             self.pending.xfail[target] = reason.strip()
+
+    def _requires(self, word: str, rest: str) -> None:
+        if rest not in REQUIREMENTS:
+            raise self.error(f"requires names one of {', '.join(REQUIREMENTS)}, not {rest!r}")
+        self.pending.requires.add(rest)
 
     def _columns(self, word: str, rest: str) -> None:
         names = [c.strip() for c in rest.split(" | ")]
@@ -369,6 +382,15 @@ def error_parts(exc: BaseException) -> tuple[int | None, str]:
     return (errno if isinstance(errno, int) else None), (msg if isinstance(msg, str) else str(exc))
 
 
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
 class FileRun:
     """The state of one .test file on one target: its connections over one fresh registry."""
 
@@ -399,6 +421,10 @@ class FileRun:
 
     def run(self, rec: Record) -> None:
         """Run one record; raise Failure when its outcome differs from the file's expectation."""
+        if type(self.backend).__name__ == "SnowregBackend":
+            for need in rec.requires:
+                if not _importable(REQUIREMENTS[need]):
+                    raise Unsupported(f"needs {REQUIREMENTS[need]} in snowreg's environment (`requires {need}`)")
         if rec.kind == "connection":
             name = rec.args["name"]
             if name not in self.connections:

@@ -110,8 +110,8 @@ def test_packages_must_be_importable(cur: Any) -> None:
 def test_what_is_not_emulated_is_refused_by_name(cur: Any, extra: str, code: str, handler: str, what: str) -> None:
     with pytest.raises(snowreg.NotSupportedError, match=what):
         cur.execute(py("nope", "i INT", "INT", code, extra, handler))
-    with pytest.raises(snowreg.NotSupportedError, match="LANGUAGE PYTHON"):
-        cur.execute("CREATE PROCEDURE pp() RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.12' "
+    with pytest.raises(snowreg.NotSupportedError, match="IMPORTS in CREATE PROCEDURE"):  # a procedure's too
+        cur.execute("CREATE PROCEDURE pp() RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.12' IMPORTS = ('@s/m.py') "
                     "PACKAGES = ('snowflake-snowpark-python') HANDLER = 'run' AS $$\ndef run(session): return 1\n$$")
     assert rows(cur, "SHOW USER FUNCTIONS") == []
 

@@ -287,9 +287,9 @@ def test_execute_immediate_runs_one_statement_as_if_sent(cur: Any) -> None:
 
 
 def test_procedures_in_other_languages_stay_refused(cur: Any) -> None:
-    # SQL procedures run (tests/engine/test_procedures.py); handler code never does
-    for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.11' "
-                "PACKAGES = ('snowflake-snowpark-python') HANDLER = 'run' AS $$def run(session): return 1$$",
+    # SQL procedures run (tests/engine/test_procedures.py), in-line Python ones too (test_python_procedures.py)
+    for sql in ("CREATE PROCEDURE p() RETURNS INT LANGUAGE JAVA RUNTIME_VERSION = '11' "
+                "PACKAGES = ('com.snowflake:snowpark:latest') HANDLER = 'P.run' AS $$class P {}$$",
                 "CREATE PROCEDURE p() RETURNS INT LANGUAGE JAVASCRIPT AS $$ return 1; $$"):
         with pytest.raises(snowreg.NotSupportedError):
             cur.execute(sql)
