@@ -65,7 +65,7 @@ def create_procedure(session: Session, stmt: CreateFunction) -> Result:
     (db, schema, name, arguments), existing = found
     py = None
     if python:  # its properties checked and its code compiled (it runs at a CALL)
-        py = python_procedures.definition(stmt)
+        py = python_procedures.definition(stmt, name)
         if not stmt.body.strip():
             raise errors.compilation_error("A Python procedure's handler code is given in line: AS $$ … $$.")
     else:
@@ -215,13 +215,13 @@ def _resolved(session: Session, name: ast.QualifiedName, texts: tuple[str, ...],
     names = [resolve_ident(m.group(1)) for m in named if m is not None]
     if len(set(names)) != len(names):
         raise errors.compilation_error("An argument is named twice in the call.")
-    values = dict(zip(names, _arguments(runner, tuple(m.group(2) for m in named if m is not None)), strict=True))
+    by_name = dict(zip(names, _arguments(runner, tuple(m.group(2) for m in named if m is not None)), strict=True))
     rows = [r for r in _usable(session, name) if set(names) <= {a[0] for a in r.spec["args"]}
-            and all(a[0] in values for a in r.spec["args"] if a[2] is None)]
+            and all(a[0] in by_name for a in r.spec["args"] if a[2] is None)]
     if len(rows) != 1:
-        shown = ", ".join(f"{n} => {family(v.type or '') or '?'}" for n, v in values.items())
-        raise errors.invalid_arguments(f"Invalid argument types for function '{name.name}': ({shown})")
-    return rows[0], [values.get(a[0]) for a in rows[0].spec["args"]]
+        shown = ", ".join(f"{n} => {family(v.type or '') or '?'}" for n, v in by_name.items())
+        raise errors.invalid_arguments(f"Invalid argument types for function '{session.qualify(name)[2]}': ({shown})")
+    return rows[0], [by_name.get(a[0]) for a in rows[0].spec["args"]]
 
 
 def _arguments(runner: Runner, texts: tuple[str, ...]) -> list[Value]:

@@ -22,9 +22,9 @@ from snowreg.engine.sql import python_udfs
 from snowreg.grammar.text import quote_ident
 
 if TYPE_CHECKING:  # the rest loads with the first procedure (the connection layer imports this module)
+    from snowreg.catalog.udfs import FunctionRow
     from snowreg.engine.result import Result
     from snowreg.engine.script_values import Value
-    from snowreg.catalog.udfs import FunctionRow
     from snowreg.engine.session import Session
     from snowreg.grammar.ast import Statement
     from snowreg.grammar.ast.functions import CreateFunction
@@ -47,7 +47,7 @@ def set_session_factory(factory: SessionFactory) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def definition(stmt: CreateFunction) -> dict[str, Any]:
+def definition(stmt: CreateFunction, name: str) -> dict[str, Any]:
     """The Python part of a new procedure's JSON, once its properties and types are checked and its code
     compiles (a syntax error refuses the CREATE with 100357). The code runs first at a CALL: Snowpark need
     not be installed to create one (DECISIONS.md U41)."""
@@ -63,7 +63,7 @@ def definition(stmt: CreateFunction) -> dict[str, Any]:
     try:
         compile(stmt.body, python_udfs.CODE_FILE, "exec")
     except SyntaxError as e:
-        raise error_catalog.python_handler_error(stmt.name.name, handler, python_udfs.traceback_text(e)) from None
+        raise error_catalog.python_handler_error(name, handler, python_udfs.traceback_text(e)) from None
     return {"handler": handler, "runtime": runtime, "packages": packages, "strict": stmt.strict, "kinds": kinds,
             "scales": [python_udfs.scale_of(a.type) for a in stmt.args], "returns": returns}
 
