@@ -24,6 +24,7 @@ from snowreg.engine.access.governance import authenticate, login
 from snowreg.engine.access.grants import VALID_PRIVILEGES
 from snowreg.engine.boundary import cancel, guarded
 from snowreg.engine.execute import execute
+from snowreg.engine.python_procedures import set_session_factory
 from snowreg.engine.resolve import SYSTEM_ALIASES, resolve_version
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
@@ -38,7 +39,7 @@ __all__ = [
     "VALID_PRIVILEGES", "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
     "information_schema_views",
     "insert_frame", "load_model", "login", "open_catalog", "transaction",
-    "qualify_table", "resolve_name", "sql_type", "visible_databases", "visible_methods", "visible_model",
+    "qualify_table", "resolve_name", "set_session_factory", "sql_type", "visible_databases", "visible_methods", "visible_model",
     "visible_columns", "visible_models", "visible_schemas", "visible_tables", "visible_versions", "written_yaml",
 ]
 

@@ -27,10 +27,10 @@ from snowreg.engine.api import (
     guarded,
     history,
     login,
+    set_session_factory,
     transaction,
 )
 from snowreg.engine.api import execute as execute_statement
-from snowreg.engine.python_procedures import set_session_factory
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
 from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
