@@ -235,20 +235,23 @@ def _schema_statements(session: Session, db: str, schema: str, shown: int, schem
     out += [_table(session, r, shown) for r in relations if r.kind == "TABLE"]
     out += [_view(session, r, shown) for r in relations if r.kind == "VIEW"]
     out += _functions(session, db, schema, shown)
+    out += _functions(session, db, schema, shown, "PROCEDURE")  # recursive: "all supported objects" (the page)
     return out
 
 
-def _functions(session: Session, db: str, schema: str, shown: int) -> list[str]:
-    if not session.catalog.udfs.any_defined():
+def _functions(session: Session, db: str, schema: str, shown: int, kind: str = "FUNCTION") -> list[str]:
+    """The schema's functions (or procedures) the roles hold a privilege on; a secure one its owner's only."""
+    part = session.catalog.procedures if kind == "PROCEDURE" else session.catalog.udfs
+    if not part.any_defined():
         return []
     from snowreg.engine import routines
 
     a = privileges.access(session)
     out = []
-    for row in session.catalog.udfs.listed(db, schema):
-        held = a.held(("FUNCTION", row.database_name, row.schema_name, row.signature_name), row.owner)
+    for row in part.listed(db, schema):
+        held = a.held((kind, row.database_name, row.schema_name, row.signature_name), row.owner)
         if held and (not row.secure or "OWNERSHIP" in held):
-            out.append(_function_text(row, routines.returns_text(row), shown))
+            out.append(_function_text(row, routines.returns_text(row), shown, kind))
     return out
 
 

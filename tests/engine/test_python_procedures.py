@@ -82,6 +82,23 @@ def test_metadata_of_a_python_procedure(cur: Any) -> None:
     assert "LANGUAGE SQL\nEXECUTE AS OWNER\nAS '" in rows(cur, "SELECT GET_DDL('procedure', 'sq()')")[0][0]
 
 
+def test_a_schemas_ddl_recreates_its_procedures(cur: Any) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/get_ddl: recursive for schemas, procedures supported
+    cur.execute(COPY)
+    cur.execute("CREATE PROCEDURE sq(a INT DEFAULT 1) RETURNS INT LANGUAGE SQL EXECUTE AS CALLER AS $$ BEGIN RETURN a; END $$")
+    text = rows(cur, "SELECT GET_DDL('SCHEMA', 'PUBLIC')")[0][0]
+    assert 'CREATE OR REPLACE PROCEDURE "MY_COPY_SP"(' in text and "LANGUAGE PYTHON" in text
+    assert 'CREATE OR REPLACE PROCEDURE "SQ"("A" NUMBER DEFAULT 1)' in text and "EXECUTE AS CALLER" in text
+    cur.execute("CREATE ROLE R")
+    cur.execute("GRANT USAGE ON DATABASE TEST_DB TO ROLE R")
+    cur.execute("GRANT USAGE ON SCHEMA TEST_DB.PUBLIC TO ROLE R")
+    cur.execute("GRANT USAGE ON PROCEDURE sq(NUMBER) TO ROLE R")
+    cur.execute("GRANT ROLE R TO USER ADMIN")
+    cur.execute("USE ROLE R")
+    text = rows(cur, "SELECT GET_DDL('SCHEMA', 'PUBLIC')")[0][0]
+    assert '"SQ"' in text and "MY_COPY_SP" not in text  # only what the role holds a privilege on
+
+
 def test_a_syntax_error_refuses_the_create(cur: Any) -> None:
     e = error_of(cur, proc("bad", "", "INT", "def run(session)\n    return 1"))
     assert e.errno == 100357 and "SyntaxError" in e.msg and 'File "_udf_code.py", line 2' in e.msg
