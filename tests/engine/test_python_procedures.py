@@ -165,6 +165,9 @@ def test_dataframe_writes_and_nested_calls_in_the_handler(cur: Any) -> None:
         "    session.table('T1').filter('N > 1').write.save_as_table('T2')",
         "    return f\"{session.table('T1').count()} {session.table('T2').count()} {session.call('twice', 5)}\""])))
     assert rows(cur, "CALL writes()") == [("4 2 10",)]
+    cur.execute(proc("active", "", "BOOLEAN", "from snowflake.snowpark.context import get_active_session\n"
+                     "def run(session):\n    return get_active_session() is session"))
+    assert rows(cur, "CALL active()") == [(True,)]
     assert rows(cur, "SELECT N, S FROM T2 ORDER BY N") == [(2, "b"), (2, "b")]
     assert [d.name for d in cur.describe("CALL writes()")] == ["WRITES"]
 
