@@ -161,7 +161,8 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     runner = make_runner(None, False)
     row, given = _resolved(session, name, arg_texts, runner)
     spec = row.spec
-    values = [_evaluate(runner, literal(v) if v is not None else a[2], a[1]) for v, a in zip(given, spec["args"], strict=True)]
+    values = [_evaluate(runner, literal(v) if v is not None else a[2], a[1])  # None: the argument's DEFAULT
+              for v, a in zip(given, spec["args"], strict=True)]
     owner = spec["execute_as"] == "OWNER"
     with _nested(session), _rights(session, row.owner if owner else None):
         refuse = _refusals(owner, session.transaction)
@@ -204,7 +205,8 @@ _NAMED = re.compile(r"\s*(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)\s*=>(.*)", re.S)
 def _resolved(session: Session, name: ast.QualifiedName, texts: tuple[str, ...], runner: Runner
               ) -> tuple[FunctionRow, list[Value | None]]:
     """The procedure a CALL names and its arguments in declared order (None: left to the DEFAULT), given
-    by position or, all of them, by name (`p(b => 2, a => 1)`: https://docs.snowflake.com/en/sql-reference/sql/call)."""
+    by position or, all of them, by name (`p(b => 2, a => 1)`: https://docs.snowflake.com/en/sql-reference/sql/call;
+    DECISIONS.md U45)."""
     named = [_NAMED.fullmatch(t) for t in texts]
     if not any(named):
         values = _arguments(runner, texts)

@@ -88,7 +88,8 @@ def call(session: Session, row: FunctionRow, values: list[Value], runner: Runner
             f"'{SNOWPARK}', which gives a Python stored procedure's handler its Session, is not installed where "
             "snowreg runs: pip install snowflake-snowpark-python)\n")
     handler = python_udfs.load(spec["body"], handler_name, name)  # from the stored definition, at each CALL
-    arguments = [python_udfs.to_python(v.value, k, s) for v, k, s in zip(values, py["kinds"], py["scales"], strict=True)]
+    arguments = [python_udfs.to_python(v.value, kind, scale)
+                 for v, kind, scale in zip(values, py["kinds"], py["scales"], strict=True)]
     snowpark, close = _factory[0](session, refuse)
     try:
         try:
