@@ -173,6 +173,19 @@ def test_dataframe_writes_and_nested_calls_in_the_handler(cur: Any) -> None:
 
 
 @needs_snowpark
+def test_defaults_overloads_and_rights_switch(cur: Any) -> None:
+    cur.execute(proc("greet", "who VARCHAR, punct VARCHAR DEFAULT '!'", "VARCHAR",
+                     "def run(session, who, punct):\n    return 'hi ' + who + punct"))
+    cur.execute(proc("greet", "n INT", "VARCHAR", "def run(session, n):\n    return 'number ' + str(n)"))
+    assert rows(cur, "CALL greet('ann')") == [("hi ann!",)]
+    assert rows(cur, "CALL greet(punct => '?', who => 'bo')") == [("hi bo?",)]
+    assert rows(cur, "CALL greet(7)") == [("number 7",)]
+    cur.execute("ALTER PROCEDURE greet(NUMBER) EXECUTE AS CALLER")
+    assert dict(rows(cur, "DESCRIBE PROCEDURE greet(NUMBER)"))["execute as"] == "CALLER"
+    assert rows(cur, "CALL greet(8)") == [("number 8",)]
+
+
+@needs_snowpark
 def test_values_cross_by_the_type_mappings(cur: Any) -> None:
     cur.execute(proc("kinds", "n INT, d NUMBER(10,2), f FLOAT, s VARCHAR, b BOOLEAN, dt DATE, ts TIMESTAMP_NTZ, "
                      "v VARIANT, o OBJECT, a ARRAY, x BINARY", "VARCHAR",
