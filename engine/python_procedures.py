@@ -82,7 +82,9 @@ def call(session: Session, row: FunctionRow, values: list[Value], runner: Runner
     name, handler_name = row.name, py["handler"]
     if py["strict"] and any(v.value is None for v in values):  # RETURNS NULL ON NULL INPUT: not called
         return _scalar(row, None, runner)
-    if not _factory or not python_udfs.snowpark_installed():
+    if not _factory:  # an engine session no connection layer made: nothing can give the handler a Session
+        raise errors.not_supported("A Python procedure's CALL outside a snowreg connection")
+    if not python_udfs.snowpark_installed():
         raise error_catalog.python_handler_error(
             name, handler_name, f"ModuleNotFoundError: No module named 'snowflake.snowpark' (the package "
             f"'{SNOWPARK}', which gives a Python stored procedure's handler its Session, is not installed where "
