@@ -8,6 +8,8 @@ SQL inference is the model's own cost plus one scan). Contenders, interleaved ro
 - direct:        model.predict(X)
 - sql:           the statement above through a snowreg cursor (the fast path: one model call)
 - sql_object:    SELECT m!predict(...) FROM t, every row fetched (the OBJECT column, JSON text per row)
+- sql_previous_calls: the SUM with the model called once per DuckDB batch as it comes (before the
+                 tenth round: 17 calls per million rows; now a first batch and parts of `fast.call_rows`)
 - sql_general, sql_object_general: the same two with the shortcuts past DuckDB's final scan turned off
                  (engine/inference/shortcut.py), i.e. the previous road
 - duckdb_scan:   plain DuckDB summing the four columns: the floor of reading the arguments out of DuckDB
@@ -91,11 +93,38 @@ def general(fn: Any) -> Any:
     return run
 
 
+def previous_calls(fn: Any) -> Any:
+    """`fn` with the model called as before the tenth round (bench/README.md): once per DuckDB batch as
+    it comes (65,536 and 57,344 rows in turn: its batches never span a 122,880-row row group; 17 calls
+    per million rows), instead of a small first batch and then parts of `fast.call_rows` rows."""
+    from snowreg.engine.inference import fast, stream
+
+    def as_they_come(reader: Any, rows: int, check: Any) -> Any:
+        while True:
+            check()
+            batch = stream._next(reader)
+            if batch is None:
+                return
+            if batch.num_rows:
+                yield batch
+
+    def run() -> Any:
+        saved = fast.BATCH_VALUES, fast.CALL_VALUES, stream._parts
+        fast.BATCH_VALUES = fast.CALL_VALUES = 1 << 18
+        stream._parts = as_they_come
+        try:
+            return fn()
+        finally:
+            fast.BATCH_VALUES, fast.CALL_VALUES, stream._parts = saved
+    return run
+
+
 def cases(conn: Any, cur: Any, model: Any, X: Any) -> dict[str, Any]:
     """The contenders but the slow per-vector fallback."""
     return {
         "direct": lambda: model.predict(X),
         "sql": lambda: cur.execute(SUM_SQL).fetchall(),
+        "sql_previous_calls": previous_calls(lambda: cur.execute(SUM_SQL).fetchall()),
         "sql_general": general(lambda: cur.execute(SUM_SQL).fetchall()),
         "sql_object": lambda: cur.execute(OBJECT_SQL).fetchall(),
         "sql_object_general": general(lambda: cur.execute(OBJECT_SQL).fetchall()),

@@ -363,10 +363,11 @@ def call_rows(width: int) -> int:
     exactly that), at least one batch. Measured with scikit-learn's LogisticRegression over 1M rows of
     4 arguments (bench/README.md, "Issue 13, tenth round"): each call costs ~130 µs of validation
     whatever its size, so fewer calls cost less, up to where OpenBLAS runs the matrix-vector product
-    on its threads (from m × n = 460,800 values in the OpenBLAS numpy ships: 115,200 ×
-    GEMM_MULTITHREAD_THRESHOLD 4), which spin for a core that DuckDB's scan and the reading thread want
-    (a 131,072-row call cost ~10× a 114,688-row one at load 5). 4 arguments: 114,688 rows, 9 calls
-    per million rows after the first batch (16–17 in 65,536-row batches); 100 arguments: 4,096 rows
+    on its threads (its gemv threads from m × n = 115,200 × GEMM_MULTITHREAD_THRESHOLD, 4 by default:
+    460,800 values), which spin for a core that DuckDB's scan and the reading thread want (at load 5,
+    1M rows in 131,072-row calls took 3× the main thread's CPU of 114,688-row calls). 4 arguments:
+    114,688 rows, 9 calls per million rows after the first batch (16–17 in DuckDB's batches of 65,536
+    rows); 100 arguments: 4,096 rows
     (99 ms per million rows, against 236 ms in 2,048 and 470–840 ms in 8,192–16,384)."""
     return max(batch_rows(width), _rows(CALL_VALUES, width))
 
