@@ -86,8 +86,7 @@ def _parts(reader: pa.RecordBatchReader, rows: int, check: Callable[[], None]) -
     """The reader's rows in parts of exactly `rows` rows, the last one shorter: consecutive batches
     joined, and split where a part ends, without copying (a part spanning batches is one Arrow table
     of their slices). DuckDB's batches never span its row groups (122,880 rows), so read as they come
-    they alternate 65,536 and 57,344 rows: one model call more per million rows. `check` runs before
-    each read."""
+    a short batch ends every row group: more calls, of uneven sizes. `check` runs before each read."""
     import pyarrow as pa
 
     pending: list[pa.RecordBatch] = []
