@@ -6,7 +6,7 @@ is timed against `model.predict(X)` on the same rows already in numpy (the basel
 SQL inference is the model's own cost plus one scan). Contenders, interleaved round by round:
 
 - direct:        model.predict(X)
-- sql:           the statement above through a snowreg cursor (the fast path: one model call)
+- sql:           the statement above through a snowreg cursor (the fast path: the model called on parts)
 - sql_object:    SELECT m!predict(...) FROM t, every row fetched (the OBJECT column, JSON text per row)
 - sql_previous_calls: the SUM with the model called once per DuckDB batch as it comes (before the
                  tenth round: 17 calls per million rows; now a first batch and parts of `fast.call_rows`)
