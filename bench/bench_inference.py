@@ -6,8 +6,10 @@ is timed against `model.predict(X)` on the same rows already in numpy (the basel
 SQL inference is the model's own cost plus one scan). Contenders, interleaved round by round:
 
 - direct:        model.predict(X)
-- sql:           the statement above through a snowreg cursor (the fast path: one model call)
+- sql:           the statement above through a snowreg cursor (the fast path: the model called on parts)
 - sql_object:    SELECT m!predict(...) FROM t, every row fetched (the OBJECT column, JSON text per row)
+- sql_previous_calls: the SUM with the model called once per DuckDB batch as it comes (before the
+                 tenth round: 17 calls per million rows; now a first batch and parts of `fast.call_rows`)
 - sql_general, sql_object_general: the same two with the shortcuts past DuckDB's final scan turned off
                  (engine/inference/shortcut.py), i.e. the previous road
 - duckdb_scan:   plain DuckDB summing the four columns: the floor of reading the arguments out of DuckDB
@@ -20,7 +22,7 @@ readable on a loaded machine where wall time mostly measures the wait for a core
 cost per call (`predict` on 16 rows) times the number of batches says what calling it per batch costs.
 Then one profiled run of `sql` says where the time goes. `--before PYTHON` (an interpreter with another
 snowreg build) adds direct / sql / sql_object of both builds, each in its own worker process over
-1,000,000 rows, interleaved round by round, wall and each worker's CPU time.
+1,000,000 rows, interleaved round by round: wall, each worker's process CPU and its main thread's CPU.
 
 Run: .venv/bin/python bench/bench_inference.py [--rows N] [--rounds R] [--quick] [--before PYTHON]
 """
@@ -91,11 +93,38 @@ def general(fn: Any) -> Any:
     return run
 
 
+def previous_calls(fn: Any) -> Any:
+    """`fn` with the model called as before the tenth round (bench/README.md): once per DuckDB batch as
+    it comes (65,536 and 57,344 rows in turn: its batches never span a 122,880-row row group; 17 calls
+    per million rows), instead of a small first batch and then parts of `fast.call_rows` rows."""
+    from snowreg.engine.inference import fast, stream
+
+    def as_they_come(reader: Any, rows: int, check: Any) -> Any:
+        while True:
+            check()
+            batch = stream._next(reader)
+            if batch is None:
+                return
+            if batch.num_rows:
+                yield batch
+
+    def run() -> Any:
+        saved = fast.BATCH_VALUES, fast.CALL_VALUES, stream._parts
+        fast.BATCH_VALUES = fast.CALL_VALUES = 1 << 18
+        stream._parts = as_they_come
+        try:
+            return fn()
+        finally:
+            fast.BATCH_VALUES, fast.CALL_VALUES, stream._parts = saved
+    return run
+
+
 def cases(conn: Any, cur: Any, model: Any, X: Any) -> dict[str, Any]:
     """The contenders but the slow per-vector fallback."""
     return {
         "direct": lambda: model.predict(X),
         "sql": lambda: cur.execute(SUM_SQL).fetchall(),
+        "sql_previous_calls": previous_calls(lambda: cur.execute(SUM_SQL).fetchall()),
         "sql_general": general(lambda: cur.execute(SUM_SQL).fetchall()),
         "sql_object": lambda: cur.execute(OBJECT_SQL).fetchall(),
         "sql_object_general": general(lambda: cur.execute(OBJECT_SQL).fetchall()),
@@ -133,9 +162,9 @@ def per_call_cost(model: Any, X: Any, calls: int = 200) -> tuple[float, float]:
     call at the fast path's batch size, median main-thread CPU seconds of `calls` each."""
     import numpy as np
 
-    from snowreg.engine.inference.fast import batch_rows
+    from snowreg.engine.inference.fast import call_rows
 
-    small, batch = np.asfortranarray(X[:16]), np.asfortranarray(X[:batch_rows(X.shape[1])])
+    small, batch = np.asfortranarray(X[:16]), np.asfortranarray(X[:call_rows(X.shape[1])])
     fixed, full = [], []
     for _ in range(calls):
         for part, out in ((small, fixed), (batch, full)):
@@ -214,7 +243,7 @@ def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from snowreg.engine.inference.fast import batch_rows
+    from snowreg.engine.inference.fast import call_rows
     from snowreg.engine.inference.rows import rows_of
 
     duck = conn.session.duck
@@ -239,7 +268,7 @@ def phases(conn: Any, model: Any, X: Any) -> dict[str, float]:
     out["model.predict on it, one call (the previous road)"], t = clock() - t, clock()
     model.predict(X)
     out["model.predict(X) (the baseline's C-order X)"] = clock() - t
-    rows = batch_rows(4)
+    rows = call_rows(4)  # DuckDB's batches at the size of the engine's calls (it joins them across row groups)
     read = fill = call = 0.0
     parts = []
     reader = duck.sql(args).to_arrow_reader(rows)
@@ -299,9 +328,10 @@ def against_before(before: str, rounds: int) -> dict[str, common.Stats]:
     try:
         for worker in workers.values():
             worker.wait_ready()
-        contenders = {f"{name} {case}{' cpu' if cpu else ''}": worker.contender(case, cpu)
+        clocks = {"": False, " cpu": True, " main": "thread"}
+        contenders = {f"{name} {case}{suffix}": worker.contender(case, clock)
                       for name, worker in workers.items() for case in ("direct", "sql", "sql_object")
-                      for cpu in (False, True)}
+                      for suffix, clock in clocks.items()}
         return common.round_robin(contenders, rounds=rounds, warmup=2, budget_s=300)
     finally:
         for worker in workers.values():
@@ -309,14 +339,16 @@ def against_before(before: str, rounds: int) -> dict[str, common.Stats]:
 
 
 def before_rows(stats: dict[str, common.Stats]) -> list[list[str]]:
-    """One row per build and case: wall and CPU medians, each × that build's own model call."""
+    """One row per build and case: wall, process CPU and main-thread CPU medians, each × that build's
+    own model call."""
     out = []
     for name in ("before", "now"):
-        direct, direct_cpu = stats[f"{name} direct"].median, stats[f"{name} direct cpu"].median
         for case in ("direct", "sql", "sql_object"):
-            wall, cpu = stats[f"{name} {case}"].median, stats[f"{name} {case} cpu"].median
-            out.append([f"{name}: {case}", f"{fmt_time(wall)} ({wall / direct:.2f}×)",
-                        f"{fmt_time(cpu)} ({cpu / direct_cpu:.2f}×)"])
+            row = [f"{name}: {case}"]
+            for suffix in ("", " cpu", " main"):
+                value, direct = stats[f"{name} {case}{suffix}"].median, stats[f"{name} direct{suffix}"].median
+                row.append(f"{fmt_time(value)} ({value / direct:.2f}×)")
+            out.append(row)
     return out
 
 
@@ -337,7 +369,7 @@ def main(argv: list[str] | None = None) -> None:
         compared = against_before(args.before, args.rounds)
         print(common.table(f"this build and --before ({args.before}), 1,000,000 rows, interleaved, medians "
                            f"(load {load[0]:.2f} → {os.getloadavg()[0]:.2f})", before_rows(compared),
-                           ["build: case", "wall", "CPU"]))
+                           ["build: case", "wall", "process CPU", "main thread's CPU"]))
         common.save("bench_inference_before", {"machine": common.machine_info(), "before": args.before,
                                                "stats": common.stats_json(compared),
                                                "loadavg": [load, os.getloadavg()]})
@@ -375,11 +407,12 @@ def main(argv: list[str] | None = None) -> None:
                               "worker and BLAS's threads)", common.comparison_rows(main, "direct"),
                               common.COMPARISON_HEADER))
     fixed, full = per_call_cost(model, X)
-    from snowreg.engine.inference.fast import batch_rows
+    from snowreg.engine.inference.fast import batch_rows, call_rows
 
-    calls = -(-rows // batch_rows(4))
-    print(f"model.predict's fixed cost per call (16 rows) {fmt_time(fixed)}, one batch of {batch_rows(4):,} rows "
-          f"{fmt_time(full)} (main-thread CPU); {calls} batches: {fmt_time(calls * fixed)} of fixed cost")
+    calls = 1 + -(-max(rows - batch_rows(4), 0) // call_rows(4))
+    print(f"model.predict's fixed cost per call (16 rows) {fmt_time(fixed)}, one call of {call_rows(4):,} rows "
+          f"{fmt_time(full)} (main-thread CPU); {calls} calls (a first batch of {batch_rows(4):,} rows, then "
+          f"parts of {call_rows(4):,}): {fmt_time(calls * fixed)} of fixed cost")
     print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min), {os.getloadavg()[1]:.2f} (5 min)")
     ab = {name: paired(cur, sql, max(rounds, 10)) for name, sql in (("sum", SUM_SQL), ("object", OBJECT_SQL))}
     print("\n" + common.table("shortcuts on / off, back to back, order swapped each pair (medians)",

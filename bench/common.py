@@ -87,14 +87,16 @@ def fmt_time(seconds: float) -> str:
 # -- running cases --------------------------------------------------------------------------------
 
 
-def time_calls(fn: Case, calls: int, cpu: bool = False) -> list[float]:
+def time_calls(fn: Case, calls: int, cpu: bool | str = False) -> list[float]:
     """Call `fn` `calls` times and return each call's wall time in seconds (`cpu`, or `BENCH_CLOCK=cpu`
     in the environment, which workers inherit: the CPU time of the whole process instead, DuckDB's
-    threads included: steadier than wall time on a loaded machine).
+    threads included: steadier than wall time on a loaded machine; `cpu="thread"`: the calling
+    thread's CPU time alone, the work nothing overlaps).
 
     A case with a `prepare` attribute (see `prepared`) has it called, untimed, before each call."""
     out = []
-    clock = time.process_time if cpu or os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
+    clock = time.thread_time if cpu == "thread" else \
+        time.process_time if cpu or os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
     prepare = getattr(fn, "prepare", None)
     for _ in range(calls):
         if prepare is not None:
@@ -219,8 +221,9 @@ def serve(setup: Callable[[], tuple[dict[str, Case], dict[str, Any]]]) -> None:
         try:
             if request.get("collect"):
                 gc.collect()
+            cpu = request.get("cpu")
             reply: dict[str, Any] = {"times": time_calls(cases[request["case"]], request["calls"],
-                                                         bool(request.get("cpu")))}
+                                                         cpu if cpu == "thread" else bool(cpu))}
         except Exception as e:  # noqa: BLE001
             reply = {"error": f"{type(e).__name__}: {e}"}
         proto.write(json.dumps(reply) + "\n")
@@ -257,7 +260,7 @@ class Worker:
         reply: dict[str, Any] = json.loads(line)
         return reply
 
-    def run(self, case: str, calls: int, cpu: bool = False) -> list[float]:
+    def run(self, case: str, calls: int, cpu: bool | str = False) -> list[float]:
         assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps({"case": case, "calls": calls, "cpu": cpu}) + "\n")
         self.proc.stdin.flush()
@@ -267,8 +270,9 @@ class Worker:
         times: list[float] = reply["times"]
         return times
 
-    def contender(self, case: str, cpu: bool = False) -> Contender:
-        """`cpu`: the worker's process CPU time per call instead of wall time (see `time_calls`)."""
+    def contender(self, case: str, cpu: bool | str = False) -> Contender:
+        """`cpu`: the worker's process CPU time per call instead of wall time, `"thread"` its calling
+        thread's CPU time (see `time_calls`)."""
         return lambda calls: self.run(case, calls, cpu)
 
     def close(self) -> None:

@@ -318,12 +318,14 @@ def _cte_of(node: exp.Expr, with_: exp.With) -> exp.Expr | None:
 
 def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table, Outputs] | None:
     """The source's rows (the columns the SELECT still reads) with each group's outputs appended; None
-    when the source cannot stand alone. DuckDB streams the arguments in batches (`batch_rows`) and each
-    model runs on every batch as it arrives, so the arguments are never held whole and a cancel stops
-    the statement at the next batch. Models are loaded first: loading reads the catalog, and the
-    connection runs nothing else while the stream is open."""
+    when the source cannot stand alone. DuckDB streams the arguments in batches and each model runs on
+    every part of them as it arrives (`batch_rows`: a small first batch, then parts of `call_rows`), so
+    the arguments are never held whole and a cancel stops the statement at the next part. Models are
+    loaded first: loading reads the catalog, and the connection runs nothing else while the stream is
+    open."""
     methods = [plan.method(plan.sites[g.site]) for g in groups]
-    rows = batch_rows(max(len(g.arg_names) for g in groups))
+    width = max(len(g.arg_names) for g in groups)
+    rows = batch_rows(width)
     try:
         reader = plan.sql(sql).to_arrow_reader(rows)
     except _NOT_FAST:
@@ -334,7 +336,8 @@ def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table,
         try:
             # a query that calls Python UDFs is read in turn: no model runs while one of them does
             with closing(stream.batches(reader, rows, plan.check_canceled, ahead=not plan.functions,
-                                        prepare=_preparation(groups, methods))) as batches:
+                                        prepare=_preparation(groups, methods),
+                                        part=call_rows(width))) as batches:
                 return _run(plan, reader.schema, batches, groups, methods)
         finally:
             reader.close()  # the connection runs nothing else while a stream is open
@@ -342,19 +345,35 @@ def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table,
         raise _stream_failure(plan, sql, e.error) from None
 
 
-BATCH_VALUES = 1 << 18  # argument values per model call: 2 MB of doubles
-MIN_BATCH_ROWS = 4096  # rows per model call at least, however wide the arguments
+BATCH_VALUES = 1 << 17  # argument values per batch DuckDB hands over, and in the first model call
+CALL_VALUES = 7 << 16  # argument values per model call after the first (458,752: 3.5 MB of doubles)
+MIN_BATCH_ROWS = 4096  # rows per batch and per model call at least, however wide the arguments
 
 
 def batch_rows(width: int) -> int:
-    """Rows per model call for `width` arguments: `BATCH_VALUES` values, in whole DuckDB vectors (2,048
-    rows), at least `MIN_BATCH_ROWS`. Measured with scikit-learn's LogisticRegression, CPU per million
-    rows at load ~6: 4 arguments, 4.1–4.6 ms in batches of 65,536 or 98,304 rows, 7.5 ms in 32,768
-    (the per-call validation), 18–43 ms in 131,072 rows or more, where OpenBLAS starts its threads for
-    the matrix product, which spin for a core that DuckDB's scan and other processes want (a small
-    matrix also stays in the CPU caches); 100 arguments, 99 ms in batches of 4,096 rows (236 ms in
-    2,048, 470–840 ms in 8,192–16,384, 91 ms in one call of 200,000)."""
-    return max(MIN_BATCH_ROWS, BATCH_VALUES // max(width, 1) // 2048 * 2048)
+    """Rows per DuckDB batch for `width` arguments (the first model call takes one batch): `BATCH_VALUES`
+    values in whole DuckDB vectors (2,048 rows), at least `MIN_BATCH_ROWS`. Small, so the model starts
+    early: the statement's thread reads and fills the first batch itself, and a reading thread then
+    reads ahead while the model runs (stream.py). 4 arguments: 32,768 rows."""
+    return _rows(BATCH_VALUES, width)
+
+
+def call_rows(width: int) -> int:
+    """Rows per model call after the first batch: `CALL_VALUES` values (batches joined or split to
+    exactly that), at least one batch. Measured with scikit-learn's LogisticRegression over 1M rows of
+    4 arguments (bench/README.md, "Issue 13, tenth round"): each call costs ~130 µs of validation
+    whatever its size, so fewer calls cost less, up to where OpenBLAS runs the matrix-vector product
+    on its threads (its gemv threads from m × n = 115,200 × GEMM_MULTITHREAD_THRESHOLD, 4 by default:
+    460,800 values), which spin for a core that DuckDB's scan and the reading thread want (at load 5,
+    1M rows in 131,072-row calls took 3× the main thread's CPU of 114,688-row calls). 4 arguments:
+    114,688 rows, 9 calls per million rows after the first batch (16–17 in DuckDB's batches of 65,536
+    rows); 100 arguments: 4,096 rows
+    (99 ms per million rows, against 236 ms in 2,048 and 470–840 ms in 8,192–16,384)."""
+    return max(batch_rows(width), _rows(CALL_VALUES, width))
+
+
+def _rows(values: int, width: int) -> int:
+    return max(MIN_BATCH_ROWS, values // max(width, 1) // 2048 * 2048)
 
 
 def _stream_failure(plan: Plan, sql: str, error: OSError) -> BaseException:
@@ -382,7 +401,7 @@ def _preparation(groups: list[_Group], methods: list[Method]) -> Callable[[pa.Re
     ready = [g.keys is None and matrix_ready(m, len(g.arg_names)) for g, m in zip(groups, methods, strict=True)]
     memory = [SHARED if r else None for r in ready]
 
-    def prepare(batch: pa.RecordBatch) -> list[np.ndarray | None]:
+    def prepare(batch: stream.Part) -> list[np.ndarray | None]:
         return [fill_matrix([batch.column(n) for n in g.arg_names], m) if m is not None else None
                 for g, m in zip(groups, memory, strict=True)]
     return prepare
@@ -398,7 +417,8 @@ def _run(plan: Plan, schema: pa.Schema, batches: Iterator[stream.Prepared], grou
     parts: list[pa.RecordBatch] = []
     pieces: list[list[list[pa.Array]]] = [[[] for _ in m.output_names] for m in methods]
     for batch, matrices in batches:
-        parts.append(batch.select(keep))
+        kept_part = batch.select(keep)
+        parts += kept_part.to_batches() if isinstance(kept_part, pa.Table) else [kept_part]
         for group, method, outputs, matrix in zip(groups, methods, pieces, matrices, strict=True):
             plan.stats["fast"] += 1
             for i, array in enumerate(_call_batch(method, group, batch, matrix)):
@@ -417,7 +437,7 @@ def _run(plan: Plan, schema: pa.Schema, batches: Iterator[stream.Prepared], grou
     return kept, outputs_all
 
 
-def _call_batch(method: Method, group: _Group, batch: pa.RecordBatch, matrix: np.ndarray | None) -> list[pa.Array]:
+def _call_batch(method: Method, group: _Group, batch: stream.Part, matrix: np.ndarray | None) -> list[pa.Array]:
     """The method's outputs over one batch of argument rows (`matrix`: its inputs, already prepared)."""
     if matrix is not None:
         return run_matrix(method, matrix)

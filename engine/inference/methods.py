@@ -156,7 +156,7 @@ class Matrices:
     through its own owner object (`_Lease`), which every view of it, and any Arrow array made from one,
     keeps alive: the buffer returns only when the last of them is gone, so a matrix the model keeps, or
     an output that shares its memory, is never written over. At most `KEEP` buffers wait (one batch's
-    matrix is 2 MB: fast.py `BATCH_VALUES`). Thread-safe (deque's append and pop): filled on the reading
+    matrix is at most 3.5 MB: fast.py `CALL_VALUES`). Thread-safe (deque's append and pop): filled on the reading
     thread, released on the statement's, shared by concurrent statements."""
 
     KEEP = 4

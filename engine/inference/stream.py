@@ -1,10 +1,11 @@
-"""A DuckDB result read as Arrow batches, each with the caller's preparation of it (`prepare`);
-optionally the next one read and prepared in a thread while the caller works on this one.
+"""A DuckDB result read as Arrow batches, handed over in parts of a given size (DuckDB's own batches
+joined or split), each with the caller's preparation of it (`prepare`); optionally the next part read
+and prepared in a thread while the caller works on this one.
 
 DuckDB, numpy's copies and the model all release the GIL for their work, so on two or more cores the
-scan and preparation of batch k+1 (for the fast path: the arguments' matrix) can run while the model
-runs on batch k (`AHEAD`). The thread (one kept for the process) takes over only after a first full
-batch (a result of one batch costs no thread), reads at most one batch ahead, and is always done before
+scan and preparation of part k+1 (for the fast path: the arguments' matrix) can run while the model
+runs on part k (`AHEAD`). The thread (one kept for the process) takes over only after a first full
+batch (a result of one batch costs no thread), reads at most one part ahead, and is always done before
 the caller closes the reader: the connection runs nothing else while its stream is open.
 """
 
@@ -24,7 +25,12 @@ if TYPE_CHECKING:
 # measurements behind the choice).
 AHEAD = True
 
-Prepared = tuple["pa.RecordBatch", Any]  # a batch and what `prepare` made of it
+Part = Any  # a pa.RecordBatch, or a pa.Table of slices of consecutive batches (`_parts`)
+Prepared = tuple[Part, Any]  # a part and what `prepare` made of it
+
+
+class _Stopped(Exception):
+    """The caller stopped reading ahead."""
 
 
 class StreamError(Exception):
@@ -36,8 +42,9 @@ class StreamError(Exception):
 
 
 def batches(reader: pa.RecordBatchReader, rows: int, check: Callable[[], None], ahead: bool = True,
-            prepare: Callable[[pa.RecordBatch], Any] = lambda batch: None) -> Generator[Prepared, None, None]:
-    """The reader's non-empty batches in order (`rows` a full batch), each with `prepare(batch)`;
+            prepare: Callable[[Part], Any] = lambda batch: None, part: int = 0) -> Generator[Prepared, None, None]:
+    """The reader's rows in order, each part with `prepare(part)`: the first batch as DuckDB gives it
+    (`rows` a full batch), then parts of exactly `part` rows (default `rows`; the last one shorter);
     `check` (the statement's cancel) runs before each. `prepare` may run on the thread: it must run
     no model or user code. `ahead` False: no thread (the query calls Python UDFs, which must not run
     while the caller runs a model). Closing the iterator stops and joins the thread: close it
@@ -49,10 +56,11 @@ def batches(reader: pa.RecordBatchReader, rows: int, check: Callable[[], None], 
     if first.num_rows:
         yield first, prepare(first)
     # a short batch is the last one; with every reader busy (other statements), this one reads in turn
+    part = part or rows
     if first.num_rows < rows or not (AHEAD and ahead) or not _free_readers.acquire(blocking=False):
-        yield from _in_turn(reader, check, prepare)
+        yield from _in_turn(reader, part, check, prepare)
         return
-    tail = _Ahead(reader, check, prepare)
+    tail = _Ahead(reader, part, check, prepare)
     try:
         yield from tail
     finally:
@@ -68,15 +76,36 @@ def _next(reader: pa.RecordBatchReader) -> pa.RecordBatch | None:
         raise StreamError(e) from None
 
 
-def _in_turn(reader: pa.RecordBatchReader, check: Callable[[], None],
-             prepare: Callable[[pa.RecordBatch], Any]) -> Iterator[Prepared]:
+def _in_turn(reader: pa.RecordBatchReader, rows: int, check: Callable[[], None],
+             prepare: Callable[[Part], Any]) -> Iterator[Prepared]:
+    for part in _parts(reader, rows, check):
+        yield part, prepare(part)
+
+
+def _parts(reader: pa.RecordBatchReader, rows: int, check: Callable[[], None]) -> Iterator[Part]:
+    """The reader's rows in parts of exactly `rows` rows, the last one shorter: consecutive batches
+    joined, and split where a part ends, without copying (a part spanning batches is one Arrow table
+    of their slices). DuckDB's batches never span its row groups (122,880 rows), so read as they come
+    a short batch ends every row group: more calls, of uneven sizes. `check` runs before each read."""
+    import pyarrow as pa
+
+    pending: list[pa.RecordBatch] = []
+    count = 0
     while True:
         check()
         batch = _next(reader)
         if batch is None:
-            return
-        if batch.num_rows:
-            yield batch, prepare(batch)
+            break
+        while batch.num_rows:
+            take = min(rows - count, batch.num_rows)
+            pending.append(batch if take == batch.num_rows else batch.slice(0, take))
+            count += take
+            batch = batch.slice(take)
+            if count == rows:
+                yield pending[0] if len(pending) == 1 else pa.Table.from_batches(pending)
+                pending, count = [], 0
+    if pending:
+        yield pending[0] if len(pending) == 1 else pa.Table.from_batches(pending)
 
 
 READERS = 4  # statements reading ahead at once; more read in turn
@@ -96,9 +125,9 @@ class _Ahead:
     """The reader's batches, each read and prepared by a thread while the caller works on the one before
     (one of `_readers`, whose slot the caller took)."""
 
-    def __init__(self, reader: pa.RecordBatchReader, check: Callable[[], None],
-                 prepare: Callable[[pa.RecordBatch], Any]) -> None:
-        self.reader, self.check, self.prepare = reader, check, prepare
+    def __init__(self, reader: pa.RecordBatchReader, rows: int, check: Callable[[], None],
+                 prepare: Callable[[Part], Any]) -> None:
+        self.reader, self.rows, self.check, self.prepare = reader, rows, check, prepare
         self.ready: queue.Queue[Prepared | BaseException | None] = queue.Queue(maxsize=1)
         self.stopping = threading.Event()
         try:
@@ -109,17 +138,19 @@ class _Ahead:
 
     def _read(self) -> None:
         try:
-            while not self.stopping.is_set():
-                batch = _next(self.reader)
-                if batch is None:
-                    self.ready.put(None)
-                    return
-                if batch.num_rows:
-                    self.ready.put((batch, self.prepare(batch)))
+            for part in _parts(self.reader, self.rows, self._stop_check):
+                self.ready.put((part, self.prepare(part)))
+            self.ready.put(None)
+        except _Stopped:
+            pass
         except BaseException as e:  # noqa: BLE001 - handed to the caller's thread, raised there
             self.ready.put(e)
         finally:
             _free_readers.release()
+
+    def _stop_check(self) -> None:
+        if self.stopping.is_set():
+            raise _Stopped
 
     def __iter__(self) -> Iterator[Prepared]:
         while True:

@@ -29,6 +29,7 @@ FALLBACK = " JOIN (SELECT 1 AS one) u ON TRUE"  # a join keeps the per-vector UD
 @pytest.fixture
 def conn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
     monkeypatch.setattr(fast, "BATCH_VALUES", 8192)  # four arguments: 2,048 rows a batch
+    monkeypatch.setattr(fast, "CALL_VALUES", 8192)  # and a call
     monkeypatch.setattr(fast, "MIN_BATCH_ROWS", 2048)
     c = registry()
     yield c

@@ -21,6 +21,7 @@ from snowreg.dbapi import Connection
 from snowreg.engine.inference import fast, stream
 
 SAMPLE = pd.DataFrame({"A": [0.1, -0.4, 0.3, 0.8], "B": [0.5, 0.2, -0.7, 0.1]})
+SIZES = {name: getattr(fast, name) for name in ("BATCH_VALUES", "CALL_VALUES", "MIN_BATCH_ROWS")}
 
 
 class Recording:
@@ -92,6 +93,7 @@ def frame(conn: Connection, sql: str = "SELECT a, b FROM t ORDER BY id") -> pd.D
 def conn(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
     """A registry whose model calls take 2,048-row batches, read in turn or one batch ahead in a thread."""
     monkeypatch.setattr(fast, "BATCH_VALUES", 4096)  # two arguments: 2,048 rows a batch
+    monkeypatch.setattr(fast, "CALL_VALUES", 4096)  # and a call
     monkeypatch.setattr(fast, "MIN_BATCH_ROWS", 2048)
     monkeypatch.setattr(stream, "AHEAD", request.param)
     c = snowreg.connect(database="DB", schema="S")
@@ -130,7 +132,8 @@ def test_answers_and_row_order_equal_one_call_at_every_batch_boundary(conn: Conn
 
 def test_many_rows_at_the_real_batch_size(monkeypatch: pytest.MonkeyPatch, clf: LogisticRegression,
                                                conn: Connection) -> None:
-    monkeypatch.setattr(fast, "BATCH_VALUES", 1 << 18)
+    for name, value in SIZES.items():  # the engine's own: a first batch, then calls of whole parts
+        monkeypatch.setattr(fast, name, value)
     table(conn, 300_001)
     expected = clf.predict(frame(conn))
     cur = conn.cursor()
@@ -193,6 +196,7 @@ def test_duckdb_error_in_a_later_batch_is_the_same_error_as_in_one_batch(
     errors = []
     for values in (4096, 1 << 30):  # batches of 2,048 rows, then one batch
         monkeypatch.setattr(fast, "BATCH_VALUES", values)
+        monkeypatch.setattr(fast, "CALL_VALUES", values)
         with pytest.raises(snowreg.ProgrammingError) as caught:
             conn.cursor().execute(sql)
         errors.append((caught.value.errno, caught.value.sqlstate, caught.value.msg))
