@@ -191,6 +191,10 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     **dict.fromkeys(_TEXT_OPERAND, _text_operand),
     **{name: _from_parts(name) for name in ("TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS",
                                             "TIMESTAMP_LTZ_FROM_PARTS")},
+    # the synonyms the function pages list (https://docs.snowflake.com/en/sql-reference/functions/timestamp_from_parts)
+    "TIMESTAMPFROMPARTS": _from_parts("TIMESTAMP_FROM_PARTS"),
+    "TIMESTAMPNTZFROMPARTS": _from_parts("TIMESTAMP_NTZ_FROM_PARTS"),
+    "TIMESTAMPLTZFROMPARTS": _from_parts("TIMESTAMP_LTZ_FROM_PARTS"),
     "YEAROFWEEKISO": _yearofweekiso,
     "CONVERT_TIMEZONE": _convert_timezone,
     **dict.fromkeys(("DATEADD", "TIMEADD", "TIMESTAMPADD", "DATEDIFF", "TIMEDIFF", "TIMESTAMPDIFF"), _interval_part),

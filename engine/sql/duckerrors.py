@@ -8,6 +8,7 @@ import duckdb
 
 from snowreg import error_catalog, errors
 from snowreg.catalog.names import SEPARATOR
+from snowreg.engine.sql import function_catalogue
 
 SCALE_CUT_MARKER = "snowreg_scale_cut:"  # names a conditional that would cut fraction digits (engine.sql.conditionals)
 
@@ -69,6 +70,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _FUNCTION_MISSING.search(text)
         if m:  # a user function dropped after a view or another function's body named it: its own name
             udf = _UDF_MACRO.fullmatch(m.group(1))
+            if udf is None and function_catalogue.is_snowflake_function(m.group(1).upper()) \
+                    and m.group(1).upper() not in function_catalogue.BY_CATEGORY["table"]:
+                # a Snowflake function DuckDB has no form of for these arguments: never "Unknown function" (a
+                # table function outside FROM is one: Snowflake's scalar functions have none of that name)
+                return errors.not_supported(f"The function {m.group(1).upper()} with these arguments")
             return errors.unknown_function((udf.group(1) if udf else m.group(1)).upper())
         m = _ALREADY.search(text)
         if m:

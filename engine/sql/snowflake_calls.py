@@ -18,8 +18,11 @@ def builders(known: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[...,
     call the text wrote: it is left for a user-defined function of that name (functions.bind_call), where
     sqlglot's node would lose what was written (LOG2(x) is a LOG(2, x)) or refuse it (STUFF wants four
     arguments). https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions"""
-    return {name: build if name in functions.FUNCTIONS or name in functions.NOT_EMULATED else _plain_call(name, build)
-            for name, build in known.items()}
+    built = {name: build if name in functions.FUNCTIONS and name not in functions.AS_WRITTEN
+             else _plain_call(name, build)
+             for name, build in known.items()}
+    # REGEXP(subject, pattern[, parameters]) is RLIKE's synonym (https://docs.snowflake.com/en/sql-reference/functions/regexp)
+    return {**built, "REGEXP": built["RLIKE"]} if "RLIKE" in built else built
 
 
 def _plain_call(name: str, build: Callable[..., Any]) -> Callable[[list[exp.Expr]], exp.Expr]:

@@ -636,6 +636,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    exp.CastToStrType: functions.cast_as,
     **dict.fromkeys((exp.ArgMax, exp.ArgMin), aggregates.by_count),
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }

@@ -1,0 +1,95 @@
+"""Every Snowflake function is answered or refused as not supported; a name Snowflake has no function of is
+002140 Unknown function (engine/sql/function_catalogue.py; conformance/DECISIONS.md F50)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.engine.sql import function_catalogue, functions, system
+from snowreg.errors import Error, NotSupportedError, ProgrammingError
+
+# Keywords sqlglot parses as calls (`EXISTS (…)`, `= ANY (…)`, `IDENTIFIER('t')`): syntax, not functions.
+_SYNTAX = {"ALL", "ANY", "EXISTS", "IDENTIFIER"}
+# Answered outside engine/sql/functions.py: the SYSTEM$ functions and GET_DDL evaluated before translation,
+# and INFER_SCHEMA in FROM (write_pandas' form).
+_ANSWERED_ELSEWHERE = set(system._FUNCTIONS) | {"INFER_SCHEMA"}
+# A keyword of the grammar: `INTEGRATION(…)` is a syntax error before any function is looked up.
+_KEYWORDS = {"INTEGRATION"}
+
+
+@pytest.fixture(scope="module")
+def cur() -> Iterator[Any]:
+    con = snowreg.connect()
+    cursor = con.cursor()
+    cursor.execute("CREATE DATABASE catalogue_db")
+    yield cursor
+    con.close()
+
+
+def test_every_answered_function_is_a_snowflake_function() -> None:
+    assert set(functions.FUNCTIONS) - _SYNTAX <= function_catalogue.NAMES
+    assert functions.NOT_EMULATED <= function_catalogue.NAMES
+
+
+def _refusal(cur: Any, sql: str) -> Exception | None:
+    try:
+        cur.execute(sql)
+    except Exception as e:  # noqa: BLE001 - what a call raises is the subject
+        return e
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(function_catalogue.NAMES - set(functions.FUNCTIONS) - _ANSWERED_ELSEWHERE
+                                        - _KEYWORDS))
+def test_a_function_snowreg_does_not_answer_is_refused_as_not_supported(cur: Any, name: str) -> None:
+    for args in ("", "1", "'a', 2"):
+        error = _refusal(cur, f"SELECT {name}({args})")
+        assert isinstance(error, NotSupportedError), (name, args, error)
+        assert (error.errno, error.sqlstate) == (2, "0A000")
+        assert f"The function {name}" in error.msg and error.msg.endswith("is not supported by snowreg.")
+
+
+# A table function snowreg answers, called outside FROM, is an unknown (scalar) function, as in Snowflake
+# (tests/engine/sql/test_answered_functions.py).
+_TABLE_FUNCTIONS = function_catalogue.BY_CATEGORY["table"] & (set(functions.FUNCTIONS) | _ANSWERED_ELSEWHERE)
+
+
+@pytest.mark.parametrize("name", sorted(function_catalogue.NAMES - _KEYWORDS - _TABLE_FUNCTIONS))
+def test_no_snowflake_function_is_unknown(cur: Any, name: str) -> None:
+    """Whatever the arguments, a Snowflake function is never reported as unknown (a wrong number of
+    arguments is that function's error, or not supported)."""
+    for args in ("", "1", "'a', 'b'", "1, 2, 3"):
+        error = _refusal(cur, f"SELECT {name}({args})")
+        assert not (isinstance(error, Error) and error.errno == 2140 and "Unknown function" in error.msg), \
+            (name, args, error)
+
+
+def test_a_name_snowflake_has_no_function_of_is_unknown(cur: Any) -> None:
+    for sql, name in (("SELECT NO_SUCH_FUNCTION(1)", "NO_SUCH_FUNCTION"), ("SELECT SYSTEM$NO_SUCH(1)", "SYSTEM$NO_SUCH"),
+                      ("SELECT ST_NO_SUCH(1, 2)", "ST_NO_SUCH")):
+        error = _refusal(cur, sql)
+        assert isinstance(error, ProgrammingError) and (error.errno, error.sqlstate) == (2140, "42601"), sql
+        assert error.msg == f"SQL compilation error:\nUnknown function {name}"
+
+
+def test_geospatial_and_phonetic_functions_are_refused_alike(cur: Any) -> None:
+    """ST_POINT was 002140 Unknown function while SOUNDEX was not supported: both are Snowflake's."""
+    for sql, name in (("SELECT ST_POINT(1, 2)", "ST_POINT"), ("SELECT H3_LATLNG_TO_CELL(52.5, 13.4, 8)", "H3_LATLNG_TO_CELL"),
+                      ("SELECT SYSTEM$WAIT(1)", "SYSTEM$WAIT"), ("SELECT MAP_KEYS(x) FROM (SELECT 1 AS x)", "MAP_KEYS")):
+        error = _refusal(cur, sql)
+        assert isinstance(error, NotSupportedError), sql
+        assert error.msg == f"SQL compilation error:\nThe function {name} is not supported by snowreg."
+
+
+def test_a_user_function_cannot_take_a_snowflake_function_name(cur: Any) -> None:
+    """https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions: no UDF may be named
+    like a system-defined function, answered by snowreg or not."""
+    cur.execute("USE DATABASE catalogue_db")
+    with pytest.raises(ProgrammingError, match="system-defined function"):
+        cur.execute("CREATE FUNCTION st_point(a NUMBER, b NUMBER) RETURNS NUMBER AS 'a + b'")
+    cur.execute("CREATE FUNCTION st_pointy(a NUMBER) RETURNS NUMBER AS 'a + 1'")
+    assert cur.execute("SELECT st_pointy(1)").fetchone() == (2,)
