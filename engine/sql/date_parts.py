@@ -116,6 +116,12 @@ def _text_operand(node: exp.Expr) -> exp.Expr | None:
     operand = node.args.get("this")
     if isinstance(operand, exp.Literal) and operand.is_string:
         operand.replace(exp.Cast(this=operand.copy(), to=exp.DataType.build("TIMESTAMP")))
+    day = node.args.get("expression") if isinstance(node, exp.NextDay | exp.PreviousDay) else None
+    if isinstance(day, exp.Expr):
+        # https://docs.snowflake.com/en/sql-reference/functions/next_day: the day's first two letters, case-
+        # insensitive; "Any leading spaces and trailing characters, including spaces, in the string are ignored"
+        day.replace(exp.Literal.string(day.name.lstrip()[:2].upper()) if isinstance(day, exp.Literal) and day.is_string
+                    else variant.fn("upper", variant.fn("left", variant.fn("ltrim", day.copy()), exp.Literal.number(2))))
     unit = node.args.get("unit")
     if isinstance(node, exp.TimestampTrunc | exp.DateTrunc) and isinstance(unit, exp.Var | exp.Literal) \
             and unit.name.upper() in ("NANOSECOND", "NANOSECONDS"):

@@ -441,16 +441,22 @@ _PLAIN = """SYS_CONNECT_BY_PATH DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UN
     FLATTEN GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
     CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION RESULT_SCAN
     LAST_QUERY_ID SPLIT_TO_TABLE STRTOK_SPLIT_TO_TABLE"""
-# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed (DECISIONS.md F45).
-# Snowflake's own values: HASH / HASH_AGG (https://docs.snowflake.com/en/sql-reference/functions/hash), MINHASH,
-# the sketches (HLL_*, APPROX_*_ACCUMULATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
+# Snowflake functions refused, never guessed, with the reasons (DECISIONS.md F45, F50): every other name of
+# engine/sql/function_catalogue.py that FUNCTIONS lacks is refused the same way (geospatial, H3, files, AI, …).
+# Snowflake's own values: HASH / HASH_AGG (https://docs.snowflake.com/en/sql-reference/functions/hash), MINHASH
+# and MINHASH_COMBINE / APPROXIMATE_JACCARD_INDEX / APPROXIMATE_SIMILARITY over its states, the sketches (HLL_*,
+# APPROX_*_ACCUMULATE / _COMBINE / _ESTIMATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
 # ZIPF / RANDSTR (its generators), ENCRYPT / DECRYPT / COMPRESS (its formats). What snowreg's values do not
 # keep: IS_DATE / IS_TIMESTAMP_NTZ / AS_DATE (a stored VARIANT keeps no DATE or TIMESTAMP type). Not at hand:
 # ARRAY_SUM, AS_NUMBER (no page with their results), CURRENT_SECONDARY_ROLES (snowreg keeps USE SECONDARY
 # ROLES' ALL / NONE, not the lists it shows), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS
 # (a zone's offset at that moment). Not emulated: ARRAY_UNION_AGG, CURRENT_IP_ADDRESS, CURRENT_SCHEMAS, the
-# database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's MATCH_NUMBER / CLASSIFIER.
-_NOT_EMULATED = """HASH ARRAY_SUM
+# database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's MATCH_NUMBER / CLASSIFIER,
+# GETVARIABLE / SESSION_CONTEXT (a value read when the statement is written would be kept by a view's body).
+# Not at hand either: PARSE_URL (the page's results and error texts), INTERPOLATE_LINEAR (DECISIONS.md F54).
+_NOT_EMULATED = """HASH ARRAY_SUM MINHASH_COMBINE APPROXIMATE_JACCARD_INDEX APPROXIMATE_SIMILARITY
+    APPROX_PERCENTILE_COMBINE APPROX_PERCENTILE_ESTIMATE APPROX_TOP_K_COMBINE APPROX_TOP_K_ESTIMATE GETVARIABLE
+    SESSION_CONTEXT PARSE_URL INTERPOLATE_LINEAR
     ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
     CURRENT_SCHEMAS HASH_AGG
@@ -538,6 +544,11 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
     if name in _INTEGER_ARGS:
         _integer_args(node, _INTEGER_ARGS[name])
     return None
+
+
+# Functions whose node sqlglot completes with defaults, or fails to render, for a wrong number of arguments
+# (INITCAP('a', 'b', 'c') was INITCAP('a')): snowflake_calls checks the count written first (000938).
+ARITY: dict[str, tuple[int, int]] = {"DATE_PART": (2, 2), "INITCAP": (1, 2), "TIME": (1, 2)}
 
 
 # Arguments (by position) that are integers: positions, lengths, counts, offsets, parts. Snowflake converts

@@ -256,6 +256,7 @@ class _Parser(create_forms.ColumnAlterParser):
         return items, None
 
     FUNCTIONS = snowflake_calls.builders(SnowflakeParser.FUNCTIONS)  # Snowflake's functions only (SEC(x) is a UDF's)
+    FUNCTION_PARSERS = snowflake_calls.function_parsers(SnowflakeParser.FUNCTION_PARSERS)
 
     UNARY_PARSERS = {
         **SnowflakeParser.UNARY_PARSERS,

@@ -61,9 +61,10 @@ _TABLE_FUNCTIONS = function_catalogue.BY_CATEGORY["table"] & (set(functions.FUNC
 @pytest.mark.parametrize("name", sorted(function_catalogue.NAMES - _KEYWORDS - _TABLE_FUNCTIONS))
 def test_no_snowflake_function_is_unknown(cur: Any, name: str) -> None:
     """Whatever the arguments, a Snowflake function is never reported as unknown (a wrong number of
-    arguments is that function's error, or not supported)."""
+    arguments is that function's error, or not supported), and never fails with a Python error."""
     for args in ("", "1", "'a', 'b'", "1, 2, 3"):
         error = _refusal(cur, f"SELECT {name}({args})")
+        assert error is None or isinstance(error, Error), (name, args, repr(error))
         assert not (isinstance(error, Error) and error.errno == 2140 and "Unknown function" in error.msg), \
             (name, args, error)
 
@@ -83,6 +84,31 @@ def test_geospatial_and_phonetic_functions_are_refused_alike(cur: Any) -> None:
         error = _refusal(cur, sql)
         assert isinstance(error, NotSupportedError), sql
         assert error.msg == f"SQL compilation error:\nThe function {name} is not supported by snowreg."
+
+
+@pytest.mark.parametrize(("sql", "message"), [
+    ("SELECT INITCAP()", "not enough arguments for function [INITCAP], expected 1, got 0"),
+    ("SELECT INITCAP('a', 'b', 'c')", "too many arguments for function [INITCAP], expected 2, got 3"),
+    ("SELECT DATE_PART(1)", "not enough arguments for function [DATE_PART], expected 2, got 1"),
+    ("SELECT TIME()", "not enough arguments for function [TIME], expected 1, got 0"),
+])
+def test_a_wrong_number_of_arguments_is_that_functions_error(cur: Any, sql: str, message: str) -> None:
+    """These failed with Python errors, or (INITCAP with three arguments) answered without the third."""
+    with pytest.raises(ProgrammingError) as info:
+        cur.execute(sql)
+    assert (info.value.errno, info.value.msg) == (938, f"SQL compilation error:\n{message}")
+
+
+def test_a_call_sqlglot_cannot_build_is_refused_as_that_function(cur: Any) -> None:
+    with pytest.raises(NotSupportedError, match="The function OBJECT_CONSTRUCT with these arguments"):
+        cur.execute("SELECT OBJECT_CONSTRUCT('a')")
+    assert cur.execute("SELECT INITCAP('a-b c', '-'), DATE_PART('year', '2020-01-01'::DATE)").fetchone() == ("A-B c", 2020)
+
+
+def test_cast_takes_as(cur: Any) -> None:
+    with pytest.raises(ProgrammingError) as info:
+        cur.execute("SELECT CAST('a', 'b')")
+    assert info.value.errno == 1003 and "CAST_TO_STR_TYPE" not in info.value.msg
 
 
 def test_a_user_function_cannot_take_a_snowflake_function_name(cur: Any) -> None:

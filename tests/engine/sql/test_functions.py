@@ -386,6 +386,8 @@ EXAMPLES = [
     ('TIMESTAMPNTZFROMPARTS', 'TIMESTAMPNTZFROMPARTS(2013, 4, 5, 12, 0, 0)'),
     ('TIMESTAMPLTZFROMPARTS', 'TIMESTAMPLTZFROMPARTS(2013, 4, 5, 12, 0, 0)'),
     ('REGEXP', "REGEXP('abc', 'a.c')"),
+    ('INTERPOLATE_FFILL', 'INTERPOLATE_FFILL(1) OVER (ORDER BY 1)'),
+    ('INTERPOLATE_BFILL', 'INTERPOLATE_BFILL(1) OVER (ORDER BY 1)'),
 ]
 # Table functions, syntax and post-processing: conformance/sql (result_scan.test) and the tests below run them.
 UNTESTED_HERE = {"FLATTEN", "GENERATOR", "IDENTIFIER", "EXISTS", "ANY", "ALL", "GROUPING", "GROUPING_ID", "RESULT_SCAN",
