@@ -24,7 +24,7 @@ _UDF_MACRO = re.compile(r"(.+)\([A-Z_, ]*\)/\d+", re.I)  # a user function's mac
 _NOT_CONVERTED = re.compile(r"Could not convert string ['\"](.*)['\"] to ([A-Z0-9_(), ]+?)(?: when casting|$)")
 _KIND_OF = {t: "Numeric" for t in ("TINYINT", "SMALLINT", "INTEGER", "INT32", "BIGINT", "INT64", "HUGEINT", "FLOAT",
                                    "DOUBLE", "DECIMAL", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "INT8",
-                                   "INT16")}
+                                   "INT16", "INT128", "UHUGEINT")}
 _KIND_OF.update({"BOOL": "Boolean", "BOOLEAN": "Boolean"})
 _OTHER_KIND = re.compile(r'Existing object "?([^"]+)"? is of type \w+, trying to drop type')
 _RENAMED_ONTO = re.compile(r'Could not rename "(?:[^"]|"")*" to "((?:[^"]|"")*)": another entry with this name already exists')
@@ -122,6 +122,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         m = _NO_MATCH.search(detail)
         if m:
             return _argument_types(m.group(1), m.group(2))
+        if _NOT_TAKEN.match(detail):  # a call's arguments one of the functions it became does not take
+            return error_catalog.arguments_not_taken()
         return errors.compilation_error(detail)
     if isinstance(e, duckdb.ParserException):
         return errors.syntax_error_detail(detail)
@@ -186,6 +188,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
 # Starts the text of a too-long value's error (engine.sql.ddl's VARCHAR(n) CHECKs, engine.sql.rewrites' casts).
 TOO_LONG_MARK = "TRUNCATED_STRING:"
 _NO_MATCH = re.compile(r"No function matches the given name and argument types '([^(']+)\((.*)\)'")
+_NOT_TAKEN = re.compile(r"Macro \S+ does not support the supplied arguments|No matching aggregate function|"
+                        r"UNNEST - unsupported extra argument|\w+\(\) takes exactly")
 _NO_CAST = re.compile(r"Unimplemented type for cast \((.+?) -> (.+)\)")
 _TYPE_NAMES = {"INTEGER_LITERAL": "NUMBER(38,0)", "INTEGER": "NUMBER(38,0)", "BIGINT": "NUMBER(38,0)", "BOOL": "BOOLEAN",
                "SMALLINT": "NUMBER(38,0)", "TINYINT": "NUMBER(38,0)", "TIMESTAMP_NS": "TIMESTAMP_NTZ",
