@@ -73,7 +73,7 @@ def _not_built_in(name: str) -> None:
     functions" (https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions)."""
     from snowreg.engine.sql import functions  # the built-ins' table (sqlglot) loads with the first function
 
-    if name.upper() in functions.FUNCTIONS or name.upper() in functions.NOT_EMULATED:
+    if functions.is_builtin(name.upper()):
         raise errors.compilation_error(f"Function '{name}' cannot be created: a system-defined function has "
                                        "that name.")
 

@@ -54,6 +54,12 @@ def unnamed_function_arguments(types: str) -> ProgrammingError:
                              "42P13")
 
 
+def arguments_not_taken() -> ProgrammingError:
+    """001044 for arguments the database's function did not take where the statement's function is not named
+    there (a helper macro's, or DuckDB's own): the names would mislead."""
+    return compilation_error("Invalid argument types for a function this statement calls", 1044, "42P13")
+
+
 def invalid_order_by_expression(text: str) -> ProgrammingError:
     """An ORDER BY position past the select list (`[9] is not a valid order by expression`)."""
     return compilation_error(f"[{text}] is not a valid order by expression")

@@ -89,7 +89,29 @@ def _conditional_change_event(node: exp.Expr) -> exp.Expr:
     return exp.Anonymous(this="list", expressions=[args[0]])
 
 
+def _interpolate_fill(name: str, forward: bool) -> Callable[[exp.Expr], exp.Expr]:
+    """INTERPOLATE_FFILL / INTERPOLATE_BFILL(x) OVER ([PARTITION BY …] ORDER BY …)
+    (https://docs.snowflake.com/en/sql-reference/functions/interpolate_bfill): a NULL takes the value of the
+    previous (next) row that has one, in the window's order; "They don't support explicit window frames";
+    the input's type. The last (first) non-NULL value up to (from) the row."""
+    def rewrite(node: exp.Expr) -> exp.Expr:
+        args, window = _args(node), node.parent
+        if len(args) != 1:
+            raise errors.wrong_arguments(name, 1, len(args))
+        if not isinstance(window, exp.Window):
+            raise errors.compilation_error(f"{name} is a window function: it needs OVER (…)")
+        if window.args.get("order") is None or window.args.get("spec") is not None:
+            raise errors.compilation_error(f"{name} needs OVER ([PARTITION BY …] ORDER BY …), no frame")
+        window.set("spec", exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
+                   if forward else exp.WindowSpec(kind="ROWS", start="CURRENT ROW", end="UNBOUNDED",
+                                                  end_side="FOLLOWING"))
+        return exp.IgnoreNulls(this=(exp.LastValue if forward else exp.FirstValue)(this=args[0]))
+    return rewrite
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
+    "INTERPOLATE_FFILL": _interpolate_fill("INTERPOLATE_FFILL", forward=True),
+    "INTERPOLATE_BFILL": _interpolate_fill("INTERPOLATE_BFILL", forward=False),
     "BOOLXOR_AGG": _boolxor_agg,
     "CONDITIONAL_CHANGE_EVENT": _conditional_change_event,
     "CONDITIONAL_TRUE_EVENT": _conditional_true_event,

@@ -183,13 +183,23 @@ def object_insert(node: exp.Expr) -> exp.Expr:
                                variant.variant_of(args[2]), update))
 
 
+_KEY_ARRAY = ("list_transform(CASE WHEN json_type(__k) = 'ARRAY' THEN CAST(__k AS JSON[]) ELSE [__k] END, "
+              "lambda e: json_extract_string(e, '$'))")
+
+
 def _object_keys_call(name: str, macro: str) -> Callable[[exp.Expr], exp.Expr]:
     def rewrite(node: exp.Expr) -> exp.Expr:
         args = _args(node)
         if len(args) < 2:
             raise errors.wrong_arguments(name, 2, len(args))
         if len(args) == 2 and variant.is_json(args[1]):
-            raise errors.not_supported(f"{name} with an ARRAY of keys")
+            if name != "OBJECT_PICK":
+                raise errors.not_supported(f"{name} with an ARRAY of keys")
+            # https://docs.snowflake.com/en/sql-reference/functions/object_pick: the keys may be one ARRAY
+            keys: exp.Expr = exp.maybe_parse(_KEY_ARRAY, dialect="duckdb")
+            for column in [c for c in keys.find_all(exp.Column) if c.name == "__k"]:
+                column.replace(args[1].copy())
+            return _json(variant.macro(macro, variant.variant_of(args[0]), keys))
         return _json(variant.macro(macro, variant.variant_of(args[0]), _keys(args[1:])))
     return rewrite
 

@@ -116,6 +116,12 @@ def _text_operand(node: exp.Expr) -> exp.Expr | None:
     operand = node.args.get("this")
     if isinstance(operand, exp.Literal) and operand.is_string:
         operand.replace(exp.Cast(this=operand.copy(), to=exp.DataType.build("TIMESTAMP")))
+    day = node.args.get("expression") if isinstance(node, exp.NextDay | exp.PreviousDay) else None
+    if isinstance(day, exp.Expr):
+        # https://docs.snowflake.com/en/sql-reference/functions/next_day: the day's first two letters, case-
+        # insensitive; "Any leading spaces and trailing characters, including spaces, in the string are ignored"
+        day.replace(exp.Literal.string(day.name.lstrip()[:2].upper()) if isinstance(day, exp.Literal) and day.is_string
+                    else variant.fn("upper", variant.fn("left", variant.fn("ltrim", day.copy()), exp.Literal.number(2))))
     unit = node.args.get("unit")
     if isinstance(node, exp.TimestampTrunc | exp.DateTrunc) and isinstance(unit, exp.Var | exp.Literal) \
             and unit.name.upper() in ("NANOSECOND", "NANOSECONDS"):
@@ -191,6 +197,10 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     **dict.fromkeys(_TEXT_OPERAND, _text_operand),
     **{name: _from_parts(name) for name in ("TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS",
                                             "TIMESTAMP_LTZ_FROM_PARTS")},
+    # the synonyms the function pages list (https://docs.snowflake.com/en/sql-reference/functions/timestamp_from_parts)
+    "TIMESTAMPFROMPARTS": _from_parts("TIMESTAMP_FROM_PARTS"),
+    "TIMESTAMPNTZFROMPARTS": _from_parts("TIMESTAMP_NTZ_FROM_PARTS"),
+    "TIMESTAMPLTZFROMPARTS": _from_parts("TIMESTAMP_LTZ_FROM_PARTS"),
     "YEAROFWEEKISO": _yearofweekiso,
     "CONVERT_TIMEZONE": _convert_timezone,
     **dict.fromkeys(("DATEADD", "TIMEADD", "TIMESTAMPADD", "DATEDIFF", "TIMEDIFF", "TIMESTAMPDIFF"), _interval_part),

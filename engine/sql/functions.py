@@ -1,9 +1,10 @@
 """The Snowflake functions snowreg implements: one entry per name, with its coercions and DuckDB rendering.
 
 A call is looked up by the name its text spells (sqlglot folds several names into one node, and knows
-DuckDB's own functions); a name missing from the table is Snowflake's `002140 Unknown function`, so
-user SQL cannot reach DuckDB-only functions (`read_csv`, `query`, `glob`, snowreg's internal macros).
-Names Snowflake has but snowreg does not emulate are refused as not supported. Most entries need
+DuckDB's own functions); a name missing from the table is refused: as not supported when Snowflake has a
+function of that name (engine/sql/function_catalogue.py; NOT_EMULATED below says why for some), else as
+Snowflake's `002140 Unknown function`, so user SQL cannot reach DuckDB-only functions (`read_csv`,
+`query`, `glob`, snowreg's internal macros). Most entries need
 nothing: sqlglot's Snowflake → DuckDB translation (and the VARIANT rewrites) already render them.
 """
 
@@ -25,9 +26,11 @@ from snowreg.engine.sql import (
     conversions,
     date_parts,
     dates,
+    function_catalogue,
     lambdas,
     numbers,
     numformat,
+    phonetics,
     texts,
     variant,
 )
@@ -355,6 +358,12 @@ def _width_bucket(node: exp.Expr) -> exp.Expr:
     return tree
 
 
+def cast_as(node: exp.Expr) -> exp.Expr | None:
+    """CAST / TRY_CAST take `<expr> AS <type>`; sqlglot reads `CAST(x, 'type')` as another dialect's call
+    (its node carries no name's place, so bind_call never sees it)."""
+    raise errors.syntax_error_detail("CAST and TRY_CAST take '<expr> AS <data_type>'.")
+
+
 _SPECIAL: dict[str, Function] = {
     "CURRENT_VERSION": Function(rewrite=_version),
     # https://docs.snowflake.com/en/sql-reference/functions/last_transaction (engine.transaction keeps it)
@@ -383,7 +392,7 @@ _SPECIAL: dict[str, Function] = {
     "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite)
        for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES
-                              | context_calls.REWRITES).items()},
+                              | context_calls.REWRITES | phonetics.REWRITES).items()},
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
     "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
@@ -416,7 +425,8 @@ _PLAIN = """SYS_CONNECT_BY_PATH DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UN
     CURRENT_TIME LOCALTIMESTAMP LOCALTIME SYSDATE GETDATE DATEADD TIMEADD TIMESTAMPADD DATEDIFF TIMEDIFF
     TIMESTAMPDIFF DATE_TRUNC DATE_PART EXTRACT YEAR QUARTER MONTH WEEK WEEKOFYEAR WEEKISO YEAROFWEEK DAY
     DAYOFMONTH DAYOFWEEK DAYOFWEEKISO DAYOFYEAR HOUR MINUTE SECOND LAST_DAY DAYNAME MONTHNAME ADD_MONTHS
-    NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS TIME_FROM_PARTS TIMESTAMP_FROM_PARTS TIMESTAMP_NTZ_FROM_PARTS
+    NEXT_DAY PREVIOUS_DAY DATE_FROM_PARTS DATEFROMPARTS TIME_FROM_PARTS TIMEFROMPARTS REGEXP TIMESTAMP_FROM_PARTS
+    TIMESTAMP_NTZ_FROM_PARTS
     CONVERT_TIMEZONE COALESCE NVL NVL2 IFNULL NULLIF NULLIFZERO ZEROIFNULL IFF DECODE EQUAL_NULL BOOLAND BOOLOR
     BOOLXOR BOOLNOT IS_NULL_VALUE BITAND BITOR BITXOR BITNOT BITSHIFTLEFT BITSHIFTRIGHT COUNT COUNT_IF MIN MAX
     MODE STDDEV STDDEV_POP STDDEV_SAMP VARIANCE VAR_POP VAR_SAMP VARIANCE_POP VARIANCE_SAMP CORR COVAR_POP
@@ -431,16 +441,22 @@ _PLAIN = """SYS_CONNECT_BY_PATH DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UN
     FLATTEN GENERATOR IDENTIFIER EXISTS ANY ALL GROUPING GROUPING_ID CURRENT_ACCOUNT CURRENT_ACCOUNT_NAME
     CURRENT_REGION CURRENT_CLIENT CURRENT_ORGANIZATION_NAME CURRENT_STATEMENT CURRENT_TRANSACTION RESULT_SCAN
     LAST_QUERY_ID SPLIT_TO_TABLE STRTOK_SPLIT_TO_TABLE"""
-# Snowflake functions sqlglot would hand to DuckDB wrongly or not at all: refused, never guessed (DECISIONS.md F45).
-# Snowflake's own values: HASH / HASH_AGG (https://docs.snowflake.com/en/sql-reference/functions/hash), MINHASH,
-# SOUNDEX, the sketches (HLL_*, APPROX_*_ACCUMULATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
+# Snowflake functions refused, never guessed, with the reasons (DECISIONS.md F45, F50): every other name of
+# engine/sql/function_catalogue.py that FUNCTIONS lacks is refused the same way (geospatial, H3, files, AI, …).
+# Snowflake's own values: HASH / HASH_AGG (https://docs.snowflake.com/en/sql-reference/functions/hash), MINHASH
+# and MINHASH_COMBINE / APPROXIMATE_JACCARD_INDEX / APPROXIMATE_SIMILARITY over its states, the sketches (HLL_*,
+# APPROX_*_ACCUMULATE / _COMBINE / _ESTIMATE, BITMAP_*), APPROX_TOP_K (counts from its own algorithm),
 # ZIPF / RANDSTR (its generators), ENCRYPT / DECRYPT / COMPRESS (its formats). What snowreg's values do not
 # keep: IS_DATE / IS_TIMESTAMP_NTZ / AS_DATE (a stored VARIANT keeps no DATE or TIMESTAMP type). Not at hand:
 # ARRAY_SUM, AS_NUMBER (no page with their results), CURRENT_SECONDARY_ROLES (snowreg keeps USE SECONDARY
 # ROLES' ALL / NONE, not the lists it shows), REDUCE (its accumulator's type rules), TIMESTAMP_TZ_FROM_PARTS
 # (a zone's offset at that moment). Not emulated: ARRAY_UNION_AGG, CURRENT_IP_ADDRESS, CURRENT_SCHEMAS, the
-# database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's MATCH_NUMBER / CLASSIFIER.
-_NOT_EMULATED = """SOUNDEX HASH ARRAY_SUM
+# database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's MATCH_NUMBER / CLASSIFIER,
+# GETVARIABLE / SESSION_CONTEXT (a value read when the statement is written would be kept by a view's body).
+# Not at hand either: PARSE_URL (the page's results and error texts), INTERPOLATE_LINEAR (DECISIONS.md F54).
+_NOT_EMULATED = """HASH ARRAY_SUM MINHASH_COMBINE APPROXIMATE_JACCARD_INDEX APPROXIMATE_SIMILARITY
+    APPROX_PERCENTILE_COMBINE APPROX_PERCENTILE_ESTIMATE APPROX_TOP_K_COMBINE APPROX_TOP_K_ESTIMATE GETVARIABLE
+    SESSION_CONTEXT PARSE_URL INTERPOLATE_LINEAR
     ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
     CURRENT_SCHEMAS HASH_AGG
@@ -460,6 +476,19 @@ FUNCTIONS: dict[str, Function] = {
     **_SPECIAL,
 }
 NOT_EMULATED = frozenset(_NOT_EMULATED.split())
+# Functions whose rewrite reads the call as written (its arguments counted there, 000938): sqlglot's node
+# for them would refuse another number of arguments as a syntax error.
+AS_WRITTEN = frozenset(phonetics.REWRITES)
+
+
+def is_builtin(name: str) -> bool:
+    """Whether a (upper-case) name is a Snowflake system-defined function's, answered or not."""
+    return name in FUNCTIONS or name in NOT_EMULATED or function_catalogue.is_snowflake_function(name)
+
+
+def not_answered(name: str) -> errors.NotSupportedError:
+    """The refusal of a Snowflake function snowreg does not answer (000002, 0A000)."""
+    return errors.not_supported(f"The function {name}")
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _CALL = re.compile(r"__SNOWREG_T?CALL_\d+$")  # model calls, replaced by the inference engine
@@ -501,8 +530,8 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
         call = _CALL.match(name)
         if (call and int(name.rsplit("_", 1)[1]) < model_calls) or _information_schema_call(node):
             return None
-        if name in NOT_EMULATED and not qualified:
-            raise errors.not_supported(f"The function {name}")
+        if not qualified and is_builtin(name):
+            raise not_answered(name)
         if udf is not None and isinstance(node, exp.Anonymous):
             return udf(node, name)
         raise errors.unknown_function(name, at=_written_at(node, sql))
@@ -517,6 +546,11 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
     return None
 
 
+# Functions whose node sqlglot completes with defaults, or fails to render, for a wrong number of arguments
+# (INITCAP('a', 'b', 'c') was INITCAP('a')): snowflake_calls checks the count written first (000938).
+ARITY: dict[str, tuple[int, int]] = {"DATE_PART": (2, 2), "INITCAP": (1, 2), "TIME": (1, 2)}
+
+
 # Arguments (by position) that are integers: positions, lengths, counts, offsets, parts. Snowflake converts
 # a NUMBER or FLOAT there (an INT column is NUMBER(38,0)); DuckDB's functions take no DECIMAL for them.
 _INTEGER_ARGS: dict[str, tuple[int, ...]] = {
@@ -525,7 +559,8 @@ _INTEGER_ARGS: dict[str, tuple[int, ...]] = {
     **dict.fromkeys(("REGEXP_SUBSTR", "REGEXP_SUBSTR_ALL", "REGEXP_EXTRACT_ALL"), (2, 3, 5)), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
     **dict.fromkeys(("CHR", "CHAR", "SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
     **dict.fromkeys(("LAG", "LEAD", "NTH_VALUE", "BITSHIFTLEFT", "BITSHIFTRIGHT"), (1,)),
-    **dict.fromkeys(("DATE_FROM_PARTS", "TIME_FROM_PARTS", "TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS"),
+    **dict.fromkeys(("DATE_FROM_PARTS", "DATEFROMPARTS", "TIME_FROM_PARTS", "TIMEFROMPARTS", "TIMESTAMP_FROM_PARTS",
+                     "TIMESTAMPFROMPARTS", "TIMESTAMP_NTZ_FROM_PARTS", "TIMESTAMPNTZFROMPARTS"),
                     (0, 1, 2, 3, 4, 5, 6)),
     "ROUND": (1,),
 }

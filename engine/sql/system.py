@@ -2,8 +2,9 @@
 
 Their arguments are always literals in the clients' statements (`SYSTEM$GET_TAG($$DB.S.T$$, $$DB.S.M$$,
 'MODULE')`), so each call is replaced by its value as a literal and the rest of the statement goes on to
-the usual translation. A call with a non-literal argument, or an unknown `SYSTEM$` function, is refused
-with a clear "not supported" error rather than left for DuckDB to misreport.
+the usual translation. A call with a non-literal argument, or a `SYSTEM$` function snowreg does not answer,
+is refused with a clear "not supported" error rather than left for DuckDB to misreport; a `SYSTEM$` name
+Snowflake has no function of (engine/sql/function_catalogue.py) is its 002140 Unknown function.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from snowreg import errors
 from snowreg.engine.boundary import cancel_all
 from snowreg.engine.resolve import find_model, qualified_name
 from snowreg.engine.session import Session
+from snowreg.engine.sql import function_catalogue
 from snowreg.grammar.text import LITERALS_AND_COMMENTS as _SKIP
-from snowreg.grammar.text import Spliced, literal
+from snowreg.grammar.text import Spliced, literal, place
 
 # A literal or comment (skipped), or the start of a call (group 1: the function name).
 _SCAN = re.compile(_SKIP.pattern + r"|(?<![\w$.])(SYSTEM\$[A-Za-z_][A-Za-z0-9_]*|GET_DDL)\s*\(", re.S | re.I)
@@ -48,7 +50,10 @@ def expand(session: Session, sql: str) -> Spliced | None:
     pos = 0
     while (m := _next_call(sql, pos)) is not None:
         end, args = _arguments(sql, m.end())
-        edits.append((m.start(), end, _evaluate(session, m.group(1).upper(), args)))
+        name = m.group(1).upper()
+        if name not in _FUNCTIONS and not function_catalogue.is_snowflake_function(name):
+            raise errors.unknown_function(name, at=place(sql, m.start(1)))  # no SYSTEM$ function of that name
+        edits.append((m.start(), end, _evaluate(session, name, args)))
         pos = end
     return Spliced.edited(sql, edits) if edits else None
 

@@ -256,6 +256,7 @@ class _Parser(create_forms.ColumnAlterParser):
         return items, None
 
     FUNCTIONS = snowflake_calls.builders(SnowflakeParser.FUNCTIONS)  # Snowflake's functions only (SEC(x) is a UDF's)
+    FUNCTION_PARSERS = snowflake_calls.function_parsers(SnowflakeParser.FUNCTION_PARSERS)
 
     UNARY_PARSERS = {
         **SnowflakeParser.UNARY_PARSERS,
@@ -636,6 +637,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
+    exp.CastToStrType: functions.cast_as,
     **dict.fromkeys((exp.ArgMax, exp.ArgMin), aggregates.by_count),
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }
