@@ -85,7 +85,7 @@ SELECT r.* REPLACE (coalesce(w.text, r.text) AS text), o.created, o.owner, coale
     FROM duckdb_views() v WHERE v.database_name = db AND NOT v.internal) r
 JOIN snowreg_reg_schemas s ON s.database_name = r.db AND s.name = r.sch
 LEFT JOIN snowreg_reg_table_owners o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
-LEFT JOIN snowreg_reg_table_kinds k ON r.kind = 'BASE TABLE' AND k.database_name = r.db AND k.schema_name = r.sch
+LEFT JOIN snowreg_reg_table_kinds k ON k.database_name = r.db AND k.schema_name = r.sch
      AND k.name = r.name
 LEFT JOIN snowreg_reg_view_texts w ON r.kind = 'VIEW' AND w.database_name = r.db AND w.schema_name = r.sch
      AND w.name = r.name
@@ -93,7 +93,8 @@ WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
-       CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' ELSE kind END AS "TABLE_TYPE",
+       CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' WHEN table_kind = 'MATERIALIZED VIEW'
+            THEN 'MATERIALIZED VIEW' ELSE kind END AS "TABLE_TYPE",
        CASE WHEN kind = 'BASE TABLE' THEN CASE WHEN table_kind = 'TRANSIENT' THEN 'YES' ELSE 'NO' END END
            AS "IS_TRANSIENT",
        (SELECT max(c.key_text) FROM snowreg_reg_table_clustering c WHERE kind = 'BASE TABLE'

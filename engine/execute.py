@@ -255,8 +255,8 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 # no dynamic tables, streams, tasks, pipes … (grammar's unsupported_kind); ALTER USER (its properties and the
 # user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
-_NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|DYNAMIC TABLE|EXTERNAL TABLE|"
-                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|TASK|PIPE|ALERT|NOTEBOOK|"
+_NOT_EMULATED = re.compile(r"UNDROP (?:MATERIALIZED VIEW|DYNAMIC TABLE|TASK)|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
+                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
 
@@ -326,6 +326,9 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     procedures, EXECUTE IMMEDIATE, UNDROP; what snowreg does not emulate is refused. None: plain SQL."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
+    if stmt.verb in _PIPELINES or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
+        with _positions_in_text(stmt):
+            return _pipeline(session, stmt, describe_only)
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
         with _positions_in_text(stmt):
             from snowreg.engine import udfs  # user functions load with the first statement about one
@@ -358,6 +361,34 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     if _UNDROP.fullmatch(stmt.verb):  # its errors, then refused as not supported (DECISIONS.md L11)
         return time_travel.undrop_container(session, stmt.verb, stmt.body.text)  # changes nothing: also described
     return None
+
+
+# Materialized views, tasks and dynamic tables (engine.materialized, engine.tasks, engine.dynamic)
+_PIPELINES = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "ALTER TASK", "DROP TASK",
+              "CREATE DYNAMIC TABLE", "ALTER DYNAMIC TABLE", "DROP DYNAMIC TABLE")
+
+
+def _pipeline(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None:
+    text = stmt.body.text
+    if stmt.verb == "CREATE VIEW":
+        from snowreg.engine import materialized
+
+        if not materialized.CREATE.match(text):
+            return None
+        return status() if describe_only else materialized.create(session, text)
+    if describe_only:
+        return status()
+    if stmt.verb.endswith("MATERIALIZED VIEW"):
+        from snowreg.engine import materialized
+
+        return materialized.alter(session, text) if stmt.verb.startswith("ALTER") else materialized.drop(session, text)
+    if stmt.verb.endswith("TASK"):
+        from snowreg.engine import tasks
+
+        return tasks.run(session, stmt.verb, text)
+    from snowreg.engine import dynamic
+
+    return dynamic.run(session, stmt.verb, text)
 
 
 _PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)
@@ -514,8 +545,12 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
     if stmt.type is not None and (stmt.type != "COLUMNS" or stmt.kind != "TABLE"):  # STAGE: the table's stage
         raise errors.not_supported(f"DESCRIBE {stmt.kind} … TYPE = {stmt.type}")
-    if stmt.kind in ("TABLE", "VIEW"):
-        return show_objects.describe(session, stmt)
+    if stmt.kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "DYNAMIC TABLE"):  # interchangeable (their pages)
+        return show_objects.describe(session, dataclasses.replace(stmt, kind="VIEW" if "VIEW" in stmt.kind else "TABLE"))
+    if stmt.kind == "TASK":
+        from snowreg.engine import tasks
+
+        return tasks.describe(session, stmt)
     if stmt.kind == "SEQUENCE":
         return show_objects.describe_sequence(session, stmt)
     if stmt.kind == "FUNCTION":

@@ -118,7 +118,13 @@ def _view(session: Session, r: RelationRow, shown: int) -> str:
     columns = [quote_ident(c.name) + (f" COMMENT {_text(c.comment)}" if c.comment else "")
                for c, _ in show_objects.column_types(session, r)]
     comment = f" COMMENT={_text(r.comment)}" if r.comment else ""
-    return ("create or replace view " + _name((r.database_name, r.schema_name, r.name), shown) + "(\n"
+    tables = session.catalog.tables
+    kind = "view"
+    if tables.materialized(r.database_name, r.schema_name, r.name) is not None:  # DECISIONS.md Q13
+        kind = "materialized view"
+        key = tables.clustering(r.database_name, r.schema_name, r.name)
+        comment += f" cluster by ({key.key[len('LINEAR('):-1]})" if key is not None else ""
+    return (f"create or replace {kind} " + _name((r.database_name, r.schema_name, r.name), shown) + "(\n"
             + ",\n".join("\t" + c for c in columns) + f"\n){comment} as {body};")
 
 

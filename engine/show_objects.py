@@ -22,7 +22,7 @@ from snowreg.catalog.relations import (
     list_sequences,
 )
 from snowreg.catalog.tables import Clustering
-from snowreg.engine import tags, time_travel
+from snowreg.engine import materialized, tags, time_travel
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
@@ -62,8 +62,14 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         scoped = stmt.scope is not None or session.database is None
         return tags.show_tags(session, stmt, *(_container(session, stmt) if scoped else
                                                _container(session, dataclasses.replace(stmt, scope="DATABASE"))))
+    if stmt.kind == "TASKS":
+        from snowreg.engine import tasks
+
+        return tasks.show(session, stmt, *_container(session, stmt))
     relations = [r for r in _in_scope(session, stmt)
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+    if stmt.kind in ("MATERIALIZED VIEWS", "DYNAMIC TABLES"):
+        return _show_derived(session, stmt, relations)
     if stmt.kind == "SEQUENCES":
         return _show_sequences(session, stmt)
     if stmt.kind == "COLUMNS":
@@ -87,7 +93,7 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
-             "false", "false", "ROLE", "OFF") for r in chosen])
+             "false", "true" if materialized.is_materialized(session, r) else "false", "ROLE", "OFF") for r in chosen])
     return _result(SHOW_OBJECTS_COLUMNS, [
         (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "",
          (c.key if (c := _clustering(session, r)) else ""), _rows(r), None, r.owner or "", _retention(session, r),
@@ -146,7 +152,7 @@ def _table_row(r: RelationRow, kind: str, retention: str, clustering: Clustering
 
 
 def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:
-    types = ["TIMESTAMP_LTZ" if n == "created_on" else "FIXED" if n in _NUMBERS else "TEXT" for n in names]
+    types = ["TIMESTAMP_LTZ" if n in ("created_on", "refreshed_on", "compacted_on", "data_timestamp") else "FIXED" if n in _NUMBERS else "TEXT" for n in names]
     return from_rows(names, rows, types)
 
 
@@ -157,6 +163,19 @@ def _in_scope(session: Session, stmt: ast.ShowObjects) -> list[RelationRow]:
         return [one_relation(session, stmt.scope_name, "Table" if stmt.scope == "TABLE" else "View")]
     database, schema = _container(session, stmt)
     return list_relations(session.catalog.store, database, schema)
+
+
+def _show_derived(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
+    """SHOW MATERIALIZED VIEWS | DYNAMIC TABLES [LIKE] [IN …] (engine.materialized, engine.dynamic)."""
+    if stmt.terse or stmt.starts_with is not None or stmt.history:
+        raise errors.not_supported(f"SHOW {stmt.kind} with TERSE, HISTORY or STARTS WITH")
+    chosen = page([r for r in relations if like(stmt.like, r.name)], lambda r: r.name, None, stmt.limit,
+                  stmt.limit_from)
+    if stmt.kind == "MATERIALIZED VIEWS":
+        return _result(materialized.SHOW_COLUMNS, materialized.show_rows(session, chosen))
+    from snowreg.engine import dynamic
+
+    return _result(dynamic.SHOW_COLUMNS, dynamic.show_rows(session, chosen))
 
 
 def _container(session: Session, stmt: ast.ShowObjects) -> tuple[str | None, str | None]:

@@ -22,7 +22,8 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
                 "APPLY TAG", "EXECUTE TASK", "MONITOR USAGE"),
     "DATABASE": ("USAGE", "CREATE SCHEMA", "MONITOR", "MODIFY", "CREATE DATABASE ROLE"),
     "SCHEMA": ("USAGE", "CREATE MODEL", "CREATE TABLE", "CREATE VIEW", "CREATE STAGE", "CREATE TAG",
-               "CREATE FUNCTION", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE FILE FORMAT", "MODIFY", "MONITOR"),
+               "CREATE FUNCTION", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE FILE FORMAT", "MODIFY", "MONITOR",
+               "CREATE MATERIALIZED VIEW", "CREATE TASK", "CREATE DYNAMIC TABLE"),
     "MODEL": ("USAGE", "READ"),
     "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES"),
     "VIEW": ("SELECT", "REFERENCES"),
@@ -34,6 +35,7 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "PROCEDURE": ("USAGE",),
     "SEQUENCE": ("USAGE",),  # the same page: sequence USAGE, OWNERSHIP
 }
+ALIASES = {"MATERIALIZED VIEW": "VIEW"}  # a materialized view's grants are a view's (engine.materialized)
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE")
 SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG", "SEQUENCE")
 PLURALS = {"MODELS": "MODEL", "TABLES": "TABLE", "VIEWS": "VIEW", "STAGES": "STAGE", "SCHEMAS": "SCHEMA",
@@ -223,6 +225,7 @@ def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Targe
     if isinstance(target, ast.BulkTarget):
         return _bulk(session, target)
     kind = " ".join(target.kind.upper().split())
+    kind = ALIASES.get(kind, kind)
     if kind in ("FUNCTION", "PROCEDURE"):
         return kind, [function_target(session, target)]
     return kind, [resolve(session, kind, target.name)]

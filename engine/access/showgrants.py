@@ -114,6 +114,7 @@ def show_grants(session: Session, stmt: ast.ShowGrants) -> Result:
         case "ON":
             assert stmt.kind is not None and stmt.name is not None
             kind = " ".join(stmt.kind.upper().split())
+            kind = grants.ALIASES.get(kind, kind)
             target = grants.function_target(session, ast.ObjectTarget(kind, stmt.name, stmt.arg_types)) \
                 if kind in ("FUNCTION", "PROCEDURE") else grants.resolve(session, kind, stmt.name)
             return _grants_on(session, target, stmt.limit)
