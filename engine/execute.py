@@ -299,6 +299,12 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
                 raise errors.not_supported("A view over staged files (FROM @stage)")
             with _positions_in_text(stmt):
                 return stage_query.run(session, text, describe_only)
+    if "TASK_HISTORY" in text.upper():  # TABLE(INFORMATION_SCHEMA.TASK_HISTORY(…)): engine.task_history
+        from snowreg.engine import task_history
+
+        if task_history.mentions(text):
+            with _positions_in_text(stmt):
+                return task_history.run(session, text, describe_only)
     if "MATCH_RECOGNIZE" in text.upper():  # row pattern matching: engine.sql.match_recognize
         from snowreg.engine.sql import match_recognize
 
@@ -364,7 +370,8 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
 
 
 # Materialized views, tasks and dynamic tables (engine.materialized, engine.tasks, engine.dynamic)
-_PIPELINES = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "ALTER TASK", "DROP TASK",
+_PIPELINES = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "CREATE OR ALTER TASK", "ALTER TASK",
+              "DROP TASK",
               "CREATE DYNAMIC TABLE", "ALTER DYNAMIC TABLE", "DROP DYNAMIC TABLE")
 
 
@@ -382,10 +389,14 @@ def _pipeline(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         from snowreg.engine import materialized
 
         return materialized.alter(session, text) if stmt.verb.startswith("ALTER") else materialized.drop(session, text)
+    if stmt.verb == "ALTER TASK":
+        from snowreg.engine import task_alter
+
+        return task_alter.alter(session, text)
     if stmt.verb.endswith("TASK"):
         from snowreg.engine import tasks
 
-        return tasks.run(session, stmt.verb, text)
+        return tasks.run(session, stmt.verb, text)  # EXECUTE TASK: execute_immediate
     from snowreg.engine import dynamic
 
     return dynamic.run(session, stmt.verb, text)
@@ -414,6 +425,10 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
     other = _EXECUTE_OTHER.match(sql)
     if m is None and other is not None:  # EXECUTE TASK, EXECUTE JOB SERVICE, …: not EXECUTE IMMEDIATE at all
         what = " ".join(other.group("what").upper().split())
+        if what == "TASK":
+            from snowreg.engine import tasks
+
+            return status() if describe_only else tasks.execute_task(session, sql, lambda t: run_text(session, t))
         raise errors.not_supported(f"The statement EXECUTE {what}{_EXECUTE_WHY.get(what, '')}")
     if m is None:
         raise errors.not_supported("This form of EXECUTE IMMEDIATE (a string literal or a $session_variable "
@@ -428,6 +443,11 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
         text = str(session.variables[name])
     else:
         text = decode_string(text)
+    return run_text(session, text, describe_only)
+
+
+def run_text(session: Session, text: str, describe_only: bool = False) -> Result:
+    """One statement or Snowflake Scripting block given as text (EXECUTE IMMEDIATE's, a task's body)."""
     if _BLOCK.match(text):
         from snowreg.grammar.scripting import starts_block  # Scripting loads with the first block
 

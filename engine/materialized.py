@@ -11,8 +11,6 @@ MATERIALIZED VIEW … SUSPEND suspended it (a query of it then fails until RESUM
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
 
 import sqlglot
 from sqlglot import exp
@@ -20,9 +18,7 @@ from sqlglot.errors import ParseError
 
 from snowreg import error_catalog, errors
 from snowreg.catalog.grants import ObjectKey
-from snowreg.catalog.names import physical
-from snowreg.catalog.relations import RelationRow, list_columns
-from snowreg.catalog.store import quote
+from snowreg.catalog.relations import list_columns
 from snowreg.catalog.tables import Clustering
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
@@ -32,12 +28,6 @@ from snowreg.engine.session import Session
 from snowreg.engine.sql import clustering
 from snowreg.engine.sql import run as query
 from snowreg.grammar.text import quote_ident
-
-# https://docs.snowflake.com/en/sql-reference/sql/show-materialized-views (output columns)
-SHOW_COLUMNS = ["created_on", "name", "reserved", "database_name", "schema_name", "cluster_by", "rows", "bytes",
-                "source_database_name", "source_schema_name", "source_table_name", "refreshed_on", "compacted_on",
-                "owner", "invalid", "invalid_reason", "behind_by", "comment", "text", "is_secure",
-                "automatic_clustering", "owner_role_type", "budget"]
 
 # The aggregate functions a materialized view may use (the page's limitations).
 _AGGREGATES = frozenset({"APPROX_COUNT_DISTINCT", "HLL", "AVG", "BITAND_AGG", "BITOR_AGG", "BITXOR_AGG", "COUNT",
@@ -239,39 +229,3 @@ def drop(session: Session, text: str) -> Result:
         return status(f"Drop statement executed successfully ({qualified_name(m.group('name')).name} already dropped).")
     query.run_sql(session, "DROP VIEW " + ".".join(quote_ident(p) for p in place))
     return status(f"{place[2]} successfully dropped.")
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-# ---------------------------------------------------------------------------------------------
-
-
-def show_rows(session: Session, relations: Sequence[RelationRow]) -> list[tuple[Any, ...]]:
-    """SHOW MATERIALIZED VIEWS' rows of the visible relations that are materialized views."""
-    tables = session.catalog.tables
-    rows = []
-    for r in relations:
-        found = tables.materialized(r.database_name, r.schema_name, r.name) if r.kind == "VIEW" else None
-        if found is None:
-            continue
-        (sdb, ssch, stable), suspended = found
-        key = tables.clustering(r.database_name, r.schema_name, r.name)
-        count = _count(session, r) if not suspended else None
-        rows.append((r.created_on, r.name, "", r.database_name, r.schema_name, key.key if key else "", count, 0,
-                     sdb, ssch, stable, r.created_on, r.created_on, r.owner or "", "true" if suspended else "false",
-                     "Materialized view is suspended" if suspended else None, "0s", r.comment or "", r.text,
-                     "false", ("ON" if not key.suspended else "OFF") if key else "OFF", "ROLE", None))
-    return rows
-
-
-def _count(session: Session, r: RelationRow) -> int | None:
-    try:
-        found = session.duck.execute("SELECT count(*) FROM " + ".".join(
-            quote(physical(p)) for p in (r.database_name, r.schema_name, r.name))).fetchone()
-    except Exception:  # noqa: BLE001 - a base table altered under it: SHOW still lists it
-        return None
-    return int(found[0]) if found else None
-
-
-def is_materialized(session: Session, r: RelationRow) -> bool:
-    return r.kind == "VIEW" and session.catalog.tables.materialized(r.database_name, r.schema_name, r.name) is not None

@@ -157,7 +157,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
         values.append(_evaluate(runner, default, declared))
     values = [_evaluate(runner, literal(v), a[1]) for v, a in zip(values, spec["args"], strict=True)]
     owner = spec["execute_as"] == "OWNER"
-    with _nested(session), _rights(session, row.owner if owner else None):
+    with _nested(session), rights(session, row.owner if owner else None):
         block = parse_script(spec["body"])
         refuse = _refusals(owner, session.transaction)
         interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
@@ -273,7 +273,7 @@ def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], No
 
 
 @contextmanager
-def _rights(session: Session, owner: str | None) -> Iterator[None]:
+def rights(session: Session, owner: str | None) -> Iterator[None]:
     """The body's statements run with the owner's role (owner's rights) or the caller's (owner None); an
     owner's-rights body leaves no statement behind for the caller's LAST_QUERY_ID / RESULT_SCAN."""
     if owner is None:

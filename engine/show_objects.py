@@ -22,7 +22,7 @@ from snowreg.catalog.relations import (
     list_sequences,
 )
 from snowreg.catalog.tables import Clustering
-from snowreg.engine import materialized, tags, time_travel
+from snowreg.engine import show_derived, tags, time_travel
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
@@ -93,7 +93,7 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
-             "false", "true" if materialized.is_materialized(session, r) else "false", "ROLE", "OFF") for r in chosen])
+             "false", "true" if show_derived.is_materialized(session, r) else "false", "ROLE", "OFF") for r in chosen])
     return _result(SHOW_OBJECTS_COLUMNS, [
         (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "",
          (c.key if (c := _clustering(session, r)) else ""), _rows(r), None, r.owner or "", _retention(session, r),
@@ -172,7 +172,7 @@ def _show_derived(session: Session, stmt: ast.ShowObjects, relations: list[Relat
     chosen = page([r for r in relations if like(stmt.like, r.name)], lambda r: r.name, None, stmt.limit,
                   stmt.limit_from)
     if stmt.kind == "MATERIALIZED VIEWS":
-        return _result(materialized.SHOW_COLUMNS, materialized.show_rows(session, chosen))
+        return _result(show_derived.MATERIALIZED_COLUMNS, show_derived.materialized_rows(session, chosen))
     from snowreg.engine import dynamic
 
     return _result(dynamic.SHOW_COLUMNS, dynamic.show_rows(session, chosen))

@@ -34,6 +34,7 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "FUNCTION": ("USAGE",),
     "PROCEDURE": ("USAGE",),
     "SEQUENCE": ("USAGE",),  # the same page: sequence USAGE, OWNERSHIP
+    "TASK": ("MONITOR", "OPERATE"),  # the same page: task MONITOR, OPERATE, OWNERSHIP (engine.tasks)
 }
 ALIASES = {"MATERIALIZED VIEW": "VIEW"}  # a materialized view's grants are a view's (engine.materialized)
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE")
@@ -113,6 +114,13 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
         return Target(ObjectKey("WAREHOUSE", name=name), wh.owner if wh else "SYSADMIN", quote_ident(name), name)
     if kind in SCHEMA_OBJECTS:
         return _schema_object(session, a, kind, *session.qualify(qn))
+    if kind == "TASK":
+        db, schema, name = session.qualify(qn)
+        task = catalog.tasks.get_task(db, schema, name)
+        key = ObjectKey("TASK", db, schema, name)
+        if task is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), task.owner))):
+            raise errors.does_not_exist("Task", _fqn(db, schema, name))
+        return Target(key, task.owner, _fqn(db, schema, name), name, db, schema)
     raise errors.not_supported(f"Grants on {kind}")
 
 
