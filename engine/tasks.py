@@ -312,11 +312,39 @@ def show(session: Session, stmt: ast.ShowObjects, database: str | None, schema: 
     return _result([_row(t) for t in chosen])
 
 
-def describe(session: Session, stmt: ast.Describe) -> Result:
-    task = _task(session, ".".join(quote_ident(session.name(p)) for p in
-                                   (stmt.name.database, stmt.name.schema, stmt.name.name) if p is not None))
+def _named(session: Session, qn: ast.QualifiedName) -> TaskRow:
+    task = _task(session, ".".join(quote_ident(session.name(p)) for p in (qn.database, qn.schema, qn.name)
+                                   if p is not None))
     assert task is not None
-    return _result([_row(task)])
+    return task
+
+
+def describe(session: Session, stmt: ast.Describe) -> Result:
+    return _result([_row(_named(session, stmt.name))])
+
+
+def ddl(session: Session, qn: ast.QualifiedName, shown: int, text: Callable[[str], str]) -> str:
+    """GET_DDL('TASK', …): `create or replace task N` and its settings one a line, tab-indented, then `as <body>;`
+    (the layout is UNCERTAIN: DECISIONS.md Q16)."""
+    task = _named(session, qn)
+    p = task.properties
+    lines = [f"create or replace task {'.'.join(quote_ident(x) for x in task.key[-shown:])}"]
+    if p.get("warehouse"):
+        lines.append(f"warehouse={quote_ident(p['warehouse'])}")
+    for key in ("schedule", "user_task_managed_initial_warehouse_size", "config"):
+        if p.get(key) is not None:
+            lines.append(f"{key.upper() if key != 'schedule' else key}={text(str(p[key]))}")
+    for key in sorted(_KNOWN - {"WAREHOUSE", "SCHEDULE", "USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE", "CONFIG"}):
+        if p.get(key.lower()) is not None:
+            value = p[key.lower()]
+            lines.append(f"{key}={str(value).upper() if isinstance(value, bool) else value}")
+    if task.comment:
+        lines.append(f"COMMENT={text(task.comment)}")
+    if p.get("predecessors"):
+        lines.append("after " + ", ".join(".".join(quote_ident(x) for x in k) for k in p["predecessors"]))
+    if p.get("condition"):
+        lines.append(f"when {p['condition']}")
+    return "\n\t".join(lines) + f"\n\tas {task.definition};"
 
 
 # ---------------------------------------------------------------------------------------------

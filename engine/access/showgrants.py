@@ -186,6 +186,8 @@ def _created(session: Session, key: ObjectKey) -> datetime | None:
         row = catalog.grants.get_role(key.name)
     elif key.kind == "USER":
         row = catalog.grants.get_user(key.name)
+    elif key.kind == "TASK":
+        row = catalog.tasks.get_task(key.database, key.schema, key.name)
     return getattr(row, "created_on", None)
 
 

@@ -120,3 +120,20 @@ def test_alter_set_unset_modify_and_or_alter(graph: Any) -> None:
         run(cur, "CREATE TASK root AS SELECT 1")
     run(cur, "DROP TASK grandchild")
     assert [r[0] for r in show(cur, "SHOW TASKS", "name")] == ["CHILD", "ROOT"]
+
+
+def test_get_ddl_runs_back_and_grants_follow_ownership(graph: Any) -> None:
+    cur = graph
+    run(cur, "ALTER TASK child SET COMMENT = 'it''s' ALLOW_OVERLAPPING_EXECUTION = TRUE")
+    ddl = run(cur, "SELECT GET_DDL('TASK', 'child')")[0][0]
+    assert ddl.startswith("create or replace task CHILD\n\t") and ddl.endswith("as INSERT INTO log VALUES ('child');")
+    before = show(cur, "SHOW TASKS LIKE 'CHILD'", "comment", "predecessors", "allow_overlapping_execution")
+    run(cur, ddl)  # GET_DDL's text makes the same task again
+    assert show(cur, "SHOW TASKS LIKE 'CHILD'", "comment", "predecessors", "allow_overlapping_execution") == before
+    run(cur, "CREATE ROLE r")
+    run(cur, "GRANT OPERATE ON TASK child TO ROLE r")
+    run(cur, "GRANT OWNERSHIP ON TASK child TO ROLE r COPY CURRENT GRANTS")
+    assert show(cur, "SHOW TASKS LIKE 'CHILD'", "owner") == [("R",)]
+    assert sorted(r[1] for r in run(cur, "SHOW GRANTS ON TASK child")) == ["OPERATE", "OWNERSHIP"]
+    run(cur, "DROP ROLE r")  # its objects go to the dropping role
+    assert show(cur, "SHOW TASKS LIKE 'CHILD'", "owner") != [("R",)]
