@@ -437,3 +437,13 @@ CREATE TABLE IF NOT EXISTS snowreg.task_history (
     run_id BIGINT NOT NULL,
     return_value VARCHAR
 );
+
+-- Dynamic tables (engine/dynamic.py): DuckDB holds each as a table with the rows of its last refresh; this row
+-- keeps its query and settings (`spec`, a JSON object: target_lag, warehouse, refresh_mode, initialize, query,
+-- scheduling_state, refreshed_on, …). A row follows its table like the table's other records (catalog/tables.py).
+CREATE TABLE IF NOT EXISTS snowreg.dynamic_tables (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    spec VARCHAR NOT NULL
+);

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
+import orjson
 
 from snowreg.catalog import coltypes
 from snowreg.catalog.coltypes import ColumnType
@@ -56,8 +58,8 @@ class TableShape:
 _WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
 # Each record table and its column naming the table: what follows a table through DROP and RENAME.
 _RECORDS = (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name"),
-            ("table_retention", "name"), ("table_clustering", "name"), ("materialized_views", "name"),
-            ("view_texts", "name"))
+            ("table_retention", "name"), ("table_clustering", "name"), ("dynamic_tables", "name"),
+            ("materialized_views", "name"), ("view_texts", "name"))
 _TABLE_RECORDS = _RECORDS[:-2]  # a table has no view text and is no materialized view
 _CLUSTERING = "SELECT key_text, suspended FROM snowreg.table_clustering WHERE " + _WHERE.format(name="name")
 
@@ -234,6 +236,29 @@ class TablesPart:
         """ALTER MATERIALIZED VIEW … SUSPEND | RESUME."""
         self.store.write_one("UPDATE snowreg.materialized_views SET suspended = ? WHERE " + _WHERE.format(name="name"),
                              [suspended, database, schema, name], stale=lambda key: key[0] == "table_shape")
+
+    def dynamic(self, database: str, schema: str, name: str) -> dict[str, Any] | None:
+        """A dynamic table's query and settings (None: not a dynamic table)."""
+        if self.store.pristine is not None or (database, schema, name) not in self.dynamic_names():
+            return None
+        row = self.store.cached(("table_shape", "dynamic", database, schema, name), lambda: self.store.query_one(
+            "SELECT spec FROM snowreg.dynamic_tables WHERE " + _WHERE.format(name="name"), [database, schema, name]))
+        return None if row is None else dict(orjson.loads(row[0]))
+
+    def dynamic_names(self) -> frozenset[tuple[str, str, str]]:
+        """The dynamic tables (cached: DML checks its target against them)."""
+        if self.store.pristine is not None:
+            return frozenset()
+        return self.store.cached(("table_shape", "dynamic"), lambda: frozenset(
+            (str(r[0]), str(r[1]), str(r[2])) for r in self.store.query(
+                "SELECT database_name, schema_name, name FROM snowreg.dynamic_tables")))
+
+    def set_dynamic(self, database: str, schema: str, name: str, spec: dict[str, Any]) -> None:
+        """CREATE DYNAMIC TABLE (after the table was recorded), ALTER DYNAMIC TABLE, a refresh."""
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
+            tx.execute("DELETE FROM snowreg.dynamic_tables WHERE " + _WHERE.format(name="name"), [database, schema, name])
+            tx.execute("INSERT INTO snowreg.dynamic_tables VALUES (?, ?, ?, ?)",
+                       [database, schema, name, orjson.dumps(spec, default=str).decode()])
 
     def forget_columns(self, database: str, schema: str, name: str, columns: Sequence[str]) -> None:
         """ALTER TABLE … DROP COLUMN / ALTER COLUMN … SET DATA TYPE: their records go."""

@@ -252,10 +252,11 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
-# no dynamic tables, streams, tasks, pipes … (grammar's unsupported_kind); ALTER USER (its properties and the
+# no streams, pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated, not
+# their UNDROP: _PIPELINES); ALTER USER (its properties and the
 # user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
-_NOT_EMULATED = re.compile(r"UNDROP (?:MATERIALIZED VIEW|DYNAMIC TABLE|TASK)|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
+_NOT_EMULATED = re.compile(r"UNDROP (?:DYNAMIC TABLE|TASK)|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")

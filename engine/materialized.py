@@ -78,7 +78,7 @@ def create(session: Session, text: str) -> Result:
         return status(f"{name} already exists, statement succeeded.")
     plain = stmt.copy()
     plain.set("properties", exp.Properties(expressions=kept) if kept else None)
-    with privileges.creating("MATERIALIZED VIEW"):
+    with privileges.building("MATERIALIZED VIEW"):
         query.run_sql(session, plain.sql(dialect="snowflake"))
     tables = session.catalog.tables
     tables.record_materialized(database, schema, name, source, text.strip().rstrip(";").rstrip())

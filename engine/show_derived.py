@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from snowreg.catalog.names import physical
@@ -47,3 +48,37 @@ def _count(session: Session, r: RelationRow) -> int | None:
 
 def is_materialized(session: Session, r: RelationRow) -> bool:
     return r.kind == "VIEW" and session.catalog.tables.materialized(r.database_name, r.schema_name, r.name) is not None
+
+
+# https://docs.snowflake.com/en/sql-reference/sql/show-dynamic-tables (output columns)
+DYNAMIC_COLUMNS = [
+    "created_on", "name", "reserved", "database_name", "schema_name", "cluster_by", "rows", "bytes", "owner",
+    "target_lag", "refresh_mode", "refresh_mode_reason", "warehouse", "comment", "text", "automatic_clustering",
+    "scheduling_state", "last_suspended_on", "is_clone", "is_replica", "is_iceberg", "data_timestamp",
+    "owner_role_type", "initialize", "budget"]
+
+
+def dynamic_rows(session: Session, relations: Sequence[RelationRow]) -> list[tuple[Any, ...]]:
+    """SHOW DYNAMIC TABLES' rows of the visible relations that are dynamic tables."""
+    tables = session.catalog.tables
+    rows = []
+    for r in relations:
+        spec = tables.dynamic(r.database_name, r.schema_name, r.name) if r.kind == "TABLE" else None
+        if spec is None:
+            continue
+        key = tables.clustering(r.database_name, r.schema_name, r.name)
+        mode = "FULL" if spec["refresh_mode"] == "AUTO" else spec["refresh_mode"]
+        rows.append((r.created_on, r.name, "", r.database_name, r.schema_name, key.key if key else "", _count(session, r),
+                     0, r.owner or "", spec["target_lag"], mode, None, spec["warehouse"], r.comment or "", spec["text"],
+                     ("ON" if not key.suspended else "OFF") if key else "OFF", spec["scheduling_state"],
+                     _time(spec.get("last_suspended_on")), "false", "false", "false", _time(spec.get("refreshed_on")),
+                     "ROLE", spec["initialize"], None))
+    return rows
+
+
+def _time(value: Any) -> Any:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def is_dynamic(session: Session, r: RelationRow) -> bool:
+    return r.kind == "TABLE" and (r.database_name, r.schema_name, r.name) in session.catalog.tables.dynamic_names()

@@ -50,6 +50,7 @@ SHOW_IMPORTED_KEYS_COLUMNS = ["created_on", "pk_database_name", "pk_schema_name"
                               "update_rule", "delete_rule", "fk_name", "pk_name", "deferrability", "rely", "comment"]
 DESCRIBE_COLUMNS = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression",
                     "comment", "policy name", "privacy domain"]
+_TIMES = {"created_on", "refreshed_on", "compacted_on", "data_timestamp", "last_suspended_on"}
 _NUMBERS = {"rows", "bytes", "key_sequence", "retention_time", "search_optimization_progress",
             "search_optimization_bytes"}
 
@@ -89,7 +90,8 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
         return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r), _retention(session, r),
-                                                        _clustering(session, r)) for r in chosen])
+                                                        _clustering(session, r), show_derived.is_dynamic(session, r))
+                                             for r in chosen])
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
@@ -143,16 +145,18 @@ def _clustering(session: Session, r: RelationRow) -> Clustering | None:
     return session.catalog.tables.clustering(r.database_name, r.schema_name, r.name) if r.kind == "TABLE" else None
 
 
-def _table_row(r: RelationRow, kind: str, retention: str, clustering: Clustering | None) -> tuple[Any, ...]:
+def _table_row(r: RelationRow, kind: str, retention: str, clustering: Clustering | None, dynamic: bool = False
+               ) -> tuple[Any, ...]:
     """A row of SHOW TABLES: `cluster_by` the key (`LINEAR(C1, C2)`), `automatic_clustering` ON for a clustered
     table unless its reclustering is suspended."""
     key, auto = ("", "OFF") if clustering is None else (clustering.key, "OFF" if clustering.suspended else "ON")
     return (r.created_on, r.name, r.database_name, r.schema_name, kind, r.comment or "", key, _rows(r), None,
-            r.owner or "", retention, auto, "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
+            r.owner or "", retention, auto, "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N",
+            "Y" if dynamic else "N", "N")
 
 
 def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:
-    types = ["TIMESTAMP_LTZ" if n in ("created_on", "refreshed_on", "compacted_on", "data_timestamp") else "FIXED" if n in _NUMBERS else "TEXT" for n in names]
+    types = ["TIMESTAMP_LTZ" if n in _TIMES else "FIXED" if n in _NUMBERS else "TEXT" for n in names]
     return from_rows(names, rows, types)
 
 
@@ -173,9 +177,7 @@ def _show_derived(session: Session, stmt: ast.ShowObjects, relations: list[Relat
                   stmt.limit_from)
     if stmt.kind == "MATERIALIZED VIEWS":
         return _result(show_derived.MATERIALIZED_COLUMNS, show_derived.materialized_rows(session, chosen))
-    from snowreg.engine import dynamic
-
-    return _result(dynamic.SHOW_COLUMNS, dynamic.show_rows(session, chosen))
+    return _result(show_derived.DYNAMIC_COLUMNS, show_derived.dynamic_rows(session, chosen))
 
 
 def _container(session: Session, stmt: ast.ShowObjects) -> tuple[str | None, str | None]:

@@ -28,7 +28,7 @@ from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
-from snowreg.grammar.text import LITERALS_AND_COMMENTS, like, quote_ident
+from snowreg.grammar.text import like, quote_ident, top_level_as
 
 # https://docs.snowflake.com/en/sql-reference/sql/show-tasks (output)
 SHOW_COLUMNS = ["created_on", "name", "id", "database_name", "schema_name", "owner", "comment", "warehouse",
@@ -59,21 +59,10 @@ _INTERVAL = re.compile(r"(?P<n>[0-9]+)\s*(?P<unit>MINUTES?|M|HOURS?|H|SECONDS?|S
 
 def _split_as(text: str, start: int) -> tuple[str, str]:
     """(header, body) of a CREATE TASK at its first `AS` outside literals and parentheses."""
-    depth, pos = 0, start
-    while pos < len(text):
-        skip = LITERALS_AND_COMMENTS.match(text, pos)
-        if skip is not None:
-            pos = skip.end()
-            continue
-        depth += {"(": 1, ")": -1}.get(text[pos], 0)
-        if depth == 0 and text[pos:pos + 2].upper() == "AS" and not _word(text, pos - 1) and not _word(text, pos + 2):
-            return text[start:pos], text[pos + 2:].strip().rstrip(";").strip()
-        pos += 1
-    raise errors.syntax_error_detail("CREATE TASK needs AS <sql>")
-
-
-def _word(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_$")
+    pos = top_level_as(text, start)
+    if pos is None:
+        raise errors.syntax_error_detail("CREATE TASK needs AS <sql>")
+    return text[start:pos], text[pos + 2:].strip().rstrip(";").strip()
 
 
 def _literal(value: str) -> str:

@@ -160,3 +160,14 @@ def materialized_view_suspended(name: str) -> ProgrammingError:
 def wrong_object_type(found: str, wanted: str) -> ProgrammingError:
     """A statement about one kind of object naming another kind (DROP MATERIALIZED VIEW of a plain view)."""
     return compilation_error(f"Object found is of type '{found}', not specified type '{wanted}'.")
+
+
+def dynamic_table_dml(name: str) -> ProgrammingError:
+    """INSERT / UPDATE / DELETE / MERGE / TRUNCATE of a dynamic table: only its refreshes write it."""
+    return compilation_error(f"DML operations are not allowed on dynamic table '{name}'.")
+
+
+def invalid_target_lag(value: str) -> ProgrammingError:
+    """TARGET_LAG other than '<n> seconds | minutes | hours | days' (at least 60 seconds) or DOWNSTREAM."""
+    return compilation_error(f"Invalid value '{value}' for property 'TARGET_LAG'. Expected a time duration of at "
+                             "least 1 minute ('<num> { seconds | minutes | hours | days }') or DOWNSTREAM.")

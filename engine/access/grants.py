@@ -35,8 +35,9 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "PROCEDURE": ("USAGE",),
     "SEQUENCE": ("USAGE",),  # the same page: sequence USAGE, OWNERSHIP
     "TASK": ("MONITOR", "OPERATE"),  # the same page: task MONITOR, OPERATE, OWNERSHIP (engine.tasks)
+    "DYNAMIC TABLE": ("SELECT", "MONITOR", "OPERATE"),  # the same page (engine.dynamic)
 }
-ALIASES = {"MATERIALIZED VIEW": "VIEW"}  # a materialized view's grants are a view's (engine.materialized)
+ALIASES = {"MATERIALIZED VIEW": "VIEW", "DYNAMIC TABLE": "TABLE"}  # a materialized view's grants are a view's (engine.materialized)
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE")
 SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG", "SEQUENCE")
 PLURALS = {"MODELS": "MODEL", "TABLES": "TABLE", "VIEWS": "VIEW", "STAGES": "STAGE", "SCHEMAS": "SCHEMA",
@@ -227,6 +228,13 @@ def _container(session: Session, target: ast.BulkTarget) -> tuple[str, str]:
     return db, schema
 
 
+def _privilege_kind(session: Session, t: Target, kind: str) -> str:
+    """The kind whose privileges a grant on `t` may name (a dynamic table's are not a table's)."""
+    if t.key.kind == "TABLE" and (t.key.database, t.key.schema, t.key.name) in session.catalog.tables.dynamic_names():
+        return "DYNAMIC TABLE"
+    return t.key.kind if t.key.kind in VALID_PRIVILEGES else kind
+
+
 def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Target]]:
     if isinstance(target, ast.AccountTarget):
         return "ACCOUNT", [Target(ObjectKey("ACCOUNT"), "", ACCOUNT_NAME, ACCOUNT_NAME)]
@@ -336,7 +344,7 @@ def grant_privileges(session: Session, stmt: ast.GrantPrivileges) -> Result:
     with session.catalog.store.transaction():
         for t in targets:
             granted = 0
-            for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
+            for p in expand(_privilege_kind(session, t, kind), stmt.privileges):
                 by = grantor(session, a, t, p)
                 if by is None:
                     if is_all:
@@ -366,7 +374,7 @@ def revoke_privileges(session: Session, stmt: ast.RevokePrivileges) -> Result:
     with session.catalog.store.transaction():
         for t in targets:
             held = {g.privilege: g for g in session.catalog.grants.grants_on(t.key) if g.grantee == role}
-            for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
+            for p in expand(_privilege_kind(session, t, kind), stmt.privileges):
                 grant = held.get(p)
                 if grant is None:
                     continue  # revoking what was not granted succeeds

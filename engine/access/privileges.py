@@ -445,6 +445,9 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
         elif kind in ("create_table", "create_view"):
             _check_create_table(session, database, schema, ref.name, kind)
         else:
+            if kind in TABLE_WRITE_PRIVILEGES and _BUILDING.get() != "DYNAMIC TABLE" and \
+                    (database, schema, ref.name) in session.catalog.tables.dynamic_names():
+                raise error_catalog.dynamic_table_dml(ref.name)  # only its refresh writes it (engine.dynamic)
             _check_table(session, database, schema, ref.name, TABLE_WRITE_PRIVILEGES.get(kind, frozenset()))
 
 
@@ -538,17 +541,17 @@ def role_can_read(session: Session, role: str, database: str, schema: str, name:
     return catalog.grants.owner_of(ObjectKey("TABLE", database, schema, name)) in a.roles
 
 
-_CREATING = ContextVar("creating", default="VIEW")  # the CREATE <kind> privilege a CREATE VIEW needs
+_BUILDING = ContextVar("building", default="")  # the kind a CREATE TABLE / VIEW run for builds (its privilege)
 
 
 @contextmanager
-def creating(kind: str) -> Iterator[None]:
-    """A CREATE VIEW run for CREATE MATERIALIZED VIEW needs CREATE MATERIALIZED VIEW on the schema instead."""
-    token = _CREATING.set(kind)
+def building(kind: str) -> Iterator[None]:
+    """Building a MATERIALIZED VIEW / DYNAMIC TABLE: CREATE <kind> on the schema; a refresh may write it."""
+    token = _BUILDING.set(kind)
     try:
         yield
     finally:
-        _CREATING.reset(token)
+        _BUILDING.reset(token)
 
 
 def _check_create_table(session: Session, database: str, schema: str, name: str, kind: str) -> None:
@@ -559,10 +562,13 @@ def _check_create_table(session: Session, database: str, schema: str, name: str,
     if session.catalog.databases.relation_kind(database, schema, name) is not None:  # OR REPLACE: the owner replaces it
         owner = session.catalog.grants.owner_of(ObjectKey("TABLE", database, schema, name))
         seen = a.schema_usable(database, schema) and bool(a.held(("TABLE", database, schema, name), owner))
-        check_create_before_telling(session, database, schema, _CREATING.get() if kind == "create_view" else "TABLE",
-                                    seen)
+        check_create_before_telling(session, database, schema, _created_kind(kind), seen)
         _check_table(session, database, schema, name, frozenset())
-    check_create_in_schema(session, database, schema, _CREATING.get() if kind == "create_view" else "TABLE")
+    check_create_in_schema(session, database, schema, _created_kind(kind))
+
+
+def _created_kind(kind: str) -> str:
+    return _BUILDING.get() or ("VIEW" if kind == "create_view" else "TABLE")
 
 
 def _check_schema_ddl(session: Session, ref: Any, kind: str) -> None:
