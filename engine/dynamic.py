@@ -222,13 +222,9 @@ def refresh(session: Session, key: tuple[str, str, str], spec: dict[str, Any]) -
     """Recompute the table from its query, with its owner's privileges, its names read where it was created."""
     owner = session.catalog.grants.owner_of(ObjectKey("TABLE", *key)) or session.role
     fqn = ".".join(quote_ident(p) for p in key)
-    saved = session.database, session.schema
-    try:
-        with procedures.rights(session, owner), privileges.building("DYNAMIC TABLE"):
-            session.database, session.schema = spec.get("context") or list(key[:2])
-            query.run_sql(session, f"INSERT OVERWRITE INTO {fqn} {spec['query']}")
-    finally:
-        session.database, session.schema = saved
+    database, schema = spec.get("context") or list(key[:2])
+    with procedures.as_owner(session, owner, database, schema), privileges.building("DYNAMIC TABLE"):
+        query.run_sql(session, f"INSERT OVERWRITE INTO {fqn} {spec['query']}")
     spec["refreshed_on"] = now().isoformat()
     session.catalog.tables.set_dynamic(*key, spec)
 

@@ -290,6 +290,20 @@ def rights(session: Session, owner: str | None) -> Iterator[None]:
 
 
 @contextmanager
+def as_owner(session: Session, owner: str, database: str | None, schema: str | None) -> Iterator[None]:
+    """A task's run or a dynamic table's refresh: the owner's rights, in the object's database and schema, in a
+    session of its own as Snowflake runs them: no session variables of the caller's, no statement left behind, and
+    at most MAX_DEPTH deep (a task that executes itself)."""
+    saved = session.database, session.schema, session.variables
+    with _nested(session), rights(session, owner):
+        session.database, session.schema, session.variables = database, schema, {}
+        try:
+            yield
+        finally:
+            session.database, session.schema, session.variables = saved
+
+
+@contextmanager
 def _nested(session: Session) -> Iterator[None]:
     with _depth_lock:
         depth = _depth.get(session.id, 0) + 1

@@ -397,10 +397,8 @@ def _run_one(session: Session, task: TaskRow, run_text: Callable[[str], Result])
     row: dict[str, Any] = {"query_id": str(uuid.uuid4()), "database_name": task.database_name,
                            "schema_name": task.schema_name, "name": task.name, "query_text": task.definition,
                            "condition_text": task.properties.get("condition"), "scheduled_time": now()}
-    saved = session.database, session.schema
     try:
-        with procedures.rights(session, task.owner):
-            session.database, session.schema = task.database_name, task.schema_name
+        with procedures.as_owner(session, task.owner, task.database_name, task.schema_name):
             condition = task.properties.get("condition")
             if condition is not None and not _condition(run_text, condition):
                 row.update(state="SKIPPED", completed_time=now())
@@ -413,8 +411,6 @@ def _run_one(session: Session, task: TaskRow, run_text: Callable[[str], Result])
     except errors.Error as e:
         row.update(state="FAILED", error_code=f"{e.errno:06d}" if e.errno else None, error_message=e.msg,
                    completed_time=now())
-    finally:
-        session.database, session.schema = saved
     return row
 
 

@@ -75,3 +75,28 @@ def test_create_task_needs_the_schema_privilege(pair: tuple[Connection, Connecti
     assert run(admin, "SELECT COUNT(*) FROM ML.DEV.SECRET") == [(0,)]
     assert run(alice, "SELECT state, error_code FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'MINE'))") \
         == [("FAILED", "002003")]
+
+
+def test_callers_session_variables_do_not_steer_the_owners_body(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    run(admin, "CREATE TABLE ML.DEV.PUBLIC_LOG (s INT)")
+    run(admin, "CREATE TABLE ML.DEV.OPEN_SRC (s INT)")
+    run(admin, "INSERT INTO ML.DEV.OPEN_SRC VALUES (7)")
+    run(admin, "INSERT INTO ML.DEV.SECRET VALUES (99)")
+    run(admin, "CREATE TASK ML.DEV.COPIER AS INSERT INTO PUBLIC_LOG SELECT s FROM IDENTIFIER($src)")
+    run(admin, "GRANT OPERATE ON TASK ML.DEV.COPIER TO ROLE ANALYST")
+    run(admin, "GRANT EXECUTE TASK ON ACCOUNT TO ROLE ANALYST")
+    run(alice, "SET src = 'ML.DEV.SECRET'")
+    run(alice, "EXECUTE TASK COPIER")  # a task's session has no variables: the run fails, SECRET is not copied
+    assert run(admin, "SELECT COUNT(*) FROM ML.DEV.PUBLIC_LOG") == [(0,)]
+    assert run(alice, "SELECT state FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'COPIER'))") \
+        == [("FAILED",)]
+    assert run(alice, "SELECT $src") == [("ML.DEV.SECRET",)]  # the caller's own variables are untouched
+
+
+def test_a_task_executing_itself_stops(pair: tuple[Connection, Connection]) -> None:
+    admin, _ = pair
+    run(admin, "CREATE TASK ML.DEV.LOOP AS EXECUTE TASK ML.DEV.LOOP")
+    run(admin, "EXECUTE TASK ML.DEV.LOOP")
+    states = {r[0] for r in run(admin, "SELECT state FROM TABLE(ML.INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'LOOP'))")}
+    assert "FAILED" in states
