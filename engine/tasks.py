@@ -28,6 +28,7 @@ from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.text import like, quote_ident, top_level_as
 
 # https://docs.snowflake.com/en/sql-reference/sql/show-tasks (output)
@@ -212,6 +213,8 @@ def create(session: Session, text: str) -> Result:
     key = session.qualify(qualified_name(head.group("name")))
     header, body = _split_as(text, head.end())
     props, comment = _properties(session, header)
+    if body.startswith("'") and body.endswith("'"):  # a block written without delimiters (grammar.parse)
+        body = decode_string(body).strip()
     if not body:
         raise errors.syntax_error_detail("CREATE TASK needs AS <sql>")
     privileges.check_create_in_schema(session, key[0], key[1], "TASK")
@@ -404,10 +407,8 @@ def _run_one(session: Session, task: TaskRow, run_text: Callable[[str], Result])
                 row.update(state="SKIPPED", completed_time=now())
                 return row
             row["query_start_time"] = now()
-            result = run_text(task.definition)
-            value = result.rows[0][0] if result.rows and result.columns and \
-                result.columns[0].name == "anonymous block" else None
-            row.update(state="SUCCEEDED", completed_time=now(), return_value=None if value is None else str(value))
+            run_text(task.definition)  # RETURN_VALUE is SYSTEM$SET_RETURN_VALUE's, which snowreg lacks: NULL
+            row.update(state="SUCCEEDED", completed_time=now())
     except errors.Error as e:
         row.update(state="FAILED", error_code=f"{e.errno:06d}" if e.errno else None, error_message=e.msg,
                    completed_time=now())

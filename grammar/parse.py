@@ -40,7 +40,7 @@ _SEMICOLON = re.compile(";")
 _MAY_BE_BLOCK = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(?:BEGIN|DECLARE)(?![\w$])", re.I)
 # …and a transaction's BEGIN, told apart without loading the Scripting reader
 _BEGIN_TRANSACTION = re.compile(r"\s*BEGIN(?:\s+(?:WORK|TRANSACTION))?(?:\s+NAME\s+[\w$\"]+)?\s*(?:;\s*)?\Z", re.I)
-_MAY_BE_PROCEDURE = re.compile(r"\s*CREATE\s[\s\S]*?\bPROCEDURE\b[\s\S]*\bAS\s+(?:BEGIN|DECLARE)\b", re.I)
+_MAY_BE_PROCEDURE = re.compile(r"\s*CREATE\s[\s\S]*?\b(?:PROCEDURE|TASK)\b[\s\S]*\bAS\s+(?:BEGIN|DECLARE)\b", re.I)
 
 
 class _AlwaysWord:

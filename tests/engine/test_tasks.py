@@ -79,7 +79,13 @@ def test_scripting_body_runs(cur: Any) -> None:
              "RETURN 'ok'; END; $$")
     run(cur, "EXECUTE TASK s")
     assert run(cur, "SELECT SUM(a) FROM t") == [(3,)]
-    assert run(cur, "SELECT return_value FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'S'))") == [("ok",)]
+    assert run(cur, "SELECT state, return_value FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'S'))") == \
+        [("SUCCEEDED", None)]
+    # the block without delimiters, as Snowsight's examples write it
+    run(cur, "CREATE TASK s2 WHEN 1 = 1 AS DECLARE x INT DEFAULT 4; BEGIN INSERT INTO t VALUES (:x); END;")
+    assert show(cur, "DESC TASK s2", "definition") == [("DECLARE x INT DEFAULT 4; BEGIN INSERT INTO t VALUES (:x); END;",)]
+    run(cur, "EXECUTE TASK s2")
+    assert run(cur, "SELECT SUM(a) FROM t") == [(7,)]
 
 
 @pytest.mark.parametrize("schedule", ["5 MINUT", "0 MINUTE", "99999 MINUTE", "USING CRON 0 9 * * America/Los_Angeles",
