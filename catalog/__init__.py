@@ -34,6 +34,7 @@ from snowreg.catalog.retention import RetentionPart
 from snowreg.catalog.sandbox import FunctionCatalog
 from snowreg.catalog.store import Store, now, quote
 from snowreg.catalog.tables import ColumnSpec, KeySpec, TableShape, TablesPart
+from snowreg.catalog.tasks import TaskRow, TasksPart
 from snowreg.catalog.udfs import FunctionRow, UdfsPart, install_macros, remove_macros
 from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
@@ -90,6 +91,7 @@ class Catalog:
         self.warehouses = WarehousesPart(store)
         self.tables = TablesPart(store)
         self.udfs = UdfsPart(store)
+        self.tasks = TasksPart(store)
         self.dropped = DroppedPart(store)
         self.retention = RetentionPart(store)
         self.tables.no_retention_rows = self.retention.known_none_on_tables
@@ -255,6 +257,23 @@ class Catalog:
         self.tables.forget_container(tx, database, schema)
         self.dropped.forget_container(tx, database, schema)
         self.retention.forget_container(tx, database, schema)
+        self.tasks.forget_container(tx, database, schema)
+
+    # -- tasks (catalog/tasks.py) and their grants --
+
+    def put_task(self, task: TaskRow, replaced: TaskRow | None) -> None:
+        """CREATE [OR REPLACE | OR ALTER] TASK, ALTER TASK: the task's row; a replaced task (another id) loses its
+        grants."""
+        with self.store.transaction() as tx:
+            self.tasks.put_rows(tx, task, replaced)
+            if replaced is not None and replaced.id != task.id:
+                self.grants.forget_object(tx, ObjectKey("TASK", *replaced.key))
+            self.store.access_changed()
+
+    def drop_task(self, task: TaskRow) -> None:
+        with self.store.transaction() as tx:
+            self.tasks.drop_rows(tx, task)
+            self.grants.forget_object(tx, ObjectKey("TASK", *task.key))
 
     # -- plain-SQL tables: their grants and their records (catalog/tables.py) --
 

@@ -20,7 +20,7 @@ SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLI
 # Objects that carry their owner in an `owner` column of their own table.
 OWNER_TABLES = {"DATABASE": "databases", "SCHEMA": "schemas", "MODEL": "models", "STAGE": "stages",
                 "TAG": "tags", "ROLE": "roles", "USER": "users", "FUNCTION": "udfs",
-                "PROCEDURE": "procedures"}
+                "PROCEDURE": "procedures", "TASK": "tasks"}
 GRANT_COLS = ("object_kind, database_name, schema_name, name, object_id, privilege, grantee, grant_option, "
               "granted_by, created_on")
 FUTURE_COLS = "container_kind, database_name, schema_name, object_kind, privilege, grantee, grant_option, created_on"
@@ -593,7 +593,7 @@ def _owner_where(key: ObjectKey) -> tuple[str, list[Any]]:
         return "name = ?", [key.database]
     if key.kind == "SCHEMA":
         return "database_name = ? AND name = ?", [key.database, key.schema]
-    if key.kind == "TAG":
+    if key.kind in ("TAG", "TASK"):
         return "database_name = ? AND schema_name = ? AND name = ?", [key.database, key.schema, key.name]
     if key.kind in ("FUNCTION", "PROCEDURE"):  # named by signature: F(NUMBER, VARCHAR)
         return ("database_name = ? AND schema_name = ? AND name || '(' || arguments || ')' = ?",

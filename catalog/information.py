@@ -59,6 +59,7 @@ CONTAINER_QUERIES = {
     # what plain-SQL tables declared beyond DuckDB's catalog (catalog/tables.py)
     "snowreg_reg_table_kinds": "SELECT database_name, schema_name, name, kind FROM snowreg.table_kinds",
     "snowreg_reg_view_texts": "SELECT database_name, schema_name, name, text FROM snowreg.view_texts",
+    "snowreg_reg_dynamic_tables": "SELECT database_name, schema_name, name FROM snowreg.dynamic_tables",
     "snowreg_reg_table_clustering": "SELECT database_name, schema_name, name, key_text, suspended "
                                     "FROM snowreg.table_clustering",
     # grants on tables and views (TABLE_PRIVILEGES; a dropped table's are set aside: catalog/dropped.py)
@@ -111,7 +112,7 @@ CONTAINER_QUERIES = {
 ALL = (*QUERIES, *CONTAINER_QUERIES)
 # The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
 _TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts",
-                "snowreg_reg_retention", "snowreg_reg_table_clustering")
+                "snowreg_reg_retention", "snowreg_reg_table_clustering", "snowreg_reg_dynamic_tables")
 READS: dict[str, tuple[str, ...]] = {
     "MODEL_VERSIONS": ("snowreg_is_model_versions",),
     "TAG_REFERENCES": ("snowreg_is_models", "snowreg_is_tag_references"),

@@ -31,6 +31,7 @@ SEED_ROLE_GRANTS = (
 SEED_ACCOUNT_GRANTS = (
     ("MANAGE GRANTS", "SECURITYADMIN"), ("CREATE USER", "USERADMIN"), ("CREATE ROLE", "USERADMIN"),
     ("CREATE DATABASE", "SYSADMIN"), ("CREATE WAREHOUSE", "SYSADMIN"), ("APPLY TAG", "ACCOUNTADMIN"),
+    ("EXECUTE TASK", "ACCOUNTADMIN"),  # https://docs.snowflake.com/en/user-guide/tasks-intro (held by default)
 )
 SEED_USER = "ADMIN"
 SEED_USER_ROLE = "ACCOUNTADMIN"  # its owner and default role

@@ -389,3 +389,61 @@ CREATE TABLE IF NOT EXISTS snowreg.implicit_stages (
     created VARCHAR NOT NULL,
     id BIGINT NOT NULL
 );
+
+-- Materialized views (engine/materialized.py): DuckDB holds each as a view (table_kinds kind 'MATERIALIZED VIEW');
+-- this row names its one base table and says whether ALTER MATERIALIZED VIEW … SUSPEND suspended it. A row
+-- follows its view like the view's other records (catalog/tables.py).
+CREATE TABLE IF NOT EXISTS snowreg.materialized_views (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    source_database VARCHAR NOT NULL,
+    source_schema VARCHAR NOT NULL,
+    source_table VARCHAR NOT NULL,
+    suspended BOOLEAN NOT NULL
+);
+
+-- Tasks (CREATE TASK, engine/tasks.py): kept and shown, run only by EXECUTE TASK (nothing is scheduled offline).
+-- `properties` is a JSON object of the task's settings (warehouse, schedule, predecessors, condition, …).
+CREATE TABLE IF NOT EXISTS snowreg.tasks (
+    id BIGINT PRIMARY KEY,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,  -- started | suspended
+    definition VARCHAR NOT NULL,
+    comment VARCHAR,
+    properties VARCHAR NOT NULL DEFAULT '{}'
+);
+
+-- One row per run of a task by EXECUTE TASK (INFORMATION_SCHEMA.TASK_HISTORY()).
+CREATE TABLE IF NOT EXISTS snowreg.task_history (
+    query_id VARCHAR NOT NULL,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    query_text VARCHAR NOT NULL,
+    condition_text VARCHAR,
+    state VARCHAR NOT NULL,  -- SUCCEEDED | FAILED | SKIPPED
+    error_code VARCHAR,
+    error_message VARCHAR,
+    scheduled_time TIMESTAMPTZ NOT NULL,
+    query_start_time TIMESTAMPTZ,
+    completed_time TIMESTAMPTZ,
+    root_task_id VARCHAR NOT NULL,
+    graph_version BIGINT NOT NULL,
+    run_id BIGINT NOT NULL,
+    return_value VARCHAR
+);
+
+-- Dynamic tables (engine/dynamic.py): DuckDB holds each as a table with the rows of its last refresh; this row
+-- keeps its query and settings (`spec`, a JSON object: target_lag, warehouse, refresh_mode, initialize, query,
+-- scheduling_state, refreshed_on, …). A row follows its table like the table's other records (catalog/tables.py).
+CREATE TABLE IF NOT EXISTS snowreg.dynamic_tables (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    spec VARCHAR NOT NULL
+);

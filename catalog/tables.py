@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import duckdb
+import orjson
 
 from snowreg.catalog import coltypes
 from snowreg.catalog.coltypes import ColumnType
@@ -56,8 +58,9 @@ class TableShape:
 _WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
 # Each record table and its column naming the table: what follows a table through DROP and RENAME.
 _RECORDS = (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name"),
-            ("table_retention", "name"), ("table_clustering", "name"), ("view_texts", "name"))
-_TABLE_RECORDS = _RECORDS[:-1]  # a table has no view text
+            ("table_retention", "name"), ("table_clustering", "name"), ("dynamic_tables", "name"),
+            ("materialized_views", "name"), ("view_texts", "name"))
+_TABLE_RECORDS = _RECORDS[:-2]  # a table has no view text and is no materialized view
 _CLUSTERING = "SELECT key_text, suspended FROM snowreg.table_clustering WHERE " + _WHERE.format(name="name")
 
 
@@ -199,6 +202,63 @@ class TablesPart:
         row = self.store.query_one("SELECT text FROM snowreg.view_texts WHERE " + _WHERE.format(name="name"),
                                    [database, schema, name])
         return None if row is None else str(row[0])
+
+    def record_materialized(self, database: str, schema: str, name: str, source: tuple[str, str, str],
+                            text: str) -> None:
+        """CREATE MATERIALIZED VIEW: the view just recorded is a materialized view over one base table, made by
+        the statement `text`."""
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
+            tx.execute("UPDATE snowreg.table_kinds SET kind = 'MATERIALIZED VIEW' WHERE " + _WHERE.format(name="name"),
+                       [database, schema, name])
+            tx.execute("INSERT INTO snowreg.materialized_views VALUES (?, ?, ?, ?, ?, ?, false)",
+                       [database, schema, name, *source])
+            tx.execute("UPDATE snowreg.view_texts SET text = ? WHERE " + _WHERE.format(name="name"),
+                       [text, database, schema, name])
+
+    def materialized(self, database: str, schema: str, name: str) -> tuple[tuple[str, str, str], bool] | None:
+        """A materialized view's base table and whether it is suspended (None: not a materialized view)."""
+        if self.store.pristine is not None:
+            return None
+        row = self.store.cached(("table_shape", "materialized", database, schema, name), lambda: self.store.query_one(
+            "SELECT source_database, source_schema, source_table, suspended FROM snowreg.materialized_views WHERE "
+            + _WHERE.format(name="name"), [database, schema, name]))
+        return None if row is None else ((str(row[0]), str(row[1]), str(row[2])), bool(row[3]))
+
+    def suspended_materialized(self) -> frozenset[tuple[str, str, str]]:
+        """The materialized views ALTER MATERIALIZED VIEW … SUSPEND suspended (cached: read on every query)."""
+        if self.store.pristine is not None:
+            return frozenset()
+        return self.store.cached(("table_shape", "materialized"), lambda: frozenset(
+            (str(r[0]), str(r[1]), str(r[2])) for r in self.store.query(
+                "SELECT database_name, schema_name, name FROM snowreg.materialized_views WHERE suspended")))
+
+    def suspend_materialized(self, database: str, schema: str, name: str, suspended: bool) -> None:
+        """ALTER MATERIALIZED VIEW … SUSPEND | RESUME."""
+        self.store.write_one("UPDATE snowreg.materialized_views SET suspended = ? WHERE " + _WHERE.format(name="name"),
+                             [suspended, database, schema, name], stale=lambda key: key[0] == "table_shape")
+
+    def dynamic(self, database: str, schema: str, name: str) -> dict[str, Any] | None:
+        """A dynamic table's query and settings (None: not a dynamic table)."""
+        if self.store.pristine is not None or (database, schema, name) not in self.dynamic_names():
+            return None
+        row = self.store.cached(("table_shape", "dynamic", database, schema, name), lambda: self.store.query_one(
+            "SELECT spec FROM snowreg.dynamic_tables WHERE " + _WHERE.format(name="name"), [database, schema, name]))
+        return None if row is None else dict(orjson.loads(row[0]))
+
+    def dynamic_names(self) -> frozenset[tuple[str, str, str]]:
+        """The dynamic tables (cached: DML checks its target against them)."""
+        if self.store.pristine is not None:
+            return frozenset()
+        return self.store.cached(("table_shape", "dynamic"), lambda: frozenset(
+            (str(r[0]), str(r[1]), str(r[2])) for r in self.store.query(
+                "SELECT database_name, schema_name, name FROM snowreg.dynamic_tables")))
+
+    def set_dynamic(self, database: str, schema: str, name: str, spec: dict[str, Any]) -> None:
+        """CREATE DYNAMIC TABLE (after the table was recorded), ALTER DYNAMIC TABLE, a refresh."""
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
+            tx.execute("DELETE FROM snowreg.dynamic_tables WHERE " + _WHERE.format(name="name"), [database, schema, name])
+            tx.execute("INSERT INTO snowreg.dynamic_tables VALUES (?, ?, ?, ?)",
+                       [database, schema, name, orjson.dumps(spec, default=str).decode()])
 
     def forget_columns(self, database: str, schema: str, name: str, columns: Sequence[str]) -> None:
         """ALTER TABLE … DROP COLUMN / ALTER COLUMN … SET DATA TYPE: their records go."""

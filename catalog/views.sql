@@ -85,7 +85,7 @@ SELECT r.* REPLACE (coalesce(w.text, r.text) AS text), o.created, o.owner, coale
     FROM duckdb_views() v WHERE v.database_name = db AND NOT v.internal) r
 JOIN snowreg_reg_schemas s ON s.database_name = r.db AND s.name = r.sch
 LEFT JOIN snowreg_reg_table_owners o ON o.database_name = r.db AND o.schema_name = r.sch AND o.name = r.name
-LEFT JOIN snowreg_reg_table_kinds k ON r.kind = 'BASE TABLE' AND k.database_name = r.db AND k.schema_name = r.sch
+LEFT JOIN snowreg_reg_table_kinds k ON k.database_name = r.db AND k.schema_name = r.sch
      AND k.name = r.name
 LEFT JOIN snowreg_reg_view_texts w ON r.kind = 'VIEW' AND w.database_name = r.db AND w.schema_name = r.sch
      AND w.name = r.name
@@ -93,11 +93,12 @@ WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
-       CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' ELSE kind END AS "TABLE_TYPE",
+       CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' WHEN table_kind = 'MATERIALIZED VIEW'
+            THEN 'MATERIALIZED VIEW' ELSE kind END AS "TABLE_TYPE",
        CASE WHEN kind = 'BASE TABLE' THEN CASE WHEN table_kind = 'TRANSIENT' THEN 'YES' ELSE 'NO' END END
            AS "IS_TRANSIENT",
        (SELECT max(c.key_text) FROM snowreg_reg_table_clustering c WHERE kind = 'BASE TABLE'
-            AND c.database_name = db AND c.schema_name = sch AND c.name = name) AS "CLUSTERING_KEY",
+            AND c.database_name = db AND c.schema_name = rel.sch AND c.name = rel.name) AS "CLUSTERING_KEY",
        row_count AS "ROW_COUNT", NULL::BIGINT AS "BYTES",
        CASE WHEN kind = 'BASE TABLE' THEN snowreg_retention(db, sch, name) END AS "RETENTION_TIME",
        NULL::VARCHAR AS "SELF_REFERENCING_COLUMN_NAME", NULL::VARCHAR AS "REFERENCE_GENERATION",
@@ -106,11 +107,13 @@ SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner
        AS "IS_INSERTABLE_INTO", 'YES' AS "IS_TYPED", NULL::VARCHAR AS "COMMIT_ACTION", created AS "CREATED",
        created AS "LAST_ALTERED", created AS "LAST_DDL", owner AS "LAST_DDL_BY",
        CASE WHEN kind = 'BASE TABLE' THEN CASE WHEN EXISTS (SELECT 1 FROM snowreg_reg_table_clustering c
-            WHERE c.database_name = db AND c.schema_name = sch AND c.name = name AND NOT c.suspended) THEN 'YES'
+            WHERE c.database_name = db AND c.schema_name = rel.sch AND c.name = rel.name AND NOT c.suspended) THEN 'YES'
             ELSE 'NO' END END AS "AUTO_CLUSTERING_ON", comment AS "COMMENT",
-       CASE WHEN table_kind = 'TEMPORARY' THEN 'YES' ELSE 'NO' END AS "IS_TEMPORARY", 'NO' AS "IS_ICEBERG", 'NO' AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
+       CASE WHEN table_kind = 'TEMPORARY' THEN 'YES' ELSE 'NO' END AS "IS_TEMPORARY", 'NO' AS "IS_ICEBERG",
+       CASE WHEN EXISTS (SELECT 1 FROM snowreg_reg_dynamic_tables d WHERE kind = 'BASE TABLE' AND d.database_name = db
+            AND d.schema_name = rel.sch AND d.name = rel.name) THEN 'YES' ELSE 'NO' END AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
        'NO' AS "IS_HYBRID"
-FROM snowreg_relations(db) ORDER BY 2, 3;
+FROM snowreg_relations(db) rel ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_views(db) AS TABLE
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",

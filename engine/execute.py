@@ -252,11 +252,12 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
-# no dynamic tables, streams, tasks, pipes … (grammar's unsupported_kind); ALTER USER (its properties and the
+# no streams, pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated, not
+# their UNDROP: _PIPELINES); ALTER USER (its properties and the
 # user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
-_NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:MATERIALIZED VIEW|DYNAMIC TABLE|EXTERNAL TABLE|"
-                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|TASK|PIPE|ALERT|NOTEBOOK|"
+_NOT_EMULATED = re.compile(r"UNDROP (?:DYNAMIC TABLE|TASK)|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
+                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
 
@@ -299,6 +300,12 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
                 raise errors.not_supported("A view over staged files (FROM @stage)")
             with _positions_in_text(stmt):
                 return stage_query.run(session, text, describe_only)
+    if "TASK_HISTORY" in text.upper():  # TABLE(INFORMATION_SCHEMA.TASK_HISTORY(…)): engine.task_history
+        from snowreg.engine import task_history
+
+        if task_history.mentions(text):
+            with _positions_in_text(stmt):
+                return task_history.run(session, text, describe_only)
     if "MATCH_RECOGNIZE" in text.upper():  # row pattern matching: engine.sql.match_recognize
         from snowreg.engine.sql import match_recognize
 
@@ -326,6 +333,9 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     procedures, EXECUTE IMMEDIATE, UNDROP; what snowreg does not emulate is refused. None: plain SQL."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
+    if stmt.verb in _PIPELINES or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
+        with _positions_in_text(stmt):
+            return _pipeline(session, stmt, describe_only)
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
         with _positions_in_text(stmt):
             from snowreg.engine import udfs  # user functions load with the first statement about one
@@ -360,6 +370,39 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     return None
 
 
+# Materialized views, tasks and dynamic tables (engine.materialized, engine.tasks, engine.dynamic)
+_PIPELINES = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "CREATE OR ALTER TASK", "ALTER TASK",
+              "DROP TASK",
+              "CREATE DYNAMIC TABLE", "ALTER DYNAMIC TABLE", "DROP DYNAMIC TABLE")
+
+
+def _pipeline(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None:
+    text = stmt.body.text
+    if stmt.verb == "CREATE VIEW":
+        from snowreg.engine import materialized
+
+        if not materialized.CREATE.match(text):
+            return None
+        return status() if describe_only else materialized.create(session, text)
+    if describe_only:
+        return status()
+    if stmt.verb.endswith("MATERIALIZED VIEW"):
+        from snowreg.engine import materialized
+
+        return materialized.alter(session, text) if stmt.verb.startswith("ALTER") else materialized.drop(session, text)
+    if stmt.verb == "ALTER TASK":
+        from snowreg.engine import task_alter
+
+        return task_alter.alter(session, text)
+    if stmt.verb.endswith("TASK"):
+        from snowreg.engine import tasks
+
+        return tasks.run(session, stmt.verb, text)  # EXECUTE TASK: execute_immediate
+    from snowreg.engine import dynamic
+
+    return dynamic.run(session, stmt.verb, text)
+
+
 _PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)
 _SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
 
@@ -383,6 +426,10 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
     other = _EXECUTE_OTHER.match(sql)
     if m is None and other is not None:  # EXECUTE TASK, EXECUTE JOB SERVICE, …: not EXECUTE IMMEDIATE at all
         what = " ".join(other.group("what").upper().split())
+        if what == "TASK":
+            from snowreg.engine import tasks
+
+            return status() if describe_only else tasks.execute_task(session, sql, lambda t: run_text(session, t))
         raise errors.not_supported(f"The statement EXECUTE {what}{_EXECUTE_WHY.get(what, '')}")
     if m is None:
         raise errors.not_supported("This form of EXECUTE IMMEDIATE (a string literal or a $session_variable "
@@ -397,6 +444,11 @@ def execute_immediate(session: Session, sql: str, describe_only: bool = False) -
         text = str(session.variables[name])
     else:
         text = decode_string(text)
+    return run_text(session, text, describe_only)
+
+
+def run_text(session: Session, text: str, describe_only: bool = False) -> Result:
+    """One statement or Snowflake Scripting block given as text (EXECUTE IMMEDIATE's, a task's body)."""
     if _BLOCK.match(text):
         from snowreg.grammar.scripting import starts_block  # Scripting loads with the first block
 
@@ -514,8 +566,12 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         raise errors.does_not_exist("Artifact repository", str(stmt.name.name))
     if stmt.type is not None and (stmt.type != "COLUMNS" or stmt.kind != "TABLE"):  # STAGE: the table's stage
         raise errors.not_supported(f"DESCRIBE {stmt.kind} … TYPE = {stmt.type}")
-    if stmt.kind in ("TABLE", "VIEW"):
-        return show_objects.describe(session, stmt)
+    if stmt.kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "DYNAMIC TABLE"):  # interchangeable (their pages)
+        return show_objects.describe(session, dataclasses.replace(stmt, kind="VIEW" if "VIEW" in stmt.kind else "TABLE"))
+    if stmt.kind == "TASK":
+        from snowreg.engine import tasks
+
+        return tasks.describe(session, stmt)
     if stmt.kind == "SEQUENCE":
         return show_objects.describe_sequence(session, stmt)
     if stmt.kind == "FUNCTION":

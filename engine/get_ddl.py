@@ -22,7 +22,7 @@ from snowreg.grammar.text import LITERALS_AND_COMMENTS, quote_ident
 
 # object_type values the page lists that snowreg has no such object of (or does not render).
 _UNEMULATED = frozenset("""ALERT CONTACT CORTEX_AGENT DYNAMIC_TABLE EVENT_TABLE FILE_FORMAT ICEBERG_TABLE
-    INTEGRATION PIPE POLICY STREAM TAG TASK WAREHOUSE AGENT""".split()) | {"SEMANTIC VIEW"}
+    INTEGRATION PIPE POLICY STREAM TAG WAREHOUSE AGENT""".split()) | {"SEMANTIC VIEW"}
 _AS = re.compile(r"\bAS\b", re.I)
 
 
@@ -41,6 +41,10 @@ def object_ddl(session: Session, kind: str, name: ast.QualifiedName, arg_types: 
         return _schema(session, db, schema, qualified)
     if kind == "DATABASE":
         return _database(session, session.name(name.name), qualified)
+    if kind == "TASK":
+        from snowreg.engine import tasks
+
+        return tasks.ddl(session, name, 3 if qualified else 1, _text)
     if kind in _UNEMULATED:
         raise errors.not_supported(f"GET_DDL of a {kind}")
     raise errors.compilation_error(f"Invalid object type '{kind}' for GET_DDL.")
@@ -118,7 +122,13 @@ def _view(session: Session, r: RelationRow, shown: int) -> str:
     columns = [quote_ident(c.name) + (f" COMMENT {_text(c.comment)}" if c.comment else "")
                for c, _ in show_objects.column_types(session, r)]
     comment = f" COMMENT={_text(r.comment)}" if r.comment else ""
-    return ("create or replace view " + _name((r.database_name, r.schema_name, r.name), shown) + "(\n"
+    tables = session.catalog.tables
+    kind = "view"
+    if tables.materialized(r.database_name, r.schema_name, r.name) is not None:  # DECISIONS.md Q13
+        kind = "materialized view"
+        key = tables.clustering(r.database_name, r.schema_name, r.name)
+        comment += f" cluster by ({key.key[len('LINEAR('):-1]})" if key is not None else ""
+    return (f"create or replace {kind} " + _name((r.database_name, r.schema_name, r.name), shown) + "(\n"
             + ",\n".join("\t" + c for c in columns) + f"\n){comment} as {body};")
 
 

@@ -164,7 +164,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     values = [_evaluate(runner, literal(v) if v is not None else a[2], a[1])  # None: the argument's DEFAULT
               for v, a in zip(given, spec["args"], strict=True)]
     owner = spec["execute_as"] == "OWNER"
-    with _nested(session), _rights(session, row.owner if owner else None):
+    with _nested(session), rights(session, row.owner if owner else None):
         refuse = _refusals(owner, session.transaction)
         try:
             if spec.get("language") == "PYTHON":
@@ -315,7 +315,7 @@ def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], No
 
 
 @contextmanager
-def _rights(session: Session, owner: str | None) -> Iterator[None]:
+def rights(session: Session, owner: str | None) -> Iterator[None]:
     """The body's statements run with the owner's role (owner's rights) or the caller's (owner None); an
     owner's-rights body leaves no statement behind for the caller's LAST_QUERY_ID / RESULT_SCAN."""
     if owner is None:
@@ -329,6 +329,20 @@ def _rights(session: Session, owner: str | None) -> Iterator[None]:
     finally:
         session.role, session.secondary_roles = saved
         session.forget_queries_since(recorded)  # their results were read with the owner's privileges
+
+
+@contextmanager
+def as_owner(session: Session, owner: str, database: str | None, schema: str | None) -> Iterator[None]:
+    """A task's run or a dynamic table's refresh: the owner's rights, in the object's database and schema, in a
+    session of its own as Snowflake runs them: no session variables of the caller's, no statement left behind, and
+    at most MAX_DEPTH deep (a task that executes itself)."""
+    saved = session.database, session.schema, session.variables
+    with _nested(session), rights(session, owner):
+        session.database, session.schema, session.variables = database, schema, {}
+        try:
+            yield
+        finally:
+            session.database, session.schema, session.variables = saved
 
 
 @contextmanager

@@ -22,7 +22,7 @@ from snowreg.catalog.relations import (
     list_sequences,
 )
 from snowreg.catalog.tables import Clustering
-from snowreg.engine import tags, time_travel
+from snowreg.engine import show_derived, tags, time_travel
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
@@ -50,6 +50,7 @@ SHOW_IMPORTED_KEYS_COLUMNS = ["created_on", "pk_database_name", "pk_schema_name"
                               "update_rule", "delete_rule", "fk_name", "pk_name", "deferrability", "rely", "comment"]
 DESCRIBE_COLUMNS = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression",
                     "comment", "policy name", "privacy domain"]
+_TIMES = {"created_on", "refreshed_on", "compacted_on", "data_timestamp", "last_suspended_on"}
 _NUMBERS = {"rows", "bytes", "key_sequence", "retention_time", "search_optimization_progress",
             "search_optimization_bytes"}
 
@@ -62,8 +63,14 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         scoped = stmt.scope is not None or session.database is None
         return tags.show_tags(session, stmt, *(_container(session, stmt) if scoped else
                                                _container(session, dataclasses.replace(stmt, scope="DATABASE"))))
+    if stmt.kind == "TASKS":
+        from snowreg.engine import tasks
+
+        return tasks.show(session, stmt, *_container(session, stmt))
     relations = [r for r in _in_scope(session, stmt)
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+    if stmt.kind in ("MATERIALIZED VIEWS", "DYNAMIC TABLES"):
+        return _show_derived(session, stmt, relations)
     if stmt.kind == "SEQUENCES":
         return _show_sequences(session, stmt)
     if stmt.kind == "COLUMNS":
@@ -83,11 +90,12 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         return _result(_TERSE, [(r.created_on, r.name, r.kind, r.database_name, r.schema_name) for r in chosen])
     if stmt.kind == "TABLES":
         return _result(SHOW_TABLES_COLUMNS, [_table_row(r, _table_kind(session, r), _retention(session, r),
-                                                        _clustering(session, r)) for r in chosen])
+                                                        _clustering(session, r), show_derived.is_dynamic(session, r))
+                                             for r in chosen])
     if stmt.kind == "VIEWS":
         return _result(SHOW_VIEWS_COLUMNS, [
             (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
-             "false", "false", "ROLE", "OFF") for r in chosen])
+             "false", "true" if show_derived.is_materialized(session, r) else "false", "ROLE", "OFF") for r in chosen])
     return _result(SHOW_OBJECTS_COLUMNS, [
         (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "",
          (c.key if (c := _clustering(session, r)) else ""), _rows(r), None, r.owner or "", _retention(session, r),
@@ -137,16 +145,18 @@ def _clustering(session: Session, r: RelationRow) -> Clustering | None:
     return session.catalog.tables.clustering(r.database_name, r.schema_name, r.name) if r.kind == "TABLE" else None
 
 
-def _table_row(r: RelationRow, kind: str, retention: str, clustering: Clustering | None) -> tuple[Any, ...]:
+def _table_row(r: RelationRow, kind: str, retention: str, clustering: Clustering | None, dynamic: bool = False
+               ) -> tuple[Any, ...]:
     """A row of SHOW TABLES: `cluster_by` the key (`LINEAR(C1, C2)`), `automatic_clustering` ON for a clustered
     table unless its reclustering is suspended."""
     key, auto = ("", "OFF") if clustering is None else (clustering.key, "OFF" if clustering.suspended else "ON")
     return (r.created_on, r.name, r.database_name, r.schema_name, kind, r.comment or "", key, _rows(r), None,
-            r.owner or "", retention, auto, "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N", "N", "N")
+            r.owner or "", retention, auto, "OFF", "OFF", None, None, "N", "N", "ROLE", "N", None, "N", "N",
+            "Y" if dynamic else "N", "N")
 
 
 def _result(names: list[str], rows: list[tuple[Any, ...]]) -> Result:
-    types = ["TIMESTAMP_LTZ" if n == "created_on" else "FIXED" if n in _NUMBERS else "TEXT" for n in names]
+    types = ["TIMESTAMP_LTZ" if n in _TIMES else "FIXED" if n in _NUMBERS else "TEXT" for n in names]
     return from_rows(names, rows, types)
 
 
@@ -157,6 +167,17 @@ def _in_scope(session: Session, stmt: ast.ShowObjects) -> list[RelationRow]:
         return [one_relation(session, stmt.scope_name, "Table" if stmt.scope == "TABLE" else "View")]
     database, schema = _container(session, stmt)
     return list_relations(session.catalog.store, database, schema)
+
+
+def _show_derived(session: Session, stmt: ast.ShowObjects, relations: list[RelationRow]) -> Result:
+    """SHOW MATERIALIZED VIEWS | DYNAMIC TABLES [LIKE] [IN …] (engine.materialized, engine.dynamic)."""
+    if stmt.terse or stmt.starts_with is not None or stmt.history:
+        raise errors.not_supported(f"SHOW {stmt.kind} with TERSE, HISTORY or STARTS WITH")
+    chosen = page([r for r in relations if like(stmt.like, r.name)], lambda r: r.name, None, stmt.limit,
+                  stmt.limit_from)
+    if stmt.kind == "MATERIALIZED VIEWS":
+        return _result(show_derived.MATERIALIZED_COLUMNS, show_derived.materialized_rows(session, chosen))
+    return _result(show_derived.DYNAMIC_COLUMNS, show_derived.dynamic_rows(session, chosen))
 
 
 def _container(session: Session, stmt: ast.ShowObjects) -> tuple[str | None, str | None]:

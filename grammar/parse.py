@@ -42,7 +42,7 @@ _MAY_BE_BLOCK = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(?:BEGIN|D
 _BEGIN_TRANSACTION = re.compile(r"\s*BEGIN(?:\s+(?:WORK|TRANSACTION))?(?:\s+NAME\s+[\w$\"]+)?\s*(?:;\s*)?\Z", re.I)
 # An anonymous procedure (https://docs.snowflake.com/en/sql-reference/sql/call-with): not emulated.
 _ANONYMOUS_PROCEDURE = re.compile(r"\s*WITH\s+(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)\s+AS\s+PROCEDURE\b", re.I)
-_MAY_BE_PROCEDURE = re.compile(r"\s*CREATE\s[\s\S]*?\bPROCEDURE\b[\s\S]*\bAS\s+(?:BEGIN|DECLARE)\b", re.I)
+_MAY_BE_PROCEDURE = re.compile(r"\s*CREATE\s[\s\S]*?\b(?:PROCEDURE|TASK)\b[\s\S]*\bAS\s+(?:BEGIN|DECLARE)\b", re.I)
 
 
 class _AlwaysWord:

@@ -90,9 +90,10 @@ def _block_start(toks: list[Tok], i: int) -> bool:
     return True
 
 
-# CREATE PROCEDURE whose body may follow AS without delimiters (`AS BEGIN … END;`), as the docs' examples
-# for Snowsight and the connector's execute() write it.
-PROCEDURE_HEAD = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:SECURE|TEMPORARY|TEMP)\s+)*PROCEDURE\b", re.I)
+# CREATE PROCEDURE (or TASK) whose body may follow AS without delimiters (`AS BEGIN … END;`), as the docs'
+# examples for Snowsight and the connector's execute() write it.
+PROCEDURE_HEAD = re.compile(r"\s*CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:(?:SECURE|TEMPORARY|TEMP)\s+)*"
+                            r"(?:PROCEDURE|TASK)\b", re.I)
 
 
 def unquoted_body(text: str) -> tuple[int, int] | None:

@@ -272,3 +272,24 @@ class Spliced:
         if newlines == 0:
             return at_line, at_column + offset - start
         return at_line + newlines, offset - (text.rfind("\n", start, offset) + 1)
+
+
+def top_level_as(text: str, start: int = 0) -> int | None:
+    """Where the first `AS` keyword outside literals, comments and parentheses stands from `start` (the AS of
+    `CREATE TASK | DYNAMIC TABLE … AS <query>`), or None."""
+    depth, pos = 0, start
+    while pos < len(text):
+        skip = LITERALS_AND_COMMENTS.match(text, pos)
+        if skip is not None:
+            pos = skip.end()
+            continue
+        depth += {"(": 1, ")": -1}.get(text[pos], 0)
+        if depth == 0 and text[pos:pos + 2].upper() == "AS" and not _in_word(text, pos - 1) \
+                and not _in_word(text, pos + 2):
+            return pos
+        pos += 1
+    return None
+
+
+def _in_word(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_$")

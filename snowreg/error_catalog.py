@@ -149,3 +149,31 @@ def unknown_python_packages(names: list[str]) -> ProgrammingError:
     """PACKAGES naming a package that cannot be imported here (conformance/DECISIONS.md U32)."""
     return compilation_error("Cannot create a Python function with the specified packages. Please check your "
                              f"packages specification and try again. Unknown packages: {', '.join(names)}")
+
+
+def invalid_materialized_view(detail: str) -> ProgrammingError:
+    """CREATE MATERIALIZED VIEW of a query outside the documented limits (one table, no join, window
+    function, ORDER BY, LIMIT, HAVING, UDF, …: https://docs.snowflake.com/en/user-guide/views-materialized)."""
+    return compilation_error(f"Invalid materialized view definition. {detail}")
+
+
+def materialized_view_suspended(name: str) -> ProgrammingError:
+    """A query of a materialized view ALTER MATERIALIZED VIEW … SUSPEND suspended (usable again after RESUME)."""
+    return compilation_error(f"Failure during expansion of view '{name}': SQL compilation error:\n"
+                             f"Materialized View {name} is invalid.", 2037)
+
+
+def wrong_object_type(found: str, wanted: str) -> ProgrammingError:
+    """A statement about one kind of object naming another kind (DROP MATERIALIZED VIEW of a plain view)."""
+    return compilation_error(f"Object found is of type '{found}', not specified type '{wanted}'.")
+
+
+def dynamic_table_dml(name: str) -> ProgrammingError:
+    """INSERT / UPDATE / DELETE / MERGE / TRUNCATE of a dynamic table: only its refreshes write it."""
+    return compilation_error(f"DML operations are not allowed on dynamic table '{name}'.")
+
+
+def invalid_target_lag(value: str) -> ProgrammingError:
+    """TARGET_LAG other than '<n> seconds | minutes | hours | days' (at least 60 seconds) or DOWNSTREAM."""
+    return compilation_error(f"Invalid value '{value}' for property 'TARGET_LAG'. Expected a time duration of at "
+                             "least 1 minute ('<num> { seconds | minutes | hours | days }') or DOWNSTREAM.")

@@ -22,7 +22,8 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
                 "APPLY TAG", "EXECUTE TASK", "MONITOR USAGE"),
     "DATABASE": ("USAGE", "CREATE SCHEMA", "MONITOR", "MODIFY", "CREATE DATABASE ROLE"),
     "SCHEMA": ("USAGE", "CREATE MODEL", "CREATE TABLE", "CREATE VIEW", "CREATE STAGE", "CREATE TAG",
-               "CREATE FUNCTION", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE FILE FORMAT", "MODIFY", "MONITOR"),
+               "CREATE FUNCTION", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE FILE FORMAT", "MODIFY", "MONITOR",
+               "CREATE MATERIALIZED VIEW", "CREATE TASK", "CREATE DYNAMIC TABLE"),
     "MODEL": ("USAGE", "READ"),
     "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES"),
     "VIEW": ("SELECT", "REFERENCES"),
@@ -33,7 +34,10 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "FUNCTION": ("USAGE",),
     "PROCEDURE": ("USAGE",),
     "SEQUENCE": ("USAGE",),  # the same page: sequence USAGE, OWNERSHIP
+    "TASK": ("MONITOR", "OPERATE"),  # the same page: task MONITOR, OPERATE, OWNERSHIP (engine.tasks)
+    "DYNAMIC TABLE": ("SELECT", "MONITOR", "OPERATE"),  # the same page (engine.dynamic)
 }
+ALIASES = {"MATERIALIZED VIEW": "VIEW", "DYNAMIC TABLE": "TABLE"}  # a materialized view's grants are a view's (engine.materialized)
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE")
 SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG", "SEQUENCE")
 PLURALS = {"MODELS": "MODEL", "TABLES": "TABLE", "VIEWS": "VIEW", "STAGES": "STAGE", "SCHEMAS": "SCHEMA",
@@ -111,6 +115,13 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName) -> Target:
         return Target(ObjectKey("WAREHOUSE", name=name), wh.owner if wh else "SYSADMIN", quote_ident(name), name)
     if kind in SCHEMA_OBJECTS:
         return _schema_object(session, a, kind, *session.qualify(qn))
+    if kind == "TASK":
+        db, schema, name = session.qualify(qn)
+        task = catalog.tasks.get_task(db, schema, name)
+        key = ObjectKey("TASK", db, schema, name)
+        if task is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), task.owner))):
+            raise errors.does_not_exist("Task", _fqn(db, schema, name))
+        return Target(key, task.owner, _fqn(db, schema, name), name, db, schema)
     raise errors.not_supported(f"Grants on {kind}")
 
 
@@ -217,12 +228,20 @@ def _container(session: Session, target: ast.BulkTarget) -> tuple[str, str]:
     return db, schema
 
 
+def _privilege_kind(session: Session, t: Target, kind: str) -> str:
+    """The kind whose privileges a grant on `t` may name (a dynamic table's are not a table's)."""
+    if t.key.kind == "TABLE" and (t.key.database, t.key.schema, t.key.name) in session.catalog.tables.dynamic_names():
+        return "DYNAMIC TABLE"
+    return t.key.kind if t.key.kind in VALID_PRIVILEGES else kind
+
+
 def _targets(session: Session, target: ast.GrantTarget) -> tuple[str, list[Target]]:
     if isinstance(target, ast.AccountTarget):
         return "ACCOUNT", [Target(ObjectKey("ACCOUNT"), "", ACCOUNT_NAME, ACCOUNT_NAME)]
     if isinstance(target, ast.BulkTarget):
         return _bulk(session, target)
     kind = " ".join(target.kind.upper().split())
+    kind = ALIASES.get(kind, kind)
     if kind in ("FUNCTION", "PROCEDURE"):
         return kind, [function_target(session, target)]
     return kind, [resolve(session, kind, target.name)]
@@ -325,7 +344,7 @@ def grant_privileges(session: Session, stmt: ast.GrantPrivileges) -> Result:
     with session.catalog.store.transaction():
         for t in targets:
             granted = 0
-            for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
+            for p in expand(_privilege_kind(session, t, kind), stmt.privileges):
                 by = grantor(session, a, t, p)
                 if by is None:
                     if is_all:
@@ -355,7 +374,7 @@ def revoke_privileges(session: Session, stmt: ast.RevokePrivileges) -> Result:
     with session.catalog.store.transaction():
         for t in targets:
             held = {g.privilege: g for g in session.catalog.grants.grants_on(t.key) if g.grantee == role}
-            for p in expand(t.key.kind if t.key.kind in VALID_PRIVILEGES else kind, stmt.privileges):
+            for p in expand(_privilege_kind(session, t, kind), stmt.privileges):
                 grant = held.get(p)
                 if grant is None:
                     continue  # revoking what was not granted succeeds

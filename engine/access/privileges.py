@@ -8,11 +8,13 @@ generation of the catalog) into an `Access` snapshot, so a check is a few dictio
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.catalog import ModelRow, StageRow, TagRow
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import physical, snowflake
@@ -62,7 +64,7 @@ def index_of(key: ObjectKey) -> Index:
     """The lookup key of an object in an Access snapshot (tables and views share one namespace)."""
     if key.kind in ("MODEL", "STAGE"):
         return (key.kind, key.id)
-    if key.kind in ("TABLE", "VIEW", "TAG", "FUNCTION", "PROCEDURE", "SEQUENCE"):
+    if key.kind in ("TABLE", "VIEW", "TAG", "FUNCTION", "PROCEDURE", "SEQUENCE", "TASK"):
         return ("TABLE" if key.kind == "VIEW" else key.kind, key.database, key.schema, key.name)
     if key.kind == "SCHEMA":
         return ("SCHEMA", key.database, key.schema)
@@ -437,10 +439,15 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
         if database is None or schema is None:
             continue  # DuckDB reports the missing current database or schema
         if not ref.write:
+            if (database, schema, ref.name) in session.catalog.tables.suspended_materialized():
+                raise error_catalog.materialized_view_suspended(ref.name)  # until ALTER … RESUME (engine.materialized)
             _check_table(session, database, schema, ref.name, frozenset({"SELECT"}))
         elif kind in ("create_table", "create_view"):
             _check_create_table(session, database, schema, ref.name, kind)
         else:
+            if kind in TABLE_WRITE_PRIVILEGES and _BUILDING.get() != "DYNAMIC TABLE" and \
+                    (database, schema, ref.name) in session.catalog.tables.dynamic_names():
+                raise error_catalog.dynamic_table_dml(ref.name)  # only its refresh writes it (engine.dynamic)
             _check_table(session, database, schema, ref.name, TABLE_WRITE_PRIVILEGES.get(kind, frozenset()))
 
 
@@ -534,6 +541,19 @@ def role_can_read(session: Session, role: str, database: str, schema: str, name:
     return catalog.grants.owner_of(ObjectKey("TABLE", database, schema, name)) in a.roles
 
 
+_BUILDING = ContextVar("building", default="")  # the kind a CREATE TABLE / VIEW run for builds (its privilege)
+
+
+@contextmanager
+def building(kind: str) -> Iterator[None]:
+    """Building a MATERIALIZED VIEW / DYNAMIC TABLE: CREATE <kind> on the schema; a refresh may write it."""
+    token = _BUILDING.set(kind)
+    try:
+        yield
+    finally:
+        _BUILDING.reset(token)
+
+
 def _check_create_table(session: Session, database: str, schema: str, name: str, kind: str) -> None:
     a = access(session)
     if "OWNERSHIP" in a.privs.get(("TABLE", database, schema, name), frozenset()) and a.schema_usable(database,
@@ -542,9 +562,13 @@ def _check_create_table(session: Session, database: str, schema: str, name: str,
     if session.catalog.databases.relation_kind(database, schema, name) is not None:  # OR REPLACE: the owner replaces it
         owner = session.catalog.grants.owner_of(ObjectKey("TABLE", database, schema, name))
         seen = a.schema_usable(database, schema) and bool(a.held(("TABLE", database, schema, name), owner))
-        check_create_before_telling(session, database, schema, "VIEW" if kind == "create_view" else "TABLE", seen)
+        check_create_before_telling(session, database, schema, _created_kind(kind), seen)
         _check_table(session, database, schema, name, frozenset())
-    check_create_in_schema(session, database, schema, "VIEW" if kind == "create_view" else "TABLE")
+    check_create_in_schema(session, database, schema, _created_kind(kind))
+
+
+def _created_kind(kind: str) -> str:
+    return _BUILDING.get() or ("VIEW" if kind == "create_view" else "TABLE")
 
 
 def _check_schema_ddl(session: Session, ref: Any, kind: str) -> None:

@@ -114,6 +114,7 @@ def show_grants(session: Session, stmt: ast.ShowGrants) -> Result:
         case "ON":
             assert stmt.kind is not None and stmt.name is not None
             kind = " ".join(stmt.kind.upper().split())
+            kind = grants.ALIASES.get(kind, kind)
             target = grants.function_target(session, ast.ObjectTarget(kind, stmt.name, stmt.arg_types)) \
                 if kind in ("FUNCTION", "PROCEDURE") else grants.resolve(session, kind, stmt.name)
             return _grants_on(session, target, stmt.limit)
@@ -185,6 +186,8 @@ def _created(session: Session, key: ObjectKey) -> datetime | None:
         row = catalog.grants.get_role(key.name)
     elif key.kind == "USER":
         row = catalog.grants.get_user(key.name)
+    elif key.kind == "TASK":
+        row = catalog.tasks.get_task(key.database, key.schema, key.name)
     return getattr(row, "created_on", None)
 
 

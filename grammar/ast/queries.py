@@ -147,7 +147,7 @@ class ShowObjects:
     [LIMIT n [FROM 'name']]."""
 
     kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS",
-                  "SEQUENCES", "TAGS"]
+                  "SEQUENCES", "TAGS", "MATERIALIZED VIEWS", "TASKS", "DYNAMIC TABLES"]
     terse: bool = False
     like: str | None = None
     scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None

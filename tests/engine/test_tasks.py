@@ -1,0 +1,145 @@
+"""Tasks: kept and shown, never scheduled; EXECUTE TASK runs a task graph once and records each run.
+
+https://docs.snowflake.com/en/sql-reference/sql/create-task, …/alter-task, …/execute-task, …/show-tasks,
+https://docs.snowflake.com/en/sql-reference/functions/task_history (conformance/sql/tasks.test; DECISIONS.md Q15-Q22).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from snowreg.errors import ProgrammingError
+
+
+def run(cur: Any, sql: str) -> list[Any]:
+    return list(cur.execute(sql).fetchall())
+
+
+def show(cur: Any, sql: str, *columns: str) -> list[tuple[Any, ...]]:
+    cur.execute(sql)
+    names = [d.name for d in cur.description]
+    return [tuple(r[names.index(c)] for c in columns) for r in cur.fetchall()]
+
+
+def history(cur: Any) -> list[tuple[Any, ...]]:
+    return run(cur, "SELECT name, state, error_code FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY()) "
+                    "ORDER BY completed_time, name")
+
+
+@pytest.fixture
+def graph(cur: Any) -> Any:
+    run(cur, "CREATE TABLE log (step VARCHAR)")
+    run(cur, "CREATE TASK root WAREHOUSE = wh SCHEDULE = '60 MINUTE' COMMENT = 'r' AS INSERT INTO log VALUES ('root')")
+    run(cur, "CREATE TASK child AFTER root AS INSERT INTO log VALUES ('child')")
+    run(cur, "CREATE TASK grandchild AFTER child WHEN 1 = 0 AS INSERT INTO log VALUES ('never')")
+    return cur
+
+
+def test_created_suspended_and_shown(graph: Any) -> None:
+    rows = show(graph, "SHOW TASKS", "name", "state", "schedule", "predecessors", "warehouse", "comment")
+    assert sorted(rows) == [
+        ("CHILD", "suspended", None, rows[0][3], None, ""),
+        ("GRANDCHILD", "suspended", None, rows[1][3], None, ""),
+        ("ROOT", "suspended", "60 MINUTE", "[]", "WH", "r")]
+    assert rows[0][3].endswith('.ROOT"]') and rows[1][3].endswith('.CHILD"]')
+    assert show(graph, "DESC TASK root", "definition") == [("INSERT INTO log VALUES ('root')",)]
+    assert run(graph, "SELECT COUNT(*) FROM log") == [(0,)]  # nothing runs on a schedule
+
+
+def test_execute_runs_the_root_and_resumed_children_evaluating_when(graph: Any) -> None:
+    cur = graph
+    run(cur, "EXECUTE TASK root")
+    assert run(cur, "SELECT step FROM log") == [("root",)]  # children suspended: not run
+    run(cur, "ALTER TASK child RESUME")
+    run(cur, "ALTER TASK grandchild RESUME")
+    run(cur, "EXECUTE TASK root")
+    assert sorted(run(cur, "SELECT step FROM log")) == [("child",), ("root",), ("root",)]
+    assert [r[:2] for r in history(cur)][-3:] == [("ROOT", "SUCCEEDED"), ("CHILD", "SUCCEEDED"),
+                                                  ("GRANDCHILD", "SKIPPED")]
+    with pytest.raises(ProgrammingError, match="root task"):
+        run(cur, "EXECUTE TASK child")
+
+
+def test_failed_run_is_recorded_and_stops_its_children(cur: Any) -> None:
+    run(cur, "CREATE TABLE log (step VARCHAR)")
+    run(cur, "CREATE TASK bad AS INSERT INTO missing VALUES (1)")
+    run(cur, "CREATE TASK after_bad AFTER bad AS INSERT INTO log VALUES ('x')")
+    run(cur, "ALTER TASK after_bad RESUME")
+    run(cur, "EXECUTE TASK bad")
+    assert history(cur) == [("BAD", "FAILED", "002003")]
+    assert run(cur, "SELECT COUNT(*) FROM log") == [(0,)]
+    assert run(cur, "SELECT COUNT(*) FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(ERROR_ONLY => TRUE))") == [(1,)]
+
+
+def test_scripting_body_runs(cur: Any) -> None:
+    run(cur, "CREATE TABLE t (a INT)")
+    run(cur, "CREATE TASK s AS EXECUTE IMMEDIATE $$ BEGIN INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); "
+             "RETURN 'ok'; END; $$")
+    run(cur, "EXECUTE TASK s")
+    assert run(cur, "SELECT SUM(a) FROM t") == [(3,)]
+    assert run(cur, "SELECT state, return_value FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'S'))") == \
+        [("SUCCEEDED", None)]
+    # the block without delimiters, as Snowsight's examples write it
+    run(cur, "CREATE TASK s2 WHEN 1 = 1 AS DECLARE x INT DEFAULT 4; BEGIN INSERT INTO t VALUES (:x); END;")
+    assert show(cur, "DESC TASK s2", "definition") == [("DECLARE x INT DEFAULT 4; BEGIN INSERT INTO t VALUES (:x); END;",)]
+    run(cur, "EXECUTE TASK s2")
+    assert run(cur, "SELECT SUM(a) FROM t") == [(7,)]
+
+
+@pytest.mark.parametrize("schedule", ["5 MINUT", "0 MINUTE", "99999 MINUTE", "USING CRON 0 9 * * America/Los_Angeles",
+                                      "USING CRON 0 9 * * * Mars/Olympus"])
+def test_bad_schedule_is_refused(cur: Any, schedule: str) -> None:
+    with pytest.raises(ProgrammingError, match="SCHEDULE"):
+        run(cur, f"CREATE TASK k SCHEDULE = '{schedule}' AS SELECT 1")
+    assert run(cur, "SHOW TASKS") == []
+
+
+def test_graph_rules(graph: Any) -> None:
+    cur = graph
+    with pytest.raises(ProgrammingError, match="cannot have a SCHEDULE"):
+        run(cur, "CREATE TASK k SCHEDULE = '5 MINUTE' AFTER root AS SELECT 1")
+    with pytest.raises(ProgrammingError, match="does not exist"):
+        run(cur, "CREATE TASK k AFTER nope AS SELECT 1")
+    with pytest.raises(ProgrammingError, match="cycle"):
+        run(cur, "ALTER TASK child ADD AFTER grandchild")
+
+
+def test_alter_set_unset_modify_and_or_alter(graph: Any) -> None:
+    cur = graph
+    run(cur, "ALTER TASK root SET SCHEDULE = 'USING CRON 0 9 * * * UTC' COMMENT = 'c2'")
+    run(cur, "ALTER TASK root UNSET WAREHOUSE")
+    run(cur, "ALTER TASK root MODIFY AS INSERT INTO log VALUES ('changed')")
+    run(cur, "ALTER TASK child MODIFY WHEN 1 = 1")
+    run(cur, "ALTER TASK grandchild REMOVE AFTER child")
+    assert show(cur, "SHOW TASKS LIKE 'ROOT'", "schedule", "warehouse", "comment", "definition") == \
+        [("USING CRON 0 9 * * * UTC", None, "c2", "INSERT INTO log VALUES ('changed')")]
+    assert show(cur, "SHOW TASKS LIKE 'GRANDCHILD'", "predecessors") == [("[]",)]
+    run(cur, "ALTER TASK root RESUME")
+    with pytest.raises(ProgrammingError, match="suspend it first"):
+        run(cur, "ALTER TASK root SET COMMENT = 'x'")
+    run(cur, "ALTER TASK root SUSPEND")
+    run(cur, "CREATE OR ALTER TASK root WAREHOUSE = wh2 AS SELECT 1")
+    assert show(cur, "SHOW TASKS LIKE 'ROOT'", "warehouse", "state") == [("WH2", "suspended")]
+    with pytest.raises(ProgrammingError, match="already exists"):
+        run(cur, "CREATE TASK root AS SELECT 1")
+    run(cur, "DROP TASK grandchild")
+    assert [r[0] for r in show(cur, "SHOW TASKS", "name")] == ["CHILD", "ROOT"]
+
+
+def test_get_ddl_runs_back_and_grants_follow_ownership(graph: Any) -> None:
+    cur = graph
+    run(cur, "ALTER TASK child SET COMMENT = 'it''s' ALLOW_OVERLAPPING_EXECUTION = TRUE")
+    ddl = run(cur, "SELECT GET_DDL('TASK', 'child')")[0][0]
+    assert ddl.startswith("create or replace task CHILD\n\t") and ddl.endswith("as INSERT INTO log VALUES ('child');")
+    before = show(cur, "SHOW TASKS LIKE 'CHILD'", "comment", "predecessors", "allow_overlapping_execution")
+    run(cur, ddl)  # GET_DDL's text makes the same task again
+    assert show(cur, "SHOW TASKS LIKE 'CHILD'", "comment", "predecessors", "allow_overlapping_execution") == before
+    run(cur, "CREATE ROLE r")
+    run(cur, "GRANT OPERATE ON TASK child TO ROLE r")
+    run(cur, "GRANT OWNERSHIP ON TASK child TO ROLE r COPY CURRENT GRANTS")
+    assert show(cur, "SHOW TASKS LIKE 'CHILD'", "owner") == [("R",)]
+    assert sorted(r[1] for r in run(cur, "SHOW GRANTS ON TASK child")) == ["OPERATE", "OWNERSHIP"]
+    run(cur, "DROP ROLE r")  # its objects go to the dropping role
+    assert show(cur, "SHOW TASKS LIKE 'CHILD'", "owner") != [("R",)]
