@@ -243,7 +243,7 @@ def test_a_failed_statement_is_the_handlers_to_catch(cur: Any) -> None:
 
 @needs_snowpark
 def test_what_snowreg_refuses_inside_the_handler_stays_not_supported(cur: Any) -> None:
-    cur.execute(proc("refused", "", "INT", "def run(session):\n    return session.sql('SELECT SYSTEM$ARE_ANACONDA_TERMS_ACKNOWLEDGED()').collect()"))
+    cur.execute(proc("refused", "", "INT", "def run(session):\n    return session.sql('SELECT HASH(1)').collect()"))
     e = error_of(cur, "CALL refused()")
     assert isinstance(e, snowreg.NotSupportedError) and "not supported by snowreg" in e.msg
 
