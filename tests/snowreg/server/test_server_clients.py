@@ -107,6 +107,40 @@ def test_repeated_slashes_and_head_requests(server: str) -> None:
     assert e.value.code == 400
 
 
+def upload(url: str, body: bytes) -> int:
+    """HTTP PUT of `body` on a presigned URL, as the drivers upload a file: the status."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=body, method="PUT"), timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_the_first_presigned_url_names_the_file_the_driver_uploads(server: str) -> None:
+    """The connector 5.x uploads through the URL of PUT's first answer, and asks for a URL per file
+    (the PUT again, naming that file) only when that upload is answered 400. The file it sends is
+    gzip-compressed under AUTO_COMPRESS (its name then ends in `.gz`); a wildcard names no one file."""
+    login = post(server, "/session/v1/login-request?databaseName=DB&schemaName=PUBLIC",
+                 {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "x"}})
+    token = login["data"]["token"]
+
+    def put_url(sql: str) -> str:
+        answer = post(server, "/queries/v1/query-request", {"sqlText": sql}, token)
+        assert answer["success"] and answer["data"]["command"] == "UPLOAD", answer
+        url: str = answer["data"]["stageInfo"]["presignedUrl"]
+        return url
+
+    post(server, "/queries/v1/query-request", {"sqlText": "CREATE OR REPLACE STAGE FIRST_URL"}, token)
+    assert upload(put_url("PUT file:///tmp/in/one.csv @FIRST_URL/gz"), gzip.compress(b"1,x\n")) == 200
+    assert upload(put_url("PUT file:///tmp/in/one.csv @FIRST_URL/plain AUTO_COMPRESS = FALSE"), b"1,x\n") == 200
+    assert upload(put_url("PUT file:///tmp/in/d.parquet @FIRST_URL/pq"), b"PAR1") == 200  # sent as it is
+    assert upload(put_url("PUT file:///tmp/in/*.csv @FIRST_URL/many"), gzip.compress(b"a\n")) == 400
+    assert upload(put_url("PUT file:///tmp/in/a.csv.gz @FIRST_URL/many"), gzip.compress(b"a\n")) == 200
+    listed = sorted(row[0] for row in served_rows(server, "LIST @FIRST_URL"))
+    assert listed == ["first_url/gz/one.csv.gz", "first_url/many/a.csv.gz", "first_url/plain/one.csv",
+                      "first_url/pq/d.parquet"]
+
+
 # ---------------------------------------------------------------------------------------------
 # snowflake-connector-python 5.x
 # ---------------------------------------------------------------------------------------------
