@@ -49,12 +49,27 @@ def connector_error(e: errors.Error) -> Exception:
         return e
 
     cls = next((getattr(sf, k.__name__) for k in type(e).__mro__ if hasattr(sf, k.__name__)), sf.Error)
-    fields = {"msg": e.msg, "errno": e.errno if e.errno >= 0 else None, "sqlstate": e.sqlstate,
+    msg = _TEXTS_5X.get(e.errno, e.msg) if _connector_major() >= 5 else e.msg
+    fields = {"msg": msg, "errno": e.errno if e.errno >= 0 else None, "sqlstate": e.sqlstate,
               "sfqid": e.sfqid, "query": e.query}
     try:
         return cls(**fields, send_telemetry=False)  # type: ignore[no-any-return]
     except TypeError:  # connectors before 3.1 have no send_telemetry
         return cls(**fields)  # type: ignore[no-any-return]
+
+
+# The connector's own client-side errors that the 5.x words differently from 3.x / 4.x (whose words
+# snowreg's errors carry): a closed cursor, whatever the call, and a closed connection.
+_TEXTS_5X = {252006: "Cursor is closed.", 250002: "Connection is closed."}
+
+
+def _connector_major() -> int:
+    """The major version of the imported `snowflake.connector` (0 when it is not imported or says none)."""
+    import sys
+
+    version = getattr(sys.modules.get("snowflake.connector"), "__version__", "")
+    head = str(version).split(".", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -213,7 +228,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         other arguments (account, password, authenticator, ...) are ignored."""
         if self.catalog is None:
             raise RuntimeError("snowreg.patch() is not active")
-        params = {k.lower(): v for k, v in kwargs.items()}
+        params = _settings(kwargs)
         user, role = self._known(params.get("user"), params.get("role"))
         conn = PatchedConnection(
             self.catalog, user=user, role=role,
@@ -235,6 +250,19 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         if role and self.catalog.grants.get_role(resolve_ident(role)) is None:
             role = None
         return user, role
+
+
+def _settings(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a `connect(...)` call, by lower-case name: its keyword arguments, over the fields
+    of the connector 5.x's `config=ConnectionConfig(...)` (a dataclass; names it does not know are in its
+    `_extra`)."""
+    config = kwargs.get("config")
+    params: dict[str, Any] = {}
+    if config is not None:
+        fields = {k: v for k, v in vars(config).items() if not k.startswith("_") and v is not None}
+        params.update({k.lower(): v for k, v in {**fields, **(getattr(config, "_extra", None) or {})}.items()})
+    params.update({k.lower(): v for k, v in kwargs.items() if k != "config"})
+    return params
 
 
 def _module_paramstyle() -> str | None:

@@ -6,6 +6,7 @@ pandas_tools.write_pandas); tests/snowreg/test_real_client.py does the same agai
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import types
 from collections.abc import Iterator
@@ -86,6 +87,53 @@ def test_errors_are_the_connectors_classes(connector: Any) -> None:
         cur.close()
         with pytest.raises(connector.errors.InterfaceError):
             cur.execute("SELECT 1")
+
+
+def test_a_connection_config_gives_the_settings(connector: Any) -> None:
+    """The connector 5.x's `connect(config=ConnectionConfig(...))`: the settings are the config's fields
+    (unknown ones in its `_extra`), as keyword arguments would give them."""
+
+    @dataclasses.dataclass
+    class ConnectionConfig:
+        account: str | None = None
+        database: str | None = None
+        schema: str | None = None
+        warehouse: str | None = None
+        paramstyle: str | None = None
+        session_parameters: dict[str, Any] | None = None
+        _extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    connector.ConnectionConfig = ConnectionConfig
+    with snowreg.patch():
+        config = ConnectionConfig(account="a", database="DB", schema="S", paramstyle="qmark",
+                                  session_parameters={"QUERY_TAG": "from config"}, _extra={"warehouse": "WH"})
+        conn = connector.connect(config=config)
+        assert (conn.database, conn.schema, conn.warehouse) == ("DB", "S", "WH")
+        cur = conn.cursor()
+        assert cur.execute("SELECT ?, CURRENT_DATABASE(), CURRENT_SCHEMA()", (7,)).fetchall() == [(7, "DB", "S")]
+        assert cur.execute("SHOW PARAMETERS LIKE 'QUERY_TAG'").fetchall()[0][:2] == ("QUERY_TAG", "from config")
+
+
+@pytest.mark.parametrize(("version", "cursor_closed", "connection_closed"), [
+    ("4.8.1", "Cursor is closed in execute.", "Connection is closed"),
+    ("5.2.0", "Cursor is closed.", "Connection is closed."),
+])
+def test_closed_objects_in_the_installed_connectors_words(connector: Any, version: str, cursor_closed: str,
+                                                          connection_closed: str) -> None:
+    """The connector 5.x words its own client-side errors differently from 4.x; under `patch()` they
+    read as the installed connector's."""
+    connector.__version__ = version
+    with snowreg.patch():
+        conn = connector.connect(database="DB", schema="S")
+        cur = conn.cursor()
+        cur.close()
+        with pytest.raises(connector.errors.InterfaceError) as closed:
+            cur.execute("SELECT 1")
+        assert (closed.value.errno, closed.value.raw_msg) == (252006, cursor_closed)
+        conn.close()
+        with pytest.raises(connector.errors.DatabaseError) as gone:
+            conn.cursor()
+        assert (gone.value.errno, gone.value.raw_msg) == (250002, connection_closed)
 
 
 def test_dict_cursor_by_the_connectors_class(connector: Any) -> None:
