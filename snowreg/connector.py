@@ -230,10 +230,10 @@ class CursorSurface(CursorBasics):
     def _rows(self) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
-    def execute(self, command: str, params: Any = None, **kwargs: Any) -> Any:
+    def execute(self, command: str | None = None, params: Any = None, **kwargs: Any) -> Any:
         raise NotImplementedError
 
-    def describe(self, command: str, params: Any = None, **kwargs: Any) -> Any:
+    def describe(self, command: str | None = None, params: Any = None, **kwargs: Any) -> Any:
         raise NotImplementedError
 
     def _take_rest(self) -> list[tuple[Any, ...]]:
@@ -298,7 +298,7 @@ class CursorSurface(CursorBasics):
         self._load_query(qid)
         return self
 
-    def execute_async(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def execute_async(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                       **kwargs: Any) -> dict[str, Any]:
         """Run the statement now; its result (or error) waits under the returned query id."""
         try:

@@ -25,7 +25,7 @@ from snowreg.engine.api import (
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
-from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
+from snowreg.params import MANY, PARAMSTYLES, bind, multi_row_insert, statement_args, style_for
 
 apilevel = "2.0"
 threadsafety = 2
@@ -279,10 +279,11 @@ class Cursor(CursorSurface):
 
     # -- execution --------------------------------------------------------------------------------
 
-    def execute(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def execute(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                 _describe_only: bool = False, num_statements: int | None = None,
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
+        command, params = statement_args(command, params, kwargs)
         if self._closed or self.connection.is_closed():
             raise errors.cursor_closed(in_execute=True)
         self.sqlstate = None
@@ -364,8 +365,10 @@ class Cursor(CursorSurface):
         self.connection._remember(result)
         self._pos = 0
 
-    def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
-                    **kwargs: Any) -> Cursor:
+    def executemany(self, command: str | None = None,
+                    seqparams: Sequence[Sequence[Any] | Mapping[str, Any]] | None = None, **kwargs: Any) -> Cursor:
+        command, seqparams = statement_args(command, seqparams, kwargs, MANY)
+        seqparams = list(seqparams or ())
         style = style_for(self.connection._paramstyle, kwargs)
         one = multi_row_insert(command, seqparams, style) if "num_statements" not in kwargs else None
         if one is not None:  # the connector sends the rows of an INSERT … VALUES as one statement
@@ -378,10 +381,10 @@ class Cursor(CursorSurface):
             self._result.rowcount = total
         return self
 
-    def describe(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def describe(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                  **kwargs: Any) -> list[ResultMetadata]:
         """The columns a statement would return, without running it."""
-        self.execute(command, params, _describe_only=True)
+        self.execute(*statement_args(command, params, kwargs), _describe_only=True)
         return self.description or []
 
     def nextset(self) -> bool | None:

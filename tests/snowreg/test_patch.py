@@ -223,7 +223,8 @@ def test_write_pandas(connector: Any) -> None:
 
 
 def test_without_the_connector_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "snowflake", None)  # type: ignore[arg-type]
+    for name in ["snowflake", *(m for m in sys.modules if m.startswith("snowflake."))]:  # imported or not
+        monkeypatch.setitem(sys.modules, name, None)  # type: ignore[arg-type]
     with snowreg.patch(database="DB", schema="S") as patched:
         conn = patched.connect()
         with pytest.raises(snowreg.ProgrammingError):  # no connector: snowreg's own errors
