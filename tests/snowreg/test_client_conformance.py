@@ -1,8 +1,9 @@
 """Code written for snowflake.connector and Snowpark, run unmodified on `snowreg.patch()` (docs/CONNECTOR.md).
 
 Each check states what the connector's or Snowpark's documentation says a call returns. In the project
-environment (no clients: they need pandas < 3) one test re-runs this file in `.venv-client`; the whole file
-takes a few seconds there (no models are trained).
+environment (no clients: they need pandas < 3) one test re-runs this file in `.venv-client` (the connector
+4.x and Snowpark, whose pins keep the connector below 5) and in `.venv-client5` (the connector 5.x alone,
+where the Snowpark checks are absent); the whole file takes a few seconds there (no models are trained).
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ if HAVE_CONNECTOR:
             connection = snowflake.connector.connect(account="acme", user="me", password="x", database="DB",
                                                      schema="PUBLIC", warehouse="WH")
             yield connection
+
+    def test_the_pytest_plugins_patch(snowreg_patch: Any) -> None:
+        """The plugin's `snowreg_patch` fixture: the connector's `connect()` is snowreg's for the test."""
+        conn = snowflake.connector.connect(account="acme", user="me", password="x")
+        assert conn.cursor().execute("SELECT CURRENT_DATABASE(), CURRENT_SCHEMA()").fetchone() == ("TEST_DB", "PUBLIC")
+        assert snowreg_patch.connections == [conn]
 
     # -- the connector: results -------------------------------------------------------------------
 
@@ -226,7 +233,8 @@ if HAVE_SNOWPARK:
         table = session.write_pandas(frame, "WP", auto_create_table=True, overwrite=True)
         assert table.sort("A").collect() == [(1, "x"), (2, "y")]
         assert table.to_pandas().to_dict("list") == frame.to_dict("list")
-if not HAVE_SNOWPARK:
-    def test_client_conformance_in_client_environment(rerun_in_client: Callable[..., None]) -> None:
-        """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
-        rerun_in_client(__file__, timeout=240)
+if not HAVE_CONNECTOR:  # the project's environment
+    @pytest.mark.parametrize("venv", [".venv-client", ".venv-client5"])  # the connector 4.x and Snowpark; 5.x
+    def test_client_conformance_in_client_environment(rerun_in_client: Callable[..., None], venv: str) -> None:
+        """Re-run this file with a client environment's interpreter (CI creates both)."""
+        rerun_in_client(__file__, timeout=240, venv=venv)

@@ -1,7 +1,8 @@
 """Real clients against `snowreg serve`, each from its own environment, started as a user starts them.
 
 `.ci/run` installs each client into its own environment beside the checkout: the connector 5.x in
-`.venv-client5`, the `snow` CLI (snowflake-cli) in `.venv-snowcli`, dbt-snowflake in `.venv-dbt`.
+`.venv-client5` (with snowreg, `.[client5-tests]`; these checks do not use it), the `snow` CLI
+(snowflake-cli) in `.venv-snowcli`, dbt-snowflake in `.venv-dbt`.
 A test is skipped (with the command that installs it) only where that environment is missing. One
 server (`python -m snowreg serve --port 0`) serves the whole module, over a registry directory that
 already holds model CLF and table DB.PUBLIC.FEATURES; every client process has a timeout.
@@ -148,7 +149,7 @@ def test_the_first_presigned_url_names_the_file_the_driver_uploads(server: str) 
 
 def test_connector_5x(server: str) -> None:
     """The checks of tests/snowreg/server/clients/connector5_checks.py, run by the connector 5.x environment's pytest."""
-    python = client_tool(".venv-client5", "python", "'snowflake-connector-python[pandas]>=5,<6' pytest")
+    python = client_tool(".venv-client5", "python", "-e '.[client5-tests]'")
     proc = run_client([python, "-m", "pytest", CLIENTS / "connector5_checks.py", "-p", "no:cacheprovider",
                        "--noconftest", "-W", "ignore::FutureWarning", "-W", "ignore::DeprecationWarning"],
                       client_env(SNOWREG_SERVER=server))
