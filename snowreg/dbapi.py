@@ -98,11 +98,12 @@ class Connection(ConnectionSurface):
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
                  owns_catalog: bool = False, live_versions: bool = True, autocommit: bool | None = None,
                  session_parameters: Mapping[str, Any] | None = None, paramstyle: str | None = None,
-                 arrow_number_to_decimal: bool = False) -> None:
+                 arrow_number_to_decimal: bool = False, force_microsecond_precision: bool = False) -> None:
         if paramstyle is not None and paramstyle not in PARAMSTYLES:
             raise errors.invalid_value("Invalid paramstyle is specified")
         self._paramstyle = paramstyle or "pyformat"
         self._arrow_number_to_decimal = bool(arrow_number_to_decimal)
+        self._force_microsecond_precision = bool(force_microsecond_precision)
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False

@@ -236,7 +236,8 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
             warehouse=params.get("warehouse"), live_versions=self.live_versions, autocommit=params.get("autocommit"),
             session_parameters=params.get("session_parameters"),
             paramstyle=params.get("paramstyle") or _module_paramstyle(),
-            arrow_number_to_decimal=bool(params.get("arrow_number_to_decimal", False)))
+            arrow_number_to_decimal=bool(params.get("arrow_number_to_decimal", False)),
+            force_microsecond_precision=bool(params.get("force_microsecond_precision", False)))
         self.connections.append(conn)
         return conn
 
