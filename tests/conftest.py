@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # snowflake-connector-python 4.x with Snowpark and snowflake-ml-python (which pin the connector below 5),
 # `.venv-client5` the connector 5.x alone.
 CLIENT_EXTRAS = {".venv-client": "client-tests", ".venv-client5": "client5-tests"}
+# The connector 5.x's core asks the EC2 metadata service (a link-local address) for AWS credentials and
+# region as it connects; the tests keep every request on this machine.
+CLIENT_ENV = {"AWS_EC2_METADATA_DISABLED": "true"}
 
 
 @pytest.fixture
@@ -109,7 +112,7 @@ def rerun_in_client() -> Callable[..., None]:
         if not python.exists():
             pytest.skip(f"no {venv}: create it with `python3 -m venv {venv} && "
                         f"{venv}/bin/pip install -e '.[{CLIENT_EXTRAS[venv]}]'` (.ci/run does)")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}, **CLIENT_ENV}
         proc = subprocess.run(
             [str(python), "-m", "pytest", str(Path(file).resolve()), "-q", "-x", "-p", "no:cacheprovider",
              "-W", "ignore::DeprecationWarning", *(["-k", keyword] if keyword else [])],

@@ -40,7 +40,8 @@ def client_tool(venv: str, tool: str, install: str) -> Path:
 def client_env(**extra: str) -> dict[str, str]:
     """The environment of a client process: ours without pytest's and this virtualenv's variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "VIRTUAL_ENV"}
-    return {**env, **extra}
+    # the connector 5.x's core would ask the EC2 metadata service (off this machine) for AWS credentials
+    return {**env, "AWS_EC2_METADATA_DISABLED": "true", **extra}
 
 
 def run_client(args: list[str | Path], env: dict[str, str], cwd: Path = ROOT,
