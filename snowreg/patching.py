@@ -33,6 +33,9 @@ WRITE_PANDAS_TARGETS = (
     ("snowflake.connector.pandas_tools", "write_pandas"),
     ("snowflake.snowpark.session", "write_pandas"),
 )
+# The connector's asyncio API (4.x and 5.x), which snowreg does not emulate: refused rather than left to
+# log in to the real account.
+REFUSED_TARGETS = (("snowflake.connector.aio", "connect"),)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,7 +185,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         try:
             for module, attr in CONNECT_TARGETS:
                 self._replace(module, attr, optional=True)
-            for module, attr in WRITE_PANDAS_TARGETS:
+            for module, attr in (*WRITE_PANDAS_TARGETS, *REFUSED_TARGETS):
                 self._replace(module, attr, optional=True)
             for target in self.targets:
                 module, _, attr = target.rpartition(".")
@@ -217,7 +220,10 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
             raise AttributeError(f"{module_name} has no attribute {attr!r} to patch")
         original = getattr(module, attr)
         self._saved.append((module, attr, original))
-        replacement = _write_pandas(original) if attr == "write_pandas" else self.connect
+        if (module_name, attr) in REFUSED_TARGETS:
+            replacement: Any = _refused(f"{module_name}.{attr}")
+        else:
+            replacement = _write_pandas(original) if attr == "write_pandas" else self.connect
         setattr(module, attr, replacement)
 
     # -- what the patched names do ------------------------------------------------------------
@@ -272,6 +278,16 @@ def _module_paramstyle() -> str | None:
 
     style = getattr(sys.modules.get("snowflake.connector"), "paramstyle", None)
     return style if isinstance(style, str) else None
+
+
+def _refused(name: str) -> Callable[..., Any]:
+    """An async stand-in for `name` that raises the connector's NotSupportedError when awaited."""
+
+    async def refused(*args: Any, **kwargs: Any) -> Any:
+        raise connector_error(errors.client_api_not_supported(
+            f"{name} (the connector's asyncio API; use snowflake.connector.connect)"))
+
+    return refused
 
 
 def _write_pandas(original: Callable[..., Any]) -> Callable[..., Any]:

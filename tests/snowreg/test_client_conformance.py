@@ -51,6 +51,15 @@ if HAVE_CONNECTOR:
         assert conn.cursor().execute("SELECT CURRENT_DATABASE(), CURRENT_SCHEMA()").fetchone() == ("TEST_DB", "PUBLIC")
         assert snowreg_patch.connections == [conn]
 
+    def test_the_asyncio_api_is_refused() -> None:
+        """`snowflake.connector.aio.connect` is not emulated: refused, never a login to the real account."""
+        import asyncio
+
+        from snowflake.connector import aio
+
+        with snowreg.patch(), pytest.raises(snowflake.connector.errors.NotSupportedError):
+            asyncio.run(aio.connect(account="acme", user="me", password="x", login_timeout=5))
+
     # -- the connector: results -------------------------------------------------------------------
 
     def test_description_compares_equal_to_the_connectors_result_metadata(conn: Any) -> None:

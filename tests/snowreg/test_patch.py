@@ -136,6 +136,27 @@ def test_closed_objects_in_the_installed_connectors_words(connector: Any, versio
         assert (gone.value.errno, gone.value.raw_msg) == (250002, connection_closed)
 
 
+def test_the_asyncio_api_is_refused_rather_than_reaching_snowflake(connector: Any,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connector's asyncio API, `snowflake.connector.aio.connect`, is not emulated: under `patch()` it is the
+    connector's NotSupportedError (it would otherwise log in to the real account), restored after."""
+    import asyncio
+
+    aio = types.ModuleType("snowflake.connector.aio")
+
+    async def real_connect(**kwargs: Any) -> str:
+        return "a real asyncio connection"
+
+    aio.connect = real_connect  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "snowflake.connector.aio", aio)
+    with snowreg.patch():
+        with pytest.raises(connector.errors.NotSupportedError) as refused:
+            asyncio.run(aio.connect(account="a", user="u", password="p"))  # type: ignore[attr-defined]
+        assert (refused.value.errno, refused.value.sqlstate) == (2, "0A000")
+        assert "snowflake.connector.aio" in refused.value.raw_msg
+    assert asyncio.run(aio.connect()) == "a real asyncio connection"  # type: ignore[attr-defined]
+
+
 def test_dict_cursor_by_the_connectors_class(connector: Any) -> None:
     with snowreg.patch():
         conn = connector.connect(database="DB", schema="S")
