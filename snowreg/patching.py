@@ -269,7 +269,32 @@ def _settings(kwargs: dict[str, Any]) -> dict[str, Any]:
         fields = {k: v for k, v in vars(config).items() if not k.startswith("_") and v is not None}
         params.update({k.lower(): v for k, v in {**fields, **(getattr(config, "_extra", None) or {})}.items()})
     params.update({k.lower(): v for k, v in kwargs.items() if k != "config"})
+    if params.get("connection_name"):
+        named = _named_connection(str(params["connection_name"]), params.get("connections_file_path"))
+        params = {**{k.lower(): v for k, v in named.items()}, **params}
     return params
+
+
+def _named_connection(name: str, path: Any = None) -> dict[str, Any]:
+    """The settings of connection `name` as the connector reads them: a table of `connections_file_path`,
+    or of `connections.toml` in SNOWFLAKE_HOME (~/.snowflake), else `[connections.<name>]` of its
+    `config.toml`. None when neither has it (the real account's settings are not needed here)."""
+    import tomllib
+    from pathlib import Path
+
+    home = Path(os.environ.get("SNOWFLAKE_HOME") or Path.home() / ".snowflake").expanduser()
+    sources = [(Path(path), ())] if path else [(home / "connections.toml", ()),
+                                               (home / "config.toml", ("connections",))]
+    for file, keys in sources:
+        try:
+            table: Any = tomllib.loads(file.read_text())
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        for key in (*keys, name):
+            table = table.get(key) if isinstance(table, dict) else None
+        if isinstance(table, dict):
+            return table
+    return {}
 
 
 def _module_paramstyle() -> str | None:

@@ -136,6 +136,30 @@ def test_closed_objects_in_the_installed_connectors_words(connector: Any, versio
         assert (gone.value.errno, gone.value.raw_msg) == (250002, connection_closed)
 
 
+def test_a_named_connection_gives_its_settings(connector: Any, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`connect(connection_name=...)` (the connector 4.x and 5.x): the named connection's database, schema,
+    warehouse and paramstyle from `connections.toml` in SNOWFLAKE_HOME (or `[connections.<name>]` of its
+    `config.toml`, or the `connections_file_path` given); keyword arguments win; an unknown name gives none."""
+    # ref: https://docs.snowflake.com/developer-guide/python-connector/python-connector-connect
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "connections.toml").write_text('[dev]\naccount = "acme"\ndatabase = "DEVDB"\nschema = "S1"\n'
+                                           'warehouse = "WH"\n')
+    (home / "config.toml").write_text('[connections.ci]\ndatabase = "CIDB"\nschema = "S2"\n')
+    (tmp_path / "other.toml").write_text('[dev]\ndatabase = "ELSEWHERE"\nparamstyle = "qmark"\n')
+    monkeypatch.setenv("SNOWFLAKE_HOME", str(home))
+    with snowreg.patch():
+        dev = connector.connect(connection_name="dev")
+        assert (dev.database, dev.schema, dev.warehouse) == ("DEVDB", "S1", "WH")
+        assert connector.connect(connection_name="dev", schema="MINE").schema == "MINE"
+        assert connector.connect(connection_name="ci").database == "CIDB"
+        other = connector.connect(connection_name="dev", connections_file_path=tmp_path / "other.toml")
+        assert other.database == "ELSEWHERE"
+        assert other.cursor().execute("SELECT ?", (1,)).fetchall() == [(1,)]
+        assert connector.connect(connection_name="nope").database is None
+
+
 def test_the_asyncio_api_is_refused_rather_than_reaching_snowflake(connector: Any,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The connector's asyncio API, `snowflake.connector.aio.connect`, is not emulated: under `patch()` it is the
