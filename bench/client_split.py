@@ -101,11 +101,11 @@ def install() -> Split:
     """Wrap the patched connection's entry points (call after `snowreg.patch()` is active)."""
     import snowflake.snowpark.session as snowpark_session
 
-    from snowreg import patching
+    from snowreg import connector, patching
 
     split = Split()
     for cls in (patching.PatchedCursor, patching.PatchedDictCursor):
-        for name in (*patching._CURSOR_METHODS, "fetch_arrow_batches", "fetch_pandas_batches", "_upload"):
+        for name in (*connector.CURSOR_METHODS, "fetch_arrow_batches", "fetch_pandas_batches", "_upload"):
             if name in vars(cls) or hasattr(cls, name):
                 split.wrap(cls, name)
     split.wrap(patching.PatchedConnection, "cursor")

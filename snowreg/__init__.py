@@ -118,7 +118,8 @@ def connect(database: str | None = None, schema: str | None = None, role: str | 
                           warehouse=kwargs.get("warehouse"), owns_catalog=True, live_versions=live_versions,
                           autocommit=kwargs.get("autocommit"), session_parameters=kwargs.get("session_parameters"),
                           paramstyle=kwargs.get("paramstyle"),
-                          arrow_number_to_decimal=bool(kwargs.get("arrow_number_to_decimal", False)))
+                          arrow_number_to_decimal=bool(kwargs.get("arrow_number_to_decimal", False)),
+                          force_microsecond_precision=bool(kwargs.get("force_microsecond_precision", False)))
     except BaseException:
         catalog.release()
         raise

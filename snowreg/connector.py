@@ -79,17 +79,18 @@ def _int_type(values: list[Any]) -> pa.DataType:
     return pa.decimal128(38, 0) if name == "decimal" else getattr(pa, name)()
 
 
-def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any], decimals: bool) -> pa.DataType:
+def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any], decimals: bool,
+                micros: bool = False) -> pa.DataType:
     """The Arrow type the connector hands out for a Snowflake column type (`decimals`: the connection's
-    arrow_number_to_decimal, scaled NUMBER as decimal128 rather than float64)."""
+    arrow_number_to_decimal, scaled NUMBER as decimal128 rather than float64; `micros`: its
+    force_microsecond_precision, nanosecond timestamps in microseconds)."""
     import pyarrow as pa
 
     if kind == "FIXED":
         return _int_type(values) if not scale else pa.decimal128(38, scale) if decimals else pa.float64()
-    if kind == "TIMESTAMP_NTZ":
-        return pa.timestamp(_unit(scale))
-    if kind in ("TIMESTAMP_LTZ", "TIMESTAMP_TZ"):
-        return pa.timestamp(_unit(scale), timezone)
+    if kind.startswith("TIMESTAMP_"):
+        unit = "us" if micros and _unit(scale) == "ns" else _unit(scale)
+        return pa.timestamp(unit, None if kind == "TIMESTAMP_NTZ" else timezone)
     if kind == "TIME":
         unit = _unit(scale)
         return pa.time32(unit) if unit in ("s", "ms") else pa.time64(unit)
@@ -97,14 +98,15 @@ def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any], 
     return simple.get(kind, pa.string())
 
 
-def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str, decimals: bool) -> pa.Array:
+def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str, decimals: bool,
+                  micros: bool = False) -> pa.Array:
     import pyarrow as pa
 
     if kind == "FIXED" and not (scale and decimals):
         values = [None if v is None else float(v) if scale else int(v) if isinstance(v, Decimal) and v % 1 == 0
                   else v for v in values]
     try:
-        typ = _arrow_type(kind, scale, timezone, values, decimals)
+        typ = _arrow_type(kind, scale, timezone, values, decimals, micros)
         if pa.types.is_timestamp(typ) or pa.types.is_time(typ):
             # built in microseconds (Python's precision), then brought to the column's unit: truncated to a
             # coarser one; kept in microseconds where nanoseconds overflow int64, as the connector does
@@ -122,9 +124,10 @@ def _arrow_column(values: list[Any], kind: str, scale: int | None, timezone: str
 
 
 def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]], timezone: str = "UTC",
-                decimals: bool = False) -> pa.Table:
+                decimals: bool = False, micros: bool = False) -> pa.Table:
     """Rows of a result as an Arrow table with one column per result column (names may repeat);
-    `timezone`: the session's, for TIMESTAMP_LTZ / TZ columns; `decimals`: scaled NUMBER as decimal128."""
+    `timezone`: the session's, for TIMESTAMP_LTZ / TZ columns; `decimals`: scaled NUMBER as decimal128;
+    `micros`: nanosecond timestamps in microseconds."""
     import pyarrow as pa
 
     if not rows:  # the connector's empty table: its fixed type per column type (FIELD_TYPES' pa_type)
@@ -134,7 +137,7 @@ def arrow_table(result: Result, rows: Sequence[tuple[Any, ...]], timezone: str =
         schema = pa.schema([pa.field(c.name, empty.get(c.type, pa.string())) for c in result.columns])
         return schema.empty_table()
     columns = list(zip(*rows, strict=True))
-    arrays = [_arrow_column(list(values), c.type, c.scale, timezone, decimals)
+    arrays = [_arrow_column(list(values), c.type, c.scale, timezone, decimals, micros)
               for c, values in zip(result.columns, columns, strict=True)]
     return pa.Table.from_arrays(arrays, names=[c.name for c in result.columns])
 
@@ -232,10 +235,10 @@ class CursorSurface(CursorBasics):
     def _rows(self) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
-    def execute(self, command: str, params: Any = None, **kwargs: Any) -> Any:
+    def execute(self, command: str | None = None, params: Any = None, **kwargs: Any) -> Any:
         raise NotImplementedError
 
-    def describe(self, command: str, params: Any = None, **kwargs: Any) -> Any:
+    def describe(self, command: str | None = None, params: Any = None, **kwargs: Any) -> Any:
         raise NotImplementedError
 
     def _take_rest(self) -> list[tuple[Any, ...]]:
@@ -244,13 +247,18 @@ class CursorSurface(CursorBasics):
         self._pos = len(rows)
         return rest
 
-    def fetch_arrow_all(self, force_return_table: bool = False) -> pa.Table | None:
-        """The remaining rows as one Arrow table; None when there are none (unless `force_return_table`)."""
+    def fetch_arrow_all(self, force_return_table: bool = False,
+                        force_microsecond_precision: bool | None = None) -> pa.Table | None:
+        """The remaining rows as one Arrow table; None when there are none (unless `force_return_table`).
+        `force_microsecond_precision` (default: the connection's): nanosecond timestamps in microseconds."""
         rest = self._take_rest()
         assert self._result is not None
         if not rest and not force_return_table:
             return None
-        return arrow_table(self._result, rest, self._timezone(), self._decimals())
+        micros = force_microsecond_precision
+        if micros is None:
+            micros = bool(getattr(self.connection, "_force_microsecond_precision", False))
+        return arrow_table(self._result, rest, self._timezone(), self._decimals(), micros)
 
     def _timezone(self) -> str:
         """The session's TIMEZONE (the zone of TIMESTAMP_LTZ / TZ columns in Arrow and pandas)."""
@@ -260,20 +268,20 @@ class CursorSurface(CursorBasics):
         """The connection's arrow_number_to_decimal: scaled NUMBER columns as decimals in Arrow and pandas."""
         return bool(getattr(self.connection, "_arrow_number_to_decimal", False))
 
-    def fetch_arrow_batches(self) -> Iterator[pa.Table]:
+    def fetch_arrow_batches(self, force_microsecond_precision: bool | None = None) -> Iterator[pa.Table]:
         """The remaining rows as Arrow tables (one batch: results are held in memory)."""
-        table = self.fetch_arrow_all()
+        table = self.fetch_arrow_all(force_microsecond_precision=force_microsecond_precision)
         if table is not None:
             yield table
 
     def fetch_pandas_all(self, **kwargs: Any) -> pd.DataFrame:
         """The remaining rows as a pandas DataFrame (an empty one with the columns when there are none)."""
-        table = self.fetch_arrow_all(force_return_table=True)
+        table = self.fetch_arrow_all(True, kwargs.get("force_microsecond_precision"))
         assert table is not None
         return table.to_pandas()
 
     def fetch_pandas_batches(self, **kwargs: Any) -> Iterator[pd.DataFrame]:
-        for table in self.fetch_arrow_batches():
+        for table in self.fetch_arrow_batches(kwargs.get("force_microsecond_precision")):
             yield table.to_pandas()
 
     def get_result_batches(self) -> list[ResultBatch] | None:
@@ -300,7 +308,7 @@ class CursorSurface(CursorBasics):
         self._load_query(qid)
         return self
 
-    def execute_async(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def execute_async(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                       **kwargs: Any) -> dict[str, Any]:
         """Run the statement now; its result (or error) waits under the returned query id."""
         try:
@@ -422,12 +430,27 @@ def connector_error(e: errors.Error) -> Exception:
         return e
 
     cls = next((getattr(sf, k.__name__) for k in type(e).__mro__ if hasattr(sf, k.__name__)), sf.Error)
-    fields = {"msg": e.msg, "errno": e.errno if e.errno >= 0 else None, "sqlstate": e.sqlstate,
+    msg = _TEXTS_5X.get(e.errno, e.msg) if _connector_major() >= 5 else e.msg
+    fields = {"msg": msg, "errno": e.errno if e.errno >= 0 else None, "sqlstate": e.sqlstate,
               "sfqid": e.sfqid, "query": e.query}
     try:
         return cls(**fields, send_telemetry=False)  # type: ignore[no-any-return]
     except TypeError:  # connectors before 3.1 have no send_telemetry
         return cls(**fields)  # type: ignore[no-any-return]
+
+
+# The connector's own client-side errors that the 5.x words differently from 3.x / 4.x (whose words
+# snowreg's errors carry): a closed cursor, whatever the call, and a closed connection.
+_TEXTS_5X = {252006: "Cursor is closed.", 250002: "Connection is closed."}
+
+
+def _connector_major() -> int:
+    """The major version of the imported `snowflake.connector` (0 when it is not imported or says none)."""
+    import sys
+
+    version = getattr(sys.modules.get("snowflake.connector"), "__version__", "")
+    head = str(version).split(".", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def translating(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -33,7 +33,7 @@ from snowreg.engine.api import (
 from snowreg.engine.api import execute as execute_statement
 from snowreg.grammar import ast, parse
 from snowreg.grammar.text import quote_ident, resolve_ident
-from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
+from snowreg.params import MANY, PARAMSTYLES, bind, multi_row_insert, statement_args, style_for
 
 apilevel = "2.0"
 threadsafety = 2
@@ -106,11 +106,12 @@ class Connection(ConnectionSurface):
                  database: str | None = None, schema: str | None = None, warehouse: str | None = None,
                  owns_catalog: bool = False, live_versions: bool = True, autocommit: bool | None = None,
                  session_parameters: Mapping[str, Any] | None = None, paramstyle: str | None = None,
-                 arrow_number_to_decimal: bool = False) -> None:
+                 arrow_number_to_decimal: bool = False, force_microsecond_precision: bool = False) -> None:
         if paramstyle is not None and paramstyle not in PARAMSTYLES:
             raise errors.invalid_value("Invalid paramstyle is specified")
         self._paramstyle = paramstyle or "pyformat"
         self._arrow_number_to_decimal = bool(arrow_number_to_decimal)
+        self._force_microsecond_precision = bool(force_microsecond_precision)
         self._catalog = catalog
         self._owns_catalog = owns_catalog
         self._closed = False
@@ -287,10 +288,11 @@ class Cursor(CursorSurface):
 
     # -- execution --------------------------------------------------------------------------------
 
-    def execute(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def execute(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                 _describe_only: bool = False, num_statements: int | None = None,
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
+        command, params = statement_args(command, params, kwargs)
         if self._closed or self.connection.is_closed():
             raise errors.cursor_closed(in_execute=True)
         self.sqlstate = None
@@ -372,8 +374,10 @@ class Cursor(CursorSurface):
         self.connection._remember(result)
         self._pos = 0
 
-    def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
-                    **kwargs: Any) -> Cursor:
+    def executemany(self, command: str | None = None,
+                    seqparams: Sequence[Sequence[Any] | Mapping[str, Any]] | None = None, **kwargs: Any) -> Cursor:
+        command, seqparams = statement_args(command, seqparams, kwargs, MANY)
+        seqparams = list(seqparams or ())
         style = style_for(self.connection._paramstyle, kwargs)
         one = multi_row_insert(command, seqparams, style) if "num_statements" not in kwargs else None
         if one is not None:  # the connector sends the rows of an INSERT … VALUES as one statement
@@ -386,10 +390,10 @@ class Cursor(CursorSurface):
             self._result.rowcount = total
         return self
 
-    def describe(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def describe(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                  **kwargs: Any) -> list[ResultMetadata]:
         """The columns a statement would return, without running it."""
-        self.execute(command, params, _describe_only=True)
+        self.execute(*statement_args(command, params, kwargs), _describe_only=True)
         return self.description or []
 
     def nextset(self) -> bool | None:

@@ -433,6 +433,11 @@ def not_supported(what: str) -> NotSupportedError:
     return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")
 
 
+def client_api_not_supported(what: str) -> NotSupportedError:
+    """A client API snowreg does not emulate (refused under patch() rather than reaching Snowflake)."""
+    return NotSupportedError(f"{what} is not supported by snowreg.", 2, "0A000")
+
+
 def sequence_in_default(doing: str, sequence: str, column: str) -> NotSupportedError:
     """DROP, CREATE OR REPLACE or ALTER of a sequence a column's default reads: Snowflake lets it go and that
     default then fails (https://docs.snowflake.com/en/sql-reference/sql/drop-sequence); snowreg's storage

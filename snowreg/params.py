@@ -27,6 +27,21 @@ from snowreg.grammar.text import LITERALS_AND_COMMENTS, literal, outside_literal
 PARAMSTYLES = ("pyformat", "format", "qmark", "numeric")
 
 
+def statement_args(command: str | None, params: Any, kwargs: dict[str, Any],
+                   names: tuple[str, str] = ("operation", "parameters")) -> tuple[str, Any]:
+    """A statement call's text and parameters under any of their names, taken out of `kwargs`: the
+    connector 4.x's `command` / `params` (`seqparams` for executemany), PEP 249's and the connector
+    5.x's `operation` / `parameters` (`seq_of_parameters`), 5.x keeping the 4.x names as aliases."""
+    command = kwargs.pop(names[0], command)
+    params = kwargs.pop(names[1], params)
+    if not isinstance(command, str):
+        raise TypeError(f"the statement text ({names[0]}) must be a string, not {type(command).__name__}")
+    return command, params
+
+
+MANY = ("operation", "seq_of_parameters")  # executemany's names for statement_args
+
+
 def style_for(connection_style: str, kwargs: Mapping[str, Any]) -> str:
     """The paramstyle one execute call binds with: the connection's, except that the connector's
     `_force_qmark_paramstyle` (sent by its own statements) turns the client-side styles into qmark."""

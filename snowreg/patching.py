@@ -33,6 +33,9 @@ WRITE_PANDAS_TARGETS = (
     ("snowflake.connector.pandas_tools", "write_pandas"),
     ("snowflake.snowpark.session", "write_pandas"),
 )
+# The connector's asyncio API (4.x and 5.x), which snowreg does not emulate: refused rather than left to
+# log in to the real account.
+REFUSED_TARGETS = (("snowflake.connector.aio", "connect"),)
 
 
 class _ConnectorValues(Cursor):
@@ -129,7 +132,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         try:
             for module, attr in CONNECT_TARGETS:
                 self._replace(module, attr, optional=True)
-            for module, attr in WRITE_PANDAS_TARGETS:
+            for module, attr in (*WRITE_PANDAS_TARGETS, *REFUSED_TARGETS):
                 self._replace(module, attr, optional=True)
             for target in self.targets:
                 module, _, attr = target.rpartition(".")
@@ -164,7 +167,10 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
             raise AttributeError(f"{module_name} has no attribute {attr!r} to patch")
         original = getattr(module, attr)
         self._saved.append((module, attr, original))
-        replacement = _write_pandas(original) if attr == "write_pandas" else self.connect
+        if (module_name, attr) in REFUSED_TARGETS:
+            replacement: Any = _refused(f"{module_name}.{attr}")
+        else:
+            replacement = _write_pandas(original) if attr == "write_pandas" else self.connect
         setattr(module, attr, replacement)
 
     # -- what the patched names do ------------------------------------------------------------
@@ -175,7 +181,7 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         other arguments (account, password, authenticator, ...) are ignored."""
         if self.catalog is None:
             raise RuntimeError("snowreg.patch() is not active")
-        params = {k.lower(): v for k, v in kwargs.items()}
+        params = _settings(kwargs)
         user, role = self._known(params.get("user"), params.get("role"))
         conn = PatchedConnection(
             self.catalog, user=user, role=role,
@@ -183,7 +189,8 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
             warehouse=params.get("warehouse"), live_versions=self.live_versions, autocommit=params.get("autocommit"),
             session_parameters=params.get("session_parameters"),
             paramstyle=params.get("paramstyle") or _module_paramstyle(),
-            arrow_number_to_decimal=bool(params.get("arrow_number_to_decimal", False)))
+            arrow_number_to_decimal=bool(params.get("arrow_number_to_decimal", False)),
+            force_microsecond_precision=bool(params.get("force_microsecond_precision", False)))
         self.connections.append(conn)
         return conn
 
@@ -199,12 +206,60 @@ class patch(contextlib.ContextDecorator):  # noqa: N801 - used like a function, 
         return user, role
 
 
+def _settings(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The settings of a `connect(...)` call, by lower-case name: its keyword arguments, over the fields
+    of the connector 5.x's `config=ConnectionConfig(...)` (a dataclass; names it does not know are in its
+    `_extra`)."""
+    config = kwargs.get("config")
+    params: dict[str, Any] = {}
+    if config is not None:
+        fields = {k: v for k, v in vars(config).items() if not k.startswith("_") and v is not None}
+        params.update({k.lower(): v for k, v in {**fields, **(getattr(config, "_extra", None) or {})}.items()})
+    params.update({k.lower(): v for k, v in kwargs.items() if k != "config"})
+    if params.get("connection_name"):
+        named = _named_connection(str(params["connection_name"]), params.get("connections_file_path"))
+        params = {**{k.lower(): v for k, v in named.items()}, **params}
+    return params
+
+
+def _named_connection(name: str, path: Any = None) -> dict[str, Any]:
+    """The settings of connection `name` as the connector reads them: a table of `connections_file_path`,
+    or of `connections.toml` in SNOWFLAKE_HOME (~/.snowflake), else `[connections.<name>]` of its
+    `config.toml`. None when neither has it (the real account's settings are not needed here)."""
+    import tomllib
+    from pathlib import Path
+
+    home = Path(os.environ.get("SNOWFLAKE_HOME") or Path.home() / ".snowflake").expanduser()
+    sources = [(Path(path), ())] if path else [(home / "connections.toml", ()),
+                                               (home / "config.toml", ("connections",))]
+    for file, keys in sources:
+        try:
+            table: Any = tomllib.loads(file.read_text())
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        for key in (*keys, name):
+            table = table.get(key) if isinstance(table, dict) else None
+        if isinstance(table, dict):
+            return table
+    return {}
+
+
 def _module_paramstyle() -> str | None:
     """`snowflake.connector.paramstyle`, which the connector reads when a connection names none."""
     import sys
 
     style = getattr(sys.modules.get("snowflake.connector"), "paramstyle", None)
     return style if isinstance(style, str) else None
+
+
+def _refused(name: str) -> Callable[..., Any]:
+    """An async stand-in for `name` that raises the connector's NotSupportedError when awaited."""
+
+    async def refused(*args: Any, **kwargs: Any) -> Any:
+        raise connector_error(errors.client_api_not_supported(
+            f"{name} (the connector's asyncio API; use snowflake.connector.connect)"))
+
+    return refused
 
 
 def _write_pandas(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 from snowreg import errors, wire_values
 from snowreg.connector import CursorBasics
-from snowreg.params import PARAMSTYLES, bind, multi_row_insert, style_for
+from snowreg.params import MANY, PARAMSTYLES, bind, multi_row_insert, statement_args, style_for
 
 ASYNC_CODE = "333334"
 SESSION_EXPIRED = 390112
@@ -287,10 +287,11 @@ class RemoteCursor(CursorBasics):
 
     # -- execution ---------------------------------------------------------------------------------
 
-    def execute(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def execute(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                 _describe_only: bool = False, timeout: float | None = None, **kwargs: Any) -> RemoteCursor:
         """Run one statement on the server; `timeout` seconds later it is cancelled (000604), as the
         connector's `timeout` does. Ctrl-C while it runs cancels it too."""
+        command, params = statement_args(command, params, kwargs)
         if self._closed or self.connection.is_closed():
             raise errors.cursor_closed()
         self.sqlstate = None
@@ -342,8 +343,11 @@ class RemoteCursor(CursorBasics):
                 payload = gzip.decompress(payload)
             yield json.loads(b"[" + payload + b"]")
 
-    def executemany(self, command: str, seqparams: Sequence[Sequence[Any] | Mapping[str, Any]],
+    def executemany(self, command: str | None = None,
+                    seqparams: Sequence[Sequence[Any] | Mapping[str, Any]] | None = None,
                     **kwargs: Any) -> RemoteCursor:
+        command, seqparams = statement_args(command, seqparams, kwargs, MANY)
+        seqparams = list(seqparams or ())
         style = style_for(self.connection._paramstyle, kwargs)
         one = multi_row_insert(command, seqparams, style) if "num_statements" not in kwargs else None
         if one is not None:  # the connector sends the rows of an INSERT … VALUES as one statement
@@ -356,15 +360,16 @@ class RemoteCursor(CursorBasics):
             self._rowcount = total
         return self
 
-    def describe(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def describe(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                  **kwargs: Any) -> list[tuple[Any, ...]]:
         """The columns a statement would return, without running it."""
-        self.execute(command, params, _describe_only=True)
+        self.execute(*statement_args(command, params, kwargs), _describe_only=True)
         return self.description or []
 
-    def execute_async(self, command: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+    def execute_async(self, command: str | None = None, params: Sequence[Any] | Mapping[str, Any] | None = None,
                       **kwargs: Any) -> dict[str, Any]:
         """Submit a statement to run in the background; returns {"queryId": ...}."""
+        command, params = statement_args(command, params, kwargs)
         text = bind(command, params, style_for(self.connection._paramstyle, kwargs))
         answer = self.connection.request("POST", f"/queries/v1/query-request?requestId={uuid.uuid4()}",
                                          {"sqlText": text, "asyncExec": True, "sequenceId": 1})

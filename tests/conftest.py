@@ -20,7 +20,13 @@ import pytest
 import snowreg
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIENT_PYTHON = ROOT / ".venv-client" / "bin" / "python"  # the real clients' environment (.ci/run creates it)
+# The real clients' environments (.ci/run creates both) and the extra each installs: `.venv-client` holds
+# snowflake-connector-python 4.x with Snowpark and snowflake-ml-python (which pin the connector below 5),
+# `.venv-client5` the connector 5.x alone.
+CLIENT_EXTRAS = {".venv-client": "client-tests", ".venv-client5": "client5-tests"}
+# The connector 5.x's core asks the EC2 metadata service (a link-local address) for AWS credentials and
+# region as it connects; the tests keep every request on this machine.
+CLIENT_ENV = {"AWS_EC2_METADATA_DISABLED": "true"}
 
 
 @pytest.fixture
@@ -97,17 +103,18 @@ def fresh_copy(tmp_path: Path) -> Iterator[Callable[[Path], Path]]:
 
 @pytest.fixture
 def rerun_in_client() -> Callable[..., None]:
-    """Runs a test file again with the client environment's interpreter, where the real
-    snowflake-connector-python / Snowpark / snowflake-ml-python are installed: skipped without that
+    """Runs a test file again with a client environment's interpreter (`venv`, `.venv-client` by default),
+    where the real snowflake-connector-python / Snowpark / snowflake-ml-python are installed: skipped without that
     environment, failed with the run's output when a test there fails (pytest exits 5 when none ran)."""
 
-    def rerun(file: str, keyword: str | None = None, timeout: int = 600) -> None:
-        if not CLIENT_PYTHON.exists():
-            pytest.skip("no .venv-client: create it with `python3 -m venv .venv-client && "
-                        ".venv-client/bin/pip install -e '.[client-tests]'` (.ci/run does)")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    def rerun(file: str, keyword: str | None = None, timeout: int = 600, venv: str = ".venv-client") -> None:
+        python = ROOT / venv / "bin" / "python"
+        if not python.exists():
+            pytest.skip(f"no {venv}: create it with `python3 -m venv {venv} && "
+                        f"{venv}/bin/pip install -e '.[{CLIENT_EXTRAS[venv]}]'` (.ci/run does)")
+        env = {**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}, **CLIENT_ENV}
         proc = subprocess.run(
-            [str(CLIENT_PYTHON), "-m", "pytest", str(Path(file).resolve()), "-q", "-x", "-p", "no:cacheprovider",
+            [str(python), "-m", "pytest", str(Path(file).resolve()), "-q", "-x", "-p", "no:cacheprovider",
              "-W", "ignore::DeprecationWarning", *(["-k", keyword] if keyword else [])],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
         assert proc.returncode == 0, (proc.stdout[-6000:] + proc.stderr[-3000:])

@@ -30,6 +30,7 @@ from snowreg.params import literal
 from snowreg.server.sessions import HttpSession
 
 TICKET_SECONDS = 3600
+GZIP_MAGIC = b"\x1f\x8b"
 PREFIX = "/snowreg/stage-files/"
 UPLOAD_SIGNED_HEADERS = ("?X-Goog-SignedHeaders="
                          + quote("host;x-goog-if-generation-match;x-goog-meta-sfc-digest", safe=""))
@@ -46,6 +47,7 @@ class Ticket:
     name: str = ""
     overwrite: bool = False
     expires: float = 0.0
+    gzipped_name: bool = False  # upload: gzip bytes are stored as `<name>.gz` (the driver compressed them)
 
 
 class Transfers:
@@ -81,16 +83,26 @@ class Transfers:
     # -- the PUT / GET statements -------------------------------------------------------------
 
     def put(self, session: HttpSession, stmt: ast.Put, base_url: str) -> dict[str, Any]:
-        """UPLOAD instructions: the driver expands the local files and asks again per file for its URL."""
+        """UPLOAD instructions. The connector 4.x expands the local files and asks again per file (the
+        PUT naming that file, compressed name and all) for its URL; the connector 5.x uploads through this
+        first URL and asks per file only when the upload is answered 400. So the URL of a wildcard, which
+        names no one file, answers 400, and under AUTO_COMPRESS gzip bytes land as `<name>.gz`, the name
+        the driver reports."""
         local = _local(stmt.local)
         name = os.path.basename(local)
         options = {k.upper(): v.strip("'\"").upper() for k, v in stmt.options}
+        auto_compress = options.get("AUTO_COMPRESS", "TRUE") == "TRUE"
+        source_compression = options.get("SOURCE_COMPRESSION", "AUTO_DETECT")
         ticket = Ticket(session, "upload", None, render_stage(stmt.stage), name,
-                        options.get("OVERWRITE", "FALSE") == "TRUE")
-        url = self._ticket(ticket, base_url, name)
+                        options.get("OVERWRITE", "FALSE") == "TRUE",
+                        gzipped_name=auto_compress and source_compression == "AUTO_DETECT")
+        if any(c in name for c in "*?"):
+            # A URL of no ticket: its upload (and HEAD) answers 400.
+            url = f"{base_url}{PREFIX}{secrets.token_urlsafe(24)}/{quote(name)}{UPLOAD_SIGNED_HEADERS}"
+        else:
+            url = self._ticket(ticket, base_url, name)
         return {"command": "UPLOAD", "src_locations": [local], "parallel": 4,
-                "autoCompress": options.get("AUTO_COMPRESS", "TRUE") == "TRUE",
-                "sourceCompression": options.get("SOURCE_COMPRESSION", "AUTO_DETECT").lower(),
+                "autoCompress": auto_compress, "sourceCompression": source_compression.lower(),
                 "overwrite": ticket.overwrite, "encryptionMaterial": None,
                 "stageInfo": _stage_info(url), "rowtype": [], "rowset": []}
 
@@ -142,8 +154,11 @@ class Transfers:
             return 400, "The presigned URL is unknown or has expired."
         if ticket.name in ("", ".", "..") or "/" in ticket.name or "\\" in ticket.name:
             return 400, f"Not a file name: {ticket.name!r}"
+        name = ticket.name
+        if ticket.gzipped_name and body[:2] == GZIP_MAGIC and not name.lower().endswith(".gz"):
+            name += ".gz"
         try:
-            target = Path(tempfile.mkdtemp(dir=_folder(ticket.session))) / ticket.name
+            target = Path(tempfile.mkdtemp(dir=_folder(ticket.session))) / name
         except errors.Error:
             return 400, "The session of the presigned URL has ended."
         target.write_bytes(body)

@@ -1,8 +1,9 @@
 """Code written for snowflake.connector and Snowpark, run unmodified on `snowreg.patch()` (docs/CONNECTOR.md).
 
 Each check states what the connector's or Snowpark's documentation says a call returns. In the project
-environment (no clients: they need pandas < 3) one test re-runs this file in `.venv-client`; the whole file
-takes a few seconds there (no models are trained).
+environment (no clients: they need pandas < 3) one test re-runs this file in `.venv-client` (the connector
+4.x and Snowpark, whose pins keep the connector below 5) and in `.venv-client5` (the connector 5.x alone,
+where the Snowpark checks are absent); the whole file takes a few seconds there (no models are trained).
 """
 
 from __future__ import annotations
@@ -25,14 +26,17 @@ def _have(module: str) -> bool:
         return False
 
 
-HAVE_CLIENTS = _have("snowflake.connector") and _have("snowflake.snowpark")
+HAVE_CONNECTOR = _have("snowflake.connector")
+HAVE_SNOWPARK = HAVE_CONNECTOR and _have("snowflake.snowpark")
 
-if HAVE_CLIENTS:
+if HAVE_CONNECTOR:
     import pandas as pd
     import snowflake.connector
     from snowflake.connector import DictCursor
     from snowflake.connector.cursor import ResultMetadata
     from snowflake.connector.errors import DatabaseError, InterfaceError, ProgrammingError
+
+    CONNECTOR_5X = int(snowflake.connector.__version__.split(".")[0]) >= 5
 
     @pytest.fixture
     def conn() -> Iterator[Any]:
@@ -41,17 +45,20 @@ if HAVE_CLIENTS:
                                                      schema="PUBLIC", warehouse="WH")
             yield connection
 
-    @pytest.fixture
-    def session() -> Iterator[Any]:
-        from snowflake.snowpark import Session
+    def test_the_pytest_plugins_patch(snowreg_patch: Any) -> None:
+        """The plugin's `snowreg_patch` fixture: the connector's `connect()` is snowreg's for the test."""
+        conn = snowflake.connector.connect(account="acme", user="me", password="x")
+        assert conn.cursor().execute("SELECT CURRENT_DATABASE(), CURRENT_SCHEMA()").fetchone() == ("TEST_DB", "PUBLIC")
+        assert snowreg_patch.connections == [conn]
 
-        with snowreg.patch():
-            created = Session.builder.configs({"account": "acme", "user": "me", "password": "x", "database": "DB",
-                                               "schema": "PUBLIC", "warehouse": "WH"}).create()
-            try:
-                yield created
-            finally:
-                created.close()
+    def test_the_asyncio_api_is_refused() -> None:
+        """`snowflake.connector.aio.connect` is not emulated: refused, never a login to the real account."""
+        import asyncio
+
+        from snowflake.connector import aio
+
+        with snowreg.patch(), pytest.raises(snowflake.connector.errors.NotSupportedError):
+            asyncio.run(aio.connect(account="acme", user="me", password="x", login_timeout=5))
 
     # -- the connector: results -------------------------------------------------------------------
 
@@ -76,7 +83,8 @@ if HAVE_CLIENTS:
         assert type(row[8]) is bytearray  # the connector's Arrow converter gives BINARY as bytearray
         frame = cur.execute("SELECT 1 AS I, 2.50::NUMBER(5, 2) AS D, '2024-01-02 03:04:05'::TIMESTAMP_LTZ AS TL, "
                             "'x' AS S").fetch_pandas_all()
-        assert [str(t) for t in frame.dtypes] == ["int8", "float64", "datetime64[ns, America/Los_Angeles]", "object"]
+        text = "str" if pd.__version__ >= "3" else "object"  # pandas 3's text dtype (the connector 5.x allows it)
+        assert [str(t) for t in frame.dtypes] == ["int8", "float64", "datetime64[ns, America/Los_Angeles]", text]
         batches = list(cur.execute("SELECT 1 AS I UNION ALL SELECT 2").fetch_pandas_batches())
         assert sum(len(b) for b in batches) == 2 and str(batches[0].dtypes["I"]) == "int8"
 
@@ -134,17 +142,21 @@ if HAVE_CLIENTS:
             cur.execute("SELECT * FROM NOPE")
         err = e.value
         assert (err.errno, err.sqlstate, err.query) == (2003, "42S02", "SELECT * FROM NOPE")
-        assert str(err) == err.msg == f"002003 (42S02): {err.raw_msg}" and err.sfqid == cur.sfqid
+        assert err.msg == f"002003 (42S02): {err.raw_msg}" and err.sfqid == cur.sfqid
+        # the connector 5.x's str() adds the query id
+        assert str(err) == (f"{err.msg} (sfqid={err.sfqid})" if CONNECTOR_5X else err.msg)
         cur.close()
         with pytest.raises(InterfaceError) as closed:
             cur.execute("SELECT 1")
-        assert (closed.value.errno, str(closed.value)) == (252006, "252006: Cursor is closed in execute.")
+        assert (closed.value.errno, str(closed.value)) == \
+            (252006, "252006: Cursor is closed." if CONNECTOR_5X else "252006: Cursor is closed in execute.")
         with conn as same:
             assert same.cursor().execute("SELECT 1").fetchone() == (1,)
         assert conn.is_closed()
         with pytest.raises(DatabaseError) as gone:
             conn.cursor()
-        assert (gone.value.errno, str(gone.value)) == (250002, "250002 (08003): Connection is closed")
+        assert (gone.value.errno, str(gone.value)) == \
+            (250002, "250002 (08003): Connection is closed" + ("." if CONNECTOR_5X else ""))
 
     def test_write_pandas_options(conn: Any) -> None:
         from snowflake.connector.pandas_tools import write_pandas
@@ -166,7 +178,21 @@ if HAVE_CLIENTS:
         with pytest.raises(ValueError, match="Unsupported table type"):
             write_pandas(conn, frame, "NOPE", auto_create_table=True, table_type="external")
 
-    # -- Snowpark ---------------------------------------------------------------------------------
+
+# -- Snowpark (its pins keep the connector below 5) -------------------------------------------------
+
+if HAVE_SNOWPARK:
+    @pytest.fixture
+    def session() -> Iterator[Any]:
+        from snowflake.snowpark import Session
+
+        with snowreg.patch():
+            created = Session.builder.configs({"account": "acme", "user": "me", "password": "x", "database": "DB",
+                                               "schema": "PUBLIC", "warehouse": "WH"}).create()
+            try:
+                yield created
+            finally:
+                created.close()
 
     def test_snowpark_session_and_rows(session: Any) -> None:
         from snowflake.snowpark import Row
@@ -216,7 +242,8 @@ if HAVE_CLIENTS:
         table = session.write_pandas(frame, "WP", auto_create_table=True, overwrite=True)
         assert table.sort("A").collect() == [(1, "x"), (2, "y")]
         assert table.to_pandas().to_dict("list") == frame.to_dict("list")
-else:
-    def test_client_conformance_in_client_environment(rerun_in_client: Callable[..., None]) -> None:
-        """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
-        rerun_in_client(__file__, timeout=240)
+if not HAVE_CONNECTOR:  # the project's environment
+    @pytest.mark.parametrize("venv", [".venv-client", ".venv-client5"])  # the connector 4.x and Snowpark; 5.x
+    def test_client_conformance_in_client_environment(rerun_in_client: Callable[..., None], venv: str) -> None:
+        """Re-run this file with a client environment's interpreter (CI creates both)."""
+        rerun_in_client(__file__, timeout=240, venv=venv)

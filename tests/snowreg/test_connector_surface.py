@@ -219,3 +219,21 @@ def test_executemany_insert_is_one_statement(snowreg_conn: Any) -> None:
     assert cur.rowcount == 2
     assert cur.execute("SELECT i, v FROM em ORDER BY i").fetchall() == [
         (1, "u"), (2, "w"), (3, None), (6, "(x"), (7, ")")]
+
+
+def test_statement_arguments_by_pep_249s_names(snowreg_conn: Any) -> None:
+    """PEP 249 (and the connector 5.x) name them `operation` / `parameters` (`seq_of_parameters` for
+    executemany); the connector 4.x `command` / `params` (`seqparams`); 5.x keeps `params` and `seqparams`
+    as aliases. Each spelling binds its values."""
+    # ref: https://peps.python.org/pep-0249/#id15
+    cur = snowreg_conn.cursor()
+    cur.execute(operation="CREATE TABLE P (A INT)")
+    cur.executemany(operation="INSERT INTO P VALUES (%s)", seq_of_parameters=[(1,), (2,)])
+    cur.executemany("INSERT INTO P VALUES (%s)", seqparams=[(3,)])
+    assert cur.execute("SELECT COUNT(*) FROM P WHERE A > %s", parameters=(1,)).fetchone() == (2,)
+    assert cur.execute(operation="SELECT COUNT(*) FROM P WHERE A < %s", params=(3,)).fetchone() == (2,)
+    assert cur.execute(command="SELECT %s", params=("c",)).fetchone() == ("c",)
+    assert [d.name for d in cur.describe(operation="SELECT A AS X FROM P WHERE A = %s", parameters=(1,))] == ["X"]
+    qid = cur.execute_async(operation="SELECT %s + 1", parameters=(41,))["queryId"]
+    cur.get_results_from_sfqid(qid)
+    assert cur.fetchall() == [(42,)]

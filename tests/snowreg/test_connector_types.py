@@ -162,6 +162,32 @@ def test_arrow_number_to_decimal_keeps_scaled_numbers_exact() -> None:
         assert frame["D"][0] == Decimal("1.25")
 
 
+def test_force_microsecond_precision_brings_nanosecond_timestamps_to_microseconds() -> None:
+    """`fetch_arrow_all` / `fetch_pandas_all(force_microsecond_precision=True)` (the connector 4.x and 5.x
+    take it per call; the 5.2 connection parameter of the same name is the default): a timestamp the
+    connector hands out in nanoseconds comes in microseconds; a coarser unit stays (the connector's own
+    answer over `snowreg serve`, tests/snowreg/server/test_server.py)."""
+    pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    sql = ("SELECT '2024-01-02 03:04:05.123456789'::TIMESTAMP_NTZ AS N, '2024-01-02 03:04:05.1'::TIMESTAMP_LTZ AS L, "
+           "'2024-01-02 03:04:05.1'::TIMESTAMP_NTZ(3) AS N3")
+    with snowreg.connect() as conn:
+        cur = conn.cursor()
+        assert [f.type.unit for f in cur.execute(sql).fetch_arrow_all().schema] == ["ns", "ns", "ms"]
+        table = cur.execute(sql).fetch_arrow_all(force_microsecond_precision=True)
+        assert [f.type.unit for f in table.schema] == ["us", "us", "ms"]
+        assert table.column("N")[0].as_py().microsecond == 123456 and table.schema.field("L").type.tz
+        frame = cur.execute(sql).fetch_pandas_all(force_microsecond_precision=True)
+        assert str(frame.dtypes["N"]) == "datetime64[us]"
+        batches = list(cur.execute(sql).fetch_arrow_batches(force_microsecond_precision=True))
+        assert batches[0].schema.field("N").type == pa.timestamp("us")
+    with snowreg.connect(force_microsecond_precision=True) as conn:
+        cur = conn.cursor()
+        assert cur.execute(sql).fetch_arrow_all().schema.field("N").type == pa.timestamp("us")
+        assert cur.execute(sql).fetch_arrow_all(force_microsecond_precision=False).schema.field("N").type == \
+            pa.timestamp("ns")
+
+
 def test_show_output_is_described_as_snowflake_describes_it(snowreg_cursor: Any) -> None:
     """SHOW's created_on is TIMESTAMP_LTZ to the millisecond (precision 0, scale 3), numbers NUMBER(38,0),
     text VARCHAR(16777216)."""

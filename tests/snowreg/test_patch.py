@@ -6,6 +6,7 @@ pandas_tools.write_pandas); tests/snowreg/test_real_client.py does the same agai
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import types
 from collections.abc import Iterator
@@ -86,6 +87,98 @@ def test_errors_are_the_connectors_classes(connector: Any) -> None:
         cur.close()
         with pytest.raises(connector.errors.InterfaceError):
             cur.execute("SELECT 1")
+
+
+def test_a_connection_config_gives_the_settings(connector: Any) -> None:
+    """The connector 5.x's `connect(config=ConnectionConfig(...))`: the settings are the config's fields
+    (unknown ones in its `_extra`), as keyword arguments would give them."""
+
+    @dataclasses.dataclass
+    class ConnectionConfig:
+        account: str | None = None
+        database: str | None = None
+        schema: str | None = None
+        warehouse: str | None = None
+        paramstyle: str | None = None
+        session_parameters: dict[str, Any] | None = None
+        _extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    connector.ConnectionConfig = ConnectionConfig
+    with snowreg.patch():
+        config = ConnectionConfig(account="a", database="DB", schema="S", paramstyle="qmark",
+                                  session_parameters={"QUERY_TAG": "from config"}, _extra={"warehouse": "WH"})
+        conn = connector.connect(config=config)
+        assert (conn.database, conn.schema, conn.warehouse) == ("DB", "S", "WH")
+        cur = conn.cursor()
+        assert cur.execute("SELECT ?, CURRENT_DATABASE(), CURRENT_SCHEMA()", (7,)).fetchall() == [(7, "DB", "S")]
+        assert cur.execute("SHOW PARAMETERS LIKE 'QUERY_TAG'").fetchall()[0][:2] == ("QUERY_TAG", "from config")
+
+
+@pytest.mark.parametrize(("version", "cursor_closed", "connection_closed"), [
+    ("4.8.1", "Cursor is closed in execute.", "Connection is closed"),
+    ("5.2.0", "Cursor is closed.", "Connection is closed."),
+])
+def test_closed_objects_in_the_installed_connectors_words(connector: Any, version: str, cursor_closed: str,
+                                                          connection_closed: str) -> None:
+    """The connector 5.x words its own client-side errors differently from 4.x; under `patch()` they
+    read as the installed connector's."""
+    connector.__version__ = version
+    with snowreg.patch():
+        conn = connector.connect(database="DB", schema="S")
+        cur = conn.cursor()
+        cur.close()
+        with pytest.raises(connector.errors.InterfaceError) as closed:
+            cur.execute("SELECT 1")
+        assert (closed.value.errno, closed.value.raw_msg) == (252006, cursor_closed)
+        conn.close()
+        with pytest.raises(connector.errors.DatabaseError) as gone:
+            conn.cursor()
+        assert (gone.value.errno, gone.value.raw_msg) == (250002, connection_closed)
+
+
+def test_a_named_connection_gives_its_settings(connector: Any, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`connect(connection_name=...)` (the connector 4.x and 5.x): the named connection's database, schema,
+    warehouse and paramstyle from `connections.toml` in SNOWFLAKE_HOME (or `[connections.<name>]` of its
+    `config.toml`, or the `connections_file_path` given); keyword arguments win; an unknown name gives none."""
+    # ref: https://docs.snowflake.com/developer-guide/python-connector/python-connector-connect
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "connections.toml").write_text('[dev]\naccount = "acme"\ndatabase = "DEVDB"\nschema = "S1"\n'
+                                           'warehouse = "WH"\n')
+    (home / "config.toml").write_text('[connections.ci]\ndatabase = "CIDB"\nschema = "S2"\n')
+    (tmp_path / "other.toml").write_text('[dev]\ndatabase = "ELSEWHERE"\nparamstyle = "qmark"\n')
+    monkeypatch.setenv("SNOWFLAKE_HOME", str(home))
+    with snowreg.patch():
+        dev = connector.connect(connection_name="dev")
+        assert (dev.database, dev.schema, dev.warehouse) == ("DEVDB", "S1", "WH")
+        assert connector.connect(connection_name="dev", schema="MINE").schema == "MINE"
+        assert connector.connect(connection_name="ci").database == "CIDB"
+        other = connector.connect(connection_name="dev", connections_file_path=tmp_path / "other.toml")
+        assert other.database == "ELSEWHERE"
+        assert other.cursor().execute("SELECT ?", (1,)).fetchall() == [(1,)]
+        assert connector.connect(connection_name="nope").database is None
+
+
+def test_the_asyncio_api_is_refused_rather_than_reaching_snowflake(connector: Any,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connector's asyncio API, `snowflake.connector.aio.connect`, is not emulated: under `patch()` it is the
+    connector's NotSupportedError (it would otherwise log in to the real account), restored after."""
+    import asyncio
+
+    aio = types.ModuleType("snowflake.connector.aio")
+
+    async def real_connect(**kwargs: Any) -> str:
+        return "a real asyncio connection"
+
+    aio.connect = real_connect  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "snowflake.connector.aio", aio)
+    with snowreg.patch():
+        with pytest.raises(connector.errors.NotSupportedError) as refused:
+            asyncio.run(aio.connect(account="a", user="u", password="p"))  # type: ignore[attr-defined]
+        assert (refused.value.errno, refused.value.sqlstate) == (2, "0A000")
+        assert "snowflake.connector.aio" in refused.value.raw_msg
+    assert asyncio.run(aio.connect()) == "a real asyncio connection"  # type: ignore[attr-defined]
 
 
 def test_dict_cursor_by_the_connectors_class(connector: Any) -> None:
@@ -175,7 +268,8 @@ def test_write_pandas(connector: Any) -> None:
 
 
 def test_without_the_connector_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "snowflake", None)  # type: ignore[arg-type]
+    for name in ["snowflake", *(m for m in sys.modules if m.startswith("snowflake."))]:  # imported or not
+        monkeypatch.setitem(sys.modules, name, None)  # type: ignore[arg-type]
     with snowreg.patch(database="DB", schema="S") as patched:
         conn = patched.connect()
         with pytest.raises(snowreg.ProgrammingError):  # no connector: snowreg's own errors

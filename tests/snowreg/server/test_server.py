@@ -491,6 +491,7 @@ if HAVE_CONNECTOR:
         assert not failures, failures[:3]
         assert results == [(1,)] * 80
 else:
-    def test_real_connector_in_its_environment(rerun_in_client: Callable[..., None]) -> None:
-        """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
-        rerun_in_client(__file__, "connector or concurrent or network", timeout=300)
+    @pytest.mark.parametrize("venv", [".venv-client", ".venv-client5"])  # the connector 4.x, and 5.x
+    def test_real_connector_in_its_environment(rerun_in_client: Callable[..., None], venv: str) -> None:
+        """Re-run this file with a client environment's interpreter (CI creates both)."""
+        rerun_in_client(__file__, "connector or concurrent or network", timeout=300, venv=venv)

@@ -113,6 +113,7 @@ if HAVE_CONNECTOR:
                 frame = cur.execute(BIG).fetch_pandas_all()
                 assert frame.shape == (ROWS, 3) and frame["I"].tolist() == list(range(ROWS))
 else:
-    def test_real_connector_in_its_environment(rerun_in_client: Callable[..., None]) -> None:
-        """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
-        rerun_in_client(__file__, "connector", timeout=600)
+    @pytest.mark.parametrize("venv", [".venv-client", ".venv-client5"])  # the connector 4.x, and 5.x
+    def test_real_connector_in_its_environment(rerun_in_client: Callable[..., None], venv: str) -> None:
+        """Re-run this file with a client environment's interpreter (CI creates both)."""
+        rerun_in_client(__file__, "connector", timeout=600, venv=venv)

@@ -1,7 +1,8 @@
 """Real clients against `snowreg serve`, each from its own environment, started as a user starts them.
 
 `.ci/run` installs each client into its own environment beside the checkout: the connector 5.x in
-`.venv-client5`, the `snow` CLI (snowflake-cli) in `.venv-snowcli`, dbt-snowflake in `.venv-dbt`.
+`.venv-client5` (with snowreg, `.[client5-tests]`; these checks do not use it), the `snow` CLI
+(snowflake-cli) in `.venv-snowcli`, dbt-snowflake in `.venv-dbt`.
 A test is skipped (with the command that installs it) only where that environment is missing. One
 server (`python -m snowreg serve --port 0`) serves the whole module, over a registry directory that
 already holds model CLF and table DB.PUBLIC.FEATURES; every client process has a timeout.
@@ -39,7 +40,8 @@ def client_tool(venv: str, tool: str, install: str) -> Path:
 def client_env(**extra: str) -> dict[str, str]:
     """The environment of a client process: ours without pytest's and this virtualenv's variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_") and k != "VIRTUAL_ENV"}
-    return {**env, **extra}
+    # the connector 5.x's core would ask the EC2 metadata service (off this machine) for AWS credentials
+    return {**env, "AWS_EC2_METADATA_DISABLED": "true", **extra}
 
 
 def run_client(args: list[str | Path], env: dict[str, str], cwd: Path = ROOT,
@@ -107,6 +109,40 @@ def test_repeated_slashes_and_head_requests(server: str) -> None:
     assert e.value.code == 400
 
 
+def upload(url: str, body: bytes) -> int:
+    """HTTP PUT of `body` on a presigned URL, as the drivers upload a file: the status."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, data=body, method="PUT"), timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_the_first_presigned_url_names_the_file_the_driver_uploads(server: str) -> None:
+    """The connector 5.x uploads through the URL of PUT's first answer, and asks for a URL per file
+    (the PUT again, naming that file) only when that upload is answered 400. The file it sends is
+    gzip-compressed under AUTO_COMPRESS (its name then ends in `.gz`); a wildcard names no one file."""
+    login = post(server, "/session/v1/login-request?databaseName=DB&schemaName=PUBLIC",
+                 {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "x"}})
+    token = login["data"]["token"]
+
+    def put_url(sql: str) -> str:
+        answer = post(server, "/queries/v1/query-request", {"sqlText": sql}, token)
+        assert answer["success"] and answer["data"]["command"] == "UPLOAD", answer
+        url: str = answer["data"]["stageInfo"]["presignedUrl"]
+        return url
+
+    post(server, "/queries/v1/query-request", {"sqlText": "CREATE OR REPLACE STAGE FIRST_URL"}, token)
+    assert upload(put_url("PUT file:///tmp/in/one.csv @FIRST_URL/gz"), gzip.compress(b"1,x\n")) == 200
+    assert upload(put_url("PUT file:///tmp/in/one.csv @FIRST_URL/plain AUTO_COMPRESS = FALSE"), b"1,x\n") == 200
+    assert upload(put_url("PUT file:///tmp/in/d.parquet @FIRST_URL/pq"), b"PAR1") == 200  # sent as it is
+    assert upload(put_url("PUT file:///tmp/in/*.csv @FIRST_URL/many"), gzip.compress(b"a\n")) == 400
+    assert upload(put_url("PUT file:///tmp/in/a.csv.gz @FIRST_URL/many"), gzip.compress(b"a\n")) == 200
+    listed = sorted(row[0] for row in served_rows(server, "LIST @FIRST_URL"))
+    assert listed == ["first_url/gz/one.csv.gz", "first_url/many/a.csv.gz", "first_url/plain/one.csv",
+                      "first_url/pq/d.parquet"]
+
+
 # ---------------------------------------------------------------------------------------------
 # snowflake-connector-python 5.x
 # ---------------------------------------------------------------------------------------------
@@ -114,7 +150,7 @@ def test_repeated_slashes_and_head_requests(server: str) -> None:
 
 def test_connector_5x(server: str) -> None:
     """The checks of tests/snowreg/server/clients/connector5_checks.py, run by the connector 5.x environment's pytest."""
-    python = client_tool(".venv-client5", "python", "'snowflake-connector-python[pandas]>=5,<6' pytest")
+    python = client_tool(".venv-client5", "python", "-e '.[client5-tests]'")
     proc = run_client([python, "-m", "pytest", CLIENTS / "connector5_checks.py", "-p", "no:cacheprovider",
                        "--noconftest", "-W", "ignore::FutureWarning", "-W", "ignore::DeprecationWarning"],
                       client_env(SNOWREG_SERVER=server))

@@ -112,6 +112,18 @@ def test_users_passwords_and_roles(remote: RemoteConnection, server: str) -> Non
         snowreg.connect(server=server, path="somewhere")
 
 
+def test_statement_arguments_by_pep_249s_names(remote: RemoteConnection) -> None:
+    """`operation` / `parameters` / `seq_of_parameters` (PEP 249, the connector 5.x) as in-process."""
+    cur = remote.cursor()
+    cur.execute(operation="CREATE OR REPLACE TABLE PEP (A INT)")
+    cur.executemany(operation="INSERT INTO PEP VALUES (%s)", seq_of_parameters=iter([(1,), (2,)]))
+    assert cur.execute(operation="SELECT COUNT(*) FROM PEP WHERE A > %s", parameters=(1,)).fetchone() == (1,)
+    assert [d[0] for d in cur.describe(operation="SELECT A AS X FROM PEP", parameters=None)] == ["X"]
+    qid = cur.execute_async(operation="SELECT %s + 1", parameters=(41,))["queryId"]
+    cur.get_results_from_sfqid(qid)
+    assert cur.fetchall() == [(42,)]
+
+
 def test_async_results_and_status(remote: RemoteConnection) -> None:
     cur = remote.cursor()
     qid = cur.execute_async("SELECT COUNT(*) FROM FEATURES")["queryId"]

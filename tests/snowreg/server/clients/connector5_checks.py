@@ -9,6 +9,7 @@ with the rows (1, 1, 0) and (-1, -1, 0).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 from collections.abc import Iterator
@@ -157,3 +158,21 @@ def test_put_and_get_through_the_server(cur: Any, tmp_path: Path) -> None:
     target.mkdir()
     cur.execute(f"GET @C5_STAGE 'file://{target}/'")
     assert (target / "data.csv").read_text() == "1,x\n2,y\n"
+
+
+def test_put_compressed_and_by_wildcard(cur: Any, tmp_path: Path) -> None:
+    """Under AUTO_COMPRESS (the default) the staged file is the `.gz` the driver reports; a wildcard
+    stages each matching file under its own name."""
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(f"{name}\n")
+    cur.execute("CREATE OR REPLACE STAGE C5_GZ")
+    one = cur.execute(f"PUT 'file://{tmp_path}/a.csv' @C5_GZ/one").fetchall()
+    assert [(r[0], r[1], r[6]) for r in one] == [("a.csv", "a.csv.gz", "UPLOADED")]
+    many = cur.execute(f"PUT file://{tmp_path}/*.csv @C5_GZ/many").fetchall()
+    assert sorted((r[1], r[6]) for r in many) == [("a.csv.gz", "UPLOADED"), ("b.csv.gz", "UPLOADED")]
+    assert sorted(r[0] for r in cur.execute("LIST @C5_GZ").fetchall()) == \
+        ["c5_gz/many/a.csv.gz", "c5_gz/many/b.csv.gz", "c5_gz/one/a.csv.gz"]
+    target = tmp_path / "back"
+    target.mkdir()
+    cur.execute(f"GET @C5_GZ/one 'file://{target}/'")
+    assert gzip.decompress((target / "a.csv.gz").read_bytes()) == b"a.csv\n"
