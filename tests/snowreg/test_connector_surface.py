@@ -133,7 +133,7 @@ def test_system_get_tag(snowreg_cursor: Any, snowreg_registry: Any) -> None:
     with pytest.raises(snowreg.NotSupportedError):
         snowreg_cursor.execute("SELECT SYSTEM$GET_TAG(A, 'M', 'MODULE') FROM (SELECT 'x' AS A)")
     with pytest.raises(snowreg.NotSupportedError):
-        snowreg_cursor.execute("SELECT SYSTEM$NO_SUCH_FUNCTION()")
+        snowreg_cursor.execute("SELECT SYSTEM$ALLOWLIST()")
 
 
 def test_write_pandas_sql_path(snowreg_conn: Any, tmp_path: Any) -> None:

@@ -83,7 +83,7 @@ def test_errors_are_the_connectors_classes(connector: Any) -> None:
             cur.execute("SELEC 1")
         assert (syntax.value.errno, syntax.value.sqlstate) == (1003, "42000")
         with pytest.raises(connector.errors.NotSupportedError):
-            cur.execute("SELECT SYSTEM$NO_SUCH_FUNCTION()")
+            cur.execute("SELECT SYSTEM$ALLOWLIST()")
         cur.close()
         with pytest.raises(connector.errors.InterfaceError):
             cur.execute("SELECT 1")
