@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 import weakref
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 
@@ -110,6 +111,12 @@ def begin(session: Session, name: str | None = None) -> None:
         _open[session.transaction_id] = (weakref.ref(session), name or str(uuid.uuid4()), now())
 
 
+# What other parts of the engine do when a transaction commits (inside it, before DuckDB's COMMIT) or ends:
+# the table streams' offsets move (engine.sql.stream_changes).
+BEFORE_COMMIT: list[Callable[[Session], None]] = []
+ENDED: list[Callable[[Session], None]] = []
+
+
 def _ended(session: Session) -> None:
     """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it; DDL
     it held is now visible to every session, or gone."""
@@ -121,6 +128,8 @@ def _ended(session: Session) -> None:
         _open.pop(session.transaction_id or "", None)
         _locks.pop(session.transaction_id or "", None)
     session.last_transaction, session.transaction_id = session.transaction_id, None
+    for hook in ENDED:
+        hook(session)
 
 
 def commit(session: Session) -> None:
@@ -128,6 +137,8 @@ def commit(session: Session) -> None:
     if not session.transaction:
         return
     loads = session.pending_loads
+    for hook in BEFORE_COMMIT:
+        hook(session)
     _ended(session)
     try:
         session.duck.execute("COMMIT")

@@ -1,0 +1,324 @@
+"""Table streams at run time: change tracking of their source tables, reading a stream, consuming it.
+
+Change tracking (conformance/DECISIONS.md W11). A tracked table has a shadow (engine/streams.py): its rows,
+each with a row id that never changes. A DML statement that may write a tracked table is bracketed, in one
+DuckDB transaction (where DuckDB's rowids are stable): before it, the table's rows are paired with the
+shadow's (equal values, duplicates in turn), giving each rowid its row id; after it, the shadow is rebuilt
+from the table, each row keeping its rowid's row id (an updated row keeps its id), new rows getting new
+ids. Writes that take other roads (COPY, write_pandas, model calls) are caught the same way, by values,
+before the table's streams are next read. Statements that name no tracked table pay one cached lookup.
+
+Reading (W12). A stream reads as a relation registered for the statement: a standard stream is the
+difference between its offset (the shadow as of the offset) and the shadow, by row id: a new id is an
+INSERT, a gone one a DELETE, an id whose values changed a DELETE + INSERT pair with METADATA$ISUPDATE
+TRUE; a row inserted and deleted in between is not there. An append-only stream reads its log of inserted
+rows. Inside a transaction a stream reads the shadow as the transaction found it (an image taken at its
+first touch), so every statement of the transaction sees the same changes (repeatable read).
+
+Consuming (W13). A DML statement (or CREATE TABLE … AS SELECT) that reads a stream moves its offset to
+what it read, when its transaction commits: a rolled-back transaction leaves the offset where it was, and
+a plain SELECT never moves it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from snowreg import errors
+from snowreg.catalog.names import HIDDEN, physical
+from snowreg.catalog.store import quote
+from snowreg.engine import streams, transaction
+from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
+from snowreg.engine.result import Result
+from snowreg.engine.session import Session
+from snowreg.engine.streams import ROW_ID, Stream
+
+_ID = quote(ROW_ID)
+_RID, _N, _NEW = (quote(HIDDEN + n) for n in ("RID", "N", "NEW"))  # names no user column has
+_NEW_ID = "sha1(gen_random_uuid()::VARCHAR)"
+_names = itertools.count(1)
+_WORD = re.compile(r'"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)')
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE"})
+_CONSUMES = frozenset({"INSERT", "UPDATE", "DELETE", "MERGE", "CREATE TABLE"})
+
+
+@dataclass
+class _State:
+    """A session's stream work inside its open transaction."""
+
+    images: dict[str, str] = field(default_factory=dict)  # a hidden table → its temporary copy
+    pending: dict[str, tuple[Stream, str]] = field(default_factory=dict)  # stream id → (stream, what it read)
+    temporary: list[str] = field(default_factory=list)  # temporary tables and views to drop at its end
+
+
+class _States:
+    """Each session's _State, by the session's identity (sessions compare by value)."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, _State] = {}
+
+    def get(self, session: Session, default: _State | None = None) -> _State | None:
+        return self._by_id.get(id(session), default)
+
+    def setdefault(self, session: Session, state: _State) -> _State:
+        return self._by_id.setdefault(id(session), state)
+
+    def pop(self, session: Session, default: None = None) -> _State | None:
+        return self._by_id.pop(id(session), default)
+
+
+_states = _States()
+
+
+def _write(session: Session, sql: str) -> None:
+    """A write of change tracking: replayed with the transaction's other writes (engine.transaction.recover)."""
+    session.duck.execute(sql)
+    if session.transaction:
+        session.transaction_writes.append(sql)
+
+
+def _columns(session: Session, table: tuple[str, str, str]) -> list[str]:
+    database, schema, name = table
+    rows = session.duck.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
+                                "AND table_name = ? ORDER BY column_index", [database, schema, physical(name)]).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _checked_columns(session: Session, source: tuple[str, str, str]) -> list[str]:
+    """The source's columns, which its shadow must still have (W16: a changed table is refused)."""
+    columns = _columns(session, source)
+    database, schema, name = source
+    shadow = session.duck.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+        "ORDER BY column_index", [database, schema, streams.shadow_name(name)]).fetchall()
+    if [str(r[0]) for r in shadow][1:] != columns:
+        raise errors.not_supported(f"Reading a stream on {name} after its columns changed (ALTER TABLE)")
+    return columns
+
+
+def start_tracking(session: Session, source: tuple[str, str, str]) -> None:
+    """The source's shadow (made when its first stream is), up to date."""
+    shadow = streams.shadow_table(source)
+    if streams.on_table(session, source):
+        _refresh(session, source, _pair(session, source))
+        return
+    session.duck.execute(f"CREATE TABLE {shadow} AS SELECT {_NEW_ID} AS {_ID}, * FROM {streams.source_table(source)}")
+
+
+def _pair(session: Session, source: tuple[str, str, str]) -> str:
+    """A temporary table of the source's rowids and row ids: rows paired with the shadow's by values."""
+    columns = [quote(c) for c in _checked_columns(session, source)]
+    pairing = f"temp.{quote('snowreg_pairing_' + str(next(_names)))}"
+    listed = ", ".join(columns)
+    same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM h.{c}" for c in columns)
+    _write(session, f"CREATE TEMP TABLE {pairing} AS WITH "
+           f"t AS (SELECT rowid AS {_RID}, {listed}, row_number() OVER (PARTITION BY {listed}) AS {_N} "
+           f"FROM {streams.source_table(source)}), "
+           f"h AS (SELECT {_ID}, {listed}, row_number() OVER (PARTITION BY {listed}) AS {_N} "
+           f"FROM {streams.shadow_table(source)}) "
+           f"SELECT t.{_RID}, h.{_ID} FROM t JOIN h ON t.{_N} = h.{_N} AND {same}")
+    return pairing
+
+
+def _refresh(session: Session, source: tuple[str, str, str], pairing: str, touch: bool = True) -> None:
+    """Rebuild the shadow from the source: rows keep their rowid's row id, others get new ones; the new
+    rows go to the logs of the source's append-only streams."""
+    shadow = streams.shadow_table(source)
+    if touch:
+        _touch(session, source)
+    fresh = f"temp.{quote('snowreg_fresh_' + str(next(_names)))}"
+    _write(session, f"CREATE TEMP TABLE {fresh} AS SELECT coalesce(p.{_ID}, {_NEW_ID}) AS {_ID}, p.{_ID} IS NULL "
+           f"AS {_NEW}, t.* FROM {streams.source_table(source)} t LEFT JOIN {pairing} p ON t.rowid = p.{_RID}")
+    _write(session, f"DELETE FROM {shadow}")
+    _write(session, f"INSERT INTO {shadow} SELECT * EXCLUDE ({_NEW}) FROM {fresh}")
+    for stream in streams.on_table(session, source):
+        if stream.append_only:
+            _write(session, f"INSERT INTO {stream.offset_table} SELECT * EXCLUDE ({_NEW}) FROM {fresh} WHERE {_NEW}")
+    _write(session, f"DROP TABLE {fresh}")
+    _write(session, f"DROP TABLE {pairing}")
+
+
+def _touch(session: Session, source: tuple[str, str, str]) -> None:
+    """Inside a transaction, before its first change of a source's tracking: images of the shadow and of
+    the append-only logs as the transaction found them (what its statements read: W12)."""
+    if not session.transaction:
+        return
+    state = _states.setdefault(session, _State())
+    tables = [streams.shadow_table(source)] + [s.offset_table for s in streams.on_table(session, source)
+                                                if s.append_only]
+    for table in tables:
+        if table not in state.images:
+            image = f"temp.{quote('snowreg_image_' + str(next(_names)))}"
+            _write(session, f"CREATE TEMP TABLE {image} AS SELECT * FROM {table}")
+            state.images[table] = image
+            state.temporary.append(f"TABLE {image}")
+
+
+def _read_from(session: Session, table: str) -> str:
+    state = _states.get(session)
+    return state.images.get(table, table) if state is not None and session.transaction else table
+
+
+def _changes(session: Session, stream: Stream) -> tuple[str, str]:
+    """The stream's rows as a query (and the relation it reads: the offset a consumption moves to)."""
+    source = stream.source
+    if not session.transaction or streams.shadow_table(source) not in (_states.get(session) or _State()).images:
+        _refresh(session, source, _pair(session, source), touch=False)  # writes that did not come through here
+        _touch(session, source)
+    columns = [quote(c) for c in _checked_columns(session, source)]
+    if stream.append_only:
+        log = _read_from(session, stream.offset_table)
+        return (f"SELECT {', '.join(columns)}, 'INSERT' AS \"METADATA$ACTION\", FALSE AS \"METADATA$ISUPDATE\", "
+                f"{_ID} AS \"METADATA$ROW_ID\" FROM {log}", log)
+    shadow, offset = _read_from(session, streams.shadow_table(source)), stream.offset_table
+    differ = f"({', '.join('o.' + c for c in columns)}) IS DISTINCT FROM ({', '.join('h.' + c for c in columns)})"
+    sql = (f"SELECT {', '.join('h.' + c for c in columns)}, 'INSERT' AS \"METADATA$ACTION\", o.{_ID} IS NOT NULL "
+           f"AS \"METADATA$ISUPDATE\", h.{_ID} AS \"METADATA$ROW_ID\" FROM {shadow} h LEFT JOIN {offset} o "
+           f"ON h.{_ID} = o.{_ID} WHERE o.{_ID} IS NULL OR {differ} UNION ALL "
+           f"SELECT {', '.join('o.' + c for c in columns)}, 'DELETE', h.{_ID} IS NOT NULL, o.{_ID} "
+           f"FROM {offset} o LEFT JOIN {shadow} h ON h.{_ID} = o.{_ID} WHERE h.{_ID} IS NULL OR {differ}")
+    return sql, shadow
+
+
+def has_changes(session: Session, stream: Stream) -> bool:
+    sql, _ = _changes(session, stream)
+    found = session.duck.execute(f"SELECT EXISTS ({sql})").fetchone()
+    return bool(found and found[0])
+
+
+def _advance(session: Session, stream: Stream, read: str) -> None:
+    """Move the stream's offset to what a consuming statement read."""
+    if stream.append_only:
+        _write(session, f"DELETE FROM {stream.offset_table} WHERE {_ID} IN (SELECT {_ID} FROM {read})")
+    else:
+        _write(session, f"DELETE FROM {stream.offset_table}")
+        _write(session, f"INSERT INTO {stream.offset_table} SELECT * FROM {read}")
+
+
+def _before_commit(session: Session) -> None:
+    """The consumed streams' offsets move, in the transaction that consumed them; its images go."""
+    state = _states.pop(session, None)
+    if state is None:
+        return
+    for stream, read in state.pending.values():
+        _advance(session, stream, read)
+    for what in reversed(state.temporary):
+        kind, name = what.split(" ", 1)
+        session.duck.execute(f"DROP {kind} IF EXISTS {name}")
+
+
+def _ended(session: Session) -> None:
+    _states.pop(session, None)  # a rollback took its images and offsets back
+
+
+transaction.BEFORE_COMMIT.append(_before_commit)
+transaction.ENDED.append(_ended)
+
+
+_REPLACED = re.compile(rf"\s*(?:CREATE\s+OR\s+REPLACE\s+(?:\w+\s+)*?TABLE|DROP\s+TABLE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
+                       rf"(?P<name>{QUALIFIED_NAME})", re.I)
+
+
+def _stale(session: Session, verb: str, text: str) -> None:
+    """A tracked table dropped or replaced: its streams are stale for good (W15), its shadow goes."""
+    m = _REPLACED.match(text)
+    if m is None:
+        return
+    source = session.qualify(qualified_name(m.group("name")))
+    for stream in streams.on_table(session, source):
+        streams.mark_stale(session, stream)
+    session.duck.execute(f"DROP TABLE IF EXISTS {streams.shadow_table(source)}")
+    session.catalog.store.relations_changed(views=False)
+
+
+def _words(text: str) -> set[str]:
+    return {q.replace('""', '"') if q else w.upper() for q, w in _WORD.findall(text)}
+
+
+def run(session: Session, verb: str, text: str, describe_only: bool,
+        runner: Callable[[str, frozenset[str]], Result]) -> Result:
+    """A plain statement, when the catalog has streams: the streams it reads become relations of their
+    changes; a DML statement on a tracked table keeps its shadow in step; a consuming one moves offsets."""
+    known = streams.all_streams(session)
+    words = _words(text) if known else set()
+    if verb in ("CREATE TABLE", "DROP TABLE") and any(s.source[2] in words for s in known) and not describe_only:
+        result = runner(text, frozenset())
+        _stale(session, verb, text)
+        return result
+    mentioned = [s for s in known if s.name in words]
+    sources = {s.source for s in known if s.source[2] in words} if verb in _WRITES and not describe_only else set()
+    if not mentioned and not sources:
+        return runner(text, frozenset())
+    consuming = bool(mentioned) and verb in _CONSUMES and not describe_only
+    if consuming and verb == "CREATE TABLE":
+        transaction.commit(session)  # DDL: it commits the open transaction before it reads
+    own = not session.transaction and not describe_only and verb != "CREATE TABLE"
+    if own:
+        transaction.begin(session)
+    local: list[str] = []
+    try:
+        read: list[tuple[Stream, str]] = []
+        if mentioned:
+            text = _rewrite(session, text, local, read)
+        pairings = [(source, _pair(session, source)) for source in sorted(sources)]
+        result = runner(text, frozenset(local))
+        for source, pairing in pairings:
+            _refresh(session, source, pairing)
+        if consuming and session.transaction:
+            state = _states.setdefault(session, _State())
+            for stream, relation in read:
+                state.pending.setdefault(stream.id, (stream, relation))
+        elif consuming:  # CREATE TABLE … AS SELECT ran as a transaction of its own
+            for stream, relation in read:
+                _advance(session, stream, relation)
+    except BaseException:
+        if own:
+            transaction.rollback(session)
+        raise
+    finally:
+        if not session.transaction:
+            for view in local:
+                session.duck.execute(f"DROP VIEW IF EXISTS {quote(view)}")
+    if own:
+        transaction.commit(session)
+    return result
+
+
+def _rewrite(session: Session, text: str, local: list[str], read: list[tuple[Stream, str]]) -> str:
+    """The statement with each stream it reads replaced by a temporary view of the stream's changes."""
+    from sqlglot import exp, parse_one
+    from sqlglot.errors import ParseError
+
+    try:
+        tree = parse_one(text, read="snowflake")
+    except ParseError:
+        return text  # the ordinary path gives Snowflake's syntax error
+    ctes = {c.alias_or_name.upper() for c in tree.find_all(exp.CTE)}
+    replaced = False
+    for table in list(tree.find_all(exp.Table)):
+        if not isinstance(table.this, exp.Identifier) or (not table.db and table.name.upper() in ctes):
+            continue
+        parts = [p for p in (table.args.get("catalog"), table.args.get("db"), table.this) if p is not None]
+        names = [p.this if p.quoted else p.this.upper() for p in parts]
+        database = names[-3] if len(names) == 3 else session.database
+        schema = names[-2] if len(names) >= 2 else session.schema
+        if database is None or schema is None:
+            continue
+        stream = streams.find(session, database, schema, names[-1])
+        if stream is None:
+            continue
+        streams.check_readable(session, stream)
+        sql, relation = _changes(session, stream)
+        view = f"SNOWREG_STREAM_{next(_names)}"
+        _write(session, f"CREATE TEMP VIEW {quote(view)} AS {sql}")
+        local.append(view)
+        if session.transaction:
+            _states.setdefault(session, _State()).temporary.append(f"VIEW {quote(view)}")
+        read.append((stream, relation))
+        alias = table.args.get("alias") or exp.TableAlias(this=exp.to_identifier(stream.name, quoted=True))
+        table.replace(exp.Table(this=exp.to_identifier(view, quoted=True), alias=alias))
+        replaced = True
+    return tree.sql(dialect="snowflake") if replaced else text

@@ -1,0 +1,389 @@
+"""Table streams (https://docs.snowflake.com/en/user-guide/streams-intro): CREATE / ALTER / DROP / SHOW /
+DESCRIBE STREAM and where a stream's state lives.
+
+Everything about a stream lives in the data instance, in hidden tables (names holding HIDDEN, which no
+listing shows) of DuckDB's own schemas, so a user's transaction commits or rolls back a stream's offset with
+its own writes, and DROP SCHEMA / DATABASE takes its streams along (conformance/DECISIONS.md W10):
+
+* `<schema>.␞STREAMS`: one row per stream of the schema (its source, mode, comment, creation time);
+* `<source schema>.␞SHADOW␞<table>`: the source table's rows, each with a stable row id (`␞ROW_ID`), kept
+  in step with the table by engine/sql/stream_changes.py: the change tracking columns Snowflake adds to a
+  table when its first stream is created;
+* `<schema>.␞STREAM␞<id>`: the stream's offset: the shadow's rows as of the offset (a standard stream),
+  or the rows inserted since it (an append-only stream).
+
+A stream's owner is its OWNERSHIP grant (as a sequence's); SELECT on it is granted as on a table.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import weakref
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from snowreg import errors
+from snowreg.catalog.grants import ObjectKey
+from snowreg.catalog.names import HIDDEN, physical
+from snowreg.catalog.store import Store, now, quote
+from snowreg.engine import transaction
+from snowreg.engine.access import privileges
+from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
+from snowreg.engine.result import Result, from_rows, in_zone, status
+from snowreg.engine.session import Session
+from snowreg.grammar.lexical import decode_string
+from snowreg.grammar.text import like, quote_ident
+
+STREAMS = f"{HIDDEN}STREAMS"
+ROW_ID = f"{HIDDEN}ROW_ID"
+_COLS = ("name", "id", "source_database", "source_schema", "source_name", "append_only", "show_initial_rows",
+         "comment", "created_on", "stale")
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    database: str
+    schema: str
+    name: str
+    id: str
+    source: tuple[str, str, str]  # database, schema, table (Snowflake names)
+    append_only: bool
+    show_initial_rows: bool
+    comment: str | None
+    created_on: datetime
+    stale: bool
+
+    @property
+    def fqn(self) -> str:
+        return ".".join(quote_ident(p) for p in (self.database, self.schema, self.name))
+
+    @property
+    def offset_table(self) -> str:
+        return f"{quote(self.database)}.{quote(self.schema)}.{quote(HIDDEN + 'STREAM' + HIDDEN + self.id)}"
+
+
+def shadow_name(table: str) -> str:
+    return HIDDEN + "SHADOW" + HIDDEN + physical(table)
+
+
+def shadow_table(source: tuple[str, str, str]) -> str:
+    database, schema, name = source
+    return f"{quote(database)}.{quote(schema)}.{quote(shadow_name(name))}"
+
+
+def source_table(source: tuple[str, str, str]) -> str:
+    database, schema, name = source
+    return f"{quote(database)}.{quote(schema)}.{quote(physical(name))}"
+
+
+def _streams_table(database: str, schema: str) -> str:
+    return f"{quote(database)}.{quote(schema)}.{quote(STREAMS)}"
+
+
+# Every stream of a catalog, read once per change of DuckDB's relations (a plain statement asks on each run).
+_known: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], list[Stream]]] = weakref.WeakKeyDictionary()
+
+
+def all_streams(session: Session) -> list[Stream]:
+    store = session.catalog.store
+    generation = (store.generation, store.relations_generation)
+    found = _known.get(store)
+    if found is not None and found[0] == generation:
+        return found[1]
+    if store.pristine is not None:  # nothing created yet: no stream either
+        return []
+    streams: list[Stream] = []
+    for database, schema in store.data_query(
+            "SELECT database_name, schema_name FROM duckdb_tables() WHERE table_name = ?", [STREAMS]):
+        for row in store.data_query(f"SELECT {', '.join(_COLS)} FROM {_streams_table(database, schema)}"):
+            streams.append(Stream(database, schema, row[0], row[1], (row[2], row[3], row[4]), bool(row[5]),
+                                  bool(row[6]), row[7], row[8], bool(row[9])))
+    streams.sort(key=lambda s: (s.database, s.schema, s.name))
+    _known[store] = (generation, streams)
+    return streams
+
+
+def find(session: Session, database: str, schema: str, name: str) -> Stream | None:
+    return next((s for s in all_streams(session) if (s.database, s.schema, s.name) == (database, schema, name)), None)
+
+
+def on_table(session: Session, source: tuple[str, str, str]) -> list[Stream]:
+    return [s for s in all_streams(session) if s.source == source]
+
+
+def held(session: Session, stream: Stream) -> frozenset[str]:
+    """What the session's roles hold on the stream (nothing unless its schema is usable)."""
+    a = privileges.access(session)
+    if not a.schema_usable(stream.database, stream.schema):
+        return frozenset()
+    owner = session.catalog.grants.sequence_owner(stream.database, stream.schema, stream.name, kind="STREAM")
+    return a.held(("STREAM", stream.database, stream.schema, stream.name), owner)
+
+
+def visible(session: Session, database: str, schema: str, name: str, need: str | None = None) -> Stream:
+    """The stream, when the session holds a privilege on it (and `need`, or OWNERSHIP); else 002003 (none
+    held) or 003001."""
+    stream = find(session, database, schema, name)
+    fqn = ".".join(quote_ident(p) for p in (database, schema, name))
+    got = held(session, stream) if stream is not None else frozenset()
+    if stream is None or not (got or privileges.access(session).manage_grants):
+        raise errors.does_not_exist("Stream", fqn)
+    if need is not None and "OWNERSHIP" not in got and need not in got:
+        raise errors.insufficient_privileges("stream", name)
+    return stream
+
+
+def check_readable(session: Session, stream: Stream) -> None:
+    """Querying a stream needs SELECT on the stream and on its source table
+    (https://docs.snowflake.com/en/user-guide/streams-intro: access control requirements)."""
+    visible(session, stream.database, stream.schema, stream.name, "SELECT")
+    if stream.stale or session.catalog.databases.relation_kind(*stream.source) != "TABLE":
+        raise errors.stream_stale(".".join(quote_ident(p) for p in stream.source), stream.name)
+    from snowreg.engine.sql.translation import TableRef
+
+    privileges.check_tables(session, [TableRef(stream.source[2], stream.source[1], stream.source[0])], "select")
+
+
+def _name(session: Session, text: str) -> tuple[str, str, str]:
+    return session.qualify(qualified_name(text))
+
+
+# CREATE [OR REPLACE] STREAM [IF NOT EXISTS] <name> … (https://docs.snowflake.com/en/sql-reference/sql/create-stream)
+_CREATE = re.compile(rf"\s*CREATE\s+(?P<replace>OR\s+REPLACE\s+)?STREAM\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?"
+                     rf"(?P<name>{QUALIFIED_NAME})(?P<rest>.*?)\s*;?\s*\Z", re.I | re.S)
+_STRING = r"'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$"
+_CLAUSES = [
+    ("tag", re.compile(r"\s*(?:WITH\s+)?TAG\s*\(", re.I)),
+    ("copy", re.compile(r"\s*COPY\s+GRANTS\b", re.I)),
+    ("clone", re.compile(r"\s*CLONE\b", re.I)),
+    ("on", re.compile(rf"\s*ON\s+(?P<kind>TABLE|VIEW|EXTERNAL\s+TABLE|STAGE|EVENT\s+TABLE|DYNAMIC\s+TABLE|"
+                      rf"ICEBERG\s+TABLE|HYBRID\s+TABLE)\s+(?P<source>{QUALIFIED_NAME})", re.I)),
+    ("at", re.compile(r"\s*(?P<which>AT|BEFORE)\s*\(", re.I)),
+    ("append_only", re.compile(r"\s*APPEND_ONLY\s*=\s*(?P<value>TRUE|FALSE)\b", re.I)),
+    ("show_initial_rows", re.compile(r"\s*SHOW_INITIAL_ROWS\s*=\s*(?P<value>TRUE|FALSE)\b", re.I)),
+    ("insert_only", re.compile(r"\s*INSERT_ONLY\s*=", re.I)),
+    ("comment", re.compile(rf"\s*COMMENT\s*=\s*(?P<value>{_STRING})", re.I | re.S)),
+]
+_REFUSED = {"tag": "CREATE STREAM … WITH TAG", "copy": "CREATE STREAM … COPY GRANTS",
+            "clone": "CREATE STREAM … CLONE", "insert_only": "INSERT_ONLY streams (on external tables)"}
+
+
+def create(session: Session, text: str) -> Result:
+    m = _CREATE.fullmatch(text)
+    if m is None:
+        raise errors.syntax_error_detail("CREATE STREAM <name> ON TABLE <table> expected.")
+    rest, pos = m.group("rest"), 0
+    found: dict[str, re.Match[str]] = {}
+    while rest[pos:].strip():
+        for key, pattern in _CLAUSES:
+            clause = pattern.match(rest, pos)
+            if clause is not None:
+                break
+        else:
+            raise errors.syntax_error_detail(f"unexpected '{rest[pos:].split()[0]}' in CREATE STREAM.")
+        if key in _REFUSED:
+            raise errors.not_supported(_REFUSED[key])
+        if key == "at":
+            raise errors.not_supported(f"CREATE STREAM … {clause.group('which').upper()} (Time Travel offsets)")
+        found[key] = clause
+        pos = clause.end()
+    if "on" not in found:
+        raise errors.syntax_error_detail("CREATE STREAM needs ON TABLE <table>.")
+    kind = " ".join(found["on"].group("kind").upper().split())
+    if kind != "TABLE":
+        raise errors.not_supported(f"A stream on a {kind.lower()}" if kind != "VIEW" else "A stream on a view")
+    if m.group("replace") and m.group("ine"):
+        raise errors.invalid_property_combination()
+    database, schema, name = _name(session, m.group("name"))
+    source = _name(session, found["on"].group("source"))
+    transaction.commit(session)  # DDL: the open transaction commits first
+    existing = find(session, database, schema, name)
+    privileges.check_create_before_telling(session, database, schema, "STREAM",
+                                           bool(existing and held(session, existing)))
+    if existing is not None and m.group("ine"):
+        return status(f"{name} already exists, statement succeeded.")
+    if existing is not None and not m.group("replace"):
+        raise errors.already_exists("Object", name)
+    if existing is not None:
+        visible(session, database, schema, name, "OWNERSHIP")
+    privileges.check_create_in_schema(session, database, schema, "STREAM")
+    relation = session.catalog.databases.relation_kind(*source)
+    fqn = ".".join(quote_ident(p) for p in source)
+    if relation == "VIEW":
+        raise errors.not_supported("A stream on a view")
+    if relation is None or source in session.temporary_tables:
+        if relation is None:
+            raise errors.does_not_exist("Table", fqn)
+        raise errors.not_supported("A stream on a temporary table")
+    from snowreg.engine.sql.translation import TableRef
+
+    privileges.check_tables(session, [TableRef(source[2], source[1], source[0])], "select")
+    append_only = "append_only" in found and found["append_only"].group("value").upper() == "TRUE"
+    initial = "show_initial_rows" in found and found["show_initial_rows"].group("value").upper() == "TRUE"
+    comment = decode_string(found["comment"].group("value")) if "comment" in found else None
+    stream = Stream(database, schema, name, uuid.uuid4().hex[:16], source, append_only, initial, comment, now(), False)
+    duck = session.duck
+    duck.execute("BEGIN TRANSACTION")
+    try:
+        if existing is not None:
+            _drop_rows(session, existing)
+        from snowreg.engine.sql import stream_changes
+
+        stream_changes.start_tracking(session, source)
+        duck.execute(f"CREATE TABLE IF NOT EXISTS {_streams_table(database, schema)} (name VARCHAR, id VARCHAR, "
+                     "source_database VARCHAR, source_schema VARCHAR, source_name VARCHAR, append_only BOOLEAN, "
+                     "show_initial_rows BOOLEAN, comment VARCHAR, created_on TIMESTAMPTZ, stale BOOLEAN)")
+        duck.execute(f"INSERT INTO {_streams_table(database, schema)} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+                     [name, stream.id, *source, append_only, initial, comment, stream.created_on])
+        # The offset: a standard stream's snapshot of the shadow (empty with SHOW_INITIAL_ROWS: every row
+        # is then an insert), an append-only stream's inserts since it (the rows there with SHOW_INITIAL_ROWS)
+        keep = "" if initial != append_only else " WITH NO DATA"
+        duck.execute(f"CREATE TABLE {stream.offset_table} AS SELECT * FROM {shadow_table(source)}{keep}")
+    except BaseException:
+        duck.execute("ROLLBACK")
+        raise
+    duck.execute("COMMIT")
+    session.catalog.store.relations_changed(views=False)
+    session.catalog.grants.record_sequence_owner(database, schema, name, session.role, kind="STREAM")
+    return status(f"Stream {name} successfully created.")
+
+
+def mark_stale(session: Session, stream: Stream) -> None:
+    session.duck.execute(f"UPDATE {_streams_table(stream.database, stream.schema)} SET stale = TRUE WHERE name = ?",
+                         [stream.name])
+
+
+def _drop_rows(session: Session, stream: Stream) -> None:
+    """A stream's rows and offset (inside the caller's DuckDB transaction); the source's shadow goes with
+    its last stream."""
+    duck = session.duck
+    duck.execute(f"DELETE FROM {_streams_table(stream.database, stream.schema)} WHERE name = ?", [stream.name])
+    duck.execute(f"DROP TABLE IF EXISTS {stream.offset_table}")
+    if not [s for s in on_table(session, stream.source) if s.id != stream.id]:
+        duck.execute(f"DROP TABLE IF EXISTS {shadow_table(stream.source)}")
+
+
+_DROP = re.compile(rf"\s*DROP\s+STREAM\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>{QUALIFIED_NAME})\s*;?\s*\Z", re.I)
+
+
+def drop(session: Session, text: str) -> Result:
+    m = _DROP.fullmatch(text)
+    if m is None:
+        raise errors.syntax_error_detail("DROP STREAM [IF EXISTS] <name> expected.")
+    database, schema, name = _name(session, m.group("name"))
+    transaction.commit(session)
+    stream = find(session, database, schema, name)
+    if m.group("ie") and (stream is None or not held(session, stream)):
+        return status(f"Drop statement executed successfully ({name} already dropped).")
+    stream = visible(session, database, schema, name, "OWNERSHIP")
+    duck = session.duck
+    duck.execute("BEGIN TRANSACTION")
+    try:
+        _drop_rows(session, stream)
+    except BaseException:
+        duck.execute("ROLLBACK")
+        raise
+    duck.execute("COMMIT")
+    session.catalog.store.relations_changed(views=False)
+    session.catalog.grants.forget_sequence(database, schema, name, kind="STREAM")
+    return status(f"{name} successfully dropped.")
+
+
+# ALTER STREAM [IF EXISTS] <name> SET COMMENT = '…' | UNSET COMMENT (https://docs.snowflake.com/en/sql-reference/sql/alter-stream)
+_ALTER = re.compile(rf"\s*ALTER\s+STREAM\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>{QUALIFIED_NAME})\s+"
+                    rf"(?:SET\s+COMMENT\s*=\s*(?P<comment>{_STRING})|(?P<unset>UNSET\s+COMMENT)|(?P<other>.*?))"
+                    r"\s*;?\s*\Z", re.I | re.S)
+
+
+def alter(session: Session, text: str) -> Result:
+    m = _ALTER.fullmatch(text)
+    if m is None:
+        raise errors.syntax_error_detail("ALTER STREAM <name> SET COMMENT = '<string>' expected.")
+    if m.group("other") is not None:
+        raise errors.not_supported(f"ALTER STREAM … {' '.join(m.group('other').split()[:2]).upper()}")
+    database, schema, name = _name(session, m.group("name"))
+    transaction.commit(session)
+    stream = find(session, database, schema, name)
+    if m.group("ie") and (stream is None or not held(session, stream)):
+        return status()
+    stream = visible(session, database, schema, name, "OWNERSHIP")
+    comment = decode_string(m.group("comment")) if m.group("comment") is not None else None
+    session.duck.execute(f"UPDATE {_streams_table(database, schema)} SET comment = ? WHERE name = ?",
+                         [comment, stream.name])
+    session.catalog.store.relations_changed(views=False)
+    return status()
+
+
+SHOW_COLUMNS = ["created_on", "name", "database_name", "schema_name", "owner", "comment", "table_name",
+                "source_type", "base_tables", "type", "stale", "mode", "stale_after", "invalid_reason",
+                "owner_role_type"]
+_SHOW_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT",
+               "TEXT", "TIMESTAMP_LTZ", "TEXT", "TEXT"]
+_TERSE = {"created_on": "created_on", "name": "name", "type": "kind", "database_name": "database_name",
+          "schema_name": "schema_name", "table_name": "tableOn"}
+# SHOW [TERSE] STREAMS [LIKE '<p>'] [IN ACCOUNT | DATABASE [<db>] | [SCHEMA] [<schema>]] [STARTS WITH '<s>'] [LIMIT <n>]
+_SHOW = re.compile(rf"\s*SHOW\s+(?P<terse>TERSE\s+)?STREAMS(?:\s+LIKE\s+(?P<like>{_STRING}))?"
+                   rf"(?:\s+IN\s+(?:(?P<account>ACCOUNT)|DATABASE(?:\s+(?P<db>{QUALIFIED_NAME}))?|"
+                   rf"(?:SCHEMA\s*)?(?P<schema>{QUALIFIED_NAME})?))?"
+                   rf"(?:\s+STARTS\s+WITH\s+(?P<starts>{_STRING}))?(?:\s+LIMIT\s+(?P<limit>\d+))?\s*;?\s*\Z", re.I | re.S)
+
+
+def row(session: Session, stream: Stream) -> tuple[Any, ...]:
+    stale = stream.stale or session.catalog.databases.relation_kind(*stream.source) != "TABLE"
+    owner = session.catalog.grants.sequence_owner(stream.database, stream.schema, stream.name, kind="STREAM")
+    table = ".".join(stream.source)
+    return (stream.created_on, stream.name, stream.database, stream.schema, owner, stream.comment or "", table,
+            "Table", table, "DELTA", str(stale).lower(), "APPEND_ONLY" if stream.append_only else "DEFAULT",
+            None, "N/A", "ROLE")
+
+
+def show(session: Session, text: str) -> Result:
+    m = _SHOW.fullmatch(text)
+    if m is None:
+        raise errors.syntax_error_detail("SHOW STREAMS [LIKE '<pattern>'] [IN …] expected.")
+    if m.group("account"):
+        scope: tuple[str | None, str | None] = (None, None)
+    elif m.group("db") is not None or "DATABASE" in text.upper().split():
+        scope = (qualified_name(m.group("db")).name if m.group("db") else session.current_database(), None)
+    elif m.group("schema") is not None:
+        scope = session.qualify_schema(qualified_name(m.group("schema")))
+    else:
+        scope = (session.current_database(), session.schema)
+    pattern = decode_string(m.group("like")) if m.group("like") else None
+    starts = decode_string(m.group("starts")) if m.group("starts") else None
+    rows = []
+    for stream in all_streams(session):
+        if scope[0] is not None and stream.database != scope[0] or scope[1] is not None and stream.schema != scope[1]:
+            continue
+        if not like(pattern, stream.name) or starts is not None and not stream.name.startswith(starts):
+            continue
+        if held(session, stream) or privileges.access(session).manage_grants:
+            rows.append(row(session, stream))
+    if m.group("limit"):
+        rows = rows[:int(m.group("limit"))]
+    if m.group("terse"):
+        keep = [SHOW_COLUMNS.index(c) for c in _TERSE]
+        return in_zone(from_rows(list(_TERSE.values()), [tuple(r[i] for i in keep) for r in rows],
+                                 [_SHOW_TYPES[i] for i in keep]), session.timezone)
+    return in_zone(from_rows(SHOW_COLUMNS, rows, _SHOW_TYPES), session.timezone)
+
+
+def describe(session: Session, name: Any) -> Result:
+    """DESCRIBE STREAM: SHOW STREAMS' columns for the one stream (https://docs.snowflake.com/en/sql-reference/sql/desc-stream)."""
+    database, schema, stream_name = session.qualify(name)
+    stream = visible(session, database, schema, stream_name)
+    return from_rows(SHOW_COLUMNS, [row(session, stream)], _SHOW_TYPES)
+
+
+def has_data(session: Session, args: list[Any]) -> bool:
+    """SYSTEM$STREAM_HAS_DATA('<stream>') (https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data)."""
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise errors.compilation_error("SYSTEM$STREAM_HAS_DATA takes one stream name.")
+    database, schema, name = _name(session, args[0])
+    stream = visible(session, database, schema, name, "SELECT")
+    check_readable(session, stream)
+    from snowreg.engine.sql import stream_changes
+
+    return stream_changes.has_changes(session, stream)
