@@ -239,7 +239,7 @@ def create(session: Session, text: str) -> Result:
                      [name, stream.id, *source, append_only, initial, comment, stream.created_on])
         # The offset: a standard stream's snapshot of the shadow (empty with SHOW_INITIAL_ROWS: every row
         # is then an insert), an append-only stream's inserts since it (the rows there with SHOW_INITIAL_ROWS)
-        keep = "" if initial != append_only else " WITH NO DATA"
+        keep = "" if initial == append_only else " LIMIT 0"
         duck.execute(f"CREATE TABLE {stream.offset_table} AS SELECT * FROM {shadow_table(source)}{keep}")
     except BaseException:
         duck.execute("ROLLBACK")
