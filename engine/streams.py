@@ -143,7 +143,7 @@ def check_readable(session: Session, stream: Stream) -> None:
         raise errors.stream_stale(".".join(quote_ident(p) for p in stream.source), stream.name)
     from snowreg.engine.sql.translation import TableRef
 
-    privileges.check_tables(session, [TableRef(stream.source[2], stream.source[1], stream.source[0])], "select")
+    privileges.check_tables(session, [TableRef(*stream.source)], "select")
 
 
 def _name(session: Session, text: str) -> tuple[str, str, str]:
@@ -219,7 +219,7 @@ def create(session: Session, text: str) -> Result:
         raise errors.not_supported("A stream on a temporary table")
     from snowreg.engine.sql.translation import TableRef
 
-    privileges.check_tables(session, [TableRef(source[2], source[1], source[0])], "select")
+    privileges.check_tables(session, [TableRef(*source)], "select")
     append_only = "append_only" in found and found["append_only"].group("value").upper() == "TRUE"
     initial = "show_initial_rows" in found and found["show_initial_rows"].group("value").upper() == "TRUE"
     comment = decode_string(found["comment"].group("value")) if "comment" in found else None
