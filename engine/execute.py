@@ -345,8 +345,11 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         with _positions_in_text(stmt):
             if describe_only and stmt.verb != "SHOW STREAMS":
                 return status()
-            run = {"CREATE STREAM": streams.create, "DROP STREAM": streams.drop, "ALTER STREAM": streams.alter,
-                   "SHOW STREAMS": streams.show}[stmt.verb]
+            if stmt.verb == "CREATE STREAM":
+                from snowreg.engine.sql import create_stream
+
+                return create_stream.create(session, stmt.body.text)
+            run = {"DROP STREAM": streams.drop, "ALTER STREAM": streams.alter, "SHOW STREAMS": streams.show}[stmt.verb]
             return run(session, stmt.body.text)
     if stmt.verb == "ALTER SEQUENCE":
         from snowreg.engine import sequences

@@ -18,16 +18,14 @@ A stream's owner is its OWNERSHIP grant (as a sequence's); SELECT on it is grant
 from __future__ import annotations
 
 import re
-import uuid
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from snowreg import errors
-from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import HIDDEN, physical
-from snowreg.catalog.store import Store, now, quote
+from snowreg.catalog.store import Store, quote
 from snowreg.engine import transaction
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
@@ -78,7 +76,7 @@ def source_table(source: tuple[str, str, str]) -> str:
     return f"{quote(database)}.{quote(schema)}.{quote(physical(name))}"
 
 
-def _streams_table(database: str, schema: str) -> str:
+def streams_table(database: str, schema: str) -> str:
     return f"{quote(database)}.{quote(schema)}.{quote(STREAMS)}"
 
 
@@ -97,7 +95,7 @@ def all_streams(session: Session) -> list[Stream]:
     streams: list[Stream] = []
     for database, schema in store.data_query(
             "SELECT database_name, schema_name FROM duckdb_tables() WHERE table_name = ?", [STREAMS]):
-        for row in store.data_query(f"SELECT {', '.join(_COLS)} FROM {_streams_table(database, schema)}"):
+        for row in store.data_query(f"SELECT {', '.join(_COLS)} FROM {streams_table(database, schema)}"):
             streams.append(Stream(database, schema, row[0], row[1], (row[2], row[3], row[4]), bool(row[5]),
                                   bool(row[6]), row[7], row[8], bool(row[9])))
     streams.sort(key=lambda s: (s.database, s.schema, s.name))
@@ -146,125 +144,26 @@ def check_readable(session: Session, stream: Stream) -> None:
     privileges.check_tables(session, [TableRef(*stream.source)], "select")
 
 
-def _name(session: Session, text: str) -> tuple[str, str, str]:
+def name_of(session: Session, text: str) -> tuple[str, str, str]:
     return session.qualify(qualified_name(text))
 
 
-# CREATE [OR REPLACE] STREAM [IF NOT EXISTS] <name> … (https://docs.snowflake.com/en/sql-reference/sql/create-stream)
-_CREATE = re.compile(rf"\s*CREATE\s+(?P<replace>OR\s+REPLACE\s+)?STREAM\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?"
-                     rf"(?P<name>{QUALIFIED_NAME})(?P<rest>.*?)\s*;?\s*\Z", re.I | re.S)
-_STRING = r"'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$"
-_CLAUSES = [
-    ("tag", re.compile(r"\s*(?:WITH\s+)?TAG\s*\(", re.I)),
-    ("copy", re.compile(r"\s*COPY\s+GRANTS\b", re.I)),
-    ("clone", re.compile(r"\s*CLONE\b", re.I)),
-    ("on", re.compile(rf"\s*ON\s+(?P<kind>TABLE|VIEW|EXTERNAL\s+TABLE|STAGE|EVENT\s+TABLE|DYNAMIC\s+TABLE|"
-                      rf"ICEBERG\s+TABLE|HYBRID\s+TABLE)\s+(?P<source>{QUALIFIED_NAME})", re.I)),
-    ("at", re.compile(r"\s*(?P<which>AT|BEFORE)\s*\(", re.I)),
-    ("append_only", re.compile(r"\s*APPEND_ONLY\s*=\s*(?P<value>TRUE|FALSE)\b", re.I)),
-    ("show_initial_rows", re.compile(r"\s*SHOW_INITIAL_ROWS\s*=\s*(?P<value>TRUE|FALSE)\b", re.I)),
-    ("insert_only", re.compile(r"\s*INSERT_ONLY\s*=", re.I)),
-    ("comment", re.compile(rf"\s*COMMENT\s*=\s*(?P<value>{_STRING})", re.I | re.S)),
-]
-_REFUSED = {"tag": "CREATE STREAM … WITH TAG", "copy": "CREATE STREAM … COPY GRANTS",
-            "clone": "CREATE STREAM … CLONE", "insert_only": "INSERT_ONLY streams (on external tables)"}
-
-
-def create(session: Session, text: str) -> Result:
-    m = _CREATE.fullmatch(text)
-    if m is None:
-        raise errors.syntax_error_detail("CREATE STREAM <name> ON TABLE <table> expected.")
-    rest, pos = m.group("rest"), 0
-    found: dict[str, re.Match[str]] = {}
-    while rest[pos:].strip():
-        for key, pattern in _CLAUSES:
-            clause = pattern.match(rest, pos)
-            if clause is not None:
-                break
-        else:
-            raise errors.syntax_error_detail(f"unexpected '{rest[pos:].split()[0]}' in CREATE STREAM.")
-        if key in _REFUSED:
-            raise errors.not_supported(_REFUSED[key])
-        if key == "at":
-            raise errors.not_supported(f"CREATE STREAM … {clause.group('which').upper()} (Time Travel offsets)")
-        found[key] = clause
-        pos = clause.end()
-    if "on" not in found:
-        raise errors.syntax_error_detail("CREATE STREAM needs ON TABLE <table>.")
-    kind = " ".join(found["on"].group("kind").upper().split())
-    if kind != "TABLE":
-        raise errors.not_supported(f"A stream on a {kind.lower()}" if kind != "VIEW" else "A stream on a view")
-    if m.group("replace") and m.group("ine"):
-        raise errors.invalid_property_combination()
-    database, schema, name = _name(session, m.group("name"))
-    source = _name(session, found["on"].group("source"))
-    transaction.commit(session)  # DDL: the open transaction commits first
-    existing = find(session, database, schema, name)
-    privileges.check_create_before_telling(session, database, schema, "STREAM",
-                                           bool(existing and held(session, existing)))
-    if existing is not None and m.group("ine"):
-        return status(f"{name} already exists, statement succeeded.")
-    if existing is not None and not m.group("replace"):
-        raise errors.already_exists("Object", name)
-    if existing is not None:
-        visible(session, database, schema, name, "OWNERSHIP")
-    privileges.check_create_in_schema(session, database, schema, "STREAM")
-    relation = session.catalog.databases.relation_kind(*source)
-    fqn = ".".join(quote_ident(p) for p in source)
-    if relation == "VIEW":
-        raise errors.not_supported("A stream on a view")
-    if relation is None or source in session.temporary_tables:
-        if relation is None:
-            raise errors.does_not_exist("Table", fqn)
-        raise errors.not_supported("A stream on a temporary table")
-    from snowreg.engine.sql.translation import TableRef
-
-    privileges.check_tables(session, [TableRef(*source)], "select")
-    append_only = "append_only" in found and found["append_only"].group("value").upper() == "TRUE"
-    initial = "show_initial_rows" in found and found["show_initial_rows"].group("value").upper() == "TRUE"
-    comment = decode_string(found["comment"].group("value")) if "comment" in found else None
-    stream = Stream(database, schema, name, uuid.uuid4().hex[:16], source, append_only, initial, comment, now(), False)
-    duck = session.duck
-    duck.execute("BEGIN TRANSACTION")
-    try:
-        if existing is not None:
-            _drop_rows(session, existing)
-        from snowreg.engine.sql import stream_changes
-
-        stream_changes.start_tracking(session, source)
-        duck.execute(f"CREATE TABLE IF NOT EXISTS {_streams_table(database, schema)} (name VARCHAR, id VARCHAR, "
-                     "source_database VARCHAR, source_schema VARCHAR, source_name VARCHAR, append_only BOOLEAN, "
-                     "show_initial_rows BOOLEAN, comment VARCHAR, created_on TIMESTAMPTZ, stale BOOLEAN)")
-        duck.execute(f"INSERT INTO {_streams_table(database, schema)} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
-                     [name, stream.id, *source, append_only, initial, comment, stream.created_on])
-        # The offset: a standard stream's snapshot of the shadow (empty with SHOW_INITIAL_ROWS: every row
-        # is then an insert), an append-only stream's inserts since it (the rows there with SHOW_INITIAL_ROWS)
-        keep = "" if initial == append_only else " LIMIT 0"
-        duck.execute(f"CREATE TABLE {stream.offset_table} AS SELECT * FROM {shadow_table(source)}{keep}")
-    except BaseException:
-        duck.execute("ROLLBACK")
-        raise
-    duck.execute("COMMIT")
-    session.catalog.store.relations_changed(views=False)
-    session.catalog.grants.record_sequence_owner(database, schema, name, session.role, kind="STREAM")
-    return status(f"Stream {name} successfully created.")
-
-
 def mark_stale(session: Session, stream: Stream) -> None:
-    session.duck.execute(f"UPDATE {_streams_table(stream.database, stream.schema)} SET stale = TRUE WHERE name = ?",
+    session.duck.execute(f"UPDATE {streams_table(stream.database, stream.schema)} SET stale = TRUE WHERE name = ?",
                          [stream.name])
 
 
-def _drop_rows(session: Session, stream: Stream) -> None:
+def drop_rows(session: Session, stream: Stream) -> None:
     """A stream's rows and offset (inside the caller's DuckDB transaction); the source's shadow goes with
     its last stream."""
     duck = session.duck
-    duck.execute(f"DELETE FROM {_streams_table(stream.database, stream.schema)} WHERE name = ?", [stream.name])
+    duck.execute(f"DELETE FROM {streams_table(stream.database, stream.schema)} WHERE name = ?", [stream.name])
     duck.execute(f"DROP TABLE IF EXISTS {stream.offset_table}")
     if not [s for s in on_table(session, stream.source) if s.id != stream.id]:
         duck.execute(f"DROP TABLE IF EXISTS {shadow_table(stream.source)}")
 
 
+STRING = r"'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$"
 _DROP = re.compile(rf"\s*DROP\s+STREAM\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>{QUALIFIED_NAME})\s*;?\s*\Z", re.I)
 
 
@@ -272,7 +171,7 @@ def drop(session: Session, text: str) -> Result:
     m = _DROP.fullmatch(text)
     if m is None:
         raise errors.syntax_error_detail("DROP STREAM [IF EXISTS] <name> expected.")
-    database, schema, name = _name(session, m.group("name"))
+    database, schema, name = name_of(session, m.group("name"))
     transaction.commit(session)
     stream = find(session, database, schema, name)
     if m.group("ie") and (stream is None or not held(session, stream)):
@@ -281,7 +180,7 @@ def drop(session: Session, text: str) -> Result:
     duck = session.duck
     duck.execute("BEGIN TRANSACTION")
     try:
-        _drop_rows(session, stream)
+        drop_rows(session, stream)
     except BaseException:
         duck.execute("ROLLBACK")
         raise
@@ -293,7 +192,7 @@ def drop(session: Session, text: str) -> Result:
 
 # ALTER STREAM [IF EXISTS] <name> SET COMMENT = '…' | UNSET COMMENT (https://docs.snowflake.com/en/sql-reference/sql/alter-stream)
 _ALTER = re.compile(rf"\s*ALTER\s+STREAM\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>{QUALIFIED_NAME})\s+"
-                    rf"(?:SET\s+COMMENT\s*=\s*(?P<comment>{_STRING})|(?P<unset>UNSET\s+COMMENT)|(?P<other>.*?))"
+                    rf"(?:SET\s+COMMENT\s*=\s*(?P<comment>{STRING})|(?P<unset>UNSET\s+COMMENT)|(?P<other>.*?))"
                     r"\s*;?\s*\Z", re.I | re.S)
 
 
@@ -303,14 +202,14 @@ def alter(session: Session, text: str) -> Result:
         raise errors.syntax_error_detail("ALTER STREAM <name> SET COMMENT = '<string>' expected.")
     if m.group("other") is not None:
         raise errors.not_supported(f"ALTER STREAM … {' '.join(m.group('other').split()[:2]).upper()}")
-    database, schema, name = _name(session, m.group("name"))
+    database, schema, name = name_of(session, m.group("name"))
     transaction.commit(session)
     stream = find(session, database, schema, name)
     if m.group("ie") and (stream is None or not held(session, stream)):
         return status()
     stream = visible(session, database, schema, name, "OWNERSHIP")
     comment = decode_string(m.group("comment")) if m.group("comment") is not None else None
-    session.duck.execute(f"UPDATE {_streams_table(database, schema)} SET comment = ? WHERE name = ?",
+    session.duck.execute(f"UPDATE {streams_table(database, schema)} SET comment = ? WHERE name = ?",
                          [comment, stream.name])
     session.catalog.store.relations_changed(views=False)
     return status()
@@ -324,10 +223,10 @@ _SHOW_TYPES = ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", 
 _TERSE = {"created_on": "created_on", "name": "name", "type": "kind", "database_name": "database_name",
           "schema_name": "schema_name", "table_name": "tableOn"}
 # SHOW [TERSE] STREAMS [LIKE '<p>'] [IN ACCOUNT | DATABASE [<db>] | [SCHEMA] [<schema>]] [STARTS WITH '<s>'] [LIMIT <n>]
-_SHOW = re.compile(rf"\s*SHOW\s+(?P<terse>TERSE\s+)?STREAMS(?:\s+LIKE\s+(?P<like>{_STRING}))?"
+_SHOW = re.compile(rf"\s*SHOW\s+(?P<terse>TERSE\s+)?STREAMS(?:\s+LIKE\s+(?P<like>{STRING}))?"
                    rf"(?:\s+IN\s+(?:(?P<account>ACCOUNT)|DATABASE(?:\s+(?P<db>{QUALIFIED_NAME}))?|"
                    rf"(?:SCHEMA\s*)?(?P<schema>{QUALIFIED_NAME})?))?"
-                   rf"(?:\s+STARTS\s+WITH\s+(?P<starts>{_STRING}))?(?:\s+LIMIT\s+(?P<limit>\d+))?\s*;?\s*\Z", re.I | re.S)
+                   rf"(?:\s+STARTS\s+WITH\s+(?P<starts>{STRING}))?(?:\s+LIMIT\s+(?P<limit>\d+))?\s*;?\s*\Z", re.I | re.S)
 
 
 def row(session: Session, stream: Stream) -> tuple[Any, ...]:
@@ -346,7 +245,7 @@ def show(session: Session, text: str) -> Result:
     if m.group("account"):
         scope: tuple[str | None, str | None] = (None, None)
     elif m.group("db") is not None or "DATABASE" in text.upper().split():
-        scope = (qualified_name(m.group("db")).name if m.group("db") else session.current_database(), None)
+        scope = (str(qualified_name(m.group("db")).name) if m.group("db") else session.current_database(), None)
     elif m.group("schema") is not None:
         scope = session.qualify_schema(qualified_name(m.group("schema")))
     else:
@@ -375,15 +274,3 @@ def describe(session: Session, name: Any) -> Result:
     database, schema, stream_name = session.qualify(name)
     stream = visible(session, database, schema, stream_name)
     return from_rows(SHOW_COLUMNS, [row(session, stream)], _SHOW_TYPES)
-
-
-def has_data(session: Session, args: list[Any]) -> bool:
-    """SYSTEM$STREAM_HAS_DATA('<stream>') (https://docs.snowflake.com/en/sql-reference/functions/system_stream_has_data)."""
-    if len(args) != 1 or not isinstance(args[0], str):
-        raise errors.compilation_error("SYSTEM$STREAM_HAS_DATA takes one stream name.")
-    database, schema, name = _name(session, args[0])
-    stream = visible(session, database, schema, name, "SELECT")
-    check_readable(session, stream)
-    from snowreg.engine.sql import stream_changes
-
-    return stream_changes.has_changes(session, stream)

@@ -183,9 +183,9 @@ def _signature(text: str) -> tuple[str, tuple[str, ...]]:
 
 def _stream_has_data(session: Session, args: list[str | float | None]) -> bool:
     """`SYSTEM$STREAM_HAS_DATA('<stream>')`: TRUE when the stream has change records (engine.streams)."""
-    from snowreg.engine import streams
+    from snowreg.engine.sql import create_stream
 
-    return streams.has_data(session, args)
+    return create_stream.has_data(session, args)
 
 
 _FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | bool | None]] = {
