@@ -153,6 +153,12 @@ def mark_stale(session: Session, stream: Stream) -> None:
                          [stream.name])
 
 
+def retarget(session: Session, stream: Stream, source: tuple[str, str, str]) -> None:
+    """Its source table was renamed (in its schema): the stream follows it."""
+    session.duck.execute(f"UPDATE {streams_table(stream.database, stream.schema)} SET source_name = ? WHERE name = ?",
+                         [source[2], stream.name])
+
+
 def drop_rows(session: Session, stream: Stream) -> None:
     """A stream's rows and offset (inside the caller's DuckDB transaction); the source's shadow goes with
     its last stream."""

@@ -162,11 +162,32 @@ def _read_from(session: Session, table: str) -> str:
     return state.images.get(table, table) if state is not None and session.transaction else table
 
 
+def _in_step(session: Session, source: tuple[str, str, str]) -> bool:
+    """Does the shadow hold the source's rows (so a read writes nothing, and waits on no other session)?"""
+    listed = ", ".join(quote(c) for c in _checked_columns(session, source))
+    table, shadow = streams.source_table(source), streams.shadow_table(source)
+    found = session.duck.execute(f"SELECT NOT EXISTS (SELECT {listed} FROM {table} EXCEPT ALL SELECT {listed} FROM "
+                                 f"{shadow}) AND NOT EXISTS (SELECT {listed} FROM {shadow} EXCEPT ALL SELECT "
+                                 f"{listed} FROM {table})").fetchone()
+    return bool(found and found[0])
+
+
 def _changes(session: Session, stream: Stream) -> tuple[str, str]:
     """The stream's rows as a query (and the relation it reads: the offset a consumption moves to)."""
     source = stream.source
-    if not session.transaction or streams.shadow_table(source) not in (_states.get(session) or _State()).images:
-        _refresh(session, source, _pair(session, source), touch=False)  # writes that did not come through here
+    if not _in_step(session, source) and not session.transaction:
+        # writes that did not come through here (COPY, …); one DuckDB transaction keeps rowids
+        duck = session.duck
+        duck.execute("BEGIN TRANSACTION")
+        try:
+            _refresh(session, source, _pair(session, source), touch=False)
+        except BaseException:
+            duck.execute("ROLLBACK")
+            raise
+        duck.execute("COMMIT")
+    elif session.transaction and streams.shadow_table(source) not in (_states.get(session) or _State()).images:
+        if not _in_step(session, source):
+            _refresh(session, source, _pair(session, source), touch=False)
         _touch(session, source)
     columns = [quote(c) for c in _checked_columns(session, source)]
     if stream.append_only:
@@ -218,19 +239,33 @@ transaction.BEFORE_COMMIT.append(_before_commit)
 transaction.ENDED.append(_ended)
 
 
-_REPLACED = re.compile(rf"\s*(?:CREATE\s+OR\s+REPLACE\s+(?:\w+\s+)*?TABLE|DROP\s+TABLE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
-                       rf"(?P<name>{QUALIFIED_NAME})", re.I)
+_REPLACED = re.compile(rf"\s*(?:CREATE\s+OR\s+REPLACE\s+(?:\w+\s+)*?TABLE|DROP\s+TABLE|ALTER\s+TABLE)\s+"
+                       rf"(?:IF\s+(?:NOT\s+)?EXISTS\s+)?(?P<name>{QUALIFIED_NAME})(?P<rest>.*)", re.I | re.S)
+_RENAME = re.compile(rf"\s*RENAME\s+TO\s+(?P<name>{QUALIFIED_NAME})\s*;?\s*\Z", re.I)
+_SWAP = re.compile(r"\s*SWAP\s+WITH\b", re.I)
 
 
-def _stale(session: Session, verb: str, text: str) -> None:
-    """A tracked table dropped or replaced: its streams are stale for good (W15), its shadow goes."""
+def _stale(session: Session, text: str) -> None:
+    """A tracked table dropped, replaced or swapped: its streams are stale for good, its shadow goes; renamed
+    in its schema, its streams and shadow follow it (W15)."""
     m = _REPLACED.match(text)
     if m is None:
         return
     source = session.qualify(qualified_name(m.group("name")))
-    for stream in streams.on_table(session, source):
-        streams.mark_stale(session, stream)
-    session.duck.execute(f"DROP TABLE IF EXISTS {streams.shadow_table(source)}")
+    tracked = streams.on_table(session, source)
+    altered = text.lstrip()[:5].upper() == "ALTER"
+    renamed = _RENAME.match(m.group("rest")) if altered else None
+    if not tracked or (altered and renamed is None and _SWAP.match(m.group("rest")) is None):
+        return  # an ALTER TABLE that keeps the table (a column's change is refused when the stream is read)
+    target = session.qualify(qualified_name(renamed.group("name"))) if renamed else None
+    if target is not None and target[:2] == source[:2]:
+        session.duck.execute(f"ALTER TABLE {streams.shadow_table(source)} RENAME TO {quote(streams.shadow_name(target[2]))}")
+        for stream in tracked:
+            streams.retarget(session, stream, target)
+    else:
+        for stream in tracked:
+            streams.mark_stale(session, stream)
+        session.duck.execute(f"DROP TABLE IF EXISTS {streams.shadow_table(source)}")
     session.catalog.store.relations_changed(views=False)
 
 
@@ -244,9 +279,10 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
     changes; a DML statement on a tracked table keeps its shadow in step; a consuming one moves offsets."""
     known = streams.all_streams(session)
     words = _words(text) if known else set()
-    if verb in ("CREATE TABLE", "DROP TABLE") and any(s.source[2] in words for s in known) and not describe_only:
+    if verb in ("CREATE TABLE", "DROP TABLE", "ALTER TABLE") and any(s.source[2] in words for s in known) \
+            and not describe_only:
         result = runner(text, frozenset())
-        _stale(session, verb, text)
+        _stale(session, text)
         return result
     mentioned = [s for s in known if s.name in words]
     sources = {s.source for s in known if s.source[2] in words} if verb in _WRITES and not describe_only else set()
@@ -255,8 +291,11 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
     consuming = bool(mentioned) and verb in _CONSUMES and not describe_only
     if consuming and verb == "CREATE TABLE":
         transaction.commit(session)  # DDL: it commits the open transaction before it reads
-    own = not session.transaction and not describe_only and verb != "CREATE TABLE"
-    if own:
+    # A write of a tracked table, or a consumption, runs in one transaction (DuckDB's rowids are stable in
+    # one): the statement's own under AUTOCOMMIT, else the one it opens, as any DML does (engine.transaction)
+    own = False
+    if (consuming or sources) and not session.transaction and verb != "CREATE TABLE":
+        own = transaction.autocommit(session)
         transaction.begin(session)
     local: list[str] = []
     try:
@@ -272,8 +311,10 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
             for stream, relation in read:
                 state.pending.setdefault(stream.id, (stream, relation))
         elif consuming:  # CREATE TABLE … AS SELECT ran as a transaction of its own
+            session.duck.execute("BEGIN TRANSACTION")
             for stream, relation in read:
                 _advance(session, stream, relation)
+            session.duck.execute("COMMIT")
     except BaseException:
         if own:
             transaction.rollback(session)
