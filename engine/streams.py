@@ -81,12 +81,12 @@ def streams_table(database: str, schema: str) -> str:
 
 
 # Every stream of a catalog, read once per change of DuckDB's relations (a plain statement asks on each run).
-_known: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], list[Stream]]] = weakref.WeakKeyDictionary()
+_known: weakref.WeakKeyDictionary[Store, tuple[int, list[Stream]]] = weakref.WeakKeyDictionary()
 
 
 def all_streams(session: Session) -> list[Stream]:
     store = session.catalog.store
-    generation = (store.generation, store.relations_generation)
+    generation = store.generation  # stream DDL moves it (relations_changed), as dropped schemas and databases do
     found = _known.get(store)
     if found is not None and found[0] == generation:
         return found[1]

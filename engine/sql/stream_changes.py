@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,7 +38,7 @@ from snowreg.engine.session import Session
 from snowreg.engine.streams import ROW_ID, Stream
 
 _ID = quote(ROW_ID)
-_RID, _N, _NEW = (quote(HIDDEN + n) for n in ("RID", "N", "NEW"))  # names no user column has
+_RID, _N = (quote(HIDDEN + n) for n in ("RID", "N"))  # names no user column has
 _NEW_ID = "sha1(gen_random_uuid()::VARCHAR)"
 _names = itertools.count(1)
 _WORD = re.compile(r'"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)')
@@ -52,6 +53,7 @@ class _State:
     images: dict[str, str] = field(default_factory=dict)  # a hidden table → its temporary copy
     pending: dict[str, tuple[Stream, str]] = field(default_factory=dict)  # stream id → (stream, what it read)
     temporary: list[str] = field(default_factory=list)  # temporary tables and views to drop at its end
+    writes_only: bool = False  # a tracked write in a transaction of its own: nothing reads images
 
 
 class _States:
@@ -129,22 +131,23 @@ def _refresh(session: Session, source: tuple[str, str, str], pairing: str, touch
     shadow = streams.shadow_table(source)
     if touch:
         _touch(session, source)
-    fresh = f"temp.{quote('snowreg_fresh_' + str(next(_names)))}"
-    _write(session, f"CREATE TEMP TABLE {fresh} AS SELECT coalesce(p.{_ID}, {_NEW_ID}) AS {_ID}, p.{_ID} IS NULL "
-           f"AS {_NEW}, t.* FROM {streams.source_table(source)} t LEFT JOIN {pairing} p ON t.rowid = p.{_RID}")
-    _write(session, f"DELETE FROM {shadow}")
-    _write(session, f"INSERT INTO {shadow} SELECT * EXCLUDE ({_NEW}) FROM {fresh}")
+    # A new row's id: the SHA-1 of a value new to this rebuild and its rowid, so the shadow and the logs agree
+    salt = uuid.uuid4().hex
+    rows = (f"SELECT coalesce(p.{_ID}, sha1('{salt}' || t.rowid::VARCHAR)) AS {_ID}, t.* FROM "
+            f"{streams.source_table(source)} t LEFT JOIN {pairing} p ON t.rowid = p.{_RID}")
     for stream in streams.on_table(session, source):
         if stream.append_only:
-            _write(session, f"INSERT INTO {stream.offset_table} SELECT * EXCLUDE ({_NEW}) FROM {fresh} WHERE {_NEW}")
-    _write(session, f"DROP TABLE {fresh}")
+            _write(session, f"INSERT INTO {stream.offset_table} {rows} WHERE p.{_ID} IS NULL")
+    _write(session, f"DELETE FROM {shadow}")
+    _write(session, f"INSERT INTO {shadow} {rows}")
     _write(session, f"DROP TABLE {pairing}")
 
 
 def _touch(session: Session, source: tuple[str, str, str]) -> None:
     """Inside a transaction, before its first change of a source's tracking: images of the shadow and of
     the append-only logs as the transaction found them (what its statements read: W12)."""
-    if not session.transaction:
+    state = _states.get(session)
+    if not session.transaction or (state is not None and state.writes_only):
         return
     state = _states.setdefault(session, _State())
     tables = [streams.shadow_table(source)] + [s.offset_table for s in streams.on_table(session, source)
@@ -297,6 +300,8 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
     if (consuming or sources) and not session.transaction and verb != "CREATE TABLE":
         own = transaction.autocommit(session)
         transaction.begin(session)
+        if own and not consuming:
+            _states.setdefault(session, _State()).writes_only = True
     local: list[str] = []
     try:
         read: list[tuple[Stream, str]] = []
