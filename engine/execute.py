@@ -341,6 +341,8 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
             and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
         return _procedure(session, stmt, describe_only)
+    if stmt.verb == "UNDROP STREAM":  # a dropped stream is not kept (conformance/DECISIONS.md W14)
+        raise errors.not_supported(stmt.verb)
     if stmt.verb in ("CREATE STREAM", "DROP STREAM", "ALTER STREAM", "SHOW STREAMS"):
         with _positions_in_text(stmt):
             if describe_only and stmt.verb != "SHOW STREAMS":

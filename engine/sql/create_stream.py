@@ -61,7 +61,8 @@ def create(session: Session, text: str) -> Result:
         raise errors.syntax_error_detail("CREATE STREAM needs ON TABLE <table>.")
     kind = " ".join(found["on"].group("kind").upper().split())
     if kind != "TABLE":
-        raise errors.not_supported(f"A stream on a {kind.lower()}" if kind != "VIEW" else "A stream on a view")
+        article = "an" if kind[0] in "AEIOU" else "a"
+        raise errors.not_supported(f"A stream on {article} {kind.lower()}")
     if m.group("replace") and m.group("ine"):
         raise errors.invalid_property_combination()
     database, schema, name = streams.name_of(session, m.group("name"))

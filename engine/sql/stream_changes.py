@@ -356,6 +356,10 @@ def _rewrite(session: Session, text: str, local: list[str], read: list[tuple[Str
         stream = streams.find(session, database, schema, names[-1])
         if stream is None:
             continue
+        target = table.parent.parent if isinstance(table.parent, exp.Schema) else table.parent
+        if isinstance(target, exp.Insert | exp.Update | exp.Delete | exp.Merge) and target.this is table \
+                or isinstance(target, exp.Insert) and isinstance(table.parent, exp.Schema):
+            raise errors.not_supported("Writing rows into a stream (a stream is read, its source table written)")
         streams.check_readable(session, stream)
         sql, relation = _changes(session, stream)
         view = f"SNOWREG_STREAM_{next(_names)}"

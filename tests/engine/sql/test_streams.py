@@ -145,7 +145,9 @@ def test_refused_forms(cur: Any) -> None:
     cur.execute("CREATE VIEW v AS SELECT * FROM t")
     for sql in ("CREATE STREAM x ON VIEW v", "CREATE STREAM x ON TABLE v", "CREATE STREAM x ON TABLE t AT (OFFSET => -1)",
                 "CREATE STREAM x ON TABLE t BEFORE (STATEMENT => 'q')", "CREATE STREAM x ON EXTERNAL TABLE t",
-                "CREATE STREAM x ON STAGE st", "CREATE STREAM x CLONE s", "ALTER STREAM s SET TAG a = 'b'"):
+                "CREATE STREAM x ON STAGE st", "CREATE STREAM x CLONE s", "ALTER STREAM s SET TAG a = 'b'",
+                "UNDROP STREAM s", "INSERT INTO s VALUES (1, 'a', 'INSERT', FALSE, 'x')", "INSERT INTO s (id) VALUES (1)",
+                "DELETE FROM s", "UPDATE s SET v = 'b'"):
         with pytest.raises(errors.NotSupportedError):
             cur.execute(sql)
     with pytest.raises(errors.ProgrammingError) as e:
