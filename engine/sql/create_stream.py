@@ -96,7 +96,7 @@ def create(session: Session, text: str) -> Result:
     try:
         if existing is not None:
             streams.drop_rows(session, existing)
-        stream_changes.start_tracking(session, source)
+        stream_changes.start_tracking(session, source, existing.id if existing else None)
         duck.execute(f"CREATE TABLE IF NOT EXISTS {streams.streams_table(database, schema)} (name VARCHAR, id VARCHAR, "
                      "source_database VARCHAR, source_schema VARCHAR, source_name VARCHAR, append_only BOOLEAN, "
                      "show_initial_rows BOOLEAN, comment VARCHAR, created_on TIMESTAMPTZ, stale BOOLEAN)")

@@ -101,13 +101,18 @@ def _checked_columns(session: Session, source: tuple[str, str, str]) -> list[str
     return columns
 
 
-def start_tracking(session: Session, source: tuple[str, str, str]) -> None:
-    """The source's shadow (made when its first stream is), up to date."""
+def start_tracking(session: Session, source: tuple[str, str, str], replacing: str | None = None) -> None:
+    """The source's shadow, up to date: kept while another stream reads it, else made anew (one left by
+    streams dropped with their schema is replaced). `replacing`: the id of the stream CREATE OR REPLACE drops."""
     shadow = streams.shadow_table(source)
-    if streams.on_table(session, source):
+    database, schema, name = source
+    kept = session.duck.execute("SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND "
+                                "table_name = ?", [database, schema, streams.shadow_name(name)]).fetchone()
+    if kept and [s for s in streams.on_table(session, source) if s.id != replacing and not s.stale]:
         _refresh(session, source, _pair(session, source))
         return
-    session.duck.execute(f"CREATE TABLE {shadow} AS SELECT {_NEW_ID} AS {_ID}, * FROM {streams.source_table(source)}")
+    session.duck.execute(f"CREATE OR REPLACE TABLE {shadow} AS SELECT {_NEW_ID} AS {_ID}, * FROM "
+                         f"{streams.source_table(source)}")
 
 
 def _pair(session: Session, source: tuple[str, str, str]) -> str:
@@ -248,17 +253,27 @@ _RENAME = re.compile(rf"\s*RENAME\s+TO\s+(?P<name>{QUALIFIED_NAME})\s*;?\s*\Z", 
 _SWAP = re.compile(r"\s*SWAP\s+WITH\b", re.I)
 
 
-def _stale(session: Session, text: str) -> None:
+def _replaced(session: Session, text: str, known: list[Stream]) -> tuple[str, str, str] | None:
+    """The tracked table a CREATE OR REPLACE TABLE, DROP TABLE or ALTER TABLE names (None: no such table)."""
+    m = _REPLACED.match(text)
+    if m is None:
+        return None
+    try:
+        source = session.qualify(qualified_name(m.group("name")))
+    except errors.Error:
+        return None  # no current database or schema: the statement's own error follows
+    return source if any(s.source == source for s in known) else None
+
+
+def _stale(session: Session, text: str, source: tuple[str, str, str]) -> None:
     """A tracked table dropped, replaced or swapped: its streams are stale for good, its shadow goes; renamed
     in its schema, its streams and shadow follow it (W15)."""
     m = _REPLACED.match(text)
-    if m is None:
-        return
-    source = session.qualify(qualified_name(m.group("name")))
+    assert m is not None
     tracked = streams.on_table(session, source)
     altered = text.lstrip()[:5].upper() == "ALTER"
     renamed = _RENAME.match(m.group("rest")) if altered else None
-    if not tracked or (altered and renamed is None and _SWAP.match(m.group("rest")) is None):
+    if altered and renamed is None and _SWAP.match(m.group("rest")) is None:
         return  # an ALTER TABLE that keeps the table (a column's change is refused when the stream is read)
     target = session.qualify(qualified_name(renamed.group("name"))) if renamed else None
     if target is not None and target[:2] == source[:2]:
@@ -282,10 +297,10 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
     changes; a DML statement on a tracked table keeps its shadow in step; a consuming one moves offsets."""
     known = streams.all_streams(session)
     words = _words(text) if known else set()
-    if verb in ("CREATE TABLE", "DROP TABLE", "ALTER TABLE") and any(s.source[2] in words for s in known) \
-            and not describe_only:
+    if verb in ("CREATE TABLE", "DROP TABLE", "ALTER TABLE") and not describe_only \
+            and (replaced := _replaced(session, text, known)) is not None:
         result = runner(text, frozenset())
-        _stale(session, text)
+        _stale(session, text, replaced)
         return result
     mentioned = [s for s in known if s.name in words]
     sources = {s.source for s in known if s.source[2] in words} if verb in _WRITES and not describe_only else set()

@@ -184,3 +184,26 @@ def test_a_persistent_registry_keeps_streams_and_offsets(tmp_path: Path) -> None
         cur.execute("SELECT id, METADATA$ACTION, METADATA$ISUPDATE FROM s ORDER BY METADATA$ACTION")
         assert cur.fetchall() == [(2, "DELETE", True), (3, "INSERT", True)]
         assert [r[1] for r in cur.execute("SHOW TABLES").fetchall()] == ["SINK", "T"]  # nothing hidden listed
+
+
+def test_ctas_reading_a_stream_and_its_source_consumes_it(cur: Any) -> None:
+    cur.execute("INSERT INTO t VALUES (1, 'a')")
+    cur.execute("CREATE OR REPLACE TABLE joined AS SELECT s.id, t.v FROM s JOIN t ON s.id = t.id")
+    assert cur.execute("SELECT * FROM joined").fetchall() == [(1, "a")]
+    assert changes(cur) == []
+
+
+def test_a_replaced_stream_and_a_stream_after_the_last_one_was_dropped(cur: Any) -> None:
+    cur.execute("INSERT INTO t VALUES (1, 'a')")
+    cur.execute("CREATE OR REPLACE STREAM s ON TABLE t SHOW_INITIAL_ROWS = TRUE")
+    assert changes(cur) == [(1, "a", "INSERT", False)]
+    cur.execute("CREATE SCHEMA other")
+    cur.execute("CREATE STREAM other.elsewhere ON TABLE s.t")
+    cur.execute("DROP STREAM s.s")
+    cur.execute("DROP SCHEMA other")  # the table's last stream goes with its schema
+    cur.execute("USE SCHEMA d.s")
+    cur.execute("ALTER TABLE t ADD COLUMN w INT")
+    cur.execute("CREATE STREAM again ON TABLE t")
+    cur.execute("INSERT INTO t VALUES (2, 'b', 3)")
+    cur.execute("SELECT id, w, METADATA$ACTION FROM again")
+    assert cur.fetchall() == [(2, 3, "INSERT")]
