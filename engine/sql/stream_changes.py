@@ -322,6 +322,8 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
         read: list[tuple[Stream, str]] = []
         if mentioned:
             text = _rewrite(session, text, local, read)
+            if read and "VIEW" in verb:  # a view would keep reading the one statement's relation
+                raise errors.not_supported("A view over a stream")
         pairings = [(source, _pair(session, source)) for source in sorted(sources)]
         result = runner(text, frozenset(local))
         for source, pairing in pairings:

@@ -69,3 +69,22 @@ def test_create_stream_needs_the_schema_privilege_and_select_on_the_table(pair: 
     run(alice, "CREATE STREAM ML.DEV.MINE ON TABLE ML.DEV.SRC")
     assert [r[4] for r in run(alice, "SHOW STREAMS LIKE 'MINE' IN SCHEMA ML.DEV")] == ["ANALYST"]
     run(alice, "DROP STREAM ML.DEV.MINE")
+
+
+def test_ownership_moves_and_shows_once(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    run(admin, "GRANT OWNERSHIP ON STREAM ML.DEV.SRC_CHANGES TO ROLE ANALYST")
+    grants = run(admin, "SHOW GRANTS ON STREAM ML.DEV.SRC_CHANGES")
+    assert [(r[1], r[5]) for r in grants] == [("OWNERSHIP", "ANALYST")]
+    assert errno(alice, "SELECT * FROM ML.DEV.SRC_CHANGES") == 2003  # the owner still needs the table
+    run(admin, "GRANT SELECT ON TABLE ML.DEV.SRC TO ROLE ANALYST")
+    assert len(run(alice, "SELECT * FROM ML.DEV.SRC_CHANGES")) == 1
+    run(alice, "ALTER STREAM ML.DEV.SRC_CHANGES SET COMMENT = 'mine'")
+    run(alice, "DROP STREAM ML.DEV.SRC_CHANGES")
+    assert run(admin, "SHOW STREAMS IN SCHEMA ML.DEV") == []
+
+
+def test_a_view_over_a_stream_is_refused(pair: tuple[Connection, Connection]) -> None:
+    admin, _ = pair
+    with pytest.raises(snowreg.NotSupportedError):
+        run(admin, "CREATE VIEW ML.DEV.V AS SELECT * FROM ML.DEV.SRC_CHANGES")
