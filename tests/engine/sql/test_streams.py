@@ -207,3 +207,8 @@ def test_a_replaced_stream_and_a_stream_after_the_last_one_was_dropped(cur: Any)
     cur.execute("INSERT INTO t VALUES (2, 'b', 3)")
     cur.execute("SELECT id, w, METADATA$ACTION FROM again")
     assert cur.fetchall() == [(2, 3, "INSERT")]
+
+
+def test_cloning_a_schema_with_streams_is_refused_by_name(cur: Any) -> None:
+    with pytest.raises(errors.NotSupportedError, match="holding streams"):
+        cur.execute("CREATE SCHEMA s2 CLONE s")
