@@ -9,8 +9,9 @@ its own writes, and DROP SCHEMA / DATABASE takes its streams along (conformance/
 * `<source schema>.␞SHADOW␞<table>`: the source table's rows, each with a stable row id (`␞ROW_ID`), kept
   in step with the table by engine/sql/stream_changes.py: the change tracking columns Snowflake adds to a
   table when its first stream is created;
-* `<schema>.␞STREAM␞<id>`: the stream's offset: the shadow's rows as of the offset (a standard stream),
-  or the rows inserted since it (an append-only stream).
+* `<source schema>.␞STREAM␞<id>`: the stream's offset, beside the shadow (a DuckDB transaction writes one
+  database, and a write of the source writes both): the shadow's rows as of the offset (a standard
+  stream), or the rows inserted since it (an append-only stream).
 
 A stream's owner is its OWNERSHIP grant (as a sequence's); SELECT on it is granted as on a table.
 """
@@ -59,7 +60,10 @@ class Stream:
 
     @property
     def offset_table(self) -> str:
-        return f"{quote(self.database)}.{quote(self.schema)}.{quote(HIDDEN + 'STREAM' + HIDDEN + self.id)}"
+        """Beside the source's shadow: a DuckDB transaction writes one database, and a tracked write
+        writes both (W10)."""
+        database, schema, _ = self.source
+        return f"{quote(database)}.{quote(schema)}.{quote(HIDDEN + 'STREAM' + HIDDEN + self.id)}"
 
 
 def shadow_name(table: str) -> str:
@@ -160,13 +164,19 @@ def retarget(session: Session, stream: Stream, source: tuple[str, str, str]) -> 
 
 
 def drop_rows(session: Session, stream: Stream) -> None:
-    """A stream's rows and offset (inside the caller's DuckDB transaction); the source's shadow goes with
-    its last stream."""
+    """A stream's record, then its offset; the source's shadow goes with its last stream. Two DuckDB
+    transactions when the stream and its source are in two databases (a transaction writes one)."""
     duck = session.duck
     duck.execute(f"DELETE FROM {streams_table(stream.database, stream.schema)} WHERE name = ?", [stream.name])
-    duck.execute(f"DROP TABLE IF EXISTS {stream.offset_table}")
-    if not [s for s in on_table(session, stream.source) if s.id != stream.id]:
-        duck.execute(f"DROP TABLE IF EXISTS {shadow_table(stream.source)}")
+    duck.execute("BEGIN TRANSACTION")
+    try:
+        duck.execute(f"DROP TABLE IF EXISTS {stream.offset_table}")
+        if not [s for s in on_table(session, stream.source) if s.id != stream.id]:
+            duck.execute(f"DROP TABLE IF EXISTS {shadow_table(stream.source)}")
+    except BaseException:
+        duck.execute("ROLLBACK")
+        raise
+    duck.execute("COMMIT")
 
 
 STRING = r"'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$"
@@ -183,14 +193,7 @@ def drop(session: Session, text: str) -> Result:
     if m.group("ie") and (stream is None or not held(session, stream)):
         return status(f"Drop statement executed successfully ({name} already dropped).")
     stream = visible(session, database, schema, name, "OWNERSHIP")
-    duck = session.duck
-    duck.execute("BEGIN TRANSACTION")
-    try:
-        drop_rows(session, stream)
-    except BaseException:
-        duck.execute("ROLLBACK")
-        raise
-    duck.execute("COMMIT")
+    drop_rows(session, stream)
     session.catalog.store.relations_changed(views=False)
     session.catalog.grants.forget_sequence(database, schema, name, kind="STREAM")
     return status(f"{name} successfully dropped.")

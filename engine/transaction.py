@@ -111,10 +111,19 @@ def begin(session: Session, name: str | None = None) -> None:
         _open[session.transaction_id] = (weakref.ref(session), name or str(uuid.uuid4()), now())
 
 
-# What other parts of the engine do when a transaction commits (inside it, before DuckDB's COMMIT) or ends:
-# the table streams' offsets move (engine.sql.stream_changes).
+# What other parts of the engine do when a transaction commits (inside it, before DuckDB's COMMIT; after
+# it succeeded) or ends: the table streams' offsets move (engine.sql.stream_changes).
 BEFORE_COMMIT: list[Callable[[Session], None]] = []
+AFTER_COMMIT: list[Callable[[Session], None]] = []
 ENDED: list[Callable[[Session], None]] = []
+
+
+def written_database(session: Session) -> str | None:
+    """The database the open transaction's DML has written, when known (DuckDB lets a transaction write
+    one; SHOW LOCKS' records name its tables `database.schema.table`)."""
+    with _ids:
+        held = list(_locks.get(session.transaction_id or "", {}))
+    return held[0].split(".", 1)[0] if held else None
 
 
 def _ended(session: Session) -> None:
@@ -148,6 +157,8 @@ def commit(session: Session) -> None:
             f"Committing writes that conflict with another session's committed writes ({_first_line(e)})"
         ) from None
     session.catalog.loads.settle(loads)  # what COPY and TRUNCATE did to load metadata, now the rows are in
+    for hook in AFTER_COMMIT:
+        hook(session)
 
 
 def rollback(session: Session) -> None:

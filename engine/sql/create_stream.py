@@ -92,16 +92,12 @@ def create(session: Session, text: str) -> Result:
     comment = decode_string(found["comment"].group("value")) if "comment" in found else None
     stream = streams.Stream(database, schema, name, uuid.uuid4().hex[:16], source, append_only, initial, comment, now(), False)
     duck = session.duck
+    if existing is not None:
+        streams.drop_rows(session, existing)
+    # The source's side (shadow, offset), then the stream's record: a DuckDB transaction writes one database
     duck.execute("BEGIN TRANSACTION")
     try:
-        if existing is not None:
-            streams.drop_rows(session, existing)
         stream_changes.start_tracking(session, source, existing.id if existing else None)
-        duck.execute(f"CREATE TABLE IF NOT EXISTS {streams.streams_table(database, schema)} (name VARCHAR, id VARCHAR, "
-                     "source_database VARCHAR, source_schema VARCHAR, source_name VARCHAR, append_only BOOLEAN, "
-                     "show_initial_rows BOOLEAN, comment VARCHAR, created_on TIMESTAMPTZ, stale BOOLEAN)")
-        duck.execute(f"INSERT INTO {streams.streams_table(database, schema)} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
-                     [name, stream.id, *source, append_only, initial, comment, stream.created_on])
         # The offset: a standard stream's snapshot of the shadow (empty with SHOW_INITIAL_ROWS: every row
         # is then an insert), an append-only stream's inserts since it (the rows there with SHOW_INITIAL_ROWS)
         keep = "" if initial == append_only else " LIMIT 0"
@@ -110,6 +106,11 @@ def create(session: Session, text: str) -> Result:
         duck.execute("ROLLBACK")
         raise
     duck.execute("COMMIT")
+    duck.execute(f"CREATE TABLE IF NOT EXISTS {streams.streams_table(database, schema)} (name VARCHAR, id VARCHAR, "
+                 "source_database VARCHAR, source_schema VARCHAR, source_name VARCHAR, append_only BOOLEAN, "
+                 "show_initial_rows BOOLEAN, comment VARCHAR, created_on TIMESTAMPTZ, stale BOOLEAN)")
+    duck.execute(f"INSERT INTO {streams.streams_table(database, schema)} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+                 [name, stream.id, *source, append_only, initial, comment, stream.created_on])
     session.catalog.store.relations_changed(views=False)
     session.catalog.grants.record_sequence_owner(database, schema, name, session.role, kind="STREAM")
     return status(f"Stream {name} successfully created.")

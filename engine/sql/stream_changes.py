@@ -54,6 +54,7 @@ class _State:
     pending: dict[str, tuple[Stream, str]] = field(default_factory=dict)  # stream id → (stream, what it read)
     temporary: list[str] = field(default_factory=list)  # temporary tables and views to drop at its end
     writes_only: bool = False  # a tracked write in a transaction of its own: nothing reads images
+    written: str | None = None  # the database the transaction's change tracking wrote
 
 
 class _States:
@@ -136,6 +137,8 @@ def _refresh(session: Session, source: tuple[str, str, str], pairing: str, touch
     shadow = streams.shadow_table(source)
     if touch:
         _touch(session, source)
+    if session.transaction:
+        _states.setdefault(session, _State()).written = source[0]
     # A new row's id: the SHA-1 of a value new to this rebuild and its rowid, so the shadow and the logs agree
     salt = uuid.uuid4().hex
     rows = (f"SELECT coalesce(p.{_ID}, sha1('{salt}' || t.rowid::VARCHAR)) AS {_ID}, t.* FROM "
@@ -194,7 +197,8 @@ def _changes(session: Session, stream: Stream) -> tuple[str, str]:
             raise
         duck.execute("COMMIT")
     elif session.transaction and streams.shadow_table(source) not in (_states.get(session) or _State()).images:
-        if not _in_step(session, source):
+        written = (_states.get(session) or _State()).written or transaction.written_database(session)
+        if written in (None, source[0]) and not _in_step(session, source):  # a transaction writes one database
             _refresh(session, source, _pair(session, source), touch=False)
         _touch(session, source)
     columns = [quote(c) for c in _checked_columns(session, source)]
@@ -228,22 +232,41 @@ def _advance(session: Session, stream: Stream, read: str) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    """The consumed streams' offsets move, in the transaction that consumed them; its images go."""
+    """The consumed streams' offsets move in the transaction that consumed them when it writes their
+    database (a DuckDB transaction writes one), else right after its COMMIT (W13)."""
     state = _states.pop(session, None)
+    _committing.pop(id(session), None)  # what a failed COMMIT left
     if state is None:
         return
+    written = state.written or transaction.written_database(session)
+    later = []
     for stream, read in state.pending.values():
+        if stream.source[0] == written:
+            _advance(session, stream, read)
+        else:
+            later.append((stream, read))
+    _committing[id(session)] = (later, state.temporary)
+
+
+def _after_commit(session: Session) -> None:
+    later, temporary = _committing.pop(id(session), ([], []))
+    duck = session.duck
+    for stream, read in later:
+        duck.execute("BEGIN TRANSACTION")
         _advance(session, stream, read)
-    for what in reversed(state.temporary):
+        duck.execute("COMMIT")
+    for what in reversed(temporary):
         kind, name = what.split(" ", 1)
-        session.duck.execute(f"DROP {kind} IF EXISTS {name}")
+        duck.execute(f"DROP {kind} IF EXISTS {name}")
 
 
 def _ended(session: Session) -> None:
     _states.pop(session, None)  # a rollback took its images and offsets back
 
 
+_committing: dict[int, tuple[list[tuple[Stream, str]], list[str]]] = {}  # a session's work after its COMMIT
 transaction.BEFORE_COMMIT.append(_before_commit)
+transaction.AFTER_COMMIT.append(_after_commit)
 transaction.ENDED.append(_ended)
 
 
@@ -304,6 +327,8 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
         return result
     mentioned = [s for s in known if s.name in words]
     sources = {s.source for s in known if s.source[2] in words} if verb in _WRITES and not describe_only else set()
+    if sources:  # a name in the text: the tables the statement writes, if its text says
+        sources &= _targets(session, text, sources)
     if not mentioned and not sources:
         return runner(text, frozenset())
     consuming = bool(mentioned) and verb in _CONSUMES and not describe_only
@@ -350,6 +375,45 @@ def run(session: Session, verb: str, text: str, describe_only: bool,
     return result
 
 
+def _targets(session: Session, text: str, candidates: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """The tables a DML statement writes (the candidates when its text does not parse)."""
+    from sqlglot import exp, parse_one
+    from sqlglot.errors import ParseError
+
+    try:
+        tree = parse_one(text, read="snowflake")
+    except ParseError:
+        return candidates
+    if isinstance(tree, exp.TruncateTable):
+        tables = list(tree.expressions)
+    elif isinstance(tree, exp.Insert | exp.Update | exp.Delete | exp.Merge):
+        tables = [tree.this.this if isinstance(tree.this, exp.Schema) else tree.this]
+    elif isinstance(tree, exp.MultitableInserts):
+        tables = [i.this.this if isinstance(i.this, exp.Schema) else i.this for i in tree.find_all(exp.Insert)]
+    else:
+        return candidates
+    found = set()
+    for table in tables:
+        named = _resolved(session, table)
+        if named is None:
+            return candidates
+        found.add(named)
+    return found
+
+
+def _resolved(session: Session, table: object) -> tuple[str, str, str] | None:
+    """A sqlglot table's Snowflake name, qualified by the session (None: not a plain name)."""
+    from sqlglot import exp
+
+    if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Identifier):
+        return None
+    parts = [p for p in (table.args.get("catalog"), table.args.get("db"), table.this) if p is not None]
+    names = [p.this if p.quoted else p.this.upper() for p in parts]
+    database = names[-3] if len(names) == 3 else session.database
+    schema = names[-2] if len(names) >= 2 else session.schema
+    return None if database is None or schema is None else (database, schema, names[-1])
+
+
 def _rewrite(session: Session, text: str, local: list[str], read: list[tuple[Stream, str]]) -> str:
     """The statement with each stream it reads replaced by a temporary view of the stream's changes."""
     from sqlglot import exp, parse_one
@@ -362,15 +426,10 @@ def _rewrite(session: Session, text: str, local: list[str], read: list[tuple[Str
     ctes = {c.alias_or_name.upper() for c in tree.find_all(exp.CTE)}
     replaced = False
     for table in list(tree.find_all(exp.Table)):
-        if not isinstance(table.this, exp.Identifier) or (not table.db and table.name.upper() in ctes):
+        named = _resolved(session, table)
+        if named is None or (not table.db and table.name.upper() in ctes):
             continue
-        parts = [p for p in (table.args.get("catalog"), table.args.get("db"), table.this) if p is not None]
-        names = [p.this if p.quoted else p.this.upper() for p in parts]
-        database = names[-3] if len(names) == 3 else session.database
-        schema = names[-2] if len(names) >= 2 else session.schema
-        if database is None or schema is None:
-            continue
-        stream = streams.find(session, database, schema, names[-1])
+        stream = streams.find(session, *named)
         if stream is None:
             continue
         target = table.parent.parent if isinstance(table.parent, exp.Schema) else table.parent

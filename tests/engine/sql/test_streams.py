@@ -212,3 +212,27 @@ def test_a_replaced_stream_and_a_stream_after_the_last_one_was_dropped(cur: Any)
 def test_cloning_a_schema_with_streams_is_refused_by_name(cur: Any) -> None:
     with pytest.raises(errors.NotSupportedError, match="holding streams"):
         cur.execute("CREATE SCHEMA s2 CLONE s")
+
+
+def test_a_stream_in_another_database_consumed_into_a_third(cur: Any) -> None:
+    """DuckDB lets a transaction write one database: the offset lives beside the source, and moves right
+    after the COMMIT of a consumption that wrote elsewhere (W13)."""
+    cur.execute('CREATE TABLE "low" ("k" INT, v VARCHAR)')
+    cur.execute("CREATE DATABASE e")
+    cur.execute('CREATE STREAM e.public."str" ON TABLE d.s."low"')
+    cur.execute("CREATE DATABASE f")
+    cur.execute("CREATE TABLE f.public.tgt (k INT, v VARCHAR)")
+    cur.execute("USE SCHEMA d.s")
+    cur.execute("INSERT INTO \"low\" VALUES (1, 'a')")
+    cur.execute('UPDATE "low" SET v = \'b\'')
+    cur.execute('SELECT x."k", x.v, x.METADATA$ACTION FROM e.public."str" x')
+    assert cur.fetchall() == [(1, "b", "INSERT")]
+    cur.execute("BEGIN")
+    cur.execute('MERGE INTO f.public.tgt t USING e.public."str" c ON t.k = c."k" '
+                "WHEN NOT MATCHED THEN INSERT VALUES (c.\"k\", c.v)")
+    assert cur.execute('SELECT COUNT(*) FROM e.public."str"').fetchall() == [(1,)]
+    cur.execute("COMMIT")
+    assert cur.execute('SELECT COUNT(*) FROM e.public."str"').fetchall() == [(0,)]
+    assert cur.execute("SELECT * FROM f.public.tgt").fetchall() == [(1, "b")]
+    assert cur.execute("SELECT SYSTEM$STREAM_HAS_DATA('e.public.\"str\"')").fetchall() == [(False,)]
+    cur.execute("DROP STREAM e.public.\"str\"")
