@@ -329,8 +329,8 @@ class GrantsPart:
             schema = self.store.query_one(  # tables made before governance: their schema's owner
                 "SELECT owner FROM snowreg.schemas WHERE database_name = ? AND name = ?", [key.database, key.schema])
             return None if schema is None else schema[0]
-        if key.kind == "SEQUENCE":
-            return self.sequence_owner(key.database, key.schema, key.name)
+        if key.kind in ("SEQUENCE", "STREAM"):
+            return self.sequence_owner(key.database, key.schema, key.name, key.kind)
         table = OWNER_TABLES.get(key.kind)
         if table is None:
             return None
@@ -347,7 +347,7 @@ class GrantsPart:
                            [key.database, key.schema, key.name])
                 tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, "
                            "true, ?, ?)", [*key.params(), role, role, now()])
-            elif key.kind == "SEQUENCE":  # its owner is its OWNERSHIP grant, as a table's
+            elif key.kind in ("SEQUENCE", "STREAM"):  # its owner is its OWNERSHIP grant, as a table's
                 tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE} AND privilege = 'OWNERSHIP'", key.params())
                 tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, "
                            "true, ?, ?)", [*key.params(), role, role, now()])
@@ -383,10 +383,10 @@ class GrantsPart:
                        [*key.params(), owner, owner, now()])
         return self.store.access_generation == before
 
-    def record_sequence_owner(self, database: str, schema: str, name: str, owner: str) -> None:
+    def record_sequence_owner(self, database: str, schema: str, name: str, owner: str, kind: str = "SEQUENCE") -> None:
         """A sequence made by CREATE [OR REPLACE] SEQUENCE: its creator owns it (an earlier one's grants go),
-        and its schema's (else database's) future grants on sequences apply."""
-        key = ObjectKey("SEQUENCE", database, schema, name)
+        and its schema's (else database's) future grants on sequences apply. A stream (`kind` STREAM) too."""
+        key = ObjectKey(kind, database, schema, name)
         with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
             tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE}", key.params())
             owner = self.apply_future_grants(tx, key, database, schema, owner)
@@ -394,11 +394,11 @@ class GrantsPart:
                        [*key.params(), owner, owner, now()])
         self.store.access_changed()
 
-    def forget_sequence(self, database: str, schema: str, name: str) -> None:
-        """A dropped sequence's grants."""
+    def forget_sequence(self, database: str, schema: str, name: str, kind: str = "SEQUENCE") -> None:
+        """A dropped sequence's (or stream's) grants."""
         with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
             tx.execute(f"DELETE FROM snowreg.grants WHERE {KEY_WHERE}",
-                       ObjectKey("SEQUENCE", database, schema, name).params())
+                       ObjectKey(kind, database, schema, name).params())
         self.store.access_changed()
 
     def rename_sequence(self, old: tuple[str, str, str], new: tuple[str, str, str]) -> None:
@@ -408,11 +408,11 @@ class GrantsPart:
                        [*new, *ObjectKey("SEQUENCE", *old).params()])
         self.store.access_changed()
 
-    def sequence_owner(self, database: str, schema: str, name: str) -> str | None:
-        """The role owning a sequence: its OWNERSHIP grant, else (a sequence made before sequences had
-        owners) its schema's owner."""
+    def sequence_owner(self, database: str, schema: str, name: str, kind: str = "SEQUENCE") -> str | None:
+        """The role owning a sequence (or stream): its OWNERSHIP grant, else (a sequence made before sequences
+        had owners) its schema's owner."""
         row = self.store.query_one(f"SELECT grantee FROM snowreg.grants WHERE {KEY_WHERE} AND privilege = 'OWNERSHIP'",
-                                   ObjectKey("SEQUENCE", database, schema, name).params())
+                                   ObjectKey(kind, database, schema, name).params())
         if row is not None:
             return str(row[0])
         return self.owner_of(ObjectKey("SCHEMA", database, schema))

@@ -5,7 +5,7 @@ the clones of the child objects inherit every grant on them (OWNERSHIP too), the
 grants are not copied (the cloning role owns it); a cloned table whose default reads a sequence of the
 same schema reads the sequence's clone; internal stages are cloned only with INCLUDE INTERNAL STAGES,
 which snowreg does not take; temporary tables (a session's own) are not cloned. A source holding models,
-tags, functions or procedures, or a table or view the role cannot see, is refused by name (DECISIONS.md
+tags, functions, procedures or streams (DECISIONS.md W14), or a table or view the role cannot see, is refused by name (DECISIONS.md
 L4): the docs do not say what becomes of models, and a copy the role could not read would be a copy it
 should not have made. All or nothing: on any failure
 the new schema is dropped again.
@@ -20,6 +20,7 @@ from snowreg import errors
 from snowreg.catalog.names import physical
 from snowreg.catalog.relations import RelationRow, list_columns, list_relations, schema_sequences
 from snowreg.catalog.store import quote
+from snowreg.engine import streams
 from snowreg.engine.access import privileges
 from snowreg.engine.get_ddl import view_query
 from snowreg.engine.session import Session
@@ -36,7 +37,9 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
     held = [kind for kind, found in (("models", catalog.models.list_models(db, schema)),
                                      ("tags", catalog.objects.list_tags(db, schema)),
                                      ("functions", catalog.udfs.listed(db, schema)),
-                                     ("procedures", catalog.procedures.listed(db, schema))) if found]
+                                     ("procedures", catalog.procedures.listed(db, schema)),
+                                     ("streams", [s for s in streams.all_streams(session)
+                                                  if (s.database, s.schema) == source])) if found]
     if held:
         raise errors.not_supported(f"CREATE SCHEMA … CLONE of a schema holding {' and '.join(held)}")
     relations = [r for r in list_relations(catalog.store, db, schema)  # a session's temporary tables stay behind

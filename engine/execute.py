@@ -20,6 +20,7 @@ from snowreg.engine import (
     show,
     show_objects,
     stages,
+    streams,
     tags,
     time_travel,
     transaction,
@@ -252,12 +253,12 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
-# no streams, pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated, not
+# no pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated, not
 # their UNDROP: _PIPELINES); ALTER USER (its properties and the
 # user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
 _NOT_EMULATED = re.compile(r"UNDROP (?:DYNAMIC TABLE|TASK)|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
-                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|STREAM|PIPE|ALERT|NOTEBOOK|"
+                           r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
 
@@ -318,7 +319,13 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
 
         text = pivot_values.resolved(text, lambda sql: query.run_sql(session, sql))
     try:  # what _positions_in_text does, without a context manager on every statement's way
-        result = query.run_sql(session, text, describe_only)
+        if streams.all_streams(session):  # table streams read, tracked tables written (engine.sql.stream_changes)
+            from snowreg.engine.sql import stream_changes
+
+            result = stream_changes.run(session, stmt.verb, text, describe_only, lambda sql, local: query.run_sql(
+                session, sql, describe_only, local))
+        else:
+            result = query.run_sql(session, text, describe_only)
         if stmt.verb == "TRUNCATE" and not describe_only:  # TRUNCATE TABLE deletes the table's load metadata
             loading.truncated(session, text)
         return result
@@ -344,6 +351,18 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
             and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
         return _procedure(session, stmt, describe_only)
+    if stmt.verb == "UNDROP STREAM":  # a dropped stream is not kept (conformance/DECISIONS.md W14)
+        raise errors.not_supported(stmt.verb)
+    if stmt.verb in ("CREATE STREAM", "DROP STREAM", "ALTER STREAM", "SHOW STREAMS"):
+        with _positions_in_text(stmt):
+            if describe_only and stmt.verb != "SHOW STREAMS":
+                return status()
+            if stmt.verb == "CREATE STREAM":
+                from snowreg.engine.sql import create_stream
+
+                return create_stream.create(session, stmt.body.text)
+            run = {"DROP STREAM": streams.drop, "ALTER STREAM": streams.alter, "SHOW STREAMS": streams.show}[stmt.verb]
+            return run(session, stmt.body.text)
     if stmt.verb == "ALTER SEQUENCE":
         from snowreg.engine import sequences
 
@@ -574,6 +593,8 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return tasks.describe(session, stmt)
     if stmt.kind == "SEQUENCE":
         return show_objects.describe_sequence(session, stmt)
+    if stmt.kind == "STREAM":
+        return streams.describe(session, stmt.name)
     if stmt.kind == "FUNCTION":
         if stmt.arg_types is None:
             raise errors.compilation_error("A function is named with its argument types: FUNCTION f(<type>, …).")

@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 import weakref
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 
@@ -110,6 +111,21 @@ def begin(session: Session, name: str | None = None) -> None:
         _open[session.transaction_id] = (weakref.ref(session), name or str(uuid.uuid4()), now())
 
 
+# What other parts of the engine do when a transaction commits (inside it, before DuckDB's COMMIT; after
+# it succeeded) or ends: the table streams' offsets move (engine.sql.stream_changes).
+BEFORE_COMMIT: list[Callable[[Session], None]] = []
+AFTER_COMMIT: list[Callable[[Session], None]] = []
+ENDED: list[Callable[[Session], None]] = []
+
+
+def written_database(session: Session) -> str | None:
+    """The database the open transaction's DML has written, when known (DuckDB lets a transaction write
+    one; SHOW LOCKS' records name its tables `database.schema.table`)."""
+    with _ids:
+        held = list(_locks.get(session.transaction_id or "", {}))
+    return held[0].split(".", 1)[0] if held else None
+
+
 def _ended(session: Session) -> None:
     """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it; DDL
     it held is now visible to every session, or gone."""
@@ -121,6 +137,8 @@ def _ended(session: Session) -> None:
         _open.pop(session.transaction_id or "", None)
         _locks.pop(session.transaction_id or "", None)
     session.last_transaction, session.transaction_id = session.transaction_id, None
+    for hook in ENDED:
+        hook(session)
 
 
 def commit(session: Session) -> None:
@@ -128,6 +146,8 @@ def commit(session: Session) -> None:
     if not session.transaction:
         return
     loads = session.pending_loads
+    for hook in BEFORE_COMMIT:
+        hook(session)
     _ended(session)
     try:
         session.duck.execute("COMMIT")
@@ -137,6 +157,8 @@ def commit(session: Session) -> None:
             f"Committing writes that conflict with another session's committed writes ({_first_line(e)})"
         ) from None
     session.catalog.loads.settle(loads)  # what COPY and TRUNCATE did to load metadata, now the rows are in
+    for hook in AFTER_COMMIT:
+        hook(session)
 
 
 def rollback(session: Session) -> None:

@@ -22,7 +22,7 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
                 "APPLY TAG", "EXECUTE TASK", "MONITOR USAGE"),
     "DATABASE": ("USAGE", "CREATE SCHEMA", "MONITOR", "MODIFY", "CREATE DATABASE ROLE"),
     "SCHEMA": ("USAGE", "CREATE MODEL", "CREATE TABLE", "CREATE VIEW", "CREATE STAGE", "CREATE TAG",
-               "CREATE FUNCTION", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE FILE FORMAT", "MODIFY", "MONITOR",
+               "CREATE FUNCTION", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE FILE FORMAT", "CREATE STREAM", "MODIFY", "MONITOR",
                "CREATE MATERIALIZED VIEW", "CREATE TASK", "CREATE DYNAMIC TABLE"),
     "MODEL": ("USAGE", "READ"),
     "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES"),
@@ -36,10 +36,11 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "SEQUENCE": ("USAGE",),  # the same page: sequence USAGE, OWNERSHIP
     "TASK": ("MONITOR", "OPERATE"),  # the same page: task MONITOR, OPERATE, OWNERSHIP (engine.tasks)
     "DYNAMIC TABLE": ("SELECT", "MONITOR", "OPERATE"),  # the same page (engine.dynamic)
+    "STREAM": ("SELECT",),  # the same page: stream SELECT, OWNERSHIP
 }
 ALIASES = {"MATERIALIZED VIEW": "VIEW", "DYNAMIC TABLE": "TABLE"}  # a materialized view's grants are a view's (engine.materialized)
 FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE")
-SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG", "SEQUENCE")
+SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG", "SEQUENCE", "STREAM")
 PLURALS = {"MODELS": "MODEL", "TABLES": "TABLE", "VIEWS": "VIEW", "STAGES": "STAGE", "SCHEMAS": "SCHEMA",
            "TAGS": "TAG", "SEQUENCES": "SEQUENCE"}
 
@@ -151,6 +152,12 @@ def _schema_object_key(session: Session, kind: str, db: str, schema: str, name: 
         if not privileges.sequence_exists(session, db, schema, name):
             return None, ""
         return ObjectKey("SEQUENCE", db, schema, name), catalog.grants.sequence_owner(db, schema, name) or ""
+    if kind == "STREAM":
+        from snowreg.engine import streams
+
+        if streams.find(session, db, schema, name) is None:
+            return None, ""
+        return ObjectKey("STREAM", db, schema, name), catalog.grants.sequence_owner(db, schema, name, kind) or ""
     if kind == "STAGE":
         stage = catalog.objects.get_stage(db, schema, name)
         return (ObjectKey("STAGE", id=stage.id), stage.owner or "") if stage else (None, "")

@@ -64,7 +64,7 @@ def index_of(key: ObjectKey) -> Index:
     """The lookup key of an object in an Access snapshot (tables and views share one namespace)."""
     if key.kind in ("MODEL", "STAGE"):
         return (key.kind, key.id)
-    if key.kind in ("TABLE", "VIEW", "TAG", "FUNCTION", "PROCEDURE", "SEQUENCE", "TASK"):
+    if key.kind in ("TABLE", "VIEW", "TAG", "FUNCTION", "PROCEDURE", "SEQUENCE", "TASK", "STREAM"):
         return ("TABLE" if key.kind == "VIEW" else key.kind, key.database, key.schema, key.name)
     if key.kind == "SCHEMA":
         return ("SCHEMA", key.database, key.schema)

@@ -162,7 +162,7 @@ def _grants_on(session: Session, target: grants.Target, limit: int | None,
                seen: Callable[[str], bool] = lambda _role: True) -> Result:
     kind = target.key.kind
     rows: list[tuple[Any, ...]] = []
-    if target.owner and kind not in ("TABLE", "VIEW", "SEQUENCE"):  # those hold OWNERSHIP as a grant
+    if target.owner and kind not in ("TABLE", "VIEW", "SEQUENCE", "STREAM"):  # those hold OWNERSHIP as a grant
         rows.append((_created(session, target.key), "OWNERSHIP", kind, target.display, "ROLE", target.owner,
                      "true", target.owner, "ROLE"))
     for g in session.catalog.grants.grants_on(target.key):

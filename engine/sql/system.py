@@ -186,10 +186,18 @@ def _signature(text: str) -> tuple[str, tuple[str, ...]]:
     return text[:opened], tuple(types)
 
 
-_FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | None]] = {
+def _stream_has_data(session: Session, args: list[str | float | None]) -> bool:
+    """`SYSTEM$STREAM_HAS_DATA('<stream>')`: TRUE when the stream has change records (engine.streams)."""
+    from snowreg.engine.sql import create_stream
+
+    return create_stream.has_data(session, args)
+
+
+_FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | bool | None]] = {
     "SYSTEM$ML_PLATFORM_CAPABILITIES": capabilities,
     "SYSTEM$CANCEL_ALL_QUERIES": cancel_all_queries,
     "SYSTEM$CANCEL_QUERY": cancel_query,
     "SYSTEM$GET_TAG": get_tag,
+    "SYSTEM$STREAM_HAS_DATA": _stream_has_data,
     "GET_DDL": get_ddl,
 }

@@ -44,7 +44,7 @@ def test_show_tags_lists_the_tags_in_scope(cur: Any, capfd: Any) -> None:
 
 
 @pytest.mark.parametrize("sql, statement", [
-    ("CREATE OR REPLACE STREAM s ON TABLE t", "CREATE STREAM"),
+    ("CREATE OR REPLACE STREAM s ON EXTERNAL TABLE t", "A stream on an external table"),
     ("CREATE PIPE p AS COPY INTO t FROM @s", "CREATE PIPE"),
     ("CREATE EXTERNAL TABLE e (a INT AS (value:c1::INT)) LOCATION = @s FILE_FORMAT = (TYPE = CSV)",
      "CREATE EXTERNAL TABLE"),
