@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.catalog.names import HIDDEN, physical
 from snowreg.catalog.store import Store, quote
 from snowreg.engine import transaction
@@ -142,7 +142,7 @@ def check_readable(session: Session, stream: Stream) -> None:
     (https://docs.snowflake.com/en/user-guide/streams-intro: access control requirements)."""
     visible(session, stream.database, stream.schema, stream.name, "SELECT")
     if stream.stale or session.catalog.databases.relation_kind(*stream.source) != "TABLE":
-        raise errors.stream_stale(".".join(quote_ident(p) for p in stream.source), stream.name)
+        raise error_catalog.stream_stale(".".join(quote_ident(p) for p in stream.source), stream.name)
     from snowreg.engine.sql.translation import TableRef
 
     privileges.check_tables(session, [TableRef(*stream.source)], "select")

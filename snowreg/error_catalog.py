@@ -177,3 +177,9 @@ def invalid_target_lag(value: str) -> ProgrammingError:
     """TARGET_LAG other than '<n> seconds | minutes | hours | days' (at least 60 seconds) or DOWNSTREAM."""
     return compilation_error(f"Invalid value '{value}' for property 'TARGET_LAG'. Expected a time duration of at "
                              "least 1 minute ('<num> { seconds | minutes | hours | days }') or DOWNSTREAM.")
+
+
+def stream_stale(table: str, stream: str) -> ProgrammingError:
+    """091901: a stream whose source table was dropped or replaced (conformance/DECISIONS.md W15, UNCERTAIN)."""
+    return ProgrammingError(f"SQL execution error: Base table '{table}' dropped, cannot read from stream "
+                            f"'{stream}'.", 91901, "01000")

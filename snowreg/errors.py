@@ -428,12 +428,6 @@ def identifier_too_long(name: str, limit: int) -> ProgrammingError:
                             f"{limit} characters.", 2000, "42601")
 
 
-def stream_stale(table: str, stream: str) -> ProgrammingError:
-    """091901: a stream whose source table was dropped or replaced (conformance/DECISIONS.md W15, UNCERTAIN)."""
-    return ProgrammingError(f"SQL execution error: Base table '{table}' dropped, cannot read from stream "
-                            f"'{stream}'.", 91901, "01000")
-
-
 def not_supported(what: str) -> NotSupportedError:
     """Something Snowflake accepts that snowreg does not emulate: never a silently wrong answer."""
     return NotSupportedError(f"{COMPILATION}{what} is not supported by snowreg.", 2, "0A000")
