@@ -1,0 +1,88 @@
+"""Attacks on the trust boundary, third round (DECISIONS.md J50-J69): the surfaces added since the second
+round (loading and unloading through stages, file formats, MATCH_RECOGNIZE, in-line Python functions, session
+parameters read by SQL, schema clones, the REPL's completion, the server's logins), tried as ALICE (role
+ANALYST) against what ADMIN keeps from her.
+
+ADMIN owns ML.DEV.SECRET (42), a stage HST holding a file, a sequence HSEQ and a Python function PYF; ANALYST
+may read ML.DEV.OPEN and the stage RST, owns the schema ML.MINE and may create schemas in ML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.dbapi import Connection
+
+Pair = tuple[Connection, Connection]
+
+SETUP = [
+    "CREATE TABLE ML.DEV.SECRET (x INT)", "INSERT INTO ML.DEV.SECRET VALUES (42)",
+    "CREATE TABLE ML.DEV.OPEN (x INT)", "INSERT INTO ML.DEV.OPEN VALUES (1)",
+    "CREATE STAGE ML.DEV.HST", "CREATE STAGE ML.DEV.RST", "CREATE SEQUENCE ML.DEV.HSEQ START = 4242",
+    "CREATE SCHEMA ML.MINE", "USE SCHEMA ML.DEV",
+    "CREATE ROLE ANALYST", "GRANT USAGE ON DATABASE ML TO ROLE ANALYST", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE ANALYST",
+    "GRANT SELECT ON TABLE ML.DEV.OPEN TO ROLE ANALYST", "GRANT READ ON STAGE ML.DEV.RST TO ROLE ANALYST",
+    "GRANT OWNERSHIP ON SCHEMA ML.MINE TO ROLE ANALYST", "GRANT CREATE SCHEMA ON DATABASE ML TO ROLE ANALYST",
+    "CREATE USER ALICE DEFAULT_ROLE = ANALYST", "GRANT ROLE ANALYST TO USER ALICE", "CREATE USER HIDDEN_USER",
+]
+
+
+def run(conn: Any, sql: str) -> list[Any]:
+    return list(conn.cursor().execute(sql).fetchall())
+
+
+def refused(conn: Any, sql: str) -> snowreg.Error:
+    with pytest.raises(snowreg.Error) as info:
+        run(conn, sql)
+    return info.value
+
+
+@pytest.fixture
+def pair(pair_of: Callable[..., Iterator[Pair]]) -> Iterator[Pair]:
+    yield from pair_of(SETUP)
+
+
+# -- J50: a schema clone copies no sequence the role holds nothing on ---------------------------------
+
+
+def test_a_schema_clone_does_not_copy_a_hidden_sequence(pair: Pair) -> None:
+    """CREATE SCHEMA … CLONE copied every sequence of the source: ALICE, who may use the schema and create
+    schemas, got a sequence she holds nothing on (its name, its next value) and owned the copy."""
+    admin, alice = pair
+    run(admin, "CREATE SCHEMA ML.PLAIN")
+    run(admin, "CREATE SEQUENCE ML.PLAIN.PSEQ START = 4242")
+    run(admin, "GRANT USAGE ON SCHEMA ML.PLAIN TO ROLE ANALYST")
+    error = refused(alice, "CREATE SCHEMA ML.COPY CLONE ML.PLAIN")
+    assert error.errno == 2 and "sequence the role cannot see" in str(error)
+    assert "4242" not in str(error) and "PSEQ" not in str(error)
+    assert [r[1] for r in run(admin, "SHOW SCHEMAS IN DATABASE ML")].count("COPY") == 0
+
+
+def test_a_cloned_sequence_keeps_its_owner_and_grants(pair: Pair) -> None:
+    """https://docs.snowflake.com/en/user-guide/object-clone: the clones of child objects inherit every grant
+    on them; a role holding USAGE on a sequence does not come to own its clone."""
+    admin, alice = pair
+    run(admin, "CREATE SCHEMA ML.PLAIN")
+    run(admin, "CREATE SEQUENCE ML.PLAIN.PSEQ START = 7")
+    run(admin, "GRANT USAGE ON SCHEMA ML.PLAIN TO ROLE ANALYST")
+    run(admin, "GRANT USAGE ON SEQUENCE ML.PLAIN.PSEQ TO ROLE ANALYST")
+    run(alice, "CREATE SCHEMA ML.COPY CLONE ML.PLAIN")
+    assert [(r[1], r[6]) for r in run(alice, "SHOW SEQUENCES IN SCHEMA ML.COPY")] == [("PSEQ", "ACCOUNTADMIN")]
+    assert run(alice, "SELECT ML.COPY.PSEQ.NEXTVAL") == [(7,)]
+    assert refused(alice, "DROP SEQUENCE ML.COPY.PSEQ").errno == 3001
+
+
+# -- J51: the REPL completes only the users SHOW USERS lists ------------------------------------------
+
+
+def test_repl_completion_offers_no_user_show_users_hides(pair: Pair) -> None:
+    from snowreg.repl_objects import Objects
+
+    admin, alice = pair
+    shown = [r[0] for r in run(alice, "SHOW USERS")]
+    assert Objects(alice).users() == shown == ["ALICE"]
+    assert "HIDDEN_USER" in Objects(admin).users()
