@@ -160,6 +160,13 @@ def show(session: Session, text: str) -> Result:
         db, schema = (str(qualified(where).name) if where else session.current_database()), None
     else:
         db = schema = None
+    catalog = session.catalog  # a container the role cannot see is one that does not exist, as for SHOW TABLES (J53)
+    if schema is not None and db is not None and (
+            catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema)):
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    if scope == "DATABASE" and db is not None and (
+            catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db)):
+        raise errors.does_not_exist("Database", quote_ident(db))
     a = privileges.access(session)
     rows = []
     for r in session.catalog.loads.list_formats():

@@ -86,3 +86,36 @@ def test_repl_completion_offers_no_user_show_users_hides(pair: Pair) -> None:
     shown = [r[0] for r in run(alice, "SHOW USERS")]
     assert Objects(alice).users() == shown == ["ALICE"]
     assert "HIDDEN_USER" in Objects(admin).users()
+
+
+# -- J52: UNDROP SCHEMA / DATABASE of a name a hidden one holds --------------------------------------
+
+
+def test_undrop_of_a_hidden_schema_or_database_answers_as_for_a_missing_one(pair: Pair) -> None:
+    """002002 `Object 'H' already exists.` told ALICE which schemas and databases she cannot see exist (a free
+    name answers 002003); a role that sees the one of that name still gets 002002."""
+    admin, alice = pair
+    run(admin, "CREATE SCHEMA ML.HIDDEN_S")
+    run(admin, "CREATE DATABASE HIDDEN_DB")
+    for hidden, missing, kind in (("ML.HIDDEN_S", "ML.FREE_S", "Schema"), ("HIDDEN_DB", "FREE_DB", "Database")):
+        verb = f"UNDROP {kind.upper()}"
+        told, free = refused(alice, f"{verb} {hidden}"), refused(alice, f"{verb} {missing}")
+        assert (told.errno, free.errno) == (2003, 2003)
+        assert str(told).replace(hidden, "?") == str(free).replace(missing, "?")
+        assert refused(admin, f"{verb} {hidden}").errno == 2002
+    run(admin, "GRANT USAGE ON SCHEMA ML.HIDDEN_S TO ROLE ANALYST")
+    assert refused(alice, "UNDROP SCHEMA ML.HIDDEN_S").errno == 2002
+
+
+# -- J53: SHOW FILE FORMATS IN a schema or database the role cannot see ------------------------------
+
+
+@pytest.mark.parametrize("scope", ["SCHEMA ML.HIDDEN_S", "SCHEMA ML.FREE_S", "DATABASE HIDDEN_DB", "DATABASE FREE_DB"])
+def test_show_file_formats_in_an_unseen_container_does_not_exist(pair: Pair, scope: str) -> None:
+    """As SHOW TABLES / SEQUENCES / … IN it: 002003 (it listed nothing, where the other SHOW commands refuse)."""
+    admin, alice = pair
+    run(admin, "CREATE SCHEMA ML.HIDDEN_S")
+    run(admin, "CREATE DATABASE HIDDEN_DB")
+    run(admin, "USE SCHEMA ML.DEV")
+    assert refused(alice, f"SHOW FILE FORMATS IN {scope}").errno == 2003
+    assert run(alice, "SHOW FILE FORMATS IN SCHEMA ML.DEV") == []
