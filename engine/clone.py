@@ -18,7 +18,13 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.catalog.names import physical
-from snowreg.catalog.relations import RelationRow, list_columns, list_relations, list_sequences, schema_sequences
+from snowreg.catalog.relations import (
+    RelationRow,
+    list_columns,
+    list_relations,
+    list_sequences,
+    schema_sequences,
+)
 from snowreg.catalog.store import quote
 from snowreg.engine.access import privileges
 from snowreg.engine.get_ddl import view_query

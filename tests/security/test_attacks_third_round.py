@@ -119,3 +119,49 @@ def test_show_file_formats_in_an_unseen_container_does_not_exist(pair: Pair, sco
     run(admin, "USE SCHEMA ML.DEV")
     assert refused(alice, f"SHOW FILE FORMATS IN {scope}").errno == 2003
     assert run(alice, "SHOW FILE FORMATS IN SCHEMA ML.DEV") == []
+
+
+# -- J54: a backtracking MATCH_RECOGNIZE pattern cannot hold the shared process -----------------------
+
+_EXPONENTIAL = ("SELECT * FROM (SELECT SEQ4() AS o FROM TABLE(GENERATOR(ROWCOUNT => 40))) MATCH_RECOGNIZE (ORDER BY o "
+                "MEASURES COUNT(*) AS n PATTERN ((a | a)* b) DEFINE a AS o >= 0, b AS o < 0)")
+
+
+def test_a_backtracking_pattern_stops_at_the_statement_timeout(pair: Pair) -> None:
+    """Matching runs in snowreg's Python, which STATEMENT_TIMEOUT_IN_SECONDS (it interrupted DuckDB only) and
+    cancels did not reach: 40 rows of `(a | a)* b` take 2^40 steps, and held the process shared by every
+    session until they were done. Needs no table: a generator is enough."""
+    _, alice = pair
+    run(alice, "ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 1")
+    assert refused(alice, _EXPONENTIAL).errno == 630
+    assert run(alice, "SELECT 1") == [(1,)]
+
+
+def test_a_backtracking_pattern_past_the_step_limit_is_refused(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    from snowreg.engine.sql import match_recognize
+
+    _, alice = pair
+    monkeypatch.setattr(match_recognize, "MAX_STEPS", 100_000)
+    error = refused(alice, _EXPONENTIAL)
+    assert error.errno == 2 and "steps of backtracking" in str(error)
+
+
+def test_a_cancel_stops_a_backtracking_pattern(pair: Pair) -> None:
+    import threading
+
+    from snowreg.engine import boundary
+
+    _, alice = pair
+    session = alice.session
+    started = threading.Event()
+
+    def cancel_when_running() -> None:
+        started.wait()
+        while not boundary._running.get(session.id):  # noqa: SLF001 - the running statement's registry
+            threading.Event().wait(0.01)
+        boundary.cancel(session)
+
+    threading.Thread(target=cancel_when_running, daemon=True).start()
+    started.set()
+    assert refused(alice, _EXPONENTIAL).errno == 604
+    assert run(alice, "SELECT 1") == [(1,)]
