@@ -161,7 +161,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
         block = parse_script(spec["body"])
         refuse = _refusals(owner, session.transaction)
         interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
-                                  returns=spec["returns"])
+                                  returns=spec["returns"], check=session.check_canceled)
         try:
             result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
         except errors.Error as e:  # its positions count in the body, not in the CALL's text: they never move

@@ -165,3 +165,22 @@ def test_a_cancel_stops_a_backtracking_pattern(pair: Pair) -> None:
     started.set()
     assert refused(alice, _EXPONENTIAL).errno == 604
     assert run(alice, "SELECT 1") == [(1,)]
+
+
+# -- J55: a Snowflake Scripting loop that runs no SQL stops at the statement timeout -------------------
+
+
+@pytest.mark.parametrize("body", [
+    "DECLARE i INT DEFAULT 0; BEGIN LOOP i := i + 1; END LOOP; END",
+    "DECLARE i INT DEFAULT 0; BEGIN WHILE (TRUE) DO i := i + 1; END WHILE; END",
+    "DECLARE i INT DEFAULT 0; BEGIN REPEAT i := i + 1; UNTIL (FALSE) END REPEAT; END",
+])
+def test_an_endless_loop_stops_at_the_statement_timeout(pair: Pair, body: str) -> None:
+    """The loop's assignments never reached DuckDB, which alone the timeout interrupted: any role, holding
+    nothing, held the process for good (a cancel did not stop it either)."""
+    _, alice = pair
+    run(alice, "ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 1")
+    assert refused(alice, f"EXECUTE IMMEDIATE $${body}$$").errno == 630
+    run(alice, f"CREATE PROCEDURE ML.MINE.SPIN() RETURNS INT LANGUAGE SQL AS $${body}$$")
+    assert refused(alice, "CALL ML.MINE.SPIN()").errno == 630
+    assert run(alice, "SELECT 1") == [(1,)]
