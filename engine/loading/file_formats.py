@@ -67,8 +67,11 @@ def create(session: Session, text: str) -> Result:
     fmt_type = str(given.get("TYPE", "CSV")).upper()
     checked = opts.checked(fmt_type, given)
     opts.resolve(fmt_type, checked)  # what cannot be used is refused now
-    temporary = bool(m.group("temp"))
-    existing = [r for r in session.catalog.loads.get_format(db, schema, name) if r.temporary == temporary]
+    temporary = bool(m.group("temp"))  # another session's temporary format is none of this one's business
+    existing = [r for r in session.catalog.loads.get_format(db, schema, name)
+                if r.temporary == temporary and _visible(session, r)]
+    seen = bool(existing) and privileges.access(session).schema_usable(db, schema)
+    privileges.check_create_before_telling(session, db, schema, "FILE FORMAT", seen)  # DECISIONS J23, J56
     if existing:
         if m.group("ine"):
             return status(f"{name} already exists, statement succeeded.")

@@ -184,3 +184,30 @@ def test_an_endless_loop_stops_at_the_statement_timeout(pair: Pair, body: str) -
     run(alice, f"CREATE PROCEDURE ML.MINE.SPIN() RETURNS INT LANGUAGE SQL AS $${body}$$")
     assert refused(alice, "CALL ML.MINE.SPIN()").errno == 630
     assert run(alice, "SELECT 1") == [(1,)]
+
+
+# -- J56: CREATE FILE FORMAT over a name a hidden format holds ----------------------------------------
+
+
+@pytest.mark.parametrize("form", ["CREATE FILE FORMAT {}", "CREATE FILE FORMAT IF NOT EXISTS {}",
+                                  "CREATE OR REPLACE FILE FORMAT {}"])
+def test_create_file_format_answers_a_hidden_name_as_a_free_one(pair: Pair, form: str) -> None:
+    """As J23 for the other kinds: `Object 'HF' already exists.` (or IF NOT EXISTS' success) for a format
+    in a schema ALICE cannot use, where a free name there answers 002003, told her both exist."""
+    admin, alice = pair
+    run(admin, "CREATE SCHEMA ML.HIDDEN_S")
+    run(admin, "CREATE FILE FORMAT ML.HIDDEN_S.HF TYPE = CSV COMMENT = 'kept'")
+    told = refused(alice, form.format("ML.HIDDEN_S.HF") + " TYPE = CSV")
+    free = refused(alice, form.format("ML.HIDDEN_S.FREE") + " TYPE = CSV")
+    assert (told.errno, str(told)) == (free.errno, str(free)) == (2003, str(free))
+    assert [(r[1], r[6]) for r in run(admin, "SHOW FILE FORMATS IN SCHEMA ML.HIDDEN_S")] == [("HF", "kept")]
+
+
+def test_create_file_format_checks_the_privilege_before_telling(pair: Pair) -> None:
+    """The check changes nothing for a role that may create: her own schema still tells her of her own
+    formats, and where she may not create, a free name is 003001."""
+    _, alice = pair
+    run(alice, "CREATE FILE FORMAT ML.MINE.MF TYPE = CSV")
+    assert refused(alice, "CREATE FILE FORMAT ML.MINE.MF TYPE = CSV").errno == 2002
+    run(alice, "CREATE FILE FORMAT IF NOT EXISTS ML.MINE.MF TYPE = CSV")
+    assert refused(alice, "CREATE FILE FORMAT ML.DEV.FREE TYPE = CSV").errno == 3001
