@@ -264,3 +264,28 @@ def test_create_file_format_checks_the_privilege_before_telling(pair: Pair) -> N
     assert refused(alice, "CREATE FILE FORMAT ML.MINE.MF TYPE = CSV").errno == 2002
     run(alice, "CREATE FILE FORMAT IF NOT EXISTS ML.MINE.MF TYPE = CSV")
     assert refused(alice, "CREATE FILE FORMAT ML.DEV.FREE TYPE = CSV").errno == 3001
+
+
+# -- J61: SHOW … LIKE patterns cannot freeze the process ----------------------------------------------
+
+
+@pytest.mark.parametrize("sql", ["SHOW PARAMETERS LIKE '{}'", "SHOW ROLES LIKE '{}'", "SHOW TABLES LIKE '{}' IN ACCOUNT"])
+def test_a_like_pattern_of_many_wildcards_answers_at_once(pair: Pair, sql: str) -> None:
+    """SHOW … LIKE became a Python regular expression (`.*` per `%`), which backtracks: forty `%` before a
+    character no name has took Python's `re` past any bound over each name, holding the interpreter's lock, so
+    every session of the process stopped (no privilege needed: SHOW PARAMETERS and SHOW ROLES are anyone's).
+    Now the pattern is matched by a greedy walk; the statement's own timeout would not have helped."""
+    _, alice = pair
+    run(alice, "CREATE TABLE ML.MINE." + "A" * 200 + " (x INT)")
+    assert run(alice, sql.format("%" * 20 + "_%" * 20 + "!")) == []
+    assert run(alice, sql.format("%_%_%")) != []
+
+
+@pytest.mark.parametrize(("pattern", "name", "matched"), [
+    ("ML%", "ml_dev", True), ("ML\\_%", "ML_X", True), ("ML\\_%", "MLAX", False), ("%%", "", True),
+    ("_", "", False), ("a%b%c", "AxxBxxC", True), ("a%b%c", "AxxBxx", False), ("%\\%%", "50%", True),
+])
+def test_like_keeps_its_meaning(pattern: str, name: str, matched: bool) -> None:
+    from snowreg.grammar.text import like
+
+    assert like(pattern, name) is matched
