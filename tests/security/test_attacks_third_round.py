@@ -289,3 +289,16 @@ def test_like_keeps_its_meaning(pattern: str, name: str, matched: bool) -> None:
     from snowreg.grammar.text import like
 
     assert like(pattern, name) is matched
+
+
+# -- J62: a staged location's argument list cannot freeze the process ---------------------------------
+
+
+def test_an_unclosed_argument_list_after_a_stage_answers_at_once(pair: Pair) -> None:
+    """Every statement naming `@` is looked at for staged locations (FROM @s ( PATTERN => …, … )); the
+    argument list's blanks read two ways per argument, so 40 arguments not closed by `)` took 2^40 steps of Python's
+    `re`, holding the interpreter's lock for every session, before any privilege was checked."""
+    _, alice = pair
+    refused(alice, "SELECT $1 FROM @RST (" + "PATTERN => x " * 40 + "y)")  # the grammar lets it through
+    assert run(alice, "SELECT $1 FROM @RST ( PATTERN => '.*' , FILE_FORMAT => 'CSVF' ) t") == []
+    assert run(alice, "SELECT $1 FROM @RST (PATTERN => '.*' FILE_FORMAT => 'CSVF',)") == []
