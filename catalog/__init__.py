@@ -356,12 +356,16 @@ class Catalog:
             self.databases.set_owner(tx, target_database, source[1], owner)
             self.grants.copy_schema_grants(tx, source[0], target_database, source[1])
 
-    def copy_table_records(self, source: tuple[str, str], target: tuple[str, str], names: Sequence[str]) -> None:
-        """CREATE SCHEMA … CLONE: the cloned tables' and views' records and grants, in one transaction."""
+    def copy_table_records(self, source: tuple[str, str], target: tuple[str, str], names: Sequence[str],
+                           sequences: Sequence[str] = ()) -> None:
+        """CREATE SCHEMA … CLONE: the cloned tables', views' and sequences' records and grants, in one transaction."""
+        owners = {name: self.grants.sequence_owner(*source, name) for name in sequences}
         try:
             with self.store.transaction() as tx:
                 self.tables.copy_records(tx, source, target, names)
                 self.grants.copy_table_grants(tx, source, target, names)
+                if owners:
+                    self.grants.copy_sequence_grants(tx, source, target, owners)
         finally:
             self.retention.tables_added()
 

@@ -454,6 +454,24 @@ class GrantsPart:
                    f"grant_option, granted_by, created_on FROM snowreg.grants WHERE {where}", [*target, *source, list(names)])
         self.store.access_changed()
 
+    def copy_sequence_grants(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
+                             owners: dict[str, str | None]) -> None:
+        """CREATE SCHEMA … CLONE: the clones of sequences (`owners`: name → the source's owner) inherit every
+        grant on them, OWNERSHIP too, as tables do (a sequence made before sequences had owners: its owner of
+        then, its schema's)."""
+        where = "object_kind = 'SEQUENCE' AND database_name = ? AND schema_name = ? AND list_contains(?::VARCHAR[], name)"
+        names = list(owners)
+        tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [*target, names])
+        tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) SELECT object_kind, ?, ?, name, object_id, privilege, grantee, "
+                   f"grant_option, granted_by, created_on FROM snowreg.grants WHERE {where}", [*target, *source, names])
+        for name, owner in owners.items():
+            key = ObjectKey("SEQUENCE", *target, name)
+            if owner and tx.execute(f"SELECT 1 FROM snowreg.grants WHERE {KEY_WHERE} AND privilege = 'OWNERSHIP'",
+                                    key.params()).fetchone() is None:
+                tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, true, ?, ?)",
+                           [*key.params(), owner, owner, now()])
+        self.store.access_changed()
+
     def copy_schema_grants(self, tx: duckdb.DuckDBPyConnection, source: str, target: str, schema: str) -> None:
         """CREATE DATABASE … CLONE: a cloned schema inherits the grants on the source's (its owner is set with
         the schema row)."""

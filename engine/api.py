@@ -18,7 +18,7 @@ from snowreg.catalog.manifest import TABLE_FUNCTION, resolve_name, sql_type, wri
 from snowreg.catalog.names import physical
 from snowreg.catalog.relations import list_columns, list_relations
 from snowreg.engine import transaction
-from snowreg.engine.access import privileges
+from snowreg.engine.access import privileges, showgrants
 from snowreg.engine.access.explain import KINDS, AccessExplanation, explain_access
 from snowreg.engine.access.governance import authenticate, login
 from snowreg.engine.access.grants import VALID_PRIVILEGES
@@ -72,6 +72,11 @@ def visible_models(session: Session, database: str, schema: str) -> list[str]:
 def visible_model(session: Session, database: str, schema: str, name: str) -> ModelRow | None:
     model = session.catalog.models.get_model(database, schema, name)
     return model if model is not None and privileges.can_see_model(session, model) else None
+
+
+def visible_users(session: Session) -> list[str]:
+    """The users SHOW USERS would list to the session (the REPL completes no other name)."""
+    return [u.name for u in showgrants.visible_users(session)]
 
 
 def visible_tables(session: Session, database: str, schema: str) -> list[str]:

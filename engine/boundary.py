@@ -30,6 +30,10 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         session.canceled.clear()
         raise errors.statement_canceled()
     timer = _Timer(session)
+    outer = session.deadline  # a statement inside a procedure keeps its CALL's deadline when that is sooner
+    if timer.running:
+        mine = (time.monotonic() + timer.seconds, timer.seconds)
+        session.deadline = mine if outer is None or mine[0] < outer[0] else outer
     with _running_lock:
         _running[session.id] = session
     try:
@@ -47,6 +51,7 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         raise translated from None
     finally:
         timer.cancel()
+        session.deadline = outer
         with _running_lock:
             _running.pop(session.id, None)
             if session.canceled.is_set():  # a cancel that came as it ended has nothing left to stop
@@ -134,6 +139,11 @@ class _Timer:
         duck = session.open_duck
         if duck is not None:
             duck.interrupt()
+
+    @property
+    def running(self) -> bool:
+        """Whether this statement has a timeout (the default, two days, sets no timer)."""
+        return self._timer is not None
 
     def cancel(self) -> None:
         if self._timer is not None:

@@ -5,10 +5,10 @@ the clones of the child objects inherit every grant on them (OWNERSHIP too), the
 grants are not copied (the cloning role owns it); a cloned table whose default reads a sequence of the
 same schema reads the sequence's clone; internal stages are cloned only with INCLUDE INTERNAL STAGES,
 which snowreg does not take; temporary tables (a session's own) are not cloned. A source holding models,
-tags, functions, procedures or streams (DECISIONS.md W14), or a table or view the role cannot see, is refused by name (DECISIONS.md
-L4): the docs do not say what becomes of models, and a copy the role could not read would be a copy it
-should not have made. All or nothing: on any failure
-the new schema is dropped again.
+tags, functions, procedures or streams (DECISIONS.md W14), or a table, view or sequence the role cannot
+see, is refused by name (DECISIONS.md L4, J50): the docs do not say what becomes of models, and a copy the
+role could not read would be a copy it should not have made. All or nothing: on any failure the new
+schema is dropped again.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.catalog.names import physical
-from snowreg.catalog.relations import RelationRow, list_columns, list_relations, schema_sequences
+from snowreg.catalog.relations import (
+    RelationRow,
+    list_columns,
+    list_relations,
+    list_sequences,
+    schema_sequences,
+)
 from snowreg.catalog.store import quote
 from snowreg.engine import streams
 from snowreg.engine.access import privileges
@@ -49,6 +55,9 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
             raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a table or view the role cannot see")
         if r.kind == "VIEW" and catalog.tables.view_text(db, schema, r.name) is None:
             raise errors.not_supported(f"CREATE SCHEMA … CLONE of the view {r.name} (its statement was not kept)")
+    if any(q.database_name == db and q.schema_name == schema
+           and not privileges.can_use_sequence(session, db, schema, q.name) for q in list_sequences(catalog.store)):
+        raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a sequence the role cannot see")
     return relations
 
 
@@ -100,7 +109,9 @@ def copy_contents(session: Session, source: tuple[str, str], target: tuple[str, 
     duck.execute("COMMIT")
     session.catalog.store.relations_changed()
     _views(session, source, target, [r for r in relations if r.kind == "VIEW"])
-    session.catalog.copy_table_records(source, target, [r.name for r in relations])
+    sequences = [q.name for q in list_sequences(session.catalog.store)
+                 if (q.database_name, q.schema_name) == source]
+    session.catalog.copy_table_records(source, target, [r.name for r in relations], sequences)
 
 
 def _sequence(session: Session, target: tuple[str, str], name: str, next_value: int, increment: int,

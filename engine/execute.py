@@ -488,7 +488,8 @@ def run_block(session: Session, text: str) -> Result:
     from snowreg.grammar.scripting import parse_script
 
     block = parse_script(text)
-    interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True))
+    interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True),
+                                        check=session.check_canceled)
     return interpreter.run(block, scripting.Scope())
 
 

@@ -171,7 +171,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
                 return python_procedures.call(session, row, values, make_runner(refuse, False), refuse)
             block = parse_script(spec["body"])
             interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
-                                      returns=spec["returns"])
+                                      returns=spec["returns"], check=session.check_canceled)
             result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
         except errors.Error as e:  # its positions count in the body, not in the CALL's text: they never move
             error = type(e)(e.msg, e.errno, e.sqlstate)

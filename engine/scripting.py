@@ -88,6 +88,9 @@ class Interpreter:
     returns: str | None = None  # a procedure's declared return type: the RETURN value is cast to it
     dml: Result | None = None  # the last statement's result when it was DML (SQLROWCOUNT …), else None
     handling: list[ScriptError] = field(default_factory=list)
+    # called before each iteration of a loop: a cancel or the statement timeout stops one that runs no SQL
+    # (`LOOP i := i + 1; END LOOP` never reached DuckDB, which alone was interrupted: DECISIONS.md J55)
+    check: Callable[[], None] | None = None
 
     def run(self, block: s.Block, scope: Scope) -> Result:
         """The block's result: its RETURN value (NULL without one) or RETURN TABLE's rows."""
@@ -344,6 +347,8 @@ class Interpreter:
 
     def loop(self, stmt: s.ForRange | s.ForCursor | s.While | s.Repeat | s.Loop, scope: Scope) -> None:
         for inner in self.iterations(stmt, scope):
+            if self.check is not None:
+                self.check()
             try:
                 self.statements(stmt.body, inner)
             except _Break as b:

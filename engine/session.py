@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
@@ -63,6 +64,9 @@ class Session:
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
+    # (time.monotonic() at which STATEMENT_TIMEOUT_IN_SECONDS runs out, its seconds) while a statement with a
+    # timeout runs (engine.boundary.guarded); check_canceled stops Python work past it
+    deadline: tuple[float, int] | None = None
     # SYSTEM$CANCEL_QUERY: cancels a running statement by query id (a server's sessions; None in process,
     # where a statement has finished before its id is known)
     query_canceler: Callable[[str], bool] | None = None
@@ -190,9 +194,12 @@ class Session:
         return values
 
     def check_canceled(self) -> None:
-        """Raise 000604 when the running statement was cancelled (model calls ask between batches)."""
+        """Raise 000604 when the running statement was cancelled, 000630 when its STATEMENT_TIMEOUT_IN_SECONDS
+        has passed (work done in Python asks now and then: model calls between batches, MATCH_RECOGNIZE)."""
         if self.canceled.is_set():
             raise errors.statement_canceled()
+        if self.deadline is not None and time.monotonic() >= self.deadline[0]:
+            raise errors.statement_timeout(self.deadline[1])
 
     @property
     def timezone(self) -> str:

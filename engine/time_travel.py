@@ -164,7 +164,9 @@ def undrop_container(session: Session, verb: str, sql: str) -> Result:
         if parts[1] is not None:
             raise errors.invalid_object_name(m.group("name"))
         name = str(parts[2])
-        if catalog.databases.get_database(name) is not None:
+        if catalog.databases.get_database(name) is not None:  # told only to a role that may see it (J52)
+            if not privileges.can_see_database(session, name):
+                raise errors.does_not_exist("Database", quote_ident(name))
             raise errors.already_exists("Object", name)
         if not [c for c in dropped_containers(session, None, schemas=False) if c.database_name == name]:
             raise errors.does_not_exist("Database", quote_ident(name))
@@ -175,9 +177,12 @@ def undrop_container(session: Session, verb: str, sql: str) -> Result:
             raise errors.invalid_object_name(m.group("name"))
         database = parts[1] or session.current_database()
         name = str(parts[2])
-        if database is None or catalog.databases.get_database(database) is None:
+        if database is None or catalog.databases.get_database(database) is None \
+                or not privileges.can_see_database(session, database):
             raise errors.does_not_exist("Database", quote_ident(database or ""))
-        if catalog.databases.get_schema(database, name) is not None:
+        if catalog.databases.get_schema(database, name) is not None:  # told only to a role that may see it (J52)
+            if not privileges.can_see_schema(session, database, name):
+                raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(name)}")
             raise errors.already_exists("Object", name)
         if not [c for c in dropped_containers(session, database) if c.schema_name == name]:
             raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(name)}")

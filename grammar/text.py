@@ -121,24 +121,60 @@ def like_literal(name: str) -> str:
     return name.replace("\\", "\\\\").replace("'", "\\'")
 
 
+_ANY_RUN, _ANY_ONE = object(), object()  # `%` and `_` in a LIKE pattern, among its literal characters
+
+
 @lru_cache(maxsize=256)
-def _like_regex(pattern: str) -> re.Pattern[str]:
-    out = []
+def _like_tokens(pattern: str) -> tuple[object, ...]:
+    """A SHOW … LIKE pattern as `%` / `_` markers and literal characters (a backslash escapes the next one)."""
+    out: list[object] = []
     i = 0
     while i < len(pattern):
         c = pattern[i]
         if c == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
+            out.append(pattern[i + 1])
             i += 2
             continue
-        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        if c == "%":
+            if not out or out[-1] is not _ANY_RUN:  # `%%` is `%`
+                out.append(_ANY_RUN)
+        else:
+            out.append(_ANY_ONE if c == "_" else c)
         i += 1
-    return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
+    return tuple(out)
+
+
+def _same(a: str, b: str) -> bool:
+    return a == b or a.lower() == b.lower() or a.upper() == b.upper()
 
 
 def like(pattern: str | None, text: str) -> bool:
-    """SHOW … LIKE: case-insensitive, `%` and `_` wildcards, backslash escapes; no pattern matches all."""
-    return pattern is None or _like_regex(pattern).fullmatch(text) is not None
+    """SHOW … LIKE: case-insensitive, `%` and `_` wildcards, backslash escapes; no pattern matches all.
+
+    Matched by the greedy wildcard walk (at most len(pattern) × len(text) steps), not a backtracking regular
+    expression: `%%%%%%%%%%%%!` made Python's `re` take hours over one name, holding the process
+    (conformance/DECISIONS.md J61)."""
+    if pattern is None:
+        return True
+    tokens = _like_tokens(pattern)
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        token = tokens[p] if p < len(tokens) else None
+        if token is _ANY_RUN:
+            star, mark = p, t
+            p += 1
+        elif token is not None and (token is _ANY_ONE or _same(str(token), text[t])):
+            p += 1
+            t += 1
+        elif star >= 0:  # the last `%` takes one more character
+            p, mark = star + 1, mark + 1
+            t = mark
+        else:
+            return False
+    while p < len(tokens) and tokens[p] is _ANY_RUN:
+        p += 1
+    return p == len(tokens)
 
 
 # ---------------------------------------------------------------------------------------------

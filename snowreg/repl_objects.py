@@ -108,7 +108,7 @@ class Objects:
         return self._memo(("roles",), lambda: [r.name for r in self._session.catalog.grants.list_roles()])
 
     def users(self) -> list[str]:
-        return self._memo(("users",), lambda: [u.name for u in self._session.catalog.grants.list_users()])
+        return self._memo(("users",), lambda: api.visible_users(self._session))
 
     def variables(self) -> list[str]:
         """The session's variables (SET), by name."""

@@ -73,13 +73,17 @@ def show_roles(session: Session, stmt: ast.ShowRoles) -> Result:
     return _result(ROLES_COLUMNS, rows)
 
 
-def _visible_users(session: Session, stmt: ast.ShowUsers) -> list[UserRow]:
-    """Users owned by the session's roles and the session's own user; MANAGE GRANTS sees them all.
-
-    In name order, then STARTS WITH and LIMIT n [FROM 'name'] (names >= it)."""
+def visible_users(session: Session) -> list[UserRow]:
+    """Users owned by the session's roles and the session's own user; MANAGE GRANTS sees them all (in name
+    order): what SHOW USERS lists, and all the REPL's completion may offer (DECISIONS.md J41, J51)."""
     a = privileges.access(session)
-    users = [u for u in session.catalog.grants.list_users()
-             if like(stmt.like, u.name) and (a.manage_grants or u.owner in a.roles or u.name == session.user)]
+    return [u for u in session.catalog.grants.list_users()
+            if a.manage_grants or u.owner in a.roles or u.name == session.user]
+
+
+def _visible_users(session: Session, stmt: ast.ShowUsers) -> list[UserRow]:
+    """visible_users matching LIKE, then STARTS WITH and LIMIT n [FROM 'name'] (names >= it)."""
+    users = [u for u in visible_users(session) if like(stmt.like, u.name)]
     users = [u for u in users if (stmt.starts_with is None or u.name.startswith(stmt.starts_with))
              and (stmt.limit_from is None or u.name >= stmt.limit_from)]
     return users[:stmt.limit] if stmt.limit is not None else users

@@ -67,8 +67,11 @@ def create(session: Session, text: str) -> Result:
     fmt_type = str(given.get("TYPE", "CSV")).upper()
     checked = opts.checked(fmt_type, given)
     opts.resolve(fmt_type, checked)  # what cannot be used is refused now
-    temporary = bool(m.group("temp"))
-    existing = [r for r in session.catalog.loads.get_format(db, schema, name) if r.temporary == temporary]
+    temporary = bool(m.group("temp"))  # another session's temporary format is none of this one's business
+    existing = [r for r in session.catalog.loads.get_format(db, schema, name)
+                if r.temporary == temporary and _visible(session, r)]
+    seen = bool(existing) and privileges.access(session).schema_usable(db, schema)
+    privileges.check_create_before_telling(session, db, schema, "FILE FORMAT", seen)  # DECISIONS J23, J56
     if existing:
         if m.group("ine"):
             return status(f"{name} already exists, statement succeeded.")
@@ -160,6 +163,13 @@ def show(session: Session, text: str) -> Result:
         db, schema = (str(qualified(where).name) if where else session.current_database()), None
     else:
         db = schema = None
+    catalog = session.catalog  # a container the role cannot see is one that does not exist, as for SHOW TABLES (J53)
+    if schema is not None and db is not None and (
+            catalog.databases.get_schema(db, schema) is None or not privileges.can_see_schema(session, db, schema)):
+        raise errors.does_not_exist("Schema", f"{quote_ident(db)}.{quote_ident(schema)}")
+    if scope == "DATABASE" and db is not None and (
+            catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db)):
+        raise errors.does_not_exist("Database", quote_ident(db))
     a = privileges.access(session)
     rows = []
     for r in session.catalog.loads.list_formats():

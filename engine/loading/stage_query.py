@@ -25,9 +25,12 @@ from snowreg.grammar import ast, parse
 from snowreg.grammar.text import HEADER_PAD, LITERALS_AND_COMMENTS, Spliced
 
 _views = itertools.count(1)
-# FROM / JOIN / a comma, then a stage location, its optional ( FILE_FORMAT => …, PATTERN => … ), an alias
+# FROM / JOIN / a comma, then a stage location, its optional ( FILE_FORMAT => …, PATTERN => … ), an alias.
+# The blanks between two arguments read one way only (`\s*,?` then `\s*` read them two ways per argument,
+# so a list with no `)` took 2^n steps, holding the interpreter's lock: DECISIONS.md J62)
+_ARG = r"(?:FILE_FORMAT|PATTERN)\s*=>\s*(?:'(?:[^'\\]|\\.|'')*'|[\w.\"$]+)"
 _STAGED = re.compile(r"(?P<lead>\bFROM\s+|\bJOIN\s+|,\s*)(?P<location>@[^\s(),;]+|'@(?:[^'\\]|\\.|'')*')"
-                     r"(?P<args>\s*\((?:\s*(?:FILE_FORMAT|PATTERN)\s*=>\s*(?:'(?:[^'\\]|\\.|'')*'|[\w.\"$]+)\s*,?)+\))?"
+                     r"(?P<args>\s*\(\s*" + _ARG + r"(?:(?:\s*,\s*|\s+)" + _ARG + r")*\s*,?\s*\))?"
                      r"(?P<alias>\s+(?:AS\s+)?(?!(?:WHERE|GROUP|ORDER|LIMIT|JOIN|INNER|LEFT|RIGHT|FULL|CROSS|ON|"
                      r"UNION|QUALIFY|HAVING|WINDOW|NATURAL|USING|MINUS|EXCEPT|INTERSECT|FETCH|OFFSET)\b)"
                      r"[A-Za-z_][\w$]*)?", re.I | re.S)

@@ -226,11 +226,18 @@ _Path = tuple["Step", "_Path"] | None
 _Cont = Callable[[int, _Path, bool], tuple[int, _Path] | None]
 
 
-class Matcher:
-    """The pattern over one partition: `holds(row, symbol)` says whether the row satisfies the symbol's DEFINE."""
+TICK = 4096  # the matcher's steps between two calls of its `tick`
 
-    def __init__(self, pattern: Node, size: int, holds: Callable[[int, str], bool]) -> None:
-        self.pattern, self.size, self.holds = pattern, size, holds
+
+class Matcher:
+    """The pattern over one partition: `holds(row, symbol)` says whether the row satisfies the symbol's DEFINE;
+    `tick`, called every TICK steps of matching, may stop it by raising (a backtracking pattern such as
+    `(a | a)* b` takes steps exponential in the rows: DECISIONS.md J54)."""
+
+    def __init__(self, pattern: Node, size: int, holds: Callable[[int, str], bool],
+                 tick: Callable[[], None] | None = None) -> None:
+        self.pattern, self.size, self.holds, self.tick = pattern, size, holds, tick
+        self._steps = 0
 
     def at(self, start: int) -> list[Step] | None:
         """The preferred match starting at row `start` (its steps in order; [] for an empty match), or None."""
@@ -252,6 +259,9 @@ class Matcher:
         return steps[::-1]
 
     def _match(self, node: Node, pos: int, path: _Path, excluded: bool, k: _Cont) -> tuple[int, _Path] | None:
+        self._steps += 1
+        if self._steps % TICK == 0 and self.tick is not None:
+            self.tick()
         if isinstance(node, Symbol):
             if pos < self.size and self.holds(pos, node.name):
                 return k(pos + 1, (Step(pos, node.name, excluded), path), excluded)

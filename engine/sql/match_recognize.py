@@ -113,7 +113,7 @@ def _replace(session: Session, mr: exp.MatchRecognize, registered: list[str]) ->
         raise errors.compilation_error("SELECT with no columns")
     columns = base + [replace(_atom_type(a, inputs), name=f"__MR_A{i}") for i, a in enumerate(atoms)]
     out_rows = _rows(read.rows, width, len(partition), conditions, pattern, rows_mode, _skip(mr, symbols),
-                     atoms, one_row)
+                     atoms, one_row, _ticker(session))
     view = f"SNOWREG_MATCH_{next(_views)}"
     session.duck.register(view, arrow_of(Result(columns, out_rows)))
     registered.append(view)
@@ -330,8 +330,26 @@ def _skip(mr: exp.MatchRecognize, symbols: set[str]) -> _Skip:
     raise errors.not_supported(" ".join(words))
 
 
+MAX_STEPS = 20_000_000  # steps of matching one clause may take (a few minutes of Python): DECISIONS.md J54
+
+
+def _ticker(session: Session) -> Callable[[], None]:
+    """The matcher's tick for one clause: a cancel or the statement timeout stops it (000604 / 000630), and so
+    does a clause past MAX_STEPS, refused as not supported; the process is shared by every session."""
+    spent = [0]
+
+    def tick() -> None:
+        session.check_canceled()
+        spent[0] += match_pattern.TICK
+        if spent[0] > MAX_STEPS:
+            raise errors.not_supported(f"A MATCH_RECOGNIZE pattern that takes more than {MAX_STEPS:,} steps of "
+                                       "backtracking to match")
+    return tick
+
+
 def _rows(rows: list[tuple[Any, ...]], width: int, keys: int, conditions: list[str], pattern: match_pattern.Node,
-          rows_mode: str, skip: _Skip, atoms: list[_Atom], one_row: bool) -> list[tuple[Any, ...]]:
+          rows_mode: str, skip: _Skip, atoms: list[_Atom], one_row: bool, tick: Callable[[], None] | None = None
+          ) -> list[tuple[Any, ...]]:
     flags = {s: width + keys + i for i, s in enumerate(conditions)}
     out: list[tuple[Any, ...]] = []
     show_empty = "OMIT" not in rows_mode
@@ -342,7 +360,7 @@ def _rows(rows: list[tuple[Any, ...]], width: int, keys: int, conditions: list[s
         def holds(i: int, symbol: str, part: list[tuple[Any, ...]] = part) -> bool:
             return symbol not in flags or part[i][flags[symbol]] is True
 
-        matcher = match_pattern.Matcher(pattern, len(part), holds)
+        matcher = match_pattern.Matcher(pattern, len(part), holds, tick)
         pos, number = 0, 0
         covered: set[int] = set()
         while pos < len(part):
