@@ -183,7 +183,7 @@ def refusal(text: str) -> errors.Error:
             return error_catalog.not_a_date_part(m.group(1).upper(), m.group(2).upper())
         return errors.not_supported(f"{m.group(2).upper()} by the part {m.group(1).upper()}")
     if (m := _UNSUPPORTED_COLLATION.search(text)) is not None:  # a documented specifier snowreg cannot honour
-        return errors.not_supported(f"The collation specifier '{m.group(1)}'")
+        return errors.not_supported(f"COLLATE with '{m.group(1)}' (snowreg compares and sorts text by its code points)")
     if (m := _UNSUPPORTED_ARGUMENT.search(text)) is not None:  # ToChar → TO_CHAR
         function = re.sub(r"(?<!^)(?=[A-Z])", "_", m.group(2)).upper()
         return errors.not_supported(f"{function} with this {m.group(1)} argument")

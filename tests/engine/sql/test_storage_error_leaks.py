@@ -74,7 +74,7 @@ def test_an_unknown_collation_is_snowflakes_error(cur: Any, sql: str, spec: str)
 def test_a_collation_specifier_snowreg_cannot_honour_is_refused_in_its_own_words(cur: Any) -> None:
     e = _error(cur, "SELECT s COLLATE 'en-ci' FROM t")
     assert isinstance(e, snowreg.NotSupportedError)
-    assert "collation specifier 'ci'" in str(e) and "DuckDB" not in str(e)
+    assert "COLLATE with 'ci'" in str(e) and "DuckDB" not in str(e)
 
 
 @pytest.mark.parametrize(("sql", "value", "kind"), [
@@ -111,3 +111,18 @@ def test_a_day_name_naming_no_day_is_an_error_not_null(cur: Any) -> None:
     assert cur.execute("SELECT NEXT_DAY(d, 'Friday '), NEXT_DAY(d, '  tu'), NEXT_DAY(d, 'su' || s), "
                        "NEXT_DAY(d, NULLIF(s, 'x')) FROM t").fetchall()[0] == (
         datetime.date(2024, 1, 5), datetime.date(2024, 1, 9), datetime.date(2024, 1, 7), None)
+
+
+def test_a_file_format_type_no_format_has_is_snowflakes_error(cur: Any) -> None:
+    cur.execute("CREATE STAGE st")
+    for sql in ("COPY INTO t FROM @st FILE_FORMAT = (TYPE = NOSUCH)", "COPY INTO @st FROM t FILE_FORMAT = (TYPE = NOSUCH)"):
+        e = _error(cur, sql)  # was a KeyError
+        assert (e.errno, str(e).splitlines()[-1]) == (1008, "invalid value ['NOSUCH'] for parameter 'TYPE'")
+
+
+def test_a_python_function_returning_an_integer_past_number_38(cur: Any) -> None:
+    cur.execute("CREATE FUNCTION big(x INT) RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.11' HANDLER = 'f' "
+                "AS 'def f(x): return 10**40'")
+    e = _error(cur, "SELECT big(i) FROM t")
+    assert "Python integer" not in str(e) and "128-bit" not in str(e)
+    assert str(e).endswith("Number out of representable range: type FIXED[SB16](38,0), value 1" + "0" * 40)
