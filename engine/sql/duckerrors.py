@@ -194,7 +194,8 @@ _NO_CAST = re.compile(r"Unimplemented type for cast \((.+?) -> (.+)\)")
 _TYPE_NAMES = {"INTEGER_LITERAL": "NUMBER(38,0)", "INTEGER": "NUMBER(38,0)", "BIGINT": "NUMBER(38,0)", "BOOL": "BOOLEAN",
                "SMALLINT": "NUMBER(38,0)", "TINYINT": "NUMBER(38,0)", "TIMESTAMP_NS": "TIMESTAMP_NTZ",
                "HUGEINT": "NUMBER(38,0)", "DOUBLE": "FLOAT", "STRING_LITERAL": "VARCHAR", "TIMESTAMP": "TIMESTAMP_NTZ",
-               "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ", "JSON": "VARIANT", "BLOB": "BINARY"}
+               "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ", "JSON": "VARIANT", "BLOB": "BINARY",
+               "JSON[]": "ARRAY", "VARCHAR[]": "ARRAY"}  # a list where an ARRAY function wants one (O85)
 
 
 def snowflake_type(name: str) -> str:

@@ -23,7 +23,9 @@ VOCABULARY = ("Binder Error", "Catalog Error", "Parser Error", "Conversion Error
               "REGEXP_FULL_MATCH", "UNNEST", "Values were not provided", "Subquery returns", "at least one window",
               "cannot contain", "cannot be negative", "term out of range", "hex digit", "source column",
               "Window functions are not supported here", "for ntile", "are not allowed in", "duplicate alias",
-              "Frame starting")
+              "Frame starting", "UBIGINT", "is not an table", "base table", "QUANTILE", "PERCENTILEs",
+              "Collation with name", "128-bit", "Python integer", "Expected ARRAY", "Expected OBJECT", "KeyError", "rowid", "list_",
+              "struct_", "MAP(", "JSON[]", "USMALLINT", "UINTEGER", "Invalid Input", "Binder", "macro", "Macro")
 
 COLUMNS = {"i": "INT", "n": "NUMBER(10,2)", "f": "FLOAT", "s": "VARCHAR", "b": "BOOLEAN", "d": "DATE",
            "ts": "TIMESTAMP_NTZ", "v": "VARIANT", "a": "ARRAY", "o": "OBJECT"}
