@@ -330,6 +330,8 @@ def _underlined(text: str) -> str:
 _COLLATION = re.compile(r"Collation with name (\S+) does not exist")
 _LOCALE = re.compile(r"[a-z]{2,3}(?:_[a-z0-9]{2,4})*")  # https://docs.snowflake.com/en/sql-reference/collation-locales
 _NOT_OF_KIND = re.compile(r"Expected (ARRAY|OBJECT), but got \w+: (.*?)(?: when casting from source column .*)?$", re.S)
+_REPLACED_KIND = re.compile(r'Existing object "?([^"]+)"? is of type \w+, trying to replace with type')
+_ALTERED_KIND = re.compile(r"Can only modify (view|table) with ALTER (?:VIEW|TABLE) statement")
 _PYTHON_INTEGER = re.compile(r"Python integer too large for 128-bit integer type: (-?\d+)")
 _PERCENTILE = {"APPROXIMATE QUANTILE can only take parameters in range [0, 1]": "APPROX_PERCENTILE",
                "PERCENTILEs can only take parameters in the range [0, 1]": "PERCENTILE_CONT / PERCENTILE_DISC"}
@@ -345,6 +347,10 @@ def _storage_words(detail: str, text: str = "") -> errors.Error | None:
         return error_catalog.invalid_collation(spec)
     if (m := _NOT_OF_KIND.match(detail)) is not None:  # an ARRAY / OBJECT function's argument of another kind
         return error_catalog.variant_cast_failed(m.group(2), m.group(1))
+    if (m := _REPLACED_KIND.search(detail)) is not None:  # CREATE OR REPLACE TABLE over a view (or VIEW over a table)
+        return errors.already_exists("Object", m.group(1))
+    if (m := _ALTERED_KIND.match(detail)) is not None:  # ALTER TABLE of a view (ALTER VIEW of a table)
+        return error_catalog.wrong_object_type(*(("VIEW", "TABLE") if m.group(1) == "view" else ("TABLE", "VIEW")))
     if (m := _PYTHON_INTEGER.match(detail)) is not None:  # a Python UDF's int past NUMBER(38, 0)
         return errors.numeric_out_of_range(f"Number out of representable range: type FIXED[SB16](38,0), value {m.group(1)}")
     if (function := _PERCENTILE.get(detail)) is not None:

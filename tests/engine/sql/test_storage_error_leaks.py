@@ -126,3 +126,22 @@ def test_a_python_function_returning_an_integer_past_number_38(cur: Any) -> None
     e = _error(cur, "SELECT big(i) FROM t")
     assert "Python integer" not in str(e) and "128-bit" not in str(e)
     assert str(e).endswith("Number out of representable range: type FIXED[SB16](38,0), value 1" + "0" * 40)
+
+
+@pytest.mark.parametrize("sql", ["ALTER TABLE w ADD COLUMN z INT", "ALTER TABLE mv RENAME COLUMN i TO z",
+                                 "ALTER TABLE w DROP COLUMN i"])
+def test_alter_table_of_a_view_names_the_kinds(cur: Any, sql: str) -> None:
+    e = _error(cur, sql)
+    assert (e.errno, str(e).splitlines()[-1]) == (2000, "Object found is of type 'VIEW', not specified type 'TABLE'.")
+    assert [r[0] for r in cur.execute("DESCRIBE VIEW w").fetchall()] == ["I", "S"]
+
+
+@pytest.mark.parametrize(("sql", "name"), [("CREATE OR REPLACE TABLE w (i INT)", "W"),
+                                           ("CREATE OR REPLACE TABLE w AS SELECT 1 x", "W"),
+                                           ("CREATE OR REPLACE VIEW t AS SELECT 1 x", "T"),
+                                           ("CREATE OR REPLACE MATERIALIZED VIEW t AS SELECT i FROM t", "T")])
+def test_create_or_replace_over_another_kind_of_object(cur: Any, sql: str, name: str) -> None:
+    e = _error(cur, sql)
+    assert (e.errno, str(e).splitlines()[-1]) == (2002, f"Object '{name}' already exists.")
+    assert cur.execute("SELECT i, s FROM t").fetchall() == [(1, "x")]
+    assert cur.execute("SELECT * FROM w").fetchall() == [(1, "x")]
