@@ -332,6 +332,8 @@ _LOCALE = re.compile(r"[a-z]{2,3}(?:_[a-z0-9]{2,4})*")  # https://docs.snowflake
 _NOT_OF_KIND = re.compile(r"Expected (ARRAY|OBJECT), but got \w+: (.*?)(?: when casting from source column .*)?$", re.S)
 _REPLACED_KIND = re.compile(r'Existing object "?([^"]+)"? is of type \w+, trying to replace with type')
 _ALTERED_KIND = re.compile(r"Can only modify (view|table) with ALTER (?:VIEW|TABLE) statement")
+_GROUPING = re.compile(r'GROUPING child "([^"]+)" must be a grouping column')
+_SAMPLE = re.compile(r"Sample sample_size (\S+) out of range, must be between 0 and 100")
 _PYTHON_INTEGER = re.compile(r"Python integer too large for 128-bit integer type: (-?\d+)")
 _PERCENTILE = {"APPROXIMATE QUANTILE can only take parameters in range [0, 1]": "APPROX_PERCENTILE",
                "PERCENTILEs can only take parameters in the range [0, 1]": "PERCENTILE_CONT / PERCENTILE_DISC"}
@@ -351,6 +353,10 @@ def _storage_words(detail: str, text: str = "") -> errors.Error | None:
         return errors.already_exists("Object", m.group(1))
     if (m := _ALTERED_KIND.match(detail)) is not None:  # ALTER TABLE of a view (ALTER VIEW of a table)
         return error_catalog.wrong_object_type(*(("VIEW", "TABLE") if m.group(1) == "view" else ("TABLE", "VIEW")))
+    if (m := _GROUPING.match(detail)) is not None:  # GROUPING(c) of a column the GROUP BY does not name
+        return errors.invalid_group_by_expression(m.group(1))
+    if (m := _SAMPLE.match(detail)) is not None:  # https://docs.snowflake.com/en/sql-reference/constructs/sample
+        return errors.compilation_error(f"Invalid sampling probability {float(m.group(1)):g}: it must be from 0 to 100")
     if (m := _PYTHON_INTEGER.match(detail)) is not None:  # a Python UDF's int past NUMBER(38, 0)
         return errors.numeric_out_of_range(f"Number out of representable range: type FIXED[SB16](38,0), value {m.group(1)}")
     if (function := _PERCENTILE.get(detail)) is not None:

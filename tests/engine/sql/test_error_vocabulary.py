@@ -25,7 +25,8 @@ VOCABULARY = ("Binder Error", "Catalog Error", "Parser Error", "Conversion Error
               "Window functions are not supported here", "for ntile", "are not allowed in", "duplicate alias",
               "Frame starting", "UBIGINT", "is not an table", "base table", "QUANTILE", "PERCENTILEs",
               "Collation with name", "128-bit", "Python integer", "Expected ARRAY", "Expected OBJECT", "KeyError", "rowid", "list_",
-              "struct_", "MAP(", "JSON[]", "Can only", "Existing object", "trying to replace", "USMALLINT", "UINTEGER", "Invalid Input", "Binder", "macro", "Macro")
+              "struct_", "MAP(", "JSON[]", "Can only", "Existing object", "trying to replace",
+              "GROUPING child", "sample_size", "USMALLINT", "UINTEGER", "Invalid Input", "Binder", "macro", "Macro")
 
 COLUMNS = {"i": "INT", "n": "NUMBER(10,2)", "f": "FLOAT", "s": "VARCHAR", "b": "BOOLEAN", "d": "DATE",
            "ts": "TIMESTAMP_NTZ", "v": "VARIANT", "a": "ARRAY", "o": "OBJECT"}
@@ -190,7 +191,8 @@ def _newer_features() -> list[str]:
         "TIMESTAMP_OUTPUT_FORMAT = 'YYYY-QQ'", "ROWS_PER_RESULTSET = -5", "JSON_INDENT = 99", "QUOTED_IDENTIFIERS_IGNORE_CASE = 2")]
     out += ["ALTER TABLE w ADD COLUMN z INT", "ALTER TABLE mv DROP COLUMN i", "ALTER VIEW t RENAME TO t9",
             "CREATE OR REPLACE TABLE w (i INT)", "CREATE OR REPLACE VIEW t AS SELECT 1 x",
-            "CREATE OR REPLACE MATERIALIZED VIEW t AS SELECT i FROM t"]
+            "CREATE OR REPLACE MATERIALIZED VIEW t AS SELECT i FROM t", "SELECT GROUPING(s) FROM t GROUP BY i",
+            "SELECT i FROM t SAMPLE (150)", "SELECT i FROM t TABLESAMPLE BERNOULLI (100.5)"]
     out += ["ALTER SESSION UNSET NOSUCH_PARAM", "SET v = (SELECT i, s FROM t)", "SET (x, y) = (1)",
             "SHOW PARAMETERS LIKE 'x' IN TABLE nosuch", "SELECT $nosuch_variable"]
     return out

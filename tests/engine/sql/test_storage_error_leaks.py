@@ -145,3 +145,10 @@ def test_create_or_replace_over_another_kind_of_object(cur: Any, sql: str, name:
     assert (e.errno, str(e).splitlines()[-1]) == (2002, f"Object '{name}' already exists.")
     assert cur.execute("SELECT i, s FROM t").fetchall() == [(1, "x")]
     assert cur.execute("SELECT * FROM w").fetchall() == [(1, "x")]
+
+
+def test_grouping_of_an_ungrouped_column_and_a_sample_past_100(cur: Any) -> None:
+    e = _error(cur, "SELECT GROUPING(s) FROM t GROUP BY i")
+    assert (e.errno, str(e).splitlines()[-1]) == (979, "[S] is not a valid group by expression")
+    e = _error(cur, "SELECT i FROM t SAMPLE (150)")
+    assert (e.errno, str(e).splitlines()[-1]) == (2000, "Invalid sampling probability 150: it must be from 0 to 100")
