@@ -183,3 +183,30 @@ def stream_stale(table: str, stream: str) -> ProgrammingError:
     """091901: a stream whose source table was dropped or replaced (conformance/DECISIONS.md W15, UNCERTAIN)."""
     return ProgrammingError(f"SQL execution error: Base table '{table}' dropped, cannot read from stream "
                             f"'{stream}'.", 91901, "01000")
+
+
+def view_dml(kind: str, name: str) -> ProgrammingError:
+    """INSERT / UPDATE / DELETE / MERGE / TRUNCATE of a view or a materialized view: only tables are written
+    (the wording follows dynamic_table_dml's; Snowflake's own text is not documented: DECISIONS.md O80)."""
+    return compilation_error(f"DML operations are not allowed on {kind} '{name}'.")
+
+
+def invalid_collation(spec: str) -> ProgrammingError:
+    """COLLATE with a specification that is no locale and no specifier (ci, ai, pi, upper, trim, …:
+    https://docs.snowflake.com/en/sql-reference/collation; the text is not documented: DECISIONS.md O81)."""
+    return compilation_error(f"Invalid collation specification '{spec}'.")
+
+
+def percentile_out_of_range(function: str) -> ProgrammingError:
+    """A percentile outside 0.0 .. 1.0 (https://docs.snowflake.com/en/sql-reference/functions/percentile_cont:
+    "The percentile must be a constant between 0.0 and 1.0"; the error's text is not documented: O83)."""
+    return compilation_error(f"The percentile of {function} must be a constant between 0.0 and 1.0.")
+
+
+def invalid_day_of_week(function: str, value: str, *, at_run_time: bool) -> ProgrammingError:
+    """NEXT_DAY / PREVIOUS_DAY of a day name whose first two letters name no day
+    (https://docs.snowflake.com/en/sql-reference/functions/next_day: it "must start with the first two
+    characters" of one; the error's text and number are not documented: DECISIONS.md O84)."""
+    detail = (f"Invalid day of week '{value}' for {function}: it must start with the first two letters of a "
+              "day's name (MO, TU, WE, TH, FR, SA, SU)")
+    return errors.execution_error(detail) if at_run_time else compilation_error(detail)

@@ -19,6 +19,7 @@ from snowreg.catalog import ModelRow, StageRow, TagRow
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.relations import list_relations
+from snowreg.engine.access import write_targets
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar.text import quote_ident
 
@@ -422,8 +423,7 @@ def check_tag(session: Session, tag: TagRow, action: Literal["apply", "own"] = "
 def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") -> None:
     """Plain SQL reading or writing tables needs SELECT / INSERT / ... on them (translation gives the list).
 
-    `tables` are the translator's `TableRef`s (database, schema, name, write, object_kind); `kind` is the
-    statement kind (select, insert, create_table, drop, ...). A write of an unknown kind needs OWNERSHIP.
+    `tables` are the translator's `TableRef`s; `kind` is the statement kind (select, insert, drop, ...).
     """
     for ref in tables:
         if ref.schema == "INFORMATION_SCHEMA":
@@ -445,10 +445,10 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
         elif kind in ("create_table", "create_view"):
             _check_create_table(session, database, schema, ref.name, kind)
         else:
-            if kind in TABLE_WRITE_PRIVILEGES and _BUILDING.get() != "DYNAMIC TABLE" and \
-                    (database, schema, ref.name) in session.catalog.tables.dynamic_names():
-                raise error_catalog.dynamic_table_dml(ref.name)  # only its refresh writes it (engine.dynamic)
+            if kind in TABLE_WRITE_PRIVILEGES and _BUILDING.get() != "DYNAMIC TABLE":
+                write_targets.refuse_dynamic_table(session, database, schema, ref.name)
             _check_table(session, database, schema, ref.name, TABLE_WRITE_PRIVILEGES.get(kind, frozenset()))
+            write_targets.refuse_view(session, database, schema, ref.name, kind)
 
 
 def _check_table(session: Session, database: str, schema: str, name: str, needed: frozenset[str]) -> None:

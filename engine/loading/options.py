@@ -191,6 +191,7 @@ def checked(fmt_type: str, given: dict[str, Any]) -> dict[str, Any]:
 def resolve(fmt_type: str, *layers: dict[str, Any]) -> FileFormat:
     """A format of `fmt_type` from its defaults and the given option layers, later ones winning."""
     fmt_type = fmt_type.upper()
+    checked(fmt_type, {})  # a TYPE no format has (COPY INTO … FILE_FORMAT = (TYPE = …)): 001008, not a KeyError
     options = dict(DEFAULTS[fmt_type])
     for layer in layers:
         options.update(checked(fmt_type, layer))

@@ -118,15 +118,29 @@ def _text_operand(node: exp.Expr) -> exp.Expr | None:
         operand.replace(exp.Cast(this=operand.copy(), to=exp.DataType.build("TIMESTAMP")))
     day = node.args.get("expression") if isinstance(node, exp.NextDay | exp.PreviousDay) else None
     if isinstance(day, exp.Expr):
-        # https://docs.snowflake.com/en/sql-reference/functions/next_day: the day's first two letters, case-
-        # insensitive; "Any leading spaces and trailing characters, including spaces, in the string are ignored"
-        day.replace(exp.Literal.string(day.name.lstrip()[:2].upper()) if isinstance(day, exp.Literal) and day.is_string
-                    else variant.fn("upper", variant.fn("left", variant.fn("ltrim", day.copy()), exp.Literal.number(2))))
+        day.replace(_day_prefix(day, "NEXT_DAY" if isinstance(node, exp.NextDay) else "PREVIOUS_DAY"))
     unit = node.args.get("unit")
     if isinstance(node, exp.TimestampTrunc | exp.DateTrunc) and isinstance(unit, exp.Var | exp.Literal) \
             and unit.name.upper() in ("NANOSECOND", "NANOSECONDS"):
         return node.this.copy()  # snowreg's times hold microseconds: nothing below a nanosecond to cut
     return None
+
+
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+BAD_DAY_MARK = "snowreg_bad_day:"  # engine.sql.duckerrors reads `<mark><function>:<day name>` as O84's error
+
+
+def _day_prefix(day: exp.Expr, function: str) -> exp.Expr:
+    """NEXT_DAY / PREVIOUS_DAY's day name (https://docs.snowflake.com/en/sql-reference/functions/next_day: it
+    "must start with the first two characters (case-insensitive) of the day name"; "Any leading spaces and
+    trailing characters, including spaces, in the string are ignored"): its first two letters, upper-cased.
+    A name whose first two letters name no day is an error (conformance/DECISIONS.md O84), not NULL."""
+    if isinstance(day, exp.Literal) and day.is_string:
+        if (prefix := day.name.lstrip()[:2].upper()) not in _DAYS:
+            raise error_catalog.invalid_day_of_week(function, day.name, at_run_time=False)
+        return exp.Literal.string(prefix)
+    return _template(f"CASE WHEN __d IS NULL OR upper(left(ltrim(__d), 2)) IN {_DAYS} THEN upper(left(ltrim(__d), 2)) "
+                     f"ELSE error('{BAD_DAY_MARK}{function}:' || __d) END", {"__d": day})
 
 
 def _convert_timezone(node: exp.Expr) -> exp.Expr | None:
@@ -156,6 +170,7 @@ SNOWFLAKE_PARTS = frozenset("""YEAR Y YY YYY YYYY YR YEARS YRS MONTH MM MON MONS
     EPOCH EPOCH_SECONDS EPOCH_MILLISECOND EPOCH_MILLISECONDS EPOCH_MICROSECOND EPOCH_MICROSECONDS EPOCH_NANOSECOND
     EPOCH_NANOSECONDS TIMEZONE_HOUR TZH TIMEZONE_MINUTE TZM""".split())
 _UNSUPPORTED_PART = re.compile(r"Unsupported date part '(.+)' in (\w+) function")
+_UNSUPPORTED_COLLATION = re.compile(r"Snowflake collation specifier '(\w+)' has no DuckDB equivalent")
 _UNSUPPORTED_ARGUMENT = re.compile(r"Argument '(\w+)' is not supported for expression '(\w+)'")
 
 
@@ -167,10 +182,12 @@ def refusal(text: str) -> errors.Error:
         if m.group(1).upper() not in SNOWFLAKE_PARTS:
             return error_catalog.not_a_date_part(m.group(1).upper(), m.group(2).upper())
         return errors.not_supported(f"{m.group(2).upper()} by the part {m.group(1).upper()}")
+    if (m := _UNSUPPORTED_COLLATION.search(text)) is not None:  # a documented specifier snowreg cannot honour
+        return errors.not_supported(f"COLLATE with '{m.group(1)}' (snowreg compares and sorts text by its code points)")
     if (m := _UNSUPPORTED_ARGUMENT.search(text)) is not None:  # ToChar → TO_CHAR
         function = re.sub(r"(?<!^)(?=[A-Z])", "_", m.group(2)).upper()
         return errors.not_supported(f"{function} with this {m.group(1)} argument")
-    return errors.not_supported(f"This expression ({text})")
+    return errors.not_supported(f"This expression ({text.replace('DuckDB', 'snowreg')})")
 
 
 def _interval_part(node: exp.Expr) -> exp.Expr | None:

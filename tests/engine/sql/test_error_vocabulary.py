@@ -23,7 +23,10 @@ VOCABULARY = ("Binder Error", "Catalog Error", "Parser Error", "Conversion Error
               "REGEXP_FULL_MATCH", "UNNEST", "Values were not provided", "Subquery returns", "at least one window",
               "cannot contain", "cannot be negative", "term out of range", "hex digit", "source column",
               "Window functions are not supported here", "for ntile", "are not allowed in", "duplicate alias",
-              "Frame starting")
+              "Frame starting", "UBIGINT", "is not an table", "base table", "QUANTILE", "PERCENTILEs",
+              "Collation with name", "128-bit", "Python integer", "Expected ARRAY", "Expected OBJECT", "KeyError", "rowid", "list_",
+              "struct_", "MAP(", "JSON[]", "Can only", "Existing object", "trying to replace",
+              "GROUPING child", "sample_size", "USMALLINT", "UINTEGER", "Invalid Input", "Binder", "macro", "Macro")
 
 COLUMNS = {"i": "INT", "n": "NUMBER(10,2)", "f": "FLOAT", "s": "VARCHAR", "b": "BOOLEAN", "d": "DATE",
            "ts": "TIMESTAMP_NTZ", "v": "VARIANT", "a": "ARRAY", "o": "OBJECT"}
@@ -112,6 +115,86 @@ def _corpus() -> list[str]:
         "DROP TABLE nosuch", "DROP VIEW t", "TRUNCATE TABLE nosuch", "CREATE SEQUENCE sq START = 'x'",
         "SELECT nosuch_seq.NEXTVAL", "DESCRIBE TABLE nosuch", "SHOW TABLES IN nosuchdb", "USE SCHEMA nosuch",
     ]
+    return out + _newer_features()
+
+
+def _newer_features() -> list[str]:
+    """Bad input to the newer features: DML on views, COLLATE, ARRAY / OBJECT functions of other kinds of values,
+    percentiles, day names, MATCH_RECOGNIZE, stages and COPY INTO, tasks, materialized views, dynamic tables,
+    Python functions and session parameters (conformance/DECISIONS.md O80-O85)."""
+    out = [f"{dml} {target}{rest}" for target in ("w", "mv") for dml, rest in (
+        ("INSERT INTO", " VALUES (1, 'x')"), ("INSERT INTO", " (i) SELECT i FROM t"), ("UPDATE", " SET i = 2"),
+        ("DELETE FROM", ""), ("TRUNCATE TABLE", ""), ("MERGE INTO", " USING t ON i = t.i WHEN MATCHED THEN DELETE"))]
+    out += [f"SELECT s COLLATE '{spec}' FROM t" for spec in ("b", "nope-ci", "en-ci", "xx_yy", "en-upper")]
+    out += [f"SELECT COLLATE(s, '{spec}') FROM t" for spec in ("b", "en-zz")]
+    out += [f"SELECT {fn}({c}) FROM t" for fn, c in itertools.product(
+        ("ARRAY_DISTINCT", "ARRAY_REVERSE", "ARRAY_FLATTEN", "ARRAY_COMPACT", "ARRAY_SORT", "ARRAY_MIN"),
+        ("i", "s", "o", "v"))]
+    out += [f"SELECT {call} FROM t" for call in (
+        "ARRAY_POSITION(1, i)", "ARRAY_POSITION(1, s)", "ARRAYS_OVERLAP(i, a)", "ARRAYS_OVERLAP(a, o)",
+        "OBJECT_DELETE(i, 'k')", "OBJECT_DELETE(a, 'k')", "OBJECT_PICK(s, 'k')", "OBJECT_INSERT(a, 'k', 1)",
+        "ARRAY_CONTAINS(1, o)", "ARRAY_APPEND(i, 1)", "ARRAY_INSERT(s, 0, 1)", "ARRAY_SLICE(o, 0, 1)",
+        "ARRAY_INTERSECTION(a, i)", "ARRAYS_ZIP(a, i)", "ARRAY_TO_STRING(i, ',')", "GET(i, 0)",
+        "APPROX_PERCENTILE(i, 2)", "APPROX_PERCENTILE(i, 'x')", "APPROX_PERCENTILE(i, s)",
+        "PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY i)", "PERCENTILE_DISC(-1) WITHIN GROUP (ORDER BY i)",
+        "PERCENTILE_CONT('x') WITHIN GROUP (ORDER BY i)", "PERCENTILE_DISC(i) WITHIN GROUP (ORDER BY s)",
+        "MEDIAN(a)", "NEXT_DAY(d, 'xx')", "PREVIOUS_DAY(d, s)", "NEXT_DAY(d, 5)", "NEXT_DAY(s, 'mo')",
+        "NEXT_DAY(ts, 'x' || s)")]
+    mr = "SELECT * FROM t MATCH_RECOGNIZE ({} PATTERN ({}) DEFINE {})"
+    out += [mr.format(clauses, pattern, define) for clauses, pattern, define in (
+        ("ORDER BY i MEASURES COUNT(*) AS c", "a+", "a AS nosuch > 0"),
+        ("ORDER BY i MEASURES FIRST(nosuch) AS c", "a", "a AS TRUE"),
+        ("ORDER BY i MEASURES SUM(s) AS c", "a", "a AS s > 1"),
+        ("ORDER BY i MEASURES COUNT(*) AS c", "a{x}", "a AS TRUE"),
+        ("ORDER BY i MEASURES COUNT(*) AS c", "(a", "a AS TRUE"),
+        ("ORDER BY i MEASURES COUNT(*) AS c", "a", "a AS PREV(i, -1) > 0"),
+        ("ORDER BY i MEASURES COUNT(*) AS c", "a", "a AS SUM(i) OVER () > 0"),
+        ("ORDER BY i MEASURES COUNT(*) AS c", "a", "a AS i > 0, a AS i < 0"),
+        ("ORDER BY i MEASURES COUNT(*) AS c AFTER MATCH SKIP TO LAST nosuch", "a", "a AS TRUE"),
+        ("ORDER BY i MEASURES COUNT(*) AS c ALL ROWS PER MATCH WITH UNMATCHED ROWS", "^a$", "a AS d"),
+        ("PARTITION BY nosuch ORDER BY i", "a", "a AS TRUE"), ("ORDER BY o MEASURES LAST(a.v) AS c", "a", "a AS v"))]
+    out += [
+        "CREATE STAGE st", "COPY INTO t FROM @nosuchstage", "COPY INTO t FROM @st FILE_FORMAT = (TYPE = NOSUCH)",
+        "COPY INTO t FROM @st FILE_FORMAT = (TYPE = AVRO)", "COPY INTO @st FROM t FILE_FORMAT = (TYPE = NOSUCH)",
+        "COPY INTO t FROM @st FILE_FORMAT = (FORMAT_NAME = 'nosuch')", "COPY INTO t FROM @st ON_ERROR = 'maybe'",
+        "COPY INTO t FROM @st FILE_FORMAT = (TYPE = CSV NOSUCH_OPTION = 1)", "COPY INTO nosuch FROM @st",
+        "COPY INTO w FROM @st", "COPY INTO @st FROM nosuch", "COPY INTO @st FROM (SELECT nosuch FROM t)",
+        "COPY INTO t (nosuch) FROM @st", "COPY INTO t FROM @st PATTERN = '('", "LIST @st PATTERN = '('",
+        "LIST @nosuchstage", "REMOVE @nosuchstage", "SELECT $1 FROM @st (FILE_FORMAT => 'nosuch')",
+        "SELECT $1 FROM @nosuchstage", "CREATE FILE FORMAT ff TYPE = NOSUCH", "CREATE STAGE st",
+        "CREATE STAGE st2 URL = 'http://example.com'", "PUT file:///nonexistent/x.csv @st",
+        "CREATE TASK tk SCHEDULE = 'bogus' AS SELECT 1", "CREATE TASK tk SCHEDULE = '0 minutes' AS SELECT 1",
+        "CREATE TASK tk AFTER nosuch AS SELECT 1", "EXECUTE TASK nosuch", "ALTER TASK nosuch RESUME",
+        "ALTER TASK nosuch SET SCHEDULE = '5 minutes'", "CREATE TASK tk2 SCHEDULE = '1 minute' AS INSERT INTO w VALUES (1)",
+        "EXECUTE TASK tk2", "CREATE MATERIALIZED VIEW mv2 AS SELECT i FROM t JOIN t t2 USING (i)",
+        "CREATE MATERIALIZED VIEW mv2 AS SELECT nosuch FROM t", "CREATE MATERIALIZED VIEW mv2 AS SELECT i FROM t LIMIT 1",
+        "ALTER MATERIALIZED VIEW nosuch SUSPEND", "ALTER MATERIALIZED VIEW w SUSPEND", "DROP MATERIALIZED VIEW w",
+        "CREATE DYNAMIC TABLE dt TARGET_LAG = 'soon' WAREHOUSE = wh AS SELECT i FROM t",
+        "CREATE DYNAMIC TABLE dt TARGET_LAG = '1 minute' WAREHOUSE = wh AS SELECT nosuch FROM t",
+        "CREATE DYNAMIC TABLE dt AS SELECT i FROM t", "ALTER DYNAMIC TABLE nosuch REFRESH", "ALTER DYNAMIC TABLE t REFRESH",
+        "ALTER DYNAMIC TABLE nosuch SET TARGET_LAG = 'x'",
+    ]
+    udf = "CREATE FUNCTION {}(x {}) RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '{}' HANDLER = '{}' AS '{}'"
+    out += [udf.format(*parts) for parts in (
+        ("pf", "INT", "3.11", "nosuch", "def f(x): return x"), ("pf", "INT", "3.11", "f", "def f(x) return x"),
+        ("pf", "INT", "2.7", "f", "def f(x): return x"), ("pf", "NOSUCHTYPE", "3.11", "f", "def f(x): return x"),
+        ("pf2", "INT", "3.11", "f", "def f(x): return 1/0"), ("pf3", "INT", "3.11", "f", 'def f(x): return \"s\"'),
+        ("pf4", "INT", "3.11", "f", "def f(x): return 10**40"), ("pf5", "INT", "3.11", "f", "def f(x): return [x]"))]
+    out += ["SELECT pf2(1)", "SELECT pf3(1)", "SELECT pf4(i) FROM t", "SELECT pf5(1)", "SELECT pf2('x')",
+            "SELECT pf2(1, 2)", "SELECT pf2(a) FROM t", "CALL nosuchproc()",
+            "CREATE FUNCTION pf6(x INT) RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.11' PACKAGES = ('nosuchpkg') "
+            "HANDLER = 'f' AS 'def f(x): return x'"]
+    out += [f"ALTER SESSION SET {p}" for p in (
+        "NOSUCH_PARAM = 1", "TIMEZONE = 5", "WEEK_OF_YEAR_POLICY = 7", "WEEK_START = 'x'",
+        "STATEMENT_TIMEOUT_IN_SECONDS = -1", "STATEMENT_TIMEOUT_IN_SECONDS = 'x'", "AUTOCOMMIT = 'maybe'",
+        "BINARY_OUTPUT_FORMAT = 'OCTAL'", "TIMESTAMP_TYPE_MAPPING = 'TIMESTAMP_XX'", "DATE_INPUT_FORMAT = 'QQQ'",
+        "TIMESTAMP_OUTPUT_FORMAT = 'YYYY-QQ'", "ROWS_PER_RESULTSET = -5", "JSON_INDENT = 99", "QUOTED_IDENTIFIERS_IGNORE_CASE = 2")]
+    out += ["ALTER TABLE w ADD COLUMN z INT", "ALTER TABLE mv DROP COLUMN i", "ALTER VIEW t RENAME TO t9",
+            "CREATE OR REPLACE TABLE w (i INT)", "CREATE OR REPLACE VIEW t AS SELECT 1 x",
+            "CREATE OR REPLACE MATERIALIZED VIEW t AS SELECT i FROM t", "SELECT GROUPING(s) FROM t GROUP BY i",
+            "SELECT i FROM t SAMPLE (150)", "SELECT i FROM t TABLESAMPLE BERNOULLI (100.5)"]
+    out += ["ALTER SESSION UNSET NOSUCH_PARAM", "SET v = (SELECT i, s FROM t)", "SET (x, y) = (1)",
+            "SHOW PARAMETERS LIKE 'x' IN TABLE nosuch", "SELECT $nosuch_variable"]
     return out
 
 
