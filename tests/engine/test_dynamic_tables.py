@@ -107,3 +107,15 @@ def test_kept_in_a_persistent_registry(tmp_path: Path) -> None:
         assert run(cur, "SELECT a FROM dt") == [(5,)]
         with pytest.raises(ProgrammingError, match="dynamic table"):
             run(cur, "DELETE FROM dt")
+
+
+def test_drop_table_drops_a_dynamic_table_and_its_record(cur: Any) -> None:
+    """https://docs.snowflake.com/en/sql-reference/sql/drop-dynamic-table: "You can also drop a dynamic table using
+    the DROP TABLE command" (DECISIONS.md Q33): a table made later under its name is an ordinary table."""
+    cur.execute("CREATE TABLE src (a INT)")
+    cur.execute("CREATE DYNAMIC TABLE gone TARGET_LAG = '1 minute' WAREHOUSE = wh AS SELECT a FROM src")
+    assert cur.execute("DROP TABLE gone").fetchall() == [("GONE successfully dropped.",)]
+    assert cur.execute("SHOW DYNAMIC TABLES").fetchall() == []
+    cur.execute("CREATE TABLE gone (z INT)")
+    cur.execute("INSERT INTO gone VALUES (1)")  # not refused as DML on a dynamic table
+    assert cur.execute("SHOW DYNAMIC TABLES").fetchall() == []
