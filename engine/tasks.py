@@ -218,6 +218,8 @@ def create(session: Session, text: str) -> Result:
     if not body:
         raise errors.syntax_error_detail("CREATE TASK needs AS <sql>")
     privileges.check_create_in_schema(session, key[0], key[1], "TASK")
+    if not props.get("warehouse"):  # serverless (https://docs.snowflake.com/en/user-guide/tasks-intro)
+        privileges.check_account(session, "EXECUTE MANAGED TASK")
     tasks = session.catalog.tasks
     old = tasks.get_task(*key)
     if old is not None:

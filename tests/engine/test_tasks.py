@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 import snowreg
-
 from snowreg.errors import ProgrammingError
 
 
