@@ -8,7 +8,7 @@ same schema reads the sequence's clone; internal stages are cloned only with INC
 which snowreg does not take; temporary tables (a session's own) are not cloned. Cloned tasks and dynamic tables
 are suspended (object-clone: "Cloning and tasks"; https://docs.snowflake.com/en/user-guide/dynamic-tables-clone);
 a cloned materialized view reads the clone of its base table (DECISIONS.md Q30-Q31). A source holding models,
-tags, functions or procedures, or a table or view the role cannot see, is refused by name (DECISIONS.md
+tags, functions or procedures, or a table, view or task the role cannot see, is refused by name (DECISIONS.md
 L4): the docs do not say what becomes of models, and a copy the role could not read would be a copy it
 should not have made. All or nothing: on any failure
 the new schema is dropped again.
@@ -47,6 +47,10 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
     for r in relations:
         if not privileges.can_see_table(session, db, schema, r.name, r.owner):
             raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a table or view the role cannot see")
+    a = privileges.access(session)
+    if not a.manage_grants and any(not a.held(("TASK", db, schema, t.name), t.owner)
+                                   for t in catalog.tasks.list_tasks(db, schema)):
+        raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a task the role cannot see")
         if r.kind == "VIEW" and catalog.tables.view_text(db, schema, r.name) is None:
             raise errors.not_supported(f"CREATE SCHEMA … CLONE of the view {r.name} (its statement was not kept)")
     return relations

@@ -65,3 +65,18 @@ def test_explain_access_answers_for_tasks_materialized_views_and_dynamic_tables(
     assert snowreg.explain_access(alice, "VIEW ML.DEV.MV", "SELECT")
     assert snowreg.explain_access(alice, "TABLE ML.DEV.DT", "SELECT")
     assert not snowreg.explain_access(alice, "TABLE ML.DEV.DT", "OPERATE")
+
+
+def test_clone_of_a_schema_holding_a_task_the_role_cannot_see_is_refused(pair: tuple[Connection, Connection]) -> None:
+    """As for tables and views (DECISIONS.md L4, Q30): a clone would copy a task the role holds nothing on."""
+    admin, alice = pair
+    for sql in ("CREATE SCHEMA ML.SRC", "CREATE TASK ML.SRC.HIDDEN AS SELECT 1",
+                "GRANT USAGE ON SCHEMA ML.SRC TO ROLE ANALYST", "GRANT CREATE SCHEMA ON DATABASE ML TO ROLE ANALYST"):
+        run(admin, sql)
+    with pytest.raises(snowreg.Error) as info:
+        run(alice, "CREATE SCHEMA ML.COPY CLONE ML.SRC")
+    assert info.value.errno == 2 and "task" in info.value.msg
+    assert [r[1] for r in run(admin, "SHOW SCHEMAS IN DATABASE ML") if r[1] == "COPY"] == []
+    run(admin, "GRANT MONITOR ON TASK ML.SRC.HIDDEN TO ROLE ANALYST")
+    run(alice, "CREATE SCHEMA ML.COPY CLONE ML.SRC")
+    assert [(r[1], r[5]) for r in run(alice, "SHOW TASKS IN SCHEMA ML.COPY")] == [("HIDDEN", "ACCOUNTADMIN")]
