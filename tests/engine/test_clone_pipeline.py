@@ -56,6 +56,12 @@ def test_database_clone_clones_tasks(source: Any) -> None:
     run(cur, "CREATE DATABASE D2 CLONE TEST_DB")
     assert show(cur, "SHOW TASKS IN SCHEMA D2.S1", "name", "state", "database_name") == [
         ("CHILD", "suspended", "D2"), ("ROOT", "suspended", "D2")]
+    assert show(cur, "SHOW DYNAMIC TABLES IN SCHEMA D2.S1", "name", "scheduling_state") == [("DT", "SUSPENDED")]
+    assert show(cur, "SHOW MATERIALIZED VIEWS IN SCHEMA D2.S1", "source_database_name", "source_schema_name") == [
+        ("D2", "S1")]
+    run(cur, "INSERT INTO D2.S1.t VALUES (9)")
+    run(cur, "ALTER DYNAMIC TABLE D2.S1.dt REFRESH")  # reads the cloned database's table
+    assert run(cur, "SELECT b FROM D2.S1.dt ORDER BY b") == [(10,), (20,), (90,)]
 
 
 def test_cloned_materialized_view_reads_the_cloned_base_table(source: Any) -> None:
