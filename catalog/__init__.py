@@ -369,6 +369,13 @@ class Catalog:
         finally:
             self.retention.tables_added()
 
+    def copy_tasks(self, source: tuple[str, str], target: tuple[str, str]) -> None:
+        """CREATE SCHEMA … CLONE: the source's tasks, suspended, with the grants on them (object-clone: "Cloning and
+        tasks"), in one transaction."""
+        with self.store.transaction() as tx:
+            names = self.tasks.copy_rows(tx, source, target)
+            self.grants.copy_table_grants(tx, source, target, names, kinds=("TASK",))
+
     def rename_table(self, database: str, schema: str, old: str, new: str) -> None:
         """ALTER TABLE … RENAME: grants and records follow the table, in one transaction."""
         with self.store.transaction() as tx:

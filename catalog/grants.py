@@ -445,13 +445,16 @@ class GrantsPart:
         return (owner[9], owner[6]) if owner else (None, None)
 
     def copy_table_grants(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
-                          names: Sequence[str]) -> None:
-        """CREATE SCHEMA … CLONE: the clones of tables and views inherit every grant on them, OWNERSHIP too
-        (https://docs.snowflake.com/en/user-guide/object-clone); what the clone got on creation goes first."""
-        where = "object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? AND list_contains(?::VARCHAR[], name)"
-        tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [*target, list(names)])
+                          names: Sequence[str], kinds: Sequence[str] = ("TABLE", "VIEW")) -> None:
+        """CREATE SCHEMA … CLONE: the clones of tables and views (or of the objects of `kinds`, named by name)
+        inherit every grant on them, OWNERSHIP too (https://docs.snowflake.com/en/user-guide/object-clone); what
+        the clone got on creation goes first."""
+        where = ("list_contains(?::VARCHAR[], object_kind) AND database_name = ? AND schema_name = ? "
+                 "AND list_contains(?::VARCHAR[], name)")
+        tx.execute(f"DELETE FROM snowreg.grants WHERE {where}", [list(kinds), *target, list(names)])
         tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) SELECT object_kind, ?, ?, name, object_id, privilege, grantee, "
-                   f"grant_option, granted_by, created_on FROM snowreg.grants WHERE {where}", [*target, *source, list(names)])
+                   f"grant_option, granted_by, created_on FROM snowreg.grants WHERE {where}",
+                   [*target, list(kinds), *source, list(names)])
         self.store.access_changed()
 
     def copy_sequence_grants(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
@@ -593,7 +596,8 @@ class GrantsPart:
             "FROM snowreg.stages WHERE owner = $1 UNION ALL SELECT 'TAG', database_name, schema_name, name, 0, "
             "created_on FROM snowreg.tags WHERE owner = $1 UNION ALL SELECT 'ROLE', '', '', name, 0, created_on "
             "FROM snowreg.roles WHERE owner = $1 UNION ALL SELECT 'USER', '', '', name, 0, created_on "
-            "FROM snowreg.users WHERE owner = $1 ORDER BY 6", [role])
+            "FROM snowreg.users WHERE owner = $1 UNION ALL SELECT 'TASK', database_name, schema_name, name, 0, "
+            "created_on FROM snowreg.tasks WHERE owner = $1 ORDER BY 6", [role])
         return [(r[0], r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
 
 

@@ -96,7 +96,9 @@ CONTAINER_QUERIES = {
         UNION ALL SELECT 'FUNCTION', 'FUNCTION', database_name, schema_name, name || '(' || arguments || ')',
                'OWNERSHIP', owner, true, owner, created_on FROM snowreg.udfs WHERE owner <> ''
         UNION ALL SELECT 'PROCEDURE', 'PROCEDURE', database_name, schema_name, name || '(' || arguments || ')',
-               'OWNERSHIP', owner, true, owner, created_on FROM snowreg.procedures WHERE owner <> ''""",
+               'OWNERSHIP', owner, true, owner, created_on FROM snowreg.procedures WHERE owner <> ''
+        UNION ALL SELECT 'TASK', 'TASK', database_name, schema_name, name, 'OWNERSHIP', owner, true, owner,
+               created_on FROM snowreg.tasks WHERE owner <> ''""",
     # roles and who holds them (APPLICABLE_ROLES, ENABLED_ROLES)
     "snowreg_reg_roles": "SELECT name, owner FROM snowreg.roles",
     "snowreg_reg_role_grants": "SELECT role, grantee_kind, grantee FROM snowreg.role_grants",

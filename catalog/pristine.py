@@ -32,6 +32,7 @@ SEED_ACCOUNT_GRANTS = (
     ("MANAGE GRANTS", "SECURITYADMIN"), ("CREATE USER", "USERADMIN"), ("CREATE ROLE", "USERADMIN"),
     ("CREATE DATABASE", "SYSADMIN"), ("CREATE WAREHOUSE", "SYSADMIN"), ("APPLY TAG", "ACCOUNTADMIN"),
     ("EXECUTE TASK", "ACCOUNTADMIN"),  # https://docs.snowflake.com/en/user-guide/tasks-intro (held by default)
+    ("EXECUTE MANAGED TASK", "ACCOUNTADMIN"),  # creating a serverless task (tasks-intro; DECISIONS.md Q35)
 )
 SEED_USER = "ADMIN"
 SEED_USER_ROLE = "ACCOUNTADMIN"  # its owner and default role

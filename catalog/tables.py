@@ -295,10 +295,14 @@ class TablesPart:
     def copy_records(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
                      names: Sequence[str]) -> None:
         """CREATE SCHEMA … CLONE: the records of the tables `names` of schema `source` for their clones in
-        `target`; a foreign key to a table of the source schema references its clone."""
+        `target`; a foreign key to a table of the source schema references its clone, and so does a materialized
+        view over a table of the source schema (its view was made again in the clone's context)."""
         moved = {"database_name": "$1", "schema_name": "$2",
                  "ref_database": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $1 ELSE ref_database END",
-                 "ref_schema": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $2 ELSE ref_schema END"}
+                 "ref_schema": "CASE WHEN ref_database = $3 AND ref_schema = $4 THEN $2 ELSE ref_schema END",
+                 "source_database": "CASE WHEN source_database = $3 AND source_schema = $4 THEN $1 "
+                                    "ELSE source_database END",
+                 "source_schema": "CASE WHEN source_database = $3 AND source_schema = $4 THEN $2 ELSE source_schema END"}
         self._no_clustering = False
         for table, column in _RECORDS:
             columns = [str(d[0]) for d in tx.execute(f"SELECT * FROM snowreg.{table} LIMIT 0").description or ()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -79,6 +79,19 @@ class TasksPart:
     def drop_rows(self, tx: Any, task: TaskRow) -> None:
         """Catalog.drop_task's step."""
         tx.execute("DELETE FROM snowreg.tasks WHERE id = ?", [task.id])
+
+    def copy_rows(self, tx: Any, source: tuple[str, str], target: tuple[str, str]) -> list[str]:
+        """Catalog.copy_tasks' step: each task of schema `source` again in `target` with an id of its own, suspended,
+        its predecessors (all in its schema) the clones; the names of the tasks copied."""
+        names = []
+        for task in self.list_tasks(*source):
+            found = tx.execute("SELECT nextval('snowreg.ids')").fetchone()
+            props = dict(task.properties)
+            props["predecessors"] = [[*target, p[2]] for p in props.get("predecessors") or []]
+            self.put_rows(tx, replace(task, id=int(found[0]), database_name=target[0], schema_name=target[1],
+                                      created_on=now(), state="suspended", properties=props), None)
+            names.append(task.name)
+        return names
 
     def record_run(self, rows: list[dict[str, Any]]) -> None:
         """The runs of one EXECUTE TASK (TASK_HISTORY's rows)."""

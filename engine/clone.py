@@ -1,11 +1,14 @@
-"""CREATE SCHEMA … CLONE: a new schema holding a copy of each table (with its rows), view and sequence of the source.
+"""CREATE SCHEMA … CLONE: a new schema holding a copy of each table (with its rows), view, sequence, materialized view,
+dynamic table and task of the source.
 
 https://docs.snowflake.com/en/sql-reference/sql/create-clone and https://docs.snowflake.com/en/user-guide/object-clone:
 the clones of the child objects inherit every grant on them (OWNERSHIP too), the new schema's own
 grants are not copied (the cloning role owns it); a cloned table whose default reads a sequence of the
 same schema reads the sequence's clone; internal stages are cloned only with INCLUDE INTERNAL STAGES,
-which snowreg does not take; temporary tables (a session's own) are not cloned. A source holding models,
-tags, functions, procedures or streams (DECISIONS.md W14), or a table, view or sequence the role cannot
+which snowreg does not take; temporary tables (a session's own) are not cloned. Cloned tasks and dynamic
+tables are suspended (object-clone: "Cloning and tasks"; https://docs.snowflake.com/en/user-guide/dynamic-tables-clone);
+a cloned materialized view reads the clone of its base table (DECISIONS.md Q30-Q31). A source holding models,
+tags, functions, procedures or streams (DECISIONS.md W14), or a table, view, sequence or task the role cannot
 see, is refused by name (DECISIONS.md L4, J50): the docs do not say what becomes of models, and a copy the
 role could not read would be a copy it should not have made. All or nothing: on any failure the new
 schema is dropped again.
@@ -53,6 +56,10 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
     for r in relations:
         if not privileges.can_see_table(session, db, schema, r.name, r.owner):
             raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a table or view the role cannot see")
+    a = privileges.access(session)
+    if not a.manage_grants and any(not a.held(("TASK", db, schema, t.name), t.owner)
+                                   for t in catalog.tasks.list_tasks(db, schema)):
+        raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a task the role cannot see")
         if r.kind == "VIEW" and catalog.tables.view_text(db, schema, r.name) is None:
             raise errors.not_supported(f"CREATE SCHEMA … CLONE of the view {r.name} (its statement was not kept)")
     if any(q.database_name == db and q.schema_name == schema
@@ -88,13 +95,14 @@ def copy_database(session: Session, source: str, target: str, schemas: list[tupl
                                   catalog.databases.schema_managed_access(source, name))
         elif row.comment is not None:  # PUBLIC, made with the database
             catalog.databases.set_comment(target, name, row.comment)
-        copy_contents(session, (source, name), (target, name), relations)
+        copy_contents(session, (source, name), (target, name), relations, whole_database=True)
         catalog.inherit_schema((source, name), target, row.owner)
 
 
 def copy_contents(session: Session, source: tuple[str, str], target: tuple[str, str],
-                  relations: list[RelationRow]) -> None:
-    """Sequences, tables with their rows and comments, then views, into the new (empty) schema `target`."""
+                  relations: list[RelationRow], whole_database: bool = False) -> None:
+    """Sequences, tables with their rows and comments, then views, then tasks, into the new (empty) schema
+    `target` (`whole_database`: part of CREATE DATABASE … CLONE)."""
     duck = session.duck
     duck.execute("BEGIN TRANSACTION")
     try:
@@ -112,6 +120,26 @@ def copy_contents(session: Session, source: tuple[str, str], target: tuple[str, 
     sequences = [q.name for q in list_sequences(session.catalog.store)
                  if (q.database_name, q.schema_name) == source]
     session.catalog.copy_table_records(source, target, [r.name for r in relations], sequences)
+    _dynamic_tables(session, source, target, relations, whole_database)
+    session.catalog.copy_tasks(source, target)
+
+
+def _dynamic_tables(session: Session, source: tuple[str, str], target: tuple[str, str], relations: list[RelationRow],
+                    whole_database: bool) -> None:
+    """A cloned dynamic table is suspended (https://docs.snowflake.com/en/user-guide/dynamic-tables-clone) and its
+    query reads names where the clone is, as a cloned view's does: the context it was created in moves with it
+    when it is the source schema (or, cloning a database, any schema of the source database)."""
+    tables = session.catalog.tables
+    for r in relations:
+        spec = tables.dynamic(*target, r.name) if r.kind == "TABLE" else None
+        if spec is None:
+            continue
+        context = list(spec.get("context") or source)
+        if context == list(source):
+            context = list(target)
+        elif whole_database and context[0] == source[0]:
+            context[0] = target[0]
+        tables.set_dynamic(*target, r.name, {**spec, "context": context, "scheduling_state": "SUSPENDED"})
 
 
 def _sequence(session: Session, target: tuple[str, str], name: str, next_value: int, increment: int,

@@ -253,11 +253,11 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
-# no pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated, not
-# their UNDROP: _PIPELINES); ALTER USER (its properties and the
+# no pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated:
+# _PIPELINES, UNDROP DYNAMIC TABLE with UNDROP TABLE; UNDROP TASK is not); ALTER USER (its properties and the
 # user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
-_NOT_EMULATED = re.compile(r"UNDROP (?:DYNAMIC TABLE|TASK)|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
+_NOT_EMULATED = re.compile(r"UNDROP TASK|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
@@ -382,7 +382,7 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         if clustering.handles(stmt.body.text):
             with _positions_in_text(stmt):
                 return status() if describe_only else clustering.alter(session, stmt.body.text)
-    if stmt.verb == "UNDROP TABLE":
+    if stmt.verb in ("UNDROP TABLE", "UNDROP DYNAMIC TABLE"):
         return status() if describe_only else time_travel.undrop_table(session, stmt.body.text)
     if _UNDROP.fullmatch(stmt.verb):  # its errors, then refused as not supported (DECISIONS.md L11)
         return time_travel.undrop_container(session, stmt.verb, stmt.body.text)  # changes nothing: also described

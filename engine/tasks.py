@@ -218,6 +218,8 @@ def create(session: Session, text: str) -> Result:
     if not body:
         raise errors.syntax_error_detail("CREATE TASK needs AS <sql>")
     privileges.check_create_in_schema(session, key[0], key[1], "TASK")
+    if not props.get("warehouse"):  # serverless (https://docs.snowflake.com/en/user-guide/tasks-intro)
+        privileges.check_account(session, "EXECUTE MANAGED TASK")
     tasks = session.catalog.tasks
     old = tasks.get_task(*key)
     if old is not None:
@@ -416,7 +418,8 @@ def _run_one(session: Session, task: TaskRow, run_text: Callable[[str], Result])
 
 
 def _condition(run_text: Callable[[str], Result], condition: str) -> bool:
-    """WHEN: a Boolean expression; SYSTEM$STREAM_HAS_DATA of a stream snowreg cannot have fails the run."""
+    """WHEN: a Boolean expression, run as a query (its calls resolve as any query's, so SYSTEM$STREAM_HAS_DATA
+    answers here once a SELECT answers it; until then the run fails with that SELECT's error)."""
     result = run_text(f"SELECT ({condition})")
     return bool(result.rows and result.rows[0][0] is True)
 

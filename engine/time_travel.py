@@ -27,7 +27,7 @@ from snowreg.grammar.text import quote_ident
 
 _DROP_TABLE = re.compile(r"DROP TABLE\b", re.I)
 _COPY_GRANTS = re.compile(r"\bCOPY\s+GRANTS\b", re.I)
-_UNDROP_TABLE = re.compile(r"\s*UNDROP\s+TABLE\s+(?P<name>.+?)\s*;?\s*", re.I | re.S)
+_UNDROP_TABLE = re.compile(r"\s*UNDROP\s+(?P<dynamic>DYNAMIC\s+)?TABLE\s+(?P<name>.+?)\s*;?\s*", re.I | re.S)
 _UNDROP_CONTAINER = re.compile(r"\s*UNDROP\s+(?:SCHEMA|DATABASE)\s+(?P<name>.+?)\s*;?\s*", re.I | re.S)
 
 
@@ -99,8 +99,9 @@ def _reads_itself(session: Session, tr: Translation, target: TableRef) -> bool:
 
 
 def undrop_table(session: Session, sql: str) -> Result:
-    """UNDROP TABLE <name>: `Table T successfully restored.`; 002002 when a table or view has the name,
-    002003 when no dropped version the session's roles own is kept."""
+    """UNDROP [DYNAMIC] TABLE <name>: `Table T successfully restored.`; 002002 when a table or view has the name,
+    002003 when no dropped version the session's roles own is kept (UNDROP DYNAMIC TABLE: or the most recent one
+    is no dynamic table; https://docs.snowflake.com/en/sql-reference/sql/undrop-dynamic-table needs OWNERSHIP only)."""
     m = _UNDROP_TABLE.fullmatch(sql)
     if m is None or m.group("name").upper().startswith("IDENTIFIER"):
         raise errors.not_supported("This form of UNDROP TABLE (a table named by its name)")
@@ -115,9 +116,12 @@ def undrop_table(session: Session, sql: str) -> Result:
             raise errors.does_not_exist("Object", fqn, "42S02")
         raise errors.already_exists("Object", name)
     kept = session.catalog.dropped.listed(database, schema, name)
-    if not kept or not _owns(session, kept[0]):
+    dynamic = m.group("dynamic") is not None
+    if not kept or not _owns(session, kept[0]) or (dynamic and session.catalog.tables.dynamic(
+            database, schema, kept[0].hidden) is None):
         raise errors.does_not_exist("Table", fqn)
-    privileges.check_create_in_schema(session, database, schema, "TABLE")
+    if not dynamic:
+        privileges.check_create_in_schema(session, database, schema, "TABLE")
     transaction.before_plain(session, "ddl")
     session.catalog.undrop_table(kept[0])
     return status(f"Table {quote_ident(name)} successfully restored.")

@@ -26,7 +26,7 @@ SATISFIES: dict[tuple[str, str], frozenset[str]] = {
     ("STAGE", "READ"): frozenset({"READ", "WRITE", "USAGE", "OWNERSHIP"}),
     ("STAGE", "USAGE"): frozenset({"READ", "WRITE", "USAGE", "OWNERSHIP"}),
 }
-KINDS = ("ACCOUNT", "DATABASE", "SCHEMA", "MODEL", "STAGE", "TABLE", "VIEW", "TAG", "SEQUENCE")
+KINDS = ("ACCOUNT", "DATABASE", "SCHEMA", "MODEL", "STAGE", "TABLE", "VIEW", "TAG", "SEQUENCE", "TASK")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +123,9 @@ def _resolve(session: Session, kind: str, parts: list[str]) -> tuple[ObjectKey |
     elif kind == "STAGE":
         row = catalog.objects.get_stage(*full)
         key = ObjectKey("STAGE", id=row.id if row else 0)
-    elif kind == "TAG":
-        row, key = catalog.objects.get_tag(*full), ObjectKey("TAG", full[0], full[1], full[2])
+    elif kind in ("TAG", "TASK"):
+        row = catalog.objects.get_tag(*full) if kind == "TAG" else catalog.tasks.get_task(*full)
+        key = ObjectKey(kind, full[0], full[1], full[2])
     elif kind == "SEQUENCE":  # its owner is its OWNERSHIP grant
         key = ObjectKey("SEQUENCE", full[0], full[1], full[2])
         if not privileges.sequence_exists(session, *full):

@@ -43,7 +43,7 @@ def visible_objects(session: Session) -> list[str] | None:
             keys.append(_RS.join(("DATABASE", index[1], "", "")))
         elif kind == "SCHEMA" and a.sees_schema(index[1], index[2]):
             keys.append(_RS.join(("SCHEMA", index[1], index[2], "")))
-        elif kind in ("TABLE", "SEQUENCE", "TAG") and a.schema_usable(index[1], index[2]):
+        elif kind in ("TABLE", "SEQUENCE", "TAG", "TASK") and a.schema_usable(index[1], index[2]):
             keys.append(_RS.join(index))
     catalog = session.catalog
     shown = set(privileges.visible_model_ids(session) or ())
@@ -52,6 +52,9 @@ def visible_objects(session: Session) -> list[str] | None:
     for tag in catalog.objects.list_tags():
         if tag.owner in a.roles and a.schema_usable(tag.database_name, tag.schema_name):
             keys.append(_RS.join(("TAG", tag.database_name, tag.schema_name, tag.name)))
+    for task in catalog.tasks.list_tasks():
+        if task.owner in a.roles and a.schema_usable(task.database_name, task.schema_name):
+            keys.append(_RS.join(("TASK", *task.key)))
     for stage in catalog.objects.list_stages():
         held = a.held(("STAGE", stage.id), stage.owner)
         if held and a.schema_usable(stage.database_name, stage.schema_name):

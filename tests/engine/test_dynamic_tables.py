@@ -107,3 +107,38 @@ def test_kept_in_a_persistent_registry(tmp_path: Path) -> None:
         assert run(cur, "SELECT a FROM dt") == [(5,)]
         with pytest.raises(ProgrammingError, match="dynamic table"):
             run(cur, "DELETE FROM dt")
+
+
+def test_drop_table_drops_a_dynamic_table_and_its_record(cur: Any) -> None:
+    """https://docs.snowflake.com/en/sql-reference/sql/drop-dynamic-table: "You can also drop a dynamic table using
+    the DROP TABLE command" (DECISIONS.md Q33): a table made later under its name is an ordinary table."""
+    cur.execute("CREATE TABLE src (a INT)")
+    cur.execute("CREATE DYNAMIC TABLE gone TARGET_LAG = '1 minute' WAREHOUSE = wh AS SELECT a FROM src")
+    assert cur.execute("DROP TABLE gone").fetchall() == [("GONE successfully dropped.",)]
+    assert cur.execute("SHOW DYNAMIC TABLES").fetchall() == []
+    cur.execute("CREATE TABLE gone (z INT)")
+    cur.execute("INSERT INTO gone VALUES (1)")  # not refused as DML on a dynamic table
+    assert cur.execute("SHOW DYNAMIC TABLES").fetchall() == []
+
+
+def test_undrop_dynamic_table_restores_the_dropped_dynamic_table(cur: Any) -> None:
+    """https://docs.snowflake.com/en/sql-reference/sql/undrop-dynamic-table: "Restores the most recent version of a
+    dropped dynamic table"; a dropped plain table of that name is not one (DECISIONS.md Q36)."""
+    cur.execute("CREATE TABLE src (a INT)")
+    cur.execute("INSERT INTO src VALUES (1)")
+    cur.execute("CREATE DYNAMIC TABLE dt TARGET_LAG = '1 minute' WAREHOUSE = wh AS SELECT a FROM src")
+    cur.execute("DROP DYNAMIC TABLE dt")
+    assert cur.execute("UNDROP DYNAMIC TABLE dt").fetchall() == [("Table DT successfully restored.",)]
+    assert [r[1] for r in cur.execute("SHOW DYNAMIC TABLES").fetchall()] == ["DT"]
+    cur.execute("INSERT INTO src VALUES (2)")
+    cur.execute("ALTER DYNAMIC TABLE dt REFRESH")  # its query came back with it
+    assert cur.execute("SELECT a FROM dt ORDER BY a").fetchall() == [(1,), (2,)]
+    with pytest.raises(ProgrammingError) as existing:
+        cur.execute("UNDROP DYNAMIC TABLE dt")
+    assert existing.value.errno == 2002
+    cur.execute("CREATE TABLE plain (a INT)")
+    cur.execute("DROP TABLE plain")
+    with pytest.raises(ProgrammingError) as plain:
+        cur.execute("UNDROP DYNAMIC TABLE plain")
+    assert plain.value.errno == 2003
+    assert cur.execute("UNDROP TABLE plain").fetchall() == [("Table PLAIN successfully restored.",)]

@@ -120,3 +120,15 @@ def test_kept_in_a_persistent_registry(tmp_path: Path) -> None:
         assert show(cur, "SHOW MATERIALIZED VIEWS", "name", "invalid") == [("MV", "true")]
         with pytest.raises(ProgrammingError, match="is invalid"):
             run(cur, "SELECT * FROM mv")
+
+
+def test_drop_view_drops_a_materialized_view_and_its_record(cur: Any) -> None:
+    """DROP VIEW of a materialized view drops it (the drop-view page is silent; DECISIONS.md Q14, Q33): a view made
+    later under its name is a plain view, never suspended."""
+    cur.execute("CREATE TABLE base (a INT)")
+    cur.execute("CREATE MATERIALIZED VIEW gone AS SELECT a FROM base")
+    cur.execute("ALTER MATERIALIZED VIEW gone SUSPEND")
+    assert cur.execute("DROP VIEW gone").fetchall() == [("GONE successfully dropped.",)]
+    cur.execute("CREATE VIEW gone AS SELECT 1 AS x")
+    assert cur.execute("SELECT x FROM gone").fetchall() == [(1,)]
+    assert cur.execute("SHOW MATERIALIZED VIEWS").fetchall() == []

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import snowreg
 from snowreg.errors import ProgrammingError
 
 
@@ -143,3 +144,30 @@ def test_get_ddl_runs_back_and_grants_follow_ownership(graph: Any) -> None:
     assert sorted(r[1] for r in run(cur, "SHOW GRANTS ON TASK child")) == ["OPERATE", "OWNERSHIP"]
     run(cur, "DROP ROLE r")  # its objects go to the dropping role
     assert show(cur, "SHOW TASKS LIKE 'CHILD'", "owner") != [("R",)]
+
+
+def test_when_calls_functions_through_the_ordinary_sql_path(cur: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WHEN is evaluated as a query (DECISIONS.md Q19, Q34): SYSTEM$STREAM_HAS_DATA fails the run with the error the
+    same call in a SELECT gets, and once the function is answered (here a stand-in for streams' own), WHEN reads its
+    answer. https://docs.snowflake.com/en/sql-reference/sql/create-task (WHEN: SYSTEM$STREAM_HAS_DATA)."""
+    from snowreg.engine.sql import system
+
+    run(cur, "CREATE TABLE log (step VARCHAR)")
+    run(cur, "CREATE TASK gated WHEN SYSTEM$STREAM_HAS_DATA('MYSTREAM') AS INSERT INTO log VALUES ('ran')")
+    with pytest.raises(snowreg.Error) as direct:
+        run(cur, "SELECT SYSTEM$STREAM_HAS_DATA('MYSTREAM')")
+    run(cur, "EXECUTE TASK gated")
+    [(state, error_code, message)] = run(cur, "SELECT state, error_code, error_message FROM "
+                                              "TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'GATED'))")
+    assert (state, int(error_code), message) == ("FAILED", direct.value.errno, direct.value.msg)
+    answers: list[Any] = []
+    monkeypatch.setitem(system._FUNCTIONS, "SYSTEM$STREAM_HAS_DATA",
+                        lambda _session, args: answers.append(args) or args == ["MYSTREAM"])
+    run(cur, "EXECUTE TASK gated")
+    assert run(cur, "SELECT step FROM log") == [("ran",)] and answers == [["MYSTREAM"]]
+    run(cur, "ALTER TASK gated SUSPEND")
+    run(cur, "ALTER TASK gated MODIFY WHEN SYSTEM$STREAM_HAS_DATA('OTHER')")
+    run(cur, "EXECUTE TASK gated")
+    assert run(cur, "SELECT COUNT(*) FROM log") == [(1,)]
+    assert run(cur, "SELECT state FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'GATED')) "
+                    "ORDER BY completed_time DESC LIMIT 1") == [("SKIPPED",)]

@@ -69,12 +69,28 @@ def test_create_task_needs_the_schema_privilege(pair: tuple[Connection, Connecti
     admin, alice = pair
     assert errno(alice, "CREATE TASK MINE AS SELECT 1") == 3001
     run(admin, "GRANT CREATE TASK ON SCHEMA ML.DEV TO ROLE ANALYST")
+    run(admin, "GRANT EXECUTE MANAGED TASK ON ACCOUNT TO ROLE ANALYST")  # MINE is serverless (no WAREHOUSE)
     run(alice, "CREATE TASK MINE AS INSERT INTO SECRET VALUES (1)")
     run(admin, "GRANT EXECUTE TASK ON ACCOUNT TO ROLE ANALYST")
     run(alice, "EXECUTE TASK MINE")  # runs with ANALYST's privileges: no INSERT on SECRET
     assert run(admin, "SELECT COUNT(*) FROM ML.DEV.SECRET") == [(0,)]
     assert run(alice, "SELECT state, error_code FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'MINE'))") \
         == [("FAILED", "002003")]
+
+
+def test_a_serverless_task_needs_execute_managed_task_at_create(pair: tuple[Connection, Connection]) -> None:
+    """https://docs.snowflake.com/en/user-guide/tasks-intro (serverless tasks: "the role that executes the CREATE TASK
+    command must have the global EXECUTE MANAGED TASK privilege"; DECISIONS.md Q35); a task naming a warehouse does
+    not need it, and nothing is made when it is missing."""
+    admin, alice = pair
+    run(admin, "GRANT CREATE TASK ON SCHEMA ML.DEV TO ROLE ANALYST")
+    assert errno(alice, "CREATE TASK SERVERLESS AS SELECT 1") == 3001
+    assert errno(alice, "CREATE TASK SERVERLESS USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE = 'XSMALL' AS SELECT 1") == 3001
+    assert [r[1] for r in run(admin, "SHOW TASKS LIKE 'SERVERLESS'")] == []
+    run(alice, "CREATE TASK WITH_WH WAREHOUSE = wh AS SELECT 1")
+    run(admin, "GRANT EXECUTE MANAGED TASK ON ACCOUNT TO ROLE ANALYST")
+    run(alice, "CREATE TASK SERVERLESS AS SELECT 1")
+    assert sorted(r[1] for r in run(admin, "SHOW TASKS")) == ["FILL", "SERVERLESS", "WITH_WH"]
 
 
 def test_callers_session_variables_do_not_steer_the_owners_body(pair: tuple[Connection, Connection]) -> None:

@@ -332,7 +332,7 @@ def test_why_explains_access(conn: Any, tmp_path: Path) -> None:
                 + "!quit" + ENTER, tmp_path)
     assert "USAGE on MODEL DB.S.M: GRANTED" in out
     assert out.count("Usage: !why PRIVILEGE KIND NAME") == 2
-    assert "(KIND: DATABASE, SCHEMA, MODEL, STAGE, TABLE, VIEW, TAG, SEQUENCE; or !why PRIVILEGE ACCOUNT)" in out  # a typo's fix
+    assert "(KIND: DATABASE, SCHEMA, MODEL, STAGE, TABLE, VIEW, TAG, SEQUENCE, TASK; or !why PRIVILEGE ACCOUNT)" in out  # a typo's fix
 
 
 def test_ctrl_c_cancels_the_input_and_ctrl_d_exits(conn: Any, tmp_path: Path) -> None:
