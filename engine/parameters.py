@@ -58,9 +58,6 @@ def _s(default: str, effect: Effect, description: str, values: tuple[str, ...] |
     return Parameter(default, "STRING", effect, description, allowed, same=frozenset(same))
 
 
-_NTZ = "YYYY-MM-DD HH24:MI:SS.FF3"
-_ZONED = "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM"
-
 # https://docs.snowflake.com/en/sql-reference/parameters: each session parameter's section gives its type,
 # values and default. The descriptions are short readings of those sections (conformance/DECISIONS.md T33).
 PARAMETERS: dict[str, Parameter] = {
@@ -135,15 +132,16 @@ PARAMETERS: dict[str, Parameter] = {
     "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, DEFAULT_ONLY, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
                                       "24 hours."),
     "TIMESTAMP_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIMESTAMP data types."),
-    "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_LTZ values.",
-                                      same=(_ZONED,)),
-    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(_NTZ, HONOURED, "The display format for TIMESTAMP_NTZ values.",
-                                      same=("",)),
-    "TIMESTAMP_OUTPUT_FORMAT": _s(_ZONED, DEFAULT_ONLY, "The display format for the TIMESTAMP data types."),
+    "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_LTZ values (empty: "
+                                      "TIMESTAMP_OUTPUT_FORMAT)."),
+    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(output_formats.DEFAULT_NTZ, HONOURED, "The display format for TIMESTAMP_NTZ "
+                                      "values (empty: TIMESTAMP_OUTPUT_FORMAT)."),
+    "TIMESTAMP_OUTPUT_FORMAT": _s(output_formats.DEFAULT_TIMESTAMP, HONOURED, "The display format for the TIMESTAMP "
+                                  "data types."),
     "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", DEFAULT_ONLY, "If TIMESTAMP type is used, what specific TIMESTAMP "
                                  "type it should map to.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ", "TIMESTAMP_TZ")),
-    "TIMESTAMP_TZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_TZ values.",
-                                     same=(_ZONED,)),
+    "TIMESTAMP_TZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_TZ values (empty: "
+                                     "TIMESTAMP_OUTPUT_FORMAT)."),
     "TIMEZONE": _s("America/Los_Angeles", HONOURED, "time zone"),
     "TIME_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIME data type."),
     "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", HONOURED, "The display format for the TIME data type."),
@@ -163,8 +161,7 @@ PARAMETERS: dict[str, Parameter] = {
 }
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
-READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", "DATE_OUTPUT_FORMAT", "TIME_OUTPUT_FORMAT",
-                         "TIMESTAMP_NTZ_OUTPUT_FORMAT"})
+READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS})
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 
 
@@ -208,7 +205,7 @@ def checked(name: str, value: str) -> str:
             raise errors.invalid_parameter_value(key, text)
     elif key == "QUERY_TAG" and len(text) > _MAX_TAG:
         raise errors.invalid_parameter_value(key, text)
-    if key in output_formats.VARIABLES and not _is_default(p, text):
+    if key in output_formats.PARAMETERS and not _is_default(p, text):
         output_formats.checked(key, text)
     if p.effect == DEFAULT_ONLY and not _is_default(p, text):
         written = (text.upper() if p.type == "BOOLEAN" else text) or "''"

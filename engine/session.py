@@ -183,9 +183,7 @@ class Session:
         week_start, policy = self.parameters.get("WEEK_START"), self.parameters.get("WEEK_OF_YEAR_POLICY")
         values: dict[str, Any] = {"snowreg_week_start": None if week_start is None else int(week_start),
                                   "snowreg_week_policy": None if policy is None else int(policy)}
-        for key, variable in output_formats.VARIABLES.items():
-            fmt = self.parameters.get(key)
-            values[variable] = None if fmt is None else output_formats.pattern(key, fmt)  # "": the default
+        values.update(output_formats.variables(self.parameters))
         self._parameter_variables = any(v is not None for v in values.values())
         return values
 

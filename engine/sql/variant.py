@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from snowreg.catalog.sandbox import MACRO_CATALOG
-from snowreg.engine.sql import numformat
+from snowreg.engine.sql import numformat, zoned
 from snowreg.errors import not_supported
 
 # DuckDB looks a function up in the current catalog only, and `USE` moves that; the macros therefore
@@ -63,13 +63,13 @@ _MACROS: dict[str, str] = {
     "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
+    **zoned.MACROS,
     # BINARY → VARCHAR: hexadecimal, BINARY_OUTPUT_FORMAT's default (https://docs.snowflake.com/en/sql-reference/functions/to_char).
     # FLOAT → VARCHAR (conformance/DECISIONS.md N2): at most 15 significant digits, no trailing zeros, an
     # exponent below 1e-4 and from 1e15 on (C's `%.15g`: `100`, `1.5`, `1e+20`, `1.5e-07`); NaN as `NaN`.
     "snowreg_ftext(d)": "CASE WHEN isnan(d) THEN 'NaN' ELSE printf('%.15g', d) END",
     "snowreg_varchar(x)": f"""CASE WHEN typeof(x) = 'JSON' THEN {MACRO_CATALOG}.main.snowreg_vtext(CAST(x AS JSON))
-        WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ')
-            || rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0')
+        WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN {zoned.TEXT}
         WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
             THEN strftime(CAST(x AS TIMESTAMP), coalesce(getvariable('snowreg_ntz_output_format'), '%Y-%m-%d %H:%M:%S.%g'))
         WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME),
