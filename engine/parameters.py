@@ -138,7 +138,7 @@ PARAMETERS: dict[str, Parameter] = {
                                       "values (empty: TIMESTAMP_OUTPUT_FORMAT)."),
     "TIMESTAMP_OUTPUT_FORMAT": _s(output_formats.DEFAULT_TIMESTAMP, HONOURED, "The display format for the TIMESTAMP "
                                   "data types."),
-    "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", DEFAULT_ONLY, "If TIMESTAMP type is used, what specific TIMESTAMP "
+    "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", HONOURED, "If TIMESTAMP type is used, what specific TIMESTAMP "
                                  "type it should map to.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ", "TIMESTAMP_TZ")),
     "TIMESTAMP_TZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_TZ values (empty: "
                                      "TIMESTAMP_OUTPUT_FORMAT)."),
@@ -210,8 +210,8 @@ def checked(name: str, value: str) -> str:
     if p.effect == DEFAULT_ONLY and not _is_default(p, text):
         written = (text.upper() if p.type == "BOOLEAN" else text) or "''"
         raise errors.not_supported(f"{key} = {written}")
-    if p.values is not None and p.type == "STRING" and text.upper() == p.default.upper():
-        text = p.default
+    if p.values is not None and p.type == "STRING":  # an enumerated value shows as the catalogue spells it
+        text = p.default if text.upper() == p.default.upper() else text.upper()
     return text
 
 
