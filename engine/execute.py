@@ -32,7 +32,7 @@ from snowreg.engine.result import Result, in_zone, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
-from snowreg.engine.sql.timestamp_mapping import mapped_text
+from snowreg.engine.sql.session_texts import mapped_text
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from snowreg import error_catalog, errors
-from snowreg.engine import output_formats
+from snowreg.engine import input_formats, output_formats
 
 Effect = Literal["HONOURED", "INERT", "DEFAULT_ONLY"]
 HONOURED: Effect = "HONOURED"
@@ -84,7 +84,7 @@ PARAMETERS: dict[str, Parameter] = {
     "CLIENT_TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_LTZ", INERT, "The TIMESTAMP_* variation the JDBC and ODBC "
                                         "drivers bind timestamps as.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ")),
     "CSV_TIMESTAMP_FORMAT": _s("", DEFAULT_ONLY, "The format of timestamps unloaded to CSV files."),
-    "DATE_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the DATE data type."),
+    "DATE_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the DATE data type."),
     "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", HONOURED, "The display format for the DATE data type."),
     "DEFAULT_NULL_ORDERING": _s("LAST", DEFAULT_ONLY, "Default NULL ordering", ("FIRST", "LAST")),
     "ENABLE_UNLOAD_PHYSICAL_TYPE_OPTIMIZATION": _b(True, DEFAULT_ONLY, "Whether unloaded Parquet columns take "
@@ -131,7 +131,7 @@ PARAMETERS: dict[str, Parameter] = {
     "STRICT_JSON_OUTPUT": _b(False, DEFAULT_ONLY, "Whether NaN and Infinity in JSON text are written strictly."),
     "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, DEFAULT_ONLY, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
                                       "24 hours."),
-    "TIMESTAMP_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIMESTAMP data types."),
+    "TIMESTAMP_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the TIMESTAMP data types."),
     "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_LTZ values (empty: "
                                       "TIMESTAMP_OUTPUT_FORMAT)."),
     "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(output_formats.DEFAULT_NTZ, HONOURED, "The display format for TIMESTAMP_NTZ "
@@ -143,7 +143,7 @@ PARAMETERS: dict[str, Parameter] = {
     "TIMESTAMP_TZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_TZ values (empty: "
                                      "TIMESTAMP_OUTPUT_FORMAT)."),
     "TIMEZONE": _s("America/Los_Angeles", HONOURED, "time zone"),
-    "TIME_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIME data type."),
+    "TIME_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the TIME data type."),
     "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", HONOURED, "The display format for the TIME data type."),
     "TRACE_LEVEL": _s("OFF", INERT, "Which trace events handlers record in the event table.",
                       ("ALWAYS", "ON_EVENT", "PROPAGATE", "OFF")),
@@ -161,7 +161,7 @@ PARAMETERS: dict[str, Parameter] = {
 }
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
-READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS})
+READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES})
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 
 
@@ -207,6 +207,8 @@ def checked(name: str, value: str) -> str:
         raise errors.invalid_parameter_value(key, text)
     if key in output_formats.PARAMETERS and not _is_default(p, text):
         output_formats.checked(key, text)
+    if key in input_formats.VARIABLES:
+        input_formats.checked(key, text)
     if p.effect == DEFAULT_ONLY and not _is_default(p, text):
         written = (text.upper() if p.type == "BOOLEAN" else text) or "''"
         raise errors.not_supported(f"{key} = {written}")

@@ -17,7 +17,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import MAX_IDENTIFIER, physical
-from snowreg.engine import output_formats, parameters
+from snowreg.engine import input_formats, output_formats, parameters
 from snowreg.grammar import ast
 from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -184,6 +184,7 @@ class Session:
         values: dict[str, Any] = {"snowreg_week_start": None if week_start is None else int(week_start),
                                   "snowreg_week_policy": None if policy is None else int(policy)}
         values.update(output_formats.variables(self.parameters))
+        values.update(input_formats.variables(self.parameters))
         self._parameter_variables = any(v is not None for v in values.values())
         return values
 

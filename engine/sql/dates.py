@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import variant, weeks, zoned
+from snowreg.engine.sql import input_texts, variant, weeks, zoned
 
 _T = exp.DataType.Type
 DAY_OR_LONGER = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY"})
@@ -103,6 +103,7 @@ MACROS: dict[str, str] = {
             || 'TIMESTAMP_TZ value made a VARIANT (cast it to TIMESTAMP_LTZ or TIMESTAMP_TZ first)' AS INTEGER) AS VARCHAR)
         ELSE {variant.MACRO_CATALOG}.main.snowreg_typeof(x) END""",
     **weeks.MACROS,
+    **input_texts.MACROS,
 }
 
 

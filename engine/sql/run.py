@@ -24,10 +24,10 @@ from snowreg.engine.sql import (
     renames,
     retype,
     reuse,
+    session_texts,
     shaping,
     system,
     table_meta,
-    timestamp_mapping,
 )
 from snowreg.engine.sql.shaping import shape
 from snowreg.engine.sql.translation import (
@@ -623,7 +623,7 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
 
 
 _REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
-    spliced_variables, system.expand, history.expand, timestamp_mapping.expand)  # $v, SYSTEM$, LAST_QUERY_ID, TIMESTAMP
+    spliced_variables, system.expand, history.expand, session_texts.expand)  # $v, SYSTEM$, LAST_QUERY_ID, parameters
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:

@@ -4,18 +4,16 @@ TIMESTAMP_* variation the bare TIMESTAMP means, where a statement names it as a 
 variation's function (https://docs.snowflake.com/en/sql-reference/functions/to_timestamp, …/timestamp_from_parts).
 
 A session that keeps the default (TIMESTAMP_NTZ, what the translation makes of TIMESTAMP) pays one dictionary
-look-up per statement. Any other value rewrites the statement's text before translation (engine.sql.run's text
-rewrites: headers and error places stay the user's), so every cache keyed by a statement's text holds the
-mapped statement, never an answer made under another mapping (conformance/DECISIONS.md T63-T64).
+look-up per statement. Any other value rewrites the statement's text before translation (engine.sql.session_texts:
+headers and error places stay the user's), so every cache keyed by a statement's text holds the mapped
+statement, never an answer made under another mapping (conformance/DECISIONS.md T63-T64).
 
 TIMESTAMP stays a name where it is one: a column, alias or table called timestamp."""
 
 from __future__ import annotations
 
 import re
-
-from snowreg.engine.session import Session
-from snowreg.grammar.text import Spliced
+from collections.abc import Mapping
 
 PARAMETER = "TIMESTAMP_TYPE_MAPPING"
 # A literal, quoted name or comment (kept whole), a word, `::`, or any other character.
@@ -29,14 +27,13 @@ _ADD = frozenset({"COLUMN", "ADD"})  # ALTER TABLE t ADD [COLUMN] c TIMESTAMP
 _QUERY = frozenset({"AS", "SELECT", "WITH"})  # a CREATE's query or body: its names are no column definitions
 
 
-def expand(session: Session, sql: str) -> Spliced | None:
-    """The statement with its bare TIMESTAMP types and TO_TIMESTAMP-like calls as the session's mapping says;
-    None under the default mapping or when it names none."""
-    mapping = session.parameters.get(PARAMETER)
+def edits(values: Mapping[str, str], sql: str) -> list[tuple[int, int, str]]:
+    """The edits that name the session's variation for the bare TIMESTAMP types and TO_TIMESTAMP-like calls of
+    `sql`; none under the default mapping (engine.sql.session_texts makes them a text)."""
+    mapping = values.get(PARAMETER)
     if mapping is None or mapping.upper() == "TIMESTAMP_NTZ" or "TIMESTAMP" not in sql.upper():
-        return None
-    edits = _edits(sql, mapping.upper())
-    return Spliced.edited(sql, edits) if edits else None
+        return []
+    return _edits(sql, mapping.upper())
 
 
 def _edits(sql: str, mapping: str) -> list[tuple[int, int, str]]:
@@ -77,8 +74,3 @@ def _is_type(words: list[str], tokens: list[tuple[str, int, int]], i: int, opene
     return ddl and bool(name) and (name[0].isalpha() or name[0] in '_"') and (
         (before in ("(", ",") and bool(opened)) or before in _ADD)
 
-
-def mapped_text(session: Session, sql: str) -> str:
-    """`sql` as `expand` maps it (a CREATE FUNCTION / PROCEDURE's signature), or `sql` itself."""
-    done = expand(session, sql)
-    return sql if done is None else done.text

@@ -36,6 +36,9 @@ def _other(p: Parameter, name: str = "") -> str:
                "YYYY-MM-DD HH24:MI:SS.FF3": "DD/MM/YYYY HH24:MI", "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM": "YYYY-MM-DD TZH:TZM"}
     if name.endswith("_OUTPUT_FORMAT") and p.default == "":  # TIMESTAMP_LTZ_ / TZ_OUTPUT_FORMAT
         return "DD/MM/YYYY HH24:MI TZH:TZM"
+    inputs = {"DATE_INPUT_FORMAT": "DD/MM/YYYY", "TIME_INPUT_FORMAT": "HH24.MI", "TIMESTAMP_INPUT_FORMAT": "DD/MM/YYYY HH24:MI"}
+    if name in inputs:
+        return inputs[name]
     return "Europe/Paris" if p.default == "America/Los_Angeles" else formats.get(p.default, "something else")
 
 
