@@ -22,6 +22,7 @@ _ELEMENTS = {"YYYY": "%Y", "MMMM": "%B", "MON": "%b", "MM": "%m", "DD": "%d",
 _DATE = frozenset({"YYYY", "MMMM", "MON", "MM", "DD"})
 _ELEMENT = re.compile(r'"[^"]*"|[A-Za-z]+\d*|[^A-Za-z"]+')
 
+BINARY_VARIABLE = "snowreg_binary_input_format"  # BINARY_INPUT_FORMAT (NULL: HEX; engine.sql.binary_formats)
 # The parameters and the DuckDB variable of each (NULL: AUTO).
 VARIABLES = {"DATE_INPUT_FORMAT": "snowreg_date_input_format", "TIME_INPUT_FORMAT": "snowreg_time_input_format",
              "TIMESTAMP_INPUT_FORMAT": "snowreg_timestamp_input_format"}
@@ -62,8 +63,9 @@ def active(values: Mapping[str, str]) -> bool:
 
 
 def variables(values: Mapping[str, str]) -> dict[str, str | None]:
-    """The DuckDB variables of a session's values (NULL: AUTO)."""
-    out: dict[str, str | None] = {}
+    """The DuckDB variables of a session's values (NULL: AUTO, and HEX for BINARY_INPUT_FORMAT)."""
+    binary = values.get("BINARY_INPUT_FORMAT", "HEX").upper()
+    out: dict[str, str | None] = {BINARY_VARIABLE: None if binary == "HEX" else binary}
     for key, variable in VARIABLES.items():
         fmt = values.get(key, "AUTO")
         out[variable] = None if fmt.strip().upper() == "AUTO" else pattern(key, fmt)

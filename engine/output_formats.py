@@ -14,6 +14,7 @@ supported (000002), never written with the element left as text."""
 
 from __future__ import annotations
 
+import base64
 import datetime
 import functools
 import re
@@ -44,6 +45,7 @@ _ELEMENTS = {"DATE_OUTPUT_FORMAT": _DATE, "TIME_OUTPUT_FORMAT": _TIME, "TIMESTAM
 PARAMETERS = frozenset(_ELEMENTS)
 _TIMESTAMPS = ("TIMESTAMP_NTZ_OUTPUT_FORMAT", "TIMESTAMP_LTZ_OUTPUT_FORMAT", "TIMESTAMP_TZ_OUTPUT_FORMAT")
 _DEFAULTS = {"TIMESTAMP_OUTPUT_FORMAT": DEFAULT_TIMESTAMP, "TIMESTAMP_NTZ_OUTPUT_FORMAT": DEFAULT_NTZ}
+BINARY_VARIABLE = "snowreg_binary_output_format"  # BINARY_OUTPUT_FORMAT (NULL: HEX; engine.sql.binary_formats)
 # The DuckDB variables `snowreg_varchar` reads (NULL: the default text).
 VARIABLES = {"DATE_OUTPUT_FORMAT": "snowreg_date_output_format", "TIME_OUTPUT_FORMAT": "snowreg_time_output_format",
              "TIMESTAMP_NTZ_OUTPUT_FORMAT": "snowreg_ntz_output_format",
@@ -95,7 +97,8 @@ def effective(parameter: str, values: Mapping[str, str]) -> str:
 def variables(values: Mapping[str, str]) -> dict[str, str | None]:
     """The DuckDB variables of a session's values: each parameter's pattern, NULL while the session set none of
     the parameters its text depends on (the macro's default text, no cost)."""
-    out: dict[str, str | None] = {}
+    binary = values.get("BINARY_OUTPUT_FORMAT", "HEX").upper()
+    out: dict[str, str | None] = {BINARY_VARIABLE: None if binary == "HEX" else binary}
     timestamp = "TIMESTAMP_OUTPUT_FORMAT" in values
     for key, variable in VARIABLES.items():
         if key in values or (timestamp and key in _TIMESTAMPS):
@@ -106,8 +109,12 @@ def variables(values: Mapping[str, str]) -> dict[str, str | None]:
 
 
 def text(value: object, kind: str, values: Mapping[str, str]) -> str | None:
-    """A DATE / TIME / TIMESTAMP_* value as Snowflake shows it under a session's formats (kind: DATE, TIME,
-    TIMESTAMP_NTZ / LTZ / TZ, the column's type); None for any other value."""
+    """A DATE / TIME / TIMESTAMP_* / BINARY value as Snowflake shows it under a session's formats (kind: DATE,
+    TIME, TIMESTAMP_NTZ / LTZ / TZ, BINARY, the column's type); None for any other value."""
+    if kind == "BINARY" and isinstance(value, bytes | bytearray):  # BINARY_OUTPUT_FORMAT: HEX or BASE64
+        data = bytes(value)
+        return base64.b64encode(data).decode() if values.get("BINARY_OUTPUT_FORMAT", "").upper() == "BASE64" \
+            else data.hex().upper()
     key = {"DATE": "DATE_OUTPUT_FORMAT", "TIME": "TIME_OUTPUT_FORMAT"}.get(kind, f"{kind}_OUTPUT_FORMAT")
     if key not in _ELEMENTS or not isinstance(value, datetime.date | datetime.time):
         return None

@@ -66,9 +66,9 @@ PARAMETERS: dict[str, Parameter] = {
                                  ("LINE", "MEMORY", "DISABLED")),
     "AUTOCOMMIT": _b(True, HONOURED, "The autocommit property determines whether statement should be implicitly "
                      "wrapped within a transaction or not."),
-    "BINARY_INPUT_FORMAT": _s("HEX", DEFAULT_ONLY, "The format of VARCHAR values read as BINARY.",
+    "BINARY_INPUT_FORMAT": _s("HEX", HONOURED, "The format of VARCHAR values read as BINARY.",
                               ("HEX", "BASE64", "UTF8", "UTF-8")),
-    "BINARY_OUTPUT_FORMAT": _s("HEX", DEFAULT_ONLY, "The format of BINARY values shown as VARCHAR.",
+    "BINARY_OUTPUT_FORMAT": _s("HEX", HONOURED, "The format of BINARY values shown as VARCHAR.",
                                ("HEX", "BASE64")),
     "CLIENT_ENABLE_LOG_INFO_STATEMENT_PARAMETERS": _b(False, INERT, "Whether the driver logs bind values."),
     "CLIENT_MEMORY_LIMIT": _n(1536, INERT, "The memory (MB) the driver uses for result chunks."),
@@ -161,7 +161,8 @@ PARAMETERS: dict[str, Parameter] = {
 }
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
-READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES})
+READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES,
+                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT"})
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 
 

@@ -27,13 +27,15 @@ def cell(value: Any) -> str:
 
 
 # The type codes of the connector's description (https://docs.snowflake.com/en/developer-guide/python-connector/
-# python-connector-api#label-python-connector-type-codes) whose values Snowflake shows by an output format.
-_TEMPORAL = {3: "DATE", 12: "TIME", 8: "TIMESTAMP_NTZ", 6: "TIMESTAMP_LTZ", 7: "TIMESTAMP_TZ", 4: "TIMESTAMP_NTZ"}
+# python-connector-api#label-python-connector-type-codes) whose values Snowflake shows by an output format
+# parameter (BINARY by BINARY_OUTPUT_FORMAT).
+_TEMPORAL = {3: "DATE", 12: "TIME", 8: "TIMESTAMP_NTZ", 6: "TIMESTAMP_LTZ", 7: "TIMESTAMP_TZ", 4: "TIMESTAMP_NTZ",
+             11: "BINARY"}
 
 
 def as_shown(type_codes: Sequence[Any], rows: Sequence[Sequence[Any]], parameters: Any) -> list[tuple[Any, ...]]:
-    """Rows with their DATE / TIME / TIMESTAMP_* values as the text Snowflake shows them by the session's output
-    format parameters (`parameters`: the session's values; engine.output_formats), the rest as they are."""
+    """Rows with their DATE / TIME / TIMESTAMP_* / BINARY values as the text Snowflake shows them by the session's
+    output format parameters (`parameters`: the session's values; engine.output_formats), the rest as they are."""
     from snowreg.engine import output_formats
 
     kinds = [_TEMPORAL.get(code) for code in type_codes]
