@@ -142,8 +142,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.not_supported("A conditional of NUMBER values of different scales here (cast its values, e.g. "
                                     "x::NUMBER(38, 2))")
     if "snowreg_not_recognized:" in detail:  # engine.sql.input_texts: text that does not match the input format
-        kind, _, value = detail.split("snowreg_not_recognized:")[1].partition(":")
-        return errors.datetime_not_recognized(kind, value)
+        kind, _, unread = detail.split("snowreg_not_recognized:")[1].partition(":")
+        return errors.datetime_not_recognized(kind, unread)
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
