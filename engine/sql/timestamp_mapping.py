@@ -23,7 +23,7 @@ _FUNCTIONS = {"TO_TIMESTAMP": "TO_{}", "TRY_TO_TIMESTAMP": "TRY_TO_{}", "TIMESTA
               "TIMESTAMPFROMPARTS": "{}_FROM_PARTS"}
 _CASTS = frozenset({"CAST", "TRY_CAST"})
 _AFTER_TYPE = frozenset({"RETURNS", "TYPE"})  # RETURNS TIMESTAMP; ALTER … SET DATA TYPE TIMESTAMP
-_ADD = frozenset({"COLUMN", "ADD"})  # ALTER TABLE t ADD [COLUMN] c TIMESTAMP
+_ADD = frozenset({"COLUMN", "ADD", "EXISTS"})  # ALTER TABLE t ADD [COLUMN] [IF NOT EXISTS] c TIMESTAMP
 _QUERY = frozenset({"AS", "SELECT", "WITH"})  # a CREATE's query or body: its names are no column definitions
 
 
@@ -68,9 +68,10 @@ def _is_type(words: list[str], tokens: list[tuple[str, int, int]], i: int, opene
         return True
     if prev == "AS" and opened and opened[-1] in _CASTS:
         return True
-    # a column or argument definition: `( name TIMESTAMP`, `, name TIMESTAMP`, `ADD [COLUMN] name TIMESTAMP`
+    # a column or argument definition: `( name TIMESTAMP`, `, name TIMESTAMP`, `ADD [COLUMN] name TIMESTAMP` (not
+    # the name of `ADD COLUMN timestamp …`)
     before = words[i - 2] if i >= 2 else ""
     name = tokens[i - 1][0] if i else ""
     return ddl and bool(name) and (name[0].isalpha() or name[0] in '_"') and (
-        (before in ("(", ",") and bool(opened)) or before in _ADD)
+        (before in ("(", ",") and (bool(opened) or words[0] == "ALTER")) or (before in _ADD and prev not in _ADD))
 
