@@ -101,3 +101,12 @@ def test_patterns() -> None:
     assert input_formats.pattern("DATE_INPUT_FORMAT", "HH24") is None
     assert input_formats.variables({"DATE_INPUT_FORMAT": "auto"}) == {
         "snowreg_date_input_format": None, "snowreg_time_input_format": None, "snowreg_timestamp_input_format": None}
+
+
+def test_headers_and_error_places_are_what_the_user_wrote(cur: Any) -> None:
+    cur.execute("ALTER SESSION SET DATE_INPUT_FORMAT = 'DD/MM/YYYY'")
+    cur.execute("SELECT '01/02/2020'::DATE, 1 + 1")
+    assert [d[0] for d in cur.description] == ["'01/02/2020'::DATE", "1 + 1"]
+    with pytest.raises(snowreg.ProgrammingError, match="position 27") as e:
+        cur.execute("SELECT '01/02/2020'::DATE, nosuch")
+    assert e.value.errno == 904
