@@ -99,8 +99,9 @@ def test_patterns() -> None:
     assert input_formats.pattern("TIMESTAMP_INPUT_FORMAT", 'YYYY"T"HH24:MI:SS.FF3') == "%YT%H:%M:%S.%n"
     assert input_formats.pattern("DATE_INPUT_FORMAT", "dd mon yyyy") == "%d %b %Y"
     assert input_formats.pattern("DATE_INPUT_FORMAT", "HH24") is None
-    assert input_formats.variables({"DATE_INPUT_FORMAT": "auto"}) == {
-        "snowreg_date_input_format": None, "snowreg_time_input_format": None, "snowreg_timestamp_input_format": None}
+    assert input_formats.variables({"DATE_INPUT_FORMAT": "auto", "TIME_INPUT_FORMAT": "HH24MI"}) == {
+        "snowreg_date_input_format": None, "snowreg_time_input_format": "%H%M", "snowreg_timestamp_input_format": None,
+        "snowreg_binary_input_format": None}
 
 
 def test_headers_and_error_places_are_what_the_user_wrote(cur: Any) -> None:
