@@ -21,7 +21,8 @@ MACROS = {
             THEN CASE WHEN safe THEN try(from_base64(s)) ELSE from_base64(s) END
         WHEN getvariable('{INPUT_VARIABLE}') IN ('UTF-8', 'UTF8') THEN encode(s)
         WHEN regexp_full_match(s, '([0-9A-Fa-f]{{2}})*') THEN unhex(s)
-        WHEN safe THEN NULL ELSE error('{NOT_HEX}' || s) END""",
+        WHEN safe THEN NULL ELSE CAST(CAST('{NOT_HEX}' || s AS INTEGER) AS BLOB) END""",  # fails (not error():
+    # that would make the expression volatile, and `ORDER BY 1` of it refused)
 }
 # A BINARY's text as BINARY_OUTPUT_FORMAT says (in `snowreg_varchar`, whose argument is `x`).
 TEXT = (f"CASE WHEN getvariable('{OUTPUT_VARIABLE}') = 'BASE64' THEN to_base64(TRY_CAST(x AS BLOB)) "

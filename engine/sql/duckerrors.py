@@ -54,6 +54,16 @@ _PYTHON_FAILURE = re.compile(r"Python exception occurred while executing the UDF
 _PHYSICAL = re.compile(SEPARATOR + "[0-9a-f]+")
 
 
+_FAILED_CAST = "' to INT32"  # how DuckDB ends a failed cast to INTEGER, the macros' way to fail without error()
+
+
+def _marked(detail: str, marker: str) -> str:
+    """The text after `marker` in an error a macro raised: by error(), or by a failing cast (which, unlike
+    error(), leaves an ORDER BY alias of the expression allowed)."""
+    rest = detail.split(marker, 1)[1]
+    return rest[:rest.rfind(_FAILED_CAST)] if rest.endswith(_FAILED_CAST) else rest
+
+
 def translate(e: duckdb.Error, database: str | None = None, schema: str | None = None) -> errors.Error:
     """A Snowflake-shaped error for a DuckDB exception raised while running translated SQL."""
     if (m := _PYTHON_FAILURE.search(str(e))) is not None:  # a Python UDF's handler raised: its 100357
@@ -142,8 +152,10 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.not_supported("A conditional of NUMBER values of different scales here (cast its values, e.g. "
                                     "x::NUMBER(38, 2))")
     if "snowreg_not_recognized:" in detail:  # engine.sql.input_texts: text that does not match the input format
-        kind, _, unread = detail.split("snowreg_not_recognized:")[1].partition(":")
+        kind, _, unread = _marked(detail, "snowreg_not_recognized:").partition(":")
         return errors.datetime_not_recognized(kind, unread)
+    if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*, engine.sql.binary_formats
+        return error_catalog.not_hex(_marked(detail, "snowreg_not_hex:"))
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
@@ -331,8 +343,6 @@ def _storage_words(detail: str, text: str = "") -> errors.Error | None:
         return error_catalog.variant_cast_failed(value, target)
     if (m := _DATE_PART.search(detail)) is not None:
         return error_catalog.not_a_date_part(m.group(1).upper(), "DATE_PART")
-    if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*
-        return error_catalog.not_hex(detail.split("snowreg_not_hex:", 1)[1])
     if (m := _BASE64.search(detail)) is not None:
         return error_catalog.not_base64(m.group(1))
     if (m := _CANDIDATE.search(detail)) is not None:

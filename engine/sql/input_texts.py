@@ -34,10 +34,17 @@ _KINDS = {  # macro, variable, the SQL type made, the kind an error names
     "ntz": ("snowreg_timestamp_input_format", "CAST({} AS TIMESTAMP)", "Timestamp"),
     "ltz": ("snowreg_timestamp_input_format", "CAST(CAST({} AS TIMESTAMP) AS TIMESTAMPTZ)", "Timestamp"),
 }
+
+
+def _failed(kind: str) -> str:
+    """A cast that fails naming the text (engine.sql.duckerrors: 100040 / 100108 / 100035)."""
+    return f"CAST(CAST('snowreg_not_recognized:{kind}:' || s AS INTEGER) AS VARCHAR)"
+
+
 MACROS = {
     f"snowreg_in_{kind}(s, safe)": (
         f"CASE WHEN s IS NULL THEN NULL ELSE coalesce({made.format(f'try_strptime(trim(s), getvariable({v!r}))')}, "
-        f"CASE WHEN safe THEN NULL ELSE error('snowreg_not_recognized:{name}:' || s) END) END")
+        f"CASE WHEN safe THEN NULL ELSE {made.format(_failed(name))} END) END")  # not error(): ORDER BY 1 stays
     for kind, (v, made, name) in _KINDS.items()
 }
 _CAST_KINDS = {_T.DATE: "date", _T.TIME: "time", _T.TIMESTAMP: "ntz", _T.TIMESTAMPNTZ: "ntz", _T.TIMESTAMPTZ: "ltz",
@@ -108,8 +115,8 @@ def _conversion(node: exp.Expr) -> tuple[str | None, exp.Expr | None, bool]:
     """(kind, the value converted, TRY_) of a conversion `casts` reads by a format; (None, …) otherwise."""
     if isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.this in _CAST_KINDS:
         value = node.this
-        if isinstance(value, exp.Literal) and not value.is_string or isinstance(value, exp.Null):
-            return None, None, False
+        if isinstance(value, exp.Literal | exp.Null):  # the user's literals are `('…' || '')` by now (`literals`):
+            return None, None, False  # a literal here is the translation's own (`DATE '1970-01-01' + t`)
         return _CAST_KINDS[node.to.this], value, isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
     name = variant.macro_called(node)
     if name in _MACRO_KINDS and isinstance(node, exp.Dot):

@@ -14,8 +14,9 @@ DEFAULT = "'%Y-%m-%d %H:%M:%S.%g ' || chr(3) || chr(4)"
 # formats differ a zoned value's text is refused rather than written in the wrong one.
 FORMAT = ("CASE WHEN getvariable('snowreg_ltz_output_format') IS NOT DISTINCT FROM "
           "getvariable('snowreg_tz_output_format') THEN coalesce(getvariable('snowreg_ltz_output_format'), "
-          f"{DEFAULT}) ELSE error('snowreg_unsupported:the text of a TIMESTAMP_LTZ or TIMESTAMP_TZ value while "
-          "TIMESTAMP_LTZ_OUTPUT_FORMAT and TIMESTAMP_TZ_OUTPUT_FORMAT differ') END")
+          f"{DEFAULT}) ELSE CAST(CAST('snowreg_unsupported:the text of a TIMESTAMP_LTZ or TIMESTAMP_TZ value while "
+          "TIMESTAMP_LTZ_OUTPUT_FORMAT and TIMESTAMP_TZ_OUTPUT_FORMAT differ' AS INTEGER) AS VARCHAR) END")
+# (a failing cast, not error(), which would make every `::VARCHAR` volatile and `ORDER BY 1` of it refused)
 
 MACROS = {
     # `t` (a zoned value, or the wall-clock time of one) as text by the pattern `f`, `o` its offset (`+HHMM`)

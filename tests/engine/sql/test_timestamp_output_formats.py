@@ -109,3 +109,12 @@ def test_snowreg_run_shows_values_by_the_sessions_formats() -> None:
     text = out.getvalue()
     assert "| 2017-01-04 13:45:06.000 -0800 | 2017-01-04 |" in text
     assert "| 2017-01-04T13:45:06 -08:00 | 04/01/2017 |" in text
+
+
+def test_an_item_of_these_texts_can_be_ordered_by(cur: Any) -> None:
+    """The macros fail by a failing cast, not error(), which would make the item volatile: `ORDER BY 1` of it
+    refused (the result_reuse FLATTEN case)."""
+    cur.execute("ALTER SESSION SET DATE_INPUT_FORMAT = 'DD/MM/YYYY', BINARY_OUTPUT_FORMAT = BASE64")
+    sql = ("SELECT v::STRING AS s, '01/02/2020'::DATE AS d, '534E4F57'::BINARY AS b, "
+           "'2017-01-04 13:45:06'::TIMESTAMP_LTZ::VARCHAR AS l FROM (SELECT 'x' AS v) ORDER BY 1, 2, 3, 4")
+    assert cur.execute(sql).fetchone() == ("x", datetime.date(2020, 2, 1), b"SNOW", "2017-01-04 13:45:06.000 -0800")
