@@ -22,6 +22,9 @@ _ELEMENTS = {"YYYY": "%Y", "MMMM": "%B", "MON": "%b", "MM": "%m", "DD": "%d",
 _DATE = frozenset({"YYYY", "MMMM", "MON", "MM", "DD"})
 _ELEMENT = re.compile(r'"[^"]*"|[A-Za-z]+\d*|[^A-Za-z"]+')
 
+# Appended to the text of a session with a format of its own (engine.sql.session_texts): engine.sql.input_texts
+# translates only such a text with its conversions.
+MARKER = "/*snowreg:input_formats*/"
 BINARY_VARIABLE = "snowreg_binary_input_format"  # BINARY_INPUT_FORMAT (NULL: HEX; engine.sql.binary_formats)
 # The parameters and the DuckDB variable of each (NULL: AUTO).
 VARIABLES = {"DATE_INPUT_FORMAT": "snowreg_date_input_format", "TIME_INPUT_FORMAT": "snowreg_time_input_format",

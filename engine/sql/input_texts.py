@@ -23,9 +23,9 @@ import re
 
 from sqlglot import exp
 
+from snowreg.engine.input_formats import MARKER as MARKER  # the mark engine.sql.translate looks for
 from snowreg.engine.sql import variant
 
-MARKER = "/*snowreg:input_formats*/"
 _T = exp.DataType.Type
 
 _KINDS = {  # macro, variable, the SQL type made, the kind an error names

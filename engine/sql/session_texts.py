@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from snowreg.engine import input_formats
 from snowreg.engine.session import Session
-from snowreg.engine.sql import input_texts, timestamp_mapping
+from snowreg.engine.sql import timestamp_mapping
 from snowreg.grammar.text import Spliced
 
 
@@ -18,8 +18,8 @@ def expand(session: Session, sql: str) -> Spliced | None:
     if not values:
         return None
     edits = timestamp_mapping.edits(values, sql)
-    if input_formats.active(values) and input_texts.MARKER not in sql:
-        edits.append((len(sql), len(sql), " " + input_texts.MARKER))
+    if input_formats.active(values) and input_formats.MARKER not in sql:
+        edits.append((len(sql), len(sql), " " + input_formats.MARKER))
     return Spliced.edited(sql, edits) if edits else None
 
 
