@@ -33,6 +33,7 @@ from snowreg.engine.result import Result, in_zone, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
+from snowreg.engine.sql.session_texts import mapped_text
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
@@ -347,7 +348,7 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         with _positions_in_text(stmt):
             from snowreg.engine import udfs  # user functions load with the first statement about one
 
-            return status() if describe_only else udfs.run(session, stmt.verb, stmt.body.text)
+            return status() if describe_only else udfs.run(session, stmt.verb, mapped_text(session, stmt.body.text))
     if stmt.verb in ("CREATE PROCEDURE", "DROP PROCEDURE", "ALTER PROCEDURE", "CALL") and not stmt.body.has_calls \
             and not _SYSTEM_CALL.match(stmt.body.text):  # CALL SYSTEM$…: the system functions' own path
         return _procedure(session, stmt, describe_only)
@@ -526,7 +527,7 @@ def _procedure(session: Session, stmt: ast.Query, describe_only: bool = False) -
         if stmt.verb == "CALL":
             return procedures.call(session, stmt.body.text,
                                    lambda refuse, record: statement_runner(session, refuse, record))
-        return procedures.run(session, stmt.verb, stmt.body.text)
+        return procedures.run(session, stmt.verb, mapped_text(session, stmt.body.text))
 
 
 def _inference(session: Session) -> ModuleType:

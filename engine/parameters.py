@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from snowreg import error_catalog, errors
-from snowreg.engine import output_formats
+from snowreg.engine import input_formats, output_formats
 
 Effect = Literal["HONOURED", "INERT", "DEFAULT_ONLY"]
 HONOURED: Effect = "HONOURED"
@@ -58,9 +58,6 @@ def _s(default: str, effect: Effect, description: str, values: tuple[str, ...] |
     return Parameter(default, "STRING", effect, description, allowed, same=frozenset(same))
 
 
-_NTZ = "YYYY-MM-DD HH24:MI:SS.FF3"
-_ZONED = "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM"
-
 # https://docs.snowflake.com/en/sql-reference/parameters: each session parameter's section gives its type,
 # values and default. The descriptions are short readings of those sections (conformance/DECISIONS.md T33).
 PARAMETERS: dict[str, Parameter] = {
@@ -69,9 +66,9 @@ PARAMETERS: dict[str, Parameter] = {
                                  ("LINE", "MEMORY", "DISABLED")),
     "AUTOCOMMIT": _b(True, HONOURED, "The autocommit property determines whether statement should be implicitly "
                      "wrapped within a transaction or not."),
-    "BINARY_INPUT_FORMAT": _s("HEX", DEFAULT_ONLY, "The format of VARCHAR values read as BINARY.",
+    "BINARY_INPUT_FORMAT": _s("HEX", HONOURED, "The format of VARCHAR values read as BINARY.",
                               ("HEX", "BASE64", "UTF8", "UTF-8")),
-    "BINARY_OUTPUT_FORMAT": _s("HEX", DEFAULT_ONLY, "The format of BINARY values shown as VARCHAR.",
+    "BINARY_OUTPUT_FORMAT": _s("HEX", HONOURED, "The format of BINARY values shown as VARCHAR.",
                                ("HEX", "BASE64")),
     "CLIENT_ENABLE_LOG_INFO_STATEMENT_PARAMETERS": _b(False, INERT, "Whether the driver logs bind values."),
     "CLIENT_MEMORY_LIMIT": _n(1536, INERT, "The memory (MB) the driver uses for result chunks."),
@@ -87,7 +84,7 @@ PARAMETERS: dict[str, Parameter] = {
     "CLIENT_TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_LTZ", INERT, "The TIMESTAMP_* variation the JDBC and ODBC "
                                         "drivers bind timestamps as.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ")),
     "CSV_TIMESTAMP_FORMAT": _s("", DEFAULT_ONLY, "The format of timestamps unloaded to CSV files."),
-    "DATE_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the DATE data type."),
+    "DATE_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the DATE data type."),
     "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", HONOURED, "The display format for the DATE data type."),
     "DEFAULT_NULL_ORDERING": _s("LAST", DEFAULT_ONLY, "Default NULL ordering", ("FIRST", "LAST")),
     "ENABLE_UNLOAD_PHYSICAL_TYPE_OPTIMIZATION": _b(True, DEFAULT_ONLY, "Whether unloaded Parquet columns take "
@@ -134,18 +131,19 @@ PARAMETERS: dict[str, Parameter] = {
     "STRICT_JSON_OUTPUT": _b(False, DEFAULT_ONLY, "Whether NaN and Infinity in JSON text are written strictly."),
     "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, DEFAULT_ONLY, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
                                       "24 hours."),
-    "TIMESTAMP_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIMESTAMP data types."),
-    "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_LTZ values.",
-                                      same=(_ZONED,)),
-    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(_NTZ, HONOURED, "The display format for TIMESTAMP_NTZ values.",
-                                      same=("",)),
-    "TIMESTAMP_OUTPUT_FORMAT": _s(_ZONED, DEFAULT_ONLY, "The display format for the TIMESTAMP data types."),
-    "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", DEFAULT_ONLY, "If TIMESTAMP type is used, what specific TIMESTAMP "
+    "TIMESTAMP_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the TIMESTAMP data types."),
+    "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_LTZ values (empty: "
+                                      "TIMESTAMP_OUTPUT_FORMAT)."),
+    "TIMESTAMP_NTZ_OUTPUT_FORMAT": _s(output_formats.DEFAULT_NTZ, HONOURED, "The display format for TIMESTAMP_NTZ "
+                                      "values (empty: TIMESTAMP_OUTPUT_FORMAT)."),
+    "TIMESTAMP_OUTPUT_FORMAT": _s(output_formats.DEFAULT_TIMESTAMP, HONOURED, "The display format for the TIMESTAMP "
+                                  "data types."),
+    "TIMESTAMP_TYPE_MAPPING": _s("TIMESTAMP_NTZ", HONOURED, "If TIMESTAMP type is used, what specific TIMESTAMP "
                                  "type it should map to.", ("TIMESTAMP_LTZ", "TIMESTAMP_NTZ", "TIMESTAMP_TZ")),
-    "TIMESTAMP_TZ_OUTPUT_FORMAT": _s("", DEFAULT_ONLY, "The display format for TIMESTAMP_TZ values.",
-                                     same=(_ZONED,)),
+    "TIMESTAMP_TZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_TZ values (empty: "
+                                     "TIMESTAMP_OUTPUT_FORMAT)."),
     "TIMEZONE": _s("America/Los_Angeles", HONOURED, "time zone"),
-    "TIME_INPUT_FORMAT": _s("AUTO", DEFAULT_ONLY, "The input format for the TIME data type."),
+    "TIME_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the TIME data type."),
     "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", HONOURED, "The display format for the TIME data type."),
     "TRACE_LEVEL": _s("OFF", INERT, "Which trace events handlers record in the event table.",
                       ("ALWAYS", "ON_EVENT", "PROPAGATE", "OFF")),
@@ -163,8 +161,8 @@ PARAMETERS: dict[str, Parameter] = {
 }
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
-READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", "DATE_OUTPUT_FORMAT", "TIME_OUTPUT_FORMAT",
-                         "TIMESTAMP_NTZ_OUTPUT_FORMAT"})
+READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES,
+                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT"})
 _MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
 
 
@@ -208,13 +206,15 @@ def checked(name: str, value: str) -> str:
             raise errors.invalid_parameter_value(key, text)
     elif key == "QUERY_TAG" and len(text) > _MAX_TAG:
         raise errors.invalid_parameter_value(key, text)
-    if key in output_formats.VARIABLES and not _is_default(p, text):
+    if key in output_formats.PARAMETERS and not _is_default(p, text):
         output_formats.checked(key, text)
+    if key in input_formats.VARIABLES:
+        input_formats.checked(key, text)
     if p.effect == DEFAULT_ONLY and not _is_default(p, text):
         written = (text.upper() if p.type == "BOOLEAN" else text) or "''"
         raise errors.not_supported(f"{key} = {written}")
-    if p.values is not None and p.type == "STRING" and text.upper() == p.default.upper():
-        text = p.default
+    if p.values is not None and p.type == "STRING":  # an enumerated value shows as the catalogue spells it
+        text = p.default if text.upper() == p.default.upper() else text.upper()
     return text
 
 

@@ -18,7 +18,7 @@ import duckdb
 from snowreg import errors
 from snowreg.catalog import Catalog, ModelRow, quote
 from snowreg.catalog.names import MAX_IDENTIFIER, physical
-from snowreg.engine import output_formats, parameters
+from snowreg.engine import input_formats, output_formats, parameters
 from snowreg.grammar import ast
 from snowreg.grammar.lexical import qualified, split_names
 from snowreg.grammar.text import quote_ident, resolve_ident
@@ -187,9 +187,8 @@ class Session:
         week_start, policy = self.parameters.get("WEEK_START"), self.parameters.get("WEEK_OF_YEAR_POLICY")
         values: dict[str, Any] = {"snowreg_week_start": None if week_start is None else int(week_start),
                                   "snowreg_week_policy": None if policy is None else int(policy)}
-        for key, variable in output_formats.VARIABLES.items():
-            fmt = self.parameters.get(key)
-            values[variable] = None if fmt is None else output_formats.pattern(key, fmt)  # "": the default
+        values.update(output_formats.variables(self.parameters))
+        values.update(input_formats.variables(self.parameters))
         self._parameter_variables = any(v is not None for v in values.values())
         return values
 

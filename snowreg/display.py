@@ -26,6 +26,28 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# The type codes of the connector's description (https://docs.snowflake.com/en/developer-guide/python-connector/
+# python-connector-api#label-python-connector-type-codes) whose values Snowflake shows by an output format
+# parameter (BINARY by BINARY_OUTPUT_FORMAT).
+_TEMPORAL = {3: "DATE", 12: "TIME", 8: "TIMESTAMP_NTZ", 6: "TIMESTAMP_LTZ", 7: "TIMESTAMP_TZ", 4: "TIMESTAMP_NTZ",
+             11: "BINARY"}
+
+
+def as_shown(type_codes: Sequence[Any], rows: Sequence[Sequence[Any]], parameters: Any) -> list[tuple[Any, ...]]:
+    """Rows with their DATE / TIME / TIMESTAMP_* / BINARY values as the text Snowflake shows them by the session's
+    output format parameters (`parameters`: the session's values; engine.output_formats), the rest as they are."""
+    from snowreg.engine import output_formats
+
+    kinds = [_TEMPORAL.get(code) for code in type_codes]
+    if not any(kinds):
+        return [tuple(row) for row in rows]
+    out = []
+    for row in rows:
+        out.append(tuple(v if k is None or v is None else (output_formats.text(v, k, parameters) or v)
+                         for v, k in zip(row, kinds, strict=True)))
+    return out
+
+
 def table(names: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
     """An aligned table with a header rule, in the style of snowsql."""
     cells = [[_clip(cell(v), max_width) for v in row] for row in rows]

@@ -131,7 +131,7 @@ class Repl:
         return failed
 
     def run_statement(self, sql: str) -> bool:
-        from snowreg.display import render
+        from snowreg.display import as_shown, render
 
         start = time.perf_counter()
         cur = self.conn.cursor()
@@ -139,6 +139,9 @@ class Repl:
             cur.execute(sql)
             names = [d[0] for d in cur.description or []]
             rows = cur.fetchall()
+            session = getattr(self.conn, "session", None)  # a remote connection holds no session here
+            if session is not None:
+                rows = as_shown([d[1] for d in cur.description or []], rows, session.parameters)
         except errors.Error as e:
             self.show_error(e, sql)
             return False

@@ -118,6 +118,7 @@ Ran = tuple[str, int, list[str], list[Any]]  # a statement's text, its offset in
 def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
     """Parse and run one statement of `text`: its results, and its failure if any."""
     import snowreg
+    from snowreg.display import as_shown
     from snowreg.remote import RemoteConnection
 
     remote = isinstance(conn, RemoteConnection)
@@ -139,6 +140,8 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
                 cur._run(stmt, sql)
             names = [d[0] for d in cur.description or []]
             rows = cur.fetchall()
+            if not remote:  # dates, times and timestamps as Snowflake shows them (the session's output formats)
+                rows = as_shown([d[1] for d in cur.description or []], rows, conn.session.parameters)
         except errors.Error as e:
             return results, _failure(text, piece, with_hint(conn, e), stmt.span.start)
         results.append((sql, piece.start + stmt.span.start, names, rows))

@@ -3,7 +3,8 @@
 INSERT, UPDATE and MERGE convert a value to its column's type as a cast would
 (https://docs.snowflake.com/en/sql-reference/data-type-conversion: VARCHAR → BOOLEAN / DATE / TIME /
 TIMESTAMP and NUMBER → TIMESTAMP are coercions): `'off'` is FALSE, `'03-Apr-2024'` a date (AUTO), 1700000000
-a timestamp of that many seconds, and a VARCHAR becomes a string VARIANT (`'{"a":1}'` stays a string: only
+a timestamp of that many seconds, text a BINARY as BINARY_INPUT_FORMAT says (HEX: `'0A1B'` is two bytes), and a
+VARCHAR becomes a string VARIANT (`'{"a":1}'` stays a string: only
 PARSE_JSON reads JSON). DuckDB's own assignment cast knows none of these (into its JSON it parses the text). So the engine, which
 knows the target's column types, has the statement translated again with each value bound for such a
 column wrapped in an explicit Snowflake cast, which the translation then handles like any other.
@@ -19,7 +20,7 @@ from snowreg.engine.session import Session
 
 # DuckDB column type → the Snowflake type a value written into it is cast to.
 _CASTS = {"BOOLEAN": "BOOLEAN", "DATE": "DATE", "TIME": "TIME", "TIMESTAMP": "TIMESTAMP_NTZ",
-          "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ", "VARIANT": "VARIANT"}
+          "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_LTZ", "VARIANT": "VARIANT", "BLOB": "BINARY"}
 
 # Every column of the target, in order: its Snowflake name and the Snowflake type values are cast to
 # (None: DuckDB's assignment is Snowflake's).

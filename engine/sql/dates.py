@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import variant, weeks
+from snowreg.engine.sql import input_texts, variant, weeks, zoned
 
 _T = exp.DataType.Type
 DAY_OR_LONGER = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY"})
@@ -103,6 +103,7 @@ MACROS: dict[str, str] = {
             || 'TIMESTAMP_TZ value made a VARIANT (cast it to TIMESTAMP_LTZ or TIMESTAMP_TZ first)' AS INTEGER) AS VARCHAR)
         ELSE {variant.MACRO_CATALOG}.main.snowreg_typeof(x) END""",
     **weeks.MACROS,
+    **input_texts.MACROS,
 }
 
 
@@ -440,4 +441,5 @@ def spelled_texts(stmt: exp.Expr) -> None:
         seconds = m.group(2) if m.group(2).count(":") == 2 else m.group(2) + ":00"
         fraction = (m.group(3) or "").ljust(3, "0")[:3]
         zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
-        node.replace(exp.Literal.string(f"{m.group(1)} {seconds}.{fraction} {zone}"))
+        wall = exp.Cast(this=exp.Literal.string(f"{m.group(1)} {seconds}.{fraction}"), to=exp.DataType.build("TIMESTAMP"))
+        node.replace(variant.macro("snowreg_ztext", wall, exp.Literal.string(zone), zoned.tz_format()))

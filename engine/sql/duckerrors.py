@@ -55,6 +55,16 @@ _PYTHON_FAILURE = re.compile(r"Python exception occurred while executing the UDF
 _PHYSICAL = re.compile(SEPARATOR + "[0-9a-f]+")
 
 
+_FAILED_CAST = "' to INT32"  # how DuckDB ends a failed cast to INTEGER, the macros' way to fail without error()
+
+
+def _marked(detail: str, marker: str) -> str:
+    """The text after `marker` in an error a macro raised: by error(), or by a failing cast (which, unlike
+    error(), leaves an ORDER BY alias of the expression allowed)."""
+    rest = detail.split(marker, 1)[1]
+    return rest[:rest.rfind(_FAILED_CAST)] if rest.endswith(_FAILED_CAST) else rest
+
+
 def translate(e: duckdb.Error, database: str | None = None, schema: str | None = None) -> errors.Error:
     """A Snowflake-shaped error for a DuckDB exception raised while running translated SQL."""
     if (m := _PYTHON_FAILURE.search(str(e))) is not None:  # a Python UDF's handler raised: its 100357
@@ -149,6 +159,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if SCALE_CUT_MARKER in detail:  # engine.sql.conditionals' check, where no translation again follows
         return errors.not_supported("A conditional of NUMBER values of different scales here (cast its values, e.g. "
                                     "x::NUMBER(38, 2))")
+    if "snowreg_not_recognized:" in detail:  # engine.sql.input_texts: text that does not match the input format
+        kind, _, unread = _marked(detail, "snowreg_not_recognized:").partition(":")
+        return errors.datetime_not_recognized(kind, unread)
+    if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*, engine.sql.binary_formats
+        return error_catalog.not_hex(_marked(detail, "snowreg_not_hex:"))
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
@@ -374,8 +389,6 @@ def _storage_words(detail: str, text: str = "") -> errors.Error | None:
     if "snowreg_bad_day:" in detail:  # engine.sql.date_parts' NEXT_DAY / PREVIOUS_DAY of a day name naming no day
         function, value = detail.split("snowreg_bad_day:", 1)[1].split(":", 1)
         return error_catalog.invalid_day_of_week(function, value, at_run_time=True)
-    if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*
-        return error_catalog.not_hex(detail.split("snowreg_not_hex:", 1)[1])
     if (m := _BASE64.search(detail)) is not None:
         return error_catalog.not_base64(m.group(1))
     if (m := _CANDIDATE.search(detail)) is not None:

@@ -56,10 +56,10 @@ def learn_text(text: str, known: frozenset[int] | None, index: int | None,
     refused (`refusal`, if given) when probing found none new."""
     if known is None and index is None:
         found: frozenset[int] = frozenset()  # DuckDB refused a VARCHAR operand: probe them all
-    elif index is None or known is None or index in known:
+    elif index is None or (known is not None and index in known):
         raise refusal or errors.not_supported("Arithmetic on this VARCHAR value (cast it, e.g. x::NUMBER)")
-    else:
-        found = known | {index}
+    else:  # (known None: the first translation probed already, engine.sql.input_texts)
+        found = (known or frozenset()) | {index}
     _remember(_texts, text, found)
     return found
 

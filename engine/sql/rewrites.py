@@ -93,11 +93,11 @@ def _binary_cast(node: exp.Cast) -> exp.Expr | None:
         return _length_checked(node, length)
     if node.to.this not in (_T.BINARY, _T.VARBINARY):
         return variant.cast(node)  # the VARIANT casts (this entry takes variant.REWRITES' place)
-    if isinstance(node.this, exp.Literal) and node.this.is_string:
-        return variant.fn("unhex", node.this)
-    if isinstance(node, exp.TryCast) or variant.is_json(node.this):
+    if isinstance(node.this, exp.Literal) and node.this.is_string:  # as BINARY_INPUT_FORMAT says
+        return variant.macro("snowreg_text_binary", node.this, exp.Boolean(this=isinstance(node, exp.TryCast)))
+    if variant.is_json(node.this):
         return variant.cast(node)
-    return texts.text_to_binary(node.this)  # a column's text: hex, checked
+    return texts.text_to_binary(node.this, isinstance(node, exp.TryCast))  # a column's text, as the format says
 
 
 _SHORT_TEXT = (_T.VARCHAR, _T.CHAR, _T.NCHAR, _T.NVARCHAR, _T.TEXT)
@@ -131,8 +131,9 @@ def _length_checked(node: exp.Cast, length: int) -> exp.Expr:
 def _to_binary(node: exp.ToBinary) -> exp.Expr | None:
     """TO_BINARY(s) reads s in BINARY_INPUT_FORMAT, HEX unless set (the TO_BINARY page); DuckDB's
     to_binary would give the text's bits as a string."""
-    if node.args.get("format") is None:
-        node.set("format", exp.Literal.string("HEX"))
+    if node.args.get("format") is None:  # as BINARY_INPUT_FORMAT says
+        text = exp.Cast(this=node.this, to=exp.DataType.build("VARCHAR"))
+        return variant.macro("snowreg_text_binary", text, exp.Boolean(this=bool(node.args.get("safe"))))
     given = node.args["format"]
     if node.args.get("safe") or not (isinstance(given, exp.Literal) and given.name.upper() == "HEX") \
             or (isinstance(node.this, exp.Literal) and node.this.is_string):
@@ -513,6 +514,7 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Generator: _generator,
     exp.Subquery: _parenthesized_table,
     exp.Cast: _binary_cast,
+    exp.TryCast: _binary_cast,
     exp.ToBinary: _to_binary,
     exp.CurrentTimestamp: _clock,
     exp.CurrentDate: _clock,

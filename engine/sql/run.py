@@ -24,6 +24,7 @@ from snowreg.engine.sql import (
     renames,
     retype,
     reuse,
+    session_texts,
     shaping,
     system,
     table_meta,
@@ -57,8 +58,7 @@ _NO_DDL = frozenset({"select", "insert", "update", "delete", "merge", "truncate"
 
 def run_sql(session: Session, sql: str, describe_only: bool = False, local: frozenset[str] = frozenset(),
             written: Spliced | None = None) -> Result:
-    """One plain statement; `local` names relations the engine itself registered for it (not objects);
-    `written`: `sql` is this edit of what the user wrote (its headers and error places come from that)."""
+    """One plain statement; `local`: relations the engine registered for it; `written`: what `sql` edits."""
     control = transaction.control(session, sql, describe_only)
     if control is not None:
         return control
@@ -622,8 +622,8 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
     return Spliced.edited(sql, edits) if edits else None
 
 
-# Text rewrites before translation, in order: session variables, SYSTEM$ calls, LAST_QUERY_ID().
-_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (spliced_variables, system.expand, history.expand)
+_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
+    spliced_variables, system.expand, history.expand, session_texts.expand)  # $v, SYSTEM$, LAST_QUERY_ID, parameters
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:

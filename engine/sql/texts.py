@@ -13,6 +13,7 @@ from sqlglot import exp
 
 from snowreg import errors
 from snowreg.engine.sql import variant
+from snowreg.engine.sql.binary_formats import NOT_HEX
 from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
 
@@ -101,7 +102,6 @@ def base64_encode(node: exp.Expr) -> exp.Expr:
     return encoded
 
 
-NOT_HEX = "snowreg_not_hex:"  # starts the error of text HEX_DECODE_* finds is no hex
 
 
 def hex_checked(source: exp.Expr) -> exp.Expr:
@@ -113,14 +113,14 @@ def hex_checked(source: exp.Expr) -> exp.Expr:
                     default=source)
 
 
-def text_to_binary(value: exp.Expr) -> exp.Expr:
-    """`x::BINARY` where the text does not show x's type: a VARCHAR is read as hex (BINARY_INPUT_FORMAT's
-    default, https://docs.snowflake.com/en/user-guide/binary-input-output), failing with 100115 when it is
-    none; any other value is cast as before."""
+def text_to_binary(value: exp.Expr, safe: bool = False) -> exp.Expr:
+    """`x::BINARY` where the text does not show x's type: a VARCHAR is read as BINARY_INPUT_FORMAT says (HEX
+    unless set, https://docs.snowflake.com/en/user-guide/binary-input-output; engine.sql.binary_formats), failing
+    with 100115 when it is no hex (NULL when `safe`: TRY_CAST); any other value is cast as before."""
     text = exp.Cast(this=value.copy(), to=exp.DataType.build("VARCHAR"))
     is_text = exp.EQ(this=variant.fn("typeof", value.copy()), expression=exp.Literal.string("VARCHAR"))
-    return exp.Case(ifs=[exp.If(this=is_text, true=variant.fn("unhex", hex_checked(text)))],
-                    default=exp.Cast(this=value.copy(), to=exp.DataType.build("BLOB", dialect="duckdb")))
+    return exp.Case(ifs=[exp.If(this=is_text, true=variant.macro("snowreg_text_binary", text, exp.Boolean(this=safe)))],
+                    default=(exp.TryCast if safe else exp.Cast)(this=value.copy(), to=exp.DataType.build("BLOB", dialect="duckdb")))
 
 
 def _decoder(name: str, decode: str, text: bool, safe: bool) -> Callable[[exp.Expr], exp.Expr]:

@@ -30,6 +30,7 @@ from snowreg.engine.sql import (
     dml,
     flatten,
     functions,
+    input_texts,
     lambdas,
     marks,
     multi_insert,
@@ -125,6 +126,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         dml.create(stmt)
     if assigned:
         assign.cast_values(stmt, assigned)
+    if input_texts.MARKER in sql and input_texts.literals(stmt) and texts is None:  # formats of the session's own:
+        texts = frozenset()  # a compared literal is converted as a VARCHAR operand: probed from the first run
     comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
     offsets: tuple[tuple[int, int | str], ...] = ()
     if "TIMESTAMP_TZ" in upper:
@@ -143,6 +146,8 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
     tables = _rewrite(stmt, targets, sql, _Found(sites, aliases, expand, udfs), len(call_names), divisions)
     if weeks.MAY_DEPEND.search(sql):
         weeks.rewrite(stmt)
+    if input_texts.MARKER in sql:
+        input_texts.casts(stmt)
     if coerce:
         setops.coerce(stmt, coerce)
     if isinstance(stmt, (exp.Alter, exp.TruncateTable)) and stmt.args.get("exists"):

@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from snowreg.catalog.sandbox import MACRO_CATALOG
-from snowreg.engine.sql import numformat
+from snowreg.engine.sql import binary_formats, numformat, zoned
 from snowreg.errors import not_supported
 
 # DuckDB looks a function up in the current catalog only, and `USE` moves that; the macros therefore
@@ -63,13 +63,14 @@ _MACROS: dict[str, str] = {
     "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
-    # BINARY → VARCHAR: hexadecimal, BINARY_OUTPUT_FORMAT's default (https://docs.snowflake.com/en/sql-reference/functions/to_char).
+    **zoned.MACROS,
+    **binary_formats.MACROS,
+    # BINARY → VARCHAR: as BINARY_OUTPUT_FORMAT says, HEX unless set (engine.sql.binary_formats).
     # FLOAT → VARCHAR (conformance/DECISIONS.md N2): at most 15 significant digits, no trailing zeros, an
     # exponent below 1e-4 and from 1e15 on (C's `%.15g`: `100`, `1.5`, `1e+20`, `1.5e-07`); NaN as `NaN`.
     "snowreg_ftext(d)": "CASE WHEN isnan(d) THEN 'NaN' ELSE printf('%.15g', d) END",
     "snowreg_varchar(x)": f"""CASE WHEN typeof(x) = 'JSON' THEN {MACRO_CATALOG}.main.snowreg_vtext(CAST(x AS JSON))
-        WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN strftime(CAST(x AS TIMESTAMPTZ), '%Y-%m-%d %H:%M:%S.%g ')
-            || rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0')
+        WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN {zoned.TEXT}
         WHEN typeof(x) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S')
             THEN strftime(CAST(x AS TIMESTAMP), coalesce(getvariable('snowreg_ntz_output_format'), '%Y-%m-%d %H:%M:%S.%g'))
         WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME),
@@ -77,7 +78,7 @@ _MACROS: dict[str, str] = {
         WHEN typeof(x) = 'DATE' AND getvariable('snowreg_date_output_format') IS NOT NULL
             THEN strftime(CAST(x AS DATE), getvariable('snowreg_date_output_format'))
         WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN {MACRO_CATALOG}.main.snowreg_ftext(CAST(x AS DOUBLE))
-        WHEN typeof(x) = 'BLOB' THEN hex(TRY_CAST(x AS BLOB))
+        WHEN typeof(x) = 'BLOB' THEN {binary_formats.TEXT}
         ELSE CAST(x AS VARCHAR) END""",
     # TYPEOF: the type of the value a VARIANT holds (a typed argument is first made a VARIANT).
     "snowreg_typeof(x)": """CASE WHEN x IS NULL THEN NULL

@@ -108,7 +108,13 @@ def session_parameters(session: HttpSession) -> list[Json]:
         "CLIENT_RESULT_COLUMN_CASE_INSENSITIVE": False, "JS_TREAT_INTEGER_AS_BIGINT": False,
         "CLIENT_TELEMETRY_ENABLED": False, "CLIENT_TELEMETRY_OOB_ENABLED": False,
     }
+    values.update(_formats(session))
     return [{"name": k, "value": v} for k, v in values.items()]
+
+
+def _formats(session: HttpSession) -> dict[str, str]:
+    """The output formats the session set (a driver that writes values as text, as SnowSQL does, reads them)."""
+    return {k: v for k, v in session.conn.session.parameters.items() if k.endswith("_OUTPUT_FORMAT")}
 
 
 def renew(sessions: Sessions, master_token: str | None, body: Json) -> Json:
@@ -281,7 +287,8 @@ def _result_data(session: HttpSession, description: list[Any], rows: list[Any], 
                  binds: int, started: float) -> Json:
     conn = session.conn
     data: Json = {
-        "parameters": [{"name": "TIMEZONE", "value": conn.session.timezone}],
+        "parameters": [{"name": "TIMEZONE", "value": conn.session.timezone},
+                       *({"name": k, "value": v} for k, v in _formats(session).items())],
         "rowtype": rowsets.rowtype(description), "total": len(rows), "returned": len(rows),
         "queryId": query_id, "databaseProvider": None, "finalDatabaseName": conn.database,
         "finalSchemaName": conn.schema, "finalWarehouseName": conn.warehouse, "finalRoleName": conn.role,

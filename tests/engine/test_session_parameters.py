@@ -24,7 +24,7 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _other(p: Parameter) -> str:
+def _other(p: Parameter, name: str = "") -> str:
     """A valid value of the parameter that is not its default."""
     if p.type == "BOOLEAN":
         return "false" if p.default == "true" else "true"
@@ -33,7 +33,12 @@ def _other(p: Parameter) -> str:
     if p.values is not None:
         return sorted(v for v in p.values if v != p.default.upper() and v.replace("-", "") != p.default.upper())[0]
     formats = {"YYYY-MM-DD": "DD/MM/YYYY", "HH24:MI:SS": "HH24.MI",  # the output formats take only formats
-               "YYYY-MM-DD HH24:MI:SS.FF3": "DD/MM/YYYY HH24:MI"}
+               "YYYY-MM-DD HH24:MI:SS.FF3": "DD/MM/YYYY HH24:MI", "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM": "YYYY-MM-DD TZH:TZM"}
+    if name.endswith("_OUTPUT_FORMAT") and p.default == "":  # TIMESTAMP_LTZ_ / TZ_OUTPUT_FORMAT
+        return "DD/MM/YYYY HH24:MI TZH:TZM"
+    inputs = {"DATE_INPUT_FORMAT": "DD/MM/YYYY", "TIME_INPUT_FORMAT": "HH24.MI", "TIMESTAMP_INPUT_FORMAT": "DD/MM/YYYY HH24:MI"}
+    if name in inputs:
+        return inputs[name]
     return "Europe/Paris" if p.default == "America/Los_Angeles" else formats.get(p.default, "something else")
 
 
@@ -65,7 +70,7 @@ def test_another_value_of_an_unemulated_parameter_is_refused_and_changes_nothing
 @pytest.mark.parametrize("key", sorted(k for k, p in PARAMETERS.items() if p.effect != DEFAULT_ONLY
                                        and (p.values is None or len(p.values) > 1)))
 def test_honoured_and_inert_parameters_keep_another_value(cur: Any, key: str) -> None:
-    value = _other(PARAMETERS[key])
+    value = _other(PARAMETERS[key], key)
     if key == "MULTI_STATEMENT_COUNT":
         value = "0"  # another count would make every later single statement a count mismatch
     cur.execute(f"ALTER SESSION SET {key} = {_literal(value)}")

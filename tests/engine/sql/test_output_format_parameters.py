@@ -81,9 +81,10 @@ def test_timestamp_ntz_output_format(conn: Any) -> None:
     ltz = cur.execute(text).fetchone()[1]
     cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = 'DD.MM.YYYY HH24:MI:SS.FF6'")
     assert cur.execute(text).fetchone() == ("04.01.2017 13:45:06.123456", ltz)  # LTZ keeps its own format
-    cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = ''")  # unset there: the default text
-    assert cur.execute(text).fetchone() == ("2017-01-04 13:45:06.123", ltz)
-    with pytest.raises(snowreg.NotSupportedError, match="TZHTZM is not supported"):
-        cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS TZHTZM'")
+    # empty: TIMESTAMP_OUTPUT_FORMAT's, whose time zone is the UTC indicator for an NTZ
+    cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = ''")
+    assert cur.execute(text).fetchone() == ("2017-01-04 13:45:06.123 Z", ltz)
+    cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS TZH:TZM'")
+    assert cur.execute(text).fetchone() == ("2017-01-04 13:45:06 Z", ltz)
     cur.execute("ALTER SESSION UNSET TIMESTAMP_NTZ_OUTPUT_FORMAT")
     assert cur.execute(text).fetchone() == ("2017-01-04 13:45:06.123", ltz)

@@ -1,0 +1,29 @@
+"""The text rewrite of a statement by the session's parameters that change its translation (the last of
+engine.sql.run's text rewrites): TIMESTAMP_TYPE_MAPPING names the variation where TIMESTAMP is a type
+(engine.sql.timestamp_mapping), and an input format that is not AUTO marks the text (engine.sql.input_texts).
+Every cache keyed by a statement's text then holds the translation for those values; a session that keeps
+the defaults pays two dictionary look-ups per statement."""
+
+from __future__ import annotations
+
+from snowreg.engine import input_formats
+from snowreg.engine.session import Session
+from snowreg.engine.sql import timestamp_mapping
+from snowreg.grammar.text import Spliced
+
+
+def expand(session: Session, sql: str) -> Spliced | None:
+    """`sql` as the session's TIMESTAMP_TYPE_MAPPING and input formats say; None when they change nothing."""
+    values = session.parameters
+    if not values:
+        return None
+    edits = timestamp_mapping.edits(values, sql)
+    if input_formats.active(values) and input_formats.MARKER not in sql:
+        edits.append((len(sql), len(sql), " " + input_formats.MARKER))
+    return Spliced.edited(sql, edits) if edits else None
+
+
+def mapped_text(session: Session, sql: str) -> str:
+    """`sql` as `expand` makes it (a CREATE FUNCTION / PROCEDURE's signature), or `sql` itself."""
+    done = expand(session, sql)
+    return sql if done is None else done.text
