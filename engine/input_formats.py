@@ -11,16 +11,18 @@ century follows TWO_DIGIT_CENTURY_START; the time zone elements; DY) is refused 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 
 from snowreg import errors
+from snowreg.engine import output_formats
 
 _ELEMENTS = {"YYYY": "%Y", "MMMM": "%B", "MON": "%b", "MM": "%m", "DD": "%d",
              "HH24": "%H", "HH12": "%I", "HH": "%H", "AM": "%p", "PM": "%p", "MI": "%M", "SS": "%S",
              **{f"FF{n}": "%n" for n in range(10)}, "FF": "%n"}
 _DATE = frozenset({"YYYY", "MMMM", "MON", "MM", "DD"})
-_ELEMENT = re.compile(r'"[^"]*"|[A-Za-z]+\d*|[^A-Za-z"]+')
+_TAKEN = {"DATE_INPUT_FORMAT": {k: v for k, v in _ELEMENTS.items() if k in _DATE},
+          "TIME_INPUT_FORMAT": {k: v for k, v in _ELEMENTS.items() if k not in _DATE},
+          "TIMESTAMP_INPUT_FORMAT": _ELEMENTS}
 
 # Appended to the text of a session with a format of its own (engine.sql.session_texts): engine.sql.input_texts
 # translates only such a text with its conversions.
@@ -35,23 +37,7 @@ VARIABLES = {"DATE_INPUT_FORMAT": "snowreg_date_input_format", "TIME_INPUT_FORMA
 def pattern(parameter: str, fmt: str) -> str | None:
     """The strptime pattern of `fmt`; None when snowreg cannot read one of its elements (a time element in
     DATE_INPUT_FORMAT, a date element in TIME_INPUT_FORMAT, or any element outside `_ELEMENTS`)."""
-    names = sorted(_ELEMENTS, key=len, reverse=True)
-    out: list[str] = []
-    for piece in _ELEMENT.findall(fmt):
-        if piece.startswith('"'):
-            out.append(piece[1:-1].replace("%", "%%"))
-        elif piece[0].isalpha():
-            rest = piece.upper()
-            while rest:
-                name = next((n for n in names if rest.startswith(n)), None)
-                if name is None or (parameter == "DATE_INPUT_FORMAT" and name not in _DATE) or (
-                        parameter == "TIME_INPUT_FORMAT" and name in _DATE):
-                    return None
-                out.append(_ELEMENTS[name])
-                rest = rest[len(name):]
-        else:
-            out.append(piece.replace("%", "%%"))
-    return "".join(out) or None
+    return output_formats.strf_pattern(fmt, _TAKEN[parameter]) or None
 
 
 def checked(parameter: str, fmt: str) -> None:

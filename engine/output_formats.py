@@ -53,11 +53,10 @@ VARIABLES = {"DATE_OUTPUT_FORMAT": "snowreg_date_output_format", "TIME_OUTPUT_FO
              "TIMESTAMP_TZ_OUTPUT_FORMAT": "snowreg_tz_output_format"}
 
 
-@functools.lru_cache(maxsize=64)
-def pattern(parameter: str, fmt: str) -> str | None:
-    """The strftime pattern of `fmt` for one of the output format parameters; None when snowreg cannot write one
-    of its elements (or `fmt` is empty). A TIMESTAMP_NTZ's time zone elements are the UTC indicator `Z`."""
-    elements = _ELEMENTS[parameter]
+def strf_pattern(fmt: str, elements: Mapping[str, str]) -> str | None:
+    """The strftime / strptime pattern of a Snowflake format whose elements are `elements`' keys (each the
+    longest that matches; double-quoted text and other characters as they are); None when an element is not
+    one of them. Output and input formats (engine.input_formats) read a format the same way."""
     names = sorted(elements, key=len, reverse=True)
     out: list[str] = []
     for piece in _ELEMENT.findall(fmt):
@@ -73,8 +72,15 @@ def pattern(parameter: str, fmt: str) -> str | None:
                 rest = rest[len(name):]
         else:
             out.append(piece.replace("%", "%%"))
-    text = "".join(out)
-    if parameter == "TIMESTAMP_NTZ_OUTPUT_FORMAT":
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def pattern(parameter: str, fmt: str) -> str | None:
+    """The strftime pattern of `fmt` for one of the output format parameters; None when snowreg cannot write one
+    of its elements (or `fmt` is empty). A TIMESTAMP_NTZ's time zone elements are the UTC indicator `Z`."""
+    text = strf_pattern(fmt, _ELEMENTS[parameter])
+    if text and parameter == "TIMESTAMP_NTZ_OUTPUT_FORMAT":
         text = _UTC.sub("Z", text)
     return text or None
 
