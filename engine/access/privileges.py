@@ -448,7 +448,7 @@ def check_tables(session: Session, tables: Iterable[Any], kind: str = "select") 
             if kind in TABLE_WRITE_PRIVILEGES and _BUILDING.get() != "DYNAMIC TABLE":
                 write_targets.refuse_dynamic_table(session, database, schema, ref.name)
             _check_table(session, database, schema, ref.name, TABLE_WRITE_PRIVILEGES.get(kind, frozenset()))
-            write_targets.refuse_view(session, database, schema, ref.name, kind)
+            write_targets.refuse_view(session, database, schema, ref, kind)
 
 
 def _check_table(session: Session, database: str, schema: str, name: str, needed: frozenset[str]) -> None:

@@ -389,7 +389,7 @@ def _classify(stmt: exp.Expr) -> tuple[Kind, dict[int, ObjectKind]]:
     if isinstance(stmt, exp.Alter) and kind == "VIEW" and create_forms.view_actions(stmt):
         return "alter", _target(stmt.this, "view")
     if isinstance(stmt, exp.Comment) and kind in ("TABLE", "VIEW"):
-        return "alter", _target(stmt.this, "table")
+        return "alter", _target(stmt.this, "view" if kind == "VIEW" else "table")
     if isinstance(stmt, exp.TruncateTable):
         return "truncate", {k: v for t in stmt.expressions for k, v in _target(t, "table").items()}
     if isinstance(stmt, exp.Command):

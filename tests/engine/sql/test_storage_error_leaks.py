@@ -136,6 +136,32 @@ def test_alter_table_of_a_view_names_the_kinds(cur: Any, sql: str) -> None:
     assert [r[0] for r in cur.execute("DESCRIBE VIEW w").fetchall()] == ["I", "S"]
 
 
+def _comments(cur: Any) -> tuple[Any, Any]:
+    cur.execute("SHOW TABLES LIKE 'T'")
+    table = cur.fetchall()[0][[d[0] for d in cur.description].index("comment")]
+    cur.execute("SHOW VIEWS LIKE 'W'")
+    view = cur.fetchall()[0][[d[0] for d in cur.description].index("comment")]
+    return table, view
+
+
+@pytest.mark.parametrize(("sql", "found", "named"), [
+    ("ALTER VIEW t SET COMMENT = 'c'", "TABLE", "VIEW"), ("ALTER VIEW IF EXISTS t UNSET COMMENT", "TABLE", "VIEW"),
+    ("COMMENT ON VIEW t IS 'c'", "TABLE", "VIEW"), ("ALTER TABLE w SET COMMENT = 'c'", "VIEW", "TABLE"),
+    ("ALTER TABLE w UNSET COMMENT", "VIEW", "TABLE"), ("COMMENT ON TABLE w IS 'c'", "VIEW", "TABLE")])
+def test_a_comment_on_another_kind_of_object_is_refused_and_changes_nothing(cur: Any, sql: str, found: str,
+                                                                           named: str) -> None:
+    """ALTER VIEW | TABLE … SET | UNSET COMMENT and COMMENT ON VIEW | TABLE change only an object of the kind they
+    name (DECISIONS.md X20)."""
+    cur.execute("COMMENT ON TABLE t IS 'table note'")
+    cur.execute("ALTER VIEW w SET COMMENT = 'view note'")
+    e = _error(cur, sql)
+    assert (e.errno, str(e).splitlines()[-1]) == (2000, f"Object found is of type '{found}', not specified type '{named}'.")
+    assert _comments(cur) == ("table note", "view note")
+    cur.execute("ALTER TABLE t UNSET COMMENT")
+    cur.execute("COMMENT ON VIEW w IS 'again'")
+    assert _comments(cur) == ("", "again")
+
+
 @pytest.mark.parametrize(("sql", "name"), [("CREATE OR REPLACE TABLE w (i INT)", "W"),
                                            ("CREATE OR REPLACE TABLE w AS SELECT 1 x", "W"),
                                            ("CREATE OR REPLACE VIEW t AS SELECT 1 x", "T"),
