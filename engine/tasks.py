@@ -127,12 +127,39 @@ def _setting(key: str, value: str) -> Any:
     return text
 
 
+# Each cron field's values (https://docs.snowflake.com/en/sql-reference/sql/create-task: minute 0-59, hour 0-23,
+# day of month 1-31 or L, month 1-12 or JAN-DEC, day of week 0-6 or SUN-SAT or L) and the names it takes.
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+_CRON_RANGES: tuple[tuple[tuple[int, int], tuple[str, ...]], ...] = (
+    ((0, 59), ()), ((0, 23), ()), ((1, 31), ()), ((1, 12), _MONTHS), ((0, 6), _DAYS))
+
+
+def _cron_field(field: str, bounds: tuple[int, int], names: tuple[str, ...]) -> bool:
+    """A cron field's every value within its range (X21): a list of `*`, `?`, a value, a range `a-b`, each with
+    an optional step `/n`; a value a number or a name, `L`, `nL`, `nW` or `n#k` (the suffixes as written)."""
+    if not _CRON_FIELD.fullmatch(field):
+        return False
+    for item in field.split(","):
+        base, _, step = item.partition("/")
+        if step and not (step.isdigit() and int(step) >= 1):
+            return False
+        for value in base.split("-") if base not in ("*", "?", "L") else ():
+            value = re.sub(r"(?:#[0-9]+|[LW])$", "", value.upper())
+            if value in names:
+                continue
+            if not value.isdigit() or not bounds[0] <= int(value) <= bounds[1]:
+                return False
+    return True
+
+
 def check_schedule(text: str) -> None:
     """SCHEDULE = '<n> MINUTE[S]' | '<n> HOUR[S]' | '<n> SECOND[S]' | 'USING CRON <5 fields> <time zone>'."""
     cron = re.fullmatch(r"\s*USING\s+CRON\s+(.+)", text, re.I)
     if cron is not None:
         parts = cron.group(1).split()
-        ok = len(parts) == 6 and all(_CRON_FIELD.fullmatch(p) for p in parts[:5])
+        ok = len(parts) == 6 and all(_cron_field(p, bounds, names)
+                                     for p, (bounds, names) in zip(parts[:5], _CRON_RANGES, strict=True))
         if ok:
             try:
                 zoneinfo.ZoneInfo(parts[5])

@@ -97,6 +97,28 @@ def test_bad_schedule_is_refused(cur: Any, schedule: str) -> None:
     assert run(cur, "SHOW TASKS") == []
 
 
+@pytest.mark.parametrize("cron", ["99 * * * *", "0 25 * * *", "0 9 32 * *", "0 9 * 13 *", "0 9 * * 8",
+                                  "0 9 * * MON-XYZ", "*/0 * * * *", "0 9-24 * * *"])
+def test_out_of_range_cron_field_is_refused_and_changes_nothing(cur: Any, cron: str) -> None:
+    """Each cron field's documented range (minute 0-59, hour 0-23, day 1-31, month 1-12, day of week 0-6 or
+    SUN-SAT; DECISIONS.md X21), in CREATE TASK and ALTER TASK alike."""
+    with pytest.raises(ProgrammingError, match="SCHEDULE") as e:
+        run(cur, f"CREATE TASK k SCHEDULE = 'USING CRON {cron} UTC' AS SELECT 1")
+    assert e.value.errno == 1008
+    assert run(cur, "SHOW TASKS") == []
+    run(cur, "CREATE TASK k SCHEDULE = 'USING CRON 0 9 * * * UTC' AS SELECT 1")
+    with pytest.raises(ProgrammingError, match="SCHEDULE"):
+        run(cur, f"ALTER TASK k SET SCHEDULE = 'USING CRON {cron} UTC'")
+    assert show(cur, "SHOW TASKS", "schedule") == [("USING CRON 0 9 * * * UTC",)]
+
+
+@pytest.mark.parametrize("cron", ["59 23 31 12 6", "0 9-17 * * SUN", "*/5 0,12 L JAN-MAR 5L", "0 0 1 4/3 MON-FRI",
+                                  "0 0 15W * 1#2", "0 0 ? * *"])
+def test_cron_fields_within_range_are_kept(cur: Any, cron: str) -> None:
+    run(cur, f"CREATE TASK k SCHEDULE = 'USING CRON {cron} UTC' AS SELECT 1")
+    assert show(cur, "SHOW TASKS", "schedule") == [(f"USING CRON {cron} UTC",)]
+
+
 def test_graph_rules(graph: Any) -> None:
     cur = graph
     with pytest.raises(ProgrammingError, match="cannot have a SCHEDULE"):
