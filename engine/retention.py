@@ -115,8 +115,9 @@ def owned_object(session: Session, kind: str, qn: ast.QualifiedName, optional: b
 
 def parameter_rows(session: Session, stmt: ast.ShowParameters) -> list[tuple[Any, ...]]:
     """SHOW PARAMETERS' row of DATA_RETENTION_TIME_IN_DAYS IN ACCOUNT | DATABASE | SCHEMA | TABLE (none for
-    another scope, or when LIKE leaves it out): its value there, the default and the level it was set at."""
-    if stmt.scope not in ("ACCOUNT", "DATABASE", "SCHEMA", "TABLE") or not like(stmt.like, PARAMETER):
+    another scope, or when LIKE leaves it out): its value there, the default and the level it was set at. The
+    object named must exist (and be visible) whatever LIKE says: 002003 even when no row would be shown (X22)."""
+    if stmt.scope not in ("ACCOUNT", "DATABASE", "SCHEMA", "TABLE"):
         return []
     retention = session.catalog.retention
     if stmt.scope == "ACCOUNT":
@@ -138,6 +139,8 @@ def parameter_rows(session: Session, stmt: ast.ShowParameters) -> list[tuple[Any
         if kind != "TABLE" or not privileges.can_see_table(session, database, schema, name, owner):
             raise errors.does_not_exist("Table", ".".join(quote_ident(p) for p in (database, schema, name)))
         days, level = retention.setting(database, schema, name)
+    if not like(stmt.like, PARAMETER):
+        return []
     return [(PARAMETER, str(days), str(DEFAULT), level, DESCRIPTION, "NUMBER")]
 
 

@@ -137,6 +137,19 @@ def test_if_exists_of_a_missing_object_changes_nothing(conn: Connection) -> None
             ("Statement executed successfully.",)]
 
 
+@pytest.mark.parametrize("scope", ["TABLE nosuch", "SCHEMA nosuch", "DATABASE nosuch"])
+@pytest.mark.parametrize("like", ["", " LIKE 'DATA_RETENTION%'", " LIKE 'NO_SUCH_PARAMETER'"])
+def test_parameters_of_a_missing_object_are_an_error_whatever_like_says(conn: Connection, scope: str,
+                                                                        like: str) -> None:
+    """SHOW PARAMETERS … IN TABLE | SCHEMA | DATABASE of an object that does not exist is 002003, also when LIKE
+    would leave no row (DECISIONS.md X22)."""
+    with pytest.raises(snowreg.ProgrammingError) as e:
+        _rows(conn, f"SHOW PARAMETERS{like} IN {scope}")
+    assert e.value.errno == 2003
+    _rows(conn, "CREATE TABLE here (i INT)")
+    assert _rows(conn, "SHOW PARAMETERS LIKE 'NO_SUCH_PARAMETER' IN TABLE here") == []
+
+
 def test_only_accountadmin_sets_the_account_and_only_owners_their_objects(conn: Connection) -> None:
     _rows(conn, "CREATE TABLE t (a INT)")
     _rows(conn, "CREATE ROLE analyst")
