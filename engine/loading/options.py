@@ -181,11 +181,28 @@ def checked(fmt_type: str, given: dict[str, Any]) -> dict[str, Any]:
             value = Word(value.upper())
         if name == "NULL_IF" and not isinstance(value, list):
             value = [value]
-        out[name] = value
+        out[name] = _typed(name, value, DEFAULTS[fmt_type][name])
     compression = str(out.get("COMPRESSION", "AUTO")).upper()
     if compression not in _DOCUMENTED_COMPRESSIONS:
         raise lerrors.invalid_value(f"invalid value ['{compression}'] for parameter 'COMPRESSION'")
     return out
+
+
+def _typed(name: str, value: Any, default: Any) -> Any:
+    """A boolean option's TRUE | FALSE ('TRUE' | 'FALSE' quoted too), an integer option's (SKIP_HEADER) whole
+    number from 0, else 001008 before anything is made or changed (X23)."""
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.upper() in ("TRUE", "FALSE"):
+            return value.upper() == "TRUE"
+        if isinstance(value, bool):
+            return value
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+    else:
+        return value
+    shown = f"'{value}'" if isinstance(value, str) else option_text(value)
+    raise lerrors.invalid_value(f"invalid value [{shown}] for parameter '{name}'")
 
 
 def resolve(fmt_type: str, *layers: dict[str, Any]) -> FileFormat:

@@ -207,6 +207,23 @@ def test_what_is_not_emulated_is_refused_by_name(cur: Any, sql: str) -> None:
         cur.execute(sql)
 
 
+@pytest.mark.parametrize("option", ["SKIP_HEADER = 'x'", "SKIP_HEADER = -1", "SKIP_HEADER = 1.5", "SKIP_HEADER = TRUE",
+                                    "TRIM_SPACE = 'maybe'", "PARSE_HEADER = 1", "EMPTY_FIELD_AS_NULL = AUTO"])
+def test_a_typed_option_of_another_type_is_refused_and_changes_nothing(cur: Any, option: str) -> None:
+    """A boolean option takes TRUE | FALSE, SKIP_HEADER a whole number (DECISIONS.md X23): 001008, in CREATE
+    and ALTER FILE FORMAT alike."""
+    name = option.split()[0]
+    with pytest.raises(snowreg.ProgrammingError, match=f"for parameter '{name}'") as caught:
+        cur.execute(f"CREATE FILE FORMAT bad TYPE = CSV {option}")
+    assert caught.value.errno == 1008
+    assert cur.execute("SHOW FILE FORMATS LIKE 'BAD'").fetchall() == []
+    cur.execute("CREATE FILE FORMAT good TYPE = CSV SKIP_HEADER = 2 TRIM_SPACE = 'true'")
+    with pytest.raises(snowreg.ProgrammingError, match=f"for parameter '{name}'"):
+        cur.execute(f"ALTER FILE FORMAT good SET {option}")
+    described = {r[0]: r[2] for r in cur.execute("DESC FILE FORMAT good").fetchall()}
+    assert (described["SKIP_HEADER"], described["TRIM_SPACE"], described["PARSE_HEADER"]) == ("2", "true", "false")
+
+
 def test_csv_text_into_a_variant_column_is_refused(cur: Any) -> None:
     cur.execute("CREATE TABLE t (v VARIANT)")
     put(cur, "n.csv", "1\n")
