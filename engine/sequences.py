@@ -19,7 +19,7 @@ import re
 
 import duckdb
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.catalog.names import physical
 from snowreg.catalog.relations import sequence_readers
 from snowreg.catalog.store import quote
@@ -58,7 +58,7 @@ def _settings(rest: str) -> tuple[int | None, str | None, bool]:
         if (m := _INCREMENT.match(text)) is not None:
             increment = int(m.group("n"))
             if increment == 0 or abs(increment) >= 2 ** 63:  # a nonzero 64-bit integer
-                raise errors.compilation_error(f"Invalid value [{increment}] for sequence interval.")
+                raise error_catalog.sequence_interval(increment)
         elif (m := _COMMENT.match(text)) is not None:
             comment = decode_string(m.group("text"))
         elif (m := _ORDER.match(text)) is not None:

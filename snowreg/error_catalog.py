@@ -168,6 +168,12 @@ def wrong_object_type(found: str, wanted: str) -> ProgrammingError:
     return compilation_error(f"Object found is of type '{found}', not specified type '{wanted}'.")
 
 
+def sequence_interval(value: int) -> ProgrammingError:
+    """CREATE | ALTER SEQUENCE … INCREMENT of 0 or past a 64-bit integer: the documented "any non-zero value
+    that can be represented by a 64-bit two's complement integer" (X24)."""
+    return compilation_error(f"Invalid value [{value}] for sequence interval.")
+
+
 def dynamic_table_dml(name: str) -> ProgrammingError:
     """INSERT / UPDATE / DELETE / MERGE / TRUNCATE of a dynamic table: only its refreshes write it."""
     return compilation_error(f"DML operations are not allowed on dynamic table '{name}'.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from snowreg import error_catalog
 from snowreg.catalog.names import physical
 from snowreg.engine.sql import bind
 from snowreg.engine.sql.renames import SWAP_NAME
@@ -380,6 +381,11 @@ def _sequence(properties: exp.SequenceProperties) -> exp.SequenceProperties:
                if not (isinstance(o, exp.Var) and o.name.upper() in ("ORDER", "NOORDER"))]
     properties.set("options", options or None)
     step = properties.args.get("increment")
+    number = step.this if isinstance(step, exp.Neg) else step
+    if isinstance(number, exp.Literal) and not number.is_string and number.this.isdigit():
+        value = -int(number.this) if isinstance(step, exp.Neg) else int(number.this)
+        if value == 0 or abs(value) >= 2 ** 63:  # DuckDB's parser would say it (X24)
+            raise error_catalog.sequence_interval(value)
     if isinstance(step, exp.Neg) and properties.args.get("maxvalue") is None:
         properties.set("maxvalue", (properties.args.get("start") or exp.Literal.number(1)).copy())
         properties.set("minvalue", exp.Literal.number(-(2 ** 63)))

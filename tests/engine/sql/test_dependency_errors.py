@@ -130,6 +130,18 @@ def test_everyday_runtime_errors_in_snowflake_words(cur: Any, sql: str, errno: i
     assert (e.errno, e.msg.splitlines()[-1]) == (errno, text)
 
 
+@pytest.mark.parametrize("increment, shown", [("= 0", "0"), ("BY 0", "0"), ("BY -0", "0"), ("0", "0"),
+                                               ("= 9223372036854775808", "9223372036854775808")])
+def test_a_sequence_interval_of_zero_or_past_64_bits_is_refused(cur: Any, increment: str, shown: str) -> None:
+    """CREATE SEQUENCE … INCREMENT takes a non-zero 64-bit integer: refused as ALTER SEQUENCE refuses it, not
+    as a syntax error, and nothing is made (DECISIONS.md X24)."""
+    e = error(cur, f"CREATE SEQUENCE sq0 START = 1 INCREMENT {increment}")
+    assert (e.errno, e.msg.splitlines()[-1]) == (2000, f"Invalid value [{shown}] for sequence interval.")
+    assert rows(cur, "SHOW SEQUENCES LIKE 'SQ0'") == []
+    cur.execute("CREATE SEQUENCE sq0 START = 10 INCREMENT = -3")
+    assert rows(cur, "SELECT sq0.NEXTVAL") == [(10,)]
+
+
 def test_a_path_sqlglot_cannot_read_writes_nothing_to_stderr() -> None:
     """In a plain process (pytest's own log capture would hide it): library code never writes to stderr."""
     code = ("import snowreg; cur = snowreg.connect().cursor(); cur.execute('CREATE DATABASE d'); "
