@@ -93,6 +93,23 @@ def test_a_serverless_task_needs_execute_managed_task_at_create(pair: tuple[Conn
     assert sorted(r[1] for r in run(admin, "SHOW TASKS")) == ["FILL", "SERVERLESS", "WITH_WH"]
 
 
+def test_unsetting_the_warehouse_needs_execute_managed_task(pair: tuple[Connection, Connection]) -> None:
+    """ALTER TASK … UNSET WAREHOUSE makes the task serverless: the privilege CREATE TASK without a warehouse
+    needs (DECISIONS.md Q35, Q41); the task keeps its warehouse when it is missing."""
+    admin, alice = pair
+    run(admin, "GRANT CREATE TASK ON SCHEMA ML.DEV TO ROLE ANALYST")
+    run(alice, "CREATE TASK WITH_WH WAREHOUSE = wh AS SELECT 1")
+    assert errno(alice, "ALTER TASK WITH_WH UNSET WAREHOUSE") == 3001
+    cursor = alice.cursor().execute("SHOW TASKS LIKE 'WITH_WH'")
+    column = [d[0] for d in cursor.description].index("warehouse")
+    assert [r[column] for r in cursor.fetchall()] == ["WH"]
+    run(alice, "ALTER TASK WITH_WH UNSET COMMENT")  # other properties need no account privilege
+    run(admin, "GRANT EXECUTE MANAGED TASK ON ACCOUNT TO ROLE ANALYST")
+    run(alice, "ALTER TASK WITH_WH UNSET WAREHOUSE")
+    cursor = alice.cursor().execute("SHOW TASKS LIKE 'WITH_WH'")
+    assert [r[column] for r in cursor.fetchall()] == [None]
+
+
 def test_callers_session_variables_do_not_steer_the_owners_body(pair: tuple[Connection, Connection]) -> None:
     admin, alice = pair
     run(admin, "CREATE TABLE ML.DEV.PUBLIC_LOG (s INT)")
