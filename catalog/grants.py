@@ -429,14 +429,15 @@ class GrantsPart:
             self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
 
     def keep_table_grants(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, hidden: str,
-                          copy: bool = False) -> tuple[datetime | None, str | None]:
-        """A dropped table kept for UNDROP (catalog/dropped.py): its grants set aside under `hidden` (`copy`: a
-        copy set aside, the grants stay); returns when it was created and who owns it (its OWNERSHIP grant's
-        time and grantee)."""
-        where = "object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? AND name = ?"
+                          copy: bool = False, kinds: Sequence[str] = ("TABLE", "VIEW")
+                          ) -> tuple[datetime | None, str | None]:
+        """A dropped table (an object of `kinds`: a task) kept for UNDROP (catalog/dropped.py): its grants set aside
+        under `hidden` (`copy`: a copy set aside, the grants stay); returns when it was created and who owns it
+        (its OWNERSHIP grant's time and grantee)."""
+        where = "list_contains(?::VARCHAR[], object_kind) AND database_name = ? AND schema_name = ? AND name = ?"
         sql = f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE {where}" if copy else \
             f"DELETE FROM snowreg.grants WHERE {where} RETURNING {GRANT_COLS}"
-        kept = tx.execute(sql, [database, schema, name]).fetchall()
+        kept = tx.execute(sql, [list(kinds), database, schema, name]).fetchall()
         if kept:
             values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(kept))
             tx.execute(f"INSERT INTO snowreg.dropped_grants VALUES {values}", [v for r in kept for v in (hidden, *r)])

@@ -133,3 +133,14 @@ def test_a_task_executing_itself_stops(pair: tuple[Connection, Connection]) -> N
     run(admin, "EXECUTE TASK ML.DEV.LOOP")
     states = {r[0] for r in run(admin, "SELECT state FROM TABLE(ML.INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'LOOP'))")}
     assert "FAILED" in states
+
+
+def test_undrop_task_needs_the_ownership_of_the_dropped_task(pair: tuple[Connection, Connection]) -> None:
+    """A role that held only MONITOR on a dropped task is told it does not exist (DECISIONS.md Q42)."""
+    admin, alice = pair
+    run(admin, "GRANT MONITOR ON TASK ML.DEV.FILL TO ROLE ANALYST")
+    run(admin, "DROP TASK ML.DEV.FILL")
+    assert errno(alice, "UNDROP TASK ML.DEV.FILL") == 2003
+    assert run(admin, "SHOW TASKS LIKE 'FILL'") == []
+    run(admin, "UNDROP TASK ML.DEV.FILL")
+    assert [r[1] for r in run(alice, "SHOW TASKS LIKE 'FILL'")] == ["FILL"]  # MONITOR came back with it
