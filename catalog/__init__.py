@@ -271,9 +271,23 @@ class Catalog:
             self.store.access_changed()
 
     def drop_task(self, task: TaskRow) -> None:
+        """DROP TASK: the task is kept for UNDROP TASK, its grants set aside with it (those kept past their
+        retention go now)."""
+        hidden = hidden_name(task.name)
         with self.store.transaction() as tx:
+            for old in self.tasks.expire_dropped(tx):
+                self.grants.restore_table_grants(tx, old, restore=False)
+            self.grants.keep_table_grants(tx, *task.key, hidden, kinds=("TASK",))
+            self.tasks.keep_dropped(tx, task, hidden)
             self.tasks.drop_rows(tx, task)
-            self.grants.forget_object(tx, ObjectKey("TASK", *task.key))
+
+    def undrop_task(self, task: TaskRow, hidden: str) -> None:
+        """UNDROP TASK: a kept task comes back as `task`, with its grants."""
+        with self.store.transaction() as tx:
+            self.tasks.put_rows(tx, task, None)
+            self.grants.restore_table_grants(tx, hidden)
+            self.tasks.forget_dropped(tx, hidden)
+            self.store.access_changed()
 
     # -- plain-SQL tables: their grants and their records (catalog/tables.py) --
 

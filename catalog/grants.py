@@ -429,14 +429,15 @@ class GrantsPart:
             self.forget_object(tx, ObjectKey("VIEW", database, schema, name))
 
     def keep_table_grants(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, hidden: str,
-                          copy: bool = False) -> tuple[datetime | None, str | None]:
-        """A dropped table kept for UNDROP (catalog/dropped.py): its grants set aside under `hidden` (`copy`: a
-        copy set aside, the grants stay); returns when it was created and who owns it (its OWNERSHIP grant's
-        time and grantee)."""
-        where = "object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? AND name = ?"
+                          copy: bool = False, kinds: Sequence[str] = ("TABLE", "VIEW")
+                          ) -> tuple[datetime | None, str | None]:
+        """A dropped table (an object of `kinds`: a task) kept for UNDROP (catalog/dropped.py): its grants set aside
+        under `hidden` (`copy`: a copy set aside, the grants stay); returns when it was created and who owns it
+        (its OWNERSHIP grant's time and grantee)."""
+        where = "list_contains(?::VARCHAR[], object_kind) AND database_name = ? AND schema_name = ? AND name = ?"
         sql = f"SELECT {GRANT_COLS} FROM snowreg.grants WHERE {where}" if copy else \
             f"DELETE FROM snowreg.grants WHERE {where} RETURNING {GRANT_COLS}"
-        kept = tx.execute(sql, [database, schema, name]).fetchall()
+        kept = tx.execute(sql, [list(kinds), database, schema, name]).fetchall()
         if kept:
             values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(kept))
             tx.execute(f"INSERT INTO snowreg.dropped_grants VALUES {values}", [v for r in kept for v in (hidden, *r)])
@@ -587,7 +588,9 @@ class GrantsPart:
     # -- reads for SHOW and INFORMATION_SCHEMA -----------------------------------------------
 
     def owned_objects(self, role: str) -> list[tuple[str, str, str, str, int, datetime]]:
-        """(kind, database, schema, name, id, created_on) of what a role owns (tables: see its grants)."""
+        """(kind, database, schema, name, id, created_on) of what a role owns through an `owner` column (tables,
+        views, sequences and streams: see its grants). A function's or procedure's name is its signature,
+        F(NUMBER, VARCHAR), as in its grants."""
         rows = self.store.query(
             "SELECT 'DATABASE', name, '', '', 0, created_on FROM snowreg.databases WHERE owner = $1 "
             "UNION ALL SELECT 'SCHEMA', database_name, name, '', 0, created_on FROM snowreg.schemas WHERE owner = $1 "
@@ -597,7 +600,12 @@ class GrantsPart:
             "created_on FROM snowreg.tags WHERE owner = $1 UNION ALL SELECT 'ROLE', '', '', name, 0, created_on "
             "FROM snowreg.roles WHERE owner = $1 UNION ALL SELECT 'USER', '', '', name, 0, created_on "
             "FROM snowreg.users WHERE owner = $1 UNION ALL SELECT 'TASK', database_name, schema_name, name, 0, "
-            "created_on FROM snowreg.tasks WHERE owner = $1 ORDER BY 6", [role])
+            "created_on FROM snowreg.tasks WHERE owner = $1 UNION ALL SELECT 'FUNCTION', database_name, "
+            "schema_name, name || '(' || arguments || ')', 0, created_on FROM snowreg.udfs WHERE owner = $1 "
+            "UNION ALL SELECT 'PROCEDURE', database_name, schema_name, name || '(' || arguments || ')', 0, "
+            "created_on FROM snowreg.procedures WHERE owner = $1 UNION ALL SELECT 'FILE_FORMAT', database_name, "
+            "schema_name, name, 0, created_on FROM snowreg.file_formats WHERE owner = $1 UNION ALL SELECT "
+            "'WAREHOUSE', '', '', name, 0, created_on FROM snowreg.warehouses WHERE owner = $1 ORDER BY 6", [role])
         return [(r[0], r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
 
 

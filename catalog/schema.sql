@@ -418,6 +418,23 @@ CREATE TABLE IF NOT EXISTS snowreg.tasks (
     properties VARCHAR NOT NULL DEFAULT '{}'
 );
 
+-- Tasks DROP TASK keeps for UNDROP TASK (engine/tasks.py) for the retention period (catalog/dropped.py): the
+-- task's row as it was, under the `hidden` name its grants are kept aside with (snowreg.dropped_grants).
+CREATE TABLE IF NOT EXISTS snowreg.dropped_tasks (
+    id BIGINT NOT NULL,
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    created_on TIMESTAMPTZ NOT NULL,
+    owner VARCHAR NOT NULL,
+    state VARCHAR NOT NULL,
+    definition VARCHAR NOT NULL,
+    comment VARCHAR,
+    properties VARCHAR NOT NULL DEFAULT '{}',
+    hidden VARCHAR NOT NULL PRIMARY KEY,
+    dropped_on TIMESTAMPTZ NOT NULL
+);
+
 -- One row per run of a task by EXECUTE TASK (INFORMATION_SCHEMA.TASK_HISTORY()).
 CREATE TABLE IF NOT EXISTS snowreg.task_history (
     query_id VARCHAR NOT NULL,

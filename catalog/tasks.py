@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from snowreg.catalog.dropped import RETENTION
 from snowreg.catalog.store import Store, now
 
 _COLS = "id, database_name, schema_name, name, created_on, owner, state, definition, comment, properties"
@@ -102,10 +103,39 @@ class TasksPart:
                            f"({', '.join('?' * len(names))})", [r.get(n) for n in names])
 
     def forget_container(self, tx: Any, database: str, schema: str | None) -> None:
-        """The tasks of a dropped database or schema go (their grants go with the container's)."""
+        """The tasks of a dropped database or schema go, those kept for UNDROP too (their grants go with the
+        container's)."""
         where, params = ("database_name = ?", [database]) if schema is None else \
             ("database_name = ? AND schema_name = ?", [database, schema])
         tx.execute(f"DELETE FROM snowreg.tasks WHERE {where}", params)
+        tx.execute(f"DELETE FROM snowreg.dropped_tasks WHERE {where}", params)
+
+    # -- dropped tasks kept for UNDROP TASK (Catalog.drop_task, Catalog.undrop_task) --
+
+    def keep_dropped(self, tx: Any, task: TaskRow, hidden: str) -> None:
+        tx.execute(f"INSERT INTO snowreg.dropped_tasks ({_COLS}, hidden, dropped_on) VALUES "
+                   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [task.id, *task.key, task.created_on, task.owner, task.state, task.definition, task.comment,
+                    orjson.dumps(task.properties).decode(), hidden, now()])
+
+    def dropped(self, database: str, schema: str, name: str) -> list[tuple[TaskRow, str]]:
+        """The kept versions of a task name still within their retention, the most recently dropped first, each
+        with its hidden name."""
+        if self.store.pristine is not None:
+            return []
+        rows = self.store.query(f"SELECT {_COLS}, hidden FROM snowreg.dropped_tasks WHERE database_name = ? AND "
+                                "schema_name = ? AND name = ? AND dropped_on > ? ORDER BY dropped_on DESC",
+                                [database, schema, name, now() - RETENTION])
+        return [(_row(r), str(r[10])) for r in rows]
+
+    def expire_dropped(self, tx: Any) -> list[str]:
+        """Kept tasks whose retention has ended go; their hidden names (for their grants kept aside)."""
+        rows = tx.execute("DELETE FROM snowreg.dropped_tasks WHERE dropped_on <= ? RETURNING hidden",
+                          [now() - RETENTION]).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def forget_dropped(self, tx: Any, hidden: str) -> None:
+        tx.execute("DELETE FROM snowreg.dropped_tasks WHERE hidden = ?", [hidden])
 
     def history(self) -> list[tuple[Any, ...]]:
         if self.store.pristine is not None:

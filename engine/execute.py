@@ -255,10 +255,10 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
 # no pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated:
-# _PIPELINES, UNDROP DYNAMIC TABLE with UNDROP TABLE; UNDROP TASK is not); ALTER USER (its properties and the
+# _PIPELINES, UNDROP DYNAMIC TABLE with UNDROP TABLE, UNDROP TASK with the tasks); ALTER USER (its properties and the
 # user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
-_NOT_EMULATED = re.compile(r"UNDROP TASK|(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
+_NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
@@ -392,7 +392,7 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
 
 # Materialized views, tasks and dynamic tables (engine.materialized, engine.tasks, engine.dynamic)
 _PIPELINES = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "CREATE OR ALTER TASK", "ALTER TASK",
-              "DROP TASK",
+              "DROP TASK", "UNDROP TASK",
               "CREATE DYNAMIC TABLE", "ALTER DYNAMIC TABLE", "DROP DYNAMIC TABLE")
 
 

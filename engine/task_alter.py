@@ -52,6 +52,8 @@ def alter(session: Session, text: str) -> Result:
             if key == "COMMENT":
                 comment = None
             elif key in tasks._KNOWN:
+                if key == "WAREHOUSE" and props.get("warehouse"):  # serverless from now on: as CREATE TASK
+                    privileges.check_account(session, "EXECUTE MANAGED TASK")  # without one (DECISIONS.md Q41)
                 props.pop(key.lower(), None)
             else:
                 raise errors.not_supported(f"ALTER TASK … UNSET {key}")

@@ -9,6 +9,7 @@ INFORMATION_SCHEMA.TASK_HISTORY() (conformance/DECISIONS.md Q15-Q22).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 import zoneinfo
@@ -24,7 +25,7 @@ from snowreg.catalog.store import now
 from snowreg.catalog.tasks import TaskRow
 from snowreg.engine import procedures, transaction
 from snowreg.engine.access import privileges
-from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
+from snowreg.engine.resolve import QUALIFIED_NAME, check_container, qualified_name
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
@@ -227,7 +228,33 @@ def run(session: Session, verb: str, text: str) -> Result:
         transaction.before_plain(session, "ddl")
         session.catalog.drop_task(task)
         return status(f"{task.name} successfully dropped.")
+    if verb == "UNDROP TASK":
+        return _undrop(session, text)
     raise errors.not_supported(verb)  # ALTER TASK: engine.task_alter
+
+
+def _undrop(session: Session, text: str) -> Result:
+    """UNDROP TASK <name> (https://docs.snowflake.com/en/sql-reference/sql/undrop-task): the most recent dropped
+    version comes back suspended, with its grants (DECISIONS.md Q42). 002002 when a task has the name, 002003
+    when no version the session's roles owned was dropped within the retention period."""
+    m = re.fullmatch(rf"\s*UNDROP\s+TASK\s+(?P<name>{QUALIFIED_NAME})\s*;?\s*", text, re.I | re.S)
+    if m is None:
+        raise errors.syntax_error_detail("UNDROP TASK <name>")
+    key = session.qualify(qualified_name(m.group("name")))
+    check_container(session, key[0], key[1])
+    if not privileges.can_see_schema(session, key[0], key[1]):
+        raise errors.does_not_exist("Schema", f"{quote_ident(key[0])}.{quote_ident(key[1])}")
+    if session.catalog.tasks.get_task(*key) is not None:
+        _task(session, m.group("name"))  # told only to a role that may see it (002003 otherwise)
+        raise errors.already_exists("Object", key[2])
+    a = privileges.access(session)
+    kept = session.catalog.tasks.dropped(*key)
+    if not kept or not (a.manage_grants or kept[0][0].owner in a.roles):
+        raise errors.does_not_exist("Task", _fqn(key))
+    task, hidden = kept[0]
+    transaction.before_plain(session, "ddl")
+    session.catalog.undrop_task(dataclasses.replace(task, state="suspended"), hidden)
+    return status(f"Task {quote_ident(key[2])} successfully restored.")
 
 
 def create(session: Session, text: str) -> Result:

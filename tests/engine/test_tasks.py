@@ -193,3 +193,26 @@ def test_when_calls_functions_through_the_ordinary_sql_path(cur: Any, monkeypatc
     assert run(cur, "SELECT COUNT(*) FROM log") == [(1,)]
     assert run(cur, "SELECT state FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'GATED')) "
                     "ORDER BY completed_time DESC LIMIT 1") == [("SKIPPED",)]
+
+
+def test_undrop_task_restores_the_most_recent_dropped_version_suspended(cur: Any) -> None:
+    """https://docs.snowflake.com/en/sql-reference/sql/undrop-task (DECISIONS.md Q42): the task comes back with its
+    settings and grants, suspended; a task of that name makes it fail, as a name never dropped does."""
+    run(cur, "CREATE ROLE WATCHER")
+    run(cur, "CREATE TASK t WAREHOUSE = wh SCHEDULE = '5 MINUTE' COMMENT = 'first' AS SELECT 1")
+    run(cur, "DROP TASK t")
+    run(cur, "CREATE TASK t WAREHOUSE = wh SCHEDULE = '10 MINUTE' COMMENT = 'second' AS SELECT 2")
+    run(cur, "GRANT MONITOR ON TASK t TO ROLE WATCHER")
+    run(cur, "ALTER TASK t RESUME")
+    with pytest.raises(ProgrammingError) as info:
+        run(cur, "UNDROP TASK t")
+    assert info.value.errno == 2002
+    run(cur, "DROP TASK t")
+    assert show(cur, "SHOW TASKS LIKE 'T'", "name") == []
+    assert run(cur, "UNDROP TASK t") == [("Task T successfully restored.",)]
+    assert show(cur, "SHOW TASKS LIKE 'T'", "comment", "schedule", "state", "definition") == \
+        [("second", "10 MINUTE", "suspended", "SELECT 2")]
+    assert [r[1] for r in run(cur, "SHOW GRANTS ON TASK t") if r[5] == "WATCHER"] == ["MONITOR"]
+    with pytest.raises(ProgrammingError) as info:
+        run(cur, "UNDROP TASK never_made")
+    assert info.value.errno == 2003

@@ -80,3 +80,28 @@ def test_clone_of_a_schema_holding_a_task_the_role_cannot_see_is_refused(pair: t
     run(admin, "GRANT MONITOR ON TASK ML.SRC.HIDDEN TO ROLE ANALYST")
     run(alice, "CREATE SCHEMA ML.COPY CLONE ML.SRC")
     assert [(r[1], r[5]) for r in run(alice, "SHOW TASKS IN SCHEMA ML.COPY")] == [("HIDDEN", "ACCOUNTADMIN")]
+
+
+def test_show_grants_to_role_lists_every_kind_of_object_it_owns(pair: tuple[Connection, Connection]) -> None:
+    """Each object a role creates shows as an OWNERSHIP row (functions and procedures by signature, in the
+    form of their USAGE grants); DECISIONS.md Q40."""
+    admin, alice = pair
+    for sql in ("CREATE SCHEMA ML.OWN", "GRANT OWNERSHIP ON SCHEMA ML.OWN TO ROLE ANALYST",
+                "GRANT CREATE WAREHOUSE ON ACCOUNT TO ROLE ANALYST"):
+        run(admin, sql)
+    for sql in ("CREATE FUNCTION ML.OWN.F(a NUMBER) RETURNS NUMBER AS 'a + 1'",
+                "CREATE PROCEDURE ML.OWN.P(x VARCHAR) RETURNS INT LANGUAGE SQL AS $$BEGIN RETURN 1; END$$",
+                "CREATE TABLE ML.OWN.T (a INT)", "CREATE STREAM ML.OWN.TS ON TABLE ML.OWN.T",
+                "CREATE FILE FORMAT ML.OWN.CSVF TYPE = CSV", "CREATE STAGE ML.OWN.ST", "CREATE SEQUENCE ML.OWN.SEQ",
+                "CREATE TASK ML.OWN.TK WAREHOUSE = wh AS SELECT 1", "CREATE WAREHOUSE AWH"):
+        run(alice, sql)
+    run(admin, "GRANT USAGE ON FUNCTION ML.OWN.F(NUMBER) TO ROLE PUBLIC")
+    owned = {(r[2], r[3]) for r in run(admin, "SHOW GRANTS TO ROLE ANALYST") if r[1] == "OWNERSHIP"}
+    assert owned >= {("SCHEMA", "ML.OWN"), ("FUNCTION", 'ML.OWN."F(NUMBER)"'), ("PROCEDURE", 'ML.OWN."P(VARCHAR)"'),
+                     ("TABLE", "ML.OWN.T"), ("STREAM", "ML.OWN.TS"), ("FILE_FORMAT", "ML.OWN.CSVF"),
+                     ("STAGE", "ML.OWN.ST"), ("SEQUENCE", "ML.OWN.SEQ"), ("TASK", "ML.OWN.TK"),
+                     ("WAREHOUSE", "AWH")}
+    usage = [r[3] for r in run(admin, "SHOW GRANTS TO ROLE PUBLIC") if r[2] == "FUNCTION"]
+    assert usage == ['ML.OWN."F(NUMBER)"']
+    assert all(r[0] is not None and r[4:] == ("ROLE", "ANALYST", "true", "ANALYST")
+               for r in run(alice, "SHOW GRANTS TO ROLE ANALYST") if r[1] == "OWNERSHIP")

@@ -93,6 +93,23 @@ def test_a_serverless_task_needs_execute_managed_task_at_create(pair: tuple[Conn
     assert sorted(r[1] for r in run(admin, "SHOW TASKS")) == ["FILL", "SERVERLESS", "WITH_WH"]
 
 
+def test_unsetting_the_warehouse_needs_execute_managed_task(pair: tuple[Connection, Connection]) -> None:
+    """ALTER TASK … UNSET WAREHOUSE makes the task serverless: the privilege CREATE TASK without a warehouse
+    needs (DECISIONS.md Q35, Q41); the task keeps its warehouse when it is missing."""
+    admin, alice = pair
+    run(admin, "GRANT CREATE TASK ON SCHEMA ML.DEV TO ROLE ANALYST")
+    run(alice, "CREATE TASK WITH_WH WAREHOUSE = wh AS SELECT 1")
+    assert errno(alice, "ALTER TASK WITH_WH UNSET WAREHOUSE") == 3001
+    cursor = alice.cursor().execute("SHOW TASKS LIKE 'WITH_WH'")
+    column = [d[0] for d in cursor.description].index("warehouse")
+    assert [r[column] for r in cursor.fetchall()] == ["WH"]
+    run(alice, "ALTER TASK WITH_WH UNSET COMMENT")  # other properties need no account privilege
+    run(admin, "GRANT EXECUTE MANAGED TASK ON ACCOUNT TO ROLE ANALYST")
+    run(alice, "ALTER TASK WITH_WH UNSET WAREHOUSE")
+    cursor = alice.cursor().execute("SHOW TASKS LIKE 'WITH_WH'")
+    assert [r[column] for r in cursor.fetchall()] == [None]
+
+
 def test_callers_session_variables_do_not_steer_the_owners_body(pair: tuple[Connection, Connection]) -> None:
     admin, alice = pair
     run(admin, "CREATE TABLE ML.DEV.PUBLIC_LOG (s INT)")
@@ -116,3 +133,14 @@ def test_a_task_executing_itself_stops(pair: tuple[Connection, Connection]) -> N
     run(admin, "EXECUTE TASK ML.DEV.LOOP")
     states = {r[0] for r in run(admin, "SELECT state FROM TABLE(ML.INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'LOOP'))")}
     assert "FAILED" in states
+
+
+def test_undrop_task_needs_the_ownership_of_the_dropped_task(pair: tuple[Connection, Connection]) -> None:
+    """A role that held only MONITOR on a dropped task is told it does not exist (DECISIONS.md Q42)."""
+    admin, alice = pair
+    run(admin, "GRANT MONITOR ON TASK ML.DEV.FILL TO ROLE ANALYST")
+    run(admin, "DROP TASK ML.DEV.FILL")
+    assert errno(alice, "UNDROP TASK ML.DEV.FILL") == 2003
+    assert run(admin, "SHOW TASKS LIKE 'FILL'") == []
+    run(admin, "UNDROP TASK ML.DEV.FILL")
+    assert [r[1] for r in run(alice, "SHOW TASKS LIKE 'FILL'")] == ["FILL"]  # MONITOR came back with it
