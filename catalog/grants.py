@@ -587,16 +587,17 @@ class GrantsPart:
 
     # -- reads for SHOW and INFORMATION_SCHEMA -----------------------------------------------
 
-    def owned_objects(self, role: str) -> list[tuple[str, str, str, str, int, datetime]]:
+    def owned_objects(self, role: str, session_id: int) -> list[tuple[str, str, str, str, int, datetime]]:
         """(kind, database, schema, name, id, created_on) of what a role owns through an `owner` column (tables,
         views, sequences and streams: see its grants). A function's or procedure's name is its signature,
-        F(NUMBER, VARCHAR), as in its grants."""
+        F(NUMBER, VARCHAR), as in its grants. Temporary stages and file formats are the session's own only:
+        another session's are not there for it (conformance/DECISIONS.md Q43)."""
         rows = self.store.query(
             "SELECT 'DATABASE', name, '', '', 0, created_on FROM snowreg.databases WHERE owner = $1 "
             "UNION ALL SELECT 'SCHEMA', database_name, name, '', 0, created_on FROM snowreg.schemas WHERE owner = $1 "
             "UNION ALL SELECT 'MODEL', database_name, schema_name, name, id, created_on FROM snowreg.models "
             "WHERE owner = $1 UNION ALL SELECT 'STAGE', database_name, schema_name, name, id, created_on "
-            "FROM snowreg.stages WHERE owner = $1 UNION ALL SELECT 'TAG', database_name, schema_name, name, 0, "
+            "FROM snowreg.stages WHERE owner = $1 AND (NOT temporary OR session_id = $2) UNION ALL SELECT 'TAG', database_name, schema_name, name, 0, "
             "created_on FROM snowreg.tags WHERE owner = $1 UNION ALL SELECT 'ROLE', '', '', name, 0, created_on "
             "FROM snowreg.roles WHERE owner = $1 UNION ALL SELECT 'USER', '', '', name, 0, created_on "
             "FROM snowreg.users WHERE owner = $1 UNION ALL SELECT 'TASK', database_name, schema_name, name, 0, "
@@ -604,8 +605,9 @@ class GrantsPart:
             "schema_name, name || '(' || arguments || ')', 0, created_on FROM snowreg.udfs WHERE owner = $1 "
             "UNION ALL SELECT 'PROCEDURE', database_name, schema_name, name || '(' || arguments || ')', 0, "
             "created_on FROM snowreg.procedures WHERE owner = $1 UNION ALL SELECT 'FILE_FORMAT', database_name, "
-            "schema_name, name, 0, created_on FROM snowreg.file_formats WHERE owner = $1 UNION ALL SELECT "
-            "'WAREHOUSE', '', '', name, 0, created_on FROM snowreg.warehouses WHERE owner = $1 ORDER BY 6", [role])
+            "schema_name, name, 0, created_on FROM snowreg.file_formats WHERE owner = $1 AND (NOT temporary OR "
+            "session_id = $2) UNION ALL SELECT 'WAREHOUSE', '', '', name, 0, created_on FROM snowreg.warehouses "
+            "WHERE owner = $1 ORDER BY 6", [role, session_id])
         return [(r[0], r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
 
 

@@ -105,3 +105,22 @@ def test_show_grants_to_role_lists_every_kind_of_object_it_owns(pair: tuple[Conn
     assert usage == ['ML.OWN."F(NUMBER)"']
     assert all(r[0] is not None and r[4:] == ("ROLE", "ANALYST", "true", "ANALYST")
                for r in run(alice, "SHOW GRANTS TO ROLE ANALYST") if r[1] == "OWNERSHIP")
+
+
+def test_another_sessions_temporary_objects_are_not_in_show_grants(pair: tuple[Connection, Connection]) -> None:
+    """A temporary stage or file format is its session's own: SHOW GRANTS TO ROLE lists its OWNERSHIP in that
+    session only, never its name to another one (DECISIONS.md Q43)."""
+    admin, alice = pair
+    for sql in ("CREATE SCHEMA ML.OWN", "GRANT OWNERSHIP ON SCHEMA ML.OWN TO ROLE ANALYST",
+                "GRANT ROLE ANALYST TO ROLE SYSADMIN"):
+        run(admin, sql)
+    for sql in ("CREATE TEMPORARY FILE FORMAT ML.OWN.TMPF TYPE = CSV", "CREATE TEMPORARY STAGE ML.OWN.TMPST",
+                "CREATE FILE FORMAT ML.OWN.KEPT TYPE = CSV"):
+        run(alice, sql)
+
+    def owned(conn: Connection) -> set[str]:
+        return {r[3] for r in run(conn, "SHOW GRANTS TO ROLE ANALYST") if r[1] == "OWNERSHIP"}
+
+    assert {"ML.OWN.TMPF", "ML.OWN.TMPST", "ML.OWN.KEPT"} <= owned(alice)
+    assert "ML.OWN.KEPT" in owned(admin)
+    assert not {"ML.OWN.TMPF", "ML.OWN.TMPST"} & owned(admin)
