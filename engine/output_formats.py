@@ -32,6 +32,8 @@ TZH, TZM = "\x03", "\x04"
 _ZONE = {"TZH": TZH, "TZM": TZM}
 _ELEMENT = re.compile(r'"[^"]*"|[A-Za-z]+\d*|[^A-Za-z"]+')
 _UTC = re.compile(f"{TZH}:?{TZM}|{TZH}|{TZM}")
+# Every element snowreg writes exactly: TO_CHAR / TO_VARCHAR with a format (engine.sql.zoned.formatted).
+ELEMENTS = _DATE | _TIME | _ZONE
 
 DEFAULT_TIMESTAMP = "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM"  # TIMESTAMP_OUTPUT_FORMAT's default
 DEFAULT_NTZ = "YYYY-MM-DD HH24:MI:SS.FF3"  # TIMESTAMP_NTZ_OUTPUT_FORMAT's default

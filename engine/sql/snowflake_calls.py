@@ -19,11 +19,18 @@ def builders(known: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[...,
     call the text wrote: it is left for a user-defined function of that name (functions.bind_call), where
     sqlglot's node would lose what was written (LOG2(x) is a LOG(2, x)) or refuse it (STUFF wants four
     arguments). https://docs.snowflake.com/en/developer-guide/udf-stored-procedure-naming-conventions"""
+    # TO_CHAR / TO_VARCHAR stay calls with the format as written (sqlglot turns one of a typed date or time into
+    # strftime, losing what its pattern cannot say: TZH:TZM, quoted text); variant.to_char writes them.
+    known = {**known, **dict.fromkeys(("TO_CHAR", "TO_VARCHAR"), _to_char)}
     built = {name: _sturdy(name, build) if name in functions.FUNCTIONS and name not in functions.AS_WRITTEN
              else _plain_call(name, build)
              for name, build in known.items()}
     # REGEXP(subject, pattern[, parameters]) is RLIKE's synonym (https://docs.snowflake.com/en/sql-reference/functions/regexp)
     return {**built, "REGEXP": built["RLIKE"]} if "RLIKE" in built else built
+
+
+def _to_char(args: list[exp.Expr], dialect: object = None) -> exp.Expr:
+    return exp.ToChar.from_arg_list(args)
 
 
 def _sturdy(name: str, build: Callable[..., Any]) -> Callable[[list[exp.Expr]], exp.Expr]:

@@ -31,6 +31,7 @@ from snowreg.engine.sql import (
     flatten,
     functions,
     input_texts,
+    intervals,
     lambdas,
     marks,
     multi_insert,
@@ -439,6 +440,8 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
     refs: list[TableRef] = []
     named: dict[int, exp.Table] = {}  # refs' index → the table node naming an object (bind.qualify)
     rewrites.unparenthesize_table_functions(stmt)
+    if "INTERVAL" in sql.upper():
+        intervals.rewrite(stmt)
     if "->" in sql:  # a lambda's argument without a type is a VARIANT
         lambdas.variant_arguments(stmt)
     for node in reversed(list(stmt.walk(bfs=False))):

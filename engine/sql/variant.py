@@ -350,7 +350,8 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
         return numformat.render(operand, given.this)
     if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
             and not _NUMBER_FORMAT.search(given.this):
-        return exp.TimeToStr(this=node.this, format=_SNOWFLAKE_DIALECT.format_time(given))
+        return zoned.formatted(node.this, given.this) or exp.TimeToStr(this=node.this,
+                                                                      format=_SNOWFLAKE_DIALECT.format_time(given))
     binary = _BINARY_FORMATS.get(given.this.strip().upper()) if isinstance(given, exp.Literal) and given.is_string \
         else None
     if binary is not None:  # TO_VARCHAR(<binary>, 'HEX' | 'BASE64' | 'UTF-8') (the TO_CHAR page)

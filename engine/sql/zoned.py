@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from snowreg.catalog.sandbox import MACRO_CATALOG
+from snowreg.engine.output_formats import ELEMENTS, strf_pattern
 
 # `YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM`, TIMESTAMP_OUTPUT_FORMAT's default, while the session sets no format.
 DEFAULT = "'%Y-%m-%d %H:%M:%S.%g ' || chr(3) || chr(4)"
@@ -21,6 +22,14 @@ FORMAT = ("CASE WHEN getvariable('snowreg_ltz_output_format') IS NOT DISTINCT FR
 MACROS = {
     # `t` (a zoned value, or the wall-clock time of one) as text by the pattern `f`, `o` its offset (`+HHMM`)
     "snowreg_ztext(t, o, f)": "replace(replace(strftime(t, f), chr(3), substr(o, 1, 3)), chr(4), substr(o, 4, 2))",
+    # TO_CHAR / TO_VARCHAR of a date or time by the pattern `f` (`formatted`): a zoned value at its offset, a
+    # TIMESTAMP_NTZ's zone elements as the UTC indicator `Z`, a TIME as the time of day of 1970-01-01.
+    "snowreg_dtformat(x, f)": f"""CASE WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN {MACRO_CATALOG}.main.snowreg_ztext(
+            CAST(x AS TIMESTAMPTZ), rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0'), f)
+        WHEN typeof(x) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(x AS TIME), f)
+        WHEN typeof(x) = 'DATE' THEN strftime(CAST(x AS DATE), f)
+        ELSE strftime(CAST(x AS TIMESTAMP), regexp_replace(f, chr(3) || ':?' || chr(4) || '|' || chr(3) || '|' || chr(4),
+            'Z', 'g')) END""",
 }
 TEXT = (f"{MACRO_CATALOG}.main.snowreg_ztext(CAST(x AS TIMESTAMPTZ), "
         f"rpad(replace(strftime(CAST(x AS TIMESTAMPTZ), '%z'), ':', ''), 5, '0'), {FORMAT})")
@@ -31,3 +40,14 @@ def tz_format() -> exp.Expr:
     TIMESTAMP_TZ_OUTPUT_FORMAT's, read at run time."""
     variable = exp.Anonymous(this="getvariable", expressions=[exp.Literal.string("snowreg_tz_output_format")])
     return exp.Anonymous(this="coalesce", expressions=[variable, exp.Literal.string("%Y-%m-%d %H:%M:%S.%g \x03\x04")])
+
+
+def formatted(value: exp.Expr, fmt: str) -> exp.Expr | None:
+    """TO_CHAR(value, fmt) of a date or time (https://docs.snowflake.com/en/sql-reference/functions/to_char): by the
+    elements the output formats take (T53, T60: text in double quotes written without them, TZH:TZM the value's
+    own offset); None when `fmt` has another element."""
+    pattern = strf_pattern(fmt, ELEMENTS)
+    if pattern is None:
+        return None
+    call = exp.Anonymous(this="snowreg_dtformat", expressions=[value, exp.Literal.string(pattern)])
+    return exp.Dot.build([exp.to_identifier(MACRO_CATALOG), exp.to_identifier("main"), call])
