@@ -150,7 +150,8 @@ def _convert_timezone(node: exp.Expr) -> exp.Expr | None:
     value = node.args.get("timestamp")
     if not isinstance(node, exp.ConvertTimezone) or node.args.get("source_tz") is not None or value is None:
         return None
-    value.replace(exp.Cast(this=value.copy(), to=exp.DataType(this=_T.TIMESTAMPTZ)))
+    cast = exp.Cast(this=value.copy(), to=exp.DataType(this=_T.TIMESTAMPTZ))
+    value.replace(dates.cast(cast) or cast)  # `'… +02:00'`: the page's example spaces the offset
     return None
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from snowreg import errors
 from snowreg.engine.sql import input_texts, variant, weeks, zoned
 
 _T = exp.DataType.Type
@@ -241,6 +242,8 @@ def extract(node: exp.Extract) -> exp.Expr | None:
         value = exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
         if unit not in _EPOCH_UNITS:
             node.set("expression", value)
+    if value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ):
+        _zoned_part(node, value)
     if unit not in _EPOCH_UNITS:
         return None
     per = _EPOCH_UNITS[unit]
@@ -251,6 +254,16 @@ def extract(node: exp.Extract) -> exp.Expr | None:
         return micros
     whole = variant.fn("floor", exp.Div(this=micros, expression=exp.Literal.number(per)))
     return exp.Cast(this=whole, to=exp.DataType.build("BIGINT"))
+
+
+def _zoned_part(node: exp.Extract, value: exp.Expr) -> None:
+    """A part of a TIMESTAMP_LTZ is read in the session's zone, as DuckDB reads its zoned timestamps (sqlglot
+    refuses any zoned operand): in parentheses, sqlglot does not see the type. A TIMESTAMP_TZ literal with an
+    offset of its own would be read at the session's offset (P10): refused."""
+    if _spelled(value) is not None:
+        raise errors.not_supported("EXTRACT / DATE_PART of a TIMESTAMP_TZ with an offset of its own (snowreg reads "
+                                   "it in the session's time zone)")
+    node.set("expression", exp.Paren(this=value.copy()))
 
 
 def cast(node: exp.Cast) -> exp.Expr | None:
@@ -432,14 +445,17 @@ def spelled_texts(stmt: exp.Expr) -> None:
     for node in list(stmt.find_all(exp.Cast, exp.ToChar)):
         text_cast = isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.this in (
             _T.VARCHAR, _T.TEXT, _T.CHAR, _T.NVARCHAR)
-        if not (text_cast or (isinstance(node, exp.ToChar) and node.args.get("format") is None)):
+        given = node.args.get("format") if isinstance(node, exp.ToChar) else None
+        pattern = zoned.pattern(given.this) if isinstance(given, exp.Literal) and given.is_string else None
+        if not (text_cast or (isinstance(node, exp.ToChar) and (given is None or pattern is not None))):
             continue
         m = _spelled(node.this)
         if m is None:
             continue
         minutes = _minutes(m)
         seconds = m.group(2) if m.group(2).count(":") == 2 else m.group(2) + ":00"
-        fraction = (m.group(3) or "").ljust(3, "0")[:3]
+        fraction = (m.group(3) or "").ljust(3, "0")[:3 if pattern is None else 6]  # TO_CHAR's own format: FF9 too
         zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
         wall = exp.Cast(this=exp.Literal.string(f"{m.group(1)} {seconds}.{fraction}"), to=exp.DataType.build("TIMESTAMP"))
-        node.replace(variant.macro("snowreg_ztext", wall, exp.Literal.string(zone), zoned.tz_format()))
+        written = zoned.tz_format() if pattern is None else exp.Literal.string(pattern)
+        node.replace(variant.macro("snowreg_ztext", wall, exp.Literal.string(zone), written))

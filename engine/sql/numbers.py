@@ -192,6 +192,8 @@ class Divisions:
         """DATE_TRUNC, ADD_MONTHS (engine.sql.dates): a DATE stays a DATE, where DuckDB makes it a TIMESTAMP; a TIME
         stays a TIME for DATE_TRUNC, which DuckDB takes for no TIME. Two numbers: the first flips to DATE, the
         second to TIME."""
+        if not isinstance(node, exp.AddMonths) and node.this.is_type(exp.DataType.Type.TIME):
+            return dates.time_trunc(node)  # TRUNC('08:50:48'::TIME, 'minute'): DuckDB's DATE_TRUNC takes no TIME
         built = dates.date_kept(node)
         known = dates.operand_is_date(node.this)
         if known is not None or self.floats is None:

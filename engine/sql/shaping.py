@@ -6,6 +6,7 @@ import dataclasses
 import functools
 from typing import Any
 
+from snowreg import errors
 from snowreg.catalog.names import SEPARATOR, snowflake
 from snowreg.engine.result import Column, Result, duckdb_type
 
@@ -39,6 +40,8 @@ def _column(name: str, type_name: str, zoned: bool) -> tuple[Column, bool]:
 
     if SEPARATOR in name:
         name = snowflake(name)
+    if type_name.upper() == "INTERVAL":  # `ts - ts`: DuckDB's interval, no Snowflake value (DECISIONS.md T84)
+        raise errors.not_supported("The difference of two timestamps as a value (DATEDIFF / TIMESTAMPDIFF count it)")
     kind, precision, scale = duckdb_type(type_name)
     if kind == "TIMESTAMP_LTZ" and zoned:
         kind = "TIMESTAMP_TZ"

@@ -42,12 +42,18 @@ def tz_format() -> exp.Expr:
     return exp.Anonymous(this="coalesce", expressions=[variable, exp.Literal.string("%Y-%m-%d %H:%M:%S.%g \x03\x04")])
 
 
+def pattern(fmt: str) -> str | None:
+    """The strftime pattern of a TO_CHAR format of a date or time (TZH / TZM as the marks snowreg_ztext replaces);
+    None when it has an element snowreg does not write exactly."""
+    return strf_pattern(fmt, ELEMENTS) or None
+
+
 def formatted(value: exp.Expr, fmt: str) -> exp.Expr | None:
     """TO_CHAR(value, fmt) of a date or time (https://docs.snowflake.com/en/sql-reference/functions/to_char): by the
     elements the output formats take (T53, T60: text in double quotes written without them, TZH:TZM the value's
     own offset); None when `fmt` has another element."""
-    pattern = strf_pattern(fmt, ELEMENTS)
-    if pattern is None:
+    written = pattern(fmt)
+    if written is None:
         return None
-    call = exp.Anonymous(this="snowreg_dtformat", expressions=[value, exp.Literal.string(pattern)])
+    call = exp.Anonymous(this="snowreg_dtformat", expressions=[value, exp.Literal.string(written)])
     return exp.Dot.build([exp.to_identifier(MACRO_CATALOG), exp.to_identifier("main"), call])
