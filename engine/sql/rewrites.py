@@ -12,7 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import texts, variant
+from snowreg.engine.sql import intervals, lambdas, texts, variant
 from snowreg.engine.sql.ddl import TOO_LONG_MARK
 from snowreg.errors import compilation_error, not_supported, syntax_error_detail
 
@@ -71,6 +71,16 @@ def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
     if node.alias and not inner.alias:
         inner.set("alias", node.args.get("alias"))
     return inner
+
+
+def before_walk(stmt: exp.Expr, sql: str) -> None:
+    """The whole-statement rewrites the translation's walk builds on: table functions in parentheses, interval
+    constants as DATEADD calls (engine.sql.intervals), lambda arguments without a type as VARIANTs."""
+    unparenthesize_table_functions(stmt)
+    if "INTERVAL" in sql.upper():
+        intervals.rewrite(stmt)
+    if "->" in sql:
+        lambdas.variant_arguments(stmt)
 
 
 def unparenthesize_table_functions(stmt: exp.Expr) -> None:

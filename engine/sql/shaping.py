@@ -40,7 +40,7 @@ def _column(name: str, type_name: str, zoned: bool) -> tuple[Column, bool]:
 
     if SEPARATOR in name:
         name = snowflake(name)
-    if type_name.upper() == "INTERVAL":  # `ts - ts`: DuckDB's interval, no Snowflake value (DECISIONS.md T84)
+    if type_name.upper() == "INTERVAL":  # `ts - ts`: DuckDB's interval, no Snowflake value (DECISIONS.md T81)
         raise errors.not_supported("The difference of two timestamps as a value (DATEDIFF / TIMESTAMPDIFF count it)")
     kind, precision, scale = duckdb_type(type_name)
     if kind == "TIMESTAMP_LTZ" and zoned:

@@ -31,8 +31,6 @@ from snowreg.engine.sql import (
     flatten,
     functions,
     input_texts,
-    intervals,
-    lambdas,
     marks,
     multi_insert,
     numbers,
@@ -439,11 +437,7 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
              model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     named: dict[int, exp.Table] = {}  # refs' index → the table node naming an object (bind.qualify)
-    rewrites.unparenthesize_table_functions(stmt)
-    if "INTERVAL" in sql.upper():
-        intervals.rewrite(stmt)
-    if "->" in sql:  # a lambda's argument without a type is a VARIANT
-        lambdas.variant_arguments(stmt)
+    rewrites.before_walk(stmt, sql)
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
         new: exp.Expr | None
