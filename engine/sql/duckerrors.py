@@ -239,11 +239,17 @@ def _argument_types(function: str, types: str) -> errors.Error:
 
 
 def text_arithmetic(e: duckdb.Error) -> bool:
-    """DuckDB refused an arithmetic operator on a VARCHAR operand."""
-    return isinstance(e, duckdb.BinderException) and _TEXT_ARITHMETIC.search(_first_line(e)) is not None
+    """DuckDB refused an arithmetic operator, or a date function (engine.sql.date_texts), on a VARCHAR operand."""
+    return isinstance(e, duckdb.BinderException) and (_TEXT_ARITHMETIC.search(_first_line(e)) is not None
+                                                      or _TEXT_DATE.search(_first_line(e)) is not None)
 
 
 _TEXT_ARITHMETIC = re.compile(r"""(?:function call "|argument types ')[-+*/%]\([^)]*\b(?:VARCHAR|STRING_LITERAL)\b""")
+# DuckDB's names of the date functions engine.sql.date_texts probes, once translated.
+_TEXT_DATE = re.compile(r"No function matches the given name and argument types '(?:datediff|date_diff|date_part|"
+                        r"datepart|year|quarter|month|day|dayofmonth|dayofweek|isodow|dayofyear|week|weekofyear|"
+                        r"yearweek|isoyear|hour|minute|second|strftime|dayname|monthname|last_day|epoch|epoch_us|"
+                        r"epoch_ns)\([^']*\bVARCHAR\b", re.IGNORECASE)
 _NOT_PARSED = re.compile(r'Could not parse string "(.*)" according to format specifier')
 _BAD_DATETIME = re.compile(r'(date|timestamp|time) field (?:format|value out of range): "(.*?)"')
 _CTAS_COUNT = re.compile(r'table "snowreg_ctas" has (\d+) columns available but (\d+) columns specified', re.I)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg.engine.sql import arrays, comparisons, conditionals, dates, variant
+from snowreg.engine.sql import arrays, comparisons, conditionals, date_texts, dates, variant
 from snowreg.errors import invalid_arguments, not_supported, value_not_recognized
 
 FLOAT_MARKER = "snowreg_flip_operand:"  # a probe found the other type: translate again
@@ -124,7 +124,7 @@ _TYPED = (exp.Literal, exp.Cast, exp.TryCast, exp.Add, exp.Sub, exp.Mul, exp.Div
 def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
     """Arithmetic operands whose type the text does not show: each numbered operand in `texts` (a VARCHAR)
     is read as an integer, every other one is probed (snowreg_text_probe); then comparison and conditional
-    operands (engine.sql.comparisons)."""
+    operands (engine.sql.comparisons) and those of date functions (engine.sql.date_texts)."""
     k = 0
     for node in list(stmt.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         for key in ("this", "expression"):
@@ -137,6 +137,7 @@ def text_operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
             node.set(key, wrapped)
             k += 1
     comparisons.operands(stmt, texts)
+    date_texts.operands(stmt, texts)
 
 
 def float_operand(message: str) -> int | None:

@@ -119,3 +119,31 @@ def test_convert_timezone_of_text_with_a_spaced_offset_inside_an_expression(cur:
     row, _ = _one(cur, "SELECT TO_CHAR(CONVERT_TIMEZONE('America/Los_Angeles', '2018-04-05 12:00:00 +02:00'), "
                        "'YYYY-MM-DD HH24:MI')")
     assert row == ("2018-04-05 03:00",)
+
+
+def test_date_functions_of_varchar_columns_read_them_as_timestamps(cur: Any) -> None:
+    rows = cur.execute("SELECT DATEDIFF(year, column1, column2), DATEDIFF(day, column1, column2), YEAR(column1), "
+                       "DAYNAME(column1), LAST_DAY(column1) FROM VALUES ('2015-12-31', '2016-01-01')").fetchall()
+    assert rows == [(1, 1, 2015, "Thu", datetime.date(2015, 12, 31))]
+    assert [d[1] for d in cur.description][-1] == _DATE
+
+
+def test_a_varchar_cast_or_call_is_read_as_a_timestamp_too(cur: Any) -> None:
+    row, _ = _one(cur, "SELECT YEAR(s::VARCHAR), MONTH(UPPER(s)) FROM (SELECT '2024-05-08' AS s)")
+    assert row == (2024, 5)
+
+
+def test_varchar_that_is_no_timestamp_is_snowflakes_error(cur: Any) -> None:
+    with pytest.raises(Error, match="Timestamp 'abc' is not recognized"):
+        cur.execute("SELECT YEAR(s) FROM (SELECT 'abc' AS s)")
+
+
+def test_a_date_column_is_not_probed_and_a_number_is_still_refused(cur: Any) -> None:
+    assert _one(cur, "SELECT YEAR(d) FROM (SELECT '2024-05-08'::DATE AS d)")[0] == (2024,)
+    with pytest.raises(Error, match="YEAR"):
+        cur.execute("SELECT YEAR(x) FROM (SELECT 5 AS x)")
+
+
+def test_date_trunc_of_a_varchar_column_stays_refused(cur: Any) -> None:
+    with pytest.raises(Error, match="not supported"):
+        cur.execute("SELECT DATE_TRUNC('month', s) FROM (SELECT '2024-05-08' AS s)")
