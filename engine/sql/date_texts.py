@@ -46,8 +46,7 @@ def operands(stmt: exp.Expr, texts: frozenset[int]) -> None:
             continue
         for key in _OPERANDS[type(node)]:
             operand = node.args.get(key)
-            inner = operand.unnest() if isinstance(operand, exp.Paren) else operand
-            if operand is None or _typed(inner):
+            if not isinstance(operand, exp.Expr) or _typed(operand.unnest()):
                 continue
             node.set(key, variant.macro("snowreg_cast_ntz", operand.copy(), exp.false()) if k in texts else
                      variant.macro("snowreg_text_probe", operand.copy(), exp.Literal.number(k)))
