@@ -78,6 +78,17 @@ def _literal_text(arg: exp.Expr, what: str) -> str:
     return arg.name.strip().upper()
 
 
+def _lateral_alias(value: exp.Expr) -> exp.Expr:
+    """The expression a select item of a SELECT without FROM names (`SELECT '2019-02-28'::DATE AS "DATE",
+    TIME_SLICE("DATE", …)`, the TIME_SLICE page's example), else `value` itself."""
+    select = value.find_ancestor(exp.Select)
+    if not isinstance(value, exp.Column) or value.table or select is None or select.args.get("from_") is not None:
+        return value
+    named = [item.this for item in select.expressions if isinstance(item, exp.Alias) and isinstance(
+        alias := item.args.get("alias"), exp.Identifier) and (alias.this if alias.quoted else alias.this.upper()) == value.name]
+    return named[0] if len(named) == 1 else value
+
+
 def _time_slice(node: exp.Expr) -> exp.Expr:
     args = _args(node)
     if len(args) not in (3, 4):
@@ -91,7 +102,7 @@ def _time_slice(node: exp.Expr) -> exp.Expr:
         raise errors.compilation_error(f"Invalid value for TIME_SLICE's start_or_end: '{args[3].name}'")
     if not (isinstance(length, exp.Literal) and length.is_int and int(length.name) >= 1):
         raise errors.not_supported("TIME_SLICE with a slice length that is not a constant integer of at least 1")
-    is_date = dates.operand_is_date(value)
+    is_date = dates.operand_is_date(_lateral_alias(value))
     if isinstance(value, exp.Literal) and value.is_string:
         value, is_date = exp.Cast(this=value, to=exp.DataType.build("TIMESTAMP")), False
     if is_date and unit not in _DATE_UNITS:

@@ -147,3 +147,12 @@ def test_a_date_column_is_not_probed_and_a_number_is_still_refused(cur: Any) -> 
 def test_date_trunc_of_a_varchar_column_stays_refused(cur: Any) -> None:
     with pytest.raises(Error, match="not supported"):
         cur.execute("SELECT DATE_TRUNC('month', s) FROM (SELECT '2024-05-08' AS s)")
+
+
+def test_time_slice_end_of_a_select_items_alias(cur: Any) -> None:
+    row, types = _one(cur, "SELECT '2019-02-28'::DATE AS \"DATE\", TIME_SLICE(\"DATE\", 4, 'MONTH', 'END'), "
+                           "'2019-02-28 10:00'::TIMESTAMP_NTZ AS t, TIME_SLICE(t, 1, 'HOUR', 'END')")
+    assert row[1] == datetime.date(2019, 5, 1) and row[3] == datetime.datetime(2019, 2, 28, 11)
+    assert types == [_DATE, _DATE, _NTZ, _NTZ]
+    with pytest.raises(Error, match="not supported"):  # a FROM: the name may be a column's
+        cur.execute("SELECT '2019-02-28'::DATE AS d, TIME_SLICE(d, 1, 'DAY', 'END') FROM (SELECT 1 AS d)")
