@@ -244,6 +244,10 @@ def extract(node: exp.Extract) -> exp.Expr | None:
             node.set("expression", value)
     if value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ):
         _zoned_part(node, value)
+    if unit == "NANOSECOND":  # of a TIME too (sqlglot's strftime took none): the microseconds' digits, in ns
+        micros = variant.fn("date_part", exp.Literal.string("microseconds"), node.expression)
+        return exp.Cast(this=exp.Mul(this=exp.Paren(this=exp.Mod(this=micros, expression=exp.Literal.number(
+            1_000_000))), expression=exp.Literal.number(1000)), to=exp.DataType.build("BIGINT"))
     if unit not in _EPOCH_UNITS:
         return None
     per = _EPOCH_UNITS[unit]

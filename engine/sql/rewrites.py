@@ -156,11 +156,23 @@ def _clock(node: exp.Expr) -> exp.Expr | None:
     alias of the same name (which every unaliased item now has) and refuses it."""
     if isinstance(node, exp.CurrentTimestamp):
         now = variant.fn("get_current_timestamp")
-        return exp.AtTimeZone(this=now, zone=exp.Literal.string("UTC")) if node.args.get("sysdate") else now
+        return exp.AtTimeZone(this=now, zone=exp.Literal.string("UTC")) if node.args.get("sysdate") else \
+            _precision(now, node.this)
     if isinstance(node, exp.CurrentDate):
         return variant.fn("current_date")
     # CURRENT_TIME / LOCALTIME: a TIME (no zone) on the session's clock, as Snowflake's TIME type is.
-    return exp.Cast(this=variant.fn("get_current_time"), to=exp.DataType(this=_T.TIME))
+    return _precision(exp.Cast(this=variant.fn("get_current_time"), to=exp.DataType(this=_T.TIME)), node.this)
+
+
+def _precision(now: exp.Expr, digits: exp.Expr | None) -> exp.Expr:
+    """CURRENT_TIMESTAMP(p) / CURRENT_TIME(p) / LOCALTIME(p): the clock cut to p fraction digits (the pages'
+    fract_sec_precision, 0-9; DuckDB's clock has six, DECISIONS.md T88)."""
+    if not (isinstance(digits, exp.Literal) and digits.is_int) or int(digits.name) >= 6:
+        return now
+    step = 10 ** (6 - int(digits.name))
+    rest = exp.Mod(this=variant.fn("date_part", exp.Literal.string("microseconds"), now.copy()),
+                   expression=exp.Literal.number(step))
+    return exp.Paren(this=exp.Sub(this=now, expression=variant.fn("to_microseconds", rest)))
 
 
 # Expressions whose type cannot be seen in the text: a VARIANT may hide behind them.

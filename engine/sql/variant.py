@@ -350,8 +350,7 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
         return numformat.render(operand, given.this)
     if isinstance(given, exp.Literal) and given.is_string and _DATE_FORMAT.search(given.this) \
             and not _NUMBER_FORMAT.search(given.this):
-        return zoned.formatted(node.this, given.this) or exp.TimeToStr(this=node.this,
-                                                                      format=_SNOWFLAKE_DIALECT.format_time(given))
+        return zoned.formatted(node.this, given.this)
     binary = _BINARY_FORMATS.get(given.this.strip().upper()) if isinstance(given, exp.Literal) and given.is_string \
         else None
     if binary is not None:  # TO_VARCHAR(<binary>, 'HEX' | 'BASE64' | 'UTF-8') (the TO_CHAR page)
@@ -364,9 +363,8 @@ def to_char(node: exp.ToChar) -> exp.Expr | None:
 
 
 _BINARY_FORMATS = {"HEX": "hex", "BASE64": "to_base64", "UTF-8": "decode", "UTF8": "decode"}
-_DATE_FORMAT = re.compile(r"YYYY|YY|MM|DD|HH|MI|SS|MON|DY", re.IGNORECASE)
+_DATE_FORMAT = re.compile(r"YYYY|YY|MM|DD|HH|MI|SS|MON|DY|FF|AM|PM|TZH|TZM", re.IGNORECASE)
 _NUMBER_FORMAT = re.compile(r"[90][.,]|[.,][90]|\$9|^[90]+$")
-_SNOWFLAKE_DIALECT = Dialect.get_or_raise("snowflake")
 
 
 def _literal_kind(node: exp.Expr) -> str | None:

@@ -1,13 +1,17 @@
 """The text of a TIMESTAMP_LTZ / TZ under the session's TIMESTAMP_LTZ_ / TZ_OUTPUT_FORMAT (engine.output_formats,
 conformance/DECISIONS.md T60-T61): the strftime pattern the session hands DuckDB, whose TZH (chr 3) and TZM
-(chr 4) marks the `snowreg_ztext` macro replaces with the value's offset."""
+(chr 4) marks the `snowreg_ztext` macro replaces with the value's offset; TO_CHAR / TO_VARCHAR of a date or time
+with a format of its own (`formatted`, DECISIONS.md T82) writes by such a pattern too."""
 
 from __future__ import annotations
+
+import re
 
 from sqlglot import exp
 
 from snowreg.catalog.sandbox import MACRO_CATALOG
-from snowreg.engine.output_formats import ELEMENTS, strf_pattern
+from snowreg.engine.output_formats import ELEMENTS
+from snowreg.errors import not_supported
 
 # `YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM`, TIMESTAMP_OUTPUT_FORMAT's default, while the session sets no format.
 DEFAULT = "'%Y-%m-%d %H:%M:%S.%g ' || chr(3) || chr(4)"
@@ -42,18 +46,33 @@ def tz_format() -> exp.Expr:
     return exp.Anonymous(this="coalesce", expressions=[variable, exp.Literal.string("%Y-%m-%d %H:%M:%S.%g \x03\x04")])
 
 
+_UNWRITTEN = re.compile(r"FF[0124578]", re.IGNORECASE)  # fraction digits DuckDB's strftime cannot write
+_PIECE = re.compile(r'"[^"]*"|[A-Za-z]+\d*|[^A-Za-z"]+')
+_NAMES = sorted(ELEMENTS, key=len, reverse=True)
+
+
 def pattern(fmt: str) -> str | None:
-    """The strftime pattern of a TO_CHAR format of a date or time (TZH / TZM as the marks snowreg_ztext replaces);
-    None when it has an element snowreg does not write exactly."""
-    return strf_pattern(fmt, ELEMENTS) or None
+    """The strftime pattern of a TO_CHAR format of a date or time (TZH / TZM as the marks snowreg_ztext replaces):
+    its elements, text in double quotes and any other character as it is (the page's `'mm/dd/yyyy, hh24:mi hours'`
+    writes `hours`); None when it has fraction digits snowreg does not write exactly."""
+    if _UNWRITTEN.search(fmt):
+        return None
+    out: list[str] = []
+    for piece in _PIECE.findall(fmt):
+        rest = piece[1:-1] if piece.startswith('"') else piece
+        while rest:
+            name = None if piece.startswith('"') else next((n for n in _NAMES if rest.upper().startswith(n)), None)
+            out.append(ELEMENTS[name] if name else (rest if piece.startswith('"') else rest[0]).replace("%", "%%"))
+            rest = rest[len(name):] if name else ("" if piece.startswith('"') else rest[1:])
+    return "".join(out) or None
 
 
-def formatted(value: exp.Expr, fmt: str) -> exp.Expr | None:
+def formatted(value: exp.Expr, fmt: str) -> exp.Expr:
     """TO_CHAR(value, fmt) of a date or time (https://docs.snowflake.com/en/sql-reference/functions/to_char): by the
     elements the output formats take (T53, T60: text in double quotes written without them, TZH:TZM the value's
-    own offset); None when `fmt` has another element."""
+    own offset); refused (000002) when `fmt` has another element (DECISIONS.md T82)."""
     written = pattern(fmt)
     if written is None:
-        return None
+        raise not_supported(f"TO_CHAR / TO_VARCHAR with the format '{fmt}'")
     call = exp.Anonymous(this="snowreg_dtformat", expressions=[value, exp.Literal.string(written)])
     return exp.Dot.build([exp.to_identifier(MACRO_CATALOG), exp.to_identifier("main"), call])

@@ -156,3 +156,17 @@ def test_time_slice_end_of_a_select_items_alias(cur: Any) -> None:
     assert types == [_DATE, _DATE, _NTZ, _NTZ]
     with pytest.raises(Error, match="not supported"):  # a FROM: the name may be a column's
         cur.execute("SELECT '2019-02-28'::DATE AS d, TIME_SLICE(d, 1, 'DAY', 'END') FROM (SELECT 1 AS d)")
+
+
+def test_clock_functions_cut_to_their_fraction_digits(cur: Any) -> None:
+    row, types = _one(cur, "SELECT CURRENT_TIMESTAMP(0), CURRENT_TIMESTAMP(3), CURRENT_TIME(0), LOCALTIME(2), "
+                           "CURRENT_TIMESTAMP(9)")
+    assert row[0].microsecond == 0 and row[1].microsecond % 1000 == 0
+    assert row[2].microsecond == 0 and row[3].microsecond % 10000 == 0
+    assert types == [6, 6, _TIME, _TIME, 6]
+
+
+def test_nanosecond_of_a_time(cur: Any) -> None:
+    row, _ = _one(cur, "SELECT DATE_PART(nanosecond, '10:00:00.5'::TIME), DATE_PART(nanosecond, t), "
+                       "TO_CHAR('10:00:00.5'::TIME, 'FF3') FROM (SELECT '10:00:00.25'::TIME AS t)")
+    assert row == (500000000, 250000000, "500")
