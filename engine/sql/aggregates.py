@@ -8,12 +8,13 @@ BOOLXOR_AGG, CONDITIONAL_TRUE_EVENT.
 - CONDITIONAL_TRUE_EVENT(c) OVER (…) (https://docs.snowflake.com/en/sql-reference/functions/conditional_true_event):
   from 0, one more at each row where c holds, counted up to and with the current row.
 - CONDITIONAL_CHANGE_EVENT(x) OVER (… ORDER BY …): below.
-- PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x) of a NUMBER: below.
+- PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x) of a NUMBER, OBJECT_AGG: below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlglot import exp
 
@@ -125,6 +126,25 @@ def _percentile_cont(node: exp.Expr) -> None:
     one = exp.Cast(this=exp.Literal.number(1), to=exp.DataType.build("DECIMAL(38, 3)"))
     value.replace(exp.Mul(this=value.copy(), expression=one))
 
+
+def object_agg(node: exp.ObjectAgg) -> None:
+    """OBJECT_AGG([DISTINCT] k, v) [OVER (…)] → the snowreg_object_agg macro (engine.sql.arrays) of the list of
+    each row's `"key":value` member: one aggregate, so a key given twice can fail as documented."""
+    distinct = isinstance(node.this, exp.Distinct)
+    pair = node.this.expressions if isinstance(node.this, exp.Distinct) else [node.this, node.expression]
+    if len(pair) != 2 or pair[1] is None:
+        raise errors.wrong_arguments("OBJECT_AGG", 2, len([p for p in pair if p is not None]))
+    key = exp.Cast(this=pair[0], to=exp.DataType(this=_T.VARCHAR))
+    member = exp.DPipe(this=exp.DPipe(this=variant.fn("to_json", key), expression=exp.Literal.string(":")),
+                       expression=variant.variant_of(pair[1]))
+    call = variant.fn("list", member)
+    node.replace(call)
+    variant.wrap(call, lambda e: variant.macro("snowreg_object_agg", e, exp.Boolean(this=distinct)))
+
+
+# The sqlglot nodes rewritten here (engine.sql.translate's dispatch).
+NODES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
+    exp.ArgMax: by_count, exp.ArgMin: by_count, exp.ObjectAgg: object_agg}
 
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "PERCENTILE_CONT": _percentile_cont,

@@ -58,3 +58,32 @@ def test_avg_with_a_filter_is_the_average_of_the_rows_kept(cur: snowreg.dbapi.Cu
     # It failed with DuckDB's macro message under 100038.
     cur.execute("SELECT k, AVG(i) FILTER (WHERE i > 1), SUM(i) FILTER (WHERE i > 1) FROM t GROUP BY k ORDER BY k")
     assert cur.fetchall() == [("a", Decimal("2.000000"), 2), ("b", Decimal("8.000000"), 24)]
+
+
+@pytest.fixture
+def objects(cur: snowreg.dbapi.Cursor) -> snowreg.dbapi.Cursor:
+    cur.execute("CREATE TABLE o (g INT, k VARCHAR, v VARIANT)")
+    cur.execute("INSERT INTO o SELECT 0, 'name', 'Joe'::VARIANT UNION ALL SELECT 0, 'age', 21::VARIANT "
+                "UNION ALL SELECT 1, 'zip', 94401::VARIANT UNION ALL SELECT 1, 'zip', 94401::VARIANT "
+                "UNION ALL SELECT 2, 'zip', 1::VARIANT UNION ALL SELECT 2, 'zip', 2::VARIANT "
+                "UNION ALL SELECT 3, NULL, 1::VARIANT UNION ALL SELECT 3, 'a', NULL")
+    return cur
+
+
+def test_object_agg_refuses_a_key_given_twice(objects: snowreg.dbapi.Cursor) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/object_agg: "Duplicate keys within a group result
+    # in a Duplicate field key 'key' error"; it kept the last value.
+    for sql in ("SELECT OBJECT_AGG(k, v) FROM o WHERE g = 1", "SELECT OBJECT_AGG(DISTINCT k, v) FROM o WHERE g = 2",
+                "SELECT OBJECT_AGG(k, v) OVER (PARTITION BY g) FROM o WHERE g = 1"):
+        with pytest.raises(snowreg.ProgrammingError, match="Duplicate field key 'zip'"):
+            objects.execute(sql)
+
+
+def test_object_agg_distinct_leaves_out_equal_pairs(objects: snowreg.dbapi.Cursor) -> None:
+    # "The DISTINCT keyword is supported, but it only filters out duplicate rows where both key and value are
+    # equal"; it was a syntax error.
+    objects.execute("SELECT g, OBJECT_AGG(DISTINCT k, v) FROM o WHERE g <> 2 GROUP BY g ORDER BY g")
+    assert objects.fetchall() == [(0, '{\n  "age": 21,\n  "name": "Joe"\n}'), (1, '{\n  "zip": 94401\n}'), (3, "{}")]
+    objects.execute("SELECT g, OBJECT_AGG(k, v) OVER (PARTITION BY g) FROM o WHERE g = 0")
+    assert objects.fetchall() == [(0, '{\n  "age": 21,\n  "name": "Joe"\n}')] * 2
+    assert objects.execute("SELECT OBJECT_AGG(k, v) FROM o WHERE g > 9").fetchall() == [("{}",)]
