@@ -142,9 +142,21 @@ def object_agg(node: exp.ObjectAgg) -> None:
     variant.wrap(call, lambda e: variant.macro("snowreg_object_agg", e, exp.Boolean(this=distinct)))
 
 
+def count_of_several(node: exp.Count) -> None:
+    """COUNT(expr1, expr2, …) (https://docs.snowflake.com/en/sql-reference/functions/count): the rows where no
+    expression is NULL, as sqlglot already writes COUNT(DISTINCT expr1, expr2, …); DuckDB's COUNT takes one."""
+    rest = node.expressions
+    if not rest or isinstance(node.this, exp.Distinct):
+        return
+    values = [node.this, *rest]
+    node.set("this", exp.Case(ifs=[exp.If(this=exp.Is(this=v.copy(), expression=exp.Null()), true=exp.Null())
+                                   for v in values], default=exp.Literal.number(1)))
+    node.set("expressions", [])
+
+
 # The sqlglot nodes rewritten here (engine.sql.translate's dispatch).
 NODES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
-    exp.ArgMax: by_count, exp.ArgMin: by_count, exp.ObjectAgg: object_agg}
+    exp.ArgMax: by_count, exp.ArgMin: by_count, exp.ObjectAgg: object_agg, exp.Count: count_of_several}
 
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "PERCENTILE_CONT": _percentile_cont,

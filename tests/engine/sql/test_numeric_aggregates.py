@@ -87,3 +87,12 @@ def test_object_agg_distinct_leaves_out_equal_pairs(objects: snowreg.dbapi.Curso
     objects.execute("SELECT g, OBJECT_AGG(k, v) OVER (PARTITION BY g) FROM o WHERE g = 0")
     assert objects.fetchall() == [(0, '{\n  "age": 21,\n  "name": "Joe"\n}')] * 2
     assert objects.execute("SELECT OBJECT_AGG(k, v) FROM o WHERE g > 9").fetchall() == [("{}",)]
+
+
+def test_count_of_several_expressions_counts_rows_without_a_null(cur: snowreg.dbapi.Cursor) -> None:
+    # COUNT([DISTINCT] expr1, expr2, …): the rows (distinct combinations) where no expression is NULL. The
+    # form without DISTINCT was refused as "COUNT of a VARCHAR argument".
+    cur.execute("SELECT COUNT(k, i), COUNT(i, d, f), COUNT(DISTINCT k, i), COUNT(DISTINCT k, d) FROM t")
+    assert cur.fetchall() == [(5, 5, 4, 4)]
+    cur.execute("SELECT k, COUNT(k, i) OVER (PARTITION BY k) FROM t ORDER BY k")
+    assert cur.fetchall() == [("a", 2)] * 3 + [("b", 3)] * 3
