@@ -111,12 +111,35 @@ def _interpolate_fill(name: str, forward: bool) -> Callable[[exp.Expr], exp.Expr
     return rewrite
 
 
+def _whole_partition(name: str, node: exp.Expr) -> None:
+    """MEDIAN, PERCENTILE_CONT / _DISC and OBJECT_AGG as window functions: "it does not support: An ORDER BY
+    clause within the OVER clause. Explicit window frames." (their pages; the error's text is not given)."""
+    window = node.parent.parent if isinstance(node.parent, exp.WithinGroup) else node.parent
+    if isinstance(window, exp.Window) and (window.args.get("order") is not None
+                                           or window.args.get("spec") is not None):
+        raise errors.compilation_error(f"{name} as a window function takes neither ORDER BY nor a window frame "
+                                       "in OVER (…): OVER ([PARTITION BY …])")
+
+
+def _median(node: exp.Expr) -> None:
+    """MEDIAN of a NUMBER(p, s) is a NUMBER with scale s + 3 (https://docs.snowflake.com/en/sql-reference/functions/median:
+    DECIMAL(10,2) values give 22.50000; the midpoint of two values is exact at that scale). Multiplying
+    by 1.000 as DECIMAL(38, 3) gives DuckDB's median that scale; a FLOAT stays a FLOAT."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("MEDIAN", 1, len(args))
+    _whole_partition("MEDIAN", node)
+    one = exp.Cast(this=exp.Literal.number(1), to=exp.DataType.build("DECIMAL(38, 3)"))
+    args[0].replace(exp.Mul(this=args[0].copy(), expression=one))
+
+
 def _percentile_cont(node: exp.Expr) -> None:
     """PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x) (https://docs.snowflake.com/en/sql-reference/functions/percentile_cont):
     the linear interpolation of the two nearest values. DuckDB answers a DECIMAL(p, s) at scale s, cutting the
     interpolated fraction (an INT column's 1 and 2 at 0.25 gave 1); the value is given scale s + 3 as MEDIAN,
     which is PERCENTILE_CONT(0.5), has (DECISIONS.md N30): x times 1.000 as DECIMAL(38, 3), a positive factor
     that keeps the order. A FLOAT stays a FLOAT."""
+    _whole_partition("PERCENTILE_CONT", node)
     within = node.parent
     order = within.args.get("expression") if isinstance(within, exp.WithinGroup) else None
     keys = order.expressions if isinstance(order, exp.Order) else []
@@ -130,6 +153,7 @@ def _percentile_cont(node: exp.Expr) -> None:
 def object_agg(node: exp.ObjectAgg) -> None:
     """OBJECT_AGG([DISTINCT] k, v) [OVER (…)] → the snowreg_object_agg macro (engine.sql.arrays) of the list of
     each row's `"key":value` member: one aggregate, so a key given twice can fail as documented."""
+    _whole_partition("OBJECT_AGG", node)
     distinct = isinstance(node.this, exp.Distinct)
     pair = node.this.expressions if isinstance(node.this, exp.Distinct) else [node.this, node.expression]
     if len(pair) != 2 or pair[1] is None:
@@ -159,7 +183,9 @@ NODES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.ArgMax: by_count, exp.ArgMin: by_count, exp.ObjectAgg: object_agg, exp.Count: count_of_several}
 
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
+    "MEDIAN": _median,
     "PERCENTILE_CONT": _percentile_cont,
+    "PERCENTILE_DISC": lambda node: _whole_partition("PERCENTILE_DISC", node),
     "INTERPOLATE_FFILL": _interpolate_fill("INTERPOLATE_FFILL", forward=True),
     "INTERPOLATE_BFILL": _interpolate_fill("INTERPOLATE_BFILL", forward=False),
     "BOOLXOR_AGG": _boolxor_agg,

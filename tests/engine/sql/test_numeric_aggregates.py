@@ -96,3 +96,15 @@ def test_count_of_several_expressions_counts_rows_without_a_null(cur: snowreg.db
     assert cur.fetchall() == [(5, 5, 4, 4)]
     cur.execute("SELECT k, COUNT(k, i) OVER (PARTITION BY k) FROM t ORDER BY k")
     assert cur.fetchall() == [("a", 2)] * 3 + [("b", 3)] * 3
+
+
+@pytest.mark.parametrize("call", ["MEDIAN(i)", "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY i)",
+                                  "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY i)", "OBJECT_AGG(k, i::VARIANT)"])
+@pytest.mark.parametrize("over", ["ORDER BY i", "PARTITION BY k ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW"])
+def test_window_forms_without_order_by_or_frame(cur: snowreg.dbapi.Cursor, call: str, over: str) -> None:
+    # Their pages: "When this function is called as a window function, it does not support: An ORDER BY
+    # clause within the OVER clause. Explicit window frames." snowreg answered a running value.
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        cur.execute(f"SELECT {call} OVER ({over}) FROM t")
+    assert info.value.errno == 2000 and "OVER" in info.value.msg
+    assert cur.execute(f"SELECT {call} OVER (PARTITION BY k) FROM t WHERE i = 4").fetchall()[0][0] is not None
