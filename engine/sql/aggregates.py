@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.engine.sql import variant
 from snowreg.engine.sql.call_args import call_args as _args
 
@@ -182,7 +182,35 @@ def count_of_several(node: exp.Count) -> None:
 NODES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.ArgMax: by_count, exp.ArgMin: by_count, exp.ObjectAgg: object_agg, exp.Count: count_of_several}
 
+def _approx_count_distinct(node: exp.Expr) -> exp.Expr:
+    """APPROX_COUNT_DISTINCT / HLL([DISTINCT] x, …) (https://docs.snowflake.com/en/sql-reference/functions/approx_count_distinct):
+    Snowflake's HyperLogLog estimate is its own; snowreg counts exactly, an estimate with no error (DECISIONS.md
+    N38), rather than with DuckDB's HyperLogLog (50,244 for 50,000 distinct values)."""
+    values = node.this.expressions if isinstance(node.this, exp.Distinct) else _args(node)
+    return exp.Count(this=exp.Distinct(expressions=[v.copy() for v in values]))
+
+
+def _approx_percentile(node: exp.Expr) -> exp.Expr:
+    """APPROX_PERCENTILE(x, p) (https://docs.snowflake.com/en/sql-reference/functions/approx_percentile): "The
+    output is returned as a DOUBLE value"; the value is the interpolated percentile of the values (Snowflake's
+    t-Digest estimate is its own: DECISIONS.md N37). No ORDER BY or frame in OVER, as the page says."""
+    args = _args(node)
+    if len(args) != 2:
+        raise errors.wrong_arguments("APPROX_PERCENTILE", 2, len(args))
+    _whole_partition("APPROX_PERCENTILE", node)
+    p = args[1]
+    number = p.this if isinstance(p, exp.Neg) else p
+    if isinstance(number, exp.Literal) and not number.is_string \
+            and not 0 <= float(number.this) * (-1 if p is not number else 1) <= 1:
+        raise error_catalog.percentile_out_of_range("APPROX_PERCENTILE")
+    value = exp.Cast(this=args[0].copy(), to=exp.DataType(this=_T.DOUBLE))
+    return variant.fn("quantile_cont", value, p.copy())
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
+    "APPROX_COUNT_DISTINCT": _approx_count_distinct,
+    "HLL": _approx_count_distinct,
+    "APPROX_PERCENTILE": _approx_percentile,
     "MEDIAN": _median,
     "PERCENTILE_CONT": _percentile_cont,
     "PERCENTILE_DISC": lambda node: _whole_partition("PERCENTILE_DISC", node),

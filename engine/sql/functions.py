@@ -377,7 +377,6 @@ _SPECIAL: dict[str, Function] = {
     "LEAST_IGNORE_NULLS": Function(rewrite=lambda node: variant.fn("least", *_args(node))),
     **{name: Function(rewrite=_to_number) for name in ("TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
-    "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite)
        for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES
                               | context_calls.REWRITES | phonetics.REWRITES).items()},

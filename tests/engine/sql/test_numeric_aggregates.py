@@ -108,3 +108,25 @@ def test_window_forms_without_order_by_or_frame(cur: snowreg.dbapi.Cursor, call:
         cur.execute(f"SELECT {call} OVER ({over}) FROM t")
     assert info.value.errno == 2000 and "OVER" in info.value.msg
     assert cur.execute(f"SELECT {call} OVER (PARTITION BY k) FROM t WHERE i = 4").fetchall()[0][0] is not None
+
+
+def test_approx_count_distinct_and_hll_count_exactly(cur: snowreg.dbapi.Cursor) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/approx_count_distinct: an estimate; snowreg's is
+    # the exact count (an estimate with no error, DECISIONS.md N38), not DuckDB's own HyperLogLog (50244 here).
+    sub = "(SELECT SEQ4() % 50000 g FROM TABLE(GENERATOR(ROWCOUNT => 200000)))"
+    cur.execute(f"SELECT APPROX_COUNT_DISTINCT(g), HLL(g), APPROX_COUNT_DISTINCT(DISTINCT g) FROM {sub}")
+    assert cur.fetchall() == [(50000, 50000, 50000)]
+    cur.execute("SELECT APPROX_COUNT_DISTINCT(k, i), HLL(i) FROM t")
+    assert cur.fetchall() == [(4, 4)]
+    cur.execute("SELECT k, APPROX_COUNT_DISTINCT(i) OVER (PARTITION BY k) FROM t ORDER BY k")
+    assert cur.fetchall() == [("a", 2)] * 3 + [("b", 2)] * 3
+
+
+def test_approx_percentile_is_a_float(cur: snowreg.dbapi.Cursor) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/approx_percentile: "The output is returned as a
+    # DOUBLE value"; it was a NUMBER(38, 0) (DuckDB's approx_quantile of an INT column: 1 and 2 gave 2).
+    cur.execute("SELECT APPROX_PERCENTILE(i, 0.5), APPROX_PERCENTILE(d, 0.5) FROM t WHERE k = 'a'")
+    assert cur.fetchall() == [(1.5, 1.875)]
+    assert [d.type_code for d in cur.description] == [1, 1]
+    with pytest.raises(snowreg.ProgrammingError):
+        cur.execute("SELECT APPROX_PERCENTILE(i, 0.5) OVER (ORDER BY i) FROM t")
