@@ -228,6 +228,8 @@ class Divisions:
         if isinstance(node.parent, exp.Window):
             return None  # done by window(), which sees the whole OVER (...)
         arg, filtered = node.this, node.parent if isinstance(node.parent, exp.Filter) else None
+        if filtered is not None and isinstance(filtered.parent, exp.Window):
+            raise not_supported("AVG … FILTER (WHERE …) as a window function")
         if filtered is not None and isinstance(where := filtered.expression, exp.Where):
             # AVG(x) FILTER (WHERE c): the average of the x where c holds (DuckDB's FILTER takes no macro)
             arg = exp.Case(ifs=[exp.If(this=where.this.copy(), true=arg.copy())])

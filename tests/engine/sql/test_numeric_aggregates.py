@@ -130,3 +130,8 @@ def test_approx_percentile_is_a_float(cur: snowreg.dbapi.Cursor) -> None:
     assert [d.type_code for d in cur.description] == [1, 1]
     with pytest.raises(snowreg.ProgrammingError):
         cur.execute("SELECT APPROX_PERCENTILE(i, 0.5) OVER (ORDER BY i) FROM t")
+
+
+def test_avg_with_a_filter_over_a_window_is_refused_in_snowflake_words(cur: snowreg.dbapi.Cursor) -> None:
+    with pytest.raises(snowreg.NotSupportedError):  # it was DuckDB's "Window function macro bodies …"
+        cur.execute("SELECT AVG(i) FILTER (WHERE i > 1) OVER () FROM t")
