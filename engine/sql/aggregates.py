@@ -112,7 +112,7 @@ def _interpolate_fill(name: str, forward: bool) -> Callable[[exp.Expr], exp.Expr
 
 
 def _whole_partition(name: str, node: exp.Expr) -> None:
-    """MEDIAN, PERCENTILE_CONT / _DISC and OBJECT_AGG as window functions: "it does not support: An ORDER BY
+    """MEDIAN, MODE, PERCENTILE_CONT / _DISC, APPROX_PERCENTILE and OBJECT_AGG as window functions: "it does not support: An ORDER BY
     clause within the OVER clause. Explicit window frames." (their pages; the error's text is not given)."""
     window = node.parent.parent if isinstance(node.parent, exp.WithinGroup) else node.parent
     if isinstance(window, exp.Window) and (window.args.get("order") is not None
@@ -214,6 +214,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "MEDIAN": _median,
     "PERCENTILE_CONT": _percentile_cont,
     "PERCENTILE_DISC": lambda node: _whole_partition("PERCENTILE_DISC", node),
+    "MODE": lambda node: _whole_partition("MODE", node),
     "INTERPOLATE_FFILL": _interpolate_fill("INTERPOLATE_FFILL", forward=True),
     "INTERPOLATE_BFILL": _interpolate_fill("INTERPOLATE_BFILL", forward=False),
     "BOOLXOR_AGG": _boolxor_agg,

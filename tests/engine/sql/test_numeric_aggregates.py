@@ -98,7 +98,7 @@ def test_count_of_several_expressions_counts_rows_without_a_null(cur: snowreg.db
     assert cur.fetchall() == [("a", 2)] * 3 + [("b", 3)] * 3
 
 
-@pytest.mark.parametrize("call", ["MEDIAN(i)", "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY i)",
+@pytest.mark.parametrize("call", ["MEDIAN(i)", "MODE(i)", "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY i)",
                                   "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY i)", "OBJECT_AGG(k, i::VARIANT)"])
 @pytest.mark.parametrize("over", ["ORDER BY i", "PARTITION BY k ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW"])
 def test_window_forms_without_order_by_or_frame(cur: snowreg.dbapi.Cursor, call: str, over: str) -> None:
