@@ -38,6 +38,17 @@ MACROS: dict[str, str] = {
     # (DuckDB reads a JSON null element of a JSON[] as a SQL NULL: it is written back as null.)
     "snowreg_json_list(l)": "CAST('[' || array_to_string(list_transform(l, lambda e: coalesce(CAST(e AS VARCHAR), 'null')), ',') || ']' AS JSON)",
     "snowreg_bound(i, n)": "least(greatest(CASE WHEN i < 0 THEN n + i ELSE i END, 0), n)",
+    # OBJECT_AGG (https://docs.snowflake.com/en/sql-reference/functions/object_agg): the list of each row's
+    # `"key":value` member, NULL where the key or the value is; DISTINCT (d) leaves out equal pairs; "Duplicate
+    # keys within a group result in a Duplicate field key 'key' error". No row: `{}`.
+    "snowreg_object_agg(p, d)": f"""list_transform([p], lambda l: CASE WHEN l IS NULL THEN CAST('{{}}' AS JSON)
+        ELSE {_Q}snowreg_object_of(list_transform(CASE WHEN d THEN list_distinct(l)
+            ELSE list_filter(l, lambda m: m IS NOT NULL) END,
+            lambda m: {{'k': json_keys(CAST('{{' || m || '}}' AS JSON))[1], 'm': m}})) END)[1]""",
+    "snowreg_object_of(q)": """CASE WHEN len(list_distinct(list_transform(q, lambda e: e.k))) < len(q)
+        THEN error('Duplicate field key ' || chr(39) || list_filter(list_transform(q, lambda e: e.k),
+            lambda x, i: list_position(list_transform(q, lambda e: e.k), x) < i)[1] || chr(39))
+        ELSE CAST('{' || array_to_string(list_transform(q, lambda e: e.m), ',') || '}' AS JSON) END""",
     # OBJECT_INSERT (https://docs.snowflake.com/en/sql-reference/functions/object_insert): a SQL NULL key or
     # value leaves the pair out (an update then drops the key); an existing key needs the update flag.
     "snowreg_object_insert(o, k, v, u)": f"""CASE WHEN o IS NULL THEN NULL

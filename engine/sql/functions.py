@@ -126,17 +126,6 @@ def _strtok_to_array(node: exp.Expr) -> exp.Expr:
     return variant.fn("to_json", call)
 
 
-def _median(node: exp.Expr) -> None:
-    """MEDIAN of a NUMBER(p, s) is a NUMBER with scale s + 3 (https://docs.snowflake.com/en/sql-reference/functions/median:
-    DECIMAL(10,2) values give 22.50000; the midpoint of two values is exact at that scale). Multiplying
-    by 1.000 as DECIMAL(38, 3) gives DuckDB's median that scale; a FLOAT stays a FLOAT."""
-    args = _args(node)
-    if len(args) != 1:
-        raise errors.wrong_arguments("MEDIAN", 1, len(args))
-    one = exp.Cast(this=exp.Literal.number(1), to=exp.DataType.build("DECIMAL(38, 3)"))
-    args[0].replace(exp.Mul(this=args[0].copy(), expression=one))
-
-
 def _parse_json(node: exp.Expr) -> exp.Expr:
     """PARSE_JSON(text[, 's' | 'd']) / TRY_PARSE_JSON(text): the snowreg_parse_json macro, as a VARIANT."""
     name = "TRY_PARSE_JSON" if node.args.get("safe") else "PARSE_JSON"
@@ -377,7 +366,6 @@ _SPECIAL: dict[str, Function] = {
     "STRTOK_TO_ARRAY": Function(rewrite=_strtok_to_array),
     **{name: Function(rewrite=_timestamp_call(name)) for name in conversions.TARGETS},
     **{name: Function(rewrite=_time_call) for name in ("TO_TIME", "TRY_TO_TIME", "TIME")},
-    "MEDIAN": Function(rewrite=_median),
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
@@ -389,7 +377,6 @@ _SPECIAL: dict[str, Function] = {
     "LEAST_IGNORE_NULLS": Function(rewrite=lambda node: variant.fn("least", *_args(node))),
     **{name: Function(rewrite=_to_number) for name in ("TO_NUMBER", "TO_DECIMAL", "TO_NUMERIC", "TRY_TO_NUMBER",
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
-    "HLL": Function(rewrite=lambda node: variant.fn("approx_count_distinct", *_args(node))),
     **{name: Function(rewrite=rewrite)
        for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES
                               | context_calls.REWRITES | phonetics.REWRITES).items()},

@@ -67,6 +67,9 @@ MACROS: dict[str, str] = {
         f"ELSE round(CAST({_DIVIDE} * {_Q}snowreg_p10(12 - {_S}) AS DECIMAL(38, 0)) * 0.000000000001, "
         f"{_CHECKED_SCALE}) END"),
     "snowreg_fdiv(a, b)": "CASE WHEN b = 0 AND a IS NOT NULL THEN error('Division by zero') ELSE CAST(a AS DOUBLE) / b END",
+    # AVG in a PIVOT, whose one aggregate is the list of the values (DuckDB's PIVOT takes exactly one)
+    "snowreg_ndiv_list(v, k)": f"{_Q}snowreg_ndiv(list_aggregate(v, 'sum'), list_aggregate(v, 'count'), k)",
+    "snowreg_fdiv_list(v)": f"{_Q}snowreg_fdiv(list_aggregate(v, 'sum'), list_aggregate(v, 'count'))",
     # MOD / % (https://docs.snowflake.com/en/sql-reference/functions/mod): DuckDB's own % is exact for NUMBERs of
     # one scale and for FLOATs; NUMBERs of two scales it answers as a DOUBLE, so a check that DuckDB folds
     # while planning raises the marker naming this MOD, and the statement is translated again with
@@ -227,8 +230,23 @@ class Divisions:
         """AVG(x) → SUM(x) / COUNT(x) with the division's scale (AVG of INT is a NUMBER with scale 6)."""
         if isinstance(node.parent, exp.Window):
             return None  # done by window(), which sees the whole OVER (...)
-        arg = node.this
-        return self.divide(exp.Sum(this=arg.copy()), exp.Count(this=arg.copy()), node)
+        arg, filtered = node.this, node.parent if isinstance(node.parent, exp.Filter) else None
+        if filtered is not None and isinstance(filtered.parent, exp.Window):
+            raise not_supported("AVG … FILTER (WHERE …) as a window function")
+        if filtered is not None and isinstance(where := filtered.expression, exp.Where):
+            # AVG(x) FILTER (WHERE c): the average of the x where c holds (DuckDB's FILTER takes no macro)
+            arg = exp.Case(ifs=[exp.If(this=where.this.copy(), true=arg.copy())])
+        division = self.divide(exp.Sum(this=arg.copy()), exp.Count(this=arg.copy()), node)
+        if filtered is not None:
+            filtered.replace(division)
+            return None
+        site = node.parent.parent if isinstance(node.parent, exp.Alias) else node.parent
+        if isinstance(site, exp.Pivot) and isinstance(division, exp.Dot):
+            # DuckDB's PIVOT takes one aggregate: the values' list, summed and counted in a macro (N31)
+            call = division.expression
+            call.set("this", f"{call.name}_list")
+            call.set("expressions", [variant.fn("list", arg.copy()), *call.expressions[2:]])
+        return division
 
     def window(self, node: exp.Window) -> exp.Expr | None:
         """AVG(x) OVER (w) → SUM(x) OVER (w) / COUNT(x) OVER (w); RATIO_TO_REPORT(x) OVER (w) → x divided by

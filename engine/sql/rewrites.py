@@ -481,6 +481,21 @@ def _star(node: exp.Star) -> exp.Expr | None:
     return None
 
 
+_BIGINT_MAX = 2 ** 63 - 1
+
+
+def _wide_integer(node: exp.Literal) -> exp.Expr | None:
+    """An integer literal past BIGINT, of at most 38 digits, added, subtracted or multiplied is a NUMBER(38, 0)
+    (https://docs.snowflake.com/en/sql-reference/data-types-numeric): DuckDB reads it as a HUGEINT, whose
+    arithmetic went on past 38 digits (`99999999999999999999999999999999999999 + 1` was 10^38) where
+    NUMBER's fails with 100046. Elsewhere (a sequence's bounds, a lone value) it stays as it is."""
+    operand = node.parent if isinstance(node.parent, exp.Neg) else node
+    if not isinstance(operand.parent, exp.Add | exp.Sub | exp.Mul) or node.is_string or not node.is_int \
+            or not _BIGINT_MAX < int(node.this) < 10 ** 38:
+        return None
+    return exp.Cast(this=node.copy(), to=exp.DataType.build("DECIMAL(38, 0)"))
+
+
 def _empty_pattern_list(node: exp.Any | exp.All) -> exp.Expr | None:
     """`LIKE ANY ()` / `ILIKE ALL ()`: no pattern is a syntax error (the pattern list takes one or more)."""
     if isinstance(node.this, exp.Tuple) and not node.this.expressions:
@@ -556,6 +571,7 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Star: _star,
     exp.Any: _empty_pattern_list,
     exp.All: _empty_pattern_list,
+    exp.Literal: _wide_integer,
     exp.Parameter: lambda node: exp.Var(this=f"#{node.name}") if node.name.isdigit() else None,
     **{cls: _context for cls in (*_CONTEXT_VARIABLES, *ACCOUNT_CONTEXT)},
 }

@@ -640,7 +640,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
     exp.CastToStrType: functions.cast_as,
-    **dict.fromkeys((exp.ArgMax, exp.ArgMin), aggregates.by_count),
+    **aggregates.NODES,
     **dict.fromkeys(conversions.BITWISE, conversions.bitwise_operands),
 }
 

@@ -541,10 +541,10 @@ def variant_of(value: exp.Expr) -> exp.Expr:
 
 def wrap_json(node: exp.Expr) -> None:
     """Functions that return a DuckDB list where Snowflake returns an ARRAY: SPLIT."""
-    _wrap(node, lambda e: fn("to_json", e), outermost=False)
+    wrap(node, lambda e: fn("to_json", e), outermost=False)
 
 
-def _wrap(node: exp.Expr, wrap: Callable[[exp.Expr], exp.Expr], *, outermost: bool = True) -> None:
+def wrap(node: exp.Expr, wrap: Callable[[exp.Expr], exp.Expr], *, outermost: bool = True) -> None:
     """Replace `node` (or, for an aggregate, its WITHIN GROUP/FILTER/OVER) by `wrap(node)`."""
     target = node
     while outermost and isinstance(target.parent, (exp.WithinGroup, exp.Window, exp.Filter)) \
@@ -562,7 +562,7 @@ def _json_default(node: exp.Expr, empty: str) -> exp.Expr:
 
 def array_agg(node: exp.ArrayAgg) -> None:
     """ARRAY_AGG → a JSON array; `[]` (not NULL) when nothing was aggregated."""
-    _wrap(node, lambda e: _json_default(macro("snowreg_agg_array", e), "[]"))
+    wrap(node, lambda e: _json_default(macro("snowreg_agg_array", e), "[]"))
 
 
 def listagg(node: exp.GroupConcat) -> None:
@@ -575,22 +575,7 @@ def listagg(node: exp.GroupConcat) -> None:
     for value in values:
         if value is not None and not is_json(value) and typed_elsewhere(value) and not is_text(value):
             value.replace(macro("snowreg_varchar", value.copy()))
-    _wrap(node, lambda e: exp.Coalesce(this=e, expressions=[exp.Literal.string("")]))
-
-
-def object_agg(node: exp.ObjectAgg) -> None:
-    """OBJECT_AGG(k, v) → a JSON object of the rows where neither is NULL; `{}` when there are none."""
-    member = exp.DPipe(this=exp.DPipe(this=fn("to_json", exp.Cast(this=node.this, to=exp.DataType(this=_T.VARCHAR))), expression=exp.Literal.string(":")), expression=variant_of(node.expression))
-    call = fn("string_agg", member, exp.Literal.string(","))  # skips the NULL members
-    node.replace(call)
-
-    def text(e: exp.Expr) -> exp.Expr:
-        body = exp.Coalesce(this=e, expressions=[exp.Literal.string("")])
-        joined = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("{"), expression=body),
-                           expression=exp.Literal.string("}"))
-        return exp.Cast(this=joined, to=exp.DataType(this=_T.JSON))
-
-    _wrap(call, text)
+    wrap(node, lambda e: exp.Coalesce(this=e, expressions=[exp.Literal.string("")]))
 
 
 def _sql_name(cls: type[exp.Expr]) -> str:
@@ -638,7 +623,6 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     # OBJECT_KEYS in Snowflake's key order, sorted (the OBJECT_KEYS Snowpark example: age, name, zip)
     exp.JSONKeys: lambda n: fn("to_json", fn("list_sort", n.copy())),
     exp.ArrayAgg: array_agg,
-    exp.ObjectAgg: object_agg,
     exp.GroupConcat: listagg,
     exp.ArraySize: lambda n: macro("snowreg_array_size", n.this),
     exp.ToArray: lambda n: macro("snowreg_to_array", n.this),

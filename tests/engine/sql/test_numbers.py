@@ -56,3 +56,17 @@ def test_float_division_inside_a_transaction_keeps_the_transaction(cur: snowreg.
     cur.execute("INSERT INTO n SELECT i + 10, f/2, d/3 FROM n WHERE i = 3")
     cur.execute("ROLLBACK")
     assert cur.execute("SELECT COUNT(*) FROM n").fetchone() == (2,)
+
+
+def test_arithmetic_past_38_digits_on_literals_is_100046(cur: snowreg.dbapi.Cursor) -> None:
+    # https://docs.snowflake.com/en/sql-reference/data-types-numeric: NUMBER holds at most 38 digits; a literal
+    # past BIGINT was DuckDB's HUGEINT, which went on to 39 digits (10^38) instead of failing.
+    for sql in ("SELECT 99999999999999999999999999999999999999 + 1",
+                "SELECT -99999999999999999999999999999999999999 - 1",
+                "SELECT 12345678901234567890123456789012345678 * 10"):
+        with pytest.raises(snowreg.ProgrammingError) as info:
+            cur.execute(sql)
+        assert info.value.errno == 100046
+    cur.execute("SELECT 12345678901234567890 + 1, 99999999999999999999999999999999999999")
+    assert cur.fetchall() == [(12345678901234567891, 10 ** 38 - 1)]
+    assert [(d.type_code, d.precision, d.scale) for d in cur.description] == [(0, 38, 0), (0, 38, 0)]
