@@ -47,6 +47,7 @@ class SnowflakeServer(ThreadingHTTPServer):
         self.sessions = Sessions(root, database, schema, session_seconds)
         self.queries = protocol.Queries(self.sessions)
         self.grace = grace
+        self.generated_password: str | None = None  # ADMIN's, when start() had to make one up
         self._stopped = threading.Event()
         self._requests = 0  # requests being answered
         self._answered = threading.Condition()

@@ -70,7 +70,8 @@ class Sessions:
               client: str, want_json: bool) -> HttpSession:
         """A new session as `user` (errors.login_failed for a wrong password or unknown user)."""
         try:
-            conn = self.root.open_session(user=user, password=password, role=role or None,
+            # always a password login: a user without a password, or a client sending none, is refused
+            conn = self.root.open_session(user=user, password=password or "", role=role or None,
                                           warehouse=warehouse or None)
         except errors.Error as e:
             if e.errno == 3013:  # the role is not granted: Snowflake refuses the login itself
