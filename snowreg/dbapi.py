@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+import orjson
+
 from snowreg import errors
 from snowreg.connector import (
     CURSOR_METHODS,
@@ -167,6 +169,14 @@ class Connection(ConnectionSurface):
     def user_has_password(self, user: str) -> bool:
         """Whether `user` has a password (the operator's question, as `snowreg serve` asks it of ADMIN)."""
         return self._catalog.grants.password_matches(resolve_ident(user), "") is not None
+
+    def user_stamp(self, user: str) -> Any:
+        """When `user` was made (a later user of the name has another), or None when it is gone or
+        disabled: `snowreg serve` ends a session whose user's stamp changed."""
+        row = self._catalog.grants.get_user(resolve_ident(user))
+        if row is None or str(orjson.loads(row.properties).get("DISABLED", "")).upper() == "TRUE":
+            return None
+        return row.created_on
 
     def set_user_password(self, user: str, password: str) -> None:
         """Give an existing user this password (stored hashed), outside SQL: how `snowreg serve` sets

@@ -34,6 +34,7 @@ class HttpSession:
     arrow: bool
     expires: float
     master_expires: float
+    user_made: Any = None  # when the user was made: a dropped, replaced or disabled user's session ends
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -81,6 +82,7 @@ class Sessions:
         session = HttpSession(conn, _token("ST"), _token("MT"), next(self._ids), client,
                               client in ARROW_CLIENTS and not want_json, now + self.session_seconds,
                               now + MASTER_VALIDITY)
+        session.user_made = self.root.user_stamp(conn.user)
         conn.session.host_files = Path(tempfile.mkdtemp(dir=self.scratch))
         with self._lock:
             self._by_token[session.token] = session
@@ -90,16 +92,24 @@ class Sessions:
     def find(self, token: str | None) -> HttpSession:
         """The session of a session token: 390104 when unknown, 390112 when expired (the driver renews)."""
         session = self._by_token.get(token or "")
-        if session is None:
+        if session is None or not self._user_holds(session):
             raise errors.session_gone()
         if time.monotonic() > session.expires:
             raise errors.session_expired()
         return session
 
+    def _user_holds(self, session: HttpSession) -> bool:
+        """Is the session's user still the one that logged in (not dropped, replaced or disabled)?
+        A session whose user is not is closed: its tokens answer as a logged-out session's."""
+        if self.root.user_stamp(session.conn.user) == session.user_made:
+            return True
+        self.close(session)
+        return False
+
     def renew(self, master_token: str | None, old_token: str | None) -> HttpSession:
         """New session token for the master token's session (the old one stops working)."""
         session = self._by_master.get(master_token or "")
-        if session is None or time.monotonic() > session.master_expires:
+        if session is None or time.monotonic() > session.master_expires or not self._user_holds(session):
             raise errors.master_token_expired()
         with self._lock:
             self._by_token.pop(session.token, None)

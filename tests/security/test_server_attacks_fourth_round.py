@@ -1,0 +1,81 @@
+"""Attacks on `snowreg serve`'s sessions, tokens and kept results (conformance/DECISIONS.md J70-J89).
+
+Each test is one attack: what it tried, and that the server now refuses it.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import snowreg.server
+from snowreg.server.app import SnowflakeServer
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_server_logins import _post, login, run  # noqa: E402 - the raw protocol helpers beside this file
+
+SETUP = ("CREATE ROLE R", "CREATE TABLE SECRET (X INT)", "INSERT INTO SECRET VALUES (42)",
+         "GRANT USAGE ON DATABASE DB TO ROLE R", "GRANT USAGE ON SCHEMA DB.PUBLIC TO ROLE R",
+         "GRANT SELECT ON TABLE DB.PUBLIC.SECRET TO ROLE R", "CREATE USER U PASSWORD = 'p' DEFAULT_ROLE = R",
+         "GRANT ROLE R TO USER U")
+
+
+@pytest.fixture
+def served() -> Iterator[SnowflakeServer]:
+    server = snowreg.server.start(database="DB", schema="PUBLIC", admin_password="root-pw")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.stop()
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def admin(served: SnowflakeServer) -> str:
+    token = str(login(served.url, "ADMIN", "root-pw")["data"]["token"])
+    for sql in SETUP:
+        assert run(served.url, token, sql)["success"], sql
+    return token
+
+
+def _rows(answer: dict[str, Any]) -> Any:
+    return (answer.get("data") or {}).get("rowset") if answer.get("success") else answer.get("code")
+
+
+def _renew(url: str, master: str, old: str) -> dict[str, Any]:
+    return _post(url, "/session/token-request", {"oldSessionToken": old, "requestType": "RENEW"}, master)
+
+
+@pytest.mark.parametrize("change", ["DROP USER U", "CREATE OR REPLACE USER U PASSWORD = 'p2'",
+                                    "CREATE OR REPLACE USER U PASSWORD = 'p' DEFAULT_ROLE = R DISABLED = TRUE"])
+def test_a_dropped_replaced_or_disabled_users_session_ends(served: SnowflakeServer, admin: str, change: str) -> None:
+    """The session of a user dropped (or replaced by another of the name, or disabled) kept its role and
+    read what the role may read, and its master token kept renewing it."""
+    logged = login(served.url, "U", "p")["data"]
+    token, master = logged["token"], logged["masterToken"]
+    assert _rows(run(served.url, token, "SELECT X FROM DB.PUBLIC.SECRET")) == [["42"]]
+    assert run(served.url, admin, change)["success"]
+    assert _rows(run(served.url, token, "SELECT X FROM DB.PUBLIC.SECRET")) == "390104"
+    assert _renew(served.url, master, token)["code"] == "390114"
+
+
+def test_a_renewed_session_still_ends_with_its_user(served: SnowflakeServer, admin: str) -> None:
+    logged = login(served.url, "U", "p")["data"]
+    renewed = _renew(served.url, logged["masterToken"], logged["token"])["data"]
+    assert _rows(run(served.url, logged["token"], "SELECT 1")) == "390104"  # the old token is gone
+    assert _rows(run(served.url, renewed["sessionToken"], "SELECT 1")) == [["1"]]
+    assert run(served.url, admin, "DROP USER U")["success"]
+    assert _rows(run(served.url, renewed["sessionToken"], "SELECT 1")) == "390104"
+
+
+def test_other_users_sessions_go_on(served: SnowflakeServer, admin: str) -> None:
+    logged = login(served.url, "U", "p")["data"]
+    assert run(served.url, admin, "CREATE USER V PASSWORD = 'v'")["success"]
+    assert run(served.url, admin, "DROP USER V")["success"]
+    assert _rows(run(served.url, logged["token"], "SELECT 1")) == [["1"]]
+    assert _rows(run(served.url, admin, "SELECT 1")) == [["1"]]
