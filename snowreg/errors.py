@@ -510,11 +510,6 @@ def login_failed() -> DatabaseError:
     return DatabaseError("Incorrect username or password was specified.", 390100, "28000")
 
 
-def user_disabled() -> DatabaseError:
-    """390101: a login to a user made or altered with DISABLED = TRUE."""
-    return DatabaseError("User access disabled. Contact your local system administrator.", 390101, "08004")
-
-
 def session_gone() -> DatabaseError:
     """390104: a request whose session token the server does not know (never issued, or logged out)."""
     return DatabaseError("User must login again to access the service.", 390104, "08001")

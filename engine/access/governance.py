@@ -39,7 +39,7 @@ def authenticate(catalog: Catalog, user: str | None, password: str | None) -> No
     elif not passwords.is_hashed(stored or ""):  # written before passwords were hashed: hash it now
         catalog.grants.set_password(name, password)
     if str(props.get("DISABLED", "FALSE")).upper() == "TRUE":
-        raise errors.user_disabled()
+        raise error_catalog.user_disabled()
 
 
 def login(catalog: Catalog, user: str | None, role: str | None) -> tuple[str, str]:

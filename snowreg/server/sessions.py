@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.dbapi import Connection
 
 SESSION_VALIDITY = 3600  # seconds, as Snowflake's session token
 MASTER_VALIDITY = 4 * 3600  # the master token renews the session for this long
+MAX_RETRIES = 5  # wrong passwords in a row that lock a user (Snowflake's default password policy) ...
+LOCKOUT_SECONDS = 15 * 60  # ... for this long
+KEPT_FAILURES = 10_000  # login names whose wrong passwords are counted, oldest forgotten first
 KEPT_RESULTS = 256  # results kept for RESULT_SCAN / get_results_from_sfqid, oldest dropped first
 ARROW_CLIENTS = ("PythonConnector", "PythonSnowpark", "SnowparkPythonAPI")
 
@@ -61,6 +64,9 @@ class Sessions:
         self._lock = threading.Lock()
         self._ids = itertools.count(1_000_001)
         self._results: OrderedDict[str, StoredResult] = OrderedDict()
+        # wrong passwords in a row per login name (a name no user has too, so that a locked name says
+        # nothing of whether the user exists): (how many, locked until)
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()
         # The server's scratch folder: each session gets a folder of its own there, the only host files
         # its statements may touch (engine Session.host_files); uploads and downloads pass through it.
         self.scratch = Path(tempfile.mkdtemp(prefix="snowreg-serve-"))
@@ -69,15 +75,25 @@ class Sessions:
 
     def login(self, user: str | None, password: str | None, role: str | None, warehouse: str | None,
               client: str, want_json: bool) -> HttpSession:
-        """A new session as `user` (errors.login_failed for a wrong password or unknown user)."""
+        """A new session as `user` (errors.login_failed for a wrong password or unknown user; after
+        MAX_RETRIES of them in a row the name is locked for LOCKOUT_SECONDS, right password or not)."""
+        key = (user or "ADMIN").upper()
+        with self._lock:
+            _, locked_until = self._failures.get(key, (0, 0.0))
+        if time.monotonic() < locked_until:
+            raise error_catalog.user_locked()
         try:
             # always a password login: a user without a password, or a client sending none, is refused
             conn = self.root.open_session(user=user, password=password or "", role=role or None,
                                           warehouse=warehouse or None)
         except errors.Error as e:
+            if error_catalog.is_login_failure(e):
+                self._failed(key)
             if e.errno == 3013:  # the role is not granted: Snowflake refuses the login itself
                 raise errors.login_role_not_granted(str(role)) from None
             raise
+        with self._lock:
+            self._failures.pop(key, None)
         now = time.monotonic()
         session = HttpSession(conn, _token("ST"), _token("MT"), next(self._ids), client,
                               client in ARROW_CLIENTS and not want_json, now + self.session_seconds,
@@ -88,6 +104,15 @@ class Sessions:
             self._by_token[session.token] = session
             self._by_master[session.master_token] = session
         return session
+
+    def _failed(self, key: str) -> None:
+        with self._lock:
+            count, _ = self._failures.pop(key, (0, 0.0))
+            count += 1
+            locked = count >= MAX_RETRIES
+            self._failures[key] = (0 if locked else count, time.monotonic() + LOCKOUT_SECONDS if locked else 0.0)
+            while len(self._failures) > KEPT_FAILURES:
+                self._failures.popitem(last=False)
 
     def find(self, token: str | None) -> HttpSession:
         """The session of a session token: 390104 when unknown, 390112 when expired (the driver renews)."""

@@ -79,3 +79,32 @@ def test_other_users_sessions_go_on(served: SnowflakeServer, admin: str) -> None
     assert run(served.url, admin, "DROP USER V")["success"]
     assert _rows(run(served.url, logged["token"], "SELECT 1")) == [["1"]]
     assert _rows(run(served.url, admin, "SELECT 1")) == [["1"]]
+
+
+def test_guessing_a_password_locks_the_user(served: SnowflakeServer, admin: str) -> None:
+    """Nothing bounded the guesses: a client could try passwords against ADMIN as fast as it could send
+    them. As Snowflake's default password policy: five wrong in a row lock the user for 15 minutes,
+    the right password included."""
+    for _ in range(5):
+        assert login(served.url, "U", "guess")["code"] == "390100"
+    locked = login(served.url, "U", "p")
+    assert (locked["code"], locked["message"]) == (
+        "390102", "User temporarily locked. Try again later, or contact your local system administrator.")
+    assert login(served.url, "ADMIN", "root-pw")["success"] is True  # other users are not locked
+    for _ in range(5):  # a name no user has locks alike: a lock says nothing of who exists
+        assert login(served.url, "NOBODY", "guess")["code"] == "390100"
+    assert login(served.url, "NOBODY", "guess")["code"] == "390102"
+
+
+def test_a_right_password_resets_the_count_and_the_lock_ends(served: SnowflakeServer, admin: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    for _ in range(4):
+        assert login(served.url, "U", "guess")["code"] == "390100"
+    assert login(served.url, "U", "p")["success"] is True
+    for _ in range(4):
+        assert login(served.url, "U", "guess")["code"] == "390100"
+    assert login(served.url, "U", "p")["success"] is True
+    monkeypatch.setattr("snowreg.server.sessions.LOCKOUT_SECONDS", 0)  # a lock that is already over
+    for _ in range(5):
+        login(served.url, "U", "guess")
+    assert login(served.url, "U", "p")["success"] is True
