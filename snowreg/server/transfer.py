@@ -176,6 +176,10 @@ class Transfers:
             return 412, "The file is already in the stage."
         return 200, ""
 
+    def valid_upload(self, path: str) -> bool:
+        """Does this upload URL carry a live ticket (asked before its body is read)?"""
+        return self._peek(path, "upload")
+
     def exists(self, path: str) -> int:
         """HTTP HEAD on an upload URL (the connector 5.x asks before a conditional upload): 404.
 

@@ -5,6 +5,8 @@ Each test is one attack: what it tried, and that the server now refuses it.
 
 from __future__ import annotations
 
+import gzip
+import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -108,3 +110,37 @@ def test_a_right_password_resets_the_count_and_the_lock_ends(served: SnowflakeSe
     for _ in range(5):
         login(served.url, "U", "guess")
     assert login(served.url, "U", "p")["success"] is True
+
+
+def _raw_request(url: str, head: str, body: bytes = b"") -> bytes:
+    """One request written by hand on a socket; the first bytes of the answer (the connection may close)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(head.encode() + b"\r\n" + body)
+        return sock.recv(65536)
+
+
+@pytest.mark.parametrize("path", ["/queries/v1/query-request", "/snowreg/stage-files/no-such-ticket/f.csv"])
+def test_a_request_without_credentials_is_answered_before_its_body_is_read(served: SnowflakeServer, path: str) -> None:
+    """The server read a request's whole body (as long as Content-Length said) before it looked at the
+    token or the ticket: anyone reaching the port could hold a thread and as much memory as they sent."""
+    method = "PUT" if "stage-files" in path else "POST"
+    answer = _raw_request(served.url, f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n"
+                                      "Content-Type: application/json\r\n", b"{")
+    assert answer.startswith(b"HTTP/1.1 "), answer
+    assert b"390104" in answer or b" 400 " in answer[:16], answer
+
+
+def test_a_gzip_bomb_is_refused_before_it_is_unpacked(served: SnowflakeServer) -> None:
+    """A login body of 1 MB of gzip unpacked to 1 GB in the server's memory, before any credential."""
+    bomb = gzip.compress(b'{"data": {"LOGIN_NAME": "' + b"A" * (1 << 30) + b'"}}', compresslevel=9)
+    answer = _raw_request(served.url, "POST /session/v1/login-request HTTP/1.1\r\nHost: x\r\n"
+                                      f"Content-Length: {len(bomb)}\r\nContent-Encoding: gzip\r\n", bomb)
+    assert b'"390400"' in answer and b"too large" in answer, answer[:300]
+
+
+def test_a_login_body_larger_than_a_login_is_refused(served: SnowflakeServer) -> None:
+    body = b'{"data": {"LOGIN_NAME": "' + b"A" * (2 << 20) + b'"}}'
+    answer = _raw_request(served.url, "POST /session/v1/login-request HTTP/1.1\r\nHost: x\r\n"
+                                      f"Content-Length: {len(body)}\r\n", body)
+    assert b'"390400"' in answer and b"too large" in answer, answer[:300]
