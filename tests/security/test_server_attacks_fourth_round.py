@@ -144,3 +144,29 @@ def test_a_login_body_larger_than_a_login_is_refused(served: SnowflakeServer) ->
     answer = _raw_request(served.url, "POST /session/v1/login-request HTTP/1.1\r\nHost: x\r\n"
                                       f"Content-Length: {len(body)}\r\n", body)
     assert b'"390400"' in answer and b"too large" in answer, answer[:300]
+
+
+# -- REFUSED: tried this round and found refused already (kept so they stay refused) -------------------
+
+
+def test_refused_tokens_after_logout_and_renewal(served: SnowflakeServer, admin: str) -> None:
+    logged = login(served.url, "U", "p")["data"]
+    token, master = logged["token"], logged["masterToken"]
+    renewed = _renew(served.url, master, token)["data"]["sessionToken"]
+    assert _rows(run(served.url, token, "SELECT 1")) == "390104"  # the token a renewal replaced
+    assert _post(served.url, "/session?delete=true", {}, renewed)["success"]
+    assert _rows(run(served.url, renewed, "SELECT 1")) == "390104"  # logged out
+    assert _renew(served.url, master, renewed)["code"] == "390114"  # nor renewed after
+    assert _rows(run(served.url, master, "SELECT 1")) == "390104"  # a master token is no session token
+
+
+def test_refused_another_users_results_by_query_id(served: SnowflakeServer, admin: str) -> None:
+    query_id = run(served.url, admin, "SELECT X FROM DB.PUBLIC.SECRET")["data"]["queryId"]
+    other = str(login(served.url, "U", "p")["data"]["token"])
+    assert run(served.url, admin, "REVOKE SELECT ON TABLE DB.PUBLIC.SECRET FROM ROLE R")["success"]
+    for sql in (f"select * from table(result_scan('{query_id}'))",
+                f"SELECT X FROM TABLE(RESULT_SCAN('{query_id}')) WHERE X > 0"):
+        assert _rows(run(served.url, other, sql)) == "000709"
+    assert _post(served.url, f"/queries/{query_id}/result", {}, other)["code"] == "000709"
+    assert _post(served.url, f"/monitoring/queries/{query_id}", {}, other)["data"] == {"queries": []}
+    assert _post(served.url, f"/queries/{query_id}/result", {}, None)["code"] == "390104"
