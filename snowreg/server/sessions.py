@@ -21,7 +21,7 @@ MASTER_VALIDITY = 4 * 3600  # the master token renews the session for this long
 MAX_RETRIES = 5  # wrong passwords in a row that lock a user (Snowflake's default password policy) ...
 LOCKOUT_SECONDS = 15 * 60  # ... for this long
 KEPT_FAILURES = 10_000  # login names whose wrong passwords are counted, oldest forgotten first
-KEPT_RESULTS = 256  # results kept for RESULT_SCAN / get_results_from_sfqid, oldest dropped first
+KEPT_RESULTS = 256  # results kept per user for RESULT_SCAN / get_results_from_sfqid, its oldest dropped first
 ARROW_CLIENTS = ("PythonConnector", "PythonSnowpark", "SnowparkPythonAPI")
 
 
@@ -166,11 +166,14 @@ class Sessions:
     # -- results kept for RESULT_SCAN and monitoring ------------------------------------------
 
     def start_result(self, query_id: str, user: str) -> StoredResult:
+        """Keep a query's result for its user; past KEPT_RESULTS of the user's, its oldest goes (never
+        another user's: a user's queries cannot push out what another will fetch)."""
         stored = StoredResult(user)
         with self._lock:
             self._results[query_id] = stored
-            while len(self._results) > KEPT_RESULTS:
-                self._results.popitem(last=False)
+            mine = [q for q, r in self._results.items() if r.user == user]
+            for old in mine[:max(0, len(mine) - KEPT_RESULTS)]:
+                self._results.pop(old, None)
         return stored
 
     def result(self, query_id: str, user: str) -> StoredResult | None:

@@ -9,6 +9,7 @@ import gzip
 import socket
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,3 +171,31 @@ def test_refused_another_users_results_by_query_id(served: SnowflakeServer, admi
     assert _post(served.url, f"/queries/{query_id}/result", {}, other)["code"] == "000709"
     assert _post(served.url, f"/monitoring/queries/{query_id}", {}, other)["data"] == {"queries": []}
     assert _post(served.url, f"/queries/{query_id}/result", {}, None)["code"] == "390104"
+
+
+def test_another_users_queries_do_not_push_out_a_users_kept_results(served: SnowflakeServer, admin: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server kept the last 256 results of everyone together: any user could make another user's
+    results (an async query's, which the driver fetches later) vanish by running 256 queries."""
+    monkeypatch.setattr("snowreg.server.sessions.KEPT_RESULTS", 4)
+    kept = run(served.url, admin, "SELECT X FROM DB.PUBLIC.SECRET")["data"]["queryId"]
+    other = str(login(served.url, "U", "p")["data"]["token"])
+    for _ in range(6):
+        assert run(served.url, other, "SELECT 1")["success"]
+    assert _rows(_post(served.url, f"/queries/{kept}/result", {}, admin)) == [["42"]]
+    for _ in range(4):  # a user's own later results push out its earlier ones
+        assert run(served.url, admin, "SELECT 2")["success"]
+    assert _post(served.url, f"/queries/{kept}/result", {}, admin)["code"] == "000709"
+
+
+def test_another_users_large_results_do_not_push_out_a_users_chunks(served: SnowflakeServer, admin: str,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("snowreg.server.chunks.KEPT_CHUNKED", 2)
+    large = "SELECT SEQ4() AS N FROM TABLE(GENERATOR(ROWCOUNT => 10001))"
+    mine = _post(served.url, "/queries/v1/query-request?requestId=1", {"sqlText": large}, admin)["data"]
+    other = str(login(served.url, "U", "p")["data"]["token"])
+    for _ in range(3):
+        assert run(served.url, other, large)["success"]
+    request = urllib.request.Request(mine["chunks"][0]["url"], headers=mine["chunkHeaders"])
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.read() == b'["10000"]'
