@@ -94,6 +94,7 @@ class Sessions:
             raise
         with self._lock:
             self._failures.pop(key, None)
+        self._sweep()
         now = time.monotonic()
         session = HttpSession(conn, _token("ST"), _token("MT"), next(self._ids), client,
                               client in ARROW_CLIENTS and not want_json, now + self.session_seconds,
@@ -104,6 +105,15 @@ class Sessions:
             self._by_token[session.token] = session
             self._by_master[session.master_token] = session
         return session
+
+    def _sweep(self) -> None:
+        """Close the sessions no token can reach any more (session token and master token both past):
+        a client that went away without logging out leaves no connection, temporary object or folder."""
+        now = time.monotonic()
+        with self._lock:
+            gone = [s for s in self._by_master.values() if now > max(s.expires, s.master_expires)]
+        for session in gone:
+            self.close(session)
 
     def _failed(self, key: str) -> None:
         with self._lock:

@@ -199,3 +199,22 @@ def test_another_users_large_results_do_not_push_out_a_users_chunks(served: Snow
     request = urllib.request.Request(mine["chunks"][0]["url"], headers=mine["chunkHeaders"])
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.read() == b'["10000"]'
+
+
+def test_a_session_no_token_can_reach_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client that went away without logging out left its session open for good: its connection, its
+    temporary tables (holding their names, J76) and its folder, long after neither token could reach it."""
+    monkeypatch.setattr("snowreg.server.sessions.MASTER_VALIDITY", 0)
+    server = snowreg.server.start(database="DB", schema="PUBLIC", admin_password="root-pw", session_seconds=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        first = login(server.url, "ADMIN", "root-pw")["data"]["token"]
+        [abandoned] = list(server.sessions._by_token.values())
+        assert login(server.url, "ADMIN", "root-pw")["success"]
+        assert abandoned.conn.is_closed() and abandoned.conn.session.host_files is not None
+        assert not abandoned.conn.session.host_files.exists()
+        assert _rows(run(server.url, first, "SELECT 1")) == "390104"
+    finally:
+        server.stop()
+        thread.join(timeout=30)
