@@ -15,6 +15,7 @@ from typing import Any
 
 from snowreg import error_catalog, errors
 from snowreg.dbapi import Connection
+from snowreg.grammar.text import resolve_ident
 
 SESSION_VALIDITY = 3600  # seconds, as Snowflake's session token
 MASTER_VALIDITY = 4 * 3600  # the master token renews the session for this long
@@ -77,7 +78,7 @@ class Sessions:
               client: str, want_json: bool) -> HttpSession:
         """A new session as `user` (errors.login_failed for a wrong password or unknown user; after
         MAX_RETRIES of them in a row the name is locked for LOCKOUT_SECONDS, right password or not)."""
-        key = (user or "ADMIN").upper()
+        key = resolve_ident(user) if user else "ADMIN"  # the user it names, however spelt
         with self._lock:
             _, locked_until = self._failures.get(key, (0, 0.0))
         if time.monotonic() < locked_until:

@@ -218,3 +218,11 @@ def test_a_session_no_token_can_reach_is_closed(monkeypatch: pytest.MonkeyPatch)
     finally:
         server.stop()
         thread.join(timeout=30)
+
+
+def test_the_lock_holds_however_the_name_is_spelt(served: SnowflakeServer, admin: str) -> None:
+    """The count was kept per spelling of the login name, while `admin`, ` ADMIN`, `"ADMIN"` and
+    `ADMIN  ` all log in as ADMIN: a new spelling every fifth guess guessed without end."""
+    for spelling in ("admin", " ADMIN", '"ADMIN"', "ADMIN  ", "Admin"):
+        assert login(served.url, spelling, "guess")["code"] == "390100"
+    assert login(served.url, "ADMIN ", "root-pw")["code"] == "390102"
