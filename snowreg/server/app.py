@@ -175,11 +175,14 @@ class Handler(BaseHTTPRequestHandler):
     def _stage_file(self, method: str, path: str) -> None:
         """A presigned URL of a PUT or GET: the ticket in the URL is the credential, as on GCS."""
         transfers = self.server.queries.transfers
-        if method == "PUT":
-            if not transfers.valid_upload(path):  # the ticket first: a body is read only for a live one
+        if method in ("PUT", "GET"):  # a live ticket of a session that still stands, before any body
+            session = transfers.session_of(path, "upload" if method == "PUT" else "download")
+            if session is None or not self.server.sessions.stands(session):
                 self._skip_body()
-                self._send_bytes(400, b"The presigned URL is unknown or has expired.", "text/plain")
+                self._send_bytes(400 if method == "PUT" else 404, b"The presigned URL is unknown or has expired.",
+                                 "text/plain")
                 return
+        if method == "PUT":
             only_if_new = self.headers.get("x-goog-if-generation-match", "").strip() == "0"
             status, message = transfers.upload(path, self._raw(), only_if_new)
             self._send_bytes(status, message.encode(), "text/plain")

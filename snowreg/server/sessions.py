@@ -134,6 +134,13 @@ class Sessions:
             raise errors.session_expired()
         return session
 
+    def stands(self, session: HttpSession) -> bool:
+        """Is the session still open (not logged out, swept or ended with its user)? Its presigned URLs
+        work only while it is."""
+        with self._lock:
+            registered = self._by_master.get(session.master_token) is session
+        return registered and self._user_holds(session)
+
     def _user_holds(self, session: HttpSession) -> bool:
         """Is the session's user still the one that logged in (not dropped, replaced or disabled)?
         A session whose user is not is closed: its tokens answer as a logged-out session's."""

@@ -9,6 +9,7 @@ import gzip
 import socket
 import sys
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -226,3 +227,33 @@ def test_the_lock_holds_however_the_name_is_spelt(served: SnowflakeServer, admin
     for spelling in ("admin", " ADMIN", '"ADMIN"', "ADMIN  ", "Admin"):
         assert login(served.url, spelling, "guess")["code"] == "390100"
     assert login(served.url, "ADMIN ", "root-pw")["code"] == "390102"
+
+
+def _upload(url: str, presigned: str, body: bytes) -> int:
+    request = urllib.request.Request(presigned, data=body, method="PUT")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+
+
+def test_an_upload_url_dies_with_its_users_session(served: SnowflakeServer, admin: str) -> None:
+    """A presigned upload URL ran its PUT on the session that asked for it, checked by nothing but its
+    ticket: after its user was dropped (and another user of the name made), the file still went into
+    the user stage of that name, the new user's."""
+    token = str(login(served.url, "U", "p")["data"]["token"])
+    put = run(served.url, token, "PUT file:///tmp/leftover.csv @~ AUTO_COMPRESS = FALSE")
+    presigned = put["data"]["stageInfo"]["presignedUrl"]
+    assert run(served.url, admin, "DROP USER U")["success"]
+    assert run(served.url, admin, "CREATE USER U PASSWORD = 'p2'")["success"]
+    assert _upload(served.url, presigned, b"a,b\n") == 400
+    newcomer = str(login(served.url, "U", "p2")["data"]["token"])
+    assert _rows(run(served.url, newcomer, "LIST @~")) == []
+
+
+def test_an_upload_url_works_while_its_session_does(served: SnowflakeServer, admin: str) -> None:
+    token = str(login(served.url, "U", "p")["data"]["token"])
+    put = run(served.url, token, "PUT file:///tmp/kept.csv @~ AUTO_COMPRESS = FALSE")
+    assert _upload(served.url, put["data"]["stageInfo"]["presignedUrl"], b"a,b\n") == 200
+    assert [row[0] for row in _rows(run(served.url, token, "LIST @~"))] == ["kept.csv"]
