@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +11,7 @@ from typing import Any, Literal
 import duckdb
 import orjson
 
+from snowreg.catalog import passwords
 from snowreg.catalog.store import Store, now
 
 SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLIC")
@@ -220,7 +218,7 @@ class GrantsPart:
                     properties: dict[str, str] | None = None) -> None:
         props = dict(properties or {})
         if "PASSWORD" in props:  # stored only as a salted hash: SHOW USERS says has_password, nothing more
-            props["PASSWORD"] = _password_hash(props["PASSWORD"], secrets.token_hex(16))
+            props["PASSWORD"] = passwords.hashed(props["PASSWORD"])
         with self.store.transaction() as tx:
             tx.execute("INSERT INTO snowreg.users VALUES (?, ?, ?, ?, ?, ?)",
                        [name, now(), owner, comment, default_role, orjson.dumps(props).decode()])
@@ -232,10 +230,20 @@ class GrantsPart:
         stored = orjson.loads(user.properties).get("PASSWORD") if user else None
         if not stored:
             return None
-        if not stored.startswith("pbkdf2_sha256$"):  # written before passwords were hashed
-            return hmac.compare_digest(stored.encode(), password.encode())
-        _, salt, _ = stored.split("$", 2)
-        return hmac.compare_digest(stored, _password_hash(password, salt))
+        return passwords.matches(stored, password)
+
+    def set_password(self, name: str, password: str | None) -> None:
+        """Give the user this password (stored hashed), or take its password away (None)."""
+        user = self.get_user(name)
+        if user is None:
+            return
+        props = orjson.loads(user.properties)
+        props.pop("PASSWORD", None)
+        if password is not None:
+            props["PASSWORD"] = passwords.hashed(password)
+        with self.store.transaction() as tx:
+            tx.execute("UPDATE snowreg.users SET properties = ? WHERE name = ?", [orjson.dumps(props).decode(), name])
+            self.store.access_changed()
 
     def drop_user(self, name: str) -> None:
         with self.store.transaction() as tx:
@@ -632,7 +640,3 @@ def _owner_where(key: ObjectKey) -> tuple[str, list[Any]]:
                 [key.database, key.schema, key.name])
     return "name = ?", [key.name]
 
-
-def _password_hash(password: str, salt: str) -> str:
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 100_000).hex()
-    return f"pbkdf2_sha256${salt}${digest}"

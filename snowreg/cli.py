@@ -156,6 +156,9 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--grace", metavar="SECONDS", type=float, default=10.0,
                    help="on SIGINT/SIGTERM, how long running statements may finish before they are "
                         "cancelled (default 10)")
+    p.epilog = ("Every login needs its user's password. ADMIN's is $SNOWREG_ADMIN_PASSWORD when set (stored "
+                "hashed); otherwise ADMIN keeps the one it has, and a registry whose ADMIN has none gets a "
+                "random one, printed on stderr.")
     p.set_defaults(handler=cmd_serve)
 
 
@@ -163,7 +166,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from snowreg.server import serve as serve_forever
 
     try:
-        serve_forever(args.db, args.host, args.port, args.database, args.schema, grace=args.grace)
+        serve_forever(args.db, args.host, args.port, args.database, args.schema, grace=args.grace,
+                      admin_password=os.environ.get("SNOWREG_ADMIN_PASSWORD") or None)
     except OSError as e:
         print(f"snowreg serve: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
         return 2

@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+import orjson
+
 from snowreg import errors
 from snowreg.connector import (
     CURSOR_METHODS,
@@ -156,12 +158,30 @@ class Connection(ConnectionSurface):
                      warehouse: str | None = None) -> Connection:
         """Another connection to this connection's registry, logging in as a network client does.
 
-        The user must exist and give its password when it has one (390100 otherwise); the session
+        The user must exist. With `password` (a network login) the user must have that password (390100
+        otherwise) and not be disabled (390101); without, it must have none (an in-process open). The session
         then has exactly that user's privileges and no current database (the caller sends USE).
         A server opens one per client login.
         """
         authenticate(self._catalog, user, password)
         return Connection(self._catalog, user=user, role=role, warehouse=warehouse)
+
+    def user_has_password(self, user: str) -> bool:
+        """Whether `user` has a password (the operator's question, as `snowreg serve` asks it of ADMIN)."""
+        return self._catalog.grants.password_matches(resolve_ident(user), "") is not None
+
+    def user_stamp(self, user: str) -> Any:
+        """When `user` was made (a later user of the name has another), or None when it is gone or
+        disabled: `snowreg serve` ends a session whose user's stamp changed."""
+        row = self._catalog.grants.get_user(resolve_ident(user))
+        if row is None or str(orjson.loads(row.properties).get("DISABLED", "")).upper() == "TRUE":
+            return None
+        return row.created_on
+
+    def set_user_password(self, user: str, password: str) -> None:
+        """Give an existing user this password (stored hashed), outside SQL: how `snowreg serve` sets
+        ADMIN's. Whoever holds this process holds the registry anyway (README "Not protected")."""
+        self._catalog.grants.set_password(resolve_ident(user), password)
 
     # -- connector surface ------------------------------------------------------------------------
 

@@ -9,7 +9,13 @@ conformance/DECISIONS.md (O53-O60).
 from __future__ import annotations
 
 from snowreg import errors
-from snowreg.errors import NotSupportedError, ProgrammingError, compilation_error, not_supported
+from snowreg.errors import (
+    DatabaseError,
+    NotSupportedError,
+    ProgrammingError,
+    compilation_error,
+    not_supported,
+)
 
 
 def misplaced_aggregate(clause: str, call: str) -> ProgrammingError:
@@ -216,3 +222,24 @@ def invalid_day_of_week(function: str, value: str, *, at_run_time: bool) -> Prog
     detail = (f"Invalid day of week '{value}' for {function}: it must start with the first two letters of a "
               "day's name (MO, TU, WE, TH, FR, SA, SU)")
     return errors.execution_error(detail) if at_run_time else compilation_error(detail)
+
+
+# -- logins over `snowreg serve` ------------------------------------------------------------------
+
+
+def user_disabled() -> DatabaseError:
+    """390101: a login to a user made with DISABLED = TRUE."""
+    return DatabaseError("User access disabled. Contact your local system administrator.", 390101, "08004")
+
+
+def user_locked() -> DatabaseError:
+    """390102: a login to a user locked after too many wrong passwords in a row
+    (https://docs.snowflake.com/en/sql-reference/sql/create-password-policy: PASSWORD_MAX_RETRIES 5,
+    PASSWORD_LOCKOUT_TIME_MINS 15 by default)."""
+    return DatabaseError("User temporarily locked. Try again later, or contact your local system administrator.",
+                         390102, "28000")
+
+
+def is_login_failure(e: errors.Error) -> bool:
+    """Is this the answer to a wrong password or an unknown user (390100)?"""
+    return e.errno == errors.login_failed().errno

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import orjson
+
 from snowreg import error_catalog, errors
-from snowreg.catalog import Catalog
+from snowreg.catalog import Catalog, passwords
 from snowreg.catalog.grants import SYSTEM_ROLES, RoleRow
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, status
@@ -17,13 +19,27 @@ from snowreg.grammar.text import quote_ident, resolve_ident
 
 
 def authenticate(catalog: Catalog, user: str | None, password: str | None) -> None:
-    """A network login: the user must exist, and a user with a password must give it (390100 otherwise).
+    """A login to an existing user.
 
-    Users without a password (the default ADMIN, users created by `connect(user=...)`) accept any.
+    With a password (a network login: `snowreg serve` always gives one, "" when the client sent none),
+    the user must have a password and this must be it (390100 otherwise, the same answer for an unknown
+    user, a user without a password and a wrong password, as Snowflake gives), and must not be disabled
+    (390101, said only to who gave the right password). Without one (an in-process `open_session`), a
+    user holding a password is refused and one without is let in.
     """
     name = resolve_ident(user) if user else "ADMIN"
-    if catalog.grants.get_user(name) is None or catalog.grants.password_matches(name, password or "") is False:
+    row = catalog.grants.get_user(name)
+    props = orjson.loads(row.properties) if row is not None else {}
+    stored = props.get("PASSWORD") or None
+    if password is None:
+        if row is None or stored is not None:
+            raise errors.login_failed()
+    elif not passwords.matches(stored, password) or row is None:
         raise errors.login_failed()
+    elif not passwords.is_hashed(stored or ""):  # written before passwords were hashed: hash it now
+        catalog.grants.set_password(name, password)
+    if str(props.get("DISABLED", "FALSE")).upper() == "TRUE":
+        raise error_catalog.user_disabled()
 
 
 def login(catalog: Catalog, user: str | None, role: str | None) -> tuple[str, str]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import gzip
 import re
 import socket
 import threading
+import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -20,7 +20,7 @@ from snowreg.server import protocol
 from snowreg.server.chunks import KEY_HEADER as CHUNK_KEY
 from snowreg.server.chunks import PREFIX as RESULT_CHUNKS
 from snowreg.server.protocol import Json, failure, ok
-from snowreg.server.sessions import SESSION_VALIDITY, Sessions
+from snowreg.server.sessions import SESSION_VALIDITY, HttpSession, Sessions
 from snowreg.server.transfer import PREFIX as STAGE_FILES
 
 STOP_GRACE = 10.0  # seconds running statements get to finish when the server stops
@@ -31,6 +31,15 @@ _MONITORING = re.compile(r"/monitoring/queries/([0-9a-f-]{36})$")
 _RESULT = re.compile(r"/queries/([0-9a-f-]{36})/result$")
 _SLASHES = re.compile(r"//+")
 _ABORT = re.compile(r"/queries/([0-9a-f-]{36})/abort-request$")
+# Requests answered without a session token, and how large a body they may send (unpacked): a login is
+# small. A session's requests may send more (bindings of a large executemany stay inline).
+_OPEN_PATHS = ("/session/v1/login-request", "/session/token-request", "/telemetry/send", "/telemetry/send/sessionless")
+OPEN_BODY_LIMIT = 1 << 20
+SESSION_BODY_LIMIT = 512 << 20
+
+
+class BodyTooLarge(ValueError):
+    """A request body (or what it unpacks to) past its limit."""
 
 
 class SnowflakeServer(ThreadingHTTPServer):
@@ -47,6 +56,7 @@ class SnowflakeServer(ThreadingHTTPServer):
         self.sessions = Sessions(root, database, schema, session_seconds)
         self.queries = protocol.Queries(self.sessions)
         self.grace = grace
+        self.generated_password: str | None = None  # ADMIN's, when start() had to make one up
         self._stopped = threading.Event()
         self._requests = 0  # requests being answered
         self._answered = threading.Condition()
@@ -137,14 +147,27 @@ class Handler(BaseHTTPRequestHandler):
             self._send_bytes(status, data, "application/octet-stream")
             return
         query = dict(parse_qsl(parts.query))
+        session = None
+        if parts.path not in _OPEN_PATHS:  # the token first: a body is read only for a session
+            try:
+                session = self.server.sessions.find(self._token())
+            except errors.Error as e:
+                self._skip_body()
+                self._send(200, failure(e))
+                return
         try:
-            body = self._body()
-        except (ValueError, OSError):
+            body = self._body(SESSION_BODY_LIMIT if session is not None else OPEN_BODY_LIMIT)
+        except BodyTooLarge:
+            self.close_connection = True
+            self._send(400, {"success": False, "code": "390400", "data": None,
+                             "message": "The request body is too large."})
+            return
+        except (ValueError, OSError, zlib.error):
             self._send(400, {"success": False, "code": "390400", "data": None,
                              "message": "The request body is not valid (gzip) JSON."})
             return
         try:
-            status, answer = self._route(method, parts.path, query, body)
+            status, answer = self._route(method, parts.path, query, body, session)
         except Exception as e:  # noqa: BLE001 - a driver retries an HTTP 500 forever: answer in JSON
             status, answer = 200, failure(errors.internal_error(f"{type(e).__name__}: {e}"))
         self._send(status, answer)
@@ -152,6 +175,13 @@ class Handler(BaseHTTPRequestHandler):
     def _stage_file(self, method: str, path: str) -> None:
         """A presigned URL of a PUT or GET: the ticket in the URL is the credential, as on GCS."""
         transfers = self.server.queries.transfers
+        if method in ("PUT", "GET"):  # a live ticket of a session that still stands, before any body
+            session = transfers.session_of(path, "upload" if method == "PUT" else "download")
+            if session is None or not self.server.sessions.stands(session):
+                self._skip_body()
+                self._send_bytes(400 if method == "PUT" else 404, b"The presigned URL is unknown or has expired.",
+                                 "text/plain")
+                return
         if method == "PUT":
             only_if_new = self.headers.get("x-goog-if-generation-match", "").strip() == "0"
             status, message = transfers.upload(path, self._raw(), only_if_new)
@@ -164,14 +194,25 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send_bytes(405, b"Only PUT and GET.", "text/plain")
 
-    def _raw(self) -> bytes:
+    def _skip_body(self) -> None:
+        """A request refused before its body: a small body is read past (the connection goes on), a
+        larger one is left unread and the connection closes after the answer."""
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        if 0 < length <= OPEN_BODY_LIMIT:
+            self.rfile.read(length)
+        elif length > 0:
+            self.close_connection = True
 
-    def _body(self) -> Json:
-        raw = self._raw()
+    def _raw(self, limit: int | None = None) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        if limit is not None and length > limit:
+            raise BodyTooLarge(length)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _body(self, limit: int) -> Json:
+        raw = self._raw(limit)
         if raw[:2] == b"\x1f\x8b" or self.headers.get("Content-Encoding", "").lower() == "gzip":
-            raw = gzip.decompress(raw)
+            raw = _gunzip(raw, limit)
         if not raw.strip():
             return {}
         body = orjson.loads(raw)
@@ -181,18 +222,15 @@ class Handler(BaseHTTPRequestHandler):
         m = _TOKEN.search(self.headers.get("Authorization") or "")
         return m.group(1) if m else None
 
-    def _route(self, method: str, path: str, query: dict[str, str], body: Json) -> tuple[int, Json]:
+    def _route(self, method: str, path: str, query: dict[str, str], body: Json,
+               session: HttpSession | None) -> tuple[int, Json]:
         server = self.server
         if path == "/session/v1/login-request":
             return 200, protocol.login(server.sessions, query, body)
         if path == "/session/token-request":
             return 200, protocol.renew(server.sessions, self._token(), body)
-        if path in ("/telemetry/send", "/telemetry/send/sessionless"):
+        if session is None:  # telemetry
             return 200, ok("Log Received")
-        try:
-            session = server.sessions.find(self._token())
-        except errors.Error as e:
-            return 200, failure(e)
         if path == "/queries/v1/query-request":
             return 200, server.queries.submit(session, body, self._base_url(), query.get("requestId"))
         if path == "/queries/v1/abort-request":
@@ -227,3 +265,17 @@ class Handler(BaseHTTPRequestHandler):
                 f"Content-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n\r\n").encode()
         self.wfile.write(head if head_only else head + payload)
         self.wfile.flush()
+
+
+def _gunzip(raw: bytes, limit: int) -> bytes:
+    """The gzip members of a body unpacked, refused (BodyTooLarge) as soon as they pass `limit` bytes."""
+    out = bytearray()
+    while raw:
+        unpack = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out += unpack.decompress(raw, limit + 1 - len(out))
+        if len(out) > limit or unpack.unconsumed_tail:
+            raise BodyTooLarge(len(out))
+        if not unpack.eof:
+            raise ValueError("a truncated gzip body")
+        raw = unpack.unused_data
+    return bytes(out)

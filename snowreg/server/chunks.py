@@ -29,7 +29,7 @@ KEY_HEADER = "x-snowreg-chunk-key"
 INLINE_ROWS = 10_000  # rows a result carries inline; larger ones add chunks
 CHUNK_ROWS = 50_000  # rows per downloaded chunk
 CHUNK_SECONDS = 6 * 3600  # how long chunk URLs work, as Snowflake's presigned result URLs
-KEPT_CHUNKED = 64  # chunked results kept at once (oldest dropped first)
+KEPT_CHUNKED = 64  # chunked results kept per user at once (the user's oldest dropped first)
 
 
 @dataclass
@@ -39,6 +39,7 @@ class ChunkedResult:
     key: str
     chunks: list[bytes]
     expires: float
+    user: str = ""
 
 
 class Chunks:
@@ -49,7 +50,7 @@ class Chunks:
         self._lock = threading.Lock()
 
     def split(self, data: dict[str, Any], description: Sequence[Any], rows: Sequence[Sequence[Any]],
-              arrow: bool, base_url: str) -> Sequence[Sequence[Any]]:
+              arrow: bool, base_url: str, user: str = "") -> Sequence[Sequence[Any]]:
         """The rows to send inline; the rest become chunks described in `data` (`chunks`, `chunkHeaders`)."""
         if len(rows) <= INLINE_ROWS:
             return rows
@@ -60,7 +61,7 @@ class Chunks:
             encoded.append((len(part), rowsets.arrow_stream(description, part) if arrow
                             else orjson.dumps(rowsets.json_rowset(kinds, part))[1:-1]))
         ticket, key = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-        self._keep(ticket, ChunkedResult(key, [body for _, body in encoded], time.monotonic() + CHUNK_SECONDS))
+        self._keep(ticket, ChunkedResult(key, [body for _, body in encoded], time.monotonic() + CHUNK_SECONDS, user))
         data["chunks"] = [{"url": f"{base_url}{PREFIX}{ticket}/{i}", "rowCount": count,
                            "uncompressedSize": len(body), "compressedSize": len(body)}
                           for i, (count, body) in enumerate(encoded)]
@@ -73,8 +74,9 @@ class Chunks:
             for old in [t for t, r in self._results.items() if r.expires < now]:
                 self._results.pop(old, None)
             self._results[ticket] = result
-            while len(self._results) > KEPT_CHUNKED:
-                self._results.popitem(last=False)
+            mine = [t for t, r in self._results.items() if r.user == result.user]  # never another user's
+            for old in mine[:max(0, len(mine) - KEPT_CHUNKED)]:
+                self._results.pop(old, None)
 
     def download(self, path: str, key: str | None) -> tuple[int, bytes]:
         """GET of a chunk URL: its bytes, or 404 for an unknown, expired or unkeyed one."""

@@ -197,7 +197,8 @@ class Queries:
             return
         description = data.pop("_description")
         arrow = data["queryResultFormat"] == "arrow"
-        inline = self.chunks.split(data, description, rows, arrow, base_url)  # `returned` stays the whole count
+        inline = self.chunks.split(data, description, rows, arrow, base_url,  # `returned` stays the whole count
+                                   session.conn.user)
         if arrow:
             data["rowsetBase64"] = rowsets.arrow_rowset(description, inline)
         else:

@@ -176,6 +176,16 @@ class Transfers:
             return 412, "The file is already in the stage."
         return 200, ""
 
+    def session_of(self, path: str, kind: str) -> HttpSession | None:
+        """The session a live upload or download URL was handed to (None: no such live ticket); asked
+        before an upload's body is read, and whether that session still stands."""
+        key = path[len(PREFIX):].split("/", 1)[0]
+        with self._lock:
+            ticket = self._tickets.get(key)
+            if ticket is None or ticket.kind != kind or ticket.expires < time.monotonic():
+                return None
+            return ticket.session
+
     def exists(self, path: str) -> int:
         """HTTP HEAD on an upload URL (the connector 5.x asks before a conditional upload): 404.
 

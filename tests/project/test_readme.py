@@ -8,6 +8,7 @@ import contextlib
 import importlib.util
 import itertools
 import json
+import os
 import re
 import shlex
 import shutil
@@ -66,8 +67,11 @@ def _server_for(code: str) -> Iterator[None]:
         yield
         return
     number = port.group(1) or port.group(2)
+    password = re.search(r"SNOWREG_ADMIN_PASSWORD='([^']*)' snowreg serve", README)
+    assert password is not None, "the README says how ADMIN's password is set"
     server = subprocess.Popen([sys.executable, "-m", "snowreg", "serve", "--port", number,
-                               "--database", "ML", "--schema", "DEV"], stdout=subprocess.PIPE, text=True)
+                               "--database", "ML", "--schema", "DEV"], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "SNOWREG_ADMIN_PASSWORD": password.group(1)})
     try:
         assert server.stdout is not None
         ready = server.stdout.readline()
@@ -124,6 +128,7 @@ def commands(program: str) -> list[list[str]]:
     for line in command_lines():
         for part in re.split(r"&&|\|", line):
             words = list(itertools.takewhile(lambda w: w not in ("<", ">"), shlex.split(part)))  # no redirections
+            words = list(itertools.dropwhile(lambda w: re.fullmatch(r"[A-Z_]+=.*", w) is not None, words))  # env
             if words and Path(words[0]).name == program:
                 found.append(words[1:])
     return found

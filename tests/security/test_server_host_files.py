@@ -20,10 +20,10 @@ import snowreg.server
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[Any]:
-    served = snowreg.server.start(database="DB", schema="PUBLIC")
+    served = snowreg.server.start(database="DB", schema="PUBLIC", admin_password="admin-pw")
     thread = threading.Thread(target=served.serve_forever, daemon=True)
     thread.start()
-    conn = snowreg.connect(server=served.url, user="ADMIN", password="x", database="DB", schema="PUBLIC")
+    conn = snowreg.connect(server=served.url, user="ADMIN", password="admin-pw", database="DB", schema="PUBLIC")
     conn.cursor().execute("CREATE STAGE S")
     seed = tmp_path / "client.txt"
     seed.write_text("in the stage")  # put there in process, as the server's own (unrestricted) connection may

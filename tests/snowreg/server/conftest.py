@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +15,10 @@ import pytest
 import snowreg.server
 
 ROOT = Path(__file__).resolve().parents[3]  # tests/snowreg/server/ -> the checkout
+# ADMIN's password on every server these tests start (the files spell it out as "admin-pw"): set for
+# `snowreg serve` started as a command, and read by the Node.js scripts and the dbt profile.
+ADMIN_PASSWORD = "admin-pw"
+os.environ["SNOWREG_ADMIN_PASSWORD"] = ADMIN_PASSWORD
 
 
 class ServeCommand:
@@ -76,7 +81,7 @@ def clf_registry(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path
 def server() -> Iterator[str]:
     """A server in this process on a fresh in-memory registry (files that need a registry on disk and
     the command itself override this fixture)."""
-    served = snowreg.server.start(database="DB", schema="PUBLIC")
+    served = snowreg.server.start(database="DB", schema="PUBLIC", admin_password=ADMIN_PASSWORD)
     thread = threading.Thread(target=served.serve_forever, daemon=True)
     thread.start()
     yield served.url

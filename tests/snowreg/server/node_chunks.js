@@ -4,7 +4,7 @@ const snowflake = require('snowflake-sdk');
 snowflake.configure({ logLevel: 'OFF' });
 const [url, sqlText] = process.argv.slice(2);
 
-const conn = snowflake.createConnection({ accessUrl: url, account: 'snowreg', username: 'ADMIN', password: 'any',
+const conn = snowflake.createConnection({ accessUrl: url, account: 'snowreg', username: 'ADMIN', password: process.env.SNOWREG_ADMIN_PASSWORD,
                                           database: 'DB', schema: 'PUBLIC' });
 conn.connect((err) => {
   if (err) { console.error('FAIL', err); process.exit(1); }

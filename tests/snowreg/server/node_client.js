@@ -16,7 +16,7 @@ function run(conn, sqlText, binds) {
 
 (async () => {
   const out = {};
-  const conn = await connect('ADMIN', 'any');
+  const conn = await connect('ADMIN', process.env.SNOWREG_ADMIN_PASSWORD);
   out.select = await run(conn, "SELECT 1 AS ONE, 'a' AS S, 1.5::FLOAT AS F, TRUE AS B, NULL AS Z");
   await run(conn, 'CREATE OR REPLACE TABLE NODE_T (ID INT, NAME VARCHAR)');
   out.insert = await run(conn, 'INSERT INTO NODE_T VALUES (?, ?), (?, ?)', [1, 'x', 2, 'y']);

@@ -73,7 +73,7 @@ def call(url: str, path: str, body: Any = None, token: str | None = None, method
         return e.code, json.loads(e.read())
 
 
-def login(url: str, user: str = "ADMIN", password: str = "any", query: str = "") -> dict[str, Any]:
+def login(url: str, user: str = "ADMIN", password: str = "admin-pw", query: str = "") -> dict[str, Any]:
     body = {"data": {"LOGIN_NAME": user, "PASSWORD": password, "CLIENT_APP_ID": "raw-http",
                      "SESSION_PARAMETERS": {}}}
     return call(url, "/session/v1/login-request" + query, body, compress=True)[1]
@@ -106,7 +106,7 @@ def test_login_answers_tokens_session_and_parameters(server: str) -> None:
 
 def test_login_applies_the_session_parameters_it_is_given(server: str) -> None:
     def with_parameters(params: dict[str, Any]) -> dict[str, Any]:
-        body = {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "any", "CLIENT_APP_ID": "raw-http",
+        body = {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "admin-pw", "CLIENT_APP_ID": "raw-http",
                          "SESSION_PARAMETERS": params}}
         return call(server, "/session/v1/login-request", body, compress=True)[1]
 
@@ -297,7 +297,7 @@ def connect(url: str, **kwargs: Any) -> Any:
     import snowflake.connector
 
     host, port = url.removeprefix("http://").rsplit(":", 1)
-    settings = {"user": "ADMIN", "password": "any", "database": "DB", "schema": "PUBLIC", **kwargs}
+    settings = {"user": "ADMIN", "password": "admin-pw", "database": "DB", "schema": "PUBLIC", **kwargs}
     return snowflake.connector.connect(host=host, port=int(port), protocol="http", account="snowreg",
                                        login_timeout=30, network_timeout=60, **settings)
 
@@ -426,7 +426,7 @@ if HAVE_CONNECTOR:
 
         host, port = server.removeprefix("http://").rsplit(":", 1)
         session = Session.builder.configs({"host": host, "port": int(port), "protocol": "http",
-                                           "account": "snowreg", "user": "ADMIN", "password": "x",
+                                           "account": "snowreg", "user": "ADMIN", "password": "admin-pw",
                                            "database": "DB", "schema": "PUBLIC"}).create()
         try:
             X = pd.DataFrame(np.random.default_rng(3).normal(size=(40, 3)), columns=["A", "B", "C"])
@@ -456,7 +456,7 @@ if HAVE_CONNECTOR:
 
         import snowreg.server
 
-        served = snowreg.server.start(database="DB", schema="PUBLIC", session_seconds=1)
+        served = snowreg.server.start(database="DB", schema="PUBLIC", session_seconds=1, admin_password="admin-pw")
         thread = threading.Thread(target=served.serve_forever, daemon=True)
         thread.start()
         try:

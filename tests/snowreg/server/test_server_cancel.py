@@ -46,7 +46,7 @@ def post(url: str, body: Any, token: str | None = None, method: str = "POST") ->
         return dict(json.loads(response.read()))
 
 
-def login(url: str, user: str = "ADMIN", password: str = "x") -> str:
+def login(url: str, user: str = "ADMIN", password: str = "admin-pw") -> str:
     body = {"data": {"LOGIN_NAME": user, "PASSWORD": password, "CLIENT_APP_ID": "raw-http"}}
     return str(post(url + "/session/v1/login-request", body)["data"]["token"])
 
@@ -137,7 +137,7 @@ def test_abort_by_query_id_and_only_by_its_user(server: str) -> None:
 
 
 def test_snowreg_client_timeout_cancels_on_the_server(server: str) -> None:
-    with snowreg.connect(server=server) as conn:
+    with snowreg.connect(server=server, password="admin-pw") as conn:
         cur = conn.cursor()
         with pytest.raises(snowreg.OperationalError) as e:
             cur.execute(HEAVY, timeout=1)
@@ -155,7 +155,7 @@ def test_sigterm_cancels_running_statements_and_keeps_the_registry(tmp_path: Pat
 
     proc, url = start()
     errors: list[BaseException] = []
-    with snowreg.connect(server=url, database="DB", schema="PUBLIC") as conn:
+    with snowreg.connect(server=url, password="admin-pw", database="DB", schema="PUBLIC") as conn:
         conn.cursor().execute("CREATE TABLE KEPT (X INT)")
         conn.cursor().execute("INSERT INTO KEPT VALUES (1), (2)")
 
@@ -175,7 +175,7 @@ def test_sigterm_cancels_running_statements_and_keeps_the_registry(tmp_path: Pat
     assert errors and isinstance(errors[0], snowreg.OperationalError) and errors[0].errno == 604
     proc, url = start()
     try:
-        with snowreg.connect(server=url, database="DB", schema="PUBLIC") as conn:
+        with snowreg.connect(server=url, password="admin-pw", database="DB", schema="PUBLIC") as conn:
             assert conn.cursor().execute("SELECT SUM(X) FROM KEPT").fetchone() == (3,)
     finally:
         proc.send_signal(signal.SIGINT)
@@ -190,7 +190,7 @@ if HAVE_CONNECTOR:
 
         host, port = server.removeprefix("http://").rsplit(":", 1)
         settings = {"host": host, "port": int(port), "protocol": "http", "account": "snowreg", "user": "ADMIN",
-                    "password": "x", "database": "DB", "schema": "PUBLIC"}
+                    "password": "admin-pw", "database": "DB", "schema": "PUBLIC"}
         if snowflake.connector.__version__.startswith("5."):
             # The connector 5.x has no `execute(timeout=)` (it swallows the argument); its `query_timeout`
             # gives up on the query with its own error (it applies to every query of the connection, so

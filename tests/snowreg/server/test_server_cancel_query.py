@@ -35,7 +35,7 @@ def cancel(conn: RemoteConnection, qid: str) -> str:
 
 
 def test_a_session_cancels_its_users_running_statement(server: str) -> None:
-    with snowreg.connect(server=server) as busy, snowreg.connect(server=server) as other:
+    with snowreg.connect(server=server, password="admin-pw") as busy, snowreg.connect(server=server, password="admin-pw") as other:
         cur = busy.cursor()
         qid = cur.execute_async(HEAVY)["queryId"]
         assert running(busy, qid)
@@ -49,7 +49,7 @@ def test_a_session_cancels_its_users_running_statement(server: str) -> None:
 
 
 def test_another_users_statement_needs_accountadmin(server: str) -> None:
-    with snowreg.connect(server=server) as admin:
+    with snowreg.connect(server=server, password="admin-pw") as admin:
         admin.cursor().execute("CREATE USER IF NOT EXISTS TRUDY PASSWORD = 't'")
         with snowreg.connect(server=server, user="TRUDY", password="t") as trudy:
             qid = trudy.cursor().execute_async(HEAVY)["queryId"]
@@ -64,7 +64,7 @@ def test_another_users_statement_needs_accountadmin(server: str) -> None:
 
 
 def test_unknown_ids_and_in_process_sessions(server: str) -> None:
-    with snowreg.connect(server=server) as remote:
+    with snowreg.connect(server=server, password="admin-pw") as remote:
         assert cancel(remote, "01b2c3d4-0000-0000-0000-000000000000") == NOT_RUNNING
     with snowreg.connect() as conn:  # in process a statement is over before its id is known
         assert conn.cursor().execute("SELECT SYSTEM$CANCEL_QUERY('x')").fetchone() == (NOT_RUNNING,)

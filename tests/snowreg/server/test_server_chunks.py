@@ -50,7 +50,7 @@ def fetch(url: str, headers: dict[str, str]) -> bytes:
 
 
 def test_raw_protocol_inline_rows_then_chunks(server: str) -> None:
-    token = post(server + "/session/v1/login-request", {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "x",
+    token = post(server + "/session/v1/login-request", {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "admin-pw",
                                                                  "CLIENT_APP_ID": "raw-http"}})["data"]["token"]
     data = post(server + "/queries/v1/query-request", {"sqlText": BIG.replace(str(ROWS), "25000")}, token)["data"]
     # `total` and `returned` count the whole result (the Node driver reads `returned` rows across chunks)
@@ -70,7 +70,7 @@ def test_raw_protocol_inline_rows_then_chunks(server: str) -> None:
 
 
 def test_snowreg_connect_server_reads_every_chunk(server: str) -> None:
-    with snowreg.connect(server=server, database="DB", schema="PUBLIC") as conn:
+    with snowreg.connect(server=server, password="admin-pw", database="DB", schema="PUBLIC") as conn:
         cur = conn.cursor().execute(BIG)
         rows = cur.fetchall()
         assert cur.rowcount == ROWS and len(rows) == ROWS
@@ -102,7 +102,7 @@ if HAVE_CONNECTOR:
 
         host, port = server.removeprefix("http://").rsplit(":", 1)
         with snowflake.connector.connect(host=host, port=int(port), protocol="http", account="snowreg",
-                                         user="ADMIN", password="x", database="DB", schema="PUBLIC",
+                                         user="ADMIN", password="admin-pw", database="DB", schema="PUBLIC",
                                          session_parameters={"PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": fmt}) as conn:
             cur = conn.cursor()
             rows = cur.execute(BIG).fetchall()

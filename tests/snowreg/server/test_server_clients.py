@@ -85,7 +85,7 @@ def post(url: str, path: str, body: dict[str, Any], token: str | None = None) ->
 def served_rows(url: str, sql: str) -> list[list[str | None]]:
     """The JSON rowset of `sql` over a fresh raw-HTTP session (as ADMIN, in DB.PUBLIC)."""
     login = post(url, "/session/v1/login-request?databaseName=DB&schemaName=PUBLIC",
-                 {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "x", "CLIENT_APP_ID": "raw-http"}})
+                 {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "admin-pw", "CLIENT_APP_ID": "raw-http"}})
     token = login["data"]["token"]
     answer = post(url, "/queries/v1/query-request", {"sqlText": sql}, token)
     assert answer["success"], answer
@@ -95,7 +95,7 @@ def served_rows(url: str, sql: str) -> list[list[str | None]]:
 
 def test_repeated_slashes_and_head_requests(server: str) -> None:
     """What the connector 5.x's core sends: `/monitoring/queries//<id>`, HEAD before an upload."""
-    login = post(server, "/session/v1/login-request", {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "x"}})
+    login = post(server, "/session/v1/login-request", {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "admin-pw"}})
     token = login["data"]["token"]
     query_id = post(server, "/queries/v1/query-request", {"sqlText": "SELECT 1"}, token)["data"]["queryId"]
     request = urllib.request.Request(f"{server}/monitoring/queries//{query_id}",
@@ -123,7 +123,7 @@ def test_the_first_presigned_url_names_the_file_the_driver_uploads(server: str) 
     (the PUT again, naming that file) only when that upload is answered 400. The file it sends is
     gzip-compressed under AUTO_COMPRESS (its name then ends in `.gz`); a wildcard names no one file."""
     login = post(server, "/session/v1/login-request?databaseName=DB&schemaName=PUBLIC",
-                 {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "x"}})
+                 {"data": {"LOGIN_NAME": "ADMIN", "PASSWORD": "admin-pw"}})
     token = login["data"]["token"]
 
     def put_url(sql: str) -> str:
@@ -169,7 +169,7 @@ def snow_config(home: Path, url: str) -> dict[str, str]:
     home.mkdir(exist_ok=True)
     config = home / "config.toml"
     config.write_text('default_connection_name = "snowreg"\n\n[connections.snowreg]\naccount = "snowreg"\n'
-                      f'user = "ADMIN"\npassword = "any"\nhost = "{host}"\nport = {port}\nprotocol = "http"\n'
+                      f'user = "ADMIN"\npassword = "admin-pw"\nhost = "{host}"\nport = {port}\nprotocol = "http"\n'
                       'database = "DB"\nschema = "PUBLIC"\n')
     config.chmod(0o600)  # the CLI refuses a config file others can read
     return client_env(SNOWFLAKE_HOME=str(home), HOME=str(home))
@@ -207,7 +207,7 @@ def test_snow_cli_temporary_connection(server: str, tmp_path: Path) -> None:
     """No config file: every setting on the command line (`--temporary-connection`)."""
     snow = client_tool(".venv-snowcli", "snow", "'snowflake-cli>=3.30,<4'")
     host, port = server.removeprefix("http://").rsplit(":", 1)
-    env = client_env(SNOWFLAKE_HOME=str(tmp_path), HOME=str(tmp_path), SNOWFLAKE_PASSWORD="any")
+    env = client_env(SNOWFLAKE_HOME=str(tmp_path), HOME=str(tmp_path), SNOWFLAKE_PASSWORD="admin-pw")
     proc = run_client([snow, "sql", "--temporary-connection", "--account", "snowreg", "--user", "ADMIN",
                        "--host", host, "--port", port, "--protocol", "http", "--database", "DB",
                        "--schema", "PUBLIC", "--format", "json", "-q", "SELECT COUNT(*) AS N FROM FEATURES"], env)

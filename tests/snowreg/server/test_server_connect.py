@@ -46,7 +46,7 @@ def server(registry_dir: Path, serve_command: Any) -> Iterator[str]:
 
 @pytest.fixture
 def remote(server: str) -> Iterator[RemoteConnection]:
-    with snowreg.connect(server=server, database="DB", schema="PUBLIC") as conn:
+    with snowreg.connect(server=server, password="admin-pw", database="DB", schema="PUBLIC") as conn:
         yield conn
 
 
@@ -140,7 +140,7 @@ def test_model_calls_and_registry_sql(remote: RemoteConnection) -> None:
 
 
 def test_closed_connection_and_unreachable_server(server: str) -> None:
-    conn = snowreg.connect(server=server)
+    conn = snowreg.connect(server=server, password="admin-pw")
     conn.close()
     with pytest.raises(snowreg.Error):
         conn.cursor()
@@ -156,7 +156,7 @@ def test_closed_connection_and_unreachable_server(server: str) -> None:
 
 def snowreg_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "snowreg", *args], input=stdin, capture_output=True, text=True,
-                          timeout=120, cwd=ROOT, env={**os.environ, "SNOWREG_PASSWORD": ""})
+                          timeout=120, cwd=ROOT, env={**os.environ, "SNOWREG_PASSWORD": "admin-pw"})
 
 
 def test_run_and_repl_share_the_servers_registry(server: str, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from snowreg.remote import RemoteConnection
 
 @pytest.fixture
 def remote(server: str) -> Iterator[RemoteConnection]:
-    with snowreg.connect(server=server) as conn:
+    with snowreg.connect(server=server, password="admin-pw") as conn:
         yield conn
 
 

@@ -27,7 +27,7 @@ URL = os.environ["SNOWREG_SERVER"]
 
 def connect(**kwargs: Any) -> Any:
     host, port = URL.removeprefix("http://").rsplit(":", 1)
-    settings = {"user": "ADMIN", "password": "any", "database": "DB", "schema": "PUBLIC", **kwargs}
+    settings = {"user": "ADMIN", "password": "admin-pw", "database": "DB", "schema": "PUBLIC", **kwargs}
     return snowflake.connector.connect(host=host, port=int(port), protocol="http", account="snowreg",
                                        login_timeout=30,
                                        enable_server_session_keep_alive_auto_detection=False, **settings)
