@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import regexps, variant
 from snowreg.engine.sql.binary_formats import NOT_HEX
 from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
@@ -55,7 +55,8 @@ def text_subjects(node: exp.Expr) -> exp.Expr | None:
         arg = node.args.get(key)
         if isinstance(arg, exp.Expr):
             node.set(key, as_text(arg))
-    return variant.text_args(node)
+    variant.text_args(node)
+    return regexps.normalize(node)
 
 
 def as_text(arg: exp.Expr) -> exp.Expr:
@@ -250,9 +251,7 @@ def _regexp_matches(node: exp.Expr, name: str) -> tuple[exp.Expr, exp.Expr]:
     if parameters is not None and not (isinstance(parameters, exp.Literal) and parameters.is_string):
         raise errors.not_supported(f"{name} with non-literal parameters")
     params = parameters.name if parameters is not None else ""
-    pattern = given["expression"]
-    if "i" in params and "c" not in params.rsplit("i", 1)[1]:
-        pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
+    pattern = regexps.flagged(given["expression"], params, name)
     group = _integer(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
     source = variant.fn("substr", as_text(given["this"]),
                         _integer(given.get("position") or exp.Literal.number(1)))
