@@ -164,6 +164,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.datetime_not_recognized(kind, unread)
     if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*, engine.sql.binary_formats
         return error_catalog.not_hex(_marked(detail, "snowreg_not_hex:"))
+    if "snowreg_bad_url:" in detail:  # engine.sql.urls' PARSE_URL of a text without a scheme
+        return error_catalog.bad_url(_marked(detail, "snowreg_bad_url:"))
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])
