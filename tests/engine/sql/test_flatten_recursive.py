@@ -1,4 +1,5 @@
-"""FLATTEN with RECURSIVE => TRUE (engine/sql/flatten.py; conformance/sql/docs_semistructured_5.test holds the
+"""FLATTEN with RECURSIVE => TRUE (engine/sql/flatten.py) and ARRAY_CONTAINS (engine/sql/arrays.py);
+conformance/sql/docs_semistructured_5.test holds the
 documented examples)."""
 
 from __future__ import annotations
@@ -57,3 +58,16 @@ def test_seq_over_a_table_and_nulls(cur: Any) -> None:
     assert cur.fetchall() == [(1, "[0]"), (1, "[0][0]")]
     cur.execute("SELECT COUNT(*) FROM t, LATERAL FLATTEN(input => t.v, recursive => TRUE, outer => TRUE) f")
     assert cur.fetchone()[0] == 4  # two elements, and one row of NULLs each for NULL and {}
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    ("ARRAY_CONTAINS(PARSE_JSON('null'), [1, PARSE_JSON('null')])", True),  # it was FALSE
+    ("ARRAY_CONTAINS(PARSE_JSON('null'), [1])", False),
+    ("ARRAY_CONTAINS(NULL, [1])", None),
+    ("ARRAY_CONTAINS(2, [1, 2.0])", True),  # numbers by value, as ARRAY_POSITION compares them
+    ("ARRAY_CONTAINS(PARSE_JSON('{\"a\": 1}'), [PARSE_JSON('{\"a\":1}')])", True),
+    ("ARRAY_CONTAINS('1'::VARIANT, [1])", False),
+])
+def test_array_contains(cur: Any, call: str, expected: Any) -> None:
+    cur.execute(f"SELECT {call}")
+    assert cur.fetchone()[0] is expected
