@@ -77,9 +77,8 @@ def replace_occurrence(node: exp.Expr) -> exp.Expr | None:
     """REGEXP_REPLACE(subject, pattern, replacement, position, occurrence) with an occurrence above 1
     (https://docs.snowflake.com/en/sql-reference/functions/regexp_replace: "which occurrence of the pattern to
     replace"): the text before the occurrence's start is kept, and the first match from there on replaced.
-    The start is the lengths of the pieces and matches before it, read over the whole subject. A pattern that
-    looks at the character before a match (`^`, `\\b`, `\\B`) could match differently from that start, and a
-    pattern that matches an empty string splits the text otherwise: both are refused."""
+    A pattern that looks at the character before a match (`^`, `\\b`, `\\B`) could match differently from that
+    start: refused (and see `_nth`)."""
     occurrence = node.args.get("occurrence")
     if occurrence is None:
         return None
@@ -89,44 +88,141 @@ def replace_occurrence(node: exp.Expr) -> exp.Expr | None:
     if count <= 1:
         return None
     pattern = node.args["expression"]
-    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
-        raise errors.not_supported("REGEXP_REPLACE of an occurrence above 1 with a pattern that is not a literal")
-    body = str(pattern.this)
+    what = "REGEXP_REPLACE of an occurrence above 1"
+    body = _literal_pattern(pattern, what)
     if "^" in body.replace("[^", "") or "\\b" in body or "\\B" in body or "\\A" in body:
-        raise errors.not_supported("REGEXP_REPLACE of an occurrence above 1 with an anchored pattern (^, \\b, \\B)")
-    position = node.args.get("position") or exp.Literal.number(1)
-    start = exp.Cast(this=position, to=exp.DataType(this=_T.BIGINT))
+        raise errors.not_supported(f"{what} with an anchored pattern (^, \\b, \\B)")
     subject = node.this
-    replacement = node.args.get("replacement") or exp.Literal.string("")
-    text = _call("substr", subject.copy(), start.copy())
-    before = _call("left", subject.copy(), exp.Sub(this=start.copy(), expression=exp.Literal.number(1)))
-    matches = _call("regexp_extract_all", text.copy(), pattern.copy())
-    pieces = _call("string_split_regex", text.copy(), pattern.copy())
-    upto = exp.Literal.number(count - 1)
-
-    def lengths(parts: exp.Expr) -> exp.Expr:
-        taken = exp.Bracket(this=parts, expressions=[exp.Slice(this=exp.Literal.number(1), expression=upto.copy())])
-        summed = _call("list_sum", _call("list_transform", taken, exp.Lambda(
-            this=_call("length", exp.to_identifier("x")), expressions=[exp.to_identifier("x")])))
-        return _call("coalesce", summed, exp.Literal.number(0))
-
-    offset = exp.Cast(this=exp.Add(this=lengths(pieces), expression=lengths(matches.copy())),
-                      to=exp.DataType(this=_T.BIGINT))
+    before, text = _from_position(subject, node.args.get("position"))
+    matches, offset, guard = _nth(text, pattern, count, what)
     rest = _call("substr", text.copy(), exp.Add(this=offset.copy(), expression=exp.Literal.number(1)))
+    replacement = node.args.get("replacement") or exp.Literal.string("")
     replaced = exp.DPipe(this=exp.DPipe(this=before, expression=_call("left", text.copy(), offset)),
                          expression=_call("regexp_replace", rest, pattern.copy(), replacement))
     few = exp.LT(this=_call("len", matches.copy()), expression=exp.Literal.number(count))
     ifs = [exp.If(this=few, true=subject.copy())]
-    empty = _matches_empty(body)
-    if empty:
-        raise errors.not_supported(_EMPTY)
-    if empty is None:  # Python cannot read the pattern: checked on the matches when the query runs
-        refused = _call("error", exp.Literal.string(f"{UNSUPPORTED_MARKER}{_EMPTY}"))
-        ifs.insert(0, exp.If(this=_call("list_contains", matches.copy(), exp.Literal.string("")), true=refused))
+    if guard is not None:
+        ifs.insert(0, exp.If(this=guard[0], true=exp.Cast(this=guard[1], to=exp.DataType(this=_T.VARCHAR))))
     return exp.Case(ifs=ifs, default=replaced)
 
 
-_EMPTY = "REGEXP_REPLACE of an occurrence above 1 with a pattern matching an empty string"
+def _literal_pattern(pattern: exp.Expr, what: str) -> str:
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        raise errors.not_supported(f"{what} with a pattern that is not a literal")
+    return str(pattern.this)
+
+
+def _from_position(subject: exp.Expr, position: exp.Expr | None) -> tuple[exp.Expr, exp.Expr]:
+    """The subject's text before the position, and from it on."""
+    start = exp.Cast(this=position or exp.Literal.number(1), to=exp.DataType(this=_T.BIGINT))
+    before = _call("left", subject.copy(), exp.Sub(this=start.copy(), expression=exp.Literal.number(1)))
+    return before, _call("substr", subject.copy(), start)
+
+
+def _nth(text: exp.Expr, pattern: exp.Expr, count: int, what: str
+         ) -> tuple[exp.Expr, exp.Expr, tuple[exp.Expr, exp.Expr] | None]:
+    """The matches over the text, the 0-based start of the count-th one (the lengths of the pieces and matches
+    before it), and, when only the rows can tell whether the pattern matches an empty string (DuckDB splits and
+    extracts such matches inconsistently, so they are refused), the condition and failing INTEGER for a CASE."""
+    matches = _call("regexp_extract_all", text.copy(), pattern.copy())
+    pieces = _call("string_split_regex", text.copy(), pattern.copy())
+
+    def lengths(parts: exp.Expr, upto: int) -> exp.Expr:
+        taken = exp.Bracket(this=parts, expressions=[exp.Slice(this=exp.Literal.number(1),
+                                                               expression=exp.Literal.number(upto))])
+        summed = _call("list_sum", _call("list_transform", taken, exp.Lambda(
+            this=_call("length", exp.to_identifier("x")), expressions=[exp.to_identifier("x")])))
+        return _call("coalesce", summed, exp.Literal.number(0))
+
+    offset = exp.Cast(this=exp.Add(this=lengths(pieces, count), expression=lengths(matches.copy(), count - 1)),
+                      to=exp.DataType(this=_T.BIGINT))
+    empty = _matches_empty(str(pattern.this))
+    if empty:
+        raise errors.not_supported(f"{what} with a pattern matching an empty string")
+    guard = None
+    if empty is None:  # a failing cast, not error(): that would make `ORDER BY 1` of the expression refused
+        failing = exp.Cast(this=exp.Literal.string(f"{UNSUPPORTED_MARKER}{what} with a pattern matching an empty "
+                                                   "string"), to=exp.DataType(this=_T.INT))
+        guard = (_call("list_contains", matches.copy(), exp.Literal.string("")), failing)
+    return matches, offset, guard
+
+
+def instr_group(given: dict[str, exp.Expr], group: int, parameters: str) -> exp.Expr:
+    """REGEXP_INSTR of a capture group (https://docs.snowflake.com/en/sql-reference/functions/regexp_instr: with
+    'e' or a group_num, the position of the group within the match; option 1 the position after it). The match
+    is found as `_nth` finds it; within it the group's offset is the length of what the pattern before the group
+    matched, read by matching the match again with that part captured. That holds when the group is outside
+    every other group, the pattern has no `|` outside groups and no quantifier follows the group, and nothing
+    looks at the characters around the match (`\\b`, `\\B`); other patterns are refused."""
+    what = "REGEXP_INSTR of a capture group"
+    pattern = given["expression"]
+    body = _literal_pattern(pattern, what)
+    opening = _top_level_group(body, group, what)
+    if "\\b" in body or "\\B" in body:
+        raise errors.not_supported(f"{what} with a pattern looking around the match (\\b, \\B)")
+    for key in ("occurrence", "option"):
+        arg = given.get(key)
+        if arg is not None and not (isinstance(arg, exp.Literal) and arg.is_int):
+            raise errors.not_supported(f"{what} with an {key} that is not an integer literal")
+    count = int(given["occurrence"].this) if "occurrence" in given else 1
+    after = "option" in given and given["option"].this == "1"
+    flagged_pattern = flagged(pattern, parameters, "REGEXP_INSTR")
+    subject = given["this"]
+    before, text = _from_position(subject, given.get("position"))
+    matches, offset, guard = _nth(text, flagged_pattern, max(count, 1), what)
+    flags = inline_flags(parameters, "REGEXP_INSTR")
+    split = exp.Literal.string(f"{flags}^({body[:opening]}){body[opening:]}$")
+    nth = _call("list_extract", matches.copy(), exp.Literal.number(max(count, 1)))
+    inside: exp.Expr = _call("length", _call("regexp_extract", nth.copy(), split.copy(), exp.Literal.number(1)))
+    if after:
+        inside = exp.Add(this=inside, expression=_call("length", _call(
+            "regexp_extract", nth.copy(), split.copy(), exp.Literal.number(group + 1))))
+    found = exp.Add(this=exp.Add(this=_call("length", before), expression=offset),
+                    expression=exp.Add(this=inside, expression=exp.Literal.number(1)))
+    few = exp.LT(this=_call("len", matches.copy()), expression=exp.Literal.number(max(count, 1)))
+    ifs = [exp.If(this=few, true=exp.Literal.number(0))]
+    if guard is not None:
+        ifs.insert(0, exp.If(this=guard[0], true=guard[1]))
+    return exp.Case(ifs=ifs, default=exp.Cast(this=found, to=exp.DataType(this=_T.BIGINT)))
+
+
+def _top_level_group(body: str, group: int, what: str) -> int:
+    """Where the group-th capturing group opens, refusing a pattern whose group `instr_group` cannot place."""
+    depth, number, opening, i, alternation = 0, 0, -1, 0, False
+    stack: list[int] = []
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":  # a class: up to its closing ']' (one right after '[' or '[^' is a member)
+            i += 2 if body[i + 1:i + 2] == "^" else 1
+            i += 1 if body[i:i + 1] == "]" else 0
+            while i < len(body) and body[i] != "]":
+                i += 2 if body[i] == "\\" else 1
+        elif char == "(":
+            capturing = body[i + 1:i + 2] != "?" or body[i + 2:i + 4] == "P<"
+            if capturing:
+                number += 1
+                if number == group:
+                    if depth:
+                        raise errors.not_supported(f"{what} inside another group")
+                    opening = i
+            stack.append(number if capturing else 0)
+            depth += 1
+        elif char == ")" and stack:
+            closed = stack.pop()
+            depth -= 1
+            if closed == group and body[i + 1:i + 2] in ("*", "+", "?", "{"):
+                raise errors.not_supported(f"{what} followed by a quantifier")
+        elif char == "|" and depth == 0:
+            alternation = True
+        i += 1
+    if opening < 0:
+        raise errors.not_supported(f"{what} the pattern does not have")  # Snowflake's error is not documented
+    if alternation:
+        raise errors.not_supported(f"{what} in a pattern with alternatives (|)")
+    return opening
 
 
 def _matches_empty(pattern: str) -> bool | None:

@@ -173,16 +173,21 @@ def bit_length(node: exp.Expr) -> exp.Expr:
     return exp.Mul(this=variant.fn("octet_length", _bytes(args[0])), expression=exp.Literal.number(8))
 
 
-def regexp_instr_groups(node: exp.Expr) -> None:
+def regexp_instr_groups(node: exp.Expr) -> exp.Expr | None:
     """REGEXP_INSTR with the 'e' parameter or a group_num (https://docs.snowflake.com/en/sql-reference/functions/regexp_instr:
-    the position of a capture group within the match) is refused: DuckDB gives no group's offset, and the
-    rendering would silently give the whole match's position."""
-    args = _args(node)
-    given = dict(zip(("parameters", "group"), args[5:], strict=False)) if isinstance(node, exp.Anonymous) else {
-        key: node.args[key] for key in ("parameters", "group") if isinstance(node.args.get(key), exp.Expr)}
+    the position of a capture group within the match): engine.sql.regexps.instr_group, which refuses the patterns
+    it cannot place the group in (the plain rendering would silently give the whole match's position)."""
+    keys = ("this", "expression", "position", "occurrence", "option", "parameters", "group")
+    given = dict(zip(keys, _args(node), strict=False)) if isinstance(node, exp.Anonymous) else {
+        key: node.args[key] for key in keys if isinstance(node.args.get(key), exp.Expr)}
     parameters = _literal_text(given.get("parameters"), "REGEXP_INSTR with parameters") or ""
-    if "group" in given or "e" in parameters:
-        raise errors.not_supported("REGEXP_INSTR of a capture group (the 'e' parameter or a group_num)")
+    if "group" not in given and "e" not in parameters:
+        return None
+    group = _literal_int(given.get("group"), "REGEXP_INSTR with a group_num") if "group" in given else 1
+    if group is None or group < 1:
+        raise errors.not_supported("REGEXP_INSTR with a group_num below 1")
+    given["this"] = as_text(given["this"])
+    return regexps.instr_group(given, group, parameters)
 
 
 def _digest(name: str, algorithm: str, binary: bool) -> Callable[[exp.Expr], exp.Expr]:

@@ -92,3 +92,31 @@ def test_posix_class_that_matches_empty_is_refused_when_it_runs(cur: Any) -> Non
     with pytest.raises(NotSupportedError):
         one(cur, "SELECT REGEXP_REPLACE('a1', '[[:digit:]]*', 'X', 1, 2)")
     assert one(cur, "SELECT REGEXP_REPLACE('a1b2', '[[:digit:]]', 'X', 1, 2)") == "a1bX"
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    ("REGEXP_INSTR('It was the best of times', 'the\\\\W+(\\\\w+)', 1, 1, 0, 'e', 1)", 12),
+    ("REGEXP_INSTR('It was the best of times', 'the\\\\W+(\\\\w+)', 1, 1, 1, 'e', 1)", 16),  # after the group
+    ("REGEXP_INSTR('nevermore1, nevermore2', 'nevermore(\\\\d)', 1, 2, 0, 'e')", 22),
+    ("REGEXP_INSTR('nevermore1, nevermore2', 'nevermore(\\\\d)', 1, 3, 0, 'e')", 0),
+    ("REGEXP_INSTR('xxABCabc', '(b)(c)', 1, 1, 0, 'ie', 2)", 5),
+    ("REGEXP_INSTR('abcabc', 'a(b)', 3, 1, 0, 'e')", 5),  # from the position
+    ("REGEXP_INSTR('x a1 a2', 'a([[:digit:]])', 1, 2, 0, 'e')", 7),
+    ("REGEXP_INSTR('❄❄ab', 'a(b)', 1, 1, 0, 'e')", 4),  # characters, not bytes
+    ("REGEXP_INSTR(NULL, 'a(b)', 1, 1, 0, 'e')", None),
+])
+def test_instr_group(cur: Any, call: str, expected: Any) -> None:
+    assert one(cur, f"SELECT {call}") == expected
+
+
+@pytest.mark.parametrize("call", [
+    "REGEXP_INSTR('ab', '(a)|(b)', 1, 1, 0, 'e')",  # alternatives outside groups
+    "REGEXP_INSTR('ab', '((a))', 1, 1, 0, 'e', 2)",  # a group inside another
+    "REGEXP_INSTR('aab', '(a)+b', 1, 1, 0, 'e')",  # a repeated group
+    "REGEXP_INSTR('ab', 'a(b)', 1, 1, 0, 'e', 2)",  # no second group
+    "REGEXP_INSTR('a b', '\\\\b(b)', 1, 1, 0, 'e')",  # looks at the character before the match
+    "REGEXP_INSTR('a1', '(x*)', 1, 1, 0, 'e')",  # matches an empty string
+])
+def test_instr_group_refused(cur: Any, call: str) -> None:
+    with pytest.raises(NotSupportedError):
+        one(cur, f"SELECT {call}")
