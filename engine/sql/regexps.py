@@ -171,7 +171,7 @@ def instr_group(given: dict[str, exp.Expr], group: int, parameters: str) -> exp.
     before, text = _from_position(subject, given.get("position"))
     matches, offset, guard = _nth(text, flagged_pattern, max(count, 1), what)
     flags = inline_flags(parameters, "REGEXP_INSTR")
-    split = exp.Literal.string(f"{flags}^({body[:opening]}){body[opening:]}$")
+    split = exp.Literal.string(f"{flags}\\A({body[:opening]}){body[opening:]}\\z")  # not ^ $: (?m) moves those
     nth = _call("list_extract", matches.copy(), exp.Literal.number(max(count, 1)))
     inside: exp.Expr = _call("length", _call("regexp_extract", nth.copy(), split.copy(), exp.Literal.number(1)))
     if after:

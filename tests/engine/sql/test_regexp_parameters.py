@@ -120,3 +120,9 @@ def test_instr_group(cur: Any, call: str, expected: Any) -> None:
 def test_instr_group_refused(cur: Any, call: str) -> None:
     with pytest.raises(NotSupportedError):
         one(cur, f"SELECT {call}")
+
+
+def test_instr_group_with_multi_line_and_dotall(cur: Any) -> None:
+    # the match is matched again from its start to its end, whatever 'm' does to ^ and $
+    assert one(cur, "SELECT REGEXP_INSTR('x\\nab\\ncd', 'b\\\\n(c)', 1, 1, 0, 'me')") == 6
+    assert one(cur, "SELECT REGEXP_INSTR('a\\nb\\nc', 'a.b(.)c', 1, 1, 0, 'se')") == 4
