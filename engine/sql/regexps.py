@@ -157,7 +157,7 @@ def instr_group(given: dict[str, exp.Expr], group: int, parameters: str) -> exp.
     what = "REGEXP_INSTR of a capture group"
     pattern = given["expression"]
     body = _literal_pattern(pattern, what)
-    opening = _top_level_group(body, group, what)
+    opening = _top_level_group(body, group, what) if group else 0  # group 0: the whole match
     if "\\b" in body or "\\B" in body:
         raise errors.not_supported(f"{what} with a pattern looking around the match (\\b, \\B)")
     for key in ("occurrence", "option"):
@@ -176,7 +176,7 @@ def instr_group(given: dict[str, exp.Expr], group: int, parameters: str) -> exp.
     inside: exp.Expr = _call("length", _call("regexp_extract", nth.copy(), split.copy(), exp.Literal.number(1)))
     if after:
         inside = exp.Add(this=inside, expression=_call("length", _call(
-            "regexp_extract", nth.copy(), split.copy(), exp.Literal.number(group + 1))))
+            "regexp_extract", nth.copy(), split.copy(), exp.Literal.number(group + 1)) if group else nth.copy()))
     found = exp.Add(this=exp.Add(this=_call("length", before), expression=offset),
                     expression=exp.Add(this=inside, expression=exp.Literal.number(1)))
     few = exp.LT(this=_call("len", matches.copy()), expression=exp.Literal.number(max(count, 1)))
@@ -188,8 +188,30 @@ def instr_group(given: dict[str, exp.Expr], group: int, parameters: str) -> exp.
 
 def _top_level_group(body: str, group: int, what: str) -> int:
     """Where the group-th capturing group opens, refusing a pattern whose group `instr_group` cannot place."""
-    depth, number, opening, i, alternation = 0, 0, -1, 0, False
-    stack: list[int] = []
+    groups, alternation = _groups(body)
+    if group > len(groups):
+        raise errors.not_supported(f"{what} the pattern does not have")  # Snowflake's error is not documented
+    opening, depth, closing = groups[group - 1]
+    if depth:
+        raise errors.not_supported(f"{what} inside another group")
+    if body[closing + 1:closing + 2] in ("*", "+", "?", "{"):
+        raise errors.not_supported(f"{what} followed by a quantifier")
+    if alternation:
+        raise errors.not_supported(f"{what} in a pattern with alternatives (|)")
+    return opening
+
+
+def group_count(body: str) -> int:
+    """The capturing groups of a pattern."""
+    return len(_groups(body)[0])
+
+
+def _groups(body: str) -> tuple[list[tuple[int, int, int]], bool]:
+    """Each capturing group's opening index, depth and closing index, in their numbers' order, and whether
+    the pattern has a `|` outside every group."""
+    groups: list[list[int]] = []
+    stack: list[int] = []  # per open parenthesis: its group's place in `groups`, -1 for a non-capturing one
+    alternation, i = False, 0
     while i < len(body):
         char = body[i]
         if char == "\\":
@@ -203,26 +225,16 @@ def _top_level_group(body: str, group: int, what: str) -> int:
         elif char == "(":
             capturing = body[i + 1:i + 2] != "?" or body[i + 2:i + 4] == "P<"
             if capturing:
-                number += 1
-                if number == group:
-                    if depth:
-                        raise errors.not_supported(f"{what} inside another group")
-                    opening = i
-            stack.append(number if capturing else 0)
-            depth += 1
+                groups.append([i, len(stack), -1])
+            stack.append(len(groups) - 1 if capturing else -1)
         elif char == ")" and stack:
-            closed = stack.pop()
-            depth -= 1
-            if closed == group and body[i + 1:i + 2] in ("*", "+", "?", "{"):
-                raise errors.not_supported(f"{what} followed by a quantifier")
-        elif char == "|" and depth == 0:
+            place = stack.pop()
+            if place >= 0:
+                groups[place][2] = i
+        elif char == "|" and not stack:
             alternation = True
         i += 1
-    if opening < 0:
-        raise errors.not_supported(f"{what} the pattern does not have")  # Snowflake's error is not documented
-    if alternation:
-        raise errors.not_supported(f"{what} in a pattern with alternatives (|)")
-    return opening
+    return [(g[0], g[1], g[2]) for g in groups], alternation
 
 
 def _matches_empty(pattern: str) -> bool | None:

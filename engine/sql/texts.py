@@ -183,8 +183,11 @@ def regexp_instr_groups(node: exp.Expr) -> exp.Expr | None:
     parameters = _literal_text(given.get("parameters"), "REGEXP_INSTR with parameters") or ""
     if "group" not in given and "e" not in parameters:
         return None
-    group = _literal_int(given.get("group"), "REGEXP_INSTR with a group_num") if "group" in given else 1
-    if group is None or group < 1:
+    pattern = given.get("expression")
+    plain = isinstance(pattern, exp.Literal) and pattern.is_string and regexps.group_count(pattern.name) == 0
+    # 'e' in a pattern without groups: as if it were not set (the REGEXP_SUBSTR page's reading, F77)
+    group = _literal_int(given.get("group"), "REGEXP_INSTR with a group_num") if "group" in given else 0 if plain else 1
+    if group is None or group < 1 and not plain:
         raise errors.not_supported("REGEXP_INSTR with a group_num below 1")
     given["this"] = as_text(given["this"])
     return regexps.instr_group(given, group, parameters)
@@ -257,7 +260,11 @@ def _regexp_matches(node: exp.Expr, name: str) -> tuple[exp.Expr, exp.Expr]:
         raise errors.not_supported(f"{name} with non-literal parameters")
     params = parameters.name if parameters is not None else ""
     pattern = regexps.flagged(given["expression"], params, name)
-    group = _integer(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
+    # 'e' without a group_num is group 1; "if there is no sub-expression in the pattern, REGEXP_SUBSTR behaves as
+    # if e was not set" (the REGEXP_SUBSTR page)
+    grouped = "e" in params and not (isinstance(given["expression"], exp.Literal) and given["expression"].is_string
+                                     and regexps.group_count(given["expression"].name) == 0)
+    group = _integer(given.get("group") or exp.Literal.number(1 if grouped else 0))
     source = variant.fn("substr", as_text(given["this"]),
                         _integer(given.get("position") or exp.Literal.number(1)))
     found = variant.fn("regexp_extract_all", source, pattern, group)

@@ -126,3 +126,20 @@ def test_instr_group_with_multi_line_and_dotall(cur: Any) -> None:
     # the match is matched again from its start to its end, whatever 'm' does to ^ and $
     assert one(cur, "SELECT REGEXP_INSTR('x\\nab\\ncd', 'b\\\\n(c)', 1, 1, 0, 'me')") == 6
     assert one(cur, "SELECT REGEXP_INSTR('a\\nb\\nc', 'a.b(.)c', 1, 1, 0, 'se')") == 4
+
+
+@pytest.mark.parametrize(("call", "expected"), [
+    # 'e' in a pattern without groups: as if it were not set (they failed with DuckDB's "Pattern has 0 groups")
+    ("REGEXP_SUBSTR('abc', 'b', 1, 1, 'e')", "b"),
+    ("REGEXP_SUBSTR_ALL('abcb', 'b', 1, 1, 'e')", '[\n  "b",\n  "b"\n]'),
+    ("REGEXP_INSTR('abc', 'b', 1, 1, 0, 'e')", 2),
+    ("REGEXP_INSTR('abc', 'b', 1, 1, 1, 'e')", 3),
+])
+def test_extract_without_groups(cur: Any, call: str, expected: Any) -> None:
+    assert one(cur, f"SELECT {call}") == expected
+
+
+def test_group_the_pattern_lacks_is_refused_in_snowflake_words(cur: Any) -> None:
+    with pytest.raises(NotSupportedError) as info:
+        one(cur, "SELECT REGEXP_SUBSTR('abc', '(b)', 1, 1, 'e', 2)")
+    assert "Pattern has" not in str(info.value) and "group 2" in str(info.value)
