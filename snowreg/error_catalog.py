@@ -98,6 +98,12 @@ def not_base64(value: str) -> ProgrammingError:
     return ProgrammingError(f"The following string is not a legal base64-encoded value: '{value}'", 100033, "22000")
 
 
+def bad_url(reason: str) -> ProgrammingError:
+    """PARSE_URL of text that is no URL with permissive 0 (https://docs.snowflake.com/en/sql-reference/functions/parse_url:
+    "parse errors cause the function to fail"; number and text UNCERTAIN, conformance/DECISIONS.md F73)."""
+    return ProgrammingError(f"Error parsing URL: {reason}", 100139, "22000")
+
+
 def not_hex(value: str) -> ProgrammingError:
     """100115: HEX_DECODE_* / TO_BINARY(…, 'HEX') of text that is no hex
     (https://docs.snowflake.com/en/user-guide/binary-input-output)."""

@@ -77,6 +77,10 @@ MACROS: dict[str, str] = {
         CAST(a AS JSON[]), lambda e, i: list_position({_Q}snowreg_ekeys(a), {_Q}snowreg_ekey(e)) = i)) END""",
     "snowreg_array_position(v, a)": f"""CASE WHEN v IS NULL OR a IS NULL THEN NULL
         ELSE list_position({_Q}snowreg_ekeys(a), {_Q}snowreg_ekey(v)) - 1 END""",
+    # ARRAY_CONTAINS (https://docs.snowflake.com/en/sql-reference/functions/array_contains): a JSON null finds a
+    # JSON null element; a SQL NULL finds nothing (snowreg's arrays hold no undefined element): NULL.
+    "snowreg_array_contains(v, a)": f"""CASE WHEN v IS NULL OR a IS NULL THEN NULL
+        ELSE list_contains({_Q}snowreg_ekeys(a), {_Q}snowreg_ekey(to_json(v))) END""",
     "snowreg_arrays_overlap(a, b)": f"""CASE WHEN a IS NULL OR b IS NULL THEN NULL
         ELSE list_has_any({_Q}snowreg_ekeys(a), {_Q}snowreg_ekeys(b)) END""",
     # ARRAY_INTERSECTION / ARRAY_EXCEPT work on multisets: an element n times in one and m times in the other

@@ -164,6 +164,10 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.datetime_not_recognized(kind, unread)
     if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*, engine.sql.binary_formats
         return error_catalog.not_hex(_marked(detail, "snowreg_not_hex:"))
+    if (m := re.match(r"Pattern has (\d+) groups\. Cannot access group (\d+)", detail)) is not None:
+        return errors.not_supported(f"A regular expression's group {m.group(2)} where the pattern has {m.group(1)}")
+    if "snowreg_bad_url:" in detail:  # engine.sql.urls' PARSE_URL of a text without a scheme
+        return error_catalog.bad_url(_marked(detail, "snowreg_bad_url:"))
     if "snowreg_unsupported:" in detail:  # raised by engine.sql.numbers' macros
         what = detail.split("snowreg_unsupported:")[1].split("'")[0]
         return errors.not_supported(what[:1].upper() + what[1:])

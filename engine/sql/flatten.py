@@ -77,10 +77,34 @@ _FLATTEN_ARGS = ("INPUT", "PATH", "OUTER", "RECURSIVE", "MODE")
 _KINDS = {"BOTH": "json_type(s)", "ARRAY": "nullif(json_type(s), 'OBJECT')", "OBJECT": "nullif(json_type(s), 'ARRAY')"}
 
 
+# RECURSIVE => TRUE: every element below the input, in document order, from DuckDB's json_tree (its rows in
+# pre-order: ids grow); THIS is the parent's value, the tree read twice and joined on the parent's id. An
+# array's elements have an INDEX and no KEY. PATH is json_tree's full key without its `$.`, a quoted key
+# unquoted as the rows above write it (`a b`, `c.d`). OUTER gives the one row of NULLs, THIS the input.
+_W = f"{_Q}snowreg_dwrapped(\"__flatten_input\")"
+_TREE_PATH = """regexp_replace(regexp_replace(c.fullkey, '^\\$\\.?', ''), '"((?:[^"\\\\]|\\\\.)*)"', '\\1', 'g')"""
+_RECURSIVE_SQL = f"""SELECT r."KEY", r."PATH", r."INDEX", r."VALUE", {{this}} AS "THIS" FROM (SELECT 1) AS d
+  {{join}} (SELECT CASE WHEN p.type = 'ARRAY' THEN NULL ELSE c.key END AS "KEY",
+    CASE WHEN "__flatten_path" = '' THEN {_TREE_PATH} WHEN starts_with({_TREE_PATH}, '[')
+      THEN "__flatten_path" || {_TREE_PATH} ELSE "__flatten_path" || '.' || {_TREE_PATH} END AS "PATH",
+    CASE WHEN p.type = 'ARRAY' THEN CAST(c.key AS BIGINT) END AS "INDEX",
+    {_Q}snowreg_dunwrap(c.value) AS "VALUE", {_Q}snowreg_dunwrap(p.value) AS "THIS", c.id AS id
+    FROM json_tree({_W}) AS c JOIN json_tree({_W}) AS p ON c.parent = p.id {{only}} ORDER BY c.id) AS r ON TRUE"""
+# MODE => 'OBJECT' / 'ARRAY' with RECURSIVE: only the rows reached through objects (no `[n]` step in the full
+# key) / arrays (no `.key` step), its quoted keys left out before looking.
+_STEPS = """regexp_replace(c.fullkey, '"(?:[^"\\\\]|\\\\.)*"', '', 'g')"""
+_ONLY = {"BOTH": "", "OBJECT": f"WHERE NOT contains({_STEPS}, '[')", "ARRAY": f"WHERE NOT contains({_STEPS}, '.')"}
+
+
 @functools.cache
-def _flatten_template(outer: bool, mode: str) -> exp.Select:
-    rows = (_FLATTEN_OUTER if outer else _FLATTEN_ROWS).replace("{kinds}", _KINDS[mode])
-    tree = _DUCKDB.parse(_FLATTEN_SQL.format(rows=rows))[0]
+def _flatten_template(outer: bool, mode: str, recursive: bool = False) -> exp.Select:
+    if recursive:
+        this = 'coalesce(r."THIS", "__flatten_input")' if outer else 'r."THIS"'
+        sql = _RECURSIVE_SQL.format(this=this, join="LEFT JOIN" if outer else "JOIN", only=_ONLY[mode])
+    else:
+        rows = (_FLATTEN_OUTER if outer else _FLATTEN_ROWS).replace("{kinds}", _KINDS[mode])
+        sql = _FLATTEN_SQL.format(rows=rows)
+    tree = _DUCKDB.parse(sql)[0]
     assert isinstance(tree, exp.Select)
     return tree
 
@@ -101,18 +125,19 @@ def rewrite(node: exp.Expr) -> exp.Expr:
         elif position < len(_FLATTEN_ARGS):
             args[_FLATTEN_ARGS[position]] = arg
     mode = args.get("MODE", exp.Literal.string("BOTH")).name.upper()
-    if "INPUT" not in args or _truthy(args.get("RECURSIVE")) or mode not in _KINDS:
-        raise not_supported("FLATTEN with RECURSIVE" if mode in _KINDS else f"FLATTEN with MODE => '{mode}'")
+    recursive = _truthy(args.get("RECURSIVE"))
+    if "INPUT" not in args or mode not in _KINDS:
+        raise not_supported("FLATTEN without INPUT" if "INPUT" not in args else f"FLATTEN with MODE => '{mode}'")
     source = args["INPUT"]
     if "PATH" in args and args["PATH"].name:
         path = args["PATH"].name
         source = variant.fn("json_extract", source, exp.Literal.string(("$" if path[0] == "[" else "$.") + path))
-    select = _flatten_template(_truthy(args.get("OUTER")), mode).copy()
+    select = _flatten_template(_truthy(args.get("OUTER")), mode, recursive).copy()
     number = seq(node, source)
     if number is not None:
         select.set("expressions", [exp.alias_(number, "SEQ", quoted=True), *select.expressions])
-    placeholder = next(c for c in select.find_all(exp.Column) if c.name == "__flatten_input")
-    placeholder.replace(source)
+    for placeholder in [c for c in select.find_all(exp.Column) if c.name == "__flatten_input"]:
+        placeholder.replace(source.copy())
     # PATH starts with the PATH argument (`path => 'a'` gives `a[0]`, as the Snowpark flatten example shows)
     prefix = args["PATH"].name if "PATH" in args else ""
     for column in [c for c in select.find_all(exp.Column) if c.name == "__flatten_path"]:

@@ -32,6 +32,7 @@ from snowreg.engine.sql import (
     numformat,
     phonetics,
     texts,
+    urls,
     variant,
 )
 from snowreg.engine.sql.call_args import call_args as _args
@@ -379,7 +380,7 @@ _SPECIAL: dict[str, Function] = {
                                                        "TRY_TO_DECIMAL", "TRY_TO_NUMERIC")},
     **{name: Function(rewrite=rewrite)
        for name, rewrite in (arrays.REWRITES | date_parts.REWRITES | aggregates.REWRITES | lambdas.REWRITES
-                              | context_calls.REWRITES | phonetics.REWRITES).items()},
+                              | context_calls.REWRITES | phonetics.REWRITES | urls.REWRITES).items()},
     **{name: Function(rewrite=rewrite) for name, rewrite in texts.REWRITES.items()},
     "ROUND": Function(coerce="number", rewrite=numbers.round_mode),
     "EDITDISTANCE": Function(coerce="text", rewrite=texts.editdistance_bound),
@@ -440,10 +441,10 @@ _PLAIN = """SYS_CONNECT_BY_PATH DIV0 DIV0NULL MOD PI FACTORIAL GREATEST LEAST UN
 # (a zone's offset at that moment). Not emulated: ARRAY_UNION_AGG, CURRENT_IP_ADDRESS, CURRENT_SCHEMAS, the
 # database and application roles, geospatial, XML, vectors, SEARCH, MATCH_RECOGNIZE's MATCH_NUMBER / CLASSIFIER,
 # GETVARIABLE / SESSION_CONTEXT (a value read when the statement is written would be kept by a view's body).
-# Not at hand either: PARSE_URL (the page's results and error texts), INTERPOLATE_LINEAR (DECISIONS.md F54).
+# Not at hand either: INTERPOLATE_LINEAR (DECISIONS.md F54).
 _NOT_EMULATED = """HASH ARRAY_SUM MINHASH_COMBINE APPROXIMATE_JACCARD_INDEX APPROXIMATE_SIMILARITY
     APPROX_PERCENTILE_COMBINE APPROX_PERCENTILE_ESTIMATE APPROX_TOP_K_COMBINE APPROX_TOP_K_ESTIMATE GETVARIABLE
-    SESSION_CONTEXT PARSE_URL INTERPOLATE_LINEAR
+    SESSION_CONTEXT INTERPOLATE_LINEAR
     ARRAY_UNION_AGG IS_DATE IS_TIMESTAMP_NTZ AS_NUMBER AS_DATE CURRENT_IP_ADDRESS
     REDUCE ZIPF RANDSTR APPROX_TOP_K MINHASH XMLGET PARSE_XML ENCRYPT DECRYPT COMPRESS DECOMPRESS_STRING
     CURRENT_SCHEMAS HASH_AGG

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import variant
+from snowreg.engine.sql import regexps, variant
 from snowreg.engine.sql.binary_formats import NOT_HEX
 from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
@@ -55,7 +55,8 @@ def text_subjects(node: exp.Expr) -> exp.Expr | None:
         arg = node.args.get(key)
         if isinstance(arg, exp.Expr):
             node.set(key, as_text(arg))
-    return variant.text_args(node)
+    variant.text_args(node)
+    return regexps.normalize(node)
 
 
 def as_text(arg: exp.Expr) -> exp.Expr:
@@ -172,16 +173,24 @@ def bit_length(node: exp.Expr) -> exp.Expr:
     return exp.Mul(this=variant.fn("octet_length", _bytes(args[0])), expression=exp.Literal.number(8))
 
 
-def regexp_instr_groups(node: exp.Expr) -> None:
+def regexp_instr_groups(node: exp.Expr) -> exp.Expr | None:
     """REGEXP_INSTR with the 'e' parameter or a group_num (https://docs.snowflake.com/en/sql-reference/functions/regexp_instr:
-    the position of a capture group within the match) is refused: DuckDB gives no group's offset, and the
-    rendering would silently give the whole match's position."""
-    args = _args(node)
-    given = dict(zip(("parameters", "group"), args[5:], strict=False)) if isinstance(node, exp.Anonymous) else {
-        key: node.args[key] for key in ("parameters", "group") if isinstance(node.args.get(key), exp.Expr)}
+    the position of a capture group within the match): engine.sql.regexps.instr_group, which refuses the patterns
+    it cannot place the group in (the plain rendering would silently give the whole match's position)."""
+    keys = ("this", "expression", "position", "occurrence", "option", "parameters", "group")
+    given = dict(zip(keys, _args(node), strict=False)) if isinstance(node, exp.Anonymous) else {
+        key: node.args[key] for key in keys if isinstance(node.args.get(key), exp.Expr)}
     parameters = _literal_text(given.get("parameters"), "REGEXP_INSTR with parameters") or ""
-    if "group" in given or "e" in parameters:
-        raise errors.not_supported("REGEXP_INSTR of a capture group (the 'e' parameter or a group_num)")
+    if "group" not in given and "e" not in parameters:
+        return None
+    pattern = given.get("expression")
+    plain = isinstance(pattern, exp.Literal) and pattern.is_string and regexps.group_count(pattern.name) == 0
+    # 'e' in a pattern without groups: as if it were not set (the REGEXP_SUBSTR page's reading, F77)
+    group = _literal_int(given.get("group"), "REGEXP_INSTR with a group_num") if "group" in given else 0 if plain else 1
+    if group is None or group < 1 and not plain:
+        raise errors.not_supported("REGEXP_INSTR with a group_num below 1")
+    given["this"] = as_text(given["this"])
+    return regexps.instr_group(given, group, parameters)
 
 
 def _digest(name: str, algorithm: str, binary: bool) -> Callable[[exp.Expr], exp.Expr]:
@@ -250,10 +259,12 @@ def _regexp_matches(node: exp.Expr, name: str) -> tuple[exp.Expr, exp.Expr]:
     if parameters is not None and not (isinstance(parameters, exp.Literal) and parameters.is_string):
         raise errors.not_supported(f"{name} with non-literal parameters")
     params = parameters.name if parameters is not None else ""
-    pattern = given["expression"]
-    if "i" in params and "c" not in params.rsplit("i", 1)[1]:
-        pattern = exp.DPipe(this=exp.Literal.string("(?i)"), expression=pattern)
-    group = _integer(given.get("group") or exp.Literal.number(1 if "e" in params else 0))
+    pattern = regexps.flagged(given["expression"], params, name)
+    # 'e' without a group_num is group 1; "if there is no sub-expression in the pattern, REGEXP_SUBSTR behaves as
+    # if e was not set" (the REGEXP_SUBSTR page)
+    grouped = "e" in params and not (isinstance(given["expression"], exp.Literal) and given["expression"].is_string
+                                     and regexps.group_count(given["expression"].name) == 0)
+    group = _integer(given.get("group") or exp.Literal.number(1 if grouped else 0))
     source = variant.fn("substr", as_text(given["this"]),
                         _integer(given.get("position") or exp.Literal.number(1)))
     found = variant.fn("regexp_extract_all", source, pattern, group)

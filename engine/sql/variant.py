@@ -156,7 +156,6 @@ _MACROS: dict[str, str] = {
     "snowreg_array_size(a)": "CASE WHEN json_type(a) = 'ARRAY' THEN json_array_length(a) END",
     "snowreg_to_array(x)": """CASE WHEN x IS NULL THEN NULL
         WHEN json_type(to_json(x)) = 'ARRAY' THEN to_json(x) ELSE json_array(x) END""",
-    "snowreg_array_contains(v, a)": "list_contains(CAST(a AS JSON[]), to_json(v))",
     "snowreg_array_to_string(a, sep)": """array_to_string(list_transform(CAST(a AS JSON[]),
         lambda e: coalesce(json_extract_string(e, '$'), '')), sep)""",
 }
