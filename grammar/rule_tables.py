@@ -114,7 +114,7 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "warehouse_suspend": lambda c: ("SUSPEND", (), False),
     "warehouse_resume": lambda c: ("RESUME", (), c[0] is not None), "if_suspended": _true,
     "version_value": _first, "with_version": _first, "with_version_ref": _first,
-    "like": _first, "starts_with": _first, "comment_prop": _first,
+    "like": _first, "starts_with": _first, "comment_prop": _first, "roles_in_class": _first,
     "or_replace": _true, "if_not_exists": _true, "if_exists": _true, "managed_access": _true,
     "cascade": _true, "with_grant_option": _true, "grant_option_for": _true, "recursive": _true,
     "call_args": lambda c: tuple(x for x in c if x is not None),
@@ -127,6 +127,8 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "param_scope": lambda c: (str(c[-1]).upper(), None),
     "param_in_database": lambda c: ("DATABASE", None if c[-1] is None else a.QualifiedName(c[-1])),
     "param_in_schema": lambda c: ("SCHEMA", c[-1]), "param_in_table": lambda c: ("TABLE", c[-1]),
+    "param_in_user": lambda c: ("USER", a.QualifiedName(c[-1])), "param_in_task": lambda c: ("TASK", c[-1]),
+    "param_in_warehouse": lambda c: ("WAREHOUSE", None if c[-1] is None else a.QualifiedName(c[-1])),
     "retention_prop": lambda c: int(c[0]),
     "current_grants": lambda c: str(c[0]).upper(),
     "from_model": lambda c: a.FromModel(c[0], name_of(c[1]), span_of(c[1])),
@@ -217,7 +219,9 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "drop_user": lambda c, s: a.DropUser(c[1], flag(c[0]), span=s),
     "grant_role": lambda c, s: a.GrantRole(c[0], c[1], c[2], span=s),
     "revoke_role": lambda c, s: a.RevokeRole(c[0], c[1], c[2], span=s),
-    "show_roles": lambda c, s: a.ShowRoles(c[0], span=s),
+    "show_roles": lambda c, s: a.ShowRoles(
+        c[1], c[0] is not None, c[2], c[3], c[4][0] if c[4] else None, c[4][1] if c[4] else None, span=s
+    ),
     "show_users": lambda c, s: a.ShowUsers(
         c[1], c[0] is not None, c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, span=s
     ),

@@ -1,0 +1,115 @@
+"""SHOW ROLES' paging, SHOW PARAMETERS' scopes (FOR, USER <name>, WAREHOUSE, TASK) and the types SHOW TABLES
+reports (DECISIONS.md S40-S42)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.dbapi import Connection
+
+
+def rows(conn: Any, sql: str) -> list[dict[str, Any]]:
+    cur = conn.cursor()
+    cur.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def names(conn: Any, sql: str) -> list[str]:
+    return [r["name"] for r in rows(conn, sql)]
+
+
+def test_show_roles_pages_with_starts_with_and_limit_from() -> None:
+    with snowreg.connect() as conn:
+        for role in ("r_c", "r_a", "r_b", '"r_low"'):
+            conn.cursor().execute(f"CREATE ROLE {role}")
+        assert names(conn, "SHOW ROLES LIKE 'r\\_%'") == ["R_A", "R_B", "R_C", "r_low"]
+        assert names(conn, "SHOW ROLES STARTS WITH 'R_'") == ["R_A", "R_B", "R_C"]
+        assert names(conn, "SHOW ROLES STARTS WITH 'r_'") == ["r_low"]
+        assert names(conn, "SHOW ROLES LIKE 'r%' LIMIT 2 FROM 'R_B'") == ["R_B", "R_C"]
+        assert names(conn, "SHOW ROLES LIKE 'r%' LIMIT 1") == ["R_A"]
+        assert names(conn, "SHOW ROLES STARTS WITH 'R_A' LIMIT 3 FROM 'R_B'") == []
+
+
+@pytest.mark.parametrize("sql", ["SHOW TERSE ROLES", "SHOW ROLES IN CLASS snowflake.ml.anomaly_detection"])
+def test_show_roles_terse_and_in_class_are_refused_by_name(sql: str) -> None:
+    with snowreg.connect() as conn, pytest.raises(snowreg.NotSupportedError) as info:
+        conn.cursor().execute(sql)
+    assert info.value.errno == 2 and sql.split(" snowflake")[0] in info.value.msg
+
+
+def test_show_parameters_takes_for_as_in() -> None:
+    with snowreg.connect() as conn:
+        conn.cursor().execute("ALTER SESSION SET TIMEZONE = 'UTC'")
+        assert [(r["key"], r["value"], r["level"]) for r in rows(conn, "SHOW PARAMETERS LIKE 'TIMEZONE' FOR SESSION")] \
+            == [("TIMEZONE", "UTC", "SESSION")]
+        assert [(r["key"], r["level"]) for r in rows(conn, "SHOW PARAMETERS LIKE 'TIMEZONE' FOR USER")] \
+            == [("TIMEZONE", "")]
+
+
+def test_show_parameters_in_user_names_a_user_the_role_can_see() -> None:
+    with snowreg.connect() as admin:
+        admin.cursor().execute("CREATE USER tester")
+        admin.cursor().execute("CREATE ROLE analyst")
+        admin.cursor().execute("GRANT ROLE analyst TO USER tester")
+        assert [r["key"] for r in rows(admin, "SHOW PARAMETERS LIKE 'TIMEZONE' IN USER tester")] == ["TIMEZONE"]
+        analyst = Connection(admin._catalog, user="tester", role="ANALYST")
+        assert [r["key"] for r in rows(analyst, "SHOW PARAMETERS LIKE 'TIMEZONE' IN USER tester")] == ["TIMEZONE"]
+        with pytest.raises(snowreg.ProgrammingError) as info:
+            analyst.cursor().execute("SHOW PARAMETERS LIKE 'TIMEZONE' IN USER admin")
+        assert info.value.errno == 2003 and "User 'ADMIN' does not exist or not authorized." in info.value.msg
+
+
+def test_show_parameters_in_warehouse_shows_what_the_warehouse_set() -> None:
+    with snowreg.connect() as conn:
+        conn.cursor().execute("CREATE WAREHOUSE wh WITH MAX_CONCURRENCY_LEVEL = 4")
+        found = {r["key"]: (r["value"], r["default"], r["level"], r["type"])
+                 for r in rows(conn, "SHOW PARAMETERS IN WAREHOUSE wh")}
+        assert found == {"MAX_CONCURRENCY_LEVEL": ("4", "8", "WAREHOUSE", "NUMBER"),
+                         "STATEMENT_QUEUED_TIMEOUT_IN_SECONDS": ("0", "0", "", "NUMBER"),
+                         "STATEMENT_TIMEOUT_IN_SECONDS": ("172800", "172800", "", "NUMBER")}
+        conn.cursor().execute("ALTER WAREHOUSE wh SET STATEMENT_TIMEOUT_IN_SECONDS = 60")
+        # without a name: the session's warehouse (CREATE WAREHOUSE made it current)
+        assert [(r["key"], r["value"]) for r in rows(conn, "SHOW PARAMETERS LIKE 'STATEMENT_T%' FOR WAREHOUSE")] \
+            == [("STATEMENT_TIMEOUT_IN_SECONDS", "60")]
+
+
+def test_show_parameters_in_warehouse_needs_a_warehouse_the_role_sees() -> None:
+    with snowreg.connect() as admin:
+        admin.cursor().execute("CREATE WAREHOUSE wh_private")
+        admin.cursor().execute("CREATE ROLE analyst")
+        admin.cursor().execute("CREATE USER tester")
+        admin.cursor().execute("GRANT ROLE analyst TO USER tester")
+        analyst = Connection(admin._catalog, user="tester", role="ANALYST")
+        for sql in ("SHOW PARAMETERS IN WAREHOUSE wh_private", "SHOW PARAMETERS IN WAREHOUSE nosuch"):
+            with pytest.raises(snowreg.ProgrammingError) as info:
+                analyst.cursor().execute(sql)
+            assert info.value.errno == 2003 and "does not exist or not authorized" in info.value.msg
+        with pytest.raises(snowreg.ProgrammingError) as info:
+            analyst.cursor().execute("SHOW PARAMETERS IN WAREHOUSE")
+        assert "No active warehouse" in info.value.msg
+    with snowreg.connect(warehouse="implicit_wh") as conn:  # a session warehouse never created has the defaults
+        assert [r["value"] for r in rows(conn, "SHOW PARAMETERS LIKE 'MAX%' IN WAREHOUSE implicit_wh")] == ["8"]
+
+
+def test_show_parameters_in_task_is_refused_by_name() -> None:
+    with snowreg.connect() as conn, pytest.raises(snowreg.NotSupportedError) as info:
+        conn.cursor().execute("SHOW PARAMETERS FOR TASK t")
+    assert "SHOW PARAMETERS IN TASK is not supported" in info.value.msg
+
+
+@pytest.mark.parametrize("sql", ["SHOW TABLES", "SHOW OBJECTS", "SHOW TABLES HISTORY"])
+def test_show_tables_retention_time_is_described_as_the_text_it_holds(sql: str) -> None:
+    with snowreg.connect(database="d", schema="public") as conn:
+        conn.cursor().execute("CREATE TABLE t (x INT)")
+        cur = conn.cursor()
+        cur.execute(sql)
+        types = {d[0]: d[1] for d in cur.description}
+        row = dict(zip(types, cur.fetchone(), strict=True))
+        assert row["retention_time"] == "1" and types["retention_time"] == 2  # TEXT, as RESULT_SCAN reads it
+        assert isinstance(row["rows"], int) and types["rows"] == 0
+        cur.execute("SELECT \"retention_time\" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))")
+        assert cur.description[0][1] == 2 and cur.fetchone() == ("1",)
