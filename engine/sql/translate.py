@@ -438,7 +438,7 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
              model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     named: dict[int, exp.Table] = {}  # refs' index → the table node naming an object (bind.qualify)
-    rewrites.unparenthesize_table_functions(stmt)
+    rewrites.table_sources(stmt)
     if "->" in sql:  # a lambda's argument without a type is a VARIANT
         lambdas.variant_arguments(stmt)
     for node in reversed(list(stmt.walk(bfs=False))):
