@@ -100,6 +100,25 @@ def _fn_type(c: list[Any]) -> str:
     return " ".join(names) + (f"({','.join(sizes)})" if sizes else "")
 
 
+# SHOW … IN <name> without a keyword: a table or view for the commands about columns and keys
+# (https://docs.snowflake.com/en/sql-reference/sql/show-columns: `[ TABLE ] <table_name> | [ VIEW ] <view_name>`),
+# a schema for the others (`<schema_name>`, https://docs.snowflake.com/en/sql-reference/sql/show-tables).
+_OF_A_TABLE = frozenset({"COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"})
+
+
+def _objects_scope(kind: str, scope: tuple[str, Any] | None) -> tuple[str | None, Any]:
+    if scope is None:
+        return None, None
+    if scope[0] != "NAME":
+        return scope
+    name: a.QualifiedName = scope[1]
+    if kind in _OF_A_TABLE:
+        return "TABLE", name
+    if name.database is not None:  # a schema's name has at most two parts
+        raise BuildError(name.span.start)
+    return "SCHEMA", name
+
+
 def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
     return lambda c: (kind, c[0] if kind == "SCHEMA" or c[0] is None else a.QualifiedName(c[0]))
 
@@ -141,6 +160,7 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "in_account": lambda c: ("ACCOUNT", None),
     "models_in_database": _models_in("DATABASE"), "models_in_schema": _models_in("SCHEMA"),
     "objects_in_table": lambda c: ("TABLE", c[0]), "objects_in_view": lambda c: ("VIEW", c[0]),
+    "objects_in_name": lambda c: ("NAME", c[0]),
     "objects_kind": words,
     "object_target": lambda c: a.ObjectTarget(c[0], c[1], c[2]),
     "fn_types": lambda c: tuple(t for t in c if t is not None),
@@ -204,7 +224,7 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[3][1] if c[3] else None, span=s,
     ),
     "show_objects": lambda c, s: a.ShowObjects(
-        c[1], flag(c[0]), c[3], c[4][0] if c[4] else None, c[4][1] if c[4] else None, c[5],
+        c[1], flag(c[0]), c[3], *_objects_scope(c[1], c[4]), c[5],
         c[6][0] if c[6] else None, c[6][1] if c[6] else None, c[2] is not None, span=s
     ),
     "show_versions": lambda c, s: a.ShowVersions(c[1], c[0], span=s),

@@ -113,3 +113,19 @@ def test_show_tables_retention_time_is_described_as_the_text_it_holds(sql: str) 
         assert isinstance(row["rows"], int) and types["rows"] == 0
         cur.execute("SELECT \"retention_time\" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))")
         assert cur.description[0][1] == 2 and cur.fetchone() == ("1",)
+
+
+def test_show_columns_in_a_bare_name_lists_that_tables_columns() -> None:
+    with snowreg.connect(database="d", schema="public") as conn:
+        conn.cursor().execute("CREATE SCHEMA d.s")
+        conn.cursor().execute("CREATE TABLE d.s.t (id INT PRIMARY KEY, note STRING)")
+        conn.cursor().execute("CREATE TABLE d.public.s (other INT)")  # a table named like the schema
+        conn.cursor().execute("USE SCHEMA d.public")  # CREATE SCHEMA made d.s the current schema
+        assert [r["column_name"] for r in rows(conn, "SHOW COLUMNS IN s.t")] == ["ID", "NOTE"]
+        assert [r["column_name"] for r in rows(conn, "SHOW COLUMNS IN d.s.t")] == ["ID", "NOTE"]
+        assert [r["column_name"] for r in rows(conn, "SHOW COLUMNS IN s")] == ["OTHER"]  # the table, not the schema
+        assert [r["column_name"] for r in rows(conn, "SHOW PRIMARY KEYS IN d.s.t")] == ["ID"]
+        assert [r["name"] for r in rows(conn, "SHOW TABLES IN s")] == ["T"]  # SHOW TABLES: the schema
+        with pytest.raises(snowreg.ProgrammingError) as info:
+            conn.cursor().execute("SHOW TABLES IN d.s.t")  # a schema's name has two parts at most
+        assert info.value.errno == 1003
