@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from lark import Token
 
@@ -106,7 +106,10 @@ def _fn_type(c: list[Any]) -> str:
 _OF_A_TABLE = frozenset({"COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"})
 
 
-def _objects_scope(kind: str, scope: tuple[str, Any] | None) -> tuple[str | None, Any]:
+_Scope = Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"]
+
+
+def _objects_scope(kind: str, scope: tuple[Any, Any] | None) -> tuple[_Scope | None, Any]:
     if scope is None:
         return None, None
     if scope[0] != "NAME":
