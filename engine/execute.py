@@ -611,8 +611,10 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         from snowreg.grammar.ast.functions import FunctionSignature
 
         return procedures.describe_procedure(session, FunctionSignature(stmt.name, stmt.arg_types))
-    if stmt.kind == "USER":
-        return showgrants.describe_user(session, stmt)
+    if stmt.kind in ("USER", "DATABASE", "SCHEMA"):
+        return showgrants.describe_user(session, stmt) if stmt.kind == "USER" else \
+            show.describe_database(session, stmt.name) if stmt.kind == "DATABASE" else \
+            show_objects.describe_schema(session, stmt.name)
     if stmt.kind == "FILE FORMAT":
         from snowreg.engine.loading import file_formats
 

@@ -371,3 +371,20 @@ _BUILTINS: tuple[BuiltinFunction, ...] = (
 def builtin_functions() -> tuple[BuiltinFunction, ...]:
     """The built-in functions SHOW FUNCTIONS lists: the provider to point at the engine's function table."""
     return _BUILTINS
+
+
+DESCRIBE_CONTAINER_COLUMNS = ["created_on", "name", "kind"]
+
+
+def describe_database(session: Session, name: ast.QualifiedName) -> Result:
+    """DESCRIBE DATABASE d (https://docs.snowflake.com/en/sql-reference/sql/desc-database): `created_on`, `name`
+    and `kind` (SCHEMA) of the schemas SHOW SCHEMAS IN DATABASE d lists, INFORMATION_SCHEMA included (created
+    with its database, as the page's example shows), in name order (DECISIONS.md S43)."""
+    if name.schema is not None:
+        raise errors.does_not_exist("Database", ".".join(quote_ident(session.name(p)) for p in
+                                                         (name.database, name.schema, name.name) if p is not None))
+    schemas = show_schemas(session, ast.ShowSchemas(in_database=name.name))
+    database = session.catalog.databases.get_database(session.name(name.name))
+    made = database.created_on if database is not None else None
+    rows = [(r[0] if r[1] != "INFORMATION_SCHEMA" else made, r[1], "SCHEMA") for r in schemas.rows]
+    return from_rows(DESCRIBE_CONTAINER_COLUMNS, sorted(rows, key=lambda r: r[1]), ["TIMESTAMP_LTZ", "TEXT", "TEXT"])

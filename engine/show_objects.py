@@ -351,6 +351,20 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
 
 
+def describe_schema(session: Session, name: ast.QualifiedName) -> Result:
+    """DESCRIBE SCHEMA [db.]s (https://docs.snowflake.com/en/sql-reference/sql/desc-schema): `created_on`, `name`
+    and `kind` (TABLE, VIEW, MATERIALIZED_VIEW, as the page's example shows) of the tables and views SHOW OBJECTS
+    IN SCHEMA s lists, in name order (DECISIONS.md S43)."""
+    if name.database is not None:
+        raise errors.does_not_exist("Schema", ".".join(quote_ident(session.name(p)) for p in
+                                                       (name.database, name.schema, name.name) if p is not None))
+    scope = ast.ShowObjects("OBJECTS", scope="SCHEMA", scope_name=name)
+    rows = [(r.created_on, r.name, "MATERIALIZED_VIEW" if show_derived.is_materialized(session, r) else r.kind)
+            for r in _in_scope(session, scope)
+            if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+    return from_rows(["created_on", "name", "kind"], rows, ["TIMESTAMP_LTZ", "TEXT", "TEXT"])
+
+
 def describe_result(session: Session, stmt: ast.DescribeResult) -> Result:
     """DESCRIBE RESULT: one row per column of an earlier result, in DESCRIBE TABLE's columns
     (https://docs.snowflake.com/en/sql-reference/sql/desc-result): its name, its type as the result

@@ -129,3 +129,26 @@ def test_show_columns_in_a_bare_name_lists_that_tables_columns() -> None:
         with pytest.raises(snowreg.ProgrammingError) as info:
             conn.cursor().execute("SHOW TABLES IN d.s.t")  # a schema's name has two parts at most
         assert info.value.errno == 1003
+
+
+def test_describe_database_and_schema_list_what_the_role_may_see() -> None:
+    with snowreg.connect() as admin:
+        cur = admin.cursor()
+        for sql in ("CREATE DATABASE d", "CREATE SCHEMA d.s", "CREATE TABLE d.s.open_t (i INT)",
+                    "CREATE TABLE d.s.secret (i INT)", "CREATE VIEW d.s.v AS SELECT i FROM d.s.open_t",
+                    "CREATE SCHEMA d.hidden", "CREATE ROLE analyst", "CREATE USER tester",
+                    "GRANT ROLE analyst TO USER tester", "GRANT USAGE ON DATABASE d TO ROLE analyst",
+                    "GRANT USAGE ON SCHEMA d.s TO ROLE analyst", "GRANT SELECT ON TABLE d.s.open_t TO ROLE analyst"):
+            cur.execute(sql)
+        assert [(r["name"], r["kind"]) for r in rows(admin, "DESCRIBE DATABASE d")] == [
+            ("HIDDEN", "SCHEMA"), ("INFORMATION_SCHEMA", "SCHEMA"), ("PUBLIC", "SCHEMA"), ("S", "SCHEMA")]
+        assert all(r["created_on"] is not None for r in rows(admin, "DESCRIBE DATABASE d"))
+        assert [(r["name"], r["kind"]) for r in rows(admin, "DESC SCHEMA d.s")] == [
+            ("OPEN_T", "TABLE"), ("SECRET", "TABLE"), ("V", "VIEW")]
+        analyst = Connection(admin._catalog, user="tester", role="ANALYST")
+        assert [r["name"] for r in rows(analyst, "DESCRIBE DATABASE d")] == ["INFORMATION_SCHEMA", "S"]
+        assert [r["name"] for r in rows(analyst, "DESCRIBE SCHEMA d.s")] == ["OPEN_T"]
+        for sql, text in (("DESCRIBE SCHEMA d.hidden", "Schema 'D.HIDDEN'"), ("DESCRIBE DATABASE nope", "'NOPE'")):
+            with pytest.raises(snowreg.ProgrammingError) as info:
+                analyst.cursor().execute(sql)
+            assert info.value.errno == 2003 and text in info.value.msg
