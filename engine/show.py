@@ -96,8 +96,9 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
             if like(stmt.like, s.name) and privileges.can_see_schema(session, s.database_name, s.name):
                 current = "Y" if (s.database_name, s.name) == (session.database, session.schema) else "N"
                 days = session.catalog.retention.setting(s.database_name, s.name)[0]
+                managed = session.catalog.databases.schema_managed_access(s.database_name, s.name)
                 rows.append((s.created_on, s.name, "N", current, s.database_name, s.owner or "", s.comment or "",
-                             "", days, "ROLE", None, None))
+                             "MANAGED ACCESS" if managed else "", days, "ROLE", None, None))
         if database is not None and like(stmt.like, "INFORMATION_SCHEMA"):
             rows.append((None, "INFORMATION_SCHEMA", "N", "N", database, "", "Views describing the contents of "
                          "schemas in this database", "", session.catalog.retention.setting(database)[0], "", None,

@@ -152,3 +152,24 @@ def test_describe_database_and_schema_list_what_the_role_may_see() -> None:
             with pytest.raises(snowreg.ProgrammingError) as info:
                 analyst.cursor().execute(sql)
             assert info.value.errno == 2003 and text in info.value.msg
+
+
+@pytest.mark.parametrize("sql", ["CREATE TRANSIENT DATABASE tdb", "CREATE TRANSIENT SCHEMA d.ts",
+                                 "CREATE OR REPLACE TRANSIENT SCHEMA d.public"])
+def test_transient_databases_and_schemas_are_refused_before_anything_changes(sql: str) -> None:
+    with snowreg.connect(database="d", schema="public") as conn:
+        before = rows(conn, "SHOW SCHEMAS IN ACCOUNT")
+        with pytest.raises(snowreg.NotSupportedError) as info:
+            conn.cursor().execute(sql)
+        assert "CREATE TRANSIENT" in info.value.msg
+        assert rows(conn, "SHOW SCHEMAS IN ACCOUNT") == before
+        assert [r["name"] for r in rows(conn, "SHOW DATABASES")] == ["D"]
+
+
+def test_show_schemas_options_names_managed_access() -> None:
+    with snowreg.connect(database="d", schema="public") as conn:
+        conn.cursor().execute("CREATE SCHEMA d.locked WITH MANAGED ACCESS")
+        assert {r["name"]: r["options"] for r in rows(conn, "SHOW SCHEMAS IN DATABASE d")} == {
+            "INFORMATION_SCHEMA": "", "LOCKED": "MANAGED ACCESS", "PUBLIC": ""}
+        assert rows(conn, "SELECT is_managed_access FROM d.information_schema.schemata "
+                          "WHERE schema_name = 'LOCKED'") == [{"IS_MANAGED_ACCESS": "YES"}]
