@@ -370,10 +370,12 @@ def describe_result(session: Session, stmt: ast.DescribeResult) -> Result:
     (https://docs.snowflake.com/en/sql-reference/sql/desc-result): its name, its type as the result
     describes it (the same as RESULT_SCAN reads it), nullable."""
     query_id = stmt.query_id
-    if query_id is None:  # LAST_QUERY_ID(): the statement before this one
-        if not session.query_ids:
-            raise errors.statement_not_found("LAST_QUERY_ID()")
-        query_id = session.query_ids[-1]
+    if query_id is None:  # LAST_QUERY_ID([n]): -1 the statement before this one, 1 the session's first
+        ids, n = session.query_ids, stmt.position
+        index = n if n < 0 else n - 1
+        if n == 0 or not -len(ids) <= index < len(ids):
+            raise errors.statement_not_found(f"LAST_QUERY_ID({'' if n == -1 else n})")
+        query_id = ids[index]
     result = session.result_of(query_id)
     if result is None:
         raise errors.statement_not_found(query_id)

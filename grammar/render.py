@@ -419,8 +419,8 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.ShowGrants: _show_grants,
         a.Query: _query,
         a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}",
-        a.DescribeResult: lambda s: "DESCRIBE RESULT " + (string(s.query_id) if s.query_id is not None
-                                                          else "LAST_QUERY_ID()"),
+        a.DescribeResult: lambda s: "DESCRIBE RESULT " + (string(s.query_id) if s.query_id is not None else
+                                                          f"LAST_QUERY_ID({'' if s.position == -1 else s.position})"),
         a.LiveVersion: _live_version,
         a.AnonymousBlock: lambda stmt: stmt.text,
     }

@@ -129,7 +129,8 @@ def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
 # Rules whose value is a plain function of their children (keywords already filtered out).
 CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "ident": lambda c: resolve_ident(c[0]), "ident_fn": _ident_fn,
-    "string": _text, "local_file": _text, "last_query_id": lambda c: None, "limit": lambda c: int(c[0]),
+    "string": _text, "local_file": _text, "last_query_id": lambda c: -1 if c[0] is None else c[0],  # the position LAST_QUERY_ID([n]) names
+    "query_position": lambda c: int("".join(str(t) for t in c if t is not None)), "limit": lambda c: int(c[0]),
     "limit_from": lambda c: (int(c[0]), c[1]), "terse": _true, "history": _true,
     "function_kind": words,
     "warehouse_set": lambda c: ("SET", tuple((o.key, o.value) for o in c), False),
@@ -274,7 +275,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     ),
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
     "describe": lambda c, s: a.Describe(c[0], c[1], c[2], c[3], span=s),
-    "describe_result": lambda c, s: a.DescribeResult(c[0], span=s),
+    "describe_result": lambda c, s: a.DescribeResult(c[0], span=s) if isinstance(c[0], str)
+    else a.DescribeResult(None, c[0], span=s),
     "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2].name, if_exists=flag(c[0]), span=s,
                                                    version_span=c[2].span),
     "commit_version": lambda c, s: a.LiveVersion(

@@ -173,3 +173,15 @@ def test_show_schemas_options_names_managed_access() -> None:
             "INFORMATION_SCHEMA": "", "LOCKED": "MANAGED ACCESS", "PUBLIC": ""}
         assert rows(conn, "SELECT is_managed_access FROM d.information_schema.schemata "
                           "WHERE schema_name = 'LOCKED'") == [{"IS_MANAGED_ACCESS": "YES"}]
+
+
+def test_describe_result_takes_last_query_ids_position() -> None:
+    with snowreg.connect() as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT 1 AS a")
+        cur.execute("SELECT 'x' AS b, 2 AS c")
+        assert [r["name"] for r in rows(conn, "DESCRIBE RESULT LAST_QUERY_ID(-2)")] == ["A"]
+        assert [r["name"] for r in rows(conn, "DESC RESULT LAST_QUERY_ID(1)")] == ["A"]
+        with pytest.raises(snowreg.ProgrammingError) as info:
+            cur.execute("DESC RESULT LAST_QUERY_ID(-99)")
+        assert info.value.errno == 709
