@@ -85,8 +85,10 @@ def _default_database(session: Session) -> str | None:
 
 
 def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
+    """Without IN: the current database's schemas, or the account's when the session has none (the page:
+    "No database: ACCOUNT is the default")."""
     database = None if stmt.in_account else (
-        session.name(stmt.in_database) if stmt.in_database is not None else session.current_database())
+        session.name(stmt.in_database) if stmt.in_database is not None else session.database)
     if database is not None and (session.catalog.databases.get_database(database) is None or (
             stmt.in_database is not None and not privileges.can_see_database(session, database))):
         raise errors.does_not_exist("Database", quote_ident(database))  # a named database the roles cannot see too

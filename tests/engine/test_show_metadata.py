@@ -185,3 +185,15 @@ def test_describe_result_takes_last_query_ids_position() -> None:
         with pytest.raises(snowreg.ProgrammingError) as info:
             cur.execute("DESC RESULT LAST_QUERY_ID(-99)")
         assert info.value.errno == 709
+
+
+def test_show_schemas_without_a_current_database_lists_the_accounts() -> None:
+    with snowreg.connect() as conn:
+        conn.cursor().execute("CREATE DATABASE d1")
+        conn.cursor().execute("CREATE DATABASE d2")
+        fresh = Connection(conn._catalog)  # no current database
+        assert [(r["database_name"], r["name"]) for r in rows(fresh, "SHOW SCHEMAS")] == [
+            ("D1", "PUBLIC"), ("D2", "PUBLIC")]
+        with pytest.raises(snowreg.ProgrammingError) as info:  # a named database must exist
+            fresh.cursor().execute("SHOW SCHEMAS IN DATABASE nope")
+        assert info.value.errno == 2003
