@@ -70,7 +70,9 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
 
 
 def statement_kind(stmt: ast.Statement) -> str:
-    """How Snowflake's messages name a registry statement: CreateModel → CREATE MODEL."""
+    """How Snowflake's messages name a registry statement: CreateModel → CREATE MODEL, SHOW TABLES."""
+    if isinstance(stmt, ast.ShowObjects):
+        return f"SHOW {stmt.kind}"
     words = re.findall(r"[A-Z][a-z]*", type(stmt).__name__)
     if words[:1] == ["Alter"] and len(words) > 2:
         words = words[:2]  # AlterModelSet → ALTER MODEL

@@ -197,3 +197,9 @@ def test_show_schemas_without_a_current_database_lists_the_accounts() -> None:
         with pytest.raises(snowreg.ProgrammingError) as info:  # a named database must exist
             fresh.cursor().execute("SHOW SCHEMAS IN DATABASE nope")
         assert info.value.errno == 2003
+
+
+def test_no_current_database_errors_name_the_show_command() -> None:
+    with snowreg.connect() as conn, pytest.raises(snowreg.ProgrammingError) as info:
+        conn.cursor().execute("SHOW TABLES IN DATABASE")
+    assert info.value.errno == 90105 and "Cannot perform SHOW TABLES." in info.value.msg
