@@ -16,6 +16,8 @@ from snowreg.grammar.text import quote_ident
 def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
         raise errors.invalid_property_combination()
+    if stmt.transient:  # not kept: its tables would be made permanent, SHOW would say so (DECISIONS.md S44)
+        raise errors.not_supported("CREATE TRANSIENT DATABASE")
     name = session.name(stmt.name)
     _check_retention(stmt.retention)
     privileges.check_account(session, "CREATE DATABASE")
@@ -83,6 +85,8 @@ def drop_database(session: Session, stmt: ast.DropDatabase) -> Result:
 def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
     if stmt.or_replace and stmt.if_not_exists:
         raise errors.invalid_property_combination()
+    if stmt.transient:  # as CREATE TRANSIENT DATABASE (DECISIONS.md S44)
+        raise errors.not_supported("CREATE TRANSIENT SCHEMA")
     db, name = session.qualify_schema(stmt.name)
     _check_retention(stmt.retention)
     if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):

@@ -70,7 +70,9 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
 
 
 def statement_kind(stmt: ast.Statement) -> str:
-    """How Snowflake's messages name a registry statement: CreateModel → CREATE MODEL."""
+    """How Snowflake's messages name a registry statement: CreateModel → CREATE MODEL, SHOW TABLES."""
+    if isinstance(stmt, ast.ShowObjects):
+        return f"SHOW {stmt.kind}"
     words = re.findall(r"[A-Z][a-z]*", type(stmt).__name__)
     if words[:1] == ["Alter"] and len(words) > 2:
         words = words[:2]  # AlterModelSet → ALTER MODEL
@@ -611,8 +613,10 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         from snowreg.grammar.ast.functions import FunctionSignature
 
         return procedures.describe_procedure(session, FunctionSignature(stmt.name, stmt.arg_types))
-    if stmt.kind == "USER":
-        return showgrants.describe_user(session, stmt)
+    if stmt.kind in ("USER", "DATABASE", "SCHEMA"):
+        return showgrants.describe_user(session, stmt) if stmt.kind == "USER" else \
+            show.describe_database(session, stmt.name) if stmt.kind == "DATABASE" else \
+            show_objects.describe_schema(session, stmt.name)
     if stmt.kind == "FILE FORMAT":
         from snowreg.engine.loading import file_formats
 

@@ -85,8 +85,10 @@ def _default_database(session: Session) -> str | None:
 
 
 def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
+    """Without IN: the current database's schemas, or the account's when the session has none (the page:
+    "No database: ACCOUNT is the default")."""
     database = None if stmt.in_account else (
-        session.name(stmt.in_database) if stmt.in_database is not None else session.current_database())
+        session.name(stmt.in_database) if stmt.in_database is not None else session.database)
     if database is not None and (session.catalog.databases.get_database(database) is None or (
             stmt.in_database is not None and not privileges.can_see_database(session, database))):
         raise errors.does_not_exist("Database", quote_ident(database))  # a named database the roles cannot see too
@@ -96,8 +98,9 @@ def show_schemas(session: Session, stmt: ast.ShowSchemas) -> Result:
             if like(stmt.like, s.name) and privileges.can_see_schema(session, s.database_name, s.name):
                 current = "Y" if (s.database_name, s.name) == (session.database, session.schema) else "N"
                 days = session.catalog.retention.setting(s.database_name, s.name)[0]
+                managed = session.catalog.databases.schema_managed_access(s.database_name, s.name)
                 rows.append((s.created_on, s.name, "N", current, s.database_name, s.owner or "", s.comment or "",
-                             "", days, "ROLE", None, None))
+                             "MANAGED ACCESS" if managed else "", days, "ROLE", None, None))
         if database is not None and like(stmt.like, "INFORMATION_SCHEMA"):
             rows.append((None, "INFORMATION_SCHEMA", "N", "N", database, "", "Views describing the contents of "
                          "schemas in this database", "", session.catalog.retention.setting(database)[0], "", None,
@@ -371,3 +374,20 @@ _BUILTINS: tuple[BuiltinFunction, ...] = (
 def builtin_functions() -> tuple[BuiltinFunction, ...]:
     """The built-in functions SHOW FUNCTIONS lists: the provider to point at the engine's function table."""
     return _BUILTINS
+
+
+DESCRIBE_CONTAINER_COLUMNS = ["created_on", "name", "kind"]
+
+
+def describe_database(session: Session, name: ast.QualifiedName) -> Result:
+    """DESCRIBE DATABASE d (https://docs.snowflake.com/en/sql-reference/sql/desc-database): `created_on`, `name`
+    and `kind` (SCHEMA) of the schemas SHOW SCHEMAS IN DATABASE d lists, INFORMATION_SCHEMA included (created
+    with its database, as the page's example shows), in name order (DECISIONS.md S43)."""
+    if name.schema is not None:
+        raise errors.does_not_exist("Database", ".".join(quote_ident(session.name(p)) for p in
+                                                         (name.database, name.schema, name.name) if p is not None))
+    schemas = show_schemas(session, ast.ShowSchemas(in_database=name.name))
+    database = session.catalog.databases.get_database(session.name(name.name))
+    made = database.created_on if database is not None else None
+    rows = [(r[0] if r[1] != "INFORMATION_SCHEMA" else made, r[1], "SCHEMA") for r in schemas.rows]
+    return from_rows(DESCRIBE_CONTAINER_COLUMNS, sorted(rows, key=lambda r: r[1]), ["TIMESTAMP_LTZ", "TEXT", "TEXT"])

@@ -51,8 +51,8 @@ SHOW_IMPORTED_KEYS_COLUMNS = ["created_on", "pk_database_name", "pk_schema_name"
 DESCRIBE_COLUMNS = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression",
                     "comment", "policy name", "privacy domain"]
 _TIMES = {"created_on", "refreshed_on", "compacted_on", "data_timestamp", "last_suspended_on"}
-_NUMBERS = {"rows", "bytes", "key_sequence", "retention_time", "search_optimization_progress",
-            "search_optimization_bytes"}
+# SHOW TABLES / OBJECTS `retention_time` is text ('1'), as its value always was (DECISIONS.md S40).
+_NUMBERS = {"rows", "bytes", "key_sequence", "search_optimization_progress", "search_optimization_bytes"}
 
 
 def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
@@ -351,15 +351,31 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
 
 
+def describe_schema(session: Session, name: ast.QualifiedName) -> Result:
+    """DESCRIBE SCHEMA [db.]s (https://docs.snowflake.com/en/sql-reference/sql/desc-schema): `created_on`, `name`
+    and `kind` (TABLE, VIEW, MATERIALIZED_VIEW, as the page's example shows) of the tables and views SHOW OBJECTS
+    IN SCHEMA s lists, in name order (DECISIONS.md S43)."""
+    if name.database is not None:
+        raise errors.does_not_exist("Schema", ".".join(quote_ident(session.name(p)) for p in
+                                                       (name.database, name.schema, name.name) if p is not None))
+    scope = ast.ShowObjects("OBJECTS", scope="SCHEMA", scope_name=name)
+    rows = [(r.created_on, r.name, "MATERIALIZED_VIEW" if show_derived.is_materialized(session, r) else r.kind)
+            for r in _in_scope(session, scope)
+            if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
+    return from_rows(["created_on", "name", "kind"], rows, ["TIMESTAMP_LTZ", "TEXT", "TEXT"])
+
+
 def describe_result(session: Session, stmt: ast.DescribeResult) -> Result:
     """DESCRIBE RESULT: one row per column of an earlier result, in DESCRIBE TABLE's columns
     (https://docs.snowflake.com/en/sql-reference/sql/desc-result): its name, its type as the result
     describes it (the same as RESULT_SCAN reads it), nullable."""
     query_id = stmt.query_id
-    if query_id is None:  # LAST_QUERY_ID(): the statement before this one
-        if not session.query_ids:
-            raise errors.statement_not_found("LAST_QUERY_ID()")
-        query_id = session.query_ids[-1]
+    if query_id is None:  # LAST_QUERY_ID([n]): -1 the statement before this one, 1 the session's first
+        ids, n = session.query_ids, stmt.position
+        index = n if n < 0 else n - 1
+        if n == 0 or not -len(ids) <= index < len(ids):
+            raise errors.statement_not_found(f"LAST_QUERY_ID({'' if n == -1 else n})")
+        query_id = ids[index]
     result = session.result_of(query_id)
     if result is None:
         raise errors.statement_not_found(query_id)

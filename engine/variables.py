@@ -7,12 +7,13 @@ import decimal
 from typing import Any
 
 from snowreg import errors
-from snowreg.engine import parameters, retention
+from snowreg.engine import parameters, retention, warehouses
+from snowreg.engine.access import showgrants
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql.run import evaluate_scalars
 from snowreg.grammar import ast
-from snowreg.grammar.text import like
+from snowreg.grammar.text import like, quote_ident
 
 
 def set_variable(session: Session, stmt: ast.SetVariable) -> Result:
@@ -92,9 +93,19 @@ def alter_session(session: Session, stmt: ast.AlterSession) -> Result:
 
 
 def show_parameters(session: Session, stmt: ast.ShowParameters) -> Result:
-    """SHOW PARAMETERS [LIKE] [IN SESSION | USER | ACCOUNT]: every session parameter, with the session's value
+    """SHOW PARAMETERS [LIKE] [{IN | FOR} SESSION | USER [u] | ACCOUNT]: every session parameter, with the session's value
     where it set one (IN USER / ACCOUNT: the defaults, as snowreg sets none there, T33). IN ACCOUNT also
-    DATA_RETENTION_TIME_IN_DAYS; IN DATABASE | SCHEMA | TABLE only that object parameter (engine.retention)."""
+    DATA_RETENTION_TIME_IN_DAYS; IN DATABASE | SCHEMA | TABLE only that object parameter (engine.retention);
+    IN WAREHOUSE the warehouse's three parameters (engine.warehouses); IN TASK is refused (DECISIONS.md S42)."""
+    if stmt.scope == "TASK":
+        raise errors.not_supported("SHOW PARAMETERS IN TASK")
+    if stmt.scope == "WAREHOUSE":
+        return from_rows(["key", "value", "default", "level", "description", "type"],
+                         warehouses.parameter_rows(session, stmt.target, stmt.like))
+    if stmt.scope == "USER" and stmt.target is not None:
+        name = session.name(stmt.target.name)
+        if name != session.user and all(u.name != name for u in showgrants.visible_users(session)):
+            raise errors.does_not_exist("User", quote_ident(name))  # one SHOW USERS hides is answered missing
     rows: list[tuple[Any, ...]] = retention.parameter_rows(session, stmt)
     if stmt.scope not in ("DATABASE", "SCHEMA", "TABLE"):
         own = session.parameters if stmt.scope in (None, "SESSION") else None

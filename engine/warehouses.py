@@ -167,3 +167,35 @@ def show_warehouses(session: Session, stmt: ast.ShowWarehouses) -> Result:
         found.append(implicit)
     rows = [_row(session, w, default) for w in sorted(found, key=lambda w: w.name) if like(stmt.like, w.name)]
     return from_rows(SHOW_WAREHOUSES_COLUMNS, rows, _TYPES)
+
+
+# SHOW PARAMETERS IN WAREHOUSE: the warehouse's object parameters
+# (https://docs.snowflake.com/en/sql-reference/parameters, "Object parameters"; DECISIONS.md S42).
+_PARAMETERS = (
+    ("MAX_CONCURRENCY_LEVEL", "8", "Concurrency level for SQL statements executed by a warehouse cluster."),
+    ("STATEMENT_QUEUED_TIMEOUT_IN_SECONDS", "0", "Seconds a statement may wait in the warehouse's queue."),
+    ("STATEMENT_TIMEOUT_IN_SECONDS", "172800", "Timeout in seconds for statements run on the warehouse."),
+)
+
+
+def parameter_rows(session: Session, target: ast.QualifiedName | None, pattern: str | None) -> list[tuple[Any, ...]]:
+    """SHOW PARAMETERS [LIKE] IN WAREHOUSE [w]: the three warehouse parameters, the value CREATE / ALTER
+    WAREHOUSE set (level WAREHOUSE) or the default (level empty). The warehouse must be one SHOW WAREHOUSES lists."""
+    if target is None and session.warehouse is None:
+        raise errors.compilation_error("No active warehouse selected in the current session.")
+    name = session.warehouse if target is None else session.name(target.name)
+    assert name is not None
+    row = session.catalog.warehouses.get_warehouse(name)
+    if row is None:
+        row = _session_warehouse(session) if name == session.warehouse else None
+    elif name != session.warehouse and not privileges.can_see_warehouse(session, row.name, row.owner):
+        row = None
+    if row is None:
+        raise errors.does_not_exist("Warehouse", quote_ident(name))
+    rows = []
+    for key, default, description in _PARAMETERS:
+        if like(pattern, key):
+            value = row.property(key)
+            rows.append((key, default if value is None else str(value), default,
+                         "" if value is None else "WAREHOUSE", description, "NUMBER"))
+    return rows

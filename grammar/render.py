@@ -397,7 +397,9 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.RevokeRole: lambda s: f"REVOKE ROLE {name(s.role)} FROM {s.grantee_kind} {name(s.grantee)}",
         a.UseRole: lambda s: f"USE ROLE {name(s.name)}",
         a.UseSecondaryRoles: lambda s: f"USE SECONDARY ROLES {s.mode}",
-        a.ShowRoles: lambda s: "SHOW ROLES" + _show_tail(s.like),
+        a.ShowRoles: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}ROLES"
+        + _show_tail(s.like, f" IN CLASS {qname(s.in_class)}" if s.in_class else "", s.starts_with, s.limit)
+        + _limit_from(s.limit_from),
         a.ShowVariables: lambda s: "SHOW VARIABLES" + _show_tail(s.like),
         a.ShowUsers: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}USERS"
         + _show_tail(s.like, "", s.starts_with, s.limit) + _limit_from(s.limit_from),
@@ -417,8 +419,8 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.ShowGrants: _show_grants,
         a.Query: _query,
         a.Describe: lambda s: f"DESCRIBE {s.kind} {qname(s.name)}{_fn_types(s.arg_types)}",
-        a.DescribeResult: lambda s: "DESCRIBE RESULT " + (string(s.query_id) if s.query_id is not None
-                                                          else "LAST_QUERY_ID()"),
+        a.DescribeResult: lambda s: "DESCRIBE RESULT " + (string(s.query_id) if s.query_id is not None else
+                                                          f"LAST_QUERY_ID({'' if s.position == -1 else s.position})"),
         a.LiveVersion: _live_version,
         a.AnonymousBlock: lambda stmt: stmt.text,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from lark import Token
 
@@ -100,6 +100,28 @@ def _fn_type(c: list[Any]) -> str:
     return " ".join(names) + (f"({','.join(sizes)})" if sizes else "")
 
 
+# SHOW … IN <name> without a keyword: a table or view for the commands about columns and keys
+# (https://docs.snowflake.com/en/sql-reference/sql/show-columns: `[ TABLE ] <table_name> | [ VIEW ] <view_name>`),
+# a schema for the others (`<schema_name>`, https://docs.snowflake.com/en/sql-reference/sql/show-tables).
+_OF_A_TABLE = frozenset({"COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS"})
+
+
+_Scope = Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"]
+
+
+def _objects_scope(kind: str, scope: tuple[Any, Any] | None) -> tuple[_Scope | None, Any]:
+    if scope is None:
+        return None, None
+    if scope[0] != "NAME":
+        return scope
+    name: a.QualifiedName = scope[1]
+    if kind in _OF_A_TABLE:
+        return "TABLE", name
+    if name.database is not None:  # a schema's name has at most two parts
+        raise BuildError(name.span.start)
+    return "SCHEMA", name
+
+
 def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
     return lambda c: (kind, c[0] if kind == "SCHEMA" or c[0] is None else a.QualifiedName(c[0]))
 
@@ -107,14 +129,15 @@ def _models_in(kind: str) -> Callable[[list[Any]], tuple[str, Any]]:
 # Rules whose value is a plain function of their children (keywords already filtered out).
 CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "ident": lambda c: resolve_ident(c[0]), "ident_fn": _ident_fn,
-    "string": _text, "local_file": _text, "last_query_id": lambda c: None, "limit": lambda c: int(c[0]),
+    "string": _text, "local_file": _text, "last_query_id": lambda c: -1 if c[0] is None else c[0],  # the position LAST_QUERY_ID([n]) names
+    "query_position": lambda c: int("".join(str(t) for t in c if t is not None)), "limit": lambda c: int(c[0]),
     "limit_from": lambda c: (int(c[0]), c[1]), "terse": _true, "history": _true,
     "function_kind": words,
     "warehouse_set": lambda c: ("SET", tuple((o.key, o.value) for o in c), False),
     "warehouse_suspend": lambda c: ("SUSPEND", (), False),
     "warehouse_resume": lambda c: ("RESUME", (), c[0] is not None), "if_suspended": _true,
     "version_value": _first, "with_version": _first, "with_version_ref": _first,
-    "like": _first, "starts_with": _first, "comment_prop": _first,
+    "like": _first, "starts_with": _first, "comment_prop": _first, "roles_in_class": _first,
     "or_replace": _true, "if_not_exists": _true, "if_exists": _true, "managed_access": _true,
     "cascade": _true, "with_grant_option": _true, "grant_option_for": _true, "recursive": _true,
     "call_args": lambda c: tuple(x for x in c if x is not None),
@@ -127,6 +150,8 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "param_scope": lambda c: (str(c[-1]).upper(), None),
     "param_in_database": lambda c: ("DATABASE", None if c[-1] is None else a.QualifiedName(c[-1])),
     "param_in_schema": lambda c: ("SCHEMA", c[-1]), "param_in_table": lambda c: ("TABLE", c[-1]),
+    "param_in_user": lambda c: ("USER", a.QualifiedName(c[-1])), "param_in_task": lambda c: ("TASK", c[-1]),
+    "param_in_warehouse": lambda c: ("WAREHOUSE", None if c[-1] is None else a.QualifiedName(c[-1])),
     "retention_prop": lambda c: int(c[0]),
     "current_grants": lambda c: str(c[0]).upper(),
     "from_model": lambda c: a.FromModel(c[0], name_of(c[1]), span_of(c[1])),
@@ -139,6 +164,7 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "in_account": lambda c: ("ACCOUNT", None),
     "models_in_database": _models_in("DATABASE"), "models_in_schema": _models_in("SCHEMA"),
     "objects_in_table": lambda c: ("TABLE", c[0]), "objects_in_view": lambda c: ("VIEW", c[0]),
+    "objects_in_name": lambda c: ("NAME", c[0]),
     "objects_kind": words,
     "object_target": lambda c: a.ObjectTarget(c[0], c[1], c[2]),
     "fn_types": lambda c: tuple(t for t in c if t is not None),
@@ -202,7 +228,7 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
         c[3][1] if c[3] else None, span=s,
     ),
     "show_objects": lambda c, s: a.ShowObjects(
-        c[1], flag(c[0]), c[3], c[4][0] if c[4] else None, c[4][1] if c[4] else None, c[5],
+        c[1], flag(c[0]), c[3], *_objects_scope(c[1], c[4]), c[5],
         c[6][0] if c[6] else None, c[6][1] if c[6] else None, c[2] is not None, span=s
     ),
     "show_versions": lambda c, s: a.ShowVersions(c[1], c[0], span=s),
@@ -217,7 +243,9 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     "drop_user": lambda c, s: a.DropUser(c[1], flag(c[0]), span=s),
     "grant_role": lambda c, s: a.GrantRole(c[0], c[1], c[2], span=s),
     "revoke_role": lambda c, s: a.RevokeRole(c[0], c[1], c[2], span=s),
-    "show_roles": lambda c, s: a.ShowRoles(c[0], span=s),
+    "show_roles": lambda c, s: a.ShowRoles(
+        c[1], c[0] is not None, c[2], c[3], c[4][0] if c[4] else None, c[4][1] if c[4] else None, span=s
+    ),
     "show_users": lambda c, s: a.ShowUsers(
         c[1], c[0] is not None, c[2], c[3][0] if c[3] else None, c[3][1] if c[3] else None, span=s
     ),
@@ -247,7 +275,8 @@ STATEMENTS: dict[str, Callable[[list[Any], a.Span], a.Statement]] = {
     ),
     "show_future_grants": lambda c, s: a.ShowGrants("FUTURE_IN", c[0], c[1], c[2], span=s),
     "describe": lambda c, s: a.Describe(c[0], c[1], c[2], c[3], span=s),
-    "describe_result": lambda c, s: a.DescribeResult(c[0], span=s),
+    "describe_result": lambda c, s: a.DescribeResult(c[0], span=s) if isinstance(c[0], str)
+    else a.DescribeResult(None, c[0], span=s),
     "add_live_version": lambda c, s: a.LiveVersion("ADD", c[1], c[2].name, if_exists=flag(c[0]), span=s,
                                                    version_span=c[2].span),
     "commit_version": lambda c, s: a.LiveVersion(

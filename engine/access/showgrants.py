@@ -54,7 +54,14 @@ def _flag(value: bool) -> str:
 
 
 def show_roles(session: Session, stmt: ast.ShowRoles) -> Result:
-    """Every role of the account (role names reveal no object; Snowflake lists them to any role)."""
+    """Every role of the account (role names reveal no object; Snowflake lists them to any role), in name
+    order, filtered by LIKE, then STARTS WITH and LIMIT n [FROM 'name'] as the other SHOW commands page.
+    TERSE (the page's column list names no `name`) and IN CLASS (snowreg has no classes) are refused
+    (DECISIONS.md S41)."""
+    if stmt.terse:
+        raise errors.not_supported("SHOW TERSE ROLES")
+    if stmt.in_class is not None:
+        raise errors.not_supported("SHOW ROLES IN CLASS")
     catalog = session.catalog
     graph = catalog.grants.role_graph()
     user = catalog.grants.get_user(session.user)
@@ -70,7 +77,14 @@ def show_roles(session: Session, stmt: ast.ShowRoles) -> Result:
         rows.append((r.created_on, r.name, "Y" if r.name == default else "N", "Y" if r.name == session.role else "N",
                      "Y" if r.name in active and r.name != session.role else "N", users, parents, children,
                      r.owner, r.comment or "", "ROLE" if r.owner else ""))
-    return _result(ROLES_COLUMNS, rows)
+    rows.sort(key=lambda row: row[1])
+    rows = [row for row in rows if _paged(row[1], stmt.starts_with, stmt.limit_from)]
+    return _result(ROLES_COLUMNS, rows, stmt.limit)
+
+
+def _paged(name: str, starts_with: str | None, start: str | None) -> bool:
+    """STARTS WITH 'x' and LIMIT n FROM 'y' (names >= it), both case-sensitive, as every SHOW command pages."""
+    return (starts_with is None or name.startswith(starts_with)) and (start is None or name >= start)
 
 
 def visible_users(session: Session) -> list[UserRow]:
@@ -84,8 +98,7 @@ def visible_users(session: Session) -> list[UserRow]:
 def _visible_users(session: Session, stmt: ast.ShowUsers) -> list[UserRow]:
     """visible_users matching LIKE, then STARTS WITH and LIMIT n [FROM 'name'] (names >= it)."""
     users = [u for u in visible_users(session) if like(stmt.like, u.name)]
-    users = [u for u in users if (stmt.starts_with is None or u.name.startswith(stmt.starts_with))
-             and (stmt.limit_from is None or u.name >= stmt.limit_from)]
+    users = [u for u in users if _paged(u.name, stmt.starts_with, stmt.limit_from)]
     return users[:stmt.limit] if stmt.limit is not None else users
 
 

@@ -74,13 +74,29 @@ def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
 
 
 def before_walk(stmt: exp.Expr, sql: str) -> None:
-    """The whole-statement rewrites the translation's walk builds on: table functions in parentheses, interval
+    """The whole-statement rewrites the translation's walk builds on: table sources (`table_sources`), interval
     constants as DATEADD calls (engine.sql.intervals), lambda arguments without a type as VARIANTs."""
-    unparenthesize_table_functions(stmt)
+    table_sources(stmt)
     if "INTERVAL" in sql.upper():
         intervals.rewrite(stmt)
     if "->" in sql:
         lambdas.variant_arguments(stmt)
+
+
+def table_sources(stmt: exp.Expr) -> None:
+    """The FROM items to read before translating: parenthesized table functions and `TABLE('name')`."""
+    unparenthesize_table_functions(stmt)
+    table_literals(stmt)
+
+
+def table_literals(stmt: exp.Expr) -> None:
+    """`FROM TABLE('db.s.t')` (and `TABLE($var)`, its variable already a literal) is a synonym of
+    `IDENTIFIER('db.s.t')` in a FROM clause (https://docs.snowflake.com/en/sql-reference/identifier-literal):
+    the table node IDENTIFIER() gives, so its name is resolved, recorded and privilege-checked alike."""
+    for rows in list(stmt.find_all(exp.TableFromRows)):
+        if isinstance(rows.this, exp.Literal) and rows.this.is_string \
+                and not any(v for k, v in rows.args.items() if k not in ("this", "alias")):
+            rows.replace(exp.Table(this=exp.DynamicIdentifier(this=rows.this.copy()), alias=rows.args.get("alias")))
 
 
 def unparenthesize_table_functions(stmt: exp.Expr) -> None:

@@ -75,6 +75,11 @@ class UseSecondaryRoles:
 @dataclass(frozen=True, slots=True)
 class ShowRoles:
     like: str | None = None
+    terse: bool = False
+    in_class: QualifiedName | None = None  # IN CLASS <class_name>: refused, snowreg has no classes
+    starts_with: str | None = None
+    limit: int | None = None
+    limit_from: str | None = None
     span: Span = field(default=NO_SPAN, compare=False)
 
 

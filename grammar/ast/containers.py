@@ -121,6 +121,6 @@ class AlterSession:
 @dataclass(frozen=True, slots=True)
 class ShowParameters:
     like: str | None = None
-    scope: Literal["SESSION", "ACCOUNT", "USER", "DATABASE", "SCHEMA", "TABLE"] | None = None
-    target: QualifiedName | None = None  # IN DATABASE | SCHEMA | TABLE <name> (None: the current one)
+    scope: Literal["SESSION", "ACCOUNT", "USER", "DATABASE", "SCHEMA", "TABLE", "WAREHOUSE", "TASK"] | None = None
+    target: QualifiedName | None = None  # IN USER | DATABASE | SCHEMA | TABLE | ... <name> (None: the current one)
     span: Span = field(default=NO_SPAN, compare=False)

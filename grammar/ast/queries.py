@@ -118,9 +118,9 @@ class Describe:
 class DescribeResult:
     """DESC[RIBE] RESULT { '<query_id>' | LAST_QUERY_ID() }: the columns of an earlier query's result."""
 
-    query_id: str | None  # None: LAST_QUERY_ID()
+    query_id: str | None  # None: LAST_QUERY_ID(position)
+    position: int = -1  # LAST_QUERY_ID(n): -1 the latest query, -2 the one before, 1 the session's first
     span: Span = field(default=NO_SPAN, compare=False)
-
 
 @dataclass(frozen=True, slots=True)
 class LiveVersion:
