@@ -37,7 +37,7 @@ def test_get_ddl_of_a_stream_runs_back_as_the_same_stream(cur: Any) -> None:
     cur.execute("DROP STREAM s")
     cur.execute(text)
     cur.execute("SHOW STREAMS LIKE 'S'")
-    row = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
     assert (row["mode"], row["comment"], row["table_name"]) == ("APPEND_ONLY", "it's new", "D.S.T")
 
 
@@ -84,7 +84,7 @@ def test_future_streams_grants_apply_to_new_streams_and_are_listed(cur: Any) -> 
     cur.execute("GRANT SELECT ON FUTURE STREAMS IN SCHEMA D.S TO ROLE r")
     cur.execute("SHOW FUTURE GRANTS IN SCHEMA D.S")
     cols = [d[0] for d in cur.description]
-    rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     assert [(r["privilege"], r["grant_on"], r["name"], r["grantee_name"]) for r in rows] == [
         ("SELECT", "STREAM", "D.S.<STREAM>", "R")]
     cur.execute("CREATE STREAM s ON TABLE t")

@@ -1,0 +1,43 @@
+"""A typed literal is one constant: `TIMESTAMP '…'::VARCHAR` casts the TIMESTAMP, not the string.
+
+https://docs.snowflake.com/en/sql-reference/data-types-datetime#date-and-time-constants (conformance/DECISIONS.md W34).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+
+
+@pytest.fixture
+def cur() -> Any:
+    return snowreg.connect().cursor()
+
+
+@pytest.mark.parametrize("sql, value, type_code", [
+    ("TIMESTAMP '2024-01-01 10:00'::VARCHAR", "2024-01-01 10:00:00.000", 2),
+    ("TIMESTAMP_NTZ '2024-01-01 10:00:05.5'::VARCHAR(30)", "2024-01-01 10:00:05.500", 2),
+    ("DATE '2024-01-01'::VARCHAR", "2024-01-01", 2),
+    ("TIME '10:00'::VARCHAR", "10:00:00", 2),
+    ("TIMESTAMP_TZ '2024-01-01 10:00 +03:00'::VARCHAR", "2024-01-01 10:00:00.000 +0300", 2),
+])
+def test_the_cast_after_a_typed_literal_casts_the_constant(cur: Any, sql: str, value: str, type_code: int) -> None:
+    cur.execute(f"SELECT {sql}")
+    assert cur.fetchone() == (value,)
+    assert cur.description[0][1] == type_code
+
+
+def test_the_same_as_with_parentheses(cur: Any) -> None:
+    cur.execute("SELECT TIMESTAMP '2024-01-01 10:00'::VARCHAR = (TIMESTAMP '2024-01-01 10:00')::VARCHAR, "
+                "TIMESTAMP '2024-01-01 10:00'::VARCHAR || 'x', LENGTH(DATE '2024-01-01'::VARCHAR)")
+    assert cur.fetchone() == (True, "2024-01-01 10:00:00.000x", 10)
+
+
+def test_a_typed_literal_cast_to_another_date_type(cur: Any) -> None:
+    cur.execute("SELECT TIMESTAMP '2024-01-01 10:00'::DATE, DATE '2024-01-01'::TIMESTAMP_NTZ")
+    row = cur.fetchone()
+    assert str(row[0]) == "2024-01-01" and str(row[1]) == "2024-01-01 00:00:00"
+    assert [d[1] for d in cur.description] == [3, 8]
