@@ -346,6 +346,23 @@ if HAVE_CONNECTOR:
         # A TIMESTAMP_LTZ literal reads in the session's TIMEZONE, America/Los_Angeles by default (UTC-8).
         assert got["ARROW"][0] == dt.datetime(2024, 1, 2, 11, 4, 5, tzinfo=dt.UTC)
 
+    def test_connector_time_columns_as_snowreg_gives_them(server: str) -> None:
+        """TIME(9) (TIME's default) is microseconds in the connector's Arrow (its CArrowTableIterator truncates
+        TIME past scale 6: Python's time has no nanoseconds), and snowreg's own cursor gives the same type."""
+        import datetime as dt
+
+        import pyarrow as pa
+
+        import snowreg
+
+        sql = "SELECT '12:34:56.123456789'::TIME(9) AS T, '01:02:03'::TIME AS D"
+        with connect(server) as conn:
+            real = conn.cursor().execute(sql).fetch_arrow_all()
+        with snowreg.connect() as own_conn:
+            own = own_conn.cursor().execute(sql).fetch_arrow_all()
+        assert real.schema.types == own.schema.types == [pa.time64("us")] * 2
+        assert real.to_pylist() == own.to_pylist() == [{"T": dt.time(12, 34, 56, 123456), "D": dt.time(1, 2, 3)}]
+
     def test_connector_qmark_bindings_and_describe(server: str) -> None:
         with connect(server, paramstyle="qmark") as conn:
             cur = conn.cursor()
