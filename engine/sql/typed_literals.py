@@ -21,7 +21,7 @@ class TypedLiteralParser(SnowflakeParser):
     def _parse_type(self, parse_interval: bool = True, fallback_to_identifier: bool = False) -> exp.Expr | None:
         curr, after = self._curr, self._next
         if fallback_to_identifier or curr is None or after is None or after.token_type is not TokenType.STRING \
-                or curr.token_type not in self.TYPE_TOKENS:
+                or curr.token_type not in self.TYPE_TOKENS or curr.token_type is TokenType.INTERVAL:  # `'1' DAY`
             return super()._parse_type(parse_interval, fallback_to_identifier)
         index = self._index
         data_type = self._parse_types(check_func=True, allow_identifiers=False)
