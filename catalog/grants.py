@@ -188,7 +188,7 @@ class GrantsPart:
 
     def drop_role(self, name: str, heir: str) -> None:
         """Drop a role; what it owned passes to `heir` (the dropping role), as Snowflake does: every object with
-        an owner, those kept for UNDROP and SHOW … HISTORY included (DECISIONS.md W33)."""
+        an owner, those kept for UNDROP and SHOW … HISTORY included (DECISIONS.md W32)."""
         with self.store.transaction() as tx:
             for table in (*OWNER_TABLES.values(), *_OTHER_OWNER_TABLES):
                 tx.execute(f"UPDATE snowreg.{table} SET owner = ? WHERE owner = ?", [heir, name])

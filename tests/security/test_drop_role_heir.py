@@ -2,7 +2,7 @@
 no object, and no object kept for UNDROP, is left owned by a role that no longer exists.
 
 https://docs.snowflake.com/en/sql-reference/sql/drop-role ("Ownership of any objects owned by the dropped role
-is transferred to the role that executes the DROP ROLE command"; conformance/DECISIONS.md W33).
+is transferred to the role that executes the DROP ROLE command"; conformance/DECISIONS.md W32).
 """
 
 from __future__ import annotations

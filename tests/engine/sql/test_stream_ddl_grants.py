@@ -2,7 +2,7 @@
 
 https://docs.snowflake.com/en/sql-reference/functions/get_ddl (STREAM is a valid object type),
 https://docs.snowflake.com/en/sql-reference/sql/grant-privilege (ALL / FUTURE <object_type_plural>)
-(conformance/DECISIONS.md W30-W32).
+(conformance/DECISIONS.md W30, W31).
 """
 
 from __future__ import annotations
