@@ -19,6 +19,8 @@ SYSTEM_ROLES = ("ACCOUNTADMIN", "SECURITYADMIN", "USERADMIN", "SYSADMIN", "PUBLI
 OWNER_TABLES = {"DATABASE": "databases", "SCHEMA": "schemas", "MODEL": "models", "STAGE": "stages",
                 "TAG": "tags", "ROLE": "roles", "USER": "users", "FUNCTION": "udfs",
                 "PROCEDURE": "procedures", "TASK": "tasks"}
+# Owners kept outside OWNER_TABLES (their owner is read by their own modules), and of objects kept for UNDROP
+_OTHER_OWNER_TABLES = ("warehouses", "file_formats", "dropped_tables", "dropped_tasks", "dropped_containers")
 GRANT_COLS = ("object_kind, database_name, schema_name, name, object_id, privilege, grantee, grant_option, "
               "granted_by, created_on")
 FUTURE_COLS = "container_kind, database_name, schema_name, object_kind, privilege, grantee, grant_option, created_on"
@@ -183,14 +185,17 @@ class GrantsPart:
             self.store.access_changed()
 
     def drop_role(self, name: str, heir: str) -> None:
-        """Drop a role; what it owned passes to `heir` (the dropping role), as Snowflake does."""
+        """Drop a role; what it owned passes to `heir` (the dropping role), as Snowflake does: every object with
+        an owner, those kept for UNDROP and SHOW … HISTORY included (DECISIONS.md W32)."""
         with self.store.transaction() as tx:
-            for table in OWNER_TABLES.values():
+            for table in (*OWNER_TABLES.values(), *_OTHER_OWNER_TABLES):
                 tx.execute(f"UPDATE snowreg.{table} SET owner = ? WHERE owner = ?", [heir, name])
-            tx.execute("UPDATE snowreg.grants SET grantee = ? WHERE privilege = 'OWNERSHIP' AND grantee = ?",
-                       [heir, name])
-            tx.execute("UPDATE snowreg.grants SET granted_by = ? WHERE granted_by = ?", [heir, name])
-            tx.execute("DELETE FROM snowreg.grants WHERE grantee = ?", [name])
+            for grants in ("grants", "dropped_grants"):  # a dropped object's grants come back with it
+                tx.execute(f"UPDATE snowreg.{grants} SET grantee = ? WHERE privilege = 'OWNERSHIP' AND grantee = ?",
+                           [heir, name])
+                tx.execute(f"UPDATE snowreg.{grants} SET granted_by = ? WHERE granted_by = ?", [heir, name])
+                tx.execute(f"DELETE FROM snowreg.{grants} WHERE grantee = ?", [name])
+            tx.execute("UPDATE snowreg.role_grants SET granted_by = ? WHERE granted_by = ?", [heir, name])
             tx.execute("DELETE FROM snowreg.future_grants WHERE grantee = ?", [name])
             tx.execute("DELETE FROM snowreg.role_grants WHERE role = ? OR (grantee_kind = 'ROLE' AND grantee = ?)",
                        [name, name])

@@ -33,7 +33,7 @@ from snowreg.engine.result import Result, in_zone, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql import write_pandas
-from snowreg.engine.sql.session_texts import mapped_text
+from snowreg.engine.sql.session_texts import declared_types, mapped_text
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
@@ -492,7 +492,7 @@ def run_block(session: Session, text: str) -> Result:
 
     block = parse_script(text)
     interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True),
-                                        check=session.check_canceled)
+                                        check=session.check_canceled, declared_type=declared_types(session))
     return interpreter.run(block, scripting.Scope())
 
 

@@ -14,15 +14,16 @@ from collections.abc import Iterable
 from snowreg import errors
 from snowreg.catalog.relations import RelationRow, SequenceRow, list_keys, list_relations, list_sequences
 from snowreg.catalog.udfs import FunctionRow
-from snowreg.engine import show_objects
+from snowreg.engine import show_objects, streams
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
+from snowreg.engine.streams import Stream
 from snowreg.grammar import ast
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, quote_ident
 
 # object_type values the page lists that snowreg has no such object of (or does not render).
 _UNEMULATED = frozenset("""ALERT CONTACT CORTEX_AGENT DYNAMIC_TABLE EVENT_TABLE FILE_FORMAT ICEBERG_TABLE
-    INTEGRATION PIPE POLICY STREAM TAG WAREHOUSE AGENT""".split()) | {"SEMANTIC VIEW"}
+    INTEGRATION PIPE POLICY TAG WAREHOUSE AGENT""".split()) | {"SEMANTIC VIEW"}
 _AS = re.compile(r"\bAS\b", re.I)
 
 
@@ -34,6 +35,8 @@ def object_ddl(session: Session, kind: str, name: ast.QualifiedName, arg_types: 
         return _relation(session, show_objects.one_relation(session, name, kind.title()), 3 if qualified else 1)
     if kind == "SEQUENCE":
         return _sequence(session, name, 3 if qualified else 1)
+    if kind == "STREAM":
+        return _stream_text(streams.visible(session, *session.qualify(name)), 3 if qualified else 1)
     if kind in ("FUNCTION", "PROCEDURE"):
         return _function(session, name, arg_types or (), 3 if qualified else 1, kind)
     if kind == "SCHEMA":
@@ -171,6 +174,16 @@ def _sequence_text(q: SequenceRow, shown: int) -> str:
             f"start with {q.start} increment by {q.increment} noorder{comment};")
 
 
+def _stream_text(stream: Stream, shown: int) -> str:
+    """`create or replace stream S on table DB.S.T[ append_only = true][ show_initial_rows = true][ comment='…'];`
+    (the layout is UNCERTAIN: DECISIONS.md W30). The table is named in full: the stream may be in another schema."""
+    options = (" append_only = true" if stream.append_only else "") \
+        + (" show_initial_rows = true" if stream.show_initial_rows else "") \
+        + (f" comment={_text(stream.comment)}" if stream.comment else "")
+    return (f"create or replace stream {_name((stream.database, stream.schema, stream.name), shown)} on table "
+            f"{_name(stream.source, 3)}{options};")
+
+
 def _function(session: Session, name: ast.QualifiedName, types: tuple[str, ...], shown: int,
               kind: str = "FUNCTION") -> str:
     from snowreg.engine import routines  # user functions load with the first statement about one
@@ -244,9 +257,16 @@ def _schema_statements(session: Session, db: str, schema: str, shown: int, schem
                  if privileges.can_see_table(session, db, schema, r.name, r.owner)]
     out += [_table(session, r, shown) for r in relations if r.kind == "TABLE"]
     out += [_view(session, r, shown) for r in relations if r.kind == "VIEW"]
+    out += _streams(session, db, schema, shown)
     out += _functions(session, db, schema, shown)
     out += _functions(session, db, schema, shown, "PROCEDURE")  # recursive: "all supported objects" (the page)
     return out
+
+
+def _streams(session: Session, db: str, schema: str, shown: int) -> list[str]:
+    """The schema's streams the roles hold a privilege on, after the tables they read."""
+    return [_stream_text(s, shown) for s in streams.all_streams(session)
+            if (s.database, s.schema) == (db, schema) and streams.held(session, s)]
 
 
 def _functions(session: Session, db: str, schema: str, shown: int, kind: str = "FUNCTION") -> list[str]:

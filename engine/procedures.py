@@ -27,6 +27,7 @@ from snowreg.engine.routines import PROCEDURE, fqn
 from snowreg.engine.script_values import Value, literal, type_of
 from snowreg.engine.scripting import Interpreter, Runner, argument_scope
 from snowreg.engine.session import Session
+from snowreg.engine.sql.session_texts import declared_types
 from snowreg.engine.sql.udf_calls import family
 from snowreg.grammar import ast
 from snowreg.grammar import functions as parse
@@ -171,7 +172,8 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
                 return python_procedures.call(session, row, values, make_runner(refuse, False), refuse)
             block = parse_script(spec["body"])
             interpreter = Interpreter(make_runner(refuse, False), make_runner(refuse, True), column=row.name,
-                                      returns=spec["returns"], check=session.check_canceled)
+                                      returns=spec["returns"], check=session.check_canceled,
+                                      declared_type=declared_types(session))
             result = interpreter.run(block, argument_scope([a[0] for a in spec["args"]], values))
         except errors.Error as e:  # its positions count in the body, not in the CALL's text: they never move
             error = type(e)(e.msg, e.errno, e.sqlstate)

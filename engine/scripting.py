@@ -91,6 +91,8 @@ class Interpreter:
     # called before each iteration of a loop: a cancel or the statement timeout stops one that runs no SQL
     # (`LOOP i := i + 1; END LOOP` never reached DuckDB, which alone was interrupted: DECISIONS.md J55)
     check: Callable[[], None] | None = None
+    # a declared type as the session's TIMESTAMP_TYPE_MAPPING names it when declared (DECISIONS.md W36)
+    declared_type: Callable[[str], str] | None = None
 
     def run(self, block: s.Block, scope: Scope) -> Result:
         """The block's result: its RETURN value (NULL without one) or RETURN TABLE's rows."""
@@ -146,7 +148,8 @@ class Interpreter:
             if d.default is None and d.type is None:
                 scope.names[d.name] = Value(None, None, Column(d.name))
             else:  # a declared type without DEFAULT: NULL of that type
-                scope.names[d.name] = self.evaluate(d.default or "NULL", scope, d.type, d.pos)
+                declared = self.declared_type(d.type) if d.type and self.declared_type else d.type
+                scope.names[d.name] = self.evaluate(d.default or "NULL", scope, declared, d.pos)
         elif isinstance(d, s.DeclareCursor):
             scope.names[d.name] = CursorVar(d.query, d.resultset)
         elif isinstance(d, s.DeclareResultset):

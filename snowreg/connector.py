@@ -91,9 +91,9 @@ def _arrow_type(kind: str, scale: int | None, timezone: str, values: list[Any], 
     if kind.startswith("TIMESTAMP_"):
         unit = "us" if micros and _unit(scale) == "ns" else _unit(scale)
         return pa.timestamp(unit, None if kind == "TIMESTAMP_NTZ" else timezone)
-    if kind == "TIME":
+    if kind == "TIME":  # the connector truncates TIME(7..9) to microseconds: Python's time has no nanoseconds
         unit = _unit(scale)
-        return pa.time32(unit) if unit in ("s", "ms") else pa.time64(unit)
+        return pa.time32(unit) if unit in ("s", "ms") else pa.time64("us")
     simple = {"REAL": pa.float64(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "BINARY": pa.binary()}
     return simple.get(kind, pa.string())
 

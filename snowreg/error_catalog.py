@@ -60,6 +60,12 @@ def unnamed_function_arguments(types: str) -> ProgrammingError:
                              "42P13")
 
 
+def semi_structured_argument(function: str, types: str) -> ProgrammingError:
+    """001044: an ARRAY / OBJECT function given an argument whose declared type is none of those, refused at
+    compile time (conformance/DECISIONS.md W35)."""
+    return compilation_error(f"Invalid argument types for function '{function}': ({types})", 1044, "42P13")
+
+
 def arguments_not_taken() -> ProgrammingError:
     """001044 for arguments the database's function did not take where the statement's function is not named
     there (a helper macro's, or DuckDB's own): the names would mislead."""

@@ -39,10 +39,10 @@ VALID_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "STREAM": ("SELECT",),  # the same page: stream SELECT, OWNERSHIP
 }
 ALIASES = {"MATERIALIZED VIEW": "VIEW", "DYNAMIC TABLE": "TABLE"}  # a materialized view's grants are a view's (engine.materialized)
-FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE")
+FUTURE_KINDS = ("MODEL", "TABLE", "VIEW", "STAGE", "SEQUENCE", "STREAM")
 SCHEMA_OBJECTS = ("MODEL", "TABLE", "VIEW", "STAGE", "TAG", "SEQUENCE", "STREAM")
 PLURALS = {"MODELS": "MODEL", "TABLES": "TABLE", "VIEWS": "VIEW", "STAGES": "STAGE", "SCHEMAS": "SCHEMA",
-           "TAGS": "TAG", "SEQUENCES": "SEQUENCE"}
+           "TAGS": "TAG", "SEQUENCES": "SEQUENCE", "STREAMS": "STREAM"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +192,10 @@ def _bulk(session: Session, target: ast.BulkTarget) -> tuple[str, list[Target]]:
             names = catalog.objects.stage_names(db, s)
         elif kind == "SEQUENCE":
             names = [q.name for q in list_sequences(catalog.store) if (q.database_name, q.schema_name) == (db, s)]
+        elif kind == "STREAM":
+            from snowreg.engine import streams
+
+            names = [x.name for x in streams.all_streams(session) if (x.database, x.schema) == (db, s)]
         else:
             raise errors.not_supported(f"ON ALL {target.kind} IN {target.container_kind}")
         for name in names:

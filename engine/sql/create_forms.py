@@ -6,6 +6,7 @@ from sqlglot import exp
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
+from snowreg.engine.sql.typed_literals import TypedLiteralParser
 from snowreg.errors import not_supported
 
 
@@ -70,7 +71,7 @@ def view_actions(stmt: exp.Alter) -> bool:
         and not any(a.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible"))) for a in actions)
 
 
-class ColumnAlterParser(SnowflakeParser):
+class ColumnAlterParser(TypedLiteralParser):
     """Snowflake's parser, reading ALTER TABLE's lists of column actions."""
 
     ALTER_PARSERS = {

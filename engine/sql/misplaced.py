@@ -15,7 +15,7 @@ import re
 from sqlglot import exp
 
 from snowreg import error_catalog
-from snowreg.engine.sql import duckerrors, translate
+from snowreg.engine.sql import arrays, duckerrors, translate
 from snowreg.errors import Error, not_supported
 
 
@@ -196,6 +196,10 @@ def error(message: str, source: str) -> Error | None:
     if (m := _FOREIGN.search(first)) is not None and not re.search(rf"\b{m.group(2)}\s*\(", source, re.I):
         types = [t.strip() for t in re.split(r",\s*(?![^()]*\))", m.group(3)) if t.strip()]
         names = [duckerrors.snowflake_type(t) for t in types]
+        if m.group(2) == arrays.GUARD_FUNCTION:  # an ARRAY / OBJECT argument of another type (DECISIONS.md W35)
+            called = [f for f in arrays.GUARDED if re.search(rf"\b{f}\s*\(", source, re.I)]
+            if len(called) == 1:
+                return error_catalog.semi_structured_argument(called[0], ", ".join(names))
         if "VARCHAR" in types:  # Snowflake converts it (DECISIONS.md E11)
             return not_supported("A function of a VARCHAR argument here (cast it, e.g. x::NUMBER or x::DATE)")
         return error_catalog.unnamed_function_arguments(", ".join(names))  # one the statement does not call

@@ -6,6 +6,8 @@ the defaults pays two dictionary look-ups per statement."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from snowreg.engine import input_formats
 from snowreg.engine.session import Session
 from snowreg.engine.sql import timestamp_mapping
@@ -27,3 +29,8 @@ def mapped_text(session: Session, sql: str) -> str:
     """`sql` as `expand` makes it (a CREATE FUNCTION / PROCEDURE's signature), or `sql` itself."""
     done = expand(session, sql)
     return sql if done is None else done.text
+
+
+def declared_types(session: Session) -> Callable[[str], str]:
+    """How a scripting block names a declared type: the session's TIMESTAMP_TYPE_MAPPING when it is declared."""
+    return lambda type_text: timestamp_mapping.declared_type(session.parameters, type_text)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from snowreg.grammar.text import Spliced
+
 PARAMETER = "TIMESTAMP_TYPE_MAPPING"
 # A literal, quoted name or comment (kept whole), a word, `::`, or any other character.
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|\$\$.*?\$\$|--[^\n]*|/\*.*?\*/|[A-Za-z_][\w$]*|::|\S",
@@ -75,3 +77,23 @@ def _is_type(words: list[str], tokens: list[tuple[str, int, int]], i: int, opene
     return ddl and bool(name) and (name[0].isalpha() or name[0] in '_"') and (
         (before in ("(", ",") and (bool(opened) or words[0] == "ALTER")) or (before in _ADD and prev not in _ADD))
 
+
+
+def mapped(values: Mapping[str, str], sql: str) -> str:
+    """`sql` (a SQL function's body, which the statement's own rewrite leaves alone inside its literal) with the
+    session's variation named (conformance/DECISIONS.md W36)."""
+    done = edits(values, sql)
+    return Spliced.edited(sql, done).text if done else sql
+
+
+_BARE = re.compile(r"\s*TIMESTAMP\s*(\(\s*\d+\s*\))?\s*", re.I)
+
+
+def declared_type(values: Mapping[str, str], type_text: str) -> str:
+    """A declared type (a scripting variable's) with the bare TIMESTAMP named as the session's variation now, so
+    the variable keeps it when the mapping changes later (DECISIONS.md W36)."""
+    mapping = values.get(PARAMETER)
+    m = _BARE.fullmatch(type_text)
+    if m is None or mapping is None:
+        return type_text
+    return mapping.upper() + (m.group(1) or "")

@@ -24,7 +24,7 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, duckerrors, translate, udf_calls
+from snowreg.engine.sql import bind, duckerrors, timestamp_mapping, translate, udf_calls
 from snowreg.engine.sql.translation import qualified
 from snowreg.grammar.ast.functions import CreateFunction
 
@@ -84,7 +84,7 @@ def _names(tr: translate.Translation, session: Session, place: Place, out: Compi
 def _macro_body(session: Session, stmt: CreateFunction, place: Place, arity: int, out: Compiled) -> str:
     if _MODEL_CALL.search(stmt.body):  # sqlglot would drop `!method`: never a silently different body
         raise errors.not_supported("A model method call (m!method(…)) in the body of a function")
-    tree = _parse_body(stmt.body)
+    tree = _parse_body(timestamp_mapping.mapped(session.parameters, stmt.body))  # the creator's mapping (W36)
     if tree.find(exp.Parameter, exp.Placeholder) is not None:
         raise errors.not_supported("Session variables and bind parameters in the body of a function")
     if stmt.returns is not None and isinstance(tree, (exp.Query, exp.Subquery)):

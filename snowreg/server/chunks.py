@@ -54,12 +54,11 @@ class Chunks:
         """The rows to send inline; the rest become chunks described in `data` (`chunks`, `chunkHeaders`)."""
         if len(rows) <= INLINE_ROWS:
             return rows
-        kinds = [rowsets.TYPE_NAMES.get(d[1], "TEXT") for d in description]
         encoded = []
         for start in range(INLINE_ROWS, len(rows), CHUNK_ROWS):
             part = rows[start:start + CHUNK_ROWS]
             encoded.append((len(part), rowsets.arrow_stream(description, part) if arrow
-                            else orjson.dumps(rowsets.json_rowset(kinds, part))[1:-1]))
+                            else orjson.dumps(rowsets.json_rowset(description, part))[1:-1]))
         ticket, key = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         self._keep(ticket, ChunkedResult(key, [body for _, body in encoded], time.monotonic() + CHUNK_SECONDS, user))
         data["chunks"] = [{"url": f"{base_url}{PREFIX}{ticket}/{i}", "rowCount": count,

@@ -202,8 +202,7 @@ class Queries:
         if arrow:
             data["rowsetBase64"] = rowsets.arrow_rowset(description, inline)
         else:
-            data["rowset"] = rowsets.json_rowset([rowsets.TYPE_NAMES.get(d[1], "TEXT") for d in description],
-                                                 inline)
+            data["rowset"] = rowsets.json_rowset(description, inline)
 
     def _inspect(self, session: HttpSession, text: str, binds: Json, base_url: str,
                  query_id: str) -> Json | None:

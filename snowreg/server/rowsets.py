@@ -19,7 +19,8 @@ TYPE_NAMES = {
 TEXT_LENGTH = 16777216
 EPOCH = dt.datetime(1970, 1, 1)
 EPOCH_DATE = dt.date(1970, 1, 1)
-TIME_SCALE = 9
+TIME_SCALE = 9  # a time or timestamp column whose description names no scale
+_TIMES = ("TIME", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "TIMESTAMP_TZ", "TIMESTAMP")
 
 
 _LENGTHS = {"TEXT": TEXT_LENGTH, "BINARY": 8388608, "ARRAY": TEXT_LENGTH}
@@ -44,8 +45,8 @@ def rowtype(description: Sequence[Any]) -> list[dict[str, Any]]:
 def _precision_scale(kind: str, precision: int | None, scale: int | None) -> tuple[int | None, int | None]:
     if kind == "FIXED":
         return precision or 38, scale or 0
-    if kind in ("TIME", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ", "TIMESTAMP_TZ", "TIMESTAMP"):
-        return 0, TIME_SCALE
+    if kind in _TIMES:  # the column's own: the connector reads the values in 10^-scale seconds, its unit by it
+        return 0, TIME_SCALE if scale is None else scale
     return None, None
 
 
@@ -54,19 +55,25 @@ def _precision_scale(kind: str, precision: int | None, scale: int | None) -> tup
 # ---------------------------------------------------------------------------------------------
 
 
-def json_rowset(types: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[str | None]]:
-    """Rows as lists of strings (None for NULL), encoded column by column (one encoder per type)."""
+def json_rowset(description: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[list[str | None]]:
+    """Rows as lists of strings (None for NULL), encoded column by column (one encoder per type; times and
+    timestamps with as many fraction digits as the column's scale, which the drivers read them by)."""
     if not rows:
         return []
-    columns = [_json_column(t, values) for t, values in zip(types, zip(*rows, strict=True), strict=True)]
+    columns = [_json_column(TYPE_NAMES.get(d[1], "TEXT"), _precision_scale(TYPE_NAMES.get(d[1], "TEXT"), d[4],
+                                                                          d[5])[1], values)
+               for d, values in zip(description, zip(*rows, strict=True), strict=True)]
     return [list(row) for row in zip(*columns, strict=True)]
 
 
-def _json_column(kind: str, values: Sequence[Any]) -> list[str | None]:
+def _json_column(kind: str, scale: int | None, values: Sequence[Any]) -> list[str | None]:
     if kind == "TEXT":
         return [v if v is None or type(v) is str else _text(v) for v in values]
     if kind == "FIXED":
         return [None if v is None else str(v) for v in values]
+    if kind in _TIMES and scale is not None and scale != TIME_SCALE:
+        timed = _TIME_ENCODERS[kind]
+        return [None if v is None else timed(v, scale) for v in values]
     enc = _JSON_ENCODERS.get(kind, _text)
     return [None if v is None else enc(v) for v in values]
 
@@ -77,11 +84,14 @@ def _text(v: Any) -> str:
     return str(v)
 
 
-def _fraction(seconds: int, nanos: int) -> str:
-    """Seconds as a decimal with nine digits: (-2, 500000000) is -1.5 seconds, "-1.500000000"."""
+def _fraction(seconds: int, nanos: int, scale: int = TIME_SCALE) -> str:
+    """Seconds as a decimal with `scale` digits (none for 0): (-2, 500000000) is -1.5 seconds, "-1.500000000"."""
     total = seconds * 1_000_000_000 + nanos
     whole, rest = divmod(abs(total), 1_000_000_000)
-    return f"{'-' if total < 0 else ''}{whole}.{rest:09d}"
+    sign = "-" if total < 0 else ""
+    if scale == TIME_SCALE:
+        return f"{sign}{whole}.{rest:09d}"
+    return f"{sign}{whole}" + (f".{rest // 10 ** (9 - scale):0{scale}d}" if scale else "")
 
 
 def _epoch_parts(v: dt.datetime) -> tuple[int, int]:
@@ -93,22 +103,22 @@ def _epoch_parts(v: dt.datetime) -> tuple[int, int]:
     return seconds, rest * 1000
 
 
-def _timestamp(v: Any) -> str:
-    return _fraction(*_epoch_parts(v)) if isinstance(v, dt.datetime) else str(v)
+def _timestamp(v: Any, scale: int = TIME_SCALE) -> str:
+    return _fraction(*_epoch_parts(v), scale) if isinstance(v, dt.datetime) else str(v)
 
 
-def _timestamp_tz(v: Any) -> str:
+def _timestamp_tz(v: Any, scale: int = TIME_SCALE) -> str:
     if not isinstance(v, dt.datetime):
         return str(v)
     offset = v.utcoffset() or dt.timedelta(0)
-    return f"{_fraction(*_epoch_parts(v))} {int(offset.total_seconds() // 60) + 1440}"
+    return f"{_fraction(*_epoch_parts(v), scale)} {int(offset.total_seconds() // 60) + 1440}"
 
 
-def _time(v: Any) -> str:
+def _time(v: Any, scale: int = TIME_SCALE) -> str:
     if not isinstance(v, dt.time):
         return str(v)
     seconds = v.hour * 3600 + v.minute * 60 + v.second
-    return _fraction(seconds, v.microsecond * 1000)
+    return _fraction(seconds, v.microsecond * 1000, scale)
 
 
 def _date(v: Any) -> str:
@@ -132,6 +142,8 @@ _JSON_ENCODERS = {
     "TIMESTAMP_LTZ": _timestamp, "TIMESTAMP": _timestamp, "TIMESTAMP_TZ": _timestamp_tz, "BINARY": _binary,
     "REAL": _real,
 }
+_TIME_ENCODERS = {"TIME": _time, "TIMESTAMP_NTZ": _timestamp, "TIMESTAMP_LTZ": _timestamp, "TIMESTAMP": _timestamp,
+                  "TIMESTAMP_TZ": _timestamp_tz}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,6 +166,8 @@ def arrow_stream(description: Sequence[Any], rows: Sequence[Sequence[Any]]) -> b
         kind = TYPE_NAMES.get(d[1], "TEXT")
         precision, scale = _precision_scale(kind, d[4], d[5])
         array = _arrow_array(kind, scale or 0, columns[i])
+        if kind in _TIMES and scale is not None and scale != TIME_SCALE:  # nanoseconds → 10^-scale seconds
+            array = _rescaled(array, scale)
         meta = {"logicalType": kind, "precision": str(precision or 0), "scale": str(scale or 0),
                 "charLength": str(d[3] or TEXT_LENGTH), "byteLength": "8" if kind == "TIMESTAMP_TZ" else
                 str(d[3] or TEXT_LENGTH), "finalType": "T"}
@@ -185,6 +199,20 @@ _FAST_TYPES: dict[str, tuple[pa.DataType, pa.DataType | None]] = {
     "TIME": (pa.time64("ns"), pa.int64()), "TIMESTAMP_NTZ": (pa.timestamp("ns"), pa.int64()),
     "TIMESTAMP_LTZ": (pa.timestamp("ns", "UTC"), pa.int64()),
 }
+
+
+def _rescaled(array: pa.Array, scale: int) -> pa.Array:
+    """An int64 column of nanoseconds (a TIMESTAMP_TZ's epoch field) in 10^-scale seconds, rounded down."""
+    import pyarrow.compute as pc
+
+    if pa.types.is_struct(array.type):
+        epoch = _rescaled(array.field("epoch"), scale)
+        return pa.StructArray.from_arrays([epoch, array.field("timezone")], names=["epoch", "timezone"],
+                                          mask=array.is_null())
+    unit = 10 ** (9 - scale)
+    exact = pc.divide(array, unit)  # integer division truncates toward zero: a negative value with a remainder
+    below = pc.and_(pc.less(array, 0), pc.not_equal(pc.multiply(exact, unit), array))  # is one unit lower
+    return pc.subtract(exact, pc.cast(below, pa.int64()))
 
 
 def _arrow_array_slow(kind: str, scale: int, values: Sequence[Any]) -> pa.Array:

@@ -88,3 +88,25 @@ def test_a_view_over_a_stream_is_refused(pair: tuple[Connection, Connection]) ->
     admin, _ = pair
     with pytest.raises(snowreg.NotSupportedError):
         run(admin, "CREATE VIEW ML.DEV.V AS SELECT * FROM ML.DEV.SRC_CHANGES")
+
+
+def test_get_ddl_of_a_stream_needs_a_privilege_on_it(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    assert errno(alice, "SELECT GET_DDL('STREAM', 'ML.DEV.SRC_CHANGES')") == 2003
+    assert "SRC_CHANGES" not in run(alice, "SELECT GET_DDL('SCHEMA', 'ML.DEV')")[0][0]
+    run(admin, "GRANT SELECT ON STREAM ML.DEV.SRC_CHANGES TO ROLE ANALYST")
+    assert run(alice, "SELECT GET_DDL('STREAM', 'ML.DEV.SRC_CHANGES')")[0][0].startswith(
+        "create or replace stream SRC_CHANGES on table ML.DEV.SRC")
+
+
+def test_all_and_future_streams_grants_need_the_granting_authority(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    assert errno(alice, "GRANT SELECT ON FUTURE STREAMS IN SCHEMA ML.DEV TO ROLE ANALYST") == 3001
+    run(alice, "GRANT SELECT ON ALL STREAMS IN SCHEMA ML.DEV TO ROLE ANALYST")  # none it may grant: nothing happens
+    assert errno(alice, "SELECT * FROM ML.DEV.SRC_CHANGES") == 2003
+    run(admin, "GRANT SELECT ON FUTURE STREAMS IN SCHEMA ML.DEV TO ROLE ANALYST")
+    run(admin, "CREATE STREAM ML.DEV.LATER ON TABLE ML.DEV.SRC")
+    assert errno(alice, "SELECT * FROM ML.DEV.SRC_CHANGES") == 2003
+    assert errno(alice, "SELECT * FROM ML.DEV.LATER") == 2003  # SELECT on the stream, not on its table (W18)
+    run(admin, "GRANT SELECT ON TABLE ML.DEV.SRC TO ROLE ANALYST")
+    assert run(alice, "SELECT ID FROM ML.DEV.LATER") == []

@@ -99,7 +99,7 @@ def test_fetch_arrow_all_types(typed: Any) -> None:
     types = dict(zip(table.column_names, table.schema.types, strict=True))
     assert types["I"] == pa.int8() and types["N"] == pa.float64() and types["D"] == pa.date32()
     assert types["TN"] == pa.timestamp("ns") and types["TN3"] == pa.timestamp("ms")
-    assert types["TL"] == pa.timestamp("ns", "America/Los_Angeles") and types["TM"] == pa.time64("ns")
+    assert types["TL"] == pa.timestamp("ns", "America/Los_Angeles") and types["TM"] == pa.time64("us")
     assert types["BIN"] == pa.binary() and types["VA"] == pa.string()
 
 

@@ -108,3 +108,31 @@ def test_values_it_cannot_take_are_refused(cur: Any) -> None:
 def test_which_words_are_types(sql: str, mapped: list[str]) -> None:
     edits = timestamp_mapping._edits(sql, "TIMESTAMP_LTZ")  # noqa: SLF001 - the classification itself
     assert [sql[start:end].upper() for start, end, _ in edits] == mapped
+
+
+def test_a_sql_function_body_maps_as_it_is_created(cur: Any) -> None:
+    """A string or $$ body's TIMESTAMP is the creating session's variation, as its RETURNS is (DECISIONS.md W36)."""
+    cur.execute("ALTER SESSION SET TIMESTAMP_TYPE_MAPPING = TIMESTAMP_LTZ")
+    cur.execute("CREATE FUNCTION m.public.quoted() RETURNS VARCHAR AS '''2020-01-01 10:00''::TIMESTAMP::VARCHAR'")
+    cur.execute("CREATE FUNCTION m.public.dollar() RETURNS VARCHAR AS $$ TO_TIMESTAMP('2020-01-01 10:00')::VARCHAR $$")
+    cur.execute("CREATE FUNCTION m.public.query() RETURNS VARCHAR AS $$ SELECT (TIMESTAMP '2020-01-01 10:00')::VARCHAR "
+                "$$")
+    cur.execute("SELECT m.public.quoted(), m.public.dollar(), m.public.query()")
+    assert cur.fetchone() == ("2020-01-01 10:00:00.000 -0800",) * 3
+    cur.execute("ALTER SESSION UNSET TIMESTAMP_TYPE_MAPPING")  # the function keeps what it was made with
+    cur.execute("SELECT m.public.quoted()")
+    assert cur.fetchone() == ("2020-01-01 10:00:00.000 -0800",)
+
+
+def test_a_scripting_declare_keeps_the_variation_it_was_declared_with(cur: Any) -> None:
+    cur.execute("ALTER SESSION SET TIMEZONE = 'UTC'")
+    cur.execute("ALTER SESSION SET TIMESTAMP_TYPE_MAPPING = TIMESTAMP_LTZ")
+    cur.execute("EXECUTE IMMEDIATE $$ DECLARE t TIMESTAMP DEFAULT '2020-01-01 10:00:00+03:00'; BEGIN "
+                "ALTER SESSION SET TIMESTAMP_TYPE_MAPPING = TIMESTAMP_NTZ; RETURN t; END; $$")
+    value = cur.fetchone()[0]
+    assert value.utcoffset() is not None and value.hour == 7  # still a TIMESTAMP_LTZ
+    cur.execute("EXECUTE IMMEDIATE $$ DECLARE t TIMESTAMP(3); BEGIN "
+                "ALTER SESSION SET TIMESTAMP_TYPE_MAPPING = TIMESTAMP_LTZ; t := '2020-01-01 10:00:00+03:00'; "
+                "RETURN t; END; $$")
+    value = cur.fetchone()[0]
+    assert value.utcoffset() is None and value.hour == 10  # declared under TIMESTAMP_NTZ

@@ -346,6 +346,38 @@ if HAVE_CONNECTOR:
         # A TIMESTAMP_LTZ literal reads in the session's TIMEZONE, America/Los_Angeles by default (UTC-8).
         assert got["ARROW"][0] == dt.datetime(2024, 1, 2, 11, 4, 5, tzinfo=dt.UTC)
 
+    def test_connector_time_columns_as_snowreg_gives_them(server: str) -> None:
+        """Times and timestamps travel with their column's scale, so the connector reads each in the unit Snowflake's
+        would: TIME(9) (TIME's default) in microseconds (its CArrowTableIterator truncates TIME past scale 6:
+        Python's time has no nanoseconds), TIME(3) in milliseconds, TIMESTAMP_NTZ(3) in milliseconds, in Arrow
+        and JSON alike, and snowreg's own cursor gives the same types and values (DECISIONS.md W37)."""
+        import pyarrow as pa
+
+        import snowreg
+
+        sql = ("SELECT '12:34:56.123456789'::TIME(9) AS T9, '01:02:03'::TIME AS T, '12:34:56.123'::TIME(3) AS T3, "
+               "'12:34:56'::TIME(0) AS T0, '2024-01-01 12:34:56.123456789'::TIMESTAMP_NTZ AS N9, "
+               "'2024-01-01 12:34:56.123'::TIMESTAMP_NTZ(3) AS N3, '1960-06-01 01:02:03.456'::TIMESTAMP_NTZ(3) AS OLD, "
+               "'2024-01-01 12:34:56'::TIMESTAMP_LTZ(0) AS L0")
+        rows = {}
+        for fmt in ("ARROW", "JSON"):
+            with connect(server, session_parameters={"PYTHON_CONNECTOR_QUERY_RESULT_FORMAT": fmt}) as conn:
+                cur = conn.cursor()
+                rows[fmt] = cur.execute(sql).fetchall()
+                scales = [d.scale for d in cur.description]
+                if fmt == "ARROW":
+                    real = cur.execute(sql).fetch_arrow_all()
+        with snowreg.connect() as own_conn:
+            own_cur = own_conn.cursor()
+            own = own_cur.execute(sql).fetch_arrow_all()
+            own_rows = own_cur.execute(sql).fetchall()
+        assert scales == [d[5] for d in own_cur.description] == [9, 9, 3, 0, 9, 3, 3, 0]
+        assert real.schema.types == own.schema.types
+        assert own.schema.types[:4] == [pa.time64("us"), pa.time64("us"), pa.time32("ms"), pa.time32("s")]
+        assert own.schema.types[5:7] == [pa.timestamp("ms")] * 2
+        assert real.to_pylist() == own.to_pylist()
+        assert rows["ARROW"] == rows["JSON"] == own_rows
+
     def test_connector_qmark_bindings_and_describe(server: str) -> None:
         with connect(server, paramstyle="qmark") as conn:
             cur = conn.cursor()
