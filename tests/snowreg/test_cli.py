@@ -308,3 +308,21 @@ def test_check_reports_a_repl_command_and_checks_the_statement_after_it(
     problems = json.loads(capsys.readouterr().out)
     assert [(p["line"], p["column"], p["errno"]) for p in problems] == [(1, 1, None), (2, 15, 2003)]
     assert problems[0]["message"].startswith("!source is a command of snowreg repl, not SQL")
+
+
+def test_the_demo_shows_timestamps_as_snowreg_run_and_snowflake_do(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo printed the values of its tables with Python's isoformat (`19:11:14.275-08:00`), while `snowreg
+    run`, the REPL and Snowflake show them by the session's output formats (`19:11:14.275 -0800`)."""
+    import snowreg
+    from snowreg import demo
+
+    with snowreg.connect() as conn:
+        cur = conn.cursor()
+        sql = "SELECT '2024-01-02 03:04:05.678 +0100'::TIMESTAMP_TZ AS t, TRUE AS b"
+        cur.execute(sql)
+        demo.show(cur, sql)
+        assert "| 2024-01-02 03:04:05.678 +0100 | True |" in capsys.readouterr().out
+        cur.execute("ALTER SESSION SET TIMESTAMP_TZ_OUTPUT_FORMAT = 'YYYY-MM-DD'")
+        cur.execute(sql)
+        demo.show(cur, sql)
+        assert "| 2024-01-02 | True |" in capsys.readouterr().out
