@@ -326,3 +326,27 @@ def test_the_demo_shows_timestamps_as_snowreg_run_and_snowflake_do(capsys: pytes
         cur.execute(sql)
         demo.show(cur, sql)
         assert "| 2024-01-02 | True |" in capsys.readouterr().out
+
+
+def test_an_example_run_without_db_says_the_registry_is_empty_and_how_to_get_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/aliases.sql run as `snowreg run examples/aliases.sql` (its header says: after `snowreg demo --db
+    DIR`, with --db DIR) failed at `USE SCHEMA ML.DEV` with Snowflake's 002003 and nothing more; a newcomer had
+    to guess that snowreg run starts from an empty in-memory registry."""
+    script = tmp_path / "s.sql"
+    script.write_text("USE SCHEMA ML.DEV;\n")
+    assert main(["run", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert "002003 (02000): SQL compilation error:\nSchema 'ML.DEV' does not exist or not authorized." in err
+    assert ("    No database ML in this fresh in-memory registry (no --db given): create it in the script, or pass "
+            "--db DIR of a registry that has it (`snowreg demo --db DIR` makes one holding ML.DEV).") in err
+    assert main(["check", str(script)]) == 1
+    assert "No database ML in this fresh in-memory registry" in capsys.readouterr().out
+    # A database the script made: the schema is simply missing, and nothing more is said.
+    script.write_text("CREATE DATABASE ML;\nUSE SCHEMA ML.DEV;\n")
+    assert main(["run", str(script)]) == 1
+    assert "fresh in-memory registry" not in capsys.readouterr().err
+    # A persistent registry says nothing either: the database is missing from the registry the user chose.
+    script.write_text("USE SCHEMA ML.DEV;\n")
+    assert main(["run", "--db", str(tmp_path / "reg"), "--create", str(script)]) == 1
+    assert "fresh in-memory registry" not in capsys.readouterr().err
