@@ -126,7 +126,7 @@ def show(cur: Any, sql: str) -> None:
     key = next((k for k in _SHOWN if sql.lstrip().upper().startswith(k)), None)
     if key is not None:
         keep = [i for i, n in enumerate(names) if n in _SHOWN[key]]
-        names, rows = [names[i] for i in keep], [[r[i] for i in keep] for r in rows]
+        names, rows = [names[i] for i in keep], [tuple(r[i] for i in keep) for r in rows]
     print(table(names, rows))
 
 
