@@ -4,9 +4,11 @@
 -- calls models in prod_db.prod_schema, where prod_role may use them. The role ml_admin, holding both,
 -- promotes versions by copying them from one schema to the other.
 --
--- Run it with `snowreg run examples/multiple_schemas.sql` from a directory holding two model version
--- directories, dev_models/v12 and dev_models/v24 (as snowflake-ml-python writes them; the files of
--- `snowreg.packaging.package_model(...)` are one), which become dev versions V12 and V24.
+-- Run it with `snowreg run --stage-root . examples/multiple_schemas.sql` from a directory holding two model
+-- version directories, dev_models/v12 and dev_models/v24 (as snowflake-ml-python writes them, or
+-- `mv.export("dev_models/v12", export_mode=ExportMode.FULL)`; `snowreg.packaging.package_model(...)` returns
+-- such a folder's files as a dict of path -> bytes), which become dev versions V12 and V24. `--stage-root .`
+-- lets the stage below read that directory: snowreg grants no local folder to stages unless told to.
 -- tests/engine/access/test_governance.py and `snowreg demo` run this script end to end.
 --
 -- Where the guide's own text would fail on Snowflake, this script follows Snowflake and says so.

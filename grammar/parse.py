@@ -25,19 +25,23 @@ if TYPE_CHECKING:  # Lark is imported on the first statement that needs it: a pl
     from snowreg.grammar.build import BuildError
 
 _CACHE_TEXT_LIMIT = 4096  # longer texts are parsed every time instead of being kept
+# Spaces and comments before a statement's first word. Each is taken whole and never given back (an atomic
+# group, repeated possessively): with plain `(?:\s+|--[^\n]*|…)*` a failed match tried every way of cutting
+# a run of spaces or a `-- ------` banner into pieces, 2^n of them, and held the process for hours.
+_GAP = r"(?>\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*+"
 # Past spaces and comments, the token a syntax error names: a word, or one other character.
-_NEXT_TOKEN = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(\$\$|\w[\w$]*|\S)?")
+_NEXT_TOKEN = re.compile(_GAP + r"(\$\$|\w[\w$]*|\S)?")
 # Model monitors (ML Observability) need a warehouse and scheduled refreshes, which snowreg does not
 # have. Their statements start like CREATE / ALTER / DROP / DESCRIBE MODEL, so the grammar reads
 # `MONITOR` as a model's name and fails on the word after it; where that happens, the statement is
 # refused by name instead (a model named MONITOR still parses: it never fails).
-_SPACE = r"(?:\s+|--[^\n]*\n|/\*[\s\S]*?\*/)+"
+_SPACE = r"(?>\s+|--[^\n]*\n|/\*[\s\S]*?\*/)++"
 _MODEL_MONITOR = re.compile(
     rf"(?:{_SPACE})?(CREATE(?:{_SPACE}OR{_SPACE}REPLACE)?|ALTER|DROP|DESC(?:RIBE)?)"
     rf"{_SPACE}MODEL{_SPACE}MONITOR(?![\w$])", re.I)
 _SEMICOLON = re.compile(";")
 # A text that may open with a Snowflake Scripting block (grammar.scripting decides).
-_MAY_BE_BLOCK = re.compile(r"(?:\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*(?:BEGIN|DECLARE)(?![\w$])", re.I)
+_MAY_BE_BLOCK = re.compile(_GAP + r"(?:BEGIN|DECLARE)(?![\w$])", re.I)
 # …and a transaction's BEGIN, told apart without loading the Scripting reader
 _BEGIN_TRANSACTION = re.compile(r"\s*BEGIN(?:\s+(?:WORK|TRANSACTION))?(?:\s+NAME\s+[\w$\"]+)?\s*(?:;\s*)?\Z", re.I)
 # An anonymous procedure (https://docs.snowflake.com/en/sql-reference/sql/call-with): not emulated.

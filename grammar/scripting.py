@@ -67,10 +67,16 @@ def tokens(text: str) -> list[Tok]:
     return out
 
 
+# The spaces and comments before a statement (taken whole, never given back: linear time), so that only the
+# first words after them are read, however long a header comment is.
+_LEAD = re.compile(r"(?>\s+|--[^\n]*|//[^\n]*|/\*[\s\S]*?\*/)*+")
+
+
 def starts_block(text: str) -> bool:
     """Whether a statement's text is a Scripting block rather than a transaction's BEGIN."""
-    toks = tokens(text[:400]) if len(text) > 400 else tokens(text)
-    return _block_start(toks, 0)
+    lead = _LEAD.match(text)
+    start = lead.end() if lead else 0
+    return _block_start(tokens(text[start:start + 400]), 0)
 
 
 def _block_start(toks: list[Tok], i: int) -> bool:

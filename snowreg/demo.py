@@ -115,17 +115,18 @@ def write_dev_versions(root: Path) -> None:
 
 def show(cur: Any, sql: str) -> None:
     """Print one statement's result, narrowing the wide SHOW outputs to their telling columns."""
-    from snowreg.display import table
+    from snowreg.display import as_shown, table
 
     names = [d[0] for d in cur.description or []]
-    rows = cur.fetchall()
+    # dates, times and timestamps as `snowreg run` and Snowflake show them (the session's output formats)
+    rows = as_shown([d[1] for d in cur.description or []], cur.fetchall(), cur.connection.session.parameters)
     if names == ["status"] and len(rows) == 1:
         print(f"  {rows[0][0]}")
         return
     key = next((k for k in _SHOWN if sql.lstrip().upper().startswith(k)), None)
     if key is not None:
         keep = [i for i, n in enumerate(names) if n in _SHOWN[key]]
-        names, rows = [names[i] for i in keep], [[r[i] for i in keep] for r in rows]
+        names, rows = [names[i] for i in keep], [tuple(r[i] for i in keep) for r in rows]
     print(table(names, rows))
 
 

@@ -14,17 +14,31 @@ from snowreg.repl_objects import Objects
 _NAME_PART = re.compile(r'"(?:[^"]|"")*"|[^."]+')
 _MODEL = "SQL compilation error:\nModel '"
 _VERSION = "SQL compilation error:\nModel version '"
+_CONTAINERS = ("SQL compilation error:\nDatabase '", "SQL compilation error:\nSchema '")
 _LISTED = 12  # at most this many names in a "Versions of …" line
 
 
 def with_hint(conn: Any, error: errors.Error) -> errors.Error:
-    """`error`, its `hint` filled in when a missing model or version has a visible look-alike."""
+    """`error`, its `hint` filled in when a missing model or version has a visible look-alike, or when a
+    database is missing from a fresh in-memory registry (`snowreg run` / `check` / `repl` without --db)."""
     if error.hint is None and error.errno == 2003 and error.object_name and hasattr(conn, "session"):
         try:
-            error.hint = _object_hint(Objects(conn), error.msg, error.object_name)
+            objects = Objects(conn)
+            error.hint = _object_hint(objects, error.msg, error.object_name) or _empty_hint(conn, objects, error)
         except Exception:  # a hint is a courtesy: never let it replace the error being reported
             error.hint = None
     return error
+
+
+def _empty_hint(conn: Any, objects: Objects, error: errors.Error) -> str | None:
+    if not error.msg.startswith(_CONTAINERS) or getattr(conn._catalog.store, "path", True) is not None:  # noqa: SLF001
+        return None
+    database = resolve_client_ident(_NAME_PART.findall(error.object_name or "")[0])
+    if database in objects.databases():
+        return None
+    shown = quote_ident(database)
+    return (f"No database {shown} in this fresh in-memory registry (no --db given): create it in the script, or "
+            "pass --db DIR of a registry that has it (`snowreg demo --db DIR` makes one holding ML.DEV).")
 
 
 def _object_hint(objects: Objects, msg: str, fqn: str) -> str | None:

@@ -22,6 +22,7 @@ import orjson
 from sqlglot import exp
 
 from snowreg.engine.inference import stream, unused
+from snowreg.engine.inference.doubles import DOUBLES
 from snowreg.engine.inference.methods import (
     SHARED,
     Method,
@@ -511,7 +512,9 @@ def _substitute(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], 
     pairs: list[exp.Expr] = []
     for key, name, _ in names:
         pairs += [exp.Literal.string(key), column(name, alias)]
-    node.replace(exp.Anonymous(this="json_object", expressions=pairs))
+    obj = exp.Anonymous(this="json_object", expressions=pairs)
+    obj.meta[DOUBLES] = {name for _, name, typ in names if pa.types.is_floating(typ)}
+    node.replace(obj)
 
 
 def _formattable_items(select: exp.Select) -> set[str]:

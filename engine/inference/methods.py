@@ -7,6 +7,7 @@ signature output. Every exception raised by model code becomes Snowflake's Pytho
 
 from __future__ import annotations
 
+import math
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -445,9 +446,11 @@ def _json_values(col: pa.Array) -> pa.Array | None:
     elif pa.types.is_floating(t):
         if pc.any(pc.is_inf(col)).as_py():
             return None
+        # A VARIANT DOUBLE is a JSON number with an exponent (engine/sql/variant_values.py prints it as
+        # Snowflake does, `1.000000000000000e+00`; without one it reads back as a DECIMAL): `1.5e0`, `3e0`.
         text = pc.cast(col, pa.string())
-        integral = pc.invert(pc.match_substring_regex(text, "[.eEn]"))
-        text = pc.if_else(integral, pc.binary_join_element_wise(text, ".0", ""), text)
+        plain = pc.invert(pc.match_substring_regex(text, "[eEn]"))
+        text = pc.if_else(plain, pc.binary_join_element_wise(text, "e0", ""), text)
     else:
         return None
     return pc.fill_null(text, "null")
@@ -456,9 +459,17 @@ def _json_values(col: pa.Array) -> pa.Array | None:
 def _json_objects_by_row(names: Sequence[str], columns: Sequence[pa.Array]) -> pa.Array:
     values = [c.to_pylist() for c in columns]
     rows = len(values[0]) if values else 0
-    texts = [orjson.dumps(dict(zip(names, (v[i] for v in values), strict=True)),
+    texts = [orjson.dumps(dict(zip(names, (_double_texts(v[i]) for v in values), strict=True)),
                           option=orjson.OPT_NON_STR_KEYS, default=_json_default).decode() for i in range(rows)]
     return json_array(list(texts))
+
+
+def _double_texts(value: Any) -> Any:
+    """A row's float values as JSON numbers with an exponent (VARIANT DOUBLEs, as `_json_values` writes them)."""
+    if isinstance(value, float) and math.isfinite(value):
+        text = repr(value)
+        return orjson.Fragment(text if "e" in text else text + "e0")
+    return value
 
 
 def _json_default(value: Any) -> Any:

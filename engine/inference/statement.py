@@ -29,8 +29,8 @@ from snowreg import errors
 from snowreg.catalog import Catalog
 from snowreg.catalog.manifest import FunctionSpec
 from snowreg.engine.access import privileges
+from snowreg.engine.inference import doubles, outer, shortcut, trees, view_index, views
 from snowreg.engine.inference import fast as inference_fast
-from snowreg.engine.inference import outer, shortcut, trees, view_index, views
 from snowreg.engine.inference import tables as inference_tables
 from snowreg.engine.inference.cache import MODELS
 from snowreg.engine.inference.methods import Method
@@ -39,7 +39,7 @@ from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
-from snowreg.engine.sql import bind, translate, udf_calls
+from snowreg.engine.sql import bind, history, system, translate, udf_calls
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.translation import qualified
 from snowreg.engine.sql.variant_values import to_snowflake_column
@@ -90,12 +90,13 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if not describe_only:
             inference_fast.materialise(plan, tree)
             outer.simplify(plan, tree)
+            doubles.as_variant(tree)
         plan.ensure_udfs(tree)
         cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
         final = dataclasses.replace(tr, sql=trees.duckdb_text(tree), guard=None)  # the tree is done with
         described: shortcut.Described = {}
         result = _execute(session, plan, final, marks[1], places, cut, described)
-        if key is not None and len(plan.sites) == bound:  # no view added calls
+        if key is not None and len(plan.sites) == bound and not places.volatile:  # no view added calls
             _remember(session, key, plan, final, marks, cut, described)
     finally:
         plan.close()
@@ -110,11 +111,17 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
     """The statement's calls bound and replaced by placeholders, its variables by their values, translated;
     and how a place in the translated text maps back to where the user wrote it."""
     rendered = binder.spliced(stmt.body, stmt.span)
-    try:
-        variables = query.spliced_variables(session, rendered.text)
-    except errors.Error as e:
-        raise errors.remapped(e, rendered.written_at) from None
-    places = _Places(rendered, variables)
+    edits: list[Spliced] = []  # the plain road's text rewrites: $v, SYSTEM$ functions and GET_DDL, LAST_QUERY_ID
+    volatile = False
+    for rewrite in (query.spliced_variables, system.expand, history.expand):
+        try:
+            done = rewrite(session, edits[-1].text if edits else rendered.text)
+        except errors.Error as e:
+            raise _Places(rendered, edits).error(e) from None
+        if done is not None:
+            edits.append(done)
+            volatile = volatile or rewrite is history.expand
+    places = _Places(rendered, edits, volatile)
     try:
         labels = tuple(binder.labels)
         tr = generated.shared(places.text, lambda t: translate.translate(t, labels), ("translate", labels))
@@ -146,13 +153,14 @@ class _Places:
     """Where a place in the text sent to DuckDB's translation was written: back through the variables'
     values, then through the calls' placeholders, to the statement as the user wrote it."""
 
-    def __init__(self, rendered: Spliced, variables: Spliced | None) -> None:
-        self.rendered, self.variables = rendered, variables
-        self.text = rendered.text if variables is None else variables.text
+    def __init__(self, rendered: Spliced, edits: list[Spliced], volatile: bool = False) -> None:
+        self.rendered, self.edits = rendered, edits
+        self.text = edits[-1].text if edits else rendered.text
+        self.volatile = volatile  # LAST_QUERY_ID's value is in the text: never kept as a recipe
 
     def __call__(self, line: int, column: int) -> tuple[int, int]:
-        if self.variables is not None:
-            line, column = self.variables.written_at(line, column)
+        for edit in reversed(self.edits):
+            line, column = edit.written_at(line, column)
         return self.rendered.written_at(line, column)
 
     def error(self, error: errors.Error) -> errors.Error:

@@ -123,12 +123,13 @@ _MACROS: dict[str, str] = {
     # A path into a document holding DOUBLEs (numbers written with an exponent: PARSE_JSON keeps them so,
     # snowreg_variant writes FLOATs so) keeps them DOUBLEs: DuckDB's json_extract would re-serialise
     # `1.5e+00` as `1.5`, which TYPEOF reads as DECIMAL. Such numbers (outside strings) travel through
-    # the extraction as strings "\u0001D<number>" and come back as numbers in Snowflake's DOUBLE text.
+    # the extraction as strings "\u0001D<number>" and come back as the numbers they were, every digit kept
+    # (a model's outputs have 17; results print them as Snowflake prints a DOUBLE).
     "snowreg_dwrap(t)": """regexp_replace(replace(regexp_replace(t,
             '("(?:[^"\\\\]|\\\\.)*")|(-?[0-9][0-9.]*[eE][+-]?[0-9]+)', '\\1' || chr(2) || '\\2' || chr(3), 'g'),
             chr(2) || chr(3), ''), chr(2) || '([^' || chr(3) || ']*)' || chr(3), '"\\\\u0001D\\1"', 'g')""",
     "snowreg_dunwrap(r)": """list_transform([r], lambda u: CASE WHEN json_type(u) = 'VARCHAR' AND starts_with(json_extract_string(u, '$'), chr(1) || 'D')
-            THEN CAST(printf('%.15e', CAST(substr(json_extract_string(u, '$'), 3) AS DOUBLE)) AS JSON)
+            THEN CAST(substr(json_extract_string(u, '$'), 3) AS JSON)
         WHEN json_type(u) IN ('OBJECT', 'ARRAY')
             THEN CAST(regexp_replace(CAST(u AS VARCHAR), '"\\\\u0001D([^"]*)"', '\\1', 'g') AS JSON)
         ELSE u END)[1]""",

@@ -27,7 +27,7 @@ FILE_TRANSFER = 0x7000
 # Statements the server must look at before the engine does: files and local directories.
 _INSPECTED = ("PUT", "GET", "CREATE")
 _QUERY_WORDS = ("SELECT", "WITH", "VALUES", "SHOW", "DESCRIBE", "DESC", "LIST", "LS", "TABLE", "(")
-_FIRST_WORD = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/)*(\(|\w+)", re.S)
+_FIRST_WORD = re.compile(r"(?>\s+|--[^\n]*|/\*.*?\*/)*+(\(|\w+)", re.S)  # atomic: no backtracking into spaces
 _RESULT_SCAN = re.compile(
     r"\s*select\s+\*\s+from\s+table\s*\(\s*result_scan\s*\(\s*'([0-9a-f-]{36})'\s*\)\s*\)\s*;?\s*$", re.I)
 ASYNC_CODE = "333334"

@@ -308,3 +308,45 @@ def test_check_reports_a_repl_command_and_checks_the_statement_after_it(
     problems = json.loads(capsys.readouterr().out)
     assert [(p["line"], p["column"], p["errno"]) for p in problems] == [(1, 1, None), (2, 15, 2003)]
     assert problems[0]["message"].startswith("!source is a command of snowreg repl, not SQL")
+
+
+def test_the_demo_shows_timestamps_as_snowreg_run_and_snowflake_do(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo printed the values of its tables with Python's isoformat (`19:11:14.275-08:00`), while `snowreg
+    run`, the REPL and Snowflake show them by the session's output formats (`19:11:14.275 -0800`)."""
+    import snowreg
+    from snowreg import demo
+
+    with snowreg.connect() as conn:
+        cur = conn.cursor()
+        sql = "SELECT '2024-01-02 03:04:05.678 +0100'::TIMESTAMP_TZ AS t, TRUE AS b"
+        cur.execute(sql)
+        demo.show(cur, sql)
+        assert "| 2024-01-02 03:04:05.678 +0100 | True |" in capsys.readouterr().out
+        cur.execute("ALTER SESSION SET TIMESTAMP_TZ_OUTPUT_FORMAT = 'YYYY-MM-DD'")
+        cur.execute(sql)
+        demo.show(cur, sql)
+        assert "| 2024-01-02 | True |" in capsys.readouterr().out
+
+
+def test_an_example_run_without_db_says_the_registry_is_empty_and_how_to_get_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/aliases.sql run as `snowreg run examples/aliases.sql` (its header says: after `snowreg demo --db
+    DIR`, with --db DIR) failed at `USE SCHEMA ML.DEV` with Snowflake's 002003 and nothing more; a newcomer had
+    to guess that snowreg run starts from an empty in-memory registry."""
+    script = tmp_path / "s.sql"
+    script.write_text("USE SCHEMA ML.DEV;\n")
+    assert main(["run", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert "002003 (02000): SQL compilation error:\nSchema 'ML.DEV' does not exist or not authorized." in err
+    assert ("    No database ML in this fresh in-memory registry (no --db given): create it in the script, or pass "
+            "--db DIR of a registry that has it (`snowreg demo --db DIR` makes one holding ML.DEV).") in err
+    assert main(["check", str(script)]) == 1
+    assert "No database ML in this fresh in-memory registry" in capsys.readouterr().out
+    # A database the script made: the schema is simply missing, and nothing more is said.
+    script.write_text("CREATE DATABASE ML;\nUSE SCHEMA ML.DEV;\n")
+    assert main(["run", str(script)]) == 1
+    assert "fresh in-memory registry" not in capsys.readouterr().err
+    # A persistent registry says nothing either: the database is missing from the registry the user chose.
+    script.write_text("USE SCHEMA ML.DEV;\n")
+    assert main(["run", "--db", str(tmp_path / "reg"), "--create", str(script)]) == 1
+    assert "fresh in-memory registry" not in capsys.readouterr().err
