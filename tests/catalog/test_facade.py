@@ -29,7 +29,7 @@ PARTS = {"databases": DatabasesPart, "files": FilesPart, "models": ModelsPart, "
 # the family modules, and the modules of the catalog each may import (shared pieces, never another family)
 FAMILIES = {"databases": {"names", "pristine", "store"}, "files": {"store"},
             "models": {"files", "manifest", "store"}, "objects": {"files", "store"},
-            "grants": {"store"}, "warehouses": {"store"}, "udfs": {"store"}, "dropped": {"names", "store"}}
+            "grants": {"passwords", "store"}, "warehouses": {"store"}, "udfs": {"store"}, "dropped": {"names", "store"}}
 CATALOG_DIR = Path(inspect.getfile(catalog_package)).parent
 
 
