@@ -44,8 +44,9 @@ def test_a_typed_literal_cast_to_another_date_type(cur: Any) -> None:
 
 
 def test_an_interval_keeps_its_unit_after_the_string(cur: Any) -> None:
-    cur.execute("SELECT DATE '2024-01-01' + INTERVAL '1' DAY AS d, INTERVAL '3' HOUR AS h, "
+    # a bare interval is no value in Snowflake (refused: DECISIONS.md T81), so each one is added here
+    cur.execute("SELECT DATE '2024-01-01' + INTERVAL '1' DAY AS d, TIMESTAMP '2024-01-01 10:00' + INTERVAL '3' HOUR AS h, "
                 "TIMESTAMP '2024-01-01 10:00' - INTERVAL '2 hours' AS t")
     row = cur.fetchone()
     assert [d[0] for d in cur.description] == ["D", "H", "T"]
-    assert str(row[0]).startswith("2024-01-02") and row[1].total_seconds() == 3 * 3600 and row[2].hour == 8
+    assert str(row[0]).startswith("2024-01-02") and row[1].hour == 13 and row[2].hour == 8
