@@ -86,7 +86,7 @@ PARAMETERS: dict[str, Parameter] = {
     "CSV_TIMESTAMP_FORMAT": _s("", DEFAULT_ONLY, "The format of timestamps unloaded to CSV files."),
     "DATE_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the DATE data type."),
     "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", HONOURED, "The display format for the DATE data type."),
-    "DEFAULT_NULL_ORDERING": _s("LAST", DEFAULT_ONLY, "Default NULL ordering", ("FIRST", "LAST")),
+    "DEFAULT_NULL_ORDERING": _s("LAST", HONOURED, "Default NULL ordering", ("FIRST", "LAST")),
     "ENABLE_UNLOAD_PHYSICAL_TYPE_OPTIMIZATION": _b(True, DEFAULT_ONLY, "Whether unloaded Parquet columns take "
                                                    "the smallest physical type."),
     "ERROR_ON_NONDETERMINISTIC_MERGE": _b(True, HONOURED, "Whether to return an error when a MERGE statement "
@@ -163,7 +163,17 @@ PARAMETERS: dict[str, Parameter] = {
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
 READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES,
                          "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT"})
-_MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
+# Appended to a statement of a session whose DEFAULT_NULL_ORDERING is FIRST (engine.sql.session_texts): its
+# ORDER BY keys that say neither NULLS FIRST nor NULLS LAST are read with NULLs lowest (engine.sql.translate).
+NULLS_FIRST_MARKER = "/*snowreg:nulls_first*/"
+_MAX_TAG = 2000
+
+
+def unmarked(text: str) -> str:
+    """A statement's text without the marks the session's parameters appended to it (a view's text as written)."""
+    for mark in (NULLS_FIRST_MARKER, input_formats.MARKER):
+        text = text.replace(" " + mark, "")
+    return text  # QUERY_TAG: "String (up to 2000 characters)"
 
 
 def value_text(written: str) -> str:
