@@ -46,7 +46,6 @@ from snowreg.engine.sql import (
     volatility,
     weeks,
 )
-from snowreg.engine.parameters import NULLS_FIRST_MARKER
 from snowreg.engine.sql.bind import ColumnSite
 from snowreg.engine.sql.translation import FunctionRef, Kind, ObjectKind, TableRef, Translation, history_view
 from snowreg.errors import not_supported
@@ -242,7 +241,6 @@ class _Parser(create_forms.ColumnAlterParser):
 
     call_names: tuple[str, ...] = ()
     header_text = ""
-    nulls_lowest = False  # DEFAULT_NULL_ORDERING = FIRST: the statement carries parameters.NULLS_FIRST_MARKER
 
     def _warn_unsupported(self) -> None:
         """sqlglot logs a warning for a statement it reads as a Command; snowreg refuses such a statement by
@@ -270,16 +268,6 @@ class _Parser(create_forms.ColumnAlterParser):
         TokenType.PLUS: lambda self: numbers.signed(self._parse_unary(), negate=False),
         TokenType.DASH: lambda self: numbers.signed(self._parse_unary(), negate=True),
     }
-
-    def _parse_ordered(self, parse_method: Callable[[], exp.Expr | None] | None = None) -> exp.Ordered | None:
-        """An ORDER BY key (of a query, a window, WITHIN GROUP); one that says neither NULLS FIRST nor NULLS LAST
-        puts NULLs where DEFAULT_NULL_ORDERING says (sqlglot reads Snowflake's default, LAST: NULLs highest)."""
-        ordered = super()._parse_ordered(parse_method)
-        if ordered is not None and self.nulls_lowest:
-            said = [t.text.upper() for t in self._tokens[max(self._index - 2, 0):self._index]]
-            if not (len(said) == 2 and said[0] == "NULLS" and said[1] in ("FIRST", "LAST")):
-                ordered.set("nulls_first", not ordered.args.get("desc"))
-        return ordered
 
     def _parse_term(self, parse_mod: bool = True) -> exp.Expr | None:
         return numbers.folded(numbers.numeric_operands(super()._parse_term(parse_mod=parse_mod)))
@@ -331,7 +319,6 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
     parser.call_names = call_names
     parser.header_text = sql if header_text is None else header_text
-    parser.nulls_lowest = NULLS_FIRST_MARKER in sql
     try:
         statements = [s for s in parser.parse(tokens, sql) if s is not None]
     except ParseError as e:
