@@ -151,7 +151,7 @@ PARAMETERS: dict[str, Parameter] = {
                                      "transaction aborts the transaction."),
     "TRANSACTION_DEFAULT_ISOLATION_LEVEL": _s("READ COMMITTED", HONOURED, "The isolation level of transactions.",
                                               ("READ COMMITTED",)),
-    "TWO_DIGIT_CENTURY_START": _n(1970, DEFAULT_ONLY, "The century start year of two-digit years (YY).", 1900, 2100),
+    "TWO_DIGIT_CENTURY_START": _n(1970, HONOURED, "The century start year of two-digit years (YY).", 1900, 2100),
     "UNSUPPORTED_DDL_ACTION": _s("ignore", DEFAULT_ONLY, "What unsupported DDL (constraints of some kinds) does.",
                                  ("IGNORE", "FAIL")),
     "USE_CACHED_RESULT": _b(True, HONOURED, "If enabled, query results can be reused between successive invocations "
@@ -162,7 +162,7 @@ PARAMETERS: dict[str, Parameter] = {
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
 READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES,
-                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT"})
+                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT", "TWO_DIGIT_CENTURY_START"})
 # Appended to a statement of a session whose DEFAULT_NULL_ORDERING is FIRST (engine.sql.session_texts): its
 # ORDER BY keys that say neither NULLS FIRST nor NULLS LAST are read with NULLs lowest (engine.sql.translate).
 NULLS_FIRST_MARKER = "/*snowreg:nulls_first*/"

@@ -189,6 +189,8 @@ class Session:
                                   "snowreg_week_policy": None if policy is None else int(policy)}
         values.update(output_formats.variables(self.parameters))
         values.update(input_formats.variables(self.parameters))
+        century = self.parameters.get("TWO_DIGIT_CENTURY_START")
+        values["snowreg_two_digit_century_start"] = None if century is None else int(century)
         self._parameter_variables = any(v is not None for v in values.values())
         return values
 

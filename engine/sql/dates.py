@@ -73,7 +73,14 @@ def _cast_macro(moment: str, to: str) -> str:
             f"THEN {_read('CAST(v AS VARCHAR)', to)} WHEN safe THEN TRY_CAST(v AS {to}) ELSE CAST(v AS {to}) END")
 
 
+# TWO_DIGIT_CENTURY_START (https://docs.snowflake.com/en/sql-reference/parameters#two-digit-century-start): a
+# year DuckDB's %y read (1969-2068) moved to the year of [start, start + 99] with the same last two digits.
+CENTURY_VARIABLE = "snowreg_two_digit_century_start"  # NULL: the default, 1970
+_START = f"coalesce(getvariable('{CENTURY_VARIABLE}'), 1970)"
+
 MACROS: dict[str, str] = {
+    "snowreg_two_digit_year(x)": (f"x + to_years(CAST((((year(x) - {_START}) % 100) + 100) % 100 + {_START} - year(x) "
+                                  "AS INTEGER))"),
     "snowreg_cast_ntz(v, safe)": _cast_macro(_CAST_MOMENT, "TIMESTAMP"),
     "snowreg_cast_ltz(v, safe)": _cast_macro(f"{_CAST_MOMENT} AT TIME ZONE 'UTC'", "TIMESTAMPTZ"),
     "snowreg_cast_date(v, safe)": _cast_macro(f"CAST({_CAST_MOMENT} AS DATE)", "DATE"),
