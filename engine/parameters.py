@@ -129,7 +129,7 @@ PARAMETERS: dict[str, Parameter] = {
                                               "(snowreg queues none)."),
     "STATEMENT_TIMEOUT_IN_SECONDS": _n(172800, HONOURED, "Timeout in seconds for statements.", 0, 604800),
     "STRICT_JSON_OUTPUT": _b(False, DEFAULT_ONLY, "Whether NaN and Infinity in JSON text are written strictly."),
-    "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, DEFAULT_ONLY, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
+    "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, HONOURED, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
                                       "24 hours."),
     "TIMESTAMP_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the TIMESTAMP data types."),
     "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_LTZ values (empty: "
@@ -162,7 +162,8 @@ PARAMETERS: dict[str, Parameter] = {
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
 READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES,
-                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT", "TWO_DIGIT_CENTURY_START"})
+                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT", "TWO_DIGIT_CENTURY_START",
+                         "TIMESTAMP_DAY_IS_ALWAYS_24H"})
 # Appended to a statement of a session whose DEFAULT_NULL_ORDERING is FIRST (engine.sql.session_texts): its
 # ORDER BY keys that say neither NULLS FIRST nor NULLS LAST are read with NULLs lowest (engine.sql.translate).
 NULLS_FIRST_MARKER = "/*snowreg:nulls_first*/"

@@ -191,6 +191,7 @@ class Session:
         values.update(input_formats.variables(self.parameters))
         century = self.parameters.get("TWO_DIGIT_CENTURY_START")
         values["snowreg_two_digit_century_start"] = None if century is None else int(century)
+        values["snowreg_day_is_always_24h"] = True if self.parameters.get("TIMESTAMP_DAY_IS_ALWAYS_24H") == "true" else None
         self._parameter_variables = any(v is not None for v in values.values())
         return values
 
