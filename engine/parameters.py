@@ -101,7 +101,7 @@ PARAMETERS: dict[str, Parameter] = {
     "JDBC_TREAT_DECIMAL_AS_INT": _b(True, INERT, "Whether the JDBC driver reads NUMBER(p, 0) as an integer."),
     "JDBC_TREAT_TIMESTAMP_NTZ_AS_UTC": _b(False, INERT, "Whether the JDBC driver reads TIMESTAMP_NTZ in UTC."),
     "JDBC_USE_SESSION_TIMEZONE": _b(True, INERT, "Whether the JDBC driver uses the session's time zone."),
-    "JSON_INDENT": _n(2, DEFAULT_ONLY, "The number of spaces OBJECT and ARRAY values are indented by in text.",
+    "JSON_INDENT": _n(2, HONOURED, "The number of spaces OBJECT and ARRAY values are indented by in text.",
                       0, 16),
     "JS_TREAT_INTEGER_AS_BIGINT": _b(False, INERT, "Whether JavaScript handlers read integers as BigInt "
                                      "(snowreg runs no JavaScript handler)."),
