@@ -32,8 +32,7 @@ from snowreg.engine.inference import view_index
 from snowreg.engine.result import Result, in_zone, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
-from snowreg.engine.sql import shaping
-from snowreg.engine.sql import write_pandas
+from snowreg.engine.sql import shaping, write_pandas
 from snowreg.engine.sql.session_texts import mapped_text
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
