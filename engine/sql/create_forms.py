@@ -6,6 +6,7 @@ from sqlglot import exp
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
+from snowreg.engine.sql.dml_grammar import DmlParser
 from snowreg.errors import not_supported
 
 
@@ -70,8 +71,9 @@ def view_actions(stmt: exp.Alter) -> bool:
         and not any(a.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible"))) for a in actions)
 
 
-class ColumnAlterParser(SnowflakeParser):
-    """Snowflake's parser, reading ALTER TABLE's lists of column actions."""
+class ColumnAlterParser(DmlParser):
+    """Snowflake's parser, reading ALTER TABLE's lists of column actions (and held to Snowflake's grammar of
+    MERGE and INSERT: engine/sql/dml_grammar.py)."""
 
     ALTER_PARSERS = {
         **SnowflakeParser.ALTER_PARSERS,

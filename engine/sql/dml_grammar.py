@@ -1,0 +1,95 @@
+"""Snowflake's own grammar of MERGE's clauses and of single-table INSERT, where sqlglot's Snowflake parser also
+reads other databases' forms that DuckDB would then run (or refuse with its own words).
+
+MERGE (https://docs.snowflake.com/en/sql-reference/sql/merge):
+
+    matchedClause    ::= WHEN MATCHED [ AND <case_predicate> ] THEN { UPDATE SET <col> = <expr> [ , … ]
+                                                                     | UPDATE ALL BY NAME | DELETE }
+    notMatchedClause ::= WHEN NOT MATCHED [ AND <case_predicate> ] THEN { INSERT [ ( <col> [ , … ] ) ]
+                                                                         VALUES ( <expr> [ , … ] )
+                                                                         | INSERT ALL BY NAME }
+
+so `WHEN NOT MATCHED BY SOURCE | BY TARGET`, `DO NOTHING`, `UPDATE SET *`, `INSERT *`, `INSERT DEFAULT
+VALUES`, an INSERT in a matched clause and an UPDATE or DELETE in a not-matched one are syntax errors
+(001003 at the token that breaks the grammar), as Snowflake's parser reports them.
+
+INSERT (https://docs.snowflake.com/en/sql-reference/sql/insert): `INSERT [ OVERWRITE ] INTO <table>
+[ ( <col> [ , … ] ) ] { VALUES ( … ) [ , … ] | <query> }`, so `INSERT OR REPLACE`, `ON CONFLICT …`,
+`BY NAME`, `DEFAULT VALUES` and `REPLACE WHERE` are syntax errors too.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.parsers.snowflake import SnowflakeParser
+from sqlglot.tokens import Token, TokenType
+
+
+class DmlParser(SnowflakeParser):
+    """Snowflake's parser, held to Snowflake's grammar of MERGE's clauses and of INSERT."""
+
+    def _unexpected(self, token: Token | None = None) -> None:
+        """001003 at `token` (default: the current one), or after the last token when the text ends early."""
+        if token is None and self._curr is None:
+            self.raise_error("Expecting more of the statement", self._prev)
+        self.raise_error("Unexpected token", token or self._curr)
+
+    def _parse_when_matched(self) -> exp.Whens:
+        whens = []
+        while self._match(TokenType.WHEN):
+            matched = not self._match(TokenType.NOT)
+            if not self._match_text_seq("MATCHED"):
+                self._unexpected()
+            condition = self._parse_disjunction() if self._match(TokenType.AND) else None
+            if not self._match(TokenType.THEN):
+                self._unexpected()
+            then = self._matched_action() if matched else self._not_matched_action()
+            whens.append(self.expression(exp.When(matched=matched, source=False, condition=condition, then=then)))
+        return self.expression(exp.Whens(expressions=whens))
+
+    def _matched_action(self) -> exp.Expr:
+        if self._match(TokenType.DELETE):
+            return self.expression(exp.Var(this=self._prev.text))
+        if not self._match(TokenType.UPDATE):
+            self._unexpected()
+        if self._match_text_seq("ALL", "BY", "NAME"):
+            return self.expression(exp.Update(expressions=[exp.Star()]))
+        if not self._match(TokenType.SET):
+            self._unexpected()
+        if self._match(TokenType.STAR, advance=False):
+            self._unexpected()
+        return self.expression(exp.Update(expressions=self._parse_csv(self._parse_update_assignment)))
+
+    def _not_matched_action(self) -> exp.Expr:
+        if not self._match(TokenType.INSERT):
+            self._unexpected()
+        if self._match_text_seq("ALL", "BY", "NAME"):
+            return self.expression(exp.Insert(this=exp.Star()))
+        columns = self._parse_value(values=False) if self._match(TokenType.L_PAREN, advance=False) else None
+        if not self._match(TokenType.VALUES):
+            self._unexpected()
+        if not self._match(TokenType.L_PAREN, advance=False):
+            self._unexpected()
+        return self.expression(exp.Insert(this=columns, expression=self._parse_value()))
+
+    def _parse_insert(self) -> exp.Insert | exp.MultitableInserts:
+        start = self._index
+        if self._match_set((TokenType.OR, TokenType.IGNORE), advance=False):
+            self._unexpected()
+        insert = super()._parse_insert()
+        if isinstance(insert, exp.Insert):
+            tokens = self._tokens[start:self._index]
+            for flag, words in (("default", ("DEFAULT", "VALUES")), ("by_name", ("BY", "NAME")),
+                                ("conflict", ("ON",)), ("replace_where", ("REPLACE",)),
+                                ("replace_using", ("REPLACE",)), ("alternative", ("OR",))):
+                if insert.args.get(flag):
+                    self._unexpected(_last(tokens, words))
+        return insert
+
+
+def _last(tokens: list[Token], words: tuple[str, ...]) -> Token | None:
+    """The last place in `tokens` where `words` stand in a row (its first token)."""
+    for i in range(len(tokens) - len(words), -1, -1):
+        if all(tokens[i + j].text.upper() == w for j, w in enumerate(words)):
+            return tokens[i]
+    return None

@@ -1,0 +1,88 @@
+"""MERGE's clauses and INSERT are held to Snowflake's grammar: other databases' forms that sqlglot reads
+(and DuckDB would run, or refuse in its own words) are Snowflake's 001003 syntax error at the token that
+breaks the grammar, and change nothing (engine/sql/dml_grammar.py; conformance/DECISIONS.md M20)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+
+
+@pytest.fixture
+def tables(cur: Any) -> Any:
+    cur.execute("CREATE TABLE t (k INT, v INT)")
+    cur.execute("INSERT INTO t VALUES (1, 10), (2, 20)")
+    cur.execute("CREATE TABLE s (k INT, v INT)")
+    cur.execute("INSERT INTO s VALUES (1, 11), (3, 33)")
+    return cur
+
+
+def _rows(cur: Any) -> list[tuple[Any, ...]]:
+    cur.execute("SELECT k, v FROM t ORDER BY k")
+    return [tuple(r) for r in cur.fetchall()]
+
+
+MERGE = "MERGE INTO t USING s ON t.k = s.k "
+
+
+@pytest.mark.parametrize(("clause", "token"), [
+    ("WHEN MATCHED THEN INSERT (k) VALUES (1)", "INSERT"),
+    ("WHEN MATCHED THEN DO NOTHING", "DO"),
+    ("WHEN MATCHED THEN UPDATE SET *", "*"),
+    ("WHEN NOT MATCHED THEN DELETE", "DELETE"),
+    ("WHEN NOT MATCHED THEN UPDATE SET v = 1", "UPDATE"),
+    ("WHEN NOT MATCHED THEN INSERT *", "*"),
+    ("WHEN NOT MATCHED THEN INSERT DEFAULT VALUES", "DEFAULT"),
+    ("WHEN NOT MATCHED BY SOURCE THEN DELETE", "BY"),
+    ("WHEN NOT MATCHED BY TARGET THEN INSERT VALUES (s.k, s.v)", "BY"),
+])
+def test_a_merge_clause_outside_snowflakes_grammar_is_a_syntax_error(tables: Any, clause: str, token: str) -> None:
+    before = _rows(tables)
+    sql = MERGE + clause
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        tables.execute(sql)
+    e = info.value
+    assert e.errno == 1003, str(e)
+    position = sql.index(token, len(MERGE))
+    assert e.msg.endswith(f"syntax error line 1 at position {position} unexpected '{token}'."), e.msg
+    assert _rows(tables) == before
+
+
+@pytest.mark.parametrize(("clause", "counts", "after"), [
+    ("WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT VALUES (s.k, s.v)",
+     [(1, 1)], [(1, 11), (2, 20), (3, 33)]),
+    ("WHEN MATCHED AND s.v > 100 THEN UPDATE SET v = 0 WHEN MATCHED THEN DELETE", [(0, 1)], [(2, 20)]),
+    ("WHEN NOT MATCHED AND s.k = 3 THEN INSERT (k) VALUES (s.k)", [(1,)], [(1, 10), (2, 20), (3, None)]),
+    ("WHEN MATCHED THEN UPDATE ALL BY NAME WHEN NOT MATCHED THEN INSERT ALL BY NAME",
+     [(1, 1)], [(1, 11), (2, 20), (3, 33)]),
+])
+def test_snowflakes_merge_clauses_still_run(tables: Any, clause: str, counts: list[tuple[int, ...]],
+                                            after: list[tuple[Any, ...]]) -> None:
+    tables.execute(MERGE + clause)
+    assert [tuple(r) for r in tables.fetchall()] == counts
+    assert _rows(tables) == after
+
+
+@pytest.mark.parametrize(("sql", "token"), [
+    ("INSERT OR REPLACE INTO t VALUES (1, 2)", "OR"),
+    ("INSERT INTO t VALUES (1, 2) ON CONFLICT DO NOTHING", "ON"),
+    ("INSERT INTO t BY NAME SELECT 1 AS v, 2 AS k", "BY"),
+    ("INSERT INTO t DEFAULT VALUES", "DEFAULT"),
+])
+def test_an_insert_outside_snowflakes_grammar_is_a_syntax_error(tables: Any, sql: str, token: str) -> None:
+    before = _rows(tables)
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        tables.execute(sql)
+    e = info.value
+    assert e.errno == 1003, str(e)
+    assert e.msg.endswith(f"syntax error line 1 at position {sql.index(' ' + token) + 1} unexpected '{token}'."), e.msg
+    assert _rows(tables) == before
+
+
+def test_insert_with_defaults_and_overwrite_still_run(tables: Any) -> None:
+    tables.execute("INSERT INTO t (k, v) VALUES (DEFAULT, 5)")
+    tables.execute("INSERT OVERWRITE INTO t SELECT k, v FROM s")
+    assert _rows(tables) == [(1, 11), (3, 33)]
