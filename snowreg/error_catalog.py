@@ -216,3 +216,11 @@ def invalid_day_of_week(function: str, value: str, *, at_run_time: bool) -> Prog
     detail = (f"Invalid day of week '{value}' for {function}: it must start with the first two letters of a "
               "day's name (MO, TU, WE, TH, FR, SA, SU)")
     return errors.execution_error(detail) if at_run_time else compilation_error(detail)
+
+
+def lock_wait() -> NotSupportedError:
+    """A write Snowflake would hold until another session's transaction releases its lock on the table
+    (https://docs.snowflake.com/en/sql-reference/transactions, resource locking; LOCK_TIMEOUT): snowreg
+    does not wait (conformance/DECISIONS.md D3, M21)."""
+    return not_supported("Writing rows that another session's open transaction has changed (Snowflake "
+                         "waits for its lock until it ends or LOCK_TIMEOUT passes)")

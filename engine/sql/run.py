@@ -133,7 +133,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
 
         tr = translate.translate(text, floats=learned.floats(text), assigned=assigned)
     if not describe_only:
-        transaction.before_plain(session, tr.kind)
+        transaction.before_plain(session, tr.kind, _locked_table(session, tr), tr.atomic)
     if tr.kind in ("truncate", "alter") and _missing_optional(session, tr):
         return status()  # TRUNCATE | ALTER TABLE IF EXISTS of a missing table: nothing to do
     reusable = None if describe_only or local else reuse.key(session, text, tr)
@@ -157,7 +157,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     if tr.projected:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
-        transaction.after_plain(session, tr.kind, tr.sql, _locked_table(session, tr))
+        transaction.after_plain(session, tr.kind, tr.sql, _locked_table(session, tr), tr.atomic)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
         return result if describe_only else status(f"{existing} already exists, statement succeeded.")
     if missing is not None:  # DROP … IF EXISTS of a missing table

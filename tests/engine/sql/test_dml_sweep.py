@@ -1,0 +1,80 @@
+"""DML and transactions, second sweep: an UPDATE, DELETE, MERGE, TRUNCATE or INSERT OVERWRITE of a table
+that another session's open transaction has changed so is refused (Snowflake would wait for the lock),
+instead of DuckDB letting the later write win and the open transaction's change be lost
+(conformance/DECISIONS.md M21)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.dbapi import Connection
+
+
+@pytest.fixture
+def sessions() -> Any:
+    conn = snowreg.connect()
+    cur = conn.cursor()
+    cur.execute("CREATE DATABASE d")
+    cur.execute("USE SCHEMA d.public")
+    cur.execute("CREATE TABLE t (i INT)")
+    cur.execute("INSERT INTO t VALUES (1), (2), (3)")
+    other = Connection(conn._catalog)
+    yield cur, other
+    other.close()
+    conn.close()
+
+
+def _rows(cur: Any) -> list[int]:
+    cur.execute("SELECT i FROM d.public.t ORDER BY i")
+    return [r[0] for r in cur.fetchall()]
+
+
+@pytest.mark.parametrize("first", ["UPDATE d.public.t SET i = 100 WHERE i = 2", "DELETE FROM d.public.t WHERE i = 3",
+                                   "MERGE INTO d.public.t USING (SELECT 2 AS k) s ON t.i = s.k "
+                                   "WHEN MATCHED THEN UPDATE SET i = 100"])
+@pytest.mark.parametrize("second", ["DELETE FROM t WHERE i = 2", "UPDATE t SET i = 5 WHERE i = 1", "TRUNCATE TABLE t",
+                                    "MERGE INTO t USING (SELECT 1 AS k) s ON t.i = s.k WHEN MATCHED THEN DELETE",
+                                    "INSERT OVERWRITE INTO t VALUES (7)"])
+def test_a_write_waiting_for_another_sessions_lock_is_refused(sessions: Any, first: str, second: str) -> None:
+    cur, other = sessions
+    theirs = other.cursor()
+    theirs.execute("BEGIN")
+    theirs.execute(first)
+    with pytest.raises(snowreg.NotSupportedError) as info:
+        cur.execute(second)
+    assert info.value.errno == 2 and "LOCK_TIMEOUT" in info.value.msg
+    theirs.execute("COMMIT")
+    expected = _rows(cur)
+    assert 100 in expected or 3 not in expected  # the open transaction's change was kept
+    cur.execute(second)  # the lock is gone with the transaction: the statement runs
+    assert cur.fetchall()
+
+
+def test_inserts_and_other_tables_do_not_wait(sessions: Any) -> None:
+    cur, other = sessions
+    cur.execute("CREATE TABLE u (i INT)")
+    theirs = other.cursor()
+    theirs.execute("BEGIN")
+    theirs.execute("INSERT INTO d.public.t VALUES (9)")
+    cur.execute("UPDATE t SET i = 0 WHERE i = 1")  # an INSERT's new rows hold no lock on the others
+    theirs.execute("DELETE FROM d.public.t WHERE i = 3")
+    cur.execute("DELETE FROM u")  # another table
+    cur.execute("INSERT INTO t VALUES (4)")
+    theirs.execute("ROLLBACK")
+    assert _rows(cur) == [0, 2, 3, 4]
+
+
+def test_a_closed_or_own_transaction_holds_no_lock(sessions: Any) -> None:
+    cur, other = sessions
+    theirs = other.cursor()
+    theirs.execute("BEGIN")
+    theirs.execute("DELETE FROM d.public.t WHERE i = 2")
+    other.close()  # Snowflake rolls back what a closing session left open
+    cur.execute("BEGIN")
+    cur.execute("DELETE FROM t WHERE i = 1")
+    cur.execute("UPDATE t SET i = 30 WHERE i = 3")  # its own lock does not stop it
+    cur.execute("COMMIT")
+    assert _rows(cur) == [2, 30]
