@@ -61,10 +61,15 @@ def counts(stmt: exp.Expr) -> tuple[str, ...]:
 def merge(stmt: exp.Merge, sql: str) -> None:
     """Bare SET targets; `UPDATE ALL BY NAME` / `INSERT ALL BY NAME` (each column from the source column of
     the same name, https://docs.snowflake.com/en/sql-reference/sql/merge) as DuckDB's BY NAME, which
-    sqlglot would write as the positional `SET *` / `INSERT *`; and RETURNING merge_action so the engine
-    can count each kind of action."""
+    sqlglot would write as the positional `SET *` / `INSERT *`; an unconditional clause followed by another
+    of its kind as one whose condition is TRUE; and RETURNING merge_action so the engine can count each kind
+    of action."""
     whens = stmt.args.get("whens")
-    for when in whens.expressions if whens else []:
+    clauses = whens.expressions if whens else []
+    for i, when in enumerate(clauses):
+        if when.args.get("condition") is None and any(w.args.get("matched") == when.args.get("matched")
+                                                      for w in clauses[i + 1:]):
+            when.set("condition", exp.true())  # a clause after it never acts; DuckDB refuses one (DECISIONS.md M22)
         then = when.args.get("then")
         if isinstance(then, exp.Update) and [type(e) for e in then.expressions] == [exp.Star]:
             when.set("then", exp.Var(this="UPDATE BY NAME"))
@@ -413,10 +418,14 @@ def merge_guard(stmt: exp.Merge) -> exp.Select | None:
                         for w in matched])
     several = exp.GT(this=exp.Count(this=act), expression=exp.Literal.number(1))
     updates = exp.EQ(this=exp.Max(this=act.copy()), expression=exp.Literal.string("U"))
-    return (exp.select(exp.Literal.number(1)).from_(target.copy())
-            .join(source.copy(), on=stmt.args["on"].copy())
-            .group_by(rowid).having(exp.and_(several, updates))
-            .limit(1))
+    guard = (exp.select(exp.Literal.number(1)).from_(target.copy())
+             .join(source.copy(), on=stmt.args["on"].copy())
+             .group_by(rowid).having(exp.and_(several, updates))
+             .limit(1))
+    with_ = stmt.args.get("with_")
+    if isinstance(with_, exp.With):  # `WITH c AS (…) MERGE INTO t USING c …`: the guard reads the same CTEs
+        guard.set("with_", with_.copy())
+    return guard
 
 
 def picked_merge(sql: str) -> str:
@@ -467,5 +476,9 @@ def multi_joined(stmt: exp.Update) -> exp.Select | None:
     if isinstance(where, exp.Where):
         joined.set("where", where.copy())
     several = exp.GT(this=exp.column("n"), expression=exp.Literal.number(1))
-    return exp.select(exp.Count(this=exp.Star()), exp.CountIf(this=several)).from_(
+    counted = exp.select(exp.Count(this=exp.Star()), exp.CountIf(this=several)).from_(
         joined.group_by(rowid).subquery("multi"))
+    with_ = stmt.args.get("with_")
+    if isinstance(with_, exp.With):  # `WITH c AS (…) UPDATE t … FROM c`: the count reads the same CTEs
+        counted.set("with_", with_.copy())
+    return counted

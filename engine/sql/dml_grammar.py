@@ -13,6 +13,10 @@ so `WHEN NOT MATCHED BY SOURCE | BY TARGET`, `DO NOTHING`, `UPDATE SET *`, `INSE
 VALUES`, an INSERT in a matched clause and an UPDATE or DELETE in a not-matched one are syntax errors
 (001003 at the token that breaks the grammar), as Snowflake's parser reports them.
 
+UPDATE (https://docs.snowflake.com/en/sql-reference/sql/update): `SET <col_name> = <value> [ , … ]`, so a
+row of columns assigned together (`SET (a, b) = (1, 2)`, in MERGE's UPDATE too), ORDER BY and LIMIT are
+syntax errors.
+
 INSERT (https://docs.snowflake.com/en/sql-reference/sql/insert): `INSERT [ OVERWRITE ] INTO <table>
 [ ( <col> [ , … ] ) ] { VALUES ( … ) [ , … ] | <query> }`, so `INSERT OR REPLACE`, `ON CONFLICT …`,
 `BY NAME`, `DEFAULT VALUES` and `REPLACE WHERE` are syntax errors too.
@@ -72,6 +76,19 @@ class DmlParser(SnowflakeParser):
             self._unexpected()
         return self.expression(exp.Insert(this=columns, expression=self._parse_value()))
 
+    def _parse_update_assignment(self) -> exp.Expr | None:
+        if self._match(TokenType.L_PAREN, advance=False):  # `SET (a, b) = (…)`: one column per assignment
+            self._unexpected()
+        return super()._parse_update_assignment()
+
+    def _parse_update(self) -> exp.Update:
+        start = self._index
+        update = super()._parse_update()
+        for flag, kind in (("order", TokenType.ORDER_BY), ("limit", TokenType.LIMIT)):
+            if update.args.get(flag):
+                self._unexpected(_first_word(next(t for t in self._tokens[start:self._index] if t.token_type == kind)))
+        return update
+
     def _parse_insert(self) -> exp.Insert | exp.MultitableInserts:
         start = self._index
         if self._match_set((TokenType.OR, TokenType.IGNORE), advance=False):
@@ -93,3 +110,10 @@ def _last(tokens: list[Token], words: tuple[str, ...]) -> Token | None:
         if all(tokens[i + j].text.upper() == w for j, w in enumerate(words)):
             return tokens[i]
     return None
+
+
+def _first_word(token: Token) -> Token:
+    """`ORDER BY` as Snowflake's error names it: its first word."""
+    word = token.text.split()[0]
+    cut = len(token.text) - len(word)
+    return Token(token.token_type, word, token.line, token.col - cut, token.start, token.end - cut)

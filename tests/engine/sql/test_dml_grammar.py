@@ -38,6 +38,7 @@ MERGE = "MERGE INTO t USING s ON t.k = s.k "
     ("WHEN NOT MATCHED THEN INSERT DEFAULT VALUES", "DEFAULT"),
     ("WHEN NOT MATCHED BY SOURCE THEN DELETE", "BY"),
     ("WHEN NOT MATCHED BY TARGET THEN INSERT VALUES (s.k, s.v)", "BY"),
+    ("WHEN MATCHED THEN UPDATE SET (k, v) = (s.k, s.v)", "("),
 ])
 def test_a_merge_clause_outside_snowflakes_grammar_is_a_syntax_error(tables: Any, clause: str, token: str) -> None:
     before = _rows(tables)
@@ -67,18 +68,22 @@ def test_snowflakes_merge_clauses_still_run(tables: Any, clause: str, counts: li
 
 
 @pytest.mark.parametrize(("sql", "token"), [
+    ("UPDATE t SET (k, v) = (1, 2)", "("),
+    ("UPDATE t SET v = 1 ORDER BY k", "ORDER"),
+    ("UPDATE t SET v = 1 LIMIT 1", "LIMIT"),
     ("INSERT OR REPLACE INTO t VALUES (1, 2)", "OR"),
     ("INSERT INTO t VALUES (1, 2) ON CONFLICT DO NOTHING", "ON"),
     ("INSERT INTO t BY NAME SELECT 1 AS v, 2 AS k", "BY"),
     ("INSERT INTO t DEFAULT VALUES", "DEFAULT"),
 ])
-def test_an_insert_outside_snowflakes_grammar_is_a_syntax_error(tables: Any, sql: str, token: str) -> None:
+def test_an_update_or_insert_outside_snowflakes_grammar_is_a_syntax_error(tables: Any, sql: str, token: str) -> None:
     before = _rows(tables)
     with pytest.raises(snowreg.ProgrammingError) as info:
         tables.execute(sql)
     e = info.value
     assert e.errno == 1003, str(e)
-    assert e.msg.endswith(f"syntax error line 1 at position {sql.index(' ' + token) + 1} unexpected '{token}'."), e.msg
+    position = sql.index(" " + token) + 1
+    assert e.msg.endswith(f"syntax error line 1 at position {position} unexpected '{token}'."), e.msg
     assert _rows(tables) == before
 
 
@@ -86,3 +91,37 @@ def test_insert_with_defaults_and_overwrite_still_run(tables: Any) -> None:
     tables.execute("INSERT INTO t (k, v) VALUES (DEFAULT, 5)")
     tables.execute("INSERT OVERWRITE INTO t SELECT k, v FROM s")
     assert _rows(tables) == [(1, 11), (3, 33)]
+
+
+def test_an_unconditional_clause_before_another_of_its_kind_acts_first(tables: Any) -> None:
+    """DuckDB refuses a clause after an unconditional one of its kind; Snowflake's first clause that holds
+    acts, so the later one never does, and its kind still has its count column (DECISIONS.md M22)."""
+    tables.execute(MERGE + "WHEN MATCHED THEN UPDATE SET v = s.v WHEN MATCHED THEN DELETE "
+                           "WHEN NOT MATCHED THEN INSERT VALUES (s.k, s.v) WHEN NOT MATCHED THEN INSERT VALUES (0, 0)")
+    assert [d[0] for d in tables.description] == ["number of rows inserted", "number of rows updated",
+                                                  "number of rows deleted"]
+    assert [tuple(r) for r in tables.fetchall()] == [(1, 1, 0)]
+    assert _rows(tables) == [(1, 11), (2, 20), (3, 33)]
+
+
+@pytest.mark.parametrize(("sql", "counts", "after"), [
+    ("WITH c AS (SELECT 2 AS k, 5 AS v) UPDATE t SET v = c.v FROM c WHERE t.k = c.k", [(1, 0)], [(1, 10), (2, 5)]),
+    ("WITH c AS (SELECT 2 AS k, 5 AS v) MERGE INTO t USING c ON t.k = c.k WHEN MATCHED THEN UPDATE SET v = c.v",
+     [(1,)], [(1, 10), (2, 5)]),
+    ("WITH c AS (SELECT 2 AS k) DELETE FROM t USING c WHERE t.k = c.k", [(1,)], [(1, 10)]),
+])
+def test_a_dml_statement_after_with_reads_its_ctes(tables: Any, sql: str, counts: list[tuple[int, ...]],
+                                                   after: list[tuple[Any, ...]]) -> None:
+    """The queries the engine runs beside an UPDATE … FROM (its counts) and a MERGE (its duplicate-row
+    guard) read the statement's WITH too: they failed with 002003 for the CTE's name (DECISIONS.md M23)."""
+    tables.execute(sql)
+    assert [tuple(r) for r in tables.fetchall()] == counts
+    assert _rows(tables) == after
+
+
+def test_a_duplicate_row_after_with_is_still_found(tables: Any) -> None:
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        tables.execute("WITH c AS (SELECT 1 AS k, 5 AS v UNION ALL SELECT 1, 6) "
+                       "MERGE INTO t USING c ON t.k = c.k WHEN MATCHED THEN UPDATE SET v = c.v")
+    assert info.value.errno == 100090
+    assert _rows(tables) == [(1, 10), (2, 20)]
