@@ -28,6 +28,8 @@ from sqlglot import exp
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
+from snowreg import errors
+
 
 class DmlParser(SnowflakeParser):
     """Snowflake's parser, held to Snowflake's grammar of MERGE's clauses and of INSERT."""
@@ -101,6 +103,7 @@ class DmlParser(SnowflakeParser):
                                 ("replace_using", ("REPLACE",)), ("alternative", ("OR",))):
                 if insert.args.get(flag):
                     self._unexpected(_last(tokens, words))
+            _check_rows(insert)
         return insert
 
 
@@ -117,3 +120,18 @@ def _first_word(token: Token) -> Token:
     word = token.text.split()[0]
     cut = len(token.text) - len(word)
     return Token(token.token_type, word, token.line, token.col - cut, token.start, token.end - cut)
+
+
+def _check_rows(insert: exp.Insert) -> None:
+    """`INSERT INTO t [(cols)] VALUES (…), (…)` whose rows differ in length: 002020 for the first row that does
+    not match the column list (or, without one, the first row), as for a single short row, where DuckDB's
+    parser would refuse the VALUES in its own words."""
+    values = insert.expression
+    if not isinstance(values, exp.Values):
+        return
+    rows = [len(row.expressions) if isinstance(row, exp.Tuple) else 1 for row in values.expressions]
+    listed = insert.this.expressions if isinstance(insert.this, exp.Schema) else None
+    expected = len(listed) if listed else rows[0] if rows else 0
+    wrong = next((n for n in rows if n != expected), None)
+    if wrong is not None and len(set(rows)) > 1:
+        raise errors.insert_value_mismatch(expected, wrong)

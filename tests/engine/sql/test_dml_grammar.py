@@ -125,3 +125,18 @@ def test_a_duplicate_row_after_with_is_still_found(tables: Any) -> None:
                        "MERGE INTO t USING c ON t.k = c.k WHEN MATCHED THEN UPDATE SET v = c.v")
     assert info.value.errno == 100090
     assert _rows(tables) == [(1, 10), (2, 20)]
+
+
+@pytest.mark.parametrize(("sql", "expected", "got"), [
+    ("INSERT INTO t VALUES (1, 2), (3)", 2, 1),
+    ("INSERT INTO t VALUES (1, 2), (3, 4, 5)", 2, 3),
+    ("INSERT INTO t (k) VALUES (1), (2, 3)", 1, 2),
+])
+def test_values_rows_of_another_length_are_002020(tables: Any, sql: str, expected: int, got: int) -> None:
+    """A VALUES row whose length differs from the others: Snowflake's 002020, as for a single row (DuckDB's
+    parser refused it in its own words; DECISIONS.md M20)."""
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        tables.execute(sql)
+    assert info.value.errno == 2020
+    assert info.value.msg.endswith(f"expecting {expected} but got {got}")
+    assert _rows(tables) == [(1, 10), (2, 20)]
