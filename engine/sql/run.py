@@ -556,8 +556,8 @@ def sync_context(session: Session, tr: Translation) -> None:
 def _describe(duck: duckdb.DuckDBPyConnection, tr: Translation) -> Result:
     """The columns a statement would return; DuckDB's errors go to run_translated's handler, whose
     typed retries (a FLOAT division operand, a VARCHAR arithmetic operand) a describe needs too."""
-    if not tr.returns_rows:
-        return status()
+    if not tr.returns_rows:  # DML: its count columns (with no row), as it answers them; DDL: the status
+        return Result([Column(n, "FIXED", 38, 0, False) for n in tr.counts], []) if tr.counts else status()
     rel = duck.sql(tr.sql)
     assert rel is not None
     return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)), tr.zoned)

@@ -78,3 +78,25 @@ def test_a_closed_or_own_transaction_holds_no_lock(sessions: Any) -> None:
     cur.execute("UPDATE t SET i = 30 WHERE i = 3")  # its own lock does not stop it
     cur.execute("COMMIT")
     assert _rows(cur) == [2, 30]
+
+
+@pytest.mark.parametrize(("sql", "columns"), [
+    ("INSERT INTO t VALUES (4)", ["number of rows inserted"]),
+    ("INSERT OVERWRITE INTO t VALUES (4)", ["number of rows inserted"]),
+    ("UPDATE t SET i = 0", ["number of rows updated", "number of multi-joined rows updated"]),
+    ("DELETE FROM t", ["number of rows deleted"]),
+    ("MERGE INTO t USING (SELECT 1 AS k) s ON t.i = s.k WHEN MATCHED THEN DELETE "
+     "WHEN NOT MATCHED THEN INSERT VALUES (s.k)", ["number of rows inserted", "number of rows deleted"]),
+    ("INSERT ALL INTO t SELECT 5", ["number of rows inserted into T"]),
+    ("TRUNCATE TABLE t", ["status"]),
+])
+def test_describing_a_dml_statement_gives_its_count_columns_and_changes_nothing(
+        sessions: Any, sql: str, columns: list[str]) -> None:
+    """cursor.describe() of DML: the columns it answers with (NUMBER counts), not DDL's `status`, and
+    no row changes (DECISIONS.md M24)."""
+    cur, _ = sessions
+    described = cur.describe(sql)
+    assert [d.name for d in described] == columns
+    if columns != ["status"]:
+        assert {d.type_code for d in described} == {0}  # FIXED
+    assert _rows(cur) == [1, 2, 3]
