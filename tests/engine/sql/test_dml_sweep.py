@@ -100,3 +100,27 @@ def test_describing_a_dml_statement_gives_its_count_columns_and_changes_nothing(
     if columns != ["status"]:
         assert {d.type_code for d in described} == {0}  # FIXED
     assert _rows(cur) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("body", ["BEGIN COMMIT; RETURN 1; END;",
+                                  "BEGIN BEGIN TRANSACTION; INSERT INTO d.public.t VALUES (9); ROLLBACK; RETURN 1; END;"])
+def test_an_anonymous_block_inside_a_transaction_may_not_end_it(sessions: Any, body: str) -> None:
+    """A block's BEGIN / COMMIT / ROLLBACK inside an open transaction would be Snowflake's scoped transaction,
+    as a procedure's: refused, where it had committed or rolled back the caller's transaction (M25)."""
+    cur, _ = sessions
+    cur.execute("BEGIN")
+    cur.execute("INSERT INTO t VALUES (4)")
+    with pytest.raises(snowreg.NotSupportedError) as info:
+        cur.execute(f"EXECUTE IMMEDIATE $${body}$$")
+    assert "anonymous block" in info.value.msg
+    cur.execute("SELECT CURRENT_TRANSACTION() IS NOT NULL")
+    assert cur.fetchall() == [(True,)]
+    cur.execute("ROLLBACK")
+    assert _rows(cur) == [1, 2, 3]
+
+
+def test_an_anonymous_block_outside_a_transaction_runs_its_own(sessions: Any) -> None:
+    cur, _ = sessions
+    cur.execute("EXECUTE IMMEDIATE $$BEGIN BEGIN TRANSACTION; INSERT INTO d.public.t VALUES (9); ROLLBACK; "
+                "INSERT INTO d.public.t VALUES (8); RETURN 1; END;$$")
+    assert _rows(cur) == [1, 2, 3, 8]
