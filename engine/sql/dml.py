@@ -78,6 +78,9 @@ def merge(stmt: exp.Merge, sql: str) -> None:
         elif isinstance(then, exp.Update):
             update_defaults(then)  # `SET c = DEFAULT` as in UPDATE (DECISIONS.md H1)
             bare_targets(then.expressions, stmt.this, sql)
+        elif isinstance(then, exp.Insert) and isinstance(then.this, exp.Tuple):  # `INSERT (pt.id, …)`: M26
+            then.this.set("expressions", [_bare(c, stmt.this, sql) if isinstance(c, exp.Column) else c
+                                          for c in then.this.expressions])
     stmt.set("returning", exp.Returning(expressions=[exp.column("merge_action")]))
 
 
@@ -155,17 +158,21 @@ def update_targets(stmt: exp.Update, sql: str) -> None:
 def bare_targets(assignments: list[exp.Expr], target: exp.Expr, sql: str) -> None:
     """SET targets (of UPDATE or MERGE's UPDATE) as bare column names; a qualifier naming another table
     than the target is 000904 for the qualified name (the docs give no text)."""
-    if not isinstance(target, exp.Table):
-        return
-    own = _name(target.args["alias"].this) if target.alias else _name(target.this)
     for item in assignments:
         column = item.this if isinstance(item, exp.EQ) else None
-        if not isinstance(column, exp.Column) or not column.table:
-            continue
-        if _name(column.args["table"]) != own:
-            start = column.args["table"].meta.get("start")
-            raise bind.invalid_identifier(".".join(_name(p) for p in column.parts), sql, start)
-        item.set("this", exp.column(column.this.copy()))
+        if isinstance(column, exp.Column) and column.table:
+            item.set("this", _bare(column, target, sql))
+
+
+def _bare(column: exp.Column, target: exp.Expr, sql: str) -> exp.Column:
+    """A column qualified by the target (its alias, when it has one) as its bare name; another qualifier is
+    000904 for the qualified name."""
+    if not isinstance(target, exp.Table) or not column.table:
+        return column
+    if _name(column.args["table"]) != _name(target.args["alias"].this if target.alias else target.this):
+        start = column.args["table"].meta.get("start")
+        raise bind.invalid_identifier(".".join(_name(p) for p in column.parts), sql, start)
+    return exp.column(column.this.copy())
 
 
 def _name(ident: exp.Expr) -> str:
