@@ -195,7 +195,8 @@ def before_plain(session: Session, kind: str, table: str | None = None, overwrit
         with _ids:
             holders = [_open[txn][0]() if txn in _open else None for txn, tables in _changed.items()
                        if table in tables and txn != session.transaction_id]
-        if any(s is not None and s.transaction_id in _changed and s.transaction for s in holders):
+        if any(s is not None and s.catalog is session.catalog and s.transaction_id in _changed and s.transaction
+               for s in holders):  # another registry's table of the same name is another table
             raise error_catalog.lock_wait()
     if kind in DDL_KINDS:
         commit(session)

@@ -124,3 +124,16 @@ def test_an_anonymous_block_outside_a_transaction_runs_its_own(sessions: Any) ->
     cur.execute("EXECUTE IMMEDIATE $$BEGIN BEGIN TRANSACTION; INSERT INTO d.public.t VALUES (9); ROLLBACK; "
                 "INSERT INTO d.public.t VALUES (8); RETURN 1; END;$$")
     assert _rows(cur) == [1, 2, 3, 8]
+
+
+def test_another_registrys_table_of_the_same_name_holds_no_lock(sessions: Any) -> None:
+    cur, _ = sessions
+    elsewhere = snowreg.connect()
+    theirs = elsewhere.cursor()
+    theirs.execute("CREATE DATABASE d")
+    theirs.execute("CREATE TABLE d.public.t (i INT)")
+    theirs.execute("BEGIN")
+    theirs.execute("DELETE FROM d.public.t")
+    cur.execute("DELETE FROM t WHERE i = 1")  # d.public.t of this registry: no lock on it
+    assert _rows(cur) == [2, 3]
+    elsewhere.close()
