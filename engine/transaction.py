@@ -193,10 +193,11 @@ def before_plain(session: Session, kind: str, table: str | None = None, overwrit
     later write win and lose the open transaction's change."""
     if table is not None and (kind in LOCKING_KINDS or overwrite):
         with _ids:
-            holders = [_open[txn][0]() if txn in _open else None for txn, tables in _changed.items()
-                       if table in tables and txn != session.transaction_id]
-        if any(s is not None and s.catalog is session.catalog and s.transaction_id in _changed and s.transaction
-               for s in holders):  # another registry's table of the same name is another table
+            holders = [(txn, _open[txn][0]()) for txn, tables in _changed.items()
+                       if table in tables and txn != session.transaction_id and txn in _open]
+        # a closed session's transaction was rolled back; another registry's table of that name is another table
+        if any(s is not None and s.transaction and s.transaction_id == txn and s.catalog is session.catalog
+               for txn, s in holders):
             raise error_catalog.lock_wait()
     if kind in DDL_KINDS:
         commit(session)
