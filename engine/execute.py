@@ -491,8 +491,14 @@ def run_block(session: Session, text: str) -> Result:
     from snowreg.grammar.scripting import parse_script
 
     block = parse_script(text)
-    interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True),
-                                        check=session.check_canceled, declared_type=declared_types(session))
+    refuse = None
+    if session.transaction:  # its BEGIN / COMMIT / ROLLBACK would be scoped, as a procedure's (DECISIONS.md M25)
+        from snowreg.engine.procedures import refusals
+
+        refuse = refusals(False, True, "an anonymous block run")
+    interpreter = scripting.Interpreter(statement_runner(session, refuse), statement_runner(session, refuse, True),
+                                        check=session.check_canceled,
+                                        declared_type=declared_types(session))
     return interpreter.run(block, scripting.Scope())
 
 

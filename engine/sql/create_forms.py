@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
+from snowreg.engine.sql.dml_grammar import DmlParser
 from snowreg.engine.sql.null_ordering import NullOrderingParser
 from snowreg.engine.sql.typed_literals import TypedLiteralParser
 from snowreg.errors import not_supported
@@ -71,8 +72,9 @@ def view_actions(stmt: exp.Alter) -> bool:
         and not any(a.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible"))) for a in actions)
 
 
-class ColumnAlterParser(NullOrderingParser, TypedLiteralParser):  # and DEFAULT_NULL_ORDERING's keys, typed literals
-    """Snowflake's parser, reading ALTER TABLE's lists of column actions."""
+class ColumnAlterParser(NullOrderingParser, TypedLiteralParser, DmlParser):
+    """Snowflake's parser, reading ALTER TABLE's lists of column actions (with DEFAULT_NULL_ORDERING's ORDER BY
+    keys, typed literals, and held to Snowflake's grammar of MERGE and INSERT: engine/sql/dml_grammar.py)."""
 
     ALTER_PARSERS = {
         **NullOrderingParser.ALTER_PARSERS,
