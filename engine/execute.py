@@ -32,7 +32,7 @@ from snowreg.engine.inference import view_index
 from snowreg.engine.result import Result, in_zone, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run as query
-from snowreg.engine.sql import write_pandas
+from snowreg.engine.sql import shaping, write_pandas
 from snowreg.engine.sql.session_texts import declared_types, mapped_text
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
@@ -50,7 +50,7 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     if not describe_only:
         transaction.before_statement(session, stmt)
     try:
-        result = dispatch(stmt, session, describe_only)
+        result = shaping.json_indented(dispatch(stmt, session, describe_only), session.parameters.get("JSON_INDENT"))
     except errors.Error as e:
         if session.transaction:
             transaction.recover(session)
@@ -491,8 +491,14 @@ def run_block(session: Session, text: str) -> Result:
     from snowreg.grammar.scripting import parse_script
 
     block = parse_script(text)
-    interpreter = scripting.Interpreter(statement_runner(session), statement_runner(session, record=True),
-                                        check=session.check_canceled, declared_type=declared_types(session))
+    refuse = None
+    if session.transaction:  # its BEGIN / COMMIT / ROLLBACK would be scoped, as a procedure's (DECISIONS.md M25)
+        from snowreg.engine.procedures import refusals
+
+        refuse = refusals(False, True, "an anonymous block run")
+    interpreter = scripting.Interpreter(statement_runner(session, refuse), statement_runner(session, refuse, True),
+                                        check=session.check_canceled,
+                                        declared_type=declared_types(session))
     return interpreter.run(block, scripting.Scope())
 
 

@@ -5,8 +5,9 @@ is a format (its elements: https://docs.snowflake.com/en/sql-reference/date-time
 that text converted to the type must match, as the strptime pattern the session hands DuckDB
 (engine.sql.input_texts reads it; conformance/DECISIONS.md T65-T66).
 
-Only the elements DuckDB's strptime reads as Snowflake does are taken; a format with another one (YY, whose
-century follows TWO_DIGIT_CENTURY_START; the time zone elements; DY) is refused as not supported (000002)."""
+Only the elements DuckDB's strptime reads as Snowflake does are taken (YY's year then moved into the century
+TWO_DIGIT_CENTURY_START says, engine.sql.input_texts); a format with another one (the time zone elements; DY) is
+refused as not supported (000002)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from collections.abc import Mapping
 from snowreg import errors
 from snowreg.engine import output_formats
 
-_ELEMENTS = {"YYYY": "%Y", "MMMM": "%B", "MON": "%b", "MM": "%m", "DD": "%d",
+_ELEMENTS = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MON": "%b", "MM": "%m", "DD": "%d",
              "HH24": "%H", "HH12": "%I", "HH": "%H", "AM": "%p", "PM": "%p", "MI": "%M", "SS": "%S",
              **{f"FF{n}": "%n" for n in range(10)}, "FF": "%n"}
-_DATE = frozenset({"YYYY", "MMMM", "MON", "MM", "DD"})
+_DATE = frozenset({"YYYY", "YY", "MMMM", "MON", "MM", "DD"})
 _TAKEN = {"DATE_INPUT_FORMAT": {k: v for k, v in _ELEMENTS.items() if k in _DATE},
           "TIME_INPUT_FORMAT": {k: v for k, v in _ELEMENTS.items() if k not in _DATE},
           "TIMESTAMP_INPUT_FORMAT": _ELEMENTS}

@@ -86,7 +86,7 @@ PARAMETERS: dict[str, Parameter] = {
     "CSV_TIMESTAMP_FORMAT": _s("", DEFAULT_ONLY, "The format of timestamps unloaded to CSV files."),
     "DATE_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the DATE data type."),
     "DATE_OUTPUT_FORMAT": _s("YYYY-MM-DD", HONOURED, "The display format for the DATE data type."),
-    "DEFAULT_NULL_ORDERING": _s("LAST", DEFAULT_ONLY, "Default NULL ordering", ("FIRST", "LAST")),
+    "DEFAULT_NULL_ORDERING": _s("LAST", HONOURED, "Default NULL ordering", ("FIRST", "LAST")),
     "ENABLE_UNLOAD_PHYSICAL_TYPE_OPTIMIZATION": _b(True, DEFAULT_ONLY, "Whether unloaded Parquet columns take "
                                                    "the smallest physical type."),
     "ERROR_ON_NONDETERMINISTIC_MERGE": _b(True, HONOURED, "Whether to return an error when a MERGE statement "
@@ -101,7 +101,7 @@ PARAMETERS: dict[str, Parameter] = {
     "JDBC_TREAT_DECIMAL_AS_INT": _b(True, INERT, "Whether the JDBC driver reads NUMBER(p, 0) as an integer."),
     "JDBC_TREAT_TIMESTAMP_NTZ_AS_UTC": _b(False, INERT, "Whether the JDBC driver reads TIMESTAMP_NTZ in UTC."),
     "JDBC_USE_SESSION_TIMEZONE": _b(True, INERT, "Whether the JDBC driver uses the session's time zone."),
-    "JSON_INDENT": _n(2, DEFAULT_ONLY, "The number of spaces OBJECT and ARRAY values are indented by in text.",
+    "JSON_INDENT": _n(2, HONOURED, "The number of spaces OBJECT and ARRAY values are indented by in text.",
                       0, 16),
     "JS_TREAT_INTEGER_AS_BIGINT": _b(False, INERT, "Whether JavaScript handlers read integers as BigInt "
                                      "(snowreg runs no JavaScript handler)."),
@@ -129,7 +129,7 @@ PARAMETERS: dict[str, Parameter] = {
                                               "(snowreg queues none)."),
     "STATEMENT_TIMEOUT_IN_SECONDS": _n(172800, HONOURED, "Timeout in seconds for statements.", 0, 604800),
     "STRICT_JSON_OUTPUT": _b(False, DEFAULT_ONLY, "Whether NaN and Infinity in JSON text are written strictly."),
-    "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, DEFAULT_ONLY, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
+    "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, HONOURED, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
                                       "24 hours."),
     "TIMESTAMP_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the TIMESTAMP data types."),
     "TIMESTAMP_LTZ_OUTPUT_FORMAT": _s("", HONOURED, "The display format for TIMESTAMP_LTZ values (empty: "
@@ -151,7 +151,7 @@ PARAMETERS: dict[str, Parameter] = {
                                      "transaction aborts the transaction."),
     "TRANSACTION_DEFAULT_ISOLATION_LEVEL": _s("READ COMMITTED", HONOURED, "The isolation level of transactions.",
                                               ("READ COMMITTED",)),
-    "TWO_DIGIT_CENTURY_START": _n(1970, DEFAULT_ONLY, "The century start year of two-digit years (YY).", 1900, 2100),
+    "TWO_DIGIT_CENTURY_START": _n(1970, HONOURED, "The century start year of two-digit years (YY).", 1900, 2100),
     "UNSUPPORTED_DDL_ACTION": _s("ignore", DEFAULT_ONLY, "What unsupported DDL (constraints of some kinds) does.",
                                  ("IGNORE", "FAIL")),
     "USE_CACHED_RESULT": _b(True, HONOURED, "If enabled, query results can be reused between successive invocations "
@@ -162,8 +162,19 @@ PARAMETERS: dict[str, Parameter] = {
 # Parameters translated SQL reads as DuckDB variables (Session.sync_duckdb_variables): set there as soon as
 # they change, since a macro reading one (`snowreg_varchar`) does not show in the statement's text.
 READ_BY_SQL = frozenset({"WEEK_START", "WEEK_OF_YEAR_POLICY", *output_formats.PARAMETERS, *input_formats.VARIABLES,
-                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT"})
-_MAX_TAG = 2000  # QUERY_TAG: "String (up to 2000 characters)"
+                         "BINARY_INPUT_FORMAT", "BINARY_OUTPUT_FORMAT", "TWO_DIGIT_CENTURY_START",
+                         "TIMESTAMP_DAY_IS_ALWAYS_24H"})
+# Appended to a statement of a session whose DEFAULT_NULL_ORDERING is FIRST (engine.sql.session_texts): its
+# ORDER BY keys that say neither NULLS FIRST nor NULLS LAST are read with NULLs lowest (engine.sql.translate).
+NULLS_FIRST_MARKER = "/*snowreg:nulls_first*/"
+_MAX_TAG = 2000
+
+
+def unmarked(text: str) -> str:
+    """A statement's text without the marks the session's parameters appended to it (a view's text as written)."""
+    for mark in (NULLS_FIRST_MARKER, input_formats.MARKER):
+        text = text.replace(" " + mark, "")
+    return text  # QUERY_TAG: "String (up to 2000 characters)"
 
 
 def value_text(written: str) -> str:

@@ -166,7 +166,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
               for v, a in zip(given, spec["args"], strict=True)]
     owner = spec["execute_as"] == "OWNER"
     with _nested(session), rights(session, row.owner if owner else None):
-        refuse = _refusals(owner, session.transaction)
+        refuse = refusals(owner, session.transaction)
         try:
             if spec.get("language") == "PYTHON":
                 return python_procedures.call(session, row, values, make_runner(refuse, False), refuse)
@@ -295,10 +295,11 @@ _TRANSACTION_VERBS = frozenset({"BEGIN", "START", "COMMIT", "ROLLBACK"})
 _SESSION_VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][\w$]*)")
 
 
-def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], None] | None:
+def refusals(owner: bool, in_transaction: bool, what: str = "a stored procedure called"
+             ) -> Callable[[ast.Statement], None] | None:
     """What a body may not run: an owner's-rights one the statements that change the caller's session (or
-    read its variables); one
-    called inside a transaction, BEGIN / COMMIT / ROLLBACK (Snowflake's scoped transactions: not emulated)."""
+    read its variables); one called (`what`: an anonymous block run) inside a transaction, BEGIN / COMMIT /
+    ROLLBACK (Snowflake's scoped transactions: not emulated)."""
     if not owner and not in_transaction:
         return None
 
@@ -311,8 +312,8 @@ def _refusals(owner: bool, in_transaction: bool) -> Callable[[ast.Statement], No
             if found:
                 raise errors.variable_not_found(f"${found[0].group(1).upper()}")
         if in_transaction and isinstance(stmt, ast.Query) and stmt.verb in _TRANSACTION_VERBS:
-            raise errors.not_supported("Scoped transactions (BEGIN, COMMIT or ROLLBACK in a stored procedure "
-                                       "called inside a transaction)")
+            raise errors.not_supported(f"Scoped transactions (BEGIN, COMMIT or ROLLBACK in {what} inside a "
+                                       "transaction)")
     return refuse
 
 

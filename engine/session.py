@@ -189,6 +189,9 @@ class Session:
                                   "snowreg_week_policy": None if policy is None else int(policy)}
         values.update(output_formats.variables(self.parameters))
         values.update(input_formats.variables(self.parameters))
+        century = self.parameters.get("TWO_DIGIT_CENTURY_START")
+        values["snowreg_two_digit_century_start"] = None if century is None else int(century)
+        values["snowreg_day_is_always_24h"] = True if self.parameters.get("TIMESTAMP_DAY_IS_ALWAYS_24H") == "true" else None
         self._parameter_variables = any(v is not None for v in values.values())
         return values
 

@@ -26,7 +26,7 @@ from functools import cache
 
 import duckdb
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.catalog.store import now
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
@@ -43,6 +43,9 @@ _open: dict[str, tuple[weakref.ref[Session], str, datetime]] = {}
 # The tables each open transaction has written, for SHOW LOCKS: id → table → (acquired on, the number of the
 # statement that wrote it first among its session's statements, whose query id the session records after it).
 _locks: dict[str, dict[str, tuple[datetime, int]]] = {}
+# The tables each open transaction has changed with UPDATE, DELETE, MERGE, TRUNCATE or INSERT OVERWRITE: such a
+# statement of another session on one of them would wait for the lock in Snowflake (DECISIONS.md M21).
+_changed: dict[str, set[str]] = {}
 
 
 def new_id() -> str:
@@ -69,6 +72,7 @@ def _ddl_statements() -> tuple[type, ...]:
 # Plain-SQL statement kinds (engine.sql.translate.Kind) that are DDL, and those that write rows.
 DDL_KINDS = frozenset({"create_table", "create_view", "drop", "alter", "ddl"})
 DML_KINDS = frozenset({"insert", "update", "delete", "merge", "truncate"})
+LOCKING_KINDS = frozenset({"update", "delete", "merge", "truncate"})  # an INSERT OVERWRITE too
 
 
 def control(session: Session, text: str, describe_only: bool = False) -> Result | None:
@@ -136,6 +140,7 @@ def _ended(session: Session) -> None:
     with _ids:
         _open.pop(session.transaction_id or "", None)
         _locks.pop(session.transaction_id or "", None)
+        _changed.pop(session.transaction_id or "", None)
     session.last_transaction, session.transaction_id = session.transaction_id, None
     for hook in ENDED:
         hook(session)
@@ -180,15 +185,28 @@ def before_statement(session: Session, stmt: ast.Statement) -> None:
         commit(session)
 
 
-def before_plain(session: Session, kind: str) -> None:
-    """Plain SQL: DDL commits the open transaction; with AUTOCOMMIT off, DML opens one."""
+def before_plain(session: Session, kind: str, table: str | None = None, overwrite: bool = False) -> None:
+    """Plain SQL: DDL commits the open transaction; with AUTOCOMMIT off, DML opens one. An UPDATE, DELETE,
+    MERGE, TRUNCATE or INSERT OVERWRITE of `table` (fully qualified) that another session's open transaction
+    changed so is refused: Snowflake would wait for that transaction's lock (the transactions page: these
+    statements "hold locks that generally prevent them from running in parallel"); DuckDB would let the
+    later write win and lose the open transaction's change."""
+    if table is not None and (kind in LOCKING_KINDS or overwrite):
+        with _ids:
+            holders = [(txn, _open[txn][0]()) for txn, tables in _changed.items()
+                       if table in tables and txn != session.transaction_id and txn in _open]
+        # a closed session's transaction was rolled back; another registry's table of that name is another table
+        if any(s is not None and s.transaction and s.transaction_id == txn and s.catalog is session.catalog
+               for txn, s in holders):
+            raise error_catalog.lock_wait()
     if kind in DDL_KINDS:
         commit(session)
     elif kind in DML_KINDS and not session.transaction and not autocommit(session):
         begin(session)
 
 
-def after_plain(session: Session, kind: str, duckdb_sql: str, table: str | None = None) -> None:
+def after_plain(session: Session, kind: str, duckdb_sql: str, table: str | None = None,
+                overwrite: bool = False) -> None:
     """Remember a successful write of the open transaction, to replay it if a later statement fails, and
     the lock it holds on the table it wrote (`table`, fully qualified). A DML or DDL statement outside one
     was a transaction of its own (autocommit): LAST_TRANSACTION names it."""
@@ -198,6 +216,8 @@ def after_plain(session: Session, kind: str, duckdb_sql: str, table: str | None 
             with _ids:
                 held = _locks.setdefault(session.transaction_id, {})
                 held.setdefault(table, (now(), len(session.query_ids)))
+                if kind in LOCKING_KINDS or overwrite:
+                    _changed.setdefault(session.transaction_id, set()).add(table)
     elif not session.transaction and (kind in DML_KINDS or kind in DDL_KINDS):
         session.last_transaction = new_id()
 

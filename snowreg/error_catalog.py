@@ -255,3 +255,11 @@ def user_locked() -> DatabaseError:
 def is_login_failure(e: errors.Error) -> bool:
     """Is this the answer to a wrong password or an unknown user (390100)?"""
     return e.errno == errors.login_failed().errno
+
+
+def lock_wait() -> NotSupportedError:
+    """A write Snowflake would hold until another session's transaction releases its lock on the table
+    (https://docs.snowflake.com/en/sql-reference/transactions, resource locking; LOCK_TIMEOUT): snowreg
+    does not wait (conformance/DECISIONS.md D3, M21)."""
+    return not_supported("Writing rows that another session's open transaction has changed (Snowflake "
+                         "waits for its lock until it ends or LOCK_TIMEOUT passes)")

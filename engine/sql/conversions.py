@@ -47,7 +47,7 @@ def timestamp_call(name: str, node: exp.Expr) -> exp.Expr | None:
     if len(args) == 2 and _integer(args[1]) is not None and target != "DATE":
         return _scaled(args[0], int(_integer(args[1]) or 0), target)
     if len(args) != 1:
-        return None
+        return two_digit_years(node)
     value = args[0]
     if isinstance(value, exp.Literal) and value.is_string and not _DIGITS.match(value.this):
         return None
@@ -58,6 +58,17 @@ def timestamp_call(name: str, node: exp.Expr) -> exp.Expr | None:
     if target == "DATE":
         return variant.macro("snowreg_to_date", value, safe)
     return variant.macro("snowreg_to_ltz", value, safe)
+
+
+def two_digit_years(node: exp.Expr) -> exp.Expr | None:
+    """A conversion whose format reads a two-digit year (YY, sqlglot's %y): its year moved into the century
+    TWO_DIGIT_CENTURY_START says (engine.sql.dates' `snowreg_two_digit_year`, read at run time)."""
+    fmt = node.args.get("format")
+    if isinstance(fmt, exp.Literal) and fmt.is_string and "%y" in fmt.this:
+        moved = variant.macro("snowreg_two_digit_year", node.copy())
+        return exp.Cast(this=moved, to=exp.DataType.build("DATE")) if isinstance(
+            node, (exp.TsOrDsToDate, exp.StrToDate)) else moved  # DuckDB's DATE + INTERVAL is a TIMESTAMP
+    return None
 
 
 def _integer(arg: exp.Expr) -> str | None:

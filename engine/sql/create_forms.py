@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlglot import exp
-from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
+from snowreg.engine.sql.dml_grammar import DmlParser
+from snowreg.engine.sql.null_ordering import NullOrderingParser
 from snowreg.engine.sql.typed_literals import TypedLiteralParser
 from snowreg.errors import not_supported
 
@@ -71,11 +72,12 @@ def view_actions(stmt: exp.Alter) -> bool:
         and not any(a.args.get(k) for k in ("dtype", "default", "drop", "allow_null", "visible"))) for a in actions)
 
 
-class ColumnAlterParser(TypedLiteralParser):
-    """Snowflake's parser, reading ALTER TABLE's lists of column actions."""
+class ColumnAlterParser(NullOrderingParser, TypedLiteralParser, DmlParser):
+    """Snowflake's parser, reading ALTER TABLE's lists of column actions (with DEFAULT_NULL_ORDERING's ORDER BY
+    keys, typed literals, and held to Snowflake's grammar of MERGE and INSERT: engine/sql/dml_grammar.py)."""
 
     ALTER_PARSERS = {
-        **SnowflakeParser.ALTER_PARSERS,
+        **NullOrderingParser.ALTER_PARSERS,
         "ALTER": lambda self: self._parse_column_alters(),
         "MODIFY": lambda self: self._parse_column_alters(),
     }

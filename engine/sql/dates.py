@@ -74,7 +74,20 @@ def _cast_macro(moment: str, to: str) -> str:
             f"THEN {_read('CAST(v AS VARCHAR)', to)} WHEN safe THEN TRY_CAST(v AS {to}) ELSE CAST(v AS {to}) END")
 
 
+# TWO_DIGIT_CENTURY_START (https://docs.snowflake.com/en/sql-reference/parameters#two-digit-century-start): a
+# year DuckDB's %y read (1969-2068) moved to the year of [start, start + 99] with the same last two digits.
+CENTURY_VARIABLE = "snowreg_two_digit_century_start"  # NULL: the default, 1970
+_START = f"coalesce(getvariable('{CENTURY_VARIABLE}'), 1970)"
+
+DAY_VARIABLE = "snowreg_day_is_always_24h"  # TIMESTAMP_DAY_IS_ALWAYS_24H (NULL: the default, FALSE)
+
 MACROS: dict[str, str] = {
+    # https://docs.snowflake.com/en/sql-reference/parameters#timestamp-day-is-always-24h: DuckDB adds an interval's
+    # days by the calendar of the session's zone and its microseconds as elapsed time.
+    "snowreg_days(x, n)": (f"CASE WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' AND coalesce(getvariable('{DAY_VARIABLE}'), "
+                           "false) THEN to_microseconds(CAST(n AS BIGINT) * 86400000000) ELSE to_days(CAST(n AS INTEGER)) END"),
+    "snowreg_two_digit_year(x)": (f"x + to_years(CAST((((year(x) - {_START}) % 100) + 100) % 100 + {_START} - year(x) "
+                                  "AS INTEGER))"),
     "snowreg_cast_ntz(v, safe)": _cast_macro(_CAST_MOMENT, "TIMESTAMP"),
     "snowreg_cast_ltz(v, safe)": _cast_macro(f"{_CAST_MOMENT} AT TIME ZONE 'UTC'", "TIMESTAMPTZ"),
     "snowreg_cast_date(v, safe)": _cast_macro(f"CAST({_CAST_MOMENT} AS DATE)", "DATE"),
@@ -166,13 +179,21 @@ def dateadd(node: exp.DateAdd, is_date: bool | None, probe: exp.Expr | None) -> 
     if isinstance(operand, exp.Literal) and operand.is_string:
         node.set("this", exp.Cast(this=operand.copy(), to=exp.DataType.build("TIMESTAMP")))
         return None
+    added = _days_added(node) if unit_name == "DAY" and not is_date else None
     if unit_name not in DAY_OR_LONGER or is_date is False:
-        return None
+        return added
     if is_date:
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DATE"))
     assert probe is not None
     return exp.Case(ifs=[exp.If(this=exp.Is(this=probe, expression=exp.Null()), true=exp.Null())],
-                    default=node.copy())
+                    default=added or node.copy())
+
+
+def _days_added(node: exp.DateAdd) -> exp.Expr:
+    """DATEADD of days to a value that may be a TIMESTAMP_LTZ / TZ: `x + snowreg_days(x, n)`, calendar days or,
+    under TIMESTAMP_DAY_IS_ALWAYS_24H, 24 hours each (read at run time, like the week parameters)."""
+    return exp.Paren(this=exp.Add(this=node.this.copy(), expression=variant.macro(
+        "snowreg_days", node.this.copy(), node.expression.copy())))
 
 
 def keep_date(node: exp.Expr, is_date: bool | None, probe: exp.Expr | None) -> exp.Expr | None:

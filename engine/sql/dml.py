@@ -61,10 +61,15 @@ def counts(stmt: exp.Expr) -> tuple[str, ...]:
 def merge(stmt: exp.Merge, sql: str) -> None:
     """Bare SET targets; `UPDATE ALL BY NAME` / `INSERT ALL BY NAME` (each column from the source column of
     the same name, https://docs.snowflake.com/en/sql-reference/sql/merge) as DuckDB's BY NAME, which
-    sqlglot would write as the positional `SET *` / `INSERT *`; and RETURNING merge_action so the engine
-    can count each kind of action."""
+    sqlglot would write as the positional `SET *` / `INSERT *`; an unconditional clause followed by another
+    of its kind as one whose condition is TRUE; and RETURNING merge_action so the engine can count each kind
+    of action."""
     whens = stmt.args.get("whens")
-    for when in whens.expressions if whens else []:
+    clauses = whens.expressions if whens else []
+    for i, when in enumerate(clauses):
+        if when.args.get("condition") is None and any(w.args.get("matched") == when.args.get("matched")
+                                                      for w in clauses[i + 1:]):
+            when.set("condition", exp.true())  # a clause after it never acts; DuckDB refuses one (DECISIONS.md M22)
         then = when.args.get("then")
         if isinstance(then, exp.Update) and [type(e) for e in then.expressions] == [exp.Star]:
             when.set("then", exp.Var(this="UPDATE BY NAME"))
@@ -73,6 +78,9 @@ def merge(stmt: exp.Merge, sql: str) -> None:
         elif isinstance(then, exp.Update):
             update_defaults(then)  # `SET c = DEFAULT` as in UPDATE (DECISIONS.md H1)
             bare_targets(then.expressions, stmt.this, sql)
+        elif isinstance(then, exp.Insert) and isinstance(then.this, exp.Tuple):  # `INSERT (pt.id, …)`: M26
+            then.this.set("expressions", [_bare(c, stmt.this, sql) if isinstance(c, exp.Column) else c
+                                          for c in then.this.expressions])
     stmt.set("returning", exp.Returning(expressions=[exp.column("merge_action")]))
 
 
@@ -150,17 +158,21 @@ def update_targets(stmt: exp.Update, sql: str) -> None:
 def bare_targets(assignments: list[exp.Expr], target: exp.Expr, sql: str) -> None:
     """SET targets (of UPDATE or MERGE's UPDATE) as bare column names; a qualifier naming another table
     than the target is 000904 for the qualified name (the docs give no text)."""
-    if not isinstance(target, exp.Table):
-        return
-    own = _name(target.args["alias"].this) if target.alias else _name(target.this)
     for item in assignments:
         column = item.this if isinstance(item, exp.EQ) else None
-        if not isinstance(column, exp.Column) or not column.table:
-            continue
-        if _name(column.args["table"]) != own:
-            start = column.args["table"].meta.get("start")
-            raise bind.invalid_identifier(".".join(_name(p) for p in column.parts), sql, start)
-        item.set("this", exp.column(column.this.copy()))
+        if isinstance(column, exp.Column) and column.table:
+            item.set("this", _bare(column, target, sql))
+
+
+def _bare(column: exp.Column, target: exp.Expr, sql: str) -> exp.Column:
+    """A column qualified by the target (its alias, when it has one) as its bare name; another qualifier is
+    000904 for the qualified name."""
+    if not isinstance(target, exp.Table) or not column.table:
+        return column
+    if _name(column.args["table"]) != _name(target.args["alias"].this if target.alias else target.this):
+        start = column.args["table"].meta.get("start")
+        raise bind.invalid_identifier(".".join(_name(p) for p in column.parts), sql, start)
+    return exp.column(column.this.copy())
 
 
 def _name(ident: exp.Expr) -> str:
@@ -413,10 +425,14 @@ def merge_guard(stmt: exp.Merge) -> exp.Select | None:
                         for w in matched])
     several = exp.GT(this=exp.Count(this=act), expression=exp.Literal.number(1))
     updates = exp.EQ(this=exp.Max(this=act.copy()), expression=exp.Literal.string("U"))
-    return (exp.select(exp.Literal.number(1)).from_(target.copy())
-            .join(source.copy(), on=stmt.args["on"].copy())
-            .group_by(rowid).having(exp.and_(several, updates))
-            .limit(1))
+    guard = (exp.select(exp.Literal.number(1)).from_(target.copy())
+             .join(source.copy(), on=stmt.args["on"].copy())
+             .group_by(rowid).having(exp.and_(several, updates))
+             .limit(1))
+    with_ = stmt.args.get("with_")
+    if isinstance(with_, exp.With):  # `WITH c AS (…) MERGE INTO t USING c …`: the guard reads the same CTEs
+        guard.set("with_", with_.copy())
+    return guard
 
 
 def picked_merge(sql: str) -> str:
@@ -467,5 +483,9 @@ def multi_joined(stmt: exp.Update) -> exp.Select | None:
     if isinstance(where, exp.Where):
         joined.set("where", where.copy())
     several = exp.GT(this=exp.column("n"), expression=exp.Literal.number(1))
-    return exp.select(exp.Count(this=exp.Star()), exp.CountIf(this=several)).from_(
+    counted = exp.select(exp.Count(this=exp.Star()), exp.CountIf(this=several)).from_(
         joined.group_by(rowid).subquery("multi"))
+    with_ = stmt.args.get("with_")
+    if isinstance(with_, exp.With):  # `WITH c AS (…) UPDATE t … FROM c`: the count reads the same CTEs
+        counted.set("with_", with_.copy())
+    return counted

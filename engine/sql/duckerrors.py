@@ -197,8 +197,7 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if isinstance(e, duckdb.TransactionException) and "Conflict" in detail:
         # Snowflake would wait for the other transaction's lock (LOCK_TIMEOUT); DuckDB refuses at once
         # (conformance/DECISIONS.md P2)
-        return errors.not_supported("Writing rows that another session's open transaction has changed (Snowflake "
-                                    "waits for its lock until it ends or LOCK_TIMEOUT passes)")
+        return error_catalog.lock_wait()
     if isinstance(e, duckdb.NotImplementedException):
         return errors.NotSupportedError(f"{errors.COMPILATION}{detail}", 2, "0A000")
     return errors.execution_error(detail)

@@ -41,9 +41,17 @@ def _failed(kind: str) -> str:
     return f"CAST(CAST('snowreg_not_recognized:{kind}:' || s AS INTEGER) AS VARCHAR)"
 
 
+
+
+def _read(v: str) -> str:
+    """The text read by the format; a two-digit year (YY) in TWO_DIGIT_CENTURY_START's century (engine.sql.dates)."""
+    read = f"try_strptime(trim(s), getvariable({v!r}))"
+    return f"(CASE WHEN contains(getvariable({v!r}), '%y') THEN {variant.MACRO_CATALOG}.main.snowreg_two_digit_year({read}) ELSE {read} END)"
+
+
 MACROS = {
     f"snowreg_in_{kind}(s, safe)": (
-        f"CASE WHEN s IS NULL THEN NULL ELSE coalesce({made.format(f'try_strptime(trim(s), getvariable({v!r}))')}, "
+        f"CASE WHEN s IS NULL THEN NULL ELSE coalesce({made.format(_read(v))}, "
         f"CASE WHEN safe THEN NULL ELSE {made.format(_failed(name))} END) END")  # not error(): ORDER BY 1 stays
     for kind, (v, made, name) in _KINDS.items()
 }

@@ -133,7 +133,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
 
         tr = translate.translate(text, floats=learned.floats(text), assigned=assigned)
     if not describe_only:
-        transaction.before_plain(session, tr.kind)
+        transaction.before_plain(session, tr.kind, _locked_table(session, tr), tr.atomic)
     if tr.kind in ("truncate", "alter") and _missing_optional(session, tr):
         return status()  # TRUNCATE | ALTER TABLE IF EXISTS of a missing table: nothing to do
     reusable = None if describe_only or local else reuse.key(session, text, tr)
@@ -157,7 +157,7 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
     if tr.projected:
         result = table_meta.describe(session, tr, result)
     if not describe_only:
-        transaction.after_plain(session, tr.kind, tr.sql, _locked_table(session, tr))
+        transaction.after_plain(session, tr.kind, tr.sql, _locked_table(session, tr), tr.atomic)
     if existing is not None:  # CREATE … IF NOT EXISTS on an existing table changed nothing
         return result if describe_only else status(f"{existing} already exists, statement succeeded.")
     if missing is not None:  # DROP … IF EXISTS of a missing table
@@ -556,8 +556,8 @@ def sync_context(session: Session, tr: Translation) -> None:
 def _describe(duck: duckdb.DuckDBPyConnection, tr: Translation) -> Result:
     """The columns a statement would return; DuckDB's errors go to run_translated's handler, whose
     typed retries (a FLOAT division operand, a VARCHAR arithmetic operand) a describe needs too."""
-    if not tr.returns_rows:
-        return status()
+    if not tr.returns_rows:  # DML: its count columns (with no row), as it answers them; DDL: the status
+        return Result([Column(n, "FIXED", 38, 0, False) for n in tr.counts], []) if tr.counts else status()
     rel = duck.sql(tr.sql)
     assert rel is not None
     return shape([], list(zip(rel.columns, [str(t) for t in rel.types], strict=True)), tr.zoned)

@@ -1,14 +1,15 @@
 """The text rewrite of a statement by the session's parameters that change its translation (the last of
 engine.sql.run's text rewrites): TIMESTAMP_TYPE_MAPPING names the variation where TIMESTAMP is a type
-(engine.sql.timestamp_mapping), and an input format that is not AUTO marks the text (engine.sql.input_texts).
+(engine.sql.timestamp_mapping), and an input format that is not AUTO marks the text (engine.sql.input_texts), as
+DEFAULT_NULL_ORDERING = FIRST does (engine.sql.translate reads its ORDER BY keys with NULLs lowest).
 Every cache keyed by a statement's text then holds the translation for those values; a session that keeps
-the defaults pays two dictionary look-ups per statement."""
+the defaults pays three dictionary look-ups per statement."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from snowreg.engine import input_formats
+from snowreg.engine import input_formats, parameters
 from snowreg.engine.session import Session
 from snowreg.engine.sql import timestamp_mapping
 from snowreg.grammar.text import Spliced
@@ -22,6 +23,8 @@ def expand(session: Session, sql: str) -> Spliced | None:
     edits = timestamp_mapping.edits(values, sql)
     if input_formats.active(values) and input_formats.MARKER not in sql:
         edits.append((len(sql), len(sql), " " + input_formats.MARKER))
+    if values.get("DEFAULT_NULL_ORDERING") == "FIRST" and parameters.NULLS_FIRST_MARKER not in sql:
+        edits.append((len(sql), len(sql), " " + parameters.NULLS_FIRST_MARKER))
     return Spliced.edited(sql, edits) if edits else None
 
 

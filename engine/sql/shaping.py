@@ -32,6 +32,24 @@ def shape(rows: list[tuple[Any, ...]], columns: list[tuple[str, str]], zoned: tu
     return Result(cols, rows)
 
 
+_JSON_KINDS = frozenset({"VARIANT", "OBJECT", "ARRAY"})
+
+
+def json_indented(result: Result, indent: str | None) -> Result:
+    """A result's VARIANT / OBJECT / ARRAY text laid out as the session's JSON_INDENT says (None or 2: as it is)."""
+    if indent is None or indent == "2" or not result.rows:
+        return result
+    at = [i for i, c in enumerate(result.columns) if c.type in _JSON_KINDS]
+    if not at:
+        return result
+    from snowreg.engine.sql.variant_values import relaid
+
+    n = int(indent)
+    rows = [tuple(relaid(v, n) if i in at and isinstance(v, str) else v for i, v in enumerate(row))
+            for row in result.rows]
+    return dataclasses.replace(result, rows=rows)
+
+
 @functools.lru_cache(maxsize=1024)
 def _column(name: str, type_name: str, zoned: bool) -> tuple[Column, bool]:
     """A result column's metadata (Column is frozen: one instance serves every result) and whether its

@@ -13,6 +13,7 @@ from snowreg.catalog.names import physical
 from snowreg.catalog.relations import ColumnRow, column_types, list_columns, list_keys, list_relations
 from snowreg.catalog.store import quote
 from snowreg.catalog.tables import Clustering
+from snowreg.engine import parameters
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result
 from snowreg.engine.session import Session
@@ -56,7 +57,7 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     declared = dict(table.columns) or _derived(session, table, columns)
     if table.kind == "VIEW":  # only its columns' types: a view has no kind of table nor keys
         catalog.tables.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [],
-                                    tr.source.strip())
+                                    parameters.unmarked(tr.source).strip())
         return
     if table.kind == "TEMPORARY":  # only its session sees it (engine.access.privileges.others_temporary)
         catalog.temporary_owners[(database, schema, target.name)] = session.id

@@ -107,3 +107,33 @@ def _dump(value: Any, indent: str) -> str:
         return str.__str__(value)
     return json.dumps(value, ensure_ascii=False)
 
+
+def relaid(text: str, indent: int) -> str:
+    """The 2-space layout `pretty_json` writes, indented by `indent` spaces instead (JSON_INDENT,
+    https://docs.snowflake.com/en/sql-reference/parameters#json-indent); 0 removes every blank space and newline
+    outside strings. A string never spans lines (JSON escapes newlines), so a line's leading spaces are its depth."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    out = []
+    for line in lines:
+        body = line.lstrip(" ")
+        if indent:
+            out.append(" " * ((len(line) - len(body)) // 2 * indent) + body)
+            continue
+        end = _string_end(body) if body.startswith('"') else -1
+        out.append(body[:end + 1] + ":" + body[end + 3:] if end > 0 and body[end + 1:end + 3] == ": " else body)
+    return ("\n" if indent else "").join(out)
+
+
+def _string_end(text: str) -> int:
+    """Where the JSON string that opens `text` closes (the index of its closing quote; -1: not closed)."""
+    i = 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == '"':
+            return i
+        i += 1
+    return -1

@@ -147,8 +147,8 @@ def test_login_parameters_take_the_same_checks() -> None:
         assert _shown(cur, "TIMEZONE") == ("UTC", "SESSION")
         assert _shown(cur, "QUERY_TAG") == ("from login", "SESSION")
         assert cur.execute("SELECT CURRENT_TIMESTAMP()").fetchone()[0].utcoffset().total_seconds() == 0
-    with pytest.raises(snowreg.NotSupportedError, match="JSON_INDENT = 4"):
-        snowreg.connect(session_parameters={"JSON_INDENT": 4})
+    with pytest.raises(snowreg.NotSupportedError, match="ROWS_PER_RESULTSET = 4"):
+        snowreg.connect(session_parameters={"ROWS_PER_RESULTSET": 4})
     with pytest.raises(snowreg.ProgrammingError, match="invalid parameter 'NOT_A_PARAMETER'"):
         snowreg.connect(session_parameters={"NOT_A_PARAMETER": 1})
     with pytest.raises(snowreg.ProgrammingError, match="invalid value"):

@@ -85,7 +85,7 @@ def test_a_session_that_keeps_auto_runs_the_same_translation() -> None:
     assert "snowreg_in_date" in translate.translate(f"{sql} {input_texts.MARKER}").sql
 
 
-@pytest.mark.parametrize("assignment", ["DATE_INPUT_FORMAT = 'DD/MM/YY'", "DATE_INPUT_FORMAT = 'YYYY-MM-DD HH24'",
+@pytest.mark.parametrize("assignment", ["TIME_INPUT_FORMAT = 'YY HH24'", "DATE_INPUT_FORMAT = 'YYYY-MM-DD HH24'",
                                         "TIME_INPUT_FORMAT = 'YYYY HH24'", "TIMESTAMP_INPUT_FORMAT = 'YYYY TZH:TZM'",
                                         "TIMESTAMP_INPUT_FORMAT = ''"])
 def test_formats_snowreg_cannot_read_exactly_are_refused(cur: Any, assignment: str) -> None:

@@ -115,7 +115,7 @@ def test_login_applies_the_session_parameters_it_is_given(server: str) -> None:
     assert {p["name"]: p["value"] for p in answer["data"]["parameters"]}["AUTOCOMMIT"] is False
     rows = query(server, answer["data"]["token"], "SHOW PARAMETERS LIKE 'QUERY_TAG'")["data"]["rowset"]
     assert rows[0][:2] == ["QUERY_TAG", "at login"]
-    refused = with_parameters({"JSON_INDENT": 4})  # not emulated: the login fails rather than ignore it
+    refused = with_parameters({"ROWS_PER_RESULTSET": 4})  # not emulated: the login fails rather than ignore it
     assert refused["success"] is False and refused["code"] == "000002"
 
 
