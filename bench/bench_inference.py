@@ -10,6 +10,8 @@ SQL inference is the model's own cost plus one scan). Contenders, interleaved ro
 - sql_object:    SELECT m!predict(...) FROM t, every row fetched (the OBJECT column, JSON text per row)
 - sql_previous_calls: the SUM with the model called once per DuckDB batch as it comes (before the
                  tenth round: 17 calls per million rows; now a first batch and parts of `fast.call_rows`)
+- sql_read_ahead: the SUM with the next part read and its matrix filled on a thread while the model runs
+                 on this one (stream.AHEAD: the default before the eleventh round)
 - sql_general, sql_object_general: the same two with the shortcuts past DuckDB's final scan turned off
                  (engine/inference/shortcut.py), i.e. the previous road
 - duckdb_scan:   plain DuckDB summing the four columns: the floor of reading the arguments out of DuckDB
@@ -119,12 +121,26 @@ def previous_calls(fn: Any) -> Any:
     return run
 
 
+def read_ahead(fn: Any) -> Any:
+    """`fn` with the next part read and prepared on a thread while the model runs (stream.AHEAD)."""
+    from snowreg.engine.inference import stream
+
+    def run() -> Any:
+        saved, stream.AHEAD = stream.AHEAD, True
+        try:
+            return fn()
+        finally:
+            stream.AHEAD = saved
+    return run
+
+
 def cases(conn: Any, cur: Any, model: Any, X: Any) -> dict[str, Any]:
     """The contenders but the slow per-vector fallback."""
     return {
         "direct": lambda: model.predict(X),
         "sql": lambda: cur.execute(SUM_SQL).fetchall(),
         "sql_previous_calls": previous_calls(lambda: cur.execute(SUM_SQL).fetchall()),
+        "sql_read_ahead": read_ahead(lambda: cur.execute(SUM_SQL).fetchall()),
         "sql_general": general(lambda: cur.execute(SUM_SQL).fetchall()),
         "sql_object": lambda: cur.execute(OBJECT_SQL).fetchall(),
         "sql_object_general": general(lambda: cur.execute(OBJECT_SQL).fetchall()),

@@ -354,8 +354,8 @@ MIN_BATCH_ROWS = 4096  # rows per batch and per model call at least, however wid
 def batch_rows(width: int) -> int:
     """Rows per DuckDB batch for `width` arguments (the first model call takes one batch): `BATCH_VALUES`
     values in whole DuckDB vectors (2,048 rows), at least `MIN_BATCH_ROWS`. Small, so the model starts
-    early: the statement's thread reads and fills the first batch itself, and a reading thread then
-    reads ahead while the model runs (stream.py). 4 arguments: 32,768 rows."""
+    early when a reading thread reads ahead while it runs (stream.AHEAD; off by default, and then the
+    size changes nothing measurable). 4 arguments: 32,768 rows."""
     return _rows(BATCH_VALUES, width)
 
 
@@ -395,7 +395,7 @@ def _stream_failure(plan: Plan, sql: str, error: OSError) -> BaseException:
 
 
 def _preparation(groups: list[_Group], methods: list[Method]) -> Callable[[pa.RecordBatch], list[np.ndarray | None]]:
-    """What each batch is prepared into before its model calls (with `AHEAD`, on the thread that reads
+    """What each batch is prepared into before its model calls (with stream.AHEAD, on the thread that reads
     it, while the model runs on the batch before): the input matrix of each group whose model takes
     one (methods.py `matrix_ready`, asked here, on the statement's thread), the same matrix the call
     would fill itself; None for the others, and for a batch whose inputs hold NULLs or no numbers."""

@@ -2,11 +2,14 @@
 joined or split), each with the caller's preparation of it (`prepare`); optionally the next part read
 and prepared in a thread while the caller works on this one.
 
-DuckDB, numpy's copies and the model all release the GIL for their work, so on two or more cores the
-scan and preparation of part k+1 (for the fast path: the arguments' matrix) can run while the model
-runs on part k (`AHEAD`). The thread (one kept for the process) takes over only after a first full
-batch (a result of one batch costs no thread), reads at most one part ahead, and is always done before
-the caller closes the reader: the connection runs nothing else while its stream is open.
+DuckDB, numpy's copies and the model all release the GIL for their work, so the scan and preparation of
+part k+1 (for the fast path: the arguments' matrix) can run on a thread while the model runs on part k
+(`AHEAD`). The thread (one kept for the process) takes over only after a first full batch (a result of
+one batch costs no thread), reads at most one part ahead, and is always done before the caller closes the
+reader: the connection runs nothing else while its stream is open. It is off by default: on the 2-core
+machine the benchmarks run on, reading in turn was ~12% faster by wall time and by the process's CPU
+(bench/README.md, "Issue 13, eleventh round"); reading ahead took less of the statement's own thread only
+by handing the same work, and more, to another.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 # Read and prepare the next batch in a thread (see the module's docstring; bench/README.md has the
-# measurements behind the choice).
-AHEAD = True
+# measurements behind the choice). bench_inference.py measures both.
+AHEAD = False
 
 Part = Any  # a pa.RecordBatch, or a pa.Table of slices of consecutive batches (`_parts`)
 Prepared = tuple[Part, Any]  # a part and what `prepare` made of it
