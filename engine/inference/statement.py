@@ -39,7 +39,7 @@ from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
-from snowreg.engine.sql import bind, history, system, translate, udf_calls
+from snowreg.engine.sql import bind, history, translate, udf_calls
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.translation import qualified
 from snowreg.engine.sql.variant_values import to_snowflake_column
@@ -111,9 +111,9 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
     """The statement's calls bound and replaced by placeholders, its variables by their values, translated;
     and how a place in the translated text maps back to where the user wrote it."""
     rendered = binder.spliced(stmt.body, stmt.span)
-    edits: list[Spliced] = []  # the plain road's text rewrites: $v, SYSTEM$ functions and GET_DDL, LAST_QUERY_ID
-    volatile = False
-    for rewrite in (query.spliced_variables, system.expand, history.expand):
+    edits: list[Spliced] = []  # the plain road's text rewrites: $v, SYSTEM$ functions and GET_DDL, LAST_QUERY_ID,
+    volatile = False  # and the session's parameters that change a translation (the plan's key holds them: _shape)
+    for rewrite in query.TEXT_REWRITES:
         try:
             done = rewrite(session, edits[-1].text if edits else rendered.text)
         except errors.Error as e:

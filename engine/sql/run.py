@@ -79,7 +79,7 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
     text = header = sql
     if rewrites:  # an engine's edit of the user's text: the select items are named from what was written
         header = rewrites[0].header(rewrites[0].header_base)
-    for rewrite in _REWRITES:
+    for rewrite in TEXT_REWRITES:
         done = rewrite(session, text)
         if done is not None:
             rewrites.append(done)
@@ -622,7 +622,7 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
     return Spliced.edited(sql, edits) if edits else None
 
 
-_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
+TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
     spliced_variables, system.expand, history.expand, session_texts.expand)  # $v, SYSTEM$, LAST_QUERY_ID, parameters
 
 
