@@ -47,3 +47,15 @@ def test_date_input_format_reads_text_beside_a_model_call(conn: Connection) -> N
     rows = cur.execute("SELECT '03/02/2024'::DATE AS d, m!predict(X1, X2):output_feature_0::FLOAT AS p "
                        "FROM t WHERE k = 2").fetchall()
     assert str(rows[0][0]) == "2024-02-03" and rows[0][1] == pytest.approx(1.0)
+
+
+def test_timestamp_type_mapping_types_a_statement_with_model_calls(conn: Connection) -> None:
+    cur = conn.cursor()
+    sql = ("SELECT '2024-01-01 10:00'::TIMESTAMP AS ts, m!predict(X1, X2):output_feature_0::FLOAT AS p "
+           "FROM t WHERE k = 2")
+    plain = "SELECT '2024-01-01 10:00'::TIMESTAMP AS ts"
+    cur.execute("ALTER SESSION SET TIMESTAMP_TYPE_MAPPING = 'TIMESTAMP_LTZ'")
+    expected = cur.execute(plain).description[0].type_code
+    assert cur.execute(sql).description[0].type_code == expected
+    cur.execute("ALTER SESSION UNSET TIMESTAMP_TYPE_MAPPING")
+    assert cur.execute(sql).description[0].type_code == cur.execute(plain).description[0].type_code != expected
