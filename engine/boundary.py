@@ -70,6 +70,16 @@ def cancel_all(caller: Session, session_id: int) -> int:
     return 1
 
 
+def when_idle(session: Session, act: Callable[[], None]) -> bool:
+    """Run `act` while `session` runs no statement, keeping it from starting one meanwhile (SYSTEM$ABORT_TRANSACTION
+    rolls back another session's transaction on its connection); False, nothing done, when it is running one."""
+    with _running_lock:
+        if session.id in _running and _running[session.id] is session:
+            return False
+        act()
+    return True
+
+
 def cancel(session: Session) -> None:
     """Cancel the session's running statement from another thread: it fails with 000604 (DuckDB work
     is interrupted, model calls stop at their next batch). Call it only while a statement runs."""

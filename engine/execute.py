@@ -48,12 +48,14 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     statement is undone alone: the transaction and its earlier writes stay.
     """
     if not describe_only:
+        transaction.refuse_if_aborted(session, stmt)
         transaction.before_statement(session, stmt)
+    before = transaction.mark(session)
     try:
         result = shaping.json_indented(dispatch(stmt, session, describe_only), session.parameters.get("JSON_INDENT"))
     except errors.Error as e:
         if session.transaction:
-            transaction.recover(session)
+            _after_failure(session, describe_only, before)
         if e.errno in (90105, 90106) and "Cannot perform operation." in e.msg:
             raise errors.no_current_container(e, statement_kind(stmt)) from None
         if e.line is None and e.object_name is not None and e.object_name.startswith("$"):
@@ -63,10 +65,18 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
         raise
     except Exception:
         if session.transaction:
-            transaction.recover(session)
+            _after_failure(session, describe_only, before)
         raise
     # Rows built in Python (SHOW, DESCRIBE) keep UTC instants: TIMESTAMP_LTZ shows them in the session's zone.
     return result if isinstance(stmt, ast.Query) else in_zone(result, session.timezone)
+
+
+def _after_failure(session: Session, describe_only: bool, before: tuple[str | None, int]) -> None:
+    """A failed statement inside a transaction: undone alone, or the transaction aborted (TRANSACTION_ABORT_ON_ERROR)."""
+    if describe_only:
+        transaction.recover(session)
+    else:
+        transaction.after_failure(session, before)
 
 
 def statement_kind(stmt: ast.Statement) -> str:

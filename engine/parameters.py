@@ -147,7 +147,7 @@ PARAMETERS: dict[str, Parameter] = {
     "TIME_OUTPUT_FORMAT": _s("HH24:MI:SS", HONOURED, "The display format for the TIME data type."),
     "TRACE_LEVEL": _s("OFF", INERT, "Which trace events handlers record in the event table.",
                       ("ALWAYS", "ON_EVENT", "PROPAGATE", "OFF")),
-    "TRANSACTION_ABORT_ON_ERROR": _b(False, DEFAULT_ONLY, "Whether an error in a statement of an explicit "
+    "TRANSACTION_ABORT_ON_ERROR": _b(False, HONOURED, "Whether an error in a statement of an explicit "
                                      "transaction aborts the transaction."),
     "TRANSACTION_DEFAULT_ISOLATION_LEVEL": _s("READ COMMITTED", HONOURED, "The isolation level of transactions.",
                                               ("READ COMMITTED",)),

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import orjson
 
-from snowreg import errors
+from snowreg import error_catalog, errors
 from snowreg.catalog.store import now
 from snowreg.catalog.udfs import FunctionRow
 from snowreg.engine import python_procedures, routines, transaction
@@ -165,7 +165,7 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
     values = [_evaluate(runner, literal(v) if v is not None else a[2], a[1])  # None: the argument's DEFAULT
               for v, a in zip(given, spec["args"], strict=True)]
     owner = spec["execute_as"] == "OWNER"
-    with _nested(session), rights(session, row.owner if owner else None):
+    with _nested(session), rights(session, row.owner if owner else None), _scope(session, row.name):
         refuse = refusals(owner, session.transaction)
         try:
             if spec.get("language") == "PYTHON":
@@ -180,6 +180,29 @@ def call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
             error.inner = e
             raise error from None
     return _shaped(result, row)
+
+
+@contextmanager
+def _scope(session: Session, name: str) -> Iterator[None]:
+    """A stored procedure's transactions (https://docs.snowflake.com/en/sql-reference/transactions, stored
+    procedures and transactions): called inside a transaction, its body may not end that one (COMMIT, ROLLBACK
+    and DDL fail); called outside one, a transaction it begins and leaves open (explicitly, or by DML with
+    AUTOCOMMIT off) is rolled back when it ends, and the CALL fails (with the body's own error, if any)."""
+    enclosing = session.transaction_id if session.transaction else None
+    saved = session.enclosing_transaction
+    if enclosing is not None:
+        session.enclosing_transaction = enclosing
+    failed = True
+    try:
+        yield
+        failed = False
+    finally:
+        session.enclosing_transaction = saved
+        left_open = enclosing is None and session.transaction
+        if left_open:
+            transaction.rollback(session)
+    if left_open and not failed:
+        raise error_catalog.transaction_left_open(name)
 
 
 def describe_call(session: Session, sql: str, make_runner: MakeRunner) -> Result:
@@ -295,8 +318,10 @@ _TRANSACTION_VERBS = frozenset({"BEGIN", "START", "COMMIT", "ROLLBACK"})
 _SESSION_VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][\w$]*)")
 
 
-def refusals(owner: bool, in_transaction: bool, what: str = "a stored procedure called"
-             ) -> Callable[[ast.Statement], None] | None:
+_PROCEDURE = "a stored procedure called"
+
+
+def refusals(owner: bool, in_transaction: bool, what: str = _PROCEDURE) -> Callable[[ast.Statement], None] | None:
     """What a body may not run: an owner's-rights one the statements that change the caller's session (or
     read its variables); one called (`what`: an anonymous block run) inside a transaction, BEGIN / COMMIT /
     ROLLBACK (Snowflake's scoped transactions: not emulated)."""
@@ -312,6 +337,8 @@ def refusals(owner: bool, in_transaction: bool, what: str = "a stored procedure 
             if found:
                 raise errors.variable_not_found(f"${found[0].group(1).upper()}")
         if in_transaction and isinstance(stmt, ast.Query) and stmt.verb in _TRANSACTION_VERBS:
+            if stmt.verb in ("COMMIT", "ROLLBACK") and what == _PROCEDURE:  # the caller's: not the body's to end
+                raise error_catalog.transaction_of_another_scope()
             raise errors.not_supported(f"Scoped transactions (BEGIN, COMMIT or ROLLBACK in {what} inside a "
                                        "transaction)")
     return refuse

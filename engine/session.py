@@ -81,6 +81,12 @@ class Session:
     transaction_writes: list[str] = field(default_factory=list)  # its writes so far, as DuckDB SQL
     transaction_id: str | None = None  # CURRENT_TRANSACTION(): the open transaction's id
     last_transaction: str | None = None  # LAST_TRANSACTION(): the last one committed or rolled back
+    # the transaction an error aborted under TRANSACTION_ABORT_ON_ERROR = TRUE: every statement but COMMIT and
+    # ROLLBACK fails until one of them ends it (engine.transaction.refuse_if_aborted)
+    aborted_transaction: str | None = None
+    # the caller's transaction while a stored procedure called inside it runs: the body may not end it
+    # (the transactions page: "Modifying a transaction that has started at a different scope is not allowed.")
+    enclosing_transaction: str | None = None
     # load metadata the open transaction wrote (COPY) or deleted (TRUNCATE): the registry takes it at COMMIT
     pending_loads: list[tuple[Any, ...]] = field(default_factory=list)
 

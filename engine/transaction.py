@@ -20,9 +20,11 @@ import threading
 import time
 import uuid
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 import duckdb
 
@@ -35,6 +37,7 @@ from snowreg.grammar import ast
 _BEGIN = re.compile(r"\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTION)"
                     r"(?:\s+NAME\s+(\w+|\"(?:[^\"]|\"\")*\"))?\s*;?\s*\Z", re.I)
 _END = re.compile(r"\s*(COMMIT|ROLLBACK)(?:\s+WORK)?\s*;?\s*\Z", re.I)
+_DESCRIBE = re.compile(r"\s*DESC(?:RIBE)?\s+TRANSACTION\s+(.*?)\s*;?\s*\Z", re.I | re.S)
 
 _ids = threading.Lock()
 _last_id = [0]
@@ -46,6 +49,11 @@ _locks: dict[str, dict[str, tuple[datetime, int]]] = {}
 # The tables each open transaction has changed with UPDATE, DELETE, MERGE, TRUNCATE or INSERT OVERWRITE: such a
 # statement of another session on one of them would wait for the lock in Snowflake (DECISIONS.md M21).
 _changed: dict[str, set[str]] = {}
+# Transactions that ended, for DESCRIBE TRANSACTION: id → (its registry, user, session number, name, started on,
+# state, ended on); the newest _HISTORY_LIMIT are kept.
+_history: OrderedDict[str, tuple[weakref.ref[Any], str, int, str, datetime, str, datetime | None]] = OrderedDict()
+_HISTORY_LIMIT = 10_000
+COMMITTED, ROLLED_BACK, RUNNING = "committed", "rolled back", "running"
 
 
 def new_id() -> str:
@@ -76,9 +84,15 @@ LOCKING_KINDS = frozenset({"update", "delete", "merge", "truncate"})  # an INSER
 
 
 def control(session: Session, text: str, describe_only: bool = False) -> Result | None:
-    """BEGIN / START TRANSACTION / COMMIT / ROLLBACK, run here; None for any other statement."""
+    """BEGIN / START TRANSACTION / COMMIT / ROLLBACK / DESCRIBE TRANSACTION, run here; None for any other
+    statement."""
     if len(text) > 80:
         return None
+    described = _DESCRIBE.match(text)
+    if described:
+        at = described.start(1)
+        return describe(session, described.group(1), describe_only,
+                        (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at) - 1))
     m = _BEGIN.match(text)
     if m:
         if not describe_only:
@@ -130,17 +144,19 @@ def written_database(session: Session) -> str | None:
     return held[0].split(".", 1)[0] if held else None
 
 
-def _ended(session: Session) -> None:
-    """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it; DDL
-    it held is now visible to every session, or gone."""
+def _ended(session: Session, state: str = ROLLED_BACK) -> None:
+    """The open transaction ended (committed, rolled back or abandoned): LAST_TRANSACTION names it, DESCRIBE
+    TRANSACTION shows its `state`; DDL it held is now visible to every session, or gone."""
     session.catalog.store.data_catalog_changed()
     session.transaction = False
     session.transaction_writes = []
     session.pending_loads = []
     with _ids:
-        _open.pop(session.transaction_id or "", None)
+        entry = _open.pop(session.transaction_id or "", None)
         _locks.pop(session.transaction_id or "", None)
         _changed.pop(session.transaction_id or "", None)
+        if entry is not None and session.transaction_id is not None:
+            _remember(session, session.transaction_id, entry[1], entry[2], state)
     session.last_transaction, session.transaction_id = session.transaction_id, None
     for hook in ENDED:
         hook(session)
@@ -150,14 +166,17 @@ def commit(session: Session) -> None:
     """Make the open transaction's writes visible to every session; nothing to do without one."""
     if not session.transaction:
         return
+    _check_scope(session)
     loads = session.pending_loads
     for hook in BEFORE_COMMIT:
         hook(session)
-    _ended(session)
+    committing = session.transaction_id
+    _ended(session, COMMITTED)
     try:
         session.duck.execute("COMMIT")
     except duckdb.Error as e:
         _abandon(session)
+        _restate(committing, ROLLED_BACK)
         raise errors.not_supported(
             f"Committing writes that conflict with another session's committed writes ({_first_line(e)})"
         ) from None
@@ -170,6 +189,7 @@ def rollback(session: Session) -> None:
     """Undo the open transaction's writes; nothing to do without one."""
     if not session.transaction:
         return
+    _check_scope(session)
     _ended(session)
     session.duck.execute("ROLLBACK")
 
@@ -220,6 +240,9 @@ def after_plain(session: Session, kind: str, duckdb_sql: str, table: str | None 
                     _changed.setdefault(session.transaction_id, set()).add(table)
     elif not session.transaction and (kind in DML_KINDS or kind in DDL_KINDS):
         session.last_transaction = new_id()
+        at = now()
+        with _ids:
+            _remember(session, session.last_transaction, str(uuid.uuid4()), at, COMMITTED, at)
 
 
 UNREPLAYABLE = ""  # a write the transaction cannot repeat (model calls, file loads): see recover()
@@ -231,20 +254,31 @@ def after_other_write(session: Session) -> None:
         session.transaction_writes.append(UNREPLAYABLE)
 
 
-def recover(session: Session) -> None:
-    """After a failed statement: keep the transaction and its earlier writes (DuckDB aborted it all).
+def mark(session: Session) -> tuple[str | None, int]:
+    """Where the open transaction stands before a statement: its id and how many writes it has made."""
+    return session.transaction_id, len(session.transaction_writes)
+
+
+def recover(session: Session, before: tuple[str | None, int] | None = None) -> None:
+    """After a failed statement: keep the transaction and its earlier writes (DuckDB aborted it all). `before`
+    (mark(), taken as the statement began): what the failed statement itself wrote goes too, even when DuckDB
+    kept it (a CALL whose body wrote rows before it failed: the transactions page, "the changes made by that
+    failed statement are rolled back").
 
     When the earlier writes cannot be repeated, the transaction is rolled back and that is said loudly.
     """
     if not session.transaction:
         return
     duck = session.duck
-    try:
-        duck.execute("SELECT 1")
-        return  # the statement failed before it reached DuckDB: the transaction is intact
-    except duckdb.Error:
-        pass
     writes = session.transaction_writes
+    keep = before[1] if before is not None and before[0] == session.transaction_id else len(writes)
+    if keep >= len(writes):
+        try:
+            duck.execute("SELECT 1")
+            return  # the statement failed before it reached DuckDB: the transaction is intact
+        except duckdb.Error:
+            pass
+    writes = session.transaction_writes = writes[:keep]
     duck.execute("ROLLBACK")
     duck.execute("BEGIN TRANSACTION")
     try:
@@ -328,3 +362,135 @@ def show_locks(session: Session, stmt: ast.ShowLocks) -> Result:
     return from_rows(SHOW_LOCKS_COLUMNS, rows,
                      ["TEXT", "TEXT", "FIXED", "TIMESTAMP_LTZ", "TEXT", "TIMESTAMP_LTZ", "TEXT",
                       "FIXED"])
+
+
+# -- what ended transactions leave, DESCRIBE TRANSACTION, SYSTEM$ABORT_TRANSACTION ----------------------------
+
+
+def _remember(session: Session, txn_id: str, name: str, started: datetime, state: str,
+              ended: datetime | None = None) -> None:
+    """Keep an ended transaction for DESCRIBE TRANSACTION (hold `_ids`)."""
+    _history[txn_id] = (weakref.ref(session.catalog), session.user, session.id, name, started, state, ended or now())
+    while len(_history) > _HISTORY_LIMIT:
+        _history.popitem(last=False)
+
+
+def _restate(txn_id: str | None, state: str) -> None:
+    """A transaction recorded as committed whose COMMIT failed after all: rolled back."""
+    with _ids:
+        record = _history.get(txn_id or "")
+        if txn_id is not None and record is not None:
+            _history[txn_id] = (*record[:5], state, record[6])
+
+
+DESCRIBE_TRANSACTION_COLUMNS = ["id", "user", "session", "name", "started_on", "state", "ended_on"]
+_DESCRIBE_TYPES = ["FIXED", "TEXT", "FIXED", "TEXT", "TIMESTAMP_LTZ", "TEXT", "TIMESTAMP_LTZ"]
+
+
+def _visible(session: Session, user: str) -> bool:
+    """A transaction is the current user's to see or abort, or any user's for an account administrator
+    (https://docs.snowflake.com/en/sql-reference/functions/system_abort_transaction: "the user who started the
+    transaction or an account administrator"; SHOW TRANSACTIONS IN ACCOUNT: the ACCOUNTADMIN role)."""
+    return user == session.user or session.role == "ACCOUNTADMIN"
+
+
+def _transaction_row(session: Session, txn_id: str) -> tuple[Any, ...] | None:
+    """(id, user, session, name, started on, state, ended on) of a transaction of this registry the session may
+    see, running or ended; None for any other id."""
+    with _ids:
+        running = _open.get(txn_id)
+        ended = _history.get(txn_id)
+    if running is not None:
+        other = running[0]()
+        if other is not None and other.transaction_id == txn_id and other.catalog is session.catalog:
+            return (int(txn_id), other.user, other.id, running[1], running[2], RUNNING, None) \
+                if _visible(session, other.user) else None
+    if ended is not None and ended[0]() is session.catalog and _visible(session, ended[1]):
+        return (int(txn_id), *ended[1:])
+    return None
+
+
+def _missing(written: str) -> errors.Error:
+    """An id that names no transaction the session may see (another user's answers the same: UNCERTAIN,
+    conformance/DECISIONS.md M28)."""
+    return errors.does_not_exist("Transaction", written)
+
+
+def describe(session: Session, written: str, describe_only: bool = False, at: tuple[int, int] = (1, 0)) -> Result:
+    """DESCRIBE TRANSACTION <id> (https://docs.snowflake.com/en/sql-reference/sql/desc-transaction): the
+    transaction's id, user, session, name, start, state (running, committed, rolled back) and end. The id is a
+    literal ("not a session variable")."""
+    from snowreg.engine.result import in_zone
+
+    if re.fullmatch(r"[-+]?\d+", written) is None:  # `$v`, a name, an expression: not a literal id
+        raise errors.syntax_error(*at, written.split()[0] if written.split() else "<EOF>")
+    if describe_only:
+        return from_rows(DESCRIBE_TRANSACTION_COLUMNS, [], _DESCRIBE_TYPES)
+    row = _transaction_row(session, str(int(written)))
+    if row is None:
+        raise _missing(str(int(written)))
+    return in_zone(from_rows(DESCRIBE_TRANSACTION_COLUMNS, [row], _DESCRIBE_TYPES), session.timezone)
+
+
+def abort(session: Session, written: str, when_idle: Callable[[Session, Callable[[], None]], bool]) -> str:
+    """SYSTEM$ABORT_TRANSACTION(<id>) (https://docs.snowflake.com/en/sql-reference/functions/system_abort_transaction):
+    rolls back a running transaction of the current user (any user's for an account administrator); one that
+    has ended is left as it is. `when_idle(other, act)` runs `act` while the other session runs no statement
+    (False when it is running one: refused, snowreg does not interrupt it)."""
+    txn_id = str(int(written))
+    row = _transaction_row(session, txn_id)
+    if row is None:
+        raise _missing(txn_id)
+    if row[5] == RUNNING:
+        with _ids:
+            other = _open[txn_id][0]() if txn_id in _open else None
+        if other is not None:
+            def act() -> None:
+                if other.transaction and other.transaction_id == txn_id:
+                    _abandon(other)
+            if other is session:
+                act()
+            elif not when_idle(other, act):
+                raise errors.not_supported("Aborting a transaction while its session is running a statement")
+    return f"Aborted transaction id: {txn_id}"
+
+
+# -- TRANSACTION_ABORT_ON_ERROR, and transactions of another scope --------------------------------------------
+
+
+def _abort_on_error(session: Session) -> bool:
+    value = session.parameters.get("TRANSACTION_ABORT_ON_ERROR")
+    return value is not None and value.strip().upper() in ("TRUE", "T", "YES", "Y", "ON", "1")
+
+
+def after_failure(session: Session, before: tuple[str | None, int] | None = None) -> None:
+    """A statement failed inside a transaction: it alone is undone (recover), or, with TRANSACTION_ABORT_ON_ERROR
+    = TRUE (https://docs.snowflake.com/en/sql-reference/parameters#transaction-abort-on-error), the whole
+    transaction is aborted and every later statement fails until COMMIT or ROLLBACK ends it."""
+    if not session.transaction:
+        return
+    if _abort_on_error(session) and session.enclosing_transaction is None:
+        aborted = session.transaction_id
+        _abandon(session)
+        session.aborted_transaction = aborted
+        return
+    recover(session, before)
+
+
+def refuse_if_aborted(session: Session, stmt: ast.Statement) -> None:
+    """While a transaction an error aborted is still to be ended, only COMMIT and ROLLBACK run (they end it,
+    committing nothing)."""
+    aborted = session.aborted_transaction
+    if aborted is None:
+        return
+    if isinstance(stmt, ast.Query) and stmt.verb in ("COMMIT", "ROLLBACK") and _END.match(stmt.body.text):
+        session.aborted_transaction = None
+        return
+    raise error_catalog.transaction_aborted(aborted)
+
+
+def _check_scope(session: Session) -> None:
+    """A stored procedure called inside a transaction may not end it, by COMMIT, ROLLBACK or the implicit
+    commit of DDL (the transactions page, scoped transactions)."""
+    if session.enclosing_transaction is not None and session.transaction_id == session.enclosing_transaction:
+        raise error_catalog.transaction_of_another_scope()

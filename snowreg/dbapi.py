@@ -274,6 +274,10 @@ class Connection(ConnectionSurface):
         if self._closed:
             return
         self._closed = True
+        try:  # Snowflake rolls back what a session left open at its end (DESCRIBE TRANSACTION: rolled back)
+            transaction.rollback(self._session)
+        except Exception:  # noqa: BLE001 - closing always succeeds; Session.close rolls DuckDB back anyway
+            pass
         self._session.close()
         if self._owns_catalog:
             self._catalog.release()

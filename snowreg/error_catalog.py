@@ -263,3 +263,25 @@ def lock_wait() -> NotSupportedError:
     does not wait (conformance/DECISIONS.md D3, M21)."""
     return not_supported("Writing rows that another session's open transaction has changed (Snowflake "
                          "waits for its lock until it ends or LOCK_TIMEOUT passes)")
+
+
+def transaction_aborted(txn_id: str) -> ProgrammingError:
+    """A statement sent while a transaction that TRANSACTION_ABORT_ON_ERROR aborted is still to be ended (the
+    parameters page: "All statements issued inside that transaction will fail until a commit or rollback
+    statement is executed"; the text and number are snowreg's, conformance/DECISIONS.md M29)."""
+    return errors.execution_error(f"Transaction {txn_id} was aborted by an error in one of its statements "
+                                  "(TRANSACTION_ABORT_ON_ERROR = TRUE): statements fail until COMMIT or ROLLBACK "
+                                  "ends it.")
+
+
+def transaction_of_another_scope() -> ProgrammingError:
+    """COMMIT, ROLLBACK or DDL in a stored procedure called inside a transaction (the transactions page's own
+    text; its number is not documented)."""
+    return errors.execution_error("Modifying a transaction that has started at a different scope is not allowed.")
+
+
+def transaction_left_open(procedure: str) -> ProgrammingError:
+    """A stored procedure that ends with a transaction it began still open: the transaction is rolled back
+    (the transactions page: "an error occurs and the transaction is rolled back"; snowreg's text)."""
+    return errors.execution_error(f"Stored procedure {procedure} ended with an open transaction, which has been "
+                                  "rolled back.")

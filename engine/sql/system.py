@@ -15,7 +15,8 @@ from collections.abc import Callable
 import orjson
 
 from snowreg import errors
-from snowreg.engine.boundary import cancel_all
+from snowreg.engine import transaction
+from snowreg.engine.boundary import cancel_all, when_idle
 from snowreg.engine.resolve import find_model, qualified_name
 from snowreg.engine.session import Session
 from snowreg.engine.sql import function_catalogue
@@ -90,14 +91,14 @@ def _arguments(sql: str, start: int) -> tuple[int, list[str | float | None]]:
     return i, values
 
 
-def _value(text: str) -> str | float | bool | None:
+def _value(text: str) -> str | int | float | bool | None:
     if text.startswith("$$"):
         return text[2:-2]
     if text.startswith("'"):
         return re.sub(r"\\(.)|''", lambda m: m.group(1) or "'", text[1:-1])
     if text.upper() in ("NULL", "TRUE", "FALSE"):
         return {"NULL": None, "TRUE": True, "FALSE": False}[text.upper()]
-    return float(text)
+    return int(text) if text.lstrip("+-").isdigit() else float(text)  # an id of 19 digits stays exact
 
 
 def _evaluate(session: Session, name: str, args: list[str | float | None]) -> str:
@@ -134,6 +135,15 @@ def cancel_query(session: Session, args: list[str | float | None]) -> str:
     if session.query_canceler is not None and session.query_canceler(query_id):
         return f"query [{query_id}] terminated."
     return "Identified SQL statement is not currently executing."
+
+
+def abort_transaction(session: Session, args: list[str | float | None]) -> str:
+    """`SYSTEM$ABORT_TRANSACTION(transaction_id)`: rolls back a running transaction of the user's (any user's
+    for an account administrator); `Aborted transaction id: <id>`, as the page's example."""
+    if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int | str) \
+            or re.fullmatch(r"\s*[-+]?\d+\s*", str(args[0])) is None:
+        raise errors.compilation_error("SYSTEM$ABORT_TRANSACTION takes one transaction id.")
+    return transaction.abort(session, str(args[0]).strip(), when_idle)
 
 
 def get_tag(session: Session, args: list[str | float | None]) -> str | None:
@@ -197,6 +207,7 @@ _FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | bool |
     "SYSTEM$ML_PLATFORM_CAPABILITIES": capabilities,
     "SYSTEM$CANCEL_ALL_QUERIES": cancel_all_queries,
     "SYSTEM$CANCEL_QUERY": cancel_query,
+    "SYSTEM$ABORT_TRANSACTION": abort_transaction,
     "SYSTEM$GET_TAG": get_tag,
     "SYSTEM$STREAM_HAS_DATA": _stream_has_data,
     "GET_DDL": get_ddl,
