@@ -97,7 +97,10 @@ PARAMETERS: dict[str, Parameter] = {
                                   ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB")),
     "GEOMETRY_OUTPUT_FORMAT": _s("GeoJSON", INERT, "The display format for GEOMETRY values.",
                                  ("GEOJSON", "WKT", "WKB", "EWKT", "EWKB")),
-    "HYBRID_TABLE_LOCK_TIMEOUT": _n(3600, INERT, "Seconds to wait for a row lock of a hybrid table.", 0, 100000),
+    # the descriptions of LOCK_TIMEOUT and HYBRID_TABLE_LOCK_TIMEOUT are those the transactions page prints
+    "HYBRID_TABLE_LOCK_TIMEOUT": _n(3600, INERT, "Number of seconds to wait while trying to acquire locks, before "
+                                    "timing out and aborting the statement. A value of 0 turns off lock waiting i.e. "
+                                    "the statement must acquire the lock immediately or abort.", 0, 100000),
     "JDBC_TREAT_DECIMAL_AS_INT": _b(True, INERT, "Whether the JDBC driver reads NUMBER(p, 0) as an integer."),
     "JDBC_TREAT_TIMESTAMP_NTZ_AS_UTC": _b(False, INERT, "Whether the JDBC driver reads TIMESTAMP_NTZ in UTC."),
     "JDBC_USE_SESSION_TIMEZONE": _b(True, INERT, "Whether the JDBC driver uses the session's time zone."),
@@ -106,7 +109,9 @@ PARAMETERS: dict[str, Parameter] = {
     "JS_TREAT_INTEGER_AS_BIGINT": _b(False, INERT, "Whether JavaScript handlers read integers as BigInt "
                                      "(snowreg runs no JavaScript handler)."),
     "LOCK_TIMEOUT": _n(43200, INERT, "Number of seconds to wait while trying to lock a resource, before timing out "
-                       "and aborting the statement."),
+                       "and aborting the statement. A value of 0 turns off lock waiting i.e. the statement must "
+                       "acquire the lock immediately or abort. If multiple resources need to be locked by the "
+                       "statement, the timeout applies separately to each lock attempt."),
     "LOG_LEVEL": _s("OFF", INERT, "The severity of messages handlers log to the event table.",
                     ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF")),
     "MULTI_STATEMENT_COUNT": _n(1, HONOURED, "The number of statements one request may hold (0: any number).",

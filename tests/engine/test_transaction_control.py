@@ -255,3 +255,20 @@ def test_a_procedures_own_transaction_commits_inside_it(conn: Connection) -> Non
     _procedure(conn, "own", "BEGIN TRANSACTION", "INSERT INTO t VALUES (1)", "COMMIT")
     assert _one(conn, "CALL own()") == "done"
     assert _rows(conn, "SELECT COUNT(*), CURRENT_TRANSACTION() FROM t") == [(1, None)]
+
+
+def test_lock_timeout_parameters_show_as_the_transactions_page_prints_them(conn: Connection) -> None:
+    """The page's "Lock timeout parameters" examples: SHOW PARAMETERS after ALTER SESSION SET."""
+    conn.cursor().execute("ALTER SESSION SET LOCK_TIMEOUT=7200")
+    assert _rows(conn, "SHOW PARAMETERS LIKE 'lock_timeout'") == [(
+        "LOCK_TIMEOUT", "7200", "43200", "SESSION",
+        "Number of seconds to wait while trying to lock a resource, before timing out and aborting the statement. "
+        "A value of 0 turns off lock waiting i.e. the statement must acquire the lock immediately or abort. If "
+        "multiple resources need to be locked by the statement, the timeout applies separately to each lock "
+        "attempt.", "NUMBER")]
+    conn.cursor().execute("ALTER SESSION SET HYBRID_TABLE_LOCK_TIMEOUT=600")
+    assert _rows(conn, "SHOW PARAMETERS LIKE 'hybrid_table_lock_timeout'") == [(
+        "HYBRID_TABLE_LOCK_TIMEOUT", "600", "3600", "SESSION",
+        "Number of seconds to wait while trying to acquire locks, before timing out and aborting the statement. A "
+        "value of 0 turns off lock waiting i.e. the statement must acquire the lock immediately or abort.",
+        "NUMBER")]
