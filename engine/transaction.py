@@ -174,12 +174,12 @@ def commit(session: Session) -> None:
     _ended(session, COMMITTED)
     try:
         session.duck.execute("COMMIT")
-    except duckdb.Error as e:
+    except duckdb.Error:
         _abandon(session)
         _restate(committing, ROLLED_BACK)
-        raise errors.not_supported(
-            f"Committing writes that conflict with another session's committed writes ({_first_line(e)})"
-        ) from None
+        raise errors.not_supported(  # DuckDB's own text names its internals, never what the user wrote
+            "Committing writes that conflict with another session's committed writes (the transaction was rolled "
+            "back)") from None
     session.catalog.loads.settle(loads)  # what COPY and TRUNCATE did to load metadata, now the rows are in
     for hook in AFTER_COMMIT:
         hook(session)
@@ -306,10 +306,6 @@ def autocommit(session: Session) -> bool:
     """The session's AUTOCOMMIT parameter (TRUE unless set otherwise)."""
     value = session.parameters.get("AUTOCOMMIT")
     return value is None or value.strip().upper() not in ("FALSE", "0", "OFF", "NO")
-
-
-def _first_line(e: Exception) -> str:
-    return str(e).splitlines()[0] if str(e) else type(e).__name__
 
 
 SHOW_TRANSACTIONS_COLUMNS = ["id", "user", "session", "name", "started_on", "state", "scope"]

@@ -272,3 +272,16 @@ def test_lock_timeout_parameters_show_as_the_transactions_page_prints_them(conn:
         "Number of seconds to wait while trying to acquire locks, before timing out and aborting the statement. A "
         "value of 0 turns off lock waiting i.e. the statement must acquire the lock immediately or abort.",
         "NUMBER")]
+
+
+def test_a_commit_duckdb_refuses_is_a_rollback_said_in_snowreg_words(conn: Connection) -> None:
+    conn.cursor().execute("INSERT INTO t VALUES (1)")
+    conn.cursor().execute("BEGIN")
+    conn.cursor().execute("UPDATE t SET i = 5")
+    txn = _one(conn, "SELECT CURRENT_TRANSACTION()")
+    Connection(conn._catalog).cursor().execute("DROP TABLE txn.public.t")  # commits under the open transaction
+    with pytest.raises(errors.NotSupportedError) as e:
+        conn.cursor().execute("COMMIT")
+    assert "TransactionContext" not in e.value.msg and "Failed to commit" not in e.value.msg
+    assert _describe(conn, txn)["state"] == "rolled back"
+    assert _one(conn, "SELECT CURRENT_TRANSACTION()") is None
