@@ -323,15 +323,19 @@ _PROCEDURE = "a stored procedure called"
 
 def refusals(owner: bool, in_transaction: bool, what: str = _PROCEDURE) -> Callable[[ast.Statement], None] | None:
     """What a body may not run: an owner's-rights one the statements that change the caller's session (or
-    read its variables); one called (`what`: an anonymous block run) inside a transaction, BEGIN / COMMIT /
-    ROLLBACK (Snowflake's scoped transactions: not emulated)."""
-    if not owner and not in_transaction:
+    read its variables); any procedure, ALTER SESSION of AUTOCOMMIT (the transactions page: "Do not change
+    AUTOCOMMIT settings inside a stored procedure. You will get an error message."); one called (`what`: an
+    anonymous block run) inside a transaction, BEGIN / COMMIT / ROLLBACK (Snowflake's scoped transactions: not
+    emulated; a procedure's COMMIT / ROLLBACK fail as the page says)."""
+    if not owner and not in_transaction and what != _PROCEDURE:
         return None
 
     def refuse(stmt: ast.Statement) -> None:
         kind = _SESSION_STATEMENTS.get(type(stmt).__name__)
         if owner and kind is not None:
             raise errors.owner_rights_statement(kind)
+        if what == _PROCEDURE and transaction.changes_autocommit(stmt):
+            raise error_catalog.autocommit_in_procedure()
         if owner and isinstance(stmt, ast.Query):  # the caller's session variables are not the owner's to read
             found = outside_literals(_SESSION_VARIABLE, stmt.body.text)
             if found:

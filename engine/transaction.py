@@ -198,11 +198,14 @@ def before_statement(session: Session, stmt: ast.Statement) -> None:
     """Registry DDL commits the open transaction first; changing AUTOCOMMIT commits it too."""
     if isinstance(stmt, ast.Query):
         return  # plain SQL: `before_plain` decides by its kind
-    if isinstance(stmt, _ddl_statements()):
+    if isinstance(stmt, _ddl_statements()) or changes_autocommit(stmt):
         commit(session)
-    elif isinstance(stmt, ast.AlterSession) and any(
-            k.upper() == "AUTOCOMMIT" for k in [*(k for k, _ in stmt.set), *stmt.unset]):
-        commit(session)
+
+
+def changes_autocommit(stmt: ast.Statement) -> bool:
+    """ALTER SESSION SET / UNSET AUTOCOMMIT (with other parameters or alone)."""
+    return isinstance(stmt, ast.AlterSession) and any(
+        k.upper() == "AUTOCOMMIT" for k in [*(k for k, _ in stmt.set), *stmt.unset])
 
 
 def before_plain(session: Session, kind: str, table: str | None = None, overwrite: bool = False) -> None:

@@ -285,3 +285,9 @@ def transaction_left_open(procedure: str) -> ProgrammingError:
     (the transactions page: "an error occurs and the transaction is rolled back"; snowreg's text)."""
     return errors.execution_error(f"Stored procedure {procedure} ended with an open transaction, which has been "
                                   "rolled back.")
+
+
+def autocommit_in_procedure() -> ProgrammingError:
+    """ALTER SESSION SET / UNSET AUTOCOMMIT in a stored procedure (the transactions page: "You will get an error
+    message"; the text and number are snowreg's, conformance/DECISIONS.md M36)."""
+    return errors.execution_error("AUTOCOMMIT cannot be changed inside a stored procedure.")

@@ -285,3 +285,16 @@ def test_a_commit_duckdb_refuses_is_a_rollback_said_in_snowreg_words(conn: Conne
     assert "TransactionContext" not in e.value.msg and "Failed to commit" not in e.value.msg
     assert _describe(conn, txn)["state"] == "rolled back"
     assert _one(conn, "SELECT CURRENT_TRANSACTION()") is None
+
+
+def test_a_procedure_may_not_change_autocommit(conn: Connection) -> None:
+    """The transactions page: "Do not change AUTOCOMMIT settings inside a stored procedure. You will get an error
+    message." (a caller's-rights procedure may otherwise run ALTER SESSION)."""
+    conn.cursor().execute("CREATE PROCEDURE set_ac() RETURNS VARCHAR LANGUAGE SQL EXECUTE AS CALLER AS $$\nBEGIN\n"
+                          "  ALTER SESSION SET AUTOCOMMIT = FALSE;\n  RETURN 'x';\nEND;\n$$")
+    conn.cursor().execute("CREATE PROCEDURE set_tz() RETURNS VARCHAR LANGUAGE SQL EXECUTE AS CALLER AS $$\nBEGIN\n"
+                          "  ALTER SESSION SET TIMEZONE = 'UTC';\n  RETURN 'x';\nEND;\n$$")
+    with pytest.raises(errors.ProgrammingError, match="AUTOCOMMIT"):
+        conn.cursor().execute("CALL set_ac()")
+    assert conn.get_autocommit() is True
+    assert _one(conn, "CALL set_tz()") == "x"  # other session parameters stay the caller's to change
