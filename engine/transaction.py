@@ -30,7 +30,7 @@ import duckdb
 
 from snowreg import error_catalog, errors
 from snowreg.catalog.store import now
-from snowreg.engine.result import Result, from_rows, status
+from snowreg.engine.result import Result, from_rows, in_zone, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
 
@@ -419,8 +419,6 @@ def describe(session: Session, written: str, describe_only: bool = False, at: tu
     """DESCRIBE TRANSACTION <id> (https://docs.snowflake.com/en/sql-reference/sql/desc-transaction): the
     transaction's id, user, session, name, start, state (running, committed, rolled back) and end. The id is a
     literal ("not a session variable")."""
-    from snowreg.engine.result import in_zone
-
     if re.fullmatch(r"[-+]?\d+", written) is None:  # `$v`, a name, an expression: not a literal id
         raise errors.syntax_error(*at, written.split()[0] if written.split() else "<EOF>")
     if describe_only:
