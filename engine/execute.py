@@ -47,6 +47,12 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     in the statement, from the AST, so every front end can point at it. Inside a transaction a failed
     statement is undone alone: the transaction and its earlier writes stay.
     """
+    if describe_only and not session.describing:  # SYSTEM$ functions that act (engine.sql.system) only answer
+        session.describing = True
+        try:
+            return execute(stmt, session, True)
+        finally:
+            session.describing = False
     if not describe_only:
         transaction.refuse_if_aborted(session, stmt)
         transaction.before_statement(session, stmt)

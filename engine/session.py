@@ -87,6 +87,7 @@ class Session:
     # the caller's transaction while a stored procedure called inside it runs: the body may not end it
     # (the transactions page: "Modifying a transaction that has started at a different scope is not allowed.")
     enclosing_transaction: str | None = None
+    describing: bool = False  # a describe-only run (cursor.describe): nothing may act, only answer
     # load metadata the open transaction wrote (COPY) or deleted (TRUNCATE): the registry takes it at COMMIT
     pending_loads: list[tuple[Any, ...]] = field(default_factory=list)
 

@@ -143,6 +143,8 @@ def abort_transaction(session: Session, args: list[str | float | None]) -> str:
     if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], int | str) \
             or re.fullmatch(r"\s*[-+]?\d+\s*", str(args[0])) is None:
         raise errors.compilation_error("SYSTEM$ABORT_TRANSACTION takes one transaction id.")
+    if session.describing:  # cursor.describe(): the answer's shape, nothing aborted
+        return f"Aborted transaction id: {int(str(args[0]))}"
     return transaction.abort(session, str(args[0]).strip(), when_idle)
 
 

@@ -298,3 +298,13 @@ def test_a_procedure_may_not_change_autocommit(conn: Connection) -> None:
         conn.cursor().execute("CALL set_ac()")
     assert conn.get_autocommit() is True
     assert _one(conn, "CALL set_tz()") == "x"  # other session parameters stay the caller's to change
+
+
+def test_describing_an_abort_aborts_nothing(conn: Connection) -> None:
+    """cursor.describe() (the connector's describe-only run) reports the columns without running the statement."""
+    conn.cursor().execute("BEGIN")
+    conn.cursor().execute("INSERT INTO t VALUES (1)")
+    txn = _one(conn, "SELECT CURRENT_TRANSACTION()")
+    described = conn.cursor().describe(f"SELECT SYSTEM$ABORT_TRANSACTION({txn})")
+    assert described is not None and len(described) == 1
+    assert _rows(conn, "SELECT CURRENT_TRANSACTION(), COUNT(*) FROM t") == [(txn, 1)]
