@@ -341,10 +341,12 @@ def refusals(owner: bool, in_transaction: bool, what: str = _PROCEDURE) -> Calla
             if found:
                 raise errors.variable_not_found(f"${found[0].group(1).upper()}")
         if in_transaction and isinstance(stmt, ast.Query) and stmt.verb in _TRANSACTION_VERBS:
-            if stmt.verb in ("COMMIT", "ROLLBACK") and what == _PROCEDURE:  # the caller's: not the body's to end
+            if what != _PROCEDURE:
+                raise errors.not_supported(f"Scoped transactions (BEGIN, COMMIT or ROLLBACK in {what} inside a "
+                                           "transaction)")
+            if stmt.verb in ("COMMIT", "ROLLBACK"):  # the caller's: not the body's to end
                 raise error_catalog.transaction_of_another_scope()
-            raise errors.not_supported(f"Scoped transactions (BEGIN, COMMIT or ROLLBACK in {what} inside a "
-                                       "transaction)")
+            raise errors.not_supported(f"Scoped transactions (BEGIN in {what} inside a transaction)")
     return refuse
 
 

@@ -308,3 +308,14 @@ def test_describing_an_abort_aborts_nothing(conn: Connection) -> None:
     described = conn.cursor().describe(f"SELECT SYSTEM$ABORT_TRANSACTION({txn})")
     assert described is not None and len(described) == 1
     assert _rows(conn, "SELECT CURRENT_TRANSACTION(), COUNT(*) FROM t") == [(txn, 1)]
+
+
+def test_a_scoped_transaction_is_refused_and_the_callers_transaction_is_kept(conn: Connection) -> None:
+    """BEGIN in a procedure called inside a transaction opens a scoped transaction in Snowflake: not emulated."""
+    _procedure(conn, "scoped", "BEGIN TRANSACTION", "INSERT INTO t VALUES (2)", "COMMIT")
+    conn.cursor().execute("BEGIN")
+    conn.cursor().execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(errors.NotSupportedError, match=r"Scoped transactions \(BEGIN in a stored procedure"):
+        conn.cursor().execute("CALL scoped()")
+    conn.cursor().execute("COMMIT")
+    assert _rows(conn, "SELECT i FROM t") == [(1,)]
