@@ -26,6 +26,7 @@ from snowreg.engine.sql import (
     conversions,
     date_parts,
     dates,
+    digests,
     function_catalogue,
     lambdas,
     numbers,
@@ -295,14 +296,11 @@ def _timestamp_call(name: str) -> Callable[[exp.Expr], exp.Expr | None]:
 
 
 def _sha2(node: exp.Expr) -> exp.Expr:
-    """SHA2 / SHA2_HEX(text[, 256]): DuckDB's SHA-256; the 224-, 384- and 512-bit digests are refused."""
+    """SHA2 / SHA2_HEX(msg[, digest_size]): the hex digest of the text's UTF-8 bytes (engine.sql.digests)."""
     args = _args(node)
     if not 1 <= len(args) <= 2:
         raise errors.wrong_arguments("SHA2", 1, len(args))
-    size = args[1] if len(args) == 2 else exp.Literal.number(256)
-    if not (isinstance(size, exp.Literal) and size.is_int and int(size.this) == 256):
-        raise errors.not_supported("SHA2 with a digest size other than 256")
-    return variant.fn("sha256", _text(args[0]))
+    return digests.sha2("SHA2", texts.bytes_of(args[0]), args[1] if len(args) == 2 else None, binary=False)
 
 
 def _text(arg: exp.Expr) -> exp.Expr:

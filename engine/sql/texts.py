@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import regexps, variant
+from snowreg.engine.sql import digests, regexps, variant
 from snowreg.engine.sql.binary_formats import NOT_HEX
 from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
@@ -26,7 +26,7 @@ def _count(name: str, args: list[exp.Expr], least: int, most: int) -> None:
         raise errors.wrong_arguments(name, least, len(args))
 
 
-def _bytes(arg: exp.Expr) -> exp.Expr:
+def bytes_of(arg: exp.Expr) -> exp.Expr:
     """The value's bytes: a VARCHAR's UTF-8 encoding, a BINARY itself, another value's text (as `::VARCHAR`
     writes it); the type is known only while DuckDB binds, so a column goes through `typeof`."""
     if isinstance(arg, exp.Literal | exp.Boolean) and not arg.is_string:
@@ -90,7 +90,7 @@ def base64_encode(node: exp.Expr) -> exp.Expr:
     alphabet's characters replace '+', '/' and '=' in that order."""
     args = _args(node)
     _count("BASE64_ENCODE", args, 1, 3)
-    encoded: exp.Expr = variant.fn("to_base64", _bytes(args[0]))
+    encoded: exp.Expr = variant.fn("to_base64", bytes_of(args[0]))
     alphabet = _literal_text(args[2] if len(args) > 2 else None, "BASE64_ENCODE with an alphabet")
     if alphabet:
         encoded = variant.fn("translate", encoded, exp.Literal.string(_BASE64[:len(alphabet)]),
@@ -162,7 +162,7 @@ def octet_length(node: exp.Expr) -> exp.Expr:
     VARCHAR's UTF-8 encoding or of a BINARY."""
     args = _args(node)
     _count("OCTET_LENGTH", args, 1, 1)
-    return variant.fn("octet_length", _bytes(args[0]))
+    return variant.fn("octet_length", bytes_of(args[0]))
 
 
 def bit_length(node: exp.Expr) -> exp.Expr:
@@ -170,7 +170,7 @@ def bit_length(node: exp.Expr) -> exp.Expr:
     VARCHAR's UTF-8 encoding or of a BINARY (DuckDB's bit_length takes no BLOB)."""
     args = _args(node)
     _count("BIT_LENGTH", args, 1, 1)
-    return exp.Mul(this=variant.fn("octet_length", _bytes(args[0])), expression=exp.Literal.number(8))
+    return exp.Mul(this=variant.fn("octet_length", bytes_of(args[0])), expression=exp.Literal.number(8))
 
 
 def regexp_instr_groups(node: exp.Expr) -> exp.Expr | None:
@@ -194,14 +194,14 @@ def regexp_instr_groups(node: exp.Expr) -> exp.Expr | None:
 
 
 def _digest(name: str, algorithm: str, binary: bool) -> Callable[[exp.Expr], exp.Expr]:
-    """MD5_BINARY / SHA1_BINARY / SHA2_BINARY(msg[, 256]): the digest's bytes
-    (https://docs.snowflake.com/en/sql-reference/functions/sha2_binary); other SHA-2 sizes are refused."""
+    """MD5_BINARY / SHA1_BINARY / SHA2_BINARY(msg[, digest_size]): the digest's bytes
+    (https://docs.snowflake.com/en/sql-reference/functions/sha2_binary; SHA-2 sizes in engine.sql.digests)."""
     def rewrite(node: exp.Expr) -> exp.Expr:
         args = _args(node)
         _count(name, args, 1, 2 if name.startswith("SHA2") else 1)
-        if len(args) == 2 and _literal_int(args[1], f"{name} with a digest size") != 256:
-            raise errors.not_supported(f"{name} with a digest size other than 256")
-        digest = variant.fn(algorithm, _bytes(args[0]))
+        if name.startswith("SHA2"):
+            return digests.sha2(name, bytes_of(args[0]), args[1] if len(args) == 2 else None, binary)
+        digest = variant.fn(algorithm, bytes_of(args[0]))
         return variant.fn("unhex", digest) if binary else digest
     return rewrite
 
@@ -212,7 +212,7 @@ def _md5_number(name: str, start: int) -> Callable[[exp.Expr], exp.Expr]:
     def rewrite(node: exp.Expr) -> exp.Expr:
         args = _args(node)
         _count(name, args, 1, 1)
-        half = variant.fn("substr", variant.fn("md5", _bytes(args[0])), exp.Literal.number(start),
+        half = variant.fn("substr", variant.fn("md5", bytes_of(args[0])), exp.Literal.number(start),
                           exp.Literal.number(16))
         unsigned = exp.Cast(this=exp.DPipe(this=exp.Literal.string("0x"), expression=half),
                             to=exp.DataType(this=_T.UBIGINT))
