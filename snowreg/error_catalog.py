@@ -116,6 +116,12 @@ def not_hex(value: str) -> ProgrammingError:
     return ProgrammingError(f"The following string is not a legal hex-encoded value: '{value}'", 100115, "22000")
 
 
+def invalid_character_code(code: str) -> ProgrammingError:
+    """CHR of a value that is no Unicode code point: the text https://docs.snowflake.com/en/sql-reference/functions/chr
+    shows (its number is not documented: DECISIONS.md F91)."""
+    return ProgrammingError(f"Invalid character code {code} in the CHR input", 100000, "22000")
+
+
 def mixed_types(where: str, first: str, second: str) -> NotSupportedError:
     """Values of two types DuckDB will not bring to one in a conditional, GREATEST / LEAST or UNPIVOT."""
     return not_supported(f"{where} of a {first} value and a {second} value (cast one of them)")

@@ -543,7 +543,7 @@ _INTEGER_ARGS: dict[str, tuple[int, ...]] = {
     **dict.fromkeys(("SUBSTR", "SUBSTRING"), (1, 2)), **dict.fromkeys(("LEFT", "RIGHT", "REPEAT"), (1,)),
     **dict.fromkeys(("LPAD", "RPAD"), (1,)), "SPLIT_PART": (2,), **dict.fromkeys(("POSITION", "CHARINDEX"), (2,)),
     **dict.fromkeys(("REGEXP_SUBSTR", "REGEXP_SUBSTR_ALL", "REGEXP_EXTRACT_ALL"), (2, 3, 5)), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
-    **dict.fromkeys(("CHR", "CHAR", "SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
+    **dict.fromkeys(("SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
     **dict.fromkeys(("LAG", "LEAD", "NTH_VALUE", "BITSHIFTLEFT", "BITSHIFTRIGHT"), (1,)),
     **dict.fromkeys(("DATE_FROM_PARTS", "DATEFROMPARTS", "TIME_FROM_PARTS", "TIMEFROMPARTS", "TIMESTAMP_FROM_PARTS",
                      "TIMESTAMPFROMPARTS", "TIMESTAMP_NTZ_FROM_PARTS", "TIMESTAMPNTZFROMPARTS"),
@@ -564,8 +564,7 @@ def integer_operands(node: exp.Expr) -> exp.Expr | None:
     if isinstance(node, (exp.Substring, exp.StrPosition)):
         texts.text_subjects(node)
     if isinstance(node, exp.Chr):
-        _integer_args(node, (0,))
-        return None
+        return texts.chr_checked(node)
     operands = [node.args.get(key) for key in _INTEGER_OPERANDS.get(type(node), ())]
     for arg in operands:
         if isinstance(arg, exp.Expr) and not _literal_integer(arg):

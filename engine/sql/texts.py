@@ -14,6 +14,7 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.engine.sql import digests, regexps, variant
 from snowreg.engine.sql.binary_formats import NOT_HEX
+from snowreg.engine.sql.duckerrors import BAD_CHR
 from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
 
@@ -301,6 +302,25 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "MD5_NUMBER_UPPER64": _md5_number("MD5_NUMBER_UPPER64", 1),
     "GETBIT": getbit,
 }
+
+
+def chr_checked(node: exp.Expr) -> exp.Expr:
+    """CHR / CHAR(code) (https://docs.snowflake.com/en/sql-reference/functions/chr): the character of a Unicode
+    code point; anything else (negative, above U+10FFFF, a UTF-16 surrogate, too large for any integer) fails
+    with the page's `Invalid character code <code> in the CHR input` (engine.sql.duckerrors), not DuckDB's
+    text or an integer cast's."""
+    args = _args(node)
+    _count("CHR", args, 1, 1)
+    given = args[0]
+    code = exp.TryCast(this=given.copy(), to=exp.DataType(this=_T.INT128))
+    valid = exp.And(this=exp.Between(this=code.copy(), low=exp.Literal.number(0), high=exp.Literal.number(0x10FFFF)),
+                    expression=exp.Not(this=exp.Between(this=code.copy(), low=exp.Literal.number(0xD800),
+                                                        high=exp.Literal.number(0xDFFF))))
+    bad = variant.fn("error", exp.DPipe(this=exp.Literal.string(BAD_CHR),
+                                        expression=exp.Cast(this=given.copy(), to=exp.DataType(this=_T.VARCHAR))))
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=given.copy(), expression=exp.Null()), true=exp.Null()),
+                         exp.If(this=valid, true=variant.fn("chr", exp.Cast(this=code.copy(), to=exp.DataType(this=_T.INT))))],
+                    default=bad)
 
 
 def editdistance_bound(node: exp.Expr) -> None:
