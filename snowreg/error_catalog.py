@@ -122,6 +122,12 @@ def invalid_character_code(code: str) -> ProgrammingError:
     return ProgrammingError(f"Invalid character code {code} in the CHR input", 100000, "22000")
 
 
+def invalid_uuid(text: str) -> ProgrammingError:
+    """UUID_STRING with a namespace that is not a UUID's text (the text and number are not documented: DECISIONS.md
+    F93)."""
+    return ProgrammingError(f"Invalid UUID string: '{text}'", 100000, "22000")
+
+
 def mixed_types(where: str, first: str, second: str) -> NotSupportedError:
     """Values of two types DuckDB will not bring to one in a conditional, GREATEST / LEAST or UNPIVOT."""
     return not_supported(f"{where} of a {first} value and a {second} value (cast one of them)")

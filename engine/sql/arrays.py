@@ -55,6 +55,11 @@ MACROS: dict[str, str] = {
         THEN error('Duplicate field key ' || chr(39) || list_filter(list_transform(q, lambda e: e.k),
             lambda x, i: list_position(list_transform(q, lambda e: e.k), x) < i)[1] || chr(39))
         ELSE CAST('{' || array_to_string(list_transform(q, lambda e: e.m), ',') || '}' AS JSON) END""",
+    # OBJECT_CONSTRUCT with a key given twice (pairs left out for a NULL do not count): the OBJECT_AGG page's
+    # Duplicate field key error (DECISIONS.md F94; the OBJECT_CONSTRUCT page is silent).
+    "snowreg_object_unique(j)": """CASE WHEN len(list_distinct(json_keys(j))) = len(json_keys(j)) THEN j
+        ELSE error('Duplicate field key ' || chr(39) || list_filter(json_keys(j),
+            lambda x, i: list_position(json_keys(j), x) < i)[1] || chr(39)) END""",
     # OBJECT_INSERT (https://docs.snowflake.com/en/sql-reference/functions/object_insert): a SQL NULL key or
     # value leaves the pair out (an update then drops the key); an existing key needs the update flag.
     "snowreg_object_insert(o, k, v, u)": f"""CASE WHEN o IS NULL THEN NULL

@@ -11,6 +11,7 @@ from snowreg.catalog.names import SEPARATOR
 from snowreg.engine.sql import function_catalogue
 
 BAD_CHR = "snowreg_bad_chr:"  # engine.sql.texts' CHR of no code point: the code follows
+BAD_UUID = "snowreg_bad_uuid:"  # engine.sql.texts' UUID_STRING namespace that is no UUID: the text follows
 
 SCALE_CUT_MARKER = "snowreg_scale_cut:"  # names a conditional that would cut fraction digits (engine.sql.conditionals)
 
@@ -168,6 +169,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if "snowreg_not_recognized:" in detail:  # engine.sql.input_texts: text that does not match the input format
         kind, _, unread = _marked(detail, "snowreg_not_recognized:").partition(":")
         return errors.datetime_not_recognized(kind, unread)
+    if BAD_UUID in detail:
+        return error_catalog.invalid_uuid(_marked(detail, BAD_UUID))
     if BAD_CHR in detail:
         return error_catalog.invalid_character_code(_marked(detail, BAD_CHR))
     if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*, engine.sql.binary_formats

@@ -14,7 +14,7 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.engine.sql import digests, regexps, variant
 from snowreg.engine.sql.binary_formats import NOT_HEX
-from snowreg.engine.sql.duckerrors import BAD_CHR
+from snowreg.engine.sql.duckerrors import BAD_CHR, BAD_UUID
 from snowreg.engine.sql.call_args import call_args as _args
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
 
@@ -279,6 +279,22 @@ def _integer(arg: exp.Expr) -> exp.Expr:
     return arg if literal else exp.Cast(this=arg, to=exp.DataType(this=_T.INT))
 
 
+def uuid_namespace(node: exp.Expr) -> None:
+    """UUID_STRING(uuid, name) (https://docs.snowflake.com/en/sql-reference/functions/uuid_string): a version 5 UUID
+    in the namespace `uuid`, which must be a UUID's text (any case); another text fails naming it
+    (engine.sql.duckerrors), where DuckDB read whatever hex it found there."""
+    namespace = node.this if isinstance(node, exp.Uuid) else None
+    if not isinstance(namespace, exp.Expr):
+        return None
+    text = exp.Cast(this=namespace.copy(), to=exp.DataType(this=_T.VARCHAR))
+    shape = variant.fn("regexp_full_match", text.copy(), exp.Literal.string(
+        "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"))
+    bad = variant.fn("error", exp.DPipe(this=exp.Literal.string(BAD_UUID), expression=text.copy()))
+    node.set("this", exp.Case(ifs=[exp.If(this=exp.Or(this=exp.Is(this=text.copy(), expression=exp.Null()),
+                                                       expression=shape), true=text)], default=bad))
+    return None
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "BASE64_ENCODE": base64_encode,
     "REGEXP_SUBSTR": regexp_substr,
@@ -301,6 +317,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "MD5_NUMBER_LOWER64": _md5_number("MD5_NUMBER_LOWER64", 17),
     "MD5_NUMBER_UPPER64": _md5_number("MD5_NUMBER_UPPER64", 1),
     "GETBIT": getbit,
+    "UUID_STRING": uuid_namespace,
 }
 
 

@@ -472,7 +472,9 @@ def object_construct(node: exp.Struct) -> exp.Expr:
         parts.append(member)
     body = fn("concat_ws", exp.Literal.string(","), *parts) if parts else exp.Literal.string("")
     text = fn("concat", exp.Literal.string("{"), body, exp.Literal.string("}"))
-    return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+    keys = [p.this.name if isinstance(p.this, exp.Identifier | exp.Literal) else None for p in node.expressions]
+    built = exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+    return built if None not in keys and len(set(keys)) == len(keys) else macro("snowreg_object_unique", built)
 
 
 def object_constant_keys(stmt: exp.Expr) -> None:

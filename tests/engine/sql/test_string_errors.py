@@ -100,3 +100,8 @@ def test_object_construct_with_a_key_given_twice(cur: Any) -> None:
     assert "Duplicate field key 'x'" in failure(cur, "SELECT OBJECT_CONSTRUCT(k, v, 'x', 2) FROM kv").msg
     # a pair left out (a NULL value) does not count
     assert cur.execute("SELECT OBJECT_CONSTRUCT('a', NULL, 'a', 1)::VARCHAR").fetchone() == ('{"a":1}',)
+
+
+def test_object_construct_keep_null_with_a_key_given_twice(cur: Any) -> None:
+    assert "Duplicate field key 'a'" in failure(cur, "SELECT OBJECT_CONSTRUCT_KEEP_NULL('a', 1, 'a', NULL)").msg
+    assert cur.execute("SELECT OBJECT_CONSTRUCT_KEEP_NULL('a', 1, 'b', NULL)::VARCHAR").fetchone() == ('{"a":1,"b":null}',)
