@@ -50,7 +50,9 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     if not describe_only:
         transaction.before_statement(session, stmt)
     try:
-        result = shaping.json_indented(dispatch(stmt, session, describe_only), session.parameters.get("JSON_INDENT"))
+        result = shaping.json_indented(shaping.json_strict(dispatch(stmt, session, describe_only),
+                                                           session.parameters.get("STRICT_JSON_OUTPUT")),
+                                       session.parameters.get("JSON_INDENT"))
     except errors.Error as e:
         if session.transaction:
             transaction.recover(session)

@@ -59,9 +59,12 @@ _MACROS: dict[str, str] = {
         WHEN NOT regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]') THEN json_extract_string(j, '$')
         WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN {MACRO_CATALOG}.main.snowreg_dtext(CAST(j AS VARCHAR))
         ELSE printf('%.15e', CAST(j AS DOUBLE)) END""",
+    # A DOUBLE's JSON text as Snowflake writes it: `1.500000000000000e+00`; NaN, Infinity and -Infinity bare (F95).
+    "snowreg_djson(d)": """CASE WHEN isnan(d) THEN 'NaN' WHEN isinf(d) THEN CASE WHEN d > 0 THEN 'Infinity'
+        ELSE '-Infinity' END ELSE printf('%.15e', d) END""",
     # A list made a VARIANT ARRAY (ARRAY_AGG): DOUBLEs in Snowflake's DOUBLE text, as snowreg_variant writes one.
-    "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
-            THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
+    "snowreg_agg_array(l)": f"""CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
+            THEN CAST('[' || array_to_string(list_transform(l, lambda d: {MACRO_CATALOG}.main.snowreg_djson(d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
     **zoned.MACROS,
     **binary_formats.MACROS,
@@ -118,7 +121,7 @@ _MACROS: dict[str, str] = {
         ELSE json(x) END""",
     # A value made a VARIANT: a FLOAT keeps Snowflake's DOUBLE text (`3.000000000000000e+00`), which
     # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
-    "snowreg_variant(a)": """CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST(printf('%.15e', a) AS JSON)
+    "snowreg_variant(a)": f"""CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST({MACRO_CATALOG}.main.snowreg_djson(a) AS JSON)
         WHEN typeof(a) = 'JSON' THEN CAST(a AS JSON) ELSE to_json(a) END""",
     # A path into a document holding DOUBLEs (numbers written with an exponent: PARSE_JSON keeps them so,
     # snowreg_variant writes FLOATs so) keeps them DOUBLEs: DuckDB's json_extract would re-serialise
