@@ -172,19 +172,6 @@ def _system_typeof(node: exp.Expr) -> exp.Expr:
     return exp.Literal.string(f"NUMBER({len(str(abs(value)))},0)[SB{size}]")
 
 
-def _pad(node: exp.Expr) -> exp.Expr | None:
-    """LPAD / RPAD with an empty pad: no padding, the base still cut to the length
-    (https://docs.snowflake.com/en/sql-reference/functions/lpad); DuckDB would fail."""
-    args = _args(node)
-    if len(args) != 3 or (isinstance(args[2], exp.Literal) and args[2].name != ""):
-        return None
-    cut = variant.fn("left", args[0].copy(), args[1].copy())
-    if isinstance(args[2], exp.Literal):
-        return cut
-    empty = exp.EQ(this=args[2].copy(), expression=exp.Literal.string(""))
-    return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
-
-
 def _months_between(node: exp.Expr) -> exp.Expr:
     """MONTHS_BETWEEN(d1, d2): engine.sql.dates' macro (sqlglot's rendering ignores the time of day)."""
     args = _args(node)
@@ -368,7 +355,7 @@ _SPECIAL: dict[str, Function] = {
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
-    "LPAD": Function(coerce="text", rewrite=_pad),
+    "LPAD": Function(coerce="text", rewrite=texts.pad),
     "MONTHS_BETWEEN": Function(rewrite=_months_between),
     "CBRT": Function(rewrite=_cbrt),
     "WIDTH_BUCKET": Function(rewrite=_width_bucket),
@@ -388,7 +375,7 @@ _SPECIAL: dict[str, Function] = {
     "TRUNC": Function(rewrite=_trunc),
     "TRUNCATE": Function(rewrite=_trunc),
 
-    "RPAD": Function(coerce="text", rewrite=_pad),
+    "RPAD": Function(coerce="text", rewrite=texts.pad),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1

@@ -295,6 +295,50 @@ def uuid_namespace(node: exp.Expr) -> None:
     return None
 
 
+def pad(node: exp.Expr) -> exp.Expr | None:
+    """LPAD / RPAD(base, length[, pad]) (https://docs.snowflake.com/en/sql-reference/functions/lpad): an empty pad
+    pads nothing but still cuts the base to the length (DuckDB would fail). A BINARY base or pad (one the text
+    shows: a cast, TO_BINARY, a hex or base64 decoding, X'…') pads bytes: its hex padded with the pad's hex by
+    twice the length, read back as bytes (DuckDB pads no BLOB)."""
+    args = _args(node)
+    if len(args) != 3:
+        return None
+    base, length, filler = args
+    left = node.args.get("is_left") if isinstance(node, exp.Pad) else node.name.upper() == "LPAD"
+    name = "lpad" if left else "rpad"
+    if _binary(base) or _binary(filler):
+        doubled = exp.Mul(this=exp.Cast(this=length.copy(), to=exp.DataType(this=_T.INT)), expression=exp.Literal.number(2))
+        padded = variant.fn(name, variant.fn("hex", base.copy()), doubled, variant.fn("hex", filler.copy()))
+        cut = variant.fn("left", variant.fn("hex", base.copy()), doubled.copy())
+        empty = exp.EQ(this=variant.fn("octet_length", filler.copy()), expression=exp.Literal.number(0))
+        return variant.fn("unhex", exp.Case(ifs=[exp.If(this=empty, true=cut)], default=padded))
+    if isinstance(filler, exp.Literal) and filler.name != "":
+        return None
+    cut = variant.fn("left", base.copy(), length.copy())
+    if isinstance(filler, exp.Literal):
+        return cut
+    empty = exp.EQ(this=filler.copy(), expression=exp.Literal.string(""))
+    return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
+
+
+_BINARY_CALLS = frozenset({"unhex", "from_base64", "encode", "snowreg_text_binary"})
+
+
+def _binary(arg: exp.Expr) -> bool:
+    """Whether the (translated) argument is visibly a BINARY value."""
+    if isinstance(arg, exp.Cast | exp.TryCast):
+        return arg.to.this in (_T.BINARY, _T.VARBINARY, _T.BLOB)
+    if isinstance(arg, exp.Unhex | exp.FromBase64 | exp.HexString | exp.ByteString | exp.ToBinary):
+        return True
+    if isinstance(arg, exp.Case):
+        return all(_binary(i.args["true"]) for i in arg.args.get("ifs") or ()) and _binary(arg.args.get("default")
+                                                                                           or exp.Null())
+    if isinstance(arg, exp.Paren):
+        return _binary(arg.this)
+    called = variant.macro_called(arg) or (arg.name if isinstance(arg, exp.Anonymous) else None)
+    return called is not None and called.lower() in _BINARY_CALLS
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "BASE64_ENCODE": base64_encode,
     "REGEXP_SUBSTR": regexp_substr,
