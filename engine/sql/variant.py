@@ -539,8 +539,8 @@ def variant_of(value: exp.Expr) -> exp.Expr:
     """`value` as a VARIANT (DuckDB JSON): as it is when it already is one, else snowreg_variant."""
     if is_json(value):
         return value
-    if isinstance(value, (exp.Literal, exp.Boolean, exp.Null)):
-        return fn("to_json", value)
+    if isinstance(value, (exp.Literal, exp.Boolean, exp.Null)) and not typed_elsewhere(value):
+        return fn("to_json", value)  # a FLOAT literal (`1.5e0`) is a DOUBLE: snowreg_variant's text (F97)
     return exp.Cast(this=macro("snowreg_variant", value), to=exp.DataType(this=_T.JSON))
 
 

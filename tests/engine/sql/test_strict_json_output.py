@@ -47,3 +47,10 @@ def test_strict_json_output_writes_them_as_strings(cur: Any) -> None:
 def test_strict_json_output_with_json_indent(cur: Any) -> None:
     cur.execute("ALTER SESSION SET STRICT_JSON_OUTPUT = TRUE, JSON_INDENT = 0")
     assert cur.execute("SELECT ARRAY_CONSTRUCT('NaN'::FLOAT, 2)").fetchone() == ('["NaN",2]',)
+
+
+def test_a_float_literal_made_a_variant_is_a_double(cur: Any) -> None:
+    # `1.5e0` is a FLOAT constant (https://docs.snowflake.com/en/sql-reference/data-types-numeric#numeric-constants):
+    # a VARIANT of it is a DOUBLE, written as Snowflake writes one; it was the DECIMAL 1.5
+    cur.execute("SELECT 1.5e0::VARIANT, TYPEOF(TO_VARIANT(1.5e0)), ARRAY_CONSTRUCT(1e3, 2), TYPEOF(ARRAY_CONSTRUCT(1.5e0)[0])")
+    assert cur.fetchone() == ("1.500000000000000e+00", "DOUBLE", "[\n  1.000000000000000e+03,\n  2\n]", "DOUBLE")
