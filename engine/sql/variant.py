@@ -60,8 +60,9 @@ _MACROS: dict[str, str] = {
         WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN {MACRO_CATALOG}.main.snowreg_dtext(CAST(j AS VARCHAR))
         ELSE printf('%.15e', CAST(j AS DOUBLE)) END""",
     # A DOUBLE's JSON text as Snowflake writes it: `1.500000000000000e+00`; NaN, Infinity and -Infinity bare (F95).
-    "snowreg_djson(d)": """CASE WHEN isnan(d) THEN 'NaN' WHEN isinf(d) THEN CASE WHEN d > 0 THEN 'Infinity'
-        ELSE '-Infinity' END ELSE printf('%.15e', d) END""",
+    # (It binds for any type: callers' branches for other types are bound too.)
+    "snowreg_djson(x)": """CASE WHEN isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN' WHEN isinf(TRY_CAST(x AS DOUBLE))
+        THEN CASE WHEN TRY_CAST(x AS DOUBLE) > 0 THEN 'Infinity' ELSE '-Infinity' END ELSE printf('%.15e', x) END""",
     # A list made a VARIANT ARRAY (ARRAY_AGG): DOUBLEs in Snowflake's DOUBLE text, as snowreg_variant writes one.
     "snowreg_agg_array(l)": f"""CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: {MACRO_CATALOG}.main.snowreg_djson(d)), ',') || ']' AS JSON)
