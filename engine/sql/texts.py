@@ -339,6 +339,14 @@ def _binary(arg: exp.Expr) -> bool:
     return called is not None and called.lower() in _BINARY_CALLS
 
 
+def hex_encode(node: exp.Expr) -> None:
+    """HEX_ENCODE(input[, case]) (https://docs.snowflake.com/en/sql-reference/functions/hex_encode): the hex of a
+    text's UTF-8 bytes or of a BINARY's own bytes (it was the hex of the BINARY's hex text)."""
+    args = _args(node)
+    _count("HEX_ENCODE", args, 1, 2)
+    args[0].replace(bytes_of(args[0].copy()))
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "BASE64_ENCODE": base64_encode,
     "REGEXP_SUBSTR": regexp_substr,
@@ -362,6 +370,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "MD5_NUMBER_UPPER64": _md5_number("MD5_NUMBER_UPPER64", 1),
     "GETBIT": getbit,
     "UUID_STRING": uuid_namespace,
+    "HEX_ENCODE": hex_encode,
 }
 
 

@@ -108,7 +108,13 @@ _MACROS: dict[str, str] = {
     # `undefined`) is refused. `strict`: duplicates are an error; `quiet`: errors give NULL.
     "snowreg_json_dup(j)": """json_type(j) = 'OBJECT'
         AND len(json_keys(j)) <> len(list_distinct(json_keys(j)))""",
-    "snowreg_parse_json(x, strict, quiet)": f"""CASE WHEN x IS NULL OR regexp_full_match(x, '\\s*') THEN NULL
+    # true / false / null in any case outside strings are JSON's keywords (the TRY_PARSE_JSON page's `FALSE`, F99):
+    # written in lower case before DuckDB reads the text, which takes them in lower case only.
+    "snowreg_json_keywords(x)": """CASE WHEN NOT regexp_matches(x,
+            'T[Rr][Uu][Ee]|t(R[Uu][Ee]|rU[Ee]|ruE)|F[Aa][Ll][Ss][Ee]|f(A|aL|alS|alsE)|N[Uu][Ll][Ll]|n(U|uL|ulL)') THEN x
+        ELSE array_to_string(list_transform(regexp_extract_all(x, '"(?:[^"\\\\]|\\\\.)*"|[A-Za-z]+|[^"A-Za-z]+|"', 0),
+            lambda t: CASE WHEN lower(t) IN ('true', 'false', 'null') THEN lower(t) ELSE t END), '') END""",
+    "snowreg_parse_json_text(x, strict, quiet)": f"""CASE WHEN x IS NULL OR regexp_full_match(x, '\\s*') THEN NULL
         WHEN quiet AND NOT json_valid(x) THEN NULL
         WHEN regexp_matches(regexp_replace(x, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g'), ',\\s*[,\\]}}]|\\[\\s*,')
             THEN error('snowreg_unsupported:PARSE_JSON of text with an empty array element or a trailing comma '
@@ -120,6 +126,7 @@ _MACROS: dict[str, str] = {
         WHEN regexp_matches(x, '[0-9][eE][+-]?[0-9]')
             THEN CAST(regexp_replace(x, '("(?:[^"\\\\]|\\\\.)*")|\\s+', '\\1', 'g') AS JSON)
         ELSE json(x) END""",
+    "snowreg_parse_json(x, strict, quiet)": f"""{MACRO_CATALOG}.main.snowreg_parse_json_text({MACRO_CATALOG}.main.snowreg_json_keywords(x), strict, quiet)""",
     # A value made a VARIANT: a FLOAT keeps Snowflake's DOUBLE text (`3.000000000000000e+00`), which
     # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
     "snowreg_variant(a)": f"""CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST({MACRO_CATALOG}.main.snowreg_djson(a) AS JSON)

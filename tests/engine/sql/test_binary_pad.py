@@ -45,3 +45,9 @@ def test_text_padding_is_unchanged(cur: Any) -> None:
     cur.execute("SELECT v, LPAD(v, 10, '_-'), RPAD(v, 3) FROM padding_example ORDER BY v")
     assert cur.fetchall() == [("-123.00", "_-_-123.00", "-12"), ("Hi", "_-_-_-_-Hi", "Hi "),
                               ("Twelve Dollars", "Twelve Dol", "Twe")]
+
+
+def test_hex_encode_of_a_binary_column_is_the_hex_of_its_bytes(cur: Any) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/hex_encode: it was the hex of the BINARY's hex text
+    cur.execute("SELECT HEX_ENCODE(b), HEX_ENCODE(b, 0), HEX_ENCODE(v) FROM padding_example WHERE v = 'Hi'")
+    assert cur.fetchone() == ("4869", "4869", "4869")

@@ -105,3 +105,10 @@ def test_object_construct_with_a_key_given_twice(cur: Any) -> None:
 def test_object_construct_keep_null_with_a_key_given_twice(cur: Any) -> None:
     assert "Duplicate field key 'a'" in failure(cur, "SELECT OBJECT_CONSTRUCT_KEEP_NULL('a', 1, 'a', NULL)").msg
     assert cur.execute("SELECT OBJECT_CONSTRUCT_KEEP_NULL('a', 1, 'b', NULL)::VARCHAR").fetchone() == ('{"a":1,"b":null}',)
+
+
+def test_parse_json_reads_keywords_in_any_case(cur: Any) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/try_parse_json: the page's `"y" : FALSE` parses
+    cur.execute("""SELECT PARSE_JSON('[ "abc", FALSE, Null, "TRUE"] ')::VARCHAR,
+                   TRY_PARSE_JSON('[True, NULL]')::VARCHAR, TRY_PARSE_JSON('[Truth]')""")
+    assert cur.fetchone() == ('["abc",false,null,"TRUE"]', "[true,null]", None)
