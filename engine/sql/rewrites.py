@@ -574,6 +574,8 @@ def _keep_null_unique(node: exp.JSONObject) -> exp.Expr | None:
 
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.JSONObject: _keep_null_unique,
+    exp.DPipe: texts.concat_args,
+    exp.Concat: texts.concat_args,
     exp.DataType: _data_type,
     exp.Generator: _generator,
     exp.Subquery: _parenthesized_table,

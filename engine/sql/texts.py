@@ -321,6 +321,20 @@ def pad(node: exp.Expr) -> exp.Expr | None:
     return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
 
 
+def concat_args(node: exp.Expr) -> exp.Expr | None:
+    """`||` / CONCAT (https://docs.snowflake.com/en/sql-reference/functions/concat: BINARY arguments give a BINARY):
+    of BINARY values the text shows, their bytes joined (DuckDB's BLOB `||`); it was the text of their hex.
+    Anything else is variant.text_args' (VARIANT strings unquoted, other values as their text)."""
+    parts = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions) \
+        if isinstance(node, exp.Concat) else []
+    if len(parts) < 2 or not all(isinstance(p, exp.Expr) and _binary(p) for p in parts):
+        return variant.text_args(node)
+    joined = parts[0].copy()
+    for part in parts[1:]:
+        joined = exp.DPipe(this=joined, expression=part.copy())
+    return joined
+
+
 _BINARY_CALLS = frozenset({"unhex", "from_base64", "encode", "snowreg_text_binary"})
 
 
@@ -335,6 +349,8 @@ def _binary(arg: exp.Expr) -> bool:
                                                                                            or exp.Null())
     if isinstance(arg, exp.Paren):
         return _binary(arg.this)
+    if isinstance(arg, exp.DPipe):
+        return _binary(arg.this) and _binary(arg.expression)
     called = variant.macro_called(arg) or (arg.name if isinstance(arg, exp.Anonymous) else None)
     return called is not None and called.lower() in _BINARY_CALLS
 

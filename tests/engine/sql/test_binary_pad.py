@@ -1,6 +1,7 @@
-"""LPAD / RPAD of BINARY values (https://docs.snowflake.com/en/sql-reference/functions/lpad,
-https://docs.snowflake.com/en/sql-reference/functions/rpad): bytes padded with the bytes of a BINARY pad, as the
-pages' `padding_example` shows; they failed with 001044 (DuckDB pads no BLOB)."""
+"""BINARY values in string functions: LPAD / RPAD (https://docs.snowflake.com/en/sql-reference/functions/lpad,
+https://docs.snowflake.com/en/sql-reference/functions/rpad) pad bytes with the bytes of a BINARY pad, as the pages'
+`padding_example` shows (they failed with 001044: DuckDB pads no BLOB); HEX_ENCODE and `||` / CONCAT read the
+bytes, not their hex text."""
 
 from __future__ import annotations
 
@@ -51,3 +52,11 @@ def test_hex_encode_of_a_binary_column_is_the_hex_of_its_bytes(cur: Any) -> None
     # https://docs.snowflake.com/en/sql-reference/functions/hex_encode: it was the hex of the BINARY's hex text
     cur.execute("SELECT HEX_ENCODE(b), HEX_ENCODE(b, 0), HEX_ENCODE(v) FROM padding_example WHERE v = 'Hi'")
     assert cur.fetchone() == ("4869", "4869", "4869")
+
+
+def test_concatenated_binary_values_are_binary(cur: Any) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/concat: BINARY arguments give a BINARY (it was '0102')
+    cur.execute("SELECT X'01' || X'02', CONCAT(X'01', X'02', TO_BINARY('03', 'HEX')), 'a' || 'b', CONCAT('a', 1)")
+    assert [bytes(v) if isinstance(v, bytes | bytearray) else v for v in cur.fetchone()] == [
+        b"\x01\x02", b"\x01\x02\x03", "ab", "a1"]
+    assert [d[1] for d in cur.description] == [11, 11, 2, 2]
