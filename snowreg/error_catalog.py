@@ -116,6 +116,12 @@ def not_hex(value: str) -> ProgrammingError:
     return ProgrammingError(f"The following string is not a legal hex-encoded value: '{value}'", 100115, "22000")
 
 
+def invalid_digest_size(function: str, bits: int) -> ProgrammingError:
+    """SHA2 with a digest size the page does not list (the text and number are not documented: DECISIONS.md F90)."""
+    return ProgrammingError(f"{errors.COMPILATION}Invalid digest size {bits} for function {function}: the supported "
+                            "sizes are 224, 256, 384 and 512", 1044, "42P13")
+
+
 def invalid_character_code(code: str) -> ProgrammingError:
     """CHR of a value that is no Unicode code point: the text https://docs.snowflake.com/en/sql-reference/functions/chr
     shows (its number is not documented: DECISIONS.md F91)."""

@@ -2,11 +2,10 @@
 SHA-384 and SHA-512 digests DuckDB does not compute, from Python's hashlib.
 
 SHA-256 stays DuckDB's own `sha256`. The other sizes call `snowreg_sha2_digest(bytes, size)`, a Python
-function on the data instance, registered the first time a statement's text names it (`ensure`: creating
-the first Python function imports numpy, which a registry that never asks for these digests should not pay
-for), or, once per registry, when a statement reads tables and a view or function body stored in the data
-instance names it (`ensure_stored`: a persistent registry opened again). User SQL cannot call it by name:
-the binder allows only Snowflake's functions.
+function on the data instance (catalog/sandbox.py PYTHON_FUNCTIONS), created the first time a statement's text
+names it (Store.functions_for), or, once per registry, when a statement reads tables and a view or function
+body stored in the data instance names it (`ensure_stored`: a persistent registry opened again). User SQL
+cannot call it by name: the binder allows only Snowflake's functions.
 """
 
 from __future__ import annotations
@@ -17,17 +16,18 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
-from snowreg import errors
+from snowreg import error_catalog, errors
+from snowreg.catalog import sandbox
 from snowreg.engine.sql import variant
 
 if TYPE_CHECKING:
+    import duckdb
+
     from snowreg.catalog.store import Store
 
 NAME = "snowreg_sha2_digest"
-_UPPER = NAME.upper()  # as sqlglot writes a function it does not know
 SIZES = (224, 256, 384, 512)  # the page's digest sizes; SHA-512/224 and SHA-512/256 are not among them
 
-_REGISTERED: weakref.WeakKeyDictionary[Store, bool] = weakref.WeakKeyDictionary()
 _CHECKED: weakref.WeakKeyDictionary[Store, bool] = weakref.WeakKeyDictionary()
 
 
@@ -46,8 +46,7 @@ def _size(name: str, size: exp.Expr) -> int:
         raise errors.not_supported(f"{name} with a digest size that is not an integer constant")
     bits = int(size.this)
     if bits not in SIZES:
-        raise errors.compilation_error(f"Invalid digest size {bits} for function {name}: the supported sizes are "
-                                       "224, 256, 384 and 512", 1044, "42P13")
+        raise error_catalog.invalid_digest_size(name, bits)
     return bits
 
 
@@ -55,16 +54,10 @@ def _digest(message: bytes, bits: int) -> str:
     return hashlib.new(f"sha{bits}", message).hexdigest()
 
 
-def ensure(store: Store, sql: str) -> None:
-    """Register the function before a statement whose (translated) text calls it."""
-    if (_UPPER in sql or NAME in sql) and store not in _REGISTERED:
-        _register(store)
-
-
 def ensure_stored(store: Store) -> None:
-    """Register the function when a view or function stored in the data instance calls it (checked once per
+    """Create the function when a view or function stored in the data instance calls it (checked once per
     registry, before the first statement that reads tables)."""
-    if store in _CHECKED or store in _REGISTERED:
+    if store in _CHECKED:
         return
     _CHECKED[store] = True
     found = store.data_query(
@@ -72,15 +65,14 @@ def ensure_stored(store: Store) -> None:
         "SELECT 1 FROM duckdb_functions() WHERE CAST(macro_definition AS VARCHAR) ILIKE $1 LIMIT 1",
         [f"%{NAME}%"])
     if found:
-        _register(store)
+        store.python_function(NAME)
 
 
-def _register(store: Store) -> None:
+def _create(data: duckdb.DuckDBPyConnection) -> None:
     import duckdb
 
-    with store.lock:
-        if store in _REGISTERED:
-            return
-        store.data.create_function(NAME, _digest, [duckdb.sqltype("BLOB"), duckdb.sqltype("INTEGER")],  # type: ignore[call-overload]
-                                   duckdb.sqltype("VARCHAR"), side_effects=False)
-        _REGISTERED[store] = True
+    data.create_function(NAME, _digest, [duckdb.sqltype("BLOB"), duckdb.sqltype("INTEGER")],  # type: ignore[call-overload]
+                         duckdb.sqltype("VARCHAR"), side_effects=False)
+
+
+sandbox.PYTHON_FUNCTIONS[NAME] = _create

@@ -18,7 +18,6 @@ from snowreg.engine.access import privileges
 from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import (
-    digests,
     duckerrors,
     history,
     learned,
@@ -471,7 +470,6 @@ def run_translated(session: Session, tr: Translation, describe_only: bool = Fals
 
         tr = udf_calls.bind(session, tr)
     session.catalog.store.functions_for(tr.sql if tr.guard is None else tr.sql + tr.guard)
-    digests.ensure(session.catalog.store, tr.sql if tr.guard is None else tr.sql + tr.guard)
     sync_context(session, tr)
     try:
         if describe_only:

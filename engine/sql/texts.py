@@ -14,8 +14,8 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.engine.sql import digests, regexps, variant
 from snowreg.engine.sql.binary_formats import NOT_HEX
-from snowreg.engine.sql.duckerrors import BAD_CHR, BAD_UUID
 from snowreg.engine.sql.call_args import call_args as _args
+from snowreg.engine.sql.duckerrors import BAD_CHR, BAD_UUID
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
 
 _T = exp.DataType.Type

@@ -24,7 +24,7 @@ from sqlglot import exp
 from snowreg import errors
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
-from snowreg.engine.sql import bind, digests, duckerrors, timestamp_mapping, translate, udf_calls
+from snowreg.engine.sql import bind, duckerrors, timestamp_mapping, translate, udf_calls
 from snowreg.engine.sql.translation import qualified
 from snowreg.grammar.ast.functions import CreateFunction
 
@@ -213,7 +213,6 @@ def _count_columns(session: Session, text: str, arity: int, place: Place, stmt: 
     sql = f'SELECT "__snowreg_body".* FROM (SELECT {params}) AS "__snowreg_check", LATERAL ({body.sql}) ' \
         'AS "__snowreg_body"' if params else body.sql
     session.catalog.store.functions_for(sql)
-    digests.ensure(session.catalog.store, sql)
     found = len(session.duck.sql(sql).columns)
     if found != len(stmt.columns):
         raise errors.compilation_error(f"The query of table function {stmt.name.name} returns {found} columns, "
@@ -227,7 +226,6 @@ def _validate(session: Session, tr: translate.Translation, arity: int, stmt: Cre
     sql = f'SELECT * FROM (SELECT {params}) AS "__snowreg_check", LATERAL ({tr.sql}) AS "__snowreg_body"' \
         if params else tr.sql
     session.catalog.store.functions_for(sql)
-    digests.ensure(session.catalog.store, sql)
     try:
         session.duck.sql(sql)
     except duckdb.Error as e:
