@@ -122,6 +122,12 @@ def invalid_digest_size(function: str, bits: int) -> ProgrammingError:
                             "sizes are 224, 256, 384 and 512", 1044, "42P13")
 
 
+def invalid_utf8() -> ProgrammingError:
+    """Bytes read as text (HEX_DECODE_STRING, BASE64_DECODE_STRING, TO_VARCHAR(…, 'UTF-8')) that are not UTF-8; the
+    pages say the bytes must be UTF-8, not the text or number (DECISIONS.md F101)."""
+    return ProgrammingError("Invalid UTF8 detected while decoding the binary value", 100096, "22000")
+
+
 def invalid_character_code(code: str) -> ProgrammingError:
     """CHR of a value that is no Unicode code point: the text https://docs.snowflake.com/en/sql-reference/functions/chr
     shows (its number is not documented: DECISIONS.md F91)."""

@@ -194,6 +194,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.datetime_not_recognized(m.group(1).capitalize(), m.group(2))
     if isinstance(e, duckdb.ConversionException) and (value := _out_of_range(detail)) is not None:
         return errors.numeric_value_out_of_range(value)
+    if detail.startswith("Failure in decode: could not convert blob to UTF8"):  # HEX_ / BASE64_DECODE_STRING
+        return error_catalog.invalid_utf8()
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
         m = _NOT_CONVERTED.search(detail)
         value_kind = _KIND_OF.get(m.group(2).split("(")[0]) if m else None

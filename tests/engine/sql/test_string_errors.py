@@ -12,7 +12,7 @@ import pytest
 import snowreg
 from snowreg.errors import ProgrammingError
 
-_DUCKDB_WORDS = ("Codepoint", "Malformed JSON", "Input:", "byte", "Conversion Error", "INT32", "hex-encoded")
+_DUCKDB_WORDS = ("Codepoint", "Malformed JSON", "Input:", "byte", "Conversion Error", "INT32", "hex-encoded", "Failure in")
 
 
 @pytest.fixture
@@ -112,3 +112,12 @@ def test_parse_json_reads_keywords_in_any_case(cur: Any) -> None:
     cur.execute("""SELECT PARSE_JSON('[ "abc", FALSE, Null, "TRUE"] ')::VARCHAR,
                    TRY_PARSE_JSON('[True, NULL]')::VARCHAR, TRY_PARSE_JSON('[Truth]')""")
     assert cur.fetchone() == ('["abc",false,null,"TRUE"]', "[true,null]", None)
+
+
+@pytest.mark.parametrize("sql", ["SELECT HEX_DECODE_STRING('FF')", "SELECT BASE64_DECODE_STRING('/w==')",
+                                 "SELECT TO_VARCHAR(X'FF', 'UTF-8')"])
+def test_bytes_that_are_not_utf8_read_as_text(cur: Any, sql: str) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/hex_decode_string: the bytes must be UTF-8 (F101)
+    error = failure(cur, sql)
+    assert error.msg.startswith("Invalid UTF8 detected while decoding") and "blob" not in error.msg
+    assert cur.execute(sql.replace("SELECT ", "SELECT TRY_", 1) if "DECODE" in sql else "SELECT 1").fetchone()[0] in (None, 1)
