@@ -515,7 +515,7 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
     if entry.coerce:
         _coerce_first(node, entry.coerce)
     if name in _INTEGER_ARGS:
-        _integer_args(node, _INTEGER_ARGS[name])
+        _integer_args(node, _INTEGER_ARGS[name], name)
     return None
 
 
@@ -554,7 +554,10 @@ def integer_operands(node: exp.Expr) -> exp.Expr | None:
         return texts.chr_checked(node)
     operands = [node.args.get(key) for key in _INTEGER_OPERANDS.get(type(node), ())]
     for arg in operands:
-        if isinstance(arg, exp.Expr) and not _literal_integer(arg):
+        if isinstance(arg, exp.Literal | exp.Neg) and isinstance(node, exp.Substring | exp.StrPosition) \
+                and _literal_integer(arg) and (far := _beyond_int(arg)) is not None:
+            arg.replace(exp.Literal.number(far))
+        elif isinstance(arg, exp.Expr) and not _literal_integer(arg):
             arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
     return None
 
@@ -564,7 +567,7 @@ def _literal_integer(arg: exp.Expr) -> bool:
         or (isinstance(arg, exp.Neg) and isinstance(arg.this, exp.Literal) and arg.this.is_int)
 
 
-def _integer_args(node: exp.Expr, positions: tuple[int, ...]) -> None:
+def _integer_args(node: exp.Expr, positions: tuple[int, ...], name: str = "") -> None:
     """CAST(<arg> AS INTEGER) for the integer arguments that are not integer or string literals."""
     args = _args(node)
     for n in positions:
@@ -572,8 +575,19 @@ def _integer_args(node: exp.Expr, positions: tuple[int, ...]) -> None:
             continue
         arg = args[n]
         if _literal_integer(arg):
+            if isinstance(arg, exp.Literal | exp.Neg) and name not in _SIZES and (far := _beyond_int(arg)) is not None:
+                arg.replace(exp.Literal.number(far))  # a position or length past any text (F102)
             continue
         arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
+
+
+_SIZES = frozenset({"REPEAT", "SPACE", "LPAD", "RPAD", "NTILE"})  # counts that size a result: never widened
+
+
+def _beyond_int(arg: exp.Literal | exp.Neg) -> int | None:
+    """The nearest INTEGER to an integer constant beyond DuckDB's INTEGER range (None within it)."""
+    value = -int(arg.this.this) if isinstance(arg, exp.Neg) else int(arg.this) if arg.is_int else 0
+    return None if -2**31 <= value < 2**31 else max(min(value, 2**31 - 1), -2**31)
 
 
 def _information_schema_call(node: exp.Expr) -> bool:

@@ -121,3 +121,12 @@ def test_bytes_that_are_not_utf8_read_as_text(cur: Any, sql: str) -> None:
     error = failure(cur, sql)
     assert error.msg.startswith("Invalid UTF8 detected while decoding") and "blob" not in error.msg
     assert cur.execute(sql.replace("SELECT ", "SELECT TRY_", 1) if "DECODE" in sql else "SELECT 1").fetchone()[0] in (None, 1)
+
+
+def test_positions_and_lengths_past_any_text(cur: Any) -> None:
+    # an integer constant beyond DuckDB's INTEGER range is still a position or length (F102): it failed with
+    # DuckDB's "Substring offset outside of supported range"
+    cur.execute("SELECT LEFT('abc', 99999999999), RIGHT('abc', 99999999999), SUBSTR('abc', 99999999999), "
+                "SUBSTR('abc', 1, 99999999999), SPLIT_PART('a.b', '.', 99999999999), STRTOK('a.b', '.', 99999999999), "
+                "POSITION('a', 'abc', 99999999999), SUBSTR('abc', -99999999999, 2), LEFT('abc', -99999999999)")
+    assert cur.fetchone() == ("abc", "abc", "", "abc", "", None, 0, "", "")
