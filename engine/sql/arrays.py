@@ -79,8 +79,11 @@ MACROS: dict[str, str] = {
         ELSE {_Q}snowreg_json_list(list_slice(CAST(a AS JSON[]),
             {_Q}snowreg_bound(f, json_array_length(a)) + 1, {_Q}snowreg_bound(t, json_array_length(a)))) END""",
     # The ARRAY functions below compare elements as VARIANT values: numbers by value (`5` and `5.00` are one
-    # element), anything else by its JSON text (DECISIONS.md W2).
+    # element), an OBJECT by its text with its keys in order (whatever order they were written in: F103),
+    # anything else by its JSON text (DECISIONS.md W2).
     "snowreg_ekey(e)": """CASE WHEN json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(CAST(e AS DOUBLE) AS VARCHAR)
+        WHEN json_type(e) = 'OBJECT'
+            THEN CAST(to_json(map_from_entries(list_sort(map_entries(CAST(e AS MAP(VARCHAR, JSON)))))) AS VARCHAR)
         ELSE coalesce(CAST(e AS VARCHAR), 'null') END""",
     "snowreg_ekeys(a)": f"list_transform(CAST(a AS JSON[]), lambda x: {_Q}snowreg_ekey(x))",
     # ARRAY_DISTINCT: the first of equal elements, in their order.

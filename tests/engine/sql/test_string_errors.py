@@ -130,3 +130,12 @@ def test_positions_and_lengths_past_any_text(cur: Any) -> None:
                 "SUBSTR('abc', 1, 99999999999), SPLIT_PART('a.b', '.', 99999999999), STRTOK('a.b', '.', 99999999999), "
                 "POSITION('a', 'abc', 99999999999), SUBSTR('abc', -99999999999, 2), LEFT('abc', -99999999999)")
     assert cur.fetchone() == ("abc", "abc", "", "abc", "", None, 0, "", "")
+
+
+def test_array_elements_that_are_objects_match_whatever_their_key_order(cur: Any) -> None:
+    # https://docs.snowflake.com/en/sql-reference/functions/array_except: {'a': 1, 'b': 2} is {'b': 2, 'a': 1} (F103)
+    cur.execute("SELECT ARRAY_EXCEPT([{'a': 1, 'b': 2}, 1], [{'b': 2, 'a': 1}, 3])::VARCHAR, "
+                "ARRAY_CONTAINS({'b': 2, 'a': 1}::VARIANT, [{'a': 1, 'b': 2}]), "
+                "ARRAY_SIZE(ARRAY_DISTINCT([{'a': 1, 'b': 2}, {'b': 2, 'a': 1}, {'a': 1}])), "
+                "ARRAY_POSITION({'b': 2, 'a': 1}::VARIANT, [0, {'a': 1, 'b': 2}])")
+    assert cur.fetchone() == ("[1]", True, 2, 1)
