@@ -80,3 +80,10 @@ def test_another_size_is_an_error_not_a_digest(cur: Any, call: str) -> None:
 def test_a_size_that_is_not_a_constant_is_refused(cur: Any) -> None:
     with pytest.raises(NotSupportedError):
         cur.execute("SELECT SHA2('a', n) FROM (SELECT 512 AS n)")
+
+
+def test_user_sql_cannot_call_the_python_function_by_name(cur: Any) -> None:
+    one(cur, "SELECT SHA2('a', 512)")  # created now
+    for call in ("snowreg_sha2_digest(TO_BINARY('00'), 512)", '"snowreg_sha2_digest"(TO_BINARY(\'00\'), 512)'):
+        with pytest.raises(ProgrammingError, match="Unknown function"):
+            cur.execute(f"SELECT {call}")
