@@ -23,6 +23,13 @@ _START: dict[str, str | bool | int | float | list[str]] = {
 }
 
 
+# Python functions translated SQL may call, by name: what creates one on the data instance. The engine modules
+# that write such calls add theirs (engine/sql/digests.py); Store.functions_for creates one the first time a
+# statement names it (the first Python function a process creates imports numpy: a registry that never calls
+# one does not pay for it).
+PYTHON_FUNCTIONS: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class FunctionCatalog:
     """Functions all user SQL may call, prebuilt in a DuckDB file that data instances attach read-only

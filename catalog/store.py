@@ -73,6 +73,7 @@ class Store:
         self.data, self.has_functions, self._functions_pending = sandbox.open_data(
             self.path / "databases" if self.path is not None else None, functions)
         self.lock = threading.RLock()
+        self._python_done: set[str] = set()  # the sandbox.PYTHON_FUNCTIONS created on `data`
         self._in_tx = False
         self.generation = 0  # bumped by every committed write; lets caches notice changes
         # bumped with it by every write that may change models, versions or their files: not by plain DDL
@@ -211,6 +212,10 @@ class Store:
         None: a statement that may call them without naming them). Once per registry, on the data
         instance's own connection, never inside a session's transaction: every session sees them and no
         ROLLBACK takes them back."""
+        if sql is not None and len(self._python_done) < len(sandbox.PYTHON_FUNCTIONS):
+            for name in sandbox.PYTHON_FUNCTIONS:
+                if name not in self._python_done and (name in sql or name.upper() in sql):
+                    self.python_function(name)
         pending = self._functions_pending
         if pending is None or (sql is not None and pending.name not in sql and pending.name.upper() not in sql):
             return
@@ -221,6 +226,13 @@ class Store:
                 assert pending.create is not None  # open_data defers only functions it can create
                 pending.create(self.data)
             self._functions_pending = None
+
+    def python_function(self, name: str) -> None:
+        """Create the Python function `name` of sandbox.PYTHON_FUNCTIONS on the data instance (once)."""
+        with self.lock:
+            if name not in self._python_done:
+                sandbox.PYTHON_FUNCTIONS[name](self.data)
+                self._python_done.add(name)
 
     def stage_root_allowed(self, directory: Path) -> bool:
         """May a local-directory stage use `directory` (resolved)? Only below a granted root."""

@@ -58,7 +58,9 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
         transaction.before_statement(session, stmt)
     before = transaction.mark(session)
     try:
-        result = shaping.json_indented(dispatch(stmt, session, describe_only), session.parameters.get("JSON_INDENT"))
+        result = shaping.json_indented(shaping.json_strict(dispatch(stmt, session, describe_only),
+                                                           session.parameters.get("STRICT_JSON_OUTPUT")),
+                                       session.parameters.get("JSON_INDENT"))
     except errors.Error as e:
         if session.transaction:
             _after_failure(session, describe_only, before)

@@ -133,7 +133,7 @@ PARAMETERS: dict[str, Parameter] = {
     "STATEMENT_QUEUED_TIMEOUT_IN_SECONDS": _n(0, INERT, "Seconds a statement may wait in a warehouse's queue "
                                               "(snowreg queues none)."),
     "STATEMENT_TIMEOUT_IN_SECONDS": _n(172800, HONOURED, "Timeout in seconds for statements.", 0, 604800),
-    "STRICT_JSON_OUTPUT": _b(False, DEFAULT_ONLY, "Whether NaN and Infinity in JSON text are written strictly."),
+    "STRICT_JSON_OUTPUT": _b(False, HONOURED, "Whether NaN and Infinity in JSON output are written as strings."),
     "TIMESTAMP_DAY_IS_ALWAYS_24H": _b(False, HONOURED, "Whether a day added to TIMESTAMP_LTZ / TZ is always "
                                       "24 hours."),
     "TIMESTAMP_INPUT_FORMAT": _s("AUTO", HONOURED, "The input format for the TIMESTAMP data types."),

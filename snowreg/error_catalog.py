@@ -116,6 +116,30 @@ def not_hex(value: str) -> ProgrammingError:
     return ProgrammingError(f"The following string is not a legal hex-encoded value: '{value}'", 100115, "22000")
 
 
+def invalid_digest_size(function: str, bits: int) -> ProgrammingError:
+    """SHA2 with a digest size the page does not list (the text and number are not documented: DECISIONS.md F90)."""
+    return ProgrammingError(f"{errors.COMPILATION}Invalid digest size {bits} for function {function}: the supported "
+                            "sizes are 224, 256, 384 and 512", 1044, "42P13")
+
+
+def invalid_utf8() -> ProgrammingError:
+    """Bytes read as text (HEX_DECODE_STRING, BASE64_DECODE_STRING, TO_VARCHAR(…, 'UTF-8')) that are not UTF-8; the
+    pages say the bytes must be UTF-8, not the text or number (DECISIONS.md F101)."""
+    return ProgrammingError("Invalid UTF8 detected while decoding the binary value", 100096, "22000")
+
+
+def invalid_character_code(code: str) -> ProgrammingError:
+    """CHR of a value that is no Unicode code point: the text https://docs.snowflake.com/en/sql-reference/functions/chr
+    shows (its number is not documented: DECISIONS.md F91)."""
+    return ProgrammingError(f"Invalid character code {code} in the CHR input", 100000, "22000")
+
+
+def invalid_uuid(text: str) -> ProgrammingError:
+    """UUID_STRING with a namespace that is not a UUID's text (the text and number are not documented: DECISIONS.md
+    F93)."""
+    return ProgrammingError(f"Invalid UUID string: '{text}'", 100000, "22000")
+
+
 def mixed_types(where: str, first: str, second: str) -> NotSupportedError:
     """Values of two types DuckDB will not bring to one in a conditional, GREATEST / LEAST or UNPIVOT."""
     return not_supported(f"{where} of a {first} value and a {second} value (cast one of them)")

@@ -55,6 +55,11 @@ MACROS: dict[str, str] = {
         THEN error('Duplicate field key ' || chr(39) || list_filter(list_transform(q, lambda e: e.k),
             lambda x, i: list_position(list_transform(q, lambda e: e.k), x) < i)[1] || chr(39))
         ELSE CAST('{' || array_to_string(list_transform(q, lambda e: e.m), ',') || '}' AS JSON) END""",
+    # OBJECT_CONSTRUCT with a key given twice (pairs left out for a NULL do not count): the OBJECT_AGG page's
+    # Duplicate field key error (DECISIONS.md F94; the OBJECT_CONSTRUCT page is silent).
+    "snowreg_object_unique(j)": """CASE WHEN len(list_distinct(json_keys(j))) = len(json_keys(j)) THEN j
+        ELSE error('Duplicate field key ' || chr(39) || list_filter(json_keys(j),
+            lambda x, i: list_position(json_keys(j), x) < i)[1] || chr(39)) END""",
     # OBJECT_INSERT (https://docs.snowflake.com/en/sql-reference/functions/object_insert): a SQL NULL key or
     # value leaves the pair out (an update then drops the key); an existing key needs the update flag.
     "snowreg_object_insert(o, k, v, u)": f"""CASE WHEN o IS NULL THEN NULL
@@ -74,8 +79,11 @@ MACROS: dict[str, str] = {
         ELSE {_Q}snowreg_json_list(list_slice(CAST(a AS JSON[]),
             {_Q}snowreg_bound(f, json_array_length(a)) + 1, {_Q}snowreg_bound(t, json_array_length(a)))) END""",
     # The ARRAY functions below compare elements as VARIANT values: numbers by value (`5` and `5.00` are one
-    # element), anything else by its JSON text (DECISIONS.md W2).
+    # element), an OBJECT by its text with its keys in order (whatever order they were written in: F103),
+    # anything else by its JSON text (DECISIONS.md W2).
     "snowreg_ekey(e)": """CASE WHEN json_type(e) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(CAST(e AS DOUBLE) AS VARCHAR)
+        WHEN json_type(e) = 'OBJECT'
+            THEN CAST(to_json(map_from_entries(list_sort(map_entries(CAST(e AS MAP(VARCHAR, JSON)))))) AS VARCHAR)
         ELSE coalesce(CAST(e AS VARCHAR), 'null') END""",
     "snowreg_ekeys(a)": f"list_transform(CAST(a AS JSON[]), lambda x: {_Q}snowreg_ekey(x))",
     # ARRAY_DISTINCT: the first of equal elements, in their order.

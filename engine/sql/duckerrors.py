@@ -10,6 +10,9 @@ from snowreg import error_catalog, errors
 from snowreg.catalog.names import SEPARATOR
 from snowreg.engine.sql import function_catalogue
 
+BAD_CHR = "snowreg_bad_chr:"  # engine.sql.texts' CHR of no code point: the code follows
+BAD_UUID = "snowreg_bad_uuid:"  # engine.sql.texts' UUID_STRING namespace that is no UUID: the text follows
+
 SCALE_CUT_MARKER = "snowreg_scale_cut:"  # names a conditional that would cut fraction digits (engine.sql.conditionals)
 
 _TABLE_MISSING = re.compile(r"(?:Table|View|Table Function|Sequence) with name \"?([^\s\"!]+)\"? does not exist")
@@ -153,7 +156,11 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return error_catalog.arrays_to_object(detail)
     if detail.startswith("Not an array: "):  # engine.sql.arrays' ARRAY_FLATTEN
         return errors.not_an_array(detail)
-    if detail.startswith(("Malformed JSON", "Error parsing JSON")):
+    if detail.startswith("Malformed JSON"):  # DuckDB's words for the text, Snowflake's reason instead
+        from snowreg.engine.sql import json_errors
+
+        return errors.json_parse_error(json_errors.reason(detail) or "malformed JSON text")
+    if detail.startswith("Error parsing JSON"):
         return errors.json_parse_error(re.sub(r" when casting from source column .*$", "",
                                               detail.removeprefix("Error parsing JSON: ")))
     if SCALE_CUT_MARKER in detail:  # engine.sql.conditionals' check, where no translation again follows
@@ -162,6 +169,10 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
     if "snowreg_not_recognized:" in detail:  # engine.sql.input_texts: text that does not match the input format
         kind, _, unread = _marked(detail, "snowreg_not_recognized:").partition(":")
         return errors.datetime_not_recognized(kind, unread)
+    if BAD_UUID in detail:
+        return error_catalog.invalid_uuid(_marked(detail, BAD_UUID))
+    if BAD_CHR in detail:
+        return error_catalog.invalid_character_code(_marked(detail, BAD_CHR))
     if "snowreg_not_hex:" in detail:  # engine.sql.texts' HEX_DECODE_*, engine.sql.binary_formats
         return error_catalog.not_hex(_marked(detail, "snowreg_not_hex:"))
     if (m := re.match(r"Pattern has (\d+) groups\. Cannot access group (\d+)", detail)) is not None:
@@ -183,6 +194,8 @@ def translate(e: duckdb.Error, database: str | None = None, schema: str | None =
         return errors.datetime_not_recognized(m.group(1).capitalize(), m.group(2))
     if isinstance(e, duckdb.ConversionException) and (value := _out_of_range(detail)) is not None:
         return errors.numeric_value_out_of_range(value)
+    if detail.startswith("Failure in decode: could not convert blob to UTF8"):  # HEX_ / BASE64_DECODE_STRING
+        return error_catalog.invalid_utf8()
     if isinstance(e, duckdb.ConversionException | duckdb.InvalidInputException):
         m = _NOT_CONVERTED.search(detail)
         value_kind = _KIND_OF.get(m.group(2).split("(")[0]) if m else None

@@ -26,6 +26,7 @@ from snowreg.engine.sql import (
     conversions,
     date_parts,
     dates,
+    digests,
     function_catalogue,
     lambdas,
     numbers,
@@ -171,19 +172,6 @@ def _system_typeof(node: exp.Expr) -> exp.Expr:
     return exp.Literal.string(f"NUMBER({len(str(abs(value)))},0)[SB{size}]")
 
 
-def _pad(node: exp.Expr) -> exp.Expr | None:
-    """LPAD / RPAD with an empty pad: no padding, the base still cut to the length
-    (https://docs.snowflake.com/en/sql-reference/functions/lpad); DuckDB would fail."""
-    args = _args(node)
-    if len(args) != 3 or (isinstance(args[2], exp.Literal) and args[2].name != ""):
-        return None
-    cut = variant.fn("left", args[0].copy(), args[1].copy())
-    if isinstance(args[2], exp.Literal):
-        return cut
-    empty = exp.EQ(this=args[2].copy(), expression=exp.Literal.string(""))
-    return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
-
-
 def _months_between(node: exp.Expr) -> exp.Expr:
     """MONTHS_BETWEEN(d1, d2): engine.sql.dates' macro (sqlglot's rendering ignores the time of day)."""
     args = _args(node)
@@ -295,14 +283,11 @@ def _timestamp_call(name: str) -> Callable[[exp.Expr], exp.Expr | None]:
 
 
 def _sha2(node: exp.Expr) -> exp.Expr:
-    """SHA2 / SHA2_HEX(text[, 256]): DuckDB's SHA-256; the 224-, 384- and 512-bit digests are refused."""
+    """SHA2 / SHA2_HEX(msg[, digest_size]): the hex digest of the text's UTF-8 bytes (engine.sql.digests)."""
     args = _args(node)
     if not 1 <= len(args) <= 2:
         raise errors.wrong_arguments("SHA2", 1, len(args))
-    size = args[1] if len(args) == 2 else exp.Literal.number(256)
-    if not (isinstance(size, exp.Literal) and size.is_int and int(size.this) == 256):
-        raise errors.not_supported("SHA2 with a digest size other than 256")
-    return variant.fn("sha256", _text(args[0]))
+    return digests.sha2("SHA2", texts.bytes_of(args[0]), args[1] if len(args) == 2 else None, binary=False)
 
 
 def _text(arg: exp.Expr) -> exp.Expr:
@@ -370,7 +355,7 @@ _SPECIAL: dict[str, Function] = {
     "PARSE_JSON": Function(rewrite=_parse_json),
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
-    "LPAD": Function(coerce="text", rewrite=_pad),
+    "LPAD": Function(coerce="text", rewrite=texts.pad),
     "MONTHS_BETWEEN": Function(rewrite=_months_between),
     "CBRT": Function(rewrite=_cbrt),
     "WIDTH_BUCKET": Function(rewrite=_width_bucket),
@@ -390,14 +375,14 @@ _SPECIAL: dict[str, Function] = {
     "TRUNC": Function(rewrite=_trunc),
     "TRUNCATE": Function(rewrite=_trunc),
 
-    "RPAD": Function(coerce="text", rewrite=_pad),
+    "RPAD": Function(coerce="text", rewrite=texts.pad),
     "SHA2": Function(rewrite=_sha2),
     "SHA2_HEX": Function(rewrite=_sha2),
     "SHA1_HEX": Function(rewrite=lambda node: variant.fn("sha1", _text(_args(node)[0])) if len(_args(node)) == 1
                          else None),
 }
 
-_TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH HEX_ENCODE INITCAP LEFT LEN LENGTH LOWER
+_TEXT_FIRST = """ASCII BASE64_ENCODE CONTAINS EDITDISTANCE ENDSWITH INITCAP LEFT LEN LENGTH LOWER
     LPAD LTRIM MD5 MD5_HEX REPEAT REPLACE REVERSE RIGHT RPAD RTRIM RTRIMMED_LENGTH SHA1 SHA2 SPLIT SPLIT_PART
     STARTSWITH STRTOK SUBSTR SUBSTRING TRANSLATE TRIM UPPER UNICODE"""
 # Functions of FLOAT arguments (their pages: "The data type must be FLOAT"): every argument is made a FLOAT,
@@ -530,7 +515,7 @@ def bind_call(node: exp.Func, sql: str, model_calls: int,
     if entry.coerce:
         _coerce_first(node, entry.coerce)
     if name in _INTEGER_ARGS:
-        _integer_args(node, _INTEGER_ARGS[name])
+        _integer_args(node, _INTEGER_ARGS[name], name)
     return None
 
 
@@ -545,7 +530,7 @@ _INTEGER_ARGS: dict[str, tuple[int, ...]] = {
     **dict.fromkeys(("SUBSTR", "SUBSTRING"), (1, 2)), **dict.fromkeys(("LEFT", "RIGHT", "REPEAT"), (1,)),
     **dict.fromkeys(("LPAD", "RPAD"), (1,)), "SPLIT_PART": (2,), **dict.fromkeys(("POSITION", "CHARINDEX"), (2,)),
     **dict.fromkeys(("REGEXP_SUBSTR", "REGEXP_SUBSTR_ALL", "REGEXP_EXTRACT_ALL"), (2, 3, 5)), "REGEXP_COUNT": (2,), "REGEXP_INSTR": (2, 3, 4), "INSERT": (1, 2),
-    **dict.fromkeys(("CHR", "CHAR", "SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
+    **dict.fromkeys(("SPACE", "NTILE"), (0,)), "STRTOK": (2,), "EDITDISTANCE": (2,),
     **dict.fromkeys(("LAG", "LEAD", "NTH_VALUE", "BITSHIFTLEFT", "BITSHIFTRIGHT"), (1,)),
     **dict.fromkeys(("DATE_FROM_PARTS", "DATEFROMPARTS", "TIME_FROM_PARTS", "TIMEFROMPARTS", "TIMESTAMP_FROM_PARTS",
                      "TIMESTAMPFROMPARTS", "TIMESTAMP_NTZ_FROM_PARTS", "TIMESTAMPNTZFROMPARTS"),
@@ -566,11 +551,13 @@ def integer_operands(node: exp.Expr) -> exp.Expr | None:
     if isinstance(node, (exp.Substring, exp.StrPosition)):
         texts.text_subjects(node)
     if isinstance(node, exp.Chr):
-        _integer_args(node, (0,))
-        return None
+        return texts.chr_checked(node)
     operands = [node.args.get(key) for key in _INTEGER_OPERANDS.get(type(node), ())]
     for arg in operands:
-        if isinstance(arg, exp.Expr) and not _literal_integer(arg):
+        if isinstance(arg, exp.Literal | exp.Neg) and isinstance(node, exp.Substring | exp.StrPosition) \
+                and _literal_integer(arg) and (far := _beyond_int(arg)) is not None:
+            arg.replace(exp.Literal.number(far))
+        elif isinstance(arg, exp.Expr) and not _literal_integer(arg):
             arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
     return None
 
@@ -580,7 +567,7 @@ def _literal_integer(arg: exp.Expr) -> bool:
         or (isinstance(arg, exp.Neg) and isinstance(arg.this, exp.Literal) and arg.this.is_int)
 
 
-def _integer_args(node: exp.Expr, positions: tuple[int, ...]) -> None:
+def _integer_args(node: exp.Expr, positions: tuple[int, ...], name: str = "") -> None:
     """CAST(<arg> AS INTEGER) for the integer arguments that are not integer or string literals."""
     args = _args(node)
     for n in positions:
@@ -588,8 +575,19 @@ def _integer_args(node: exp.Expr, positions: tuple[int, ...]) -> None:
             continue
         arg = args[n]
         if _literal_integer(arg):
+            if isinstance(arg, exp.Literal | exp.Neg) and name not in _SIZES and (far := _beyond_int(arg)) is not None:
+                arg.replace(exp.Literal.number(far))  # a position or length past any text (F102)
             continue
         arg.replace(exp.Cast(this=arg.copy(), to=exp.DataType(this=_T.INT)))
+
+
+_SIZES = frozenset({"REPEAT", "SPACE", "LPAD", "RPAD", "NTILE"})  # counts that size a result: never widened
+
+
+def _beyond_int(arg: exp.Literal | exp.Neg) -> int | None:
+    """The nearest INTEGER to an integer constant beyond DuckDB's INTEGER range (None within it)."""
+    value = -int(arg.this.this) if isinstance(arg, exp.Neg) else int(arg.this) if arg.is_int else 0
+    return None if -2**31 <= value < 2**31 else max(min(value, 2**31 - 1), -2**31)
 
 
 def _information_schema_call(node: exp.Expr) -> bool:

@@ -562,7 +562,20 @@ def _context(node: exp.Expr) -> exp.Expr:
 
 
 
+def _keep_null_unique(node: exp.JSONObject) -> exp.Expr | None:
+    """OBJECT_CONSTRUCT_KEEP_NULL with a key that may be given twice: the Duplicate field key error OBJECT_CONSTRUCT
+    gives (DECISIONS.md F94), where DuckDB's json_object kept both members."""
+    keys = [p.this.name if isinstance(p, exp.JSONKeyValue) and isinstance(p.this, exp.Literal) else None
+            for p in node.expressions]
+    if None not in keys and len(set(keys)) == len(keys):
+        return None
+    return variant.macro("snowreg_object_unique", node.copy())
+
+
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
+    exp.JSONObject: _keep_null_unique,
+    exp.DPipe: texts.concat_args,
+    exp.Concat: texts.concat_args,
     exp.DataType: _data_type,
     exp.Generator: _generator,
     exp.Subquery: _parenthesized_table,

@@ -50,6 +50,21 @@ def json_indented(result: Result, indent: str | None) -> Result:
     return dataclasses.replace(result, rows=rows)
 
 
+def json_strict(result: Result, strict: str | None) -> Result:
+    """A result's VARIANT / OBJECT / ARRAY text with NaN, Infinity and -Infinity written as JSON strings when the
+    session's STRICT_JSON_OUTPUT is TRUE (https://docs.snowflake.com/en/sql-reference/parameters#strict-json-output)."""
+    if strict != "true" or not result.rows:
+        return result
+    at = [i for i, c in enumerate(result.columns) if c.type in _JSON_KINDS]
+    if not at:
+        return result
+    from snowreg.engine.sql.variant_values import strict_text
+
+    rows = [tuple(strict_text(v) if i in at and isinstance(v, str) else v for i, v in enumerate(row))
+            for row in result.rows]
+    return dataclasses.replace(result, rows=rows)
+
+
 @functools.lru_cache(maxsize=1024)
 def _column(name: str, type_name: str, zoned: bool) -> tuple[Column, bool]:
     """A result column's metadata (Column is frozen: one instance serves every result) and whether its

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import regexps, variant
+from snowreg.engine.sql import digests, regexps, variant
 from snowreg.engine.sql.binary_formats import NOT_HEX
 from snowreg.engine.sql.call_args import call_args as _args
+from snowreg.engine.sql.duckerrors import BAD_CHR, BAD_UUID
 from snowreg.engine.sql.numbers import UNSUPPORTED_MARKER
 
 _T = exp.DataType.Type
@@ -26,7 +27,7 @@ def _count(name: str, args: list[exp.Expr], least: int, most: int) -> None:
         raise errors.wrong_arguments(name, least, len(args))
 
 
-def _bytes(arg: exp.Expr) -> exp.Expr:
+def bytes_of(arg: exp.Expr) -> exp.Expr:
     """The value's bytes: a VARCHAR's UTF-8 encoding, a BINARY itself, another value's text (as `::VARCHAR`
     writes it); the type is known only while DuckDB binds, so a column goes through `typeof`."""
     if isinstance(arg, exp.Literal | exp.Boolean) and not arg.is_string:
@@ -90,7 +91,7 @@ def base64_encode(node: exp.Expr) -> exp.Expr:
     alphabet's characters replace '+', '/' and '=' in that order."""
     args = _args(node)
     _count("BASE64_ENCODE", args, 1, 3)
-    encoded: exp.Expr = variant.fn("to_base64", _bytes(args[0]))
+    encoded: exp.Expr = variant.fn("to_base64", bytes_of(args[0]))
     alphabet = _literal_text(args[2] if len(args) > 2 else None, "BASE64_ENCODE with an alphabet")
     if alphabet:
         encoded = variant.fn("translate", encoded, exp.Literal.string(_BASE64[:len(alphabet)]),
@@ -162,7 +163,7 @@ def octet_length(node: exp.Expr) -> exp.Expr:
     VARCHAR's UTF-8 encoding or of a BINARY."""
     args = _args(node)
     _count("OCTET_LENGTH", args, 1, 1)
-    return variant.fn("octet_length", _bytes(args[0]))
+    return variant.fn("octet_length", bytes_of(args[0]))
 
 
 def bit_length(node: exp.Expr) -> exp.Expr:
@@ -170,7 +171,7 @@ def bit_length(node: exp.Expr) -> exp.Expr:
     VARCHAR's UTF-8 encoding or of a BINARY (DuckDB's bit_length takes no BLOB)."""
     args = _args(node)
     _count("BIT_LENGTH", args, 1, 1)
-    return exp.Mul(this=variant.fn("octet_length", _bytes(args[0])), expression=exp.Literal.number(8))
+    return exp.Mul(this=variant.fn("octet_length", bytes_of(args[0])), expression=exp.Literal.number(8))
 
 
 def regexp_instr_groups(node: exp.Expr) -> exp.Expr | None:
@@ -194,14 +195,14 @@ def regexp_instr_groups(node: exp.Expr) -> exp.Expr | None:
 
 
 def _digest(name: str, algorithm: str, binary: bool) -> Callable[[exp.Expr], exp.Expr]:
-    """MD5_BINARY / SHA1_BINARY / SHA2_BINARY(msg[, 256]): the digest's bytes
-    (https://docs.snowflake.com/en/sql-reference/functions/sha2_binary); other SHA-2 sizes are refused."""
+    """MD5_BINARY / SHA1_BINARY / SHA2_BINARY(msg[, digest_size]): the digest's bytes
+    (https://docs.snowflake.com/en/sql-reference/functions/sha2_binary; SHA-2 sizes in engine.sql.digests)."""
     def rewrite(node: exp.Expr) -> exp.Expr:
         args = _args(node)
         _count(name, args, 1, 2 if name.startswith("SHA2") else 1)
-        if len(args) == 2 and _literal_int(args[1], f"{name} with a digest size") != 256:
-            raise errors.not_supported(f"{name} with a digest size other than 256")
-        digest = variant.fn(algorithm, _bytes(args[0]))
+        if name.startswith("SHA2"):
+            return digests.sha2(name, bytes_of(args[0]), args[1] if len(args) == 2 else None, binary)
+        digest = variant.fn(algorithm, bytes_of(args[0]))
         return variant.fn("unhex", digest) if binary else digest
     return rewrite
 
@@ -212,7 +213,7 @@ def _md5_number(name: str, start: int) -> Callable[[exp.Expr], exp.Expr]:
     def rewrite(node: exp.Expr) -> exp.Expr:
         args = _args(node)
         _count(name, args, 1, 1)
-        half = variant.fn("substr", variant.fn("md5", _bytes(args[0])), exp.Literal.number(start),
+        half = variant.fn("substr", variant.fn("md5", bytes_of(args[0])), exp.Literal.number(start),
                           exp.Literal.number(16))
         unsigned = exp.Cast(this=exp.DPipe(this=exp.Literal.string("0x"), expression=half),
                             to=exp.DataType(this=_T.UBIGINT))
@@ -278,6 +279,90 @@ def _integer(arg: exp.Expr) -> exp.Expr:
     return arg if literal else exp.Cast(this=arg, to=exp.DataType(this=_T.INT))
 
 
+def uuid_namespace(node: exp.Expr) -> None:
+    """UUID_STRING(uuid, name) (https://docs.snowflake.com/en/sql-reference/functions/uuid_string): a version 5 UUID
+    in the namespace `uuid`, which must be a UUID's text (any case); another text fails naming it
+    (engine.sql.duckerrors), where DuckDB read whatever hex it found there."""
+    namespace = node.this if isinstance(node, exp.Uuid) else None
+    if not isinstance(namespace, exp.Expr):
+        return None
+    text = exp.Cast(this=namespace.copy(), to=exp.DataType(this=_T.VARCHAR))
+    shape = variant.fn("regexp_full_match", text.copy(), exp.Literal.string(
+        "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"))
+    bad = variant.fn("error", exp.DPipe(this=exp.Literal.string(BAD_UUID), expression=text.copy()))
+    node.set("this", exp.Case(ifs=[exp.If(this=exp.Or(this=exp.Is(this=text.copy(), expression=exp.Null()),
+                                                       expression=shape), true=text)], default=bad))
+    return None
+
+
+def pad(node: exp.Expr) -> exp.Expr | None:
+    """LPAD / RPAD(base, length[, pad]) (https://docs.snowflake.com/en/sql-reference/functions/lpad): an empty pad
+    pads nothing but still cuts the base to the length (DuckDB would fail). A BINARY base or pad (one the text
+    shows: a cast, TO_BINARY, a hex or base64 decoding, X'…') pads bytes: its hex padded with the pad's hex by
+    twice the length, read back as bytes (DuckDB pads no BLOB)."""
+    args = _args(node)
+    if len(args) != 3:
+        return None
+    base, length, filler = args
+    left = node.args.get("is_left") if isinstance(node, exp.Pad) else node.name.upper() == "LPAD"
+    name = "lpad" if left else "rpad"
+    if _binary(base) or _binary(filler):
+        doubled = exp.Mul(this=exp.Cast(this=length.copy(), to=exp.DataType(this=_T.INT)), expression=exp.Literal.number(2))
+        padded = variant.fn(name, variant.fn("hex", base.copy()), doubled, variant.fn("hex", filler.copy()))
+        cut = variant.fn("left", variant.fn("hex", base.copy()), doubled.copy())
+        empty = exp.EQ(this=variant.fn("octet_length", filler.copy()), expression=exp.Literal.number(0))
+        return variant.fn("unhex", exp.Case(ifs=[exp.If(this=empty, true=cut)], default=padded))
+    if isinstance(filler, exp.Literal) and filler.name != "":
+        return None
+    cut = variant.fn("left", base.copy(), length.copy())
+    if isinstance(filler, exp.Literal):
+        return cut
+    empty = exp.EQ(this=filler.copy(), expression=exp.Literal.string(""))
+    return exp.Case(ifs=[exp.If(this=empty, true=cut)], default=node.copy())
+
+
+def concat_args(node: exp.Expr) -> exp.Expr | None:
+    """`||` / CONCAT (https://docs.snowflake.com/en/sql-reference/functions/concat: BINARY arguments give a BINARY):
+    of BINARY values the text shows, their bytes joined (DuckDB's BLOB `||`); it was the text of their hex.
+    Anything else is variant.text_args' (VARIANT strings unquoted, other values as their text)."""
+    parts = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions) \
+        if isinstance(node, exp.Concat) else []
+    if len(parts) < 2 or not all(isinstance(p, exp.Expr) and _binary(p) for p in parts):
+        return variant.text_args(node)
+    joined = parts[0].copy()
+    for part in parts[1:]:
+        joined = exp.DPipe(this=joined, expression=part.copy())
+    return joined
+
+
+_BINARY_CALLS = frozenset({"unhex", "from_base64", "encode", "snowreg_text_binary"})
+
+
+def _binary(arg: exp.Expr) -> bool:
+    """Whether the (translated) argument is visibly a BINARY value."""
+    if isinstance(arg, exp.Cast | exp.TryCast):
+        return arg.to.this in (_T.BINARY, _T.VARBINARY, _T.BLOB)
+    if isinstance(arg, exp.Unhex | exp.FromBase64 | exp.HexString | exp.ByteString | exp.ToBinary):
+        return True
+    if isinstance(arg, exp.Case):
+        return all(_binary(i.args["true"]) for i in arg.args.get("ifs") or ()) and _binary(arg.args.get("default")
+                                                                                           or exp.Null())
+    if isinstance(arg, exp.Paren):
+        return _binary(arg.this)
+    if isinstance(arg, exp.DPipe):
+        return _binary(arg.this) and _binary(arg.expression)
+    called = variant.macro_called(arg) or (arg.name if isinstance(arg, exp.Anonymous) else None)
+    return called is not None and called.lower() in _BINARY_CALLS
+
+
+def hex_encode(node: exp.Expr) -> None:
+    """HEX_ENCODE(input[, case]) (https://docs.snowflake.com/en/sql-reference/functions/hex_encode): the hex of a
+    text's UTF-8 bytes or of a BINARY's own bytes (it was the hex of the BINARY's hex text)."""
+    args = _args(node)
+    _count("HEX_ENCODE", args, 1, 2)
+    args[0].replace(bytes_of(args[0].copy()))
+
+
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "BASE64_ENCODE": base64_encode,
     "REGEXP_SUBSTR": regexp_substr,
@@ -300,7 +385,28 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "MD5_NUMBER_LOWER64": _md5_number("MD5_NUMBER_LOWER64", 17),
     "MD5_NUMBER_UPPER64": _md5_number("MD5_NUMBER_UPPER64", 1),
     "GETBIT": getbit,
+    "UUID_STRING": uuid_namespace,
+    "HEX_ENCODE": hex_encode,
 }
+
+
+def chr_checked(node: exp.Expr) -> exp.Expr:
+    """CHR / CHAR(code) (https://docs.snowflake.com/en/sql-reference/functions/chr): the character of a Unicode
+    code point; anything else (negative, above U+10FFFF, a UTF-16 surrogate, too large for any integer) fails
+    with the page's `Invalid character code <code> in the CHR input` (engine.sql.duckerrors), not DuckDB's
+    text or an integer cast's."""
+    args = _args(node)
+    _count("CHR", args, 1, 1)
+    given = args[0]
+    code = exp.TryCast(this=given.copy(), to=exp.DataType(this=_T.INT128))
+    valid = exp.And(this=exp.Between(this=code.copy(), low=exp.Literal.number(0), high=exp.Literal.number(0x10FFFF)),
+                    expression=exp.Not(this=exp.Between(this=code.copy(), low=exp.Literal.number(0xD800),
+                                                        high=exp.Literal.number(0xDFFF))))
+    bad = variant.fn("error", exp.DPipe(this=exp.Literal.string(BAD_CHR),
+                                        expression=exp.Cast(this=given.copy(), to=exp.DataType(this=_T.VARCHAR))))
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=given.copy(), expression=exp.Null()), true=exp.Null()),
+                         exp.If(this=valid, true=variant.fn("chr", exp.Cast(this=code.copy(), to=exp.DataType(this=_T.INT))))],
+                    default=bad)
 
 
 def editdistance_bound(node: exp.Expr) -> None:

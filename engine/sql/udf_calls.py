@@ -19,7 +19,7 @@ from snowreg import errors
 from snowreg.catalog.udfs import FunctionRow, macro_name
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
-from snowreg.engine.sql import python_udfs
+from snowreg.engine.sql import digests, python_udfs
 from snowreg.engine.sql.translation import FunctionRef, Translation, udf_placeholder
 from snowreg.grammar.text import outside_literals, place, quote_ident
 
@@ -124,6 +124,7 @@ def bind(session: Session, tr: Translation, context: tuple[str, str] | None = No
     `context` is the (database, schema) unqualified names resolve in, when not the session's (a body).
     The registry's Python functions are registered first (once): a view's text may call one."""
     python_udfs.ensure_all(session)
+    digests.ensure_stored(session.catalog.store)
     if not tr.udfs:
         return tr
     names = [macro_name(row, ref.arity)

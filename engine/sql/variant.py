@@ -59,9 +59,13 @@ _MACROS: dict[str, str] = {
         WHEN NOT regexp_matches(CAST(j AS VARCHAR), '[0-9][eE][+-]?[0-9]') THEN json_extract_string(j, '$')
         WHEN json_type(j) IN ('OBJECT', 'ARRAY') THEN {MACRO_CATALOG}.main.snowreg_dtext(CAST(j AS VARCHAR))
         ELSE printf('%.15e', CAST(j AS DOUBLE)) END""",
+    # A DOUBLE's JSON text as Snowflake writes it: `1.500000000000000e+00`; NaN, Infinity and -Infinity bare (F95).
+    # (It binds for any type: callers' branches for other types are bound too.)
+    "snowreg_djson(x)": """CASE WHEN isnan(TRY_CAST(x AS DOUBLE)) THEN 'NaN' WHEN isinf(TRY_CAST(x AS DOUBLE))
+        THEN CASE WHEN TRY_CAST(x AS DOUBLE) > 0 THEN 'Infinity' ELSE '-Infinity' END ELSE printf('%.15e', x) END""",
     # A list made a VARIANT ARRAY (ARRAY_AGG): DOUBLEs in Snowflake's DOUBLE text, as snowreg_variant writes one.
-    "snowreg_agg_array(l)": """CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
-            THEN CAST('[' || array_to_string(list_transform(l, lambda d: printf('%.15e', d)), ',') || ']' AS JSON)
+    "snowreg_agg_array(l)": f"""CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
+            THEN CAST('[' || array_to_string(list_transform(l, lambda d: {MACRO_CATALOG}.main.snowreg_djson(d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
     **zoned.MACROS,
     **binary_formats.MACROS,
@@ -104,7 +108,13 @@ _MACROS: dict[str, str] = {
     # `undefined`) is refused. `strict`: duplicates are an error; `quiet`: errors give NULL.
     "snowreg_json_dup(j)": """json_type(j) = 'OBJECT'
         AND len(json_keys(j)) <> len(list_distinct(json_keys(j)))""",
-    "snowreg_parse_json(x, strict, quiet)": f"""CASE WHEN x IS NULL OR regexp_full_match(x, '\\s*') THEN NULL
+    # true / false / null in any case outside strings are JSON's keywords (the TRY_PARSE_JSON page's `FALSE`, F99):
+    # written in lower case before DuckDB reads the text, which takes them in lower case only.
+    "snowreg_json_keywords(x)": """CASE WHEN NOT regexp_matches(x,
+            'T[Rr][Uu][Ee]|t(R[Uu][Ee]|rU[Ee]|ruE)|F[Aa][Ll][Ss][Ee]|f(A|aL|alS|alsE)|N[Uu][Ll][Ll]|n(U|uL|ulL)') THEN x
+        ELSE array_to_string(list_transform(regexp_extract_all(x, '"(?:[^"\\\\]|\\\\.)*"|[A-Za-z]+|[^"A-Za-z]+|"', 0),
+            lambda t: CASE WHEN lower(t) IN ('true', 'false', 'null') THEN lower(t) ELSE t END), '') END""",
+    "snowreg_parse_json_text(x, strict, quiet)": f"""CASE WHEN x IS NULL OR regexp_full_match(x, '\\s*') THEN NULL
         WHEN quiet AND NOT json_valid(x) THEN NULL
         WHEN regexp_matches(regexp_replace(x, '"(?:[^"\\\\]|\\\\.)*"', '""', 'g'), ',\\s*[,\\]}}]|\\[\\s*,')
             THEN error('snowreg_unsupported:PARSE_JSON of text with an empty array element or a trailing comma '
@@ -116,9 +126,10 @@ _MACROS: dict[str, str] = {
         WHEN regexp_matches(x, '[0-9][eE][+-]?[0-9]')
             THEN CAST(regexp_replace(x, '("(?:[^"\\\\]|\\\\.)*")|\\s+', '\\1', 'g') AS JSON)
         ELSE json(x) END""",
+    "snowreg_parse_json(x, strict, quiet)": f"""{MACRO_CATALOG}.main.snowreg_parse_json_text({MACRO_CATALOG}.main.snowreg_json_keywords(x), strict, quiet)""",
     # A value made a VARIANT: a FLOAT keeps Snowflake's DOUBLE text (`3.000000000000000e+00`), which
     # TYPEOF reads as DOUBLE and results print as Snowflake does; anything else is DuckDB's to_json.
-    "snowreg_variant(a)": """CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST(printf('%.15e', a) AS JSON)
+    "snowreg_variant(a)": f"""CASE WHEN typeof(a) IN ('DOUBLE', 'FLOAT') THEN CAST({MACRO_CATALOG}.main.snowreg_djson(a) AS JSON)
         WHEN typeof(a) = 'JSON' THEN CAST(a AS JSON) ELSE to_json(a) END""",
     # A path into a document holding DOUBLEs (numbers written with an exponent: PARSE_JSON keeps them so,
     # snowreg_variant writes FLOATs so) keeps them DOUBLEs: DuckDB's json_extract would re-serialise
@@ -472,7 +483,9 @@ def object_construct(node: exp.Struct) -> exp.Expr:
         parts.append(member)
     body = fn("concat_ws", exp.Literal.string(","), *parts) if parts else exp.Literal.string("")
     text = fn("concat", exp.Literal.string("{"), body, exp.Literal.string("}"))
-    return exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+    keys = [p.this.name if isinstance(p.this, exp.Identifier | exp.Literal) else None for p in node.expressions]
+    built = exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
+    return built if None not in keys and len(set(keys)) == len(keys) else macro("snowreg_object_unique", built)
 
 
 def object_constant_keys(stmt: exp.Expr) -> None:
@@ -534,8 +547,8 @@ def variant_of(value: exp.Expr) -> exp.Expr:
     """`value` as a VARIANT (DuckDB JSON): as it is when it already is one, else snowreg_variant."""
     if is_json(value):
         return value
-    if isinstance(value, (exp.Literal, exp.Boolean, exp.Null)):
-        return fn("to_json", value)
+    if isinstance(value, (exp.Literal, exp.Boolean, exp.Null)) and not typed_elsewhere(value):
+        return fn("to_json", value)  # a FLOAT literal (`1.5e0`) is a DOUBLE: snowreg_variant's text (F97)
     return exp.Cast(this=macro("snowreg_variant", value), to=exp.DataType(this=_T.JSON))
 
 

@@ -108,6 +108,17 @@ def _dump(value: Any, indent: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_NON_FINITE = re.compile(r'("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)')
+
+
+def strict_text(text: str) -> str:
+    """JSON text with the bare NaN, Infinity and -Infinity Snowflake allows made JSON strings (STRICT_JSON_OUTPUT:
+    "non-finite numeric values ... mapped to strings with valid JavaScript representations"); strings untouched."""
+    if "NaN" not in text and "Infinity" not in text:
+        return text
+    return _NON_FINITE.sub(lambda m: m.group(1) or f'"{m.group(2)}"', text)
+
+
 def relaid(text: str, indent: int) -> str:
     """The 2-space layout `pretty_json` writes, indented by `indent` spaces instead (JSON_INDENT,
     https://docs.snowflake.com/en/sql-reference/parameters#json-indent); 0 removes every blank space and newline
