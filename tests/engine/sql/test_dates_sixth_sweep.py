@@ -1,0 +1,141 @@
+"""Dates and times, sixth sweep (conformance/DECISIONS.md T90-T99): interval constants inside larger
+expressions, the AUTO input formats DuckDB's cast does not read, fraction digits past the sixth."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.errors import Error
+
+_DATE, _TZ, _NTZ, _TIME, _BOOLEAN = 3, 7, 8, 12, 13  # the connector's type codes
+
+
+@pytest.fixture
+def cur() -> Iterator[Any]:
+    with snowreg.connect() as conn:
+        cursor = conn.cursor()
+        cursor.execute("ALTER SESSION SET TIMEZONE = 'America/Los_Angeles'")
+        yield cursor
+
+
+def _one(cur: Any, sql: str) -> tuple[Any, list[int]]:
+    row = cur.execute(sql).fetchone()
+    return row, [d[1] for d in cur.description]
+
+
+# -- interval constants (T90, T91) ---------------------------------------------------------------------------
+
+def test_an_interval_first_then_a_cast_literal(cur: Any) -> None:
+    row, types = _one(cur, "SELECT INTERVAL '1 day' + '2024-01-01'::DATE, INTERVAL '2 hours' + '2024-01-01'::DATE, "
+                           "INTERVAL '1 month' + TO_DATE('2024-01-31')")
+    assert row == (datetime.date(2024, 1, 2), datetime.datetime(2024, 1, 1, 2), datetime.date(2024, 2, 29))
+    assert types == [_DATE, _NTZ, _DATE]
+
+
+def test_a_column_plus_an_interval_compared(cur: Any) -> None:
+    cur.execute("CREATE OR REPLACE DATABASE iv_db")
+    cur.execute("CREATE TABLE t (d DATE, ts TIMESTAMP_NTZ)")
+    cur.execute("INSERT INTO t VALUES ('2024-01-31', '2024-01-01 10:00'), ('2024-03-01', '2024-01-05 10:00')")
+    rows = cur.execute("SELECT d FROM t WHERE d + INTERVAL '1 month' > '2024-03-15'::DATE ORDER BY d").fetchall()
+    assert rows == [(datetime.date(2024, 3, 1),)]
+    rows = cur.execute("SELECT ts FROM t WHERE INTERVAL '3 days' + ts < '2024-01-05'::TIMESTAMP").fetchall()
+    assert rows == [(datetime.datetime(2024, 1, 1, 10),)]
+
+
+def test_a_difference_of_timestamps_compared_with_an_interval_of_days_or_less(cur: Any) -> None:
+    row, types = _one(cur, "SELECT '2024-01-03 10:00'::TIMESTAMP - '2024-01-01'::TIMESTAMP > INTERVAL '2 days', "
+                           "'2024-01-03 10:00'::TIMESTAMP - '2024-01-01'::TIMESTAMP > INTERVAL '2 d, 11 h', "
+                           "'2024-01-03 10:00'::TIMESTAMP - '2024-01-01'::TIMESTAMP <= INTERVAL '1 w', "
+                           "'2024-01-01 00:00:01'::TIMESTAMP - '2024-01-01'::TIMESTAMP = INTERVAL '1000 ms'")
+    assert row == (True, False, True, True)
+    assert types == [_BOOLEAN] * 4
+
+
+def test_an_interval_of_months_compared_with_a_difference_is_refused(cur: Any) -> None:
+    with pytest.raises(Error) as e:
+        cur.execute("SELECT '2024-03-03'::TIMESTAMP - '2024-01-01'::TIMESTAMP > INTERVAL '1 month'")
+    assert e.value.errno == 2 and "not supported" in str(e.value) and "month" in str(e.value).lower()
+
+
+# -- AUTO input formats (T92) --------------------------------------------------------------------------------
+
+_RFC = [
+    ("Thu, 21 Dec 2000 16:01:07 +0200", datetime.datetime(2000, 12, 21, 16, 1, 7), 120),
+    ("Thu, 21 Dec 2000 16:01:07.123456789 +0200", datetime.datetime(2000, 12, 21, 16, 1, 7, 123456), 120),
+    ("Thu, 21 Dec 2000 04:01:07 PM +0200", datetime.datetime(2000, 12, 21, 16, 1, 7), 120),
+    ("Thu, 21 Dec 2000 04:01:07.123456789 PM +0200", datetime.datetime(2000, 12, 21, 16, 1, 7, 123456), 120),
+    ("Thu, 21 Dec 2000 16:01:07", datetime.datetime(2000, 12, 21, 16, 1, 7), None),
+    ("Thu, 21 Dec 2000 16:01:07.123456789", datetime.datetime(2000, 12, 21, 16, 1, 7, 123456), None),
+    ("Thu, 21 Dec 2000 04:01:07 PM", datetime.datetime(2000, 12, 21, 16, 1, 7), None),
+    ("Thu, 21 Dec 2000 04:01:07.123456789 PM", datetime.datetime(2000, 12, 21, 16, 1, 7, 123456), None),
+    ("2/18/2008 02:36:48", datetime.datetime(2008, 2, 18, 2, 36, 48), None),
+    ("Mon Jul 08 18:09:51 +0000 2013", datetime.datetime(2013, 7, 8, 18, 9, 51), 0),
+    ("2013-04-28T20", datetime.datetime(2013, 4, 28, 20), None),
+    ("2013-04-28 20", datetime.datetime(2013, 4, 28, 20), None),
+    ("2013-04-28 20:57:01-07", datetime.datetime(2013, 4, 28, 20, 57, 1), -420),
+    ("2013-04-28 20:57+07:00", datetime.datetime(2013, 4, 28, 20, 57), 420),
+]
+
+
+@pytest.mark.parametrize(("text", "wall", "offset"), _RFC)
+def test_auto_timestamp_formats_of_the_page_as_literals(cur: Any, text: str, wall: datetime.datetime,
+                                                        offset: int | None) -> None:
+    row, types = _one(cur, f"SELECT '{text}'::TIMESTAMP_NTZ, TO_TIMESTAMP('{text}'), '{text}'::DATE, "
+                           f"'{text}'::TIMESTAMP_TZ")
+    assert row[:3] == (wall, wall, wall.date())
+    assert types == [_NTZ, _NTZ, _DATE, _TZ]
+    zone = (datetime.timezone(datetime.timedelta(minutes=offset)) if offset is not None
+            else datetime.timezone(datetime.timedelta(hours=-8)))
+    assert row[3] == wall.replace(tzinfo=zone)
+
+
+@pytest.mark.parametrize(("text", "wall", "offset"), _RFC)
+def test_auto_timestamp_formats_of_the_page_in_a_column(cur: Any, text: str, wall: datetime.datetime,
+                                                        offset: int | None) -> None:
+    cur.execute("CREATE OR REPLACE DATABASE auto_db")
+    cur.execute("CREATE TABLE s (v VARCHAR)")
+    cur.execute(f"INSERT INTO s VALUES ('{text}')")
+    row, _ = _one(cur, "SELECT v::TIMESTAMP_NTZ, TO_TIMESTAMP_NTZ(v), v::DATE, TRY_TO_TIMESTAMP(v), "
+                       "v::TIMESTAMP_LTZ FROM s")
+    assert row[:4] == (wall, wall, wall.date(), wall)
+    instant = wall.replace(tzinfo=datetime.timezone(datetime.timedelta(minutes=offset if offset is not None
+                                                                        else -8 * 60)))
+    assert row[4] == instant
+
+
+def test_auto_timestamps_inserted_into_a_column(cur: Any) -> None:
+    cur.execute("CREATE OR REPLACE DATABASE ins_db")
+    cur.execute("CREATE TABLE t (ts TIMESTAMP_NTZ, d DATE)")
+    cur.execute("INSERT INTO t VALUES ('Thu, 21 Dec 2000 04:01:07 PM +0200', 'Mon Jul 08 18:09:51 +0000 2013')")
+    assert cur.execute("SELECT ts, d FROM t").fetchall() == [
+        (datetime.datetime(2000, 12, 21, 16, 1, 7), datetime.date(2013, 7, 8))]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("1:14 PM", datetime.time(13, 14)), ("04:01 AM", datetime.time(4, 1)), ("12:01 AM", datetime.time(0, 1)),
+    ("04:01:07 AM", datetime.time(4, 1, 7)), ("07:57:01.123456789 PM", datetime.time(19, 57, 1, 123456)),
+    ("20:57:01.123456789+07:00", datetime.time(20, 57, 1, 123456)), ("20:57", datetime.time(20, 57)),
+])
+def test_auto_time_formats_of_the_page(cur: Any, text: str, value: datetime.time) -> None:
+    row, types = _one(cur, f"SELECT '{text}'::TIME, TO_TIME('{text}'), TRY_TO_TIME('{text}'), TIME('{text}')")
+    assert row == (value,) * 4 and types == [_TIME] * 4
+    cur.execute("CREATE OR REPLACE DATABASE time_db")
+    cur.execute("CREATE TABLE s (v VARCHAR)")
+    cur.execute(f"INSERT INTO s VALUES ('{text}')")
+    assert cur.execute("SELECT v::TIME, TO_TIME(v) FROM s").fetchone() == (value, value)
+
+
+def test_text_in_no_auto_format_is_still_snowflakes_error(cur: Any) -> None:
+    with pytest.raises(Error) as e:
+        cur.execute("SELECT 'Thu 21 Dec 2000'::TIMESTAMP")
+    assert e.value.errno == 100035
+    with pytest.raises(Error) as e:
+        cur.execute("SELECT '13:14 PM'::TIME")
+    assert e.value.errno == 100108
+    assert cur.execute("SELECT TRY_TO_TIME('13:14 PM'), TRY_TO_TIMESTAMP('Thu, 32 Dec 2000 16:01:07')").fetchone() \
+        == (None, None)
