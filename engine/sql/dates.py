@@ -17,7 +17,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import input_texts, variant, weeks, zoned
+from snowreg.engine.sql import auto_formats, input_texts, variant, weeks, zoned
 
 _T = exp.DataType.Type
 DAY_OR_LONGER = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY"})
@@ -40,14 +40,15 @@ _IS_NUMBER = ("(typeof(v) LIKE 'DECIMAL%' OR typeof(v) IN ('TINYINT', 'SMALLINT'
               "json_type(CAST(CAST(v AS VARCHAR) AS JSON)) IN ('BIGINT', 'UBIGINT', 'DOUBLE')) OR "
               f"regexp_full_match({_TEXT}, '\\s*-?\\d+\\s*'))")
 _FROM_TEXT = _MICROS.format(v=f"CAST(trim({_TEXT}) AS DECIMAL(38, 9))")
-# Text in the AUTO formats DuckDB's cast does not read (DD-MON-YYYY, MM/DD/YYYY; `auto_date` for literals).
-_AUTO = ("try_strptime({0}, ['%d-%b-%Y', '%d-%B-%Y', '%m/%d/%Y', '%d-%b-%Y %H:%M:%S', '%d-%B-%Y %H:%M:%S', "
-         "'%m/%d/%Y %H:%M:%S', '%d-%b-%Y %H:%M:%S.%f', '%m/%d/%Y %H:%M:%S.%f'])")
-
-
 def _read(text: str, to: str) -> str:
-    """CAST(text AS to), trying the AUTO formats DuckDB lacks before failing (TRY_CAST when `safe`)."""
-    auto = f"CAST({_AUTO.format(text)} AS {to})"
+    """CAST(text AS to), trying the AUTO formats DuckDB lacks (engine.sql.auto_formats) before failing
+    (TRY_CAST when `safe`)."""
+    if to == "TIME":
+        auto = auto_formats.time_read(text)
+    elif to == "TIMESTAMPTZ":
+        auto = f"coalesce({auto_formats.zoned_read(text)}, CAST({auto_formats.ntz_read(text)} AS TIMESTAMPTZ))"
+    else:
+        auto = f"CAST({auto_formats.ntz_read(text)} AS {to})"
     return (f"coalesce(TRY_CAST({text} AS {to}), {auto}, CASE WHEN safe THEN NULL "
             f"ELSE CAST({text} AS {to}) END)")
 
@@ -91,6 +92,9 @@ MACROS: dict[str, str] = {
     "snowreg_cast_ntz(v, safe)": _cast_macro(_CAST_MOMENT, "TIMESTAMP"),
     "snowreg_cast_ltz(v, safe)": _cast_macro(f"{_CAST_MOMENT} AT TIME ZONE 'UTC'", "TIMESTAMPTZ"),
     "snowreg_cast_date(v, safe)": _cast_macro(f"CAST({_CAST_MOMENT} AS DATE)", "DATE"),
+    "snowreg_cast_time(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN typeof(v) = 'VARCHAR' THEN "
+                                   f"{_read('CAST(v AS VARCHAR)', 'TIME')} WHEN safe THEN TRY_CAST(v AS TIME) "
+                                   "ELSE CAST(v AS TIME) END"),
     "snowreg_epoch_ntz(v)": f"make_timestamp({_EPOCH_MICROS})",
     "snowreg_epoch_ltz(v)": f"make_timestamp({_EPOCH_MICROS}) AT TIME ZONE 'UTC'",
     "snowreg_to_ntz(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN {_IS_NUMBER} THEN make_timestamp({_FROM_TEXT}) "
@@ -309,6 +313,11 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     if isinstance(to, exp.DataType) and to.this in (*_TIMESTAMPS, _T.DATE) and isinstance(node.this, exp.Literal) \
             and node.this.is_string:
         node.this.set("this", auto_date(node.this.this))
+    if isinstance(to, exp.DataType) and to.this is _T.TIME:
+        if isinstance(node.this, exp.Literal) and node.this.is_string:
+            node.this.set("this", auto_formats.iso_time(node.this.this))
+        elif _untyped(node.this):
+            return variant.macro("snowreg_cast_time", node.this, exp.Boolean(this=isinstance(node, exp.TryCast)))
     if not isinstance(to, exp.DataType) or to.this not in _TIMESTAMPS:
         return None
     value = node.this
@@ -339,23 +348,10 @@ def _untyped(node: exp.Expr) -> bool:
     return isinstance(node, _ARITHMETIC)
 
 
-_NAMES = "JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER".split()
-_MONTHS = {**{m[:3]: n for n, m in enumerate(_NAMES, 1)}, **{m: n for n, m in enumerate(_NAMES, 1)}}
-_DD_MON_YYYY = re.compile(r"\s*(\d{1,2})-([A-Za-z]{3,9})-(\d{4})(?=\s|\Z)")
-_MM_DD_YYYY = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?=\s|\Z)")
-
-
 def auto_date(text: str) -> str:
-    """The AUTO date formats besides ISO (https://docs.snowflake.com/en/user-guide/date-time-input-output:
-    `DD-MON-YYYY`, `MM/DD/YYYY`; a full month name read as MON) written as ISO dates, a time after them
-    kept; other text unchanged."""
-    m = _DD_MON_YYYY.match(text)
-    if m and m.group(2).upper() in _MONTHS:
-        return f"{m.group(3)}-{_MONTHS[m.group(2).upper()]:02d}-{int(m.group(1)):02d}{text[m.end():]}"
-    m = _MM_DD_YYYY.match(text)
-    if m:
-        return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}{text[m.end():]}"
-    return text
+    """A literal in an AUTO date or timestamp format besides ISO written as the ISO text DuckDB reads
+    (engine.sql.auto_formats); other text unchanged."""
+    return auto_formats.iso_timestamp(text)
 
 
 def _zoned(node: exp.Expr) -> bool:
@@ -411,7 +407,7 @@ def _spelled(node: exp.Expr) -> re.Match[str] | None:
     if not (isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.this is _T.TIMESTAMPTZ
             and isinstance(node.this, exp.Literal) and node.this.is_string):
         return None
-    return _SPELLED.fullmatch(node.this.this)
+    return _SPELLED.fullmatch(auto_date(node.this.this))
 
 
 def _minutes(m: re.Match[str]) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_auto_timestamp_formats_of_the_page_as_literals(cur: Any, text: str, wal
     assert row[:3] == (wall, wall, wall.date())
     assert types == [_NTZ, _NTZ, _DATE, _TZ]
     zone = (datetime.timezone(datetime.timedelta(minutes=offset)) if offset is not None
-            else datetime.timezone(datetime.timedelta(hours=-8)))
+            else ZoneInfo("America/Los_Angeles"))
     assert row[3] == wall.replace(tzinfo=zone)
 
 
@@ -103,8 +104,8 @@ def test_auto_timestamp_formats_of_the_page_in_a_column(cur: Any, text: str, wal
     row, _ = _one(cur, "SELECT v::TIMESTAMP_NTZ, TO_TIMESTAMP_NTZ(v), v::DATE, TRY_TO_TIMESTAMP(v), "
                        "v::TIMESTAMP_LTZ FROM s")
     assert row[:4] == (wall, wall, wall.date(), wall)
-    instant = wall.replace(tzinfo=datetime.timezone(datetime.timedelta(minutes=offset if offset is not None
-                                                                        else -8 * 60)))
+    instant = wall.replace(tzinfo=datetime.timezone(datetime.timedelta(minutes=offset)) if offset is not None
+                           else ZoneInfo("America/Los_Angeles"))
     assert row[4] == instant
 
 
