@@ -329,7 +329,9 @@ def _time_call(node: exp.Expr) -> exp.Expr | None:
             raise errors.not_supported("TIME with a format that is not a literal")
         call: exp.Expr = exp.maybe_parse(f"TO_TIME(__v, {args[1].sql(dialect='snowflake')})", dialect="snowflake")
         next(iter(call.find_all(exp.Column))).replace(args[0].copy())
+        conversions.six_fraction_digits(call)
         return _auto_format(call) or call
+    conversions.six_fraction_digits(node)
     return _auto_format(node)
 
 

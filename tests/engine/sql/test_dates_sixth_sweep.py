@@ -140,3 +140,35 @@ def test_text_in_no_auto_format_is_still_snowflakes_error(cur: Any) -> None:
     assert e.value.errno == 100108
     assert cur.execute("SELECT TRY_TO_TIME('13:14 PM'), TRY_TO_TIMESTAMP('Thu, 32 Dec 2000 16:01:07')").fetchone() \
         == (None, None)
+
+
+# -- fraction digits past the sixth (T93) ----------------------------------------------------------------------
+
+_NINE = "2024-01-01 12:00:00.123456789"
+
+
+def test_nine_fraction_digits_keep_six_cut_everywhere(cur: Any) -> None:
+    """Every road to a value with nine fraction digits keeps the same six (cut, never rounded), and FF9 writes
+    them followed by 000."""
+    cur.execute("CREATE OR REPLACE DATABASE ns_db")
+    cur.execute("CREATE TABLE t (a TIMESTAMP_NTZ(9), b TIMESTAMP(9), c TIME(9))")
+    cur.execute(f"INSERT INTO t VALUES ('{_NINE}', '{_NINE}', '12:00:00.123456789')")
+    row = cur.execute("SELECT TO_CHAR(a, 'FF9'), TO_CHAR(b, 'FF9'), TO_CHAR(c, 'FF9'), a, b, c FROM t").fetchone()
+    assert row == ("123456000",) * 3 + (datetime.datetime(2024, 1, 1, 12, 0, 0, 123456),) * 2 \
+        + (datetime.time(12, 0, 0, 123456),)
+    texts = cur.execute(
+        f"SELECT TO_CHAR('{_NINE}'::TIMESTAMP_NTZ(9), 'FF9'), TO_CHAR('{_NINE}'::TIMESTAMP, 'FF9'), "
+        f"TO_CHAR(TO_TIMESTAMP('{_NINE}', 'YYYY-MM-DD HH24:MI:SS.FF9'), 'FF9'), "
+        f"TO_CHAR(TO_TIMESTAMP('{_NINE}', 'YYYY-MM-DD HH24:MI:SS.FF'), 'FF9'), "
+        f"TO_CHAR(TO_TIME('12:00:00.123456789', 'HH24:MI:SS.FF9'), 'FF9'), "
+        f"TO_CHAR(TIMESTAMP_FROM_PARTS(2024, 1, 1, 12, 0, 0, 123456789), 'FF9'), "
+        f"TO_CHAR(TO_TIMESTAMP(1704110400123456789, 9), 'FF9'), "
+        f"DATE_PART(nanosecond, '{_NINE}'::TIMESTAMP_NTZ(9))").fetchone()
+    assert texts == ("123456000",) * 7 + (123456000,)
+
+
+def test_an_output_format_with_ff9_writes_the_six_kept_digits(cur: Any) -> None:
+    cur.execute("ALTER SESSION SET TIMESTAMP_NTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9'")
+    row = cur.execute(f"SELECT '{_NINE}'::TIMESTAMP_NTZ(9)::VARCHAR, "
+                      f"TO_TIMESTAMP('{_NINE}', 'YYYY-MM-DD HH24:MI:SS.FF9')::VARCHAR").fetchone()
+    assert row == ("2024-01-01 12:00:00.123456000",) * 2
