@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlglot import exp
 
-from snowreg import errors
 from snowreg.engine.sql import auto_formats, input_texts, variant, weeks, zoned
 
 _T = exp.DataType.Type
@@ -267,7 +266,14 @@ def extract(node: exp.Extract) -> exp.Expr | None:
         value = exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
         if unit not in _EPOCH_UNITS:
             node.set("expression", value)
-    if value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ):
+    if value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ) and (spelled := _spelled(value)) is not None:
+        if unit in ("TIMEZONE_HOUR", "TIMEZONE_MINUTE"):
+            minutes = _minutes(spelled)
+            hours = int(minutes / 60)  # toward zero: -05:30 is -5 hours and -30 minutes
+            return exp.Literal.number(hours if unit == "TIMEZONE_HOUR" else minutes - 60 * hours)
+        if unit not in _EPOCH_UNITS:  # the wall-clock time at the literal's own offset (DECISIONS.md T94)
+            node.set("expression", _wall_clock(spelled))
+    elif value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ):
         _zoned_part(node, value)
     if unit == "NANOSECOND":  # of a TIME too (sqlglot's strftime took none): the microseconds' digits, in ns
         micros = variant.fn("date_part", exp.Literal.string("microseconds"), node.expression)
@@ -285,13 +291,30 @@ def extract(node: exp.Extract) -> exp.Expr | None:
     return exp.Cast(this=whole, to=exp.DataType.build("BIGINT"))
 
 
+# The part functions (HOUR, YEAR, DAYNAME, …) whose argument is a date or timestamp.
+PART_CALLS = (exp.Year, exp.Quarter, exp.Month, exp.Day, exp.DayOfMonth, exp.DayOfWeek, exp.DayOfWeekIso,
+              exp.DayOfYear, exp.WeekOfYear, exp.Week, exp.YearOfWeek, exp.YearOfWeekIso, exp.Hour, exp.Minute,
+              exp.Second, exp.Dayname, exp.Monthname)
+
+
+def _wall_clock(spelled: re.Match[str]) -> exp.Expr:
+    """The wall-clock time a TIMESTAMP_TZ literal spells, at its own offset, as a TIMESTAMP_NTZ."""
+    wall = f"{spelled.group(1)} {spelled.group(2)}" + (f".{spelled.group(3)}" if spelled.group(3) else "")
+    return exp.Cast(this=exp.Literal.string(wall), to=exp.DataType(this=_T.TIMESTAMP))
+
+
+def wall_clock_part(node: exp.Expr) -> exp.Expr | None:
+    """HOUR / YEAR / … of a TIMESTAMP_TZ literal with an offset of its own: read at that offset (T94)."""
+    spelled = _spelled(node.this)
+    if spelled is not None:
+        node.set("this", _wall_clock(spelled))
+    return None
+
+
 def _zoned_part(node: exp.Extract, value: exp.Expr) -> None:
     """A part of a TIMESTAMP_LTZ is read in the session's zone, as DuckDB reads its zoned timestamps (sqlglot
-    refuses any zoned operand): in parentheses, sqlglot does not see the type. A TIMESTAMP_TZ literal with an
-    offset of its own would be read at the session's offset (P10): refused."""
-    if _spelled(value) is not None:
-        raise errors.not_supported("EXTRACT / DATE_PART of a TIMESTAMP_TZ with an offset of its own (snowreg reads "
-                                   "it in the session's time zone)")
+    refuses any zoned operand): in parentheses, sqlglot does not see the type. (A TIMESTAMP_TZ literal with an
+    offset of its own is read at that offset by `extract`.)"""
     node.set("expression", exp.Paren(this=value.copy()))
 
 

@@ -636,6 +636,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Lateral: _lateral,
     exp.Floor: functions.floor_ceil,
     exp.Extract: dates.extract,
+    **dict.fromkeys(dates.PART_CALLS, dates.wall_clock_part),
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,
