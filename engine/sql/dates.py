@@ -91,7 +91,9 @@ MACROS: dict[str, str] = {
     "snowreg_cast_ntz(v, safe)": _cast_macro(_CAST_MOMENT, "TIMESTAMP"),
     "snowreg_cast_ltz(v, safe)": _cast_macro(f"{_CAST_MOMENT} AT TIME ZONE 'UTC'", "TIMESTAMPTZ"),
     "snowreg_cast_date(v, safe)": _cast_macro(f"CAST({_CAST_MOMENT} AS DATE)", "DATE"),
-    "snowreg_cast_time(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN typeof(v) = 'VARCHAR' THEN "
+    # a string of digits counts from the epoch (https://docs.snowflake.com/en/sql-reference/functions/to_time)
+    "snowreg_cast_time(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN typeof(v) = 'VARCHAR' AND {_CAST_NUMBER} "
+                                   f"THEN CAST({_CAST_MOMENT} AS TIME) WHEN typeof(v) = 'VARCHAR' THEN "
                                    f"{_read('CAST(v AS VARCHAR)', 'TIME')} WHEN safe THEN TRY_CAST(v AS TIME) "
                                    "ELSE CAST(v AS TIME) END"),
     "snowreg_epoch_ntz(v)": f"make_timestamp({_EPOCH_MICROS})",

@@ -172,3 +172,15 @@ def test_an_output_format_with_ff9_writes_the_six_kept_digits(cur: Any) -> None:
     row = cur.execute(f"SELECT '{_NINE}'::TIMESTAMP_NTZ(9)::VARCHAR, "
                       f"TO_TIMESTAMP('{_NINE}', 'YYYY-MM-DD HH24:MI:SS.FF9')::VARCHAR").fetchone()
     assert row == ("2024-01-01 12:00:00.123456000",) * 2
+
+
+def test_to_time_of_a_varchar_column_of_digits_counts_from_the_epoch(cur: Any) -> None:
+    """The TO_TIME page's demo1_time example: a string of digits is seconds, milli-, micro- or nanoseconds."""
+    cur.execute("CREATE OR REPLACE DATABASE digits_db")
+    cur.execute("CREATE TABLE demo1_time (description VARCHAR, value VARCHAR)")
+    cur.execute("INSERT INTO demo1_time (description, value) VALUES ('Seconds', '31536001'), "
+                "('Milliseconds', '31536002400'), ('Microseconds', '31536003600000'), "
+                "('Nanoseconds', '31536004900000000')")
+    rows = cur.execute("SELECT TO_TIME(value), value::TIME FROM demo1_time ORDER BY value").fetchall()
+    assert rows == [(datetime.time(0, 0, 1),) * 2, (datetime.time(0, 0, 2, 400000),) * 2,
+                    (datetime.time(0, 0, 3, 600000),) * 2, (datetime.time(0, 0, 4, 900000),) * 2]
