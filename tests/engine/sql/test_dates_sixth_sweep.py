@@ -184,3 +184,12 @@ def test_to_time_of_a_varchar_column_of_digits_counts_from_the_epoch(cur: Any) -
     rows = cur.execute("SELECT TO_TIME(value), value::TIME FROM demo1_time ORDER BY value").fetchall()
     assert rows == [(datetime.time(0, 0, 1),) * 2, (datetime.time(0, 0, 2, 400000),) * 2,
                     (datetime.time(0, 0, 3, 600000),) * 2, (datetime.time(0, 0, 4, 900000),) * 2]
+
+
+def test_timeadd_of_a_date_by_days_or_longer_stays_a_date(cur: Any) -> None:
+    """TIMEADD is DATEADD's alias (https://docs.snowflake.com/en/sql-reference/functions/dateadd); sqlglot reads it
+    as another node, and the sum was a TIMESTAMP_NTZ."""
+    row, types = _one(cur, "SELECT TIMEADD(month, 1, '2023-02-28'::DATE), TIMEADD(day, 1, d), TIMEADD(hour, 1, d) "
+                           "FROM (SELECT '2024-01-31'::DATE AS d)")
+    assert row == (datetime.date(2023, 3, 28), datetime.date(2024, 2, 1), datetime.datetime(2024, 1, 31, 1))
+    assert types == [_DATE, _DATE, _NTZ]
