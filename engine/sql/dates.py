@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from snowreg import errors
 from snowreg.engine.sql import auto_formats, input_texts, variant, weeks, zoned
 
 _T = exp.DataType.Type
@@ -23,6 +24,7 @@ DAY_OR_LONGER = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY"})
 _TIMESTAMPS = {_T.TIMESTAMP, _T.TIMESTAMPNTZ, _T.TIMESTAMPLTZ, _T.TIMESTAMPTZ}
 _DIGITS = re.compile(r"\s*-?\d+\s*\Z")
 _OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2})\s*\Z")
+_ZONE_AT_END = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-](\d{2}):?(\d{2})\s*\Z")
 
 # Snowflake's thresholds: below 31536000000 seconds, below 31536000000000 milliseconds, and so on; "negative
 # values are always treated as seconds" (the to_timestamp page's usage notes).
@@ -338,6 +340,11 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     if isinstance(to, exp.DataType) and to.this in (*_TIMESTAMPS, _T.DATE) and isinstance(node.this, exp.Literal) \
             and node.this.is_string:
         node.this.set("this", auto_date(node.this.this))
+        if (m := _ZONE_AT_END.search(node.this.this)) and (int(m.group(1)) > 23 or int(m.group(2)) > 59):
+            # hours run 00-23 (the page's valid ranges), an offset's too; DuckDB takes any (DECISIONS.md T97)
+            if isinstance(node, exp.TryCast):
+                return exp.Cast(this=exp.Null(), to=to.copy())
+            raise errors.datetime_not_recognized("Date" if to.this is _T.DATE else "Timestamp", node.this.this)
     if isinstance(to, exp.DataType) and to.this is _T.TIME:
         if isinstance(node.this, exp.Literal) and node.this.is_string:
             node.this.set("this", auto_formats.iso_time(node.this.this))
@@ -432,7 +439,8 @@ def _spelled(node: exp.Expr) -> re.Match[str] | None:
     if not (isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.this is _T.TIMESTAMPTZ
             and isinstance(node.this, exp.Literal) and node.this.is_string):
         return None
-    return _SPELLED.fullmatch(auto_date(node.this.this))
+    m = _SPELLED.fullmatch(auto_date(node.this.this))
+    return m if m is None or abs(_minutes(m)) < 24 * 60 else None  # no such offset: not recognized (T97)
 
 
 def _minutes(m: re.Match[str]) -> int:

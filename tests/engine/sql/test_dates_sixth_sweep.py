@@ -193,3 +193,16 @@ def test_timeadd_of_a_date_by_days_or_longer_stays_a_date(cur: Any) -> None:
                            "FROM (SELECT '2024-01-31'::DATE AS d)")
     assert row == (datetime.date(2023, 3, 28), datetime.date(2024, 2, 1), datetime.datetime(2024, 1, 31, 1))
     assert types == [_DATE, _DATE, _NTZ]
+
+
+def test_an_offset_of_24_hours_or_more_is_not_recognized(cur: Any) -> None:
+    """Hours run 00 to 23 (the page's valid ranges), an offset's too: it was a Python ValueError while the
+    connector made the value."""
+    for sql in ("SELECT TO_TIMESTAMP_TZ('2024-01-01 10:00 +25:00')", "SELECT '2024-01-01 10:00+24:00'::TIMESTAMP_TZ",
+                "SELECT '2024-01-01 10:00:00 -2500'::TIMESTAMP_LTZ"):
+        with pytest.raises(Error) as e:
+            cur.execute(sql)
+        assert e.value.errno == 100035, sql
+    assert cur.execute("SELECT TRY_TO_TIMESTAMP_TZ('2024-01-01 10:00 +25:00'), "
+                       "TRY_CAST('2024-01-01 10:00+30:00' AS TIMESTAMP_TZ)").fetchone() == (None, None)
+    assert cur.execute("SELECT HOUR('2024-01-01 10:00 +14:00'::TIMESTAMP_TZ)").fetchone() == (10,)
