@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import re
 
+from sqlglot import exp
+
 _NAMES = "JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER".split()
 MONTHS = {**{m[:3]: n for n, m in enumerate(_NAMES, 1)}, **{m: n for n, m in enumerate(_NAMES, 1)}}
 _DAYS = "MON|TUE|WED|THU|FRI|SAT|SUN"
@@ -118,3 +120,59 @@ def zoned_read(text: str) -> str:
 def time_read(text: str) -> str:
     """The TIME of `text` in an AUTO time format with AM / PM; NULL when none."""
     return f"CAST(try_strptime({_SIX.format(text)}, {_patterns(_TIMES)}) AS TIME)"
+
+
+_DATED = ("DATE", "TIME", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
+
+
+_DIGIT_TEXT = re.compile(r"'[^']*\d")  # a string literal holding a digit
+
+
+def compared(stmt: exp.Expr, sql: str) -> bool:
+    """A string literal in an AUTO format besides ISO compared with another operand (`d = '17-DEC-1980'`,
+    BETWEEN, IN) is its ISO text when that operand is a date, time or timestamp, and stays as written
+    otherwise (a VARCHAR column compares its own text): DuckDB's implicit conversion reads only ISO text.
+    typeof() of the other operand is a constant while DuckDB binds, so the choice is made once. BETWEEN and IN
+    holding such a literal are written as the comparisons they stand for. True when a literal was rewritten
+    (its comparison is then probed from the first run, engine.sql.comparisons)."""
+    if not _DIGIT_TEXT.search(sql):
+        return False
+    found = False
+    for node in list(stmt.find_all(exp.Between, exp.In)):
+        bounds = [node.args.get("low"), node.args.get("high")] if isinstance(node, exp.Between) else node.expressions
+        if node.args.get("query") is None and any(_rewritten(b) for b in bounds if isinstance(b, exp.Literal)):
+            node.replace(exp.Paren(this=_spelled_out(node)))
+    for lit in list(stmt.find_all(exp.Literal)):
+        if not lit.is_string or lit.arg_key not in ("this", "expression", "low", "high", "expressions"):
+            continue
+        parent = lit.parent
+        if isinstance(parent, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
+            other = parent.expression if lit.arg_key == "this" else parent.this
+        else:
+            continue
+        iso = _rewritten(lit)
+        if iso is None or isinstance(other, exp.Literal):
+            continue
+        dated = exp.In(this=exp.Anonymous(this="typeof", expressions=[other.copy()]),
+                       expressions=[exp.Literal.string(t) for t in _DATED])
+        lit.replace(exp.Case(ifs=[exp.If(this=dated, true=exp.Literal.string(iso))], default=lit.copy()))
+        found = True
+    return found
+
+
+def _rewritten(lit: exp.Literal) -> str | None:
+    """The ISO text of a string literal in an AUTO format besides ISO; None for any other literal."""
+    if not lit.is_string:
+        return None
+    iso = iso_timestamp(lit.this)
+    iso = iso if iso != lit.this else iso_time(lit.this)
+    return None if iso == lit.this else iso
+
+
+def _spelled_out(node: exp.Between | exp.In) -> exp.Expr:
+    """`x BETWEEN a AND b` as `x >= a AND x <= b`; `x IN (a, b)` as `x = a OR x = b`."""
+    x = node.this
+    if isinstance(node, exp.Between):
+        return exp.and_(exp.GTE(this=x.copy(), expression=node.args["low"].copy()),
+                        exp.LTE(this=x.copy(), expression=node.args["high"].copy()))
+    return exp.or_(*(exp.EQ(this=x.copy(), expression=e.copy()) for e in node.expressions))

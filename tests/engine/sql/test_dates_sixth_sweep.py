@@ -206,3 +206,16 @@ def test_an_offset_of_24_hours_or_more_is_not_recognized(cur: Any) -> None:
     assert cur.execute("SELECT TRY_TO_TIMESTAMP_TZ('2024-01-01 10:00 +25:00'), "
                        "TRY_CAST('2024-01-01 10:00+30:00' AS TIMESTAMP_TZ)").fetchone() == (None, None)
     assert cur.execute("SELECT HOUR('2024-01-01 10:00 +14:00'::TIMESTAMP_TZ)").fetchone() == (10,)
+
+
+def test_a_string_in_an_auto_format_compared_with_a_date_time_or_timestamp(cur: Any) -> None:
+    """Snowflake converts the string to the other side's type; DuckDB read only the ISO forms."""
+    cur.execute("CREATE OR REPLACE DATABASE cmp_db")
+    cur.execute("CREATE TABLE t (t TIME, d DATE, ts TIMESTAMP_NTZ, v VARCHAR)")
+    cur.execute("INSERT INTO t VALUES ('13:14', '1980-12-17', '2000-12-21 16:01:07', '17-DEC-1980')")
+    for where in ("d = '17-DEC-1980'", "d = '12/17/1980'", "ts = '12/21/2000 16:01:07'",
+                  "ts = 'Thu, 21 Dec 2000 16:01:07'", "'Thu, 21 Dec 2000 04:01:07 PM +0200' = ts", "t = '1:14 PM'",
+                  "ts BETWEEN 'Thu, 21 Dec 2000 16:01:06' AND '2000-12-22'", "d IN ('17-DEC-1980', '1999-01-01')",
+                  "v = '17-DEC-1980'", "t < '11:00 PM'"):
+        assert cur.execute(f"SELECT COUNT(*) FROM t WHERE {where}").fetchone() == (1,), where
+    assert cur.execute("SELECT COUNT(*) FROM t WHERE v = '1980-12-17'").fetchone() == (0,)
