@@ -430,7 +430,7 @@ def install(con: Any, qualify: str) -> None:
 # keeps the instant only (DECISIONS.md P10), so the offset a literal spells is known to the translation
 # alone: a select item that is such a literal cast to TIMESTAMP_TZ comes back at that offset, and its
 # text (`::VARCHAR`, TO_VARCHAR) is written from the literal (DECISIONS.md N4).
-_SPELLED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})\s*",
+_SPELLED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}(?::?\d{2})?)\s*",
                       re.IGNORECASE)
 
 
@@ -448,7 +448,7 @@ def _minutes(m: re.Match[str]) -> int:
     if zone.upper() == "Z":
         return 0
     sign = -1 if zone[0] == "-" else 1
-    return sign * (int(zone[1:3]) * 60 + int(zone[3:5]))
+    return sign * (int(zone[1:3]) * 60 + int(zone[3:5] or 0))  # `+07` (TZH alone) is whole hours
 
 
 def fixed_offsets(stmt: exp.Expr) -> tuple[tuple[int, int], ...]:

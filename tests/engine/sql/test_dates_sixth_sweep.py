@@ -219,3 +219,12 @@ def test_a_string_in_an_auto_format_compared_with_a_date_time_or_timestamp(cur: 
                   "v = '17-DEC-1980'", "t < '11:00 PM'"):
         assert cur.execute(f"SELECT COUNT(*) FROM t WHERE {where}").fetchone() == (1,), where
     assert cur.execute("SELECT COUNT(*) FROM t WHERE v = '1980-12-17'").fetchone() == (0,)
+
+
+def test_a_timestamp_tz_literal_with_an_hours_only_offset_keeps_it(cur: Any) -> None:
+    """`YYYY-MM-DD HH24:MI:SS.FFTZH` is one of the page's AUTO formats: the literal's own offset, as for
+    `+07:00` (N4); it came back in the session's zone."""
+    row, types = _one(cur, "SELECT '2013-04-28 20:57:01.123+07'::TIMESTAMP_TZ, HOUR('2013-04-28 20:57:01-07'::TIMESTAMP_TZ)")
+    assert row == (datetime.datetime(2013, 4, 28, 20, 57, 1, 123000,
+                                     tzinfo=datetime.timezone(datetime.timedelta(hours=7))), 20)
+    assert types[0] == _TZ and row[0].utcoffset() == datetime.timedelta(hours=7)
