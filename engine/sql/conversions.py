@@ -47,6 +47,7 @@ def timestamp_call(name: str, node: exp.Expr) -> exp.Expr | None:
     if len(args) == 2 and _integer(args[1]) is not None and target != "DATE":
         return _scaled(args[0], int(_integer(args[1]) or 0), target)
     if len(args) != 1:
+        six_fraction_digits(node)
         return two_digit_years(node)
     value = args[0]
     if isinstance(value, exp.Literal) and value.is_string and not _DIGITS.match(value.this):
@@ -58,6 +59,22 @@ def timestamp_call(name: str, node: exp.Expr) -> exp.Expr | None:
     if target == "DATE":
         return variant.macro("snowreg_to_date", value, safe)
     return variant.macro("snowreg_to_ltz", value, safe)
+
+
+_NINE = "%f_nine"  # sqlglot's FF / FF9 while parsed (DuckDB's %n once generated)
+
+
+def six_fraction_digits(node: exp.Expr) -> None:
+    """A conversion whose format reads up to nine fraction digits (FF, FF7-FF9: sqlglot's %n, which DuckDB
+    reads into nanoseconds and rounds to microseconds after) keeps the first six, cut, as every other road
+    keeps them (conformance/DECISIONS.md T93): the text's digits past the sixth are dropped and %f reads it."""
+    fmt = node.args.get("format")
+    if isinstance(fmt, exp.Literal) and fmt.is_string and ("%n" in fmt.this or _NINE in fmt.this):
+        fmt.set("this", fmt.this.replace(_NINE, "%f").replace("%n", "%f"))
+        cut = exp.Anonymous(this="regexp_replace", expressions=[
+            exp.Cast(this=node.this.copy(), to=exp.DataType(this=exp.DataType.Type.VARCHAR)),
+            exp.Literal.string(r"(\.\d{6})\d+"), exp.Literal.string(r"\1")])
+        node.set("this", cut)
 
 
 def two_digit_years(node: exp.Expr) -> exp.Expr | None:

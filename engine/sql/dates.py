@@ -17,13 +17,14 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.engine.sql import input_texts, variant, weeks, zoned
+from snowreg.engine.sql import auto_formats, input_texts, variant, weeks, zoned
 
 _T = exp.DataType.Type
 DAY_OR_LONGER = frozenset({"YEAR", "QUARTER", "MONTH", "WEEK", "DAY"})
 _TIMESTAMPS = {_T.TIMESTAMP, _T.TIMESTAMPNTZ, _T.TIMESTAMPLTZ, _T.TIMESTAMPTZ}
 _DIGITS = re.compile(r"\s*-?\d+\s*\Z")
 _OFFSET = re.compile(r"(\d)\s+([+-]\d{2}:?\d{2})\s*\Z")
+_ZONE_AT_END = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*[+-](\d{2}):?(\d{2})\s*\Z")
 
 # Snowflake's thresholds: below 31536000000 seconds, below 31536000000000 milliseconds, and so on; "negative
 # values are always treated as seconds" (the to_timestamp page's usage notes).
@@ -40,14 +41,15 @@ _IS_NUMBER = ("(typeof(v) LIKE 'DECIMAL%' OR typeof(v) IN ('TINYINT', 'SMALLINT'
               "json_type(CAST(CAST(v AS VARCHAR) AS JSON)) IN ('BIGINT', 'UBIGINT', 'DOUBLE')) OR "
               f"regexp_full_match({_TEXT}, '\\s*-?\\d+\\s*'))")
 _FROM_TEXT = _MICROS.format(v=f"CAST(trim({_TEXT}) AS DECIMAL(38, 9))")
-# Text in the AUTO formats DuckDB's cast does not read (DD-MON-YYYY, MM/DD/YYYY; `auto_date` for literals).
-_AUTO = ("try_strptime({0}, ['%d-%b-%Y', '%d-%B-%Y', '%m/%d/%Y', '%d-%b-%Y %H:%M:%S', '%d-%B-%Y %H:%M:%S', "
-         "'%m/%d/%Y %H:%M:%S', '%d-%b-%Y %H:%M:%S.%f', '%m/%d/%Y %H:%M:%S.%f'])")
-
-
 def _read(text: str, to: str) -> str:
-    """CAST(text AS to), trying the AUTO formats DuckDB lacks before failing (TRY_CAST when `safe`)."""
-    auto = f"CAST({_AUTO.format(text)} AS {to})"
+    """CAST(text AS to), trying the AUTO formats DuckDB lacks (engine.sql.auto_formats) before failing
+    (TRY_CAST when `safe`)."""
+    if to == "TIME":
+        auto = auto_formats.time_read(text)
+    elif to == "TIMESTAMPTZ":
+        auto = f"coalesce({auto_formats.zoned_read(text)}, CAST({auto_formats.ntz_read(text)} AS TIMESTAMPTZ))"
+    else:
+        auto = f"CAST({auto_formats.ntz_read(text)} AS {to})"
     return (f"coalesce(TRY_CAST({text} AS {to}), {auto}, CASE WHEN safe THEN NULL "
             f"ELSE CAST({text} AS {to}) END)")
 
@@ -91,6 +93,11 @@ MACROS: dict[str, str] = {
     "snowreg_cast_ntz(v, safe)": _cast_macro(_CAST_MOMENT, "TIMESTAMP"),
     "snowreg_cast_ltz(v, safe)": _cast_macro(f"{_CAST_MOMENT} AT TIME ZONE 'UTC'", "TIMESTAMPTZ"),
     "snowreg_cast_date(v, safe)": _cast_macro(f"CAST({_CAST_MOMENT} AS DATE)", "DATE"),
+    # a string of digits counts from the epoch (https://docs.snowflake.com/en/sql-reference/functions/to_time)
+    "snowreg_cast_time(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN typeof(v) = 'VARCHAR' AND {_CAST_NUMBER} "
+                                   f"THEN CAST({_CAST_MOMENT} AS TIME) WHEN typeof(v) = 'VARCHAR' THEN "
+                                   f"{_read('CAST(v AS VARCHAR)', 'TIME')} WHEN safe THEN TRY_CAST(v AS TIME) "
+                                   "ELSE CAST(v AS TIME) END"),
     "snowreg_epoch_ntz(v)": f"make_timestamp({_EPOCH_MICROS})",
     "snowreg_epoch_ltz(v)": f"make_timestamp({_EPOCH_MICROS}) AT TIME ZONE 'UTC'",
     "snowreg_to_ntz(v, safe)": (f"CASE WHEN v IS NULL THEN NULL WHEN {_IS_NUMBER} THEN make_timestamp({_FROM_TEXT}) "
@@ -263,7 +270,14 @@ def extract(node: exp.Extract) -> exp.Expr | None:
         value = exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP"))
         if unit not in _EPOCH_UNITS:
             node.set("expression", value)
-    if value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ):
+    if value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ) and (spelled := _spelled(value)) is not None:
+        if unit in ("TIMEZONE_HOUR", "TIMEZONE_MINUTE"):
+            minutes = _minutes(spelled)
+            hours = int(minutes / 60)  # toward zero: -05:30 is -5 hours and -30 minutes
+            return exp.Literal.number(hours if unit == "TIMEZONE_HOUR" else minutes - 60 * hours)
+        if unit not in _EPOCH_UNITS:  # the wall-clock time at the literal's own offset (DECISIONS.md T94)
+            node.set("expression", _wall_clock(spelled))
+    elif value.is_type(_T.TIMESTAMPTZ, _T.TIMESTAMPLTZ):
         _zoned_part(node, value)
     if unit == "NANOSECOND":  # of a TIME too (sqlglot's strftime took none): the microseconds' digits, in ns
         micros = variant.fn("date_part", exp.Literal.string("microseconds"), node.expression)
@@ -281,13 +295,30 @@ def extract(node: exp.Extract) -> exp.Expr | None:
     return exp.Cast(this=whole, to=exp.DataType.build("BIGINT"))
 
 
+# The part functions (HOUR, YEAR, DAYNAME, …) whose argument is a date or timestamp.
+PART_CALLS = (exp.Year, exp.Quarter, exp.Month, exp.Day, exp.DayOfMonth, exp.DayOfWeek, exp.DayOfWeekIso,
+              exp.DayOfYear, exp.WeekOfYear, exp.Week, exp.YearOfWeek, exp.YearOfWeekIso, exp.Hour, exp.Minute,
+              exp.Second, exp.Dayname, exp.Monthname)
+
+
+def _wall_clock(spelled: re.Match[str]) -> exp.Expr:
+    """The wall-clock time a TIMESTAMP_TZ literal spells, at its own offset, as a TIMESTAMP_NTZ."""
+    wall = f"{spelled.group(1)} {spelled.group(2)}" + (f".{spelled.group(3)}" if spelled.group(3) else "")
+    return exp.Cast(this=exp.Literal.string(wall), to=exp.DataType(this=_T.TIMESTAMP))
+
+
+def wall_clock_part(node: exp.Expr) -> exp.Expr | None:
+    """HOUR / YEAR / … of a TIMESTAMP_TZ literal with an offset of its own: read at that offset (T94)."""
+    spelled = _spelled(node.this)
+    if spelled is not None:
+        node.set("this", _wall_clock(spelled))
+    return None
+
+
 def _zoned_part(node: exp.Extract, value: exp.Expr) -> None:
     """A part of a TIMESTAMP_LTZ is read in the session's zone, as DuckDB reads its zoned timestamps (sqlglot
-    refuses any zoned operand): in parentheses, sqlglot does not see the type. A TIMESTAMP_TZ literal with an
-    offset of its own would be read at the session's offset (P10): refused."""
-    if _spelled(value) is not None:
-        raise errors.not_supported("EXTRACT / DATE_PART of a TIMESTAMP_TZ with an offset of its own (snowreg reads "
-                                   "it in the session's time zone)")
+    refuses any zoned operand): in parentheses, sqlglot does not see the type. (A TIMESTAMP_TZ literal with an
+    offset of its own is read at that offset by `extract`.)"""
     node.set("expression", exp.Paren(this=value.copy()))
 
 
@@ -309,6 +340,16 @@ def cast(node: exp.Cast) -> exp.Expr | None:
     if isinstance(to, exp.DataType) and to.this in (*_TIMESTAMPS, _T.DATE) and isinstance(node.this, exp.Literal) \
             and node.this.is_string:
         node.this.set("this", auto_date(node.this.this))
+        if (m := _ZONE_AT_END.search(node.this.this)) and (int(m.group(1)) > 23 or int(m.group(2)) > 59):
+            # hours run 00-23 (the page's valid ranges), an offset's too; DuckDB takes any (DECISIONS.md T97)
+            if isinstance(node, exp.TryCast):
+                return exp.Cast(this=exp.Null(), to=to.copy())
+            raise errors.datetime_not_recognized("Date" if to.this is _T.DATE else "Timestamp", node.this.this)
+    if isinstance(to, exp.DataType) and to.this is _T.TIME:
+        if isinstance(node.this, exp.Literal) and node.this.is_string:
+            node.this.set("this", auto_formats.iso_time(node.this.this))
+        elif _untyped(node.this):
+            return variant.macro("snowreg_cast_time", node.this, exp.Boolean(this=isinstance(node, exp.TryCast)))
     if not isinstance(to, exp.DataType) or to.this not in _TIMESTAMPS:
         return None
     value = node.this
@@ -339,23 +380,10 @@ def _untyped(node: exp.Expr) -> bool:
     return isinstance(node, _ARITHMETIC)
 
 
-_NAMES = "JANUARY FEBRUARY MARCH APRIL MAY JUNE JULY AUGUST SEPTEMBER OCTOBER NOVEMBER DECEMBER".split()
-_MONTHS = {**{m[:3]: n for n, m in enumerate(_NAMES, 1)}, **{m: n for n, m in enumerate(_NAMES, 1)}}
-_DD_MON_YYYY = re.compile(r"\s*(\d{1,2})-([A-Za-z]{3,9})-(\d{4})(?=\s|\Z)")
-_MM_DD_YYYY = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})(?=\s|\Z)")
-
-
 def auto_date(text: str) -> str:
-    """The AUTO date formats besides ISO (https://docs.snowflake.com/en/user-guide/date-time-input-output:
-    `DD-MON-YYYY`, `MM/DD/YYYY`; a full month name read as MON) written as ISO dates, a time after them
-    kept; other text unchanged."""
-    m = _DD_MON_YYYY.match(text)
-    if m and m.group(2).upper() in _MONTHS:
-        return f"{m.group(3)}-{_MONTHS[m.group(2).upper()]:02d}-{int(m.group(1)):02d}{text[m.end():]}"
-    m = _MM_DD_YYYY.match(text)
-    if m:
-        return f"{m.group(3)}-{int(m.group(1)):02d}-{int(m.group(2)):02d}{text[m.end():]}"
-    return text
+    """A literal in an AUTO date or timestamp format besides ISO written as the ISO text DuckDB reads
+    (engine.sql.auto_formats); other text unchanged."""
+    return auto_formats.iso_timestamp(text)
 
 
 def _zoned(node: exp.Expr) -> bool:
@@ -402,7 +430,7 @@ def install(con: Any, qualify: str) -> None:
 # keeps the instant only (DECISIONS.md P10), so the offset a literal spells is known to the translation
 # alone: a select item that is such a literal cast to TIMESTAMP_TZ comes back at that offset, and its
 # text (`::VARCHAR`, TO_VARCHAR) is written from the literal (DECISIONS.md N4).
-_SPELLED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}:?\d{2})\s*",
+_SPELLED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?\s*(Z|[+-]\d{2}(?::?\d{2})?)\s*",
                       re.IGNORECASE)
 
 
@@ -411,7 +439,8 @@ def _spelled(node: exp.Expr) -> re.Match[str] | None:
     if not (isinstance(node, exp.Cast) and isinstance(node.to, exp.DataType) and node.to.this is _T.TIMESTAMPTZ
             and isinstance(node.this, exp.Literal) and node.this.is_string):
         return None
-    return _SPELLED.fullmatch(node.this.this)
+    m = _SPELLED.fullmatch(auto_date(node.this.this))
+    return m if m is None or abs(_minutes(m)) < 24 * 60 else None  # no such offset: not recognized (T97)
 
 
 def _minutes(m: re.Match[str]) -> int:
@@ -419,7 +448,7 @@ def _minutes(m: re.Match[str]) -> int:
     if zone.upper() == "Z":
         return 0
     sign = -1 if zone[0] == "-" else 1
-    return sign * (int(zone[1:3]) * 60 + int(zone[3:5]))
+    return sign * (int(zone[1:3]) * 60 + int(zone[3:5] or 0))  # `+07` (TZH alone) is whole hours
 
 
 def fixed_offsets(stmt: exp.Expr) -> tuple[tuple[int, int], ...]:

@@ -305,14 +305,18 @@ def _time_call(node: exp.Expr) -> exp.Expr | None:
         moment = variant.macro("snowreg_to_ntz", exp.Literal.number(args[0].this.strip()),
                                exp.Boolean(this=False))
         return exp.Cast(this=moment, to=exp.DataType(this=_T.TIME))
-    if isinstance(node, exp.Time) and len(args) == 1:
-        return exp.Cast(this=args[0], to=exp.DataType(this=_T.TIME))
+    if len(args) == 1:  # without a format: a cast, so text in an AUTO time format is read (engine.sql.dates)
+        kind = exp.TryCast if isinstance(node, exp.TryCast) or node.args.get("safe") else exp.Cast
+        cast = kind(this=args[0], to=exp.DataType(this=_T.TIME))
+        return dates.cast(cast) or cast
     if isinstance(node, exp.Time) and len(args) == 2:
         if not (isinstance(args[1], exp.Literal) and args[1].is_string):
             raise errors.not_supported("TIME with a format that is not a literal")
         call: exp.Expr = exp.maybe_parse(f"TO_TIME(__v, {args[1].sql(dialect='snowflake')})", dialect="snowflake")
         next(iter(call.find_all(exp.Column))).replace(args[0].copy())
+        conversions.six_fraction_digits(call)
         return _auto_format(call) or call
+    conversions.six_fraction_digits(node)
     return _auto_format(node)
 
 

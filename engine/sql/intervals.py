@@ -14,6 +14,8 @@ import re
 
 from sqlglot import exp
 
+from snowreg import errors
+
 # The parts an interval takes, with their abbreviations and variations
 # (https://docs.snowflake.com/en/sql-reference/functions-date-time#label-supported-date-time-parts).
 _PARTS: dict[str, str] = {
@@ -66,8 +68,35 @@ def _added(value: exp.Expr, interval: exp.Interval, sign: int) -> exp.Expr | Non
     return result
 
 
+_COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Between)
+# DuckDB's spelling of each part shorter than a month (a week is seven days, a nanosecond is refused below).
+_DUCKDB_PARTS = {"WEEK": "days", "DAY": "days", "HOUR": "hours", "MINUTE": "minutes", "SECOND": "seconds",
+                 "MILLISECOND": "milliseconds", "MICROSECOND": "microseconds"}
+
+
+def _compared(interval: exp.Interval) -> exp.Expr | None:
+    """An interval constant compared with a value (`ts1 - ts2 > INTERVAL '1 d, 3 h'`): DuckDB's interval of the
+    same length (conformance/DECISIONS.md T91). Months, quarters and years have no length in days: refused."""
+    steps = increments(interval)
+    if steps is None:
+        return None
+    if any(part in ("YEAR", "QUARTER", "MONTH") for _, part in steps):
+        raise errors.not_supported("An interval constant of years, quarters or months compared with a value (a "
+                                   "month has no fixed length; compare DATEDIFF(month, …) or DATEADD instead)")
+    words = []
+    for count, part in steps:
+        if part == "NANOSECOND":
+            if count % 1000:
+                raise errors.not_supported("An interval constant of nanoseconds that are no whole microseconds "
+                                           "(snowreg keeps microseconds)")
+            count, part = count // 1000, "MICROSECOND"
+        words.append(f"{count * 7 if part == 'WEEK' else count} {_DUCKDB_PARTS[part]}")
+    return exp.Interval(this=exp.Literal.string(" ".join(words)))
+
+
 def rewrite(stmt: exp.Expr) -> None:
-    """Every `x + INTERVAL '…'`, `INTERVAL '…' + x` and `x - INTERVAL '…'` of `stmt` as nested DATEADD calls."""
+    """Every `x + INTERVAL '…'`, `INTERVAL '…' + x` and `x - INTERVAL '…'` of `stmt` as nested DATEADD calls; an
+    interval constant compared with a value as DuckDB's interval of its length."""
     for node in [n for n in reversed(list(stmt.walk(bfs=False))) if isinstance(n, exp.Add | exp.Sub)]:
         left, right = node.this, node.expression
         new: exp.Expr | None = None
@@ -77,3 +106,6 @@ def rewrite(stmt: exp.Expr) -> None:
             new = _added(right, left, 1)
         if new is not None:
             node.replace(new)
+    for interval in [n for n in stmt.find_all(exp.Interval) if isinstance(n.parent, _COMPARISONS)]:
+        if (length := _compared(interval)) is not None:
+            interval.replace(length)

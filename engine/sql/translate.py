@@ -20,6 +20,7 @@ from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
     aggregates,
     assign,
+    auto_formats,
     bind,
     connect_by,
     conversions,
@@ -125,8 +126,9 @@ def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], fl
         dml.create(stmt)
     if assigned:
         assign.cast_values(stmt, assigned)
-    if input_texts.MARKER in sql and input_texts.literals(stmt) and texts is None:  # formats of the session's own:
-        texts = frozenset()  # a compared literal is converted as a VARCHAR operand: probed from the first run
+    own = input_texts.MARKER in sql and input_texts.literals(stmt)  # formats of the session's own, or AUTO text
+    if (auto_formats.compared(stmt, sql) or own) and texts is None:  # besides ISO (T92): a compared literal is
+        texts = frozenset()  # converted as a VARCHAR operand, probed from the first run
     comment = dml.create_comment(stmt) if isinstance(stmt, exp.Create) else None
     offsets: tuple[tuple[int, int | str], ...] = ()
     if "TIMESTAMP_TZ" in upper:
@@ -636,6 +638,7 @@ _DISPATCH: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.Lateral: _lateral,
     exp.Floor: functions.floor_ceil,
     exp.Extract: dates.extract,
+    **dict.fromkeys(dates.PART_CALLS, dates.wall_clock_part),
     **dict.fromkeys((exp.Substring, exp.StrPosition, exp.Chr, exp.BitwiseLeftShift, exp.BitwiseRightShift),
                     functions.integer_operands),
     exp.Ceil: functions.floor_ceil,

@@ -104,9 +104,16 @@ def test_parts_of_a_timestamp_ltz_in_the_session_zone(cur: Any) -> None:
     assert row == (23, -7, 23)
 
 
-def test_a_part_of_a_timestamp_tz_literal_with_its_own_offset_is_refused(cur: Any) -> None:
-    with pytest.raises(Error, match="not supported"):
-        cur.execute("SELECT DATE_PART(timezone_hour, '2013-05-08T23:39:20-04:00'::TIMESTAMP_TZ)")
+def test_a_part_of_a_timestamp_tz_literal_with_its_own_offset_is_read_at_that_offset(cur: Any) -> None:
+    """It was refused (T84); T94 reads it at the offset the literal spells."""
+    row, _ = _one(cur, "SELECT DATE_PART(timezone_hour, '2013-05-08T23:39:20-04:00'::TIMESTAMP_TZ), "
+                       "DATE_PART(timezone_minute, '2013-05-08 23:39:20 -05:30'::TIMESTAMP_TZ), "
+                       "HOUR('2013-05-08T23:39:20-04:00'::TIMESTAMP_TZ), "
+                       "EXTRACT(day FROM '2013-05-08T23:39:20-04:00'::TIMESTAMP_TZ), "
+                       "DATE_PART(nanosecond, '2013-05-08T23:39:20.5+09:00'::TIMESTAMP_TZ), "
+                       "DATE_PART(epoch_second, '2013-05-08T23:39:20-04:00'::TIMESTAMP_TZ), "
+                       "DATE_PART(timezone_hour, 'Thu, 21 Dec 2000 04:01:07 PM +0200'::TIMESTAMP_TZ)")
+    assert row == (-4, -30, 23, 8, 500000000, 1368070760, 2)
 
 
 def test_difference_of_two_timestamps_is_refused(cur: Any) -> None:
