@@ -100,6 +100,8 @@ class Catalog:
         # (database, schema, name) of each live temporary table → the id of the session that made it:
         # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
         self.temporary_owners: dict[tuple[str, str, str], int] = {}
+        # (database, schema, 'NAME(ARGUMENT TYPES)') of each live temporary function → its session's id
+        self.temporary_functions: dict[tuple[str, str, str], int] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,

@@ -59,10 +59,10 @@ def arguments_of(types: tuple[str, ...]) -> str:
 
 def refuse_unemulated(kind: Kind, stmt: CreateFunction, only: str, python: bool = False) -> None:
     """CREATE of a kind snowreg does not run: another language (`only` says what runs; `python`: LANGUAGE
-    PYTHON runs too), TEMPORARY."""
+    PYTHON runs too), a TEMPORARY procedure (a temporary function is its session's: DECISIONS.md K60)."""
     if stmt.language.upper() != "SQL" and not (python and stmt.language.upper() == "PYTHON"):
         raise errors.not_supported(f"CREATE {kind.name} … LANGUAGE {stmt.language.upper()} (snowreg runs {only})")
-    if stmt.temporary:
+    if stmt.temporary and kind is not FUNCTION:
         raise errors.not_supported(f"CREATE TEMPORARY {kind.name}")
 
 
@@ -105,7 +105,7 @@ def missing(kind: Kind, key: Key) -> errors.Error:
 def held(session: Session, kind: Kind, row: FunctionRow) -> frozenset[str]:
     """The privileges the session's roles hold on the row (none without USAGE on its database and schema)."""
     a = privileges.access(session)
-    if not a.schema_usable(row.database_name, row.schema_name):
+    if not a.schema_usable(row.database_name, row.schema_name) or privileges.others_temporary_function(session, row):
         return frozenset()
     return a.held((kind.name, row.database_name, row.schema_name, row.signature_name), row.owner)
 

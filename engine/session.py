@@ -63,6 +63,7 @@ class Session:
     _unsure: bool = False  # a ROLLBACK may have brought back rows of any earlier query: withdraw all first
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
+    temporary_functions: set[tuple[str, str, str, str]] = field(default_factory=set)  # (…, name, arguments): too
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
     # (time.monotonic() at which STATEMENT_TIMEOUT_IN_SECONDS runs out, its seconds) while a statement with a
     # timeout runs (engine.boundary.guarded); check_canceled stops Python work past it
@@ -306,6 +307,7 @@ class Session:
 
     def close(self) -> None:
         self.catalog.drop_session_stages(self.id)
+        self._drop_temporary_functions()
         if self._cursor is not None:
             if self.transaction:  # Snowflake rolls back what a closing session left uncommitted
                 self._cursor.execute("ROLLBACK")
@@ -322,6 +324,17 @@ class Session:
             self.catalog.store.relations_changed()
             self._cursor.close()
             self._cursor = None
+
+    def _drop_temporary_functions(self) -> None:
+        """The session's temporary functions go with it (those still its own: not replaced or dropped since)."""
+        catalog = self.catalog
+        for db, schema, name, arguments in self.temporary_functions:
+            row = catalog.udfs.get(db, schema, name, arguments)
+            if row is not None and row.spec.get("temporary") \
+                    and catalog.temporary_functions.get((db, schema, row.signature_name)) == self.id:
+                catalog.temporary_functions.pop((db, schema, row.signature_name), None)
+                catalog.drop_function(row)
+        self.temporary_functions.clear()
 
     # -- names ----------------------------------------------------------------------------------
 
