@@ -181,11 +181,12 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
             raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     file_format = next((v for k, v in stmt.options if k.upper() == "FILE_FORMAT"), None)
+    comment = next((v for k, v in stmt.options if k.upper() == "COMMENT"), None)  # SHOW STAGES shows it
     with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
         stage_id = session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
-                                                session.id if stmt.temporary else None)
+                                                session.id if stmt.temporary else None, comment)
         if file_format is not None:  # checked and kept with the stage: COPY and staged-file queries read it
             from snowreg.engine.loading import file_formats
 
