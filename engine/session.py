@@ -64,6 +64,8 @@ class Session:
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     temporary_functions: set[tuple[str, str, str, str]] = field(default_factory=set)  # (…, name, arguments): too
+    # the connector's `execute(…, file_stream=f)` while its PUT runs: the bytes of the one file the PUT names
+    upload_stream: Any = None
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
     # (time.monotonic() at which STATEMENT_TIMEOUT_IN_SECONDS runs out, its seconds) while a statement with a
     # timeout runs (engine.boundary.guarded); check_canceled stops Python work past it

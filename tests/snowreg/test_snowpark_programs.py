@@ -271,7 +271,17 @@ if _have("snowflake.connector") and _have("snowflake.snowpark"):
         docs = session.read.json("@files/j/")
         assert sorted(rows(docs.select(F.col("$1")["a"].cast("int"), F.col("$1")["b"].cast("string")))) \
             == [(1, "x"), (2, "y")]
-        assert io.BytesIO(session.file.get_stream("@files/j/f.json.gz", decompress=True).read()).read().count(b"\n") == 2
+        assert session.file.get_stream("@files/j/f.json.gz", decompress=True).read().count(b"\n") == 2
+
+    def test_put_stream_and_show_stages(session: Any) -> None:
+        """FileOperation.put_stream (K62) and SHOW STAGES (K61) as a DataFrame."""
+        session.sql("CREATE OR REPLACE STAGE streamed COMMENT = 'uploads'").collect()
+        put = session.file.put_stream(io.BytesIO(b"1,x\n2,y\n"), "@streamed/in/rows.csv")
+        assert (put.source, put.target, put.status) == ("rows.csv", "rows.csv.gz", "UPLOADED")
+        schema = StructType([StructField("N", IntegerType()), StructField("S", StringType())])
+        assert rows(session.read.schema(schema).csv("@streamed/in/").sort("N")) == [(1, "x"), (2, "y")]
+        stages = session.sql("SHOW STAGES LIKE 'STREAMED'").select('"name"', '"type"', '"comment"')
+        assert rows(stages) == [("STREAMED", "INTERNAL", "uploads")]
 else:
     def test_snowpark_programs_in_client_environment(rerun_in_client: Callable[..., None]) -> None:
         """Re-run this file with the client environment's interpreter (CI creates `.venv-client`)."""
