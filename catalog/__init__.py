@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -43,22 +41,6 @@ __all__ = [
     "SchemaRow", "StageRow", "Store", "TableShape", "TagRow", "VersionContent", "VersionIndex", "VersionRow",
     "WarehouseRow", "quote",
 ]
-
-
-@cache
-def _ml_version() -> str:
-    """snowflake-ml-python's version, or "" (importlib.metadata is loaded only when the package is there)."""
-    try:
-        if importlib.util.find_spec("snowflake.ml") is None:
-            return ""
-    except (ImportError, ValueError):
-        return ""
-    from importlib import metadata
-
-    try:
-        return metadata.version("snowflake-ml-python")
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 class Catalog:
@@ -143,7 +125,7 @@ class Catalog:
         if Catalog._views_sql is None:
             Catalog._views_sql = resources.files("snowreg.catalog").joinpath("views.sql").read_text()
         information.withdraw(self.store, cursor)
-        cursor.execute(Catalog._views_sql.replace("{ml_version}", _ml_version()))
+        cursor.execute(Catalog._views_sql)
 
     def withdraw_information(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Take back what `expose_information` handed a session cursor (empty relations in its place)."""

@@ -94,6 +94,20 @@ if _have("snowflake.connector") and _have("snowflake.snowpark"):
         scaled = session.udf.register(lambda x: x * 2.5, return_type=FloatType(), input_types=[IntegerType()])
         assert rows(df.select(scaled("A"))) == [(2.5,), (5.0,)]
 
+    def test_udfs_with_packages(session: Any) -> None:
+        """session.add_packages and udf(packages=…) look the packages up in INFORMATION_SCHEMA.PACKAGES: those
+        installed where snowreg runs are there (K63)."""
+        session.add_packages("numpy")
+        try:
+            assert "numpy" in session.get_packages()
+            total = udf(lambda x: int(__import__("numpy").add(x, 1)), return_type=IntegerType(),
+                        input_types=[IntegerType()], packages=["pandas"])
+            assert rows(session.range(2).select(total("ID"))) == [(1,), (2,)]
+        finally:
+            session.clear_packages()
+        with pytest.raises(NotSupportedError, match="ARE_ANACONDA_TERMS_ACKNOWLEDGED"):
+            session.add_packages("no-such-package-anywhere")
+
     def test_a_udtf_yields_rows(session: Any) -> None:
         class Counter:
             def process(self, n: int) -> Iterator[tuple[int]]:
