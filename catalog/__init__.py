@@ -82,8 +82,9 @@ class Catalog:
         # (database, schema, name) of each live temporary table → the id of the session that made it:
         # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
         self.temporary_owners: dict[tuple[str, str, str], int] = {}
-        # (database, schema, 'NAME(ARGUMENT TYPES)') of each live temporary function → its session's id
-        self.temporary_functions: dict[tuple[str, str, str], int] = {}
+        # ('FUNCTION' | 'PROCEDURE', database, schema, 'NAME(ARGUMENT TYPES)') of each live temporary function or
+        # procedure → the id of the session that made it (engine.routines.made_temporary)
+        self.temporary_routines: dict[tuple[str, str, str, str], int] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
@@ -468,6 +469,16 @@ class Catalog:
                 if replaced is not None:
                     install_macros(store.data, replaced)
                 raise
+
+    def others_temporary_routine(self, session_id: int, row: FunctionRow, kind: str) -> bool:
+        """Is this a temporary function or procedure (`kind`) of another session than `session_id`, or one left
+        by a session that is gone? "Temporary … only exists for the duration of the session … not visible to
+        other sessions" (https://docs.snowflake.com/en/sql-reference/sql/create-function): to them it is as if
+        it did not exist."""
+        if not row.spec.get("temporary"):
+            return False
+        key = (kind, row.database_name, row.schema_name, row.signature_name)
+        return self.temporary_routines.get(key) != session_id
 
     def drop_function(self, row: FunctionRow) -> None:
         """A function with its macros and its grants."""

@@ -63,7 +63,8 @@ class Session:
     _unsure: bool = False  # a ROLLBACK may have brought back rows of any earlier query: withdraw all first
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
-    temporary_functions: set[tuple[str, str, str, str]] = field(default_factory=set)  # (…, name, arguments): too
+    # (kind, database, schema, name, arguments) of its temporary functions and procedures: dropped at close too
+    temporary_routines: set[tuple[str, str, str, str, str]] = field(default_factory=set)
     # the connector's `execute(…, file_stream=f)` while its PUT runs: the bytes of the one file the PUT names
     upload_stream: Any = None
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
@@ -309,7 +310,7 @@ class Session:
 
     def close(self) -> None:
         self.catalog.drop_session_stages(self.id)
-        self._drop_temporary_functions()
+        self._drop_temporary_routines()
         if self._cursor is not None:
             if self.transaction:  # Snowflake rolls back what a closing session left uncommitted
                 self._cursor.execute("ROLLBACK")
@@ -327,16 +328,18 @@ class Session:
             self._cursor.close()
             self._cursor = None
 
-    def _drop_temporary_functions(self) -> None:
-        """The session's temporary functions go with it (those still its own: not replaced or dropped since)."""
+    def _drop_temporary_routines(self) -> None:
+        """The session's temporary functions and procedures go with it (those still its own: not replaced or
+        dropped since)."""
         catalog = self.catalog
-        for db, schema, name, arguments in self.temporary_functions:
-            row = catalog.udfs.get(db, schema, name, arguments)
-            if row is not None and row.spec.get("temporary") \
-                    and catalog.temporary_functions.get((db, schema, row.signature_name)) == self.id:
-                catalog.temporary_functions.pop((db, schema, row.signature_name), None)
-                catalog.drop_function(row)
-        self.temporary_functions.clear()
+        for kind, db, schema, name, arguments in self.temporary_routines:
+            part, drop = (catalog.udfs, catalog.drop_function) if kind == "FUNCTION" else \
+                (catalog.procedures, catalog.drop_procedure)
+            row = part.get(db, schema, name, arguments)
+            if row is not None and row.spec.get("temporary") and not catalog.others_temporary_routine(self.id, row, kind):
+                catalog.temporary_routines.pop((kind, db, schema, row.signature_name), None)
+                drop(row)
+        self.temporary_routines.clear()
 
     # -- names ----------------------------------------------------------------------------------
 

@@ -65,11 +65,7 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
     if python:
         python_udfs.ensure(session, row)  # DuckDB binds a macro's calls when it is made
     session.catalog.create_function(row, existing, stmt.copy_grants)
-    temporary = session.catalog.temporary_functions
-    temporary.pop((db, schema, row.signature_name), None)
-    if stmt.temporary:  # its session's alone, dropped when it closes (DECISIONS.md K60)
-        temporary[(db, schema, row.signature_name)] = session.id
-        session.temporary_functions.add((db, schema, name, arguments))
+    routines.made_temporary(session, FUNCTION, row, stmt.temporary)
     return status(f"Function {quote_ident(name)} successfully created.")
 
 
@@ -132,9 +128,8 @@ def alter_function(session: Session, sql: str) -> Result:
         new = dataclasses.replace(row, secure=stmt.action == "SET SECURE")
     session.catalog.change_function(row, new)
     if row.spec.get("temporary") and stmt.action == "RENAME":  # still its session's, under the new name
-        session.catalog.temporary_functions.pop((row.database_name, row.schema_name, row.signature_name), None)
-        session.catalog.temporary_functions[(new.database_name, new.schema_name, new.signature_name)] = session.id
-        session.temporary_functions.add((new.database_name, new.schema_name, new.name, new.arguments))
+        routines.made_temporary(session, FUNCTION, row, False)
+        routines.made_temporary(session, FUNCTION, new, True)
     return status("Statement executed successfully.")
 
 

@@ -19,7 +19,6 @@ from snowreg.catalog import ModelRow, StageRow, TagRow
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.relations import list_relations
-from snowreg.catalog.udfs import FunctionRow
 from snowreg.engine.access import write_targets
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar.text import quote_ident
@@ -226,16 +225,6 @@ def others_temporary(session: Session, database: str, schema: str, name: str) ->
     owner = owners.get((database, schema, name)) if owners else None
     return owner is not None and owner != session.id \
         and session.catalog.tables.table_shape(database, schema, name).kind == "TEMPORARY"
-
-
-def others_temporary_function(session: Session, row: FunctionRow) -> bool:
-    """Is this a temporary function (CREATE TEMPORARY FUNCTION) of another session, or one left by a session
-    that is gone? "Temporary … only exists for the duration of the session … not visible to other sessions"
-    (https://docs.snowflake.com/en/sql-reference/sql/create-function): to them it is as if it did not exist."""
-    if not row.spec.get("temporary"):
-        return False
-    owner = session.catalog.temporary_functions.get((row.database_name, row.schema_name, row.signature_name))
-    return owner != session.id
 
 
 def can_see_table(session: Session, database: str, schema: str, name: str, owner: str | None) -> bool:

@@ -52,6 +52,20 @@ def test_it_goes_when_its_session_closes(owner: Connection) -> None:
     assert Connection(owner._catalog).cursor().execute("SELECT d.public.plus_one(9)").fetchall() == [(10,)]
 
 
-def test_temporary_procedures_are_still_refused(owner: Connection) -> None:
-    with pytest.raises(snowreg.NotSupportedError, match="CREATE TEMPORARY PROCEDURE"):
-        owner.cursor().execute("CREATE TEMPORARY PROCEDURE d.public.p() RETURNS INT LANGUAGE SQL AS 'BEGIN RETURN 1; END'")
+def test_a_temporary_procedure_is_its_sessions_too(owner: Connection) -> None:
+    """What Snowpark's @sproc registers (K65): a function and a procedure of one signature stay apart."""
+    first = Connection(owner._catalog)
+    cur = first.cursor()
+    cur.execute("CREATE TEMPORARY PROCEDURE d.public.p(x INT) RETURNS INT LANGUAGE SQL AS 'BEGIN RETURN x * 10; END'")
+    cur.execute("CREATE TEMPORARY FUNCTION d.public.p(x INT) RETURNS INT AS 'x + 1'")
+    assert cur.execute("CALL d.public.p(4)").fetchall() == [(40,)]
+    assert cur.execute("SELECT d.public.p(4)").fetchall() == [(5,)]
+    other = owner.cursor()
+    with pytest.raises(snowreg.ProgrammingError) as caught:
+        other.execute("CALL d.public.p(4)")
+    assert caught.value.errno == 2140
+    assert other.execute("SHOW PROCEDURES IN SCHEMA d.public").fetchall() == []
+    first.close()
+    assert other.execute("SHOW USER PROCEDURES IN SCHEMA d.public").fetchall() == []
+    other.execute("CREATE PROCEDURE d.public.p(x INT) RETURNS INT LANGUAGE SQL AS 'BEGIN RETURN x; END'")
+    assert other.execute("CALL d.public.p(4)").fetchall() == [(4,)]

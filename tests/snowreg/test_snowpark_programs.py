@@ -155,6 +155,27 @@ if _have("snowflake.connector") and _have("snowflake.snowpark"):
                     "AS 'SELECT SEQ4() AS v FROM TABLE(GENERATOR(ROWCOUNT => 3))'").collect()
         assert rows(session.table_function("numbers", F.lit(3))) == [(0,), (1,), (2,)]
 
+    def test_stored_procedures_registered_from_python(session: Any) -> None:
+        """@sproc and session.sproc.register make temporary procedures of pickled code (K65); the handler's
+        session runs in the caller's."""
+        from snowflake.snowpark.functions import sproc
+
+        @sproc(packages=["snowflake-snowpark-python"])
+        def plus_one(session: Session, x: int) -> int:
+            return session.sql(f"SELECT {x} + 1").collect()[0][0]
+
+        assert plus_one(41) == 42
+        session.sql("CREATE OR REPLACE TABLE filled (a INT)").collect()
+
+        def fill(session: Session, n: int) -> str:
+            session.create_dataframe([[i] for i in range(n)], schema=["A"]).write.save_as_table("FILLED", mode="append")
+            return f"{n} rows"
+
+        session.sproc.register(fill, return_type=StringType(), input_types=[IntegerType()], name="fill_it",
+                               replace=True, packages=["snowflake-snowpark-python"])
+        assert session.call("fill_it", 3) == "3 rows"
+        assert session.table("filled").count() == 3
+
     # -- creating DataFrames ------------------------------------------------------------------
 
     def test_create_dataframe_with_a_struct_type_schema(session: Any) -> None:
