@@ -304,6 +304,13 @@ class Session:
             self._registered = {}
             self._exposed = self._unsure = self.transaction
 
+    def settle(self) -> None:
+        """Finish a DuckDB result a query left open (a `fetchone()` does): DuckDB 2 refuses `register` and
+        `create_function` on a connection until its last result is read to the end."""
+        complete = getattr(self._cursor, "complete", None) if self._cursor is not None else None
+        if complete is not None:  # DuckDB 2 (earlier versions discard an open result by themselves)
+            complete()
+
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""
         self._stale = True
