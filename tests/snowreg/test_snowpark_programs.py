@@ -251,6 +251,16 @@ if _have("snowflake.connector") and _have("snowflake.snowpark"):
         assert rows(session.sql('SELECT "name" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))')) == [("SHOWN",)]
         assert len(session.sql("SHOW SCHEMAS IN DATABASE DB").collect()) >= 2
 
+    def test_dynamic_table_from_a_dataframe(session: Any) -> None:
+        """DataFrame.create_or_replace_dynamic_table writes `LAG = …` (K66); SHOW DYNAMIC TABLES read back
+        through RESULT_SCAN (K67)."""
+        session.create_dataframe([[1, "x"], [2, "y"]], schema=["A", "B"]).write.save_as_table("DT_SRC", mode="overwrite")
+        session.table("DT_SRC").filter(F.col("A") > 1).create_or_replace_dynamic_table(
+            "DT_OUT", warehouse="WH", lag="1 minute")
+        assert rows(session.table("DT_OUT")) == [(2, "y")]
+        shown = session.sql("SHOW DYNAMIC TABLES LIKE 'DT_OUT'").select('"name"', '"target_lag"', '"rows"')
+        assert rows(shown) == [("DT_OUT", "1 minute", 1)]
+
     # -- joins, windows -----------------------------------------------------------------------
 
     def test_joins_with_the_same_column_names(session: Any) -> None:
