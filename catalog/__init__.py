@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
@@ -43,22 +41,6 @@ __all__ = [
     "SchemaRow", "StageRow", "Store", "TableShape", "TagRow", "VersionContent", "VersionIndex", "VersionRow",
     "WarehouseRow", "quote",
 ]
-
-
-@cache
-def _ml_version() -> str:
-    """snowflake-ml-python's version, or "" (importlib.metadata is loaded only when the package is there)."""
-    try:
-        if importlib.util.find_spec("snowflake.ml") is None:
-            return ""
-    except (ImportError, ValueError):
-        return ""
-    from importlib import metadata
-
-    try:
-        return metadata.version("snowflake-ml-python")
-    except metadata.PackageNotFoundError:
-        return ""
 
 
 class Catalog:
@@ -100,6 +82,9 @@ class Catalog:
         # (database, schema, name) of each live temporary table → the id of the session that made it:
         # only that session sees it (https://docs.snowflake.com/en/user-guide/tables-temp-transient)
         self.temporary_owners: dict[tuple[str, str, str], int] = {}
+        # ('FUNCTION' | 'PROCEDURE', database, schema, 'NAME(ARGUMENT TYPES)') of each live temporary function or
+        # procedure → the id of the session that made it (engine.routines.made_temporary)
+        self.temporary_routines: dict[tuple[str, str, str, str], int] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None,
@@ -141,7 +126,7 @@ class Catalog:
         if Catalog._views_sql is None:
             Catalog._views_sql = resources.files("snowreg.catalog").joinpath("views.sql").read_text()
         information.withdraw(self.store, cursor)
-        cursor.execute(Catalog._views_sql.replace("{ml_version}", _ml_version()))
+        cursor.execute(Catalog._views_sql)
 
     def withdraw_information(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Take back what `expose_information` handed a session cursor (empty relations in its place)."""
@@ -484,6 +469,16 @@ class Catalog:
                 if replaced is not None:
                     install_macros(store.data, replaced)
                 raise
+
+    def others_temporary_routine(self, session_id: int, row: FunctionRow, kind: str) -> bool:
+        """Is this a temporary function or procedure (`kind`) of another session than `session_id`, or one left
+        by a session that is gone? "Temporary … only exists for the duration of the session … not visible to
+        other sessions" (https://docs.snowflake.com/en/sql-reference/sql/create-function): to them it is as if
+        it did not exist."""
+        if not row.spec.get("temporary"):
+            return False
+        key = (kind, row.database_name, row.schema_name, row.signature_name)
+        return self.temporary_routines.get(key) != session_id
 
     def drop_function(self, row: FunctionRow) -> None:
         """A function with its macros and its grants."""

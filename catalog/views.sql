@@ -26,11 +26,6 @@ WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
     OR m.database_name = getvariable('snowreg_database') AND m.schema_name = getvariable('snowreg_schema')
        AND snowreg_ident(m.name) IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
 
-CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE
-SELECT * FROM (VALUES ('snowflake-ml-python', '{ml_version}', 'python', NULL))
-    AS t("PACKAGE_NAME", "VERSION", "LANGUAGE", "RUNTIME_VERSION")
-WHERE "VERSION" <> '';
-
 -- ---------------------------------------------------------------------------------------------
 -- INFORMATION_SCHEMA views over the tables and views of Snowflake databases. Physical DuckDB names
 -- (catalog/names.py) read back as Snowflake names; getvariable('snowreg_visible_tables') is the list

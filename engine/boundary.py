@@ -36,6 +36,7 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         session.deadline = mine if outer is None or mine[0] < outer[0] else outer
     with _running_lock:
         _running[session.id] = session
+    session.settle()  # what an earlier statement left open
     try:
         return run()
     except BaseException as e:

@@ -65,6 +65,7 @@ def _settings(header: str) -> tuple[dict[str, Any], str | None]:
     """The `KEY = value` settings and CLUSTER BY of a CREATE DYNAMIC TABLE header."""
     spec: dict[str, Any] = {"refresh_mode": "AUTO", "initialize": "ON_CREATE", "comment": None}
     key_text = None
+    lags: set[str] = set()
     pos = 0
     while header[pos:].strip():
         cluster = _CLUSTER.match(header, pos)
@@ -75,7 +76,13 @@ def _settings(header: str) -> tuple[dict[str, Any], str | None]:
         m = _PROPERTY.match(header, pos)
         if m is None:
             raise errors.syntax_error_detail(f"unexpected '{header[pos:].split()[0]}' in CREATE DYNAMIC TABLE")
-        _set(spec, m.group("key").upper(), m.group("value"))
+        key = m.group("key").upper()
+        if key in ("LAG", "TARGET_LAG"):  # LAG: what Snowpark's create_or_replace_dynamic_table writes (K66)
+            lags.add(key)
+            if len(lags) > 1:
+                raise errors.invalid_property_combination("LAG", "TARGET_LAG")
+            key = "TARGET_LAG"
+        _set(spec, key, m.group("value"))
         pos = m.end()
     for required in ("target_lag", "warehouse"):
         if required not in spec:

@@ -74,6 +74,7 @@ def create_procedure(session: Session, stmt: CreateFunction) -> Result:
     row = FunctionRow(db, schema, name, arguments, now(), session.role, stmt.comment, stmt.secure,
                       stmt.returns is None, "", _definition(stmt, py))
     session.catalog.create_procedure(row, existing, stmt.copy_grants)
+    routines.made_temporary(session, PROCEDURE, row, stmt.temporary)
     return status(f"Function {quote_ident(name)} successfully created.")
 
 
@@ -85,6 +86,7 @@ def _definition(stmt: CreateFunction, python: dict[str, object] | None) -> str:
         "columns": [list(c) for c in stmt.columns], "body": stmt.body, "not_null": stmt.not_null,
         "execute_as": stmt.execute_as, "volatility": stmt.volatility, **routines.type_details(stmt),
         **({"language": "PYTHON", "python": python} if python is not None else {}),
+        **({"temporary": True} if stmt.temporary else {}),
     }).decode()
 
 
@@ -118,6 +120,9 @@ def alter_procedure(session: Session, sql: str) -> Result:
     else:
         new = dataclasses.replace(row, secure=stmt.action == "SET SECURE")
     session.catalog.change_procedure(row, new)
+    if row.spec.get("temporary") and stmt.action == "RENAME":  # still its session's, under the new name
+        routines.made_temporary(session, PROCEDURE, row, False)
+        routines.made_temporary(session, PROCEDURE, new, True)
     return status("Statement executed successfully.")
 
 

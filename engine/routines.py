@@ -59,11 +59,9 @@ def arguments_of(types: tuple[str, ...]) -> str:
 
 def refuse_unemulated(kind: Kind, stmt: CreateFunction, only: str, python: bool = False) -> None:
     """CREATE of a kind snowreg does not run: another language (`only` says what runs; `python`: LANGUAGE
-    PYTHON runs too), TEMPORARY."""
+    PYTHON runs too). A TEMPORARY one is its session's (made_temporary; DECISIONS.md K60, K65)."""
     if stmt.language.upper() != "SQL" and not (python and stmt.language.upper() == "PYTHON"):
         raise errors.not_supported(f"CREATE {kind.name} … LANGUAGE {stmt.language.upper()} (snowreg runs {only})")
-    if stmt.temporary:
-        raise errors.not_supported(f"CREATE TEMPORARY {kind.name}")
 
 
 def creating(session: Session, kind: Kind, stmt: CreateFunction,
@@ -105,7 +103,8 @@ def missing(kind: Kind, key: Key) -> errors.Error:
 def held(session: Session, kind: Kind, row: FunctionRow) -> frozenset[str]:
     """The privileges the session's roles hold on the row (none without USAGE on its database and schema)."""
     a = privileges.access(session)
-    if not a.schema_usable(row.database_name, row.schema_name):
+    if not a.schema_usable(row.database_name, row.schema_name) \
+            or session.catalog.others_temporary_routine(session.id, row, kind.name):
         return frozenset()
     return a.held((kind.name, row.database_name, row.schema_name, row.signature_name), row.owner)
 
@@ -135,6 +134,17 @@ def drop(session: Session, kind: Kind, sig: FunctionSignature, if_exists: bool,
     check(session, kind, row, "own")
     remove(row)
     return status(f"{quote_ident(row.name)} successfully dropped.")
+
+
+def made_temporary(session: Session, kind: Kind, row: FunctionRow, temporary: bool) -> None:
+    """After CREATE (or a RENAME of `row`'s temporary predecessor): a TEMPORARY function or procedure is the
+    session's alone and goes when it closes (engine.session.Session.close); a permanent one of the signature
+    takes the place of any temporary one (DECISIONS.md K60, K65)."""
+    routines = session.catalog.temporary_routines
+    routines.pop((kind.name, row.database_name, row.schema_name, row.signature_name), None)
+    if temporary:
+        routines[(kind.name, row.database_name, row.schema_name, row.signature_name)] = session.id
+        session.temporary_routines.add((kind.name, row.database_name, row.schema_name, row.name, row.arguments))
 
 
 def type_details(stmt: CreateFunction) -> dict[str, object]:

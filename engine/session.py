@@ -63,6 +63,10 @@ class Session:
     _unsure: bool = False  # a ROLLBACK may have brought back rows of any earlier query: withdraw all first
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
     temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
+    # (kind, database, schema, name, arguments) of its temporary functions and procedures: dropped at close too
+    temporary_routines: set[tuple[str, str, str, str, str]] = field(default_factory=set)
+    # the connector's `execute(…, file_stream=f)` while its PUT runs: the bytes of the one file the PUT names
+    upload_stream: Any = None
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
     # (time.monotonic() at which STATEMENT_TIMEOUT_IN_SECONDS runs out, its seconds) while a statement with a
     # timeout runs (engine.boundary.guarded); check_canceled stops Python work past it
@@ -307,12 +311,20 @@ class Session:
             self._registered = {}
             self._exposed = self._unsure = self.transaction
 
+    def settle(self) -> None:
+        """Finish a DuckDB result a query left open (a `fetchone()` does): DuckDB 2 refuses `register` and
+        `create_function` on a connection until its last result is read to the end."""
+        complete = getattr(self._cursor, "complete", None) if self._cursor is not None else None
+        if complete is not None:  # DuckDB 2 (earlier versions discard an open result by themselves)
+            complete()
+
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""
         self._stale = True
 
     def close(self) -> None:
         self.catalog.drop_session_stages(self.id)
+        self._drop_temporary_routines()
         if self._cursor is not None:
             if self.transaction:  # Snowflake rolls back what a closing session left uncommitted
                 self._cursor.execute("ROLLBACK")
@@ -329,6 +341,19 @@ class Session:
             self.catalog.store.relations_changed()
             self._cursor.close()
             self._cursor = None
+
+    def _drop_temporary_routines(self) -> None:
+        """The session's temporary functions and procedures go with it (those still its own: not replaced or
+        dropped since)."""
+        catalog = self.catalog
+        for kind, db, schema, name, arguments in self.temporary_routines:
+            part, drop = (catalog.udfs, catalog.drop_function) if kind == "FUNCTION" else \
+                (catalog.procedures, catalog.drop_procedure)
+            row = part.get(db, schema, name, arguments)
+            if row is not None and row.spec.get("temporary") and not catalog.others_temporary_routine(self.id, row, kind):
+                catalog.temporary_routines.pop((kind, db, schema, row.signature_name), None)
+                drop(row)
+        self.temporary_routines.clear()
 
     # -- names ----------------------------------------------------------------------------------
 

@@ -181,11 +181,12 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
             raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     file_format = next((v for k, v in stmt.options if k.upper() == "FILE_FORMAT"), None)
+    comment = next((v for k, v in stmt.options if k.upper() == "COMMENT"), None)  # SHOW STAGES shows it
     with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
         stage_id = session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
-                                                session.id if stmt.temporary else None)
+                                                session.id if stmt.temporary else None, comment)
         if file_format is not None:  # checked and kept with the stage: COPY and staged-file queries read it
             from snowreg.engine.loading import file_formats
 
@@ -214,15 +215,19 @@ def _option(options: tuple[tuple[str, str], ...], key: str, default: str) -> str
 
 def put(session: Session, stmt: ast.Put) -> Result:
     kind, owner, prefix = _locate(session, stmt.stage, "own")
-    sources = sorted(str(host_path(session, s)) for s in glob.glob(str(host_path(session, stmt.local))))
+    if session.upload_stream is not None:  # the stream's bytes, under the name the PUT gives (DECISIONS.md K62)
+        streamed = session.upload_stream.read()
+        sources = [(os.path.basename(str(local_path(stmt.local))), bytes(streamed, "utf-8")
+                    if isinstance(streamed, str) else bytes(streamed))]
+    else:
+        found = sorted(str(host_path(session, s)) for s in glob.glob(str(host_path(session, stmt.local))))
+        sources = [(os.path.basename(source), Path(source).read_bytes()) for source in found]
     if not sources:
         raise errors.local_file_missing(str(local_path(stmt.local)))
     compress = _option(stmt.options, "AUTO_COMPRESS", "TRUE") == "TRUE"
     overwrite = _option(stmt.options, "OVERWRITE", "FALSE") == "TRUE"
     read = []
-    for source in sources:
-        data = Path(source).read_bytes()
-        name = os.path.basename(source)
+    for name, data in sources:
         stored, target = (gzip.compress(data, mtime=0), name + ".gz") if compress else (data, name)
         read.append((name, target, data, stored))
     if kind == "dir":

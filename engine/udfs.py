@@ -65,6 +65,7 @@ def create_function(session: Session, stmt: CreateFunction) -> Result:
     if python:
         python_udfs.ensure(session, row)  # DuckDB binds a macro's calls when it is made
     session.catalog.create_function(row, existing, stmt.copy_grants)
+    routines.made_temporary(session, FUNCTION, row, stmt.temporary)
     return status(f"Function {quote_ident(name)} successfully created.")
 
 
@@ -89,6 +90,7 @@ def _definition(stmt: CreateFunction, body: Compiled | None, macros: list[list[o
         "memoizable": stmt.memoizable, "macros": body.macros if body is not None else macros,
         "reads": body.reads if body is not None else [], "calls": body.calls if body is not None else [],
         **({"python": python} if python is not None else {}), **routines.type_details(stmt),
+        **({"temporary": True} if stmt.temporary else {}),
     }).decode()
 
 
@@ -125,6 +127,9 @@ def alter_function(session: Session, sql: str) -> Result:
     else:
         new = dataclasses.replace(row, secure=stmt.action == "SET SECURE")
     session.catalog.change_function(row, new)
+    if row.spec.get("temporary") and stmt.action == "RENAME":  # still its session's, under the new name
+        routines.made_temporary(session, FUNCTION, row, False)
+        routines.made_temporary(session, FUNCTION, new, True)
     return status("Statement executed successfully.")
 
 

@@ -335,9 +335,14 @@ class Cursor(CursorSurface):
         if expected and len(statements) != expected:
             raise self._fail(errors.statement_count_mismatch(len(statements), expected))
         self._results = []
-        for stmt in statements:
-            self._run(stmt, text, describe_only=_describe_only)
-            self._results.append(self._result)  # type: ignore[arg-type]
+        session = self.connection.session
+        session.upload_stream = kwargs.get("file_stream")  # a PUT's bytes (engine.stages.put)
+        try:
+            for stmt in statements:
+                self._run(stmt, text, describe_only=_describe_only)
+                self._results.append(self._result)  # type: ignore[arg-type]
+        finally:
+            session.upload_stream = None
         if len(self._results) > 1:
             self._result = self._results[0]
             self._pos = 0

@@ -62,7 +62,9 @@ def _register(session: Session, query_id: str) -> None:
     result = session.result_of(query_id)
     if result is None:
         raise errors.statement_not_found(query_id)
-    session.duck.register(result_view(query_id), _arrow(result))
+    duck = session.duck
+    session.settle()
+    duck.register(result_view(query_id), _arrow(result))
 
 
 def arrow_of(result: Result) -> Any:

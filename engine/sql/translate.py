@@ -35,6 +35,7 @@ from snowreg.engine.sql import (
     marks,
     multi_insert,
     numbers,
+    packages,
     parse_errors,
     recursion,
     rewrites,
@@ -559,7 +560,7 @@ def _dynamic_name(node: exp.Table) -> None:
 _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "MODEL_VERSIONS": ("snowreg_model_versions", True),
     "TAG_REFERENCES": ("snowreg_tag_references", True),
-    "PACKAGES": ("snowreg_packages", False),
+    "PACKAGES": ("", False),
     "TABLES": ("snowreg_is_tables", True),
     "COLUMNS": ("snowreg_is_columns", True),
     "VIEWS": ("snowreg_is_views", True),
@@ -577,13 +578,15 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
 
 
 def _information_schema(name: str, database: str | None, args: list[exp.Expr],
-                        alias: exp.Expr | None) -> exp.Table:
+                        alias: exp.Expr | None) -> exp.Expr:
     """`DB.INFORMATION_SCHEMA.MODEL_VERSIONS` → `snowreg_model_versions('DB') AS "MODEL_VERSIONS"`."""
     if name not in _INFORMATION_SCHEMA:
         raise not_supported(f"INFORMATION_SCHEMA.{name}")
     if len(args) != (2 if name == "TAG_REFERENCES" else 0) or any(isinstance(a, exp.PropertyEQ | exp.Kwarg) for a in args):
         takes = "(<object name>, <domain>), by position" if name == "TAG_REFERENCES" else "without arguments"
         raise not_supported(f"INFORMATION_SCHEMA.{name} other than {takes}")
+    if name == "PACKAGES":  # the distributions installed here, read when first named (engine.sql.packages)
+        return packages.table(alias)
     macro, takes_db = _INFORMATION_SCHEMA[name]
     db: exp.Expr = exp.Literal.string(database) if database else variant.fn("current_database")
     call = variant.fn(macro, *([db] if takes_db else []), *args)

@@ -236,6 +236,8 @@ def visible_keys(session: Session, kind: str = "FUNCTION") -> dict[str, list[str
 def can_use(session: Session, row: FunctionRow, kind: str = "FUNCTION") -> bool:
     """USAGE (or OWNERSHIP) on the function (procedure) and USAGE on its database and schema
     (https://docs.snowflake.com/en/user-guide/security-access-control-privileges#user-defined-function-udf-and-external-function-privileges)."""
+    if session.catalog.others_temporary_routine(session.id, row, kind):
+        return False
     a = privileges.access(session)
     held = a.held((kind, row.database_name, row.schema_name, row.signature_name), row.owner)
     return a.schema_usable(row.database_name, row.schema_name) and bool(held & privileges.USABLE)

@@ -47,6 +47,28 @@ def test_filled_on_create_and_read_as_of_the_last_refresh(source: Any) -> None:
     assert [r[0] for r in run(cur, "DESC DYNAMIC TABLE dt")] == ["B", "TOTAL"]
 
 
+def test_lag_is_read_as_target_lag(source: Any) -> None:
+    """`LAG = '…'`, what Snowpark's DataFrame.create_or_replace_dynamic_table writes (DECISIONS.md K66)."""
+    cur = source
+    run(cur, "CREATE OR REPLACE DYNAMIC TABLE dt LAG = '5 minutes' WAREHOUSE = wh AS SELECT * FROM s")
+    assert show(cur, "SHOW DYNAMIC TABLES", "name", "target_lag") == [("DT", "5 minutes")]
+    with pytest.raises(ProgrammingError) as caught:
+        run(cur, "CREATE OR REPLACE DYNAMIC TABLE dt2 LAG = '1 minute' TARGET_LAG = '2 minutes' WAREHOUSE = wh "
+                 "AS SELECT * FROM s")
+    assert caught.value.errno == 2025 and "'LAG' and 'TARGET_LAG'" in caught.value.msg
+
+
+def test_show_results_read_back_with_result_scan(source: Any) -> None:
+    """What Snowpark's `session.sql("SHOW DYNAMIC TABLES").select(…)` sends: counting the rows for SHOW had left
+    a DuckDB result open, and RESULT_SCAN then failed with DuckDB's `Resource In Use Error`."""
+    cur = source
+    run(cur, "CREATE DYNAMIC TABLE dt TARGET_LAG = '1 minute' WAREHOUSE = wh AS SELECT * FROM s")
+    run(cur, "CREATE MATERIALIZED VIEW mv AS SELECT a FROM s")
+    for show_sql in ("SHOW DYNAMIC TABLES", "SHOW MATERIALIZED VIEWS"):
+        run(cur, show_sql)
+        assert run(cur, 'SELECT "name", "rows" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))') in ([("DT", 2)], [("MV", 2)])
+
+
 def test_on_schedule_starts_empty(source: Any) -> None:
     cur = source
     run(cur, "CREATE DYNAMIC TABLE dt TARGET_LAG = DOWNSTREAM WAREHOUSE = wh INITIALIZE = ON_SCHEDULE AS SELECT a FROM s")

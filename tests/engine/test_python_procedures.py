@@ -109,7 +109,6 @@ def test_a_syntax_error_refuses_the_create(cur: Any) -> None:
     (proc("p", "", "INT", "def run(s): return 1", "IMPORTS = ('@st/m.py')"), "IMPORTS in CREATE PROCEDURE"),
     (proc("p", "", "INT", "def run(s): return 1", "EXECUTE AS RESTRICTED CALLER"), "RESTRICTED CALLER"),
     (proc("p", "", "INT", "def run(s): return 1", handler="m.run"), "A handler in a module"),
-    (proc("p", "", "INT", "def run(s): return 1").replace("OR REPLACE", "TEMPORARY"), "TEMPORARY PROCEDURE"),
     (proc("p", "", "GEOGRAPHY", "def run(s): return 1"), "GEOGRAPHY"),
     ("WITH p AS PROCEDURE () RETURNS INT LANGUAGE PYTHON RUNTIME_VERSION = '3.12' PACKAGES = "
      "('snowflake-snowpark-python') HANDLER = 'run' AS $$def run(s): return 1$$ CALL p()", "anonymous procedure"),

@@ -237,3 +237,18 @@ def test_statement_arguments_by_pep_249s_names(snowreg_conn: Any) -> None:
     qid = cur.execute_async(operation="SELECT %s + 1", parameters=(41,))["queryId"]
     cur.get_results_from_sfqid(qid)
     assert cur.fetchall() == [(42,)]
+
+
+def test_put_reads_a_file_stream(snowreg_conn: Any) -> None:
+    """`cursor.execute("PUT file:///…/name @stage", file_stream=f)` uploads the stream's bytes as `name` (what
+    Snowpark's FileOperation.put_stream sends, https://docs.snowflake.com/developer-guide/snowpark/reference/python/api/snowflake.snowpark.FileOperation.put_stream.html;
+    DECISIONS.md K62)."""
+    import io
+
+    cur = snowreg_conn.cursor()
+    cur.execute("CREATE STAGE streamed")
+    cur.execute("PUT 'file:///tmp/placeholder/g.csv' @streamed/c/", file_stream=io.BytesIO(b"3,z\n"))
+    assert [(r[0], r[1], r[2], r[6]) for r in cur.fetchall()] == [("g.csv", "g.csv.gz", 4, "UPLOADED")]
+    cur.execute("PUT 'file:///tmp/placeholder/h.csv' @streamed/c/ AUTO_COMPRESS = FALSE", file_stream=io.BytesIO(b"4,w\n"))
+    assert [r[0] for r in cur.execute("LIST @streamed").fetchall()] == ["streamed/c/g.csv.gz", "streamed/c/h.csv"]
+    assert cur.execute("SELECT $1, $2 FROM @streamed/c/ ORDER BY 1").fetchall() == [("3", "z"), ("4", "w")]
