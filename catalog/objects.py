@@ -72,9 +72,10 @@ class ObjectsPart:
         row = self.store.query_one(f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE id = ?", [stage_id])
         return StageRow(*row) if row else None
 
-    def list_stages(self) -> list[StageRow]:
-        """Every permanent stage of the account."""
-        return [StageRow(*r) for r in self.store.query(f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE NOT temporary")]
+    def list_stages(self, session_id: int | None = None) -> list[StageRow]:
+        """Every permanent stage of the account, and the temporary ones of session `session_id`."""
+        return [StageRow(*r) for r in self.store.query(
+            f"SELECT {STAGE_COLS} FROM snowreg.stages WHERE NOT temporary OR session_id = ?", [session_id])]
 
     def stage_names(self, database: str, schema: str) -> list[str]:
         """The names of a schema's permanent stages, sorted."""
