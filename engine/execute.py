@@ -384,6 +384,10 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
                 return status()
             if stmt.verb == "ALTER ACCOUNT":
                 return retention.alter_account(session, stmt.body.text)
+            if stmt.verb != "ALTER TABLE":
+                from snowreg.engine import container_alter
+
+                return container_alter.alter(session, stmt.body.text)
             return retention.alter_object(session, stmt.verb, stmt.body.text)
     if stmt.verb == "ALTER TABLE" and "CLUSTER" in stmt.body.text.upper():
         from snowreg.engine import clustering  # it loads sqlglot: only with the first statement about a key
