@@ -39,9 +39,11 @@ def alter(session: Session, sql: str) -> Result:
         session.catalog.databases.set_managed_access(database, schema, settings)
         return status()
     if retention.PARAMETER in settings:
-        session.catalog.retention.set_container(database, schema, settings[retention.PARAMETER])
+        days = settings[retention.PARAMETER]
+        session.catalog.retention.set_container(database, schema, days if isinstance(days, int) else None)
     if "COMMENT" in settings:
-        session.catalog.databases.set_comment(database, schema, settings["COMMENT"])
+        comment = settings["COMMENT"]
+        session.catalog.databases.set_comment(database, schema, comment if isinstance(comment, str) else None)
     return status()
 
 
