@@ -190,14 +190,20 @@ class DatabasesPart:
                       comment: str | None, managed_access: bool) -> None:
         tx.execute(INSERT_SCHEMA, [database, name, now(), owner, comment, managed_access])
 
-    def set_comment(self, database: str, schema: str | None, comment: str) -> None:
-        """COMMENT ON DATABASE (schema None) | SCHEMA."""
+    def set_comment(self, database: str, schema: str | None, comment: str | None) -> None:
+        """COMMENT ON DATABASE (schema None) | SCHEMA; ALTER … SET / UNSET (None) COMMENT."""
         with self.store.transaction(stale=lambda key: key[0] in ("database", "schema")) as tx:
             if schema is None:
                 tx.execute("UPDATE snowreg.databases SET comment = ? WHERE name = ?", [comment, database])
             else:
                 tx.execute("UPDATE snowreg.schemas SET comment = ? WHERE database_name = ? AND name = ?",
                            [comment, database, schema])
+
+    def set_managed_access(self, database: str, schema: str, managed: bool) -> None:
+        """ALTER SCHEMA … ENABLE | DISABLE MANAGED ACCESS."""
+        with self.store.transaction(stale=lambda key: key[0] in ("database", "schema")) as tx:
+            tx.execute("UPDATE snowreg.schemas SET managed_access = ? WHERE database_name = ? AND name = ?",
+                       [managed, database, schema])
 
     def set_owner(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, owner: str | None) -> None:
         tx.execute("UPDATE snowreg.schemas SET owner = ? WHERE database_name = ? AND name = ?", [owner, database, schema])

@@ -71,9 +71,10 @@ def alter_object(session: Session, verb: str, sql: str) -> Result:
     return status()
 
 
-def owned_object(session: Session, kind: str, qn: ast.QualifiedName, optional: bool) -> tuple[str, ...] | None:
+def owned_object(session: Session, kind: str, qn: ast.QualifiedName, optional: bool, *,
+                 owner_or_manage_grants: bool = False) -> tuple[str, ...] | None:
     """The object an ALTER names, checked to exist and be owned by the session's roles (None: IF EXISTS of a
-    missing one)."""
+    missing one). `owner_or_manage_grants`: a schema's owner, or a role with MANAGE GRANTS."""
     catalog = session.catalog
     if kind == "DATABASE":
         if qn.schema is not None:
@@ -82,6 +83,8 @@ def owned_object(session: Session, kind: str, qn: ast.QualifiedName, optional: b
         if (catalog.databases.get_database(name) is None or not privileges.can_see_database(session, name)) \
                 and optional:
             return None
+        if catalog.databases.get_database(name) is None:
+            raise errors.does_not_exist("Database", quote_ident(name))
         privileges.check_database_owner(session, name)
         return (name,)
     if kind == "SCHEMA":
@@ -93,7 +96,11 @@ def owned_object(session: Session, kind: str, qn: ast.QualifiedName, optional: b
             return None
         if catalog.databases.get_database(database) is None:
             raise errors.does_not_exist("Database", quote_ident(database))
-        privileges.check_schema_owner(session, database, schema)
+        if catalog.databases.get_schema(database, schema) is None:
+            raise errors.does_not_exist("Schema", f"{quote_ident(database)}.{quote_ident(schema)}")
+        if not (owner_or_manage_grants and privileges.access(session).manage_grants
+                and catalog.databases.get_schema(database, schema) is not None):
+            privileges.check_schema_owner(session, database, schema)
         return database, schema
     database, schema, name = session.qualify(qn)
     check_container(session, database, schema)

@@ -67,6 +67,10 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
         from snowreg.engine import tasks
 
         return tasks.show(session, stmt, *_container(session, stmt))
+    if stmt.kind == "STAGES":
+        from snowreg.engine import stages
+
+        return stages.show(session, stmt, *_container(session, stmt))
     relations = [r for r in _in_scope(session, stmt)
                  if privileges.can_see_table(session, r.database_name, r.schema_name, r.name, r.owner)]
     if stmt.kind in ("MATERIALIZED VIEWS", "DYNAMIC TABLES"):

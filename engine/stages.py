@@ -395,3 +395,35 @@ def write_paths(session: Session, loc: Location, files: list[tuple[str, bytes]])
     else:
         assert isinstance(owner, int)
         session.catalog.files.write_files(kind, owner, [(confined(p), d) for p, d in files], True)
+
+
+# SHOW STAGES (https://docs.snowflake.com/en/sql-reference/sql/show-stages; the columns of the 2023_06 bundle,
+# https://docs.snowflake.com/en/release-notes/bcr-bundles/2023_06/bcr-1131): conformance/DECISIONS.md S60.
+SHOW_STAGES_COLUMNS = ["created_on", "name", "database_name", "schema_name", "url", "has_credentials",
+                       "has_encryption_key", "owner", "comment", "region", "type", "cloud", "notification_channel",
+                       "storage_integration", "endpoint", "owner_role_type", "directory_enabled"]
+_TERSE_COLUMNS = ["created_on", "name", "kind", "database_name", "schema_name"]
+
+
+def show(session: Session, stmt: ast.ShowObjects, database: str | None, schema: str | None) -> Result:
+    """SHOW [TERSE] STAGES [LIKE] [IN …] [STARTS WITH] [LIMIT … FROM]: the stages of the container (the
+    current schema by default) the roles hold a privilege on, this session's temporary ones among them,
+    in name order."""
+    from snowreg.engine.show import page
+    from snowreg.grammar.text import like
+
+    if stmt.scope in ("TABLE", "VIEW") or stmt.history:
+        raise errors.compilation_error(f"{'HISTORY' if stmt.history else 'IN ' + str(stmt.scope)} is not valid "
+                                       "for SHOW STAGES.")
+    found = [st for st in session.catalog.objects.list_stages(session.id)
+             if (database is None or st.database_name == database) and (schema is None or st.schema_name == schema)
+             and like(stmt.like, st.name) and privileges.can_see_stage(session, st)]
+    found.sort(key=lambda st: (st.name, st.database_name, st.schema_name))
+    found = page(found, lambda st: st.name, stmt.starts_with, stmt.limit, stmt.limit_from)
+    if stmt.terse:
+        return from_rows(_TERSE_COLUMNS, [(st.created_on, st.name, "STAGE", st.database_name, st.schema_name)
+                                          for st in found], ["TIMESTAMP_LTZ", "TEXT", "TEXT", "TEXT", "TEXT"])
+    rows = [(st.created_on, st.name, st.database_name, st.schema_name, st.url or "", "N", "N", st.owner or "",
+             st.comment or "", None, ("EXTERNAL" if st.url else "INTERNAL") + (" TEMPORARY" if st.temporary else ""),
+             None, None, None, None, "ROLE" if st.owner else None, "N") for st in found]
+    return from_rows(SHOW_STAGES_COLUMNS, rows, ["TIMESTAMP_LTZ", *["TEXT"] * 16])

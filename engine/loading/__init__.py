@@ -10,7 +10,7 @@ from snowreg.engine.session import Session
 from snowreg.grammar import ast
 
 _COMMENTS = re.compile(r"'(?:[^'\\]|\\.|'')*'|/\*.*?\*/|--[^\n]*", re.S)
-VERBS = ("CREATE FILE FORMAT", "DROP FILE FORMAT", "ALTER FILE FORMAT", "SHOW FILE FORMATS", "SHOW STAGES")
+VERBS = ("CREATE FILE FORMAT", "DROP FILE FORMAT", "ALTER FILE FORMAT", "SHOW FILE FORMATS")
 
 
 def _uncommented(text: str) -> str:
@@ -37,7 +37,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         if unload.handles(text):
             return unload.unload(session, text, describe_only)
         return copy.load(session, text, describe_only)
-    if stmt.verb in ("SHOW FILE FORMATS", "SHOW STAGES"):
+    if stmt.verb == "SHOW FILE FORMATS":
         return file_formats.show(session, text)
     if describe_only:
         return status()

@@ -26,7 +26,7 @@ _CREATE = re.compile(r"CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?P<temp>(?:LOCAL\s
                      r"VOLATILE)\s+)?FILE\s+FORMAT\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?(?P<name>" + NAME + r")(?P<rest>.*)$",
                      re.I | re.S)
 _DROP = re.compile(r"DROP\s+FILE\s+FORMAT\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>" + NAME + r")\s*;?\s*$", re.I | re.S)
-_SHOW = re.compile(r"SHOW\s+(?P<kind>FILE\s+FORMATS|STAGES)(?:\s+LIKE\s+'(?P<like>(?:[^']|'')*)')?(?:\s+IN\s+(?P<scope>ACCOUNT|"
+_SHOW = re.compile(r"SHOW\s+(?P<kind>FILE\s+FORMATS)(?:\s+LIKE\s+'(?P<like>(?:[^']|'')*)')?(?:\s+IN\s+(?P<scope>ACCOUNT|"
                    r"DATABASE|SCHEMA)(?:\s+(?P<in>" + NAME + r"))?)?\s*;?\s*$", re.I | re.S)
 
 
@@ -145,15 +145,12 @@ _SHOW_COLUMNS = ["created_on", "name", "database_name", "schema_name", "type", "
 
 
 def show(session: Session, text: str) -> Result:
-    """SHOW FILE FORMATS and SHOW STAGES [LIKE '…'] [IN ACCOUNT | DATABASE [d] | SCHEMA [s]]."""
+    """SHOW FILE FORMATS [LIKE '…'] [IN ACCOUNT | DATABASE [d] | SCHEMA [s]]."""
     m = _SHOW.match(text)
     if m is None:
-        kind = "STAGES" if re.match(r"\s*SHOW\s+(?:TERSE\s+)?STAGES\b", text, re.I) else "FILE FORMATS"
-        raise errors.not_supported(f"SHOW {kind} with TERSE, STARTS WITH or LIMIT")
+        raise errors.not_supported("SHOW FILE FORMATS with TERSE, STARTS WITH or LIMIT")
     db, schema = _scope(session, (m.group("scope") or "SCHEMA").upper(), m.group("in"))
     pattern = m.group("like").replace("''", "'") if m.group("like") is not None else None
-    if m.group("kind").upper() == "STAGES":
-        return _show_stages(session, db, schema, pattern)
     a = privileges.access(session)
     rows = []
     for r in session.catalog.loads.list_formats():
@@ -193,26 +190,6 @@ def _scope(session: Session, scope: str, where: str | None) -> tuple[str | None,
             catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db)):
         raise errors.does_not_exist("Database", quote_ident(db))
     return db, schema
-
-
-_STAGE_COLUMNS = ["created_on", "name", "database_name", "schema_name", "url", "has_credentials", "has_encryption_key",
-                  "owner", "comment", "region", "type", "cloud", "notification_channel", "storage_integration",
-                  "endpoint", "owner_role_type", "directory_enabled"]
-
-
-def _show_stages(session: Session, db: str | None, schema: str | None, pattern: str | None) -> Result:
-    """SHOW STAGES' rows (https://docs.snowflake.com/en/sql-reference/sql/show-stages): the named stages the roles
-    hold a privilege on, the session's own temporary ones among them (conformance/DECISIONS.md K61)."""
-    rows = []
-    for r in session.catalog.objects.list_stages(session.id):
-        if (db and r.database_name != db) or (schema and r.schema_name != schema) \
-                or (pattern is not None and not like(pattern, r.name)) or not privileges.can_see_stage(session, r):
-            continue
-        kind = ("EXTERNAL" if r.url else "INTERNAL") + (" TEMPORARY" if r.temporary else "")
-        rows.append((r.created_on, r.name, r.database_name, r.schema_name, r.url or "", "N", "N", r.owner,
-                     r.comment or "", None, kind, None, None, None, None, "ROLE", "N"))
-    rows.sort(key=lambda row: (row[1], row[2], row[3]))
-    return from_rows(_STAGE_COLUMNS, rows, ["TIMESTAMP_LTZ", *["TEXT"] * 16])
 
 
 def _options_json(fmt: FileFormat) -> str:

@@ -143,11 +143,11 @@ class LiveVersion:
 
 @dataclass(frozen=True, slots=True)
 class ShowObjects:
-    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY / UNIQUE / IMPORTED KEYS | SEQUENCES | TAGS [LIKE] [IN …] [STARTS WITH]
+    """SHOW [TERSE] TABLES | VIEWS | OBJECTS | COLUMNS | PRIMARY / UNIQUE / IMPORTED KEYS | SEQUENCES | TAGS | STAGES … [LIKE] [IN …] [STARTS WITH]
     [LIMIT n [FROM 'name']]."""
 
     kind: Literal["TABLES", "VIEWS", "OBJECTS", "COLUMNS", "PRIMARY KEYS", "UNIQUE KEYS", "IMPORTED KEYS",
-                  "SEQUENCES", "TAGS", "MATERIALIZED VIEWS", "TASKS", "DYNAMIC TABLES"]
+                  "SEQUENCES", "TAGS", "MATERIALIZED VIEWS", "TASKS", "DYNAMIC TABLES", "STAGES"]
     terse: bool = False
     like: str | None = None
     scope: Literal["ACCOUNT", "DATABASE", "SCHEMA", "TABLE", "VIEW"] | None = None
