@@ -16,6 +16,7 @@ from snowreg.engine import (
     live,
     loading,
     models,
+    pipelines,
     retention,
     show,
     show_objects,
@@ -367,9 +368,9 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         raise errors.not_supported(stmt.verb)
     if stmt.verb.startswith("SHOW ") and stmt.verb not in _SHOWN_AS_SQL:
         raise errors.not_supported(f"The statement {stmt.verb}")
-    if stmt.verb in _PIPELINES or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
+    if stmt.verb in pipelines.VERBS or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
         with _positions_in_text(stmt):
-            return _pipeline(session, stmt, describe_only)
+            return pipelines.run(session, stmt, describe_only)
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
         with _positions_in_text(stmt):
             from snowreg.engine import udfs  # user functions load with the first statement about one
@@ -418,39 +419,6 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     if _UNDROP.fullmatch(stmt.verb):  # its errors, then refused as not supported (DECISIONS.md L11)
         return time_travel.undrop_container(session, stmt.verb, stmt.body.text)  # changes nothing: also described
     return None
-
-
-# Materialized views, tasks and dynamic tables (engine.materialized, engine.tasks, engine.dynamic)
-_PIPELINES = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "CREATE OR ALTER TASK", "ALTER TASK",
-              "DROP TASK", "UNDROP TASK",
-              "CREATE DYNAMIC TABLE", "ALTER DYNAMIC TABLE", "DROP DYNAMIC TABLE")
-
-
-def _pipeline(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None:
-    text = stmt.body.text
-    if stmt.verb == "CREATE VIEW":
-        from snowreg.engine import materialized
-
-        if not materialized.CREATE.match(text):
-            return None
-        return status() if describe_only else materialized.create(session, text)
-    if describe_only:
-        return status()
-    if stmt.verb.endswith("MATERIALIZED VIEW"):
-        from snowreg.engine import materialized
-
-        return materialized.alter(session, text) if stmt.verb.startswith("ALTER") else materialized.drop(session, text)
-    if stmt.verb == "ALTER TASK":
-        from snowreg.engine import task_alter
-
-        return task_alter.alter(session, text)
-    if stmt.verb.endswith("TASK"):
-        from snowreg.engine import tasks
-
-        return tasks.run(session, stmt.verb, text)  # EXECUTE TASK: execute_immediate
-    from snowreg.engine import dynamic
-
-    return dynamic.run(session, stmt.verb, text)
 
 
 _PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)

@@ -1,0 +1,40 @@
+"""The statements of materialized views, tasks and dynamic tables, each handed to its module (engine.materialized,
+engine.task_alter, engine.tasks, engine.dynamic), loaded with the first statement about one."""
+
+from __future__ import annotations
+
+from snowreg.engine.result import Result, status
+from snowreg.engine.session import Session
+from snowreg.grammar import ast
+
+VERBS = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "CREATE OR ALTER TASK", "ALTER TASK",
+              "DROP TASK", "UNDROP TASK",
+              "CREATE DYNAMIC TABLE", "ALTER DYNAMIC TABLE", "DROP DYNAMIC TABLE")
+
+
+def run(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None:
+    """One of `VERBS`, or a CREATE VIEW (None when it makes no materialized view)."""
+    text = stmt.body.text
+    if stmt.verb == "CREATE VIEW":
+        from snowreg.engine import materialized
+
+        if not materialized.CREATE.match(text):
+            return None
+        return status() if describe_only else materialized.create(session, text)
+    if describe_only:
+        return status()
+    if stmt.verb.endswith("MATERIALIZED VIEW"):
+        from snowreg.engine import materialized
+
+        return materialized.alter(session, text) if stmt.verb.startswith("ALTER") else materialized.drop(session, text)
+    if stmt.verb == "ALTER TASK":
+        from snowreg.engine import task_alter
+
+        return task_alter.alter(session, text)
+    if stmt.verb.endswith("TASK"):
+        from snowreg.engine import tasks
+
+        return tasks.run(session, stmt.verb, text)  # EXECUTE TASK: execute_immediate
+    from snowreg.engine import dynamic
+
+    return dynamic.run(session, stmt.verb, text)
