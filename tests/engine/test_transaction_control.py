@@ -319,3 +319,22 @@ def test_a_scoped_transaction_is_refused_and_the_callers_transaction_is_kept(con
         conn.cursor().execute("CALL scoped()")
     conn.cursor().execute("COMMIT")
     assert _rows(conn, "SELECT i FROM t") == [(1,)]
+
+
+def test_abort_on_error_and_a_procedure_that_handles_its_error(conn: Connection) -> None:
+    """An error the body handles is not the CALL's: the caller's transaction goes on; a CALL that fails aborts it."""
+    conn.cursor().execute("CREATE PROCEDURE handled() RETURNS VARCHAR LANGUAGE SQL AS $$\nBEGIN\n"
+                          "  INSERT INTO t VALUES ('x');\n  RETURN 'done';\nEXCEPTION\n  WHEN OTHER THEN\n"
+                          "    RETURN 'handled';\nEND;\n$$")
+    _procedure(conn, "unhandled", "INSERT INTO t VALUES ('x')")
+    conn.cursor().execute("ALTER SESSION SET TRANSACTION_ABORT_ON_ERROR = TRUE")
+    conn.cursor().execute("BEGIN")
+    conn.cursor().execute("INSERT INTO t VALUES (1)")
+    assert _one(conn, "CALL handled()") == "handled"
+    assert _count(conn) == 1
+    with pytest.raises(errors.ProgrammingError):
+        conn.cursor().execute("CALL unhandled()")
+    with pytest.raises(errors.ProgrammingError, match="was aborted"):
+        conn.cursor().execute("SELECT 1")
+    conn.cursor().execute("ROLLBACK")
+    assert _count(conn) == 0

@@ -422,6 +422,34 @@ if HAVE_CONNECTOR:
             out = cur.execute("SELECT CLF!PREDICT(A, B, C) AS P FROM FEATURES ORDER BY A").fetchall()
             assert [json.loads(p)["output_feature_0"] for (p,) in out] == [0, 1]
 
+    def test_connector_transactions(server: str) -> None:
+        """The connector's autocommit / commit / rollback, and SYSTEM$ABORT_TRANSACTION, DESCRIBE TRANSACTION and
+        TRANSACTION_ABORT_ON_ERROR across two of its sessions (https://docs.snowflake.com/en/sql-reference/transactions)."""
+        with connect(server, autocommit=False) as conn, connect(server) as other:
+            cur = conn.cursor()
+            cur.execute("CREATE OR REPLACE TABLE TXN_T (I INT)")
+            cur.execute("INSERT INTO TXN_T VALUES (1)")
+            conn.rollback()
+            cur.execute("INSERT INTO TXN_T VALUES (2)")
+            conn.commit()
+            assert cur.execute("SELECT I FROM TXN_T").fetchall() == [(2,)]
+            conn.autocommit(True)
+            cur.execute("BEGIN NAME PROBE")
+            cur.execute("INSERT INTO TXN_T VALUES (3)")
+            txn = cur.execute("SELECT CURRENT_TRANSACTION()").fetchone()[0]
+            assert other.cursor().execute(f"SELECT SYSTEM$ABORT_TRANSACTION({txn})").fetchall() == \
+                [(f"Aborted transaction id: {txn}",)]
+            assert other.cursor().execute(f"DESCRIBE TRANSACTION {txn}").fetchone()[3:6:2] == ("PROBE", "rolled back")
+            assert cur.execute("SELECT COUNT(*), CURRENT_TRANSACTION() FROM TXN_T").fetchall() == [(1, None)]
+            cur.execute("ALTER SESSION SET TRANSACTION_ABORT_ON_ERROR = TRUE")
+            cur.execute("BEGIN")
+            with pytest.raises(sf_errors.ProgrammingError):
+                cur.execute("INSERT INTO TXN_T VALUES ('x')")
+            with pytest.raises(sf_errors.ProgrammingError, match="was aborted"):
+                cur.execute("SELECT 1")
+            conn.rollback()
+            assert cur.execute("SELECT COUNT(*) FROM TXN_T").fetchone() == (1,)
+
     def test_connector_put_and_get_through_presigned_urls(server: str, tmp_path: Path) -> None:
         source = tmp_path / "in"
         source.mkdir()
