@@ -123,6 +123,8 @@ def cancel_all_queries(session: Session, args: list[str | float | None]) -> str:
     page's example; `0 cancelled.` when it runs nothing, is the caller itself or another user's)."""
     if len(args) != 1 or args[0] is None or not str(args[0]).strip().removesuffix(".0").isdigit():
         raise errors.compilation_error("SYSTEM$CANCEL_ALL_QUERIES takes one session id.")
+    if session.describing:  # cursor.describe(): the answer's shape, nothing cancelled
+        return "0 cancelled."
     return f"{cancel_all(session, int(float(args[0])))} cancelled."
 
 
@@ -132,6 +134,8 @@ def cancel_query(session: Session, args: list[str | float | None]) -> str:
     if len(args) != 1 or not isinstance(args[0], str):
         raise errors.compilation_error("SYSTEM$CANCEL_QUERY takes one query id.")
     query_id = args[0]
+    if session.describing:  # cursor.describe(): the answer's shape, nothing cancelled
+        return "Identified SQL statement is not currently executing."
     if session.query_canceler is not None and session.query_canceler(query_id):
         return f"query [{query_id}] terminated."
     return "Identified SQL statement is not currently executing."
