@@ -24,7 +24,7 @@ from snowreg import errors
 from snowreg.grammar.text import excerpt, location
 from snowreg.hints import with_hint
 from snowreg.repl_text import Piece, command_error, error_offset, is_command, one_line, split_statements
-from snowreg.script import missing_registry, relocate
+from snowreg.script import missing_registry, pipe_chain, relocate, run_chain
 
 # Plain SQL that only reads: typed without running it (model calls validated, not executed).
 READ_ONLY_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "(")
@@ -134,6 +134,13 @@ def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int, int] | None:
 
     if is_command(piece):
         return errors.Error(command_error(piece)), piece.start, 0
+    chain = pipe_chain(piece)
+    if chain is not None:  # the statements before the last run: their results are what it reads
+        _, error, part = run_chain(conn, chain, dry=lambda stmt: dry(conn, stmt))
+        if error is None:
+            return None
+        at = error_offset(error, part.text)
+        return with_hint(conn, error), part.start, at if at is not None else 0
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,7 +24,7 @@ from typing import Any, TextIO
 import orjson
 
 from snowreg import errors
-from snowreg.grammar.text import excerpt, location
+from snowreg.grammar.text import excerpt, location, offset_of, place
 from snowreg.hints import with_hint
 from snowreg.repl_text import Piece, command_error, error_offset, is_command, split_statements
 
@@ -118,7 +119,6 @@ Ran = tuple[str, int, list[str], list[Any]]  # a statement's text, its offset in
 def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
     """Parse and run one statement of `text`: its results, and its failure if any."""
     import snowreg
-    from snowreg.display import as_shown
     from snowreg.remote import RemoteConnection
 
     remote = isinstance(conn, RemoteConnection)
@@ -126,6 +126,12 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
     if is_command(piece):
         line, column = location(text, piece.start)
         return results, Failure(errors.Error(command_error(piece)), line, column, excerpt(text, piece.start))
+    chain = pipe_chain(piece)
+    if chain is not None:  # `s1 ->> s2 …`: one statement for the reader, its last result shown
+        cur, error, part = run_chain(conn, chain)
+        if error is not None:
+            return results, _failure(text, part, with_hint(conn, error), 0)
+        return [(piece.text, piece.start, *_fetched(conn, cur, remote))], None
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:
@@ -138,14 +144,91 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
                 cur.execute(sql)
             else:
                 cur._run(stmt, sql)
-            names = [d[0] for d in cur.description or []]
-            rows = cur.fetchall()
-            if not remote:  # dates, times and timestamps as Snowflake shows them (the session's output formats)
-                rows = as_shown([d[1] for d in cur.description or []], rows, conn.session.parameters)
+            names, rows = _fetched(conn, cur, remote)
         except errors.Error as e:
             return results, _failure(text, piece, with_hint(conn, e), stmt.span.start)
         results.append((sql, piece.start + stmt.span.start, names, rows))
     return results, None
+
+
+def _fetched(conn: Any, cur: Any, remote: bool) -> tuple[list[str], list[Any]]:
+    """A result's column names and rows, dates, times and timestamps as Snowflake shows them (the session's
+    output formats; a server's connection gets its values already shown)."""
+    from snowreg.display import as_shown
+
+    names = [d[0] for d in cur.description or []]
+    rows = cur.fetchall()
+    if not remote:
+        rows = as_shown([d[1] for d in cur.description or []], rows, conn.session.parameters)
+    return names, rows
+
+
+def pipe_chain(piece: Piece) -> list[Piece] | None:
+    """The statements of a flow operator chain `s1 ->> s2 …` (https://docs.snowflake.com/en/sql-reference/
+    operators-flow), each placed in the script; None when the piece is no chain."""
+    from snowreg.engine.api import history
+
+    if "->>" not in piece.text:
+        return None
+    parts = history.split_pipe(piece.text)
+    if len(parts) < 2:
+        return None
+    chain, at = [], 0
+    for part in parts:
+        at = piece.text.index(part, at)
+        chain.append(Piece(part, piece.start + at))
+        at += len(part)
+    return chain
+
+
+def run_chain(conn: Any, chain: list[Piece], dry: Callable[[Any], bool] | None = None
+              ) -> tuple[Any, errors.Error | None, Piece]:
+    """Run a chain's statements in turn, `FROM $n` reading the result n statements back, as a cursor does:
+    the last one's cursor, or the error and the part it was raised for (its position counted in the part as
+    written). `dry(stmt)`: whether the last statement is only described (`snowreg check`)."""
+    import snowreg
+    from snowreg.engine.api import history
+    from snowreg.remote import RemoteConnection
+
+    ids: list[str] = []
+    for part in chain:
+        cur = conn.cursor()
+        edits: list[tuple[int, int, str]] = []
+        statement = part.text
+        try:
+            edits = history.pipe_input_edits(part.text, ids)
+            statement = history.pipe_inputs(part.text, ids)
+            parsed = snowreg.parse(statement)
+            if len(parsed) != 1:
+                raise errors.compilation_error("Each statement of a pipe must be one statement")
+            if isinstance(conn, RemoteConnection):
+                cur.execute(statement)
+            else:
+                cur._run(parsed[0], statement, describe_only=dry is not None and part is chain[-1] and dry(parsed[0]))
+        except errors.Error as e:
+            return cur, _as_written(e, part.text, statement, edits), part
+        ids.append(cur.sfqid or "")
+    return cur, None, chain[-1]
+
+
+def _as_written(error: errors.Error, part: str, statement: str, edits: list[tuple[int, int, str]]) -> errors.Error:
+    """An error raised for a chain's statement with its `FROM $n` rewritten, placed where the user wrote it."""
+    if not edits:
+        return error
+
+    def where(line: int, position: int) -> tuple[int, int]:
+        if line <= 0:
+            return line, position
+        offset, shift = offset_of(statement, line, position), 0
+        for start, end, replacement in edits:
+            if offset < start + shift:
+                break
+            if offset < start + shift + len(replacement):
+                return place(part, start)
+            shift += len(replacement) - (end - start)
+        return place(part, offset - shift)
+
+    return errors.remapped(error, where)
 
 
 def _failure(text: str, piece: Piece, error: errors.Error, statement_start: int) -> Failure:

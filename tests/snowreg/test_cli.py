@@ -350,3 +350,46 @@ def test_an_example_run_without_db_says_the_registry_is_empty_and_how_to_get_one
     script.write_text("USE SCHEMA ML.DEV;\n")
     assert main(["run", "--db", str(tmp_path / "reg"), "--create", str(script)]) == 1
     assert "fresh in-memory registry" not in capsys.readouterr().err
+
+
+def test_run_and_check_take_the_flow_operator_as_the_cursor_does(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`s1 ->> s2` (the README's pipe, https://docs.snowflake.com/en/sql-reference/operators-flow) ran through a
+    cursor and the REPL, but snowreg run and check parsed the text as one statement: a syntax error at s2."""
+    script = tmp_path / "pipe.sql"
+    script.write_text("CREATE DATABASE d;\nSHOW SCHEMAS IN DATABASE d\n  ->> SELECT \"name\" AS n FROM $1 WHERE \"name\" = 'PUBLIC';\n")
+    assert main(["run", str(script), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document[-1]["rows"] == [{"N": "PUBLIC"}] and document[-1]["line"] == 2
+    assert main(["check", str(script)]) == 0
+    capsys.readouterr()
+    # An error in a later statement of the chain points into that statement, counted in the file.
+    script.write_text("CREATE DATABASE d;\nSELECT 1 AS x\n  ->> SELECT nope FROM $1;\n")
+    assert main(["run", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert f"{script}:3:14: 000904 (42000): SQL compilation error: error line 3 at position 13\ninvalid identifier" in err
+    assert "      ->> SELECT nope FROM $1;\n                 ^" in err
+    assert main(["check", str(script)]) == 1
+    assert f"{script}:3:14: 000904 (42000)" in capsys.readouterr().out
+    # After `FROM $1` (read as a longer RESULT_SCAN call) the position is still the one written.
+    script.write_text("SELECT 1 AS x ->> SELECT * FROM $1 WHERE nope = 1;\n")
+    assert main(["check", str(script)]) == 1
+    assert f"{script}:1:42: 000904 (42000): SQL compilation error: error line 1 at position 41 " in capsys.readouterr().out
+
+
+def test_a_schema_without_its_database_is_refused_or_read_qualified(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`--schema DEV` without --database was silently dropped (the session had no schema at all, though the
+    help says "current schema (created when missing)"); `--schema ML.DEV` made one schema named "ML.DEV"."""
+    script = tmp_path / "where.sql"
+    script.write_text("SELECT CURRENT_DATABASE() AS d, CURRENT_SCHEMA() AS s;\n")
+    for command in ("run", "check", "repl", "serve"):
+        assert main([command, "--schema", "DEV", *([str(script)] if command in ("run", "check") else [])]) == 2
+        assert (f"snowreg {command}: --schema DEV needs --database (or name both: --schema DB.DEV)\n"
+                == capsys.readouterr().err)
+    assert main(["run", "--schema", "ML.DEV", str(script), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["rows"] == [{"D": "ML", "S": "DEV"}]
+    assert main(["run", "--database", "ml", "--schema", 'ml."Dev"', str(script), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["rows"] == [{"D": "ML", "S": "Dev"}]
+    assert main(["run", "--database", "OTHER", "--schema", "ML.DEV", str(script)]) == 2
+    assert "snowreg run: --schema ML.DEV is in database ML, but --database names OTHER\n" == capsys.readouterr().err

@@ -349,6 +349,14 @@ def test_bare_quit_and_exit_leave_as_in_psql(conn: Any, tmp_path: Path) -> None:
         assert out.rstrip().endswith("Goodbye!") and "still here" not in out and "error" not in out
 
 
+def test_bare_help_shows_the_help_as_in_psql(conn: Any, tmp_path: Path) -> None:
+    """`help` alone was a syntax error at `help` (and without `;` the prompt waited for more): like `quit` and
+    `exit`, it is not SQL in Snowflake, and a newcomer types it before reading the greeting's `!help`."""
+    for word in ("help", "HELP;"):
+        out = drive(conn, word + ENTER + "SELECT 'still here' AS X;" + ENTER + CTRL_D, tmp_path)
+        assert repl.HELP in out and "still here" in out and "error" not in out
+
+
 def test_history_persists_between_sessions(conn: Any, tmp_path: Path) -> None:
     history = tmp_path / "state" / "snowreg" / "history"
     drive(conn, "SELECT 'remembered' AS R;" + ENTER + "!quit" + ENTER, tmp_path, history)
