@@ -54,6 +54,15 @@ AFTER_OPERAND_KEYWORDS = (
     "NOT", "OR", "ORDER", "QUALIFY", "UNION",
 )
 ENDS_OPERAND = frozenset({"NULL", "TRUE", "FALSE", "END"})
+# Lists of expressions (the select list, ORDER BY, GROUP BY) and what may follow one of their items; inside a
+# call's parentheses only operators follow an argument.
+EXPRESSION_LISTS = frozenset({"SELECT", "ORDER", "GROUP"})
+OPERATORS = ("AND", "BETWEEN", "ILIKE", "IN", "IS", "LIKE", "NOT", "OR")
+FOLLOWS = {
+    "SELECT": ("AS", "FROM", "OVER", "WHERE", *AFTER_OPERAND_KEYWORDS),
+    "ORDER": ("ASC", "DESC", "NULLS", "LIMIT", "OFFSET"),
+    "GROUP": ("HAVING", "QUALIFY", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "MINUS", *OPERATORS),
+}
 # Common Snowflake functions, offered where an expression may start.
 FUNCTIONS = (
     "ABS", "ARRAY_SIZE", "AVG", "CEIL", "COALESCE", "CONCAT", "COUNT", "CURRENT_DATE", "CURRENT_TIMESTAMP",
@@ -86,6 +95,7 @@ class Context:
     version: str | None = None
     only_names: bool = False  # only objects fit here (inside MODEL(…), after `!` or VERSION): no keywords
     table: bool = False  # after `!`: the call stands in TABLE(…), so only table methods fit (else only scalar ones)
+    words: tuple[str, ...] = ()  # keywords that fit: after an operand (operator), or beside an operand's (operand)
 
 
 def position(text: str, cursor: int) -> Position:
@@ -137,10 +147,9 @@ class SqlCompleter(Completer):
         found = objects_for(self.objects, ctx, pos)
         if ctx.kind == "operand":
             found += [Candidate(f, "function") for f in FUNCTIONS] if not pos.qualifier else []
-            found += [Candidate(k, "keyword") for k in OPERAND_KEYWORDS] if not pos.qualifier else []
-            found += [Candidate("SELECT", "keyword")] if pos.tokens[-1].text == "(" else []  # a subquery
-        elif ctx.kind == "operator":
-            found += [Candidate(k, "keyword") for k in AFTER_OPERAND_KEYWORDS]
+            found += [Candidate(k, "keyword") for k in (*OPERAND_KEYWORDS, *ctx.words)] if not pos.qualifier else []
+        elif ctx.kind in ("operator", "keywords"):
+            found += [Candidate(k, "keyword") for k in ctx.words]
         elif not pos.qualifier and not ctx.only_names:
             found += [Candidate(k, "keyword") for k in keywords_at(pos.before, ctx.kind != "table")]
         seen: set[str] = set()
@@ -230,6 +239,8 @@ def context(pos: Position) -> Context:
 
 
 def _keyword_context(words: list[str], toks: list[Token]) -> Context:
+    if len(words) > 2 and words[-2:] == ["IF", "EXISTS"]:  # `DROP MODEL IF EXISTS …`: the kind stands before IF
+        words, toks = words[:-2], toks[:-2]
     first, prev = words[0], words[-1]
     prev2 = words[-2] if len(words) > 1 else ""
     creating = first == "CREATE" and "FROM" not in words
@@ -251,10 +262,39 @@ def _keyword_context(words: list[str], toks: list[Token]) -> Context:
     if prev in ("FROM", "JOIN", "INTO", "UPDATE") or (prev == "TABLE" and not creating):
         return Context("none" if first in ("ALTER", "CREATE") else "table")
     if first in SOUP_VERBS:
-        if clause_at(toks) in CONDITIONS:
-            return Context("operator" if ends_operand(toks[-1]) else "operand")
+        clause = clause_at(toks)
+        if clause in CONDITIONS:
+            if ends_operand(toks[-1]):
+                return Context("operator", words=AFTER_OPERAND_KEYWORDS)
+            return Context("operand", words=("SELECT",) if toks[-1].text == "(" else ())  # a subquery may start
+        if clause in EXPRESSION_LISTS:
+            return _list_context(clause, words, toks)
         return Context("column")
     return Context("none")
+
+
+def _list_context(clause: str, words: list[str], toks: list[Token]) -> Context:
+    """In the select list, ORDER BY or GROUP BY: an expression, then what may follow it there."""
+    prev = words[-1]
+    if prev in ("ORDER", "GROUP"):
+        return Context("keywords", words=("BY",))
+    if prev == "NULLS":
+        return Context("keywords", words=("FIRST", "LAST"))
+    if prev == "AS":
+        return Context("none", only_names=True)  # a new name
+    j = _open_paren(toks)
+    in_call = j is not None and j > 0 and (toks[j - 1].kind in NAMES or toks[j - 1].text == ")") \
+        and not any(t.upper == "SELECT" for t in toks[j:])
+    if j is not None and j > 0 and toks[j - 1].upper == "OVER" and j == len(toks) - 1:
+        return Context("keywords", words=("PARTITION", "ORDER"))
+    star = toks[-1].text == "*" and (toks[-2].text in (",", ".", "(") or toks[-2].upper in ("SELECT", "DISTINCT"))
+    if prev in ("ASC", "DESC") or ends_operand(toks[-1]) or star:
+        if in_call:
+            return Context("operator", words=OPERATORS)
+        return Context("operator", words=("NULLS", "LIMIT", "OFFSET") if prev in ("ASC", "DESC") else FOLLOWS[clause])
+    if in_call:
+        return Context("operand")
+    return Context("operand", words=("DISTINCT",) if prev == "SELECT" else ("SELECT",) if prev == "(" else ())
 
 
 def _privilege_context(words: list[str]) -> Context:
@@ -293,7 +333,8 @@ def _model_before(toks: list[Token]) -> list[str]:
     """The name after the last MODEL keyword: the model a VERSION refers to."""
     for i in range(len(toks) - 1, -1, -1):
         if toks[i].upper == "MODEL":
-            return _leading_name(toks[i + 1:])
+            rest = toks[i + 1:]
+            return _leading_name(rest[2:] if [t.upper for t in rest[:2]] == ["IF", "EXISTS"] else rest)
     return []
 
 

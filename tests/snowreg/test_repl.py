@@ -499,3 +499,34 @@ def test_tab_completes_a_command_at_the_prompt(conn: Any, tmp_path: Path) -> Non
         session.run()
         typist.join()
     assert "!source FILE" in out.getvalue()  # !he became !help, which ran
+
+
+def test_a_select_list_offers_expressions_then_what_may_follow_one(complete: Any) -> None:
+    """The select list offered every SQL word (AND, ASC, BY, JOIN … where an expression starts) and no
+    function; a call's arguments and ORDER BY / GROUP BY did the same."""
+    first = complete("SELECT  FROM T", 7)
+    assert first["A"] == "column" and first["M"] == "model" and first["COALESCE"] == "function"
+    assert {"CASE", "DISTINCT", "NOT"} <= first.keys()
+    assert not {"AND", "ASC", "BY", "JOIN", "ON", "WHERE", "FROM"} & first.keys()
+    after = complete("SELECT A ")
+    assert {"AS", "FROM", "AND", "OR", "IS"} <= after.keys() and not {"A", "ASC", "JOIN"} & after.keys()
+    assert complete("SELECT A AS ") == {}  # a new name
+    assert {"FROM"} <= complete("SELECT * ").keys() and "A" not in complete("SELECT * FROM T", 9)
+    argument = complete("SELECT M!PREDICT( FROM T", 17)
+    assert {"A", "B", "COALESCE"} <= argument.keys() and not {"AND", "ASC", "FROM"} & argument.keys()
+    assert {"AND", "IS"} <= complete("SELECT M!PREDICT(A ").keys()
+    assert not {"AS", "FROM"} & complete("SELECT M!PREDICT(A ").keys()  # inside the call's parentheses
+    assert {"A", "B"} <= complete("SELECT A, M!PREDICT(A, B) AS P FROM T ORDER BY ").keys()
+    assert "ASC" not in complete("SELECT A FROM T ORDER BY ")
+    assert {"ASC", "DESC", "NULLS", "LIMIT"} <= complete("SELECT A FROM T ORDER BY A ").keys()
+    assert set(complete("SELECT A FROM T ORDER BY A DESC NULLS ")) == {"FIRST", "LAST"}
+    assert set(complete("SELECT A FROM T ORDER ")) == {"BY"}
+    assert {"A", "B"} <= complete("SELECT A, COUNT(*) FROM T GROUP BY ").keys()
+
+
+def test_if_exists_keeps_the_object_kind(complete: Any) -> None:
+    """`DROP MODEL IF EXISTS <Tab>` offered no model, and `ALTER MODEL IF EXISTS m VERSION` no version."""
+    assert complete("DROP MODEL IF EXISTS ")["M"] == "model"
+    assert complete("ALTER MODEL IF EXISTS M VERSION ")["V1"] == "version"
+    assert complete("DROP TABLE IF EXISTS ")["T"] == "table"
+    assert "M" not in complete("CREATE MODEL IF NOT EXISTS ")  # a new name
