@@ -15,6 +15,7 @@ commands, and file names after `!source` / `!load`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,7 @@ from snowreg.repl_objects import Objects
 from snowreg.repl_text import Token, tokenize
 
 NAMES = ("word", "qident")
+PATH_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # a path element written bare (`v:key`); others are quoted
 # Offered inside plain SQL, where the grammar only sees a "soup" of tokens.
 SOUP_KEYWORDS = (
     "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CROSS", "DESC", "DISTINCT", "ELSE", "END", "EXCEPT", "FROM",
@@ -96,6 +98,7 @@ class Context:
     only_names: bool = False  # only objects fit here (inside MODEL(…), after `!` or VERSION): no keywords
     table: bool = False  # after `!`: the call stands in TABLE(…), so only table methods fit (else only scalar ones)
     words: tuple[str, ...] = ()  # keywords that fit: after an operand (operator), or beside an operand's (operand)
+    method: str | None = None  # after `m!f(…):`, the method whose outputs key the OBJECT it returns
 
 
 def position(text: str, cursor: int) -> Position:
@@ -231,6 +234,10 @@ def context(pos: Position) -> Context:
         return Context("none")
     if toks[-1].text == "!":
         return _method_context(toks, pos.statement)
+    if toks[-1].text == ":" and len(toks) > 1 and toks[-2].text == ")":
+        outputs = _outputs_context(toks[:-1], pos.statement)
+        if outputs is not None:
+            return outputs
     inside = _model_parens(toks)
     if inside is not None:
         return inside
@@ -415,6 +422,15 @@ def _method_context(toks: list[Token], statement: str) -> Context:
     return Context("method", parts, only_names=True, table=table)
 
 
+def _outputs_context(toks: list[Token], statement: str) -> Context | None:
+    """`…!f(…)` ends `toks`: the outputs of that method of the callee's version, None for another call."""
+    j = _open_paren(toks[:-1])
+    if j is None or j < 2 or toks[j - 1].kind not in NAMES or toks[j - 2].text != "!":
+        return None
+    callee = _method_context(toks[:j - 1], statement)
+    return Context("output", callee.model, callee.version, only_names=True, method=toks[j - 1].text)
+
+
 def _in_table(toks: list[Token], callee: int) -> bool:
     """Whether the callee starting at token `callee` is the first thing inside `TABLE(`."""
     return callee >= 2 and toks[callee - 1].text == "(" and toks[callee - 2].upper == "TABLE"
@@ -472,6 +488,10 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
         return _named(objects.databases(), "database")
     if kind == "version":
         return [Candidate(quote_ident(n), meta) for n, meta in objects.versions(ctx.model)] if ctx.model else []
+    if kind == "output":
+        return [Candidate(name if PATH_KEY.fullmatch(name) else '"' + name.replace('"', '""') + '"',
+                          f"output of {ident_text(ctx.method or '')}")
+                for name in objects.outputs(ctx.model, ctx.version, ctx.method or "")] if ctx.model else []
     if kind == "method":
         if not ctx.model:
             return []

@@ -208,7 +208,23 @@ def test_demo_with_a_relative_db_keeps_a_registry_and_reads_as_a_walkthrough(tmp
     kept = snowreg_cmd("run", "--db", "reg", "-", cwd=tmp_path, stdin="SHOW VERSIONS IN MODEL ML.DEV.MY_MODEL;")
     assert kept.returncode == 0 and all(f"| {v} " in kept.stdout for v in ("V1", "V2", "V3"))
     again = snowreg_cmd("demo", "--db", "reg", cwd=tmp_path)
-    assert again.returncode == 2 and "reg already exists" in again.stderr
+    assert again.returncode == 2 and "reg holds a registry already" in again.stderr
+
+
+def test_running_quick_start_again_says_how_to_go_on_with_its_registry(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Quick start 1 typed a second time failed at its end with "registry already exists … name a directory that
+    does not exist yet", as if the registry the first run kept were in the way."""
+    snowreg.connect(path=tmp_path / "registry").close()
+    assert main(["demo", "--db", str(tmp_path / "registry")]) == 2
+    assert capsys.readouterr().err == (
+        f"snowreg demo: {tmp_path / 'registry'} holds a registry already (an earlier demo's?): go on with "
+        f"`snowreg repl --db {tmp_path / 'registry'} --database ML --schema DEV`, or name a directory that "
+        "does not exist yet\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("not a registry")
+    assert main(["demo", "--db", str(tmp_path / "other")]) == 2
+    assert "other already exists; the demo builds a new registry" in capsys.readouterr().err
 
 
 def test_a_failed_demo_leaves_no_half_built_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -530,3 +530,13 @@ def test_if_exists_keeps_the_object_kind(complete: Any) -> None:
     assert complete("ALTER MODEL IF EXISTS M VERSION ")["V1"] == "version"
     assert complete("DROP TABLE IF EXISTS ")["T"] == "table"
     assert "M" not in complete("CREATE MODEL IF NOT EXISTS ")  # a new name
+
+
+def test_a_method_calls_output_names_complete_after_its_colon(complete: Any) -> None:
+    """`m!predict(…):<Tab>` offered every SQL word; a call returns an OBJECT keyed by the signature's outputs
+    (the README's `:output_feature_0`), which are what may stand there, as written (path keys keep their case)."""
+    for text in ("SELECT M!PREDICT(A, B):", "SELECT MODEL(M, V1)!PREDICT(A, B):",
+                 "WITH mv AS MODEL M VERSION CHAMPION SELECT mv!predict(A, B):"):
+        assert complete(text) == {"output_feature_0": "output of PREDICT"}, text
+    assert set(complete("SELECT M!PREDICT(A, B):out")) == {"output_feature_0"}
+    assert "output_feature_0" not in complete("SELECT M!PREDICT(A, B)::")  # a cast: a type follows
