@@ -154,13 +154,12 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
 def _fetched(conn: Any, cur: Any, remote: bool) -> tuple[list[str], list[Any]]:
     """A result's column names and rows, dates, times and timestamps as Snowflake shows them (the session's
     output formats; a server's connection gets its values already shown)."""
-    from snowreg.display import as_shown
+    from snowreg.display import as_shown, json_marked
 
     names = [d[0] for d in cur.description or []]
+    codes = [d[1] for d in cur.description or []]
     rows = cur.fetchall()
-    if not remote:
-        rows = as_shown([d[1] for d in cur.description or []], rows, conn.session.parameters)
-    return names, rows
+    return names, json_marked(codes, rows) if remote else as_shown(codes, rows, conn.session.parameters)
 
 
 def pipe_chain(piece: Piece) -> list[Piece] | None:

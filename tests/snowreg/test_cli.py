@@ -409,3 +409,17 @@ def test_a_schema_without_its_database_is_refused_or_read_qualified(tmp_path: Pa
     assert json.loads(capsys.readouterr().out)[0]["rows"] == [{"D": "ML", "S": "Dev"}]
     assert main(["run", "--database", "OTHER", "--schema", "ML.DEV", str(script)]) == 2
     assert "snowreg run: --schema ML.DEV is in database ML, but --database names OTHER\n" == capsys.readouterr().err
+
+
+def test_json_nests_variant_object_and_array_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--format json` gave a VARIANT / OBJECT / ARRAY value as a string of its text (a model call's
+    `{"output_feature_0": 1}` read back only through fromjson); it is the JSON value itself, table and csv
+    keep Snowflake's text."""
+    script = tmp_path / "semi.sql"
+    script.write_text("SELECT PARSE_JSON('{\"a\": [1, 2.5]}') AS v, OBJECT_CONSTRUCT('k', 'x') AS o, "
+                      "ARRAY_CONSTRUCT(1) AS a, PARSE_JSON('\"t\"') AS t, NULL::VARIANT AS n, '[1]' AS s;\n")
+    assert main(["run", str(script), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["rows"] == [
+        {"V": {"a": [1, 2.5]}, "O": {"k": "x"}, "A": [1], "T": "t", "N": None, "S": "[1]"}]
+    assert main(["run", str(script), "--format", "csv"]) == 0
+    assert '"{\n  ""k"": ""x""\n}"' in capsys.readouterr().out
