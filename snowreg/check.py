@@ -24,7 +24,7 @@ from snowreg import errors
 from snowreg.grammar.text import excerpt, location
 from snowreg.hints import with_hint
 from snowreg.repl_text import Piece, command_error, error_offset, is_command, one_line, split_statements
-from snowreg.script import missing_registry, pipe_chain, relocate, run_chain
+from snowreg.script import NoNamespace, missing_registry, pipe_chain, relocate, require_namespace, run_chain
 
 # Plain SQL that only reads: typed without running it (model calls validated, not executed).
 READ_ONLY_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "(")
@@ -64,7 +64,7 @@ def main(args: argparse.Namespace) -> int:
         problems, sources = check_script(text, name, path=args.db, database=args.database,
                                          schema=args.schema, role=args.role, user=args.user,
                                          stage_roots=getattr(args, "stage_roots", ()))
-    except (OSError, errors.Error) as e:
+    except (OSError, errors.Error, NoNamespace) as e:
         print(f"snowreg check: {e}", file=sys.stderr)
         return 2
     if args.format == "json":
@@ -89,6 +89,9 @@ def check_script(text: str, file: str = "<script>", *, path: str | None = None, 
     import snowreg
 
     with registry_copy(path) as copy:
+        if path is not None and database is not None:  # as `snowreg run --db` would refuse them
+            with snowreg.connect(role=role, user=user, path=copy, stage_roots=stage_roots) as probe:
+                require_namespace(probe, path, database, schema, can_create=False)
         conn = snowreg.connect(database=database, schema=schema, role=role, user=user, path=copy,
                                stage_roots=stage_roots)
         try:

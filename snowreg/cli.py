@@ -19,9 +19,12 @@ def _connection_options(p: argparse.ArgumentParser, *, create: bool) -> None:
                    help="persistent registry directory (default: a fresh in-memory registry)")
     if create:
         p.add_argument("--create", action="store_true",
-                       help="create the registry directory --db names when it holds no registry yet")
-    p.add_argument("--database", metavar="D", help="current database (created when missing)")
-    p.add_argument("--schema", metavar="S", help="current schema, in --database or named DB.S (created when missing)")
+                       help="create the registry directory --db names when it holds no registry yet, and the "
+                            "--database / --schema it lacks")
+    made = "with --db only under --create" if create else "with --db it must exist"
+    p.add_argument("--database", metavar="D", help=f"current database (created when missing; {made})")
+    p.add_argument("--schema", metavar="S", help=f"current schema, in --database or named DB.S (created when missing; "
+                                                 f"{made})")
     p.add_argument("--role", metavar="R", help="primary role (USE ROLE at connect)")
     p.add_argument("--user", metavar="U", help="user name (created holding PUBLIC when missing)")
     p.add_argument("--stage-root", metavar="DIR", action="append", default=[], dest="stage_roots",

@@ -74,15 +74,46 @@ def read_script(file: str) -> str:
 
 
 def connect(args: argparse.Namespace) -> Any:
-    """The connection a `run` / `repl` command line asks for (raises errors.Error)."""
+    """The connection a `run` / `repl` command line asks for (raises errors.Error, or NoNamespace when the
+    --database / --schema it names are not in its --db registry and --create is not given)."""
     import snowreg
 
     if getattr(args, "server", None):
         return snowreg.connect(server=args.server, database=args.database, schema=args.schema, role=args.role,
                                user=args.user, password=args.password or os.environ.get("SNOWREG_PASSWORD"))
-    return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                           path=Path(args.db).resolve() if args.db else None,
-                           stage_roots=getattr(args, "stage_roots", ()))
+    path = Path(args.db).resolve() if args.db else None
+    stage_roots = getattr(args, "stage_roots", ())
+    if path is None or args.create or args.database is None:
+        return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
+                               path=path, stage_roots=stage_roots)
+    with snowreg.connect(role=args.role, user=args.user, path=path, stage_roots=stage_roots) as probe:
+        require_namespace(probe, args.db, args.database, args.schema, can_create=True)
+        return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
+                               path=path, stage_roots=stage_roots)
+
+
+class NoNamespace(Exception):
+    """The database or schema a command names is not in its registry; `str()` is one line for the user."""
+
+
+def require_namespace(conn: Any, shown: str, database: str, schema: str | None, *, can_create: bool) -> None:
+    """Raise NoNamespace unless the session sees `database` (and `schema` in it): a persistent registry is
+    not given a database or schema by a mistyped --database / --schema (an in-memory one makes them)."""
+    from snowreg.engine.api import visible_databases, visible_schemas
+    from snowreg.grammar.text import quote_ident, resolve_ident
+
+    create = ", or pass --create to make it" if can_create else ""
+    db, session = resolve_ident(database), conn.session
+    known = sorted(visible_databases(session))
+    if db not in known:
+        listed = ", ".join(quote_ident(n) for n in known) or "none"
+        raise NoNamespace(f"no database {quote_ident(db)} in {shown} (its databases: {listed}){create}")
+    name = None if schema is None else resolve_ident(schema)
+    schemas = sorted(visible_schemas(session, db))
+    if name is not None and name not in schemas and name != "INFORMATION_SCHEMA":
+        listed = ", ".join(quote_ident(n) for n in schemas) or "none"
+        raise NoNamespace(f"no schema {quote_ident(db)}.{quote_ident(name)} in {shown} "
+                          f"(schemas of {quote_ident(db)}: {listed}){create}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,7 +338,7 @@ def open_connection(args: argparse.Namespace, prog: str, err: TextIO) -> Any:
         return None
     try:
         return connect(args)
-    except errors.Error as e:  # a registry locked by another process among them
+    except (errors.Error, NoNamespace) as e:  # a registry locked by another process among them
         err.write(f"{prog}: {e}\n")
     return None
 

@@ -423,3 +423,30 @@ def test_json_nests_variant_object_and_array_values(tmp_path: Path, capsys: pyte
         {"V": {"a": [1, 2.5]}, "O": {"k": "x"}, "A": [1], "T": "t", "N": None, "S": "[1]"}]
     assert main(["run", str(script), "--format", "csv"]) == 0
     assert '"{\n  ""k"": ""x""\n}"' in capsys.readouterr().out
+
+
+def test_a_mistyped_database_or_schema_is_not_made_in_a_persistent_registry(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`snowreg repl --db registry --database ML --schema DEVV` made an empty schema DEVV in the registry for
+    good, and the prompt then showed no model at all: with --db, what --database / --schema name must exist
+    (--create makes it, as it makes the registry); a fresh in-memory registry still makes them."""
+    registry = tmp_path / "reg"
+    snowreg.connect(database="ML", schema="DEV", path=registry).close()
+    script = tmp_path / "where.sql"
+    script.write_text("SELECT CURRENT_SCHEMA() AS s;\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # the REPL with a piped (here: empty) input
+    for command in ("run", "check", "repl"):
+        args = [command, "--db", str(registry), "--database", "ML", "--schema", "DEVV"]
+        assert main([*args, *([str(script)] if command != "repl" else [])]) == 2
+        create = ", or pass --create to make it" if command != "check" else ""
+        assert capsys.readouterr().err == (f"snowreg {command}: no schema ML.DEVV in {registry} "
+                                           f"(schemas of ML: DEV, PUBLIC){create}\n")
+    assert main(["run", "--db", str(registry), "--database", "MLL", str(script)]) == 2
+    assert "no database MLL in " in capsys.readouterr().err
+    with snowreg.connect(path=registry) as conn:
+        assert [r[1] for r in conn.cursor().execute("SHOW SCHEMAS IN DATABASE ML").fetchall()] == [
+            "DEV", "INFORMATION_SCHEMA", "PUBLIC"]
+    assert main(["run", "--db", str(registry), "--create", "--schema", "ML.DEVV", str(script), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["S", "DEVV"]
+    assert main(["run", "--db", str(registry), "--schema", "ML.DEV", str(script), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["S", "DEV"]
