@@ -28,6 +28,10 @@ from snowreg.script import NoNamespace, missing_registry, pipe_chain, relocate, 
 
 # Plain SQL that only reads: typed without running it (model calls validated, not executed).
 READ_ONLY_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "(")
+# No current database / schema: one cause (a failed USE, a missing --database) that stops every later
+# statement naming objects unqualified; the text shows its first problem and one line for the rest.
+NO_CONTEXT = {90105: "database", 90106: "schema"}
+_FOLDED_LINES = 8  # at most this many line numbers in that one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +74,19 @@ def main(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(orjson.dumps([asdict(p) for p in problems], option=orjson.OPT_INDENT_2).decode())
     else:
+        folded: dict[int, list[int]] = {}
         for problem, source in zip(problems, sources, strict=True):
+            if problem.errno in NO_CONTEXT and problem.errno in folded:
+                folded[problem.errno].append(problem.line)
+                continue
+            folded.update({problem.errno: []} if problem.errno in NO_CONTEXT else {})
             print(problem)
             print("    " + source.replace("\n", "\n    "))
+        for errno, lines in folded.items():
+            if lines:
+                shown = ", ".join(map(str, lines[:_FOLDED_LINES])) + (", …" if len(lines) > _FOLDED_LINES else "")
+                print(f"{name}: {len(lines)} more statement(s) failed as well for want of a current "
+                      f"{NO_CONTEXT[errno]} ({'line' if len(lines) == 1 else 'lines'} {shown}; --format json lists each)")
         count = len(split_statements(text))
         print(f"{name}: {len(problems)} problem(s) in {count} statement(s)", file=sys.stderr)
     return 1 if problems else 0
