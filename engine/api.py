@@ -39,7 +39,7 @@ __all__ = [
     "VALID_PRIVILEGES", "Result", "Session", "authenticate", "cancel", "execute", "explain_access", "guarded", "history",
     "information_schema_views",
     "insert_frame", "load_model", "login", "open_catalog", "transaction",
-    "qualify_table", "resolve_name", "set_session_factory", "sql_type", "visible_databases", "visible_methods", "visible_model",
+    "qualify_table", "resolve_name", "set_session_factory", "sql_type", "visible_databases", "visible_method_outputs", "visible_methods", "visible_model",
     "visible_columns", "visible_models", "visible_schemas", "visible_tables", "visible_versions", "written_yaml",
 ]
 
@@ -109,6 +109,13 @@ def visible_methods(session: Session, model: ModelRow, version: str, table: bool
     found = resolve_version(session, model, version)
     return [fn.name for fn in session.catalog.models.functions(found.id)
             if table is None or fn.is_table_function == table]
+
+
+def visible_method_outputs(session: Session, model: ModelRow, version: str, method: str) -> list[str]:
+    """The output names of a method of a version of a model the session can see: the keys of the OBJECT a
+    call returns, as the signature spells them."""
+    found = resolve_version(session, model, version)
+    return [name for fn in session.catalog.models.functions(found.id) if fn.name == method for name, _ in fn.outputs]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,10 +24,14 @@ from snowreg import errors
 from snowreg.grammar.text import excerpt, location
 from snowreg.hints import with_hint
 from snowreg.repl_text import Piece, command_error, error_offset, is_command, one_line, split_statements
-from snowreg.script import missing_registry, relocate
+from snowreg.script import NoNamespace, missing_registry, pipe_chain, relocate, require_namespace, run_chain
 
 # Plain SQL that only reads: typed without running it (model calls validated, not executed).
 READ_ONLY_VERBS = ("SELECT", "WITH", "VALUES", "EXPLAIN", "(")
+# No current database / schema: one cause (a failed USE, a missing --database) that stops every later
+# statement naming objects unqualified; the text shows its first problem and one line for the rest.
+NO_CONTEXT = {90105: "database", 90106: "schema"}
+_FOLDED_LINES = 8  # at most this many line numbers in that one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +68,25 @@ def main(args: argparse.Namespace) -> int:
         problems, sources = check_script(text, name, path=args.db, database=args.database,
                                          schema=args.schema, role=args.role, user=args.user,
                                          stage_roots=getattr(args, "stage_roots", ()))
-    except (OSError, errors.Error) as e:
+    except (OSError, errors.Error, NoNamespace) as e:
         print(f"snowreg check: {e}", file=sys.stderr)
         return 2
     if args.format == "json":
         print(orjson.dumps([asdict(p) for p in problems], option=orjson.OPT_INDENT_2).decode())
     else:
+        folded: dict[int, list[int]] = {}
         for problem, source in zip(problems, sources, strict=True):
+            if problem.errno in NO_CONTEXT and problem.errno in folded:
+                folded[problem.errno].append(problem.line)
+                continue
+            folded.update({problem.errno: []} if problem.errno in NO_CONTEXT else {})
             print(problem)
             print("    " + source.replace("\n", "\n    "))
+        for errno, lines in folded.items():
+            if lines:
+                shown = ", ".join(map(str, lines[:_FOLDED_LINES])) + (", …" if len(lines) > _FOLDED_LINES else "")
+                print(f"{name}: {len(lines)} more statement(s) failed as well for want of a current "
+                      f"{NO_CONTEXT[errno]} ({'line' if len(lines) == 1 else 'lines'} {shown}; --format json lists each)")
         count = len(split_statements(text))
         print(f"{name}: {len(problems)} problem(s) in {count} statement(s)", file=sys.stderr)
     return 1 if problems else 0
@@ -89,6 +103,9 @@ def check_script(text: str, file: str = "<script>", *, path: str | None = None, 
     import snowreg
 
     with registry_copy(path) as copy:
+        if path is not None and database is not None:  # as `snowreg run --db` would refuse them
+            with snowreg.connect(role=role, user=user, path=copy, stage_roots=stage_roots) as probe:
+                require_namespace(probe, path, database, schema, can_create=False)
         conn = snowreg.connect(database=database, schema=schema, role=role, user=user, path=copy,
                                stage_roots=stage_roots)
         try:
@@ -134,6 +151,13 @@ def run_piece(conn: Any, piece: Piece) -> tuple[errors.Error, int, int] | None:
 
     if is_command(piece):
         return errors.Error(command_error(piece)), piece.start, 0
+    chain = pipe_chain(piece)
+    if chain is not None:  # the statements before the last run: their results are what it reads
+        _, error, part = run_chain(conn, chain, dry=lambda stmt: dry(conn, stmt))
+        if error is None:
+            return None
+        at = error_offset(error, part.text)
+        return with_hint(conn, error), part.start, at if at is not None else 0
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:

@@ -19,9 +19,12 @@ def _connection_options(p: argparse.ArgumentParser, *, create: bool) -> None:
                    help="persistent registry directory (default: a fresh in-memory registry)")
     if create:
         p.add_argument("--create", action="store_true",
-                       help="create the registry directory --db names when it holds no registry yet")
-    p.add_argument("--database", metavar="D", help="current database (created when missing)")
-    p.add_argument("--schema", metavar="S", help="current schema (created when missing)")
+                       help="create the registry directory --db names when it holds no registry yet, and the "
+                            "--database / --schema it lacks")
+    made = "with --db only under --create" if create else "with --db it must exist"
+    p.add_argument("--database", metavar="D", help=f"current database (created when missing; {made})")
+    p.add_argument("--schema", metavar="S", help=f"current schema, in --database or named DB.S (created when missing; "
+                                                 f"{made})")
     p.add_argument("--role", metavar="R", help="primary role (USE ROLE at connect)")
     p.add_argument("--user", metavar="U", help="user name (created holding PUBLIC when missing)")
     p.add_argument("--stage-root", metavar="DIR", action="append", default=[], dest="stage_roots",
@@ -45,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    problem = _qualify_schema(args)
+    if problem is not None:
+        print(f"snowreg {args.command}: {problem}", file=sys.stderr)
+        return 2
     try:
         return int(args.handler(args))
     except BrokenPipeError:
@@ -52,6 +59,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return BROKEN_PIPE
+
+
+def _qualify_schema(args: argparse.Namespace) -> str | None:
+    """`--schema DB.S` names its database too; a bare `--schema S` needs `--database` (a session has no
+    schema without a database, so it was dropped unsaid). Why not, or None when the pair is fine."""
+    from snowreg.grammar.text import quote_ident, resolve_ident, split_name
+
+    schema = getattr(args, "schema", None)
+    if schema is None:
+        return None
+    try:
+        parts = split_name(schema)
+    except ValueError:
+        parts = []
+    if len(parts) == 2:
+        if args.database is not None and resolve_ident(args.database) != parts[0]:
+            return f"--schema {schema} is in database {parts[0]}, but --database names {resolve_ident(args.database)}"
+        args.database, args.schema = quote_ident(parts[0]), quote_ident(parts[1])
+    elif len(parts) != 1:
+        return f"--schema {schema} is not a schema name (S, or DB.S)"
+    elif args.database is None:
+        return f"--schema {schema} needs --database (or name both: --schema DB.{schema})"
+    return None
 
 
 def _read(file: str, prog: str) -> str | None:

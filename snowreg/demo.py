@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from snowreg import errors
+from snowreg.script import missing_registry
 
 # Columns worth showing for the wide SHOW outputs; everything else is in the full result.
 _SHOWN = {
@@ -194,8 +195,13 @@ def main(args: argparse.Namespace) -> int:
         with building(args.db) as path:
             run_demo(path)
     except FileExistsError as e:
-        print(f"snowreg demo: {e.filename} already exists; the demo builds a new registry: "
-              "name a directory that does not exist yet", file=sys.stderr)
+        if missing_registry(e.filename) is None:  # quick start typed again: its registry is there to use
+            print(f"snowreg demo: {e.filename} holds a registry already (an earlier demo's?): go on with "
+                  f"`snowreg repl --db {e.filename} --database ML --schema DEV`, or name a directory that does not "
+                  "exist yet", file=sys.stderr)
+        else:
+            print(f"snowreg demo: {e.filename} already exists; the demo builds a new registry: "
+                  "name a directory that does not exist yet", file=sys.stderr)
         return 2
     except errors.Error as e:
         print(f"snowreg demo: {e}", file=sys.stderr)

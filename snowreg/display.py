@@ -40,12 +40,31 @@ def as_shown(type_codes: Sequence[Any], rows: Sequence[Sequence[Any]], parameter
 
     kinds = [_TEMPORAL.get(code) for code in type_codes]
     if not any(kinds):
-        return [tuple(row) for row in rows]
+        return json_marked(type_codes, rows)
     out = []
     for row in rows:
         out.append(tuple(v if k is None or v is None else (output_formats.text(v, k, parameters) or v)
                          for v, k in zip(row, kinds, strict=True)))
-    return out
+    return json_marked(type_codes, out)
+
+
+class JsonText(str):
+    """A VARIANT, OBJECT or ARRAY value's text (Snowflake's, as a table or CSV shows it): JSON output nests
+    the value itself."""
+
+    __slots__ = ()
+
+
+SEMI_STRUCTURED = frozenset({5, 9, 10})  # the connector's type codes of VARIANT, OBJECT and ARRAY
+
+
+def json_marked(type_codes: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """Rows with their VARIANT / OBJECT / ARRAY texts marked as JSON (`JsonText`), the rest as they are."""
+    semi = [code in SEMI_STRUCTURED for code in type_codes]
+    if not any(semi):
+        return [tuple(row) for row in rows]
+    return [tuple(JsonText(v) if j and isinstance(v, str) else v for v, j in zip(row, semi, strict=True))
+            for row in rows]
 
 
 def table(names: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> str:
@@ -82,6 +101,8 @@ def to_csv(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, JsonText):
+        return orjson.loads(value.encode())
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     if isinstance(value, datetime | date):

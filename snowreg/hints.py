@@ -1,4 +1,4 @@
-"""Hints for people after a registry error (run, check, REPL): the model, version or alias a mistyped name
+"""Hints for people after a registry error (run, check, REPL): the model, version, alias or table a mistyped name
 probably meant, chosen only among what the session's roles may see (never part of Snowflake's message)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from snowreg.repl_objects import Objects
 _NAME_PART = re.compile(r'"(?:[^"]|"")*"|[^."]+')
 _MODEL = "SQL compilation error:\nModel '"
 _VERSION = "SQL compilation error:\nModel version '"
+_TABLE = "SQL compilation error:\nObject '"
 _CONTAINERS = ("SQL compilation error:\nDatabase '", "SQL compilation error:\nSchema '")
 _LISTED = 12  # at most this many names in a "Versions of …" line
 
@@ -52,8 +53,9 @@ def _object_hint(objects: Objects, msg: str, fqn: str) -> str | None:
             return f"Did you mean {quote_ident(close)}?"
         shown = ", ".join(quote_ident(n) for n in known[:_LISTED]) + (", …" if len(known) > _LISTED else "")
         return f"Versions and aliases of {'.'.join(quote_ident(p) for p in parts[:3])}: {shown}."
-    if msg.startswith(_MODEL) and len(parts) == 3 and parts[1] in objects.schemas(parts[0]):
-        close = _closest(parts[2], objects.models(parts[0], parts[1]))
+    if msg.startswith((_MODEL, _TABLE)) and len(parts) == 3 and parts[1] in objects.schemas(parts[0]):
+        read = objects.models if msg.startswith(_MODEL) else objects.tables
+        close = _closest(parts[2], read(parts[0], parts[1]))
         return f"Did you mean {quote_ident(close)}?" if close else None
     return None
 

@@ -16,14 +16,14 @@ import snowreg
 from snowreg import errors
 from snowreg.grammar.text import excerpt
 from snowreg.hints import with_hint
-from snowreg.repl_text import error_offset, is_command, is_complete, is_leave, split_statements, tokenize
+from snowreg.repl_text import bare_command, error_offset, is_command, is_complete, split_statements, tokenize
 
 FORMATS = ("table", "csv", "json")
 HELP = """\
 Statements end with ';' and may span several lines. Tab completes keywords, databases, schemas,
 models, versions and aliases, methods (after '!'), roles, privileges, tables and columns; the !commands below,
 and file names after !source.
-Ctrl-C cancels the input, Ctrl-D (or !quit, or quit) leaves.
+Ctrl-C cancels the input, Ctrl-D (or !quit, or quit) leaves; help alone is !help.
 
   !help                               this text
   !source FILE                        run the statements of a file (also !load)
@@ -109,8 +109,8 @@ class Repl:
         stripped = text.strip()
         if stripped.startswith("!"):
             return self.command(stripped[1:])
-        if is_leave(stripped):
-            return False
+        if bare_command(stripped):
+            return self.command(stripped)
         self.run_sql(text)
         return True
 

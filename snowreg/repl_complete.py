@@ -15,6 +15,7 @@ commands, and file names after `!source` / `!load`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,7 @@ from snowreg.repl_objects import Objects
 from snowreg.repl_text import Token, tokenize
 
 NAMES = ("word", "qident")
+PATH_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # a path element written bare (`v:key`); others are quoted
 # Offered inside plain SQL, where the grammar only sees a "soup" of tokens.
 SOUP_KEYWORDS = (
     "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CROSS", "DESC", "DISTINCT", "ELSE", "END", "EXCEPT", "FROM",
@@ -54,6 +56,15 @@ AFTER_OPERAND_KEYWORDS = (
     "NOT", "OR", "ORDER", "QUALIFY", "UNION",
 )
 ENDS_OPERAND = frozenset({"NULL", "TRUE", "FALSE", "END"})
+# Lists of expressions (the select list, ORDER BY, GROUP BY) and what may follow one of their items; inside a
+# call's parentheses only operators follow an argument.
+EXPRESSION_LISTS = frozenset({"SELECT", "ORDER", "GROUP"})
+OPERATORS = ("AND", "BETWEEN", "ILIKE", "IN", "IS", "LIKE", "NOT", "OR")
+FOLLOWS = {
+    "SELECT": ("AS", "FROM", "OVER", "WHERE", *AFTER_OPERAND_KEYWORDS),
+    "ORDER": ("ASC", "DESC", "NULLS", "LIMIT", "OFFSET"),
+    "GROUP": ("HAVING", "QUALIFY", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "MINUS", *OPERATORS),
+}
 # Common Snowflake functions, offered where an expression may start.
 FUNCTIONS = (
     "ABS", "ARRAY_SIZE", "AVG", "CEIL", "COALESCE", "CONCAT", "COUNT", "CURRENT_DATE", "CURRENT_TIMESTAMP",
@@ -86,6 +97,8 @@ class Context:
     version: str | None = None
     only_names: bool = False  # only objects fit here (inside MODEL(…), after `!` or VERSION): no keywords
     table: bool = False  # after `!`: the call stands in TABLE(…), so only table methods fit (else only scalar ones)
+    words: tuple[str, ...] = ()  # keywords that fit: after an operand (operator), or beside an operand's (operand)
+    method: str | None = None  # after `m!f(…):`, the method whose outputs key the OBJECT it returns
 
 
 def position(text: str, cursor: int) -> Position:
@@ -137,10 +150,9 @@ class SqlCompleter(Completer):
         found = objects_for(self.objects, ctx, pos)
         if ctx.kind == "operand":
             found += [Candidate(f, "function") for f in FUNCTIONS] if not pos.qualifier else []
-            found += [Candidate(k, "keyword") for k in OPERAND_KEYWORDS] if not pos.qualifier else []
-            found += [Candidate("SELECT", "keyword")] if pos.tokens[-1].text == "(" else []  # a subquery
-        elif ctx.kind == "operator":
-            found += [Candidate(k, "keyword") for k in AFTER_OPERAND_KEYWORDS]
+            found += [Candidate(k, "keyword") for k in (*OPERAND_KEYWORDS, *ctx.words)] if not pos.qualifier else []
+        elif ctx.kind in ("operator", "keywords"):
+            found += [Candidate(k, "keyword") for k in ctx.words]
         elif not pos.qualifier and not ctx.only_names:
             found += [Candidate(k, "keyword") for k in keywords_at(pos.before, ctx.kind != "table")]
         seen: set[str] = set()
@@ -222,6 +234,10 @@ def context(pos: Position) -> Context:
         return Context("none")
     if toks[-1].text == "!":
         return _method_context(toks, pos.statement)
+    if toks[-1].text == ":" and len(toks) > 1 and toks[-2].text == ")":
+        outputs = _outputs_context(toks[:-1], pos.statement)
+        if outputs is not None:
+            return outputs
     inside = _model_parens(toks)
     if inside is not None:
         return inside
@@ -230,6 +246,8 @@ def context(pos: Position) -> Context:
 
 
 def _keyword_context(words: list[str], toks: list[Token]) -> Context:
+    if len(words) > 2 and words[-2:] == ["IF", "EXISTS"]:  # `DROP MODEL IF EXISTS …`: the kind stands before IF
+        words, toks = words[:-2], toks[:-2]
     first, prev = words[0], words[-1]
     prev2 = words[-2] if len(words) > 1 else ""
     creating = first == "CREATE" and "FROM" not in words
@@ -251,10 +269,39 @@ def _keyword_context(words: list[str], toks: list[Token]) -> Context:
     if prev in ("FROM", "JOIN", "INTO", "UPDATE") or (prev == "TABLE" and not creating):
         return Context("none" if first in ("ALTER", "CREATE") else "table")
     if first in SOUP_VERBS:
-        if clause_at(toks) in CONDITIONS:
-            return Context("operator" if ends_operand(toks[-1]) else "operand")
+        clause = clause_at(toks)
+        if clause in CONDITIONS:
+            if ends_operand(toks[-1]):
+                return Context("operator", words=AFTER_OPERAND_KEYWORDS)
+            return Context("operand", words=("SELECT",) if toks[-1].text == "(" else ())  # a subquery may start
+        if clause in EXPRESSION_LISTS:
+            return _list_context(clause, words, toks)
         return Context("column")
     return Context("none")
+
+
+def _list_context(clause: str, words: list[str], toks: list[Token]) -> Context:
+    """In the select list, ORDER BY or GROUP BY: an expression, then what may follow it there."""
+    prev = words[-1]
+    if prev in ("ORDER", "GROUP"):
+        return Context("keywords", words=("BY",))
+    if prev == "NULLS":
+        return Context("keywords", words=("FIRST", "LAST"))
+    if prev == "AS":
+        return Context("none", only_names=True)  # a new name
+    j = _open_paren(toks)
+    in_call = j is not None and j > 0 and (toks[j - 1].kind in NAMES or toks[j - 1].text == ")") \
+        and not any(t.upper == "SELECT" for t in toks[j:])
+    if j is not None and j > 0 and toks[j - 1].upper == "OVER" and j == len(toks) - 1:
+        return Context("keywords", words=("PARTITION", "ORDER"))
+    star = toks[-1].text == "*" and (toks[-2].text in (",", ".", "(") or toks[-2].upper in ("SELECT", "DISTINCT"))
+    if prev in ("ASC", "DESC") or ends_operand(toks[-1]) or star:
+        if in_call:
+            return Context("operator", words=OPERATORS)
+        return Context("operator", words=("NULLS", "LIMIT", "OFFSET") if prev in ("ASC", "DESC") else FOLLOWS[clause])
+    if in_call:
+        return Context("operand")
+    return Context("operand", words=("DISTINCT",) if prev == "SELECT" else ("SELECT",) if prev == "(" else ())
 
 
 def _privilege_context(words: list[str]) -> Context:
@@ -293,7 +340,8 @@ def _model_before(toks: list[Token]) -> list[str]:
     """The name after the last MODEL keyword: the model a VERSION refers to."""
     for i in range(len(toks) - 1, -1, -1):
         if toks[i].upper == "MODEL":
-            return _leading_name(toks[i + 1:])
+            rest = toks[i + 1:]
+            return _leading_name(rest[2:] if [t.upper for t in rest[:2]] == ["IF", "EXISTS"] else rest)
     return []
 
 
@@ -374,6 +422,15 @@ def _method_context(toks: list[Token], statement: str) -> Context:
     return Context("method", parts, only_names=True, table=table)
 
 
+def _outputs_context(toks: list[Token], statement: str) -> Context | None:
+    """`…!f(…)` ends `toks`: the outputs of that method of the callee's version, None for another call."""
+    j = _open_paren(toks[:-1])
+    if j is None or j < 2 or toks[j - 1].kind not in NAMES or toks[j - 2].text != "!":
+        return None
+    callee = _method_context(toks[:j - 1], statement)
+    return Context("output", callee.model, callee.version, only_names=True, method=toks[j - 1].text)
+
+
 def _in_table(toks: list[Token], callee: int) -> bool:
     """Whether the callee starting at token `callee` is the first thing inside `TABLE(`."""
     return callee >= 2 and toks[callee - 1].text == "(" and toks[callee - 2].upper == "TABLE"
@@ -431,6 +488,10 @@ def objects_for(objects: Objects, ctx: Context, pos: Position) -> list[Candidate
         return _named(objects.databases(), "database")
     if kind == "version":
         return [Candidate(quote_ident(n), meta) for n, meta in objects.versions(ctx.model)] if ctx.model else []
+    if kind == "output":
+        return [Candidate(name if PATH_KEY.fullmatch(name) else '"' + name.replace('"', '""') + '"',
+                          f"output of {ident_text(ctx.method or '')}")
+                for name in objects.outputs(ctx.model, ctx.version, ctx.method or "")] if ctx.model else []
     if kind == "method":
         if not ctx.model:
             return []

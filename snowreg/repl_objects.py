@@ -102,6 +102,16 @@ class Objects:
             return api.visible_methods(self._session, model, ident_text(version) if version else "DEFAULT", table)
         return self._memo(("methods", tuple(parts), version, table), read)
 
+    def outputs(self, parts: Sequence[str], version: str | None, method: str) -> list[str]:
+        """The output names of a method of the named version (or the default one): the keys of what it returns."""
+        def read() -> list[str]:
+            model = self._model(parts)
+            if model is None:
+                return []
+            return api.visible_method_outputs(self._session, model, ident_text(version) if version else "DEFAULT",
+                                              ident_text(method))
+        return self._memo(("outputs", tuple(parts), version, method), read)
+
     # -- roles and users ---------------------------------------------------------------------------
 
     def roles(self) -> list[str]:

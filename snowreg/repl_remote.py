@@ -119,6 +119,10 @@ class RemoteObjects:
         return [str(r["name"]) for r in rows
                 if table is None or (str(r.get("is_table_function")).upper() == "TRUE") == table]
 
+    def outputs(self, parts: Sequence[str], version: str | None, method: str) -> list[str]:
+        """None over a server: SHOW FUNCTIONS gives a method's return type (OBJECT), not its output names."""
+        return []
+
     # -- roles, users, tables ----------------------------------------------------------------------
 
     def roles(self) -> list[str]:

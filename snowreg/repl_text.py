@@ -184,7 +184,7 @@ _AS_BLOCK = re.compile(r"\bAS\s+(?=(?:BEGIN|DECLARE)\b)", re.I)
 def is_complete(text: str) -> bool:
     """Whether a REPL buffer is ready to run: a `!command`, or SQL whose last token is a closing `;`."""
     stripped = text.strip()
-    if not stripped or stripped.startswith("!") or is_leave(stripped):
+    if not stripped or stripped.startswith("!") or bare_command(stripped):
         return True
     tokens = [t for t in tokenize(text) if t.significant or not t.closed]
     if tokens and tokens[0].kind == "word" and tokens[0].upper in ("BEGIN", "DECLARE") \
@@ -196,9 +196,11 @@ def is_complete(text: str) -> bool:
     return bool(tokens) and tokens[-1].kind == "semicolon"
 
 
-def is_leave(text: str) -> bool:
-    """`exit` / `quit` typed at the prompt without the `!` (as psql accepts them): not SQL in Snowflake."""
-    return text.strip().rstrip(";").strip().lower() in ("exit", "quit")
+def bare_command(text: str) -> str | None:
+    """`exit`, `quit` or `help` typed at the prompt without the `!` (as psql accepts them; none is SQL in
+    Snowflake): the command, or None."""
+    word = text.strip().rstrip(";").strip().lower()
+    return word if word in ("exit", "quit", "help") else None
 
 
 def _starts_block(text: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,7 +24,7 @@ from typing import Any, TextIO
 import orjson
 
 from snowreg import errors
-from snowreg.grammar.text import excerpt, location
+from snowreg.grammar.text import excerpt, location, offset_of, place
 from snowreg.hints import with_hint
 from snowreg.repl_text import Piece, command_error, error_offset, is_command, split_statements
 
@@ -73,15 +74,46 @@ def read_script(file: str) -> str:
 
 
 def connect(args: argparse.Namespace) -> Any:
-    """The connection a `run` / `repl` command line asks for (raises errors.Error)."""
+    """The connection a `run` / `repl` command line asks for (raises errors.Error, or NoNamespace when the
+    --database / --schema it names are not in its --db registry and --create is not given)."""
     import snowreg
 
     if getattr(args, "server", None):
         return snowreg.connect(server=args.server, database=args.database, schema=args.schema, role=args.role,
                                user=args.user, password=args.password or os.environ.get("SNOWREG_PASSWORD"))
-    return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
-                           path=Path(args.db).resolve() if args.db else None,
-                           stage_roots=getattr(args, "stage_roots", ()))
+    path = Path(args.db).resolve() if args.db else None
+    stage_roots = getattr(args, "stage_roots", ())
+    if path is None or args.create or args.database is None:
+        return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
+                               path=path, stage_roots=stage_roots)
+    with snowreg.connect(role=args.role, user=args.user, path=path, stage_roots=stage_roots) as probe:
+        require_namespace(probe, args.db, args.database, args.schema, can_create=True)
+        return snowreg.connect(database=args.database, schema=args.schema, role=args.role, user=args.user,
+                               path=path, stage_roots=stage_roots)
+
+
+class NoNamespace(Exception):
+    """The database or schema a command names is not in its registry; `str()` is one line for the user."""
+
+
+def require_namespace(conn: Any, shown: str, database: str, schema: str | None, *, can_create: bool) -> None:
+    """Raise NoNamespace unless the session sees `database` (and `schema` in it): a persistent registry is
+    not given a database or schema by a mistyped --database / --schema (an in-memory one makes them)."""
+    from snowreg.engine.api import visible_databases, visible_schemas
+    from snowreg.grammar.text import quote_ident, resolve_ident
+
+    create = ", or pass --create to make it" if can_create else ""
+    db, session = resolve_ident(database), conn.session
+    known = sorted(visible_databases(session))
+    if db not in known:
+        listed = ", ".join(quote_ident(n) for n in known) or "none"
+        raise NoNamespace(f"no database {quote_ident(db)} in {shown} (its databases: {listed}){create}")
+    name = None if schema is None else resolve_ident(schema)
+    schemas = sorted(visible_schemas(session, db))
+    if name is not None and name not in schemas and name != "INFORMATION_SCHEMA":
+        listed = ", ".join(quote_ident(n) for n in schemas) or "none"
+        raise NoNamespace(f"no schema {quote_ident(db)}.{quote_ident(name)} in {shown} "
+                          f"(schemas of {quote_ident(db)}: {listed}){create}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,7 +150,6 @@ Ran = tuple[str, int, list[str], list[Any]]  # a statement's text, its offset in
 def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | None]:
     """Parse and run one statement of `text`: its results, and its failure if any."""
     import snowreg
-    from snowreg.display import as_shown
     from snowreg.remote import RemoteConnection
 
     remote = isinstance(conn, RemoteConnection)
@@ -126,6 +157,12 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
     if is_command(piece):
         line, column = location(text, piece.start)
         return results, Failure(errors.Error(command_error(piece)), line, column, excerpt(text, piece.start))
+    chain = pipe_chain(piece)
+    if chain is not None:  # `s1 ->> s2 …`: one statement for the reader, its last result shown
+        cur, error, part = run_chain(conn, chain)
+        if error is not None:
+            return results, _failure(text, part, with_hint(conn, error), 0)
+        return [(piece.text, piece.start, *_fetched(conn, cur, remote))], None
     try:
         statements = snowreg.parse(piece.text)
     except errors.Error as e:
@@ -138,14 +175,90 @@ def run_piece(conn: Any, text: str, piece: Piece) -> tuple[list[Ran], Failure | 
                 cur.execute(sql)
             else:
                 cur._run(stmt, sql)
-            names = [d[0] for d in cur.description or []]
-            rows = cur.fetchall()
-            if not remote:  # dates, times and timestamps as Snowflake shows them (the session's output formats)
-                rows = as_shown([d[1] for d in cur.description or []], rows, conn.session.parameters)
+            names, rows = _fetched(conn, cur, remote)
         except errors.Error as e:
             return results, _failure(text, piece, with_hint(conn, e), stmt.span.start)
         results.append((sql, piece.start + stmt.span.start, names, rows))
     return results, None
+
+
+def _fetched(conn: Any, cur: Any, remote: bool) -> tuple[list[str], list[Any]]:
+    """A result's column names and rows, dates, times and timestamps as Snowflake shows them (the session's
+    output formats; a server's connection gets its values already shown)."""
+    from snowreg.display import as_shown, json_marked
+
+    names = [d[0] for d in cur.description or []]
+    codes = [d[1] for d in cur.description or []]
+    rows = cur.fetchall()
+    return names, json_marked(codes, rows) if remote else as_shown(codes, rows, conn.session.parameters)
+
+
+def pipe_chain(piece: Piece) -> list[Piece] | None:
+    """The statements of a flow operator chain `s1 ->> s2 …` (https://docs.snowflake.com/en/sql-reference/
+    operators-flow), each placed in the script; None when the piece is no chain."""
+    from snowreg.engine.api import history
+
+    if "->>" not in piece.text:
+        return None
+    parts = history.split_pipe(piece.text)
+    if len(parts) < 2:
+        return None
+    chain, at = [], 0
+    for part in parts:
+        at = piece.text.index(part, at)
+        chain.append(Piece(part, piece.start + at))
+        at += len(part)
+    return chain
+
+
+def run_chain(conn: Any, chain: list[Piece], dry: Callable[[Any], bool] | None = None
+              ) -> tuple[Any, errors.Error | None, Piece]:
+    """Run a chain's statements in turn, `FROM $n` reading the result n statements back, as a cursor does:
+    the last one's cursor, or the error and the part it was raised for (its position counted in the part as
+    written). `dry(stmt)`: whether the last statement is only described (`snowreg check`)."""
+    import snowreg
+    from snowreg.engine.api import history
+    from snowreg.remote import RemoteConnection
+
+    ids: list[str] = []
+    for part in chain:
+        cur = conn.cursor()
+        edits: list[tuple[int, int, str]] = []
+        statement = part.text
+        try:
+            edits = history.pipe_input_edits(part.text, ids)
+            statement = history.pipe_inputs(part.text, ids)
+            parsed = snowreg.parse(statement)
+            if len(parsed) != 1:
+                raise errors.compilation_error("Each statement of a pipe must be one statement")
+            if isinstance(conn, RemoteConnection):
+                cur.execute(statement)
+            else:
+                cur._run(parsed[0], statement, describe_only=dry is not None and part is chain[-1] and dry(parsed[0]))
+        except errors.Error as e:
+            return cur, _as_written(e, part.text, statement, edits), part
+        ids.append(cur.sfqid or "")
+    return cur, None, chain[-1]
+
+
+def _as_written(error: errors.Error, part: str, statement: str, edits: list[tuple[int, int, str]]) -> errors.Error:
+    """An error raised for a chain's statement with its `FROM $n` rewritten, placed where the user wrote it."""
+    if not edits:
+        return error
+
+    def where(line: int, position: int) -> tuple[int, int]:
+        if line <= 0:
+            return line, position
+        offset, shift = offset_of(statement, line, position), 0
+        for start, end, replacement in edits:
+            if offset < start + shift:
+                break
+            if offset < start + shift + len(replacement):
+                return place(part, start)
+            shift += len(replacement) - (end - start)
+        return place(part, offset - shift)
+
+    return errors.remapped(error, where)
 
 
 def _failure(text: str, piece: Piece, error: errors.Error, statement_start: int) -> Failure:
@@ -225,7 +338,7 @@ def open_connection(args: argparse.Namespace, prog: str, err: TextIO) -> Any:
         return None
     try:
         return connect(args)
-    except errors.Error as e:  # a registry locked by another process among them
+    except (errors.Error, NoNamespace) as e:  # a registry locked by another process among them
         err.write(f"{prog}: {e}\n")
     return None
 

@@ -134,10 +134,20 @@ def split_pipe(text: str) -> list[str]:
 
 def pipe_inputs(statement: str, earlier: list[str]) -> str:
     """`FROM $n` → `FROM TABLE(RESULT_SCAN('<id>'))` of the statement n places back in the chain."""
-    def scan(m: re.Match[str]) -> str:
+    out, at = [], 0
+    for start, end, replacement in pipe_input_edits(statement, earlier):
+        out += [statement[at:start], replacement]
+        at = end
+    return "".join(out) + statement[at:]
+
+
+def pipe_input_edits(statement: str, earlier: list[str]) -> list[tuple[int, int, str]]:
+    """What `pipe_inputs` replaces: each `FROM $n`'s start and end in `statement`, and its replacement
+    (so a position in the rewritten text can be placed back where the user wrote it)."""
+    edits = []
+    for m in _PIPE_INPUT.finditer(statement):
         n = int(m.group(2))
         if not 1 <= n <= len(earlier):
             raise errors.compilation_error(f"Pipe number ${n} does not refer to an earlier statement")
-        return f"{m.group(1)} TABLE(RESULT_SCAN({literal(earlier[-n])}))"
-
-    return _PIPE_INPUT.sub(scan, statement)
+        edits.append((m.start(), m.end(), f"{m.group(1)} TABLE(RESULT_SCAN({literal(earlier[-n])}))"))
+    return edits

@@ -198,3 +198,20 @@ def test_check_script_api() -> None:
     assert [str(p) for p in problems] == [
         "inline.sql:2:12: 002003 (02000): SQL compilation error: Model 'X.Y.Z' does not exist or not authorized."]
     assert sources == ["DROP MODEL X.Y.Z;\n           ^"]
+
+
+def test_statements_failing_only_for_want_of_a_database_are_told_once(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`snowreg check examples/aliases.sql` without --db printed its failed `USE SCHEMA ML.DEV` and then the same
+    090105 under each of the 13 statements after it; the text shows the first, then one line for the rest (the
+    JSON for CI still lists each)."""
+    script = "USE SCHEMA NOPE.S;\nCREATE TABLE t (a INT);\nSELECT 1;\nCREATE TABLE u (a INT);\nINSERT INTO u VALUES (1);\n"
+    assert check(tmp_path, script) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line for line in out if "090105" in line] == [
+        f"{tmp_path / 'script.sql'}:2:1: 090105 (22000): Cannot perform CREATE TABLE. This session does not have "
+        "a current database. Call 'USE DATABASE', or use a qualified name."]
+    assert out[-1] == (f"{tmp_path / 'script.sql'}: 2 more statement(s) failed as well for want of a current "
+                       "database (lines 4, 5; --format json lists each)")
+    assert check(tmp_path, script, "--format", "json") == 1
+    assert [p["line"] for p in json.loads(capsys.readouterr().out)] == [1, 2, 4, 5]

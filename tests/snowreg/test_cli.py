@@ -208,7 +208,23 @@ def test_demo_with_a_relative_db_keeps_a_registry_and_reads_as_a_walkthrough(tmp
     kept = snowreg_cmd("run", "--db", "reg", "-", cwd=tmp_path, stdin="SHOW VERSIONS IN MODEL ML.DEV.MY_MODEL;")
     assert kept.returncode == 0 and all(f"| {v} " in kept.stdout for v in ("V1", "V2", "V3"))
     again = snowreg_cmd("demo", "--db", "reg", cwd=tmp_path)
-    assert again.returncode == 2 and "reg already exists" in again.stderr
+    assert again.returncode == 2 and "reg holds a registry already" in again.stderr
+
+
+def test_running_quick_start_again_says_how_to_go_on_with_its_registry(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Quick start 1 typed a second time failed at its end with "registry already exists … name a directory that
+    does not exist yet", as if the registry the first run kept were in the way."""
+    snowreg.connect(path=tmp_path / "registry").close()
+    assert main(["demo", "--db", str(tmp_path / "registry")]) == 2
+    assert capsys.readouterr().err == (
+        f"snowreg demo: {tmp_path / 'registry'} holds a registry already (an earlier demo's?): go on with "
+        f"`snowreg repl --db {tmp_path / 'registry'} --database ML --schema DEV`, or name a directory that "
+        "does not exist yet\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("not a registry")
+    assert main(["demo", "--db", str(tmp_path / "other")]) == 2
+    assert "other already exists; the demo builds a new registry" in capsys.readouterr().err
 
 
 def test_a_failed_demo_leaves_no_half_built_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -350,3 +366,87 @@ def test_an_example_run_without_db_says_the_registry_is_empty_and_how_to_get_one
     script.write_text("USE SCHEMA ML.DEV;\n")
     assert main(["run", "--db", str(tmp_path / "reg"), "--create", str(script)]) == 1
     assert "fresh in-memory registry" not in capsys.readouterr().err
+
+
+def test_run_and_check_take_the_flow_operator_as_the_cursor_does(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`s1 ->> s2` (the README's pipe, https://docs.snowflake.com/en/sql-reference/operators-flow) ran through a
+    cursor and the REPL, but snowreg run and check parsed the text as one statement: a syntax error at s2."""
+    script = tmp_path / "pipe.sql"
+    script.write_text("CREATE DATABASE d;\nSHOW SCHEMAS IN DATABASE d\n  ->> SELECT \"name\" AS n FROM $1 WHERE \"name\" = 'PUBLIC';\n")
+    assert main(["run", str(script), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document[-1]["rows"] == [{"N": "PUBLIC"}] and document[-1]["line"] == 2
+    assert main(["check", str(script)]) == 0
+    capsys.readouterr()
+    # An error in a later statement of the chain points into that statement, counted in the file.
+    script.write_text("CREATE DATABASE d;\nSELECT 1 AS x\n  ->> SELECT nope FROM $1;\n")
+    assert main(["run", str(script)]) == 1
+    err = capsys.readouterr().err
+    assert f"{script}:3:14: 000904 (42000): SQL compilation error: error line 3 at position 13\ninvalid identifier" in err
+    assert "      ->> SELECT nope FROM $1;\n                 ^" in err
+    assert main(["check", str(script)]) == 1
+    assert f"{script}:3:14: 000904 (42000)" in capsys.readouterr().out
+    # After `FROM $1` (read as a longer RESULT_SCAN call) the position is still the one written.
+    script.write_text("SELECT 1 AS x ->> SELECT * FROM $1 WHERE nope = 1;\n")
+    assert main(["check", str(script)]) == 1
+    assert f"{script}:1:42: 000904 (42000): SQL compilation error: error line 1 at position 41 " in capsys.readouterr().out
+
+
+def test_a_schema_without_its_database_is_refused_or_read_qualified(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`--schema DEV` without --database was silently dropped (the session had no schema at all, though the
+    help says "current schema (created when missing)"); `--schema ML.DEV` made one schema named "ML.DEV"."""
+    script = tmp_path / "where.sql"
+    script.write_text("SELECT CURRENT_DATABASE() AS d, CURRENT_SCHEMA() AS s;\n")
+    for command in ("run", "check", "repl", "serve"):
+        assert main([command, "--schema", "DEV", *([str(script)] if command in ("run", "check") else [])]) == 2
+        assert (f"snowreg {command}: --schema DEV needs --database (or name both: --schema DB.DEV)\n"
+                == capsys.readouterr().err)
+    assert main(["run", "--schema", "ML.DEV", str(script), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["rows"] == [{"D": "ML", "S": "DEV"}]
+    assert main(["run", "--database", "ml", "--schema", 'ml."Dev"', str(script), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["rows"] == [{"D": "ML", "S": "Dev"}]
+    assert main(["run", "--database", "OTHER", "--schema", "ML.DEV", str(script)]) == 2
+    assert "snowreg run: --schema ML.DEV is in database ML, but --database names OTHER\n" == capsys.readouterr().err
+
+
+def test_json_nests_variant_object_and_array_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--format json` gave a VARIANT / OBJECT / ARRAY value as a string of its text (a model call's
+    `{"output_feature_0": 1}` read back only through fromjson); it is the JSON value itself, table and csv
+    keep Snowflake's text."""
+    script = tmp_path / "semi.sql"
+    script.write_text("SELECT PARSE_JSON('{\"a\": [1, 2.5]}') AS v, OBJECT_CONSTRUCT('k', 'x') AS o, "
+                      "ARRAY_CONSTRUCT(1) AS a, PARSE_JSON('\"t\"') AS t, NULL::VARIANT AS n, '[1]' AS s;\n")
+    assert main(["run", str(script), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["rows"] == [
+        {"V": {"a": [1, 2.5]}, "O": {"k": "x"}, "A": [1], "T": "t", "N": None, "S": "[1]"}]
+    assert main(["run", str(script), "--format", "csv"]) == 0
+    assert '"{\n  ""k"": ""x""\n}"' in capsys.readouterr().out
+
+
+def test_a_mistyped_database_or_schema_is_not_made_in_a_persistent_registry(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`snowreg repl --db registry --database ML --schema DEVV` made an empty schema DEVV in the registry for
+    good, and the prompt then showed no model at all: with --db, what --database / --schema name must exist
+    (--create makes it, as it makes the registry); a fresh in-memory registry still makes them."""
+    registry = tmp_path / "reg"
+    snowreg.connect(database="ML", schema="DEV", path=registry).close()
+    script = tmp_path / "where.sql"
+    script.write_text("SELECT CURRENT_SCHEMA() AS s;\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # the REPL with a piped (here: empty) input
+    for command in ("run", "check", "repl"):
+        args = [command, "--db", str(registry), "--database", "ML", "--schema", "DEVV"]
+        assert main([*args, *([str(script)] if command != "repl" else [])]) == 2
+        create = ", or pass --create to make it" if command != "check" else ""
+        assert capsys.readouterr().err == (f"snowreg {command}: no schema ML.DEVV in {registry} "
+                                           f"(schemas of ML: DEV, PUBLIC){create}\n")
+    assert main(["run", "--db", str(registry), "--database", "MLL", str(script)]) == 2
+    assert "no database MLL in " in capsys.readouterr().err
+    with snowreg.connect(path=registry) as conn:
+        assert [r[1] for r in conn.cursor().execute("SHOW SCHEMAS IN DATABASE ML").fetchall()] == [
+            "DEV", "INFORMATION_SCHEMA", "PUBLIC"]
+    assert main(["run", "--db", str(registry), "--create", "--schema", "ML.DEVV", str(script), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["S", "DEVV"]
+    assert main(["run", "--db", str(registry), "--schema", "ML.DEV", str(script), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["S", "DEV"]

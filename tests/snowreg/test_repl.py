@@ -349,6 +349,14 @@ def test_bare_quit_and_exit_leave_as_in_psql(conn: Any, tmp_path: Path) -> None:
         assert out.rstrip().endswith("Goodbye!") and "still here" not in out and "error" not in out
 
 
+def test_bare_help_shows_the_help_as_in_psql(conn: Any, tmp_path: Path) -> None:
+    """`help` alone was a syntax error at `help` (and without `;` the prompt waited for more): like `quit` and
+    `exit`, it is not SQL in Snowflake, and a newcomer types it before reading the greeting's `!help`."""
+    for word in ("help", "HELP;"):
+        out = drive(conn, word + ENTER + "SELECT 'still here' AS X;" + ENTER + CTRL_D, tmp_path)
+        assert repl.HELP in out and "still here" in out and "error" not in out
+
+
 def test_history_persists_between_sessions(conn: Any, tmp_path: Path) -> None:
     history = tmp_path / "state" / "snowreg" / "history"
     drive(conn, "SELECT 'remembered' AS R;" + ENTER + "!quit" + ENTER, tmp_path, history)
@@ -491,3 +499,44 @@ def test_tab_completes_a_command_at_the_prompt(conn: Any, tmp_path: Path) -> Non
         session.run()
         typist.join()
     assert "!source FILE" in out.getvalue()  # !he became !help, which ran
+
+
+def test_a_select_list_offers_expressions_then_what_may_follow_one(complete: Any) -> None:
+    """The select list offered every SQL word (AND, ASC, BY, JOIN … where an expression starts) and no
+    function; a call's arguments and ORDER BY / GROUP BY did the same."""
+    first = complete("SELECT  FROM T", 7)
+    assert first["A"] == "column" and first["M"] == "model" and first["COALESCE"] == "function"
+    assert {"CASE", "DISTINCT", "NOT"} <= first.keys()
+    assert not {"AND", "ASC", "BY", "JOIN", "ON", "WHERE", "FROM"} & first.keys()
+    after = complete("SELECT A ")
+    assert {"AS", "FROM", "AND", "OR", "IS"} <= after.keys() and not {"A", "ASC", "JOIN"} & after.keys()
+    assert complete("SELECT A AS ") == {}  # a new name
+    assert {"FROM"} <= complete("SELECT * ").keys() and "A" not in complete("SELECT * FROM T", 9)
+    argument = complete("SELECT M!PREDICT( FROM T", 17)
+    assert {"A", "B", "COALESCE"} <= argument.keys() and not {"AND", "ASC", "FROM"} & argument.keys()
+    assert {"AND", "IS"} <= complete("SELECT M!PREDICT(A ").keys()
+    assert not {"AS", "FROM"} & complete("SELECT M!PREDICT(A ").keys()  # inside the call's parentheses
+    assert {"A", "B"} <= complete("SELECT A, M!PREDICT(A, B) AS P FROM T ORDER BY ").keys()
+    assert "ASC" not in complete("SELECT A FROM T ORDER BY ")
+    assert {"ASC", "DESC", "NULLS", "LIMIT"} <= complete("SELECT A FROM T ORDER BY A ").keys()
+    assert set(complete("SELECT A FROM T ORDER BY A DESC NULLS ")) == {"FIRST", "LAST"}
+    assert set(complete("SELECT A FROM T ORDER ")) == {"BY"}
+    assert {"A", "B"} <= complete("SELECT A, COUNT(*) FROM T GROUP BY ").keys()
+
+
+def test_if_exists_keeps_the_object_kind(complete: Any) -> None:
+    """`DROP MODEL IF EXISTS <Tab>` offered no model, and `ALTER MODEL IF EXISTS m VERSION` no version."""
+    assert complete("DROP MODEL IF EXISTS ")["M"] == "model"
+    assert complete("ALTER MODEL IF EXISTS M VERSION ")["V1"] == "version"
+    assert complete("DROP TABLE IF EXISTS ")["T"] == "table"
+    assert "M" not in complete("CREATE MODEL IF NOT EXISTS ")  # a new name
+
+
+def test_a_method_calls_output_names_complete_after_its_colon(complete: Any) -> None:
+    """`m!predict(…):<Tab>` offered every SQL word; a call returns an OBJECT keyed by the signature's outputs
+    (the README's `:output_feature_0`), which are what may stand there, as written (path keys keep their case)."""
+    for text in ("SELECT M!PREDICT(A, B):", "SELECT MODEL(M, V1)!PREDICT(A, B):",
+                 "WITH mv AS MODEL M VERSION CHAMPION SELECT mv!predict(A, B):"):
+        assert complete(text) == {"output_feature_0": "output of PREDICT"}, text
+    assert set(complete("SELECT M!PREDICT(A, B):out")) == {"output_feature_0"}
+    assert "output_feature_0" not in complete("SELECT M!PREDICT(A, B)::")  # a cast: a type follows

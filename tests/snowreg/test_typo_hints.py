@@ -144,3 +144,19 @@ def test_repl_and_check_print_the_object_hint(registry: Path, tmp_path: Path,
     script.write_text("USE SCHEMA ML.DEV;\nDROP MODEL my_modle;\n")
     assert cli.main(["check", str(script), "--db", str(registry)]) == 1
     assert "^\n    Did you mean MY_MODEL?\n" in capsys.readouterr().out
+
+
+def test_a_missing_table_suggests_a_visible_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`FROM scoring_inptu` got Snowflake's 002003 and nothing more, while a mistyped model got `Did you mean`."""
+    script = tmp_path / "t.sql"
+    made = ("CREATE DATABASE ML;\nCREATE SCHEMA ML.DEV;\nCREATE TABLE scoring_input (a INT);\nCREATE ROLE R;\n"
+            "GRANT USAGE ON DATABASE ML TO ROLE R;\nGRANT USAGE ON SCHEMA ML.DEV TO ROLE R;\n"
+            "GRANT ROLE R TO USER ADMIN;\n")
+    script.write_text(made + "SELECT * FROM scoring_inptu;\n")
+    assert cli.main(["run", str(script)]) == 1
+    err = capsys.readouterr().err.rstrip("\n").splitlines()
+    assert "Object 'ML.DEV.SCORING_INPTU' does not exist or not authorized." in err[1]
+    assert err[-1] == "    Did you mean SCORING_INPUT?"
+    script.write_text(made + "USE ROLE R;\nSELECT * FROM scoring_inptu;\n")  # R may not see the table
+    assert cli.main(["run", str(script)]) == 1
+    assert "SCORING_INPUT" not in capsys.readouterr().err
