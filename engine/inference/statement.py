@@ -39,7 +39,7 @@ from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
-from snowreg.engine.sql import bind, history, translate, udf_calls
+from snowreg.engine.sql import bind, history, table_meta, translate, udf_calls
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.translation import qualified
 from snowreg.engine.sql.variant_values import to_snowflake_column
@@ -95,7 +95,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
         final = dataclasses.replace(tr, sql=trees.duckdb_text(tree), guard=None)  # the tree is done with
         described: shortcut.Described = {}
-        result = _execute(session, plan, final, marks[1], places, cut, described)
+        result = _typed(session, final, _execute(session, plan, final, marks[1], places, cut, described))
         if key is not None and len(plan.sites) == bound and not places.volatile:  # no view added calls
             _remember(session, key, plan, final, marks, cut, described)
     finally:
@@ -259,7 +259,7 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
         if not inference_fast.replay(plan, recipe.rounds):
             return None
         plan.formatted, plan.deferred = set(recipe.formatted), dict(recipe.deferred)
-        result = _execute(session, plan, final, recipe.marks[1], cut=recipe.cut, described=recipe.described)
+        result = _typed(session, final, _execute(session, plan, final, recipe.marks[1], cut=recipe.cut, described=recipe.described))
     finally:
         plan.close()
     privileges.record_tables(session, final.tables, final.kind)
@@ -629,6 +629,11 @@ def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.T
     result.rows = rows_of(table, deferred)
     result.rowcount = len(result.rows)
     return result
+
+
+def _typed(session: Session, final: translate.Translation, result: Result) -> Result:
+    """The columns typed as the plain road types them (engine.sql.table_meta), not by DuckDB's types alone."""
+    return table_meta.describe(session, final, result) if final.projected and final.returns_rows else result
 
 
 def _converted(type_name: str) -> bool:
