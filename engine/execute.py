@@ -37,6 +37,7 @@ from snowreg.engine.sql.session_texts import declared_types, mapped_text
 from snowreg.grammar import ast, parse
 from snowreg.grammar.lexical import decode_string
 from snowreg.grammar.render import qname, string
+from snowreg.grammar.render import template as render_template
 from snowreg.grammar.text import split_name
 
 
@@ -399,7 +400,8 @@ _PIPELINES = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK"
 
 
 def _pipeline(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None:
-    text = stmt.body.text
+    # the query is kept as text: its model calls, which the grammar takes out of the text, written back
+    text = render_template(stmt.body) if stmt.body.has_calls else stmt.body.text
     if stmt.verb == "CREATE VIEW":
         from snowreg.engine import materialized
 
@@ -422,7 +424,7 @@ def _pipeline(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         return tasks.run(session, stmt.verb, text)  # EXECUTE TASK: execute_immediate
     from snowreg.engine import dynamic
 
-    return dynamic.run(session, stmt.verb, text)
+    return dynamic.run(session, stmt.verb, text, lambda sql: run_text(session, sql))
 
 
 _PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)
