@@ -10,6 +10,7 @@ Only a refresh writes it: DML is refused (engine.access.privileges.check_tables)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from snowreg import error_catalog, errors
@@ -39,12 +40,21 @@ _DROP = re.compile(rf"\s*DROP\s+DYNAMIC\s+TABLE\s+(?P<if_exists>IF\s+EXISTS\s+)?
                    re.I | re.S)
 
 
-def run(session: Session, verb: str, text: str) -> Result:
+Runner = Callable[[str], Result]  # runs one statement of any kind (model calls included)
+
+
+def run(session: Session, verb: str, text: str, statement: Runner | None = None) -> Result:
+    """`statement` runs the statements that fill the table from a query that calls a model (plain SQL alone
+    cannot); without it, or for other queries, they run as plain SQL."""
     if verb == "CREATE DYNAMIC TABLE":
-        return create(session, text)
+        return create(session, text, statement)
     if verb == "DROP DYNAMIC TABLE":
         return drop(session, text)
-    return alter(session, text)
+    return alter(session, text, statement)
+
+
+def _runner(session: Session, body: str, statement: Runner | None) -> Runner:
+    return statement if statement is not None and "!" in body else lambda sql: query.run_sql(session, sql)
 
 
 def _literal(value: str) -> str:
@@ -108,7 +118,7 @@ def _set(spec: dict[str, Any], key: str, value: str) -> None:
         raise errors.not_supported(f"CREATE | ALTER DYNAMIC TABLE with {key}")
 
 
-def create(session: Session, text: str) -> Result:
+def create(session: Session, text: str, statement: Runner | None = None) -> Result:
     head = _HEAD.match(text)
     if head is None:
         raise errors.syntax_error_detail("CREATE [OR REPLACE] DYNAMIC TABLE <name> TARGET_LAG = … WAREHOUSE = … AS <query>")
@@ -129,7 +139,7 @@ def create(session: Session, text: str) -> Result:
            f"TABLE {fqn} {head.group('cols') or ''} "
            f"{'COMMENT = ' + quote_literal(spec['comment']) + ' ' if spec['comment'] else ''}AS {filled}")
     with privileges.building("DYNAMIC TABLE"):
-        query.run_sql(session, sql)
+        _runner(session, body, statement)(sql)
     spec.update(query=body, text=text.strip().rstrip(";").rstrip(), context=[session.database, session.schema],
                 scheduling_state="ACTIVE", refreshed_on=now().isoformat() if spec["initialize"] == "ON_CREATE" else None)
     del spec["comment"]  # the table's own comment
@@ -179,7 +189,7 @@ def _dynamic(session: Session, name: str, needs: tuple[str, ...], optional: bool
     return key, spec
 
 
-def alter(session: Session, text: str) -> Result:
+def alter(session: Session, text: str, statement: Runner | None = None) -> Result:
     """ALTER DYNAMIC TABLE … SUSPEND | RESUME | REFRESH (OWNERSHIP or OPERATE) | SET | UNSET | RENAME TO (OWNERSHIP)."""
     m = _ALTER.fullmatch(text)
     if m is None:
@@ -196,7 +206,7 @@ def alter(session: Session, text: str) -> Result:
     fqn = ".".join(quote_ident(p) for p in key)
     tables = session.catalog.tables
     if action == "REFRESH":
-        refresh(session, key, spec)
+        refresh(session, key, spec, statement)
         return status("Statement executed successfully.")
     if action == "RENAME TO":
         query.run_sql(session, f"ALTER TABLE {fqn} RENAME TO {rest}")
@@ -225,13 +235,13 @@ def alter(session: Session, text: str) -> Result:
     return status("Statement executed successfully.")
 
 
-def refresh(session: Session, key: tuple[str, str, str], spec: dict[str, Any]) -> None:
+def refresh(session: Session, key: tuple[str, str, str], spec: dict[str, Any], statement: Runner | None = None) -> None:
     """Recompute the table from its query, with its owner's privileges, its names read where it was created."""
     owner = session.catalog.grants.owner_of(ObjectKey("TABLE", *key)) or session.role
     fqn = ".".join(quote_ident(p) for p in key)
     database, schema = spec.get("context") or list(key[:2])
     with procedures.as_owner(session, owner, database, schema), privileges.building("DYNAMIC TABLE"):
-        query.run_sql(session, f"INSERT OVERWRITE INTO {fqn} {spec['query']}")
+        _runner(session, spec["query"], statement)(f"INSERT OVERWRITE INTO {fqn} {spec['query']}")
     spec["refreshed_on"] = now().isoformat()
     session.catalog.tables.set_dynamic(*key, spec)
 

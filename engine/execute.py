@@ -300,7 +300,13 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         own = _own_path(session, stmt, describe_only)
         if own is not None:
             return own
+    if stmt.verb == "COPY" and stmt.body.has_calls and loading.handles(stmt):  # unloading model calls
+        with _positions_in_text(stmt):
+            return loading.run(session, stmt, describe_only, lambda sql: run_text(session, sql))
     if stmt.body.has_calls or stmt.model_aliases:
+        if _CALLS_REFUSED.match(stmt.body.text):  # (conformance/DECISIONS.md I50)
+            what = "a multi-table INSERT" if "INSERT" in stmt.verb else "CREATE TEMPORARY TABLE … AS"
+            raise errors.not_supported(f"A model call in {what}")
         result = _inference(session).run(session, stmt, describe_only)
         if result.columns and result.columns[0].name.startswith("number of rows"):
             transaction.after_other_write(session)
@@ -370,7 +376,7 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         raise errors.not_supported(f"The statement {stmt.verb}")
     if stmt.verb in pipelines.VERBS or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
         with _positions_in_text(stmt):
-            return pipelines.run(session, stmt, describe_only)
+            return pipelines.run(session, stmt, describe_only, lambda sql: run_text(session, sql))
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
         with _positions_in_text(stmt):
             from snowreg.engine import udfs  # user functions load with the first statement about one
@@ -423,6 +429,8 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
 
 _PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)
 _SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
+_CALLS_REFUSED = re.compile(r"\s*(?:INSERT\s+(?:OVERWRITE\s+)?(?:ALL|FIRST)\b|CREATE\s+(?:OR\s+REPLACE\s+)?"
+                            r"(?:(?:LOCAL|GLOBAL)\s+)?(?:TEMP|TEMPORARY|VOLATILE)\s+TABLE\b)", re.I)
 
 # EXECUTE IMMEDIATE '<statement>' | $$<statement>$$ | $variable [USING (…)]
 # (https://docs.snowflake.com/en/sql-reference/sql/execute-immediate)

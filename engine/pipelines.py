@@ -3,18 +3,23 @@ engine.task_alter, engine.tasks, engine.dynamic), loaded with the first statemen
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.render import template as render_template
 
 VERBS = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "CREATE OR ALTER TASK", "ALTER TASK",
               "DROP TASK", "UNDROP TASK",
               "CREATE DYNAMIC TABLE", "ALTER DYNAMIC TABLE", "DROP DYNAMIC TABLE")
 
 
-def run(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None:
-    """One of `VERBS`, or a CREATE VIEW (None when it makes no materialized view)."""
-    text = stmt.body.text
+def run(session: Session, stmt: ast.Query, describe_only: bool, run_text: Callable[[str], Result]) -> Result | None:
+    """One of `VERBS`, or a CREATE VIEW (None when it makes no materialized view). `run_text` runs a statement
+    through the whole pipeline (a dynamic table's query that calls a model)."""
+    # the query is kept as text: its model calls, which the grammar takes out of the text, written back
+    text = render_template(stmt.body) if stmt.body.has_calls else stmt.body.text
     if stmt.verb == "CREATE VIEW":
         from snowreg.engine import materialized
 
@@ -37,4 +42,4 @@ def run(session: Session, stmt: ast.Query, describe_only: bool) -> Result | None
         return tasks.run(session, stmt.verb, text)  # EXECUTE TASK: execute_immediate
     from snowreg.engine import dynamic
 
-    return dynamic.run(session, stmt.verb, text)
+    return dynamic.run(session, stmt.verb, text, run_text)

@@ -79,7 +79,8 @@ def names_at(text: str, pos: int) -> tuple[a.QualifiedName, int] | None:
 
 
 def stage_from_text(text: str) -> a.StageRef | None:
-    """`@stage/path`, `@~/path`, `@%table/path` or `snow://model/<fqn>/versions/<v>/path`; None if malformed."""
+    """`@stage/path`, `@~/path`, `@%table/path` (`@[ns.]%table/path` too) or
+    `snow://model/<fqn>/versions/<v>/path`; None if malformed."""
     if text[:13].lower() == "snow://model/":
         return _model_url(text)
     kind: Literal["named", "user", "table"]
@@ -92,6 +93,12 @@ def stage_from_text(text: str) -> a.StageRef | None:
         if found is None:
             return None
         name, end = found
+        if kind == "named" and name.database is None and text.startswith(".%", end):  # `@[ns.]%table`
+            table = names_at(text, end + 2)
+            if table is None or table[0].schema is not None:
+                return None
+            name, end = a.QualifiedName(table[0].name, name.name, name.schema), table[1]
+            kind = "table"
     else:
         return None
     if end < len(text) and text[end] != "/":

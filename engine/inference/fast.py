@@ -328,7 +328,9 @@ def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table,
     width = max(len(g.arg_names) for g in groups)
     rows = batch_rows(width)
     try:
-        reader = plan.sql(sql).to_arrow_reader(rows)
+        rel = plan.sql(sql)
+        texts = {str(n) for n, t in zip(rel.columns, rel.types, strict=True) if str(t).upper() == "JSON"}
+        reader = rel.to_arrow_reader(rows)
     except _NOT_FAST:
         return None
     except duckdb.Error as e:
@@ -339,11 +341,27 @@ def _materialised(plan: Plan, sql: str, groups: list[_Group]) -> tuple[pa.Table,
             with closing(stream.batches(reader, rows, plan.check_canceled, ahead=not plan.functions,
                                         prepare=_preparation(groups, methods),
                                         part=call_rows(width))) as batches:
-                return _run(plan, reader.schema, batches, groups, methods)
+                table, outputs = _run(plan, reader.schema, batches, groups, methods)
         finally:
             reader.close()  # the connection runs nothing else while a stream is open
     except stream.StreamError as e:
         raise _stream_failure(plan, sql, e.error) from None
+    return _json_kept(table, texts), outputs
+
+
+def _json_kept(table: pa.Table, names: set[str]) -> pa.Table:
+    """The source's VARIANT / OBJECT / ARRAY columns (DuckDB's JSON, which Arrow hands over as plain
+    text) typed JSON again, so the statement reads them as it would read the table itself."""
+    import pyarrow as pa
+
+    for name in names & set(table.column_names):
+        i = table.column_names.index(name)
+        column = table.column(i)
+        if pa.types.is_string(column.type):
+            typed = pa.chunked_array([pa.ExtensionArray.from_storage(pa.json_(), c) for c in column.chunks],
+                                     pa.json_())
+            table = table.set_column(i, table.field(i).with_type(pa.json_()), typed)
+    return table
 
 
 BATCH_VALUES = 1 << 17  # argument values per batch DuckDB hands over, and in the first model call

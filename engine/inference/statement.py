@@ -39,7 +39,7 @@ from snowreg.engine.inference.rows import ARROW_TYPES, object_texts, rows_of
 from snowreg.engine.resolve import find_model, resolve_version
 from snowreg.engine.result import Column, Result, duckdb_type, status
 from snowreg.engine.session import Session, model_fqn
-from snowreg.engine.sql import bind, history, translate, udf_calls
+from snowreg.engine.sql import bind, history, table_meta, translate, udf_calls
 from snowreg.engine.sql import run as query
 from snowreg.engine.sql.translation import qualified
 from snowreg.engine.sql.variant_values import to_snowflake_column
@@ -95,7 +95,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         cut = None if describe_only or plan.functions else shortcut.find(tree, plan)
         final = dataclasses.replace(tr, sql=trees.duckdb_text(tree), guard=None)  # the tree is done with
         described: shortcut.Described = {}
-        result = _execute(session, plan, final, marks[1], places, cut, described)
+        result = _typed(session, final, _execute(session, plan, final, marks[1], places, cut, described))
         if key is not None and len(plan.sites) == bound and not places.volatile:  # no view added calls
             _remember(session, key, plan, final, marks, cut, described)
     finally:
@@ -123,8 +123,9 @@ def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[tran
             volatile = volatile or rewrite is history.expand
     places = _Places(rendered, edits, volatile)
     try:
-        labels = tuple(binder.labels)
-        tr = generated.shared(places.text, lambda t: translate.translate(t, labels), ("translate", labels))
+        labels, heads = tuple(binder.labels), tuple(binder.heads)
+        tr = generated.shared(places.text, lambda t: translate.translate(t, labels, call_heads=heads),
+                              ("translate", labels, heads))
         return (udf_calls.bind(session, tr) if tr.udfs else tr), places  # user functions: their macros
     except errors.Error as e:
         raise places.error(e) from None
@@ -258,7 +259,7 @@ def _replay(session: Session, recipe: _Recipe) -> Result | None:
         if not inference_fast.replay(plan, recipe.rounds):
             return None
         plan.formatted, plan.deferred = set(recipe.formatted), dict(recipe.deferred)
-        result = _execute(session, plan, final, recipe.marks[1], cut=recipe.cut, described=recipe.described)
+        result = _typed(session, final, _execute(session, plan, final, recipe.marks[1], cut=recipe.cut, described=recipe.described))
     finally:
         plan.close()
     privileges.record_tables(session, final.tables, final.kind)
@@ -283,12 +284,13 @@ class Binder:
         self.aliases = {a.alias: a for a in aliases}
         self.sites: dict[int, Site] = {}
         self.labels: list[str] = []
+        self.heads: list[str | None] = []  # a call by name as written, which names its column (translate)
 
     def view_binder(self, owner: Session, stmt: ast.Query) -> translate.Translation:
         """A view's query, its calls bound (as the view's owner, in its schema) into this statement's sites."""
         child = Binder(owner, stmt.model_aliases)
-        child.sites, child.labels = self.sites, self.labels
-        tr = translate.translate(child.render(stmt.body), tuple(self.labels))
+        child.sites, child.labels, child.heads = self.sites, self.labels, self.heads
+        tr = translate.translate(child.render(stmt.body), tuple(self.labels), call_heads=tuple(self.heads))
         return udf_calls.bind(owner, tr) if tr.udfs else tr
 
     def render(self, template: ast.Template, at: ast.Span = ast.NO_SPAN) -> str:
@@ -356,9 +358,10 @@ class Binder:
             raise errors.wrong_function_kind(
                 f"{quote_ident(fn.name)} of model {model_fqn(model)} is a "
                 f"{'table' if fn.is_table_function else 'scalar'} function: call it {how}.", **at)
-        args, arity_ok = self._arguments(call, fn, at)
+        args, arity_ok, named = self._arguments(call, fn, at)
         index = len(self.labels)
         self.labels.append(label)
+        self.heads.append(f"{label}({named})" if named is not None else None)
         written = tuple((a.value.text.strip(), a.span.line, a.span.column) for a in call.args)
         site = Site(index, fn, fn.name, label, call.span.line, call.span.column, arity_ok, version, args=written)
         self.sites[index] = site
@@ -374,8 +377,9 @@ class Binder:
         return qn, ref.version, ref.version_span
 
     def _arguments(self, call: ast.ModelCall, fn: FunctionSpec, at: dict[str, int]
-                   ) -> tuple[list[Spliced | str], bool]:
-        """Argument texts in signature order; named arguments are all-or-nothing (docs/SNOWFLAKE.md#s5-2)."""
+                   ) -> tuple[list[Spliced | str], bool, str | None]:
+        """Argument texts in signature order; named arguments are all-or-nothing (docs/SNOWFLAKE.md#s5-2).
+        For a call by name, also its argument list as written (`X2 => 2.0, X1 => 1.0`), which names it."""
         inputs = [n for n, _ in fn.inputs]
         names = inputs + [p[0] for p in fn.params]
         texts = [_stripped(self.spliced(a.value)) for a in call.args]
@@ -383,7 +387,7 @@ class Binder:
             raise errors.not_supported("A model method called with * as its arguments")
         given = [a.name for a in call.args]
         if not any(given):
-            return list[Spliced | str](texts), len(inputs) <= len(texts) <= len(names)
+            return list[Spliced | str](texts), len(inputs) <= len(texts) <= len(names), None
         if not all(given):
             raise errors.invalid_arguments(
                 f"Invalid argument list for function '{fn.name}': named and positional arguments "
@@ -401,7 +405,8 @@ class Binder:
         if missing:
             raise errors.invalid_arguments(
                 f"Missing argument {', '.join(missing)} for function '{fn.name}'.", **at)
-        return [by_name.get(n, "NULL") for n in names], True
+        written = ", ".join(f"{name} => {text.text}" for name, text in zip(given, texts, strict=True))
+        return [by_name.get(n, "NULL") for n in names], True, written
 
 
 def _copy(out: Spliced, part: str, flat: int, source: tuple[tuple[int, int, int, int], ...], at: ast.Span) -> None:
@@ -624,6 +629,11 @@ def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.T
     result.rows = rows_of(table, deferred)
     result.rowcount = len(result.rows)
     return result
+
+
+def _typed(session: Session, final: translate.Translation, result: Result) -> Result:
+    """The columns typed as the plain road types them (engine.sql.table_meta), not by DuckDB's types alone."""
+    return table_meta.describe(session, final, result) if final.projected and final.returns_rows else result
 
 
 def _converted(type_name: str) -> bool:

@@ -4,10 +4,12 @@ and the readers of those files (https://docs.snowflake.com/en/user-guide/data-lo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.render import template
 
 _COMMENTS = re.compile(r"'(?:[^'\\]|\\.|'')*'|/\*.*?\*/|--[^\n]*", re.S)
 VERBS = ("CREATE FILE FORMAT", "DROP FILE FORMAT", "ALTER FILE FORMAT", "SHOW FILE FORMATS")
@@ -15,6 +17,11 @@ VERBS = ("CREATE FILE FORMAT", "DROP FILE FORMAT", "ALTER FILE FORMAT", "SHOW FI
 
 def _uncommented(text: str) -> str:
     return _COMMENTS.sub(lambda m: m.group(0) if m.group(0).startswith("'") else " ", text).strip()
+
+
+def _text(stmt: ast.Query) -> str:
+    """The statement's text, with the model calls the grammar took out of it written back."""
+    return _uncommented(template(stmt.body) if stmt.body.has_calls else stmt.body.text)
 
 
 def handles(stmt: ast.Query) -> bool:
@@ -25,17 +32,19 @@ def handles(stmt: ast.Query) -> bool:
         return False
     from snowreg.engine.loading import copy, unload
 
-    text = _uncommented(stmt.body.text)
+    text = _text(stmt)
     return copy.handles(text) or unload.handles(text)
 
 
-def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Result:
+def run(session: Session, stmt: ast.Query, describe_only: bool = False,
+        statement: Callable[[str], Result] | None = None) -> Result:
+    """`statement` runs an unloaded query that calls a model (plain SQL cannot)."""
     from snowreg.engine.loading import copy, file_formats, unload
 
-    text = _uncommented(stmt.body.text)
+    text = _text(stmt)
     if stmt.verb == "COPY":
         if unload.handles(text):
-            return unload.unload(session, text, describe_only)
+            return unload.unload(session, text, describe_only, statement)
         return copy.load(session, text, describe_only)
     if stmt.verb == "SHOW FILE FORMATS":
         return file_formats.show(session, text)

@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from snowreg import errors
@@ -37,7 +38,8 @@ def handles(text: str) -> bool:
     return _UNLOAD.match(text) is not None
 
 
-def unload(session: Session, text: str, describe_only: bool = False) -> Result:
+def unload(session: Session, text: str, describe_only: bool = False,
+           statement: Callable[[str], Result] | None = None) -> Result:
     from snowreg.engine.sql.run import run_sql
 
     m = _UNLOAD.match(text)
@@ -62,7 +64,7 @@ def unload(session: Session, text: str, describe_only: bool = False) -> Result:
         return from_rows(_COLUMNS, [], ["FIXED", "FIXED", "FIXED"])
     loc, existing = stages.write_location(session, ref)
     fmt = file_formats.resolve_for(session, stages.stage_row(session, ref), given.get("FILE_FORMAT"))
-    result = run_sql(session, query)
+    result = statement(query) if statement is not None else run_sql(session, query)
     names = [c.name for c in result.columns]
     rows = result.rows
     if not rows:

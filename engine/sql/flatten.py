@@ -106,6 +106,10 @@ def _flatten_template(outer: bool, mode: str, recursive: bool = False) -> exp.Se
         sql = _FLATTEN_SQL.format(rows=rows)
     tree = _DUCKDB.parse(sql)[0]
     assert isinstance(tree, exp.Select)
+    # `json_extract(w, n)` stays a call: sqlglot writes it `w -> n`, which a second reading of the SQL (a
+    # statement that calls a model is read again) takes for a lambda
+    for node in list(tree.find_all(exp.JSONExtract)):
+        node.replace(variant.fn("json_extract", node.this, node.expression))
     return tree
 
 

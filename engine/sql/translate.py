@@ -22,6 +22,7 @@ from snowreg.engine.sql import (
     assign,
     auto_formats,
     bind,
+    call_headers,
     connect_by,
     conversions,
     create_forms,
@@ -63,11 +64,14 @@ _DUCKDB = Dialect.get_or_raise("duckdb")
 def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str] = frozenset(),
               floats: frozenset[int] | None = None, header: str | None = None,
               assigned: assign.Columns = (), coerce: frozenset[setops.Coercion] = frozenset(),
-              texts: frozenset[int] | None = None, scales: frozenset[tuple[int, str]] | None = None) -> Translation:
+              texts: frozenset[int] | None = None, scales: frozenset[tuple[int, str]] | None = None,
+              call_heads: tuple[str | None, ...] = ()) -> Translation:
     """Translate one Snowflake statement (model calls already replaced by `__snowreg_call_<n>(…)`).
 
     `call_names[n]` is the Snowflake text of model call n (e.g. `"m!predict"`); it only names
-    unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL. `expand`
+    unaliased result columns as Snowflake would (`M!PREDICT(X)`), never changes the SQL; where
+    `call_heads[n]` is given, it is the whole call as written (`m!predict(x2 => 2.0, x1 => 1.0)`: the
+    placeholder's arguments are in signature order) and names the call with its arguments. `expand`
     names the select aliases that JOIN … ON conditions mean (no table has such a column).
     `floats` numbers the divisions known to have a FLOAT operand (engine.sql.numbers); None divides
     operands of unknown type as FLOAT. `header` (as long as `sql`) is the text unaliased select items are
@@ -78,7 +82,7 @@ def translate(sql: str, call_names: tuple[str, ...] = (), expand: frozenset[str]
     VARCHARs holding integers (engine.sql.numbers.text_operands). `scales` decides conditionals (engine.sql.conditionals).
     """
     tr = _translate(sql, call_names, expand, floats, header=header, assigned=assigned, coerce=coerce, texts=texts,
-                    scales=scales)
+                    scales=scales, call_heads=call_heads)
     assert tr is not None  # only a marked translation can give up
     return tr
 
@@ -92,9 +96,9 @@ def marked(sql: str, spans: tuple[tuple[int, int], ...], floats: frozenset[int] 
 def _translate(sql: str, call_names: tuple[str, ...], expand: frozenset[str], floats: frozenset[int] | None,
                spans: tuple[tuple[int, int], ...] = (), header: str | None = None,
                assigned: assign.Columns = (), coerce: frozenset[setops.Coercion] = frozenset(),
-               texts: frozenset[int] | None = None, scales: frozenset[tuple[int, str]] | None = None
-               ) -> Translation | None:
-    stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans))
+               texts: frozenset[int] | None = None, scales: frozenset[tuple[int, str]] | None = None,
+               call_heads: tuple[str | None, ...] = ()) -> Translation | None:
+    stmt = parse(sql, call_names, header if header is not None else marks.header_text(sql, spans), call_heads)
     upper = sql.upper()
     steady = "INFORMATION_SCHEMA" in upper and volatility.deterministic(stmt)  # before any rewrite
     only_tables = "ORDER" in upper and volatility.reads_only_tables(stmt)
@@ -242,6 +246,7 @@ class _Parser(create_forms.ColumnAlterParser):
     """Names every select item as Snowflake would, from the item's own source text."""
 
     call_names: tuple[str, ...] = ()
+    call_heads: tuple[str | None, ...] = ()
     header_text = ""
 
     def _warn_unsupported(self) -> None:
@@ -256,7 +261,7 @@ class _Parser(create_forms.ColumnAlterParser):
             if item is None:
                 break
             items.append(_named(item, self._tokens[start:self._index], self.header_text, self.call_names,
-                                self.sql))
+                                self.sql, self.call_heads))
             if not self._match(TokenType.COMMA):
                 break
             self._add_comments(item)
@@ -278,10 +283,8 @@ class _Parser(create_forms.ColumnAlterParser):
         return numbers.folded(numbers.numeric_operands(super()._parse_factor(parse_mod=parse_mod)))
 
 
-_CALL_TEXT = re.compile(r"__SNOWREG_CALL_(\d+)")
-
-
-def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str, ...], source: str = "") -> exp.Expr:
+def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str, ...], source: str = "",
+           call_heads: tuple[str | None, ...] = ()) -> exp.Expr:
     """`a` → `a AS "A"`; `v:x + 1` → `… AS "V:X + 1"` (Snowflake's header: the text, upper-cased). `sql` is
     the header text; where it is not the parsed `source`, an item ending in a value padded with spaces
     (`$V` → `5 `) takes in the padding, where the rest of what the user wrote stands."""
@@ -299,16 +302,12 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
             while end < len(source) and source[end] == " ":
                 end += 1
         text = " ".join(sql[tokens[0].start:end].replace(HEADER_PAD, "").split()).upper()
-
-        def call(m: re.Match[str]) -> str:
-            n = int(m.group(1))
-            return call_names[n].upper() if n < len(call_names) else m.group(0)
-
-        name = _CALL_TEXT.sub(call, text)
+        name = call_headers.named(text, call_names, call_heads)
     return exp.Alias(this=item, alias=exp.Identifier(this=name, quoted=True))
 
 
-def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = None) -> exp.Expr:
+def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = None,
+          call_heads: tuple[str | None, ...] = ()) -> exp.Expr:
     """One Snowflake statement → sqlglot tree (select items named from `header_text`, default `sql`)."""
     try:
         tokens = _SNOWFLAKE.tokenize(sql)
@@ -320,6 +319,7 @@ def parse(sql: str, call_names: tuple[str, ...] = (), header_text: str | None = 
         tokens = tokens[:recursive] + tokens[recursive + 1:]
     parser = _Parser(dialect=_SNOWFLAKE, error_level=ErrorLevel.IMMEDIATE)
     parser.call_names = call_names
+    parser.call_heads = call_heads
     parser.header_text = sql if header_text is None else header_text
     try:
         statements = [s for s in parser.parse(tokens, sql) if s is not None]
