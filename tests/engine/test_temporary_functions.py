@@ -69,3 +69,11 @@ def test_a_temporary_procedure_is_its_sessions_too(owner: Connection) -> None:
     assert other.execute("SHOW USER PROCEDURES IN SCHEMA d.public").fetchall() == []
     other.execute("CREATE PROCEDURE d.public.p(x INT) RETURNS INT LANGUAGE SQL AS 'BEGIN RETURN x; END'")
     assert other.execute("CALL d.public.p(4)").fetchall() == [(4,)]
+
+
+def test_the_default_artifact_repository_is_unset(owner: Connection) -> None:
+    """SYSTEM$GET_DEFAULT_PYTHON_ARTIFACT_REPOSITORY, which Snowpark asks before it registers a function: NULL,
+    "never set", so it takes its default repository without logging a failed query (K68)."""
+    cur = owner.cursor()
+    cur.execute("SELECT SYSTEM$GET_DEFAULT_PYTHON_ARTIFACT_REPOSITORY('3.11', 'schema', '\"PUBLIC\"')")
+    assert cur.fetchall() == [(None,)]
