@@ -77,3 +77,16 @@ def test_the_default_artifact_repository_is_unset(owner: Connection) -> None:
     cur = owner.cursor()
     cur.execute("SELECT SYSTEM$GET_DEFAULT_PYTHON_ARTIFACT_REPOSITORY('3.11', 'schema', '\"PUBLIC\"')")
     assert cur.fetchall() == [(None,)]
+
+
+def test_a_temporary_function_left_by_a_session_that_is_gone_is_replaced(owner: Connection) -> None:
+    """A persistent registry whose process ended without closing the session keeps the row, seen by no one: a new
+    function of its signature takes its place (K60)."""
+    first = Connection(owner._catalog)
+    first.cursor().execute(PY.format(kind="TEMPORARY"))
+    owner._catalog.temporary_routines.clear()  # as after a restart: no live session holds it
+    cur = owner.cursor()
+    cur.execute("CREATE FUNCTION d.public.plus_one(x INT) RETURNS INT AS 'x + 100'")
+    assert cur.execute("SELECT d.public.plus_one(1)").fetchall() == [(101,)]
+    first.close()  # the row it made is not its own any more: the new function stays
+    assert owner.cursor().execute("SELECT d.public.plus_one(1)").fetchall() == [(101,)]
