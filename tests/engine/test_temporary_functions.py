@@ -37,9 +37,22 @@ def test_another_session_does_not_see_it(owner: Connection) -> None:
     assert caught.value.errno == 2140
     assert other.execute("SHOW USER FUNCTIONS IN SCHEMA d.public").fetchall() == []
     assert other.execute("SELECT COUNT(*) FROM d.information_schema.functions").fetchall() == [(0,)]
-    with pytest.raises(snowreg.ProgrammingError) as dropping:
-        other.execute("DROP FUNCTION d.public.plus_one(INT)")
-    assert dropping.value.errno == 2003
+    for sql in ("DROP FUNCTION d.public.plus_one(INT)", "GRANT USAGE ON FUNCTION d.public.plus_one(INT) TO ROLE public",
+                "SHOW GRANTS ON FUNCTION d.public.plus_one(INT)", "DESCRIBE FUNCTION d.public.plus_one(INT)"):
+        with pytest.raises(snowreg.ProgrammingError) as hidden:
+            other.execute(sql)
+        assert hidden.value.errno == 2003, sql
+
+
+def test_listings_of_other_sessions_leave_it_out(owner: Connection) -> None:
+    owner.cursor().execute(PY.format(kind="TEMPORARY"))
+    owner.cursor().execute("CREATE TEMPORARY PROCEDURE d.public.tmp_p() RETURNS INT LANGUAGE SQL AS 'BEGIN RETURN 1; END'")
+    other = Connection(owner._catalog).cursor()
+    for sql in ("SELECT GET_DDL('SCHEMA', 'd.public')", "SELECT GET_DDL('DATABASE', 'd')",
+                "SHOW GRANTS TO ROLE accountadmin"):
+        shown = str(other.execute(sql).fetchall()).upper()
+        assert "PLUS_ONE" not in shown and "TMP_P" not in shown, sql
+    assert "PLUS_ONE" in str(owner.cursor().execute("SHOW GRANTS TO ROLE accountadmin").fetchall())
 
 
 def test_it_goes_when_its_session_closes(owner: Connection) -> None:
