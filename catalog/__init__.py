@@ -480,6 +480,14 @@ class Catalog:
         key = (kind, row.database_name, row.schema_name, row.signature_name)
         return self.temporary_routines.get(key) != session_id
 
+    def hidden_routine(self, session_id: int, kind: str, database: str, schema: str, signature_name: str) -> bool:
+        """Is the function or procedure of this grant key another session's temporary one (others_temporary_routine)?"""
+        if kind not in ("FUNCTION", "PROCEDURE") or not signature_name.endswith(")"):
+            return False
+        name, arguments = signature_name[:-1].split("(", 1)
+        row = (self.udfs if kind == "FUNCTION" else self.procedures).get(database, schema, name, arguments)
+        return row is not None and self.others_temporary_routine(session_id, row, kind)
+
     def drop_function(self, row: FunctionRow) -> None:
         """A function with its macros and its grants."""
         store = self.store

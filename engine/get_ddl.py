@@ -279,6 +279,8 @@ def _functions(session: Session, db: str, schema: str, shown: int, kind: str = "
     a = privileges.access(session)
     out = []
     for row in part.listed(db, schema):
+        if session.catalog.others_temporary_routine(session.id, row, kind):
+            continue
         held = a.held((kind, row.database_name, row.schema_name, row.signature_name), row.owner)
         if held and (not row.secure or "OWNERSHIP" in held):
             out.append(_function_text(row, routines.returns_text(row), shown, kind))

@@ -273,7 +273,8 @@ def function_target(session: Session, target: ast.ObjectTarget) -> Target:
         session, routines.PROCEDURE if kind == "PROCEDURE" else routines.FUNCTION, sig)
     a = privileges.access(session)
     key = ObjectKey(kind, db, schema, f"{name}({arguments})")
-    if row is None or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), row.owner))):
+    if row is None or session.catalog.others_temporary_routine(session.id, row, kind) \
+            or not (a.manage_grants or (a.schema_usable(db, schema) and a.held(index_of(key), row.owner))):
         raise errors.does_not_exist(word.capitalize(), f"{_fqn(db, schema, name)}({arguments})")
     return Target(key, row.owner or "", f"{_fqn(db, schema, name)}({arguments})", name, db, schema)
 

@@ -226,6 +226,8 @@ def _grants_to_role(session: Session, role: str, limit: int | None) -> Result:
     catalog = session.catalog
     rows: list[tuple[Any, ...]] = []
     for kind, db, schema, name, object_id, created in catalog.grants.owned_objects(role, session.id):
+        if catalog.hidden_routine(session.id, kind, db, schema, name):  # another session's temporary one
+            continue
         if kind == "MODEL":
             model = catalog.models.get_model_by_id(object_id)
             display = model_fqn(model) if model else ""

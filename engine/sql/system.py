@@ -217,4 +217,6 @@ _FUNCTIONS: dict[str, Callable[[Session, list[str | float | None]], str | bool |
     "SYSTEM$GET_TAG": get_tag,
     "SYSTEM$STREAM_HAS_DATA": _stream_has_data,
     "GET_DDL": get_ddl,
+    # asked by Snowpark before it registers a function or procedure; NULL is "never set" (DECISIONS.md K68)
+    "SYSTEM$GET_DEFAULT_PYTHON_ARTIFACT_REPOSITORY": lambda session, args: None,
 }
