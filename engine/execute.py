@@ -282,10 +282,6 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
-# SHOW verbs the grammar leaves as text that have a path of their own (the others are object kinds snowreg does
-# not make; model serving and monitors are refused with their reason on the way through the translation).
-_SHOWN_AS_SQL = frozenset({"SHOW FILE FORMATS", "SHOW STREAMS", "SHOW SERVICES", "SHOW SERVICE CONTAINERS",
-                           "SHOW SERVICE INSTANCES", "SHOW ENDPOINTS", "SHOW COMPUTE POOLS", "SHOW MODEL MONITORS"})
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
 
 
@@ -372,8 +368,6 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     procedures, EXECUTE IMMEDIATE, UNDROP; what snowreg does not emulate is refused. None: plain SQL."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
-    if stmt.verb.startswith("SHOW ") and stmt.verb not in _SHOWN_AS_SQL:
-        raise errors.not_supported(f"The statement {stmt.verb}")
     if stmt.verb in pipelines.VERBS or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
         with _positions_in_text(stmt):
             return pipelines.run(session, stmt, describe_only, lambda sql: run_text(session, sql))

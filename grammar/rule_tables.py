@@ -143,7 +143,7 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "call_args": lambda c: tuple(x for x in c if x is not None),
     "object_kind": words, "use_kind": words, "secondary_mode": words, "version_unset": words,
     "grantee_kind": words, "bulk_mode": words, "container_kind": words, "revoke_mode": words,
-    "desc_kind": words, "desc_type": _desc_type, "clone_of": _first, "query_kind": words, "unsupported_kind": words, "show_kind": words, "unemulated_show_kind": words, "bare_verb": words,
+    "desc_kind": words, "desc_type": _desc_type, "clone_of": _first, "query_kind": words, "unsupported_kind": words, "show_kind": words, "bare_verb": words,
     "plural_kind": lambda c: words(c)[:-1],  # MODELS → MODEL, FILE FORMATS → FILE FORMAT
     "privilege": lambda c: "ALL" if words(c) in ("ALL", "ALL PRIVILEGES") else words(c),
     "privileges": tuple, "allowed_values": tuple, "obj_mods": list, "column_list": list,

@@ -242,7 +242,7 @@ def test_set_variables() -> None:
     [("select 1", "SELECT"), ("(SELECT 1)", "SELECT"), ("WITH x AS (SELECT 1) SELECT * FROM x", "WITH"),
      ("Insert into t values (1)", "INSERT"), ("CREATE OR REPLACE TEMP TABLE t (a INT)", "CREATE TABLE"),
      ("CREATE SECURE MATERIALIZED VIEW v AS SELECT 1", "CREATE VIEW"), ("DROP FILE FORMAT ff", "DROP FILE FORMAT"),
-     ("ALTER TABLE t ADD COLUMN c INT", "ALTER TABLE"), ("SHOW TERSE PIPES", "SHOW PIPES"), ("COMMIT", "COMMIT")],
+     ("ALTER TABLE t ADD COLUMN c INT", "ALTER TABLE"), ("SHOW TERSE STREAMS", "SHOW STREAMS"), ("COMMIT", "COMMIT")],
 )
 def test_query_verbs_keep_the_text(sql: str, verb: str) -> None:
     assert one(sql + ";") == ast.Query(verb, ast.Template((sql,)))
