@@ -99,6 +99,9 @@ CONTAINER_QUERIES = {
                'OWNERSHIP', owner, true, owner, created_on FROM snowreg.procedures WHERE owner <> ''
         UNION ALL SELECT 'TASK', 'TASK', database_name, schema_name, name, 'OWNERSHIP', owner, true, owner,
                created_on FROM snowreg.tasks WHERE owner <> ''""",
+    # the files each COPY INTO <table> processed (LOAD_HISTORY), kept 14 days as the view's page says;
+    # views.sql keeps those of the tables that still exist (by creation time) and the role sees
+    "snowreg_reg_load_records": "SELECT * FROM snowreg.load_records WHERE loaded_on >= now() - INTERVAL 14 DAY",
     # roles and who holds them (APPLICABLE_ROLES, ENABLED_ROLES)
     "snowreg_reg_roles": "SELECT name, owner FROM snowreg.roles",
     "snowreg_reg_role_grants": "SELECT role, grantee_kind, grantee FROM snowreg.role_grants",
@@ -131,6 +134,7 @@ READS: dict[str, tuple[str, ...]] = {
     "PROCEDURES": ("snowreg_reg_procedures",),
     "OBJECT_PRIVILEGES": ("snowreg_reg_object_grants",),
     "USAGE_PRIVILEGES": ("snowreg_reg_object_grants",),
+    "LOAD_HISTORY": ("snowreg_reg_load_records",),
     "APPLICABLE_ROLES": ("snowreg_reg_roles", "snowreg_reg_role_grants"),
     "ENABLED_ROLES": ("snowreg_reg_roles",),
 }

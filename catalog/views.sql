@@ -219,6 +219,22 @@ FROM snowreg_relations(db) r
 JOIN snowreg_reg_table_grants g ON g.database_name = r.db AND g.schema_name = r.sch AND g.name = r.name
 ORDER BY 4, 5, 6, 7, 2;
 
+-- A row per file each COPY INTO <table> processed in the last 14 days, of the tables of the database that exist
+-- (the same table: getvariable('snowreg_load_tables') holds 'db<RS>schema<RS>name<RS>created' of every table,
+-- engine/sql/information_filters.py) and the role sees
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/load_history).
+CREATE OR REPLACE TEMP MACRO snowreg_is_load_history(db) AS TABLE
+SELECT l.schema_name AS "SCHEMA_NAME", l.file_name AS "FILE_NAME", l.table_name AS "TABLE_NAME",
+       l.loaded_on AS "LAST_LOAD_TIME", l.status AS "STATUS", l.row_count AS "ROW_COUNT",
+       l.row_parsed AS "ROW_PARSED", l.first_error_message AS "FIRST_ERROR_MESSAGE",
+       l.first_error_line AS "FIRST_ERROR_LINE_NUMBER", l.first_error_character AS "FIRST_ERROR_CHARACTER_POSITION",
+       l.first_error_column AS "FIRST_ERROR_COL_NAME", l.error_count AS "ERROR_COUNT", l.error_limit AS "ERROR_LIMIT"
+FROM snowreg_reg_load_records l
+WHERE l.database_name = db AND snowreg_sees_table(l.database_name, l.schema_name, l.table_name)
+  AND list_contains(getvariable('snowreg_load_tables'), l.database_name || chr(30) || l.schema_name || chr(30)
+                    || l.table_name || chr(30) || l.table_created)
+ORDER BY l.loaded_on, l.schema_name, l.table_name, l.file_name;
+
 -- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
 -- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no
 -- owner or creation time for sequences: SEQUENCE_OWNER and CREATED are NULL (conformance/DECISIONS.md T16).

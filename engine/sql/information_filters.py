@@ -22,6 +22,11 @@ def filters(session: Session, views: list[str]) -> dict[str, Any]:
         extra.update(privileges.visible_sequences(session))
     if "OBJECT_PRIVILEGES" in views or "USAGE_PRIVILEGES" in views:
         extra["snowreg_visible_objects"] = visible_objects(session)
+    if "LOAD_HISTORY" in views:  # the tables that exist now, by name and creation time (catalog/loads.py)
+        from snowreg.catalog.relations import list_relations
+
+        extra["snowreg_load_tables"] = [_RS.join((r.database_name, r.schema_name, r.name, str(r.created_on)))
+                                        for r in list_relations(session.catalog.store) if r.kind == "TABLE"]
     if "APPLICABLE_ROLES" in views:
         extra["snowreg_user_roles"] = sorted(session.catalog.grants.role_graph().user_closure(session.user))
     if "ENABLED_ROLES" in views:

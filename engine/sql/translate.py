@@ -570,6 +570,7 @@ _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
     "FUNCTIONS": ("snowreg_is_functions", True),
     "PROCEDURES": ("snowreg_is_procedures", True),
     "OBJECT_PRIVILEGES": ("snowreg_is_object_privileges", True), "USAGE_PRIVILEGES": ("snowreg_is_usage_privileges", True),
+    "LOAD_HISTORY": ("snowreg_is_load_history", True),
     "APPLICABLE_ROLES": ("snowreg_is_applicable_roles", False), "ENABLED_ROLES": ("snowreg_is_enabled_roles", False),
 }
 

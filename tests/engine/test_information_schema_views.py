@@ -1,0 +1,98 @@
+"""INFORMATION_SCHEMA views as https://docs.snowflake.com/en/sql-reference/info-schema and each view's page
+describe them: LOAD_HISTORY, STAGES, FILE_FORMATS, INFORMATION_SCHEMA_CATALOG_NAME, the schema's own views listed
+in TABLES / COLUMNS / VIEWS and described by DESCRIBE VIEW, unqualified names under USE SCHEMA
+<db>.INFORMATION_SCHEMA, and what a role that holds no privilege on an object never sees of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.dbapi import Connection
+
+LOAD_HISTORY = ["SCHEMA_NAME", "FILE_NAME", "TABLE_NAME", "LAST_LOAD_TIME", "STATUS", "ROW_COUNT", "ROW_PARSED",
+                "FIRST_ERROR_MESSAGE", "FIRST_ERROR_LINE_NUMBER", "FIRST_ERROR_CHARACTER_POSITION",
+                "FIRST_ERROR_COL_NAME", "ERROR_COUNT", "ERROR_LIMIT"]
+
+
+@pytest.fixture
+def cur(tmp_path: Path) -> Any:
+    cursor = snowreg.connect().cursor()
+    cursor.execute("CREATE DATABASE ld")
+    cursor.execute("USE SCHEMA ld.public")
+    cursor.execute("CREATE STAGE st")
+    cursor.tmp = tmp_path
+    return cursor
+
+
+def put(cur: Any, name: str, text: str) -> None:
+    path = cur.tmp / name
+    path.write_text(text)
+    cur.execute(f"PUT '{path.as_uri()}' @st AUTO_COMPRESS = FALSE")
+
+
+def rows(cur: Any, sql: str) -> list[tuple[Any, ...]]:
+    return list(cur.execute(sql).fetchall())
+
+
+# -- LOAD_HISTORY (https://docs.snowflake.com/en/sql-reference/info-schema/load_history) ----------------
+
+
+def test_load_history_has_a_row_per_file_a_copy_loaded(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT, amount NUMBER(10, 2))")
+    put(cur, "good.csv", "1,10.5\n2,3\n")
+    put(cur, "bad.csv", "3,abc\n4,4\n")
+    cur.execute("COPY INTO t FROM @st FILE_FORMAT = (TYPE = CSV) ON_ERROR = CONTINUE")
+    cur.execute("SELECT * FROM ld.information_schema.load_history ORDER BY file_name")
+    assert [d[0] for d in cur.description] == LOAD_HISTORY
+    assert [d[1] for d in cur.description][3] in (6, 7)  # LAST_LOAD_TIME: TIMESTAMP_LTZ
+    got = [r[:3] + r[4:] for r in cur.fetchall()]
+    assert got == [
+        ("PUBLIC", "st/bad.csv", "T", "PARTIALLY LOADED", 1, 2, "Numeric value 'abc' is not recognized", 1, 3,
+         '"T"["AMOUNT":2]', 1, 2),
+        ("PUBLIC", "st/good.csv", "T", "LOADED", 2, 2, None, None, None, None, 0, 2)]
+
+
+def test_load_history_keeps_failed_files_and_no_aborted_or_rolled_back_load(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT)")
+    put(cur, "bad.csv", "x\n")
+    with pytest.raises(snowreg.ProgrammingError):  # ABORT_STATEMENT: the statement did not complete
+        cur.execute("COPY INTO t FROM @st")
+    assert rows(cur, "SELECT file_name FROM information_schema.load_history") == []
+    cur.execute("BEGIN")
+    cur.execute("COPY INTO t FROM @st ON_ERROR = SKIP_FILE")
+    cur.execute("ROLLBACK")
+    assert rows(cur, "SELECT file_name FROM information_schema.load_history") == []
+    cur.execute("BEGIN")
+    cur.execute("COPY INTO t FROM @st ON_ERROR = SKIP_FILE")
+    cur.execute("COMMIT")
+    assert rows(cur, "SELECT file_name, status, row_count, row_parsed FROM information_schema.load_history") == [
+        ("st/bad.csv", "LOAD FAILED", 0, 1)]
+
+
+def test_load_history_rows_go_with_a_dropped_table(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT)")
+    put(cur, "a.csv", "1\n")
+    cur.execute("COPY INTO t FROM @st")
+    cur.execute("DROP TABLE t")
+    assert rows(cur, "SELECT * FROM information_schema.load_history") == []
+    cur.execute("CREATE TABLE t (id INT)")  # a new table of the same name has loaded nothing
+    assert rows(cur, "SELECT * FROM information_schema.load_history") == []
+
+
+def test_load_history_shows_only_the_tables_a_role_sees(cur: Any) -> None:
+    cur.execute("CREATE TABLE seen (id INT)")
+    cur.execute("CREATE TABLE hidden (id INT)")
+    put(cur, "a.csv", "1\n")
+    cur.execute("COPY INTO seen FROM @st")
+    cur.execute("COPY INTO hidden FROM @st")
+    for sql in ("CREATE ROLE analyst", "GRANT USAGE ON DATABASE ld TO ROLE analyst",
+                "GRANT USAGE ON SCHEMA ld.public TO ROLE analyst", "GRANT SELECT ON TABLE seen TO ROLE analyst",
+                "CREATE USER alice DEFAULT_ROLE = analyst", "GRANT ROLE analyst TO USER alice"):
+        cur.execute(sql)
+    alice = Connection(cur.connection._catalog, user="ALICE").cursor()
+    assert rows(alice, "SELECT table_name FROM ld.information_schema.load_history") == [("SEEN",)]
+    assert len(rows(cur, "SELECT table_name FROM ld.information_schema.load_history")) == 2
