@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import orjson
 
+from snowreg.catalog import coltypes
+from snowreg.catalog.coltypes import ColumnType
+
 if TYPE_CHECKING:
     from snowreg.catalog.models import ModelRow, ModelsPart, VersionIndex
     from snowreg.catalog.store import Store
@@ -116,7 +119,7 @@ CONTAINER_QUERIES = {
 }
 ALL = (*QUERIES, *CONTAINER_QUERIES)
 # The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
-_TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts",
+_TABLE_VIEWS = ("snowreg_reg_databases", "snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts",
                 "snowreg_reg_retention", "snowreg_reg_table_clustering", "snowreg_reg_dynamic_tables")
 READS: dict[str, tuple[str, ...]] = {
     "MODEL_VERSIONS": ("snowreg_is_model_versions",),
@@ -144,6 +147,63 @@ READS: dict[str, tuple[str, ...]] = {
 DECLARED: dict[str, dict[str, str]] = {
     "MODEL_VERSIONS": {"VERSION_ALIASES": "ARRAY"},
 }
+
+
+# The INFORMATION_SCHEMA views snowreg answers → (the table macro of views.sql behind it, whether it takes the
+# database); engine.sql.translate adds the table functions. TABLES, COLUMNS and VIEWS list these views in the
+# schema INFORMATION_SCHEMA, as Snowflake lists its own, and DESCRIBE VIEW describes them.
+VIEWS: dict[str, tuple[str, bool]] = {
+    "APPLICABLE_ROLES": ("snowreg_is_applicable_roles", False),
+    "COLUMNS": ("snowreg_is_columns", True),
+    "DATABASES": ("snowreg_is_databases", False),
+    "ENABLED_ROLES": ("snowreg_is_enabled_roles", False),
+    "FUNCTIONS": ("snowreg_is_functions", True),
+    "LOAD_HISTORY": ("snowreg_is_load_history", True),
+    "MODEL_VERSIONS": ("snowreg_model_versions", True),
+    "OBJECT_PRIVILEGES": ("snowreg_is_object_privileges", True),
+    "PACKAGES": ("snowreg_packages", False),
+    "PROCEDURES": ("snowreg_is_procedures", True),
+    "REFERENTIAL_CONSTRAINTS": ("snowreg_is_referential_constraints", True),
+    "SCHEMATA": ("snowreg_is_schemata", True),
+    "SEQUENCES": ("snowreg_is_sequences", True),
+    "TABLES": ("snowreg_is_tables", True),
+    "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "TABLE_PRIVILEGES": ("snowreg_is_table_privileges", True),
+    "USAGE_PRIVILEGES": ("snowreg_is_usage_privileges", True),
+    "VIEWS": ("snowreg_is_views", True),
+}
+_OWN: dict[str, list[tuple[str, ColumnType]]] = {}  # view → its columns and types, described once per process
+
+
+def own_columns(cursor: duckdb.DuckDBPyConnection | None = None) -> dict[str, list[tuple[str, ColumnType]]]:
+    """Each view of VIEWS with its columns in order and their Snowflake types (from their DuckDB types, or the
+    documented type DECLARED gives), described on `cursor`, a session cursor whose macros are installed; {}
+    when none has been described yet and no cursor is given."""
+    if not _OWN and cursor is not None:
+        described = {}
+        for name, (macro, takes_db) in VIEWS.items():
+            rel = cursor.sql(f"SELECT * FROM {macro}({chr(39) * 2 if takes_db else ''})")
+            declared = DECLARED.get(name, {})
+            described[name] = [(c, coltypes.must(declared[c]) if c in declared else coltypes.from_duckdb(str(t)))
+                                for c, t in zip(rel.columns, rel.types, strict=True)]
+        _OWN.update(described)
+    return _OWN
+
+
+def install_own_columns(cursor: duckdb.DuckDBPyConnection) -> None:
+    """`snowreg_own_columns()`: a row per column of each view of VIEWS, which the TABLES, COLUMNS and VIEWS
+    macros of views.sql list (call after views.sql ran)."""
+    def text(v: Any) -> str:
+        return "NULL" if v is None else str(v) if isinstance(v, int) else f"'{v}'"
+
+    rows = ", ".join(
+        "(" + ", ".join(text(v) for v in (view, column, i, t.data_type, t.length, t.byte_length, t.precision,
+                                          t.scale if t.precision is not None else None,
+                                          t.scale if t.data_type.startswith("TIME") else None)) + ")"
+        for view, columns in own_columns(cursor).items() for i, (column, t) in enumerate(columns, 1))
+    cursor.execute("CREATE OR REPLACE TEMP MACRO snowreg_own_columns() AS TABLE SELECT * FROM (VALUES "
+                   f"{rows}) AS t(view_name, column_name, position, data_type, char_length, byte_length, "
+                   "num_precision, num_scale, time_scale)")
 
 
 def relations(views: Iterable[str]) -> frozenset[str]:

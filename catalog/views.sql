@@ -91,7 +91,20 @@ LEFT JOIN snowreg_reg_view_texts w ON r.kind = 'VIEW' AND w.database_name = r.db
      AND w.name = r.name
 WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
+-- The views of INFORMATION_SCHEMA itself (catalog/information.py VIEWS, snowreg_own_columns() installed after this
+-- file), listed by TABLES, VIEWS and COLUMNS in every database the role may use: no owner, created with the database.
+CREATE OR REPLACE TEMP MACRO snowreg_own_columns() AS TABLE  -- replaced by its rows (information.install_own_columns)
+SELECT NULL::VARCHAR AS view_name, NULL::VARCHAR AS column_name, NULL::INTEGER AS position, NULL::VARCHAR AS data_type,
+       NULL::INTEGER AS char_length, NULL::INTEGER AS byte_length, NULL::INTEGER AS num_precision,
+       NULL::INTEGER AS num_scale, NULL::INTEGER AS time_scale
+WHERE false;
+
+CREATE OR REPLACE TEMP MACRO snowreg_own_views(db) AS TABLE
+SELECT DISTINCT view_name AS name, (SELECT max(d.created_on) FROM snowreg_reg_databases d WHERE d.name = db) AS created
+FROM snowreg_own_columns();
+
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
+SELECT * FROM (
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
        CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' WHEN table_kind = 'MATERIALIZED VIEW'
             THEN 'MATERIALIZED VIEW' ELSE kind END AS "TABLE_TYPE",
@@ -113,16 +126,24 @@ SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner
        CASE WHEN EXISTS (SELECT 1 FROM snowreg_reg_dynamic_tables d WHERE kind = 'BASE TABLE' AND d.database_name = db
             AND d.schema_name = rel.sch AND d.name = rel.name) THEN 'YES' ELSE 'NO' END AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
        'NO' AS "IS_HYBRID"
-FROM snowreg_relations(db) rel ORDER BY 2, 3;
+FROM snowreg_relations(db) rel
+UNION ALL
+SELECT db, 'INFORMATION_SCHEMA', name, NULL, 'VIEW', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'NO',
+       'YES', NULL, created, created, created, NULL, NULL, NULL, 'NO', 'NO', 'NO', 'NO', 'NO'
+FROM snowreg_own_views(db)) ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_views(db) AS TABLE
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
        text AS "VIEW_DEFINITION", 'NONE' AS "CHECK_OPTION", 'NO' AS "IS_UPDATABLE", 'NO' AS "INSERTABLE_INTO",
        'NO' AS "IS_SECURE", created AS "CREATED", created AS "LAST_ALTERED", created AS "LAST_DDL",
        owner AS "LAST_DDL_BY", comment AS "COMMENT"
-FROM snowreg_relations(db) WHERE kind = 'VIEW' ORDER BY 2, 3;
+FROM snowreg_relations(db) WHERE kind = 'VIEW'
+UNION ALL
+SELECT db, 'INFORMATION_SCHEMA', name, NULL, NULL, 'NONE', 'NO', 'NO', 'NO', created, created, created, NULL, NULL
+FROM snowreg_own_views(db) ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_columns(db) AS TABLE
+SELECT * FROM (
 SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        snowreg_sf_name(c.column_name) AS "COLUMN_NAME", c.column_index AS "ORDINAL_POSITION",
        CASE WHEN q.sequence_name IS NULL THEN snowreg_sf_default(c.column_default, r.db, r.sch) END
@@ -165,7 +186,12 @@ LEFT JOIN duckdb_sequences() q  -- an AUTOINCREMENT / IDENTITY column's own sequ
      ON q.database_name = c.database_name AND q.schema_name = c.schema_name
      AND (q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ' OR snowreg_identity_seq(q.sequence_name))
      AND starts_with(c.column_default, 'nextval(') AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
-ORDER BY 2, 3, 5;
+UNION ALL  -- the columns of INFORMATION_SCHEMA's own views, typed as a query over them describes them
+SELECT db, 'INFORMATION_SCHEMA', o.view_name, o.column_name, o.position, NULL, 'YES', o.data_type, o.char_length,
+       o.byte_length, o.num_precision, CASE WHEN o.num_precision IS NOT NULL THEN 10 END, o.num_scale, o.time_scale,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, 'NO', 'NO', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM snowreg_own_columns() o) ORDER BY 2, 3, 5;
 
 -- Keys recorded by the registry (catalog/tables.py), then those DuckDB holds for tables made before it did.
 -- Snowflake's defaults: NOT ENFORCED, DEFERRABLE, INITIALLY DEFERRED

@@ -16,6 +16,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
+from snowreg.catalog import information
 from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
     aggregates,
@@ -555,23 +556,8 @@ def _dynamic_name(node: exp.Table) -> None:
 
 # Snowflake's INFORMATION_SCHEMA objects that snowreg emulates → (table macro, takes the database).
 _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
-    "MODEL_VERSIONS": ("snowreg_model_versions", True),
-    "TAG_REFERENCES": ("snowreg_tag_references", True),
-    "PACKAGES": ("snowreg_packages", False),
-    "TABLES": ("snowreg_is_tables", True),
-    "COLUMNS": ("snowreg_is_columns", True),
-    "VIEWS": ("snowreg_is_views", True),
-    "SCHEMATA": ("snowreg_is_schemata", True),
-    "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
-    "REFERENTIAL_CONSTRAINTS": ("snowreg_is_referential_constraints", True),
-    "TABLE_PRIVILEGES": ("snowreg_is_table_privileges", True),
-    "SEQUENCES": ("snowreg_is_sequences", True),
-    "DATABASES": ("snowreg_is_databases", False),
-    "FUNCTIONS": ("snowreg_is_functions", True),
-    "PROCEDURES": ("snowreg_is_procedures", True),
-    "OBJECT_PRIVILEGES": ("snowreg_is_object_privileges", True), "USAGE_PRIVILEGES": ("snowreg_is_usage_privileges", True),
-    "LOAD_HISTORY": ("snowreg_is_load_history", True),
-    "APPLICABLE_ROLES": ("snowreg_is_applicable_roles", False), "ENABLED_ROLES": ("snowreg_is_enabled_roles", False),
+    **information.VIEWS,
+    "TAG_REFERENCES": ("snowreg_tag_references", True),  # a table function
 }
 
 

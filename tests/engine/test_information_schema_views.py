@@ -96,3 +96,48 @@ def test_load_history_shows_only_the_tables_a_role_sees(cur: Any) -> None:
     alice = Connection(cur.connection._catalog, user="ALICE").cursor()
     assert rows(alice, "SELECT table_name FROM ld.information_schema.load_history") == [("SEEN",)]
     assert len(rows(cur, "SELECT table_name FROM ld.information_schema.load_history")) == 2
+
+
+# -- the schema's own views (https://docs.snowflake.com/en/sql-reference/info-schema: "Views for all the objects
+# contained in the database"; TABLES "Displays tables and views") -------------------------------------------
+
+ANSWERED = ["APPLICABLE_ROLES", "COLUMNS", "DATABASES", "ENABLED_ROLES", "FUNCTIONS", "LOAD_HISTORY", "MODEL_VERSIONS",
+            "OBJECT_PRIVILEGES", "PACKAGES", "PROCEDURES", "REFERENTIAL_CONSTRAINTS", "SCHEMATA", "SEQUENCES", "TABLES",
+            "TABLE_CONSTRAINTS", "TABLE_PRIVILEGES", "USAGE_PRIVILEGES", "VIEWS"]
+
+
+def test_tables_and_views_list_the_information_schema_views(cur: Any) -> None:
+    listed = rows(cur, "SELECT table_name, table_type, table_owner, is_insertable_into FROM ld.information_schema.tables "
+                       "WHERE table_schema = 'INFORMATION_SCHEMA' ORDER BY table_name")
+    assert [r[0] for r in listed] == sorted(ANSWERED)
+    assert {r[1:] for r in listed} == {("VIEW", None, "NO")}
+    assert [r[0] for r in rows(cur, "SELECT table_name FROM information_schema.views "
+                                    "WHERE table_schema = 'INFORMATION_SCHEMA' ORDER BY 1")] == sorted(ANSWERED)
+    # listed in every database, to every role that may use the database
+    cur.execute("CREATE DATABASE other")
+    assert len(rows(cur, "SELECT * FROM other.information_schema.tables WHERE table_schema = 'INFORMATION_SCHEMA'")) \
+        == len(ANSWERED)
+
+
+@pytest.mark.parametrize("view", ANSWERED)
+def test_columns_lists_each_view_as_a_query_describes_it(cur: Any, view: str) -> None:
+    listed = rows(cur, "SELECT column_name, ordinal_position FROM ld.information_schema.columns "
+                       f"WHERE table_schema = 'INFORMATION_SCHEMA' AND table_name = '{view}' ORDER BY 2")
+    names = [d[0] for d in cur.execute(f"SELECT * FROM ld.information_schema.{view}").description]
+    assert [r[0] for r in listed] == names
+    assert [r[1] for r in listed] == list(range(1, len(listed) + 1))
+    assert [r[0] for r in rows(cur, f"DESCRIBE VIEW ld.information_schema.{view}")] == names
+
+
+def test_the_types_of_the_information_schema_columns(cur: Any) -> None:
+    got = rows(cur, "SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, "
+                    "is_nullable FROM information_schema.columns WHERE table_schema = 'INFORMATION_SCHEMA' "
+                    "AND table_name = 'TABLES' AND column_name IN ('TABLE_NAME', 'ROW_COUNT', 'CREATED') ORDER BY 1")
+    assert got == [("CREATED", "TIMESTAMP_LTZ", None, None, None, "YES"),
+                   ("ROW_COUNT", "NUMBER", None, 38, 0, "YES"),
+                   ("TABLE_NAME", "TEXT", 16777216, None, None, "YES")]
+    assert rows(cur, "SELECT data_type FROM information_schema.columns WHERE table_name = 'MODEL_VERSIONS' "
+                     "AND column_name = 'VERSION_ALIASES'") == [("ARRAY",)]
+    described = {r[0]: r[1] for r in rows(cur, "DESCRIBE VIEW information_schema.tables")}
+    assert (described["TABLE_NAME"], described["ROW_COUNT"], described["CREATED"]) == (
+        "VARCHAR(16777216)", "NUMBER(38,0)", "TIMESTAMP_LTZ(9)")
