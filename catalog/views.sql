@@ -26,6 +26,9 @@ WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
     OR m.database_name = getvariable('snowreg_database') AND m.schema_name = getvariable('snowreg_schema')
        AND snowreg_ident(m.name) IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
 
+-- https://docs.snowflake.com/en/sql-reference/info-schema/information_schema_catalog_name: "always a single row"
+CREATE OR REPLACE TEMP MACRO snowreg_is_catalog_name(db) AS TABLE SELECT db AS "CATALOG_NAME";
+
 CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE
 SELECT * FROM (VALUES ('snowflake-ml-python', '{ml_version}', 'python', NULL))
     AS t("PACKAGE_NAME", "VERSION", "LANGUAGE", "RUNTIME_VERSION")
@@ -260,6 +263,33 @@ WHERE l.database_name = db AND snowreg_sees_table(l.database_name, l.schema_name
   AND list_contains(getvariable('snowreg_load_tables'), l.database_name || chr(30) || l.schema_name || chr(30)
                     || l.table_name || chr(30) || l.table_created)
 ORDER BY l.loaded_on, l.schema_name, l.table_name, l.file_name;
+
+-- STAGES and FILE_FORMATS: the rows engine/sql/information_objects.py worked out for the session (the objects its
+-- roles hold a privilege on), one JSON text each, picked by database
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/stages, …/file_formats).
+CREATE OR REPLACE TEMP MACRO snowreg_json_rows(v) AS TABLE
+SELECT CAST(j AS JSON) AS j FROM (SELECT unnest(coalesce(getvariable(v), []::VARCHAR[])) AS j);
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_stages(db) AS TABLE
+SELECT j->>'STAGE_CATALOG' AS "STAGE_CATALOG", j->>'STAGE_SCHEMA' AS "STAGE_SCHEMA", j->>'STAGE_NAME' AS "STAGE_NAME",
+       j->>'STAGE_URL' AS "STAGE_URL", NULL::VARCHAR AS "STAGE_REGION", j->>'STAGE_TYPE' AS "STAGE_TYPE",
+       j->>'STAGE_OWNER' AS "STAGE_OWNER", j->>'COMMENT' AS "COMMENT", CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "CREATED",
+       CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "LAST_ALTERED"
+FROM snowreg_json_rows('snowreg_stage_rows') WHERE j->>'STAGE_CATALOG' = db ORDER BY 2, 3;
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_file_formats(db) AS TABLE
+SELECT j->>'FILE_FORMAT_CATALOG' AS "FILE_FORMAT_CATALOG", j->>'FILE_FORMAT_SCHEMA' AS "FILE_FORMAT_SCHEMA",
+       j->>'FILE_FORMAT_NAME' AS "FILE_FORMAT_NAME", j->>'FILE_FORMAT_OWNER' AS "FILE_FORMAT_OWNER",
+       j->>'FILE_FORMAT_TYPE' AS "FILE_FORMAT_TYPE", j->>'RECORD_DELIMITER' AS "RECORD_DELIMITER",
+       j->>'FIELD_DELIMITER' AS "FIELD_DELIMITER", CAST(j->>'SKIP_HEADER' AS BIGINT) AS "SKIP_HEADER",
+       j->>'DATE_FORMAT' AS "DATE_FORMAT", j->>'TIME_FORMAT' AS "TIME_FORMAT", j->>'TIMESTAMP_FORMAT' AS "TIMESTAMP_FORMAT",
+       j->>'BINARY_FORMAT' AS "BINARY_FORMAT", j->>'ESCAPE' AS "ESCAPE",
+       j->>'ESCAPE_UNENCLOSED_FIELD' AS "ESCAPE_UNENCLOSED_FIELD", j->>'TRIM_SPACE' AS "TRIM_SPACE",
+       j->>'FIELD_OPTIONALLY_ENCLOSED_BY' AS "FIELD_OPTIONALLY_ENCLOSED_BY", j->>'NULL_IF' AS "NULL_IF",
+       j->>'COMPRESSION' AS "COMPRESSION", j->>'ERROR_ON_COLUMN_COUNT_MISMATCH' AS "ERROR_ON_COLUMN_COUNT_MISMATCH",
+       CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "CREATED", CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "LAST_ALTERED",
+       j->>'COMMENT' AS "COMMENT"
+FROM snowreg_json_rows('snowreg_file_format_rows') WHERE j->>'FILE_FORMAT_CATALOG' = db ORDER BY 2, 3;
 
 -- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
 -- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no

@@ -181,16 +181,25 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
             raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     file_format = next((v for k, v in stmt.options if k.upper() == "FILE_FORMAT"), None)
+    comment = next((_string_value(v) for k, v in stmt.options if k.upper() == "COMMENT"), None)
     with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
         stage_id = session.catalog.create_stage(db, schema, name, session.role, url, stmt.temporary,
-                                                session.id if stmt.temporary else None)
+                                                session.id if stmt.temporary else None, comment)
         if file_format is not None:  # checked and kept with the stage: COPY and staged-file queries read it
             from snowreg.engine.loading import file_formats
 
             file_formats.set_stage_format(session, stage_id, file_format)
     return status(f"Stage area {quote_ident(name)} successfully created.")
+
+
+def _string_value(text: str) -> str:
+    """An option's string literal as text (`'it''s'` → `it's`); any other value as written."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'").replace("\\'", "'")
+    return text
 
 
 def drop_stage(session: Session, stmt: ast.DropStage) -> Result:

@@ -101,8 +101,9 @@ def test_load_history_shows_only_the_tables_a_role_sees(cur: Any) -> None:
 # -- the schema's own views (https://docs.snowflake.com/en/sql-reference/info-schema: "Views for all the objects
 # contained in the database"; TABLES "Displays tables and views") -------------------------------------------
 
-ANSWERED = ["APPLICABLE_ROLES", "COLUMNS", "DATABASES", "ENABLED_ROLES", "FUNCTIONS", "LOAD_HISTORY", "MODEL_VERSIONS",
-            "OBJECT_PRIVILEGES", "PACKAGES", "PROCEDURES", "REFERENTIAL_CONSTRAINTS", "SCHEMATA", "SEQUENCES", "TABLES",
+ANSWERED = ["APPLICABLE_ROLES", "COLUMNS", "DATABASES", "ENABLED_ROLES", "FILE_FORMATS", "FUNCTIONS",
+            "INFORMATION_SCHEMA_CATALOG_NAME", "LOAD_HISTORY", "MODEL_VERSIONS", "OBJECT_PRIVILEGES", "PACKAGES",
+            "PROCEDURES", "REFERENTIAL_CONSTRAINTS", "SCHEMATA", "SEQUENCES", "STAGES", "TABLES",
             "TABLE_CONSTRAINTS", "TABLE_PRIVILEGES", "USAGE_PRIVILEGES", "VIEWS"]
 
 
@@ -141,3 +142,97 @@ def test_the_types_of_the_information_schema_columns(cur: Any) -> None:
     described = {r[0]: r[1] for r in rows(cur, "DESCRIBE VIEW information_schema.tables")}
     assert (described["TABLE_NAME"], described["ROW_COUNT"], described["CREATED"]) == (
         "VARCHAR(16777216)", "NUMBER(38,0)", "TIMESTAMP_LTZ(9)")
+
+
+def test_a_name_the_schema_does_not_hold_does_not_exist(cur: Any) -> None:
+    for sql in ("SELECT * FROM information_schema.no_such_view", "SELECT * FROM ld.information_schema.\"tables\"",
+                "SELECT * FROM TABLE(ld.information_schema.no_such_function())"):
+        with pytest.raises(snowreg.ProgrammingError) as caught:
+            cur.execute(sql)
+        assert caught.value.errno == 2003
+        assert "'LD.INFORMATION_SCHEMA." in caught.value.msg and "does not exist or not authorized" in caught.value.msg
+    # a documented view snowreg does not answer is refused as such, never answered otherwise
+    with pytest.raises(snowreg.NotSupportedError, match="INFORMATION_SCHEMA.PIPES"):
+        cur.execute("SELECT * FROM information_schema.pipes")
+
+
+def test_with_information_schema_in_use_its_names_need_no_qualifier(cur: Any) -> None:
+    """The overview page's third way: USE SCHEMA testdb.INFORMATION_SCHEMA, then `FROM TABLES`."""
+    cur.execute("CREATE TABLE t (id INT)")
+    cur.execute("USE SCHEMA ld.information_schema")
+    assert rows(cur, "SELECT table_name FROM tables WHERE table_schema = 'PUBLIC'") == [("T",)]
+    assert rows(cur, "SELECT t.table_name FROM tables t JOIN columns c ON c.table_name = t.table_name "
+                     "AND c.table_schema = t.table_schema WHERE t.table_schema = 'PUBLIC'") == [("T",)]
+    assert rows(cur, "WITH tables AS (SELECT 1 AS x) SELECT x FROM tables") == [(1,)]  # a CTE is the CTE
+    assert rows(cur, "SELECT catalog_name FROM information_schema_catalog_name") == [("LD",)]
+    assert rows(cur, "SELECT count(*) FROM public.t") == [(0,)]  # a qualified name is as written
+    with pytest.raises(snowreg.ProgrammingError) as caught:
+        cur.execute("SELECT * FROM t")  # INFORMATION_SCHEMA holds no table T
+    assert caught.value.errno == 2003 and "LD.INFORMATION_SCHEMA.T" in caught.value.msg
+    cur.execute("USE SCHEMA ld.public")
+    assert rows(cur, "SELECT count(*) FROM t") == [(0,)]
+
+
+def test_the_current_databases_information_schema_needs_a_privilege_on_it_still(cur: Any) -> None:
+    for sql in ("CREATE ROLE analyst", "GRANT USAGE ON DATABASE ld TO ROLE analyst",
+                "GRANT USAGE ON SCHEMA ld.public TO ROLE analyst", "CREATE USER alice DEFAULT_ROLE = analyst",
+                "GRANT ROLE analyst TO USER alice"):
+        cur.execute(sql)
+    alice = Connection(cur.connection._catalog, user="ALICE").cursor()
+    alice.execute("USE SCHEMA ld.information_schema")
+    assert rows(alice, "SELECT count(*) FROM tables WHERE table_schema = 'PUBLIC'") == [(0,)]
+    cur.execute("REVOKE USAGE ON DATABASE ld FROM ROLE analyst")
+    for sql in ("SELECT * FROM tables", "SELECT * FROM information_schema.schemata"):
+        with pytest.raises(snowreg.ProgrammingError) as caught:
+            alice.execute(sql)
+        assert caught.value.errno == 2003 and "Database 'LD'" in caught.value.msg
+
+
+# -- STAGES and FILE_FORMATS (https://docs.snowflake.com/en/sql-reference/info-schema/stages, …/file_formats:
+# "only displays objects for which the current role for the session has been granted access privileges. The
+# view does not honor the MANAGE GRANTS privilege") ---------------------------------------------------------
+
+STAGES = ["STAGE_CATALOG", "STAGE_SCHEMA", "STAGE_NAME", "STAGE_URL", "STAGE_REGION", "STAGE_TYPE", "STAGE_OWNER",
+          "COMMENT", "CREATED", "LAST_ALTERED"]
+FILE_FORMATS = ["FILE_FORMAT_CATALOG", "FILE_FORMAT_SCHEMA", "FILE_FORMAT_NAME", "FILE_FORMAT_OWNER",
+                "FILE_FORMAT_TYPE", "RECORD_DELIMITER", "FIELD_DELIMITER", "SKIP_HEADER", "DATE_FORMAT", "TIME_FORMAT",
+                "TIMESTAMP_FORMAT", "BINARY_FORMAT", "ESCAPE", "ESCAPE_UNENCLOSED_FIELD", "TRIM_SPACE",
+                "FIELD_OPTIONALLY_ENCLOSED_BY", "NULL_IF", "COMPRESSION", "ERROR_ON_COLUMN_COUNT_MISMATCH", "CREATED",
+                "LAST_ALTERED", "COMMENT"]
+
+
+def _alice(cur: Any, *grants: str) -> Any:
+    for sql in ("CREATE ROLE analyst", "GRANT USAGE ON DATABASE ld TO ROLE analyst",
+                "GRANT USAGE ON SCHEMA ld.public TO ROLE analyst", "CREATE USER alice DEFAULT_ROLE = analyst",
+                "GRANT ROLE analyst TO USER alice", *grants):
+        cur.execute(sql)
+    return Connection(cur.connection._catalog, user="ALICE").cursor()
+
+
+def test_stages_lists_the_stages_a_role_holds_a_privilege_on(cur: Any) -> None:
+    cur.execute("CREATE STAGE hidden COMMENT = 'not for analysts'")
+    cur.execute("SELECT * FROM ld.information_schema.stages ORDER BY stage_name")
+    assert [d[0] for d in cur.description] == STAGES
+    assert [r[:8] for r in cur.fetchall()] == [
+        ("LD", "PUBLIC", "HIDDEN", None, None, "Internal Named", "ACCOUNTADMIN", "not for analysts"),
+        ("LD", "PUBLIC", "ST", None, None, "Internal Named", "ACCOUNTADMIN", None)]
+    alice = _alice(cur, "GRANT READ ON STAGE st TO ROLE analyst")
+    assert rows(alice, "SELECT stage_name FROM ld.information_schema.stages") == [("ST",)]
+    cur.execute("GRANT MANAGE GRANTS ON ACCOUNT TO ROLE analyst")  # not honoured by the view
+    assert rows(alice, "SELECT stage_name FROM ld.information_schema.stages") == [("ST",)]
+
+
+def test_file_formats_lists_the_formats_a_role_holds_a_privilege_on(cur: Any) -> None:
+    cur.execute("CREATE FILE FORMAT pipes TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1 COMMENT = 'piped'")
+    cur.execute("CREATE FILE FORMAT js TYPE = JSON")
+    cur.execute("SELECT * FROM ld.information_schema.file_formats ORDER BY file_format_name")
+    assert [d[0] for d in cur.description] == FILE_FORMATS
+    got = {r[2]: r for r in cur.fetchall()}
+    assert got["PIPES"][:8] == ("LD", "PUBLIC", "PIPES", "ACCOUNTADMIN", "CSV", "\\n", "|", 1)
+    assert got["PIPES"][-1] == "piped"
+    assert got["JS"][4:8] == ("JSON", None, None, None)  # no delimiters or header for JSON
+    # grants on a file format are not emulated (refused): a role's privilege on one is its ownership
+    alice = _alice(cur, "GRANT CREATE FILE FORMAT ON SCHEMA ld.public TO ROLE analyst")
+    alice.execute("CREATE FILE FORMAT ld.public.mine TYPE = CSV")
+    assert rows(alice, "SELECT file_format_name, file_format_owner FROM ld.information_schema.file_formats") == [
+        ("MINE", "ANALYST")]
