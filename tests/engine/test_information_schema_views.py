@@ -182,7 +182,8 @@ def test_the_current_databases_information_schema_needs_a_privilege_on_it_still(
     alice.execute("USE SCHEMA ld.information_schema")
     assert rows(alice, "SELECT count(*) FROM tables WHERE table_schema = 'PUBLIC'") == [(0,)]
     cur.execute("REVOKE USAGE ON DATABASE ld FROM ROLE analyst")
-    for sql in ("SELECT * FROM tables", "SELECT * FROM information_schema.schemata"):
+    for sql in ("SELECT * FROM tables", "SELECT * FROM information_schema.schemata", "DESCRIBE VIEW tables",
+                "DESCRIBE VIEW ld.information_schema.tables"):
         with pytest.raises(snowreg.ProgrammingError) as caught:
             alice.execute(sql)
         assert caught.value.errno == 2003 and "Database 'LD'" in caught.value.msg
