@@ -2,8 +2,10 @@
 format's options with its type's defaults) and handed to the views' macros (catalog/views.sql) as JSON texts.
 
 Both pages: "only displays objects for which the current role for the session has been granted access
-privileges. The view does not honor the MANAGE GRANTS privilege"
-(https://docs.snowflake.com/en/sql-reference/info-schema/stages, …/file_formats).
+privileges" (https://docs.snowflake.com/en/sql-reference/info-schema/stages, …/file_formats). Their note that the
+views do not honor MANAGE GRANTS is the limitation the 2026_07 bundle removes
+(https://docs.snowflake.com/en/release-notes/bcr-bundles/2026_07/bcr-2416): MANAGE GRANTS shows every object, as
+SHOW and snowreg's other INFORMATION_SCHEMA views do (conformance/DECISIONS.md S52).
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def stage_rows(session: Session) -> list[str]:
     for s in session.catalog.objects.list_stages():
         if s.temporary and s.session_id != session.id:
             continue
-        if not a.schema_usable(s.database_name, s.schema_name) or not a.held(("STAGE", s.id), s.owner):
+        if not a.manage_grants and (not a.schema_usable(s.database_name, s.schema_name)
+                                    or not a.held(("STAGE", s.id), s.owner)):
             continue
         out.append(_json({"STAGE_CATALOG": s.database_name, "STAGE_SCHEMA": s.schema_name, "STAGE_NAME": s.name,
                           "STAGE_URL": s.url, "STAGE_TYPE": "External Named" if s.url else "Internal Named",
@@ -48,8 +51,8 @@ def file_format_rows(session: Session) -> list[str]:
     for f in session.catalog.loads.list_formats():
         if f.temporary and f.session_id != session.id:
             continue
-        if not a.schema_usable(f.database_name, f.schema_name) \
-                or not a.held(("FILE FORMAT", f.database_name, f.schema_name, f.name), f.owner):
+        if not a.manage_grants and (not a.schema_usable(f.database_name, f.schema_name) or not a.held(
+                ("FILE FORMAT", f.database_name, f.schema_name, f.name), f.owner)):
             continue
         shown = opts.resolve(f.format_type, f.options).options
         row: dict[str, Any] = {"FILE_FORMAT_CATALOG": f.database_name, "FILE_FORMAT_SCHEMA": f.schema_name,

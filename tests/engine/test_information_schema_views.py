@@ -190,8 +190,7 @@ def test_the_current_databases_information_schema_needs_a_privilege_on_it_still(
 
 
 # -- STAGES and FILE_FORMATS (https://docs.snowflake.com/en/sql-reference/info-schema/stages, …/file_formats:
-# "only displays objects for which the current role for the session has been granted access privileges. The
-# view does not honor the MANAGE GRANTS privilege") ---------------------------------------------------------
+# "only displays objects for which the current role for the session has been granted access privileges") ------
 
 STAGES = ["STAGE_CATALOG", "STAGE_SCHEMA", "STAGE_NAME", "STAGE_URL", "STAGE_REGION", "STAGE_TYPE", "STAGE_OWNER",
           "COMMENT", "CREATED", "LAST_ALTERED"]
@@ -219,8 +218,9 @@ def test_stages_lists_the_stages_a_role_holds_a_privilege_on(cur: Any) -> None:
         ("LD", "PUBLIC", "ST", None, None, "Internal Named", "ACCOUNTADMIN", None)]
     alice = _alice(cur, "GRANT READ ON STAGE st TO ROLE analyst")
     assert rows(alice, "SELECT stage_name FROM ld.information_schema.stages") == [("ST",)]
-    cur.execute("GRANT MANAGE GRANTS ON ACCOUNT TO ROLE analyst")  # not honoured by the view
-    assert rows(alice, "SELECT stage_name FROM ld.information_schema.stages") == [("ST",)]
+    # MANAGE GRANTS shows every stage, as SHOW does (the 2026_07 bundle, bcr-2416)
+    cur.execute("GRANT MANAGE GRANTS ON ACCOUNT TO ROLE analyst")
+    assert rows(alice, "SELECT stage_name FROM ld.information_schema.stages") == [("HIDDEN",), ("ST",)]
 
 
 def test_file_formats_lists_the_formats_a_role_holds_a_privilege_on(cur: Any) -> None:
