@@ -106,6 +106,14 @@ CREATE OR REPLACE TEMP MACRO snowreg_own_views(db) AS TABLE
 SELECT DISTINCT view_name AS name, (SELECT max(d.created_on) FROM snowreg_reg_databases d WHERE d.name = db) AS created
 FROM snowreg_own_columns();
 
+-- "a row for each event table and view in the specified (or current) database, including the views in the
+-- INFORMATION_SCHEMA schema itself" (https://docs.snowflake.com/en/sql-reference/info-schema/event_tables):
+-- snowreg has no event tables (CREATE EVENT TABLE is refused), so the schema's own views are its rows.
+CREATE OR REPLACE TEMP MACRO snowreg_is_event_tables(db) AS TABLE
+SELECT db AS "TABLE_CATALOG", 'INFORMATION_SCHEMA' AS "TABLE_SCHEMA", name AS "TABLE_NAME", NULL::VARCHAR AS "TABLE_OWNER",
+       created AS "CREATED", created AS "LAST_ALTERED", NULL::VARCHAR AS "COMMENT"
+FROM snowreg_own_views(db) ORDER BY 3;
+
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
 SELECT * FROM (
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",

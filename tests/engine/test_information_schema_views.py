@@ -101,7 +101,7 @@ def test_load_history_shows_only_the_tables_a_role_sees(cur: Any) -> None:
 # -- the schema's own views (https://docs.snowflake.com/en/sql-reference/info-schema: "Views for all the objects
 # contained in the database"; TABLES "Displays tables and views") -------------------------------------------
 
-ANSWERED = ["APPLICABLE_ROLES", "COLUMNS", "DATABASES", "ENABLED_ROLES", "FILE_FORMATS", "FUNCTIONS",
+ANSWERED = ["APPLICABLE_ROLES", "COLUMNS", "DATABASES", "ENABLED_ROLES", "EVENT_TABLES", "FILE_FORMATS", "FUNCTIONS",
             "INFORMATION_SCHEMA_CATALOG_NAME", "LOAD_HISTORY", "MODEL_VERSIONS", "OBJECT_PRIVILEGES", "PACKAGES",
             "PROCEDURES", "REFERENTIAL_CONSTRAINTS", "SCHEMATA", "SEQUENCES", "STAGES", "TABLES",
             "TABLE_CONSTRAINTS", "TABLE_PRIVILEGES", "USAGE_PRIVILEGES", "VIEWS"]
@@ -237,3 +237,16 @@ def test_file_formats_lists_the_formats_a_role_holds_a_privilege_on(cur: Any) ->
     alice.execute("CREATE FILE FORMAT ld.public.mine TYPE = CSV")
     assert rows(alice, "SELECT file_format_name, file_format_owner FROM ld.information_schema.file_formats") == [
         ("MINE", "ANALYST")]
+
+
+def test_event_tables_lists_the_schemas_own_views_only(cur: Any) -> None:
+    """https://docs.snowflake.com/en/sql-reference/info-schema/event_tables: "a row for each event table and view
+    …, including the views in the INFORMATION_SCHEMA schema itself"; snowreg has no event tables."""
+    cur.execute("CREATE TABLE t (id INT)")
+    cur.execute("SELECT * FROM ld.information_schema.event_tables")
+    assert [d[0] for d in cur.description] == ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_OWNER", "CREATED",
+                                               "LAST_ALTERED", "COMMENT"]
+    got = cur.fetchall()
+    assert {r[:2] for r in got} == {("LD", "INFORMATION_SCHEMA")} and sorted(r[2] for r in got) == sorted(ANSWERED)
+    assert rows(cur, "SELECT table_name FROM information_schema.event_tables "
+                     "WHERE table_schema != 'INFORMATION_SCHEMA'") == []
