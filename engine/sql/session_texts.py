@@ -37,9 +37,10 @@ def _parameter_edits(values: dict[str, Any], sql: str) -> list[tuple[int, int, s
 
 
 def mapped_text(session: Session, sql: str) -> str:
-    """`sql` as `expand` makes it (a CREATE FUNCTION / PROCEDURE's signature), or `sql` itself."""
-    done = expand(session, sql)
-    return sql if done is None else done.text
+    """`sql` as the session's parameters make it (a CREATE FUNCTION / PROCEDURE's signature: never marked as read
+    in INFORMATION_SCHEMA), or `sql` itself."""
+    edits = _parameter_edits(session.parameters, sql) if session.parameters else []
+    return Spliced.edited(sql, edits).text if edits else sql
 
 
 def declared_types(session: Session) -> Callable[[str], str]:

@@ -250,3 +250,14 @@ def test_event_tables_lists_the_schemas_own_views_only(cur: Any) -> None:
     assert {r[:2] for r in got} == {("LD", "INFORMATION_SCHEMA")} and sorted(r[2] for r in got) == sorted(ANSWERED)
     assert rows(cur, "SELECT table_name FROM information_schema.event_tables "
                      "WHERE table_schema != 'INFORMATION_SCHEMA'") == []
+
+
+def test_the_information_schema_mark_never_shows_in_what_a_statement_keeps(cur: Any) -> None:
+    cur.execute("USE SCHEMA ld.information_schema")
+    cur.execute("CREATE FUNCTION ld.public.twice(x INT) RETURNS INT AS 'x * 2'")
+    cur.execute("CREATE VIEW ld.public.v AS SELECT 1 AS one")
+    ddl = rows(cur, "SELECT GET_DDL('FUNCTION', 'ld.public.twice(INT)') || GET_DDL('VIEW', 'ld.public.v')")[0][0]
+    assert "snowreg" not in ddl
+    assert rows(cur, "SELECT ld.public.twice(2)") == [(4,)]
+    assert rows(cur, "SELECT view_definition FROM views WHERE table_name = 'V'") == [
+        ("CREATE VIEW ld.public.v AS SELECT 1 AS one",)]
