@@ -127,6 +127,17 @@ class Catalog:
             Catalog._views_sql = resources.files("snowreg.catalog").joinpath("views.sql").read_text()
         information.withdraw(self.store, cursor)
         cursor.execute(Catalog._views_sql)
+        information.install_own_columns(cursor)
+
+    def information_columns(self) -> dict[str, list[tuple[str, Any]]]:
+        """The INFORMATION_SCHEMA views snowreg answers, each with its columns and their Snowflake types
+        (catalog.coltypes.ColumnType), described on a cursor of the store's own the first time."""
+        found = information.own_columns()
+        if not found:
+            with self.store.lock, self.store.db.cursor() as cursor:
+                self.install_session(cursor)
+            found = information.own_columns()
+        return found
 
     def withdraw_information(self, cursor: duckdb.DuckDBPyConnection) -> None:
         """Take back what `expose_information` handed a session cursor (empty relations in its place)."""

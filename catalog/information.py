@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import orjson
 
+from snowreg.catalog import coltypes
+from snowreg.catalog.coltypes import ColumnType
+
 if TYPE_CHECKING:
     from snowreg.catalog.models import ModelRow, ModelsPart, VersionIndex
     from snowreg.catalog.store import Store
@@ -99,6 +102,9 @@ CONTAINER_QUERIES = {
                'OWNERSHIP', owner, true, owner, created_on FROM snowreg.procedures WHERE owner <> ''
         UNION ALL SELECT 'TASK', 'TASK', database_name, schema_name, name, 'OWNERSHIP', owner, true, owner,
                created_on FROM snowreg.tasks WHERE owner <> ''""",
+    # the files each COPY INTO <table> processed (LOAD_HISTORY), kept 14 days as the view's page says;
+    # views.sql keeps those of the tables that still exist (by creation time) and the role sees
+    "snowreg_reg_load_records": "SELECT * FROM snowreg.load_records WHERE loaded_on >= now() - INTERVAL 14 DAY",
     # roles and who holds them (APPLICABLE_ROLES, ENABLED_ROLES)
     "snowreg_reg_roles": "SELECT name, owner FROM snowreg.roles",
     "snowreg_reg_role_grants": "SELECT role, grantee_kind, grantee FROM snowreg.role_grants",
@@ -113,12 +119,13 @@ CONTAINER_QUERIES = {
 }
 ALL = (*QUERIES, *CONTAINER_QUERIES)
 # The relations each INFORMATION_SCHEMA view's macro (views.sql) reads; a query is handed only those.
-_TABLE_VIEWS = ("snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts",
+_TABLE_VIEWS = ("snowreg_reg_databases", "snowreg_reg_schemas", "snowreg_reg_table_owners", "snowreg_reg_table_kinds", "snowreg_reg_view_texts",
                 "snowreg_reg_retention", "snowreg_reg_table_clustering", "snowreg_reg_dynamic_tables")
 READS: dict[str, tuple[str, ...]] = {
     "MODEL_VERSIONS": ("snowreg_is_model_versions",),
     "TAG_REFERENCES": ("snowreg_is_models", "snowreg_is_tag_references"),
-    "PACKAGES": (),
+    "PACKAGES": (), "INFORMATION_SCHEMA_CATALOG_NAME": (), "STAGES": (), "FILE_FORMATS": (),
+    "EVENT_TABLES": ("snowreg_reg_databases",),
     "TABLES": _TABLE_VIEWS, "VIEWS": _TABLE_VIEWS,
     "COLUMNS": (*_TABLE_VIEWS, "snowreg_reg_table_columns"),
     "TABLE_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
@@ -131,6 +138,7 @@ READS: dict[str, tuple[str, ...]] = {
     "PROCEDURES": ("snowreg_reg_procedures",),
     "OBJECT_PRIVILEGES": ("snowreg_reg_object_grants",),
     "USAGE_PRIVILEGES": ("snowreg_reg_object_grants",),
+    "LOAD_HISTORY": ("snowreg_reg_load_records",),
     "APPLICABLE_ROLES": ("snowreg_reg_roles", "snowreg_reg_role_grants"),
     "ENABLED_ROLES": ("snowreg_reg_roles",),
 }
@@ -140,6 +148,99 @@ READS: dict[str, tuple[str, ...]] = {
 DECLARED: dict[str, dict[str, str]] = {
     "MODEL_VERSIONS": {"VERSION_ALIASES": "ARRAY"},
 }
+
+
+# The INFORMATION_SCHEMA views snowreg answers → (the table macro of views.sql behind it, whether it takes the
+# database); engine.sql.translate adds the table functions. TABLES, COLUMNS and VIEWS list these views in the
+# schema INFORMATION_SCHEMA, as Snowflake lists its own, and DESCRIBE VIEW describes them.
+VIEWS: dict[str, tuple[str, bool]] = {
+    "APPLICABLE_ROLES": ("snowreg_is_applicable_roles", False),
+    "COLUMNS": ("snowreg_is_columns", True),
+    "DATABASES": ("snowreg_is_databases", False),
+    "ENABLED_ROLES": ("snowreg_is_enabled_roles", False),
+    "EVENT_TABLES": ("snowreg_is_event_tables", True),
+    "FILE_FORMATS": ("snowreg_is_file_formats", True),
+    "FUNCTIONS": ("snowreg_is_functions", True),
+    "INFORMATION_SCHEMA_CATALOG_NAME": ("snowreg_is_catalog_name", True),
+    "LOAD_HISTORY": ("snowreg_is_load_history", True),
+    "MODEL_VERSIONS": ("snowreg_model_versions", True),
+    "OBJECT_PRIVILEGES": ("snowreg_is_object_privileges", True),
+    "PACKAGES": ("snowreg_packages", False),
+    "PROCEDURES": ("snowreg_is_procedures", True),
+    "REFERENTIAL_CONSTRAINTS": ("snowreg_is_referential_constraints", True),
+    "SCHEMATA": ("snowreg_is_schemata", True),
+    "SEQUENCES": ("snowreg_is_sequences", True),
+    "STAGES": ("snowreg_is_stages", True),
+    "TABLES": ("snowreg_is_tables", True),
+    "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
+    "TABLE_PRIVILEGES": ("snowreg_is_table_privileges", True),
+    "USAGE_PRIVILEGES": ("snowreg_is_usage_privileges", True),
+    "VIEWS": ("snowreg_is_views", True),
+}
+# Every view and table function https://docs.snowflake.com/en/sql-reference/info-schema lists: one snowreg does not
+# answer is refused as not supported; any other name in INFORMATION_SCHEMA does not exist (002003).
+DOCUMENTED = frozenset((
+    "APPLICABLE_ROLES", "APPLICATION_SPECIFICATIONS", "BACKUP_POLICIES", "BACKUP_SETS", "BACKUPS",
+    "CLASS_INSTANCE_FUNCTIONS", "CLASS_INSTANCE_PROCEDURES", "CLASS_INSTANCES", "CLASSES", "COLUMNS",
+    "CORTEX_SEARCH_SERVICES", "CORTEX_SEARCH_SERVICE_SCORING_PROFILES", "CURRENT_PACKAGES_POLICY", "DATABASES",
+    "ELEMENT_TYPES", "ENABLED_ROLES", "EVENT_TABLES", "EXTERNAL_TABLES", "FIELDS", "FILE_FORMATS", "FUNCTIONS",
+    "HYBRID_TABLES", "INDEXES", "INDEX_COLUMNS", "INFORMATION_SCHEMA_CATALOG_NAME", "LOAD_HISTORY", "MODEL_VERSIONS",
+    "OBJECT_PRIVILEGES", "PACKAGES", "PIPES", "PROCEDURES", "REFERENTIAL_CONSTRAINTS", "REPLICATION_DATABASES",
+    "REPLICATION_GROUPS", "SCHEMATA", "SEMANTIC_DIMENSIONS", "SEMANTIC_FACTS", "SEMANTIC_METRICS",
+    "SEMANTIC_RELATIONSHIPS", "SEMANTIC_TABLES", "SEMANTIC_VIEWS", "SEQUENCES", "SERVICES", "SNAPSHOT_POLICIES",
+    "SNAPSHOT_SETS", "SNAPSHOTS", "STAGES", "TABLE_CONSTRAINTS", "TABLE_PRIVILEGES", "TABLE_STORAGE_METRICS", "TABLES",
+    "USAGE_PRIVILEGES", "VIEWS",
+    # table functions
+    "ALERT_HISTORY", "AUTOMATIC_CLUSTERING_HISTORY", "AUTO_REFRESH_REGISTRATION_HISTORY",
+    "AVAILABLE_LISTING_REFRESH_HISTORY", "COMPLETE_TASK_GRAPHS", "COPY_HISTORY", "CURRENT_TASK_GRAPHS",
+    "DATA_METRIC_FUNCTION_REFERENCES", "DATA_TRANSFER_HISTORY", "DATABASE_REFRESH_HISTORY", "DATABASE_REFRESH_PROGRESS",
+    "DATABASE_REFRESH_PROGRESS_BY_JOB", "DATABASE_REPLICATION_USAGE_HISTORY", "DATABASE_STORAGE_USAGE_HISTORY",
+    "DBT_PROJECT_EXECUTION_HISTORY", "DYNAMIC_TABLES", "DYNAMIC_TABLE_GRAPH_HISTORY", "DYNAMIC_TABLE_REFRESH_HISTORY",
+    "EXTERNAL_FUNCTIONS_HISTORY", "EXTERNAL_TABLE_FILES", "EXTERNAL_TABLE_FILE_REGISTRATION_HISTORY",
+    "ICEBERG_TABLE_FILES", "ICEBERG_TABLE_SNAPSHOT_REFRESH_HISTORY", "LISTING_REFRESH_HISTORY", "LOGIN_HISTORY",
+    "LOGIN_HISTORY_BY_USER", "MATERIALIZED_VIEW_REFRESH_HISTORY", "NOTIFICATION_HISTORY",
+    "ONLINE_FEATURE_TABLE_REFRESH_HISTORY", "PIPE_USAGE_HISTORY", "POLICY_REFERENCES", "QUERY_ACCELERATION_HISTORY",
+    "QUERY_HISTORY", "QUERY_HISTORY_BY_SESSION", "QUERY_HISTORY_BY_USER", "QUERY_HISTORY_BY_WAREHOUSE",
+    "REPLICATION_GROUP_DANGLING_REFERENCES", "REPLICATION_GROUP_REFRESH_HISTORY", "REPLICATION_GROUP_REFRESH_HISTORY_ALL",
+    "REPLICATION_GROUP_REFRESH_PROGRESS", "REPLICATION_GROUP_REFRESH_PROGRESS_BY_JOB",
+    "REPLICATION_GROUP_REFRESH_PROGRESS_ALL", "REPLICATION_GROUP_USAGE_HISTORY", "REPLICATION_USAGE_HISTORY",
+    "REST_EVENT_HISTORY", "SEARCH_OPTIMIZATION_HISTORY", "SERVERLESS_ALERT_HISTORY", "SERVERLESS_TASK_HISTORY",
+    "STAGE_DIRECTORY_FILE_REGISTRATION_HISTORY", "STAGE_STORAGE_USAGE_HISTORY", "STORAGE_LIFECYCLE_POLICY_HISTORY",
+    "TAG_REFERENCES", "TAG_REFERENCES_ALL_COLUMNS", "TASK_DEPENDENTS", "TASK_HISTORY", "VALIDATE_PIPE_LOAD",
+    "WAREHOUSE_LOAD_HISTORY", "WAREHOUSE_METERING_HISTORY",
+))
+_OWN: dict[str, list[tuple[str, ColumnType]]] = {}  # view → its columns and types, described once per process
+
+
+def own_columns(cursor: duckdb.DuckDBPyConnection | None = None) -> dict[str, list[tuple[str, ColumnType]]]:
+    """Each view of VIEWS with its columns in order and their Snowflake types (from their DuckDB types, or the
+    documented type DECLARED gives), described on `cursor`, a session cursor whose macros are installed; {}
+    when none has been described yet and no cursor is given."""
+    if not _OWN and cursor is not None:
+        described = {}
+        for name, (macro, takes_db) in VIEWS.items():
+            rel = cursor.sql(f"SELECT * FROM {macro}({chr(39) * 2 if takes_db else ''})")
+            declared = DECLARED.get(name, {})
+            described[name] = [(c, coltypes.must(declared[c]) if c in declared else coltypes.from_duckdb(str(t)))
+                                for c, t in zip(rel.columns, rel.types, strict=True)]
+        _OWN.update(described)
+    return _OWN
+
+
+def install_own_columns(cursor: duckdb.DuckDBPyConnection) -> None:
+    """`snowreg_own_columns()`: a row per column of each view of VIEWS, which the TABLES, COLUMNS and VIEWS
+    macros of views.sql list (call after views.sql ran)."""
+    def text(v: Any) -> str:
+        return "NULL" if v is None else str(v) if isinstance(v, int) else f"'{v}'"
+
+    rows = ", ".join(
+        "(" + ", ".join(text(v) for v in (view, column, i, t.data_type, t.length, t.byte_length, t.precision,
+                                          t.scale if t.precision is not None else None,
+                                          t.scale if t.data_type.startswith("TIME") else None)) + ")"
+        for view, columns in own_columns(cursor).items() for i, (column, t) in enumerate(columns, 1))
+    cursor.execute("CREATE OR REPLACE TEMP MACRO snowreg_own_columns() AS TABLE SELECT * FROM (VALUES "
+                   f"{rows}) AS t(view_name, column_name, position, data_type, char_length, byte_length, "
+                   "num_precision, num_scale, time_scale)")
 
 
 def relations(views: Iterable[str]) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -95,19 +96,26 @@ class LoadsPart:
             "SELECT path, md5 FROM snowreg.load_history WHERE database_name = ? AND schema_name = ? AND "
             "table_name = ? AND table_created = ?", list(table))}
 
-    def record_loads(self, table: tuple[str, str, str, str], files: list[tuple[str, str]]) -> None:
-        if not files:
+    def record_loads(self, table: tuple[str, str, str, str], files: list[tuple[str, str]],
+                     records: Sequence[tuple[Any, ...]] = ()) -> None:
+        """The files a COPY loaded (`files`: path, md5) and its LOAD_HISTORY rows (`records`: file name, status,
+        rows loaded, rows parsed, first error message, line, character, column, error count, error limit)."""
+        if not files and not records:
             return
+        at = now()
         with self.store.transaction() as tx:
             for path, md5 in files:
-                tx.execute("INSERT INTO snowreg.load_history VALUES (?, ?, ?, ?, ?, ?, ?)", [*table, path, md5, now()])
+                tx.execute("INSERT INTO snowreg.load_history VALUES (?, ?, ?, ?, ?, ?, ?)", [*table, path, md5, at])
+            for record in records:
+                tx.execute("INSERT INTO snowreg.load_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [*table, record[0], at, *record[1:]])
 
     def settle(self, pending: list[tuple[Any, ...]]) -> None:
-        """A committed transaction's load metadata, in order: ("record", table key, files) and ("forget",
-        database, schema, table)."""
+        """A committed transaction's load metadata, in order: ("record", table key, files, records) and
+        ("forget", database, schema, table)."""
         for op in pending:
             if op[0] == "record":
-                self.record_loads(op[1], op[2])
+                self.record_loads(op[1], op[2], op[3] if len(op) > 3 else ())
             else:
                 self.forget_loads(*op[1:])
 

@@ -378,6 +378,27 @@ CREATE TABLE IF NOT EXISTS snowreg.load_history (
     loaded_on TIMESTAMPTZ NOT NULL
 );
 
+-- INFORMATION_SCHEMA.LOAD_HISTORY: a row per file each completed COPY INTO <table> processed (loaded or not),
+-- of the table by its name and creation time (table_created, as load_history), so a dropped or re-created
+-- table's rows no longer show; kept apart from load_history, which TRUNCATE empties.
+CREATE TABLE IF NOT EXISTS snowreg.load_records (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    table_created VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    loaded_on TIMESTAMPTZ NOT NULL,
+    status VARCHAR NOT NULL,
+    row_count BIGINT NOT NULL,
+    row_parsed BIGINT NOT NULL,
+    first_error_message VARCHAR,
+    first_error_line BIGINT,
+    first_error_character BIGINT,
+    first_error_column VARCHAR,
+    error_count BIGINT NOT NULL,
+    error_limit BIGINT NOT NULL
+);
+
 -- The stage every table (`@%t`) and every user (`@~`) has: an id for their rows in snowreg.files, made by
 -- their first PUT. kind 'table' (the table's names and creation time; it follows a RENAME and goes with
 -- the table) or 'user' (name: the user's name; database_name, schema_name and created are '').

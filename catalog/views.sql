@@ -26,6 +26,15 @@ WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
     OR m.database_name = getvariable('snowreg_database') AND m.schema_name = getvariable('snowreg_schema')
        AND snowreg_ident(m.name) IN (object_name, CASE WHEN strpos(object_name, '"') = 0 THEN upper(object_name) END));
 
+-- https://docs.snowflake.com/en/sql-reference/info-schema/information_schema_catalog_name: "always a single row"
+CREATE OR REPLACE TEMP MACRO snowreg_is_catalog_name(db) AS TABLE SELECT db AS "CATALOG_NAME";
+
+-- INFORMATION_SCHEMA.PACKAGES' columns, for the views that list INFORMATION_SCHEMA's own (catalog/information.py);
+-- its rows are the distributions installed here, read when a query names it (engine/sql/packages.py).
+CREATE OR REPLACE TEMP MACRO snowreg_packages() AS TABLE
+SELECT NULL::VARCHAR AS "PACKAGE_NAME", NULL::VARCHAR AS "VERSION", NULL::VARCHAR AS "LANGUAGE",
+       NULL::VARCHAR AS "RUNTIME_VERSION" WHERE false;
+
 -- ---------------------------------------------------------------------------------------------
 -- INFORMATION_SCHEMA views over the tables and views of Snowflake databases. Physical DuckDB names
 -- (catalog/names.py) read back as Snowflake names; getvariable('snowreg_visible_tables') is the list
@@ -86,7 +95,28 @@ LEFT JOIN snowreg_reg_view_texts w ON r.kind = 'VIEW' AND w.database_name = r.db
      AND w.name = r.name
 WHERE snowreg_sees_table(r.db, r.sch, r.name);
 
+-- The views of INFORMATION_SCHEMA itself (catalog/information.py VIEWS, snowreg_own_columns() installed after this
+-- file), listed by TABLES, VIEWS and COLUMNS in every database the role may use: no owner, created with the database.
+CREATE OR REPLACE TEMP MACRO snowreg_own_columns() AS TABLE  -- replaced by its rows (information.install_own_columns)
+SELECT NULL::VARCHAR AS view_name, NULL::VARCHAR AS column_name, NULL::INTEGER AS position, NULL::VARCHAR AS data_type,
+       NULL::INTEGER AS char_length, NULL::INTEGER AS byte_length, NULL::INTEGER AS num_precision,
+       NULL::INTEGER AS num_scale, NULL::INTEGER AS time_scale
+WHERE false;
+
+CREATE OR REPLACE TEMP MACRO snowreg_own_views(db) AS TABLE
+SELECT DISTINCT view_name AS name, (SELECT max(d.created_on) FROM snowreg_reg_databases d WHERE d.name = db) AS created
+FROM snowreg_own_columns();
+
+-- "a row for each event table and view in the specified (or current) database, including the views in the
+-- INFORMATION_SCHEMA schema itself" (https://docs.snowflake.com/en/sql-reference/info-schema/event_tables):
+-- snowreg has no event tables (CREATE EVENT TABLE is refused), so the schema's own views are its rows.
+CREATE OR REPLACE TEMP MACRO snowreg_is_event_tables(db) AS TABLE
+SELECT db AS "TABLE_CATALOG", 'INFORMATION_SCHEMA' AS "TABLE_SCHEMA", name AS "TABLE_NAME", NULL::VARCHAR AS "TABLE_OWNER",
+       created AS "CREATED", created AS "LAST_ALTERED", NULL::VARCHAR AS "COMMENT"
+FROM snowreg_own_views(db) ORDER BY 3;
+
 CREATE OR REPLACE TEMP MACRO snowreg_is_tables(db) AS TABLE
+SELECT * FROM (
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
        CASE WHEN table_kind = 'TEMPORARY' THEN 'TEMPORARY TABLE' WHEN table_kind = 'MATERIALIZED VIEW'
             THEN 'MATERIALIZED VIEW' ELSE kind END AS "TABLE_TYPE",
@@ -108,16 +138,24 @@ SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner
        CASE WHEN EXISTS (SELECT 1 FROM snowreg_reg_dynamic_tables d WHERE kind = 'BASE TABLE' AND d.database_name = db
             AND d.schema_name = rel.sch AND d.name = rel.name) THEN 'YES' ELSE 'NO' END AS "IS_DYNAMIC", 'NO' AS "IS_IMMUTABLE",
        'NO' AS "IS_HYBRID"
-FROM snowreg_relations(db) rel ORDER BY 2, 3;
+FROM snowreg_relations(db) rel
+UNION ALL
+SELECT db, 'INFORMATION_SCHEMA', name, NULL, 'VIEW', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'NO',
+       'YES', NULL, created, created, created, NULL, NULL, NULL, 'NO', 'NO', 'NO', 'NO', 'NO'
+FROM snowreg_own_views(db)) ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_views(db) AS TABLE
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
        text AS "VIEW_DEFINITION", 'NONE' AS "CHECK_OPTION", 'NO' AS "IS_UPDATABLE", 'NO' AS "INSERTABLE_INTO",
        'NO' AS "IS_SECURE", created AS "CREATED", created AS "LAST_ALTERED", created AS "LAST_DDL",
        owner AS "LAST_DDL_BY", comment AS "COMMENT"
-FROM snowreg_relations(db) WHERE kind = 'VIEW' ORDER BY 2, 3;
+FROM snowreg_relations(db) WHERE kind = 'VIEW'
+UNION ALL
+SELECT db, 'INFORMATION_SCHEMA', name, NULL, NULL, 'NONE', 'NO', 'NO', 'NO', created, created, created, NULL, NULL
+FROM snowreg_own_views(db) ORDER BY 2, 3;
 
 CREATE OR REPLACE TEMP MACRO snowreg_is_columns(db) AS TABLE
+SELECT * FROM (
 SELECT r.db AS "TABLE_CATALOG", r.sch AS "TABLE_SCHEMA", r.name AS "TABLE_NAME",
        snowreg_sf_name(c.column_name) AS "COLUMN_NAME", c.column_index AS "ORDINAL_POSITION",
        CASE WHEN q.sequence_name IS NULL THEN snowreg_sf_default(c.column_default, r.db, r.sch) END
@@ -160,7 +198,12 @@ LEFT JOIN duckdb_sequences() q  -- an AUTOINCREMENT / IDENTITY column's own sequ
      ON q.database_name = c.database_name AND q.schema_name = c.schema_name
      AND (q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ' OR snowreg_identity_seq(q.sequence_name))
      AND starts_with(c.column_default, 'nextval(') AND ends_with(c.column_default, '"' || q.sequence_name || '"'')')
-ORDER BY 2, 3, 5;
+UNION ALL  -- the columns of INFORMATION_SCHEMA's own views, typed as a query over them describes them
+SELECT db, 'INFORMATION_SCHEMA', o.view_name, o.column_name, o.position, NULL, 'YES', o.data_type, o.char_length,
+       o.byte_length, o.num_precision, CASE WHEN o.num_precision IS NOT NULL THEN 10 END, o.num_scale, o.time_scale,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, 'NO', 'NO', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM snowreg_own_columns() o) ORDER BY 2, 3, 5;
 
 -- Keys recorded by the registry (catalog/tables.py), then those DuckDB holds for tables made before it did.
 -- Snowflake's defaults: NOT ENFORCED, DEFERRABLE, INITIALLY DEFERRED
@@ -213,6 +256,49 @@ SELECT g.granted_by AS "GRANTOR", g.grantee AS "GRANTEE", 'ROLE' AS "GRANTED_TO"
 FROM snowreg_relations(db) r
 JOIN snowreg_reg_table_grants g ON g.database_name = r.db AND g.schema_name = r.sch AND g.name = r.name
 ORDER BY 4, 5, 6, 7, 2;
+
+-- A row per file each COPY INTO <table> processed in the last 14 days, of the tables of the database that exist
+-- (the same table: getvariable('snowreg_load_tables') holds 'db<RS>schema<RS>name<RS>created' of every table,
+-- engine/sql/information_filters.py) and the role sees
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/load_history).
+CREATE OR REPLACE TEMP MACRO snowreg_is_load_history(db) AS TABLE
+SELECT l.schema_name AS "SCHEMA_NAME", l.file_name AS "FILE_NAME", l.table_name AS "TABLE_NAME",
+       l.loaded_on AS "LAST_LOAD_TIME", l.status AS "STATUS", l.row_count AS "ROW_COUNT",
+       l.row_parsed AS "ROW_PARSED", l.first_error_message AS "FIRST_ERROR_MESSAGE",
+       l.first_error_line AS "FIRST_ERROR_LINE_NUMBER", l.first_error_character AS "FIRST_ERROR_CHARACTER_POSITION",
+       l.first_error_column AS "FIRST_ERROR_COL_NAME", l.error_count AS "ERROR_COUNT", l.error_limit AS "ERROR_LIMIT"
+FROM snowreg_reg_load_records l
+WHERE l.database_name = db AND snowreg_sees_table(l.database_name, l.schema_name, l.table_name)
+  AND list_contains(getvariable('snowreg_load_tables'), l.database_name || chr(30) || l.schema_name || chr(30)
+                    || l.table_name || chr(30) || l.table_created)
+ORDER BY l.loaded_on, l.schema_name, l.table_name, l.file_name;
+
+-- STAGES and FILE_FORMATS: the rows engine/sql/information_objects.py worked out for the session (the objects its
+-- roles hold a privilege on), one JSON text each, picked by database
+-- (https://docs.snowflake.com/en/sql-reference/info-schema/stages, …/file_formats).
+CREATE OR REPLACE TEMP MACRO snowreg_json_rows(v) AS TABLE
+SELECT CAST(j AS JSON) AS j FROM (SELECT unnest(coalesce(getvariable(v), []::VARCHAR[])) AS j);
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_stages(db) AS TABLE
+SELECT j->>'STAGE_CATALOG' AS "STAGE_CATALOG", j->>'STAGE_SCHEMA' AS "STAGE_SCHEMA", j->>'STAGE_NAME' AS "STAGE_NAME",
+       j->>'STAGE_URL' AS "STAGE_URL", NULL::VARCHAR AS "STAGE_REGION", j->>'STAGE_TYPE' AS "STAGE_TYPE",
+       j->>'STAGE_OWNER' AS "STAGE_OWNER", j->>'COMMENT' AS "COMMENT", CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "CREATED",
+       CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "LAST_ALTERED"
+FROM snowreg_json_rows('snowreg_stage_rows') WHERE j->>'STAGE_CATALOG' = db ORDER BY 2, 3;
+
+CREATE OR REPLACE TEMP MACRO snowreg_is_file_formats(db) AS TABLE
+SELECT j->>'FILE_FORMAT_CATALOG' AS "FILE_FORMAT_CATALOG", j->>'FILE_FORMAT_SCHEMA' AS "FILE_FORMAT_SCHEMA",
+       j->>'FILE_FORMAT_NAME' AS "FILE_FORMAT_NAME", j->>'FILE_FORMAT_OWNER' AS "FILE_FORMAT_OWNER",
+       j->>'FILE_FORMAT_TYPE' AS "FILE_FORMAT_TYPE", j->>'RECORD_DELIMITER' AS "RECORD_DELIMITER",
+       j->>'FIELD_DELIMITER' AS "FIELD_DELIMITER", CAST(j->>'SKIP_HEADER' AS BIGINT) AS "SKIP_HEADER",
+       j->>'DATE_FORMAT' AS "DATE_FORMAT", j->>'TIME_FORMAT' AS "TIME_FORMAT", j->>'TIMESTAMP_FORMAT' AS "TIMESTAMP_FORMAT",
+       j->>'BINARY_FORMAT' AS "BINARY_FORMAT", j->>'ESCAPE' AS "ESCAPE",
+       j->>'ESCAPE_UNENCLOSED_FIELD' AS "ESCAPE_UNENCLOSED_FIELD", j->>'TRIM_SPACE' AS "TRIM_SPACE",
+       j->>'FIELD_OPTIONALLY_ENCLOSED_BY' AS "FIELD_OPTIONALLY_ENCLOSED_BY", j->>'NULL_IF' AS "NULL_IF",
+       j->>'COMPRESSION' AS "COMPRESSION", j->>'ERROR_ON_COLUMN_COUNT_MISMATCH' AS "ERROR_ON_COLUMN_COUNT_MISMATCH",
+       CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "CREATED", CAST(j->>'CREATED' AS TIMESTAMPTZ) AS "LAST_ALTERED",
+       j->>'COMMENT' AS "COMMENT"
+FROM snowreg_json_rows('snowreg_file_format_rows') WHERE j->>'FILE_FORMAT_CATALOG' = db ORDER BY 2, 3;
 
 -- Sequences made by CREATE SEQUENCE (not the ones behind AUTOINCREMENT / IDENTITY columns) in the schemas
 -- the role sees (https://docs.snowflake.com/en/sql-reference/info-schema/sequences). snowreg records no

@@ -96,7 +96,7 @@ def visible_columns(session: Session, database: str, schema: str, name: str) -> 
 
 def information_schema_views() -> list[str]:
     """The INFORMATION_SCHEMA views snowreg answers, as a FROM names them (TAG_REFERENCES is a table function)."""
-    return sorted(view for view in information.READS if view != "TAG_REFERENCES")
+    return sorted(information.VIEWS)
 
 
 def visible_versions(session: Session, model: ModelRow) -> list[VersionRow]:

@@ -20,6 +20,7 @@ from typing import Literal
 
 from snowreg import error_catalog, errors
 from snowreg.engine import input_formats, output_formats
+from snowreg.engine.sql.translation import INFORMATION_MARKER
 
 Effect = Literal["HONOURED", "INERT", "DEFAULT_ONLY"]
 HONOURED: Effect = "HONOURED"
@@ -177,7 +178,7 @@ _MAX_TAG = 2000
 
 def unmarked(text: str) -> str:
     """A statement's text without the marks the session's parameters appended to it (a view's text as written)."""
-    for mark in (NULLS_FIRST_MARKER, input_formats.MARKER):
+    for mark in (NULLS_FIRST_MARKER, input_formats.MARKER, INFORMATION_MARKER):
         text = text.replace(" " + mark, "")
     return text  # QUERY_TAG: "String (up to 2000 characters)"
 

@@ -342,6 +342,9 @@ def _show_keys(session: Session, relations: list[RelationRow], kind: str) -> Res
 
 def describe(session: Session, stmt: ast.Describe) -> Result:
     """DESCRIBE TABLE / VIEW: one row per column (a view may also be described as a table)."""
+    db, schema, name = session.qualify(stmt.name)
+    if schema == "INFORMATION_SCHEMA":
+        return _describe_information_view(session, db, name, "Table" if stmt.kind == "TABLE" else "View")
     relation = one_relation(session, stmt.name, "Table" if stmt.kind == "TABLE" else "View")
     if stmt.kind == "VIEW" and relation.kind != "VIEW":
         raise errors.does_not_exist("View", ".".join(
@@ -352,6 +355,18 @@ def describe(session: Session, stmt: ast.Describe) -> Result:
     rows = [(c.name, t.text, "COLUMN", "Y" if c.nullable else "N", column_default(session, relation, c)[0],
              "Y" if c.name in primary else "N", "Y" if c.name in unique else "N", None, None, c.comment, None, None)
             for c, t in column_types(session, relation)]
+    return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
+
+
+def _describe_information_view(session: Session, db: str, name: str, kind: str) -> Result:
+    """DESCRIBE of one of the INFORMATION_SCHEMA views snowreg answers: its columns as a query over it describes
+    them, all nullable (DECISIONS.md S47). Another name, or a database the role does not see, does not exist."""
+    columns = session.catalog.information_columns().get(name)
+    if session.catalog.databases.get_database(db) is None or not privileges.can_see_database(session, db):
+        raise errors.does_not_exist("Database", quote_ident(db))
+    if columns is None:
+        raise errors.does_not_exist(kind, ".".join(quote_ident(p) for p in (db, "INFORMATION_SCHEMA", name)), "42S02")
+    rows = [(column, t.text, "COLUMN", "Y", None, "N", "N", None, None, None, None, None) for column, t in columns]
     return from_rows(DESCRIBE_COLUMNS, rows, ["TEXT"] * len(DESCRIBE_COLUMNS))
 
 

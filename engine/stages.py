@@ -181,7 +181,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
             raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     file_format = next((v for k, v in stmt.options if k.upper() == "FILE_FORMAT"), None)
-    comment = next((v for k, v in stmt.options if k.upper() == "COMMENT"), None)  # SHOW STAGES shows it
+    comment = next((_string_value(v) for k, v in stmt.options if k.upper() == "COMMENT"), None)
     with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
@@ -192,6 +192,14 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
 
             file_formats.set_stage_format(session, stage_id, file_format)
     return status(f"Stage area {quote_ident(name)} successfully created.")
+
+
+def _string_value(text: str) -> str:
+    """An option's string literal as text (`'it''s'` → `it's`); any other value as written."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'").replace("\\'", "'")
+    return text
 
 
 def drop_stage(session: Session, stmt: ast.DropStage) -> Result:

@@ -4,7 +4,8 @@ and the readers of those files (https://docs.snowflake.com/en/user-guide/data-lo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
@@ -87,12 +88,14 @@ def loaded(session: Session, table: tuple[str, str, str, str]) -> set[tuple[str,
     return done
 
 
-def record_loads(session: Session, table: tuple[str, str, str, str], files: list[tuple[str, str]]) -> None:
-    """The files a COPY loaded; inside a transaction kept until it commits (a ROLLBACK forgets them)."""
+def record_loads(session: Session, table: tuple[str, str, str, str], files: list[tuple[str, str]],
+                 records: Sequence[tuple[Any, ...]] = ()) -> None:
+    """The files a COPY loaded and its LOAD_HISTORY rows (catalog.loads); inside a transaction kept until it
+    commits (a ROLLBACK forgets them)."""
     if session.transaction:
-        session.pending_loads.append(("record", table, files))
+        session.pending_loads.append(("record", table, files, records))
     else:
-        session.catalog.loads.record_loads(table, files)
+        session.catalog.loads.record_loads(table, files, records)
 
 
 def forget_loads(session: Session, database: str, schema: str, name: str) -> None:

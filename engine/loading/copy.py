@@ -143,7 +143,7 @@ def load(session: Session, text: str, describe_only: bool = False) -> Result:
     _insert(session, relation, targets, fmt, [row for f in loaded for row in f.good])
     rows = [_result_row(f, on_error, f in loaded, relation.name) for f in files]
     kept = [(f.path, f.md5) for f, r in zip(files, rows, strict=True) if r[1] != "LOAD_FAILED"]
-    loading.record_loads(session, table_key, kept)
+    loading.record_loads(session, table_key, kept, [_history_row(r) for r in rows])
     if given.get("PURGE") is True:
         stages.remove_paths(session, loc, [p for p, _ in kept])
     if given.get("RETURN_FAILED_ONLY") is True:
@@ -275,6 +275,14 @@ def _insert(session: Session, relation: Any, targets: list[Target], fmt: FileFor
     columns = ", ".join(quote_ident(t.name) for t in targets)
     select = ", ".join(convert.expression(t, fmt, n) for t, n in zip(targets, names, strict=True))
     convert.over(session, f"INSERT INTO {table} ({columns}) SELECT {select} FROM {{view}}", data)
+
+
+def _history_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A COPY result row as INFORMATION_SCHEMA.LOAD_HISTORY keeps it (its page writes the statuses LOADED, LOAD
+    FAILED and PARTIALLY LOADED): file, status, rows loaded, rows parsed, first error message, line, character,
+    column, error count, error limit."""
+    file, state, parsed, loaded, limit, seen, message, line, character, column = row
+    return (file, state.replace("_", " "), loaded, parsed, message, line, character, column, seen, limit)
 
 
 def _result_row(f: _File, on_error: str, loaded: bool, table: str) -> tuple[Any, ...]:

@@ -20,6 +20,7 @@ import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
+from snowreg.catalog import information
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import MAX_IDENTIFIER, physical, snowflake
 from snowreg.engine.access import privileges
@@ -237,10 +238,15 @@ def resolve_tables(session: Session, refs: Iterable[ObjectRef], kind: str, local
     for ref in refs:
         if ref.schema is None and ref.database is None and ref.name in local:
             continue
-        if ref.schema == "INFORMATION_SCHEMA" and ref.database is not None \
-                and (catalog.databases.get_database(ref.database) is None
-                     or not privileges.can_see_database(session, ref.database)):  # not even that it exists
-            raise errors.does_not_exist("Database", quote_ident(ref.database))
+        named = ref.database or session.database  # the current database's, for an unqualified INFORMATION_SCHEMA
+        if ref.schema == "INFORMATION_SCHEMA" and named is not None \
+                and (catalog.databases.get_database(named) is None
+                     or not privileges.can_see_database(session, named)):  # not even that it exists
+            raise errors.does_not_exist("Database", quote_ident(named))
+        if ref.schema == "INFORMATION_SCHEMA" and ref.name not in information.VIEWS and ref.name != "TAG_REFERENCES" \
+                and ref.name not in information.DOCUMENTED:  # a documented one not answered was refused already
+            fqn = ".".join(quote_ident(p) for p in (ref.database or session.current_database(), ref.schema, ref.name))
+            raise errors.does_not_exist("Object", fqn, "42S02")
         if ref.schema == "INFORMATION_SCHEMA" or ref.object_kind == "schema" \
                 or (ref.object_kind == "sequence" and not ref.write):
             continue  # a sequence NEXTVAL names: DuckDB reports a missing one, privileges checks the rest

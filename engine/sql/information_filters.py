@@ -22,6 +22,17 @@ def filters(session: Session, views: list[str]) -> dict[str, Any]:
         extra.update(privileges.visible_sequences(session))
     if "OBJECT_PRIVILEGES" in views or "USAGE_PRIVILEGES" in views:
         extra["snowreg_visible_objects"] = visible_objects(session)
+    if "LOAD_HISTORY" in views:  # the tables that exist now, by name and creation time (catalog/loads.py)
+        from snowreg.catalog.relations import list_relations
+
+        extra["snowreg_load_tables"] = [_RS.join((r.database_name, r.schema_name, r.name, str(r.created_on)))
+                                        for r in list_relations(session.catalog.store) if r.kind == "TABLE"]
+    if "STAGES" in views or "FILE_FORMATS" in views:  # their rows, worked out in Python
+        from snowreg.engine.sql import information_objects
+
+        extra["snowreg_stage_rows"] = information_objects.stage_rows(session) if "STAGES" in views else []
+        extra["snowreg_file_format_rows"] = information_objects.file_format_rows(session) \
+            if "FILE_FORMATS" in views else []
     if "APPLICABLE_ROLES" in views:
         extra["snowreg_user_roles"] = sorted(session.catalog.grants.role_graph().user_closure(session.user))
     if "ENABLED_ROLES" in views:

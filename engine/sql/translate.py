@@ -16,6 +16,7 @@ from sqlglot.errors import ErrorLevel, ParseError, TokenError, UnsupportedError
 from sqlglot.parsers.snowflake import SnowflakeParser
 from sqlglot.tokens import Token, TokenType
 
+from snowreg.catalog import information
 from snowreg.catalog.names import physical, snowflake
 from snowreg.engine.sql import (
     aggregates,
@@ -49,6 +50,7 @@ from snowreg.engine.sql import (
     weeks,
 )
 from snowreg.engine.sql.bind import ColumnSite
+from snowreg.engine.sql.translation import INFORMATION_MARKER as MARK
 from snowreg.engine.sql.translation import FunctionRef, Kind, ObjectKind, TableRef, Translation, history_view
 from snowreg.errors import not_supported
 from snowreg.grammar.text import HEADER_PAD
@@ -440,6 +442,7 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
              model_calls: int, divisions: numbers.Divisions) -> tuple[TableRef, ...]:
     refs: list[TableRef] = []
     named: dict[int, exp.Table] = {}  # refs' index → the table node naming an object (bind.qualify)
+    information_current = MARK in sql  # the session's current schema is INFORMATION_SCHEMA
     rewrites.before_walk(stmt, sql)
     for node in reversed(list(stmt.walk(bfs=False))):
         cls = type(node)
@@ -470,11 +473,11 @@ def _rewrite(stmt: exp.Expr, targets: dict[int, ObjectKind], sql: str, found: _F
             found.join_aliases.update(bind.join_aliases(node, found.expand))
         if isinstance(node, exp.Table):
             count = len(refs)
-            new = _table(node, targets, refs)
+            new = _table(node, targets, refs, information_current)
             if new is None and len(refs) > count and refs[-1].object_kind != "schema":
                 named[count] = node
         elif isinstance(node, exp.TableFromRows):
-            new = _table_function(node, refs)
+            new = _table_function(node, refs, information_current)
         elif cls in _UNSUPPORTED:
             raise not_supported(_UNSUPPORTED[cls])
         elif isinstance(node, exp.Div):
@@ -516,10 +519,15 @@ def _part(node: exp.Expr | None) -> str | None:
     return snowflake(node.name) if isinstance(node, exp.Identifier) else None
 
 
-def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]) -> exp.Expr | None:
-    """Record the reference; redirect INFORMATION_SCHEMA views to the catalog's table macros."""
+def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef],
+           information_current: bool = False) -> exp.Expr | None:
+    """Record the reference; redirect INFORMATION_SCHEMA views to the catalog's table macros (an unqualified
+    name too, when INFORMATION_SCHEMA is the current schema and the name is no CTE's)."""
     _dynamic_name(node)
     database, schema = _part(node.args.get("catalog")), _part(node.args.get("db"))
+    if information_current and schema is None and targets.get(id(node)) is None and node.name \
+            and not isinstance(node.parent, exp.AlterRename) and not bind.cte_reference(node):
+        schema = "INFORMATION_SCHEMA"
     if schema == "INFORMATION_SCHEMA":
         call = node.this if isinstance(node.this, exp.Anonymous) else None
         name = call.name.upper() if call else node.name
@@ -558,22 +566,8 @@ def _dynamic_name(node: exp.Table) -> None:
 
 # Snowflake's INFORMATION_SCHEMA objects that snowreg emulates → (table macro, takes the database).
 _INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
-    "MODEL_VERSIONS": ("snowreg_model_versions", True),
-    "TAG_REFERENCES": ("snowreg_tag_references", True),
-    "PACKAGES": ("", False),
-    "TABLES": ("snowreg_is_tables", True),
-    "COLUMNS": ("snowreg_is_columns", True),
-    "VIEWS": ("snowreg_is_views", True),
-    "SCHEMATA": ("snowreg_is_schemata", True),
-    "TABLE_CONSTRAINTS": ("snowreg_is_table_constraints", True),
-    "REFERENTIAL_CONSTRAINTS": ("snowreg_is_referential_constraints", True),
-    "TABLE_PRIVILEGES": ("snowreg_is_table_privileges", True),
-    "SEQUENCES": ("snowreg_is_sequences", True),
-    "DATABASES": ("snowreg_is_databases", False),
-    "FUNCTIONS": ("snowreg_is_functions", True),
-    "PROCEDURES": ("snowreg_is_procedures", True),
-    "OBJECT_PRIVILEGES": ("snowreg_is_object_privileges", True), "USAGE_PRIVILEGES": ("snowreg_is_usage_privileges", True),
-    "APPLICABLE_ROLES": ("snowreg_is_applicable_roles", False), "ENABLED_ROLES": ("snowreg_is_enabled_roles", False),
+    **information.VIEWS,
+    "TAG_REFERENCES": ("snowreg_tag_references", True),  # a table function
 }
 
 
@@ -581,7 +575,10 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
                         alias: exp.Expr | None) -> exp.Expr:
     """`DB.INFORMATION_SCHEMA.MODEL_VERSIONS` → `snowreg_model_versions('DB') AS "MODEL_VERSIONS"`."""
     if name not in _INFORMATION_SCHEMA:
-        raise not_supported(f"INFORMATION_SCHEMA.{name}")
+        if name in information.DOCUMENTED:
+            raise not_supported(f"INFORMATION_SCHEMA.{name}")
+        # no such view: engine.sql.bind reports it (002003) with the database it names, before anything runs
+        return exp.Table(this=variant.fn("snowreg_is_no_such_view"), alias=alias)
     if len(args) != (2 if name == "TAG_REFERENCES" else 0) or any(isinstance(a, exp.PropertyEQ | exp.Kwarg) for a in args):
         takes = "(<object name>, <domain>), by position" if name == "TAG_REFERENCES" else "without arguments"
         raise not_supported(f"INFORMATION_SCHEMA.{name} other than {takes}")
@@ -594,14 +591,20 @@ def _information_schema(name: str, database: str | None, args: list[exp.Expr],
     return exp.Table(this=call, alias=alias)
 
 
-def _table_function(node: exp.TableFromRows, refs: list[TableRef]) -> exp.Expr | None:
-    """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`."""
+def _table_function(node: exp.TableFromRows, refs: list[TableRef], information_current: bool = False
+                    ) -> exp.Expr | None:
+    """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`; with
+    INFORMATION_SCHEMA the current schema, `TABLE(TAG_REFERENCES(…))` and the schema's other functions."""
     if isinstance(node.this, flatten.TABLE_FUNCTIONS):
         return flatten.rewrite(node)
     if udf_calls.is_placeholder(node.this):  # TABLE(f(…)) of a user-defined table function
         return exp.Table(this=node.this, alias=node.args.get("alias"))
     if isinstance(node.this, exp.Anonymous) and node.this.name.upper() == "RESULT_SCAN":
         return _result_scan(node.this, node.args.get("alias"))
+    if information_current and isinstance(node.this, exp.Anonymous) \
+            and node.this.name.upper() in information.DOCUMENTED:
+        refs.append(TableRef(None, "INFORMATION_SCHEMA", node.this.name.upper()))
+        return _information_schema(node.this.name.upper(), None, node.this.expressions, node.args.get("alias"))
     if isinstance(node.this, exp.Dot) and isinstance(node.this.expression, exp.Anonymous):
         parts: list[str] = []
         head: exp.Expr = node.this.this

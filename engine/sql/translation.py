@@ -159,6 +159,9 @@ def scanned_result(query_id: str) -> tuple[str, str, str]:
 # names only a schema of): `qualified` (below) puts the names the binder resolved in their place before
 # DuckDB runs the text, so DuckDB never resolves a name by its own search path (where the session's temporary
 # relations come first, and a view's query resolves in the view's schema). No identifier holds U+001E.
+# Appended to a statement of a session whose current schema is INFORMATION_SCHEMA (engine.sql.session_texts): its
+# unqualified table names and table functions are that schema's views and functions (engine.sql.translate).
+INFORMATION_MARKER = "/*snowreg:information_schema*/"
 CURRENT_DATABASE = "\x1edatabase"
 CURRENT_SCHEMA = "\x1eschema"
 
