@@ -33,11 +33,11 @@ from snowreg.engine.sql import (
     dml,
     flatten,
     functions,
+    information_refs,
     input_texts,
     marks,
     multi_insert,
     numbers,
-    packages,
     parse_errors,
     recursion,
     rewrites,
@@ -532,7 +532,7 @@ def _table(node: exp.Table, targets: dict[int, ObjectKind], refs: list[TableRef]
         call = node.this if isinstance(node.this, exp.Anonymous) else None
         name = call.name.upper() if call else node.name
         refs.append(TableRef(database, schema, name))
-        return _information_schema(name, database, call.expressions if call else [], node.args.get("alias"))
+        return information_refs.reference(name, database, call.expressions if call else [], node.args.get("alias"))
     object_kind = targets.get(id(node))
     if object_kind == "schema":  # `CREATE SCHEMA db.s` parses as a table without a name
         refs.append(TableRef(database, schema or node.name, "", True, "schema"))
@@ -564,33 +564,6 @@ def _dynamic_name(node: exp.Table) -> None:
         node.set(key, ident)
 
 
-# Snowflake's INFORMATION_SCHEMA objects that snowreg emulates → (table macro, takes the database).
-_INFORMATION_SCHEMA: dict[str, tuple[str, bool]] = {
-    **information.VIEWS,
-    "TAG_REFERENCES": ("snowreg_tag_references", True),  # a table function
-}
-
-
-def _information_schema(name: str, database: str | None, args: list[exp.Expr],
-                        alias: exp.Expr | None) -> exp.Expr:
-    """`DB.INFORMATION_SCHEMA.MODEL_VERSIONS` → `snowreg_model_versions('DB') AS "MODEL_VERSIONS"`."""
-    if name not in _INFORMATION_SCHEMA:
-        if name in information.DOCUMENTED:
-            raise not_supported(f"INFORMATION_SCHEMA.{name}")
-        # no such view: engine.sql.bind reports it (002003) with the database it names, before anything runs
-        return exp.Table(this=variant.fn("snowreg_is_no_such_view"), alias=alias)
-    if len(args) != (2 if name == "TAG_REFERENCES" else 0) or any(isinstance(a, exp.PropertyEQ | exp.Kwarg) for a in args):
-        takes = "(<object name>, <domain>), by position" if name == "TAG_REFERENCES" else "without arguments"
-        raise not_supported(f"INFORMATION_SCHEMA.{name} other than {takes}")
-    if name == "PACKAGES":  # the distributions installed here, read when first named (engine.sql.packages)
-        return packages.table(alias)
-    macro, takes_db = _INFORMATION_SCHEMA[name]
-    db: exp.Expr = exp.Literal.string(database) if database else variant.fn("current_database")
-    call = variant.fn(macro, *([db] if takes_db else []), *args)
-    alias = alias or exp.TableAlias(this=exp.Identifier(this=name, quoted=True))
-    return exp.Table(this=call, alias=alias)
-
-
 def _table_function(node: exp.TableFromRows, refs: list[TableRef], information_current: bool = False
                     ) -> exp.Expr | None:
     """`TABLE(FLATTEN(…))`, `TABLE(db.INFORMATION_SCHEMA.TAG_REFERENCES(…))`, `TABLE(RESULT_SCAN('id'))`; with
@@ -604,7 +577,7 @@ def _table_function(node: exp.TableFromRows, refs: list[TableRef], information_c
     if information_current and isinstance(node.this, exp.Anonymous) \
             and node.this.name.upper() in information.DOCUMENTED:
         refs.append(TableRef(None, "INFORMATION_SCHEMA", node.this.name.upper()))
-        return _information_schema(node.this.name.upper(), None, node.this.expressions, node.args.get("alias"))
+        return information_refs.reference(node.this.name.upper(), None, node.this.expressions, node.args.get("alias"))
     if isinstance(node.this, exp.Dot) and isinstance(node.this.expression, exp.Anonymous):
         parts: list[str] = []
         head: exp.Expr = node.this.this
@@ -616,7 +589,7 @@ def _table_function(node: exp.TableFromRows, refs: list[TableRef], information_c
             call = node.this.expression
             database = snowflake(parts[-2]) if len(parts) > 1 else None  # bound names are physical
             refs.append(TableRef(database, "INFORMATION_SCHEMA", call.name.upper()))
-            return _information_schema(call.name.upper(), database, call.expressions, node.args.get("alias"))
+            return information_refs.reference(call.name.upper(), database, call.expressions, node.args.get("alias"))
     return None
 
 
