@@ -415,6 +415,8 @@ def _zoned_call(node: exp.Expr) -> bool:
     """A TO_TIMESTAMP_TZ call (sqlglot keeps the name, or a target type)."""
     if isinstance(node, exp.Anonymous):
         return node.name.upper() in ("TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP_TZ")
+    if isinstance(node, exp.TimestampTzFromParts):  # in the session's zone (DECISIONS.md T98)
+        return True
     target = node.args.get("target_type") if isinstance(node, exp.Func) else None
     return isinstance(target, exp.DataType) and target.this is _T.TIMESTAMPTZ
 
