@@ -510,7 +510,7 @@ def spelled_texts(stmt: exp.Expr) -> None:
             continue
         minutes = _minutes(m)
         seconds = m.group(2) if m.group(2).count(":") == 2 else m.group(2) + ":00"
-        fraction = (m.group(3) or "").ljust(3, "0")[:3 if pattern is None else 6]  # TO_CHAR's own format: FF9 too
+        fraction = (m.group(3) or "").ljust(3, "0")[:6]  # six digits kept (T93), whatever the format writes
         zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
         wall = exp.Cast(this=exp.Literal.string(f"{m.group(1)} {seconds}.{fraction}"), to=exp.DataType.build("TIMESTAMP"))
         written = zoned.tz_format() if pattern is None else exp.Literal.string(pattern)

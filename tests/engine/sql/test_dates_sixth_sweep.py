@@ -245,3 +245,15 @@ def test_timestamp_tz_from_parts_without_a_zone_is_in_the_sessions(cur: Any) -> 
     assert cur.execute("SELECT TIMESTAMP_FROM_PARTS(2013, 4, 5, 12, 0, 0)").fetchone()[0].hour == 12
     with pytest.raises(Error, match="not supported"):
         cur.execute("SELECT timestamp_tz_from_parts(2013, 4, 5, 12, 0, 0, 0, 'America/Los_Angeles')")
+
+
+def test_ff9_of_a_timestamp_tz_literal_writes_its_six_digits_too(cur: Any) -> None:
+    """A TIMESTAMP_TZ literal's text is written from the literal (N4): under an output format with FF9 it kept
+    three digits (`.123000000`) where TO_CHAR(…, 'FF9') wrote six (T93)."""
+    cur.execute("ALTER SESSION SET TIMESTAMP_TZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'")
+    row = cur.execute("SELECT '2024-01-01 12:00:00.123456789 +01:00'::TIMESTAMP_TZ::VARCHAR, "
+                      "TO_CHAR('2024-01-01 12:00:00.123456789 +01:00'::TIMESTAMP_TZ, 'FF9')").fetchone()
+    assert row == ("2024-01-01 12:00:00.123456000 +01:00", "123456000")
+    cur.execute("ALTER SESSION UNSET TIMESTAMP_TZ_OUTPUT_FORMAT")
+    assert cur.execute("SELECT '2024-01-01 12:00:00.123456789 +01:00'::TIMESTAMP_TZ::VARCHAR").fetchone() == (
+        "2024-01-01 12:00:00.123 +0100",)
