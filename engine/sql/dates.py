@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import map_date_part
 
 from snowreg import errors
 from snowreg.engine.sql import auto_formats, input_texts, variant, weeks, zoned
@@ -262,6 +263,9 @@ _PART_ALIASES = {"YEARDAY": "DAYOFYEAR", "NANOSECONDS": "NANOSECOND"}
 def extract(node: exp.Extract) -> exp.Expr | None:
     """EXTRACT / DATE_PART of an epoch unit: whole seconds (milli-, micro-, nanoseconds), rounded down."""
     unit = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Literal) else ""
+    if unit and (mapped := map_date_part(exp.var(unit), "snowflake")) is not None and mapped.name != unit:
+        unit = mapped.name  # EXTRACT(ns FROM …) keeps the abbreviation DATE_PART(ns, …) resolves
+        node.set("this", exp.Var(this=unit))
     if unit in _PART_ALIASES:  # aliases of the parts page that sqlglot does not know
         unit = _PART_ALIASES[unit]
         node.set("this", exp.Var(this=unit))

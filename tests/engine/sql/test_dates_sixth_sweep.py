@@ -257,3 +257,13 @@ def test_ff9_of_a_timestamp_tz_literal_writes_its_six_digits_too(cur: Any) -> No
     cur.execute("ALTER SESSION UNSET TIMESTAMP_TZ_OUTPUT_FORMAT")
     assert cur.execute("SELECT '2024-01-01 12:00:00.123456789 +01:00'::TIMESTAMP_TZ::VARCHAR").fetchone() == (
         "2024-01-01 12:00:00.123 +0100",)
+
+
+def test_extract_takes_every_abbreviation_of_the_parts_page(cur: Any) -> None:
+    """EXTRACT(<abbreviation> FROM …) (https://docs.snowflake.com/en/sql-reference/functions-date-time#label-supported-date-time-parts):
+    DATE_PART read them, EXTRACT passed WEEKDAY_ISO, NS, WEEK_ISO … on to DuckDB, which refused them."""
+    ts = "'2013-05-08 23:39:20.123456'::TIMESTAMP_NTZ"
+    row = cur.execute(", ".join(f"EXTRACT({p} FROM {ts})" for p in (
+        "weekday_iso", "dow_iso", "dw_iso", "week_iso", "weekofyeariso", "weekofyear_iso", "ns", "nsec", "nanosec",
+        "nsecond", "nanosecs", "nseconds")).join(("SELECT ", ""))).fetchone()
+    assert row == (3, 3, 3, 19, 19, 19) + (123456000,) * 6
