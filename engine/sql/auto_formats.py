@@ -139,6 +139,7 @@ def compared(stmt: exp.Expr, sql: str) -> bool:
         return False
     found = False
     for node in list(stmt.find_all(exp.Between, exp.In)):
+        assert isinstance(node, exp.Between | exp.In)
         bounds = [node.args.get("low"), node.args.get("high")] if isinstance(node, exp.Between) else node.expressions
         if node.args.get("query") is None and any(_rewritten(b) for b in bounds if isinstance(b, exp.Literal)):
             node.replace(exp.Paren(this=_spelled_out(node)))

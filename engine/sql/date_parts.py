@@ -1,6 +1,6 @@
 """Snowflake date functions built from parts: TIMESTAMP_*_FROM_PARTS with overflowing parts, TIME_SLICE, YEAROFWEEKISO.
 
-- TIMESTAMP_FROM_PARTS / TIMESTAMP_NTZ_FROM_PARTS / TIMESTAMP_LTZ_FROM_PARTS
+- TIMESTAMP_FROM_PARTS / TIMESTAMP_NTZ_FROM_PARTS / TIMESTAMP_LTZ_FROM_PARTS / TIMESTAMP_TZ_FROM_PARTS
   (https://docs.snowflake.com/en/sql-reference/functions/timestamp_from_parts): a part outside its usual
   range carries into the next larger one (`second => -3600` is an hour earlier); DuckDB's make_timestamp
   refuses such parts. The form with a time zone argument is refused.
@@ -41,15 +41,15 @@ def _template(text: str, values: dict[str, exp.Expr]) -> exp.Expr:
 def _from_parts(name: str) -> Callable[[exp.Expr], exp.Expr | None]:
     def rewrite(node: exp.Expr) -> exp.Expr | None:
         args = _args(node)
-        if len(args) == 2 and name != "TIMESTAMP_LTZ_FROM_PARTS":  # (date, time)
+        if len(args) == 2 and name not in ("TIMESTAMP_LTZ_FROM_PARTS", "TIMESTAMP_TZ_FROM_PARTS"):  # (date, time)
             return _template("CAST(__d AS DATE) + CAST(__t AS TIME)", {"__d": args[0], "__t": args[1]})
-        if len(args) == 8:
+        if len(args) == 8:  # a TIMESTAMP_TZ would need that zone's offset of its own (P10)
             raise errors.not_supported(f"{name} with a time zone argument")
         if len(args) not in (6, 7):
             raise errors.wrong_arguments(name, 6, len(args))
         values = dict(zip(_NAMES, [*args, exp.Literal.number(0)], strict=False))
         moment = _template(_PARTS, values)
-        if name == "TIMESTAMP_LTZ_FROM_PARTS":  # the wall-clock time in the session's zone
+        if name in ("TIMESTAMP_LTZ_FROM_PARTS", "TIMESTAMP_TZ_FROM_PARTS"):  # the wall-clock time in the session's zone
             return exp.Cast(this=moment, to=exp.DataType(this=_T.TIMESTAMPTZ))
         return moment
     return rewrite
@@ -225,11 +225,12 @@ _TEXT_OPERAND = """YEAR QUARTER MONTH WEEK WEEKOFYEAR WEEKISO YEAROFWEEK DAY DAY
 REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     **dict.fromkeys(_TEXT_OPERAND, _text_operand),
     **{name: _from_parts(name) for name in ("TIMESTAMP_FROM_PARTS", "TIMESTAMP_NTZ_FROM_PARTS",
-                                            "TIMESTAMP_LTZ_FROM_PARTS")},
+                                            "TIMESTAMP_LTZ_FROM_PARTS", "TIMESTAMP_TZ_FROM_PARTS")},
     # the synonyms the function pages list (https://docs.snowflake.com/en/sql-reference/functions/timestamp_from_parts)
     "TIMESTAMPFROMPARTS": _from_parts("TIMESTAMP_FROM_PARTS"),
     "TIMESTAMPNTZFROMPARTS": _from_parts("TIMESTAMP_NTZ_FROM_PARTS"),
     "TIMESTAMPLTZFROMPARTS": _from_parts("TIMESTAMP_LTZ_FROM_PARTS"),
+    "TIMESTAMPTZFROMPARTS": _from_parts("TIMESTAMP_TZ_FROM_PARTS"),  # in the session's zone (DECISIONS.md T98)
     "YEAROFWEEKISO": _yearofweekiso,
     "CONVERT_TIMEZONE": _convert_timezone,
     **dict.fromkeys(("DATEADD", "TIMEADD", "TIMESTAMPADD", "DATEDIFF", "TIMEDIFF", "TIMESTAMPDIFF"), _interval_part),

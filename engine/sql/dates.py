@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import map_date_part
 
 from snowreg import errors
 from snowreg.engine.sql import auto_formats, input_texts, variant, weeks, zoned
@@ -262,6 +263,9 @@ _PART_ALIASES = {"YEARDAY": "DAYOFYEAR", "NANOSECONDS": "NANOSECOND"}
 def extract(node: exp.Extract) -> exp.Expr | None:
     """EXTRACT / DATE_PART of an epoch unit: whole seconds (milli-, micro-, nanoseconds), rounded down."""
     unit = node.this.name.upper() if isinstance(node.this, exp.Var | exp.Literal) else ""
+    if unit and (mapped := map_date_part(exp.var(unit), "snowflake")) is not None and mapped.name != unit:
+        unit = mapped.name  # EXTRACT(ns FROM …) keeps the abbreviation DATE_PART(ns, …) resolves
+        node.set("this", exp.Var(this=unit))
     if unit in _PART_ALIASES:  # aliases of the parts page that sqlglot does not know
         unit = _PART_ALIASES[unit]
         node.set("this", exp.Var(this=unit))
@@ -415,6 +419,8 @@ def _zoned_call(node: exp.Expr) -> bool:
     """A TO_TIMESTAMP_TZ call (sqlglot keeps the name, or a target type)."""
     if isinstance(node, exp.Anonymous):
         return node.name.upper() in ("TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP_TZ")
+    if isinstance(node, exp.TimestampTzFromParts):  # in the session's zone (DECISIONS.md T98)
+        return True
     target = node.args.get("target_type") if isinstance(node, exp.Func) else None
     return isinstance(target, exp.DataType) and target.this is _T.TIMESTAMPTZ
 
@@ -508,7 +514,7 @@ def spelled_texts(stmt: exp.Expr) -> None:
             continue
         minutes = _minutes(m)
         seconds = m.group(2) if m.group(2).count(":") == 2 else m.group(2) + ":00"
-        fraction = (m.group(3) or "").ljust(3, "0")[:3 if pattern is None else 6]  # TO_CHAR's own format: FF9 too
+        fraction = (m.group(3) or "").ljust(3, "0")[:6]  # six digits kept (T93), whatever the format writes
         zone = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
         wall = exp.Cast(this=exp.Literal.string(f"{m.group(1)} {seconds}.{fraction}"), to=exp.DataType.build("TIMESTAMP"))
         written = zoned.tz_format() if pattern is None else exp.Literal.string(pattern)

@@ -228,3 +228,42 @@ def test_a_timestamp_tz_literal_with_an_hours_only_offset_keeps_it(cur: Any) -> 
     assert row == (datetime.datetime(2013, 4, 28, 20, 57, 1, 123000,
                                      tzinfo=datetime.timezone(datetime.timedelta(hours=7))), 20)
     assert types[0] == _TZ and row[0].utcoffset() == datetime.timedelta(hours=7)
+
+
+def test_timestamp_tz_from_parts_without_a_zone_is_in_the_sessions(cur: Any) -> None:
+    """The TIMESTAMP_FROM_PARTS page: `timestamp_tz_from_parts(2013, 4, 5, 12, 00, 00)` in America/New_York is
+    `2013-04-05 12:00:00.000000000 -0400` (T98); with a time zone argument it stays refused (W4)."""
+    cur.execute("ALTER SESSION SET TIMEZONE = 'America/New_York'")
+    row, types = _one(cur, "SELECT timestamp_tz_from_parts(2013, 4, 5, 12, 00, 00), "
+                           "TIMESTAMPTZFROMPARTS(2013, 4, 5, 12, 0, -3600), "
+                           "TO_CHAR(timestamp_tz_from_parts(2013, 4, 5, 12, 0, 0, 5000000), 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM')")
+    assert row[0] == datetime.datetime(2013, 4, 5, 12, tzinfo=ZoneInfo("America/New_York"))
+    assert row[0].utcoffset() == datetime.timedelta(hours=-4) and row[1].hour == 11
+    assert row[2] == "2013-04-05 12:00:00.005 -0400"
+    assert types[:2] == [_TZ, _TZ]
+    cur.execute("ALTER SESSION SET TIMESTAMP_TYPE_MAPPING = 'TIMESTAMP_TZ'")
+    assert cur.execute("SELECT TIMESTAMP_FROM_PARTS(2013, 4, 5, 12, 0, 0)").fetchone()[0].hour == 12
+    with pytest.raises(Error, match="not supported"):
+        cur.execute("SELECT timestamp_tz_from_parts(2013, 4, 5, 12, 0, 0, 0, 'America/Los_Angeles')")
+
+
+def test_ff9_of_a_timestamp_tz_literal_writes_its_six_digits_too(cur: Any) -> None:
+    """A TIMESTAMP_TZ literal's text is written from the literal (N4): under an output format with FF9 it kept
+    three digits (`.123000000`) where TO_CHAR(…, 'FF9') wrote six (T93)."""
+    cur.execute("ALTER SESSION SET TIMESTAMP_TZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'")
+    row = cur.execute("SELECT '2024-01-01 12:00:00.123456789 +01:00'::TIMESTAMP_TZ::VARCHAR, "
+                      "TO_CHAR('2024-01-01 12:00:00.123456789 +01:00'::TIMESTAMP_TZ, 'FF9')").fetchone()
+    assert row == ("2024-01-01 12:00:00.123456000 +01:00", "123456000")
+    cur.execute("ALTER SESSION UNSET TIMESTAMP_TZ_OUTPUT_FORMAT")
+    assert cur.execute("SELECT '2024-01-01 12:00:00.123456789 +01:00'::TIMESTAMP_TZ::VARCHAR").fetchone() == (
+        "2024-01-01 12:00:00.123 +0100",)
+
+
+def test_extract_takes_every_abbreviation_of_the_parts_page(cur: Any) -> None:
+    """EXTRACT(<abbreviation> FROM …) (https://docs.snowflake.com/en/sql-reference/functions-date-time#label-supported-date-time-parts):
+    DATE_PART read them, EXTRACT passed WEEKDAY_ISO, NS, WEEK_ISO … on to DuckDB, which refused them."""
+    ts = "'2013-05-08 23:39:20.123456'::TIMESTAMP_NTZ"
+    row = cur.execute(", ".join(f"EXTRACT({p} FROM {ts})" for p in (
+        "weekday_iso", "dow_iso", "dw_iso", "week_iso", "weekofyeariso", "weekofyear_iso", "ns", "nsec", "nanosec",
+        "nsecond", "nanosecs", "nseconds")).join(("SELECT ", ""))).fetchone()
+    assert row == (3, 3, 3, 19, 19, 19) + (123456000,) * 6
