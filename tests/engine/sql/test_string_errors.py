@@ -146,3 +146,8 @@ def test_an_integer_argument_beyond_32_bits_is_snowflakes_out_of_range_error(cur
     # it was DuckDB's "Type INT64 with value … can't be cast … INT32" under 100038
     error = failure(cur, "SELECT EDITDISTANCE('a', 'b', 99999999999)")
     assert (error.errno, error.msg) == (100039, "Numeric value '99999999999' is out of range")
+
+
+def test_chr_of_text(cur: Any) -> None:
+    assert cur.execute("SELECT CHR('65')").fetchone() == ("A",)
+    assert failure(cur, "SELECT CHR('x')").msg == "Numeric value 'x' is not recognized"
