@@ -57,7 +57,7 @@ def _digest(message: bytes, bits: int) -> str:
 def ensure_stored(store: Store) -> None:
     """Create the function when a view or function stored in the data instance calls it (checked once per
     registry, before the first statement that reads tables)."""
-    if store in _CHECKED:
+    if store in _CHECKED or store.path is None:  # in memory, a view naming it was made here: created then
         return
     _CHECKED[store] = True
     found = store.data_query(

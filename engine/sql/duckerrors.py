@@ -277,7 +277,9 @@ _SPACED_OFFSET = re.compile(r"Unknown TimeZone '[+-]\d")
 
 _DECIMAL_RANGE = (re.compile(r"Could not cast value (\S+) to DECIMAL\("),
                   re.compile(r'Casting value "(.*)" to type DECIMAL\(.*out of range'),
-                  re.compile(r'Could not convert string "\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*" to DECIMAL\('))
+                  re.compile(r'Could not convert string "\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*" to DECIMAL\('),
+                  # an integer argument (a position, a length, a count) cast to DuckDB's INTEGER
+                  re.compile(r"Type \w+ with value (-?\d+) can't be cast because the value is out of range"))
 
 
 _OVERFLOW = re.compile(r"Overflow in (?:(?:multiplication|addition|subtraction|subtract) of (\w+)(?:\(\d+\))? \(|"
@@ -300,7 +302,7 @@ def _overflow(detail: str) -> str:
 
 
 def _out_of_range(detail: str) -> str | None:
-    """The number in DuckDB's text of a value too large for a DECIMAL(p, s) (a number that is one)."""
+    """The number in DuckDB's text of a value too large for a DECIMAL(p, s) (a number that is one) or an INTEGER."""
     for rx in _DECIMAL_RANGE:
         m = rx.search(detail)
         if m:

@@ -398,7 +398,7 @@ def chr_checked(node: exp.Expr) -> exp.Expr:
     args = _args(node)
     _count("CHR", args, 1, 1)
     given = args[0]
-    code = exp.TryCast(this=given.copy(), to=exp.DataType(this=_T.INT128))
+    code = exp.Cast(this=given.copy(), to=exp.DataType(this=_T.INT128))  # a text that is no number: 100038
     valid = exp.And(this=exp.Between(this=code.copy(), low=exp.Literal.number(0), high=exp.Literal.number(0x10FFFF)),
                     expression=exp.Not(this=exp.Between(this=code.copy(), low=exp.Literal.number(0xD800),
                                                         high=exp.Literal.number(0xDFFF))))

@@ -51,7 +51,7 @@ def test_show_tags_lists_the_tags_in_scope(cur: Any, capfd: Any) -> None:
     ("CREATE SECURE MATERIALIZED VIEW mv AS SELECT a FROM t", "CREATE SECURE MATERIALIZED VIEW"),
     ("ALTER TABLE t SET DATA_RETENTION_TIME_IN_DAYS = 30", "DATA_RETENTION_TIME_IN_DAYS = 30 (snowreg keeps a dropped "
      "table for one day or not at all: 0 or 1)"),
-    ("ALTER SCHEMA public RENAME TO other", "ALTER SCHEMA other than SET / UNSET DATA_RETENTION_TIME_IN_DAYS"),
+    ("ALTER SCHEMA public RENAME TO other", "ALTER SCHEMA … RENAME TO"),
 ])
 def test_ddl_snowreg_does_not_emulate_is_refused_by_name(cur: Any, sql: str, statement: str) -> None:
     cur.execute("CREATE TABLE t (a INT)")

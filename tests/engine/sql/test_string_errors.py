@@ -12,7 +12,8 @@ import pytest
 import snowreg
 from snowreg.errors import ProgrammingError
 
-_DUCKDB_WORDS = ("Codepoint", "Malformed JSON", "Input:", "byte", "Conversion Error", "INT32", "hex-encoded", "Failure in")
+_DUCKDB_WORDS = ("Codepoint", "Malformed JSON", "Input:", "byte", "Conversion Error", "INT32", "hex-encoded", "Failure in",
+                 "can't be cast")
 
 
 @pytest.fixture
@@ -139,3 +140,14 @@ def test_array_elements_that_are_objects_match_whatever_their_key_order(cur: Any
                 "ARRAY_SIZE(ARRAY_DISTINCT([{'a': 1, 'b': 2}, {'b': 2, 'a': 1}, {'a': 1}])), "
                 "ARRAY_POSITION({'b': 2, 'a': 1}::VARIANT, [0, {'a': 1, 'b': 2}])")
     assert cur.fetchone() == ("[1]", True, 2, 1)
+
+
+def test_an_integer_argument_beyond_32_bits_is_snowflakes_out_of_range_error(cur: Any) -> None:
+    # it was DuckDB's "Type INT64 with value … can't be cast … INT32" under 100038
+    error = failure(cur, "SELECT EDITDISTANCE('a', 'b', 99999999999)")
+    assert (error.errno, error.msg) == (100039, "Numeric value '99999999999' is out of range")
+
+
+def test_chr_of_text(cur: Any) -> None:
+    assert cur.execute("SELECT CHR('65')").fetchone() == ("A",)
+    assert failure(cur, "SELECT CHR('x')").msg == "Numeric value 'x' is not recognized"
