@@ -62,7 +62,6 @@ class Session:
     _registered: dict[str, Any] = field(default_factory=dict)  # what the cursor surely holds (name → rows)
     _unsure: bool = False  # a ROLLBACK may have brought back rows of any earlier query: withdraw all first
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
-    temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     canceled: threading.Event = field(default_factory=threading.Event)  # set by engine.boundary.cancel
     # (time.monotonic() at which STATEMENT_TIMEOUT_IN_SECONDS runs out, its seconds) while a statement with a
     # timeout runs (engine.boundary.guarded); check_canceled stops Python work past it
@@ -300,6 +299,12 @@ class Session:
             self._registered = {}
             self._exposed = self._unsure = self.transaction
 
+    @property
+    def temporary_tables(self) -> set[tuple[str, str, str]]:
+        """The temporary tables and views this session made, under their current names (dropped at close;
+        engine.access.temporary keeps them)."""
+        return {key for key, owner in list(self.catalog.temporary_owners.items()) if owner == self.id}
+
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""
         self._stale = True
@@ -311,7 +316,6 @@ class Session:
                 self._cursor.execute("ROLLBACK")
                 self.transaction = False
             for db, schema, name in self.temporary_tables:
-                self.catalog.temporary_owners.pop((db, schema, name), None)
                 for kind in ("TABLE", "VIEW"):  # DuckDB's DROP TABLE refuses a view, and the reverse
                     try:
                         self._cursor.execute(f"DROP {kind} IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
@@ -319,6 +323,7 @@ class Session:
                         break
                     except duckdb.Error:
                         pass  # the other kind, or its database or schema went first
+                self.catalog.temporary_owners.pop((db, schema, name), None)
             self.catalog.store.relations_changed()
             self._cursor.close()
             self._cursor = None
