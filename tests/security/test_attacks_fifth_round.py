@@ -164,3 +164,105 @@ def test_a_temporary_view_replaced_by_a_permanent_one_is_everyones(sessions: Any
     assert run(alice2, "SELECT * FROM ML.MINE.TV") == [(2,)]
     alice.close()
     assert run(alice2, "SELECT * FROM ML.MINE.TV") == [(2,)]
+
+
+# -- J83-J85: ALTER USER, and who may run which form -------------------------------------------------
+
+
+def _props(conn: Connection, user: str) -> dict[str, str]:
+    return {r[0]: r[1] for r in run(conn, f"DESCRIBE USER {user}")}
+
+
+@pytest.mark.parametrize("sql", [
+    "ALTER USER SET DEFAULT_WAREHOUSE = WH1", "ALTER USER ALICE SET DEFAULT_NAMESPACE = 'ML.MINE'",
+    "ALTER USER ALICE SET DEFAULT_ROLE = ANALYST", "ALTER USER SET DEFAULT_SECONDARY_ROLES = ('ALL')",
+    "ALTER USER ALICE UNSET DEFAULT_WAREHOUSE",
+])
+def test_a_user_sets_its_own_defaults(pair: Pair, sql: str) -> None:
+    """https://docs.snowflake.com/en/sql-reference/sql/alter-user: "Individual users can use this command to
+    alter specific properties and any session parameter defaults for themselves"."""
+    _, alice = pair
+    assert run(alice, sql) == [("Statement executed successfully.",)]
+
+
+def test_own_defaults_are_kept(pair: Pair) -> None:
+    _, alice = pair
+    run(alice, "ALTER USER SET DEFAULT_WAREHOUSE = WH1, DEFAULT_NAMESPACE = 'ML.MINE' DEFAULT_ROLE = analyst")
+    props = _props(alice, "ALICE")
+    assert (props["DEFAULT_WAREHOUSE"], props["DEFAULT_NAMESPACE"], props["DEFAULT_ROLE"]) == ("WH1", "ML.MINE", "ANALYST")
+    run(alice, "ALTER USER ALICE UNSET DEFAULT_WAREHOUSE")
+    assert _props(alice, "ALICE")["DEFAULT_WAREHOUSE"] == "null"
+
+
+OWNER_ONLY = [
+    "ALTER USER ALICE SET PASSWORD = 'chosen by me'", "ALTER USER SET DISABLED = FALSE", "ALTER USER ALICE SET COMMENT = 'x'",
+    "ALTER USER ALICE RENAME TO ALICIA", "ALTER USER ALICE RESET PASSWORD", "ALTER USER ALICE UNSET PASSWORD",
+    "ALTER USER ALICE SET EMAIL = 'a@b.c'", "ALTER USER ALICE SET LOGIN_NAME = 'other'",
+    "ALTER USER ALICE SET RSA_PUBLIC_KEY = 'MIIB'", "ALTER USER ALICE ABORT ALL QUERIES",
+]
+
+
+@pytest.mark.parametrize("sql", OWNER_ONLY)
+def test_a_user_without_ownership_cannot_change_the_rest_of_itself(pair: Pair, sql: str) -> None:
+    """Only the role with OWNERSHIP on a user (or a higher role) changes most of its properties
+    (https://docs.snowflake.com/en/user-guide/admin-user-management); ALICE's own user is ACCOUNTADMIN's."""
+    admin, alice = pair
+    error = refused(alice, sql)
+    assert (error.errno, "Insufficient privileges to operate on user 'ALICE'" in str(error)) == (3001, True)
+    assert [r[0] for r in run(admin, "SHOW USERS LIKE 'ALIC%'")] == ["ALICE"]
+
+
+@pytest.mark.parametrize("sql", ["ALTER USER HIDDEN_USER SET DEFAULT_ROLE = ANALYST", "ALTER USER ADMIN SET PASSWORD = 'x'",
+                                 "ALTER USER ADMIN SET DISABLED = TRUE", "ALTER USER ADMIN RENAME TO NOT_ADMIN",
+                                 "ALTER USER NOBODY SET COMMENT = 'x'", "ALTER USER ADMIN RESET PASSWORD"])
+def test_a_user_the_role_cannot_see_does_not_exist(pair: Pair, sql: str) -> None:
+    """Another user, not owned by the session's roles, answers as a missing one (J41), with IF EXISTS too."""
+    admin, alice = pair
+    error = refused(alice, sql)
+    assert error.errno == 2003 and "does not exist or not authorized" in str(error)
+    quiet = sql.replace("ALTER USER ", "ALTER USER IF EXISTS ", 1)
+    assert run(alice, quiet) == [("Statement executed successfully.",)]
+    assert _props(admin, "ADMIN")["DISABLED"] == "false" and [r[0] for r in run(admin, "SHOW USERS LIKE 'ADMIN'")]
+
+
+def test_the_owner_sets_a_password_stored_hashed(pair: Pair) -> None:
+    from snowreg.engine.access import governance
+
+    admin, alice = pair
+    run(admin, "ALTER USER ALICE SET PASSWORD = 'it''s secret'")
+    stored = admin._catalog.grants.get_user("ALICE").properties
+    assert "secret" not in stored and "pbkdf2_sha256$" in stored
+    governance.authenticate(admin._catalog, "ALICE", "it's secret")
+    with pytest.raises(snowreg.Error) as info:
+        governance.authenticate(admin._catalog, "ALICE", "wrong")
+    assert info.value.errno == 390100
+    assert _props(admin, "ALICE")["PASSWORD"] == "********"
+    run(admin, "ALTER USER ALICE UNSET PASSWORD")
+    with pytest.raises(snowreg.Error):
+        governance.authenticate(admin._catalog, "ALICE", "it's secret")
+
+
+def test_the_owner_disables_and_renames(pair: Pair) -> None:
+    from snowreg.engine.access import governance
+
+    admin, alice = pair
+    run(admin, "ALTER USER ALICE SET PASSWORD = 'pw' DISABLED = TRUE")
+    with pytest.raises(snowreg.Error) as info:
+        governance.authenticate(admin._catalog, "ALICE", "pw")
+    assert info.value.errno == 390101
+    assert admin.user_stamp("ALICE") is None  # `snowreg serve` ends the user's sessions (J72)
+    run(admin, "ALTER USER ALICE SET DISABLED = FALSE")
+    run(admin, "ALTER USER ALICE RENAME TO ALICIA")
+    assert [r[0] for r in run(admin, "SHOW USERS LIKE 'ALIC%'")] == ["ALICIA"]
+    assert ("ANALYST", "USER", "ALICIA") in [(r[1], r[2], r[3]) for r in run(admin, "SHOW GRANTS OF ROLE ANALYST")]
+    assert refused(admin, "ALTER USER ALICIA RENAME TO HIDDEN_USER").errno == 2002
+    assert refused(admin, "ALTER USER ALICIA SET DISABLED = maybe").errno == 1008
+
+
+def test_a_users_parameter_defaults_are_checked_then_refused(pair: Pair) -> None:
+    """ALTER USER … SET <session parameter>: the user itself may (the page), another needs the owner; snowreg
+    keeps no user-level parameter value (T33), so it is refused after the check."""
+    _, alice = pair
+    error = refused(alice, "ALTER USER SET TIMEZONE = 'UTC'")
+    assert error.errno == 2 and "TIMEZONE" in str(error)
+    assert refused(alice, "ALTER USER ADMIN SET TIMEZONE = 'UTC'").errno == 2003
