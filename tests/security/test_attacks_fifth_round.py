@@ -266,3 +266,48 @@ def test_a_users_parameter_defaults_are_checked_then_refused(pair: Pair) -> None
     error = refused(alice, "ALTER USER SET TIMEZONE = 'UTC'")
     assert error.errno == 2 and "TIMEZONE" in str(error)
     assert refused(alice, "ALTER USER ADMIN SET TIMEZONE = 'UTC'").errno == 2003
+
+
+# -- J86: PARSE_URL writes its argument once ------------------------------------------------------------
+
+
+def test_nested_parse_url_is_translated_once_per_call(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PARSE_URL's translation wrote its argument twenty times, so three nested calls sent DuckDB 20^3 copies,
+    which it bound past STATEMENT_TIMEOUT_IN_SECONDS (the timeout interrupts execution only): any role held
+    a core and its session for good with one short statement. The text sent is looked at, not run."""
+    from snowreg.engine.sql import run as run_module
+
+    _, alice = pair
+    assert run(alice, "SELECT PARSE_URL(PARSE_URL('http://h/x://y/z'):path::VARCHAR):path::VARCHAR") == [("z",)]
+    assert run(alice, "SELECT PARSE_URL(NULL) IS NULL, PARSE_URL('nothing', 1):error::VARCHAR") == [
+        (True, "scheme not specified")]
+    sent: list[str] = []
+
+    def capture(session: Any, tr: Any) -> None:
+        sent.append(tr.sql)
+        raise RuntimeError("not run")
+
+    monkeypatch.setattr(run_module, "_execute", capture)
+    with pytest.raises(RuntimeError):
+        run(alice, "SELECT PARSE_URL(PARSE_URL(PARSE_URL('http://h/x://y/z://w/v'):path::VARCHAR):path::VARCHAR)")
+    assert sent[-1].count("http://h/x://y/z://w/v") == 1
+
+
+# -- J87: DROP ROLE of a role named in future grants -------------------------------------------------
+
+
+def test_the_owner_drops_a_role_named_in_future_grants(pair: Pair) -> None:
+    """https://docs.snowflake.com/en/release-notes/bcr-bundles/2026_01/bcr-2167: dropping a role granted future
+    grants "requires OWNERSHIP of that role and no additional privileges" (the DROP ROLE page still asks for
+    MANAGE GRANTS, the reading before that bundle). The future grants naming it go with it; a role that does
+    not own it is refused."""
+    admin, alice = pair
+    run(admin, "CREATE ROLE FUTURE_HOLDER")
+    run(admin, "GRANT SELECT ON FUTURE TABLES IN SCHEMA ML.DEV TO ROLE FUTURE_HOLDER")
+    assert refused(alice, "DROP ROLE FUTURE_HOLDER").errno == 3001
+    run(admin, "GRANT OWNERSHIP ON ROLE FUTURE_HOLDER TO ROLE ANALYST")
+    assert run(alice, "DROP ROLE FUTURE_HOLDER") == [("FUTURE_HOLDER successfully dropped.",)]
+    assert [r for r in run(admin, "SHOW FUTURE GRANTS IN SCHEMA ML.DEV") if r[5] == "FUTURE_HOLDER"] == []
+    run(admin, "CREATE ROLE FUTURE_HOLDER")
+    run(admin, "CREATE TABLE ML.DEV.LATER (x INT)")
+    assert [r[5] for r in run(admin, "SHOW GRANTS ON TABLE ML.DEV.LATER")] == ["ACCOUNTADMIN"]
