@@ -292,6 +292,7 @@ class Catalog:
         with self.store.transaction() as tx:
             self.grants.forget_table(database, schema, name)
             self.tables.forget(tx, database, schema, name)
+        self.temporary_owners.pop((database, schema, name), None)
 
     def keep_dropped_table(self, database: str, schema: str, name: str, copy_grants: bool = False
                            ) -> DroppedRow | None:
@@ -391,6 +392,9 @@ class Catalog:
         with self.store.transaction() as tx:
             self.grants.rename_table(database, schema, old, new)
             self.tables.rename(tx, database, schema, old, new)
+        owner = self.temporary_owners.pop((database, schema, old), None)
+        if owner is not None:  # a temporary table stays its session's under its new name
+            self.temporary_owners[(database, schema, new)] = owner
 
     # -- models: with their grants, tags and files --
 

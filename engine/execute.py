@@ -276,12 +276,12 @@ def dispatch(stmt: ast.Statement, session: Session, describe_only: bool = False)
 
 # Objects the grammar reads (so valid SQL is not called a syntax error) and snowreg does not emulate:
 # no pipes … (grammar's unsupported_kind; dynamic tables, tasks and materialized views are emulated:
-# _PIPELINES, UNDROP DYNAMIC TABLE with UNDROP TABLE, UNDROP TASK with the tasks); ALTER USER (its properties and the
-# user-level parameters, conformance/DECISIONS.md T33). ALTER ACCOUNT | SCHEMA | DATABASE:
+# _PIPELINES, UNDROP DYNAMIC TABLE with UNDROP TABLE, UNDROP TASK with the tasks; ALTER USER: engine.access.
+# alter_user). ALTER ACCOUNT | SCHEMA | DATABASE:
 # SET / UNSET DATA_RETENTION_TIME_IN_DAYS only (engine.retention).
 _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|PIPE|ALERT|NOTEBOOK|"
-                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)|ALTER USER")
+                           r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
 
 
@@ -368,6 +368,10 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     procedures, EXECUTE IMMEDIATE, UNDROP; what snowreg does not emulate is refused. None: plain SQL."""
     if _NOT_EMULATED.fullmatch(stmt.verb):
         raise errors.not_supported(stmt.verb)
+    if stmt.verb == "ALTER USER":
+        from snowreg.engine.access import alter_user
+
+        return status() if describe_only else alter_user.alter_user(session, stmt.body.text)
     if stmt.verb in pipelines.VERBS or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
         with _positions_in_text(stmt):
             return pipelines.run(session, stmt, describe_only, lambda sql: run_text(session, sql))

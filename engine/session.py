@@ -62,7 +62,6 @@ class Session:
     _registered: dict[str, Any] = field(default_factory=dict)  # what the cursor surely holds (name → rows)
     _unsure: bool = False  # a ROLLBACK may have brought back rows of any earlier query: withdraw all first
     _information: bool = False  # the INFORMATION_SCHEMA macros are on the cursor for good
-    temporary_tables: set[tuple[str, str, str]] = field(default_factory=set)  # dropped at close
     # (kind, database, schema, name, arguments) of its temporary functions and procedures: dropped at close too
     temporary_routines: set[tuple[str, str, str, str, str]] = field(default_factory=set)
     # the connector's `execute(…, file_stream=f)` while its PUT runs: the bytes of the one file the PUT names
@@ -318,6 +317,12 @@ class Session:
         if complete is not None:  # DuckDB 2 (earlier versions discard an open result by themselves)
             complete()
 
+    @property
+    def temporary_tables(self) -> set[tuple[str, str, str]]:
+        """The temporary tables and views this session made, under their current names (dropped at close;
+        engine.access.temporary keeps them)."""
+        return {key for key, owner in list(self.catalog.temporary_owners.items()) if owner == self.id}
+
     def forget_duckdb_path(self) -> None:
         """Called when a database or schema was dropped or created: re-run USE before the next query."""
         self._stale = True
@@ -330,7 +335,6 @@ class Session:
                 self._cursor.execute("ROLLBACK")
                 self.transaction = False
             for db, schema, name in self.temporary_tables:
-                self.catalog.temporary_owners.pop((db, schema, name), None)
                 for kind in ("TABLE", "VIEW"):  # DuckDB's DROP TABLE refuses a view, and the reverse
                     try:
                         self._cursor.execute(f"DROP {kind} IF EXISTS {quote(db)}.{quote(schema)}.{quote(physical(name))}")
@@ -338,6 +342,7 @@ class Session:
                         break
                     except duckdb.Error:
                         pass  # the other kind, or its database or schema went first
+                self.catalog.temporary_owners.pop((db, schema, name), None)
             self.catalog.store.relations_changed()
             self._cursor.close()
             self._cursor = None

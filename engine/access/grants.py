@@ -160,12 +160,14 @@ def _schema_object_key(session: Session, kind: str, db: str, schema: str, name: 
         return ObjectKey("STREAM", db, schema, name), catalog.grants.sequence_owner(db, schema, name, kind) or ""
     if kind == "STAGE":
         stage = catalog.objects.get_stage(db, schema, name)
-        return (ObjectKey("STAGE", id=stage.id), stage.owner or "") if stage else (None, "")
+        if stage is None or (stage.temporary and stage.session_id not in (None, session.id)):
+            return None, ""  # another session's temporary stage does not exist for this one (J81)
+        return ObjectKey("STAGE", id=stage.id), stage.owner or ""
     if kind == "TAG":
         tag = catalog.objects.get_tag(db, schema, name)
         return (ObjectKey("TAG", db, schema, name), tag.owner or "") if tag else (None, "")
     relation = catalog.databases.relation_kind(db, schema, name)
-    if relation is None:
+    if relation is None or privileges.others_temporary(session, db, schema, name):  # DECISIONS.md J81
         return None, ""
     key = ObjectKey(relation, db, schema, name)
     return key, catalog.grants.owner_of(key) or ""

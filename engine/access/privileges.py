@@ -20,6 +20,7 @@ from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.relations import list_relations
 from snowreg.engine.access import write_targets
+from snowreg.engine.access.temporary import others_temporary
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar.text import quote_ident
 
@@ -215,16 +216,6 @@ def visible_model_ids(session: Session) -> list[int] | None:
 
 def _schema_name(database: str, schema: str) -> str:
     return f"{quote_ident(database)}.{quote_ident(schema)}"
-
-
-def others_temporary(session: Session, database: str, schema: str, name: str) -> bool:
-    """Is this another session's temporary table? "A temporary table … is not visible to other users or
-    sessions" (https://docs.snowflake.com/en/user-guide/tables-temp-transient): it is to them as if it
-    did not exist (a table of that name made since, of another kind, is not)."""
-    owners = session.catalog.temporary_owners
-    owner = owners.get((database, schema, name)) if owners else None
-    return owner is not None and owner != session.id \
-        and session.catalog.tables.table_shape(database, schema, name).kind == "TEMPORARY"
 
 
 def can_see_table(session: Session, database: str, schema: str, name: str, owner: str | None) -> bool:
@@ -555,6 +546,8 @@ def building(kind: str) -> Iterator[None]:
 
 
 def _check_create_table(session: Session, database: str, schema: str, name: str, kind: str) -> None:
+    if others_temporary(session, database, schema, name):  # not to be replaced (DECISIONS.md J81, J76)
+        raise errors.not_supported(f"Creating {quote_ident(name)} while it names a temporary table of another session")
     a = access(session)
     if "OWNERSHIP" in a.privs.get(("TABLE", database, schema, name), frozenset()) and a.schema_usable(database,
                                                                                                        schema):

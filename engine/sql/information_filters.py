@@ -54,7 +54,8 @@ def visible_objects(session: Session) -> list[str] | None:
             keys.append(_RS.join(("DATABASE", index[1], "", "")))
         elif kind == "SCHEMA" and a.sees_schema(index[1], index[2]):
             keys.append(_RS.join(("SCHEMA", index[1], index[2], "")))
-        elif kind in ("TABLE", "SEQUENCE", "TAG", "TASK") and a.schema_usable(index[1], index[2]):
+        elif kind in ("TABLE", "SEQUENCE", "TAG", "TASK") and a.schema_usable(index[1], index[2]) \
+                and not (kind == "TABLE" and privileges.others_temporary(session, *index[1:4])):
             keys.append(_RS.join(index))
     catalog = session.catalog
     shown = set(privileges.visible_model_ids(session) or ())
@@ -68,6 +69,8 @@ def visible_objects(session: Session) -> list[str] | None:
             keys.append(_RS.join(("TASK", *task.key)))
     for stage in catalog.objects.list_stages():
         held = a.held(("STAGE", stage.id), stage.owner)
+        if stage.temporary and stage.session_id not in (None, session.id):
+            continue
         if held and a.schema_usable(stage.database_name, stage.schema_name):
             keys.append(_RS.join(("STAGE", stage.database_name, stage.schema_name, stage.name)))
     for kind in ("FUNCTION", "PROCEDURE"):

@@ -15,6 +15,7 @@ from snowreg.catalog.names import physical, snowflake
 from snowreg.catalog.store import quote
 from snowreg.engine import sequences, time_travel, transaction
 from snowreg.engine.access import privileges
+from snowreg.engine.access import temporary as temporaries
 from snowreg.engine.result import Column, Result, status
 from snowreg.engine.session import Session
 from snowreg.engine.sql import (
@@ -174,10 +175,8 @@ def _run_translated(session: Session, text: str, tr: Translation, describe_only:
         elif tr.table is not None:
             table_meta.record(session, tr, _write_target(tr) if not renaming else None)
             _enforce_lengths(session, tr, _write_target(tr) if not renaming else None)
-        if temporary:
-            ref = _write_target(tr) or tr.tables[0]
-            session.temporary_tables.add((ref.database or session.current_database(),
-                                          ref.schema or session.schema or "PUBLIC", ref.name))
+        if tr.kind in _TEMPORARY_KINDS:  # whose temporary relation the name is (engine.access.temporary)
+            temporaries.created(session, _write_target(tr) or tr.tables[0], temporary)
     return result
 
 

@@ -72,9 +72,13 @@ def parse_url(node: exp.Expr) -> exp.Expr:
         return exp.Cast(this=exp.Null(), to=exp.DataType.build("JSON", dialect="duckdb"))
     if not (isinstance(permissive, exp.Literal) and permissive.is_int and permissive.this in ("0", "1")):
         raise errors.not_supported("PARSE_URL with a permissive argument other than 0 or 1")
-    tree: exp.Expr = exp.maybe_parse(_template(permissive.this == "1"), dialect="duckdb")
+    # The template reads the text twenty times: it is a lambda's parameter, so the argument is written (and
+    # computed) once. Written into each place, PARSE_URL(PARSE_URL(PARSE_URL(…):path::VARCHAR):path::VARCHAR)
+    # held 20^3 copies, which DuckDB bound for longer than any statement timeout (DECISIONS.md J86).
+    once = f"list_transform([__arg], lambda __u: {_template(permissive.this == '1')})[1]"
+    tree: exp.Expr = exp.maybe_parse(once, dialect="duckdb")
     for column in list(tree.find_all(exp.Column)):
-        if column.name == "__u":
+        if column.name == "__arg":
             column.replace(as_text(args[0].copy()))
     return tree
 

@@ -155,10 +155,12 @@ def test_login_parameters_take_the_same_checks() -> None:
         snowreg.connect(session_parameters={"TIMEZONE": "Nowhere/At_All"})
 
 
-def test_alter_user_is_refused_not_called_a_syntax_error(cur: Any) -> None:
-    for sql in ("ALTER USER SET TIMEZONE = 'UTC'", "ALTER USER IF EXISTS someone UNSET QUERY_TAG"):
-        with pytest.raises(snowreg.NotSupportedError, match="ALTER USER is not supported"):
+def test_a_users_parameter_default_is_refused_not_called_a_syntax_error(cur: Any) -> None:
+    """snowreg keeps no user-level parameter value (T33); a user that does not exist is IF EXISTS' success."""
+    for sql in ("ALTER USER SET TIMEZONE = 'UTC'", "ALTER USER UNSET QUERY_TAG"):
+        with pytest.raises(snowreg.NotSupportedError, match="ALTER USER … (UN)?SET (TIMEZONE|QUERY_TAG) is not supported"):
             cur.execute(sql)
+    assert cur.execute("ALTER USER IF EXISTS someone UNSET QUERY_TAG").fetchall() == [("Statement executed successfully.",)]
 
 
 def test_value_text_reads_literals_and_bare_words() -> None:
