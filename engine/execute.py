@@ -395,6 +395,12 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
                 return create_stream.create(session, stmt.body.text)
             run = {"DROP STREAM": streams.drop, "ALTER STREAM": streams.alter, "SHOW STREAMS": streams.show}[stmt.verb]
             return run(session, stmt.body.text)
+    if stmt.verb == "ALTER VIEW" and "SECURE" in stmt.body.text.upper():
+        from snowreg.engine import secure_views
+
+        if secure_views.handles(stmt.body.text):
+            with _positions_in_text(stmt):
+                return status() if describe_only else secure_views.alter(session, stmt.body.text)
     if stmt.verb == "ALTER SEQUENCE":
         from snowreg.engine import sequences
 
