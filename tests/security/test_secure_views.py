@@ -65,6 +65,14 @@ def test_reader_gets_rows_but_never_the_text(pair: tuple[Connection, Connection]
     assert leaks(run(admin, "SELECT view_definition FROM ML.INFORMATION_SCHEMA.VIEWS WHERE table_name = 'SV'"))
 
 
+def test_the_owners_answer_is_not_reused_for_a_reader(pair: tuple[Connection, Connection]) -> None:
+    admin, alice = pair
+    sql = "SELECT view_definition FROM ML.INFORMATION_SCHEMA.VIEWS WHERE table_name = 'SV'"
+    assert leaks(run(admin, sql)) and leaks(run(admin, "SHOW VIEWS"))
+    assert run(alice, sql) == [(None,)]
+    assert not leaks(run(alice, "SHOW VIEWS"))
+
+
 def test_manage_grants_is_not_ownership(pair: tuple[Connection, Connection]) -> None:
     admin, alice = pair
     run(admin, "GRANT MANAGE GRANTS ON ACCOUNT TO ROLE ANALYST")
