@@ -130,7 +130,7 @@ def _view(session: Session, r: RelationRow, shown: int) -> str:
     tables = session.catalog.tables
     kind = "secure view" if secure_views.is_secure(session, r.database_name, r.schema_name, r.name) else "view"
     if tables.materialized(r.database_name, r.schema_name, r.name) is not None:  # DECISIONS.md Q13
-        kind = "materialized view"
+        kind = kind.replace("view", "materialized view")  # `secure materialized view` for a secure one
         key = tables.clustering(r.database_name, r.schema_name, r.name)
         comment += f" cluster by ({key.key[len('LINEAR('):-1]})" if key is not None else ""
     return (f"create or replace {kind} " + _name((r.database_name, r.schema_name, r.name), shown) + "(\n"

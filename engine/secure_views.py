@@ -62,8 +62,6 @@ def alter(session: Session, sql: str) -> Result:
         raise errors.does_not_exist("View", fqn)
     if "OWNERSHIP" not in held:
         raise errors.insufficient_privileges("view", name)
-    if catalog.tables.materialized(database, schema, name) is not None:  # as CREATE SECURE MATERIALIZED VIEW is
-        raise errors.not_supported("ALTER VIEW … SET | UNSET SECURE of a materialized view")
     transaction.before_plain(session, "ddl")
     catalog.tables.set_secure(database, schema, name, m.group("verb").upper() == "SET")
     return status()

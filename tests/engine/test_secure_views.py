@@ -65,12 +65,19 @@ def test_clone_keeps_the_flag(base: Any) -> None:
     assert secure(base, "V", "TEST_DB.S2") == ["true"]
 
 
-def test_secure_materialized_views_stay_refused(base: Any) -> None:
-    base.execute("CREATE MATERIALIZED VIEW mv AS SELECT a FROM t")
-    with pytest.raises(snowreg.NotSupportedError):
-        base.execute("ALTER VIEW mv SET SECURE")
-    with pytest.raises(snowreg.NotSupportedError):
-        base.execute("CREATE SECURE MATERIALIZED VIEW mv2 AS SELECT a FROM t")
+def test_secure_materialized_views(base: Any) -> None:
+    base.execute("CREATE SECURE MATERIALIZED VIEW mv AS SELECT a FROM t")
+    assert sorted(rows(base, "SELECT * FROM mv")) == [(1,), (2,)]
+    shown = base.execute("SHOW MATERIALIZED VIEWS LIKE 'MV'")
+    names = [d[0] for d in shown.description]
+    assert dict(zip(names, shown.fetchone(), strict=True))["is_secure"] == "true"
+    assert secure(base, "MV") == ["true"]
+    assert rows(base, "SELECT GET_DDL('VIEW', 'mv')")[0][0].startswith("create or replace secure materialized view MV(")
+    base.execute("ALTER MATERIALIZED VIEW mv UNSET SECURE")
+    assert secure(base, "MV") == ["false"]
+    base.execute("ALTER MATERIALIZED VIEW mv SET SECURE")
+    assert secure(base, "MV") == ["true"]
+    base.execute("CREATE OR REPLACE MATERIALIZED VIEW mv AS SELECT a FROM t")
     assert secure(base, "MV") == ["false"]
 
 

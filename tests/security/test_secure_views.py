@@ -19,6 +19,8 @@ SETUP = [
     "CREATE TABLE ML.DEV.T (a INT, b VARCHAR)", "INSERT INTO ML.DEV.T VALUES (1, 'x'), (2, 'y')",
     f"CREATE SECURE VIEW ML.DEV.SV AS SELECT a FROM ML.DEV.T WHERE b <> '{SECRET}'",
     "CREATE VIEW ML.DEV.PV AS SELECT a FROM ML.DEV.T", "CREATE ROLE ANALYST",
+    f"CREATE SECURE MATERIALIZED VIEW ML.DEV.SMV AS SELECT a FROM ML.DEV.T WHERE b <> '{SECRET}'",
+    "GRANT SELECT ON MATERIALIZED VIEW ML.DEV.SMV TO ROLE ANALYST",
     "GRANT USAGE ON DATABASE ML TO ROLE ANALYST", "GRANT USAGE ON SCHEMA ML.DEV TO ROLE ANALYST",
     "GRANT SELECT ON VIEW ML.DEV.SV TO ROLE ANALYST", "GRANT SELECT ON VIEW ML.DEV.PV TO ROLE ANALYST",
     "GRANT CREATE SCHEMA ON DATABASE ML TO ROLE ANALYST",
@@ -55,13 +57,16 @@ def test_reader_gets_rows_but_never_the_text(pair: tuple[Connection, Connection]
                       "WHERE table_name = 'SV'") == [(None, "YES")]
     assert errno(alice, "SELECT GET_DDL('VIEW', 'ML.DEV.SV')") == 2003
     assert errno(alice, "SELECT GET_DDL('TABLE', 'ML.DEV.SV')") == 2003
-    for sql in ("SELECT GET_DDL('SCHEMA', 'ML.DEV')", "SELECT GET_DDL('DATABASE', 'ML')", "DESCRIBE VIEW SV",
+    assert sorted(run(alice, "SELECT * FROM SMV")) == [(1,), (2,)]
+    assert errno(alice, "SELECT GET_DDL('VIEW', 'ML.DEV.SMV')") == 2003
+    for sql in ("SHOW MATERIALIZED VIEWS", "SELECT GET_DDL('SCHEMA', 'ML.DEV')", "SELECT GET_DDL('DATABASE', 'ML')", "DESCRIBE VIEW SV",
                 "SHOW OBJECTS", "SHOW COLUMNS IN VIEW SV", "SELECT * FROM ML.INFORMATION_SCHEMA.VIEWS",
                 "SELECT * FROM ML.INFORMATION_SCHEMA.TABLES", "SELECT * FROM ML.INFORMATION_SCHEMA.COLUMNS"):
         assert not leaks(run(alice, sql)), sql
     assert "PV" in run(alice, "SELECT GET_DDL('SCHEMA', 'ML.DEV')")[0][0]  # what the role may read stays
     # the owner sees it all
     assert leaks(run(admin, "SHOW VIEWS")) and leaks(run(admin, "SELECT GET_DDL('VIEW', 'ML.DEV.SV')"))
+    assert leaks(run(admin, "SHOW MATERIALIZED VIEWS"))
     assert leaks(run(admin, "SELECT view_definition FROM ML.INFORMATION_SCHEMA.VIEWS WHERE table_name = 'SV'"))
 
 
@@ -94,6 +99,7 @@ def test_only_the_owner_changes_secure(pair: tuple[Connection, Connection]) -> N
     admin, alice = pair
     assert errno(alice, "ALTER VIEW SV UNSET SECURE") == 3001
     assert errno(alice, "ALTER VIEW PV SET SECURE") == 3001
+    assert errno(alice, "ALTER MATERIALIZED VIEW SMV UNSET SECURE") == 3001
     run(admin, "REVOKE SELECT ON VIEW ML.DEV.SV FROM ROLE ANALYST")
     assert errno(alice, "ALTER VIEW SV UNSET SECURE") == 2003  # nothing held: it does not exist
     assert run(alice, "ALTER VIEW IF EXISTS SV UNSET SECURE") == [("Statement executed successfully.",)]
