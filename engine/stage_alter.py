@@ -72,7 +72,10 @@ def alter(session: Session, sql: str) -> Result:
         if (db, schema) != (stage.database_name, stage.schema_name):
             privileges.check_create_in_schema(session, db, schema, "STAGE")
             privileges.check_move_into_schema(session, stage.owner, db, schema)
-        if catalog.objects.get_stage(db, schema, name) is not None:
+        existing = catalog.objects.get_stage(db, schema, name)
+        if existing is not None:  # one the role cannot see is not told of to a role that may not create there
+            privileges.check_create_before_telling(session, db, schema, "STAGE",
+                                                   privileges.can_see_stage(session, existing))
             raise errors.already_exists("Object", name)
         catalog.objects.update_stage(stage.id, db, schema, name, stage.comment)
         return status()

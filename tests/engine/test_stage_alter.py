@@ -71,3 +71,18 @@ def test_only_the_owner_alters_and_readers_describe(conn: Any) -> None:
             bob.execute(sql)
         assert info.value.errno == errno, sql
     assert [r[1] for r in rows(cur, "SHOW STAGES")] == ["HIDDEN", "S"]
+
+
+def test_a_rename_onto_a_hidden_stage_tells_nothing_of_it(conn: Any) -> None:
+    cur = conn.cursor()
+    for sql in ("CREATE STAGE mine", "CREATE STAGE secret", "CREATE ROLE r", "GRANT USAGE ON DATABASE TEST_DB TO ROLE r",
+                "GRANT USAGE ON SCHEMA TEST_DB.PUBLIC TO ROLE r", "GRANT OWNERSHIP ON STAGE mine TO ROLE r",
+                "CREATE USER bob DEFAULT_ROLE = r", "GRANT ROLE r TO USER bob"):
+        cur.execute(sql)
+    bob = Connection(conn._catalog, user="BOB").cursor()
+    bob.execute("USE SCHEMA TEST_DB.PUBLIC")
+    with pytest.raises(snowreg.ProgrammingError) as info:
+        bob.execute("ALTER STAGE mine RENAME TO secret")
+    assert info.value.errno == 3001  # not 002002: the role may not see SECRET nor create stages here
+    bob.execute("ALTER STAGE mine RENAME TO mine2")
+    assert [r[1] for r in rows(cur, "SHOW STAGES")] == ["MINE2", "SECRET"]
