@@ -1,10 +1,16 @@
-"""CREATE TAG / DROP TAG / SHOW TAGS: the tags that ALTER MODEL … SET TAG refers to."""
+"""CREATE TAG / DROP TAG / SHOW TAGS, and what setting a tag on any object checks (ALTER MODEL … SET TAG here,
+ALTER TABLE / VIEW / SCHEMA / DATABASE and columns in engine/object_tags.py): the tag exists and the roles may
+apply it, its value is allowed, and no object carries more than 50 tags
+(https://docs.snowflake.com/en/user-guide/object-tagging/introduction)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import orjson
 
 from snowreg import errors
+from snowreg.catalog import TagRow, TagTarget
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import check_container
 from snowreg.engine.result import Result, from_rows, status
@@ -60,3 +66,43 @@ def show_tags(session: Session, stmt: ast.ShowObjects, database: str | None, sch
             for t in session.catalog.objects.list_tags(database, schema)
             if like(stmt.like, t.name) and privileges.can_see_tag(session, t)]
     return from_rows(SHOW_TAGS_COLUMNS, rows, ["TIMESTAMP_LTZ", *["TEXT"] * 7])
+
+
+# "The tag value can be up to 256 characters"; "Snowflake allows a maximum number of 50 unique tags that can be set
+# on a single object" (https://docs.snowflake.com/en/user-guide/object-tagging/introduction; DECISIONS.md G24).
+MAX_VALUE_LENGTH = 256
+MAX_TAGS_PER_OBJECT = 50
+
+
+def find_tag(session: Session, qn: ast.QualifiedName) -> TagRow:
+    """A tag the session sets or unsets: unqualified parts resolve like any object name; it must exist (002003)
+    and the roles must hold APPLY or OWNERSHIP on it, or APPLY TAG on the account (003001)."""
+    db, schema, name = session.qualify(qn)
+    tag = session.catalog.objects.get_tag(db, schema, name)
+    if tag is None:
+        raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
+    privileges.check_tag(session, tag, "apply")
+    return tag
+
+
+def checked_values(session: Session, pairs: Sequence[tuple[ast.QualifiedName, str]]) -> list[tuple[TagRow, str]]:
+    """`SET TAG t = 'v', …`: each tag found and its value checked (length, ALLOWED_VALUES), before any is set."""
+    values = []
+    for tag_name, value in pairs:
+        tag = find_tag(session, tag_name)
+        if len(value) > MAX_VALUE_LENGTH:
+            raise errors.compilation_error(f"Tag value for '{tag.fqn}' is longer than {MAX_VALUE_LENGTH} characters.")
+        if tag.allowed_values is not None and value not in tag.allowed_values:
+            raise errors.compilation_error(f"Tag value '{value}' is not an allowed value of tag '{tag.fqn}'.")
+        values.append((tag, value))
+    return values
+
+
+def set_values(session: Session, target: TagTarget, values: list[tuple[TagRow, str]], what: str) -> None:
+    """Set checked tag values on a model or a named object (`what`: how an error names it), unless the object
+    would then carry more than 50 tags (nothing set)."""
+    held = {tuple(t[:3]) for t in session.catalog.objects.tags_on(target)}
+    held |= {(tag.database_name, tag.schema_name, tag.name) for tag, _ in values}
+    if len(held) > MAX_TAGS_PER_OBJECT:
+        raise errors.compilation_error(f"Exceeded the limit of {MAX_TAGS_PER_OBJECT} tags on {what}.")
+    session.catalog.objects.set_tags(target, values)

@@ -82,7 +82,7 @@ def test_a_version_1_registry_gains_the_files_key_and_keeps_its_files(tmp_path: 
         assert _rows(conn, put)[0][6] == "SKIPPED"
         assert _rows(conn, put + " OVERWRITE = TRUE")[0][6] == "UPLOADED"
         assert [r[1] for r in _rows(conn, "LIST @ST")] == [len("second")]
-    assert _schema(path) == ("2", ["NOT NULL", "PRIMARY KEY"], rows)
+    assert _schema(path) == ("3", ["NOT NULL", "PRIMARY KEY"], rows)
 
 
 def test_a_registry_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
