@@ -19,16 +19,16 @@ from snowreg.engine.resolve import QUALIFIED_NAME, check_container, qualified_na
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
-from snowreg.grammar.text import quote_ident
+from snowreg.grammar.text import place, quote_ident
 
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
 _STRING = r"(?:'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$)"
 _ALTER = re.compile(
     rf"\s*ALTER\s+(?P<kind>TABLE|VIEW|SCHEMA|DATABASE)\s+(?P<if_exists>IF\s+EXISTS\s+)?(?P<name>{QUALIFIED_NAME})\s+"
-    rf"(?:(?:ALTER|MODIFY)\s+(?:COLUMN\s+)?(?P<column>{_IDENT})\s+)?(?P<verb>SET|UNSET)\s+TAG\s+(?P<rest>.*?)\s*;?\s*",
+    rf"(?:(?:ALTER|MODIFY)\s+(?:COLUMN\s+)?(?P<column>{_IDENT})\s+)?(?P<verb>SET|UNSET)\s+TAG\b\s*(?P<rest>.*?)\s*;?\s*",
     re.I | re.S)
-_PAIR = re.compile(rf"\s*(?P<tag>{QUALIFIED_NAME})\s*=\s*(?P<value>{_STRING})\s*(?:,|$)", re.S)
-_NAME = re.compile(rf"\s*(?P<tag>{QUALIFIED_NAME})\s*(?:,|$)", re.S)
+_PAIR = re.compile(rf"\s*(?P<tag>{QUALIFIED_NAME})\s*=\s*(?P<value>{_STRING})\s*", re.S)
+_NAME = re.compile(rf"\s*(?P<tag>{QUALIFIED_NAME})\s*", re.S)
 
 # The domains whose objects snowreg keeps tags on by name (models: engine.models, domain MODULE).
 NAMED_DOMAINS = ("DATABASE", "SCHEMA", "TABLE", "COLUMN")
@@ -50,9 +50,11 @@ def alter(session: Session, sql: str) -> Result:
     kind, column, rest = m.group("kind").upper(), m.group("column"), m.group("rest")
     if column is not None and kind not in ("TABLE", "VIEW"):
         raise errors.syntax_error(1, m.start("column"), column)
-    pairs = _pairs(rest, m.start("rest")) if m.group("verb").upper() == "SET" else None
-    names = None if pairs is not None else _names(rest, m.start("rest"))
-    target = resolve(session, kind, qualified_name(m.group("name")), m.group("if_exists") is not None, column)
+    where = (sql, m.start("rest"), m.end("rest"))
+    pairs = _pairs(*where) if m.group("verb").upper() == "SET" else None
+    names = None if pairs is not None else _names(*where)
+    target = resolve(session, kind, qualified_name(m.group("name")), m.group("if_exists") is not None, column,
+                     at=place(sql, m.start("column")) if column is not None else None)
     if target is None:
         return status()
     transaction.before_plain(session, "ddl")
@@ -64,26 +66,30 @@ def alter(session: Session, sql: str) -> Result:
     return status()
 
 
-def _pairs(rest: str, offset: int) -> list[tuple[ast.QualifiedName, str]]:
-    out, at = [], 0
-    while at < len(rest):
-        pair = _PAIR.match(rest, at)
-        if pair is None or pair.end() == at:
-            raise errors.syntax_error(1, offset + at, (rest[at:].split() or [rest[at:]])[0])
-        out.append((qualified_name(pair.group("tag")), _text(pair.group("value"))))
-        at = pair.end()
-    return out
+def _pairs(sql: str, start: int, end: int) -> list[tuple[ast.QualifiedName, str]]:
+    return [(qualified_name(m.group("tag")), _text(m.group("value"))) for m in _list(_PAIR, sql, start, end)]
 
 
-def _names(rest: str, offset: int) -> list[ast.QualifiedName]:
-    out, at = [], 0
-    while at < len(rest):
-        name = _NAME.match(rest, at)
-        if name is None or name.end() == at:
-            raise errors.syntax_error(1, offset + at, (rest[at:].split() or [rest[at:]])[0])
-        out.append(qualified_name(name.group("tag")))
-        at = name.end()
-    return out
+def _names(sql: str, start: int, end: int) -> list[ast.QualifiedName]:
+    return [qualified_name(m.group("tag")) for m in _list(_NAME, sql, start, end)]
+
+
+def _list(item: re.Pattern[str], sql: str, at: int, end: int) -> list[re.Match[str]]:
+    """`item [, item …]` filling sql[at:end]; a syntax error where it stops matching."""
+    out = []
+    while True:
+        m = item.match(sql, at, end)
+        if m is None or not m.group(0).strip():
+            while at < end and sql[at].isspace():
+                at += 1
+            raise errors.syntax_error(*place(sql, at), (sql[at:end].split() or ["<EOF>"])[0])
+        out.append(m)
+        at = m.end()
+        if at >= end:
+            return out
+        if sql[at] != ",":
+            raise errors.syntax_error(*place(sql, at), sql[at:end].split()[0])
+        at += 1
 
 
 def _text(literal: str) -> str:
@@ -99,7 +105,7 @@ class Resolved:
 
 
 def resolve(session: Session, kind: str, qn: ast.QualifiedName, optional: bool, column: str | None = None,
-            *, check: bool = True) -> Resolved | None:
+            *, check: bool = True, at: tuple[int, int] | None = None) -> Resolved | None:
     """The object a tag is set on, checked to exist and be visible (002003 otherwise; None for IF EXISTS), and with
     `check`, that the roles may set tags on it: OWNERSHIP of it, or APPLY TAG on the account and any privilege on
     it (https://docs.snowflake.com/en/user-guide/object-tagging/introduction, "Tag privileges"; 003001)."""
@@ -153,7 +159,7 @@ def resolve(session: Session, kind: str, qn: ast.QualifiedName, optional: bool, 
         return Resolved(TagTarget("TABLE", database=database, schema=schema, name=name), f"{label.lower()} '{name}'")
     col = column[1:-1].replace('""', '"') if column.startswith('"') else column.upper()
     if col not in {c.name for c in column_types(catalog.store, database, schema, name)}:
-        raise errors.invalid_identifier(quote_ident(col))
+        raise errors.invalid_identifier(quote_ident(col), *at) if at else errors.invalid_identifier(quote_ident(col))
     return Resolved(TagTarget("COLUMN", database=database, schema=schema, name=name, column=col),
                     f"column '{name}.{col}'")
 
@@ -201,9 +207,8 @@ def get_tag(session: Session, tag_text: str, object_text: str, domain: str) -> s
     object itself, NULL when none (not an inherited one: DECISIONS.md G22). The tag must exist and be visible."""
     found = lookup(session, object_text, domain)
     db, schema, name = session.qualify(qualified_name(tag_text))
-    tag = session.catalog.objects.get_tag(db, schema, name)
-    if tag is None or not privileges.can_see_tag(session, tag) and not privileges.access(session).schema_usable(
-            db, schema):
+    tag, a = session.catalog.objects.get_tag(db, schema, name), privileges.access(session)
+    if tag is None or not (a.schema_usable(db, schema) or a.manage_grants):  # "USAGE on the database and schema"
         raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
     for tag_db, tag_schema, tag_name, value in session.catalog.objects.tags_on(found.target):
         if (tag_db, tag_schema, tag_name) == (db, schema, name):

@@ -28,6 +28,7 @@ from snowreg.engine.sql import (
     session_texts,
     shaping,
     system,
+    tag_references,
     table_meta,
 )
 from snowreg.engine.sql.shaping import shape
@@ -622,7 +623,8 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
 
 
 TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
-    spliced_variables, system.expand, history.expand, session_texts.expand)  # $v, SYSTEM$, LAST_QUERY_ID, parameters
+    spliced_variables, system.expand, tag_references.expand, history.expand,
+    session_texts.expand)  # $v, SYSTEM$, TAG_REFERENCES of objects, LAST_QUERY_ID, parameters
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:
