@@ -379,6 +379,7 @@ class Catalog:
         try:
             with self.store.transaction() as tx:
                 self.tables.copy_records(tx, source, target, names)
+                self.objects.copy_relation_tags(tx, source, target, list(names))
                 self.grants.copy_table_grants(tx, source, target, names)
                 if owners:
                     self.grants.copy_sequence_grants(tx, source, target, owners)

@@ -199,6 +199,17 @@ class ObjectsPart:
         tx.execute("UPDATE snowreg.tag_references SET object_name = ? WHERE domain IN ('TABLE', 'COLUMN') "
                    "AND object_database = ? AND object_schema = ? AND object_name = ?", [new, database, schema, old])
 
+    def copy_relation_tags(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
+                           names: list[str]) -> None:
+        """Inside a transaction: CREATE SCHEMA | DATABASE … CLONE: the clones of tables and views `names` of schema
+        `source` in `target` carry the tags set on them and on their columns."""
+        where = ("domain IN ('TABLE', 'COLUMN') AND object_database = ? AND object_schema = ? "
+                 "AND list_contains(?::VARCHAR[], object_name)")
+        tx.execute(f"DELETE FROM snowreg.tag_references WHERE {where}", [*target, names])
+        tx.execute(f"INSERT INTO snowreg.tag_references ({_REF_COLS}) SELECT tag_database, tag_schema, tag_name, "
+                   f"domain, object_id, ?, ?, object_name, column_name, value FROM snowreg.tag_references "
+                   f"WHERE {where}", [*target, *source, names])
+
     def forget_column_tags(self, database: str, schema: str, table: str, columns: list[str]) -> None:
         """ALTER TABLE … DROP COLUMN: the dropped columns' tags go."""
         with self.store.transaction() as tx:

@@ -49,7 +49,10 @@ def alter(session: Session, sql: str) -> Result:
     assert m is not None
     kind, column, rest = m.group("kind").upper(), m.group("column"), m.group("rest")
     if column is not None and kind not in ("TABLE", "VIEW"):
-        raise errors.syntax_error(1, m.start("column"), column)
+        raise errors.syntax_error(*place(sql, m.start("column")), column)
+    if column is not None and re.search(r",\s*COLUMN\b", re.sub(_STRING, "''", rest, flags=re.S), re.I):
+        raise errors.not_supported(f"ALTER {kind} … MODIFY COLUMN … SET / UNSET TAG of several columns in one "
+                                   "statement (one statement a column is)")
     where = (sql, m.start("rest"), m.end("rest"))
     pairs = _pairs(*where) if m.group("verb").upper() == "SET" else None
     names = None if pairs is not None else _names(*where)

@@ -166,3 +166,17 @@ def test_drop_tag_and_drop_schema_take_their_references(conn: Any) -> None:
     run(conn, "USE SCHEMA S")
     run(conn, "CREATE TABLE other.x (a INT)")
     assert refs(conn, "other.x", "table") == []
+
+
+def test_a_cloned_schema_s_tables_carry_their_tags(conn: Any) -> None:
+    for sql in ("CREATE SCHEMA gov", "CREATE TAG gov.label", "CREATE SCHEMA src",
+                "CREATE TABLE src.t (id INT, ssn VARCHAR)", "CREATE VIEW src.v AS SELECT id FROM src.t",
+                "ALTER TABLE src.t SET TAG gov.label = 'table'",
+                "ALTER TABLE src.t MODIFY COLUMN ssn SET TAG gov.label = 'column'",
+                "ALTER VIEW src.v SET TAG gov.label = 'view'", "CREATE SCHEMA copy CLONE src"):
+        run(conn, sql)
+    assert get_tag(conn, "D.GOV.LABEL", "D.COPY.T", "table") == "table"
+    assert get_tag(conn, "D.GOV.LABEL", "D.COPY.T.SSN", "column") == "column"
+    assert get_tag(conn, "D.GOV.LABEL", "D.COPY.V", "table") == "view"
+    run(conn, "ALTER TABLE D.COPY.T UNSET TAG D.GOV.LABEL")  # the clone's own values, apart from the source's
+    assert get_tag(conn, "D.GOV.LABEL", "D.SRC.T", "table") == "table"
