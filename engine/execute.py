@@ -376,6 +376,13 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     if stmt.verb in pipelines.VERBS or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
         with _positions_in_text(stmt):
             return pipelines.run(session, stmt, describe_only, lambda sql: run_text(session, sql))
+    if stmt.verb in ("CREATE TABLE", "CREATE VIEW") and "TAG" in stmt.body.text.upper():
+        from snowreg.engine import create_tags  # loads with the first CREATE … WITH TAG
+
+        if create_tags.handles(stmt.body.text):
+            with _positions_in_text(stmt):
+                return status() if describe_only else create_tags.create(session, stmt.body.text,
+                                                                          lambda sql: run_text(session, sql))
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
         with _positions_in_text(stmt):
             from snowreg.engine import udfs  # user functions load with the first statement about one

@@ -54,7 +54,7 @@ def alter(session: Session, sql: str) -> Result:
         raise errors.not_supported(f"ALTER {kind} … MODIFY COLUMN … SET / UNSET TAG of several columns in one "
                                    "statement (one statement a column is)")
     where = (sql, m.start("rest"), m.end("rest"))
-    pairs = _pairs(*where) if m.group("verb").upper() == "SET" else None
+    pairs = pairs_in(*where) if m.group("verb").upper() == "SET" else None
     names = None if pairs is not None else _names(*where)
     target = resolve(session, kind, qualified_name(m.group("name")), m.group("if_exists") is not None, column,
                      at=place(sql, m.start("column")) if column is not None else None)
@@ -69,7 +69,7 @@ def alter(session: Session, sql: str) -> Result:
     return status()
 
 
-def _pairs(sql: str, start: int, end: int) -> list[tuple[ast.QualifiedName, str]]:
+def pairs_in(sql: str, start: int, end: int) -> list[tuple[ast.QualifiedName, str]]:
     return [(qualified_name(m.group("tag")), _text(m.group("value"))) for m in _list(_PAIR, sql, start, end)]
 
 

@@ -20,12 +20,16 @@ _ARG = r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$)\s*"
 _SCAN = re.compile(_SKIP.pattern + rf"|(?<![\w$.])TABLE\s*\(\s*(?:(?!INFORMATION_SCHEMA\s*\.)(?P<db>{_IDENT})\s*\.\s*)?(?P<is>INFORMATION_SCHEMA"
                    rf"\s*\.\s*)?(?P<fn>TAG_REFERENCES(?:_ALL_COLUMNS)?)\s*\({_ARG},{_ARG}\)\s*\)", re.S | re.I)
 _MODEL_DOMAINS = ("MODULE", "MODEL")
+_LINEAGE = re.compile(_SKIP.pattern + r"|(?<![\w$])(TAG_REFERENCES_WITH_LINEAGE)\s*\(", re.S | re.I)
 
 
 def expand(session: Session, sql: str) -> Spliced | None:
     """The text with each such call replaced by its rows; None when it has none."""
     if "tag_references" not in sql.lower():
         return None
+    if "with_lineage" in sql.lower() and any(m.group(1) for m in _LINEAGE.finditer(sql)):
+        raise errors.not_supported("SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES_WITH_LINEAGE (Account Usage: snowreg has "
+                                   "no SNOWFLAKE database; TAG_REFERENCES answers for one object)")
     edits: list[tuple[int, int, str]] = []
     for m in _SCAN.finditer(sql):
         if m.group("fn") is None:

@@ -180,3 +180,40 @@ def test_a_cloned_schema_s_tables_carry_their_tags(conn: Any) -> None:
     assert get_tag(conn, "D.GOV.LABEL", "D.COPY.V", "table") == "view"
     run(conn, "ALTER TABLE D.COPY.T UNSET TAG D.GOV.LABEL")  # the clone's own values, apart from the source's
     assert get_tag(conn, "D.GOV.LABEL", "D.SRC.T", "table") == "table"
+
+
+def test_create_table_and_view_with_tag_on_the_object_and_its_columns(conn: Any) -> None:
+    run(conn, "CREATE TABLE c (id NUMBER(10, 2), email VARCHAR WITH TAG (pii = 'email'), \"Mixed\" INT TAG (pii = 'q'))"
+              " WITH TAG (cost_center = 'sales') COMMENT = 'tagged'")
+    assert get_tag(conn, "cost_center", "c", "table") == "sales"
+    assert get_tag(conn, "pii", "c.email", "column") == "email"
+    assert get_tag(conn, "pii", 'c."Mixed"', "column") == "q"
+    assert run(conn, "SHOW TABLES LIKE 'C'")[0][5] == "tagged"  # the rest of the statement ran as written
+    run(conn, "CREATE VIEW cv (id WITH TAG (pii = 'view column'), email) WITH TAG (cost_center = 'hr') "
+              "AS SELECT id, email FROM c")
+    assert refs(conn, "cv", "table", "TAG_REFERENCES_ALL_COLUMNS") == [
+        ("COST_CENTER", "hr", "INHERITED", "TABLE", "D", "S", "CV", "COLUMN", "EMAIL"),
+        ("COST_CENTER", "hr", "INHERITED", "TABLE", "D", "S", "CV", "COLUMN", "ID"),
+        ("PII", "view column", "MANUAL", "COLUMN", "D", "S", "CV", "COLUMN", "ID")]
+    run(conn, "CREATE OR REPLACE TABLE c WITH TAG (pii = 'ctas') AS SELECT 'TAG (x)' AS a")
+    assert (get_tag(conn, "pii", "c", "table"), get_tag(conn, "cost_center", "c", "table")) == ("ctas", None)
+    run(conn, "CREATE TABLE IF NOT EXISTS c (a INT) WITH TAG (pii = 'not set')")  # exists: nothing done
+    assert get_tag(conn, "pii", "c", "table") == "ctas"
+
+
+def test_create_with_a_bad_tag_creates_nothing(conn: Any) -> None:
+    assert "not an allowed value" in str(error(conn, "CREATE TABLE bad (a INT) WITH TAG (cost_center = 'nope')"))
+    assert error(conn, "CREATE TABLE bad (a INT WITH TAG (nope = 'x'))").errno == 2003
+    assert error(conn, "CREATE VIEW bad WITH TAG (pii = 'x' junk) AS SELECT 1 AS a").errno == 1003
+    assert run(conn, "SHOW TABLES LIKE 'BAD'") == [] and run(conn, "SHOW VIEWS LIKE 'BAD'") == []
+
+
+def test_other_domains_and_account_usage_are_refused_by_name(conn: Any) -> None:
+    for sql in ("SELECT * FROM TABLE(SNOWFLAKE.ACCOUNT_USAGE.TAG_REFERENCES_WITH_LINEAGE('D.S.PII'))",
+                "SELECT * FROM TABLE(INFORMATION_SCHEMA.TAG_REFERENCES('D', 'warehouse'))",
+                "SELECT SYSTEM$GET_TAG('pii', 'admin', 'user')",
+                "ALTER TABLE t MODIFY COLUMN id SET TAG pii = 'a', COLUMN ssn SET TAG pii = 'b'"):
+        assert isinstance(error(conn, sql), snowreg.NotSupportedError), sql
+    assert error(conn, "SELECT * FROM TABLE(INFORMATION_SCHEMA.TAG_REFERENCES('D', 'bogus'))").errno == 2000
+    # a literal that merely mentions the function is no call
+    assert run(conn, "SELECT 'TAG_REFERENCES_WITH_LINEAGE(x)'") == [("TAG_REFERENCES_WITH_LINEAGE(x)",)]

@@ -121,3 +121,13 @@ def test_another_sessions_temporary_table_is_not_there(admin: Any, analyst: Any)
     assert errno(other, "ALTER TABLE tmp SET TAG pii = 'theirs'") == 2003
     assert errno(other, "SELECT SYSTEM$GET_TAG('pii', 'tmp', 'table')") == 2003
     assert run(analyst, "SELECT SYSTEM$GET_TAG('pii', 'tmp', 'table')") == [("mine",)]
+
+
+def test_create_with_a_tag_the_role_may_not_apply_creates_nothing(admin: Any, analyst: Any) -> None:
+    run(admin, "GRANT CREATE TABLE ON SCHEMA D.S TO ROLE analyst")
+    run(admin, "GRANT USAGE ON SCHEMA D.GOV TO ROLE analyst")
+    assert errno(analyst, "CREATE TABLE mine (a INT) WITH TAG (D.GOV.SECRET = 'x')") == 3001
+    assert errno(analyst, "CREATE TABLE mine (a INT WITH TAG (D.GOV.SECRET = 'x'))") == 3001
+    assert run(analyst, "SHOW TABLES LIKE 'MINE'") == []
+    run(analyst, "CREATE TABLE mine (a INT WITH TAG (pii = 'mine')) WITH TAG (pii = 'table')")  # APPLY on PII
+    assert run(admin, "SELECT SYSTEM$GET_TAG('D.S.PII', 'D.S.MINE.A', 'COLUMN')") == [("mine",)]
