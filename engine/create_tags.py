@@ -16,6 +16,7 @@ from snowreg.engine import object_tags, tags
 from snowreg.engine.resolve import QUALIFIED_NAME, qualified_name
 from snowreg.engine.result import Result
 from snowreg.engine.session import Session
+from snowreg.grammar import ast
 from snowreg.grammar.text import LITERALS_AND_COMMENTS, place
 
 _HEAD = re.compile(rf"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:LOCAL|GLOBAL)\s+)?(?:(?:TEMP|TEMPORARY|VOLATILE|TRANSIENT)"
@@ -39,12 +40,15 @@ def create(session: Session, sql: str, run: Callable[[str], Result]) -> Result:
     clauses = _clauses(sql)
     on_object: list[tuple[TagRow, str]] = []
     on_columns: dict[str, list[tuple[TagRow, str]]] = {}
+    pairs: dict[str | None, list[tuple[ast.QualifiedName, str]]] = {}
     for _, _, column, start, end in clauses:
-        values = tags.checked_values(session, object_tags.pairs_in(sql, start, end))
-        (on_object if column is None else on_columns.setdefault(column, [])).extend(values)
-    for values in (on_object, *on_columns.values()):
-        if len({(t.database_name, t.schema_name, t.name) for t, _ in values}) > tags.MAX_TAGS_PER_OBJECT:
-            raise errors.compilation_error(f"Exceeded the limit of {tags.MAX_TAGS_PER_OBJECT} tags on one object.")
+        pairs.setdefault(column, []).extend(object_tags.pairs_in(sql, start, end))
+    for column, written in pairs.items():
+        values = tags.for_new_object(session, written)
+        if column is None:
+            on_object = values
+        else:
+            on_columns[column] = values
     database, schema, name = session.qualify(qualified_name(head.group("name")))
     existed = session.catalog.databases.relation_kind(database, schema, name) is not None
     text = list(sql)

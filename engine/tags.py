@@ -98,6 +98,14 @@ def checked_values(session: Session, pairs: Sequence[tuple[ast.QualifiedName, st
     return values
 
 
+def for_new_object(session: Session, pairs: Sequence[tuple[ast.QualifiedName, str]]) -> list[tuple[TagRow, str]]:
+    """`CREATE … WITH TAG (…)`: the values checked as SET TAG checks them, at most 50 distinct tags."""
+    values = checked_values(session, pairs)
+    if len({(t.database_name, t.schema_name, t.name) for t, _ in values}) > MAX_TAGS_PER_OBJECT:
+        raise errors.compilation_error(f"Exceeded the limit of {MAX_TAGS_PER_OBJECT} tags on one object.")
+    return values
+
+
 def set_values(session: Session, target: TagTarget, values: list[tuple[TagRow, str]], what: str) -> None:
     """Set checked tag values on a model or a named object (`what`: how an error names it), unless the object
     would then carry more than 50 tags (nothing set)."""

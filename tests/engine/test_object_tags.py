@@ -217,3 +217,17 @@ def test_other_domains_and_account_usage_are_refused_by_name(conn: Any) -> None:
     assert error(conn, "SELECT * FROM TABLE(INFORMATION_SCHEMA.TAG_REFERENCES('D', 'bogus'))").errno == 2000
     # a literal that merely mentions the function is no call
     assert run(conn, "SELECT 'TAG_REFERENCES_WITH_LINEAGE(x)'") == [("TAG_REFERENCES_WITH_LINEAGE(x)",)]
+
+
+def test_create_schema_and_database_with_tag(conn: Any) -> None:
+    run(conn, "CREATE SCHEMA tagged WITH MANAGED ACCESS COMMENT = 'c' WITH TAG (S.pii = 'schema')")
+    assert get_tag(conn, "D.S.PII", "D.TAGGED", "schema") == "schema"
+    run(conn, "CREATE DATABASE D2 TAG (D.S.cost_center = 'hr')")
+    assert get_tag(conn, "D.S.COST_CENTER", "D2", "database") == "hr"
+    # checked before anything is made: a bad value creates no schema or database
+    assert "not an allowed value" in str(error(conn, "CREATE SCHEMA D.bad WITH TAG (D.S.cost_center = 'nope')"))
+    assert error(conn, "CREATE DATABASE D3 WITH TAG (D.S.nope = 'x')").errno == 2003
+    assert run(conn, "SHOW SCHEMAS LIKE 'BAD' IN DATABASE D") == []
+    assert run(conn, "SHOW DATABASES LIKE 'D3'") == []
+    run(conn, "CREATE SCHEMA IF NOT EXISTS D.tagged WITH TAG (D.S.pii = 'not set')")  # exists: nothing done
+    assert get_tag(conn, "D.S.PII", "D.TAGGED", "schema") == "schema"
