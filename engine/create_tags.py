@@ -43,8 +43,8 @@ def create(session: Session, sql: str, run: Callable[[str], Result]) -> Result:
     pairs: dict[str | None, list[tuple[ast.QualifiedName, str]]] = {}
     for _, _, column, start, end in clauses:
         pairs.setdefault(column, []).extend(object_tags.pairs_in(sql, start, end))
-    for column, written in pairs.items():
-        values = tags.for_new_object(session, written)
+    for column, given in pairs.items():
+        values = tags.for_new_object(session, given)
         if column is None:
             on_object = values
         else:
