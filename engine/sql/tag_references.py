@@ -20,6 +20,7 @@ _ARG = r"\s*('(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$)\s*"
 _SCAN = re.compile(_SKIP.pattern + rf"|(?<![\w$.])TABLE\s*\(\s*(?:(?!INFORMATION_SCHEMA\s*\.)(?P<db>{_IDENT})\s*\.\s*)?(?P<is>INFORMATION_SCHEMA"
                    rf"\s*\.\s*)?(?P<fn>TAG_REFERENCES(?:_ALL_COLUMNS)?)\s*\({_ARG},{_ARG}\)\s*\)", re.S | re.I)
 _MODEL_DOMAINS = ("MODULE", "MODEL")
+_VIEW = re.compile(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:SECURE\s+)?(?:RECURSIVE\s+)?(?:MATERIALIZED\s+)?VIEW\b", re.I)
 _LINEAGE = re.compile(_SKIP.pattern + r"|(?<![\w$])(TAG_REFERENCES_WITH_LINEAGE)\s*\(", re.S | re.I)
 
 
@@ -40,6 +41,9 @@ def expand(session: Session, sql: str) -> Spliced | None:
         name, domain = _value(args[0]), _value(args[1])
         if domain.strip().upper() in _MODEL_DOMAINS and m.group("fn").upper() == "TAG_REFERENCES":
             continue  # a model's tags: the INFORMATION_SCHEMA macro's
+        if _VIEW.match(sql):  # its rows would be the view's for good, not read when it is queried
+            raise errors.not_supported(f"INFORMATION_SCHEMA.{m.group('fn').upper()} of objects other than models "
+                                       "in a view's query")
         if m.group("db") is not None:
             _check_database(session, m.group("db"))
         edits.append((m.start(), m.end(), _rows(session, m.group("fn").upper(), name, domain.strip())))

@@ -231,3 +231,17 @@ def test_create_schema_and_database_with_tag(conn: Any) -> None:
     assert run(conn, "SHOW DATABASES LIKE 'D3'") == []
     run(conn, "CREATE SCHEMA IF NOT EXISTS D.tagged WITH TAG (D.S.pii = 'not set')")  # exists: nothing done
     assert get_tag(conn, "D.S.PII", "D.TAGGED", "schema") == "schema"
+
+
+def test_tag_references_of_objects_are_answered_for_a_statement_only(conn: Any) -> None:
+    """Its rows are worked out for the statement's text: a view or a function body would keep them frozen or
+    answer none, so both are refused by name."""
+    view = "CREATE VIEW frozen AS SELECT * FROM TABLE(INFORMATION_SCHEMA.TAG_REFERENCES('t', 'table'))"
+    assert isinstance(error(conn, view), snowreg.NotSupportedError)
+    body = "CREATE FUNCTION tagged() RETURNS TABLE (n VARCHAR) AS " \
+           "'SELECT tag_name FROM TABLE(D.INFORMATION_SCHEMA.TAG_REFERENCES(''D.S.T'', ''TABLE''))'"
+    assert isinstance(error(conn, body), snowreg.NotSupportedError)
+    run(conn, "ALTER TABLE t SET TAG pii = 'x'")
+    assert run(conn, "CREATE TABLE snapshot AS SELECT tag_name FROM TABLE(INFORMATION_SCHEMA.TAG_REFERENCES("
+                     "'t', 'table'))") is not None
+    assert run(conn, "SELECT * FROM snapshot") == [("PII",)]
