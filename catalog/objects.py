@@ -137,6 +137,13 @@ class ObjectsPart:
                 [database, schema, name, now(), owner, comment, allowed],
             )
 
+    def update_tag(self, tag: TagRow, allowed_values: tuple[str, ...] | None, comment: str | None) -> None:
+        """ALTER TAG … ADD | DROP | UNSET ALLOWED_VALUES, SET | UNSET COMMENT: the tag's new properties."""
+        allowed = orjson.dumps(list(allowed_values)).decode() if allowed_values is not None else None
+        with self.store.transaction() as tx:
+            tx.execute("UPDATE snowreg.tags SET allowed_values = ?, comment = ? WHERE database_name = ? AND "
+                       "schema_name = ? AND name = ?", [allowed, comment, tag.database_name, tag.schema_name, tag.name])
+
     def delete_tag_rows(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
         """Inside a transaction: a tag with its references (its grants: see Catalog.drop_tag)."""
         key = [database, schema, name]

@@ -409,6 +409,9 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         return status() if describe_only else sequences.alter_sequence(session, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
+    if stmt.verb == "ALTER TAG":
+        with _positions_in_text(stmt):
+            return status() if describe_only else tags.alter_tag(session, stmt.body.text)
     if stmt.verb in _TAGGED_ALTERS and "TAG" in stmt.body.text.upper():
         from snowreg.engine import object_tags  # loads with the first statement setting a tag on an object
 

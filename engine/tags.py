@@ -5,6 +5,7 @@ apply it, its value is allowed, and no object carries more than 50 tags
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import orjson
@@ -12,11 +13,11 @@ import orjson
 from snowreg import errors
 from snowreg.catalog import TagRow, TagTarget
 from snowreg.engine.access import privileges
-from snowreg.engine.resolve import check_container
+from snowreg.engine.resolve import QUALIFIED_NAME, check_container, qualified_name
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
-from snowreg.grammar.text import like, quote_ident
+from snowreg.grammar.text import like, place, quote_ident
 
 
 def create_tag(session: Session, stmt: ast.CreateTag) -> Result:
@@ -114,3 +115,56 @@ def set_values(session: Session, target: TagTarget, values: list[tuple[TagRow, s
     if len(held) > MAX_TAGS_PER_OBJECT:
         raise errors.compilation_error(f"Exceeded the limit of {MAX_TAGS_PER_OBJECT} tags on {what}.")
     session.catalog.objects.set_tags(target, values)
+
+
+# ALTER TAG (https://docs.snowflake.com/en/sql-reference/sql/alter-tag; DECISIONS.md G30)
+_STRING = r"(?:'(?:[^'\\]|\\.|'')*'|\$\$.*?\$\$)"
+_ALTER_TAG = re.compile(rf"\s*ALTER\s+TAG\s+(?P<if_exists>IF\s+EXISTS\s+)?(?P<name>{QUALIFIED_NAME})\s+(?P<rest>.*?)\s*;?\s*",
+                        re.I | re.S)
+_VALUES = re.compile(rf"(?P<op>ADD|DROP)\s+ALLOWED_VALUES\s+(?P<values>{_STRING}(?:\s*,\s*{_STRING})*)", re.I | re.S)
+_COMMENT = re.compile(rf"SET\s+COMMENT\s*=\s*(?P<value>{_STRING})", re.I | re.S)
+_UNSET = re.compile(r"UNSET\s+(?P<what>ALLOWED_VALUES|COMMENT)", re.I)
+
+
+def alter_tag(session: Session, sql: str) -> Result:
+    """ALTER TAG [IF EXISTS] t { ADD | DROP } ALLOWED_VALUES 'v' [, …] | UNSET ALLOWED_VALUES | SET COMMENT = 'c' |
+    UNSET COMMENT, by the tag's owner. RENAME TO, masking policies and propagation are refused by name."""
+    m = _ALTER_TAG.fullmatch(sql)
+    if m is None:
+        raise errors.syntax_error(*place(sql, 0), "ALTER")
+    rest = m.group("rest")
+    values, comment, unset = _VALUES.fullmatch(rest), _COMMENT.fullmatch(rest), _UNSET.fullmatch(rest)
+    if values is None and comment is None and unset is None:
+        words = " ".join(rest.split()[:2]).upper()
+        raise errors.not_supported(f"ALTER TAG … {words}")
+    db, schema, name = session.qualify(qualified_name(m.group("name")))
+    tag = session.catalog.objects.get_tag(db, schema, name)
+    if tag is not None and m.group("if_exists") and not privileges.can_see_tag(session, tag):
+        tag = None  # hidden: answered as a missing tag (J24)
+    if tag is None:
+        if m.group("if_exists"):
+            check_container(session, db, schema)
+            return status()
+        raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
+    privileges.check_tag(session, tag, "own")
+    allowed, text = tag.allowed_values, tag.comment
+    if values is not None:
+        given = [_text(v) for v in re.findall(_STRING, values.group("values"), re.S)]
+        if values.group("op").upper() == "ADD":
+            allowed = tuple(dict.fromkeys([*(allowed or ()), *given]))
+        else:
+            allowed = tuple(v for v in allowed or () if v not in given)
+    elif comment is not None:
+        text = _text(comment.group("value"))
+    elif unset is not None and unset.group("what").upper() == "COMMENT":
+        text = None
+    else:
+        allowed = None
+    session.catalog.objects.update_tag(tag, allowed, text)
+    return status()
+
+
+def _text(literal: str) -> str:
+    if literal.startswith("$$"):
+        return literal[2:-2]
+    return re.sub(r"\\(.)|''", lambda m: m.group(1) or "'", literal[1:-1])

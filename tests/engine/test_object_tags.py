@@ -245,3 +245,19 @@ def test_tag_references_of_objects_are_answered_for_a_statement_only(conn: Any) 
     assert run(conn, "CREATE TABLE snapshot AS SELECT tag_name FROM TABLE(INFORMATION_SCHEMA.TAG_REFERENCES("
                      "'t', 'table'))") is not None
     assert run(conn, "SELECT * FROM snapshot") == [("PII",)]
+
+
+def test_alter_tag_allowed_values_and_comment(conn: Any) -> None:
+    run(conn, "ALTER TAG cost_center ADD ALLOWED_VALUES 'legal', 'hr'")
+    run(conn, "ALTER TABLE t SET TAG cost_center = 'legal'")
+    run(conn, "ALTER TAG cost_center DROP ALLOWED_VALUES 'sales'")
+    assert "not an allowed value" in str(error(conn, "ALTER VIEW v SET TAG cost_center = 'sales'"))
+    run(conn, "ALTER TAG cost_center SET COMMENT = 'who pays'")
+    assert tuple(run(conn, "SHOW TAGS LIKE 'COST_CENTER'")[0][5:7]) == ("who pays", '["hr","legal"]')
+    run(conn, "ALTER TAG cost_center UNSET ALLOWED_VALUES")
+    run(conn, "ALTER TAG cost_center UNSET COMMENT")
+    assert tuple(run(conn, "SHOW TAGS LIKE 'COST_CENTER'")[0][5:7]) == ("", None)
+    run(conn, "ALTER VIEW v SET TAG cost_center = 'anything'")
+    assert isinstance(error(conn, "ALTER TAG cost_center RENAME TO cc"), snowreg.NotSupportedError)
+    assert error(conn, "ALTER TAG nope SET COMMENT = 'x'").errno == 2003
+    run(conn, "ALTER TAG IF EXISTS nope UNSET COMMENT")

@@ -131,3 +131,11 @@ def test_create_with_a_tag_the_role_may_not_apply_creates_nothing(admin: Any, an
     assert run(analyst, "SHOW TABLES LIKE 'MINE'") == []
     run(analyst, "CREATE TABLE mine (a INT WITH TAG (pii = 'mine')) WITH TAG (pii = 'table')")  # APPLY on PII
     assert run(admin, "SELECT SYSTEM$GET_TAG('D.S.PII', 'D.S.MINE.A', 'COLUMN')") == [("mine",)]
+
+
+def test_alter_tag_needs_ownership_of_the_tag(admin: Any, analyst: Any) -> None:
+    assert errno(analyst, "ALTER TAG D.S.PII ADD ALLOWED_VALUES 'x'") == 3001  # APPLY is not OWNERSHIP
+    assert errno(analyst, "ALTER TAG D.GOV.SECRET SET COMMENT = 'x'") == 2003  # holds nothing on it
+    run(analyst, "ALTER TAG IF EXISTS D.GOV.SECRET SET COMMENT = 'x'")  # as a missing tag: nothing done
+    assert run(admin, "SHOW TAGS LIKE 'SECRET' IN SCHEMA D.GOV")[0][5] == ""
+    assert run(admin, "SHOW TAGS LIKE 'PII' IN SCHEMA D.S")[0][6] is None
