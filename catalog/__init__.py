@@ -26,7 +26,7 @@ from snowreg.catalog.information import ModelVersionRows
 from snowreg.catalog.loads import LoadsPart
 from snowreg.catalog.models import ModelRow, ModelsPart, VersionContent, VersionIndex, VersionRow
 from snowreg.catalog.names import physical
-from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow
+from snowreg.catalog.objects import ObjectsPart, StageRow, TagRow, TagTarget
 from snowreg.catalog.relations import column_types
 from snowreg.catalog.retention import RetentionPart
 from snowreg.catalog.sandbox import FunctionCatalog
@@ -38,7 +38,7 @@ from snowreg.catalog.warehouses import WarehouseRow, WarehousesPart
 
 __all__ = [
     "Catalog", "ColumnSpec", "DatabaseRow", "FunctionCatalog", "FunctionRow", "KeySpec", "ModelRow", "ModelVersionRows",
-    "SchemaRow", "StageRow", "Store", "TableShape", "TagRow", "VersionContent", "VersionIndex", "VersionRow",
+    "SchemaRow", "StageRow", "Store", "TableShape", "TagRow", "TagTarget", "VersionContent", "VersionIndex", "VersionRow",
     "WarehouseRow", "quote",
 ]
 
@@ -251,6 +251,7 @@ class Catalog:
         """What is kept by name about a database or schema and what was in it: grants, table records."""
         self.grants.forget_container(tx, database, schema)
         self.tables.forget_container(tx, database, schema)
+        self.objects.forget_references_in(tx, database, schema)
         self.dropped.forget_container(tx, database, schema)
         self.retention.forget_container(tx, database, schema)
         self.tasks.forget_container(tx, database, schema)
@@ -292,6 +293,7 @@ class Catalog:
         with self.store.transaction() as tx:
             self.grants.forget_table(database, schema, name)
             self.tables.forget(tx, database, schema, name)
+            self.objects.forget_relation_tags(tx, database, schema, name)
         self.temporary_owners.pop((database, schema, name), None)
 
     def keep_dropped_table(self, database: str, schema: str, name: str, copy_grants: bool = False
@@ -312,6 +314,7 @@ class Catalog:
             with self.store.transaction(stale=_table_read, tables_only=True) as tx:
                 created, owner = self.grants.keep_table_grants(tx, database, schema, name, hidden, copy_grants)
                 self.tables.rename(tx, database, schema, name, hidden, view=False)
+                self.objects.rename_relation_tags(tx, database, schema, name, hidden)
                 row = DroppedRow(database, schema, name, hidden, created, owner, now())
                 self.dropped.insert(tx, row)
         except BaseException:
@@ -335,6 +338,7 @@ class Catalog:
             with self.store.transaction() as tx:
                 self.grants.restore_table_grants(tx, row.hidden)
                 self.tables.rename(tx, row.database_name, row.schema_name, row.hidden, row.name)
+                self.objects.rename_relation_tags(tx, row.database_name, row.schema_name, row.hidden, row.name)
                 self.dropped.delete(tx, row.hidden)
         except BaseException:
             self._rename_data(row.database_name, row.schema_name, row.name, row.hidden)
@@ -349,6 +353,7 @@ class Catalog:
             with self.store.transaction() as tx:
                 self.grants.restore_table_grants(tx, row.hidden, restore=False)
                 self.tables.forget(tx, row.database_name, row.schema_name, row.hidden)
+                self.objects.forget_relation_tags(tx, row.database_name, row.schema_name, row.hidden)
                 self.dropped.delete(tx, row.hidden)
 
     def _rename_data(self, database: str, schema: str, old: str, new: str) -> bool:
@@ -374,6 +379,7 @@ class Catalog:
         try:
             with self.store.transaction() as tx:
                 self.tables.copy_records(tx, source, target, names)
+                self.objects.copy_relation_tags(tx, source, target, list(names))
                 self.grants.copy_table_grants(tx, source, target, names)
                 if owners:
                     self.grants.copy_sequence_grants(tx, source, target, owners)
@@ -392,6 +398,7 @@ class Catalog:
         with self.store.transaction() as tx:
             self.grants.rename_table(database, schema, old, new)
             self.tables.rename(tx, database, schema, old, new)
+            self.objects.rename_relation_tags(tx, database, schema, old, new)
         owner = self.temporary_owners.pop((database, schema, old), None)
         if owner is not None:  # a temporary table stays its session's under its new name
             self.temporary_owners[(database, schema, new)] = owner

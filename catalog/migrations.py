@@ -6,7 +6,7 @@ import duckdb
 
 from snowreg import errors
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 def _key_files(db: duckdb.DuckDBPyConnection) -> None:
@@ -22,7 +22,14 @@ def _key_files(db: duckdb.DuckDBPyConnection) -> None:
     db.execute("ALTER TABLE snowreg.files_keyed RENAME TO files")
 
 
-_STEPS = {"1": ("2", _key_files)}  # from version → (to version, the step)
+def _named_tag_references(db: duckdb.DuckDBPyConnection) -> None:
+    """2 → 3: snowreg.tag_references names the databases, schemas, tables, views and columns tags are set on
+    (models keep their id)."""
+    for column in ("object_database", "object_schema", "object_name", "column_name"):
+        db.execute(f"ALTER TABLE snowreg.tag_references ADD COLUMN IF NOT EXISTS {column} VARCHAR DEFAULT ''")
+
+
+_STEPS = {"1": ("2", _key_files), "2": ("3", _named_tag_references)}  # from version → (to version, the step)
 
 
 def migrate(db: duckdb.DuckDBPyConnection) -> None:

@@ -144,6 +144,13 @@ class ObjectsPart:
                 [database, schema, name, now(), owner, comment, allowed],
             )
 
+    def update_tag(self, tag: TagRow, allowed_values: tuple[str, ...] | None, comment: str | None) -> None:
+        """ALTER TAG … ADD | DROP | UNSET ALLOWED_VALUES, SET | UNSET COMMENT: the tag's new properties."""
+        allowed = orjson.dumps(list(allowed_values)).decode() if allowed_values is not None else None
+        with self.store.transaction() as tx:
+            tx.execute("UPDATE snowreg.tags SET allowed_values = ?, comment = ? WHERE database_name = ? AND "
+                       "schema_name = ? AND name = ?", [allowed, comment, tag.database_name, tag.schema_name, tag.name])
+
     def delete_tag_rows(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
         """Inside a transaction: a tag with its references (its grants: see Catalog.drop_tag)."""
         key = [database, schema, name]
@@ -164,29 +171,107 @@ class ObjectsPart:
         """Inside a transaction: the tag values set on a dropped model."""
         tx.execute("DELETE FROM snowreg.tag_references WHERE domain = 'MODULE' AND object_id = ?", [model_id])
 
-    def set_tags(self, model_id: int, values: list[tuple[TagRow, str]]) -> None:
+    def set_tags(self, target: TagTarget, values: list[tuple[TagRow, str]]) -> None:
+        """Set (or change) the values of tags on a model or a named object, in one transaction."""
         with self.store.transaction() as tx:
             for tag, value in values:
-                key = [tag.database_name, tag.schema_name, tag.name, model_id]
-                tx.execute(
-                    "DELETE FROM snowreg.tag_references WHERE tag_database = ? AND tag_schema = ? AND tag_name = ? "
-                    "AND domain = 'MODULE' AND object_id = ?", key)
-                tx.execute("INSERT INTO snowreg.tag_references VALUES (?, ?, ?, 'MODULE', ?, ?)",
-                           [*key[:3], model_id, value])
+                key = [tag.database_name, tag.schema_name, tag.name, *target.key]
+                tx.execute(f"DELETE FROM snowreg.tag_references WHERE {_REFERENCE}", key)
+                tx.execute(f"INSERT INTO snowreg.tag_references ({_REF_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [*key, value])
 
-    def unset_tags(self, model_id: int, tags: list[TagRow]) -> None:
+    def unset_tags(self, target: TagTarget, tags: list[TagRow]) -> None:
         with self.store.transaction() as tx:
             for tag in tags:
-                tx.execute(
-                    "DELETE FROM snowreg.tag_references WHERE tag_database = ? AND tag_schema = ? AND tag_name = ? "
-                    "AND domain = 'MODULE' AND object_id = ?",
-                    [tag.database_name, tag.schema_name, tag.name, model_id])
+                tx.execute(f"DELETE FROM snowreg.tag_references WHERE {_REFERENCE}",
+                           [tag.database_name, tag.schema_name, tag.name, *target.key])
 
-    def model_tags(self, model_id: int) -> list[tuple[str, str, str, str]]:
-        """(tag database, tag schema, tag name, value) of a model's tags."""
+    def tags_on(self, target: TagTarget) -> list[tuple[str, str, str, str]]:
+        """(tag database, tag schema, tag name, value) of the tags set on a model or a named object itself."""
         return [tuple(r) for r in self.store.query(  # type: ignore[misc]
-            "SELECT tag_database, tag_schema, tag_name, value FROM snowreg.tag_references "
-            "WHERE domain = 'MODULE' AND object_id = ? ORDER BY 1, 2, 3", [model_id])]
+            "SELECT tag_database, tag_schema, tag_name, value FROM snowreg.tag_references WHERE "
+            + _TARGET + " ORDER BY 1, 2, 3", target.key)]
+
+    def column_tags(self, database: str, schema: str, table: str) -> list[tuple[str, str, str, str, str]]:
+        """(column, tag database, tag schema, tag name, value) of the tags set on a table's or view's columns."""
+        return [tuple(r) for r in self.store.query(  # type: ignore[misc]
+            "SELECT column_name, tag_database, tag_schema, tag_name, value FROM snowreg.tag_references "
+            "WHERE domain = 'COLUMN' AND object_database = ? AND object_schema = ? AND object_name = ? "
+            "ORDER BY 1, 2, 3, 4", [database, schema, table])]
+
+    # -- steps of Catalog's cross-family writes: tags set on tables, views and columns follow them --
+
+    def forget_relation_tags(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> None:
+        """Inside a transaction: the tags set on a dropped table or view and on its columns."""
+        tx.execute("DELETE FROM snowreg.tag_references WHERE domain IN ('TABLE', 'COLUMN') AND object_database = ? "
+                   "AND object_schema = ? AND object_name = ?", [database, schema, name])
+
+    def rename_relation_tags(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str, old: str,
+                             new: str) -> None:
+        """Inside a transaction: a renamed table or view keeps its tags and its columns' (also when DROP TABLE
+        sets it aside for UNDROP under a hidden name)."""
+        tx.execute("UPDATE snowreg.tag_references SET object_name = ? WHERE domain IN ('TABLE', 'COLUMN') "
+                   "AND object_database = ? AND object_schema = ? AND object_name = ?", [new, database, schema, old])
+
+    def copy_relation_tags(self, tx: duckdb.DuckDBPyConnection, source: tuple[str, str], target: tuple[str, str],
+                           names: list[str]) -> None:
+        """Inside a transaction: CREATE SCHEMA | DATABASE … CLONE: the clones of tables and views `names` of schema
+        `source` in `target` carry the tags set on them and on their columns."""
+        where = ("domain IN ('TABLE', 'COLUMN') AND object_database = ? AND object_schema = ? "
+                 "AND list_contains(?::VARCHAR[], object_name)")
+        tx.execute(f"DELETE FROM snowreg.tag_references WHERE {where}", [*target, names])
+        tx.execute(f"INSERT INTO snowreg.tag_references ({_REF_COLS}) SELECT tag_database, tag_schema, tag_name, "
+                   f"domain, object_id, ?, ?, object_name, column_name, value FROM snowreg.tag_references "
+                   f"WHERE {where}", [*target, *source, names])
+
+    def forget_column_tags(self, database: str, schema: str, table: str, columns: list[str]) -> None:
+        """ALTER TABLE … DROP COLUMN: the dropped columns' tags go."""
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM snowreg.tag_references WHERE domain = 'COLUMN' AND object_database = ? AND "
+                       "object_schema = ? AND object_name = ? AND list_contains(?, column_name)",
+                       [database, schema, table, columns])
+
+    def rename_column_tags(self, database: str, schema: str, table: str, old: str, new: str) -> None:
+        """ALTER TABLE … RENAME COLUMN: the column keeps its tags."""
+        with self.store.transaction() as tx:
+            tx.execute("UPDATE snowreg.tag_references SET column_name = ? WHERE domain = 'COLUMN' AND "
+                       "object_database = ? AND object_schema = ? AND object_name = ? AND column_name = ?",
+                       [new, database, schema, table, old])
+
+    def forget_references_in(self, tx: duckdb.DuckDBPyConnection, database: str, schema: str | None) -> None:
+        """Inside a transaction: the tags set on a dropped (or re-created) database or schema and on every
+        object named in it."""
+        where, params = ("object_database = ?", [database]) if schema is None else \
+            ("object_database = ? AND object_schema = ?", [database, schema])
+        tx.execute(f"DELETE FROM snowreg.tag_references WHERE domain <> 'MODULE' AND {where}", params)
+
+
+@dataclass(frozen=True, slots=True)
+class TagTarget:
+    """What a tag is set on: a model (domain MODULE, by id) or a database, schema, table or view (domain TABLE)
+    or column, by name ('' for the parts its domain has none of)."""
+
+    domain: str
+    object_id: int = 0
+    database: str = ""
+    schema: str = ""
+    name: str = ""
+    column: str = ""
+
+    @classmethod
+    def model(cls, model_id: int) -> TagTarget:
+        return cls("MODULE", model_id)
+
+    @property
+    def key(self) -> list[Any]:
+        return [self.domain, self.object_id, self.database, self.schema, self.name, self.column]
+
+
+_REF_COLS = ("tag_database, tag_schema, tag_name, domain, object_id, object_database, object_schema, object_name, "
+             "column_name, value")
+_TARGET = ("domain = ? AND object_id = ? AND coalesce(object_database, '') = ? AND coalesce(object_schema, '') = ? "
+           "AND coalesce(object_name, '') = ? AND coalesce(column_name, '') = ?")
+_REFERENCE = "tag_database = ? AND tag_schema = ? AND tag_name = ? AND " + _TARGET
 
 
 def _tag_row(row: Any) -> TagRow:

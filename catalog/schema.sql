@@ -148,9 +148,14 @@ CREATE TABLE IF NOT EXISTS snowreg.tag_references (
     tag_database VARCHAR NOT NULL,
     tag_schema VARCHAR NOT NULL,
     tag_name VARCHAR NOT NULL,
-    domain VARCHAR NOT NULL,  -- 'MODULE' for models
-    object_id BIGINT NOT NULL,
-    value VARCHAR NOT NULL
+    domain VARCHAR NOT NULL,  -- 'MODULE' for models; DATABASE, SCHEMA, TABLE (tables and views), COLUMN
+    object_id BIGINT NOT NULL,  -- a model's id; 0 for the objects named by the columns below
+    value VARCHAR NOT NULL,
+    -- the object a tag is set on, by name ('' where the domain has no such part; all '' for models)
+    object_database VARCHAR DEFAULT '',
+    object_schema VARCHAR DEFAULT '',
+    object_name VARCHAR DEFAULT '',
+    column_name VARCHAR DEFAULT ''
 );
 
 -- ---------------------------------------------------------------------------------------------

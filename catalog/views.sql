@@ -13,8 +13,9 @@ CREATE OR REPLACE TEMP MACRO snowreg_ident(x) AS
 
 CREATE OR REPLACE TEMP MACRO snowreg_tag_references(db, object_name, domain) AS TABLE
 SELECT r.tag_database AS "TAG_DATABASE", r.tag_schema AS "TAG_SCHEMA", r.tag_name AS "TAG_NAME",
-       r.value AS "TAG_VALUE", 'MODEL' AS "LEVEL", m.database_name AS "OBJECT_DATABASE",
-       m.schema_name AS "OBJECT_SCHEMA", m.name AS "OBJECT_NAME", upper(domain) AS "DOMAIN"
+       r.value AS "TAG_VALUE", 'MANUAL' AS "APPLY_METHOD", 'MODEL' AS "LEVEL", m.database_name AS "OBJECT_DATABASE",
+       m.schema_name AS "OBJECT_SCHEMA", m.name AS "OBJECT_NAME", upper(domain) AS "DOMAIN",
+       NULL::VARCHAR AS "COLUMN_NAME"
 FROM snowreg_is_tag_references r JOIN snowreg_is_models m ON m.id = r.object_id
 WHERE r.domain = 'MODULE' AND upper(domain) IN ('MODULE', 'MODEL')
   AND (snowreg_ident(m.database_name) || '.' || snowreg_ident(m.schema_name) || '.' || snowreg_ident(m.name)

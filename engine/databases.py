@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from snowreg import errors
-from snowreg.engine import retention
+from snowreg.catalog import TagTarget
+from snowreg.engine import retention, tags
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
@@ -22,6 +23,7 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
     _check_retention(stmt.retention)
     privileges.check_account(session, "CREATE DATABASE")
     cloned = _database_clone_source(session, stmt, name)  # checked before anything changes
+    tagged = tags.for_new_object(session, stmt.tags) if stmt.tags else []
     if session.catalog.databases.get_database(name) is not None:
         if stmt.if_not_exists:
             return status(f"{quote_ident(name)} already exists, statement succeeded.")
@@ -35,6 +37,8 @@ def create_database(session: Session, stmt: ast.CreateDatabase) -> Result:
         _clone_database(session, stmt, cloned, name)
     if stmt.retention is not None:
         session.catalog.retention.set_container(name, None, stmt.retention)
+    if tagged:
+        session.catalog.objects.set_tags(TagTarget("DATABASE", database=name), tagged)
     session.database, session.schema = name, "PUBLIC"
     session.forget_duckdb_path()
     return status(f"Database {quote_ident(name)} successfully created.")
@@ -94,6 +98,7 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
     if name == "INFORMATION_SCHEMA":
         raise errors.already_exists("Object", name)
     cloned = _clone_source(session, stmt, (db, name))  # checked before anything changes
+    tagged = tags.for_new_object(session, stmt.tags) if stmt.tags else []
     if session.catalog.databases.get_schema(db, name) is not None:
         privileges.check_create_before_telling(session, db, None, "SCHEMA", privileges.can_see_schema(session, db, name))
         if stmt.if_not_exists:
@@ -109,6 +114,8 @@ def create_schema(session: Session, stmt: ast.CreateSchema) -> Result:
         _clone(session, stmt, cloned, (db, name))
     if stmt.retention is not None:
         session.catalog.retention.set_container(db, name, stmt.retention)
+    if tagged:
+        session.catalog.objects.set_tags(TagTarget("SCHEMA", database=db, schema=name), tagged)
     session.database, session.schema = db, name
     session.forget_duckdb_path()
     return status(f"Schema {quote_ident(name)} successfully created.")

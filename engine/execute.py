@@ -283,6 +283,7 @@ _NOT_EMULATED = re.compile(r"(?:CREATE|ALTER|DROP|UNDROP) (?:EXTERNAL TABLE|"
                            r"EVENT TABLE|HYBRID TABLE|ICEBERG TABLE|PIPE|ALERT|NOTEBOOK|"
                            r"EXTERNAL FUNCTION|MASKING POLICY|ROW ACCESS POLICY)")
 _RETENTION = re.compile(r"ALTER (?:ACCOUNT|SCHEMA|DATABASE|TABLE)")
+_TAGGED_ALTERS = frozenset({"ALTER TABLE", "ALTER VIEW", "ALTER SCHEMA", "ALTER DATABASE"})  # SET / UNSET TAG
 
 
 # UNDROP restores an object from Time Travel (https://docs.snowflake.com/en/sql-reference/sql/undrop-table):
@@ -375,6 +376,13 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     if stmt.verb in pipelines.VERBS or (stmt.verb == "CREATE VIEW" and "MATERIALIZED" in stmt.body.text.upper()):
         with _positions_in_text(stmt):
             return pipelines.run(session, stmt, describe_only, lambda sql: run_text(session, sql))
+    if stmt.verb in ("CREATE TABLE", "CREATE VIEW") and "TAG" in stmt.body.text.upper():
+        from snowreg.engine import create_tags  # loads with the first CREATE … WITH TAG
+
+        if create_tags.handles(stmt.body.text):
+            with _positions_in_text(stmt):
+                return status() if describe_only else create_tags.create(session, stmt.body.text,
+                                                                          lambda sql: run_text(session, sql))
     if stmt.verb in ("CREATE FUNCTION", "DROP FUNCTION", "ALTER FUNCTION"):
         with _positions_in_text(stmt):
             from snowreg.engine import udfs  # user functions load with the first statement about one
@@ -412,6 +420,15 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
         return status() if describe_only else sequences.alter_sequence(session, stmt.body.text)
     if stmt.verb == "EXECUTE" and not stmt.body.has_calls:
         return execute_immediate(session, stmt.body.text, describe_only)
+    if stmt.verb == "ALTER TAG":
+        with _positions_in_text(stmt):
+            return status() if describe_only else tags.alter_tag(session, stmt.body.text)
+    if stmt.verb in _TAGGED_ALTERS and "TAG" in stmt.body.text.upper():
+        from snowreg.engine import object_tags  # loads with the first statement setting a tag on an object
+
+        if object_tags.handles(stmt.body.text):
+            with _positions_in_text(stmt):
+                return status() if describe_only else object_tags.alter(session, stmt.body.text)
     if _RETENTION.fullmatch(stmt.verb) and (stmt.verb != "ALTER TABLE" or retention.handles(stmt.body.text)):
         with _positions_in_text(stmt):
             if describe_only:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import orjson
 
 from snowreg import errors
-from snowreg.catalog import ModelRow, VersionContent
+from snowreg.catalog import ModelRow, TagTarget, VersionContent
 from snowreg.catalog.manifest import read_version
-from snowreg.engine import stages
+from snowreg.engine import stages, tags
 from snowreg.engine.access import privileges
 from snowreg.engine.resolve import (
     SYSTEM_ALIASES,
@@ -257,15 +257,8 @@ def set_tags(session: Session, stmt: ast.AlterModelSetTag) -> Result:
     model = find_model_or_none(session, stmt.name, "tag", stmt.if_exists)
     if model is None:
         return status()
-    values = []
-    for tag_name, value in stmt.tags:
-        tag = _find_tag(session, tag_name, model)
-        if len(value) > 256:
-            raise errors.compilation_error(f"Tag value for '{tag.fqn}' is longer than 256 characters.")
-        if tag.allowed_values is not None and value not in tag.allowed_values:
-            raise errors.compilation_error(f"Tag value '{value}' is not an allowed value of tag '{tag.fqn}'.")
-        values.append((tag, value))
-    session.catalog.objects.set_tags(model.id, values)
+    tags.set_values(session, TagTarget.model(model.id), tags.checked_values(session, stmt.tags),
+                    f"model '{model.name}'")
     return status()
 
 
@@ -273,15 +266,5 @@ def unset_tags(session: Session, stmt: ast.AlterModelUnsetTag) -> Result:
     model = find_model_or_none(session, stmt.name, "tag", stmt.if_exists)
     if model is None:
         return status()
-    session.catalog.objects.unset_tags(model.id, [_find_tag(session, t, model) for t in stmt.tags])
+    session.catalog.objects.unset_tags(TagTarget.model(model.id), [tags.find_tag(session, t) for t in stmt.tags])
     return status()
-
-
-def _find_tag(session: Session, qn: ast.QualifiedName, model: ModelRow):  # type: ignore[no-untyped-def]
-    """A tag name; unqualified parts resolve like any object name in the session."""
-    db, schema, name = session.qualify(qn)
-    tag = session.catalog.objects.get_tag(db, schema, name)
-    if tag is None:
-        raise errors.does_not_exist("Tag", ".".join(quote_ident(p) for p in (db, schema, name)))
-    privileges.check_tag(session, tag, "apply")
-    return tag

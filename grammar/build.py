@@ -318,19 +318,19 @@ class Builder(Transformer[Token, list[a.Statement]]):
         return CLAUSES[rule](children)
 
     def rule_create_database(self, meta: Meta, c: list[Any]) -> a.CreateDatabase:
-        orr, mods, ine, name, clone, retention, comment = c
+        orr, mods, ine, name, clone, retention, comment, tags = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
         if clone is not None and clone.schema is not None:  # a database is named by one identifier
             raise BuildError(clone.span.start)
-        return a.CreateDatabase(name, flag(orr), flag(ine), comment, transient, clone, retention,
+        return a.CreateDatabase(name, flag(orr), flag(ine), comment, transient, clone, retention, tags or (),
                                 span=self._span(meta))
 
     def rule_create_schema(self, meta: Meta, c: list[Any]) -> a.CreateSchema:
-        orr, mods, ine, name, clone, managed, retention, comment = c
+        orr, mods, ine, name, clone, managed, retention, comment, tags = c
         transient = "TRANSIENT" in _mods(mods, _TRANSIENT)
         span = self._span(meta)
         return a.CreateSchema(name, flag(orr), flag(ine), comment, transient, flag(managed), clone, retention,
-                              span=span)
+                              tags or (), span=span)
 
     def rule_create_model(self, meta: Meta, c: list[Any]) -> a.CreateModel:
         orr, mods, ine, name, version, source = c

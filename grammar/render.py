@@ -23,7 +23,7 @@ RESERVED = frozenset(
     UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WINDOW WITH
     ADD ALLOWED_VALUES CASCADE COMMENT COMMIT COPY DEFAULT_VERSION IDENTIFIER IF LIMIT METADATA
     MODIFY OWNERSHIP RECURSIVE RENAME RESTRICT ROLE SECONDARY STARTS UNSET URL VERSION WAREHOUSE
-    RESUME SUSPEND CLONE DATA_RETENTION_TIME_IN_DAYS
+    RESUME SUSPEND CLONE DATA_RETENTION_TIME_IN_DAYS TAG
     """.split()
 )
 
@@ -147,6 +147,10 @@ def _create(kind: str, s: Any, modifier: str = "") -> str:
 
 def _retention(days: int | None) -> str:
     return "" if days is None else f" DATA_RETENTION_TIME_IN_DAYS = {days}"
+
+
+def _with_tag(tags: tuple[tuple[a.QualifiedName, str], ...]) -> str:
+    return f" WITH TAG ({', '.join(f'{qname(t)} = {string(v)}' for t, v in tags)})" if tags else ""
 
 
 def _comment(comment: str | None) -> str:
@@ -335,13 +339,13 @@ def _renderers() -> dict[type, Callable[[Any], str]]:
         a.CreateDatabase: lambda s: _create("DATABASE", s, _opt(s.transient, "TRANSIENT "))
         + name(s.name)
         + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
-        + _retention(s.retention) + _comment(s.comment),
+        + _retention(s.retention) + _comment(s.comment) + _with_tag(s.tags),
         a.DropDatabase: lambda s: _drop("DATABASE", s, name(s.name)),
         a.CreateSchema: lambda s: _create("SCHEMA", s, _opt(s.transient, "TRANSIENT "))
         + qname(s.name)
         + (f" CLONE {qname(s.clone)}" if s.clone is not None else "")
         + _opt(s.managed_access, " WITH MANAGED ACCESS")
-        + _retention(s.retention) + _comment(s.comment),
+        + _retention(s.retention) + _comment(s.comment) + _with_tag(s.tags),
         a.DropSchema: lambda s: _drop("SCHEMA", s, qname(s.name)),
         a.Use: lambda s: f"USE {s.kind + ' ' if s.kind else ''}{qname(s.name)}",
         a.ShowDatabases: lambda s: f"SHOW {_opt(s.terse, 'TERSE ')}DATABASES{_opt(s.history, ' HISTORY')}"

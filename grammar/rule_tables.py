@@ -160,6 +160,7 @@ CLAUSES: dict[str, Callable[[list[Any]], Any]] = {
     "prop_default_version": lambda c: ("DEFAULT_VERSION", c[0]),
     "vprop_metadata": lambda c: ("METADATA", c[0]),
     "tag_assign": tuple,
+    "with_tag": tuple,
     "schemas_in_database": lambda c: ("DATABASE", c[0]),
     "in_account": lambda c: ("ACCOUNT", None),
     "models_in_database": _models_in("DATABASE"), "models_in_schema": _models_in("SCHEMA"),

@@ -28,6 +28,12 @@ def reference(name: str, database: str | None, args: list[exp.Expr],
     if len(args) != (2 if name == "TAG_REFERENCES" else 0) or any(isinstance(a, exp.PropertyEQ | exp.Kwarg) for a in args):
         takes = "(<object name>, <domain>), by position" if name == "TAG_REFERENCES" else "without arguments"
         raise not_supported(f"INFORMATION_SCHEMA.{name} other than {takes}")
+    if name == "TAG_REFERENCES" and isinstance(args[1], exp.Literal) and args[1].is_string \
+            and args[1].name.strip().upper() not in ("MODULE", "MODEL"):
+        # the other domains' rows are worked out before translation (engine/sql/tag_references.py), for the text
+        # of a statement: not inside a function's body, which is translated on its own
+        raise not_supported("INFORMATION_SCHEMA.TAG_REFERENCES of a database, schema, table, view or column inside "
+                            "a function's body")
     if name == "PACKAGES":  # the distributions installed here, read when first named (engine.sql.packages)
         return packages.table(alias)
     macro, takes_db = EMULATED[name]

@@ -29,6 +29,7 @@ from snowreg.engine.sql import (
     shaping,
     system,
     table_meta,
+    tag_references,
 )
 from snowreg.engine.sql.shaping import shape
 from snowreg.engine.sql.translation import (
@@ -621,8 +622,8 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
     return Spliced.edited(sql, edits) if edits else None
 
 
-TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
-    spliced_variables, system.expand, history.expand, session_texts.expand)  # $v, SYSTEM$, LAST_QUERY_ID, parameters
+TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # before translation, in order: $v, SYSTEM$,
+    spliced_variables, system.expand, tag_references.expand, history.expand, session_texts.expand)  # TAG_REFERENCES, …
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:

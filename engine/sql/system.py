@@ -15,6 +15,7 @@ from collections.abc import Callable
 import orjson
 
 from snowreg import errors
+from snowreg.catalog import TagTarget
 from snowreg.engine import transaction
 from snowreg.engine.boundary import cancel_all, when_idle
 from snowreg.engine.resolve import find_model, qualified_name
@@ -153,15 +154,18 @@ def abort_transaction(session: Session, args: list[str | float | None]) -> str:
 
 
 def get_tag(session: Session, args: list[str | float | None]) -> str | None:
-    """`SYSTEM$GET_TAG(tag, object, domain)`: the tag's value on a model (NULL when not set)."""
+    """`SYSTEM$GET_TAG(tag, object, domain)`: the tag's value on a model (domain MODULE) or on a database, schema,
+    table, view or column (engine.object_tags); NULL when not set."""
     if len(args) != 3 or not all(isinstance(a, str) for a in args):
         raise errors.compilation_error("SYSTEM$GET_TAG takes a tag name, an object name and a domain.")
     tag_text, object_text, domain = (str(a) for a in args)
     if domain.upper() not in ("MODULE", "MODEL"):
-        raise errors.not_supported(f"SYSTEM$GET_TAG on the domain '{domain}'")
+        from snowreg.engine import object_tags
+
+        return object_tags.get_tag(session, tag_text, object_text, domain)
     model = find_model(session, qualified_name(object_text), "see")
     db, schema, name = session.qualify(qualified_name(tag_text))
-    for tag_db, tag_schema, tag_name, value in session.catalog.objects.model_tags(model.id):
+    for tag_db, tag_schema, tag_name, value in session.catalog.objects.tags_on(TagTarget.model(model.id)):
         if (tag_db, tag_schema, tag_name) == (db, schema, name):
             return value
     return None

@@ -42,8 +42,12 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     if table.action == "alter":
         for old, new in table.renamed:
             catalog.tables.rename_column(database, schema, target.name, old, new)
+            catalog.objects.rename_column_tags(database, schema, target.name, old, new)
         if table.dropped:
             catalog.tables.forget_columns(database, schema, target.name, table.dropped)
+            kept = {c.name for c in columns}  # a retyped column is still there, with its tags
+            if gone := [c for c in table.dropped if c not in kept]:
+                catalog.objects.forget_column_tags(database, schema, target.name, gone)
         added = dict(table.columns)
         specs = _specs([c for c in columns if c.name in added], added)
         if specs:

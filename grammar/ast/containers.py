@@ -21,6 +21,7 @@ class CreateDatabase:
     transient: bool = False
     clone: QualifiedName | None = None  # CLONE database (the name in .name)
     retention: int | None = None  # DATA_RETENTION_TIME_IN_DAYS = n
+    tags: tuple[tuple[QualifiedName, str], ...] = ()  # [WITH] TAG ( t = 'v', … )
     span: Span = field(default=NO_SPAN, compare=False)
 
 
@@ -41,6 +42,7 @@ class CreateSchema:
     managed_access: bool = False
     clone: QualifiedName | None = None  # CLONE [db.]schema
     retention: int | None = None  # DATA_RETENTION_TIME_IN_DAYS = n
+    tags: tuple[tuple[QualifiedName, str], ...] = ()  # [WITH] TAG ( t = 'v', … )
     span: Span = field(default=NO_SPAN, compare=False)
 
 

@@ -82,7 +82,7 @@ def test_a_version_1_registry_gains_the_files_key_and_keeps_its_files(tmp_path: 
         assert _rows(conn, put)[0][6] == "SKIPPED"
         assert _rows(conn, put + " OVERWRITE = TRUE")[0][6] == "UPLOADED"
         assert [r[1] for r in _rows(conn, "LIST @ST")] == [len("second")]
-    assert _schema(path) == ("2", ["NOT NULL", "PRIMARY KEY"], rows)
+    assert _schema(path) == ("3", ["NOT NULL", "PRIMARY KEY"], rows)
 
 
 def test_a_registry_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -93,3 +93,30 @@ def test_a_registry_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(snowreg.OperationalError, match="schema version 99 is not supported"):
         snowreg.connect(path=path)
+
+
+def test_a_version_2_registry_names_the_objects_its_tags_are_set_on(tmp_path: Path) -> None:
+    """2 → 3: snowreg.tag_references gains the columns naming tables, views, columns, schemas and databases; the
+    values set on models stay."""
+    path = tmp_path / "reg"
+    with snowreg.connect(database="D", schema="S", path=path) as conn:
+        _rows(conn, "CREATE TAG LABEL")
+        _rows(conn, "CREATE TABLE T (A INT)")
+    db = _registry(path)
+    try:
+        for column in ("object_database", "object_schema", "object_name", "column_name"):
+            db.execute(f"ALTER TABLE snowreg.tag_references DROP COLUMN {column}")
+        db.execute("INSERT INTO snowreg.tag_references VALUES ('D', 'S', 'LABEL', 'MODULE', 42, 'prod')")
+        db.execute("UPDATE snowreg.meta SET value = '2' WHERE key = 'schema_version'")
+    finally:
+        db.close()
+    with snowreg.connect(database="D", schema="S", path=path) as conn:
+        _rows(conn, "ALTER TABLE T SET TAG LABEL = 'table'")
+        assert _rows(conn, "SELECT SYSTEM$GET_TAG('LABEL', 'T', 'TABLE')") == [("table",)]
+    db = duckdb.connect(str(path / "registry.duckdb"), read_only=True)
+    try:
+        assert db.execute("SELECT value FROM snowreg.meta WHERE key = 'schema_version'").fetchone() == ("3",)
+        assert db.execute("SELECT domain, object_id, object_name, value FROM snowreg.tag_references "
+                          "ORDER BY domain").fetchall() == [("MODULE", 42, "", "prod"), ("TABLE", 0, "T", "table")]
+    finally:
+        db.close()

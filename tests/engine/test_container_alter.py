@@ -73,7 +73,7 @@ def test_a_role_that_does_not_own_the_schema_changes_nothing(conn: Connection) -
 
 
 @pytest.mark.parametrize(("sql", "errno"), [
-    ("ALTER SCHEMA s RENAME TO s2", 2), ("ALTER SCHEMA s SWAP WITH PUBLIC", 2), ("ALTER SCHEMA s SET TAG t = 'v'", 2),
+    ("ALTER SCHEMA s RENAME TO s2", 2), ("ALTER SCHEMA s SWAP WITH PUBLIC", 2), ("ALTER SCHEMA s SET TAG t = 'v'", 2003),
     ("ALTER SCHEMA s SET MAX_DATA_EXTENSION_TIME_IN_DAYS = 3 COMMENT = 'x'", 2),
     ("ALTER SCHEMA s SET COMMENT = 'x' DEFAULT_DDL_COLLATION = 'en'", 2),
     ("ALTER SCHEMA s SET COMMENT = 'x' DATA_RETENTION_TIME_IN_DAYS = 5", 2),
