@@ -12,7 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import intervals, lambdas, texts, variant
+from snowreg.engine.sql import intervals, lambdas, query_clauses, texts, variant
 from snowreg.engine.sql.ddl import TOO_LONG_MARK
 from snowreg.errors import compilation_error, not_supported, syntax_error_detail
 
@@ -92,6 +92,8 @@ def before_walk(stmt: exp.Expr, sql: str) -> None:
         intervals.rewrite(stmt)
     if "->" in sql:
         lambdas.variant_arguments(stmt)
+    if "+" in sql:
+        query_clauses.join_marks(stmt)
 
 
 def table_sources(stmt: exp.Expr) -> None:
@@ -403,6 +405,8 @@ def _asof(node: exp.Join) -> exp.Expr | None:
     condition = node.args.get("match_condition")
     if condition is None:
         return None
+    if node.args.get("using"):
+        condition = query_clauses.asof_using(node, condition)
     on = node.args.get("on")
     node.set("on", exp.and_(on, condition) if on is not None else condition)
     node.set("match_condition", None)
@@ -608,6 +612,9 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.TableSample: _sample,
     exp.Join: _asof,
     exp.Pivot: _pivot,
+    exp.Limit: query_clauses.row_count,
+    exp.Offset: query_clauses.row_count,
+    exp.Fetch: query_clauses.row_count,
     exp.Star: _star,
     exp.Any: _empty_pattern_list,
     exp.All: _empty_pattern_list,
