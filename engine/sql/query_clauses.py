@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.transforms import eliminate_join_marks
 
-from snowreg.errors import not_supported
+from snowreg.errors import compilation_error, not_supported
 
 
 def _key(name: str) -> str:
@@ -28,6 +28,21 @@ def row_count(node: exp.Limit | exp.Offset | exp.Fetch) -> exp.Expr | None:
             and value.name == "":
         node.set(key, exp.Null())
     return None
+
+
+# The rank-related window functions whose pages write `OVER ( [ PARTITION BY … ] ORDER BY … )`
+_ORDERED = {exp.RowNumber: "ROW_NUMBER", exp.Rank: "RANK", exp.DenseRank: "DENSE_RANK", exp.Ntile: "NTILE",
+            exp.PercentRank: "PERCENT_RANK", exp.CumeDist: "CUME_DIST", exp.Lag: "LAG", exp.Lead: "LEAD"}
+
+
+def ordered_windows(stmt: exp.Expr) -> None:
+    """ROW_NUMBER, RANK, DENSE_RANK, NTILE, PERCENT_RANK, CUME_DIST, LAG and LEAD need ORDER BY in OVER (…)
+    (their pages' syntax): Snowflake fails with `Window function type [ROW_NUMBER] requires ORDER BY in
+    window specification.` where DuckDB numbered the rows in whatever order it read them."""
+    for window in stmt.find_all(exp.Window):
+        name = _ORDERED.get(type(window.this))
+        if name is not None and window.args.get("order") is None:
+            raise compilation_error(f"Window function type [{name}] requires ORDER BY in window specification.")
 
 
 def join_marks(stmt: exp.Expr) -> None:

@@ -85,6 +85,8 @@ def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
 def before_walk(stmt: exp.Expr, sql: str) -> None:
     """The whole-statement rewrites the translation's walk builds on: table sources (`table_sources`), TIMEADD as
     DATEADD (sqlglot reads it as another node, which kept no DATE a DATE), interval constants as DATEADD calls (engine.sql.intervals), lambda arguments without a type as VARIANTs."""
+    if "OVER" in sql.upper():
+        query_clauses.ordered_windows(stmt)
     table_sources(stmt)
     for node in list(stmt.find_all(exp.TimeAdd)) if "TIMEADD" in sql.upper() else ():  # DATEADD's alias
         node.replace(exp.DateAdd(**{k: v for k, v in node.args.items() if k in ("this", "expression", "unit")}))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from snowreg.errors import NotSupportedError
+from snowreg.errors import NotSupportedError, ProgrammingError
 
 
 def run(cur: Any, sql: str) -> list[Any]:
@@ -99,3 +99,19 @@ def test_asof_using_reads_the_equality_and_the_left_column(tables: Any) -> None:
 def test_asof_using_under_a_star_is_refused(tables: Any) -> None:
     with pytest.raises(NotSupportedError, match="ASOF JOIN"):
         run(tables, "SELECT * FROM t1 a ASOF JOIN t2 b MATCH_CONDITION(a.tag >= b.note) USING (col1)")
+
+
+@pytest.mark.parametrize("call", ["ROW_NUMBER()", "RANK()", "DENSE_RANK()", "NTILE(2)", "PERCENT_RANK()",
+                                  "CUME_DIST()", "LAG(col1)", "LEAD(col1, 1)"])
+def test_rank_related_functions_need_order_by(tables: Any, call: str) -> None:
+    name = call.split("(")[0]
+    for over in ("OVER ()", "OVER (PARTITION BY note)"):
+        with pytest.raises(ProgrammingError, match=rf"Window function type \[{name}\] requires ORDER BY in window "
+                                                   r"specification\."):
+            run(tables, f"SELECT {call} {over} FROM t2")
+    assert len(run(tables, f"SELECT {call} OVER (PARTITION BY note ORDER BY col1) FROM t2")) == 4
+
+
+def test_the_order_by_check_leaves_other_window_functions(tables: Any) -> None:
+    assert run(tables, "SELECT SUM(col1) OVER (), FIRST_VALUE(col1) OVER (PARTITION BY col1) FROM t2 ORDER BY 2") \
+        == [(8, 1), (8, 2), (8, 2), (8, 3)]
