@@ -135,3 +135,26 @@ def asof_using(node: exp.Join, condition: exp.Expr) -> exp.Expr:
                 and column.find_ancestor(exp.Select) is select and column.find_ancestor(exp.Join) is None:
             column.set("table", exp.to_identifier(left))
     return exp.and_(*equalities, condition)
+
+
+_MOST_ROWS = 1_000_000
+
+
+def fixed_sample(node: exp.TableSample) -> None:
+    """SAMPLE (n ROWS): "SYSTEM (or BLOCK) … doesn't support fixed-size sampling", and n is "any integer between
+    0 and 1000000" (https://docs.snowflake.com/en/sql-reference/constructs/sample). DuckDB took both (a SYSTEM
+    sample of n rows, any n), so they fail here as compilation errors (texts UNCERTAIN: DECISIONS.md Q54)."""
+    size, method = node.args.get("size"), node.args.get("method")
+    if size is None:
+        return
+    if isinstance(method, exp.Var) and method.name.upper() in ("SYSTEM", "BLOCK"):
+        raise compilation_error(f"{method.name.upper()} sampling does not support a fixed number of rows; "
+                                "use BERNOULLI (ROW) or a probability")
+    if isinstance(size, exp.Literal) and not size.is_string:
+        try:
+            count = float(size.name)
+        except ValueError:
+            return
+        if count > _MOST_ROWS or count != int(count):
+            raise compilation_error(f"Invalid number of rows {size.name} in SAMPLE: it must be an integer from 0 to "
+                                    f"{_MOST_ROWS}")

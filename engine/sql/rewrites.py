@@ -394,6 +394,7 @@ def _sample(node: exp.TableSample) -> exp.Expr | None:
     """SAMPLE (n ROWS) is a fixed-size sample (DuckDB's reservoir: exactly min(n, rows) rows); BLOCK is
     SYSTEM and ROW is BERNOULLI (https://docs.snowflake.com/en/sql-reference/constructs/sample)."""
     method = node.args.get("method")
+    query_clauses.fixed_sample(node)
     if node.args.get("size") is not None:
         node.set("method", exp.Var(this="RESERVOIR"))
     elif isinstance(method, exp.Var) and method.name.upper() in ("BLOCK", "ROW"):  # BERNOULLI | ROW, SYSTEM | BLOCK

@@ -115,3 +115,17 @@ def test_rank_related_functions_need_order_by(tables: Any, call: str) -> None:
 def test_the_order_by_check_leaves_other_window_functions(tables: Any) -> None:
     assert run(tables, "SELECT SUM(col1) OVER (), FIRST_VALUE(col1) OVER (PARTITION BY col1) FROM t2 ORDER BY 2") \
         == [(8, 1), (8, 2), (8, 2), (8, 3)]
+
+
+@pytest.mark.parametrize("method", ["SYSTEM", "BLOCK"])
+def test_block_sampling_takes_no_row_count(tables: Any, method: str) -> None:
+    with pytest.raises(ProgrammingError, match=f"{method} sampling does not support a fixed number of rows"):
+        run(tables, f"SELECT * FROM t2 SAMPLE {method} (2 ROWS)")
+    assert len(run(tables, f"SELECT * FROM t2 SAMPLE {method} (100)")) == 4
+
+
+@pytest.mark.parametrize("rows", ["1000001", "2.5"])
+def test_a_row_count_is_an_integer_up_to_a_million(tables: Any, rows: str) -> None:
+    with pytest.raises(ProgrammingError, match=f"Invalid number of rows {rows} in SAMPLE"):
+        run(tables, f"SELECT * FROM t2 SAMPLE ({rows} ROWS)")
+    assert len(run(tables, "SELECT * FROM t2 SAMPLE ROW (1000000 ROWS)")) == 4
