@@ -129,3 +129,25 @@ def test_a_row_count_is_an_integer_up_to_a_million(tables: Any, rows: str) -> No
     with pytest.raises(ProgrammingError, match=f"Invalid number of rows {rows} in SAMPLE"):
         run(tables, f"SELECT * FROM t2 SAMPLE ({rows} ROWS)")
     assert len(run(tables, "SELECT * FROM t2 SAMPLE ROW (1000000 ROWS)")) == 4
+
+
+@pytest.fixture
+def reordered(cur: Any) -> Any:
+    run(cur, "CREATE TABLE order1 (a INTEGER, b VARCHAR)")
+    run(cur, "CREATE TABLE order2 (B VARCHAR, A INTEGER)")
+    run(cur, "INSERT INTO order1 VALUES (1, 'one'), (2, 'two'), (3, 'three')")
+    run(cur, "INSERT INTO order2 VALUES ('three', 3), ('four', 4)")
+    return cur
+
+
+def test_union_by_name_matches_stars_by_name(reordered: Any) -> None:
+    rows = run(reordered, "SELECT * FROM order1 UNION BY NAME SELECT * FROM order2 ORDER BY a")
+    assert rows == [(1, "one"), (2, "two"), (3, "three"), (4, "four")]
+    assert [d.name for d in reordered.description] == ["A", "B"]
+    assert len(run(reordered, "SELECT * FROM order1 UNION ALL BY NAME SELECT * FROM order2")) == 5
+
+
+def test_union_by_name_converts_text_meeting_a_number_of_its_name(reordered: Any) -> None:
+    assert run(reordered, "SELECT 1 a, 'x' b UNION ALL BY NAME SELECT 'y' b, '2' a ORDER BY a") == [(1, "x"), (2, "y")]
+    with pytest.raises(ProgrammingError, match="100038"):
+        run(reordered, "SELECT a, b FROM order1 UNION ALL BY NAME SELECT b AS a, a AS b FROM order2")
