@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlglot import exp
 from sqlglot.transforms import eliminate_join_marks
 
-from snowreg.errors import compilation_error, not_supported
+from snowreg.errors import compilation_error, invalid_identifier, not_supported
 
 
 def _key(name: str) -> str:
@@ -158,3 +158,39 @@ def fixed_sample(node: exp.TableSample) -> None:
         if count > _MOST_ROWS or count != int(count):
             raise compilation_error(f"Invalid number of rows {size.name} in SAMPLE: it must be an integer from 0 to "
                                     f"{_MOST_ROWS}")
+
+
+def qualified_positions(stmt: exp.Expr) -> None:
+    """`v1.$2` of a VALUES source (https://docs.snowflake.com/en/sql-reference/constructs/values: `SELECT v1.$2,
+    v2.$2 FROM (VALUES …) AS v1 INNER JOIN (VALUES …) AS v2 …`): its n-th column, COLUMNn or the name its
+    alias gives; DuckDB reads `#n` only unqualified. Of any other source it is refused as not supported
+    (the columns of a table are not known while translating; a staged file's `t.$n` is read before this)."""
+    for column in list(stmt.find_all(exp.Column)):
+        position = column.this
+        if not isinstance(position, exp.Parameter) or not position.name.isdigit() or not column.table:
+            continue
+        values = _values_source(column, column.table)
+        n = int(position.name)
+        if values is None:
+            raise not_supported(f"A column position of a table or subquery ({column.table}.${n}: name the column)")
+        alias = values.args.get("alias")
+        named = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
+        first = values.expressions[0] if values.expressions else None
+        width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+        if not 1 <= n <= width:
+            raise invalid_identifier(f"{column.table.upper()}.${n}")
+        column.set("this", named[n - 1].copy() if named else exp.Identifier(this=f"COLUMN{n}", quoted=True))
+
+
+def _values_source(column: exp.Column, table: str) -> exp.Values | None:
+    """The VALUES row source named `table` in the FROM clause of a query around `column`."""
+    select = column.find_ancestor(exp.Select)
+    while select is not None:
+        source = select.args.get("from_")
+        items = ([source.this] if source is not None else []) + [j.this for j in select.args.get("joins") or []]
+        for item in items:
+            inner = item.this if isinstance(item, exp.Subquery) and isinstance(item.this, exp.Values) else item
+            if _key(item.alias_or_name) == _key(table) or _key(inner.alias_or_name) == _key(table):
+                return inner if isinstance(inner, exp.Values) else None
+        select = select.find_ancestor(exp.Select)
+    return None

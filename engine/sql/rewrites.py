@@ -96,6 +96,8 @@ def before_walk(stmt: exp.Expr, sql: str) -> None:
         lambdas.variant_arguments(stmt)
     if "+" in sql:
         query_clauses.join_marks(stmt)
+    if ".$" in sql:
+        query_clauses.qualified_positions(stmt)
 
 
 def table_sources(stmt: exp.Expr) -> None:

@@ -151,3 +151,19 @@ def test_union_by_name_converts_text_meeting_a_number_of_its_name(reordered: Any
     assert run(reordered, "SELECT 1 a, 'x' b UNION ALL BY NAME SELECT 'y' b, '2' a ORDER BY a") == [(1, "x"), (2, "y")]
     with pytest.raises(ProgrammingError, match="100038"):
         run(reordered, "SELECT a, b FROM order1 UNION ALL BY NAME SELECT b AS a, a AS b FROM order2")
+
+
+def test_a_qualified_position_of_values_reads_its_column(cur: Any) -> None:
+    rows = run(cur, "SELECT v1.$2, v2.$2 FROM (VALUES (1, 'one'), (2, 'two')) AS v1 "
+                    "INNER JOIN (VALUES (1, 'One'), (3, 'three')) AS v2 WHERE v2.$1 = v1.$1")
+    assert rows == [("one", "One")]
+    assert [d.name for d in cur.description] == ["V1.$2", "V2.$2"]
+    assert run(cur, "SELECT a FROM (VALUES (1, 2), (3, 4)) v (a, b) WHERE v.$2 = 4") == [(3,)]
+
+
+def test_a_qualified_position_past_the_values_or_of_a_table(cur: Any) -> None:
+    with pytest.raises(ProgrammingError, match=r"(?s)000904.*invalid identifier 'X\.\$3'"):
+        run(cur, "SELECT x.$3 FROM (VALUES (1, 2)) x")
+    run(cur, "CREATE TABLE tt (a INT)")
+    with pytest.raises(NotSupportedError, match=r"tt\.\$1"):
+        run(cur, "SELECT tt.$1 FROM tt")
