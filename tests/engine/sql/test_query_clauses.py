@@ -167,3 +167,12 @@ def test_a_qualified_position_past_the_values_or_of_a_table(cur: Any) -> None:
     run(cur, "CREATE TABLE tt (a INT)")
     with pytest.raises(NotSupportedError, match=r"tt\.\$1"):
         run(cur, "SELECT tt.$1 FROM tt")
+
+
+def test_a_token_duckdb_refuses_is_placed_where_the_statement_writes_it(tables: Any) -> None:
+    with pytest.raises(ProgrammingError) as raised:
+        run(tables, "SELECT * FROM t1 NATURAL JOIN t2 ON t1.col1 = t2.col1")
+    assert raised.value.errno == 1003
+    assert raised.value.msg.endswith("syntax error line 1 at position 33 unexpected 'ON'.")
+    with pytest.raises(ProgrammingError, match=r"syntax error line 2 at position 12 unexpected 'BY'\."):
+        run(tables, "SELECT 'by' AS x -- by\n  INTERSECT BY NAME SELECT 'y'")
