@@ -1,8 +1,9 @@
-"""Query clauses Snowflake writes differently from DuckDB: LIMIT / OFFSET / FETCH counts given as empty
-strings, outer joins written with `(+)` in WHERE, and ASOF JOIN … USING (conformance/DECISIONS.md Q50-Q52).
+"""Query clauses Snowflake writes or bounds differently from DuckDB (conformance/DECISIONS.md Q50-Q56): LIMIT /
+OFFSET / FETCH counts given as empty strings, outer joins written with `(+)` in WHERE, ASOF JOIN … USING,
+rank-related window functions without ORDER BY, fixed-size SAMPLE bounds, and `v.$n` of a VALUES source.
 
-Each is rewritten on sqlglot's tree before (or while) translate.py walks it, so the query DuckDB runs reads
-the same rows Snowflake's would; what cannot be written so is refused as not supported.
+Each is rewritten (or refused) on sqlglot's tree before or while translate.py walks it, so the query DuckDB
+runs reads the rows Snowflake's would; what cannot be written so is refused as not supported.
 """
 
 from __future__ import annotations
