@@ -382,6 +382,11 @@ def at_identifier(error: errors.Error, sql: str) -> None:
         error.msg, error.args, error.line, error.column = placed.msg, placed.args, placed.line, placed.column
 
 
+def code_only(sql: str) -> str:
+    """`sql` with its strings and comments blanked (same length), for finding what the statement writes."""
+    return _NOT_CODE.sub(lambda s: " " * len(s.group(0)), sql)
+
+
 def at_table(error: errors.Error, refs: Iterable[ObjectRef], sql: str) -> None:
     """Point an error about an object the statement names at that name in `sql` (when sqlglot recorded it);
     a 000904 without a place at its identifier (`at_identifier`)."""

@@ -127,13 +127,17 @@ def _described(session: Session, tr: Translation, sync: Callable[[Session, Trans
     sync(session, tr)
     found: set[setops.Coercion] = set()
     for chain, branches in enumerate(tr.set_probes):
-        types: list[list[str] | None] = []
-        for probe in branches:
+        by_name = bool(branches) and branches[0] == setops.BY_NAME
+        described: list[tuple[list[str], list[str]] | None] = []
+        for probe in branches[1:] if by_name else branches:
             try:
-                types.append([str(t) for t in session.duck.sql(probe).types])
+                relation = session.duck.sql(probe)
+                described.append((list(relation.columns), [str(t) for t in relation.types]))
             except duckdb.Error:
-                types.append(None)  # a branch DuckDB cannot describe alone is left as it is
-        found.update((chain, *item) for item in setops.needed(types))
+                described.append(None)  # a branch DuckDB cannot describe alone is left as it is
+        found.update((chain, *item) for item in (
+            setops.needed_by_name(described) if by_name
+            else setops.needed([d[1] if d is not None else None for d in described])))
     return frozenset(found)
 
 

@@ -15,8 +15,8 @@ import re
 from sqlglot import exp
 
 from snowreg import error_catalog
-from snowreg.engine.sql import arrays, duckerrors, translate
-from snowreg.errors import Error, not_supported
+from snowreg.engine.sql import arrays, bind, duckerrors, translate
+from snowreg.errors import Error, not_supported, syntax_error
 
 
 def _parsed(source: str) -> exp.Expr | None:
@@ -160,9 +160,32 @@ def hex_literal(source: str) -> str | None:
     return None
 
 
+_NEAR = re.compile(r'syntax error at or near "([^"]+)"')
+
+
+def _unexpected(first: str, source: str) -> Error | None:
+    """DuckDB's parser refused the translated text at a token (`syntax error at or near "ON"`): Snowflake's
+    001003 names the token where the statement writes it (`syntax error line 1 at position 33 unexpected
+    'ON'.`), at its first place outside strings and comments (conformance/DECISIONS.md Q57)."""
+    m = _NEAR.search(first)
+    if m is None:
+        return None
+    token = m.group(1)
+    code = bind.code_only(source)
+    edge = r"(?<![\w$])" if token[:1].isalnum() or token[:1] == "_" else ""
+    found = re.search(edge + re.escape(token) + (r"(?![\w$])" if edge else ""), code, re.I)
+    if found is None:
+        return None
+    start = found.start()
+    line = source.count("\n", 0, start) + 1
+    return syntax_error(line, start - (source.rfind("\n", 0, start) + 1), source[start:found.end()])
+
+
 def error(message: str, source: str) -> Error | None:
     """Snowflake's error for DuckDB's `message` about a clause's part, naming the part found in `source`."""
     first = message.split("\n")[0]
+    if "syntax error at or near" in first:
+        return _unexpected(first, source)
     if "clause cannot contain aggregates" in first:
         if first.startswith(("Binder Error: GROUP BY", "GROUP BY")):
             call = grouped_aggregate(source)

@@ -12,7 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import intervals, lambdas, texts, variant
+from snowreg.engine.sql import intervals, lambdas, query_clauses, texts, variant
 from snowreg.engine.sql.ddl import TOO_LONG_MARK
 from snowreg.errors import compilation_error, not_supported, syntax_error_detail
 
@@ -85,6 +85,8 @@ def _parenthesized_table(node: exp.Subquery) -> exp.Expr | None:
 def before_walk(stmt: exp.Expr, sql: str) -> None:
     """The whole-statement rewrites the translation's walk builds on: table sources (`table_sources`), TIMEADD as
     DATEADD (sqlglot reads it as another node, which kept no DATE a DATE), interval constants as DATEADD calls (engine.sql.intervals), lambda arguments without a type as VARIANTs."""
+    if "OVER" in sql.upper():
+        query_clauses.ordered_windows(stmt)
     table_sources(stmt)
     for node in list(stmt.find_all(exp.TimeAdd)) if "TIMEADD" in sql.upper() else ():  # DATEADD's alias
         node.replace(exp.DateAdd(**{k: v for k, v in node.args.items() if k in ("this", "expression", "unit")}))
@@ -92,6 +94,10 @@ def before_walk(stmt: exp.Expr, sql: str) -> None:
         intervals.rewrite(stmt)
     if "->" in sql:
         lambdas.variant_arguments(stmt)
+    if "+" in sql:
+        query_clauses.join_marks(stmt)
+    if ".$" in sql:
+        query_clauses.qualified_positions(stmt)
 
 
 def table_sources(stmt: exp.Expr) -> None:
@@ -390,6 +396,7 @@ def _sample(node: exp.TableSample) -> exp.Expr | None:
     """SAMPLE (n ROWS) is a fixed-size sample (DuckDB's reservoir: exactly min(n, rows) rows); BLOCK is
     SYSTEM and ROW is BERNOULLI (https://docs.snowflake.com/en/sql-reference/constructs/sample)."""
     method = node.args.get("method")
+    query_clauses.fixed_sample(node)
     if node.args.get("size") is not None:
         node.set("method", exp.Var(this="RESERVOIR"))
     elif isinstance(method, exp.Var) and method.name.upper() in ("BLOCK", "ROW"):  # BERNOULLI | ROW, SYSTEM | BLOCK
@@ -403,6 +410,8 @@ def _asof(node: exp.Join) -> exp.Expr | None:
     condition = node.args.get("match_condition")
     if condition is None:
         return None
+    if node.args.get("using"):
+        condition = query_clauses.asof_using(node, condition)
     on = node.args.get("on")
     node.set("on", exp.and_(on, condition) if on is not None else condition)
     node.set("match_condition", None)
@@ -608,6 +617,9 @@ REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.TableSample: _sample,
     exp.Join: _asof,
     exp.Pivot: _pivot,
+    exp.Limit: query_clauses.row_count,
+    exp.Offset: query_clauses.row_count,
+    exp.Fetch: query_clauses.row_count,
     exp.Star: _star,
     exp.Any: _empty_pattern_list,
     exp.All: _empty_pattern_list,

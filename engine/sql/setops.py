@@ -46,10 +46,40 @@ def _leaves(node: exp.Expr) -> list[exp.Expr]:
     return [node.this if isinstance(node, exp.Subquery) and not node.alias else node]
 
 
+# The first text of a chain whose links are all UNION [ALL] BY NAME: its columns meet by name, not position
+BY_NAME = "-- BY NAME"
+
+
+def _by_name(stmt: exp.Expr) -> list[bool]:
+    """Per chain (as `groups` orders them), whether every link of it matches columns by name."""
+    out: list[bool] = []
+    for node in stmt.find_all(exp.SetOperation):
+        if isinstance(node.parent, exp.SetOperation) and node.arg_key in ("this", "expression"):
+            continue
+        links = [n for n in node.walk() if isinstance(n, exp.SetOperation)
+                 and (n is node or _in_chain(n, node))]
+        out.append(all(bool(n.args.get("by_name")) for n in links))
+    return out
+
+
+def _in_chain(link: exp.Expr, root: exp.Expr) -> bool:
+    node = link
+    while node is not root and node is not None:
+        parent = node.parent
+        if isinstance(parent, exp.Subquery) and not parent.alias:
+            node = parent
+            continue
+        if not isinstance(parent, exp.SetOperation) or node.arg_key not in ("this", "expression"):
+            return False
+        node = parent
+    return node is root
+
+
 def probes(stmt: exp.Expr, generate: Callable[[exp.Expr], str]) -> tuple[tuple[str, ...], ...]:
-    """Per chain, the DuckDB text of each branch on its own (with the CTEs around it), for describing."""
+    """Per chain, the DuckDB text of each branch on its own (with the CTEs around it), for describing; a
+    chain of UNION … BY NAME starts with BY_NAME."""
     out: list[tuple[str, ...]] = []
-    for branches in groups(stmt):
+    for branches, by_name in zip(groups(stmt), _by_name(stmt), strict=True):
         ctes = [cte.copy() for w in _withs(branches[0]) for cte in w.expressions]
         texts: list[str] = []
         for branch in branches:
@@ -59,7 +89,7 @@ def probes(stmt: exp.Expr, generate: Callable[[exp.Expr], str]) -> tuple[tuple[s
                 probe.set("with_", exp.With(expressions=[*(c.copy() for c in ctes),
                                                         *(own.expressions if own else [])]))
             texts.append(generate(probe))
-        out.append(tuple(texts))
+        out.append((BY_NAME, *texts) if by_name else tuple(texts))
     return tuple(out)
 
 
@@ -73,6 +103,24 @@ def _withs(node: exp.Expr) -> list[exp.With]:
             found.insert(0, w)
         parent = parent.parent
     return found
+
+
+def needed_by_name(described: Sequence[tuple[Sequence[str], Sequence[str]] | None]
+                   ) -> tuple[tuple[int, int, str], ...]:
+    """`needed` for UNION [ALL] BY NAME (https://docs.snowflake.com/en/sql-reference/operators-query): the
+    columns (names, types) of each branch meet the other branches' columns of the same name, wherever
+    they stand; a name only some branches have is NULL in the others and needs no cast."""
+    if any(d is None for d in described):
+        return ()
+    known = [d for d in described if d is not None]
+    out: list[tuple[int, int, str]] = []
+    names = dict.fromkeys(n for columns, _ in known for n in columns)
+    for name in names:
+        places = [(b, list(columns).index(name), types[list(columns).index(name)].upper())
+                  for b, (columns, types) in enumerate(known) if name in columns]
+        for branch, _, wanted in needed([[t] for _, _, t in places]):
+            out.append((places[branch][0], places[branch][1], wanted))
+    return tuple(out)
 
 
 def needed(types: Sequence[Sequence[str] | None]) -> tuple[tuple[int, int, str], ...]:

@@ -294,7 +294,8 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
         return item
     written = sql[tokens[0].start:tokens[-1].end + 1] if sql is not source else ""
     edited = written.replace(HEADER_PAD, "").strip() != "" and written != source[tokens[0].start:tokens[-1].end + 1]
-    if isinstance(item, exp.Column) and not edited:  # a column the engine wrote for `t.$2` is named `T.$2`
+    if isinstance(item, exp.Column) and not edited and isinstance(item.this, exp.Identifier | exp.Star):
+        # a column the engine wrote for `t.$2` is named `T.$2`; `v.$2` itself is named by its text
         if isinstance(item.this, exp.Star):
             return item
         name = item.this.this if item.this.quoted else item.this.this.upper()
