@@ -40,9 +40,8 @@ def rows_of(table: pa.Table, texts: Texts | None = None) -> list[tuple[Any, ...]
     with _collector_paused():
         if len(columns) == 1 and isinstance(columns[0], tuple):
             distinct, codes = columns[0]
-            rows: list[tuple[Any, ...]] = _one_tuple_each(distinct).take(codes).tolist()  # a shared 1-tuple per value
-            return rows
-        listed = [c[0].take(c[1]).tolist() if isinstance(c, tuple) else c for c in columns]
+            return _listed(_one_tuple_each(distinct), codes)  # a shared 1-tuple per value
+        listed = [_listed(c[0], c[1]) if isinstance(c, tuple) else c for c in columns]
         return list(zip(*listed, strict=True))
 
 
@@ -120,6 +119,52 @@ def _in_range(array: pa.Array) -> tuple[list[Any], np.ndarray] | None:
     if array.null_count:
         codes[array.is_null().to_numpy(zero_copy_only=False)] = len(values)
     return values, codes
+
+
+_SCRATCH_ROWS = 1 << 16, 1 << 22  # results of these many rows take their values in a reused buffer (`_Scratch`)
+
+
+class _Scratch:
+    """Object arrays used again for the values of large results (`_listed`): a fresh 8 MB array per million
+    rows cost more in page faults than the copy into it (in this VM the memory a process frees goes back
+    to the system and comes back page by page; bench/README.md, "Issue 13, fourteenth round"). One
+    buffer per statement at a time (deque's append and pop are atomic: statements may run in threads),
+    at most `KEEP` wait. A buffer keeps references to the latest values it took until it is used again:
+    the rows made of them hold the same objects, and no more than one result's worth."""
+
+    KEEP = 2
+
+    def __init__(self) -> None:
+        import collections
+
+        self.free: collections.deque[np.ndarray] = collections.deque(maxlen=self.KEEP)
+
+    def take(self, values: np.ndarray, codes: np.ndarray) -> list[Any]:
+        import numpy as np
+
+        rows = len(codes)
+        if not _SCRATCH_ROWS[0] <= rows <= _SCRATCH_ROWS[1]:
+            return values.take(codes).tolist()  # type: ignore[no-any-return]
+        try:
+            buffer = self.free.pop()
+        except IndexError:
+            buffer = None
+        if buffer is None or len(buffer) < rows:
+            buffer = np.empty(max(rows, 0 if buffer is None else len(buffer)), dtype=object)
+        try:
+            part = buffer[:rows]
+            np.take(values, codes, out=part, mode="clip")  # "raise" would take into a new array first
+            return part.tolist()  # type: ignore[no-any-return]
+        finally:
+            self.free.append(buffer)
+
+
+_scratch = _Scratch()
+
+
+def _listed(values: np.ndarray, codes: np.ndarray) -> list[Any]:
+    """[values[c] for c in codes], every code a valid index (`_values` makes them)."""
+    return _scratch.take(values, codes)
 
 
 def _one_tuple_each(values: np.ndarray) -> np.ndarray:
