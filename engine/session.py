@@ -279,8 +279,9 @@ class Session:
             self.results.pop(query_id)
         with _SHARED_LOCK:
             shared = _SHARED_RESULTS.get(self.catalog)
-            for query_id in dropped if shared is not None else ():
-                shared.pop(query_id)
+            if shared is not None:
+                for query_id in dropped:
+                    shared.pop(query_id)
 
     def result_of(self, query_id: str) -> Any | None:
         """The result of a query this session ran, or this user ran in another session of the registry."""
