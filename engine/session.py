@@ -26,12 +26,50 @@ from snowreg.grammar.text import quote_ident, resolve_ident
 _session_ids = itertools.count(1)
 _UNSET = object()  # a DuckDB variable this session never set
 RECENT_RESULTS = 64  # results kept for RESULT_SCAN (Snowflake keeps 24 hours' worth)
+# Values (rows × columns) the results kept before the latest may hold together: the latest result is always
+# kept, older ones go, oldest first, while the others hold more (DECISIONS Y10). Without it 64 results of a
+# million rows each stayed alive, and each new result was built in memory the process had never touched
+# (bench/README.md, "Issue 13, fourteenth round").
+KEPT_VALUES = 1_000_000
 DEFAULT_TIMEZONE = "America/Los_Angeles"  # Snowflake's default for the TIMEZONE parameter
 # The latest results of every session of a registry, by query id, with the user who ran them: "the command
 # or query can be from the current session or any of your other sessions" (RESULT_SCAN's page), and the
 # connector's get_results_from_sfqid reads them too. Only their own user may read them.
 _SHARED_LOCK = threading.Lock()
-_SHARED_RESULTS: weakref.WeakKeyDictionary[Catalog, OrderedDict[str, tuple[str, Any]]] = weakref.WeakKeyDictionary()
+_SHARED_RESULTS: weakref.WeakKeyDictionary[Catalog, KeptResults] = weakref.WeakKeyDictionary()
+
+
+class KeptResults:
+    """Results by query id, oldest first, within `RECENT_RESULTS` and `KEPT_VALUES` (the latest always kept)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._values = 0  # of every kept item
+
+    def add(self, query_id: str, item: Any, values: int) -> None:
+        self.pop(query_id)
+        self._items[query_id] = (item, values)
+        self._values += values
+        while len(self._items) > RECENT_RESULTS or (len(self._items) > 1 and self._values - values > KEPT_VALUES):
+            self._values -= self._items.popitem(last=False)[1][1]
+
+    def get(self, query_id: str) -> Any | None:
+        found = self._items.get(query_id)
+        return None if found is None else found[0]
+
+    def pop(self, query_id: str) -> None:
+        found = self._items.pop(query_id, None)
+        if found is not None:
+            self._values -= found[1]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def values_of(result: Any) -> int:
+    """How many values a result holds: rows × columns (its Arrow table's rows when it kept no row tuples)."""
+    rows = len(result.rows) or (result.arrow.num_rows if result.arrow is not None else 0)
+    return rows * max(1, len(result.columns))
 
 
 @dataclass
@@ -79,7 +117,7 @@ class Session:
     host_files: Path | None = None
     inference_stats: Counter[str] = field(default_factory=Counter)  # model calls by path: fast, vector, table
     query_ids: list[str] = field(default_factory=list)  # every statement's id, in order (LAST_QUERY_ID)
-    results: dict[str, Any] = field(default_factory=dict)  # the latest results by query id (RESULT_SCAN)
+    results: KeptResults = field(default_factory=KeptResults)  # the latest results by query id (RESULT_SCAN)
     transaction: bool = False  # a transaction is open on the DuckDB connection (engine.transaction)
     transaction_writes: list[str] = field(default_factory=list)  # its writes so far, as DuckDB SQL
     transaction_id: str | None = None  # CURRENT_TRANSACTION(): the open transaction's id
@@ -222,16 +260,13 @@ class Session:
         """Remember a statement's id, and its result (None if it failed), for LAST_QUERY_ID / RESULT_SCAN."""
         self.query_ids.append(query_id)
         if result is not None:
-            self.results[query_id] = result
-            while len(self.results) > RECENT_RESULTS:
-                del self.results[next(iter(self.results))]
+            values = values_of(result)
+            self.results.add(query_id, result, values)
             with _SHARED_LOCK:
                 shared = _SHARED_RESULTS.get(self.catalog)
                 if shared is None:
-                    shared = _SHARED_RESULTS[self.catalog] = OrderedDict()
-                shared[query_id] = (self.user, result)
-                while len(shared) > RECENT_RESULTS:
-                    shared.popitem(last=False)
+                    shared = _SHARED_RESULTS[self.catalog] = KeptResults()
+                shared.add(query_id, (self.user, result), values)
 
     def forget_queries_since(self, count: int) -> None:
         """Forget the statements recorded after the first `count` (ids and results, here and shared): what an
@@ -241,11 +276,12 @@ class Session:
             return
         del self.query_ids[count:]
         for query_id in dropped:
-            self.results.pop(query_id, None)
+            self.results.pop(query_id)
         with _SHARED_LOCK:
-            shared = _SHARED_RESULTS.get(self.catalog, OrderedDict())
-            for query_id in dropped:
-                shared.pop(query_id, None)
+            shared = _SHARED_RESULTS.get(self.catalog)
+            if shared is not None:
+                for query_id in dropped:
+                    shared.pop(query_id)
 
     def result_of(self, query_id: str) -> Any | None:
         """The result of a query this session ran, or this user ran in another session of the registry."""
@@ -253,7 +289,8 @@ class Session:
         if found is not None:
             return found
         with _SHARED_LOCK:
-            entry = _SHARED_RESULTS.get(self.catalog, OrderedDict()).get(query_id)
+            shared = _SHARED_RESULTS.get(self.catalog)
+            entry = shared.get(query_id) if shared is not None else None
         return entry[1] if entry is not None and entry[0] == self.user else None
 
     def use_timezone(self, name: str) -> None:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
     from snowreg.engine.api import Result
 
-# Results (or errors) kept per connection for get_results_from_sfqid / query_result, newest last.
+# Errors of execute_async kept per connection for get_results_from_sfqid / query_result, newest last; results
+# are the session's (engine/session.py, within its budget of kept values).
 RECENT_QUERIES = 64
 
 
@@ -354,7 +355,7 @@ class ConnectionSurface:
     region = None
     application = "snowreg"
     telemetry_enabled = False
-    _recent: OrderedDict[str, Result | Exception]
+    _recent: OrderedDict[str, Exception]
 
     @property
     def arrow_number_to_decimal(self) -> bool:
@@ -363,15 +364,6 @@ class ConnectionSurface:
     @property
     def is_pyformat(self) -> bool:
         return self._paramstyle in ("pyformat", "format")
-
-    def _remember(self, result: Result) -> None:
-        """Keep a result for get_results_from_sfqid (the most recent few only)."""
-        if not hasattr(self, "_recent"):
-            self._recent = OrderedDict()
-        assert result.query_id is not None
-        self._recent[result.query_id] = result
-        while len(self._recent) > RECENT_QUERIES:
-            self._recent.popitem(last=False)
 
     def _remember_error(self, sfqid: str, error: Exception) -> None:
         if not hasattr(self, "_recent"):

@@ -400,7 +400,6 @@ class Cursor(CursorSurface):
         self._sfqid = result.query_id = self._query_id()
         self.connection.session.record_query(result.query_id, result)
         self._result = result
-        self.connection._remember(result)
         self._pos = 0
 
     def executemany(self, command: str | None = None,

@@ -40,9 +40,8 @@ def rows_of(table: pa.Table, texts: Texts | None = None) -> list[tuple[Any, ...]
     with _collector_paused():
         if len(columns) == 1 and isinstance(columns[0], tuple):
             distinct, codes = columns[0]
-            rows: list[tuple[Any, ...]] = _one_tuple_each(distinct).take(codes).tolist()  # a shared 1-tuple per value
-            return rows
-        listed = [c[0].take(c[1]).tolist() if isinstance(c, tuple) else c for c in columns]
+            return _listed(_one_tuple_each(distinct), codes)  # a shared 1-tuple per value
+        listed = [_listed(c[0], c[1]) if isinstance(c, tuple) else c for c in columns]
         return list(zip(*listed, strict=True))
 
 
@@ -68,25 +67,30 @@ def _json_scalar(value: Any) -> str:
     return str(int(value))
 
 
-def _values(column: pa.ChunkedArray, around: tuple[str, str] | None) -> list[Any] | tuple[np.ndarray, np.ndarray]:
+Codes = list["np.ndarray"]  # each row's index into a column's distinct values, one array per Arrow chunk
+
+
+def _values(column: pa.ChunkedArray, around: tuple[str, str] | None) -> list[Any] | tuple[np.ndarray, Codes]:
     """A column's Python values, or (distinct values as an object array, each row's code)."""
     import numpy as np
     import pyarrow as pa
 
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if isinstance(array.type, pa.BaseExtensionType):
-        array = array.storage
-    if len(array) < 64 or pa.types.is_floating(array.type):
-        values = array.to_pylist()
-        return values if around is None else [around[0] + _json_scalar(v) + around[1] for v in values]
-    coded = _in_range(array)
+    # an integer or boolean column is coded chunk by chunk (the fast path's outputs come in one chunk per
+    # model call): no combined copy of it
+    coded = _in_range(column) if len(column) >= 64 else None
     if coded is None:
+        array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        if isinstance(array.type, pa.BaseExtensionType):
+            array = array.storage
+        if len(array) < 64 or pa.types.is_floating(array.type):
+            values = array.to_pylist()
+            return values if around is None else [around[0] + _json_scalar(v) + around[1] for v in values]
         encoded = array.dictionary_encode()
         indices = encoded.indices if encoded.indices.null_count == 0 else encoded.indices.fill_null(len(encoded.dictionary))
-        coded = encoded.dictionary.to_pylist(), indices.to_numpy(zero_copy_only=False)
+        coded = encoded.dictionary.to_pylist(), [indices.to_numpy(zero_copy_only=False)]
     values, codes = coded
-    if len(values) * _SHARED > len(array) and around is None:
-        return array.to_pylist()
+    if len(values) * _SHARED > len(column) and around is None:
+        return column.to_pylist()  # type: ignore[no-any-return]
     distinct = np.empty(len(values) + 1, dtype=object)
     distinct[:-1] = values
     distinct[-1] = None  # the code of NULL
@@ -95,31 +99,82 @@ def _values(column: pa.ChunkedArray, around: tuple[str, str] | None) -> list[Any
     return distinct, codes
 
 
-def _in_range(array: pa.Array) -> tuple[list[Any], np.ndarray] | None:
-    """(values, each row's index into them; NULL → len(values)) of an integer or boolean column whose
-    values span at most `_SPAN` (a classifier's labels): no hashing, one subtraction; None otherwise."""
+def _in_range(column: pa.ChunkedArray | pa.Array) -> tuple[list[Any], Codes] | None:
+    """(values, each row's index into them, per chunk; NULL → len(values)) of an integer or boolean column
+    whose values span at most `_SPAN` (a classifier's labels): no hashing, one subtraction; None otherwise."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values: list[Any]
-    if pa.types.is_boolean(array.type):
+    if pa.types.is_boolean(column.type):
         low, values = 0, [False, True]
-    elif pa.types.is_integer(array.type) and array.null_count < len(array):
-        extremes = pc.min_max(array)
+    elif pa.types.is_integer(column.type) and column.null_count < len(column):
+        extremes = pc.min_max(column)
         low, high = extremes["min"].as_py(), extremes["max"].as_py()
         if high - low >= _SPAN or low < -(1 << 63) or high >= 1 << 63:
             return None
         values = list(range(low, high + 1))
     else:
         return None
-    filled = array.fill_null(False if pa.types.is_boolean(array.type) else low) if array.null_count else array
-    codes = filled.to_numpy(zero_copy_only=False)
-    if low or codes.dtype != np.intp or array.null_count:  # else the labels are the codes: no copy
-        codes = np.subtract(codes, low, dtype=np.intp)
-    if array.null_count:
-        codes[array.is_null().to_numpy(zero_copy_only=False)] = len(values)
-    return values, codes
+    pieces = []
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        filled = chunk.fill_null(False if pa.types.is_boolean(chunk.type) else low) if chunk.null_count else chunk
+        codes = filled.to_numpy(zero_copy_only=False)
+        if low or codes.dtype != np.intp or chunk.null_count:  # else the labels are the codes: no copy
+            codes = np.subtract(codes, low, dtype=np.intp)
+        if chunk.null_count:
+            codes[chunk.is_null().to_numpy(zero_copy_only=False)] = len(values)
+        pieces.append(codes)
+    return values, pieces
+
+
+_SCRATCH_ROWS = 1 << 16, 1 << 22  # results of these many rows take their values in a reused buffer (`_Scratch`)
+
+
+class _Scratch:
+    """Object arrays used again for the values of large results (`_listed`): a fresh 8 MB array per million
+    rows cost more in page faults than the copy into it (in this VM the memory a process frees goes back
+    to the system and comes back page by page; bench/README.md, "Issue 13, fourteenth round"). One
+    buffer per statement at a time (deque's append and pop are atomic: statements may run in threads),
+    at most `KEEP` wait. A buffer keeps references to the latest values it took until it is used again:
+    the rows made of them hold the same objects, and no more than one result's worth."""
+
+    KEEP = 2
+
+    def __init__(self) -> None:
+        import collections
+
+        self.free: collections.deque[np.ndarray] = collections.deque(maxlen=self.KEEP)
+
+    def take(self, values: np.ndarray, codes: Codes) -> list[Any]:
+        import numpy as np
+
+        rows = sum(len(c) for c in codes)
+        if not _SCRATCH_ROWS[0] <= rows <= _SCRATCH_ROWS[1]:
+            return values.take(codes[0] if len(codes) == 1 else np.concatenate(codes)).tolist()  # type: ignore[no-any-return]
+        try:
+            buffer = self.free.pop()
+        except IndexError:
+            buffer = None
+        if buffer is None or len(buffer) < rows:
+            buffer = np.empty(max(rows, 0 if buffer is None else len(buffer)), dtype=object)
+        try:
+            at = 0
+            for piece in codes:  # "raise" would take into a new array first; every code is valid
+                np.take(values, piece, out=buffer[at:at + len(piece)], mode="clip")
+                at += len(piece)
+            return buffer[:rows].tolist()  # type: ignore[no-any-return]
+        finally:
+            self.free.append(buffer)
+
+
+_scratch = _Scratch()
+
+
+def _listed(values: np.ndarray, codes: Codes) -> list[Any]:
+    """[values[c] for each piece of codes for c in it], every code a valid index (`_values` makes them)."""
+    return _scratch.take(values, codes)
 
 
 def _one_tuple_each(values: np.ndarray) -> np.ndarray:
