@@ -209,6 +209,11 @@ def _query(q: a.Query) -> str:
         + (f" VERSION {name(m.version)}" if m.version is not None else "")
         for m in q.model_aliases
     )
+    if q.aliases_part is not None:  # inside the statement, where it was written (grammar.nested_with)
+        before = template(a.Template(q.body.parts[:q.aliases_part]))
+        after = template(a.Template(q.body.parts[q.aliases_part + 1:]))
+        keeps_with = re.search(r"(?<![\w$.\"])WITH\s*$", before, re.I) is not None
+        return before + (f"{aliases}, " if keeps_with else f"WITH {aliases} ") + after
     for prefix in ("WITH RECURSIVE ", "WITH "):
         if body.startswith(prefix):
             return f"{prefix}{aliases}, {body[len(prefix):]}"

@@ -102,10 +102,9 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         plan.close()
     if not describe_only:
         privileges.record_tables(session, tr.tables, tr.kind)
-        if tr.kind == "create_table":  # its kind and declared column types, as the plain road records them (I53)
-            table_meta.record(session, tr, next((t for t in tr.tables if t.write), None))
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
             view_index.forget(session.catalog)
+            table_meta.record(session, tr, next((t for t in tr.tables if t.write), None))  # CTAS: as the plain road
     return _mark(result, marks[0])
 
 

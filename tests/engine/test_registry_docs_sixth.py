@@ -92,3 +92,48 @@ def test_ctas_of_a_call_records_an_object_column_and_the_tables_kind(conn: Conne
         [("OBJECT", True), ("OBJECT", True)]
     cur = conn.cursor().execute("SELECT r FROM preds")
     assert cur.description[0][1] == 9  # OBJECT, as the call itself is described
+
+
+# `WITH <alias> AS MODEL <m> VERSION <v>` is a query's first clause; CTAS, INSERT, CREATE VIEW and a
+# subquery take any query (https://docs.snowflake.com/en/sql-reference/sql/create-table, …/insert,
+# …/create-view). It reached DuckDB as text there, and the calls named the alias as a model.
+@pytest.mark.parametrize("sql", [
+    "CREATE OR REPLACE TABLE w AS WITH mv AS MODEL m VERSION v1 SELECT mv!predict(x1, x2) AS r FROM t",
+    "CREATE OR REPLACE TABLE w AS WITH mv AS MODEL DB.S.M VERSION FIRST, d AS (SELECT * FROM t) "
+    "SELECT mv!predict(x1, x2) AS r FROM d",
+    "CREATE OR REPLACE TABLE w AS SELECT * FROM (WITH mv AS MODEL m SELECT mv!predict(x1, x2) AS r FROM t)",
+])
+def test_a_model_alias_clause_inside_a_ctas(conn: Connection, sql: str) -> None:
+    conn.cursor().execute(sql)
+    assert rows(conn, "SELECT r:output_feature_0::FLOAT FROM w ORDER BY 1") == \
+        rows(conn, "SELECT MODEL(m, v1)!predict(x1, x2):output_feature_0::FLOAT FROM t ORDER BY 1")
+    assert [(r[0], r[1]) for r in rows(conn, "DESCRIBE TABLE w")] == [("R", "OBJECT")]
+
+
+def test_a_model_alias_clause_inside_insert_view_and_task(conn: Connection) -> None:
+    conn.cursor().execute("CREATE OR REPLACE TABLE w2 (r OBJECT)")
+    cur = conn.cursor().execute("INSERT INTO w2 WITH mv AS MODEL m VERSION v1 SELECT mv!predict(x1, x2) FROM t")
+    assert cur.fetchall() == [(2,)]
+    conn.cursor().execute("CREATE OR REPLACE VIEW wv AS WITH mv AS MODEL m VERSION v1 "
+                          "SELECT mv!predict(x1, x2):output_feature_0::FLOAT AS r FROM t")
+    expected = rows(conn, "SELECT m!predict(x1, x2):output_feature_0::FLOAT FROM t ORDER BY 1")
+    assert rows(conn, "SELECT r FROM wv ORDER BY 1") == expected
+    conn.cursor().execute("CREATE OR REPLACE TASK wt AS INSERT INTO w2 WITH mv AS MODEL m VERSION v1 "
+                          "SELECT mv!predict(x1, x2) FROM t")
+    conn.cursor().execute("EXECUTE TASK wt")
+    assert rows(conn, "SELECT COUNT(*) FROM w2") == [(4,)]
+
+
+def test_a_model_alias_clause_inside_names_its_version_like_a_leading_one(conn: Connection) -> None:
+    errno, text = errno_of(conn, "CREATE OR REPLACE TABLE w3 AS WITH mv AS MODEL m VERSION nope "
+                                 "SELECT mv!predict(x1, x2) FROM t")
+    assert errno == 2003 and "Model version 'DB.S.M.NOPE' does not exist or not authorized." in text
+    # a string that spells the clause is a string
+    assert rows(conn, "SELECT 'WITH mv AS MODEL m VERSION v1' || x1::VARCHAR FROM t ORDER BY x1 LIMIT 1") == \
+        [("WITH mv AS MODEL m VERSION v11",)]
+
+
+def test_two_model_alias_clauses_inside_one_statement_are_refused(conn: Connection) -> None:
+    with pytest.raises(snowreg.NotSupportedError, match="More than one WITH … AS MODEL clause"):
+        conn.cursor().execute("SELECT * FROM (WITH a AS MODEL m SELECT a!predict(x1, x2) r FROM t), "
+                              "(WITH b AS MODEL m SELECT b!predict(x1, x2) r2 FROM t)")
