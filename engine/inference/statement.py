@@ -109,8 +109,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
 
 
 def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[translate.Translation, _Places]:
-    """The statement's calls bound and replaced by placeholders, its variables by their values, translated;
-    and how a place in the translated text maps back to where the user wrote it."""
+    """The statement's calls bound, its variables valued, translated; and where each place was written."""
     rendered = binder.spliced(stmt.body, stmt.span)
     edits: list[Spliced] = []  # the plain road's text rewrites: $v, SYSTEM$ functions and GET_DDL, LAST_QUERY_ID,
     volatile = False  # and the session's parameters that change a translation (the plan's key holds them: _shape)
