@@ -24,7 +24,7 @@ from snowreg.grammar.lexical import (
     stage_from_text,
 )
 from snowreg.grammar.rule_tables import CLAUSES, STATEMENTS, Opt, flag, name_from, name_of, span_of, words
-from snowreg.grammar.text import resolve_ident
+from snowreg.grammar.text import SNOWFLAKE_RESERVED, resolve_ident
 
 Call = a.ModelCall | a.TableCall
 
@@ -440,6 +440,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
         return a.SetVariable(names, exprs, span=self._span(meta), expr_spans=spans)
 
     def rule_name(self, meta: Meta, c: list[Any]) -> a.Name:
+        if isinstance(c[0], Token) and c[0].type == "WORD" and c[0].upper() in SNOWFLAKE_RESERVED:
+            raise BuildError(meta.start_pos)  # a reserved word names nothing unless quoted (DECISIONS.md I55)
         name = name_from(c)
         self.names.append(a.NameSpan(name, self._span(meta)))
         return name

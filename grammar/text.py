@@ -59,7 +59,7 @@ def is_plain_ident(name: str) -> bool:
 
 def quote_ident(name: str) -> str:
     """A resolved name as it must be written: bare when it reads back the same, else double-quoted."""
-    if _PLAIN_UPPER.fullmatch(name):
+    if is_plain_ident(name):
         return name
     return '"' + name.replace('"', '""') + '"'
 

@@ -63,7 +63,7 @@ def _aliases(conn: Connection) -> str:
     return rows(conn, "SHOW VERSIONS IN MODEL m ->> SELECT \"aliases\" FROM $1")[0][0]  # type: ignore[return-value]
 
 
-@pytest.mark.parametrize("alias", ['"Prod X"', '"prod"', "'Prod X'", "select", '"SELECT"', '"1A"', "IDENTIFIER('a-b')"])
+@pytest.mark.parametrize("alias", ['"Prod X"', '"prod"', "'Prod X'", '"SELECT"', '"1A"', "IDENTIFIER('a-b')"])
 def test_an_alias_that_needs_quotes_is_refused(conn: Connection, alias: str) -> None:
     before = _aliases(conn)
     errno, text = errno_of(conn, f"ALTER MODEL m VERSION v1 SET ALIAS = {alias}")
@@ -137,3 +137,25 @@ def test_two_model_alias_clauses_inside_one_statement_are_refused(conn: Connecti
     with pytest.raises(snowreg.NotSupportedError, match="More than one WITH … AS MODEL clause"):
         conn.cursor().execute("SELECT * FROM (WITH a AS MODEL m SELECT a!predict(x1, x2) r FROM t), "
                               "(WITH b AS MODEL m SELECT b!predict(x1, x2) r2 FROM t)")
+
+
+# A reserved word names an object only quoted (https://docs.snowflake.com/en/sql-reference/reserved-keywords):
+# `CREATE TABLE select` was a syntax error, `CREATE MODEL select` and `ADD VERSION select` made objects.
+@pytest.mark.parametrize("sql, word", [
+    ("CREATE MODEL select FROM MODEL m", "select"),
+    ("ALTER MODEL m ADD VERSION Table FROM MODEL m VERSION v1", "Table"),
+    ("CREATE DATABASE from", "from"),
+    ("ALTER MODEL m VERSION v1 SET ALIAS = select", "select"),
+])
+def test_a_reserved_word_unquoted_is_a_syntax_error(conn: Connection, sql: str, word: str) -> None:
+    errno, text = errno_of(conn, sql)
+    assert errno == 1003
+    assert f"at position {sql.index(' ' + word) + 1} unexpected '{word}'." in text
+
+
+def test_a_reserved_word_quoted_names_a_version(conn: Connection) -> None:
+    conn.cursor().execute('ALTER MODEL m ADD VERSION "TABLE" FROM MODEL m VERSION v1')
+    try:
+        assert rows(conn, 'SELECT MODEL(m, "TABLE")!predict(1.0, 2.0) IS NOT NULL') == [(True,)]
+    finally:
+        conn.cursor().execute('ALTER MODEL m DROP VERSION "TABLE"')
