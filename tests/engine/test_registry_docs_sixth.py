@@ -159,3 +159,12 @@ def test_a_reserved_word_quoted_names_a_version(conn: Connection) -> None:
         assert rows(conn, 'SELECT MODEL(m, "TABLE")!predict(1.0, 2.0) IS NOT NULL') == [(True,)]
     finally:
         conn.cursor().execute('ALTER MODEL m DROP VERSION "TABLE"')
+
+
+def test_a_view_over_calls_describes_the_call_as_object(conn: Connection) -> None:
+    conn.cursor().execute("CREATE OR REPLACE VIEW pv AS SELECT m!predict(x1, x2) AS r, x1 FROM t")
+    assert [(r[0], r[1]) for r in rows(conn, "DESCRIBE VIEW pv")] == [("R", "OBJECT"), ("X1", "FLOAT")]
+    cur = conn.cursor().execute("SELECT * FROM pv")
+    assert [d[1] for d in cur.description] == [9, 1]  # OBJECT, FLOAT: as the call itself is described
+    conn.cursor().execute("CREATE OR REPLACE VIEW pv AS SELECT x1 FROM t")  # a plain view again: its own types
+    assert [(r[0], r[1]) for r in rows(conn, "DESCRIBE VIEW pv")] == [("X1", "FLOAT")]
