@@ -20,7 +20,7 @@ from snowreg.engine.resolve import (
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session, model_fqn
 from snowreg.grammar import ast
-from snowreg.grammar.text import quote_ident
+from snowreg.grammar.text import is_plain_ident, quote_ident
 
 
 def rule_error(msg: str) -> errors.ProgrammingError:
@@ -157,6 +157,10 @@ def set_alias(session: Session, stmt: ast.SetAlias) -> Result:
     versions = session.catalog.models.version_index(model.id)
     version = resolve_version(session, model, stmt.version, versions, at=stmt.version_span)
     alias = session.name(stmt.alias)
+    if not is_plain_ident(alias):  # "Aliases must be valid identifiers without double quotes" (DECISIONS.md I52)
+        raise placed(rule_error(
+            f"Invalid alias '{alias}': an alias must be a valid identifier that needs no double quotes "
+            "(letters, digits, _ and $, not starting with a digit, not a reserved word)."), stmt.alias_span)
     if alias in SYSTEM_ALIASES:
         raise placed(rule_error(f"Alias '{alias}' is a system alias and cannot be set."), stmt.alias_span)
     if alias in versions.by_name:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from snowreg.engine.result import Result, status
 from snowreg.engine.session import Session
 from snowreg.grammar import ast
+from snowreg.grammar.render import render
 from snowreg.grammar.render import template as render_template
 
 VERBS = ("ALTER MATERIALIZED VIEW", "DROP MATERIALIZED VIEW", "CREATE TASK", "CREATE OR ALTER TASK", "ALTER TASK",
@@ -19,7 +20,9 @@ def run(session: Session, stmt: ast.Query, describe_only: bool, run_text: Callab
     """One of `VERBS`, or a CREATE VIEW (None when it makes no materialized view). `run_text` runs a statement
     through the whole pipeline (a dynamic table's query that calls a model)."""
     # the query is kept as text: its model calls, which the grammar takes out of the text, written back
-    text = render_template(stmt.body) if stmt.body.has_calls else stmt.body.text
+    # (and a `WITH … AS MODEL` clause inside it, which the grammar takes out too: grammar.nested_with)
+    text = render(stmt) if stmt.aliases_part is not None else \
+        render_template(stmt.body) if stmt.body.has_calls else stmt.body.text
     if stmt.verb == "CREATE VIEW":
         from snowreg.engine import materialized
 

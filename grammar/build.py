@@ -12,16 +12,19 @@ from typing import Any
 from lark import Token, Transformer
 from lark.tree import Meta
 
+from snowreg import errors
 from snowreg.grammar import ast as a
+from snowreg.grammar import nested_with
 from snowreg.grammar.lexical import (
     BuildError,
     decode_string,
+    names_at,
     qualified,
     split_names,
     stage_from_text,
 )
 from snowreg.grammar.rule_tables import CLAUSES, STATEMENTS, Opt, flag, name_from, name_of, span_of, words
-from snowreg.grammar.text import resolve_ident
+from snowreg.grammar.text import SNOWFLAKE_RESERVED, resolve_ident
 
 Call = a.ModelCall | a.TableCall
 
@@ -275,12 +278,46 @@ class Builder(Transformer[Token, list[a.Statement]]):
 
     def rule_query(self, meta: Meta, c: list[Any]) -> a.Query:
         verb, soup = c
-        body = self._template(meta.start_pos, meta.end_pos, soup.calls if soup else [])
-        return a.Query(verb, body, span=self._span(meta))
+        return self._plain_query(meta, verb, soup.calls if soup else [])
 
     def rule_paren_query(self, meta: Meta, c: list[Any]) -> a.Query:
-        calls = c[0].calls + (c[1].calls if c[1] else [])
-        return a.Query("SELECT", self._template(meta.start_pos, meta.end_pos, calls), span=self._span(meta))
+        return self._plain_query(meta, "SELECT", c[0].calls + (c[1].calls if c[1] else []))
+
+    def _plain_query(self, meta: Meta, verb: str, calls: list[Call]) -> a.Query:
+        """A plain statement; a `WITH … AS MODEL` clause inside it (CTAS, INSERT, CREATE VIEW, a subquery:
+        grammar.nested_with) leaves its text, blanked, as its own piece, its aliases go to the binder."""
+        start, end = meta.start_pos, meta.end_pos
+        clauses = nested_with.find(self.text, start, end, [(k.span.start, k.span.end) for k in calls])
+        if not clauses:
+            return a.Query(verb, self._template(start, end, calls), span=self._span(meta))
+        if len(clauses) > 1:  # each its own scope, in subqueries: not read (DECISIONS.md I54)
+            raise errors.not_supported("More than one WITH … AS MODEL clause inside one statement")
+        clause = clauses[0]
+        cut_start, cut_end = clause.cut
+        before = self._template(start, cut_start, calls)
+        after = self._template(cut_end, end, calls)
+        blank = " " * (cut_end - cut_start)
+        source = before.source + ((sum(n for _, n, _, _ in before.source), len(blank), *self._line_col(cut_start)),)
+        shift = source[-1][0] + len(blank)
+        source += tuple((o + shift, n, line, col) for o, n, line, col in after.source)
+        body = a.Template((*before.parts, blank, *after.parts), source)
+        aliases = tuple(self._nested_alias(item) for item in clause.items)
+        return a.Query(verb, body, aliases, span=self._span(meta), aliases_part=len(before.parts))
+
+    def _line_col(self, pos: int) -> tuple[int, int]:
+        span = self._pos_span(pos, pos)
+        return span.line, span.column
+
+    def _nested_alias(self, item: nested_with.Item) -> a.ModelAlias:
+        found = names_at(self.text, item.model[0])
+        if found is None or found[1] != item.model[1]:
+            raise BuildError(item.model[0])
+        model = dataclasses.replace(found[0], span=self._pos_span(*item.model))
+        alias = resolve_ident(self.text[item.alias[0]:item.alias[1]])
+        if item.version is None:
+            return a.ModelAlias(alias, model)
+        return a.ModelAlias(alias, model, resolve_ident(self.text[item.version[0]:item.version[1]]),
+                            self._pos_span(*item.version))
 
     def rule_with_model(self, meta: Meta, c: list[Any]) -> a.ModelAlias:
         return a.ModelAlias(c[0], c[1], name_of(c[2]), span_of(c[2]))
@@ -403,6 +440,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
         return a.SetVariable(names, exprs, span=self._span(meta), expr_spans=spans)
 
     def rule_name(self, meta: Meta, c: list[Any]) -> a.Name:
+        if isinstance(c[0], Token) and c[0].type == "WORD" and c[0].upper() in SNOWFLAKE_RESERVED:
+            raise BuildError(meta.start_pos)  # a reserved word names nothing unless quoted (DECISIONS.md I55)
         name = name_from(c)
         self.names.append(a.NameSpan(name, self._span(meta)))
         return name

@@ -8,19 +8,13 @@ from functools import cache
 from typing import Any
 
 from snowreg.grammar import ast as a
+from snowreg.grammar.text import SNOWFLAKE_RESERVED
 
 # Snowflake's reserved words, plus the keywords of snowreg.lark that the parser accepts in a state
 # where a name may also stand (tests recompute that set from the parse table): a name spelled like
 # one of these is quoted, so it can never be read back as the keyword.
-RESERVED = frozenset(
+RESERVED = SNOWFLAKE_RESERVED | frozenset(
     """
-    ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT
-    CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE DELETE
-    DISTINCT DROP ELSE EXISTS FALSE FOLLOWING FOR FROM FULL GRANT GROUP GSCLUSTER HAVING ILIKE IN
-    INCREMENT INNER INSERT INTERSECT INTO IS ISSUE JOIN LATERAL LEFT LIKE LOCALTIME LOCALTIMESTAMP
-    MINUS NATURAL NOT NULL OF ON OR ORDER ORGANIZATION QUALIFY REGEXP REVOKE RIGHT RLIKE ROW ROWS
-    SAMPLE SCHEMA SELECT SET SOME START TABLE TABLESAMPLE THEN TO TRIGGER TRUE TRY_CAST UNION UNIQUE
-    UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WINDOW WITH
     ADD ALLOWED_VALUES CASCADE COMMENT COMMIT COPY DEFAULT_VERSION IDENTIFIER IF LIMIT METADATA
     MODIFY OWNERSHIP RECURSIVE RENAME RESTRICT ROLE SECONDARY STARTS UNSET URL VERSION WAREHOUSE
     RESUME SUSPEND CLONE DATA_RETENTION_TIME_IN_DAYS TAG
@@ -219,6 +213,11 @@ def _query(q: a.Query) -> str:
         + (f" VERSION {name(m.version)}" if m.version is not None else "")
         for m in q.model_aliases
     )
+    if q.aliases_part is not None:  # inside the statement, where it was written (grammar.nested_with)
+        before = template(a.Template(q.body.parts[:q.aliases_part]))
+        after = template(a.Template(q.body.parts[q.aliases_part + 1:]))
+        keeps_with = re.search(r"(?<![\w$.\"])WITH\s*$", before, re.I) is not None
+        return before + (f"{aliases}, " if keeps_with else f"WITH {aliases} ") + after
     for prefix in ("WITH RECURSIVE ", "WITH "):
         if body.startswith(prefix):
             return f"{prefix}{aliases}, {body[len(prefix):]}"

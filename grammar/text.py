@@ -20,6 +20,19 @@ from typing import Any
 _PLAIN_UPPER = re.compile(r"[A-Z_][A-Z0-9_$]*")
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 _NAME_PART = re.compile(r'"(?:[^"]|"")*"|[^."]+')
+# Snowflake's reserved keywords (https://docs.snowflake.com/en/sql-reference/reserved-keywords): a name
+# spelled like one of them must be double-quoted.
+SNOWFLAKE_RESERVED = frozenset(
+    """
+    ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT
+    CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE DELETE
+    DISTINCT DROP ELSE EXISTS FALSE FOLLOWING FOR FROM FULL GRANT GROUP GSCLUSTER HAVING ILIKE IN
+    INCREMENT INNER INSERT INTERSECT INTO IS ISSUE JOIN LATERAL LEFT LIKE LOCALTIME LOCALTIMESTAMP
+    MINUS NATURAL NOT NULL OF ON OR ORDER ORGANIZATION QUALIFY REGEXP REVOKE RIGHT RLIKE ROW ROWS
+    SAMPLE SCHEMA SELECT SET SOME START TABLE TABLESAMPLE THEN TO TRIGGER TRUE TRY_CAST UNION UNIQUE
+    UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WINDOW WITH
+    """.split()
+)
 
 
 def resolve_ident(text: str) -> str:
@@ -39,9 +52,14 @@ def resolve_client_ident(text: str) -> str:
     return text.upper() if _PLAIN.fullmatch(text) else text
 
 
+def is_plain_ident(name: str) -> bool:
+    """Whether a resolved name can be written without double quotes (upper case, not a reserved word)."""
+    return _PLAIN_UPPER.fullmatch(name) is not None and name not in SNOWFLAKE_RESERVED
+
+
 def quote_ident(name: str) -> str:
     """A resolved name as it must be written: bare when it reads back the same, else double-quoted."""
-    if _PLAIN_UPPER.fullmatch(name):
+    if is_plain_ident(name):
         return name
     return '"' + name.replace('"', '""') + '"'
 

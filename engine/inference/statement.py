@@ -104,12 +104,12 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
         privileges.record_tables(session, tr.tables, tr.kind)
         if tr.kind not in ("select", "insert", "update", "delete", "merge"):
             view_index.forget(session.catalog)
+            table_meta.record(session, tr, next((t for t in tr.tables if t.write), None))  # CTAS: as the plain road
     return _mark(result, marks[0])
 
 
 def _translated(session: Session, stmt: ast.Query, binder: Binder) -> tuple[translate.Translation, _Places]:
-    """The statement's calls bound and replaced by placeholders, its variables by their values, translated;
-    and how a place in the translated text maps back to where the user wrote it."""
+    """The statement's calls bound, its variables valued, translated; and where each place was written."""
     rendered = binder.spliced(stmt.body, stmt.span)
     edits: list[Spliced] = []  # the plain road's text rewrites: $v, SYSTEM$ functions and GET_DDL, LAST_QUERY_ID,
     volatile = False  # and the session's parameters that change a translation (the plan's key holds them: _shape)

@@ -24,8 +24,9 @@ import sqlglot
 from sqlglot import exp
 
 from snowreg import errors
-from snowreg.catalog import quote
+from snowreg.catalog import coltypes, quote
 from snowreg.catalog.grants import ObjectKey
+from snowreg.catalog.tables import ColumnSpec
 from snowreg.engine.access import privileges
 from snowreg.engine.inference.view_index import MARK, ModelView, forget, model_views
 from snowreg.engine.result import Result, status
@@ -128,6 +129,10 @@ def create(session: Session, stmt: ast.Query, tr: translate.Translation,
         duck.execute(f"DROP VIEW IF EXISTS {fqn}")
         raise
     session.catalog.store.relations_changed()  # DuckDB's catalog changed: cached relation reads go
+    # OBJECT / ARRAY columns (a method's call: OBJECT) are JSON to DuckDB: their Snowflake types are recorded
+    session.catalog.tables.record_table(database, schema, target.name, "VIEW", [
+        ColumnSpec(c.name, "JSON", parsed) for c in columns
+        if c.type in ("OBJECT", "ARRAY") and (parsed := coltypes.parse(c.type)) is not None], [])
     privileges.record_owner(session, database, schema, target.name, "VIEW")
     forget(session.catalog)
     return status(f"View {target.name} successfully created.")

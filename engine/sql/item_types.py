@@ -17,6 +17,8 @@ branch that is not NULL is (engine.sql.table_meta.describe resolves them, column
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from snowreg.catalog.coltypes import TEXT_LENGTH
@@ -33,6 +35,11 @@ _OBJECT_FUNCTIONS = frozenset("""OBJECT_CONSTRUCT OBJECT_CONSTRUCT_KEEP_NULL OBJ
     OBJECT_DELETE OBJECT_PICK AS_OBJECT TO_OBJECT ARRAYS_TO_OBJECT PARSE_URL""".split())
 
 
+# A model method's call, as the inference road writes it (engine.inference.statement): SHOW FUNCTIONS IN MODEL
+# gives OBJECT as every scalar method's return type (DECISIONS.md I53).
+_MODEL_CALL = re.compile(r"__SNOWREG_CALL_\d+")
+
+
 def item_type(node: exp.Expr, sql: str) -> str | None:
     """The canonical type text of one select item (unaliased, not a CAST: engine.sql.ddl reads those), or
     None when its text does not decide it."""
@@ -44,7 +51,8 @@ def item_type(node: exp.Expr, sql: str) -> str | None:
     name = written_name(node, sql) if isinstance(node, exp.Func) else None
     if name in _ARRAY_FUNCTIONS or (name is None and isinstance(node, exp.Array)):
         return "ARRAY"
-    if name in _OBJECT_FUNCTIONS or (name is None and isinstance(node, exp.Struct | exp.JSONObject)):
+    if name in _OBJECT_FUNCTIONS or (name is None and isinstance(node, exp.Struct | exp.JSONObject)) \
+            or (name is not None and _MODEL_CALL.fullmatch(name) is not None):
         return "OBJECT"
     return None
 

@@ -93,6 +93,9 @@ class Query:
     body: Template
     model_aliases: tuple[ModelAlias, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
+    # Where a `WITH … AS MODEL` clause inside the statement stood (grammar.nested_with): the index of the
+    # blank piece of `body` left in its place. None: the aliases opened the statement.
+    aliases_part: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

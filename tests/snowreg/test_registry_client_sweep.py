@@ -7,6 +7,8 @@ against the documentation, run unmodified under `snowreg.patch()`:
   https://docs.snowflake.com/en/developer-guide/snowflake-ml/inference/batch-inference
 - ModelVersion.load() unpickles only what the registry stored: a model file changed behind the registry's
   back is refused before the client sees it.
+- ModelVersion.set_alias of a name that needs quotes is refused by the statement (aliases are plain
+  identifiers), and a table made from `WITH … AS MODEL` calls has an OBJECT column.
 
 The clients need pandas < 3, so they live in `.venv-client`; in the project environment one test re-runs
 this file there.
@@ -103,6 +105,24 @@ else:
             mv.run_batch(session.create_dataframe(X), compute_pool="pool", function_name="predict", output_spec=out)
         assert session.sql("LIST @ML.PUBLIC.JOBS").collect() == []
         assert np.array_equal(mv.run(X, function_name="predict")["output_feature_0"].to_numpy(), clf.predict(X))
+
+    def test_aliases_are_plain_identifiers_and_calls_table_as_object(session: Any, iris: tuple[Any, Any]) -> None:
+        """ModelVersion.set_alias quotes a lower-case name it is given quoted; "Aliases must be valid identifiers
+        without double quotes" (https://docs.snowflake.com/en/sql-reference/sql/alter-model-modify-version), so
+        such an alias is refused by the statement, and a plain one is found by Model.version. A table made from
+        `WITH … AS MODEL` calls has an OBJECT column (DECISIONS.md I52-I54)."""
+        X, clf = iris
+        reg = Registry(session)
+        mv = reg.log_model(clf, model_name="m", version_name="v1", sample_input_data=X.head(5))
+        with pytest.raises(Exception, match="an alias must be a valid identifier that needs no double quotes"):
+            mv.set_alias('"prod"')
+        mv.set_alias("champion")
+        assert reg.get_model("m").version("champion").version_name == "V1"
+        session.create_dataframe(X.head(3)).write.save_as_table("FEATS")
+        session.sql("CREATE TABLE preds AS WITH mv AS MODEL m VERSION champion "
+                    "SELECT mv!predict(SEPAL_LENGTH, SEPAL_WIDTH, PETAL_LENGTH, PETAL_WIDTH) AS r FROM feats").collect()
+        assert [tuple(r)[:2] for r in session.sql("DESCRIBE TABLE preds").collect()] == [("R", "OBJECT")]
+        assert session.sql("SELECT COUNT(*) FROM preds").collect()[0][0] == 3
 
     def test_load_unpickles_only_what_the_registry_stored(tmp_path: Path, iris: tuple[Any, Any]) -> None:
         """A model file changed in the registry's storage after log_model is refused by GET (its hash no
