@@ -62,6 +62,7 @@ CONTAINER_QUERIES = {
     # what plain-SQL tables declared beyond DuckDB's catalog (catalog/tables.py)
     "snowreg_reg_table_kinds": "SELECT database_name, schema_name, name, kind FROM snowreg.table_kinds",
     "snowreg_reg_view_texts": "SELECT database_name, schema_name, name, text FROM snowreg.view_texts",
+    "snowreg_reg_secure_views": "SELECT database_name, schema_name, name FROM snowreg.secure_views",
     "snowreg_reg_dynamic_tables": "SELECT database_name, schema_name, name FROM snowreg.dynamic_tables",
     "snowreg_reg_table_clustering": "SELECT database_name, schema_name, name, key_text, suspended "
                                     "FROM snowreg.table_clustering",
@@ -126,7 +127,7 @@ READS: dict[str, tuple[str, ...]] = {
     "TAG_REFERENCES": ("snowreg_is_models", "snowreg_is_tag_references"),
     "PACKAGES": (), "INFORMATION_SCHEMA_CATALOG_NAME": (), "STAGES": (), "FILE_FORMATS": (),
     "EVENT_TABLES": ("snowreg_reg_databases",),
-    "TABLES": _TABLE_VIEWS, "VIEWS": _TABLE_VIEWS,
+    "TABLES": _TABLE_VIEWS, "VIEWS": (*_TABLE_VIEWS, "snowreg_reg_secure_views"),
     "COLUMNS": (*_TABLE_VIEWS, "snowreg_reg_table_columns"),
     "TABLE_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),
     "REFERENTIAL_CONSTRAINTS": (*_TABLE_VIEWS, "snowreg_reg_table_keys"),

@@ -93,6 +93,13 @@ class ObjectsPart:
         )
         return stage_id
 
+    def update_stage(self, stage_id: int, database: str, schema: str, name: str, comment: str | None) -> None:
+        """ALTER STAGE … RENAME TO | SET | UNSET COMMENT: the stage's name and comment (its id, files, format
+        and grants stay)."""
+        with self.store.transaction() as tx:
+            tx.execute("UPDATE snowreg.stages SET database_name = ?, schema_name = ?, name = ?, comment = ? "
+                       "WHERE id = ?", [database, schema, name, comment, stage_id])
+
     def session_stage_ids(self, tx: duckdb.DuckDBPyConnection, session_id: int) -> list[int]:
         """Inside a transaction: the temporary stages of a connection."""
         return [int(r[0]) for r in tx.execute(

@@ -265,6 +265,14 @@ CREATE TABLE IF NOT EXISTS snowreg.view_texts (
     text VARCHAR NOT NULL
 );
 
+-- The secure views (CREATE SECURE VIEW, ALTER VIEW … SET SECURE): their text is their owner's only (SHOW VIEWS,
+-- INFORMATION_SCHEMA.VIEWS, GET_DDL). A row follows its view like the view's other records (catalog/tables.py).
+CREATE TABLE IF NOT EXISTS snowreg.secure_views (
+    database_name VARCHAR NOT NULL,
+    schema_name VARCHAR NOT NULL,
+    name VARCHAR NOT NULL
+);
+
 -- PRIMARY KEY / UNIQUE / FOREIGN KEY constraints: recorded, never enforced (as in Snowflake).
 CREATE TABLE IF NOT EXISTS snowreg.table_keys (
     database_name VARCHAR NOT NULL,

@@ -59,8 +59,8 @@ _WHERE = "database_name = ? AND schema_name = ? AND {name} = ?"
 # Each record table and its column naming the table: what follows a table through DROP and RENAME.
 _RECORDS = (("table_kinds", "name"), ("table_columns", "table_name"), ("table_keys", "table_name"),
             ("table_retention", "name"), ("table_clustering", "name"), ("dynamic_tables", "name"),
-            ("materialized_views", "name"), ("view_texts", "name"))
-_TABLE_RECORDS = _RECORDS[:-2]  # a table has no view text and is no materialized view
+            ("materialized_views", "name"), ("view_texts", "name"), ("secure_views", "name"))
+_TABLE_RECORDS = _RECORDS[:-3]  # a table has no view text and is no materialized or secure view
 _CLUSTERING = "SELECT key_text, suspended FROM snowreg.table_clustering WHERE " + _WHERE.format(name="name")
 
 
@@ -202,6 +202,21 @@ class TablesPart:
         row = self.store.query_one("SELECT text FROM snowreg.view_texts WHERE " + _WHERE.format(name="name"),
                                    [database, schema, name])
         return None if row is None else str(row[0])
+
+    def secure_views(self) -> frozenset[tuple[str, str, str]]:
+        """The secure views (cached: SHOW VIEWS and GET_DDL ask of every view they show)."""
+        if self.store.pristine is not None:
+            return frozenset()
+        return self.store.cached(("table_shape", "secure"), lambda: frozenset(
+            (str(r[0]), str(r[1]), str(r[2])) for r in self.store.query(
+                "SELECT database_name, schema_name, name FROM snowreg.secure_views")))
+
+    def set_secure(self, database: str, schema: str, name: str, secure: bool) -> None:
+        """CREATE SECURE VIEW (after the view was recorded), ALTER VIEW … SET | UNSET SECURE."""
+        with self.store.transaction(stale=lambda key: key[0] == "table_shape", tables_only=True) as tx:
+            tx.execute("DELETE FROM snowreg.secure_views WHERE " + _WHERE.format(name="name"), [database, schema, name])
+            if secure:
+                tx.execute("INSERT INTO snowreg.secure_views VALUES (?, ?, ?)", [database, schema, name])
 
     def record_materialized(self, database: str, schema: str, name: str, source: tuple[str, str, str],
                             text: str) -> None:

@@ -144,12 +144,18 @@ SELECT db, 'INFORMATION_SCHEMA', name, NULL, 'VIEW', NULL, NULL, NULL, NULL, NUL
        'YES', NULL, created, created, created, NULL, NULL, NULL, 'NO', 'NO', 'NO', 'NO', 'NO'
 FROM snowreg_own_views(db)) ORDER BY 2, 3;
 
+-- A secure view's definition is shown only to the roles granted its owner role
+-- (https://docs.snowflake.com/en/user-guide/views-secure): getvariable('snowreg_enabled_roles') holds the session's.
 CREATE OR REPLACE TEMP MACRO snowreg_is_views(db) AS TABLE
 SELECT db AS "TABLE_CATALOG", sch AS "TABLE_SCHEMA", name AS "TABLE_NAME", owner AS "TABLE_OWNER",
-       text AS "VIEW_DEFINITION", 'NONE' AS "CHECK_OPTION", 'NO' AS "IS_UPDATABLE", 'NO' AS "INSERTABLE_INTO",
-       'NO' AS "IS_SECURE", created AS "CREATED", created AS "LAST_ALTERED", created AS "LAST_DDL",
-       owner AS "LAST_DDL_BY", comment AS "COMMENT"
-FROM snowreg_relations(db) WHERE kind = 'VIEW'
+       CASE WHEN secure AND NOT list_contains(getvariable('snowreg_enabled_roles'), owner) THEN NULL
+            ELSE text END AS "VIEW_DEFINITION", 'NONE' AS "CHECK_OPTION", 'NO' AS "IS_UPDATABLE",
+       'NO' AS "INSERTABLE_INTO", CASE WHEN secure THEN 'YES' ELSE 'NO' END AS "IS_SECURE",
+       created AS "CREATED", created AS "LAST_ALTERED", created AS "LAST_DDL", owner AS "LAST_DDL_BY",
+       comment AS "COMMENT"
+FROM (SELECT rel.*, EXISTS (SELECT 1 FROM snowreg_reg_secure_views sv WHERE sv.database_name = db
+              AND sv.schema_name = rel.sch AND sv.name = rel.name) AS secure
+      FROM snowreg_relations(db) rel WHERE rel.kind = 'VIEW')
 UNION ALL
 SELECT db, 'INFORMATION_SCHEMA', name, NULL, NULL, 'NONE', 'NO', 'NO', 'NO', created, created, created, NULL, NULL
 FROM snowreg_own_views(db) ORDER BY 2, 3;

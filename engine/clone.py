@@ -29,7 +29,7 @@ from snowreg.catalog.relations import (
     schema_sequences,
 )
 from snowreg.catalog.store import quote
-from snowreg.engine import streams
+from snowreg.engine import secure_views, streams
 from snowreg.engine.access import privileges
 from snowreg.engine.get_ddl import view_query
 from snowreg.engine.session import Session
@@ -60,6 +60,8 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
     if not a.manage_grants and any(not a.held(("TASK", db, schema, t.name), t.owner)
                                    for t in catalog.tasks.list_tasks(db, schema)):
         raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a task the role cannot see")
+        if r.kind == "VIEW" and not secure_views.text_shown(session, r):  # its clone's owner would read its text
+            raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a secure view the role does not own")
         if r.kind == "VIEW" and catalog.tables.view_text(db, schema, r.name) is None:
             raise errors.not_supported(f"CREATE SCHEMA … CLONE of the view {r.name} (its statement was not kept)")
     if any(q.database_name == db and q.schema_name == schema
@@ -221,7 +223,8 @@ def _view_statement(session: Session, source: tuple[str, str], target: tuple[str
     columns = ", ".join(quote_ident(c.name) for c in list_columns(session.catalog.store, *source, v.name))
     comment = f" COMMENT = {_literal(v.comment)}" if v.comment else ""
     name = ".".join(quote_ident(p) for p in (*target, v.name))
-    return f"CREATE VIEW {name} ({columns}){comment} AS {body}"
+    secure = "SECURE " if secure_views.is_secure(session, *source, v.name) else ""
+    return f"CREATE {secure}VIEW {name} ({columns}){comment} AS {body}"
 
 
 def _literal(text: str) -> str:

@@ -395,6 +395,17 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
                 return create_stream.create(session, stmt.body.text)
             run = {"DROP STREAM": streams.drop, "ALTER STREAM": streams.alter, "SHOW STREAMS": streams.show}[stmt.verb]
             return run(session, stmt.body.text)
+    if stmt.verb == "ALTER VIEW" and "SECURE" in stmt.body.text.upper():
+        from snowreg.engine import secure_views
+
+        if secure_views.handles(stmt.body.text):
+            with _positions_in_text(stmt):
+                return status() if describe_only else secure_views.alter(session, stmt.body.text)
+    if stmt.verb == "ALTER STAGE":
+        from snowreg.engine import stage_alter
+
+        with _positions_in_text(stmt):
+            return status() if describe_only else stage_alter.alter(session, stmt.body.text)
     if stmt.verb == "ALTER SEQUENCE":
         from snowreg.engine import sequences
 
@@ -625,6 +636,10 @@ def describe_object(session: Session, stmt: ast.Describe) -> Result:
         return showgrants.describe_user(session, stmt) if stmt.kind == "USER" else \
             show.describe_database(session, stmt.name) if stmt.kind == "DATABASE" else \
             show_objects.describe_schema(session, stmt.name)
+    if stmt.kind == "STAGE":
+        from snowreg.engine import stage_alter
+
+        return stage_alter.describe(session, stmt.name)
     if stmt.kind == "FILE FORMAT":
         from snowreg.engine.loading import file_formats
 

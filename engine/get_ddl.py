@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from snowreg import errors
 from snowreg.catalog.relations import RelationRow, SequenceRow, list_keys, list_relations, list_sequences
 from snowreg.catalog.udfs import FunctionRow
-from snowreg.engine import show_objects, streams
+from snowreg.engine import secure_views, show_objects, streams
 from snowreg.engine.access import privileges
 from snowreg.engine.session import Session
 from snowreg.engine.streams import Stream
@@ -69,6 +69,8 @@ def _text(value: str) -> str:
 
 
 def _relation(session: Session, r: RelationRow, shown: int) -> str:
+    if r.kind == "VIEW" and not secure_views.text_shown(session, r):  # as a secure function's (DECISIONS.md S65)
+        raise errors.does_not_exist("View", ".".join(quote_ident(p) for p in (r.database_name, r.schema_name, r.name)))
     return _view(session, r, shown) if r.kind == "VIEW" else _table(session, r, shown)
 
 
@@ -126,9 +128,9 @@ def _view(session: Session, r: RelationRow, shown: int) -> str:
                for c, _ in show_objects.column_types(session, r)]
     comment = f" COMMENT={_text(r.comment)}" if r.comment else ""
     tables = session.catalog.tables
-    kind = "view"
+    kind = "secure view" if secure_views.is_secure(session, r.database_name, r.schema_name, r.name) else "view"
     if tables.materialized(r.database_name, r.schema_name, r.name) is not None:  # DECISIONS.md Q13
-        kind = "materialized view"
+        kind = kind.replace("view", "materialized view")  # `secure materialized view` for a secure one
         key = tables.clustering(r.database_name, r.schema_name, r.name)
         comment += f" cluster by ({key.key[len('LINEAR('):-1]})" if key is not None else ""
     return (f"create or replace {kind} " + _name((r.database_name, r.schema_name, r.name), shown) + "(\n"
@@ -256,7 +258,7 @@ def _schema_statements(session: Session, db: str, schema: str, shown: int, schem
     relations = [r for r in list_relations(session.catalog.store, db, schema)
                  if privileges.can_see_table(session, db, schema, r.name, r.owner)]
     out += [_table(session, r, shown) for r in relations if r.kind == "TABLE"]
-    out += [_view(session, r, shown) for r in relations if r.kind == "VIEW"]
+    out += [_view(session, r, shown) for r in relations if r.kind == "VIEW" and secure_views.text_shown(session, r)]
     out += _streams(session, db, schema, shown)
     out += _functions(session, db, schema, shown)
     out += _functions(session, db, schema, shown, "PROCEDURE")  # recursive: "all supported objects" (the page)

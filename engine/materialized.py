@@ -62,10 +62,11 @@ def create(session: Session, text: str) -> Result:
     props = stmt.args.get("properties")
     kept: list[exp.Expr] = []
     key: list[exp.Expr] | None = None
+    secure = False
     for p in props.expressions if isinstance(props, exp.Properties) else []:
-        if isinstance(p, exp.SecureProperty):
-            raise errors.not_supported("CREATE SECURE MATERIALIZED VIEW")
-        if isinstance(p, exp.ClusterProperty):
+        if isinstance(p, exp.SecureProperty):  # kept with the view (engine.secure_views)
+            secure = True
+        elif isinstance(p, exp.ClusterProperty):
             key = list(p.expressions)
         elif not isinstance(p, exp.MaterializedProperty):
             kept.append(p)
@@ -82,6 +83,8 @@ def create(session: Session, text: str) -> Result:
         query.run_sql(session, plain.sql(dialect="snowflake"))
     tables = session.catalog.tables
     tables.record_materialized(database, schema, name, source, text.strip().rstrip(";").rstrip())
+    if secure:
+        tables.set_secure(database, schema, name, True)
     if key is not None:
         clustering.check_columns(key, (c.name for c in list_columns(session.catalog.store, database, schema, name)))
         tables.set_clustering(database, schema, name, Clustering(clustering.key_text(key)))
@@ -173,7 +176,7 @@ def _owned(session: Session, text: str, optional: bool, own: bool = True) -> tup
 
 def alter(session: Session, text: str) -> Result:
     """ALTER MATERIALIZED VIEW … RENAME TO | CLUSTER BY | DROP CLUSTERING KEY | SUSPEND | RESUME [RECLUSTER] |
-    SET | UNSET COMMENT (its owner only)."""
+    SET | UNSET COMMENT | SET | UNSET SECURE (its owner only)."""
     m = _ALTER.fullmatch(text)
     if m is None:
         raise errors.not_supported("This form of ALTER MATERIALIZED VIEW")
@@ -188,6 +191,9 @@ def alter(session: Session, text: str) -> Result:
     elif m.group("switch"):
         transaction.before_plain(session, "ddl")
         tables.suspend_materialized(database, schema, name, m.group("switch").upper() == "SUSPEND")
+    elif m.group("set") and m.group("props").strip().upper() == "SECURE":
+        transaction.before_plain(session, "ddl")
+        tables.set_secure(database, schema, name, m.group("set").upper() == "SET")
     elif m.group("set"):
         props = m.group("props").strip()
         if not re.fullmatch(r"COMMENT(?:\s*=\s*'(?:[^'\\]|\\.|'')*')?", props, re.I) \

@@ -9,6 +9,7 @@ from typing import Any
 from snowreg.catalog.names import physical
 from snowreg.catalog.relations import RelationRow
 from snowreg.catalog.store import quote
+from snowreg.engine import secure_views
 from snowreg.engine.session import Session
 
 # https://docs.snowflake.com/en/sql-reference/sql/show-materialized-views (output columns)
@@ -32,8 +33,10 @@ def materialized_rows(session: Session, relations: Sequence[RelationRow]) -> lis
         count = _count(session, r) if not suspended else None
         rows.append((r.created_on, r.name, "", r.database_name, r.schema_name, key.key if key else "", count, 0,
                      sdb, ssch, stable, r.created_on, r.created_on, r.owner or "", "true" if suspended else "false",
-                     "Materialized view is suspended" if suspended else None, "0s", r.comment or "", r.text,
-                     "false", ("ON" if not key.suspended else "OFF") if key else "OFF", "ROLE", None))
+                     "Materialized view is suspended" if suspended else None, "0s", r.comment or "",
+                     r.text if secure_views.text_shown(session, r) else "",  # a secure one's: its owner's
+                     "true" if secure_views.is_secure(session, r.database_name, r.schema_name, r.name) else "false",
+                     ("ON" if not key.suspended else "OFF") if key else "OFF", "ROLE", None))
     return rows
 
 

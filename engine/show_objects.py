@@ -22,7 +22,7 @@ from snowreg.catalog.relations import (
     list_sequences,
 )
 from snowreg.catalog.tables import Clustering
-from snowreg.engine import show_derived, tags, time_travel
+from snowreg.engine import secure_views, show_derived, tags, time_travel
 from snowreg.engine.access import privileges
 from snowreg.engine.result import Result, from_rows
 from snowreg.engine.session import Session
@@ -97,9 +97,11 @@ def show_objects(session: Session, stmt: ast.ShowObjects) -> Result:
                                                         _clustering(session, r), show_derived.is_dynamic(session, r))
                                              for r in chosen])
     if stmt.kind == "VIEWS":
-        return _result(SHOW_VIEWS_COLUMNS, [
-            (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "", r.text,
-             "false", "true" if show_derived.is_materialized(session, r) else "false", "ROLE", "OFF") for r in chosen])
+        return _result(SHOW_VIEWS_COLUMNS, [  # a secure view's text is its owner's (engine.secure_views)
+            (r.created_on, r.name, "", r.database_name, r.schema_name, r.owner or "", r.comment or "",
+             r.text if secure_views.text_shown(session, r) else "",
+             "true" if secure_views.is_secure(session, r.database_name, r.schema_name, r.name) else "false",
+             "true" if show_derived.is_materialized(session, r) else "false", "ROLE", "OFF") for r in chosen])
     return _result(SHOW_OBJECTS_COLUMNS, [
         (r.created_on, r.name, r.database_name, r.schema_name, r.kind, r.comment or "",
          (c.key if (c := _clustering(session, r)) else ""), _rows(r), None, r.owner or "", _retention(session, r),

@@ -47,7 +47,7 @@ def host_path(session: Session, url: str) -> Path:
     return path
 
 
-def _find_stage(session: Session, qn: ast.QualifiedName, action: privileges.StageAction = "read") -> StageRow:
+def find_stage(session: Session, qn: ast.QualifiedName, action: privileges.StageAction = "read") -> StageRow:
     db, schema, name = session.qualify(qn)
     stage = session.catalog.objects.get_stage(db, schema, name)
     if stage is None or (stage.temporary and stage.session_id not in (None, session.id)):
@@ -99,7 +99,7 @@ def _locate(session: Session, ref: ast.StageRef, action: privileges.ModelAction)
         stage_id = session.catalog.loads.implicit_stage(key, make=action == "own")
         return ref.kind, -1 if stage_id is None else stage_id, ref.path  # -1: no file PUT there yet
     assert ref.name is not None
-    stage = _find_stage(session, ref.name, "write" if action == "own" else "read")
+    stage = find_stage(session, ref.name, "write" if action == "own" else "read")
     if stage.url is not None:
         return "dir", str(stage_directory(session, stage.url)), ref.path
     return "stage", stage.id, ref.path
@@ -181,7 +181,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
             raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
     file_format = next((v for k, v in stmt.options if k.upper() == "FILE_FORMAT"), None)
-    comment = next((_string_value(v) for k, v in stmt.options if k.upper() == "COMMENT"), None)
+    comment = next((string_value(v) for k, v in stmt.options if k.upper() == "COMMENT"), None)
     with session.catalog.store.transaction():
         if existing is not None:
             session.catalog.drop_stage(existing.id)
@@ -194,7 +194,7 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
     return status(f"Stage area {quote_ident(name)} successfully created.")
 
 
-def _string_value(text: str) -> str:
+def string_value(text: str) -> str:
     """An option's string literal as text (`'it''s'` → `it's`); any other value as written."""
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] == "'":
@@ -204,7 +204,7 @@ def _string_value(text: str) -> str:
 
 def drop_stage(session: Session, stmt: ast.DropStage) -> Result:
     try:
-        stage = _find_stage(session, stmt.name, "own")
+        stage = find_stage(session, stmt.name, "own")
     except errors.ProgrammingError as e:
         if stmt.if_exists and e.errno == 2003:
             check_container(session, *session.qualify(stmt.name)[:2])

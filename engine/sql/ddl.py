@@ -66,6 +66,7 @@ class TableDDL:
     retention: int | None = None  # CREATE TABLE … DATA_RETENTION_TIME_IN_DAYS = n (catalog/retention.py)
     cluster_by: str | None = None  # CREATE TABLE … CLUSTER BY (…): the key as SHOW TABLES shows it
     copies_clustering: bool = False  # CREATE TABLE … LIKE / CLONE without a CLUSTER BY: the source's key
+    secure: bool = False  # CREATE SECURE VIEW (catalog/tables.py secure_views)
 
 
 def _name(node: exp.Expr | None) -> str:
@@ -151,7 +152,12 @@ def create_table(stmt: exp.Create, sql: str = "") -> TableDDL:
 def create_view(stmt: exp.Create, sql: str = "") -> TableDDL:
     """A view over one table: its columns copied from the table keep their declared types."""
     source, projected = _projection(stmt.args.get("expression"), None, sql)
-    return TableDDL("create", "VIEW", source=source, projected=projected)
+    properties = stmt.args.get("properties")
+    secure = [p for p in properties.expressions if isinstance(p, exp.SecureProperty)] \
+        if isinstance(properties, exp.Properties) else []
+    for p in secure:  # recorded, not handed to DuckDB (https://docs.snowflake.com/en/sql-reference/sql/create-view)
+        p.pop()
+    return TableDDL("create", "VIEW", source=source, projected=projected, secure=bool(secure))
 
 
 def _like(stmt: exp.Create) -> tuple[str | None, str | None, str] | None:
@@ -585,6 +591,8 @@ def refuse_properties(stmt: exp.Expr) -> int | None:
     if isinstance(stmt, exp.Create):
         properties = stmt.args.get("properties")
         for p in properties.expressions if isinstance(properties, exp.Properties) else []:
+            if isinstance(p, exp.SecureProperty) and kind == "VIEW":
+                continue  # kept: create_view takes it out
             if isinstance(p, exp.SecureProperty | exp.MaterializedProperty):
                 raise not_supported(f"CREATE {_property_name(p)} {kind}")
             if not isinstance(p, _KEPT_PROPERTIES):

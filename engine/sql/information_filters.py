@@ -35,7 +35,7 @@ def filters(session: Session, views: list[str]) -> dict[str, Any]:
             if "FILE_FORMATS" in views else []
     if "APPLICABLE_ROLES" in views:
         extra["snowreg_user_roles"] = sorted(session.catalog.grants.role_graph().user_closure(session.user))
-    if "ENABLED_ROLES" in views:
+    if "ENABLED_ROLES" in views or "VIEWS" in views:  # VIEWS: a secure view's text is its owner's only
         extra["snowreg_enabled_roles"] = sorted(privileges.access(session).roles)
     return extra
 

@@ -58,6 +58,8 @@ def record(session: Session, tr: Translation, target: TableRef | None) -> None:
     if table.kind == "VIEW":  # only its columns' types: a view has no kind of table nor keys
         catalog.tables.record_table(database, schema, target.name, "VIEW", _specs(columns, declared), [],
                                     parameters.unmarked(tr.source).strip())
+        if table.secure:
+            catalog.tables.set_secure(database, schema, target.name, True)
         return
     if table.kind == "TEMPORARY":  # only its session sees it (engine.access.privileges.others_temporary)
         catalog.temporary_owners[(database, schema, target.name)] = session.id

@@ -107,3 +107,11 @@ def test_tables_created_between_reads_leave_the_views_known(conn: Any) -> None:
     rows(conn, "DROP VIEW SCORED2")
     with pytest.raises(ProgrammingError):
         rows(conn, "SELECT P FROM SCORED2")
+
+
+def test_a_secure_view_over_model_calls_is_refused(conn: Any) -> None:
+    """Secure views are kept (conformance/DECISIONS.md S64), but one over model calls has no kept text to hide:
+    it is refused as not supported, and nothing is made."""
+    with pytest.raises(snowreg.NotSupportedError, match="CREATE SECURE VIEW over model calls"):
+        rows(conn, "CREATE SECURE VIEW SCORED AS SELECT A, AFF!PREDICT(A):y::FLOAT AS P FROM T")
+    assert rows(conn, "SHOW VIEWS LIKE 'SCORED'") == []

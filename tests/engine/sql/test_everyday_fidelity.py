@@ -48,7 +48,6 @@ def test_show_tags_lists_the_tags_in_scope(cur: Any, capfd: Any) -> None:
     ("CREATE PIPE p AS COPY INTO t FROM @s", "CREATE PIPE"),
     ("CREATE EXTERNAL TABLE e (a INT AS (value:c1::INT)) LOCATION = @s FILE_FORMAT = (TYPE = CSV)",
      "CREATE EXTERNAL TABLE"),
-    ("CREATE SECURE MATERIALIZED VIEW mv AS SELECT a FROM t", "CREATE SECURE MATERIALIZED VIEW"),
     ("ALTER TABLE t SET DATA_RETENTION_TIME_IN_DAYS = 30", "DATA_RETENTION_TIME_IN_DAYS = 30 (snowreg keeps a dropped "
      "table for one day or not at all: 0 or 1)"),
     ("ALTER SCHEMA public RENAME TO other", "ALTER SCHEMA … RENAME TO"),
