@@ -1,6 +1,6 @@
 """DESCRIBE STAGE and ALTER STAGE of named internal stages and `file://` stages
 (https://docs.snowflake.com/en/sql-reference/sql/desc-stage, https://docs.snowflake.com/en/sql-reference/sql/alter-stage;
-conformance/DECISIONS.md S67-S68).
+conformance/DECISIONS.md S67-S68, U61-U62).
 
     ALTER STAGE [IF EXISTS] <name> RENAME TO <new_name>
     ALTER STAGE [IF EXISTS] <name> SET { FILE_FORMAT = ( … ) | COPY_OPTIONS = ( … ) | COMMENT = '<string>' } …

@@ -114,6 +114,14 @@ def test_internal_stage_encryption_and_no_directory_table_are_accepted(cur: Any)
     assert rows(cur, "SHOW STAGES LIKE 'S'")[0][6] == "N"
 
 
+def test_a_directory_table_is_refused_as_not_supported(cur: Any) -> None:
+    cur.execute("CREATE STAGE s")
+    for sql in ("SELECT * FROM DIRECTORY(@s)", "SELECT relative_path FROM directory( '@s' )"):
+        with pytest.raises(snowreg.NotSupportedError):  # it was 002003 for an object named DIRECTORY
+            cur.execute(sql)
+    assert rows(cur, "SELECT 'DIRECTORY(@s)'") == [("DIRECTORY(@s)",)]
+
+
 def test_only_the_owner_alters_and_readers_describe(conn: Any) -> None:
     cur = conn.cursor()
     for sql in ("CREATE STAGE s", "CREATE STAGE hidden", "CREATE ROLE r", "GRANT USAGE ON DATABASE TEST_DB TO ROLE r",
