@@ -1,6 +1,6 @@
 """A named stage's properties besides its file format: COPY_OPTIONS (kept, applied by COPY INTO <table> under the
 statement's own, shown by DESCRIBE STAGE), ENCRYPTION and DIRECTORY (https://docs.snowflake.com/en/sql-reference/
-sql/create-stage, …/alter-stage, …/desc-stage; conformance/DECISIONS.md U60-U64)."""
+sql/create-stage, …/alter-stage, …/desc-stage; conformance/DECISIONS.md U60-U65)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ _DESCRIBED: tuple[tuple[str, str, Any], ...] = (
 # Kept copy options the example does not list: shown after them when a stage sets them (U62).
 _MORE: tuple[tuple[str, str, Any], ...] = (("MATCH_BY_COLUMN_NAME", "String", "NONE"),
                                            ("LOAD_UNCERTAIN_FILES", "Boolean", False))
+# An external stage's parameters besides URL (create-stage's externalStageParams).
+_EXTERNAL = ("CREDENTIALS", "STORAGE_INTEGRATION", "ENDPOINT", "USE_PRIVATELINK_ENDPOINT", "AWS_ACCESS_POINT_ARN")
 _INTERNAL_ENCRYPTION = ("SNOWFLAKE_FULL", "SNOWFLAKE_SSE")
 
 
@@ -29,8 +31,8 @@ def _text(value: Any) -> str:
 
 
 def checked(options: tuple[tuple[str, str], ...]) -> dict[str, Any] | None:
-    """CREATE STAGE's COPY_OPTIONS (None when not given), after its ENCRYPTION and DIRECTORY are checked: all
-    before anything is made."""
+    """CREATE STAGE's COPY_OPTIONS (None when not given), after its ENCRYPTION and DIRECTORY are checked and any
+    other option than FILE_FORMAT and COMMENT refused: all before anything is made."""
     from snowreg.engine.loading import copy_options
 
     kept = None
@@ -42,6 +44,13 @@ def checked(options: tuple[tuple[str, str], ...]) -> dict[str, Any] | None:
             _encryption(value)
         elif name == "DIRECTORY":
             _directory(value)
+        elif name in _EXTERNAL:
+            raise errors.not_supported(f"CREATE STAGE … {name} (snowreg's stages are internal or file:// folders, "
+                                       "with no credentials or cloud settings)")
+        elif name not in ("FILE_FORMAT", "COMMENT"):
+            from snowreg.engine.loading import errors as lerrors
+
+            raise lerrors.syntax(f"syntax error: unexpected '{key}'.")  # it used to be accepted and dropped (U65)
     return kept
 
 

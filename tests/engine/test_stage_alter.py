@@ -95,6 +95,21 @@ def test_what_a_stage_cannot_honour_is_refused_and_nothing_is_made(cur: Any, opt
     assert rows(cur, "SHOW STAGES LIKE 'S'") == []
 
 
+@pytest.mark.parametrize("options", ["CREDENTIALS = (AWS_KEY_ID = 'k' AWS_SECRET_KEY = 's')",
+                                     "STORAGE_INTEGRATION = my_integration"])
+def test_an_external_stages_settings_are_refused(cur: Any, options: str) -> None:
+    with pytest.raises(snowreg.NotSupportedError):
+        cur.execute(f"CREATE STAGE s {options}")
+    assert rows(cur, "SHOW STAGES LIKE 'S'") == []
+
+
+def test_an_unknown_stage_option_is_a_syntax_error(cur: Any) -> None:
+    with pytest.raises(snowreg.ProgrammingError) as info:  # it was accepted and dropped
+        cur.execute("CREATE STAGE s NO_SUCH_OPTION = 1")
+    assert info.value.errno == 1003
+    assert rows(cur, "SHOW STAGES LIKE 'S'") == []
+
+
 @pytest.mark.parametrize("options", ["COPY_OPTIONS = (FILES = ('a.csv'))", "COPY_OPTIONS = (NOSUCH = 1)",
                                      "COPY_OPTIONS = (PURGE = 1)", "COPY_OPTIONS = (ON_ERROR = NEVER)",
                                      "COPY_OPTIONS = (MATCH_BY_COLUMN_NAME = SOMETIMES)"])
