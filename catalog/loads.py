@@ -36,7 +36,7 @@ def _row(r: tuple[Any, ...]) -> FileFormatRow:
 
 
 class LoadsPart:
-    """The file_formats, stage_formats and load_history tables (see schema.sql)."""
+    """The file_formats, stage_formats, stage_copy_options and load_history tables (see schema.sql)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -86,6 +86,15 @@ class LoadsPart:
     def set_stage_format(self, stage_id: int, options: dict[str, Any]) -> None:
         with self.store.transaction() as tx:
             tx.execute("INSERT OR REPLACE INTO snowreg.stage_formats VALUES (?, ?)",
+                       [stage_id, orjson.dumps(options).decode()])
+
+    def stage_copy_options(self, stage_id: int) -> dict[str, Any]:
+        row = self.store.query_one("SELECT options FROM snowreg.stage_copy_options WHERE stage_id = ?", [stage_id])
+        return orjson.loads(row[0]) if row else {}
+
+    def set_stage_copy_options(self, stage_id: int, options: dict[str, Any]) -> None:
+        with self.store.transaction() as tx:
+            tx.execute("INSERT OR REPLACE INTO snowreg.stage_copy_options VALUES (?, ?)",
                        [stage_id, orjson.dumps(options).decode()])
 
     # -- load metadata -----------------------------------------------------------------------

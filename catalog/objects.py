@@ -115,6 +115,7 @@ class ObjectsPart:
             return
         self.files.delete_owned(tx, "stage", stage_ids)
         tx.execute("DELETE FROM snowreg.stage_formats WHERE list_contains(?, stage_id)", [stage_ids])
+        tx.execute("DELETE FROM snowreg.stage_copy_options WHERE list_contains(?, stage_id)", [stage_ids])
         tx.execute("DELETE FROM snowreg.stages WHERE list_contains(?, id)", [stage_ids])
 
     # -- tags --------------------------------------------------------------------------------

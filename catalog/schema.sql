@@ -379,6 +379,10 @@ CREATE TABLE IF NOT EXISTS snowreg.file_formats (
 -- A stage's own FILE_FORMAT (CREATE STAGE … FILE_FORMAT = (…)): the JSON of its options.
 CREATE TABLE IF NOT EXISTS snowreg.stage_formats (stage_id BIGINT PRIMARY KEY, options VARCHAR NOT NULL);
 
+-- A stage's own COPY_OPTIONS (CREATE / ALTER STAGE … COPY_OPTIONS = (…)): the JSON of its options, which a
+-- COPY INTO <table> from the stage applies under its own.
+CREATE TABLE IF NOT EXISTS snowreg.stage_copy_options (stage_id BIGINT PRIMARY KEY, options VARCHAR NOT NULL);
+
 -- COPY INTO <table>'s load metadata: the files a table (its name and creation time) has loaded, by path
 -- and content, so a second COPY skips them unless FORCE = TRUE.
 CREATE TABLE IF NOT EXISTS snowreg.load_history (

@@ -1,18 +1,19 @@
 """DESCRIBE STAGE and ALTER STAGE of named internal stages and `file://` stages
 (https://docs.snowflake.com/en/sql-reference/sql/desc-stage, https://docs.snowflake.com/en/sql-reference/sql/alter-stage;
-conformance/DECISIONS.md S67-S68).
+conformance/DECISIONS.md S67-S68, U61-U62).
 
     ALTER STAGE [IF EXISTS] <name> RENAME TO <new_name>
-    ALTER STAGE [IF EXISTS] <name> SET { FILE_FORMAT = ( … ) | COMMENT = '<string>' } …
+    ALTER STAGE [IF EXISTS] <name> SET { FILE_FORMAT = ( … ) | COPY_OPTIONS = ( … ) | COMMENT = '<string>' } …
     ALTER STAGE [IF EXISTS] <name> UNSET COMMENT
 
-The other properties (COPY_OPTIONS, URL, credentials, encryption, directory, tags) are refused as not supported:
-snowreg keeps none of them on a stage.
+The other properties (URL, credentials, encryption, directory, tags) are refused as not supported: snowreg keeps
+none of them on a stage.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from snowreg import errors
 from snowreg.engine import stages, transaction
@@ -28,6 +29,8 @@ _RENAME = re.compile(rf"RENAME\s+TO\s+(?P<new>{QUALIFIED_NAME})", re.I)
 _UNSET = re.compile(r"UNSET\s+COMMENT", re.I)
 _SET = re.compile(r"SET\s+(?P<props>.+)", re.I | re.S)
 _COMMENT = re.compile(r"COMMENT\s*=\s*(?P<value>'(?:[^'\\]|\\.|'')*')", re.I)
+_STRING = r"'(?:[^'\\]|\\.|'')*'"
+_COPY_OPTIONS = re.compile(rf"COPY_OPTIONS\s*=\s*(?P<value>\((?:[^()']|{_STRING}|\((?:[^()']|{_STRING})*\))*\))", re.I)
 _FILE_FORMAT = re.compile(r"FILE_FORMAT\s*=\s*(?P<value>\((?:[^()']|'(?:[^'\\]|\\.|'')*')*\)|[\w$.\"]+)", re.I)
 
 
@@ -38,6 +41,7 @@ def alter(session: Session, sql: str) -> Result:
     rest = m.group("rest")
     comment: tuple[str | None] | None = None  # (new comment,) when the statement changes it
     file_format: str | None = None
+    copy_options: dict[str, Any] | None = None
     new_name: tuple[str, str, str] | None = None
     if (rename := _RENAME.fullmatch(rest)) is not None:
         new_name = session.qualify(qualified_name(rename.group("new")))
@@ -46,13 +50,17 @@ def alter(session: Session, sql: str) -> Result:
     elif (set_ := _SET.fullmatch(rest)) is not None:
         props, at = set_.group("props"), 0
         while at < len(props):
-            found = _COMMENT.match(props, at) or _FILE_FORMAT.match(props, at)
+            found = _COMMENT.match(props, at) or _FILE_FORMAT.match(props, at) or _COPY_OPTIONS.match(props, at)
             if found is None:
                 word = props[at:].split("=")[0].split()[0].upper()
-                raise errors.not_supported(f"ALTER STAGE … SET {word} (snowreg keeps a stage's FILE_FORMAT and "
-                                           "COMMENT only)")
+                raise errors.not_supported(f"ALTER STAGE … SET {word} (snowreg keeps a stage's FILE_FORMAT, "
+                                           "COPY_OPTIONS and COMMENT only)")
             if found.re is _COMMENT:
                 comment = (stages.string_value(found.group("value")),)
+            elif found.re is _COPY_OPTIONS:
+                from snowreg.engine.loading import copy_options as checks
+
+                copy_options = checks.stage_copy_options(found.group("value"))  # checked before anything changes
             else:
                 file_format = found.group("value")
             at = found.end() + len(props[found.end():]) - len(props[found.end():].lstrip(", \t\n"))
@@ -83,6 +91,8 @@ def alter(session: Session, sql: str) -> Result:
         from snowreg.engine.loading import file_formats
 
         file_formats.set_stage_format(session, stage.id, file_format)  # checked before it is kept
+    if copy_options is not None:  # the new set replaces the stage's (U61)
+        catalog.loads.set_stage_copy_options(stage.id, copy_options)
     if comment is not None:
         catalog.objects.update_stage(stage.id, stage.database_name, stage.schema_name, stage.name, comment[0])
     return status()
@@ -91,7 +101,8 @@ def alter(session: Session, sql: str) -> Result:
 def describe(session: Session, qn: ast.QualifiedName) -> Result:
     """DESCRIBE STAGE: parent_property, property, property_type, property_value, property_default; the stage's
     file format (its own options over its type's defaults, as DESCRIBE FILE FORMAT shows them), its location
-    and its directory table (none). Copy options are not kept by snowreg and are not listed (S67)."""
+    its copy options (its own over their defaults, U62) and its directory table (none)."""
+    from snowreg.engine import stage_properties
     from snowreg.engine.loading import file_formats
     from snowreg.engine.loading import options as opts
 
@@ -104,6 +115,7 @@ def describe(session: Session, qn: ast.QualifiedName) -> Result:
         kind = "Boolean" if isinstance(default, bool) else "Integer" if isinstance(default, int) else \
             "List" if isinstance(default, list) else "String"
         rows.append(("STAGE_FILE_FORMAT", name, kind, opts.option_text(value), opts.option_text(default)))
+    rows += stage_properties.describe_rows(session, stage.id)
     rows.append(("STAGE_LOCATION", "URL", "String", f'["{stage.url}"]' if stage.url else "", ""))
     rows.append(("DIRECTORY", "ENABLE", "Boolean", "false", "false"))
     return from_rows(["parent_property", "property", "property_type", "property_value", "property_default"], rows,

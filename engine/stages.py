@@ -180,6 +180,9 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
         if session.host_files is not None:  # a folder of the server's host, named over the network
             raise errors.host_path_not_allowed(url)
         stage_directory(session, url)  # a folder that does not exist yet is an empty stage; PUT creates it
+    from snowreg.engine import stage_properties
+
+    copy_options = stage_properties.checked(stmt.options)  # checked (with ENCRYPTION, DIRECTORY) before any change
     file_format = next((v for k, v in stmt.options if k.upper() == "FILE_FORMAT"), None)
     comment = next((string_value(v) for k, v in stmt.options if k.upper() == "COMMENT"), None)
     with session.catalog.store.transaction():
@@ -191,6 +194,8 @@ def create_stage(session: Session, stmt: ast.CreateStage) -> Result:
             from snowreg.engine.loading import file_formats
 
             file_formats.set_stage_format(session, stage_id, file_format)
+        if copy_options:  # COPY INTO <table> from the stage applies them under its own
+            session.catalog.loads.set_stage_copy_options(stage_id, copy_options)
     return status(f"Stage area {quote_ident(name)} successfully created.")
 
 

@@ -18,7 +18,8 @@ from snowreg.engine import loading, stages
 from snowreg.engine.loading import convert, file_formats, formats
 from snowreg.engine.loading import errors as lerrors
 from snowreg.engine.loading.convert import Target
-from snowreg.engine.loading.options import FileFormat, parse_options
+from snowreg.engine.loading.copy_options import match_by_column_name, on_error_mode, statement_options
+from snowreg.engine.loading.options import FileFormat
 from snowreg.engine.result import Result, from_rows, status
 from snowreg.engine.session import Session
 from snowreg.engine.show_objects import column_types, one_relation
@@ -29,10 +30,6 @@ _NAME = file_formats.NAME
 # `COPY INTO t` with no FROM loads from the table's own stage `@%t`
 _LOAD = re.compile(r"COPY\s+INTO\s+(?P<target>" + _NAME + r")(?![\w$])\s*(?:\((?P<columns>[^()]*)\))?\s*(?:FROM\s+"
                    r"(?P<location>'(?:[^'\\]|\\.|'')*'|@[^\s;()]+)|(?=\s*(?:;?\s*$|[A-Za-z_]+\s*=)))(?P<rest>.*)$", re.I | re.S)
-_OPTIONS = {"FILES", "PATTERN", "FILE_FORMAT", "ON_ERROR", "PURGE", "FORCE", "MATCH_BY_COLUMN_NAME",
-            "RETURN_FAILED_ONLY", "ENFORCE_LENGTH", "TRUNCATECOLUMNS", "LOAD_UNCERTAIN_FILES", "SIZE_LIMIT",
-            "VALIDATION_MODE", "INCLUDE_METADATA", "LOAD_MODE", "FILE_PROCESSOR"}
-_DEFAULTS = {"ENFORCE_LENGTH": True, "TRUNCATECOLUMNS": False, "LOAD_UNCERTAIN_FILES": False}
 RESULT_COLUMNS = ["file", "status", "rows_parsed", "rows_loaded", "error_limit", "errors_seen", "first_error",
                   "first_error_line", "first_error_character", "first_error_column_name"]
 RESULT_TYPES = ["TEXT", "TEXT", "FIXED", "FIXED", "FIXED", "FIXED", "TEXT", "FIXED", "FIXED", "TEXT"]
@@ -72,42 +69,31 @@ def _location(text: str) -> ast.StageRef:
     return stmt.stage
 
 
-def _copy_options(text: str) -> dict[str, Any]:
-    given = parse_options(text)
-    for name, value in given.items():
-        if name not in _OPTIONS:
-            raise lerrors.invalid_value(f"invalid parameter '{name}' for COPY INTO <table>.")
-        if name in ("SIZE_LIMIT", "INCLUDE_METADATA", "LOAD_MODE", "FILE_PROCESSOR"):
-            raise errors.not_supported(f"COPY INTO <table> … {name}")
-        if name in _DEFAULTS and value != _DEFAULTS[name] and name != "LOAD_UNCERTAIN_FILES":
-            raise errors.not_supported(f"COPY INTO <table> … {name} = {value}")
-    return given
-
-
-def _on_error(value: Any) -> str:
-    mode = str(value or "ABORT_STATEMENT").upper()
-    if mode not in ("ABORT_STATEMENT", "CONTINUE", "SKIP_FILE"):
-        if re.fullmatch(r"SKIP_FILE_\d+%?", mode):
-            raise errors.not_supported(f"ON_ERROR = {mode} (ABORT_STATEMENT, CONTINUE and SKIP_FILE are)")
-        raise lerrors.invalid_value(f"invalid value ['{value}'] for parameter 'ON_ERROR'")
-    return mode
+def _with_stage_options(session: Session, ref: ast.StageRef, given: dict[str, Any]) -> dict[str, Any]:
+    """The named stage's own copy options under the statement's (the statement's win). A stage the role may not
+    read adds none: reading its files answers for it."""
+    if ref.kind != "named" or ref.name is None:
+        return given
+    try:
+        stage = stages.find_stage(session, ref.name, "read")
+    except errors.ProgrammingError:
+        return given
+    return {**session.catalog.loads.stage_copy_options(stage.id), **given}
 
 
 def load(session: Session, text: str, describe_only: bool = False) -> Result:
     m = _LOAD.match(text)
     assert m is not None
-    given = _copy_options(m.group("rest"))
-    on_error = _on_error(given.get("ON_ERROR"))
-    match_by = str(given.get("MATCH_BY_COLUMN_NAME", "NONE")).upper()
-    if match_by not in ("NONE", "CASE_SENSITIVE", "CASE_INSENSITIVE"):
-        raise lerrors.invalid_value(f"invalid value ['{match_by}'] for parameter 'MATCH_BY_COLUMN_NAME'")
+    ref = _location(m.group("location") or f"@%{m.group('target').strip()}")
+    given = _with_stage_options(session, ref, statement_options(m.group("rest")))
+    on_error = on_error_mode(given.get("ON_ERROR"))
+    match_by = match_by_column_name(given)
     relation = one_relation(session, file_formats.qualified(m.group("target")), "Table")
     if relation.kind != "TABLE":
         raise errors.not_supported("COPY INTO a view")
     targets = _targets(session, relation, m.group("columns"), match_by != "NONE")
     if describe_only:
         return from_rows(RESULT_COLUMNS, [], RESULT_TYPES)
-    ref = _location(m.group("location") or f"@%{m.group('target').strip()}")
     loc, entries = stages.files_at(session, ref)
     fmt = file_formats.resolve_for(session, stages.stage_row(session, ref), given.get("FILE_FORMAT"))
     if match_by != "NONE" and fmt.type == "CSV" and not fmt.get("PARSE_HEADER"):

@@ -38,8 +38,14 @@ _METADATA = ("METADATA$FILENAME", "METADATA$FILE_ROW_NUMBER", "METADATA$FILE_CON
              "METADATA$FILE_LAST_MODIFIED")
 
 
+_DIRECTORY = re.compile(r"\bDIRECTORY\s*\(\s*'?@", re.I)
+
+
 def mentions_stage(text: str) -> bool:
-    """Whether a query reads a stage location in FROM (outside literals and comments)."""
+    """Whether a query reads a stage location in FROM (outside literals and comments). A directory table,
+    `DIRECTORY(@stage)`, is refused as not supported: snowreg's stages have none (DECISIONS.md U64)."""
+    if "@" in text and _DIRECTORY.search(_masked(text)):
+        raise errors.not_supported("A directory table, DIRECTORY(@stage)")
     return "@" in text and _find(text) != []
 
 

@@ -302,3 +302,47 @@ def test_alter_file_format_set_and_rename(cur: Any) -> None:
     with pytest.raises(snowreg.ProgrammingError) as caught:
         cur.execute("ALTER FILE FORMAT nope SET SKIP_HEADER = 2")
     assert caught.value.errno == 2003
+
+
+def test_a_stages_copy_options_apply_under_the_statements_own(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a INT)")
+    cur.execute("CREATE STAGE lax COPY_OPTIONS = (ON_ERROR = CONTINUE)")
+    put(cur, "bad.csv", "1\nx\n3\n", "@lax")
+    row = cur.execute("COPY INTO t FROM @lax").fetchall()[0]
+    assert (row[1], row[2], row[3]) == ("PARTIALLY_LOADED", 3, 2)
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(2,)]
+    with pytest.raises(snowreg.ProgrammingError):  # the statement's ON_ERROR wins
+        cur.execute("COPY INTO t FROM @lax ON_ERROR = ABORT_STATEMENT FORCE = TRUE")
+    assert [r[1] for r in cur.execute("COPY INTO t FROM @lax ON_ERROR = SKIP_FILE FORCE = TRUE").fetchall()] == \
+        ["LOAD_FAILED"]
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(2,)]
+
+
+def test_a_stages_purge_force_and_match_by_column_name(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a INT, b VARCHAR)")
+    cur.execute("CREATE STAGE kept FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE) "
+                "COPY_OPTIONS = (FORCE = TRUE MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE)")
+    put(cur, "h.csv", "B,A\nx,1\n", "@kept")
+    cur.execute("COPY INTO t FROM @kept")
+    cur.execute("COPY INTO t FROM @kept")  # FORCE from the stage: loaded again
+    assert cur.execute("SELECT a, b FROM t").fetchall() == [(1, "x"), (1, "x")]
+    assert cur.execute("COPY INTO t FROM @kept FORCE = FALSE").fetchall()[0][0].startswith("Copy executed with 0")
+    cur.execute("ALTER STAGE kept SET COPY_OPTIONS = (PURGE = TRUE MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE)")
+    assert cur.execute("COPY INTO t FROM @kept").fetchall()[0][0].startswith("Copy executed with 0")
+    cur.execute("COPY INTO t FROM @kept FORCE = TRUE")
+    assert cur.execute("LIST @kept").fetchall() == []
+    assert cur.execute("SELECT COUNT(*) FROM t").fetchall() == [(3,)]
+
+
+def test_a_stage_the_role_cannot_read_lends_no_options(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (a INT)")
+    cur.execute("CREATE STAGE other COPY_OPTIONS = (MATCH_BY_COLUMN_NAME = CASE_SENSITIVE)")
+    cur.execute("CREATE ROLE r")
+    cur.execute("GRANT USAGE ON DATABASE ld TO ROLE r")
+    cur.execute("GRANT USAGE ON SCHEMA ld.public TO ROLE r")
+    cur.execute("GRANT INSERT, SELECT ON TABLE t TO ROLE r")
+    cur.execute("GRANT ROLE r TO USER admin")
+    cur.execute("USE ROLE r")
+    with pytest.raises(snowreg.ProgrammingError) as info:  # not the column-list error the stage's option would give
+        cur.execute("COPY INTO t (a) FROM @other")
+    assert info.value.errno == 2003
