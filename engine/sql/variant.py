@@ -606,7 +606,7 @@ UNSUPPORTED: dict[type[exp.Expr], str] = {
         "ArrayIntersect", "ArrayInsert", "ArrayRemove", "ArrayRemoveAt", "ArraySlice", "ArraySort",
         "ArrayReverse", "ArrayPosition", "ArrayMax", "ArrayMin", "ArraySum", "ArrayOverlaps",
         "ArraysZip", "ArrayFilter", "ArrayConstructCompact", "ArrayUnionAgg", "ArrayUniqueAgg",
-        "ArrayConcatAgg", "Flatten", "Transform", "Reduce", "Typeof",
+        "ArrayConcatAgg", "Flatten", "Transform", "Typeof",
     ) if hasattr(exp, name)
 }
 

@@ -1,0 +1,57 @@
+"""REDUCE (https://docs.snowflake.com/en/sql-reference/functions/reduce) and lambda arguments over structured ARRAYs
+(https://docs.snowflake.com/en/sql-reference/functions/transform); conformance/DECISIONS.md F105, F106."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import snowreg
+from snowreg.errors import ProgrammingError
+
+
+@pytest.fixture
+def cur() -> Iterator[Any]:
+    con = snowreg.connect(database="DB", schema="PUBLIC")
+    yield con.cursor()
+    con.close()
+
+
+def test_reduce_sums_the_pages_arrays(cur: Any) -> None:
+    row = cur.execute("SELECT REDUCE([1,2,3], 0, (acc, val) -> acc + val), REDUCE([1,2,3], 10, (acc, val) -> acc + val), "
+                      "REDUCE([1,2,3], 0, (acc, val) -> acc + val * val), "
+                      "REDUCE([1,2,3]::ARRAY(INT), 0, (acc, val) -> acc + val)").fetchone()
+    assert [float(v) for v in row] == [6, 16, 14, 6]
+
+
+def test_reduce_with_an_array_accumulator_reverses(cur: Any) -> None:
+    row = cur.execute("SELECT REDUCE([1,2,3,4], [], (acc, val) -> ARRAY_PREPEND(acc, val))").fetchone()
+    assert row[0].replace("\n", "").replace(" ", "") == "[4,3,2,1]"
+
+
+def test_reduce_of_strings_typed_arguments_and_nulls(cur: Any) -> None:
+    row = cur.execute("SELECT REDUCE(['a','b'], '>', (acc, val) -> acc || val), "
+                      "REDUCE([1,2], 0, (acc INT, val INT) -> acc + val), REDUCE([], 5, (acc, val) -> acc + val), "
+                      "REDUCE(NULL, 5, (acc, val) -> acc + val), REDUCE([1], NULL, (acc, val) -> acc + val), "
+                      "REDUCE([1,2], 0, (acc, val) -> NULL)").fetchone()
+    assert row[0] == ">ab" and row[1] == 3 and float(row[2]) == 5 and row[3:] == (None, None, None)
+
+
+def test_reduce_over_a_table_column(cur: Any) -> None:
+    cur.execute("CREATE TABLE t (id INT, a ARRAY)")
+    cur.execute("INSERT INTO t SELECT 1, [1, 2] UNION ALL SELECT 2, [5]")
+    rows = cur.execute("SELECT id, REDUCE(a, 100, (acc, v) -> acc - v) FROM t ORDER BY id").fetchall()
+    assert [(i, float(v)) for i, v in rows] == [(1, 97), (2, 95)]
+
+
+def test_reduce_needs_a_lambda_of_two_arguments(cur: Any) -> None:
+    with pytest.raises(ProgrammingError, match="two arguments"):
+        cur.execute("SELECT REDUCE([1], 0, acc -> acc)")
+
+
+def test_an_untyped_argument_over_a_structured_array_has_the_elements_type(cur: Any) -> None:
+    row = cur.execute("SELECT TRANSFORM([1, 2, 3]::ARRAY(INT), a -> a * 2), FILTER([1, 2, 3]::ARRAY(INT), a -> a > 1)"
+                      ).fetchone()
+    assert [v.replace("\n", "").replace(" ", "") for v in row] == ["[2,4,6]", "[2,3]"]
