@@ -22,6 +22,7 @@ from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import (
     aggregates,
     arrays,
+    binaries,
     context_calls,
     conversions,
     date_parts,
@@ -360,6 +361,8 @@ _SPECIAL: dict[str, Function] = {
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
     "LPAD": Function(coerce="text", rewrite=texts.pad),
+    **{name: Function(coerce="" if name in ("POSITION", "CHARINDEX") else "text", rewrite=rewrite)
+       for name, rewrite in binaries.REWRITES.items()},  # of BINARY arguments, in bytes
     "MONTHS_BETWEEN": Function(rewrite=_months_between),
     "CBRT": Function(rewrite=_cbrt),
     "WIDTH_BUCKET": Function(rewrite=_width_bucket),
@@ -551,6 +554,8 @@ _INTEGER_OPERANDS: dict[type[exp.Expr], tuple[str, ...]] = {
 def integer_operands(node: exp.Expr) -> exp.Expr | None:
     """Integer arguments of SUBSTR / POSITION / CHR / shifts, cast as `_integer_args` does."""
     if isinstance(node, (exp.Substring, exp.StrPosition)):
+        if (of_bytes := (binaries.substr if isinstance(node, exp.Substring) else binaries.position)(node)) is not None:
+            return of_bytes  # of BINARY arguments, in bytes
         texts.text_subjects(node)
     if isinstance(node, exp.Chr):
         return texts.chr_checked(node)
