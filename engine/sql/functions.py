@@ -29,6 +29,7 @@ from snowreg.engine.sql import (
     dates,
     digests,
     function_catalogue,
+    json_order,
     lambdas,
     numbers,
     numformat,
@@ -143,7 +144,7 @@ def _parse_json(node: exp.Expr) -> exp.Expr:
     if isinstance(text, exp.Literal | exp.Boolean) and not (isinstance(text, exp.Literal) and text.is_string):
         text = exp.Cast(this=text, to=exp.DataType(this=_T.VARCHAR))  # PARSE_JSON(0): the text '0'
     call = variant.macro("snowreg_parse_json", text, strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
-    return exp.Cast(this=call, to=exp.DataType(this=_T.JSON))
+    return json_order.ordered(exp.Cast(this=call, to=exp.DataType(this=_T.JSON)))  # keys in order (F108)
 
 
 _INTEGER = re.compile(r"(\d+)(?:\.0*)?(?:[eE]\+?(\d+))?")
