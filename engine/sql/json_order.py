@@ -107,8 +107,9 @@ def ordered(value: exp.Expr) -> exp.Expr:
         expression=exp.EQ(this=_fn("json_keys", value.copy()),
                           expression=_fn("list_sort", _fn("json_keys", value.copy())))))
     sorted_call = exp.Cast(this=_fn(NAME, text), to=exp.DataType(this=exp.DataType.Type.JSON))
-    return exp.Case(ifs=[exp.If(this=exp.Or(this=exp.Is(this=value.copy(), expression=exp.Null()), expression=plain),
+    kept = exp.Case(ifs=[exp.If(this=exp.Or(this=exp.Is(this=value.copy(), expression=exp.Null()), expression=plain),
                                 true=value.copy())], default=sorted_call)
+    return exp.Cast(this=kept, to=exp.DataType(this=exp.DataType.Type.JSON))  # seen as a VARIANT (variant.is_json)
 
 
 def _create(data: duckdb.DuckDBPyConnection) -> None:

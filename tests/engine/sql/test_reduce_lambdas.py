@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,3 +56,15 @@ def test_an_untyped_argument_over_a_structured_array_has_the_elements_type(cur: 
     row = cur.execute("SELECT TRANSFORM([1, 2, 3]::ARRAY(INT), a -> a * 2), FILTER([1, 2, 3]::ARRAY(INT), a -> a > 1)"
                       ).fetchone()
     assert [v.replace("\n", "").replace(" ", "") for v in row] == ["[2,4,6]", "[2,3]"]
+
+
+def test_a_variant_divided_is_read_as_a_number(cur: Any) -> None:
+    row = cur.execute("SELECT PARSE_JSON('1500') / PARSE_JSON('3'), PARSE_JSON('{\"a\": 1500}'):a / 4, "
+                      "10 / PARSE_JSON('4')").fetchone()
+    assert [float(v) for v in row] == [500, 375, 2.5]
+
+
+def test_the_transform_pages_table_example_divides_paths(cur: Any) -> None:
+    row = cur.execute("SELECT TRANSFORM([{'subtotal': 1500, 'quantity': 3}], i -> OBJECT_INSERT(i, 'unit_price', "
+                      "(i:subtotal / i:quantity)::NUMERIC(10,3), true))").fetchone()
+    assert json.loads(row[0]) == [{"quantity": 3, "subtotal": 1500, "unit_price": 500}]
