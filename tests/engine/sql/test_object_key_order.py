@@ -47,6 +47,8 @@ def test_objects_built_by_functions_keep_their_keys_in_order(cur: Any) -> None:
     assert row == ('{"a":2,"b":1}', '{"a":2,"b":1}', '{"a":"s","b":{"x":[{"p":2,"q":1}],"y":1}}')
     assert cur.execute("SELECT OBJECT_AGG(k, v)::VARCHAR FROM (SELECT 'b' k, 1 v UNION ALL SELECT 'a', 2)"
                        ).fetchone() == ('{"a":2,"b":1}',)
+    assert cur.execute("SELECT OBJECT_CONSTRUCT_KEEP_NULL('b', NULL, 'a', 1)::VARCHAR, OBJECT_CONSTRUCT_KEEP_NULL(k, 1, "
+                       "'a', 2)::VARCHAR FROM (SELECT 'b' AS k)").fetchone() == ('{"a":1,"b":null}', '{"a":2,"b":1}')
 
 
 @pytest.mark.parametrize(("text", "expected"), [
