@@ -90,6 +90,8 @@ def before_walk(stmt: exp.Expr, sql: str) -> None:
         node.replace(exp.DateAdd(**{k: v for k, v in node.args.items() if k in ("this", "expression", "unit")}))
     if "INTERVAL" in sql.upper():
         intervals.rewrite(stmt)
+    if "(" in sql and any(t in sql.upper() for t in ("ARRAY(", "OBJECT(", "MAP(")):
+        lambdas.structured_casts(stmt)
     if "->" in sql:
         lambdas.variant_arguments(stmt)
 
@@ -586,6 +588,7 @@ def _keep_null_unique(node: exp.JSONObject) -> exp.Expr | None:
 
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.JSONObject: _keep_null_unique,
+    exp.Transform: lambdas.transform,  # one structured_casts wrote (a written TRANSFORM is bound by its name)
     exp.DPipe: texts.concat_args,
     exp.Concat: texts.concat_args,
     exp.DataType: _data_type,

@@ -612,7 +612,7 @@ UNSUPPORTED: dict[type[exp.Expr], str] = {
         "ArrayIntersect", "ArrayInsert", "ArrayRemove", "ArrayRemoveAt", "ArraySlice", "ArraySort",
         "ArrayReverse", "ArrayPosition", "ArrayMax", "ArrayMin", "ArraySum", "ArrayOverlaps",
         "ArraysZip", "ArrayFilter", "ArrayConstructCompact", "ArrayUnionAgg", "ArrayUniqueAgg",
-        "ArrayConcatAgg", "Flatten", "Transform", "Typeof",
+        "ArrayConcatAgg", "Flatten", "Typeof",
     ) if hasattr(exp, name)
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import snowreg
-from snowreg.errors import ProgrammingError
+from snowreg.errors import NotSupportedError, ProgrammingError
 
 
 @pytest.fixture
@@ -68,3 +68,17 @@ def test_the_transform_pages_table_example_divides_paths(cur: Any) -> None:
     row = cur.execute("SELECT TRANSFORM([{'subtotal': 1500, 'quantity': 3}], i -> OBJECT_INSERT(i, 'unit_price', "
                       "(i:subtotal / i:quantity)::NUMERIC(10,3), true))").fetchone()
     assert json.loads(row[0]) == [{"quantity": 3, "subtotal": 1500, "unit_price": 500}]
+
+
+def test_a_structured_array_cast_coerces_each_element(cur: Any) -> None:
+    row = cur.execute("SELECT [1.5, 2]::ARRAY(INT), [1, 2]::ARRAY(VARCHAR), NULL::ARRAY(INT)").fetchone()
+    assert [json.loads(v) if v is not None else None for v in row] == [[2, 2], ["1", "2"], None]
+    with pytest.raises(ProgrammingError, match="Failed to cast variant value"):
+        cur.execute("SELECT ['x']::ARRAY(INT)")
+
+
+@pytest.mark.parametrize("sql", ["SELECT {'a': '1'}::OBJECT(a INT)", "SELECT {'a': 1}::MAP(VARCHAR, INT)",
+                                 "SELECT [[1]]::ARRAY(ARRAY(INT))", "SELECT TRY_CAST([1] AS ARRAY(INT))"])
+def test_other_structured_casts_are_refused(cur: Any, sql: str) -> None:
+    with pytest.raises(NotSupportedError, match="structured type"):
+        cur.execute(sql)
