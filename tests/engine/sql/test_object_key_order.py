@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +58,15 @@ def test_objects_built_by_functions_keep_their_keys_in_order(cur: Any) -> None:
 ])
 def test_the_reordering_keeps_every_other_character(text: str | None, expected: str | None) -> None:
     assert sorted_text(text) == expected
+
+
+def test_a_persistent_view_ordering_keys_still_answers_after_reopening(tmp_path: Path) -> None:
+    con = snowreg.connect(path=tmp_path / "reg")
+    con.cursor().execute("CREATE DATABASE keep")
+    con.cursor().execute("CREATE VIEW keep.public.v AS SELECT PARSE_JSON('{\"b\":1,\"a\":{\"d\":2,\"c\":3}}') AS o")
+    con.close()
+    con = snowreg.connect(path=tmp_path / "reg")
+    try:
+        assert con.cursor().execute("SELECT o::VARCHAR FROM keep.public.v").fetchone() == ('{"a":{"c":3,"d":2},"b":1}',)
+    finally:
+        con.close()
