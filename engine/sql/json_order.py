@@ -93,23 +93,23 @@ def _compound(text: str, at: int) -> tuple[str, int]:
     return "{" + ",".join(f"{key}:{value}" for key, value in ordered) + "}", at + 1
 
 
-def _fn(name: str, *args: exp.Expr) -> exp.Anonymous:
-    return exp.Anonymous(this=name, expressions=list(args))
+# The macro's name holds the Python function's: Store.functions_for creates that function for a statement whose
+# text names it, and digests.ensure_stored for a stored view or function whose text does. The value is bound once
+# (a one-element list's lambda, as engine.sql.variant's macros do): it is often a whole PARSE_JSON.
+MACRO = f"{NAME}_of"
+MACROS: dict[str, str] = {
+    f"{MACRO}(j)": f"""list_transform([j], lambda v: CASE WHEN v IS NULL OR NOT contains(CAST(v AS VARCHAR), '{{')
+        OR (len(regexp_extract_all(CAST(v AS VARCHAR), '[{{]')) = 1 AND json_keys(v) = list_sort(json_keys(v))) THEN v
+        ELSE CAST({NAME}(CAST(v AS VARCHAR)) AS JSON) END)[1]""",
+}
 
 
 def ordered(value: exp.Expr) -> exp.Expr:
     """`value` (a VARIANT expression) with its objects' keys in order: the Python function, skipped for a text
     without `{` and for one object whose keys are in order already."""
-    text = exp.Cast(this=value.copy(), to=exp.DataType(this=exp.DataType.Type.VARCHAR))
-    plain = exp.Or(this=exp.Not(this=_fn("contains", text.copy(), exp.Literal.string("{"))), expression=exp.And(
-        this=exp.EQ(this=_fn("length", _fn("regexp_extract_all", text.copy(), exp.Literal.string("[{]"))),
-                    expression=exp.Literal.number(1)),
-        expression=exp.EQ(this=_fn("json_keys", value.copy()),
-                          expression=_fn("list_sort", _fn("json_keys", value.copy())))))
-    sorted_call = exp.Cast(this=_fn(NAME, text), to=exp.DataType(this=exp.DataType.Type.JSON))
-    kept = exp.Case(ifs=[exp.If(this=exp.Or(this=exp.Is(this=value.copy(), expression=exp.Null()), expression=plain),
-                                true=value.copy())], default=sorted_call)
-    return exp.Cast(this=kept, to=exp.DataType(this=exp.DataType.Type.JSON))  # seen as a VARIANT (variant.is_json)
+    call = exp.Anonymous(this=MACRO, expressions=[value.copy()])
+    qualified = exp.Dot.build([exp.to_identifier(sandbox.MACRO_CATALOG), exp.to_identifier("main"), call])
+    return exp.Cast(this=qualified, to=exp.DataType(this=exp.DataType.Type.JSON))  # a VARIANT (variant.is_json)
 
 
 def _create(data: duckdb.DuckDBPyConnection) -> None:

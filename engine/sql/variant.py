@@ -67,7 +67,7 @@ _MACROS: dict[str, str] = {
     "snowreg_agg_array(l)": f"""CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: {MACRO_CATALOG}.main.snowreg_djson(d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
-    **zoned.MACROS,
+    **zoned.MACROS, **json_order.MACROS,
     **binary_formats.MACROS,
     # BINARY → VARCHAR: as BINARY_OUTPUT_FORMAT says, HEX unless set (engine.sql.binary_formats).
     # FLOAT → VARCHAR (conformance/DECISIONS.md N2): at most 15 significant digits, no trailing zeros, an
