@@ -20,7 +20,7 @@ _Q = f"{variant.MACRO_CATALOG}.main."
 
 # Members of an OBJECT as (key, JSON value) entries, and back.
 _ENTRIES = "map_entries(CAST(o AS MAP(VARCHAR, JSON)))"
-_OBJECT = "to_json(map_from_entries({0}))"
+_OBJECT = "to_json(map_from_entries(list_sort({0})))"  # keys in order (json_order, F108)
 
 # CHECK_JSON (https://docs.snowflake.com/en/sql-reference/functions/check_json): the text before a value
 # missing after a key's colon (strings skipped whole), whose closing bracket the page's message names.
@@ -54,7 +54,7 @@ MACROS: dict[str, str] = {
     "snowreg_object_of(q)": """CASE WHEN len(list_distinct(list_transform(q, lambda e: e.k))) < len(q)
         THEN error('Duplicate field key ' || chr(39) || list_filter(list_transform(q, lambda e: e.k),
             lambda x, i: list_position(list_transform(q, lambda e: e.k), x) < i)[1] || chr(39))
-        ELSE CAST('{' || array_to_string(list_transform(q, lambda e: e.m), ',') || '}' AS JSON) END""",
+        ELSE CAST('{' || array_to_string(list_transform(list_sort(q), lambda e: e.m), ',') || '}' AS JSON) END""",
     # OBJECT_CONSTRUCT with a key given twice (pairs left out for a NULL do not count): the OBJECT_AGG page's
     # Duplicate field key error (DECISIONS.md F94; the OBJECT_CONSTRUCT page is silent).
     "snowreg_object_unique(j)": """CASE WHEN len(list_distinct(json_keys(j))) = len(json_keys(j)) THEN j

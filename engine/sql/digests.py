@@ -55,17 +55,18 @@ def _digest(message: bytes, bits: int) -> str:
 
 
 def ensure_stored(store: Store) -> None:
-    """Create the function when a view or function stored in the data instance calls it (checked once per
-    registry, before the first statement that reads tables)."""
+    """Create the Python functions (this one, engine.sql.json_order's) a view or function stored in the data
+    instance calls (checked once per registry, before the first statement that reads tables)."""
     if store in _CHECKED or store.path is None:  # in memory, a view naming it was made here: created then
         return
     _CHECKED[store] = True
-    found = store.data_query(
-        "SELECT 1 FROM duckdb_views() WHERE sql ILIKE $1 UNION ALL "
-        "SELECT 1 FROM duckdb_functions() WHERE CAST(macro_definition AS VARCHAR) ILIKE $1 LIMIT 1",
-        [f"%{NAME}%"])
-    if found:
-        store.python_function(NAME)
+    for name in sandbox.PYTHON_FUNCTIONS:
+        found = store.data_query(
+            "SELECT 1 FROM duckdb_views() WHERE sql ILIKE $1 UNION ALL "
+            "SELECT 1 FROM duckdb_functions() WHERE CAST(macro_definition AS VARCHAR) ILIKE $1 LIMIT 1",
+            [f"%{name}%"])
+        if found:
+            store.python_function(name)
 
 
 def _create(data: duckdb.DuckDBPyConnection) -> None:

@@ -22,12 +22,14 @@ from snowreg.catalog.names import snowflake
 from snowreg.engine.sql import (
     aggregates,
     arrays,
+    binaries,
     context_calls,
     conversions,
     date_parts,
     dates,
     digests,
     function_catalogue,
+    json_order,
     lambdas,
     numbers,
     numformat,
@@ -142,7 +144,7 @@ def _parse_json(node: exp.Expr) -> exp.Expr:
     if isinstance(text, exp.Literal | exp.Boolean) and not (isinstance(text, exp.Literal) and text.is_string):
         text = exp.Cast(this=text, to=exp.DataType(this=_T.VARCHAR))  # PARSE_JSON(0): the text '0'
     call = variant.macro("snowreg_parse_json", text, strict, exp.Boolean(this=name == "TRY_PARSE_JSON"))
-    return exp.Cast(this=call, to=exp.DataType(this=_T.JSON))
+    return json_order.ordered(exp.Cast(this=call, to=exp.DataType(this=_T.JSON)))  # keys in order (F108)
 
 
 _INTEGER = re.compile(r"(\d+)(?:\.0*)?(?:[eE]\+?(\d+))?")
@@ -360,6 +362,8 @@ _SPECIAL: dict[str, Function] = {
     "TRY_PARSE_JSON": Function(rewrite=_parse_json),
     "SYSTEM$TYPEOF": Function(rewrite=_system_typeof),
     "LPAD": Function(coerce="text", rewrite=texts.pad),
+    **{name: Function(coerce="" if name in ("POSITION", "CHARINDEX") else "text", rewrite=rewrite)
+       for name, rewrite in binaries.REWRITES.items()},  # of BINARY arguments, in bytes
     "MONTHS_BETWEEN": Function(rewrite=_months_between),
     "CBRT": Function(rewrite=_cbrt),
     "WIDTH_BUCKET": Function(rewrite=_width_bucket),
@@ -551,6 +555,8 @@ _INTEGER_OPERANDS: dict[type[exp.Expr], tuple[str, ...]] = {
 def integer_operands(node: exp.Expr) -> exp.Expr | None:
     """Integer arguments of SUBSTR / POSITION / CHR / shifts, cast as `_integer_args` does."""
     if isinstance(node, (exp.Substring, exp.StrPosition)):
+        if (of_bytes := (binaries.substr if isinstance(node, exp.Substring) else binaries.position)(node)) is not None:
+            return of_bytes  # of BINARY arguments, in bytes
         texts.text_subjects(node)
     if isinstance(node, exp.Chr):
         return texts.chr_checked(node)

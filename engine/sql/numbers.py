@@ -224,6 +224,8 @@ class Divisions:
         return self.checks.visit(node)
 
     def div(self, node: exp.Div) -> exp.Expr:
+        """a / b; a VARIANT operand is read as a number first, as `*` and MOD read it (it failed with 001044)."""
+        variant.numeric_args(node)
         return self.divide(node.this, node.expression, node)
 
     def avg(self, node: exp.Avg) -> exp.Expr | None:

@@ -29,7 +29,7 @@ _FORMAT = "2"  # bump when the way the file is built changes
 # macros, and every engine.sql module they import (tests/engine/sql/test_trivial_select.py checks it).
 _MACRO_SOURCES = ("arrays", "auto_formats", "binary_formats", "call_args", "comparisons", "conditionals", "date_texts",
                   "dates", "numbers", "numformat", "setops", "duckerrors", "function_catalogue", "input_texts", "json_errors",
-                  "variant", "weeks",
+                  "json_order", "variant", "weeks",
                   "zoned", "../input_formats", "../output_formats")  # the variables' names binary_formats' macros read
 
 

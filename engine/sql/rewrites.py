@@ -12,7 +12,7 @@ from typing import Any
 from sqlglot import exp
 
 from snowreg.catalog.names import snowflake
-from snowreg.engine.sql import intervals, lambdas, query_clauses, texts, variant
+from snowreg.engine.sql import intervals, json_order, lambdas, query_clauses, texts, variant
 from snowreg.engine.sql.ddl import TOO_LONG_MARK
 from snowreg.errors import compilation_error, not_supported, syntax_error_detail
 
@@ -92,6 +92,8 @@ def before_walk(stmt: exp.Expr, sql: str) -> None:
         node.replace(exp.DateAdd(**{k: v for k, v in node.args.items() if k in ("this", "expression", "unit")}))
     if "INTERVAL" in sql.upper():
         intervals.rewrite(stmt)
+    if "(" in sql and any(t in sql.upper() for t in ("ARRAY(", "OBJECT(", "MAP(")):
+        lambdas.structured_casts(stmt)
     if "->" in sql:
         lambdas.variant_arguments(stmt)
     if "+" in sql:
@@ -587,13 +589,15 @@ def _keep_null_unique(node: exp.JSONObject) -> exp.Expr | None:
     gives (DECISIONS.md F94), where DuckDB's json_object kept both members."""
     keys = [p.this.name if isinstance(p, exp.JSONKeyValue) and isinstance(p.this, exp.Literal) else None
             for p in node.expressions]
-    if None not in keys and len(set(keys)) == len(keys):
+    if None not in keys and len(set(keys)) == len(keys):  # constant keys: their members in key order (F108)
+        node.set("expressions", sorted(node.expressions, key=lambda p: keys[node.expressions.index(p)] or ""))
         return None
-    return variant.macro("snowreg_object_unique", node.copy())
+    return json_order.ordered(variant.macro("snowreg_object_unique", node.copy()))
 
 
 REWRITES: dict[type[exp.Expr], Callable[[Any], exp.Expr | None]] = {
     exp.JSONObject: _keep_null_unique,
+    exp.Transform: lambdas.transform,  # one structured_casts wrote (a written TRANSFORM is bound by its name)
     exp.DPipe: texts.concat_args,
     exp.Concat: texts.concat_args,
     exp.DataType: _data_type,

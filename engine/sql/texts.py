@@ -306,7 +306,7 @@ def pad(node: exp.Expr) -> exp.Expr | None:
     base, length, filler = args
     left = node.args.get("is_left") if isinstance(node, exp.Pad) else node.name.upper() == "LPAD"
     name = "lpad" if left else "rpad"
-    if _binary(base) or _binary(filler):
+    if is_binary(base) or is_binary(filler):
         doubled = exp.Mul(this=exp.Cast(this=length.copy(), to=exp.DataType(this=_T.INT)), expression=exp.Literal.number(2))
         padded = variant.fn(name, variant.fn("hex", base.copy()), doubled, variant.fn("hex", filler.copy()))
         cut = variant.fn("left", variant.fn("hex", base.copy()), doubled.copy())
@@ -327,7 +327,7 @@ def concat_args(node: exp.Expr) -> exp.Expr | None:
     Anything else is variant.text_args' (VARIANT strings unquoted, other values as their text)."""
     parts = [node.this, node.expression] if isinstance(node, exp.DPipe) else list(node.expressions) \
         if isinstance(node, exp.Concat) else []
-    if len(parts) < 2 or not all(isinstance(p, exp.Expr) and _binary(p) for p in parts):
+    if len(parts) < 2 or not all(isinstance(p, exp.Expr) and is_binary(p) for p in parts):
         return variant.text_args(node)
     joined = parts[0].copy()
     for part in parts[1:]:
@@ -338,19 +338,19 @@ def concat_args(node: exp.Expr) -> exp.Expr | None:
 _BINARY_CALLS = frozenset({"unhex", "from_base64", "encode", "snowreg_text_binary"})
 
 
-def _binary(arg: exp.Expr) -> bool:
+def is_binary(arg: exp.Expr) -> bool:
     """Whether the (translated) argument is visibly a BINARY value."""
     if isinstance(arg, exp.Cast | exp.TryCast):
         return arg.to.this in (_T.BINARY, _T.VARBINARY, _T.BLOB)
     if isinstance(arg, exp.Unhex | exp.FromBase64 | exp.HexString | exp.ByteString | exp.ToBinary):
         return True
     if isinstance(arg, exp.Case):
-        return all(_binary(i.args["true"]) for i in arg.args.get("ifs") or ()) and _binary(arg.args.get("default")
+        return all(is_binary(i.args["true"]) for i in arg.args.get("ifs") or ()) and is_binary(arg.args.get("default")
                                                                                            or exp.Null())
     if isinstance(arg, exp.Paren):
-        return _binary(arg.this)
+        return is_binary(arg.this)
     if isinstance(arg, exp.DPipe):
-        return _binary(arg.this) and _binary(arg.expression)
+        return is_binary(arg.this) and is_binary(arg.expression)
     called = variant.macro_called(arg) or (arg.name if isinstance(arg, exp.Anonymous) else None)
     return called is not None and called.lower() in _BINARY_CALLS
 

@@ -11,7 +11,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from snowreg.catalog.sandbox import MACRO_CATALOG
-from snowreg.engine.sql import binary_formats, numformat, zoned
+from snowreg.engine.sql import binary_formats, json_order, numformat, zoned
 from snowreg.errors import not_supported
 
 # DuckDB looks a function up in the current catalog only, and `USE` moves that; the macros therefore
@@ -67,7 +67,7 @@ _MACROS: dict[str, str] = {
     "snowreg_agg_array(l)": f"""CASE WHEN typeof(l) IN ('DOUBLE[]', 'FLOAT[]')
             THEN CAST('[' || array_to_string(list_transform(l, lambda d: {MACRO_CATALOG}.main.snowreg_djson(d)), ',') || ']' AS JSON)
         ELSE to_json(l) END""",
-    **zoned.MACROS,
+    **zoned.MACROS, **json_order.MACROS,
     **binary_formats.MACROS,
     # BINARY → VARCHAR: as BINARY_OUTPUT_FORMAT says, HEX unless set (engine.sql.binary_formats).
     # FLOAT → VARCHAR (conformance/DECISIONS.md N2): at most 15 significant digits, no trailing zeros, an
@@ -98,9 +98,9 @@ _MACROS: dict[str, str] = {
                 WHEN regexp_matches(CAST(x AS VARCHAR), '[eE]') THEN 'DOUBLE' ELSE 'DECIMAL' END
             ELSE json_type(to_json(x)) END END""",
     # OBJECT_CONSTRUCT(*): a row's columns by their Snowflake names (catalog/names.py), NULLs left out.
-    "snowreg_object_star(r)": """to_json(map_from_entries(list_transform(list_filter(
+    "snowreg_object_star(r)": """to_json(map_from_entries(list_sort(list_transform(list_filter(
         map_entries(CAST(to_json(r) AS MAP(VARCHAR, JSON))), lambda e: json_type(e.value) <> 'NULL'),
-        lambda e: {'k': regexp_replace(e.key, '\\x1f[0-9a-f]+$', ''), 'v': e.value})))""",
+        lambda e: {'k': regexp_replace(e.key, '\\x1f[0-9a-f]+$', ''), 'v': e.value}))))""",
     # PARSE_JSON / TRY_PARSE_JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json): empty
     # or blank text is NULL; duplicate keys (of the top object) fail unless allowed; a number written
     # with an exponent is a DOUBLE, so text holding one keeps its numbers as written (blanks outside
@@ -467,7 +467,11 @@ def min_max(node: exp.Expr) -> exp.Expr | None:
 def object_construct(node: exp.Struct) -> exp.Expr:
     """OBJECT_CONSTRUCT('a', x, …) → JSON object text built from the pairs whose value is not NULL."""
     parts: list[exp.Expr] = []
-    for pair in node.expressions:
+    constant = [p.this.name if isinstance(p, exp.PropertyEQ) and isinstance(p.this, exp.Identifier | exp.Literal)
+                else None for p in node.expressions]
+    pairs = sorted(node.expressions, key=lambda p: constant[node.expressions.index(p)] or "") \
+        if None not in constant else node.expressions  # constant keys: in their order at once (F108)
+    for pair in pairs:
         if not isinstance(pair, exp.PropertyEQ):
             raise not_supported("OBJECT_CONSTRUCT with this argument")
         key, value = pair.this, pair.expression
@@ -485,7 +489,9 @@ def object_construct(node: exp.Struct) -> exp.Expr:
     text = fn("concat", exp.Literal.string("{"), body, exp.Literal.string("}"))
     keys = [p.this.name if isinstance(p.this, exp.Identifier | exp.Literal) else None for p in node.expressions]
     built = exp.Cast(this=text, to=exp.DataType(this=_T.JSON))
-    return built if None not in keys and len(set(keys)) == len(keys) else macro("snowreg_object_unique", built)
+    if None not in keys and len(set(keys)) == len(keys):
+        return built  # its members were put in the order of their keys (F108)
+    return json_order.ordered(macro("snowreg_object_unique", built))
 
 
 def object_constant_keys(stmt: exp.Expr) -> None:
@@ -606,7 +612,7 @@ UNSUPPORTED: dict[type[exp.Expr], str] = {
         "ArrayIntersect", "ArrayInsert", "ArrayRemove", "ArrayRemoveAt", "ArraySlice", "ArraySort",
         "ArrayReverse", "ArrayPosition", "ArrayMax", "ArrayMin", "ArraySum", "ArrayOverlaps",
         "ArraysZip", "ArrayFilter", "ArrayConstructCompact", "ArrayUnionAgg", "ArrayUniqueAgg",
-        "ArrayConcatAgg", "Flatten", "Transform", "Reduce", "Typeof",
+        "ArrayConcatAgg", "Flatten", "Typeof",
     ) if hasattr(exp, name)
 }
 

@@ -90,7 +90,7 @@ def test_split_to_table_outside_from_is_an_unknown_function(cur: Any) -> None:
 @pytest.mark.parametrize("sql", [
     "SELECT ARRAY_MAX(PARSE_JSON('[1, \"a\"]'))", "SELECT ARRAY_MIN(PARSE_JSON('[1, null]'))",
     "SELECT ARRAY_MAX(PARSE_JSON('[[1], [2]]'))", "SELECT TO_OBJECT(PARSE_JSON('1'))", "SELECT TO_OBJECT('a')",
-    "SELECT TRANSFORM([1, 2], a INT -> NULL)", "SELECT REDUCE([1, 2], 0, (acc INT, x INT) -> acc + x)",
+    "SELECT TRANSFORM([1, 2], a INT -> NULL)",
     "SELECT CONDITIONAL_CHANGE_EVENT(column2) OVER (ORDER BY column1) FROM VALUES (1, 'a'), (2, NULL), (3, 'b')",
     "SELECT ARRAYS_TO_OBJECT(PARSE_JSON('[\"a\", null]'), [1, 2])", "SELECT ARRAYS_TO_OBJECT(['a', 'a'], [1, 2])",
     "SELECT ARRAY_SUM([1, 2])", "SELECT IS_DATE(TO_VARIANT(CURRENT_DATE()))", "SELECT HASH_AGG(1)",

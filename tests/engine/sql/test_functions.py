@@ -354,6 +354,7 @@ EXAMPLES = [
     ('TO_OBJECT', "TO_OBJECT(PARSE_JSON('{}'))"),
     ('ARRAYS_TO_OBJECT', "ARRAYS_TO_OBJECT(['a'], [1])"),
     ('TRANSFORM', 'TRANSFORM([1], a INT -> a + 1)'),
+    ('REDUCE', 'REDUCE([1], 0, (acc INT, v INT) -> acc + v)'),
     ('FILTER', 'FILTER([1], a INT -> a > 0)'),
     ('CURRENT_AVAILABLE_ROLES', 'CURRENT_AVAILABLE_ROLES()'),
     ('CURRENT_ROLE_TYPE', 'CURRENT_ROLE_TYPE()'),
