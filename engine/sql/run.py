@@ -80,7 +80,9 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
     text = header = sql
     if rewrites:  # an engine's edit of the user's text: the select items are named from what was written
         header = rewrites[0].header(rewrites[0].header_base)
-    for rewrite in TEXT_REWRITES:
+    # a text with no `$` and no name of history.expand's or system.expand's: only the last rewrite may apply
+    named = "$" in text or not text.isascii() or _REWRITTEN.search(text) is not None
+    for rewrite in TEXT_REWRITES if named else TEXT_REWRITES[-1:]:
         done = rewrite(session, text)
         if done is not None:
             rewrites.append(done)
@@ -623,6 +625,8 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
 
 TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
     spliced_variables, system.expand, history.expand, session_texts.expand)  # $v, SYSTEM$, LAST_QUERY_ID, parameters
+# Besides `$` (variables, SYSTEM$ functions), what system.expand and history.expand look for
+_REWRITTEN = re.compile(r"GET_DDL|LAST_QUERY_ID|RESULT_SCAN", re.I)
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:
