@@ -52,7 +52,6 @@ _STATEMENT_KINDS = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", 
                     "merge": "MERGE", "create_table": "CREATE TABLE", "create_view": "CREATE VIEW",
                     "drop": "DROP", "alter": "ALTER TABLE", "truncate": "TRUNCATE TABLE"}
 
-
 # Statement kinds that never create, drop or rename a table or view (nor end a transaction).
 _NO_DDL = frozenset({"select", "insert", "update", "delete", "merge", "truncate"})
 
@@ -80,8 +79,7 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
     text = header = sql
     if rewrites:  # an engine's edit of the user's text: the select items are named from what was written
         header = rewrites[0].header(rewrites[0].header_base)
-    # a text with no `$` and no name of history.expand's or system.expand's: only the last rewrite may apply
-    named = "$" in text or not text.isascii() or _REWRITTEN.search(text) is not None
+    named = "$" in text or not text.isascii() or _REWRITTEN.search(text) is not None  # else: only the last may apply
     for rewrite in TEXT_REWRITES if named else TEXT_REWRITES[-1:]:
         done = rewrite(session, text)
         if done is not None:
@@ -625,8 +623,7 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
 
 TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # text rewrites before translation, in order
     spliced_variables, system.expand, history.expand, session_texts.expand)  # $v, SYSTEM$, LAST_QUERY_ID, parameters
-# Besides `$` (variables, SYSTEM$ functions), what system.expand and history.expand look for
-_REWRITTEN = re.compile(r"GET_DDL|LAST_QUERY_ID|RESULT_SCAN", re.I)
+_REWRITTEN = re.compile(r"GET_DDL|LAST_QUERY_ID|RESULT_SCAN", re.I)  # besides `$`, what the first three look for
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:
