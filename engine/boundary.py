@@ -29,9 +29,10 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
     if session.canceled.is_set():  # cancelled before it started
         session.canceled.clear()
         raise errors.statement_canceled()
-    timer = _Timer(session)
+    # STATEMENT_TIMEOUT_IN_SECONDS unset: no timer (its default, two days, sets none either)
+    timer = _Timer(session) if "STATEMENT_TIMEOUT_IN_SECONDS" in session.parameters else None
     outer = session.deadline  # a statement inside a procedure keeps its CALL's deadline when that is sooner
-    if timer.running:
+    if timer is not None and timer.running:
         mine = (time.monotonic() + timer.seconds, timer.seconds)
         session.deadline = mine if outer is None or mine[0] < outer[0] else outer
     with _running_lock:
@@ -44,14 +45,15 @@ def guarded(session: Session, run: Callable[[], Result]) -> Result:
         if session.canceled.is_set():
             session.canceled.clear()
             raise errors.statement_canceled() from None
-        if timer.fired:
+        if timer is not None and timer.fired:
             raise errors.statement_timeout(timer.seconds) from None
         translated = _translate(e, session)
         if translated is None:
             raise
         raise translated from None
     finally:
-        timer.cancel()
+        if timer is not None:
+            timer.cancel()
         session.deadline = outer
         with _running_lock:
             _running.pop(session.id, None)

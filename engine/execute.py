@@ -54,14 +54,18 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
             return execute(stmt, session, True)
         finally:
             session.describing = False
-    if not describe_only:
-        transaction.refuse_if_aborted(session, stmt)
-        transaction.before_statement(session, stmt)
-    before = transaction.mark(session)
+    if not describe_only:  # each check is called only when it has something to do (every statement passes here)
+        if session.aborted_transaction is not None:
+            transaction.refuse_if_aborted(session, stmt)
+        if not isinstance(stmt, ast.Query):  # plain SQL: `before_plain` decides by its kind
+            transaction.before_statement(session, stmt)
+    before = transaction.mark(session) if session.transaction else None  # none open: nothing of it to keep
     try:
-        result = shaping.json_indented(shaping.json_strict(dispatch(stmt, session, describe_only),
-                                                           session.parameters.get("STRICT_JSON_OUTPUT")),
-                                       session.parameters.get("JSON_INDENT"))
+        result = dispatch(stmt, session, describe_only)
+        parameters = session.parameters
+        if "STRICT_JSON_OUTPUT" in parameters or "JSON_INDENT" in parameters:
+            result = shaping.json_indented(shaping.json_strict(result, parameters.get("STRICT_JSON_OUTPUT")),
+                                           parameters.get("JSON_INDENT"))
     except errors.Error as e:
         if session.transaction:
             _after_failure(session, describe_only, before)
@@ -80,7 +84,7 @@ def execute(stmt: ast.Statement, session: Session, describe_only: bool = False) 
     return result if isinstance(stmt, ast.Query) else in_zone(result, session.timezone)
 
 
-def _after_failure(session: Session, describe_only: bool, before: tuple[str | None, int]) -> None:
+def _after_failure(session: Session, describe_only: bool, before: tuple[str | None, int] | None) -> None:
     """A failed statement inside a transaction: undone alone, or the transaction aborted (TRANSACTION_ABORT_ON_ERROR)."""
     if describe_only:
         transaction.recover(session)
@@ -308,20 +312,23 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
         if result.columns and result.columns[0].name.startswith("number of rows"):
             transaction.after_other_write(session)
         return result
-    if loading.handles(stmt):  # file formats, COPY INTO <table> FROM @stage
+    if stmt.verb != "SELECT" and loading.handles(stmt):  # file formats, COPY INTO <table> FROM @stage
         with _positions_in_text(stmt):
             result = loading.run(session, stmt, describe_only)
         if stmt.verb == "COPY":
             transaction.after_other_write(session)
         return result
-    if write_pandas.handles(stmt):  # INFER_SCHEMA, COPY INTO from parquet through a transformation
+    text = stmt.body.text
+    # one scan for the words the statements below with a path of their own are known by (a text with
+    # other than ASCII characters is asked as each check asks, case-blind as str.lower and str.upper are)
+    named = not text.isascii() or _NAMED.search(text) is not None
+    if (stmt.verb == "COPY" or named) and write_pandas.handles(stmt):  # INFER_SCHEMA, COPY INTO … FROM (SELECT …)
         with _positions_in_text(stmt):
             result = write_pandas.run(session, stmt, describe_only)
         transaction.after_other_write(session)
         return result
-    if view_index.mentioned(session, stmt.body.text):  # views over model calls expand when read
+    if view_index.mentioned(session, text):  # views over model calls expand when read
         return _inference(session).run(session, stmt, describe_only)
-    text = stmt.body.text
     if "@" in text:  # SELECT … FROM @stage: staged files read by engine.loading
         from snowreg.engine.loading import stage_query
 
@@ -330,20 +337,20 @@ def run_query(session: Session, stmt: ast.Query, describe_only: bool = False) ->
                 raise errors.not_supported("A view over staged files (FROM @stage)")
             with _positions_in_text(stmt):
                 return stage_query.run(session, text, describe_only)
-    if "TASK_HISTORY" in text.upper():  # TABLE(INFORMATION_SCHEMA.TASK_HISTORY(…)): engine.task_history
+    if named and "TASK_HISTORY" in text.upper():  # TABLE(INFORMATION_SCHEMA.TASK_HISTORY(…)): engine.task_history
         from snowreg.engine import task_history
 
         if task_history.mentions(text):
             with _positions_in_text(stmt):
                 return task_history.run(session, text, describe_only)
-    if "MATCH_RECOGNIZE" in text.upper():  # row pattern matching: engine.sql.match_recognize
+    if named and "MATCH_RECOGNIZE" in text.upper():  # row pattern matching: engine.sql.match_recognize
         from snowreg.engine.sql import match_recognize
 
         if "VIEW" in stmt.verb:  # a view would keep reading the one statement's relation
             raise errors.not_supported("A view over MATCH_RECOGNIZE")
         with _positions_in_text(stmt):
             return match_recognize.run(session, text, describe_only)
-    if _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first
+    if named and _PIVOT_VALUES.search(text):  # PIVOT … IN (ANY …) / IN (<subquery>): the values are read first
         from snowreg.engine.sql import pivot_values
 
         text = pivot_values.resolved(text, lambda sql: query.run_sql(session, sql))
@@ -453,6 +460,8 @@ def _own_path(session: Session, stmt: ast.Query, describe_only: bool) -> Result 
     return None
 
 
+# What write_pandas.handles (a SELECT), TASK_HISTORY, MATCH_RECOGNIZE and _PIVOT_VALUES look for, in one scan
+_NAMED = re.compile(r"INFER_SCHEMA|TASK_HISTORY|MATCH_RECOGNIZE|PIVOT", re.I)
 _PIVOT_VALUES = re.compile(r"\bPIVOT\b(?=.*\bIN\s*\(\s*(?:ANY|SELECT|WITH)\b)", re.I | re.S)
 _SYSTEM_CALL = re.compile(r"\s*CALL\s+SYSTEM\$", re.I)
 _CALLS_REFUSED = re.compile(r"\s*(?:INSERT\s+(?:OVERWRITE\s+)?(?:ALL|FIRST)\b|CREATE\s+(?:OR\s+REPLACE\s+)?"

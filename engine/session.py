@@ -25,6 +25,7 @@ from snowreg.grammar.text import quote_ident, resolve_ident
 
 _session_ids = itertools.count(1)
 _UNSET = object()  # a DuckDB variable this session never set
+_COMPLETES = hasattr(duckdb.DuckDBPyConnection, "complete")  # DuckDB 2: a result left open is finished (settle)
 RECENT_RESULTS = 64  # results kept for RESULT_SCAN (Snowflake keeps 24 hours' worth)
 # Values (rows × columns) the results kept before the latest may hold together: the latest result is always
 # kept, older ones go, oldest first, while the others hold more (DECISIONS Y10). Without it 64 results of a
@@ -350,9 +351,8 @@ class Session:
     def settle(self) -> None:
         """Finish a DuckDB result a query left open (a `fetchone()` does): DuckDB 2 refuses `register` and
         `create_function` on a connection until its last result is read to the end."""
-        complete = getattr(self._cursor, "complete", None) if self._cursor is not None else None
-        if complete is not None:  # DuckDB 2 (earlier versions discard an open result by themselves)
-            complete()
+        if _COMPLETES and self._cursor is not None:  # DuckDB 2 (earlier versions discard an open result by themselves)
+            self._cursor.complete()
 
     @property
     def temporary_tables(self) -> set[tuple[str, str, str]]:

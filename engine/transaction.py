@@ -37,6 +37,7 @@ from snowreg.grammar import ast
 _BEGIN = re.compile(r"\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTION)"
                     r"(?:\s+NAME\s+(\w+|\"(?:[^\"]|\"\")*\"))?\s*;?\s*\Z", re.I)
 _END = re.compile(r"\s*(COMMIT|ROLLBACK)(?:\s+WORK)?\s*;?\s*\Z", re.I)
+_CONTROL = re.compile(r"\s*(?:BEGIN|START|COMMIT|ROLLBACK|DESC)", re.I)  # how _BEGIN, _END and _DESCRIBE start
 _DESCRIBE = re.compile(r"\s*DESC(?:RIBE)?\s+TRANSACTION\s+(.*?)\s*;?\s*\Z", re.I | re.S)
 
 _ids = threading.Lock()
@@ -86,7 +87,7 @@ LOCKING_KINDS = frozenset({"update", "delete", "merge", "truncate"})  # an INSER
 def control(session: Session, text: str, describe_only: bool = False) -> Result | None:
     """BEGIN / START TRANSACTION / COMMIT / ROLLBACK / DESCRIBE TRANSACTION, run here; None for any other
     statement."""
-    if len(text) > 80:
+    if len(text) > 80 or _CONTROL.match(text) is None:  # (one test for the three forms below)
         return None
     described = _DESCRIBE.match(text)
     if described:

@@ -316,27 +316,28 @@ class Cursor(CursorSurface):
                 _describe_only: bool = False, num_statements: int | None = None,
                 **kwargs: Any) -> Cursor:
         """Run one statement (or `num_statements` of them; 0 means any number). Returns the cursor."""
-        command, params = statement_args(command, params, kwargs)
-        if self._closed or self.connection.is_closed():
+        if kwargs or not isinstance(command, str):  # (a text and no keyword: as statement_args would give them)
+            command, params = statement_args(command, params, kwargs)
+        if self._closed or self.connection._closed:
             raise errors.cursor_closed(in_execute=True)
         self.sqlstate = None
         try:
-            text = bind(command, params, style_for(self.connection._paramstyle, kwargs))
+            text = command if params is None else bind(command, params, style_for(self.connection._paramstyle, kwargs))
         except errors.Error as e:
             raise self._fail(e) from None
         self.query = text
-        parts = history.split_pipe(text) if "->>" in text else [text]
-        if len(parts) > 1:
+        if "->>" in text and len(parts := history.split_pipe(text)) > 1:
             return self._pipe(text, parts, _describe_only)
         statements = self._parse(text)
+        session = self.connection._session
         if num_statements is None:  # MULTI_STATEMENT_COUNT: how many statements a text may hold (0: any)
-            num_statements = int(self.connection._session.parameters.get("MULTI_STATEMENT_COUNT", 1))
+            count = session.parameters.get("MULTI_STATEMENT_COUNT")
+            num_statements = 1 if count is None else int(count)
         expected = num_statements
         if expected and len(statements) != expected:
             raise self._fail(errors.statement_count_mismatch(len(statements), expected))
         self._results = []
-        session = self.connection.session
-        session.upload_stream = kwargs.get("file_stream")  # a PUT's bytes (engine.stages.put)
+        session.upload_stream = kwargs.get("file_stream") if kwargs else None  # a PUT's bytes (engine.stages.put)
         try:
             for stmt in statements:
                 self._run(stmt, text, describe_only=_describe_only)
@@ -385,9 +386,10 @@ class Cursor(CursorSurface):
 
     def _run(self, stmt: ast.Statement, text: str, describe_only: bool = False) -> None:
         self.query = text
-        session = self.connection.session
+        connection = self.connection
+        session = connection._session
         try:
-            with self.connection._lock:  # threads sharing a connection take turns (threadsafety 2)
+            with connection._lock:  # threads sharing a connection take turns (threadsafety 2)
                 result = guarded(session, lambda: execute_statement(stmt, session, describe_only))
         except errors.Error as e:
             if "unexpected '<EOF>'" in e.msg:  # `SELECT 1 +;`: unexpected ';' (DECISIONS.md O72)
@@ -395,10 +397,10 @@ class Cursor(CursorSurface):
 
                 at_semicolon(e, text)
             failed = self._fail(e)
-            self.connection.session.record_query(failed.sfqid or "", None)
+            session.record_query(failed.sfqid or "", None)
             raise failed from None
         self._sfqid = result.query_id = self._query_id()
-        self.connection.session.record_query(result.query_id, result)
+        session.record_query(result.query_id, result)
         self._result = result
         self._pos = 0
 

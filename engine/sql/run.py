@@ -53,7 +53,6 @@ _STATEMENT_KINDS = {"select": "SELECT", "insert": "INSERT", "update": "UPDATE", 
                     "merge": "MERGE", "create_table": "CREATE TABLE", "create_view": "CREATE VIEW",
                     "drop": "DROP", "alter": "ALTER TABLE", "truncate": "TRUNCATE TABLE"}
 
-
 # Statement kinds that never create, drop or rename a table or view (nor end a transaction).
 _NO_DDL = frozenset({"select", "insert", "update", "delete", "merge", "truncate"})
 
@@ -81,7 +80,8 @@ def _run_text(session: Session, sql: str, describe_only: bool, local: frozenset[
     text = header = sql
     if rewrites:  # an engine's edit of the user's text: the select items are named from what was written
         header = rewrites[0].header(rewrites[0].header_base)
-    for rewrite in TEXT_REWRITES:
+    named = "$" in text or not text.isascii() or _REWRITTEN.search(text) is not None  # else: only the last may apply
+    for rewrite in TEXT_REWRITES if named else TEXT_REWRITES[-1:]:
         done = rewrite(session, text)
         if done is not None:
             rewrites.append(done)
@@ -601,12 +601,6 @@ def _count_values(tr: Translation, rows: list[tuple[Any, ...]], multi: tuple[int
 _VARIABLE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")  # not the `$` of `SYSTEM$GET_TAG`
 
 
-def substitute_variables(session: Session, sql: str) -> str:
-    """Session variables (`$name`) become literals; `$1` column positions and `$$` strings stay."""
-    variables = spliced_variables(session, sql)
-    return sql if variables is None else variables.text
-
-
 def spliced_variables(session: Session, sql: str) -> Spliced | None:
     """The text with its session variables' values, knowing where each character was written; None when
     it names no variable. A variable never SET is 002211 at the place it is written."""
@@ -624,6 +618,7 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
 
 TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # before translation, in order: $v, SYSTEM$,
     spliced_variables, system.expand, tag_references.expand, history.expand, session_texts.expand)  # TAG_REFERENCES, …
+_REWRITTEN = re.compile(r"GET_DDL|TAG_REFERENCES|LAST_QUERY_ID|RESULT_SCAN", re.I)  # besides `$`: the first four's
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:

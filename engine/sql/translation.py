@@ -177,8 +177,8 @@ def qualified(tr: Translation, database: str | None, schema: str | None,
     """The translation with the binder's `database` and `schema` written where it left an object name
     unqualified (CURRENT_DATABASE, CURRENT_SCHEMA); `local` names relations the engine registered on the
     session's DuckDB handle for this statement, which stay unqualified."""
-    if CURRENT_DATABASE[0] not in tr.sql and not any(CURRENT_DATABASE[0] in s for s, _ in tr.steps) \
-            and not any(CURRENT_DATABASE[0] in p for probes in tr.set_probes for p in probes):
+    if CURRENT_DATABASE[0] not in tr.sql and (not tr.steps or not any(CURRENT_DATABASE[0] in s for s, _ in tr.steps)) \
+            and (not tr.set_probes or not any(CURRENT_DATABASE[0] in p for probes in tr.set_probes for p in probes)):
         return tr
 
     def named(text: str | None) -> str | None:

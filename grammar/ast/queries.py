@@ -59,15 +59,15 @@ class Template:
     # Where the text pieces were written: (offset in `text`, length, line, column) of each stretch
     # copied from the source, so that a place in text made from the template maps back to it.
     source: tuple[tuple[int, int, int, int], ...] = field(default=(), compare=False)
+    # Made once with the template (every statement reads them, several times): whether it holds a model call,
+    # and its plain text (only meaningful when there are no calls).
+    has_calls: bool = field(init=False, repr=False, compare=False)
+    text: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def has_calls(self) -> bool:
-        return any(not isinstance(p, str) for p in self.parts)
-
-    @property
-    def text(self) -> str:
-        """The plain text (only meaningful when there are no calls)."""
-        return "".join(p for p in self.parts if isinstance(p, str))
+    def __post_init__(self) -> None:
+        texts = [p for p in self.parts if isinstance(p, str)]
+        object.__setattr__(self, "has_calls", len(texts) != len(self.parts))
+        object.__setattr__(self, "text", "".join(texts))
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,3 +144,66 @@ def test_a_cancel_between_statements_does_not_leak_into_the_next(cur: Any) -> No
         cur.execute("SELECT 1")
     assert raised.value.errno == 604
     assert rows(cur, "SELECT 1") == [(1,)]
+
+
+# -- the checks every statement passes, each made only when its condition holds ------------------------------
+
+
+def test_json_output_parameters_act_on_a_repeated_text_once_set(cur: Any) -> None:
+    """STRICT_JSON_OUTPUT and JSON_INDENT are read only when set: set, they change the next run of the same text."""
+    sql = "SELECT PARSE_JSON('{\"a\": [1, 2]}') AS V, 'NaN'::FLOAT::VARIANT AS N"
+    plain = [('{\n  "a": [\n    1,\n    2\n  ]\n}', "NaN")]
+    assert rows(cur, sql) == plain
+    cur.execute("ALTER SESSION SET JSON_INDENT = 0")
+    assert rows(cur, sql) == [('{"a":[1,2]}', "NaN")]
+    cur.execute("ALTER SESSION SET STRICT_JSON_OUTPUT = TRUE")
+    assert rows(cur, sql) == [('{"a":[1,2]}', '"NaN"')]
+    cur.execute("ALTER SESSION UNSET JSON_INDENT")
+    cur.execute("ALTER SESSION UNSET STRICT_JSON_OUTPUT")
+    assert rows(cur, sql) == plain
+
+
+def test_an_aborted_transaction_refuses_the_repeated_text(cur: Any) -> None:
+    """TRANSACTION_ABORT_ON_ERROR: the check for an aborted transaction runs only when one is; it then refuses the
+    text that ran a moment before, until ROLLBACK."""
+    cur.execute("ALTER SESSION SET TRANSACTION_ABORT_ON_ERROR = TRUE")
+    assert rows(cur, "SELECT 1") == [(1,)]
+    cur.execute("BEGIN")
+    with pytest.raises(snowreg.ProgrammingError):
+        cur.execute("SELECT * FROM NOSUCH")
+    with pytest.raises(snowreg.ProgrammingError, match="aborted"):
+        cur.execute("SELECT 1")
+    cur.execute("ROLLBACK")
+    assert rows(cur, "SELECT 1") == [(1,)]
+
+
+@pytest.mark.parametrize("begin", ["begin", "  Begin Transaction", "start transaction"])
+def test_transaction_control_in_any_case_is_recognised(cur: Any, begin: str) -> None:
+    cur.execute(begin)
+    assert rows(cur, "select current_transaction() is not null") == [(True,)]
+    cur.execute(" commit ")
+    assert rows(cur, "select current_transaction() is null") == [(True,)]
+
+
+def test_statements_with_a_path_of_their_own_are_found_in_any_case(cur: Any) -> None:
+    """One scan decides whether a SELECT names INFER_SCHEMA, TASK_HISTORY, MATCH_RECOGNIZE, PIVOT, GET_DDL,
+    LAST_QUERY_ID or RESULT_SCAN: written in lower or mixed case, each still reaches its own path."""
+    cur.execute("create table t (k varchar, o int, v int)")
+    cur.execute("insert into t values ('a', 1, 1), ('b', 2, 2), ('a', 3, 3)")
+    assert rows(cur, "select * from (select k, v from t) pivot (sum(v) for k in (any order by k))") == [(4, 2)]
+    assert rows(cur, "select * from t Match_Recognize (order by o measures match_number() as m all rows per match "
+                     "pattern (a+) define a as v > 0) order by o") == [("a", 1, 1, 1), ("b", 2, 2, 1), ("a", 3, 3, 1)]
+    assert rows(cur, "select count(*) from table(information_schema.task_history())") == [(0,)]
+    assert rows(cur, "select get_ddl('table', 't')")[0][0].startswith("create or replace TABLE T (")
+    cur.execute("select 7")
+    last = cur.sfqid
+    assert rows(cur, "select last_query_id()") == [(last,)]
+    assert rows(cur, f"select * from table(result_scan('{last}'))") == [(7,)]
+
+
+def test_execute_takes_its_text_by_any_name_and_refuses_what_is_no_text(cur: Any) -> None:
+    assert cur.execute(operation="SELECT 1").fetchall() == [(1,)]
+    assert cur.execute(command="SELECT %s", params=(2,)).fetchall() == [(2,)]
+    assert cur.execute("SELECT '%s'", None).fetchall() == [("%s",)]  # no parameters: the text as written
+    with pytest.raises(TypeError):
+        cur.execute(None)
