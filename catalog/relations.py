@@ -55,6 +55,9 @@ WHERE NOT regexp_full_match(q.sequence_name, '.*\\$SEQO?\\$[0-9a-f]{16}')  -- id
                   AND q.sequence_name = c.table_name || '$' || c.column_name || '$SEQ')
 ORDER BY 1, 2, 3"""
 
+# How the comment of a view over model calls starts (engine.inference.views keeps its query there): no comment
+# of the user's, so the listings show none
+MODEL_VIEW_MARK = "snowreg model view "
 _VIEW_TEXTS = "SELECT database_name, schema_name, name, text FROM snowreg.view_texts"
 
 
@@ -133,6 +136,8 @@ def list_relations(store: Store, database: str | None = None, schema: str | None
         sf = snowflake(physical_name)
         made, owner = created.get((db, sch, sf), (None, None))
         written = texts.get((db, sch, sf), text) if kind == "VIEW" else text
+        if kind == "VIEW" and comment and comment.startswith(MODEL_VIEW_MARK):  # snowreg's, not the user's
+            comment = None
         out.append(RelationRow(db, sch, sf, kind, size, comment, written, made, owner))
     out.sort(key=lambda r: (r.database_name, r.schema_name, r.name))
     return out

@@ -196,7 +196,7 @@ class TablesPart:
         return self._no_clustering
 
     def view_text(self, database: str, schema: str, name: str) -> str | None:
-        """A view's CREATE statement as written (None for a view made by an earlier snowreg or over model calls)."""
+        """A view's CREATE statement as written (None for a view made by an earlier snowreg)."""
         if self.store.pristine is not None:
             return None
         row = self.store.query_one("SELECT text FROM snowreg.view_texts WHERE " + _WHERE.format(name="name"),

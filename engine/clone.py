@@ -32,6 +32,7 @@ from snowreg.catalog.store import quote
 from snowreg.engine import secure_views, streams
 from snowreg.engine.access import privileges
 from snowreg.engine.get_ddl import view_query
+from snowreg.engine.inference.view_index import model_views
 from snowreg.engine.session import Session
 from snowreg.engine.sql import run
 from snowreg.grammar.text import quote_ident
@@ -56,14 +57,16 @@ def check_source(session: Session, source: tuple[str, str]) -> list[RelationRow]
     for r in relations:
         if not privileges.can_see_table(session, db, schema, r.name, r.owner):
             raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a table or view the role cannot see")
+        if r.kind == "VIEW" and not secure_views.text_shown(session, r):  # its clone's owner would read its text
+            raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a secure view the role does not own")
+        if r.kind == "VIEW" and (db, schema, r.name) in model_views(catalog):  # a column list is refused there
+            raise errors.not_supported(f"CREATE SCHEMA … CLONE of the view {r.name} over model calls")
+        if r.kind == "VIEW" and catalog.tables.view_text(db, schema, r.name) is None:
+            raise errors.not_supported(f"CREATE SCHEMA … CLONE of the view {r.name} (its statement was not kept)")
     a = privileges.access(session)
     if not a.manage_grants and any(not a.held(("TASK", db, schema, t.name), t.owner)
                                    for t in catalog.tasks.list_tasks(db, schema)):
         raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a task the role cannot see")
-        if r.kind == "VIEW" and not secure_views.text_shown(session, r):  # its clone's owner would read its text
-            raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a secure view the role does not own")
-        if r.kind == "VIEW" and catalog.tables.view_text(db, schema, r.name) is None:
-            raise errors.not_supported(f"CREATE SCHEMA … CLONE of the view {r.name} (its statement was not kept)")
     if any(q.database_name == db and q.schema_name == schema
            and not privileges.can_use_sequence(session, db, schema, q.name) for q in list_sequences(catalog.store)):
         raise errors.not_supported("CREATE SCHEMA … CLONE of a schema holding a sequence the role cannot see")

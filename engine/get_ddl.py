@@ -122,8 +122,7 @@ def _view(session: Session, r: RelationRow, shown: int) -> str:
     written = session.catalog.tables.view_text(r.database_name, r.schema_name, r.name)
     body = view_query(written) if written is not None else None
     if body is None:
-        raise errors.not_supported("GET_DDL of a view made by an earlier snowreg or over model calls (its "
-                                   "statement was not kept)")
+        raise errors.not_supported("GET_DDL of a view made by an earlier snowreg (its statement was not kept)")
     columns = [quote_ident(c.name) + (f" COMMENT {_text(c.comment)}" if c.comment else "")
                for c, _ in show_objects.column_types(session, r)]
     comment = f" COMMENT={_text(r.comment)}" if r.comment else ""

@@ -165,7 +165,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
         else:
             return None
         start = (before.end_pos or 0) - 5
-        return a.TableCall(inner[0], partition, order, span=self._pos_span(start, group.end))
+        return a.TableCall(inner[0], partition, order, span=self._pos_span(start, group.end),
+                           written=self.text[start:group.end])
 
     def _over(self, over: _Seq) -> tuple[tuple[a.Template, ...], a.Template | None]:
         """`OVER ([PARTITION BY e1, e2] [ORDER BY ...])`."""
@@ -254,7 +255,7 @@ class Builder(Transformer[Token, list[a.Statement]]):
         names, _ = split_names(callee)
         span = self._span(meta)
         ref = a.ModelRef(dataclasses.replace(qualified([resolve_ident(n) for n in names]), span=span))
-        return a.ModelCall(ref, method, args, span=span)
+        return a.ModelCall(ref, method, args, span=span, written=self.text[span.start:span.end])
 
     def rule_var_name(self, meta: Meta, c: list[Token]) -> a.NameSpan:
         return a.NameSpan(resolve_ident(c[0]), self._span(meta))
@@ -268,7 +269,8 @@ class Builder(Transformer[Token, list[a.Statement]]):
     def rule_model_call(self, meta: Meta, c: list[Any]) -> a.ModelCall:
         _, model, version, method, args = c
         ref = a.ModelRef(model, name_of(version), explicit=True, version_span=span_of(version))
-        return a.ModelCall(ref, method, args, span=self._span(meta))
+        span = self._span(meta)
+        return a.ModelCall(ref, method, args, span=span, written=self.text[span.start:span.end])
 
     def rule_verb(self, meta: Meta, c: list[Any]) -> str:
         return words(c) if isinstance(c[0], Token) else f"CREATE {c[-1]}"

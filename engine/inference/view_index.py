@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import orjson
 
 from snowreg.catalog import Catalog
+from snowreg.catalog.relations import MODEL_VIEW_MARK
 from snowreg.engine.session import Session
 
-MARK = "snowreg model view "  # how a view over model calls' comment starts (then its text, as JSON)
+MARK = MODEL_VIEW_MARK  # how a view over model calls' comment starts (then its text, as JSON)
 
 
 @dataclass(frozen=True, slots=True)

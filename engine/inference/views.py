@@ -27,6 +27,7 @@ from snowreg import errors
 from snowreg.catalog import coltypes, quote
 from snowreg.catalog.grants import ObjectKey
 from snowreg.catalog.tables import ColumnSpec
+from snowreg.engine import parameters
 from snowreg.engine.access import privileges
 from snowreg.engine.inference.view_index import MARK, ModelView, forget, model_views
 from snowreg.engine.result import Result, status
@@ -130,9 +131,11 @@ def create(session: Session, stmt: ast.Query, tr: translate.Translation,
         raise
     session.catalog.store.relations_changed()  # DuckDB's catalog changed: cached relation reads go
     # OBJECT / ARRAY columns (a method's call: OBJECT) are JSON to DuckDB: their Snowflake types are recorded
+    # the statement as written is SHOW VIEWS' text and GET_DDL's query, as for any view (DECISIONS.md H7)
     session.catalog.tables.record_table(database, schema, target.name, "VIEW", [
         ColumnSpec(c.name, "JSON", parsed) for c in columns
-        if c.type in ("OBJECT", "ARRAY") and (parsed := coltypes.parse(c.type)) is not None], [])
+        if c.type in ("OBJECT", "ARRAY") and (parsed := coltypes.parse(c.type)) is not None], [],
+        _as_written(stmt))
     privileges.record_owner(session, database, schema, target.name, "VIEW")
     forget(session.catalog)
     return status(f"View {target.name} successfully created.")
@@ -213,6 +216,13 @@ def _is_target(node: exp.Table) -> bool:
 
 def _key(session: Session, database: str | None, schema: str | None, name: str) -> tuple[str, str, str]:
     return (database or session.database or "", schema or session.schema or "", name)
+
+
+def _as_written(stmt: ast.Query) -> str:
+    """The CREATE VIEW statement as written: its model calls as their own text, not re-rendered."""
+    parts = tuple(p if isinstance(p, str) else p.written or render(ast.Query("SELECT", ast.Template((p,))))
+                  for p in stmt.body.parts)
+    return parameters.unmarked(render(dataclasses.replace(stmt, body=ast.Template(parts)))).strip()
 
 
 def _render(query: ast.Query) -> str:

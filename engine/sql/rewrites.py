@@ -507,9 +507,14 @@ def _pivot_name(value: exp.Expr) -> exp.Identifier:
 
 
 def _star(node: exp.Star) -> exp.Expr | None:
-    """`* ILIKE 'p'` with RENAME / REPLACE: DuckDB filters a star by pattern only alone (refused). With
+    """`* ILIKE 'p'` with RENAME / REPLACE where engine.sql.star_ilike could not write the pattern as an EXCLUDE
+    (the star's columns are not known there): DuckDB filters a star by pattern only alone (refused). With
     EXCLUDE it is an error (https://docs.snowflake.com/en/sql-reference/sql/select lists ILIKE and EXCLUDE
-    as alternatives; conformance/DECISIONS.md S6)."""
+    as alternatives; conformance/DECISIONS.md S6). A column both replaced and renamed DuckDB's star cannot
+    take: refused (N41), not DuckDB's syntax error."""
+    replaced = {a.alias.upper() for a in node.args.get("replace") or [] if isinstance(a, exp.Alias)}
+    if replaced and any(isinstance(a, exp.Alias) and a.this.name.upper() in replaced for a in node.args.get("rename") or []):
+        raise not_supported("SELECT * … REPLACE and RENAME of the same column")
     if node.args.get("ilike") is None:
         return None
     if node.args.get("except_"):

@@ -27,6 +27,7 @@ from snowreg.engine.sql import (
     reuse,
     session_texts,
     shaping,
+    star_ilike,
     system,
     table_meta,
     tag_references,
@@ -617,8 +618,9 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
 
 
 TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # before translation, in order: $v, SYSTEM$,
-    spliced_variables, system.expand, tag_references.expand, history.expand, session_texts.expand)  # TAG_REFERENCES, …
-_REWRITTEN = re.compile(r"GET_DDL|TAG_REFERENCES|LAST_QUERY_ID|RESULT_SCAN", re.I)  # besides `$`: the first four's
+    spliced_variables, system.expand, tag_references.expand, history.expand,  # TAG_REFERENCES, …
+    star_ilike.expand, session_texts.expand)
+_REWRITTEN = re.compile(r"GET_DDL|TAG_REFERENCES|LAST_QUERY_ID|RESULT_SCAN|ILIKE", re.I)  # besides `$`: the first five's
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:

@@ -290,7 +290,8 @@ def _named(item: exp.Expr, tokens: list[Token], sql: str, call_names: tuple[str,
     """`a` → `a AS "A"`; `v:x + 1` → `… AS "V:X + 1"` (Snowflake's header: the text, upper-cased). `sql` is
     the header text; where it is not the parsed `source`, an item ending in a value padded with spaces
     (`$V` → `5 `) takes in the padding, where the rest of what the user wrote stands."""
-    if isinstance(item, (exp.Alias, exp.Star)) or isinstance(item.unnest(), exp.Star) or not tokens:
+    if isinstance(item, (exp.Alias, exp.Star)) or isinstance(item.unnest(), exp.Star) or not tokens \
+            or (isinstance(item, exp.Column) and isinstance(item.this, exp.Star)):  # `t.*`, even edited
         return item
     written = sql[tokens[0].start:tokens[-1].end + 1] if sql is not source else ""
     edited = written.replace(HEADER_PAD, "").strip() != "" and written != source[tokens[0].start:tokens[-1].end + 1]

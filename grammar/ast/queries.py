@@ -39,6 +39,7 @@ class ModelCall:
     method: str  # resolved identifier: PREDICT, or "predict" when quoted
     args: tuple[Arg, ...]
     span: Span = field(default=NO_SPAN, compare=False)
+    written: str = field(default="", compare=False)  # the call's text as written (a view's text keeps it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class TableCall:
     partition_by: tuple[Template, ...] | None = None  # None: no OVER clause
     order_by: Template | None = None
     span: Span = field(default=NO_SPAN, compare=False)
+    written: str = field(default="", compare=False)  # `TABLE(…)` as written
 
 
 @dataclass(frozen=True, slots=True)

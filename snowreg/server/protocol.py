@@ -12,6 +12,7 @@ from typing import Any
 import snowreg
 from snowreg import errors
 from snowreg.grammar import ast
+from snowreg.grammar.text import quote_ident, resolve_client_ident
 from snowreg.server import bindings, rowsets
 from snowreg.server.cancels import Cancels, Flight
 from snowreg.server.chunks import Chunks
@@ -86,9 +87,10 @@ def _use(session: HttpSession, kind: str, name: str | None) -> None:
     """Snowflake logs in even when the requested database/schema is missing: it is then left unset."""
     if not name:
         return
-    ident = name if re.fullmatch(r'[A-Za-z_][\w$]*|"(?:[^"]|"")+"', name) else '"' + name.replace('"', '""') + '"'
+    # The name as the client reads it (plain: upper-cased; quoted: unquoted; else as written), quoted when a bare
+    # name would not read back the same: a reserved word ("SELECT"), lower case, spaces
     try:
-        session.conn.cursor().execute(f"USE {kind} {ident}")
+        session.conn.cursor().execute(f"USE {kind} {quote_ident(resolve_client_ident(name))}")
     except errors.Error:
         pass
 

@@ -88,3 +88,19 @@ def test_the_flag_survives_a_reopened_registry(tmp_path: Path) -> None:
         cur.execute("CREATE SECURE VIEW d.public.v AS SELECT 1 AS one")
     with snowreg.connect(path=tmp_path / "reg") as conn:
         assert secure(conn.cursor(), "V", "D.PUBLIC") == ["true"]
+
+
+def test_a_role_that_does_not_own_a_secure_view_cannot_clone_its_schema(base: Any) -> None:
+    """S66: the clone's views would be the cloning role's, which would then read the secure view's text."""
+    base.execute("CREATE SCHEMA s")
+    base.execute("CREATE SECURE VIEW s.v AS SELECT 1 AS one")
+    base.execute("CREATE ROLE r")
+    for grant in ("USAGE ON DATABASE test_db", "USAGE ON SCHEMA s", "SELECT ON VIEW s.v",
+                  "CREATE SCHEMA ON DATABASE test_db"):
+        base.execute(f"GRANT {grant} TO ROLE r")
+    base.execute("GRANT ROLE r TO USER " + rows(base, "SELECT CURRENT_USER()")[0][0])
+    base.execute("USE ROLE r")
+    with pytest.raises(snowreg.NotSupportedError, match="secure view the role does not own"):
+        base.execute("CREATE SCHEMA s2 CLONE s")
+    base.execute("USE ROLE ACCOUNTADMIN")
+    assert rows(base, "SHOW SCHEMAS LIKE 'S2'") == []

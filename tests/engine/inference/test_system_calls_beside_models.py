@@ -47,14 +47,14 @@ def test_last_query_id_beside_a_model_call_is_the_previous_statement_each_time(c
         assert cur.execute(sql).fetchall() == [(before, pytest.approx(1.0))]
 
 
-def test_get_ddl_of_a_view_over_model_calls_is_refused_by_name(conn: Connection) -> None:
+def test_get_ddl_of_a_view_over_model_calls_writes_its_query_as_written(conn: Connection) -> None:
+    """Its statement is kept as any view's (DECISIONS.md N39); GET_DDL once refused it."""
     cur = conn.cursor()
     cur.execute("CREATE VIEW plain AS SELECT X1 FROM t")
     cur.execute("CREATE VIEW scored AS SELECT m!predict(X1, X2) AS p FROM t")
     assert "create or replace view PLAIN" in cur.execute("SELECT GET_DDL('VIEW', 'plain')").fetchone()[0]
-    with pytest.raises(snowreg.NotSupportedError, match="GET_DDL of a view made by an earlier snowreg or over "
-                                                        "model calls"):
-        cur.execute("SELECT GET_DDL('VIEW', 'scored')")
+    assert cur.execute("SELECT GET_DDL('VIEW', 'scored')").fetchone()[0] == \
+        "create or replace view SCORED(\n\tP\n) as SELECT m!predict(X1, X2) AS p FROM t;"
 
 
 def test_an_error_in_a_system_function_points_where_it_was_written(conn: Connection) -> None:

@@ -115,3 +115,34 @@ def test_a_secure_view_over_model_calls_is_refused(conn: Any) -> None:
     with pytest.raises(snowreg.NotSupportedError, match="CREATE SECURE VIEW over model calls"):
         rows(conn, "CREATE SECURE VIEW SCORED AS SELECT A, AFF!PREDICT(A):y::FLOAT AS P FROM T")
     assert rows(conn, "SHOW VIEWS LIKE 'SCORED'") == []
+
+
+def test_a_view_over_model_calls_shows_its_statement_as_written(conn: Any) -> None:
+    """SHOW VIEWS `text`, INFORMATION_SCHEMA.VIEWS VIEW_DEFINITION and GET_DDL give the CREATE VIEW statement as
+    written (DECISIONS.md H7), not the placeholder DuckDB holds; CREATE OR REPLACE and DROP follow it."""
+    written = "create view Scored  as select A, aff!predict(A):y::float as p  /* kept */ from T"
+    rows(conn, written)
+    conn.cursor().execute("SHOW VIEWS LIKE 'SCORED'")
+    shown = conn.cursor().execute('SELECT "text" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))').fetchall()
+    assert shown == [(written,)]
+    assert rows(conn, "SELECT VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_NAME = 'SCORED'") == [(written,)]
+    ddl = rows(conn, "SELECT GET_DDL('VIEW', 'SCORED')")[0][0]
+    assert ddl == "create or replace view SCORED(\n\tA,\n\tP\n) as select A, aff!predict(A):y::float as p  /* kept */ from T;"
+    assert rows(conn, "SELECT P FROM SCORED ORDER BY A") == [(2.0,), (4.0,)]  # still read through the model
+    replaced = "CREATE OR REPLACE VIEW SCORED AS SELECT A, AFF!PREDICT(A):y::FLOAT * 10 AS P FROM T"
+    rows(conn, replaced)
+    assert rows(conn, "SELECT VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_NAME = 'SCORED'") == [(replaced,)]
+    rows(conn, "DROP VIEW SCORED")
+    rows(conn, "CREATE VIEW SCORED AS SELECT 1 AS ONE")
+    assert rows(conn, "SELECT VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_NAME = 'SCORED'") == [
+        ("CREATE VIEW SCORED AS SELECT 1 AS ONE",)]
+
+
+def test_a_schema_holding_a_view_over_model_calls_is_not_cloned(conn: Any) -> None:
+    """Its statement is kept now, but it could not be made again with the column list a clone writes: the clone
+    is refused as before, by name and before anything is made."""
+    rows(conn, "CREATE SCHEMA S2")
+    rows(conn, "CREATE VIEW S2.V AS SELECT A, DB.S.AFF!PREDICT(A):y::FLOAT AS P FROM DB.S.T")
+    with pytest.raises(snowreg.NotSupportedError, match="CLONE of the view V over model calls"):
+        rows(conn, "CREATE SCHEMA S3 CLONE S2")
+    assert rows(conn, "SHOW SCHEMAS LIKE 'S3'") == []

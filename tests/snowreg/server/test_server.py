@@ -17,6 +17,7 @@ import signal
 import subprocess
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -122,6 +123,22 @@ def test_login_applies_the_session_parameters_it_is_given(server: str) -> None:
 def test_login_with_a_missing_database_leaves_it_unset(server: str) -> None:
     data = login(server, query="?databaseName=NOPE")["data"]
     assert data["sessionInfo"]["databaseName"] is None
+
+
+def test_login_uses_a_database_and_schema_named_by_reserved_words(server: str) -> None:
+    """The login's USE quotes what it names: a database created as "SELECT" (a reserved word) is set, as are
+    names written in lower case (unquoted: upper-cased), in double quotes, or with characters a bare name lacks."""
+    token = login(server)["data"]["token"]
+    for sql in ('CREATE DATABASE IF NOT EXISTS "SELECT"', 'CREATE SCHEMA IF NOT EXISTS "SELECT"."TABLE"',
+                'CREATE DATABASE IF NOT EXISTS "Mixed db"', 'CREATE SCHEMA IF NOT EXISTS "Mixed db"."ORDER"'):
+        assert query(server, token, sql)["success"] is True, sql
+    for database, schema, expected in (("SELECT", "TABLE", ("SELECT", "TABLE")),
+                                       ("select", "table", ("SELECT", "TABLE")),
+                                       ('"SELECT"', '"TABLE"', ("SELECT", "TABLE")),
+                                       ('"Mixed db"', "order", ("Mixed db", "ORDER")),
+                                       ("Mixed db", '"ORDER"', ("Mixed db", "ORDER"))):
+        info = login(server, query="?" + urllib.parse.urlencode({"databaseName": database, "schemaName": schema}))
+        assert (info["data"]["sessionInfo"]["databaseName"], info["data"]["sessionInfo"]["schemaName"]) == expected
 
 
 def test_query_json_rowset_rowtype_and_bindings(server: str) -> None:
