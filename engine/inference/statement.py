@@ -79,6 +79,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     tr = qualified(tr, session.database, session.schema, local)  # DuckDB reads the objects checked, no other
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
                 check_canceled=session.check_canceled, stats=session.inference_stats)
+    session.catalog.store.functions_for(tr.sql)  # PARSE_JSON's key order (json_order) and the like, as run_sql
     query.sync_context(session, tr)
     try:
         tree = trees.duckdb_tree(tr.sql)
