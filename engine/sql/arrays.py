@@ -337,9 +337,17 @@ def array_union_agg(node: exp.Expr) -> exp.Expr:
     args = _args(node)
     if len(args) != 1:
         raise errors.wrong_arguments("ARRAY_UNION_AGG", 1, len(args))
-    if isinstance(node.parent, exp.Window):
-        raise errors.not_supported("ARRAY_UNION_AGG as a window function")
-    return _json(variant.macro("snowreg_array_union", exp.ArrayAgg(this=_semi(args[0]), nulls_excluded=True)))
+    union = _json(variant.macro("snowreg_array_union", exp.ArrayAgg(this=_semi(args[0]), nulls_excluded=True)))
+    window = node.parent
+    if not isinstance(window, exp.Window):
+        return union
+    if window.args.get("spec") is not None or window.args.get("order") is not None:  # the page: no frames
+        raise errors.not_supported("ARRAY_UNION_AGG with an ORDER BY or a window frame in its OVER clause")
+    # over each partition: the group's ARRAYs gathered by the window, the union made of them
+    over = window.copy()
+    over.set("this", exp.ArrayAgg(this=_semi(args[0]), nulls_excluded=True))
+    window.replace(_json(variant.macro("snowreg_array_union", over)))
+    return union
 
 
 def _typeof(value: exp.Expr) -> exp.Expr:

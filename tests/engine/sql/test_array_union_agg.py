@@ -52,5 +52,11 @@ def test_refused_forms(cur: Any) -> None:
     assert caught.value.errno in (938, 1003)
     with pytest.raises(snowreg.ProgrammingError):  # not an ARRAY
         cur.execute("SELECT ARRAY_UNION_AGG(x) FROM (SELECT 1 AS x)")
-    with pytest.raises(snowreg.NotSupportedError):
-        cur.execute("SELECT ARRAY_UNION_AGG(a) OVER () FROM (SELECT [1] AS a)")
+    with pytest.raises(snowreg.NotSupportedError):  # the page's OVER takes a PARTITION BY only
+        cur.execute("SELECT ARRAY_UNION_AGG(a) OVER (ORDER BY a) FROM (SELECT [1] AS a)")
+
+
+def test_as_a_window_function_each_partition_has_its_union(cur: Any) -> None:
+    got = cur.execute("SELECT g, ARRAY_UNION_AGG(a) OVER (PARTITION BY g) FROM (SELECT 1 AS g, [1, 1, 2] AS a "
+                      "UNION ALL SELECT 1, [3, 1] UNION ALL SELECT 2, NULL) ORDER BY g").fetchall()
+    assert [(g, sorted(json.loads(u))) for g, u in got] == [(1, [1, 1, 2, 3]), (1, [1, 1, 2, 3]), (2, [])]
