@@ -48,6 +48,17 @@ def test_copy_into_from_json_files_keeps_keys_in_order(conn: Any) -> None:
     assert cur.execute(f"SELECT $1:doc = {SAME} FROM @st (FILE_FORMAT => 'jf')").fetchall() == [(True,)]
 
 
+def test_copy_into_from_parquet_files_keeps_keys_in_order(conn: Any) -> None:
+    cur = conn.cursor()
+    _put(conn, "n.parquet", _parquet(pd.DataFrame({"ID": [1], "DOC": [WRITTEN]})))
+    cur.execute("CREATE TABLE v (x VARIANT)")
+    cur.execute("CREATE TABLE m (id INT, doc OBJECT)")
+    cur.execute("COPY INTO v FROM @st FILE_FORMAT = (TYPE = PARQUET)")
+    cur.execute("COPY INTO m FROM @st FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE")
+    assert cur.execute(f"SELECT x:DOC = {SAME}, x::VARCHAR FROM v").fetchall() == [(True, f'{{"DOC":{SORTED},"ID":1}}')]
+    assert cur.execute(f"SELECT doc = {SAME} FROM m").fetchall() == [(True,)]
+
+
 def test_snowreg_write_pandas_sorts_the_keys_of_dict_values(conn: Any) -> None:
     cur = conn.cursor()
     frame = pd.DataFrame({"ID": [1, 2], "D": [WRITTEN, {"a": {"c": 1, "d": [{"e": 1, "f": 2}]}, "b": 2}]})
