@@ -137,7 +137,8 @@ def _value_type(value: Any) -> str:
 def _json_text(value: Any) -> Any:
     if value is None or (isinstance(value, float) and value != value):
         return None
-    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode()
+    # keys in order at every depth, as PARSE_JSON keeps an OBJECT's (DECISIONS.md F108, F130)
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_SORT_KEYS, default=str).decode()
 
 
 def _insert(conn: Connection, name: str, df: pd.DataFrame, columns: list[str]) -> None:

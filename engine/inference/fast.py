@@ -528,7 +528,7 @@ def _substitute(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], 
                 _sum_then_cast(grand)
             return
     pairs: list[exp.Expr] = []
-    for key, name, _ in names:
+    for key, name, _ in sorted(names, key=lambda n: n[0]):  # keys in order, as every OBJECT keeps them (F108, F132)
         pairs += [exp.Literal.string(key), column(name, alias)]
     obj = exp.Anonymous(this="json_object", expressions=pairs)
     obj.meta[DOUBLES] = {name for _, name, typ in names if pa.types.is_floating(typ)}
@@ -576,7 +576,7 @@ def _formatted(node: exp.Anonymous, names: list[tuple[str, str, pa.DataType]], a
                             for _, _, t in names):
         return False
     parts: list[exp.Expr] = []
-    for i, (key, name, typ) in enumerate(names):
+    for i, (key, name, typ) in enumerate(sorted(names, key=lambda n: n[0])):  # keys in order (F132)
         parts.append(exp.Literal.string(("{\n  " if i == 0 else ",\n  ") + orjson.dumps(key).decode() + ": "))
         value: exp.Expr = column(name, alias)
         value = exp.Anonymous(this="printf", expressions=[exp.Literal.string("%.15e"), value]) \

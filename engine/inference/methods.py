@@ -420,7 +420,8 @@ def json_objects(names: Sequence[str], columns: Sequence[pa.Array]) -> pa.Array:
     import pyarrow.compute as pc
 
     parts: list[Any] = []
-    for i, (name, col) in enumerate(zip(names, columns, strict=True)):
+    # keys in order, as every OBJECT keeps them (DECISIONS.md F108, F132): `=` and DISTINCT compare the text
+    for i, (name, col) in enumerate(sorted(zip(names, columns, strict=True), key=lambda pair: pair[0])):
         text = _json_values(col)
         if text is None:
             return _json_objects_by_row(names, columns)
@@ -460,7 +461,7 @@ def _json_objects_by_row(names: Sequence[str], columns: Sequence[pa.Array]) -> p
     values = [c.to_pylist() for c in columns]
     rows = len(values[0]) if values else 0
     texts = [orjson.dumps(dict(zip(names, (_double_texts(v[i]) for v in values), strict=True)),
-                          option=orjson.OPT_NON_STR_KEYS, default=_json_default).decode() for i in range(rows)]
+                          option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS, default=_json_default).decode() for i in range(rows)]
     return json_array(list(texts))
 
 

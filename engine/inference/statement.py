@@ -79,6 +79,7 @@ def run(session: Session, stmt: ast.Query, describe_only: bool = False) -> Resul
     tr = qualified(tr, session.database, session.schema, local)  # DuckDB reads the objects checked, no other
     plan = Plan(session.duck, binder.sites, describe_only, loader=lambda site: _load(session, site),
                 check_canceled=session.check_canceled, stats=session.inference_stats)
+    session.catalog.store.functions_for(tr.sql)  # PARSE_JSON's key order (json_order) and the like, as run_sql
     query.sync_context(session, tr)
     try:
         tree = trees.duckdb_tree(tr.sql)
@@ -592,11 +593,10 @@ def _duckdb_error(plan: Plan, final: translate.Translation, places: _Places | No
 def _fetch_arrow(duck: duckdb.DuckDBPyConnection, plan: Plan, final: translate.Translation,
                  places: _Places | None, cut: shortcut.Shortcut | None,
                  described: shortcut.Described | None = None) -> Result | None:
-    """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column
-    converts to the same Python values that way; None (nothing run) otherwise. A projection of the fast
-    path's table (shortcut.py) is only bound by DuckDB, its rows taken from that table; bound once per
-    recipe and Arrow schema of the tables it reads (`described`: the same SQL over the same column
-    names and types binds to the same names and types)."""
+    """A SELECT with OBJECT texts made by the fast path, read as Arrow (see rows.py) when every column converts
+    to the same Python values that way; None (nothing run) otherwise. A projection of the fast path's table
+    (shortcut.py) is only bound by DuckDB, its rows taken from that table; bound once per recipe and Arrow
+    schema of the tables it reads (`described`: the same SQL over the same columns binds alike)."""
     projection = isinstance(cut, shortcut.Projection) and shortcut.ENABLED
     key = shortcut.schemas(plan) if projection and described is not None else None
     try:

@@ -191,6 +191,16 @@ MACROS: dict[str, str] = {
     # makes it a SQL NULL) and a DOUBLE keeps Snowflake's DOUBLE text (F4; DuckDB would re-serialise it).
     "snowreg_elements(a)": f"""list_transform([{_Q}snowreg_dwrapped(a)], lambda w: list_transform(
         range(CAST(json_array_length(w) AS BIGINT)), lambda n: {_Q}snowreg_dunwrap(json_extract(w, n))))[1]""",
+    # ARRAY_UNION_AGG over the group's ARRAYs (`l`, a list): each distinct element (compared as W2 says) as
+    # many times as one ARRAY holds it at most; JSON nulls and NULL ARRAYs left out, `[]` for none. The
+    # order is not documented: the elements are sorted, as ARRAY_UNIQUE_AGG's (S14), so each run agrees.
+    "snowreg_array_union(l)": f"""list_transform([list_transform(coalesce(l, []), lambda a: list_filter(
+        {_Q}snowreg_elements(a), lambda e: json_type(e) <> 'NULL'))], lambda arrays: {_Q}snowreg_json_list(flatten(
+        list_transform(list_transform(list_sort(list_transform(list_filter(flatten(arrays), lambda e, i:
+            list_position(list_transform(flatten(arrays), lambda x: {_Q}snowreg_ekey(x)), {_Q}snowreg_ekey(e)) = i),
+            lambda e: {{'k': {_Q}snowreg_vorder(e), 'v': e}})), lambda s: s.v),
+        lambda e: list_transform(range(CAST(list_max(list_transform(arrays, lambda a: len(list_filter(a,
+            lambda x: {_Q}snowreg_ekey(x) = {_Q}snowreg_ekey(e))))) AS BIGINT)), lambda n: e)))))[1]""",
 }
 
 
@@ -319,6 +329,25 @@ def array_unique_agg(node: exp.Expr) -> exp.Expr:
                           nulls_excluded=True)
     return exp.Coalesce(this=variant.fn("to_json", values),
                         expressions=[exp.Cast(this=exp.Literal.string("[]"), to=exp.DataType(this=_T.JSON))])
+
+
+def array_union_agg(node: exp.Expr) -> exp.Expr:
+    """ARRAY_UNION_AGG(a) (https://docs.snowflake.com/en/sql-reference/functions/array_union_agg): the union of
+    the group's ARRAYs with multiset semantics (DECISIONS.md F134); as a window function it is refused."""
+    args = _args(node)
+    if len(args) != 1:
+        raise errors.wrong_arguments("ARRAY_UNION_AGG", 1, len(args))
+    union = _json(variant.macro("snowreg_array_union", exp.ArrayAgg(this=_semi(args[0]), nulls_excluded=True)))
+    window = node.parent
+    if not isinstance(window, exp.Window):
+        return union
+    if window.args.get("spec") is not None or window.args.get("order") is not None:  # the page: no frames
+        raise errors.not_supported("ARRAY_UNION_AGG with an ORDER BY or a window frame in its OVER clause")
+    # over each partition: the group's ARRAYs gathered by the window, the union made of them
+    over = window.copy()
+    over.set("this", exp.ArrayAgg(this=_semi(args[0]), nulls_excluded=True))
+    window.replace(_json(variant.macro("snowreg_array_union", over)))
+    return union
 
 
 def _typeof(value: exp.Expr) -> exp.Expr:
@@ -487,6 +516,7 @@ REWRITES: dict[str, Callable[[exp.Expr], exp.Expr | None]] = {
     "TO_OBJECT": to_object,
     "ARRAYS_TO_OBJECT": arrays_to_object,
     "ARRAY_UNIQUE_AGG": array_unique_agg,
+    "ARRAY_UNION_AGG": array_union_agg,
     **{name: _as(name) for name in _AS},
     **{name: _is(name) for name in _IS},
 }

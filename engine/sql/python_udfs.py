@@ -334,7 +334,9 @@ def to_sql(value: Any, kind: str) -> Any:
         if kind == "OBJECT" and not isinstance(value, dict) or kind == "ARRAY" and not isinstance(value, list | tuple):
             raise TypeError(f"Expected {'dict' if kind == 'OBJECT' else 'list'} for {kind} result, got "
                             f"{type(value).__name__}")
-        return orjson.dumps(value, default=_json_default, option=orjson.OPT_NON_STR_KEYS).decode()
+        # keys in order at every depth, as PARSE_JSON keeps an OBJECT's (DECISIONS.md F108, F135)
+        return orjson.dumps(value, default=_json_default,
+                            option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS).decode()
     expected: dict[str, tuple[type, ...]] = {
         "NUMBER": (int, decimal.Decimal, float), "FLOAT": (float, int, decimal.Decimal), "VARCHAR": (str,),
         "BINARY": (bytes, bytearray), "BOOLEAN": (bool,), "DATE": (datetime.date,), "TIME": (datetime.time,),

@@ -159,10 +159,11 @@ def copy_into(session: Session, text: str, describe_only: bool) -> Result:
     m = _COPY.match(text)
     if m is None:
         raise errors.not_supported("COPY INTO other than FROM (SELECT $1:\"field\"::type, ... FROM '@stage')")
-    items = [_item(i) for i in _split_items(m.group("items"))]
+    texts = _split_items(m.group("items"))
+    for item in texts:  # refused before any file is read
+        _item(item, None)
     options = m.group("options").upper()
     target, listed = m.group("target"), f" ({m.group('columns')})" if m.group("columns") else ""
-    select = ", ".join(items)
     names = ["file", "status", "rows_parsed", "rows_loaded", "error_limit", "errors_seen", "first_error",
              "first_error_line", "first_error_character", "first_error_column_name"]
     types = ["TEXT", "TEXT", "FIXED", "FIXED", "FIXED", "FIXED", "TEXT", "FIXED", "FIXED", "TEXT"]
@@ -171,6 +172,7 @@ def copy_into(session: Session, text: str, describe_only: bool) -> Result:
     ref = _stage_ref(m.group("stage"))
     rows = []
     for file_name, table in sorted(_parquet_tables(session, ref).items()):
+        select = ", ".join(_item(i, table.schema) for i in texts)
         _over_relation(session, f"INSERT INTO {target}{listed} SELECT {select} FROM " + "{view}", table, False)
         rows.append((file_name, "LOADED", table.num_rows, table.num_rows, 1, 0, None, None, None, None))
     if re.search(r"\bPURGE\s*=\s*TRUE\b", options):
@@ -190,10 +192,23 @@ def _split_items(text: str) -> list[str]:
     return [i.strip() for i in items]
 
 
-def _item(text: str) -> str:
-    """`$1:"A"::REAL [AS "A"]` → `"A"::REAL` (the parquet field as a column of the file's relation)."""
+def _item(text: str, schema: Any) -> str:
+    """`$1:"A"::REAL [AS "A"]` → `"A"::REAL` (the parquet field as a column of the file's relation). A field
+    holding structs or maps (a frame's dicts) made a VARIANT / OBJECT / ARRAY goes through PARSE_JSON of its
+    text, which puts every object's keys in order (DuckDB's cast keeps the struct's field order; F131)."""
     m = _ITEM.match(text)
     if m is None:
         raise errors.not_supported(f"The COPY select item {text} (only $1:\"field\"[::type])")
     field = m.group(1) if m.group(1).startswith('"') else f'"{m.group(1)}"'
-    return f"{field}::{m.group(2).strip()}" if m.group(2) else field
+    cast = m.group(2).strip() if m.group(2) else None
+    name = field[1:-1].replace('""', '"')
+    if schema is not None and name in schema.names and _nested(schema.field(name).type) \
+            and (cast is None or cast.upper() in ("VARIANT", "OBJECT", "ARRAY")):
+        return f"PARSE_JSON({field}::VARIANT::VARCHAR)::{cast or 'VARIANT'}"
+    return f"{field}::{cast}" if cast else field
+
+
+def _nested(arrow_type: Any) -> bool:
+    """Whether values of the Arrow type hold structs or maps, at any depth."""
+    text = str(arrow_type)
+    return "struct<" in text or "map<" in text

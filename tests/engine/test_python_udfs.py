@@ -44,6 +44,13 @@ def test_arguments_arrive_as_the_type_mappings_say(cur: Any) -> None:
     assert rows(cur, "SELECT echo_v(PARSE_JSON('{\"k\": [1, \"two\", null]}'))") == [("{'k': [1, 'two', None]}",)]
 
 
+def test_an_object_result_keeps_its_keys_in_order(cur: Any) -> None:
+    """A dict's keys in order at every depth, as PARSE_JSON keeps an OBJECT's (DECISIONS.md F108, F135)."""
+    cur.execute(py("nested", "i INT", "OBJECT", "def h(i):\n    return {'b': i, 'a': [{'d': 1, 'c': 2}]}"))
+    assert rows(cur, "SELECT nested(1)::VARCHAR, nested(1) = PARSE_JSON('{\"a\": [{\"c\": 2, \"d\": 1}], \"b\": 1}')") \
+        == [('{"a":[{"c":2,"d":1}],"b":1}', True)]
+
+
 def test_results_convert_to_the_declared_type(cur: Any) -> None:
     cur.execute(py("half", "x NUMBER(10,2)", "NUMBER(10,2)", "def h(x):\n    return x / 2"))
     cur.execute(py("obj", "i INT", "OBJECT", "def h(i):\n    return {'i': i, 'l': [i, None]}"))
