@@ -374,22 +374,23 @@ class GrantsPart:
                            [role, *key.params()])
             self.store.access_changed()
 
-    def record_table_owner(self, database: str, schema: str, name: str, kind: str, owner: str) -> bool:
+    def record_table_owner(self, database: str, schema: str, name: str, kind: str, owner: str,
+                           clear: bool = True) -> bool:
         """A table or view created by plain SQL: its creator owns it (and the future grants of its schema apply).
 
         True when the new OWNERSHIP grant (to `owner`, WITH GRANT OPTION) is all that changed about who may
         do what: `access_generation` then stays where it was, and the caller brings the access snapshots it
         keeps up to date (privileges.record_tables). False when it moved: grants of an earlier object of
         that name went, future grants applied, or the write joined an outer transaction (which may still
-        roll back).
+        roll back). `clear=False`: `table_grants` saw no grant of an earlier object of that name to delete.
         """
         key = ObjectKey(kind, database, schema, name)
         before = None if self.store.in_transaction else self.store.access_generation
         with self.store.transaction(stale=_no_cached_read, tables_only=True) as tx:
             removed = tx.execute("DELETE FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND "
                                  "database_name = ? AND schema_name = ? AND name = ? AND object_id = 0",
-                                 [database, schema, name])
-            if (removed.fetchone() or (0,))[0]:
+                                 [database, schema, name]) if clear else None
+            if removed is not None and (removed.fetchone() or (0,))[0]:
                 self.store.access_changed()
             owner = self.apply_future_grants(tx, key, database, schema, owner)
             tx.execute(f"INSERT INTO snowreg.grants ({GRANT_COLS}) VALUES (?, ?, ?, ?, ?, 'OWNERSHIP', ?, true, ?, ?)",
@@ -430,11 +431,13 @@ class GrantsPart:
             return str(row[0])
         return self.owner_of(ObjectKey("SCHEMA", database, schema))
 
-    def has_table_owner(self, database: str, schema: str, name: str) -> bool:
-        """Is OWNERSHIP of a table or view of that name recorded?"""
-        return self.store.query_one(
-            "SELECT 1 FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND "
-            "schema_name = ? AND name = ? AND privilege = 'OWNERSHIP'", [database, schema, name]) is not None
+    def table_grants(self, database: str, schema: str, name: str) -> tuple[bool, bool]:
+        """Of a table or view of that name: is OWNERSHIP recorded, and any grant `record_table_owner` clears?"""
+        row = self.store.query_one(
+            "SELECT count(*) FILTER (WHERE privilege = 'OWNERSHIP') > 0, count(*) FILTER (WHERE object_id = 0) > 0 "
+            "FROM snowreg.grants WHERE object_kind IN ('TABLE', 'VIEW') AND database_name = ? AND schema_name = ? "
+            "AND name = ?", [database, schema, name])
+        return (bool(row[0]), bool(row[1])) if row is not None else (False, True)
 
     def forget_table(self, database: str, schema: str, name: str) -> None:
         with self.store.transaction(stale=_no_cached_read) as tx:

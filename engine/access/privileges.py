@@ -597,8 +597,10 @@ def record_tables(session: Session, tables: Iterable[Any], kind: str, replaced: 
         relation = catalog.databases.relation_kind(database, schema, ref.name)
         if kind == "drop" and relation is None:
             catalog.forget_table(database, schema, ref.name)
-        elif kind != "drop" and relation is not None and not catalog.grants.has_table_owner(database, schema, ref.name):
-            record_owner(session, database, schema, ref.name, relation)
+        elif kind != "drop" and relation is not None:
+            owned, granted = catalog.grants.table_grants(database, schema, ref.name)
+            if not owned:
+                record_owner(session, database, schema, ref.name, relation, clear=granted)
 
 
 def _record_sequences(session: Session, tables: Iterable[Any], kind: str) -> None:
@@ -613,10 +615,10 @@ def _record_sequences(session: Session, tables: Iterable[Any], kind: str) -> Non
             session.catalog.grants.forget_sequence(database, schema, ref.name)
 
 
-def record_owner(session: Session, database: str, schema: str, name: str, kind: str) -> None:
+def record_owner(session: Session, database: str, schema: str, name: str, kind: str, clear: bool = True) -> None:
     """A table or view the session just created: its primary role owns it, in the registry and in the
-    cached Access snapshots."""
-    if session.catalog.grants.record_table_owner(database, schema, name, kind, session.role):
+    cached Access snapshots (`clear=False`: no grant of an earlier object of that name is recorded)."""
+    if session.catalog.grants.record_table_owner(database, schema, name, kind, session.role, clear):
         _owner_added(session, ("TABLE", database, schema, name), session.role)
 
 
