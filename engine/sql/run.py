@@ -617,10 +617,11 @@ def spliced_variables(session: Session, sql: str) -> Spliced | None:
     return Spliced.edited(sql, edits) if edits else None
 
 
-TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = (  # before translation, in order: $v, SYSTEM$,
-    spliced_variables, system.expand, tag_references.expand, history.expand,  # TAG_REFERENCES, …
-    star_ilike.expand, session_texts.expand)
-_REWRITTEN = re.compile(r"GET_DDL|TAG_REFERENCES|LAST_QUERY_ID|RESULT_SCAN|ILIKE", re.I)  # besides `$`: the first five's
+# Before translation, in order, each with the words it looks for (texts with `$` try all; the last runs on every text):
+_WORDS = ((spliced_variables, ()), (system.expand, ("GET_DDL",)), (tag_references.expand, ("TAG_REFERENCES",)),
+          (history.expand, ("LAST_QUERY_ID", "RESULT_SCAN")), (star_ilike.expand, ("ILIKE",)), (session_texts.expand, ()))
+TEXT_REWRITES: tuple[Callable[[Session, str], Spliced | None], ...] = tuple(rewrite for rewrite, _ in _WORDS)
+_REWRITTEN = re.compile("|".join(word for _, words in _WORDS for word in words), re.I)  # else only the last applies
 
 
 def _variable_literal(session: Session, name: str, sql: str, at: int) -> str:
